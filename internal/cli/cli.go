@@ -1,0 +1,237 @@
+// Package cli implements the newshub command line: global options, the
+// command table and help. Each command lives in its own file and does its
+// work through the internal packages; this package only parses flags,
+// wires the parts together and reports.
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// Exit statuses.
+const (
+	ExitOK      = 0
+	ExitFailure = 1
+	ExitUsage   = 2
+)
+
+// Version is the program version, set at build time with
+// -ldflags "-X newshub/internal/cli.Version=...".
+var Version = "dev"
+
+// Env is what every command receives: the global options and the streams.
+type Env struct {
+	Site   string // site folder
+	DB     string // database DSN
+	Stdout io.Writer
+	Stderr io.Writer
+	Log    *slog.Logger
+	Getenv func(string) string
+}
+
+// command is one entry of the command table.
+type command struct {
+	name    string
+	usage   string // argument synopsis after the name
+	summary string
+	run     func(ctx context.Context, env *Env, args []string) error
+}
+
+// errUsage marks an error in how a command was called (exit status 2).
+var errUsage = errors.New("usage")
+
+// usageError returns an error that makes the command print its usage.
+func usageError(format string, args ...any) error {
+	return fmt.Errorf("%w: %s", errUsage, fmt.Sprintf(format, args...))
+}
+
+// errFailed reports that a command finished but something went wrong that it
+// has already reported (exit status 1, nothing more printed).
+var errFailed = errors.New("failed")
+
+func commands() []command {
+	return []command{
+		{"init", "DIR", "create a new site with a _config.yml, a root topic and an empty sources list", runInit},
+		{"import", "[SRC]", "read every record under SRC (default: the site) into the database", runImport},
+		{"export", "OUT", "write every record back as files in the site layout", runExport},
+		{"gen", "--articles N [--seed S] OUT", "write a synthetic site for demos and benchmarks", runGen},
+		{"demo", "[--addr HOST:PORT]", "create a demo site, import it and serve it", runDemo},
+		{"curate", "", "recompute topics, stories, lead and related, quality and heat over the store", runCurate},
+		{"explain", "PATH|URL", "show why an article got its topics, story, quality and heat", runExplain},
+		{"cluster", "--in FILE [--out FILE] [--related K]", "cluster JSON-lines articles into stories", runCluster},
+		{"build", "[--base-url URL] OUT", "write the static API, feeds and website to OUT", runBuild},
+		{"serve", "[--addr HOST:PORT] [--no-ingest]", "serve the API, feeds and website", runServe},
+		{"ingest", "[--once]", "fetch the configured sources, once or on schedule", runIngest},
+		{"sources", "list|add URL|remove URL|import-opml FILE|export-opml", "manage the feeds the hub reads", runSources},
+		{"version", "", "print the version", runVersion},
+	}
+}
+
+// Run executes the command line args (without the program name) and returns
+// the exit status.
+func Run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
+	env := &Env{Stdout: stdout, Stderr: stderr, Getenv: getenv}
+	env.Log = slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+
+	fs := flag.NewFlagSet("newshub", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	env.addGlobalFlags(fs)
+	if err := fs.Parse(args); err != nil {
+		fmt.Fprintf(stderr, "newshub: %v\n\n", err)
+		printHelp(stderr)
+		return ExitUsage
+	}
+	rest := fs.Args()
+	if len(rest) == 0 {
+		printHelp(stderr)
+		return ExitUsage
+	}
+	name, rest := rest[0], rest[1:]
+	if name == "help" || name == "-h" || name == "--help" {
+		if len(rest) > 0 {
+			if c, ok := lookup(rest[0]); ok {
+				printCommandHelp(stdout, c, nil)
+				return ExitOK
+			}
+		}
+		printHelp(stdout)
+		return ExitOK
+	}
+	c, ok := lookup(name)
+	if !ok {
+		fmt.Fprintf(stderr, "newshub: unknown command %q\n\n", name)
+		printHelp(stderr)
+		return ExitUsage
+	}
+	err := c.run(ctx, env, rest)
+	switch {
+	case err == nil:
+		return ExitOK
+	case errors.Is(err, flag.ErrHelp):
+		return ExitOK
+	case errors.Is(err, errUsage):
+		fmt.Fprintf(stderr, "newshub %s: %v\n", c.name, strings.TrimPrefix(err.Error(), "usage: "))
+		fmt.Fprintf(stderr, "usage: newshub %s %s\n", c.name, c.usage)
+		return ExitUsage
+	case errors.Is(err, errFailed):
+		return ExitFailure
+	default:
+		fmt.Fprintf(stderr, "newshub %s: %v\n", c.name, err)
+		return ExitFailure
+	}
+}
+
+func lookup(name string) (command, bool) {
+	for _, c := range commands() {
+		if c.name == name {
+			return c, true
+		}
+	}
+	return command{}, false
+}
+
+// addGlobalFlags defines --site and --db on fs, defaulting to the
+// environment, so they work before or after the command name.
+func (env *Env) addGlobalFlags(fs *flag.FlagSet) {
+	site := env.Site
+	if site == "" {
+		site = env.Getenv("NEWSHUB_SITE")
+	}
+	if site == "" {
+		site = "."
+	}
+	db := env.DB
+	if db == "" {
+		db = env.Getenv("NEWSHUB_DB")
+	}
+	fs.StringVar(&env.Site, "site", site, "site folder (env NEWSHUB_SITE)")
+	fs.StringVar(&env.DB, "db", db, "database DSN, sqlite:PATH or postgres://… (env NEWSHUB_DB; default sqlite:<site>/.newshub/newshub.db)")
+}
+
+// newFlagSet returns a flag set for a command that also accepts the global
+// flags and prints the command's help on -h.
+func (env *Env) newFlagSet(name string) *flag.FlagSet {
+	c, _ := lookup(name)
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	env.addGlobalFlags(fs)
+	fs.Usage = func() { printCommandHelp(env.Stdout, c, fs) }
+	return fs
+}
+
+// parse parses a command's flags, printing help for -h and turning other
+// flag errors into usage errors.
+func (env *Env) parse(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err // the flag package has printed the help
+		}
+		return usageError("%v", err)
+	}
+	return nil
+}
+
+// DSN returns the database DSN, defaulting to the site's SQLite file.
+func (env *Env) DSN() string {
+	if env.DB != "" {
+		return env.DB
+	}
+	return "sqlite:" + filepath.Join(env.Site, ".newshub", "newshub.db")
+}
+
+func printHelp(w io.Writer) {
+	fmt.Fprintf(w, `newshub: a topic news hub engine.
+
+Usage: newshub [--site DIR] [--db DSN] COMMAND [ARGS]
+
+Commands:
+`)
+	for _, c := range commands() {
+		fmt.Fprintf(w, "  %-9s %s\n", c.name, c.summary)
+	}
+	fmt.Fprintf(w, `
+Global flags (also after the command name):
+  --site DIR  site folder (env NEWSHUB_SITE, default .)
+  --db DSN    database (env NEWSHUB_DB, default sqlite:<site>/.newshub/newshub.db)
+
+Run "newshub COMMAND -h" for a command's flags.
+`)
+}
+
+func printCommandHelp(w io.Writer, c command, fs *flag.FlagSet) {
+	fmt.Fprintf(w, "usage: newshub %s %s\n\n%s.\n", c.name, c.usage, capitalize(c.summary))
+	if fs == nil {
+		return
+	}
+	fmt.Fprintf(w, "\nFlags:\n")
+	fs.SetOutput(w)
+	fs.PrintDefaults()
+	fs.SetOutput(io.Discard)
+}
+
+func capitalize(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+func runVersion(ctx context.Context, env *Env, args []string) error {
+	fs := env.newFlagSet("version")
+	if err := env.parse(fs, args); err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "newshub %s\n", Version)
+	return nil
+}
+
+// ensureDir creates dir and its parents.
+func ensureDir(dir string) error { return os.MkdirAll(dir, 0o755) }

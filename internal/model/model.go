@@ -1,0 +1,320 @@
+// Package model holds the types that flow through newshub: the records of a
+// site (news, people, events, learning, newsletters, topics, organizations,
+// the site configuration) and the values curation computes for them.
+//
+// The types mirror Smartable's front-matter fields. A Record ties one file of
+// a site to its decoded value and to the exact bytes that represent it, so an
+// unchanged record is written back byte for byte.
+package model
+
+import "time"
+
+// Kind names the collection a record belongs to.
+type Kind string
+
+// The record kinds of a site, named after their collections.
+const (
+	KindNews         Kind = "news"          // _news/*.md and _archive/news/*.md
+	KindPerson       Kind = "person"        // _people/<slug>.md
+	KindPeopleList   Kind = "people-list"   // _people/collections/<slug>.md
+	KindEvent        Kind = "event"         // _events/*.md
+	KindLearning     Kind = "learning"      // _learning/{articles,videos}/*.md
+	KindLearningList Kind = "learning-list" // _learning/collections/*.md
+	KindNewsletter   Kind = "newsletter"    // _newsletters/*.html
+	KindTopic        Kind = "topic"         // _data/topics/NN-<id>.yaml
+	KindOrganization Kind = "organization"  // _data/organizations/<domain>.md
+	KindConfig       Kind = "config"        // _config.yml
+	KindSources      Kind = "sources"       // _data/sources.yaml
+)
+
+// Record is one file of a site: its site-relative path (slash separated, e.g.
+// "_news/2021-06-27-slug.md"), its kind, its bytes and its decoded value.
+// Exactly one of the typed pointers is set, the one matching Kind.
+//
+// Raw is always the current file representation of the record: the content
+// package keeps it in step when a field changes, so exporting is writing Raw.
+type Record struct {
+	Path string
+	Kind Kind
+	Raw  []byte
+
+	Article      *Article
+	Person       *Person
+	Event        *Event
+	Learning     *Learning
+	Newsletter   *Newsletter
+	Topic        *Topic
+	Organization *Organization
+	Config       *Config
+	Sources      *Sources
+}
+
+// Image is a picture attached to a record. Width and Height are pixels; 0
+// means unknown. IsCached is nil when the field is absent.
+type Image struct {
+	URL      string `json:"url"`
+	Width    int    `json:"width,omitempty"`
+	Height   int    `json:"height,omitempty"`
+	IsCached *bool  `json:"isCached,omitempty"`
+	Title    string `json:"title,omitempty"`
+}
+
+// Provider is the publisher of an article, event or learning resource.
+type Provider struct {
+	Name   string  `json:"name"`
+	Domain string  `json:"domain"`
+	Images []Image `json:"images,omitempty"`
+}
+
+// Article is a news record (_news/ or _archive/news/).
+//
+// The first group of fields are Smartable's; the second group are newshub's
+// own, kept in the database rather than in the file.
+type Article struct {
+	Category          string    `json:"category"`
+	Title             string    `json:"title"`
+	Excerpt           string    `json:"excerpt"`
+	PublishedDateTime time.Time `json:"publishedDateTime"`
+	OriginalURL       string    `json:"originalUrl"`
+	WebURL            string    `json:"webUrl"`
+	AmpWebURL         string    `json:"ampWebUrl,omitempty"`
+	CdnAmpWebURL      string    `json:"cdnAmpWebUrl,omitempty"`
+	Type              string    `json:"type"`
+	Quality           int       `json:"quality"`
+	Heat              int       `json:"heat"`
+	Published         bool      `json:"published"`
+	Provider          Provider  `json:"provider"`
+	Topics            []string  `json:"topics"`
+	Images            []Image   `json:"images,omitempty"`
+	Related           []Related `json:"related,omitempty"`
+	Secured           string    `json:"secured,omitempty"`
+
+	// Has records which curated fields the record carried when it was read,
+	// so curation fills only what is missing (see curate).
+	Has Curated `json:"has"`
+
+	// newshub's additions, stored beside the record.
+	Archived     bool      `json:"archived,omitempty"`     // lives under _archive/news/
+	CanonicalURL string    `json:"canonicalUrl,omitempty"` // curate.CanonicalURL of OriginalURL
+	GUID         string    `json:"guid,omitempty"`         // feed item id, when ingested
+	Story        string    `json:"story,omitempty"`        // story cluster id
+	FetchedAt    time.Time `json:"fetchedAt,omitempty"`    // when ingest first saw it
+	Explain      *Explain  `json:"explain,omitempty"`      // why curation decided what it did
+}
+
+// Curated says which curated fields an article's record carried.
+type Curated struct {
+	Quality   bool `json:"quality,omitempty"`
+	Heat      bool `json:"heat,omitempty"`
+	Published bool `json:"published,omitempty"`
+	Topics    bool `json:"topics,omitempty"`
+}
+
+// Related is one entry of an article's related coverage.
+type Related struct {
+	Title             string    `json:"title"`
+	Excerpt           string    `json:"excerpt"`
+	PublishedDateTime time.Time `json:"publishedDateTime"`
+	WebURL            string    `json:"webUrl"`
+	AmpWebURL         string    `json:"ampWebUrl,omitempty"`
+	CdnAmpWebURL      string    `json:"cdnAmpWebUrl,omitempty"`
+	Type              string    `json:"type"`
+	Provider          Provider  `json:"provider"`
+	Quality           int       `json:"quality"`
+	Images            []Image   `json:"images,omitempty"`
+}
+
+// Explain records, in words, why curation gave an article its values.
+type Explain struct {
+	Topics  []string `json:"topics,omitempty"`  // e.g. "Donald Trump: keyword \"trump\" in title"
+	Story   string   `json:"story,omitempty"`   // e.g. "joined story s-12: similarity 0.61 with ..."
+	Quality []string `json:"quality,omitempty"` // each term of the score
+	Heat    string   `json:"heat,omitempty"`    // e.g. "105 + 20 x 1 related = 125"
+}
+
+// Twitter is a person's Twitter account.
+type Twitter struct {
+	Username  string `json:"username"`
+	URL       string `json:"url"`
+	Followers int    `json:"followers"`
+}
+
+// Person is a profile (_people/<slug>.md) or a people collection
+// (_people/collections/<slug>.md, Type "collection", with Items).
+type Person struct {
+	Name     string   `json:"name"`
+	Bio      string   `json:"bio"`
+	Location string   `json:"location,omitempty"`
+	Type     string   `json:"type"`
+	Heat     int      `json:"heat"`
+	Website  string   `json:"website,omitempty"`
+	Twitter  *Twitter `json:"twitter,omitempty"`
+	YouTube  *Channel `json:"youtube,omitempty"`
+	Facebook *Channel `json:"facebook,omitempty"`
+	Items    []string `json:"items,omitempty"`
+	Topics   []string `json:"topics"`
+	Images   []Image  `json:"images,omitempty"`
+	Secured  string   `json:"secured,omitempty"`
+}
+
+// Channel is a social account given by URL (YouTube, Facebook).
+type Channel struct {
+	URL         string `json:"url"`
+	Subscribers int    `json:"subscribers,omitempty"`
+}
+
+// Event is an event record (_events/YYYY-MM-DD-<slug>.md).
+type Event struct {
+	Name            string    `json:"name"`
+	Excerpt         string    `json:"excerpt"`
+	OriginalURL     string    `json:"originalUrl"`
+	Type            string    `json:"type"`
+	StartDateTime   time.Time `json:"startDateTime"`
+	EndDateTime     time.Time `json:"endDateTime"`
+	Location        string    `json:"location,omitempty"`
+	Provider        *Provider `json:"provider,omitempty"`
+	Topics          []string  `json:"topics"`
+	Images          []Image   `json:"images,omitempty"`
+	FeaturedContent string    `json:"featuredContent,omitempty"`
+}
+
+// Learning is a learning resource (_learning/articles, _learning/videos) or a
+// learning collection (_learning/collections, Type "collection", with Items
+// such as "videos/<slug>").
+type Learning struct {
+	Title             string    `json:"title"`
+	Excerpt           string    `json:"excerpt"`
+	OriginalURL       string    `json:"originalUrl,omitempty"`
+	Type              string    `json:"type"`
+	Price             string    `json:"price,omitempty"`
+	Length            string    `json:"length,omitempty"`
+	PublishedDateTime time.Time `json:"publishedDateTime,omitempty"`
+	Heat              int       `json:"heat"`
+	FeaturedContent   string    `json:"featuredContent,omitempty"`
+	Provider          *Provider `json:"provider,omitempty"`
+	Items             []string  `json:"items,omitempty"`
+	Topics            []string  `json:"topics"`
+	Images            []Image   `json:"images,omitempty"`
+	Secured           string    `json:"secured,omitempty"`
+}
+
+// Newsletter is a daily issue (_newsletters/*.html): front matter and an
+// HTML body.
+type Newsletter struct {
+	Title             string    `json:"title"`
+	Excerpt           string    `json:"excerpt"`
+	PublishedDateTime time.Time `json:"publishedDateTime"`
+	WebURL            string    `json:"webUrl"`
+	Type              string    `json:"type"`
+	Topics            []string  `json:"topics"`
+	Body              string    `json:"body"`
+}
+
+// Highlight is the colour badge of a topic (voice topics carry one).
+type Highlight struct {
+	TextColor       string `json:"textColor"`
+	BackgroundColor string `json:"backgroundColor"`
+}
+
+// Topic is one entry of the taxonomy (_data/topics/NN-<id>.yaml). Order is
+// the NN prefix of the file name.
+type Topic struct {
+	Taxonomy  string     `json:"taxonomy"`
+	ID        string     `json:"_id"`
+	Name      string     `json:"name"`
+	Shortname string     `json:"shortname,omitempty"`
+	Parent    string     `json:"parent,omitempty"`
+	Keywords  []string   `json:"keywords,omitempty"`
+	Hashtags  []string   `json:"hashtags,omitempty"`
+	Images    []string   `json:"images,omitempty"`
+	Services  []Service  `json:"services,omitempty"`
+	Highlight *Highlight `json:"highlight,omitempty"`
+	Order     int        `json:"order"`
+}
+
+// Service is one named API endpoint of a topic, in file order.
+type Service struct {
+	Name     string `json:"name"`
+	Endpoint string `json:"endpoint"`
+}
+
+// Organization is a publisher (_data/organizations/<domain>.md). Voice names
+// the voice topic its articles carry (e.g. "Democratic Voice"); Quality is
+// the publisher's prior for the quality score (0 when unset).
+type Organization struct {
+	Taxonomy string  `json:"taxonomy"`
+	ID       string  `json:"_id"`
+	Name     string  `json:"name"`
+	Domain   string  `json:"domain"`
+	Images   []Image `json:"images,omitempty"`
+	Voice    string  `json:"voice,omitempty"`
+	Quality  int     `json:"quality,omitempty"`
+}
+
+// Config is the site configuration (_config.yml). Only the keys newshub
+// reads are decoded; the file keeps every other key.
+type Config struct {
+	Title                string `json:"title"`
+	URL                  string `json:"url"`
+	BaseURL              string `json:"baseurl"`
+	WebURL               string `json:"webUrl"`
+	Locale               string `json:"locale"`
+	Topic                string `json:"topic"`
+	Timezone             string `json:"timezone,omitempty"`
+	NewsPageSize         int    `json:"news_page_size,omitempty"`
+	RelatedLimit         int    `json:"related_limit,omitempty"`
+	AllowPrivateNetworks bool   `json:"allow_private_networks,omitempty"`
+	StoryWindow          string `json:"story_window,omitempty"` // e.g. "72h"
+}
+
+// Sources is newshub's list of feeds (_data/sources.yaml).
+type Sources struct {
+	Sources []Source `json:"sources"`
+}
+
+// Source is one feed to ingest.
+type Source struct {
+	URL      string   `json:"url"`
+	Provider string   `json:"provider,omitempty"` // organization domain
+	Topics   []string `json:"topics,omitempty"`
+	Interval string   `json:"interval,omitempty"` // e.g. "30m"
+	Enabled  *bool    `json:"enabled,omitempty"`  // nil means enabled
+}
+
+// IsEnabled reports whether the source should be fetched.
+func (s Source) IsEnabled() bool { return s.Enabled == nil || *s.Enabled }
+
+// Defaults for configuration values that a site leaves unset.
+const (
+	DefaultNewsPageSize = 30
+	DefaultRelatedLimit = 20
+	DefaultTimezone     = "UTC"
+)
+
+// PageSize is the number of news items per API page.
+func (c *Config) PageSize() int {
+	if c == nil || c.NewsPageSize <= 0 {
+		return DefaultNewsPageSize
+	}
+	return c.NewsPageSize
+}
+
+// Related returns the maximum length of a lead's related list.
+func (c *Config) Related() int {
+	if c == nil || c.RelatedLimit <= 0 {
+		return DefaultRelatedLimit
+	}
+	return c.RelatedLimit
+}
+
+// Location returns the time zone API times are shown in.
+func (c *Config) Location() *time.Location {
+	if c == nil || c.Timezone == "" {
+		return time.UTC
+	}
+	loc, err := time.LoadLocation(c.Timezone)
+	if err != nil {
+		return time.UTC
+	}
+	return loc
+}

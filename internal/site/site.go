@@ -1,0 +1,118 @@
+// Package site gathers a hub's configuration as the rest of newshub reads it:
+// the _config.yml settings, the topic taxonomy in display order and the
+// publishers (organizations) by domain.
+package site
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+
+	"newshub/internal/model"
+	"newshub/internal/store"
+)
+
+// Site is a hub's configuration, loaded once and read by many.
+type Site struct {
+	Config *model.Config
+	Topics []*model.Topic // display order (the NN- prefix of the file names)
+	Orgs   map[string]*model.Organization
+
+	byID   map[string]*model.Topic
+	byName map[string]*model.Topic
+}
+
+// Load reads the configuration records from the store. A store without a
+// _config.yml gives an empty configuration with defaults.
+func Load(ctx context.Context, st store.Store) (*Site, error) {
+	var cfg *model.Config
+	var topics []*model.Topic
+	orgs := map[string]*model.Organization{}
+	err := st.Scan(ctx, []model.Kind{model.KindConfig, model.KindTopic, model.KindOrganization}, func(r *model.Record) error {
+		switch r.Kind {
+		case model.KindConfig:
+			cfg = r.Config
+		case model.KindTopic:
+			topics = append(topics, r.Topic)
+		case model.KindOrganization:
+			orgs[strings.ToLower(r.Organization.Domain)] = r.Organization
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("load site: %w", err)
+	}
+	if cfg == nil {
+		cfg = &model.Config{}
+	}
+	return New(cfg, topics, orgs), nil
+}
+
+// New builds a Site from its parts; topics are put in display order.
+func New(cfg *model.Config, topics []*model.Topic, orgs map[string]*model.Organization) *Site {
+	sort.SliceStable(topics, func(i, j int) bool { return topics[i].Order < topics[j].Order })
+	s := &Site{Config: cfg, Topics: topics, Orgs: orgs,
+		byID: map[string]*model.Topic{}, byName: map[string]*model.Topic{}}
+	if s.Orgs == nil {
+		s.Orgs = map[string]*model.Organization{}
+	}
+	for _, t := range topics {
+		s.byID[t.ID] = t
+		s.byName[t.Name] = t
+	}
+	return s
+}
+
+// TopicByID returns the topic with the given _id, or nil.
+func (s *Site) TopicByID(id string) *model.Topic { return s.byID[id] }
+
+// TopicByName returns the topic with the given name, or nil.
+func (s *Site) TopicByName(name string) *model.Topic { return s.byName[name] }
+
+// Root returns the root topic: the one _config.yml names, else the first
+// topic without a parent, else nil.
+func (s *Site) Root() *model.Topic {
+	if t := s.byName[s.Config.Topic]; t != nil {
+		return t
+	}
+	for _, t := range s.Topics {
+		if t.Parent == "" {
+			return t
+		}
+	}
+	return nil
+}
+
+// Highlight returns the highlight for a record carrying the given topic
+// names: that of the first topic, in taxonomy order, that has one.
+func (s *Site) Highlight(topics []string) (string, *model.Highlight) {
+	for _, t := range s.Topics {
+		if t.Highlight == nil {
+			continue
+		}
+		for _, name := range topics {
+			if name == t.Name {
+				return t.Name, t.Highlight
+			}
+		}
+	}
+	return "", nil
+}
+
+// Organization returns the publisher for a host or domain, trying the name
+// itself and then each parent domain ("edition.cnn.com" finds "cnn.com").
+func (s *Site) Organization(host string) *model.Organization {
+	host = strings.TrimPrefix(strings.ToLower(host), "www.")
+	for host != "" {
+		if o := s.Orgs[host]; o != nil {
+			return o
+		}
+		i := strings.IndexByte(host, '.')
+		if i < 0 {
+			break
+		}
+		host = host[i+1:]
+	}
+	return nil
+}

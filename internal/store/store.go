@@ -1,0 +1,117 @@
+// Package store defines where newshub keeps a hub's records and state, and
+// the queries the rest of the program asks of it.
+//
+// Implementations (store/sqlite, later store/postgres) must pass the
+// conformance suite in store/storetest. Writes are transactional: a batch
+// given to Upsert is stored whole or not at all.
+package store
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"newshub/internal/model"
+)
+
+// ErrNotFound is returned when a record or state asked for does not exist.
+var ErrNotFound = errors.New("not found")
+
+// Store keeps records and ingest state. All methods are safe for concurrent
+// use; readers are never blocked by a writer for longer than a transaction.
+type Store interface {
+	// Upsert writes the records in one transaction, each keyed by its path:
+	// a record whose path exists replaces it.
+	Upsert(ctx context.Context, recs []*model.Record) error
+	// Get returns the record at a path, or ErrNotFound.
+	Get(ctx context.Context, path string) (*model.Record, error)
+	// Delete removes the records at the given paths; missing paths are not
+	// an error.
+	Delete(ctx context.Context, paths ...string) error
+	// Scan calls fn for every record of the given kinds (every kind when
+	// none is given), in path order, stopping at the first error fn returns.
+	Scan(ctx context.Context, kinds []model.Kind, fn func(*model.Record) error) error
+	// Count returns the number of records of each kind.
+	Count(ctx context.Context) (map[model.Kind]int, error)
+	// Generation returns a number that changes whenever anything is
+	// written, so callers can cache what they derive from the store.
+	Generation(ctx context.Context) (int64, error)
+
+	// ArticleByURL returns the news record whose canonical URL or feed GUID
+	// equals key, or ErrNotFound.
+	ArticleByURL(ctx context.Context, key string) (*model.Record, error)
+	// News lists news records matching q, ordered as q says.
+	News(ctx context.Context, q NewsQuery) ([]*model.Record, error)
+	// CountNews counts the news records matching q (Offset and Limit ignored).
+	CountNews(ctx context.Context, q NewsQuery) (int, error)
+	// Story returns every news record of a story, lead first, then by
+	// quality descending.
+	Story(ctx context.Context, id string) ([]*model.Record, error)
+
+	// Search runs a full-text query over news titles, excerpts and
+	// publishers. A malformed query returns an error wrapping ErrBadQuery.
+	Search(ctx context.Context, q SearchQuery) (SearchResult, error)
+
+	// SourceStates returns the ingest state of every source ever fetched.
+	SourceStates(ctx context.Context) ([]SourceState, error)
+	// SourceState returns the ingest state of one source, or ErrNotFound.
+	SourceState(ctx context.Context, url string) (SourceState, error)
+	// PutSourceState stores the ingest state of a source.
+	PutSourceState(ctx context.Context, s SourceState) error
+
+	// Close releases the store.
+	Close() error
+}
+
+// Order is the sort order of a news listing.
+type Order int
+
+// News orders.
+const (
+	ByTime    Order = iota // publishedDateTime descending, then path
+	ByHeat                 // heat descending, then publishedDateTime descending
+	ByQuality              // quality descending, then publishedDateTime ascending
+)
+
+// NewsQuery selects news records. Zero values select everything.
+type NewsQuery struct {
+	Topic         string    // a topic name the record's topics contain
+	Story         string    // a story id
+	PublishedOnly bool      // only published: true (story leads)
+	Archived      *bool     // nil: both; true: only _archive/news; false: only _news
+	Since, Until  time.Time // publishedDateTime in [Since, Until)
+	Order         Order
+	Offset, Limit int // Limit 0: no limit
+}
+
+// ErrBadQuery marks a search query that cannot be parsed.
+var ErrBadQuery = errors.New("bad search query")
+
+// SearchQuery is a full-text search.
+type SearchQuery struct {
+	Text          string    // words the user typed; quoted phrases allowed
+	Topic         string    // optional topic name
+	Since, Until  time.Time // optional publishedDateTime range
+	Offset, Limit int
+}
+
+// SearchResult is one page of search hits, best first, with the total.
+type SearchResult struct {
+	Total int
+	Hits  []*model.Record
+}
+
+// SourceState is what ingest remembers of one source between rounds.
+type SourceState struct {
+	URL          string
+	ETag         string
+	LastModified string
+	LastFetch    time.Time // last attempt
+	LastSuccess  time.Time
+	LastStatus   string // e.g. "200 OK", "304 Not Modified", or the error
+	Items        int    // articles stored from this source, in all
+	Errors       int    // consecutive failures
+	NextFetch    time.Time
+	Interval     time.Duration // current adaptive interval
+	Paused       bool          // too many failures: fetched no more until reset
+}
