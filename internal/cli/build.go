@@ -1,12 +1,44 @@
 package cli
 
-import "context"
+import (
+	"context"
+	"fmt"
+	"time"
 
-// runBuild is a placeholder until the build command is written.
+	"newshub/internal/publish"
+	"newshub/internal/web"
+)
+
+// runBuild writes the static API, feeds and website to OUT.
 func runBuild(ctx context.Context, env *Env, args []string) error {
 	fs := env.newFlagSet("build")
+	baseURL := fs.String("base-url", "", "absolute URL OUT is published at (default: the site's url + baseurl)")
+	noWeb := fs.Bool("no-web", false, "write only the API and the feeds, not the website")
 	if err := env.parse(fs, args); err != nil {
 		return err
 	}
-	return errNotYet
+	if fs.NArg() != 1 {
+		return usageError("want one OUT folder")
+	}
+	out := fs.Arg(0)
+	st, s, err := env.openHub(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	opt := publish.BuildOptions{Options: publish.Options{BaseURL: *baseURL}, Logger: env.Log}
+	if !*noWeb {
+		w, err := web.New(web.Config{Store: st, Site: s, BaseURL: *baseURL, Logger: env.Log})
+		if err != nil {
+			return err
+		}
+		opt.Extra = append(opt.Extra, w.Build)
+	}
+	stats, err := publish.Build(ctx, st, s, out, opt)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "built %s: %d API and feed files (%d written, %d unchanged) in %s\n",
+		out, stats.Files, stats.Written, stats.Unchanged, stats.Duration.Round(time.Millisecond))
+	return nil
 }

@@ -1,12 +1,217 @@
 package cli
 
-import "context"
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
 
-// runCluster is a placeholder until the cluster command is written.
+	"newshub/internal/curate/cluster"
+)
+
+// clusterLine is one input line of the cluster command; unknown fields are
+// ignored.
+type clusterLine struct {
+	ID                json.RawMessage `json:"id"`
+	Title             string          `json:"title"`
+	Excerpt           string          `json:"excerpt"`
+	URL               string          `json:"url"`
+	Provider          any             `json:"provider"` // a name, or an object with name and domain
+	Domain            string          `json:"domain"`
+	PublishedDateTime string          `json:"publishedDateTime"`
+}
+
+// clusterOut is one output line.
+type clusterOut struct {
+	ID      string   `json:"id"`
+	Story   string   `json:"story"`
+	Related []string `json:"related,omitempty"`
+}
+
+// runCluster clusters JSON-lines articles into stories with the same code
+// curate uses, and writes one {"id","story"} line per input line, in order.
 func runCluster(ctx context.Context, env *Env, args []string) error {
 	fs := env.newFlagSet("cluster")
+	in := fs.String("in", "", "input `FILE`, one JSON article a line (id, title, optional excerpt, url, provider, domain, publishedDateTime)")
+	out := fs.String("out", "", "output `FILE` (default standard output)")
+	related := fs.Int("related", 0, "also list up to `K` related article ids per line")
+	window := fs.Duration("window", 0, "time window of a story (default 72h)")
 	if err := env.parse(fs, args); err != nil {
 		return err
 	}
-	return errNotYet
+	if *in == "" {
+		return usageError("--in FILE is required")
+	}
+	if fs.NArg() > 0 {
+		return usageError("unexpected argument %q", fs.Arg(0))
+	}
+	if *related < 0 {
+		return usageError("--related must be 0 or more")
+	}
+
+	f, err := os.Open(*in)
+	if err != nil {
+		return fmt.Errorf("cluster: %w", err)
+	}
+	defer f.Close()
+
+	c := cluster.New(cluster.Options{Window: *window})
+	var ids []string
+	story := map[string]string{} // as assigned when added, for articles later evicted
+	bad := 0
+	lines := readClusterLines(ctx, f)
+	for l := range lines {
+		switch {
+		case l.err == errBlank:
+			continue
+		case l.err != nil && l.n == 0:
+			return fmt.Errorf("cluster: read %s: %w", *in, l.err)
+		case l.err != nil:
+			fmt.Fprintf(env.Stderr, "%s:%d: %v\n", *in, l.n, l.err)
+			bad++
+			continue
+		}
+		if _, dup := story[l.doc.ID]; dup {
+			fmt.Fprintf(env.Stderr, "%s:%d: duplicate id %q\n", *in, l.n, l.doc.ID)
+			bad++
+			continue
+		}
+		a := c.Add(l.doc)
+		story[l.doc.ID] = a.Story
+		ids = append(ids, l.doc.ID)
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	c.Refine()
+
+	var w io.Writer = env.Stdout
+	if *out != "" {
+		of, err := os.Create(*out)
+		if err != nil {
+			return fmt.Errorf("cluster: %w", err)
+		}
+		defer of.Close()
+		w = of
+	}
+	bw := bufio.NewWriterSize(w, 1<<16)
+	enc := json.NewEncoder(bw)
+	enc.SetEscapeHTML(false)
+	for _, id := range ids {
+		o := clusterOut{ID: id, Story: c.Story(id)}
+		if o.Story == "" {
+			o.Story = story[id] // left the window before the end
+		}
+		if *related > 0 {
+			o.Related = c.Related(id, *related)
+		}
+		if err := enc.Encode(o); err != nil {
+			return fmt.Errorf("cluster: write: %w", err)
+		}
+	}
+	if err := bw.Flush(); err != nil {
+		return fmt.Errorf("cluster: write: %w", err)
+	}
+	if *out != "" {
+		if err := w.(*os.File).Close(); err != nil {
+			return fmt.Errorf("cluster: write %s: %w", *out, err)
+		}
+	}
+	env.Log.Info("clustered", "articles", len(ids), "bad", bad)
+	if bad > 0 {
+		return errFailed
+	}
+	return nil
+}
+
+var errBlank = fmt.Errorf("blank line")
+
+// parsedLine is one input line, decoded; n is 0 for a read error.
+type parsedLine struct {
+	n   int
+	doc cluster.Doc
+	err error
+}
+
+// readClusterLines decodes the input in a goroutine of its own, so that
+// reading and decoding overlap with clustering; lines arrive in order.
+func readClusterLines(ctx context.Context, r io.Reader) <-chan parsedLine {
+	ch := make(chan parsedLine, 1024)
+	go func() {
+		defer close(ch)
+		sc := bufio.NewScanner(r)
+		sc.Buffer(make([]byte, 64*1024), 16<<20)
+		for n := 1; sc.Scan(); n++ {
+			d, err := parseClusterLine(sc.Bytes())
+			select {
+			case ch <- parsedLine{n: n, doc: d, err: err}:
+			case <-ctx.Done():
+				return
+			}
+		}
+		if err := sc.Err(); err != nil {
+			ch <- parsedLine{err: err}
+		}
+	}()
+	return ch
+}
+
+// parseClusterLine decodes one input line into a cluster document.
+func parseClusterLine(b []byte) (cluster.Doc, error) {
+	if len(strings.TrimSpace(string(b))) == 0 {
+		return cluster.Doc{}, errBlank
+	}
+	var l clusterLine
+	if err := json.Unmarshal(b, &l); err != nil {
+		return cluster.Doc{}, fmt.Errorf("not a JSON object: %v", err)
+	}
+	id, err := lineID(l.ID)
+	if err != nil {
+		return cluster.Doc{}, err
+	}
+	d := cluster.Doc{ID: id, Title: l.Title, Excerpt: l.Excerpt, URL: l.URL, Domain: l.Domain}
+	switch p := l.Provider.(type) {
+	case string:
+		d.Provider = p
+	case map[string]any:
+		d.Provider, _ = p["name"].(string)
+		if d.Domain == "" {
+			d.Domain, _ = p["domain"].(string)
+		}
+	}
+	if l.PublishedDateTime != "" {
+		t, err := time.Parse(time.RFC3339, l.PublishedDateTime)
+		if err != nil {
+			return cluster.Doc{}, fmt.Errorf("publishedDateTime %q is not an RFC 3339 time", l.PublishedDateTime)
+		}
+		d.Published = t
+	}
+	return d, nil
+}
+
+// lineID reads an id given as a JSON string or number.
+func lineID(raw json.RawMessage) (string, error) {
+	var id string
+	if len(raw) == 0 || string(raw) == "null" {
+		return "", fmt.Errorf("missing id")
+	}
+	if raw[0] == '"' {
+		if err := json.Unmarshal(raw, &id); err != nil {
+			return "", fmt.Errorf("id: %v", err)
+		}
+	} else {
+		var n json.Number
+		if err := json.Unmarshal(raw, &n); err != nil {
+			return "", fmt.Errorf("id must be a string or a number")
+		}
+		id = n.String()
+	}
+	if strings.TrimSpace(id) == "" {
+		return "", fmt.Errorf("missing id")
+	}
+	return id, nil
 }

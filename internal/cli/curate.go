@@ -1,12 +1,36 @@
 package cli
 
-import "context"
+import (
+	"context"
+	"fmt"
+	"time"
 
-// runCurate is a placeholder until the curate command is written.
+	"newshub/internal/curate"
+)
+
+// runCurate recomputes every curated value over the store.
 func runCurate(ctx context.Context, env *Env, args []string) error {
 	fs := env.newFlagSet("curate")
+	window := fs.Duration("window", 0, "story window, e.g. 72h (default: the site's story_window, else 72h)")
 	if err := env.parse(fs, args); err != nil {
 		return err
 	}
-	return errNotYet
+	if fs.NArg() > 0 {
+		return usageError("curate takes no arguments, got %q", fs.Args())
+	}
+	if *window < 0 {
+		return usageError("--window %s: want a positive duration", *window)
+	}
+	st, s, err := env.openHub(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	sum, err := curate.New(s, st, curate.Options{Window: *window}).All(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "curated %d articles: %d stories, %d leads, %d records changed in %s\n",
+		sum.Articles, sum.Stories, sum.Leads, sum.Changed, sum.Elapsed.Round(time.Millisecond))
+	return nil
 }

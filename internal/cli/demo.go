@@ -1,12 +1,84 @@
 package cli
 
-import "context"
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"time"
 
-// runDemo is a placeholder until the demo command is written.
+	"newshub/internal/gen"
+)
+
+// Demo site defaults: big enough to look like a hub, small enough to make
+// in seconds.
+const (
+	demoArticles = 2000
+	demoSeed     = 1
+)
+
+// runDemo creates a demo site if there is none, imports it and serves it.
 func runDemo(ctx context.Context, env *Env, args []string) error {
 	fs := env.newFlagSet("demo")
+	dir := fs.String("dir", "demo", "folder of the demo site; created when absent")
+	addr := fs.String("addr", "127.0.0.1:8080", "address to serve the hub on")
+	articles := fs.Int("articles", demoArticles, "articles of a new demo site")
+	noServe := fs.Bool("no-serve", false, "create and import the demo site, then stop")
 	if err := env.parse(fs, args); err != nil {
 		return err
 	}
-	return errNotYet
+	if fs.NArg() != 0 {
+		return usageError("unexpected arguments %v", fs.Args())
+	}
+	if *articles < 1 {
+		return usageError("--articles must be at least 1")
+	}
+	fresh, err := isEmptyDir(*dir)
+	if err != nil {
+		return fmt.Errorf("demo: %w", err)
+	}
+	if fresh {
+		fmt.Fprintf(env.Stdout, "creating a demo site of %d synthetic articles in %s\n", *articles, *dir)
+		// News runs up to now, so the hub looks current and some events
+		// are still to come.
+		opt := gen.Options{Articles: *articles, Seed: demoSeed, Until: time.Now().UTC().Truncate(time.Hour)}
+		if _, err := generate(ctx, env, *dir, opt); err != nil {
+			return err
+		}
+	} else {
+		fmt.Fprintf(env.Stdout, "using the existing demo site in %s\n", *dir)
+	}
+
+	env.Site = *dir
+	fmt.Fprintf(env.Stdout, "importing %s into %s\n", *dir, env.DSN())
+	if err := runImport(ctx, env, nil); err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "\nthe demo hub is ready. Try:\n"+
+		"  newshub --site %[1]s serve             serve the API, feeds and website\n"+
+		"  newshub --site %[1]s build %[1]s-build   write the static API and website\n"+
+		"  newshub --site %[1]s export %[1]s-copy   write the records back as files\n", *dir)
+	if *noServe {
+		return nil
+	}
+	fmt.Fprintf(env.Stdout, "\nserving the demo hub on http://%s/ (Ctrl-C stops)\n", *addr)
+	err = runServe(ctx, env, []string{"--addr", *addr, "--no-ingest"})
+	if errors.Is(err, errNotYet) {
+		fmt.Fprintf(env.Stdout, "(this build cannot serve yet; the site and its database are ready)\n")
+		return nil
+	}
+	return err
+}
+
+// isEmptyDir reports whether dir is absent or holds nothing.
+func isEmptyDir(dir string) (bool, error) {
+	entries, err := os.ReadDir(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return true, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	return len(entries) == 0, nil
 }

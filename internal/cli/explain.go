@@ -1,12 +1,101 @@
 package cli
 
-import "context"
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"path/filepath"
+	"strings"
 
-// runExplain is a placeholder until the explain command is written.
+	"newshub/internal/curate"
+	"newshub/internal/model"
+	"newshub/internal/store"
+)
+
+// runExplain prints why an article got its topics, story, quality and heat.
 func runExplain(ctx context.Context, env *Env, args []string) error {
 	fs := env.newFlagSet("explain")
 	if err := env.parse(fs, args); err != nil {
 		return err
 	}
-	return errNotYet
+	if fs.NArg() != 1 {
+		return usageError("want one record path or article URL, got %d arguments", fs.NArg())
+	}
+	st, s, err := env.openHub(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	rec, err := findArticle(ctx, st, env.Site, fs.Arg(0))
+	if err != nil {
+		return err
+	}
+	ex, err := curate.New(s, st, curate.Options{}).Explain(ctx, rec)
+	if err != nil {
+		return err
+	}
+	printExplain(env.Stdout, rec, ex)
+	return nil
+}
+
+// findArticle finds a news record by URL (canonical URL or feed GUID), by
+// site path, or by the path of its file on disk under the site folder.
+func findArticle(ctx context.Context, st store.Store, siteDir, arg string) (*model.Record, error) {
+	var tries []func() (*model.Record, error)
+	if strings.Contains(arg, "://") {
+		tries = append(tries,
+			func() (*model.Record, error) { return st.ArticleByURL(ctx, curate.CanonicalURL(arg)) },
+			func() (*model.Record, error) { return st.ArticleByURL(ctx, arg) })
+	} else {
+		p := filepath.ToSlash(filepath.Clean(arg))
+		tries = append(tries, func() (*model.Record, error) { return st.Get(ctx, p) })
+		if rel, err := filepath.Rel(siteDir, arg); err == nil && !strings.HasPrefix(rel, "..") {
+			rel = filepath.ToSlash(rel)
+			tries = append(tries, func() (*model.Record, error) { return st.Get(ctx, rel) })
+		}
+	}
+	for _, try := range tries {
+		rec, err := try()
+		if errors.Is(err, store.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		if rec.Kind != model.KindNews || rec.Article == nil {
+			return nil, fmt.Errorf("%s is a %s record, not news", arg, rec.Kind)
+		}
+		return rec, nil
+	}
+	return nil, fmt.Errorf("%s: no such article in the store", arg)
+}
+
+func printExplain(w io.Writer, rec *model.Record, ex *model.Explain) {
+	a := rec.Article
+	fmt.Fprintf(w, "%s\n  %s\n", rec.Path, a.Title)
+	if a.CanonicalURL != "" {
+		fmt.Fprintf(w, "  canonical URL: %s\n", a.CanonicalURL)
+	}
+	fmt.Fprintf(w, "\nstory: %s\n  %s\n", orNone(a.Story), ex.Story)
+	fmt.Fprintf(w, "\nquality: %d\n", a.Quality)
+	for _, l := range ex.Quality {
+		fmt.Fprintf(w, "  %s\n", l)
+	}
+	fmt.Fprintf(w, "\ntopics: %s\n", strings.Join(a.Topics, ", "))
+	for _, l := range ex.Topics {
+		fmt.Fprintf(w, "  %s\n", l)
+	}
+	state := "not published (not the lead of its story)"
+	if a.Published {
+		state = "published (lead of its story)"
+	}
+	fmt.Fprintf(w, "\nheat: %d, %s\n  %s\n", a.Heat, state, ex.Heat)
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "(none)"
+	}
+	return s
 }

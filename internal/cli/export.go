@@ -1,12 +1,168 @@
 package cli
 
-import "context"
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
 
-// runExport is a placeholder until the export command is written.
+	"newshub/internal/model"
+	"newshub/internal/progress"
+	"newshub/internal/store"
+)
+
+// exportWriters is how many files export writes at once: writing is
+// system calls, not CPU, so more than the cores helps.
+const exportWriters = 8
+
+// runExport writes every record back as a file under OUT.
 func runExport(ctx context.Context, env *Env, args []string) error {
 	fs := env.newFlagSet("export")
 	if err := env.parse(fs, args); err != nil {
 		return err
 	}
-	return errNotYet
+	if fs.NArg() != 1 {
+		return usageError("want one output folder, got %d arguments", fs.NArg())
+	}
+	out := fs.Arg(0)
+	st, err := env.openStore(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	res, err := exportStore(ctx, st, out, env)
+	if err != nil {
+		return err
+	}
+	n := 0
+	for _, c := range res.kinds {
+		n += c
+	}
+	fmt.Fprintf(env.Stdout, "exported %d records to %s in %s (%.0f records/s): %s\n",
+		n, out, round(res.elapsed), progress.Rate(int64(n), res.elapsed), kindSummary(res.kinds))
+	if res.failed > 0 {
+		fmt.Fprintf(env.Stdout, "failed to write %d records (reasons above)\n", res.failed)
+		return errFailed
+	}
+	return nil
+}
+
+// rawScanner is implemented by stores that can list file bytes without
+// decoding values, which makes export several times faster.
+type rawScanner interface {
+	ScanRaw(ctx context.Context, kinds []model.Kind, fn func(path string, kind model.Kind, raw []byte) error) error
+}
+
+type exportResult struct {
+	kinds   map[model.Kind]int
+	failed  int
+	elapsed time.Duration
+}
+
+type exportFile struct {
+	path string
+	kind model.Kind
+	raw  []byte
+}
+
+// exportStore writes every record's bytes to out/<path>.
+func exportStore(ctx context.Context, st store.Store, out string, env *Env) (exportResult, error) {
+	start := time.Now()
+	res := exportResult{kinds: map[model.Kind]int{}}
+	counts, err := st.Count(ctx)
+	if err != nil {
+		return res, fmt.Errorf("export: %w", err)
+	}
+	total := 0
+	for _, n := range counts {
+		total += n
+	}
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		return res, fmt.Errorf("export: %w", err)
+	}
+	bar := progress.New(env.Stderr, "export", "records", int64(total))
+	defer bar.Finish()
+
+	w := &exportWriter{out: out, dirs: map[string]bool{}}
+	files := make(chan exportFile, 256)
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	for range exportWriters {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for f := range files {
+				err := w.write(f)
+				mu.Lock()
+				if err != nil {
+					fmt.Fprintf(env.Stderr, "%s:1: %v\n", f.path, err)
+					res.failed++
+				} else {
+					res.kinds[f.kind]++
+				}
+				mu.Unlock()
+				bar.Add(1)
+			}
+		}()
+	}
+	send := func(p string, kind model.Kind, raw []byte) error {
+		select {
+		case files <- exportFile{p, kind, raw}:
+			return nil
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	if rs, ok := st.(rawScanner); ok {
+		err = rs.ScanRaw(ctx, nil, send)
+	} else {
+		err = st.Scan(ctx, nil, func(r *model.Record) error { return send(r.Path, r.Kind, r.Raw) })
+	}
+	close(files)
+	wg.Wait()
+	bar.Finish()
+	if err != nil {
+		return res, fmt.Errorf("export: %w", err)
+	}
+	res.elapsed = time.Since(start)
+	return res, nil
+}
+
+// exportWriter writes files under out, creating each folder once.
+type exportWriter struct {
+	out  string
+	mu   sync.Mutex
+	dirs map[string]bool
+}
+
+func (w *exportWriter) write(f exportFile) error {
+	if !safePath(f.path) {
+		return errors.New("unsafe record path: not written")
+	}
+	name := filepath.Join(w.out, filepath.FromSlash(f.path))
+	if dir := path.Dir(f.path); dir != "." {
+		w.mu.Lock()
+		done := w.dirs[dir]
+		w.mu.Unlock()
+		if !done {
+			if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
+				return err
+			}
+			w.mu.Lock()
+			w.dirs[dir] = true
+			w.mu.Unlock()
+		}
+	}
+	return os.WriteFile(name, f.raw, 0o644)
+}
+
+// safePath reports whether a record path stays inside the output folder.
+func safePath(p string) bool {
+	return p != "" && !strings.HasPrefix(p, "/") && !strings.Contains(p, "\\") &&
+		path.Clean(p) == p && p != ".." && !strings.HasPrefix(p, "../")
 }

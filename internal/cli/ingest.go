@@ -1,12 +1,58 @@
 package cli
 
-import "context"
+import (
+	"context"
+	"fmt"
+	"io"
+	"time"
 
-// runIngest is a placeholder until the ingest command is written.
+	"newshub/internal/ingest"
+)
+
+// runIngest fetches the configured sources once (--once) or on schedule
+// until stopped.
 func runIngest(ctx context.Context, env *Env, args []string) error {
 	fs := env.newFlagSet("ingest")
+	once := fs.Bool("once", false, "run one round over the due sources, print a summary and exit")
+	all := fs.Bool("all", false, "fetch every enabled source that is not paused, due or not")
+	noPages := fs.Bool("no-pages", false, "do not read article pages (feed data only)")
+	workers := fs.Int("workers", 0, fmt.Sprintf("sources fetched at once (default %d)", ingest.DefaultWorkers))
+	batch := fs.Int("batch", 0, fmt.Sprintf("new records curated and stored per transaction (default %d)", ingest.DefaultBatchSize))
 	if err := env.parse(fs, args); err != nil {
 		return err
 	}
-	return errNotYet
+	if fs.NArg() > 0 {
+		return usageError("unexpected argument %q", fs.Arg(0))
+	}
+	st, s, err := env.openHub(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	in := ingest.New(s, st, ingest.Options{
+		Version:   Version,
+		SiteDir:   env.Site,
+		Log:       env.Log,
+		All:       *all,
+		SkipPages: *noPages,
+		Workers:   *workers,
+		BatchSize: *batch,
+	})
+	defer in.Close()
+	if !*once {
+		env.Log.Info("ingest: fetching sources on schedule until stopped")
+		return in.Run(ctx)
+	}
+	defer ingest.StartProfile()()
+	sum, err := in.RunOnce(ctx)
+	printSummary(env.Stdout, sum)
+	return err
+}
+
+func printSummary(w io.Writer, s ingest.Summary) {
+	fmt.Fprintf(w, "sources: %d listed, %d due, %d fetched, %d not modified, %d failed, %d paused\n",
+		s.Sources, s.Due, s.Fetched, s.NotModified, s.Failed, s.Paused)
+	fmt.Fprintf(w, "items:   %d seen, %d new, %d duplicates, %d skipped\n", s.Items, s.New, s.Duplicates, s.Skipped)
+	fmt.Fprintf(w, "pages:   %d read, %d failed or disallowed\n", s.Pages, s.PageErrors)
+	fmt.Fprintf(w, "stored:  %d records in %s\n", s.Written, s.Duration.Round(time.Millisecond))
 }

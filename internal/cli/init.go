@@ -1,12 +1,99 @@
 package cli
 
-import "context"
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
 
-// runInit is a placeholder until the init command is written.
+	"newshub/internal/content"
+	"newshub/internal/model"
+)
+
+// runInit creates a new site.
 func runInit(ctx context.Context, env *Env, args []string) error {
 	fs := env.newFlagSet("init")
+	title := fs.String("title", "", "site title (default: the folder name)")
+	topic := fs.String("topic", "News", "name of the root topic")
+	url := fs.String("url", "http://127.0.0.1:8080", "site URL (scheme and host)")
+	baseURL := fs.String("baseurl", "", "path under the URL where the site lives, e.g. /election")
+	locale := fs.String("locale", "en-us", "site locale")
+	tz := fs.String("timezone", model.DefaultTimezone, "time zone of API times (IANA name)")
 	if err := env.parse(fs, args); err != nil {
 		return err
 	}
-	return errNotYet
+	if fs.NArg() != 1 {
+		return usageError("want one folder, got %d arguments", fs.NArg())
+	}
+	dir := fs.Arg(0)
+	if strings.TrimSpace(*topic) == "" || content.Slug(*topic) == "" {
+		return usageError("--topic %q: want a name with letters or digits", *topic)
+	}
+	if *title == "" {
+		abs, err := filepath.Abs(dir)
+		if err != nil {
+			return fmt.Errorf("init: %w", err)
+		}
+		*title = filepath.Base(abs)
+	}
+	cfg := &model.Config{Title: *title, URL: strings.TrimRight(*url, "/"), BaseURL: *baseURL,
+		WebURL: strings.TrimRight(*url, "/") + *baseURL, Locale: *locale, Topic: *topic, Timezone: *tz}
+	paths, err := initSite(dir, cfg)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "created site %q in %s:\n", cfg.Title, dir)
+	for _, p := range paths {
+		fmt.Fprintf(env.Stdout, "  %s\n", p)
+	}
+	fmt.Fprintf(env.Stdout, "next: newshub --site %s import, then newshub --site %s serve\n", dir, dir)
+	return nil
+}
+
+// initSite writes a new site's configuration, root topic and empty sources
+// list into dir, which must be absent or empty. It returns the files made.
+func initSite(dir string, cfg *model.Config) ([]string, error) {
+	entries, err := os.ReadDir(dir)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+	case err != nil:
+		return nil, fmt.Errorf("init: %w", err)
+	case len(entries) > 0:
+		return nil, fmt.Errorf("init: %s is not empty; a new site needs an empty folder", dir)
+	}
+	id := content.Slug(cfg.Topic)
+	base := cfg.URL + cfg.BaseURL
+	root := &model.Topic{Taxonomy: "topic", ID: id, Name: cfg.Topic,
+		Keywords: []string{strings.ToLower(cfg.Topic)},
+		Services: []model.Service{
+			{Name: "news", Endpoint: base + "/api/news/"},
+			{Name: "people", Endpoint: base + "/api/people/"},
+			{Name: "events", Endpoint: base + "/api/events/"},
+		}}
+	recs := []*model.Record{
+		{Path: "_config.yml", Kind: model.KindConfig, Config: cfg},
+		{Path: "_data/topics/00-" + id + ".yaml", Kind: model.KindTopic, Topic: root},
+		{Path: "_data/sources.yaml", Kind: model.KindSources, Sources: &model.Sources{Sources: []model.Source{}}},
+	}
+	if err := os.MkdirAll(filepath.Join(dir, ".newshub"), 0o755); err != nil {
+		return nil, fmt.Errorf("init: %w", err)
+	}
+	var made []string
+	for _, r := range recs {
+		if err := content.Render(r); err != nil {
+			return nil, fmt.Errorf("init: %w", err)
+		}
+		name := filepath.Join(dir, filepath.FromSlash(r.Path))
+		if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
+			return nil, fmt.Errorf("init: %w", err)
+		}
+		if err := os.WriteFile(name, r.Raw, 0o644); err != nil {
+			return nil, fmt.Errorf("init: %w", err)
+		}
+		made = append(made, r.Path)
+	}
+	return append(made, ".newshub/"), nil
 }

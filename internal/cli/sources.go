@@ -1,12 +1,218 @@
 package cli
 
-import "context"
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"strings"
+	"text/tabwriter"
+	"time"
 
-// runSources is a placeholder until the sources command is written.
+	"newshub/internal/ingest/scheduler"
+	"newshub/internal/ingest/sources"
+	"newshub/internal/model"
+	"newshub/internal/store"
+)
+
+// runSources manages the feeds in _data/sources.yaml.
 func runSources(ctx context.Context, env *Env, args []string) error {
 	fs := env.newFlagSet("sources")
-	if err := env.parse(fs, args); err != nil {
+	provider := fs.String("provider", "", "add: the publisher's organization domain")
+	topics := fs.String("topics", "", "add: topics the source assigns, comma separated")
+	interval := fs.String("interval", "", "add: fixed fetch interval, e.g. 30m (default: adapts to the source)")
+	disabled := fs.Bool("disabled", false, "add: list the source without fetching it")
+	pos, err := parseInterspersed(env, fs, args)
+	if err != nil {
 		return err
 	}
-	return errNotYet
+	if len(pos) == 0 {
+		return usageError("missing subcommand")
+	}
+	sub, pos := pos[0], pos[1:]
+	want := map[string]int{"list": 0, "add": 1, "remove": 1, "resume": 1, "import-opml": 1, "export-opml": 0}
+	n, ok := want[sub]
+	if !ok {
+		return usageError("unknown subcommand %q", sub)
+	}
+	if len(pos) != n {
+		return usageError("%s takes %d argument(s), got %d", sub, n, len(pos))
+	}
+	st, err := env.openStore(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	list, err := sources.Load(ctx, st, env.Site)
+	if err != nil {
+		return err
+	}
+	switch sub {
+	case "list":
+		return listSources(ctx, env, st, list)
+	case "add":
+		src := model.Source{URL: pos[0], Provider: strings.ToLower(strings.TrimSpace(*provider)), Interval: *interval}
+		for _, t := range strings.Split(*topics, ",") {
+			if t = strings.TrimSpace(t); t != "" {
+				src.Topics = append(src.Topics, t)
+			}
+		}
+		if *disabled {
+			off := false
+			src.Enabled = &off
+		}
+		if err := list.Add(src); err != nil {
+			return usageError("%v", err)
+		}
+		if err := list.Save(ctx, st, env.Site); err != nil {
+			return err
+		}
+		fmt.Fprintf(env.Stdout, "added %s\n", src.URL)
+	case "remove":
+		if !list.Remove(pos[0]) {
+			return fmt.Errorf("source %s is not listed", pos[0])
+		}
+		if err := list.Save(ctx, st, env.Site); err != nil {
+			return err
+		}
+		fmt.Fprintf(env.Stdout, "removed %s\n", pos[0])
+	case "resume":
+		s, err := st.SourceState(ctx, pos[0])
+		if err != nil {
+			return fmt.Errorf("source %s: %w", pos[0], err)
+		}
+		scheduler.Resume(&s)
+		if err := st.PutSourceState(ctx, s); err != nil {
+			return err
+		}
+		fmt.Fprintf(env.Stdout, "resumed %s\n", pos[0])
+	case "import-opml":
+		return importOPML(ctx, env, st, list, pos[0])
+	case "export-opml":
+		title := "newshub sources"
+		if rec, err := st.Get(ctx, "_config.yml"); err == nil && rec.Config != nil && rec.Config.Title != "" {
+			title = rec.Config.Title + " sources"
+		}
+		return sources.WriteOPML(env.Stdout, title, list.Sources())
+	}
+	return nil
+}
+
+// parseInterspersed parses flags given before, between or after the
+// positional arguments ("add URL --provider x").
+func parseInterspersed(env *Env, fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := env.parse(fs, args); err != nil {
+			return nil, err
+		}
+		if fs.NArg() == 0 {
+			return pos, nil
+		}
+		pos = append(pos, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+}
+
+func importOPML(ctx context.Context, env *Env, st store.Store, list *sources.List, file string) error {
+	f, err := os.Open(file)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	srcs, err := sources.ReadOPML(f)
+	if err != nil {
+		// ReadOPML says "line N: ..."; report it as FILE:N: ...
+		return fmt.Errorf("%s:%s", file, strings.TrimPrefix(err.Error(), "line "))
+	}
+	added, listed, bad := 0, 0, 0
+	for _, s := range srcs {
+		if list.Find(s.URL) >= 0 {
+			listed++
+			continue
+		}
+		if err := list.Add(s); err != nil {
+			fmt.Fprintf(env.Stderr, "%s: %v\n", file, err)
+			bad++
+			continue
+		}
+		added++
+	}
+	if added > 0 {
+		if err := list.Save(ctx, st, env.Site); err != nil {
+			return err
+		}
+	}
+	fmt.Fprintf(env.Stdout, "imported %d sources (%d already listed, %d rejected)\n", added, listed, bad)
+	if bad > 0 {
+		return errFailed
+	}
+	return nil
+}
+
+func listSources(ctx context.Context, env *Env, st store.Store, list *sources.List) error {
+	states := map[string]store.SourceState{}
+	all, err := st.SourceStates(ctx)
+	if err != nil {
+		return err
+	}
+	for _, s := range all {
+		states[s.URL] = s
+	}
+	tw := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "URL\tPROVIDER\tENABLED\tLAST FETCH\tLAST STATUS\tITEMS\tERRORS\tNEXT FETCH\tPAUSED")
+	for _, src := range list.Sources() {
+		s, ok := states[src.URL]
+		status, next := "-", "-"
+		if ok {
+			status = clipStatus(s.LastStatus, 48)
+			next = when(s.NextFetch)
+		} else if src.IsEnabled() {
+			next = "now"
+		}
+		if s.Paused {
+			next = "-"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\t%d\t%s\t%s\n", src.URL, dash(src.Provider), yesNo(src.IsEnabled()),
+			when(s.LastFetch), status, s.Items, s.Errors, next, yesNo(s.Paused))
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	if len(list.Sources()) == 0 {
+		fmt.Fprintln(env.Stderr, "no sources; add one with: newshub sources add URL")
+	}
+	return nil
+}
+
+func when(t time.Time) string {
+	if t.IsZero() {
+		return "-"
+	}
+	return t.UTC().Format("2006-01-02 15:04")
+}
+
+func dash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+func yesNo(b bool) string {
+	if b {
+		return "yes"
+	}
+	return "no"
+}
+
+func clipStatus(s string, n int) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if s == "" {
+		return "-"
+	}
+	if r := []rune(s); len(r) > n {
+		return string(r[:n-1]) + "…"
+	}
+	return s
 }

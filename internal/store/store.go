@@ -31,6 +31,10 @@ type Store interface {
 	// Scan calls fn for every record of the given kinds (every kind when
 	// none is given), in path order, stopping at the first error fn returns.
 	Scan(ctx context.Context, kinds []model.Kind, fn func(*model.Record) error) error
+	// ScanRaw is Scan without decoding values: fn gets each record's path,
+	// kind and file bytes (a copy fn may keep), for callers such as export
+	// that only write Raw.
+	ScanRaw(ctx context.Context, kinds []model.Kind, fn func(path string, kind model.Kind, raw []byte) error) error
 	// Count returns the number of records of each kind.
 	Count(ctx context.Context) (map[model.Kind]int, error)
 	// Generation returns a number that changes whenever anything is
@@ -45,7 +49,7 @@ type Store interface {
 	// CountNews counts the news records matching q (Offset and Limit ignored).
 	CountNews(ctx context.Context, q NewsQuery) (int, error)
 	// Story returns every news record of a story, lead first, then by
-	// quality descending.
+	// quality descending. An unknown story has no records.
 	Story(ctx context.Context, id string) ([]*model.Record, error)
 
 	// Search runs a full-text query over news titles, excerpts and

@@ -1,16 +1,287 @@
 // Package sqlite is the embedded store: SQLite through the pure-Go
 // modernc.org/sqlite driver, in WAL mode.
+//
+// Writes go through one connection (SQLite allows one writer at a time, so
+// queueing in Go is cheaper than retrying on SQLITE_BUSY); reads use a
+// separate pool of read-only connections, which WAL lets proceed while a
+// write transaction is open, each seeing the last committed state.
 package sqlite
 
 import (
 	"context"
+	"database/sql"
 	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
 
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+
+	"newshub/internal/model"
 	"newshub/internal/store"
 )
 
+// busyTimeoutMS is how long a connection waits for a lock before giving up;
+// long enough to outlast any single import batch or checkpoint.
+const busyTimeoutMS = 10000
+
+// pageSize is the page size of new databases. Large pages hold many
+// records each and cut the number of write calls per batch, which is most
+// of what an import costs beyond the B-tree work itself.
+const pageSize = 65536
+
+// mmapSize lets connections read pages straight from the mapped file
+// instead of copying them through read calls.
+const mmapSize = "1073741824"
+
+// writerPragmas tune the writer connection for batches: a page cache large
+// enough for the index pages a batch touches, checkpoints every 64 MiB of
+// log, temporary B-trees in memory.
+const writerPragmas = "&_pragma=cache_size(-65536)&_pragma=mmap_size(" + mmapSize + ")&_pragma=wal_autocheckpoint(1000)&_pragma=temp_store(MEMORY)"
+
+// readerPragmas make reader connections read-only and give each a modest
+// cache beside the shared mapping.
+const readerPragmas = "&_pragma=query_only(1)&_pragma=cache_size(-16384)&_pragma=mmap_size(" + mmapSize + ")"
+
+// Store is a store.Store kept in one SQLite database file.
+type Store struct {
+	w *sql.DB // the single writer connection
+	r *sql.DB // read-only connections
+}
+
+var _ store.Store = (*Store)(nil)
+
 // Open opens (creating it and its folder if needed) the database file at
 // path and brings its schema up to date.
-func Open(ctx context.Context, path string) (store.Store, error) {
-	return nil, errors.New("sqlite store: not implemented yet")
+func Open(ctx context.Context, path string) (*Store, error) {
+	if path == "" {
+		return nil, errors.New("sqlite store: empty database path")
+	}
+	if strings.ContainsRune(path, '?') {
+		return nil, fmt.Errorf("sqlite store %s: a database path may not contain '?'", path)
+	}
+	if dir := filepath.Dir(path); dir != "" {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return nil, fmt.Errorf("sqlite store: %w", err)
+		}
+	}
+	common := fmt.Sprintf("_pragma=busy_timeout(%d)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)", busyTimeoutMS)
+	// IMMEDIATE takes the write lock at BEGIN, so a write transaction never
+	// fails half-way on upgrading a read lock.
+	w, err := sql.Open("sqlite", path+"?"+common+writerPragmas+"&_txlock=immediate")
+	if err != nil {
+		return nil, fmt.Errorf("sqlite store %s: %w", path, err)
+	}
+	w.SetMaxOpenConns(1)
+	w.SetMaxIdleConns(1)
+	w.SetConnMaxIdleTime(0)
+	w.SetConnMaxLifetime(0)
+	// The page size of a new database must be set before WAL mode fixes
+	// it; on an existing database the first statement does nothing.
+	if _, err := w.ExecContext(ctx, fmt.Sprintf(`PRAGMA page_size = %d`, pageSize)); err != nil {
+		w.Close()
+		return nil, fmt.Errorf("sqlite store %s: %w", path, err)
+	}
+	var mode string
+	if err := w.QueryRowContext(ctx, `PRAGMA journal_mode = WAL`).Scan(&mode); err != nil {
+		w.Close()
+		return nil, fmt.Errorf("sqlite store %s: %w", path, err)
+	}
+	if mode != "wal" {
+		w.Close()
+		return nil, fmt.Errorf("sqlite store %s: cannot use WAL mode (journal mode is %q)", path, mode)
+	}
+	if err := migrate(ctx, w); err != nil {
+		w.Close()
+		return nil, fmt.Errorf("sqlite store %s: %w", path, err)
+	}
+	r, err := sql.Open("sqlite", path+"?"+common+readerPragmas)
+	if err != nil {
+		w.Close()
+		return nil, fmt.Errorf("sqlite store %s: %w", path, err)
+	}
+	readers := max(4, 2*runtime.GOMAXPROCS(0))
+	r.SetMaxOpenConns(4 * readers) // room for reads nested inside a Scan callback
+	r.SetMaxIdleConns(readers)
+	if err := r.PingContext(ctx); err != nil {
+		w.Close()
+		r.Close()
+		return nil, fmt.Errorf("sqlite store %s: %w", path, err)
+	}
+	return &Store{w: w, r: r}, nil
+}
+
+// Close releases the connections. The last one to close checkpoints the
+// write-ahead log into the database file.
+func (s *Store) Close() error {
+	return errors.Join(s.r.Close(), s.w.Close())
+}
+
+// Generation returns the counter every write transaction bumps.
+func (s *Store) Generation(ctx context.Context) (int64, error) {
+	var g int64
+	if err := s.r.QueryRowContext(ctx, `SELECT value FROM generation WHERE id = 1`).Scan(&g); err != nil {
+		return 0, fmt.Errorf("generation: %w", err)
+	}
+	return g, nil
+}
+
+// bump advances the generation inside a write transaction.
+func bump(ctx context.Context, tx *sql.Tx) error {
+	if _, err := tx.ExecContext(ctx, `UPDATE generation SET value = value + 1 WHERE id = 1`); err != nil {
+		return fmt.Errorf("bump generation: %w", err)
+	}
+	return nil
+}
+
+// recordColumns are the columns decodeRow reads, in order.
+const recordColumns = `r.path, r.kind, r.raw, r.value`
+
+// scanner is a *sql.Row or *sql.Rows.
+type scanner interface{ Scan(dest ...any) error }
+
+// decodeRow reads one row of recordColumns into a Record.
+func decodeRow(sc scanner) (*model.Record, error) {
+	var (
+		rec   model.Record
+		kind  string
+		value sql.RawBytes
+	)
+	if err := sc.Scan(&rec.Path, &kind, &rec.Raw, &value); err != nil {
+		return nil, err
+	}
+	rec.Kind = model.Kind(kind)
+	if err := rec.UnmarshalValue(value); err != nil {
+		return nil, err
+	}
+	return &rec, nil
+}
+
+// Get returns the record at path, or store.ErrNotFound.
+func (s *Store) Get(ctx context.Context, path string) (*model.Record, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT `+recordColumns+` FROM records r WHERE r.path = ?`, path)
+	if err != nil {
+		return nil, fmt.Errorf("get %s: %w", path, err)
+	}
+	recs, err := collect(rows)
+	if err != nil {
+		return nil, fmt.Errorf("get %s: %w", path, err)
+	}
+	if len(recs) == 0 {
+		return nil, fmt.Errorf("get %s: %w", path, store.ErrNotFound)
+	}
+	return recs[0], nil
+}
+
+// collect decodes every row and closes rows.
+func collect(rows *sql.Rows) ([]*model.Record, error) {
+	defer rows.Close()
+	var recs []*model.Record
+	for rows.Next() {
+		rec, err := decodeRow(rows)
+		if err != nil {
+			return nil, err
+		}
+		recs = append(recs, rec)
+	}
+	return recs, rows.Err()
+}
+
+// kindFilter returns a WHERE clause selecting kinds (empty: all) and its
+// arguments.
+func kindFilter(kinds []model.Kind) (string, []any) {
+	if len(kinds) == 0 {
+		return "", nil
+	}
+	args := make([]any, len(kinds))
+	for i, k := range kinds {
+		args[i] = string(k)
+	}
+	where := ` WHERE r.kind IN (?` + strings.Repeat(`, ?`, len(kinds)-1) + `)`
+	if !slices.Contains(kinds, model.KindNews) {
+		where += ` AND r.kind <> 'news'` // lets records_kind serve the scan
+	}
+	return where, args
+}
+
+// Scan streams the records of the given kinds in path order, decoding each
+// just before fn sees it.
+func (s *Store) Scan(ctx context.Context, kinds []model.Kind, fn func(*model.Record) error) error {
+	where, args := kindFilter(kinds)
+	rows, err := s.r.QueryContext(ctx, `SELECT `+recordColumns+` FROM records r`+where+` ORDER BY r.path`, args...)
+	if err != nil {
+		return fmt.Errorf("scan: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		rec, err := decodeRow(rows)
+		if err != nil {
+			return fmt.Errorf("scan: %w", err)
+		}
+		if err := fn(rec); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("scan: %w", err)
+	}
+	return nil
+}
+
+// ScanRaw streams path, kind and file bytes of the records of the given
+// kinds in path order, without decoding values.
+func (s *Store) ScanRaw(ctx context.Context, kinds []model.Kind, fn func(path string, kind model.Kind, raw []byte) error) error {
+	where, args := kindFilter(kinds)
+	rows, err := s.r.QueryContext(ctx, `SELECT r.path, r.kind, r.raw FROM records r`+where+` ORDER BY r.path`, args...)
+	if err != nil {
+		return fmt.Errorf("scan: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var (
+			path, kind string
+			raw        []byte
+		)
+		if err := rows.Scan(&path, &kind, &raw); err != nil {
+			return fmt.Errorf("scan: %w", err)
+		}
+		if err := fn(path, model.Kind(kind), raw); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("scan: %w", err)
+	}
+	return nil
+}
+
+// Count returns the number of records of each kind present.
+func (s *Store) Count(ctx context.Context) (map[model.Kind]int, error) {
+	// Two halves, so each is counted from an index rather than the table.
+	rows, err := s.r.QueryContext(ctx, `SELECT 'news', count(*) FROM records WHERE kind = 'news'
+		UNION ALL SELECT kind, count(*) FROM records WHERE kind <> 'news' GROUP BY kind`)
+	if err != nil {
+		return nil, fmt.Errorf("count: %w", err)
+	}
+	defer rows.Close()
+	counts := map[model.Kind]int{}
+	for rows.Next() {
+		var (
+			kind string
+			n    int
+		)
+		if err := rows.Scan(&kind, &n); err != nil {
+			return nil, fmt.Errorf("count: %w", err)
+		}
+		if n > 0 {
+			counts[model.Kind(kind)] = n
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("count: %w", err)
+	}
+	return counts, nil
 }

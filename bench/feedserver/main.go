@@ -1,0 +1,185 @@
+// Command feedserver serves generated news feeds and their article pages
+// on loopback, for benchmarking ingest: N feeds of M items each, spread
+// over H listeners (one "publisher" per port), with ETag support so a
+// second round is all 304s, robots.txt, and article pages carrying Open
+// Graph, canonical, AMP and JSON-LD metadata.
+//
+// It writes a sources list (_data/sources.yaml form) to -sources, prints
+// "ready" on standard output once listening, and serves until interrupted
+// or until -for has passed.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"html"
+	"log"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+)
+
+var words = strings.Fields(`senate house governor mayor court judge voters ballot election campaign
+debate poll turnout budget tax bill law vote primary caucus county state city council
+district candidate party leader speaker committee hearing report rally speech ad fund
+donor union worker farmer teacher nurse police school hospital bridge road water power
+climate storm flood fire drought heat energy oil gas wind solar market price wage job
+trade tariff deal treaty border army navy veteran health care drug vaccine virus
+housing rent loan bank debt deficit pension plan reform probe inquiry scandal lawsuit
+appeal ruling verdict recount audit fraud security privacy data tech platform media
+record surge drop rise fall win loss lead gap margin swing suburb rural urban youth
+senior women men family church faith rights justice prison crime gun safety transit`)
+
+var verbs = strings.Fields(`backs blocks passes rejects signs vetoes wins loses leads trails
+targets slams praises weighs delays pushes seeks faces drops raises cuts boosts probes`)
+
+func main() {
+	feeds := flag.Int("feeds", 1000, "number of feeds")
+	items := flag.Int("items", 50, "items per feed")
+	hosts := flag.Int("hosts", 1000, "listeners (publishers); feeds are spread over them")
+	sourcesFile := flag.String("sources", "", "write the sources list (YAML) to this file")
+	seed := flag.Uint64("seed", 1, "random seed")
+	life := flag.Duration("for", 10*time.Minute, "stop after this long")
+	flag.Parse()
+	if *hosts > *feeds {
+		*hosts = *feeds
+	}
+
+	g := &generator{items: *items, seed: *seed, now: time.Now().UTC().Truncate(time.Hour)}
+	var addrs []string
+	var servers []*http.Server
+	for i := 0; i < *hosts; i++ {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			log.Fatalf("listen: %v", err)
+		}
+		base := "http://" + ln.Addr().String()
+		addrs = append(addrs, base)
+		srv := &http.Server{Handler: g.handler(base), ReadHeaderTimeout: 10 * time.Second}
+		servers = append(servers, srv)
+		go srv.Serve(ln)
+	}
+	if *sourcesFile != "" {
+		var b strings.Builder
+		b.WriteString("sources:\n")
+		for f := 0; f < *feeds; f++ {
+			fmt.Fprintf(&b, "  - url: \"%s/feeds/%d.xml\"\n", addrs[f%len(addrs)], f)
+		}
+		if err := os.WriteFile(*sourcesFile, []byte(b.String()), 0o644); err != nil {
+			log.Fatal(err)
+		}
+	}
+	fmt.Println("ready")
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	select {
+	case <-ctx.Done():
+	case <-time.After(*life):
+	}
+	for _, s := range servers {
+		s.Close()
+	}
+}
+
+type generator struct {
+	items int
+	seed  uint64
+	now   time.Time
+}
+
+func (g *generator) handler(base string) http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/robots.txt", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain")
+		w.Write([]byte("User-agent: *\nDisallow: /admin/\n"))
+	})
+	mux.HandleFunc("/feeds/{n}", func(w http.ResponseWriter, r *http.Request) {
+		n, err := strconv.Atoi(strings.TrimSuffix(r.PathValue("n"), ".xml"))
+		if err != nil {
+			http.NotFound(w, r)
+			return
+		}
+		etag := fmt.Sprintf(`"feed-%d-v1"`, n)
+		w.Header().Set("ETag", etag)
+		if r.Header.Get("If-None-Match") == etag {
+			w.WriteHeader(http.StatusNotModified)
+			return
+		}
+		w.Header().Set("Content-Type", "application/rss+xml; charset=utf-8")
+		w.Write(g.feed(base, n))
+	})
+	mux.HandleFunc("/articles/{f}/{i}", func(w http.ResponseWriter, r *http.Request) {
+		f, err1 := strconv.Atoi(r.PathValue("f"))
+		i, err2 := strconv.Atoi(r.PathValue("i"))
+		if err1 != nil || err2 != nil {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Write(g.page(base, f, i))
+	})
+	return mux
+}
+
+// story returns the title, text and date of item i of feed f.
+func (g *generator) story(f, i int) (string, string, time.Time) {
+	r := rand.New(rand.NewPCG(g.seed, uint64(f)<<20|uint64(i)))
+	pick := func() string { return words[r.IntN(len(words))] }
+	title := fmt.Sprintf("%s %s %s %s over %s %s in %s", capital(pick()), pick(), verbs[r.IntN(len(verbs))], pick(), pick(), pick(), pick())
+	var text []string
+	for k := 0; k < 40; k++ {
+		text = append(text, pick())
+	}
+	published := g.now.Add(-time.Duration(r.IntN(48*60)) * time.Minute)
+	return title, strings.Join(text, " ") + ".", published
+}
+
+func capital(s string) string { return strings.ToUpper(s[:1]) + s[1:] }
+
+func (g *generator) feed(base string, f int) []byte {
+	var b strings.Builder
+	fmt.Fprintf(&b, `<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:media="http://search.yahoo.com/mrss/">
+<channel><title>Publisher %d</title><link>%s/</link><description>Generated feed %d</description>
+`, f, base, f)
+	for i := 0; i < g.items; i++ {
+		title, text, pub := g.story(f, i)
+		link := fmt.Sprintf("%s/articles/%d/%d", base, f, i)
+		fmt.Fprintf(&b, `<item><title>%s</title><link>%s?utm_source=rss</link><guid isPermaLink="false">%d-%d</guid><pubDate>%s</pubDate>
+<description>&lt;p&gt;%s&lt;/p&gt;</description><media:thumbnail url="%s/img/%d/%d-thumb.jpg" width="150" height="100"/></item>
+`, html.EscapeString(title), link, f, i, pub.Format(time.RFC1123Z), html.EscapeString(text), base, f, i)
+	}
+	b.WriteString("</channel></rss>\n")
+	return []byte(b.String())
+}
+
+func (g *generator) page(base string, f, i int) []byte {
+	title, text, pub := g.story(f, i)
+	t := html.EscapeString(title)
+	link := fmt.Sprintf("%s/articles/%d/%d", base, f, i)
+	return []byte(fmt.Sprintf(`<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>%s | Publisher %d</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta property="og:title" content="%s">
+<meta property="og:description" content="%s">
+<meta property="og:site_name" content="Publisher %d">
+<meta property="og:image" content="%s/img/%d/%d.jpg">
+<meta property="og:image:width" content="1200">
+<meta property="og:image:height" content="675">
+<link rel="canonical" href="%s">
+<link rel="amphtml" href="%s/amp/articles/%d/%d">
+<link rel="stylesheet" href="/static/site.css">
+<script type="application/ld+json">{"@context":"https://schema.org","@type":"NewsArticle","headline":%q,"datePublished":%q,"publisher":{"@type":"Organization","name":"Publisher %d"}}</script>
+</head><body><header><nav><a href="/">Home</a> <a href="/politics">Politics</a></nav></header>
+<article><h1>%s</h1><p>%s</p><p>%s</p><p>%s</p></article>
+<footer>Copyright Publisher %d</footer></body></html>
+`, t, f, t, html.EscapeString(text), f, base, f, i, link, base, f, i, title, pub.Format(time.RFC3339), f, t, text, text, text, f))
+}

@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# Measures publishing on a synthetic hub and prints a markdown table:
+# build time and peak memory (first build, unchanged rebuild, with and
+# without the website), then serve throughput and latency for a topic page
+# with 64 connections, measured from a separate process (wrk, or the
+# project's bench/loadgen when wrk is absent).
+#
+#   bench/publish.sh [ARTICLES]        (default 100000)
+#
+# Environment: WORK (scratch folder, default a new temporary one; put it on
+# the disk to measure), DURATION (load duration, default 10s), CONNS (64).
+set -euo pipefail
+
+articles=${1:-100000}
+duration=${DURATION:-10s}
+conns=${CONNS:-64}
+root=$(cd "$(dirname "$0")/.." && pwd)
+work=${WORK:-$(mktemp -d)}
+mkdir -p "$work"
+nh="$work/newshub"
+log="$work/bench.log"
+: >"$log"
+
+cleanup() {
+	if [[ -n "${server_pid:-}" ]]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
+}
+trap cleanup EXIT
+
+(cd "$root" && go build -o "$nh" ./cmd/newshub && go build -o "$work/loadgen" ./bench/loadgen)
+
+site="$work/site"
+if [[ ! -f "$site/.newshub/newshub.db" ]]; then
+	rm -rf "$site"
+	"$nh" gen --articles "$articles" "$site" >>"$log" 2>&1
+	"$nh" --site "$site" import >>"$log" 2>&1
+fi
+
+# timed CMD...: runs CMD under /usr/bin/time, sets secs and mib.
+timed() {
+	/usr/bin/time -f '%e %M' -o "$work/time.out" "$@" >>"$log" 2>&1
+	read -r secs kib <"$work/time.out"
+	mib=$((kib / 1024))
+}
+
+rows=()
+rm -rf "$work/out-api" "$work/out-full"
+timed "$nh" --site "$site" build --no-web "$work/out-api"
+files=$(find "$work/out-api" -type f | wc -l)
+rows+=("| build API + feeds (first) | $articles | ${secs} s | ${mib} MiB | $files files |")
+timed "$nh" --site "$site" build --no-web "$work/out-api"
+rows+=("| build API + feeds (unchanged rebuild) | $articles | ${secs} s | ${mib} MiB | $(grep -o '[0-9]* written' "$log" | tail -1) |")
+if timed "$nh" --site "$site" build "$work/out-full"; then
+	rows+=("| build API + feeds + website (first) | $articles | ${secs} s | ${mib} MiB | $(find "$work/out-full" -type f | wc -l) files |")
+else
+	rows+=("| build API + feeds + website (first) | $articles | failed | | see $log |")
+fi
+
+# Serve: pick the first non-root topic's news page.
+port=$((20000 + RANDOM % 20000))
+"$nh" --site "$site" serve --no-ingest --quiet --addr "127.0.0.1:$port" >>"$log" 2>&1 &
+server_pid=$!
+for _ in $(seq 1 600); do
+	curl -fs "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break
+	sleep 0.1
+done
+topic=$(curl -fs "http://127.0.0.1:$port/api/topics/" | grep -o '"id": "[^"]*"' | sed -n 2p | cut -d'"' -f4)
+url="http://127.0.0.1:$port/api/news/$topic/"
+size=$(curl -fs "$url" | wc -c)
+curl -fs "$url" >/dev/null # warm the cache
+
+load() { # load [extra wrk args...]: sets rps and p99
+	if command -v wrk >/dev/null; then
+		out=$(wrk -t2 -c"$conns" -d"$duration" --latency "$@" "$url")
+		echo "$out" >>"$log"
+		rps=$(echo "$out" | awk '/Requests\/sec/ {printf "%d", $2}')
+		p99=$(echo "$out" | awk '$1 == "99%" {print $2}')
+	else
+		gzflag=""
+		[[ "$*" == *gzip* ]] && gzflag=-gzip
+		out=$("$work/loadgen" -c "$conns" -d "$duration" $gzflag "$url")
+		echo "$out" >>"$log"
+		rps=$(echo "$out" | awk '/^rps/ {print $2}')
+		p99=$(echo "$out" | awk '/^p50/ {print $4}')
+	fi
+}
+tool=$(command -v wrk >/dev/null && echo wrk || echo loadgen)
+load
+rows+=("| serve /api/news/$topic/ ($size bytes), $conns conns, $tool | $articles | ${rps} req/s | p99 ${p99} | identity |")
+load -H 'Accept-Encoding: gzip'
+rows+=("| serve /api/news/$topic/, $conns conns, $tool | $articles | ${rps} req/s | p99 ${p99} | gzip |")
+rss=$(awk '/VmHWM/ {print int($2/1024)}' "/proc/$server_pid/status")
+rows+=("| serve peak RSS | $articles | | ${rss} MiB | |")
+
+echo "| what | articles | time / rate | memory / latency | notes |"
+echo "|---|---|---|---|---|"
+printf '%s\n' "${rows[@]}"
+echo
+echo "machine: $(nproc) CPUs, $(uname -sr); scratch: $work (log: $log)"

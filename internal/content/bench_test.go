@@ -1,0 +1,46 @@
+package content
+
+import (
+	"testing"
+)
+
+const benchNews = "_news/2020-09-13-how-kamala-harriss-immigrant-parents-found-a-home-and-each-other-in-a-black-study-group.md" // 5 related items
+
+func benchRecord(b *testing.B) (string, []byte) {
+	files := sampleFiles(b)
+	data, ok := files[benchNews]
+	if !ok {
+		b.Fatalf("%s missing from the sample", benchNews)
+	}
+	return benchNews, data
+}
+
+// BenchmarkParseNews parses one typical news record (several related items).
+func BenchmarkParseNews(b *testing.B) {
+	p, data := benchRecord(b)
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Parse(p, data); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkRenderNews renders one news record after a change of heat.
+func BenchmarkRenderNews(b *testing.B) {
+	p, data := benchRecord(b)
+	rec, err := Parse(p, data)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		rec.Raw = data
+		rec.Article.Heat = i
+		if err := Render(rec); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

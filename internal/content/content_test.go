@@ -1,0 +1,324 @@
+package content
+
+import (
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"newshub/internal/model"
+	"newshub/internal/testutil"
+)
+
+// sampleFiles returns every record file of the shared sample (outside
+// api/), keyed by site path.
+func sampleFiles(t testing.TB) map[string][]byte {
+	t.Helper()
+	dir := testutil.Shared(t, "smartable-sample")
+	files := map[string][]byte{}
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel := filepath.ToSlash(strings.TrimPrefix(p, dir+string(filepath.Separator)))
+		if d.IsDir() {
+			if rel == "api" {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		files[rel] = data
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(files) == 0 {
+		t.Fatal("no sample files")
+	}
+	return files
+}
+
+func TestSampleRoundTripIsByteIdentical(t *testing.T) {
+	for path, data := range sampleFiles(t) {
+		t.Run(path, func(t *testing.T) {
+			if _, ok := KindOf(path); !ok {
+				t.Fatalf("KindOf(%q) = false, want a record kind", path)
+			}
+			rec, err := Parse(path, data)
+			if err != nil {
+				t.Fatalf("Parse: %v", err)
+			}
+			if string(rec.Raw) != string(data) {
+				t.Fatal("Parse changed Raw")
+			}
+			if err := Render(rec); err != nil {
+				t.Fatalf("Render: %v", err)
+			}
+			if string(rec.Raw) != string(data) {
+				t.Fatalf("Render without change altered the file:\n%s", diffLines(string(data), string(rec.Raw)))
+			}
+		})
+	}
+}
+
+// diffLines shows the lines that differ between a and b.
+func diffLines(a, b string) string {
+	al, bl := strings.Split(a, "\n"), strings.Split(b, "\n")
+	var out strings.Builder
+	for i := 0; i < len(al) || i < len(bl); i++ {
+		var x, y string
+		if i < len(al) {
+			x = al[i]
+		}
+		if i < len(bl) {
+			y = bl[i]
+		}
+		if x != y || i >= len(al) || i >= len(bl) {
+			out.WriteString("-" + x + "\n+" + y + "\n")
+		}
+	}
+	return out.String()
+}
+
+// changedLines returns the lines of a missing from b and of b missing from
+// a, as multisets.
+func changedLines(a, b string) (removed, added []string) {
+	count := map[string]int{}
+	for _, l := range strings.Split(a, "\n") {
+		count[l]++
+	}
+	for _, l := range strings.Split(b, "\n") {
+		if count[l] > 0 {
+			count[l]--
+		} else {
+			added = append(added, l)
+		}
+	}
+	for l, n := range count {
+		for ; n > 0; n-- {
+			removed = append(removed, l)
+		}
+	}
+	return removed, added
+}
+
+func TestSampleParseDecodesFields(t *testing.T) {
+	files := sampleFiles(t)
+	get := func(p string) *model.Record {
+		t.Helper()
+		rec, err := Parse(p, files[p])
+		if err != nil {
+			t.Fatal(err)
+		}
+		return rec
+	}
+	a := get("_news/2021-06-27-blinken-visit-to-pope-will-reset-us-vatican-ties-after-trump-years.md").Article
+	if a.Title != "Blinken visit to pope will reset U.S-Vatican ties after Trump years" || a.Quality != 105 || a.Heat != 125 ||
+		!a.Published || a.Provider.Domain != "reuters.com" || len(a.Provider.Images) != 1 || a.Provider.Images[0].Width != 50 ||
+		len(a.Related) != 1 || a.Related[0].Quality != 35 || a.Related[0].Provider.Name != "U.S. News & World Report" ||
+		a.PublishedDateTime.Format("2006-01-02T15:04:05Z07:00") != "2021-06-27T09:14:00Z" || a.Archived ||
+		a.Has != (model.Curated{Quality: true, Heat: true, Published: true, Topics: true}) ||
+		strings.Join(a.Topics, ",") != "Election,Donald Trump" || len(a.Images) != 1 || a.Images[0].IsCached == nil || !*a.Images[0].IsCached ||
+		!strings.HasSuffix(a.Secured, "e1quswqBTfH7CYy9yAbi5Q==") {
+		t.Errorf("news decoded wrong: %+v", a)
+	}
+	arch := get("_archive/news/2020-09-14-live-vp-mike-pence-speaks-at-rally-in-wisconsin.md").Article
+	if !arch.Archived || arch.Heat != -1 || arch.Published {
+		t.Errorf("archived news: Archived=%v Heat=%d Published=%v", arch.Archived, arch.Heat, arch.Published)
+	}
+	ev := get("_events/2020-10-15-second-presidential-debate.md").Event
+	if _, off := ev.StartDateTime.Zone(); off != -7*3600 || ev.Provider == nil || ev.Provider.Name != "CPD" || ev.Location != "Miami, FL" {
+		t.Errorf("event decoded wrong: %+v", ev)
+	}
+	tp := get("_data/topics/00-election.yaml").Topic
+	if tp.Order != 0 || tp.ID != "election" || len(tp.Services) != 4 || tp.Services[3].Name != "newsletters" ||
+		!strings.HasSuffix(tp.Services[3].Endpoint, "/api/newsletters/") || tp.Images != nil || tp.Hashtags[0] != "#Election2020" {
+		t.Errorf("topic decoded wrong: %+v", tp)
+	}
+	if o := get("_data/topics/06-kamala-harris.yaml").Topic.Order; o != 6 {
+		t.Errorf("topic order = %d, want 6", o)
+	}
+	if kw := get("_data/topics/01-republican-voice.yaml").Topic.Keywords; kw != nil {
+		t.Errorf("empty keywords decoded as %q", kw)
+	}
+	cfg := get("_config.yml").Config
+	if cfg.Title != "Election Smartable" || cfg.BaseURL != "/election" || cfg.Locale != "en-us" || cfg.Topic != "Election" ||
+		cfg.URL != "https://smartableai.github.io" || cfg.WebURL != "https://smartable.ai/apps/election" {
+		t.Errorf("config decoded wrong: %+v", cfg)
+	}
+	lv := get("_learning/videos/usagov-how-to-become-president-of-the-united-states.md").Learning
+	if !strings.HasPrefix(lv.FeaturedContent, `<iframe width="800" height="500"`) || lv.Length != "PT2M22S" || lv.Heat != 219 {
+		t.Errorf("learning decoded wrong: %+v", lv)
+	}
+	pr := get("_people/john-barrasso.md").Person
+	if pr.YouTube == nil || pr.YouTube.Subscribers != 679 || pr.Facebook == nil || pr.Twitter.Followers != 149045 {
+		t.Errorf("person decoded wrong: %+v", pr)
+	}
+	col := get("_people/collections/democratic-senators.md")
+	if col.Kind != model.KindPeopleList || len(col.Person.Items) != 4 {
+		t.Errorf("people collection decoded wrong: %+v", col.Person)
+	}
+	org := get("_data/organizations/nypost.com.md").Organization
+	if org.Domain != "nypost.com" || len(org.Images) != 2 || org.Images[1].Width != 400 {
+		t.Errorf("organization decoded wrong: %+v", org)
+	}
+}
+
+func TestRenderChangesOnlyChangedFields(t *testing.T) {
+	files := sampleFiles(t)
+	const p = "_news/2021-06-27-blinken-visit-to-pope-will-reset-us-vatican-ties-after-trump-years.md"
+	// The related block and the blank line after it.
+	text := string(files[p])
+	block := text[strings.Index(text, "related:\n"):strings.Index(text, "secured:")]
+	relatedBlock := strings.Split(strings.TrimSuffix(block, "\n"), "\n")
+	tests := []struct {
+		name          string
+		change        func(a *model.Article)
+		removed, adds []string
+		check         func(a *model.Article) bool
+	}{
+		{"heat", func(a *model.Article) { a.Heat = 999 }, []string{"heat: 125"}, []string{"heat: 999"},
+			func(a *model.Article) bool { return a.Heat == 999 }},
+		{"quality and published", func(a *model.Article) { a.Quality, a.Published = 7, false },
+			[]string{"quality: 105", "published: true"}, []string{"quality: 7", "published: false"},
+			func(a *model.Article) bool { return a.Quality == 7 && !a.Published }},
+		{"topics", func(a *model.Article) { a.Topics = append(a.Topics, "Joe Biden") }, nil, []string{"  - Joe Biden"},
+			func(a *model.Article) bool { return len(a.Topics) == 3 && a.Topics[2] == "Joe Biden" }},
+		{"related removed", func(a *model.Article) { a.Related = nil },
+			relatedBlock, nil,
+			func(a *model.Article) bool { return a.Related == nil }},
+		{"related added", func(a *model.Article) {
+			a.Related = append(a.Related, model.Related{Title: `A "quoted" title`, Quality: 20, Type: "article",
+				Provider: model.Provider{Name: "X", Domain: "x.com"}})
+		}, nil, []string{`  - title: "A \"quoted\" title"`, "    type: article", "    provider:", "      name: X", "      domain: x.com", "    quality: 20"},
+			func(a *model.Article) bool { return len(a.Related) == 2 && a.Related[1].Title == `A "quoted" title` }},
+		{"amp inserted", func(a *model.Article) { a.AmpWebURL = "https://example.com/amp" }, nil,
+			[]string{`ampWebUrl: "https://example.com/amp"`},
+			func(a *model.Article) bool { return a.AmpWebURL == "https://example.com/amp" }},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			rec, err := Parse(p, files[p])
+			if err != nil {
+				t.Fatal(err)
+			}
+			tc.change(rec.Article)
+			if err := Render(rec); err != nil {
+				t.Fatal(err)
+			}
+			removed, added := changedLines(string(files[p]), string(rec.Raw))
+			if !sameSet(removed, tc.removed) || !sameSet(added, tc.adds) {
+				t.Fatalf("removed %q added %q, want removed %q added %q\n%s", removed, added, tc.removed, tc.adds, rec.Raw)
+			}
+			back, err := Parse(p, rec.Raw)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !tc.check(back.Article) {
+				t.Fatalf("re-parsed value lacks the change: %+v", back.Article)
+			}
+		})
+	}
+}
+
+func sameSet(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	count := map[string]int{}
+	for _, s := range a {
+		count[s]++
+	}
+	for _, s := range b {
+		if count[s] == 0 {
+			return false
+		}
+		count[s]--
+	}
+	return true
+}
+
+func TestParseErrors(t *testing.T) {
+	tests := []struct {
+		name, path, data string
+		line             int
+		msg              string
+	}{
+		{"no front matter", "_news/a.md", "title: x\n", 1, "missing front matter"},
+		{"empty front matter", "_news/a.md", "---\n---\n", 1, "empty front matter"},
+		{"unclosed", "_news/a.md", "---\ntitle: x\n", 2, "not closed"},
+		{"unclosed without newline", "_news/a.md", "---\ntitle: x\nexcerpt: y", 3, "not closed"},
+		{"bad escape", "_news/a.md", "---\ntitle: \"a\\qb\"\n---\n", 2, "invalid YAML"},
+		{"tab indent", "_news/a.md", "---\ntitle: t\n\tx: y\n---\n", 3, "invalid YAML"},
+		{"bad bool", "_news/a.md", "---\ntitle: t\nwebUrl: u\npublishedDateTime: 2021-01-01T00:00:00Z\npublished: maybe\n---\n", 5, "published"},
+		{"related item", "_news/a.md", "---\ntitle: t\nwebUrl: u\npublishedDateTime: 2021-01-01T00:00:00Z\nrelated:\n  - title: x\n    quality: [1]\n---\n", 7, "related[0].quality"},
+		{"empty topic file", "_data/topics/01-a.yaml", "# nothing\n", 1, "empty file"},
+		{"bad yaml", "_news/a.md", "---\ntitle: \"x\"\nexcerpt: [a\n---\n", 3, "invalid YAML"},
+		{"missing title", "_news/a.md", "---\npublishedDateTime: 2021-01-01T00:00:00Z\nwebUrl: u\n---\n", 2, `"title"`},
+		{"missing url", "_news/a.md", "---\ntitle: t\npublishedDateTime: 2021-01-01T00:00:00Z\n---\n", 2, `"originalUrl"`},
+		{"bad date", "_news/a.md", "---\ntitle: t\nwebUrl: u\npublishedDateTime: yesterday\n---\n", 4, "publishedDateTime"},
+		{"bad int", "_news/a.md", "---\ntitle: t\nwebUrl: u\npublishedDateTime: 2021-01-01T00:00:00Z\nquality: high\n---\n", 5, "quality"},
+		{"invalid utf8", "_news/a.md", "---\ntitle: t\nexcerpt: \xff\n---\n", 3, "invalid UTF-8"},
+		{"person name", "_people/x.md", "---\nbio: b\n---\n", 2, `"name"`},
+		{"event start", "_events/x.md", "---\nname: n\n---\n", 2, `"startDateTime"`},
+		{"topic id", "_data/topics/01-x.yaml", "name: X\n", 1, `"_id"`},
+		{"organization domain", "_data/organizations/x.md", "---\nname: X\n---\n", 2, `"domain"`},
+		{"duplicate key", "_news/a.md", "---\ntitle: t\ntitle: u\n---\n", 3, "already defined"},
+		{"not a map", "_news/a.md", "---\n- a\n- b\n---\n", 2, "not a map"},
+		{"nested type", "_news/a.md", "---\ntitle:\n  a: b\n---\n", 3, "title"},
+		{"unknown path", "README.md", "x", 0, "not a record path"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Parse(tc.path, []byte(tc.data))
+			var pe *ParseError
+			if !errors.As(err, &pe) {
+				t.Fatalf("error %v (%T), want *ParseError", err, err)
+			}
+			if pe.Path != tc.path || pe.Line != tc.line || !strings.Contains(pe.Msg, tc.msg) {
+				t.Fatalf("got %q (line %d), want line %d and %q", err, pe.Line, tc.line, tc.msg)
+			}
+		})
+	}
+}
+
+func readTestdata(t testing.TB, name string) []byte {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("testdata", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
+}
+
+// TestFastReaderCoversSample guards the speed of the common path: every
+// sample record except _config.yml (anchors, merge keys) must be read by
+// the fast reader, not the YAML fallback.
+func TestFastReaderCoversSample(t *testing.T) {
+	for path, data := range sampleFiles(t) {
+		kind, _ := KindOf(path)
+		doc := &document{kind: kind, yamlEnd: len(data), bodyStart: -1}
+		if hasFrontMatter(kind) {
+			if err := doc.split(path, data); err != nil {
+				t.Fatal(err)
+			}
+		}
+		_, err := parseFast(data[doc.yamlStart:doc.yamlEnd], doc.lineBase)
+		if path == "_config.yml" {
+			if err == nil {
+				t.Errorf("%s: the fast reader accepted anchors", path)
+			}
+			continue
+		}
+		if err != nil {
+			t.Errorf("%s: fast reader: %v", path, err)
+		}
+	}
+}

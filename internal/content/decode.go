@@ -1,0 +1,699 @@
+package content
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"newshub/internal/model"
+)
+
+// decoder turns nodes into typed values, keeping the first error.
+type decoder struct {
+	t     *tree
+	path  string
+	err   *ParseError
+	utc   bool    // convert times to UTC (news)
+	scope []scope // where in the document the decoder is, for messages
+}
+
+// scope is one step of a field path: a key, or a list index when key is "".
+type scope struct {
+	key   string
+	index int
+}
+
+func (d *decoder) enter(key string) { d.scope = append(d.scope, scope{key: key}) }
+func (d *decoder) at(i int)         { d.scope = append(d.scope, scope{index: i}) }
+func (d *decoder) leave()           { d.scope = d.scope[:len(d.scope)-1] }
+
+// name spells the path of field key, such as related[2].provider.name.
+func (d *decoder) name(key string) string {
+	var b strings.Builder
+	for _, s := range d.scope {
+		if s.key == "" {
+			b.WriteString("[" + strconv.Itoa(s.index) + "]")
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteByte('.')
+		}
+		b.WriteString(s.key)
+	}
+	if key != "" {
+		if b.Len() > 0 {
+			b.WriteByte('.')
+		}
+		b.WriteString(key)
+	}
+	return b.String()
+}
+
+func (d *decoder) failf(line int, format string, args ...any) {
+	if d.err == nil {
+		d.err = &ParseError{Path: d.path, Line: line, Msg: fmt.Sprintf(format, args...)}
+	}
+}
+
+func (d *decoder) typeErr(name string, n *node, want string) {
+	what := n.describe()
+	if n.kind == scalarNode {
+		what = strconv.Quote(clip(d.t.val(n)))
+	}
+	d.failf(int(n.line), "%s: expected %s, found %s", d.name(name), want, what)
+}
+
+// clip shortens a value quoted in an error message.
+func clip(s string) string {
+	if len(s) > 40 {
+		i := 40
+		for i > 0 && s[i]&0xC0 == 0x80 {
+			i--
+		}
+		return s[:i] + "..."
+	}
+	return s
+}
+
+func (d *decoder) str(name string, n *node) string {
+	switch n.kind {
+	case scalarNode:
+		return d.t.val(n)
+	case nullNode:
+		return ""
+	}
+	d.typeErr(name, n, "a string")
+	return ""
+}
+
+func (d *decoder) int(name string, n *node) int {
+	if n.kind == scalarNode && !n.quoted {
+		if v, err := strconv.Atoi(d.t.val(n)); err == nil {
+			return v
+		}
+		if v, err := strconv.ParseInt(d.t.val(n), 0, 64); err == nil {
+			return int(v)
+		}
+	}
+	d.typeErr(name, n, "an integer")
+	return 0
+}
+
+func (d *decoder) bool(name string, n *node) bool {
+	if n.kind == scalarNode && !n.quoted {
+		switch d.t.val(n) {
+		case "true", "True", "TRUE", "yes", "Yes", "YES", "on", "On", "ON":
+			return true
+		case "false", "False", "FALSE", "no", "No", "NO", "off", "Off", "OFF":
+			return false
+		}
+	}
+	d.typeErr(name, n, "true or false")
+	return false
+}
+
+func (d *decoder) boolPtr(name string, n *node) *bool {
+	v := d.bool(name, n)
+	return &v
+}
+
+// timeLayouts are the timestamp forms YAML allows, most common first.
+var timeLayouts = []string{
+	time.RFC3339Nano,
+	"2006-01-02T15:04:05.999999999",
+	"2006-01-02 15:04:05.999999999Z07:00",
+	"2006-01-02 15:04:05.999999999",
+	"2006-01-02",
+}
+
+func (d *decoder) time(name string, n *node) time.Time {
+	if n.kind == nullNode {
+		return time.Time{}
+	}
+	if n.kind == scalarNode {
+		for _, layout := range timeLayouts {
+			t, err := time.Parse(layout, d.t.val(n))
+			if err != nil {
+				continue
+			}
+			if _, off := t.Zone(); off == 0 || d.utc {
+				t = t.UTC()
+			}
+			return t
+		}
+	}
+	d.typeErr(name, n, "a date and time such as 2021-06-27T09:14:00Z")
+	return time.Time{}
+}
+
+func (d *decoder) strs(name string, n *node) []string {
+	switch n.kind {
+	case nullNode:
+		return nil
+	case seqNode:
+		kids := d.t.kids(n)
+		out := make([]string, len(kids))
+		for i := range kids {
+			out[i] = d.str(name, &kids[i].val)
+		}
+		return out
+	}
+	d.typeErr(name, n, "a list")
+	return nil
+}
+
+// fields calls f for each entry of a map node; a null node is an empty map.
+func (d *decoder) fields(name string, n *node, f func(key string, v *node)) bool {
+	switch n.kind {
+	case nullNode:
+		return true
+	case mapNode:
+		kids := d.t.kids(n)
+		for i := range kids {
+			f(d.t.key(&kids[i]), &kids[i].val)
+		}
+		return true
+	}
+	d.typeErr(name, n, "a map")
+	return false
+}
+
+// items calls f for each item of a list node; a null node is empty.
+func (d *decoder) items(name string, n *node, f func(i int, v *node)) {
+	switch n.kind {
+	case nullNode:
+	case seqNode:
+		kids := d.t.kids(n)
+		for i := range kids {
+			f(i, &kids[i].val)
+		}
+	default:
+		d.typeErr(name, n, "a list")
+	}
+}
+
+func (d *decoder) images(name string, n *node) []model.Image {
+	var out []model.Image
+	if n.kind == seqNode {
+		out = make([]model.Image, 0, int(n.n))
+	}
+	d.enter(name)
+	defer d.leave()
+	d.items("", n, func(i int, it *node) {
+		var img model.Image
+		d.at(i)
+		defer d.leave()
+		if it.kind != mapNode {
+			d.typeErr("", it, "a map")
+			return
+		}
+		d.fields("", it, func(k string, v *node) {
+			switch k {
+			case "url":
+				img.URL = d.str("url", v)
+			case "width":
+				img.Width = d.int("width", v)
+			case "height":
+				img.Height = d.int("height", v)
+			case "isCached":
+				img.IsCached = d.boolPtr("isCached", v)
+			case "title":
+				img.Title = d.str("title", v)
+			}
+		})
+		out = append(out, img)
+	})
+	return out
+}
+
+func (d *decoder) provider(name string, n *node) model.Provider {
+	var p model.Provider
+	d.enter(name)
+	defer d.leave()
+	d.fields("", n, func(k string, v *node) {
+		switch k {
+		case "name":
+			p.Name = d.str("name", v)
+		case "domain":
+			p.Domain = d.str("domain", v)
+		case "images":
+			p.Images = d.images("images", v)
+		}
+	})
+	return p
+}
+
+// required reports a missing or empty required field.
+func (d *decoder) required(line int, have bool, key string) {
+	if !have {
+		d.failf(line, "required field %q is missing or empty", key)
+	}
+}
+
+func (d *decoder) article(root *node, archived bool) *model.Article {
+	a := &model.Article{Archived: archived}
+	hasDate := false
+	rootKids := d.t.kids(root)
+	for i := range rootKids {
+		p := &rootKids[i]
+		key := d.t.key(p)
+		v := &p.val
+		switch key {
+		case "category":
+			a.Category = d.str(key, v)
+		case "title":
+			a.Title = d.str(key, v)
+		case "excerpt":
+			a.Excerpt = d.str(key, v)
+		case "publishedDateTime":
+			a.PublishedDateTime = d.time(key, v)
+			hasDate = v.kind != nullNode
+		case "originalUrl":
+			a.OriginalURL = d.str(key, v)
+		case "webUrl":
+			a.WebURL = d.str(key, v)
+		case "ampWebUrl":
+			a.AmpWebURL = d.str(key, v)
+		case "cdnAmpWebUrl":
+			a.CdnAmpWebURL = d.str(key, v)
+		case "type":
+			a.Type = d.str(key, v)
+		case "quality":
+			a.Quality, a.Has.Quality = d.int(key, v), true
+		case "heat":
+			a.Heat, a.Has.Heat = d.int(key, v), true
+		case "published":
+			a.Published, a.Has.Published = d.bool(key, v), true
+		case "provider":
+			a.Provider = d.provider(key, v)
+		case "topics":
+			a.Topics, a.Has.Topics = d.strs(key, v), true
+		case "images":
+			a.Images = d.images(key, v)
+		case "related":
+			a.Related = d.related(key, v)
+		case "secured":
+			a.Secured = d.str(key, v)
+		}
+	}
+	d.required(int(root.line), a.Title != "", "title")
+	d.required(int(root.line), hasDate, "publishedDateTime")
+	d.required(int(root.line), a.OriginalURL != "" || a.WebURL != "", "originalUrl")
+	return a
+}
+
+func (d *decoder) related(name string, n *node) []model.Related {
+	var out []model.Related
+	if n.kind == seqNode {
+		out = make([]model.Related, 0, int(n.n))
+	}
+	d.enter(name)
+	defer d.leave()
+	d.items("", n, func(i int, it *node) {
+		var r model.Related
+		d.at(i)
+		defer d.leave()
+		if it.kind != mapNode {
+			d.typeErr("", it, "a map")
+			return
+		}
+		itKids := d.t.kids(it)
+		for i := range itKids {
+			p := &itKids[i]
+			key := d.t.key(p)
+			v := &p.val
+			switch key {
+			case "title":
+				r.Title = d.str("title", v)
+			case "excerpt":
+				r.Excerpt = d.str("excerpt", v)
+			case "publishedDateTime":
+				r.PublishedDateTime = d.time("publishedDateTime", v)
+			case "webUrl":
+				r.WebURL = d.str("webUrl", v)
+			case "ampWebUrl":
+				r.AmpWebURL = d.str("ampWebUrl", v)
+			case "cdnAmpWebUrl":
+				r.CdnAmpWebURL = d.str("cdnAmpWebUrl", v)
+			case "type":
+				r.Type = d.str("type", v)
+			case "provider":
+				r.Provider = d.provider("provider", v)
+			case "quality":
+				r.Quality = d.int("quality", v)
+			case "images":
+				r.Images = d.images("images", v)
+			}
+		}
+		out = append(out, r)
+	})
+	return out
+}
+
+func (d *decoder) person(root *node) *model.Person {
+	pr := &model.Person{}
+	rootKids := d.t.kids(root)
+	for i := range rootKids {
+		p := &rootKids[i]
+		key := d.t.key(p)
+		v := &p.val
+		switch key {
+		case "name":
+			pr.Name = d.str(key, v)
+		case "bio":
+			pr.Bio = d.str(key, v)
+		case "location":
+			pr.Location = d.str(key, v)
+		case "type":
+			pr.Type = d.str(key, v)
+		case "heat":
+			pr.Heat = d.int(key, v)
+		case "website":
+			pr.Website = d.str(key, v)
+		case "twitter":
+			tw := &model.Twitter{}
+			d.enter(key)
+			d.fields("", v, func(k string, v *node) {
+				switch k {
+				case "username":
+					tw.Username = d.str("username", v)
+				case "url":
+					tw.URL = d.str("url", v)
+				case "followers":
+					tw.Followers = d.int("followers", v)
+				}
+			})
+			d.leave()
+			pr.Twitter = tw
+		case "youtube":
+			pr.YouTube = d.channel(key, v)
+		case "facebook":
+			pr.Facebook = d.channel(key, v)
+		case "items":
+			pr.Items = d.strs(key, v)
+		case "topics":
+			pr.Topics = d.strs(key, v)
+		case "images":
+			pr.Images = d.images(key, v)
+		case "secured":
+			pr.Secured = d.str(key, v)
+		}
+	}
+	d.required(int(root.line), pr.Name != "", "name")
+	return pr
+}
+
+func (d *decoder) channel(name string, n *node) *model.Channel {
+	c := &model.Channel{}
+	d.enter(name)
+	defer d.leave()
+	d.fields("", n, func(k string, v *node) {
+		switch k {
+		case "url":
+			c.URL = d.str("url", v)
+		case "subscribers":
+			c.Subscribers = d.int("subscribers", v)
+		}
+	})
+	return c
+}
+
+func (d *decoder) event(root *node) *model.Event {
+	e := &model.Event{}
+	hasStart := false
+	rootKids := d.t.kids(root)
+	for i := range rootKids {
+		p := &rootKids[i]
+		key := d.t.key(p)
+		v := &p.val
+		switch key {
+		case "name":
+			e.Name = d.str(key, v)
+		case "excerpt":
+			e.Excerpt = d.str(key, v)
+		case "originalUrl":
+			e.OriginalURL = d.str(key, v)
+		case "type":
+			e.Type = d.str(key, v)
+		case "startDateTime":
+			e.StartDateTime = d.time(key, v)
+			hasStart = v.kind != nullNode
+		case "endDateTime":
+			e.EndDateTime = d.time(key, v)
+		case "location":
+			e.Location = d.str(key, v)
+		case "featuredContent":
+			e.FeaturedContent = d.str(key, v)
+		case "provider":
+			pv := d.provider(key, v)
+			e.Provider = &pv
+		case "topics":
+			e.Topics = d.strs(key, v)
+		case "images":
+			e.Images = d.images(key, v)
+		}
+	}
+	d.required(int(root.line), e.Name != "", "name")
+	d.required(int(root.line), hasStart, "startDateTime")
+	return e
+}
+
+func (d *decoder) learning(root *node) *model.Learning {
+	l := &model.Learning{}
+	rootKids := d.t.kids(root)
+	for i := range rootKids {
+		p := &rootKids[i]
+		key := d.t.key(p)
+		v := &p.val
+		switch key {
+		case "title":
+			l.Title = d.str(key, v)
+		case "excerpt":
+			l.Excerpt = d.str(key, v)
+		case "originalUrl":
+			l.OriginalURL = d.str(key, v)
+		case "type":
+			l.Type = d.str(key, v)
+		case "price":
+			l.Price = d.str(key, v)
+		case "length":
+			l.Length = d.str(key, v)
+		case "publishedDateTime":
+			l.PublishedDateTime = d.time(key, v)
+		case "heat":
+			l.Heat = d.int(key, v)
+		case "featuredContent":
+			l.FeaturedContent = d.str(key, v)
+		case "provider":
+			pv := d.provider(key, v)
+			l.Provider = &pv
+		case "items":
+			l.Items = d.strs(key, v)
+		case "topics":
+			l.Topics = d.strs(key, v)
+		case "images":
+			l.Images = d.images(key, v)
+		case "secured":
+			l.Secured = d.str(key, v)
+		}
+	}
+	return l
+}
+
+func (d *decoder) newsletter(root *node, body string) *model.Newsletter {
+	nl := &model.Newsletter{Body: body}
+	rootKids := d.t.kids(root)
+	for i := range rootKids {
+		p := &rootKids[i]
+		key := d.t.key(p)
+		v := &p.val
+		switch key {
+		case "title":
+			nl.Title = d.str(key, v)
+		case "excerpt":
+			nl.Excerpt = d.str(key, v)
+		case "publishedDateTime":
+			nl.PublishedDateTime = d.time(key, v)
+		case "webUrl":
+			nl.WebURL = d.str(key, v)
+		case "type":
+			nl.Type = d.str(key, v)
+		case "topics":
+			nl.Topics = d.strs(key, v)
+		}
+	}
+	return nl
+}
+
+func (d *decoder) topic(root *node, order int) *model.Topic {
+	t := &model.Topic{Order: order}
+	rootKids := d.t.kids(root)
+	for i := range rootKids {
+		p := &rootKids[i]
+		key := d.t.key(p)
+		v := &p.val
+		switch key {
+		case "taxonomy":
+			t.Taxonomy = d.str(key, v)
+		case "_id":
+			t.ID = d.str(key, v)
+		case "name":
+			t.Name = d.str(key, v)
+		case "shortname":
+			t.Shortname = d.str(key, v)
+		case "parent":
+			t.Parent = d.str(key, v)
+		case "keywords":
+			t.Keywords = d.strs(key, v)
+		case "hashtags":
+			t.Hashtags = d.strs(key, v)
+		case "images":
+			t.Images = d.strs(key, v)
+		case "services":
+			d.enter(key)
+			d.fields("", v, func(k string, v *node) {
+				t.Services = append(t.Services, model.Service{Name: k, Endpoint: d.str(k, v)})
+			})
+			d.leave()
+		case "highlight":
+			h := &model.Highlight{}
+			d.enter(key)
+			d.fields("", v, func(k string, v *node) {
+				switch k {
+				case "textColor":
+					h.TextColor = d.str(k, v)
+				case "backgroundColor":
+					h.BackgroundColor = d.str(k, v)
+				}
+			})
+			d.leave()
+			t.Highlight = h
+		}
+	}
+	d.required(int(root.line), t.ID != "", "_id")
+	d.required(int(root.line), t.Name != "", "name")
+	return t
+}
+
+// topicOrder reads the NN- prefix of a topic file name.
+func topicOrder(p string) int {
+	name := p[strings.LastIndexByte(p, '/')+1:]
+	n, i := 0, 0
+	for ; i < len(name) && i < 9 && name[i] >= '0' && name[i] <= '9'; i++ {
+		n = n*10 + int(name[i]-'0')
+	}
+	return n
+}
+
+func (d *decoder) organization(root *node) *model.Organization {
+	o := &model.Organization{}
+	rootKids := d.t.kids(root)
+	for i := range rootKids {
+		p := &rootKids[i]
+		key := d.t.key(p)
+		v := &p.val
+		switch key {
+		case "taxonomy":
+			o.Taxonomy = d.str(key, v)
+		case "_id":
+			o.ID = d.str(key, v)
+		case "name":
+			o.Name = d.str(key, v)
+		case "domain":
+			o.Domain = d.str(key, v)
+		case "images":
+			o.Images = d.images(key, v)
+		case "voice":
+			o.Voice = d.str(key, v)
+		case "quality":
+			o.Quality = d.int(key, v)
+		}
+	}
+	d.required(int(root.line), o.Domain != "", "domain")
+	return o
+}
+
+func (d *decoder) config(root *node) *model.Config {
+	c := &model.Config{}
+	rootKids := d.t.kids(root)
+	for i := range rootKids {
+		p := &rootKids[i]
+		key := d.t.key(p)
+		v := &p.val
+		switch key {
+		case "title":
+			c.Title = d.str(key, v)
+		case "url":
+			c.URL = d.str(key, v)
+		case "baseurl":
+			c.BaseURL = d.str(key, v)
+		case "webUrl":
+			c.WebURL = d.str(key, v)
+		case "locale":
+			c.Locale = d.str(key, v)
+		case "topic":
+			c.Topic = d.str(key, v)
+		case "timezone":
+			c.Timezone = d.str(key, v)
+		case "news_page_size":
+			c.NewsPageSize = d.int(key, v)
+		case "related_limit":
+			c.RelatedLimit = d.int(key, v)
+		case "allow_private_networks":
+			c.AllowPrivateNetworks = d.bool(key, v)
+		case "story_window":
+			c.StoryWindow = d.str(key, v)
+		}
+	}
+	return c
+}
+
+func (d *decoder) sources(root *node) *model.Sources {
+	s := &model.Sources{}
+	rootKids := d.t.kids(root)
+	for i := range rootKids {
+		p := &rootKids[i]
+		key := d.t.key(p)
+		if key != "sources" {
+			continue
+		}
+		if p.val.kind == seqNode {
+			s.Sources = make([]model.Source, 0, int(p.val.n))
+		}
+		d.enter("sources")
+		d.items("", &p.val, func(i int, it *node) {
+			d.at(i)
+			defer d.leave()
+			var src model.Source
+			if it.kind != mapNode {
+				d.typeErr("", it, "a map")
+				return
+			}
+			itKids := d.t.kids(it)
+			for i := range itKids {
+				p := &itKids[i]
+				key := d.t.key(p)
+				v := &p.val
+				switch key {
+				case "url":
+					src.URL = d.str("url", v)
+				case "provider":
+					src.Provider = d.str("provider", v)
+				case "topics":
+					src.Topics = d.strs("topics", v)
+				case "interval":
+					src.Interval = d.str("interval", v)
+				case "enabled":
+					src.Enabled = d.boolPtr("enabled", v)
+				}
+			}
+			if src.URL == "" {
+				d.failf(int(it.line), "%s: url is missing or empty", d.name(""))
+			}
+			s.Sources = append(s.Sources, src)
+		})
+		d.leave()
+	}
+	return s
+}

@@ -1,0 +1,245 @@
+package content
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// nodeKind tells what a YAML node holds.
+type nodeKind uint8
+
+const (
+	nullNode nodeKind = iota
+	scalarNode
+	mapNode
+	seqNode
+)
+
+// tree is a decoded YAML document. It holds no pointers: strings are
+// ranges of text (or entries of extra) and a node's children are a range of
+// pairs, so building and dropping a tree costs the garbage collector little.
+type tree struct {
+	text  string   // the YAML text the fast reader read
+	extra []string // strings that are not ranges of text
+	pairs []pair   // map entries and list items; a node's are contiguous
+	root  node
+}
+
+// node is one YAML value. Both readers (the fast one and the full YAML
+// fallback) produce it, so the record decoders have one input.
+type node struct {
+	kind   nodeKind
+	quoted bool  // scalar was quoted: never a number, bool or null
+	line   int32 // line in the file
+	v, vn  int32 // scalar: text[v:v+vn], or extra[^v] when v < 0
+	first  int32 // map or list: its entries are pairs[first:first+n]
+	n      int32
+}
+
+// pair is one entry of a map (or one item of a list, without key).
+type pair struct {
+	k, kn int32 // key, encoded like a scalar's value
+	line  int32 // line of the key in the file
+	val   node
+}
+
+func (t *tree) str(v, n int32) string {
+	if v < 0 {
+		return t.extra[^v]
+	}
+	return t.text[v : v+n]
+}
+
+// val returns a scalar's text.
+func (t *tree) val(n *node) string { return t.str(n.v, n.vn) }
+
+// key returns a pair's key.
+func (t *tree) key(p *pair) string { return t.str(p.k, p.kn) }
+
+// kids returns the entries of a map or list.
+func (t *tree) kids(n *node) []pair { return t.pairs[n.first : n.first+n.n] }
+
+// intern stores s in extra and returns its encoding.
+func (t *tree) intern(s string) (int32, int32) {
+	t.extra = append(t.extra, s)
+	return ^int32(len(t.extra) - 1), 0
+}
+
+func (n *node) describe() string {
+	switch n.kind {
+	case nullNode:
+		return "an empty value"
+	case mapNode:
+		return "a map"
+	case seqNode:
+		return "a list"
+	}
+	return "a scalar"
+}
+
+// yamlLine pulls the line number out of a yaml.v3 error message.
+var yamlLine = regexp.MustCompile(`^yaml: (?:line (\d+): )?(.*)$`)
+
+// parseFull parses src with the full YAML parser. offset is the number of
+// file lines before src, so node lines are file lines.
+func parseFull(path string, src []byte, offset int) (t *tree, err error) {
+	defer func() {
+		// The full parser has panicked on hostile input in the past; a bad
+		// file must not take the process down.
+		if r := recover(); r != nil {
+			t, err = nil, &ParseError{Path: path, Line: offset + 1, Msg: fmt.Sprintf("invalid YAML: %v", r)}
+		}
+	}()
+	var doc yaml.Node
+	if err := yaml.Unmarshal(src, &doc); err != nil {
+		line, msg := 0, err.Error()
+		var te *yaml.TypeError
+		if errors.As(err, &te) && len(te.Errors) > 0 {
+			msg = te.Errors[0]
+		}
+		if m := yamlLine.FindStringSubmatch(msg); m != nil {
+			msg = m[2]
+			if m[1] != "" {
+				line, _ = strconv.Atoi(m[1])
+			}
+		}
+		if line > 0 && strings.HasPrefix(msg, "did not find expected") {
+			line++ // these messages count lines from 0
+		}
+		if line == 0 {
+			line = guessLine(src, msg)
+		}
+		// The parser sometimes points one line past the end.
+		if last := bytes.Count(src, []byte{'\n'}) + 1; line > last {
+			line = last
+		}
+		return nil, &ParseError{Path: path, Line: offset + line, Msg: "invalid YAML: " + msg}
+	}
+	t = &tree{}
+	if doc.Kind == 0 || len(doc.Content) == 0 {
+		t.root = node{kind: nullNode, line: int32(offset + 1)}
+		return t, nil
+	}
+	c := converter{path: path, offset: offset, t: t}
+	t.root = c.convert(doc.Content[0])
+	if c.err != nil {
+		return nil, c.err
+	}
+	return t, nil
+}
+
+// maxConverted bounds the nodes a document may expand to through aliases
+// (a "billion laughs" document is tiny but expands without end).
+const maxConverted = 1 << 20
+
+// converter turns yaml.v3 nodes into a tree.
+type converter struct {
+	t      *tree
+	path   string
+	err    *ParseError
+	offset int
+	count  int
+	depth  int
+}
+
+func (c *converter) convert(y *yaml.Node) node {
+	for y.Kind == yaml.AliasNode && y.Alias != nil && c.depth < 1000 {
+		y = y.Alias
+	}
+	c.count++
+	if c.count > maxConverted || c.depth > 1000 {
+		if c.err == nil {
+			c.err = &ParseError{Path: c.path, Line: c.offset + y.Line, Msg: "invalid YAML: document contains excessive aliasing"}
+		}
+		return node{}
+	}
+	c.depth++
+	defer func() { c.depth-- }()
+	n := node{line: int32(c.offset + y.Line)}
+	switch y.Kind {
+	case yaml.ScalarNode:
+		n.kind = scalarNode
+		n.v, n.vn = c.t.intern(y.Value)
+		n.quoted = y.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle|yaml.LiteralStyle|yaml.FoldedStyle) != 0
+		if y.ShortTag() == "!!null" {
+			n.kind, n.v, n.vn = nullNode, 0, 0
+		}
+	case yaml.MappingNode:
+		n.kind = mapNode
+		kids := make([]pair, len(y.Content)/2)
+		for i := range kids {
+			k := y.Content[2*i]
+			if k.Kind == yaml.AliasNode && k.Alias != nil {
+				k = k.Alias
+			}
+			kids[i].k, kids[i].kn = c.t.intern(k.Value)
+			kids[i].line = int32(c.offset + k.Line)
+			kids[i].val = c.convert(y.Content[2*i+1])
+		}
+		if c.err == nil {
+			if dup, first := duplicateKey(c.t, kids); dup >= 0 {
+				c.err = &ParseError{Path: c.path, Line: int(kids[dup].line),
+					Msg: fmt.Sprintf("invalid YAML: key %q already defined at line %d", c.t.key(&kids[dup]), first)}
+			}
+		}
+		n.first, n.n = int32(len(c.t.pairs)), int32(len(kids))
+		c.t.pairs = append(c.t.pairs, kids...)
+	case yaml.SequenceNode:
+		n.kind = seqNode
+		kids := make([]pair, len(y.Content))
+		for i, it := range y.Content {
+			kids[i].val = c.convert(it)
+			kids[i].line = kids[i].val.line
+		}
+		n.first, n.n = int32(len(c.t.pairs)), int32(len(kids))
+		c.t.pairs = append(c.t.pairs, kids...)
+	default:
+		n.kind = nullNode
+	}
+	return n
+}
+
+// duplicateKey returns the index of the first key that repeats an earlier
+// one, and the line of that earlier one; -1 when keys are unique.
+func duplicateKey(t *tree, pairs []pair) (int, int) {
+	if len(pairs) <= 16 {
+		for i := 1; i < len(pairs); i++ {
+			ki := t.key(&pairs[i])
+			for j := 0; j < i; j++ {
+				if ki == t.key(&pairs[j]) {
+					return i, int(pairs[j].line)
+				}
+			}
+		}
+		return -1, 0
+	}
+	seen := make(map[string]int, len(pairs))
+	for i := range pairs {
+		k := t.key(&pairs[i])
+		if line, ok := seen[k]; ok {
+			return i, line
+		}
+		seen[k] = int(pairs[i].line)
+	}
+	return -1, 0
+}
+
+// anchorMsg matches errors about an alias whose anchor is unknown.
+var anchorMsg = regexp.MustCompile(`anchor '([^']*)'`)
+
+// guessLine finds the line an error without a line number is about: the
+// first use of the alias it names, else line 1.
+func guessLine(src []byte, msg string) int {
+	if m := anchorMsg.FindStringSubmatch(msg); m != nil {
+		if i := strings.Index(string(src), "*"+m[1]); i >= 0 {
+			return 1 + strings.Count(string(src[:i]), "\n")
+		}
+	}
+	return 1
+}

@@ -1,0 +1,301 @@
+package content
+
+import (
+	"bytes"
+	"fmt"
+	"sort"
+	"unicode/utf8"
+
+	"newshub/internal/model"
+)
+
+// Render brings rec.Raw in step with rec's typed value.
+//
+// When rec.Raw is empty it writes the record in the style of Smartable's
+// generator for its kind. Otherwise it rewrites only the top-level fields
+// whose value changed, keeping every other byte (unknown fields, blank
+// lines, comments), inserts new fields at their canonical position and
+// removes fields that became empty. In an existing news file, a curated
+// field (quality, heat, published, topics) the file lacks is added when its
+// value is not zero or its Has flag is set; after Render, Article.Has tells
+// which of them the file carries.
+func Render(rec *model.Record) error {
+	if rec == nil {
+		return fmt.Errorf("render: nil record")
+	}
+	var old *model.Record
+	var doc *document
+	if len(rec.Raw) > 0 {
+		var err error
+		if old, doc, err = parse(rec.Path, rec.Raw); err != nil {
+			return fmt.Errorf("render %s: %w", rec.Path, err)
+		}
+		if old.Kind != rec.Kind {
+			return fmt.Errorf("render %s: record kind %q does not match its path (%q)", rec.Path, rec.Kind, old.Kind)
+		}
+	}
+	var out []byte
+	var err error
+	switch rec.Kind {
+	case model.KindNews:
+		out, err = render(newsSpec, rec, doc, rec.Article, oldValue(old, func(r *model.Record) *model.Article { return r.Article }), "")
+	case model.KindPerson, model.KindPeopleList:
+		out, err = render(personSpec, rec, doc, rec.Person, oldValue(old, func(r *model.Record) *model.Person { return r.Person }), "")
+	case model.KindEvent:
+		out, err = render(eventSpec, rec, doc, rec.Event, oldValue(old, func(r *model.Record) *model.Event { return r.Event }), "")
+	case model.KindLearning, model.KindLearningList:
+		out, err = render(learningSpec, rec, doc, rec.Learning, oldValue(old, func(r *model.Record) *model.Learning { return r.Learning }), "")
+	case model.KindNewsletter:
+		if rec.Newsletter == nil {
+			return fmt.Errorf("render %s: no newsletter value", rec.Path)
+		}
+		out, err = render(newsletterSpec, rec, doc, rec.Newsletter, oldValue(old, func(r *model.Record) *model.Newsletter { return r.Newsletter }), rec.Newsletter.Body)
+	case model.KindTopic:
+		out, err = render(topicSpec, rec, doc, rec.Topic, oldValue(old, func(r *model.Record) *model.Topic { return r.Topic }), "")
+	case model.KindOrganization:
+		out, err = render(organizationSpec, rec, doc, rec.Organization, oldValue(old, func(r *model.Record) *model.Organization { return r.Organization }), "")
+	case model.KindConfig:
+		out, err = render(configSpec, rec, doc, rec.Config, oldValue(old, func(r *model.Record) *model.Config { return r.Config }), "")
+	case model.KindSources:
+		out, err = render(sourcesSpec, rec, doc, rec.Sources, oldValue(old, func(r *model.Record) *model.Sources { return r.Sources }), "")
+	default:
+		return fmt.Errorf("render %s: unknown kind %q", rec.Path, rec.Kind)
+	}
+	if err != nil {
+		return fmt.Errorf("render %s: %w", rec.Path, err)
+	}
+	if !utf8.Valid(out) {
+		return fmt.Errorf("render %s: a field holds invalid UTF-8", rec.Path)
+	}
+	// Check the result reads back, so a bad value never reaches a file, and
+	// learn which curated fields the file now carries.
+	back, err := Parse(rec.Path, out)
+	if err != nil {
+		return fmt.Errorf("render %s: result does not read back: %w", rec.Path, err)
+	}
+	if rec.Kind == model.KindNews {
+		rec.Article.Has = back.Article.Has
+	}
+	rec.Raw = out
+	return nil
+}
+
+func oldValue[T any](old *model.Record, get func(*model.Record) *T) *T {
+	if old == nil {
+		return nil
+	}
+	return get(old)
+}
+
+// render writes v: from scratch when doc is nil, else as edits of rec.Raw
+// against the value old that rec.Raw holds.
+func render[T any](sp spec[T], rec *model.Record, doc *document, v, old *T, body string) ([]byte, error) {
+	if v == nil {
+		return nil, fmt.Errorf("no %s value", rec.Kind)
+	}
+	if doc == nil {
+		return renderNew(sp, rec.Kind, v, body)
+	}
+	return renderEdit(sp, rec.Raw, doc, v, old, body)
+}
+
+func renderNew[T any](sp spec[T], kind model.Kind, v *T, body string) ([]byte, error) {
+	e := &enc{all: true, utc: sp.utc, b: make([]byte, 0, 1024)}
+	fm := hasFrontMatter(kind)
+	if fm {
+		e.b = append(e.b, "---\n"...)
+	}
+	group, last := -1, ""
+	for _, f := range sp.fields {
+		n := len(e.b)
+		if sp.blocks && group >= 0 && f.group != group {
+			e.b = append(e.b, '\n')
+		}
+		m := len(e.b)
+		f.put(e, v)
+		if len(e.b) == m {
+			e.b = e.b[:n] // nothing written: no separator either
+			continue
+		}
+		group, last = f.group, f.key
+	}
+	if e.err != nil {
+		return nil, e.err
+	}
+	if fm {
+		if sp.blocks && last != "secured" && last != "" {
+			e.b = append(e.b, '\n')
+		}
+		e.b = append(e.b, "---\n"...)
+		e.b = append(e.b, sp.tail...)
+		e.b = append(e.b, body...)
+	}
+	return e.b, nil
+}
+
+// span is the byte range of one top-level field in a file.
+type span struct{ start, end int }
+
+// edit replaces raw[start:end] with text.
+type edit struct {
+	start, end int
+	text       []byte
+}
+
+func renderEdit[T any](sp spec[T], raw []byte, doc *document, v, old *T, body string) ([]byte, error) {
+	kids := doc.tree.kids(&doc.tree.root)
+	starts := make([]int, len(kids))
+	pos, line := 0, 1
+	for i := range kids {
+		pos, line = lineOffset(raw, pos, line, int(kids[i].line)), int(kids[i].line)
+		starts[i] = pos
+	}
+	spans := make(map[string]span, len(kids))
+	for i := range kids {
+		end := doc.yamlEnd
+		if i+1 < len(kids) {
+			end = starts[i+1]
+		}
+		spans[doc.tree.key(&kids[i])] = span{starts[i], trimTail(raw, starts[i], end)}
+	}
+	var edits []edit
+	ne := &enc{utc: sp.utc}
+	oe := &enc{utc: sp.utc}
+	prev := -1 // index in sp.fields of the last field present in the file
+	for fi, f := range sp.fields {
+		ne.b, oe.b = ne.b[:0], oe.b[:0]
+		f.put(ne, v)
+		f.put(oe, old)
+		sp0, present := spans[f.key]
+		if ne.err != nil {
+			return nil, ne.err
+		}
+		if bytes.Equal(ne.b, oe.b) {
+			if present {
+				prev = fi
+			}
+			continue
+		}
+		text := append([]byte(nil), ne.b...)
+		switch {
+		case present && len(text) > 0:
+			edits = append(edits, edit{sp0.start, sp0.end, text})
+			prev = fi
+		case present:
+			end := sp0.end
+			if blankBefore(raw, sp0.start, doc.yamlStart) && blankAt(raw, end, doc.yamlEnd) {
+				end = lineEnd(raw, end)
+			}
+			edits = append(edits, edit{sp0.start, end, text})
+		case len(text) > 0:
+			edits = append(edits, insertion(sp, spans, raw, doc, fi, prev, text))
+		}
+	}
+	if doc.bodyStart >= 0 && string(raw[doc.bodyStart:]) != body && doc.kindHasBody() {
+		edits = append(edits, edit{doc.bodyStart, len(raw), []byte(body)})
+	}
+	if len(edits) == 0 {
+		return raw, nil
+	}
+	sort.SliceStable(edits, func(i, j int) bool { return edits[i].start < edits[j].start })
+	out := make([]byte, 0, len(raw)+256)
+	pos = 0
+	for _, ed := range edits {
+		out = append(out, raw[pos:ed.start]...)
+		out = append(out, ed.text...)
+		pos = ed.end
+	}
+	return append(out, raw[pos:]...), nil
+}
+
+func (doc *document) kindHasBody() bool { return doc.kind == model.KindNewsletter }
+
+// insertion places a field the file lacks: after the nearest preceding
+// field the file has, else before the nearest following one, else at the
+// end of the YAML. A blank line keeps groups apart as the generator does.
+func insertion[T any](sp spec[T], spans map[string]span, raw []byte, doc *document, fi, prev int, text []byte) edit {
+	f := sp.fields[fi]
+	if prev >= 0 {
+		pos := spans[sp.fields[prev].key].end
+		if sp.blocks && sp.fields[prev].group != f.group {
+			text = append([]byte{'\n'}, text...)
+		}
+		if pos > 0 && raw[pos-1] != '\n' {
+			text = append([]byte{'\n'}, text...)
+		}
+		return edit{pos, pos, text}
+	}
+	for _, g := range sp.fields[fi+1:] {
+		if s, ok := spans[g.key]; ok {
+			if sp.blocks && g.group != f.group {
+				text = append(text, '\n')
+			}
+			return edit{s.start, s.start, text}
+		}
+	}
+	pos := doc.yamlEnd
+	if pos > 0 && raw[pos-1] != '\n' {
+		text = append([]byte{'\n'}, text...)
+	}
+	return edit{pos, pos, text}
+}
+
+// lineOffset returns the offset of line want, counting forward from
+// offset pos, which starts line.
+func lineOffset(raw []byte, pos, line, want int) int {
+	for ; line < want; line++ {
+		i := bytes.IndexByte(raw[pos:], '\n')
+		if i < 0 {
+			return len(raw)
+		}
+		pos += i + 1
+	}
+	return pos
+}
+
+// trimTail moves end back over trailing blank lines and comment lines at
+// column 0, which belong to the layout rather than to the field.
+func trimTail(raw []byte, start, end int) int {
+	for end > start {
+		// the last line in [start, end)
+		e := end
+		if raw[e-1] == '\n' {
+			e--
+		}
+		ls := bytes.LastIndexByte(raw[start:e], '\n') + 1 + start
+		if ls == start {
+			break // the key line itself
+		}
+		l := raw[ls:e]
+		if len(bytes.TrimSpace(l)) != 0 && l[0] != '#' {
+			break
+		}
+		end = ls
+	}
+	return end
+}
+
+// blankBefore reports whether the line before offset pos is blank.
+func blankBefore(raw []byte, pos, min int) bool {
+	if pos-1 <= min {
+		return false
+	}
+	ls := bytes.LastIndexByte(raw[:pos-1], '\n') + 1
+	return len(bytes.TrimSpace(raw[ls:pos-1])) == 0
+}
+
+// blankAt reports whether the line starting at pos is blank.
+func blankAt(raw []byte, pos, max int) bool {
+	if pos >= max {
+		return false
+	}
+	return len(bytes.TrimSpace(raw[pos:lineEnd(raw, pos)])) == 0
+}
+
+// lineEnd returns the offset after the line starting at pos.
+func lineEnd(raw []byte, pos int) int {
+	if i := bytes.IndexByte(raw[pos:], '\n'); i >= 0 {
+		return pos + i + 1
+	}
+	return len(raw)
+}

@@ -1,0 +1,651 @@
+package curate
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+	"unicode"
+
+	"newshub/internal/curate/cluster"
+	"newshub/internal/model"
+	"newshub/internal/store"
+)
+
+// batch is the state of one Arrive call.
+type batch struct {
+	c *Curator
+
+	arrivals []*model.Record          // news arrivals kept, input order
+	arrived  map[string]bool          // their paths
+	dropped  map[*model.Record]bool   // arrivals merged into another record
+	work     map[string]*model.Record // every news record in play, by path
+	window   []*model.Record          // stored records of the windows (not arrivals)
+	byKey    map[string]*model.Record // canonical URL or GUID → record in play
+	prior    map[string]string        // story a stored record had at an arrival's path
+	changed  map[string]*model.Record // stored records changed, by path
+	dirty    map[*model.Record]bool   // records whose file fields changed
+}
+
+// Arrive curates newly arrived news records incrementally and returns every
+// record to upsert: the arrivals (mutated) plus the stored records it
+// changed (a lead that gains related coverage, a former lead demoted, a
+// record an arrival was merged into). It does not write; the caller
+// upserts the result in one transaction.
+//
+// An arrival keeps every curated value its record carried (Article.Has);
+// only what it lacks is computed. Arrivals that carry their lifecycle
+// values (imported records) are grouped into stories through their related
+// coverage and left otherwise unchanged. The others are merged into an
+// existing article with the same canonical URL or GUID when there is one,
+// else clustered against the stored articles of their time window, and the
+// stories they join get their lead, related lists and heat settled again.
+// Records of other kinds are returned unchanged.
+//
+// An arrival of which no valid record can be made (no title, no URL) is
+// left out; Arrive then returns the rest together with an error wrapping
+// ErrRejected that names each one ("path: rejected: no title"), so the
+// caller upserts what it got and reports the error.
+func (c *Curator) Arrive(ctx context.Context, recs []*model.Record) ([]*model.Record, error) {
+	b := &batch{c: c, arrived: map[string]bool{}, dropped: map[*model.Record]bool{},
+		work: map[string]*model.Record{}, byKey: map[string]*model.Record{},
+		prior: map[string]string{}, changed: map[string]*model.Record{}, dirty: map[*model.Record]bool{}}
+	for _, r := range recs {
+		if !isNews(r) {
+			continue
+		}
+		if b.arrived[r.Path] {
+			// The same path twice in one batch: the later one wins.
+			for i, x := range b.arrivals {
+				if x.Path == r.Path {
+					b.arrivals = slices.Delete(b.arrivals, i, i+1)
+					break
+				}
+			}
+		}
+		b.arrived[r.Path] = true
+		b.arrivals = append(b.arrivals, r)
+		b.work[r.Path] = r
+	}
+	var rejected []error
+	b.arrivals = slices.DeleteFunc(b.arrivals, func(r *model.Record) bool {
+		if err := c.usable(r); err != nil {
+			rejected = append(rejected, err)
+			delete(b.arrived, r.Path)
+			delete(b.work, r.Path)
+			return true
+		}
+		return false
+	})
+	for _, r := range b.arrivals {
+		if c.prepare(r.Article) {
+			b.dirty[r] = true
+		}
+	}
+	if err := b.loadWindows(ctx); err != nil {
+		return nil, err
+	}
+	if err := b.dedup(ctx); err != nil {
+		return nil, err
+	}
+	if err := b.linkImported(ctx); err != nil {
+		return nil, err
+	}
+	if err := b.clusterFresh(ctx); err != nil {
+		return nil, err
+	}
+	out, err := b.result(recs)
+	if err != nil {
+		return nil, err
+	}
+	return out, errors.Join(rejected...)
+}
+
+// ErrRejected marks an arrival Arrive left out because no valid record can
+// be made of it.
+var ErrRejected = errors.New("rejected")
+
+// usable checks that an arrival lacking curated values can become a valid
+// record: it needs a title and an address.
+func (c *Curator) usable(r *model.Record) error {
+	a := r.Article
+	if carriesStory(a) {
+		return nil
+	}
+	if strings.TrimSpace(a.Title) == "" {
+		return fmt.Errorf("%s: %w: no title", r.Path, ErrRejected)
+	}
+	if a.OriginalURL == "" && a.WebURL == "" {
+		return fmt.Errorf("%s: %w: no originalUrl or webUrl", r.Path, ErrRejected)
+	}
+	return nil
+}
+
+// loadWindows reads the stored articles around the arrivals' times.
+func (b *batch) loadWindows(ctx context.Context) error {
+	var times []time.Time
+	for _, r := range b.arrivals {
+		times = append(times, b.c.effectiveTime(r.Article))
+	}
+	for _, iv := range b.c.windows(times) {
+		recs, err := b.c.st.News(ctx, store.NewsQuery{Since: iv.lo, Until: iv.hi})
+		if err != nil {
+			return fmt.Errorf("curate: load window: %w", err)
+		}
+		for _, r := range recs {
+			if !isNews(r) {
+				continue
+			}
+			if b.arrived[r.Path] {
+				b.prior[r.Path] = r.Article.Story
+				continue
+			}
+			if _, ok := b.work[r.Path]; ok {
+				continue
+			}
+			b.work[r.Path] = r
+			b.window = append(b.window, r)
+		}
+	}
+	for _, r := range b.window {
+		b.index(r)
+	}
+	for _, r := range b.arrivals {
+		if carriesStory(r.Article) {
+			b.index(r)
+		}
+	}
+	return nil
+}
+
+// index makes a record findable by its canonical URL and GUID.
+func (b *batch) index(r *model.Record) {
+	a := r.Article
+	if k := a.CanonicalURL; k != "" {
+		if _, ok := b.byKey[k]; !ok {
+			b.byKey[k] = r
+		}
+	}
+	if a.GUID != "" {
+		if _, ok := b.byKey["guid:"+a.GUID]; !ok {
+			b.byKey["guid:"+a.GUID] = r
+		}
+	}
+}
+
+// find returns the record in play, or else stored, that is the same
+// article as a (other than the record at path itself).
+func (b *batch) find(ctx context.Context, path string, a *model.Article) (*model.Record, error) {
+	for _, k := range []string{a.CanonicalURL, "guid:" + a.GUID} {
+		if k == "" || k == "guid:" {
+			continue
+		}
+		if r := b.byKey[k]; r != nil && r.Path != path {
+			return r, nil
+		}
+	}
+	for _, k := range []string{a.CanonicalURL, a.GUID} {
+		if k == "" {
+			continue
+		}
+		r, err := b.c.st.ArticleByURL(ctx, k)
+		if errors.Is(err, store.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("curate: %w", err)
+		}
+		if r.Path == path || !isNews(r) {
+			continue
+		}
+		if w := b.work[r.Path]; w != nil {
+			return w, nil
+		}
+		b.work[r.Path] = r
+		return r, nil
+	}
+	return nil, nil
+}
+
+// dedup merges each arrival lacking curated values into the article it
+// duplicates (same canonical URL or GUID), in the batch or in the store.
+func (b *batch) dedup(ctx context.Context) error {
+	for _, r := range b.arrivals {
+		if carriesStory(r.Article) {
+			continue
+		}
+		same, err := b.find(ctx, r.Path, r.Article)
+		if err != nil {
+			return err
+		}
+		if same == nil || b.dropped[same] {
+			b.index(r)
+			continue
+		}
+		Merge(same.Article, r.Article)
+		b.dropped[r] = true
+		b.dirty[same] = true
+		if !b.arrived[same.Path] {
+			b.changed[same.Path] = same
+		}
+	}
+	kept := b.arrivals[:0]
+	for _, r := range b.arrivals {
+		if !b.dropped[r] {
+			kept = append(kept, r)
+		} else {
+			delete(b.work, r.Path)
+			delete(b.arrived, r.Path)
+		}
+	}
+	b.arrivals = kept
+	return nil
+}
+
+// linkImported gives imported arrivals their stories: records whose own
+// URLs and related URLs connect form one story (union-find over canonical
+// URLs), joining the story of any stored record they connect to. Their
+// files are left as they are.
+func (b *batch) linkImported(ctx context.Context) error {
+	uf := unionFind{}
+	var imported []*model.Record
+	for _, r := range b.arrivals {
+		if !carriesStory(r.Article) {
+			continue
+		}
+		imported = append(imported, r)
+		uf.find(recordKey(r))
+		for _, k := range linkKeys(r.Article, true) {
+			uf.union(recordKey(r), "url:"+k)
+		}
+	}
+	if len(imported) == 0 {
+		return nil
+	}
+	for _, r := range b.window {
+		for _, k := range linkKeys(r.Article, false) {
+			if _, ok := uf["url:"+k]; ok {
+				uf.union(recordKey(r), "url:"+k)
+			}
+		}
+	}
+	groups := map[string][]*model.Record{}
+	var roots []string
+	add := func(r *model.Record) {
+		root := uf.find(recordKey(r))
+		if _, ok := groups[root]; !ok {
+			roots = append(roots, root)
+		}
+		groups[root] = append(groups[root], r)
+	}
+	for _, r := range imported {
+		add(r)
+	}
+	for _, r := range b.window {
+		if _, ok := uf[recordKey(r)]; ok {
+			add(r)
+		}
+	}
+	for _, root := range roots {
+		if err := b.settleImported(ctx, groups[root]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// settleImported gives one connected group its story id: the smallest of
+// the stories its stored members already have, else one named after its
+// earliest member. Stored stories the group joins are relabelled.
+func (b *batch) settleImported(ctx context.Context, group []*model.Record) error {
+	var ids []string
+	for _, r := range group {
+		if b.arrived[r.Path] {
+			if s := b.prior[r.Path]; s != "" {
+				ids = append(ids, s)
+			}
+		} else if r.Article.Story != "" {
+			ids = append(ids, r.Article.Story)
+		}
+	}
+	slices.Sort(ids)
+	ids = slices.Compact(ids)
+	id := storyID(b.c.founder(group).Path)
+	if len(ids) > 0 {
+		id = ids[0]
+		for _, old := range ids[1:] {
+			members, err := b.c.st.Story(ctx, old)
+			if err != nil {
+				return fmt.Errorf("curate: %w", err)
+			}
+			for _, m := range members {
+				if w := b.work[m.Path]; w != nil {
+					m = w
+				} else {
+					b.work[m.Path] = m
+				}
+				b.relabel(m, id)
+			}
+		}
+	}
+	n := len(group) - 1
+	for _, r := range group {
+		b.relabel(r, id)
+		if !b.arrived[r.Path] {
+			continue
+		}
+		a := r.Article
+		if n > 0 {
+			a.Explain.Story = fmt.Sprintf("story %s: linked by related coverage with %d other records", id, n)
+		} else {
+			a.Explain.Story = fmt.Sprintf("story %s: no related coverage links it to another record", id)
+		}
+		b.fillLifecycle(r)
+	}
+	return nil
+}
+
+// relabel moves a record to story id, noting a stored record as changed.
+func (b *batch) relabel(r *model.Record, id string) {
+	if r.Article.Story == id {
+		return
+	}
+	r.Article.Story = id
+	if !b.arrived[r.Path] {
+		b.changed[r.Path] = r
+	}
+}
+
+// fillLifecycle completes an imported record that carries only part of
+// its lifecycle values, and explains its heat.
+func (b *batch) fillLifecycle(r *model.Record) {
+	a := r.Article
+	if !a.Has.Published {
+		a.Published = a.Heat != -1
+		b.dirty[r] = true
+	}
+	if !a.Has.Heat {
+		a.Heat = -1
+		if a.Published {
+			a.Heat = Heat(a.Quality, len(a.Related))
+		}
+		b.dirty[r] = true
+	}
+	if a.Has.Heat {
+		a.Explain.Heat = fmt.Sprintf("%d, carried by the record", a.Heat)
+	} else {
+		a.Explain.Heat = heatExplain(a, nil)
+	}
+}
+
+// clusterFresh assigns a story to each arrival lacking curated values, one
+// clusterer per merged time window seeded with that window's stored and
+// imported articles, and settles the stories they touch.
+func (b *batch) clusterFresh(ctx context.Context) error {
+	var fresh []*model.Record
+	var times []time.Time
+	for _, r := range b.arrivals {
+		if !carriesStory(r.Article) {
+			fresh = append(fresh, r)
+			times = append(times, b.c.effectiveTime(r.Article))
+		}
+	}
+	if len(fresh) == 0 {
+		return nil
+	}
+	for _, iv := range b.c.windows(times) {
+		in := func(r *model.Record) bool {
+			t := b.c.effectiveTime(r.Article)
+			return !t.Before(iv.lo) && t.Before(iv.hi)
+		}
+		var all []*model.Record
+		for _, r := range b.window {
+			if in(r) {
+				all = append(all, r)
+			}
+		}
+		for _, r := range b.arrivals {
+			if in(r) {
+				all = append(all, r)
+			}
+		}
+		b.c.byTime(all)
+		for _, seg := range b.c.segments(all) {
+			var seeds, adds []*model.Record
+			for _, r := range seg {
+				if b.arrived[r.Path] && !carriesStory(r.Article) {
+					adds = append(adds, r)
+				} else {
+					seeds = append(seeds, r)
+				}
+			}
+			if len(adds) == 0 {
+				continue
+			}
+			if err := b.clusterWindow(ctx, seeds, adds); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// clusterWindow runs one clusterer over a window: seeds and additions in
+// time order (seeds first among equals), then settles the touched stories.
+func (b *batch) clusterWindow(ctx context.Context, seeds, adds []*model.Record) error {
+	c := b.c
+	c.byTime(seeds)
+	c.byTime(adds)
+	cl := cluster.New(cluster.Options{Window: c.window})
+	touched := map[string]bool{}
+	founded := map[string]bool{}
+	titled := map[string]*model.Record{} // same-title key → first record with it
+	var order []string
+	seed := func(r *model.Record) {
+		cl.Seed(c.docOf(r), r.Article.Story)
+		if k := titleKey(r.Article.Title); k != "" && titled[k] == nil {
+			titled[k] = r
+		}
+	}
+	i := 0
+	for j, r := range adds {
+		t := c.effectiveTime(r.Article)
+		for ; i < len(seeds) && !c.effectiveTime(seeds[i].Article).After(t); i++ {
+			seed(seeds[i])
+		}
+		if j == 0 && i > 0 {
+			// Seeds were weighed as they came, the first ones against a
+			// nearly empty window: weigh them all again with the whole
+			// window's statistics before matching anything against them.
+			cl.Refine()
+		}
+		a := r.Article
+		k := titleKey(a.Title)
+		if same := titled[k]; k != "" && same != nil && same.Article.Story != "" {
+			// The same headline twice in one window is one story, whatever
+			// the word statistics say.
+			a.Story = same.Article.Story
+			cl.Seed(c.docOf(r), a.Story)
+			a.Explain.Story = fmt.Sprintf("story %s: same headline as %s", a.Story, same.Path)
+		} else {
+			as := cl.Add(c.docOf(r))
+			a.Story = as.Story
+			a.Explain.Story = fmt.Sprintf("story %s: %s", as.Story, as.Reason)
+			if as.New {
+				founded[as.Story] = true
+			}
+			if k != "" && titled[k] == nil {
+				titled[k] = r
+			}
+		}
+		if !touched[a.Story] {
+			touched[a.Story] = true
+			order = append(order, a.Story)
+		}
+	}
+	for ; i < len(seeds); i++ {
+		seed(seeds[i])
+	}
+	for _, id := range order {
+		if err := b.settle(ctx, cl, id, founded[id]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// settle applies the lifecycle rules to one story: its stored members (not
+// read back for a story founded in this batch) and its arrivals.
+func (b *batch) settle(ctx context.Context, cl *cluster.Clusterer, id string, founded bool) error {
+	seen := map[string]bool{}
+	var members []*model.Record
+	addMember := func(r *model.Record) {
+		if !seen[r.Path] {
+			seen[r.Path] = true
+			members = append(members, r)
+		}
+	}
+	if !founded {
+		stored, err := b.c.st.Story(ctx, id)
+		if err != nil {
+			return fmt.Errorf("curate: %w", err)
+		}
+		for _, r := range stored {
+			if b.arrived[r.Path] && b.work[r.Path].Article.Story != id {
+				continue // the arrival at this path now belongs elsewhere
+			}
+			if w := b.work[r.Path]; w != nil {
+				r = w
+			} else {
+				b.work[r.Path] = r
+			}
+			if r.Article.Story == id {
+				addMember(r)
+			}
+		}
+	}
+	for _, r := range b.arrivals {
+		if r.Article.Story == id {
+			addMember(r)
+		}
+	}
+	if len(members) == 0 {
+		return nil
+	}
+	arts := make([]*model.Article, len(members))
+	before := make([]snapshot, len(members))
+	saved := make([]model.Article, len(members))
+	for i, r := range members {
+		arts[i] = r.Article
+		before[i] = snap(r.Article)
+		saved[i] = *r.Article
+	}
+	lead := Lead(arts)
+	extra := b.similar(cl, members, lead)
+	Settle(arts, extra, b.c.limit)
+	for i, r := range members {
+		a := r.Article
+		if b.arrived[r.Path] && carriesStory(&saved[i]) {
+			// An imported arrival keeps the values its record carried.
+			a.Published, a.Heat, a.Related = saved[i].Published, saved[i].Heat, saved[i].Related
+			continue
+		}
+		if a.Explain == nil {
+			a.Explain = &model.Explain{}
+		}
+		a.Explain.Heat = heatExplain(a, lead)
+		after := snap(a)
+		if after == before[i] {
+			continue
+		}
+		if before[i].fileChanged(after) || b.arrived[r.Path] {
+			b.dirty[r] = true
+		}
+		if !b.arrived[r.Path] {
+			b.changed[r.Path] = r
+		}
+	}
+	return nil
+}
+
+// similar returns the candidate related entries of a story beyond its
+// members: similar articles of other stories in the window, then the
+// related entries the members already list that are not records in play
+// (coverage known only from the records themselves).
+func (b *batch) similar(cl *cluster.Clusterer, members []*model.Record, lead *model.Article) []model.Related {
+	in := map[string]bool{}
+	var leadPath string
+	for _, r := range members {
+		in[r.Path] = true
+		if r.Article == lead {
+			leadPath = r.Path
+		}
+	}
+	var out []model.Related
+	for _, id := range cl.Related(leadPath, b.c.limit+len(members)) {
+		if in[id] {
+			continue
+		}
+		if r := b.work[id]; r != nil && !b.dropped[r] {
+			out = append(out, RelatedOf(r.Article))
+		}
+	}
+	for _, r := range members {
+		for _, rel := range r.Article.Related {
+			if _, known := b.byKey[CanonicalURL(rel.WebURL)]; !known {
+				out = append(out, rel)
+			}
+		}
+	}
+	return out
+}
+
+// result renders what changed and lists the records to upsert: the input
+// records kept, in input order, then changed stored records by path.
+func (b *batch) result(recs []*model.Record) ([]*model.Record, error) {
+	kept := map[*model.Record]bool{}
+	for _, r := range b.arrivals {
+		kept[r] = true
+	}
+	var out []*model.Record
+	for _, r := range recs {
+		if !isNews(r) || kept[r] {
+			out = append(out, r)
+			delete(kept, r) // a record given twice is returned once
+		}
+	}
+	var paths []string
+	for p := range b.changed {
+		if !b.arrived[p] {
+			paths = append(paths, p)
+		}
+	}
+	sort.Strings(paths)
+	for _, p := range paths {
+		out = append(out, b.changed[p])
+	}
+	for _, r := range out {
+		if b.dirty[r] {
+			if err := render(r); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return out, nil
+}
+
+// titleKey folds a headline for exact comparison: lower case, words of
+// letters and digits only. Headlines of fewer than three words ("Live
+// updates") are too generic to tie anything and give "".
+func titleKey(title string) string {
+	words := strings.FieldsFunc(strings.ToLower(title), func(r rune) bool {
+		return !isWordRune(r) && !unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Thai)
+	})
+	if len(words) < 3 {
+		return ""
+	}
+	return strings.Join(words, " ")
+}

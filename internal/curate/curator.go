@@ -1,0 +1,334 @@
+package curate
+
+import (
+	"cmp"
+	"context"
+	"crypto/sha1"
+	"encoding/hex"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"newshub/internal/content"
+	"newshub/internal/curate/cluster"
+	"newshub/internal/model"
+	"newshub/internal/site"
+	"newshub/internal/store"
+)
+
+// Options configure a Curator.
+type Options struct {
+	// Window is how far apart in time two articles of one story may be.
+	// Zero means the site's story_window, else cluster.DefaultWindow.
+	Window time.Duration
+	// Now returns the current time; nil means time.Now.
+	Now func() time.Time
+}
+
+// Curator curates a hub's news: incrementally as articles arrive (Arrive)
+// or over the whole store (All).
+type Curator struct {
+	site   *site.Site
+	st     store.Store
+	window time.Duration
+	now    func() time.Time
+	limit  int
+}
+
+// New returns a Curator for the hub s kept in st.
+func New(s *site.Site, st store.Store, opts Options) *Curator {
+	c := &Curator{site: s, st: st, window: opts.Window, now: opts.Now, limit: s.Config.Related()}
+	if c.window <= 0 {
+		if d, err := time.ParseDuration(s.Config.StoryWindow); err == nil && d > 0 {
+			c.window = d
+		} else {
+			c.window = cluster.DefaultWindow
+		}
+	}
+	if c.now == nil {
+		c.now = time.Now
+	}
+	return c
+}
+
+// Window returns the story window the curator uses.
+func (c *Curator) Window() time.Duration { return c.window }
+
+// storyID names a story after the record that founded it, the way the
+// clusterer names the stories it starts.
+func storyID(founder string) string {
+	h := sha1.Sum([]byte(founder))
+	return "s-" + hex.EncodeToString(h[:6])
+}
+
+// carriesStory reports whether an article came with its lifecycle values
+// (an imported record): its story then comes from its related coverage and
+// its values are kept.
+func carriesStory(a *model.Article) bool { return a.Has.Published || a.Has.Heat }
+
+// effectiveTime is the time an article is placed at for windows and
+// clustering: its publication time, else when it was fetched, else now; a
+// time in the future counts as now.
+func (c *Curator) effectiveTime(a *model.Article) time.Time {
+	now := c.now()
+	t := a.PublishedDateTime
+	if t.IsZero() {
+		t = a.FetchedAt
+	}
+	if t.IsZero() || t.After(now) {
+		t = now
+	}
+	return t
+}
+
+// docOf is the clusterer's view of a news record.
+func (c *Curator) docOf(r *model.Record) cluster.Doc {
+	a := r.Article
+	return cluster.Doc{
+		ID:        r.Path,
+		Title:     a.Title,
+		Excerpt:   a.Excerpt,
+		URL:       cmp.Or(a.OriginalURL, a.WebURL),
+		Provider:  a.Provider.Name,
+		Domain:    a.Provider.Domain,
+		Published: c.effectiveTime(a),
+	}
+}
+
+// prepare fills what an article lacks before clustering: canonical URL,
+// AMP-cache address, quality and topics, with their explanations. It
+// reports whether a field of the record's file changed.
+func (c *Curator) prepare(a *model.Article) bool {
+	changed := false
+	if a.Explain == nil {
+		a.Explain = &model.Explain{}
+	}
+	a.CanonicalURL = CanonicalURL(cmp.Or(a.OriginalURL, a.WebURL))
+	if !carriesStory(a) {
+		if a.AmpWebURL != "" && a.CdnAmpWebURL == "" {
+			a.CdnAmpWebURL = CdnAmpURL(a.AmpWebURL)
+			changed = true
+		}
+		// A record needs a publication time, and one in the future is a
+		// feed error that would pin the article to the top of every page.
+		if t := c.effectiveTime(a); !t.Equal(a.PublishedDateTime) {
+			a.PublishedDateTime = t.UTC().Truncate(time.Second)
+			changed = true
+		}
+	}
+	org := c.site.Organization(publisherHost(a))
+	if a.Has.Quality {
+		a.Explain.Quality = []string{fmt.Sprintf("%d, carried by the record", a.Quality)}
+	} else {
+		q, why := Quality(a, org)
+		changed = changed || q != a.Quality
+		a.Quality, a.Explain.Quality = q, why
+	}
+	if a.Has.Topics {
+		a.Explain.Topics = []string{"carried by the record: " + strings.Join(a.Topics, ", ")}
+	} else {
+		// Topics an ingested article already has were given by its source.
+		names, why := Topics(a, c.site, a.Topics)
+		changed = changed || !slices.Equal(names, a.Topics)
+		a.Topics, a.Explain.Topics = names, why
+	}
+	return changed
+}
+
+// snapshot is what Settle may change on a record, to tell whether it did.
+type snapshot struct {
+	published bool
+	heat      int
+	related   string
+	story     string
+}
+
+func snap(a *model.Article) snapshot {
+	var b strings.Builder
+	for _, r := range a.Related {
+		fmt.Fprintf(&b, "%s|%d|%s|%s\n", r.WebURL, r.Quality, r.Title, r.Excerpt)
+	}
+	return snapshot{a.Published, a.Heat, b.String(), a.Story}
+}
+
+// fileChanged reports whether the fields that live in the record's file
+// differ between two snapshots (the story lives only in the database).
+func (s snapshot) fileChanged(t snapshot) bool {
+	return s.published != t.published || s.heat != t.heat || s.related != t.related
+}
+
+// render brings a record's bytes in step with its changed fields.
+func render(r *model.Record) error {
+	if err := content.Render(r); err != nil {
+		return fmt.Errorf("curate %s: %w", r.Path, err)
+	}
+	return nil
+}
+
+// interval is a span of time to load from the store.
+type interval struct{ lo, hi time.Time }
+
+// windows returns the merged spans [t-window, t+window] around times.
+func (c *Curator) windows(times []time.Time) []interval {
+	sort.Slice(times, func(i, j int) bool { return times[i].Before(times[j]) })
+	var out []interval
+	for _, t := range times {
+		iv := interval{t.Add(-c.window), t.Add(c.window)}
+		if n := len(out); n > 0 && !iv.lo.After(out[n-1].hi) {
+			if iv.hi.After(out[n-1].hi) {
+				out[n-1].hi = iv.hi
+			}
+			continue
+		}
+		out = append(out, iv)
+	}
+	return out
+}
+
+// unionFind joins keys (canonical URLs) into components.
+type unionFind map[string]string
+
+func (u unionFind) find(k string) string {
+	p, ok := u[k]
+	if !ok {
+		u[k] = k
+		return k
+	}
+	if p == k {
+		return k
+	}
+	r := u.find(p)
+	u[k] = r
+	return r
+}
+
+func (u unionFind) union(a, b string) {
+	ra, rb := u.find(a), u.find(b)
+	if ra != rb {
+		if rb < ra {
+			ra, rb = rb, ra
+		}
+		u[rb] = ra
+	}
+}
+
+// recordKey is the union-find key of a record itself.
+func recordKey(r *model.Record) string { return "path:" + r.Path }
+
+// linkKeys are the canonical URLs a record is known by: its own and, when
+// withRelated, those of its related coverage.
+func linkKeys(a *model.Article, withRelated bool) []string {
+	var keys []string
+	for _, u := range []string{a.OriginalURL, a.WebURL} {
+		if u != "" {
+			keys = append(keys, CanonicalURL(u))
+		}
+	}
+	if withRelated {
+		for _, r := range a.Related {
+			if r.WebURL != "" {
+				keys = append(keys, CanonicalURL(r.WebURL))
+			}
+		}
+	}
+	return keys
+}
+
+// byTime orders records by effective time, then path.
+func (c *Curator) byTime(recs []*model.Record) {
+	slices.SortStableFunc(recs, func(x, y *model.Record) int {
+		if d := c.effectiveTime(x.Article).Compare(c.effectiveTime(y.Article)); d != 0 {
+			return d
+		}
+		return strings.Compare(x.Path, y.Path)
+	})
+}
+
+// segments splits records sorted by time where two neighbours are more
+// than the window apart: nothing can tie articles across such a gap, so
+// each segment is clustered on its own.
+func (c *Curator) segments(recs []*model.Record) [][]*model.Record {
+	var out [][]*model.Record
+	start := 0
+	for i := 1; i <= len(recs); i++ {
+		if i == len(recs) || c.effectiveTime(recs[i].Article).Sub(c.effectiveTime(recs[i-1].Article)) > c.window {
+			out = append(out, recs[start:i])
+			start = i
+		}
+	}
+	return out
+}
+
+// founder is the earliest record of a group (then the smallest path).
+func (c *Curator) founder(recs []*model.Record) *model.Record {
+	var f *model.Record
+	for _, r := range recs {
+		if f == nil {
+			f = r
+			continue
+		}
+		d := c.effectiveTime(r.Article).Compare(c.effectiveTime(f.Article))
+		if d < 0 || d == 0 && r.Path < f.Path {
+			f = r
+		}
+	}
+	return f
+}
+
+func isNews(r *model.Record) bool { return r != nil && r.Kind == model.KindNews && r.Article != nil }
+
+// Summary reports what All did.
+type Summary struct {
+	Articles int           // news records curated
+	Stories  int           // stories among them
+	Leads    int           // published leads
+	Changed  int           // records written
+	Elapsed  time.Duration // time taken
+}
+
+// Explain returns why an article has its values: the explanations curation
+// stored with it or, for each part it lacks, ones computed now from the
+// article and its story as they stand (without changing anything).
+func (c *Curator) Explain(ctx context.Context, r *model.Record) (*model.Explain, error) {
+	if !isNews(r) {
+		return nil, fmt.Errorf("explain %s: not a news record", r.Path)
+	}
+	a := r.Article
+	ex := &model.Explain{}
+	if a.Explain != nil {
+		*ex = *a.Explain
+	}
+	// A value the record carried is explained by what newshub would
+	// compute for it, so the two can be compared.
+	if len(ex.Quality) <= 1 {
+		q, why := Quality(a, c.site.Organization(publisherHost(a)))
+		if len(ex.Quality) > 0 {
+			ex.Quality = append(ex.Quality, fmt.Sprintf("newshub would compute %d:", q))
+		}
+		ex.Quality = append(ex.Quality, why...)
+	}
+	if len(ex.Topics) <= 1 {
+		names, why := Topics(a, c.site, nil)
+		if len(ex.Topics) > 0 {
+			ex.Topics = append(ex.Topics, "newshub would compute "+strings.Join(names, ", ")+":")
+		}
+		ex.Topics = append(ex.Topics, why...)
+	}
+	if ex.Story == "" {
+		if a.Story == "" {
+			ex.Story = "no story yet: run curate"
+		} else {
+			members, err := c.st.Story(ctx, a.Story)
+			if err != nil {
+				return nil, fmt.Errorf("explain %s: %w", r.Path, err)
+			}
+			ex.Story = fmt.Sprintf("story %s: %d articles", a.Story, len(members))
+		}
+	}
+	if ex.Heat == "" {
+		ex.Heat = heatExplain(a, nil)
+	}
+	return ex, nil
+}

@@ -1,0 +1,45 @@
+// Package curate decides what a hub shows: one key per article (canonical
+// URL), duplicates merged, topics, story clusters with one lead each, the
+// lead's related coverage, quality and heat. The clustering algorithm
+// itself lives in curate/cluster; this package feeds it and applies the
+// lifecycle rules to what it finds.
+//
+// # Quality
+//
+// Quality is a deterministic score from the publisher's prior and the
+// article's own signals, kept within Smartable's observed range 35…185:
+//
+//	prior      organization quality when set, else 50
+//	image      +20 with an image; +10 more when the largest is ≥ 1000 px wide,
+//	           +5 when ≥ 600 px
+//	AMP        +15 with an AMP page
+//	excerpt    +15 for ≥ 200 characters, +10 for 100–199, +5 for 40–99
+//	title      +10 for 30–110 characters, +5 for 15–29 or 111–150,
+//	           −20 when empty; −10 when written in capitals (eight or more
+//	           capital letters and no lower-case one); −15 with a clickbait
+//	           marker ("you won't believe", "shocking", "!!", …)
+//	total      clamped to [35, 185]
+//
+// Quality returns one explanation line per term.
+//
+// # Stories, lead, related, heat
+//
+// In each story the article of highest quality leads (ties: earliest
+// published, then provider name); it is published with heat = quality +
+// 20 × len(related), and related lists the other members and similar
+// stories of the window, by quality descending, at most the site's
+// related_limit. The others are unpublished with heat −1.
+//
+// # Top stories
+//
+// Rank orders leads by heat / (1 + age_hours/24)^1.5: a day-old story needs
+// 2.8 times the heat of a fresh one to rank beside it, a three-day-old one 8
+// times.
+//
+// # Imported and arriving records
+//
+// Curator.Arrive keeps every curated value a record carried (an imported
+// hub round-trips byte for byte) and computes only what is missing;
+// imported records form stories through their related lists. Curator.All
+// recomputes everything (the curate command).
+package curate

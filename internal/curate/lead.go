@@ -1,0 +1,207 @@
+package curate
+
+import (
+	"cmp"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+	"time"
+
+	"newshub/internal/model"
+)
+
+// RelatedHeat is what each related entry adds to a lead's heat.
+const RelatedHeat = 20
+
+// Heat is a lead's heat: quality + 20 × the length of its related list.
+func Heat(quality, related int) int { return quality + RelatedHeat*related }
+
+// compareLead orders the members of a story, the lead first: quality
+// descending, then earliest published, then provider name, then canonical
+// URL so the order is total.
+func compareLead(a, b *model.Article) int {
+	if c := cmp.Compare(b.Quality, a.Quality); c != 0 {
+		return c
+	}
+	if c := a.PublishedDateTime.Compare(b.PublishedDateTime); c != 0 {
+		return c
+	}
+	if c := strings.Compare(strings.ToLower(a.Provider.Name), strings.ToLower(b.Provider.Name)); c != 0 {
+		return c
+	}
+	return strings.Compare(articleKey(a), articleKey(b))
+}
+
+// Lead returns the member that leads a story (nil for none).
+func Lead(members []*model.Article) *model.Article {
+	var lead *model.Article
+	for _, a := range members {
+		if lead == nil || compareLead(a, lead) < 0 {
+			lead = a
+		}
+	}
+	return lead
+}
+
+// RelatedOf is the related entry that stands for an article.
+func RelatedOf(a *model.Article) model.Related {
+	url := a.WebURL
+	if url == "" {
+		url = a.OriginalURL
+	}
+	return model.Related{
+		Title:             a.Title,
+		Excerpt:           a.Excerpt,
+		PublishedDateTime: a.PublishedDateTime,
+		WebURL:            url,
+		AmpWebURL:         a.AmpWebURL,
+		CdnAmpWebURL:      a.CdnAmpWebURL,
+		Type:              cmp.Or(a.Type, "article"),
+		Provider:          model.Provider{Name: a.Provider.Name, Domain: a.Provider.Domain},
+		Quality:           a.Quality,
+		Images:            a.Images,
+	}
+}
+
+// BuildRelated returns a lead's related list from candidate entries: one
+// entry per canonical URL (the first given wins), never the lead itself,
+// sorted by quality descending (then earliest published, then URL), at most
+// limit entries.
+func BuildRelated(lead *model.Article, candidates []model.Related, limit int) []model.Related {
+	self := articleKey(lead)
+	seen := map[string]bool{self: true}
+	if lead.WebURL != "" {
+		seen[CanonicalURL(lead.WebURL)] = true
+	}
+	var out []model.Related
+	for _, r := range candidates {
+		k := CanonicalURL(r.WebURL)
+		if k == "" || seen[k] {
+			continue
+		}
+		seen[k] = true
+		out = append(out, r)
+	}
+	slices.SortStableFunc(out, func(a, b model.Related) int {
+		if c := cmp.Compare(b.Quality, a.Quality); c != 0 {
+			return c
+		}
+		if c := a.PublishedDateTime.Compare(b.PublishedDateTime); c != 0 {
+			return c
+		}
+		return strings.Compare(a.WebURL, b.WebURL)
+	})
+	if limit >= 0 && len(out) > limit {
+		out = out[:limit]
+	}
+	return out
+}
+
+// Settle applies the lifecycle rules to the members of one story: the lead
+// (see compareLead) is published with the related list built from the other
+// members and the extra candidates, and heat = quality + 20 × related; the
+// others are unpublished with heat -1, and a former lead among them keeps
+// only the related entries that are members of the story. It returns the
+// lead.
+func Settle(members []*model.Article, extra []model.Related, limit int) *model.Article {
+	lead := Lead(members)
+	if lead == nil {
+		return nil
+	}
+	others := slices.Clone(members)
+	slices.SortStableFunc(others, compareLead)
+	var cands []model.Related
+	for _, a := range others {
+		if a != lead {
+			cands = append(cands, RelatedOf(a))
+		}
+	}
+	cands = append(cands, extra...)
+	lead.Related = BuildRelated(lead, cands, limit)
+	lead.Published = true
+	lead.Heat = Heat(lead.Quality, len(lead.Related))
+	keys := map[string]bool{}
+	for _, a := range members {
+		keys[articleKey(a)] = true
+	}
+	for _, a := range members {
+		if a == lead {
+			continue
+		}
+		if a.Published {
+			// A demoted lead keeps only the coverage of its own story, so the
+			// similar stories it listed never tie stories together later.
+			var own []model.Related
+			for _, r := range a.Related {
+				if keys[CanonicalURL(r.WebURL)] {
+					own = append(own, r)
+				}
+			}
+			a.Related = own
+		}
+		a.Published = false
+		a.Heat = -1
+	}
+	return lead
+}
+
+// heatExplain says how an article's heat was reached.
+func heatExplain(a *model.Article, lead *model.Article) string {
+	if a.Published {
+		return fmt.Sprintf("%d + %d x %d related = %d", a.Quality, RelatedHeat, len(a.Related), a.Heat)
+	}
+	if lead != nil && lead != a {
+		return fmt.Sprintf("-1: not the lead of its story (the lead is %q, quality %d)", lead.Title, lead.Quality)
+	}
+	return fmt.Sprintf("%d: not published", a.Heat)
+}
+
+// Recency decay of the top-stories ranking: a story's heat is divided by
+// (1 + age/DecayHalfDay)^DecayPower, so a day-old story needs 2^1.5 ≈ 2.8
+// times the heat of a fresh one to rank beside it.
+const (
+	DecayHalfDay = 24 * time.Hour
+	DecayPower   = 1.5
+)
+
+// RankScore is the ranking score of a lead at time now:
+// heat / (1 + age_hours/24)^1.5, with a future publication time counted as
+// age zero, a negative heat as zero, and a missing time as very old.
+func RankScore(a *model.Article, now time.Time) float64 {
+	age := now.Sub(a.PublishedDateTime)
+	if age < 0 {
+		age = 0
+	}
+	heat := float64(max(a.Heat, 0))
+	return heat / math.Pow(1+age.Hours()/DecayHalfDay.Hours(), DecayPower)
+}
+
+// Rank orders leads for "top stories": by RankScore descending, then newest
+// first, then canonical URL. It returns a new slice.
+func Rank(leads []*model.Article, now time.Time) []*model.Article {
+	type scored struct {
+		a *model.Article
+		s float64
+	}
+	list := make([]scored, 0, len(leads))
+	for _, a := range leads {
+		if a != nil {
+			list = append(list, scored{a, RankScore(a, now)})
+		}
+	}
+	slices.SortStableFunc(list, func(x, y scored) int {
+		if c := cmp.Compare(y.s, x.s); c != 0 {
+			return c
+		}
+		if c := y.a.PublishedDateTime.Compare(x.a.PublishedDateTime); c != 0 {
+			return c
+		}
+		return strings.Compare(articleKey(x.a), articleKey(y.a))
+	})
+	out := make([]*model.Article, len(list))
+	for i, s := range list {
+		out[i] = s.a
+	}
+	return out
+}

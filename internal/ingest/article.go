@@ -1,0 +1,135 @@
+package ingest
+
+import (
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+
+	"newshub/internal/curate"
+	"newshub/internal/ingest/parser"
+	"newshub/internal/model"
+)
+
+// article builds the news value of a new item from its feed entry and its
+// page's metadata; nil when it has no title at all.
+func (in *Ingester) article(src model.Source, feed *parser.Feed, c *candidate, now time.Time) *model.Article {
+	it, m := c.item, c.meta
+	title := firstNonEmpty(it.Title, parser.PlainText(m.Title), parser.PlainText(m.Headline))
+	if title == "" {
+		return nil
+	}
+	excerpt := parser.Excerpt(firstNonEmpty(strings.TrimSpace(it.Summary), it.Content), in.opts.ExcerptLength)
+	if excerpt == "" {
+		excerpt = parser.Truncate(parser.PlainText(m.Description), in.opts.ExcerptLength)
+	}
+	a := &model.Article{
+		Category:          "news",
+		Title:             title,
+		Excerpt:           excerpt,
+		PublishedDateTime: publishedTime(now, it.Published, it.Updated, m.Published),
+		OriginalURL:       it.Link,
+		WebURL:            it.Link,
+		Type:              "article",
+		Provider:          in.provider(src, feed, c),
+		Topics:            slices.Clone(src.Topics),
+		Images:            images(m.Image, it.Images),
+		CanonicalURL:      c.canon,
+		GUID:              c.guid,
+		FetchedAt:         now.UTC().Truncate(time.Second),
+	}
+	if m.AMP != "" {
+		a.AmpWebURL = m.AMP
+		a.CdnAmpWebURL = curate.CdnAmpURL(m.AMP)
+	}
+	if a.Topics == nil {
+		a.Topics = []string{}
+	}
+	return a
+}
+
+// publishedTime is the first known date among the feed's and the page's,
+// in whole seconds, UTC; a date in the future (a clock or time-zone error)
+// or none at all gives the time of fetching.
+func publishedTime(now time.Time, ts ...time.Time) time.Time {
+	t := firstTime(ts...)
+	if t.IsZero() || t.After(now.Add(time.Hour)) || t.Year() < 1995 {
+		t = now
+	}
+	return t.UTC().Truncate(time.Second)
+}
+
+// images puts the page's og:image (chosen by the publisher, with its size)
+// first, then the feed's pictures, without repeats.
+func images(og model.Image, feed []model.Image) []model.Image {
+	var out []model.Image
+	seen := map[string]int{}
+	add := func(im model.Image) {
+		if im.URL == "" {
+			return
+		}
+		if i, ok := seen[im.URL]; ok {
+			if out[i].Width == 0 && im.Width > 0 {
+				out[i].Width, out[i].Height = im.Width, im.Height
+			}
+			return
+		}
+		if len(out) >= maxImages {
+			return
+		}
+		seen[im.URL] = len(out)
+		out = append(out, model.Image{URL: im.URL, Width: im.Width, Height: im.Height})
+	}
+	add(og)
+	for _, im := range feed {
+		add(im)
+	}
+	return out
+}
+
+// provider names the publisher: the organization the source names, else
+// the one whose domain the page (after redirects) or the link is on; else
+// the registrable domain with the best name the page or feed gives.
+func (in *Ingester) provider(src model.Source, feed *parser.Feed, c *candidate) model.Provider {
+	hosts := []string{src.Provider, hostOf(c.page), hostOf(c.item.Link)}
+	for _, h := range hosts {
+		if h == "" {
+			continue
+		}
+		if org := in.site.Organization(h); org != nil {
+			return model.Provider{Name: org.Name, Domain: org.Domain, Images: in.logo(org)}
+		}
+	}
+	domain := src.Provider
+	if domain == "" {
+		domain = curate.RegistrableDomain(firstNonEmpty(hostOf(c.page), hostOf(c.item.Link)))
+	}
+	name := firstNonEmpty(c.meta.Publisher, c.meta.SiteName, feed.Title, domain)
+	return model.Provider{Name: name, Domain: domain}
+}
+
+// logo returns an organization's 50x50 logo with an absolute URL, as
+// Smartable's records carry it.
+func (in *Ingester) logo(org *model.Organization) []model.Image {
+	for _, im := range org.Images {
+		if im.Width == 50 && im.Height == 50 || strings.Contains(im.URL, "-50x50.") {
+			u := im.URL
+			if strings.HasPrefix(u, "/") && in.site.Config.URL != "" {
+				prefix := strings.TrimRight(in.site.Config.URL, "/")
+				if bp := strings.Trim(in.site.Config.BaseURL, "/"); bp != "" {
+					prefix += "/" + bp
+				}
+				u = prefix + u
+			}
+			return []model.Image{{URL: u, Width: 50, Height: 50}}
+		}
+	}
+	return nil
+}
+
+// pathful reports whether a URL names more than a site's home page (a
+// canonical link to the home page says nothing about the article).
+func pathful(raw string) bool {
+	u, err := url.Parse(raw)
+	return err == nil && strings.Trim(u.Path, "/") != ""
+}

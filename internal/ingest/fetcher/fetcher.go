@@ -1,0 +1,429 @@
+// Package fetcher is ingest's HTTP client: conditional GET, timeouts on
+// connect, headers and the whole body, a body cap that also bounds what
+// gzip or deflate expand to, a redirect limit, a per-host concurrency and
+// rate limit, and retries with Retry-After and exponential backoff on 429
+// and 5xx. Connections go through the address guard unless the site allows
+// private networks.
+package fetcher
+
+import (
+	"bytes"
+	"compress/flate"
+	"compress/gzip"
+	"compress/zlib"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"newshub/internal/ingest/guard"
+)
+
+// Defaults for the zero values of Options.
+const (
+	DefaultConnectTimeout     = 10 * time.Second
+	DefaultHeaderTimeout      = 15 * time.Second
+	DefaultTimeout            = 30 * time.Second
+	DefaultMaxBodySize        = 16 << 20
+	DefaultMaxRedirects       = 5
+	DefaultPerHostConcurrency = 2
+	DefaultPerHostRate        = 10 // requests a second
+	DefaultRetries            = 2
+	DefaultBaseBackoff        = time.Second
+	DefaultMaxRetryWait       = 10 * time.Second
+)
+
+// Options configures a Fetcher. Zero values take the defaults above.
+type Options struct {
+	UserAgent          string
+	ConnectTimeout     time.Duration // TCP connect
+	HeaderTimeout      time.Duration // from request sent to response headers
+	Timeout            time.Duration // whole request, body included, per attempt
+	MaxBodySize        int64         // bytes, before and after decompression
+	MaxRedirects       int
+	PerHostConcurrency int
+	PerHostRate        float64 // requests a second per host; negative: unlimited
+	PerHostBurst       int     // default: the rate rounded up
+	Retries            int     // further attempts on 429 and 5xx; negative: none
+	BaseBackoff        time.Duration
+	MaxRetryWait       time.Duration // a longer Retry-After is returned, not slept
+	// AllowPrivateNetworks turns the address guard off (tests, intranets).
+	AllowPrivateNetworks bool
+}
+
+func (o *Options) setDefaults() {
+	if o.UserAgent == "" {
+		o.UserAgent = "newshub"
+	}
+	if o.ConnectTimeout <= 0 {
+		o.ConnectTimeout = DefaultConnectTimeout
+	}
+	if o.HeaderTimeout <= 0 {
+		o.HeaderTimeout = DefaultHeaderTimeout
+	}
+	if o.Timeout <= 0 {
+		o.Timeout = DefaultTimeout
+	}
+	if o.MaxBodySize <= 0 {
+		o.MaxBodySize = DefaultMaxBodySize
+	}
+	if o.MaxRedirects <= 0 {
+		o.MaxRedirects = DefaultMaxRedirects
+	}
+	if o.PerHostConcurrency <= 0 {
+		o.PerHostConcurrency = DefaultPerHostConcurrency
+	}
+	if o.PerHostRate == 0 {
+		o.PerHostRate = DefaultPerHostRate
+	}
+	if o.PerHostBurst <= 0 {
+		o.PerHostBurst = max(1, int(o.PerHostRate+0.999))
+	}
+	if o.Retries == 0 {
+		o.Retries = DefaultRetries
+	} else if o.Retries < 0 {
+		o.Retries = 0
+	}
+	if o.BaseBackoff <= 0 {
+		o.BaseBackoff = DefaultBaseBackoff
+	}
+	if o.MaxRetryWait <= 0 {
+		o.MaxRetryWait = DefaultMaxRetryWait
+	}
+}
+
+// Errors a fetch can wrap.
+var (
+	ErrTooLarge          = errors.New("body exceeds the size cap")
+	ErrTooManyRedirects  = errors.New("too many redirects")
+	ErrUnsupportedScheme = errors.New("unsupported URL scheme")
+)
+
+// StatusError is an HTTP answer other than 2xx or 304.
+type StatusError struct {
+	URL        string
+	StatusCode int
+	Status     string
+	RetryAfter time.Duration // from the Retry-After header; 0 when absent
+}
+
+func (e *StatusError) Error() string {
+	if e.RetryAfter > 0 {
+		return fmt.Sprintf("%s: %s (retry after %s)", e.URL, e.Status, e.RetryAfter)
+	}
+	return fmt.Sprintf("%s: %s", e.URL, e.Status)
+}
+
+// Temporary reports whether the status is worth retrying later.
+func (e *StatusError) Temporary() bool {
+	return e.StatusCode == http.StatusTooManyRequests || e.StatusCode >= 500
+}
+
+// Request is one GET. ETag and LastModified make it conditional.
+type Request struct {
+	URL          string
+	ETag         string
+	LastModified string
+	Accept       string
+}
+
+// Response is a fetched document. Body is decompressed and at most
+// MaxBodySize bytes. NotModified is set for a 304, with an empty body.
+type Response struct {
+	URL          string // final URL, after redirects
+	StatusCode   int
+	Status       string
+	Header       http.Header
+	Body         []byte
+	ETag         string
+	LastModified string
+	NotModified  bool
+}
+
+// Fetcher fetches documents politely and safely. It is safe for concurrent
+// use.
+type Fetcher struct {
+	opts   Options
+	client *http.Client
+	hosts  *hostLimits
+}
+
+// New returns a Fetcher.
+func New(opts Options) *Fetcher {
+	return newFetcher(opts, nil)
+}
+
+// newFetcher builds a Fetcher; a non-nil control replaces the guard's
+// dialer check (tests use it to admit one loopback server and no other).
+func newFetcher(opts Options, control func(network, address string, c syscall.RawConn) error) *Fetcher {
+	opts.setDefaults()
+	hosts := newHostLimits(opts.PerHostConcurrency, opts.PerHostRate, opts.PerHostBurst)
+	dialer := guard.Dialer(opts.ConnectTimeout, opts.AllowPrivateNetworks)
+	if control != nil {
+		dialer.Control = control
+	}
+	tr := &http.Transport{
+		Proxy:                 nil, // a proxy would hide the real address from the guard
+		DialContext:           dialer.DialContext,
+		TLSHandshakeTimeout:   opts.ConnectTimeout,
+		ResponseHeaderTimeout: opts.HeaderTimeout,
+		ExpectContinueTimeout: time.Second,
+		MaxIdleConns:          0, // no global cap: many hosts, few connections each
+		MaxIdleConnsPerHost:   opts.PerHostConcurrency,
+		MaxConnsPerHost:       opts.PerHostConcurrency,
+		IdleConnTimeout:       90 * time.Second,
+		DisableCompression:    true, // decompressed here, under the size cap
+		ForceAttemptHTTP2:     true,
+	}
+	maxRedirects := opts.MaxRedirects
+	client := &http.Client{
+		Transport: &limitedTransport{next: tr, hosts: hosts},
+		CheckRedirect: func(req *http.Request, via []*http.Request) error {
+			if len(via) > maxRedirects {
+				return fmt.Errorf("%w: stopped after %d", ErrTooManyRedirects, maxRedirects)
+			}
+			if req.URL.Scheme != "http" && req.URL.Scheme != "https" {
+				return fmt.Errorf("%w: redirect to %q", ErrUnsupportedScheme, req.URL.Scheme)
+			}
+			return nil
+		},
+	}
+	return &Fetcher{opts: opts, client: client, hosts: hosts}
+}
+
+// Options returns the options in force, defaults filled in.
+func (f *Fetcher) Options() Options { return f.opts }
+
+// Close releases idle connections.
+func (f *Fetcher) Close() { f.client.CloseIdleConnections() }
+
+// Fetch GETs req.URL, retrying 429 and 5xx answers up to Retries times.
+// It waits Retry-After when the server gives one, else an exponential
+// backoff; a wait longer than MaxRetryWait is not slept but returned in
+// the StatusError for the caller to schedule.
+func (f *Fetcher) Fetch(ctx context.Context, req Request) (*Response, error) {
+	for attempt := 0; ; attempt++ {
+		resp, err := f.fetchOnce(ctx, req)
+		var se *StatusError
+		if err == nil || !errors.As(err, &se) || !se.Temporary() || attempt >= f.opts.Retries {
+			return resp, err
+		}
+		wait := se.RetryAfter
+		if wait <= 0 {
+			wait = f.opts.BaseBackoff << attempt
+		}
+		if wait > f.opts.MaxRetryWait {
+			return nil, err
+		}
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return nil, fmt.Errorf("%w (while waiting to retry: %v)", err, ctx.Err())
+		case <-t.C:
+		}
+	}
+}
+
+func (f *Fetcher) fetchOnce(ctx context.Context, req Request) (*Response, error) {
+	u, err := url.Parse(req.URL)
+	if err != nil {
+		return nil, fmt.Errorf("fetch %s: %w", req.URL, err)
+	}
+	if u.Scheme != "http" && u.Scheme != "https" {
+		return nil, fmt.Errorf("fetch %s: %w %q", req.URL, ErrUnsupportedScheme, u.Scheme)
+	}
+	ctx, cancel := context.WithTimeout(ctx, f.opts.Timeout)
+	defer cancel()
+	hreq, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		return nil, fmt.Errorf("fetch %s: %w", req.URL, err)
+	}
+	hreq.Header.Set("User-Agent", f.opts.UserAgent)
+	hreq.Header.Set("Accept-Encoding", "gzip, deflate")
+	if req.Accept != "" {
+		hreq.Header.Set("Accept", req.Accept)
+	}
+	if req.ETag != "" {
+		hreq.Header.Set("If-None-Match", req.ETag)
+	}
+	if req.LastModified != "" {
+		hreq.Header.Set("If-Modified-Since", req.LastModified)
+	}
+	resp, err := f.client.Do(hreq)
+	if err != nil {
+		return nil, f.wrapErr(ctx, req.URL, err)
+	}
+	defer resp.Body.Close()
+
+	out := &Response{
+		URL:          resp.Request.URL.String(),
+		StatusCode:   resp.StatusCode,
+		Status:       resp.Status,
+		Header:       resp.Header,
+		ETag:         resp.Header.Get("ETag"),
+		LastModified: resp.Header.Get("Last-Modified"),
+	}
+	switch {
+	case resp.StatusCode == http.StatusNotModified:
+		out.NotModified = true
+		if out.ETag == "" {
+			out.ETag = req.ETag
+		}
+		if out.LastModified == "" {
+			out.LastModified = req.LastModified
+		}
+		return out, nil
+	case resp.StatusCode < 200 || resp.StatusCode > 299:
+		io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10)) // lets the connection be reused
+		return nil, &StatusError{URL: req.URL, StatusCode: resp.StatusCode, Status: resp.Status,
+			RetryAfter: parseRetryAfter(resp.Header.Get("Retry-After"), time.Now())}
+	}
+	body, err := f.readBody(resp)
+	if err != nil {
+		return nil, f.wrapErr(ctx, req.URL, err)
+	}
+	out.Body = body
+	return out, nil
+}
+
+// wrapErr words an error with the URL, naming a timeout as such.
+func (f *Fetcher) wrapErr(ctx context.Context, u string, err error) error {
+	if ctx.Err() == context.DeadlineExceeded {
+		return fmt.Errorf("fetch %s: timed out after %s: %w", u, f.opts.Timeout, err)
+	}
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		err = ue.Err // url.Error repeats the URL
+	}
+	return fmt.Errorf("fetch %s: %w", u, err)
+}
+
+// readBody reads the body, decompressing it, with both the transferred and
+// the decompressed size capped: a small gzip bomb cannot expand past it.
+func (f *Fetcher) readBody(resp *http.Response) ([]byte, error) {
+	max := f.opts.MaxBodySize
+	raw := &capReader{r: resp.Body, left: max, what: "body"}
+	var r io.Reader = raw
+	switch strings.ToLower(strings.TrimSpace(resp.Header.Get("Content-Encoding"))) {
+	case "", "identity":
+	case "gzip", "x-gzip":
+		zr, err := gzip.NewReader(raw)
+		if err != nil {
+			return nil, fmt.Errorf("decompress: %w", err)
+		}
+		defer zr.Close()
+		r = zr
+	case "deflate":
+		br := &peekReader{r: raw}
+		if br.zlibHeader() {
+			zr, err := zlib.NewReader(br)
+			if err != nil {
+				return nil, fmt.Errorf("decompress: %w", err)
+			}
+			defer zr.Close()
+			r = zr
+		} else {
+			fr := flate.NewReader(br) // some servers send raw deflate
+			defer fr.Close()
+			r = fr
+		}
+	default:
+		return nil, fmt.Errorf("unsupported Content-Encoding %q", resp.Header.Get("Content-Encoding"))
+	}
+	if r != raw {
+		r = &capReader{r: r, left: max, what: "decompressed body"}
+	}
+	var buf bytes.Buffer
+	if resp.ContentLength > 0 && resp.ContentLength <= max {
+		buf.Grow(int(resp.ContentLength))
+	}
+	if _, err := buf.ReadFrom(r); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// capReader fails with ErrTooLarge once more than left bytes were read.
+type capReader struct {
+	r    io.Reader
+	left int64
+	what string
+	cap  int64
+}
+
+func (c *capReader) Read(p []byte) (int, error) {
+	if c.cap == 0 {
+		c.cap = c.left
+	}
+	if c.left < 0 {
+		return 0, fmt.Errorf("%s: %w (%d bytes)", c.what, ErrTooLarge, c.cap)
+	}
+	if int64(len(p)) > c.left+1 {
+		p = p[:c.left+1]
+	}
+	n, err := c.r.Read(p)
+	c.left -= int64(n)
+	if c.left < 0 {
+		return n, fmt.Errorf("%s: %w (%d bytes)", c.what, ErrTooLarge, c.cap)
+	}
+	return n, err
+}
+
+// peekReader lets the deflate reader look at the first two bytes.
+type peekReader struct {
+	r    io.Reader
+	head []byte
+}
+
+func (p *peekReader) zlibHeader() bool {
+	b := make([]byte, 2)
+	n, _ := io.ReadFull(p.r, b)
+	p.head = b[:n]
+	return n == 2 && b[0]&0x0f == 8 && (uint16(b[0])<<8|uint16(b[1]))%31 == 0
+}
+
+func (p *peekReader) Read(b []byte) (int, error) {
+	if len(p.head) > 0 {
+		n := copy(b, p.head)
+		p.head = p.head[n:]
+		return n, nil
+	}
+	return p.r.Read(b)
+}
+
+// parseRetryAfter reads a Retry-After value: seconds or an HTTP date.
+func parseRetryAfter(v string, now time.Time) time.Duration {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0
+	}
+	if s, err := strconv.Atoi(v); err == nil {
+		if s < 0 {
+			return 0
+		}
+		return time.Duration(min(s, 7*24*3600)) * time.Second
+	}
+	if t, err := http.ParseTime(v); err == nil {
+		if d := t.Sub(now); d > 0 {
+			return d.Round(time.Second)
+		}
+	}
+	return 0
+}
+
+// RetryAfter returns the wait a fetch error asks for: the server's
+// Retry-After, or 0.
+func RetryAfter(err error) time.Duration {
+	var se *StatusError
+	if errors.As(err, &se) {
+		return se.RetryAfter
+	}
+	return 0
+}

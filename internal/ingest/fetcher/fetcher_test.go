@@ -1,0 +1,413 @@
+package fetcher
+
+import (
+	"bytes"
+	"compress/flate"
+	"compress/gzip"
+	"compress/zlib"
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"newshub/internal/ingest/guard"
+)
+
+// testOptions are small limits so hostile servers are cut off quickly.
+func testOptions() Options {
+	return Options{
+		UserAgent:            "newshub/test (+http://example.org/)",
+		ConnectTimeout:       time.Second,
+		HeaderTimeout:        time.Second,
+		Timeout:              1500 * time.Millisecond,
+		MaxBodySize:          64 << 10,
+		PerHostRate:          -1,
+		Retries:              2,
+		BaseBackoff:          5 * time.Millisecond,
+		MaxRetryWait:         50 * time.Millisecond,
+		AllowPrivateNetworks: true,
+	}
+}
+
+func TestFetchSendsUserAgentAndReadsBody(t *testing.T) {
+	var ua string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ua = r.Header.Get("User-Agent")
+		w.Header().Set("ETag", `"v1"`)
+		w.Write([]byte("hello"))
+	}))
+	defer srv.Close()
+	f := New(testOptions())
+	resp, err := f.Fetch(context.Background(), Request{URL: srv.URL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(resp.Body) != "hello" || resp.ETag != `"v1"` || resp.StatusCode != 200 {
+		t.Fatalf("got %+v", resp)
+	}
+	if ua != "newshub/test (+http://example.org/)" {
+		t.Fatalf("User-Agent = %q", ua)
+	}
+}
+
+func TestFetchConditionalGetReturnsNotModified(t *testing.T) {
+	const etag, lm = `"abc"`, "Mon, 02 Jan 2006 15:04:05 GMT"
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("If-None-Match") == etag || r.Header.Get("If-Modified-Since") == lm {
+			w.WriteHeader(http.StatusNotModified)
+			return
+		}
+		w.Header().Set("ETag", etag)
+		w.Header().Set("Last-Modified", lm)
+		w.Write([]byte("feed"))
+	}))
+	defer srv.Close()
+	f := New(testOptions())
+	first, err := f.Fetch(context.Background(), Request{URL: srv.URL})
+	if err != nil || first.NotModified {
+		t.Fatalf("first fetch: %+v, %v", first, err)
+	}
+	tests := []Request{
+		{URL: srv.URL, ETag: first.ETag},
+		{URL: srv.URL, LastModified: first.LastModified},
+	}
+	for _, req := range tests {
+		resp, err := f.Fetch(context.Background(), req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !resp.NotModified || len(resp.Body) != 0 {
+			t.Fatalf("conditional %+v: got %+v", req, resp)
+		}
+		if resp.ETag != req.ETag || resp.LastModified != req.LastModified {
+			t.Fatalf("304 lost validators: %+v", resp)
+		}
+	}
+}
+
+func TestFetchDecompresses(t *testing.T) {
+	want := strings.Repeat("<item>news</item>", 100)
+	encoders := map[string]func([]byte) []byte{
+		"gzip": func(b []byte) []byte {
+			var buf bytes.Buffer
+			zw := gzip.NewWriter(&buf)
+			zw.Write(b)
+			zw.Close()
+			return buf.Bytes()
+		},
+		"deflate": func(b []byte) []byte { // zlib-wrapped, as the RFC says
+			var buf bytes.Buffer
+			zw := zlib.NewWriter(&buf)
+			zw.Write(b)
+			zw.Close()
+			return buf.Bytes()
+		},
+		"raw-deflate": func(b []byte) []byte { // what some servers send instead
+			var buf bytes.Buffer
+			zw, _ := flate.NewWriter(&buf, 5)
+			zw.Write(b)
+			zw.Close()
+			return buf.Bytes()
+		},
+	}
+	for name, enc := range encoders {
+		t.Run(name, func(t *testing.T) {
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if !strings.Contains(r.Header.Get("Accept-Encoding"), "gzip") {
+					t.Errorf("Accept-Encoding = %q", r.Header.Get("Accept-Encoding"))
+				}
+				w.Header().Set("Content-Encoding", strings.TrimPrefix(name, "raw-"))
+				w.Write(enc([]byte(want)))
+			}))
+			defer srv.Close()
+			resp, err := New(testOptions()).Fetch(context.Background(), Request{URL: srv.URL})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if string(resp.Body) != want {
+				t.Fatalf("body %d bytes, want %d", len(resp.Body), len(want))
+			}
+		})
+	}
+}
+
+// hostile servers: each must end in an error, quickly, without hanging.
+func TestFetchSurvivesHostileServers(t *testing.T) {
+	bomb := func() []byte { // 10 MiB of zeros in about 10 KiB
+		var buf bytes.Buffer
+		zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+		zw.Write(make([]byte, 10<<20))
+		zw.Close()
+		return buf.Bytes()
+	}()
+	tests := []struct {
+		name    string
+		handler http.HandlerFunc
+		want    func(error) bool
+	}{
+		{"trickle one byte a second", func(w http.ResponseWriter, r *http.Request) {
+			w.WriteHeader(200)
+			for i := 0; i < 30; i++ {
+				if _, err := w.Write([]byte("x")); err != nil {
+					return
+				}
+				w.(http.Flusher).Flush()
+				select {
+				case <-r.Context().Done():
+					return
+				case <-time.After(time.Second):
+				}
+			}
+		}, func(err error) bool {
+			return errors.Is(err, context.DeadlineExceeded) && strings.Contains(err.Error(), "timed out")
+		}},
+		{"headers never sent", func(w http.ResponseWriter, r *http.Request) {
+			select {
+			case <-r.Context().Done():
+			case <-time.After(10 * time.Second):
+			}
+		}, func(err error) bool {
+			return err != nil && strings.Contains(err.Error(), "timeout") || errors.Is(err, context.DeadlineExceeded)
+		}},
+		{"endless body", func(w http.ResponseWriter, r *http.Request) {
+			chunk := bytes.Repeat([]byte("a"), 4096)
+			for {
+				if _, err := w.Write(chunk); err != nil {
+					return
+				}
+			}
+		}, func(err error) bool { return errors.Is(err, ErrTooLarge) }},
+		{"gzip bomb", func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Encoding", "gzip")
+			w.Write(bomb)
+		}, func(err error) bool {
+			return errors.Is(err, ErrTooLarge) && strings.Contains(err.Error(), "decompressed")
+		}},
+		{"broken gzip", func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Encoding", "gzip")
+			w.Write([]byte("this is not gzip"))
+		}, func(err error) bool { return err != nil && strings.Contains(err.Error(), "gzip") }},
+		{"redirect loop", func(w http.ResponseWriter, r *http.Request) {
+			http.Redirect(w, r, r.URL.Path+"x", http.StatusFound)
+		}, func(err error) bool { return errors.Is(err, ErrTooManyRedirects) }},
+		{"redirect to another scheme", func(w http.ResponseWriter, r *http.Request) {
+			http.Redirect(w, r, "file:///etc/passwd", http.StatusFound)
+		}, func(err error) bool { return errors.Is(err, ErrUnsupportedScheme) }},
+		{"server error", func(w http.ResponseWriter, r *http.Request) {
+			http.Error(w, "boom", http.StatusInternalServerError)
+		}, func(err error) bool {
+			var se *StatusError
+			return errors.As(err, &se) && se.StatusCode == 500
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := httptest.NewServer(tt.handler)
+			defer srv.Close()
+			f := New(testOptions())
+			defer f.Close()
+			start := time.Now()
+			resp, err := f.Fetch(context.Background(), Request{URL: srv.URL + "/a"})
+			if err == nil {
+				t.Fatalf("no error; got %d bytes", len(resp.Body))
+			}
+			if !tt.want(err) {
+				t.Fatalf("unexpected error: %v", err)
+			}
+			t.Logf("%v after %s", err, time.Since(start).Round(time.Millisecond))
+		})
+	}
+}
+
+func TestFetchRedirectsUpToTheLimit(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var n int
+		fmt.Sscanf(r.URL.Path, "/%d", &n)
+		if n > 0 {
+			http.Redirect(w, r, fmt.Sprintf("/%d", n-1), http.StatusMovedPermanently)
+			return
+		}
+		w.Write([]byte("landed"))
+	}))
+	defer srv.Close()
+	f := New(testOptions())
+	resp, err := f.Fetch(context.Background(), Request{URL: srv.URL + "/5"})
+	if err != nil || string(resp.Body) != "landed" || resp.URL != srv.URL+"/0" {
+		t.Fatalf("5 redirects: %+v %v", resp, err)
+	}
+	if _, err := f.Fetch(context.Background(), Request{URL: srv.URL + "/6"}); !errors.Is(err, ErrTooManyRedirects) {
+		t.Fatalf("6 redirects: %v", err)
+	}
+}
+
+func TestFetchRetriesServerErrorsWithBackoff(t *testing.T) {
+	var calls atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if calls.Add(1) < 3 {
+			http.Error(w, "busy", http.StatusServiceUnavailable)
+			return
+		}
+		w.Write([]byte("ok"))
+	}))
+	defer srv.Close()
+	resp, err := New(testOptions()).Fetch(context.Background(), Request{URL: srv.URL})
+	if err != nil || string(resp.Body) != "ok" || calls.Load() != 3 {
+		t.Fatalf("got %v %v after %d calls", resp, err, calls.Load())
+	}
+}
+
+func TestFetchReturnsLongRetryAfterWithoutSleeping(t *testing.T) {
+	var calls atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		calls.Add(1)
+		w.Header().Set("Retry-After", "120")
+		http.Error(w, "slow down", http.StatusTooManyRequests)
+	}))
+	defer srv.Close()
+	_, err := New(testOptions()).Fetch(context.Background(), Request{URL: srv.URL})
+	var se *StatusError
+	if !errors.As(err, &se) || se.StatusCode != 429 || se.RetryAfter != 120*time.Second {
+		t.Fatalf("err = %v", err)
+	}
+	if RetryAfter(err) != 120*time.Second {
+		t.Fatalf("RetryAfter = %s", RetryAfter(err))
+	}
+	if calls.Load() != 1 {
+		t.Fatalf("retried a 120 s Retry-After in place: %d calls", calls.Load())
+	}
+}
+
+func TestParseRetryAfter(t *testing.T) {
+	now := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	tests := []struct {
+		in   string
+		want time.Duration
+	}{
+		{"", 0},
+		{"30", 30 * time.Second},
+		{"-5", 0},
+		{"soon", 0},
+		{now.Add(90 * time.Second).Format(http.TimeFormat), 90 * time.Second},
+		{now.Add(-time.Hour).Format(http.TimeFormat), 0},
+	}
+	for _, tt := range tests {
+		if got := parseRetryAfter(tt.in, now); got != tt.want {
+			t.Errorf("parseRetryAfter(%q) = %s, want %s", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestFetchLimitsConcurrencyPerHost(t *testing.T) {
+	var cur, peak atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n := cur.Add(1)
+		for {
+			p := peak.Load()
+			if n <= p || peak.CompareAndSwap(p, n) {
+				break
+			}
+		}
+		time.Sleep(20 * time.Millisecond)
+		cur.Add(-1)
+		w.Write([]byte("ok"))
+	}))
+	defer srv.Close()
+	opts := testOptions()
+	opts.PerHostConcurrency = 2
+	f := New(opts)
+	var wg sync.WaitGroup
+	for i := 0; i < 10; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if _, err := f.Fetch(context.Background(), Request{URL: srv.URL}); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	if peak.Load() > 2 || peak.Load() < 1 {
+		t.Fatalf("peak concurrency %d, want at most 2", peak.Load())
+	}
+}
+
+func TestFetchRateLimitsPerHost(t *testing.T) {
+	var calls atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		calls.Add(1)
+	}))
+	defer srv.Close()
+	opts := testOptions()
+	opts.PerHostRate = 1
+	opts.PerHostBurst = 2
+	f := New(opts)
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	var wg sync.WaitGroup
+	for i := 0; i < 6; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			f.Fetch(ctx, Request{URL: srv.URL})
+		}()
+	}
+	wg.Wait()
+	// A burst of 2 and one token a second: within 300 ms only the burst passes.
+	if got := calls.Load(); got != 2 {
+		t.Fatalf("%d requests reached the server, want the burst of 2", got)
+	}
+}
+
+func TestGuardRefusesLoopbackWhenPrivateNetworksAreNotAllowed(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Write([]byte("internal"))
+	}))
+	defer srv.Close()
+	opts := testOptions()
+	opts.AllowPrivateNetworks = false
+	_, err := New(opts).Fetch(context.Background(), Request{URL: srv.URL})
+	if !errors.Is(err, guard.ErrRefused) {
+		t.Fatalf("err = %v, want guard.ErrRefused", err)
+	}
+}
+
+// A redirect from an admitted server to a private address is refused: the
+// guard runs on every connection, not only the first URL.
+func TestGuardRefusesRedirectToPrivateAddress(t *testing.T) {
+	var reached atomic.Bool
+	private := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		reached.Store(true)
+		w.Write([]byte("internal"))
+	}))
+	defer private.Close()
+	public := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, private.URL+"/admin", http.StatusFound)
+	}))
+	defer public.Close()
+
+	// Stand in for a public address: admit exactly the first server's
+	// address, judge everything else by the real guard.
+	admitted := strings.TrimPrefix(public.URL, "http://")
+	control := func(network, address string, c syscall.RawConn) error {
+		if address == admitted {
+			return nil
+		}
+		return guard.Control(network, address, c)
+	}
+	opts := testOptions()
+	opts.AllowPrivateNetworks = false
+	_, err := newFetcher(opts, control).Fetch(context.Background(), Request{URL: public.URL})
+	if !errors.Is(err, guard.ErrRefused) {
+		t.Fatalf("err = %v, want guard.ErrRefused", err)
+	}
+	if reached.Load() {
+		t.Fatal("the private server was reached")
+	}
+}

@@ -1,0 +1,87 @@
+package fetcher
+
+import (
+	"io"
+	"net/http"
+	"strings"
+	"sync"
+
+	"golang.org/x/time/rate"
+)
+
+// hostLimits holds, per host (with port), a concurrency semaphore and a
+// token-bucket rate limiter.
+type hostLimits struct {
+	conc  int
+	rate  rate.Limit
+	burst int
+
+	mu    sync.Mutex
+	hosts map[string]*hostLimit
+}
+
+type hostLimit struct {
+	sem     chan struct{}
+	limiter *rate.Limiter
+}
+
+func newHostLimits(conc int, perSecond float64, burst int) *hostLimits {
+	r := rate.Limit(perSecond)
+	if perSecond < 0 {
+		r = rate.Inf
+	}
+	return &hostLimits{conc: conc, rate: r, burst: burst, hosts: map[string]*hostLimit{}}
+}
+
+func (h *hostLimits) get(host string) *hostLimit {
+	host = strings.ToLower(host)
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	l := h.hosts[host]
+	if l == nil {
+		l = &hostLimit{sem: make(chan struct{}, h.conc), limiter: rate.NewLimiter(h.rate, h.burst)}
+		h.hosts[host] = l
+	}
+	return l
+}
+
+// limitedTransport takes a host slot and a rate token before each round
+// trip (redirect hops included) and gives the slot back when the body is
+// closed.
+type limitedTransport struct {
+	next  http.RoundTripper
+	hosts *hostLimits
+}
+
+func (t *limitedTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	l := t.hosts.get(req.URL.Host)
+	ctx := req.Context()
+	select {
+	case l.sem <- struct{}{}:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	if err := l.limiter.Wait(ctx); err != nil {
+		<-l.sem
+		return nil, err
+	}
+	resp, err := t.next.RoundTrip(req)
+	if err != nil {
+		<-l.sem
+		return nil, err
+	}
+	resp.Body = &releaseBody{ReadCloser: resp.Body, release: func() { <-l.sem }}
+	return resp, nil
+}
+
+type releaseBody struct {
+	io.ReadCloser
+	once    sync.Once
+	release func()
+}
+
+func (b *releaseBody) Close() error {
+	err := b.ReadCloser.Close()
+	b.once.Do(b.release)
+	return err
+}

@@ -1,0 +1,358 @@
+// Package ingest runs newshub's ingestion: it fetches the due sources
+// (conditional GET, through the fetcher's guard, caps and per-host
+// limits), parses their feeds, drops items already known (by canonical URL
+// or feed GUID, in the store and across the feeds of the round), reads the
+// article pages of new items for their metadata (robots.txt honoured),
+// builds news records, has the curator place them and stores them. Every
+// source's state is recorded every round, and the scheduler decides when
+// each is fetched next.
+//
+// Work is spread over a pool of source workers; one writer goroutine
+// curates and stores batches, and records a source's new state only once
+// its articles are committed, so a crash never loses items behind a 304.
+package ingest
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"newshub/internal/curate"
+	"newshub/internal/ingest/fetcher"
+	"newshub/internal/ingest/robots"
+	"newshub/internal/ingest/scheduler"
+	"newshub/internal/ingest/sources"
+	"newshub/internal/model"
+	"newshub/internal/site"
+	"newshub/internal/store"
+)
+
+// Defaults for the zero values of Options.
+const (
+	DefaultWorkers       = 64
+	DefaultPageFetches   = 512
+	DefaultBatchSize     = 1000
+	DefaultExcerptLength = 200
+	maxImages            = 3
+)
+
+// Options configure an Ingester.
+type Options struct {
+	// Fetch configures the HTTP client. Its UserAgent defaults to
+	// "newshub/<Version> (+<site url>)"; AllowPrivateNetworks is taken from
+	// the site configuration.
+	Fetch   fetcher.Options
+	Version string
+	// Policy bounds the schedule (intervals, pause after failures).
+	Policy scheduler.Policy
+	// Workers is how many feeds are fetched and parsed at once.
+	Workers int
+	// PageFetches is how many article pages are read at once, over all
+	// sources (each host also has the fetcher's own limits).
+	PageFetches int
+	// BatchSize is how many new records are curated and stored per
+	// transaction.
+	BatchSize int
+	// ExcerptLength bounds excerpts, in characters.
+	ExcerptLength int
+	// SkipPages leaves article pages unfetched (feed data only).
+	SkipPages bool
+	// IgnoreRobots fetches pages even where robots.txt forbids it (for
+	// benchmarks against local servers; never for real sites).
+	IgnoreRobots bool
+	// All fetches every enabled, unpaused source, due or not.
+	All bool
+	// SiteDir is the site folder, read for _data/sources.yaml when the
+	// store holds no sources list.
+	SiteDir string
+	// Now returns the current time; nil means time.Now.
+	Now func() time.Time
+	// Log receives progress and failures; nil discards them.
+	Log *slog.Logger
+}
+
+// Summary counts what one round did.
+type Summary struct {
+	Sources     int           // enabled sources listed
+	Due         int           // fetched this round
+	Fetched     int           // answered with a feed (200)
+	NotModified int           // answered 304
+	Failed      int           // fetch or parse failed
+	Paused      int           // paused sources (not fetched)
+	Items       int           // feed items seen
+	New         int           // new articles stored
+	Duplicates  int           // items already known (store or another feed)
+	Skipped     int           // items without a usable link or title
+	Pages       int           // article pages read
+	PageErrors  int           // article pages that failed or were disallowed
+	Written     int           // records written (new and re-curated)
+	Duration    time.Duration // wall time of the round
+}
+
+// Ingester fetches, parses and stores sources. It is safe to call RunOnce
+// from one goroutine at a time.
+type Ingester struct {
+	site    *site.Site
+	st      store.Store
+	opts    Options
+	fetch   *fetcher.Fetcher
+	robots  *robots.Cache
+	curator *curate.Curator
+	log     *slog.Logger
+	now     func() time.Time
+	agent   string
+}
+
+// New returns an Ingester for the hub s kept in st.
+func New(s *site.Site, st store.Store, opts Options) *Ingester {
+	if opts.Workers <= 0 {
+		opts.Workers = DefaultWorkers
+	}
+	if opts.PageFetches <= 0 {
+		opts.PageFetches = DefaultPageFetches
+	}
+	if opts.BatchSize <= 0 {
+		opts.BatchSize = DefaultBatchSize
+	}
+	if opts.ExcerptLength <= 0 {
+		opts.ExcerptLength = DefaultExcerptLength
+	}
+	if opts.Version == "" {
+		opts.Version = "dev"
+	}
+	if opts.Fetch.UserAgent == "" {
+		opts.Fetch.UserAgent = UserAgent(opts.Version, s.Config.URL)
+	}
+	opts.Fetch.AllowPrivateNetworks = opts.Fetch.AllowPrivateNetworks || s.Config.AllowPrivateNetworks
+	log := opts.Log
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	now := opts.Now
+	if now == nil {
+		now = time.Now
+	}
+	f := fetcher.New(opts.Fetch)
+	return &Ingester{
+		site: s, st: st, opts: opts, fetch: f, log: log, now: now, agent: "newshub",
+		robots:  robots.NewCache(f, "newshub", 24*time.Hour),
+		curator: curate.New(s, st, curate.Options{Now: now}),
+	}
+}
+
+// UserAgent is the User-Agent newshub sends: product, version and the
+// hub's address so a publisher knows who is calling.
+func UserAgent(version, siteURL string) string {
+	if siteURL == "" {
+		return "newshub/" + version
+	}
+	return fmt.Sprintf("newshub/%s (+%s)", version, siteURL)
+}
+
+// Close releases idle connections.
+func (in *Ingester) Close() { in.fetch.Close() }
+
+// Run fetches due sources until ctx is done, sleeping until the next
+// source is due (checking at least every minute for new sources). It
+// returns nil when ctx is cancelled.
+func (in *Ingester) Run(ctx context.Context) error {
+	const maxSleep = time.Minute
+	for {
+		sum, err := in.RunOnce(ctx)
+		if ctx.Err() != nil {
+			return nil
+		}
+		if err != nil {
+			in.log.Error("ingest round failed", "err", err)
+		} else if sum.Due > 0 {
+			in.log.Info("ingest round", "due", sum.Due, "new", sum.New, "not_modified", sum.NotModified,
+				"failed", sum.Failed, "duration", sum.Duration.Round(time.Millisecond))
+		}
+		wait := maxSleep
+		if states, err := in.st.SourceStates(ctx); err == nil {
+			if next := in.opts.Policy.NextWake(states); !next.IsZero() {
+				wait = min(max(next.Sub(in.now()), time.Second), maxSleep)
+			}
+		}
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return nil
+		case <-t.C:
+		}
+	}
+}
+
+// RunOnce runs one round over the due sources and returns what it did.
+// Failures of single sources are recorded on their state and counted, not
+// returned; the error is for what stops the round (the store failing).
+func (in *Ingester) RunOnce(ctx context.Context) (Summary, error) {
+	start := time.Now()
+	var sum Summary
+	list, err := sources.Load(ctx, in.st, in.opts.SiteDir)
+	if err != nil {
+		return sum, err
+	}
+	states, err := in.st.SourceStates(ctx)
+	if err != nil {
+		return sum, fmt.Errorf("ingest: %w", err)
+	}
+	byURL := make(map[string]store.SourceState, len(states))
+	for _, s := range states {
+		byURL[s.URL] = s
+	}
+	now := in.now()
+	var due []job
+	for _, src := range list.Sources() {
+		if !src.IsEnabled() {
+			continue
+		}
+		sum.Sources++
+		st, ok := byURL[src.URL]
+		if !ok {
+			st = store.SourceState{URL: src.URL}
+		}
+		if st.Paused {
+			sum.Paused++
+			continue
+		}
+		if in.opts.All || in.opts.Policy.Due(st, now) {
+			due = append(due, job{src: src, state: st})
+		}
+	}
+	sum.Due = len(due)
+	if len(due) == 0 {
+		sum.Duration = time.Since(start)
+		return sum, nil
+	}
+
+	r := &round{in: in, claimed: map[string]bool{}, results: make(chan *result, in.opts.Workers),
+		pageSlots: make(chan struct{}, in.opts.PageFetches)}
+	jobs := make(chan job)
+	var wg sync.WaitGroup
+	for range min(in.opts.Workers, len(due)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range jobs {
+				if res := r.source(ctx, j); res != nil {
+					r.results <- res
+				}
+			}
+		}()
+	}
+	writerDone := make(chan error, 1)
+	go func() { writerDone <- r.write(ctx, &sum) }()
+feed:
+	for _, j := range due {
+		select {
+		case jobs <- j:
+		case <-ctx.Done():
+			break feed
+		}
+	}
+	close(jobs)
+	wg.Wait()
+	r.pending.Wait()
+	close(r.results)
+	err = <-writerDone
+	sum.Duration = time.Since(start)
+	return sum, err
+}
+
+// job is one source to fetch.
+type job struct {
+	src   model.Source
+	state store.SourceState
+}
+
+// result is what a source worker hands the writer: the source's new state
+// and the records of its new articles.
+type result struct {
+	src       model.Source
+	state     store.SourceState
+	recs      []*model.Record
+	cancelled bool // the round was stopped: nothing to record
+
+	fetched, notModified, failed bool
+	items, dups, skipped         int
+	pages, pageErrors            int
+}
+
+// round is the shared state of one RunOnce.
+type round struct {
+	in        *Ingester
+	results   chan *result
+	pending   sync.WaitGroup // sources whose pages are being read
+	pageSlots chan struct{}  // bounds the article pages read at once
+
+	mu      sync.Mutex
+	claimed map[string]bool // canonical URLs and GUIDs taken this round
+}
+
+// claim marks keys as taken this round; it reports false, claiming
+// nothing, when one of them already was.
+func (r *round) claim(keys ...string) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, k := range keys {
+		if k != "" && r.claimed[k] {
+			return false
+		}
+	}
+	for _, k := range keys {
+		if k != "" {
+			r.claimed[k] = true
+		}
+	}
+	return true
+}
+
+// known reports whether the store already has an article under one of
+// the keys.
+func (r *round) known(ctx context.Context, keys ...string) (bool, error) {
+	for _, k := range keys {
+		if k == "" {
+			continue
+		}
+		_, err := r.in.st.ArticleByURL(ctx, k)
+		if err == nil {
+			return true, nil
+		}
+		if !errors.Is(err, store.ErrNotFound) {
+			return false, err
+		}
+	}
+	return false, nil
+}
+
+// guidKey scopes a feed GUID to its feed, unless it is itself a URL: two
+// feeds may both number their items "1", "2", ...
+func guidKey(feedURL, guid string) string {
+	guid = strings.TrimSpace(guid)
+	switch {
+	case guid == "":
+		return ""
+	case strings.HasPrefix(guid, "http://"), strings.HasPrefix(guid, "https://"):
+		return curate.CanonicalURL(guid)
+	}
+	return feedURL + "#" + guid
+}
+
+func hostOf(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return ""
+	}
+	return u.Hostname()
+}
+
+// firstNonEmpty returns the first non-empty string.
+func firstNonEmpty(ss ...string) string { return cmp.Or(ss...) }

@@ -1,0 +1,524 @@
+package ingest
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"crypto/sha1"
+	"encoding/hex"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"newshub/internal/ingest/fetcher"
+	"newshub/internal/ingest/scheduler"
+	"newshub/internal/ingest/sources"
+	"newshub/internal/model"
+	"newshub/internal/site"
+	"newshub/internal/store"
+	"newshub/internal/store/sqlite"
+)
+
+// fixtureServer serves the testdata feeds and pages, with {{BASE}}
+// replaced by its own address, plus hostile endpoints. It counts hits.
+type fixtureServer struct {
+	*httptest.Server
+	mu   sync.Mutex
+	hits map[string]int
+}
+
+func (s *fixtureServer) hit(path string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.hits[path]
+}
+
+func newFixtureServer(t *testing.T) *fixtureServer {
+	t.Helper()
+	fs := &fixtureServer{hits: map[string]int{}}
+	read := func(name string) []byte {
+		b, err := os.ReadFile(filepath.Join("testdata", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return bytes.ReplaceAll(b, []byte("{{BASE}}"), []byte(fs.URL))
+	}
+	serve := func(name, ctype string, validators bool) http.HandlerFunc {
+		return func(w http.ResponseWriter, r *http.Request) {
+			body := read(name)
+			if validators {
+				sum := sha1.Sum(body)
+				etag := `"` + hex.EncodeToString(sum[:8]) + `"`
+				w.Header().Set("ETag", etag)
+				if r.Header.Get("If-None-Match") == etag {
+					w.WriteHeader(http.StatusNotModified)
+					return
+				}
+			}
+			w.Header().Set("Content-Type", ctype)
+			w.Write(body)
+		}
+	}
+	bomb := func() []byte {
+		var buf bytes.Buffer
+		zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+		zw.Write(make([]byte, 4<<20))
+		zw.Close()
+		return buf.Bytes()
+	}()
+	mux := http.NewServeMux()
+	mux.HandleFunc("/robots.txt", serve("robots.txt", "text/plain", false))
+	mux.HandleFunc("/feeds/a.xml", serve("feed-a.xml", "application/rss+xml", true))
+	mux.HandleFunc("/feeds/b.atom", serve("feed-b.atom", "application/atom+xml", false))
+	mux.HandleFunc("/feeds/feed.json", serve("feed.json", "application/feed+json", true))
+	mux.HandleFunc("/feeds/nolinks.xml", serve("nolinks.xml", "application/rss+xml", false))
+	mux.HandleFunc("/feeds/invalid.xml", serve("invalid.xml", "application/rss+xml", false))
+	mux.HandleFunc("/feeds/wrong-charset.xml", serve("wrong-charset.xml", "text/xml; charset=iso-8859-1", true))
+	mux.HandleFunc("/articles/{name}", func(w http.ResponseWriter, r *http.Request) {
+		serve("articles/"+r.PathValue("name")+".html", "text/html; charset=utf-8", false)(w, r)
+	})
+	mux.HandleFunc("/private/", func(w http.ResponseWriter, r *http.Request) {
+		w.Write([]byte("<html><head><title>private</title></head></html>"))
+	})
+	mux.HandleFunc("/hostile/trickle", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/rss+xml")
+		w.WriteHeader(200)
+		w.Write([]byte("<?xml version=\"1.0\"?><rss version=\"2.0\"><channel>"))
+		for {
+			w.(http.Flusher).Flush()
+			select {
+			case <-r.Context().Done():
+				return
+			case <-time.After(time.Second):
+			}
+			if _, err := w.Write([]byte(" ")); err != nil {
+				return
+			}
+		}
+	})
+	mux.HandleFunc("/hostile/endless", func(w http.ResponseWriter, r *http.Request) {
+		w.Write([]byte("<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>"))
+		chunk := bytes.Repeat([]byte("a"), 8192)
+		for {
+			if _, err := w.Write(chunk); err != nil {
+				return
+			}
+		}
+	})
+	mux.HandleFunc("/hostile/bomb", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Encoding", "gzip")
+		w.Write(bomb)
+	})
+	mux.HandleFunc("/hostile/loop", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "/hostile/loop2", http.StatusFound)
+	})
+	mux.HandleFunc("/hostile/loop2", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "/hostile/loop", http.StatusFound)
+	})
+	mux.HandleFunc("/hostile/500", func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, "down", http.StatusInternalServerError)
+	})
+	mux.HandleFunc("/hostile/429", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Retry-After", "7200")
+		http.Error(w, "slow down", http.StatusTooManyRequests)
+	})
+	fs.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fs.mu.Lock()
+		fs.hits[r.URL.Path]++
+		fs.mu.Unlock()
+		mux.ServeHTTP(w, r)
+	}))
+	t.Cleanup(fs.Close)
+	return fs
+}
+
+// hub is a test site with a real SQLite store.
+type hub struct {
+	st   store.Store
+	site *site.Site
+}
+
+func newHub(t *testing.T, allowPrivate bool, srcs ...model.Source) *hub {
+	t.Helper()
+	ctx := context.Background()
+	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "newshub.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	cfg := &model.Config{Title: "Test hub", URL: "https://hub.example.org", BaseURL: "/election", Topic: "Election",
+		AllowPrivateNetworks: allowPrivate}
+	topics := []*model.Topic{{Taxonomy: "topic", ID: "election", Name: "Election", Order: 1}}
+	orgs := map[string]*model.Organization{"example-news.com": {Taxonomy: "organization", ID: "example-news.com",
+		Name: "Example News", Domain: "example-news.com", Images: []model.Image{
+			{URL: "/assets/images/organizations/example-news.com-50x50.jpg", Width: 50, Height: 50},
+			{URL: "/assets/images/organizations/example-news.com-400x400.jpg", Width: 400, Height: 400},
+		}}}
+	list, err := sources.Load(ctx, st, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range srcs {
+		if err := list.Add(s); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := list.Save(ctx, st, ""); err != nil {
+		t.Fatal(err)
+	}
+	return &hub{st: st, site: site.New(cfg, topics, orgs)}
+}
+
+func testOptions() Options {
+	return Options{
+		Fetch: fetcher.Options{
+			// Short enough to keep hostile servers brief, long enough for
+			// a loaded machine running the race detector.
+			ConnectTimeout: 2 * time.Second,
+			HeaderTimeout:  2 * time.Second,
+			Timeout:        3 * time.Second,
+			MaxBodySize:    256 << 10,
+			PerHostRate:    -1,
+			Retries:        -1,
+		},
+		Version: "test",
+	}
+}
+
+func (h *hub) ingester(opts Options) *Ingester {
+	in := New(h.site, h.st, opts)
+	return in
+}
+
+// records returns every record's bytes by path.
+func (h *hub) records(t *testing.T) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	err := h.st.Scan(context.Background(), nil, func(r *model.Record) error {
+		out[r.Path] = string(r.Raw)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func (h *hub) news(t *testing.T) map[string]*model.Article {
+	t.Helper()
+	out := map[string]*model.Article{}
+	err := h.st.Scan(context.Background(), []model.Kind{model.KindNews}, func(r *model.Record) error {
+		out[r.Article.OriginalURL] = r.Article
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func (h *hub) state(t *testing.T, url string) store.SourceState {
+	t.Helper()
+	s, err := h.st.SourceState(context.Background(), url)
+	if err != nil {
+		t.Fatalf("state of %s: %v", url, err)
+	}
+	return s
+}
+
+func TestRunOnceIngestsFeedsAndPages(t *testing.T) {
+	srv := newFixtureServer(t)
+	h := newHub(t, true,
+		model.Source{URL: srv.URL + "/feeds/a.xml", Provider: "example-news.com", Topics: []string{"Election"}},
+		model.Source{URL: srv.URL + "/feeds/b.atom"},
+		model.Source{URL: srv.URL + "/feeds/feed.json"},
+	)
+	in := h.ingester(testOptions())
+	defer in.Close()
+	sum, err := in.RunOnce(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Due != 3 || sum.Fetched != 3 || sum.Failed != 0 || sum.Items != 7 || sum.New != 6 || sum.Duplicates != 1 {
+		t.Fatalf("summary %+v", sum)
+	}
+	news := h.news(t)
+	if len(news) != 6 {
+		t.Fatalf("%d news records", len(news))
+	}
+	// The same article in two feeds (tracking parameters aside) is stored
+	// once, from whichever feed came first.
+	debate := 0
+	for u := range news {
+		if strings.Contains(u, "/articles/debate-night") {
+			debate++
+		}
+	}
+	if debate != 1 {
+		t.Fatalf("debate article stored %d times: %v", debate, keys(news))
+	}
+
+	senate := news[srv.URL+"/articles/senate-budget?utm_source=rss&utm_medium=feed"]
+	if senate == nil {
+		t.Fatalf("senate article missing; have %v", keys(news))
+	}
+	checks := []struct{ name, got, want string }{
+		{"title", senate.Title, "Senate passes the budget after a long night"},
+		{"excerpt", senate.Excerpt, "Lawmakers voted 51-49 shortly before dawn. The bill now goes to the House."},
+		{"webUrl", senate.WebURL, senate.OriginalURL},
+		{"ampWebUrl", senate.AmpWebURL, srv.URL + "/amp/articles/senate-budget"},
+		{"provider", senate.Provider.Name + " " + senate.Provider.Domain, "Example News example-news.com"},
+		{"published", senate.PublishedDateTime.Format(time.RFC3339), "2024-11-05T18:00:00Z"},
+		{"type", senate.Type + " " + senate.Category, "article news"},
+	}
+	for _, c := range checks {
+		if c.got != c.want {
+			t.Errorf("%s = %q, want %q", c.name, c.got, c.want)
+		}
+	}
+	if senate.CdnAmpWebURL == "" {
+		t.Error("cdnAmpWebUrl missing")
+	}
+	if len(senate.Provider.Images) != 1 || senate.Provider.Images[0].URL != "https://hub.example.org/election/assets/images/organizations/example-news.com-50x50.jpg" {
+		t.Errorf("provider logo %+v", senate.Provider.Images)
+	}
+	if len(senate.Images) < 2 || senate.Images[0].URL != srv.URL+"/img/senate-large.jpg" || senate.Images[0].Width != 1200 || senate.Images[0].Height != 630 ||
+		senate.Images[1].URL != srv.URL+"/img/senate-thumb.jpg" {
+		t.Errorf("images %+v", senate.Images)
+	}
+	if senate.GUID != srv.URL+"/feeds/a.xml#example-1001" {
+		t.Errorf("guid %q", senate.GUID)
+	}
+
+	governor := news[srv.URL+"/articles/governor-bill"]
+	if governor == nil || governor.Images[0].URL != "https://cdn.example.net/governor-large.jpg" || governor.Images[1].URL != srv.URL+"/img/governor.jpg" {
+		t.Fatalf("governor (relative link, enclosure) %+v", governor)
+	}
+	// Not on the organization's domain and no provider given: named by
+	// the page's JSON-LD publisher, dated by JSON-LD.
+	polls := news[srv.URL+"/articles/polls-open"]
+	if polls == nil || polls.Provider.Name != "Other Wire Service" || polls.PublishedDateTime.Format(time.RFC3339) != "2024-11-05T12:00:00Z" {
+		t.Fatalf("polls %+v", polls)
+	}
+	if polls.Excerpt != "Voters lined up early." {
+		t.Errorf("polls excerpt %q", polls.Excerpt)
+	}
+	if json := news[srv.URL+"/articles/json-item"]; json == nil || json.Excerpt != "Turnout reached 67%." {
+		t.Fatalf("json item %+v", json)
+	}
+	// robots.txt keeps the page unread; the article still comes from the feed.
+	if srv.hit("/private/robots-story") != 0 {
+		t.Error("a page disallowed by robots.txt was fetched")
+	}
+	if news[srv.URL+"/private/robots-story"] == nil {
+		t.Error("article behind robots.txt missing")
+	}
+	// Records are Smartable news files under _news/ with date and slug.
+	recs := h.records(t)
+	path := "_news/2024-11-05-senate-passes-the-budget-after-a-long-night.md"
+	raw, ok := recs[path]
+	if !ok || !strings.HasPrefix(raw, "---\ncategory: news\n") || !strings.Contains(raw, "originalUrl:") {
+		t.Fatalf("record %s:\n%s\npaths %v", path, raw, keys(recs))
+	}
+	a := h.state(t, srv.URL+"/feeds/a.xml")
+	if a.LastStatus != "200 OK" || a.Items != 3 || a.Errors != 0 || a.ETag == "" || a.NextFetch.IsZero() || a.Interval < scheduler.DefaultMin {
+		t.Fatalf("state a %+v", a)
+	}
+	b, j := h.state(t, srv.URL+"/feeds/b.atom"), h.state(t, srv.URL+"/feeds/feed.json")
+	if b.Items+j.Items != 3 || b.Items < 1 || j.Items < 1 {
+		t.Fatalf("items b %d, json %d", b.Items, j.Items)
+	}
+}
+
+// End to end: a second round over unchanged feeds adds nothing and
+// rewrites nothing, whether the server answers 304 or the full feed again.
+func TestSecondRoundAddsAndRewritesNothing(t *testing.T) {
+	srv := newFixtureServer(t)
+	h := newHub(t, true,
+		model.Source{URL: srv.URL + "/feeds/a.xml", Provider: "example-news.com"},
+		model.Source{URL: srv.URL + "/feeds/b.atom"}, // no validators: 200 every time
+		model.Source{URL: srv.URL + "/feeds/feed.json"},
+	)
+	opts := testOptions()
+	opts.All = true
+	in := h.ingester(opts)
+	defer in.Close()
+	ctx := context.Background()
+	first, err := in.RunOnce(ctx)
+	if err != nil || first.New != 6 {
+		t.Fatalf("first round %+v %v", first, err)
+	}
+	before := h.records(t)
+	pages := srv.hit("/articles/senate-budget")
+
+	second, err := in.RunOnce(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if second.New != 0 || second.Written != 0 || second.NotModified != 2 || second.Fetched != 1 || second.Duplicates != 2 {
+		t.Fatalf("second round %+v", second)
+	}
+	after := h.records(t)
+	if len(after) != len(before) {
+		t.Fatalf("records %d -> %d", len(before), len(after))
+	}
+	for p, raw := range before {
+		if after[p] != raw {
+			t.Errorf("%s rewritten", p)
+		}
+	}
+	if srv.hit("/articles/senate-budget") != pages {
+		t.Error("a known article's page was fetched again")
+	}
+	if s := h.state(t, srv.URL+"/feeds/a.xml"); s.LastStatus != "304 Not Modified" || s.Items != 3 {
+		t.Fatalf("state after 304: %+v", s)
+	}
+}
+
+func TestHostileSourcesAreRecordedNotFatal(t *testing.T) {
+	srv := newFixtureServer(t)
+	urls := map[string]string{ // path: what its state's status must mention
+		"/hostile/trickle":        "timed out",
+		"/hostile/endless":        "size cap",
+		"/hostile/bomb":           "size cap",
+		"/hostile/loop":           "redirects",
+		"/hostile/500":            "500",
+		"/hostile/429":            "429",
+		"/hostile/missing":        "404",
+		"/feeds/invalid.xml":      "parse feed",
+		"/articles/senate-budget": "not a feed",
+	}
+	var srcs []model.Source
+	for p := range urls {
+		srcs = append(srcs, model.Source{URL: srv.URL + p})
+	}
+	srcs = append(srcs, model.Source{URL: srv.URL + "/feeds/nolinks.xml"}, model.Source{URL: srv.URL + "/feeds/wrong-charset.xml"})
+	h := newHub(t, true, srcs...)
+	in := h.ingester(testOptions())
+	defer in.Close()
+	start := time.Now()
+	sum, err := in.RunOnce(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("round took %s", time.Since(start).Round(time.Millisecond))
+	if sum.Failed != len(urls) || sum.Fetched != 2 {
+		t.Fatalf("summary %+v", sum)
+	}
+	for p, want := range urls {
+		s := h.state(t, srv.URL+p)
+		if s.Errors != 1 || !strings.Contains(s.LastStatus, want) || s.NextFetch.IsZero() {
+			t.Errorf("%s: errors %d, status %q, want it to mention %q", p, s.Errors, s.LastStatus, want)
+		}
+	}
+	if s := h.state(t, srv.URL+"/hostile/429"); time.Until(s.NextFetch) < 110*time.Minute {
+		t.Errorf("429 with Retry-After 7200: next fetch in %s", time.Until(s.NextFetch))
+	}
+	// Items without links are skipped, and the state says so.
+	if s := h.state(t, srv.URL+"/feeds/nolinks.xml"); s.Errors != 0 || !strings.Contains(s.LastStatus, "2 of 2 items skipped") {
+		t.Errorf("nolinks state %+v", s)
+	}
+	// A feed declaring ISO-8859-1 but sent as UTF-8 reads right.
+	news := h.news(t)
+	if a := news[srv.URL+"/articles/geneve"]; a == nil || a.Title != "Élection à Genève" || a.Excerpt != "Les électeurs ont voté." {
+		t.Errorf("wrong-charset article %+v", a)
+	}
+	if len(news) != 1 {
+		t.Errorf("%d news records from hostile sources", len(news))
+	}
+}
+
+func TestFailingSourceIsPausedAndSkipped(t *testing.T) {
+	srv := newFixtureServer(t)
+	h := newHub(t, true, model.Source{URL: srv.URL + "/hostile/500"})
+	opts := testOptions()
+	opts.All = true
+	opts.Policy = scheduler.Policy{PauseAfter: 2}
+	in := h.ingester(opts)
+	defer in.Close()
+	for i := 0; i < 2; i++ {
+		if _, err := in.RunOnce(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s := h.state(t, srv.URL+"/hostile/500")
+	if !s.Paused || s.Errors != 2 {
+		t.Fatalf("state %+v", s)
+	}
+	hits := srv.hit("/hostile/500")
+	sum, err := in.RunOnce(context.Background())
+	if err != nil || sum.Paused != 1 || sum.Due != 0 || srv.hit("/hostile/500") != hits {
+		t.Fatalf("paused source fetched: %+v %v", sum, err)
+	}
+}
+
+func TestSourcesNotDueAreLeftAlone(t *testing.T) {
+	srv := newFixtureServer(t)
+	h := newHub(t, true, model.Source{URL: srv.URL + "/feeds/feed.json"})
+	in := h.ingester(testOptions())
+	defer in.Close()
+	if sum, err := in.RunOnce(context.Background()); err != nil || sum.Due != 1 {
+		t.Fatalf("first %+v %v", sum, err)
+	}
+	if sum, err := in.RunOnce(context.Background()); err != nil || sum.Due != 0 || srv.hit("/feeds/feed.json") != 1 {
+		t.Fatalf("second %+v %v", sum, err)
+	}
+}
+
+// The one test with the address guard on: the loopback fixture server is
+// refused, and the refusal is recorded on the source.
+func TestGuardRefusesPrivateAddressesWhenNotAllowed(t *testing.T) {
+	srv := newFixtureServer(t)
+	h := newHub(t, false, model.Source{URL: srv.URL + "/feeds/a.xml"})
+	in := h.ingester(testOptions())
+	defer in.Close()
+	sum, err := in.RunOnce(context.Background())
+	if err != nil || sum.Failed != 1 {
+		t.Fatalf("%+v %v", sum, err)
+	}
+	if s := h.state(t, srv.URL+"/feeds/a.xml"); !strings.Contains(s.LastStatus, "refused") {
+		t.Fatalf("status %q", s.LastStatus)
+	}
+	if len(srv.hits) != 0 {
+		t.Fatalf("server was reached: %v", srv.hits)
+	}
+}
+
+func TestRunStopsWhenCancelled(t *testing.T) {
+	srv := newFixtureServer(t)
+	h := newHub(t, true, model.Source{URL: srv.URL + "/feeds/feed.json"})
+	in := h.ingester(testOptions())
+	defer in.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- in.Run(ctx) }()
+	deadline := time.Now().Add(10 * time.Second)
+	for srv.hit("/feeds/feed.json") == 0 && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Run did not stop")
+	}
+	if srv.hit("/feeds/feed.json") == 0 {
+		t.Fatal("Run fetched nothing")
+	}
+}
+
+func keys[V any](m map[string]V) []string {
+	var out []string
+	for k := range m {
+		out = append(out, k)
+	}
+	return out
+}

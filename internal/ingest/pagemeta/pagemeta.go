@@ -1,0 +1,220 @@
+// Package pagemeta reads what an article page says about itself: Open
+// Graph (og:title, og:description, og:image with its width and height),
+// link rel=canonical and rel=amphtml, and the JSON-LD NewsArticle
+// (datePublished, publisher). It reads, it never runs anything.
+package pagemeta
+
+import (
+	"bytes"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+	"golang.org/x/net/html/charset"
+
+	"newshub/internal/model"
+)
+
+// Meta is the metadata of one page. URLs are absolute.
+type Meta struct {
+	Title       string
+	Description string
+	SiteName    string
+	Type        string // og:type
+	Image       model.Image
+	Canonical   string
+	AMP         string
+	Published   time.Time // JSON-LD datePublished, else article:published_time
+	Modified    time.Time
+	Publisher   string // JSON-LD publisher name
+	Headline    string // JSON-LD headline
+}
+
+// maxJSONLD bounds one JSON-LD block; larger ones are skipped.
+const maxJSONLD = 1 << 20
+
+// Parse reads the metadata of an HTML page fetched from pageURL (its final
+// URL) with the given Content-Type. Malformed HTML gives what could be read.
+func Parse(body []byte, contentType, pageURL string) Meta {
+	base, _ := url.Parse(pageURL)
+	if enc, name, _ := charset.DetermineEncoding(body[:min(len(body), 1024)], contentType); name != "utf-8" && enc != nil {
+		if decoded, err := enc.NewDecoder().Bytes(body); err == nil {
+			body = decoded
+		}
+	}
+	var m Meta
+	var og struct {
+		image, secureImage string
+		width, height      int
+		published          string
+	}
+	var ld []jsonLD
+	z := html.NewTokenizer(bytes.NewReader(body))
+	inScript := false
+	for {
+		tt := z.Next()
+		switch tt {
+		case html.ErrorToken:
+			m.finish(base, og.image, og.secureImage, og.width, og.height, og.published, ld)
+			return m
+		case html.StartTagToken, html.SelfClosingTagToken:
+			name, hasAttr := z.TagName()
+			switch atom.Lookup(name) {
+			case atom.Meta:
+				if !hasAttr {
+					continue
+				}
+				a := attrs(z)
+				key := a["property"]
+				if key == "" {
+					key = a["name"]
+				}
+				v := strings.TrimSpace(a["content"])
+				switch strings.ToLower(key) {
+				case "og:title":
+					m.Title = v
+				case "og:description":
+					m.Description = v
+				case "description":
+					if m.Description == "" {
+						m.Description = v
+					}
+				case "og:site_name":
+					m.SiteName = v
+				case "og:type":
+					m.Type = v
+				case "og:image", "og:image:url":
+					if og.image == "" {
+						og.image = v
+					}
+				case "og:image:secure_url":
+					if og.secureImage == "" {
+						og.secureImage = v
+					}
+				case "og:image:width":
+					if og.width == 0 {
+						og.width, _ = strconv.Atoi(v)
+					}
+				case "og:image:height":
+					if og.height == 0 {
+						og.height, _ = strconv.Atoi(v)
+					}
+				case "twitter:image", "twitter:image:src":
+					if og.image == "" && og.secureImage == "" {
+						og.image = v
+					}
+				case "article:published_time":
+					og.published = v
+				}
+			case atom.Link:
+				if !hasAttr {
+					continue
+				}
+				a := attrs(z)
+				for _, rel := range strings.Fields(strings.ToLower(a["rel"])) {
+					switch rel {
+					case "canonical":
+						if m.Canonical == "" {
+							m.Canonical = a["href"]
+						}
+					case "amphtml":
+						if m.AMP == "" {
+							m.AMP = a["href"]
+						}
+					}
+				}
+			case atom.Title:
+				if m.Title == "" && z.Next() == html.TextToken {
+					m.Title = strings.TrimSpace(html.UnescapeString(string(z.Text())))
+				}
+			case atom.Script:
+				if tt == html.StartTagToken && hasAttr && strings.EqualFold(strings.TrimSpace(attrs(z)["type"]), "application/ld+json") {
+					inScript = true
+				}
+			}
+		case html.TextToken:
+			if inScript {
+				inScript = false
+				if raw := z.Raw(); len(raw) <= maxJSONLD {
+					ld = append(ld, decodeJSONLD(raw)...)
+				}
+			}
+		case html.EndTagToken:
+			inScript = false
+		}
+	}
+}
+
+func attrs(z *html.Tokenizer) map[string]string {
+	a := map[string]string{}
+	for {
+		k, v, more := z.TagAttr()
+		a[string(k)] = string(v)
+		if !more {
+			return a
+		}
+	}
+}
+
+// finish resolves URLs and merges JSON-LD, which wins for dates and the
+// publisher because it is the most precise.
+func (m *Meta) finish(base *url.URL, image, secure string, w, h int, published string, ld []jsonLD) {
+	if secure != "" {
+		image = secure
+	}
+	if image != "" {
+		m.Image = model.Image{URL: resolve(base, image), Width: max(w, 0), Height: max(h, 0)}
+	}
+	m.Canonical = resolve(base, m.Canonical)
+	m.AMP = resolve(base, m.AMP)
+	m.Title = strings.TrimSpace(m.Title)
+	if a := pickArticle(ld); a != nil {
+		m.Published = parseTime(a.DatePublished)
+		m.Modified = parseTime(a.DateModified)
+		m.Publisher = a.publisherName()
+		m.Headline = strings.TrimSpace(a.Headline)
+		if m.Image.URL == "" {
+			if im := a.image(); im.URL != "" {
+				im.URL = resolve(base, im.URL)
+				m.Image = im
+			}
+		}
+	}
+	if m.Published.IsZero() {
+		m.Published = parseTime(published)
+	}
+}
+
+func resolve(base *url.URL, ref string) string {
+	ref = strings.TrimSpace(ref)
+	if ref == "" {
+		return ""
+	}
+	u, err := url.Parse(ref)
+	if err != nil {
+		return ""
+	}
+	if base != nil {
+		u = base.ResolveReference(u)
+	}
+	if u.Scheme != "http" && u.Scheme != "https" {
+		return ""
+	}
+	return u.String()
+}
+
+func parseTime(s string) time.Time {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return time.Time{}
+	}
+	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05Z0700", "2006-01-02T15:04:05", "2006-01-02T15:04Z07:00", "2006-01-02"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t.UTC()
+		}
+	}
+	return time.Time{}
+}

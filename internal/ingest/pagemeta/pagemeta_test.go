@@ -1,0 +1,75 @@
+package pagemeta
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+)
+
+func read(t *testing.T, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func TestParseReadsOpenGraphLinksAndJSONLD(t *testing.T) {
+	m := Parse(read(t, "article.html"), "text/html; charset=utf-8", "https://www.example.com/politics/senate-budget?utm_source=rss")
+	checks := []struct{ name, got, want string }{
+		{"title", m.Title, "Senate passes the budget after a long night"},
+		{"description", m.Description, "Lawmakers voted 51-49 & went home."},
+		{"site name", m.SiteName, "Example News"},
+		{"image", m.Image.URL, "https://www.example.com/images/senate.jpg"},
+		{"canonical", m.Canonical, "https://www.example.com/politics/senate-budget"},
+		{"amp", m.AMP, "https://www.example.com/amp/politics/senate-budget"},
+		{"publisher", m.Publisher, "Example News Group"},
+		{"headline", m.Headline, "Senate passes the budget"},
+		{"published", m.Published.Format(time.RFC3339), "2024-03-01T14:30:00Z"},
+	}
+	for _, c := range checks {
+		if c.got != c.want {
+			t.Errorf("%s = %q, want %q", c.name, c.got, c.want)
+		}
+	}
+	if m.Image.Width != 1200 || m.Image.Height != 630 {
+		t.Errorf("image size %dx%d", m.Image.Width, m.Image.Height)
+	}
+}
+
+func TestParseJSONLDArrayAndImageObject(t *testing.T) {
+	m := Parse(read(t, "jsonld-only.html"), "", "https://example.org/a")
+	if m.Title != "Only JSON-LD" || m.Publisher != "Array Publisher" {
+		t.Fatalf("title %q publisher %q", m.Title, m.Publisher)
+	}
+	if got := m.Published.Format(time.RFC3339); got != "2024-06-02T06:15:00Z" {
+		t.Fatalf("published %s", got)
+	}
+	if m.Image.URL != "https://cdn.example.org/lead.jpg" || m.Image.Width != 800 || m.Image.Height != 450 {
+		t.Fatalf("image %+v", m.Image)
+	}
+}
+
+func TestParseFallsBackToArticlePublishedTime(t *testing.T) {
+	page := []byte(`<html><head><meta property="article:published_time" content="2024-01-02T03:04:05Z"></head></html>`)
+	if got := Parse(page, "", "https://e.com/").Published.Format(time.RFC3339); got != "2024-01-02T03:04:05Z" {
+		t.Fatalf("published %s", got)
+	}
+}
+
+func TestParseDecodesDeclaredCharset(t *testing.T) {
+	if got := Parse(read(t, "latin1.html"), "text/html", "https://e.fr/").Title; got != "Café crème" {
+		t.Fatalf("title %q", got)
+	}
+}
+
+func TestParseToleratesBrokenPages(t *testing.T) {
+	for _, body := range [][]byte{read(t, "broken.html"), nil, []byte("\x00\xff garbage"), []byte(`<link rel="canonical" href="javascript:alert(1)">`)} {
+		m := Parse(body, "", "https://e.com/")
+		if m.Canonical != "" {
+			t.Fatalf("canonical %q from %q", m.Canonical, body)
+		}
+	}
+}

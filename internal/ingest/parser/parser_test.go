@@ -1,0 +1,173 @@
+package parser
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+func parseFixture(t *testing.T, name, contentType, feedURL string) *Feed {
+	t.Helper()
+	body, err := os.ReadFile(filepath.Join("testdata", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := Parse(body, contentType, feedURL)
+	if err != nil {
+		t.Fatalf("Parse(%s): %v", name, err)
+	}
+	return f
+}
+
+func TestParseFormats(t *testing.T) {
+	tests := []struct {
+		file, feedURL  string
+		typ, title     string
+		items          int
+		firstTitle     string
+		firstLink      string
+		firstPublished string
+	}{
+		{"rss091.xml", "https://old.example.com/rss", "rss", "Old Times", 2, "Senate passes the budget", "https://old.example.com/2024/senate-budget.html", ""},
+		{"rss10.rdf", "https://rdf.example.org/feed", "rss", "RDF News", 2, "First RDF story", "https://rdf.example.org/a", "2024-03-01T10:00:00Z"},
+		{"rss20.xml", "https://news.example.com/feed", "rss", "Daily Example", 3, "Election night: what to watch", "https://news.example.com/politics/election-night?utm_source=rss", "2024-11-05T18:00:00Z"},
+		{"atom03.xml", "https://atom03.example.net/atom", "atom", "Atom Zero Three", 1, "An Atom 0.3 entry", "https://atom03.example.net/entry-1", "2024-02-01T12:00:00Z"},
+		{"atom10.xml", "https://atom.example.org/feed", "atom", "Atom One", 1, "Debate <recap>", "https://atom.example.org/blog/posts/debate-recap", "2024-04-01T08:00:00Z"},
+		{"jsonfeed10.json", "https://json.example.com/feed.json", "json", "JSON One", 1, "JSON item one", "https://json.example.com/one", "2024-05-01T10:00:00Z"},
+		{"jsonfeed11.json", "https://json11.example.com/feed.json", "json", "JSON One One", 1, "JSON 1.1 item", "https://json11.example.com/relative-item", "2024-05-02T14:00:00Z"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			f := parseFixture(t, tt.file, "", tt.feedURL)
+			if f.Type != tt.typ || f.Title != tt.title || len(f.Items) != tt.items {
+				t.Fatalf("got type %q title %q with %d items", f.Type, f.Title, len(f.Items))
+			}
+			it := f.Items[0]
+			if it.Title != tt.firstTitle || it.Link != tt.firstLink {
+				t.Fatalf("first item %q <%s>", it.Title, it.Link)
+			}
+			var pub string
+			if !it.Published.IsZero() {
+				pub = it.Published.Format(time.RFC3339)
+			}
+			if pub != tt.firstPublished {
+				t.Fatalf("published %q, want %q", pub, tt.firstPublished)
+			}
+		})
+	}
+}
+
+func TestParseResolvesRelativeLinks(t *testing.T) {
+	f := parseFixture(t, "rss091.xml", "", "https://old.example.com/rss")
+	if got := f.Items[1].Link; got != "https://old.example.com/2024/governor-bill.html" {
+		t.Fatalf("relative link resolved to %q", got)
+	}
+	f = parseFixture(t, "rss20.xml", "", "https://news.example.com/feed")
+	it := f.Items[1]
+	if it.Link != "https://news.example.com/politics/relative-story" {
+		t.Fatalf("link %q", it.Link)
+	}
+	// The content image is relative to the item's page.
+	var found bool
+	for _, im := range it.Images {
+		if im.URL == "https://news.example.com/images/rel.png" && im.Width == 640 && im.Height == 360 {
+			found = true
+		}
+	}
+	if !found {
+		t.Fatalf("relative content image not resolved: %+v", it.Images)
+	}
+}
+
+func TestParseCollectsImages(t *testing.T) {
+	f := parseFixture(t, "rss20.xml", "", "https://news.example.com/feed")
+	want := [][]string{
+		{"https://img.example.com/big1.jpg 1200x800", "https://img.example.com/thumb1.jpg 150x100"},
+		{"https://img.example.com/enc.jpg 0x0", "https://news.example.com/images/rel.png 640x360"},
+		{"https://img.example.com/g1.jpg 800x600", "https://img.example.com/inline.gif 0x0"},
+	}
+	for i, it := range f.Items {
+		var got []string
+		for _, im := range it.Images {
+			got = append(got, im.URL+" "+itoa(im.Width)+"x"+itoa(im.Height))
+		}
+		if strings.Join(got, ",") != strings.Join(want[i], ",") {
+			t.Errorf("item %d images %v, want %v", i, got, want[i])
+		}
+	}
+	j := parseFixture(t, "jsonfeed10.json", "", "https://json.example.com/feed.json")
+	if len(j.Items[0].Images) != 1 || j.Items[0].Images[0].URL != "https://json.example.com/one.jpg" {
+		t.Fatalf("JSON feed image: %+v", j.Items[0].Images)
+	}
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
+
+func TestParseCharsets(t *testing.T) {
+	tests := []struct {
+		file, contentType string
+		title, itemTitle  string
+	}{
+		{"latin1-declared.xml", "", "Le Café", "Élection à Genève"},
+		{"latin1-declared.xml", "application/rss+xml; charset=iso-8859-1", "Le Café", "Élection à Genève"},
+		{"cp1252-undeclared.xml", "", "Undeclared", "“Quoted” price: 5 €"},
+		{"cp1252-undeclared.xml", "text/xml; charset=windows-1252", "Undeclared", "“Quoted” price: 5 €"},
+		{"wrong-declared.xml", "", "Le Café ✓", "Élection à Genève"},
+		{"wrong-declared.xml", "text/xml; charset=iso-8859-1", "Le Café ✓", "Élection à Genève"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file+" "+tt.contentType, func(t *testing.T) {
+			f := parseFixture(t, tt.file, tt.contentType, "https://x.example/feed")
+			if f.Title != tt.title || f.Items[0].Title != tt.itemTitle {
+				t.Fatalf("got %q / %q", f.Title, f.Items[0].Title)
+			}
+		})
+	}
+}
+
+func TestParseItemsWithoutLinks(t *testing.T) {
+	f := parseFixture(t, "nolinks.xml", "", "https://nolinks.example.com/feed")
+	for _, it := range f.Items {
+		if it.Link != "" {
+			t.Fatalf("opaque GUID became link %q", it.Link)
+		}
+		if it.GUID == "" {
+			t.Fatal("GUID lost")
+		}
+	}
+}
+
+func TestParseRejectsBadDocuments(t *testing.T) {
+	tests := map[string][]byte{
+		"invalid XML": mustRead(t, "invalid.xml"),
+		"HTML page":   []byte("<!doctype html><html><body>not a feed</body></html>"),
+		"empty":       nil,
+		"bad JSON":    []byte(`{"version": "https://jsonfeed.org/version/1", "items": [`),
+	}
+	for name, body := range tests {
+		t.Run(name, func(t *testing.T) {
+			f, err := Parse(body, "", "https://x.example/feed")
+			if err == nil && len(f.Items) > 0 {
+				t.Fatalf("parsed %d items from a bad document", len(f.Items))
+			}
+			if err == nil {
+				t.Fatalf("no error, feed %+v", f)
+			}
+		})
+	}
+	if _, err := Parse([]byte("<html></html>"), "", ""); !errors.Is(err, ErrNotAFeed) {
+		t.Fatalf("HTML: %v, want ErrNotAFeed", err)
+	}
+}
+
+func mustRead(t *testing.T, name string) []byte {
+	b, err := os.ReadFile(filepath.Join("testdata", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}

@@ -1,0 +1,72 @@
+package parser
+
+import (
+	"html"
+	"strings"
+	"sync"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/microcosm-cc/bluemonday"
+)
+
+// strict strips every tag; a bluemonday policy is safe for concurrent use
+// once built, so one is built on first use and shared.
+var strict = sync.OnceValue(bluemonday.StrictPolicy)
+
+// PlainText returns the text of an HTML fragment: tags removed by
+// bluemonday's strict policy, entities decoded, runs of white space folded
+// into single spaces.
+func PlainText(fragment string) string {
+	if strings.ContainsAny(fragment, "<&") {
+		fragment = html.UnescapeString(strict().Sanitize(fragment))
+	}
+	return NormalizeSpace(fragment)
+}
+
+// NormalizeSpace folds runs of white space (including no-break spaces)
+// into one space and trims the ends.
+func NormalizeSpace(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	space := false
+	for _, r := range s {
+		if unicode.IsSpace(r) || r == '\u00a0' || r == '\u200b' {
+			space = true
+			continue
+		}
+		if r == utf8.RuneError || (unicode.IsControl(r)) {
+			continue
+		}
+		if space && b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		space = false
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// Excerpt returns at most maxRunes runes of plain text from an HTML
+// fragment, cut at a word boundary and marked with " ..." when cut.
+func Excerpt(fragment string, maxRunes int) string {
+	return Truncate(PlainText(fragment), maxRunes)
+}
+
+// Truncate cuts s to at most maxRunes runes, at a word boundary when one
+// is near, adding " ..." when it cuts.
+func Truncate(s string, maxRunes int) string {
+	if maxRunes <= 0 || utf8.RuneCountInString(s) <= maxRunes {
+		return s
+	}
+	runes := []rune(s)[:maxRunes]
+	cut := len(runes)
+	for i := len(runes) - 1; i > maxRunes*2/3; i-- {
+		if runes[i] == ' ' {
+			cut = i
+			break
+		}
+	}
+	out := strings.TrimRight(string(runes[:cut]), " ,;:-–—")
+	return out + " ..."
+}

@@ -1,0 +1,185 @@
+// Package scheduler decides when each source is fetched next: an interval
+// that adapts to how often the source publishes, within bounds; backoff
+// after failures, honouring Retry-After; and a pause after too many
+// failures in a row. It keeps no state of its own: everything lives in
+// store.SourceState, so a restart resumes the schedule.
+package scheduler
+
+import (
+	"slices"
+	"time"
+
+	"newshub/internal/store"
+)
+
+// Defaults for the zero values of Policy.
+const (
+	DefaultMin        = 5 * time.Minute
+	DefaultMax        = 24 * time.Hour
+	DefaultInterval   = 30 * time.Minute
+	DefaultPauseAfter = 10
+	// publishWindow is how far back item dates count for the adaptive
+	// interval.
+	publishWindow = 7 * 24 * time.Hour
+	maxStatus     = 300
+)
+
+// Policy holds the scheduling bounds.
+type Policy struct {
+	Min, Max   time.Duration // bounds of any interval
+	Default    time.Duration // interval when nothing better is known
+	PauseAfter int           // consecutive failures that pause a source
+}
+
+func (p Policy) withDefaults() Policy {
+	if p.Min <= 0 {
+		p.Min = DefaultMin
+	}
+	if p.Max <= 0 {
+		p.Max = DefaultMax
+	}
+	if p.Max < p.Min {
+		p.Max = p.Min
+	}
+	if p.Default <= 0 {
+		p.Default = DefaultInterval
+	}
+	if p.PauseAfter <= 0 {
+		p.PauseAfter = DefaultPauseAfter
+	}
+	return p
+}
+
+func (p Policy) clamp(d time.Duration) time.Duration {
+	return min(max(d, p.Min), p.Max)
+}
+
+// Due reports whether a source is to be fetched now. A paused source is
+// never due; one never fetched always is.
+func (p Policy) Due(st store.SourceState, now time.Time) bool {
+	if st.Paused {
+		return false
+	}
+	return st.NextFetch.IsZero() || !now.Before(st.NextFetch)
+}
+
+// Interval returns the interval for a source: the configured one when
+// set, else one adapted to the dates of the items the feed lists, else
+// the previous interval, else the default; always within bounds.
+func (p Policy) Interval(configured, previous time.Duration, published []time.Time, now time.Time) time.Duration {
+	p = p.withDefaults()
+	if configured > 0 {
+		return p.clamp(configured)
+	}
+	if d, ok := p.adaptive(published, now); ok {
+		return d
+	}
+	if previous > 0 {
+		return p.clamp(previous)
+	}
+	return p.clamp(p.Default)
+}
+
+// adaptive estimates the mean gap between publications over the last
+// week: the span from the oldest counted item to now, divided by the
+// number of items. A feed with no item in the week gets the maximum.
+func (p Policy) adaptive(published []time.Time, now time.Time) (time.Duration, bool) {
+	var recent []time.Time
+	dated := false
+	for _, t := range published {
+		if t.IsZero() {
+			continue
+		}
+		dated = true
+		if t.After(now) {
+			t = now
+		}
+		if now.Sub(t) <= publishWindow {
+			recent = append(recent, t)
+		}
+	}
+	if !dated {
+		return 0, false
+	}
+	if len(recent) == 0 {
+		return p.Max, true
+	}
+	oldest := slices.MinFunc(recent, func(a, b time.Time) int { return a.Compare(b) })
+	span := now.Sub(oldest)
+	if len(recent) == 1 {
+		span = max(span, 12*time.Hour) // one item says little
+	}
+	return p.clamp(span / time.Duration(len(recent))), true
+}
+
+// Success records a fetch that returned a feed (200 or 304).
+func (p Policy) Success(st *store.SourceState, now time.Time, status string, interval time.Duration) {
+	p = p.withDefaults()
+	st.LastFetch = now
+	st.LastSuccess = now
+	st.LastStatus = clip(status)
+	st.Errors = 0
+	st.Paused = false
+	st.Interval = p.clamp(interval)
+	st.NextFetch = now.Add(st.Interval)
+}
+
+// Failure records a failed fetch: the error count grows, the next fetch
+// backs off exponentially from the interval (never sooner than the
+// server's Retry-After), and after PauseAfter failures in a row the source
+// is paused.
+func (p Policy) Failure(st *store.SourceState, now time.Time, err error, retryAfter time.Duration) {
+	p = p.withDefaults()
+	st.LastFetch = now
+	st.LastStatus = clip(err.Error())
+	st.Errors++
+	base := st.Interval
+	if base <= 0 {
+		base = p.Default
+	}
+	base = p.clamp(base)
+	backoff := p.Max
+	if shift := st.Errors - 1; shift < 16 {
+		backoff = min(base<<shift, p.Max)
+	}
+	if retryAfter > backoff {
+		backoff = min(retryAfter, 7*24*time.Hour)
+	}
+	st.NextFetch = now.Add(backoff)
+	if st.Errors >= p.PauseAfter {
+		st.Paused = true
+	}
+}
+
+// Resume clears a source's pause and error count so it is due at once.
+func Resume(st *store.SourceState) {
+	st.Paused = false
+	st.Errors = 0
+	st.NextFetch = time.Time{}
+}
+
+// NextWake returns when the earliest of the states is due, or zero when
+// none will be (all paused).
+func (p Policy) NextWake(states []store.SourceState) time.Time {
+	var next time.Time
+	for _, st := range states {
+		if st.Paused {
+			continue
+		}
+		if next.IsZero() || st.NextFetch.Before(next) {
+			next = st.NextFetch
+		}
+	}
+	return next
+}
+
+func clip(s string) string {
+	if len(s) <= maxStatus {
+		return s
+	}
+	cut := maxStatus
+	for cut > 0 && s[cut]&0xC0 == 0x80 {
+		cut--
+	}
+	return s[:cut] + "…"
+}

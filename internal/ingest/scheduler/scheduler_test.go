@@ -1,0 +1,121 @@
+package scheduler
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"newshub/internal/store"
+)
+
+var now = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+
+func ago(ds ...time.Duration) []time.Time {
+	var out []time.Time
+	for _, d := range ds {
+		out = append(out, now.Add(-d))
+	}
+	return out
+}
+
+func TestIntervalAdaptsToPublishingRate(t *testing.T) {
+	p := Policy{}
+	tests := []struct {
+		name       string
+		configured time.Duration
+		previous   time.Duration
+		published  []time.Time
+		want       time.Duration
+	}{
+		{"configured wins", 45 * time.Minute, 0, ago(time.Minute, 2*time.Minute), 45 * time.Minute},
+		{"configured below the minimum is raised", time.Minute, 0, nil, 5 * time.Minute},
+		{"busy feed hits the minimum", 0, 0, ago(time.Minute, 2*time.Minute, 3*time.Minute, 4*time.Minute), 5 * time.Minute},
+		{"hourly feed", 0, 0, ago(time.Hour, 2*time.Hour, 3*time.Hour, 4*time.Hour), time.Hour},
+		{"quiet for a week gets the maximum", 0, 0, ago(10*24*time.Hour, 20*24*time.Hour), 24 * time.Hour},
+		{"daily feed", 0, 0, ago(24*time.Hour, 48*time.Hour, 72*time.Hour), 24 * time.Hour},
+		{"undated items keep the previous interval", 0, 2 * time.Hour, []time.Time{{}, {}}, 2 * time.Hour},
+		{"nothing known gives the default", 0, 0, nil, 30 * time.Minute},
+		{"future dates count as now", 0, 0, []time.Time{now.Add(time.Hour), now.Add(2 * time.Hour), now.Add(-3 * time.Hour)}, time.Hour},
+	}
+	for _, tt := range tests {
+		if got := p.Interval(tt.configured, tt.previous, tt.published, now); got != tt.want {
+			t.Errorf("%s: Interval = %s, want %s", tt.name, got, tt.want)
+		}
+	}
+}
+
+func TestFailureBacksOffThenPauses(t *testing.T) {
+	p := Policy{PauseAfter: 4}
+	st := store.SourceState{URL: "https://e.com/feed", Interval: 10 * time.Minute}
+	var waits []time.Duration
+	for i := 0; i < 4; i++ {
+		p.Failure(&st, now, errors.New("fetch: 500 Internal Server Error"), 0)
+		waits = append(waits, st.NextFetch.Sub(now))
+		if st.Errors != i+1 {
+			t.Fatalf("errors = %d", st.Errors)
+		}
+	}
+	want := []time.Duration{10 * time.Minute, 20 * time.Minute, 40 * time.Minute, 80 * time.Minute}
+	for i := range want {
+		if waits[i] != want[i] {
+			t.Fatalf("backoff %v, want %v", waits, want)
+		}
+	}
+	if !st.Paused || p.Due(st, now.Add(48*time.Hour)) {
+		t.Fatal("source not paused after 4 failures")
+	}
+	if !strings.Contains(st.LastStatus, "500") {
+		t.Fatalf("status %q", st.LastStatus)
+	}
+	Resume(&st)
+	if !p.Due(st, now) || st.Errors != 0 {
+		t.Fatal("resume")
+	}
+	p.Success(&st, now, "200 OK", time.Hour)
+	if st.Errors != 0 || st.NextFetch != now.Add(time.Hour) || st.LastSuccess != now {
+		t.Fatalf("success: %+v", st)
+	}
+}
+
+func TestFailureHonoursRetryAfter(t *testing.T) {
+	p := Policy{}
+	st := store.SourceState{Interval: 5 * time.Minute}
+	p.Failure(&st, now, errors.New("429 Too Many Requests"), 3*time.Hour)
+	if st.NextFetch != now.Add(3*time.Hour) {
+		t.Fatalf("next fetch in %s", st.NextFetch.Sub(now))
+	}
+	// A backoff longer than Retry-After keeps the backoff.
+	st = store.SourceState{Interval: 5 * time.Minute, Errors: 5}
+	p.Failure(&st, now, errors.New("429"), time.Second)
+	if st.NextFetch != now.Add(160*time.Minute) {
+		t.Fatalf("next fetch in %s", st.NextFetch.Sub(now))
+	}
+}
+
+func TestDueAndNextWake(t *testing.T) {
+	p := Policy{}
+	states := []store.SourceState{
+		{URL: "a", NextFetch: now.Add(time.Hour)},
+		{URL: "b", NextFetch: now.Add(10 * time.Minute)},
+		{URL: "c", NextFetch: now.Add(-time.Minute), Paused: true},
+	}
+	if p.Due(states[0], now) || !p.Due(states[0], now.Add(time.Hour)) || !p.Due(store.SourceState{}, now) {
+		t.Fatal("Due")
+	}
+	if got := p.NextWake(states); !got.Equal(now.Add(10 * time.Minute)) {
+		t.Fatalf("NextWake = %s", got)
+	}
+}
+
+func TestClipKeepsUTF8(t *testing.T) {
+	s := clip(strings.Repeat("é", 400))
+	if !strings.HasSuffix(s, "…") || len(s) > maxStatus+4 {
+		t.Fatalf("clip len %d", len(s))
+	}
+	for _, r := range strings.TrimSuffix(s, "…") {
+		if r != 'é' {
+			t.Fatal("cut inside a rune")
+		}
+	}
+}

@@ -1,0 +1,204 @@
+package ingest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"newshub/internal/curate"
+	"newshub/internal/ingest/fetcher"
+	"newshub/internal/ingest/pagemeta"
+	"newshub/internal/ingest/parser"
+	"newshub/internal/ingest/sources"
+	"newshub/internal/model"
+)
+
+const feedAccept = "application/rss+xml, application/atom+xml, application/feed+json, application/json;q=0.9, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.8"
+
+// source fetches one source. It returns the source's result, or nil when
+// it handed the source's new items to a goroutine that reads their pages
+// and sends the result itself.
+func (r *round) source(ctx context.Context, j job) *result {
+	in := r.in
+	res := &result{src: j.src, state: j.state}
+	st := &res.state
+	now := in.now()
+	policy := in.opts.Policy
+	var configured time.Duration
+	if j.src.Interval != "" {
+		configured, _ = sources.ParseInterval(j.src.Interval)
+	}
+
+	resp, err := in.fetch.Fetch(ctx, fetcher.Request{URL: j.src.URL, ETag: st.ETag, LastModified: st.LastModified, Accept: feedAccept})
+	if err != nil {
+		if ctx.Err() != nil {
+			res.cancelled = true
+			return res
+		}
+		res.failed = true
+		policy.Failure(st, now, err, fetcher.RetryAfter(err))
+		in.log.Warn("source failed", "url", j.src.URL, "errors", st.Errors, "err", err)
+		return res
+	}
+	if resp.NotModified {
+		res.notModified = true
+		st.ETag, st.LastModified = resp.ETag, resp.LastModified
+		policy.Success(st, now, resp.Status, policy.Interval(configured, st.Interval, nil, now))
+		return res
+	}
+	feed, err := parser.Parse(resp.Body, resp.Header.Get("Content-Type"), resp.URL)
+	if err != nil {
+		res.failed = true
+		// Forget the validators so the next round refetches in full.
+		st.ETag, st.LastModified = "", ""
+		policy.Failure(st, now, fmt.Errorf("%s: %s: %w", j.src.URL, resp.Status, err), 0)
+		in.log.Warn("source failed", "url", j.src.URL, "errors", st.Errors, "err", err)
+		return res
+	}
+	res.fetched = true
+	res.items = len(feed.Items)
+
+	fresh, published, err := r.newItems(ctx, j.src, feed, res)
+	if err != nil {
+		if ctx.Err() != nil {
+			res.cancelled = true
+			return res
+		}
+		res.failed = true
+		policy.Failure(st, now, err, 0)
+		return res
+	}
+	st.ETag, st.LastModified = resp.ETag, resp.LastModified
+	finish := func() *result {
+		status := resp.Status
+		if res.skipped > 0 {
+			status = fmt.Sprintf("%s; %d of %d items skipped (no link or title)", status, res.skipped, res.items)
+		}
+		policy.Success(st, now, status, policy.Interval(configured, st.Interval, published, now))
+		return res
+	}
+	if len(fresh) == 0 {
+		return finish()
+	}
+	// Reading the pages takes a while (politeness bounds it per host):
+	// hand it off so this worker can fetch the next feed.
+	r.pending.Add(1)
+	go func() {
+		defer r.pending.Done()
+		res.recs = r.articles(ctx, j.src, feed, fresh, res)
+		r.results <- finish()
+	}()
+	return nil
+}
+
+// candidate is a feed item not seen before.
+type candidate struct {
+	item  parser.Item
+	canon string
+	guid  string
+	meta  pagemeta.Meta
+	page  string // final page URL, when fetched
+}
+
+// newItems keeps the items that have a link and are neither in the store
+// nor taken by another feed this round. It also returns every item's date,
+// for the adaptive interval.
+func (r *round) newItems(ctx context.Context, src model.Source, feed *parser.Feed, res *result) ([]*candidate, []time.Time, error) {
+	var out []*candidate
+	published := make([]time.Time, 0, len(feed.Items))
+	for _, it := range feed.Items {
+		published = append(published, firstTime(it.Published, it.Updated))
+		if it.Link == "" {
+			res.skipped++
+			continue
+		}
+		c := &candidate{item: it, canon: curate.CanonicalURL(it.Link), guid: guidKey(src.URL, it.GUID)}
+		known, err := r.known(ctx, c.canon, c.guid)
+		if err != nil {
+			return nil, nil, fmt.Errorf("ingest %s: %w", src.URL, err)
+		}
+		if known || !r.claim(c.canon, c.guid) {
+			res.dups++
+			continue
+		}
+		out = append(out, c)
+	}
+	return out, published, nil
+}
+
+// articles reads the pages of the candidates (a few at a time: the
+// fetcher's per-host limit is the real bound) and builds their records.
+func (r *round) articles(ctx context.Context, src model.Source, feed *parser.Feed, cands []*candidate, res *result) []*model.Record {
+	in := r.in
+	if !in.opts.SkipPages && len(cands) > 0 {
+		var mu sync.Mutex
+		var wg sync.WaitGroup
+		sem := make(chan struct{}, max(1, in.fetch.Options().PerHostConcurrency))
+		for _, c := range cands {
+			wg.Add(1)
+			sem <- struct{}{}
+			go func() {
+				defer func() { <-sem; wg.Done() }()
+				r.pageSlots <- struct{}{}
+				ok := r.page(ctx, c)
+				<-r.pageSlots
+				mu.Lock()
+				if ok {
+					res.pages++
+				} else {
+					res.pageErrors++
+				}
+				mu.Unlock()
+			}()
+		}
+		wg.Wait()
+	}
+	now := in.now()
+	recs := make([]*model.Record, 0, len(cands))
+	for _, c := range cands {
+		// The page may name a canonical address another feed's item
+		// already has: that is the same article.
+		if pc := curate.CanonicalURL(c.meta.Canonical); c.meta.Canonical != "" && pc != c.canon && pathful(pc) {
+			if known, err := r.known(ctx, pc); err == nil && (known || !r.claim(pc)) {
+				res.dups++
+				continue
+			}
+		}
+		a := in.article(src, feed, c, now)
+		if a == nil {
+			res.skipped++
+			continue
+		}
+		recs = append(recs, &model.Record{Kind: model.KindNews, Article: a})
+	}
+	return recs
+}
+
+// page reads an article page's metadata, where robots.txt allows it.
+func (r *round) page(ctx context.Context, c *candidate) bool {
+	in := r.in
+	if !in.opts.IgnoreRobots && !in.robots.Allowed(ctx, c.item.Link) {
+		return false
+	}
+	resp, err := in.fetch.Fetch(ctx, fetcher.Request{URL: c.item.Link, Accept: "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5"})
+	if err != nil {
+		if !errors.Is(err, context.Canceled) {
+			in.log.Debug("page failed", "url", c.item.Link, "err", err)
+		}
+		return false
+	}
+	c.page = resp.URL
+	c.meta = pagemeta.Parse(resp.Body, resp.Header.Get("Content-Type"), resp.URL)
+	return true
+}
+
+func firstTime(ts ...time.Time) time.Time {
+	for _, t := range ts {
+		if !t.IsZero() {
+			return t
+		}
+	}
+	return time.Time{}
+}

@@ -1,0 +1,174 @@
+// Package sources manages the feeds a hub reads: the list in
+// _data/sources.yaml (kept in the store and in the site folder) and its
+// OPML import and export.
+package sources
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"newshub/internal/content"
+	"newshub/internal/model"
+	"newshub/internal/store"
+)
+
+// Path is the site path of the sources list.
+const Path = "_data/sources.yaml"
+
+// List is the sources list with the record it came from, so saving keeps
+// the bytes of the entries that did not change.
+type List struct {
+	rec *model.Record
+}
+
+// Sources returns the entries, in file order.
+func (l *List) Sources() []model.Source { return l.rec.Sources.Sources }
+
+// Record returns the list as a record, bytes in step with the entries.
+func (l *List) Record() *model.Record { return l.rec }
+
+// Load reads the list from the store; when the store has none, from the
+// site folder's file (a site edited but not yet imported); else an empty
+// list.
+func Load(ctx context.Context, st store.Store, siteDir string) (*List, error) {
+	rec, err := st.Get(ctx, Path)
+	switch {
+	case err == nil && rec.Sources != nil:
+		return &List{rec: rec}, nil
+	case err != nil && !errors.Is(err, store.ErrNotFound):
+		return nil, fmt.Errorf("load sources: %w", err)
+	}
+	if siteDir != "" {
+		data, err := os.ReadFile(filepath.Join(siteDir, filepath.FromSlash(Path)))
+		switch {
+		case err == nil:
+			rec, err := content.Parse(Path, data)
+			if err != nil {
+				return nil, fmt.Errorf("load sources: %w", err)
+			}
+			return &List{rec: rec}, nil
+		case !errors.Is(err, os.ErrNotExist):
+			return nil, fmt.Errorf("load sources: %w", err)
+		}
+	}
+	return &List{rec: &model.Record{Path: Path, Kind: model.KindSources, Sources: &model.Sources{}}}, nil
+}
+
+// Save renders the list, stores it and, when siteDir is a folder, writes
+// _data/sources.yaml there too (replacing it atomically).
+func (l *List) Save(ctx context.Context, st store.Store, siteDir string) error {
+	if err := content.Render(l.rec); err != nil {
+		return fmt.Errorf("save sources: %w", err)
+	}
+	if err := st.Upsert(ctx, []*model.Record{l.rec}); err != nil {
+		return fmt.Errorf("save sources: %w", err)
+	}
+	if siteDir == "" {
+		return nil
+	}
+	if fi, err := os.Stat(siteDir); err != nil || !fi.IsDir() {
+		return nil
+	}
+	file := filepath.Join(siteDir, filepath.FromSlash(Path))
+	if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
+		return fmt.Errorf("save sources: %w", err)
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(file), ".sources-*.yaml")
+	if err != nil {
+		return fmt.Errorf("save sources: %w", err)
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(l.rec.Raw); err != nil {
+		tmp.Close()
+		return fmt.Errorf("save sources: %w", err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("save sources: %w", err)
+	}
+	if err := os.Rename(tmp.Name(), file); err != nil {
+		return fmt.Errorf("save sources: %w", err)
+	}
+	return nil
+}
+
+// Find returns the index of the source with the given URL, or -1.
+func (l *List) Find(rawURL string) int {
+	want := urlKey(rawURL)
+	for i, s := range l.rec.Sources.Sources {
+		if urlKey(s.URL) == want {
+			return i
+		}
+	}
+	return -1
+}
+
+// urlKey compares feed URLs: scheme and host case-insensitively, a trailing
+// slash ignored.
+func urlKey(raw string) string {
+	u, err := url.Parse(strings.TrimSpace(raw))
+	if err != nil {
+		return raw
+	}
+	u.Scheme = strings.ToLower(u.Scheme)
+	u.Host = strings.ToLower(u.Host)
+	return strings.TrimSuffix(u.String(), "/")
+}
+
+// Add appends a source after checking it; a URL already listed is an
+// error.
+func (l *List) Add(s model.Source) error {
+	if err := Validate(s); err != nil {
+		return err
+	}
+	if l.Find(s.URL) >= 0 {
+		return fmt.Errorf("source %s is already listed", s.URL)
+	}
+	l.rec.Sources.Sources = append(l.rec.Sources.Sources, s)
+	return nil
+}
+
+// Remove drops the source with the given URL and reports whether it was
+// listed.
+func (l *List) Remove(rawURL string) bool {
+	i := l.Find(rawURL)
+	if i < 0 {
+		return false
+	}
+	ss := l.rec.Sources.Sources
+	l.rec.Sources.Sources = append(ss[:i:i], ss[i+1:]...)
+	return true
+}
+
+// Validate checks a source entry: an absolute http(s) URL and a valid
+// interval.
+func Validate(s model.Source) error {
+	u, err := url.Parse(s.URL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("source %q: want an absolute http or https URL", s.URL)
+	}
+	if s.Interval != "" {
+		if _, err := ParseInterval(s.Interval); err != nil {
+			return fmt.Errorf("source %s: %w", s.URL, err)
+		}
+	}
+	return nil
+}
+
+// ParseInterval reads a source interval such as "30m" or "2h"; it must be
+// at least a minute.
+func ParseInterval(s string) (time.Duration, error) {
+	d, err := time.ParseDuration(strings.TrimSpace(s))
+	if err != nil {
+		return 0, fmt.Errorf("interval %q: want a duration such as 30m or 2h", s)
+	}
+	if d < time.Minute {
+		return 0, fmt.Errorf("interval %q: at least 1m", s)
+	}
+	return d, nil
+}

@@ -1,0 +1,417 @@
+package publish
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"newshub/internal/model"
+	"newshub/internal/site"
+	"newshub/internal/store"
+)
+
+// BuildOptions tune a static build.
+type BuildOptions struct {
+	Options
+	// Workers is how many files are rendered and written at once; 0 means
+	// twice the number of CPUs.
+	Workers int
+	// Extra run after the API and feeds are written, each given the
+	// temporary folder that becomes OUT, so other parts (the website) land
+	// in the same atomic swap. Files they write that equal the previous
+	// build's are replaced by links to it, keeping their times.
+	Extra []func(ctx context.Context, dir string) error
+	// Logger receives progress lines; nil discards them.
+	Logger *slog.Logger
+}
+
+// BuildStats counts what a build did.
+type BuildStats struct {
+	Files     int64 // files in the API and feed tree
+	Written   int64 // files written because they are new or changed
+	Unchanged int64 // files identical to the previous build, kept as they were
+	Duration  time.Duration
+}
+
+// Build writes the API tree (OUT/api/**/index.json) and the feeds
+// (OUT/feeds/**) of the store's current generation, byte for byte what the
+// server answers for the same paths. It writes into a temporary folder
+// beside OUT and swaps it in at the end, so OUT is always a whole build.
+func Build(ctx context.Context, st store.Store, s *site.Site, out string, opt BuildOptions) (BuildStats, error) {
+	start := time.Now()
+	var stats BuildStats
+	log := opt.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	out = filepath.Clean(out)
+	parent, base := filepath.Dir(out), filepath.Base(out)
+	if err := os.MkdirAll(parent, 0o755); err != nil {
+		return stats, fmt.Errorf("build: %w", err)
+	}
+	removeLeftovers(parent, base)
+	tmp, err := os.MkdirTemp(parent, "."+base+".build-")
+	if err != nil {
+		return stats, fmt.Errorf("build: %w", err)
+	}
+	done := false
+	defer func() {
+		if !done {
+			os.RemoveAll(tmp)
+		}
+	}()
+	if err := os.Chmod(tmp, 0o755); err != nil {
+		return stats, fmt.Errorf("build: %w", err)
+	}
+	w := &treeWriter{tmp: tmp, stats: &stats}
+	if fi, err := os.Stat(out); err == nil && fi.IsDir() {
+		w.old = out
+	}
+	hopt := opt.Options
+	hopt.CacheBytes = -1 // every document is rendered once: nothing to cache
+	if err := w.run(ctx, st, s, hopt, opt.Workers, log); err != nil {
+		return stats, fmt.Errorf("build: %w", err)
+	}
+	for _, fn := range opt.Extra {
+		if err := fn(ctx, tmp); err != nil {
+			return stats, fmt.Errorf("build: %w", err)
+		}
+	}
+	if w.old != "" && len(opt.Extra) > 0 {
+		if err := w.keepUnchangedExtras(); err != nil {
+			return stats, fmt.Errorf("build: %w", err)
+		}
+	}
+	if err := swap(tmp, out); err != nil {
+		return stats, fmt.Errorf("build: %w", err)
+	}
+	done = true
+	stats.Duration = time.Since(start)
+	log.Info("build: done", "files", stats.Files, "written", stats.Written, "unchanged", stats.Unchanged, "took", stats.Duration.Round(time.Millisecond))
+	return stats, nil
+}
+
+// removeLeftovers deletes the temporary folders of builds that were killed.
+func removeLeftovers(parent, base string) {
+	matches, _ := filepath.Glob(filepath.Join(parent, "."+base+".build-*"))
+	old, _ := filepath.Glob(filepath.Join(parent, "."+base+".old-*"))
+	for _, m := range append(matches, old...) {
+		os.RemoveAll(m)
+	}
+}
+
+// swap puts the finished tree tmp in place of out.
+func swap(tmp, out string) error {
+	if _, err := os.Lstat(out); errors.Is(err, fs.ErrNotExist) {
+		return os.Rename(tmp, out)
+	}
+	old := filepath.Join(filepath.Dir(out), "."+filepath.Base(out)+".old-"+filepath.Base(tmp))
+	if err := os.Rename(out, old); err != nil {
+		return err
+	}
+	if err := os.Rename(tmp, out); err != nil {
+		os.Rename(old, out)
+		return err
+	}
+	return os.RemoveAll(old)
+}
+
+// job is one document and every file path it is written to.
+type job struct {
+	paths  []string
+	render func() ([]byte, error)
+	owner  string // per-article jobs: the record path, see owns
+}
+
+// treeWriter writes documents into the temporary tree, reusing the files of
+// the previous build (old) that did not change.
+type treeWriter struct {
+	tmp, old string
+	stats    *BuildStats
+	dirs     sync.Map
+	mine     sync.Map // relative paths written by the API build
+
+	ownMu  [64]sync.Mutex // striped by path: one writer per document
+	owners sync.Map       // relative path → record path that wrote it
+}
+
+// putOwned writes a per-article document unless a record that owns the
+// path more (see owns) has written it; it replaces a lesser one's file.
+func (w *treeWriter) putOwned(j job) error {
+	rel := j.paths[0]
+	mu := &w.ownMu[fnv32(rel)%uint32(len(w.ownMu))]
+	mu.Lock()
+	defer mu.Unlock()
+	if cur, ok := w.owners.Load(rel); ok {
+		if owns(cur.(string), j.owner) {
+			return nil
+		}
+		os.Remove(filepath.Join(w.tmp, filepath.FromSlash(rel)))
+		atomic.AddInt64(&w.stats.Files, -1)
+	}
+	data, err := j.render()
+	if err != nil {
+		return err
+	}
+	w.owners.Store(rel, j.owner)
+	return w.put(j.paths, data)
+}
+
+func fnv32(s string) uint32 {
+	h := uint32(2166136261)
+	for i := 0; i < len(s); i++ {
+		h ^= uint32(s[i])
+		h *= 16777619
+	}
+	return h
+}
+
+func (w *treeWriter) run(ctx context.Context, st store.Store, s *site.Site, opt Options, workers int, log *slog.Logger) error {
+	if workers <= 0 {
+		workers = 2 * runtime.GOMAXPROCS(0)
+	}
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	jobs := make(chan job, 4*workers)
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range jobs {
+				if ctx.Err() != nil {
+					continue
+				}
+				var err error
+				if j.owner != "" {
+					err = w.putOwned(j)
+				} else {
+					var data []byte
+					if data, err = j.render(); err == nil {
+						err = w.put(j.paths, data)
+					}
+				}
+				if err != nil {
+					cancel(fmt.Errorf("%s: %w", j.paths[0], err))
+				}
+			}
+		}()
+	}
+	send := func(j job) bool {
+		select {
+		case jobs <- j:
+			return true
+		case <-ctx.Done():
+			return false
+		}
+	}
+	// The per-article documents need the related lists, which the hub does
+	// not keep: they are written as the records stream by. The hub is not
+	// complete yet, so they are rendered from the record alone.
+	start := time.Now()
+	h, err := load(ctx, st, s, opt, func(h *Hub, r *model.Record) {
+		r.Raw = nil
+		send(job{paths: []string{"api/news/" + articleKey(r.Path, r.Article.PublishedDateTime) + "/index.json"},
+			render: func() ([]byte, error) { return h.articleBytes(r) }, owner: r.Path})
+	})
+	if err == nil {
+		log.Info("build: hub loaded", "news", len(h.news), "leads", len(h.leads), "took", time.Since(start).Round(time.Millisecond))
+		err = h.jobs(ctx, send)
+	}
+	close(jobs)
+	wg.Wait()
+	if c := context.Cause(ctx); c != nil {
+		return c
+	}
+	return err
+}
+
+// put writes data at every path, linking to the previous build's file when
+// it is identical and to the first written copy for the other aliases.
+func (w *treeWriter) put(paths []string, data []byte) error {
+	first := ""
+	for _, rel := range paths {
+		w.mine.Store(rel, true)
+		atomic.AddInt64(&w.stats.Files, 1)
+		dst := filepath.Join(w.tmp, filepath.FromSlash(rel))
+		if err := w.mkdir(filepath.Dir(dst)); err != nil {
+			return err
+		}
+		if w.old != "" {
+			src := filepath.Join(w.old, filepath.FromSlash(rel))
+			if sameFile(src, data) && os.Link(src, dst) == nil {
+				atomic.AddInt64(&w.stats.Unchanged, 1)
+				continue
+			}
+		}
+		if first != "" && os.Link(first, dst) == nil {
+			atomic.AddInt64(&w.stats.Written, 1)
+			continue
+		}
+		if err := os.WriteFile(dst, data, 0o644); err != nil {
+			return err
+		}
+		first = dst
+		atomic.AddInt64(&w.stats.Written, 1)
+	}
+	return nil
+}
+
+func (w *treeWriter) mkdir(dir string) error {
+	if _, ok := w.dirs.Load(dir); ok {
+		return nil
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	w.dirs.Store(dir, true)
+	return nil
+}
+
+// sameFile reports whether the file at path holds exactly data.
+func sameFile(path string, data []byte) bool {
+	fi, err := os.Stat(path)
+	if err != nil || !fi.Mode().IsRegular() || fi.Size() != int64(len(data)) {
+		return false
+	}
+	old, err := os.ReadFile(path)
+	return err == nil && bytes.Equal(old, data)
+}
+
+// keepUnchangedExtras replaces the files the Extra hooks wrote that equal the
+// previous build's by links to those, so their times do not change.
+func (w *treeWriter) keepUnchangedExtras() error {
+	return filepath.WalkDir(w.tmp, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !d.Type().IsRegular() {
+			return err
+		}
+		rel, err := filepath.Rel(w.tmp, p)
+		if err != nil {
+			return err
+		}
+		if _, ok := w.mine.Load(filepath.ToSlash(rel)); ok {
+			return nil
+		}
+		src := filepath.Join(w.old, rel)
+		data, err := os.ReadFile(p)
+		if err != nil || !sameFile(src, data) {
+			return err
+		}
+		link := p + ".link"
+		if os.Link(src, link) != nil {
+			return nil
+		}
+		return os.Rename(link, p)
+	})
+}
+
+// firstPageFiles lists the three spellings of a one-page list at prefix
+// ("api/people"): the folder, page1 and page/1. noIndex leaves the folder
+// out when an item document owns it.
+func firstPageFiles(prefix string, noIndex bool) []string {
+	files := []string{prefix + "/page1/index.json", prefix + "/page/1/index.json"}
+	if !noIndex {
+		files = append([]string{prefix + "/index.json"}, files...)
+	}
+	return files
+}
+
+// pagedFiles lists the files of page p of a paged list at prefix.
+func pagedFiles(prefix string, p int) []string {
+	n := itoa(p)
+	files := []string{prefix + "/page/" + n + "/index.json", prefix + "/page" + n + "/index.json"}
+	if p == 1 {
+		files = append([]string{prefix + "/index.json"}, files...)
+	}
+	return files
+}
+
+// jobs sends every document of the hub except the per-article ones.
+func (h *Hub) jobs(ctx context.Context, send func(job) bool) error {
+	var stop bool
+	emit := func(t target, paths ...string) {
+		if stop {
+			return
+		}
+		stop = !send(job{paths: paths, render: func() ([]byte, error) {
+			b, _, err := h.render(ctx, t)
+			return b, err
+		}})
+	}
+	// emitItem writes an item document only where the path leads back to
+	// it (a slug such as "page1" would be shadowed by a list).
+	emitItem := func(t target, path string) {
+		if got, ok := h.parse(path); ok && got == t {
+			emit(t, path+"/index.json")
+		}
+	}
+	emitPaged := func(prefix string, kind kind, a string, n int) {
+		for p := 1; p <= n; p++ {
+			emit(target{kind: kind, a: a, page: p}, pagedFiles(prefix, p)...)
+		}
+	}
+	emitPaged("api/news", tNewsPage, "", pageCount(len(h.leads), h.pageSize))
+	for _, t := range h.site.Topics {
+		if !h.isTopic(t.ID) || !validID(t.ID) {
+			continue
+		}
+		emitPaged("api/news/"+t.ID, tNewsPage, t.ID, pageCount(len(h.topicLeads[t.ID]), h.pageSize))
+		emit(target{kind: tEventsTopic, a: t.ID}, firstPageFiles("api/events/"+t.ID, h.eventBySlug[t.ID] != nil)...)
+		emit(target{kind: tPeople, a: t.ID}, firstPageFiles("api/people/"+t.ID, h.personBy[t.ID] != nil)...)
+		for _, f := range []string{"rss", "atom", "json"} {
+			emit(target{kind: tFeed, a: t.ID, b: f}, "feeds/"+t.ID+"/"+feedFile[f])
+		}
+	}
+	emit(target{kind: tEvents}, firstPageFiles("api/events", false)...)
+	emit(target{kind: tEvents, a: "future"}, firstPageFiles("api/events/future", false)...)
+	emit(target{kind: tEvents, a: "past"}, firstPageFiles("api/events/past", false)...)
+	for slug := range h.eventBySlug {
+		emitItem(target{kind: tEvent, a: slug}, "api/events/"+slug)
+	}
+	emit(target{kind: tPeople}, firstPageFiles("api/people", false)...)
+	emit(target{kind: tPeopleLists}, firstPageFiles("api/people/collections", false)...)
+	for slug := range h.personBy {
+		emitItem(target{kind: tPerson, a: slug}, "api/people/"+slug)
+	}
+	for slug := range h.peopleList {
+		emitItem(target{kind: tPeopleList, a: slug}, "api/people/collections/"+slug)
+	}
+	emit(target{kind: tLearning}, firstPageFiles("api/learning", false)...)
+	emit(target{kind: tLearnLists}, firstPageFiles("api/learning/collections", false)...)
+	for key := range h.learnBy {
+		emitItem(target{kind: tLearnItem, a: key}, "api/learning/"+key)
+	}
+	emit(target{kind: tTopics}, "api/topics/index.json")
+	emitPaged("api/stories", tStories, "", pageCount(len(h.stories), h.pageSize))
+	for _, s := range h.stories {
+		emitItem(target{kind: tStory, a: s.id}, "api/stories/"+s.id)
+	}
+	for _, f := range []string{"rss", "atom", "json"} {
+		emit(target{kind: tFeed, b: f}, "feeds/"+feedFile[f])
+	}
+	if stop {
+		return context.Cause(ctx)
+	}
+	return nil
+}
+
+var feedFile = map[string]string{"rss": "rss.xml", "atom": "atom.xml", "json": "feed.json"}
+
+// Paths lists every file path a build writes, for tests and tools.
+func (h *Hub) Paths(ctx context.Context) []string {
+	var out []string
+	h.jobs(ctx, func(j job) bool { out = append(out, j.paths...); return true })
+	for key := range h.articles {
+		out = append(out, "api/news/"+key+"/index.json")
+	}
+	return out
+}

@@ -1,0 +1,742 @@
+package publish
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"newshub/internal/model"
+	"newshub/internal/store"
+)
+
+// ErrNotFound is returned for a path that names no document.
+var ErrNotFound = errors.New("not found")
+
+// Content types of the documents.
+const (
+	TypeJSON     = "application/json; charset=utf-8"
+	TypeRSS      = "application/rss+xml; charset=utf-8"
+	TypeAtom     = "application/atom+xml; charset=utf-8"
+	TypeJSONFeed = "application/feed+json; charset=utf-8"
+)
+
+// Doc is one rendered document with what an HTTP answer needs.
+type Doc struct {
+	Body        []byte
+	ContentType string
+	ETag        string // strong, quoted
+
+	gzOnce sync.Once
+	gz     []byte
+}
+
+func newDoc(body []byte, ctype string) *Doc {
+	sum := sha256.Sum256(body)
+	return &Doc{Body: body, ContentType: ctype,
+		ETag: `"` + base64.RawURLEncoding.EncodeToString(sum[:12]) + `"`}
+}
+
+// Gzip returns the body gzip-compressed, computed once.
+func (d *Doc) Gzip() []byte {
+	d.gzOnce.Do(func() {
+		var b bytes.Buffer
+		w, _ := gzip.NewWriterLevel(&b, gzip.BestSpeed)
+		w.Write(d.Body)
+		w.Close()
+		d.gz = b.Bytes()
+	})
+	return d.gz
+}
+
+type kind int
+
+const (
+	tNewsPage kind = iota + 1
+	tArticle
+	tEvents      // a: "", "future" or "past"
+	tEventsTopic // a: topic id
+	tEvent       // a: slug
+	tPeople      // a: "" or topic id
+	tPerson      // a: slug
+	tPeopleLists
+	tPeopleList // a: slug
+	tLearning
+	tLearnLists
+	tLearnItem // a: "<type>/<slug>"
+	tTopics
+	tStories
+	tStory // a: id
+	tFeed  // a: topic id or "", b: "rss", "atom" or "json"
+)
+
+// target is a parsed document address. Every alias of a document (the
+// folder, index.json, page1, page/1) parses to the same target.
+type target struct {
+	kind kind
+	a, b string
+	page int
+}
+
+func (t target) String() string {
+	return strconv.Itoa(int(t.kind)) + "|" + t.a + "|" + t.b + "|" + strconv.Itoa(t.page)
+}
+
+// Doc returns the document at a site path such as "api/news/page/2/",
+// "api/news/page/2/index.json" or "feeds/rss.xml", or ErrNotFound.
+func (h *Hub) Doc(ctx context.Context, path string) (*Doc, error) {
+	t, ok := h.parse(path)
+	if !ok {
+		return nil, ErrNotFound
+	}
+	return h.doc(ctx, t)
+}
+
+func (h *Hub) doc(ctx context.Context, t target) (*Doc, error) {
+	key := t.String()
+	if t.kind == tEvents || t.kind == tEventsTopic {
+		// The future/past split moves with the clock: cache per split.
+		key += "|" + strconv.Itoa(h.pastCount(h.opt.Now()))
+	}
+	h.mu.Lock()
+	d := h.cache[key]
+	h.mu.Unlock()
+	if d != nil {
+		return d, nil
+	}
+	body, ctype, err := h.render(ctx, t)
+	if err != nil {
+		return nil, err
+	}
+	d = newDoc(body, ctype)
+	if h.opt.CacheBytes > 0 {
+		h.mu.Lock()
+		if old := h.cache[key]; old != nil {
+			d = old
+		} else if h.cacheBytes+int64(len(body)) <= h.opt.CacheBytes {
+			h.cache[key] = d
+			h.cacheBytes += int64(len(body))
+		}
+		h.mu.Unlock()
+	}
+	return d, nil
+}
+
+// parse maps a site path to a target; it accepts only the canonical
+// spellings the static build writes.
+func (h *Hub) parse(path string) (target, bool) {
+	path = strings.TrimPrefix(path, "/")
+	if rest, ok := strings.CutPrefix(path, "feeds/"); ok {
+		return h.parseFeed(rest)
+	}
+	if path == "index.json" || strings.HasSuffix(path, "/index.json") {
+		path = strings.TrimSuffix(path, "index.json")
+	}
+	path = strings.TrimSuffix(path, "/")
+	segs := strings.Split(path, "/")
+	if len(segs) < 2 || segs[0] != "api" {
+		return target{}, false
+	}
+	for _, s := range segs {
+		if s == "" || s == "." || s == ".." {
+			return target{}, false
+		}
+	}
+	rest := segs[2:]
+	switch segs[1] {
+	case "news":
+		return h.parseNews(rest)
+	case "events":
+		return h.parseEvents(rest)
+	case "people":
+		return h.parsePeople(rest)
+	case "learning":
+		return h.parseLearning(rest)
+	case "topics":
+		return target{kind: tTopics}, len(rest) == 0
+	case "stories":
+		if p, ok := pageOf(rest); ok {
+			return target{kind: tStories, page: p}, true
+		}
+		if len(rest) == 1 && h.storyBy[rest[0]] != nil {
+			return target{kind: tStory, a: rest[0]}, true
+		}
+	}
+	return target{}, false
+}
+
+// pageOf reads the page suffix of a list path: nothing (page 1), "pageN" or
+// "page/N", N a positive decimal without leading zeros.
+func pageOf(segs []string) (int, bool) {
+	var num string
+	switch {
+	case len(segs) == 0:
+		return 1, true
+	case len(segs) == 1 && strings.HasPrefix(segs[0], "page"):
+		num = segs[0][4:]
+	case len(segs) == 2 && segs[0] == "page":
+		num = segs[1]
+	default:
+		return 0, false
+	}
+	if num == "" || len(num) > 9 || num[0] == '0' || !allDigits(num) {
+		return 0, false
+	}
+	n, err := strconv.Atoi(num)
+	return n, err == nil && n > 0
+}
+
+func firstPage(segs []string) bool {
+	p, ok := pageOf(segs)
+	return ok && p == 1
+}
+
+func (h *Hub) isTopic(id string) bool {
+	t := h.site.TopicByID(id)
+	return t != nil && t != h.root
+}
+
+func (h *Hub) parseNews(rest []string) (target, bool) {
+	if p, ok := pageOf(rest); ok {
+		return target{kind: tNewsPage, page: p}, true
+	}
+	if len(rest) == 4 {
+		key := strings.Join(rest, "/")
+		if _, ok := h.articles[key]; ok {
+			return target{kind: tArticle, a: key}, true
+		}
+	}
+	if len(rest) >= 1 && h.isTopic(rest[0]) {
+		if p, ok := pageOf(rest[1:]); ok {
+			return target{kind: tNewsPage, a: rest[0], page: p}, true
+		}
+	}
+	return target{}, false
+}
+
+func (h *Hub) parseEvents(rest []string) (target, bool) {
+	switch {
+	case firstPage(rest):
+		return target{kind: tEvents}, true
+	case len(rest) >= 1 && (rest[0] == "future" || rest[0] == "past") && firstPage(rest[1:]):
+		return target{kind: tEvents, a: rest[0]}, true
+	case len(rest) == 1 && validID(rest[0]) && h.eventBySlug[rest[0]] != nil:
+		return target{kind: tEvent, a: rest[0]}, true
+	case len(rest) >= 1 && h.isTopic(rest[0]) && firstPage(rest[1:]):
+		return target{kind: tEventsTopic, a: rest[0]}, true
+	}
+	return target{}, false
+}
+
+func (h *Hub) parsePeople(rest []string) (target, bool) {
+	switch {
+	case firstPage(rest):
+		return target{kind: tPeople}, true
+	case len(rest) >= 1 && rest[0] == "collections" && firstPage(rest[1:]):
+		return target{kind: tPeopleLists}, true
+	case len(rest) == 2 && rest[0] == "collections" && validID(rest[1]) && h.peopleList[rest[1]] != nil:
+		return target{kind: tPeopleList, a: rest[1]}, true
+	case len(rest) == 1 && validID(rest[0]) && h.personBy[rest[0]] != nil:
+		// A profile wins over a topic of the same id (both are
+		// "donald-trump" in the election hub); the topic list stays at
+		// page1/ and page/1/.
+		return target{kind: tPerson, a: rest[0]}, true
+	case len(rest) >= 1 && h.isTopic(rest[0]) && firstPage(rest[1:]):
+		return target{kind: tPeople, a: rest[0]}, true
+	}
+	return target{}, false
+}
+
+func (h *Hub) parseLearning(rest []string) (target, bool) {
+	switch {
+	case firstPage(rest):
+		return target{kind: tLearning}, true
+	case len(rest) >= 1 && rest[0] == "collections" && firstPage(rest[1:]):
+		return target{kind: tLearnLists}, true
+	case len(rest) == 2 && validID(rest[0]) && validID(rest[1]) && h.learnBy[rest[0]+"/"+rest[1]] != nil:
+		return target{kind: tLearnItem, a: rest[0] + "/" + rest[1]}, true
+	}
+	return target{}, false
+}
+
+func (h *Hub) parseFeed(rest string) (target, bool) {
+	topic := ""
+	if i := strings.IndexByte(rest, '/'); i >= 0 {
+		topic, rest = rest[:i], rest[i+1:]
+		if !h.isTopic(topic) {
+			return target{}, false
+		}
+	}
+	switch rest {
+	case "rss.xml":
+		return target{kind: tFeed, a: topic, b: "rss"}, true
+	case "atom.xml":
+		return target{kind: tFeed, a: topic, b: "atom"}, true
+	case "feed.json":
+		return target{kind: tFeed, a: topic, b: "json"}, true
+	}
+	return target{}, false
+}
+
+// render produces a document's bytes.
+func (h *Hub) render(ctx context.Context, t target) ([]byte, string, error) {
+	var b []byte
+	var err error
+	switch t.kind {
+	case tNewsPage:
+		list := h.leads
+		if t.a != "" {
+			list = h.topicLeads[t.a]
+		}
+		b, err = h.newsPage(list, t.page)
+	case tArticle:
+		b, err = h.articleDoc(ctx, t.a)
+	case tEvents:
+		b, err = h.eventsDoc(t.a)
+	case tEventsTopic:
+		b, err = h.eventsTopicDoc(t.a)
+	case tEvent:
+		b, err = encodeIndent(h.eventItem(h.eventBySlug[t.a]), "")
+	case tPeople:
+		b, err = h.peopleDoc(t.a)
+	case tPerson:
+		b, err = encodeIndent(h.personItem(h.personBy[t.a]), "")
+	case tPeopleLists:
+		b, err = h.peopleListsDoc()
+	case tPeopleList:
+		b, err = encodeIndent(h.personItem(h.peopleList[t.a]), "")
+	case tLearning:
+		b, err = h.learningDoc(h.learning, "Learning Resources", "_learning")
+	case tLearnLists:
+		b, err = h.learningDoc(h.learnLists, "Learning Collections", "_learning/collections")
+	case tLearnItem:
+		b, err = encodeCompact(h.learningV3(h.learnBy[t.a]))
+	case tTopics:
+		b, err = h.topicsDoc()
+	case tStories:
+		b, err = h.storiesPage(t.page)
+	case tStory:
+		b, err = h.storyDoc(h.storyBy[t.a])
+	case tFeed:
+		return h.feed(t.a, t.b)
+	default:
+		err = ErrNotFound
+	}
+	return b, TypeJSON, err
+}
+
+// v1Envelope is the older list document: title and path, no nextPage.
+type v1Envelope struct {
+	Title string `json:"title"`
+	Path  string `json:"path"`
+	Page  int    `json:"page"`
+	Value any    `json:"value"`
+}
+
+// v2Envelope is the news-style list document.
+type v2Envelope struct {
+	Page     int  `json:"page"`
+	Value    any  `json:"value"`
+	NextPage *int `json:"nextPage"`
+}
+
+// newsPage writes a V2 page from the pre-encoded items.
+func (h *Hub) newsPage(list []*newsEntry, page int) ([]byte, error) {
+	n := pageCount(len(list), h.pageSize)
+	if page < 1 || page > n {
+		return nil, ErrNotFound
+	}
+	lo := (page - 1) * h.pageSize
+	hi := min(lo+h.pageSize, len(list))
+	size := 64
+	for _, e := range list[lo:hi] {
+		size += len(e.body) + 6
+	}
+	b := make([]byte, 0, size)
+	b = append(b, "{\n  \"page\": "...)
+	b = strconv.AppendInt(b, int64(page), 10)
+	b = append(b, ",\n  \"value\": "...)
+	b = appendItems(b, list[lo:hi])
+	b = append(b, ",\n  \"nextPage\": "...)
+	if page < n {
+		b = strconv.AppendInt(b, int64(page+1), 10)
+	} else {
+		b = append(b, "null"...)
+	}
+	return append(b, "\n}"...), nil
+}
+
+// appendItems writes a JSON array of pre-encoded items at depth 2.
+func appendItems(b []byte, items []*newsEntry) []byte {
+	if len(items) == 0 {
+		return append(b, "[]"...)
+	}
+	b = append(b, "[\n"...)
+	for i, e := range items {
+		b = append(b, "    "...)
+		b = append(b, e.body...)
+		if i < len(items)-1 {
+			b = append(b, ',')
+		}
+		b = append(b, '\n')
+	}
+	return append(b, "  ]"...)
+}
+
+// articleDoc renders one article with its related list, read from the store.
+func (h *Hub) articleDoc(ctx context.Context, key string) ([]byte, error) {
+	path, ok := h.articles[key]
+	if !ok {
+		return nil, ErrNotFound
+	}
+	r, err := h.st.Get(ctx, path)
+	if errors.Is(err, store.ErrNotFound) || (err == nil && r.Article == nil) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("article %s: %w", path, err)
+	}
+	return h.articleBytes(r)
+}
+
+func (h *Hub) articleBytes(r *model.Record) ([]byte, error) {
+	return encodeIndent(h.newsItem(r.Path, r.Article, true), "")
+}
+
+// pastCount is the number of events that have ended at now.
+func (h *Hub) pastCount(now time.Time) int {
+	n := 0
+	for _, r := range h.events {
+		if eventPast(r.Event, now) {
+			n++
+		}
+	}
+	return n
+}
+
+// eventPast reports whether an event has ended (or, without an end, begun).
+func eventPast(e *model.Event, now time.Time) bool {
+	end := e.EndDateTime
+	if end.IsZero() {
+		end = e.StartDateTime
+	}
+	return !end.After(now)
+}
+
+// splitEvents gives the future events by start ascending and the past ones
+// by start descending.
+func (h *Hub) splitEvents(list []*model.Record) (future, past []*model.Record) {
+	now := h.opt.Now()
+	for _, r := range list {
+		if eventPast(r.Event, now) {
+			past = append(past, r)
+		} else {
+			future = append(future, r)
+		}
+	}
+	for i, j := 0, len(past)-1; i < j; i, j = i+1, j-1 {
+		past[i], past[j] = past[j], past[i]
+	}
+	return future, past
+}
+
+func (h *Hub) eventsDoc(which string) ([]byte, error) {
+	future, past := h.splitEvents(h.events)
+	var list []*model.Record
+	title := "Events"
+	switch which {
+	case "future":
+		list, title = future, "Future Events"
+	case "past":
+		list, title = past, "Past Events"
+	default:
+		list = append(future, past...)
+	}
+	items := make([]*eventJSON, len(list))
+	for i, r := range list {
+		items[i] = h.eventItem(r)
+	}
+	return encodeIndent(v1Envelope{Title: title, Path: "_events", Page: 1, Value: items}, "")
+}
+
+func (h *Hub) eventsTopicDoc(id string) ([]byte, error) {
+	name := h.site.TopicByID(id).Name
+	var mine []*model.Record
+	for _, r := range h.events {
+		if contains(r.Event.Topics, name) {
+			mine = append(mine, r)
+		}
+	}
+	future, past := h.splitEvents(mine)
+	items := []*eventV2JSON{}
+	for _, r := range append(future, past...) {
+		items = append(items, h.eventV2(r))
+	}
+	return encodeIndent(v2Envelope{Page: 1, Value: items}, "")
+}
+
+func (h *Hub) eventItem(r *model.Record) *eventJSON {
+	e, slug := r.Event, slugOf(r.Path)
+	it := &eventJSON{
+		Path: r.Path, Title: e.Name, Excerpt: e.Excerpt,
+		SourceURL: h.apiURL("events/" + slug), WebURL: h.web + "/event/" + slug + "/",
+		OriginalURL: e.OriginalURL, Name: e.Name, FeaturedContent: e.FeaturedContent, Type: e.Type,
+		StartDateTime: stampPtr(e.StartDateTime, h.loc), EndDateTime: stampPtr(e.EndDateTime, h.loc),
+		Location: e.Location, Topics: nonNil(e.Topics), Highlight: h.highlight(e.Topics),
+		Images: v1Images(e.Images),
+	}
+	if e.Provider != nil {
+		it.Provider = &eventProvider{Name: e.Provider.Name, Domain: e.Provider.Domain, Images: v1Images(e.Provider.Images)}
+	}
+	return it
+}
+
+func (h *Hub) eventV2(r *model.Record) *eventV2JSON {
+	e, slug := r.Event, slugOf(r.Path)
+	it := &eventV2JSON{
+		Path: r.Path, Title: e.Name, Excerpt: e.Excerpt,
+		SourceURL: h.apiURL("events/" + slug), WebURL: h.web + "/event/" + slug + "/",
+		OriginalURL: e.OriginalURL, Name: e.Name, FeaturedContent: strPtr(e.FeaturedContent), Type: e.Type,
+		StartDateTime: stampPtr(e.StartDateTime, h.loc), EndDateTime: stampPtr(e.EndDateTime, h.loc),
+		Location: strPtr(e.Location), Topics: nonNil(e.Topics), Highlight: h.highlight(e.Topics),
+		Images: newsImages(e.Images, false),
+	}
+	if e.Provider != nil {
+		p := h.newsProvider(*e.Provider)
+		it.Provider = &p
+	}
+	return it
+}
+
+func (h *Hub) peopleDoc(topicID string) ([]byte, error) {
+	items := []*personJSON{}
+	name := ""
+	if topicID != "" {
+		name = h.site.TopicByID(topicID).Name
+	}
+	for _, r := range h.people {
+		if name == "" || contains(r.Person.Topics, name) {
+			items = append(items, h.personItem(r))
+		}
+	}
+	return encodeIndent(v1Envelope{Title: "People", Path: "_people", Page: 1, Value: items}, "")
+}
+
+func (h *Hub) peopleListsDoc() ([]byte, error) {
+	items := make([]*personJSON, len(h.peopleLists))
+	for i, r := range h.peopleLists {
+		items[i] = h.personItem(r)
+	}
+	return encodeIndent(v1Envelope{Title: "People Collections", Path: "_people/collections", Page: 1, Value: items}, "")
+}
+
+// topItemsLimit is how many members a collection shows inline.
+const topItemsLimit = 4
+
+func (h *Hub) personItem(r *model.Record) *personJSON {
+	p, slug := r.Person, slugOf(r.Path)
+	it := &personJSON{
+		Path: r.Path, Title: p.Name, Excerpt: p.Bio,
+		SourceURL: h.apiURL("people/" + slug), WebURL: h.web + "/people/" + slug + "/",
+		Type: p.Type, Name: p.Name, Bio: p.Bio, Location: p.Location, Website: p.Website,
+		Topics: nonNil(p.Topics), Highlight: h.highlight(p.Topics), Heat: p.Heat, Images: personImages(p.Images),
+	}
+	if it.Type == "" {
+		it.Type = "profile"
+	}
+	if p.Twitter != nil {
+		it.Twitter = &twitterJSON{Username: p.Twitter.Username, URL: p.Twitter.URL, Followers: p.Twitter.Followers}
+	}
+	if r.Kind == model.KindPeopleList {
+		it.Type = "collection"
+		it.SourceURL = h.apiURL("people/collections/" + slug)
+		it.WebURL = h.web + "/people/collections/" + slug + "/"
+		it.TopItems = []personTopItem{}
+		for _, s := range p.Items {
+			m := h.personBy[s]
+			if m == nil || len(it.TopItems) == topItemsLimit {
+				continue
+			}
+			mp := m.Person
+			it.TopItems = append(it.TopItems, personTopItem{Title: mp.Name, Excerpt: mp.Bio, Type: "profile",
+				Name: mp.Name, Bio: mp.Bio, Topics: nonNil(mp.Topics), Heat: mp.Heat, Images: personImages(mp.Images)})
+		}
+		n := len(p.Items)
+		it.Size = &n
+		it.Content = "\r\n"
+	}
+	return it
+}
+
+func (h *Hub) learningDoc(list []*model.Record, title, path string) ([]byte, error) {
+	items := make([]*learningJSON, len(list))
+	for i, r := range list {
+		items[i] = h.learningItem(r)
+	}
+	return encodeIndent(v1Envelope{Title: title, Path: path, Page: 1, Value: items}, "")
+}
+
+func (h *Hub) learningWebURL(r *model.Record) string {
+	key := learningKey(r.Path)
+	if strings.HasPrefix(key, "articles/") && r.Learning.OriginalURL != "" {
+		return r.Learning.OriginalURL
+	}
+	return h.web + "/learning/" + key + "/"
+}
+
+func (h *Hub) learningTop(l *model.Learning) ([]learningTopItem, *int) {
+	if len(l.Items) == 0 && l.Type != "collection" {
+		return nil, nil
+	}
+	top := []learningTopItem{}
+	for _, k := range l.Items {
+		m := h.learnBy[k]
+		if m == nil || len(top) == topItemsLimit {
+			continue
+		}
+		ml := m.Learning
+		top = append(top, learningTopItem{Title: ml.Title, Excerpt: ml.Excerpt, Heat: ml.Heat,
+			Images: v1Images(ml.Images), Type: ml.Type, Topics: nonNil(ml.Topics)})
+	}
+	n := len(l.Items)
+	return top, &n
+}
+
+func (h *Hub) learningItem(r *model.Record) *learningJSON {
+	l := r.Learning
+	it := &learningJSON{
+		Path: r.Path, Title: l.Title, Excerpt: l.Excerpt,
+		SourceURL: h.apiURL("learning/" + learningKey(r.Path)), WebURL: h.learningWebURL(r),
+		OriginalURL: l.OriginalURL, FeaturedContent: l.FeaturedContent, Length: l.Length,
+		PublishedDateTime: stampPtr(l.PublishedDateTime, h.loc), Heat: l.Heat,
+		Images: v1Images(l.Images), Type: l.Type, Price: l.Price, Topics: nonNil(l.Topics),
+	}
+	if l.Provider != nil {
+		p := &learningProvider{Name: l.Provider.Name, Domain: l.Provider.Domain}
+		for _, im := range l.Provider.Images {
+			p.Images = append(p.Images, learningProviderImage{URL: im.URL, Width: im.Width, Height: im.Height, IsCached: boolOr(im.IsCached, false)})
+		}
+		it.Provider = p
+	}
+	it.TopItems, it.Size = h.learningTop(l)
+	return it
+}
+
+func (h *Hub) learningV3(r *model.Record) *learningV3JSON {
+	l := r.Learning
+	it := &learningV3JSON{
+		Path: r.Path, Title: l.Title, Excerpt: l.Excerpt,
+		SourceURL: h.apiURL("learning/" + learningKey(r.Path)), WebURL: h.learningWebURL(r),
+		OriginalURL: strPtr(l.OriginalURL), FeaturedContent: strPtr(l.FeaturedContent), Length: strPtr(l.Length),
+		PublishedDateTime: stampPtr(l.PublishedDateTime, h.loc), Heat: l.Heat,
+		Images: newsImages(l.Images, false), Content: "\r\n", Type: strPtr(l.Type), Price: strPtr(l.Price),
+		Topics: nonNil(l.Topics),
+	}
+	if l.Provider != nil {
+		p := h.newsProvider(*l.Provider)
+		it.Provider = &p
+	}
+	it.TopItems, it.Size = h.learningTop(l)
+	return it
+}
+
+func (h *Hub) topicsDoc() ([]byte, error) {
+	items := []topicJSON{}
+	for _, t := range h.site.Topics {
+		it := topicJSON{Name: t.Name, Shortname: t.Shortname, ID: t.ID, Parent: t.Parent,
+			Images: t.Images, Services: []serviceJSON{}, Highlight: h.highlight([]string{t.Name})}
+		if it.Shortname == "" {
+			it.Shortname = t.Name
+		}
+		for _, s := range t.Services {
+			it.Services = append(it.Services, serviceJSON(s))
+		}
+		items = append(items, it)
+	}
+	return encodeIndent(struct {
+		Value []topicJSON `json:"value"`
+	}{items}, "")
+}
+
+// voicesJSON writes voice counts as an object in taxonomy order.
+type voicesJSON []voiceCount
+
+func (v voicesJSON) MarshalJSON() ([]byte, error) {
+	b := []byte{'{'}
+	for i, c := range v {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		name, _ := json.Marshal(c.name)
+		b = append(b, name...)
+		b = append(b, ':')
+		b = strconv.AppendInt(b, int64(c.count), 10)
+	}
+	return append(b, '}'), nil
+}
+
+type storySummaryJSON struct {
+	ID                string     `json:"id"`
+	Title             string     `json:"title"`
+	SourceURL         string     `json:"sourceUrl"`
+	Lead              string     `json:"lead"`
+	PublishedDateTime stamp      `json:"publishedDateTime"`
+	Heat              int        `json:"heat"`
+	Size              int        `json:"size"`
+	Publishers        []string   `json:"publishers"`
+	Voices            voicesJSON `json:"voices"`
+}
+
+type storyJSON struct {
+	storySummaryJSON
+	Members json.RawMessage `json:"members"`
+}
+
+func (h *Hub) storySummary(s *storyEntry) storySummaryJSON {
+	return storySummaryJSON{
+		ID: s.id, Title: s.lead.title, SourceURL: h.apiURL("stories/" + s.id),
+		Lead:              h.apiURL("news/" + s.lead.key),
+		PublishedDateTime: stamp(s.lead.time.In(h.loc)), Heat: s.lead.heat, Size: len(s.members),
+		Publishers: nonNil(s.publishers), Voices: voicesJSON(s.voices),
+	}
+}
+
+func (h *Hub) storiesPage(page int) ([]byte, error) {
+	n := pageCount(len(h.stories), h.pageSize)
+	if page < 1 || page > n {
+		return nil, ErrNotFound
+	}
+	lo := (page - 1) * h.pageSize
+	hi := min(lo+h.pageSize, len(h.stories))
+	items := make([]storySummaryJSON, 0, hi-lo)
+	for _, s := range h.stories[lo:hi] {
+		items = append(items, h.storySummary(s))
+	}
+	env := v2Envelope{Page: page, Value: items}
+	if page < n {
+		next := page + 1
+		env.NextPage = &next
+	}
+	return encodeIndent(env, "")
+}
+
+func (h *Hub) storyDoc(s *storyEntry) ([]byte, error) {
+	var members []byte
+	members = append(members, '[')
+	for i, m := range s.members {
+		if i > 0 {
+			members = append(members, ',')
+		}
+		members = append(members, m.body...)
+	}
+	members = append(members, ']')
+	return encodeIndent(storyJSON{storySummaryJSON: h.storySummary(s), Members: members}, "")
+}

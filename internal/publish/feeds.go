@@ -1,0 +1,209 @@
+package publish
+
+import (
+	"bytes"
+	"encoding/xml"
+	"time"
+)
+
+// FeedItems is how many leads a feed carries, newest first.
+const FeedItems = 50
+
+// Feed dates come from the items, never from the clock, so a feed of an
+// unchanged store is byte for byte the same whenever it is made.
+
+type rssDoc struct {
+	XMLName xml.Name   `xml:"rss"`
+	Version string     `xml:"version,attr"`
+	AtomNS  string     `xml:"xmlns:atom,attr"`
+	Channel rssChannel `xml:"channel"`
+}
+
+type rssChannel struct {
+	Title         string    `xml:"title"`
+	Link          string    `xml:"link"`
+	Description   string    `xml:"description"`
+	Language      string    `xml:"language,omitempty"`
+	LastBuildDate string    `xml:"lastBuildDate,omitempty"`
+	Self          rssSelf   `xml:"atom:link"`
+	Items         []rssItem `xml:"item"`
+}
+
+type rssSelf struct {
+	Href string `xml:"href,attr"`
+	Rel  string `xml:"rel,attr"`
+	Type string `xml:"type,attr"`
+}
+
+type rssItem struct {
+	Title       string   `xml:"title"`
+	Link        string   `xml:"link"`
+	GUID        rssGUID  `xml:"guid"`
+	PubDate     string   `xml:"pubDate"`
+	Description string   `xml:"description"`
+	Source      *rssSrc  `xml:"source,omitempty"`
+	Categories  []string `xml:"category"`
+}
+
+type rssGUID struct {
+	IsPermaLink string `xml:"isPermaLink,attr"`
+	Value       string `xml:",chardata"`
+}
+
+type rssSrc struct {
+	URL   string `xml:"url,attr"`
+	Value string `xml:",chardata"`
+}
+
+type atomFeed struct {
+	XMLName xml.Name    `xml:"http://www.w3.org/2005/Atom feed"`
+	Title   string      `xml:"title"`
+	ID      string      `xml:"id"`
+	Updated string      `xml:"updated"`
+	Links   []atomLink  `xml:"link"`
+	Entries []atomEntry `xml:"entry"`
+}
+
+type atomLink struct {
+	Href string `xml:"href,attr"`
+	Rel  string `xml:"rel,attr,omitempty"`
+	Type string `xml:"type,attr,omitempty"`
+}
+
+type atomEntry struct {
+	Title      string         `xml:"title"`
+	ID         string         `xml:"id"`
+	Link       atomLink       `xml:"link"`
+	Published  string         `xml:"published"`
+	Updated    string         `xml:"updated"`
+	Summary    string         `xml:"summary"`
+	Author     atomAuthor     `xml:"author"`
+	Categories []atomCategory `xml:"category"`
+}
+
+type atomAuthor struct {
+	Name string `xml:"name"`
+}
+
+type atomCategory struct {
+	Term string `xml:"term,attr"`
+}
+
+type jsonFeed struct {
+	Version     string         `json:"version"`
+	Title       string         `json:"title"`
+	HomePageURL string         `json:"home_page_url"`
+	FeedURL     string         `json:"feed_url"`
+	Language    string         `json:"language,omitempty"`
+	Items       []jsonFeedItem `json:"items"`
+}
+
+type jsonFeedItem struct {
+	ID            string           `json:"id"`
+	URL           string           `json:"url"`
+	Title         string           `json:"title"`
+	Summary       string           `json:"summary"`
+	ContentText   string           `json:"content_text"`
+	Image         string           `json:"image,omitempty"`
+	DatePublished string           `json:"date_published"`
+	Authors       []jsonFeedAuthor `json:"authors,omitempty"`
+	Tags          []string         `json:"tags,omitempty"`
+}
+
+type jsonFeedAuthor struct {
+	Name string `json:"name"`
+}
+
+// feed renders the feed of a topic ("" for the whole hub) in a format.
+func (h *Hub) feed(topicID, format string) ([]byte, string, error) {
+	list := h.leads
+	title := h.site.Config.Title
+	prefix := h.base + "/feeds/"
+	if topicID != "" {
+		list = h.topicLeads[topicID]
+		title += ": " + h.site.TopicByID(topicID).Name
+		prefix += topicID + "/"
+	}
+	if title == "" {
+		title = "News"
+	}
+	if len(list) > FeedItems {
+		list = list[:FeedItems]
+	}
+	home := h.web
+	if home == "" {
+		home = h.base + "/"
+	}
+	var updated time.Time
+	if len(list) > 0 {
+		updated = list[0].time.In(h.loc)
+	} else {
+		updated = time.Unix(0, 0).In(h.loc)
+	}
+	desc := "Latest news"
+	if h.root != nil {
+		desc = "Latest news about " + h.root.Name
+	}
+	switch format {
+	case "rss":
+		doc := rssDoc{Version: "2.0", AtomNS: "http://www.w3.org/2005/Atom", Channel: rssChannel{
+			Title: title, Link: home, Description: desc, Language: h.locale,
+			LastBuildDate: updated.Format(time.RFC1123Z),
+			Self:          rssSelf{Href: prefix + "rss.xml", Rel: "self", Type: "application/rss+xml"},
+		}}
+		for _, e := range list {
+			it := rssItem{Title: e.title, Link: e.webURL,
+				GUID:    rssGUID{IsPermaLink: "false", Value: h.apiURL("news/" + e.key)},
+				PubDate: e.time.In(h.loc).Format(time.RFC1123Z), Description: e.excerpt, Categories: e.topics}
+			if e.provider != "" {
+				it.Source = &rssSrc{URL: prefix + "rss.xml", Value: e.provider}
+			}
+			doc.Channel.Items = append(doc.Channel.Items, it)
+		}
+		b, err := marshalXML(doc)
+		return b, TypeRSS, err
+	case "atom":
+		doc := atomFeed{Title: title, ID: prefix + "atom.xml", Updated: updated.Format(time.RFC3339),
+			Links: []atomLink{{Href: prefix + "atom.xml", Rel: "self", Type: "application/atom+xml"}, {Href: home, Rel: "alternate"}}}
+		for _, e := range list {
+			ent := atomEntry{Title: e.title, ID: h.apiURL("news/" + e.key), Link: atomLink{Href: e.webURL, Rel: "alternate"},
+				Published: e.time.In(h.loc).Format(time.RFC3339), Updated: e.time.In(h.loc).Format(time.RFC3339),
+				Summary: e.excerpt, Author: atomAuthor{Name: e.provider}}
+			if ent.Author.Name == "" {
+				ent.Author.Name = title
+			}
+			for _, t := range e.topics {
+				ent.Categories = append(ent.Categories, atomCategory{Term: t})
+			}
+			doc.Entries = append(doc.Entries, ent)
+		}
+		b, err := marshalXML(doc)
+		return b, TypeAtom, err
+	case "json":
+		doc := jsonFeed{Version: "https://jsonfeed.org/version/1.1", Title: title, HomePageURL: home,
+			FeedURL: prefix + "feed.json", Language: h.locale, Items: []jsonFeedItem{}}
+		for _, e := range list {
+			it := jsonFeedItem{ID: h.apiURL("news/" + e.key), URL: e.webURL, Title: e.title, Summary: e.excerpt,
+				ContentText: e.excerpt, Image: e.image, DatePublished: e.time.In(h.loc).Format(time.RFC3339), Tags: e.topics}
+			if e.provider != "" {
+				it.Authors = []jsonFeedAuthor{{Name: e.provider}}
+			}
+			doc.Items = append(doc.Items, it)
+		}
+		b, err := encodeIndent(doc, "")
+		return b, TypeJSONFeed, err
+	}
+	return nil, "", ErrNotFound
+}
+
+func marshalXML(v any) ([]byte, error) {
+	var b bytes.Buffer
+	b.WriteString(xml.Header)
+	enc := xml.NewEncoder(&b)
+	enc.Indent("", "  ")
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	b.WriteByte('\n')
+	return b.Bytes(), nil
+}

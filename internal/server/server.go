@@ -1,0 +1,429 @@
+// Package server is newshub's HTTP front: the JSON API and the feeds from
+// package publish, /healthz, and the website handler for every other path.
+//
+// Documents are rendered once per store generation and served from memory
+// with a strong ETag, Last-Modified, a precompressed gzip form and CORS for
+// GET. The server checks the store generation at most once a second and
+// swaps in a new hub in the background when it changed.
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"newshub/internal/publish"
+	"newshub/internal/site"
+	"newshub/internal/store"
+)
+
+// Config is what a Server is made of.
+type Config struct {
+	Store store.Store
+	// Site is the hub's configuration. Nil means it is loaded from the
+	// store, again at each new generation.
+	Site *site.Site
+	// Web serves every path outside /api/ and /feeds/, and /api/search.
+	// Nil answers those with 404.
+	Web http.Handler
+	// Ingest, when set, runs beside the server in ListenAndServe (the
+	// ingest scheduler) until the server stops.
+	Ingest func(ctx context.Context) error
+	// Logger receives access logs and errors; nil discards them.
+	Logger *slog.Logger
+	// Now is the clock for the events future/past split; nil is time.Now.
+	Now func() time.Time
+	// BaseURL overrides the site's url + baseurl in sourceUrl and feeds.
+	BaseURL string
+	// CheckEvery is how often at most the store generation is checked;
+	// 0 means one second.
+	CheckEvery time.Duration
+	// CacheControl is the Cache-Control of API answers; empty means
+	// "public, max-age=60".
+	CacheControl string
+}
+
+// Server answers HTTP requests for one hub.
+type Server struct {
+	cfg       Config
+	log       *slog.Logger
+	hub       atomic.Pointer[publish.Hub]
+	lastCheck atomic.Int64 // unix nanoseconds
+	loadMu    sync.Mutex
+	reloading atomic.Bool
+}
+
+// New returns a server for cfg.
+func New(cfg Config) *Server {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.CheckEvery <= 0 {
+		cfg.CheckEvery = time.Second
+	}
+	if cfg.CacheControl == "" {
+		cfg.CacheControl = "public, max-age=60"
+	}
+	return &Server{cfg: cfg, log: cfg.Logger}
+}
+
+// ListenAndServe listens on addr, calls ready with the address it got (so
+// ":0" can be used), runs the ingest scheduler if configured, and serves
+// until ctx is done, then shuts down gracefully.
+func (s *Server) ListenAndServe(ctx context.Context, addr string, ready func(addr string)) error {
+	if _, err := s.current(ctx); err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("serve: %w", err)
+	}
+	srv := &http.Server{
+		Handler:           s,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+		BaseContext:       func(net.Listener) context.Context { return ctx },
+	}
+	if ready != nil {
+		ready(ln.Addr().String())
+	}
+	ictx, stopIngest := context.WithCancel(ctx)
+	defer stopIngest()
+	var wg sync.WaitGroup
+	if s.cfg.Ingest != nil {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := s.cfg.Ingest(ictx); err != nil && !errors.Is(err, context.Canceled) {
+				s.log.Error("ingest stopped", "err", err)
+			}
+		}()
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		stopIngest()
+		wg.Wait()
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	s.log.Info("shutting down")
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	err = srv.Shutdown(sctx)
+	stopIngest()
+	wg.Wait()
+	if err != nil {
+		return fmt.Errorf("serve: shutdown: %w", err)
+	}
+	return nil
+}
+
+// current returns the hub, loading it the first time and refreshing it in
+// the background when the store generation moved.
+func (s *Server) current(ctx context.Context) (*publish.Hub, error) {
+	h := s.hub.Load()
+	if h == nil {
+		s.loadMu.Lock()
+		defer s.loadMu.Unlock()
+		if h = s.hub.Load(); h != nil {
+			return h, nil
+		}
+		h, err := s.load(ctx)
+		if err != nil {
+			return nil, err
+		}
+		s.hub.Store(h)
+		s.lastCheck.Store(time.Now().UnixNano())
+		return h, nil
+	}
+	now := time.Now().UnixNano()
+	last := s.lastCheck.Load()
+	if now-last >= int64(s.cfg.CheckEvery) && s.lastCheck.CompareAndSwap(last, now) && s.reloading.CompareAndSwap(false, true) {
+		go s.refresh(h)
+	}
+	return h, nil
+}
+
+func (s *Server) refresh(old *publish.Hub) {
+	defer s.reloading.Store(false)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	gen, err := s.cfg.Store.Generation(ctx)
+	if err != nil {
+		s.log.Warn("generation check failed", "err", err)
+		return
+	}
+	if gen == old.Generation() {
+		return
+	}
+	s.loadMu.Lock()
+	defer s.loadMu.Unlock()
+	start := time.Now()
+	h, err := s.load(ctx)
+	if err != nil {
+		s.log.Error("reload failed", "err", err)
+		return
+	}
+	s.hub.Store(h)
+	s.log.Info("hub reloaded", "generation", h.Generation(), "took", time.Since(start).Round(time.Millisecond))
+}
+
+func (s *Server) load(ctx context.Context) (*publish.Hub, error) {
+	st := s.cfg.Site
+	if st == nil {
+		var err error
+		if st, err = site.Load(ctx, s.cfg.Store); err != nil {
+			return nil, err
+		}
+	}
+	return publish.Load(ctx, s.cfg.Store, st, publish.Options{BaseURL: s.cfg.BaseURL, Now: s.cfg.Now})
+}
+
+// statusWriter records the status and size of an answer for the access log.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+	size   int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	n, err := w.ResponseWriter.Write(b)
+	w.size += n
+	return n, err
+}
+
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+var swPool = sync.Pool{New: func() any { return new(statusWriter) }}
+
+// ServeHTTP routes a request and writes an access log line.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	sw := swPool.Get().(*statusWriter)
+	*sw = statusWriter{ResponseWriter: w}
+	defer func() {
+		if v := recover(); v != nil {
+			if v == http.ErrAbortHandler {
+				panic(v)
+			}
+			s.log.Error("panic serving request", "path", r.URL.Path, "panic", fmt.Sprint(v))
+			if sw.status == 0 {
+				writeError(sw, http.StatusInternalServerError, "internal error")
+			}
+		}
+		if s.log.Enabled(r.Context(), slog.LevelInfo) {
+			s.log.LogAttrs(r.Context(), slog.LevelInfo, "http",
+				slog.String("method", r.Method), slog.String("path", r.URL.Path),
+				slog.Int("status", sw.status), slog.Int("bytes", sw.size),
+				slog.Duration("took", time.Since(start)), slog.String("remote", r.RemoteAddr))
+		}
+		sw.ResponseWriter = nil
+		swPool.Put(sw)
+	}()
+	s.route(sw, r)
+}
+
+func (s *Server) route(w http.ResponseWriter, r *http.Request) {
+	p := r.URL.Path
+	switch {
+	case p == "/healthz":
+		s.healthz(w, r)
+	case p == "/api/search" || strings.HasPrefix(p, "/api/search/"):
+		s.web(w, r)
+	case p == "/api" || strings.HasPrefix(p, "/api/") || strings.HasPrefix(p, "/feeds/"):
+		s.api(w, r)
+	default:
+		s.web(w, r)
+	}
+}
+
+func (s *Server) web(w http.ResponseWriter, r *http.Request) {
+	if s.cfg.Web == nil {
+		writeError(w, http.StatusNotFound, "not found")
+		return
+	}
+	s.cfg.Web.ServeHTTP(w, r)
+}
+
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		methodNotAllowed(w)
+		return
+	}
+	h, err := s.current(r.Context())
+	w.Header().Set("Cache-Control", "no-store")
+	if err != nil {
+		s.log.Error("health check", "err", err)
+		writeError(w, http.StatusServiceUnavailable, "store unavailable")
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"status": "ok", "generation": h.Generation()})
+}
+
+// Precomputed header values, set without allocating per request.
+var (
+	corsAny    = []string{"*"}
+	varyAE     = []string{"Accept-Encoding"}
+	gzipEnc    = []string{"gzip"}
+	nosniff    = []string{"nosniff"}
+	allowGet   = []string{"GET, HEAD, OPTIONS"}
+	exposeHdrs = []string{"ETag, Last-Modified"}
+)
+
+func (s *Server) api(w http.ResponseWriter, r *http.Request) {
+	hdr := w.Header()
+	hdr["Access-Control-Allow-Origin"] = corsAny
+	switch r.Method {
+	case http.MethodGet, http.MethodHead:
+	case http.MethodOptions:
+		hdr["Allow"] = allowGet
+		hdr["Access-Control-Allow-Methods"] = allowGet
+		hdr.Set("Access-Control-Max-Age", "86400")
+		if h := r.Header.Get("Access-Control-Request-Headers"); h != "" {
+			hdr.Set("Access-Control-Allow-Headers", "If-None-Match, If-Modified-Since")
+		}
+		w.WriteHeader(http.StatusNoContent)
+		return
+	default:
+		methodNotAllowed(w)
+		return
+	}
+	h, err := s.current(r.Context())
+	if err != nil {
+		s.log.Error("load hub", "err", err)
+		writeError(w, http.StatusServiceUnavailable, "store unavailable")
+		return
+	}
+	d, err := h.Doc(r.Context(), r.URL.Path)
+	if errors.Is(err, publish.ErrNotFound) {
+		writeError(w, http.StatusNotFound, "not found")
+		return
+	}
+	if err != nil {
+		s.log.Error("render", "path", r.URL.Path, "err", err)
+		writeError(w, http.StatusServiceUnavailable, "document unavailable")
+		return
+	}
+	s.writeDoc(w, r, h, d)
+}
+
+// writeDoc answers with a document, honouring conditional requests and
+// gzip. The gzip form has its own ETag, as a strong validator must.
+func (s *Server) writeDoc(w http.ResponseWriter, r *http.Request, h *publish.Hub, d *publish.Doc) {
+	hdr := w.Header()
+	useGzip := acceptsGzip(r.Header.Get("Accept-Encoding")) && len(d.Body) > 512
+	etag := d.ETag
+	if useGzip {
+		etag = d.ETag[:len(d.ETag)-1] + `-gz"`
+	}
+	mod := h.ModTime()
+	hdr["Content-Type"] = []string{d.ContentType}
+	hdr["Etag"] = []string{etag}
+	hdr["Last-Modified"] = []string{mod.UTC().Format(http.TimeFormat)}
+	hdr["Cache-Control"] = []string{s.cfg.CacheControl}
+	hdr["Vary"] = varyAE
+	hdr["X-Content-Type-Options"] = nosniff
+	hdr["Access-Control-Expose-Headers"] = exposeHdrs
+	if notModified(r, etag, d.ETag, mod) {
+		delete(hdr, "Content-Type")
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	body := d.Body
+	if useGzip {
+		body = d.Gzip()
+		hdr["Content-Encoding"] = gzipEnc
+	}
+	hdr["Content-Length"] = []string{strconv.Itoa(len(body))}
+	w.WriteHeader(http.StatusOK)
+	if r.Method != http.MethodHead {
+		w.Write(body)
+	}
+}
+
+// notModified evaluates If-None-Match (which wins when present) and
+// If-Modified-Since.
+func notModified(r *http.Request, etag, plain string, mod time.Time) bool {
+	if inm := r.Header.Get("If-None-Match"); inm != "" {
+		for _, t := range strings.Split(inm, ",") {
+			t = strings.TrimPrefix(strings.TrimSpace(t), "W/")
+			if t == "*" || t == etag || t == plain {
+				return true
+			}
+		}
+		return false
+	}
+	if ims := r.Header.Get("If-Modified-Since"); ims != "" {
+		if t, err := http.ParseTime(ims); err == nil && !mod.Truncate(time.Second).After(t) {
+			return true
+		}
+	}
+	return false
+}
+
+// acceptsGzip reports whether an Accept-Encoding value allows gzip.
+func acceptsGzip(ae string) bool {
+	if ae == "" {
+		return false
+	}
+	for _, part := range strings.Split(ae, ",") {
+		name, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+		name = strings.ToLower(strings.TrimSpace(name))
+		if name != "gzip" && name != "*" {
+			continue
+		}
+		params = strings.ReplaceAll(params, " ", "")
+		if q, ok := strings.CutPrefix(params, "q="); ok {
+			if v, err := strconv.ParseFloat(q, 64); err == nil && v == 0 {
+				return false
+			}
+		}
+		return true
+	}
+	return false
+}
+
+func methodNotAllowed(w http.ResponseWriter) {
+	w.Header()["Allow"] = allowGet
+	writeError(w, http.StatusMethodNotAllowed, "method not allowed")
+}
+
+func writeError(w http.ResponseWriter, status int, msg string) {
+	writeJSON(w, status, map[string]string{"error": msg})
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	b, _ := json.Marshal(v)
+	w.Header().Set("Content-Type", publish.TypeJSON)
+	w.Header().Set("Content-Length", strconv.Itoa(len(b)+1))
+	w.WriteHeader(status)
+	w.Write(append(b, '\n'))
+}

@@ -1,0 +1,61 @@
+package store
+
+import (
+	"errors"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+func TestParseSearchSplitsWordsAndPhrases(t *testing.T) {
+	tests := []struct {
+		text string
+		want []Phrase
+	}{
+		{"senate", []Phrase{{Words: []string{"senate"}}}},
+		{"  senate   vote ", []Phrase{{Words: []string{"senate"}}, {Words: []string{"vote"}}}},
+		{`"voting rights" bill`, []Phrase{{Words: []string{"voting", "rights"}}, {Words: []string{"bill"}}}},
+		{"covid-19", []Phrase{{Words: []string{"covid", "19"}}}},
+		{"trum*", []Phrase{{Words: []string{"trum"}, Prefix: true}}},
+		{`"new yo"*`, []Phrase{{Words: []string{"new", "yo"}, Prefix: true}}},
+		{`a"b c"d`, []Phrase{{Words: []string{"a"}}, {Words: []string{"b", "c"}}, {Words: []string{"d"}}}},
+		{"NEAR(x y)", []Phrase{{Words: []string{"NEAR", "x"}}, {Words: []string{"y"}}}},
+		{"café Zürich", []Phrase{{Words: []string{"café"}}, {Words: []string{"Zürich"}}}},
+		{`"" - senate`, []Phrase{{Words: []string{"senate"}}}},
+	}
+	for _, tt := range tests {
+		got, err := ParseSearch(tt.text)
+		if err != nil {
+			t.Errorf("ParseSearch(%q): %v", tt.text, err)
+			continue
+		}
+		if !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("ParseSearch(%q) = %+v, want %+v", tt.text, got, tt.want)
+		}
+	}
+}
+
+func TestParseSearchRejectsWithReason(t *testing.T) {
+	tests := []struct {
+		text, reason string
+	}{
+		{"", "no word"},
+		{"  ", "no word"},
+		{"- ( ) *", "no word"},
+		{`"voting rights`, "unbalanced quote"},
+		{`senate "`, "unbalanced quote"},
+		{strings.Repeat("a ", 600), "longer than"},
+		{strings.Repeat("w ", 40), "more than 32 terms"},
+		{"bad \xff byte", "UTF-8"},
+	}
+	for _, tt := range tests {
+		_, err := ParseSearch(tt.text)
+		if !errors.Is(err, ErrBadQuery) {
+			t.Errorf("ParseSearch(%.20q): err = %v, want ErrBadQuery", tt.text, err)
+			continue
+		}
+		if !strings.Contains(err.Error(), tt.reason) {
+			t.Errorf("ParseSearch(%.20q): error %q does not say %q", tt.text, err, tt.reason)
+		}
+	}
+}

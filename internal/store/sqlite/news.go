@@ -1,0 +1,146 @@
+package sqlite
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"newshub/internal/model"
+	"newshub/internal/store"
+)
+
+// ArticleByURL returns the news record whose canonical URL, or else whose
+// feed GUID, is key.
+func (s *Store) ArticleByURL(ctx context.Context, key string) (*model.Record, error) {
+	if key != "" {
+		for _, col := range []string{"canonical_url", "guid"} {
+			rows, err := s.r.QueryContext(ctx, `SELECT `+recordColumns+` FROM records r
+				WHERE r.`+col+` = ? AND r.kind = 'news' ORDER BY r.path LIMIT 1`, key)
+			if err != nil {
+				return nil, fmt.Errorf("article %s: %w", key, err)
+			}
+			recs, err := collect(rows)
+			if err != nil {
+				return nil, fmt.Errorf("article %s: %w", key, err)
+			}
+			if len(recs) > 0 {
+				return recs[0], nil
+			}
+		}
+	}
+	return nil, fmt.Errorf("article %s: %w", key, store.ErrNotFound)
+}
+
+// newsWhere builds the FROM and WHERE clauses of q. With a topic the rows
+// come from record_topics in (topic, time) index order; tcol is the table
+// whose time and path columns the ordering should use.
+func newsWhere(q store.NewsQuery) (from string, tcol string, args []any) {
+	var b strings.Builder
+	// The join order is chosen here rather than left to the planner, which
+	// has no statistics on a new database: a topic page reads the topic's
+	// (time, path) index in order, unless a story narrows the rows more.
+	tcol = "r"
+	switch {
+	case q.Topic != "" && q.Story == "":
+		tcol = "t"
+		b.WriteString(` FROM record_topics t CROSS JOIN records r WHERE r.path = t.path AND t.topic = ? AND r.kind = 'news'`)
+		args = append(args, q.Topic)
+	case q.Topic != "":
+		b.WriteString(` FROM records r WHERE r.kind = 'news' AND EXISTS (SELECT 1 FROM record_topics t WHERE t.topic = ? AND t.published_at = r.published_at AND t.path = r.path)`)
+		args = append(args, q.Topic)
+	default:
+		b.WriteString(` FROM records r WHERE r.kind = 'news'`)
+	}
+	if q.Story != "" {
+		b.WriteString(` AND r.story = ?`)
+		args = append(args, q.Story)
+	}
+	if q.PublishedOnly {
+		b.WriteString(` AND r.published = 1`)
+	}
+	if q.Archived != nil {
+		b.WriteString(` AND r.archived = ?`)
+		args = append(args, *q.Archived)
+	}
+	if !q.Since.IsZero() {
+		b.WriteString(` AND ` + tcol + `.published_at >= ?`)
+		args = append(args, q.Since.UnixMicro())
+	}
+	if !q.Until.IsZero() {
+		b.WriteString(` AND ` + tcol + `.published_at < ?`)
+		args = append(args, q.Until.UnixMicro())
+	}
+	return b.String(), tcol, args
+}
+
+// orderBy is the ORDER BY clause of a listing; every order ends in path
+// so pages are stable.
+func orderBy(o store.Order, tcol string) string {
+	switch o {
+	case store.ByHeat:
+		return ` ORDER BY r.heat DESC, r.published_at DESC, r.path`
+	case store.ByQuality:
+		return ` ORDER BY r.quality DESC, r.published_at ASC, r.path`
+	default:
+		return ` ORDER BY ` + tcol + `.published_at DESC, ` + tcol + `.path`
+	}
+}
+
+// limitOffset is the LIMIT clause for a page; limit 0 means no limit.
+func limitOffset(limit, offset int) (string, []any) {
+	if limit <= 0 {
+		limit = -1
+	}
+	return ` LIMIT ? OFFSET ?`, []any{limit, max(offset, 0)}
+}
+
+// News lists the news records q selects, in q's order.
+func (s *Store) News(ctx context.Context, q store.NewsQuery) ([]*model.Record, error) {
+	if err := checkOrder(q.Order); err != nil {
+		return nil, err
+	}
+	from, tcol, args := newsWhere(q)
+	lim, largs := limitOffset(q.Limit, q.Offset)
+	rows, err := s.r.QueryContext(ctx, `SELECT `+recordColumns+from+orderBy(q.Order, tcol)+lim, append(args, largs...)...)
+	if err != nil {
+		return nil, fmt.Errorf("news: %w", err)
+	}
+	recs, err := collect(rows)
+	if err != nil {
+		return nil, fmt.Errorf("news: %w", err)
+	}
+	return recs, nil
+}
+
+func checkOrder(o store.Order) error {
+	if o < store.ByTime || o > store.ByQuality {
+		return fmt.Errorf("news: unknown order %d", o)
+	}
+	return nil
+}
+
+// CountNews counts the news records q selects.
+func (s *Store) CountNews(ctx context.Context, q store.NewsQuery) (int, error) {
+	from, _, args := newsWhere(q)
+	var n int
+	if err := s.r.QueryRowContext(ctx, `SELECT count(*)`+from, args...).Scan(&n); err != nil {
+		return 0, fmt.Errorf("count news: %w", err)
+	}
+	return n, nil
+}
+
+// Story returns a story's records: the lead (published) first, then by
+// quality descending, earliest first among equals.
+func (s *Store) Story(ctx context.Context, id string) ([]*model.Record, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT `+recordColumns+` FROM records r
+		WHERE r.story = ? AND r.kind = 'news'
+		ORDER BY r.published DESC, r.quality DESC, r.published_at ASC, r.path`, id)
+	if err != nil {
+		return nil, fmt.Errorf("story %s: %w", id, err)
+	}
+	recs, err := collect(rows)
+	if err != nil {
+		return nil, fmt.Errorf("story %s: %w", id, err)
+	}
+	return recs, nil
+}

@@ -1,0 +1,107 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"newshub/internal/store"
+)
+
+const sourceColumns = `url, etag, last_modified, last_fetch, last_success, last_status,
+	items, errors, next_fetch, interval_ns, paused`
+
+// SourceStates returns the state of every source, by URL.
+func (s *Store) SourceStates(ctx context.Context) ([]store.SourceState, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT `+sourceColumns+` FROM source_states ORDER BY url`)
+	if err != nil {
+		return nil, fmt.Errorf("source states: %w", err)
+	}
+	defer rows.Close()
+	var states []store.SourceState
+	for rows.Next() {
+		st, err := scanSourceState(rows)
+		if err != nil {
+			return nil, fmt.Errorf("source states: %w", err)
+		}
+		states = append(states, st)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("source states: %w", err)
+	}
+	return states, nil
+}
+
+// SourceState returns the state of the source at url, or store.ErrNotFound.
+func (s *Store) SourceState(ctx context.Context, url string) (store.SourceState, error) {
+	st, err := scanSourceState(s.r.QueryRowContext(ctx, `SELECT `+sourceColumns+` FROM source_states WHERE url = ?`, url))
+	if errors.Is(err, sql.ErrNoRows) {
+		return store.SourceState{}, fmt.Errorf("source state %s: %w", url, store.ErrNotFound)
+	}
+	if err != nil {
+		return store.SourceState{}, fmt.Errorf("source state %s: %w", url, err)
+	}
+	return st, nil
+}
+
+// PutSourceState stores the state of a source, replacing what was there.
+func (s *Store) PutSourceState(ctx context.Context, st store.SourceState) (err error) {
+	if st.URL == "" {
+		return errors.New("put source state: empty URL")
+	}
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("put source state %s: %w", st.URL, err)
+	}
+	defer func() {
+		if err != nil {
+			tx.Rollback()
+		}
+	}()
+	if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO source_states (`+sourceColumns+`)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		st.URL, st.ETag, st.LastModified, micros(st.LastFetch), micros(st.LastSuccess), st.LastStatus,
+		st.Items, st.Errors, micros(st.NextFetch), int64(st.Interval), st.Paused); err != nil {
+		return fmt.Errorf("put source state %s: %w", st.URL, err)
+	}
+	if err := bump(ctx, tx); err != nil {
+		return fmt.Errorf("put source state %s: %w", st.URL, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("put source state %s: %w", st.URL, err)
+	}
+	return nil
+}
+
+func scanSourceState(sc scanner) (store.SourceState, error) {
+	var (
+		st                   store.SourceState
+		fetch, success, next sql.NullInt64
+		interval             int64
+	)
+	err := sc.Scan(&st.URL, &st.ETag, &st.LastModified, &fetch, &success, &st.LastStatus,
+		&st.Items, &st.Errors, &next, &interval, &st.Paused)
+	if err != nil {
+		return store.SourceState{}, err
+	}
+	st.LastFetch, st.LastSuccess, st.NextFetch = fromMicros(fetch), fromMicros(success), fromMicros(next)
+	st.Interval = time.Duration(interval)
+	return st, nil
+}
+
+// micros stores a time as Unix microseconds; the zero time is NULL.
+func micros(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return t.UnixMicro()
+}
+
+func fromMicros(n sql.NullInt64) time.Time {
+	if !n.Valid {
+		return time.Time{}
+	}
+	return time.UnixMicro(n.Int64).UTC()
+}

@@ -1,0 +1,297 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+
+	"newshub/internal/model"
+)
+
+// The statements of an Upsert, prepared once per batch.
+const (
+	sqlInsertRecord = `INSERT INTO records (path, kind, raw, value, canonical_url, guid, story,
+		published, published_at, heat, quality, archived)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (path) DO NOTHING`
+	// sqlSelectRecord finds the stored record at a path, and whether it
+	// already holds this kind, file and value.
+	sqlSelectRecord = `SELECT id, kind, kind = ? AND raw = ? AND value = ? FROM records WHERE path = ?`
+	sqlUpdateRecord = `UPDATE records SET kind = ?, raw = ?, value = ?, canonical_url = ?, guid = ?,
+		story = ?, published = ?, published_at = ?, heat = ?, quality = ?, archived = ?
+		WHERE id = ?`
+	// sqlDeleteTopics removes the topic rows of the record with id ?, read
+	// from its stored value, before the record changes or goes.
+	sqlDeleteTopics = `DELETE FROM record_topics WHERE (topic, published_at, path) IN (
+		SELECT j.value, r.published_at, r.path FROM records r, json_each(r.value, '$.topics') j
+		WHERE r.id = ? AND r.kind = 'news')`
+	sqlInsertTopic = `INSERT OR IGNORE INTO record_topics (topic, published_at, path) VALUES (?, ?, ?)`
+	sqlDeleteText  = `DELETE FROM news_fts WHERE rowid = ?`
+	sqlInsertText  = `INSERT INTO news_fts (rowid, title, excerpt, provider) VALUES (?, ?, ?, ?)`
+)
+
+// upserter holds the prepared statements of one write transaction.
+type upserter struct {
+	insert, selectID, update, delTopics, insTopic, delText, insText *sql.Stmt
+}
+
+func prepareUpserter(ctx context.Context, tx *sql.Tx) (*upserter, error) {
+	u := &upserter{}
+	for _, p := range []struct {
+		stmt **sql.Stmt
+		sql  string
+	}{
+		{&u.insert, sqlInsertRecord}, {&u.selectID, sqlSelectRecord}, {&u.update, sqlUpdateRecord},
+		{&u.delTopics, sqlDeleteTopics}, {&u.insTopic, sqlInsertTopic},
+		{&u.delText, sqlDeleteText}, {&u.insText, sqlInsertText},
+	} {
+		st, err := tx.PrepareContext(ctx, p.sql)
+		if err != nil {
+			return nil, fmt.Errorf("prepare: %w", err)
+		}
+		*p.stmt = st
+	}
+	return u, nil
+}
+
+// columns are the values of a record's indexed columns; nil (NULL) for
+// kinds other than news.
+type columns struct {
+	canonicalURL, guid, story                    any
+	published, publishedAt, heat, quality, archd any
+}
+
+func newsColumns(rec *model.Record) columns {
+	a := rec.Article
+	if rec.Kind != model.KindNews || a == nil {
+		return columns{}
+	}
+	return columns{
+		canonicalURL: nullString(a.CanonicalURL),
+		guid:         nullString(a.GUID),
+		story:        nullString(a.Story),
+		published:    a.Published,
+		publishedAt:  a.PublishedDateTime.UnixMicro(),
+		heat:         a.Heat,
+		quality:      a.Quality,
+		archd:        isArchived(rec),
+	}
+}
+
+// isArchived reports whether a news record lives under _archive/news/.
+func isArchived(rec *model.Record) bool {
+	return rec.Article.Archived || strings.HasPrefix(rec.Path, "_archive/")
+}
+
+func nullString(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+// encoded is a record ready to write: its value as JSON and the columns
+// indexed beside it.
+type encoded struct {
+	rec   *model.Record
+	raw   []byte
+	value []byte
+	cols  columns
+}
+
+// encode checks a record and computes what is stored for it. It runs
+// before the write transaction, so the lock is held only for SQLite work.
+func encode(rec *model.Record) (encoded, error) {
+	if rec == nil {
+		return encoded{}, errors.New("upsert: nil record")
+	}
+	if rec.Path == "" {
+		return encoded{}, fmt.Errorf("upsert: %s record without a path", rec.Kind)
+	}
+	value, err := rec.MarshalValue()
+	if err != nil {
+		return encoded{}, fmt.Errorf("upsert %s: %w", rec.Path, err)
+	}
+	if string(value) == "null" { // a typed nil pointer for its kind
+		return encoded{}, fmt.Errorf("upsert %s: no value for kind %q", rec.Path, rec.Kind)
+	}
+	raw := rec.Raw
+	if raw == nil {
+		raw = []byte{}
+	}
+	return encoded{rec: rec, raw: raw, value: value, cols: newsColumns(rec)}, nil
+}
+
+// Upsert writes the batch in one transaction: all of it or, on any error,
+// none of it. Records stored already with the same bytes and value are
+// left alone, so re-importing an unchanged site writes next to nothing.
+func (s *Store) Upsert(ctx context.Context, recs []*model.Record) (err error) {
+	if len(recs) == 0 {
+		return nil
+	}
+	batch := make([]encoded, len(recs))
+	for i, rec := range recs {
+		if batch[i], err = encode(rec); err != nil {
+			return err
+		}
+	}
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("upsert: %w", err)
+	}
+	defer func() {
+		if err != nil {
+			tx.Rollback()
+		}
+	}()
+	u, err := prepareUpserter(ctx, tx)
+	if err != nil {
+		return fmt.Errorf("upsert: %w", err)
+	}
+	changed := false
+	for _, e := range batch {
+		c, err := u.put(ctx, e)
+		if err != nil {
+			return fmt.Errorf("upsert %s: %w", e.rec.Path, err)
+		}
+		changed = changed || c
+	}
+	if changed {
+		if err := bump(ctx, tx); err != nil {
+			return fmt.Errorf("upsert: %w", err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("upsert: %w", err)
+	}
+	return nil
+}
+
+// put writes one record and reports whether anything changed: a plain
+// insert when the path is new, otherwise an update that replaces its topics
+// and text in place.
+func (u *upserter) put(ctx context.Context, e encoded) (bool, error) {
+	rec, c := e.rec, e.cols
+	res, err := u.insert.ExecContext(ctx, rec.Path, string(rec.Kind), e.raw, e.value,
+		c.canonicalURL, c.guid, c.story, c.published, c.publishedAt, c.heat, c.quality, c.archd)
+	if err != nil {
+		return false, err
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, err
+	}
+	var id int64
+	if n == 1 {
+		if id, err = res.LastInsertId(); err != nil {
+			return false, err
+		}
+	} else {
+		var (
+			oldKind string
+			same    bool
+		)
+		if err := u.selectID.QueryRowContext(ctx, string(rec.Kind), e.raw, e.value, rec.Path).Scan(&id, &oldKind, &same); err != nil {
+			return false, err
+		}
+		if same {
+			return false, nil
+		}
+		if model.Kind(oldKind) == model.KindNews {
+			if _, err := u.delTopics.ExecContext(ctx, id); err != nil {
+				return false, err
+			}
+			if _, err := u.delText.ExecContext(ctx, id); err != nil {
+				return false, err
+			}
+		}
+		if _, err := u.update.ExecContext(ctx, string(rec.Kind), e.raw, e.value,
+			c.canonicalURL, c.guid, c.story, c.published, c.publishedAt, c.heat, c.quality, c.archd, id); err != nil {
+			return false, err
+		}
+	}
+	if rec.Kind != model.KindNews {
+		return true, nil
+	}
+	a := rec.Article
+	for _, t := range a.Topics {
+		if t == "" {
+			continue
+		}
+		if _, err := u.insTopic.ExecContext(ctx, t, c.publishedAt, rec.Path); err != nil {
+			return false, err
+		}
+	}
+	_, err = u.insText.ExecContext(ctx, id, a.Title, a.Excerpt, a.Provider.Name)
+	return true, err
+}
+
+// Delete removes the records at paths with their topics and text.
+func (s *Store) Delete(ctx context.Context, paths ...string) (err error) {
+	if len(paths) == 0 {
+		return nil
+	}
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("delete: %w", err)
+	}
+	defer func() {
+		if err != nil {
+			tx.Rollback()
+		}
+	}()
+	sel, err := tx.PrepareContext(ctx, `SELECT id, kind FROM records WHERE path = ?`)
+	if err != nil {
+		return fmt.Errorf("delete: %w", err)
+	}
+	delTopics, err := tx.PrepareContext(ctx, sqlDeleteTopics)
+	if err != nil {
+		return fmt.Errorf("delete: %w", err)
+	}
+	delText, err := tx.PrepareContext(ctx, sqlDeleteText)
+	if err != nil {
+		return fmt.Errorf("delete: %w", err)
+	}
+	del, err := tx.PrepareContext(ctx, `DELETE FROM records WHERE id = ?`)
+	if err != nil {
+		return fmt.Errorf("delete: %w", err)
+	}
+	deleted := 0
+	for _, p := range paths {
+		var (
+			id   int64
+			kind string
+		)
+		err := sel.QueryRowContext(ctx, p).Scan(&id, &kind)
+		if errors.Is(err, sql.ErrNoRows) {
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("delete %s: %w", p, err)
+		}
+		if model.Kind(kind) == model.KindNews {
+			if _, err := delTopics.ExecContext(ctx, id); err != nil {
+				return fmt.Errorf("delete %s: %w", p, err)
+			}
+			if _, err := delText.ExecContext(ctx, id); err != nil {
+				return fmt.Errorf("delete %s: %w", p, err)
+			}
+		}
+		if _, err := del.ExecContext(ctx, id); err != nil {
+			return fmt.Errorf("delete %s: %w", p, err)
+		}
+		deleted++
+	}
+	if deleted == 0 {
+		return tx.Commit()
+	}
+	if err := bump(ctx, tx); err != nil {
+		return fmt.Errorf("delete: %w", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("delete: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,389 @@
+package storetest
+
+import (
+	"context"
+	"errors"
+	"sort"
+	"testing"
+
+	"newshub/internal/model"
+	"newshub/internal/store"
+)
+
+// newsSet is a small hub: three stories with leads and members, lone
+// articles, archived ones, ties in time, heat and quality, and records of
+// other kinds that must never show in news listings.
+func newsSet() (news []*model.Record, others []*model.Record) {
+	type spec struct {
+		slug, title       string
+		at                int // hours after day0
+		topics            []string
+		heat, quality     int
+		published, archvd bool
+		story             string
+	}
+	specs := []spec{
+		{"trump-rally", "Trump praises supporters", 0, []string{"Election", "Donald Trump"}, 142, 142, true, false, "s1"},
+		{"trump-rally-2", "Trump rally draws crowd", 1, []string{"Election", "Donald Trump"}, -1, 120, false, false, "s1"},
+		{"trump-rally-3", "Rally in Portland turns violent", 2, []string{"Election", "Donald Trump", "Democratic Voice"}, -1, 130, false, false, "s1"},
+		{"biden-speech", "Biden speaks in Pittsburgh", 3, []string{"Election", "Joe Biden"}, 180, 140, true, false, "s2"},
+		{"biden-speech-2", "Biden criticises Trump on unrest", 3, []string{"Election", "Joe Biden"}, -1, 90, false, false, "s2"},
+		{"debate", "Debate commission sets rules", 5, []string{"Election", "Donald Trump", "Joe Biden"}, 200, 150, true, false, "s3"},
+		{"poll", "New national poll", 6, []string{"Election"}, 100, 100, true, false, ""},
+		{"mail-voting", "Mail voting expands", 6, []string{"Election", "Democratic Voice"}, 120, 100, true, false, ""},
+		{"senate", "Senate race tightens", 7, []string{"Election"}, 100, 95, true, false, ""},
+		{"convention", "Convention wraps up", -48, []string{"Election", "Donald Trump"}, 90, 110, true, true, "s0"},
+		{"convention-2", "Convention ratings", -47, []string{"Election"}, -1, 80, false, true, "s0"},
+	}
+	for _, s := range specs {
+		r := article(s.slug, s.title, hours(s.at), s.topics...)
+		r.Article.Heat, r.Article.Quality, r.Article.Published, r.Article.Story = s.heat, s.quality, s.published, s.story
+		if s.archvd {
+			archived(r)
+		}
+		refresh(r)
+		news = append(news, r)
+	}
+	others = []*model.Record{
+		person("donald-trump", "Donald Trump", 900),
+		event("debate-night", "Debate night", hours(4)),
+		topic(1, "election", "Election"),
+	}
+	return news, others
+}
+
+func seedNews(t *testing.T, st store.Store) []*model.Record {
+	t.Helper()
+	news, others := newsSet()
+	upsert(t, st, append(append([]*model.Record{}, news...), others...)...)
+	return news
+}
+
+func testNewsQueries(t *testing.T, st store.Store) {
+	ctx := context.Background()
+	news := seedNews(t, st)
+	yes, no := true, false
+	tests := []struct {
+		name string
+		q    store.NewsQuery
+		want []string // hand-checked slugs for a few cases; nil: only the reference
+	}{
+		{"everything newest first", store.NewsQuery{}, nil},
+		{"topic", store.NewsQuery{Topic: "Donald Trump"}, []string{"debate", "trump-rally-3", "trump-rally-2", "trump-rally", "convention"}},
+		{"topic published only", store.NewsQuery{Topic: "Donald Trump", PublishedOnly: true}, []string{"debate", "trump-rally", "convention"}},
+		{"unknown topic", store.NewsQuery{Topic: "Nobody"}, []string{}},
+		{"published only", store.NewsQuery{PublishedOnly: true}, nil},
+		{"ties in time go by path", store.NewsQuery{Since: hours(3), Until: hours(4)}, []string{"biden-speech-2", "biden-speech"}},
+		{"archived only", store.NewsQuery{Archived: &yes}, []string{"convention-2", "convention"}},
+		{"not archived", store.NewsQuery{Archived: &no}, nil},
+		{"since inclusive", store.NewsQuery{Since: hours(6)}, []string{"senate", "mail-voting", "poll"}},
+		{"until exclusive", store.NewsQuery{Until: hours(0)}, []string{"convention-2", "convention"}},
+		{"time window in topic", store.NewsQuery{Topic: "Election", Since: hours(1), Until: hours(5)}, []string{"biden-speech-2", "biden-speech", "trump-rally-3", "trump-rally-2"}},
+		{"story", store.NewsQuery{Story: "s1"}, []string{"trump-rally-3", "trump-rally-2", "trump-rally"}},
+		{"by heat", store.NewsQuery{Order: store.ByHeat}, nil},
+		{"by heat published", store.NewsQuery{Order: store.ByHeat, PublishedOnly: true}, []string{"debate", "biden-speech", "trump-rally", "mail-voting", "senate", "poll", "convention"}},
+		{"by heat in topic", store.NewsQuery{Order: store.ByHeat, Topic: "Democratic Voice"}, []string{"mail-voting", "trump-rally-3"}},
+		{"by quality", store.NewsQuery{Order: store.ByQuality}, nil},
+		{"by quality ties earliest first", store.NewsQuery{Order: store.ByQuality, Since: hours(6)}, []string{"mail-voting", "poll", "senate"}},
+		{"by quality in story", store.NewsQuery{Order: store.ByQuality, Story: "s2"}, []string{"biden-speech", "biden-speech-2"}},
+		{"every filter at once", store.NewsQuery{Topic: "Election", Story: "s3", PublishedOnly: true, Archived: &no, Since: hours(5), Until: hours(6), Order: store.ByHeat}, []string{"debate"}},
+		{"limit", store.NewsQuery{Limit: 3}, []string{"senate", "mail-voting", "poll"}},
+		{"offset and limit", store.NewsQuery{Offset: 2, Limit: 2}, []string{"poll", "debate"}},
+		{"offset past the end", store.NewsQuery{Offset: 100}, []string{}},
+		{"topic by time limited", store.NewsQuery{Topic: "Election", PublishedOnly: true, Limit: 2, Offset: 1}, []string{"mail-voting", "poll"}},
+	}
+	bySlug := map[string]string{}
+	for _, r := range news {
+		bySlug[slugOf(r)] = r.Path
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := st.News(ctx, tt.q)
+			if err != nil {
+				t.Fatalf("News: %v", err)
+			}
+			want := paths(expectNews(news, tt.q))
+			if tt.want != nil {
+				hand := make([]string, len(tt.want))
+				for i, s := range tt.want {
+					hand[i] = bySlug[s]
+				}
+				if !equalStrings(hand, want) {
+					t.Fatalf("test is inconsistent: reference gives %v, hand-checked %v", want, hand)
+				}
+			}
+			if !equalStrings(paths(got), want) {
+				t.Errorf("News(%+v)\n got %v\nwant %v", tt.q, paths(got), want)
+			}
+			for _, r := range got {
+				if r.Kind != model.KindNews || r.Article == nil {
+					t.Errorf("News returned %s of kind %s", r.Path, r.Kind)
+				}
+			}
+			unpaged := tt.q
+			unpaged.Offset, unpaged.Limit = 0, 0
+			n, err := st.CountNews(ctx, tt.q)
+			if err != nil {
+				t.Fatalf("CountNews: %v", err)
+			}
+			if want := len(expectNews(news, unpaged)); n != want {
+				t.Errorf("CountNews = %d, want %d (Offset and Limit ignored)", n, want)
+			}
+		})
+	}
+}
+
+// slugOf returns the slug article() was given for r.
+func slugOf(r *model.Record) string {
+	p := r.Path
+	for i := len(p) - 1; i >= 0; i-- {
+		if p[i] == '/' {
+			p = p[i+1:]
+			break
+		}
+	}
+	return p[len("2006-01-02-") : len(p)-len(".md")]
+}
+
+func testNewsPaging(t *testing.T, st store.Store) {
+	ctx := context.Background()
+	news := seedNews(t, st)
+	for _, order := range []store.Order{store.ByTime, store.ByHeat, store.ByQuality} {
+		for _, topic := range []string{"", "Election", "Donald Trump"} {
+			base := store.NewsQuery{Topic: topic, Order: order}
+			want := paths(expectNews(news, base))
+			var got []string
+			for off := 0; off < len(want)+3; off += 3 {
+				q := base
+				q.Offset, q.Limit = off, 3
+				page, err := st.News(ctx, q)
+				if err != nil {
+					t.Fatalf("News: %v", err)
+				}
+				if len(page) > 3 {
+					t.Fatalf("page of %d records with Limit 3", len(page))
+				}
+				got = append(got, paths(page)...)
+			}
+			if !equalStrings(got, want) {
+				t.Errorf("order %d topic %q: pages give %v, want %v", order, topic, got, want)
+			}
+		}
+	}
+}
+
+func testStory(t *testing.T, st store.Store) {
+	ctx := context.Background()
+	news := seedNews(t, st)
+	bySlug := map[string]string{}
+	for _, r := range news {
+		bySlug[slugOf(r)] = r.Path
+	}
+	tests := []struct {
+		story string
+		want  []string
+	}{
+		// The lead comes first even when a member has higher quality.
+		{"s1", []string{"trump-rally", "trump-rally-3", "trump-rally-2"}},
+		{"s2", []string{"biden-speech", "biden-speech-2"}},
+		{"s0", []string{"convention", "convention-2"}},
+		{"no-such-story", nil},
+	}
+	// Make a member outrank the lead in quality, to show lead-first.
+	member := news[2] // trump-rally-3
+	member.Article.Quality = 999
+	refresh(member)
+	upsert(t, st, member)
+	for _, tt := range tests {
+		got, err := st.Story(ctx, tt.story)
+		if err != nil {
+			t.Fatalf("Story(%s): %v", tt.story, err)
+		}
+		want := make([]string, len(tt.want))
+		for i, s := range tt.want {
+			want[i] = bySlug[s]
+		}
+		if !equalStrings(paths(got), want) {
+			t.Errorf("Story(%s) = %v, want %v", tt.story, paths(got), want)
+		}
+	}
+}
+
+func testDelete(t *testing.T, st store.Store) {
+	ctx := context.Background()
+	news := seedNews(t, st)
+	gone := news[0] // trump-rally: topics Election, Donald Trump; story s1
+	gone.Article.GUID = "guid-of-rally"
+	refresh(gone)
+	upsert(t, st, gone)
+	alsoGone := news[6] // poll
+	if err := st.Delete(ctx, gone.Path, "_news/2000-01-01-never-there.md", alsoGone.Path); err != nil {
+		t.Fatalf("Delete: %v", err)
+	}
+	if err := st.Delete(ctx, gone.Path); err != nil {
+		t.Errorf("Delete of an already deleted path: %v", err)
+	}
+	if err := st.Delete(ctx); err != nil {
+		t.Errorf("Delete of nothing: %v", err)
+	}
+	for _, r := range []*model.Record{gone, alsoGone} {
+		_, err := st.Get(ctx, r.Path)
+		mustNotFound(t, "Get(deleted)", err)
+	}
+	_, err := st.ArticleByURL(ctx, gone.Article.CanonicalURL)
+	mustNotFound(t, "ArticleByURL(deleted canonical URL)", err)
+	_, err = st.ArticleByURL(ctx, gone.Article.GUID)
+	mustNotFound(t, "ArticleByURL(deleted GUID)", err)
+
+	rest := append(append([]*model.Record{}, news[1:6]...), news[7:]...)
+	for _, q := range []store.NewsQuery{{}, {Topic: "Donald Trump"}, {Topic: "Election", Order: store.ByHeat}, {Story: "s1"}, {PublishedOnly: true}} {
+		got, err := st.News(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := paths(expectNews(rest, q)); !equalStrings(paths(got), want) {
+			t.Errorf("News(%+v) after delete = %v, want %v", q, paths(got), want)
+		}
+	}
+	if res := search(t, st, store.SearchQuery{Text: "praises"}); res.Total != 0 || len(res.Hits) != 0 {
+		t.Errorf("search finds a deleted record: %v", paths(res.Hits))
+	}
+	if res := search(t, st, store.SearchQuery{Text: "Trump"}); containsPath(res.Hits, gone.Path) {
+		t.Errorf("search for Trump returns the deleted %s", gone.Path)
+	}
+	counts, err := st.Count(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if counts[model.KindNews] != len(news)-2 {
+		t.Errorf("Count[news] = %d after deleting 2 of %d", counts[model.KindNews], len(news))
+	}
+	// The path can be used again.
+	upsert(t, st, gone)
+	if n, _ := st.CountNews(ctx, store.NewsQuery{Topic: "Donald Trump"}); n != len(expectNews(news, store.NewsQuery{Topic: "Donald Trump"})) {
+		t.Errorf("CountNews(Donald Trump) after re-adding = %d", n)
+	}
+}
+
+func containsPath(recs []*model.Record, path string) bool {
+	for _, r := range recs {
+		if r.Path == path {
+			return true
+		}
+	}
+	return false
+}
+
+func testScan(t *testing.T, st store.Store) {
+	ctx := context.Background()
+	news, others := newsSet()
+	all := append(append([]*model.Record{}, news...), others...)
+	all = append(all, config(), person("kamala-harris", "Kamala Harris", 400))
+	upsert(t, st, all...)
+	byPath := map[string]*model.Record{}
+	for _, r := range all {
+		byPath[r.Path] = r
+	}
+	tests := []struct {
+		name  string
+		kinds []model.Kind
+	}{
+		{"every kind", nil},
+		{"news", []model.Kind{model.KindNews}},
+		{"two kinds", []model.Kind{model.KindPerson, model.KindConfig}},
+		{"kind with no records", []model.Kind{model.KindNewsletter}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var want []string
+			for _, r := range all {
+				if len(tt.kinds) == 0 || kindIn(r.Kind, tt.kinds) {
+					want = append(want, r.Path)
+				}
+			}
+			sort.Strings(want)
+			var got []string
+			err := st.Scan(ctx, tt.kinds, func(r *model.Record) error {
+				got = append(got, r.Path)
+				sameRecord(t, r, byPath[r.Path])
+				return nil
+			})
+			if err != nil {
+				t.Fatalf("Scan: %v", err)
+			}
+			if !equalStrings(got, want) {
+				t.Errorf("Scan(%v) = %v, want %v", tt.kinds, got, want)
+			}
+		})
+	}
+}
+
+func kindIn(k model.Kind, kinds []model.Kind) bool {
+	for _, x := range kinds {
+		if x == k {
+			return true
+		}
+	}
+	return false
+}
+
+func testScanRaw(t *testing.T, st store.Store) {
+	ctx := context.Background()
+	news, others := newsSet()
+	all := append(append([]*model.Record{}, news...), others...)
+	upsert(t, st, all...)
+	byPath := map[string]*model.Record{}
+	for _, r := range all {
+		byPath[r.Path] = r
+	}
+	var got []string
+	kept := map[string][]byte{}
+	err := st.ScanRaw(ctx, []model.Kind{model.KindNews, model.KindPerson}, func(path string, kind model.Kind, raw []byte) error {
+		got = append(got, path)
+		want := byPath[path]
+		if want == nil || kind != want.Kind {
+			t.Errorf("ScanRaw gave %s (%s), not a stored news or person record", path, kind)
+			return nil
+		}
+		kept[path] = raw // the suite relies on raw staying valid after fn returns
+		return nil
+	})
+	if err != nil {
+		t.Fatalf("ScanRaw: %v", err)
+	}
+	var want []string
+	for _, r := range all {
+		if r.Kind == model.KindNews || r.Kind == model.KindPerson {
+			want = append(want, r.Path)
+		}
+	}
+	sort.Strings(want)
+	if !equalStrings(got, want) {
+		t.Errorf("ScanRaw order = %v, want %v", got, want)
+	}
+	for p, raw := range kept {
+		if string(raw) != string(byPath[p].Raw) {
+			t.Errorf("ScanRaw %s: raw = %q, want %q", p, raw, byPath[p].Raw)
+		}
+	}
+}
+
+func testScanStops(t *testing.T, st store.Store) {
+	seedNews(t, st)
+	stop := errors.New("stop here")
+	for _, raw := range []bool{false, true} {
+		calls := 0
+		var err error
+		if raw {
+			err = st.ScanRaw(context.Background(), nil, func(string, model.Kind, []byte) error { calls++; return stop })
+		} else {
+			err = st.Scan(context.Background(), nil, func(*model.Record) error { calls++; return stop })
+		}
+		if !errors.Is(err, stop) {
+			t.Errorf("raw=%t: Scan returned %v, want the callback's error", raw, err)
+		}
+		if calls != 1 {
+			t.Errorf("raw=%t: callback ran %d times after returning an error, want 1", raw, calls)
+		}
+	}
+}

@@ -1,0 +1,222 @@
+package storetest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"testing"
+
+	"newshub/internal/model"
+	"newshub/internal/store"
+)
+
+// search runs q or fails the test.
+func search(t *testing.T, st store.Store, q store.SearchQuery) store.SearchResult {
+	t.Helper()
+	res, err := st.Search(context.Background(), q)
+	if err != nil {
+		t.Fatalf("Search(%q): %v", q.Text, err)
+	}
+	return res
+}
+
+// searchSet holds articles whose words the search tests look for.
+func searchSet() map[string]*model.Record {
+	mk := func(slug, title, excerpt, provider string, at int, topics ...string) *model.Record {
+		r := article(slug, title, hours(at), topics...)
+		r.Article.Excerpt = excerpt
+		r.Article.Provider.Name = provider
+		refresh(r)
+		return r
+	}
+	recs := map[string]*model.Record{
+		"title":    mk("rights-bill", "Senate passes voting rights bill", "The senate voted late on Tuesday.", "Capitol Wire", 0, "Election", "Congress"),
+		"excerpt":  mk("budget", "Governor signs budget", "Lawmakers argued for weeks over spending, schools and roads before the governor signed it, days after a senate hearing.", "State Desk", 1, "Election"),
+		"provider": mk("weather", "Sunny weekend ahead", "Clear skies expected.", "Senate Gazette", 2, "Weather"),
+		"rights":   mk("rights-march", "Rights groups march for voting access", "Thousands marched.", "Example News", 3, "Election"),
+		"accent":   mk("cafe", "Café owners protest rules", "Small businesses rally.", "Example News", 4, "Business"),
+	}
+	return recs
+}
+
+func seedSearch(t *testing.T, st store.Store) map[string]*model.Record {
+	t.Helper()
+	recs := searchSet()
+	var batch []*model.Record
+	for _, r := range recs {
+		batch = append(batch, r)
+	}
+	batch = append(batch, person("senate-leader", "Senate Leader", 50)) // people are not searched
+	upsert(t, st, batch...)
+	return recs
+}
+
+func testSearchRanking(t *testing.T, st store.Store) {
+	recs := seedSearch(t, st)
+	res := search(t, st, store.SearchQuery{Text: "senate"})
+	want := map[string]bool{recs["title"].Path: true, recs["excerpt"].Path: true, recs["provider"].Path: true}
+	if res.Total != len(want) || len(res.Hits) != len(want) {
+		t.Fatalf("search senate: total %d, hits %v; want the %d news records that say senate", res.Total, paths(res.Hits), len(want))
+	}
+	for _, h := range res.Hits {
+		if !want[h.Path] {
+			t.Errorf("search senate returned %s", h.Path)
+		}
+		if h.Kind != model.KindNews || h.Article == nil {
+			t.Errorf("search hit %s is not a decoded news record", h.Path)
+		}
+	}
+	if res.Hits[0].Path != recs["title"].Path {
+		t.Errorf("best hit for senate = %s, want the article with senate in its title (%s)", res.Hits[0].Path, recs["title"].Path)
+	}
+}
+
+func testSearchSyntax(t *testing.T, st store.Store) {
+	recs := seedSearch(t, st)
+	tests := []struct {
+		text string
+		want []string // keys of searchSet, any order
+	}{
+		{"voting", []string{"title", "rights"}},
+		{"VOTING", []string{"title", "rights"}},
+		{"voting rights", []string{"title", "rights"}},        // every word, any place
+		{`"voting rights"`, []string{"title"}},                // adjacent, in order
+		{`"rights voting"`, nil},                              // wrong order
+		{`senate "voting rights"`, []string{"title"}},         // word and phrase
+		{"sena*", []string{"title", "excerpt", "provider"}},   // prefix
+		{"gazette", []string{"provider"}},                     // publisher name
+		{"voting-rights", []string{"title"}},                  // punctuation joins words into a phrase
+		{"rights OR budget", nil},                             // OR is a word, not an operator
+		{"NOT senate", nil},                                   // so is NOT
+		{"title:senate", nil},                                 // no column filters
+		{"senate)", []string{"title", "excerpt", "provider"}}, // stray punctuation is ignored
+		{"café", []string{"accent"}},
+		{"nothing-matches-this", nil},
+	}
+	for _, tt := range tests {
+		res := search(t, st, store.SearchQuery{Text: tt.text})
+		want := map[string]bool{}
+		for _, k := range tt.want {
+			want[recs[k].Path] = true
+		}
+		got := map[string]bool{}
+		for _, h := range res.Hits {
+			got[h.Path] = true
+		}
+		if res.Total != len(want) || len(got) != len(want) {
+			t.Errorf("search %q: total %d, hits %v; want %v", tt.text, res.Total, paths(res.Hits), tt.want)
+			continue
+		}
+		for p := range want {
+			if !got[p] {
+				t.Errorf("search %q: missing %s", tt.text, p)
+			}
+		}
+	}
+}
+
+func testSearchFilters(t *testing.T, st store.Store) {
+	recs := seedSearch(t, st)
+	tests := []struct {
+		name string
+		q    store.SearchQuery
+		want []string
+	}{
+		{"topic", store.SearchQuery{Text: "senate", Topic: "Congress"}, []string{"title"}},
+		{"root topic", store.SearchQuery{Text: "senate", Topic: "Election"}, []string{"title", "excerpt"}},
+		{"topic without matches", store.SearchQuery{Text: "senate", Topic: "Business"}, nil},
+		{"since inclusive", store.SearchQuery{Text: "senate", Since: hours(1)}, []string{"excerpt", "provider"}},
+		{"until exclusive", store.SearchQuery{Text: "senate", Until: hours(1)}, []string{"title"}},
+		{"topic and time", store.SearchQuery{Text: "voting", Topic: "Election", Since: hours(1), Until: hours(10)}, []string{"rights"}},
+	}
+	for _, tt := range tests {
+		res := search(t, st, tt.q)
+		var want []string
+		for _, k := range tt.want {
+			want = append(want, recs[k].Path)
+		}
+		got := map[string]bool{}
+		for _, h := range res.Hits {
+			got[h.Path] = true
+		}
+		ok := res.Total == len(want) && len(res.Hits) == len(want)
+		for _, p := range want {
+			ok = ok && got[p]
+		}
+		if !ok {
+			t.Errorf("%s: total %d, hits %v; want %v", tt.name, res.Total, paths(res.Hits), want)
+		}
+	}
+}
+
+func testSearchPaging(t *testing.T, st store.Store) {
+	var batch []*model.Record
+	for i := range 25 {
+		r := article(fmt.Sprintf("storm-%02d", i), fmt.Sprintf("Storm update number %d", i), hours(i), "Election", "Weather")
+		if i%5 == 0 { // some say storm twice, so ranks differ
+			r.Article.Excerpt = "The storm grows; storm warnings issued."
+			refresh(r)
+		}
+		batch = append(batch, r)
+	}
+	batch = append(batch, article("calm", "Calm day", hours(30), "Election"))
+	upsert(t, st, batch...)
+
+	full := search(t, st, store.SearchQuery{Text: "storm"})
+	if full.Total != 25 || len(full.Hits) != 25 {
+		t.Fatalf("search storm: total %d, %d hits; want 25", full.Total, len(full.Hits))
+	}
+	var pages []string
+	for off := 0; off < 30; off += 10 {
+		res := search(t, st, store.SearchQuery{Text: "storm", Offset: off, Limit: 10})
+		if res.Total != 25 {
+			t.Errorf("page at %d: total %d, want 25", off, res.Total)
+		}
+		if want := min(10, max(0, 25-off)); len(res.Hits) != want {
+			t.Errorf("page at %d: %d hits, want %d", off, len(res.Hits), want)
+		}
+		pages = append(pages, paths(res.Hits)...)
+	}
+	if !equalStrings(pages, paths(full.Hits)) {
+		t.Errorf("pages give %v\nwant the full ranking %v", pages, paths(full.Hits))
+	}
+	// The articles saying storm three times rank above the others.
+	for i, h := range full.Hits[:5] {
+		if h.Article.Excerpt != "The storm grows; storm warnings issued." {
+			t.Errorf("hit %d is %s; the five articles repeating storm should come first", i, h.Path)
+		}
+	}
+	beyond := search(t, st, store.SearchQuery{Text: "storm", Offset: 100, Limit: 10})
+	if beyond.Total != 25 || len(beyond.Hits) != 0 {
+		t.Errorf("page past the end: total %d, %d hits; want 25 and none", beyond.Total, len(beyond.Hits))
+	}
+}
+
+func testSearchBadQuery(t *testing.T, st store.Store) {
+	seedSearch(t, st)
+	for _, text := range []string{
+		"",
+		"   ",
+		`"voting rights`,
+		`senate "`,
+		`"`,
+		"***",
+		"- + ( ) : ^",
+		`""`,
+	} {
+		res, err := st.Search(context.Background(), store.SearchQuery{Text: text})
+		if !errors.Is(err, store.ErrBadQuery) {
+			t.Errorf("Search(%q) = %d hits, err %v; want ErrBadQuery", text, len(res.Hits), err)
+			continue
+		}
+		if err.Error() == store.ErrBadQuery.Error() {
+			t.Errorf("Search(%q): error %q does not say what is wrong", text, err)
+		}
+	}
+	// Text that looks like engine syntax is searched for, never an error.
+	for _, text := range []string{"NEAR(senate budget)", "senate AND", "{title}: senate", "senate^", "a'b; DROP TABLE records", "senate*voting"} {
+		if _, err := st.Search(context.Background(), store.SearchQuery{Text: text}); err != nil {
+			t.Errorf("Search(%q): %v; want results, not an error", text, err)
+		}
+	}
+}

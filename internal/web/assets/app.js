@@ -1,0 +1,75 @@
+// newshub: small enhancements, the pages work without them.
+// 1. Relative times ("3 h ago") are refreshed, so a static copy stays right.
+// 2. On a static copy, the search page asks the live search API when there
+//    is one, and says so plainly when there is none.
+"use strict";
+(function () {
+  function ago(t, now) {
+    var d = (now - t) / 1000;
+    if (d < -60) return null;
+    if (d < 60) return "just now";
+    if (d < 3600) return Math.floor(d / 60) + " min ago";
+    if (d < 86400) return Math.floor(d / 3600) + " h ago";
+    if (d < 14 * 86400) return Math.floor(d / 86400) + " d ago";
+    return null;
+  }
+  function refreshTimes() {
+    var now = Date.now();
+    document.querySelectorAll("time[data-ago]").forEach(function (el) {
+      var t = Date.parse(el.getAttribute("datetime"));
+      if (isNaN(t)) return;
+      var s = ago(t, now);
+      if (s) el.textContent = s;
+    });
+  }
+
+  function el(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text) e.textContent = text;
+    return e;
+  }
+  function staticSearch(box) {
+    var status = document.getElementById("search-status");
+    var params = new URLSearchParams(location.search);
+    var q = (params.get("q") || "").trim();
+    if (!q) return;
+    var base = box.getAttribute("data-base") || "./";
+    var api = box.getAttribute("data-search-api") + "?" + params.toString();
+    status.textContent = "Searching…";
+    fetch(api, { headers: { Accept: "application/json" } }).then(function (r) {
+      var type = r.headers.get("Content-Type") || "";
+      if (type.indexOf("json") < 0) throw new Error("no search service");
+      return r.json().then(function (body) { return { ok: r.ok, body: body }; });
+    }).then(function (res) {
+      if (!res.ok) { status.textContent = res.body.error || "This search could not be run."; status.className = "notice error"; return; }
+      var body = res.body;
+      status.textContent = body.total === 1 ? "1 article matches" : body.total + " articles match";
+      var grid = el("div", "grid");
+      body.value.forEach(function (it) {
+        var card = el("article", "card");
+        var b = el("div", "card-body");
+        var meta = el("p", "meta", it.provider.name);
+        var h = el("h3");
+        var a = el("a", null, it.title);
+        a.href = base + it.sitePath;
+        h.appendChild(a);
+        b.appendChild(meta); b.appendChild(h);
+        if (it.excerpt) b.appendChild(el("p", "excerpt", it.excerpt));
+        card.appendChild(b);
+        grid.appendChild(card);
+      });
+      box.appendChild(grid);
+    }).catch(function () {
+      status.textContent = "Search is not available in this static copy of the site: it needs the live server. Browse the topics instead.";
+      status.className = "notice";
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    refreshTimes();
+    setInterval(refreshTimes, 60000);
+    var box = document.getElementById("search-results");
+    if (box) staticSearch(box);
+  });
+})();

@@ -1,0 +1,252 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	"newshub/internal/gen"
+	"newshub/internal/model"
+	"newshub/internal/store"
+	"newshub/internal/store/sqlite"
+)
+
+// benchArticles is the size of the benchmark hub; NEWSHUB_BENCH_ARTICLES
+// overrides it.
+func benchArticles() int {
+	if n, err := strconv.Atoi(os.Getenv("NEWSHUB_BENCH_ARTICLES")); err == nil && n > 0 {
+		return n
+	}
+	return 100_000
+}
+
+// benchHub is one generated hub shared by every benchmark of a run.
+var benchHub struct {
+	once    sync.Once
+	err     error
+	st      store.Store
+	web     *Web
+	stories []string // story ids, largest first
+	topics  []string // topic ids
+	dir     string
+}
+
+// loadBenchHub generates the hub (gen's synthetic site, with story ids
+// given to each generated story) into a SQLite store.
+func loadBenchHub(b *testing.B) {
+	b.Helper()
+	benchHub.once.Do(func() {
+		ctx := context.Background()
+		dir, err := os.MkdirTemp("", "newshub-web-bench-")
+		if err != nil {
+			benchHub.err = err
+			return
+		}
+		benchHub.dir = dir
+		st, err := sqlite.Open(ctx, filepath.Join(dir, "hub.db"))
+		if err != nil {
+			benchHub.err = err
+			return
+		}
+		benchHub.st = st
+		start := time.Now()
+		var batch []*model.Record
+		size := map[string]int{}
+		story, members := "", map[string]bool{}
+		n := 0
+		flush := func() error {
+			err := st.Upsert(ctx, batch)
+			batch = batch[:0]
+			return err
+		}
+		until := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+		err = gen.Records(gen.Options{Articles: benchArticles(), Seed: 1, Until: until}, func(r *model.Record) error {
+			if a := r.Article; a != nil {
+				// The members of a generated story come one after the
+				// other, each listing the others as related.
+				if !members[a.WebURL] {
+					n++
+					story = "s-" + strconv.Itoa(n)
+					clear(members)
+					for _, rel := range a.Related {
+						members[rel.WebURL] = true
+					}
+				}
+				a.Story = story
+				size[story]++
+			}
+			batch = append(batch, r)
+			if len(batch) == 2000 {
+				return flush()
+			}
+			return nil
+		})
+		if err == nil {
+			err = flush()
+		}
+		if err != nil {
+			benchHub.err = err
+			return
+		}
+		for id := range size {
+			benchHub.stories = append(benchHub.stories, id)
+		}
+		slices.SortFunc(benchHub.stories, func(x, y string) int { return size[y] - size[x] })
+		w, err := New(Config{Store: st, Now: func() time.Time { return until }, BaseURL: "https://hub.example.org/",
+			Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+		if err != nil {
+			benchHub.err = err
+			return
+		}
+		benchHub.web = w
+		snapStart := time.Now()
+		s, err := w.snapshot(ctx)
+		if err != nil {
+			benchHub.err = err
+			return
+		}
+		for _, t := range s.site.Topics {
+			benchHub.topics = append(benchHub.topics, t.ID)
+		}
+		fmt.Fprintf(os.Stderr, "bench hub: %d articles, %d stories, %d leads; loaded in %v; first snapshot %v\n",
+			benchArticles(), len(size), len(s.top), snapStart.Sub(start).Round(time.Millisecond), time.Since(snapStart).Round(time.Millisecond))
+	})
+	if benchHub.err != nil {
+		b.Fatalf("bench hub: %v", benchHub.err)
+	}
+}
+
+// benchPages requests the paths in turn and reports the median and 95th
+// percentile of the server-side time, beside Go's mean.
+func benchPages(b *testing.B, paths []string, wantCode int) {
+	b.Helper()
+	loadBenchHub(b)
+	w := benchHub.web
+	// Warm the snapshot: derived data is built once per store generation.
+	if _, err := w.snapshot(context.Background()); err != nil {
+		b.Fatal(err)
+	}
+	times := make([]time.Duration, 0, b.N)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := range b.N {
+		rec := httptest.NewRecorder()
+		req := httptest.NewRequest(http.MethodGet, paths[i%len(paths)], nil)
+		start := time.Now()
+		w.ServeHTTP(rec, req)
+		times = append(times, time.Since(start))
+		if rec.Code != wantCode {
+			b.Fatalf("GET %s: status %d", paths[i%len(paths)], rec.Code)
+		}
+	}
+	b.StopTimer()
+	slices.Sort(times)
+	b.ReportMetric(float64(times[len(times)/2].Microseconds())/1000, "p50-ms")
+	b.ReportMetric(float64(times[len(times)*95/100].Microseconds())/1000, "p95-ms")
+}
+
+func BenchmarkHome(b *testing.B) { benchPages(b, []string{"/"}, 200) }
+
+func BenchmarkTopic(b *testing.B) {
+	loadBenchHub(b)
+	var paths []string
+	for _, id := range benchHub.topics {
+		paths = append(paths, "/topics/"+id+"/", "/topics/"+id+"/page/3/")
+	}
+	benchPages(b, paths, 200)
+}
+
+func BenchmarkStory(b *testing.B) {
+	loadBenchHub(b)
+	// The largest stories and a spread of the others.
+	var paths []string
+	for i := 0; i < len(benchHub.stories); i += max(1, len(benchHub.stories)/200) {
+		paths = append(paths, "/stories/"+benchHub.stories[i]+"/")
+	}
+	benchPages(b, append(paths, "/stories/"+benchHub.stories[0]+"/"), 200)
+}
+
+func BenchmarkArticle(b *testing.B) {
+	loadBenchHub(b)
+	s, _ := benchHub.web.snapshot(context.Background())
+	var paths []string
+	for i := 0; i < len(s.top); i += max(1, len(s.top)/200) {
+		paths = append(paths, "/"+s.top[i].Path)
+	}
+	benchPages(b, paths, 200)
+}
+
+// BenchmarkSearch runs queries of every breadth, from one word matching
+// thousands of articles to phrases matching a few; it reports how many
+// articles the queries match at most.
+func BenchmarkSearch(b *testing.B) {
+	loadBenchHub(b)
+	queries := []string{"election", "governor", "budget", "court ruling", "\"state senate\"", "vote*", "tax", "school board",
+		"climate", "housing", "debate", "poll", "water", "police", "turnout"}
+	var paths []string
+	most := 0
+	for _, q := range queries {
+		res, err := benchHub.st.Search(context.Background(), store.SearchQuery{Text: q, Limit: 1})
+		if err != nil {
+			b.Fatalf("search %q: %v", q, err)
+		}
+		if res.Total > 10_000 {
+			continue // the target is queries matching up to 10,000 articles
+		}
+		most = max(most, res.Total)
+		v := url.Values{"q": {q}}
+		paths = append(paths, "/api/search?"+v.Encode(), "/search?"+v.Encode(), "/api/search?"+v.Encode()+"&page=3")
+	}
+	if len(paths) == 0 {
+		b.Skip("no query matches at most 10,000 articles")
+	}
+	b.ReportMetric(float64(most), "max-matches")
+	benchPages(b, paths, 200)
+}
+
+// BenchmarkSnapshot measures deriving the pages' data from the whole store,
+// done once per store generation.
+func BenchmarkSnapshot(b *testing.B) {
+	loadBenchHub(b)
+	ctx := context.Background()
+	gen, _ := benchHub.st.Generation(ctx)
+	for b.Loop() {
+		if _, err := benchHub.web.buildSnapshot(ctx, gen, benchHub.web.now()); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkBuild measures writing the whole static website.
+func BenchmarkBuild(b *testing.B) {
+	loadBenchHub(b)
+	for b.Loop() {
+		dir := b.TempDir()
+		if err := benchHub.web.Build(context.Background(), dir); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// TestMain removes the benchmark hub's folder after the run.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if benchHub.st != nil {
+		benchHub.st.Close()
+	}
+	if benchHub.dir != "" {
+		os.RemoveAll(benchHub.dir)
+	}
+	os.Exit(code)
+}

@@ -1,0 +1,275 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+
+	"newshub/internal/model"
+	"newshub/internal/store"
+)
+
+// Build writes the website into dir: one folder with an index.html for each
+// page, the assets, and 404.html. Links between pages are relative, so the
+// copy works under any base URL. Search on a static copy asks api/search
+// when a server answers there, and says it is unavailable otherwise.
+func (w *Web) Build(ctx context.Context, dir string) error {
+	s, err := w.freshSnapshot(ctx)
+	if err != nil {
+		return fmt.Errorf("build website: %w", err)
+	}
+	b := &builder{w: w, s: s, dir: dir, ctx: ctx}
+	if err := b.writeAssets(); err != nil {
+		return err
+	}
+	b.pageErr(w.homePage(ctx, s))
+	b.page(w.eventsPage(s))
+	b.page(w.peoplePage(s))
+	b.page(w.learningPage(s))
+	search, _ := w.searchPage(ctx, s, url.Values{}, true)
+	b.page(search)
+	nf := w.notFoundPage("/404.html")
+	if root := w.rootURL(); root != "" {
+		nf.Base = root // served for any missing path: relative links would break
+	}
+	b.file("404.html", nf)
+	for _, t := range s.site.Topics {
+		size := s.pageSize()
+		pages := max(1, (len(s.byTopic[t.Name])+size-1)/size)
+		for n := 1; n <= pages; n++ {
+			b.pageErr(w.topicPage(ctx, s, t.ID, n))
+		}
+	}
+	if b.err != nil {
+		return b.err
+	}
+	return b.news()
+}
+
+// builder writes pages, remembering the first error.
+type builder struct {
+	w   *Web
+	s   *snapshot
+	dir string
+	ctx context.Context
+
+	mu  sync.Mutex
+	err error
+}
+
+func (b *builder) fail(err error) {
+	b.mu.Lock()
+	if b.err == nil {
+		b.err = err
+	}
+	b.mu.Unlock()
+}
+
+func (b *builder) failed() error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.err
+}
+
+func (b *builder) pageErr(pg *page, err error) {
+	if err != nil {
+		b.fail(err)
+		return
+	}
+	b.page(pg)
+}
+
+// page writes a page at <path>/index.html.
+func (b *builder) page(pg *page) {
+	b.file(pg.Path+"index.html", pg)
+}
+
+// file renders a page into the file at the site path p.
+func (b *builder) file(p string, pg *page) {
+	if pg.Base == "" {
+		pg.Base = relBase("/" + p)
+	}
+	pg.Static = pg.Static || pg.Template == "search"
+	if !pg.NoIndex && b.w.rootURL() != "" {
+		pg.Canonical = b.w.rootURL() + pg.Path
+	}
+	name, err := filePath(b.dir, p)
+	if err != nil {
+		b.fail(err)
+		return
+	}
+	var buf bytes.Buffer
+	if err := b.w.tmpl.render(&buf, pg); err != nil {
+		b.fail(fmt.Errorf("build %s: %w", p, err))
+		return
+	}
+	if err := writeFile(name, buf.Bytes()); err != nil {
+		b.fail(err)
+	}
+}
+
+// filePath maps a site path (URL-escaped segments) to a file under dir,
+// refusing anything that would leave it.
+func filePath(dir, p string) (string, error) {
+	segs := strings.Split(p, "/")
+	for i, seg := range segs {
+		u, err := url.PathUnescape(seg)
+		if err != nil || strings.ContainsAny(u, `/\`) || u == "." || u == ".." || (u == "" && i != len(segs)-1) {
+			return "", fmt.Errorf("build: unsafe page path %q", p)
+		}
+		segs[i] = u
+	}
+	return filepath.Join(append([]string{dir}, segs...)...), nil
+}
+
+func writeFile(name string, data []byte) error {
+	if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
+		return fmt.Errorf("build: %w", err)
+	}
+	if err := os.WriteFile(name, data, 0o644); err != nil {
+		return fmt.Errorf("build: %w", err)
+	}
+	return nil
+}
+
+func (b *builder) writeAssets() error {
+	names := make([]string, 0, len(b.w.tmpl.assets))
+	for n := range b.w.tmpl.assets {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		if err := writeFile(filepath.Join(b.dir, "assets", n), b.w.tmpl.assets[n]); err != nil {
+			return err
+		}
+	}
+	return writeFile(filepath.Join(b.dir, "favicon.svg"), b.w.tmpl.assets["favicon.svg"])
+}
+
+// news writes every story page and every article page, several at a time:
+// one store read per story gives its page and its members' pages.
+func (b *builder) news() error {
+	ctx, cancel := context.WithCancel(b.ctx)
+	defer cancel()
+	stories := make(chan string)
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for id := range stories {
+				if err := b.story(ctx, id); err != nil {
+					b.fail(err)
+					cancel()
+				}
+			}
+		}()
+	}
+	ids, loose, err := b.listNews(ctx)
+	if err != nil {
+		return err
+	}
+feed:
+	for _, id := range ids {
+		select {
+		case stories <- id:
+		case <-ctx.Done():
+			break feed
+		}
+	}
+	close(stories)
+	wg.Wait()
+	if err := b.failed(); err != nil {
+		return err
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return b.looseArticles(ctx, loose)
+}
+
+// listNews returns the ids of every story and the paths of the articles in
+// none.
+func (b *builder) listNews(ctx context.Context) (ids, loose []string, err error) {
+	seen := map[string]bool{}
+	err = b.w.st.Scan(ctx, []model.Kind{model.KindNews}, func(r *model.Record) error {
+		switch {
+		case r.Article == nil:
+		case r.Article.Story == "":
+			loose = append(loose, r.Path)
+		case !seen[r.Article.Story]:
+			seen[r.Article.Story] = true
+			ids = append(ids, r.Article.Story)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, nil, fmt.Errorf("build: list news: %w", err)
+	}
+	sort.Strings(ids)
+	return ids, loose, nil
+}
+
+// story writes one story's page and its members' article pages.
+func (b *builder) story(ctx context.Context, id string) error {
+	members, err := b.w.st.Story(ctx, id)
+	if err != nil {
+		return fmt.Errorf("build story %s: %w", id, err)
+	}
+	pg, err := b.w.storyView(b.s, id, members)
+	if errors.Is(err, errNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	b.page(pg)
+	for _, r := range members {
+		if err := b.article(ctx, r, members); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// looseArticles writes the pages of articles that belong to no story.
+func (b *builder) looseArticles(ctx context.Context, loose []string) error {
+	for _, p := range loose {
+		r, err := b.w.st.Get(ctx, p)
+		if errors.Is(err, store.ErrNotFound) {
+			continue // deleted since the snapshot
+		}
+		if err != nil {
+			return fmt.Errorf("build %s: %w", p, err)
+		}
+		if err := b.article(ctx, r, nil); err != nil {
+			return err
+		}
+	}
+	return b.failed()
+}
+
+// article writes one article's page. An archived record whose name is also
+// under _news/ yields to it, as the server does.
+func (b *builder) article(ctx context.Context, r *model.Record, members []*model.Record) error {
+	if r.Article == nil {
+		return nil
+	}
+	if rest, ok := strings.CutPrefix(r.Path, "_archive/news/"); ok {
+		if _, err := b.w.st.Get(ctx, "_news/"+rest); err == nil {
+			return nil
+		} else if !errors.Is(err, store.ErrNotFound) {
+			return fmt.Errorf("build %s: %w", r.Path, err)
+		}
+	}
+	b.page(b.w.articleView(b.s, r, members))
+	return nil
+}

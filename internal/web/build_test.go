@@ -1,0 +1,170 @@
+package web
+
+import (
+	"context"
+	"io/fs"
+	"net/http"
+	"net/url"
+	"os"
+	"path"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"newshub/internal/content"
+	"newshub/internal/model"
+	"newshub/internal/testutil"
+)
+
+// TestBuildWritesSiteWithWorkingRelativeLinks builds the site and follows
+// every link and asset of every page: each must be relative and must name a
+// file of the build (feeds and the API are written by the publish step).
+func TestBuildWritesSiteWithWorkingRelativeLinks(t *testing.T) {
+	h := newHub(t, "https://img.example.org/")
+	dir := t.TempDir()
+	if err := h.web.Build(context.Background(), dir); err != nil {
+		t.Fatalf("Build: %v", err)
+	}
+	for _, p := range []string{"index.html", "404.html", "favicon.svg", "assets/style.css", "assets/app.js",
+		"topics/joe-biden/index.html", "topics/joe-biden/page/3/index.html", "stories/s-border/index.html",
+		"news/2026/11/20/border-bill-clears-senate/index.html", "news/2026/11/17/loose-article/index.html",
+		"events/index.html", "people/index.html", "learning/index.html", "search/index.html"} {
+		if _, err := os.Stat(filepath.Join(dir, p)); err != nil {
+			t.Errorf("missing %s: %v", p, err)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "topics/joe-biden/page/4/index.html")); err == nil {
+		t.Error("a fourth Biden page was written for three pages of stories")
+	}
+
+	attr := regexp.MustCompile(`(?:href|src)="([^"]*)"`)
+	pages, links := 0, 0
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".html") || strings.HasSuffix(p, "404.html") {
+			return err
+		}
+		pages++
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, filepath.Dir(p))
+		for _, m := range attr.FindAllStringSubmatch(string(b), -1) {
+			ref := strings.ReplaceAll(m[1], "&amp;", "&")
+			if strings.HasPrefix(ref, "https://") || strings.HasPrefix(ref, "#") {
+				continue
+			}
+			if strings.HasPrefix(ref, "/") || strings.HasPrefix(ref, "http:") {
+				t.Errorf("%s: link %q is not relative", p, ref)
+				continue
+			}
+			u, err := url.Parse(ref)
+			if err != nil {
+				t.Errorf("%s: bad link %q", p, ref)
+				continue
+			}
+			target := path.Join(filepath.ToSlash(rel), u.Path)
+			if strings.HasPrefix(target, "feeds/") || strings.HasPrefix(target, "api/") {
+				continue
+			}
+			if strings.HasPrefix(target, "..") {
+				t.Errorf("%s: link %q leaves the site", p, ref)
+				continue
+			}
+			if strings.HasSuffix(u.Path, "/") || u.Path == "" || target == "." {
+				target = path.Join(target, "index.html")
+			}
+			links++
+			if _, err := os.Stat(filepath.Join(dir, filepath.FromSlash(target))); err != nil {
+				t.Errorf("%s: link %q leads to missing %s", p, ref, target)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pages < 40 || links < 1000 {
+		t.Errorf("only %d pages and %d links checked", pages, links)
+	}
+
+	search, _ := os.ReadFile(filepath.Join(dir, "search/index.html"))
+	contains(t, "static search", string(search), `data-search-api="../api/search"`, "static copy of the site")
+	story, _ := os.ReadFile(filepath.Join(dir, "stories/s-border/index.html"))
+	contains(t, "static story", string(story), `<link rel="canonical" href="https://hub.example.org/news/stories/s-border/">`, "Blindspot")
+	nf, _ := os.ReadFile(filepath.Join(dir, "404.html"))
+	contains(t, "404", string(nf), `href="https://hub.example.org/news/assets/style.css?v=`)
+}
+
+// TestSampleHubRenders loads the Smartable sample into a store and renders
+// every kind of page from it.
+func TestSampleHubRenders(t *testing.T) {
+	dir := testutil.Shared(t, "smartable-sample")
+	h := newHubFrom(t, loadSample(t, dir))
+	paths := []string{"/", "/events/", "/people/", "/learning/", "/search?q=pence", "/topics/donald-trump/", "/topics/kamala-harris/"}
+	s, err := h.web.snapshot(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(s.top) == 0 {
+		t.Fatal("sample: no published stories")
+	}
+	for _, c := range s.top {
+		paths = append(paths, "/"+c.Path)
+	}
+	for _, p := range paths {
+		code, body := h.get(t, p)
+		if code != http.StatusOK {
+			t.Errorf("GET %s: status %d", p, code)
+			continue
+		}
+		if !strings.Contains(body, "Election Smartable") {
+			t.Errorf("GET %s: no site title", p)
+		}
+	}
+	_, home := h.get(t, "/")
+	contains(t, "sample home", home, "Mike Pence backs out of fundraiser hosted by QAnon supporters", `title="Republican Voice">Republican</span>`,
+		`src="https://smartableai.github.io/election/assets/images/organizations/`)
+	_, ev := h.get(t, "/events/")
+	contains(t, "sample events", ev, "Election Day 2020", "Democratic National Convention")
+	_, pp := h.get(t, "/people/")
+	contains(t, "sample people", pp, "Joe Biden", "Democratic Senators")
+	_, le := h.get(t, "/learning/")
+	contains(t, "sample learning", le, `src="https://www.youtube.com/embed/2eXCG-hlaqI"`, "What is the electoral college?")
+	code, body := h.get(t, "/search?q=qanon")
+	if code != 200 || !strings.Contains(body, "QAnon") {
+		t.Errorf("sample search: status %d", code)
+	}
+}
+
+// loadSample parses every record file under dir.
+func loadSample(t *testing.T, dir string) []*model.Record {
+	t.Helper()
+	var recs []*model.Record
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, p)
+		rel = filepath.ToSlash(rel)
+		if _, ok := content.KindOf(rel); !ok {
+			return nil
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		r, err := content.Parse(rel, b)
+		if err != nil {
+			t.Errorf("parse %s: %v", rel, err)
+			return nil
+		}
+		recs = append(recs, r)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return recs
+}

@@ -1,0 +1,140 @@
+package web
+
+import (
+	"fmt"
+	"strings"
+
+	"newshub/internal/model"
+)
+
+// newEvent builds an event's view.
+func (s *snapshot) newEvent(r *model.Record) *eventView {
+	e := r.Event
+	v := &eventView{
+		Name:     cleanText(e.Name),
+		Excerpt:  shorten(plainText(e.Excerpt), 300),
+		URL:      safeURL(e.OriginalURL),
+		Location: cleanText(e.Location),
+		Start:    e.StartDateTime,
+		End:      e.EndDateTime,
+		Image:    firstImage(e.Images, cleanText(e.Name)),
+	}
+	if e.Provider != nil {
+		p := s.provider(*e.Provider)
+		v.Provider = &p
+	}
+	if t := s.voiceIn(e.Topics); t != nil {
+		v.Voice = s.badge(t)
+	}
+	return v
+}
+
+// newPerson builds a profile's view.
+func (s *snapshot) newPerson(r *model.Record) *personView {
+	p := r.Person
+	v := &personView{
+		Slug:     recordSlug(r.Path),
+		Name:     cleanText(p.Name),
+		Bio:      shorten(plainText(p.Bio), 280),
+		Location: cleanText(p.Location),
+		Website:  safeURL(p.Website),
+		Heat:     p.Heat,
+		Image:    firstImage(p.Images, cleanText(p.Name)),
+	}
+	if v.Image != nil {
+		v.Image.Alt = "Portrait of " + v.Name
+	}
+	if p.Twitter != nil {
+		v.TwitterURL = safeURL(p.Twitter.URL)
+		v.TwitterName = cleanText(p.Twitter.Username)
+		v.Followers = p.Twitter.Followers
+	}
+	if t := s.voiceIn(p.Topics); t != nil {
+		v.Voice = s.badge(t)
+	}
+	return v
+}
+
+// newLearning builds a learning resource's view; its key is how
+// collections name it ("videos/<slug>").
+func (s *snapshot) newLearning(r *model.Record) *learningView {
+	l := r.Learning
+	key := strings.TrimPrefix(r.Path, "_learning/")
+	key = strings.TrimSuffix(key, ".md")
+	v := &learningView{
+		Key:     key,
+		Title:   cleanText(l.Title),
+		Excerpt: shorten(plainText(l.Excerpt), 300),
+		URL:     safeURL(l.OriginalURL),
+		Type:    cleanText(l.Type),
+		Length:  isoDuration(l.Length),
+		Price:   cleanText(l.Price),
+		Heat:    l.Heat,
+		Image:   firstImage(l.Images, cleanText(l.Title)),
+	}
+	if l.Type == "video" && l.FeaturedContent != "" {
+		v.Embed = embedHTML(l.FeaturedContent)
+	}
+	if l.Provider != nil {
+		p := s.provider(*l.Provider)
+		v.Provider = &p
+	}
+	return v
+}
+
+// newPeopleList builds a people collection, resolving its items.
+func (s *snapshot) newPeopleList(r *model.Record, people map[string]*personView) *collectionView {
+	p := r.Person
+	v := &collectionView{Name: cleanText(p.Name), Excerpt: shorten(plainText(p.Bio), 280), Heat: p.Heat,
+		Image: firstImage(p.Images, cleanText(p.Name))}
+	for _, slug := range p.Items {
+		if pv := people[slug]; pv != nil {
+			v.People = append(v.People, pv)
+		} else {
+			v.Missing++
+		}
+	}
+	return v
+}
+
+// newLearningList builds a learning collection, resolving its items.
+func (s *snapshot) newLearningList(r *model.Record, res map[string]*learningView) *collectionView {
+	l := r.Learning
+	v := &collectionView{Name: cleanText(l.Title), Excerpt: shorten(plainText(l.Excerpt), 280), Heat: l.Heat,
+		Image: firstImage(l.Images, cleanText(l.Title))}
+	for _, key := range l.Items {
+		if lv := res[key]; lv != nil {
+			v.Learning = append(v.Learning, lv)
+		} else {
+			v.Missing++
+		}
+	}
+	return v
+}
+
+// isoDuration turns "PT2M22S" into "2:22"; other text is returned cleaned.
+func isoDuration(d string) string {
+	if !strings.HasPrefix(d, "PT") {
+		return cleanText(d)
+	}
+	var h, m, sec int
+	n := 0
+	for _, c := range d[2:] {
+		switch {
+		case c >= '0' && c <= '9':
+			n = n*10 + int(c-'0')
+		case c == 'H':
+			h, n = n, 0
+		case c == 'M':
+			m, n = n, 0
+		case c == 'S':
+			sec, n = n, 0
+		default:
+			return cleanText(d)
+		}
+	}
+	if h > 0 {
+		return fmt.Sprintf("%d:%02d:%02d", h, m, sec)
+	}
+	return fmt.Sprintf("%d:%02d", m, sec)
+}

@@ -1,0 +1,249 @@
+// Package web is the hub as people read it: server-rendered HTML pages
+// (home, topics, full coverage of a story, articles, events, people,
+// learning, search) built with html/template, with their CSS, favicon and a
+// little JavaScript embedded in the binary.
+//
+// The same code serves the pages (ServeHTTP) and writes them as a static
+// website (Build). Every link a page holds is relative to the page itself, so
+// both work under any base URL. Data derived from the whole store (ranked
+// stories, per-story counts, events, people) is computed once per store
+// generation and shared by all requests.
+package web
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"newshub/internal/site"
+	"newshub/internal/store"
+)
+
+// Config is what a Web needs.
+type Config struct {
+	Store   store.Store
+	Site    *site.Site // nil: loaded from the store
+	BaseURL string     // absolute URL of the site root, for canonical links; "" to derive
+	Now     func() time.Time
+	Logger  *slog.Logger
+}
+
+// Web renders the website. It is safe for concurrent use.
+type Web struct {
+	st      store.Store
+	site    *site.Site
+	baseURL string
+	now     func() time.Time
+	log     *slog.Logger
+	tmpl    *templates
+
+	buildMu    sync.Mutex // held while a snapshot is built
+	snap       atomic.Pointer[snapshot]
+	refreshing atomic.Bool // a background rebuild is running
+}
+
+// maxSnapshotAge bounds how long ranking keeps the same "now": recency decay
+// must move even when nothing is written.
+const maxSnapshotAge = 5 * time.Minute
+
+// New returns a Web over the given store.
+func New(cfg Config) (*Web, error) {
+	if cfg.Store == nil {
+		return nil, errors.New("web: no store")
+	}
+	t, err := parseTemplates()
+	if err != nil {
+		return nil, fmt.Errorf("web: %w", err)
+	}
+	w := &Web{st: cfg.Store, site: cfg.Site, baseURL: cfg.BaseURL, now: cfg.Now, log: cfg.Logger, tmpl: t}
+	if w.now == nil {
+		w.now = time.Now
+	}
+	if w.log == nil {
+		w.log = slog.Default()
+	}
+	if w.baseURL != "" && !strings.HasSuffix(w.baseURL, "/") {
+		w.baseURL += "/"
+	}
+	return w, nil
+}
+
+// errNotFound makes a page answer 404.
+var errNotFound = errors.New("page not found")
+
+// badRequest is an error the user can fix; its message is shown as is.
+type badRequest struct{ msg string }
+
+func (e *badRequest) Error() string { return e.msg }
+
+// ServeHTTP serves the website and the search API.
+func (w *Web) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		rw.Header().Set("Allow", "GET, HEAD")
+		http.Error(rw, "method not allowed", http.StatusMethodNotAllowed)
+		return
+	}
+	p := r.URL.Path
+	switch {
+	case strings.HasPrefix(p, "/assets/"):
+		w.serveAsset(rw, r, strings.TrimPrefix(p, "/assets/"))
+		return
+	case p == "/favicon.ico" || p == "/favicon.svg":
+		w.serveAsset(rw, r, "favicon.svg")
+		return
+	case p == "/api/search" || p == "/api/search/":
+		w.serveSearchAPI(rw, r)
+		return
+	}
+	// Folder pages live at paths ending in "/": relative links depend on it.
+	if p != "/search" && !strings.HasSuffix(p, "/") && !strings.Contains(lastSegment(p), ".") {
+		target := p + "/"
+		if r.URL.RawQuery != "" {
+			target += "?" + r.URL.RawQuery
+		}
+		http.Redirect(rw, r, target, http.StatusMovedPermanently)
+		return
+	}
+	ctx := r.Context()
+	snap, err := w.snapshot(ctx)
+	if err != nil {
+		w.serveError(rw, r, err)
+		return
+	}
+	pg, err := w.route(ctx, snap, r)
+	if err != nil {
+		w.serveError(rw, r, err)
+		return
+	}
+	if !pg.NoIndex {
+		pg.Canonical = w.absURL(r, pg.Path)
+	}
+	status := http.StatusOK
+	if pg.Status != 0 {
+		status = pg.Status
+	}
+	w.writePage(rw, r, pg, status)
+}
+
+// route turns a request into a page.
+func (w *Web) route(ctx context.Context, s *snapshot, r *http.Request) (*page, error) {
+	p := r.URL.Path
+	seg := strings.Split(strings.Trim(p, "/"), "/")
+	if p == "/" {
+		seg = nil
+	}
+	switch {
+	case len(seg) == 0:
+		return w.homePage(ctx, s)
+	case seg[0] == "search" && len(seg) == 1:
+		return w.searchPage(ctx, s, r.URL.Query(), false)
+	case seg[0] == "topics" && len(seg) == 2:
+		return w.topicPage(ctx, s, seg[1], 1)
+	case seg[0] == "topics" && len(seg) == 4 && seg[2] == "page":
+		n, err := strconv.Atoi(seg[3])
+		if err != nil || n < 2 || strconv.Itoa(n) != seg[3] {
+			return nil, errNotFound
+		}
+		return w.topicPage(ctx, s, seg[1], n)
+	case seg[0] == "stories" && len(seg) == 2:
+		return w.storyPage(ctx, s, seg[1])
+	case seg[0] == "news" && len(seg) == 5:
+		return w.articlePage(ctx, s, seg[1], seg[2], seg[3], seg[4])
+	case seg[0] == "events" && len(seg) == 1:
+		return w.eventsPage(s), nil
+	case seg[0] == "people" && len(seg) == 1:
+		return w.peoplePage(s), nil
+	case seg[0] == "learning" && len(seg) == 1:
+		return w.learningPage(s), nil
+	}
+	return nil, errNotFound
+}
+
+// serveError answers a failed page: 404, 400 or 500 (logged).
+func (w *Web) serveError(rw http.ResponseWriter, r *http.Request, err error) {
+	var bad *badRequest
+	switch {
+	case errors.Is(err, errNotFound):
+		w.writePage(rw, r, w.notFoundPage(r.URL.Path), http.StatusNotFound)
+	case errors.As(err, &bad):
+		w.writePage(rw, r, w.messagePage(r.URL.Path, "Bad request", bad.msg), http.StatusBadRequest)
+	case errors.Is(err, context.Canceled):
+		// The client went away; nothing to answer.
+	default:
+		w.log.Error("web page", "path", r.URL.Path, "err", err)
+		w.writePage(rw, r, w.messagePage(r.URL.Path, "Something went wrong", "The page could not be built. Please try again later."), http.StatusInternalServerError)
+	}
+}
+
+// writePage renders a page into a buffer first, so a template error never
+// leaves half a page behind.
+func (w *Web) writePage(rw http.ResponseWriter, r *http.Request, pg *page, status int) {
+	if pg.Base == "" {
+		pg.Base = relBase(r.URL.Path)
+	}
+	var buf bytes.Buffer
+	if err := w.tmpl.render(&buf, pg); err != nil {
+		w.log.Error("web render", "path", r.URL.Path, "err", err)
+		http.Error(rw, "internal error", http.StatusInternalServerError)
+		return
+	}
+	h := rw.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Content-Length", strconv.Itoa(buf.Len()))
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
+	rw.WriteHeader(status)
+	if r.Method != http.MethodHead {
+		rw.Write(buf.Bytes())
+	}
+}
+
+// absURL returns the absolute URL of a site path ("topics/x/"), from the
+// configured base URL, the site's own URL, or the request.
+func (w *Web) absURL(r *http.Request, path string) string {
+	base := w.rootURL()
+	if base == "" && r != nil {
+		scheme := "http"
+		if r.TLS != nil {
+			scheme = "https"
+		}
+		base = scheme + "://" + r.Host + "/"
+	}
+	if base == "" {
+		return ""
+	}
+	return base + path
+}
+
+// rootURL is the absolute URL of the site root, or "" when unknown.
+func (w *Web) rootURL() string {
+	if w.baseURL != "" {
+		return w.baseURL
+	}
+	return ""
+}
+
+// relBase returns the relative path from the folder of urlPath to the site
+// root: "./" for "/" and "/search", "../../" for "/topics/x/".
+func relBase(urlPath string) string {
+	depth := strings.Count(urlPath, "/") - 1
+	if depth <= 0 {
+		return "./"
+	}
+	return strings.Repeat("../", depth)
+}
+
+func lastSegment(p string) string {
+	if i := strings.LastIndexByte(p, '/'); i >= 0 {
+		return p[i+1:]
+	}
+	return p
+}

@@ -1,0 +1,405 @@
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"newshub/internal/model"
+)
+
+// contains fails the test for each want missing from body.
+func contains(t *testing.T, what, body string, wants ...string) {
+	t.Helper()
+	for _, w := range wants {
+		if !strings.Contains(body, w) {
+			t.Errorf("%s: missing %q", what, w)
+		}
+	}
+}
+
+func lacks(t *testing.T, what, body string, bad ...string) {
+	t.Helper()
+	for _, b := range bad {
+		if strings.Contains(body, b) {
+			t.Errorf("%s: unexpected %q", what, b)
+		}
+	}
+}
+
+func TestHomeShowsRankedStoryCards(t *testing.T) {
+	h := newHub(t, "https://img.example.org/")
+	code, body := h.get(t, "/")
+	if code != http.StatusOK {
+		t.Fatalf("GET /: status %d", code)
+	}
+	contains(t, "home", body,
+		"<title>Election Hub</title>",
+		"Senate passes border bill after all-night session",
+		`href="./stories/s-border/"`, // full coverage link
+		`<span class="badge" style="--fg:#FFFFFF;--bg:#E81B23" title="Republican Voice">Republican</span>`,
+		`<time datetime="2026-11-20T10:00:00Z" title="Friday 20 November 2026, 10:00 UTC" data-ago>2 h ago</time>`,
+		`loading="lazy"`, `width="1200" height="675"`,
+		`src="https://img.example.org/logo-foxnews.com.svg"`,
+		`<link rel="canonical" href="https://hub.example.org/news/">`,
+		`<meta property="og:title" content="Election Hub">`,
+		`<meta property="og:image" content="https://img.example.org/photo-`,
+		`<meta name="twitter:card" content="summary_large_image">`,
+		`<link rel="alternate" type="application/rss&#43;xml" title="Election Hub (RSS)" href="./feeds/rss.xml">`,
+		`<link rel="alternate" type="application/atom&#43;xml"`, `href="./feeds/feed.json"`,
+		`<form class="search-box" role="search" action="./search/"`,
+		`<main id="main"`, `<nav class="wrap sections" aria-label="Sections">`, `<html lang="en">`,
+		`<a href="./topics/joe-biden/">All 24 stories on Joe Biden →</a>`,
+		`<link rel="icon" type="image/svg+xml" href="./assets/favicon.svg?v=`,
+	)
+	// Only leads are listed: a non-lead title must not be a card on the home page.
+	lacks(t, "home", body, "Border bill clears the Senate")
+	// The border story leads (heat 200, 2 h old) ahead of the older Biden stories.
+	if i, j := strings.Index(body, "Senate passes border bill"), strings.Index(body, "Biden story number 00"); i < 0 || j < 0 || i > j {
+		t.Errorf("home: the border story should rank above the Biden stories (at %d and %d)", i, j)
+	}
+}
+
+func TestStoryCountsSourcesAndVoices(t *testing.T) {
+	h := newHub(t, "https://img.example.org/")
+	_, body := h.get(t, "/")
+	// The border story has five publishers; its card lists both voices that covered it.
+	contains(t, "home", body, "Full coverage<span class=\"count\"> · 5 sources</span>", `title="Democratic Voice">Democratic</span>`)
+	// A story of one article has no full coverage link.
+	lacks(t, "home", body, `href="./stories/s-biden-00/"`)
+}
+
+func TestRecordTextIsEscapedAndExcerptsSanitized(t *testing.T) {
+	h := newHub(t, "https://img.example.org/")
+	for _, path := range []string{"/", "/stories/s-xss/", "/news/2026/11/20/hostile-title/", "/search?q=onerror"} {
+		code, body := h.get(t, path)
+		if code != http.StatusOK {
+			t.Fatalf("GET %s: status %d", path, code)
+		}
+		contains(t, path, body, "&lt;img src=x onerror=alert(1)&gt;")
+		lacks(t, path, body, "<img src=x", "<script>alert", "javascript:alert", "onerror=alert(1)>")
+	}
+	_, body := h.get(t, "/news/2026/11/20/hostile-title/")
+	contains(t, "article", body, "<b>Bold</b> text &amp; more")
+}
+
+func TestTopicPagesArePagedWithRelLinks(t *testing.T) {
+	h := newHub(t, "https://img.example.org/")
+	tests := []struct {
+		path       string
+		code       int
+		wants      []string
+		firstTitle string
+	}{
+		{"/topics/joe-biden/", 200, []string{`<link rel="next" href="../../topics/joe-biden/page/2/">`, "page 1 of 3",
+			`<link rel="alternate" type="application/rss&#43;xml" title="Joe Biden (RSS)" href="../../feeds/joe-biden/rss.xml">`,
+			`<link rel="canonical" href="https://hub.example.org/news/topics/joe-biden/">`, `aria-current="page">Joe Biden</a>`}, "Biden story number 00"},
+		{"/topics/joe-biden/page/2/", 200, []string{`<link rel="prev" href="../../../../topics/joe-biden/">`,
+			`<link rel="next" href="../../../../topics/joe-biden/page/3/">`, "page 2 of 3"}, "Biden story number 10"},
+		{"/topics/joe-biden/page/3/", 200, []string{`<link rel="prev" href="../../../../topics/joe-biden/page/2/">`, "page 3 of 3"}, "Biden story number 20"},
+		{"/topics/joe-biden/page/4/", 404, nil, ""},
+		{"/topics/joe-biden/page/1/", 404, nil, ""},
+		{"/topics/joe-biden/page/02/", 404, nil, ""},
+		{"/topics/no-such-topic/", 404, nil, ""},
+		{"/topics/republican-voice/", 200, []string{"Senate passes border bill", `<span class="badge" style="--fg:#FFFFFF;--bg:#E81B23">voice</span>`}, ""},
+	}
+	for _, tt := range tests {
+		code, body := h.get(t, tt.path)
+		if code != tt.code {
+			t.Errorf("GET %s: status %d, want %d", tt.path, code, tt.code)
+			continue
+		}
+		contains(t, tt.path, body, tt.wants...)
+		if tt.firstTitle != "" {
+			m := regexp.MustCompile(`<h3><a href="[^"]*">([^<]*)</a></h3>`).FindStringSubmatch(body)
+			if m == nil || m[1] != tt.firstTitle {
+				t.Errorf("GET %s: first story %v, want %q", tt.path, m, tt.firstTitle)
+			}
+		}
+	}
+	_, last := h.get(t, "/topics/joe-biden/page/3/")
+	lacks(t, "last page", last, `rel="next"`)
+	if n := strings.Count(last, `<article class="card`); n != 4 {
+		t.Errorf("last page: %d cards, want 4", n)
+	}
+}
+
+func TestStoryPageGroupsByVoiceAndFlagsBlindspot(t *testing.T) {
+	h := newHub(t, "https://img.example.org/")
+	code, body := h.get(t, "/stories/s-border/")
+	if code != http.StatusOK {
+		t.Fatalf("status %d", code)
+	}
+	contains(t, "story", body,
+		"<h1>Senate passes border bill after all-night session</h1>",
+		"5 articles from 5 sources",
+		`aria-label="Coverage by voice: Republican Voice 3 (75%); Democratic Voice 1 (25%);"`,
+		`width: 75.00%`, `width: 25.00%`,
+		"<strong>Blindspot.</strong> 3 of the 4 articles with a voice label come from Republican Voice outlets",
+		"Other outlets",
+		"1 more come from outlets without a voice label",
+		`<span class="after">first report</span>`, `<span class="after">+3 h</span>`,
+		`href="../../news/2026/11/20/border-bill-clears-senate/"`,
+	)
+	// The timeline runs oldest first: MSNBC (5 h ago) before Reuters (90 min ago).
+	tl := body[strings.Index(body, `class="timeline"`):]
+	if i, j := strings.Index(tl, "Senate border vote, explained"), strings.Index(tl, "Senate approves border measure"); i < 0 || j < 0 || i > j {
+		t.Errorf("timeline order wrong: %d, %d", i, j)
+	}
+
+	_, balanced := h.get(t, "/stories/s-debate/")
+	contains(t, "balanced story", balanced, "Democratic Voice 1 (50%)", "Republican Voice 1 (50%)")
+	lacks(t, "balanced story", balanced, "Blindspot")
+
+	if code, _ := h.get(t, "/stories/no-such-story/"); code != http.StatusNotFound {
+		t.Errorf("unknown story: status %d, want 404", code)
+	}
+}
+
+func TestArticlePageLinksOutAndToCoverage(t *testing.T) {
+	h := newHub(t, "https://img.example.org/")
+	code, body := h.get(t, "/news/2026/11/20/border-bill-clears-senate/")
+	if code != http.StatusOK {
+		t.Fatalf("status %d", code)
+	}
+	contains(t, "article", body,
+		"<h1>Border bill clears the Senate</h1>",
+		`<a class="button" href="https://nypost.com/border-bill-clears-senate" rel="noopener">Read it on New York Post</a>`,
+		`href="https://nypost.com/amp/border-bill-clears-senate" rel="noopener">AMP page</a>`,
+		`href="../../../../../stories/s-border/">Full coverage · 5 sources</a>`,
+		"More coverage of this story", "Senate passes border bill after all-night session",
+		`<meta property="og:type" content="article">`,
+		`<link rel="canonical" href="https://hub.example.org/news/news/2026/11/20/border-bill-clears-senate/">`,
+	)
+	// An archived record is found under the same kind of address.
+	var archived string
+	for _, r := range fixtureRecords("") {
+		if strings.HasPrefix(r.Path, "_archive/news/") {
+			archived = "/" + newsPath(r.Path)
+		}
+	}
+	if code, body := h.get(t, archived); code != http.StatusOK || !strings.Contains(body, "An archived article about polling") {
+		t.Errorf("archived article: status %d", code)
+	}
+}
+
+func TestUnknownPathsAnswer404Page(t *testing.T) {
+	h := newHub(t, "https://img.example.org/")
+	for _, p := range []string{"/nope/", "/news/2020/01/01/missing/", "/news/20/1/1/x/", "/stories/", "/assets/nope.css", "/topics/a/b/c/d/e/"} {
+		code, body := h.get(t, p)
+		if code != http.StatusNotFound {
+			t.Errorf("GET %s: status %d, want 404", p, code)
+			continue
+		}
+		contains(t, p, body, "Page not found", `<meta name="robots" content="noindex">`, `action="`)
+	}
+}
+
+func TestFolderPagesRedirectToTrailingSlash(t *testing.T) {
+	h := newHub(t, "https://img.example.org/")
+	rec := httptest.NewRecorder()
+	h.web.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/topics/joe-biden?x=1", nil))
+	if rec.Code != http.StatusMovedPermanently || rec.Header().Get("Location") != "/topics/joe-biden/?x=1" {
+		t.Errorf("redirect: %d %q", rec.Code, rec.Header().Get("Location"))
+	}
+	rec = httptest.NewRecorder()
+	h.web.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/", nil))
+	if rec.Code != http.StatusMethodNotAllowed {
+		t.Errorf("POST /: status %d, want 405", rec.Code)
+	}
+}
+
+func TestEventsPeopleAndLearningPages(t *testing.T) {
+	h := newHub(t, "https://img.example.org/")
+	_, ev := h.get(t, "/events/")
+	up, past := strings.Index(ev, "Final debate"), strings.Index(ev, "First debate")
+	if up < 0 || past < 0 || up > past || up < strings.Index(ev, "Upcoming") || past < strings.Index(ev, ">Past<") {
+		t.Errorf("events: upcoming and past not split right (%d, %d)", up, past)
+	}
+	contains(t, "events", ev, "Nashville, TN", `<time datetime="2026-12-01T12:00:00Z"`)
+
+	_, pp := h.get(t, "/people/")
+	contains(t, "people", pp, "Jane Senator", "12,345 followers", "Senators", "1 more person not on this hub yet", `alt="Portrait of Jane Senator"`)
+	if strings.Index(pp, "Jane Senator") > strings.Index(pp, "John Governor") {
+		t.Error("people: not ordered by heat")
+	}
+
+	_, le := h.get(t, "/learning/")
+	contains(t, "learning", le, `<iframe loading="lazy"`, `src="https://www.youtube.com/embed/abc"`, "2:22", "Civics basics", "What is the electoral college?")
+	lacks(t, "learning", le, "onload", "alert(4)", "alert(5)")
+}
+
+func TestSearchPagesAndAPI(t *testing.T) {
+	h := newHub(t, "https://img.example.org/")
+	code, body := h.get(t, "/search?q=border")
+	if code != http.StatusOK {
+		t.Fatalf("search: status %d", code)
+	}
+	contains(t, "search", body, "5 articles match", "Senate passes border bill", `<meta name="robots" content="noindex">`, `value="border"`)
+
+	tests := []struct {
+		query   string
+		code    int
+		total   int
+		errPart string
+	}{
+		{"q=border", 200, 5, ""},
+		{"q=border&topic=democratic-voice", 200, 1, ""},
+		{"q=biden&page=2", 200, 24, ""},
+		{"q=border&when=day", 200, 5, ""},
+		{"q=debate&when=day", 200, 0, ""},
+		{"q=%22unbalanced", 400, 0, "unbalanced quote"},
+		{"q=border&topic=nope", 400, 0, "there is no topic"},
+		{"q=border&page=zero", 400, 0, "page must be"},
+		{"q=border&when=decade", 400, 0, "when must be"},
+		{"q=", 400, 0, "q is required"},
+	}
+	for _, tt := range tests {
+		rec := httptest.NewRecorder()
+		h.web.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/api/search?"+tt.query, nil))
+		if rec.Code != tt.code {
+			t.Errorf("api %s: status %d, want %d: %s", tt.query, rec.Code, tt.code, rec.Body)
+			continue
+		}
+		if ct := rec.Header().Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
+			t.Errorf("api %s: content type %q", tt.query, ct)
+		}
+		if tt.code != 200 {
+			var e struct{ Error string }
+			if err := json.Unmarshal(rec.Body.Bytes(), &e); err != nil || !strings.Contains(e.Error, tt.errPart) {
+				t.Errorf("api %s: error %q (%v), want it to mention %q", tt.query, e.Error, err, tt.errPart)
+			}
+			continue
+		}
+		var res struct {
+			Query    string
+			Page     int
+			Total    int
+			NextPage *int
+			Value    []struct {
+				Title, SitePath, WebURL string
+				Provider                struct{ Name string }
+			}
+		}
+		if err := json.Unmarshal(rec.Body.Bytes(), &res); err != nil {
+			t.Fatalf("api %s: %v", tt.query, err)
+		}
+		if res.Total != tt.total {
+			t.Errorf("api %s: total %d, want %d", tt.query, res.Total, tt.total)
+		}
+		wantLen := min(max(tt.total-(res.Page-1)*searchPageSize, 0), searchPageSize)
+		if len(res.Value) != wantLen {
+			t.Errorf("api %s: %d items, want %d", tt.query, len(res.Value), wantLen)
+		}
+		if (res.NextPage != nil) != (res.Page*searchPageSize < res.Total) {
+			t.Errorf("api %s: nextPage %v with page %d of total %d", tt.query, res.NextPage, res.Page, res.Total)
+		}
+		for _, v := range res.Value {
+			if !strings.HasPrefix(v.SitePath, "news/") || v.Title == "" || v.Provider.Name == "" {
+				t.Errorf("api %s: bad item %+v", tt.query, v)
+			}
+		}
+	}
+
+	// The HTML search reports bad queries as 400 with the reason, never 500.
+	for _, q := range []string{"/search?q=%22oops", "/search/?q=x&topic=nope", "/search?q=x&page=-1"} {
+		code, body := h.get(t, q)
+		if code != http.StatusBadRequest || !strings.Contains(body, `class="notice error" role="alert"`) {
+			t.Errorf("GET %s: status %d, want 400 with a message", q, code)
+		}
+	}
+	// Paging links keep the query and filters.
+	_, many := h.get(t, "/search?q=biden&topic=joe-biden")
+	contains(t, "search paging", many, `<link rel="next" href="./search/?page=2&amp;q=biden&amp;topic=joe-biden">`)
+}
+
+func TestPagesFollowStoreGeneration(t *testing.T) {
+	h := newHub(t, "https://img.example.org/")
+	_, before := h.get(t, "/")
+	lacks(t, "before", before, "Breaking: a brand new story")
+	r := newsRec("https://img.example.org/", "brand-new", "Breaking: a brand new story", "reuters.com", "Reuters", "s-new", time.Minute, true)
+	r.Article.Heat = 1000
+	if err := h.st.Upsert(context.Background(), []*model.Record{r}); err != nil {
+		t.Fatal(err)
+	}
+	// The page in hand is served at once while the new ranking is built
+	// in the background; the new story shows up as soon as it is ready.
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		_, after := h.get(t, "/")
+		if strings.Contains(after, "Breaking: a brand new story") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the home page never showed the new story")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	// Story and article pages read the store directly: no delay at all.
+	r2 := newsRec("https://img.example.org/", "brand-new-2", "Another new story", "reuters.com", "Reuters", "s-new-2", time.Minute, true)
+	if err := h.st.Upsert(context.Background(), []*model.Record{r2}); err != nil {
+		t.Fatal(err)
+	}
+	if code, body := h.get(t, "/stories/s-new-2/"); code != 200 || !strings.Contains(body, "Another new story") {
+		t.Errorf("new story page: status %d", code)
+	}
+}
+
+func TestEveryImageHasAltAndSize(t *testing.T) {
+	h := newHub(t, "https://img.example.org/")
+	img := regexp.MustCompile(`<img [^>]*>`)
+	for _, p := range []string{"/", "/topics/joe-biden/", "/stories/s-border/", "/news/2026/11/20/border-bill-clears-senate/", "/events/", "/people/", "/learning/", "/search?q=border"} {
+		_, body := h.get(t, p)
+		tags := img.FindAllString(body, -1)
+		if len(tags) == 0 {
+			t.Errorf("%s: no images at all", p)
+		}
+		for _, tag := range tags {
+			for _, attr := range []string{` alt="`, ` width="`, ` height="`} {
+				if !strings.Contains(tag, attr) {
+					t.Errorf("%s: %s lacks%s", p, tag, attr)
+				}
+			}
+		}
+	}
+}
+
+func TestAssetsAreServedWithCaching(t *testing.T) {
+	h := newHub(t, "https://img.example.org/")
+	for name, ctype := range map[string]string{"style.css": "text/css", "favicon.svg": "image/svg+xml", "app.js": "text/javascript"} {
+		rec := httptest.NewRecorder()
+		h.web.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/assets/"+name+"?v="+h.web.tmpl.version[name], nil))
+		if rec.Code != 200 || !strings.HasPrefix(rec.Header().Get("Content-Type"), ctype) || rec.Body.Len() == 0 {
+			t.Errorf("%s: %d %q", name, rec.Code, rec.Header().Get("Content-Type"))
+		}
+		if !strings.Contains(rec.Header().Get("Cache-Control"), "immutable") {
+			t.Errorf("%s: cache control %q", name, rec.Header().Get("Cache-Control"))
+		}
+	}
+}
+
+func TestAgoWording(t *testing.T) {
+	now := fixtureNow
+	tests := []struct {
+		d    time.Duration
+		want string
+	}{
+		{30 * time.Second, "just now"},
+		{5 * time.Minute, "5 min ago"},
+		{3*time.Hour + 10*time.Minute, "3 h ago"},
+		{50 * time.Hour, "2 d ago"},
+		{40 * 24 * time.Hour, "11 Oct"},
+		{400 * 24 * time.Hour, "16 Oct 2025"},
+		{-2 * time.Hour, "20 Nov 2026"},
+	}
+	for _, tt := range tests {
+		if got := ago(now, now.Add(-tt.d)); got != tt.want {
+			t.Errorf("ago(%v) = %q, want %q", tt.d, got, tt.want)
+		}
+	}
+}
