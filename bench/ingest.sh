@@ -17,6 +17,7 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
+trap 'exit 1' INT TERM
 
 go build -o "$work/newshub" ./cmd/newshub
 go build -o "$work/feedserver" ./bench/feedserver

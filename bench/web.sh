@@ -19,7 +19,7 @@ trap 'rm -f "$out"' EXIT
 cd "$root"
 NEWSHUB_BENCH_ARTICLES=$articles go test -run '^$' -timeout 60m -benchtime "$benchtime" \
 	-bench 'Benchmark(Home|Topic|Story|Article|Search)$' ./internal/web >"$out" 2>&1 || { cat "$out" >&2; exit 1; }
-NEWSHUB_BENCH_ARTICLES=$articles go test -run '^$' -timeout 60m -benchtime 3x \
+NEWSHUB_BENCH_ARTICLES=$articles go test -run '^$' -timeout 60m -benchtime 1x \
 	-bench 'Benchmark(Snapshot|Build)$' ./internal/web >>"$out" 2>&1 || { cat "$out" >&2; exit 1; }
 
 echo "| web | articles | median | p95 | mean | notes |"

@@ -2,7 +2,8 @@
 // on loopback, for benchmarking ingest: N feeds of M items each, spread
 // over H listeners (one "publisher" per port), with ETag support so a
 // second round is all 304s, robots.txt, and article pages carrying Open
-// Graph, canonical, AMP and JSON-LD metadata.
+// Graph, canonical, AMP and JSON-LD metadata. The text comes from
+// newshub's site generator, so stories are covered by several feeds.
 //
 // It writes a sources list (_data/sources.yaml form) to -sources, prints
 // "ready" on standard output once listening, and serves until interrupted
@@ -15,30 +16,19 @@ import (
 	"fmt"
 	"html"
 	"log"
-	"math/rand/v2"
 	"net"
 	"net/http"
 	"os"
 	"os/signal"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
 	"time"
+
+	"newshub/internal/gen"
+	"newshub/internal/model"
 )
-
-var words = strings.Fields(`senate house governor mayor court judge voters ballot election campaign
-debate poll turnout budget tax bill law vote primary caucus county state city council
-district candidate party leader speaker committee hearing report rally speech ad fund
-donor union worker farmer teacher nurse police school hospital bridge road water power
-climate storm flood fire drought heat energy oil gas wind solar market price wage job
-trade tariff deal treaty border army navy veteran health care drug vaccine virus
-housing rent loan bank debt deficit pension plan reform probe inquiry scandal lawsuit
-appeal ruling verdict recount audit fraud security privacy data tech platform media
-record surge drop rise fall win loss lead gap margin swing suburb rural urban youth
-senior women men family church faith rights justice prison crime gun safety transit`)
-
-var verbs = strings.Fields(`backs blocks passes rejects signs vetoes wins loses leads trails
-targets slams praises weighs delays pushes seeks faces drops raises cuts boosts probes`)
 
 func main() {
 	feeds := flag.Int("feeds", 1000, "number of feeds")
@@ -52,7 +42,10 @@ func main() {
 		*hosts = *feeds
 	}
 
-	g := &generator{items: *items, seed: *seed, now: time.Now().UTC().Truncate(time.Hour)}
+	g, err := newGenerator(*feeds, *items, *seed, time.Now().UTC().Truncate(time.Minute))
+	if err != nil {
+		log.Fatal(err)
+	}
 	var addrs []string
 	var servers []*http.Server
 	for i := 0; i < *hosts; i++ {
@@ -89,10 +82,50 @@ func main() {
 	}
 }
 
+// story is the text of one generated article.
+type story struct {
+	title, excerpt string
+	published      time.Time
+}
+
+// generator holds the articles of every feed: realistic titles and
+// excerpts from newshub's own site generator (stories covered by several
+// publishers, a real vocabulary), their dates squeezed from its half year
+// into the last week, as a feed's latest 50 items span.
 type generator struct {
-	items int
-	seed  uint64
-	now   time.Time
+	items   int
+	stories []story // feed f's item i is stories[f*items+i]
+}
+
+func newGenerator(feeds, items int, seed uint64, now time.Time) (*generator, error) {
+	g := &generator{items: items, stories: make([]story, 0, feeds*items)}
+	var drafted []story
+	until := now
+	err := gen.Records(gen.Options{Articles: feeds * items, Seed: int64(seed), Until: until}, func(r *model.Record) error {
+		if r.Kind != model.KindNews {
+			return nil
+		}
+		age := until.Sub(r.Article.PublishedDateTime) * 7 / (180 * 24)
+		drafted = append(drafted, story{r.Article.Title, r.Article.Excerpt, until.Add(-age).Truncate(time.Minute)})
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	// Consecutive drafts cover one story from different publishers: deal
+	// them out across feeds, so a story's coverage lands in several feeds.
+	g.stories = make([]story, feeds*items)
+	for j, st := range drafted {
+		if j >= feeds*items {
+			break
+		}
+		g.stories[(j%feeds)*items+j/feeds] = st
+	}
+	for f := 0; f < feeds; f++ { // newest first, as feeds list them
+		feed := g.stories[f*items : (f+1)*items]
+		slices.SortStableFunc(feed, func(a, b story) int { return b.published.Compare(a.published) })
+	}
+	return g, nil
 }
 
 func (g *generator) handler(base string) http.Handler {
@@ -131,18 +164,9 @@ func (g *generator) handler(base string) http.Handler {
 
 // story returns the title, text and date of item i of feed f.
 func (g *generator) story(f, i int) (string, string, time.Time) {
-	r := rand.New(rand.NewPCG(g.seed, uint64(f)<<20|uint64(i)))
-	pick := func() string { return words[r.IntN(len(words))] }
-	title := fmt.Sprintf("%s %s %s %s over %s %s in %s", capital(pick()), pick(), verbs[r.IntN(len(verbs))], pick(), pick(), pick(), pick())
-	var text []string
-	for k := 0; k < 40; k++ {
-		text = append(text, pick())
-	}
-	published := g.now.Add(-time.Duration(r.IntN(48*60)) * time.Minute)
-	return title, strings.Join(text, " ") + ".", published
+	st := g.stories[f*g.items+i]
+	return st.title, st.excerpt, st.published
 }
-
-func capital(s string) string { return strings.ToUpper(s[:1]) + s[1:] }
 
 func (g *generator) feed(base string, f int) []byte {
 	var b strings.Builder

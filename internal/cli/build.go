@@ -3,6 +3,8 @@ package cli
 import (
 	"context"
 	"fmt"
+	"os"
+	"runtime/debug"
 	"time"
 
 	"newshub/internal/publish"
@@ -21,6 +23,11 @@ func runBuild(ctx context.Context, env *Env, args []string) error {
 		return usageError("want one OUT folder")
 	}
 	out := fs.Arg(0)
+	if os.Getenv("GOMEMLIMIT") == "" {
+		// The hub's snapshot is the live heap; a soft limit keeps garbage
+		// from doubling it on large stores.
+		debug.SetMemoryLimit(768 << 20)
+	}
 	st, s, err := env.openHub(ctx)
 	if err != nil {
 		return err

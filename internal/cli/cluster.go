@@ -38,7 +38,7 @@ func runCluster(ctx context.Context, env *Env, args []string) error {
 	fs := env.newFlagSet("cluster")
 	in := fs.String("in", "", "input `FILE`, one JSON article a line (id, title, optional excerpt, url, provider, domain, publishedDateTime)")
 	out := fs.String("out", "", "output `FILE` (default standard output)")
-	related := fs.Int("related", 0, "also list up to `K` related article ids per line")
+	relatedK := fs.Int("related", 0, "also list up to `K` related article ids per line")
 	window := fs.Duration("window", 0, "time window of a story (default 72h)")
 	if err := env.parse(fs, args); err != nil {
 		return err
@@ -49,7 +49,7 @@ func runCluster(ctx context.Context, env *Env, args []string) error {
 	if fs.NArg() > 0 {
 		return usageError("unexpected argument %q", fs.Arg(0))
 	}
-	if *related < 0 {
+	if *relatedK < 0 {
 		return usageError("--related must be 0 or more")
 	}
 
@@ -59,9 +59,16 @@ func runCluster(ctx context.Context, env *Env, args []string) error {
 	}
 	defer f.Close()
 
-	c := cluster.New(cluster.Options{Window: *window})
 	var ids []string
-	story := map[string]string{} // as assigned when added, for articles later evicted
+	story := map[string]string{}     // final story of articles that left the window, else as added
+	related := map[string][]string{} // related ids of articles that left the window
+	var c *cluster.Clusterer
+	c = cluster.New(cluster.Options{Window: *window, OnEvict: func(id, st string) {
+		story[id] = st
+		if *relatedK > 0 {
+			related[id] = c.Related(id, *relatedK)
+		}
+	}})
 	bad := 0
 	lines := readClusterLines(ctx, f)
 	for l := range lines {
@@ -103,11 +110,11 @@ func runCluster(ctx context.Context, env *Env, args []string) error {
 	enc.SetEscapeHTML(false)
 	for _, id := range ids {
 		o := clusterOut{ID: id, Story: c.Story(id)}
-		if o.Story == "" {
-			o.Story = story[id] // left the window before the end
-		}
-		if *related > 0 {
-			o.Related = c.Related(id, *related)
+		switch {
+		case o.Story == "": // left the window before the end
+			o.Story, o.Related = story[id], related[id]
+		case *relatedK > 0:
+			o.Related = c.Related(id, *relatedK)
 		}
 		if err := enc.Encode(o); err != nil {
 			return fmt.Errorf("cluster: write: %w", err)

@@ -62,8 +62,10 @@ func runDemo(ctx context.Context, env *Env, args []string) error {
 	if *noServe {
 		return nil
 	}
-	fmt.Fprintf(env.Stdout, "\nserving the demo hub on http://%s/ (Ctrl-C stops)\n", *addr)
-	err = runServe(ctx, env, []string{"--addr", *addr, "--no-ingest"})
+	fmt.Fprintf(env.Stdout, "\nstarting the server (Ctrl-C stops it)\n")
+	// Links in the API point at this server rather than the demo site's
+	// made-up address; the demo has no feeds to fetch.
+	err = runServe(ctx, env, []string{"--addr", *addr, "--base-url", "http://" + *addr, "--no-ingest"})
 	if errors.Is(err, errNotYet) {
 		fmt.Fprintf(env.Stdout, "(this build cannot serve yet; the site and its database are ready)\n")
 		return nil

@@ -1,10 +1,18 @@
 package cli
 
 import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 )
 
 func TestDemoCreatesAndImportsASiteOnce(t *testing.T) {
@@ -32,4 +40,73 @@ func TestDemoCreatesAndImportsASiteOnce(t *testing.T) {
 		t.Errorf("second demo did not reuse the site:\n%s", stdout)
 	}
 	assertSameFiles(t, files, siteFiles(t, dir))
+}
+
+// syncBuffer is a bytes.Buffer safe to read while a command writes it.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func TestDemoServesTheHub(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "demo")
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var out, errs syncBuffer
+	done := make(chan int, 1)
+	go func() {
+		done <- Run(ctx, []string{"demo", "--dir", dir, "--articles", "80", "--addr", "127.0.0.1:0"},
+			&out, &errs, func(string) string { return "" })
+	}()
+	serving := regexp.MustCompile(`serving (http://127\.0\.0\.1:\d+)/`)
+	var base string
+	for deadline := time.Now().Add(2 * time.Minute); base == ""; {
+		select {
+		case code := <-done:
+			t.Fatalf("demo ended with %d before serving:\n%s\n%s", code, out.String(), errs.String())
+		case <-time.After(50 * time.Millisecond):
+		}
+		if m := serving.FindStringSubmatch(out.String()); m != nil {
+			base = m[1]
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("demo is not serving:\n%s\n%s", out.String(), errs.String())
+		}
+	}
+	resp, err := http.Get(base + "/api/news/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET /api/news/: %s\n%s", resp.Status, body)
+	}
+	var page struct {
+		Value []json.RawMessage `json:"value"`
+	}
+	if err := json.Unmarshal(body, &page); err != nil || len(page.Value) == 0 {
+		t.Fatalf("news page of the demo holds no news (%v):\n%.300s", err, body)
+	}
+	cancel()
+	select {
+	case code := <-done:
+		if code != 0 {
+			t.Errorf("demo exit %d after interrupt:\n%s", code, errs.String())
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("demo did not stop when its context ended")
+	}
 }

@@ -144,8 +144,12 @@ func TestImportTwiceChangesNothing(t *testing.T) {
 		t.Fatalf("import exit %d:\n%s", code, errs)
 	}
 	first := storeSnapshot(t, dbPath)
-	if code, _, errs := run(t, "--db", "sqlite:"+dbPath, "import", src); code != 0 {
+	code, stdout, errs := run(t, "--db", "sqlite:"+dbPath, "import", src)
+	if code != 0 {
 		t.Fatalf("second import exit %d:\n%s", code, errs)
+	}
+	if want := fmt.Sprintf("%d of them were already stored", len(first)); !strings.Contains(stdout, want) {
+		t.Errorf("second import summary %q lacks %q", stdout, want)
 	}
 	second := storeSnapshot(t, dbPath)
 	if len(first) != len(siteFiles(t, src)) {
@@ -158,6 +162,45 @@ func TestImportTwiceChangesNothing(t *testing.T) {
 		if second[p] != v {
 			t.Errorf("%s changed on the second import", p)
 		}
+	}
+}
+
+func TestImportTakesChangedFilesAgain(t *testing.T) {
+	src := genSite(t, 100, 6)
+	dbPath := filepath.Join(t.TempDir(), "hub.db")
+	if code, _, errs := run(t, "--db", "sqlite:"+dbPath, "import", src); code != 0 {
+		t.Fatalf("import exit %d:\n%s", code, errs)
+	}
+	var changed string
+	for p, data := range siteFiles(t, src) {
+		if strings.HasPrefix(p, "_news/") && strings.Contains(string(data), "\npublished: true\n") {
+			changed = p
+			edited := strings.Replace(string(data), "\nexcerpt: \"", "\nexcerpt: \"Updated. ", 1)
+			if err := os.WriteFile(filepath.Join(src, filepath.FromSlash(p)), []byte(edited), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			break
+		}
+	}
+	code, stdout, errs := run(t, "--db", "sqlite:"+dbPath, "import", src)
+	if code != 0 {
+		t.Fatalf("second import exit %d:\n%s", code, errs)
+	}
+	files := siteFiles(t, src)
+	if want := fmt.Sprintf("%d of them were already stored", len(files)-1); !strings.Contains(stdout, want) {
+		t.Errorf("summary %q lacks %q", stdout, want)
+	}
+	st, err := sqlite.Open(context.Background(), dbPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	rec, err := st.Get(context.Background(), changed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(rec.Raw, files[changed]) || !strings.HasPrefix(rec.Article.Excerpt, "Updated. ") {
+		t.Errorf("%s: the stored record is not the edited file (excerpt %q)", changed, rec.Article.Excerpt)
 	}
 }
 
@@ -244,7 +287,7 @@ func TestImportRejectsBadFilesAndKeepsTheRest(t *testing.T) {
 			strings.Replace(strings.Replace(goodNews, "A good article", "A bad \xff article", 1), "/good", "/utf8", 2), 3, "UTF-8"},
 		{"over the size cap", "_news/2026-01-02-too-big.md",
 			strings.Replace(big, "/good", "/big", 2), 1, "size cap"},
-		{"same article URL as another file", "_news/2026-01-02-copy-of-an-article.md", string(good[anyNews]), 6, "duplicate"},
+		{"same article URL as another file", "_news/zzzz-copy-of-an-article.md", string(good[anyNews]), 6, "duplicate"},
 		{"same topic id as another file", "_data/topics/99-copy.yaml", string(good[anyTopic]), 2, "duplicate"},
 		{"same organization domain as another file", "_data/organizations/zz." + orgDomain + ".md", string(good[anyOrg]), 0, "duplicate"},
 	}
@@ -457,6 +500,10 @@ func TestSizeFlag(t *testing.T) {
 		var s sizeFlag
 		if err := s.Set(tt.in); err != nil || s.n != tt.want {
 			t.Errorf("Set(%q) = %d, %v; want %d", tt.in, s.n, err, tt.want)
+		}
+		var back sizeFlag
+		if err := back.Set(s.String()); err != nil || back.n != s.n {
+			t.Errorf("%q prints as %q, which reads back as %d", tt.in, s.String(), back.n)
 		}
 	}
 	for _, bad := range []string{"", "-1", "0", "ten", "5XB"} {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"log/slog"
 	"time"
 
 	"newshub/internal/ingest"
@@ -18,6 +19,7 @@ func runIngest(ctx context.Context, env *Env, args []string) error {
 	noPages := fs.Bool("no-pages", false, "do not read article pages (feed data only)")
 	workers := fs.Int("workers", 0, fmt.Sprintf("sources fetched at once (default %d)", ingest.DefaultWorkers))
 	batch := fs.Int("batch", 0, fmt.Sprintf("new records curated and stored per transaction (default %d)", ingest.DefaultBatchSize))
+	verbose := fs.Bool("v", false, "log each source failure and batch in detail")
 	if err := env.parse(fs, args); err != nil {
 		return err
 	}
@@ -29,10 +31,14 @@ func runIngest(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	defer st.Close()
+	log := env.Log
+	if *verbose {
+		log = slog.New(slog.NewTextHandler(env.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	}
 	in := ingest.New(s, st, ingest.Options{
 		Version:   Version,
 		SiteDir:   env.Site,
-		Log:       env.Log,
+		Log:       log,
 		All:       *all,
 		SkipPages: *noPages,
 		Workers:   *workers,
@@ -43,9 +49,11 @@ func runIngest(ctx context.Context, env *Env, args []string) error {
 		env.Log.Info("ingest: fetching sources on schedule until stopped")
 		return in.Run(ctx)
 	}
-	defer ingest.StartProfile()()
 	sum, err := in.RunOnce(ctx)
 	printSummary(env.Stdout, sum)
+	if err == nil && ctx.Err() != nil {
+		return fmt.Errorf("interrupted: sources not recorded will be fetched again next time")
+	}
 	return err
 }
 

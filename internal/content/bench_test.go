@@ -44,3 +44,22 @@ func BenchmarkRenderNews(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkParseSample parses every sample record once per iteration.
+func BenchmarkParseSample(b *testing.B) {
+	files := sampleFiles(b)
+	size := 0
+	for _, data := range files {
+		size += len(data)
+	}
+	b.SetBytes(int64(size))
+	b.ReportAllocs()
+	for b.Loop() {
+		for p, data := range files {
+			if _, err := Parse(p, data); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	b.ReportMetric(float64(b.N*len(files))/b.Elapsed().Seconds(), "records/s")
+}

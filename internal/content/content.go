@@ -40,7 +40,7 @@ func (e *ParseError) Error() string {
 
 // KindOf tells which record kind a site-relative slash path holds.
 func KindOf(p string) (model.Kind, bool) {
-	p = strings.TrimPrefix(path.Clean("/"+p), "/")
+	p = cleanPath(p)
 	dir, file := path.Split(p)
 	dir = strings.TrimSuffix(dir, "/")
 	ext := path.Ext(file)
@@ -81,6 +81,15 @@ func KindOf(p string) (model.Kind, bool) {
 		}
 	}
 	return "", false
+}
+
+// cleanPath turns p into a clean site-relative path ("./_news/a.md" and
+// "/_news/a.md" become "_news/a.md"); clean paths are returned as they are.
+func cleanPath(p string) string {
+	if strings.HasPrefix(p, "/") || strings.HasSuffix(p, "/") || strings.Contains(p, "./") || strings.Contains(p, "//") {
+		return strings.TrimPrefix(path.Clean("/"+p), "/")
+	}
+	return p
 }
 
 // maxSlug bounds a slug so that a file name stays well under the 255 bytes

@@ -310,7 +310,7 @@ func TestFastReaderCoversSample(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		_, err := parseFast(data[doc.yamlStart:doc.yamlEnd], doc.lineBase)
+		_, err := parseFast(data[doc.yamlStart:doc.yamlEnd], doc.lineBase, false)
 		if path == "_config.yml" {
 			if err == nil {
 				t.Errorf("%s: the fast reader accepted anchors", path)

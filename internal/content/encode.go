@@ -177,7 +177,7 @@ func plainSafe(s string) bool {
 		}
 		if c >= 0x80 {
 			r, size := utf8.DecodeRuneInString(s[i:])
-			if !printable(r) || r == '\u00a0' || r == '\u2028' || r == '\u2029' || r == utf8.RuneError && size <= 1 {
+			if !printable(r) || r == '\u0085' || r == '\u00a0' || r == '\u2028' || r == '\u2029' || r == utf8.RuneError && size <= 1 {
 				return false
 			}
 			i += size - 1

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // errOutside says the fast reader met YAML outside its subset; the caller
@@ -17,11 +18,15 @@ var errOutside = errors.New("outside the fast YAML subset")
 // one-line scalars, empty values, comments, and [] or {} as empty values.
 // Anything else (flow collections, anchors, tags, block or multi-line
 // scalars, tabs, documents markers, duplicate keys) returns errOutside.
-func parseFast(src []byte, lineBase int) (*tree, error) {
-	if !fastChars(src) {
+//
+// checked says the caller has already seen that fastChars(src) holds.
+func parseFast(src []byte, lineBase int, checked bool) (*tree, error) {
+	if !checked && !fastChars(src) {
 		return nil, errOutside
 	}
-	t := &tree{text: string(src), pairs: make([]pair, 0, 16+len(src)/48)}
+	// The tree's strings share src's memory rather than copying it: the
+	// record keeps the file's bytes as Raw and never changes them.
+	t := &tree{text: unsafe.String(unsafe.SliceData(src), len(src)), pairs: make([]pair, 0, 16+len(src)/48)}
 	p := fastParser{t: t, src: t.text, line: lineBase + 1, stack: make([]pair, 0, 32)}
 	root, ok := p.document()
 	if !ok {

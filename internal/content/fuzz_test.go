@@ -111,7 +111,7 @@ func checkFastMatchesFull(t *testing.T, path string, data []byte) {
 		}
 	}
 	src := data[doc.yamlStart:doc.yamlEnd]
-	fast, err := parseFast(src, doc.lineBase)
+	fast, err := parseFast(src, doc.lineBase, false)
 	if err != nil {
 		return
 	}

@@ -208,11 +208,11 @@ func (c *converter) convert(y *yaml.Node) node {
 // duplicateKey returns the index of the first key that repeats an earlier
 // one, and the line of that earlier one; -1 when keys are unique.
 func duplicateKey(t *tree, pairs []pair) (int, int) {
-	if len(pairs) <= 16 {
+	if len(pairs) <= 64 { // the usual case: comparing is cheaper than hashing
 		for i := 1; i < len(pairs); i++ {
 			ki := t.key(&pairs[i])
 			for j := 0; j < i; j++ {
-				if ki == t.key(&pairs[j]) {
+				if pairs[j].kn == pairs[i].kn && ki == t.key(&pairs[j]) {
 					return i, int(pairs[j].line)
 				}
 			}

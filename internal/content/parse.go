@@ -19,8 +19,9 @@ type document struct {
 	bodyStart int // start of the body after the closing delimiter; -1 for YAML files
 }
 
-// Parse decodes one file. The record's Raw is data itself. Errors are
-// *ParseError.
+// Parse decodes one file. The record's Raw is data itself, and the decoded
+// strings share its memory, so data must not be modified afterwards (Render
+// always writes a new slice). Errors are *ParseError.
 func Parse(path string, data []byte) (*model.Record, error) {
 	rec, _, err := parse(path, data)
 	if err != nil {
@@ -34,7 +35,9 @@ func parse(path string, data []byte) (*model.Record, *document, error) {
 	if !ok {
 		return nil, nil, &ParseError{Path: path, Msg: "not a record path"}
 	}
-	if !utf8.Valid(data) {
+	// fastChars implies valid UTF-8 and spares the fast reader its own check.
+	plain := fastChars(data)
+	if !plain && !utf8.Valid(data) {
 		return nil, nil, &ParseError{Path: path, Line: invalidUTF8Line(data), Msg: "invalid UTF-8"}
 	}
 	doc := &document{kind: kind, yamlEnd: len(data), bodyStart: -1}
@@ -45,7 +48,7 @@ func parse(path string, data []byte) (*model.Record, *document, error) {
 	} else if isBlank(data) && kind == model.KindTopic {
 		return nil, nil, &ParseError{Path: path, Line: 1, Msg: "empty file"}
 	}
-	t, err := parseYAML(path, data[doc.yamlStart:doc.yamlEnd], doc.lineBase)
+	t, err := parseYAML(path, data[doc.yamlStart:doc.yamlEnd], doc.lineBase, plain)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -70,7 +73,7 @@ func parse(path string, data []byte) (*model.Record, *document, error) {
 	d := decoder{t: t, path: path, utc: kind == model.KindNews}
 	switch kind {
 	case model.KindNews:
-		rec.Article = d.article(root, strings.HasPrefix(strings.TrimPrefix(path, "./"), "_archive/"))
+		rec.Article = d.article(root, strings.HasPrefix(cleanPath(path), "_archive/"))
 	case model.KindPerson, model.KindPeopleList:
 		rec.Person = d.person(root)
 	case model.KindEvent:
@@ -182,8 +185,9 @@ func invalidUTF8Line(data []byte) int {
 
 // parseYAML reads src with the fast reader, falling back to the full YAML
 // parser for anything outside the subset the fast reader knows.
-func parseYAML(path string, src []byte, lineBase int) (*tree, error) {
-	t, err := parseFast(src, lineBase)
+// checked says src is known to hold only characters the fast reader takes.
+func parseYAML(path string, src []byte, lineBase int, checked bool) (*tree, error) {
+	t, err := parseFast(src, lineBase, checked)
 	if err == nil {
 		return t, nil
 	}

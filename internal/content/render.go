@@ -64,6 +64,13 @@ func Render(rec *model.Record) error {
 	if err != nil {
 		return fmt.Errorf("render %s: %w", rec.Path, err)
 	}
+	if old != nil && len(out) == len(rec.Raw) && &out[0] == &rec.Raw[0] {
+		// Nothing changed: the file stays as it is.
+		if rec.Kind == model.KindNews {
+			rec.Article.Has = old.Article.Has
+		}
+		return nil
+	}
 	if !utf8.Valid(out) {
 		return fmt.Errorf("render %s: a field holds invalid UTF-8", rec.Path)
 	}

@@ -13,7 +13,7 @@ import (
 
 // article builds the news value of a new item from its feed entry and its
 // page's metadata; nil when it has no title at all.
-func (in *Ingester) article(src model.Source, feed *parser.Feed, c *candidate, now time.Time) *model.Article {
+func (in *Ingester) article(src model.Source, feedTitle string, c *candidate, now time.Time) *model.Article {
 	it, m := c.item, c.meta
 	title := firstNonEmpty(it.Title, parser.PlainText(m.Title), parser.PlainText(m.Headline))
 	if title == "" {
@@ -31,7 +31,7 @@ func (in *Ingester) article(src model.Source, feed *parser.Feed, c *candidate, n
 		OriginalURL:       it.Link,
 		WebURL:            it.Link,
 		Type:              "article",
-		Provider:          in.provider(src, feed, c),
+		Provider:          in.provider(src, feedTitle, c),
 		Topics:            slices.Clone(src.Topics),
 		Images:            images(m.Image, it.Images),
 		CanonicalURL:      c.canon,
@@ -90,7 +90,7 @@ func images(og model.Image, feed []model.Image) []model.Image {
 // provider names the publisher: the organization the source names, else
 // the one whose domain the page (after redirects) or the link is on; else
 // the registrable domain with the best name the page or feed gives.
-func (in *Ingester) provider(src model.Source, feed *parser.Feed, c *candidate) model.Provider {
+func (in *Ingester) provider(src model.Source, feedTitle string, c *candidate) model.Provider {
 	hosts := []string{src.Provider, hostOf(c.page), hostOf(c.item.Link)}
 	for _, h := range hosts {
 		if h == "" {
@@ -104,7 +104,7 @@ func (in *Ingester) provider(src model.Source, feed *parser.Feed, c *candidate) 
 	if domain == "" {
 		domain = curate.RegistrableDomain(firstNonEmpty(hostOf(c.page), hostOf(c.item.Link)))
 	}
-	name := firstNonEmpty(c.meta.Publisher, c.meta.SiteName, feed.Title, domain)
+	name := firstNonEmpty(c.meta.Publisher, c.meta.SiteName, feedTitle, domain)
 	return model.Provider{Name: name, Domain: domain}
 }
 

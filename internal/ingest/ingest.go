@@ -15,7 +15,6 @@ package ingest
 import (
 	"cmp"
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net/url"
@@ -104,6 +103,7 @@ type Ingester struct {
 	fetch   *fetcher.Fetcher
 	robots  *robots.Cache
 	curator *curate.Curator
+	index   index
 	log     *slog.Logger
 	now     func() time.Time
 	agent   string
@@ -234,7 +234,7 @@ func (in *Ingester) RunOnce(ctx context.Context) (Summary, error) {
 	}
 
 	r := &round{in: in, claimed: map[string]bool{}, results: make(chan *result, in.opts.Workers),
-		pageSlots: make(chan struct{}, in.opts.PageFetches)}
+		pageSlots: make(chan struct{}, in.opts.PageFetches), pageSources: make(chan struct{}, max(1, in.opts.PageFetches/2))}
 	jobs := make(chan job)
 	var wg sync.WaitGroup
 	for range min(in.opts.Workers, len(due)) {
@@ -263,6 +263,10 @@ feed:
 	r.pending.Wait()
 	close(r.results)
 	err = <-writerDone
+	if r.indexed() {
+		// What this round wrote is in the index already.
+		in.index.settle(context.WithoutCancel(ctx), in.st)
+	}
 	sum.Duration = time.Since(start)
 	return sum, err
 }
@@ -288,10 +292,15 @@ type result struct {
 
 // round is the shared state of one RunOnce.
 type round struct {
-	in        *Ingester
-	results   chan *result
-	pending   sync.WaitGroup // sources whose pages are being read
-	pageSlots chan struct{}  // bounds the article pages read at once
+	in          *Ingester
+	results     chan *result
+	pending     sync.WaitGroup // sources whose pages are being read
+	pageSlots   chan struct{}  // bounds the article pages read at once
+	pageSources chan struct{}  // bounds the sources reading pages at once
+
+	indexOnce sync.Once // the index is built when a feed first has items
+	indexErr  error
+	indexUsed bool
 
 	mu      sync.Mutex
 	claimed map[string]bool // canonical URLs and GUIDs taken this round
@@ -315,22 +324,29 @@ func (r *round) claim(keys ...string) bool {
 	return true
 }
 
+// ensureIndex brings the index up to date once per round, on first need:
+// a round of 304s never reads the stored news.
+func (r *round) ensureIndex(ctx context.Context) error {
+	r.indexOnce.Do(func() {
+		r.indexErr = r.in.index.ensure(ctx, r.in.st)
+		r.indexUsed = r.indexErr == nil
+	})
+	return r.indexErr
+}
+
+// indexed reports whether the round brought the index up to date; call it
+// after the round's goroutines are done.
+func (r *round) indexed() bool { return r.indexUsed }
+
 // known reports whether the store already has an article under one of
 // the keys.
-func (r *round) known(ctx context.Context, keys ...string) (bool, error) {
+func (r *round) known(keys ...string) bool {
 	for _, k := range keys {
-		if k == "" {
-			continue
-		}
-		_, err := r.in.st.ArticleByURL(ctx, k)
-		if err == nil {
-			return true, nil
-		}
-		if !errors.Is(err, store.ErrNotFound) {
-			return false, err
+		if k != "" && r.in.index.hasKey(k) {
+			return true
 		}
 	}
-	return false, nil
+	return false
 }
 
 // guidKey scopes a feed GUID to its feed, unless it is itself a URL: two

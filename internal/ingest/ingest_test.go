@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"newshub/internal/content"
 	"newshub/internal/ingest/fetcher"
 	"newshub/internal/ingest/scheduler"
 	"newshub/internal/ingest/sources"
@@ -143,7 +144,7 @@ type hub struct {
 	site *site.Site
 }
 
-func newHub(t *testing.T, allowPrivate bool, srcs ...model.Source) *hub {
+func newHub(t testing.TB, allowPrivate bool, srcs ...model.Source) *hub {
 	t.Helper()
 	ctx := context.Background()
 	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "newshub.db"))
@@ -521,4 +522,44 @@ func keys[V any](m map[string]V) []string {
 		out = append(out, k)
 	}
 	return out
+}
+
+// An article another writer stored between rounds (an import, say) is
+// known to the next round: its page is not read and nothing is added.
+func TestArticlesStoredByOthersAreKnown(t *testing.T) {
+	srv := newFixtureServer(t)
+	h := newHub(t, true, model.Source{URL: srv.URL + "/feeds/feed.json"})
+	opts := testOptions()
+	opts.All = true
+	in := h.ingester(opts)
+	defer in.Close()
+	ctx := context.Background()
+	if sum, err := in.RunOnce(ctx); err != nil || sum.New != 2 {
+		t.Fatalf("first round %+v %v", sum, err)
+	}
+	rec := &model.Record{Path: "_news/2024-11-05-polls-open.md", Kind: model.KindNews, Article: &model.Article{
+		Category: "news", Title: "Polls open", Excerpt: "Imported.", Type: "article", Topics: []string{"Election"},
+		PublishedDateTime: time.Date(2024, 11, 5, 12, 0, 0, 0, time.UTC),
+		OriginalURL:       srv.URL + "/articles/polls-open", WebURL: srv.URL + "/articles/polls-open",
+		Provider: model.Provider{Name: "Other", Domain: "other.example"}}}
+	if err := content.Render(rec); err != nil {
+		t.Fatal(err)
+	}
+	if err := h.st.Upsert(ctx, []*model.Record{rec}); err != nil {
+		t.Fatal(err)
+	}
+	list, _ := sources.Load(ctx, h.st, "")
+	list.Add(model.Source{URL: srv.URL + "/feeds/b.atom"})
+	if err := list.Save(ctx, h.st, ""); err != nil {
+		t.Fatal(err)
+	}
+	sum, err := in.RunOnce(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// b.atom holds polls-open (stored by the other writer) and the debate
+	// article (stored from the JSON feed in the first round).
+	if sum.New != 0 || sum.Duplicates != 2 || srv.hit("/articles/polls-open") != 0 {
+		t.Fatalf("summary %+v, polls page read %d times", sum, srv.hit("/articles/polls-open"))
+	}
 }

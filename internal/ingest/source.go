@@ -71,8 +71,11 @@ func (r *round) source(ctx context.Context, j job) *result {
 		return res
 	}
 	st.ETag, st.LastModified = resp.ETag, resp.LastModified
+	// Keep only what is needed while pages are read, not the feed's bytes
+	// or its parsed items.
+	status, title := resp.Status, feed.Title
+	resp, feed = nil, nil
 	finish := func() *result {
-		status := resp.Status
 		if res.skipped > 0 {
 			status = fmt.Sprintf("%s; %d of %d items skipped (no link or title)", status, res.skipped, res.items)
 		}
@@ -83,11 +86,26 @@ func (r *round) source(ctx context.Context, j job) *result {
 		return finish()
 	}
 	// Reading the pages takes a while (politeness bounds it per host):
-	// hand it off so this worker can fetch the next feed.
+	// hand it off so this worker can fetch the next feed. At most
+	// PageFetches/2 sources read pages at once (each reads two
+	// pages at a time): more would only hold more parsed feeds in memory.
+	select {
+	case r.pageSources <- struct{}{}:
+	case <-ctx.Done():
+		res.cancelled = true
+		return res
+	}
 	r.pending.Add(1)
 	go func() {
-		defer r.pending.Done()
-		res.recs = r.articles(ctx, j.src, feed, fresh, res)
+		defer func() { <-r.pageSources; r.pending.Done() }()
+		res.recs = r.articles(ctx, j.src, title, fresh, res)
+		if ctx.Err() != nil {
+			// Stopped half-way: record nothing, so the next round
+			// fetches these items again in full.
+			res.cancelled = true
+			r.results <- res
+			return
+		}
 		r.results <- finish()
 	}()
 	return nil
@@ -110,16 +128,15 @@ func (r *round) newItems(ctx context.Context, src model.Source, feed *parser.Fee
 	published := make([]time.Time, 0, len(feed.Items))
 	for _, it := range feed.Items {
 		published = append(published, firstTime(it.Published, it.Updated))
+		if err := r.ensureIndex(ctx); err != nil {
+			return nil, nil, err
+		}
 		if it.Link == "" {
 			res.skipped++
 			continue
 		}
 		c := &candidate{item: it, canon: curate.CanonicalURL(it.Link), guid: guidKey(src.URL, it.GUID)}
-		known, err := r.known(ctx, c.canon, c.guid)
-		if err != nil {
-			return nil, nil, fmt.Errorf("ingest %s: %w", src.URL, err)
-		}
-		if known || !r.claim(c.canon, c.guid) {
+		if r.known(c.canon, c.guid) || !r.claim(c.canon, c.guid) {
 			res.dups++
 			continue
 		}
@@ -130,7 +147,7 @@ func (r *round) newItems(ctx context.Context, src model.Source, feed *parser.Fee
 
 // articles reads the pages of the candidates (a few at a time: the
 // fetcher's per-host limit is the real bound) and builds their records.
-func (r *round) articles(ctx context.Context, src model.Source, feed *parser.Feed, cands []*candidate, res *result) []*model.Record {
+func (r *round) articles(ctx context.Context, src model.Source, feedTitle string, cands []*candidate, res *result) []*model.Record {
 	in := r.in
 	if !in.opts.SkipPages && len(cands) > 0 {
 		var mu sync.Mutex
@@ -161,12 +178,12 @@ func (r *round) articles(ctx context.Context, src model.Source, feed *parser.Fee
 		// The page may name a canonical address another feed's item
 		// already has: that is the same article.
 		if pc := curate.CanonicalURL(c.meta.Canonical); c.meta.Canonical != "" && pc != c.canon && pathful(pc) {
-			if known, err := r.known(ctx, pc); err == nil && (known || !r.claim(pc)) {
+			if r.known(pc) || !r.claim(pc) {
 				res.dups++
 				continue
 			}
 		}
-		a := in.article(src, feed, c, now)
+		a := in.article(src, feedTitle, c, now)
 		if a == nil {
 			res.skipped++
 			continue

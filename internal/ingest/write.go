@@ -2,7 +2,6 @@ package ingest
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -10,13 +9,14 @@ import (
 
 	"newshub/internal/content"
 	"newshub/internal/model"
-	"newshub/internal/store"
 )
 
 // write is the round's single writer: it gathers the workers' results,
 // and per batch gives new records their paths, has the curator place them,
 // stores them in one transaction and only then records the sources' new
-// states. After the round is cancelled it still commits what it holds.
+// states. Once the round is cancelled it commits nothing more: sources
+// whose results were not committed keep their old state and are fetched
+// again in full next time.
 func (r *round) write(ctx context.Context, sum *Summary) error {
 	in := r.in
 	var (
@@ -26,18 +26,17 @@ func (r *round) write(ctx context.Context, sum *Summary) error {
 		paths    = map[string]bool{} // paths given this round
 	)
 	flush := func() {
-		if len(pending) == 0 {
+		if len(pending) == 0 || ctx.Err() != nil {
 			return
 		}
-		wctx := context.WithoutCancel(ctx) // finish the batch even when stopping
-		if err := r.commit(wctx, pending, paths, sum); err != nil && firstErr == nil {
+		if err := r.commit(ctx, pending, paths, sum); err != nil && firstErr == nil && ctx.Err() == nil {
 			firstErr = err
 		}
 		pending, nrecs = pending[:0], 0
 	}
 	for res := range r.results {
-		if res.cancelled {
-			continue
+		if res.cancelled || ctx.Err() != nil {
+			continue // drain, so the senders finish
 		}
 		r.count(res, sum)
 		pending = append(pending, res)
@@ -86,6 +85,9 @@ func (r *round) commit(ctx context.Context, batch []*result, paths map[string]bo
 	if len(recs) > 0 {
 		t0 := time.Now()
 		out, err := in.curator.Arrive(ctx, recs)
+		if err != nil && ctx.Err() != nil {
+			return err // stopped while curating: nothing written, nothing recorded
+		}
 		t1 := time.Now()
 		if err == nil {
 			for _, rec := range out {
@@ -96,15 +98,15 @@ func (r *round) commit(ctx context.Context, batch []*result, paths map[string]bo
 				}
 			}
 		}
-		t2 := time.Now()
 		if err == nil {
-			err = in.st.Upsert(ctx, out)
+			err = in.st.Upsert(context.WithoutCancel(ctx), out)
 		}
-		in.log.Info("batch stored", "records", len(recs), "written", len(out), "curate", t1.Sub(t0), "render", t2.Sub(t1), "store", time.Since(t2))
+		in.log.Debug("batch stored", "records", len(recs), "written", len(out), "curate", t1.Sub(t0), "store", time.Since(t1))
 		if err != nil {
 			storeErr = fmt.Errorf("ingest: store %d new records: %w", len(recs), err)
 			in.log.Error("store failed", "records", len(recs), "err", err)
 		} else {
+			in.index.add(out)
 			sum.New += len(recs)
 			sum.Written += len(out)
 		}
@@ -118,7 +120,7 @@ func (r *round) commit(ctx context.Context, batch []*result, paths map[string]bo
 		} else {
 			st.Items += len(res.recs)
 		}
-		if err := in.st.PutSourceState(ctx, st); err != nil {
+		if err := in.st.PutSourceState(context.WithoutCancel(ctx), st); err != nil {
 			return fmt.Errorf("ingest: record state of %s: %w", st.URL, err)
 		}
 	}
@@ -138,13 +140,9 @@ func (r *round) freePath(ctx context.Context, a *model.Article, taken map[string
 		if taken[p] {
 			continue
 		}
-		_, err := r.in.st.Get(ctx, p)
-		if errors.Is(err, store.ErrNotFound) {
+		if !r.in.index.hasPath(p) {
 			taken[p] = true
 			return p, nil
-		}
-		if err != nil {
-			return "", fmt.Errorf("ingest: %w", err)
 		}
 		if n > 1000 {
 			return "", fmt.Errorf("ingest: no free path for %q", base)

@@ -266,11 +266,21 @@ func (w *treeWriter) put(paths []string, data []byte) error {
 	return nil
 }
 
+// mkdir creates dir once; with its parent known to exist that is one
+// system call, where MkdirAll would look at every ancestor.
 func (w *treeWriter) mkdir(dir string) error {
 	if _, ok := w.dirs.Load(dir); ok {
 		return nil
 	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	var err error
+	if _, ok := w.dirs.Load(filepath.Dir(dir)); ok {
+		if err = os.Mkdir(dir, 0o755); errors.Is(err, fs.ErrExist) {
+			err = nil
+		}
+	} else {
+		err = os.MkdirAll(dir, 0o755)
+	}
+	if err != nil {
 		return err
 	}
 	w.dirs.Store(dir, true)

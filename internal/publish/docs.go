@@ -408,7 +408,7 @@ func (h *Hub) articleDoc(ctx context.Context, key string) ([]byte, error) {
 }
 
 func (h *Hub) articleBytes(r *model.Record) ([]byte, error) {
-	return encodeIndent(h.newsItem(r.Path, r.Article, true), "")
+	return encodeNews(h.newsItem(r.Path, r.Article, true), ""), nil
 }
 
 // pastCount is the number of events that have ended at now.
@@ -695,11 +695,6 @@ type storySummaryJSON struct {
 	Voices            voicesJSON `json:"voices"`
 }
 
-type storyJSON struct {
-	storySummaryJSON
-	Members json.RawMessage `json:"members"`
-}
-
 func (h *Hub) storySummary(s *storyEntry) storySummaryJSON {
 	return storySummaryJSON{
 		ID: s.id, Title: s.lead.title, SourceURL: h.apiURL("stories/" + s.id),
@@ -728,15 +723,14 @@ func (h *Hub) storiesPage(page int) ([]byte, error) {
 	return encodeIndent(env, "")
 }
 
+// storyDoc writes the story's summary followed by its members, splicing
+// the pre-encoded items in rather than encoding them again.
 func (h *Hub) storyDoc(s *storyEntry) ([]byte, error) {
-	var members []byte
-	members = append(members, '[')
-	for i, m := range s.members {
-		if i > 0 {
-			members = append(members, ',')
-		}
-		members = append(members, m.body...)
+	head, err := encodeIndent(h.storySummary(s), "")
+	if err != nil {
+		return nil, err
 	}
-	members = append(members, ']')
-	return encodeIndent(storyJSON{storySummaryJSON: h.storySummary(s), Members: members}, "")
+	b := append(head[:len(head)-2:len(head)-2], ",\n  \"members\": "...)
+	b = appendItems(b, s.members)
+	return append(b, "\n}"...), nil
 }

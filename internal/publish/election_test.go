@@ -3,13 +3,14 @@ package publish
 import (
 	"context"
 	"encoding/json"
-	"slices"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"newshub/internal/model"
 	"newshub/internal/store"
 	"newshub/internal/testutil"
 )
@@ -201,4 +202,49 @@ func nodeValue(n *node) any {
 		return nil
 	}
 	return n.kind + ":" + n.str
+}
+
+func TestLiveArticleOwnsTheDocumentOfItsArchivedCopy(t *testing.T) {
+	st, s := electionStore(t)
+	ctx := context.Background()
+	// Smartable kept some articles under both _news/ and _archive/news/
+	// with one file name; make such a pair from the archived Strzok record.
+	name := "2020-09-13-full-peter-strzok-i-believe-donald-trump-is-compromised-by-the-russians.md"
+	r, err := st.Get(ctx, "_archive/news/"+name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Path = "_news/" + name
+	r.Article.Title = "The live copy"
+	if err := st.Upsert(ctx, []*model.Record{r}); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(t.TempDir(), "site")
+	opt := BuildOptions{Options: Options{Now: func() time.Time { return electionNow }}}
+	if _, err := Build(ctx, st, s, out, opt); err != nil {
+		t.Fatal(err)
+	}
+	h, err := Load(ctx, st, s, opt.Options)
+	if err != nil {
+		t.Fatal(err)
+	}
+	key := "2020/09/13/full-peter-strzok-i-believe-donald-trump-is-compromised-by-the-russians"
+	data, err := os.ReadFile(filepath.Join(out, "api/news", key, "index.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tree, err := parseTree(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p := tree.get("path").str; p != "_news/"+name || tree.get("title").str != "The live copy" {
+		t.Errorf("document shows %s, want the live record", p)
+	}
+	if tree.get("related") == nil || tree.get("related").kind != "array" {
+		t.Error("article document without its related list")
+	}
+	d, err := h.Doc(ctx, "api/news/"+key+"/")
+	if err != nil || string(d.Body) != string(data) {
+		t.Errorf("served document differs from the built one (%v)", err)
+	}
 }

@@ -2,6 +2,7 @@ package publish
 
 import (
 	"bytes"
+	"encoding/json"
 	"encoding/xml"
 	"time"
 )
@@ -114,6 +115,32 @@ type jsonFeedAuthor struct {
 	Name string `json:"name"`
 }
 
+// feedEntry is what a feed shows of an item, read back from its encoded
+// object (the hub keeps no second copy of excerpts).
+type feedEntry struct {
+	*newsEntry
+	excerpt, webURL, image string
+}
+
+func feedEntries(list []*newsEntry) []feedEntry {
+	out := make([]feedEntry, len(list))
+	for i, e := range list {
+		var it struct {
+			Excerpt string `json:"excerpt"`
+			WebURL  string `json:"webUrl"`
+			Images  []struct {
+				URL string `json:"url"`
+			} `json:"images"`
+		}
+		json.Unmarshal(e.body, &it)
+		out[i] = feedEntry{newsEntry: e, excerpt: it.Excerpt, webURL: it.WebURL}
+		if len(it.Images) > 0 {
+			out[i].image = it.Images[0].URL
+		}
+	}
+	return out
+}
+
 // feed renders the feed of a topic ("" for the whole hub) in a format.
 func (h *Hub) feed(topicID, format string) ([]byte, string, error) {
 	list := h.leads
@@ -130,6 +157,7 @@ func (h *Hub) feed(topicID, format string) ([]byte, string, error) {
 	if len(list) > FeedItems {
 		list = list[:FeedItems]
 	}
+	items := feedEntries(list)
 	home := h.web
 	if home == "" {
 		home = h.base + "/"
@@ -151,7 +179,7 @@ func (h *Hub) feed(topicID, format string) ([]byte, string, error) {
 			LastBuildDate: updated.Format(time.RFC1123Z),
 			Self:          rssSelf{Href: prefix + "rss.xml", Rel: "self", Type: "application/rss+xml"},
 		}}
-		for _, e := range list {
+		for _, e := range items {
 			it := rssItem{Title: e.title, Link: e.webURL,
 				GUID:    rssGUID{IsPermaLink: "false", Value: h.apiURL("news/" + e.key)},
 				PubDate: e.time.In(h.loc).Format(time.RFC1123Z), Description: e.excerpt, Categories: e.topics}
@@ -165,7 +193,7 @@ func (h *Hub) feed(topicID, format string) ([]byte, string, error) {
 	case "atom":
 		doc := atomFeed{Title: title, ID: prefix + "atom.xml", Updated: updated.Format(time.RFC3339),
 			Links: []atomLink{{Href: prefix + "atom.xml", Rel: "self", Type: "application/atom+xml"}, {Href: home, Rel: "alternate"}}}
-		for _, e := range list {
+		for _, e := range items {
 			ent := atomEntry{Title: e.title, ID: h.apiURL("news/" + e.key), Link: atomLink{Href: e.webURL, Rel: "alternate"},
 				Published: e.time.In(h.loc).Format(time.RFC3339), Updated: e.time.In(h.loc).Format(time.RFC3339),
 				Summary: e.excerpt, Author: atomAuthor{Name: e.provider}}
@@ -182,7 +210,7 @@ func (h *Hub) feed(topicID, format string) ([]byte, string, error) {
 	case "json":
 		doc := jsonFeed{Version: "https://jsonfeed.org/version/1.1", Title: title, HomePageURL: home,
 			FeedURL: prefix + "feed.json", Language: h.locale, Items: []jsonFeedItem{}}
-		for _, e := range list {
+		for _, e := range items {
 			it := jsonFeedItem{ID: h.apiURL("news/" + e.key), URL: e.webURL, Title: e.title, Summary: e.excerpt,
 				ContentText: e.excerpt, Image: e.image, DatePublished: e.time.In(h.loc).Format(time.RFC3339), Tags: e.topics}
 			if e.provider != "" {

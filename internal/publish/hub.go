@@ -12,11 +12,12 @@ package publish
 import (
 	"context"
 	"fmt"
-	"sort"
 	"runtime"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"newshub/internal/model"
@@ -87,12 +88,9 @@ type newsEntry struct {
 	quality   int
 	story     string
 	title     string
-	excerpt   string
-	webURL    string
 	provider  string
 	topics    []string
-	image     string
-	body      []byte
+	body      []byte // the item object, indented for a list
 }
 
 type storyEntry struct {
@@ -156,23 +154,18 @@ func load(ctx context.Context, st store.Store, s *site.Site, opt Options, each f
 			}
 		}()
 	}
-	kinds := []model.Kind{model.KindNews, model.KindEvent, model.KindPerson, model.KindPeopleList,
+	err = h.scanNews(ctx, st, gen, news)
+	close(news)
+	wg.Wait()
+	if err != nil {
+		return nil, fmt.Errorf("publish: %w", err)
+	}
+	kinds := []model.Kind{model.KindEvent, model.KindPerson, model.KindPeopleList,
 		model.KindLearning, model.KindLearningList}
 	err = st.Scan(ctx, kinds, func(r *model.Record) error {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		if r.Kind == model.KindNews {
-			if r.Article != nil {
-				news <- r
-			}
-			return nil
-		}
 		h.add(r)
 		return nil
 	})
-	close(news)
-	wg.Wait()
 	if err != nil {
 		return nil, fmt.Errorf("publish: scan: %w", err)
 	}
@@ -302,19 +295,83 @@ func safeSegment(s string) string {
 	return out
 }
 
+// loadChunk is how many news records one query of a parallel load reads.
+const loadChunk = 2000
+
+// scanNews sends every news record to out. Decoding records is most of the
+// cost of a load, so it reads chunks of the time-ordered listing in
+// parallel, one query each; if the store changed meanwhile (the chunks may
+// then overlap or miss records), it reads again with one Scan, which sees
+// one snapshot.
+func (h *Hub) scanNews(ctx context.Context, st store.Store, gen int64, out chan<- *model.Record) error {
+	total, err := st.CountNews(ctx, store.NewsQuery{})
+	if err != nil {
+		return fmt.Errorf("count news: %w", err)
+	}
+	var seen sync.Map
+	var next atomic.Int64
+	g, gctx := errgroupWithContext(ctx)
+	for range runtime.GOMAXPROCS(0) {
+		g.Go(func() error {
+			for {
+				off := int(next.Add(1)-1) * loadChunk
+				if off >= total {
+					return nil
+				}
+				recs, err := st.News(gctx, store.NewsQuery{Order: store.ByTime, Offset: off, Limit: loadChunk})
+				if err != nil {
+					return fmt.Errorf("news: %w", err)
+				}
+				for _, r := range recs {
+					if r.Article == nil {
+						continue
+					}
+					if _, dup := seen.LoadOrStore(r.Path, true); dup {
+						continue
+					}
+					select {
+					case out <- r:
+					case <-gctx.Done():
+						return context.Cause(gctx)
+					}
+				}
+			}
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return err
+	}
+	after, err := st.Generation(ctx)
+	if err != nil {
+		return fmt.Errorf("generation: %w", err)
+	}
+	if after == gen {
+		return nil
+	}
+	// Written meanwhile: fill in what the chunks missed from one snapshot.
+	// Records sent twice are replaced by their later version.
+	return st.Scan(ctx, []model.Kind{model.KindNews}, func(r *model.Record) error {
+		if _, dup := seen.LoadOrStore(r.Path, true); dup || r.Article == nil {
+			return nil
+		}
+		select {
+		case out <- r:
+			return nil
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	})
+}
+
 // newsEntry makes the hub's entry for a news record.
 func (h *Hub) newsEntry(r *model.Record) *newsEntry {
 	a := r.Article
 	e := &newsEntry{
 		path: r.Path, key: articleKey(r.Path, a.PublishedDateTime), published: a.Published,
 		time: a.PublishedDateTime, heat: a.Heat, quality: a.Quality, story: a.Story,
-		title: a.Title, excerpt: a.Excerpt, webURL: a.WebURL, provider: a.Provider.Name, topics: a.Topics,
+		title: a.Title, provider: a.Provider.Name, topics: a.Topics,
 	}
-	if len(a.Images) > 0 {
-		e.image = a.Images[0].URL
-	}
-	// Every field of newsJSON encodes, so this cannot fail.
-	e.body, _ = encodeIndent(h.newsItem(r.Path, a, false), "    ")
+	e.body = encodeNews(h.newsItem(r.Path, a, false), "    ")
 	return e
 }
 
@@ -532,3 +589,35 @@ func pageCount(n, size int) int {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// group runs goroutines and keeps the first error, cancelling the others.
+type group struct {
+	wg     sync.WaitGroup
+	cancel context.CancelCauseFunc
+	once   sync.Once
+	err    error
+}
+
+func errgroupWithContext(ctx context.Context) (*group, context.Context) {
+	ctx, cancel := context.WithCancelCause(ctx)
+	return &group{cancel: cancel}, ctx
+}
+
+func (g *group) Go(fn func() error) {
+	g.wg.Add(1)
+	go func() {
+		defer g.wg.Done()
+		if err := fn(); err != nil {
+			g.once.Do(func() {
+				g.err = err
+				g.cancel(err)
+			})
+		}
+	}()
+}
+
+func (g *group) Wait() error {
+	g.wg.Wait()
+	g.cancel(nil)
+	return g.err
+}

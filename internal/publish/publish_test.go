@@ -444,6 +444,7 @@ func TestFeedsParseAndCarryTheLeads(t *testing.T) {
 		if len(leads) > FeedItems {
 			leads = leads[:FeedItems]
 		}
+		entries := feedEntries(leads)
 		for _, name := range []string{"rss.xml", "atom.xml", "feed.json"} {
 			d, err := h.Doc(ctx, prefix+name)
 			if err != nil {
@@ -460,7 +461,7 @@ func TestFeedsParseAndCarryTheLeads(t *testing.T) {
 				t.Fatalf("%s%s: %d items, want %d", prefix, name, len(f.Items), len(leads))
 			}
 			for i, it := range f.Items {
-				e := leads[i]
+				e := entries[i]
 				if it.Title != e.title || it.Link != e.webURL {
 					t.Errorf("%s%s item %d: %q %q, want %q %q", prefix, name, i, it.Title, it.Link, e.title, e.webURL)
 				}

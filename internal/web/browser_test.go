@@ -23,6 +23,7 @@ import (
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
+	"newshub/internal/model"
 	"newshub/internal/server"
 	"newshub/internal/testutil"
 )
@@ -166,9 +167,16 @@ func (b *browser) screenshot(t *testing.T, name string) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)
 	}
+	// A full-page capture does not scroll, so lazy pictures below the
+	// first screen would show as empty boxes: load them all first.
+	const loadAll = `Promise.all([...document.images].map(i => { i.loading = "eager";
+		return i.complete ? 0 : new Promise(r => { i.onload = i.onerror = r; setTimeout(r, 3000); }); })).then(() => 0)`
 	for _, width := range []int64{360, 1280} {
 		_, err := chromedp.Call(b.ctx, emulation.SetDeviceMetricsOverride,
 			emulation.SetDeviceMetricsOverrideParams{Width: width, Height: 800, DeviceScaleFactor: 1, Mobile: width < 600})
+		if err == nil {
+			_, err = chromedp.Run(b.ctx, chromedp.Evaluate[int](loadAll, chromedp.EvalAwaitPromise))
+		}
 		if err == nil {
 			err = chromedp.Do(b.ctx, chromedp.Sleep(150*time.Millisecond)) // let the layout settle
 		}
@@ -351,4 +359,111 @@ func TestBrowserStaticSearchDegrades(t *testing.T) {
 	}
 	// The probe for a live search API fails by design.
 	b.check(t, "static search", func(e string) bool { return strings.Contains(e, "404") })
+}
+
+// demoHub serves gen's synthetic hub (a few hundred articles from dozens of
+// publishers, people, events) through the real server, with every picture
+// drawn on loopback.
+func demoHub(t *testing.T, articles int) string {
+	t.Helper()
+	mux := http.NewServeMux()
+	var handler http.Handler
+	mux.HandleFunc("/img/", imageServer)
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) { handler.ServeHTTP(w, r) })
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	img := srv.URL + "/img/"
+	var recs []*model.Record
+	n := 0
+	local := func(ims []model.Image, name string) {
+		for i := range ims {
+			n++
+			ims[i].URL = fmt.Sprintf("%s%s-%d.svg", img, name, n)
+		}
+	}
+	now := time.Now().UTC().Truncate(time.Minute)
+	err := genRecords(articles, now, func(r *model.Record) error {
+		switch {
+		case r.Article != nil:
+			local(r.Article.Images, "photo")
+			for i := range r.Article.Provider.Images {
+				r.Article.Provider.Images[i].URL = img + "logo-" + r.Article.Provider.Domain + ".svg"
+			}
+			for i := range r.Article.Related {
+				local(r.Article.Related[i].Images, "photo")
+			}
+		case r.Organization != nil:
+			for i := range r.Organization.Images {
+				r.Organization.Images[i].URL = img + "logo-" + r.Organization.Domain + ".svg"
+			}
+		case r.Person != nil:
+			local(r.Person.Images, "person")
+		case r.Event != nil:
+			local(r.Event.Images, "event")
+		case r.Learning != nil:
+			local(r.Learning.Images, "learning")
+		}
+		recs = append(recs, r)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := newHubFrom(t, recs)
+	h.web.now = time.Now
+	handler = server.New(server.Config{Store: h.st, Web: h.web, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	return srv.URL
+}
+
+// TestBrowserDemoHub walks gen's synthetic hub the way a reader would and
+// saves its screenshots: the home page, a story's full coverage, an article,
+// two topic pages, a search for words of the top story, events and people.
+func TestBrowserDemoHub(t *testing.T) {
+	b := newBrowser(t)
+	base := demoHub(t, 400)
+
+	b.do(t, "demo home", chromedp.Navigate(base+"/"), chromedp.WaitVisible(chromedp.CSS(".lead .card")))
+	title := read(t, b, "demo home", chromedp.Text(chromedp.CSS(".lead h3")))
+	sections := read(t, b, "demo home", chromedp.Evaluate[int](`document.querySelectorAll('.topic-section').length`))
+	if title == "" || sections < 2 {
+		t.Errorf("demo home: lead %q, %d topic sections", title, sections)
+	}
+	b.screenshot(t, "demo-home")
+	b.check(t, "demo home", nil)
+
+	// The first card of the grid whose story has several sources.
+	b.do(t, "demo story", chromedp.Click(chromedp.CSS("main .card a.coverage")), chromedp.WaitVisible(chromedp.CSS(".balance")))
+	groups := read(t, b, "demo story", chromedp.Evaluate[int](`document.querySelectorAll('.voice-group').length`))
+	steps := read(t, b, "demo story", chromedp.Evaluate[int](`document.querySelectorAll('.timeline li').length`))
+	if groups < 1 || steps < 2 {
+		t.Errorf("demo story: %d voice groups, %d timeline entries", groups, steps)
+	}
+	b.screenshot(t, "demo-story")
+	b.check(t, "demo story", nil)
+
+	b.do(t, "demo article", chromedp.Click(chromedp.CSS(".groups .item-title")), chromedp.WaitVisible(chromedp.CSS(".article .actions")))
+	b.screenshot(t, "demo-article")
+	b.check(t, "demo article", nil)
+
+	b.do(t, "demo topic", chromedp.Click(chromedp.CSS(".sections li:nth-child(2) a")), chromedp.WaitVisible(chromedp.CSS("main .grid")))
+	if n := read(t, b, "demo topic", chromedp.Evaluate[int](`document.querySelectorAll('.pager a[rel=next]').length`)); n > 0 {
+		b.do(t, "demo topic page 2", chromedp.Click(chromedp.CSS(".pager a[rel=next]")), chromedp.WaitVisible(chromedp.CSS(".pager a[rel=prev]")))
+	}
+	b.screenshot(t, "demo-topic")
+	b.check(t, "demo topic", nil)
+
+	word := strings.Fields(title)[0]
+	b.do(t, "demo search", chromedp.SendKeys(chromedp.CSS("#q"), word+"\n"), chromedp.WaitVisible(chromedp.CSS("main [role=status]")))
+	status := read(t, b, "demo search", chromedp.Text(chromedp.CSS("main [role=status]")))
+	if !strings.Contains(status, "match") || strings.HasPrefix(status, "0 ") {
+		t.Errorf("demo search for %q: %q", word, status)
+	}
+	b.screenshot(t, "demo-search")
+	b.check(t, "demo search", nil)
+
+	for _, p := range []string{"events", "people"} {
+		b.do(t, "demo "+p, chromedp.Navigate(base+"/"+p+"/"), chromedp.WaitVisible(chromedp.CSS("main h1")))
+		b.screenshot(t, "demo-"+p)
+		b.check(t, "demo "+p, nil)
+	}
 }

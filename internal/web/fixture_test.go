@@ -8,10 +8,12 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"newshub/internal/gen"
 	"newshub/internal/model"
 	"newshub/internal/store"
 	"newshub/internal/store/sqlite"
@@ -172,4 +174,25 @@ func fixtureRecords(img string) []*model.Record {
 			Excerpt: "Start here.", Type: "collection", Heat: 50, Items: []string{"videos/civics-how-votes-count", "articles/civics-electoral-college"}, Topics: []string{"Election"}}},
 	)
 	return recs
+}
+
+// genRecords calls fn with every record of gen's synthetic hub of n
+// articles, giving each generated story an id: the members of a story come
+// one after the other, each listing the others as related.
+func genRecords(n int, until time.Time, fn func(*model.Record) error) error {
+	story, members, count := "", map[string]bool{}, 0
+	return gen.Records(gen.Options{Articles: n, Seed: 1, Until: until}, func(r *model.Record) error {
+		if a := r.Article; a != nil {
+			if !members[a.WebURL] {
+				count++
+				story = "s-" + strconv.Itoa(count)
+				clear(members)
+				for _, rel := range a.Related {
+					members[rel.WebURL] = true
+				}
+			}
+			a.Story = story
+		}
+		return fn(r)
+	})
 }

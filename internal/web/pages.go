@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -32,6 +33,7 @@ type page struct {
 	Prev, Next  string // site paths of the neighbouring pages
 
 	SiteTitle string
+	Lang      string // e.g. "en-US"
 	Nav       []navItem
 	Active    string // Path of the nav item to mark current
 	Query     string // the search box's text
@@ -40,6 +42,36 @@ type page struct {
 	Static    bool // written by Build: search runs in the browser
 	Status    int  // HTTP status when not 200
 	Data      any
+
+	snap       *snapshot
+	tmpl       *templates
+	cacheCards bool // cards may come from the snapshot's cache
+}
+
+// maxCachedCards bounds the rendered cards a snapshot keeps.
+const maxCachedCards = 20000
+
+type cardKey struct{ path, base string }
+
+// Card renders a story card. Home and topic pages take it from the
+// snapshot's cache: within one snapshot a card, its coverage and its "ago"
+// text do not change, only the relative prefix of its links does.
+func (p *page) Card(c *card) (template.HTML, error) {
+	key := cardKey{c.Path, p.Base}
+	if p.cacheCards {
+		if v, ok := p.snap.cards.Load(key); ok {
+			return v.(template.HTML), nil
+		}
+	}
+	var buf bytes.Buffer
+	if err := p.tmpl.pages["home"].ExecuteTemplate(&buf, "card", tctx{P: p, V: c}); err != nil {
+		return "", err
+	}
+	h := template.HTML(buf.String())
+	if p.cacheCards && p.snap.cardCount.Add(1) <= maxCachedCards {
+		p.snap.cards.Store(key, h)
+	}
+	return h, nil
 }
 
 type feedLink struct{ Title, Type, Href string }
@@ -56,9 +88,17 @@ const (
 func (w *Web) newPage(s *snapshot, tmpl, path, heading string) *page {
 	title := siteTitle(s)
 	pg := &page{Template: tmpl, Path: path, Heading: heading, SiteTitle: title, Title: title,
-		OGType: "website", Now: s.now, Loc: s.site.Config.Location()}
+		OGType: "website", Now: s.now, Loc: s.site.Config.Location(), snap: s, tmpl: w.tmpl}
 	if heading != "" {
 		pg.Title = heading + " · " + title
+	}
+	pg.Lang = "en"
+	if l := s.site.Config.Locale; l != "" {
+		if lang, region, ok := strings.Cut(l, "-"); ok {
+			pg.Lang = strings.ToLower(lang) + "-" + strings.ToUpper(region)
+		} else {
+			pg.Lang = strings.ToLower(l)
+		}
 	}
 	pg.Description = "Top stories and full coverage from " + title + "."
 	pg.Feeds = siteFeeds(title, "")
@@ -118,6 +158,7 @@ type section struct {
 
 func (w *Web) homePage(ctx context.Context, s *snapshot) (*page, error) {
 	pg := w.newPage(s, "home", "", "")
+	pg.cacheCards = true
 	d := &homeData{}
 	top, err := s.withCoverage(ctx, w.st, s.top[:min(homeTop, len(s.top))])
 	if err != nil {
@@ -183,6 +224,7 @@ func (w *Web) topicPage(ctx context.Context, s *snapshot, id string, n int) (*pa
 	base := "topics/" + url.PathEscape(t.ID) + "/"
 	path := topicPagePath(base, n)
 	pg := w.newPage(s, "topic", path, t.Name)
+	pg.cacheCards = true
 	if n > 1 {
 		pg.Title = fmt.Sprintf("%s, page %d · %s", t.Name, n, pg.SiteTitle)
 	}

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"newshub/internal/curate"
@@ -30,6 +31,9 @@ type snapshot struct {
 
 	mu      sync.Mutex            // guards stories
 	stories map[string]*storyInfo // coverage of the stories shown so far
+
+	cards     sync.Map // cardKey → rendered card (template.HTML)
+	cardCount atomic.Int64
 
 	upcoming, past []*eventView
 	people         []*personView

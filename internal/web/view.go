@@ -137,7 +137,7 @@ func (s *snapshot) badge(t *model.Topic) *badge {
 			bg = hl.BackgroundColor
 		}
 	}
-	b.Style = template.CSS("--fg:" + fg + ";--bg:" + bg)
+	b.Style = template.CSS("--vfg:" + fg + ";--vbg:" + bg)
 	return b
 }
 

@@ -23,6 +23,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"newshub/internal/model"
 	"newshub/internal/site"
 	"newshub/internal/store"
 )
@@ -200,6 +201,7 @@ func (w *Web) writePage(rw http.ResponseWriter, r *http.Request, pg *page, statu
 	h.Set("Content-Length", strconv.Itoa(buf.Len()))
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
+	h.Set("Content-Security-Policy", contentSecurity)
 	rw.WriteHeader(status)
 	if r.Method != http.MethodHead {
 		rw.Write(buf.Bytes())
@@ -223,13 +225,31 @@ func (w *Web) absURL(r *http.Request, path string) string {
 	return base + path
 }
 
-// rootURL is the absolute URL of the site root, or "" when unknown.
+// rootURL is the absolute URL of the site root: the configured base URL,
+// else the site's url and baseurl, else "" (unknown).
 func (w *Web) rootURL() string {
 	if w.baseURL != "" {
 		return w.baseURL
 	}
-	return ""
+	var cfg *model.Config
+	if s := w.snap.Load(); s != nil {
+		cfg = s.site.Config
+	} else if w.site != nil {
+		cfg = w.site.Config
+	}
+	if cfg == nil || safeURL(cfg.URL) == "" {
+		return ""
+	}
+	root := strings.TrimSuffix(cfg.URL, "/") + "/" + strings.Trim(cfg.BaseURL, "/")
+	return strings.TrimSuffix(root, "/") + "/"
 }
+
+// contentSecurity limits what a page may load and run: scripts and styles
+// from the site only, images from anywhere, players from known hosts. Inline
+// style attributes carry the voice colours.
+const contentSecurity = "default-src 'self'; img-src 'self' https: http: data:; style-src 'self' 'unsafe-inline'; " +
+	"script-src 'self'; connect-src 'self'; frame-src https://www.youtube.com https://www.youtube-nocookie.com https://player.vimeo.com; " +
+	"object-src 'none'; base-uri 'none'; form-action 'self'"
 
 // relBase returns the relative path from the folder of urlPath to the site
 // root: "./" for "/" and "/search", "../../" for "/topics/x/".

@@ -42,7 +42,7 @@ func TestHomeShowsRankedStoryCards(t *testing.T) {
 		"<title>Election Hub</title>",
 		"Senate passes border bill after all-night session",
 		`href="./stories/s-border/"`, // full coverage link
-		`<span class="badge" style="--fg:#FFFFFF;--bg:#E81B23" title="Republican Voice">Republican</span>`,
+		`<span class="badge" style="--vfg:#FFFFFF;--vbg:#E81B23" title="Republican Voice">Republican</span>`,
 		`<time datetime="2026-11-20T10:00:00Z" title="Friday 20 November 2026, 10:00 UTC" data-ago>2 h ago</time>`,
 		`loading="lazy"`, `width="1200" height="675"`,
 		`src="https://img.example.org/logo-foxnews.com.svg"`,
@@ -106,7 +106,7 @@ func TestTopicPagesArePagedWithRelLinks(t *testing.T) {
 		{"/topics/joe-biden/page/1/", 404, nil, ""},
 		{"/topics/joe-biden/page/02/", 404, nil, ""},
 		{"/topics/no-such-topic/", 404, nil, ""},
-		{"/topics/republican-voice/", 200, []string{"Senate passes border bill", `<span class="badge" style="--fg:#FFFFFF;--bg:#E81B23">voice</span>`}, ""},
+		{"/topics/republican-voice/", 200, []string{"Senate passes border bill", `<span class="badge" style="--vfg:#FFFFFF;--vbg:#E81B23">voice</span>`}, ""},
 	}
 	for _, tt := range tests {
 		code, body := h.get(t, tt.path)
@@ -142,7 +142,7 @@ func TestStoryPageGroupsByVoiceAndFlagsBlindspot(t *testing.T) {
 		`width: 75.00%`, `width: 25.00%`,
 		"<strong>Blindspot.</strong> 3 of the 4 articles with a voice label come from Republican Voice outlets",
 		"Other outlets",
-		"1 more come from outlets without a voice label",
+		"Percentages count the 4 articles with a voice label; 1 more comes from outlets without one.",
 		`<span class="after">first report</span>`, `<span class="after">+3 h</span>`,
 		`href="../../news/2026/11/20/border-bill-clears-senate/"`,
 	)
@@ -402,4 +402,26 @@ func TestAgoWording(t *testing.T) {
 			t.Errorf("ago(%v) = %q, want %q", tt.d, got, tt.want)
 		}
 	}
+}
+
+func TestPagesSendSecurityHeaders(t *testing.T) {
+	h := newHub(t, "https://img.example.org/")
+	for _, p := range []string{"/", "/nope/", "/search?q=%22"} {
+		rec := httptest.NewRecorder()
+		h.web.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, p, nil))
+		if csp := rec.Header().Get("Content-Security-Policy"); !strings.Contains(csp, "script-src 'self'") {
+			t.Errorf("%s: Content-Security-Policy %q", p, csp)
+		}
+		if rec.Header().Get("X-Content-Type-Options") != "nosniff" || !strings.HasPrefix(rec.Header().Get("Content-Type"), "text/html") {
+			t.Errorf("%s: headers %v", p, rec.Header())
+		}
+	}
+}
+
+func TestLanguageComesFromLocale(t *testing.T) {
+	recs := fixtureRecords("https://img.example.org/")
+	recs[0].Config.Locale = "en-us"
+	h := newHubFrom(t, recs)
+	_, body := h.get(t, "/")
+	contains(t, "home", body, `<html lang="en-US">`)
 }

@@ -17,6 +17,12 @@ import (
 // common news words, published over a span of about n/2000 days so that a
 // 72-hour window holds some 6,000 articles.
 func synthetic(n int, seed uint64) []Doc {
+	docs, _ := syntheticStories(n, seed)
+	return docs
+}
+
+// syntheticStories is synthetic with the generated story of each id.
+func syntheticStories(n int, seed uint64) ([]Doc, map[string]string) {
 	r := rand.New(rand.NewPCG(seed, 1))
 	syl := []string{"ka", "lo", "mi", "ren", "tor", "vax", "el", "do", "rin", "sa", "qu", "ber", "ny", "zo", "pal", "gu"}
 	word := func(k int) string {
@@ -33,7 +39,8 @@ func synthetic(n int, seed uint64) []Doc {
 	start := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	span := time.Duration(n/2000+1) * 24 * time.Hour
 	var docs []Doc
-	for len(docs) < n {
+	gold := map[string]string{}
+	for story := 0; len(docs) < n; story++ {
 		specific := make([]string, 3+r.IntN(4))
 		for i := range specific {
 			specific[i] = strings.ToUpper(word(3)[:1]) + word(3)
@@ -51,6 +58,7 @@ func synthetic(n int, seed uint64) []Doc {
 			}
 			r.Shuffle(len(t), func(i, j int) { t[i], t[j] = t[j], t[i] })
 			id := fmt.Sprintf("syn-%d", len(docs))
+			gold[id] = fmt.Sprint(story)
 			docs = append(docs, Doc{
 				ID:        id,
 				Title:     strings.Join(t, " "),
@@ -62,11 +70,39 @@ func synthetic(n int, seed uint64) []Doc {
 	}
 	// Feeds deliver roughly in time order.
 	sortByTime(docs)
-	return docs
+	return docs, gold
 }
 
 func sortByTime(docs []Doc) {
 	sort.SliceStable(docs, func(i, j int) bool { return docs[i].Published.Before(docs[j].Published) })
+}
+
+// TestSyntheticStoriesAcrossTheWindow clusters a stream long enough for
+// articles to leave the window, and checks the generated stories come out.
+func TestSyntheticStoriesAcrossTheWindow(t *testing.T) {
+	docs, gold := syntheticStories(20000, 3)
+	final := map[string]string{}
+	c := New(Options{OnEvict: func(id, story string) { final[id] = story }})
+	for _, d := range docs {
+		c.Add(d)
+	}
+	c.Refine()
+	if len(final) < len(docs)/2 {
+		t.Fatalf("only %d of %d articles left the window", len(final), len(docs))
+	}
+	rows := make([]labeled, len(docs))
+	pred := map[string]string{}
+	for i, d := range docs {
+		rows[i] = labeled{ID: d.ID, Story: gold[d.ID]}
+		if pred[d.ID] = c.Story(d.ID); pred[d.ID] == "" {
+			pred[d.ID] = final[d.ID]
+		}
+	}
+	s := bcubed(rows, pred)
+	t.Logf("synthetic stream, 20,000 articles over 11 days: %v", s)
+	if s.P < 0.9 || s.F1 < 0.85 {
+		t.Errorf("synthetic stream: %v, want P ≥ 0.9 and F1 ≥ 0.85", s)
+	}
 }
 
 func BenchmarkAdd(b *testing.B) {

@@ -186,8 +186,11 @@ func stem(w string) string {
 	return w
 }
 
-// urlWords returns the words of a URL's path (the slug most publishers put
-// there), without the host and without words every URL of a site carries.
+// urlWords returns the words of the slug in a URL's path, the headline
+// most publishers put there ("/2014/03/10/sbarro-files-for-bankruptcy"),
+// without words every URL of a site carries. Path segments that are not
+// slugs (ids, hashes, encoded blobs) are skipped: their unique tokens would
+// only dilute the vector.
 func urlWords(raw string, emit func(string)) {
 	if raw == "" {
 		return
@@ -196,9 +199,39 @@ func urlWords(raw string, emit func(string)) {
 	if err != nil {
 		return
 	}
-	tokenize(u.Path, maxTitleRunes, func(tok string) {
-		if !urlNoise[tok] && !isDigits(tok) && len(tok) < 30 {
-			emit(tok)
+	for _, seg := range strings.Split(u.Path, "/") {
+		if !isSlug(seg) {
+			continue
 		}
-	})
+		tokenize(seg, maxTitleRunes, func(tok string) {
+			if !urlNoise[tok] && !isDigits(tok) {
+				emit(tok)
+			}
+		})
+	}
+}
+
+// isSlug reports whether a path segment reads like words joined by dashes
+// or underscores: at least three parts, most of them short letter words.
+func isSlug(seg string) bool {
+	seg = strings.TrimSuffix(seg, pathExt(seg))
+	parts := strings.FieldsFunc(seg, func(r rune) bool { return r == '-' || r == '_' || r == '+' })
+	if len(parts) < 3 {
+		return false
+	}
+	words := 0
+	for _, p := range parts {
+		if len(p) <= 20 && strings.IndexFunc(p, func(r rune) bool { return !unicode.IsLetter(r) }) < 0 {
+			words++
+		}
+	}
+	return 2*words > len(parts)
+}
+
+// pathExt returns a file extension such as ".html" at the end of seg.
+func pathExt(seg string) string {
+	if i := strings.LastIndexByte(seg, '.'); i >= 0 && len(seg)-i <= 6 {
+		return seg[i:]
+	}
+	return ""
 }

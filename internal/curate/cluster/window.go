@@ -1,8 +1,11 @@
 package cluster
 
 import (
+	"maps"
 	"math"
+	"slices"
 	"sort"
+	"strings"
 	"time"
 )
 
@@ -69,14 +72,14 @@ func (c *Clusterer) Related(id string, k int) []string {
 // Seeded stories are never absorbed into another; ids stay those of the
 // founding articles, so the same input gives the same stories.
 func (c *Clusterer) Refine() {
-	c.refine()
+	c.refine(true)
 	c.evict()
 }
 
 // refine reweighs the window and merges stories; insert also calls it
 // every time it sweeps the window, so that stories are merged while their
 // articles are still in it.
-func (c *Clusterer) refine() {
+func (c *Clusterer) refine(reassign bool) {
 	order := make([]*doc, 0, c.live)
 	for _, x := range c.docs {
 		if x != nil {
@@ -94,8 +97,10 @@ func (c *Clusterer) refine() {
 	for _, st := range c.stories {
 		st.norm2 = c.norm2(st)
 	}
-	for _, x := range order {
-		c.reassign(x)
+	if reassign {
+		for _, x := range order {
+			c.reassign(x)
+		}
 	}
 	c.mergeStories()
 	for _, st := range c.stories {
@@ -157,6 +162,7 @@ func (c *Clusterer) detach(x *doc, slot int32, dot float64) {
 // newest article seen, and everything only they referenced.
 func (c *Clusterer) evict() {
 	c.sinceScan = 0
+	defer func() { c.lastLive = c.live }()
 	if c.newest.IsZero() {
 		return
 	}
@@ -172,11 +178,13 @@ func (c *Clusterer) evict() {
 	}
 	terms := map[int32]bool{}
 	stories := map[*story]bool{}
+	if c.onEvict != nil {
+		for _, s := range dead { // before anything is forgotten, so it may call Related
+			c.onEvict(c.docs[s].id, c.docs[s].story.id)
+		}
+	}
 	for _, s := range dead {
 		x := c.docs[s]
-		if c.onEvict != nil {
-			c.onEvict(x.id, x.story.id)
-		}
 		c.docs[s] = nil
 		delete(c.byID, x.id)
 		c.live--
@@ -186,7 +194,7 @@ func (c *Clusterer) evict() {
 			terms[id] = true
 		}
 	}
-	for id := range terms {
+	for _, id := range slices.Sorted(maps.Keys(terms)) { // sorted: ids are reused in order
 		ps := c.postings[id][:0]
 		for _, p := range c.postings[id] {
 			if c.docs[p.slot] != nil {
@@ -201,7 +209,7 @@ func (c *Clusterer) evict() {
 			c.freeTerm = append(c.freeTerm, id)
 		}
 	}
-	for st := range stories {
+	for _, st := range slices.SortedFunc(maps.Keys(stories), func(a, b *story) int { return strings.Compare(a.id, b.id) }) {
 		ms := st.members[:0]
 		for _, m := range st.members {
 			if c.docs[m] != nil {
@@ -220,16 +228,23 @@ func (c *Clusterer) evict() {
 
 // norm2 computes the squared length of the sum of a story's vectors.
 func (c *Clusterer) norm2(st *story) float64 {
-	sum := map[int32]float64{}
+	if len(c.csum) < len(c.termStr) {
+		c.csum = make([]float64, len(c.termStr))
+	}
+	var terms []int32
 	for _, m := range st.members {
 		x := c.docs[m]
 		for i, id := range x.terms {
-			sum[id] += float64(x.w[i])
+			if c.csum[id] == 0 {
+				terms = append(terms, id)
+			}
+			c.csum[id] += float64(x.w[i])
 		}
 	}
 	var n float64
-	for _, v := range sum {
-		n += v * v
+	for _, id := range terms {
+		n += c.csum[id] * c.csum[id]
+		c.csum[id] = 0
 	}
 	return n
 }
@@ -243,10 +258,35 @@ type centroid struct {
 	first int64 // seq of the earliest member
 	from  int64 // Unix times of the earliest and latest members
 	to    int64
+	top   []int32 // the heaviest terms
+}
+
+// centroidTop is the number of heaviest terms by which centroids find
+// each other when merging.
+const centroidTop = 8
+
+// dot is the dot product of two sparse vectors with sorted terms.
+func dot(at []int32, aw []float32, bt []int32, bw []float32) float32 {
+	var s float32
+	for i, j := 0, 0; i < len(at) && j < len(bt); {
+		switch {
+		case at[i] < bt[j]:
+			i++
+		case at[i] > bt[j]:
+			j++
+		default:
+			s += aw[i] * bw[j]
+			i++
+			j++
+		}
+	}
+	return s
 }
 
 func (c *Clusterer) centroidOf(st *story) centroid {
-	sum := map[int32]float64{}
+	if len(c.csum) < len(c.termStr) {
+		c.csum = make([]float64, len(c.termStr))
+	}
 	ct := centroid{st: st, first: -1, from: math.MaxInt64, to: math.MinInt64}
 	for _, m := range st.members {
 		x := c.docs[m]
@@ -256,19 +296,41 @@ func (c *Clusterer) centroidOf(st *story) centroid {
 		ct.from = min(ct.from, c.slotTime[m])
 		ct.to = max(ct.to, c.slotTime[m])
 		for i, id := range x.terms {
-			sum[id] += float64(x.w[i])
+			if c.csum[id] == 0 {
+				ct.terms = append(ct.terms, id)
+			}
+			c.csum[id] += float64(x.w[i])
 		}
 	}
+	slices.Sort(ct.terms)
 	var norm float64
-	for id, v := range sum {
-		ct.terms = append(ct.terms, id)
-		norm += v * v
+	for _, id := range ct.terms {
+		norm += c.csum[id] * c.csum[id]
 	}
-	sort.Slice(ct.terms, func(i, j int) bool { return ct.terms[i] < ct.terms[j] })
 	ct.w = make([]float32, len(ct.terms))
 	inv := 1 / math.Sqrt(norm)
 	for i, id := range ct.terms {
-		ct.w[i] = float32(sum[id] * inv)
+		ct.w[i] = float32(c.csum[id] * inv)
+		c.csum[id] = 0
+	}
+	// The centroidTop heaviest terms, by a partial selection.
+	for i := range ct.terms {
+		if len(ct.top) < centroidTop {
+			ct.top = append(ct.top, int32(i))
+			continue
+		}
+		low := 0
+		for k := range ct.top {
+			if ct.w[ct.top[k]] < ct.w[ct.top[low]] {
+				low = k
+			}
+		}
+		if ct.w[i] > ct.w[ct.top[low]] {
+			ct.top[low] = int32(i)
+		}
+	}
+	for k, i := range ct.top {
+		ct.top[k] = ct.terms[i]
 	}
 	return ct
 }
@@ -281,53 +343,52 @@ func (c *Clusterer) mergeStories() {
 	if c.p.merge <= 0 || c.p.merge > 1 {
 		return
 	}
-	for round := 0; round < 20; round++ {
-		var cs []centroid
-		for _, st := range c.stories {
-			cs = append(cs, c.centroidOf(st))
-		}
-		sort.Slice(cs, func(i, j int) bool { return cs[i].first < cs[j].first })
-		type pair struct {
-			a, b int
-			sim  float32
-		}
+	cs := make([]centroid, 0, len(c.stories))
+	for _, st := range c.stories {
+		cs = append(cs, c.centroidOf(st))
+	}
+	sort.Slice(cs, func(i, j int) bool { return cs[i].first < cs[j].first })
+	type pair struct {
+		a, b int
+		sim  float32
+	}
+	changed := make([]bool, len(cs)) // compared again in the next round
+	for i := range changed {
+		changed[i] = true
+	}
+	dead := make([]bool, len(cs))
+	seen := make([]int32, len(cs)) // 1 + index of the last centroid compared with
+	win := int64(c.window / time.Second)
+	for round := 0; round < 8; round++ {
+		// Candidate pairs share one of their heaviest words; two centroids
+		// that share none cannot be close, and common words would make
+		// the comparison quadratic in the number of stories.
 		var pairs []pair
-		post := map[int32][]posting{}
-		acc := make([]float32, len(cs))
-		var touched []int
-		for i, ct := range cs {
-			for _, j := range touched {
-				acc[j] = 0
+		post := map[int32][]int32{}
+		clear(seen)
+		for i := range cs {
+			if dead[i] {
+				continue
 			}
-			touched = touched[:0]
-			for k, id := range ct.terms {
-				ps := post[id]
-				lo := 0
-				if len(ps) > mergePostingCap {
-					lo = len(ps) - mergePostingCap
-				}
-				for _, p := range ps[lo:] {
-					if acc[p.slot] == 0 {
-						touched = append(touched, int(p.slot))
+			ct := &cs[i]
+			for _, id := range ct.top {
+				for _, j := range post[id] {
+					if seen[j] == int32(i)+1 || !changed[i] && !changed[j] {
+						continue
 					}
-					acc[p.slot] += ct.w[k] * p.w
+					seen[j] = int32(i) + 1
+					o := &cs[j]
+					if max(o.from, ct.from)-min(o.to, ct.to) > win {
+						continue // no overlap in time: two events, however alike
+					}
+					if sim := dot(o.terms, o.w, ct.terms, ct.w); float64(sim) >= c.p.merge {
+						pairs = append(pairs, pair{int(j), i, sim})
+					}
 				}
 			}
-			win := int64(c.window / time.Second)
-			for _, j := range touched {
-				if max(cs[j].from, ct.from)-min(cs[j].to, ct.to) > win {
-					continue // no overlap in time: two events, however alike
-				}
-				if float64(acc[j]) >= c.p.merge {
-					pairs = append(pairs, pair{j, i, acc[j]})
-				}
+			for _, id := range ct.top {
+				post[id] = append(post[id], int32(i))
 			}
-			for k, id := range ct.terms {
-				post[id] = append(post[id], posting{int32(i), ct.w[k]})
-			}
-		}
-		if len(pairs) == 0 {
-			return
 		}
 		sort.Slice(pairs, func(i, j int) bool {
 			if pairs[i].sim != pairs[j].sim {
@@ -338,25 +399,29 @@ func (c *Clusterer) mergeStories() {
 			}
 			return pairs[i].b < pairs[j].b
 		})
-		used := make([]bool, len(cs))
+		clear(changed)
 		merged := 0
 		for _, p := range pairs {
-			if used[p.a] || used[p.b] {
-				continue
+			if changed[p.a] || changed[p.b] {
+				continue // one merge a round for each story
 			}
-			keep, gone := cs[p.a].st, cs[p.b].st // a founded earlier
-			if c.seededStory(gone) {
-				if c.seededStory(keep) {
+			keep, gone := p.a, p.b // a founded earlier
+			if c.seededStory(cs[gone].st) {
+				if c.seededStory(cs[keep].st) {
 					continue
 				}
 				keep, gone = gone, keep
 			}
-			used[p.a], used[p.b] = true, true
-			c.absorb(keep, gone)
+			c.absorb(cs[keep].st, cs[gone].st)
+			cs[keep] = c.centroidOf(cs[keep].st)
+			changed[keep], changed[gone], dead[gone] = true, true, true
 			merged++
 		}
 		if merged == 0 {
 			return
+		}
+		for i := range changed {
+			changed[i] = changed[i] && !dead[i]
 		}
 	}
 }

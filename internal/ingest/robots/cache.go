@@ -51,6 +51,10 @@ func (c *Cache) Allowed(ctx context.Context, pageURL string) bool {
 		c.origins[origin] = e
 		c.mu.Unlock()
 		e.rules, e.expires = c.fetch(ctx, origin)
+		if ctx.Err() != nil {
+			// The asker gave up: keep no verdict the site did not give.
+			e.expires = time.Time{}
+		}
 		close(e.ready)
 	} else {
 		c.mu.Unlock()

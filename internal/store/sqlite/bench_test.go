@@ -92,6 +92,13 @@ func reportRate(b *testing.B, n int, cpu0 time.Duration) {
 	}
 }
 
+// reportCPU reports the CPU time per op since cpu0.
+func reportCPU(b *testing.B, cpu0 time.Duration) {
+	if cpu := cpuTime() - cpu0; cpu > 0 {
+		b.ReportMetric(float64(cpu.Nanoseconds())/float64(b.N), "cpu-ns/op")
+	}
+}
+
 // BenchmarkUpsertNews measures importing news in batches of 1000 into a
 // growing database; one op is one batch.
 func BenchmarkUpsertNews(b *testing.B) {
@@ -172,35 +179,43 @@ func seeded(b *testing.B, n int) *Store {
 	return st
 }
 
-// BenchmarkNewsTopicPage measures one API page: 30 published records of a
-// topic, newest first, at varying depths, from 100,000 records.
-func BenchmarkNewsTopicPage(b *testing.B) {
+// BenchmarkNews measures API pages of 30 from 100,000 records: a topic's
+// published news newest first at depths up to page 10, the same for the
+// root topic every record carries, a topic by heat, and top stories by heat.
+func BenchmarkNews(b *testing.B) {
 	st := seeded(b, 100_000)
 	defer st.Close()
 	ctx := context.Background()
-	b.ResetTimer()
-	for i := 0; b.Loop(); i++ {
-		q := store.NewsQuery{Topic: benchTopics[i%len(benchTopics)], PublishedOnly: true, Offset: (i % 10) * 30, Limit: 30}
-		recs, err := st.News(ctx, q)
-		if err != nil {
-			b.Fatal(err)
-		}
-		if len(recs) != 30 {
-			b.Fatalf("page of %d records", len(recs))
-		}
-	}
-}
-
-// BenchmarkNewsHeatPage measures the first page of top stories by heat.
-func BenchmarkNewsHeatPage(b *testing.B) {
-	st := seeded(b, 100_000)
-	defer st.Close()
-	ctx := context.Background()
-	b.ResetTimer()
-	for b.Loop() {
-		if _, err := st.News(ctx, store.NewsQuery{PublishedOnly: true, Order: store.ByHeat, Limit: 30}); err != nil {
-			b.Fatal(err)
-		}
+	for _, bc := range []struct {
+		name string
+		q    func(i int) store.NewsQuery
+	}{
+		{"topic-page", func(i int) store.NewsQuery {
+			return store.NewsQuery{Topic: benchTopics[i%len(benchTopics)], PublishedOnly: true, Offset: (i % 10) * 30, Limit: 30}
+		}},
+		{"root-topic-page", func(i int) store.NewsQuery {
+			return store.NewsQuery{Topic: "Election", PublishedOnly: true, Offset: (i % 10) * 30, Limit: 30}
+		}},
+		{"topic-by-heat", func(i int) store.NewsQuery {
+			return store.NewsQuery{Topic: benchTopics[i%len(benchTopics)], PublishedOnly: true, Order: store.ByHeat, Limit: 30}
+		}},
+		{"all-by-heat", func(int) store.NewsQuery {
+			return store.NewsQuery{PublishedOnly: true, Order: store.ByHeat, Limit: 30}
+		}},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			cpu0 := cpuTime()
+			for i := 0; b.Loop(); i++ {
+				recs, err := st.News(ctx, bc.q(i))
+				if err != nil {
+					b.Fatal(err)
+				}
+				if len(recs) != 30 {
+					b.Fatalf("page of %d records", len(recs))
+				}
+			}
+			reportCPU(b, cpu0)
+		})
 	}
 }
 
@@ -225,11 +240,13 @@ func BenchmarkSearch(b *testing.B) {
 			b.Fatal(err)
 		}
 		b.Run(fmt.Sprintf("%s-%dhits", bc.name, res.Total), func(b *testing.B) {
+			cpu0 := cpuTime()
 			for b.Loop() {
 				if _, err := st.Search(ctx, bc.q); err != nil {
 					b.Fatal(err)
 				}
 			}
+			reportCPU(b, cpu0)
 		})
 	}
 }

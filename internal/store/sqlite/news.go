@@ -37,11 +37,14 @@ func (s *Store) ArticleByURL(ctx context.Context, key string) (*model.Record, er
 func newsWhere(q store.NewsQuery) (from string, tcol string, args []any) {
 	var b strings.Builder
 	// The join order is chosen here rather than left to the planner, which
-	// has no statistics on a new database: a topic page reads the topic's
-	// (time, path) index in order, unless a story narrows the rows more.
+	// has no statistics on a new database. A topic page by time reads the
+	// topic's rows in (time, path) order; other orders read the records in
+	// their own index order and probe the topic for each, which stops after
+	// a page as soon as the topic is common, and a story narrows to a few
+	// rows whatever the order.
 	tcol = "r"
 	switch {
-	case q.Topic != "" && q.Story == "":
+	case q.Topic != "" && q.Story == "" && q.Order == store.ByTime:
 		tcol = "t"
 		b.WriteString(` FROM record_topics t CROSS JOIN records r WHERE r.path = t.path AND t.topic = ? AND r.kind = 'news'`)
 		args = append(args, q.Topic)

@@ -3,8 +3,10 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"newshub/internal/model"
@@ -16,9 +18,16 @@ const (
 		published, published_at, heat, quality, archived)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (path) DO NOTHING`
-	// sqlSelectRecord finds the stored record at a path, and whether it
+	// sqlSelectRecord finds the stored record at a path and whether it
 	// already holds this kind, file and value.
 	sqlSelectRecord = `SELECT id, kind, kind = ? AND raw = ? AND value = ? FROM records WHERE path = ?`
+	// sqlSelectIndexed reads what a stored record's full-text and topic rows
+	// were made from, so a change that leaves those alone (as curation's
+	// changes to heat and quality do) leaves their rows alone.
+	sqlSelectIndexed = `SELECT coalesce(published_at, 0),
+		coalesce(json_extract(value, '$.title'), ''), coalesce(json_extract(value, '$.excerpt'), ''),
+		coalesce(json_extract(value, '$.provider.name'), ''), coalesce(json_extract(value, '$.topics'), '[]')
+		FROM records WHERE id = ?`
 	sqlUpdateRecord = `UPDATE records SET kind = ?, raw = ?, value = ?, canonical_url = ?, guid = ?,
 		story = ?, published = ?, published_at = ?, heat = ?, quality = ?, archived = ?
 		WHERE id = ?`
@@ -34,7 +43,7 @@ const (
 
 // upserter holds the prepared statements of one write transaction.
 type upserter struct {
-	insert, selectID, update, delTopics, insTopic, delText, insText *sql.Stmt
+	insert, selectID, selectIndexed, update, delTopics, insTopic, delText, insText *sql.Stmt
 }
 
 func prepareUpserter(ctx context.Context, tx *sql.Tx) (*upserter, error) {
@@ -43,7 +52,8 @@ func prepareUpserter(ctx context.Context, tx *sql.Tx) (*upserter, error) {
 		stmt **sql.Stmt
 		sql  string
 	}{
-		{&u.insert, sqlInsertRecord}, {&u.selectID, sqlSelectRecord}, {&u.update, sqlUpdateRecord},
+		{&u.insert, sqlInsertRecord}, {&u.selectID, sqlSelectRecord}, {&u.selectIndexed, sqlSelectIndexed},
+		{&u.update, sqlUpdateRecord},
 		{&u.delTopics, sqlDeleteTopics}, {&u.insTopic, sqlInsertTopic},
 		{&u.delText, sqlDeleteText}, {&u.insText, sqlInsertText},
 	} {
@@ -183,31 +193,46 @@ func (u *upserter) put(ctx context.Context, e encoded) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	var id int64
+	var (
+		id                   int64
+		keepTopics, keepText bool // the rows of the record replaced still hold
+	)
 	if n == 1 {
 		if id, err = res.LastInsertId(); err != nil {
 			return false, err
 		}
 	} else {
 		var (
-			oldKind string
-			same    bool
+			old  stored
+			same bool
 		)
-		if err := u.selectID.QueryRowContext(ctx, string(rec.Kind), e.raw, e.value, rec.Path).Scan(&id, &oldKind, &same); err != nil {
+		kind := string(rec.Kind)
+		if err := u.selectID.QueryRowContext(ctx, kind, e.raw, e.value, rec.Path).Scan(&id, &old.kind, &same); err != nil {
 			return false, err
 		}
 		if same {
 			return false, nil
 		}
-		if model.Kind(oldKind) == model.KindNews {
-			if _, err := u.delTopics.ExecContext(ctx, id); err != nil {
-				return false, err
-			}
-			if _, err := u.delText.ExecContext(ctx, id); err != nil {
+		if model.Kind(old.kind) == model.KindNews {
+			if err := u.selectIndexed.QueryRowContext(ctx, id).Scan(
+				&old.publishedAt, &old.title, &old.excerpt, &old.provider, &old.topics); err != nil {
 				return false, err
 			}
 		}
-		if _, err := u.update.ExecContext(ctx, string(rec.Kind), e.raw, e.value,
+		keepTopics, keepText = old.sameTopics(rec, c), old.sameText(rec)
+		if model.Kind(old.kind) == model.KindNews {
+			if !keepTopics {
+				if _, err := u.delTopics.ExecContext(ctx, id); err != nil {
+					return false, err
+				}
+			}
+			if !keepText {
+				if _, err := u.delText.ExecContext(ctx, id); err != nil {
+					return false, err
+				}
+			}
+		}
+		if _, err := u.update.ExecContext(ctx, kind, e.raw, e.value,
 			c.canonicalURL, c.guid, c.story, c.published, c.publishedAt, c.heat, c.quality, c.archd, id); err != nil {
 			return false, err
 		}
@@ -216,16 +241,53 @@ func (u *upserter) put(ctx context.Context, e encoded) (bool, error) {
 		return true, nil
 	}
 	a := rec.Article
-	for _, t := range a.Topics {
-		if t == "" {
-			continue
+	if !keepTopics {
+		for _, t := range a.Topics {
+			if t == "" {
+				continue
+			}
+			if _, err := u.insTopic.ExecContext(ctx, t, c.publishedAt, rec.Path); err != nil {
+				return false, err
+			}
 		}
-		if _, err := u.insTopic.ExecContext(ctx, t, c.publishedAt, rec.Path); err != nil {
+	}
+	if !keepText {
+		if _, err := u.insText.ExecContext(ctx, id, a.Title, a.Excerpt, a.Provider.Name); err != nil {
 			return false, err
 		}
 	}
-	_, err = u.insText.ExecContext(ctx, id, a.Title, a.Excerpt, a.Provider.Name)
-	return true, err
+	return true, nil
+}
+
+// stored is what a write needs to know of the record it replaces.
+type stored struct {
+	kind                     string
+	publishedAt              int64
+	title, excerpt, provider string
+	topics                   string // JSON array
+}
+
+// sameTopics reports whether the stored news record's topic rows are the
+// ones rec needs: same topics, same time.
+func (o stored) sameTopics(rec *model.Record, c columns) bool {
+	if o.kind != string(model.KindNews) || rec.Kind != model.KindNews || c.publishedAt != o.publishedAt {
+		return false
+	}
+	var topics []string
+	if err := json.Unmarshal([]byte(o.topics), &topics); err != nil {
+		return false
+	}
+	return slices.Equal(topics, rec.Article.Topics)
+}
+
+// sameText reports whether the stored news record's full-text row holds
+// rec's title, excerpt and publisher.
+func (o stored) sameText(rec *model.Record) bool {
+	if o.kind != string(model.KindNews) || rec.Kind != model.KindNews {
+		return false
+	}
+	a := rec.Article
+	return o.title == a.Title && o.excerpt == a.Excerpt && o.provider == a.Provider.Name
 }
 
 // Delete removes the records at paths with their topics and text.

@@ -387,3 +387,36 @@ func testScanStops(t *testing.T, st store.Store) {
 		}
 	}
 }
+
+func testWriteDuringScan(t *testing.T, st store.Store) {
+	ctx := context.Background()
+	news := seedNews(t, st)
+	// Curation reads every record and writes back what changed while the
+	// scan is still open; neither side may wait for the other.
+	seen := 0
+	err := st.Scan(ctx, []model.Kind{model.KindNews}, func(r *model.Record) error {
+		seen++
+		r.Article.Heat += 1000
+		refresh(r)
+		if err := st.Upsert(ctx, []*model.Record{r}); err != nil {
+			return err
+		}
+		_, err := st.Get(ctx, r.Path)
+		return err
+	})
+	if err != nil {
+		t.Fatalf("Scan with writes in the callback: %v", err)
+	}
+	if seen != len(news) {
+		t.Errorf("Scan saw %d records while they were rewritten, want %d", seen, len(news))
+	}
+	for _, r := range news {
+		got, err := st.Get(ctx, r.Path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Article.Heat != r.Article.Heat+1000 {
+			t.Errorf("%s: heat %d after the scan, want %d", r.Path, got.Article.Heat, r.Article.Heat+1000)
+		}
+	}
+}

@@ -9,6 +9,7 @@ package storetest
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -25,8 +26,10 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 	}{
 		{"UpsertInsertsAndGetReturnsRecords", testUpsertInsert},
 		{"UpsertReplacesRecordAtSamePath", testUpsertReplace},
+		{"UpsertKeepsIndexesInStepWithEachField", testUpsertFieldChanges},
 		{"UpsertLastDuplicateInBatchWins", testUpsertDuplicateInBatch},
 		{"UpsertOfUnchangedRecordsKeepsThem", testUpsertUnchanged},
+		{"UpsertStoresOddInput", testUpsertOddInput},
 		{"GetMissingIsNotFound", testGetNotFound},
 		{"ArticleByURLMatchesCanonicalURLOrGUID", testArticleByURL},
 		{"NewsHonoursEveryQueryField", testNewsQueries},
@@ -38,6 +41,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"ScanVisitsKindsInPathOrder", testScan},
 		{"ScanRawGivesFileBytes", testScanRaw},
 		{"ScanStopsAtCallbackError", testScanStops},
+		{"WritesInsideScanCallbackProceed", testWriteDuringScan},
 		{"SearchRanksTitleMatchesFirst", testSearchRanking},
 		{"SearchMatchesWordsPhrasesAndPrefixes", testSearchSyntax},
 		{"SearchFiltersByTopicAndTime", testSearchFilters},
@@ -151,6 +155,63 @@ func testUpsertReplace(t *testing.T, st store.Store) {
 	}
 }
 
+func testUpsertFieldChanges(t *testing.T, st store.Store) {
+	ctx := context.Background()
+	news := seedNews(t, st)
+	r := news[3] // biden-speech
+	changes := []struct {
+		name   string
+		change func(a *model.Article)
+	}{
+		{"heat", func(a *model.Article) { a.Heat = 999 }},
+		{"quality and published", func(a *model.Article) { a.Quality, a.Published = 1, false }},
+		{"time", func(a *model.Article) { a.PublishedDateTime = hours(-100) }},
+		{"topic added", func(a *model.Article) { a.Topics = append(a.Topics, "Kamala Harris") }},
+		{"topic removed", func(a *model.Article) { a.Topics = []string{"Election", "Kamala Harris"} }},
+		{"title", func(a *model.Article) { a.Title = "Harris answers questions in Wilmington" }},
+		{"excerpt", func(a *model.Article) { a.Excerpt = "Reporters pressed on healthcare." }},
+		{"publisher", func(a *model.Article) { a.Provider.Name = "Delaware Courier" }},
+		{"story", func(a *model.Article) { a.Story = "s9" }},
+		{"everything back", func(a *model.Article) {
+			*a = *article("biden-speech", "Biden speaks in Pittsburgh", hours(3), "Election", "Joe Biden").Article
+		}},
+	}
+	queries := []store.NewsQuery{
+		{}, {Topic: "Election"}, {Topic: "Joe Biden"}, {Topic: "Kamala Harris"},
+		{Topic: "Election", Order: store.ByHeat}, {PublishedOnly: true, Order: store.ByQuality},
+		{Since: hours(-200), Until: hours(0)}, {Story: "s9"}, {Story: "s2"},
+	}
+	for _, ch := range changes {
+		ch.change(r.Article)
+		refresh(r)
+		upsert(t, st, r)
+		for _, q := range queries {
+			got, err := st.News(ctx, q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := paths(expectNews(news, q)); !equalStrings(paths(got), want) {
+				t.Errorf("after changing %s: News(%+v) = %v, want %v", ch.name, q, paths(got), want)
+			}
+		}
+		for _, w := range []string{"Pittsburgh", "Wilmington", "healthcare", "Courier"} {
+			want := 0
+			a := r.Article
+			if strings.Contains(strings.ToLower(a.Title+" "+a.Excerpt+" "+a.Provider.Name), strings.ToLower(w)) {
+				want = 1
+			}
+			if res := search(t, st, store.SearchQuery{Text: w}); res.Total != want {
+				t.Errorf("after changing %s: search %s finds %d, want %d", ch.name, w, res.Total, want)
+			}
+		}
+		got, err := st.Get(ctx, r.Path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sameRecord(t, got, r)
+	}
+}
+
 func testUpsertDuplicateInBatch(t *testing.T, st store.Store) {
 	first := article("dup", "First version", hours(0), "Election")
 	second := article("dup", "Second version", hours(0), "Election", "Senate")
@@ -203,6 +264,42 @@ func testUpsertUnchanged(t *testing.T, st store.Store) {
 	upsert(t, st, changed)
 	if got, _ := st.Story(ctx, "s-moved"); len(got) != 1 {
 		t.Errorf("Story(s-moved) has %d records after a value-only change, want 1", len(got))
+	}
+}
+
+func testUpsertOddInput(t *testing.T, st store.Store) {
+	ctx := context.Background()
+	ancient := article("ancient", "Year one", time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC), "Election")
+	future := article("future", "Year 9999", time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC), "Election")
+	zero := article("zero", "No date", time.Time{}, "Election")
+	odd := article("odd", "Bad \xff bytes and 'quotes'; DROP TABLE records; --", hours(0), "Election", `Topic "quoted" 'x'`, "")
+	odd.Article.Excerpt = strings.Repeat("long excerpt ", 20000)
+	refresh(odd)
+	noTopics := article("no-topics", "No topics at all", hours(1))
+	recs := []*model.Record{ancient, future, zero, odd, noTopics}
+	upsert(t, st, recs...)
+	for _, want := range recs {
+		got, err := st.Get(ctx, want.Path)
+		if err != nil {
+			t.Fatalf("Get(%s): %v", want.Path, err)
+		}
+		sameRecord(t, got, want)
+	}
+	got, err := st.News(ctx, store.NewsQuery{Topic: "Election"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := paths(expectNews(recs, store.NewsQuery{Topic: "Election"})); !equalStrings(paths(got), want) {
+		t.Errorf("News(Election) = %v, want %v", paths(got), want)
+	}
+	if n, _ := st.CountNews(ctx, store.NewsQuery{Topic: `Topic "quoted" 'x'`}); n != 1 {
+		t.Errorf("CountNews(quoted topic) = %d, want 1", n)
+	}
+	if n, _ := st.CountNews(ctx, store.NewsQuery{Since: time.Date(5000, 1, 1, 0, 0, 0, 0, time.UTC)}); n != 1 {
+		t.Errorf("CountNews(since year 5000) = %d, want 1", n)
+	}
+	if res := search(t, st, store.SearchQuery{Text: "quotes DROP"}); res.Total != 1 {
+		t.Errorf("search in a title with SQL in it: total %d, want 1", res.Total)
 	}
 }
 
