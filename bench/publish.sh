@@ -35,22 +35,37 @@ if [[ ! -f "$site/.newshub/newshub.db" ]]; then
 	"$nh" --site "$site" import >>"$log" 2>&1
 fi
 
-# timed CMD...: runs CMD under /usr/bin/time, sets secs and mib.
+# timed CMD...: runs CMD, sets secs (wall time), mib (peak resident set)
+# and anon (peak anonymous memory: the heap, without the database file
+# pages SQLite maps and reads, which the resident set also counts).
 timed() {
-	/usr/bin/time -f '%e %M' -o "$work/time.out" "$@" >>"$log" 2>&1
-	read -r secs kib <"$work/time.out"
-	mib=$((kib / 1024))
+	local start end pid peak=0 peakanon=0 rss anon
+	start=$(date +%s.%N)
+	"$@" >>"$log" 2>&1 &
+	pid=$!
+	while kill -0 "$pid" 2>/dev/null; do
+		if read -r rss anon < <(awk '/^VmRSS/ {r=$2} /^RssAnon/ {a=$2} END {print r+0, a+0}' "/proc/$pid/status" 2>/dev/null); then
+			((rss > peak)) && peak=$rss
+			((anon > peakanon)) && peakanon=$anon
+		fi
+		sleep 0.2
+	done
+	wait "$pid"
+	end=$(date +%s.%N)
+	secs=$(awk -v a="$start" -v b="$end" 'BEGIN {printf "%.1f", b - a}')
+	mib=$((peak / 1024))
+	anon=$((peakanon / 1024))
 }
 
 rows=()
 rm -rf "$work/out-api" "$work/out-full"
 timed "$nh" --site "$site" build --no-web "$work/out-api"
 files=$(find "$work/out-api" -type f | wc -l)
-rows+=("| build API + feeds (first) | $articles | ${secs} s | ${mib} MiB | $files files |")
+rows+=("| build API + feeds (first) | $articles | ${secs} s | ${mib} MiB (heap ${anon} MiB) | $files files |")
 timed "$nh" --site "$site" build --no-web "$work/out-api"
-rows+=("| build API + feeds (unchanged rebuild) | $articles | ${secs} s | ${mib} MiB | $(grep -o '[0-9]* written' "$log" | tail -1) |")
+rows+=("| build API + feeds (unchanged rebuild) | $articles | ${secs} s | ${mib} MiB (heap ${anon} MiB) | $(grep -o '[0-9]* written, [0-9]* unchanged' "$log" | tail -1) |")
 if timed "$nh" --site "$site" build "$work/out-full"; then
-	rows+=("| build API + feeds + website (first) | $articles | ${secs} s | ${mib} MiB | $(find "$work/out-full" -type f | wc -l) files |")
+	rows+=("| build API + feeds + website (first) | $articles | ${secs} s | ${mib} MiB (heap ${anon} MiB) | $(find "$work/out-full" -type f | wc -l) files |")
 else
 	rows+=("| build API + feeds + website (first) | $articles | failed | | see $log |")
 fi
@@ -89,10 +104,11 @@ rows+=("| serve /api/news/$topic/ ($size bytes), $conns conns, $tool | $articles
 load -H 'Accept-Encoding: gzip'
 rows+=("| serve /api/news/$topic/, $conns conns, $tool | $articles | ${rps} req/s | p99 ${p99} | gzip |")
 rss=$(awk '/VmHWM/ {print int($2/1024)}' "/proc/$server_pid/status")
-rows+=("| serve peak RSS | $articles | | ${rss} MiB | |")
+anon=$(awk '/RssAnon/ {print int($2/1024)}' "/proc/$server_pid/status")
+rows+=("| serve memory after the runs | $articles | | peak ${rss} MiB (heap now ${anon} MiB) | |")
 
 echo "| what | articles | time / rate | memory / latency | notes |"
 echo "|---|---|---|---|---|"
 printf '%s\n' "${rows[@]}"
 echo
-echo "machine: $(nproc) CPUs, $(uname -sr); scratch: $work (log: $log)"
+echo "machine: $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg); scratch: $work (log: $log)"

@@ -111,7 +111,13 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		printHelp(stderr)
 		return ExitUsage
 	}
-	err := c.run(ctx, env, rest)
+	stopProfile, err := startProfile(getenv("NEWSHUB_CPUPROFILE"))
+	if err != nil {
+		fmt.Fprintf(stderr, "newshub: %v\n", err)
+		return ExitFailure
+	}
+	err = c.run(ctx, env, rest)
+	stopProfile()
 	switch {
 	case err == nil:
 		return ExitOK

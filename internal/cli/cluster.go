@@ -2,11 +2,15 @@ package cli
 
 import (
 	"bufio"
+	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -63,15 +67,29 @@ func runCluster(ctx context.Context, env *Env, args []string) error {
 	story := map[string]string{}     // final story of articles that left the window, else as added
 	related := map[string][]string{} // related ids of articles that left the window
 	var c *cluster.Clusterer
-	c = cluster.New(cluster.Options{Window: *window, OnEvict: func(id, st string) {
-		story[id] = st
-		if *relatedK > 0 {
-			related[id] = c.Related(id, *relatedK)
-		}
-	}})
+	newClusterer := func() {
+		clear(story)
+		clear(related)
+		c = cluster.New(cluster.Options{Window: *window, OnEvict: func(id, st string) {
+			story[id] = st
+			if *relatedK > 0 {
+				related[id] = c.Related(id, *relatedK)
+			}
+		}})
+	}
+	newClusterer()
+
+	// Stories grow forward in time within a window, so articles are added
+	// in time order. Most files are; they are clustered as they are read.
+	// Otherwise the lines are read again, by their offsets, in time order
+	// (undated articles, which count as "now", after the dated ones). Only
+	// offsets and times are kept, never the text of the whole file.
 	bad := 0
-	lines := readClusterLines(ctx, f)
-	for l := range lines {
+	var pos []linePos
+	seen := map[string]bool{}
+	inOrder := true
+	var last time.Time
+	for l := range readClusterLines(ctx, f) {
 		switch {
 		case l.err == errBlank:
 			continue
@@ -82,17 +100,48 @@ func runCluster(ctx context.Context, env *Env, args []string) error {
 			bad++
 			continue
 		}
-		if _, dup := story[l.doc.ID]; dup {
+		if seen[l.doc.ID] {
 			fmt.Fprintf(env.Stderr, "%s:%d: duplicate id %q\n", *in, l.n, l.doc.ID)
 			bad++
 			continue
 		}
-		a := c.Add(l.doc)
-		story[l.doc.ID] = a.Story
+		seen[l.doc.ID] = true
 		ids = append(ids, l.doc.ID)
+		pos = append(pos, linePos{off: l.off, size: l.size, at: l.doc.Published})
+		if t := l.doc.Published; !t.IsZero() {
+			inOrder = inOrder && !t.Before(last)
+			last = t
+		}
+		if inOrder {
+			story[l.doc.ID] = c.Add(l.doc).Story
+		}
 	}
 	if err := ctx.Err(); err != nil {
 		return err
+	}
+	if !inOrder {
+		newClusterer()
+		slices.SortStableFunc(pos, func(a, b linePos) int {
+			if a.at.IsZero() || b.at.IsZero() {
+				return cmp.Compare(btoi(a.at.IsZero()), btoi(b.at.IsZero()))
+			}
+			return a.at.Compare(b.at)
+		})
+		var buf []byte
+		for i, p := range pos {
+			if i%4096 == 0 && ctx.Err() != nil {
+				return ctx.Err()
+			}
+			buf = slices.Grow(buf[:0], p.size)[:p.size]
+			if _, err := f.ReadAt(buf, p.off); err != nil {
+				return fmt.Errorf("cluster: read %s again: %w", *in, err)
+			}
+			d, err := parseClusterLine(buf)
+			if err != nil {
+				return fmt.Errorf("cluster: %s changed while reading: %w", *in, err)
+			}
+			story[d.ID] = c.Add(d).Story
+		}
 	}
 	c.Refine()
 
@@ -135,13 +184,40 @@ func runCluster(ctx context.Context, env *Env, args []string) error {
 	return nil
 }
 
-var errBlank = fmt.Errorf("blank line")
+var errBlank = errors.New("blank line")
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
 
 // parsedLine is one input line, decoded; n is 0 for a read error.
 type parsedLine struct {
-	n   int
-	doc cluster.Doc
-	err error
+	n    int
+	off  int64 // where the line starts in the file
+	size int   // its length in bytes
+	doc  cluster.Doc
+	err  error
+}
+
+// linePos is where an article's line is and when it was published.
+type linePos struct {
+	off  int64
+	size int
+	at   time.Time
+}
+
+// scanLine splits lines keeping the newline, so that offsets add up.
+func scanLine(data []byte, atEOF bool) (int, []byte, error) {
+	if i := bytes.IndexByte(data, '\n'); i >= 0 {
+		return i + 1, data[:i+1], nil
+	}
+	if atEOF && len(data) > 0 {
+		return len(data), data, nil
+	}
+	return 0, nil, nil
 }
 
 // readClusterLines decodes the input in a goroutine of its own, so that
@@ -152,13 +228,17 @@ func readClusterLines(ctx context.Context, r io.Reader) <-chan parsedLine {
 		defer close(ch)
 		sc := bufio.NewScanner(r)
 		sc.Buffer(make([]byte, 64*1024), 16<<20)
+		sc.Split(scanLine)
+		var off int64
 		for n := 1; sc.Scan(); n++ {
-			d, err := parseClusterLine(sc.Bytes())
+			b := sc.Bytes()
+			d, err := parseClusterLine(b)
 			select {
-			case ch <- parsedLine{n: n, doc: d, err: err}:
+			case ch <- parsedLine{n: n, off: off, size: len(b), doc: d, err: err}:
 			case <-ctx.Done():
 				return
 			}
+			off += int64(len(b))
 		}
 		if err := sc.Err(); err != nil {
 			ch <- parsedLine{err: err}

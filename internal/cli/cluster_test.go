@@ -119,3 +119,47 @@ func TestClusterCommandUsageErrors(t *testing.T) {
 		t.Errorf("missing input: exit status %d, stderr %q", code, stderr)
 	}
 }
+
+// TestClusterCommandOrdersByTime feeds dated articles out of order over a
+// month: they are clustered in time order, so each story comes together,
+// and the same headline three weeks later is another story.
+func TestClusterCommandOrdersByTime(t *testing.T) {
+	lines := []string{
+		`{"id":"late1","title":"Sbarro files for bankruptcy","publishedDateTime":"2014-03-25T09:00:00Z"}`,
+		`{"id":"gm1","title":"GM recalls 1.6 million cars over ignition switch","publishedDateTime":"2014-03-14T08:00:00Z"}`,
+		`{"id":"sb1","title":"Sbarro pizza chain files for bankruptcy again","publishedDateTime":"2014-03-04T10:00:00Z"}`,
+		`{"id":"gm2","title":"GM ignition switch recall: Congress to investigate","publishedDateTime":"2014-03-15T08:00:00Z"}`,
+		`{"id":"sb2","title":"Sbarro files for bankruptcy for second time","publishedDateTime":"2014-03-04T18:00:00Z"}`,
+		`{"id":"undated","title":"GM ignition recall widens"}`,
+		`{"id":"sb3","title":"Pizza chain Sbarro files Chapter 11 bankruptcy","publishedDateTime":"2014-03-05T07:00:00Z"}`,
+		`{"id":"late2","title":"Sbarro bankruptcy filing approved","publishedDateTime":"2014-03-25T15:00:00Z"}`,
+	}
+	in := filepath.Join(t.TempDir(), "in.jsonl")
+	if err := os.WriteFile(in, []byte(strings.Join(lines, "\n")+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr := runClusterCmd(t, "--in", in, "--related", "5")
+	if code != ExitOK {
+		t.Fatalf("exit status %d: %s", code, stderr)
+	}
+	story := map[string]string{}
+	var order []string
+	for _, r := range readResults(t, stdout) {
+		story[r.ID] = r.Story
+		order = append(order, r.ID)
+	}
+	if got := strings.Join(order, ","); got != "late1,gm1,sb1,gm2,sb2,undated,sb3,late2" {
+		t.Errorf("output order %s, want the input order", got)
+	}
+	same := [][]string{{"sb1", "sb2", "sb3"}, {"gm1", "gm2"}, {"late1", "late2"}}
+	for _, g := range same {
+		for _, id := range g[1:] {
+			if story[id] != story[g[0]] {
+				t.Errorf("%s and %s are apart: %v", g[0], id, story)
+			}
+		}
+	}
+	if story["sb1"] == story["late1"] {
+		t.Errorf("the same headline three weeks later joined the old story: %v", story)
+	}
+}

@@ -293,9 +293,9 @@ func (imp *importer) parseAll(ctx context.Context, files []fileRef) <-chan parse
 // parseFile reads one file within the size cap and parses it.
 func (imp *importer) parseFile(ref fileRef) parsed {
 	p := parsed{ref: ref}
-	data, line, err := readCapped(ref.abs, imp.maxSize)
+	data, err := readCapped(ref.abs, imp.maxSize)
 	if err != nil {
-		p.line, p.err = line, err
+		p.err = err
 		return p
 	}
 	rec, err := content.Parse(ref.rel, data)
@@ -320,29 +320,28 @@ func (imp *importer) parseFile(ref fileRef) parsed {
 }
 
 // readCapped reads a file of at most max bytes.
-func readCapped(name string, max int64) ([]byte, int, error) {
+func readCapped(name string, max int64) ([]byte, error) {
 	f, err := os.Open(name)
 	if err != nil {
-		return nil, 0, readError(err)
+		return nil, readError(err)
 	}
 	defer f.Close()
 	fi, err := f.Stat()
 	if err != nil {
-		return nil, 0, readError(err)
+		return nil, readError(err)
 	}
 	if fi.Size() > max {
-		return nil, 0, fmt.Errorf("file of %d bytes is over the size cap of %d bytes (--max-size)", fi.Size(), max)
+		return nil, fmt.Errorf("file of %d bytes is over the size cap of %d bytes (--max-size)", fi.Size(), max)
 	}
 	// Read one byte past the cap, to catch a file that grew since Stat.
-	data := make([]byte, 0, fi.Size()+1)
-	data, err = readAllInto(io.LimitReader(f, max+1), data)
+	data, err := readAllInto(io.LimitReader(f, max+1), make([]byte, 0, fi.Size()+1))
 	if err != nil {
-		return nil, 0, readError(err)
+		return nil, readError(err)
 	}
 	if int64(len(data)) > max {
-		return nil, 0, fmt.Errorf("file is over the size cap of %d bytes (--max-size)", max)
+		return nil, fmt.Errorf("file is over the size cap of %d bytes (--max-size)", max)
 	}
-	return data, 0, nil
+	return data, nil
 }
 
 func readAllInto(r io.Reader, b []byte) ([]byte, error) {
@@ -572,14 +571,38 @@ func (imp *importer) walk() []fileRef {
 				// A folder whose information vanished; ReadDir reports it.
 				visit(abs, r, ancestors)
 			default:
-				if kind, ok := content.KindOf(r); ok {
-					files = append(files, fileRef{rel: r, abs: abs, kind: kind})
+				kind, ok := content.KindOf(r)
+				if !ok {
+					continue
 				}
+				mode := e.Type()
+				if info != nil {
+					mode = info.Mode().Type()
+				}
+				if !mode.IsRegular() {
+					// Reading a pipe or a device could block or never end.
+					imp.reject(fileRef{abs: abs, rel: r}, 0, fmt.Errorf("not a regular file but %s", describeMode(mode)))
+					continue
+				}
+				files = append(files, fileRef{rel: r, abs: abs, kind: kind})
 			}
 		}
 	}
 	visit(imp.src, "", []os.FileInfo{rootInfo})
 	return files
+}
+
+// describeMode names a file type that is not a regular file.
+func describeMode(m fs.FileMode) string {
+	switch {
+	case m&fs.ModeNamedPipe != 0:
+		return "a named pipe"
+	case m&fs.ModeSocket != 0:
+		return "a socket"
+	case m&fs.ModeDevice != 0:
+		return "a device"
+	}
+	return "a special file"
 }
 
 // skipEntry reports folders and files that never hold records.

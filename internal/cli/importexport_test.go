@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 
 	_ "modernc.org/sqlite"
@@ -304,6 +305,10 @@ func TestImportRejectsBadFilesAndKeepsTheRest(t *testing.T) {
 	if err := os.Symlink("..", filepath.Join(src, "_news", "up")); err != nil {
 		t.Fatal(err)
 	}
+	// A named pipe would block a reader forever.
+	if err := syscall.Mkfifo(filepath.Join(src, "_news", "2026-01-02-a-pipe.md"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	unreadable := os.Geteuid() != 0 // root reads everything
 	if unreadable {
 		write("_news/2026-01-02-unreadable.md", []byte(goodNews))
@@ -351,6 +356,7 @@ func TestImportRejectsBadFilesAndKeepsTheRest(t *testing.T) {
 	for _, c := range []struct{ rel, want string }{
 		{"_news/self-loop.md", "symbolic link loop"},
 		{"_news/up", "symbolic link loop"},
+		{"_news/2026-01-02-a-pipe.md", "not a regular file"},
 	} {
 		if l := findLine(c.rel); !strings.Contains(l, c.want) {
 			t.Errorf("%s: rejection %q, want %q in:\n%s", c.rel, l, c.want, errs)
@@ -361,7 +367,7 @@ func TestImportRejectsBadFilesAndKeepsTheRest(t *testing.T) {
 			t.Errorf("unreadable file: rejection %q", l)
 		}
 	}
-	wantRejected := len(tests) + 2
+	wantRejected := len(tests) + 3
 	if unreadable {
 		wantRejected++
 	}

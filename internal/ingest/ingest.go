@@ -36,7 +36,7 @@ import (
 const (
 	DefaultWorkers       = 64
 	DefaultPageFetches   = 512
-	DefaultBatchSize     = 1000
+	DefaultBatchSize     = 10000
 	DefaultExcerptLength = 200
 	maxImages            = 3
 )

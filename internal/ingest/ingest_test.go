@@ -80,6 +80,15 @@ func newFixtureServer(t *testing.T) *fixtureServer {
 	mux.HandleFunc("/feeds/nolinks.xml", serve("nolinks.xml", "application/rss+xml", false))
 	mux.HandleFunc("/feeds/invalid.xml", serve("invalid.xml", "application/rss+xml", false))
 	mux.HandleFunc("/feeds/wrong-charset.xml", serve("wrong-charset.xml", "text/xml; charset=iso-8859-1", true))
+	mux.HandleFunc("/formats/{name}", func(w http.ResponseWriter, r *http.Request) {
+		// The parser's fixtures, every feed format and charset case.
+		b, err := os.ReadFile(filepath.Join("parser", "testdata", r.PathValue("name")))
+		if err != nil {
+			http.NotFound(w, r)
+			return
+		}
+		w.Write(b)
+	})
 	mux.HandleFunc("/articles/{name}", func(w http.ResponseWriter, r *http.Request) {
 		serve("articles/"+r.PathValue("name")+".html", "text/html; charset=utf-8", false)(w, r)
 	})
@@ -561,5 +570,40 @@ func TestArticlesStoredByOthersAreKnown(t *testing.T) {
 	// article (stored from the JSON feed in the first round).
 	if sum.New != 0 || sum.Duplicates != 2 || srv.hit("/articles/polls-open") != 0 {
 		t.Fatalf("summary %+v, polls page read %d times", sum, srv.hit("/articles/polls-open"))
+	}
+}
+
+func TestEveryFeedFormatIsIngested(t *testing.T) {
+	srv := newFixtureServer(t)
+	formats := map[string]int{ // fixture: items with a link
+		"rss091.xml": 2, "rss10.rdf": 2, "rss20.xml": 3, "atom03.xml": 1, "atom10.xml": 1,
+		"jsonfeed10.json": 1, "jsonfeed11.json": 1, "latin1-declared.xml": 1, "cp1252-undeclared.xml": 1,
+	}
+	var srcs []model.Source
+	for name := range formats {
+		srcs = append(srcs, model.Source{URL: srv.URL + "/formats/" + name})
+	}
+	h := newHub(t, true, srcs...)
+	opts := testOptions()
+	opts.SkipPages = true // their links point elsewhere
+	in := h.ingester(opts)
+	defer in.Close()
+	sum, err := in.RunOnce(context.Background())
+	if err != nil || sum.Failed != 0 {
+		t.Fatalf("%+v %v; first status %q", sum, err, h.state(t, srcs[0].URL).LastStatus)
+	}
+	for name, want := range formats {
+		if s := h.state(t, srv.URL+"/formats/"+name); s.Items != want || s.LastStatus != "200 OK" {
+			t.Errorf("%s: %d items stored, status %q; want %d", name, s.Items, s.LastStatus, want)
+		}
+	}
+	titles := map[string]bool{}
+	for _, a := range h.news(t) {
+		titles[a.Title] = true
+	}
+	for _, want := range []string{"Élection à Genève", "“Quoted” price: 5 €", "Debate <recap>", "JSON 1.1 item"} {
+		if !titles[want] {
+			t.Errorf("title %q missing", want)
+		}
 	}
 }

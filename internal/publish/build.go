@@ -58,6 +58,11 @@ func Build(ctx context.Context, st store.Store, s *site.Site, out string, opt Bu
 	if err := os.MkdirAll(parent, 0o755); err != nil {
 		return stats, fmt.Errorf("build: %w", err)
 	}
+	unlock, err := lockOut(filepath.Join(parent, "."+base+".lock"))
+	if err != nil {
+		return stats, fmt.Errorf("build: %w", err)
+	}
+	defer unlock()
 	removeLeftovers(parent, base)
 	tmp, err := os.MkdirTemp(parent, "."+base+".build-")
 	if err != nil {
@@ -369,7 +374,13 @@ func (h *Hub) jobs(ctx context.Context, send func(job) bool) error {
 			emit(target{kind: kind, a: a, page: p}, pagedFiles(prefix, p)...)
 		}
 	}
-	emitPaged("api/news", tNewsPage, "", pageCount(len(h.leads), h.pageSize))
+	for p, n := 1, pageCount(len(h.leads), h.pageSize); p <= n; p++ {
+		files := pagedFiles("api/news", p)
+		if h.root != nil && validID(h.root.ID) {
+			files = append(files, pagedFiles("api/news/"+h.root.ID, p)...)
+		}
+		emit(target{kind: tNewsPage, page: p}, files...)
+	}
 	for _, t := range h.site.Topics {
 		if !h.isTopic(t.ID) || !validID(t.ID) {
 			continue

@@ -219,6 +219,12 @@ func (h *Hub) parseNews(rest []string) (target, bool) {
 			return target{kind: tNewsPage, a: rest[0], page: p}, true
 		}
 	}
+	// The root topic lists everything: its pages are api/news/'s.
+	if len(rest) >= 1 && h.root != nil && rest[0] == h.root.ID {
+		if p, ok := pageOf(rest[1:]); ok {
+			return target{kind: tNewsPage, page: p}, true
+		}
+	}
 	return target{}, false
 }
 

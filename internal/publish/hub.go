@@ -1,12 +1,3 @@
-// Package publish turns a hub's store into its published documents: the
-// Smartable-compatible JSON API (DESIGN §5), the RSS, Atom and JSON feeds,
-// and the static build that writes them all to a folder.
-//
-// A Hub is a read-only snapshot of one store generation: the sorted lists
-// every page is cut from, and the encoded news items, so serving a page is
-// slicing and concatenating bytes. Documents are rendered on first request
-// and cached with their ETag and gzip form. The server and the static build
-// ask the same Hub for the same path, so they give the same bytes.
 package publish
 
 import (

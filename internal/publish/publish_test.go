@@ -148,7 +148,7 @@ func TestNewsPagingFollowsTheRealRules(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	lists := map[string]string{"api/news": ""}
+	lists := map[string]string{"api/news": "", "api/news/" + s.Root().ID: ""}
 	for _, tp := range s.Topics {
 		if tp != s.Root() {
 			lists["api/news/"+tp.ID] = tp.Name

@@ -58,6 +58,7 @@ type Server struct {
 	log       *slog.Logger
 	hub       atomic.Pointer[publish.Hub]
 	lastCheck atomic.Int64 // unix nanoseconds
+	nextLoad  atomic.Int64 // unix nanoseconds before which no reload starts
 	loadMu    sync.Mutex
 	reloading atomic.Bool
 }
@@ -156,7 +157,8 @@ func (s *Server) current(ctx context.Context) (*publish.Hub, error) {
 	}
 	now := time.Now().UnixNano()
 	last := s.lastCheck.Load()
-	if now-last >= int64(s.cfg.CheckEvery) && s.lastCheck.CompareAndSwap(last, now) && s.reloading.CompareAndSwap(false, true) {
+	if now-last >= int64(s.cfg.CheckEvery) && now >= s.nextLoad.Load() &&
+		s.lastCheck.CompareAndSwap(last, now) && s.reloading.CompareAndSwap(false, true) {
 		go s.refresh(h)
 	}
 	return h, nil
@@ -183,7 +185,11 @@ func (s *Server) refresh(old *publish.Hub) {
 		return
 	}
 	s.hub.Store(h)
-	s.log.Info("hub reloaded", "generation", h.Generation(), "took", time.Since(start).Round(time.Millisecond))
+	took := time.Since(start)
+	// While ingest writes, the generation moves all the time: space the
+	// reloads so they take at most a fifth of the time.
+	s.nextLoad.Store(time.Now().Add(4 * took).UnixNano())
+	s.log.Info("hub reloaded", "generation", h.Generation(), "took", took.Round(time.Millisecond))
 }
 
 func (s *Server) load(ctx context.Context) (*publish.Hub, error) {

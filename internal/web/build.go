@@ -5,6 +5,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"html/template"
+	"io/fs"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -131,8 +133,12 @@ func filePath(dir, p string) (string, error) {
 }
 
 func writeFile(name string, data []byte) error {
-	if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
-		return fmt.Errorf("build: %w", err)
+	// Most pages are a new folder in an existing one: try that first.
+	dir := filepath.Dir(name)
+	if err := os.Mkdir(dir, 0o755); err != nil && !errors.Is(err, fs.ErrExist) {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return fmt.Errorf("build: %w", err)
+		}
 	}
 	if err := os.WriteFile(name, data, 0o644); err != nil {
 		return fmt.Errorf("build: %w", err)
@@ -231,9 +237,11 @@ func (b *builder) story(ctx context.Context, id string) error {
 	if err != nil {
 		return err
 	}
+	items := map[cardKey]template.HTML{}
+	pg.items = items
 	b.page(pg)
 	for _, r := range members {
-		if err := b.article(ctx, r, members); err != nil {
+		if err := b.article(ctx, r, members, items); err != nil {
 			return err
 		}
 	}
@@ -250,7 +258,7 @@ func (b *builder) looseArticles(ctx context.Context, loose []string) error {
 		if err != nil {
 			return fmt.Errorf("build %s: %w", p, err)
 		}
-		if err := b.article(ctx, r, nil); err != nil {
+		if err := b.article(ctx, r, nil, nil); err != nil {
 			return err
 		}
 	}
@@ -259,7 +267,7 @@ func (b *builder) looseArticles(ctx context.Context, loose []string) error {
 
 // article writes one article's page. An archived record whose name is also
 // under _news/ yields to it, as the server does.
-func (b *builder) article(ctx context.Context, r *model.Record, members []*model.Record) error {
+func (b *builder) article(ctx context.Context, r *model.Record, members []*model.Record, items map[cardKey]template.HTML) error {
 	if r.Article == nil {
 		return nil
 	}
@@ -270,6 +278,8 @@ func (b *builder) article(ctx context.Context, r *model.Record, members []*model
 			return fmt.Errorf("build %s: %w", r.Path, err)
 		}
 	}
-	b.page(b.w.articleView(b.s, r, members))
+	pg := b.w.articleView(b.s, r, members)
+	pg.items = items
+	b.page(pg)
 	return nil
 }

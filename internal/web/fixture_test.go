@@ -56,6 +56,7 @@ func newHubFrom(t testing.TB, recs []*model.Record) *hub {
 	if err != nil {
 		t.Fatalf("web.New: %v", err)
 	}
+	w.minRefresh = 0 // tests follow every write at once
 	return &hub{st: st, web: w}
 }
 

@@ -45,7 +45,72 @@ type page struct {
 
 	snap       *snapshot
 	tmpl       *templates
-	cacheCards bool // cards may come from the snapshot's cache
+	cacheCards bool                      // cards may come from the snapshot's cache
+	items      map[cardKey]template.HTML // the static build's items of one story
+}
+
+// maxCachedParts bounds the rendered headers and footers a snapshot keeps.
+const maxCachedParts = 5000
+
+// Header renders the site header: the same for every page at one depth
+// with the same current section, so it is kept with the snapshot.
+func (p *page) Header() (template.HTML, error) {
+	return p.part("header", "h\x00"+p.Base+"\x00"+p.Active, p.Query == "")
+}
+
+// HeadLinks renders the feed, icon, style and script links of the head,
+// kept like the header.
+func (p *page) HeadLinks() (template.HTML, error) {
+	key := "l\x00" + p.Base
+	if len(p.Feeds) > 0 {
+		key += "\x00" + p.Feeds[0].Href
+	}
+	return p.part("headlinks", key, true)
+}
+
+// Footer renders the site footer, kept like the header.
+func (p *page) Footer() (template.HTML, error) {
+	key := "f\x00" + p.Base
+	if len(p.Feeds) > 0 {
+		key += "\x00" + p.Feeds[0].Href
+	}
+	return p.part("footer", key, true)
+}
+
+func (p *page) part(name, key string, cacheable bool) (template.HTML, error) {
+	cacheable = cacheable && p.snap != nil
+	if cacheable {
+		if v, ok := p.snap.parts.Load(key); ok {
+			return v.(template.HTML), nil
+		}
+	}
+	var buf bytes.Buffer
+	if err := p.tmpl.pages["home"].ExecuteTemplate(&buf, name, p); err != nil {
+		return "", err
+	}
+	h := template.HTML(buf.String())
+	if cacheable && p.snap.partCount.Add(1) <= maxCachedParts {
+		p.snap.parts.Store(key, h)
+	}
+	return h, nil
+}
+
+// Item renders an article as a line of a list. The static build renders
+// each article of a story once for all the story's pages.
+func (p *page) Item(c *card) (template.HTML, error) {
+	key := cardKey{c.Path, p.Base}
+	if h, ok := p.items[key]; ok {
+		return h, nil
+	}
+	var buf bytes.Buffer
+	if err := p.tmpl.pages["home"].ExecuteTemplate(&buf, "item", tctx{P: p, V: c}); err != nil {
+		return "", err
+	}
+	h := template.HTML(buf.String())
+	if p.items != nil {
+		p.items[key] = h
+	}
+	return h, nil
 }
 
 // maxCachedCards bounds the rendered cards a snapshot keeps.

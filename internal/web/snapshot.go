@@ -34,6 +34,8 @@ type snapshot struct {
 
 	cards     sync.Map // cardKey → rendered card (template.HTML)
 	cardCount atomic.Int64
+	parts     sync.Map // header and footer keys → rendered HTML
+	partCount atomic.Int64
 
 	upcoming, past []*eventView
 	people         []*personView
@@ -68,7 +70,8 @@ func (w *Web) snapshot(ctx context.Context) (*snapshot, error) {
 	if s == nil {
 		return w.rebuild(ctx, gen, now)
 	}
-	if !s.fresh(gen, now) && w.refreshing.CompareAndSwap(false, true) {
+	due := time.Since(time.Unix(0, w.lastBuild.Load())) >= w.minRefresh
+	if !s.fresh(gen, now) && due && w.refreshing.CompareAndSwap(false, true) {
 		go func() {
 			defer w.refreshing.Store(false)
 			ctx, cancel := context.WithTimeout(context.Background(), refreshTimeout)
@@ -107,6 +110,7 @@ func (w *Web) rebuild(ctx context.Context, gen int64, now time.Time) (*snapshot,
 		return s, nil
 	}
 	start := time.Now()
+	w.lastBuild.Store(start.UnixNano())
 	s, err := w.buildSnapshot(ctx, gen, now)
 	if err != nil {
 		return nil, err

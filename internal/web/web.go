@@ -49,11 +49,18 @@ type Web struct {
 	buildMu    sync.Mutex // held while a snapshot is built
 	snap       atomic.Pointer[snapshot]
 	refreshing atomic.Bool // a background rebuild is running
+	lastBuild  atomic.Int64 // when the last build started (Unix nanoseconds)
+	minRefresh time.Duration
 }
 
 // maxSnapshotAge bounds how long ranking keeps the same "now": recency decay
 // must move even when nothing is written.
 const maxSnapshotAge = 5 * time.Minute
+
+// minRefresh is the least time between two background rebuilds: while
+// ingest writes every few seconds, pages may lag that much behind rather
+// than keep a processor busy rebuilding.
+const minRefresh = 15 * time.Second
 
 // New returns a Web over the given store.
 func New(cfg Config) (*Web, error) {
@@ -64,7 +71,7 @@ func New(cfg Config) (*Web, error) {
 	if err != nil {
 		return nil, fmt.Errorf("web: %w", err)
 	}
-	w := &Web{st: cfg.Store, site: cfg.Site, baseURL: cfg.BaseURL, now: cfg.Now, log: cfg.Logger, tmpl: t}
+	w := &Web{st: cfg.Store, site: cfg.Site, baseURL: cfg.BaseURL, now: cfg.Now, log: cfg.Logger, tmpl: t, minRefresh: minRefresh}
 	if w.now == nil {
 		w.now = time.Now
 	}

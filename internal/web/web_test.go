@@ -425,3 +425,24 @@ func TestLanguageComesFromLocale(t *testing.T) {
 	_, body := h.get(t, "/")
 	contains(t, "home", body, `<html lang="en-US">`)
 }
+
+func TestRebuildsAreSpacedOut(t *testing.T) {
+	h := newHub(t, "https://img.example.org/")
+	h.get(t, "/") // the first build
+	h.web.minRefresh = time.Hour
+	r := newsRec("https://img.example.org/", "spaced-out", "A story written just after a rebuild", "reuters.com", "Reuters", "s-spaced", time.Minute, true)
+	r.Article.Heat = 1000
+	if err := h.st.Upsert(context.Background(), []*model.Record{r}); err != nil {
+		t.Fatal(err)
+	}
+	for range 3 {
+		_, body := h.get(t, "/")
+		lacks(t, "home within the refresh interval", body, "A story written just after a rebuild")
+	}
+	// The static build always waits for data as fresh as the store.
+	if _, err := h.web.freshSnapshot(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	_, body := h.get(t, "/")
+	contains(t, "home after a fresh build", body, "A story written just after a rebuild")
+}
