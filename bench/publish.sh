@@ -39,14 +39,14 @@ fi
 # and anon (peak anonymous memory: the heap, without the database file
 # pages SQLite maps and reads, which the resident set also counts).
 timed() {
-	local start end pid peak=0 peakanon=0 rss anon
+	local start end pid peak=0 peakanon=0 r a
 	start=$(date +%s.%N)
 	"$@" >>"$log" 2>&1 &
 	pid=$!
 	while kill -0 "$pid" 2>/dev/null; do
-		if read -r rss anon < <(awk '/^VmRSS/ {r=$2} /^RssAnon/ {a=$2} END {print r+0, a+0}' "/proc/$pid/status" 2>/dev/null); then
-			((rss > peak)) && peak=$rss
-			((anon > peakanon)) && peakanon=$anon
+		if read -r r a < <(awk '/^VmRSS/ {r=$2} /^RssAnon/ {a=$2} END {print r+0, a+0}' "/proc/$pid/status" 2>/dev/null); then
+			((r > peak)) && peak=$r
+			((a > peakanon)) && peakanon=$a
 		fi
 		sleep 0.2
 	done

@@ -28,6 +28,16 @@ type batch struct {
 	prior    map[string]string        // story a stored record had at an arrival's path
 	changed  map[string]*model.Record // stored records changed, by path
 	dirty    map[*model.Record]bool   // records whose file fields changed
+	// stored maps the keys of the arrivals to the path of the stored
+	// article ArticleByURL would return, when the store can look them up
+	// all at once; nil otherwise.
+	stored map[string]string
+}
+
+// pathFinder is implemented by stores that can look up many article keys
+// in one go (store/sqlite does).
+type pathFinder interface {
+	ArticlePaths(ctx context.Context, keys []string) (map[string]string, error)
 }
 
 // Arrive curates newly arrived news records incrementally and returns every
@@ -191,7 +201,7 @@ func (b *batch) find(ctx context.Context, path string, a *model.Article) (*model
 		if k == "" {
 			continue
 		}
-		r, err := b.c.st.ArticleByURL(ctx, k)
+		r, err := b.storedArticle(ctx, k)
 		if errors.Is(err, store.ErrNotFound) {
 			continue
 		}
@@ -210,9 +220,53 @@ func (b *batch) find(ctx context.Context, path string, a *model.Article) (*model
 	return nil, nil
 }
 
+// storedArticle is the store's ArticleByURL, answered from the keys looked
+// up for the whole batch when there are some: only an article found is
+// read.
+func (b *batch) storedArticle(ctx context.Context, key string) (*model.Record, error) {
+	if b.stored == nil {
+		return b.c.st.ArticleByURL(ctx, key)
+	}
+	p, ok := b.stored[key]
+	if !ok {
+		return nil, store.ErrNotFound
+	}
+	if w := b.work[p]; w != nil {
+		return w, nil
+	}
+	return b.c.st.Get(ctx, p)
+}
+
+// lookUpKeys asks the store, in one go, for the stored articles the
+// arrivals to de-duplicate may be copies of.
+func (b *batch) lookUpKeys(ctx context.Context) error {
+	pf, ok := b.c.st.(pathFinder)
+	if !ok {
+		return nil
+	}
+	var keys []string
+	for _, r := range b.arrivals {
+		if a := r.Article; !carriesStory(a) {
+			keys = append(keys, a.CanonicalURL, a.GUID)
+		}
+	}
+	if len(keys) == 0 {
+		return nil
+	}
+	m, err := pf.ArticlePaths(ctx, keys)
+	if err != nil {
+		return fmt.Errorf("curate: %w", err)
+	}
+	b.stored = m
+	return nil
+}
+
 // dedup merges each arrival lacking curated values into the article it
 // duplicates (same canonical URL or GUID), in the batch or in the store.
 func (b *batch) dedup(ctx context.Context) error {
+	if err := b.lookUpKeys(ctx); err != nil {
+		return err
+	}
 	for _, r := range b.arrivals {
 		if carriesStory(r.Article) {
 			continue

@@ -2,20 +2,28 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
+	"slices"
 	"strings"
 
 	"newshub/internal/model"
 	"newshub/internal/store"
 )
 
+// sqlArticleBy selects the news record whose column col is ?, the first
+// by path.
+func sqlArticleBy(col string) string {
+	return `SELECT ` + recordColumns + ` FROM records r
+		WHERE r.` + col + ` = ? AND r.kind = 'news' ORDER BY r.path LIMIT 1`
+}
+
 // ArticleByURL returns the news record whose canonical URL, or else whose
 // feed GUID, is key.
 func (s *Store) ArticleByURL(ctx context.Context, key string) (*model.Record, error) {
 	if key != "" {
-		for _, col := range []string{"canonical_url", "guid"} {
-			rows, err := s.r.QueryContext(ctx, `SELECT `+recordColumns+` FROM records r
-				WHERE r.`+col+` = ? AND r.kind = 'news' ORDER BY r.path LIMIT 1`, key)
+		for _, stmt := range []*sql.Stmt{s.byCanonical, s.byGUID} {
+			rows, err := stmt.QueryContext(ctx, key)
 			if err != nil {
 				return nil, fmt.Errorf("article %s: %w", key, err)
 			}
@@ -29,6 +37,77 @@ func (s *Store) ArticleByURL(ctx context.Context, key string) (*model.Record, er
 		}
 	}
 	return nil, fmt.Errorf("article %s: %w", key, store.ErrNotFound)
+}
+
+// keysPerQuery is how many keys one ArticlePaths query looks up. Every
+// query has this many parameters (the last key repeated to fill them), so
+// the statement is prepared once.
+const keysPerQuery = 256
+
+// sqlKeysBy selects path and col of the news records whose col is one of
+// keysPerQuery keys.
+func sqlKeysBy(col string) string {
+	return `SELECT r.` + col + `, r.path FROM records r WHERE r.` + col + ` IN (?` +
+		strings.Repeat(`, ?`, keysPerQuery-1) + `) AND r.kind = 'news'`
+}
+
+// ArticlePaths looks up many keys at once: for each key that ArticleByURL
+// would find, the path of the record it would return (canonical URL
+// matches first, then GUID matches, the first path of either). Only paths
+// are read, so checking a batch of arrivals for duplicates costs a few
+// index lookups rather than a query per key.
+func (s *Store) ArticlePaths(ctx context.Context, keys []string) (map[string]string, error) {
+	keys = slices.DeleteFunc(slices.Clone(keys), func(k string) bool { return k == "" })
+	slices.Sort(keys)
+	keys = slices.Compact(keys)
+	byCanonical, err := s.keyPaths(ctx, s.keysCanonical, keys)
+	if err != nil {
+		return nil, fmt.Errorf("article paths: %w", err)
+	}
+	byGUID, err := s.keyPaths(ctx, s.keysGUID, keys)
+	if err != nil {
+		return nil, fmt.Errorf("article paths: %w", err)
+	}
+	for k, p := range byGUID {
+		if _, ok := byCanonical[k]; !ok {
+			byCanonical[k] = p
+		}
+	}
+	return byCanonical, nil
+}
+
+// keyPaths runs a key statement over keys in chunks and keeps, for each
+// key found, its smallest path.
+func (s *Store) keyPaths(ctx context.Context, stmt *sql.Stmt, keys []string) (map[string]string, error) {
+	out := map[string]string{}
+	args := make([]any, keysPerQuery)
+	for start := 0; start < len(keys); start += keysPerQuery {
+		chunk := keys[start:min(start+keysPerQuery, len(keys))]
+		for i := range args {
+			args[i] = chunk[min(i, len(chunk)-1)]
+		}
+		rows, err := stmt.QueryContext(ctx, args...)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var k, p string
+			if err := rows.Scan(&k, &p); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			if old, ok := out[k]; !ok || p < old {
+				out[k] = p
+			}
+		}
+		if err := rows.Close(); err != nil {
+			return nil, err
+		}
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }
 
 // newsWhere builds the FROM and WHERE clauses of q. With a topic the rows

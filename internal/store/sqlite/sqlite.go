@@ -50,6 +50,10 @@ const readerPragmas = "&_pragma=query_only(1)&_pragma=cache_size(-16384)&_pragma
 type Store struct {
 	w *sql.DB // the single writer connection
 	r *sql.DB // read-only connections
+
+	// Statements of the hot point reads, prepared once on the reader pool
+	// rather than parsed again on every call.
+	get, byCanonical, byGUID, keysCanonical, keysGUID *sql.Stmt
 }
 
 var _ store.Store = (*Store)(nil)
@@ -111,13 +115,45 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		r.Close()
 		return nil, fmt.Errorf("sqlite store %s: %w", path, err)
 	}
-	return &Store{w: w, r: r}, nil
+	s := &Store{w: w, r: r}
+	if err := s.prepare(ctx); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("sqlite store %s: %w", path, err)
+	}
+	return s, nil
 }
 
-// Close releases the connections. The last one to close checkpoints the
-// write-ahead log into the database file.
+// prepare readies the statements the Store keeps.
+func (s *Store) prepare(ctx context.Context) error {
+	for _, p := range []struct {
+		stmt **sql.Stmt
+		sql  string
+	}{
+		{&s.get, `SELECT ` + recordColumns + ` FROM records r WHERE r.path = ?`},
+		{&s.byCanonical, sqlArticleBy("canonical_url")},
+		{&s.byGUID, sqlArticleBy("guid")},
+		{&s.keysCanonical, sqlKeysBy("canonical_url")},
+		{&s.keysGUID, sqlKeysBy("guid")},
+	} {
+		st, err := s.r.PrepareContext(ctx, p.sql)
+		if err != nil {
+			return fmt.Errorf("prepare: %w", err)
+		}
+		*p.stmt = st
+	}
+	return nil
+}
+
+// Close releases the statements and connections. The last connection to
+// close checkpoints the write-ahead log into the database file.
 func (s *Store) Close() error {
-	return errors.Join(s.r.Close(), s.w.Close())
+	var errs []error
+	for _, st := range []*sql.Stmt{s.get, s.byCanonical, s.byGUID, s.keysCanonical, s.keysGUID} {
+		if st != nil {
+			errs = append(errs, st.Close())
+		}
+	}
+	return errors.Join(append(errs, s.r.Close(), s.w.Close())...)
 }
 
 // Generation returns the counter every write transaction bumps.
@@ -162,7 +198,7 @@ func decodeRow(sc scanner) (*model.Record, error) {
 
 // Get returns the record at path, or store.ErrNotFound.
 func (s *Store) Get(ctx context.Context, path string) (*model.Record, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT `+recordColumns+` FROM records r WHERE r.path = ?`, path)
+	rows, err := s.get.QueryContext(ctx, path)
 	if err != nil {
 		return nil, fmt.Errorf("get %s: %w", path, err)
 	}

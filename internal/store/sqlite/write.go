@@ -1,12 +1,16 @@
 package sqlite
 
 import (
+	"bytes"
 	"context"
+	"crypto/sha256"
 	"database/sql"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"slices"
+	"hash"
+	"io"
 	"strings"
 
 	"newshub/internal/model"
@@ -15,21 +19,25 @@ import (
 // The statements of an Upsert, prepared once per batch.
 const (
 	sqlInsertRecord = `INSERT INTO records (path, kind, raw, value, canonical_url, guid, story,
-		published, published_at, heat, quality, archived)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		published, published_at, heat, quality, archived, text_key, topics_key)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (path) DO NOTHING`
-	// sqlSelectRecord finds the stored record at a path and whether it
-	// already holds this kind, file and value.
-	sqlSelectRecord = `SELECT id, kind, kind = ? AND raw = ? AND value = ? FROM records WHERE path = ?`
-	// sqlSelectIndexed reads what a stored record's full-text and topic rows
-	// were made from, so a change that leaves those alone (as curation's
-	// changes to heat and quality do) leaves their rows alone.
+	// sqlSelectRecord finds the stored record at a path, whether it already
+	// holds this kind, file and value, and the digests of what its
+	// full-text and topic rows were made from, so a change that leaves
+	// those alone (as curation's changes to heat and quality do) leaves
+	// their rows alone.
+	sqlSelectRecord = `SELECT id, kind, kind = ? AND raw = ? AND value = ?, text_key, topics_key
+		FROM records WHERE path = ?`
+	// sqlSelectIndexed reads what the full-text and topic rows of a record
+	// stored without digests were made from.
 	sqlSelectIndexed = `SELECT coalesce(published_at, 0),
 		coalesce(json_extract(value, '$.title'), ''), coalesce(json_extract(value, '$.excerpt'), ''),
 		coalesce(json_extract(value, '$.provider.name'), ''), coalesce(json_extract(value, '$.topics'), '[]')
 		FROM records WHERE id = ?`
 	sqlUpdateRecord = `UPDATE records SET kind = ?, raw = ?, value = ?, canonical_url = ?, guid = ?,
-		story = ?, published = ?, published_at = ?, heat = ?, quality = ?, archived = ?
+		story = ?, published = ?, published_at = ?, heat = ?, quality = ?, archived = ?,
+		text_key = ?, topics_key = ?
 		WHERE id = ?`
 	// sqlDeleteTopics removes the topic rows of the record with id ?, read
 	// from its stored value, before the record changes or goes.
@@ -71,6 +79,7 @@ func prepareUpserter(ctx context.Context, tx *sql.Tx) (*upserter, error) {
 type columns struct {
 	canonicalURL, guid, story                    any
 	published, publishedAt, heat, quality, archd any
+	textKey, topicsKey                           []byte // digests, see textKey and topicsKey
 }
 
 func newsColumns(rec *model.Record) columns {
@@ -87,7 +96,42 @@ func newsColumns(rec *model.Record) columns {
 		heat:         a.Heat,
 		quality:      a.Quality,
 		archd:        isArchived(rec),
+		textKey:      textKey(a.Title, a.Excerpt, a.Provider.Name),
+		topicsKey:    topicsKey(a.PublishedDateTime.UnixMicro(), a.Topics),
 	}
+}
+
+// textKey is the digest of what a news record's full-text row holds.
+func textKey(title, excerpt, provider string) []byte {
+	return digest(func(h hash.Hash) {
+		for _, s := range []string{title, excerpt, provider} {
+			writeString(h, s)
+		}
+	})
+}
+
+// topicsKey is the digest of what a news record's topic rows are made of.
+func topicsKey(publishedAt int64, topics []string) []byte {
+	return digest(func(h hash.Hash) {
+		h.Write(binary.BigEndian.AppendUint64(nil, uint64(publishedAt)))
+		h.Write(binary.BigEndian.AppendUint64(nil, uint64(len(topics))))
+		for _, t := range topics {
+			writeString(h, t)
+		}
+	})
+}
+
+// digest returns the first 16 bytes of the SHA-256 of what write writes.
+func digest(write func(hash.Hash)) []byte {
+	h := sha256.New()
+	write(h)
+	return h.Sum(nil)[:16]
+}
+
+// writeString writes s length first, so no two lists of strings hash alike.
+func writeString(h hash.Hash, s string) {
+	h.Write(binary.BigEndian.AppendUint64(nil, uint64(len(s))))
+	io.WriteString(h, s)
 }
 
 // isArchived reports whether a news record lives under _archive/news/.
@@ -181,11 +225,12 @@ func (s *Store) Upsert(ctx context.Context, recs []*model.Record) (err error) {
 
 // put writes one record and reports whether anything changed: a plain
 // insert when the path is new, otherwise an update that replaces its topics
-// and text in place.
+// and text in place when they changed.
 func (u *upserter) put(ctx context.Context, e encoded) (bool, error) {
 	rec, c := e.rec, e.cols
 	res, err := u.insert.ExecContext(ctx, rec.Path, string(rec.Kind), e.raw, e.value,
-		c.canonicalURL, c.guid, c.story, c.published, c.publishedAt, c.heat, c.quality, c.archd)
+		c.canonicalURL, c.guid, c.story, c.published, c.publishedAt, c.heat, c.quality, c.archd,
+		c.textKey, c.topicsKey)
 	if err != nil {
 		return false, err
 	}
@@ -207,20 +252,24 @@ func (u *upserter) put(ctx context.Context, e encoded) (bool, error) {
 			same bool
 		)
 		kind := string(rec.Kind)
-		if err := u.selectID.QueryRowContext(ctx, kind, e.raw, e.value, rec.Path).Scan(&id, &old.kind, &same); err != nil {
+		if err := u.selectID.QueryRowContext(ctx, kind, e.raw, e.value, rec.Path).Scan(
+			&id, &old.kind, &same, &old.textKey, &old.topicsKey); err != nil {
 			return false, err
 		}
 		if same {
 			return false, nil
 		}
-		if model.Kind(old.kind) == model.KindNews {
-			if err := u.selectIndexed.QueryRowContext(ctx, id).Scan(
-				&old.publishedAt, &old.title, &old.excerpt, &old.provider, &old.topics); err != nil {
+		oldNews := model.Kind(old.kind) == model.KindNews
+		if oldNews && (old.textKey == nil || old.topicsKey == nil) {
+			if err := u.readIndexed(ctx, id, &old); err != nil {
 				return false, err
 			}
 		}
-		keepTopics, keepText = old.sameTopics(rec, c), old.sameText(rec)
-		if model.Kind(old.kind) == model.KindNews {
+		if oldNews && rec.Kind == model.KindNews {
+			keepTopics = old.topicsKey != nil && bytes.Equal(old.topicsKey, c.topicsKey)
+			keepText = old.textKey != nil && bytes.Equal(old.textKey, c.textKey)
+		}
+		if oldNews {
 			if !keepTopics {
 				if _, err := u.delTopics.ExecContext(ctx, id); err != nil {
 					return false, err
@@ -233,7 +282,8 @@ func (u *upserter) put(ctx context.Context, e encoded) (bool, error) {
 			}
 		}
 		if _, err := u.update.ExecContext(ctx, kind, e.raw, e.value,
-			c.canonicalURL, c.guid, c.story, c.published, c.publishedAt, c.heat, c.quality, c.archd, id); err != nil {
+			c.canonicalURL, c.guid, c.story, c.published, c.publishedAt, c.heat, c.quality, c.archd,
+			c.textKey, c.topicsKey, id); err != nil {
 			return false, err
 		}
 	}
@@ -261,33 +311,29 @@ func (u *upserter) put(ctx context.Context, e encoded) (bool, error) {
 
 // stored is what a write needs to know of the record it replaces.
 type stored struct {
-	kind                     string
-	publishedAt              int64
-	title, excerpt, provider string
-	topics                   string // JSON array
+	kind               string
+	textKey, topicsKey []byte // nil when unknown
 }
 
-// sameTopics reports whether the stored news record's topic rows are the
-// ones rec needs: same topics, same time.
-func (o stored) sameTopics(rec *model.Record, c columns) bool {
-	if o.kind != string(model.KindNews) || rec.Kind != model.KindNews || c.publishedAt != o.publishedAt {
-		return false
+// readIndexed computes the digests of a news record stored without them
+// from its value.
+func (u *upserter) readIndexed(ctx context.Context, id int64, old *stored) error {
+	var (
+		publishedAt              int64
+		title, excerpt, provider string
+		topicsJSON               string
+	)
+	if err := u.selectIndexed.QueryRowContext(ctx, id).Scan(
+		&publishedAt, &title, &excerpt, &provider, &topicsJSON); err != nil {
+		return err
 	}
+	old.textKey = textKey(title, excerpt, provider)
+	old.topicsKey = nil
 	var topics []string
-	if err := json.Unmarshal([]byte(o.topics), &topics); err != nil {
-		return false
+	if err := json.Unmarshal([]byte(topicsJSON), &topics); err == nil {
+		old.topicsKey = topicsKey(publishedAt, topics)
 	}
-	return slices.Equal(topics, rec.Article.Topics)
-}
-
-// sameText reports whether the stored news record's full-text row holds
-// rec's title, excerpt and publisher.
-func (o stored) sameText(rec *model.Record) bool {
-	if o.kind != string(model.KindNews) || rec.Kind != model.KindNews {
-		return false
-	}
-	a := rec.Article
-	return o.title == a.Title && o.excerpt == a.Excerpt && o.provider == a.Provider.Name
+	return nil
 }
 
 // Delete removes the records at paths with their topics and text.

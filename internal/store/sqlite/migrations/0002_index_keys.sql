@@ -1,0 +1,6 @@
+-- Digests of what a news record's full-text row (title, excerpt,
+-- publisher) and topic rows (publication time, topics) were made from, so
+-- a write can tell whether to replace them without parsing the stored
+-- value. NULL in rows written before: those are read from the value.
+ALTER TABLE records ADD COLUMN text_key BLOB;
+ALTER TABLE records ADD COLUMN topics_key BLOB;
