@@ -44,14 +44,22 @@ func (c *Curator) All(ctx context.Context) (Summary, error) {
 	}
 	sum.Articles = len(recs)
 
-	before := make(map[*model.Record][]byte, len(recs))
+	// A store that counts what it changes compares each record with what
+	// it holds; otherwise each value is kept here to compare.
+	cu, counts := c.st.(countingUpserter)
+	var before map[*model.Record][]byte
+	if !counts {
+		before = make(map[*model.Record][]byte, len(recs))
+	}
 	files := make(map[*model.Record]fileSnap, len(recs))
 	for _, r := range recs {
-		v, err := r.MarshalValue()
-		if err != nil {
-			return sum, fmt.Errorf("curate: %w", err)
+		if !counts {
+			v, err := r.MarshalValue()
+			if err != nil {
+				return sum, fmt.Errorf("curate: %w", err)
+			}
+			before[r] = v
 		}
-		before[r] = v
 		files[r] = fileSnapOf(r.Article)
 		c.recompute(r.Article, srcTopics)
 	}
@@ -105,10 +113,17 @@ func (c *Curator) All(ctx context.Context) (Summary, error) {
 		if len(batch) == 0 {
 			return nil
 		}
-		if err := c.st.Upsert(ctx, batch); err != nil {
+		n := len(batch)
+		var err error
+		if counts {
+			n, err = cu.UpsertCount(ctx, batch)
+		} else {
+			err = c.st.Upsert(ctx, batch)
+		}
+		if err != nil {
 			return fmt.Errorf("curate: write: %w", err)
 		}
-		sum.Changed += len(batch)
+		sum.Changed += n
 		batch = batch[:0]
 		return nil
 	}
@@ -118,12 +133,14 @@ func (c *Curator) All(ctx context.Context) (Summary, error) {
 				return sum, err
 			}
 		}
-		v, err := r.MarshalValue()
-		if err != nil {
-			return sum, fmt.Errorf("curate: %w", err)
-		}
-		if bytes.Equal(v, before[r]) {
-			continue
+		if !counts {
+			v, err := r.MarshalValue()
+			if err != nil {
+				return sum, fmt.Errorf("curate: %w", err)
+			}
+			if bytes.Equal(v, before[r]) {
+				continue
+			}
 		}
 		batch = append(batch, r)
 		if len(batch) >= WriteBatch {
@@ -140,6 +157,12 @@ func (c *Curator) All(ctx context.Context) (Summary, error) {
 	}
 	sum.Elapsed = time.Since(start)
 	return sum, nil
+}
+
+// countingUpserter is implemented by stores whose upsert reports how many
+// records it changed (store/sqlite does).
+type countingUpserter interface {
+	UpsertCount(ctx context.Context, recs []*model.Record) (int, error)
 }
 
 // fileSnap holds the curated fields that live in a record's file.

@@ -543,8 +543,16 @@ func (b *batch) clusterWindow(ctx context.Context, seeds, adds []*model.Record) 
 	for ; i < len(seeds); i++ {
 		seed(seeds[i])
 	}
+	// Settling moves no record between stories, so the arrivals of each
+	// story can be listed once rather than searched for every story.
+	arrivals := map[string][]*model.Record{}
+	for _, r := range b.arrivals {
+		if touched[r.Article.Story] {
+			arrivals[r.Article.Story] = append(arrivals[r.Article.Story], r)
+		}
+	}
 	for _, id := range order {
-		if err := b.settle(ctx, cl, id, founded[id]); err != nil {
+		if err := b.settle(ctx, cl, id, founded[id], arrivals[id]); err != nil {
 			return err
 		}
 	}
@@ -553,7 +561,7 @@ func (b *batch) clusterWindow(ctx context.Context, seeds, adds []*model.Record) 
 
 // settle applies the lifecycle rules to one story: its stored members (not
 // read back for a story founded in this batch) and its arrivals.
-func (b *batch) settle(ctx context.Context, cl *cluster.Clusterer, id string, founded bool) error {
+func (b *batch) settle(ctx context.Context, cl *cluster.Clusterer, id string, founded bool, arrivals []*model.Record) error {
 	seen := map[string]bool{}
 	var members []*model.Record
 	addMember := func(r *model.Record) {
@@ -581,10 +589,8 @@ func (b *batch) settle(ctx context.Context, cl *cluster.Clusterer, id string, fo
 			}
 		}
 	}
-	for _, r := range b.arrivals {
-		if r.Article.Story == id {
-			addMember(r)
-		}
+	for _, r := range arrivals {
+		addMember(r)
 	}
 	if len(members) == 0 {
 		return nil

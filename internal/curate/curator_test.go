@@ -552,14 +552,24 @@ func benchStore(b *testing.B, n int, end time.Time, span time.Duration, title fu
 // holds about 3,000 stored articles, and the new ones arrive over the last
 // three hours, one in four following up a stored story.
 func BenchmarkArrive(b *testing.B) {
+	benchArrive(b, 100_000, 1_000, 10*time.Second)
+}
+
+// BenchmarkArriveIngest measures curating one batch of an ingest round,
+// 10,000 new articles over the last day, into a store of 50,000 (fifty
+// days of 1,000 a day).
+func BenchmarkArriveIngest(b *testing.B) {
+	benchArrive(b, 50_000, 10_000, 8*time.Second)
+}
+
+func benchArrive(b *testing.B, stored, batch int, every time.Duration) {
 	ctx := context.Background()
 	end := time.Date(2021, 6, 30, 0, 0, 0, 0, time.UTC)
-	const stored, batch = 100_000, 1_000
 	words := strings.Fields("trump biden pence harris rally ohio border vaccine senate court vote election campaign fundraiser congress budget climate debate governor poll economy jobs china tax")
 	title := func(i int) string {
 		return fmt.Sprintf("%s %s %s %s story %d", words[i%len(words)], words[(i/7)%len(words)], words[(i/31)%len(words)], words[(i/97)%len(words)], i/3)
 	}
-	st := benchStore(b, stored, end, 100*24*time.Hour, title)
+	st := benchStore(b, stored, end, time.Duration(stored/1000)*24*time.Hour, title)
 	cur := newCurator(b, st, end)
 	var spent time.Duration
 	b.ResetTimer()
@@ -567,14 +577,14 @@ func BenchmarkArrive(b *testing.B) {
 		b.StopTimer()
 		var arrivals []*model.Record
 		for i := range batch {
-			t := end.Add(-time.Duration(batch-i) * 10 * time.Second)
+			t := end.Add(-time.Duration(batch-i) * every)
 			// One in four follows up a story of the last hours.
 			ti := title(stored + n*batch + i)
 			if i%4 == 0 {
-				ti = title(stored - 1 - 3*i)
+				ti = title(stored - 1 - 3*(i%1000))
 			}
 			r := fresh(ti, fmt.Sprintf("https://p%d.example/new/%d/%d", i%50, n, i), fmt.Sprintf("P%d", i%50), t)
-			r.Path = fmt.Sprintf("_news/new-%d-%04d.md", n, i)
+			r.Path = fmt.Sprintf("_news/new-%d-%05d.md", n, i)
 			arrivals = append(arrivals, r)
 		}
 		b.StartTimer()

@@ -48,7 +48,7 @@ type Web struct {
 
 	buildMu    sync.Mutex // held while a snapshot is built
 	snap       atomic.Pointer[snapshot]
-	refreshing atomic.Bool // a background rebuild is running
+	refreshing atomic.Bool  // a background rebuild is running
 	lastBuild  atomic.Int64 // when the last build started (Unix nanoseconds)
 	minRefresh time.Duration
 }

@@ -148,3 +148,56 @@ func TestTopicListingUsesIndex(t *testing.T) {
 }
 
 func contains(s, sub string) bool { return strings.Contains(s, sub) }
+
+// TestReplaceRecordWrittenWithoutDigests checks that a news record stored
+// before its rows carried digests of their topics and text (an older
+// database) has those rows kept or replaced as a change requires.
+func TestReplaceRecordWrittenWithoutDigests(t *testing.T) {
+	ctx := context.Background()
+	st := openTemp(t)
+	defer st.Close()
+	at := time.Date(2020, 8, 30, 12, 0, 0, 0, time.UTC)
+	rec := func(title string, heat int, topics ...string) *model.Record {
+		return &model.Record{Path: "_news/2020-08-30-a.md", Kind: model.KindNews, Raw: []byte("---\ntitle: " + title + "\n---\n"),
+			Article: &model.Article{Title: title, Heat: heat, PublishedDateTime: at, Topics: topics}}
+	}
+	forget := func() {
+		t.Helper()
+		if _, err := st.w.ExecContext(ctx, `UPDATE records SET text_key = NULL, topics_key = NULL`); err != nil {
+			t.Fatal(err)
+		}
+	}
+	check := func(step, word string, hits int, topic string, listed int) {
+		t.Helper()
+		res, err := st.Search(ctx, store.SearchQuery{Text: word})
+		if err != nil || res.Total != hits {
+			t.Errorf("%s: search %q: %d hits (%v), want %d", step, word, res.Total, err, hits)
+		}
+		n, err := st.CountNews(ctx, store.NewsQuery{Topic: topic})
+		if err != nil || n != listed {
+			t.Errorf("%s: topic %q lists %d (%v), want %d", step, topic, n, err, listed)
+		}
+	}
+	upsert := func(r *model.Record) {
+		t.Helper()
+		if err := st.Upsert(ctx, []*model.Record{r}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	upsert(rec("Alpha", 1, "Election", "Senate"))
+	forget()
+	upsert(rec("Alpha", 2, "Election", "Senate")) // heat only: rows kept
+	check("heat changed", "alpha", 1, "Senate", 1)
+	forget()
+	upsert(rec("Beta", 3, "Election", "House")) // text and topics changed
+	check("text changed", "alpha", 0, "Senate", 0)
+	check("text changed", "beta", 1, "House", 1)
+	check("text changed", "beta", 1, "Election", 1)
+	var text, topics []byte
+	if err := st.r.QueryRowContext(ctx, `SELECT text_key, topics_key FROM records`).Scan(&text, &topics); err != nil {
+		t.Fatal(err)
+	}
+	if len(text) == 0 || len(topics) == 0 {
+		t.Errorf("rewritten record has no digests: text %x, topics %x", text, topics)
+	}
+}

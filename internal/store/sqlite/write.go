@@ -11,7 +11,10 @@ import (
 	"fmt"
 	"hash"
 	"io"
+	"runtime"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"newshub/internal/model"
 )
@@ -31,11 +34,8 @@ const (
 		FROM records WHERE path = ?`
 	// sqlSelectIndexed reads what the full-text and topic rows of a record
 	// stored without digests were made from.
-	sqlSelectIndexed = `SELECT coalesce(published_at, 0),
-		coalesce(json_extract(value, '$.title'), ''), coalesce(json_extract(value, '$.excerpt'), ''),
-		coalesce(json_extract(value, '$.provider.name'), ''), coalesce(json_extract(value, '$.topics'), '[]')
-		FROM records WHERE id = ?`
-	sqlUpdateRecord = `UPDATE records SET kind = ?, raw = ?, value = ?, canonical_url = ?, guid = ?,
+	sqlSelectIndexed = `SELECT coalesce(published_at, 0), value FROM records WHERE id = ?`
+	sqlUpdateRecord  = `UPDATE records SET kind = ?, raw = ?, value = ?, canonical_url = ?, guid = ?,
 		story = ?, published = ?, published_at = ?, heat = ?, quality = ?, archived = ?,
 		text_key = ?, topics_key = ?
 		WHERE id = ?`
@@ -181,19 +181,25 @@ func encode(rec *model.Record) (encoded, error) {
 // Upsert writes the batch in one transaction: all of it or, on any error,
 // none of it. Records stored already with the same bytes and value are
 // left alone, so re-importing an unchanged site writes next to nothing.
-func (s *Store) Upsert(ctx context.Context, recs []*model.Record) (err error) {
+func (s *Store) Upsert(ctx context.Context, recs []*model.Record) error {
+	_, err := s.UpsertCount(ctx, recs)
+	return err
+}
+
+// UpsertCount is Upsert that also reports how many of the records it
+// wrote, leaving out those already stored with the same kind, bytes and
+// value; a caller need not compare values itself to know.
+func (s *Store) UpsertCount(ctx context.Context, recs []*model.Record) (n int, err error) {
 	if len(recs) == 0 {
-		return nil
+		return 0, nil
 	}
-	batch := make([]encoded, len(recs))
-	for i, rec := range recs {
-		if batch[i], err = encode(rec); err != nil {
-			return err
-		}
+	batch, err := encodeAll(recs)
+	if err != nil {
+		return 0, err
 	}
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
-		return fmt.Errorf("upsert: %w", err)
+		return 0, fmt.Errorf("upsert: %w", err)
 	}
 	defer func() {
 		if err != nil {
@@ -202,26 +208,71 @@ func (s *Store) Upsert(ctx context.Context, recs []*model.Record) (err error) {
 	}()
 	u, err := prepareUpserter(ctx, tx)
 	if err != nil {
-		return fmt.Errorf("upsert: %w", err)
+		return 0, fmt.Errorf("upsert: %w", err)
 	}
-	changed := false
 	for _, e := range batch {
 		c, err := u.put(ctx, e)
 		if err != nil {
-			return fmt.Errorf("upsert %s: %w", e.rec.Path, err)
+			return 0, fmt.Errorf("upsert %s: %w", e.rec.Path, err)
 		}
-		changed = changed || c
+		if c {
+			n++
+		}
 	}
-	if changed {
+	if n > 0 {
 		if err := bump(ctx, tx); err != nil {
-			return fmt.Errorf("upsert: %w", err)
+			return 0, fmt.Errorf("upsert: %w", err)
 		}
 	}
 	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("upsert: %w", err)
+		return 0, fmt.Errorf("upsert: %w", err)
 	}
-	return nil
+	return n, nil
 }
+
+// encodeAll encodes a batch, spread over the processors when it is large
+// enough to be worth it: encoding is pure CPU work done before the write
+// lock is taken.
+func encodeAll(recs []*model.Record) ([]encoded, error) {
+	batch := make([]encoded, len(recs))
+	errs := make([]error, len(recs))
+	workers := min(runtime.GOMAXPROCS(0), len(recs)/encodeChunk)
+	if workers <= 1 {
+		for i, rec := range recs {
+			if batch[i], errs[i] = encode(rec); errs[i] != nil {
+				return nil, errs[i]
+			}
+		}
+		return batch, nil
+	}
+	var (
+		wg   sync.WaitGroup
+		next atomic.Int64
+	)
+	for range workers {
+		wg.Go(func() {
+			for {
+				start := int(next.Add(encodeChunk)) - encodeChunk
+				if start >= len(recs) {
+					return
+				}
+				for i := start; i < min(start+encodeChunk, len(recs)); i++ {
+					batch[i], errs[i] = encode(recs[i])
+				}
+			}
+		})
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, err // the first in batch order, as when encoding in turn
+		}
+	}
+	return batch, nil
+}
+
+// encodeChunk is how many records an encoding worker takes at a time.
+const encodeChunk = 64
 
 // put writes one record and reports whether anything changed: a plain
 // insert when the path is new, otherwise an update that replaces its topics
@@ -319,21 +370,36 @@ type stored struct {
 // from its value.
 func (u *upserter) readIndexed(ctx context.Context, id int64, old *stored) error {
 	var (
-		publishedAt              int64
-		title, excerpt, provider string
-		topicsJSON               string
+		publishedAt int64
+		value       sql.RawBytes
 	)
-	if err := u.selectIndexed.QueryRowContext(ctx, id).Scan(
-		&publishedAt, &title, &excerpt, &provider, &topicsJSON); err != nil {
+	rows, err := u.selectIndexed.QueryContext(ctx, id)
+	if err != nil {
 		return err
 	}
-	old.textKey = textKey(title, excerpt, provider)
-	old.topicsKey = nil
-	var topics []string
-	if err := json.Unmarshal([]byte(topicsJSON), &topics); err == nil {
-		old.topicsKey = topicsKey(publishedAt, topics)
+	defer rows.Close()
+	if !rows.Next() {
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		return sql.ErrNoRows
 	}
-	return nil
+	if err := rows.Scan(&publishedAt, &value); err != nil {
+		return err
+	}
+	// Only the indexed fields are decoded; the rest is skipped.
+	var v struct {
+		Title, Excerpt string
+		Provider       struct{ Name string }
+		Topics         []string
+	}
+	old.textKey, old.topicsKey = nil, nil
+	if err := json.Unmarshal(value, &v); err != nil {
+		return nil // unreadable: the rows are replaced
+	}
+	old.textKey = textKey(v.Title, v.Excerpt, v.Provider.Name)
+	old.topicsKey = topicsKey(publishedAt, v.Topics)
+	return rows.Close()
 }
 
 // Delete removes the records at paths with their topics and text.
