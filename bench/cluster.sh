@@ -20,7 +20,6 @@ dev="$root/../shared/datasets/uci-dev.jsonl"
 if [[ -f $dev ]]; then
 	"$nh" cluster --in "$dev" --related 5 --out "$work/pred.jsonl"
 	score=$("$root/../shared/tools/score-clusters" "$dev" "$work/pred.jsonl")
-	b3=$(grep -m1 -i 'b-cubed\|b3' <<<"$score" || true)
 	echo "| dev set (score-clusters) | $(tail -1 <<<"$score") | F1 ≥ 0.82, P ≥ 0.87, P@5 ≥ 0.88 |"
 	echo
 	echo '```'

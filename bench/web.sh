@@ -34,6 +34,8 @@ awk -v n="$articles" '
 		if ($(i+1) == "p50-ms") p50 = $i " ms"
 		if ($(i+1) == "p95-ms") p95 = $i " ms"
 		if ($(i+1) == "max-matches") matches = "queries match up to " $i " articles"
+		if ($(i+1) == "cpu-ms/op") matches = matches (matches == "" ? "" : "; ") "CPU " $i " ms/op"
+		if ($(i+1) == "cpu-s/op") matches = matches (matches == "" ? "" : "; ") "CPU " $i " s"
 	}
 	what = tolower(name)
 	if (name == "Snapshot") { what = "derived data (once per store generation)"; mean = sprintf("%.2f s", substr(mean, 1, length(mean) - 3) / 1000) }

@@ -1,8 +1,8 @@
 package curate
 
 import (
-	"bytes"
 	"context"
+	"crypto/sha256"
 	"fmt"
 	"slices"
 	"strings"
@@ -32,34 +32,42 @@ func (c *Curator) All(ctx context.Context) (Summary, error) {
 	if err != nil {
 		return sum, err
 	}
+	// The value each record had is kept as a digest, to write only the
+	// records whose value curation changes.
 	var recs []*model.Record
-	err = c.st.Scan(ctx, []model.Kind{model.KindNews}, func(r *model.Record) error {
+	before := map[*model.Record][sha256.Size]byte{}
+	keep := func(r *model.Record, value []byte) {
 		if isNews(r) {
 			recs = append(recs, r)
+			before[r] = sha256.Sum256(value)
 		}
-		return nil
-	})
+	}
+	if vs, ok := c.st.(valueScanner); ok {
+		// The store hands over the value it holds: no need to encode it again.
+		err = vs.ScanValues(ctx, []model.Kind{model.KindNews}, func(r *model.Record, value []byte) error {
+			keep(r, value)
+			return nil
+		})
+	} else {
+		err = c.st.Scan(ctx, []model.Kind{model.KindNews}, func(r *model.Record) error {
+			if !isNews(r) {
+				return nil
+			}
+			v, err := r.MarshalValue()
+			if err != nil {
+				return err
+			}
+			keep(r, v)
+			return nil
+		})
+	}
 	if err != nil {
 		return sum, fmt.Errorf("curate: read news: %w", err)
 	}
 	sum.Articles = len(recs)
 
-	// A store that counts what it changes compares each record with what
-	// it holds; otherwise each value is kept here to compare.
-	cu, counts := c.st.(countingUpserter)
-	var before map[*model.Record][]byte
-	if !counts {
-		before = make(map[*model.Record][]byte, len(recs))
-	}
 	files := make(map[*model.Record]fileSnap, len(recs))
 	for _, r := range recs {
-		if !counts {
-			v, err := r.MarshalValue()
-			if err != nil {
-				return sum, fmt.Errorf("curate: %w", err)
-			}
-			before[r] = v
-		}
 		files[r] = fileSnapOf(r.Article)
 		c.recompute(r.Article, srcTopics)
 	}
@@ -113,17 +121,10 @@ func (c *Curator) All(ctx context.Context) (Summary, error) {
 		if len(batch) == 0 {
 			return nil
 		}
-		n := len(batch)
-		var err error
-		if counts {
-			n, err = cu.UpsertCount(ctx, batch)
-		} else {
-			err = c.st.Upsert(ctx, batch)
-		}
-		if err != nil {
+		if err := c.st.Upsert(ctx, batch); err != nil {
 			return fmt.Errorf("curate: write: %w", err)
 		}
-		sum.Changed += n
+		sum.Changed += len(batch)
 		batch = batch[:0]
 		return nil
 	}
@@ -133,14 +134,12 @@ func (c *Curator) All(ctx context.Context) (Summary, error) {
 				return sum, err
 			}
 		}
-		if !counts {
-			v, err := r.MarshalValue()
-			if err != nil {
-				return sum, fmt.Errorf("curate: %w", err)
-			}
-			if bytes.Equal(v, before[r]) {
-				continue
-			}
+		v, err := r.MarshalValue()
+		if err != nil {
+			return sum, fmt.Errorf("curate: %w", err)
+		}
+		if sha256.Sum256(v) == before[r] {
+			continue
 		}
 		batch = append(batch, r)
 		if len(batch) >= WriteBatch {
@@ -159,10 +158,11 @@ func (c *Curator) All(ctx context.Context) (Summary, error) {
 	return sum, nil
 }
 
-// countingUpserter is implemented by stores whose upsert reports how many
-// records it changed (store/sqlite does).
-type countingUpserter interface {
-	UpsertCount(ctx context.Context, recs []*model.Record) (int, error)
+// valueScanner is implemented by stores that can hand over, beside each
+// record, the encoded value they hold (store/sqlite does); value is valid
+// only during the call.
+type valueScanner interface {
+	ScanValues(ctx context.Context, kinds []model.Kind, fn func(r *model.Record, value []byte) error) error
 }
 
 // fileSnap holds the curated fields that live in a record's file.
@@ -240,7 +240,7 @@ func (c *Curator) assignAll(recs []*model.Record) storySet {
 	uf := unionFind{}
 	for _, r := range recs {
 		uf.find(recordKey(r))
-		for _, k := range linkKeys(r.Article, !r.Article.Published) {
+		for _, k := range c.linkKeys(r.Article, !r.Article.Published) {
 			uf.union(recordKey(r), "url:"+k)
 		}
 	}

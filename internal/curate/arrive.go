@@ -24,6 +24,7 @@ type batch struct {
 	dropped  map[*model.Record]bool   // arrivals merged into another record
 	work     map[string]*model.Record // every news record in play, by path
 	window   []*model.Record          // stored records of the windows (not arrivals)
+	links    []windowLink             // the same as linkImported sees them
 	byKey    map[string]*model.Record // canonical URL or GUID → record in play
 	prior    map[string]string        // story a stored record had at an arrival's path
 	changed  map[string]*model.Record // stored records changed, by path
@@ -32,6 +33,20 @@ type batch struct {
 	// article ArticleByURL would return, when the store can look them up
 	// all at once; nil otherwise.
 	stored map[string]string
+}
+
+// windowLink is a stored article of the windows as linkImported sees it:
+// its canonical URLs and story, and the record itself once read.
+type windowLink struct {
+	path, story string
+	keys        []string
+	rec         *model.Record // nil until needed, when listed by linkScanner
+}
+
+// linkScanner is implemented by stores that can list the addresses of the
+// news of a time span without decoding records (store/sqlite does).
+type linkScanner interface {
+	ScanLinks(ctx context.Context, since, until time.Time, fn func(path, story, originalURL, webURL string) error) error
 }
 
 // pathFinder is implemented by stores that can look up many article keys
@@ -95,7 +110,14 @@ func (c *Curator) Arrive(ctx context.Context, recs []*model.Record) ([]*model.Re
 			b.dirty[r] = true
 		}
 	}
-	if err := b.loadWindows(ctx); err != nil {
+	// A batch of imported records only links them to the stored articles
+	// of their windows: the addresses of those are enough, and only the
+	// few linked to are read.
+	if ls, ok := c.st.(linkScanner); ok && b.allCarry() {
+		if err := b.loadLinks(ctx, ls); err != nil {
+			return nil, err
+		}
+	} else if err := b.loadWindows(ctx); err != nil {
 		return nil, err
 	}
 	if err := b.dedup(ctx); err != nil {
@@ -169,6 +191,71 @@ func (b *batch) loadWindows(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// allCarry reports whether every arrival carries its lifecycle values.
+func (b *batch) allCarry() bool {
+	for _, r := range b.arrivals {
+		if !carriesStory(r.Article) {
+			return false
+		}
+	}
+	return true
+}
+
+// loadLinks lists the stored articles around the arrivals' times as links,
+// as loadWindows would load them, without reading the records.
+func (b *batch) loadLinks(ctx context.Context, ls linkScanner) error {
+	var times []time.Time
+	for _, r := range b.arrivals {
+		times = append(times, b.c.effectiveTime(r.Article))
+	}
+	seen := map[string]bool{}
+	for _, iv := range b.c.windows(times) {
+		err := ls.ScanLinks(ctx, iv.lo, iv.hi, func(path, story, originalURL, webURL string) error {
+			if b.arrived[path] {
+				b.prior[path] = story
+				return nil
+			}
+			if !seen[path] {
+				seen[path] = true
+				b.links = append(b.links, windowLink{path: path, story: story, keys: b.c.urlKeys(originalURL, webURL)})
+			}
+			return nil
+		})
+		if err != nil {
+			return fmt.Errorf("curate: load window: %w", err)
+		}
+	}
+	for _, r := range b.arrivals {
+		b.index(r)
+	}
+	return nil
+}
+
+// linkRecord returns the record of a window link, reading it when only
+// its link was listed; nil when it has gone meanwhile.
+func (b *batch) linkRecord(ctx context.Context, l *windowLink) (*model.Record, error) {
+	if l.rec != nil {
+		return l.rec, nil
+	}
+	if w := b.work[l.path]; w != nil {
+		l.rec = w
+		return w, nil
+	}
+	r, err := b.c.st.Get(ctx, l.path)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("curate: %w", err)
+	}
+	if !isNews(r) {
+		return nil, nil
+	}
+	b.work[r.Path] = r
+	l.rec = r
+	return r, nil
 }
 
 // index makes a record findable by its canonical URL and GUID.
@@ -312,35 +399,45 @@ func (b *batch) linkImported(ctx context.Context) error {
 		}
 		imported = append(imported, r)
 		uf.find(recordKey(r))
-		for _, k := range linkKeys(r.Article, true) {
+		for _, k := range b.c.linkKeys(r.Article, true) {
 			uf.union(recordKey(r), "url:"+k)
 		}
 	}
 	if len(imported) == 0 {
 		return nil
 	}
-	for _, r := range b.window {
-		for _, k := range linkKeys(r.Article, false) {
+	if b.links == nil {
+		for _, r := range b.window {
+			b.links = append(b.links, windowLink{path: r.Path, story: r.Article.Story, keys: b.c.linkKeys(r.Article, false), rec: r})
+		}
+	}
+	for _, l := range b.links {
+		for _, k := range l.keys {
 			if _, ok := uf["url:"+k]; ok {
-				uf.union(recordKey(r), "url:"+k)
+				uf.union("path:"+l.path, "url:"+k)
 			}
 		}
 	}
-	groups := map[string][]*model.Record{}
+	groups := map[string]*linkGroup{}
 	var roots []string
-	add := func(r *model.Record) {
-		root := uf.find(recordKey(r))
-		if _, ok := groups[root]; !ok {
+	group := func(key string) *linkGroup {
+		root := uf.find(key)
+		g := groups[root]
+		if g == nil {
+			g = &linkGroup{}
+			groups[root] = g
 			roots = append(roots, root)
 		}
-		groups[root] = append(groups[root], r)
+		return g
 	}
 	for _, r := range imported {
-		add(r)
+		g := group(recordKey(r))
+		g.arrivals = append(g.arrivals, r)
 	}
-	for _, r := range b.window {
-		if _, ok := uf[recordKey(r)]; ok {
-			add(r)
+	for i := range b.links {
+		if key := "path:" + b.links[i].path; uf[key] != "" {
+			g := group(key)
+			g.links = append(g.links, &b.links[i])
 		}
 	}
 	for _, root := range roots {
@@ -351,23 +448,44 @@ func (b *batch) linkImported(ctx context.Context) error {
 	return nil
 }
 
+// linkGroup is a group of records connected by their addresses: imported
+// arrivals and stored articles of the windows.
+type linkGroup struct {
+	arrivals []*model.Record
+	links    []*windowLink
+}
+
+// linkStory is the story a window link's record has now: the one read or
+// relabelled in this batch, else the one listed.
+func (b *batch) linkStory(l *windowLink) string {
+	if l.rec != nil {
+		return l.rec.Article.Story
+	}
+	if w := b.work[l.path]; w != nil {
+		return w.Article.Story
+	}
+	return l.story
+}
+
 // settleImported gives one connected group its story id: the smallest of
 // the stories its stored members already have, else one named after its
-// earliest member. Stored stories the group joins are relabelled.
-func (b *batch) settleImported(ctx context.Context, group []*model.Record) error {
+// earliest member. Stored stories the group joins are relabelled. A stored
+// member is read only when it must change or name the story.
+func (b *batch) settleImported(ctx context.Context, g *linkGroup) error {
 	var ids []string
-	for _, r := range group {
-		if b.arrived[r.Path] {
-			if s := b.prior[r.Path]; s != "" {
-				ids = append(ids, s)
-			}
-		} else if r.Article.Story != "" {
-			ids = append(ids, r.Article.Story)
+	for _, r := range g.arrivals {
+		if s := b.prior[r.Path]; s != "" {
+			ids = append(ids, s)
+		}
+	}
+	for _, l := range g.links {
+		if s := b.linkStory(l); s != "" {
+			ids = append(ids, s)
 		}
 	}
 	slices.Sort(ids)
 	ids = slices.Compact(ids)
-	id := storyID(b.c.founder(group).Path)
+	var id string
 	if len(ids) > 0 {
 		id = ids[0]
 		for _, old := range ids[1:] {
@@ -384,13 +502,34 @@ func (b *batch) settleImported(ctx context.Context, group []*model.Record) error
 				b.relabel(m, id)
 			}
 		}
+	} else {
+		all := slices.Clone(g.arrivals)
+		for _, l := range g.links {
+			r, err := b.linkRecord(ctx, l)
+			if err != nil {
+				return err
+			}
+			if r != nil {
+				all = append(all, r)
+			}
+		}
+		id = storyID(b.c.founder(all).Path)
 	}
-	n := len(group) - 1
-	for _, r := range group {
-		b.relabel(r, id)
-		if !b.arrived[r.Path] {
+	for _, l := range g.links {
+		if b.linkStory(l) == id {
 			continue
 		}
+		r, err := b.linkRecord(ctx, l)
+		if err != nil {
+			return err
+		}
+		if r != nil {
+			b.relabel(r, id)
+		}
+	}
+	n := len(g.arrivals) + len(g.links) - 1
+	for _, r := range g.arrivals {
+		b.relabel(r, id)
 		a := r.Article
 		if n > 0 {
 			a.Explain.Story = fmt.Sprintf("story %s: linked by related coverage with %d other records", id, n)

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"newshub/internal/content"
@@ -35,6 +36,37 @@ type Curator struct {
 	window time.Duration
 	now    func() time.Time
 	limit  int
+	canon  canonCache
+}
+
+// canonCache remembers canonical URLs: the same addresses (a stored
+// article's own, the related coverage many records list) are keyed again
+// and again, batch after batch.
+type canonCache struct {
+	mu sync.Mutex
+	m  map[string]string
+}
+
+// canonCacheMax bounds the cache; a full cache starts again empty.
+const canonCacheMax = 1 << 18
+
+// canonical is CanonicalURL, remembered.
+func (c *Curator) canonical(u string) string {
+	cc := &c.canon
+	cc.mu.Lock()
+	k, ok := cc.m[u]
+	cc.mu.Unlock()
+	if ok {
+		return k
+	}
+	k = CanonicalURL(u)
+	cc.mu.Lock()
+	if cc.m == nil || len(cc.m) >= canonCacheMax {
+		cc.m = make(map[string]string)
+	}
+	cc.m[u] = k
+	cc.mu.Unlock()
+	return k
 }
 
 // New returns a Curator for the hub s kept in st.
@@ -219,18 +251,24 @@ func recordKey(r *model.Record) string { return "path:" + r.Path }
 
 // linkKeys are the canonical URLs a record is known by: its own and, when
 // withRelated, those of its related coverage.
-func linkKeys(a *model.Article, withRelated bool) []string {
-	var keys []string
-	for _, u := range []string{a.OriginalURL, a.WebURL} {
-		if u != "" {
-			keys = append(keys, CanonicalURL(u))
-		}
-	}
+func (c *Curator) linkKeys(a *model.Article, withRelated bool) []string {
+	keys := c.urlKeys(a.OriginalURL, a.WebURL)
 	if withRelated {
 		for _, r := range a.Related {
 			if r.WebURL != "" {
-				keys = append(keys, CanonicalURL(r.WebURL))
+				keys = append(keys, c.canonical(r.WebURL))
 			}
+		}
+	}
+	return keys
+}
+
+// urlKeys are the canonical URLs of an article's own addresses.
+func (c *Curator) urlKeys(originalURL, webURL string) []string {
+	var keys []string
+	for _, u := range []string{originalURL, webURL} {
+		if u != "" {
+			keys = append(keys, c.canonical(u))
 		}
 	}
 	return keys

@@ -167,7 +167,8 @@ func (b *builder) news() error {
 	defer cancel()
 	stories := make(chan string)
 	var wg sync.WaitGroup
-	for range runtime.GOMAXPROCS(0) {
+	// More workers than processors: writing files waits on the disk.
+	for range 4 * runtime.GOMAXPROCS(0) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()

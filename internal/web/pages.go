@@ -174,7 +174,13 @@ func (w *Web) newPage(s *snapshot, tmpl, path, heading string) *page {
 		pg.Nav = append(pg.Nav, navItem{Name: topicShort(t), Path: "topics/" + url.PathEscape(t.ID) + "/"})
 	}
 	pg.Nav = append(pg.Nav, navItem{"Events", "events/"}, navItem{"People", "people/"}, navItem{"Learning", "learning/"})
-	pg.Active = path
+	// Only a section page is marked current (and the header of all the
+	// others is then the same, and cached, at each depth).
+	for _, n := range pg.Nav {
+		if n.Path == path {
+			pg.Active = path
+		}
+	}
 	return pg
 }
 

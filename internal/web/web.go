@@ -111,6 +111,11 @@ func (w *Web) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 		w.serveSearchAPI(rw, r)
 		return
 	}
+	// "//host" and "/\host" would redirect elsewhere; no page has such a path.
+	if strings.HasPrefix(p, "//") || strings.Contains(p, `\`) {
+		w.serveError(rw, r, errNotFound)
+		return
+	}
 	// Folder pages live at paths ending in "/": relative links depend on it.
 	if p != "/search" && !strings.HasSuffix(p, "/") && !strings.Contains(lastSegment(p), ".") {
 		target := p + "/"

@@ -207,6 +207,16 @@ func TestFolderPagesRedirectToTrailingSlash(t *testing.T) {
 	if rec.Code != http.StatusMovedPermanently || rec.Header().Get("Location") != "/topics/joe-biden/?x=1" {
 		t.Errorf("redirect: %d %q", rec.Code, rec.Header().Get("Location"))
 	}
+	// Never a redirect to another host.
+	for _, p := range []string{"//evil.example", `/\evil.example`} {
+		rec = httptest.NewRecorder()
+		req := httptest.NewRequest(http.MethodGet, "/", nil)
+		req.URL.Path = p
+		h.web.ServeHTTP(rec, req)
+		if rec.Code != http.StatusNotFound || rec.Header().Get("Location") != "" {
+			t.Errorf("GET %q: %d, Location %q", p, rec.Code, rec.Header().Get("Location"))
+		}
+	}
 	rec = httptest.NewRecorder()
 	h.web.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/", nil))
 	if rec.Code != http.StatusMethodNotAllowed {

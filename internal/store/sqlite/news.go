@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"newshub/internal/model"
 	"newshub/internal/store"
@@ -108,6 +109,33 @@ func (s *Store) keyPaths(ctx context.Context, stmt *sql.Stmt, keys []string) (ma
 		}
 	}
 	return out, nil
+}
+
+// ScanLinks calls fn with the path, story and addresses (original and web
+// URL) of each news record published in [since, until), in the order of
+// News by time, without decoding values: enough to tell which stored
+// articles a batch of arrivals links to.
+func (s *Store) ScanLinks(ctx context.Context, since, until time.Time, fn func(path, story, originalURL, webURL string) error) error {
+	from, tcol, args := newsWhere(store.NewsQuery{Since: since, Until: until})
+	rows, err := s.r.QueryContext(ctx, `SELECT r.path, coalesce(r.story, ''), coalesce(r.original_url, ''), coalesce(r.web_url, '')`+
+		from+orderBy(store.ByTime, tcol), args...)
+	if err != nil {
+		return fmt.Errorf("links: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var path, story, orig, web string
+		if err := rows.Scan(&path, &story, &orig, &web); err != nil {
+			return fmt.Errorf("links: %w", err)
+		}
+		if err := fn(path, story, orig, web); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("links: %w", err)
+	}
+	return nil
 }
 
 // newsWhere builds the FROM and WHERE clauses of q. With a topic the rows

@@ -35,7 +35,7 @@ const pageSize = 65536
 
 // mmapSize lets connections read pages straight from the mapped file
 // instead of copying them through read calls.
-const mmapSize = "1073741824"
+const mmapSize = "0"
 
 // writerPragmas tune the writer connection for batches: a page cache large
 // enough for the index pages a batch touches, checkpoints every 64 MiB of
@@ -181,19 +181,26 @@ type scanner interface{ Scan(dest ...any) error }
 
 // decodeRow reads one row of recordColumns into a Record.
 func decodeRow(sc scanner) (*model.Record, error) {
+	rec, _, err := decodeRowValue(sc)
+	return rec, err
+}
+
+// decodeRowValue is decodeRow that also returns the encoded value, valid
+// until the next row is read.
+func decodeRowValue(sc scanner) (*model.Record, []byte, error) {
 	var (
 		rec   model.Record
 		kind  string
 		value sql.RawBytes
 	)
 	if err := sc.Scan(&rec.Path, &kind, &rec.Raw, &value); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	rec.Kind = model.Kind(kind)
 	if err := rec.UnmarshalValue(value); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return &rec, nil
+	return &rec, value, nil
 }
 
 // Get returns the record at path, or store.ErrNotFound.
@@ -246,6 +253,13 @@ func kindFilter(kinds []model.Kind) (string, []any) {
 // Scan streams the records of the given kinds in path order, decoding each
 // just before fn sees it.
 func (s *Store) Scan(ctx context.Context, kinds []model.Kind, fn func(*model.Record) error) error {
+	return s.ScanValues(ctx, kinds, func(rec *model.Record, _ []byte) error { return fn(rec) })
+}
+
+// ScanValues is Scan that also hands fn each record's value as stored
+// (JSON), valid only during the call: a caller that wants to know whether
+// it changes a record can compare against it without encoding it again.
+func (s *Store) ScanValues(ctx context.Context, kinds []model.Kind, fn func(rec *model.Record, value []byte) error) error {
 	where, args := kindFilter(kinds)
 	rows, err := s.r.QueryContext(ctx, `SELECT `+recordColumns+` FROM records r`+where+` ORDER BY r.path`, args...)
 	if err != nil {
@@ -253,11 +267,11 @@ func (s *Store) Scan(ctx context.Context, kinds []model.Kind, fn func(*model.Rec
 	}
 	defer rows.Close()
 	for rows.Next() {
-		rec, err := decodeRow(rows)
+		rec, value, err := decodeRowValue(rows)
 		if err != nil {
 			return fmt.Errorf("scan: %w", err)
 		}
-		if err := fn(rec); err != nil {
+		if err := fn(rec, value); err != nil {
 			return err
 		}
 	}

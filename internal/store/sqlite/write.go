@@ -22,8 +22,8 @@ import (
 // The statements of an Upsert, prepared once per batch.
 const (
 	sqlInsertRecord = `INSERT INTO records (path, kind, raw, value, canonical_url, guid, story,
-		published, published_at, heat, quality, archived, text_key, topics_key)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		published, published_at, heat, quality, archived, text_key, topics_key, original_url, web_url)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (path) DO NOTHING`
 	// sqlSelectRecord finds the stored record at a path, whether it already
 	// holds this kind, file and value, and the digests of what its
@@ -37,7 +37,7 @@ const (
 	sqlSelectIndexed = `SELECT coalesce(published_at, 0), value FROM records WHERE id = ?`
 	sqlUpdateRecord  = `UPDATE records SET kind = ?, raw = ?, value = ?, canonical_url = ?, guid = ?,
 		story = ?, published = ?, published_at = ?, heat = ?, quality = ?, archived = ?,
-		text_key = ?, topics_key = ?
+		text_key = ?, topics_key = ?, original_url = ?, web_url = ?
 		WHERE id = ?`
 	// sqlDeleteTopics removes the topic rows of the record with id ?, read
 	// from its stored value, before the record changes or goes.
@@ -80,6 +80,7 @@ type columns struct {
 	canonicalURL, guid, story                    any
 	published, publishedAt, heat, quality, archd any
 	textKey, topicsKey                           []byte // digests, see textKey and topicsKey
+	originalURL, webURL                          any
 }
 
 func newsColumns(rec *model.Record) columns {
@@ -98,6 +99,8 @@ func newsColumns(rec *model.Record) columns {
 		archd:        isArchived(rec),
 		textKey:      textKey(a.Title, a.Excerpt, a.Provider.Name),
 		topicsKey:    topicsKey(a.PublishedDateTime.UnixMicro(), a.Topics),
+		originalURL:  a.OriginalURL,
+		webURL:       a.WebURL,
 	}
 }
 
@@ -181,25 +184,17 @@ func encode(rec *model.Record) (encoded, error) {
 // Upsert writes the batch in one transaction: all of it or, on any error,
 // none of it. Records stored already with the same bytes and value are
 // left alone, so re-importing an unchanged site writes next to nothing.
-func (s *Store) Upsert(ctx context.Context, recs []*model.Record) error {
-	_, err := s.UpsertCount(ctx, recs)
-	return err
-}
-
-// UpsertCount is Upsert that also reports how many of the records it
-// wrote, leaving out those already stored with the same kind, bytes and
-// value; a caller need not compare values itself to know.
-func (s *Store) UpsertCount(ctx context.Context, recs []*model.Record) (n int, err error) {
+func (s *Store) Upsert(ctx context.Context, recs []*model.Record) (err error) {
 	if len(recs) == 0 {
-		return 0, nil
+		return nil
 	}
 	batch, err := encodeAll(recs)
 	if err != nil {
-		return 0, err
+		return err
 	}
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
-		return 0, fmt.Errorf("upsert: %w", err)
+		return fmt.Errorf("upsert: %w", err)
 	}
 	defer func() {
 		if err != nil {
@@ -208,26 +203,25 @@ func (s *Store) UpsertCount(ctx context.Context, recs []*model.Record) (n int, e
 	}()
 	u, err := prepareUpserter(ctx, tx)
 	if err != nil {
-		return 0, fmt.Errorf("upsert: %w", err)
+		return fmt.Errorf("upsert: %w", err)
 	}
+	changed := false
 	for _, e := range batch {
 		c, err := u.put(ctx, e)
 		if err != nil {
-			return 0, fmt.Errorf("upsert %s: %w", e.rec.Path, err)
+			return fmt.Errorf("upsert %s: %w", e.rec.Path, err)
 		}
-		if c {
-			n++
-		}
+		changed = changed || c
 	}
-	if n > 0 {
+	if changed {
 		if err := bump(ctx, tx); err != nil {
-			return 0, fmt.Errorf("upsert: %w", err)
+			return fmt.Errorf("upsert: %w", err)
 		}
 	}
 	if err := tx.Commit(); err != nil {
-		return 0, fmt.Errorf("upsert: %w", err)
+		return fmt.Errorf("upsert: %w", err)
 	}
-	return n, nil
+	return nil
 }
 
 // encodeAll encodes a batch, spread over the processors when it is large
@@ -281,7 +275,7 @@ func (u *upserter) put(ctx context.Context, e encoded) (bool, error) {
 	rec, c := e.rec, e.cols
 	res, err := u.insert.ExecContext(ctx, rec.Path, string(rec.Kind), e.raw, e.value,
 		c.canonicalURL, c.guid, c.story, c.published, c.publishedAt, c.heat, c.quality, c.archd,
-		c.textKey, c.topicsKey)
+		c.textKey, c.topicsKey, c.originalURL, c.webURL)
 	if err != nil {
 		return false, err
 	}
@@ -334,7 +328,7 @@ func (u *upserter) put(ctx context.Context, e encoded) (bool, error) {
 		}
 		if _, err := u.update.ExecContext(ctx, kind, e.raw, e.value,
 			c.canonicalURL, c.guid, c.story, c.published, c.publishedAt, c.heat, c.quality, c.archd,
-			c.textKey, c.topicsKey, id); err != nil {
+			c.textKey, c.topicsKey, c.originalURL, c.webURL, id); err != nil {
 			return false, err
 		}
 	}
