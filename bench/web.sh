@@ -33,7 +33,7 @@ awk -v n="$articles" '
 		if ($(i+1) == "ns/op") mean = sprintf("%.2f ms", $i / 1e6)
 		if ($(i+1) == "p50-ms") p50 = $i " ms"
 		if ($(i+1) == "p95-ms") p95 = $i " ms"
-		if ($(i+1) == "max-matches") matches = "queries match up to " $i " articles"
+		if ($(i+1) == "max-matches") matches = matches (matches == "" ? "" : "; ") "queries match up to " $i " articles"
 		if ($(i+1) == "cpu-ms/op") matches = matches (matches == "" ? "" : "; ") "CPU " $i " ms/op"
 		if ($(i+1) == "cpu-s/op") matches = matches (matches == "" ? "" : "; ") "CPU " $i " s"
 	}

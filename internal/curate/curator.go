@@ -48,7 +48,7 @@ type canonCache struct {
 }
 
 // canonCacheMax bounds the cache; a full cache starts again empty.
-const canonCacheMax = 1 << 18
+const canonCacheMax = 1 << 16
 
 // canonical is CanonicalURL, remembered.
 func (c *Curator) canonical(u string) string {

@@ -103,14 +103,6 @@ type voice struct {
 	h    highlightJSON
 }
 
-// defaultHighlights are Smartable's colours for its two voice topics
-// (smartable-format §5), used when the topic's YAML gives none: the real
-// topic files carry no highlight, yet the real API shows these.
-var defaultHighlights = map[string]highlightJSON{
-	"Democratic Voice": {Text: "Democratic Voice", TextColor: "#FFFFFF", BackgroundColor: "#0015BC"},
-	"Republican Voice": {Text: "Republican Voice", TextColor: "#FFFFFF", BackgroundColor: "#FF0000"},
-}
-
 // Load reads the store and builds the hub for its current generation.
 func Load(ctx context.Context, st store.Store, s *site.Site, opt Options) (*Hub, error) {
 	return load(ctx, st, s, opt, nil)
@@ -198,13 +190,12 @@ func newHub(st store.Store, s *site.Site, opt Options, gen int64) *Hub {
 		storyBy: map[string]*storyEntry{}, cache: map[string]*Doc{},
 	}
 	for _, t := range s.Topics {
-		hl := defaultHighlights[t.Name]
-		if t.Highlight != nil {
-			hl = highlightJSON{Text: t.Name, TextColor: t.Highlight.TextColor, BackgroundColor: t.Highlight.BackgroundColor}
-		} else if hl.Text == "" {
+		hl := site.TopicHighlight(t)
+		if hl == nil {
 			continue
 		}
-		h.voices = append(h.voices, voice{name: t.Name, h: hl})
+		h.voices = append(h.voices, voice{name: t.Name,
+			h: highlightJSON{Text: t.Name, TextColor: hl.TextColor, BackgroundColor: hl.BackgroundColor}})
 	}
 	return h
 }

@@ -84,16 +84,37 @@ func (s *Site) Root() *model.Topic {
 	return nil
 }
 
+// defaultHighlights are Smartable's colours for its two voice topics
+// (smartable-format §5), used when the topic's YAML gives none: the real
+// topic files carry no highlight, yet the real API shows these colours.
+var defaultHighlights = map[string]model.Highlight{
+	"Democratic Voice": {TextColor: "#FFFFFF", BackgroundColor: "#0015BC"},
+	"Republican Voice": {TextColor: "#FFFFFF", BackgroundColor: "#FF0000"},
+}
+
+// TopicHighlight returns a topic's highlight: the one its YAML gives, else
+// Smartable's colours for a voice topic of that name, else nil.
+func TopicHighlight(t *model.Topic) *model.Highlight {
+	if t.Highlight != nil {
+		return t.Highlight
+	}
+	if h, ok := defaultHighlights[t.Name]; ok {
+		return &h
+	}
+	return nil
+}
+
 // Highlight returns the highlight for a record carrying the given topic
 // names: that of the first topic, in taxonomy order, that has one.
 func (s *Site) Highlight(topics []string) (string, *model.Highlight) {
 	for _, t := range s.Topics {
-		if t.Highlight == nil {
+		h := TopicHighlight(t)
+		if h == nil {
 			continue
 		}
 		for _, name := range topics {
 			if name == t.Name {
-				return t.Name, t.Highlight
+				return t.Name, h
 			}
 		}
 	}

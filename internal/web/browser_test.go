@@ -294,6 +294,8 @@ func TestBrowserJourney(t *testing.T) {
 		chromedp.Navigate(base+"/"),
 		chromedp.WaitVisible(chromedp.CSS("#q")),
 		chromedp.SendKeys(chromedp.CSS("#q"), "border\n"),
+		// The status line is on the results page only (the home page has cards too).
+		chromedp.WaitVisible(chromedp.CSS("main [role=status]")),
 		chromedp.WaitVisible(chromedp.CSS("main .grid .card")),
 	)
 	loc = read(t, b, "search", chromedp.Location())

@@ -14,6 +14,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"newshub/internal/model"
 	"newshub/internal/store"
@@ -160,47 +161,87 @@ func (b *builder) writeAssets() error {
 	return writeFile(filepath.Join(b.dir, "favicon.svg"), b.w.tmpl.assets["favicon.svg"])
 }
 
-// news writes every story page and every article page, several at a time:
-// one store read per story gives its page and its members' pages.
+// news writes every story page and every article page. The stories come
+// from the snapshot's leads, one store read per story giving its page and
+// its members' pages; only when that does not account for every news
+// record (articles in no story, say) is the whole news read to find the
+// rest.
 func (b *builder) news() error {
+	var ids, looseLeads []string
+	seen := map[string]bool{}
+	for _, c := range b.s.top {
+		switch {
+		case c.Story == "":
+			looseLeads = append(looseLeads, c.rec)
+		case !seen[c.Story]:
+			seen[c.Story] = true
+			ids = append(ids, c.Story)
+		}
+	}
+	written, err := b.stories(ids)
+	if err != nil {
+		return err
+	}
+	total, err := b.w.st.CountNews(b.ctx, store.NewsQuery{})
+	if err != nil {
+		return fmt.Errorf("build: count news: %w", err)
+	}
+	if written+len(looseLeads) == total {
+		return b.looseArticles(b.ctx, looseLeads)
+	}
+	all, loose, err := b.listNews(b.ctx)
+	if err != nil {
+		return err
+	}
+	var rest []string
+	for _, id := range all {
+		if !seen[id] {
+			rest = append(rest, id)
+		}
+	}
+	if _, err := b.stories(rest); err != nil {
+		return err
+	}
+	return b.looseArticles(b.ctx, loose)
+}
+
+// stories writes the pages of the given stories, several at a time, and
+// returns how many news records they hold.
+func (b *builder) stories(ids []string) (int, error) {
 	ctx, cancel := context.WithCancel(b.ctx)
 	defer cancel()
-	stories := make(chan string)
+	var written atomic.Int64
+	queue := make(chan string)
 	var wg sync.WaitGroup
 	// More workers than processors: writing files waits on the disk.
 	for range 4 * runtime.GOMAXPROCS(0) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for id := range stories {
-				if err := b.story(ctx, id); err != nil {
+			for id := range queue {
+				n, err := b.story(ctx, id)
+				if err != nil {
 					b.fail(err)
 					cancel()
 				}
+				written.Add(int64(n))
 			}
 		}()
-	}
-	ids, loose, err := b.listNews(ctx)
-	if err != nil {
-		return err
 	}
 feed:
 	for _, id := range ids {
 		select {
-		case stories <- id:
+		case queue <- id:
 		case <-ctx.Done():
 			break feed
 		}
 	}
-	close(stories)
+	close(queue)
 	wg.Wait()
 	if err := b.failed(); err != nil {
-		return err
+		return 0, err
 	}
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	return b.looseArticles(ctx, loose)
+	return int(written.Load()), b.ctx.Err()
 }
 
 // listNews returns the ids of every story and the paths of the articles in
@@ -225,28 +266,29 @@ func (b *builder) listNews(ctx context.Context) (ids, loose []string, err error)
 	return ids, loose, nil
 }
 
-// story writes one story's page and its members' article pages.
-func (b *builder) story(ctx context.Context, id string) error {
+// story writes one story's page and its members' article pages, and
+// returns the number of members.
+func (b *builder) story(ctx context.Context, id string) (int, error) {
 	members, err := b.w.st.Story(ctx, id)
 	if err != nil {
-		return fmt.Errorf("build story %s: %w", id, err)
+		return 0, fmt.Errorf("build story %s: %w", id, err)
 	}
 	pg, err := b.w.storyView(b.s, id, members)
 	if errors.Is(err, errNotFound) {
-		return nil
+		return len(members), nil
 	}
 	if err != nil {
-		return err
+		return 0, err
 	}
 	items := map[cardKey]template.HTML{}
 	pg.items = items
 	b.page(pg)
 	for _, r := range members {
 		if err := b.article(ctx, r, members, items); err != nil {
-			return err
+			return 0, err
 		}
 	}
-	return nil
+	return len(members), nil
 }
 
 // looseArticles writes the pages of articles that belong to no story.

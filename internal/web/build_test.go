@@ -168,3 +168,38 @@ func loadSample(t *testing.T, dir string) []*model.Record {
 	}
 	return recs
 }
+
+// TestBuildWritesEveryArticle checks both ways the build finds articles:
+// through the stories' leads alone, and with articles in no story.
+func TestBuildWritesEveryArticle(t *testing.T) {
+	all := fixtureRecords("https://img.example.org/")
+	var storied []*model.Record
+	for _, r := range all {
+		if r.Article == nil || r.Article.Story != "" {
+			storied = append(storied, r)
+		}
+	}
+	for name, recs := range map[string][]*model.Record{"all in stories": storied, "some in none": all} {
+		t.Run(name, func(t *testing.T) {
+			h := newHubFrom(t, recs)
+			dir := t.TempDir()
+			if err := h.web.Build(context.Background(), dir); err != nil {
+				t.Fatal(err)
+			}
+			n := 0
+			for _, r := range recs {
+				if r.Article == nil {
+					continue
+				}
+				n++
+				p := filepath.Join(dir, filepath.FromSlash(newsPath(r.Path)), "index.html")
+				if b, err := os.ReadFile(p); err != nil || !strings.Contains(string(b), "<h1>") {
+					t.Errorf("%s: no page for %s (%v)", name, r.Path, err)
+				}
+			}
+			if n == 0 {
+				t.Fatal("no articles")
+			}
+		})
+	}
+}

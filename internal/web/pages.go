@@ -229,6 +229,7 @@ type section struct {
 
 func (w *Web) homePage(ctx context.Context, s *snapshot) (*page, error) {
 	pg := w.newPage(s, "home", "", "")
+	pg.Active = "/" // marks "Top stories" current
 	pg.cacheCards = true
 	d := &homeData{}
 	top, err := s.withCoverage(ctx, w.st, s.top[:min(homeTop, len(s.top))])

@@ -132,11 +132,7 @@ func (w *Web) buildSnapshot(ctx context.Context, gen int64, now time.Time) (*sna
 	s := &snapshot{gen: gen, now: now, site: st, byTopic: map[string][]*card{}, stories: map[string]*storyInfo{}}
 	s.highlights = map[string]*model.Highlight{}
 	for _, t := range st.Topics {
-		hl := t.Highlight
-		if hl == nil {
-			hl = defaultHighlights[t.Name]
-		}
-		if hl != nil {
+		if hl := site.TopicHighlight(t); hl != nil {
 			s.voice = append(s.voice, t)
 			s.highlights[t.Name] = hl
 		}
@@ -250,14 +246,6 @@ func (s *snapshot) applyCoverage(c *card, info *storyInfo) {
 	if len(c.Voices) == 0 && c.Voice != nil {
 		c.Voices = []*badge{c.Voice}
 	}
-}
-
-// defaultHighlights are Smartable's colours for its two voice topics, used
-// when the topic's YAML gives none (the real topic files carry none, the real
-// API shows these; the JSON API uses the same).
-var defaultHighlights = map[string]*model.Highlight{
-	"Democratic Voice": {TextColor: "#FFFFFF", BackgroundColor: "#0015BC"},
-	"Republican Voice": {TextColor: "#FFFFFF", BackgroundColor: "#FF0000"},
 }
 
 // voiceIn returns the first voice topic, in display order, among topics.

@@ -17,6 +17,7 @@ import (
 // card is a news item as lists show it. Paths are site paths without a
 // leading slash ("news/2021/02/05/slug/"), joined to the page's Base.
 type card struct {
+	rec       string // the record's path
 	Path      string
 	Title     string
 	Excerpt   string // plain text, shortened
@@ -93,6 +94,7 @@ type collectionView struct {
 func (s *snapshot) newCard(r *model.Record) *card {
 	a := r.Article
 	c := &card{
+		rec:      r.Path,
 		Path:     newsPath(r.Path),
 		Title:    cleanText(a.Title),
 		Excerpt:  shorten(plainText(a.Excerpt), 220),

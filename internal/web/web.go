@@ -5,9 +5,10 @@
 //
 // The same code serves the pages (ServeHTTP) and writes them as a static
 // website (Build). Every link a page holds is relative to the page itself, so
-// both work under any base URL. Data derived from the whole store (ranked
-// stories, per-story counts, events, people) is computed once per store
-// generation and shared by all requests.
+// both work under any base URL. Data derived from the whole store (the
+// ranked story leads, events, people) is computed once per store generation,
+// in the background once there is a first one, and shared by all requests; a
+// story's coverage (sources, voices) is read the first time a page shows it.
 package web
 
 import (

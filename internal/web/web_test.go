@@ -56,6 +56,7 @@ func TestHomeShowsRankedStoryCards(t *testing.T) {
 		`<main id="main"`, `<nav class="wrap sections" aria-label="Sections">`, `<html lang="en">`,
 		`<a href="./topics/joe-biden/">All 24 stories on Joe Biden →</a>`,
 		`<link rel="icon" type="image/svg+xml" href="./assets/favicon.svg?v=`,
+		`<a href="./" aria-current="page">Top stories</a>`,
 	)
 	// Only leads are listed: a non-lead title must not be a card on the home page.
 	lacks(t, "home", body, "Border bill clears the Senate")
@@ -156,6 +157,7 @@ func TestStoryPageGroupsByVoiceAndFlagsBlindspot(t *testing.T) {
 	contains(t, "balanced story", balanced, "Democratic Voice 1 (50%)", "Republican Voice 1 (50%)")
 	lacks(t, "balanced story", balanced, "Blindspot")
 
+	lacks(t, "story", body, `aria-current="page"`) // no section is current
 	if code, _ := h.get(t, "/stories/no-such-story/"); code != http.StatusNotFound {
 		t.Errorf("unknown story: status %d, want 404", code)
 	}

@@ -33,18 +33,27 @@ const busyTimeoutMS = 10000
 // of what an import costs beyond the B-tree work itself.
 const pageSize = 65536
 
-// mmapSize lets connections read pages straight from the mapped file
-// instead of copying them through read calls.
-const mmapSize = "0"
+// Memory. A page cache costs far more resident memory than its nominal
+// size once a batch has cycled 64 KiB pages through it, and pages read
+// through a mapping count as resident too, per connection: large settings
+// here put an import of 100,000 articles above 1.2 GB resident for no
+// measurable CPU gain. So the writer keeps a small cache and no mapping
+// (a batch's B-tree work is CPU-bound either way), and readers, whose
+// random reads of a large database the mapping does speed up (a filtered
+// search several times over), map only its first part.
+const (
+	writerCacheKiB = 4096
+	readerCacheKiB = 4096
+	readerMmapSize = 256 << 20
+)
 
-// writerPragmas tune the writer connection for batches: a page cache large
-// enough for the index pages a batch touches, checkpoints every 64 MiB of
-// log, temporary B-trees in memory.
-const writerPragmas = "&_pragma=cache_size(-65536)&_pragma=mmap_size(" + mmapSize + ")&_pragma=wal_autocheckpoint(1000)&_pragma=temp_store(MEMORY)"
+// writerPragmas tune the writer connection for batches: the cache above,
+// checkpoints every 64 MiB of log, temporary B-trees in memory.
+var writerPragmas = fmt.Sprintf("&_pragma=cache_size(-%d)&_pragma=mmap_size(0)&_pragma=wal_autocheckpoint(1000)&_pragma=temp_store(MEMORY)", writerCacheKiB)
 
-// readerPragmas make reader connections read-only and give each a modest
-// cache beside the shared mapping.
-const readerPragmas = "&_pragma=query_only(1)&_pragma=cache_size(-16384)&_pragma=mmap_size(" + mmapSize + ")"
+// readerPragmas make reader connections read-only, with the cache and
+// mapping above.
+var readerPragmas = fmt.Sprintf("&_pragma=query_only(1)&_pragma=cache_size(-%d)&_pragma=mmap_size(%d)", readerCacheKiB, readerMmapSize)
 
 // Store is a store.Store kept in one SQLite database file.
 type Store struct {
