@@ -713,3 +713,85 @@ func mustGet(t *testing.T, st store.Store, path string) *model.Record {
 	}
 	return r
 }
+
+// plainStore hides the optional lookups of the store it wraps (batched
+// keys, link listing, stored values), so Arrive and All take the path any
+// store.Store allows.
+type plainStore struct{ store.Store }
+
+// TestArriveSameWithAndWithoutStoreShortcuts checks that the shortcuts a
+// store may offer change nothing Arrive decides: imported records linked
+// to stored stories, and a fresh copy of a stored article merged into it.
+func TestArriveSameWithAndWithoutStoreShortcuts(t *testing.T) {
+	t0 := time.Date(2021, 4, 6, 12, 0, 0, 0, time.UTC)
+	run := func(st store.Store) (map[string]string, [][]string) {
+		cur := newCurator(t, st, t0.Add(24*time.Hour))
+		x := imported(t, "Harris moves into the Naval Observatory", "https://www.cnn.com/harris-naval-observatory", t0)
+		y := imported(t, "Emhoff and Harris settle into new residence", "https://abcnews.go.com/harris-residence", t0.Add(time.Hour))
+		z := imported(t, "Harris residence move completed", "https://www.foxnews.com/politics/harris-residence",
+			t0.Add(2*time.Hour), "https://cnn.com/harris-naval-observatory/", "http://abcnews.go.com/harris-residence?utm_source=rss")
+		again := fresh("Harris residence move completed", "https://foxnews.com/politics/harris-residence?utm_medium=feed", "Fox", t0.Add(3*time.Hour))
+		other := fresh("Senate passes the infrastructure bill after a long night", "https://www.npr.org/infrastructure", "NPR", t0.Add(4*time.Hour))
+		var outs [][]string
+		for _, batch := range [][]*model.Record{{x}, {y}, {z}, {again, other}} {
+			outs = append(outs, paths(arrive(t, cur, st, batch...)))
+		}
+		stories := map[string]string{}
+		err := st.Scan(context.Background(), []model.Kind{model.KindNews}, func(r *model.Record) error {
+			stories[r.Path] = r.Article.Story
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return stories, outs
+	}
+	fast, fastOut := run(openStore(t))
+	plain, plainOut := run(plainStore{openStore(t)})
+	if len(fast) != 4 {
+		t.Errorf("stored %d articles, want 4 (the copy merged into its original): %v", len(fast), fast)
+	}
+	if fmt.Sprint(fast) != fmt.Sprint(plain) {
+		t.Errorf("stories differ:\nwith shortcuts    %v\nwithout shortcuts %v", fast, plain)
+	}
+	if fmt.Sprint(fastOut) != fmt.Sprint(plainOut) {
+		t.Errorf("records returned differ:\nwith shortcuts    %v\nwithout shortcuts %v", fastOut, plainOut)
+	}
+}
+
+// TestAllSameWithAndWithoutStoredValues checks that All writes the same
+// records whether the store hands over the values it holds or All encodes
+// them itself, and that a second run writes nothing either way.
+func TestAllSameWithAndWithoutStoredValues(t *testing.T) {
+	t0 := time.Date(2021, 4, 6, 12, 0, 0, 0, time.UTC)
+	run := func(st store.Store) []Summary {
+		for i, title := range []string{"Harris moves into the Naval Observatory", "Harris moves into the Naval Observatory at last",
+			"Senate passes the infrastructure bill", "Senate passes infrastructure bill after a long night"} {
+			r := fresh(title, fmt.Sprintf("https://p%d.example/a/%d", i, i), fmt.Sprintf("P%d", i), t0.Add(time.Duration(i)*time.Hour))
+			if err := content.Render(r); err != nil {
+				t.Fatal(err)
+			}
+			if err := st.Upsert(context.Background(), []*model.Record{r}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		cur := newCurator(t, st, t0.Add(24*time.Hour))
+		var sums []Summary
+		for range 2 {
+			sum, err := cur.All(context.Background())
+			if err != nil {
+				t.Fatal(err)
+			}
+			sum.Elapsed = 0
+			sums = append(sums, sum)
+		}
+		return sums
+	}
+	fast, plain := run(openStore(t)), run(plainStore{openStore(t)})
+	if fast[0].Changed != 4 || fast[1].Changed != 0 {
+		t.Errorf("runs changed %d then %d records, want 4 then 0", fast[0].Changed, fast[1].Changed)
+	}
+	if fmt.Sprint(fast) != fmt.Sprint(plain) {
+		t.Errorf("summaries differ: with stored values %+v, without %+v", fast, plain)
+	}
+}

@@ -143,7 +143,8 @@ type treeWriter struct {
 	tmp, old string
 	stats    *BuildStats
 	dirs     sync.Map
-	mine     sync.Map // relative paths written by the API build
+	ioMu     sync.Mutex // serializes file creation, see put
+	mine     sync.Map   // relative paths written by the API build
 
 	ownMu  [64]sync.Mutex // striped by path: one writer per document
 	owners sync.Map       // relative path → record path that wrote it
@@ -243,6 +244,11 @@ func (w *treeWriter) run(ctx context.Context, st store.Store, s *site.Site, opt 
 // put writes data at every path, linking to the previous build's file when
 // it is identical and to the first written copy for the other aliases.
 func (w *treeWriter) put(paths []string, data []byte) error {
+	// One document is written at a time: concurrent creates in one folder
+	// only contend for its lock in the kernel, burning the processor the
+	// other workers render with.
+	w.ioMu.Lock()
+	defer w.ioMu.Unlock()
 	first := ""
 	for _, rel := range paths {
 		w.mine.Store(rel, true)

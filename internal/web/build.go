@@ -44,17 +44,51 @@ func (w *Web) Build(ctx context.Context, dir string) error {
 		nf.Base = root // served for any missing path: relative links would break
 	}
 	b.file("404.html", nf)
-	for _, t := range s.site.Topics {
-		size := s.pageSize()
-		pages := max(1, (len(s.byTopic[t.Name])+size-1)/size)
-		for n := 1; n <= pages; n++ {
-			b.pageErr(w.topicPage(ctx, s, t.ID, n))
-		}
-	}
 	if b.err != nil {
 		return b.err
 	}
-	return b.news()
+	// The story pages come first: they cache every story's coverage, which
+	// the topic pages would otherwise read from the store once more.
+	if err := b.news(); err != nil {
+		return err
+	}
+	return b.topics()
+}
+
+// topics writes every page of every topic, several at a time.
+func (b *builder) topics() error {
+	type topicPage struct {
+		id string
+		n  int
+	}
+	var todo []topicPage
+	size := b.s.pageSize()
+	for _, t := range b.s.site.Topics {
+		pages := max(1, (len(b.s.byTopic[t.Name])+size-1)/size)
+		for n := 1; n <= pages; n++ {
+			todo = append(todo, topicPage{t.ID, n})
+		}
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= len(todo) || b.failed() != nil || b.ctx.Err() != nil {
+					return
+				}
+				b.pageErr(b.w.topicPage(b.ctx, b.s, todo[i].id, todo[i].n))
+			}
+		}()
+	}
+	wg.Wait()
+	if err := b.failed(); err != nil {
+		return err
+	}
+	return b.ctx.Err()
 }
 
 // builder writes pages, remembering the first error.
@@ -66,6 +100,8 @@ type builder struct {
 
 	mu  sync.Mutex
 	err error
+
+	ioMu sync.Mutex // serializes file creation, see file
 }
 
 func (b *builder) fail(err error) {
@@ -109,14 +145,33 @@ func (b *builder) file(p string, pg *page) {
 		b.fail(err)
 		return
 	}
-	var buf bytes.Buffer
-	if err := b.w.tmpl.render(&buf, pg); err != nil {
+	buf := bufPool.Get().(*bytes.Buffer)
+	defer putBuf(buf)
+	if err := b.w.tmpl.render(buf, pg); err != nil {
 		b.fail(fmt.Errorf("build %s: %w", p, err))
 		return
 	}
-	if err := writeFile(name, buf.Bytes()); err != nil {
+	// One file is created at a time: concurrent creates in one folder
+	// only contend for its lock in the kernel, burning the processor the
+	// other workers render with.
+	b.ioMu.Lock()
+	err = writeFile(name, buf.Bytes())
+	b.ioMu.Unlock()
+	if err != nil {
 		b.fail(err)
 	}
+}
+
+// bufPool holds page buffers: a build renders a page per article, and
+// growing a fresh buffer for each is most of what the collector then scans.
+var bufPool = sync.Pool{New: func() any { return bytes.NewBuffer(make([]byte, 0, 64<<10)) }}
+
+func putBuf(buf *bytes.Buffer) {
+	if buf.Cap() > 1<<20 {
+		return // an outsized page: let it go rather than pin it
+	}
+	buf.Reset()
+	bufPool.Put(buf)
 }
 
 // filePath maps a site path (URL-escaped segments) to a file under dir,
@@ -283,8 +338,9 @@ func (b *builder) story(ctx context.Context, id string) (int, error) {
 	items := map[cardKey]template.HTML{}
 	pg.items = items
 	b.page(pg)
+	mc := b.s.memberCards(id, members)
 	for _, r := range members {
-		if err := b.article(ctx, r, members, items); err != nil {
+		if err := b.article(ctx, r, members, items, mc); err != nil {
 			return 0, err
 		}
 	}
@@ -301,7 +357,7 @@ func (b *builder) looseArticles(ctx context.Context, loose []string) error {
 		if err != nil {
 			return fmt.Errorf("build %s: %w", p, err)
 		}
-		if err := b.article(ctx, r, nil, nil); err != nil {
+		if err := b.article(ctx, r, nil, nil, nil); err != nil {
 			return err
 		}
 	}
@@ -310,7 +366,7 @@ func (b *builder) looseArticles(ctx context.Context, loose []string) error {
 
 // article writes one article's page. An archived record whose name is also
 // under _news/ yields to it, as the server does.
-func (b *builder) article(ctx context.Context, r *model.Record, members []*model.Record, items map[cardKey]template.HTML) error {
+func (b *builder) article(ctx context.Context, r *model.Record, members []*model.Record, items map[cardKey]template.HTML, mc *memberCards) error {
 	if r.Article == nil {
 		return nil
 	}
@@ -321,7 +377,7 @@ func (b *builder) article(ctx context.Context, r *model.Record, members []*model
 			return fmt.Errorf("build %s: %w", r.Path, err)
 		}
 	}
-	pg := b.w.articleView(b.s, r, members)
+	pg := b.w.articleViewCards(b.s, r, members, mc)
 	pg.items = items
 	b.page(pg)
 	return nil

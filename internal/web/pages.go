@@ -516,12 +516,54 @@ func (w *Web) articlePage(ctx context.Context, s *snapshot, y, m, d, slug string
 // articleView builds an article's page; members are the records of its
 // story (nil when it has none).
 func (w *Web) articleView(s *snapshot, rec *model.Record, members []*model.Record) *page {
+	return w.articleViewCards(s, rec, members, nil)
+}
+
+// memberCards are the cards of a story's members with its coverage
+// applied, by record path: a build makes them once per story rather than
+// once per member page.
+type memberCards struct {
+	story string
+	info  *storyInfo
+	cards map[string]*card
+}
+
+func (s *snapshot) memberCards(id string, members []*model.Record) *memberCards {
+	mc := &memberCards{story: id, info: s.coverageOf(id, members), cards: make(map[string]*card, len(members))}
+	for _, r := range members {
+		if r.Article != nil {
+			c := s.newCard(r)
+			s.applyCoverage(c, mc.info)
+			mc.cards[r.Path] = c
+		}
+	}
+	return mc
+}
+
+// articleViewCards is articleView taking the members' cards from mc when
+// they are for the article's story.
+func (w *Web) articleViewCards(s *snapshot, rec *model.Record, members []*model.Record, mc *memberCards) *page {
 	a := rec.Article
-	c := s.newCard(rec)
+	if mc != nil && (a.Story != mc.story || len(members) == 0 || mc.cards[rec.Path] == nil) {
+		mc = nil
+	}
+	card := func(r *model.Record) *card {
+		if mc != nil {
+			if c := mc.cards[r.Path]; c != nil {
+				return c
+			}
+		}
+		return s.newCard(r)
+	}
+	c := card(rec)
 	var info *storyInfo
 	if a.Story != "" && len(members) > 0 {
-		info = s.coverageOf(a.Story, members)
-		s.applyCoverage(c, info)
+		if mc != nil {
+			info = mc.info // its cards have it already
+		} else {
+			info = s.coverageOf(a.Story, members)
+			s.applyCoverage(c, info)
+		}
 	}
 	data := &articleData{Card: c, Excerpt: richText(a.Excerpt), Published: a.Published}
 	data.AmpURL = safeURL(a.AmpWebURL)
@@ -531,8 +573,10 @@ func (w *Web) articleView(s *snapshot, rec *model.Record, members []*model.Recor
 			continue
 		}
 		seen[r.Article.WebURL] = true
-		o := s.newCard(r)
-		s.applyCoverage(o, info)
+		o := card(r)
+		if mc == nil {
+			s.applyCoverage(o, info)
+		}
 		data.Others = append(data.Others, o)
 	}
 	for _, rel := range a.Related {

@@ -41,19 +41,14 @@ const pageSize = 65536
 // (a batch's B-tree work is CPU-bound either way), and readers, whose
 // random reads of a large database the mapping does speed up (a filtered
 // search several times over), map only its first part.
-const (
-	writerCacheKiB = 4096
-	readerCacheKiB = 4096
-	readerMmapSize = 256 << 20
-)
+//
+// writerPragmas: a 4 MiB cache, no mapping, checkpoints every 64 MiB of
+// log, temporary B-trees in memory.
+const writerPragmas = "&_pragma=cache_size(-4096)&_pragma=mmap_size(0)&_pragma=wal_autocheckpoint(1000)&_pragma=temp_store(MEMORY)"
 
-// writerPragmas tune the writer connection for batches: the cache above,
-// checkpoints every 64 MiB of log, temporary B-trees in memory.
-var writerPragmas = fmt.Sprintf("&_pragma=cache_size(-%d)&_pragma=mmap_size(0)&_pragma=wal_autocheckpoint(1000)&_pragma=temp_store(MEMORY)", writerCacheKiB)
-
-// readerPragmas make reader connections read-only, with the cache and
-// mapping above.
-var readerPragmas = fmt.Sprintf("&_pragma=query_only(1)&_pragma=cache_size(-%d)&_pragma=mmap_size(%d)", readerCacheKiB, readerMmapSize)
+// readerPragmas make reader connections read-only, each with a 4 MiB cache
+// and the first 256 MiB of the file mapped.
+const readerPragmas = "&_pragma=query_only(1)&_pragma=cache_size(-4096)&_pragma=mmap_size(268435456)"
 
 // Store is a store.Store kept in one SQLite database file.
 type Store struct {

@@ -99,8 +99,8 @@ func newsColumns(rec *model.Record) columns {
 		archd:        isArchived(rec),
 		textKey:      textKey(a.Title, a.Excerpt, a.Provider.Name),
 		topicsKey:    topicsKey(a.PublishedDateTime.UnixMicro(), a.Topics),
-		originalURL:  a.OriginalURL,
-		webURL:       a.WebURL,
+		originalURL:  nullString(a.OriginalURL),
+		webURL:       nullString(a.WebURL),
 	}
 }
 
