@@ -261,8 +261,50 @@ func (c *Curator) assignAll(recs []*model.Record) storySet {
 	}
 
 	c.byTime(recs)
-	set := storySet{members: map[string][]*model.Record{}, similar: map[string][]string{}}
+	story, similar := c.clusterAll(recs, linked)
+	set := storySet{members: map[string][]*model.Record{}, similar: similar}
+	for _, r := range recs {
+		a := r.Article
+		id := story[r.Path]
+		if g, ok := linked[r]; ok {
+			n := len(groups[uf.find(recordKey(r))]) - 1
+			a.Explain.Story = fmt.Sprintf("story %s: linked by related coverage with %d other records", g, n)
+		} else if a.Story != id && a.Explain.Story != "" {
+			a.Explain.Story = fmt.Sprintf("story %s: moved there by the refinement pass (first: %s)", id, a.Explain.Story)
+		}
+		a.Story = id
+		if _, seen := set.members[id]; !seen {
+			set.order = append(set.order, id)
+		}
+		set.members[id] = append(set.members[id], r)
+	}
+	return set
+}
+
+// clusterAll assigns every record (in time order) to a story: records of a
+// related-linked group are seeded with the group's story, the others are
+// clustered, and each segment of the timeline is refined (the batch pass of
+// the cluster package) before its stories are read, so curate gives the
+// same stories as "newshub cluster". It returns each record's story and its
+// similar articles, by path.
+func (c *Curator) clusterAll(recs []*model.Record, linked map[*model.Record]string) (story map[string]string, similar map[string][]string) {
+	story = make(map[string]string, len(recs))
+	similar = make(map[string][]string, len(recs))
 	var cl *cluster.Clusterer
+	var open []string // paths in the current clusterer, not yet evicted
+	flush := func() {
+		if cl == nil {
+			return
+		}
+		cl.Refine()
+		for _, p := range open {
+			if _, done := story[p]; !done {
+				story[p] = cl.Story(p)
+				similar[p] = cl.Related(p, c.limit)
+			}
+		}
+		open = open[:0]
+	}
 	var last time.Time
 	for i, r := range recs {
 		a := r.Article
@@ -270,27 +312,26 @@ func (c *Curator) assignAll(recs []*model.Record) storySet {
 		// matches across it however few articles lie between.
 		t := c.effectiveTime(a)
 		if i == 0 || t.Sub(last) > c.window {
-			cl = cluster.New(cluster.Options{Window: c.window})
+			flush()
+			var cur *cluster.Clusterer
+			cur = cluster.New(cluster.Options{Window: c.window, OnEvict: func(id, st string) {
+				story[id] = st
+				similar[id] = cur.Related(id, c.limit)
+			}})
+			cl = cur
 		}
 		last = t
-		id, ok := linked[r]
-		if ok {
+		open = append(open, r.Path)
+		if id, ok := linked[r]; ok {
 			cl.Seed(c.docOf(r), id)
-			n := len(groups[uf.find(recordKey(r))]) - 1
-			a.Explain.Story = fmt.Sprintf("story %s: linked by related coverage with %d other records", id, n)
-		} else {
-			as := cl.Add(c.docOf(r))
-			id = as.Story
-			a.Explain.Story = fmt.Sprintf("story %s: %s", id, as.Reason)
+			continue
 		}
-		a.Story = id
-		if _, seen := set.members[id]; !seen {
-			set.order = append(set.order, id)
-		}
-		set.members[id] = append(set.members[id], r)
-		set.similar[r.Path] = cl.Related(r.Path, c.limit)
+		as := cl.Add(c.docOf(r))
+		a.Story = as.Story
+		a.Explain.Story = fmt.Sprintf("story %s: %s", as.Story, as.Reason)
 	}
-	return set
+	flush()
+	return story, similar
 }
 
 // groupStory names a related-linked group: the story most of its members
