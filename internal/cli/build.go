@@ -3,8 +3,6 @@ package cli
 import (
 	"context"
 	"fmt"
-	"os"
-	"runtime/debug"
 	"time"
 
 	"newshub/internal/publish"
@@ -23,11 +21,8 @@ func runBuild(ctx context.Context, env *Env, args []string) error {
 		return usageError("want one OUT folder")
 	}
 	out := fs.Arg(0)
-	if os.Getenv("GOMEMLIMIT") == "" {
-		// The hub's snapshot is the live heap; a soft limit keeps garbage
-		// from doubling it on large stores.
-		debug.SetMemoryLimit(768 << 20)
-	}
+	// The hub's snapshot is the live heap.
+	env.softMemoryLimit(768 << 20)
 	st, s, err := env.openHub(ctx)
 	if err != nil {
 		return err

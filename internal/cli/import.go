@@ -50,6 +50,8 @@ func runImport(ctx context.Context, env *Env, args []string) error {
 	if fs.NArg() > 1 {
 		return usageError("want at most one source folder, got %d arguments", fs.NArg())
 	}
+	// Two batches and the read-ahead are the live heap.
+	env.softMemoryLimit(200 << 20)
 	src := env.Site
 	if fs.NArg() == 1 {
 		src = fs.Arg(0)
