@@ -5,14 +5,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io/fs"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"newshub/internal/content"
+	"newshub/internal/content/contenttest"
 	"newshub/internal/model"
 	"newshub/internal/site"
 	"newshub/internal/store"
@@ -31,34 +30,7 @@ func openStore(t testing.TB) store.Store {
 }
 
 // readSite parses every record file under dir.
-func readSite(t testing.TB, dir string) []*model.Record {
-	t.Helper()
-	var recs []*model.Record
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		rel := filepath.ToSlash(strings.TrimPrefix(p, dir+string(filepath.Separator)))
-		if _, ok := content.KindOf(rel); !ok {
-			return nil
-		}
-		data, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		r, err := content.Parse(rel, data)
-		if err != nil {
-			t.Errorf("parse %s: %v", rel, err)
-			return nil
-		}
-		recs = append(recs, r)
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return recs
-}
+func readSite(t testing.TB, dir string) []*model.Record { return contenttest.ReadSite(t, dir) }
 
 // importSample loads the Smartable sample into st through Arrive, as the
 // import command does, and returns the curator and the files' bytes.

@@ -6,13 +6,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"io/fs"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"newshub/internal/content"
+	"newshub/internal/content/contenttest"
 	"newshub/internal/model"
 	"newshub/internal/site"
 	"newshub/internal/store"
@@ -35,38 +33,11 @@ func openStore(t testing.TB) store.Store {
 // stores it; edit may adjust records before they are stored.
 func importDir(t testing.TB, st store.Store, dir string, edit func(*model.Record)) int {
 	t.Helper()
-	var recs []*model.Record
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel := filepath.ToSlash(strings.TrimPrefix(p, dir+string(filepath.Separator)))
-		if d.IsDir() {
-			if rel == "api" {
-				return filepath.SkipDir
-			}
-			return nil
-		}
-		if _, ok := content.KindOf(rel); !ok {
-			return nil
-		}
-		data, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		r, err := content.Parse(rel, data)
-		if err != nil {
-			t.Errorf("parse: %v", err)
-			return nil
-		}
-		if edit != nil {
+	recs := contenttest.ReadSite(t, dir)
+	if edit != nil {
+		for _, r := range recs {
 			edit(r)
 		}
-		recs = append(recs, r)
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
 	}
 	if err := st.Upsert(context.Background(), recs); err != nil {
 		t.Fatal(err)

@@ -12,7 +12,7 @@ import (
 	"strings"
 	"testing"
 
-	"newshub/internal/content"
+	"newshub/internal/content/contenttest"
 	"newshub/internal/model"
 	"newshub/internal/testutil"
 )
@@ -139,35 +139,7 @@ func TestSampleHubRenders(t *testing.T) {
 }
 
 // loadSample parses every record file under dir.
-func loadSample(t *testing.T, dir string) []*model.Record {
-	t.Helper()
-	var recs []*model.Record
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		rel, _ := filepath.Rel(dir, p)
-		rel = filepath.ToSlash(rel)
-		if _, ok := content.KindOf(rel); !ok {
-			return nil
-		}
-		b, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		r, err := content.Parse(rel, b)
-		if err != nil {
-			t.Errorf("parse %s: %v", rel, err)
-			return nil
-		}
-		recs = append(recs, r)
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return recs
-}
+func loadSample(t *testing.T, dir string) []*model.Record { return contenttest.ReadSite(t, dir) }
 
 // TestBuildWritesEveryArticle checks both ways the build finds articles:
 // through the stories' leads alone, and with articles in no story.
