@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -15,19 +14,12 @@ import (
 	"newshub/internal/model"
 	"newshub/internal/site"
 	"newshub/internal/store"
-	"newshub/internal/store/sqlite"
+	"newshub/internal/store/sqlite/sqlitetest"
 	"newshub/internal/testutil"
 )
 
-func openStore(t testing.TB) store.Store {
-	t.Helper()
-	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	return st
-}
+// openStore opens a fresh SQLite store for the test.
+func openStore(t testing.TB) store.Store { return sqlitetest.Open(t) }
 
 // readSite parses every record file under dir.
 func readSite(t testing.TB, dir string) []*model.Record { return contenttest.ReadSite(t, dir) }

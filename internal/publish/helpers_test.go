@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -14,20 +13,12 @@ import (
 	"newshub/internal/model"
 	"newshub/internal/site"
 	"newshub/internal/store"
-	"newshub/internal/store/sqlite"
+	"newshub/internal/store/sqlite/sqlitetest"
 	"newshub/internal/testutil"
 )
 
-// openStore opens a fresh SQLite store in the test's temporary folder.
-func openStore(t testing.TB) store.Store {
-	t.Helper()
-	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "hub.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	return st
-}
+// openStore opens a fresh SQLite store for the test.
+func openStore(t testing.TB) store.Store { return sqlitetest.Open(t) }
 
 // importDir parses every record file under dir (the api/ folder aside) and
 // stores it; edit may adjust records before they are stored.
