@@ -23,7 +23,7 @@ func runBuild(ctx context.Context, env *Env, args []string) error {
 	out := fs.Arg(0)
 	// The hub's snapshot is the live heap.
 	env.softMemoryLimit(768 << 20)
-	st, s, err := env.openHub(ctx)
+	st, s, err := env.openHubFor(ctx, onePass)
 	if err != nil {
 		return err
 	}

@@ -116,7 +116,9 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		fmt.Fprintf(stderr, "newshub: %v\n", err)
 		return ExitFailure
 	}
+	stopHeap := startHeapProfile(getenv("NEWSHUB_MEMPROFILE"))
 	err = c.run(ctx, env, rest)
+	stopHeap()
 	stopProfile()
 	switch {
 	case err == nil:

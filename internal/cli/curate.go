@@ -21,7 +21,7 @@ func runCurate(ctx context.Context, env *Env, args []string) error {
 	if *window < 0 {
 		return usageError("--window %s: want a positive duration", *window)
 	}
-	st, s, err := env.openHub(ctx)
+	st, s, err := env.openHubFor(ctx, onePass)
 	if err != nil {
 		return err
 	}

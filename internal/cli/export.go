@@ -30,7 +30,7 @@ func runExport(ctx context.Context, env *Env, args []string) error {
 		return usageError("want one output folder, got %d arguments", fs.NArg())
 	}
 	out := fs.Arg(0)
-	st, err := env.openStore(ctx)
+	st, err := env.openStoreFor(ctx, onePass)
 	if err != nil {
 		return err
 	}

@@ -10,12 +10,28 @@ import (
 	"newshub/internal/store/sqlite"
 )
 
+// storeUse says how a command reads the store, which tunes how it is opened.
+type storeUse int
+
+const (
+	randomReads storeUse = iota // serving: many small lookups and searches
+	onePass                     // a build: everything read once, in order
+)
+
 // openStore opens the database the global --db flag names.
 func (env *Env) openStore(ctx context.Context) (store.Store, error) {
+	return env.openStoreFor(ctx, randomReads)
+}
+
+func (env *Env) openStoreFor(ctx context.Context, use storeUse) (store.Store, error) {
 	dsn := env.DSN()
 	switch {
 	case strings.HasPrefix(dsn, "sqlite:"):
-		st, err := sqlite.Open(ctx, strings.TrimPrefix(dsn, "sqlite:"))
+		var opts []sqlite.Option
+		if use == onePass {
+			opts = append(opts, sqlite.ReadMap(0))
+		}
+		st, err := sqlite.Open(ctx, strings.TrimPrefix(dsn, "sqlite:"), opts...)
 		if err != nil {
 			return nil, fmt.Errorf("open %s: %w", dsn, err)
 		}
@@ -29,7 +45,11 @@ func (env *Env) openStore(ctx context.Context) (store.Store, error) {
 
 // openHub opens the store and loads the site configuration from it.
 func (env *Env) openHub(ctx context.Context) (store.Store, *site.Site, error) {
-	st, err := env.openStore(ctx)
+	return env.openHubFor(ctx, randomReads)
+}
+
+func (env *Env) openHubFor(ctx context.Context, use storeUse) (store.Store, *site.Site, error) {
+	st, err := env.openStoreFor(ctx, use)
 	if err != nil {
 		return nil, nil, err
 	}

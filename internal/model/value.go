@@ -47,6 +47,10 @@ func (r *Record) UnmarshalValue(data []byte) error {
 	switch r.Kind {
 	case KindNews:
 		r.Article = new(Article)
+		if decodeArticle(data, r.Article) == nil {
+			return nil
+		}
+		r.Article = new(Article)
 		target = r.Article
 	case KindPerson, KindPeopleList:
 		r.Person = new(Person)

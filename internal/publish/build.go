@@ -130,11 +130,21 @@ func swap(tmp, out string) error {
 	return os.RemoveAll(old)
 }
 
-// job is one document and every file path it is written to.
+// job is one document and every file path it is written to: rendered by
+// render, or already in doc (a pooled writer, released once written).
 type job struct {
 	paths  []string
 	render func() ([]byte, error)
+	doc    *jw
 	owner  string // per-article jobs: the record path, see owns
+}
+
+// bytes renders the job's document.
+func (j job) bytes() ([]byte, error) {
+	if j.doc != nil {
+		return j.doc.b, nil
+	}
+	return j.render()
 }
 
 // treeWriter writes documents into the temporary tree, reusing the files of
@@ -164,7 +174,7 @@ func (w *treeWriter) putOwned(j job) error {
 		os.Remove(filepath.Join(w.tmp, filepath.FromSlash(rel)))
 		atomic.AddInt64(&w.stats.Files, -1)
 	}
-	data, err := j.render()
+	data, err := j.bytes()
 	if err != nil {
 		return err
 	}
@@ -194,17 +204,19 @@ func (w *treeWriter) run(ctx context.Context, st store.Store, s *site.Site, opt 
 		go func() {
 			defer wg.Done()
 			for j := range jobs {
-				if ctx.Err() != nil {
-					continue
-				}
 				var err error
-				if j.owner != "" {
+				switch {
+				case ctx.Err() != nil:
+				case j.owner != "":
 					err = w.putOwned(j)
-				} else {
+				default:
 					var data []byte
-					if data, err = j.render(); err == nil {
+					if data, err = j.bytes(); err == nil {
 						err = w.put(j.paths, data)
 					}
+				}
+				if j.doc != nil {
+					j.doc.release()
 				}
 				if err != nil {
 					cancel(fmt.Errorf("%s: %w", j.paths[0], err))
@@ -224,10 +236,9 @@ func (w *treeWriter) run(ctx context.Context, st store.Store, s *site.Site, opt 
 	// not keep: they are written as the records stream by. The hub is not
 	// complete yet, so they are rendered from the record alone.
 	start := time.Now()
-	h, err := load(ctx, st, s, opt, func(h *Hub, r *model.Record) {
-		r.Raw = nil
+	h, err := load(ctx, st, s, opt, func(h *Hub, r *model.Record, it *newsJSON) {
 		send(job{paths: []string{"api/news/" + articleKey(r.Path, r.Article.PublishedDateTime) + "/index.json"},
-			render: func() ([]byte, error) { return h.articleBytes(r) }, owner: r.Path})
+			doc: newsWriter(it, ""), owner: r.Path})
 	})
 	if err == nil {
 		log.Info("build: hub loaded", "news", len(h.news), "leads", len(h.leads), "took", time.Since(start).Round(time.Millisecond))

@@ -109,9 +109,9 @@ func Load(ctx context.Context, st store.Store, s *site.Site, opt Options) (*Hub,
 }
 
 // load builds the hub; each, when set, is also given every news record
-// (from several goroutines), so a build writes the per-article documents in
-// the same pass over the store.
-func load(ctx context.Context, st store.Store, s *site.Site, opt Options, each func(*Hub, *model.Record)) (*Hub, error) {
+// with its item (related list included), from several goroutines, so a
+// build writes the per-article documents in the same pass over the store.
+func load(ctx context.Context, st store.Store, s *site.Site, opt Options, each func(*Hub, *model.Record, *newsJSON)) (*Hub, error) {
 	gen, err := st.Generation(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("publish: generation: %w", err)
@@ -127,12 +127,12 @@ func load(ctx context.Context, st store.Store, s *site.Site, opt Options, each f
 		go func() {
 			defer wg.Done()
 			for r := range news {
-				e := h.newsEntry(r)
+				e, it := h.newsEntry(r, each != nil)
 				mu.Lock()
 				h.insertNews(e)
 				mu.Unlock()
 				if each != nil {
-					each(h, r)
+					each(h, r, it)
 				}
 			}
 		}()
@@ -300,7 +300,7 @@ func (h *Hub) scanNews(ctx context.Context, st store.Store, gen int64, out chan<
 				if off >= total {
 					return nil
 				}
-				recs, err := st.News(gctx, store.NewsQuery{Order: store.ByTime, Offset: off, Limit: loadChunk})
+				recs, err := st.News(gctx, store.NewsQuery{Order: store.ByTime, Offset: off, Limit: loadChunk, NoRaw: true})
 				if err != nil {
 					return fmt.Errorf("news: %w", err)
 				}
@@ -345,16 +345,22 @@ func (h *Hub) scanNews(ctx context.Context, st store.Store, gen int64, out chan<
 	})
 }
 
-// newsEntry makes the hub's entry for a news record.
-func (h *Hub) newsEntry(r *model.Record) *newsEntry {
+// newsEntry makes the hub's entry for a news record, and returns the item
+// it encodes, with the related list when withRelated (the article's own
+// document), so the item is built once for both.
+func (h *Hub) newsEntry(r *model.Record, withRelated bool) (*newsEntry, *newsJSON) {
 	a := r.Article
 	e := &newsEntry{
 		path: r.Path, key: articleKey(r.Path, a.PublishedDateTime), published: a.Published,
 		time: a.PublishedDateTime, heat: a.Heat, quality: a.Quality, story: a.Story,
 		title: a.Title, provider: a.Provider.Name, topics: a.Topics,
 	}
-	e.body = encodeNews(h.newsItem(r.Path, a, false), "    ")
-	return e
+	it := h.newsItem(r.Path, a, withRelated)
+	related := it.Related
+	it.Related = nil // lists show items without their related coverage
+	e.body = encodeNews(it, "    ")
+	it.Related = related
+	return e, it
 }
 
 func (h *Hub) insertNews(e *newsEntry) {

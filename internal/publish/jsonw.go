@@ -234,14 +234,27 @@ func (w *jw) related(r *relatedJSON) {
 
 // encodeNews encodes a news item as encodeIndent(it, prefix) would.
 func encodeNews(it *newsJSON, prefix string) []byte {
+	w := newsWriter(it, prefix)
+	out := append([]byte(nil), w.b...)
+	w.release()
+	return out
+}
+
+// newsWriter encodes a news item into a pooled writer: w.b holds the
+// bytes until w.release, which spares a copy of documents that are only
+// written out.
+func newsWriter(it *newsJSON, prefix string) *jw {
 	w := jwPool.Get().(*jw)
 	w.b, w.prefix, w.filled = w.b[:0], prefix, w.filled[:0]
 	w.news(it)
-	out := append([]byte(nil), w.b...)
+	return w
+}
+
+// release returns w to the pool unless it grew too large to keep.
+func (w *jw) release() {
 	if cap(w.b) <= 1<<20 {
 		jwPool.Put(w)
 	}
-	return out
 }
 
 const hexDigits = "0123456789abcdef"

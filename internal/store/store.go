@@ -86,6 +86,9 @@ type NewsQuery struct {
 	Since, Until  time.Time // publishedDateTime in [Since, Until)
 	Order         Order
 	Offset, Limit int // Limit 0: no limit
+	// NoRaw leaves Record.Raw nil, for readers that need only the values
+	// (a build reads every record once and never their file bytes).
+	NoRaw bool
 }
 
 // ErrBadQuery marks a search query that cannot be parsed.

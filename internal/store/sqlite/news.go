@@ -211,7 +211,11 @@ func (s *Store) News(ctx context.Context, q store.NewsQuery) ([]*model.Record, e
 	}
 	from, tcol, args := newsWhere(q)
 	lim, largs := limitOffset(q.Limit, q.Offset)
-	rows, err := s.r.QueryContext(ctx, `SELECT `+recordColumns+from+orderBy(q.Order, tcol)+lim, append(args, largs...)...)
+	cols := recordColumns
+	if q.NoRaw {
+		cols = recordColumnsNoRaw
+	}
+	rows, err := s.r.QueryContext(ctx, `SELECT `+cols+from+orderBy(q.Order, tcol)+lim, append(args, largs...)...)
 	if err != nil {
 		return nil, fmt.Errorf("news: %w", err)
 	}

@@ -46,9 +46,27 @@ const pageSize = 65536
 // log, temporary B-trees in memory.
 const writerPragmas = "&_pragma=cache_size(-4096)&_pragma=mmap_size(0)&_pragma=wal_autocheckpoint(1000)&_pragma=temp_store(MEMORY)"
 
-// readerPragmas make reader connections read-only, each with a 4 MiB cache
-// and the first 256 MiB of the file mapped.
-const readerPragmas = "&_pragma=query_only(1)&_pragma=cache_size(-4096)&_pragma=mmap_size(268435456)"
+// readerPragmas make reader connections read-only, each with a 4 MiB cache;
+// the mapping is added by Open (see ReadMap).
+const readerPragmas = "&_pragma=query_only(1)&_pragma=cache_size(-4096)"
+
+// defaultReadMap is how much of the file readers map unless told otherwise.
+const defaultReadMap = 256 << 20
+
+// Option tunes how Open opens a store.
+type Option func(*options)
+
+type options struct {
+	readMap int64
+}
+
+// ReadMap sets how many bytes of the file reader connections map (0: none).
+// Mapping speeds up random reads, such as searches filtered by topic, several
+// times; a command that reads the store once from end to end (a static
+// build) gains nothing from it and keeps its resident memory lower without.
+func ReadMap(bytes int64) Option {
+	return func(o *options) { o.readMap = max(0, bytes) }
+}
 
 // Store is a store.Store kept in one SQLite database file.
 type Store struct {
@@ -64,7 +82,11 @@ var _ store.Store = (*Store)(nil)
 
 // Open opens (creating it and its folder if needed) the database file at
 // path and brings its schema up to date.
-func Open(ctx context.Context, path string) (*Store, error) {
+func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
+	o := options{readMap: defaultReadMap}
+	for _, opt := range opts {
+		opt(&o)
+	}
 	if path == "" {
 		return nil, errors.New("sqlite store: empty database path")
 	}
@@ -106,7 +128,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		w.Close()
 		return nil, fmt.Errorf("sqlite store %s: %w", path, err)
 	}
-	r, err := sql.Open("sqlite", path+"?"+common+readerPragmas)
+	r, err := sql.Open("sqlite", path+"?"+common+readerPragmas+fmt.Sprintf("&_pragma=mmap_size(%d)", o.readMap))
 	if err != nil {
 		w.Close()
 		return nil, fmt.Errorf("sqlite store %s: %w", path, err)
@@ -179,6 +201,9 @@ func bump(ctx context.Context, tx *sql.Tx) error {
 
 // recordColumns are the columns decodeRow reads, in order.
 const recordColumns = `r.path, r.kind, r.raw, r.value`
+
+// recordColumnsNoRaw reads records without their file bytes (Raw nil).
+const recordColumnsNoRaw = `r.path, r.kind, NULL, r.value`
 
 // scanner is a *sql.Row or *sql.Rows.
 type scanner interface{ Scan(dest ...any) error }

@@ -91,6 +91,7 @@ func testNewsQueries(t *testing.T, st store.Store) {
 		{"offset and limit", store.NewsQuery{Offset: 2, Limit: 2}, []string{"poll", "debate"}},
 		{"offset past the end", store.NewsQuery{Offset: 100}, []string{}},
 		{"topic by time limited", store.NewsQuery{Topic: "Election", PublishedOnly: true, Limit: 2, Offset: 1}, []string{"mail-voting", "poll"}},
+		{"values only", store.NewsQuery{Topic: "Donald Trump", NoRaw: true}, []string{"debate", "trump-rally-3", "trump-rally-2", "trump-rally", "convention"}},
 	}
 	bySlug := map[string]string{}
 	for _, r := range news {
@@ -115,9 +116,20 @@ func testNewsQueries(t *testing.T, st store.Store) {
 			if !equalStrings(paths(got), want) {
 				t.Errorf("News(%+v)\n got %v\nwant %v", tt.q, paths(got), want)
 			}
+			byPath := map[string]*model.Record{}
+			for _, r := range news {
+				byPath[r.Path] = r
+			}
 			for _, r := range got {
 				if r.Kind != model.KindNews || r.Article == nil {
 					t.Errorf("News returned %s of kind %s", r.Path, r.Kind)
+					continue
+				}
+				if w := byPath[r.Path]; w != nil && r.Article.Title != w.Article.Title {
+					t.Errorf("News returned %s with title %q, stored %q", r.Path, r.Article.Title, w.Article.Title)
+				}
+				if tt.q.NoRaw != (r.Raw == nil) {
+					t.Errorf("News(NoRaw %v) returned %s with %d raw bytes", tt.q.NoRaw, r.Path, len(r.Raw))
 				}
 			}
 			unpaged := tt.q
