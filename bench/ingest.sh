@@ -2,7 +2,8 @@
 # Ingest benchmark: `newshub ingest --once` over FEEDS local feeds of ITEMS
 # items each, with their article pages, served by bench/feedserver (a
 # separate process on loopback, one port per publisher); then a second
-# round of the same feeds, all answered 304. Prints a markdown table.
+# round of the same feeds, all answered 304. Prints a markdown table,
+# with the machine's load average: other work on the machine slows it.
 # Usage: bench/ingest.sh   (env FEEDS, ITEMS, HOSTS to change the load)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -66,6 +67,7 @@ measure() {
   fi
 }
 
+load_before=$(cut -d' ' -f1 /proc/loadavg 2>/dev/null || echo "?")
 measure "$work/newshub" --site "$site" ingest --once
 first_secs=$secs first_rss=$rss_mb first_cpu=$cpu
 first_new=$(sed -n 's/^items: *[0-9]* seen, \([0-9]*\) new.*/\1/p' "$work/run.out")
@@ -76,11 +78,15 @@ measure "$work/newshub" --site "$site" ingest --once --all
 second_secs=$secs second_rss=$rss_mb second_cpu=$cpu
 second_304=$(sed -n 's/^sources:.* \([0-9]*\) not modified.*/\1/p' "$work/run.out")
 second_new=$(sed -n 's/^items: *[0-9]* seen, \([0-9]*\) new.*/\1/p' "$work/run.out")
+load_after=$(cut -d' ' -f1 /proc/loadavg 2>/dev/null || echo "?")
+rate=$(awk -v n="$first_new" -v s="$first_secs" 'BEGIN { if (s > 0) printf "%.0f", n / s; else print "?" }')
 
 echo "| ingest ($FEEDS feeds x $ITEMS items, pages, $HOSTS hosts) | result | target |"
 echo "|---|---|---|"
 echo "| first round: wall time (CPU time of newshub) | ${first_secs} s (${first_cpu} s) | < 30 s |"
 echo "| first round: peak RSS | ${first_rss} MB | < 500 MB |"
+echo "| first round: articles stored a second (wall) | ${rate} | |"
 echo "| first round: articles stored / pages read / sources failed | ${first_new} / ${first_pages} / ${first_failed} | $((FEEDS * ITEMS)) / $((FEEDS * ITEMS)) / 0 |"
 echo "| second round (all 304): wall time (CPU time) | ${second_secs} s (${second_cpu} s) | < 3 s |"
 echo "| second round: 304s / new articles / peak RSS | ${second_304} / ${second_new} / ${second_rss} MB | $FEEDS / 0 |"
+echo "| machine load (1-minute average) before / after | ${load_before} / ${load_after} | |"

@@ -47,15 +47,22 @@ func main() {
 		log.Fatal(err)
 	}
 	var addrs []string
-	var servers []*http.Server
+	var lns []net.Listener
 	for i := 0; i < *hosts; i++ {
 		ln, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {
 			log.Fatalf("listen: %v", err)
 		}
-		base := "http://" + ln.Addr().String()
-		addrs = append(addrs, base)
-		srv := &http.Server{Handler: g.handler(base), ReadHeaderTimeout: 10 * time.Second}
+		lns = append(lns, ln)
+		addrs = append(addrs, "http://"+ln.Addr().String())
+	}
+	// Render every feed and page once, before serving: the server stands
+	// in for publishers on other machines, so the CPU it spends on this
+	// machine while newshub is measured should be as little as can be.
+	g.prerender(addrs)
+	var servers []*http.Server
+	for i, ln := range lns {
+		srv := &http.Server{Handler: g.handler(addrs[i]), ReadHeaderTimeout: 10 * time.Second}
 		servers = append(servers, srv)
 		go srv.Serve(ln)
 	}
@@ -95,6 +102,38 @@ type story struct {
 type generator struct {
 	items   int
 	stories []story // feed f's item i is stories[f*items+i]
+
+	// Rendered by prerender: feed f is served by bases[f%len(bases)].
+	bases []string
+	feeds [][]byte // by feed
+	pages [][]byte // like stories
+}
+
+// prerender renders each feed and page as its own host serves it.
+func (g *generator) prerender(bases []string) {
+	nfeeds := len(g.stories) / g.items
+	g.bases = bases
+	g.feeds = make([][]byte, nfeeds)
+	g.pages = make([][]byte, len(g.stories))
+	for f := range nfeeds {
+		base := bases[f%len(bases)]
+		g.feeds[f] = g.feed(base, f)
+		for i := range g.items {
+			g.pages[f*g.items+i] = g.page(base, f, i)
+		}
+	}
+}
+
+// rendered returns what prerender made for feed f (item i, or the feed
+// itself when i < 0) when base is the host that serves it, else nil.
+func (g *generator) rendered(base string, f, i int) []byte {
+	if f < 0 || f >= len(g.feeds) || i >= g.items || g.bases[f%len(g.bases)] != base {
+		return nil
+	}
+	if i < 0 {
+		return g.feeds[f]
+	}
+	return g.pages[f*g.items+i]
 }
 
 func newGenerator(feeds, items int, seed uint64, now time.Time) (*generator, error) {
@@ -147,7 +186,12 @@ func (g *generator) handler(base string) http.Handler {
 			return
 		}
 		w.Header().Set("Content-Type", "application/rss+xml; charset=utf-8")
-		w.Write(g.feed(base, n))
+		body := g.rendered(base, n, -1)
+		if body == nil {
+			body = g.feed(base, n)
+		}
+		w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+		w.Write(body)
 	})
 	mux.HandleFunc("/articles/{f}/{i}", func(w http.ResponseWriter, r *http.Request) {
 		f, err1 := strconv.Atoi(r.PathValue("f"))
@@ -157,7 +201,12 @@ func (g *generator) handler(base string) http.Handler {
 			return
 		}
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		w.Write(g.page(base, f, i))
+		body := g.rendered(base, f, i)
+		if body == nil {
+			body = g.page(base, f, i)
+		}
+		w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+		w.Write(body)
 	})
 	return mux
 }

@@ -18,7 +18,7 @@ func runIngest(ctx context.Context, env *Env, args []string) error {
 	all := fs.Bool("all", false, "fetch every enabled source that is not paused, due or not")
 	noPages := fs.Bool("no-pages", false, "do not read article pages (feed data only)")
 	workers := fs.Int("workers", 0, fmt.Sprintf("sources fetched at once (default %d)", ingest.DefaultWorkers))
-	batch := fs.Int("batch", 0, fmt.Sprintf("new records curated and stored per transaction (default %d)", ingest.DefaultBatchSize))
+	batch := fs.Int("batch", 0, fmt.Sprintf("new records gathered before a batch is curated and stored (default %d)", ingest.DefaultBatchSize))
 	verbose := fs.Bool("v", false, "log each source failure and batch in detail")
 	if err := env.parse(fs, args); err != nil {
 		return err
@@ -26,7 +26,13 @@ func runIngest(ctx context.Context, env *Env, args []string) error {
 	if fs.NArg() > 0 {
 		return usageError("unexpected argument %q", fs.Arg(0))
 	}
-	st, s, err := env.openHub(ctx)
+	// The stored news of a batch's window, loaded to curate it, is most
+	// of the live heap: collecting sooner near the limit keeps garbage
+	// from doubling it.
+	env.softMemoryLimit(384 << 20)
+	// Ingest reads the store as curation does, window by window: mapping
+	// the file would only add it to the resident memory.
+	st, s, err := env.openHubFor(ctx, onePass)
 	if err != nil {
 		return err
 	}

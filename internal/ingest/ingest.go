@@ -8,8 +8,9 @@
 // each is fetched next.
 //
 // Work is spread over a pool of source workers; one writer goroutine
-// curates and stores batches, and records a source's new state only once
-// its articles are committed, so a crash never loses items behind a 304.
+// curates and stores batches while the next results are gathered, and
+// records a source's new state only once its articles are committed, so
+// a crash never loses items behind a 304.
 package ingest
 
 import (
@@ -36,7 +37,7 @@ import (
 const (
 	DefaultWorkers       = 64
 	DefaultPageFetches   = 512
-	DefaultBatchSize     = 10000
+	DefaultBatchSize     = 25000
 	DefaultExcerptLength = 200
 	maxImages            = 3
 )
@@ -52,11 +53,18 @@ type Options struct {
 	Policy scheduler.Policy
 	// Workers is how many feeds are fetched and parsed at once.
 	Workers int
-	// PageFetches is how many article pages are read at once, over all
-	// sources (each host also has the fetcher's own limits).
+	// PageFetches bounds the requests in flight at once over all hosts,
+	// pages being parsed included (the fetcher's MaxInFlight, unless
+	// that is set); twice as many sources read their article pages at
+	// once. Each host also has the fetcher's own limits, which a request
+	// waits for without holding one of these slots.
 	PageFetches int
-	// BatchSize is how many new records are curated and stored per
-	// transaction.
+	// BatchSize is how many new records are gathered before a batch is
+	// curated and stored in one transaction while sources are still
+	// being read. A batch takes every record gathered meanwhile, up to
+	// twice as many; past that, fetching waits for the writer. Curation
+	// reads the stored window once per batch, so fewer, larger batches
+	// cost less time, and the records held cost memory.
 	BatchSize int
 	// ExcerptLength bounds excerpts, in characters.
 	ExcerptLength int
@@ -130,6 +138,9 @@ func New(s *site.Site, st store.Store, opts Options) *Ingester {
 		opts.Fetch.UserAgent = UserAgent(opts.Version, s.Config.URL)
 	}
 	opts.Fetch.AllowPrivateNetworks = opts.Fetch.AllowPrivateNetworks || s.Config.AllowPrivateNetworks
+	if opts.Fetch.MaxInFlight <= 0 {
+		opts.Fetch.MaxInFlight = opts.PageFetches
+	}
 	log := opts.Log
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
@@ -234,7 +245,7 @@ func (in *Ingester) RunOnce(ctx context.Context) (Summary, error) {
 	}
 
 	r := &round{in: in, claimed: map[string]bool{}, results: make(chan *result, in.opts.Workers),
-		pageSlots: make(chan struct{}, in.opts.PageFetches), pageSources: make(chan struct{}, max(1, in.opts.PageFetches/2))}
+		pageSources: make(chan struct{}, 2*in.opts.PageFetches)}
 	jobs := make(chan job)
 	var wg sync.WaitGroup
 	for range min(in.opts.Workers, len(due)) {
@@ -261,6 +272,10 @@ feed:
 	close(jobs)
 	wg.Wait()
 	r.pending.Wait()
+	in.log.Debug("sources read", "sources", len(due), "after", time.Since(start).Round(time.Millisecond))
+	// Every fetch of the round is done: the connections kept for the next
+	// page of a host are of no more use while the last batch is curated.
+	in.fetch.Close()
 	close(r.results)
 	err = <-writerDone
 	if r.indexed() {
@@ -295,7 +310,6 @@ type round struct {
 	in          *Ingester
 	results     chan *result
 	pending     sync.WaitGroup // sources whose pages are being read
-	pageSlots   chan struct{}  // bounds the article pages read at once
 	pageSources chan struct{}  // bounds the sources reading pages at once
 
 	indexOnce sync.Once // the index is built when a feed first has items

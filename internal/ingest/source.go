@@ -87,8 +87,9 @@ func (r *round) source(ctx context.Context, j job) *result {
 	}
 	// Reading the pages takes a while (politeness bounds it per host):
 	// hand it off so this worker can fetch the next feed. At most
-	// PageFetches/2 sources read pages at once (each reads two
-	// pages at a time): more would only hold more parsed feeds in memory.
+	// 2*PageFetches sources read pages at once: enough to keep the
+	// fetcher's slots busy while each host waits for its rate tokens, few
+	// enough to bound the candidates held in memory.
 	select {
 	case r.pageSources <- struct{}{}:
 	case <-ctx.Done():
@@ -158,9 +159,7 @@ func (r *round) articles(ctx context.Context, src model.Source, feedTitle string
 			sem <- struct{}{}
 			go func() {
 				defer func() { <-sem; wg.Done() }()
-				r.pageSlots <- struct{}{}
 				ok := r.page(ctx, c)
-				<-r.pageSlots
 				mu.Lock()
 				if ok {
 					res.pages++
@@ -199,15 +198,20 @@ func (r *round) page(ctx context.Context, c *candidate) bool {
 	if !in.opts.IgnoreRobots && !in.robots.Allowed(ctx, c.item.Link) {
 		return false
 	}
-	resp, err := in.fetch.Fetch(ctx, fetcher.Request{URL: c.item.Link, Accept: "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5"})
+	// The page is parsed while its request holds its fetcher slot, so the
+	// bodies in memory at once are bounded by the slots, not by how
+	// many pages wait for the CPU.
+	req := fetcher.Request{URL: c.item.Link, Accept: "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5"}
+	_, err := in.fetch.FetchAndUse(ctx, req, func(resp *fetcher.Response) {
+		c.page = resp.URL
+		c.meta = pagemeta.Parse(resp.Body, resp.Header.Get("Content-Type"), resp.URL)
+	})
 	if err != nil {
 		if !errors.Is(err, context.Canceled) {
 			in.log.Debug("page failed", "url", c.item.Link, "err", err)
 		}
 		return false
 	}
-	c.page = resp.URL
-	c.meta = pagemeta.Parse(resp.Body, resp.Header.Get("Content-Type"), resp.URL)
 	return true
 }
 

@@ -5,48 +5,102 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"newshub/internal/content"
 	"newshub/internal/model"
 )
 
-// write is the round's single writer: it gathers the workers' results,
-// and per batch gives new records their paths, has the curator place them,
-// stores them in one transaction and only then records the sources' new
-// states. Once the round is cancelled it commits nothing more: sources
-// whose results were not committed keep their old state and are fetched
-// again in full next time.
+// write is the round's writer. It gathers the workers' results into a
+// queue while a committer works through it: per batch it gives new records
+// their paths, has the curator place them, stores them in one transaction
+// and only then records the sources' new states. Gathering goes on while a
+// batch is curated, so fetching never waits on the store; a batch takes
+// every result queued meanwhile, because curating costs the stored window
+// once per batch whatever its size. Once the round is cancelled it commits
+// nothing more: sources whose results were not committed keep their old
+// state and are fetched again in full next time.
 func (r *round) write(ctx context.Context, sum *Summary) error {
-	in := r.in
-	var (
-		pending  []*result
-		nrecs    int
-		firstErr error
-		paths    = map[string]bool{} // paths given this round
-	)
-	flush := func() {
-		if len(pending) == 0 || ctx.Err() != nil {
-			return
-		}
-		if err := r.commit(ctx, pending, paths, sum); err != nil && firstErr == nil && ctx.Err() == nil {
-			firstErr = err
-		}
-		pending, nrecs = pending[:0], 0
-	}
+	q := &queue{min: r.in.opts.BatchSize, max: 2 * r.in.opts.BatchSize}
+	q.ready = sync.NewCond(&q.mu)
+	done := make(chan error, 1)
+	go func() { done <- r.commitQueued(ctx, q, sum) }()
 	for res := range r.results {
 		if res.cancelled || ctx.Err() != nil {
 			continue // drain, so the senders finish
 		}
-		r.count(res, sum)
-		pending = append(pending, res)
-		nrecs += len(res.recs)
-		if nrecs >= in.opts.BatchSize || len(pending) >= in.opts.BatchSize {
-			flush()
+		q.put(res)
+	}
+	q.close()
+	return <-done
+}
+
+// queue holds results gathered and not yet committed. put blocks while
+// max records wait (the committer is behind: fetching waits rather than
+// memory growing); take waits for min records, or for the end.
+type queue struct {
+	mu       sync.Mutex
+	ready    *sync.Cond
+	min, max int
+	items    []*result
+	nrecs    int
+	closed   bool
+}
+
+func (q *queue) put(res *result) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	for q.nrecs >= q.max {
+		q.ready.Wait()
+	}
+	q.items = append(q.items, res)
+	q.nrecs += len(res.recs)
+	q.ready.Broadcast()
+}
+
+func (q *queue) close() {
+	q.mu.Lock()
+	q.closed = true
+	q.ready.Broadcast()
+	q.mu.Unlock()
+}
+
+// take returns every queued result once there are enough records (or
+// sources: their states are worth recording too) or the queue is closed;
+// nil when it is closed and empty.
+func (q *queue) take() []*result {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	for !q.closed && q.nrecs < q.min && len(q.items) < q.min {
+		q.ready.Wait()
+	}
+	out := q.items
+	q.items, q.nrecs = nil, 0
+	q.ready.Broadcast()
+	return out
+}
+
+// commitQueued commits the queued results batch by batch until the queue
+// is closed and empty.
+func (r *round) commitQueued(ctx context.Context, q *queue, sum *Summary) error {
+	var firstErr error
+	paths := map[string]bool{} // paths given this round
+	for {
+		batch := q.take()
+		if batch == nil {
+			return firstErr
+		}
+		if ctx.Err() != nil {
+			continue // drain, so put never blocks
+		}
+		for _, res := range batch {
+			r.count(res, sum)
+		}
+		if err := r.commit(ctx, batch, paths, sum); err != nil && firstErr == nil && ctx.Err() == nil {
+			firstErr = err
 		}
 	}
-	flush()
-	return firstErr
 }
 
 func (r *round) count(res *result, sum *Summary) {

@@ -55,6 +55,11 @@ type Options struct {
 	MaxRetryWait       time.Duration // a longer Retry-After is returned, not slept
 	// AllowPrivateNetworks turns the address guard off (tests, intranets).
 	AllowPrivateNetworks bool
+	// MaxInFlight bounds the requests in flight over all hosts, counted
+	// from when a request has its host's slot and rate token until its
+	// body is closed; 0 means no bound. A request waiting on a polite
+	// host holds no global slot, so many hosts are read side by side.
+	MaxInFlight int
 }
 
 func (o *Options) setDefaults() {
@@ -163,7 +168,7 @@ func New(opts Options) *Fetcher {
 // dialer check (tests use it to admit one loopback server and no other).
 func newFetcher(opts Options, control func(network, address string, c syscall.RawConn) error) *Fetcher {
 	opts.setDefaults()
-	hosts := newHostLimits(opts.PerHostConcurrency, opts.PerHostRate, opts.PerHostBurst)
+	hosts := newHostLimits(opts.PerHostConcurrency, opts.PerHostRate, opts.PerHostBurst, opts.MaxInFlight)
 	dialer := guard.Dialer(opts.ConnectTimeout, opts.AllowPrivateNetworks)
 	if control != nil {
 		dialer.Control = control
@@ -208,8 +213,16 @@ func (f *Fetcher) Close() { f.client.CloseIdleConnections() }
 // backoff; a wait longer than MaxRetryWait is not slept but returned in
 // the StatusError for the caller to schedule.
 func (f *Fetcher) Fetch(ctx context.Context, req Request) (*Response, error) {
+	return f.FetchAndUse(ctx, req, nil)
+}
+
+// FetchAndUse is Fetch, calling use on the response before the request
+// gives back its host's slot and its MaxInFlight slot: a caller that
+// parses the body there bounds the bodies held at once, read or being
+// parsed, by MaxInFlight. use should be quick and must not fetch.
+func (f *Fetcher) FetchAndUse(ctx context.Context, req Request, use func(*Response)) (*Response, error) {
 	for attempt := 0; ; attempt++ {
-		resp, err := f.fetchOnce(ctx, req)
+		resp, err := f.fetchOnce(ctx, req, use)
 		var se *StatusError
 		if err == nil || !errors.As(err, &se) || !se.Temporary() || attempt >= f.opts.Retries {
 			return resp, err
@@ -231,7 +244,7 @@ func (f *Fetcher) Fetch(ctx context.Context, req Request) (*Response, error) {
 	}
 }
 
-func (f *Fetcher) fetchOnce(ctx context.Context, req Request) (*Response, error) {
+func (f *Fetcher) fetchOnce(ctx context.Context, req Request, use func(*Response)) (*Response, error) {
 	u, err := url.Parse(req.URL)
 	if err != nil {
 		return nil, fmt.Errorf("fetch %s: %w", req.URL, err)
@@ -279,6 +292,9 @@ func (f *Fetcher) fetchOnce(ctx context.Context, req Request) (*Response, error)
 		if out.LastModified == "" {
 			out.LastModified = req.LastModified
 		}
+		if use != nil {
+			use(out)
+		}
 		return out, nil
 	case resp.StatusCode < 200 || resp.StatusCode > 299:
 		io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10)) // lets the connection be reused
@@ -290,6 +306,9 @@ func (f *Fetcher) fetchOnce(ctx context.Context, req Request) (*Response, error)
 		return nil, f.wrapErr(ctx, req.URL, err)
 	}
 	out.Body = body
+	if use != nil {
+		use(out)
+	}
 	return out, nil
 }
 

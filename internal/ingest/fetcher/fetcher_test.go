@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -362,6 +363,136 @@ func TestFetchRateLimitsPerHost(t *testing.T) {
 	// A burst of 2 and one token a second: within 300 ms only the burst passes.
 	if got := calls.Load(); got != 2 {
 		t.Fatalf("%d requests reached the server, want the burst of 2", got)
+	}
+}
+
+func TestFetchMaxInFlightBoundsRequestsOverAllHosts(t *testing.T) {
+	var cur, peak atomic.Int32
+	handler := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n := cur.Add(1)
+		for {
+			p := peak.Load()
+			if n <= p || peak.CompareAndSwap(p, n) {
+				break
+			}
+		}
+		time.Sleep(20 * time.Millisecond)
+		cur.Add(-1)
+		w.Write([]byte("ok"))
+	})
+	var urls []string
+	for range 4 {
+		srv := httptest.NewServer(handler)
+		defer srv.Close()
+		urls = append(urls, srv.URL)
+	}
+	opts := testOptions()
+	opts.PerHostConcurrency = 4
+	opts.MaxInFlight = 2
+	f := New(opts)
+	var wg sync.WaitGroup
+	for i := range 16 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if _, err := f.Fetch(context.Background(), Request{URL: urls[i%len(urls)]}); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	if peak.Load() > 2 || peak.Load() < 1 {
+		t.Fatalf("peak concurrency over all hosts %d, want at most 2", peak.Load())
+	}
+}
+
+// What FetchAndUse does with a body counts against MaxInFlight: no more
+// bodies are being used at once than requests may be in flight.
+func TestFetchAndUseHoldsItsSlotWhileUsing(t *testing.T) {
+	var urls []string
+	for range 4 {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Write([]byte("page"))
+		}))
+		defer srv.Close()
+		urls = append(urls, srv.URL)
+	}
+	opts := testOptions()
+	opts.PerHostConcurrency = 4
+	opts.MaxInFlight = 2
+	f := New(opts)
+	var using, peak atomic.Int32
+	var wg sync.WaitGroup
+	for i := range 16 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, err := f.FetchAndUse(context.Background(), Request{URL: urls[i%len(urls)]}, func(resp *Response) {
+				n := using.Add(1)
+				for {
+					p := peak.Load()
+					if n <= p || peak.CompareAndSwap(p, n) {
+						break
+					}
+				}
+				if string(resp.Body) != "page" {
+					t.Errorf("body %q", resp.Body)
+				}
+				time.Sleep(20 * time.Millisecond)
+				using.Add(-1)
+			})
+			if err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	if peak.Load() > 2 || peak.Load() < 1 {
+		t.Fatalf("%d bodies used at once, want at most 2", peak.Load())
+	}
+}
+
+// A request waiting for its host's rate token holds no global slot: with
+// room for one request in flight, another host is served meanwhile.
+func TestFetchWaitingOnHostRateHoldsNoGlobalSlot(t *testing.T) {
+	var mu sync.Mutex
+	var order []string
+	serve := func(name string) *httptest.Server {
+		return httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			mu.Lock()
+			order = append(order, name)
+			mu.Unlock()
+		}))
+	}
+	slow, other := serve("slow"), serve("other")
+	defer slow.Close()
+	defer other.Close()
+	opts := testOptions()
+	opts.PerHostRate = 1 // the second request to a host waits about a second
+	opts.PerHostBurst = 1
+	opts.MaxInFlight = 1
+	opts.Timeout = 10 * time.Second
+	f := New(opts)
+	ctx := context.Background()
+	if _, err := f.Fetch(ctx, Request{URL: slow.URL}); err != nil {
+		t.Fatal(err)
+	}
+	waited := make(chan error, 1)
+	go func() {
+		_, err := f.Fetch(ctx, Request{URL: slow.URL})
+		waited <- err
+	}()
+	time.Sleep(50 * time.Millisecond) // let it start waiting for its token
+	if _, err := f.Fetch(ctx, Request{URL: other.URL}); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-waited; err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if want := []string{"slow", "other", "slow"}; !slices.Equal(order, want) {
+		t.Fatalf("served %v, want %v", order, want)
 	}
 }
 

@@ -10,11 +10,13 @@ import (
 )
 
 // hostLimits holds, per host (with port), a concurrency semaphore and a
-// token-bucket rate limiter.
+// token-bucket rate limiter, and a semaphore over all hosts (nil when
+// unbounded).
 type hostLimits struct {
-	conc  int
-	rate  rate.Limit
-	burst int
+	conc   int
+	rate   rate.Limit
+	burst  int
+	global chan struct{}
 
 	mu    sync.Mutex
 	hosts map[string]*hostLimit
@@ -25,12 +27,16 @@ type hostLimit struct {
 	limiter *rate.Limiter
 }
 
-func newHostLimits(conc int, perSecond float64, burst int) *hostLimits {
+func newHostLimits(conc int, perSecond float64, burst, inFlight int) *hostLimits {
 	r := rate.Limit(perSecond)
 	if perSecond < 0 {
 		r = rate.Inf
 	}
-	return &hostLimits{conc: conc, rate: r, burst: burst, hosts: map[string]*hostLimit{}}
+	h := &hostLimits{conc: conc, rate: r, burst: burst, hosts: map[string]*hostLimit{}}
+	if inFlight > 0 {
+		h.global = make(chan struct{}, inFlight)
+	}
+	return h
 }
 
 func (h *hostLimits) get(host string) *hostLimit {
@@ -45,9 +51,9 @@ func (h *hostLimits) get(host string) *hostLimit {
 	return l
 }
 
-// limitedTransport takes a host slot and a rate token before each round
-// trip (redirect hops included) and gives the slot back when the body is
-// closed.
+// limitedTransport takes a host slot, a rate token and then a global slot
+// before each round trip (redirect hops included) and gives the slots back
+// when the body is closed.
 type limitedTransport struct {
 	next  http.RoundTripper
 	hosts *hostLimits
@@ -65,12 +71,22 @@ func (t *limitedTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 		<-l.sem
 		return nil, err
 	}
+	release := func() { <-l.sem }
+	if g := t.hosts.global; g != nil {
+		select {
+		case g <- struct{}{}:
+		case <-ctx.Done():
+			<-l.sem
+			return nil, ctx.Err()
+		}
+		release = func() { <-g; <-l.sem }
+	}
 	resp, err := t.next.RoundTrip(req)
 	if err != nil {
-		<-l.sem
+		release()
 		return nil, err
 	}
-	resp.Body = &releaseBody{ReadCloser: resp.Body, release: func() { <-l.sem }}
+	resp.Body = &releaseBody{ReadCloser: resp.Body, release: release}
 	return resp, nil
 }
 

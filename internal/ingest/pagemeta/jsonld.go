@@ -24,9 +24,15 @@ type jsonLD struct {
 func decodeJSONLD(raw []byte) []jsonLD {
 	raw = bytes.TrimSpace(raw)
 	raw = bytes.TrimPrefix(raw, []byte("<!--"))
-	raw = bytes.TrimSuffix(raw, []byte("-->"))
+	raw = bytes.TrimSpace(bytes.TrimSuffix(raw, []byte("-->")))
+	// One decoding, chosen by the first byte: a failed attempt at the
+	// other form would cost a full scan of the block.
 	var list []jsonLD
-	if err := json.Unmarshal(raw, &list); err != nil {
+	if len(raw) > 0 && raw[0] == '[' {
+		if err := json.Unmarshal(raw, &list); err != nil {
+			return nil
+		}
+	} else {
 		var one jsonLD
 		if err := json.Unmarshal(raw, &one); err != nil {
 			return nil

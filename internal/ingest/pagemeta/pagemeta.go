@@ -68,11 +68,11 @@ func Parse(body []byte, contentType, pageURL string) Meta {
 					continue
 				}
 				a := attrs(z)
-				key := a["property"]
+				key := a.property
 				if key == "" {
-					key = a["name"]
+					key = a.name
 				}
-				v := strings.TrimSpace(a["content"])
+				v := strings.TrimSpace(a.content)
 				switch strings.ToLower(key) {
 				case "og:title":
 					m.Title = v
@@ -114,15 +114,15 @@ func Parse(body []byte, contentType, pageURL string) Meta {
 					continue
 				}
 				a := attrs(z)
-				for _, rel := range strings.Fields(strings.ToLower(a["rel"])) {
+				for _, rel := range strings.Fields(strings.ToLower(a.rel)) {
 					switch rel {
 					case "canonical":
 						if m.Canonical == "" {
-							m.Canonical = a["href"]
+							m.Canonical = a.href
 						}
 					case "amphtml":
 						if m.AMP == "" {
-							m.AMP = a["href"]
+							m.AMP = a.href
 						}
 					}
 				}
@@ -131,7 +131,7 @@ func Parse(body []byte, contentType, pageURL string) Meta {
 					m.Title = strings.TrimSpace(html.UnescapeString(string(z.Text())))
 				}
 			case atom.Script:
-				if tt == html.StartTagToken && hasAttr && strings.EqualFold(strings.TrimSpace(attrs(z)["type"]), "application/ld+json") {
+				if tt == html.StartTagToken && hasAttr && strings.EqualFold(strings.TrimSpace(attrs(z).typ), "application/ld+json") {
 					inScript = true
 				}
 			}
@@ -148,11 +148,32 @@ func Parse(body []byte, contentType, pageURL string) Meta {
 	}
 }
 
-func attrs(z *html.Tokenizer) map[string]string {
-	a := map[string]string{}
+// tagAttrs are the attributes of a tag that Parse reads; the last of a
+// repeated one wins.
+type tagAttrs struct {
+	property, name, content, rel, href, typ string
+}
+
+// attrs reads the current tag's attributes, copying only those Parse
+// reads (the tokenizer gives names in lower case).
+func attrs(z *html.Tokenizer) tagAttrs {
+	var a tagAttrs
 	for {
 		k, v, more := z.TagAttr()
-		a[string(k)] = string(v)
+		switch string(k) {
+		case "property":
+			a.property = string(v)
+		case "name":
+			a.name = string(v)
+		case "content":
+			a.content = string(v)
+		case "rel":
+			a.rel = string(v)
+		case "href":
+			a.href = string(v)
+		case "type":
+			a.typ = string(v)
+		}
 		if !more {
 			return a
 		}

@@ -3,6 +3,7 @@ package pagemeta
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 )
@@ -71,5 +72,31 @@ func TestParseToleratesBrokenPages(t *testing.T) {
 		if m.Canonical != "" {
 			t.Fatalf("canonical %q from %q", m.Canonical, body)
 		}
+	}
+}
+
+func TestDecodeJSONLDForms(t *testing.T) {
+	tests := []struct {
+		name, raw string
+		want      []string // headlines, in order
+	}{
+		{"object", `{"@type":"NewsArticle","headline":"One"}`, []string{"One"}},
+		{"array", ` [{"headline":"One"},{"headline":"Two"}] `, []string{"One", "Two"}},
+		{"array in a comment", "<!--\n [{\"headline\":\"One\"}]\n-->", []string{"One"}},
+		{"object in a comment", "<!-- {\"headline\":\"One\"} -->", []string{"One"}},
+		{"graph", `{"@graph":[{"headline":"Inner"}],"headline":"Outer"}`, []string{"Outer", "Inner"}},
+		{"broken", `{"headline":`, nil},
+		{"broken array", `[{"headline":"One"},`, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var got []string
+			for _, o := range decodeJSONLD([]byte(tt.raw)) {
+				got = append(got, o.Headline)
+			}
+			if !slices.Equal(got, tt.want) {
+				t.Fatalf("headlines %q, want %q", got, tt.want)
+			}
+		})
 	}
 }

@@ -1,0 +1,127 @@
+package ingest
+
+import (
+	"bytes"
+	"context"
+	"log/slog"
+	"strings"
+	"sync"
+	"testing"
+
+	"newshub/internal/model"
+)
+
+func newQueue(min, max int) *queue {
+	q := &queue{min: min, max: max}
+	q.ready = sync.NewCond(&q.mu)
+	return q
+}
+
+// withRecs is a result carrying n new records.
+func withRecs(n int) *result {
+	res := &result{}
+	for range n {
+		res.recs = append(res.recs, &model.Record{Kind: model.KindNews})
+	}
+	return res
+}
+
+func TestQueueTakeWaitsForABatchThenTakesEverything(t *testing.T) {
+	q := newQueue(3, 10)
+	got := make(chan []*result)
+	go func() { got <- q.take() }()
+	q.put(withRecs(1))
+	q.put(withRecs(1))
+	q.put(withRecs(2))
+	batch := <-got
+	if n := countRecs(batch); n < 3 {
+		t.Fatalf("took %d records, want at least the batch size 3", n)
+	}
+	q.put(withRecs(1))
+	q.close()
+	rest := q.take()
+	if total := countRecs(batch) + countRecs(rest); total != 5 {
+		t.Fatalf("took %d records in all, want 5", total)
+	}
+	if q.take() != nil {
+		t.Fatal("a closed, empty queue still gave a batch")
+	}
+}
+
+// When the writer is behind, gathering waits rather than holding ever more
+// records: a put past the bound returns only after a take.
+func TestQueuePutWaitsWhileFull(t *testing.T) {
+	q := newQueue(1, 2)
+	first := withRecs(2)
+	q.put(first)
+	second := withRecs(1)
+	put := make(chan struct{})
+	go func() {
+		q.put(second)
+		close(put)
+	}()
+	batch := q.take()
+	if len(batch) != 1 || batch[0] != first {
+		t.Fatalf("first batch %d results, want only the one queued before the bound", len(batch))
+	}
+	<-put
+	q.close()
+	if batch := q.take(); len(batch) != 1 || batch[0] != second {
+		t.Fatalf("second batch %d results, want the one that waited", len(batch))
+	}
+}
+
+func countRecs(rs []*result) int {
+	n := 0
+	for _, r := range rs {
+		n += len(r.recs)
+	}
+	return n
+}
+
+// Small batches, committed while sources are still read, store every
+// article once, and a second round adds and rewrites nothing.
+func TestSmallBatchesStoreEveryArticleOnce(t *testing.T) {
+	srv := newFixtureServer(t)
+	h := newHub(t, true,
+		model.Source{URL: srv.URL + "/feeds/a.xml", Provider: "example-news.com"},
+		model.Source{URL: srv.URL + "/feeds/b.atom"},
+		model.Source{URL: srv.URL + "/feeds/feed.json"},
+	)
+	opts := testOptions()
+	opts.All = true
+	opts.BatchSize = 1
+	opts.Workers = 1 // sources one after another: several batches
+	var logged bytes.Buffer
+	opts.Log = slog.New(slog.NewTextHandler(&logged, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	in := h.ingester(opts)
+	defer in.Close()
+	ctx := context.Background()
+	first, err := in.RunOnce(ctx)
+	if err != nil || first.New != 6 || first.Duplicates != 1 || first.Fetched != 3 {
+		t.Fatalf("first round %+v %v", first, err)
+	}
+	if n := strings.Count(logged.String(), "batch stored"); n < 2 {
+		t.Fatalf("%d batches stored, want several", n)
+	}
+	news := h.news(t)
+	if len(news) != 6 {
+		t.Fatalf("%d news records, want 6", len(news))
+	}
+	for _, url := range []string{srv.URL + "/feeds/a.xml", srv.URL + "/feeds/b.atom", srv.URL + "/feeds/feed.json"} {
+		if s := h.state(t, url); s.LastSuccess.IsZero() || s.Errors != 0 {
+			t.Errorf("state of %s not recorded as a success: %+v", url, s)
+		}
+	}
+	before := h.records(t)
+	second, err := in.RunOnce(ctx)
+	if err != nil || second.New != 0 || second.Written != 0 {
+		t.Fatalf("second round %+v %v", second, err)
+	}
+	after := h.records(t)
+	for p, raw := range before {
+		if after[p] != raw {
+			t.Errorf("%s rewritten", p)
+		}
+	}
+}
