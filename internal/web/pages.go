@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"newshub/internal/model"
@@ -45,8 +46,13 @@ type page struct {
 
 	snap       *snapshot
 	tmpl       *templates
-	cacheCards bool                      // cards may come from the snapshot's cache
-	items      map[cardKey]template.HTML // the static build's items of one story
+	cacheCards bool // cards may come from the snapshot's cache
+
+	// The static build renders each card and item once for all its pages
+	// (see fragment): cards by record path for the whole build, items
+	// for the pages of one story.
+	cards *sync.Map
+	items map[string][]string
 }
 
 // maxCachedParts bounds the rendered headers and footers a snapshot keeps.
@@ -95,24 +101,6 @@ func (p *page) part(name, key string, cacheable bool) (template.HTML, error) {
 	return h, nil
 }
 
-// Item renders an article as a line of a list. The static build renders
-// each article of a story once for all the story's pages.
-func (p *page) Item(c *card) (template.HTML, error) {
-	key := cardKey{c.Path, p.Base}
-	if h, ok := p.items[key]; ok {
-		return h, nil
-	}
-	var buf bytes.Buffer
-	if err := p.tmpl.pages["home"].ExecuteTemplate(&buf, "item", tctx{P: p, V: c}); err != nil {
-		return "", err
-	}
-	h := template.HTML(buf.String())
-	if p.items != nil {
-		p.items[key] = h
-	}
-	return h, nil
-}
-
 // maxCachedCards bounds the rendered cards a snapshot keeps.
 const maxCachedCards = 20000
 
@@ -122,6 +110,11 @@ type cardKey struct{ path, base string }
 // snapshot's cache: within one snapshot a card, its coverage and its "ago"
 // text do not change, only the relative prefix of its links does.
 func (p *page) Card(c *card) (template.HTML, error) {
+	if p.cards != nil {
+		var buf bytes.Buffer
+		p.writeCardCached(&buf, c)
+		return template.HTML(buf.String()), nil
+	}
 	key := cardKey{c.Path, p.Base}
 	if p.cacheCards {
 		if v, ok := p.snap.cards.Load(key); ok {
@@ -129,14 +122,35 @@ func (p *page) Card(c *card) (template.HTML, error) {
 		}
 	}
 	var buf bytes.Buffer
-	if err := p.tmpl.pages["home"].ExecuteTemplate(&buf, "card", tctx{P: p, V: c}); err != nil {
-		return "", err
-	}
+	p.writeCard(&buf, c)
 	h := template.HTML(buf.String())
 	if p.cacheCards && p.snap.cardCount.Add(1) <= maxCachedCards {
 		p.snap.cards.Store(key, h)
 	}
 	return h, nil
+}
+
+// baseMark stands for the page's relative base while a fragment is
+// rendered for pages of any depth. Every use of the base in a card or an
+// item starts a link, where escURL writes it as baseMarkHref; text cannot
+// hold that, as quotes in it are escaped.
+const (
+	baseMark     = "\x01"
+	baseMarkHref = `href="%01`
+)
+
+// fragment renders c as a card or an item with the base left out: the
+// pieces between the links that start with it.
+func (p *page) fragment(name string, c *card) []string {
+	q := *p
+	q.Base = baseMark
+	var buf bytes.Buffer
+	if name == "card" {
+		q.writeCard(&buf, c)
+	} else {
+		q.writeItem(&buf, c)
+	}
+	return strings.Split(buf.String(), baseMarkHref)
 }
 
 type feedLink struct{ Title, Type, Href string }
@@ -151,29 +165,13 @@ const (
 
 // newPage fills what every page shares.
 func (w *Web) newPage(s *snapshot, tmpl, path, heading string) *page {
-	title := siteTitle(s)
-	pg := &page{Template: tmpl, Path: path, Heading: heading, SiteTitle: title, Title: title,
-		OGType: "website", Now: s.now, Loc: s.site.Config.Location(), snap: s, tmpl: w.tmpl}
+	c := s.pageCommon()
+	pg := &page{Template: tmpl, Path: path, Heading: heading, SiteTitle: c.title, Title: c.title, Lang: c.lang,
+		Description: c.description, Feeds: c.feeds, Nav: c.nav,
+		OGType: "website", Now: s.now, Loc: s.location(), snap: s, tmpl: w.tmpl}
 	if heading != "" {
-		pg.Title = heading + " · " + title
+		pg.Title = heading + " · " + c.title
 	}
-	pg.Lang = "en"
-	if l := s.site.Config.Locale; l != "" {
-		if lang, region, ok := strings.Cut(l, "-"); ok {
-			pg.Lang = strings.ToLower(lang) + "-" + strings.ToUpper(region)
-		} else {
-			pg.Lang = strings.ToLower(l)
-		}
-	}
-	pg.Description = "Top stories and full coverage from " + title + "."
-	pg.Feeds = siteFeeds(title, "")
-	for _, t := range s.site.Topics {
-		if t.Parent == "" && len(s.site.Topics) > 1 {
-			continue
-		}
-		pg.Nav = append(pg.Nav, navItem{Name: topicShort(t), Path: "topics/" + url.PathEscape(t.ID) + "/"})
-	}
-	pg.Nav = append(pg.Nav, navItem{"Events", "events/"}, navItem{"People", "people/"}, navItem{"Learning", "learning/"})
 	// Only a section page is marked current (and the header of all the
 	// others is then the same, and cached, at each depth).
 	for _, n := range pg.Nav {
@@ -182,6 +180,39 @@ func (w *Web) newPage(s *snapshot, tmpl, path, heading string) *page {
 		}
 	}
 	return pg
+}
+
+// pageCommon is what every page of a snapshot shares; pages must not
+// change its slices.
+type pageCommon struct {
+	title, lang, description string
+	feeds                    []feedLink
+	nav                      []navItem
+}
+
+// pageCommon returns what every page shares, made once per snapshot.
+func (s *snapshot) pageCommon() *pageCommon {
+	s.commonOnce.Do(func() {
+		c := &pageCommon{title: siteTitle(s), lang: "en"}
+		if l := s.site.Config.Locale; l != "" {
+			if lang, region, ok := strings.Cut(l, "-"); ok {
+				c.lang = strings.ToLower(lang) + "-" + strings.ToUpper(region)
+			} else {
+				c.lang = strings.ToLower(l)
+			}
+		}
+		c.description = "Top stories and full coverage from " + c.title + "."
+		c.feeds = siteFeeds(c.title, "")
+		for _, t := range s.site.Topics {
+			if t.Parent == "" && len(s.site.Topics) > 1 {
+				continue
+			}
+			c.nav = append(c.nav, navItem{Name: topicShort(t), Path: "topics/" + url.PathEscape(t.ID) + "/"})
+		}
+		c.nav = append(c.nav, navItem{"Events", "events/"}, navItem{"People", "people/"}, navItem{"Learning", "learning/"})
+		s.common = c
+	})
+	return s.common
 }
 
 func siteTitle(s *snapshot) string {
@@ -394,24 +425,15 @@ func (w *Web) storyPage(ctx context.Context, s *snapshot, id string) (*page, err
 	if err != nil {
 		return nil, fmt.Errorf("story %s: %w", id, err)
 	}
-	return w.storyView(s, id, recs)
+	return w.storyView(s, s.storyCards(id, s.entries(recs)))
 }
 
-// storyView builds the full coverage page of a story from its records.
-func (w *Web) storyView(s *snapshot, id string, recs []*model.Record) (*page, error) {
-	d := &storyData{Members: len(recs)}
-	cards := make([]*card, 0, len(recs))
-	for _, r := range recs {
-		if r.Article != nil {
-			cards = append(cards, s.newCard(r))
-		}
-	}
+// storyView builds the full coverage page of a story.
+func (w *Web) storyView(s *snapshot, sc *storyCards) (*page, error) {
+	cards := sc.cards
+	d := &storyData{Members: len(cards)}
 	if len(cards) == 0 {
 		return nil, errNotFound
-	}
-	info := s.coverageOf(id, recs)
-	for _, c := range cards {
-		s.applyCoverage(c, info)
 	}
 	lead := *cards[0]
 	lead.StoryPath = "" // this is its full coverage
@@ -457,7 +479,7 @@ func (w *Web) storyView(s *snapshot, id string, recs []*model.Record) (*page, er
 		}
 		d.Timeline = append(d.Timeline, e)
 	}
-	pg := w.newPage(s, "story", "stories/"+url.PathEscape(id)+"/", d.Lead.Title)
+	pg := w.newPage(s, "story", "stories/"+url.PathEscape(sc.id)+"/", d.Lead.Title)
 	pg.Title = "Full coverage: " + d.Lead.Title + " · " + pg.SiteTitle
 	pg.Description = fmt.Sprintf("%d articles from %d sources: %s", d.Members, d.Sources, d.Lead.Excerpt)
 	pg.OGType = "article"
@@ -502,91 +524,136 @@ func (w *Web) articlePage(ctx context.Context, s *snapshot, y, m, d, slug string
 	if rec == nil {
 		return nil, errNotFound
 	}
-	var members []*model.Record
+	e := s.newEntry(rec)
+	var sc *storyCards
 	if a := rec.Article; a.Story != "" {
-		var err error
-		members, err = w.st.Story(ctx, a.Story)
+		members, err := w.st.Story(ctx, a.Story)
 		if err != nil && !errors.Is(err, store.ErrNotFound) {
 			return nil, fmt.Errorf("article %s: story %s: %w", rec.Path, a.Story, err)
 		}
-	}
-	return w.articleView(s, rec, members), nil
-}
-
-// articleView builds an article's page; members are the records of its
-// story (nil when it has none).
-func (w *Web) articleView(s *snapshot, rec *model.Record, members []*model.Record) *page {
-	return w.articleViewCards(s, rec, members, nil)
-}
-
-// memberCards are the cards of a story's members with its coverage
-// applied, by record path: a build makes them once per story rather than
-// once per member page.
-type memberCards struct {
-	story string
-	info  *storyInfo
-	cards map[string]*card
-}
-
-func (s *snapshot) memberCards(id string, members []*model.Record) *memberCards {
-	mc := &memberCards{story: id, info: s.coverageOf(id, members), cards: make(map[string]*card, len(members))}
-	for _, r := range members {
-		if r.Article != nil {
-			c := s.newCard(r)
-			s.applyCoverage(c, mc.info)
-			mc.cards[r.Path] = c
+		if len(members) > 0 {
+			sc = s.storyCards(a.Story, s.entries(members))
 		}
 	}
-	return mc
+	return w.articleView(s, e, sc), nil
 }
 
-// articleViewCards is articleView taking the members' cards from mc when
-// they are for the article's story.
-func (w *Web) articleViewCards(s *snapshot, rec *model.Record, members []*model.Record, mc *memberCards) *page {
-	a := rec.Article
-	if mc != nil && (a.Story != mc.story || len(members) == 0 || mc.cards[rec.Path] == nil) {
-		mc = nil
+// entry is a news record as the story and article pages use it: its card
+// and what its own page adds, without the rest of the record (a build
+// keeps one for every article).
+type entry struct {
+	path      string
+	card      *card // without its story's coverage
+	provider  string
+	voice     *model.Topic
+	webURL    string // as in the record: related coverage linking to it is left out
+	excerpt   string
+	ampURL    string
+	published bool
+	related   []relatedRef
+
+	// What ordering stories and ranking leads look at.
+	quality, heat             int
+	originalURL, canonicalURL string
+}
+
+func (s *snapshot) newEntry(r *model.Record) *entry {
+	return s.newEntryCard(r, s.newCard(r))
+}
+
+// newEntryCard makes the entry of r with its card c.
+func (s *snapshot) newEntryCard(r *model.Record, c *card) *entry {
+	a := r.Article
+	return &entry{path: r.Path, card: c, provider: providerKey(a.Provider), voice: s.voiceOf(a), webURL: a.WebURL,
+		excerpt: a.Excerpt, ampURL: a.AmpWebURL, published: a.Published, related: relatedRefs(a.Related),
+		quality: a.Quality, heat: a.Heat, originalURL: a.OriginalURL, canonicalURL: a.CanonicalURL}
+}
+
+// relatedRef is what an article's page shows of one of its related
+// coverage.
+type relatedRef struct {
+	title, excerpt, webURL, provider string
+	at                               time.Time
+}
+
+func relatedRefs(rel []model.Related) []relatedRef {
+	if len(rel) == 0 {
+		return nil
 	}
-	card := func(r *model.Record) *card {
-		if mc != nil {
-			if c := mc.cards[r.Path]; c != nil {
-				return c
+	out := make([]relatedRef, len(rel))
+	for i, r := range rel {
+		out[i] = relatedRef{title: r.Title, excerpt: r.Excerpt, webURL: r.WebURL, provider: r.Provider.Name, at: r.PublishedDateTime}
+	}
+	return out
+}
+
+// entries makes the entries of the news records among recs.
+func (s *snapshot) entries(recs []*model.Record) []*entry {
+	es := make([]*entry, 0, len(recs))
+	for _, r := range recs {
+		if r.Article != nil {
+			es = append(es, s.newEntry(r))
+		}
+	}
+	return es
+}
+
+// storyCards are a story's members and their cards with its coverage.
+type storyCards struct {
+	id      string
+	info    *storyInfo
+	members []*entry
+	cards   []*card
+}
+
+// storyCards puts the story's coverage on copies of its members' cards.
+func (s *snapshot) storyCards(id string, members []*entry) *storyCards {
+	sc := &storyCards{id: id, info: s.entryCoverage(id, members), members: members, cards: make([]*card, len(members))}
+	for i, e := range members {
+		c := *e.card
+		s.applyCoverage(&c, sc.info)
+		sc.cards[i] = &c
+	}
+	return sc
+}
+
+// articleView builds an article's page; sc is its story (nil when it has
+// none).
+func (w *Web) articleView(s *snapshot, e *entry, sc *storyCards) *page {
+	c := e.card
+	if sc != nil {
+		c = nil
+		for i, m := range sc.members {
+			if m.path == e.path {
+				c = sc.cards[i]
 			}
 		}
-		return s.newCard(r)
-	}
-	c := card(rec)
-	var info *storyInfo
-	if a.Story != "" && len(members) > 0 {
-		if mc != nil {
-			info = mc.info // its cards have it already
-		} else {
-			info = s.coverageOf(a.Story, members)
-			s.applyCoverage(c, info)
+		if c == nil {
+			cc := *e.card
+			s.applyCoverage(&cc, sc.info)
+			c = &cc
 		}
 	}
-	data := &articleData{Card: c, Excerpt: richText(a.Excerpt), Published: a.Published}
-	data.AmpURL = safeURL(a.AmpWebURL)
-	seen := map[string]bool{a.WebURL: true}
-	for _, r := range members {
-		if r.Path == rec.Path || r.Article == nil {
+	data := &articleData{Card: c, Excerpt: richText(e.excerpt), Published: e.published}
+	data.AmpURL = safeURL(e.ampURL)
+	seen := map[string]bool{e.webURL: true}
+	if sc != nil {
+		for i, m := range sc.members {
+			if m.path == e.path {
+				continue
+			}
+			seen[m.webURL] = true
+			data.Others = append(data.Others, sc.cards[i])
+		}
+	}
+	for _, rel := range e.related {
+		u := safeURL(rel.webURL)
+		if u == "" || seen[rel.webURL] {
 			continue
 		}
-		seen[r.Article.WebURL] = true
-		o := card(r)
-		if mc == nil {
-			s.applyCoverage(o, info)
-		}
-		data.Others = append(data.Others, o)
-	}
-	for _, rel := range a.Related {
-		u := safeURL(rel.WebURL)
-		if u == "" || seen[rel.WebURL] {
-			continue
-		}
-		seen[rel.WebURL] = true
-		data.Related = append(data.Related, relatedView{Title: cleanText(rel.Title), Excerpt: shorten(plainText(rel.Excerpt), 160),
-			URL: u, Provider: cleanText(rel.Provider.Name), Time: rel.PublishedDateTime})
+		seen[rel.webURL] = true
+		data.Related = append(data.Related, relatedView{Title: cleanText(rel.title), Excerpt: shorten(plainText(rel.excerpt), 160),
+			URL: u, Provider: cleanText(rel.provider), Time: rel.at})
 	}
 	pg := w.newPage(s, "article", c.Path, c.Title)
 	pg.Description = c.Excerpt

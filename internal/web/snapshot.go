@@ -25,6 +25,9 @@ type snapshot struct {
 	voice []*model.Topic // topics with a highlight, in display order
 
 	highlights map[string]*model.Highlight // voice topic name → its colours
+	loc        *time.Location              // the site's time zone (loading it reads the zone database)
+	commonOnce sync.Once
+	common     *pageCommon
 
 	top     []*card            // every story lead, ranked by heat with recency
 	byTopic map[string][]*card // topic name → its ranked leads
@@ -122,20 +125,9 @@ func (w *Web) rebuild(ctx context.Context, gen int64, now time.Time) (*snapshot,
 
 // buildSnapshot reads the store and derives what the pages show.
 func (w *Web) buildSnapshot(ctx context.Context, gen int64, now time.Time) (*snapshot, error) {
-	st := w.site
-	if st == nil {
-		var err error
-		if st, err = site.Load(ctx, w.st); err != nil {
-			return nil, err
-		}
-	}
-	s := &snapshot{gen: gen, now: now, site: st, byTopic: map[string][]*card{}, stories: map[string]*storyInfo{}}
-	s.highlights = map[string]*model.Highlight{}
-	for _, t := range st.Topics {
-		if hl := site.TopicHighlight(t); hl != nil {
-			s.voice = append(s.voice, t)
-			s.highlights[t.Name] = hl
-		}
+	s, err := w.newSnapshot(ctx, gen, now)
+	if err != nil {
+		return nil, err
 	}
 	if err := s.loadLeads(ctx, w.st); err != nil {
 		return nil, err
@@ -146,30 +138,63 @@ func (w *Web) buildSnapshot(ctx context.Context, gen int64, now time.Time) (*sna
 	return s, nil
 }
 
+// newSnapshot starts a snapshot: the site and its voices.
+func (w *Web) newSnapshot(ctx context.Context, gen int64, now time.Time) (*snapshot, error) {
+	st := w.site
+	if st == nil {
+		var err error
+		if st, err = site.Load(ctx, w.st); err != nil {
+			return nil, err
+		}
+	}
+	s := &snapshot{gen: gen, now: now, site: st, byTopic: map[string][]*card{}, stories: map[string]*storyInfo{}, loc: st.Config.Location()}
+	s.highlights = map[string]*model.Highlight{}
+	for _, t := range st.Topics {
+		if hl := site.TopicHighlight(t); hl != nil {
+			s.voice = append(s.voice, t)
+			s.highlights[t.Name] = hl
+		}
+	}
+	return s, nil
+}
+
 // loadLeads ranks every story lead (published: true).
 func (s *snapshot) loadLeads(ctx context.Context, st store.Store) error {
 	recs, err := st.News(ctx, store.NewsQuery{PublishedOnly: true})
 	if err != nil {
 		return fmt.Errorf("read story leads: %w", err)
 	}
-	leads := make([]*model.Article, 0, len(recs))
-	recOf := make(map[*model.Article]*model.Record, len(recs))
+	leads := make([]*entry, 0, len(recs))
 	for _, r := range recs {
 		if r.Article != nil {
-			leads = append(leads, r.Article)
-			recOf[r.Article] = r
+			leads = append(leads, s.newEntry(r))
 		}
 	}
-	ranked := curate.Rank(leads, s.now)
+	s.rankLeads(leads)
+	return nil
+}
+
+// rankLeads ranks the story leads, given in the store's time order.
+func (s *snapshot) rankLeads(leads []*entry) {
+	// curate.Rank looks at heat, time and the URLs only: a light copy of
+	// each lead's article will do.
+	arts := make([]*model.Article, len(leads))
+	cardOf := make(map[*model.Article]*card, len(leads))
+	for i, e := range leads {
+		c := e.card
+		arts[i] = &model.Article{Heat: e.heat, PublishedDateTime: c.Time, OriginalURL: e.originalURL, CanonicalURL: e.canonicalURL,
+			WebURL: e.webURL, Topics: c.Topics}
+		cardOf[arts[i]] = c
+	}
+	ranked := curate.Rank(arts, s.now)
 	s.top = make([]*card, 0, len(ranked))
 	for _, a := range ranked {
-		c := s.newCard(recOf[a])
+		c := cardOf[a]
 		s.top = append(s.top, c)
 		for _, name := range a.Topics {
 			s.byTopic[name] = append(s.byTopic[name], c)
 		}
 	}
-	return nil
 }
 
 // withCoverage returns copies of cards with their story's coverage (sources,
@@ -208,17 +233,38 @@ func (s *snapshot) storyCoverage(ctx context.Context, st store.Store, id string)
 
 // coverageOf sums up a story's members and caches the result.
 func (s *snapshot) coverageOf(id string, members []*model.Record) *storyInfo {
+	vs := make([]voiced, 0, len(members))
+	for _, r := range members {
+		if r.Article != nil {
+			vs = append(vs, voiced{providerKey(r.Article.Provider), s.voiceOf(r.Article)})
+		}
+	}
+	return s.sumCoverage(id, vs)
+}
+
+// entryCoverage is coverageOf for the entries of a story's members.
+func (s *snapshot) entryCoverage(id string, members []*entry) *storyInfo {
+	vs := make([]voiced, len(members))
+	for i, e := range members {
+		vs[i] = voiced{e.provider, e.voice}
+	}
+	return s.sumCoverage(id, vs)
+}
+
+// voiced is what coverage counts of an article: its publisher and voice.
+type voiced struct {
+	provider string
+	voice    *model.Topic
+}
+
+func (s *snapshot) sumCoverage(id string, members []voiced) *storyInfo {
 	providers := map[string]bool{}
 	voices := map[string]int{}
-	info := &storyInfo{}
-	for _, r := range members {
-		if r.Article == nil {
-			continue
-		}
-		info.Members++
-		providers[providerKey(r.Article.Provider)] = true
-		if v := s.voiceOf(r.Article); v != nil {
-			voices[v.Name]++
+	info := &storyInfo{Members: len(members)}
+	for _, m := range members {
+		providers[m.provider] = true
+		if m.voice != nil {
+			voices[m.voice.Name]++
 		}
 	}
 	info.Providers = len(providers)
@@ -246,6 +292,14 @@ func (s *snapshot) applyCoverage(c *card, info *storyInfo) {
 	if len(c.Voices) == 0 && c.Voice != nil {
 		c.Voices = []*badge{c.Voice}
 	}
+}
+
+// location returns the site's time zone.
+func (s *snapshot) location() *time.Location {
+	if s.loc != nil {
+		return s.loc
+	}
+	return s.site.Config.Location()
 }
 
 // voiceIn returns the first voice topic, in display order, among topics.

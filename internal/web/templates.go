@@ -1,12 +1,12 @@
 package web
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"embed"
 	"encoding/hex"
 	"fmt"
 	"html/template"
-	"io"
 	"io/fs"
 	"mime"
 	"net/http"
@@ -32,7 +32,7 @@ type templates struct {
 }
 
 // pageKinds are the content templates; each is parsed with the layout.
-var pageKinds = []string{"home", "topic", "story", "article", "events", "people", "learning", "search", "message", "notfound"}
+var pageKinds = []string{"home", "events", "people", "learning", "search", "message", "notfound"}
 
 func parseTemplates() (*templates, error) {
 	t := &templates{pages: map[string]*template.Template{}, assets: map[string][]byte{}, version: map[string]string{}}
@@ -90,13 +90,26 @@ func parseTemplates() (*templates, error) {
 	return t, nil
 }
 
-// render writes a whole page.
-func (t *templates) render(w io.Writer, pg *page) error {
-	tmpl := t.pages[pg.Template]
-	if tmpl == nil {
-		return fmt.Errorf("no template %q", pg.Template)
+// render writes a whole page: the layout, and the content from its
+// template or, for the topic, story and article pages, from Go (see
+// render.go).
+func (t *templates) render(b *bytes.Buffer, pg *page) error {
+	var content func(*bytes.Buffer) error
+	switch pg.Template {
+	case "story":
+		content = func(b *bytes.Buffer) error { pg.writeStory(b); return nil }
+	case "article":
+		content = func(b *bytes.Buffer) error { pg.writeArticle(b); return nil }
+	case "topic":
+		content = func(b *bytes.Buffer) error { pg.writeTopic(b); return nil }
+	default:
+		tmpl := t.pages[pg.Template]
+		if tmpl == nil {
+			return fmt.Errorf("no template %q", pg.Template)
+		}
+		content = func(b *bytes.Buffer) error { return tmpl.ExecuteTemplate(b, "content", pg) }
 	}
-	return tmpl.ExecuteTemplate(w, "layout", pg)
+	return pg.writeLayout(b, content)
 }
 
 // serveAsset serves an embedded asset. Asset URLs carry their content hash,

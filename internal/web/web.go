@@ -1,7 +1,9 @@
 // Package web is the hub as people read it: server-rendered HTML pages
 // (home, topics, full coverage of a story, articles, events, people,
-// learning, search) built with html/template, with their CSS, favicon and a
-// little JavaScript embedded in the binary.
+// learning, search), with their CSS, favicon and a little JavaScript
+// embedded in the binary. The pages there is one of per article or story
+// (and the layout and cards) are written by Go code that escapes as
+// html/template does; the others are html/template templates.
 //
 // The same code serves the pages (ServeHTTP) and writes them as a static
 // website (Build). Every link a page holds is relative to the page itself, so
@@ -9,6 +11,8 @@
 // ranked story leads, events, people) is computed once per store generation,
 // in the background once there is a first one, and shared by all requests; a
 // story's coverage (sources, voices) is read the first time a page shows it.
+// A static build reads every news record once and derives all its pages
+// from them.
 package web
 
 import (
