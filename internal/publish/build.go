@@ -86,6 +86,9 @@ func Build(ctx context.Context, st store.Store, s *site.Site, out string, opt Bu
 	if err := w.run(ctx, st, s, hopt, opt.Workers, log); err != nil {
 		return stats, fmt.Errorf("build: %w", err)
 	}
+	// The extras (the website) need the memory more than these do.
+	w.owners.Clear()
+	w.dirs.Clear()
 	for _, fn := range opt.Extra {
 		if err := fn(ctx, tmp); err != nil {
 			return stats, fmt.Errorf("build: %w", err)
@@ -262,7 +265,9 @@ func (w *treeWriter) put(paths []string, data []byte) error {
 	defer w.ioMu.Unlock()
 	first := ""
 	for _, rel := range paths {
-		w.mine.Store(rel, true)
+		if w.old != "" { // only keepUnchangedExtras asks
+			w.mine.Store(rel, true)
+		}
 		atomic.AddInt64(&w.stats.Files, 1)
 		dst := filepath.Join(w.tmp, filepath.FromSlash(rel))
 		if err := w.mkdir(filepath.Dir(dst)); err != nil {
