@@ -311,11 +311,10 @@ func (d *jsonReader) time() time.Time {
 }
 
 func (d *jsonReader) strings() []string {
-	var out []string
 	if d.null() {
 		return nil
 	}
-	out = []string{}
+	out := []string{}
 	d.array(func() { out = append(out, d.string()) })
 	return out
 }
