@@ -18,7 +18,7 @@ trap 'rm -f "$out"' EXIT
 
 cd "$root"
 NEWSHUB_BENCH_ARTICLES=$articles go test -run '^$' -timeout 60m -benchtime "$benchtime" \
-	-bench 'Benchmark(Home|Topic|Story|Article|Search)$' ./internal/web >"$out" 2>&1 || { cat "$out" >&2; exit 1; }
+	-bench 'Benchmark(Home|Topic|Story|Article|Search|SearchFiltered)$' ./internal/web >"$out" 2>&1 || { cat "$out" >&2; exit 1; }
 NEWSHUB_BENCH_ARTICLES=$articles go test -run '^$' -timeout 60m -benchtime 1x \
 	-bench 'Benchmark(Snapshot|Build)$' ./internal/web >>"$out" 2>&1 || { cat "$out" >&2; exit 1; }
 
@@ -41,6 +41,7 @@ awk -v n="$articles" '
 	if (name == "Snapshot") { what = "derived data (once per store generation)"; mean = sprintf("%.2f s", substr(mean, 1, length(mean) - 3) / 1000) }
 	if (name == "Build") { what = "static website build"; mean = sprintf("%.2f s", substr(mean, 1, length(mean) - 3) / 1000) }
 	if (name == "Search") what = "search (HTML and /api/search)"
+	if (name == "SearchFiltered") what = "search within a topic or the last year"
 	if (name ~ /^(Home|Topic|Story|Article)$/) what = what " page"
 	printf "| %s | %d | %s | %s | %s | %s |\n", what, n, p50, p95, mean, matches
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"runtime"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -44,6 +45,7 @@ type Hub struct {
 	pageSize int
 	root     *model.Topic
 	voices   []voice
+	topics   *topicSets // the news entries' topic lists
 
 	news       map[string]*newsEntry // record path → entry
 	articles   map[string]string     // "YYYY/MM/DD/slug" → record path
@@ -126,8 +128,9 @@ func load(ctx context.Context, st store.Store, s *site.Site, opt Options, each f
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			var sl slab
 			for r := range news {
-				e, it := h.newsEntry(r, each != nil)
+				e, it := h.newsEntry(&sl, r, each != nil)
 				mu.Lock()
 				h.insertNews(e)
 				mu.Unlock()
@@ -189,6 +192,11 @@ func newHub(st store.Store, s *site.Site, opt Options, gen int64) *Hub {
 		peopleList: map[string]*model.Record{}, learnBy: map[string]*model.Record{},
 		storyBy: map[string]*storyEntry{}, cache: map[string]*Doc{},
 	}
+	var names []string
+	for _, t := range s.Topics {
+		names = append(names, t.Name)
+	}
+	h.topics = newTopicSets(names)
 	for _, t := range s.Topics {
 		hl := site.TopicHighlight(t)
 		if hl == nil {
@@ -348,17 +356,21 @@ func (h *Hub) scanNews(ctx context.Context, st store.Store, gen int64, out chan<
 // newsEntry makes the hub's entry for a news record, and returns the item
 // it encodes, with the related list when withRelated (the article's own
 // document), so the item is built once for both.
-func (h *Hub) newsEntry(r *model.Record, withRelated bool) (*newsEntry, *newsJSON) {
+func (h *Hub) newsEntry(sl *slab, r *model.Record, withRelated bool) (*newsEntry, *newsJSON) {
 	a := r.Article
-	e := &newsEntry{
-		path: r.Path, key: articleKey(r.Path, a.PublishedDateTime), published: a.Published,
-		time: a.PublishedDateTime, heat: a.Heat, quality: a.Quality, story: a.Story,
-		title: a.Title, provider: a.Provider.Name, topics: a.Topics,
+	e := sl.entry()
+	*e = newsEntry{
+		path: sl.string(r.Path), key: sl.string(articleKey(r.Path, a.PublishedDateTime)),
+		story: sl.string(a.Story), title: sl.string(a.Title), provider: sl.string(a.Provider.Name),
+		published: a.Published, time: a.PublishedDateTime, heat: a.Heat, quality: a.Quality,
+		topics: h.topics.intern(a.Topics),
 	}
 	it := h.newsItem(r.Path, a, withRelated)
 	related := it.Related
 	it.Related = nil // lists show items without their related coverage
-	e.body = encodeNews(it, "    ")
+	w := newsWriter(it, "    ")
+	e.body = sl.copy(w.b)
+	w.release()
 	it.Related = related
 	return e, it
 }
@@ -409,8 +421,19 @@ func (h *Hub) finish() error {
 	for _, l := range h.topicLeads {
 		sortNews(l)
 	}
+	// Stories share a few large arrays rather than owning small ones, for
+	// the collector's sake (see slab).
+	var st storySlab
+	n := 0
+	for _, ms := range members {
+		n += len(ms)
+	}
+	st.entries = make([]storyEntry, 0, len(members))
+	st.members = make([]*newsEntry, 0, n)
+	st.publishers = make([]string, 0, n)
+	st.voices = make([]voiceCount, 0, len(members)*len(h.voices))
 	for id, ms := range members {
-		h.addStory(id, ms)
+		h.addStory(&st, id, ms)
 	}
 	sort.Slice(h.stories, func(i, j int) bool {
 		a, b := h.stories[i].lead, h.stories[j].lead
@@ -453,7 +476,19 @@ func sortNews(l []*newsEntry) {
 	})
 }
 
-func (h *Hub) addStory(id string, ms []*newsEntry) {
+// storySlab holds the arrays the stories of a hub share.
+type storySlab struct {
+	entries    []storyEntry
+	members    []*newsEntry
+	publishers []string
+	voices     []voiceCount
+}
+
+// tail returns the part of l appended since it had n elements, with no
+// room to grow into the next story's part.
+func tail[T any](l []T, n int) []T { return l[n:len(l):len(l)] }
+
+func (h *Hub) addStory(st *storySlab, id string, ms []*newsEntry) {
 	if !validID(id) {
 		return
 	}
@@ -471,23 +506,36 @@ func (h *Hub) addStory(id string, ms []*newsEntry) {
 		}
 		return a.path < b.path
 	})
-	s := &storyEntry{id: id, lead: ms[0], members: ms}
-	seen := map[string]bool{}
-	for _, m := range ms {
-		if m.provider != "" && !seen[m.provider] {
-			seen[m.provider] = true
-			s.publishers = append(s.publishers, m.provider)
-		}
+	n := len(st.members)
+	st.members = append(st.members, ms...)
+	st.entries = append(st.entries, storyEntry{id: id, lead: ms[0], members: tail(st.members, n)})
+	s := &st.entries[len(st.entries)-1]
+	n = len(st.publishers)
+	var seen map[string]bool // only for large stories: the list does for small ones
+	if len(ms) > 32 {
+		seen = map[string]bool{}
 	}
+	for _, m := range ms {
+		if m.provider == "" || seen[m.provider] || seen == nil && slices.Contains(st.publishers[n:], m.provider) {
+			continue
+		}
+		if seen != nil {
+			seen[m.provider] = true
+		}
+		st.publishers = append(st.publishers, m.provider)
+	}
+	s.publishers = tail(st.publishers, n)
+	n = len(st.voices)
 	for _, v := range h.voices {
-		n := 0
+		c := 0
 		for _, m := range ms {
 			if contains(m.topics, v.name) {
-				n++
+				c++
 			}
 		}
-		s.voices = append(s.voices, voiceCount{name: v.name, count: n})
+		st.voices = append(st.voices, voiceCount{name: v.name, count: c})
 	}
+	s.voices = tail(st.voices, n)
 	h.stories = append(h.stories, s)
 	h.storyBy[id] = s
 }

@@ -100,12 +100,38 @@ type SearchQuery struct {
 	Topic         string    // optional topic name
 	Since, Until  time.Time // optional publishedDateTime range
 	Offset, Limit int
+	// RankLimit bounds the work of ranking a broad query: when more
+	// records match, only the RankLimit matches stored last are ranked
+	// and can be paged through. 0 means DefaultRankLimit; negative ranks
+	// every match.
+	RankLimit int
 }
+
+// DefaultRankLimit is the RankLimit of a query that gives none. Ranking
+// costs about 2 µs a match in SQLite, so this keeps a search within about
+// 10 ms however many articles it matches; a news reader narrows a broad
+// search by topic or time rather than paging past the 200th page.
+const DefaultRankLimit = 4000
 
 // SearchResult is one page of search hits, best first, with the total.
 type SearchResult struct {
-	Total int
-	Hits  []*model.Record
+	Total int // records matching
+	// Ranked is how many of them were ranked, the ones pages reach: Total,
+	// or the query's RankLimit when more match.
+	Ranked int
+	Hits   []*model.Record
+}
+
+// RankLimitOf returns the number of matches q ranks at most, or -1 for
+// all.
+func (q SearchQuery) RankLimitOf() int {
+	switch {
+	case q.RankLimit == 0:
+		return DefaultRankLimit
+	case q.RankLimit < 0:
+		return -1
+	}
+	return q.RankLimit
 }
 
 // SourceState is what ingest remembers of one source between rounds.

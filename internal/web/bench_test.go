@@ -181,13 +181,19 @@ func BenchmarkArticle(b *testing.B) {
 // BenchmarkSearch runs queries of every breadth, from one word matching
 // thousands of articles to phrases matching a few; it reports how many
 // articles the queries match at most.
-func BenchmarkSearch(b *testing.B) {
-	loadBenchHub(b)
-	queries := []string{"election", "governor", "budget", "court ruling", "\"state senate\"", "vote*", "tax", "school board",
-		"climate", "housing", "debate", "poll", "water", "police", "turnout"}
+// benchQueries are the searches of the benchmarks: words, a phrase, and
+// two-letter prefixes, which match several thousand generated articles.
+var benchQueries = []string{"election", "governor", "budget", "court ruling", "\"state senate\"", "vote*", "tax",
+	"school board", "climate", "housing", "debate", "poll", "water", "police", "turnout",
+	"se*", "go*", "ju*", "fu*", "cl*", "la*"}
+
+// searchPaths returns the benchmark's search paths (HTML, JSON, a later
+// page) for the queries matching at most 10,000 articles, each with
+// filter appended, and the most matches of any.
+func searchPaths(b *testing.B, filter string) ([]string, int) {
 	var paths []string
 	most := 0
-	for _, q := range queries {
+	for _, q := range benchQueries {
 		res, err := benchHub.st.Search(context.Background(), store.SearchQuery{Text: q, Limit: 1})
 		if err != nil {
 			b.Fatalf("search %q: %v", q, err)
@@ -196,14 +202,31 @@ func BenchmarkSearch(b *testing.B) {
 			continue // the target is queries matching up to 10,000 articles
 		}
 		most = max(most, res.Total)
-		v := url.Values{"q": {q}}
-		paths = append(paths, "/api/search?"+v.Encode(), "/search?"+v.Encode(), "/api/search?"+v.Encode()+"&page=3")
+		v := "q=" + url.QueryEscape(q) + filter
+		paths = append(paths, "/api/search?"+v, "/search?"+v, "/api/search?"+v+"&page=3")
 	}
 	if len(paths) == 0 {
 		b.Skip("no query matches at most 10,000 articles")
 	}
+	return paths, most
+}
+
+func BenchmarkSearch(b *testing.B) {
+	loadBenchHub(b)
+	paths, most := searchPaths(b, "")
 	benchPages(b, paths, 200)
 	b.ReportMetric(float64(most), "max-matches") // after benchPages, which resets the metrics
+}
+
+// BenchmarkSearchFiltered is BenchmarkSearch within a topic, or the last
+// year: every match is then tested against the filter.
+func BenchmarkSearchFiltered(b *testing.B) {
+	loadBenchHub(b)
+	topic := benchHub.topics[min(1, len(benchHub.topics)-1)] // the first is the hub's root topic
+	byTopic, most := searchPaths(b, "&topic="+url.QueryEscape(topic))
+	byTime, _ := searchPaths(b, "&when=year")
+	benchPages(b, append(byTopic, byTime...), 200)
+	b.ReportMetric(float64(most), "max-matches")
 }
 
 // BenchmarkSnapshot measures deriving the pages' data from the whole store,
@@ -259,7 +282,7 @@ func cpuTime() time.Duration {
 func BenchmarkSearchQueries(b *testing.B) {
 	loadBenchHub(b)
 	ctx := context.Background()
-	for _, q := range []string{"election", "governor", "budget", "court ruling", "\"state senate\"", "vote*", "tax", "climate", "turnout"} {
+	for _, q := range benchQueries {
 		b.Run(q, func(b *testing.B) {
 			var total int
 			for b.Loop() {

@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"html/template"
 	"strconv"
 	"strings"
 	"time"
@@ -14,29 +15,62 @@ import (
 // html/template escapes it in the same place (TestEscapersMatchTemplate
 // checks that), so the pages are what the templates made.
 
-// escHTML writes s escaped for HTML text or a quoted attribute, as
-// html/template's htmlEscaper, attrEscaper and rcdataEscaper do for
-// strings.
-func escHTML(b *bytes.Buffer, s string) {
+// escaper escapes strings for one place in a page, as html/template's
+// replacement tables do: each byte is written as its replacement, or as
+// it is where it has none.
+type escaper struct {
+	repl [256]string
+	// keepEscapes leaves a '%' followed by two hex digits as it is: a URL
+	// may come escaped already.
+	keepEscapes bool
+}
+
+// htmlEscaper is for HTML text and quoted attribute values: the
+// htmlReplacementTable of html/template's htmlEscaper, attrEscaper and
+// rcdataEscaper. Those read runes, but only ASCII is replaced, so bytes
+// do.
+var htmlEscaper = escaper{repl: [256]string{
+	0:    "\uFFFD",
+	'"':  "&#34;",
+	'&':  "&amp;",
+	'\'': "&#39;",
+	'+':  "&#43;",
+	'<':  "&lt;",
+	'>':  "&gt;",
+}}
+
+// urlEscaper is for a part of a URL attribute, as html/template's chain
+// urlNormalizer, attrEscaper: a byte that may not stand in a URL is
+// percent-encoded, and of those that may, the attribute escapes '&' and
+// '+'.
+var urlEscaper = newURLEscaper()
+
+func newURLEscaper() *escaper {
+	const hex = "0123456789abcdef"
+	e := &escaper{keepEscapes: true}
+	for c := range len(e.repl) {
+		if !isURLByte(byte(c)) {
+			e.repl[c] = string([]byte{'%', hex[c>>4], hex[c&15]})
+		}
+	}
+	e.repl['&'] = htmlEscaper.repl['&']
+	e.repl['+'] = htmlEscaper.repl['+']
+	return e
+}
+
+// isURLByte reports whether urlNormalizer leaves c as it is: RFC 3986's
+// unreserved characters and the reserved ones but for quote and parens.
+func isURLByte(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' ||
+		strings.IndexByte("!#$&*+,/:;=?@[]-._~", c) >= 0
+}
+
+// write writes s escaped.
+func (e *escaper) write(b *bytes.Buffer, s string) {
 	last := 0
 	for i := 0; i < len(s); i++ {
-		var r string
-		switch s[i] {
-		case 0:
-			r = "\uFFFD"
-		case '"':
-			r = "&#34;"
-		case '&':
-			r = "&amp;"
-		case '\'':
-			r = "&#39;"
-		case '+':
-			r = "&#43;"
-		case '<':
-			r = "&lt;"
-		case '>':
-			r = "&gt;"
-		default:
+		r := e.repl[s[i]]
+		if r == "" || e.keepEscapes && s[i] == '%' && i+2 < len(s) && isHexDigit(s[i+1]) && isHexDigit(s[i+2]) {
 			continue
 		}
 		b.WriteString(s[last:i])
@@ -46,6 +80,9 @@ func escHTML(b *bytes.Buffer, s string) {
 	b.WriteString(s[last:])
 }
 
+// escHTML writes s escaped for HTML text or a quoted attribute.
+func escHTML(b *bytes.Buffer, s string) { htmlEscaper.write(b, s) }
+
 // escURL writes s as a part of a URL attribute, as html/template's chain
 // urlFilter, urlNormalizer, attrEscaper does.
 func escURL(b *bytes.Buffer, s string) {
@@ -53,34 +90,7 @@ func escURL(b *bytes.Buffer, s string) {
 		b.WriteString("#ZgotmplZ")
 		return
 	}
-	const hex = "0123456789abcdef"
-	last := 0
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
-			continue
-		case strings.IndexByte("!#$*,/:;=?@[]-._~", c) >= 0:
-			continue
-		case c == '&' || c == '+':
-			b.WriteString(s[last:i])
-			if c == '&' {
-				b.WriteString("&amp;")
-			} else {
-				b.WriteString("&#43;")
-			}
-			last = i + 1
-			continue
-		case c == '%' && i+2 < len(s) && isHexDigit(s[i+1]) && isHexDigit(s[i+2]):
-			continue
-		}
-		b.WriteString(s[last:i])
-		b.WriteByte('%')
-		b.WriteByte(hex[c>>4])
-		b.WriteByte(hex[c&15])
-		last = i + 1
-	}
-	b.WriteString(s[last:])
+	urlEscaper.write(b, s)
 }
 
 func isHexDigit(c byte) bool {
@@ -98,179 +108,193 @@ func isSafeURL(s string) bool {
 	return true
 }
 
-func writeInt(b *bytes.Buffer, n int) {
+// The writers below write markup, a value escaped for its place, then
+// markup again.
+
+// writeText writes s as text or an attribute value between before and
+// after.
+func writeText(b *bytes.Buffer, before, s, after string) {
+	b.WriteString(before)
+	escHTML(b, s)
+	b.WriteString(after)
+}
+
+// writeURL writes the URL u in an attribute between before and after.
+func writeURL(b *bytes.Buffer, before, u, after string) {
+	b.WriteString(before)
+	escURL(b, u)
+	b.WriteString(after)
+}
+
+// writeHref writes the URL of a path of the site, from the page's
+// relative base, between before and after.
+func (p *page) writeHref(b *bytes.Buffer, before, path, after string) {
+	b.WriteString(before)
+	escURL(b, p.Base)
+	escURL(b, path)
+	b.WriteString(after)
+}
+
+// writeInt writes n between before and after.
+func writeInt(b *bytes.Buffer, before string, n int, after string) {
 	var a [20]byte
+	b.WriteString(before)
 	b.Write(strconv.AppendInt(a[:0], int64(n), 10))
+	b.WriteString(after)
 }
 
 // writeLayout writes the page around its content, which content writes.
 func (p *page) writeLayout(b *bytes.Buffer, content func(*bytes.Buffer) error) error {
-	b.WriteString("<!doctype html>\n<html lang=\"")
-	escHTML(b, p.Lang)
-	b.WriteString("\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>")
-	escHTML(b, p.Title)
-	b.WriteString("</title>\n<meta name=\"description\" content=\"")
-	escHTML(b, p.Description)
-	b.WriteString("\">\n<meta name=\"color-scheme\" content=\"light dark\">")
+	writeText(b, "<!doctype html>\n<html lang=\"", p.Lang, "\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>")
+	writeText(b, "", p.Title, "</title>\n<meta name=\"description\" content=\"")
+	writeText(b, "", p.Description, "\">\n<meta name=\"color-scheme\" content=\"light dark\">")
 	if p.NoIndex {
 		b.WriteString("\n<meta name=\"robots\" content=\"noindex\">")
 	}
 	if p.Canonical != "" {
-		b.WriteString("\n<link rel=\"canonical\" href=\"")
-		escURL(b, p.Canonical)
-		b.WriteString("\">")
+		writeURL(b, "\n<link rel=\"canonical\" href=\"", p.Canonical, "\">")
 	}
 	for _, l := range [2][2]string{{"prev", p.Prev}, {"next", p.Next}} {
 		if l[1] != "" {
-			b.WriteString("\n<link rel=\"" + l[0] + "\" href=\"")
-			escURL(b, p.Base)
-			escURL(b, l[1])
-			b.WriteString("\">")
+			p.writeHref(b, "\n<link rel=\""+l[0]+"\" href=\"", l[1], "\">")
 		}
 	}
-	b.WriteString("\n")
-	h, err := p.HeadLinks()
-	if err != nil {
+	if err := writePart(b, "\n", p.HeadLinks); err != nil {
 		return err
 	}
-	b.WriteString(string(h))
-	heading := p.Heading
-	if heading == "" {
-		heading = p.SiteTitle
-	}
-	b.WriteString("\n<meta property=\"og:title\" content=\"")
-	escHTML(b, heading)
-	b.WriteString("\">\n<meta property=\"og:description\" content=\"")
-	escHTML(b, p.Description)
-	b.WriteString("\">\n<meta property=\"og:type\" content=\"")
-	escHTML(b, p.OGType)
-	b.WriteString("\">")
-	if p.Canonical != "" {
-		b.WriteString("\n<meta property=\"og:url\" content=\"")
-		escHTML(b, p.Canonical)
-		b.WriteString("\">")
-	}
-	if p.OGImage != "" {
-		b.WriteString("\n<meta property=\"og:image\" content=\"")
-		escHTML(b, p.OGImage)
-		b.WriteString("\">\n<meta name=\"twitter:card\" content=\"summary_large_image\">")
-	} else {
-		b.WriteString("\n<meta name=\"twitter:card\" content=\"summary\">")
-	}
-	b.WriteString("\n<meta name=\"twitter:title\" content=\"")
-	escHTML(b, heading)
-	b.WriteString("\">\n<meta name=\"twitter:description\" content=\"")
-	escHTML(b, p.Description)
-	b.WriteString("\">")
-	if p.OGImage != "" {
-		b.WriteString("\n<meta name=\"twitter:image\" content=\"")
-		escHTML(b, p.OGImage)
-		b.WriteString("\">")
-	}
-	b.WriteString("\n</head>\n<body>\n<a class=\"skip\" href=\"#main\">Skip to content</a>\n")
-	if h, err = p.Header(); err != nil {
+	p.writeSocialMeta(b)
+	if err := writePart(b, "\n</head>\n<body>\n<a class=\"skip\" href=\"#main\">Skip to content</a>\n", p.Header); err != nil {
 		return err
 	}
-	b.WriteString(string(h))
 	b.WriteString("\n<main id=\"main\" class=\"wrap\">\n")
 	if err := content(b); err != nil {
 		return err
 	}
-	b.WriteString("\n</main>\n")
-	if h, err = p.Footer(); err != nil {
+	if err := writePart(b, "\n</main>\n", p.Footer); err != nil {
 		return err
 	}
-	b.WriteString(string(h))
 	b.WriteString("\n</body>\n</html>\n")
 	return nil
 }
 
+// writePart writes before, then the part of the layout that part renders.
+func writePart(b *bytes.Buffer, before string, part func() (template.HTML, error)) error {
+	b.WriteString(before)
+	h, err := part()
+	if err != nil {
+		return err
+	}
+	b.WriteString(string(h))
+	return nil
+}
+
+// writeSocialMeta writes the Open Graph and Twitter card tags; those
+// marked optional only when they have content.
+func (p *page) writeSocialMeta(b *bytes.Buffer) {
+	heading := p.Heading
+	if heading == "" {
+		heading = p.SiteTitle
+	}
+	card := "summary"
+	if p.OGImage != "" {
+		card = "summary_large_image"
+	}
+	for _, m := range [...]struct {
+		attr, content string
+		optional      bool
+	}{
+		{`property="og:title"`, heading, false},
+		{`property="og:description"`, p.Description, false},
+		{`property="og:type"`, p.OGType, false},
+		{`property="og:url"`, p.Canonical, true},
+		{`property="og:image"`, p.OGImage, true},
+		{`name="twitter:card"`, card, false},
+		{`name="twitter:title"`, heading, false},
+		{`name="twitter:description"`, p.Description, false},
+		{`name="twitter:image"`, p.OGImage, true},
+	} {
+		if !m.optional || m.content != "" {
+			b.WriteString("\n<meta ")
+			b.WriteString(m.attr)
+			writeText(b, " content=\"", m.content, "\">")
+		}
+	}
+}
+
 // writeTime writes a time that the browser keeps saying "… ago" of.
 func (p *page) writeTime(b *bytes.Buffer, t time.Time) {
-	b.WriteString("<time datetime=\"")
-	escHTML(b, t.UTC().Format(time.RFC3339))
-	b.WriteString("\" title=\"")
-	escHTML(b, exact(t, p.Loc))
-	b.WriteString("\" data-ago>")
-	escHTML(b, ago(p.Now, t))
-	b.WriteString("</time>")
+	p.writeTimeAs(b, t, "\" data-ago>", ago(p.Now, t))
+}
+
+// writeTimeAs writes t as a <time> element showing text; endTag ends its
+// start tag.
+func (p *page) writeTimeAs(b *bytes.Buffer, t time.Time, endTag, text string) {
+	writeText(b, "<time datetime=\"", t.UTC().Format(time.RFC3339), "\" title=\"")
+	writeText(b, "", exact(t, p.Loc), endTag)
+	writeText(b, "", text, "</time>")
 }
 
 func writeProvider(b *bytes.Buffer, v *providerView) {
 	b.WriteString("<span class=\"pub\">")
 	if v.Logo != "" {
-		b.WriteString("<img class=\"logo\" src=\"")
-		escURL(b, v.Logo)
-		b.WriteString("\" alt=\"\" width=\"20\" height=\"20\" loading=\"lazy\" decoding=\"async\">")
+		writeURL(b, "<img class=\"logo\" src=\"", v.Logo, "\" alt=\"\" width=\"20\" height=\"20\" loading=\"lazy\" decoding=\"async\">")
 	} else {
-		b.WriteString("<span class=\"mono\" aria-hidden=\"true\">")
-		escHTML(b, v.Initial)
-		b.WriteString("</span>")
+		writeText(b, "<span class=\"mono\" aria-hidden=\"true\">", v.Initial, "</span>")
 	}
-	b.WriteString("<span class=\"pub-name\">")
-	escHTML(b, v.Name)
-	b.WriteString("</span></span>")
+	writeText(b, "<span class=\"pub-name\">", v.Name, "</span></span>")
+}
+
+// writeByline writes who published c and when.
+func (p *page) writeByline(b *bytes.Buffer, c *card) {
+	writeProvider(b, &c.Provider)
+	b.WriteString("<span class=\"when\"><span class=\"sep\" aria-hidden=\"true\">·</span>")
+	p.writeTime(b, c.Time)
+	b.WriteString("</span>")
 }
 
 func writeImageAttrs(b *bytes.Buffer, im *imageView) {
-	b.WriteString(" src=\"")
-	escURL(b, im.URL)
-	b.WriteString("\" alt=\"")
-	escHTML(b, im.Alt)
-	b.WriteString("\" width=\"")
-	writeInt(b, im.Width)
-	b.WriteString("\" height=\"")
-	writeInt(b, im.Height)
-	b.WriteString("\" loading=\"lazy\" decoding=\"async\">")
+	writeURL(b, " src=\"", im.URL, "\" alt=\"")
+	writeText(b, "", im.Alt, "\" width=\"")
+	writeInt(b, "", im.Width, "\" height=\"")
+	writeInt(b, "", im.Height, "\" loading=\"lazy\" decoding=\"async\">")
 }
 
 // writeCard writes a story card (the template's "card").
 func (p *page) writeCard(b *bytes.Buffer, c *card) {
 	b.WriteString("\n<article class=\"card")
 	if c.Image != nil {
-		b.WriteString(" has-image\">\n  <a class=\"thumb\" href=\"")
-		escURL(b, p.Base)
-		escURL(b, c.Path)
-		b.WriteString("\" tabindex=\"-1\" aria-hidden=\"true\"><img")
+		p.writeHref(b, " has-image\">\n  <a class=\"thumb\" href=\"", c.Path, "\" tabindex=\"-1\" aria-hidden=\"true\"><img")
 		writeImageAttrs(b, c.Image)
 		b.WriteString("</a>")
 	} else {
 		b.WriteString("\">")
 	}
 	b.WriteString("\n  <div class=\"card-body\">\n    <p class=\"meta\">")
-	writeProvider(b, &c.Provider)
-	b.WriteString("<span class=\"when\"><span class=\"sep\" aria-hidden=\"true\">·</span>")
-	p.writeTime(b, c.Time)
-	b.WriteString("</span></p>\n    <h3><a href=\"")
-	escURL(b, p.Base)
-	escURL(b, c.Path)
-	b.WriteString("\">")
-	escHTML(b, c.Title)
-	b.WriteString("</a></h3>")
+	p.writeByline(b, c)
+	p.writeHref(b, "</p>\n    <h3><a href=\"", c.Path, "\">")
+	writeText(b, "", c.Title, "</a></h3>")
 	if c.Excerpt != "" {
-		b.WriteString("\n    <p class=\"excerpt\">")
-		escHTML(b, c.Excerpt)
-		b.WriteString("</p>")
+		writeText(b, "\n    <p class=\"excerpt\">", c.Excerpt, "</p>")
 	}
 	b.WriteString("\n    <p class=\"foot\">")
 	for _, v := range c.Voices {
-		b.WriteString("<span class=\"badge\" style=\"")
-		escHTML(b, string(v.Style))
-		b.WriteString("\" title=\"")
-		escHTML(b, v.Full)
-		b.WriteString("\">")
-		escHTML(b, v.Name)
-		b.WriteString("</span>")
+		writeText(b, "<span class=\"badge\" style=\"", string(v.Style), "\" title=\"")
+		writeText(b, "", v.Full, "\">")
+		writeText(b, "", v.Name, "</span>")
 	}
-	if c.StoryPath != "" && c.Members > 1 {
-		b.WriteString("<a class=\"coverage\" href=\"")
-		escURL(b, p.Base)
-		escURL(b, c.StoryPath)
-		b.WriteString("\">Full coverage<span class=\"count\"> · ")
-		escHTML(b, plural(c.Sources, "source", "sources"))
-		b.WriteString("</span></a>")
-	}
+	p.writeCoverageLink(b, c, "<a class=\"coverage\" href=\"", "\">Full coverage<span class=\"count\"> · ", "</span></a>")
 	b.WriteString("</p>\n  </div>\n</article>")
+}
+
+// writeCoverageLink writes a link to the story of c, where it has one
+// with other articles, saying how many sources the story has: the link
+// starts with start, the count comes after mid and before end.
+func (p *page) writeCoverageLink(b *bytes.Buffer, c *card, start, mid, end string) {
+	if c.StoryPath == "" || c.Members <= 1 {
+		return
+	}
+	p.writeHref(b, start, c.StoryPath, mid)
+	writeText(b, "", plural(c.Sources, "source", "sources"), end)
 }
 
 // writeItem writes an article as a line of a list (the template's "item").
@@ -281,88 +305,40 @@ func (p *page) writeItem(b *bytes.Buffer, c *card) {
 		writeImageAttrs(b, c.Image)
 	}
 	b.WriteString("\n  <div>\n    <p class=\"meta\">")
-	writeProvider(b, &c.Provider)
-	b.WriteString("<span class=\"when\"><span class=\"sep\" aria-hidden=\"true\">·</span>")
-	p.writeTime(b, c.Time)
-	b.WriteString("</span></p>\n    <a class=\"item-title\" href=\"")
-	escURL(b, p.Base)
-	escURL(b, c.Path)
-	b.WriteString("\">")
-	escHTML(b, c.Title)
-	b.WriteString("</a>\n  </div>\n</div>")
+	p.writeByline(b, c)
+	p.writeHref(b, "</p>\n    <a class=\"item-title\" href=\"", c.Path, "\">")
+	writeText(b, "", c.Title, "</a>\n  </div>\n</div>")
 }
 
 // writeBadge writes a voice label with its colours.
 func writeBadge(b *bytes.Buffer, v *badge) {
-	b.WriteString("<span class=\"badge\" style=\"")
-	escHTML(b, string(v.Style))
-	b.WriteString("\">")
-	escHTML(b, v.Full)
-	b.WriteString("</span>")
+	writeText(b, "<span class=\"badge\" style=\"", string(v.Style), "\">")
+	writeText(b, "", v.Full, "</span>")
 }
 
 // writeStory writes the content of a story's page.
 func (p *page) writeStory(b *bytes.Buffer) {
 	d := p.Data.(*storyData)
-	b.WriteString("\n<article class=\"story\">\n  <header class=\"page-head\">\n    <p class=\"kicker\">Full coverage</p>\n    <h1>")
-	escHTML(b, d.Lead.Title)
-	b.WriteString("</h1>\n    <p class=\"sub\">")
-	escHTML(b, plural(d.Members, "article", "articles"))
-	b.WriteString(" from ")
-	escHTML(b, plural(d.Sources, "source", "sources"))
-	b.WriteString("</p>\n  </header>\n  <div class=\"lead\">")
+	writeText(b, "\n<article class=\"story\">\n  <header class=\"page-head\">\n    <p class=\"kicker\">Full coverage</p>\n    <h1>", d.Lead.Title, "</h1>\n    <p class=\"sub\">")
+	writeText(b, "", plural(d.Members, "article", "articles"), " from ")
+	writeText(b, "", plural(d.Sources, "source", "sources"), "</p>\n  </header>\n  <div class=\"lead\">")
 	p.writeCard(b, d.Lead)
 	b.WriteString("</div>\n\n  <section class=\"balance\" aria-labelledby=\"balance-h\">\n    <h2 id=\"balance-h\">Balance of coverage</h2>")
 	if len(d.Bar) > 0 {
-		b.WriteString("\n    <div class=\"voice-bar\" role=\"img\" aria-label=\"Coverage by voice:")
-		for _, s := range d.Bar {
-			b.WriteByte(' ')
-			escHTML(b, s.Badge.Full)
-			b.WriteByte(' ')
-			writeInt(b, s.Count)
-			b.WriteString(" (")
-			writeInt(b, s.Percent)
-			b.WriteString("%);")
-		}
-		b.WriteString("\">")
-		for _, s := range d.Bar {
-			b.WriteString("<span style=\"")
-			escHTML(b, string(s.Badge.Style))
-			b.WriteString("; width: ")
-			escHTML(b, string(s.Width))
-			b.WriteString("\">")
-			writeInt(b, s.Percent)
-			b.WriteString("%</span>")
-		}
-		b.WriteString("\n    </div>\n    <ul class=\"legend\">")
-		for _, s := range d.Bar {
-			b.WriteString("\n      <li>")
-			writeBadge(b, s.Badge)
-			b.WriteByte(' ')
-			escHTML(b, plural(s.Count, "article", "articles"))
-			b.WriteString(" · ")
-			writeInt(b, s.Percent)
-			b.WriteString("%</li>")
-		}
-		b.WriteString("\n    </ul>")
+		writeBar(b, d.Bar)
 	} else {
 		b.WriteString("\n    <p>No article of this story carries a voice label.</p>")
 	}
 	if len(d.Bar) > 0 && d.Unvoiced != 0 {
-		b.WriteString("\n    <p class=\"sub\">Percentages count the ")
-		escHTML(b, plural(d.Voiced, "article", "articles"))
-		b.WriteString(" with a voice label; ")
-		writeInt(b, d.Unvoiced)
+		writeText(b, "\n    <p class=\"sub\">Percentages count the ", plural(d.Voiced, "article", "articles"), " with a voice label; ")
+		rest := " more come from outlets without one.</p>"
 		if d.Unvoiced == 1 {
-			b.WriteString(" more comes from outlets without one.</p>")
-		} else {
-			b.WriteString(" more come from outlets without one.</p>")
+			rest = " more comes from outlets without one.</p>"
 		}
+		writeInt(b, "", d.Unvoiced, rest)
 	}
 	if d.Blindspot != "" {
-		b.WriteString("\n    <p class=\"blindspot\" role=\"note\"><strong>Blindspot.</strong> ")
-		escHTML(b, d.Blindspot)
-		b.WriteString("</p>")
+		writeText(b, "\n    <p class=\"blindspot\" role=\"note\"><strong>Blindspot.</strong> ", d.Blindspot, "</p>")
 	}
 	b.WriteString("\n  </section>\n\n  <div class=\"story-cols\">\n    <section class=\"groups\" aria-labelledby=\"cov-h\">\n      <h2 id=\"cov-h\">Every article, by voice</h2>")
 	for _, g := range d.Groups {
@@ -372,9 +348,7 @@ func (p *page) writeStory(b *bytes.Buffer) {
 		} else {
 			b.WriteString("Other outlets")
 		}
-		b.WriteString(" <span class=\"count\">")
-		writeInt(b, len(g.Cards))
-		b.WriteString("</span></h3>\n        <ul class=\"items\">")
+		writeInt(b, " <span class=\"count\">", len(g.Cards), "</span></h3>\n        <ul class=\"items\">")
 		for _, c := range g.Cards {
 			p.writeListItem(b, c)
 		}
@@ -382,29 +356,45 @@ func (p *page) writeStory(b *bytes.Buffer) {
 	}
 	b.WriteString("\n    </section>\n    <section class=\"timeline\" aria-labelledby=\"tl-h\">\n      <h2 id=\"tl-h\">Timeline</h2>\n      <ol>")
 	for _, e := range d.Timeline {
-		b.WriteString("\n        <li><p class=\"meta\"><time datetime=\"")
-		escHTML(b, e.Card.Time.UTC().Format(time.RFC3339))
-		b.WriteString("\" title=\"")
-		escHTML(b, exact(e.Card.Time, p.Loc))
-		b.WriteString("\">")
-		escHTML(b, e.Card.Time.In(p.Loc).Format("2 Jan, 15:04"))
-		b.WriteString("</time><span class=\"after\">")
+		b.WriteString("\n        <li><p class=\"meta\">")
+		p.writeTimeAs(b, e.Card.Time, "\">", e.Card.Time.In(p.Loc).Format("2 Jan, 15:04"))
+		b.WriteString("<span class=\"after\">")
 		if e.First {
 			b.WriteString("first report")
 		} else {
-			b.WriteByte('+')
-			escHTML(b, e.After)
+			writeText(b, "+", e.After, "")
 		}
 		b.WriteString("</span></p>\n          <p>")
 		writeProvider(b, &e.Card.Provider)
-		b.WriteString("</p>\n          <a href=\"")
-		escURL(b, p.Base)
-		escURL(b, e.Card.Path)
-		b.WriteString("\">")
-		escHTML(b, e.Card.Title)
-		b.WriteString("</a></li>")
+		p.writeHref(b, "</p>\n          <a href=\"", e.Card.Path, "\">")
+		writeText(b, "", e.Card.Title, "</a></li>")
 	}
 	b.WriteString("\n      </ol>\n    </section>\n  </div>\n</article>")
+}
+
+// writeBar writes the share of each voice in a story: a bar and its
+// legend.
+func writeBar(b *bytes.Buffer, bar []barSegment) {
+	b.WriteString("\n    <div class=\"voice-bar\" role=\"img\" aria-label=\"Coverage by voice:")
+	for _, s := range bar {
+		writeText(b, " ", s.Badge.Full, "")
+		writeInt(b, " ", s.Count, "")
+		writeInt(b, " (", s.Percent, "%);")
+	}
+	b.WriteString("\">")
+	for _, s := range bar {
+		writeText(b, "<span style=\"", string(s.Badge.Style), "; width: ")
+		writeText(b, "", string(s.Width), "\">")
+		writeInt(b, "", s.Percent, "%</span>")
+	}
+	b.WriteString("\n    </div>\n    <ul class=\"legend\">")
+	for _, s := range bar {
+		b.WriteString("\n      <li>")
+		writeBadge(b, s.Badge)
+		writeText(b, " ", plural(s.Count, "article", "articles"), "")
+		writeInt(b, " · ", s.Percent, "%</li>")
+	}
+	b.WriteString("\n    </ul>")
 }
 
 // writeListItem writes <li>item</li>; the static build renders each item
@@ -438,26 +428,16 @@ func writeJoined(b *bytes.Buffer, parts []string, base string) {
 // writeTopic writes the content of a topic's page.
 func (p *page) writeTopic(b *bytes.Buffer) {
 	d := p.Data.(*topicData)
-	b.WriteString("\n<header class=\"page-head\">\n  <h1>")
-	escHTML(b, d.Name)
+	writeText(b, "\n<header class=\"page-head\">\n  <h1>", d.Name, "")
 	if d.Badge != nil {
-		b.WriteString(" <span class=\"badge\" style=\"")
-		escHTML(b, string(d.Badge.Style))
-		b.WriteString("\">voice</span>")
+		writeText(b, " <span class=\"badge\" style=\"", string(d.Badge.Style), "\">voice</span>")
 	}
-	b.WriteString("</h1>\n  <p class=\"sub\">")
-	escHTML(b, plural(d.Total, "story", "stories"))
-	b.WriteString(", ranked by coverage and freshness")
+	writeText(b, "</h1>\n  <p class=\"sub\">", plural(d.Total, "story", "stories"), ", ranked by coverage and freshness")
 	if d.Pages > 1 {
-		b.WriteString(" · page ")
-		writeInt(b, d.Page)
-		b.WriteString(" of ")
-		writeInt(b, d.Pages)
+		writeInt(b, " · page ", d.Page, "")
+		writeInt(b, " of ", d.Pages, "")
 	}
-	b.WriteString(" · <a href=\"")
-	escURL(b, p.Base)
-	escURL(b, p.Feeds[0].Href)
-	b.WriteString("\">RSS</a></p>\n</header>")
+	p.writeHref(b, " · <a href=\"", p.Feeds[0].Href, "\">RSS</a></p>\n</header>")
 	if len(d.Cards) > 0 {
 		b.WriteString("\n<div class=\"grid\">")
 		for _, c := range d.Cards {
@@ -493,10 +473,7 @@ func (p *page) writePager(b *bytes.Buffer, links []pageLink) {
 	}
 	b.WriteString("\n<nav class=\"pager\" aria-label=\"Pages\">")
 	if p.Prev != "" {
-		b.WriteString("<a rel=\"prev\" href=\"")
-		escURL(b, p.Base)
-		escURL(b, p.Prev)
-		b.WriteString("\">← Newer</a>")
+		p.writeHref(b, "<a rel=\"prev\" href=\"", p.Prev, "\">← Newer</a>")
 	}
 	b.WriteString("\n  <ol>")
 	for _, l := range links {
@@ -504,24 +481,15 @@ func (p *page) writePager(b *bytes.Buffer, links []pageLink) {
 		case l.N == 0:
 			b.WriteString("<li class=\"gap\" aria-hidden=\"true\">…</li>")
 		case l.Current:
-			b.WriteString("<li><span aria-current=\"page\">")
-			writeInt(b, l.N)
-			b.WriteString("</span></li>")
+			writeInt(b, "<li><span aria-current=\"page\">", l.N, "</span></li>")
 		default:
-			b.WriteString("<li><a href=\"")
-			escURL(b, p.Base)
-			escURL(b, l.Path)
-			b.WriteString("\">")
-			writeInt(b, l.N)
-			b.WriteString("</a></li>")
+			p.writeHref(b, "<li><a href=\"", l.Path, "\">")
+			writeInt(b, "", l.N, "</a></li>")
 		}
 	}
 	b.WriteString("\n  </ol>")
 	if p.Next != "" {
-		b.WriteString("<a rel=\"next\" href=\"")
-		escURL(b, p.Base)
-		escURL(b, p.Next)
-		b.WriteString("\">Older →</a>")
+		p.writeHref(b, "<a rel=\"next\" href=\"", p.Next, "\">Older →</a>")
 	}
 	b.WriteString("\n</nav>")
 }
@@ -531,17 +499,12 @@ func (p *page) writeArticle(b *bytes.Buffer) {
 	d := p.Data.(*articleData)
 	c := d.Card
 	b.WriteString("\n<article class=\"article\">\n  <header class=\"page-head\">\n    <p class=\"meta\">")
-	writeProvider(b, &c.Provider)
-	b.WriteString("<span class=\"when\"><span class=\"sep\" aria-hidden=\"true\">·</span>")
-	p.writeTime(b, c.Time)
-	b.WriteString("</span>")
+	p.writeByline(b, c)
 	if c.Voice != nil {
 		b.WriteByte(' ')
 		writeBadge(b, c.Voice)
 	}
-	b.WriteString("</p>\n    <h1>")
-	escHTML(b, c.Title)
-	b.WriteString("</h1>\n  </header>")
+	writeText(b, "</p>\n    <h1>", c.Title, "</h1>\n  </header>")
 	if c.Image != nil {
 		b.WriteString("\n  <figure class=\"hero\"><img")
 		writeImageAttrs(b, c.Image)
@@ -554,25 +517,13 @@ func (p *page) writeArticle(b *bytes.Buffer) {
 	}
 	b.WriteString("\n  <p class=\"actions\">")
 	if c.WebURL != "" {
-		b.WriteString("<a class=\"button\" href=\"")
-		escURL(b, c.WebURL)
-		b.WriteString("\" rel=\"noopener\">Read it on ")
-		escHTML(b, c.Provider.Name)
-		b.WriteString("</a>")
+		writeURL(b, "<a class=\"button\" href=\"", c.WebURL, "\" rel=\"noopener\">Read it on ")
+		writeText(b, "", c.Provider.Name, "</a>")
 	}
 	if d.AmpURL != "" {
-		b.WriteString(" <a class=\"button ghost\" href=\"")
-		escURL(b, d.AmpURL)
-		b.WriteString("\" rel=\"noopener\">AMP page</a>")
+		writeURL(b, " <a class=\"button ghost\" href=\"", d.AmpURL, "\" rel=\"noopener\">AMP page</a>")
 	}
-	if c.StoryPath != "" && c.Members > 1 {
-		b.WriteString(" <a class=\"button ghost\" href=\"")
-		escURL(b, p.Base)
-		escURL(b, c.StoryPath)
-		b.WriteString("\">Full coverage · ")
-		escHTML(b, plural(c.Sources, "source", "sources"))
-		b.WriteString("</a>")
-	}
+	p.writeCoverageLink(b, c, " <a class=\"button ghost\" href=\"", "\">Full coverage · ", "</a>")
 	b.WriteString("\n  </p>")
 	if len(d.Others) > 0 {
 		b.WriteString("\n  <section aria-labelledby=\"others-h\">\n    <h2 id=\"others-h\">More coverage of this story</h2>\n    <ul class=\"items\">")
@@ -584,22 +535,15 @@ func (p *page) writeArticle(b *bytes.Buffer) {
 	if len(d.Related) > 0 {
 		b.WriteString("\n  <section aria-labelledby=\"related-h\">\n    <h2 id=\"related-h\">Related coverage</h2>\n    <ul class=\"items related\">")
 		for _, r := range d.Related {
-			b.WriteString("\n      <li><p class=\"meta\"><span class=\"pub-name\">")
-			escHTML(b, r.Provider)
-			b.WriteString("</span>")
+			writeText(b, "\n      <li><p class=\"meta\"><span class=\"pub-name\">", r.Provider, "</span>")
 			if !r.Time.IsZero() {
 				b.WriteString("<span class=\"sep\" aria-hidden=\"true\">·</span>")
 				p.writeTime(b, r.Time)
 			}
-			b.WriteString("</p>\n        <a class=\"item-title\" href=\"")
-			escURL(b, r.URL)
-			b.WriteString("\" rel=\"noopener\">")
-			escHTML(b, r.Title)
-			b.WriteString("</a>")
+			writeURL(b, "</p>\n        <a class=\"item-title\" href=\"", r.URL, "\" rel=\"noopener\">")
+			writeText(b, "", r.Title, "</a>")
 			if r.Excerpt != "" {
-				b.WriteString("<p class=\"excerpt\">")
-				escHTML(b, r.Excerpt)
-				b.WriteString("</p>")
+				writeText(b, "<p class=\"excerpt\">", r.Excerpt, "</p>")
 			}
 			b.WriteString("</li>")
 		}

@@ -17,6 +17,11 @@ func TestEscapersMatchTemplate(t *testing.T) {
 		"héllo wörld ✓", "bad utf8 \xff\xfe", "news/2026/11/20/a-b_c~d/", "stories/s%2Fx/", "100% sure %zz %4",
 		"https://example.org/a b?q=1&r=2#frag", "javascript:alert(1)", "JavaScript:x", "mailto:a@b.org", "data:text/html,x",
 		"//host/path", "a:b/c", "/x:y", "../../", "./", "\x01", "tab\there\nnew line", "(paren)' \"q\" `tick` {brace} |pipe| \\back",
+		"a%", "%41", "%4g", "%%41", "a/%4", "%E2%9C%93/%e2%9c%93",
+	}
+	// Every byte alone, and after "%4", where it may complete an escape.
+	for c := range 256 {
+		inputs = append(inputs, string([]byte{byte(c)}), "a/%4"+string([]byte{byte(c)})+"/"+string([]byte{byte(c)}))
 	}
 	for _, s := range inputs {
 		var want bytes.Buffer

@@ -41,7 +41,7 @@ type searchRequest struct {
 
 // parseSearch reads q, topic, when and page; a wrong value is a badRequest
 // that says what to change.
-func parseSearch(s *snapshot, v url.Values) (*searchRequest, error) {
+func (w *Web) parseSearch(s *snapshot, v url.Values) (*searchRequest, error) {
 	req := &searchRequest{Text: strings.TrimSpace(v.Get("q")), TopicID: v.Get("topic"), When: v.Get("when"), Page: 1}
 	if p := v.Get("page"); p != "" {
 		n, err := strconv.Atoi(p)
@@ -50,7 +50,7 @@ func parseSearch(s *snapshot, v url.Values) (*searchRequest, error) {
 		}
 		req.Page = n
 	}
-	req.q = store.SearchQuery{Text: req.Text, Offset: (req.Page - 1) * searchPageSize, Limit: searchPageSize}
+	req.q = store.SearchQuery{Text: req.Text, Offset: (req.Page - 1) * searchPageSize, Limit: searchPageSize, RankLimit: w.rankLimit}
 	if req.TopicID != "" {
 		t := s.site.TopicByID(req.TopicID)
 		if t == nil {
@@ -77,6 +77,7 @@ type searchData struct {
 	Req     *searchRequest
 	Cards   []*card
 	Total   int
+	Ranked  int // how many of Total pages reach (the store ranks a bounded set)
 	Pages   int
 	Error   string
 	Topics  []navItem // id in Path
@@ -100,7 +101,7 @@ func (w *Web) searchPage(ctx context.Context, s *snapshot, v url.Values, static 
 	for _, t := range s.site.Topics {
 		d.Topics = append(d.Topics, navItem{Name: t.Name, Path: t.ID})
 	}
-	req, err := parseSearch(s, v)
+	req, err := w.parseSearch(s, v)
 	d.Req = req
 	pg.Query = req.Text
 	for _, sp := range searchSpans {
@@ -113,7 +114,7 @@ func (w *Web) searchPage(ctx context.Context, s *snapshot, v url.Values, static 
 		var res store.SearchResult
 		res, err = w.st.Search(ctx, req.q)
 		if err == nil {
-			d.Total = res.Total
+			d.Total, d.Ranked = res.Total, res.Ranked
 			var cards []*card
 			for _, r := range res.Hits {
 				if r.Article != nil {
@@ -141,7 +142,7 @@ func (w *Web) searchPage(ctx context.Context, s *snapshot, v url.Values, static 
 	if req.Text != "" {
 		pg.Title = "“" + req.Text + "” · Search · " + pg.SiteTitle
 	}
-	d.Pages = (d.Total + searchPageSize - 1) / searchPageSize
+	d.Pages = (d.Ranked + searchPageSize - 1) / searchPageSize
 	link := func(n int) string {
 		q := url.Values{"q": {req.Text}}
 		if req.TopicID != "" {
@@ -221,6 +222,7 @@ type searchResponse struct {
 	Query    string       `json:"query"`
 	Page     int          `json:"page"`
 	Total    int          `json:"total"`
+	Ranked   int          `json:"ranked"` // how many of total the pages reach
 	Value    []searchItem `json:"value"`
 	NextPage *int         `json:"nextPage"`
 }
@@ -234,7 +236,7 @@ func (w *Web) serveSearchAPI(rw http.ResponseWriter, r *http.Request) {
 		writeJSON(rw, http.StatusInternalServerError, map[string]string{"error": "internal error"})
 		return
 	}
-	req, err := parseSearch(s, r.URL.Query())
+	req, err := w.parseSearch(s, r.URL.Query())
 	var bad *badRequest
 	if errors.As(err, &bad) {
 		writeJSON(rw, http.StatusBadRequest, map[string]string{"error": bad.msg})
@@ -256,7 +258,7 @@ func (w *Web) serveSearchAPI(rw http.ResponseWriter, r *http.Request) {
 		writeJSON(rw, http.StatusInternalServerError, map[string]string{"error": "internal error"})
 		return
 	}
-	out := searchResponse{Query: req.Text, Page: req.Page, Total: res.Total, Value: []searchItem{}}
+	out := searchResponse{Query: req.Text, Page: req.Page, Total: res.Total, Ranked: res.Ranked, Value: []searchItem{}}
 	for _, rec := range res.Hits {
 		if rec.Article == nil {
 			continue
@@ -282,7 +284,7 @@ func (w *Web) serveSearchAPI(rw http.ResponseWriter, r *http.Request) {
 		}
 		out.Value = append(out.Value, it)
 	}
-	if req.Page*searchPageSize < res.Total {
+	if req.Page*searchPageSize < res.Ranked {
 		n := req.Page + 1
 		out.NextPage = &n
 	}

@@ -56,6 +56,7 @@ type Web struct {
 	refreshing atomic.Bool  // a background rebuild is running
 	lastBuild  atomic.Int64 // when the last build started (Unix nanoseconds)
 	minRefresh time.Duration
+	rankLimit  int // store.SearchQuery.RankLimit of searches; 0 is the store's default
 }
 
 // maxSnapshotAge bounds how long ranking keeps the same "now": recency decay

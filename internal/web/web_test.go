@@ -325,6 +325,26 @@ func TestSearchPagesAndAPI(t *testing.T) {
 			t.Errorf("GET %s: status %d, want 400 with a message", q, code)
 		}
 	}
+	// A broad search ranks a bounded set: the total counts every match,
+	// the pages reach the ranked ones, and the page says so.
+	h.web.rankLimit = 10
+	_, broad := h.get(t, "/search?q=biden")
+	contains(t, "bounded search", broad, "24 articles match", "Showing the best of the 10 newest.")
+	lacks(t, "bounded search", broad, `rel="next"`)
+	rec := httptest.NewRecorder()
+	h.web.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/api/search?q=biden", nil))
+	var bounded struct {
+		Total, Ranked int
+		NextPage      *int
+		Value         []json.RawMessage
+	}
+	if err := json.Unmarshal(rec.Body.Bytes(), &bounded); err != nil || bounded.Total != 24 || bounded.Ranked != 10 || bounded.NextPage != nil || len(bounded.Value) != 10 {
+		t.Errorf("bounded api search: %+v (%v); want total 24, ranked 10, 10 items, no next page", bounded, err)
+	}
+	_, narrow := h.get(t, "/search?q=border")
+	lacks(t, "search within the bound", narrow, "Showing the best of")
+	h.web.rankLimit = 0
+
 	// Paging links keep the query and filters.
 	_, many := h.get(t, "/search?q=biden&topic=joe-biden")
 	contains(t, "search paging", many, `<link rel="next" href="./search/?page=2&amp;q=biden&amp;topic=joe-biden">`)

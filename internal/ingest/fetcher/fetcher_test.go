@@ -305,151 +305,129 @@ func TestParseRetryAfter(t *testing.T) {
 	}
 }
 
-func TestFetchLimitsConcurrencyPerHost(t *testing.T) {
-	var cur, peak atomic.Int32
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		n := cur.Add(1)
-		for {
-			p := peak.Load()
-			if n <= p || peak.CompareAndSwap(p, n) {
-				break
-			}
+// peakCounter records how many holders it had at once at the most.
+type peakCounter struct{ cur, peak atomic.Int32 }
+
+// hold counts one more holder for 20 ms, long enough for the others
+// allowed at once to come in meanwhile.
+func (c *peakCounter) hold() {
+	n := c.cur.Add(1)
+	for {
+		p := c.peak.Load()
+		if n <= p || c.peak.CompareAndSwap(p, n) {
+			break
 		}
-		time.Sleep(20 * time.Millisecond)
-		cur.Add(-1)
-		w.Write([]byte("ok"))
-	}))
-	defer srv.Close()
-	opts := testOptions()
-	opts.PerHostConcurrency = 2
-	f := New(opts)
+	}
+	time.Sleep(20 * time.Millisecond)
+	c.cur.Add(-1)
+}
+
+// check fails the test unless there were between 1 and max holders at once.
+func (c *peakCounter) check(t *testing.T, max int32, what string) {
+	t.Helper()
+	if p := c.peak.Load(); p > max || p < 1 {
+		t.Fatalf("%d %s at once, want at most %d", p, what, max)
+	}
+}
+
+// fetchAll calls fetch(0) to fetch(n-1) at once and reports their errors.
+func fetchAll(t *testing.T, n int, fetch func(i int) error) {
 	var wg sync.WaitGroup
-	for i := 0; i < 10; i++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			if _, err := f.Fetch(context.Background(), Request{URL: srv.URL}); err != nil {
+	for i := range n {
+		wg.Go(func() {
+			if err := fetch(i); err != nil {
 				t.Error(err)
 			}
-		}()
+		})
 	}
 	wg.Wait()
-	if peak.Load() > 2 || peak.Load() < 1 {
-		t.Fatalf("peak concurrency %d, want at most 2", peak.Load())
+}
+
+// servers starts n test servers of handler and returns their URLs.
+func servers(t *testing.T, n int, handler http.HandlerFunc) []string {
+	var urls []string
+	for range n {
+		srv := httptest.NewServer(handler)
+		t.Cleanup(srv.Close)
+		urls = append(urls, srv.URL)
+	}
+	return urls
+}
+
+// No more requests are in flight at once than the fetcher's limits
+// allow: PerHostConcurrency to one host, MaxInFlight over all hosts.
+func TestFetchLimitsRequestsInFlight(t *testing.T) {
+	tests := []struct {
+		name                        string
+		hosts, perHost, maxInFlight int
+		fetches                     int
+		want                        int32
+	}{
+		{"per host concurrency", 1, 2, 0, 10, 2},
+		{"max in flight over all hosts", 4, 4, 2, 16, 2},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var requests peakCounter
+			urls := servers(t, tt.hosts, func(w http.ResponseWriter, r *http.Request) {
+				requests.hold()
+				w.Write([]byte("ok"))
+			})
+			opts := testOptions()
+			opts.PerHostConcurrency = tt.perHost
+			opts.MaxInFlight = tt.maxInFlight
+			f := New(opts)
+			fetchAll(t, tt.fetches, func(i int) error {
+				_, err := f.Fetch(context.Background(), Request{URL: urls[i%len(urls)]})
+				return err
+			})
+			requests.check(t, tt.want, "requests in flight")
+		})
 	}
 }
 
 func TestFetchRateLimitsPerHost(t *testing.T) {
 	var calls atomic.Int32
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	urls := servers(t, 1, func(w http.ResponseWriter, r *http.Request) {
 		calls.Add(1)
-	}))
-	defer srv.Close()
+	})
 	opts := testOptions()
 	opts.PerHostRate = 1
 	opts.PerHostBurst = 2
 	f := New(opts)
 	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
 	defer cancel()
-	var wg sync.WaitGroup
-	for i := 0; i < 6; i++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			f.Fetch(ctx, Request{URL: srv.URL})
-		}()
-	}
-	wg.Wait()
+	fetchAll(t, 6, func(int) error {
+		f.Fetch(ctx, Request{URL: urls[0]}) // those past the burst time out
+		return nil
+	})
 	// A burst of 2 and one token a second: within 300 ms only the burst passes.
 	if got := calls.Load(); got != 2 {
 		t.Fatalf("%d requests reached the server, want the burst of 2", got)
 	}
 }
 
-func TestFetchMaxInFlightBoundsRequestsOverAllHosts(t *testing.T) {
-	var cur, peak atomic.Int32
-	handler := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		n := cur.Add(1)
-		for {
-			p := peak.Load()
-			if n <= p || peak.CompareAndSwap(p, n) {
-				break
-			}
-		}
-		time.Sleep(20 * time.Millisecond)
-		cur.Add(-1)
-		w.Write([]byte("ok"))
-	})
-	var urls []string
-	for range 4 {
-		srv := httptest.NewServer(handler)
-		defer srv.Close()
-		urls = append(urls, srv.URL)
-	}
-	opts := testOptions()
-	opts.PerHostConcurrency = 4
-	opts.MaxInFlight = 2
-	f := New(opts)
-	var wg sync.WaitGroup
-	for i := range 16 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			if _, err := f.Fetch(context.Background(), Request{URL: urls[i%len(urls)]}); err != nil {
-				t.Error(err)
-			}
-		}()
-	}
-	wg.Wait()
-	if peak.Load() > 2 || peak.Load() < 1 {
-		t.Fatalf("peak concurrency over all hosts %d, want at most 2", peak.Load())
-	}
-}
-
 // What FetchAndUse does with a body counts against MaxInFlight: no more
 // bodies are being used at once than requests may be in flight.
 func TestFetchAndUseHoldsItsSlotWhileUsing(t *testing.T) {
-	var urls []string
-	for range 4 {
-		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			w.Write([]byte("page"))
-		}))
-		defer srv.Close()
-		urls = append(urls, srv.URL)
-	}
+	urls := servers(t, 4, func(w http.ResponseWriter, r *http.Request) {
+		w.Write([]byte("page"))
+	})
 	opts := testOptions()
 	opts.PerHostConcurrency = 4
 	opts.MaxInFlight = 2
 	f := New(opts)
-	var using, peak atomic.Int32
-	var wg sync.WaitGroup
-	for i := range 16 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			_, err := f.FetchAndUse(context.Background(), Request{URL: urls[i%len(urls)]}, func(resp *Response) {
-				n := using.Add(1)
-				for {
-					p := peak.Load()
-					if n <= p || peak.CompareAndSwap(p, n) {
-						break
-					}
-				}
-				if string(resp.Body) != "page" {
-					t.Errorf("body %q", resp.Body)
-				}
-				time.Sleep(20 * time.Millisecond)
-				using.Add(-1)
-			})
-			if err != nil {
-				t.Error(err)
+	var bodies peakCounter
+	fetchAll(t, 16, func(i int) error {
+		_, err := f.FetchAndUse(context.Background(), Request{URL: urls[i%len(urls)]}, func(resp *Response) {
+			if string(resp.Body) != "page" {
+				t.Errorf("body %q", resp.Body)
 			}
-		}()
-	}
-	wg.Wait()
-	if peak.Load() > 2 || peak.Load() < 1 {
-		t.Fatalf("%d bodies used at once, want at most 2", peak.Load())
-	}
+			bodies.hold()
+		})
+		return err
+	})
+	bodies.check(t, 2, "bodies used")
 }
 
 // A request waiting for its host's rate token holds no global slot: with

@@ -2,9 +2,11 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strings"
 
+	"newshub/internal/model"
 	"newshub/internal/store"
 )
 
@@ -31,49 +33,20 @@ func ftsQuery(phrases []store.Phrase) string {
 
 // Search runs a full-text query over news titles, excerpts and publishers,
 // best match first, within q's topic and time range.
+//
+// Ranking is what a broad query costs: bm25 reads each match's column
+// sizes. So the matches ranked are the ones stored last (the highest ids,
+// which the index yields first), up to q's rank limit.
 func (s *Store) Search(ctx context.Context, q store.SearchQuery) (store.SearchResult, error) {
 	phrases, err := store.ParseSearch(q.Text)
 	if err != nil {
 		return store.SearchResult{}, err
 	}
-	match := ftsQuery(phrases)
-	var (
-		filter string
-		fargs  []any
-	)
-	if q.Topic != "" {
-		filter += ` AND EXISTS (SELECT 1 FROM record_topics t WHERE t.topic = ? AND t.published_at = r.published_at AND t.path = r.path)`
-		fargs = append(fargs, q.Topic)
-	}
-	if !q.Since.IsZero() {
-		filter += ` AND r.published_at >= ?`
-		fargs = append(fargs, q.Since.UnixMicro())
-	}
-	if !q.Until.IsZero() {
-		filter += ` AND r.published_at < ?`
-		fargs = append(fargs, q.Until.UnixMicro())
-	}
+	from, args, filtered := searchFrom(q, ftsQuery(phrases))
+	limit := q.RankLimitOf()
 	lim, largs := limitOffset(q.Limit, q.Offset)
-
-	// Without filters, the count and the ranking come from the full-text
-	// index alone and only the page's records are read; with filters every
-	// match is joined to its record to be tested.
-	var countSQL, pageSQL string
-	var countArgs, pageArgs []any
-	if filter == "" {
-		countSQL = `SELECT count(*) FROM news_fts WHERE news_fts MATCH ?`
-		countArgs = []any{match}
-		pageSQL = `SELECT ` + recordColumns + ` FROM (SELECT rowid AS id, ` + rankExpr + ` AS score FROM news_fts
-			WHERE news_fts MATCH ? ORDER BY score, rowid` + lim + `) f
-			JOIN records r ON r.id = f.id ORDER BY f.score, f.id`
-		pageArgs = append([]any{match}, largs...)
-	} else {
-		from := ` FROM news_fts JOIN records r ON r.id = news_fts.rowid WHERE news_fts MATCH ?` + filter
-		countSQL = `SELECT count(*)` + from
-		countArgs = append([]any{match}, fargs...)
-		pageSQL = `SELECT ` + recordColumns + from + ` ORDER BY ` + rankExpr + `, r.id` + lim
-		pageArgs = append(append([]any{match}, fargs...), largs...)
-	}
+	ranked := `SELECT news_fts.rowid AS id, ` + rankExpr + ` AS score` + from + ` ORDER BY news_fts.rowid DESC LIMIT ?`
+	rankArgs := append(args[:len(args):len(args)], limit)
 
 	// One read transaction, so the total and the page agree.
 	tx, err := s.r.BeginTx(ctx, nil)
@@ -82,15 +55,112 @@ func (s *Store) Search(ctx context.Context, q store.SearchQuery) (store.SearchRe
 	}
 	defer tx.Rollback()
 	var res store.SearchResult
-	if err := tx.QueryRowContext(ctx, countSQL, countArgs...).Scan(&res.Total); err != nil {
-		return store.SearchResult{}, fmt.Errorf("search %q: %w", q.Text, err)
+	if !filtered {
+		// The index alone counts its matches, cheaply.
+		err = tx.QueryRowContext(ctx, `SELECT count(*)`+from, args...).Scan(&res.Total)
+		res.Ranked = res.Total
+		if limit >= 0 {
+			res.Ranked = min(res.Total, limit)
+		}
+		if err == nil {
+			res.Hits, err = queryRecords(ctx, tx, `SELECT `+recordColumns+` FROM (SELECT id, score FROM (`+ranked+
+				`) ORDER BY score, id`+lim+`) p JOIN records r ON r.id = p.id ORDER BY p.score, p.id`, append(rankArgs, largs...))
+		}
+	} else {
+		res, err = searchFiltered(ctx, tx, from, args, ranked, rankArgs, lim, largs, limit)
 	}
-	rows, err := tx.QueryContext(ctx, pageSQL, pageArgs...)
 	if err != nil {
-		return store.SearchResult{}, fmt.Errorf("search %q: %w", q.Text, err)
-	}
-	if res.Hits, err = collect(rows); err != nil {
 		return store.SearchResult{}, fmt.Errorf("search %q: %w", q.Text, err)
 	}
 	return res, nil
 }
+
+// searchFiltered answers a search whose filters must be tested on every
+// match, counting included: so the statement that ranks the newest matches
+// also counts them, and only the older ones are counted apart.
+func searchFiltered(ctx context.Context, tx *sql.Tx, from string, args []any, ranked string, rankArgs []any, lim string, largs []any, limit int) (store.SearchResult, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT `+recordColumns+`, p.n, p.low FROM (
+		SELECT id, score, count(*) OVER () AS n, min(id) OVER () AS low FROM (`+ranked+`) ORDER BY score, id`+lim+`
+	) p JOIN records r ON r.id = p.id ORDER BY p.score, p.id`, append(rankArgs, largs...)...)
+	if err != nil {
+		return store.SearchResult{}, err
+	}
+	n, low := -1, int64(0)
+	hits, err := collectWith(rows, &n, &low)
+	if err != nil {
+		return store.SearchResult{}, err
+	}
+	if n < 0 { // a page past the end has no row to carry the count
+		err := tx.QueryRowContext(ctx, `SELECT count(*), coalesce(min(id), 0) FROM (`+ranked+`)`, rankArgs...).Scan(&n, &low)
+		if err != nil {
+			return store.SearchResult{}, err
+		}
+	}
+	res := store.SearchResult{Total: n, Ranked: n, Hits: hits}
+	if limit > 0 && n == limit {
+		var older int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*)`+from+` AND news_fts.rowid < ?`, append(args, low)...).Scan(&older); err != nil {
+			return store.SearchResult{}, err
+		}
+		res.Total += older
+	}
+	return res, nil
+}
+
+// queryRecords runs a query of recordColumns and decodes its rows.
+func queryRecords(ctx context.Context, tx *sql.Tx, query string, args []any) ([]*model.Record, error) {
+	rows, err := tx.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	return collect(rows)
+}
+
+// searchFrom returns the FROM and WHERE of the matches of q: the full-text
+// match, joined to the covering index when a filter needs the record's
+// time or path.
+func searchFrom(q store.SearchQuery, match string) (from string, args []any, filtered bool) {
+	args = []any{match}
+	var filter string
+	if q.Topic != "" {
+		filter += ` AND EXISTS (SELECT 1 FROM record_topics t WHERE t.topic = ? AND t.published_at = r.published_at AND t.path = r.path)`
+		args = append(args, q.Topic)
+	}
+	if !q.Since.IsZero() {
+		filter += ` AND r.published_at >= ?`
+		args = append(args, q.Since.UnixMicro())
+	}
+	if !q.Until.IsZero() {
+		filter += ` AND r.published_at < ?`
+		args = append(args, q.Until.UnixMicro())
+	}
+	if filter == "" {
+		return ` FROM news_fts WHERE news_fts MATCH ?`, args, false
+	}
+	return ` FROM news_fts JOIN records r INDEXED BY records_news_id ON r.id = news_fts.rowid
+		WHERE news_fts MATCH ? AND r.kind = 'news'` + filter, args, true
+}
+
+// collectWith is collect for rows that end with extra columns, scanned
+// into extra from every row.
+func collectWith(rows *sql.Rows, extra ...any) ([]*model.Record, error) {
+	defer rows.Close()
+	var recs []*model.Record
+	for rows.Next() {
+		rec, err := decodeRow(extraScanner{rows, extra})
+		if err != nil {
+			return nil, err
+		}
+		recs = append(recs, rec)
+	}
+	return recs, rows.Err()
+}
+
+// extraScanner scans a row's leading columns into what decodeRow asks for
+// and the rest into extra.
+type extraScanner struct {
+	sc    scanner
+	extra []any
+}
+
+func (e extraScanner) Scan(dest ...any) error { return e.sc.Scan(append(dest, e.extra...)...) }

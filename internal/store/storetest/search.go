@@ -192,6 +192,73 @@ func testSearchPaging(t *testing.T, st store.Store) {
 	}
 }
 
+func testSearchRankLimit(t *testing.T, st store.Store) {
+	// Stored one by one, so "stored last" is well defined: flood-00 first.
+	var all []*model.Record
+	for i := range 12 {
+		topic := "Weather"
+		if i%2 == 0 {
+			topic = "Election"
+		}
+		r := article(fmt.Sprintf("flood-%02d", i), fmt.Sprintf("Flood report %d", i), hours(i), topic)
+		if i == 9 { // ranks first among the last stored
+			r.Article.Excerpt = "Flood waters rise; flood warnings for the flood plain."
+			refresh(r)
+		}
+		upsert(t, st, r)
+		all = append(all, r)
+	}
+	set := func(recs []*model.Record) map[string]bool {
+		m := map[string]bool{}
+		for _, r := range recs {
+			m[r.Path] = true
+		}
+		return m
+	}
+	tests := []struct {
+		name      string
+		q         store.SearchQuery
+		total     int
+		wantPaths []*model.Record // the ranked set, in any order
+		first     *model.Record
+	}{
+		{"bounded", store.SearchQuery{Text: "flood", RankLimit: 5}, 12, all[7:], all[9]},
+		{"all ranked", store.SearchQuery{Text: "flood", RankLimit: -1}, 12, all, all[9]},
+		{"default bound above the matches", store.SearchQuery{Text: "flood"}, 12, all, all[9]},
+		{"bounded within a topic", store.SearchQuery{Text: "flood", Topic: "Election", RankLimit: 3}, 6, []*model.Record{all[6], all[8], all[10]}, nil},
+		{"bounded within a time range", store.SearchQuery{Text: "flood", Until: hours(9), RankLimit: 4}, 9, all[5:9], nil},
+	}
+	for _, tt := range tests {
+		res := search(t, st, tt.q)
+		if res.Total != tt.total || res.Ranked != len(tt.wantPaths) {
+			t.Errorf("%s: total %d, ranked %d; want %d and %d", tt.name, res.Total, res.Ranked, tt.total, len(tt.wantPaths))
+		}
+		if got, want := set(res.Hits), set(tt.wantPaths); len(res.Hits) != len(want) || !equalSets(got, want) {
+			t.Errorf("%s: hits %v, want the matches stored last %v", tt.name, paths(res.Hits), paths(tt.wantPaths))
+		}
+		if tt.first != nil && len(res.Hits) > 0 && res.Hits[0].Path != tt.first.Path {
+			t.Errorf("%s: first hit %s, want %s (says flood three times)", tt.name, res.Hits[0].Path, tt.first.Path)
+		}
+	}
+	// Pages end with the ranked set; the total still counts every match.
+	past := search(t, st, store.SearchQuery{Text: "flood", RankLimit: 5, Offset: 4, Limit: 3})
+	if past.Total != 12 || past.Ranked != 5 || len(past.Hits) != 1 {
+		t.Errorf("page across the bound: total %d, ranked %d, %d hits; want 12, 5 and 1", past.Total, past.Ranked, len(past.Hits))
+	}
+}
+
+func equalSets(a, b map[string]bool) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k := range a {
+		if !b[k] {
+			return false
+		}
+	}
+	return true
+}
+
 func testSearchBadQuery(t *testing.T, st store.Store) {
 	seedSearch(t, st)
 	for _, text := range []string{

@@ -46,6 +46,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"SearchMatchesWordsPhrasesAndPrefixes", testSearchSyntax},
 		{"SearchFiltersByTopicAndTime", testSearchFilters},
 		{"SearchPagesWithTotal", testSearchPaging},
+		{"SearchRanksTheMatchesStoredLast", testSearchRankLimit},
 		{"SearchRejectsBadQueries", testSearchBadQuery},
 		{"SourceStateRoundTrips", testSourceState},
 		{"FailedBatchWritesNothing", testFailedBatch},
