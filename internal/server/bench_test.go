@@ -1,9 +1,14 @@
 package server
 
 import (
+	"bufio"
+	"bytes"
 	"context"
+	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"testing"
 
 	"newshub/internal/site"
@@ -51,5 +56,56 @@ func BenchmarkServeTopicPage(b *testing.B) {
 				}
 			})
 		})
+	}
+}
+
+// BenchmarkServeTopicPageHTTP answers the topic page over a real loopback
+// connection, one keep-alive request after another, so allocations and
+// time include net/http's own work. The client reads with a fixed buffer
+// and allocates nothing per request.
+func BenchmarkServeTopicPageHTTP(b *testing.B) {
+	st := genStore(b, 300)
+	s, err := site.Load(context.Background(), st)
+	if err != nil {
+		b.Fatal(err)
+	}
+	ts := httptest.NewServer(New(Config{Store: st}))
+	defer ts.Close()
+	conn, err := net.Dial("tcp", ts.Listener.Addr().String())
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer conn.Close()
+	req := []byte("GET /api/news/" + s.Topics[1].ID + "/ HTTP/1.1\r\nHost: hub\r\nUser-Agent: bench\r\n\r\n")
+	r := bufio.NewReaderSize(conn, 64<<10)
+	body := make([]byte, 0, 1<<20)
+	roundTrip := func() {
+		if _, err := conn.Write(req); err != nil {
+			b.Fatal(err)
+		}
+		n := -1
+		for {
+			line, err := r.ReadSlice('\n')
+			if err != nil {
+				b.Fatal(err)
+			}
+			if len(line) <= 2 {
+				break
+			}
+			if v, ok := bytes.CutPrefix(line, []byte("Content-Length: ")); ok {
+				n, _ = strconv.Atoi(string(bytes.TrimSpace(v)))
+			}
+		}
+		if n < 0 {
+			b.Fatal("no Content-Length")
+		}
+		if _, err := io.ReadFull(r, body[:n]); err != nil {
+			b.Fatal(err)
+		}
+	}
+	roundTrip()
+	b.ReportAllocs()
+	for b.Loop() {
+		roundTrip()
 	}
 }

@@ -161,6 +161,14 @@ func TestHTTPCachingCompressionAndMethods(t *testing.T) {
 	if resp.Header.Get("Access-Control-Allow-Origin") != "*" {
 		t.Error("no CORS header on GET")
 	}
+	// A cross-origin request may read the validators.
+	if got := resp.Header.Get("Access-Control-Expose-Headers"); got != "" {
+		t.Errorf("Access-Control-Expose-Headers %q on a same-origin request", got)
+	}
+	cors, _ := get(t, url, map[string]string{"Origin": "https://app.example"})
+	if cors.Header.Get("Access-Control-Allow-Origin") != "*" || cors.Header.Get("Access-Control-Expose-Headers") != "ETag, Last-Modified" {
+		t.Errorf("cross-origin GET: headers %v", cors.Header)
+	}
 	if !strings.HasPrefix(resp.Header.Get("Content-Type"), "application/json") {
 		t.Errorf("Content-Type %q", resp.Header.Get("Content-Type"))
 	}
