@@ -11,13 +11,15 @@ import (
 )
 
 // bm25 column weights: a word in the title counts most, then the excerpt,
-// then the publisher's name.
-const rankExpr = `bm25(news_fts, 10.0, 4.0, 2.0)`
+// then the publisher's name; the topics column only filters.
+const rankExpr = `bm25(news_fts, 10.0, 4.0, 2.0, 0.0)`
 
-// ftsQuery renders parsed phrases as an FTS5 query. Every word is quoted,
-// so nothing the user typed is read as FTS5 syntax; phrases are ANDed.
-func ftsQuery(phrases []store.Phrase) string {
+// ftsQuery renders parsed phrases as an FTS5 query over the text columns,
+// within topic when it is not empty. Every word is quoted, so nothing the
+// user typed is read as FTS5 syntax; phrases are ANDed.
+func ftsQuery(phrases []store.Phrase, topic string) string {
 	var b strings.Builder
+	b.WriteString(`{title excerpt provider} : (`)
 	for i, p := range phrases {
 		if i > 0 {
 			b.WriteByte(' ')
@@ -27,6 +29,10 @@ func ftsQuery(phrases []store.Phrase) string {
 		if p.Prefix {
 			b.WriteByte('*')
 		}
+	}
+	b.WriteByte(')')
+	if topic != "" {
+		b.WriteString(` AND {topics} : "` + topicToken(topic) + `"`)
 	}
 	return b.String()
 }
@@ -42,7 +48,7 @@ func (s *Store) Search(ctx context.Context, q store.SearchQuery) (store.SearchRe
 	if err != nil {
 		return store.SearchResult{}, err
 	}
-	from, args, filtered := searchFrom(q, ftsQuery(phrases))
+	from, args, filtered := searchFrom(q, ftsQuery(phrases, q.Topic))
 	limit := q.RankLimitOf()
 	lim, largs := limitOffset(q.Limit, q.Offset)
 	ranked := `SELECT news_fts.rowid AS id, ` + rankExpr + ` AS score` + from + ` ORDER BY news_fts.rowid DESC LIMIT ?`
@@ -117,15 +123,11 @@ func queryRecords(ctx context.Context, tx *sql.Tx, query string, args []any) ([]
 }
 
 // searchFrom returns the FROM and WHERE of the matches of q: the full-text
-// match, joined to the covering index when a filter needs the record's
-// time or path.
+// match (which holds the topic), joined to the covering index when the
+// time range needs the record's time.
 func searchFrom(q store.SearchQuery, match string) (from string, args []any, filtered bool) {
 	args = []any{match}
 	var filter string
-	if q.Topic != "" {
-		filter += ` AND EXISTS (SELECT 1 FROM record_topics t WHERE t.topic = ? AND t.published_at = r.published_at AND t.path = r.path)`
-		args = append(args, q.Topic)
-	}
 	if !q.Since.IsZero() {
 		filter += ` AND r.published_at >= ?`
 		args = append(args, q.Since.UnixMicro())

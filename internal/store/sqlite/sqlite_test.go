@@ -101,13 +101,15 @@ func TestReadersCannotWrite(t *testing.T) {
 }
 
 func TestFTSQueryQuotesEveryWord(t *testing.T) {
-	tests := []struct{ text, want string }{
-		{"senate", `"senate"`},
-		{`senate "voting rights"`, `"senate" "voting rights"`},
-		{"covid-19 vaccine", `"covid 19" "vaccine"`},
-		{"trum*", `"trum"*`},
-		{`"new york"*`, `"new york"*`},
-		{"NEAR(a b) OR c", `"NEAR a" "b" "OR" "c"`},
+	const text = `{title excerpt provider} : (`
+	tests := []struct{ text, topic, want string }{
+		{"senate", "", text + `"senate")`},
+		{`senate "voting rights"`, "", text + `"senate" "voting rights")`},
+		{"covid-19 vaccine", "", text + `"covid 19" "vaccine")`},
+		{"trum*", "", text + `"trum"*)`},
+		{`"new york"*`, "", text + `"new york"*)`},
+		{"NEAR(a b) OR c", "", text + `"NEAR a" "b" "OR" "c")`},
+		{"senate", `Joe "Biden"`, text + `"senate") AND {topics} : "t4a6f652022426964656e22"`},
 	}
 	for _, tt := range tests {
 		ph, err := store.ParseSearch(tt.text)
@@ -115,9 +117,69 @@ func TestFTSQueryQuotesEveryWord(t *testing.T) {
 			t.Errorf("ParseSearch(%q): %v", tt.text, err)
 			continue
 		}
-		if got := ftsQuery(ph); got != tt.want {
-			t.Errorf("ftsQuery(%q) = %s, want %s", tt.text, got, tt.want)
+		if got := ftsQuery(ph, tt.topic); got != tt.want {
+			t.Errorf("ftsQuery(%q, %q) = %s, want %s", tt.text, tt.topic, got, tt.want)
 		}
+	}
+}
+
+// TestMigrationIndexesTopics opens a store whose full-text index predates
+// topics (schema 3) and checks that the migration indexes every record's
+// text and topics again.
+func TestMigrationIndexesTopics(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "hub.db")
+	st, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs := []*model.Record{
+		newsRecord("_news/2026-01-02-senate.md", "Senate passes the bill", "Election", "Progressive Voice"),
+		newsRecord("_news/2026-01-03-senate-recess.md", "Senate goes into recess", "Election"),
+		newsRecord("_news/2026-01-04-storm.md", "Storm hits the coast", "Weather"),
+	}
+	if err := st.Upsert(ctx, recs); err != nil {
+		t.Fatal(err)
+	}
+	// Back to schema 3: the old index, without topics and empty.
+	for _, q := range []string{
+		`DROP TABLE news_fts`,
+		`CREATE VIRTUAL TABLE news_fts USING fts5 (title, excerpt, provider, content = '', contentless_delete = 1,
+			tokenize = 'unicode61 remove_diacritics 2')`,
+		`DELETE FROM schema_version WHERE version >= 4`,
+	} {
+		if _, err := st.w.ExecContext(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	st.Close()
+	if st, err = Open(ctx, path); err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	tests := []struct {
+		text, topic string
+		want        int
+	}{
+		{"senate", "", 2},
+		{"senate", "Progressive Voice", 1},
+		{"senate", "Election", 2},
+		{"storm", "Election", 0},
+		{"coast", "Weather", 1},
+	}
+	for _, tt := range tests {
+		res, err := st.Search(ctx, store.SearchQuery{Text: tt.text, Topic: tt.topic})
+		if err != nil || res.Total != tt.want || len(res.Hits) != tt.want {
+			t.Errorf("after migration, search %q in %q: total %d, %d hits, %v; want %d", tt.text, tt.topic, res.Total, len(res.Hits), err, tt.want)
+		}
+	}
+	// A record written again keeps one row in the index.
+	recs[0].Article.Heat++
+	if err := st.Upsert(ctx, recs[:1]); err != nil {
+		t.Fatal(err)
+	}
+	if res, err := st.Search(ctx, store.SearchQuery{Text: "senate", Topic: "Progressive Voice"}); err != nil || res.Total != 1 {
+		t.Errorf("after a write, search: total %d, %v; want 1", res.Total, err)
 	}
 }
 
@@ -312,4 +374,11 @@ func paths(recs []*model.Record) []string {
 		out = append(out, r.Path)
 	}
 	return out
+}
+
+// newsRecord is a news record at path with a title and topics.
+func newsRecord(path, title string, topics ...string) *model.Record {
+	return &model.Record{Path: path, Kind: model.KindNews, Raw: []byte("---\ntitle: " + title + "\n---\n"),
+		Article: &model.Article{Title: title, Excerpt: "An excerpt.", Provider: model.Provider{Name: "Wire"},
+			PublishedDateTime: time.Date(2026, 1, 2, 12, 0, 0, 0, time.UTC), Topics: topics}}
 }

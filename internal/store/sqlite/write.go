@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"database/sql"
 	"encoding/binary"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -46,7 +47,7 @@ const (
 		WHERE r.id = ? AND r.kind = 'news')`
 	sqlInsertTopic = `INSERT OR IGNORE INTO record_topics (topic, published_at, path) VALUES (?, ?, ?)`
 	sqlDeleteText  = `DELETE FROM news_fts WHERE rowid = ?`
-	sqlInsertText  = `INSERT INTO news_fts (rowid, title, excerpt, provider) VALUES (?, ?, ?, ?)`
+	sqlInsertText  = `INSERT INTO news_fts (rowid, title, excerpt, provider, topics) VALUES (?, ?, ?, ?, ?)`
 )
 
 // upserter holds the prepared statements of one write transaction.
@@ -97,7 +98,7 @@ func newsColumns(rec *model.Record) columns {
 		heat:         a.Heat,
 		quality:      a.Quality,
 		archd:        isArchived(rec),
-		textKey:      textKey(a.Title, a.Excerpt, a.Provider.Name),
+		textKey:      textKey(a.Title, a.Excerpt, a.Provider.Name, a.Topics),
 		topicsKey:    topicsKey(a.PublishedDateTime.UnixMicro(), a.Topics),
 		originalURL:  nullString(a.OriginalURL),
 		webURL:       nullString(a.WebURL),
@@ -105,13 +106,31 @@ func newsColumns(rec *model.Record) columns {
 }
 
 // textKey is the digest of what a news record's full-text row holds.
-func textKey(title, excerpt, provider string) []byte {
+func textKey(title, excerpt, provider string, topics []string) []byte {
 	return digest(func(h hash.Hash) {
-		for _, s := range []string{title, excerpt, provider} {
+		for _, s := range []string{title, excerpt, provider, topicTokens(topics)} {
 			writeString(h, s)
 		}
 	})
 }
+
+// topicTokens is the topics column of a full-text row: a token for each
+// topic, which no word of a text can be (see migration 0004).
+func topicTokens(topics []string) string {
+	var b strings.Builder
+	for _, t := range topics {
+		if t == "" {
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(topicToken(t))
+	}
+	return b.String()
+}
+
+func topicToken(topic string) string { return "t" + hex.EncodeToString([]byte(topic)) }
 
 // topicsKey is the digest of what a news record's topic rows are made of.
 func topicsKey(publishedAt int64, topics []string) []byte {
@@ -347,7 +366,7 @@ func (u *upserter) put(ctx context.Context, e encoded) (bool, error) {
 		}
 	}
 	if !keepText {
-		if _, err := u.insText.ExecContext(ctx, id, a.Title, a.Excerpt, a.Provider.Name); err != nil {
+		if _, err := u.insText.ExecContext(ctx, id, a.Title, a.Excerpt, a.Provider.Name, topicTokens(a.Topics)); err != nil {
 			return false, err
 		}
 	}
@@ -391,7 +410,7 @@ func (u *upserter) readIndexed(ctx context.Context, id int64, old *stored) error
 	if err := json.Unmarshal(value, &v); err != nil {
 		return nil // unreadable: the rows are replaced
 	}
-	old.textKey = textKey(v.Title, v.Excerpt, v.Provider.Name)
+	old.textKey = textKey(v.Title, v.Excerpt, v.Provider.Name, v.Topics)
 	old.topicsKey = topicsKey(publishedAt, v.Topics)
 	return rows.Close()
 }
