@@ -115,10 +115,14 @@ const DefaultRankLimit = 4000
 
 // SearchResult is one page of search hits, best first, with the total.
 type SearchResult struct {
-	Total int // records matching
+	Total int // records matching (see Capped)
 	// Ranked is how many of them were ranked, the ones pages reach: Total,
 	// or the query's RankLimit when more match.
 	Ranked int
+	// Capped says Total stopped counting at the ranked matches and more
+	// match: a store may do so when counting the rest would mean testing
+	// each against a filter.
+	Capped bool
 	Hits   []*model.Record
 }
 

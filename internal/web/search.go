@@ -77,7 +77,8 @@ type searchData struct {
 	Req     *searchRequest
 	Cards   []*card
 	Total   int
-	Ranked  int // how many of Total pages reach (the store ranks a bounded set)
+	Ranked  int  // how many of Total pages reach (the store ranks a bounded set)
+	Capped  bool // more than Total match
 	Pages   int
 	Error   string
 	Topics  []navItem // id in Path
@@ -114,7 +115,7 @@ func (w *Web) searchPage(ctx context.Context, s *snapshot, v url.Values, static 
 		var res store.SearchResult
 		res, err = w.st.Search(ctx, req.q)
 		if err == nil {
-			d.Total, d.Ranked = res.Total, res.Ranked
+			d.Total, d.Ranked, d.Capped = res.Total, res.Ranked, res.Capped
 			var cards []*card
 			for _, r := range res.Hits {
 				if r.Article != nil {
@@ -223,6 +224,7 @@ type searchResponse struct {
 	Page     int          `json:"page"`
 	Total    int          `json:"total"`
 	Ranked   int          `json:"ranked"` // how many of total the pages reach
+	Capped   bool         `json:"capped"` // more than total match
 	Value    []searchItem `json:"value"`
 	NextPage *int         `json:"nextPage"`
 }
@@ -258,7 +260,7 @@ func (w *Web) serveSearchAPI(rw http.ResponseWriter, r *http.Request) {
 		writeJSON(rw, http.StatusInternalServerError, map[string]string{"error": "internal error"})
 		return
 	}
-	out := searchResponse{Query: req.Text, Page: req.Page, Total: res.Total, Ranked: res.Ranked, Value: []searchItem{}}
+	out := searchResponse{Query: req.Text, Page: req.Page, Total: res.Total, Ranked: res.Ranked, Capped: res.Capped, Value: []searchItem{}}
 	for _, rec := range res.Hits {
 		if rec.Article == nil {
 			continue

@@ -343,6 +343,19 @@ func TestSearchPagesAndAPI(t *testing.T) {
 	}
 	_, narrow := h.get(t, "/search?q=border")
 	lacks(t, "search within the bound", narrow, "Showing the best of")
+	// Within a time range the count stops at the bound, and says so.
+	h.web.rankLimit = 2
+	_, recent := h.get(t, "/search?q=border&when=year")
+	contains(t, "bounded search in a time range", recent, "More than 2 articles match", "Showing the best of the 2 newest.")
+	rec = httptest.NewRecorder()
+	h.web.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/api/search?q=border&when=year", nil))
+	var capped struct {
+		Total, Ranked int
+		Capped        bool
+	}
+	if err := json.Unmarshal(rec.Body.Bytes(), &capped); err != nil || !capped.Capped || capped.Total != 2 || capped.Ranked != 2 {
+		t.Errorf("bounded api search in a time range: %+v (%v); want total 2, ranked 2, capped", capped, err)
+	}
 	h.web.rankLimit = 0
 
 	// Paging links keep the query and filters.

@@ -42,7 +42,8 @@ func ftsQuery(phrases []store.Phrase, topic string) string {
 //
 // Ranking is what a broad query costs: bm25 reads each match's column
 // sizes. So the matches ranked are the ones stored last (the highest ids,
-// which the index yields first), up to q's rank limit.
+// which the index yields first), up to q's rank limit. The topic is a
+// token of the full-text index; only a time range is tested match by match.
 func (s *Store) Search(ctx context.Context, q store.SearchQuery) (store.SearchResult, error) {
 	phrases, err := store.ParseSearch(q.Text)
 	if err != nil {
@@ -73,7 +74,7 @@ func (s *Store) Search(ctx context.Context, q store.SearchQuery) (store.SearchRe
 				`) ORDER BY score, id`+lim+`) p JOIN records r ON r.id = p.id ORDER BY p.score, p.id`, append(rankArgs, largs...))
 		}
 	} else {
-		res, err = searchFiltered(ctx, tx, from, args, ranked, rankArgs, lim, largs, limit)
+		res, err = searchFiltered(ctx, tx, ranked, rankArgs, lim, largs, limit)
 	}
 	if err != nil {
 		return store.SearchResult{}, fmt.Errorf("search %q: %w", q.Text, err)
@@ -81,36 +82,28 @@ func (s *Store) Search(ctx context.Context, q store.SearchQuery) (store.SearchRe
 	return res, nil
 }
 
-// searchFiltered answers a search whose filters must be tested on every
-// match, counting included: so the statement that ranks the newest matches
-// also counts them, and only the older ones are counted apart.
-func searchFiltered(ctx context.Context, tx *sql.Tx, from string, args []any, ranked string, rankArgs []any, lim string, largs []any, limit int) (store.SearchResult, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT `+recordColumns+`, p.n, p.low FROM (
-		SELECT id, score, count(*) OVER () AS n, min(id) OVER () AS low FROM (`+ranked+`) ORDER BY score, id`+lim+`
+// searchFiltered answers a search whose filter (a time range) must be
+// tested on every match: the statement that ranks the newest matches also
+// counts them, and when they reach the rank limit the older ones are not
+// counted (Capped), which would cost as much as the ranking again.
+func searchFiltered(ctx context.Context, tx *sql.Tx, ranked string, rankArgs []any, lim string, largs []any, limit int) (store.SearchResult, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT `+recordColumns+`, p.n FROM (
+		SELECT id, score, count(*) OVER () AS n FROM (`+ranked+`) ORDER BY score, id`+lim+`
 	) p JOIN records r ON r.id = p.id ORDER BY p.score, p.id`, append(rankArgs, largs...)...)
 	if err != nil {
 		return store.SearchResult{}, err
 	}
-	n, low := -1, int64(0)
-	hits, err := collectWith(rows, &n, &low)
+	n := -1
+	hits, err := collectWith(rows, &n)
 	if err != nil {
 		return store.SearchResult{}, err
 	}
 	if n < 0 { // a page past the end has no row to carry the count
-		err := tx.QueryRowContext(ctx, `SELECT count(*), coalesce(min(id), 0) FROM (`+ranked+`)`, rankArgs...).Scan(&n, &low)
-		if err != nil {
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM (`+ranked+`)`, rankArgs...).Scan(&n); err != nil {
 			return store.SearchResult{}, err
 		}
 	}
-	res := store.SearchResult{Total: n, Ranked: n, Hits: hits}
-	if limit > 0 && n == limit {
-		var older int
-		if err := tx.QueryRowContext(ctx, `SELECT count(*)`+from+` AND news_fts.rowid < ?`, append(args, low)...).Scan(&older); err != nil {
-			return store.SearchResult{}, err
-		}
-		res.Total += older
-	}
-	return res, nil
+	return store.SearchResult{Total: n, Ranked: n, Capped: limit > 0 && n == limit, Hits: hits}, nil
 }
 
 // queryRecords runs a query of recordColumns and decodes its rows.

@@ -44,7 +44,8 @@
     }).then(function (res) {
       if (!res.ok) { status.textContent = res.body.error || "This search could not be run."; status.className = "notice error"; return; }
       var body = res.body;
-      status.textContent = body.total === 1 ? "1 article matches" : body.total + " articles match";
+      status.textContent = body.capped ? "More than " + body.total + " articles match" :
+        body.total === 1 ? "1 article matches" : body.total + " articles match";
       var grid = el("div", "grid");
       body.value.forEach(function (it) {
         var card = el("article", "card");
