@@ -8,7 +8,8 @@
 #   bench/publish.sh [ARTICLES]        (default 100000)
 #
 # Environment: WORK (scratch folder, default a new temporary one; put it on
-# the disk to measure), DURATION (load duration, default 10s), CONNS (64).
+# the disk to measure), DURATION (load duration, default 10s), CONNS (64),
+# RUNS (loads of each kind, default 5; the table gives their medians).
 set -euo pipefail
 
 articles=${1:-100000}
@@ -113,11 +114,28 @@ load() { # load [extra wrk args...]: sets rps and p99
 		p99=$(echo "$out" | awk '/^p50/ {print $4}')
 	fi
 }
+# runs [extra wrk args...]: RUNS loads; sets rps and p99 to their medians
+# (p99 in ms) and spread to the range of p99.
+runs() {
+	local all_rps=() all_p99=()
+	for _ in $(seq 1 "$nruns"); do
+		load "$@"
+		all_rps+=("$rps")
+		all_p99+=("$(awk -v v="$p99" 'BEGIN {
+			n = v + 0; u = v; sub(/^[0-9.]+/, "", u)
+			if (u == "us") n /= 1000; else if (u == "s") n *= 1000
+			printf "%.2f", n }')")
+	done
+	rps=$(printf '%s\n' "${all_rps[@]}" | sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}')
+	p99=$(printf '%s\n' "${all_p99[@]}" | sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)] " ms"}')
+	spread=$(printf '%s\n' "${all_p99[@]}" | sort -n | awk '{a[NR] = $1} END {print a[1] "–" a[NR] " ms"}')
+}
+nruns=${RUNS:-5}
 tool=$(command -v wrk >/dev/null && echo wrk || echo loadgen)
-load
-rows+=("| serve /api/news/$topic/ ($size bytes), $conns conns, $tool | $articles | ${rps} req/s | p99 ${p99} | identity |")
-load -H 'Accept-Encoding: gzip'
-rows+=("| serve /api/news/$topic/, $conns conns, $tool | $articles | ${rps} req/s | p99 ${p99} | gzip |")
+runs
+rows+=("| serve /api/news/$topic/ ($size bytes), $conns conns, $tool, median of $nruns runs | $articles | ${rps} req/s | p99 ${p99} (runs: ${spread}) | identity |")
+runs -H 'Accept-Encoding: gzip'
+rows+=("| serve /api/news/$topic/, $conns conns, $tool, median of $nruns runs | $articles | ${rps} req/s | p99 ${p99} (runs: ${spread}) | gzip |")
 rss=$(awk '/VmHWM/ {print int($2/1024)}' "/proc/$server_pid/status")
 anon=$(awk '/RssAnon/ {print int($2/1024)}' "/proc/$server_pid/status")
 rows+=("| serve memory after the runs | $articles | | peak ${rss} MiB (heap now ${anon} MiB) | |")

@@ -185,7 +185,7 @@ func BenchmarkArticle(b *testing.B) {
 // two-letter prefixes, which match several thousand generated articles.
 var benchQueries = []string{"election", "governor", "budget", "court ruling", "\"state senate\"", "vote*", "tax",
 	"school board", "climate", "housing", "debate", "poll", "water", "police", "turnout",
-	"se*", "go*", "ju*", "fu*", "cl*", "la*"}
+	"se*", "go*", "ju*", "fu*", "cl*", "la*", "ac*", "si*"}
 
 // searchPaths returns the benchmark's search paths (HTML, JSON, a later
 // page) for the queries matching at most 10,000 articles, each with
