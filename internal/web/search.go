@@ -56,7 +56,11 @@ func (w *Web) parseSearch(s *snapshot, v url.Values) (*searchRequest, error) {
 		if t == nil {
 			return req, &badRequest{fmt.Sprintf("there is no topic %q: leave topic empty or use one of the topic ids in the menu", req.TopicID)}
 		}
-		req.q.Topic = t.Name
+		// The root topic is the whole hub, as in the API's lists: searching
+		// within it is searching everything, without the cost of a filter.
+		if t != s.site.Root() {
+			req.q.Topic = t.Name
+		}
 	}
 	found := false
 	for _, sp := range searchSpans {

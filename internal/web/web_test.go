@@ -491,3 +491,30 @@ func TestRebuildsAreSpacedOut(t *testing.T) {
 	_, body := h.get(t, "/")
 	contains(t, "home after a fresh build", body, "A story written just after a rebuild")
 }
+
+// TestSearchWithinRootTopicSearchesTheHub checks that the root topic, like
+// the API's list of it, is the whole hub: a record that lacks it is found.
+func TestSearchWithinRootTopicSearchesTheHub(t *testing.T) {
+	h := newHub(t, "https://img.example.org/")
+	stray := newsRec("https://img.example.org/", "zeppelin-a", "Zeppelin lands", "a.example", "A News", "", time.Hour, true)
+	stray.Article.Topics = []string{"Joe Biden"} // no root topic
+	both := newsRec("https://img.example.org/", "zeppelin-b", "Zeppelin departs", "b.example", "B News", "", time.Hour, true)
+	if err := h.st.Upsert(context.Background(), []*model.Record{stray, both}); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		query string
+		total int
+	}{
+		{"q=zeppelin", 2},
+		{"q=zeppelin&topic=election", 2},
+		{"q=zeppelin&topic=joe-biden", 1},
+	} {
+		rec := httptest.NewRecorder()
+		h.web.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/api/search?"+tt.query, nil))
+		var res struct{ Total int }
+		if err := json.Unmarshal(rec.Body.Bytes(), &res); err != nil || res.Total != tt.total {
+			t.Errorf("api %s: total %d (%v), want %d", tt.query, res.Total, err, tt.total)
+		}
+	}
+}
