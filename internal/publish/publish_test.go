@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -544,5 +545,20 @@ func TestConcurrentBuildOfOneFolderIsRefused(t *testing.T) {
 	unlock()
 	if _, err := Build(context.Background(), st, s, filepath.Join(dir, "out"), BuildOptions{Options: genOptions()}); err != nil {
 		t.Errorf("build after the lock was released: %v", err)
+	}
+}
+
+func TestTopicSetsShareEqualListsOnly(t *testing.T) {
+	ts := newTopicSets([]string{"Election", "Economy"})
+	a := ts.intern([]string{"Election", "Economy"})
+	b := ts.intern([]string{"Election", "Economy"})
+	if &a[0] != &b[0] {
+		t.Error("equal topic lists are not shared")
+	}
+	// Joined with NUL, these two lists give the same key.
+	odd := ts.intern([]string{"a\x00b"})
+	pair := ts.intern([]string{"a", "b"})
+	if !slices.Equal(odd, []string{"a\x00b"}) || !slices.Equal(pair, []string{"a", "b"}) {
+		t.Errorf("intern gave %q and %q", odd, pair)
 	}
 }

@@ -1,6 +1,7 @@
 package publish
 
 import (
+	"slices"
 	"strings"
 	"sync"
 	"unsafe"
@@ -75,7 +76,7 @@ func (t *topicSets) intern(names []string) []string {
 	key := strings.Join(names, "\x00")
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	if set, ok := t.sets[key]; ok {
+	if set, ok := t.sets[key]; ok && slices.Equal(set, names) { // names may hold NULs
 		return set
 	}
 	set := make([]string, len(names))

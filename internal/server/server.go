@@ -296,12 +296,12 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 
 // Precomputed header values, set without allocating per request.
 var (
-	corsAny    = []string{"*"}
-	varyAE     = []string{"Accept-Encoding"}
-	gzipEnc    = []string{"gzip"}
-	nosniff    = []string{"nosniff"}
-	allowGet   = []string{"GET, HEAD, OPTIONS"}
-	exposeHdrs = []string{"ETag, Last-Modified"}
+	corsAny      = []string{"*"}
+	varyAEOrigin = []string{"Accept-Encoding, Origin"}
+	gzipEnc      = []string{"gzip"}
+	nosniff      = []string{"nosniff"}
+	allowGet     = []string{"GET, HEAD, OPTIONS"}
+	exposeHdrs   = []string{"ETag, Last-Modified"}
 )
 
 func (s *Server) api(w http.ResponseWriter, r *http.Request) {
@@ -355,12 +355,13 @@ func (s *Server) writeDoc(w http.ResponseWriter, r *http.Request, h *publish.Hub
 	hdr["Etag"] = []string{etag}
 	hdr["Last-Modified"] = []string{mod.UTC().Format(http.TimeFormat)}
 	hdr["Cache-Control"] = []string{s.cfg.CacheControl}
-	hdr["Vary"] = varyAE
+	hdr["Vary"] = varyAEOrigin
 	hdr["X-Content-Type-Options"] = nosniff
 	if r.Header["Origin"] != nil {
-		// Only a cross-origin script reads these headers. Leaving them out
-		// otherwise keeps the header map within its small form, which
-		// halves what net/http allocates per request.
+		// Only a cross-origin script reads these headers (hence Vary:
+		// Origin). Leaving them out otherwise keeps the header map of an
+		// uncompressed answer within eight keys, its small form, which saves
+		// a third of what net/http allocates per request.
 		hdr["Access-Control-Expose-Headers"] = exposeHdrs
 	}
 	if notModified(r, etag, d.ETag, mod) {

@@ -165,6 +165,10 @@ func TestHTTPCachingCompressionAndMethods(t *testing.T) {
 	if got := resp.Header.Get("Access-Control-Expose-Headers"); got != "" {
 		t.Errorf("Access-Control-Expose-Headers %q on a same-origin request", got)
 	}
+	// Caches keep the two answers apart.
+	if got := resp.Header.Get("Vary"); got != "Accept-Encoding, Origin" {
+		t.Errorf("Vary %q, want Accept-Encoding, Origin", got)
+	}
 	cors, _ := get(t, url, map[string]string{"Origin": "https://app.example"})
 	if cors.Header.Get("Access-Control-Allow-Origin") != "*" || cors.Header.Get("Access-Control-Expose-Headers") != "ETag, Last-Modified" {
 		t.Errorf("cross-origin GET: headers %v", cors.Header)

@@ -329,7 +329,7 @@ func TestSearchPagesAndAPI(t *testing.T) {
 	// the pages reach the ranked ones, and the page says so.
 	h.web.rankLimit = 10
 	_, broad := h.get(t, "/search?q=biden")
-	contains(t, "bounded search", broad, "24 articles match", "Showing the best of the 10 newest.")
+	contains(t, "bounded search", broad, "24 articles match", "Showing the best of the 10 added most recently.")
 	lacks(t, "bounded search", broad, `rel="next"`)
 	rec := httptest.NewRecorder()
 	h.web.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/api/search?q=biden", nil))
@@ -346,7 +346,7 @@ func TestSearchPagesAndAPI(t *testing.T) {
 	// Within a time range the count stops at the bound, and says so.
 	h.web.rankLimit = 2
 	_, recent := h.get(t, "/search?q=border&when=year")
-	contains(t, "bounded search in a time range", recent, "More than 2 articles match", "Showing the best of the 2 newest.")
+	contains(t, "bounded search in a time range", recent, "More than 2 articles match", "Showing the best of the 2 added most recently.")
 	rec = httptest.NewRecorder()
 	h.web.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/api/search?q=border&when=year", nil))
 	var capped struct {

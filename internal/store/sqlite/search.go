@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"math"
 	"strings"
 
 	"newshub/internal/model"
@@ -74,7 +75,7 @@ func (s *Store) Search(ctx context.Context, q store.SearchQuery) (store.SearchRe
 				`) ORDER BY score, id`+lim+`) p JOIN records r ON r.id = p.id ORDER BY p.score, p.id`, append(rankArgs, largs...))
 		}
 	} else {
-		res, err = searchFiltered(ctx, tx, ranked, rankArgs, lim, largs, limit)
+		res, err = searchFiltered(ctx, tx, from, args, lim, largs, limit)
 	}
 	if err != nil {
 		return store.SearchResult{}, fmt.Errorf("search %q: %w", q.Text, err)
@@ -83,12 +84,23 @@ func (s *Store) Search(ctx context.Context, q store.SearchQuery) (store.SearchRe
 }
 
 // searchFiltered answers a search whose filter (a time range) must be
-// tested on every match: the statement that ranks the newest matches also
-// counts them, and when they reach the rank limit the older ones are not
-// counted (Capped), which would cost as much as the ranking again.
-func searchFiltered(ctx context.Context, tx *sql.Tx, ranked string, rankArgs []any, lim string, largs []any, limit int) (store.SearchResult, error) {
+// tested on every match: the statement that ranks the matches stored last
+// also counts them, one past the rank limit, and past the limit the older
+// matches are not counted (Capped), which would cost as much as the ranking
+// again.
+func searchFiltered(ctx context.Context, tx *sql.Tx, from string, args []any, lim string, largs []any, limit int) (store.SearchResult, error) {
+	probe, keep := -1, math.MaxInt64 // every match, when all are ranked
+	if limit >= 0 {
+		probe, keep = limit+1, limit
+	}
+	// The one past the limit (the oldest, lowest id) is counted, not ranked.
+	ranked := `SELECT id, score, n FROM (
+			SELECT id, score, count(*) OVER () AS n, min(id) OVER () AS low FROM (
+				SELECT news_fts.rowid AS id, ` + rankExpr + ` AS score` + from + ` ORDER BY news_fts.rowid DESC LIMIT ?))
+		WHERE n <= ? OR id <> low`
+	rankArgs := append(args[:len(args):len(args)], probe, keep)
 	rows, err := tx.QueryContext(ctx, `SELECT `+recordColumns+`, p.n FROM (
-		SELECT id, score, count(*) OVER () AS n FROM (`+ranked+`) ORDER BY score, id`+lim+`
+		SELECT id, score, n FROM (`+ranked+`) ORDER BY score, id`+lim+`
 	) p JOIN records r ON r.id = p.id ORDER BY p.score, p.id`, append(rankArgs, largs...)...)
 	if err != nil {
 		return store.SearchResult{}, err
@@ -99,11 +111,16 @@ func searchFiltered(ctx context.Context, tx *sql.Tx, ranked string, rankArgs []a
 		return store.SearchResult{}, err
 	}
 	if n < 0 { // a page past the end has no row to carry the count
-		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM (`+ranked+`)`, rankArgs...).Scan(&n); err != nil {
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT news_fts.rowid`+from+
+			` ORDER BY news_fts.rowid DESC LIMIT ?)`, append(args[:len(args):len(args)], probe)...).Scan(&n); err != nil {
 			return store.SearchResult{}, err
 		}
 	}
-	return store.SearchResult{Total: n, Ranked: n, Capped: limit > 0 && n == limit, Hits: hits}, nil
+	res := store.SearchResult{Total: n, Ranked: n, Hits: hits}
+	if limit >= 0 && n > limit {
+		res.Total, res.Ranked, res.Capped = limit, limit, true
+	}
+	return res, nil
 }
 
 // queryRecords runs a query of recordColumns and decodes its rows.

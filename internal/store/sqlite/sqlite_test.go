@@ -2,6 +2,8 @@ package sqlite
 
 import (
 	"context"
+	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"path/filepath"
@@ -147,6 +149,7 @@ func TestMigrationIndexesTopics(t *testing.T) {
 		`CREATE VIRTUAL TABLE news_fts USING fts5 (title, excerpt, provider, content = '', contentless_delete = 1,
 			tokenize = 'unicode61 remove_diacritics 2')`,
 		`DELETE FROM schema_version WHERE version >= 4`,
+		`UPDATE records SET text_key = x'00'`, // digests of before, without the topics
 	} {
 		if _, err := st.w.ExecContext(ctx, q); err != nil {
 			t.Fatal(err)
@@ -381,4 +384,23 @@ func newsRecord(path, title string, topics ...string) *model.Record {
 	return &model.Record{Path: path, Kind: model.KindNews, Raw: []byte("---\ntitle: " + title + "\n---\n"),
 		Article: &model.Article{Title: title, Excerpt: "An excerpt.", Provider: model.Provider{Name: "Wire"},
 			PublishedDateTime: time.Date(2026, 1, 2, 12, 0, 0, 0, time.UTC), Topics: topics}}
+}
+
+// TestTopicTokenMatchesStoredValue checks that a topic's token is made
+// from the name as encoding/json stores it, which is what migration 0004
+// reads.
+func TestTopicTokenMatchesStoredValue(t *testing.T) {
+	for _, name := range []string{"Election", `Joe "Biden"`, "Café & Société", "日本", "bad\xffutf8", "\xc3"} {
+		stored, err := json.Marshal(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var back string
+		if err := json.Unmarshal(stored, &back); err != nil {
+			t.Fatal(err)
+		}
+		if got, want := topicToken(name), "t"+hex.EncodeToString([]byte(back)); got != want {
+			t.Errorf("topicToken(%q) = %s, want %s (from the stored %s)", name, got, want, stored)
+		}
+	}
 }

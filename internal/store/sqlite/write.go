@@ -16,6 +16,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"unicode/utf8"
 
 	"newshub/internal/model"
 )
@@ -130,7 +131,16 @@ func topicTokens(topics []string) string {
 	return b.String()
 }
 
-func topicToken(topic string) string { return "t" + hex.EncodeToString([]byte(topic)) }
+// topicToken is the token of one topic: "t" and the hex of its name, the
+// name as the stored JSON value holds it (each invalid UTF-8 byte made
+// U+FFFD, as encoding/json does), so migration 0004 makes the same token
+// from the value.
+func topicToken(topic string) string {
+	if !utf8.ValidString(topic) {
+		topic = strings.Map(func(r rune) rune { return r }, topic)
+	}
+	return "t" + hex.EncodeToString([]byte(topic))
+}
 
 // topicsKey is the digest of what a news record's topic rows are made of.
 func topicsKey(publishedAt int64, topics []string) []byte {

@@ -228,11 +228,16 @@ func testSearchRankLimit(t *testing.T, st store.Store) {
 		{"bounded within a topic", store.SearchQuery{Text: "flood", Topic: "Election", RankLimit: 3}, 6, []*model.Record{all[6], all[8], all[10]}, nil},
 		{"bounded within a time range", store.SearchQuery{Text: "flood", Until: hours(9), RankLimit: 4}, 9, all[5:9], nil},
 		{"time range within the bound", store.SearchQuery{Text: "flood", Since: hours(8), RankLimit: 5}, 4, all[8:], all[9]},
+		{"all ranked within a time range", store.SearchQuery{Text: "flood", Until: hours(9), RankLimit: -1}, 9, all[:9], nil},
+		{"time range at the bound", store.SearchQuery{Text: "flood", Since: hours(8), RankLimit: 4}, 4, all[8:], all[9]},
 	}
 	for _, tt := range tests {
 		res := search(t, st, tt.q)
 		// A store may stop counting at the ranked matches, saying so.
 		total := res.Total
+		if res.Capped && tt.total <= res.Ranked {
+			t.Errorf("%s: capped with all %d matches ranked", tt.name, tt.total)
+		}
 		if res.Capped {
 			if res.Total != res.Ranked || tt.total <= res.Ranked {
 				t.Errorf("%s: capped total %d with %d ranked, of %d matches", tt.name, res.Total, res.Ranked, tt.total)
