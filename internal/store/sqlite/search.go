@@ -53,8 +53,6 @@ func (s *Store) Search(ctx context.Context, q store.SearchQuery) (store.SearchRe
 	from, args, filtered := searchFrom(q, ftsQuery(phrases, q.Topic))
 	limit := q.RankLimitOf()
 	lim, largs := limitOffset(q.Limit, q.Offset)
-	ranked := `SELECT news_fts.rowid AS id, ` + rankExpr + ` AS score` + from + ` ORDER BY news_fts.rowid DESC LIMIT ?`
-	rankArgs := append(args[:len(args):len(args)], limit)
 
 	// One read transaction, so the total and the page agree.
 	tx, err := s.r.BeginTx(ctx, nil)
@@ -63,24 +61,55 @@ func (s *Store) Search(ctx context.Context, q store.SearchQuery) (store.SearchRe
 	}
 	defer tx.Rollback()
 	var res store.SearchResult
-	if !filtered {
-		// The index alone counts its matches, cheaply.
-		err = tx.QueryRowContext(ctx, `SELECT count(*)`+from, args...).Scan(&res.Total)
-		res.Ranked = res.Total
-		if limit >= 0 {
-			res.Ranked = min(res.Total, limit)
-		}
-		if err == nil {
-			res.Hits, err = queryRecords(ctx, tx, `SELECT `+recordColumns+` FROM (SELECT id, score FROM (`+ranked+
-				`) ORDER BY score, id`+lim+`) p JOIN records r ON r.id = p.id ORDER BY p.score, p.id`, append(rankArgs, largs...))
-		}
-	} else {
+	if filtered {
 		res, err = searchFiltered(ctx, tx, from, args, lim, largs, limit)
+	} else {
+		res, err = searchIndex(ctx, tx, from, args, lim, largs, limit)
 	}
 	if err != nil {
 		return store.SearchResult{}, fmt.Errorf("search %q: %w", q.Text, err)
 	}
 	return res, nil
+}
+
+// newest selects cols of the matches, the last stored first, up to a
+// LIMIT given as the last argument.
+func newest(cols, from string) string {
+	return `SELECT ` + cols + from + ` ORDER BY news_fts.rowid DESC LIMIT ?`
+}
+
+// scored are the columns of a ranked match.
+const scored = `news_fts.rowid AS id, ` + rankExpr + ` AS score`
+
+// pageOf selects the records of the page lim of ranked (id, score, extra),
+// best first, with the extra column after the record's.
+func pageOf(ranked, extra, lim string) string {
+	cols := recordColumns
+	if extra != "" {
+		cols += ", p." + extra
+		extra = ", " + extra
+	}
+	return `SELECT ` + cols + ` FROM (SELECT id, score` + extra + ` FROM (` + ranked + `) ORDER BY score, id` + lim + `)
+		p JOIN records r ON r.id = p.id ORDER BY p.score, p.id`
+}
+
+// with returns args followed by more, leaving args as it was.
+func with(args []any, more ...any) []any { return append(args[:len(args):len(args)], more...) }
+
+// searchIndex answers a search the full-text index alone decides, which
+// also counts its matches cheaply.
+func searchIndex(ctx context.Context, tx *sql.Tx, from string, args []any, lim string, largs []any, limit int) (store.SearchResult, error) {
+	var res store.SearchResult
+	if err := tx.QueryRowContext(ctx, `SELECT count(*)`+from, args...).Scan(&res.Total); err != nil {
+		return res, err
+	}
+	res.Ranked = res.Total
+	if limit >= 0 {
+		res.Ranked = min(res.Total, limit)
+	}
+	var err error
+	res.Hits, err = queryRecords(ctx, tx, pageOf(newest(scored, from), "", lim), with(with(args, limit), largs...))
+	return res, err
 }
 
 // searchFiltered answers a search whose filter (a time range) must be
@@ -95,13 +124,9 @@ func searchFiltered(ctx context.Context, tx *sql.Tx, from string, args []any, li
 	}
 	// The one past the limit (the oldest, lowest id) is counted, not ranked.
 	ranked := `SELECT id, score, n FROM (
-			SELECT id, score, count(*) OVER () AS n, min(id) OVER () AS low FROM (
-				SELECT news_fts.rowid AS id, ` + rankExpr + ` AS score` + from + ` ORDER BY news_fts.rowid DESC LIMIT ?))
+			SELECT id, score, count(*) OVER () AS n, min(id) OVER () AS low FROM (` + newest(scored, from) + `))
 		WHERE n <= ? OR id <> low`
-	rankArgs := append(args[:len(args):len(args)], probe, keep)
-	rows, err := tx.QueryContext(ctx, `SELECT `+recordColumns+`, p.n FROM (
-		SELECT id, score, n FROM (`+ranked+`) ORDER BY score, id`+lim+`
-	) p JOIN records r ON r.id = p.id ORDER BY p.score, p.id`, append(rankArgs, largs...)...)
+	rows, err := tx.QueryContext(ctx, pageOf(ranked, "n", lim), with(with(args, probe, keep), largs...)...)
 	if err != nil {
 		return store.SearchResult{}, err
 	}
@@ -111,8 +136,8 @@ func searchFiltered(ctx context.Context, tx *sql.Tx, from string, args []any, li
 		return store.SearchResult{}, err
 	}
 	if n < 0 { // a page past the end has no row to carry the count
-		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT news_fts.rowid`+from+
-			` ORDER BY news_fts.rowid DESC LIMIT ?)`, append(args[:len(args):len(args)], probe)...).Scan(&n); err != nil {
+		err := tx.QueryRowContext(ctx, `SELECT count(*) FROM (`+newest(`news_fts.rowid`, from)+`)`, with(args, probe)...).Scan(&n)
+		if err != nil {
 			return store.SearchResult{}, err
 		}
 	}
