@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 
@@ -12,16 +13,18 @@ import (
 	"newshub/internal/model"
 	"newshub/internal/site"
 	"newshub/internal/store"
+	"newshub/internal/store/sqlite"
 	"newshub/internal/store/sqlite/sqlitetest"
 	"newshub/internal/testutil"
 )
 
 // genUntil ends the generated news; the hub's days are in
-// America/Los_Angeles, gen's time zone.
-var genUntil = time.Date(2026, 10, 20, 0, 0, 0, 0, time.UTC)
+// America/Los_Angeles, gen's time zone, whose clocks go back on
+// 2026-11-01 (a day of 25 hours).
+var genUntil = time.Date(2026, 11, 4, 0, 0, 0, 0, time.UTC)
 
 // testNow is after every generated day's issue is due.
-var testNow = time.Date(2026, 10, 25, 12, 0, 0, 0, time.UTC)
+var testNow = time.Date(2026, 11, 10, 12, 0, 0, 0, time.UTC)
 
 func testOptions() Options { return Options{Now: func() time.Time { return testNow }} }
 
@@ -34,12 +37,62 @@ type hub struct {
 	recs []*model.Record // as generated, rendered
 }
 
+var shared struct {
+	once sync.Once
+	dir  string
+	h    *hub
+	err  error
+}
+
+// TestMain removes the shared hub's folder.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if shared.h != nil {
+		shared.h.st.Close()
+	}
+	if shared.dir != "" {
+		os.RemoveAll(shared.dir)
+	}
+	os.Exit(code)
+}
+
+// sharedHub is one generated hub of 6,000 articles for the tests that only
+// read it.
+func sharedHub(t testing.TB) *hub {
+	t.Helper()
+	shared.once.Do(func() {
+		if shared.dir, shared.err = os.MkdirTemp("", "newsletter-test-"); shared.err != nil {
+			return
+		}
+		var st store.Store
+		if st, shared.err = sqlite.Open(context.Background(), filepath.Join(shared.dir, "hub.db")); shared.err != nil {
+			return
+		}
+		shared.h, shared.err = fillHub(st, filepath.Join(shared.dir, "site"), 6000, nil)
+	})
+	if shared.err != nil {
+		t.Fatal(shared.err)
+	}
+	return shared.h
+}
+
 // genHub generates a hub of n articles over gen's 180 days (a dozen
 // stories a day for n = 6000) and stores every record; its site folder
 // starts empty. edit, when set, may change the records first.
 func genHub(t testing.TB, n int, edit func(*model.Record)) *hub {
 	t.Helper()
-	h := &hub{st: sqlitetest.Open(t), dir: t.TempDir()}
+	h, err := fillHub(sqlitetest.Open(t), t.TempDir(), n, edit)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return h
+}
+
+func fillHub(st store.Store, dir string, n int, edit func(*model.Record)) (*hub, error) {
+	h := &hub{st: st, dir: dir}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
 	err := gen.Records(gen.Options{Articles: n, Seed: 11, Until: genUntil}, func(r *model.Record) error {
 		if edit != nil {
 			edit(r)
@@ -51,16 +104,16 @@ func genHub(t testing.TB, n int, edit func(*model.Record)) *hub {
 		return nil
 	})
 	if err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
 	ctx := context.Background()
 	if err := h.st.Upsert(ctx, h.recs); err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
 	if h.site, err = site.Load(ctx, h.st); err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
-	return h
+	return h, nil
 }
 
 // artifact saves a file for people to look at under artifacts/newsletter/.
