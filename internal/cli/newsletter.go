@@ -46,6 +46,9 @@ func runNewsletter(ctx context.Context, env *Env, args []string) error {
 	}
 	fmt.Fprintf(env.Stdout, "wrote %s: %d stories in %d topics, from %d publishers\n",
 		rec.Path, is.Stories, len(is.Sections), is.Publishers)
+	if is.DayStories > is.Stories {
+		fmt.Fprintf(env.Stdout, "%d more stories of the day left out: an issue holds the %d hottest\n", is.DayStories-is.Stories, is.Stories)
+	}
 	if is.Unlinked > 0 {
 		fmt.Fprintf(env.Stdout, "%d titles shown without a link: their records have no http(s) URL\n", is.Unlinked)
 	}

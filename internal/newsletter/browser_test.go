@@ -11,7 +11,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -22,22 +21,6 @@ import (
 
 	"newshub/internal/testutil"
 )
-
-// chromium returns the browser binary, or skips (fails under CI=true)
-// when there is none.
-func chromium(t *testing.T) string {
-	t.Helper()
-	for _, p := range []string{"/usr/bin/chromium", "chromium", "chromium-browser", "google-chrome"} {
-		if path, err := exec.LookPath(p); err == nil {
-			return path
-		}
-	}
-	if os.Getenv("CI") == "true" {
-		t.Fatal("chromium is missing (required under CI=true): install Debian's chromium package")
-	}
-	t.Skip("chromium is not installed; skipping the browser test")
-	return ""
-}
 
 // photo draws a picture for a story, a gradient coloured by its name, as
 // the PNG a publisher's server would send.
@@ -63,7 +46,7 @@ func photo(w http.ResponseWriter, r *http.Request) {
 // scrolling, and every picture loads. It saves both screenshots under
 // artifacts/screenshots/.
 func TestEmailRendersInChromium(t *testing.T) {
-	bin := chromium(t)
+	bin := testutil.Chromium(t)
 	is := testIssue(t)
 	mux := http.NewServeMux()
 	srv := httptest.NewServer(mux)

@@ -129,3 +129,23 @@ func artifact(t testing.TB, name string, data []byte) string {
 	}
 	return p
 }
+
+// composeDay composes the issue of day d of h, failing the test on error.
+func composeDay(t testing.TB, h *hub, d Date) *Issue {
+	t.Helper()
+	is, err := Compose(context.Background(), h.st, h.site, d, testOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return is
+}
+
+// mustHTML renders the issue's e-mail, failing the test on error.
+func mustHTML(t testing.TB, is *Issue) string {
+	t.Helper()
+	doc, err := is.HTML()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return doc
+}

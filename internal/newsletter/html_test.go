@@ -1,7 +1,6 @@
 package newsletter
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"net/url"
@@ -194,14 +193,7 @@ func TestEmailHTMLPassesChecks(t *testing.T) {
 	h := sharedHub(t)
 	for _, d := range []Date{{2026, 10, 14}, {2026, 10, 27}, {2026, 11, 1}} {
 		t.Run(d.String(), func(t *testing.T) {
-			is, err := Compose(context.Background(), h.st, h.site, d, testOptions())
-			if err != nil {
-				t.Fatal(err)
-			}
-			doc, err := is.HTML()
-			if err != nil {
-				t.Fatal(err)
-			}
+			doc := mustHTML(t, composeDay(t, h, d))
 			checkMailHTML(t, doc)
 			tidy(t, doc)
 		})
@@ -232,15 +224,8 @@ func hostile(day Date, loc *time.Location) func(*model.Record) {
 func TestEmailEscapesEveryText(t *testing.T) {
 	day := Date{2026, 10, 14}
 	loc, _ := time.LoadLocation("America/Los_Angeles")
-	h := genHub(t, 2000, hostile(day, loc))
-	is, err := Compose(context.Background(), h.st, h.site, day, testOptions())
-	if err != nil {
-		t.Fatal(err)
-	}
-	doc, err := is.HTML()
-	if err != nil {
-		t.Fatal(err)
-	}
+	is := composeDay(t, genHub(t, 2000, hostile(day, loc)), day)
+	doc := mustHTML(t, is)
 	checkMailHTML(t, doc)
 	tidy(t, doc)
 	for _, bad := range []string{"alert(", "javascript:", "vbscript:", "data:text", "<b>", "<i>", "onerror"} {

@@ -21,12 +21,7 @@ var sendTime = time.Date(2026, 10, 15, 14, 30, 0, 0, time.UTC)
 
 func testIssue(t *testing.T) *Issue {
 	t.Helper()
-	h := sharedHub(t)
-	is, err := Compose(context.Background(), h.st, h.site, Date{2026, 10, 14}, testOptions())
-	if err != nil {
-		t.Fatal(err)
-	}
-	return is
+	return composeDay(t, sharedHub(t), Date{2026, 10, 14})
 }
 
 func mailer(srv *smtptest.Server, cfg model.SMTP) *Mailer {

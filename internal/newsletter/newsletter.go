@@ -77,6 +77,7 @@ type Issue struct {
 	Sections []Section
 
 	Stories    int // stories listed
+	DayStories int // stories of the day: more than Stories when the hottest were picked
 	Publishers int // publishers among the stories and their coverage
 	Unlinked   int // titles shown without a link: the record had no http(s) URL
 }
@@ -128,14 +129,15 @@ func Compose(ctx context.Context, st store.Store, s *site.Site, d Date, opt Opti
 	opt = opt.withDefaults()
 	cfg := s.Config
 	loc := cfg.Location()
-	recs, err := st.News(ctx, store.NewsQuery{
+	q := store.NewsQuery{
 		PublishedOnly: true,
 		Since:         d.Start(loc),
 		Until:         d.AddDays(1).Start(loc),
 		Order:         store.ByHeat,
 		Limit:         opt.MaxStories,
 		NoRaw:         true,
-	})
+	}
+	recs, err := st.News(ctx, q)
 	if err != nil {
 		return nil, fmt.Errorf("newsletter %s: %w", d, err)
 	}
@@ -143,6 +145,12 @@ func Compose(ctx context.Context, st store.Store, s *site.Site, d Date, opt Opti
 		return nil, fmt.Errorf("newsletter %s: %w", d, ErrNoNews)
 	}
 	is := newIssue(s, d, opt.Now())
+	is.DayStories = len(recs)
+	if len(recs) == opt.MaxStories {
+		if is.DayStories, err = st.CountNews(ctx, q); err != nil {
+			return nil, fmt.Errorf("newsletter %s: %w", d, err)
+		}
+	}
 	c := composer{site: s, loc: loc, opt: opt, publishers: map[string]bool{}, issue: is}
 	var headlines []string
 	bySection := map[string][]*Story{}

@@ -79,6 +79,9 @@ func TestIssueHoldsTheDaysLeadsByHeatGroupedByTopic(t *testing.T) {
 				t.Fatal(err)
 			}
 			leads := leadsOf(h, tc.day)
+			if is.DayStories != len(leads) {
+				t.Errorf("DayStories = %d, the day has %d leads", is.DayStories, len(leads))
+			}
 			if n := cmp.Or(tc.maxStories, DefaultMaxStories); len(leads) > n {
 				leads = leads[:n]
 			} else if tc.maxStories > 0 {
@@ -163,11 +166,7 @@ func TestIssueHoldsTheDaysLeadsByHeatGroupedByTopic(t *testing.T) {
 }
 
 func TestIssueFrontMatter(t *testing.T) {
-	h := sharedHub(t)
-	is, err := Compose(context.Background(), h.st, h.site, Date{2026, 10, 14}, testOptions())
-	if err != nil {
-		t.Fatal(err)
-	}
+	is := composeDay(t, sharedHub(t), Date{2026, 10, 14})
 	rec, err := is.Record()
 	if err != nil {
 		t.Fatal(err)
@@ -259,11 +258,7 @@ func TestSameInputsSameBytes(t *testing.T) {
 }
 
 func TestRecordRoundTripsThroughContent(t *testing.T) {
-	h := sharedHub(t)
-	is, err := Compose(context.Background(), h.st, h.site, Date{2026, 11, 1}, testOptions())
-	if err != nil {
-		t.Fatal(err)
-	}
+	is := composeDay(t, sharedHub(t), Date{2026, 11, 1})
 	rec, err := is.Record()
 	if err != nil {
 		t.Fatal(err)
@@ -279,8 +274,7 @@ func TestRecordRoundTripsThroughContent(t *testing.T) {
 	if err := content.Render(fresh); err != nil || !bytes.Equal(fresh.Raw, rec.Raw) {
 		t.Fatalf("rendering the parsed value from scratch gives other bytes (%v):\n%.600s", err, fresh.Raw)
 	}
-	html, _ := is.HTML()
-	if back.Newsletter.Body != html || back.Newsletter.Excerpt != is.Excerpt || !back.Newsletter.PublishedDateTime.Equal(is.Published) {
+	if back.Newsletter.Body != mustHTML(t, is) || back.Newsletter.Excerpt != is.Excerpt || !back.Newsletter.PublishedDateTime.Equal(is.Published) {
 		t.Fatalf("parsed record differs from the issue: %+v", back.Newsletter)
 	}
 }
