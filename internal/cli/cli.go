@@ -67,6 +67,7 @@ func commands() []command {
 		{"curate", "", "recompute topics, stories, lead and related, quality and heat over the store", runCurate},
 		{"explain", "PATH|URL", "show why an article got its topics, story, quality and heat", runExplain},
 		{"cluster", "--in FILE [--out FILE] [--related K]", "cluster JSON-lines articles into stories", runCluster},
+		{"newsletter", "[--date YYYY-MM-DD] [--no-send]", "write a day's newsletter issue now (and mail it where smtp: is set)", runNewsletter},
 		{"build", "[--base-url URL] OUT", "write the static API, feeds and website to OUT", runBuild},
 		{"serve", "[--addr HOST:PORT] [--no-ingest]", "serve the API, feeds and website", runServe},
 		{"ingest", "[--once]", "fetch the configured sources, once or on schedule", runIngest},
@@ -203,7 +204,7 @@ Usage: newshub [--site DIR] [--db DSN] COMMAND [ARGS]
 Commands:
 `)
 	for _, c := range commands() {
-		fmt.Fprintf(w, "  %-9s %s\n", c.name, c.summary)
+		fmt.Fprintf(w, "  %-10s %s\n", c.name, c.summary)
 	}
 	fmt.Fprintf(w, `
 Global flags (also after the command name):

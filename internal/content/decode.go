@@ -2,6 +2,7 @@ package content
 
 import (
 	"fmt"
+	"net/mail"
 	"strconv"
 	"strings"
 	"time"
@@ -644,9 +645,91 @@ func (d *decoder) config(root *node) *model.Config {
 			c.AllowPrivateNetworks = d.bool(key, v)
 		case "story_window":
 			c.StoryWindow = d.str(key, v)
+		case "newsletter_time":
+			c.NewsletterTime = d.str(key, v)
+			if _, err := model.ParseClock(c.NewsletterTime); err != nil && v.kind != nullNode {
+				d.failf(int(p.line), "%s: %v", key, err)
+			}
+		case "smtp":
+			c.SMTP = d.smtp(p)
 		}
 	}
 	return c
+}
+
+// smtp decodes and checks the mail settings, so that a mistake is reported
+// with its line when the site is read rather than when an issue is sent.
+func (d *decoder) smtp(p *pair) *model.SMTP {
+	s := &model.SMTP{}
+	d.enter("smtp")
+	defer d.leave()
+	if p.val.kind != mapNode {
+		d.typeErr("", &p.val, "a map of settings (host, port, from, to, ...)")
+		return s
+	}
+	lines := map[string]int{}
+	kids := d.t.kids(&p.val)
+	for i := range kids {
+		k, v := d.t.key(&kids[i]), &kids[i].val
+		lines[k] = int(kids[i].line)
+		switch k {
+		case "host":
+			s.Host = d.str(k, v)
+		case "port":
+			if s.Port = d.int(k, v); d.err == nil && (s.Port < 1 || s.Port > 65535) {
+				d.failf(lines[k], "%s: %d is not a port number (1 to 65535)", d.name(k), s.Port)
+			}
+		case "username":
+			s.Username = d.str(k, v)
+		case "password":
+			s.Password = d.str(k, v)
+		case "password_file":
+			s.PasswordFile = d.str(k, v)
+		case "from":
+			s.From = d.str(k, v)
+			d.address(k, lines[k], s.From)
+		case "to":
+			s.To = d.strs(k, v)
+			for i, a := range s.To {
+				line := lines[k]
+				if i < len(d.t.kids(v)) {
+					line = int(d.t.kids(v)[i].line)
+				}
+				d.address(fmt.Sprintf("%s[%d]", k, i), line, a)
+			}
+		case "starttls":
+			s.StartTLS = d.boolPtr(k, v)
+		default:
+			d.failf(lines[k], "%s: unknown setting (want host, port, username, password, password_file, from, to or starttls)", d.name(k))
+		}
+	}
+	at := int(p.line)
+	switch {
+	case s.Host == "":
+		d.failf(at, "smtp.host is missing or empty")
+	case s.From == "":
+		d.failf(at, "smtp.from is missing or empty")
+	case len(s.To) == 0:
+		d.failf(at, "smtp.to is missing or empty: list the addresses issues go to")
+	case s.Password != "" && s.PasswordFile != "":
+		d.failf(lines["password_file"], "smtp: give password or password_file, not both")
+	case s.Username != "" && s.Password == "" && s.PasswordFile == "":
+		d.failf(lines["username"], "smtp.username needs a password or password_file")
+	case s.Username == "" && (s.Password != "" || s.PasswordFile != ""):
+		d.failf(at, "smtp: a password is given without a username")
+	}
+	return s
+}
+
+// address checks one e-mail address of the smtp settings.
+func (d *decoder) address(name string, line int, a string) {
+	if a == "" {
+		d.failf(line, "%s is empty", d.name(name))
+		return
+	}
+	if _, err := mail.ParseAddress(a); err != nil {
+		d.failf(line, "%s: %q is not an e-mail address: %v", d.name(name), clip(a), err)
+	}
 }
 
 func (d *decoder) sources(root *node) *model.Sources {

@@ -205,6 +205,24 @@ var configSpec = spec[model.Config]{fields: []field[model.Config]{
 		}
 	}},
 	{"story_window", 0, func(e *enc, v *model.Config) { e.p(0, "story_window", v.StoryWindow) }},
+	{"newsletter_time", 0, func(e *enc, v *model.Config) { e.q(0, "newsletter_time", v.NewsletterTime) }},
+	{"smtp", 0, func(e *enc, v *model.Config) {
+		s := v.SMTP
+		if s == nil {
+			return
+		}
+		e.b = append(e.b, "smtp:\n"...)
+		e.p(2, "host", s.Host)
+		e.intNZ(2, "port", s.Port)
+		e.p(2, "username", s.Username)
+		e.q(2, "password", s.Password)
+		e.p(2, "password_file", s.PasswordFile)
+		e.q(2, "from", s.From)
+		e.list(2, "to", s.To, false, true)
+		if s.StartTLS != nil {
+			e.bool(2, "starttls", *s.StartTLS)
+		}
+	}},
 }}
 
 var sourcesSpec = spec[model.Sources]{fields: []field[model.Sources]{

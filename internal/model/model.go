@@ -7,7 +7,10 @@
 // unchanged record is written back byte for byte.
 package model
 
-import "time"
+import (
+	"fmt"
+	"time"
+)
 
 // Kind names the collection a record belongs to.
 type Kind string
@@ -265,6 +268,53 @@ type Config struct {
 	RelatedLimit         int    `json:"related_limit,omitempty"`
 	AllowPrivateNetworks bool   `json:"allow_private_networks,omitempty"`
 	StoryWindow          string `json:"story_window,omitempty"` // e.g. "72h"
+	// NewsletterTime is when the daily newsletter is written, "HH:MM" in
+	// Timezone; empty means no scheduled issues.
+	NewsletterTime string `json:"newsletter_time,omitempty"`
+	SMTP           *SMTP  `json:"smtp,omitempty"` // nil: issues are not mailed
+}
+
+// SMTP is the mail server newsletter issues are sent through and the list
+// they go to (_config.yml smtp:).
+type SMTP struct {
+	Host         string   `json:"host"`
+	Port         int      `json:"port,omitempty"` // 0 means DefaultSMTPPort
+	Username     string   `json:"username,omitempty"`
+	Password     string   `json:"password,omitempty"`
+	PasswordFile string   `json:"password_file,omitempty"` // relative to the site folder
+	From         string   `json:"from"`
+	To           []string `json:"to"`
+	StartTLS     *bool    `json:"starttls,omitempty"` // nil means true
+}
+
+// DefaultSMTPPort is the mail submission port.
+const DefaultSMTPPort = 587
+
+// UseStartTLS reports whether the connection must be upgraded with
+// STARTTLS before anything is sent.
+func (s *SMTP) UseStartTLS() bool { return s.StartTLS == nil || *s.StartTLS }
+
+// ParseClock reads a local time of day written "HH:MM" (24-hour clock) and
+// returns it in minutes after midnight.
+func ParseClock(s string) (int, error) {
+	if len(s) != 5 || s[2] != ':' || !isDigits(s[:2]) || !isDigits(s[3:]) {
+		return 0, fmt.Errorf("%q is not a time of day HH:MM", s)
+	}
+	h := int(s[0]-'0')*10 + int(s[1]-'0')
+	m := int(s[3]-'0')*10 + int(s[4]-'0')
+	if h > 23 || m > 59 {
+		return 0, fmt.Errorf("%q is not a time of day HH:MM (00:00 to 23:59)", s)
+	}
+	return h*60 + m, nil
+}
+
+func isDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 // Sources is newshub's list of feeds (_data/sources.yaml).

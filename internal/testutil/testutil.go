@@ -3,6 +3,7 @@ package testutil
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime"
 	"testing"
@@ -31,4 +32,21 @@ func Shared(t testing.TB, name string) string {
 		t.Skipf("shared data %s is absent; skipping", dir)
 	}
 	return dir
+}
+
+// Chromium returns the path of a Chromium (or Chrome) binary for browser
+// tests. When there is none the test is skipped with a message, except
+// under CI=true, where scripts/test installs it and absence fails the test.
+func Chromium(t testing.TB) string {
+	t.Helper()
+	for _, p := range []string{"/usr/bin/chromium", "chromium", "chromium-browser", "google-chrome"} {
+		if path, err := exec.LookPath(p); err == nil {
+			return path
+		}
+	}
+	if os.Getenv("CI") == "true" {
+		t.Fatal("chromium is missing (required under CI=true): install Debian's chromium package")
+	}
+	t.Skip("chromium is not installed; skipping the browser test")
+	return ""
 }

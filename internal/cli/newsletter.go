@@ -1,0 +1,62 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"newshub/internal/newsletter"
+)
+
+// runNewsletter writes one day's newsletter issue now, and mails it where
+// the site configures smtp:.
+func runNewsletter(ctx context.Context, env *Env, args []string) error {
+	fs := env.newFlagSet("newsletter")
+	date := fs.String("date", "", "the day whose news the issue holds, YYYY-MM-DD in the site's time zone (default: the last day whose issue is due: yesterday once newsletter_time has passed)")
+	noSend := fs.Bool("no-send", false, "write the issue without mailing it")
+	if err := env.parse(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usageError("newsletter takes no arguments, got %q", fs.Args())
+	}
+	var day newsletter.Date
+	if *date != "" {
+		var err error
+		if day, err = newsletter.ParseDate(*date); err != nil {
+			return usageError("--date: %v", err)
+		}
+	}
+	st, s, err := env.openHub(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if day.IsZero() {
+		day = newsletter.LastDue(time.Now(), s.Config)
+	}
+	is, rec, err := newsletter.Write(ctx, st, s, env.Site, day, newsletter.Options{})
+	if errors.Is(err, newsletter.ErrNoNews) {
+		fmt.Fprintf(env.Stdout, "no news on %s: no issue written\n", day)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "wrote %s: %d stories in %d topics, from %d publishers\n",
+		rec.Path, is.Stories, len(is.Sections), is.Publishers)
+	if is.DayStories > is.Stories {
+		fmt.Fprintf(env.Stdout, "%d more stories of the day left out: an issue holds the %d hottest\n", is.DayStories-is.Stories, is.Stories)
+	}
+	if is.Unlinked > 0 {
+		fmt.Fprintf(env.Stdout, "%d titles shown without a link: their records have no http(s) URL\n", is.Unlinked)
+	}
+	if s.Config.SMTP == nil || *noSend {
+		return nil
+	}
+	m := &newsletter.Mailer{SMTP: s.Config.SMTP, SiteDir: env.Site}
+	sent, err := m.Send(ctx, is)
+	fmt.Fprintf(env.Stdout, "mailed to %d of %d addresses\n", sent, len(s.Config.SMTP.To))
+	return err
+}

@@ -1,0 +1,136 @@
+package content
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"newshub/internal/model"
+)
+
+// newsletterConfig is a _config.yml with the newsletter settings, written
+// by hand (comments, quoting and order a generator would not choose).
+const newsletterConfig = `title: Election Pulse
+url: https://hub.example.org
+timezone: America/Los_Angeles
+# the digest goes out every morning
+newsletter_time: 07:30
+smtp:
+  host: mail.example.org
+  port: 2525   # the provider's submission port
+  username: hub
+  password_file: secrets/smtp-password
+  from: "Election Pulse <news@example.org>"
+  to:
+    - editors@example.org
+    - "Reader One <one@example.org>"
+  starttls: false
+charset: utf-8
+`
+
+func TestConfigNewsletterSettingsRoundTrip(t *testing.T) {
+	rec, err := Parse("_config.yml", []byte(newsletterConfig))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := rec.Config
+	if c.NewsletterTime != "07:30" {
+		t.Fatalf("newsletter_time = %q", c.NewsletterTime)
+	}
+	s := c.SMTP
+	if s == nil || s.Host != "mail.example.org" || s.Port != 2525 || s.Username != "hub" || s.PasswordFile != "secrets/smtp-password" ||
+		s.From != "Election Pulse <news@example.org>" || strings.Join(s.To, ",") != "editors@example.org,Reader One <one@example.org>" ||
+		s.UseStartTLS() {
+		t.Fatalf("smtp = %+v", s)
+	}
+
+	// Unchanged: the same bytes.
+	raw := string(rec.Raw)
+	if err := Render(rec); err != nil {
+		t.Fatal(err)
+	}
+	if string(rec.Raw) != raw {
+		t.Fatalf("an unchanged config was rewritten:\n%s", rec.Raw)
+	}
+
+	// One setting changed: only its line changes, comments stay.
+	rec.Config.NewsletterTime = "18:00"
+	if err := Render(rec); err != nil {
+		t.Fatal(err)
+	}
+	removed, added := changedLines(newsletterConfig, string(rec.Raw))
+	if !sameSet(removed, []string{"newsletter_time: 07:30"}) || !sameSet(added, []string{`newsletter_time: "18:00"`}) {
+		t.Fatalf("removed %q added %q\n%s", removed, added, rec.Raw)
+	}
+
+	// Written from scratch, the settings read back as they were.
+	fresh := &model.Record{Path: "_config.yml", Kind: model.KindConfig, Config: c}
+	if err := Render(fresh); err != nil {
+		t.Fatal(err)
+	}
+	back, err := Parse("_config.yml", fresh.Raw)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, fresh.Raw)
+	}
+	if got, want := valueJSON(t, back), valueJSON(t, rec); got != want {
+		t.Fatalf("fresh config reads back as\n%s\nwant\n%s\nfile:\n%s", got, want, fresh.Raw)
+	}
+}
+
+func TestConfigNewsletterSettingsErrors(t *testing.T) {
+	const head = "title: Hub\ntimezone: UTC\n"
+	smtp := func(lines ...string) string {
+		return head + "smtp:\n  " + strings.Join(lines, "\n  ") + "\n"
+	}
+	ok := []string{"host: mail.example.org", "from: news@example.org", "to:", "  - a@example.org"}
+	tests := []struct {
+		name, data string
+		line       int
+		msg        string
+	}{
+		{"time without colon", head + "newsletter_time: 0730\n", 3, "newsletter_time"},
+		{"hour out of range", head + "newsletter_time: \"24:00\"\n", 3, "not a time of day"},
+		{"minute out of range", head + "newsletter_time: 07:60\n", 3, "not a time of day"},
+		{"time with seconds", head + "newsletter_time: 07:30:00\n", 3, "not a time of day"},
+		{"time as a list", head + "newsletter_time: [7, 30]\n", 3, "newsletter_time"},
+		{"smtp not a map", head + "smtp: mail.example.org\n", 3, "smtp"},
+		{"smtp empty", head + "smtp:\n", 3, "smtp"},
+		{"host missing", smtp(ok[1:]...), 3, "smtp.host is missing"},
+		{"from missing", smtp(ok[0], ok[2], ok[3]), 3, "smtp.from is missing"},
+		{"to missing", smtp(ok[:2]...), 3, "smtp.to is missing"},
+		{"bad port", smtp(append(ok, "port: 70000")...), 8, "smtp.port: 70000 is not a port"},
+		{"port not a number", smtp(append(ok, "port: submission")...), 8, "smtp.port"},
+		{"bad from", smtp(ok[0], "from: not an address", ok[2], ok[3]), 5, "smtp.from"},
+		{"bad recipient", smtp(append(ok, "  - b@")...), 8, "smtp.to[1]"},
+		{"to a string", smtp(ok[0], ok[1], "to: a@example.org"), 6, "smtp.to"},
+		{"starttls not a bool", smtp(append(ok, "starttls: maybe")...), 8, "smtp.starttls"},
+		{"unknown setting", smtp(append(ok, "pasword: x")...), 8, "smtp.pasword: unknown setting"},
+		{"both passwords", smtp(append(ok, "username: u", "password: p", "password_file: f")...), 10, "not both"},
+		{"username alone", smtp(append(ok, "username: u")...), 8, "needs a password"},
+		{"password alone", smtp(append(ok, "password: p")...), 3, "without a username"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Parse("_config.yml", []byte(tc.data))
+			var pe *ParseError
+			if !errors.As(err, &pe) {
+				t.Fatalf("error %v (%T), want *ParseError", err, err)
+			}
+			if pe.Path != "_config.yml" || pe.Line != tc.line || !strings.Contains(pe.Msg, tc.msg) {
+				t.Fatalf("got %q (line %d), want line %d and %q\n%s", err, pe.Line, tc.line, tc.msg, tc.data)
+			}
+		})
+	}
+}
+
+func TestConfigWithoutNewsletterSettings(t *testing.T) {
+	for _, data := range []string{"title: Hub\n", "title: Hub\nnewsletter_time:\n"} {
+		rec, err := Parse("_config.yml", []byte(data))
+		if err != nil {
+			t.Fatalf("%q: %v", data, err)
+		}
+		if rec.Config.NewsletterTime != "" || rec.Config.SMTP != nil {
+			t.Fatalf("%q: %+v", data, rec.Config)
+		}
+	}
+}

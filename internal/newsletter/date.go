@@ -1,0 +1,106 @@
+package newsletter
+
+import (
+	"fmt"
+	"time"
+
+	"newshub/internal/model"
+)
+
+// Date is a calendar day in the site's time zone: the day whose news an
+// issue holds. The zero Date means no day (no issue yet).
+type Date struct {
+	Year  int
+	Month time.Month
+	Day   int
+}
+
+// ParseDate reads a day written YYYY-MM-DD.
+func ParseDate(s string) (Date, error) {
+	t, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		return Date{}, fmt.Errorf("%q is not a date YYYY-MM-DD", s)
+	}
+	return DateOf(t), nil
+}
+
+// DateOf returns the day t falls on in t's location.
+func DateOf(t time.Time) Date {
+	y, m, d := t.Date()
+	return Date{y, m, d}
+}
+
+// String writes the day as YYYY-MM-DD.
+func (d Date) String() string { return fmt.Sprintf("%04d-%02d-%02d", d.Year, d.Month, d.Day) }
+
+// IsZero reports whether d is the zero Date.
+func (d Date) IsZero() bool { return d == Date{} }
+
+// Before reports whether d comes before e.
+func (d Date) Before(e Date) bool {
+	if d.Year != e.Year {
+		return d.Year < e.Year
+	}
+	if d.Month != e.Month {
+		return d.Month < e.Month
+	}
+	return d.Day < e.Day
+}
+
+// AddDays returns the day n days after d (before, when n is negative).
+func (d Date) AddDays(n int) Date {
+	return DateOf(time.Date(d.Year, d.Month, d.Day+n, 12, 0, 0, 0, time.UTC))
+}
+
+// Start returns the first instant of the day in loc.
+func (d Date) Start(loc *time.Location) time.Time {
+	return time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, loc)
+}
+
+// clock returns the site's newsletter_time in minutes after midnight;
+// ok is false when it is unset (or invalid, which reading the site
+// reports).
+func clock(cfg *model.Config) (int, bool) {
+	if cfg == nil || cfg.NewsletterTime == "" {
+		return 0, false
+	}
+	m, err := model.ParseClock(cfg.NewsletterTime)
+	return m, err == nil
+}
+
+// IssueTime returns when the issue of day d is due: the day after d at the
+// site's newsletter_time (midnight when unset), so an issue always holds a
+// whole day. It is the issue's publishedDateTime.
+func IssueTime(d Date, cfg *model.Config) time.Time {
+	m, _ := clock(cfg)
+	return time.Date(d.Year, d.Month, d.Day+1, m/60, m%60, 0, 0, cfg.Location()).UTC()
+}
+
+// LastDue returns the latest day whose issue is due at now: yesterday
+// (site time) once today's newsletter_time has passed, else the day before.
+func LastDue(now time.Time, cfg *model.Config) Date {
+	d := DateOf(now.In(cfg.Location())).AddDays(-1)
+	if now.Before(IssueTime(d, cfg)) {
+		d = d.AddDays(-1)
+	}
+	return d
+}
+
+// Due tells whether an issue should be written at now, given the day of the
+// last issue written (zero when none), and for which day. It is false when
+// the site sets no newsletter_time. After a pause of several days only the
+// latest day is due: a digest of old news is not worth a message.
+//
+// The caller records the day it returns as written whether or not that day
+// had news (Write returns ErrNoNews then), so a day without news is not
+// tried again after every round.
+func Due(now time.Time, cfg *model.Config, last Date) (Date, bool) {
+	if _, ok := clock(cfg); !ok {
+		return Date{}, false
+	}
+	d := LastDue(now, cfg)
+	if !last.Before(d) {
+		return Date{}, false
+	}
+	return d, true
+}

@@ -1,0 +1,100 @@
+package newsletter
+
+import (
+	"testing"
+	"time"
+
+	"newshub/internal/model"
+)
+
+func TestDue(t *testing.T) {
+	la := &model.Config{Timezone: "America/Los_Angeles", NewsletterTime: "07:30"}
+	tests := []struct {
+		name string
+		cfg  *model.Config
+		now  string // UTC
+		last Date
+		want Date // zero: not due
+	}{
+		{"no newsletter_time", &model.Config{Timezone: "UTC"}, "2026-10-20T12:00:00Z", Date{}, Date{}},
+		{"nil config", nil, "2026-10-20T12:00:00Z", Date{}, Date{}},
+		{"first issue, after the time", la, "2026-10-20T14:31:00Z", Date{}, Date{2026, 10, 19}},
+		{"at the minute", la, "2026-10-20T14:30:00Z", Date{}, Date{2026, 10, 19}},
+		{"a minute early", la, "2026-10-20T14:29:00Z", Date{}, Date{2026, 10, 18}},
+		{"a minute early, day before written", la, "2026-10-20T14:29:00Z", Date{2026, 10, 18}, Date{}},
+		{"after the time, yesterday written", la, "2026-10-20T20:00:00Z", Date{2026, 10, 19}, Date{}},
+		{"after the time, day before written", la, "2026-10-20T20:00:00Z", Date{2026, 10, 18}, Date{2026, 10, 19}},
+		{"a week down: only the last day", la, "2026-10-20T20:00:00Z", Date{2026, 10, 12}, Date{2026, 10, 19}},
+		{"written ahead by hand", la, "2026-10-20T20:00:00Z", Date{2026, 10, 20}, Date{}},
+		// 05:00Z on the 21st is 22:00 on the 20th in Los Angeles.
+		{"local day differs from UTC day", la, "2026-10-21T05:00:00Z", Date{2026, 10, 18}, Date{2026, 10, 19}},
+		// 2026-11-01 clocks go back at 02:00 PDT: 07:30 PST is 15:30Z.
+		{"after the clocks go back, early", la, "2026-11-01T15:29:00Z", Date{2026, 10, 29}, Date{2026, 10, 30}},
+		{"after the clocks go back, on time", la, "2026-11-01T15:30:00Z", Date{2026, 10, 30}, Date{2026, 10, 31}},
+		{"east of UTC", &model.Config{Timezone: "Pacific/Kiritimati", NewsletterTime: "06:00"}, "2026-10-20T16:00:00Z", Date{}, Date{2026, 10, 20}},
+		{"midnight", &model.Config{Timezone: "UTC", NewsletterTime: "00:00"}, "2026-10-20T00:00:00Z", Date{2026, 10, 18}, Date{2026, 10, 19}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			now, err := time.Parse(time.RFC3339, tc.now)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, ok := Due(now, tc.cfg, tc.last)
+			if ok != !tc.want.IsZero() || got != tc.want {
+				t.Fatalf("Due(%s, last %s) = %s, %v; want %s", tc.now, tc.last, got, ok, tc.want)
+			}
+			if ok && IssueTime(got, tc.cfg).After(now) {
+				t.Fatalf("day %s is due at %s, after now %s", got, IssueTime(got, tc.cfg), now)
+			}
+		})
+	}
+}
+
+func TestIssueTime(t *testing.T) {
+	tests := []struct {
+		cfg  *model.Config
+		day  Date
+		want string
+	}{
+		{&model.Config{Timezone: "America/Los_Angeles", NewsletterTime: "07:30"}, Date{2026, 10, 19}, "2026-10-20T14:30:00Z"},
+		{&model.Config{Timezone: "America/Los_Angeles", NewsletterTime: "07:30"}, Date{2026, 10, 31}, "2026-11-01T15:30:00Z"},
+		{&model.Config{Timezone: "America/Los_Angeles"}, Date{2026, 10, 31}, "2026-11-01T07:00:00Z"},
+		{&model.Config{}, Date{2026, 12, 31}, "2027-01-01T00:00:00Z"},
+		{&model.Config{Timezone: "Asia/Kolkata", NewsletterTime: "18:45"}, Date{2024, 2, 28}, "2024-02-29T13:15:00Z"},
+	}
+	for _, tc := range tests {
+		if got := IssueTime(tc.day, tc.cfg).Format(time.RFC3339); got != tc.want {
+			t.Errorf("IssueTime(%s, %+v) = %s, want %s", tc.day, tc.cfg, got, tc.want)
+		}
+	}
+}
+
+func TestDates(t *testing.T) {
+	d, err := ParseDate("2024-02-28")
+	if err != nil || d != (Date{2024, 2, 28}) || d.String() != "2024-02-28" {
+		t.Fatalf("ParseDate = %v, %v", d, err)
+	}
+	if d.AddDays(1) != (Date{2024, 2, 29}) || d.AddDays(2) != (Date{2024, 3, 1}) || d.AddDays(-59) != (Date{2023, 12, 31}) {
+		t.Fatalf("AddDays: %s %s %s", d.AddDays(1), d.AddDays(2), d.AddDays(-59))
+	}
+	if !d.Before(Date{2024, 3, 1}) || (Date{2024, 3, 1}).Before(d) || d.Before(d) || !(Date{}).Before(d) {
+		t.Fatal("Before")
+	}
+	for _, bad := range []string{"2024-2-28", "2024-02-30", "yesterday", ""} {
+		if _, err := ParseDate(bad); err == nil {
+			t.Errorf("ParseDate(%q) accepted", bad)
+		}
+	}
+	for p, want := range map[string]Date{
+		"_newsletters/election-smartable-2020-11-03.html": {2020, 11, 3},
+		"_newsletters/2021-01-02.html":                    {2021, 1, 2},
+	} {
+		if got, ok := DateOfPath(p); !ok || got != want {
+			t.Errorf("DateOfPath(%q) = %s, %v", p, got, ok)
+		}
+	}
+	if _, ok := DateOfPath("_newsletters/special.html"); ok {
+		t.Error("DateOfPath accepted a name without a date")
+	}
+}

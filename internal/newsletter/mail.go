@@ -1,0 +1,268 @@
+package newsletter
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"mime"
+	"mime/multipart"
+	"mime/quotedprintable"
+	"net"
+	"net/mail"
+	"net/smtp"
+	"net/textproto"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"newshub/internal/model"
+)
+
+// Mailer sends issues through the site's SMTP server, one message to each
+// address of the list, so that no reader sees the others' addresses.
+type Mailer struct {
+	SMTP    *model.SMTP
+	SiteDir string      // password_file is relative to it
+	TLS     *tls.Config // for STARTTLS; nil: the system's roots, the host's name
+	Now     func() time.Time
+	// Timeout bounds a whole send when ctx has no deadline; 0 means two
+	// minutes.
+	Timeout time.Duration
+}
+
+// Send mails the issue to every address of the list over one connection
+// and returns how many messages the server accepted. A recipient the
+// server refuses does not stop the others; the error names each one.
+func (m *Mailer) Send(ctx context.Context, is *Issue) (int, error) {
+	cfg := m.SMTP
+	if cfg == nil {
+		return 0, errors.New("newsletter: no smtp settings")
+	}
+	from, err := mail.ParseAddress(cfg.From)
+	if err != nil {
+		return 0, fmt.Errorf("newsletter: smtp.from: %w", err)
+	}
+	now := time.Now
+	if m.Now != nil {
+		now = m.Now
+	}
+	body, boundary, err := is.mimeBody()
+	if err != nil {
+		return 0, err
+	}
+	c, stop, err := m.dial(ctx)
+	if err != nil {
+		return 0, err
+	}
+	defer stop()
+	defer c.Close()
+	sent := 0
+	var errs []error
+	for _, to := range cfg.To {
+		rcpt, err := mail.ParseAddress(to)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", to, err))
+			continue
+		}
+		msg := is.message(from, rcpt, now(), boundary, body)
+		err = deliver(c, from.Address, rcpt.Address, msg)
+		var reply *textproto.Error
+		switch {
+		case err == nil:
+			sent++
+		case errors.As(err, &reply):
+			errs = append(errs, fmt.Errorf("%s: %w", rcpt.Address, err))
+			if err := c.Reset(); err != nil {
+				return sent, fmt.Errorf("newsletter: send %s: %w", is.Date, errors.Join(append(errs, err)...))
+			}
+		default: // the connection failed: the rest cannot be sent either
+			errs = append(errs, fmt.Errorf("%s: %w", rcpt.Address, err))
+			return sent, fmt.Errorf("newsletter: send %s: %w", is.Date, errors.Join(errs...))
+		}
+	}
+	if err := c.Quit(); err != nil && len(errs) == 0 {
+		errs = append(errs, fmt.Errorf("quit: %w", err))
+	}
+	if len(errs) > 0 {
+		return sent, fmt.Errorf("newsletter: send %s: %d of %d not sent: %w", is.Date, len(cfg.To)-sent, len(cfg.To), errors.Join(errs...))
+	}
+	return sent, nil
+}
+
+// dial connects, upgrades to TLS when the settings ask for it (the
+// default) and authenticates when a username is set. net/smtp's PLAIN
+// authentication refuses to send a password in the clear except to
+// localhost.
+// The returned stop releases the watch on ctx.
+func (m *Mailer) dial(ctx context.Context) (*smtp.Client, func() bool, error) {
+	cfg := m.SMTP
+	port := cfg.Port
+	if port == 0 {
+		port = model.DefaultSMTPPort
+	}
+	addr := net.JoinHostPort(cfg.Host, strconv.Itoa(port))
+	deadline, ok := ctx.Deadline()
+	if !ok {
+		timeout := m.Timeout
+		if timeout <= 0 {
+			timeout = 2 * time.Minute
+		}
+		deadline = time.Now().Add(timeout)
+	}
+	var d net.Dialer
+	conn, err := d.DialContext(ctx, "tcp", addr)
+	if err != nil {
+		return nil, nil, fmt.Errorf("newsletter: smtp %s: %w", addr, err)
+	}
+	conn.SetDeadline(deadline)
+	// A cancelled ctx ends whatever exchange is under way.
+	stop := context.AfterFunc(ctx, func() { conn.SetDeadline(time.Unix(1, 0)) })
+	c, err := m.start(conn, cfg)
+	if err != nil {
+		stop()
+		conn.Close()
+		return nil, nil, fmt.Errorf("newsletter: smtp %s: %w", addr, err)
+	}
+	return c, stop, nil
+}
+
+func (m *Mailer) start(conn net.Conn, cfg *model.SMTP) (*smtp.Client, error) {
+	c, err := smtp.NewClient(conn, cfg.Host)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.UseStartTLS() {
+		if ok, _ := c.Extension("STARTTLS"); !ok {
+			return nil, errors.New("the server does not offer STARTTLS (set starttls: false to send without TLS)")
+		}
+		tc := &tls.Config{ServerName: cfg.Host}
+		if m.TLS != nil {
+			tc = m.TLS.Clone()
+			if tc.ServerName == "" {
+				tc.ServerName = cfg.Host
+			}
+		}
+		if err := c.StartTLS(tc); err != nil {
+			return nil, fmt.Errorf("starttls: %w", err)
+		}
+	}
+	if cfg.Username != "" {
+		password, err := m.password()
+		if err != nil {
+			return nil, err
+		}
+		if err := c.Auth(smtp.PlainAuth("", cfg.Username, password, cfg.Host)); err != nil {
+			return nil, fmt.Errorf("auth: %w", err)
+		}
+	}
+	return c, nil
+}
+
+// password returns the configured password, or the first line of
+// password_file (relative to the site folder).
+func (m *Mailer) password() (string, error) {
+	cfg := m.SMTP
+	if cfg.PasswordFile == "" {
+		return cfg.Password, nil
+	}
+	file := cfg.PasswordFile
+	if !filepath.IsAbs(file) {
+		file = filepath.Join(m.SiteDir, file)
+	}
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return "", fmt.Errorf("smtp.password_file: %w", err)
+	}
+	line, _, _ := strings.Cut(string(data), "\n")
+	return strings.TrimRight(line, "\r"), nil
+}
+
+// deliver sends one message in one transaction.
+func deliver(c *smtp.Client, from, to string, msg []byte) error {
+	if err := c.Mail(from); err != nil {
+		return err
+	}
+	if err := c.Rcpt(to); err != nil {
+		return err
+	}
+	w, err := c.Data()
+	if err != nil {
+		return err
+	}
+	if _, err := w.Write(msg); err != nil {
+		w.Close()
+		return err
+	}
+	return w.Close()
+}
+
+// mimeBody writes the multipart/alternative body: the text part, then the
+// HTML part (the one clients prefer, last), both quoted-printable.
+func (is *Issue) mimeBody() ([]byte, string, error) {
+	text, err := is.Text()
+	if err != nil {
+		return nil, "", err
+	}
+	html, err := is.HTML()
+	if err != nil {
+		return nil, "", err
+	}
+	var b bytes.Buffer
+	mw := multipart.NewWriter(&b)
+	for _, p := range []struct{ typ, body string }{{"text/plain", text}, {"text/html", html}} {
+		h := textproto.MIMEHeader{}
+		h.Set("Content-Type", p.typ+"; charset=utf-8")
+		h.Set("Content-Transfer-Encoding", "quoted-printable")
+		pw, err := mw.CreatePart(h)
+		if err != nil {
+			return nil, "", err
+		}
+		qp := quotedprintable.NewWriter(pw)
+		if _, err := qp.Write([]byte(strings.ReplaceAll(p.body, "\n", "\r\n"))); err != nil {
+			return nil, "", err
+		}
+		if err := qp.Close(); err != nil {
+			return nil, "", err
+		}
+	}
+	if err := mw.Close(); err != nil {
+		return nil, "", err
+	}
+	return b.Bytes(), mw.Boundary(), nil
+}
+
+// message puts the headers for one recipient before the body.
+func (is *Issue) message(from, to *mail.Address, date time.Time, boundary string, body []byte) []byte {
+	var b bytes.Buffer
+	header := func(k, v string) { b.WriteString(k + ": " + v + "\r\n") }
+	header("From", from.String())
+	header("To", to.String())
+	header("Subject", mime.QEncoding.Encode("utf-8", is.subject()))
+	header("Date", date.Format(time.RFC1123Z))
+	header("Message-ID", "<"+Slug(is.Path)+"."+strconv.FormatInt(is.Published.Unix(), 10)+"@"+domainOf(from.Address)+">")
+	header("MIME-Version", "1.0")
+	header("Content-Type", `multipart/alternative; boundary="`+boundary+`"`)
+	b.WriteString("\r\n")
+	b.Write(body)
+	return b.Bytes()
+}
+
+// subject is the issue's title and its top headline.
+func (is *Issue) subject() string {
+	s := is.SiteName + ", " + is.Day
+	if top, _, _ := strings.Cut(is.Excerpt, " / "); top != "" {
+		s += ": " + top
+	}
+	return s
+}
+
+func domainOf(addr string) string {
+	if i := strings.LastIndexByte(addr, '@'); i >= 0 {
+		return addr[i+1:]
+	}
+	return "localhost"
+}

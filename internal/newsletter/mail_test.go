@@ -1,0 +1,180 @@
+package newsletter
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"mime"
+	"mime/multipart"
+	"net/mail"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"newshub/internal/model"
+	"newshub/internal/newsletter/smtptest"
+)
+
+var sendTime = time.Date(2026, 10, 15, 14, 30, 0, 0, time.UTC)
+
+func testIssue(t *testing.T) *Issue {
+	t.Helper()
+	return composeDay(t, sharedHub(t), Date{2026, 10, 14})
+}
+
+func mailer(srv *smtptest.Server, cfg model.SMTP) *Mailer {
+	cfg.Host, cfg.Port = srv.Host, srv.Port
+	return &Mailer{SMTP: &cfg, TLS: srv.ClientTLS, Now: func() time.Time { return sendTime }}
+}
+
+// parts reads a received message: its headers and each MIME part's type
+// and decoded body.
+func parts(t *testing.T, data []byte) (*mail.Message, map[string]string) {
+	t.Helper()
+	msg, err := mail.ReadMessage(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	typ, params, err := mime.ParseMediaType(msg.Header.Get("Content-Type"))
+	if err != nil || typ != "multipart/alternative" {
+		t.Fatalf("Content-Type %q (%v), want multipart/alternative", msg.Header.Get("Content-Type"), err)
+	}
+	out := map[string]string{}
+	var order []string
+	mr := multipart.NewReader(msg.Body, params["boundary"])
+	for {
+		p, err := mr.NextPart()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		pt, pp, err := mime.ParseMediaType(p.Header.Get("Content-Type"))
+		if err != nil || pp["charset"] != "utf-8" {
+			t.Fatalf("part Content-Type %q (%v)", p.Header.Get("Content-Type"), err)
+		}
+		body, err := io.ReadAll(p) // quoted-printable, decoded by the reader
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[pt] = strings.ReplaceAll(string(body), "\r\n", "\n")
+		order = append(order, pt)
+	}
+	if strings.Join(order, ",") != "text/plain,text/html" {
+		t.Fatalf("parts %q, want text/plain then text/html", order)
+	}
+	return msg, out
+}
+
+func TestSendMailsEachAddressBothParts(t *testing.T) {
+	srv := smtptest.Start(t, smtptest.Options{TLS: true, Username: "hub", Password: "s3cret pass"})
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, "secrets"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "secrets", "smtp"), []byte("s3cret pass\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	is := testIssue(t)
+	m := mailer(srv, model.SMTP{Username: "hub", PasswordFile: "secrets/smtp", From: "Election Pulse <news@hub.example.org>",
+		To: []string{"editors@example.org", "Zoë Reader <zoe@example.org>", "third@example.net"}})
+	m.SiteDir = dir
+	sent, err := m.Send(context.Background(), is)
+	if err != nil || sent != 3 {
+		t.Fatalf("sent %d: %v", sent, err)
+	}
+	msgs := srv.Messages()
+	if len(msgs) != 3 || srv.Sessions() != 1 {
+		t.Fatalf("server got %d messages over %d connections, want 3 over 1", len(msgs), srv.Sessions())
+	}
+	wantText, _ := is.Text()
+	wantHTML, _ := is.HTML()
+	for i, want := range []string{"editors@example.org", "zoe@example.org", "third@example.net"} {
+		got := msgs[i]
+		if got.From != "news@hub.example.org" || len(got.To) != 1 || got.To[0] != want || !got.TLS || got.User != "hub" {
+			t.Fatalf("message %d: envelope %q → %q, tls %v, user %q", i, got.From, got.To, got.TLS, got.User)
+		}
+		msg, body := parts(t, got.Data)
+		to, err := mail.ParseAddress(msg.Header.Get("To"))
+		if err != nil || to.Address != want {
+			t.Errorf("message %d: To %q (%v): each reader sees only their own address", i, msg.Header.Get("To"), err)
+		}
+		if i == 1 && to.Name != "Zoë Reader" {
+			t.Errorf("To name %q", to.Name)
+		}
+		subject, err := new(mime.WordDecoder).DecodeHeader(msg.Header.Get("Subject"))
+		if err != nil || !strings.HasPrefix(subject, "Election Pulse, Wednesday, October 14, 2026: ") {
+			t.Errorf("Subject %q (%v)", subject, err)
+		}
+		if d, err := msg.Header.Date(); err != nil || !d.Equal(sendTime) {
+			t.Errorf("Date %q (%v)", msg.Header.Get("Date"), err)
+		}
+		if msg.Header.Get("MIME-Version") != "1.0" || msg.Header.Get("Message-ID") == "" {
+			t.Errorf("headers %v", msg.Header)
+		}
+		if body["text/plain"] != wantText {
+			t.Errorf("message %d: the text part differs from the issue's text:\n%s", i, body["text/plain"])
+		}
+		if body["text/html"] != wantHTML {
+			t.Errorf("message %d: the HTML part differs from the issue's HTML", i)
+		}
+	}
+}
+
+func TestSendGoesOnPastARefusedAddress(t *testing.T) {
+	srv := smtptest.Start(t, smtptest.Options{Reject: []string{"gone@example.org"}})
+	m := mailer(srv, model.SMTP{From: "news@hub.example.org", StartTLS: new(bool),
+		To: []string{"a@example.org", "gone@example.org", "b@example.org"}})
+	sent, err := m.Send(context.Background(), testIssue(t))
+	if sent != 2 || err == nil || !strings.Contains(err.Error(), "gone@example.org") || !strings.Contains(err.Error(), "1 of 3 not sent") {
+		t.Fatalf("sent %d, error %v; want 2 and an error naming the refused address", sent, err)
+	}
+	var got []string
+	for _, msg := range srv.Messages() {
+		got = append(got, msg.To...)
+	}
+	if strings.Join(got, ",") != "a@example.org,b@example.org" {
+		t.Fatalf("delivered to %q", got)
+	}
+}
+
+func TestSendRefusals(t *testing.T) {
+	tests := []struct {
+		name string
+		srv  smtptest.Options
+		cfg  model.SMTP
+		want string
+	}{
+		{"no STARTTLS offered", smtptest.Options{}, model.SMTP{}, "does not offer STARTTLS"},
+		{"wrong password", smtptest.Options{TLS: true, Username: "hub", Password: "right"}, model.SMTP{Username: "hub", Password: "wrong"}, "535"},
+		{"missing password file", smtptest.Options{TLS: true, Username: "hub", Password: "right"}, model.SMTP{Username: "hub", PasswordFile: "nowhere"}, "password_file"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := smtptest.Start(t, tc.srv)
+			tc.cfg.From, tc.cfg.To = "news@hub.example.org", []string{"a@example.org"}
+			m := mailer(srv, tc.cfg)
+			m.SiteDir = t.TempDir()
+			sent, err := m.Send(context.Background(), testIssue(t))
+			if sent != 0 || err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("sent %d, error %v; want none sent and %q", sent, err, tc.want)
+			}
+			if n := len(srv.Messages()); n != 0 {
+				t.Fatalf("server accepted %d messages", n)
+			}
+		})
+	}
+}
+
+func TestSendStopsWithTheContext(t *testing.T) {
+	srv := smtptest.Start(t, smtptest.Options{})
+	m := mailer(srv, model.SMTP{From: "news@hub.example.org", StartTLS: new(bool), To: []string{"a@example.org"}})
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if sent, err := m.Send(ctx, testIssue(t)); sent != 0 || err == nil {
+		t.Fatalf("sent %d with a cancelled context (%v)", sent, err)
+	}
+}

@@ -1,0 +1,387 @@
+// Package newsletter makes the daily digest of a hub: one issue a day,
+// holding the day's top stories by heat with their related coverage,
+// grouped by topic. An issue is kept as Smartable kept its newsletters, a
+// record _newsletters/<site-slug>-YYYY-MM-DD.html (front matter and a
+// complete HTML e-mail), and is sent by mail where the site configures
+// smtp:, as HTML with a plain-text alternative.
+//
+// Compose reads the store and builds an Issue; Issue.HTML, Issue.Text and
+// Issue.Record render it; Save writes the record to the store and the site
+// folder; Mailer sends it; Due says when the next issue is due. Issues and
+// Latest read the issues back for publishing.
+package newsletter
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+
+	"newshub/internal/ingest/parser"
+	"newshub/internal/model"
+	"newshub/internal/site"
+	"newshub/internal/store"
+)
+
+// ErrNoNews is returned by Compose for a day without news: no issue is
+// made for it.
+var ErrNoNews = errors.New("no news that day")
+
+// Defaults of Options.
+const (
+	DefaultMaxStories = 20
+	DefaultMaxRelated = 4
+)
+
+// Options tune an issue.
+type Options struct {
+	MaxStories int // stories in an issue (the hottest); 0 means DefaultMaxStories
+	MaxRelated int // related articles listed under a story; 0 means DefaultMaxRelated
+	// Now returns the current time; nil means time.Now. An issue of a day
+	// not yet over is dated now rather than at its due time.
+	Now func() time.Time
+}
+
+func (o Options) withDefaults() Options {
+	if o.MaxStories <= 0 {
+		o.MaxStories = DefaultMaxStories
+	}
+	if o.MaxRelated <= 0 {
+		o.MaxRelated = DefaultMaxRelated
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	return o
+}
+
+// Issue is one day's digest, the single model the record, the HTML e-mail
+// and its text part are rendered from. Every text is plain (markup removed,
+// white space folded) and every URL is an absolute http(s) URL or "".
+type Issue struct {
+	Date      Date
+	Path      string    // site path of the record
+	Title     string    // "<site title> (YYYY-MM-DD)", Smartable's form
+	Excerpt   string    // the top three headlines joined with " / "
+	Published time.Time // publishedDateTime, UTC
+	WebURL    string    // the issue online
+	Topics    []string  // the root topic
+
+	SiteName string
+	SiteURL  string
+	Day      string // the day spelled out, e.g. "Monday, October 19, 2026"
+	Sections []Section
+
+	Stories    int // stories listed
+	DayStories int // stories of the day: more than Stories when the hottest were picked
+	Publishers int // publishers among the stories and their coverage
+	Unlinked   int // titles shown without a link: the record had no http(s) URL
+}
+
+// Section is the stories of one topic, hottest first.
+type Section struct {
+	Topic   string
+	Stories []*Story
+}
+
+// Story is a lead article with its related coverage.
+type Story struct {
+	Path     string // the lead's record path
+	Title    string
+	Excerpt  string
+	URL      string // the article at its publisher
+	Provider string
+	Time     string // local time of publication, e.g. "3:04 PM"
+	Heat     int
+	Voice    *Voice
+	Image    *Image
+	Related  []Link
+	More     int // related articles not listed
+}
+
+// Link is one related article.
+type Link struct {
+	Title, URL, Provider string
+	Voice                *Voice
+}
+
+// Voice is the voice label of a publisher, with its colours (hex).
+type Voice struct {
+	Name, Color, Background string
+}
+
+// Image is a story's picture as the e-mail shows it: a thumbnail of fixed
+// width, its height kept in proportion.
+type Image struct {
+	URL           string
+	Width, Height int
+	Alt           string
+}
+
+// Compose builds the issue of day d (in the site's time zone) from the
+// published leads of that day, hottest first. A day without news gives
+// ErrNoNews.
+func Compose(ctx context.Context, st store.Store, s *site.Site, d Date, opt Options) (*Issue, error) {
+	opt = opt.withDefaults()
+	cfg := s.Config
+	loc := cfg.Location()
+	q := store.NewsQuery{
+		PublishedOnly: true,
+		Since:         d.Start(loc),
+		Until:         d.AddDays(1).Start(loc),
+		Order:         store.ByHeat,
+		Limit:         opt.MaxStories,
+		NoRaw:         true,
+	}
+	recs, err := st.News(ctx, q)
+	if err != nil {
+		return nil, fmt.Errorf("newsletter %s: %w", d, err)
+	}
+	if len(recs) == 0 {
+		return nil, fmt.Errorf("newsletter %s: %w", d, ErrNoNews)
+	}
+	is := newIssue(s, d, opt.Now())
+	is.DayStories = len(recs)
+	if len(recs) == opt.MaxStories {
+		if is.DayStories, err = st.CountNews(ctx, q); err != nil {
+			return nil, fmt.Errorf("newsletter %s: %w", d, err)
+		}
+	}
+	c := composer{site: s, loc: loc, opt: opt, publishers: map[string]bool{}, issue: is}
+	var headlines []string
+	bySection := map[string][]*Story{}
+	for _, r := range recs {
+		st := c.story(r)
+		if len(headlines) < 3 {
+			headlines = append(headlines, st.Title)
+		}
+		sec := c.section(r.Article)
+		bySection[sec] = append(bySection[sec], st)
+	}
+	is.Excerpt = strings.Join(headlines, " / ")
+	for _, t := range s.Topics {
+		if stories := bySection[t.Name]; len(stories) > 0 {
+			is.Sections = append(is.Sections, Section{Topic: t.Name, Stories: stories})
+			delete(bySection, t.Name)
+		}
+	}
+	if stories := bySection[""]; len(stories) > 0 {
+		is.Sections = append(is.Sections, Section{Topic: "More news", Stories: stories})
+	}
+	is.Stories = len(recs)
+	is.Publishers = len(c.publishers)
+	return is, nil
+}
+
+// newIssue fills what an issue takes from the site and the day.
+func newIssue(s *site.Site, d Date, now time.Time) *Issue {
+	cfg := s.Config
+	slug := siteSlug(cfg) + "-" + d.String()
+	is := &Issue{
+		Date:      d,
+		Path:      Dir + "/" + slug + ".html",
+		Title:     siteName(cfg) + " (" + d.String() + ")",
+		Published: IssueTime(d, cfg),
+		SiteName:  siteName(cfg),
+		SiteURL:   safeURL(siteURL(cfg)),
+		Day:       d.Start(time.UTC).Format("Monday, January 2, 2006"),
+	}
+	if now = now.UTC().Truncate(time.Second); now.Before(is.Published) {
+		is.Published = now // the day is not over: dated when written
+	}
+	if base := siteURL(cfg); base != "" {
+		is.WebURL = safeURL(strings.TrimRight(base, "/") + "/newsletter/" + url.PathEscape(slug) + "/")
+	}
+	if root := s.Root(); root != nil {
+		is.Topics = []string{root.Name}
+	} else if cfg.Topic != "" {
+		is.Topics = []string{cfg.Topic}
+	}
+	return is
+}
+
+// composer turns records into the issue's stories.
+type composer struct {
+	site       *site.Site
+	loc        *time.Location
+	opt        Options
+	publishers map[string]bool
+	issue      *Issue
+}
+
+func (c *composer) story(r *model.Record) *Story {
+	a := r.Article
+	st := &Story{
+		Path:     r.Path,
+		Title:    text(a.Title),
+		Excerpt:  parser.Excerpt(a.Excerpt, 280),
+		URL:      cmp.Or(safeURL(a.WebURL), safeURL(a.OriginalURL)),
+		Provider: c.providerName(a.Provider),
+		Time:     a.PublishedDateTime.In(c.loc).Format("3:04 PM"),
+		Heat:     a.Heat,
+		Voice:    c.voice(a.Topics, a.Provider.Domain),
+		Image:    thumbnail(a.Images, text(a.Title)),
+	}
+	if st.Title == "" {
+		st.Title = "(untitled)"
+	}
+	if st.Excerpt == st.Title {
+		st.Excerpt = ""
+	}
+	if st.URL == "" {
+		c.issue.Unlinked++
+	}
+	c.publishers[publisherKey(a.Provider)] = true
+	for _, rel := range a.Related {
+		c.publishers[publisherKey(rel.Provider)] = true
+		if len(st.Related) == c.opt.MaxRelated {
+			st.More++
+			continue
+		}
+		l := Link{Title: text(rel.Title), URL: safeURL(rel.WebURL), Provider: c.providerName(rel.Provider),
+			Voice: c.voice(nil, rel.Provider.Domain)}
+		if l.Title == "" {
+			l.Title = "(untitled)"
+		}
+		if l.URL == "" {
+			c.issue.Unlinked++
+		}
+		st.Related = append(st.Related, l)
+	}
+	return st
+}
+
+// section returns the topic an article is listed under: its first topic,
+// in the taxonomy's display order, that is neither the root (every article
+// has it) nor a voice (a label, not a subject); else the root; else "".
+func (c *composer) section(a *model.Article) string {
+	root := c.site.Root()
+	for _, t := range c.site.Topics {
+		if t == root || site.TopicHighlight(t) != nil || !slices.Contains(a.Topics, t.Name) {
+			continue
+		}
+		return t.Name
+	}
+	if root != nil {
+		return root.Name
+	}
+	return ""
+}
+
+// voice returns the voice label of an article: the first voice topic it
+// carries, else its publisher's voice (as the website labels cards).
+func (c *composer) voice(topics []string, domain string) *Voice {
+	name, hl := c.site.Highlight(topics)
+	if hl == nil {
+		o := c.site.Organization(domain)
+		if o == nil || o.Voice == "" {
+			return nil
+		}
+		name = o.Voice
+		if t := c.site.TopicByName(o.Voice); t != nil {
+			hl = site.TopicHighlight(t)
+		}
+	}
+	v := &Voice{Name: name, Color: "#ffffff", Background: "#4b5563"}
+	if hl != nil && isColor(hl.TextColor) && isColor(hl.BackgroundColor) {
+		v.Color, v.Background = hl.TextColor, hl.BackgroundColor
+	}
+	return v
+}
+
+func (c *composer) providerName(p model.Provider) string {
+	if n := text(p.Name); n != "" {
+		return n
+	}
+	if o := c.site.Organization(p.Domain); o != nil && o.Name != "" {
+		return text(o.Name)
+	}
+	return text(p.Domain)
+}
+
+func publisherKey(p model.Provider) string {
+	if p.Domain != "" {
+		return strings.TrimPrefix(strings.ToLower(p.Domain), "www.")
+	}
+	return strings.ToLower(p.Name)
+}
+
+// thumbnailWidth is the width of a story's picture in the e-mail.
+const thumbnailWidth = 120
+
+// thumbnail returns the first picture with an http(s) URL, sized to the
+// thumbnail width (16:9 when the record gives no size).
+func thumbnail(ims []model.Image, alt string) *Image {
+	for _, im := range ims {
+		u := safeURL(im.URL)
+		if u == "" {
+			continue
+		}
+		h := thumbnailWidth * 9 / 16
+		if im.Width > 0 && im.Height > 0 {
+			h = min(max(thumbnailWidth*im.Height/im.Width, 60), 160)
+		}
+		return &Image{URL: u, Width: thumbnailWidth, Height: h, Alt: alt}
+	}
+	return nil
+}
+
+// text turns a title or name that may hold markup into plain text.
+func text(s string) string { return parser.PlainText(s) }
+
+// safeURL returns u when it is an absolute http(s) URL with a host, else
+// "". It is the rule the website applies to every link and picture
+// (internal/web's safeURL, which is not exported): a link with any other
+// scheme (javascript:, data:, mailto:) or none is not shown.
+func safeURL(u string) string {
+	p, err := url.Parse(strings.TrimSpace(u))
+	if err != nil || (p.Scheme != "http" && p.Scheme != "https") || p.Host == "" {
+		return ""
+	}
+	return p.String()
+}
+
+// isColor accepts hex colours only, the website's rule for voice colours:
+// anything else could break out of a style attribute.
+func isColor(c string) bool {
+	switch len(c) {
+	case 4, 5, 7, 9:
+	default:
+		return false
+	}
+	if c[0] != '#' {
+		return false
+	}
+	for i := 1; i < len(c); i++ {
+		if !('0' <= c[i] && c[i] <= '9' || 'a' <= c[i] && c[i] <= 'f' || 'A' <= c[i] && c[i] <= 'F') {
+			return false
+		}
+	}
+	return true
+}
+
+// siteName is the name the digest goes by.
+func siteName(cfg *model.Config) string {
+	return cmp.Or(text(cfg.Title), text(cfg.Topic), "News")
+}
+
+// siteSlug is the first part of an issue's file name, as Smartable's
+// "election-smartable-YYYY-MM-DD.html" comes from "Election Smartable".
+func siteSlug(cfg *model.Config) string {
+	return cmp.Or(slug(cfg.Title), slug(cfg.Topic), "newsletter")
+}
+
+// siteURL is where the site's pages live: webUrl, else url and baseurl.
+func siteURL(cfg *model.Config) string {
+	if cfg.WebURL != "" {
+		return cfg.WebURL
+	}
+	if cfg.URL == "" {
+		return ""
+	}
+	return strings.TrimRight(cfg.URL, "/") + "/" + strings.Trim(cfg.BaseURL, "/")
+}

@@ -1,0 +1,142 @@
+package newsletter
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"newshub/internal/content"
+	"newshub/internal/model"
+	"newshub/internal/store"
+)
+
+// Dir is the site folder of newsletter records.
+const Dir = "_newsletters"
+
+func slug(s string) string { return content.Slug(s) }
+
+// Record returns the issue as a record, its bytes rendered: Smartable's
+// newsletter front matter followed by the HTML e-mail.
+func (is *Issue) Record() (*model.Record, error) {
+	body, err := is.HTML()
+	if err != nil {
+		return nil, err
+	}
+	rec := &model.Record{Path: is.Path, Kind: model.KindNewsletter, Newsletter: &model.Newsletter{
+		Title:             is.Title,
+		Excerpt:           is.Excerpt,
+		PublishedDateTime: is.Published,
+		WebURL:            is.WebURL,
+		Type:              "article",
+		Topics:            is.Topics,
+		Body:              body,
+	}}
+	if err := content.Render(rec); err != nil {
+		return nil, fmt.Errorf("newsletter %s: %w", is.Date, err)
+	}
+	return rec, nil
+}
+
+// Save stores the record and, when siteDir is a folder, writes its file
+// there too, replacing an earlier version atomically.
+func Save(ctx context.Context, st store.Store, siteDir string, rec *model.Record) error {
+	if err := st.Upsert(ctx, []*model.Record{rec}); err != nil {
+		return fmt.Errorf("save %s: %w", rec.Path, err)
+	}
+	if siteDir == "" {
+		return nil
+	}
+	if fi, err := os.Stat(siteDir); err != nil || !fi.IsDir() {
+		return nil
+	}
+	if err := writeAtomic(filepath.Join(siteDir, filepath.FromSlash(rec.Path)), rec.Raw); err != nil {
+		return fmt.Errorf("save %s: %w", rec.Path, err)
+	}
+	return nil
+}
+
+// writeAtomic replaces file with data by renaming a finished temporary
+// file over it, so a reader sees the old bytes or the new, never a part.
+func writeAtomic(file string, data []byte) error {
+	if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(file), ".newsletter-*.html")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), file)
+}
+
+// Issues returns every newsletter record of the store, newest first (by
+// publishedDateTime, then by path): the list the API, the website's
+// newsletter page and the feed of issues show.
+func Issues(ctx context.Context, st store.Store) ([]*model.Record, error) {
+	var recs []*model.Record
+	err := st.Scan(ctx, []model.Kind{model.KindNewsletter}, func(r *model.Record) error {
+		if r.Newsletter != nil {
+			recs = append(recs, r)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("newsletters: %w", err)
+	}
+	slices.SortStableFunc(recs, func(a, b *model.Record) int {
+		if c := b.Newsletter.PublishedDateTime.Compare(a.Newsletter.PublishedDateTime); c != 0 {
+			return c
+		}
+		return cmp.Compare(b.Path, a.Path)
+	})
+	return recs, nil
+}
+
+// Latest returns the newest day an issue in the store was written for
+// (the date in its file name), or the zero Date when there is none: the
+// last day to give Due.
+func Latest(ctx context.Context, st store.Store) (Date, error) {
+	var last Date
+	err := st.ScanRaw(ctx, []model.Kind{model.KindNewsletter}, func(p string, _ model.Kind, _ []byte) error {
+		if d, ok := DateOfPath(p); ok && last.Before(d) {
+			last = d
+		}
+		return nil
+	})
+	if err != nil {
+		return Date{}, fmt.Errorf("newsletters: %w", err)
+	}
+	return last, nil
+}
+
+// DateOfPath reads the day of an issue from its record path
+// ("_newsletters/<slug>-YYYY-MM-DD.html").
+func DateOfPath(p string) (Date, bool) {
+	name := strings.TrimSuffix(p[strings.LastIndexByte(p, '/')+1:], ".html")
+	if len(name) < len("2006-01-02") {
+		return Date{}, false
+	}
+	d, err := ParseDate(name[len(name)-len("2006-01-02"):])
+	return d, err == nil
+}
+
+// Slug returns the part of an issue's record path that names it in URLs
+// ("<site-slug>-YYYY-MM-DD"): the website page is newsletters/<slug>/ and
+// the API document api/newsletters/<slug>/index.json.
+func Slug(recPath string) string {
+	return strings.TrimSuffix(recPath[strings.LastIndexByte(recPath, '/')+1:], ".html")
+}
