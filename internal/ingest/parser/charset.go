@@ -31,15 +31,26 @@ var xmlEncoding = regexp.MustCompile(`(?i)^(\s*<\?xml[^>]*?\bencoding\s*=\s*)(["
 // before the document's first "<" or "{" (stray bytes after a byte-order
 // mark) and control characters XML and JSON forbid are dropped.
 func ToUTF8(body []byte, contentType string) ([]byte, error) {
+	out, _, err := decode(body, contentType)
+	return out, err
+}
+
+// decode is ToUTF8, also saying what it had to mend: stray bytes, bytes
+// that are not UTF-8 in a UTF-8 document, control characters.
+func decode(body []byte, contentType string) ([]byte, []string, error) {
+	var notes []string
 	if enc := utf16Encoding(body); enc != nil {
 		decoded, err := enc.NewDecoder().Bytes(body)
 		if err != nil {
-			return nil, fmt.Errorf("decode UTF-16: %w", err)
+			return nil, nil, fmt.Errorf("decode UTF-16: %w", err)
 		}
 		body = decoded
 	}
 	body = bytes.TrimPrefix(body, []byte("\xef\xbb\xbf"))
-	body = skipToMarkup(body)
+	if rest := skipToMarkup(body); len(rest) < len(body) {
+		notes = append(notes, fmt.Sprintf("%d stray bytes before the document", len(body)-len(rest)))
+		body = rest
+	}
 	var declared string
 	if m := xmlEncoding.FindSubmatch(body[:min(len(body), 512)]); m != nil {
 		declared = string(m[3])
@@ -47,11 +58,15 @@ func ToUTF8(body []byte, contentType string) ([]byte, error) {
 	if !utf8.Valid(body) {
 		enc := pickEncoding(headerCharset(contentType), declared)
 		if enc == nil {
-			body = fixUTF8(body)
+			var fixed int
+			body, fixed = fixUTF8(body)
+			if fixed > 0 {
+				notes = append(notes, fmt.Sprintf("%d bytes that are not UTF-8 read as Windows-1252", fixed))
+			}
 		} else {
 			decoded, err := enc.NewDecoder().Bytes(body)
 			if err != nil {
-				return nil, fmt.Errorf("decode charset: %w", err)
+				return nil, nil, fmt.Errorf("decode charset: %w", err)
 			}
 			body = decoded
 		}
@@ -59,7 +74,11 @@ func ToUTF8(body []byte, contentType string) ([]byte, error) {
 	if declared != "" && !strings.EqualFold(declared, "utf-8") {
 		body = xmlEncoding.ReplaceAll(body, []byte("${1}${2}UTF-8${4}"))
 	}
-	return dropControls(body), nil
+	if clean := dropControls(body); len(clean) < len(body) {
+		notes = append(notes, fmt.Sprintf("%d control characters dropped", len(body)-len(clean)))
+		body = clean
+	}
+	return body, notes, nil
 }
 
 // utf16Encoding returns the UTF-16 encoding body is in, or nil.
@@ -96,9 +115,9 @@ func skipToMarkup(body []byte) []byte {
 }
 
 // fixUTF8 keeps the valid UTF-8 of body and reads each invalid byte as
-// Windows-1252; a body with no multi-byte UTF-8 at all is Windows-1252
-// throughout.
-func fixUTF8(body []byte) []byte {
+// Windows-1252, saying how many there were; a body with no multi-byte
+// UTF-8 at all is Windows-1252 throughout (an encoding, not a fault).
+func fixUTF8(body []byte) ([]byte, int) {
 	multi := false
 	for i := 0; i < len(body) && !multi; {
 		r, n := utf8.DecodeRune(body[i:])
@@ -108,20 +127,22 @@ func fixUTF8(body []byte) []byte {
 	dec := charmap.Windows1252.NewDecoder()
 	if !multi {
 		if out, err := dec.Bytes(body); err == nil {
-			return out
+			return out, 0
 		}
 	}
 	out := make([]byte, 0, len(body)+len(body)/16)
+	fixed := 0
 	for i := 0; i < len(body); {
 		r, n := utf8.DecodeRune(body[i:])
 		if r == utf8.RuneError && n == 1 {
 			out = utf8.AppendRune(out, charmap.Windows1252.DecodeByte(body[i]))
+			fixed++
 		} else {
 			out = append(out, body[i:i+n]...)
 		}
 		i += n
 	}
-	return out
+	return out, fixed
 }
 
 // dropControls removes the C0 control characters other than tab, line

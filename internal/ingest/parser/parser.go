@@ -69,10 +69,23 @@ var ErrNotAFeed = errors.New("not a feed")
 // element left open around the items), and Feed.Malformed says what was
 // wrong and where.
 func Parse(body []byte, contentType, feedURL string) (*Feed, error) {
-	body, err := ToUTF8(body, contentType)
+	body, mended, err := decode(body, contentType)
 	if err != nil {
 		return nil, err
 	}
+	f, err := parseDecoded(body, feedURL)
+	if err == nil && len(mended) > 0 {
+		note := "malformed bytes (" + strings.Join(mended, "; ") + ")"
+		if f.Malformed == "" {
+			f.Malformed = fmt.Sprintf("%s: all %d items read", note, len(f.Items))
+		} else {
+			f.Malformed = note + "; " + f.Malformed
+		}
+	}
+	return f, err
+}
+
+func parseDecoded(body []byte, feedURL string) (*Feed, error) {
 	base, _ := url.Parse(feedURL)
 	if c := firstByte(body); c == '{' || c == '[' {
 		return parseJSON(body, feedURL)

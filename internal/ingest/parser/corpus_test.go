@@ -1,0 +1,181 @@
+package parser
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/mmcdole/gofeed"
+)
+
+// The corpus is shared with ingest's end-to-end test: real-world shapes
+// of feeds (YouTube, Reddit, Medium, WordPress, Blogger, Substack, GitHub,
+// podcasts, microblogs, JSON Feed) and the ways real feeds are broken.
+const corpus = "../testdata/corpus"
+
+func readCorpus(t *testing.T, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(corpus, name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// TestParseAgreesWithGofeedOnWellFormedFeeds checks that the well-formed
+// files of the corpus read exactly as gofeed reads them, item for item: the
+// lenient paths are taken only where gofeed fails or loses items.
+func TestParseAgreesWithGofeedOnWellFormedFeeds(t *testing.T) {
+	for _, name := range []string{"youtube.xml", "reddit.xml", "medium.xml", "wordpress.xml", "blogger.xml",
+		"substack.xml", "github-releases.atom", "podcast.xml", "scripting.xml", "mastodon.xml", "news-site.xml",
+		"slashdot.rdf", "micro.json"} {
+		t.Run(name, func(t *testing.T) {
+			body := readCorpus(t, name)
+			gf, err := gofeed.NewParser().Parse(bytes.NewReader(body))
+			if err != nil {
+				t.Fatalf("gofeed: %v", err)
+			}
+			f, err := Parse(body, "", "https://feeds.example/"+name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if f.Malformed != "" || len(f.Unreadable) > 0 {
+				t.Errorf("well-formed feed reported malformed: %q %v", f.Malformed, f.Unreadable)
+			}
+			if len(f.Items) != len(gf.Items) {
+				t.Fatalf("%d items, gofeed reads %d", len(f.Items), len(gf.Items))
+			}
+			for i, it := range f.Items {
+				if want := NormalizeSpace(gf.Items[i].Title); it.Title != PlainText(want) && it.Title != want {
+					t.Errorf("item %d title %q, gofeed %q", i, it.Title, want)
+				}
+				if gl := gf.Items[i].Link; gl != "" && it.Link != gl {
+					t.Errorf("item %d link %q, gofeed %q", i, it.Link, gl)
+				}
+			}
+		})
+	}
+}
+
+// TestParseRecoversMalformedXML checks each class of broken XML: every
+// complete item is read, and the feed says what was wrong and where.
+func TestParseRecoversMalformedXML(t *testing.T) {
+	tests := []struct {
+		file       string
+		titles     []string // the items read, in order
+		unreadable int
+		where      string // what Malformed must say
+	}{
+		{"truncated.xml", []string{"Legislature adjourns without a budget", "Governor signs voting hours bill", "Recount rules, explained"}, 0, "line 22: document ends inside <item>"},
+		{"truncated.atom", []string{"Ballot drop boxes close at 8", "Mail ballots: the postmark rule", "Where the 2020 margins were thinnest"}, 0, "document ends inside <entry>"},
+		{"cdata-unterminated.xml", []string{"Transit runs free on election day", "Council race too close to call", "Turnout tops 60% in the city"}, 0, "line 11: CDATA section not closed"},
+		{"bare-amp.xml", []string{"Q&A: the new voting machines", "Turnout < 40% in two precincts", "Results & reactions"}, 0, `line 16: unescaped "<" in text`},
+		{"unclosed-wrapper.xml", []string{"Trustee race: final tally", "Library levy renewed"}, 0, "2 of 2 items read"},
+		{"bom-junk.xml", []string{"Élections : les bureaux ferment à 20 heures", "Le taux de participation dépasse 60 %"}, 0, "stray bytes before the document"},
+		{"invalid.xml", []string{"Unclosed tag"}, 0, "end tag </link> not closed"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			var body []byte
+			if tt.file == "invalid.xml" {
+				body = mustRead(t, tt.file)
+			} else {
+				body = readCorpus(t, tt.file)
+			}
+			f, err := Parse(body, "", "https://feeds.example/"+tt.file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, it := range f.Items {
+				got = append(got, it.Title)
+				if !isHTTP(it.Link) {
+					t.Errorf("item %q has no link", it.Title)
+				}
+			}
+			if strings.Join(got, "|") != strings.Join(tt.titles, "|") {
+				t.Errorf("items %q, want %q", got, tt.titles)
+			}
+			if len(f.Unreadable) != tt.unreadable {
+				t.Errorf("unreadable %v", f.Unreadable)
+			}
+			if !strings.Contains(f.Malformed, tt.where) {
+				t.Errorf("Malformed = %q, want it to say %q", f.Malformed, tt.where)
+			}
+		})
+	}
+}
+
+func TestParseTruncatedItemKeepsOnlyItsCompleteParts(t *testing.T) {
+	f, err := Parse(readCorpus(t, "truncated.xml"), "", "https://statehousewire.example/feed")
+	if err != nil {
+		t.Fatal(err)
+	}
+	last := f.Items[len(f.Items)-1]
+	if last.Link != "https://statehousewire.example/2024/11/recount-rules" || last.Published.IsZero() || last.Summary != "" {
+		t.Fatalf("truncated item %+v", last)
+	}
+}
+
+func TestParseEncodings(t *testing.T) {
+	tests := []struct{ file, title, first, link string }{
+		{"utf16le.xml", "Διεθνή Νέα", "Οι κάλπες έκλεισαν", "https://diethni.example/kalpes-ekleisan"},
+		{"utf16be.xml", "Διεθνή Νέα", "Οι κάλπες έκλεισαν", "https://diethni-be.example/kalpes-ekleisan"},
+		{"atom-in-xhtml.html", "Harbor Gazette", "Harbor commission seats decided", "https://harborgazette.example/2024/harbor-commission"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			f, err := Parse(readCorpus(t, tt.file), "application/xml", "https://feeds.example/"+tt.file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if f.Title != tt.title || len(f.Items) != 2 || f.Items[0].Title != tt.first || f.Items[0].Link != tt.link {
+				t.Fatalf("got %q with %+v", f.Title, f.Items)
+			}
+		})
+	}
+	// A stray Latin-1 byte in a UTF-8 document costs that character only.
+	f, err := Parse(readCorpus(t, "bom-junk.xml"), "", "https://lequotidien.example/feed")
+	if err != nil || f.Title != "Le Quotidien — Politique" || !strings.Contains(f.Malformed, "1 bytes that are not UTF-8") ||
+		!strings.Contains(f.Malformed, "1 control characters dropped") {
+		t.Fatalf("bom-junk: %v %q %q", err, f.Title, f.Malformed)
+	}
+}
+
+func TestParseJSONFeedLeniently(t *testing.T) {
+	f, err := Parse(readCorpus(t, "wrong-types.json"), "application/feed+json", "https://feuilleton.example.de/feed.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(f.Items) != 3 || len(f.Unreadable) != 1 || f.Unreadable[0].Item != 3 {
+		t.Fatalf("items %d, unreadable %v", len(f.Items), f.Unreadable)
+	}
+	// The title is plain text: what looks like tags is words.
+	if got := f.Items[0].Title; got != "Die Rückkehr von <i> und <b>" {
+		t.Errorf("title %q", got)
+	}
+	if f.Items[0].GUID != "20241105" {
+		t.Errorf("numeric id read as %q", f.Items[0].GUID)
+	}
+	for _, want := range []string{"item 1: tags: want a list of text, got text", `item 2: date_published: "gestern" is not a date`, "item 4: title: want text, got a list"} {
+		if !strings.Contains(f.Malformed, want) {
+			t.Errorf("Malformed = %q, want it to say %q", f.Malformed, want)
+		}
+	}
+	for _, internal := range []string{"Go ", "struct", "unmarshal", "json:", "[]string"} {
+		if strings.Contains(f.Malformed, internal) {
+			t.Errorf("Malformed speaks of Go's internals (%q): %q", internal, f.Malformed)
+		}
+	}
+	// A document cut short gives its complete items.
+	f, err = Parse(readCorpus(t, "truncated-json.json"), "", "https://cutshort.example/feed.json")
+	if err != nil || len(f.Items) != 2 || !strings.Contains(f.Malformed, "line 7: the document ends early") {
+		t.Fatalf("truncated JSON Feed: %v, %d items, %q", err, len(f.Items), f.Malformed)
+	}
+	// RSS converted to JSON is no JSON Feed.
+	if _, err := Parse(readCorpus(t, "rss-in-json.json"), "application/json", "https://converted.example/feed"); err == nil || !strings.Contains(err.Error(), "not a feed") {
+		t.Fatalf("RSS in JSON: %v", err)
+	}
+}
