@@ -80,6 +80,17 @@ func newFixtureServer(t *testing.T) *fixtureServer {
 	mux.HandleFunc("/feeds/nolinks.xml", serve("nolinks.xml", "application/rss+xml", false))
 	mux.HandleFunc("/feeds/invalid.xml", serve("invalid.xml", "application/rss+xml", false))
 	mux.HandleFunc("/feeds/wrong-charset.xml", serve("wrong-charset.xml", "text/xml; charset=iso-8859-1", true))
+	mux.HandleFunc("/feeds/untitled.xml", serve("untitled.xml", "application/rss+xml", false))
+	mux.HandleFunc("/feeds/titled-copy.xml", serve("titled-copy.xml", "application/rss+xml", false))
+	mux.HandleFunc("/corpus/{name}", func(w http.ResponseWriter, r *http.Request) {
+		// Real-world shapes of feeds, and the ways real feeds are broken.
+		b, err := os.ReadFile(filepath.Join("testdata", "corpus", r.PathValue("name")))
+		if err != nil {
+			http.NotFound(w, r)
+			return
+		}
+		w.Write(b)
+	})
 	mux.HandleFunc("/formats/{name}", func(w http.ResponseWriter, r *http.Request) {
 		// The parser's fixtures, every feed format and charset case.
 		b, err := os.ReadFile(filepath.Join("parser", "testdata", r.PathValue("name")))
