@@ -38,6 +38,18 @@ type repair struct {
 	text     string
 }
 
+// textOnly are the elements of an item or entry that hold only text, so
+// that a start tag inside one means it was left open.
+var textOnly = map[string]bool{"title": true, "link": true, "guid": true, "pubdate": true,
+	"published": true, "updated": true, "id": true, "comments": true}
+
+// itemPart are the other usual elements of an item or entry: one starting
+// inside a text-only element means that element was left open (a "<b>"
+// in a title is markup that should have been escaped).
+var itemPart = map[string]bool{"description": true, "encoded": true, "author": true, "category": true,
+	"enclosure": true, "source": true, "creator": true, "date": true, "summary": true, "content": true,
+	"thumbnail": true}
+
 // recordName is the element that holds one entry for each root.
 func recordName(root string) string {
 	if root == "feed" {
@@ -170,6 +182,14 @@ func scanXML(doc []byte) *scan {
 				recDepth = len(stack)
 				i = end
 				continue
+			}
+			if rec >= 0 && len(stack) == recDepth+1 && textOnly[stack[recDepth]] && (textOnly[name] || itemPart[name]) {
+				// "<title>Results<link>...": an element that holds only
+				// text was left open; it ends where the next one starts.
+				s.repairs = append(s.repairs, repair{pos: i, text: "</" + stack[recDepth] + ">"})
+				s.note(lineOf(i), "<%s> not closed", stack[recDepth])
+				stack = stack[:recDepth]
+				s.records[rec].lastChild = i
 			}
 			if !selfClosing {
 				stack = append(stack, name)
