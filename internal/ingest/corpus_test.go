@@ -132,7 +132,7 @@ func TestCorpusIngestedInOneRound(t *testing.T) {
 		"https://feuilleton.example.de/artikel/rueckkehr-i-und-b": "Die Rückkehr von <i> und <b>",
 		"https://mastodon.example/@clerk/113403":                  "Reminder: bring ID.",
 		"http://scripting.example.com/2017/06/26.html#a101044":    "I've been using a new outliner all day & it's great.",
-		"https://diethni.example/kalpes-ekleisan":                  "Οι κάλπες έκλεισαν",
+		"https://diethni.example/kalpes-ekleisan":                 "Οι κάλπες έκλεισαν",
 	} {
 		if a := news[link]; a == nil || a.Title != title {
 			t.Errorf("%s stored as %+v, want title %q", link, a, title)

@@ -21,7 +21,7 @@ import (
 type index struct {
 	mu    sync.RWMutex
 	built bool
-	gen   int64 // store generation the index reflects
+	gen   int64             // store generation the index reflects
 	keys  map[string]string // key → path of the article
 	paths map[string]struct{}
 }

@@ -85,20 +85,20 @@ type Options struct {
 
 // Summary counts what one round did.
 type Summary struct {
-	Sources     int           // enabled sources listed
-	Due         int           // fetched this round
-	Fetched     int           // answered with a feed (200)
-	NotModified int           // answered 304
-	Failed      int           // fetch or parse failed
-	Paused      int           // paused sources (not fetched)
-	Items       int           // feed items seen, readable or not
-	New         int           // new articles stored
-	Duplicates  int           // items already known (store or another feed)
-	Skipped     int           // items not stored for another reason
+	Sources     int            // enabled sources listed
+	Due         int            // fetched this round
+	Fetched     int            // answered with a feed (200)
+	NotModified int            // answered 304
+	Failed      int            // fetch or parse failed
+	Paused      int            // paused sources (not fetched)
+	Items       int            // feed items seen, readable or not
+	New         int            // new articles stored
+	Duplicates  int            // items already known (store or another feed)
+	Skipped     int            // items not stored for another reason
 	NotStored   map[string]int // items not stored, by reason (Reason...)
 	Pages       map[string]int // article pages by outcome: "read", "failed", ...
-	Written     int           // records written (new and re-curated)
-	Duration    time.Duration // wall time of the round
+	Written     int            // records written (new and re-curated)
+	Duration    time.Duration  // wall time of the round
 }
 
 // Ingester fetches, parses and stores sources. It is safe to call RunOnce
