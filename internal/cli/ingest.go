@@ -31,7 +31,7 @@ func runIngest(ctx context.Context, env *Env, args []string) error {
 	// The stored news of a batch's window, loaded to curate it, is most
 	// of the live heap: collecting sooner near the limit keeps garbage
 	// from doubling it.
-	env.softMemoryLimit(200 << 20)
+	env.softMemoryLimit(384 << 20)
 	// Ingest reads the store as curation does, window by window: mapping
 	// the file would only add it to the resident memory.
 	st, s, err := env.openHubFor(ctx, onePass)
