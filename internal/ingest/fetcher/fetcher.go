@@ -334,7 +334,12 @@ func (f *Fetcher) readBody(resp *http.Response) ([]byte, error) {
 	switch strings.ToLower(strings.TrimSpace(resp.Header.Get("Content-Encoding"))) {
 	case "", "identity":
 	case "gzip", "x-gzip":
-		zr, err := gzip.NewReader(raw)
+		br := bufio.NewReader(raw)
+		if head, _ := br.Peek(2); len(head) < 2 || head[0] != 0x1f || head[1] != 0x8b {
+			r = br // labelled gzip, sent plain: read as it is
+			break
+		}
+		zr, err := gzip.NewReader(br)
 		if err != nil {
 			return nil, fmt.Errorf("decompress: %w", tooLarge(err, "body", max))
 		}
@@ -358,7 +363,7 @@ func (f *Fetcher) readBody(resp *http.Response) ([]byte, error) {
 		return nil, fmt.Errorf("unsupported Content-Encoding %q", resp.Header.Get("Content-Encoding"))
 	}
 	what := "body"
-	if r != raw {
+	if _, plain := r.(*bufio.Reader); r != raw && !plain {
 		r, what = io.LimitReader(r, max+1), "decompressed body"
 	}
 	var buf bytes.Buffer

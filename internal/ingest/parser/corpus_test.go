@@ -179,3 +179,43 @@ func TestParseJSONFeedLeniently(t *testing.T) {
 		t.Fatalf("RSS in JSON: %v", err)
 	}
 }
+
+// TestParseRecoversOtherShapes covers shapes of brokenness seen less often:
+// a truncated RSS 1.0 document, items outside any channel, a link broken
+// over lines, text before the root element.
+func TestParseRecoversOtherShapes(t *testing.T) {
+	tests := []struct {
+		name, doc string
+		links     []string
+	}{
+		{"truncated RDF", `<?xml version="1.0"?><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://purl.org/rss/1.0/">
+<channel rdf:about="https://r.example/"><title>R</title><link>https://r.example/</link></channel>
+<item rdf:about="https://r.example/1"><title>One</title><link>https://r.example/1</link></item>
+<item rdf:about="https://r.example/2"><title>Two</title><link>https://r.example/2</link><description>cut he`,
+			[]string{"https://r.example/1", "https://r.example/2"}},
+		{"items outside the channel", `<rss version="0.91"><channel><title>C</title><link>https://c.example/</link></channel>
+<item><title>A</title><link>https://c.example/a</link></item><item><title>B</title><link>https://c.example/b</link></item></rss>`,
+			[]string{"https://c.example/a", "https://c.example/b"}},
+		{"link over two lines", `<rss version="2.0"><channel><title>L</title><item><title>A</title><link>https://l.example/2024/
+  a-long-slug</link></item></channel></rss>`,
+			[]string{"https://l.example/2024/a-long-slug"}},
+		{"a warning before the document", "Warning: Cannot modify header information in feed.php on line 3\n" +
+			`<?xml version="1.0"?><rss version="2.0"><channel><title>W</title><item><title>A</title><link>https://w.example/a</link></item></channel></rss>`,
+			[]string{"https://w.example/a"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f, err := Parse([]byte(tt.doc), "", "https://feeds.example/feed")
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, it := range f.Items {
+				got = append(got, it.Link)
+			}
+			if strings.Join(got, " ") != strings.Join(tt.links, " ") {
+				t.Fatalf("links %q, want %q (malformed %q)", got, tt.links, f.Malformed)
+			}
+		})
+	}
+}

@@ -7,6 +7,7 @@ package parser
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
 	"net/url"
@@ -138,8 +139,9 @@ func convert(gf *gofeed.Feed, base *url.URL, items []*gofeed.Item) *Feed {
 func recoverFeed(body []byte, sc *scan, base *url.URL, strict *gofeed.Feed, strictErr error) (*Feed, error) {
 	closing := "</" + sc.rootQName + ">"
 	open := sc.rootTag
-	if sc.chanTag != "" {
-		open += sc.chanTag
+	if sc.root == "rss" {
+		// Items outside any channel are read as the channel's too.
+		open += cmp.Or(sc.chanTag, "<channel>")
 		closing = "</channel>" + closing
 	}
 	headEnd := sc.rootEnd
@@ -313,14 +315,39 @@ func itemLink(gi *gofeed.Item, base *url.URL) string {
 	return ""
 }
 
+// joinLines drops tabs and the runs of white space that hold a line break.
+func joinLines(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		j := i
+		for j < len(s) && (s[j] == ' ' || s[j] == '\t' || s[j] == '\r' || s[j] == '\n') {
+			j++
+		}
+		if j > i {
+			if run := s[i:j]; !strings.ContainsAny(run, "\r\n") {
+				b.WriteString(strings.ReplaceAll(run, "\t", ""))
+			}
+			i = j
+			continue
+		}
+		b.WriteByte(s[i])
+		i++
+	}
+	return b.String()
+}
+
 func isHTTP(s string) bool {
 	return strings.HasPrefix(s, "http://") || strings.HasPrefix(s, "https://")
 }
 
 // resolve makes ref absolute against base; it returns "" for a reference
-// that cannot be parsed.
+// that cannot be parsed. A link broken over lines is joined again: tabs,
+// and white space around a line break, are dropped.
 func resolve(base *url.URL, ref string) string {
 	ref = strings.TrimSpace(ref)
+	if strings.ContainsAny(ref, "\t\r\n") {
+		ref = joinLines(ref)
+	}
 	if ref == "" {
 		return ""
 	}
