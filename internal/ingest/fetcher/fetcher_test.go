@@ -237,8 +237,11 @@ func TestFetchReadsAPlainBodyLabelledGzip(t *testing.T) {
 	}))
 	defer srv.Close()
 	resp, err := New(testOptions()).Fetch(context.Background(), Request{URL: srv.URL})
-	if err != nil || string(resp.Body) != want {
-		t.Fatalf("Fetch = %v, %q", err, resp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(resp.Body) != want {
+		t.Fatalf("body %q", resp.Body)
 	}
 }
 
