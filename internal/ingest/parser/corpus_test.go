@@ -199,6 +199,16 @@ func TestParseRecoversOtherShapes(t *testing.T) {
 		{"link over two lines", `<rss version="2.0"><channel><title>L</title><item><title>A</title><link>https://l.example/2024/
   a-long-slug</link></item></channel></rss>`,
 			[]string{"https://l.example/2024/a-long-slug"}},
+		{"entity names as query parameters", `<rss version="2.0"><channel><title>E</title><item><title>A</title>
+<link>https://e.example/story?id=7&reg=eu&lang=fr&amp;page=2</link><enclosure url="https://e.example/a.mp3?x=1&copy=2" type="audio/mpeg"/></item></channel></rss>`,
+			[]string{"https://e.example/story?id=7&reg=eu&lang=fr&page=2"}},
+		{"an Atom link in an RSS item", `<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom"><channel><title>T</title>
+<item><title>A</title><atom:link href="https://t.example/a" rel="alternate"/></item></channel></rss>`,
+			[]string{"https://t.example/a"}},
+		{"prefixed Atom, truncated", `<atom:feed xmlns:atom="http://www.w3.org/2005/Atom"><atom:title>T</atom:title>
+<atom:entry><atom:title>A</atom:title><atom:link href="https://p.example/a"/></atom:entry>
+<atom:entry><atom:title>B</atom:title><atom:link href="https://p.example/b"/>`,
+			[]string{"https://p.example/a", "https://p.example/b"}},
 		{"a warning before the document", "Warning: Cannot modify header information in feed.php on line 3\n" +
 			`<?xml version="1.0"?><rss version="2.0"><channel><title>W</title><item><title>A</title><link>https://w.example/a</link></item></channel></rss>`,
 			[]string{"https://w.example/a"}},

@@ -95,9 +95,19 @@ func parseDecoded(body []byte, feedURL string) (*Feed, error) {
 	if sc.root == "" {
 		return nil, fmt.Errorf("parse feed: %w: no RSS, RDF or Atom root element", ErrNotAFeed)
 	}
-	gf, strictErr := parseGofeed(body[sc.rootStart:sc.rootEnd])
+	// The document as a whole, mended where the scan found it broken: a
+	// document whose faults are all mended there reads in one go.
+	doc := body[sc.rootStart:sc.rootEnd]
+	if len(sc.repairs) > 0 {
+		doc = sc.text(body, sc.rootStart, sc.rootEnd)
+	}
+	gf, strictErr := parseGofeed(doc)
 	if strictErr == nil && len(gf.Items) >= len(sc.records) {
-		return convert(gf, base, gf.Items), nil
+		f := convert(gf, base, gf.Items)
+		if len(sc.notes) > 0 {
+			f.Malformed = fmt.Sprintf("malformed XML (%s): all %d items read", strings.Join(sc.notes, "; "), len(f.Items))
+		}
+		return f, nil
 	}
 	return recoverFeed(body, sc, base, gf, strictErr)
 }
@@ -227,7 +237,7 @@ func parseRecords(open, closing string, texts [][]byte, recs []record, unreadabl
 // recordText returns the text of one record, repaired and closed; nil
 // when the document ends before any of its parts is complete.
 func (s *scan) recordText(doc []byte, r record) []byte {
-	end := "</" + recordName(s.root) + ">"
+	end := "</" + r.qname + ">"
 	switch {
 	case r.closed:
 		return s.text(doc, r.start, r.end)
@@ -307,6 +317,14 @@ func itemLink(gi *gofeed.Item, base *url.URL) string {
 	for _, c := range append([]string{gi.Link}, gi.Links...) {
 		if abs := resolve(base, c); isHTTP(abs) {
 			return abs
+		}
+	}
+	// An Atom link inside an RSS item (atom:link rel="alternate").
+	for _, l := range gi.Extensions["atom"]["link"] {
+		if rel := l.Attrs["rel"]; rel == "" || rel == "alternate" {
+			if abs := resolve(base, l.Attrs["href"]); isHTTP(abs) {
+				return abs
+			}
 		}
 	}
 	if g := strings.TrimSpace(gi.GUID); isHTTP(g) { // an opaque GUID is no link

@@ -21,11 +21,13 @@ type scan struct {
 	records   []record
 	repairs   []repair // in document order
 	notes     []string // what was malformed, where
+	amps      int      // bare "&" escaped
 }
 
 // record is one item (RSS) or entry (Atom).
 type record struct {
-	start, end int // byte span, the end tag included when there is one
+	qname      string // its element's name as written ("item", "atom:entry")
+	start, end int    // byte span, the end tag included when there is one
 	line       int
 	closed     bool // its end tag was there
 	truncated  bool // the document ended inside it
@@ -93,9 +95,12 @@ func scanXML(doc []byte) *scan {
 	for i < len(doc) {
 		j := bytes.IndexByte(doc[i:], '<')
 		if j < 0 {
+			j = len(doc) - i
+		}
+		s.bareAmps(doc, i, i+j, lineOf)
+		if i += j; i >= len(doc) {
 			break
 		}
-		i += j
 		rest := doc[i:]
 		switch {
 		case bytes.HasPrefix(rest, []byte("<!--")):
@@ -156,6 +161,7 @@ func scanXML(doc []byte) *scan {
 			}
 			n := tagEnd(doc, i+1+len(qname))
 			end := i + 1 + len(qname) + n
+			s.bareAmps(doc, i, end, lineOf) // in attribute values
 			selfClosing := n > 0 && bytes.HasSuffix(doc[i:end], []byte("/>"))
 			name := localName(qname)
 			if s.root == "" {
@@ -176,7 +182,7 @@ func scanXML(doc []byte) *scan {
 					closeRecord(i, false)
 					s.note(lineOf(i), "<%s> not closed", recName)
 				}
-				s.records = append(s.records, record{start: i, line: lineOf(i)})
+				s.records = append(s.records, record{qname: qname, start: i, line: lineOf(i)})
 				rec = len(s.records) - 1
 				stack = append(stack, name)
 				recDepth = len(stack)
@@ -246,6 +252,55 @@ func (s *scan) cdata(doc []byte, i int, inRecord bool, recName string, stack []s
 	s.note(lineOf(i), "CDATA section not closed")
 	s.repairs = append(s.repairs, repair{pos: end, text: "]]>"})
 	return end
+}
+
+// bareAmps escapes each "&" of doc[from:to] that starts no character or
+// entity reference ("&c=2", "&reg=2" in a link): read as it stands,
+// "&reg=" would become "®=".
+func (s *scan) bareAmps(doc []byte, from, to int, lineOf func(int) int) {
+	for k := from; k < to; k++ {
+		if doc[k] != '&' || isReference(doc[k+1 : to]) {
+			continue
+		}
+		if s.amps == 0 {
+			s.note(lineOf(k), "bare \"&\"")
+		}
+		s.amps++
+		s.repairs = append(s.repairs, repair{pos: k, cut: 1, text: "&amp;"})
+	}
+}
+
+// isReference reports whether b (what follows an "&") starts with the
+// rest of a reference: a name, "#" and digits or "#x" and hex digits,
+// then ";".
+func isReference(b []byte) bool {
+	n := 0
+	switch {
+	case len(b) > 1 && b[0] == '#' && (b[1] == 'x' || b[1] == 'X'):
+		n = 2
+		for n < len(b) && (b[n] >= '0' && b[n] <= '9' || b[n] >= 'a' && b[n] <= 'f' || b[n] >= 'A' && b[n] <= 'F') {
+			n++
+		}
+		if n == 2 {
+			return false
+		}
+	case len(b) > 0 && b[0] == '#':
+		n = 1
+		for n < len(b) && b[n] >= '0' && b[n] <= '9' {
+			n++
+		}
+		if n == 1 {
+			return false
+		}
+	default:
+		for n < len(b) && (b[n] >= 'a' && b[n] <= 'z' || b[n] >= 'A' && b[n] <= 'Z' || n > 0 && (b[n] >= '0' && b[n] <= '9' || b[n] == '_' || b[n] == '-' || b[n] == '.')) {
+			n++
+		}
+		if n == 0 {
+			return false
+		}
+	}
+	return n < len(b) && b[n] == ';'
 }
 
 func (s *scan) note(line int, format string, args ...any) {
