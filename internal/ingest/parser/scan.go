@@ -259,7 +259,7 @@ func (s *scan) cdata(doc []byte, i int, inRecord bool, recName string, stack []s
 // "&reg=" would become "®=".
 func (s *scan) bareAmps(doc []byte, from, to int, lineOf func(int) int) {
 	for k := from; k < to; k++ {
-		if doc[k] != '&' || isReference(doc[k+1 : to]) {
+		if doc[k] != '&' || isReference(doc[k+1:to]) {
 			continue
 		}
 		if s.amps == 0 {
