@@ -2,7 +2,9 @@ package ingest
 
 import (
 	"bytes"
+	"cmp"
 	"context"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -26,13 +28,17 @@ type corpusCase struct {
 	stored    int
 	notStored map[string]int
 	failed    bool // not a feed
+	// group names files that carry one article between them: which of
+	// them stores it depends on which is read first, so their counts
+	// are checked summed.
+	group string
 }
 
 var corpusCases = []corpusCase{
 	{file: "youtube.xml", lenient: 2, stored: 2},
 	{file: "reddit.xml", lenient: 2, stored: 2},
 	{file: "medium.xml", lenient: 2, stored: 2},
-	{file: "wordpress.xml", lenient: 3, stored: 3},
+	{file: "wordpress.xml", lenient: 3, stored: 3, group: "county ledger"},
 	{file: "blogger.xml", lenient: 2, stored: 2},
 	{file: "substack.xml", lenient: 2, stored: 2},
 	{file: "github-releases.atom", lenient: 2, stored: 2},
@@ -47,7 +53,7 @@ var corpusCases = []corpusCase{
 	{file: "micro.json", lenient: 3, stored: 3},
 	// Its school-board item is the County Ledger's (wordpress.xml) with
 	// tracking parameters; one item has no link.
-	{file: "news-site.xml", lenient: 3, stored: 2, notStored: map[string]int{ReasonDuplicate: 1, ReasonNoLink: 1}},
+	{file: "news-site.xml", lenient: 3, stored: 2, notStored: map[string]int{ReasonDuplicate: 1, ReasonNoLink: 1}, group: "county ledger"},
 	// One item is no object, one has neither title nor text.
 	{file: "wrong-types.json", lenient: 3, stored: 2, notStored: map[string]int{ReasonMalformed: 1, ReasonNoTitle: 1}},
 	{file: "rss-in-json.json", failed: true},
@@ -98,6 +104,11 @@ func TestCorpusIngestedInOneRound(t *testing.T) {
 		t.Fatal(err)
 	}
 	lenient, stored := 0, 0
+	type counts struct {
+		stored    int
+		notStored map[string]int
+	}
+	want, got := map[string]*counts{}, map[string]*counts{}
 	for _, c := range corpusCases {
 		st := h.state(t, srv.URL+"/corpus/"+c.file)
 		if c.failed {
@@ -109,18 +120,33 @@ func TestCorpusIngestedInOneRound(t *testing.T) {
 		rep := st.LastRead
 		lenient += c.lenient
 		stored += rep.New
-		if st.Errors != 0 || rep.New != c.stored {
-			t.Errorf("%s: %d stored (errors %d, %q), want %d; not stored %v %+v", c.file, rep.New, st.Errors, st.LastStatus, c.stored, rep.NotStored, rep.Drops)
+		if st.Errors != 0 {
+			t.Errorf("%s: %d errors, %q", c.file, st.Errors, st.LastStatus)
 		}
 		counted := rep.New
-		for reason, n := range rep.NotStored {
+		for _, n := range rep.NotStored {
 			counted += n
-			if c.notStored[reason] != n {
-				t.Errorf("%s: %d not stored as %q, want %d", c.file, n, reason, c.notStored[reason])
-			}
 		}
 		if counted != rep.Items {
 			t.Errorf("%s: %d items, %d stored or counted", c.file, rep.Items, counted)
+		}
+		key := cmp.Or(c.group, c.file)
+		if want[key] == nil {
+			want[key], got[key] = &counts{notStored: map[string]int{}}, &counts{notStored: map[string]int{}}
+		}
+		want[key].stored += c.stored
+		got[key].stored += rep.New
+		for r, n := range c.notStored {
+			want[key].notStored[r] += n
+		}
+		for r, n := range rep.NotStored {
+			got[key].notStored[r] += n
+		}
+	}
+	for key, w := range want {
+		g := got[key]
+		if g.stored != w.stored || !maps.Equal(g.notStored, w.notStored) {
+			t.Errorf("%s: %d stored, not stored %v; want %d, %v", key, g.stored, g.notStored, w.stored, w.notStored)
 		}
 	}
 	t.Logf("lenient reader: %d items with a link; stored %d; summary %+v", lenient, stored, sum.NotStored)
