@@ -28,6 +28,12 @@ func runExplain(ctx context.Context, env *Env, args []string) error {
 	}
 	defer st.Close()
 	rec, err := findArticle(ctx, st, env.Site, fs.Arg(0))
+	if errors.Is(err, store.ErrNotFound) {
+		// Not stored: say why, when a feed gave it and ingest left it out.
+		if found, derr := explainDrop(ctx, env.Stdout, st, fs.Arg(0)); derr != nil || found {
+			return derr
+		}
+	}
 	if err != nil {
 		return err
 	}
@@ -68,7 +74,35 @@ func findArticle(ctx context.Context, st store.Store, siteDir, arg string) (*mod
 		}
 		return rec, nil
 	}
-	return nil, fmt.Errorf("%s: no such article in the store", arg)
+	return nil, fmt.Errorf("%s: no such article in the store: %w", arg, store.ErrNotFound)
+}
+
+// explainDrop prints why ingest did not store the feed item with the given
+// link or GUID, from the last read of each source; it reports whether it
+// found one.
+func explainDrop(ctx context.Context, w io.Writer, st store.Store, arg string) (bool, error) {
+	states, err := st.SourceStates(ctx)
+	if err != nil {
+		return false, err
+	}
+	key := curate.CanonicalURL(arg)
+	found := false
+	for _, s := range states {
+		for _, d := range s.LastRead.Drops {
+			if d.GUID != arg && d.URL != arg && (d.URL == "" || curate.CanonicalURL(d.URL) != key) {
+				continue
+			}
+			if !found {
+				fmt.Fprintf(w, "%s was not stored\n", arg)
+				found = true
+			}
+			fmt.Fprintf(w, "  %s: item of %s, read %s%s\n", d.Reason, s.URL, when(s.LastSuccess), detail(d.Detail))
+			if d.Title != "" {
+				fmt.Fprintf(w, "  title: %s\n", d.Title)
+			}
+		}
+	}
+	return found, nil
 }
 
 func printExplain(w io.Writer, rec *model.Record, ex *model.Explain) {

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"sort"
+	"strings"
 	"time"
 
 	"newshub/internal/ingest"
@@ -19,7 +21,7 @@ func runIngest(ctx context.Context, env *Env, args []string) error {
 	noPages := fs.Bool("no-pages", false, "do not read article pages (feed data only)")
 	workers := fs.Int("workers", 0, fmt.Sprintf("sources fetched at once (default %d)", ingest.DefaultWorkers))
 	batch := fs.Int("batch", 0, fmt.Sprintf("new records gathered before a batch is curated and stored (default %d)", ingest.DefaultBatchSize))
-	verbose := fs.Bool("v", false, "log each source failure and batch in detail")
+	verbose := fs.Bool("v", false, "log each source failure, item not stored, page not read and batch in detail")
 	if err := env.parse(fs, args); err != nil {
 		return err
 	}
@@ -66,7 +68,39 @@ func runIngest(ctx context.Context, env *Env, args []string) error {
 func printSummary(w io.Writer, s ingest.Summary) {
 	fmt.Fprintf(w, "sources: %d listed, %d due, %d fetched, %d not modified, %d failed, %d paused\n",
 		s.Sources, s.Due, s.Fetched, s.NotModified, s.Failed, s.Paused)
-	fmt.Fprintf(w, "items:   %d seen, %d new, %d duplicates, %d skipped\n", s.Items, s.New, s.Duplicates, s.Skipped)
-	fmt.Fprintf(w, "pages:   %d read, %d failed or disallowed\n", s.Pages, s.PageErrors)
-	fmt.Fprintf(w, "stored:  %d records in %s\n", s.Written, s.Duration.Round(time.Millisecond))
+	notStored := 0
+	for _, n := range s.NotStored {
+		notStored += n
+	}
+	fmt.Fprintf(w, "items:   %d seen, %d new, %d not stored", s.Items, s.New, notStored)
+	if parts := countsBy(s.NotStored, ""); len(parts) > 0 {
+		fmt.Fprintf(w, " (%s)", strings.Join(parts, ", "))
+	}
+	fmt.Fprintf(w, "\npages:   %d read", s.Pages["read"])
+	for _, p := range countsBy(s.Pages, "read") {
+		fmt.Fprintf(w, ", %s", p)
+	}
+	fmt.Fprintf(w, "\nstored:  %d records in %s\n", s.Written, s.Duration.Round(time.Millisecond))
+}
+
+// countsBy words counts by reason, most first ("47 already stored", "1 no
+// usable link"), leaving out skip and zeros.
+func countsBy(by map[string]int, skip string) []string {
+	reasons := make([]string, 0, len(by))
+	for r, n := range by {
+		if n > 0 && r != skip {
+			reasons = append(reasons, r)
+		}
+	}
+	sort.Slice(reasons, func(i, j int) bool {
+		if by[reasons[i]] != by[reasons[j]] {
+			return by[reasons[i]] > by[reasons[j]]
+		}
+		return reasons[i] < reasons[j]
+	})
+	parts := make([]string, len(reasons))
+	for i, r := range reasons {
+		parts[i] = fmt.Sprintf("%d %s", by[r], r)
+	}
+	return parts
 }

@@ -160,7 +160,7 @@ func listSources(ctx context.Context, env *Env, st store.Store, list *sources.Li
 		states[s.URL] = s
 	}
 	tw := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "URL\tPROVIDER\tENABLED\tLAST FETCH\tLAST STATUS\tITEMS\tERRORS\tNEXT FETCH\tPAUSED")
+	fmt.Fprintln(tw, "URL\tPROVIDER\tENABLED\tLAST FETCH\tLAST STATUS\tITEMS\tLAST READ\tERRORS\tNEXT FETCH\tPAUSED")
 	for _, src := range list.Sources() {
 		s, ok := states[src.URL]
 		status, next := "-", "-"
@@ -173,16 +173,58 @@ func listSources(ctx context.Context, env *Env, st store.Store, list *sources.Li
 		if s.Paused {
 			next = "-"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\t%d\t%s\t%s\n", src.URL, dash(src.Provider), yesNo(src.IsEnabled()),
-			when(s.LastFetch), status, s.Items, s.Errors, next, yesNo(s.Paused))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\t%s\t%d\t%s\t%s\n", src.URL, dash(src.Provider), yesNo(src.IsEnabled()),
+			when(s.LastFetch), status, s.Items, lastRead(s.LastRead), s.Errors, next, yesNo(s.Paused))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
+	}
+	// Below the table, per source, what its last read did not store and
+	// why, and where its feed was malformed.
+	for _, src := range list.Sources() {
+		rep := states[src.URL].LastRead
+		if rep.Malformed != "" {
+			fmt.Fprintf(env.Stdout, "%s: %s\n", src.URL, rep.Malformed)
+		}
+		if parts := countsBy(rep.NotStored, ""); len(parts) > 0 {
+			fmt.Fprintf(env.Stdout, "%s: not stored: %s\n", src.URL, strings.Join(parts, ", "))
+			for _, d := range rep.Drops {
+				fmt.Fprintf(env.Stdout, "  %s: %s%s\n", d.Reason, itemName(d), detail(d.Detail))
+			}
+		}
 	}
 	if len(list.Sources()) == 0 {
 		fmt.Fprintln(env.Stderr, "no sources; add one with: newshub sources add URL")
 	}
 	return nil
+}
+
+// lastRead sums up a source's last read: "50 items, 2 new".
+func lastRead(r store.ReadReport) string {
+	if r.Items == 0 && r.New == 0 {
+		return "-"
+	}
+	return fmt.Sprintf("%d items, %d new", r.Items, r.New)
+}
+
+// itemName names a dropped item by its link, else its title or GUID.
+func itemName(d store.Drop) string {
+	switch {
+	case d.URL != "":
+		return d.URL
+	case d.Title != "":
+		return fmt.Sprintf("%q", d.Title)
+	case d.GUID != "":
+		return "GUID " + d.GUID
+	}
+	return "an item"
+}
+
+func detail(s string) string {
+	if s == "" {
+		return ""
+	}
+	return " (" + s + ")"
 }
 
 func when(t time.Time) string {

@@ -183,7 +183,7 @@ func fileSnapOf(a *model.Article) fileSnap {
 // topics afresh, with their explanations.
 func (c *Curator) recompute(a *model.Article, srcTopics map[string][]string) {
 	a.Explain = &model.Explain{}
-	a.CanonicalURL = CanonicalURL(a.OriginalURL)
+	a.CanonicalURL = ArticleKey(a.CanonicalURL, a.OriginalURL)
 	if a.CanonicalURL == "" {
 		a.CanonicalURL = CanonicalURL(a.WebURL)
 	}

@@ -137,7 +137,7 @@ func (c *Curator) prepare(a *model.Article) bool {
 	if a.Explain == nil {
 		a.Explain = &model.Explain{}
 	}
-	a.CanonicalURL = CanonicalURL(cmp.Or(a.OriginalURL, a.WebURL))
+	a.CanonicalURL = ArticleKey(a.CanonicalURL, cmp.Or(a.OriginalURL, a.WebURL))
 	if !carriesStory(a) {
 		if a.AmpWebURL != "" && a.CdnAmpWebURL == "" {
 			a.CdnAmpWebURL = CdnAmpURL(a.AmpWebURL)

@@ -74,6 +74,19 @@ func CanonicalURL(raw string) string {
 	return b.String()
 }
 
+// ArticleKey returns the key an article with the given link is known by:
+// key itself when it is the link's canonical URL refined by a "#" part
+// (items of one feed that share a link and are told apart by a fragment,
+// a GUID or an enclosure: a podcast's episodes, a day's posts on one
+// page), else CanonicalURL(link).
+func ArticleKey(key, link string) string {
+	c := CanonicalURL(link)
+	if rest, ok := strings.CutPrefix(key, c+"#"); ok && rest != "" {
+		return key
+	}
+	return c
+}
+
 // canonicalHost lower-cases a host, converts it to punycode, drops the
 // default ports and folds the prefixes that serve the same pages.
 func canonicalHost(hostport string) string {

@@ -102,3 +102,22 @@ func TestRegistrableDomain(t *testing.T) {
 		}
 	}
 }
+
+func TestArticleKeyKeepsARefinedKeyOfItsOwnLink(t *testing.T) {
+	tests := []struct{ key, link, want string }{
+		// Episodes linking to their show's page, told apart by GUID.
+		{"https://show.example.com#guid:ep-12", "https://www.show.example.com/", "https://show.example.com#guid:ep-12"},
+		// Posts of one day's page, told apart by their fragment.
+		{"https://scripting.example.com/2017/06/26.html#a080636", "http://scripting.example.com/2017/06/26.html#a080636", "https://scripting.example.com/2017/06/26.html#a080636"},
+		// No refined key: the canonical URL, fragment dropped.
+		{"", "https://example.com/post#comments", "https://example.com/post"},
+		// A key refining another link is not this article's.
+		{"https://other.example.com/a#x", "https://example.com/post", "https://example.com/post"},
+		{"https://example.com/post#", "https://example.com/post", "https://example.com/post"},
+	}
+	for _, tt := range tests {
+		if got := ArticleKey(tt.key, tt.link); got != tt.want {
+			t.Errorf("ArticleKey(%q, %q) = %q, want %q", tt.key, tt.link, got, tt.want)
+		}
+	}
+}

@@ -11,15 +11,20 @@ import (
 	"newshub/internal/model"
 )
 
+// untitledLength bounds a title made of an untitled item's first words.
+const untitledLength = 80
+
 // article builds the news value of a new item from its feed entry and its
-// page's metadata; nil when it has no title at all.
+// page's metadata; nil when it has no title at all. An untitled item (a
+// micropost) takes its page's title, else the first words of its text.
 func (in *Ingester) article(src model.Source, feedTitle string, c *candidate, now time.Time) *model.Article {
 	it, m := c.item, c.meta
-	title := firstNonEmpty(it.Title, parser.PlainText(m.Title), parser.PlainText(m.Headline))
+	text := itemText(it)
+	title := firstNonEmpty(it.Title, parser.PlainText(m.Title), parser.PlainText(m.Headline), parser.Truncate(text, untitledLength))
 	if title == "" {
 		return nil
 	}
-	excerpt := parser.Excerpt(firstNonEmpty(strings.TrimSpace(it.Summary), it.Content), in.opts.ExcerptLength)
+	excerpt := parser.Truncate(text, in.opts.ExcerptLength)
 	if excerpt == "" {
 		excerpt = parser.Truncate(parser.PlainText(m.Description), in.opts.ExcerptLength)
 	}

@@ -3,6 +3,7 @@ package ingest
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 
 	"newshub/internal/curate"
@@ -20,8 +21,8 @@ import (
 type index struct {
 	mu    sync.RWMutex
 	built bool
-	gen   int64 // store generation the index reflects
-	keys  map[string]struct{}
+	gen   int64             // store generation the index reflects
+	keys  map[string]string // key → path of the article
 	paths map[string]struct{}
 }
 
@@ -37,11 +38,11 @@ func (ix *index) ensure(ctx context.Context, st store.Store) error {
 	if ix.built && ix.gen == gen {
 		return nil
 	}
-	keys, paths := map[string]struct{}{}, map[string]struct{}{}
+	keys, paths := map[string]string{}, map[string]struct{}{}
 	err = st.Scan(ctx, []model.Kind{model.KindNews}, func(r *model.Record) error {
 		paths[r.Path] = struct{}{}
 		for _, k := range articleKeys(r.Article) {
-			keys[k] = struct{}{}
+			keys[k] = r.Path
 		}
 		return nil
 	})
@@ -64,18 +65,20 @@ func articleKeys(a *model.Article) []string {
 		}
 	}
 	if a.OriginalURL != "" {
-		if c := curate.CanonicalURL(a.OriginalURL); c != a.CanonicalURL {
+		// The link's own canonical URL, unless the article's key refines
+		// it: then other articles share the link.
+		if c := curate.CanonicalURL(a.OriginalURL); c != a.CanonicalURL && !strings.HasPrefix(a.CanonicalURL, c+"#") {
 			keys = append(keys, c)
 		}
 	}
 	return keys
 }
 
-func (ix *index) hasKey(k string) bool {
+// pathOf returns the path of the article known by k, or "".
+func (ix *index) pathOf(k string) string {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
-	_, ok := ix.keys[k]
-	return ok
+	return ix.keys[k]
 }
 
 func (ix *index) hasPath(p string) bool {
@@ -95,7 +98,7 @@ func (ix *index) add(recs []*model.Record) {
 		}
 		ix.paths[r.Path] = struct{}{}
 		for _, k := range articleKeys(r.Article) {
-			ix.keys[k] = struct{}{}
+			ix.keys[k] = r.Path
 		}
 	}
 }

@@ -19,7 +19,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/url"
-	"strings"
 	"sync"
 	"time"
 
@@ -86,20 +85,20 @@ type Options struct {
 
 // Summary counts what one round did.
 type Summary struct {
-	Sources     int           // enabled sources listed
-	Due         int           // fetched this round
-	Fetched     int           // answered with a feed (200)
-	NotModified int           // answered 304
-	Failed      int           // fetch or parse failed
-	Paused      int           // paused sources (not fetched)
-	Items       int           // feed items seen
-	New         int           // new articles stored
-	Duplicates  int           // items already known (store or another feed)
-	Skipped     int           // items without a usable link or title
-	Pages       int           // article pages read
-	PageErrors  int           // article pages that failed or were disallowed
-	Written     int           // records written (new and re-curated)
-	Duration    time.Duration // wall time of the round
+	Sources     int            // enabled sources listed
+	Due         int            // fetched this round
+	Fetched     int            // answered with a feed (200)
+	NotModified int            // answered 304
+	Failed      int            // fetch or parse failed
+	Paused      int            // paused sources (not fetched)
+	Items       int            // feed items seen, readable or not
+	New         int            // new articles stored
+	Duplicates  int            // items already known (store or another feed)
+	Skipped     int            // items not stored for another reason
+	NotStored   map[string]int // items not stored, by reason (Reason...)
+	Pages       map[string]int // article pages by outcome: "read", "failed", ...
+	Written     int            // records written (new and re-curated)
+	Duration    time.Duration  // wall time of the round
 }
 
 // Ingester fetches, parses and stores sources. It is safe to call RunOnce
@@ -244,7 +243,7 @@ func (in *Ingester) RunOnce(ctx context.Context) (Summary, error) {
 		return sum, nil
 	}
 
-	r := &round{in: in, claimed: map[string]bool{}, results: make(chan *result, in.opts.Workers),
+	r := &round{in: in, claimed: map[string]*claimant{}, results: make(chan *result, in.opts.Workers),
 		pageSources: make(chan struct{}, 2*in.opts.PageFetches)}
 	jobs := make(chan job)
 	var wg sync.WaitGroup
@@ -301,8 +300,8 @@ type result struct {
 	cancelled bool // the round was stopped: nothing to record
 
 	fetched, notModified, failed bool
-	items, dups, skipped         int
-	pages, pageErrors            int
+	report                       store.ReadReport // of a fetched feed
+	pages                        map[string]int   // page outcomes
 }
 
 // round is the shared state of one RunOnce.
@@ -317,25 +316,39 @@ type round struct {
 	indexUsed bool
 
 	mu      sync.Mutex
-	claimed map[string]bool // canonical URLs and GUIDs taken this round
+	claimed map[string]*claimant // canonical URLs and GUIDs taken this round
 }
 
-// claim marks keys as taken this round; it reports false, claiming
-// nothing, when one of them already was.
-func (r *round) claim(keys ...string) bool {
+// claimant is the item that took a key this round.
+type claimant struct{ link, feed string }
+
+// claim takes the candidate's keys for it this round. When another item
+// has one of them already, it takes nothing and names that item.
+func (r *round) claim(c *candidate, feed string) string {
+	return r.claimKey(c.canon, c.item.Link, feed, c.guid)
+}
+
+// claimKey takes keys for the item with the given link, or names the item
+// that has one of them already.
+func (r *round) claimKey(key, link, feed string, more ...string) string {
+	keys := append([]string{key}, more...)
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	for _, k := range keys {
-		if k != "" && r.claimed[k] {
-			return false
+		if by := r.claimed[k]; k != "" && by != nil {
+			if by.link == link {
+				return "another item of " + by.feed + " with the same link and GUID"
+			}
+			return by.link + " (" + by.feed + ")"
 		}
 	}
+	who := &claimant{link: link, feed: feed}
 	for _, k := range keys {
 		if k != "" {
-			r.claimed[k] = true
+			r.claimed[k] = who
 		}
 	}
-	return true
+	return ""
 }
 
 // ensureIndex brings the index up to date once per round, on first need:
@@ -352,28 +365,18 @@ func (r *round) ensureIndex(ctx context.Context) error {
 // after the round's goroutines are done.
 func (r *round) indexed() bool { return r.indexUsed }
 
-// known reports whether the store already has an article under one of
-// the keys.
-func (r *round) known(keys ...string) bool {
+// known returns the path of the stored article known by one of the keys,
+// and that key; "" when there is none.
+func (r *round) known(keys ...string) (string, string) {
 	for _, k := range keys {
-		if k != "" && r.in.index.hasKey(k) {
-			return true
+		if k == "" {
+			continue
+		}
+		if p := r.in.index.pathOf(k); p != "" {
+			return p, k
 		}
 	}
-	return false
-}
-
-// guidKey scopes a feed GUID to its feed, unless it is itself a URL: two
-// feeds may both number their items "1", "2", ...
-func guidKey(feedURL, guid string) string {
-	guid = strings.TrimSpace(guid)
-	switch {
-	case guid == "":
-		return ""
-	case strings.HasPrefix(guid, "http://"), strings.HasPrefix(guid, "https://"):
-		return curate.CanonicalURL(guid)
-	}
-	return feedURL + "#" + guid
+	return "", ""
 }
 
 func hostOf(raw string) string {

@@ -80,6 +80,17 @@ func newFixtureServer(t *testing.T) *fixtureServer {
 	mux.HandleFunc("/feeds/nolinks.xml", serve("nolinks.xml", "application/rss+xml", false))
 	mux.HandleFunc("/feeds/invalid.xml", serve("invalid.xml", "application/rss+xml", false))
 	mux.HandleFunc("/feeds/wrong-charset.xml", serve("wrong-charset.xml", "text/xml; charset=iso-8859-1", true))
+	mux.HandleFunc("/feeds/untitled.xml", serve("untitled.xml", "application/rss+xml", false))
+	mux.HandleFunc("/feeds/titled-copy.xml", serve("titled-copy.xml", "application/rss+xml", false))
+	mux.HandleFunc("/corpus/{name}", func(w http.ResponseWriter, r *http.Request) {
+		// Real-world shapes of feeds, and the ways real feeds are broken.
+		b, err := os.ReadFile(filepath.Join("testdata", "corpus", r.PathValue("name")))
+		if err != nil {
+			http.NotFound(w, r)
+			return
+		}
+		w.Write(b)
+	})
 	mux.HandleFunc("/formats/{name}", func(w http.ResponseWriter, r *http.Request) {
 		// The parser's fixtures, every feed format and charset case.
 		b, err := os.ReadFile(filepath.Join("parser", "testdata", r.PathValue("name")))
@@ -400,14 +411,14 @@ func TestHostileSourcesAreRecordedNotFatal(t *testing.T) {
 		"/hostile/500":            "500",
 		"/hostile/429":            "429",
 		"/hostile/missing":        "404",
-		"/feeds/invalid.xml":      "parse feed",
 		"/articles/senate-budget": "not a feed",
 	}
 	var srcs []model.Source
 	for p := range urls {
 		srcs = append(srcs, model.Source{URL: srv.URL + p})
 	}
-	srcs = append(srcs, model.Source{URL: srv.URL + "/feeds/nolinks.xml"}, model.Source{URL: srv.URL + "/feeds/wrong-charset.xml"})
+	srcs = append(srcs, model.Source{URL: srv.URL + "/feeds/nolinks.xml"}, model.Source{URL: srv.URL + "/feeds/wrong-charset.xml"},
+		model.Source{URL: srv.URL + "/feeds/invalid.xml"})
 	h := newHub(t, true, srcs...)
 	in := h.ingester(testOptions())
 	defer in.Close()
@@ -417,7 +428,7 @@ func TestHostileSourcesAreRecordedNotFatal(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Logf("round took %s", time.Since(start).Round(time.Millisecond))
-	if sum.Failed != len(urls) || sum.Fetched != 2 {
+	if sum.Failed != len(urls) || sum.Fetched != 3 {
 		t.Fatalf("summary %+v", sum)
 	}
 	for p, want := range urls {
@@ -429,16 +440,24 @@ func TestHostileSourcesAreRecordedNotFatal(t *testing.T) {
 	if s := h.state(t, srv.URL+"/hostile/429"); time.Until(s.NextFetch) < 110*time.Minute {
 		t.Errorf("429 with Retry-After 7200: next fetch in %s", time.Until(s.NextFetch))
 	}
-	// Items without links are skipped, and the state says so.
-	if s := h.state(t, srv.URL+"/feeds/nolinks.xml"); s.Errors != 0 || !strings.Contains(s.LastStatus, "2 of 2 items skipped") {
+	// Items without links are not stored, and the state says why.
+	if s := h.state(t, srv.URL+"/feeds/nolinks.xml"); s.Errors != 0 || s.LastRead.Items != 2 || s.LastRead.NotStored[ReasonNoLink] != 2 {
 		t.Errorf("nolinks state %+v", s)
+	}
+	// A malformed feed gives the item it holds, and says where it is broken.
+	if s := h.state(t, srv.URL+"/feeds/invalid.xml"); s.Errors != 0 || s.LastRead.New != 1 ||
+		!strings.Contains(s.LastRead.Malformed, "line 4") || !strings.Contains(s.LastStatus, "malformed") {
+		t.Errorf("invalid.xml state %+v", s)
 	}
 	// A feed declaring ISO-8859-1 but sent as UTF-8 reads right.
 	news := h.news(t)
 	if a := news[srv.URL+"/articles/geneve"]; a == nil || a.Title != "Élection à Genève" || a.Excerpt != "Les électeurs ont voté." {
 		t.Errorf("wrong-charset article %+v", a)
 	}
-	if len(news) != 1 {
+	if a := news["https://broken.example.com/1"]; a == nil || a.Title != "Unclosed tag" {
+		t.Errorf("item of the malformed feed %+v", a)
+	}
+	if len(news) != 2 {
 		t.Errorf("%d news records from hostile sources", len(news))
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -11,8 +12,10 @@ import (
 	"newshub/internal/ingest/fetcher"
 	"newshub/internal/ingest/pagemeta"
 	"newshub/internal/ingest/parser"
+	"newshub/internal/ingest/robots"
 	"newshub/internal/ingest/sources"
 	"newshub/internal/model"
+	"newshub/internal/store"
 )
 
 const feedAccept = "application/rss+xml, application/atom+xml, application/feed+json, application/json;q=0.9, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.8"
@@ -58,7 +61,11 @@ func (r *round) source(ctx context.Context, j job) *result {
 		return res
 	}
 	res.fetched = true
-	res.items = len(feed.Items)
+	res.report.Items = len(feed.Items) + len(feed.Unreadable)
+	res.report.Malformed = feed.Malformed
+	if feed.Malformed != "" {
+		in.log.Info("feed malformed, read leniently", "url", j.src.URL, "what", feed.Malformed)
+	}
 
 	fresh, published, err := r.newItems(ctx, j.src, feed, res)
 	if err != nil {
@@ -76,8 +83,8 @@ func (r *round) source(ctx context.Context, j job) *result {
 	status, title := resp.Status, feed.Title
 	resp, feed = nil, nil
 	finish := func() *result {
-		if res.skipped > 0 {
-			status = fmt.Sprintf("%s; %d of %d items skipped (no link or title)", status, res.skipped, res.items)
+		if res.report.Malformed != "" {
+			status += "; malformed, read leniently"
 		}
 		policy.Success(st, now, status, policy.Interval(configured, st.Interval, published, now))
 		return res
@@ -115,30 +122,55 @@ func (r *round) source(ctx context.Context, j job) *result {
 // candidate is a feed item not seen before.
 type candidate struct {
 	item  parser.Item
-	canon string
+	canon string // the key it is known by (see itemKeys)
 	guid  string
+	late  bool // untitled and without text: claimed once its page gives it a title
 	meta  pagemeta.Meta
 	page  string // final page URL, when fetched
 }
 
+// drop is an item of the candidate that is not stored.
+func (c *candidate) drop(reason, detail string) store.Drop {
+	return store.Drop{URL: c.item.Link, GUID: c.item.GUID, Title: c.item.Title, Reason: reason, Detail: detail}
+}
+
 // newItems keeps the items that have a link and are neither in the store
-// nor taken by another feed this round. It also returns every item's date,
-// for the adaptive interval.
+// nor taken by another item this round; every other item is dropped with
+// its reason. It also returns every item's date, for the adaptive
+// interval.
 func (r *round) newItems(ctx context.Context, src model.Source, feed *parser.Feed, res *result) ([]*candidate, []time.Time, error) {
+	if err := r.ensureIndex(ctx); err != nil {
+		return nil, nil, err
+	}
+	for _, u := range feed.Unreadable {
+		where := fmt.Sprintf("item %d", u.Item)
+		if u.Line > 0 {
+			where += fmt.Sprintf(" (line %d)", u.Line)
+		}
+		res.drop(r.in.log, store.Drop{Reason: ReasonMalformed, Detail: where + ": " + u.Reason})
+	}
+	keys := itemKeys(feed)
 	var out []*candidate
 	published := make([]time.Time, 0, len(feed.Items))
-	for _, it := range feed.Items {
+	for i, it := range feed.Items {
 		published = append(published, firstTime(it.Published, it.Updated))
-		if err := r.ensureIndex(ctx); err != nil {
-			return nil, nil, err
-		}
+		c := &candidate{item: it, canon: keys[i], guid: guidKey(src.URL, it.GUID)}
 		if it.Link == "" {
-			res.skipped++
+			res.drop(r.in.log, c.drop(ReasonNoLink, "the item has no http or https link"))
 			continue
 		}
-		c := &candidate{item: it, canon: curate.CanonicalURL(it.Link), guid: guidKey(src.URL, it.GUID)}
-		if r.known(c.canon, c.guid) || !r.claim(c.canon, c.guid) {
-			res.dups++
+		if p, key := r.known(c.canon, c.guid); p != "" {
+			reason := ReasonKnown
+			if key != c.canon {
+				reason = ReasonDuplicate // another link, same GUID
+			}
+			res.drop(r.in.log, c.drop(reason, p))
+			continue
+		}
+		if it.Title == "" && itemText(it) == "" {
+			c.late = true
+		} else if by := r.claim(c, src.URL); by != "" {
+			res.drop(r.in.log, c.drop(ReasonDuplicate, by))
 			continue
 		}
 		out = append(out, c)
@@ -151,6 +183,7 @@ func (r *round) newItems(ctx context.Context, src model.Source, feed *parser.Fee
 func (r *round) articles(ctx context.Context, src model.Source, feedTitle string, cands []*candidate, res *result) []*model.Record {
 	in := r.in
 	if !in.opts.SkipPages && len(cands) > 0 {
+		res.pages = map[string]int{}
 		var mu sync.Mutex
 		var wg sync.WaitGroup
 		sem := make(chan struct{}, max(1, in.fetch.Options().PerHostConcurrency))
@@ -159,13 +192,9 @@ func (r *round) articles(ctx context.Context, src model.Source, feedTitle string
 			sem <- struct{}{}
 			go func() {
 				defer func() { <-sem; wg.Done() }()
-				ok := r.page(ctx, c)
+				outcome := r.page(ctx, c)
 				mu.Lock()
-				if ok {
-					res.pages++
-				} else {
-					res.pageErrors++
-				}
+				res.pages[outcome]++
 				mu.Unlock()
 			}()
 		}
@@ -174,29 +203,57 @@ func (r *round) articles(ctx context.Context, src model.Source, feedTitle string
 	now := in.now()
 	recs := make([]*model.Record, 0, len(cands))
 	for _, c := range cands {
-		// The page may name a canonical address another feed's item
-		// already has: that is the same article.
-		if pc := curate.CanonicalURL(c.meta.Canonical); c.meta.Canonical != "" && pc != c.canon && pathful(pc) {
-			if r.known(pc) || !r.claim(pc) {
-				res.dups++
+		a := in.article(src, feedTitle, c, now)
+		if a == nil {
+			res.drop(in.log, c.drop(ReasonNoTitle, "neither the item nor its page has a title or text"))
+			continue
+		}
+		if c.late {
+			if by := r.claim(c, src.URL); by != "" {
+				res.drop(in.log, c.drop(ReasonDuplicate, by))
 				continue
 			}
 		}
-		a := in.article(src, feedTitle, c, now)
-		if a == nil {
-			res.skipped++
-			continue
+		// The page may name a canonical address another feed's item
+		// already has: that is the same article. (Not for an item whose
+		// link is shared by others of its feed: the page is theirs too.)
+		if pc := curate.CanonicalURL(c.meta.Canonical); c.meta.Canonical != "" && pc != c.canon &&
+			pathful(pc) && !strings.Contains(c.canon, "#") {
+			if p, _ := r.known(pc); p != "" {
+				res.drop(in.log, c.drop(ReasonDuplicate, "its page's canonical address is that of "+p))
+				continue
+			}
+			if by := r.claimKey(pc, c.item.Link, src.URL); by != "" {
+				res.drop(in.log, c.drop(ReasonDuplicate, "its page's canonical address is that of "+by))
+				continue
+			}
 		}
 		recs = append(recs, &model.Record{Kind: model.KindNews, Article: a})
 	}
 	return recs
 }
 
-// page reads an article page's metadata, where robots.txt allows it.
-func (r *round) page(ctx context.Context, c *candidate) bool {
+// Outcomes of reading an article page.
+const (
+	pageRead        = "read"
+	pageFailed      = "failed"
+	pageDisallowed  = "disallowed by robots.txt"
+	pageRobotsError = "not read: robots.txt unreachable"
+)
+
+// page reads an article page's metadata, where robots.txt allows it, and
+// says how that went.
+func (r *round) page(ctx context.Context, c *candidate) string {
 	in := r.in
-	if !in.opts.IgnoreRobots && !in.robots.Allowed(ctx, c.item.Link) {
-		return false
+	if !in.opts.IgnoreRobots {
+		switch err := in.robots.Check(ctx, c.item.Link); {
+		case errors.Is(err, robots.ErrDisallowed):
+			in.log.Debug("page disallowed by robots.txt", "url", c.item.Link)
+			return pageDisallowed
+		case err != nil:
+			in.log.Debug("page not read: robots.txt unreachable", "url", c.item.Link, "err", err)
+			return pageRobotsError
+		}
 	}
 	// The page is parsed while its request holds its fetcher slot, so the
 	// bodies in memory at once are bounded by the slots, not by how
@@ -210,9 +267,9 @@ func (r *round) page(ctx context.Context, c *candidate) bool {
 		if !errors.Is(err, context.Canceled) {
 			in.log.Debug("page failed", "url", c.item.Link, "err", err)
 		}
-		return false
+		return pageFailed
 	}
-	return true
+	return pageRead
 }
 
 func firstTime(ts ...time.Time) time.Time {

@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -9,7 +10,9 @@ import (
 	"time"
 
 	"newshub/internal/content"
+	"newshub/internal/curate"
 	"newshub/internal/model"
+	"newshub/internal/store"
 )
 
 // write is the round's writer. It gathers the workers' results into a
@@ -112,11 +115,28 @@ func (r *round) count(res *result, sum *Summary) {
 	case res.fetched:
 		sum.Fetched++
 	}
-	sum.Items += res.items
-	sum.Duplicates += res.dups
-	sum.Skipped += res.skipped
-	sum.Pages += res.pages
-	sum.PageErrors += res.pageErrors
+	for outcome, n := range res.pages {
+		if sum.Pages == nil {
+			sum.Pages = map[string]int{}
+		}
+		sum.Pages[outcome] += n
+	}
+}
+
+// countItems adds what a committed source's feed gave to the summary.
+func countItems(rep store.ReadReport, sum *Summary) {
+	sum.Items += rep.Items
+	for reason, n := range rep.NotStored {
+		if sum.NotStored == nil {
+			sum.NotStored = map[string]int{}
+		}
+		sum.NotStored[reason] += n
+		if reason == ReasonKnown || reason == ReasonDuplicate {
+			sum.Duplicates += n
+		} else {
+			sum.Skipped += n
+		}
+	}
 }
 
 // commit stores one batch. When the records cannot be stored, the
@@ -136,11 +156,16 @@ func (r *round) commit(ctx context.Context, batch []*result, paths map[string]bo
 		}
 	}
 	var storeErr error
+	kept := map[*model.Record]bool{}
 	if len(recs) > 0 {
 		t0 := time.Now()
 		out, err := in.curator.Arrive(ctx, recs)
 		if err != nil && ctx.Err() != nil {
 			return err // stopped while curating: nothing written, nothing recorded
+		}
+		rejected := rejections(err)
+		if len(rejected) > 0 {
+			err = nil // the rest is stored; the rejected are reported
 		}
 		t1 := time.Now()
 		if err == nil {
@@ -161,7 +186,13 @@ func (r *round) commit(ctx context.Context, batch []*result, paths map[string]bo
 			in.log.Error("store failed", "records", len(recs), "err", err)
 		} else {
 			in.index.add(out)
-			sum.New += len(recs)
+			for _, rec := range out {
+				kept[rec] = true
+			}
+			for _, res := range batch {
+				r.settle(res, kept, rejected)
+				sum.New += res.report.New
+			}
 			sum.Written += len(out)
 		}
 	}
@@ -172,13 +203,57 @@ func (r *round) commit(ctx context.Context, batch []*result, paths map[string]bo
 			st.ETag, st.LastModified = "", ""
 			in.opts.Policy.Failure(&st, now, storeErr, 0)
 		} else {
-			st.Items += len(res.recs)
+			st.Items += res.report.New
+			if res.fetched {
+				st.LastRead = res.report
+				countItems(res.report, sum)
+			}
 		}
+		// The records are stored: only the state is needed from here.
+		res.recs = nil
 		if err := in.st.PutSourceState(context.WithoutCancel(ctx), st); err != nil {
 			return fmt.Errorf("ingest: record state of %s: %w", st.URL, err)
 		}
 	}
 	return storeErr
+}
+
+// settle notes which of a source's new records were stored: the others
+// curation merged into an article it already had (same canonical URL or
+// GUID), or rejected.
+func (r *round) settle(res *result, kept map[*model.Record]bool, rejected map[string]string) {
+	for _, rec := range res.recs {
+		if kept[rec] {
+			res.report.New++
+			continue
+		}
+		a := rec.Article
+		d := store.Drop{URL: a.OriginalURL, GUID: a.GUID, Title: a.Title, Reason: ReasonDuplicate,
+			Detail: "curation merged it into the stored article with the same canonical URL or GUID"}
+		if why, ok := rejected[rec.Path]; ok {
+			d.Reason, d.Detail = ReasonRejected, why
+		}
+		res.drop(r.in.log, d)
+	}
+}
+
+// rejections maps the paths of the arrivals curation rejected to why.
+func rejections(err error) map[string]string {
+	if !errors.Is(err, curate.ErrRejected) {
+		return nil
+	}
+	out := map[string]string{}
+	var errs []error
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		errs = j.Unwrap()
+	} else {
+		errs = []error{err}
+	}
+	for _, e := range errs {
+		path, why, _ := strings.Cut(e.Error(), ": ")
+		out[path] = why
+	}
+	return out
 }
 
 // freePath returns the record path for an article, numbered ("-2", "-3",

@@ -151,4 +151,30 @@ type SourceState struct {
 	NextFetch    time.Time
 	Interval     time.Duration // current adaptive interval
 	Paused       bool          // too many failures: fetched no more until reset
+	// LastRead is what the last read of the feed gave: its items, and
+	// why each one not stored was not.
+	LastRead ReadReport
+}
+
+// ReadReport is what one read of a feed gave.
+type ReadReport struct {
+	Items     int            `json:"items,omitempty"`     // items the feed held, readable or not
+	New       int            `json:"new,omitempty"`       // of them, stored as new articles
+	Malformed string         `json:"malformed,omitempty"` // what was malformed and where, when the feed was read leniently
+	NotStored map[string]int `json:"notStored,omitempty"` // items not stored, by reason
+	// Drops lists the items not stored, each with its reason, except the
+	// ones already stored under their own link (at most MaxDrops).
+	Drops []Drop `json:"drops,omitempty"`
+}
+
+// MaxDrops bounds ReadReport.Drops.
+const MaxDrops = 200
+
+// Drop is a feed item that was not stored, and why.
+type Drop struct {
+	URL    string `json:"url,omitempty"` // the item's link; "" when it has none
+	GUID   string `json:"guid,omitempty"`
+	Title  string `json:"title,omitempty"`
+	Reason string `json:"reason"`           // "duplicate", "no usable link", ...
+	Detail string `json:"detail,omitempty"` // the record it duplicates, where it is malformed, ...
 }

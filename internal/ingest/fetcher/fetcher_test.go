@@ -193,7 +193,7 @@ func TestFetchSurvivesHostileServers(t *testing.T) {
 		}},
 		{"broken gzip", func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Content-Encoding", "gzip")
-			w.Write([]byte("this is not gzip"))
+			w.Write([]byte("\x1f\x8bthis is not gzip"))
 		}, func(err error) bool { return err != nil && strings.Contains(err.Error(), "gzip") }},
 		{"redirect loop", func(w http.ResponseWriter, r *http.Request) {
 			http.Redirect(w, r, r.URL.Path+"x", http.StatusFound)
@@ -224,6 +224,24 @@ func TestFetchSurvivesHostileServers(t *testing.T) {
 			}
 			t.Logf("%v after %s", err, time.Since(start).Round(time.Millisecond))
 		})
+	}
+}
+
+// TestFetchReadsAPlainBodyLabelledGzip checks a server's mistake seen on
+// real feeds: Content-Encoding gzip on a body sent as it is.
+func TestFetchReadsAPlainBodyLabelledGzip(t *testing.T) {
+	want := `<?xml version="1.0"?><rss version="2.0"><channel><title>Plain</title></channel></rss>`
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Encoding", "gzip")
+		w.Write([]byte(want))
+	}))
+	defer srv.Close()
+	resp, err := New(testOptions()).Fetch(context.Background(), Request{URL: srv.URL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(resp.Body) != want {
+		t.Fatalf("body %q", resp.Body)
 	}
 }
 

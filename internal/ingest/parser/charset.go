@@ -11,6 +11,7 @@ import (
 	"golang.org/x/net/html/charset"
 	"golang.org/x/text/encoding"
 	"golang.org/x/text/encoding/charmap"
+	"golang.org/x/text/encoding/unicode"
 )
 
 var xmlEncoding = regexp.MustCompile(`(?i)^(\s*<\?xml[^>]*?\bencoding\s*=\s*)(["'])([A-Za-z0-9._:-]+)(["'])`)
@@ -19,29 +20,150 @@ var xmlEncoding = regexp.MustCompile(`(?i)^(\s*<\?xml[^>]*?\bencoding\s*=\s*)(["
 // declaration's encoding rewritten to UTF-8 so the XML parser does not
 // decode it twice.
 //
-// Valid UTF-8 is kept as it is whatever the feed declares: a multi-byte
-// UTF-8 sequence is almost never meant as Latin-1, and feeds declaring
-// ISO-8859-1 while sending UTF-8 are common. Otherwise the charset of the
-// Content-Type header wins, then the XML declaration, then Windows-1252
-// (the usual undeclared encoding, and a superset of ISO-8859-1 for text).
+// A UTF-16 byte-order mark (or a UTF-16 "<?" with none) decides the
+// encoding. Valid UTF-8 is kept as it is whatever the feed declares: a
+// multi-byte UTF-8 sequence is almost never meant as Latin-1, and feeds
+// declaring ISO-8859-1 while sending UTF-8 are common. Otherwise the
+// charset of the Content-Type header wins, then the XML declaration; a
+// document that is UTF-8 but for a few stray bytes keeps its UTF-8 and
+// reads those bytes as Windows-1252, as does an undeclared one (the usual
+// undeclared encoding, and a superset of ISO-8859-1 for text). Bytes
+// before the document's first "<" or "{" (stray bytes after a byte-order
+// mark) and control characters XML and JSON forbid are dropped.
 func ToUTF8(body []byte, contentType string) ([]byte, error) {
+	out, _, err := decode(body, contentType)
+	return out, err
+}
+
+// decode is ToUTF8, also saying what it had to mend: stray bytes, bytes
+// that are not UTF-8 in a UTF-8 document, control characters.
+func decode(body []byte, contentType string) ([]byte, []string, error) {
+	var notes []string
+	if enc := utf16Encoding(body); enc != nil {
+		decoded, err := enc.NewDecoder().Bytes(body)
+		if err != nil {
+			return nil, nil, fmt.Errorf("decode UTF-16: %w", err)
+		}
+		body = decoded
+	}
 	body = bytes.TrimPrefix(body, []byte("\xef\xbb\xbf"))
+	if rest := skipToMarkup(body); len(rest) < len(body) {
+		notes = append(notes, fmt.Sprintf("%d stray bytes before the document", len(body)-len(rest)))
+		body = rest
+	}
 	var declared string
 	if m := xmlEncoding.FindSubmatch(body[:min(len(body), 512)]); m != nil {
 		declared = string(m[3])
 	}
 	if !utf8.Valid(body) {
 		enc := pickEncoding(headerCharset(contentType), declared)
-		decoded, err := enc.NewDecoder().Bytes(body)
-		if err != nil {
-			return nil, fmt.Errorf("decode charset: %w", err)
+		if enc == nil {
+			var fixed int
+			body, fixed = fixUTF8(body)
+			if fixed > 0 {
+				notes = append(notes, fmt.Sprintf("%d bytes that are not UTF-8 read as Windows-1252", fixed))
+			}
+		} else {
+			decoded, err := enc.NewDecoder().Bytes(body)
+			if err != nil {
+				return nil, nil, fmt.Errorf("decode charset: %w", err)
+			}
+			body = decoded
 		}
-		body = decoded
 	}
 	if declared != "" && !strings.EqualFold(declared, "utf-8") {
 		body = xmlEncoding.ReplaceAll(body, []byte("${1}${2}UTF-8${4}"))
 	}
-	return body, nil
+	if clean := dropControls(body); len(clean) < len(body) {
+		notes = append(notes, fmt.Sprintf("%d control characters dropped", len(body)-len(clean)))
+		body = clean
+	}
+	return body, notes, nil
+}
+
+// utf16Encoding returns the UTF-16 encoding body is in, or nil.
+func utf16Encoding(body []byte) encoding.Encoding {
+	switch {
+	case bytes.HasPrefix(body, []byte{0xff, 0xfe}) && !bytes.HasPrefix(body, []byte{0xff, 0xfe, 0, 0}):
+		return unicode.UTF16(unicode.LittleEndian, unicode.ExpectBOM)
+	case bytes.HasPrefix(body, []byte{0xfe, 0xff}):
+		return unicode.UTF16(unicode.BigEndian, unicode.ExpectBOM)
+	case bytes.HasPrefix(body, []byte{'<', 0, '?', 0}), bytes.HasPrefix(body, []byte{'{', 0}):
+		return unicode.UTF16(unicode.LittleEndian, unicode.IgnoreBOM)
+	case bytes.HasPrefix(body, []byte{0, '<', 0, '?'}), bytes.HasPrefix(body, []byte{0, '{'}):
+		return unicode.UTF16(unicode.BigEndian, unicode.IgnoreBOM)
+	}
+	return nil
+}
+
+// skipToMarkup drops bytes before the first "<" or "{" when they are few
+// and not text: stray bytes after a byte-order mark, a second mark.
+func skipToMarkup(body []byte) []byte {
+	i := bytes.IndexAny(body[:min(len(body), 1024)], "<{[")
+	if i <= 0 {
+		return body
+	}
+	if len(bytes.TrimSpace(body[:i])) == 0 {
+		return body
+	}
+	for _, c := range body[:i] {
+		if c >= 0x20 && c < 0x7f && c != ' ' {
+			return body // words before the markup: not stray bytes
+		}
+	}
+	return body[i:]
+}
+
+// fixUTF8 keeps the valid UTF-8 of body and reads each invalid byte as
+// Windows-1252, saying how many there were; a body with no multi-byte
+// UTF-8 at all is Windows-1252 throughout (an encoding, not a fault).
+func fixUTF8(body []byte) ([]byte, int) {
+	multi := false
+	for i := 0; i < len(body) && !multi; {
+		r, n := utf8.DecodeRune(body[i:])
+		multi = n > 1 && r != utf8.RuneError
+		i += n
+	}
+	dec := charmap.Windows1252.NewDecoder()
+	if !multi {
+		if out, err := dec.Bytes(body); err == nil {
+			return out, 0
+		}
+	}
+	out := make([]byte, 0, len(body)+len(body)/16)
+	fixed := 0
+	for i := 0; i < len(body); {
+		r, n := utf8.DecodeRune(body[i:])
+		if r == utf8.RuneError && n == 1 {
+			out = utf8.AppendRune(out, charmap.Windows1252.DecodeByte(body[i]))
+			fixed++
+		} else {
+			out = append(out, body[i:i+n]...)
+		}
+		i += n
+	}
+	return out, fixed
+}
+
+// dropControls removes the C0 control characters other than tab, line
+// feed and carriage return, which neither XML nor JSON allows raw.
+func dropControls(body []byte) []byte {
+	bad := func(c byte) bool { return c < 0x20 && c != '\t' && c != '\n' && c != '\r' }
+	i := 0
+	for i < len(body) && !bad(body[i]) {
+		i++
+	}
+	if i == len(body) {
+		return body
+	}
+	out := body[:i:i]
+	out = append([]byte(nil), out...)
+	for _, c := range body[i:] {
+		if !bad(c) {
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 func headerCharset(contentType string) string {
@@ -56,7 +178,7 @@ func headerCharset(contentType string) string {
 }
 
 // pickEncoding returns the first usable non-UTF-8 encoding among the
-// labels, or Windows-1252.
+// labels, or nil.
 func pickEncoding(labels ...string) encoding.Encoding {
 	for _, l := range labels {
 		if l == "" {
@@ -67,5 +189,5 @@ func pickEncoding(labels ...string) encoding.Encoding {
 			return enc
 		}
 	}
-	return charmap.Windows1252
+	return nil
 }

@@ -7,6 +7,7 @@ package parser
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
 	"net/url"
@@ -27,45 +28,107 @@ type Feed struct {
 	Type    string // "rss", "atom" or "json"
 	Version string
 	Items   []Item
+	// Malformed says, when the document was not well formed and was read
+	// leniently, what was wrong and where ("line 212: document ends
+	// inside <item>"); "" for a well-formed feed.
+	Malformed string
+	// Unreadable lists the items the document holds that could not be
+	// read at all.
+	Unreadable []Unreadable
+}
+
+// Unreadable is an item of a malformed feed that could not be read.
+type Unreadable struct {
+	Item   int // its position among the feed's items, from 1
+	Line   int // the line it starts on; 0 when unknown (JSON)
+	Reason string
 }
 
 // Item is one entry of a feed.
 type Item struct {
-	GUID      string
-	Title     string // plain text
-	Link      string // absolute; empty when the item has none
-	Summary   string // description or summary, HTML
-	Content   string // full content, HTML
-	Published time.Time
-	Updated   time.Time
-	Images    []model.Image
-	Authors   []string
+	GUID       string
+	Title      string // plain text
+	Link       string // absolute; empty when the item has none
+	Summary    string // description or summary, HTML
+	Content    string // full content, HTML
+	Published  time.Time
+	Updated    time.Time
+	Images     []model.Image
+	Enclosures []string // absolute URLs of the media it carries other than images (a podcast's episode)
+	Authors    []string
 }
 
-// ErrNotAFeed is wrapped when the document is no feed gofeed knows.
+// ErrNotAFeed is wrapped when the document is no feed: neither an RSS,
+// RDF or Atom root element anywhere in it, nor a JSON Feed.
 var ErrNotAFeed = errors.New("not a feed")
 
 // Parse decodes body, served with the given Content-Type from feedURL.
+//
+// A well-formed feed is read by gofeed. A malformed one is read the way
+// lenient readers do: every item that is there is read on its own (a
+// truncated document, an unterminated CDATA section, a stray "<", an
+// element left open around the items), and Feed.Malformed says what was
+// wrong and where.
 func Parse(body []byte, contentType, feedURL string) (*Feed, error) {
-	body, err := ToUTF8(body, contentType)
+	body, mended, err := decode(body, contentType)
 	if err != nil {
 		return nil, err
 	}
+	f, err := parseDecoded(body, feedURL)
+	if err == nil && len(mended) > 0 {
+		note := "malformed bytes (" + strings.Join(mended, "; ") + ")"
+		if f.Malformed == "" {
+			f.Malformed = fmt.Sprintf("%s: all %d items read", note, len(f.Items))
+		} else {
+			f.Malformed = note + "; " + f.Malformed
+		}
+	}
+	return f, err
+}
+
+func parseDecoded(body []byte, feedURL string) (*Feed, error) {
+	base, _ := url.Parse(feedURL)
+	if c := firstByte(body); c == '{' || c == '[' {
+		return parseJSON(body, feedURL)
+	}
+	sc := scanXML(body)
+	if sc.root == "" {
+		return nil, fmt.Errorf("parse feed: %w: no RSS, RDF or Atom root element", ErrNotAFeed)
+	}
+	// The document as a whole, mended where the scan found it broken: a
+	// document whose faults are all mended there reads in one go.
+	doc := body[sc.rootStart:sc.rootEnd]
+	if len(sc.repairs) > 0 {
+		doc = sc.text(body, sc.rootStart, sc.rootEnd)
+	}
+	gf, strictErr := parseGofeed(doc)
+	if strictErr == nil && len(gf.Items) >= len(sc.records) {
+		f := convert(gf, base, gf.Items)
+		if len(sc.notes) > 0 {
+			f.Malformed = fmt.Sprintf("malformed XML (%s): all %d items read", strings.Join(sc.notes, "; "), len(f.Items))
+		}
+		return f, nil
+	}
+	return recoverFeed(body, sc, base, gf, strictErr)
+}
+
+// parseGofeed parses one XML document with gofeed.
+func parseGofeed(doc []byte) (*gofeed.Feed, error) {
 	p := gofeed.NewParser()
 	p.RSSTranslator = &gofeed.DefaultRSSTranslator{DisableContentImageScan: true}
-	gf, err := p.Parse(bytes.NewReader(body))
-	if err != nil {
-		if errors.Is(err, gofeed.ErrFeedTypeNotDetected) {
-			return nil, fmt.Errorf("parse feed: %w", ErrNotAFeed)
-		}
-		return nil, fmt.Errorf("parse feed: %w", err)
+	gf, err := p.Parse(bytes.NewReader(doc))
+	if errors.Is(err, gofeed.ErrFeedTypeNotDetected) {
+		return nil, fmt.Errorf("%w: %w", ErrNotAFeed, err)
 	}
-	base, _ := url.Parse(feedURL)
-	f := &Feed{
-		Title:   PlainText(gf.Title),
-		Type:    gf.FeedType,
-		Version: gf.FeedVersion,
-		SiteURL: resolve(base, gf.Link),
+	return gf, err
+}
+
+// convert makes a Feed of gofeed's feed header and items.
+func convert(gf *gofeed.Feed, base *url.URL, items []*gofeed.Item) *Feed {
+	f := &Feed{Type: "rss"}
+	if gf != nil {
+		f.Title, f.Type, f.Version = PlainText(gf.Title), gf.FeedType, gf.FeedVersion
+		f.SiteURL = resolve(base, gf.Link)
 	}
 	// Item links are relative to the site when it names one, else to the
 	// feed itself.
@@ -73,11 +136,139 @@ func Parse(body []byte, contentType, feedURL string) (*Feed, error) {
 	if u, err := url.Parse(f.SiteURL); err == nil && u.IsAbs() {
 		itemBase = u
 	}
-	f.Items = make([]Item, 0, len(gf.Items))
-	for _, gi := range gf.Items {
+	f.Items = make([]Item, 0, len(items))
+	for _, gi := range items {
 		f.Items = append(f.Items, item(gi, itemBase))
 	}
+	return f
+}
+
+// recoverFeed reads a malformed document item by item: all the items in
+// one envelope (the root's and channel's start tags, which declare the
+// namespaces, and their end tags) when that parses, else each on its own.
+func recoverFeed(body []byte, sc *scan, base *url.URL, strict *gofeed.Feed, strictErr error) (*Feed, error) {
+	closing := "</" + sc.rootQName + ">"
+	open := sc.rootTag
+	if sc.root == "rss" {
+		// Items outside any channel are read as the channel's too.
+		open += cmp.Or(sc.chanTag, "<channel>")
+		closing = "</channel>" + closing
+	}
+	headEnd := sc.rootEnd
+	if len(sc.records) > 0 {
+		headEnd = sc.records[0].start
+	}
+	head := strict
+	if h, err := parseGofeed(append(sc.text(body, sc.rootStart, headEnd), closing...)); err == nil {
+		head = h
+	} else if len(sc.records) == 0 {
+		return nil, fmt.Errorf("parse feed: %w", cmpErr(strictErr, err))
+	}
+	var unreadable []Unreadable
+	texts := make([][]byte, 0, len(sc.records))
+	for n, r := range sc.records {
+		t := sc.recordText(body, r)
+		if t == nil {
+			unreadable = append(unreadable, Unreadable{Item: n + 1, Line: r.line, Reason: "the document ends inside it"})
+		}
+		texts = append(texts, t)
+	}
+	items := parseRecords(open, closing, texts, sc.records, &unreadable)
+	f := convert(head, base, items)
+	if head == nil {
+		f.Type = map[string]string{"feed": "atom"}[sc.root]
+		if f.Type == "" {
+			f.Type = "rss"
+		}
+	}
+	f.Unreadable = unreadable
+	notes := sc.notes
+	if len(notes) == 0 {
+		if strictErr != nil {
+			notes = []string{strictErr.Error()}
+		} else {
+			notes = []string{fmt.Sprintf("only %d of the items are where a feed has them", len(strict.Items))}
+		}
+	}
+	f.Malformed = fmt.Sprintf("malformed XML (%s): %d of %d items read", strings.Join(notes, "; "), len(f.Items), len(sc.records))
 	return f, nil
+}
+
+// parseRecords parses the records' texts (nil for one that cannot be
+// read), all at once when they parse together, else one by one; the ones
+// that fail are added to unreadable.
+func parseRecords(open, closing string, texts [][]byte, recs []record, unreadable *[]Unreadable) []*gofeed.Item {
+	doc := func(parts ...[]byte) []byte {
+		var b bytes.Buffer
+		b.WriteString(open)
+		for _, p := range parts {
+			b.Write(p)
+		}
+		b.WriteString(closing)
+		return b.Bytes()
+	}
+	want := 0
+	for _, t := range texts {
+		if t != nil {
+			want++
+		}
+	}
+	if gf, err := parseGofeed(doc(texts...)); err == nil && len(gf.Items) == want {
+		return gf.Items
+	}
+	var items []*gofeed.Item
+	for n, t := range texts {
+		if t == nil {
+			continue
+		}
+		gf, err := parseGofeed(doc(t))
+		switch {
+		case err != nil:
+			*unreadable = append(*unreadable, Unreadable{Item: n + 1, Line: recs[n].line, Reason: err.Error()})
+		case len(gf.Items) != 1:
+			*unreadable = append(*unreadable, Unreadable{Item: n + 1, Line: recs[n].line, Reason: "not an item"})
+		default:
+			items = append(items, gf.Items[0])
+		}
+	}
+	return items
+}
+
+// recordText returns the text of one record, repaired and closed; nil
+// when the document ends before any of its parts is complete.
+func (s *scan) recordText(doc []byte, r record) []byte {
+	end := "</" + r.qname + ">"
+	switch {
+	case r.closed:
+		return s.text(doc, r.start, r.end)
+	case r.truncated:
+		if r.lastChild == 0 {
+			return nil
+		}
+		return append(s.text(doc, r.start, r.lastChild), end...)
+	}
+	return append(s.text(doc, r.start, r.end), end...)
+}
+
+func cmpErr(errs ...error) error {
+	for _, e := range errs {
+		if e != nil {
+			return e
+		}
+	}
+	return nil
+}
+
+// firstByte returns the first byte of body that is not white space.
+func firstByte(body []byte) byte {
+	for _, c := range body {
+		switch c {
+		case ' ', '\t', '\r', '\n':
+			continue
+		}
+		return c
+	}
+	return 0
 }
 
 func item(gi *gofeed.Item, base *url.URL) Item {
@@ -109,6 +300,14 @@ func item(gi *gofeed.Item, base *url.URL) Item {
 		imageBase = u
 	}
 	it.Images = images(gi, imageBase)
+	for _, e := range gi.Enclosures {
+		if e == nil || strings.HasPrefix(strings.ToLower(e.Type), "image/") {
+			continue
+		}
+		if u := resolve(imageBase, e.URL); isHTTP(u) {
+			it.Enclosures = append(it.Enclosures, u)
+		}
+	}
 	return it
 }
 
@@ -120,10 +319,39 @@ func itemLink(gi *gofeed.Item, base *url.URL) string {
 			return abs
 		}
 	}
+	// An Atom link inside an RSS item (atom:link rel="alternate").
+	for _, l := range gi.Extensions["atom"]["link"] {
+		if rel := l.Attrs["rel"]; rel == "" || rel == "alternate" {
+			if abs := resolve(base, l.Attrs["href"]); isHTTP(abs) {
+				return abs
+			}
+		}
+	}
 	if g := strings.TrimSpace(gi.GUID); isHTTP(g) { // an opaque GUID is no link
 		return resolve(nil, g)
 	}
 	return ""
+}
+
+// joinLines drops tabs and the runs of white space that hold a line break.
+func joinLines(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		j := i
+		for j < len(s) && (s[j] == ' ' || s[j] == '\t' || s[j] == '\r' || s[j] == '\n') {
+			j++
+		}
+		if j > i {
+			if run := s[i:j]; !strings.ContainsAny(run, "\r\n") {
+				b.WriteString(strings.ReplaceAll(run, "\t", ""))
+			}
+			i = j
+			continue
+		}
+		b.WriteByte(s[i])
+		i++
+	}
+	return b.String()
 }
 
 func isHTTP(s string) bool {
@@ -131,9 +359,13 @@ func isHTTP(s string) bool {
 }
 
 // resolve makes ref absolute against base; it returns "" for a reference
-// that cannot be parsed.
+// that cannot be parsed. A link broken over lines is joined again: tabs,
+// and white space around a line break, are dropped.
 func resolve(base *url.URL, ref string) string {
 	ref = strings.TrimSpace(ref)
+	if strings.ContainsAny(ref, "\t\r\n") {
+		ref = joinLines(ref)
+	}
 	if ref == "" {
 		return ""
 	}

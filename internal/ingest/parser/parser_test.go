@@ -143,10 +143,11 @@ func TestParseItemsWithoutLinks(t *testing.T) {
 
 func TestParseRejectsBadDocuments(t *testing.T) {
 	tests := map[string][]byte{
-		"invalid XML": mustRead(t, "invalid.xml"),
-		"HTML page":   []byte("<!doctype html><html><body>not a feed</body></html>"),
-		"empty":       nil,
-		"bad JSON":    []byte(`{"version": "https://jsonfeed.org/version/1", "items": [`),
+		"HTML page":       []byte("<!doctype html><html><body>not a feed</body></html>"),
+		"empty":           nil,
+		"RSS in JSON":     []byte(`{"rss": {"channel": {"title": "T", "item": [{"title": "A", "link": "https://x.example/a"}]}}}`),
+		"JSON list":       []byte(`[{"title": "A", "url": "https://x.example/a"}]`),
+		"JSON, not a map": []byte(`"https://jsonfeed.org/version/1.1"`),
 	}
 	for name, body := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -159,8 +160,10 @@ func TestParseRejectsBadDocuments(t *testing.T) {
 			}
 		})
 	}
-	if _, err := Parse([]byte("<html></html>"), "", ""); !errors.Is(err, ErrNotAFeed) {
-		t.Fatalf("HTML: %v, want ErrNotAFeed", err)
+	for name, body := range tests {
+		if _, err := Parse(body, "", ""); !errors.Is(err, ErrNotAFeed) {
+			t.Errorf("%s: %v, want ErrNotAFeed", name, err)
+		}
 	}
 }
 

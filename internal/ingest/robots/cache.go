@@ -3,6 +3,7 @@ package robots
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/url"
 	"sync"
 	"time"
@@ -26,8 +27,12 @@ type Cache struct {
 type entry struct {
 	ready   chan struct{}
 	rules   *Rules
+	err     error // robots.txt could not be read
 	expires time.Time
 }
+
+// ErrDisallowed is returned by Check for a page robots.txt forbids.
+var ErrDisallowed = errors.New("disallowed by robots.txt")
 
 // NewCache returns a Cache fetching with f for the given agent token.
 func NewCache(f *fetcher.Fetcher, agent string, ttl time.Duration) *Cache {
@@ -37,11 +42,15 @@ func NewCache(f *fetcher.Fetcher, agent string, ttl time.Duration) *Cache {
 	return &Cache{f: f, agent: agent, ttl: ttl, now: time.Now, origins: map[string]*entry{}}
 }
 
-// Allowed reports whether the page may be fetched.
-func (c *Cache) Allowed(ctx context.Context, pageURL string) bool {
+// Check says whether the page may be fetched: nil when it may,
+// ErrDisallowed when robots.txt forbids it, and another error when
+// robots.txt could not be read (a server error, the network, a body that
+// cannot be read): RFC 9309 then asks to fetch nothing from the site, but
+// that is no verdict of the site's.
+func (c *Cache) Check(ctx context.Context, pageURL string) error {
 	u, err := url.Parse(pageURL)
 	if err != nil || u.Host == "" {
-		return false
+		return fmt.Errorf("robots.txt for %q: not an absolute URL", pageURL)
 	}
 	origin := u.Scheme + "://" + u.Host
 	c.mu.Lock()
@@ -50,7 +59,7 @@ func (c *Cache) Allowed(ctx context.Context, pageURL string) bool {
 		e = &entry{ready: make(chan struct{})}
 		c.origins[origin] = e
 		c.mu.Unlock()
-		e.rules, e.expires = c.fetch(ctx, origin)
+		e.rules, e.expires, e.err = c.fetch(ctx, origin)
 		if ctx.Err() != nil {
 			// The asker gave up: keep no verdict the site did not give.
 			e.expires = time.Time{}
@@ -61,10 +70,16 @@ func (c *Cache) Allowed(ctx context.Context, pageURL string) bool {
 		select {
 		case <-e.ready:
 		case <-ctx.Done():
-			return false
+			return ctx.Err()
 		}
 	}
-	return e.rules.Allowed(pageURL)
+	if e.err != nil {
+		return e.err
+	}
+	if !e.rules.Allowed(pageURL) {
+		return ErrDisallowed
+	}
+	return nil
 }
 
 func isDone(ch chan struct{}) bool {
@@ -77,17 +92,22 @@ func isDone(ch chan struct{}) bool {
 }
 
 // fetch reads an origin's robots.txt. A 4xx means no rules; a 5xx, a
-// network error or a refused address means disallow everything for a
-// while (RFC 9309 §2.3.1), retried sooner than a good answer.
-func (c *Cache) fetch(ctx context.Context, origin string) (*Rules, time.Time) {
+// network error, a refused address or a body that cannot be read is an
+// error, for which nothing is fetched from the site for a while (RFC 9309
+// §2.3.1), retried sooner than a good answer.
+func (c *Cache) fetch(ctx context.Context, origin string) (*Rules, time.Time, error) {
 	resp, err := c.f.Fetch(ctx, fetcher.Request{URL: origin + "/robots.txt", Accept: "text/plain"})
 	now := c.now()
 	if err != nil {
 		var se *fetcher.StatusError
 		if errors.As(err, &se) && se.StatusCode >= 400 && se.StatusCode < 500 && se.StatusCode != 429 {
-			return AllowAll, now.Add(c.ttl)
+			return AllowAll, now.Add(c.ttl), nil
 		}
-		return DisallowAll, now.Add(min(c.ttl, time.Hour))
+		return nil, now.Add(min(c.ttl, time.Hour)), fmt.Errorf("robots.txt unreachable: %w", err)
 	}
-	return Parse(resp.Body, c.agent), now.Add(c.ttl)
+	rules, err := Parse(resp.Body, c.agent)
+	if err != nil {
+		return nil, now.Add(min(c.ttl, time.Hour)), fmt.Errorf("%s/robots.txt: %w", origin, err)
+	}
+	return rules, now.Add(c.ttl), nil
 }

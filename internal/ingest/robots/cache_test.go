@@ -2,8 +2,10 @@ package robots
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -32,11 +34,11 @@ func TestCacheFetchesOncePerOrigin(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			if !c.Allowed(context.Background(), srv.URL+"/news/a") {
-				t.Error("allowed page refused")
+			if err := c.Check(context.Background(), srv.URL+"/news/a"); err != nil {
+				t.Errorf("allowed page refused: %v", err)
 			}
-			if c.Allowed(context.Background(), srv.URL+"/secret/b") {
-				t.Error("disallowed page allowed")
+			if err := c.Check(context.Background(), srv.URL+"/secret/b"); !errors.Is(err, ErrDisallowed) {
+				t.Errorf("disallowed page: %v", err)
 			}
 		}()
 	}
@@ -46,24 +48,41 @@ func TestCacheFetchesOncePerOrigin(t *testing.T) {
 	}
 }
 
+// TestCacheStatusRules checks RFC 9309 §2.3.1: a robots.txt that is not
+// there (4xx) allows everything; one that cannot be read (5xx, a dropped
+// connection, a body past the size cap) is an error, not a verdict.
 func TestCacheStatusRules(t *testing.T) {
 	tests := []struct {
-		status int
-		want   bool
+		name    string
+		handler http.HandlerFunc
+		want    error // nil, ErrDisallowed, or errUnread for any other error
 	}{
-		{http.StatusNotFound, true},
-		{http.StatusForbidden, true},
-		{http.StatusInternalServerError, false},
-		{http.StatusServiceUnavailable, false},
+		{"404", func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNotFound) }, nil},
+		{"403", func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusForbidden) }, nil},
+		{"500", func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusInternalServerError) }, errUnread},
+		{"503", func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusServiceUnavailable) }, errUnread},
+		{"connection dropped", func(w http.ResponseWriter, r *http.Request) {
+			conn, _, _ := w.(http.Hijacker).Hijack()
+			conn.Close()
+		}, errUnread},
+		{"too large", func(w http.ResponseWriter, r *http.Request) {
+			w.Write([]byte(strings.Repeat("# padding\n", 2000)))
+		}, errUnread},
+		{"disallowed", func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("User-agent: *\nDisallow: /\n")) }, ErrDisallowed},
 	}
 	for _, tt := range tests {
-		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			w.WriteHeader(tt.status)
-		}))
-		c := NewCache(testFetcher(), "newshub", time.Hour)
-		if got := c.Allowed(context.Background(), srv.URL+"/page"); got != tt.want {
-			t.Errorf("robots.txt answering %d: Allowed = %v, want %v", tt.status, got, tt.want)
+		srv := httptest.NewServer(tt.handler)
+		f := fetcher.New(fetcher.Options{AllowPrivateNetworks: true, PerHostRate: -1, Retries: -1,
+			Timeout: 2 * time.Second, UserAgent: "newshub/test", MaxBodySize: 10000})
+		err := NewCache(f, "newshub", time.Hour).Check(context.Background(), srv.URL+"/page")
+		switch {
+		case tt.want == errUnread && (err == nil || errors.Is(err, ErrDisallowed)):
+			t.Errorf("robots.txt %s: Check = %v, want a read error", tt.name, err)
+		case tt.want != errUnread && !errors.Is(err, tt.want) && err != tt.want:
+			t.Errorf("robots.txt %s: Check = %v, want %v", tt.name, err, tt.want)
 		}
 		srv.Close()
 	}
 }
+
+var errUnread = errors.New("any read error")

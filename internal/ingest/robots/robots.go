@@ -1,12 +1,14 @@
 // Package robots reads robots.txt (RFC 9309) and answers whether a path may
-// be fetched by a user agent: the group naming the agent (else "*"), the
-// longest matching Allow or Disallow rule, "*" and "$" wildcards, Allow
-// winning ties.
+// be fetched by a user agent: the groups whose User-agent product token is
+// the agent's (compared whole, case-insensitively: a "news" group is not
+// for "newshub"), else those for "*"; the longest matching Allow or
+// Disallow rule, "*" and "$" wildcards, Allow winning ties.
 package robots
 
 import (
 	"bufio"
 	"bytes"
+	"fmt"
 	"net/url"
 	"strings"
 )
@@ -25,13 +27,11 @@ type rule struct {
 // AllowAll is the rule set for a site without robots.txt.
 var AllowAll = &Rules{}
 
-// DisallowAll is the rule set when robots.txt cannot be read (5xx or
-// unreachable): RFC 9309 §2.3.1.4 says to assume complete disallow.
-var DisallowAll = &Rules{rules: []rule{{allow: false, pattern: "/"}}}
-
 // Parse reads robots.txt and keeps the rules for agent (a product token
-// such as "newshub", matched case-insensitively).
-func Parse(body []byte, agent string) *Rules {
+// such as "newshub", matched case-insensitively). A line it cannot read
+// (longer than the 1 MiB that any robots.txt line needs) is an error, not
+// the end of the rules.
+func Parse(body []byte, agent string) (*Rules, error) {
 	agent = strings.ToLower(agent)
 	type group struct {
 		agents []string
@@ -61,7 +61,7 @@ func Parse(body []byte, agent string) *Rules {
 				groups = append(groups, cur)
 				inAgents = true
 			}
-			cur.agents = append(cur.agents, strings.ToLower(val))
+			cur.agents = append(cur.agents, productToken(val))
 		case "allow", "disallow":
 			inAgents = false
 			if cur == nil || (val == "" && key == "disallow") {
@@ -84,10 +84,13 @@ func Parse(body []byte, agent string) *Rules {
 			inAgents = false // sitemap and unknown lines end an agent list too
 		}
 	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("robots.txt: %w", err)
+	}
 	// The groups naming the agent apply, merged; else those for "*".
 	out := &Rules{}
 	for _, want := range []func(string) bool{
-		func(a string) bool { return a != "*" && a != "" && strings.HasPrefix(agent, a) },
+		func(a string) bool { return a != "*" && a != "" && a == agent },
 		func(a string) bool { return a == "*" },
 	} {
 		matched := false
@@ -102,10 +105,28 @@ func Parse(body []byte, agent string) *Rules {
 			}
 		}
 		if matched {
-			return out
+			return out, nil
 		}
 	}
-	return out
+	return out, nil
+}
+
+// productToken returns the product token a User-agent line names, lower
+// case: its leading letters, "_" and "-" ("NewsHub/1.0" names "newshub"),
+// or "*".
+func productToken(val string) string {
+	if strings.HasPrefix(val, "*") {
+		return "*"
+	}
+	n := 0
+	for n < len(val) {
+		c := val[n]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_' || c == '-') {
+			break
+		}
+		n++
+	}
+	return strings.ToLower(val[:n])
 }
 
 // CrawlDelay returns the Crawl-delay the rules ask for, in seconds.

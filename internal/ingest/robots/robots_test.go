@@ -1,6 +1,19 @@
 package robots
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
+
+// mustParse parses robots.txt for agent, failing the test on an error.
+func mustParse(t *testing.T, body, agent string) *Rules {
+	t.Helper()
+	r, err := Parse([]byte(body), agent)
+	if err != nil {
+		t.Fatalf("Parse: %v", err)
+	}
+	return r
+}
 
 const sample = `
 # comments are ignored
@@ -21,7 +34,7 @@ Crawl-delay: 2
 `
 
 func TestAllowedForNamedAgent(t *testing.T) {
-	r := Parse([]byte(sample), "newshub")
+	r := mustParse(t, sample, "newshub")
 	tests := []struct {
 		url  string
 		want bool
@@ -43,7 +56,7 @@ func TestAllowedForNamedAgent(t *testing.T) {
 }
 
 func TestAllowedForWildcardGroup(t *testing.T) {
-	r := Parse([]byte(sample), "somebot")
+	r := mustParse(t, sample, "somebot")
 	tests := []struct {
 		url  string
 		want bool
@@ -67,16 +80,43 @@ func TestSpecialRuleSets(t *testing.T) {
 	if !AllowAll.Allowed("https://e.com/anything") {
 		t.Error("AllowAll refused")
 	}
-	if DisallowAll.Allowed("https://e.com/") {
-		t.Error("DisallowAll allowed")
-	}
-	if !Parse([]byte("User-agent: *\nDisallow:\n"), "newshub").Allowed("https://e.com/x") {
+	if !mustParse(t, "User-agent: *\nDisallow:\n", "newshub").Allowed("https://e.com/x") {
 		t.Error("empty Disallow refused")
 	}
-	if Parse([]byte("User-agent: otherbot\nUser-agent: newshub\nDisallow: /\n"), "newshub").Allowed("https://e.com/x") {
+	if mustParse(t, "User-agent: otherbot\nUser-agent: newshub\nDisallow: /\n", "newshub").Allowed("https://e.com/x") {
 		t.Error("second agent line of a group ignored")
 	}
-	if !Parse([]byte("garbage\x00\nDisallow: /\n"), "newshub").Allowed("https://e.com/x") {
+	if !mustParse(t, "garbage\x00\nDisallow: /\n", "newshub").Allowed("https://e.com/x") {
 		t.Error("rules outside any group applied")
+	}
+}
+
+// TestAgentMatchesTheProductTokenWhole checks RFC 9309's matching: a group
+// applies when its product token is the agent's, whatever the case and a
+// version after it; a token that only begins the agent's name is another
+// crawler's.
+func TestAgentMatchesTheProductTokenWhole(t *testing.T) {
+	tests := []struct {
+		name, robots string
+		want         bool
+	}{
+		{"prefix of the agent", "User-agent: news\nDisallow: /\n\nUser-agent: *\nAllow: /\n", true},
+		{"agent a prefix of the token", "User-agent: newshubber\nDisallow: /\n", true},
+		{"exact token", "User-agent: newshub\nDisallow: /\n", false},
+		{"other case", "User-agent: NewsHub\nDisallow: /\n", false},
+		{"token with a version", "User-agent: newshub/2.1\nDisallow: /\n", false},
+		{"prefix group, then the star group", "User-agent: news\nAllow: /\n\nUser-agent: *\nDisallow: /\n", false},
+	}
+	for _, tt := range tests {
+		if got := mustParse(t, tt.robots, "newshub").Allowed("https://e.com/a"); got != tt.want {
+			t.Errorf("%s: Allowed = %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}
+
+func TestParseFailsOnALineItCannotRead(t *testing.T) {
+	body := "User-agent: *\nDisallow: /" + strings.Repeat("x", 2<<20) + "\nDisallow: /private/\n"
+	if _, err := Parse([]byte(body), "newshub"); err == nil {
+		t.Fatal("a 2 MiB line read as if the rules ended there")
 	}
 }

@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -11,7 +12,7 @@ import (
 )
 
 const sourceColumns = `url, etag, last_modified, last_fetch, last_success, last_status,
-	items, errors, next_fetch, interval_ns, paused`
+	items, errors, next_fetch, interval_ns, paused, last_read`
 
 // SourceStates returns the state of every source, by URL.
 func (s *Store) SourceStates(ctx context.Context) ([]store.SourceState, error) {
@@ -51,6 +52,14 @@ func (s *Store) PutSourceState(ctx context.Context, st store.SourceState) (err e
 	if st.URL == "" {
 		return errors.New("put source state: empty URL")
 	}
+	var lastRead string
+	if !isZeroReport(st.LastRead) {
+		b, err := json.Marshal(st.LastRead)
+		if err != nil {
+			return fmt.Errorf("put source state %s: %w", st.URL, err)
+		}
+		lastRead = string(b)
+	}
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("put source state %s: %w", st.URL, err)
@@ -61,9 +70,9 @@ func (s *Store) PutSourceState(ctx context.Context, st store.SourceState) (err e
 		}
 	}()
 	if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO source_states (`+sourceColumns+`)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		st.URL, st.ETag, st.LastModified, micros(st.LastFetch), micros(st.LastSuccess), st.LastStatus,
-		st.Items, st.Errors, micros(st.NextFetch), int64(st.Interval), st.Paused); err != nil {
+		st.Items, st.Errors, micros(st.NextFetch), int64(st.Interval), st.Paused, lastRead); err != nil {
 		return fmt.Errorf("put source state %s: %w", st.URL, err)
 	}
 	if err := bump(ctx, tx); err != nil {
@@ -80,15 +89,25 @@ func scanSourceState(sc scanner) (store.SourceState, error) {
 		st                   store.SourceState
 		fetch, success, next sql.NullInt64
 		interval             int64
+		lastRead             string
 	)
 	err := sc.Scan(&st.URL, &st.ETag, &st.LastModified, &fetch, &success, &st.LastStatus,
-		&st.Items, &st.Errors, &next, &interval, &st.Paused)
+		&st.Items, &st.Errors, &next, &interval, &st.Paused, &lastRead)
 	if err != nil {
 		return store.SourceState{}, err
+	}
+	if lastRead != "" {
+		if err := json.Unmarshal([]byte(lastRead), &st.LastRead); err != nil {
+			return store.SourceState{}, fmt.Errorf("last read of %s: %w", st.URL, err)
+		}
 	}
 	st.LastFetch, st.LastSuccess, st.NextFetch = fromMicros(fetch), fromMicros(success), fromMicros(next)
 	st.Interval = time.Duration(interval)
 	return st, nil
+}
+
+func isZeroReport(r store.ReadReport) bool {
+	return r.Items == 0 && r.New == 0 && r.Malformed == "" && len(r.NotStored) == 0 && len(r.Drops) == 0
 }
 
 // micros stores a time as Unix microseconds; the zero time is NULL.

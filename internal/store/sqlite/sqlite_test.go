@@ -125,6 +125,43 @@ func TestFTSQueryQuotesEveryWord(t *testing.T) {
 	}
 }
 
+// TestMigrationKeepsSourceStates opens a store whose source states predate
+// their last-read reports (schema 4) and checks that they read back whole,
+// with an empty report, and take one.
+func TestMigrationKeepsSourceStates(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "hub.db")
+	st, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{
+		`ALTER TABLE source_states DROP COLUMN last_read`,
+		`DELETE FROM schema_version WHERE version = 5`,
+		`INSERT INTO source_states (url, last_status, items) VALUES ('https://old.example.com/feed', '200 OK', 12)`,
+	} {
+		if _, err := st.w.ExecContext(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	st.Close()
+	if st, err = Open(ctx, path); err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	got, err := st.SourceState(ctx, "https://old.example.com/feed")
+	if err != nil || got.LastStatus != "200 OK" || got.Items != 12 || got.LastRead.Items != 0 {
+		t.Fatalf("state after migration = %+v, %v", got, err)
+	}
+	got.LastRead = store.ReadReport{Items: 3, NotStored: map[string]int{"no usable link": 3}}
+	if err := st.PutSourceState(ctx, got); err != nil {
+		t.Fatal(err)
+	}
+	if again, err := st.SourceState(ctx, got.URL); err != nil || again.LastRead.NotStored["no usable link"] != 3 {
+		t.Fatalf("report after migration = %+v, %v", again.LastRead, err)
+	}
+}
+
 // TestMigrationIndexesTopics opens a store whose full-text index predates
 // topics (schema 3) and checks that the migration indexes every record's
 // text and topics again.
@@ -148,6 +185,7 @@ func TestMigrationIndexesTopics(t *testing.T) {
 		`DROP TABLE news_fts`,
 		`CREATE VIRTUAL TABLE news_fts USING fts5 (title, excerpt, provider, content = '', contentless_delete = 1,
 			tokenize = 'unicode61 remove_diacritics 2')`,
+		`ALTER TABLE source_states DROP COLUMN last_read`, // schema 5
 		`DELETE FROM schema_version WHERE version >= 4`,
 		`UPDATE records SET text_key = x'00'`, // digests of before, without the topics
 	} {

@@ -9,6 +9,7 @@ package storetest
 import (
 	"context"
 	"errors"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -415,6 +416,16 @@ func testSourceState(t *testing.T, st store.Store) {
 			URL: "https://example.com/feed.xml", ETag: `W/"abc"`, LastModified: "Sun, 30 Aug 2020 12:00:00 GMT",
 			LastFetch: at, LastSuccess: at.Add(-time.Hour), LastStatus: "304 Not Modified",
 			Items: 42, Errors: 0, NextFetch: at.Add(30 * time.Minute), Interval: 30 * time.Minute,
+			// What the last read gave: kept whole, the reasons and the
+			// dropped items with them.
+			LastRead: store.ReadReport{
+				Items: 5, New: 1, Malformed: "malformed XML (line 40: document ends inside <item>): 4 of 5 items read",
+				NotStored: map[string]int{"already stored": 2, "no usable link": 1, "malformed": 1},
+				Drops: []store.Drop{
+					{Title: "Untitled «draft»", GUID: "42", Reason: "no usable link"},
+					{Reason: "malformed", Detail: "item 5 (line 40): the document ends inside it"},
+				},
+			},
 		},
 		{
 			URL: "https://news.example.org/rss", LastFetch: at, LastStatus: "dial tcp: connection refused",
@@ -472,7 +483,7 @@ func sameState(t *testing.T, got, want store.SourceState) {
 		}
 	}
 	got.LastFetch, got.LastSuccess, got.NextFetch = want.LastFetch, want.LastSuccess, want.NextFetch
-	if got != want {
+	if !reflect.DeepEqual(got, want) {
 		t.Errorf("SourceState = %+v, want %+v", got, want)
 	}
 }

@@ -1,0 +1,277 @@
+package ingest
+
+import (
+	"bytes"
+	"cmp"
+	"context"
+	"maps"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/mmcdole/gofeed"
+
+	"newshub/internal/model"
+)
+
+// corpusCase is what one file of testdata/corpus gives when ingested:
+// lenient is how many items with an http(s) link a lenient reader finds
+// in it (gofeed's count where gofeed reads the file, checked below; else
+// counted by hand), stored how many become articles, and notStored the
+// reasons for the rest.
+type corpusCase struct {
+	file      string
+	lenient   int
+	stored    int
+	notStored map[string]int
+	failed    bool // not a feed
+	// group names files that carry one article between them: which of
+	// them stores it depends on which is read first, so their counts
+	// are checked summed.
+	group string
+}
+
+var corpusCases = []corpusCase{
+	{file: "youtube.xml", lenient: 2, stored: 2},
+	{file: "reddit.xml", lenient: 2, stored: 2},
+	{file: "medium.xml", lenient: 2, stored: 2},
+	{file: "wordpress.xml", lenient: 3, stored: 3, group: "county ledger"},
+	{file: "blogger.xml", lenient: 2, stored: 2},
+	{file: "substack.xml", lenient: 2, stored: 2},
+	{file: "github-releases.atom", lenient: 2, stored: 2},
+	{file: "slashdot.rdf", lenient: 2, stored: 2},
+	// Five episodes linking to the show's page: four distinct ones, and
+	// one given twice (same GUID and enclosure).
+	{file: "podcast.xml", lenient: 5, stored: 4, notStored: map[string]int{ReasonDuplicate: 1}},
+	// A day's posts on one page, told apart by their fragments; three
+	// have no title.
+	{file: "scripting.xml", lenient: 4, stored: 4},
+	{file: "mastodon.xml", lenient: 3, stored: 3},
+	{file: "micro.json", lenient: 3, stored: 3},
+	// Its school-board item is the County Ledger's (wordpress.xml) with
+	// tracking parameters; one item has no link.
+	{file: "news-site.xml", lenient: 3, stored: 2, notStored: map[string]int{ReasonDuplicate: 1, ReasonNoLink: 1}, group: "county ledger"},
+	// One item is no object, one has neither title nor text.
+	{file: "wrong-types.json", lenient: 3, stored: 2, notStored: map[string]int{ReasonMalformed: 1, ReasonNoTitle: 1}},
+	{file: "rss-in-json.json", failed: true},
+	{file: "truncated-json.json", lenient: 2, stored: 2},
+	{file: "truncated.xml", lenient: 3, stored: 3},
+	{file: "truncated.atom", lenient: 3, stored: 3},
+	{file: "cdata-unterminated.xml", lenient: 3, stored: 3},
+	{file: "bare-amp.xml", lenient: 3, stored: 3},
+	{file: "bom-junk.xml", lenient: 2, stored: 2},
+	{file: "unclosed-wrapper.xml", lenient: 2, stored: 2},
+	{file: "utf16le.xml", lenient: 2, stored: 2},
+	{file: "utf16be.xml", lenient: 2, stored: 2},
+	{file: "atom-in-xhtml.html", lenient: 2, stored: 2},
+}
+
+// TestCorpusIngestedInOneRound serves the corpus on loopback, ingests it
+// in one round and accounts for every item: each one a lenient reader
+// finds is stored or counted under a named reason, and the sum is
+// checked against the lenient count.
+func TestCorpusIngestedInOneRound(t *testing.T) {
+	srv := newFixtureServer(t)
+	var srcs []model.Source
+	for _, c := range corpusCases {
+		srcs = append(srcs, model.Source{URL: srv.URL + "/corpus/" + c.file})
+		if body, err := os.ReadFile(filepath.Join("testdata", "corpus", c.file)); err != nil {
+			t.Fatal(err)
+		} else if gf, err := gofeed.NewParser().Parse(bytes.NewReader(body)); err == nil && !c.failed {
+			n := 0
+			for _, it := range gf.Items {
+				if strings.HasPrefix(it.Link, "http") {
+					n++
+				}
+			}
+			// Where gofeed reads the file whole, its count is the
+			// lenient count (it misses items only in broken files).
+			if n != c.lenient && n >= c.lenient {
+				t.Errorf("%s: gofeed finds %d items with a link, the table says %d", c.file, n, c.lenient)
+			}
+		}
+	}
+	h := newHub(t, true, srcs...)
+	opts := testOptions()
+	opts.SkipPages = true // the items link to sites of the world, not to this server
+	in := h.ingester(opts)
+	defer in.Close()
+	sum, err := in.RunOnce(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	lenient, stored := 0, 0
+	type counts struct {
+		stored    int
+		notStored map[string]int
+	}
+	want, got := map[string]*counts{}, map[string]*counts{}
+	for _, c := range corpusCases {
+		st := h.state(t, srv.URL+"/corpus/"+c.file)
+		if c.failed {
+			if st.Errors != 1 || !strings.Contains(st.LastStatus, "not a feed") {
+				t.Errorf("%s: state %+v, want it failed as not a feed", c.file, st)
+			}
+			continue
+		}
+		rep := st.LastRead
+		lenient += c.lenient
+		stored += rep.New
+		if st.Errors != 0 {
+			t.Errorf("%s: %d errors, %q", c.file, st.Errors, st.LastStatus)
+		}
+		counted := rep.New
+		for _, n := range rep.NotStored {
+			counted += n
+		}
+		if counted != rep.Items {
+			t.Errorf("%s: %d items, %d stored or counted", c.file, rep.Items, counted)
+		}
+		key := cmp.Or(c.group, c.file)
+		if want[key] == nil {
+			want[key], got[key] = &counts{notStored: map[string]int{}}, &counts{notStored: map[string]int{}}
+		}
+		want[key].stored += c.stored
+		got[key].stored += rep.New
+		for r, n := range c.notStored {
+			want[key].notStored[r] += n
+		}
+		for r, n := range rep.NotStored {
+			got[key].notStored[r] += n
+		}
+	}
+	for key, w := range want {
+		g := got[key]
+		if g.stored != w.stored || !maps.Equal(g.notStored, w.notStored) {
+			t.Errorf("%s: %d stored, not stored %v; want %d, %v", key, g.stored, g.notStored, w.stored, w.notStored)
+		}
+	}
+	t.Logf("lenient reader: %d items with a link; stored %d; summary %+v", lenient, stored, sum.NotStored)
+	if sum.New != stored || stored*100 < lenient*95 {
+		t.Errorf("stored %d of %d items (summary says %d new)", stored, lenient, sum.New)
+	}
+	news := h.news(t)
+	for link, title := range map[string]string{
+		"https://feuilleton.example.de/artikel/rueckkehr-i-und-b": "Die Rückkehr von <i> und <b>",
+		"https://mastodon.example/@clerk/113403":                  "Reminder: bring ID.",
+		"http://scripting.example.com/2017/06/26.html#a101044":    "I've been using a new outliner all day & it's great.",
+		"https://diethni.example/kalpes-ekleisan":                 "Οι κάλπες έκλεισαν",
+	} {
+		if a := news[link]; a == nil || a.Title != title {
+			t.Errorf("%s stored as %+v, want title %q", link, a, title)
+		}
+	}
+}
+
+// TestItemsSharingALinkStayDistinctAcrossRounds checks that a podcast's
+// next episode, linking to the same show page as every other, is stored
+// the next round, and that the episodes already stored are known.
+func TestItemsSharingALinkStayDistinctAcrossRounds(t *testing.T) {
+	body, err := os.ReadFile(filepath.Join("testdata", "corpus", "podcast.xml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	round := 1
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b := body
+		if round == 2 {
+			b = bytes.Replace(body, []byte("    <item>"), []byte(`    <item>
+      <title>The morning after</title>
+      <link>https://civicsweekly.example/</link>
+      <guid isPermaLink="false">civicsweekly-episode-132</guid>
+      <enclosure url="https://media.civicsweekly.example/episodes/132.mp3" length="1" type="audio/mpeg"/>
+    </item>
+    <item>`), 1)
+		}
+		w.Write(b)
+	}))
+	defer srv.Close()
+	h := newHub(t, true, model.Source{URL: srv.URL + "/podcast.xml"})
+	opts := testOptions()
+	opts.SkipPages, opts.All = true, true
+	in := h.ingester(opts)
+	defer in.Close()
+	first, err := in.RunOnce(context.Background())
+	if err != nil || first.New != 4 {
+		t.Fatalf("first round: %+v, %v", first, err)
+	}
+	round = 2
+	second, err := in.RunOnce(context.Background())
+	if err != nil || second.New != 1 || second.NotStored[ReasonKnown] != 5 {
+		t.Fatalf("second round: %+v, %v", second, err)
+	}
+	if n := len(h.news(t)); n != 1 {
+		// news() keys by link: five episodes, one show page.
+		t.Fatalf("episodes keyed by link: %d", n)
+	}
+	var stored int
+	h.st.Scan(context.Background(), []model.Kind{model.KindNews}, func(r *model.Record) error {
+		stored++
+		return nil
+	})
+	if stored != 5 {
+		t.Fatalf("%d episodes stored, want 5", stored)
+	}
+}
+
+// TestUntitledItemsAreTitledOrCounted checks microposts: an untitled item
+// takes its page's title, else its first words; one with neither title
+// nor text nor a titled page is counted, and does not keep another
+// feed's titled item with the same link from being stored.
+func TestUntitledItemsAreTitledOrCounted(t *testing.T) {
+	srv := newFixtureServer(t)
+	h := newHub(t, true, model.Source{URL: srv.URL + "/feeds/untitled.xml"}, model.Source{URL: srv.URL + "/feeds/titled-copy.xml"})
+	in := h.ingester(testOptions())
+	defer in.Close()
+	sum, err := in.RunOnce(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	news := h.news(t)
+	for path, title := range map[string]string{
+		"/articles/micropost":  "County Clerk (@clerk@mastodon.example)",
+		"/articles/bare-post":  "Counting continues through the night at the county building.",
+		"/articles/photo-only": "Photo: the line outside the county building",
+	} {
+		if a := news[srv.URL+path]; a == nil || a.Title != title {
+			t.Errorf("%s stored as %+v, want title %q", path, a, title)
+		}
+	}
+	st := h.state(t, srv.URL+"/feeds/untitled.xml")
+	if sum.New != 3 || st.LastRead.NotStored[ReasonNoTitle] != 1 || len(st.LastRead.Drops) != 1 ||
+		st.LastRead.Drops[0].URL != srv.URL+"/articles/photo-only" {
+		t.Fatalf("summary %+v, report %+v", sum, st.LastRead)
+	}
+}
+
+// TestPagesBehindAnUnreachableRobotsTxtAreCountedAsSuch checks that a
+// robots.txt answering 500 keeps the pages unread, counted as robots.txt
+// unreachable rather than disallowed, and the items stored from the feed.
+func TestPagesBehindAnUnreachableRobotsTxtAreCountedAsSuch(t *testing.T) {
+	var srv *httptest.Server
+	srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch {
+		case r.URL.Path == "/robots.txt":
+			w.WriteHeader(http.StatusInternalServerError)
+		case r.URL.Path == "/feed.xml":
+			b, _ := os.ReadFile(filepath.Join("testdata", "untitled.xml"))
+			w.Write(bytes.ReplaceAll(b, []byte("{{BASE}}"), []byte(srv.URL)))
+		default:
+			t.Errorf("page %s read although robots.txt could not be", r.URL.Path)
+		}
+	}))
+	defer srv.Close()
+	h := newHub(t, true, model.Source{URL: srv.URL + "/feed.xml"})
+	in := h.ingester(testOptions())
+	defer in.Close()
+	sum, err := in.RunOnce(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Pages[pageRobotsError] != 3 || sum.Pages[pageDisallowed] != 0 || sum.Pages[pageRead] != 0 || sum.New != 2 {
+		t.Fatalf("summary %+v", sum)
+	}
+}

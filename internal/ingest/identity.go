@@ -1,0 +1,114 @@
+package ingest
+
+import (
+	"net/url"
+	"strings"
+
+	"newshub/internal/curate"
+	"newshub/internal/ingest/parser"
+)
+
+// itemKeys returns the key each item of a feed is known by: its link's
+// canonical URL, refined by a "#" part when the link alone does not tell
+// the item from the feed's others. Items sharing one link stay distinct
+// when they differ by fragment (a day's posts on one page), GUID or
+// enclosure (a podcast's episodes all linking to the show's page) or
+// title; items that share the link and agree on all of these are one
+// article given twice. A link to the feed's home page never names one
+// item, so an item linking there is always refined, from one round to the
+// next alike. Items without a link get "".
+func itemKeys(feed *parser.Feed) []string {
+	keys := make([]string, len(feed.Items))
+	groups := map[string][]int{}
+	for i, it := range feed.Items {
+		if it.Link == "" {
+			continue
+		}
+		keys[i] = curate.CanonicalURL(it.Link)
+		groups[keys[i]] = append(groups[keys[i]], i)
+	}
+	home := ""
+	if feed.SiteURL != "" {
+		home = curate.CanonicalURL(feed.SiteURL)
+	}
+	for base, idx := range groups {
+		if len(idx) == 1 && base != home && pathful(base) {
+			continue
+		}
+		by := distinction(feed.Items, idx)
+		if by == nil {
+			continue // one article given more than once
+		}
+		for _, i := range idx {
+			if part := by(feed.Items[i]); part != "" {
+				keys[i] = base + "#" + part
+			}
+		}
+	}
+	return keys
+}
+
+// distinction returns what tells apart the items at idx, which share a
+// link: the first of fragment, GUID, enclosure and title that every one
+// of them has and that differs among them (for a lone item, the first it
+// has); nil when none does. Items that agree on it keep one key, and are
+// one article.
+func distinction(items []parser.Item, idx []int) func(parser.Item) string {
+	parts := []func(parser.Item) string{
+		func(it parser.Item) string { return fragment(it.Link) },
+		func(it parser.Item) string {
+			if it.GUID == "" {
+				return ""
+			}
+			return "guid:" + it.GUID
+		},
+		func(it parser.Item) string {
+			if len(it.Enclosures) == 0 {
+				return ""
+			}
+			return "enclosure:" + curate.CanonicalURL(it.Enclosures[0])
+		},
+		func(it parser.Item) string {
+			if it.Title == "" {
+				return ""
+			}
+			return "title:" + strings.ToLower(it.Title)
+		},
+	}
+	for _, part := range parts {
+		seen := map[string]bool{}
+		for _, i := range idx {
+			seen[part(items[i])] = true
+		}
+		if !seen[""] && (len(idx) == 1 || len(seen) > 1) {
+			return part
+		}
+	}
+	return nil
+}
+
+// fragment returns the "#" part of a link, "" when it has none.
+func fragment(link string) string {
+	u, err := url.Parse(link)
+	if err != nil {
+		return ""
+	}
+	return u.Fragment
+}
+
+// guidKey scopes a feed GUID to its feed, unless it is itself a URL: two
+// feeds may both number their items "1", "2", ... A URL GUID keeps its
+// fragment, which may be all that tells two posts apart.
+func guidKey(feedURL, guid string) string {
+	guid = strings.TrimSpace(guid)
+	switch {
+	case guid == "":
+		return ""
+	case strings.HasPrefix(guid, "http://"), strings.HasPrefix(guid, "https://"):
+		if f := fragment(guid); f != "" {
+			return curate.CanonicalURL(guid) + "#" + f
+		}
+		return curate.CanonicalURL(guid)
+	}
+	return feedURL + "#" + guid
+}

@@ -1,0 +1,231 @@
+package parser
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/mmcdole/gofeed"
+)
+
+// The corpus is shared with ingest's end-to-end test: real-world shapes
+// of feeds (YouTube, Reddit, Medium, WordPress, Blogger, Substack, GitHub,
+// podcasts, microblogs, JSON Feed) and the ways real feeds are broken.
+const corpus = "../testdata/corpus"
+
+func readCorpus(t *testing.T, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(corpus, name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// TestParseAgreesWithGofeedOnWellFormedFeeds checks that the well-formed
+// files of the corpus read exactly as gofeed reads them, item for item: the
+// lenient paths are taken only where gofeed fails or loses items.
+func TestParseAgreesWithGofeedOnWellFormedFeeds(t *testing.T) {
+	for _, name := range []string{"youtube.xml", "reddit.xml", "medium.xml", "wordpress.xml", "blogger.xml",
+		"substack.xml", "github-releases.atom", "podcast.xml", "scripting.xml", "mastodon.xml", "news-site.xml",
+		"slashdot.rdf", "micro.json"} {
+		t.Run(name, func(t *testing.T) {
+			body := readCorpus(t, name)
+			gf, err := gofeed.NewParser().Parse(bytes.NewReader(body))
+			if err != nil {
+				t.Fatalf("gofeed: %v", err)
+			}
+			f, err := Parse(body, "", "https://feeds.example/"+name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if f.Malformed != "" || len(f.Unreadable) > 0 {
+				t.Errorf("well-formed feed reported malformed: %q %v", f.Malformed, f.Unreadable)
+			}
+			if len(f.Items) != len(gf.Items) {
+				t.Fatalf("%d items, gofeed reads %d", len(f.Items), len(gf.Items))
+			}
+			for i, it := range f.Items {
+				if want := NormalizeSpace(gf.Items[i].Title); it.Title != PlainText(want) && it.Title != want {
+					t.Errorf("item %d title %q, gofeed %q", i, it.Title, want)
+				}
+				if gl := gf.Items[i].Link; gl != "" && it.Link != gl {
+					t.Errorf("item %d link %q, gofeed %q", i, it.Link, gl)
+				}
+			}
+		})
+	}
+}
+
+// TestParseRecoversMalformedXML checks each class of broken XML: every
+// complete item is read, and the feed says what was wrong and where.
+func TestParseRecoversMalformedXML(t *testing.T) {
+	tests := []struct {
+		file       string
+		titles     []string // the items read, in order
+		unreadable int
+		where      string // what Malformed must say
+	}{
+		{"truncated.xml", []string{"Legislature adjourns without a budget", "Governor signs voting hours bill", "Recount rules, explained"}, 0, "line 22: document ends inside <item>"},
+		{"truncated.atom", []string{"Ballot drop boxes close at 8", "Mail ballots: the postmark rule", "Where the 2020 margins were thinnest"}, 0, "document ends inside <entry>"},
+		{"cdata-unterminated.xml", []string{"Transit runs free on election day", "Council race too close to call", "Turnout tops 60% in the city"}, 0, "line 11: CDATA section not closed"},
+		{"bare-amp.xml", []string{"Q&A: the new voting machines", "Turnout < 40% in two precincts", "Results & reactions"}, 0, `line 16: unescaped "<" in text`},
+		{"unclosed-wrapper.xml", []string{"Trustee race: final tally", "Library levy renewed"}, 0, "2 of 2 items read"},
+		{"bom-junk.xml", []string{"Élections : les bureaux ferment à 20 heures", "Le taux de participation dépasse 60 %"}, 0, "stray bytes before the document"},
+		{"invalid.xml", []string{"Unclosed tag"}, 0, "end tag </link> not closed"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			var body []byte
+			if tt.file == "invalid.xml" {
+				body = mustRead(t, tt.file)
+			} else {
+				body = readCorpus(t, tt.file)
+			}
+			f, err := Parse(body, "", "https://feeds.example/"+tt.file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, it := range f.Items {
+				got = append(got, it.Title)
+				if !isHTTP(it.Link) {
+					t.Errorf("item %q has no link", it.Title)
+				}
+			}
+			if strings.Join(got, "|") != strings.Join(tt.titles, "|") {
+				t.Errorf("items %q, want %q", got, tt.titles)
+			}
+			if len(f.Unreadable) != tt.unreadable {
+				t.Errorf("unreadable %v", f.Unreadable)
+			}
+			if !strings.Contains(f.Malformed, tt.where) {
+				t.Errorf("Malformed = %q, want it to say %q", f.Malformed, tt.where)
+			}
+		})
+	}
+}
+
+func TestParseTruncatedItemKeepsOnlyItsCompleteParts(t *testing.T) {
+	f, err := Parse(readCorpus(t, "truncated.xml"), "", "https://statehousewire.example/feed")
+	if err != nil {
+		t.Fatal(err)
+	}
+	last := f.Items[len(f.Items)-1]
+	if last.Link != "https://statehousewire.example/2024/11/recount-rules" || last.Published.IsZero() || last.Summary != "" {
+		t.Fatalf("truncated item %+v", last)
+	}
+}
+
+func TestParseEncodings(t *testing.T) {
+	tests := []struct{ file, title, first, link string }{
+		{"utf16le.xml", "Διεθνή Νέα", "Οι κάλπες έκλεισαν", "https://diethni.example/kalpes-ekleisan"},
+		{"utf16be.xml", "Διεθνή Νέα", "Οι κάλπες έκλεισαν", "https://diethni-be.example/kalpes-ekleisan"},
+		{"atom-in-xhtml.html", "Harbor Gazette", "Harbor commission seats decided", "https://harborgazette.example/2024/harbor-commission"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			f, err := Parse(readCorpus(t, tt.file), "application/xml", "https://feeds.example/"+tt.file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if f.Title != tt.title || len(f.Items) != 2 || f.Items[0].Title != tt.first || f.Items[0].Link != tt.link {
+				t.Fatalf("got %q with %+v", f.Title, f.Items)
+			}
+		})
+	}
+	// A stray Latin-1 byte in a UTF-8 document costs that character only.
+	f, err := Parse(readCorpus(t, "bom-junk.xml"), "", "https://lequotidien.example/feed")
+	if err != nil || f.Title != "Le Quotidien — Politique" || !strings.Contains(f.Malformed, "1 bytes that are not UTF-8") ||
+		!strings.Contains(f.Malformed, "1 control characters dropped") {
+		t.Fatalf("bom-junk: %v %q %q", err, f.Title, f.Malformed)
+	}
+}
+
+func TestParseJSONFeedLeniently(t *testing.T) {
+	f, err := Parse(readCorpus(t, "wrong-types.json"), "application/feed+json", "https://feuilleton.example.de/feed.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(f.Items) != 3 || len(f.Unreadable) != 1 || f.Unreadable[0].Item != 3 {
+		t.Fatalf("items %d, unreadable %v", len(f.Items), f.Unreadable)
+	}
+	// The title is plain text: what looks like tags is words.
+	if got := f.Items[0].Title; got != "Die Rückkehr von <i> und <b>" {
+		t.Errorf("title %q", got)
+	}
+	if f.Items[0].GUID != "20241105" {
+		t.Errorf("numeric id read as %q", f.Items[0].GUID)
+	}
+	for _, want := range []string{"item 1: tags: want a list of text, got text", `item 2: date_published: "gestern" is not a date`, "item 4: title: want text, got a list"} {
+		if !strings.Contains(f.Malformed, want) {
+			t.Errorf("Malformed = %q, want it to say %q", f.Malformed, want)
+		}
+	}
+	for _, internal := range []string{"Go ", "struct", "unmarshal", "json:", "[]string"} {
+		if strings.Contains(f.Malformed, internal) {
+			t.Errorf("Malformed speaks of Go's internals (%q): %q", internal, f.Malformed)
+		}
+	}
+	// A document cut short gives its complete items.
+	f, err = Parse(readCorpus(t, "truncated-json.json"), "", "https://cutshort.example/feed.json")
+	if err != nil || len(f.Items) != 2 || !strings.Contains(f.Malformed, "line 7: the document ends early") {
+		t.Fatalf("truncated JSON Feed: %v, %d items, %q", err, len(f.Items), f.Malformed)
+	}
+	// RSS converted to JSON is no JSON Feed.
+	if _, err := Parse(readCorpus(t, "rss-in-json.json"), "application/json", "https://converted.example/feed"); err == nil || !strings.Contains(err.Error(), "not a feed") {
+		t.Fatalf("RSS in JSON: %v", err)
+	}
+}
+
+// TestParseRecoversOtherShapes covers shapes of brokenness seen less often:
+// a truncated RSS 1.0 document, items outside any channel, a link broken
+// over lines, text before the root element.
+func TestParseRecoversOtherShapes(t *testing.T) {
+	tests := []struct {
+		name, doc string
+		links     []string
+	}{
+		{"truncated RDF", `<?xml version="1.0"?><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://purl.org/rss/1.0/">
+<channel rdf:about="https://r.example/"><title>R</title><link>https://r.example/</link></channel>
+<item rdf:about="https://r.example/1"><title>One</title><link>https://r.example/1</link></item>
+<item rdf:about="https://r.example/2"><title>Two</title><link>https://r.example/2</link><description>cut he`,
+			[]string{"https://r.example/1", "https://r.example/2"}},
+		{"items outside the channel", `<rss version="0.91"><channel><title>C</title><link>https://c.example/</link></channel>
+<item><title>A</title><link>https://c.example/a</link></item><item><title>B</title><link>https://c.example/b</link></item></rss>`,
+			[]string{"https://c.example/a", "https://c.example/b"}},
+		{"link over two lines", `<rss version="2.0"><channel><title>L</title><item><title>A</title><link>https://l.example/2024/
+  a-long-slug</link></item></channel></rss>`,
+			[]string{"https://l.example/2024/a-long-slug"}},
+		{"entity names as query parameters", `<rss version="2.0"><channel><title>E</title><item><title>A</title>
+<link>https://e.example/story?id=7&reg=eu&lang=fr&amp;page=2</link><enclosure url="https://e.example/a.mp3?x=1&copy=2" type="audio/mpeg"/></item></channel></rss>`,
+			[]string{"https://e.example/story?id=7&reg=eu&lang=fr&page=2"}},
+		{"an Atom link in an RSS item", `<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom"><channel><title>T</title>
+<item><title>A</title><atom:link href="https://t.example/a" rel="alternate"/></item></channel></rss>`,
+			[]string{"https://t.example/a"}},
+		{"prefixed Atom, truncated", `<atom:feed xmlns:atom="http://www.w3.org/2005/Atom"><atom:title>T</atom:title>
+<atom:entry><atom:title>A</atom:title><atom:link href="https://p.example/a"/></atom:entry>
+<atom:entry><atom:title>B</atom:title><atom:link href="https://p.example/b"/>`,
+			[]string{"https://p.example/a", "https://p.example/b"}},
+		{"a warning before the document", "Warning: Cannot modify header information in feed.php on line 3\n" +
+			`<?xml version="1.0"?><rss version="2.0"><channel><title>W</title><item><title>A</title><link>https://w.example/a</link></item></channel></rss>`,
+			[]string{"https://w.example/a"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f, err := Parse([]byte(tt.doc), "", "https://feeds.example/feed")
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, it := range f.Items {
+				got = append(got, it.Link)
+			}
+			if strings.Join(got, " ") != strings.Join(tt.links, " ") {
+				t.Fatalf("links %q, want %q (malformed %q)", got, tt.links, f.Malformed)
+			}
+		})
+	}
+}

@@ -1,0 +1,307 @@
+package parser
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"html"
+	"io"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"newshub/internal/model"
+)
+
+// parseJSON reads a JSON Feed (1.0 or 1.1) field by field, so that a field
+// of the wrong type (tags as a string, an id as a number) costs that field,
+// not the feed: what is missing is said in Feed.Malformed in words a
+// reader of the feed knows. A JSON document that is not a JSON Feed (no
+// jsonfeed.org version, no list of items) is not a feed.
+func parseJSON(body []byte, feedURL string) (*Feed, error) {
+	top, items, hasItems, syntaxErr := readJSONFeed(body)
+	if top == nil {
+		return nil, fmt.Errorf("parse feed: %w: %s", ErrNotAFeed, syntaxErr)
+	}
+	version := jsonString(top["version"])
+	if !strings.Contains(version, "jsonfeed.org/version/") && !hasItems {
+		return nil, fmt.Errorf("parse feed: %w: a JSON document without a JSON Feed version or items", ErrNotAFeed)
+	}
+	var problems []string
+	if syntaxErr != "" {
+		problems = append(problems, syntaxErr)
+	}
+	if !hasItems {
+		problems = append(problems, "items: want a list of items")
+	}
+	base, _ := url.Parse(feedURL)
+	f := &Feed{
+		Type:    "json",
+		Version: strings.TrimPrefix(strings.TrimPrefix(version, "https://jsonfeed.org/version/"), "http://jsonfeed.org/version/"),
+		Title:   NormalizeSpace(jsonString(top["title"])),
+		SiteURL: resolve(base, jsonString(top["home_page_url"])),
+	}
+	itemBase := base
+	if u, err := url.Parse(f.SiteURL); err == nil && u.IsAbs() {
+		itemBase = u
+	}
+	feedAuthors := jsonAuthors(top)
+	for n, raw := range items {
+		it, bad := jsonItem(raw, itemBase)
+		for _, b := range bad {
+			problems = append(problems, fmt.Sprintf("item %d: %s", n+1, b))
+		}
+		if it == nil {
+			f.Unreadable = append(f.Unreadable, Unreadable{Item: n + 1, Reason: "not a JSON object"})
+			continue
+		}
+		if len(it.Authors) == 0 {
+			it.Authors = feedAuthors
+		}
+		f.Items = append(f.Items, *it)
+	}
+	if len(problems) > 0 {
+		if len(problems) > 5 {
+			problems = append(problems[:5], fmt.Sprintf("and %d more", len(problems)-5))
+		}
+		f.Malformed = "malformed JSON Feed, read what could be read: " + strings.Join(problems, "; ")
+	}
+	return f, nil
+}
+
+// readJSONFeed reads the members of a JSON object one by one, the items
+// one by one too, so that a document cut short still gives its complete
+// items. top is nil when body is not a JSON object; syntaxErr words where
+// reading stopped early.
+func readJSONFeed(body []byte) (top map[string]json.RawMessage, items []json.RawMessage, hasItems bool, syntaxErr string) {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	fail := func(err error) string {
+		off := dec.InputOffset()
+		var se *json.SyntaxError
+		if errors.As(err, &se) {
+			off = se.Offset
+		}
+		line := 1 + bytes.Count(body[:min(int(off), len(body))], []byte{'\n'})
+		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+			return fmt.Sprintf("line %d: the document ends early", line)
+		}
+		return fmt.Sprintf("line %d: %s", line, strings.TrimPrefix(err.Error(), "json: "))
+	}
+	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
+		if err == nil {
+			return nil, nil, false, "want a JSON object"
+		}
+		return nil, nil, false, fail(err)
+	}
+	top = map[string]json.RawMessage{}
+	for dec.More() {
+		t, err := dec.Token()
+		if err != nil {
+			return top, items, hasItems, fail(err)
+		}
+		key, _ := t.(string)
+		if key != "items" {
+			var v json.RawMessage
+			if err := dec.Decode(&v); err != nil {
+				return top, items, hasItems, fail(err)
+			}
+			top[key] = v
+			continue
+		}
+		if t, err := dec.Token(); err != nil || t != json.Delim('[') {
+			if err != nil {
+				return top, items, hasItems, fail(err)
+			}
+			return top, items, hasItems, "items: want a list of items"
+		}
+		hasItems = true
+		for dec.More() {
+			var v json.RawMessage
+			if err := dec.Decode(&v); err != nil {
+				return top, items, hasItems, fail(err)
+			}
+			items = append(items, v)
+		}
+		if _, err := dec.Token(); err != nil {
+			return top, items, hasItems, fail(err)
+		}
+	}
+	return top, items, hasItems, ""
+}
+
+// jsonItem reads one item; it returns nil when the item is not an object,
+// and the fields it had to leave out.
+func jsonItem(raw json.RawMessage, base *url.URL) (*Item, []string) {
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &m); err != nil {
+		return nil, nil
+	}
+	var bad []string
+	str := func(key string) string {
+		v, ok := m[key]
+		if !ok {
+			return ""
+		}
+		s, ok := jsonScalar(v)
+		if !ok {
+			bad = append(bad, fmt.Sprintf("%s: want text, got %s", key, jsonKind(v)))
+		}
+		return s
+	}
+	it := &Item{
+		GUID:  strings.TrimSpace(str("id")),
+		Title: NormalizeSpace(str("title")), // plain text in JSON Feed
+	}
+	// Summary and content_text are plain text; Item.Summary and
+	// Item.Content are HTML.
+	it.Summary = html.EscapeString(str("summary"))
+	it.Content = str("content_html")
+	if it.Content == "" {
+		it.Content = html.EscapeString(str("content_text"))
+	}
+	for _, c := range []string{str("url"), str("external_url")} {
+		if abs := resolve(base, c); isHTTP(abs) {
+			it.Link = abs
+			break
+		}
+	}
+	if it.Link == "" && isHTTP(it.GUID) {
+		it.Link = resolve(nil, it.GUID)
+	}
+	for key, dst := range map[string]*time.Time{"date_published": &it.Published, "date_modified": &it.Updated} {
+		if s := str(key); s != "" {
+			if t, err := parseDate(s); err == nil {
+				*dst = t
+			} else {
+				bad = append(bad, fmt.Sprintf("%s: %q is not a date", key, s))
+			}
+		}
+	}
+	it.Authors = jsonAuthors(m)
+	if _, ok := m["tags"]; ok {
+		var tags []string
+		if json.Unmarshal(m["tags"], &tags) != nil {
+			bad = append(bad, fmt.Sprintf("tags: want a list of text, got %s", jsonKind(m["tags"])))
+		}
+	}
+	imageBase := base
+	if u, err := url.Parse(it.Link); err == nil && it.Link != "" {
+		imageBase = u
+	}
+	var imgs []model.Image
+	seen := map[string]bool{}
+	addImage := func(raw string) {
+		if u := resolve(imageBase, raw); isHTTP(u) && !seen[u] {
+			seen[u] = true
+			imgs = append(imgs, model.Image{URL: u})
+		}
+	}
+	addImage(str("image"))
+	addImage(str("banner_image"))
+	if a, ok := m["attachments"]; ok {
+		var atts []struct {
+			URL      any `json:"url"`
+			MimeType any `json:"mime_type"`
+		}
+		if json.Unmarshal(a, &atts) != nil {
+			bad = append(bad, fmt.Sprintf("attachments: want a list of objects, got %s", jsonKind(a)))
+		}
+		for _, at := range atts {
+			u, _ := at.URL.(string)
+			typ, _ := at.MimeType.(string)
+			if u == "" {
+				continue
+			}
+			if strings.HasPrefix(strings.ToLower(typ), "image/") {
+				addImage(u)
+			} else if abs := resolve(imageBase, u); isHTTP(abs) {
+				it.Enclosures = append(it.Enclosures, abs)
+			}
+		}
+	}
+	if src, w, h := firstImg(it.Content); src != "" {
+		if u := resolve(imageBase, src); isHTTP(u) && !seen[u] {
+			imgs = append(imgs, model.Image{URL: u, Width: w, Height: h})
+		}
+	}
+	it.Images = imgs
+	return it, bad
+}
+
+// jsonAuthors reads "authors" (1.1) or "author" (1.0) of an object.
+func jsonAuthors(m map[string]json.RawMessage) []string {
+	type author struct {
+		Name any `json:"name"`
+	}
+	var list []author
+	if json.Unmarshal(m["authors"], &list) != nil || len(list) == 0 {
+		var one author
+		if json.Unmarshal(m["author"], &one) == nil {
+			list = []author{one}
+		}
+	}
+	var out []string
+	for _, a := range list {
+		if s, ok := a.Name.(string); ok && strings.TrimSpace(s) != "" {
+			out = append(out, strings.TrimSpace(s))
+		}
+	}
+	return out
+}
+
+// jsonScalar reads a string, or a number or boolean as text (JSON Feed
+// asks readers to coerce an id given as a number); ok is false for
+// anything else.
+func jsonScalar(v json.RawMessage) (string, bool) {
+	v = bytes.TrimSpace(v)
+	if len(v) == 0 || string(v) == "null" {
+		return "", true
+	}
+	switch v[0] {
+	case '"':
+		var s string
+		if json.Unmarshal(v, &s) == nil {
+			return s, true
+		}
+	case '{', '[':
+		return "", false
+	default:
+		var n json.Number
+		if json.Unmarshal(v, &n) == nil {
+			return n.String(), true
+		}
+		if b, err := strconv.ParseBool(string(v)); err == nil {
+			return strconv.FormatBool(b), true
+		}
+	}
+	return "", false
+}
+
+// jsonString is jsonScalar without the verdict.
+func jsonString(v json.RawMessage) string {
+	s, _ := jsonScalar(v)
+	return s
+}
+
+// jsonKind names the JSON type of a value for a message.
+func jsonKind(v json.RawMessage) string {
+	v = bytes.TrimSpace(v)
+	if len(v) == 0 {
+		return "nothing"
+	}
+	switch v[0] {
+	case '"':
+		return "text"
+	case '{':
+		return "an object"
+	case '[':
+		return "a list"
+	case 't', 'f':
+		return "true or false"
+	case 'n':
+		return "null"
+	}
+	return "a number"
+}

@@ -1,0 +1,385 @@
+package parser
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+)
+
+// scan is what a lenient pass over an XML feed finds: the feed's root
+// element wherever it starts (an Atom feed inside an XHTML page too), the
+// start tags that declare the namespaces its items use, every item or
+// entry element, and the repairs that make each readable. It never fails:
+// a document it cannot make sense of simply has no root.
+type scan struct {
+	root      string // local name of the feed's root: "rss", "rdf" or "feed"; "" when none
+	rootStart int    // offset of the root's start tag
+	rootEnd   int    // offset just past the root's end tag; len(doc) when it has none
+	rootTag   string // the root's start tag as written, namespaces and all
+	rootQName string // the root's name as written ("rdf:RDF")
+	chanTag   string // RSS 0.9x/2.0: the channel's start tag as written
+	records   []record
+	repairs   []repair // in document order
+	notes     []string // what was malformed, where
+	amps      int      // bare "&" escaped
+}
+
+// record is one item (RSS) or entry (Atom).
+type record struct {
+	qname      string // its element's name as written ("item", "atom:entry")
+	start, end int    // byte span, the end tag included when there is one
+	line       int
+	closed     bool // its end tag was there
+	truncated  bool // the document ended inside it
+	lastChild  int  // end of its last complete child element
+}
+
+// repair replaces doc[pos:pos+cut] with text.
+type repair struct {
+	pos, cut int
+	text     string
+}
+
+// textOnly are the elements of an item or entry that hold only text, so
+// that a start tag inside one means it was left open.
+var textOnly = map[string]bool{"title": true, "link": true, "guid": true, "pubdate": true,
+	"published": true, "updated": true, "id": true, "comments": true}
+
+// itemPart are the other usual elements of an item or entry: one starting
+// inside a text-only element means that element was left open (a "<b>"
+// in a title is markup that should have been escaped).
+var itemPart = map[string]bool{"description": true, "encoded": true, "author": true, "category": true,
+	"enclosure": true, "source": true, "creator": true, "date": true, "summary": true, "content": true,
+	"thumbnail": true}
+
+// recordName is the element that holds one entry for each root.
+func recordName(root string) string {
+	if root == "feed" {
+		return "entry"
+	}
+	return "item"
+}
+
+// scanXML walks doc tag by tag, as a forgiving reader does: comments,
+// processing instructions and CDATA sections are skipped, a stray "<" in
+// text is text, an end tag closes the innermost element of its name (and
+// what was left open inside it), and a CDATA section that would swallow
+// the end of its item is taken to end where its element does.
+func scanXML(doc []byte) *scan {
+	s := &scan{rootEnd: len(doc)}
+	var stack []string // local names of the open elements
+	rec := -1          // index in s.records of the open record, or -1
+	recDepth := 0      // len(stack) once the record's element is pushed
+	line, lineAt := 1, 0
+	lineOf := func(pos int) int {
+		line += bytes.Count(doc[lineAt:pos], []byte{'\n'})
+		lineAt = pos
+		return line
+	}
+	recName := ""
+	closeRecord := func(end int, closed bool) {
+		r := &s.records[rec]
+		r.end, r.closed = end, closed
+		rec = -1
+	}
+	popTo := func(name string) bool {
+		for k := len(stack) - 1; k >= 0; k-- {
+			if stack[k] == name {
+				stack = stack[:k]
+				return true
+			}
+		}
+		return false
+	}
+	i := 0
+	for i < len(doc) {
+		j := bytes.IndexByte(doc[i:], '<')
+		if j < 0 {
+			j = len(doc) - i
+		}
+		s.bareAmps(doc, i, i+j, lineOf)
+		if i += j; i >= len(doc) {
+			break
+		}
+		rest := doc[i:]
+		switch {
+		case bytes.HasPrefix(rest, []byte("<!--")):
+			k := bytes.Index(rest[4:], []byte("-->"))
+			if k < 0 {
+				i = len(doc)
+				continue
+			}
+			i += 4 + k + 3
+		case bytes.HasPrefix(rest, []byte("<![CDATA[")):
+			i = s.cdata(doc, i, rec >= 0, recName, stack, lineOf)
+		case bytes.HasPrefix(rest, []byte("<?")):
+			k := bytes.Index(rest, []byte("?>"))
+			if k < 0 {
+				i = len(doc)
+				continue
+			}
+			i += k + 2
+		case bytes.HasPrefix(rest, []byte("<!")):
+			i += tagEnd(doc, i+2)
+		case bytes.HasPrefix(rest, []byte("</")):
+			qname := tagName(rest[2:])
+			n := tagEnd(doc, i+2+len(qname))
+			end := i + 2 + len(qname) + n
+			if n == 0 || doc[end-1] != '>' {
+				// "</link" with no ">" before the next tag.
+				s.repairs = append(s.repairs, repair{pos: end, text: ">"})
+				s.note(lineOf(i), "end tag </%s> not closed", qname)
+			}
+			name := localName(qname)
+			if rec >= 0 && !contains(stack[recDepth-1:], name) {
+				// An end tag of something outside the record: the record
+				// was left open.
+				if popTo(name) {
+					closeRecord(i, false)
+					s.note(lineOf(i), "<%s> not closed", recName)
+				}
+			} else if popTo(name) && rec >= 0 {
+				switch {
+				case len(stack) < recDepth:
+					closeRecord(end, true)
+				case len(stack) == recDepth:
+					s.records[rec].lastChild = end
+				}
+			}
+			if s.root != "" && name == s.root && len(stack) == 0 && rec < 0 {
+				s.rootEnd = end
+			}
+			i = end
+		default:
+			qname := tagName(rest[1:])
+			if len(qname) == 0 {
+				// A stray "<" in text: it means "<".
+				s.repairs = append(s.repairs, repair{pos: i, cut: 1, text: "&lt;"})
+				s.note(lineOf(i), "unescaped \"<\" in text")
+				i++
+				continue
+			}
+			n := tagEnd(doc, i+1+len(qname))
+			end := i + 1 + len(qname) + n
+			s.bareAmps(doc, i, end, lineOf) // in attribute values
+			selfClosing := n > 0 && bytes.HasSuffix(doc[i:end], []byte("/>"))
+			name := localName(qname)
+			if s.root == "" {
+				switch name {
+				case "rss", "rdf", "feed":
+					s.root, s.rootStart, s.rootQName = name, i, qname
+					s.rootTag = string(doc[i:end])
+					recName = recordName(name)
+					stack = stack[:0]
+				}
+			} else if name == "channel" && s.chanTag == "" && s.root == "rss" {
+				s.chanTag = string(doc[i:end])
+			}
+			if s.root != "" && name == recName && !selfClosing {
+				if rec >= 0 {
+					// A new record while one is open: the open one ends here.
+					popTo(recName)
+					closeRecord(i, false)
+					s.note(lineOf(i), "<%s> not closed", recName)
+				}
+				s.records = append(s.records, record{qname: qname, start: i, line: lineOf(i)})
+				rec = len(s.records) - 1
+				stack = append(stack, name)
+				recDepth = len(stack)
+				i = end
+				continue
+			}
+			if rec >= 0 && len(stack) == recDepth+1 && textOnly[stack[recDepth]] && (textOnly[name] || itemPart[name]) {
+				// "<title>Results<link>...": an element that holds only
+				// text was left open; it ends where the next one starts.
+				s.repairs = append(s.repairs, repair{pos: i, text: "</" + stack[recDepth] + ">"})
+				s.note(lineOf(i), "<%s> not closed", stack[recDepth])
+				stack = stack[:recDepth]
+				s.records[rec].lastChild = i
+			}
+			if !selfClosing {
+				stack = append(stack, name)
+			} else if rec >= 0 && len(stack) == recDepth {
+				s.records[rec].lastChild = end
+			}
+			i = end
+		}
+	}
+	if rec >= 0 {
+		s.records[rec].truncated = true
+		s.note(s.records[rec].line, "document ends inside <%s>", recName)
+		closeRecord(len(doc), false)
+	}
+	return s
+}
+
+// cdata skips the CDATA section starting at i and returns where scanning
+// goes on. Inside a record, a section with no "]]>" before the record's
+// end and the next record's start is unterminated: it is closed before the
+// end tag of the element that holds it.
+func (s *scan) cdata(doc []byte, i int, inRecord bool, recName string, stack []string, lineOf func(int) int) int {
+	body := i + len("<![CDATA[")
+	e := bytes.Index(doc[body:], []byte("]]>"))
+	if !inRecord {
+		if e < 0 {
+			return len(doc)
+		}
+		return body + e + 3
+	}
+	limit := len(doc)
+	if e >= 0 {
+		limit = body + e
+	}
+	c := bytes.Index(doc[body:limit], []byte("</"+recName))
+	if c < 0 {
+		if e < 0 {
+			s.note(lineOf(i), "CDATA section not closed")
+			s.repairs = append(s.repairs, repair{pos: len(doc), text: "]]>"})
+			return len(doc)
+		}
+		return body + e + 3
+	}
+	c += body
+	if e >= 0 && !bytes.Contains(doc[c:limit], []byte("<"+recName)) {
+		return body + e + 3 // "</item>" as text inside a well-closed section
+	}
+	end := c
+	if len(stack) > 0 {
+		if k := bytes.LastIndex(doc[body:c], []byte("</"+stack[len(stack)-1])); k >= 0 {
+			end = body + k
+		}
+	}
+	s.note(lineOf(i), "CDATA section not closed")
+	s.repairs = append(s.repairs, repair{pos: end, text: "]]>"})
+	return end
+}
+
+// bareAmps escapes each "&" of doc[from:to] that starts no character or
+// entity reference ("&c=2", "&reg=2" in a link): read as it stands,
+// "&reg=" would become "®=".
+func (s *scan) bareAmps(doc []byte, from, to int, lineOf func(int) int) {
+	for k := from; k < to; k++ {
+		if doc[k] != '&' || isReference(doc[k+1:to]) {
+			continue
+		}
+		if s.amps == 0 {
+			s.note(lineOf(k), "bare \"&\"")
+		}
+		s.amps++
+		s.repairs = append(s.repairs, repair{pos: k, cut: 1, text: "&amp;"})
+	}
+}
+
+// isReference reports whether b (what follows an "&") starts with the
+// rest of a reference: a name, "#" and digits or "#x" and hex digits,
+// then ";".
+func isReference(b []byte) bool {
+	n := 0
+	switch {
+	case len(b) > 1 && b[0] == '#' && (b[1] == 'x' || b[1] == 'X'):
+		n = 2
+		for n < len(b) && (b[n] >= '0' && b[n] <= '9' || b[n] >= 'a' && b[n] <= 'f' || b[n] >= 'A' && b[n] <= 'F') {
+			n++
+		}
+		if n == 2 {
+			return false
+		}
+	case len(b) > 0 && b[0] == '#':
+		n = 1
+		for n < len(b) && b[n] >= '0' && b[n] <= '9' {
+			n++
+		}
+		if n == 1 {
+			return false
+		}
+	default:
+		for n < len(b) && (b[n] >= 'a' && b[n] <= 'z' || b[n] >= 'A' && b[n] <= 'Z' || n > 0 && (b[n] >= '0' && b[n] <= '9' || b[n] == '_' || b[n] == '-' || b[n] == '.')) {
+			n++
+		}
+		if n == 0 {
+			return false
+		}
+	}
+	return n < len(b) && b[n] == ';'
+}
+
+func (s *scan) note(line int, format string, args ...any) {
+	if len(s.notes) < 5 {
+		s.notes = append(s.notes, fmt.Sprintf("line %d: ", line)+fmt.Sprintf(format, args...))
+	}
+}
+
+// text returns a copy of doc[from:to] with the repairs that fall inside
+// applied.
+func (s *scan) text(doc []byte, from, to int) []byte {
+	b := make([]byte, 0, to-from+16)
+	at := from
+	for _, r := range s.repairs {
+		if r.pos < from || r.pos > to || (r.pos == to && r.cut > 0) {
+			continue
+		}
+		b = append(b, doc[at:r.pos]...)
+		b = append(b, r.text...)
+		at = r.pos + r.cut
+	}
+	return append(b, doc[at:to]...)
+}
+
+// tagName returns the qualified name at the start of b ("" when b does not
+// start with a name).
+func tagName(b []byte) string {
+	n := 0
+	for n < len(b) {
+		c := b[n]
+		if c == '>' || c == '/' || c == '<' || c == ' ' || c == '\t' || c == '\n' || c == '\r' {
+			break
+		}
+		if n == 0 && !(c == '_' || c == ':' || c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= 0x80) {
+			return ""
+		}
+		n++
+	}
+	return string(b[:n])
+}
+
+// tagEnd returns how many bytes from i end the tag: up to and including
+// its ">" (outside quoted attribute values), or up to the next "<" when
+// the tag is left open.
+func tagEnd(doc []byte, i int) int {
+	var quote byte
+	for k := i; k < len(doc); k++ {
+		c := doc[k]
+		switch {
+		case quote != 0:
+			if c == quote {
+				quote = 0
+			} else if c == '<' && bytes.IndexByte(doc[k:min(len(doc), k+256)], quote) < 0 {
+				return k - i // an unbalanced quote: the tag ends before this "<"
+			}
+		case c == '"' || c == '\'':
+			quote = c
+		case c == '>':
+			return k + 1 - i
+		case c == '<':
+			return k - i
+		}
+	}
+	return len(doc) - i
+}
+
+// localName lower-cases a qualified name without its prefix.
+func localName(qname string) string {
+	if i := strings.LastIndexByte(qname, ':'); i >= 0 {
+		qname = qname[i+1:]
+	}
+	return strings.ToLower(qname)
+}
+
+func contains(ss []string, s string) bool {
+	for _, x := range ss {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
