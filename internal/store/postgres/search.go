@@ -1,0 +1,172 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"unicode"
+
+	"golang.org/x/text/unicode/norm"
+
+	"newshub/internal/store"
+)
+
+// rankWeights are ts_rank's weights of the document's labels {D, C, B, A}:
+// a word in the title (A) counts most, then the excerpt (B), then the
+// publisher's name (C), in the proportions SQLite's bm25 weights use.
+const rankWeights = `'{0, 0.2, 0.4, 1.0}'`
+
+// searchText returns the words of s as the search document holds them:
+// the runs of letters, digits and marks that a query's words are (see
+// store.ParseSearch), lowercased, with the accents of Latin, Greek and
+// Cyrillic letters removed (as SQLite's tokenizer removes them), joined by
+// spaces. PostgreSQL's parser then finds exactly these words, whatever
+// punctuation the text had: "covid-19" and "example.com" are two words
+// each, as in SQLite.
+func searchText(s string) string {
+	words := store.SearchWords(s)
+	for i, w := range words {
+		words[i] = fold(w)
+	}
+	return strings.Join(words, " ")
+}
+
+// fold lowercases a word and removes the accents of its Latin, Greek and
+// Cyrillic letters.
+func fold(w string) string {
+	w = strings.ToLower(w)
+	ascii := true
+	for i := 0; i < len(w); i++ {
+		ascii = ascii && w[i] < 0x80
+	}
+	if ascii {
+		return w
+	}
+	var (
+		b    strings.Builder
+		base rune
+	)
+	for _, r := range norm.NFD.String(w) {
+		if unicode.Is(unicode.Mn, r) {
+			if unicode.In(base, unicode.Latin, unicode.Greek, unicode.Cyrillic) {
+				continue
+			}
+		} else {
+			base = r
+		}
+		b.WriteRune(r)
+	}
+	return norm.NFC.String(b.String())
+}
+
+// tsquery writes the text-search query of parsed phrases: every phrase
+// must match. Plain words and phrases go to websearch_to_tsquery, each
+// quoted, so nothing the user typed is read as its syntax (OR, -); prefix
+// terms, which that syntax lacks, go to to_tsquery as quoted lexemes with
+// :*. Words hold only letters, digits and marks, never a quote.
+func tsquery(phrases []store.Phrase, args *params) string {
+	var plain, prefix []string
+	for _, p := range phrases {
+		words := make([]string, len(p.Words))
+		for i, w := range p.Words {
+			words[i] = fold(w)
+		}
+		if !p.Prefix {
+			plain = append(plain, `"`+strings.Join(words, " ")+`"`)
+			continue
+		}
+		for i, w := range words {
+			words[i] = `'` + w + `'`
+		}
+		prefix = append(prefix, strings.Join(words, " <-> ")+":*")
+	}
+	var parts []string
+	if len(plain) > 0 {
+		parts = append(parts, `websearch_to_tsquery('simple', `+args.add(strings.Join(plain, " "))+`)`)
+	}
+	if len(prefix) > 0 {
+		parts = append(parts, `to_tsquery('simple', `+args.add(strings.Join(prefix, " & "))+`)`)
+	}
+	return "(" + strings.Join(parts, " && ") + ")"
+}
+
+// Search runs a full-text query over news titles, excerpts and publishers,
+// best match first, within q's topic and time range, in one statement (one
+// snapshot, so the total and the page agree).
+//
+// The GIN index yields every match with its topic and time filters applied
+// in the narrow news_search rows, so the total is always exact (never
+// Capped). Ranking reads each ranked document, so only the RankLimit
+// matches stored last (the highest ids) are ranked.
+func (s *Store) Search(ctx context.Context, q store.SearchQuery) (store.SearchResult, error) {
+	phrases, err := store.ParseSearch(q.Text)
+	if err != nil {
+		return store.SearchResult{}, err
+	}
+	var args params
+	query := tsquery(phrases, &args)
+	where := `s.doc @@ ` + query
+	if q.Topic != "" {
+		where += ` AND s.topics @> ARRAY[` + args.add(text(q.Topic)) + `]`
+	}
+	if !q.Since.IsZero() {
+		where += ` AND s.published_at >= ` + args.add(q.Since.UnixMicro())
+	}
+	if !q.Until.IsZero() {
+		where += ` AND s.published_at < ` + args.add(q.Until.UnixMicro())
+	}
+	limit := q.RankLimitOf()
+	var rankLimit *int64
+	if limit >= 0 {
+		rankLimit = new(int64(limit))
+	}
+	// One row always: the count, with the page's records (NULL when the
+	// page is empty) joined to it.
+	sql := `WITH matches AS MATERIALIZED (
+			SELECT s.id FROM news_search s WHERE ` + where + `
+		), page AS (
+			SELECT s.id, ts_rank(` + rankWeights + `, s.doc, ` + query + `) AS score
+			FROM (SELECT id FROM matches ORDER BY id DESC LIMIT ` + args.add(rankLimit) + `) m
+			JOIN news_search s ON s.id = m.id
+			ORDER BY score DESC, s.id` + limitOffset(q.Limit, q.Offset, &args) + `
+		)
+		SELECT ` + recordColumns + `, c.n FROM (SELECT count(*) AS n FROM matches) c
+		LEFT JOIN (page p JOIN records r ON r.id = p.id) ON true
+		ORDER BY p.score DESC, p.id`
+	rows, err := s.pool.Query(ctx, sql, args...)
+	if err != nil {
+		return store.SearchResult{}, fmt.Errorf("search %q: %w", q.Text, err)
+	}
+	var res store.SearchResult
+	err = func() error {
+		defer rows.Close()
+		for rows.Next() {
+			var (
+				path *string
+				n    int
+			)
+			if rows.RawValues()[0] == nil { // the empty page's row
+				if err := rows.Scan(&path, nil, nil, nil, &n); err != nil {
+					return err
+				}
+				res.Total = n
+				continue
+			}
+			rec, _, err := decodeRow(rows, &n)
+			if err != nil {
+				return err
+			}
+			res.Total = n
+			res.Hits = append(res.Hits, rec)
+		}
+		return rows.Err()
+	}()
+	if err != nil {
+		return store.SearchResult{}, fmt.Errorf("search %q: %w", q.Text, err)
+	}
+	res.Ranked = res.Total
+	if limit >= 0 {
+		res.Ranked = min(res.Total, limit)
+	}
+	return res, nil
+}
