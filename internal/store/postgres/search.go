@@ -18,8 +18,8 @@ const rankWeights = `'{0, 0.2, 0.4, 1.0}'`
 
 // searchText returns the words of s as the search document holds them:
 // the runs of letters, digits and marks that a query's words are (see
-// store.ParseSearch), lowercased, with the accents of Latin, Greek and
-// Cyrillic letters removed (as SQLite's tokenizer removes them), joined by
+// store.ParseSearch), case-folded, with the accents of Latin letters
+// removed (as SQLite's tokenizer removes them), joined by
 // spaces. PostgreSQL's parser then finds exactly these words, whatever
 // punctuation the text had: "covid-19" and "example.com" are two words
 // each, as in SQLite.
@@ -31,30 +31,30 @@ func searchText(s string) string {
 	return strings.Join(words, " ")
 }
 
-// fold lowercases a word and removes the accents of its Latin, Greek and
-// Cyrillic letters.
+// fold folds the case of a word, as Unicode's simple case folding does (so
+// final sigma is sigma), and removes the accents of its Latin letters, as
+// SQLite's tokenizer does.
 func fold(w string) string {
-	w = strings.ToLower(w)
 	ascii := true
 	for i := 0; i < len(w); i++ {
 		ascii = ascii && w[i] < 0x80
 	}
 	if ascii {
-		return w
+		return strings.ToLower(w)
 	}
 	var (
-		b    strings.Builder
-		base rune
+		b     strings.Builder
+		latin bool // the last letter was Latin
 	)
 	for _, r := range norm.NFD.String(w) {
 		if unicode.Is(unicode.Mn, r) {
-			if unicode.In(base, unicode.Latin, unicode.Greek, unicode.Cyrillic) {
+			if latin {
 				continue
 			}
 		} else {
-			base = r
+			latin = unicode.Is(unicode.Latin, r)
 		}
-		b.WriteRune(r)
+		b.WriteRune(unicode.ToLower(unicode.ToUpper(r)))
 	}
 	return norm.NFC.String(b.String())
 }
