@@ -27,7 +27,6 @@ var migrationFiles embed.FS
 const (
 	lockMigrate int64 = 0x6e657773_00000001 // "news", 1: schema changes
 	lockWrite   int64 = 0x6e657773_00000002 // every write transaction
-	lockCopy    int64 = 0x6e657773_00000003 // a copy into the store
 )
 
 // migrate applies the migrations the database lacks. ms nil means the
