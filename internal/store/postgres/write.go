@@ -34,7 +34,7 @@ const (
 		AS i (path, kind, raw, value, canonical_url, guid, story, published, published_at, heat, quality, archived,
 			original_url, web_url, topics, search_key)
 	), old AS (
-		SELECT r.path, r.kind, r.published_at, r.topics, r.search_key FROM records r JOIN input i ON i.path = r.path
+		SELECT r.path, r.kind, r.published_at, r.topics, r.search_key FROM records r WHERE r.path = ANY($1)
 	), written AS (
 		INSERT INTO records AS r (path, kind, raw, value, canonical_url, guid, story, published, published_at,
 			heat, quality, archived, original_url, web_url, topics, search_key)
@@ -57,12 +57,11 @@ const (
 	sqlInsertTopics = `INSERT INTO record_topics (topic, published_at, path)
 		SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[]) ON CONFLICT DO NOTHING`
 	sqlDeleteSearch = `DELETE FROM news_search WHERE id = ANY($1)`
-	// sqlPutSearch takes the time and topics of each record from the row
-	// just written.
-	sqlPutSearch = `INSERT INTO news_search (id, published_at, topics, doc)
-		SELECT r.id, r.published_at, r.topics, search_doc(i.title, i.excerpt, i.provider)
-		FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[]) AS i (id, title, excerpt, provider)
-		JOIN records r ON r.id = i.id
+	sqlPutSearch    = `INSERT INTO news_search (id, published_at, topics, doc)
+		SELECT i.id, i.published_at, ARRAY(SELECT json_array_elements_text(i.topics::json)),
+			search_doc(i.title, i.excerpt, i.provider)
+		FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[])
+			AS i (id, published_at, topics, title, excerpt, provider)
 		ON CONFLICT (id) DO UPDATE SET published_at = excluded.published_at, topics = excluded.topics, doc = excluded.doc`
 )
 
@@ -83,6 +82,7 @@ type newsColumns struct {
 	publishedAt                                    int64
 	heat, quality                                  int32
 	topics                                         []string // as stored: text()
+	topicsJSON                                     string   // the same, as a JSON array for unnest
 	title, excerpt, provider                       string   // search words
 	searchKey                                      []byte
 }
@@ -145,6 +145,8 @@ func newsColumnsOf(rec *model.Record) *newsColumns {
 	for i, t := range a.Topics {
 		c.topics[i] = text(t)
 	}
+	tj, _ := json.Marshal(c.topics) // strings always encode
+	c.topicsJSON = string(tj)
 	h := sha256.New()
 	for _, s := range append([]string{c.title, c.excerpt, c.provider}, c.topics...) {
 		h.Write(binary.BigEndian.AppendUint64(nil, uint64(len(s))))
@@ -283,11 +285,7 @@ func upsert(ctx context.Context, tx pgx.Tx, batch []encoded) (bool, error) {
 		cols.published, cols.archived = append(cols.published, &n.published), append(cols.archived, &n.archived)
 		cols.publishedAt = append(cols.publishedAt, &n.publishedAt)
 		cols.heat, cols.quality = append(cols.heat, &n.heat), append(cols.quality, &n.quality)
-		tj, err := json.Marshal(n.topics)
-		if err != nil {
-			return false, err
-		}
-		cols.tps = append(cols.tps, new(string(tj)))
+		cols.tps = append(cols.tps, &n.topicsJSON)
 		cols.searchKey = append(cols.searchKey, n.searchKey)
 	}
 	rows, err := tx.Query(ctx, sqlUpsert, cols.path, cols.kind, cols.raw, cols.value, cols.canonicalURL, cols.guid,
@@ -324,7 +322,8 @@ type derived struct {
 	changed                 int
 	delTopic, insTopic      topicRows
 	delSearch               []int64
-	searchID                []int64
+	searchID, searchAt      []int64
+	searchTopics            []string // JSON arrays
 	title, excerpt, provide []string
 }
 
@@ -359,7 +358,8 @@ func (d *derived) add(e *encoded, p prior) {
 	case n == nil && wasNews:
 		d.delSearch = append(d.delSearch, p.id)
 	case n != nil && !(wasNews && string(p.searchKey) == string(n.searchKey)):
-		d.searchID = append(d.searchID, p.id)
+		d.searchID, d.searchAt = append(d.searchID, p.id), append(d.searchAt, n.publishedAt)
+		d.searchTopics = append(d.searchTopics, n.topicsJSON)
 		d.title, d.excerpt, d.provide = append(d.title, n.title), append(d.excerpt, n.excerpt), append(d.provide, n.provider)
 	}
 }
@@ -377,7 +377,7 @@ func (d *derived) write(ctx context.Context, tx pgx.Tx) error {
 		b.Queue(sqlDeleteSearch, d.delSearch)
 	}
 	if len(d.searchID) > 0 {
-		b.Queue(sqlPutSearch, d.searchID, d.title, d.excerpt, d.provide)
+		b.Queue(sqlPutSearch, d.searchID, d.searchAt, d.searchTopics, d.title, d.excerpt, d.provide)
 	}
 	if b.Len() == 0 {
 		return nil
