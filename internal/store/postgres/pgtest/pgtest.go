@@ -37,6 +37,9 @@ import (
 // one: a postgres:// URL of a role that may create databases.
 const EnvServer = "NEWSHUB_TEST_POSTGRES"
 
+// binGlob matches the folders of Debian's PostgreSQL server binaries.
+var binGlob = "/usr/lib/postgresql/*/bin"
+
 var (
 	once    sync.Once
 	srv     *server
@@ -141,7 +144,7 @@ func binDir() (string, error) {
 	if p, err := exec.LookPath("initdb"); err == nil {
 		return filepath.Dir(p), nil
 	}
-	dirs, _ := filepath.Glob("/usr/lib/postgresql/*/bin")
+	dirs, _ := filepath.Glob(binGlob)
 	slices.SortFunc(dirs, func(a, b string) int { return version(b) - version(a) })
 	for _, d := range dirs {
 		if _, err := os.Stat(filepath.Join(d, "initdb")); err == nil {
