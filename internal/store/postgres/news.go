@@ -109,8 +109,9 @@ func (s *Store) ScanLinks(ctx context.Context, since, until time.Time, fn func(p
 }
 
 // newsWhere writes the FROM and WHERE clauses of q. With a topic listed by
-// time the rows come from record_topics in (topic, time) index order; tcol
-// is the table whose time and path columns the ordering should use.
+// time the rows come from record_topics in (topic, time) index order; in
+// other orders the records' topics are tested (see records_news_topics).
+// tcol is the table whose time and path columns the ordering should use.
 func newsWhere(q store.NewsQuery, args *params) (from string, tcol string) {
 	var b strings.Builder
 	tcol = "r"
@@ -119,8 +120,7 @@ func newsWhere(q store.NewsQuery, args *params) (from string, tcol string) {
 		tcol = "t"
 		b.WriteString(` FROM record_topics t JOIN records r ON r.path = t.path WHERE t.topic = ` + args.add(text(q.Topic)) + ` AND r.kind = 'news'`)
 	case q.Topic != "":
-		b.WriteString(` FROM records r WHERE r.kind = 'news' AND EXISTS (SELECT 1 FROM record_topics t
-			WHERE t.topic = ` + args.add(text(q.Topic)) + ` AND t.published_at = r.published_at AND t.path = r.path)`)
+		b.WriteString(` FROM records r WHERE r.kind = 'news' AND r.topics @> ARRAY[` + args.add(text(q.Topic)) + `]`)
 	default:
 		b.WriteString(` FROM records r WHERE r.kind = 'news'`)
 	}

@@ -141,7 +141,10 @@ func collect(rows pgx.Rows) ([]*model.Record, error) {
 
 // Get returns the record at path, or store.ErrNotFound.
 func (s *Store) Get(ctx context.Context, path string) (*model.Record, error) {
-	rows, err := s.pool.Query(ctx, `SELECT `+recordColumns+` FROM records r WHERE r.path = $1`, text(path))
+	if !storablePath(path) {
+		return nil, fmt.Errorf("get %q: %w", path, store.ErrNotFound)
+	}
+	rows, err := s.pool.Query(ctx, `SELECT `+recordColumns+` FROM records r WHERE r.path = $1`, path)
 	if err != nil {
 		return nil, fmt.Errorf("get %s: %w", path, err)
 	}

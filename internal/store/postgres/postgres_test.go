@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -80,6 +81,9 @@ func TestTextPostgreSQLCannotHoldIsStoredAndFound(t *testing.T) {
 	bad := &model.Record{Path: "_news/2020-08-30-\xff.md", Kind: model.KindNews, Article: &model.Article{Title: "x"}}
 	if err := st.Upsert(ctx, []*model.Record{bad}); err == nil || !strings.Contains(err.Error(), "a path must be UTF-8 without NUL") {
 		t.Errorf("Upsert of a path that is not UTF-8: %v, want a refusal saying why", err)
+	}
+	if _, err := st.Get(ctx, bad.Path); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("Get of a path that is not UTF-8: %v, want ErrNotFound", err)
 	}
 }
 

@@ -94,10 +94,10 @@ func tsquery(phrases []store.Phrase, args *params) string {
 // best match first, within q's topic and time range, in one statement (one
 // snapshot, so the total and the page agree).
 //
-// The GIN index yields every match with its topic and time filters applied
-// in the narrow news_search rows, so the total is always exact (never
-// Capped). Ranking reads each ranked document, so only the RankLimit
-// matches stored last (the highest ids) are ranked.
+// The topic and time filters are columns of the narrow news_search rows,
+// so the total is always exact (never Capped). Ranking reads each ranked
+// document, so only the RankLimit matches stored last (the highest ids)
+// are ranked.
 func (s *Store) Search(ctx context.Context, q store.SearchQuery) (store.SearchResult, error) {
 	phrases, err := store.ParseSearch(q.Text)
 	if err != nil {
@@ -121,16 +121,16 @@ func (s *Store) Search(ctx context.Context, q store.SearchQuery) (store.SearchRe
 		rankLimit = new(int64(limit))
 	}
 	// One row always: the count, with the page's records (NULL when the
-	// page is empty) joined to it.
-	sql := `WITH matches AS MATERIALIZED (
-			SELECT s.id FROM news_search s WHERE ` + where + `
-		), page AS (
-			SELECT s.id, ts_rank(` + rankWeights + `, s.doc, ` + query + `) AS score
-			FROM (SELECT id FROM matches ORDER BY id DESC LIMIT ` + args.add(rankLimit) + `) m
-			JOIN news_search s ON s.id = m.id
-			ORDER BY score DESC, s.id` + limitOffset(q.Limit, q.Offset, &args) + `
+	// page is empty) joined to it. The planner reads a common word's
+	// newest matches backwards from the primary key, a rare word's from the
+	// GIN index, and counts by whichever reads less.
+	sql := `WITH page AS (
+			SELECT m.id, ts_rank(` + rankWeights + `, m.doc, ` + query + `) AS score
+			FROM (SELECT s.id, s.doc FROM news_search s WHERE ` + where + `
+				ORDER BY s.id DESC LIMIT ` + args.add(rankLimit) + `) m
+			ORDER BY score DESC, m.id` + limitOffset(q.Limit, q.Offset, &args) + `
 		)
-		SELECT ` + recordColumns + `, c.n FROM (SELECT count(*) AS n FROM matches) c
+		SELECT ` + recordColumns + `, c.n FROM (SELECT count(*) AS n FROM news_search s WHERE ` + where + `) c
 		LEFT JOIN (page p JOIN records r ON r.id = p.id) ON true
 		ORDER BY p.score DESC, p.id`
 	rows, err := s.pool.Query(ctx, sql, args...)

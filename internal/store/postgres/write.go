@@ -103,7 +103,7 @@ func encode(rec *model.Record) (encoded, error) {
 	if rec.Path == "" {
 		return encoded{}, fmt.Errorf("upsert: %s record without a path", rec.Kind)
 	}
-	if !utf8.ValidString(rec.Path) || strings.IndexByte(rec.Path, 0) >= 0 {
+	if !storablePath(rec.Path) {
 		return encoded{}, fmt.Errorf("upsert %q: a path must be UTF-8 without NUL", rec.Path)
 	}
 	value, err := encodeValue(rec)
@@ -155,6 +155,13 @@ func newsColumnsOf(rec *model.Record) *newsColumns {
 	h.Write(binary.BigEndian.AppendUint64(nil, uint64(c.publishedAt)))
 	c.searchKey = h.Sum(nil)[:16]
 	return c
+}
+
+// storablePath reports whether a path can be a key of records: text
+// PostgreSQL holds as it is (UTF-8 without NUL). Another path is refused
+// rather than altered, so two paths never share a row.
+func storablePath(path string) bool {
+	return utf8.ValidString(path) && strings.IndexByte(path, 0) < 0
 }
 
 // encodeAll encodes a batch, spread over the processors when it is large
@@ -393,7 +400,7 @@ func (s *Store) Delete(ctx context.Context, paths ...string) error {
 	}
 	keys := make([]string, 0, len(paths))
 	for _, p := range paths {
-		if utf8.ValidString(p) && strings.IndexByte(p, 0) < 0 { // no other path is stored
+		if storablePath(p) { // no other path is stored
 			keys = append(keys, p)
 		}
 	}

@@ -40,6 +40,10 @@ CREATE INDEX records_kind ON records (kind, path) WHERE kind <> 'news';
 CREATE INDEX records_news_time ON records (published_at DESC, path) WHERE kind = 'news';
 CREATE INDEX records_news_heat ON records (heat DESC, published_at DESC, path) WHERE kind = 'news';
 CREATE INDEX records_news_quality ON records (quality DESC, published_at, path) WHERE kind = 'news';
+-- A topic listed in another order than time: the planner walks the order's
+-- index testing each record's topics when the topic is common, and reads
+-- a rare topic's records from this index.
+CREATE INDEX records_news_topics ON records USING gin (topics) WHERE kind = 'news';
 CREATE INDEX records_story ON records (story) WHERE story IS NOT NULL;
 CREATE INDEX records_canonical_url ON records (canonical_url) WHERE canonical_url IS NOT NULL;
 CREATE INDEX records_guid ON records (guid) WHERE guid IS NOT NULL;
