@@ -178,7 +178,8 @@ func (s *Store) News(ctx context.Context, q store.NewsQuery) ([]*model.Record, e
 	if q.NoRaw {
 		cols = recordColumnsNoRaw
 	}
-	rows, err := s.pool.Query(ctx, `SELECT `+cols+from+orderBy(q.Order, tcol)+limitOffset(q.Limit, q.Offset, &args), args...)
+	rows, err := s.pool.Query(ctx, `SELECT `+cols+from+orderBy(q.Order, tcol)+limitOffset(q.Limit, q.Offset, &args),
+		append([]any{planEachTime}, args...)...)
 	if err != nil {
 		return nil, fmt.Errorf("news: %w", err)
 	}
@@ -194,7 +195,7 @@ func (s *Store) CountNews(ctx context.Context, q store.NewsQuery) (int, error) {
 	var args params
 	from, _ := newsWhere(q, &args)
 	var n int
-	if err := s.pool.QueryRow(ctx, `SELECT count(*)`+from, args...).Scan(&n); err != nil {
+	if err := s.pool.QueryRow(ctx, `SELECT count(*)`+from, append([]any{planEachTime}, args...)...).Scan(&n); err != nil {
 		return 0, fmt.Errorf("count news: %w", err)
 	}
 	return n, nil

@@ -95,6 +95,14 @@ func bump(ctx context.Context, tx pgx.Tx) error {
 	return nil
 }
 
+// planEachTime, given as a query's first argument, has the server plan it
+// for the values of its arguments every time, for queries whose best plan
+// depends on them: a common word's matches are best read backwards from
+// the primary key, a rare word's from the GIN index, and a plan cached for
+// one (a generic plan, which a prepared statement gets after five runs)
+// can cost the other a scan of the whole table.
+const planEachTime = pgx.QueryExecModeExec
+
 // recordColumns are the columns decodeRow reads, in order.
 const recordColumns = `r.path, r.kind, r.raw, r.value`
 

@@ -121,19 +121,21 @@ func (s *Store) Search(ctx context.Context, q store.SearchQuery) (store.SearchRe
 		rankLimit = new(int64(limit))
 	}
 	// One row always: the count, with the page's records (NULL when the
-	// page is empty) joined to it. The planner reads a common word's
-	// newest matches backwards from the primary key, a rare word's from the
-	// GIN index, and counts by whichever reads less.
-	sql := `WITH page AS (
-			SELECT m.id, ts_rank(` + rankWeights + `, m.doc, ` + query + `) AS score
-			FROM (SELECT s.id, s.doc FROM news_search s WHERE ` + where + `
-				ORDER BY s.id DESC LIMIT ` + args.add(rankLimit) + `) m
+	// page is empty) joined to it. The matches are read once (from the GIN
+	// index, or the table for a word most documents hold); each ranked
+	// one's document is then looked up by its key, a plan that holds
+	// whatever the planner knows of the table.
+	sql := `WITH matches AS MATERIALIZED (
+			SELECT s.id FROM news_search s WHERE ` + where + `
+		), page AS (
+			SELECT m.id, ts_rank(` + rankWeights + `, (SELECT s.doc FROM news_search s WHERE s.id = m.id), ` + query + `) AS score
+			FROM (SELECT id FROM matches ORDER BY id DESC LIMIT ` + args.add(rankLimit) + `) m
 			ORDER BY score DESC, m.id` + limitOffset(q.Limit, q.Offset, &args) + `
 		)
-		SELECT ` + recordColumns + `, c.n FROM (SELECT count(*) AS n FROM news_search s WHERE ` + where + `) c
+		SELECT ` + recordColumns + `, c.n FROM (SELECT count(*) AS n FROM matches) c
 		LEFT JOIN (page p JOIN records r ON r.id = p.id) ON true
 		ORDER BY p.score DESC, p.id`
-	rows, err := s.pool.Query(ctx, sql, args...)
+	rows, err := s.pool.Query(ctx, sql, append([]any{planEachTime}, args...)...)
 	if err != nil {
 		return store.SearchResult{}, fmt.Errorf("search %q: %w", q.Text, err)
 	}

@@ -292,7 +292,10 @@ func (s *server) createDB(ctx context.Context, icuLocale string) (string, error)
 	defer c.Close(ctx)
 	stmt := `CREATE DATABASE ` + name
 	if icuLocale != "" {
-		stmt += ` TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE '` + strings.ReplaceAll(icuLocale, "'", "") + `' LOCALE 'C'`
+		if strings.Trim(icuLocale, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_@=") != "" {
+			return "", fmt.Errorf("ICU locale %q: want letters, digits and -_@=", icuLocale)
+		}
+		stmt += ` TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE '` + icuLocale + `' LOCALE 'C'`
 	}
 	if _, err := c.Exec(ctx, stmt); err != nil {
 		return "", fmt.Errorf("create database: %w", err)
