@@ -62,6 +62,7 @@ func commands() []command {
 		{"init", "DIR", "create a new site with a _config.yml, a root topic and an empty sources list", runInit},
 		{"import", "[SRC]", "read every record under SRC (default: the site) into the database", runImport},
 		{"export", "OUT", "write every record back as files in the site layout", runExport},
+		{"copy", "--to DSN [--from DSN]", "move a hub to another store (SQLite or PostgreSQL) and check the copy", runCopy},
 		{"gen", "--articles N [--seed S] OUT", "write a synthetic site for demos and benchmarks", runGen},
 		{"demo", "[--addr HOST:PORT]", "create a demo site, import it and serve it", runDemo},
 		{"curate", "", "recompute topics, stories, lead and related, quality and heat over the store", runCurate},

@@ -3,10 +3,12 @@ package cli
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"strings"
 
 	"newshub/internal/site"
 	"newshub/internal/store"
+	"newshub/internal/store/postgres"
 	"newshub/internal/store/sqlite"
 )
 
@@ -24,7 +26,11 @@ func (env *Env) openStore(ctx context.Context) (store.Store, error) {
 }
 
 func (env *Env) openStoreFor(ctx context.Context, use storeUse) (store.Store, error) {
-	dsn := env.DSN()
+	return openDSN(ctx, env.DSN(), use)
+}
+
+// openDSN opens the store a DSN names: sqlite:PATH or postgres://….
+func openDSN(ctx context.Context, dsn string, use storeUse) (store.Store, error) {
 	switch {
 	case strings.HasPrefix(dsn, "sqlite:"):
 		var opts []sqlite.Option
@@ -36,11 +42,27 @@ func (env *Env) openStoreFor(ctx context.Context, use storeUse) (store.Store, er
 			return nil, fmt.Errorf("open %s: %w", dsn, err)
 		}
 		return st, nil
-	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
-		return nil, fmt.Errorf("open %s: the PostgreSQL store is not available in this version", dsn)
+	case postgres.IsDSN(dsn):
+		st, err := postgres.Open(ctx, dsn)
+		if err != nil {
+			return nil, fmt.Errorf("open %s: %w", redactDSN(dsn), err)
+		}
+		return st, nil
 	default:
 		return nil, usageError("--db %q: want sqlite:PATH or postgres://…", dsn)
 	}
+}
+
+// redactDSN returns dsn without the password it may hold, for messages.
+func redactDSN(dsn string) string {
+	u, err := url.Parse(dsn)
+	if err != nil || u.User == nil {
+		return dsn
+	}
+	if _, ok := u.User.Password(); ok {
+		u.User = url.UserPassword(u.User.Username(), "xxxxx")
+	}
+	return u.String()
 }
 
 // openHub opens the store and loads the site configuration from it.

@@ -62,7 +62,7 @@ func ParseSearch(text string) ([]Phrase, error) {
 		if strings.HasSuffix(term, "*") {
 			prefix = true
 		}
-		words := searchWords(term)
+		words := SearchWords(term)
 		if len(words) == 0 {
 			continue
 		}
@@ -77,9 +77,10 @@ func ParseSearch(text string) ([]Phrase, error) {
 	return phrases, nil
 }
 
-// searchWords splits s into runs of letters, digits and marks, the same
-// runs a Unicode word tokenizer indexes.
-func searchWords(s string) []string {
+// SearchWords splits s into runs of letters, digits and marks, the same
+// runs a Unicode word tokenizer indexes: the words of a query, and of the
+// text a store indexes for it.
+func SearchWords(s string) []string {
 	return strings.FieldsFunc(s, func(r rune) bool {
 		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && !unicode.IsNumber(r) && !unicode.IsMark(r)
 	})

@@ -1,0 +1,346 @@
+// Package pgtest gives tests a real PostgreSQL server: a throwaway one,
+// started on a free loopback port the first time a test asks for a
+// database and stopped when the package's tests end, or the server that
+// NEWSHUB_TEST_POSTGRES names. Each call to DSN makes a new, empty database.
+//
+// Without a server or the binaries to start one, tests that ask skip with a
+// message, except under CI=true, where they fail.
+//
+// A package that uses it runs its tests through Main:
+//
+//	func TestMain(m *testing.M) { pgtest.Main(m) }
+package pgtest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"os"
+	"os/exec"
+	"os/user"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// EnvServer names an existing server to test against instead of starting
+// one: a postgres:// URL of a role that may create databases.
+const EnvServer = "NEWSHUB_TEST_POSTGRES"
+
+// binGlob matches the folders of Debian's PostgreSQL server binaries.
+var binGlob = "/usr/lib/postgresql/*/bin"
+
+var (
+	once    sync.Once
+	srv     *server
+	srvErr  error
+	missing string // why there is no server to test against; "" when there is
+)
+
+// Main runs the tests of a package and stops the server afterwards.
+func Main(m *testing.M) {
+	code := m.Run()
+	if srv != nil {
+		if err := srv.stop(); err != nil {
+			fmt.Fprintf(os.Stderr, "pgtest: %v\n", err)
+		}
+	}
+	os.Exit(code)
+}
+
+// DSN returns the address of a new, empty database. The test is skipped
+// when there is no PostgreSQL to test against (failed under CI=true).
+func DSN(t testing.TB) string {
+	t.Helper()
+	s := get(t)
+	dsn, err := s.createDB(context.Background(), "")
+	if err != nil {
+		t.Fatalf("pgtest: %v", err)
+	}
+	return dsn
+}
+
+// DSNWithLocale is DSN for a database whose default collation is the ICU
+// locale given (such as "en-US"), in which text does not sort byte by byte.
+func DSNWithLocale(t testing.TB, icuLocale string) string {
+	t.Helper()
+	s := get(t)
+	dsn, err := s.createDB(context.Background(), icuLocale)
+	if err != nil {
+		t.Fatalf("pgtest: %v", err)
+	}
+	return dsn
+}
+
+// Admin returns the address of the server's maintenance database, for
+// tests that watch or end other sessions.
+func Admin(t testing.TB) string {
+	t.Helper()
+	return get(t).admin
+}
+
+// get returns the server, starting it the first time, or skips t.
+func get(t testing.TB) *server {
+	t.Helper()
+	once.Do(func() { srv, srvErr = open() })
+	if srvErr != nil {
+		t.Fatalf("pgtest: %v", srvErr)
+	}
+	if srv == nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("PostgreSQL is required under CI=true: %s", missing)
+		}
+		t.Skipf("skipping PostgreSQL test: %s", missing)
+	}
+	return srv
+}
+
+// server is a PostgreSQL server the tests create databases on.
+type server struct {
+	admin string // DSN of the maintenance database
+	dir   string // the throwaway server's folder; "" for an existing server
+	proc  *os.Process
+	exit  chan error // the throwaway server's exit
+
+	mu    sync.Mutex
+	n     int      // databases made
+	made  []string // their names, dropped at the end on an existing server
+	owner string   // a prefix unique to this process
+}
+
+// open finds or starts a server; (nil, nil) when there is none to be had.
+func open() (*server, error) {
+	owner := fmt.Sprintf("newshub_test_%d", os.Getpid())
+	if dsn := os.Getenv(EnvServer); dsn != "" {
+		s := &server{admin: dsn, owner: owner}
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if err := s.ping(ctx); err != nil {
+			return nil, fmt.Errorf("%s=%s: %w", EnvServer, dsn, err)
+		}
+		return s, nil
+	}
+	bin, err := binDir()
+	if err != nil {
+		missing = err.Error()
+		return nil, nil
+	}
+	return start(bin, owner)
+}
+
+// binDir finds the folder of initdb and postgres: on the PATH, or in
+// Debian's versioned folders, the newest first.
+func binDir() (string, error) {
+	if p, err := exec.LookPath("initdb"); err == nil {
+		return filepath.Dir(p), nil
+	}
+	dirs, _ := filepath.Glob(binGlob)
+	slices.SortFunc(dirs, func(a, b string) int { return version(b) - version(a) })
+	for _, d := range dirs {
+		if _, err := os.Stat(filepath.Join(d, "initdb")); err == nil {
+			return d, nil
+		}
+	}
+	return "", fmt.Errorf("no PostgreSQL server binaries (initdb not on the PATH nor in /usr/lib/postgresql/*/bin; install postgresql-15) and %s is not set", EnvServer)
+}
+
+// version reads the major version out of /usr/lib/postgresql/N/bin.
+func version(dir string) int {
+	n, _ := strconv.Atoi(filepath.Base(filepath.Dir(dir)))
+	return n
+}
+
+// start makes a cluster in a new temporary folder and starts a server on
+// it. The server process is a child of this one that the kernel stops if
+// this process dies, so a crashed test run leaves no server behind.
+func start(bin, owner string) (*server, error) {
+	dir, err := os.MkdirTemp("", "newshub-pg-")
+	if err != nil {
+		return nil, err
+	}
+	s := &server{dir: dir, owner: owner, exit: make(chan error, 1)}
+	cred, err := s.credential()
+	if err != nil {
+		os.RemoveAll(dir)
+		return nil, err
+	}
+	data := filepath.Join(dir, "data")
+	initdb := exec.Command(filepath.Join(bin, "initdb"), "-D", data, "-A", "trust", "-U", "newshub",
+		"-E", "UTF8", "--no-locale", "--no-sync")
+	initdb.SysProcAttr = &syscall.SysProcAttr{Credential: cred}
+	if out, err := initdb.CombinedOutput(); err != nil {
+		os.RemoveAll(dir)
+		return nil, fmt.Errorf("initdb: %w\n%s", err, out)
+	}
+	port, err := freePort()
+	if err != nil {
+		os.RemoveAll(dir)
+		return nil, err
+	}
+	logFile := filepath.Join(dir, "server.log")
+	log, err := os.Create(logFile)
+	if err != nil {
+		os.RemoveAll(dir)
+		return nil, err
+	}
+	defer log.Close()
+	if cred != nil {
+		os.Chown(logFile, int(cred.Uid), int(cred.Gid))
+	}
+	// Durability is of no use to a throwaway server; speed is.
+	cmd := exec.Command(filepath.Join(bin, "postgres"), "-D", data, "-p", strconv.Itoa(port), "-k", dir,
+		"-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "synchronous_commit=off",
+		"-c", "full_page_writes=off", "-c", "max_connections=200", "-c", "shared_buffers=64MB")
+	cmd.Stdout, cmd.Stderr = log, log
+	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: cred, Pdeathsig: syscall.SIGQUIT}
+	started := make(chan error, 1)
+	go func() {
+		// The kernel sends Pdeathsig when the thread that started the
+		// child exits, so that thread must live as long as the server.
+		runtime.LockOSThread()
+		if err := cmd.Start(); err != nil {
+			started <- err
+			return
+		}
+		started <- nil
+		s.exit <- cmd.Wait()
+	}()
+	if err := <-started; err != nil {
+		os.RemoveAll(dir)
+		return nil, fmt.Errorf("start postgres: %w", err)
+	}
+	s.proc = cmd.Process
+	s.admin = fmt.Sprintf("postgres://newshub@127.0.0.1:%d/postgres?sslmode=disable", port)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	for {
+		err := s.ping(ctx)
+		if err == nil {
+			return s, nil
+		}
+		select {
+		case exitErr := <-s.exit:
+			data, _ := os.ReadFile(logFile)
+			os.RemoveAll(dir)
+			return nil, fmt.Errorf("postgres exited (%v) before it took connections:\n%s", exitErr, data)
+		case <-ctx.Done():
+			data, _ := os.ReadFile(logFile)
+			s.stop()
+			return nil, fmt.Errorf("postgres took no connections within a minute (%v):\n%s", err, data)
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+}
+
+// credential returns who the server runs as: PostgreSQL refuses to run as
+// root, so a root test run hands the folder to the postgres user.
+func (s *server) credential() (*syscall.Credential, error) {
+	if os.Geteuid() != 0 {
+		return nil, nil
+	}
+	u, err := user.Lookup("postgres")
+	if err != nil {
+		return nil, fmt.Errorf("running as root, the server needs a postgres user to run as: %w", err)
+	}
+	uid, _ := strconv.Atoi(u.Uid)
+	gid, _ := strconv.Atoi(u.Gid)
+	if err := os.Chown(s.dir, uid, gid); err != nil {
+		return nil, err
+	}
+	return &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid)}, nil
+}
+
+// freePort returns a loopback TCP port nothing listens on.
+func freePort() (int, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, err
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port, nil
+}
+
+func (s *server) ping(ctx context.Context) error {
+	c, err := pgx.Connect(ctx, s.admin)
+	if err != nil {
+		return err
+	}
+	return c.Close(ctx)
+}
+
+// createDB makes a new database and returns its DSN.
+func (s *server) createDB(ctx context.Context, icuLocale string) (string, error) {
+	s.mu.Lock()
+	s.n++
+	name := fmt.Sprintf("%s_%d", s.owner, s.n)
+	s.made = append(s.made, name)
+	s.mu.Unlock()
+	c, err := pgx.Connect(ctx, s.admin)
+	if err != nil {
+		return "", err
+	}
+	defer c.Close(ctx)
+	stmt := `CREATE DATABASE ` + name
+	if icuLocale != "" {
+		if strings.Trim(icuLocale, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_@=") != "" {
+			return "", fmt.Errorf("ICU locale %q: want letters, digits and -_@=", icuLocale)
+		}
+		stmt += ` TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE '` + icuLocale + `' LOCALE 'C'`
+	}
+	if _, err := c.Exec(ctx, stmt); err != nil {
+		return "", fmt.Errorf("create database: %w", err)
+	}
+	u, err := url.Parse(s.admin)
+	if err != nil {
+		return "", err
+	}
+	u.Path = "/" + name
+	return u.String(), nil
+}
+
+// stop ends the throwaway server and removes its folder, or drops the
+// databases made on an existing server.
+func (s *server) stop() error {
+	if s.dir == "" {
+		return s.dropAll()
+	}
+	defer os.RemoveAll(s.dir)
+	if err := s.proc.Signal(syscall.SIGINT); err != nil { // fast shutdown
+		return nil // gone already
+	}
+	select {
+	case <-s.exit:
+		return nil
+	case <-time.After(30 * time.Second):
+		s.proc.Kill()
+		<-s.exit
+		return errors.New("postgres did not stop within 30s: killed")
+	}
+}
+
+func (s *server) dropAll() error {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	c, err := pgx.Connect(ctx, s.admin)
+	if err != nil {
+		return err
+	}
+	defer c.Close(ctx)
+	var errs []error
+	for _, name := range s.made {
+		if _, err := c.Exec(ctx, `DROP DATABASE IF EXISTS `+name+` WITH (FORCE)`); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}

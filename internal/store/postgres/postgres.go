@@ -1,0 +1,297 @@
+// Package postgres is the store for a hub that outgrows one machine:
+// PostgreSQL through jackc/pgx.
+//
+// Records live in one table keyed by path, with the fields news listings
+// sort and filter on copied into indexed columns; a topic page is one range
+// of record_topics, and search is a tsvector with a GIN index (news_search).
+// Every write takes one transaction-scoped advisory lock, so writers never
+// interleave (the rows derived from a record are computed from the row it
+// replaces, read in the same transaction), while readers, each query one
+// snapshot, never wait for them.
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"runtime"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"newshub/internal/model"
+	"newshub/internal/store"
+)
+
+// Store is a store.Store kept in a PostgreSQL database.
+type Store struct {
+	pool *pgxpool.Pool
+}
+
+var _ store.Store = (*Store)(nil)
+
+// IsDSN reports whether dsn names a PostgreSQL database.
+func IsDSN(dsn string) bool {
+	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
+}
+
+// Open connects to the database dsn names (a postgres:// URL) and brings
+// its schema up to date.
+func Open(ctx context.Context, dsn string) (*Store, error) {
+	cfg, err := pgxpool.ParseConfig(dsn)
+	if err != nil {
+		return nil, fmt.Errorf("postgres store: %w", err)
+	}
+	if !strings.Contains(dsn, "pool_max_conns") {
+		// Room for reads nested inside a Scan callback, as curation does.
+		cfg.MaxConns = int32(max(8, 4*runtime.GOMAXPROCS(0)))
+	}
+	if _, ok := cfg.ConnConfig.RuntimeParams["application_name"]; !ok {
+		cfg.ConnConfig.RuntimeParams["application_name"] = "newshub"
+	}
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("postgres store %s: %w", redact(cfg), err)
+	}
+	if err := migrate(ctx, pool, nil); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("postgres store %s: %w", redact(cfg), err)
+	}
+	return &Store{pool: pool}, nil
+}
+
+// redact names the database without its password, for messages.
+func redact(cfg *pgxpool.Config) string {
+	c := cfg.ConnConfig
+	return fmt.Sprintf("%s@%s:%d/%s", c.User, c.Host, c.Port, c.Database)
+}
+
+// Close releases the connections.
+func (s *Store) Close() error {
+	s.pool.Close()
+	return nil
+}
+
+// Generation returns the counter every write transaction bumps: one
+// indexed row, cheap enough to poll.
+func (s *Store) Generation(ctx context.Context) (int64, error) {
+	var g int64
+	if err := s.pool.QueryRow(ctx, `SELECT value FROM generation WHERE id = 1`).Scan(&g); err != nil {
+		return 0, fmt.Errorf("generation: %w", err)
+	}
+	return g, nil
+}
+
+// bump advances the generation inside a write transaction. It comes last
+// in the transaction, so writers queue on the counter's row only while
+// they commit.
+func bump(ctx context.Context, tx pgx.Tx) error {
+	if _, err := tx.Exec(ctx, `UPDATE generation SET value = value + 1 WHERE id = 1`); err != nil {
+		return fmt.Errorf("bump generation: %w", err)
+	}
+	return nil
+}
+
+// planEachTime, given as a query's first argument, has the server plan it
+// for the values of its arguments every time, for queries whose best plan
+// depends on them: a common word's matches are best read backwards from
+// the primary key, a rare word's from the GIN index, and a plan cached for
+// one (a generic plan, which a prepared statement gets after five runs)
+// can cost the other a scan of the whole table.
+const planEachTime = pgx.QueryExecModeExec
+
+// recordColumns are the columns decodeRow reads, in order.
+const recordColumns = `r.path, r.kind, r.raw, r.value`
+
+// recordColumnsNoRaw reads records without their file bytes (Raw nil).
+const recordColumnsNoRaw = `r.path, r.kind, NULL::bytea, r.value`
+
+// decodeValue decodes a stored value into rec's typed field: the one place
+// values are read, beside encodeValue, the one place they are written.
+func decodeValue(rec *model.Record, value []byte) error {
+	return rec.UnmarshalValue(value)
+}
+
+// decodeRow reads one row of recordColumns into a Record, and returns the
+// stored value too, valid until the next row is read.
+func decodeRow(rows pgx.Rows, extra ...any) (*model.Record, []byte, error) {
+	var (
+		rec   model.Record
+		kind  string
+		value pgtype.DriverBytes // read in place: decoded, never kept
+	)
+	if err := rows.Scan(append([]any{&rec.Path, &kind, &rec.Raw, &value}, extra...)...); err != nil {
+		return nil, nil, err
+	}
+	rec.Kind = model.Kind(kind)
+	if err := decodeValue(&rec, value); err != nil {
+		return nil, nil, fmt.Errorf("%s: %w", rec.Path, err)
+	}
+	return &rec, value, nil
+}
+
+// collect decodes every row of recordColumns and closes rows.
+func collect(rows pgx.Rows) ([]*model.Record, error) {
+	defer rows.Close()
+	var recs []*model.Record
+	for rows.Next() {
+		rec, _, err := decodeRow(rows)
+		if err != nil {
+			return nil, err
+		}
+		recs = append(recs, rec)
+	}
+	return recs, rows.Err()
+}
+
+// Get returns the record at path, or store.ErrNotFound.
+func (s *Store) Get(ctx context.Context, path string) (*model.Record, error) {
+	if !storablePath(path) {
+		return nil, fmt.Errorf("get %q: %w", path, store.ErrNotFound)
+	}
+	rows, err := s.pool.Query(ctx, `SELECT `+recordColumns+` FROM records r WHERE r.path = $1`, path)
+	if err != nil {
+		return nil, fmt.Errorf("get %s: %w", path, err)
+	}
+	recs, err := collect(rows)
+	if err != nil {
+		return nil, fmt.Errorf("get %s: %w", path, err)
+	}
+	if len(recs) == 0 {
+		return nil, fmt.Errorf("get %s: %w", path, store.ErrNotFound)
+	}
+	return recs[0], nil
+}
+
+// kindFilter returns a WHERE clause selecting kinds (empty: all) and its
+// arguments.
+func kindFilter(kinds []model.Kind) (string, []any) {
+	if len(kinds) == 0 {
+		return "", nil
+	}
+	names := make([]string, len(kinds))
+	news := false
+	for i, k := range kinds {
+		names[i] = string(k)
+		news = news || k == model.KindNews
+	}
+	where := ` WHERE r.kind = ANY($1)`
+	if !news {
+		where += ` AND r.kind <> 'news'` // lets records_kind serve the scan
+	}
+	return where, []any{names}
+}
+
+// Scan streams the records of the given kinds in path order, decoding each
+// just before fn sees it.
+func (s *Store) Scan(ctx context.Context, kinds []model.Kind, fn func(*model.Record) error) error {
+	return s.ScanValues(ctx, kinds, func(rec *model.Record, _ []byte) error { return fn(rec) })
+}
+
+// ScanValues is Scan that also hands fn each record's value as stored,
+// valid only during the call: a caller that wants to know whether it
+// changes a record can compare against it without encoding it again.
+func (s *Store) ScanValues(ctx context.Context, kinds []model.Kind, fn func(rec *model.Record, value []byte) error) error {
+	where, args := kindFilter(kinds)
+	rows, err := s.pool.Query(ctx, `SELECT `+recordColumns+` FROM records r`+where+` ORDER BY r.path`, args...)
+	if err != nil {
+		return fmt.Errorf("scan: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		rec, value, err := decodeRow(rows)
+		if err != nil {
+			return fmt.Errorf("scan: %w", err)
+		}
+		if err := fn(rec, value); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("scan: %w", err)
+	}
+	return nil
+}
+
+// ScanRaw streams path, kind and file bytes of the records of the given
+// kinds in path order, without decoding values.
+func (s *Store) ScanRaw(ctx context.Context, kinds []model.Kind, fn func(path string, kind model.Kind, raw []byte) error) error {
+	where, args := kindFilter(kinds)
+	rows, err := s.pool.Query(ctx, `SELECT r.path, r.kind, r.raw FROM records r`+where+` ORDER BY r.path`, args...)
+	if err != nil {
+		return fmt.Errorf("scan: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var (
+			path, kind string
+			raw        []byte
+		)
+		if err := rows.Scan(&path, &kind, &raw); err != nil {
+			return fmt.Errorf("scan: %w", err)
+		}
+		if err := fn(path, model.Kind(kind), raw); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("scan: %w", err)
+	}
+	return nil
+}
+
+// Count returns the number of records of each kind present.
+func (s *Store) Count(ctx context.Context) (map[model.Kind]int, error) {
+	// Two halves, so each is counted from an index rather than the table.
+	rows, err := s.pool.Query(ctx, `SELECT 'news', count(*) FROM records WHERE kind = 'news'
+		UNION ALL SELECT kind, count(*) FROM records WHERE kind <> 'news' GROUP BY kind`)
+	if err != nil {
+		return nil, fmt.Errorf("count: %w", err)
+	}
+	counts := map[model.Kind]int{}
+	var (
+		kind string
+		n    int
+	)
+	_, err = pgx.ForEachRow(rows, []any{&kind, &n}, func() error {
+		if n > 0 {
+			counts[model.Kind(kind)] = n
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("count: %w", err)
+	}
+	return counts, nil
+}
+
+// text makes s storable as PostgreSQL text, which holds only valid UTF-8
+// without NUL: each invalid byte becomes U+FFFD (as encoding/json writes
+// it in the value) and each NUL is dropped. Indexed copies of fields and
+// the arguments that look them up go through it alike.
+func text(s string) string {
+	if utf8.ValidString(s) && strings.IndexByte(s, 0) < 0 {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		if r == 0 {
+			return -1
+		}
+		return r
+	}, s)
+}
+
+// nullText is text(s), or NULL for "".
+func nullText(s string) *string {
+	if s == "" {
+		return nil
+	}
+	t := text(s)
+	return &t
+}
+
+// errNoRows reports whether err says a query returned no row.
+func errNoRows(err error) bool { return errors.Is(err, pgx.ErrNoRows) }

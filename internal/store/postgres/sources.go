@@ -1,0 +1,98 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"newshub/internal/store"
+)
+
+const sourceColumns = `url, etag, last_modified, last_fetch, last_success, last_status,
+	items, errors, next_fetch, interval_ns, paused`
+
+// SourceStates returns the state of every source, by URL.
+func (s *Store) SourceStates(ctx context.Context) ([]store.SourceState, error) {
+	rows, err := s.pool.Query(ctx, `SELECT `+sourceColumns+` FROM source_states ORDER BY url`)
+	if err != nil {
+		return nil, fmt.Errorf("source states: %w", err)
+	}
+	states, err := pgx.CollectRows(rows, scanSourceState)
+	if err != nil {
+		return nil, fmt.Errorf("source states: %w", err)
+	}
+	return states, nil
+}
+
+// SourceState returns the state of the source at url, or store.ErrNotFound.
+func (s *Store) SourceState(ctx context.Context, url string) (store.SourceState, error) {
+	rows, err := s.pool.Query(ctx, `SELECT `+sourceColumns+` FROM source_states WHERE url = $1`, text(url))
+	if err != nil {
+		return store.SourceState{}, fmt.Errorf("source state %s: %w", url, err)
+	}
+	st, err := pgx.CollectExactlyOneRow(rows, scanSourceState)
+	if errNoRows(err) {
+		return store.SourceState{}, fmt.Errorf("source state %s: %w", url, store.ErrNotFound)
+	}
+	if err != nil {
+		return store.SourceState{}, fmt.Errorf("source state %s: %w", url, err)
+	}
+	return st, nil
+}
+
+// PutSourceState stores the state of a source, replacing what was there.
+func (s *Store) PutSourceState(ctx context.Context, st store.SourceState) error {
+	if st.URL == "" {
+		return errors.New("put source state: empty URL")
+	}
+	err := s.write(ctx, func(tx pgx.Tx) (bool, error) {
+		_, err := tx.Exec(ctx, `INSERT INTO source_states (`+sourceColumns+`)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+			ON CONFLICT (url) DO UPDATE SET etag = excluded.etag, last_modified = excluded.last_modified,
+				last_fetch = excluded.last_fetch, last_success = excluded.last_success,
+				last_status = excluded.last_status, items = excluded.items, errors = excluded.errors,
+				next_fetch = excluded.next_fetch, interval_ns = excluded.interval_ns, paused = excluded.paused`,
+			text(st.URL), text(st.ETag), text(st.LastModified), timestamp(st.LastFetch), timestamp(st.LastSuccess),
+			text(st.LastStatus), st.Items, st.Errors, timestamp(st.NextFetch), int64(st.Interval), st.Paused)
+		return err == nil, err
+	})
+	if err != nil {
+		return fmt.Errorf("put source state %s: %w", st.URL, err)
+	}
+	return nil
+}
+
+func scanSourceState(row pgx.CollectableRow) (store.SourceState, error) {
+	var (
+		st                   store.SourceState
+		fetch, success, next *time.Time
+		interval             int64
+	)
+	err := row.Scan(&st.URL, &st.ETag, &st.LastModified, &fetch, &success, &st.LastStatus,
+		&st.Items, &st.Errors, &next, &interval, &st.Paused)
+	if err != nil {
+		return store.SourceState{}, err
+	}
+	st.LastFetch, st.LastSuccess, st.NextFetch = fromTimestamp(fetch), fromTimestamp(success), fromTimestamp(next)
+	st.Interval = time.Duration(interval)
+	return st, nil
+}
+
+// timestamp stores a time to the microsecond; the zero time is NULL.
+func timestamp(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	t = t.Truncate(time.Microsecond)
+	return &t
+}
+
+func fromTimestamp(t *time.Time) time.Time {
+	if t == nil {
+		return time.Time{}
+	}
+	return t.UTC()
+}

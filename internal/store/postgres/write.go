@@ -1,0 +1,440 @@
+package postgres
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"unicode/utf8"
+
+	"github.com/jackc/pgx/v5"
+
+	"newshub/internal/model"
+)
+
+// A batch is written with a few statements whatever its size: each takes
+// its rows as arrays (unnest), so the server parses and plans each
+// statement once per connection rather than once per record.
+const (
+	// sqlUpsert writes the batch's records, leaving alone those stored
+	// already with the same kind, file and value, and returns for each
+	// record it wrote its id and what the row it replaced held (NULL when
+	// the path is new), from which the derived rows are brought in step.
+	sqlUpsert = `WITH input AS (
+		SELECT * FROM unnest($1::text[], $2::text[], $3::bytea[], $4::bytea[], $5::text[], $6::text[], $7::text[],
+			$8::boolean[], $9::bigint[], $10::integer[], $11::integer[], $12::boolean[], $13::text[], $14::text[],
+			$15::text[], $16::bytea[])
+		AS i (path, kind, raw, value, canonical_url, guid, story, published, published_at, heat, quality, archived,
+			original_url, web_url, topics, search_key)
+	), old AS (
+		SELECT r.path, r.kind, r.published_at, r.topics, r.search_key FROM records r WHERE r.path = ANY($1)
+	), written AS (
+		INSERT INTO records AS r (path, kind, raw, value, canonical_url, guid, story, published, published_at,
+			heat, quality, archived, original_url, web_url, topics, search_key)
+		SELECT path, kind, raw, value, canonical_url, guid, story, published, published_at, heat, quality, archived,
+			original_url, web_url,
+			CASE WHEN topics IS NOT NULL THEN ARRAY(SELECT json_array_elements_text(topics::json)) END, search_key
+		FROM input
+		ON CONFLICT (path) DO UPDATE SET kind = excluded.kind, raw = excluded.raw, value = excluded.value,
+			canonical_url = excluded.canonical_url, guid = excluded.guid, story = excluded.story,
+			published = excluded.published, published_at = excluded.published_at, heat = excluded.heat,
+			quality = excluded.quality, archived = excluded.archived, original_url = excluded.original_url,
+			web_url = excluded.web_url, topics = excluded.topics, search_key = excluded.search_key
+		WHERE (r.kind, r.raw, r.value) IS DISTINCT FROM (excluded.kind, excluded.raw, excluded.value)
+		RETURNING r.id, r.path
+	)
+	SELECT w.id, w.path, o.kind, o.published_at, o.topics, o.search_key FROM written w LEFT JOIN old o ON o.path = w.path`
+
+	sqlDeleteTopics = `DELETE FROM record_topics t USING unnest($1::text[], $2::bigint[], $3::text[]) AS d (topic, published_at, path)
+		WHERE t.topic = d.topic AND t.published_at = d.published_at AND t.path = d.path`
+	sqlInsertTopics = `INSERT INTO record_topics (topic, published_at, path)
+		SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[]) ON CONFLICT DO NOTHING`
+	sqlDeleteSearch = `DELETE FROM news_search WHERE id = ANY($1)`
+	sqlPutSearch    = `INSERT INTO news_search (id, published_at, topics, doc)
+		SELECT i.id, i.published_at, ARRAY(SELECT json_array_elements_text(i.topics::json)),
+			search_doc(i.title, i.excerpt, i.provider)
+		FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[])
+			AS i (id, published_at, topics, title, excerpt, provider)
+		ON CONFLICT (id) DO UPDATE SET published_at = excluded.published_at, topics = excluded.topics, doc = excluded.doc`
+)
+
+// encoded is a record ready to write: its value as the codec encodes it
+// and, for news, the columns indexed beside it.
+type encoded struct {
+	rec   *model.Record
+	raw   []byte
+	value []byte
+	news  *newsColumns // nil for other kinds
+}
+
+// newsColumns are the indexed copies of a news record's fields, and the
+// words of its search document.
+type newsColumns struct {
+	canonicalURL, guid, story, originalURL, webURL *string
+	published, archived                            bool
+	publishedAt                                    int64
+	heat, quality                                  int32
+	topics                                         []string // as stored: text()
+	topicsJSON                                     string   // the same, as a JSON array for unnest
+	title, excerpt, provider                       string   // search words
+	searchKey                                      []byte
+}
+
+// encodeValue encodes rec's typed value: the one place values are written
+// (see decodeValue).
+func encodeValue(rec *model.Record) ([]byte, error) {
+	return rec.MarshalValue()
+}
+
+// encode checks a record and computes what is stored for it. It runs
+// before the write transaction, so the lock is held only for the database's
+// work.
+func encode(rec *model.Record) (encoded, error) {
+	if rec == nil {
+		return encoded{}, errors.New("upsert: nil record")
+	}
+	if rec.Path == "" {
+		return encoded{}, fmt.Errorf("upsert: %s record without a path", rec.Kind)
+	}
+	if !storablePath(rec.Path) {
+		return encoded{}, fmt.Errorf("upsert %q: a path must be UTF-8 without NUL", rec.Path)
+	}
+	value, err := encodeValue(rec)
+	if err != nil {
+		return encoded{}, fmt.Errorf("upsert %s: %w", rec.Path, err)
+	}
+	if string(value) == "null" { // a typed nil pointer for its kind
+		return encoded{}, fmt.Errorf("upsert %s: no value for kind %q", rec.Path, rec.Kind)
+	}
+	raw := rec.Raw
+	if raw == nil {
+		raw = []byte{}
+	}
+	e := encoded{rec: rec, raw: raw, value: value}
+	if rec.Kind == model.KindNews && rec.Article != nil {
+		e.news = newsColumnsOf(rec)
+	}
+	return e, nil
+}
+
+func newsColumnsOf(rec *model.Record) *newsColumns {
+	a := rec.Article
+	c := &newsColumns{
+		canonicalURL: nullText(a.CanonicalURL),
+		guid:         nullText(a.GUID),
+		story:        nullText(a.Story),
+		originalURL:  nullText(a.OriginalURL),
+		webURL:       nullText(a.WebURL),
+		published:    a.Published,
+		archived:     a.Archived || strings.HasPrefix(rec.Path, "_archive/"),
+		publishedAt:  a.PublishedDateTime.UnixMicro(),
+		heat:         int32(a.Heat),
+		quality:      int32(a.Quality),
+		topics:       make([]string, len(a.Topics)),
+		title:        searchText(a.Title),
+		excerpt:      searchText(a.Excerpt),
+		provider:     searchText(a.Provider.Name),
+	}
+	for i, t := range a.Topics {
+		c.topics[i] = text(t)
+	}
+	tj, _ := json.Marshal(c.topics) // strings always encode
+	c.topicsJSON = string(tj)
+	h := sha256.New()
+	for _, s := range append([]string{c.title, c.excerpt, c.provider}, c.topics...) {
+		h.Write(binary.BigEndian.AppendUint64(nil, uint64(len(s))))
+		h.Write([]byte(s))
+	}
+	h.Write(binary.BigEndian.AppendUint64(nil, uint64(c.publishedAt)))
+	c.searchKey = h.Sum(nil)[:16]
+	return c
+}
+
+// storablePath reports whether a path can be a key of records: text
+// PostgreSQL holds as it is (UTF-8 without NUL). Another path is refused
+// rather than altered, so two paths never share a row.
+func storablePath(path string) bool {
+	return utf8.ValidString(path) && strings.IndexByte(path, 0) < 0
+}
+
+// encodeAll encodes a batch, spread over the processors when it is large
+// enough to be worth it, and keeps the last record of each path (a batch
+// may hold one path twice; the last wins).
+func encodeAll(recs []*model.Record) ([]encoded, error) {
+	batch := make([]encoded, len(recs))
+	errs := make([]error, len(recs))
+	const chunk = 64
+	var (
+		wg   sync.WaitGroup
+		next atomic.Int64
+	)
+	for range max(1, min(runtime.GOMAXPROCS(0), len(recs)/chunk)) {
+		wg.Go(func() {
+			for {
+				start := int(next.Add(chunk)) - chunk
+				if start >= len(recs) {
+					return
+				}
+				for i := start; i < min(start+chunk, len(recs)); i++ {
+					batch[i], errs[i] = encode(recs[i])
+				}
+			}
+		})
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, err // the first in batch order, as when encoding in turn
+		}
+	}
+	last := make(map[string]int, len(batch))
+	for i, e := range batch {
+		last[e.rec.Path] = i
+	}
+	if len(last) < len(batch) {
+		kept := make([]encoded, 0, len(last))
+		for i, e := range batch {
+			if last[e.rec.Path] == i {
+				kept = append(kept, e)
+			}
+		}
+		batch = kept
+	}
+	return batch, nil
+}
+
+// Upsert writes the batch in one transaction: all of it or, on any error,
+// none of it. Records stored already with the same bytes and value are
+// left alone, so re-importing an unchanged site writes next to nothing.
+func (s *Store) Upsert(ctx context.Context, recs []*model.Record) error {
+	if len(recs) == 0 {
+		return nil
+	}
+	batch, err := encodeAll(recs)
+	if err != nil {
+		return err
+	}
+	err = s.write(ctx, func(tx pgx.Tx) (bool, error) { return upsert(ctx, tx, batch) })
+	if err != nil {
+		return fmt.Errorf("upsert: %w", err)
+	}
+	return nil
+}
+
+// write runs fn in a write transaction holding the write lock, and bumps
+// the generation when fn reports a change. Every write of the store goes
+// through here.
+func (s *Store) write(ctx context.Context, fn func(tx pgx.Tx) (changed bool, err error)) error {
+	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, lockWrite); err != nil {
+			return err
+		}
+		changed, err := fn(tx)
+		if err != nil || !changed {
+			return err
+		}
+		return bump(ctx, tx)
+	})
+}
+
+// prior is what a write learns of the row it replaced.
+type prior struct {
+	id          int64
+	kind        *string // nil: the path was new
+	publishedAt *int64
+	topics      []string
+	searchKey   []byte
+}
+
+// upsert writes the records of batch and brings the derived rows of those
+// that changed in step; it reports whether any changed.
+func upsert(ctx context.Context, tx pgx.Tx, batch []encoded) (bool, error) {
+	var cols struct {
+		path, kind                                          []string
+		raw, value, searchKey                               [][]byte
+		canonicalURL, guid, story, originalURL, webURL, tps []*string
+		published, archived                                 []*bool
+		publishedAt                                         []*int64
+		heat, quality                                       []*int32
+	}
+	byPath := make(map[string]*encoded, len(batch))
+	for i := range batch {
+		e := &batch[i]
+		byPath[e.rec.Path] = e
+		cols.path = append(cols.path, e.rec.Path)
+		cols.kind = append(cols.kind, text(string(e.rec.Kind)))
+		cols.raw = append(cols.raw, e.raw)
+		cols.value = append(cols.value, e.value)
+		n := e.news
+		if n == nil {
+			n = &newsColumns{}
+		}
+		cols.canonicalURL = append(cols.canonicalURL, n.canonicalURL)
+		cols.guid = append(cols.guid, n.guid)
+		cols.story = append(cols.story, n.story)
+		cols.originalURL = append(cols.originalURL, n.originalURL)
+		cols.webURL = append(cols.webURL, n.webURL)
+		if e.news == nil {
+			cols.published, cols.archived = append(cols.published, nil), append(cols.archived, nil)
+			cols.publishedAt = append(cols.publishedAt, nil)
+			cols.heat, cols.quality = append(cols.heat, nil), append(cols.quality, nil)
+			cols.tps = append(cols.tps, nil)
+			cols.searchKey = append(cols.searchKey, nil)
+			continue
+		}
+		cols.published, cols.archived = append(cols.published, &n.published), append(cols.archived, &n.archived)
+		cols.publishedAt = append(cols.publishedAt, &n.publishedAt)
+		cols.heat, cols.quality = append(cols.heat, &n.heat), append(cols.quality, &n.quality)
+		cols.tps = append(cols.tps, &n.topicsJSON)
+		cols.searchKey = append(cols.searchKey, n.searchKey)
+	}
+	rows, err := tx.Query(ctx, sqlUpsert, cols.path, cols.kind, cols.raw, cols.value, cols.canonicalURL, cols.guid,
+		cols.story, cols.published, cols.publishedAt, cols.heat, cols.quality, cols.archived, cols.originalURL,
+		cols.webURL, cols.tps, cols.searchKey)
+	if err != nil {
+		return false, err
+	}
+	var d derived
+	var (
+		p    prior
+		path string
+	)
+	_, err = pgx.ForEachRow(rows, []any{&p.id, &path, &p.kind, &p.publishedAt, &p.topics, &p.searchKey}, func() error {
+		e := byPath[path]
+		if e == nil {
+			return fmt.Errorf("the database wrote %q, which the batch does not hold", path)
+		}
+		d.add(e, p)
+		return nil
+	})
+	if err != nil {
+		return false, err
+	}
+	if d.changed == 0 {
+		return false, nil
+	}
+	return true, d.write(ctx, tx)
+}
+
+// derived gathers the changes to record_topics and news_search that the
+// records written call for, to send them as one round trip.
+type derived struct {
+	changed                 int
+	delTopic, insTopic      topicRows
+	delSearch               []int64
+	searchID, searchAt      []int64
+	searchTopics            []string // JSON arrays
+	title, excerpt, provide []string
+}
+
+type topicRows struct {
+	topic, path []string
+	at          []int64
+}
+
+func (t *topicRows) add(topics []string, at int64, path string) {
+	for _, tp := range topics {
+		if tp == "" {
+			continue
+		}
+		t.topic, t.at, t.path = append(t.topic, tp), append(t.at, at), append(t.path, path)
+	}
+}
+
+// add records what replacing p with e calls for: topic rows replaced when
+// the topics or the time changed, the search row when its digest did.
+func (d *derived) add(e *encoded, p prior) {
+	d.changed++
+	wasNews := p.kind != nil && *p.kind == string(model.KindNews)
+	n := e.news
+	sameTopics := wasNews && n != nil && p.publishedAt != nil && *p.publishedAt == n.publishedAt && slices.Equal(p.topics, n.topics)
+	if wasNews && !sameTopics {
+		d.delTopic.add(p.topics, *p.publishedAt, e.rec.Path)
+	}
+	if n != nil && !sameTopics {
+		d.insTopic.add(n.topics, n.publishedAt, e.rec.Path)
+	}
+	switch {
+	case n == nil && wasNews:
+		d.delSearch = append(d.delSearch, p.id)
+	case n != nil && !(wasNews && string(p.searchKey) == string(n.searchKey)):
+		d.searchID, d.searchAt = append(d.searchID, p.id), append(d.searchAt, n.publishedAt)
+		d.searchTopics = append(d.searchTopics, n.topicsJSON)
+		d.title, d.excerpt, d.provide = append(d.title, n.title), append(d.excerpt, n.excerpt), append(d.provide, n.provider)
+	}
+}
+
+// write sends the derived changes in one batch.
+func (d *derived) write(ctx context.Context, tx pgx.Tx) error {
+	b := &pgx.Batch{}
+	if len(d.delTopic.topic) > 0 {
+		b.Queue(sqlDeleteTopics, d.delTopic.topic, d.delTopic.at, d.delTopic.path)
+	}
+	if len(d.insTopic.topic) > 0 {
+		b.Queue(sqlInsertTopics, d.insTopic.topic, d.insTopic.at, d.insTopic.path)
+	}
+	if len(d.delSearch) > 0 {
+		b.Queue(sqlDeleteSearch, d.delSearch)
+	}
+	if len(d.searchID) > 0 {
+		b.Queue(sqlPutSearch, d.searchID, d.searchAt, d.searchTopics, d.title, d.excerpt, d.provide)
+	}
+	if b.Len() == 0 {
+		return nil
+	}
+	return tx.SendBatch(ctx, b).Close()
+}
+
+// Delete removes the records at paths with their topics and search rows
+// (news_search follows records by its foreign key).
+func (s *Store) Delete(ctx context.Context, paths ...string) error {
+	if len(paths) == 0 {
+		return nil
+	}
+	keys := make([]string, 0, len(paths))
+	for _, p := range paths {
+		if storablePath(p) { // no other path is stored
+			keys = append(keys, p)
+		}
+	}
+	err := s.write(ctx, func(tx pgx.Tx) (bool, error) {
+		rows, err := tx.Query(ctx, `DELETE FROM records WHERE path = ANY($1) RETURNING path, kind, published_at, topics`, keys)
+		if err != nil {
+			return false, err
+		}
+		var (
+			del         topicRows
+			n           int
+			path, kind  string
+			publishedAt *int64
+			topics      []string
+		)
+		_, err = pgx.ForEachRow(rows, []any{&path, &kind, &publishedAt, &topics}, func() error {
+			n++
+			if kind == string(model.KindNews) && publishedAt != nil {
+				del.add(topics, *publishedAt, path)
+			}
+			return nil
+		})
+		if err != nil || n == 0 {
+			return false, err
+		}
+		if len(del.topic) > 0 {
+			if _, err := tx.Exec(ctx, sqlDeleteTopics, del.topic, del.at, del.path); err != nil {
+				return false, err
+			}
+		}
+		return true, nil
+	})
+	if err != nil {
+		return fmt.Errorf("delete: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,265 @@
+// Package transfer moves a hub from one store to another (SQLite to
+// PostgreSQL and back) and checks that the copy holds what the source does:
+// the same counts, and every record with the same path, kind, file bytes
+// and value.
+package transfer
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"hash"
+	"maps"
+	"slices"
+	"strings"
+	"time"
+
+	"newshub/internal/model"
+	"newshub/internal/store"
+)
+
+// DefaultBatch is how many records a copy writes per transaction.
+const DefaultBatch = 1000
+
+// ErrNotEmpty is returned when the target of a copy already holds records.
+var ErrNotEmpty = errors.New("the target store is not empty")
+
+// Options tunes a copy.
+type Options struct {
+	Batch int // records per write; 0 means DefaultBatch
+	// Progress, when set, is told the number of records to copy, then
+	// each batch's size as it is written.
+	Total    func(n int)
+	Progress func(n int)
+}
+
+// Summary says what a copy or a check found.
+type Summary struct {
+	Records map[model.Kind]int
+	Sources int    // ingest states of sources
+	Digest  string // of every record in path order, hex
+	Elapsed time.Duration
+}
+
+// Copy writes every record and source state of from into to, which must
+// be empty, and then checks the copy with Verify. Reading and writing
+// overlap: a batch is read while the one before is written.
+func Copy(ctx context.Context, from, to store.Store, opt Options) (Summary, error) {
+	start := time.Now()
+	batchSize := opt.Batch
+	if batchSize <= 0 {
+		batchSize = DefaultBatch
+	}
+	if err := checkEmpty(ctx, to); err != nil {
+		return Summary{}, err
+	}
+	counts, err := from.Count(ctx)
+	if err != nil {
+		return Summary{}, fmt.Errorf("copy: %w", err)
+	}
+	if opt.Total != nil {
+		opt.Total(total(counts))
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	batches := make(chan []*model.Record, 1)
+	readErr := make(chan error, 1)
+	go func() {
+		defer close(batches)
+		var batch []*model.Record
+		err := from.Scan(ctx, nil, func(r *model.Record) error {
+			if batch = append(batch, r); len(batch) == batchSize {
+				select {
+				case batches <- batch:
+				case <-ctx.Done():
+					return ctx.Err()
+				}
+				batch = nil
+			}
+			return nil
+		})
+		if err == nil && len(batch) > 0 {
+			select {
+			case batches <- batch:
+			case <-ctx.Done():
+				err = ctx.Err()
+			}
+		}
+		readErr <- err
+	}()
+	for batch := range batches {
+		if err := to.Upsert(ctx, batch); err != nil {
+			cancel()
+			return Summary{}, fmt.Errorf("copy: write: %w", err)
+		}
+		if opt.Progress != nil {
+			opt.Progress(len(batch))
+		}
+	}
+	if err := <-readErr; err != nil {
+		return Summary{}, fmt.Errorf("copy: read: %w", err)
+	}
+	states, err := from.SourceStates(ctx)
+	if err != nil {
+		return Summary{}, fmt.Errorf("copy: %w", err)
+	}
+	for _, s := range states {
+		if err := to.PutSourceState(ctx, s); err != nil {
+			return Summary{}, fmt.Errorf("copy: %w", err)
+		}
+	}
+	sum, err := Verify(ctx, from, to)
+	sum.Elapsed = time.Since(start)
+	return sum, err
+}
+
+// checkEmpty refuses a target that holds any record or source state: a
+// copy into it would leave a mix of two hubs.
+func checkEmpty(ctx context.Context, st store.Store) error {
+	counts, err := st.Count(ctx)
+	if err != nil {
+		return fmt.Errorf("copy: %w", err)
+	}
+	states, err := st.SourceStates(ctx)
+	if err != nil {
+		return fmt.Errorf("copy: %w", err)
+	}
+	if n := total(counts); n > 0 || len(states) > 0 {
+		return fmt.Errorf("%w: it holds %d records and %d source states", ErrNotEmpty, n, len(states))
+	}
+	return nil
+}
+
+func total(counts map[model.Kind]int) int {
+	n := 0
+	for _, c := range counts {
+		n += c
+	}
+	return n
+}
+
+// maxReported is how many differing records a failed check names.
+const maxReported = 10
+
+// Verify checks that a and b hold the same records and source states. It
+// reads both stores in path order at once and compares a digest of each
+// record: its path, kind, file bytes and value as the codec encodes it. The
+// error names the first records that differ.
+func Verify(ctx context.Context, a, b store.Store) (Summary, error) {
+	ca, err := a.Count(ctx)
+	if err != nil {
+		return Summary{}, fmt.Errorf("verify: %w", err)
+	}
+	cb, err := b.Count(ctx)
+	if err != nil {
+		return Summary{}, fmt.Errorf("verify: %w", err)
+	}
+	var problems []string
+	if !maps.Equal(ca, cb) {
+		problems = append(problems, fmt.Sprintf("counts differ: %v in the source, %v in the copy", ca, cb))
+	}
+	scanCtx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	da, errA := digests(scanCtx, a)
+	db, errB := digests(scanCtx, b)
+	hub := sha256.New()
+	ra, okA := <-da
+	rb, okB := <-db
+	for (okA || okB) && len(problems) < maxReported {
+		switch {
+		case okA && (!okB || ra.path < rb.path):
+			problems = append(problems, ra.path+": missing from the copy")
+			ra, okA = <-da
+		case okB && (!okA || rb.path < ra.path):
+			problems = append(problems, rb.path+": in the copy only")
+			rb, okB = <-db
+		default:
+			if ra.sum != rb.sum {
+				problems = append(problems, ra.path+": differs")
+			}
+			hub.Write(ra.sum[:])
+			ra, okA = <-da
+			rb, okB = <-db
+		}
+	}
+	cancel()
+	for range da {
+	}
+	for range db {
+	}
+	for _, err := range []error{<-errA, <-errB} {
+		if err != nil && !errors.Is(err, context.Canceled) { // canceled: stopped at maxReported
+			return Summary{}, fmt.Errorf("verify: %w", err)
+		}
+	}
+	sa, err := a.SourceStates(ctx)
+	if err != nil {
+		return Summary{}, fmt.Errorf("verify: %w", err)
+	}
+	sb, err := b.SourceStates(ctx)
+	if err != nil {
+		return Summary{}, fmt.Errorf("verify: %w", err)
+	}
+	if !slices.EqualFunc(sa, sb, sameState) {
+		problems = append(problems, fmt.Sprintf("source states differ: %d in the source, %d in the copy", len(sa), len(sb)))
+	}
+	sum := Summary{Records: ca, Sources: len(sa), Digest: hex.EncodeToString(hub.Sum(nil))}
+	if len(problems) > 0 {
+		return sum, fmt.Errorf("verify: the copy differs from the source:\n  %s", strings.Join(problems, "\n  "))
+	}
+	return sum, nil
+}
+
+// sameState compares source states, their times as instants.
+func sameState(a, b store.SourceState) bool {
+	if !a.LastFetch.Equal(b.LastFetch) || !a.LastSuccess.Equal(b.LastSuccess) || !a.NextFetch.Equal(b.NextFetch) {
+		return false
+	}
+	a.LastFetch, a.LastSuccess, a.NextFetch = b.LastFetch, b.LastSuccess, b.NextFetch
+	return a == b
+}
+
+// recordSum is the digest of one record.
+type recordSum struct {
+	path string
+	sum  [sha256.Size]byte
+}
+
+// digests scans st in path order into a channel of record digests; the
+// scan's error follows on the second channel once the first is closed.
+func digests(ctx context.Context, st store.Store) (<-chan recordSum, <-chan error) {
+	out := make(chan recordSum, 256)
+	errc := make(chan error, 1)
+	go func() {
+		defer close(out)
+		h := sha256.New()
+		errc <- st.Scan(ctx, nil, func(r *model.Record) error {
+			value, err := r.MarshalValue()
+			if err != nil {
+				return fmt.Errorf("%s: %w", r.Path, err)
+			}
+			h.Reset()
+			for _, part := range [][]byte{[]byte(r.Path), []byte(r.Kind), r.Raw, value} {
+				writePart(h, part)
+			}
+			rs := recordSum{path: r.Path}
+			h.Sum(rs.sum[:0])
+			select {
+			case out <- rs:
+				return nil
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		})
+	}()
+	return out, errc
+}
+
+// writePart writes b length first, so no two lists of parts hash alike.
+func writePart(h hash.Hash, b []byte) {
+	h.Write(binary.BigEndian.AppendUint64(nil, uint64(len(b))))
+	h.Write(b)
+}

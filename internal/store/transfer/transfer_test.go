@@ -1,0 +1,143 @@
+package transfer
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"newshub/internal/model"
+	"newshub/internal/store"
+	"newshub/internal/store/sqlite"
+)
+
+func openSQLite(t *testing.T) store.Store {
+	t.Helper()
+	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "hub.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st
+}
+
+func news(slug, title string) *model.Record {
+	return &model.Record{Path: "_news/2020-08-30-" + slug + ".md", Kind: model.KindNews,
+		Raw: []byte("---\ntitle: " + title + "\n---\n"),
+		Article: &model.Article{Title: title, Topics: []string{"Election"},
+			PublishedDateTime: time.Date(2020, 8, 30, 12, 0, 0, 0, time.UTC)}}
+}
+
+// seeded returns a store holding n news records, a person and a source
+// state.
+func seeded(t *testing.T, n int) store.Store {
+	t.Helper()
+	ctx := context.Background()
+	st := openSQLite(t)
+	var recs []*model.Record
+	for i := range n {
+		recs = append(recs, news(string(rune('a'+i%26))+strings.Repeat("x", i/26), "Story "+string(rune('A'+i%26))))
+	}
+	recs = append(recs, &model.Record{Path: "_people/jane.md", Kind: model.KindPerson, Raw: []byte("name: Jane\n"),
+		Person: &model.Person{Name: "Jane"}})
+	if err := st.Upsert(ctx, recs); err != nil {
+		t.Fatal(err)
+	}
+	err := st.PutSourceState(ctx, store.SourceState{URL: "https://example.com/feed.xml", ETag: `"x"`,
+		LastFetch: time.Date(2020, 8, 30, 12, 0, 0, 123000, time.UTC), Items: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
+func TestCopyWritesEverythingInBatchesAndVerifies(t *testing.T) {
+	ctx := context.Background()
+	from, to := seeded(t, 60), openSQLite(t)
+	var total, done, batches int
+	sum, err := Copy(ctx, from, to, Options{Batch: 25, Total: func(n int) { total = n }, Progress: func(n int) { done += n; batches++ }})
+	if err != nil {
+		t.Fatalf("Copy: %v", err)
+	}
+	if total != 61 || done != 61 || batches != 3 {
+		t.Errorf("progress: total %d, %d done in %d batches; want 61 in 3", total, done, batches)
+	}
+	if sum.Records[model.KindNews] != 60 || sum.Records[model.KindPerson] != 1 || sum.Sources != 1 || len(sum.Digest) != 64 {
+		t.Errorf("summary %+v", sum)
+	}
+	if _, err := Verify(ctx, to, from); err != nil {
+		t.Errorf("Verify the other way: %v", err)
+	}
+	// A second copy into the now full store is refused, writing nothing.
+	g, _ := to.Generation(ctx)
+	if _, err := Copy(ctx, from, to, Options{}); !errors.Is(err, ErrNotEmpty) {
+		t.Errorf("Copy into a full store: %v, want ErrNotEmpty", err)
+	}
+	if g2, _ := to.Generation(ctx); g2 != g {
+		t.Errorf("the refused copy wrote: generation %d -> %d", g, g2)
+	}
+}
+
+func TestVerifyNamesEachDifference(t *testing.T) {
+	ctx := context.Background()
+	changes := []struct {
+		name   string
+		change func(st store.Store) error
+		want   string
+	}{
+		{"value", func(st store.Store) error {
+			r := news("a", "Story A")
+			r.Article.Heat = 99 // same file bytes, another value
+			return st.Upsert(ctx, []*model.Record{r})
+		}, "_news/2020-08-30-a.md: differs"},
+		{"file bytes", func(st store.Store) error {
+			r := news("b", "Story B")
+			r.Raw = append(r.Raw, '\n')
+			return st.Upsert(ctx, []*model.Record{r})
+		}, "_news/2020-08-30-b.md: differs"},
+		{"missing", func(st store.Store) error { return st.Delete(ctx, "_people/jane.md") }, "_people/jane.md: missing from the copy"},
+		{"extra", func(st store.Store) error { return st.Upsert(ctx, []*model.Record{news("zz", "Extra")}) }, "_news/2020-08-30-zz.md: in the copy only"},
+		{"source state", func(st store.Store) error {
+			return st.PutSourceState(ctx, store.SourceState{URL: "https://example.com/feed.xml", Items: 4})
+		}, "source states differ"},
+	}
+	for _, c := range changes {
+		t.Run(c.name, func(t *testing.T) {
+			from, to := seeded(t, 5), openSQLite(t)
+			if _, err := Copy(ctx, from, to, Options{}); err != nil {
+				t.Fatal(err)
+			}
+			if err := c.change(to); err != nil {
+				t.Fatal(err)
+			}
+			_, err := Verify(ctx, from, to)
+			if err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Errorf("Verify after changing the %s: %v, want it to say %q", c.name, err, c.want)
+			}
+		})
+	}
+}
+
+func TestLockFileRefusesASecondHolder(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "hub.db.copy-lock")
+	unlock, err := LockFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// flock locks belong to the open file, so a second open in this
+	// process contends as another process would.
+	if _, err := LockFile(path); !errors.Is(err, ErrLocked) {
+		t.Errorf("second LockFile: %v, want ErrLocked", err)
+	}
+	if err := unlock(); err != nil {
+		t.Fatal(err)
+	}
+	unlock, err = LockFile(path)
+	if err != nil {
+		t.Errorf("LockFile after unlock: %v", err)
+	} else {
+		unlock()
+	}
+}
