@@ -167,6 +167,12 @@ type ReadReport struct {
 	Drops []Drop `json:"drops,omitempty"`
 }
 
+// IsZero reports whether the report holds nothing, so stores can keep
+// an empty one as no value.
+func (r ReadReport) IsZero() bool {
+	return r.Items == 0 && r.New == 0 && r.Malformed == "" && len(r.NotStored) == 0 && len(r.Drops) == 0
+}
+
 // MaxDrops bounds ReadReport.Drops.
 const MaxDrops = 200
 

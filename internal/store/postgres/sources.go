@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -12,7 +13,7 @@ import (
 )
 
 const sourceColumns = `url, etag, last_modified, last_fetch, last_success, last_status,
-	items, errors, next_fetch, interval_ns, paused`
+	items, errors, next_fetch, interval_ns, paused, last_read`
 
 // SourceStates returns the state of every source, by URL.
 func (s *Store) SourceStates(ctx context.Context) ([]store.SourceState, error) {
@@ -48,15 +49,24 @@ func (s *Store) PutSourceState(ctx context.Context, st store.SourceState) error 
 	if st.URL == "" {
 		return errors.New("put source state: empty URL")
 	}
+	var lastRead string
+	if !st.LastRead.IsZero() {
+		b, err := json.Marshal(st.LastRead)
+		if err != nil {
+			return fmt.Errorf("put source state %s: %w", st.URL, err)
+		}
+		lastRead = string(b)
+	}
 	err := s.write(ctx, func(tx pgx.Tx) (bool, error) {
 		_, err := tx.Exec(ctx, `INSERT INTO source_states (`+sourceColumns+`)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
 			ON CONFLICT (url) DO UPDATE SET etag = excluded.etag, last_modified = excluded.last_modified,
 				last_fetch = excluded.last_fetch, last_success = excluded.last_success,
 				last_status = excluded.last_status, items = excluded.items, errors = excluded.errors,
-				next_fetch = excluded.next_fetch, interval_ns = excluded.interval_ns, paused = excluded.paused`,
+				next_fetch = excluded.next_fetch, interval_ns = excluded.interval_ns, paused = excluded.paused,
+				last_read = excluded.last_read`,
 			text(st.URL), text(st.ETag), text(st.LastModified), timestamp(st.LastFetch), timestamp(st.LastSuccess),
-			text(st.LastStatus), st.Items, st.Errors, timestamp(st.NextFetch), int64(st.Interval), st.Paused)
+			text(st.LastStatus), st.Items, st.Errors, timestamp(st.NextFetch), int64(st.Interval), st.Paused, text(lastRead))
 		return err == nil, err
 	})
 	if err != nil {
@@ -70,11 +80,17 @@ func scanSourceState(row pgx.CollectableRow) (store.SourceState, error) {
 		st                   store.SourceState
 		fetch, success, next *time.Time
 		interval             int64
+		lastRead             string
 	)
 	err := row.Scan(&st.URL, &st.ETag, &st.LastModified, &fetch, &success, &st.LastStatus,
-		&st.Items, &st.Errors, &next, &interval, &st.Paused)
+		&st.Items, &st.Errors, &next, &interval, &st.Paused, &lastRead)
 	if err != nil {
 		return store.SourceState{}, err
+	}
+	if lastRead != "" {
+		if err := json.Unmarshal([]byte(lastRead), &st.LastRead); err != nil {
+			return store.SourceState{}, fmt.Errorf("last read of %s: %w", st.URL, err)
+		}
 	}
 	st.LastFetch, st.LastSuccess, st.NextFetch = fromTimestamp(fetch), fromTimestamp(success), fromTimestamp(next)
 	st.Interval = time.Duration(interval)

@@ -53,7 +53,7 @@ func (s *Store) PutSourceState(ctx context.Context, st store.SourceState) (err e
 		return errors.New("put source state: empty URL")
 	}
 	var lastRead string
-	if !isZeroReport(st.LastRead) {
+	if !st.LastRead.IsZero() {
 		b, err := json.Marshal(st.LastRead)
 		if err != nil {
 			return fmt.Errorf("put source state %s: %w", st.URL, err)
@@ -106,9 +106,6 @@ func scanSourceState(sc scanner) (store.SourceState, error) {
 	return st, nil
 }
 
-func isZeroReport(r store.ReadReport) bool {
-	return r.Items == 0 && r.New == 0 && r.Malformed == "" && len(r.NotStored) == 0 && len(r.Drops) == 0
-}
 
 // micros stores a time as Unix microseconds; the zero time is NULL.
 func micros(t time.Time) any {

@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"hash"
 	"maps"
+	"reflect"
 	"slices"
 	"strings"
 	"time"
@@ -219,7 +220,7 @@ func sameState(a, b store.SourceState) bool {
 		return false
 	}
 	a.LastFetch, a.LastSuccess, a.NextFetch = b.LastFetch, b.LastSuccess, b.NextFetch
-	return a == b
+	return reflect.DeepEqual(a, b)
 }
 
 // recordSum is the digest of one record.
