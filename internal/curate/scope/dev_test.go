@@ -1,0 +1,153 @@
+package scope
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"newshub/internal/testutil"
+)
+
+// devItem is one line of a labelled scope stream.
+type devItem struct {
+	ID       string `json:"id"`
+	Title    string `json:"title"`
+	Excerpt  string `json:"excerpt"`
+	URL      string `json:"url"`
+	Provider string `json:"provider"`
+	Label    bool   `json:"label"`
+}
+
+type devHub struct {
+	name  string
+	hub   Hub
+	items []devItem
+}
+
+// loadDevHubs reads the development streams and hub files. The labels are
+// read for scoring only.
+func loadDevHubs(t testing.TB) []devHub {
+	t.Helper()
+	dir := filepath.Join(testutil.Shared(t, "datasets"), "scope-dev")
+	var hubs []devHub
+	for _, name := range []string{"ag-scitech", "ag-business"} {
+		h := devHub{name: name}
+		b, err := os.ReadFile(filepath.Join(dir, name+".hub.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := json.Unmarshal(b, &h.hub); err != nil {
+			t.Fatalf("%s.hub.json: %v", name, err)
+		}
+		path := filepath.Join(dir, name+".jsonl")
+		f, err := os.Open(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sc := bufio.NewScanner(f)
+		sc.Buffer(make([]byte, 1<<20), 1<<20)
+		for n := 1; sc.Scan(); n++ {
+			var it devItem
+			if err := json.Unmarshal(sc.Bytes(), &it); err != nil {
+				t.Fatalf("%s:%d: %v", path, n, err)
+			}
+			h.items = append(h.items, it)
+		}
+		f.Close()
+		if err := sc.Err(); err != nil {
+			t.Fatal(err)
+		}
+		hubs = append(hubs, h)
+	}
+	return hubs
+}
+
+type prf struct{ P, R, F1 float64 }
+
+func (s prf) String() string { return fmt.Sprintf("P=%.3f R=%.3f F1=%.3f", s.P, s.R, s.F1) }
+
+// score is the scoring tool's precision, recall and F1 of the on-topic
+// class.
+func score(items []devItem, on []bool) prf {
+	var tp, fp, fn float64
+	for i, it := range items {
+		switch {
+		case it.Label && on[i]:
+			tp++
+		case !it.Label && on[i]:
+			fp++
+		case it.Label && !on[i]:
+			fn++
+		}
+	}
+	var s prf
+	if tp+fp > 0 {
+		s.P = tp / (tp + fp)
+	}
+	if tp+fn > 0 {
+		s.R = tp / (tp + fn)
+	}
+	if s.P+s.R > 0 {
+		s.F1 = 2 * s.P * s.R / (s.P + s.R)
+	}
+	return s
+}
+
+// run passes the stream through a gate in order, as the scope command
+// does, and returns its decisions.
+func run(h devHub, p params) []bool {
+	g := newWithParams(h.hub, p)
+	on := make([]bool, len(h.items))
+	for i, it := range h.items {
+		on[i] = g.Observe(Article{Title: it.Title, Excerpt: it.Excerpt, URL: it.URL, Provider: it.Provider}).OnTopic
+	}
+	return on
+}
+
+// baseline is the scoring tool's keyword baseline: a keyword or hashtag
+// (without '#') as a whole word or phrase, in any case, in the title or
+// excerpt.
+func baseline(h devHub) []bool {
+	var alt []string
+	for _, k := range append(append([]string{}, h.hub.Keywords...), h.hub.Hashtags...) {
+		k = strings.TrimSpace(strings.TrimLeft(strings.TrimSpace(k), "#"))
+		if k == "" {
+			continue
+		}
+		var ws []string
+		for _, w := range strings.Fields(k) {
+			ws = append(ws, regexp.QuoteMeta(w))
+		}
+		alt = append(alt, strings.Join(ws, `\s+`))
+	}
+	on := make([]bool, len(h.items))
+	if len(alt) == 0 {
+		return on
+	}
+	rx := regexp.MustCompile(`(?i)(?:^|[^\pL\pN_])(?:` + strings.Join(alt, "|") + `)(?:$|[^\pL\pN_])`)
+	for i, it := range h.items {
+		on[i] = rx.MatchString(it.Title + "\n" + it.Excerpt)
+	}
+	return on
+}
+
+// TestBaselineMatchesTheScoringTool checks the baseline above against the
+// figures the scoring tool prints for the dev hubs.
+func TestBaselineMatchesTheScoringTool(t *testing.T) {
+	want := map[string]prf{
+		"ag-scitech":  {P: 0.794, R: 0.249, F1: 0.379},
+		"ag-business": {P: 0.649, R: 0.206, F1: 0.313},
+	}
+	for _, h := range loadDevHubs(t) {
+		got := score(h.items, baseline(h))
+		w := want[h.name]
+		if fmt.Sprintf("%.3f %.3f %.3f", got.P, got.R, got.F1) != fmt.Sprintf("%.3f %.3f %.3f", w.P, w.R, w.F1) {
+			t.Errorf("%s baseline %v, the scoring tool says %v", h.name, got, w)
+		}
+	}
+}
