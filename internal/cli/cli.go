@@ -67,6 +67,7 @@ func commands() []command {
 		{"curate", "", "recompute topics, stories, lead and related, quality and heat over the store", runCurate},
 		{"explain", "PATH|URL", "show why an article got its topics, story, quality and heat", runExplain},
 		{"cluster", "--in FILE [--out FILE] [--related K]", "cluster JSON-lines articles into stories", runCluster},
+		{"scope", "--hub HUB.json --in FILE [--out FILE]", "decide which JSON-lines articles are on the hub's topic", runScope},
 		{"build", "[--base-url URL] OUT", "write the static API, feeds and website to OUT", runBuild},
 		{"serve", "[--addr HOST:PORT] [--no-ingest]", "serve the API, feeds and website", runServe},
 		{"ingest", "[--once]", "fetch the configured sources, once or on schedule", runIngest},

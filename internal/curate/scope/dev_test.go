@@ -151,3 +151,14 @@ func TestBaselineMatchesTheScoringTool(t *testing.T) {
 		}
 	}
 }
+
+// TestDevHubs runs the gate with its fixed parameters over each dev stream
+// in arrival order, as the scope command does, and prints the figures
+// beside the keyword baseline.
+func TestDevHubs(t *testing.T) {
+	for _, h := range loadDevHubs(t) {
+		s := score(h.items, run(h, defaultParams()))
+		b := score(h.items, baseline(h))
+		t.Logf("%s: gate %v | keyword baseline %v | F1 ratio %.2f", h.name, s, b, s.F1/b.F1)
+	}
+}

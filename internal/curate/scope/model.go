@@ -22,12 +22,12 @@ type params struct {
 
 func defaultParams() params {
 	return params{
-		muDocs:     400,
+		muDocs:     300,
 		minOn:      10,
 		window:     20000,
 		refitFirst: 100,
 		refitEvery: 2000,
-		selfOn:     1,
+		selfOn:     0.5,
 		selfOff:    1,
 		relabel:    true,
 		agree:      true,
