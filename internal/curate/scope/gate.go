@@ -97,8 +97,15 @@ func newWithParams(h Hub, p params) *Gate {
 }
 
 // Open reports whether the gate lets everything through: the hub has no
-// keyword that can select anything and no dedicated source.
-func (g *Gate) Open() bool { return len(g.terms.terms) == 0 && !g.dedicated }
+// keyword that can select anything, no dedicated source, and no editor
+// has taught it.
+func (g *Gate) Open() bool {
+	g.mu.RLock()
+	defer g.mu.RUnlock()
+	return g.open()
+}
+
+func (g *Gate) open() bool { return len(g.terms.terms) == 0 && !g.dedicated && g.m.taught == 0 }
 
 // Ignored lists the keywords that can select nothing, each with why.
 func (g *Gate) Ignored() []string { return slices.Clone(g.terms.ignored) }
@@ -175,11 +182,11 @@ func (g *Gate) decide(a Article, d doc) Decision {
 	switch {
 	case a.Dedicated:
 		return Decision{OnTopic: true, Score: 1, Basis: Dedicated, Reasons: []string{"from a source dedicated to the topic"}}
-	case a.InOnTopicStory:
-		return Decision{OnTopic: true, Score: 1, Basis: Story, Reasons: []string{"in a story led by an on-topic article"}}
-	case g.Open():
+	case g.open():
 		r := append([]string{"the topic has no keywords and no dedicated source: everything is on topic"}, g.terms.ignored...)
 		return Decision{OnTopic: true, Score: 1, Basis: Everything, Reasons: r}
+	case a.InOnTopicStory:
+		return Decision{OnTopic: true, Score: 1, Basis: Story, Reasons: []string{"in a story led by an on-topic article"}}
 	}
 	ready := g.m.ready()
 	p := 0.0

@@ -64,6 +64,8 @@ type model struct {
 	allDocs, onDocs, offDocs       float64 // articles, weights
 	seedDocs                       float64
 
+	taught int // lessons from editors and dedicated sources
+
 	ring      []rec
 	head      int
 	learned   int
@@ -181,6 +183,9 @@ func (m *model) learnWeight(r *rec) float64 {
 }
 
 func (m *model) learn(feats []uint64, kw uint64, l Label) {
+	if l.Basis == Editor || l.Basis == Dedicated {
+		m.taught++
+	}
 	r := rec{feats: m.intern(feats), kw: kw, basis: l.Basis, on: l.OnTopic}
 	r.w = float32(m.learnWeight(&r))
 	m.count(&r, 1)
