@@ -81,7 +81,7 @@ type Gate struct {
 	dedicated bool
 
 	mu sync.RWMutex
-	m  *model
+	m  *bayes
 
 	pool sync.Pool // *reader
 }
@@ -91,7 +91,7 @@ func New(h Hub) *Gate { return newWithParams(h, defaultParams()) }
 
 func newWithParams(h Hub, p params) *Gate {
 	g := &Gate{p: p, terms: newMatcher(h.Keywords, h.Hashtags), dedicated: h.DedicatedSources}
-	g.m = newModel(&g.p, g.terms)
+	g.m = newBayes(&g.p, g.terms)
 	g.pool.New = func() any { return new(reader) }
 	return g
 }
@@ -145,10 +145,10 @@ func (g *Gate) read(r *reader, a Article) doc {
 	}
 	d.kw, d.first = g.terms.match(d.toks)
 	n := len(t.out)
-	for _, s := range urlSections(a.URL) {
+	urlSections(a.URL, func(s string) {
 		t.out = append(t.out, token{})
 		t.tokens(s)
-	}
+	})
 	for _, tk := range t.out[n:] {
 		if tk.h != 0 && !tk.stop {
 			d.feats = append(d.feats, tk.h^urlSalt)
@@ -158,8 +158,8 @@ func (g *Gate) read(r *reader, a Article) doc {
 		d.kw, d.first = g.terms.match(t.out[n:])
 		d.inURL = d.first >= 0
 	}
-	if p := strings.ToLower(strings.TrimSpace(a.Provider)); p != "" {
-		d.feats = append(d.feats, hashBytes(providerSalt, []byte(p)))
+	if p := strings.TrimSpace(a.Provider); p != "" {
+		d.feats = append(d.feats, hashLower(providerSalt, p))
 	}
 	slices.Sort(d.feats)
 	d.feats = slices.Compact(d.feats)
@@ -233,6 +233,19 @@ func (g *Gate) Observe(a Article) Decision {
 	dec := g.decide(a, d)
 	g.m.learn(d.feats, d.kw, dec.Label())
 	return dec
+}
+
+// hashLower hashes s lower-cased (ASCII letters), without building it.
+func hashLower(seed uint64, s string) uint64 {
+	h := seed
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		h = (h ^ uint64(c)) * fnvPrime
+	}
+	return h
 }
 
 func sigmoid(x float64) float64 {

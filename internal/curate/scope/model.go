@@ -45,11 +45,11 @@ type rec struct {
 	w     float32
 }
 
-// model is a two-class multinomial naive Bayes over binary document
+// bayes is a two-class multinomial naive Bayes over binary document
 // features, each class smoothed toward the background of all remembered
 // articles. It keeps the articles it remembers, so that it can forget the
 // oldest and label again the ones it labelled itself (see refit).
-type model struct {
+type bayes struct {
 	p     *params
 	terms *matcher
 
@@ -71,12 +71,14 @@ type model struct {
 	learned   int
 	nextRefit int
 
+	scratch []float32 // per feature, for agreement
+
 	termWeight []float64 // how much each keyword's hits teach, 0…1
 	termAgree  []float64 // share of a keyword's lone hits the other keywords' model calls on topic
 }
 
-func newModel(p *params, terms *matcher) *model {
-	m := &model{p: p, terms: terms, idx: map[uint64]int32{}, nextRefit: p.refitFirst}
+func newBayes(p *params, terms *matcher) *bayes {
+	m := &bayes{p: p, terms: terms, idx: map[uint64]int32{}, nextRefit: p.refitFirst}
 	m.termWeight = make([]float64, len(terms.terms))
 	m.termAgree = make([]float64, len(terms.terms))
 	for i := range m.termWeight {
@@ -86,10 +88,10 @@ func newModel(p *params, terms *matcher) *model {
 }
 
 // ready reports whether the model has learned enough to decide.
-func (m *model) ready() bool { return m.onDocs >= m.p.minOn && m.offDocs > 0 }
+func (m *bayes) ready() bool { return m.onDocs >= m.p.minOn && m.offDocs > 0 }
 
 // logit returns log P(on|x) − log P(off|x) for an article's features.
-func (m *model) logit(feats []uint64) float64 {
+func (m *bayes) logit(feats []uint64) float64 {
 	s := m.smoothing()
 	x := m.prior()
 	for _, f := range feats {
@@ -100,16 +102,7 @@ func (m *model) logit(feats []uint64) float64 {
 	return x
 }
 
-func (m *model) logitIDs(ids []int32) float64 {
-	s := m.smoothing()
-	x := m.prior()
-	for _, i := range ids {
-		x += s.weight(m, i)
-	}
-	return x
-}
-
-func (m *model) prior() float64 { return math.Log((m.onDocs + 1) / (m.offDocs + 1)) }
+func (m *bayes) prior() float64 { return math.Log((m.onDocs + 1) / (m.offDocs + 1)) }
 
 // smoothing holds what every feature's weight shares.
 type smoothing struct {
@@ -117,7 +110,7 @@ type smoothing struct {
 	on, off   float64 // 1 / (class sum + mu)
 }
 
-func (m *model) smoothing() smoothing {
+func (m *bayes) smoothing() smoothing {
 	mu := m.p.muDocs
 	if m.allDocs > 0 {
 		mu *= m.allSum / m.allDocs
@@ -136,12 +129,12 @@ func (s smoothing) prob(c, bg, inv float64) float64 { return (c + s.mu*bg) * inv
 
 func (s smoothing) bg(all float64) float64 { return (all + 1) / s.bgSum }
 
-func (s smoothing) weight(m *model, i int32) float64 {
+func (s smoothing) weight(m *bayes, i int32) float64 {
 	bg := s.bg(float64(m.all[i]))
 	return math.Log(s.prob(float64(m.on[i]), bg, s.on) / s.prob(float64(m.off[i]), bg, s.off))
 }
 
-func (m *model) intern(feats []uint64) []int32 {
+func (m *bayes) intern(feats []uint64) []int32 {
 	ids := make([]int32, len(feats))
 	for j, f := range feats {
 		i, ok := m.idx[f]
@@ -160,7 +153,7 @@ func (m *model) intern(feats []uint64) []int32 {
 }
 
 // learnWeight is how much a remembered article teaches.
-func (m *model) learnWeight(r *rec) float64 {
+func (m *bayes) learnWeight(r *rec) float64 {
 	switch r.basis {
 	case Model:
 		if r.on {
@@ -182,7 +175,7 @@ func (m *model) learnWeight(r *rec) float64 {
 	return m.p.weight[r.basis]
 }
 
-func (m *model) learn(feats []uint64, kw uint64, l Label) {
+func (m *bayes) learn(feats []uint64, kw uint64, l Label) {
 	if l.Basis == Editor || l.Basis == Dedicated {
 		m.taught++
 	}
@@ -204,7 +197,7 @@ func (m *model) learn(feats []uint64, kw uint64, l Label) {
 }
 
 // count adds (sign 1) or removes (sign −1) an article's counts.
-func (m *model) count(r *rec, sign float32) {
+func (m *bayes) count(r *rec, sign float32) {
 	n := float64(len(r.feats))
 	s := float64(sign)
 	w := sign * r.w
@@ -239,7 +232,7 @@ func (m *model) count(r *rec, sign float32) {
 // article the model labelled, all from the same counts (one step of
 // expectation-maximisation). It then drops features no remembered article
 // has.
-func (m *model) refit() {
+func (m *bayes) refit() {
 	if m.p.agree {
 		m.agreement()
 	}
@@ -249,13 +242,27 @@ func (m *model) refit() {
 	}
 	var changes []change
 	relabel := m.p.relabel && m.ready()
+	var weights []float64
+	if relabel {
+		// Every label comes from the same counts: weigh each feature once.
+		sm := m.smoothing()
+		weights = make([]float64, len(m.all))
+		for i := range weights {
+			weights[i] = sm.weight(m, int32(i))
+		}
+	}
+	prior := m.prior()
 	for i := range m.ring {
 		r := &m.ring[i]
 		switch {
 		case r.basis == Keyword:
 			changes = append(changes, change{i, r.on})
 		case r.basis == Model && relabel:
-			if on := m.logitIDs(r.feats) > 0; on != r.on {
+			x := prior
+			for _, f := range r.feats {
+				x += weights[f]
+			}
+			if on := x > 0; on != r.on {
 				changes = append(changes, change{i, on})
 			}
 		}
@@ -272,7 +279,7 @@ func (m *model) refit() {
 	}
 }
 
-func (m *model) live() int {
+func (m *bayes) live() int {
 	n := 0
 	for _, c := range m.all {
 		if c > 0 {
@@ -284,7 +291,7 @@ func (m *model) live() int {
 
 // compact renumbers the features that remembered articles have, so that
 // memory follows the window and not the whole history.
-func (m *model) compact() {
+func (m *bayes) compact() {
 	remap := make([]int32, len(m.all))
 	idx := make(map[uint64]int32, m.live())
 	var hashes []uint64
@@ -319,7 +326,7 @@ func (m *model) compact() {
 // many senses ("market": of shares, of browsers, of players) agrees less
 // than one used in the hub's sense; its hits stay on topic but teach the
 // model less.
-func (m *model) agreement() {
+func (m *bayes) agreement() {
 	n := len(m.terms.terms)
 	if n < 2 {
 		return
@@ -330,6 +337,10 @@ func (m *model) agreement() {
 			kwIDs[i] = true
 		}
 	}
+	if cap(m.scratch) < len(m.all) {
+		m.scratch = make([]float32, len(m.all))
+	}
+	minus := m.scratch[:len(m.all)]
 	lone := make([][]int, min(n, 64)) // ring indexes of articles with this keyword alone
 	with := 0
 	for i := range m.ring {
@@ -348,7 +359,6 @@ func (m *model) agreement() {
 	}
 	s := m.smoothing()
 	best := 0.0
-	minus := map[int32]float32{}
 	for t, docs := range lone {
 		if len(docs) == 0 {
 			continue

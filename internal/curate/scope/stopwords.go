@@ -26,5 +26,14 @@ var stopWords = func() map[string]bool {
 	return m
 }()
 
+// stopHashes are the stop words' hashes, as the tokenizer sees them.
+var stopHashes = func() map[uint64]bool {
+	m := make(map[uint64]bool, len(stopWords))
+	for w := range stopWords {
+		m[hashBytes(fnvOffset, []byte(w))] = true
+	}
+	return m
+}()
+
 // IsStopWord reports whether w is an English function word, in any case.
 func IsStopWord(w string) bool { return stopWords[strings.ToLower(w)] }

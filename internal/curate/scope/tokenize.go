@@ -168,9 +168,9 @@ func (t *tokenizer) flushWord() {
 			w = w[:len(w)-1]
 		}
 	}
-	stop := t.neg || !t.abbrev && stopWords[string(w)] // no allocation: map lookup by converted key
 	if len(w) > 1 || isDigit(w[0]) || t.abbrev {
 		raw := hashBytes(fnvOffset, w)
+		stop := t.neg || !t.abbrev && stopHashes[raw]
 		t.out = append(t.out, token{h: hashBytes(fnvOffset, stem(w)), raw: raw, stop: stop})
 	}
 	t.word = t.word[:0]

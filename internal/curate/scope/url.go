@@ -1,32 +1,40 @@
 package scope
 
-import (
-	"net/url"
-	"strings"
-)
+import "strings"
 
 // urlSections returns the section names in a URL's path ("/sport/football/
 // 2024/05/some-headline" gives "sport" and "football"): single words
 // publishers file articles under. Dated segments, identifiers and the
 // headline slug are not sections.
-func urlSections(raw string) []string {
-	if raw == "" {
-		return nil
-	}
-	u, err := url.Parse(raw)
-	if err != nil {
-		return nil
-	}
-	var out []string
-	for _, seg := range strings.Split(u.Path, "/") {
+func urlSections(raw string, emit func(string)) {
+	path := urlPath(raw)
+	n := 0
+	for path != "" && n < 4 {
+		var seg string
+		seg, path, _ = strings.Cut(path, "/")
 		if isSection(seg) {
-			out = append(out, seg)
-		}
-		if len(out) == 4 {
-			break
+			emit(seg)
+			n++
 		}
 	}
-	return out
+}
+
+// urlPath returns the path of an absolute URL, without query or fragment.
+func urlPath(raw string) string {
+	i := strings.Index(raw, "://")
+	if i < 0 {
+		return ""
+	}
+	rest := raw[i+3:]
+	j := strings.IndexByte(rest, '/')
+	if j < 0 {
+		return ""
+	}
+	path := rest[j:]
+	if k := strings.IndexAny(path, "?#"); k >= 0 {
+		path = path[:k]
+	}
+	return path
 }
 
 // isSection reports whether a path segment reads as a section name: two
