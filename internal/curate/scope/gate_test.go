@@ -76,9 +76,9 @@ func TestKeywordsMatchWholeWordsAndPhrases(t *testing.T) {
 		{Article{Title: "Report", Excerpt: "Scientists warn that Global  Warming is speeding up."}, `keyword "global warming"`},
 		{Article{Title: "Cars: CO2 rules tighten"}, `keyword "CO2"`},
 		{Article{Title: "Firms pledge net zero by 2040"}, `keyword "#NetZero"`},
-		{Article{Title: "Climatic shifts"}, ""},        // whole words only
+		{Article{Title: "Climatic shifts"}, ""},            // whole words only
 		{Article{Title: "Global", Excerpt: "warming"}, ""}, // no phrase across title and excerpt
-		{Article{Title: "The game of the year"}, ""},   // "the" is ignored
+		{Article{Title: "The game of the year"}, ""},       // "the" is ignored
 		{Article{Title: "Weekly roundup", URL: "https://example.org/climate/2024/05/roundup"}, `keyword "Climate" in the URL`},
 		{Article{Title: "Weekly roundup", URL: "https://example.org/2024/05/climate-roundup-of-the-week"}, ""}, // a slug is not a section
 	} {

@@ -88,4 +88,3 @@ func synthStream(n int, on string, share float64, seed uint64, sections bool) []
 	}
 	return out
 }
-
