@@ -1,6 +1,10 @@
 package scope
 
 import (
+	"bufio"
+	"encoding/json"
+	"os"
+	"strconv"
 	"sync"
 	"testing"
 
@@ -75,4 +79,31 @@ func BenchmarkObserve100k(b *testing.B) {
 		}
 	}
 	b.ReportMetric(b.Elapsed().Seconds()/float64(b.N), "s/100k")
+}
+
+// TestWriteStream writes the benchmark articles as JSON lines for timing
+// the scope command: NEWSHUB_SCOPE_STREAM=FILE go test -run TestWriteStream.
+func TestWriteStream(t *testing.T) {
+	out := os.Getenv("NEWSHUB_SCOPE_STREAM")
+	if out == "" {
+		t.Skip("set NEWSHUB_SCOPE_STREAM=FILE to write 100,000 generated articles")
+	}
+	f, err := os.Create(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := bufio.NewWriter(f)
+	enc := json.NewEncoder(w)
+	arts, _ := genStream()
+	for i, a := range arts {
+		if err := enc.Encode(map[string]string{"id": strconv.Itoa(i), "title": a.Title, "excerpt": a.Excerpt, "url": a.URL, "provider": a.Provider}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
 }
