@@ -1,6 +1,7 @@
 package scope
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"slices"
@@ -53,6 +54,24 @@ func (b Basis) String() string {
 		return fmt.Sprintf("Basis(%d)", int(b))
 	}
 	return basisNames[b]
+}
+
+// MarshalText writes the basis by name, for storing decisions.
+func (b Basis) MarshalText() ([]byte, error) {
+	if b < 0 || b >= nBases {
+		return nil, fmt.Errorf("scope: no basis %d", int(b))
+	}
+	return []byte(basisNames[b]), nil
+}
+
+// UnmarshalText reads a basis by name.
+func (b *Basis) UnmarshalText(text []byte) error {
+	i := slices.Index(basisNames[:], string(text))
+	if i < 0 {
+		return fmt.Errorf("scope: unknown basis %q", text)
+	}
+	*b = Basis(i)
+	return nil
 }
 
 // Decision is the gate's answer for one article.
@@ -209,8 +228,51 @@ func (g *Gate) decide(a Article, d doc) Decision {
 
 // explain says what the model found and what it has learned from.
 func (g *Gate) explain(p float64) string {
-	return fmt.Sprintf("no keyword; text model: %.2f likely on topic (learned from %.0f on-topic and %.0f off-topic articles)",
+	return fmt.Sprintf("no keyword; text model: %.2f likely on topic (from %.0f on-topic and %.0f off-topic lessons)",
 		p, g.m.onDocs, g.m.offDocs)
+}
+
+// Explain decides a as Decide does and adds, for a decision of the text
+// model, the words that weighed most for and against the topic. It is
+// slower than Decide: it is for showing, not for ingesting.
+func (g *Gate) Explain(a Article) Decision {
+	r := &reader{}
+	r.t.names = map[uint64]string{}
+	d := g.read(r, a)
+	g.mu.RLock()
+	defer g.mu.RUnlock()
+	dec := g.decide(a, d)
+	if dec.Basis != Model || !g.m.ready() {
+		return dec
+	}
+	type weighed struct {
+		word string
+		x    float64
+	}
+	s := g.m.smoothing()
+	var ws []weighed
+	for _, f := range d.feats {
+		i, ok := g.m.idx[f]
+		name, named := r.t.names[f]
+		if ok && named {
+			ws = append(ws, weighed{name, s.weight(g.m, i)})
+		}
+	}
+	slices.SortFunc(ws, func(a, b weighed) int { return cmp.Compare(b.x, a.x) })
+	var pro, con []string
+	for i := 0; i < len(ws) && i < 5 && ws[i].x > 0.5; i++ {
+		pro = append(pro, fmt.Sprintf("%s (%+.1f)", ws[i].word, ws[i].x))
+	}
+	for i := len(ws) - 1; i >= 0 && len(con) < 5 && ws[i].x < -0.5; i-- {
+		con = append(con, fmt.Sprintf("%s (%+.1f)", ws[i].word, ws[i].x))
+	}
+	if len(pro) > 0 {
+		dec.Reasons = append(dec.Reasons, "words for the topic: "+strings.Join(pro, ", "))
+	}
+	if len(con) > 0 {
+		dec.Reasons = append(dec.Reasons, "words against: "+strings.Join(con, ", "))
+	}
+	return dec
 }
 
 // Learn teaches the gate that a is (or is not) on topic.

@@ -1,6 +1,7 @@
 package scope
 
 import (
+	"encoding/json"
 	"math"
 	"strings"
 	"sync"
@@ -326,4 +327,41 @@ func TestConcurrentUse(t *testing.T) {
 		}(w)
 	}
 	wg.Wait()
+}
+
+func TestExplainNamesTheWordsThatWeighed(t *testing.T) {
+	g := New(Hub{Topic: "Space", Keywords: []string{"NASA"}})
+	observeAll(g, synthStream(2000, "space", 0.25, 31, false))
+	on := g.Explain(Article{Title: "Rocket launch puts satellites in orbit"})
+	off := g.Explain(Article{Title: "Striker scores twice as league leaders win derby"})
+	if !on.OnTopic || !hasReason(on, "words for the topic: ") || !hasReason(on, "rocket") {
+		t.Errorf("space article: %+v, want on topic with rocket among the words for it", on)
+	}
+	if off.OnTopic || !hasReason(off, "words against: ") || !hasReason(off, "striker") {
+		t.Errorf("football article: %+v, want off topic with striker among the words against", off)
+	}
+	if d := g.Decide(Article{Title: "Rocket launch puts satellites in orbit"}); d.OnTopic != on.OnTopic || d.Score != on.Score {
+		t.Errorf("Decide %+v and Explain %+v disagree", d, on)
+	}
+}
+
+func TestDecisionsStoreAsJSON(t *testing.T) {
+	for b := Everything; b < nBases; b++ {
+		d := Decision{OnTopic: true, Score: 0.75, Basis: b, Reasons: []string{"why"}}
+		data, err := json.Marshal(d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var back Decision
+		if err := json.Unmarshal(data, &back); err != nil || back.Basis != b || !strings.Contains(string(data), `"`+b.String()+`"`) {
+			t.Errorf("%v: %s read back as %+v, %v", b, data, back, err)
+		}
+	}
+	var b Basis
+	if err := json.Unmarshal([]byte(`"guess"`), &b); err == nil {
+		t.Error("an unknown basis was read")
+	}
+	if _, err := json.Marshal(Basis(42)); err == nil {
+		t.Error("basis 42 was written")
+	}
 }

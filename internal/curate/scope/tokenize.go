@@ -49,6 +49,9 @@ type tokenizer struct {
 	seg    int  // where the word's last dotted segment starts
 	neg    bool // the word was a negated contraction
 	out    []token
+	// names, when set, records each word's normal form by hash, for
+	// explanations.
+	names map[uint64]string
 }
 
 // tokens appends the words of text to the tokenizer's output and returns
@@ -171,7 +174,12 @@ func (t *tokenizer) flushWord() {
 	if len(w) > 1 || isDigit(w[0]) || t.abbrev {
 		raw := hashBytes(fnvOffset, w)
 		stop := t.neg || !t.abbrev && stopHashes[raw]
-		t.out = append(t.out, token{h: hashBytes(fnvOffset, stem(w)), raw: raw, stop: stop})
+		st := stem(w)
+		h := hashBytes(fnvOffset, st)
+		t.out = append(t.out, token{h: h, raw: raw, stop: stop})
+		if t.names != nil {
+			t.names[h] = string(st)
+		}
 	}
 	t.word = t.word[:0]
 	t.abbrev, t.neg, t.seg = false, false, 0
@@ -180,15 +188,21 @@ func (t *tokenizer) flushWord() {
 func (t *tokenizer) flushCJK() {
 	switch n := len(t.cjk); {
 	case n == 1:
-		h := hashRunes(t.cjk)
-		t.out = append(t.out, token{h: h, raw: h})
+		t.cjkToken(t.cjk)
 	case n > 1:
 		for i := 0; i+1 < n; i++ {
-			h := hashRunes(t.cjk[i : i+2])
-			t.out = append(t.out, token{h: h, raw: h})
+			t.cjkToken(t.cjk[i : i+2])
 		}
 	}
 	t.cjk = t.cjk[:0]
+}
+
+func (t *tokenizer) cjkToken(rs []rune) {
+	h := hashRunes(rs)
+	t.out = append(t.out, token{h: h, raw: h})
+	if t.names != nil {
+		t.names[h] = string(rs)
+	}
 }
 
 func hashRunes(rs []rune) uint64 {
