@@ -1,8 +1,6 @@
 package cli
 
 import (
-	"bytes"
-	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -18,21 +16,22 @@ type scopeResult struct {
 
 func runScopeCmd(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
-	var out, errb bytes.Buffer
-	code = Run(context.Background(), append([]string{"scope"}, args...), &out, &errb, func(string) string { return "" })
-	return code, out.String(), errb.String()
+	return run(t, append([]string{"scope"}, args...)...)
 }
 
+// readScopeResults decodes the command's output, checking that every line
+// has an id, a decision and a score in [0, 1].
 func readScopeResults(t *testing.T, s string) []scopeResult {
 	t.Helper()
 	var rs []scopeResult
-	for _, line := range strings.Split(strings.TrimSpace(s), "\n") {
+	dec := json.NewDecoder(strings.NewReader(s))
+	for dec.More() {
 		var r scopeResult
-		if err := json.Unmarshal([]byte(line), &r); err != nil {
-			t.Fatalf("output line %q: %v", line, err)
+		if err := dec.Decode(&r); err != nil {
+			t.Fatalf("output %q: %v", s, err)
 		}
 		if r.ID == "" || r.OnTopic == nil || r.Score == nil || *r.Score < 0 || *r.Score > 1 {
-			t.Fatalf("output line %q lacks id, onTopic or a score in [0, 1]", line)
+			t.Fatalf("output line %+v lacks id, onTopic or a score in [0, 1]", r)
 		}
 		rs = append(rs, r)
 	}

@@ -188,13 +188,25 @@ func (g *Gate) read(r *reader, a Article) doc {
 
 // Decide decides whether a is on topic. It learns nothing: call Learn with
 // the decision's label, or an editor's, to teach the gate.
-func (g *Gate) Decide(a Article) Decision {
+func (g *Gate) Decide(a Article) (dec Decision) {
+	g.reading(a, false, func(d doc) { dec = g.decide(a, d) })
+	return dec
+}
+
+// reading reads a and calls fn with it, holding the lock for reading or,
+// with write, for writing.
+func (g *Gate) reading(a Article, write bool, fn func(doc)) {
 	r := g.pool.Get().(*reader)
 	defer g.pool.Put(r)
 	d := g.read(r, a)
-	g.mu.RLock()
-	defer g.mu.RUnlock()
-	return g.decide(a, d)
+	if write {
+		g.mu.Lock()
+		defer g.mu.Unlock()
+	} else {
+		g.mu.RLock()
+		defer g.mu.RUnlock()
+	}
+	fn(d)
 }
 
 func (g *Gate) decide(a Article, d doc) Decision {
@@ -277,23 +289,15 @@ func (g *Gate) Explain(a Article) Decision {
 
 // Learn teaches the gate that a is (or is not) on topic.
 func (g *Gate) Learn(a Article, l Label) {
-	r := g.pool.Get().(*reader)
-	defer g.pool.Put(r)
-	d := g.read(r, a)
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	g.m.learn(d.feats, d.kw, l)
+	g.reading(a, true, func(d doc) { g.m.learn(d.feats, d.kw, l) })
 }
 
 // Observe decides a and learns the decision, as ingestion does.
-func (g *Gate) Observe(a Article) Decision {
-	r := g.pool.Get().(*reader)
-	defer g.pool.Put(r)
-	d := g.read(r, a)
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	dec := g.decide(a, d)
-	g.m.learn(d.feats, d.kw, dec.Label())
+func (g *Gate) Observe(a Article) (dec Decision) {
+	g.reading(a, true, func(d doc) {
+		dec = g.decide(a, d)
+		g.m.learn(d.feats, d.kw, dec.Label())
+	})
 	return dec
 }
 
