@@ -365,3 +365,26 @@ func TestDecisionsStoreAsJSON(t *testing.T) {
 		t.Error("basis 42 was written")
 	}
 }
+
+// TestEveryTopicBeatsItsKeywords runs hubs of each synthetic topic, with a
+// single rare keyword and with several, and compares the gate with its
+// keywords alone (the scoring tool's baseline decides exactly the keyword
+// hits).
+func TestEveryTopicBeatsItsKeywords(t *testing.T) {
+	for _, topic := range []string{"space", "football", "markets", "cooking", "politics"} {
+		pool := topicWords[topic]
+		for _, kws := range [][]string{{pool[len(pool)-1]}, {pool[0], pool[5], pool[10]}} {
+			stream := synthStream(3000, topic, 0.2, 37, false)
+			ds := observeAll(New(Hub{Topic: topic, Keywords: kws}), stream)
+			kwOnly := make([]Decision, len(ds))
+			for i, d := range ds {
+				kwOnly[i].OnTopic = d.Basis == Keyword
+			}
+			s, b := tally(stream, ds, topic), tally(stream, kwOnly, topic)
+			t.Logf("%s %q: gate %v, keywords alone %v", topic, kws, s, b)
+			if s.F1 < b.F1 || s.F1 < 1.6*b.F1 && b.F1 < 0.6 {
+				t.Errorf("%s %q: gate F1 %.3f, keywords alone %.3f", topic, kws, s.F1, b.F1)
+			}
+		}
+	}
+}
