@@ -69,10 +69,11 @@ func commands() []command {
 		{"explain", "PATH|URL", "show why an article got its topics, story, quality and heat", runExplain},
 		{"cluster", "--in FILE [--out FILE] [--related K]", "cluster JSON-lines articles into stories", runCluster},
 		{"newsletter", "[--date YYYY-MM-DD] [--no-send]", "write a day's newsletter issue now (and mail it where smtp: is set)", runNewsletter},
+		{"scope", "--hub HUB.json --in FILE [--out FILE]", "decide which JSON-lines articles are on the hub's topic", runScope},
 		{"build", "[--base-url URL] OUT", "write the static API, feeds and website to OUT", runBuild},
 		{"serve", "[--addr HOST:PORT] [--no-ingest]", "serve the API, feeds and website", runServe},
 		{"ingest", "[--once]", "fetch the configured sources, once or on schedule", runIngest},
-		{"sources", "list|add URL [--provider DOMAIN] [--topics a,b] [--interval 30m]|remove URL|resume URL|import-opml FILE|export-opml", "manage the feeds the hub reads", runSources},
+		{"sources", "list|add URL [--provider DOMAIN] [--topics a,b] [--interval 30m] [--dedicated]|remove URL|resume URL|import-opml FILE|export-opml", "manage the feeds the hub reads", runSources},
 		{"version", "", "print the version", runVersion},
 	}
 }

@@ -22,6 +22,7 @@ func runSources(ctx context.Context, env *Env, args []string) error {
 	topics := fs.String("topics", "", "add: topics the source assigns, comma separated")
 	interval := fs.String("interval", "", "add: fixed fetch interval, e.g. 30m (default: adapts to the source)")
 	disabled := fs.Bool("disabled", false, "add: list the source without fetching it")
+	dedicated := fs.Bool("dedicated", false, "add: every item of the source is on the hub's topic")
 	pos, err := parseInterspersed(env, fs, args)
 	if err != nil {
 		return err
@@ -51,7 +52,7 @@ func runSources(ctx context.Context, env *Env, args []string) error {
 	case "list":
 		return listSources(ctx, env, st, list)
 	case "add":
-		src := model.Source{URL: pos[0], Provider: strings.ToLower(strings.TrimSpace(*provider)), Interval: *interval}
+		src := model.Source{URL: pos[0], Provider: strings.ToLower(strings.TrimSpace(*provider)), Interval: *interval, Dedicated: *dedicated}
 		for _, t := range strings.Split(*topics, ",") {
 			if t = strings.TrimSpace(t); t != "" {
 				src.Topics = append(src.Topics, t)

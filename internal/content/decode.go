@@ -769,6 +769,8 @@ func (d *decoder) sources(root *node) *model.Sources {
 					src.Interval = d.str("interval", v)
 				case "enabled":
 					src.Enabled = d.boolPtr("enabled", v)
+				case "dedicated":
+					src.Dedicated = d.bool("dedicated", v)
 				}
 			}
 			if src.URL == "" {

@@ -242,6 +242,9 @@ var sourcesSpec = spec[model.Sources]{fields: []field[model.Sources]{
 			if s.Enabled != nil {
 				e.bool(4, "enabled", *s.Enabled)
 			}
+			if s.Dedicated {
+				e.bool(4, "dedicated", true)
+			}
 		}
 	}},
 }}

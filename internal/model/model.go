@@ -329,6 +329,9 @@ type Source struct {
 	Topics   []string `json:"topics,omitempty"`
 	Interval string   `json:"interval,omitempty"` // e.g. "30m"
 	Enabled  *bool    `json:"enabled,omitempty"`  // nil means enabled
+	// Dedicated says every item of the source is on the hub's topic; its
+	// items teach the topic gate what the topic looks like.
+	Dedicated bool `json:"dedicated,omitempty"`
 }
 
 // IsEnabled reports whether the source should be fetched.

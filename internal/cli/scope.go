@@ -1,0 +1,168 @@
+package cli
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"maps"
+	"math"
+	"os"
+	"slices"
+
+	"newshub/internal/curate/scope"
+)
+
+// scopeOut is one output line of the scope command.
+type scopeOut struct {
+	ID      string  `json:"id"`
+	OnTopic bool    `json:"onTopic"`
+	Score   float64 `json:"score"`
+}
+
+// runScope decides for JSON-lines articles, in the order they arrive,
+// whether each is on the hub's topic, with the gate ingestion uses,
+// learning from the stream as it goes; it writes one {"id","onTopic",
+// "score"} line per input line, in order.
+func runScope(ctx context.Context, env *Env, args []string) error {
+	fs := env.newFlagSet("scope")
+	hubFile := fs.String("hub", "", "hub `FILE`: JSON {\"topic\", \"keywords\", \"hashtags\"}")
+	in := fs.String("in", "", "input `FILE`, one JSON article a line (id, title, excerpt, url, provider, optional publishedDateTime)")
+	out := fs.String("out", "", "output `FILE` (default standard output)")
+	if err := env.parse(fs, args); err != nil {
+		return err
+	}
+	switch {
+	case *hubFile == "":
+		return usageError("--hub FILE is required")
+	case *in == "":
+		return usageError("--in FILE is required")
+	case fs.NArg() > 0:
+		return usageError("unexpected argument %q", fs.Arg(0))
+	}
+	hub, err := readHub(*hubFile, env.Stderr)
+	if err != nil {
+		return fmt.Errorf("scope: %w", err)
+	}
+	f, err := os.Open(*in)
+	if err != nil {
+		return fmt.Errorf("scope: %w", err)
+	}
+	defer f.Close()
+
+	var w io.Writer = env.Stdout
+	var of *os.File
+	if *out != "" {
+		if of, err = os.Create(*out); err != nil {
+			return fmt.Errorf("scope: %w", err)
+		}
+		defer of.Close()
+		w = of
+	}
+	bw := bufio.NewWriterSize(w, 1<<16)
+	enc := json.NewEncoder(bw)
+	enc.SetEscapeHTML(false)
+
+	gate := scope.New(hub)
+	for _, r := range gate.Ignored() {
+		fmt.Fprintf(env.Stderr, "%s: %s\n", *hubFile, r)
+	}
+	seen := map[string]bool{}
+	bad, n, on := 0, 0, 0
+	for l := range readClusterLines(ctx, f) {
+		switch {
+		case errors.Is(l.err, errBlank):
+			continue
+		case l.err != nil && l.n == 0:
+			return fmt.Errorf("scope: read %s: %w", *in, l.err)
+		case l.err != nil:
+			fmt.Fprintf(env.Stderr, "%s:%d: %v\n", *in, l.n, l.err)
+			bad++
+			continue
+		case seen[l.doc.ID]:
+			fmt.Fprintf(env.Stderr, "%s:%d: duplicate id %q\n", *in, l.n, l.doc.ID)
+			bad++
+			continue
+		}
+		seen[l.doc.ID] = true
+		provider := l.doc.Domain
+		if provider == "" {
+			provider = l.doc.Provider
+		}
+		d := gate.Observe(scope.Article{Title: l.doc.Title, Excerpt: l.doc.Excerpt, URL: l.doc.URL, Provider: provider})
+		n++
+		if d.OnTopic {
+			on++
+		}
+		if err := enc.Encode(scopeOut{ID: l.doc.ID, OnTopic: d.OnTopic, Score: math.Round(d.Score*1e4) / 1e4}); err != nil {
+			return fmt.Errorf("scope: write: %w", err)
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if err := bw.Flush(); err != nil {
+		return fmt.Errorf("scope: write: %w", err)
+	}
+	if of != nil {
+		if err := of.Close(); err != nil {
+			return fmt.Errorf("scope: write %s: %w", *out, err)
+		}
+	}
+	env.Log.Info("scoped", "articles", n, "on_topic", on, "bad", bad, "open", gate.Open())
+	if bad > 0 {
+		return errFailed
+	}
+	return nil
+}
+
+// readHub reads a hub file, {"topic", "keywords", "hashtags"}; other
+// fields are reported and ignored.
+func readHub(path string, warn io.Writer) (scope.Hub, error) {
+	var h scope.Hub
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return h, err
+	}
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(b, &fields); err != nil {
+		line := 1
+		var se *json.SyntaxError
+		if errors.As(err, &se) {
+			line = lineAt(b, int(se.Offset))
+		}
+		return h, fmt.Errorf("%s:%d: not a JSON object: %v", path, line, err)
+	}
+	for _, k := range slices.Sorted(maps.Keys(fields)) {
+		v := fields[k]
+		var err error
+		switch k {
+		case "topic":
+			err = json.Unmarshal(v, &h.Topic)
+		case "keywords":
+			err = json.Unmarshal(v, &h.Keywords)
+		case "hashtags":
+			err = json.Unmarshal(v, &h.Hashtags)
+		default:
+			fmt.Fprintf(warn, "%s:%d: unknown field %q ignored\n", path, lineAt(b, bytes.Index(b, v)), k)
+			continue
+		}
+		if err != nil {
+			want := "a list of strings"
+			if k == "topic" {
+				want = "a string"
+			}
+			return h, fmt.Errorf("%s:%d: %s must be %s", path, lineAt(b, bytes.Index(b, v)), k, want)
+		}
+	}
+	return h, nil
+}
+
+// lineAt returns the 1-based line of byte offset off in b.
+func lineAt(b []byte, off int) int {
+	off = max(0, min(off, len(b)))
+	return bytes.Count(b[:off], []byte{'\n'}) + 1
+}

@@ -1,0 +1,390 @@
+package scope
+
+import (
+	"encoding/json"
+	"math"
+	"strings"
+	"sync"
+	"testing"
+)
+
+// observeAll passes the stream through g and returns its decisions.
+func observeAll(g *Gate, s []synthArticle) []Decision {
+	ds := make([]Decision, len(s))
+	for i, a := range s {
+		ds[i] = g.Observe(a.Article)
+	}
+	return ds
+}
+
+// tally scores decisions against the topics the articles were drawn from.
+func tally(s []synthArticle, ds []Decision, on string) prf {
+	items := make([]devItem, len(s))
+	dec := make([]bool, len(s))
+	for i := range s {
+		items[i].Label = s[i].topic == on
+		dec[i] = ds[i].OnTopic
+	}
+	return score(items, dec)
+}
+
+func hasReason(d Decision, part string) bool {
+	for _, r := range d.Reasons {
+		if strings.Contains(r, part) {
+			return true
+		}
+	}
+	return false
+}
+
+func TestHubWithNothingToGoByKeepsEverything(t *testing.T) {
+	for _, c := range []struct {
+		name    string
+		hub     Hub
+		ignored string
+	}{
+		{"no keywords", Hub{Topic: "Space"}, ""},
+		{"empty keywords", Hub{Topic: "Space", Keywords: []string{"", "  "}, Hashtags: []string{"#", ""}}, ""},
+		{"stop-word keywords", Hub{Topic: "Space", Keywords: []string{"The", "of"}}, `keyword "The" is a stop word: ignored`},
+		{"punctuation keyword", Hub{Topic: "Space", Keywords: []string{"!!!"}}, `keyword "!!!" has no words: ignored`},
+	} {
+		g := New(c.hub)
+		if !g.Open() {
+			t.Errorf("%s: the gate is not open", c.name)
+		}
+		for _, a := range synthStream(50, "space", 0.3, 1, false) {
+			d := g.Observe(a.Article)
+			if !d.OnTopic || d.Score != 1 || d.Basis != Everything || !hasReason(d, "everything is on topic") {
+				t.Fatalf("%s: %+v, want on topic on the basis of everything, saying why", c.name, d)
+			}
+			if c.ignored != "" && !hasReason(d, c.ignored) {
+				t.Fatalf("%s: reasons %q lack %q", c.name, d.Reasons, c.ignored)
+			}
+		}
+		if d := g.Decide(Article{Title: "Transfer talk", InOnTopicStory: true}); d.Basis != Everything {
+			t.Errorf("%s: a story member in an open hub is decided on %v, want everything", c.name, d.Basis)
+		}
+	}
+}
+
+func TestKeywordsMatchWholeWordsAndPhrases(t *testing.T) {
+	g := New(Hub{Topic: "Climate", Keywords: []string{"Climate", "global warming", "CO2", "the"}, Hashtags: []string{"#NetZero"}})
+	for _, c := range []struct {
+		a    Article
+		want string // keyword found, or "" for none
+	}{
+		{Article{Title: "CLIMATE talks stall"}, `keyword "Climate"`},
+		{Article{Title: "Report", Excerpt: "Scientists warn that Global  Warming is speeding up."}, `keyword "global warming"`},
+		{Article{Title: "Cars: CO2 rules tighten"}, `keyword "CO2"`},
+		{Article{Title: "Firms pledge net zero by 2040"}, `keyword "#NetZero"`},
+		{Article{Title: "Climatic shifts"}, ""},            // whole words only
+		{Article{Title: "Global", Excerpt: "warming"}, ""}, // no phrase across title and excerpt
+		{Article{Title: "The game of the year"}, ""},       // "the" is ignored
+		{Article{Title: "Weekly roundup", URL: "https://example.org/climate/2024/05/roundup"}, `keyword "Climate" in the URL`},
+		{Article{Title: "Weekly roundup", URL: "https://example.org/2024/05/climate-roundup-of-the-week"}, ""}, // a slug is not a section
+	} {
+		d := g.Decide(c.a)
+		if c.want == "" {
+			if d.Basis == Keyword {
+				t.Errorf("%+v: decided on %q, want no keyword", c.a, d.Reasons)
+			}
+			continue
+		}
+		if !d.OnTopic || d.Basis != Keyword || !hasReason(d, c.want) || d.Score < 0.5 {
+			t.Errorf("%+v: %+v, want on topic for %s", c.a, d, c.want)
+		}
+	}
+}
+
+func TestGateLearnsPastItsKeywords(t *testing.T) {
+	stream := synthStream(4000, "space", 0.25, 3, false)
+	g := New(Hub{Topic: "Space", Keywords: []string{"NASA", "astronaut"}})
+	ds := observeAll(g, stream)
+	s := tally(stream[2000:], ds[2000:], "space")
+	// Of the space articles without a keyword, how many the model found.
+	found, without := 0, 0
+	for i := 2000; i < len(ds); i++ {
+		if stream[i].topic == "space" && ds[i].Basis == Model {
+			without++
+			if ds[i].OnTopic {
+				found++
+			}
+		}
+	}
+	t.Logf("synthetic space hub, second half: %v; the model found %d of %d space articles without a keyword", s, found, without)
+	if s.R < 0.9 || s.P < 0.9 || without == 0 || float64(found) < 0.9*float64(without) {
+		t.Errorf("second half %v, %d of %d found: the gate should learn the topic's other words", s, found, without)
+	}
+}
+
+func TestDedicatedSourcesTeachTheGate(t *testing.T) {
+	g := New(Hub{Topic: "Space", DedicatedSources: true})
+	if g.Open() {
+		t.Fatal("a hub with a dedicated source is open")
+	}
+	stream := synthStream(1200, "space", 0.25, 5, false)
+	if d := g.Decide(stream[0].Article); d.OnTopic || !hasReason(d, "too few") {
+		t.Errorf("before learning: %+v, want off topic for lack of lessons", d)
+	}
+	var later []synthArticle
+	for _, a := range stream {
+		if a.topic == "space" && len(later) < 600 {
+			// The dedicated source carries some of the space news.
+			a.Dedicated = len(later)%2 == 0
+		}
+		if d := g.Observe(a.Article); a.Dedicated && (d.Basis != Dedicated || !d.OnTopic) {
+			t.Fatalf("dedicated article decided %+v", d)
+		}
+		later = append(later, a)
+	}
+	fresh := synthStream(400, "space", 0.25, 6, false)
+	ds := make([]Decision, len(fresh))
+	for i, a := range fresh {
+		ds[i] = g.Decide(a.Article)
+	}
+	if s := tally(fresh, ds, "space"); s.P < 0.9 || s.R < 0.9 {
+		t.Errorf("after a dedicated source taught it: %v on fresh articles, want P and R ≥ 0.9", s)
+	}
+}
+
+func TestEditorsAndStoriesDecide(t *testing.T) {
+	g := New(Hub{Topic: "Space", Keywords: []string{"NASA"}})
+	a := Article{Title: "Crew returns after six months"}
+	if d := g.Decide(Article{Title: a.Title, InOnTopicStory: true}); !d.OnTopic || d.Basis != Story || d.Score != 1 {
+		t.Errorf("story member: %+v, want on topic on the basis of its story", d)
+	}
+	// Editors' lessons weigh in: teach that football is off topic and
+	// space on topic, with no keyword in sight.
+	for _, s := range synthStream(300, "space", 0.5, 9, false) {
+		g.Learn(s.Article, Label{OnTopic: s.topic == "space", Basis: Editor})
+	}
+	for _, s := range synthStream(100, "space", 0.5, 10, false) {
+		if s.topic != "space" && s.topic != "football" {
+			continue
+		}
+		if d := g.Decide(s.Article); d.Basis == Model && d.OnTopic != (s.topic == "space") {
+			t.Errorf("after editors' lessons, a %s article is decided %+v", s.topic, d)
+		}
+	}
+}
+
+func TestURLSectionsAndPublishersTeach(t *testing.T) {
+	stream := synthStream(3000, "space", 0.25, 11, true)
+	g := New(Hub{Topic: "Space", Keywords: []string{"NASA"}})
+	observeAll(g, stream)
+	// A headline with no topic words, filed under the space section.
+	in := g.Decide(Article{Title: "What happened this week", URL: "https://news1.example/space/2024/05/story-1"})
+	out := g.Decide(Article{Title: "What happened this week", URL: "https://news1.example/football/2024/05/story-2"})
+	if in.Score <= out.Score || !in.OnTopic || out.OnTopic {
+		t.Errorf("space section %+v, football section %+v: the section should decide", in, out)
+	}
+}
+
+// finite checks what every decision must be: a probability, with reasons.
+func finite(t *testing.T, what string, d Decision) {
+	t.Helper()
+	if math.IsNaN(d.Score) || math.IsInf(d.Score, 0) || d.Score < 0 || d.Score > 1 {
+		t.Errorf("%s: score %v", what, d.Score)
+	}
+	if len(d.Reasons) == 0 {
+		t.Errorf("%s: no reasons", what)
+	}
+	if d.OnTopic && d.Score < 0.5 && d.Basis == Model {
+		t.Errorf("%s: on topic with score %v", what, d.Score)
+	}
+}
+
+func TestBadInputGetsSensibleDecisions(t *testing.T) {
+	odd := []Article{
+		{},
+		{Title: "   ", Excerpt: "\n\t"},
+		{Title: "日本銀行が金融政策の変更を発表", Excerpt: "東京株式市場は続伸した。"},
+		{Title: "البنك المركزي يرفع أسعار الفائدة", Excerpt: "قال مسؤولون إن القرار جاء بعد اجتماع طويل"},
+		{Title: "Центробанк повысил ключевую ставку"},
+		{Title: "🚀🚀🚀", Excerpt: "🌕"},
+		{Title: "\xff\xfe\xfd", Excerpt: "bad \xc3 utf-8"},
+		{Title: strings.Repeat("launch ", 200000)},
+		{Title: "2024 2025 1.5 3,000"},
+		{Title: "the of and to in", Excerpt: "it is what it is"},
+		{Title: "NASA", URL: "::not a url::", Provider: "   "},
+	}
+	hubs := map[string]Hub{
+		"one keyword":       {Topic: "Space", Keywords: []string{"NASA"}},
+		"stop-word keyword": {Topic: "Space", Keywords: []string{"the", "NASA"}},
+		"hashtag only":      {Topic: "Space", Hashtags: []string{"#SpaceX"}},
+	}
+	for name, h := range hubs {
+		g := New(h)
+		for i, a := range odd {
+			finite(t, name+" fresh", g.Observe(a))
+			_ = i
+		}
+		observeAll(g, synthStream(1500, "space", 0.25, 13, false))
+		for _, a := range odd {
+			finite(t, name+" trained", g.Decide(a))
+			g.Learn(a, Label{OnTopic: false, Basis: Editor})
+			finite(t, name+" after lesson", g.Decide(a))
+		}
+	}
+}
+
+func TestOneSidedStreams(t *testing.T) {
+	onlyOff := synthStream(1500, "space", 0, 17, false)
+	g := New(Hub{Topic: "Space", Keywords: []string{"NASA"}})
+	for i, d := range observeAll(g, onlyOff) {
+		finite(t, "only off topic", d)
+		if d.OnTopic {
+			t.Fatalf("article %d of a stream without the topic decided on topic: %+v", i, d)
+		}
+	}
+	// Every article has a keyword: nothing off topic to learn from.
+	onlyOn := synthStream(1500, "space", 1, 19, false)
+	g = New(Hub{Topic: "Space", Keywords: []string{"NASA", "rocket", "orbit", "moon", "Mars", "launch"}})
+	n := 0
+	for _, a := range onlyOn {
+		a.Title = "NASA: " + a.Title
+		d := g.Observe(a.Article)
+		finite(t, "only on topic", d)
+		if d.OnTopic {
+			n++
+		}
+	}
+	if n != len(onlyOn) {
+		t.Errorf("%d of %d keyword articles on topic", n, len(onlyOn))
+	}
+	// The same article over and over, and a keyword in every article.
+	g = New(Hub{Topic: "Space", Keywords: []string{"said"}})
+	for i := 0; i < 500; i++ {
+		finite(t, "repeated", g.Observe(Article{Title: "Officials said the plan was ready", Excerpt: "It said so."}))
+	}
+}
+
+func TestWindowForgetsAndStaysConsistent(t *testing.T) {
+	p := defaultParams()
+	p.window, p.refitEvery = 300, 100
+	g := newWithParams(Hub{Topic: "Space", Keywords: []string{"NASA", "rocket"}}, p)
+	stream := synthStream(5000, "space", 0.25, 23, false)
+	for i, a := range stream {
+		// Unique words make the vocabulary grow without end.
+		a.Excerpt += " token" + strings.Repeat("x", i%7) + string(rune('a'+i%26)) + itoa(i)
+		g.Observe(a.Article)
+	}
+	m := g.m
+	if m.allDocs != float64(p.window) || len(m.ring) != p.window {
+		t.Fatalf("remembers %v articles (%d in the ring), want %d", m.allDocs, len(m.ring), p.window)
+	}
+	if live := m.live(); len(m.all) > 4*live+2*p.window+1024 {
+		t.Errorf("%d features kept for %d live ones: memory follows the history, not the window", len(m.all), live)
+	}
+	// Counts are the sums over the remembered articles.
+	all := make([]float64, len(m.all))
+	on := make([]float64, len(m.all))
+	var onDocs float64
+	for _, r := range m.ring {
+		for _, f := range r.feats {
+			all[f]++
+			if r.on {
+				on[f] += float64(r.w)
+			}
+		}
+		if r.on {
+			onDocs += float64(r.w)
+		}
+	}
+	for i := range all {
+		if math.Abs(all[i]-float64(m.all[i])) > 1e-3 || math.Abs(on[i]-float64(m.on[i])) > 1e-2 {
+			t.Fatalf("feature %d: counts %v/%v, sums %v/%v", i, m.all[i], m.on[i], all[i], on[i])
+		}
+	}
+	if math.Abs(onDocs-m.onDocs) > 1e-2 {
+		t.Errorf("on-topic weight %v, sum %v", m.onDocs, onDocs)
+	}
+}
+
+func itoa(i int) string {
+	const digits = "0123456789"
+	if i < 10 {
+		return digits[i : i+1]
+	}
+	return itoa(i/10) + digits[i%10:i%10+1]
+}
+
+func TestConcurrentUse(t *testing.T) {
+	g := New(Hub{Topic: "Space", Keywords: []string{"NASA"}})
+	stream := synthStream(2000, "space", 0.25, 29, false)
+	var wg sync.WaitGroup
+	for w := 0; w < 4; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			for i := w; i < len(stream); i += 4 {
+				if w == 0 {
+					g.Observe(stream[i].Article)
+				} else {
+					finite(t, "concurrent", g.Decide(stream[i].Article))
+				}
+			}
+		}(w)
+	}
+	wg.Wait()
+}
+
+func TestExplainNamesTheWordsThatWeighed(t *testing.T) {
+	g := New(Hub{Topic: "Space", Keywords: []string{"NASA"}})
+	observeAll(g, synthStream(2000, "space", 0.25, 31, false))
+	on := g.Explain(Article{Title: "Rocket launch puts satellites in orbit"})
+	off := g.Explain(Article{Title: "Striker scores twice as league leaders win derby"})
+	if !on.OnTopic || !hasReason(on, "words for the topic: ") || !hasReason(on, "rocket") {
+		t.Errorf("space article: %+v, want on topic with rocket among the words for it", on)
+	}
+	if off.OnTopic || !hasReason(off, "words against: ") || !hasReason(off, "striker") {
+		t.Errorf("football article: %+v, want off topic with striker among the words against", off)
+	}
+	if d := g.Decide(Article{Title: "Rocket launch puts satellites in orbit"}); d.OnTopic != on.OnTopic || d.Score != on.Score {
+		t.Errorf("Decide %+v and Explain %+v disagree", d, on)
+	}
+}
+
+func TestDecisionsStoreAsJSON(t *testing.T) {
+	for b := Everything; b < nBases; b++ {
+		d := Decision{OnTopic: true, Score: 0.75, Basis: b, Reasons: []string{"why"}}
+		data, err := json.Marshal(d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var back Decision
+		if err := json.Unmarshal(data, &back); err != nil || back.Basis != b || !strings.Contains(string(data), `"`+b.String()+`"`) {
+			t.Errorf("%v: %s read back as %+v, %v", b, data, back, err)
+		}
+	}
+	var b Basis
+	if err := json.Unmarshal([]byte(`"guess"`), &b); err == nil {
+		t.Error("an unknown basis was read")
+	}
+	if _, err := json.Marshal(Basis(42)); err == nil {
+		t.Error("basis 42 was written")
+	}
+}
+
+// TestEveryTopicBeatsItsKeywords runs hubs of each synthetic topic, with a
+// single rare keyword and with several, and compares the gate with its
+// keywords alone (the scoring tool's baseline decides exactly the keyword
+// hits).
+func TestEveryTopicBeatsItsKeywords(t *testing.T) {
+	for _, topic := range []string{"space", "football", "markets", "cooking", "politics"} {
+		pool := topicWords[topic]
+		for _, kws := range [][]string{{pool[len(pool)-1]}, {pool[0], pool[5], pool[10]}} {
+			stream := synthStream(3000, topic, 0.2, 37, false)
+			ds := observeAll(New(Hub{Topic: topic, Keywords: kws}), stream)
+			kwOnly := make([]Decision, len(ds))
+			for i, d := range ds {
+				kwOnly[i].OnTopic = d.Basis == Keyword
+			}
+			s, b := tally(stream, ds, topic), tally(stream, kwOnly, topic)
+			t.Logf("%s %q: gate %v, keywords alone %v", topic, kws, s, b)
+			if s.F1 < b.F1 || s.F1 < 1.6*b.F1 && b.F1 < 0.6 {
+				t.Errorf("%s %q: gate F1 %.3f, keywords alone %.3f", topic, kws, s.F1, b.F1)
+			}
+		}
+	}
+}

@@ -1,0 +1,124 @@
+package scope
+
+import "strings"
+
+// matcher finds the hub's keywords and hashtags in a text, as whole words
+// or phrases, in any case ("#ClimateChange" finds "climate change"). Words
+// are compared as written: "stocks" does not find "stock", which the text
+// model learns from the articles instead.
+type matcher struct {
+	phrases map[uint64][]phrase // by first word
+	terms   []string            // the keywords as written, by index
+	ignored []string            // keywords that can select nothing, and why
+	feats   map[uint64]bool     // the words of the keywords, in normal form
+}
+
+type phrase struct {
+	words []uint64
+	term  int // index in terms
+}
+
+func newMatcher(keywords, hashtags []string) *matcher {
+	m := &matcher{phrases: map[uint64][]phrase{}, feats: map[uint64]bool{}}
+	var t tokenizer
+	seen := map[string]bool{}
+	add := func(written, text string) {
+		t.out = t.out[:0]
+		var words []uint64
+		allStop := true
+		for _, tk := range t.tokens(text) {
+			words = append(words, tk.raw)
+			allStop = allStop && tk.stop
+		}
+		switch {
+		case len(words) == 0:
+			m.ignored = append(m.ignored, "keyword "+quote(written)+" has no words: ignored")
+			return
+		case allStop:
+			m.ignored = append(m.ignored, "keyword "+quote(written)+" is a stop word: ignored")
+			return
+		}
+		key := phraseKey(words)
+		if seen[key] {
+			return
+		}
+		seen[key] = true
+		for _, tk := range t.out {
+			m.feats[tk.h] = true
+		}
+		m.phrases[words[0]] = append(m.phrases[words[0]], phrase{words: words, term: len(m.terms)})
+		m.terms = append(m.terms, written)
+	}
+	for _, k := range keywords {
+		if k = strings.TrimSpace(k); k != "" {
+			add(k, k)
+		}
+	}
+	for _, h := range hashtags {
+		h = strings.TrimSpace(strings.TrimLeft(strings.TrimSpace(h), "#"))
+		if h != "" {
+			add("#"+h, splitCamel(h))
+		}
+	}
+	return m
+}
+
+// match returns the set of terms found in toks (term i is bit i mod 64)
+// and the first one found, or -1.
+func (m *matcher) match(toks []token) (set uint64, first int) {
+	first = -1
+	if len(m.terms) == 0 {
+		return 0, -1
+	}
+	for i, tk := range toks {
+		for _, p := range m.phrases[tk.raw] {
+			if hasPhrase(toks[i:], p.words) {
+				set |= 1 << (p.term % 64)
+				if first < 0 {
+					first = p.term
+				}
+			}
+		}
+	}
+	return set, first
+}
+
+func hasPhrase(toks []token, words []uint64) bool {
+	if len(toks) < len(words) {
+		return false
+	}
+	for j, h := range words {
+		if toks[j].raw != h {
+			return false
+		}
+	}
+	return true
+}
+
+func phraseKey(p []uint64) string {
+	var b strings.Builder
+	for _, w := range p {
+		for i := 0; i < 8; i++ {
+			b.WriteByte(byte(w >> (8 * i)))
+		}
+	}
+	return b.String()
+}
+
+// splitCamel turns "ClimateChange" into "Climate Change"; other text is
+// unchanged.
+func splitCamel(s string) string {
+	var b strings.Builder
+	prevLower := false
+	for _, r := range s {
+		upper := 'A' <= r && r <= 'Z'
+		if upper && prevLower {
+			b.WriteByte(' ')
+		}
+		b.WriteRune(r)
+		prevLower = 'a' <= r && r <= 'z' || '0' <= r && r <= '9'
+	}
+	return b.String()
+}
+
+func quote(s string) string { return `"` + s + `"` }
