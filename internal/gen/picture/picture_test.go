@@ -129,3 +129,16 @@ func TestPaletteAtCountsRound(t *testing.T) {
 		t.Error("PaletteAt does not count round")
 	}
 }
+
+// BenchmarkStoryPicture draws a story's picture into a reused buffer, as
+// gen does for each story.
+func BenchmarkStoryPicture(b *testing.B) {
+	var buf []byte
+	seed := uint64(0)
+	for b.Loop() {
+		seed++
+		p := Picture{Motif: Motif(seed % uint64(numMotifs)), Width: 1200, Height: 675, Palette: PaletteAt(int(seed)), Seed: seed}
+		buf = p.AppendSVG(buf[:0])
+	}
+	b.SetBytes(int64(len(buf)))
+}
