@@ -3,6 +3,7 @@ package testutil
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime"
 	"testing"
@@ -31,4 +32,21 @@ func Shared(t testing.TB, name string) string {
 		t.Skipf("shared data %s is absent; skipping", dir)
 	}
 	return dir
+}
+
+// Chromium returns the browser binary for tests that drive one. When there
+// is none the test is skipped, except under CI=true (./scripts/test installs
+// it), where it fails.
+func Chromium(t testing.TB) string {
+	t.Helper()
+	for _, p := range []string{"chromium", "chromium-browser", "google-chrome"} {
+		if path, err := exec.LookPath(p); err == nil {
+			return path
+		}
+	}
+	if os.Getenv("CI") == "true" {
+		t.Fatal("chromium is missing (required under CI=true): install Debian's chromium package")
+	}
+	t.Skip("chromium is not installed; skipping the browser tests")
+	return ""
 }

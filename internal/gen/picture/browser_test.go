@@ -5,38 +5,22 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"os/exec"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
-)
 
-// chromium returns the browser binary, or skips (fails under CI=true) when
-// there is none.
-func chromium(t *testing.T) string {
-	t.Helper()
-	for _, p := range []string{"chromium", "chromium-browser", "google-chrome"} {
-		if path, err := exec.LookPath(p); err == nil {
-			return path
-		}
-	}
-	if os.Getenv("CI") == "true" {
-		t.Fatal("chromium is missing (required under CI=true)")
-	}
-	t.Skip("chromium is not installed")
-	return ""
-}
+	"newshub/internal/testutil"
+)
 
 // TestBrowserDrawsEveryPicture loads every motif, on both grounds, and the
 // logos in Chromium as images, and checks that each decodes at its size
 // and shows a drawing: enough colours over enough of it, not a blank or a
 // broken image.
 func TestBrowserDrawsEveryPicture(t *testing.T) {
-	bin := chromium(t)
+	bin := testutil.Chromium(t)
 	pics := map[string][]byte{}
 	var page strings.Builder
 	page.WriteString("<!doctype html><body>")
