@@ -162,7 +162,8 @@ func Generate(ctx context.Context, out string, opt Options) (Stats, error) {
 // order, without rendering or writing them or their pictures.
 func Records(opt Options, fn func(*model.Record) error) error {
 	g := newGenerator(opt)
-	return g.emit(func(r *model.Record, _ ...pictureFile) error { return fn(r) }, func(recs []*model.Record, _ []pictureFile) error {
+	record := func(r *model.Record, _ ...pictureFile) error { return fn(r) }
+	return g.emit(record, func(recs []*model.Record, _ []pictureFile) error {
 		g.finishStory(recs)
 		for _, r := range recs {
 			if err := fn(r); err != nil {
@@ -426,7 +427,8 @@ func (g *generator) emitOrgs(fn emitFunc) error {
 }
 
 func (g *generator) emitPeople(fn emitFunc) error {
-	var candidates, portraits []string
+	var candidates []string
+	var cover model.Image // the list's picture: its first person's
 	for i, p := range g.people {
 		topics := []string{g.root, p.voice}
 		if p.topic != "" {
@@ -441,13 +443,17 @@ func (g *generator) emitPeople(fn emitFunc) error {
 		handle := p.first + p.last
 		portrait := g.illustration("people", p.slug, picture.Picture{Motif: picture.Portrait, Width: 400, Height: 400,
 			Palette: picture.PaletteAt(p.palette)})
-		portraits = append(portraits, portrait.url())
+		face := portrait.image(true)
+		face.Title = p.name()
+		if i == 0 {
+			cover = face
+		}
 		m := &model.Person{
 			Name: p.name(), Bio: capitalize(bio), Location: g.pick(places), Type: "profile",
 			Heat:    100 + g.rng.IntN(800) + 200*boolInt(p.candidate),
 			Twitter: &model.Twitter{Username: handle, URL: "https://twitter.com/" + handle, Followers: 1000 + g.rng.IntN(900000)},
 			Topics:  topics,
-			Images:  []model.Image{{URL: portrait.url(), Width: 400, Height: 400, IsCached: ptr(true), Title: p.name()}},
+			Images:  []model.Image{face},
 		}
 		if p.candidate {
 			m.Website = "https://" + strings.ToLower(handle) + ".example.org/"
@@ -459,10 +465,9 @@ func (g *generator) emitPeople(fn emitFunc) error {
 			return err
 		}
 	}
-	first := g.people[0]
 	list := &model.Person{Name: "Candidates for Governor", Bio: "Everyone on the ballot for governor this year",
 		Type: "collection", Heat: 500 + g.rng.IntN(400), Items: candidates, Topics: []string{g.root},
-		Images: []model.Image{{URL: portraits[0], Width: 400, Height: 400, IsCached: ptr(true), Title: first.name()}}}
+		Images: []model.Image{cover}}
 	return fn(&model.Record{Path: "_people/collections/candidates-for-governor.md", Kind: model.KindPeopleList, Person: list})
 }
 
@@ -483,7 +488,7 @@ func (g *generator) emitEvents(fn emitFunc) error {
 			Type:        "conference", StartDateTime: start, EndDateTime: end,
 			Location: s.P, Provider: &model.Provider{Name: o.name, Domain: o.domain},
 			Topics: []string{g.root},
-			Images: []model.Image{{URL: art.url(), Width: 1200, Height: 675, IsCached: ptr(true)}},
+			Images: []model.Image{art.image(true)},
 		}
 		if err := fn(&model.Record{Path: p, Kind: model.KindEvent, Event: m}, art); err != nil {
 			return err
@@ -503,7 +508,7 @@ func (g *generator) emitLearning(fn emitFunc) error {
 		m := &model.Learning{Title: title, Excerpt: g.fill(g.pick(followSentences), g.storySlots()),
 			OriginalURL: "https://civicslab.example.org/guides/" + slug, Type: "article", Price: "Free",
 			Heat: 20 + g.rng.IntN(200), Provider: lab, Topics: []string{g.root},
-			Images: []model.Image{{URL: art.url(), Width: 760, Height: 690}}}
+			Images: []model.Image{art.image(false)}}
 		pics := []pictureFile{art}
 		if i == 0 {
 			pics = append(pics, labLogo)
@@ -526,7 +531,7 @@ func (g *generator) emitLearning(fn emitFunc) error {
 			FeaturedContent: `<iframe width="800" height="500" frameborder="0" src="https://www.youtube.com/embed/` + id +
 				`" allow="accelerometer; autoplay; encrypted-media; gyroscope; picture-in-picture" allowfullscreen></iframe>`,
 			Provider: basics, Topics: []string{g.root},
-			Images: []model.Image{{URL: art.url(), Width: 480, Height: 360, IsCached: ptr(true)}}}
+			Images: []model.Image{art.image(true)}}
 		items = append(items, "videos/ballotbasics-"+slug)
 		pics := []pictureFile{art}
 		if i == 0 {
@@ -540,7 +545,7 @@ func (g *generator) emitLearning(fn emitFunc) error {
 	art := g.illustration("learning", stem(p), picture.Picture{Motif: picture.Guide, Width: 1280, Height: 720, Palette: g.anyPalette()})
 	list := &model.Learning{Title: "Elections, Start to Finish", Excerpt: "Short videos on how an election runs.",
 		Type: "collection", Heat: 60 + g.rng.IntN(100), Provider: basics, Items: items, Topics: []string{g.root},
-		Images: []model.Image{{URL: art.url(), Width: 1280, Height: 720, IsCached: ptr(true)}}}
+		Images: []model.Image{art.image(true)}}
 	return fn(&model.Record{Path: p, Kind: model.KindLearningList, Learning: list}, art)
 }
 

@@ -23,8 +23,9 @@ const PictureDir = "assets/images"
 
 // pictureFile is a picture to write into the site.
 type pictureFile struct {
-	path string // slash path in the site, under PictureDir
-	art  drawer
+	path          string // slash path in the site, under PictureDir
+	art           drawer
+	width, height int
 }
 
 // drawer is a picture description that renders itself as SVG.
@@ -32,6 +33,15 @@ type drawer interface{ AppendSVG([]byte) []byte }
 
 // url is the site-relative URL records use for the picture.
 func (p pictureFile) url() string { return "/" + p.path }
+
+// image is the picture as a record lists it.
+func (p pictureFile) image(cached bool) model.Image {
+	im := model.Image{URL: p.url(), Width: p.width, Height: p.height}
+	if cached {
+		im.IsCached = ptr(true)
+	}
+	return im
+}
 
 // writePicture renders p into buf and writes it under out, making its
 // folder on first use. It returns buf for the next picture.
@@ -56,9 +66,8 @@ var newsSizes = [...][2]int{{1200, 675}, {1280, 720}, {1200, 800}}
 // storyPicture is the illustration the articles of a story share; used
 // says whether any of them shows it, so that only those are written.
 type storyPicture struct {
-	file          pictureFile
-	width, height int
-	used          bool
+	file pictureFile
+	used bool
 }
 
 // newStoryPicture drafts the picture of story number n, drawn at for the
@@ -67,23 +76,21 @@ func (g *generator) newStoryPicture(n int, f frame, who *person, at time.Time) *
 	size := newsSizes[g.rng.IntN(len(newsSizes))]
 	p := picture.Picture{Motif: f.motif, Width: size[0], Height: size[1],
 		Palette: picture.PaletteAt(who.palette), Seed: g.rng.Uint64()}
-	return &storyPicture{
-		file:  pictureFile{path: PictureDir + "/news/" + at.Format("2006/01") + "/story-" + strconv.Itoa(n) + ".svg", art: p},
-		width: size[0], height: size[1],
-	}
+	return &storyPicture{file: pictureFile{path: PictureDir + "/news/" + at.Format("2006/01") + "/story-" + strconv.Itoa(n) + ".svg",
+		art: p, width: p.Width, height: p.Height}}
 }
 
 // image returns the record's image of the picture and marks it used.
 func (p *storyPicture) image() []model.Image {
 	p.used = true
-	return []model.Image{{URL: p.file.url(), Width: p.width, Height: p.height, IsCached: ptr(true)}}
+	return []model.Image{p.file.image(true)}
 }
 
 // illustration drafts picture p, named name under folder, with a seed of
 // its own.
 func (g *generator) illustration(folder, name string, p picture.Picture) pictureFile {
 	p.Seed = g.rng.Uint64()
-	return pictureFile{path: PictureDir + "/" + folder + "/" + name + ".svg", art: p}
+	return pictureFile{path: PictureDir + "/" + folder + "/" + name + ".svg", art: p, width: p.Width, height: p.Height}
 }
 
 // anyPalette draws a palette.
@@ -100,8 +107,9 @@ func stem(recPath string) string {
 
 // logo drafts the logo of a publisher.
 func (g *generator) logo(name, domain string) pictureFile {
+	const size = 400
 	return pictureFile{path: PictureDir + "/organizations/" + domain + ".svg",
-		art: picture.Logo{Name: name, Size: 400, Seed: g.rng.Uint64()}}
+		art: picture.Logo{Name: name, Size: size, Seed: g.rng.Uint64()}, width: size, height: size}
 }
 
 // logoImages are a publisher's logo at the sizes Smartable's records list:
