@@ -23,10 +23,6 @@ const (
 	ExitUsage   = 2
 )
 
-// Version is the program version, set at build time with
-// -ldflags "-X newshub/internal/cli.Version=...".
-var Version = "dev"
-
 // Env is what every command receives: the global options and the streams.
 type Env struct {
 	Site   string // site folder
@@ -233,15 +229,6 @@ func capitalize(s string) string {
 		return s
 	}
 	return strings.ToUpper(s[:1]) + s[1:]
-}
-
-func runVersion(ctx context.Context, env *Env, args []string) error {
-	fs := env.newFlagSet("version")
-	if err := env.parse(fs, args); err != nil {
-		return err
-	}
-	fmt.Fprintf(env.Stdout, "newshub %s\n", Version)
-	return nil
 }
 
 // ensureDir creates dir and its parents.

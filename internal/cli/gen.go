@@ -44,7 +44,8 @@ func generate(ctx context.Context, env *Env, out string, opt gen.Options) (gen.S
 		return st, err
 	}
 	d := time.Since(start)
-	fmt.Fprintf(env.Stdout, "generated %d files (%s) in %s: %d stories, %.1f MB, %.0f files/s\n",
-		st.Files, kindSummary(st.Kinds), round(d), st.Stories, float64(st.Bytes)/1e6, progress.Rate(int64(st.Files), d))
+	fmt.Fprintf(env.Stdout, "generated %d files (%s) in %s: %d stories, %.1f MB, %.0f files/s; %d pictures in %s/, %.1f MB\n",
+		st.Files, kindSummary(st.Kinds), round(d), st.Stories, float64(st.Bytes)/1e6, progress.Rate(int64(st.Files), d),
+		st.Pictures, gen.PictureDir, float64(st.PictureBytes)/1e6)
 	return st, nil
 }

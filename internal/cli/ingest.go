@@ -44,7 +44,7 @@ func runIngest(ctx context.Context, env *Env, args []string) error {
 		log = slog.New(slog.NewTextHandler(env.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}
 	in := ingest.New(s, st, ingest.Options{
-		Version:   Version,
+		Version:   version(),
 		SiteDir:   env.Site,
 		Log:       log,
 		All:       *all,

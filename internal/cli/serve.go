@@ -39,7 +39,7 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 		cfg.Logger = slog.New(slog.NewTextHandler(env.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	}
 	if !*noIngest {
-		in := ingest.New(s, st, ingest.Options{Version: Version, SiteDir: env.Site, Log: env.Log})
+		in := ingest.New(s, st, ingest.Options{Version: version(), SiteDir: env.Site, Log: env.Log})
 		defer in.Close()
 		cfg.Ingest = in.Run
 	}

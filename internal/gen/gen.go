@@ -21,6 +21,7 @@ import (
 
 	"newshub/internal/content"
 	"newshub/internal/curate"
+	"newshub/internal/gen/picture"
 	"newshub/internal/model"
 	"newshub/internal/site"
 )
@@ -51,10 +52,12 @@ const archiveAge = 150 * 24 * time.Hour
 
 // Stats counts what Generate wrote.
 type Stats struct {
-	Files   int
-	Bytes   int64
-	Stories int
-	Kinds   map[model.Kind]int
+	Files        int // records
+	Bytes        int64
+	Pictures     int // SVG files under PictureDir
+	PictureBytes int64
+	Stories      int
+	Kinds        map[model.Kind]int
 }
 
 // Generate writes a synthetic site into out, which must be absent or empty.
@@ -88,6 +91,7 @@ func Generate(ctx context.Context, out string, opt Options) (Stats, error) {
 		go func(st *Stats) {
 			defer wg.Done()
 			st.Kinds = map[model.Kind]int{}
+			var buf []byte
 			for u := range units {
 				if ctx.Err() != nil {
 					continue // drain so the producer never blocks
@@ -104,6 +108,15 @@ func Generate(ctx context.Context, out string, opt Options) (Stats, error) {
 					st.Bytes += int64(len(rec.Raw))
 					st.Kinds[rec.Kind]++
 				}
+				for _, p := range u.pics {
+					var err error
+					if buf, err = writePicture(out, p, buf); err != nil {
+						cancel(err)
+						break
+					}
+					st.Pictures++
+					st.PictureBytes += int64(len(buf))
+				}
 				if u.story && opt.Progress != nil {
 					opt.Progress(len(u.recs))
 				}
@@ -119,8 +132,11 @@ func Generate(ctx context.Context, out string, opt Options) (Stats, error) {
 			return context.Cause(ctx)
 		}
 	}
-	err := g.emit(func(r *model.Record) error { return send(unit{recs: []*model.Record{r}}) },
-		func(recs []*model.Record) error { return send(unit{recs: recs, story: true}) })
+	err := g.emit(func(r *model.Record, pics ...pictureFile) error {
+		return send(unit{recs: []*model.Record{r}, pics: pics})
+	}, func(recs []*model.Record, pics []pictureFile) error {
+		return send(unit{recs: recs, pics: pics, story: true})
+	})
 	close(units)
 	wg.Wait()
 	if err == nil {
@@ -133,6 +149,8 @@ func Generate(ctx context.Context, out string, opt Options) (Stats, error) {
 	for _, p := range parts {
 		total.Files += p.Files
 		total.Bytes += p.Bytes
+		total.Pictures += p.Pictures
+		total.PictureBytes += p.PictureBytes
 		for k, n := range p.Kinds {
 			total.Kinds[k] += n
 		}
@@ -141,10 +159,11 @@ func Generate(ctx context.Context, out string, opt Options) (Stats, error) {
 }
 
 // Records calls fn with every record of the site opt describes, in a fixed
-// order, without rendering or writing them.
+// order, without rendering or writing them or their pictures.
 func Records(opt Options, fn func(*model.Record) error) error {
 	g := newGenerator(opt)
-	return g.emit(fn, func(recs []*model.Record) error {
+	record := func(r *model.Record, _ ...pictureFile) error { return fn(r) }
+	return g.emit(record, func(recs []*model.Record, _ []pictureFile) error {
 		g.finishStory(recs)
 		for _, r := range recs {
 			if err := fn(r); err != nil {
@@ -180,16 +199,17 @@ func write(out string, rec *model.Record) error {
 }
 
 // unit is what a worker renders and writes: one record, or a drafted story
-// to finish first.
+// to finish first, and their pictures.
 type unit struct {
 	recs  []*model.Record
+	pics  []pictureFile
 	story bool
 }
 
 // org is a generated publisher.
 type org struct {
 	name, domain string
-	logo         bool
+	logo         *pictureFile // nil for publishers without one
 	voice        string
 	quality      int
 	titleCase    bool
@@ -203,6 +223,7 @@ type person struct {
 	candidate   bool
 	voice       string
 	topic       string // the person's own topic name, for candidates
+	palette     int    // the colours of the person's portrait and stories
 }
 
 func (p *person) name() string { return p.first + " " + p.last }
@@ -220,6 +241,7 @@ type generator struct {
 	topics      []*model.Topic
 	site        *site.Site // for the curation rules: topics, quality
 	orgByDomain map[string]*model.Organization
+	topicArt    map[string]pictureFile // by topic id
 	paths       map[string]bool
 	n           int // articles made so far
 	stories     int
@@ -268,7 +290,7 @@ func (g *generator) makePeople() {
 	firsts := g.rng.Perm(len(firstNames))
 	lasts := g.rng.Perm(len(lastNames))
 	for i := 0; i < 12; i++ {
-		p := &person{first: firstNames[firsts[i]], last: lastNames[lasts[i]], candidate: i < 4}
+		p := &person{first: firstNames[firsts[i]], last: lastNames[lasts[i]], candidate: i < 4, palette: i}
 		p.slug = content.Slug(p.name())
 		p.voice = g.voices[i%2]
 		if p.candidate {
@@ -279,42 +301,45 @@ func (g *generator) makePeople() {
 }
 
 func (g *generator) makeTopics() {
-	add := func(t *model.Topic, keywords ...string) {
+	g.topicArt = map[string]pictureFile{}
+	add := func(t *model.Topic, m picture.Motif, pal int, keywords ...string) {
 		t.Taxonomy = "topic"
 		t.Order = len(g.topics)
 		t.Keywords = keywords
-		t.Images = []string{g.base + "/assets/images/topics/" + t.ID + ".jpg"}
 		t.Services = []model.Service{{Name: "news", Endpoint: g.base + "/api/news/" + t.ID + "/"}}
 		if t.Parent == "" {
-			t.Images = nil
 			t.Services = []model.Service{
 				{Name: "news", Endpoint: g.base + "/api/news/"},
 				{Name: "people", Endpoint: g.base + "/api/people/"},
 				{Name: "events", Endpoint: g.base + "/api/events/"},
 				{Name: "newsletters", Endpoint: g.base + "/api/newsletters/"},
 			}
+		} else {
+			art := g.illustration("topics", t.ID, picture.Picture{Motif: m, Width: 1200, Height: 675, Palette: picture.PaletteAt(pal)})
+			t.Images = []string{art.url()}
+			g.topicArt[t.ID] = art
 		}
 		g.topics = append(g.topics, t)
 	}
-	add(&model.Topic{ID: "election", Name: g.root, Hashtags: []string{"#Election"}},
+	add(&model.Topic{ID: "election", Name: g.root, Hashtags: []string{"#Election"}}, picture.Ballot, 0,
 		"election", "ballot", "vote", "voters", "campaign")
 	add(&model.Topic{ID: "progressive-voice", Name: g.voices[0], Shortname: g.voices[0], Parent: g.root,
 		Hashtags:  []string{"#Progressive"},
-		Highlight: &model.Highlight{TextColor: "#ffffff", BackgroundColor: "#2a5db0"}})
+		Highlight: &model.Highlight{TextColor: "#ffffff", BackgroundColor: "#2a5db0"}}, picture.Debate, 0)
 	add(&model.Topic{ID: "conservative-voice", Name: g.voices[1], Shortname: g.voices[1], Parent: g.root,
 		Hashtags:  []string{"#Conservative"},
-		Highlight: &model.Highlight{TextColor: "#ffffff", BackgroundColor: "#b8322a"}})
+		Highlight: &model.Highlight{TextColor: "#ffffff", BackgroundColor: "#b8322a"}}, picture.Debate, 3)
 	for _, p := range g.people {
 		if p.candidate {
 			add(&model.Topic{ID: p.slug, Name: p.name(), Shortname: p.last, Parent: g.root,
-				Hashtags: []string{"#" + p.last}}, strings.ToLower(p.last))
+				Hashtags: []string{"#" + p.last}}, picture.Portrait, p.palette, strings.ToLower(p.last))
 		}
 	}
 	add(&model.Topic{ID: "economy", Name: "Economy", Shortname: "Economy", Parent: g.root,
-		Hashtags: []string{"#Economy"}},
+		Hashtags: []string{"#Economy"}}, picture.Money, 1,
 		"economy", "inflation", "tariffs", "jobs", "wage", "budget", "taxes", "tax")
 	add(&model.Topic{ID: "climate", Name: "Climate", Shortname: "Climate", Parent: g.root,
-		Hashtags: []string{"#Climate"}},
+		Hashtags: []string{"#Climate"}}, picture.Horizon, 4,
 		"climate", "wildfire", "emissions", "flood", "drought")
 }
 
@@ -325,18 +350,17 @@ func (g *generator) makeOrgs() {
 			return
 		}
 		seen[domain] = true
-		o := &org{name: name, domain: domain, logo: g.rng.IntN(100) < 85,
-			quality: 20 + g.rng.IntN(91), titleCase: g.rng.IntN(2) == 0}
+		hasLogo := g.rng.IntN(100) < 85
+		o := &org{name: name, domain: domain, quality: 20 + g.rng.IntN(91), titleCase: g.rng.IntN(2) == 0}
 		if g.rng.IntN(3) == 0 {
 			o.voice = g.voices[len(g.orgs)%2]
 		}
 		o.model = &model.Organization{Taxonomy: "organization", ID: o.domain, Name: o.name,
 			Domain: o.domain, Voice: o.voice, Quality: o.quality}
-		if o.logo {
-			for _, size := range []int{50, 400} {
-				o.model.Images = append(o.model.Images, model.Image{Width: size, Height: size,
-					URL: fmt.Sprintf("/assets/images/organizations/%s-%dx%d.jpg", o.domain, size, size)})
-			}
+		if hasLogo {
+			logo := g.logo(o.name, o.domain)
+			o.logo = &logo
+			o.model.Images = logoImages(logo, 50, 400)
 		}
 		g.orgs = append(g.orgs, o)
 	}
@@ -353,10 +377,13 @@ func (g *generator) makeOrgs() {
 	}
 }
 
+// emitFunc receives a record and the pictures to write with it.
+type emitFunc func(rec *model.Record, pics ...pictureFile) error
+
 // emit produces every record in a fixed order: the site's records one by
 // one through fn, the news a drafted story at a time through story.
-func (g *generator) emit(fn func(*model.Record) error, story func([]*model.Record) error) error {
-	steps := []func(func(*model.Record) error) error{
+func (g *generator) emit(fn emitFunc, story func([]*model.Record, []pictureFile) error) error {
+	steps := []func(emitFunc) error{
 		g.emitConfig, g.emitOrgs, g.emitPeople, g.emitEvents, g.emitLearning,
 	}
 	for _, step := range steps {
@@ -367,13 +394,17 @@ func (g *generator) emit(fn func(*model.Record) error, story func([]*model.Recor
 	return g.emitNews(story)
 }
 
-func (g *generator) emitConfig(fn func(*model.Record) error) error {
+func (g *generator) emitConfig(fn emitFunc) error {
 	if err := fn(&model.Record{Path: "_config.yml", Kind: model.KindConfig, Config: g.cfg}); err != nil {
 		return err
 	}
 	for _, t := range g.topics {
 		p := fmt.Sprintf("_data/topics/%02d-%s.yaml", t.Order, t.ID)
-		if err := fn(&model.Record{Path: p, Kind: model.KindTopic, Topic: t}); err != nil {
+		var pics []pictureFile
+		if art, ok := g.topicArt[t.ID]; ok {
+			pics = append(pics, art)
+		}
+		if err := fn(&model.Record{Path: p, Kind: model.KindTopic, Topic: t}, pics...); err != nil {
 			return err
 		}
 	}
@@ -381,18 +412,23 @@ func (g *generator) emitConfig(fn func(*model.Record) error) error {
 		Sources: &model.Sources{Sources: []model.Source{}}})
 }
 
-func (g *generator) emitOrgs(fn func(*model.Record) error) error {
+func (g *generator) emitOrgs(fn emitFunc) error {
 	for _, o := range g.orgs {
 		rec := &model.Record{Path: "_data/organizations/" + o.domain + ".md", Kind: model.KindOrganization, Organization: o.model}
-		if err := fn(rec); err != nil {
+		var pics []pictureFile
+		if o.logo != nil {
+			pics = append(pics, *o.logo)
+		}
+		if err := fn(rec, pics...); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-func (g *generator) emitPeople(fn func(*model.Record) error) error {
+func (g *generator) emitPeople(fn emitFunc) error {
 	var candidates []string
+	var cover model.Image // the list's picture: its first person's
 	for i, p := range g.people {
 		topics := []string{g.root, p.voice}
 		if p.topic != "" {
@@ -405,13 +441,19 @@ func (g *generator) emitPeople(fn func(*model.Record) error) error {
 		}
 		bio := g.fill(g.pick(bioTemplates), slots{R: role, P: g.pick(places), O: g.pick2(issues).phrase})
 		handle := p.first + p.last
+		portrait := g.illustration("people", p.slug, picture.Picture{Motif: picture.Portrait, Width: 400, Height: 400,
+			Palette: picture.PaletteAt(p.palette)})
+		face := portrait.image(true)
+		face.Title = p.name()
+		if i == 0 {
+			cover = face
+		}
 		m := &model.Person{
 			Name: p.name(), Bio: capitalize(bio), Location: g.pick(places), Type: "profile",
 			Heat:    100 + g.rng.IntN(800) + 200*boolInt(p.candidate),
 			Twitter: &model.Twitter{Username: handle, URL: "https://twitter.com/" + handle, Followers: 1000 + g.rng.IntN(900000)},
 			Topics:  topics,
-			Images: []model.Image{{URL: fmt.Sprintf("https://img.example.org/people/%s-400x400.jpg", p.slug),
-				Width: 400, Height: 400, IsCached: ptr(true), Title: p.name()}},
+			Images:  []model.Image{face},
 		}
 		if p.candidate {
 			m.Website = "https://" + strings.ToLower(handle) + ".example.org/"
@@ -419,56 +461,59 @@ func (g *generator) emitPeople(fn func(*model.Record) error) error {
 		if i%5 == 4 {
 			m.YouTube = &model.Channel{URL: "https://www.youtube.com/c/" + handle, Subscribers: 100 + g.rng.IntN(50000)}
 		}
-		if err := fn(&model.Record{Path: "_people/" + p.slug + ".md", Kind: model.KindPerson, Person: m}); err != nil {
+		if err := fn(&model.Record{Path: "_people/" + p.slug + ".md", Kind: model.KindPerson, Person: m}, portrait); err != nil {
 			return err
 		}
 	}
-	first := g.people[0]
 	list := &model.Person{Name: "Candidates for Governor", Bio: "Everyone on the ballot for governor this year",
 		Type: "collection", Heat: 500 + g.rng.IntN(400), Items: candidates, Topics: []string{g.root},
-		Images: []model.Image{{URL: fmt.Sprintf("https://img.example.org/people/%s-400x400.jpg", first.slug),
-			Width: 400, Height: 400, IsCached: ptr(true), Title: first.name()}}}
+		Images: []model.Image{cover}}
 	return fn(&model.Record{Path: "_people/collections/candidates-for-governor.md", Kind: model.KindPeopleList, Person: list})
 }
 
-func (g *generator) emitEvents(fn func(*model.Record) error) error {
-	for i, name := range eventNames {
+func (g *generator) emitEvents(fn emitFunc) error {
+	for i, ev := range eventNames {
 		s := slots{P: g.pick(places), O: g.pick2(issues).phrase}
-		title := titleCase(g.fill(name, s))
+		title := titleCase(g.fill(ev.name, s))
 		// Events run from four months before Until to three months after.
 		day := g.until.Add(time.Duration(i*210/len(eventNames)-120) * 24 * time.Hour).Truncate(24 * time.Hour)
 		start := day.Add(time.Duration(15+g.rng.IntN(8)) * time.Hour)
 		end := start.Add(time.Duration(1+g.rng.IntN(3)) * 90 * time.Minute)
 		o := g.orgs[g.rng.IntN(len(g.orgs))]
+		p := g.unique("_events/" + start.Format("2006-01-02") + "-" + content.Slug(title) + ".md")
+		art := g.illustration("events", stem(p), picture.Picture{Motif: ev.motif, Width: 1200, Height: 675, Palette: g.anyPalette()})
 		m := &model.Event{
 			Name: title, Excerpt: g.fill(g.pick(leadSentences), g.storySlots()),
 			OriginalURL: "https://vote.example.org/events/" + content.Slug(title) + "/",
 			Type:        "conference", StartDateTime: start, EndDateTime: end,
 			Location: s.P, Provider: &model.Provider{Name: o.name, Domain: o.domain},
 			Topics: []string{g.root},
-			Images: []model.Image{{URL: fmt.Sprintf("https://img.example.org/events/%d.jpg", i),
-				Width: 1200, Height: 675, IsCached: ptr(true)}},
+			Images: []model.Image{art.image(true)},
 		}
-		p := "_events/" + start.Format("2006-01-02") + "-" + content.Slug(title) + ".md"
-		if err := fn(&model.Record{Path: g.unique(p), Kind: model.KindEvent, Event: m}); err != nil {
+		if err := fn(&model.Record{Path: p, Kind: model.KindEvent, Event: m}, art); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-func (g *generator) emitLearning(fn func(*model.Record) error) error {
-	lab := &model.Provider{Name: "Civics Lab", Domain: "civicslab.example.org",
-		Images: []model.Image{{URL: g.base + "/assets/images/organizations/civicslab.example.org-50x50.jpg", Width: 50, Height: 50}}}
-	basics := &model.Provider{Name: "Ballot Basics", Domain: "ballotbasics.example.org",
-		Images: []model.Image{{URL: g.base + "/assets/images/organizations/ballotbasics.example.org-50x50.jpg", Width: 50, Height: 50}}}
-	for _, title := range learningArticles {
+func (g *generator) emitLearning(fn emitFunc) error {
+	labLogo, basicsLogo := g.logo("Civics Lab", "civicslab.example.org"), g.logo("Ballot Basics", "ballotbasics.example.org")
+	lab := &model.Provider{Name: "Civics Lab", Domain: "civicslab.example.org", Images: logoImages(labLogo, 50)}
+	basics := &model.Provider{Name: "Ballot Basics", Domain: "ballotbasics.example.org", Images: logoImages(basicsLogo, 50)}
+	for i, title := range learningArticles {
 		slug := content.Slug(title)
+		p := "_learning/articles/civicslab-" + slug + ".md"
+		art := g.illustration("learning", stem(p), picture.Picture{Motif: picture.Guide, Width: 760, Height: 690, Palette: g.anyPalette()})
 		m := &model.Learning{Title: title, Excerpt: g.fill(g.pick(followSentences), g.storySlots()),
 			OriginalURL: "https://civicslab.example.org/guides/" + slug, Type: "article", Price: "Free",
 			Heat: 20 + g.rng.IntN(200), Provider: lab, Topics: []string{g.root},
-			Images: []model.Image{{URL: "https://img.example.org/learning/" + slug + ".png", Width: 760, Height: 690}}}
-		if err := fn(&model.Record{Path: "_learning/articles/civicslab-" + slug + ".md", Kind: model.KindLearning, Learning: m}); err != nil {
+			Images: []model.Image{art.image(false)}}
+		pics := []pictureFile{art}
+		if i == 0 {
+			pics = append(pics, labLogo)
+		}
+		if err := fn(&model.Record{Path: p, Kind: model.KindLearning, Learning: m}, pics...); err != nil {
 			return err
 		}
 	}
@@ -476,6 +521,8 @@ func (g *generator) emitLearning(fn func(*model.Record) error) error {
 	for i, title := range learningVideos {
 		slug := content.Slug(title)
 		id := g.videoID()
+		p := "_learning/videos/ballotbasics-" + slug + ".md"
+		art := g.illustration("learning", stem(p), picture.Picture{Motif: picture.Guide, Width: 480, Height: 360, Palette: g.anyPalette(), Play: true})
 		m := &model.Learning{Title: title, Excerpt: "A short explainer: " + strings.ToLower(title[:1]) + title[1:] + ".",
 			OriginalURL: "https://youtube.com/watch?v=" + id, Type: "video", Price: "Free",
 			Length:            fmt.Sprintf("PT%dM%dS", 2+g.rng.IntN(9), g.rng.IntN(60)),
@@ -484,16 +531,22 @@ func (g *generator) emitLearning(fn func(*model.Record) error) error {
 			FeaturedContent: `<iframe width="800" height="500" frameborder="0" src="https://www.youtube.com/embed/` + id +
 				`" allow="accelerometer; autoplay; encrypted-media; gyroscope; picture-in-picture" allowfullscreen></iframe>`,
 			Provider: basics, Topics: []string{g.root},
-			Images: []model.Image{{URL: "https://i.ytimg.com/vi/" + id + "/hqdefault.jpg", Width: 480, Height: 360, IsCached: ptr(true)}}}
+			Images: []model.Image{art.image(true)}}
 		items = append(items, "videos/ballotbasics-"+slug)
-		if err := fn(&model.Record{Path: "_learning/videos/ballotbasics-" + slug + ".md", Kind: model.KindLearning, Learning: m}); err != nil {
+		pics := []pictureFile{art}
+		if i == 0 {
+			pics = append(pics, basicsLogo)
+		}
+		if err := fn(&model.Record{Path: p, Kind: model.KindLearning, Learning: m}, pics...); err != nil {
 			return err
 		}
 	}
+	p := "_learning/collections/ballotbasics-elections-start-to-finish.md"
+	art := g.illustration("learning", stem(p), picture.Picture{Motif: picture.Guide, Width: 1280, Height: 720, Palette: g.anyPalette()})
 	list := &model.Learning{Title: "Elections, Start to Finish", Excerpt: "Short videos on how an election runs.",
 		Type: "collection", Heat: 60 + g.rng.IntN(100), Provider: basics, Items: items, Topics: []string{g.root},
-		Images: []model.Image{{URL: "https://img.example.org/learning/start-to-finish.jpg", Width: 1280, Height: 720, IsCached: ptr(true)}}}
-	return fn(&model.Record{Path: "_learning/collections/ballotbasics-elections-start-to-finish.md", Kind: model.KindLearningList, Learning: list})
+		Images: []model.Image{art.image(true)}}
+	return fn(&model.Record{Path: p, Kind: model.KindLearningList, Learning: list}, art)
 }
 
 func (g *generator) videoID() string {
@@ -527,10 +580,15 @@ func (g *generator) storySize() int {
 }
 
 // emitNews drafts the stories; finishStory completes them.
-func (g *generator) emitNews(story func([]*model.Record) error) error {
+func (g *generator) emitNews(story func([]*model.Record, []pictureFile) error) error {
 	for g.n < g.opt.Articles {
 		k := min(g.storySize(), g.opt.Articles-g.n)
-		if err := story(g.story(k)); err != nil {
+		recs, pic := g.story(k)
+		var pics []pictureFile
+		if pic.used {
+			pics = []pictureFile{pic.file}
+		}
+		if err := story(recs, pics); err != nil {
 			return err
 		}
 		g.stories++
@@ -538,14 +596,15 @@ func (g *generator) emitNews(story func([]*model.Record) error) error {
 	return nil
 }
 
-// story drafts the k articles of one story: everything the random source
-// decides, including file paths.
-func (g *generator) story(k int) []*model.Record {
+// story drafts the k articles of one story and the picture they share:
+// everything the random source decides, including file paths.
+func (g *generator) story(k int) ([]*model.Record, *storyPicture) {
 	s := g.storySlots()
 	frame := frames[g.rng.IntN(len(frames))]
 	at := g.until.Add(-time.Duration(g.rng.Int64N(int64(Span)))).Truncate(time.Minute)
 	s.W = weekdays[(int(at.Weekday())+6)%7]
 	archived := g.until.Sub(at) > archiveAge
+	pic := g.newStoryPicture(g.stories, frame, s.who, at)
 
 	// Choose k distinct publishers.
 	for i := range g.perm {
@@ -555,7 +614,7 @@ func (g *generator) story(k int) []*model.Record {
 	for i := range k {
 		j := i + g.rng.IntN(len(g.perm)-i)
 		g.perm[i], g.perm[j] = g.perm[j], g.perm[i]
-		a := g.article(g.orgs[g.perm[i]], frame, s, at)
+		a := g.article(g.orgs[g.perm[i]], frame.titles, s, at, pic)
 		a.Archived = archived
 		p := content.NewsPath(a.PublishedDateTime, a.Title)
 		if archived {
@@ -563,7 +622,7 @@ func (g *generator) story(k int) []*model.Record {
 		}
 		recs[i] = &model.Record{Path: g.unique(p), Kind: model.KindNews, Article: a}
 	}
-	return recs
+	return recs, pic
 }
 
 // finishStory gives a drafted story its curated values, as curation
@@ -606,10 +665,11 @@ func (g *generator) finishStory(recs []*model.Record) {
 	}
 }
 
-// article makes one publisher's article about a story.
-func (g *generator) article(o *org, frame []string, s slots, at time.Time) *model.Article {
+// article makes one publisher's article about a story; most show the
+// story's picture.
+func (g *generator) article(o *org, titles []string, s slots, at time.Time, pic *storyPicture) *model.Article {
 	g.n++
-	title := g.paraphrase(g.fill(frame[g.rng.IntN(len(frame))], s), o)
+	title := g.paraphrase(g.fill(titles[g.rng.IntN(len(titles))], s), o)
 	excerpt := g.excerpt(s)
 	published := at.Add(time.Duration(g.rng.IntN(36*60)) * time.Minute)
 	if published.After(g.until) {
@@ -632,19 +692,19 @@ func (g *generator) article(o *org, frame []string, s slots, at time.Time) *mode
 		a.CdnAmpWebURL = curate.CdnAmpURL(amp)
 	}
 	if g.rng.IntN(100) < 85 {
-		w := []int{1200, 1280, 800, 1484, 640}[g.rng.IntN(5)]
-		a.Images = []model.Image{{URL: fmt.Sprintf("https://cdn.%s/images/%s/%08x.jpg", o.domain, published.Format("2006/01"), g.rng.Uint32()),
-			Width: w, Height: w * 9 / 16, IsCached: ptr(true)}}
+		a.Images = pic.image()
 	}
-	if o.logo {
-		a.Provider.Images = []model.Image{{URL: fmt.Sprintf("%s/assets/images/organizations/%s-50x50.jpg", g.base, o.domain), Width: 50, Height: 50}}
+	if o.logo != nil {
+		a.Provider.Images = logoImages(*o.logo, 50)
 	}
 	return a
 }
 
-// slots are the values a template's {X} placeholders take.
+// slots are the values a template's {X} placeholders take, and who the
+// story is about.
 type slots struct {
 	A, a, B, b, O, V, P, N, E, W, R string
+	who                             *person
 }
 
 func (g *generator) storySlots() slots {
@@ -658,7 +718,7 @@ func (g *generator) storySlots() slots {
 		rival = g.people[g.rng.IntN(4)]
 	}
 	is := g.pick2(issues)
-	return slots{A: actor.name(), a: actor.last, B: rival.name(), b: rival.last,
+	return slots{who: actor, A: actor.name(), a: actor.last, B: rival.name(), b: rival.last,
 		O: is.phrase, V: is.verb, P: g.pick(places), N: fmt.Sprint(2 + g.rng.IntN(29)),
 		E: g.pick(endorsers), W: g.pick(weekdays)}
 }

@@ -1,5 +1,7 @@
 package gen
 
+import "newshub/internal/gen/picture"
+
 // The vocabulary of the synthetic hub. Every name here is invented for it:
 // places, publishers and people do not exist.
 
@@ -69,11 +71,17 @@ var endorsers = []string{
 	"the transit workers' union", "a coalition of mayors", "the retirees' alliance",
 }
 
-// Title templates by kind of story. Slots: {A} actor's full name, {a}
-// actor's surname, {B}/{b} the rival, {O} issue, {V} issue verb, {P} place,
-// {N} a number, {E} an endorser, {W} weekday.
-var frames = [][]string{
-	{ // rally
+// frame is a kind of story: the picture its coverage shares and the
+// templates of its titles. Slots: {A} actor's full name, {a} actor's
+// surname, {B}/{b} the rival, {O} issue, {V} issue verb, {P} place, {N} a
+// number, {E} an endorser, {W} weekday.
+type frame struct {
+	motif  picture.Motif
+	titles []string
+}
+
+var frames = []frame{
+	{picture.Rally, []string{ // rally
 		"{A} holds rally in {P}",
 		"{a} rallies supporters in {P}",
 		"{A} draws crowd of {N},000 at {P} rally",
@@ -81,8 +89,8 @@ var frames = [][]string{
 		"{a} takes campaign to {P}",
 		"{A} fires up {P} crowd with pledge on {O}",
 		"Thousands turn out for {a} in {P}",
-	},
-	{ // plan
+	}},
+	{picture.Plan, []string{ // plan
 		"{A} unveils plan to {V} {O}",
 		"{a} releases proposal on {O}",
 		"{a}'s new plan would {V} {O}",
@@ -90,57 +98,57 @@ var frames = [][]string{
 		"What's in {a}'s plan for {O}",
 		"{a} rolls out {O} plan in {P}",
 		"{A} promises to {V} {O} in first year",
-	},
-	{ // debate
+	}},
+	{picture.Debate, []string{ // debate
 		"{A} and {B} clash over {O} in debate",
 		"{a}, {b} spar on {O}",
 		"Debate takeaways: {a} and {b} on {O}",
 		"{a} presses {b} on {O} during debate",
 		"Five moments from the {a}-{b} debate",
 		"{b} and {a} trade barbs over {O}",
-	},
-	{ // poll
+	}},
+	{picture.Poll, []string{ // poll
 		"Poll shows {a} leading in {P}",
 		"{a} gains ground in {P}, new survey finds",
 		"New {P} poll: {a} up {N} points",
 		"{a} holds {N}-point edge in {P} poll",
 		"Survey: {P} voters lean toward {a}",
 		"{a} pulls ahead of {b} in {P}",
-	},
-	{ // endorsement
+	}},
+	{picture.Endorsement, []string{ // endorsement
 		"{E} endorses {A}",
 		"{a} wins backing of {E}",
 		"{E} throws support behind {a}",
 		"{a} picks up endorsement from {E}",
 		"In boost for {a}, {E} announces endorsement",
-	},
-	{ // attack
+	}},
+	{picture.Clash, []string{ // attack
 		"{A} criticizes {B} over {O}",
 		"{a} slams {b}'s record on {O}",
 		"{a} takes aim at {b} on {O}",
 		"{b} under fire from {a} over {O}",
 		"{a} accuses {b} of failing on {O}",
-	},
-	{ // fundraising
+	}},
+	{picture.Money, []string{ // fundraising
 		"{A} raises ${N} million in a month",
 		"{a} campaign reports ${N}M haul",
 		"{a} posts record fundraising month",
 		"{a} outraises {b} with ${N} million",
 		"Donors pour ${N} million into {a} campaign",
-	},
-	{ // visit
+	}},
+	{picture.Visit, []string{ // visit
 		"{A} visits {P} to discuss {O}",
 		"{a} tours {P} amid debate over {O}",
 		"In {P}, {a} hears from residents on {O}",
 		"{a} stops in {P} as {O} fight heats up",
-	},
-	{ // courts and rules
+	}},
+	{picture.Court, []string{ // courts and rules
 		"Judge blocks {P} election rule on {O}",
 		"Court hears challenge to {P} ballot law",
 		"{P} officials defend new {O} measures",
 		"Lawsuit targets {P} rules on {O}",
 		"Appeals court weighs {P} dispute over {O}",
-	},
+	}},
 }
 
 // Sentences of excerpts, with the same slots as titles.
@@ -168,12 +176,18 @@ var followSentences = []string{
 
 var titlePrefixes = []string{"WATCH: ", "Analysis: ", "Live updates: ", "Opinion: ", "Explainer: "}
 
-// Events of the hub's calendar; {P} is a place.
-var eventNames = []string{
-	"Candidate Forum in {P}", "Town Hall on {O}", "First Gubernatorial Debate",
-	"Second Gubernatorial Debate", "Party Convention", "Voter Registration Deadline",
-	"Early Voting Opens", "Election Day", "Youth Vote Summit in {P}", "Budget Hearing on {O}",
-	"Lieutenant Governor Debate", "Results Night Watch Party",
+// Events of the hub's calendar, with their pictures; {P} is a place, {O}
+// an issue.
+var eventNames = []struct {
+	name  string
+	motif picture.Motif
+}{
+	{"Candidate Forum in {P}", picture.Debate}, {"Town Hall on {O}", picture.Rally},
+	{"First Gubernatorial Debate", picture.Debate}, {"Second Gubernatorial Debate", picture.Debate},
+	{"Party Convention", picture.Rally}, {"Voter Registration Deadline", picture.Plan},
+	{"Early Voting Opens", picture.Ballot}, {"Election Day", picture.Ballot},
+	{"Youth Vote Summit in {P}", picture.Rally}, {"Budget Hearing on {O}", picture.Court},
+	{"Lieutenant Governor Debate", picture.Debate}, {"Results Night Watch Party", picture.Poll},
 }
 
 var learningArticles = []string{
