@@ -14,6 +14,7 @@ import (
 	"slices"
 
 	"newshub/internal/curate/scope"
+	"newshub/internal/ingest/parser"
 )
 
 // scopeOut is one output line of the scope command.
@@ -26,7 +27,9 @@ type scopeOut struct {
 // runScope decides for JSON-lines articles, in the order they arrive,
 // whether each is on the hub's topic, with the gate ingestion uses,
 // learning from the stream as it goes; it writes one {"id","onTopic",
-// "score"} line per input line, in order.
+// "score"} line per input line, in order. Titles and excerpts are read as
+// ingestion stores them, as plain text: markup in a feed's description
+// (links, tags) is not the article's words.
 func runScope(ctx context.Context, env *Env, args []string) error {
 	fs := env.newFlagSet("scope")
 	hubFile := fs.String("hub", "", "hub `FILE`: JSON {\"topic\", \"keywords\", \"hashtags\"}")
@@ -92,7 +95,12 @@ func runScope(ctx context.Context, env *Env, args []string) error {
 		if provider == "" {
 			provider = l.doc.Provider
 		}
-		d := gate.Observe(scope.Article{Title: l.doc.Title, Excerpt: l.doc.Excerpt, URL: l.doc.URL, Provider: provider})
+		d := gate.Observe(scope.Article{
+			Title:    parser.PlainText(l.doc.Title),
+			Excerpt:  parser.PlainText(l.doc.Excerpt),
+			URL:      l.doc.URL,
+			Provider: provider,
+		})
 		n++
 		if d.OnTopic {
 			on++

@@ -78,6 +78,26 @@ func TestScopeCommandDecidesInOrderAndReportsBadLines(t *testing.T) {
 	}
 }
 
+// TestScopeCommandReadsTextNotMarkup checks that titles and excerpts are
+// read as ingestion stores them: a keyword in a link's address or in a
+// bare link is not in the article's words; one in tagged text is.
+func TestScopeCommandReadsTextNotMarkup(t *testing.T) {
+	code, stdout, stderr := runScopeCmd(t, "--hub", scopeData("hub.json"), "--in", scopeData("stream-markup.jsonl"))
+	if code != ExitOK {
+		t.Fatalf("exit status %d: %s", code, stderr)
+	}
+	want := map[string]bool{"m1": false, "m2": true, "m3": false}
+	rs := readScopeResults(t, stdout)
+	if len(rs) != len(want) {
+		t.Fatalf("output %q, want %d lines", stdout, len(want))
+	}
+	for _, r := range rs {
+		if *r.OnTopic != want[r.ID] {
+			t.Errorf("%s on topic = %v, want %v", r.ID, *r.OnTopic, want[r.ID])
+		}
+	}
+}
+
 func TestScopeCommandWithAnOpenHubKeepsEverything(t *testing.T) {
 	in := filepath.Join(t.TempDir(), "in.jsonl")
 	lines := `{"id":"a","title":"Late penalty sends City into the cup final"}` + "\n" +

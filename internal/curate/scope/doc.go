@@ -31,16 +31,20 @@
 //
 // # Words
 //
-// Titles and excerpts are split into words: lower-cased, English plurals
-// folded ("companies" is "company"), HTML entities skipped, abbreviations
-// with dots kept ("U.S." is "us", not the pronoun), numbers with separators
-// kept whole, a contraction's ending dropped ("Men's" is "men"), CJK text
-// read as overlapping character pairs. Each text is read up to 4 KiB. The
-// model's features are the distinct words that are not stop words (the
-// Snowball English list and a few more modal and function words, see
-// IsStopWord), plus each section name of the URL's path ("/sport/",
-// "/business/") and the publisher, each in a space of its own, so that
-// sections and publishers are learned like words.
+// The gate reads plain text, as ingestion stores titles and excerpts (the
+// scope command reads its stream the same way): markup is not the
+// article's words. Titles and excerpts are split into words: lower-cased,
+// English plurals folded ("companies" is "company"), HTML entities
+// skipped, abbreviations with dots kept ("U.S." is "us", not the
+// pronoun), numbers with separators kept whole, a contraction's ending
+// dropped ("Men's" is "men"), links ("https://…", "www.…") skipped as
+// addresses rather than words, CJK text read as overlapping character
+// pairs. Each text is read up to 4 KiB. The model's features are the
+// distinct words that are not stop words (the Snowball English list and a
+// few more modal and function words, see IsStopWord), plus each section
+// name of the URL's path ("/sport/", "/business/") and the publisher, each
+// in a space of its own, so that sections and publishers are learned like
+// words.
 //
 // # The text model
 //
@@ -99,7 +103,22 @@
 // labelled news, from a grid around them, for the figures of both hubs
 // rather than the best of one; the tests cross-validate the choice (chosen
 // on one hub, measured on the other, both ways) and print the figures.
-// The other values are not tuned: they bound work and memory.
+// Because the gate learns as it goes, what it decides depends on the order
+// articles arrive in: the tests score each candidate over several orders
+// of each stream, not one. The other values are not tuned: they bound
+// work and memory.
+//
+// # Limits
+//
+// The gate learns the topic as its keywords' hits show it. A part of the
+// topic that no keyword reaches is learned only through the words it
+// shares with hits, and a neighbouring topic that shares words with some
+// hits is drawn in as it teaches itself: on news where technology and
+// business overlap, a technology hub takes in company earnings and a
+// business hub takes in product launches. Keywords specific to the topic
+// ("stocks", "software") teach it better than words used across topics
+// ("business", "market", "technology"), which keyword agreement weighs
+// down but cannot make specific.
 //
 // # Speed
 //

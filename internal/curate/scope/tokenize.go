@@ -1,6 +1,7 @@
 package scope
 
 import (
+	"strings"
 	"unicode"
 	"unicode/utf8"
 )
@@ -125,6 +126,12 @@ func (t *tokenizer) punct(text string, i int) int {
 			t.flushCJK()
 			return i + 1 + j
 		}
+	case c == ':' && strings.HasPrefix(text[i+1:], "//") && isScheme(t.word),
+		c == '.' && string(t.word) == "www":
+		// A link is an address, not words: drop it and its scheme.
+		t.word = t.word[:0]
+		t.flushWord()
+		return linkEnd(text, i)
 	}
 	t.flushWord()
 	t.flushCJK()
@@ -265,6 +272,27 @@ func lowerASCII(s string) string {
 		}
 	}
 	return s
+}
+
+func isScheme(w []byte) bool {
+	switch string(w) {
+	case "http", "https", "ftp":
+		return true
+	}
+	return false
+}
+
+// linkEnd returns where the link that runs through text[i] ends: at
+// white space, a quote or a tag.
+func linkEnd(text string, i int) int {
+	for i < len(text) {
+		switch text[i] {
+		case ' ', '\t', '\n', '\r', '"', '\'', '<', '>':
+			return i
+		}
+		i++
+	}
+	return i
 }
 
 // entityEnd returns the length of an HTML entity's name and ';' at the

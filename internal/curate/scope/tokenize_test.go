@@ -42,6 +42,9 @@ func TestTokenizerReadsNewsText(t *testing.T) {
 		{"Bolsters Its Security Story", "bolster [its] security story"},
 		{"日本銀行が発表", "日本 本銀 銀行 行が が発 発表"},
 		{"Ça coûte très cher à Zürich", "ça coûte très cher à zürich"},
+		{"Full report: https://example.org/climate/report.pdf?x=1 (PDF)", "full report pdf"},
+		{"See www.example.com/stocks, or HTTP://Example.com/markets.", "see [or]"},
+		{"Ratio 3:2 at www", "ratio 3 2 [at] www"},
 		{"", ""},
 		{"!!! --- ...", ""},
 	} {

@@ -27,18 +27,23 @@ func grid() []cand {
 	return cs
 }
 
-// TestTuneGrid prints the whole grid on the dev hubs; run with
+// TestTuneGrid prints the whole grid on the dev hubs, in each stream's
+// own order and as the mean over it and four shuffles; run with
 // NEWSHUB_TUNE=1.
 func TestTuneGrid(t *testing.T) {
 	if os.Getenv("NEWSHUB_TUNE") == "" {
 		t.Skip("set NEWSHUB_TUNE=1 to print the parameter grid on the dev hubs")
 	}
 	hubs := loadDevHubs(t)
+	ords := make([][]devHub, len(hubs))
+	for i, h := range hubs {
+		ords[i] = orders(h, 4)
+	}
 	for _, c := range grid() {
 		line := ""
-		for _, h := range hubs {
-			line += " " + h.name + " " + score(h.items, run(h, c.p)).String()
+		for i, h := range hubs {
+			line += fmt.Sprintf(" | %s own %v, %v", h.name, score(h.items, run(h, c.p)), runOrders(ords[i], c.p))
 		}
-		t.Logf("%-48s%s", c.name, line)
+		t.Logf("%-40s%s", c.name, line)
 	}
 }
