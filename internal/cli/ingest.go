@@ -69,4 +69,7 @@ func printSummary(w io.Writer, s ingest.Summary) {
 	fmt.Fprintf(w, "items:   %d seen, %d new, %d duplicates, %d skipped\n", s.Items, s.New, s.Duplicates, s.Skipped)
 	fmt.Fprintf(w, "pages:   %d read, %d failed or disallowed\n", s.Pages, s.PageErrors)
 	fmt.Fprintf(w, "stored:  %d records in %s\n", s.Written, s.Duration.Round(time.Millisecond))
+	if s.Recurated > 0 {
+		fmt.Fprintf(w, "         %d batches curated again: another writer changed stored articles they had read\n", s.Recurated)
+	}
 }

@@ -729,16 +729,7 @@ func TestArriveSameWithAndWithoutStoreShortcuts(t *testing.T) {
 func TestAllSameWithAndWithoutStoredValues(t *testing.T) {
 	t0 := time.Date(2021, 4, 6, 12, 0, 0, 0, time.UTC)
 	run := func(st store.Store) []Summary {
-		for i, title := range []string{"Harris moves into the Naval Observatory", "Harris moves into the Naval Observatory at last",
-			"Senate passes the infrastructure bill", "Senate passes infrastructure bill after a long night"} {
-			r := fresh(title, fmt.Sprintf("https://p%d.example/a/%d", i, i), fmt.Sprintf("P%d", i), t0.Add(time.Duration(i)*time.Hour))
-			if err := content.Render(r); err != nil {
-				t.Fatal(err)
-			}
-			if err := st.Upsert(context.Background(), []*model.Record{r}); err != nil {
-				t.Fatal(err)
-			}
-		}
+		harrisSet(t, st, t0)
 		cur := newCurator(t, st, t0.Add(24*time.Hour))
 		var sums []Summary
 		for range 2 {

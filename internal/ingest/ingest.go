@@ -86,20 +86,23 @@ type Options struct {
 
 // Summary counts what one round did.
 type Summary struct {
-	Sources     int           // enabled sources listed
-	Due         int           // fetched this round
-	Fetched     int           // answered with a feed (200)
-	NotModified int           // answered 304
-	Failed      int           // fetch or parse failed
-	Paused      int           // paused sources (not fetched)
-	Items       int           // feed items seen
-	New         int           // new articles stored
-	Duplicates  int           // items already known (store or another feed)
-	Skipped     int           // items without a usable link or title
-	Pages       int           // article pages read
-	PageErrors  int           // article pages that failed or were disallowed
-	Written     int           // records written (new and re-curated)
-	Duration    time.Duration // wall time of the round
+	Sources     int // enabled sources listed
+	Due         int // fetched this round
+	Fetched     int // answered with a feed (200)
+	NotModified int // answered 304
+	Failed      int // fetch or parse failed
+	Paused      int // paused sources (not fetched)
+	Items       int // feed items seen
+	New         int // new articles stored
+	Duplicates  int // items already known (store or another feed)
+	Skipped     int // items without a usable link or title
+	Pages       int // article pages read
+	PageErrors  int // article pages that failed or were disallowed
+	Written     int // records written (new and re-curated)
+	// Recurated counts the batches curated again because another writer
+	// changed stored articles they had read (see curate.Commit).
+	Recurated int
+	Duration  time.Duration // wall time of the round
 }
 
 // Ingester fetches, parses and stores sources. It is safe to call RunOnce

@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -9,6 +10,7 @@ import (
 	"time"
 
 	"newshub/internal/content"
+	"newshub/internal/curate"
 	"newshub/internal/model"
 )
 
@@ -138,30 +140,30 @@ func (r *round) commit(ctx context.Context, batch []*result, paths map[string]bo
 	var storeErr error
 	if len(recs) > 0 {
 		t0 := time.Now()
-		out, err := in.curator.Arrive(ctx, recs)
+		// Curated and stored over the stored records curation read: one
+		// another writer changed meanwhile (an edit, an import) makes the
+		// batch curated again rather than overwritten.
+		out, attempts, err := in.curator.Commit(ctx, recs)
+		sum.Recurated += attempts - 1
 		if err != nil && ctx.Err() != nil {
 			return err // stopped while curating: nothing written, nothing recorded
 		}
-		t1 := time.Now()
-		if err == nil {
-			for _, rec := range out {
-				if len(rec.Raw) == 0 {
-					if err = content.Render(rec); err != nil {
-						break
-					}
-				}
-			}
+		rejected := 0
+		if errors.Is(err, curate.ErrRejected) {
+			// The rest is stored. (Items without a title or a link are
+			// skipped before, so none should get this far.)
+			rejected = countJoined(err)
+			sum.Skipped += rejected
+			in.log.Warn("articles rejected by curation", "count", rejected, "err", err)
+			err = nil
 		}
-		if err == nil {
-			err = in.st.Upsert(context.WithoutCancel(ctx), out)
-		}
-		in.log.Debug("batch stored", "records", len(recs), "written", len(out), "curate", t1.Sub(t0), "store", time.Since(t1))
+		in.log.Debug("batch stored", "records", len(recs), "written", len(out), "took", time.Since(t0))
 		if err != nil {
 			storeErr = fmt.Errorf("ingest: store %d new records: %w", len(recs), err)
 			in.log.Error("store failed", "records", len(recs), "err", err)
 		} else {
 			in.index.add(out)
-			sum.New += len(recs)
+			sum.New += len(recs) - rejected
 			sum.Written += len(out)
 		}
 	}
@@ -202,4 +204,12 @@ func (r *round) freePath(ctx context.Context, a *model.Article, taken map[string
 			return "", fmt.Errorf("ingest: no free path for %q", base)
 		}
 	}
+}
+
+// countJoined counts the errors joined in err (errors.Join), 1 for one.
+func countJoined(err error) int {
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		return len(j.Unwrap())
+	}
+	return 1
 }
