@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"newshub/internal/model"
 )
 
 // nodeKind tells what a YAML node holds.
@@ -96,6 +98,9 @@ func parseFull(path string, src []byte, offset int) (t *tree, err error) {
 			t, err = nil, &ParseError{Path: path, Line: offset + 1, Msg: fmt.Sprintf("invalid YAML: %v", r)}
 		}
 	}()
+	if key, line, over := tooManyValues(src); over {
+		return nil, fullSizeError(path, offset+line, key)
+	}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(src, &doc); err != nil {
 		line, msg := 0, err.Error()
@@ -132,6 +137,105 @@ func parseFull(path string, src []byte, offset int) (t *tree, err error) {
 		return nil, c.err
 	}
 	return t, nil
+}
+
+// maxFullValues bounds the values a document read by the full YAML parser
+// may hold, counted before it is parsed (see tooManyValues). Records
+// written outside the fast reader's subset hold a few thousand; the
+// parser spends about a second and a few hundred megabytes on a million.
+const maxFullValues = 100_000
+
+// tooManyValues tells whether src may hold more than maxFullValues YAML
+// values, without parsing it: it counts the characters that can start or
+// separate a value (line breaks, ',', '[', '{', ':', '-', '?', '*')
+// outside quoted scalars, an upper bound of the values of any document.
+// When it may, it returns the top-level key under which most of them lie
+// and its line (1-based in src).
+func tooManyValues(src []byte) (key string, line int, over bool) {
+	type section struct {
+		line, count int
+	}
+	counts := map[string]*section{}
+	cur := &section{line: 1}
+	counts[""] = cur
+	total, depth, ln := 0, 0, 1
+	lineStart, tokenStart := true, true
+	for i := 0; i < len(src); i++ {
+		c := src[i]
+		if lineStart && depth == 0 && c != ' ' && c != '-' && c != '#' && c != '\n' {
+			if end := bytes.IndexByte(src[i:], ':'); end > 0 && bytes.IndexByte(src[i:i+end], '\n') < 0 {
+				k := strings.Trim(string(src[i:i+end]), `"' `)
+				if counts[k] == nil {
+					counts[k] = &section{line: ln}
+				}
+				cur = counts[k]
+			}
+		}
+		lineStart = false
+		switch c {
+		case '"', '\'':
+			if !tokenStart {
+				break
+			}
+			// A quoted scalar: its text holds no values, however long.
+			j := i + 1
+			for ; j < len(src); j++ {
+				if src[j] == '\n' {
+					ln++
+				}
+				if c == '"' && src[j] == '\\' {
+					j++
+					continue
+				}
+				if src[j] == c {
+					if c == '\'' && j+1 < len(src) && src[j+1] == '\'' {
+						j++
+						continue
+					}
+					break
+				}
+			}
+			i = j
+			tokenStart = false
+			continue
+		case '\n', ',', '[', '{', ':', '-', '?', '*':
+			total++
+			cur.count++
+			if total > maxFullValues {
+				best := ""
+				for k, s := range counts {
+					if s.count > counts[best].count || s.count == counts[best].count && k < best {
+						best = k
+					}
+				}
+				return best, counts[best].line, true
+			}
+			switch c {
+			case '\n':
+				ln++
+				lineStart = true
+			case '[', '{':
+				depth++
+			}
+		case ']', '}':
+			depth = max(0, depth-1)
+		}
+		tokenStart = c == ' ' || c == '\n' || strings.IndexByte(",[{:-?", c) >= 0
+	}
+	return "", 0, false
+}
+
+// fullSizeError reports a document tooManyValues refused, naming the field
+// most of it lies in and that field's limit.
+func fullSizeError(path string, line int, key string) error {
+	msg := fmt.Sprintf("more than %d YAML values", maxFullValues)
+	if key != "" {
+		msg = key + " holds " + msg
+	}
+	if limit := model.ListLimit(key); limit > 0 {
+		msg += fmt.Sprintf(" (a record's %s holds at most %d entries)", key, limit)
+	}
+	return &ParseError{Path: path, Line: line, Msg: msg}
 }
 
 // maxConverted bounds the nodes a document may expand to through aliases

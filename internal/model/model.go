@@ -308,12 +308,13 @@ func (c *Config) PageSize() int {
 	return c.NewsPageSize
 }
 
-// Related returns the maximum length of a lead's related list.
+// Related returns the maximum length of a lead's related list, at most
+// MaxRelated.
 func (c *Config) Related() int {
 	if c == nil || c.RelatedLimit <= 0 {
 		return DefaultRelatedLimit
 	}
-	return c.RelatedLimit
+	return min(c.RelatedLimit, MaxRelated)
 }
 
 // Location returns the time zone API times are shown in.

@@ -20,7 +20,6 @@ import (
 	"newshub/internal/content"
 	"newshub/internal/model"
 	"newshub/internal/store/sqlite"
-	"newshub/internal/testutil"
 )
 
 // Sizes of the concurrent-writer tests: a hub of hubArticles generated
@@ -164,12 +163,15 @@ type hub struct {
 	db   string
 }
 
-func newHub(t *testing.T) *hub {
+func newHub(t *testing.T) *hub { return newHubOf(t, hubArticles) }
+
+// newHubOf generates a hub of n articles (not imported yet).
+func newHubOf(t *testing.T, n int) *hub {
 	t.Helper()
-	h := &hub{t: t, bin: testutil.Binary(t), dir: t.TempDir()}
+	h := &hub{t: t, bin: binary, dir: t.TempDir()}
 	h.site = filepath.Join(h.dir, "site")
 	h.db = filepath.Join(h.dir, "hub.db")
-	h.run("gen", "--articles", fmt.Sprint(hubArticles), "--seed", "11", h.site)
+	h.run("gen", "--articles", fmt.Sprint(n), "--seed", "11", h.site)
 	return h
 }
 

@@ -3,7 +3,6 @@ package testutil
 
 import (
 	"os"
-	"os/exec"
 	"path/filepath"
 	"runtime"
 	"testing"
@@ -32,19 +31,4 @@ func Shared(t testing.TB, name string) string {
 		t.Skipf("shared data %s is absent; skipping", dir)
 	}
 	return dir
-}
-
-// Binary builds cmd/newshub from this checkout into the test's temporary
-// folder and returns its path, for tests that run it as a real process
-// (crashes, concurrent writers). The build cache makes a second build of
-// the same sources a link step only.
-func Binary(t testing.TB) string {
-	t.Helper()
-	bin := filepath.Join(t.TempDir(), "newshub")
-	cmd := exec.Command("go", "build", "-o", bin, "./cmd/newshub")
-	cmd.Dir = Root(t)
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go build ./cmd/newshub: %v\n%s", err, out)
-	}
-	return bin
 }
