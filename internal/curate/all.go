@@ -228,9 +228,13 @@ func (p *pass) flush(ctx context.Context, batch []*model.Record) (changed []stri
 			return changed, nil
 		}
 		changed = append(changed, conflict.Paths...)
-		batch = slices.DeleteFunc(slices.Clone(batch), func(r *model.Record) bool {
+		rest := slices.DeleteFunc(slices.Clone(batch), func(r *model.Record) bool {
 			return slices.Contains(conflict.Paths, r.Path)
 		})
+		if len(rest) == len(batch) {
+			return changed, fmt.Errorf("curate: write: %w (of no record written)", err)
+		}
+		batch = rest
 	}
 	return changed, nil
 }
