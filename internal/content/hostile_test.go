@@ -124,6 +124,20 @@ func hostileCases(t testing.TB) []hostileCase {
 		{"a million related entries, each two bytes", "_news/a.md", func() []byte { return withRelated(related(1_000_000, "dense")) }, ":29: related longer than 200 entries"},
 		{"a million related entries, flow style", "_news/a.md", func() []byte { return withRelated(related(1_000_000, "flow")) }, ":29: related holds more than 100000 YAML values (a record's related holds at most 200 entries)"},
 		{"a million related entries, aliases", "_news/a.md", func() []byte { return withRelated(related(1_000_000, "alias")) }, ":29: related holds more than 100000 YAML values (a record's related holds at most 200 entries)"},
+		// Quotes the count of values must not take for quoted scalars,
+		// which would hide the million entries from it.
+		{"a million aliases after a quote in a plain scalar", "_news/a.md", func() []byte {
+			return withRelated("x: &r {title: t}\nrelated: [a 'b, " + strings.Repeat("*r, ", 1_000_000) + "'c]\n")
+		}, ":30: related holds more than 100000 YAML values (a record's related holds at most 200 entries)"},
+		{"a million aliases after a dash in a plain scalar", "_news/a.md", func() []byte {
+			return withRelated("x: &r {title: t}\nrelated: [a - 'b, " + strings.Repeat("*r, ", 1_000_000) + "'c]\n")
+		}, ":30: related holds more than 100000 YAML values (a record's related holds at most 200 entries)"},
+		{"a million aliases after a quote in a multi-line plain scalar", "_news/a.md", func() []byte {
+			return withRelated("x: &r {title: t}\nrelated: [a\n  'b, " + strings.Repeat("*r, ", 1_000_000) + "'c]\n")
+		}, ":30: related holds more than 100000 YAML values (a record's related holds at most 200 entries)"},
+		{"a million aliases after a quote in a block scalar", "_news/a.md", func() []byte {
+			return withRelated("x: &r {title: t}\nnote: |\n  \"\nrelated:\n" + strings.Repeat("  - *r\n", 1_000_000) + "tail: \"x\"\n")
+		}, ":32: related holds more than 100000 YAML values (a record's related holds at most 200 entries)"},
 		{"related at the limit", "_news/a.md", func() []byte { return withRelated(related(model.MaxRelated, "block")) }, ""},
 		{"related one past the limit", "_news/a.md", func() []byte { return withRelated(related(model.MaxRelated+1, "block")) }, ":29: related longer than 200 entries"},
 		{"related one past the limit, flow style", "_news/a.md", func() []byte { return withRelated(related(model.MaxRelated+1, "flow")) }, ":29: related longer than 200 entries (has 201)"},

@@ -147,22 +147,22 @@ const maxFullValues = 100_000
 
 // tooManyValues tells whether src may hold more than maxFullValues YAML
 // values, without parsing it: it counts the characters that can start or
-// separate a value (line breaks, ',', '[', '{', ':', '-', '?', '*')
-// outside quoted scalars, an upper bound of the values of any document.
-// When it may, it returns the top-level key under which most of them lie
-// and its line (1-based in src).
+// separate a value (line breaks, ',', '[', '{', ':', '-', '?', '*'),
+// skipping only quoted scalars that end on their line, so the count is
+// never below the values of the document however it is written. When it
+// may, it returns the top-level key under which most of them lie and its
+// line (1-based in src).
 func tooManyValues(src []byte) (key string, line int, over bool) {
-	type section struct {
-		line, count int
-	}
-	counts := map[string]*section{}
+	type section struct{ line, count int }
 	cur := &section{line: 1}
-	counts[""] = cur
+	counts := map[string]*section{"": cur}
 	total, depth, ln := 0, 0, 1
-	lineStart, tokenStart := true, true
+	// start says a value may begin here, where a quote opens a quoted
+	// scalar (elsewhere it is a character of a plain scalar).
+	start := true
 	for i := 0; i < len(src); i++ {
 		c := src[i]
-		if lineStart && depth == 0 && c != ' ' && c != '-' && c != '#' && c != '\n' {
+		if depth == 0 && (i == 0 || src[i-1] == '\n') && c != ' ' && c != '-' && c != '#' && c != '\n' {
 			if end := bytes.IndexByte(src[i:], ':'); end > 0 && bytes.IndexByte(src[i:i+end], '\n') < 0 {
 				k := strings.Trim(string(src[i:i+end]), `"' `)
 				if counts[k] == nil {
@@ -171,33 +171,13 @@ func tooManyValues(src []byte) (key string, line int, over bool) {
 				cur = counts[k]
 			}
 		}
-		lineStart = false
+		if (c == '"' || c == '\'') && start {
+			if end := quoteEnd(src, i); end > 0 {
+				i, start = end, false
+				continue
+			}
+		}
 		switch c {
-		case '"', '\'':
-			if !tokenStart {
-				break
-			}
-			// A quoted scalar: its text holds no values, however long.
-			j := i + 1
-			for ; j < len(src); j++ {
-				if src[j] == '\n' {
-					ln++
-				}
-				if c == '"' && src[j] == '\\' {
-					j++
-					continue
-				}
-				if src[j] == c {
-					if c == '\'' && j+1 < len(src) && src[j+1] == '\'' {
-						j++
-						continue
-					}
-					break
-				}
-			}
-			i = j
-			tokenStart = false
-			continue
 		case '\n', ',', '[', '{', ':', '-', '?', '*':
 			total++
 			cur.count++
@@ -210,19 +190,52 @@ func tooManyValues(src []byte) (key string, line int, over bool) {
 				}
 				return best, counts[best].line, true
 			}
-			switch c {
-			case '\n':
-				ln++
-				lineStart = true
-			case '[', '{':
+		}
+		next := byte('\n')
+		if i+1 < len(src) {
+			next = src[i+1]
+		}
+		switch c {
+		case ' ', '\t':
+		case '\n':
+			ln++
+			start = start || depth == 0 // in a flow collection a line break is a space
+		case ':':
+			start = next == ' ' || next == '\n' || depth > 0 && strings.IndexByte(",]}", next) >= 0
+		case '-', '?':
+			start = start && (next == ' ' || next == '\n')
+		case ',':
+			start = depth > 0
+		case '[', '{':
+			if start || depth > 0 {
 				depth++
+				start = true
 			}
 		case ']', '}':
 			depth = max(0, depth-1)
+			start = false
+		default:
+			start = false
 		}
-		tokenStart = c == ' ' || c == '\n' || strings.IndexByte(",[{:-?", c) >= 0
 	}
 	return "", 0, false
+}
+
+// quoteEnd returns the offset of the quote closing the quoted scalar that
+// opens at src[i], or 0 when it does not close on its line.
+func quoteEnd(src []byte, i int) int {
+	q := src[i]
+	for j := i + 1; j < len(src) && src[j] != '\n'; j++ {
+		switch {
+		case q == '"' && src[j] == '\\':
+			j++
+		case src[j] == q && q == '\'' && j+1 < len(src) && src[j+1] == '\'':
+			j++
+		case src[j] == q:
+			return j
+		}
+	}
+	return 0
 }
 
 // fullSizeError reports a document tooManyValues refused, naming the field
