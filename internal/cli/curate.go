@@ -32,5 +32,12 @@ func runCurate(ctx context.Context, env *Env, args []string) error {
 	}
 	fmt.Fprintf(env.Stdout, "curated %d articles: %d stories, %d leads, %d records changed in %s\n",
 		sum.Articles, sum.Stories, sum.Leads, sum.Changed, sum.Elapsed.Round(time.Millisecond))
+	if sum.Redone > 0 {
+		fmt.Fprintf(env.Stdout, "%d records changed by another writer meanwhile were curated again from their new version", sum.Redone)
+		if sum.Left > 0 {
+			fmt.Fprintf(env.Stdout, "; %d still changing were left as that writer wrote them (run curate again)", sum.Left)
+		}
+		fmt.Fprintln(env.Stdout)
+	}
 	return nil
 }

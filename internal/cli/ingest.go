@@ -81,6 +81,9 @@ func printSummary(w io.Writer, s ingest.Summary) {
 		fmt.Fprintf(w, ", %s", p)
 	}
 	fmt.Fprintf(w, "\nstored:  %d records in %s\n", s.Written, s.Duration.Round(time.Millisecond))
+	if s.Recurated > 0 {
+		fmt.Fprintf(w, "         %d batches curated again: another writer changed stored articles they had read\n", s.Recurated)
+	}
 }
 
 // countsBy words counts by reason, most first ("47 already stored", "1 no

@@ -77,15 +77,38 @@ func clip(s string) string {
 	return s
 }
 
+// str decodes the text field name, which may hold model.TextLimit(name)
+// characters.
 func (d *decoder) str(name string, n *node) string {
+	return d.text(name, n, model.TextLimit(name))
+}
+
+// text decodes a text of at most limit characters.
+func (d *decoder) text(name string, n *node, limit int) string {
 	switch n.kind {
 	case scalarNode:
-		return d.t.val(n)
+		s := d.t.val(n)
+		if model.OverLimit(s, limit) {
+			d.failf(int(n.line), "%s longer than %d characters", d.name(name), limit)
+			return ""
+		}
+		return s
 	case nullNode:
 		return ""
 	}
 	d.typeErr(name, n, "a string")
 	return ""
+}
+
+// fits checks that a list field holds at most model.ListLimit(name)
+// entries before any is decoded, so a record with a million of them is
+// refused at once, for what it is.
+func (d *decoder) fits(name string, n *node) bool {
+	if limit := model.ListLimit(name); limit > 0 && n.kind == seqNode && int(n.n) > limit {
+		d.failf(int(n.line), "%s longer than %d entries (has %d)", d.name(name), limit, n.n)
+		return false
+	}
+	return true
 }
 
 func (d *decoder) int(name string, n *node) int {
@@ -153,11 +176,19 @@ func (d *decoder) strs(name string, n *node) []string {
 	case nullNode:
 		return nil
 	case seqNode:
+		if !d.fits(name, n) {
+			return nil
+		}
 		kids := d.t.kids(n)
 		out := make([]string, len(kids))
+		limit := model.TextLimit(name)
+		d.enter(name)
 		for i := range kids {
-			out[i] = d.str(name, &kids[i].val)
+			d.at(i)
+			out[i] = d.text("", &kids[i].val, limit)
+			d.leave()
 		}
+		d.leave()
 		return out
 	}
 	d.typeErr(name, n, "a list")
@@ -196,6 +227,9 @@ func (d *decoder) items(name string, n *node, f func(i int, v *node)) {
 
 func (d *decoder) images(name string, n *node) []model.Image {
 	var out []model.Image
+	if !d.fits(name, n) {
+		return nil
+	}
 	if n.kind == seqNode {
 		out = make([]model.Image, 0, int(n.n))
 	}
@@ -306,6 +340,9 @@ func (d *decoder) article(root *node, archived bool) *model.Article {
 
 func (d *decoder) related(name string, n *node) []model.Related {
 	var out []model.Related
+	if !d.fits(name, n) {
+		return nil
+	}
 	if n.kind == seqNode {
 		out = make([]model.Related, 0, int(n.n))
 	}
@@ -552,9 +589,16 @@ func (d *decoder) topic(root *node, order int) *model.Topic {
 		case "images":
 			t.Images = d.strs(key, v)
 		case "services":
+			if v.kind == mapNode && int(v.n) > model.ListLimit(key) {
+				d.failf(int(v.line), "%s longer than %d entries (has %d)", key, model.ListLimit(key), v.n)
+				break
+			}
 			d.enter(key)
 			d.fields("", v, func(k string, v *node) {
-				t.Services = append(t.Services, model.Service{Name: k, Endpoint: d.str(k, v)})
+				if model.OverLimit(k, model.MaxLabel) {
+					d.failf(int(v.line), "%s: name longer than %d characters", d.name(""), model.MaxLabel)
+				}
+				t.Services = append(t.Services, model.Service{Name: k, Endpoint: d.text(k, v, model.MaxURL)})
 			})
 			d.leave()
 		case "highlight":
@@ -740,6 +784,9 @@ func (d *decoder) sources(root *node) *model.Sources {
 		key := d.t.key(p)
 		if key != "sources" {
 			continue
+		}
+		if !d.fits(key, &p.val) {
+			break
 		}
 		if p.val.kind == seqNode {
 			s.Sources = make([]model.Source, 0, int(p.val.n))

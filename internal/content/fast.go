@@ -3,11 +3,15 @@ package content
 import (
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 	"unicode/utf8"
 	"unsafe"
 )
+
+// maxPreallocPairs bounds the pairs parseFast allocates up front.
+const maxPreallocPairs = 1 << 12
 
 // errOutside says the fast reader met YAML outside its subset; the caller
 // then uses the full YAML parser, which also produces any error message.
@@ -21,19 +25,43 @@ var errOutside = errors.New("outside the fast YAML subset")
 //
 // checked says the caller has already seen that fastChars(src) holds.
 func parseFast(src []byte, lineBase int, checked bool) (*tree, error) {
+	return parseFastLimited(src, lineBase, checked, nil)
+}
+
+// parseFastLimited is parseFast that stops reading a list as soon as it
+// holds more entries than listLimit gives for its key (0: no limit), so a
+// record with a million entries in a list costs no more than one with the
+// limit; it then returns a *listError.
+func parseFastLimited(src []byte, lineBase int, checked bool, listLimit func(key string) int) (*tree, error) {
 	if !checked && !fastChars(src) {
 		return nil, errOutside
 	}
 	// The tree's strings share src's memory rather than copying it: the
 	// record keeps the file's bytes as Raw and never changes them.
-	t := &tree{text: unsafe.String(unsafe.SliceData(src), len(src)), pairs: make([]pair, 0, 16+len(src)/48)}
-	p := fastParser{t: t, src: t.text, line: lineBase + 1, stack: make([]pair, 0, 32)}
+	// Room for a pair every 48 bytes, as records have, up to what any real
+	// record needs: a hostile one grows the slice as it goes, if it gets
+	// that far.
+	t := &tree{text: unsafe.String(unsafe.SliceData(src), len(src)), pairs: make([]pair, 0, min(16+len(src)/48, maxPreallocPairs))}
+	p := fastParser{t: t, src: t.text, line: lineBase + 1, stack: make([]pair, 0, 32), listLimit: listLimit}
 	root, ok := p.document()
+	if p.tooLong != nil {
+		return nil, p.tooLong
+	}
 	if !ok {
 		return nil, errOutside
 	}
 	t.root = root
 	return t, nil
+}
+
+// listError reports a list longer than its limit.
+type listError struct {
+	key         string
+	limit, line int
+}
+
+func (e *listError) Error() string {
+	return fmt.Sprintf("%s longer than %d entries", e.key, e.limit)
 }
 
 // fastChars reports whether src holds only characters the fast reader
@@ -85,6 +113,11 @@ type fastParser struct {
 	le   int // offset of its end (the newline or len(src))
 
 	stack []pair // entries of the maps and lists being read
+
+	listLimit func(key string) int // see parseFastLimited
+	valueOf   string               // the key whose value is being read
+	valueLine int                  // and its line
+	tooLong   *listError
 }
 
 // take moves the entries above base from the stack to the tree, as the
@@ -171,6 +204,7 @@ func (p *fastParser) mapping(ind, start int) (node, bool) {
 			return node{}, false
 		}
 		pr := pair{k: int32(start), kn: int32(colon - start), line: int32(p.line)}
+		p.valueOf, p.valueLine = p.src[start:colon], p.line
 		if pr.val, ok = p.value(colon+1, ind, true); !ok {
 			return node{}, false
 		}
@@ -434,7 +468,16 @@ func (p *fastParser) seq(ind int) (node, bool) {
 	n := node{kind: seqNode, line: int32(p.line)}
 	base := len(p.stack)
 	s := p.src
+	limit := 0
+	if p.listLimit != nil {
+		limit = p.listLimit(p.valueOf)
+	}
+	key, keyLine := p.valueOf, p.valueLine
 	for {
+		if limit > 0 && len(p.stack)-base > limit {
+			p.tooLong = &listError{key: key, limit: limit, line: keyLine}
+			return node{}, false
+		}
 		if !p.peek() {
 			return node{}, false
 		}

@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"newshub/internal/model"
 )
 
 // nodeKind tells what a YAML node holds.
@@ -96,6 +98,9 @@ func parseFull(path string, src []byte, offset int) (t *tree, err error) {
 			t, err = nil, &ParseError{Path: path, Line: offset + 1, Msg: fmt.Sprintf("invalid YAML: %v", r)}
 		}
 	}()
+	if key, line, over := tooManyValues(src); over {
+		return nil, fullSizeError(path, offset+line, key)
+	}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(src, &doc); err != nil {
 		line, msg := 0, err.Error()
@@ -132,6 +137,118 @@ func parseFull(path string, src []byte, offset int) (t *tree, err error) {
 		return nil, c.err
 	}
 	return t, nil
+}
+
+// maxFullValues bounds the values a document read by the full YAML parser
+// may hold, counted before it is parsed (see tooManyValues). Records
+// written outside the fast reader's subset hold a few thousand; the
+// parser spends about a second and a few hundred megabytes on a million.
+const maxFullValues = 100_000
+
+// tooManyValues tells whether src may hold more than maxFullValues YAML
+// values, without parsing it: it counts the characters that can start or
+// separate a value (line breaks, ',', '[', '{', ':', '-', '?', '*'),
+// skipping only quoted scalars that end on their line, so the count is
+// never below the values of the document however it is written. When it
+// may, it returns the top-level key under which most of them lie and its
+// line (1-based in src).
+func tooManyValues(src []byte) (key string, line int, over bool) {
+	type section struct{ line, count int }
+	cur := &section{line: 1}
+	counts := map[string]*section{"": cur}
+	total, depth, ln := 0, 0, 1
+	// start says a value may begin here, where a quote opens a quoted
+	// scalar (elsewhere it is a character of a plain scalar).
+	start := true
+	for i := 0; i < len(src); i++ {
+		c := src[i]
+		if depth == 0 && (i == 0 || src[i-1] == '\n') && c != ' ' && c != '-' && c != '#' && c != '\n' {
+			if end := bytes.IndexByte(src[i:], ':'); end > 0 && bytes.IndexByte(src[i:i+end], '\n') < 0 {
+				k := strings.Trim(string(src[i:i+end]), `"' `)
+				if counts[k] == nil {
+					counts[k] = &section{line: ln}
+				}
+				cur = counts[k]
+			}
+		}
+		if (c == '"' || c == '\'') && start {
+			if end := quoteEnd(src, i); end > 0 {
+				i, start = end, false
+				continue
+			}
+		}
+		switch c {
+		case '\n', ',', '[', '{', ':', '-', '?', '*':
+			total++
+			cur.count++
+			if total > maxFullValues {
+				best := ""
+				for k, s := range counts {
+					if s.count > counts[best].count || s.count == counts[best].count && k < best {
+						best = k
+					}
+				}
+				return best, counts[best].line, true
+			}
+		}
+		next := byte('\n')
+		if i+1 < len(src) {
+			next = src[i+1]
+		}
+		switch c {
+		case ' ', '\t':
+		case '\n':
+			ln++
+			start = start || depth == 0 // in a flow collection a line break is a space
+		case ':':
+			start = next == ' ' || next == '\n' || depth > 0 && strings.IndexByte(",]}", next) >= 0
+		case '-', '?':
+			start = start && (next == ' ' || next == '\n')
+		case ',':
+			start = depth > 0
+		case '[', '{':
+			if start || depth > 0 {
+				depth++
+				start = true
+			}
+		case ']', '}':
+			depth = max(0, depth-1)
+			start = false
+		default:
+			start = false
+		}
+	}
+	return "", 0, false
+}
+
+// quoteEnd returns the offset of the quote closing the quoted scalar that
+// opens at src[i], or 0 when it does not close on its line.
+func quoteEnd(src []byte, i int) int {
+	q := src[i]
+	for j := i + 1; j < len(src) && src[j] != '\n'; j++ {
+		switch {
+		case q == '"' && src[j] == '\\':
+			j++
+		case src[j] == q && q == '\'' && j+1 < len(src) && src[j+1] == '\'':
+			j++
+		case src[j] == q:
+			return j
+		}
+	}
+	return 0
+}
+
+// fullSizeError reports a document tooManyValues refused, naming the field
+// most of it lies in and that field's limit.
+func fullSizeError(path string, line int, key string) error {
+	msg := fmt.Sprintf("more than %d YAML values", maxFullValues)
+	if key != "" {
+		msg = key + " holds " + msg
+	}
+	if limit := model.ListLimit(key); limit > 0 {
+		msg += fmt.Sprintf(" (a record's %s holds at most %d entries)", key, limit)
+	}
+	return &ParseError{Path: path, Line: line, Msg: msg}
 }
 
 // maxConverted bounds the nodes a document may expand to through aliases

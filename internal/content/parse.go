@@ -3,6 +3,7 @@ package content
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"strings"
 	"unicode/utf8"
 
@@ -48,7 +49,13 @@ func parse(path string, data []byte) (*model.Record, *document, error) {
 	} else if isBlank(data) && kind == model.KindTopic {
 		return nil, nil, &ParseError{Path: path, Line: 1, Msg: "empty file"}
 	}
-	t, err := parseYAML(path, data[doc.yamlStart:doc.yamlEnd], doc.lineBase, plain)
+	// A config file keeps keys newshub does not read, which hold what they
+	// like; every other kind is held to the list limits as it is read.
+	limits := model.ListLimit
+	if kind == model.KindConfig {
+		limits = nil
+	}
+	t, err := parseYAML(path, data[doc.yamlStart:doc.yamlEnd], doc.lineBase, plain, limits)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -93,6 +100,10 @@ func parse(path string, data []byte) (*model.Record, *document, error) {
 	}
 	if d.err != nil {
 		return nil, nil, d.err
+	}
+	if kind == model.KindNewsletter && model.OverLimit(rec.Newsletter.Body, model.MaxBody) {
+		line := 1 + bytes.Count(data[:doc.bodyStart], []byte{'\n'})
+		return nil, nil, &ParseError{Path: path, Line: line, Msg: fmt.Sprintf("body longer than %d characters", model.MaxBody)}
 	}
 	return rec, doc, nil
 }
@@ -186,10 +197,14 @@ func invalidUTF8Line(data []byte) int {
 // parseYAML reads src with the fast reader, falling back to the full YAML
 // parser for anything outside the subset the fast reader knows.
 // checked says src is known to hold only characters the fast reader takes.
-func parseYAML(path string, src []byte, lineBase int, checked bool) (*tree, error) {
-	t, err := parseFast(src, lineBase, checked)
+func parseYAML(path string, src []byte, lineBase int, checked bool, listLimit func(string) int) (*tree, error) {
+	t, err := parseFastLimited(src, lineBase, checked, listLimit)
 	if err == nil {
 		return t, nil
+	}
+	var tooLong *listError
+	if errors.As(err, &tooLong) {
+		return nil, &ParseError{Path: path, Line: tooLong.line, Msg: tooLong.Error()}
 	}
 	if !errors.Is(err, errOutside) {
 		return nil, err

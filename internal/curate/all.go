@@ -3,6 +3,7 @@ package curate
 import (
 	"context"
 	"crypto/sha256"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -10,10 +11,15 @@ import (
 
 	"newshub/internal/curate/cluster"
 	"newshub/internal/model"
+	"newshub/internal/store"
 )
 
 // WriteBatch is how many records All writes in one transaction.
 const WriteBatch = 500
+
+// RedoRounds bounds how many times All curates again the stories of
+// records another writer changed while it ran.
+const RedoRounds = 3
 
 // All recomputes every curated value over the whole store — canonical URLs,
 // quality, topics, stories, lead and related, heat — and writes the records
@@ -25,6 +31,14 @@ const WriteBatch = 500
 // article is clustered in time order by the story clusterer, which may
 // join it to such a story. Source topics come from the hub's sources list,
 // by publisher domain.
+//
+// All reads the store once and writes only over what it read
+// (UpsertIfUnchanged): a record another writer changed meanwhile (an edit,
+// an import) keeps that writer's version. All then reads it again with
+// the other members of its story, computes their values from what they
+// are now (the record stays in the story this run gave it) and writes
+// them, up to RedoRounds times; a record still changing after that keeps
+// the other writer's version and is counted in Summary.Left.
 func (c *Curator) All(ctx context.Context) (Summary, error) {
 	start := time.Now()
 	var sum Summary
@@ -32,130 +46,240 @@ func (c *Curator) All(ctx context.Context) (Summary, error) {
 	if err != nil {
 		return sum, err
 	}
-	// The value each record had is kept as a digest, to write only the
-	// records whose value curation changes.
-	var recs []*model.Record
-	before := map[*model.Record][sha256.Size]byte{}
-	keep := func(r *model.Record, value []byte) {
-		if isNews(r) {
-			recs = append(recs, r)
-			before[r] = sha256.Sum256(value)
-		}
-	}
-	if vs, ok := c.st.(valueScanner); ok {
-		// The store hands over the value it holds: no need to encode it again.
-		err = vs.ScanValues(ctx, []model.Kind{model.KindNews}, func(r *model.Record, value []byte) error {
-			keep(r, value)
-			return nil
-		})
-	} else {
-		err = c.st.Scan(ctx, []model.Kind{model.KindNews}, func(r *model.Record) error {
-			if !isNews(r) {
-				return nil
-			}
-			v, err := r.MarshalValue()
-			if err != nil {
-				return err
-			}
-			keep(r, v)
-			return nil
-		})
-	}
+	p := &pass{c: c, srcTopics: srcTopics, before: map[*model.Record][sha256.Size]byte{},
+		files: map[*model.Record]fileSnap{}, written: map[string]bool{}}
+	recs, err := p.read(ctx)
 	if err != nil {
 		return sum, fmt.Errorf("curate: read news: %w", err)
 	}
 	sum.Articles = len(recs)
 
-	files := make(map[*model.Record]fileSnap, len(recs))
 	for _, r := range recs {
-		files[r] = fileSnapOf(r.Article)
+		p.files[r] = fileSnapOf(r.Article)
 		c.recompute(r.Article, srcTopics)
 	}
-
-	stories := c.assignAll(recs)
-	sum.Stories = len(stories.order)
-	byPath := make(map[string]*model.Record, len(recs))
-	known := map[string]bool{}
+	p.stories = c.assignAll(recs)
+	sum.Stories = len(p.stories.order)
+	p.byPath = make(map[string]*model.Record, len(recs))
+	p.known = map[string]bool{}
 	for _, r := range recs {
-		byPath[r.Path] = r
-		known[r.Article.CanonicalURL] = true
+		p.byPath[r.Path] = r
+		p.known[r.Article.CanonicalURL] = true
 	}
-	for _, id := range stories.order {
-		members := stories.members[id]
-		arts := make([]*model.Article, len(members))
-		for i, r := range members {
-			arts[i] = r.Article
-		}
-		lead := Lead(arts)
-		var extra []model.Related
-		in := map[string]bool{}
-		for _, r := range members {
-			in[r.Path] = true
-		}
-		for _, r := range members {
-			if r.Article != lead {
-				continue
-			}
-			for _, p := range stories.similar[r.Path] {
-				if !in[p] && byPath[p] != nil {
-					extra = append(extra, RelatedOf(byPath[p].Article))
-				}
-			}
-		}
-		for _, r := range members {
-			for _, rel := range r.Article.Related {
-				if !known[CanonicalURL(rel.WebURL)] {
-					extra = append(extra, rel)
-				}
-			}
-		}
-		Settle(arts, extra, c.limit)
+	for _, id := range p.stories.order {
+		p.settle(id)
 		sum.Leads++
-		for _, a := range arts {
-			a.Explain.Heat = heatExplain(a, lead)
-		}
 	}
 
-	var batch []*model.Record
-	flush := func() error {
-		if len(batch) == 0 {
+	changed, err := p.write(ctx, recs)
+	redone := map[string]bool{}
+	for round := 0; err == nil && len(changed) > 0 && round < RedoRounds; round++ {
+		for _, path := range changed {
+			redone[path] = true
+		}
+		var again []*model.Record
+		if again, err = p.refresh(ctx, changed); err == nil {
+			changed, err = p.write(ctx, again)
+		}
+	}
+	sum.Changed, sum.Redone, sum.Left = len(p.written), len(redone), len(changed)
+	if err != nil {
+		return sum, err
+	}
+	sum.Elapsed = time.Since(start)
+	return sum, nil
+}
+
+// pass is the state of one All run.
+type pass struct {
+	c         *Curator
+	srcTopics map[string][]string
+	stories   storySet
+	byPath    map[string]*model.Record
+	known     map[string]bool // canonical URLs of the records in the run
+	// before holds a digest of each record's value as read, to write only
+	// the records whose value curation changes; files holds the curated
+	// fields of its file as read, to render only records whose file
+	// changes.
+	before  map[*model.Record][sha256.Size]byte
+	files   map[*model.Record]fileSnap
+	written map[string]bool // paths written
+}
+
+// read reads every news record, keeping the digest of each one's value.
+func (p *pass) read(ctx context.Context) ([]*model.Record, error) {
+	var recs []*model.Record
+	keep := func(r *model.Record, value []byte) {
+		if isNews(r) {
+			recs = append(recs, r)
+			p.before[r] = sha256.Sum256(value)
+		}
+	}
+	if vs, ok := p.c.st.(valueScanner); ok {
+		// The store hands over the value it holds: no need to encode it again.
+		err := vs.ScanValues(ctx, []model.Kind{model.KindNews}, func(r *model.Record, value []byte) error {
+			keep(r, value)
+			return nil
+		})
+		return recs, err
+	}
+	err := p.c.st.Scan(ctx, []model.Kind{model.KindNews}, func(r *model.Record) error {
+		if !isNews(r) {
 			return nil
 		}
-		if err := c.st.Upsert(ctx, batch); err != nil {
-			return fmt.Errorf("curate: write: %w", err)
+		v, err := r.MarshalValue()
+		if err != nil {
+			return err
 		}
-		sum.Changed += len(batch)
-		batch = batch[:0]
+		keep(r, v)
 		return nil
+	})
+	return recs, err
+}
+
+// settle picks the lead of a story and settles its members' related
+// lists and heat.
+func (p *pass) settle(id string) {
+	members := p.stories.members[id]
+	arts := make([]*model.Article, len(members))
+	for i, r := range members {
+		arts[i] = r.Article
+	}
+	lead := Lead(arts)
+	var extra []model.Related
+	in := map[string]bool{}
+	for _, r := range members {
+		in[r.Path] = true
+	}
+	for _, r := range members {
+		if r.Article != lead {
+			continue
+		}
+		for _, s := range p.stories.similar[r.Path] {
+			if !in[s] && p.byPath[s] != nil {
+				extra = append(extra, RelatedOf(p.byPath[s].Article))
+			}
+		}
+	}
+	for _, r := range members {
+		for _, rel := range r.Article.Related {
+			if !p.known[CanonicalURL(rel.WebURL)] {
+				extra = append(extra, rel)
+			}
+		}
+	}
+	Settle(arts, extra, p.c.limit)
+	for _, a := range arts {
+		a.Explain.Heat = heatExplain(a, lead)
+	}
+}
+
+// write writes the records whose value changed, in batches, each only over
+// the version it read. It returns the paths of the records another writer
+// changed meanwhile, which it left alone.
+func (p *pass) write(ctx context.Context, recs []*model.Record) (changed []string, err error) {
+	var batch []*model.Record
+	flush := func() error {
+		left, err := p.flush(ctx, batch)
+		changed = append(changed, left...)
+		batch = batch[:0]
+		return err
 	}
 	for _, r := range recs {
-		if fileSnapOf(r.Article) != files[r] {
+		if fileSnapOf(r.Article) != p.files[r] {
 			if err := render(r); err != nil {
-				return sum, err
+				return changed, err
 			}
 		}
 		v, err := r.MarshalValue()
 		if err != nil {
-			return sum, fmt.Errorf("curate: %w", err)
+			return changed, fmt.Errorf("curate: %w", err)
 		}
-		if sha256.Sum256(v) == before[r] {
+		if sha256.Sum256(v) == p.before[r] {
 			continue
 		}
 		batch = append(batch, r)
 		if len(batch) >= WriteBatch {
 			if err := flush(); err != nil {
-				return sum, err
+				return changed, err
 			}
 		}
 		if err := ctx.Err(); err != nil {
-			return sum, err
+			return changed, err
 		}
 	}
-	if err := flush(); err != nil {
-		return sum, err
+	return changed, flush()
+}
+
+// flush writes one batch over the versions read. The store refuses a
+// batch holding records changed since: those are left out and the rest is
+// written again, until it goes through. It returns the paths left out.
+func (p *pass) flush(ctx context.Context, batch []*model.Record) (changed []string, err error) {
+	for len(batch) > 0 {
+		err := p.c.st.UpsertIfUnchanged(ctx, batch)
+		var conflict *store.ConflictError
+		if !errors.As(err, &conflict) {
+			if err != nil {
+				return changed, fmt.Errorf("curate: write: %w", err)
+			}
+			for _, r := range batch {
+				p.written[r.Path] = true
+			}
+			return changed, nil
+		}
+		changed = append(changed, conflict.Paths...)
+		rest := slices.DeleteFunc(slices.Clone(batch), func(r *model.Record) bool {
+			return slices.Contains(conflict.Paths, r.Path)
+		})
+		if len(rest) == len(batch) {
+			return changed, fmt.Errorf("curate: write: %w (of no record written)", err)
+		}
+		batch = rest
 	}
-	sum.Elapsed = time.Since(start)
-	return sum, nil
+	return changed, nil
+}
+
+// refresh reads again the records at paths (changed by another writer)
+// and the other members of their stories, computes their own values
+// afresh, keeps each in the story this run gave it, settles those
+// stories again and returns their members, to be written.
+func (p *pass) refresh(ctx context.Context, paths []string) ([]*model.Record, error) {
+	var ids []string
+	for _, path := range paths {
+		if r := p.byPath[path]; r != nil && !slices.Contains(ids, r.Article.Story) {
+			ids = append(ids, r.Article.Story)
+		}
+	}
+	var out []*model.Record
+	for _, id := range ids {
+		var members []*model.Record
+		for _, old := range p.stories.members[id] {
+			r, err := p.c.st.Get(ctx, old.Path)
+			if errors.Is(err, store.ErrNotFound) || err == nil && !isNews(r) {
+				delete(p.byPath, old.Path) // gone meanwhile
+				continue
+			}
+			if err != nil {
+				return nil, fmt.Errorf("curate: read again: %w", err)
+			}
+			v, err := r.MarshalValue()
+			if err != nil {
+				return nil, fmt.Errorf("curate: %w", err)
+			}
+			p.before[r], p.files[r] = sha256.Sum256(v), fileSnapOf(r.Article)
+			p.c.recompute(r.Article, p.srcTopics)
+			r.Article.Story, r.Article.Explain.Story = id, old.Article.Explain.Story
+			p.byPath[r.Path] = r
+			p.known[r.Article.CanonicalURL] = true
+			members = append(members, r)
+		}
+		p.stories.members[id] = members
+		if len(members) > 0 {
+			p.settle(id)
+		}
+		out = append(out, members...)
+	}
+	return out, nil
 }
 
 // valueScanner is implemented by stores that can hand over, beside each

@@ -140,10 +140,15 @@ func (c *Curator) Arrive(ctx context.Context, recs []*model.Record) ([]*model.Re
 // be made of it.
 var ErrRejected = errors.New("rejected")
 
-// usable checks that an arrival lacking curated values can become a valid
-// record: it needs a title and an address.
+// usable checks that an arrival can become a valid record: within the
+// size limits (a record read from a file is; one from a feed is fitted to
+// them before, see model.FitArticle) and, lacking curated values, with a
+// title and an address.
 func (c *Curator) usable(r *model.Record) error {
 	a := r.Article
+	if over := model.OverLimits(a); len(over) > 0 {
+		return fmt.Errorf("%s: %w: %s", r.Path, ErrRejected, overMessage(over[0]))
+	}
 	if carriesStory(a) {
 		return nil
 	}
@@ -154,6 +159,17 @@ func (c *Curator) usable(r *model.Record) error {
 		return fmt.Errorf("%s: %w: no originalUrl or webUrl", r.Path, ErrRejected)
 	}
 	return nil
+}
+
+// overMessage says how a field (named as model.OverLimits names it) is
+// over its limit, in the words import uses for a file.
+func overMessage(field string) string {
+	name := field[strings.LastIndexByte(field, '.')+1:]
+	if limit := model.ListLimit(name); limit > 0 {
+		return fmt.Sprintf("%s longer than %d entries", field, limit)
+	}
+	name, _, _ = strings.Cut(name, "[")
+	return fmt.Sprintf("%s longer than %d characters", field, model.TextLimit(name))
 }
 
 // loadWindows reads the stored articles around the arrivals' times.

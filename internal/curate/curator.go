@@ -319,11 +319,15 @@ func isNews(r *model.Record) bool { return r != nil && r.Kind == model.KindNews 
 
 // Summary reports what All did.
 type Summary struct {
-	Articles int           // news records curated
-	Stories  int           // stories among them
-	Leads    int           // published leads
-	Changed  int           // records written
-	Elapsed  time.Duration // time taken
+	Articles int // news records curated
+	Stories  int // stories among them
+	Leads    int // published leads
+	Changed  int // records written
+	// Redone counts the records another writer changed while All ran,
+	// curated again from what they became; Left, those of them still
+	// changing after the last round, left as the other writer wrote them.
+	Redone, Left int
+	Elapsed      time.Duration // time taken
 }
 
 // Explain returns why an article has its values: the explanations curation

@@ -98,6 +98,9 @@ type Summary struct {
 	NotStored   map[string]int // items not stored, by reason (Reason...)
 	Pages       map[string]int // article pages by outcome: "read", "failed", ...
 	Written     int            // records written (new and re-curated)
+	// Recurated counts the batches curated again because another writer
+	// changed stored articles they had read (see curate.Commit).
+	Recurated int
 	Duration    time.Duration  // wall time of the round
 }
 

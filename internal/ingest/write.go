@@ -159,7 +159,11 @@ func (r *round) commit(ctx context.Context, batch []*result, paths map[string]bo
 	kept := map[*model.Record]bool{}
 	if len(recs) > 0 {
 		t0 := time.Now()
-		out, err := in.curator.Arrive(ctx, recs)
+		// Curated and stored over the stored records curation read: one
+		// another writer changed meanwhile (an edit, an import) makes the
+		// batch curated again rather than overwritten.
+		out, attempts, err := in.curator.Commit(ctx, recs)
+		sum.Recurated += attempts - 1
 		if err != nil && ctx.Err() != nil {
 			return err // stopped while curating: nothing written, nothing recorded
 		}
@@ -167,20 +171,7 @@ func (r *round) commit(ctx context.Context, batch []*result, paths map[string]bo
 		if len(rejected) > 0 {
 			err = nil // the rest is stored; the rejected are reported
 		}
-		t1 := time.Now()
-		if err == nil {
-			for _, rec := range out {
-				if len(rec.Raw) == 0 {
-					if err = content.Render(rec); err != nil {
-						break
-					}
-				}
-			}
-		}
-		if err == nil {
-			err = in.st.Upsert(context.WithoutCancel(ctx), out)
-		}
-		in.log.Debug("batch stored", "records", len(recs), "written", len(out), "curate", t1.Sub(t0), "store", time.Since(t1))
+		in.log.Debug("batch stored", "records", len(recs), "written", len(out), "took", time.Since(t0))
 		if err != nil {
 			storeErr = fmt.Errorf("ingest: store %d new records: %w", len(recs), err)
 			in.log.Error("store failed", "records", len(recs), "err", err)
@@ -278,3 +269,4 @@ func (r *round) freePath(ctx context.Context, a *model.Article, taken map[string
 		}
 	}
 }
+

@@ -41,6 +41,15 @@ type Record struct {
 	Kind Kind
 	Raw  []byte
 
+	// Version is the store's version of the record when it was read: the
+	// store gives every write of a record a new one, never reused. A writer
+	// that computed the record from what it read writes it back with
+	// store.Store.UpsertIfUnchanged, which refuses it when the stored
+	// record no longer has this version: it never overwrites what another
+	// writer committed in between. Zero means the record was not read from
+	// a store (a file, a feed item).
+	Version int64
+
 	Article      *Article
 	Person       *Person
 	Event        *Event
@@ -352,12 +361,13 @@ func (c *Config) PageSize() int {
 	return c.NewsPageSize
 }
 
-// Related returns the maximum length of a lead's related list.
+// Related returns the maximum length of a lead's related list, at most
+// MaxRelated.
 func (c *Config) Related() int {
 	if c == nil || c.RelatedLimit <= 0 {
 		return DefaultRelatedLimit
 	}
-	return c.RelatedLimit
+	return min(c.RelatedLimit, MaxRelated)
 }
 
 // Location returns the time zone API times are shown in.

@@ -3,12 +3,16 @@
 //
 // Implementations (store/sqlite, later store/postgres) must pass the
 // conformance suite in store/storetest. Writes are transactional: a batch
-// given to Upsert is stored whole or not at all.
+// given to Upsert is stored whole or not at all. A writer that computes
+// what it writes from what it read uses UpsertIfUnchanged, which refuses
+// records another writer changed in between.
 package store
 
 import (
 	"context"
 	"errors"
+	"fmt"
+	"strings"
 	"time"
 
 	"newshub/internal/model"
@@ -17,13 +21,49 @@ import (
 // ErrNotFound is returned when a record or state asked for does not exist.
 var ErrNotFound = errors.New("not found")
 
+// ErrConflict is matched (errors.Is) by the error of an UpsertIfUnchanged
+// refused because records changed since they were read.
+var ErrConflict = errors.New("changed by another writer since read")
+
+// ConflictError is the error of an UpsertIfUnchanged refused because
+// records of the batch changed, or went, since they were read. Nothing of
+// the batch is written.
+type ConflictError struct {
+	Paths []string // every such record of the batch, in batch order
+}
+
+func (e *ConflictError) Error() string {
+	const shown = 3
+	list := strings.Join(e.Paths[:min(shown, len(e.Paths))], ", ")
+	if len(e.Paths) > shown {
+		list += fmt.Sprintf(" and %d more", len(e.Paths)-shown)
+	}
+	return fmt.Sprintf("%s %v", list, ErrConflict)
+}
+
+// Is makes errors.Is(err, ErrConflict) true.
+func (e *ConflictError) Is(target error) bool { return target == ErrConflict }
+
 // Store keeps records and ingest state. All methods are safe for concurrent
 // use; readers are never blocked by a writer for longer than a transaction.
 type Store interface {
 	// Upsert writes the records in one transaction, each keyed by its path:
-	// a record whose path exists replaces it.
+	// a record whose path exists replaces it, whatever it holds now (an
+	// edit, an import, a copy).
 	Upsert(ctx context.Context, recs []*model.Record) error
-	// Get returns the record at a path, or ErrNotFound.
+	// UpsertIfUnchanged is Upsert for writers that computed the records
+	// from what they read, such as curation. A record carrying a Version
+	// (read from this store) is written only if the stored record at its
+	// path still has that version. When any record of the batch does not
+	// (another writer changed or deleted it since it was read), nothing is
+	// written and it returns a *ConflictError naming each such record. A
+	// record equal to the one stored (same bytes and value) is no
+	// conflict, whatever its version: writing it would change nothing. A
+	// record of Version 0 (a new one) is written as Upsert writes it.
+	UpsertIfUnchanged(ctx context.Context, recs []*model.Record) error
+	// Get returns the record at a path, or ErrNotFound. Every read that
+	// returns records (Get, Scan, ArticleByURL, News, Story, Search) sets
+	// their Version.
 	Get(ctx context.Context, path string) (*model.Record, error)
 	// Delete removes the records at the given paths; missing paths are not
 	// an error.

@@ -17,9 +17,10 @@ import (
 // ErrRefused is wrapped by every error of a refused address.
 var ErrRefused = errors.New("address refused by the network guard")
 
-// blocked lists the ranges no fetch may reach. IPv4-mapped, NAT64 and 6to4
-// forms are unwrapped before the check, so they are judged by the IPv4
-// address they carry.
+// blocked lists the ranges no fetch may reach. The IPv6 forms that carry
+// an IPv4 address (mapped, translated, NAT64, 6to4, ISATAP) are unwrapped
+// before the check, so they are judged by the IPv4 address they carry;
+// prefixes for local use only are refused whatever they hold.
 var blocked = mustPrefixes(
 	// IPv4
 	"0.0.0.0/8",       // "this network", includes the unspecified address
@@ -38,16 +39,21 @@ var blocked = mustPrefixes(
 	"224.0.0.0/4",     // multicast
 	"240.0.0.0/4",     // reserved, includes broadcast
 	// IPv6
-	"::/128",        // unspecified
-	"::1/128",       // loopback
-	"::/96",         // IPv4-compatible (deprecated)
-	"100::/64",      // discard-only
-	"2001::/32",     // Teredo
-	"2001:db8::/32", // documentation
-	"fc00::/7",      // unique local (private)
-	"fe80::/10",     // link-local
-	"fec0::/10",     // site-local (deprecated)
-	"ff00::/8",      // multicast
+	"::/128",         // unspecified
+	"::1/128",        // loopback
+	"::/96",          // IPv4-compatible (deprecated)
+	"64:ff9b:1::/48", // local-use IPv4/IPv6 translation (RFC 8215)
+	"100::/64",       // discard-only
+	"2001::/32",      // Teredo: a tunnel to whatever IPv4 address it names
+	"2001:2::/48",    // benchmarking
+	"2001:10::/28",   // ORCHID (deprecated)
+	"2001:db8::/32",  // documentation
+	"3fff::/20",      // documentation
+	"5f00::/16",      // segment routing identifiers
+	"fc00::/7",       // unique local (private)
+	"fe80::/10",      // link-local
+	"fec0::/10",      // site-local (deprecated)
+	"ff00::/8",       // multicast
 )
 
 func mustPrefixes(ss ...string) []netip.Prefix {
@@ -59,8 +65,9 @@ func mustPrefixes(ss ...string) []netip.Prefix {
 }
 
 var (
-	nat64     = netip.MustParsePrefix("64:ff9b::/96")
-	sixToFour = netip.MustParsePrefix("2002::/16")
+	nat64      = netip.MustParsePrefix("64:ff9b::/96")
+	translated = netip.MustParsePrefix("::ffff:0:0:0/96") // SIIT, RFC 2765
+	sixToFour  = netip.MustParsePrefix("2002::/16")
 )
 
 // Check returns nil when ip is a public address a fetch may reach, and an
@@ -85,8 +92,9 @@ func Check(ip netip.Addr) error {
 	return nil
 }
 
-// embeddedIPv4 returns the IPv4 address carried by an IPv4-mapped, NAT64 or
-// 6to4 IPv6 address, or ip itself.
+// embeddedIPv4 returns the IPv4 address carried by an IPv4-mapped,
+// IPv4-translated, NAT64, 6to4 or ISATAP IPv6 address, or ip itself.
+// (Teredo and IPv4-compatible addresses are refused whole, see blocked.)
 func embeddedIPv4(ip netip.Addr) netip.Addr {
 	if ip.Is4In6() {
 		return ip.Unmap()
@@ -96,12 +104,20 @@ func embeddedIPv4(ip netip.Addr) netip.Addr {
 	}
 	b := ip.As16()
 	switch {
-	case nat64.Contains(ip):
+	case nat64.Contains(ip), translated.Contains(ip), isISATAP(b):
 		return netip.AddrFrom4([4]byte{b[12], b[13], b[14], b[15]})
 	case sixToFour.Contains(ip):
 		return netip.AddrFrom4([4]byte{b[2], b[3], b[4], b[5]})
 	}
 	return ip
+}
+
+// isISATAP reports whether an address has an ISATAP interface identifier
+// (0000:5efe or 0200:5efe, then an IPv4 address, RFC 5214): a host on the
+// same ISATAP network reaches that IPv4 address through it, whatever the
+// prefix.
+func isISATAP(b [16]byte) bool {
+	return (b[8] == 0 || b[8] == 2) && b[9] == 0 && b[10] == 0x5e && b[11] == 0xfe
 }
 
 // Control is a net.Dialer Control function that refuses connections to

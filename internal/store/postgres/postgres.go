@@ -104,10 +104,10 @@ func bump(ctx context.Context, tx pgx.Tx) error {
 const planEachTime = pgx.QueryExecModeExec
 
 // recordColumns are the columns decodeRow reads, in order.
-const recordColumns = `r.path, r.kind, r.raw, r.value`
+const recordColumns = `r.path, r.kind, r.raw, r.value, r.version`
 
 // recordColumnsNoRaw reads records without their file bytes (Raw nil).
-const recordColumnsNoRaw = `r.path, r.kind, NULL::bytea, r.value`
+const recordColumnsNoRaw = `r.path, r.kind, NULL::bytea, r.value, r.version`
 
 // decodeValue decodes a stored value into rec's typed field: the one place
 // values are read, beside encodeValue, the one place they are written.
@@ -123,7 +123,7 @@ func decodeRow(rows pgx.Rows, extra ...any) (*model.Record, []byte, error) {
 		kind  string
 		value pgtype.DriverBytes // read in place: decoded, never kept
 	)
-	if err := rows.Scan(append([]any{&rec.Path, &kind, &rec.Raw, &value}, extra...)...); err != nil {
+	if err := rows.Scan(append([]any{&rec.Path, &kind, &rec.Raw, &value, &rec.Version}, extra...)...); err != nil {
 		return nil, nil, err
 	}
 	rec.Kind = model.Kind(kind)

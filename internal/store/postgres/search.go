@@ -148,7 +148,7 @@ func (s *Store) Search(ctx context.Context, q store.SearchQuery) (store.SearchRe
 				n    int
 			)
 			if rows.RawValues()[0] == nil { // the empty page's row
-				if err := rows.Scan(&path, nil, nil, nil, &n); err != nil {
+				if err := rows.Scan(&path, nil, nil, nil, nil, &n); err != nil {
 					return err
 				}
 				res.Total = n

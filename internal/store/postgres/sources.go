@@ -57,7 +57,7 @@ func (s *Store) PutSourceState(ctx context.Context, st store.SourceState) error 
 		}
 		lastRead = string(b)
 	}
-	err := s.write(ctx, func(tx pgx.Tx) (bool, error) {
+	err := s.write(ctx, func(tx pgx.Tx, _ int64) (bool, error) {
 		_, err := tx.Exec(ctx, `INSERT INTO source_states (`+sourceColumns+`)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
 			ON CONFLICT (url) DO UPDATE SET etag = excluded.etag, last_modified = excluded.last_modified,

@@ -17,6 +17,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"newshub/internal/model"
+	"newshub/internal/store"
 )
 
 // A batch is written with a few statements whatever its size: each takes
@@ -37,20 +38,34 @@ const (
 		SELECT r.path, r.kind, r.published_at, r.topics, r.search_key FROM records r WHERE r.path = ANY($1)
 	), written AS (
 		INSERT INTO records AS r (path, kind, raw, value, canonical_url, guid, story, published, published_at,
-			heat, quality, archived, original_url, web_url, topics, search_key)
+			heat, quality, archived, original_url, web_url, topics, search_key, version)
 		SELECT path, kind, raw, value, canonical_url, guid, story, published, published_at, heat, quality, archived,
 			original_url, web_url,
-			CASE WHEN topics IS NOT NULL THEN ARRAY(SELECT json_array_elements_text(topics::json)) END, search_key
+			CASE WHEN topics IS NOT NULL THEN ARRAY(SELECT json_array_elements_text(topics::json)) END, search_key,
+			$17::bigint
 		FROM input
 		ON CONFLICT (path) DO UPDATE SET kind = excluded.kind, raw = excluded.raw, value = excluded.value,
 			canonical_url = excluded.canonical_url, guid = excluded.guid, story = excluded.story,
 			published = excluded.published, published_at = excluded.published_at, heat = excluded.heat,
 			quality = excluded.quality, archived = excluded.archived, original_url = excluded.original_url,
-			web_url = excluded.web_url, topics = excluded.topics, search_key = excluded.search_key
+			web_url = excluded.web_url, topics = excluded.topics, search_key = excluded.search_key,
+			version = excluded.version
 		WHERE (r.kind, r.raw, r.value) IS DISTINCT FROM (excluded.kind, excluded.raw, excluded.value)
 		RETURNING r.id, r.path
 	)
 	SELECT w.id, w.path, o.kind, o.published_at, o.topics, o.search_key FROM written w LEFT JOIN old o ON o.path = w.path`
+
+	// sqlConflicts names the records of a conditional batch (those carrying
+	// a version) whose stored record has another version and other
+	// contents, or is gone: the ones another writer changed since they
+	// were read.
+	sqlConflicts = `SELECT i.path
+		FROM unnest($1::text[], $2::bigint[], $3::text[], $4::bytea[], $5::bytea[]) WITH ORDINALITY
+			AS i (path, version, kind, raw, value, n)
+		LEFT JOIN records r ON r.path = i.path
+		WHERE i.version <> 0 AND (r.path IS NULL OR (r.version <> i.version
+			AND (r.kind, r.raw, r.value) IS DISTINCT FROM (i.kind, i.raw, i.value)))
+		ORDER BY i.n`
 
 	sqlDeleteTopics = `DELETE FROM record_topics t USING unnest($1::text[], $2::bigint[], $3::text[]) AS d (topic, published_at, path)
 		WHERE t.topic = d.topic AND t.published_at = d.published_at AND t.path = d.path`
@@ -214,6 +229,18 @@ func encodeAll(recs []*model.Record) ([]encoded, error) {
 // none of it. Records stored already with the same bytes and value are
 // left alone, so re-importing an unchanged site writes next to nothing.
 func (s *Store) Upsert(ctx context.Context, recs []*model.Record) error {
+	return s.upsert(ctx, recs, false)
+}
+
+// UpsertIfUnchanged is Upsert that writes a record carrying a version only
+// over that version (see store.Store.UpsertIfUnchanged). The check and the
+// write are one transaction under the write lock, so no other write comes
+// between them.
+func (s *Store) UpsertIfUnchanged(ctx context.Context, recs []*model.Record) error {
+	return s.upsert(ctx, recs, true)
+}
+
+func (s *Store) upsert(ctx context.Context, recs []*model.Record, conditional bool) error {
 	if len(recs) == 0 {
 		return nil
 	}
@@ -221,22 +248,62 @@ func (s *Store) Upsert(ctx context.Context, recs []*model.Record) error {
 	if err != nil {
 		return err
 	}
-	err = s.write(ctx, func(tx pgx.Tx) (bool, error) { return upsert(ctx, tx, batch) })
+	err = s.write(ctx, func(tx pgx.Tx, version int64) (bool, error) {
+		if conditional {
+			if err := checkVersions(ctx, tx, batch); err != nil {
+				return false, err
+			}
+		}
+		return upsert(ctx, tx, batch, version)
+	})
+	var ce *store.ConflictError
+	if errors.As(err, &ce) {
+		return err
+	}
 	if err != nil {
 		return fmt.Errorf("upsert: %w", err)
 	}
 	return nil
 }
 
+// checkVersions returns a *store.ConflictError naming the records of batch
+// that another writer changed since they were read, or nil.
+func checkVersions(ctx context.Context, tx pgx.Tx, batch []encoded) error {
+	paths, kinds := make([]string, len(batch)), make([]string, len(batch))
+	versions := make([]int64, len(batch))
+	raws, values := make([][]byte, len(batch)), make([][]byte, len(batch))
+	for i, e := range batch {
+		paths[i], versions[i], kinds[i] = e.rec.Path, e.rec.Version, text(string(e.rec.Kind))
+		raws[i], values[i] = e.raw, e.value
+	}
+	rows, err := tx.Query(ctx, sqlConflicts, paths, versions, kinds, raws, values)
+	if err != nil {
+		return err
+	}
+	conflicts, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return err
+	}
+	if len(conflicts) > 0 {
+		return &store.ConflictError{Paths: conflicts}
+	}
+	return nil
+}
+
 // write runs fn in a write transaction holding the write lock, and bumps
 // the generation when fn reports a change. Every write of the store goes
-// through here.
-func (s *Store) write(ctx context.Context, fn func(tx pgx.Tx) (changed bool, err error)) error {
+// through here. fn is given the generation the transaction makes, which
+// is the version of the records it writes: versions of a path never
+// repeat, even after a delete.
+func (s *Store) write(ctx context.Context, fn func(tx pgx.Tx, version int64) (changed bool, err error)) error {
 	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, lockWrite); err != nil {
+		var gen int64
+		err := tx.QueryRow(ctx, `SELECT pg_advisory_xact_lock($1), (SELECT value FROM generation WHERE id = 1)`,
+			lockWrite).Scan(nil, &gen)
+		if err != nil {
 			return err
 		}
-		changed, err := fn(tx)
+		changed, err := fn(tx, gen+1)
 		if err != nil || !changed {
 			return err
 		}
@@ -255,7 +322,7 @@ type prior struct {
 
 // upsert writes the records of batch and brings the derived rows of those
 // that changed in step; it reports whether any changed.
-func upsert(ctx context.Context, tx pgx.Tx, batch []encoded) (bool, error) {
+func upsert(ctx context.Context, tx pgx.Tx, batch []encoded, version int64) (bool, error) {
 	var cols struct {
 		path, kind                                          []string
 		raw, value, searchKey                               [][]byte
@@ -297,7 +364,7 @@ func upsert(ctx context.Context, tx pgx.Tx, batch []encoded) (bool, error) {
 	}
 	rows, err := tx.Query(ctx, sqlUpsert, cols.path, cols.kind, cols.raw, cols.value, cols.canonicalURL, cols.guid,
 		cols.story, cols.published, cols.publishedAt, cols.heat, cols.quality, cols.archived, cols.originalURL,
-		cols.webURL, cols.tps, cols.searchKey)
+		cols.webURL, cols.tps, cols.searchKey, version)
 	if err != nil {
 		return false, err
 	}
@@ -404,7 +471,7 @@ func (s *Store) Delete(ctx context.Context, paths ...string) error {
 			keys = append(keys, p)
 		}
 	}
-	err := s.write(ctx, func(tx pgx.Tx) (bool, error) {
+	err := s.write(ctx, func(tx pgx.Tx, _ int64) (bool, error) {
 		rows, err := tx.Query(ctx, `DELETE FROM records WHERE path = ANY($1) RETURNING path, kind, published_at, topics`, keys)
 		if err != nil {
 			return false, err

@@ -74,15 +74,22 @@ func migrate(ctx context.Context, db *sql.DB) error {
 	)`); err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
-	var current int
-	if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(version), 0) FROM schema_version`).Scan(&current); err != nil {
+	applied, err := appliedVersions(ctx, tx)
+	if err != nil {
 		return fmt.Errorf("migrate: %w", err)
+	}
+	current := 0
+	for v := range applied {
+		current = max(current, v)
 	}
 	if latest := ms[len(ms)-1].version; current > latest {
 		return fmt.Errorf("database schema version %d is newer than this program knows (%d): upgrade newshub", current, latest)
 	}
+	// Every migration not applied yet is, even one numbered below the
+	// latest applied: branches developed side by side add theirs in
+	// either order.
 	for _, m := range ms {
-		if m.version <= current {
+		if applied[m.version] {
 			continue
 		}
 		if _, err := tx.ExecContext(ctx, m.sql); err != nil {
@@ -97,4 +104,22 @@ func migrate(ctx context.Context, db *sql.DB) error {
 		return fmt.Errorf("migrate: %w", err)
 	}
 	return nil
+}
+
+// appliedVersions returns the versions schema_version lists.
+func appliedVersions(ctx context.Context, tx *sql.Tx) (map[int]bool, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT version FROM schema_version`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	applied := map[int]bool{}
+	for rows.Next() {
+		var v int
+		if err := rows.Scan(&v); err != nil {
+			return nil, err
+		}
+		applied[v] = true
+	}
+	return applied, rows.Err()
 }

@@ -207,10 +207,10 @@ func bump(ctx context.Context, tx *sql.Tx) error {
 }
 
 // recordColumns are the columns decodeRow reads, in order.
-const recordColumns = `r.path, r.kind, r.raw, r.value`
+const recordColumns = `r.path, r.kind, r.raw, r.value, r.version`
 
 // recordColumnsNoRaw reads records without their file bytes (Raw nil).
-const recordColumnsNoRaw = `r.path, r.kind, NULL, r.value`
+const recordColumnsNoRaw = `r.path, r.kind, NULL, r.value, r.version`
 
 // scanner is a *sql.Row or *sql.Rows.
 type scanner interface{ Scan(dest ...any) error }
@@ -229,7 +229,7 @@ func decodeRowValue(sc scanner) (*model.Record, []byte, error) {
 		kind  string
 		value sql.RawBytes
 	)
-	if err := sc.Scan(&rec.Path, &kind, &rec.Raw, &value); err != nil {
+	if err := sc.Scan(&rec.Path, &kind, &rec.Raw, &value, &rec.Version); err != nil {
 		return nil, nil, err
 	}
 	rec.Kind = model.Kind(kind)

@@ -19,27 +19,28 @@ import (
 	"unicode/utf8"
 
 	"newshub/internal/model"
+	"newshub/internal/store"
 )
 
 // The statements of an Upsert, prepared once per batch.
 const (
 	sqlInsertRecord = `INSERT INTO records (path, kind, raw, value, canonical_url, guid, story,
-		published, published_at, heat, quality, archived, text_key, topics_key, original_url, web_url)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		published, published_at, heat, quality, archived, text_key, topics_key, original_url, web_url, version)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (path) DO NOTHING`
 	// sqlSelectRecord finds the stored record at a path, whether it already
-	// holds this kind, file and value, and the digests of what its
-	// full-text and topic rows were made from, so a change that leaves
-	// those alone (as curation's changes to heat and quality do) leaves
-	// their rows alone.
-	sqlSelectRecord = `SELECT id, kind, kind = ? AND raw = ? AND value = ?, text_key, topics_key
+	// holds this kind, file and value, the digests of what its full-text
+	// and topic rows were made from, so a change that leaves those alone
+	// (as curation's changes to heat and quality do) leaves their rows
+	// alone, and its version.
+	sqlSelectRecord = `SELECT id, kind, kind = ? AND raw = ? AND value = ?, text_key, topics_key, version
 		FROM records WHERE path = ?`
 	// sqlSelectIndexed reads what the full-text and topic rows of a record
 	// stored without digests were made from.
 	sqlSelectIndexed = `SELECT coalesce(published_at, 0), value FROM records WHERE id = ?`
 	sqlUpdateRecord  = `UPDATE records SET kind = ?, raw = ?, value = ?, canonical_url = ?, guid = ?,
 		story = ?, published = ?, published_at = ?, heat = ?, quality = ?, archived = ?,
-		text_key = ?, topics_key = ?, original_url = ?, web_url = ?
+		text_key = ?, topics_key = ?, original_url = ?, web_url = ?, version = ?
 		WHERE id = ?`
 	// sqlDeleteTopics removes the topic rows of the record with id ?, read
 	// from its stored value, before the record changes or goes.
@@ -51,13 +52,29 @@ const (
 	sqlInsertText  = `INSERT INTO news_fts (rowid, title, excerpt, provider, topics) VALUES (?, ?, ?, ?, ?)`
 )
 
-// upserter holds the prepared statements of one write transaction.
+// upserter holds the prepared statements of one write transaction and
+// the version it gives what it writes.
 type upserter struct {
 	insert, selectID, selectIndexed, update, delTopics, insTopic, delText, insText *sql.Stmt
+
+	// conditional: records carrying a version are written only over it.
+	conditional bool
+
+	// version is the generation this transaction makes: the version of
+	// every record it writes.
+	version int64
+	// before holds the version each path it rewrote had before, so a
+	// second record of the batch at that path is checked as the first was.
+	before map[string]int64
 }
 
-func prepareUpserter(ctx context.Context, tx *sql.Tx) (*upserter, error) {
-	u := &upserter{}
+func prepareUpserter(ctx context.Context, tx *sql.Tx, conditional bool) (*upserter, error) {
+	u := &upserter{conditional: conditional, before: map[string]int64{}}
+	var gen int64
+	if err := tx.QueryRowContext(ctx, `SELECT value FROM generation WHERE id = 1`).Scan(&gen); err != nil {
+		return nil, fmt.Errorf("read generation: %w", err)
+	}
+	u.version = gen + 1
 	for _, p := range []struct {
 		stmt **sql.Stmt
 		sql  string
@@ -213,7 +230,19 @@ func encode(rec *model.Record) (encoded, error) {
 // Upsert writes the batch in one transaction: all of it or, on any error,
 // none of it. Records stored already with the same bytes and value are
 // left alone, so re-importing an unchanged site writes next to nothing.
-func (s *Store) Upsert(ctx context.Context, recs []*model.Record) (err error) {
+func (s *Store) Upsert(ctx context.Context, recs []*model.Record) error {
+	return s.upsert(ctx, recs, false)
+}
+
+// UpsertIfUnchanged is Upsert that writes a record carrying a version only
+// over that version (see store.Store.UpsertIfUnchanged). The check and the
+// write are one transaction on the single writer connection, so no other
+// write comes between them.
+func (s *Store) UpsertIfUnchanged(ctx context.Context, recs []*model.Record) error {
+	return s.upsert(ctx, recs, true)
+}
+
+func (s *Store) upsert(ctx context.Context, recs []*model.Record, conditional bool) (err error) {
 	if len(recs) == 0 {
 		return nil
 	}
@@ -230,17 +259,25 @@ func (s *Store) Upsert(ctx context.Context, recs []*model.Record) (err error) {
 			tx.Rollback()
 		}
 	}()
-	u, err := prepareUpserter(ctx, tx)
+	u, err := prepareUpserter(ctx, tx, conditional)
 	if err != nil {
 		return fmt.Errorf("upsert: %w", err)
 	}
 	changed := false
+	var conflicts []string
 	for _, e := range batch {
-		c, err := u.put(ctx, e)
+		r, err := u.put(ctx, e)
 		if err != nil {
 			return fmt.Errorf("upsert %s: %w", e.rec.Path, err)
 		}
-		changed = changed || c
+		if r.conflict {
+			// Checked on to name every conflict; nothing is committed.
+			conflicts = append(conflicts, e.rec.Path)
+		}
+		changed = changed || r.changed
+	}
+	if len(conflicts) > 0 {
+		return &store.ConflictError{Paths: conflicts}
 	}
 	if changed {
 		if err := bump(ctx, tx); err != nil {
@@ -297,72 +334,120 @@ func encodeAll(recs []*model.Record) ([]encoded, error) {
 // encodeChunk is how many records an encoding worker takes at a time.
 const encodeChunk = 64
 
-// put writes one record and reports whether anything changed: a plain
-// insert when the path is new, otherwise an update that replaces its topics
-// and text in place when they changed.
-func (u *upserter) put(ctx context.Context, e encoded) (bool, error) {
+// putResult is what put did with one record.
+type putResult struct {
+	changed  bool // it was written
+	conflict bool // it was not: it changed since it was read
+}
+
+// put writes one record: a plain insert when the path is new, otherwise an
+// update that replaces its topics and text in place when they changed. In
+// a conditional write, a record carrying a version is written only over
+// that version.
+func (u *upserter) put(ctx context.Context, e encoded) (putResult, error) {
+	conditional := u.conditional && e.rec.Version != 0
+	if !conditional {
+		// Most unconditional writes are of new paths: try the insert first.
+		id, inserted, err := u.insertNew(ctx, e)
+		if err != nil {
+			return putResult{}, err
+		}
+		if inserted {
+			return putResult{changed: true}, u.index(ctx, e, id, false, false)
+		}
+	}
+	var (
+		id      int64
+		old     stored
+		same    bool
+		version int64
+	)
+	rec := e.rec
+	err := u.selectID.QueryRowContext(ctx, string(rec.Kind), e.raw, e.value, rec.Path).Scan(
+		&id, &old.kind, &same, &old.textKey, &old.topicsKey, &version)
+	if conditional && errors.Is(err, sql.ErrNoRows) {
+		return putResult{conflict: true}, nil // deleted since it was read
+	}
+	if err != nil {
+		return putResult{}, err
+	}
+	if same {
+		return putResult{}, nil
+	}
+	if first, ok := u.before[rec.Path]; ok && version == u.version {
+		version = first // rewritten earlier in this batch: checked as then
+	}
+	if conditional && rec.Version != version {
+		return putResult{conflict: true}, nil
+	}
+	if _, ok := u.before[rec.Path]; !ok {
+		u.before[rec.Path] = version
+	}
+	if err := u.replace(ctx, e, id, old); err != nil {
+		return putResult{}, err
+	}
+	return putResult{changed: true}, nil
+}
+
+// insertNew inserts a record at a path not stored yet; inserted is false
+// when the path is taken.
+func (u *upserter) insertNew(ctx context.Context, e encoded) (id int64, inserted bool, err error) {
 	rec, c := e.rec, e.cols
 	res, err := u.insert.ExecContext(ctx, rec.Path, string(rec.Kind), e.raw, e.value,
 		c.canonicalURL, c.guid, c.story, c.published, c.publishedAt, c.heat, c.quality, c.archd,
-		c.textKey, c.topicsKey, c.originalURL, c.webURL)
+		c.textKey, c.topicsKey, c.originalURL, c.webURL, u.version)
 	if err != nil {
-		return false, err
+		return 0, false, err
 	}
 	n, err := res.RowsAffected()
-	if err != nil {
-		return false, err
+	if err != nil || n != 1 {
+		return 0, false, err
 	}
-	var (
-		id                   int64
-		keepTopics, keepText bool // the rows of the record replaced still hold
-	)
-	if n == 1 {
-		if id, err = res.LastInsertId(); err != nil {
-			return false, err
-		}
-	} else {
-		var (
-			old  stored
-			same bool
-		)
-		kind := string(rec.Kind)
-		if err := u.selectID.QueryRowContext(ctx, kind, e.raw, e.value, rec.Path).Scan(
-			&id, &old.kind, &same, &old.textKey, &old.topicsKey); err != nil {
-			return false, err
-		}
-		if same {
-			return false, nil
-		}
-		oldNews := model.Kind(old.kind) == model.KindNews
-		if oldNews && (old.textKey == nil || old.topicsKey == nil) {
-			if err := u.readIndexed(ctx, id, &old); err != nil {
-				return false, err
-			}
-		}
-		if oldNews && rec.Kind == model.KindNews {
-			keepTopics = old.topicsKey != nil && bytes.Equal(old.topicsKey, c.topicsKey)
-			keepText = old.textKey != nil && bytes.Equal(old.textKey, c.textKey)
-		}
-		if oldNews {
-			if !keepTopics {
-				if _, err := u.delTopics.ExecContext(ctx, id); err != nil {
-					return false, err
-				}
-			}
-			if !keepText {
-				if _, err := u.delText.ExecContext(ctx, id); err != nil {
-					return false, err
-				}
-			}
-		}
-		if _, err := u.update.ExecContext(ctx, kind, e.raw, e.value,
-			c.canonicalURL, c.guid, c.story, c.published, c.publishedAt, c.heat, c.quality, c.archd,
-			c.textKey, c.topicsKey, c.originalURL, c.webURL, id); err != nil {
-			return false, err
+	id, err = res.LastInsertId()
+	return id, err == nil, err
+}
+
+// replace updates the stored record id (old) with e, replacing its topic
+// and full-text rows when what they are made of changed.
+func (u *upserter) replace(ctx context.Context, e encoded, id int64, old stored) error {
+	rec, c := e.rec, e.cols
+	var keepTopics, keepText bool // the rows of the record replaced still hold
+	oldNews := model.Kind(old.kind) == model.KindNews
+	if oldNews && (old.textKey == nil || old.topicsKey == nil) {
+		if err := u.readIndexed(ctx, id, &old); err != nil {
+			return err
 		}
 	}
-	if rec.Kind != model.KindNews {
-		return true, nil
+	if oldNews && rec.Kind == model.KindNews {
+		keepTopics = old.topicsKey != nil && bytes.Equal(old.topicsKey, c.topicsKey)
+		keepText = old.textKey != nil && bytes.Equal(old.textKey, c.textKey)
+	}
+	if oldNews {
+		if !keepTopics {
+			if _, err := u.delTopics.ExecContext(ctx, id); err != nil {
+				return err
+			}
+		}
+		if !keepText {
+			if _, err := u.delText.ExecContext(ctx, id); err != nil {
+				return err
+			}
+		}
+	}
+	if _, err := u.update.ExecContext(ctx, string(rec.Kind), e.raw, e.value,
+		c.canonicalURL, c.guid, c.story, c.published, c.publishedAt, c.heat, c.quality, c.archd,
+		c.textKey, c.topicsKey, c.originalURL, c.webURL, u.version, id); err != nil {
+		return err
+	}
+	return u.index(ctx, e, id, keepTopics, keepText)
+}
+
+// index writes the topic and full-text rows of a news record just written,
+// unless the ones it had still hold.
+func (u *upserter) index(ctx context.Context, e encoded, id int64, keepTopics, keepText bool) error {
+	rec := e.rec
+	if rec.Kind != model.KindNews || id == 0 {
+		return nil
 	}
 	a := rec.Article
 	if !keepTopics {
@@ -370,17 +455,17 @@ func (u *upserter) put(ctx context.Context, e encoded) (bool, error) {
 			if t == "" {
 				continue
 			}
-			if _, err := u.insTopic.ExecContext(ctx, t, c.publishedAt, rec.Path); err != nil {
-				return false, err
+			if _, err := u.insTopic.ExecContext(ctx, t, e.cols.publishedAt, rec.Path); err != nil {
+				return err
 			}
 		}
 	}
 	if !keepText {
 		if _, err := u.insText.ExecContext(ctx, id, a.Title, a.Excerpt, a.Provider.Name, topicTokens(a.Topics)); err != nil {
-			return false, err
+			return err
 		}
 	}
-	return true, nil
+	return nil
 }
 
 // stored is what a write needs to know of the record it replaces.

@@ -52,6 +52,12 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"SourceStateRoundTrips", testSourceState},
 		{"FailedBatchWritesNothing", testFailedBatch},
 		{"ReadersSeeWholeBatchesDuringWrites", testConcurrentReaders},
+		{"ReadsCarryTheVersionEachWriteChanges", testVersions},
+		{"UpsertIfUnchangedRefusesRecordsChangedSinceRead", testUpsertIfUnchangedRefusesChangedRecords},
+		{"UpsertIfUnchangedRefusesRecordsDeletedSinceRead", testUpsertIfUnchangedRefusesDeletedRecords},
+		{"UpsertIfUnchangedOfTheStoredValueIsNoConflict", testUpsertIfUnchangedOfTheStoredValue},
+		{"UpsertIfUnchangedLastOfSamePathInBatchWins", testUpsertIfUnchangedSamePathTwice},
+		{"ConcurrentRewritersOfOneReadOneWins", testConcurrentRewritersOneWins},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
