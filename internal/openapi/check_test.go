@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"mime"
 	"net/http"
 	"net/url"
@@ -82,29 +83,25 @@ type exchange struct {
 	body []byte // as sent, compressed or not
 }
 
-// fetch asks the server at base for path (with its query) and reads the
-// whole answer, compressed as sent.
-func fetch(t *testing.T, method, base, path string, hdr http.Header) exchange {
+// get asks the hub's server for path (with its query) and reads the whole
+// answer, compressed as sent.
+func (hub *servedHub) get(t *testing.T, path string, hdr http.Header) exchange {
 	t.Helper()
-	req, err := http.NewRequest(method, base+path, nil)
+	req, err := http.NewRequest(http.MethodGet, hub.url+path, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for k, v := range hdr {
-		req.Header[k] = v
-	}
-	tr := &http.Transport{DisableCompression: true}
-	defer tr.CloseIdleConnections()
-	resp, err := (&http.Client{Transport: tr}).Do(req)
+	maps.Copy(req.Header, hdr)
+	resp, err := hub.client.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
-	if err != nil {
+	ex := exchange{req: req, resp: resp}
+	if ex.body, err = io.ReadAll(resp.Body); err != nil {
 		t.Fatal(err)
 	}
-	return exchange{req: req, resp: resp, body: body}
+	return ex
 }
 
 // A verdict is what the document says of an exchange.

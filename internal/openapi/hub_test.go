@@ -2,6 +2,7 @@ package openapi_test
 
 import (
 	"context"
+	"net/http"
 	"net/http/httptest"
 	"testing"
 	"time"
@@ -22,8 +23,9 @@ import (
 // A servedHub is a real server (package server, with the website for the
 // search API) over a SQLite store holding a curated hub.
 type servedHub struct {
-	url   string   // the server's URL, which is also the hub's base URL
-	paths []string // every file a build writes, from publish.Hub.Paths
+	url    string   // the server's URL, which is also the hub's base URL
+	paths  []string // every file a build writes, from publish.Hub.Paths
+	client *http.Client
 }
 
 // A hubCase is a hub the tests serve.
@@ -153,5 +155,8 @@ func (hc hubCase) serve(t *testing.T) *servedHub {
 		t.Fatal(err)
 	}
 	ts.Config.Handler = server.New(server.Config{Store: st, Web: w, Now: hc.clock, BaseURL: ts.URL})
-	return &servedHub{url: ts.URL, paths: hc.paths(t, st, s, ts.URL)}
+	// Answers are read as sent: compressed when the server compresses.
+	tr := &http.Transport{DisableCompression: true}
+	t.Cleanup(tr.CloseIdleConnections)
+	return &servedHub{url: ts.URL, paths: hc.paths(t, st, s, ts.URL), client: &http.Client{Transport: tr}}
 }

@@ -107,7 +107,7 @@ func (w *walk) fail(key, format string, args ...any) {
 
 func (w *walk) get(p probe) {
 	w.t.Helper()
-	ex := fetch(w.t, http.MethodGet, w.hub.url, p.path, nil)
+	ex := w.hub.get(w.t, p.path, nil)
 	v := w.c.check(ex)
 	key := p.path
 	if v.tpl != nil {
@@ -137,7 +137,7 @@ func (w *walk) get(p probe) {
 	}
 	if !w.cached[key] {
 		w.cached[key] = true
-		checkCaching(w.t, w.c, w.hub.url, p.path, ex)
+		checkCaching(w.t, w.c, w.hub, p.path, ex)
 	}
 }
 
@@ -150,7 +150,7 @@ func (w *walk) report(hub string) {
 		case why == "" && w.answered[tp.path] == 0:
 			w.t.Errorf("%s: documented, but no answer of the %s hub was checked against it", tp.path, hub)
 		case why != "" && w.answered[tp.path] == 0 && !strings.Contains(tp.path, "{"):
-			if ex := fetch(w.t, http.MethodGet, w.hub.url, tp.path, nil); ex.resp.StatusCode != http.StatusNotFound {
+			if ex := w.hub.get(w.t, tp.path, nil); ex.resp.StatusCode != http.StatusNotFound {
 				w.t.Errorf("GET %s: %s; it is documented as pending (%s): check it and drop x-pending", tp.path, ex.resp.Status, why)
 			}
 		}
@@ -175,7 +175,7 @@ func sum(m map[string]int) int {
 // something.
 func searchWords(t *testing.T, hub *servedHub) string {
 	t.Helper()
-	ex := fetch(t, http.MethodGet, hub.url, "/feeds/feed.json", nil)
+	ex := hub.get(t, "/feeds/feed.json", nil)
 	var feed struct {
 		Items []struct {
 			Title string `json:"title"`
@@ -198,7 +198,7 @@ func searchWords(t *testing.T, hub *servedHub) string {
 // gzip: If-None-Match and If-Modified-Since give 304 without a body (which
 // kin-openapi does not look at), and the gzip form validates as the plain
 // one does, under its own ETag.
-func checkCaching(t *testing.T, c *checker, base, path string, first exchange) {
+func checkCaching(t *testing.T, c *checker, hub *servedHub, path string, first exchange) {
 	t.Helper()
 	etag := first.resp.Header.Get("ETag")
 	if etag == "" {
@@ -208,7 +208,7 @@ func checkCaching(t *testing.T, c *checker, base, path string, first exchange) {
 		{"If-None-Match": {etag}},
 		{"If-Modified-Since": {first.resp.Header.Get("Last-Modified")}},
 	} {
-		ex := fetch(t, http.MethodGet, base, path, hdr)
+		ex := hub.get(t, path, hdr)
 		if ex.resp.StatusCode != http.StatusNotModified || len(ex.body) != 0 || ex.resp.Header.Get("ETag") != etag {
 			t.Errorf("GET %s with %v: %s, %d bytes, ETag %q; want 304, no body, ETag %s",
 				path, hdr, ex.resp.Status, len(ex.body), ex.resp.Header.Get("ETag"), etag)
@@ -217,7 +217,7 @@ func checkCaching(t *testing.T, c *checker, base, path string, first exchange) {
 			t.Errorf("%s: 304 is not documented", v.tpl.path)
 		}
 	}
-	ex := fetch(t, http.MethodGet, base, path, http.Header{"Accept-Encoding": {"gzip"}, "Origin": {"https://client.example"}})
+	ex := hub.get(t, path, http.Header{"Accept-Encoding": {"gzip"}, "Origin": {"https://client.example"}})
 	if v := c.check(ex); v.response != nil {
 		t.Errorf("GET %s, gzip: %v", path, v.response)
 	}
