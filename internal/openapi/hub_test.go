@@ -1,0 +1,162 @@
+package openapi_test
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"newshub/internal/content/contenttest"
+	"newshub/internal/curate"
+	"newshub/internal/gen"
+	"newshub/internal/model"
+	"newshub/internal/publish"
+	"newshub/internal/server"
+	"newshub/internal/site"
+	"newshub/internal/store"
+	"newshub/internal/store/sqlite/sqlitetest"
+	"newshub/internal/testutil"
+	"newshub/internal/web"
+)
+
+// A servedHub is a real server (package server, with the website for the
+// search API) over a SQLite store holding a curated hub.
+type servedHub struct {
+	url    string   // the server's URL, which is also the hub's base URL
+	paths  []string // every file a build writes, from publish.Hub.Paths
+	client *http.Client
+}
+
+// A hubCase is a hub the tests serve.
+type hubCase struct {
+	name    string
+	now     time.Time // splits the events into future and past ones
+	records func(t *testing.T) []*model.Record
+}
+
+func hubCases() []hubCase {
+	return []hubCase{
+		{"generated", time.Date(2026, 10, 20, 0, 0, 0, 0, time.UTC), generatedRecords},
+		{"smartable-sample", time.Date(2020, 10, 1, 12, 0, 0, 0, time.UTC), sampleRecords},
+	}
+}
+
+// generatedRecords is a synthetic hub, varied where the generator always
+// writes the same shape, so that every branch of the document (a null, a
+// left-out key, a topic's events) has an answer to check.
+func generatedRecords(t *testing.T) []*model.Record {
+	var recs []*model.Record
+	events, news, people, learning := 0, 0, 0, 0
+	err := gen.Records(gen.Options{Articles: 90, Seed: 5}, func(r *model.Record) error {
+		switch {
+		case r.Event != nil:
+			events++
+			varyEvent(r.Event, events)
+		case r.Article != nil:
+			news++
+			varyArticle(r.Article, news)
+		case r.Person != nil && r.Kind == model.KindPerson:
+			people++
+			if people == 1 {
+				r.Person.Twitter, r.Person.Images, r.Person.Location, r.Person.Website = nil, nil, "", ""
+			}
+		case r.Learning != nil && r.Kind == model.KindLearning:
+			learning++
+			if learning == 1 {
+				r.Learning.Provider, r.Learning.Images, r.Learning.PublishedDateTime = nil, nil, time.Time{}
+			}
+		}
+		recs = append(recs, r)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return recs
+}
+
+// varyEvent puts some events on a voice topic (so topic events pages list
+// them, with a highlight) and strips others of what may be missing.
+func varyEvent(e *model.Event, n int) {
+	switch n % 4 {
+	case 1:
+		e.Topics = append(e.Topics, "Progressive Voice")
+		e.FeaturedContent = `<iframe src="https://www.youtube.com/embed/x"></iframe>`
+	case 2:
+		e.Topics = append(e.Topics, "Conservative Voice")
+		e.Provider, e.Images, e.Location = nil, nil, ""
+	case 3:
+		e.EndDateTime = time.Time{}
+	}
+}
+
+func varyArticle(a *model.Article, n int) {
+	switch n % 5 {
+	case 1:
+		a.Images = nil
+		a.Provider.Images = nil
+	case 2:
+		a.AmpWebURL = a.WebURL + "?amp"
+		a.CdnAmpWebURL = a.WebURL + "?cdn-amp"
+	}
+}
+
+// sampleRecords is Smartable's real records.
+func sampleRecords(t *testing.T) []*model.Record {
+	recs := contenttest.ReadSite(t, testutil.Shared(t, "smartable-sample"))
+	for _, r := range recs {
+		if r.Config != nil {
+			r.Config.Timezone = "America/Los_Angeles"
+		}
+	}
+	return recs
+}
+
+// open stores and curates the hub's records, as import and curate do.
+func (hc hubCase) open(t *testing.T) (store.Store, *site.Site) {
+	t.Helper()
+	ctx := context.Background()
+	st := sqlitetest.Open(t)
+	if err := st.Upsert(ctx, hc.records(t)); err != nil {
+		t.Fatal(err)
+	}
+	s, err := site.Load(ctx, st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := curate.New(s, st, curate.Options{Now: hc.clock}).All(ctx); err != nil {
+		t.Fatal(err)
+	}
+	return st, s
+}
+
+func (hc hubCase) clock() time.Time { return hc.now }
+
+// paths lists every file a build of the hub writes.
+func (hc hubCase) paths(t *testing.T, st store.Store, s *site.Site, baseURL string) []string {
+	t.Helper()
+	ctx := context.Background()
+	h, err := publish.Load(ctx, st, s, publish.Options{BaseURL: baseURL, Now: hc.clock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return h.Paths(ctx)
+}
+
+// serve serves the hub as serve does, with its own URL as the base URL.
+func (hc hubCase) serve(t *testing.T) *servedHub {
+	t.Helper()
+	st, s := hc.open(t)
+	ts := httptest.NewServer(nil)
+	t.Cleanup(ts.Close)
+	w, err := web.New(web.Config{Store: st, BaseURL: ts.URL + "/", Now: hc.clock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts.Config.Handler = server.New(server.Config{Store: st, Web: w, Now: hc.clock, BaseURL: ts.URL})
+	// Answers are read as sent: compressed when the server compresses.
+	tr := &http.Transport{DisableCompression: true}
+	t.Cleanup(tr.CloseIdleConnections)
+	return &servedHub{url: ts.URL, paths: hc.paths(t, st, s, ts.URL), client: &http.Client{Transport: tr}}
+}
