@@ -10,6 +10,7 @@ import (
 
 	"newshub/internal/curate/cluster"
 	"newshub/internal/model"
+	"newshub/internal/store/codec"
 )
 
 // WriteBatch is how many records All writes in one transaction.
@@ -53,7 +54,7 @@ func (c *Curator) All(ctx context.Context) (Summary, error) {
 			if !isNews(r) {
 				return nil
 			}
-			v, err := r.MarshalValue()
+			v, err := codec.Encode(r)
 			if err != nil {
 				return err
 			}
@@ -134,7 +135,7 @@ func (c *Curator) All(ctx context.Context) (Summary, error) {
 				return sum, err
 			}
 		}
-		v, err := r.MarshalValue()
+		v, err := codec.Encode(r)
 		if err != nil {
 			return sum, fmt.Errorf("curate: %w", err)
 		}

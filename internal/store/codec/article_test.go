@@ -1,4 +1,4 @@
-package model
+package codec
 
 import (
 	"encoding/json"
@@ -6,10 +6,12 @@ import (
 	"strconv"
 	"testing"
 	"time"
+
+	"newshub/internal/model"
 )
 
 // fill sets every field reachable from v to a non-zero value derived from
-// seed, so a field added to Article without a case in the fast decoder
+// seed, so a field added to model.Article without a case in the fast decoder
 // makes the fast path refuse the record and the tests below fail.
 func fill(v reflect.Value, seed *int) {
 	*seed++
@@ -41,13 +43,13 @@ func fill(v reflect.Value, seed *int) {
 }
 
 func TestDecodeArticleReadsEveryField(t *testing.T) {
-	var full Article
+	var full model.Article
 	seed := 0
 	fill(reflect.ValueOf(&full).Elem(), &seed)
-	cases := map[string]Article{
+	cases := map[string]model.Article{
 		"every field set": full,
 		"zero":            {},
-		"empty lists":     {Topics: []string{}, Images: []Image{}, Related: []Related{}, Explain: &Explain{}},
+		"empty lists":     {Topics: []string{}, Images: []model.Image{}, Related: []model.Related{}, Explain: &model.Explain{}},
 	}
 	for name, a := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -55,7 +57,7 @@ func TestDecodeArticleReadsEveryField(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			var fast, slow Article
+			var fast, slow model.Article
 			if err := decodeArticle(data, &fast); err != nil {
 				t.Fatalf("fast path refused json.Marshal output: %v\n%s", err, data)
 			}
@@ -87,14 +89,14 @@ func TestDecodeArticleLeavesOddInputToEncodingJSON(t *testing.T) {
 		`{"images":[{"isCached":1}]}`,
 	}
 	for _, in := range cases {
-		var a Article
+		var a model.Article
 		if err := decodeArticle([]byte(in), &a); err == nil {
 			t.Errorf("fast path accepted %q; want it left to encoding/json", in)
 		}
 	}
 }
 
-func TestUnmarshalValueMatchesEncodingJSON(t *testing.T) {
+func TestDecodeMatchesEncodingJSON(t *testing.T) {
 	cases := []string{
 		`{"title":"plain","quality":120,"topics":["A","B"],"explain":null,"images":null}`,
 		`{"title":"esc \u003cb\u003e \ud83d\ude00 \"q\" \/","excerpt":"tab\tnl\n"}`,
@@ -103,12 +105,12 @@ func TestUnmarshalValueMatchesEncodingJSON(t *testing.T) {
 		`{"quality":1.5}`,
 	}
 	for _, in := range cases {
-		r := &Record{Path: "_news/x.md", Kind: KindNews}
-		errFast := r.UnmarshalValue([]byte(in))
-		var want Article
+		r := &model.Record{Path: "_news/x.md", Kind: model.KindNews}
+		errFast := Decode(r, []byte(in))
+		var want model.Article
 		errSlow := json.Unmarshal([]byte(in), &want)
 		if (errFast == nil) != (errSlow == nil) {
-			t.Errorf("%s: UnmarshalValue error %v, encoding/json error %v", in, errFast, errSlow)
+			t.Errorf("%s: Decode error %v, encoding/json error %v", in, errFast, errSlow)
 			continue
 		}
 		if errSlow == nil && !reflect.DeepEqual(*r.Article, want) {
@@ -118,18 +120,18 @@ func TestUnmarshalValueMatchesEncodingJSON(t *testing.T) {
 }
 
 func FuzzDecodeArticle(f *testing.F) {
-	var full Article
+	var full model.Article
 	seed := 0
 	fill(reflect.ValueOf(&full).Elem(), &seed)
 	data, _ := json.Marshal(full)
 	f.Add(data)
 	f.Add([]byte(`{"title":"a\u00e9\ud83d\ude00","related":[{"provider":{"images":[]}}]}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		var fast Article
+		var fast model.Article
 		if decodeArticle(data, &fast) != nil {
 			return
 		}
-		var slow Article
+		var slow model.Article
 		if err := json.Unmarshal(data, &slow); err != nil {
 			t.Fatalf("fast path accepted what encoding/json refuses (%v): %q", err, data)
 		}
@@ -140,14 +142,14 @@ func FuzzDecodeArticle(f *testing.F) {
 }
 
 func BenchmarkUnmarshalArticle(b *testing.B) {
-	var full Article
+	var full model.Article
 	seed := 0
 	fill(reflect.ValueOf(&full).Elem(), &seed)
 	data, _ := json.Marshal(full)
 	b.Run("fast", func(b *testing.B) {
 		b.SetBytes(int64(len(data)))
 		for b.Loop() {
-			var a Article
+			var a model.Article
 			if err := decodeArticle(data, &a); err != nil {
 				b.Fatal(err)
 			}
@@ -156,7 +158,7 @@ func BenchmarkUnmarshalArticle(b *testing.B) {
 	b.Run("encoding-json", func(b *testing.B) {
 		b.SetBytes(int64(len(data)))
 		for b.Loop() {
-			var a Article
+			var a model.Article
 			if err := json.Unmarshal(data, &a); err != nil {
 				b.Fatal(err)
 			}
