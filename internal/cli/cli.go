@@ -11,7 +11,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"os"
 	"path/filepath"
 	"strings"
 )
@@ -240,6 +239,3 @@ func runVersion(ctx context.Context, env *Env, args []string) error {
 	fmt.Fprintf(env.Stdout, "newshub %s\n", Version)
 	return nil
 }
-
-// ensureDir creates dir and its parents.
-func ensureDir(dir string) error { return os.MkdirAll(dir, 0o755) }

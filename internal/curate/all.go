@@ -130,7 +130,7 @@ func (c *Curator) All(ctx context.Context) (Summary, error) {
 		return nil
 	}
 	for _, r := range recs {
-		if fileSnapOf(r.Article) != files[r] {
+		if !fileSnapOf(r.Article).equal(files[r]) {
 			if err := render(r); err != nil {
 				return sum, err
 			}
@@ -170,14 +170,18 @@ type valueScanner interface {
 type fileSnap struct {
 	snapshot
 	quality int
-	topics  string
+	topics  []string
 	cdnAmp  string
 }
 
 func fileSnapOf(a *model.Article) fileSnap {
 	s := snap(a)
 	s.story = ""
-	return fileSnap{s, a.Quality, strings.Join(a.Topics, "\x00"), a.CdnAmpWebURL}
+	return fileSnap{s, a.Quality, slices.Clone(a.Topics), a.CdnAmpWebURL}
+}
+
+func (s fileSnap) equal(t fileSnap) bool {
+	return s.snapshot.equal(t.snapshot) && s.quality == t.quality && slices.Equal(s.topics, t.topics) && s.cdnAmp == t.cdnAmp
 }
 
 // recompute sets an article's canonical URL, AMP-cache address, quality and
