@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"cmp"
 	"net/url"
 	"slices"
 	"strings"
@@ -15,11 +16,11 @@ import (
 // page's metadata; nil when it has no title at all.
 func (in *Ingester) article(src model.Source, feedTitle string, c *candidate, now time.Time) *model.Article {
 	it, m := c.item, c.meta
-	title := firstNonEmpty(it.Title, parser.PlainText(m.Title), parser.PlainText(m.Headline))
+	title := cmp.Or(it.Title, parser.PlainText(m.Title), parser.PlainText(m.Headline))
 	if title == "" {
 		return nil
 	}
-	excerpt := parser.Excerpt(firstNonEmpty(strings.TrimSpace(it.Summary), it.Content), in.opts.ExcerptLength)
+	excerpt := parser.Excerpt(cmp.Or(strings.TrimSpace(it.Summary), it.Content), in.opts.ExcerptLength)
 	if excerpt == "" {
 		excerpt = parser.Truncate(parser.PlainText(m.Description), in.opts.ExcerptLength)
 	}
@@ -102,9 +103,9 @@ func (in *Ingester) provider(src model.Source, feedTitle string, c *candidate) m
 	}
 	domain := src.Provider
 	if domain == "" {
-		domain = curate.RegistrableDomain(firstNonEmpty(hostOf(c.page), hostOf(c.item.Link)))
+		domain = curate.RegistrableDomain(cmp.Or(hostOf(c.page), hostOf(c.item.Link)))
 	}
-	name := firstNonEmpty(c.meta.Publisher, c.meta.SiteName, feedTitle, domain)
+	name := cmp.Or(c.meta.Publisher, c.meta.SiteName, feedTitle, domain)
 	return model.Provider{Name: name, Domain: domain}
 }
 

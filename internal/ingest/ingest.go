@@ -14,7 +14,6 @@
 package ingest
 
 import (
-	"cmp"
 	"context"
 	"fmt"
 	"log/slog"
@@ -384,5 +383,3 @@ func hostOf(raw string) string {
 	return u.Hostname()
 }
 
-// firstNonEmpty returns the first non-empty string.
-func firstNonEmpty(ss ...string) string { return cmp.Or(ss...) }

@@ -7,6 +7,7 @@
 package fetcher
 
 import (
+	"bufio"
 	"bytes"
 	"compress/flate"
 	"compress/gzip"
@@ -328,23 +329,25 @@ func (f *Fetcher) wrapErr(ctx context.Context, u string, err error) error {
 // the decompressed size capped: a small gzip bomb cannot expand past it.
 func (f *Fetcher) readBody(resp *http.Response) ([]byte, error) {
 	max := f.opts.MaxBodySize
-	raw := &capReader{r: resp.Body, left: max, what: "body"}
+	// The transferred bytes are cut off with an error, so that a
+	// decompressor reading them reports the cap, not a truncated stream.
+	raw := http.MaxBytesReader(nil, resp.Body, max)
 	var r io.Reader = raw
 	switch strings.ToLower(strings.TrimSpace(resp.Header.Get("Content-Encoding"))) {
 	case "", "identity":
 	case "gzip", "x-gzip":
 		zr, err := gzip.NewReader(raw)
 		if err != nil {
-			return nil, fmt.Errorf("decompress: %w", err)
+			return nil, bodyError("decompress: %w", err, max)
 		}
 		defer zr.Close()
 		r = zr
 	case "deflate":
-		br := &peekReader{r: raw}
-		if br.zlibHeader() {
+		br := bufio.NewReader(raw)
+		if head, _ := br.Peek(2); zlibHeader(head) {
 			zr, err := zlib.NewReader(br)
 			if err != nil {
-				return nil, fmt.Errorf("decompress: %w", err)
+				return nil, bodyError("decompress: %w", err, max)
 			}
 			defer zr.Close()
 			r = zr
@@ -356,65 +359,34 @@ func (f *Fetcher) readBody(resp *http.Response) ([]byte, error) {
 	default:
 		return nil, fmt.Errorf("unsupported Content-Encoding %q", resp.Header.Get("Content-Encoding"))
 	}
-	if r != raw {
-		r = &capReader{r: r, left: max, what: "decompressed body"}
-	}
 	var buf bytes.Buffer
 	if resp.ContentLength > 0 && resp.ContentLength <= max {
 		buf.Grow(int(resp.ContentLength))
 	}
-	if _, err := buf.ReadFrom(r); err != nil {
-		return nil, err
+	// One byte past the cap tells a decompressed body over it.
+	if _, err := buf.ReadFrom(io.LimitReader(r, max+1)); err != nil {
+		return nil, bodyError("%w", err, max)
+	}
+	if int64(buf.Len()) > max {
+		return nil, fmt.Errorf("decompressed body: %w (%d bytes)", ErrTooLarge, max)
 	}
 	return buf.Bytes(), nil
 }
 
-// capReader fails with ErrTooLarge once more than left bytes were read.
-type capReader struct {
-	r    io.Reader
-	left int64
-	what string
-	cap  int64
+// bodyError words an error reading a body: ErrTooLarge when the
+// transferred bytes went over the cap, else err wrapped by format.
+func bodyError(format string, err error, max int64) error {
+	var mb *http.MaxBytesError
+	if errors.As(err, &mb) {
+		return fmt.Errorf("body: %w (%d bytes)", ErrTooLarge, max)
+	}
+	return fmt.Errorf(format, err)
 }
 
-func (c *capReader) Read(p []byte) (int, error) {
-	if c.cap == 0 {
-		c.cap = c.left
-	}
-	if c.left < 0 {
-		return 0, fmt.Errorf("%s: %w (%d bytes)", c.what, ErrTooLarge, c.cap)
-	}
-	if int64(len(p)) > c.left+1 {
-		p = p[:c.left+1]
-	}
-	n, err := c.r.Read(p)
-	c.left -= int64(n)
-	if c.left < 0 {
-		return n, fmt.Errorf("%s: %w (%d bytes)", c.what, ErrTooLarge, c.cap)
-	}
-	return n, err
-}
-
-// peekReader lets the deflate reader look at the first two bytes.
-type peekReader struct {
-	r    io.Reader
-	head []byte
-}
-
-func (p *peekReader) zlibHeader() bool {
-	b := make([]byte, 2)
-	n, _ := io.ReadFull(p.r, b)
-	p.head = b[:n]
-	return n == 2 && b[0]&0x0f == 8 && (uint16(b[0])<<8|uint16(b[1]))%31 == 0
-}
-
-func (p *peekReader) Read(b []byte) (int, error) {
-	if len(p.head) > 0 {
-		n := copy(b, p.head)
-		p.head = p.head[n:]
-		return n, nil
-	}
-	return p.r.Read(b)
+// zlibHeader reports whether a deflate body starts with a zlib header, as
+// the HTTP specification says it should; some servers send raw deflate.
+func zlibHeader(b []byte) bool {
+	return len(b) == 2 && b[0]&0x0f == 8 && (uint16(b[0])<<8|uint16(b[1]))%31 == 0
 }
 
 // parseRetryAfter reads a Retry-After value: seconds or an HTTP date.
