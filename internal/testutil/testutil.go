@@ -23,12 +23,25 @@ func Root(t testing.TB) string {
 // is skipped with a message, except under CI=true, where absence fails it.
 func Shared(t testing.TB, name string) string {
 	t.Helper()
+	dir, ok := SharedIfPresent(t, name)
+	if !ok {
+		t.Skipf("shared data %s is absent; skipping", dir)
+	}
+	return dir
+}
+
+// SharedIfPresent is Shared for a test that has more to check without the
+// shared data: it returns the folder's path and whether it is there, and
+// logs its absence instead of skipping (under CI=true absence still fails).
+func SharedIfPresent(t testing.TB, name string) (string, bool) {
+	t.Helper()
 	dir := filepath.Join(Root(t), "..", "shared", name)
 	if _, err := os.Stat(dir); err != nil {
 		if os.Getenv("CI") == "true" {
 			t.Fatalf("shared data %s is missing (required under CI=true): %v", dir, err)
 		}
-		t.Skipf("shared data %s is absent; skipping", dir)
+		t.Logf("shared data %s is absent; going on without it", dir)
+		return dir, false
 	}
-	return dir
+	return dir, true
 }

@@ -3,49 +3,15 @@ package codec
 import (
 	"encoding/json"
 	"reflect"
-	"strconv"
 	"testing"
-	"time"
 
 	"newshub/internal/model"
+	"newshub/internal/model/modeltest"
 )
-
-// fill sets every field reachable from v to a non-zero value derived from
-// seed, so a field added to model.Article without a case in the fast decoder
-// makes the fast path refuse the record and the tests below fail.
-func fill(v reflect.Value, seed *int) {
-	*seed++
-	switch v.Kind() {
-	case reflect.String:
-		v.SetString("s" + strconv.Itoa(*seed) + ` <é & "q" \ 😀>` + "\n\t")
-	case reflect.Int:
-		v.SetInt(int64(*seed * 7))
-	case reflect.Bool:
-		v.SetBool(true)
-	case reflect.Pointer:
-		v.Set(reflect.New(v.Type().Elem()))
-		fill(v.Elem(), seed)
-	case reflect.Slice:
-		s := reflect.MakeSlice(v.Type(), 2, 2)
-		for i := range 2 {
-			fill(s.Index(i), seed)
-		}
-		v.Set(s)
-	case reflect.Struct:
-		if v.Type() == reflect.TypeOf(time.Time{}) {
-			v.Set(reflect.ValueOf(time.Date(2020, 8, 30, 12, *seed%60, 5, 123000000, time.FixedZone("", -7*3600))))
-			return
-		}
-		for i := range v.NumField() {
-			fill(v.Field(i), seed)
-		}
-	}
-}
 
 func TestDecodeArticleReadsEveryField(t *testing.T) {
 	var full model.Article
-	seed := 0
-	fill(reflect.ValueOf(&full).Elem(), &seed)
+	modeltest.Fill(t, &full)
 	cases := map[string]model.Article{
 		"every field set": full,
 		"zero":            {},
@@ -121,8 +87,7 @@ func TestDecodeMatchesEncodingJSON(t *testing.T) {
 
 func FuzzDecodeArticle(f *testing.F) {
 	var full model.Article
-	seed := 0
-	fill(reflect.ValueOf(&full).Elem(), &seed)
+	modeltest.Fill(f, &full)
 	data, _ := json.Marshal(full)
 	f.Add(data)
 	f.Add([]byte(`{"title":"a\u00e9\ud83d\ude00","related":[{"provider":{"images":[]}}]}`))
@@ -143,8 +108,7 @@ func FuzzDecodeArticle(f *testing.F) {
 
 func BenchmarkUnmarshalArticle(b *testing.B) {
 	var full model.Article
-	seed := 0
-	fill(reflect.ValueOf(&full).Elem(), &seed)
+	modeltest.Fill(b, &full)
 	data, _ := json.Marshal(full)
 	b.Run("fast", func(b *testing.B) {
 		b.SetBytes(int64(len(data)))
