@@ -382,4 +382,3 @@ func hostOf(raw string) string {
 	}
 	return u.Hostname()
 }
-
