@@ -5,12 +5,12 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
 	"newshub/internal/model"
 	"newshub/internal/store"
+	"newshub/internal/testutil"
 )
 
 // benchVocab is the vocabulary of generated titles and excerpts: made-up
@@ -72,29 +72,18 @@ func benchArticles(n int) []*model.Record {
 	return recs
 }
 
-// cpuTime returns the CPU time the process has used, user and system. The
-// benchmarks report records per CPU second beside records per second, as
-// the second depends on what else the machine is doing.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
-
 // reportRate reports n records done in the benchmark's time and since the
 // CPU time cpu0.
 func reportRate(b *testing.B, n int, cpu0 time.Duration) {
 	b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "records/s")
-	if cpu := cpuTime() - cpu0; cpu > 0 {
+	if cpu := testutil.CPUTime() - cpu0; cpu > 0 {
 		b.ReportMetric(float64(n)/cpu.Seconds(), "records/cpu-s")
 	}
 }
 
 // reportCPU reports the CPU time per op since cpu0.
 func reportCPU(b *testing.B, cpu0 time.Duration) {
-	if cpu := cpuTime() - cpu0; cpu > 0 {
+	if cpu := testutil.CPUTime() - cpu0; cpu > 0 {
 		b.ReportMetric(float64(cpu.Nanoseconds())/float64(b.N), "cpu-ns/op")
 	}
 }
@@ -107,7 +96,7 @@ func BenchmarkUpsertNews(b *testing.B) {
 	st := openTemp(b)
 	defer st.Close()
 	pool := benchArticles(20 * batch)
-	cpu0 := cpuTime()
+	cpu0 := testutil.CPUTime()
 	for i := 0; b.Loop(); i++ {
 		recs := pool[(i%20)*batch : (i%20+1)*batch]
 		if i >= 20 { // past the pool: fresh paths, as in an import
@@ -147,7 +136,7 @@ func benchReimport(b *testing.B, change bool) {
 			b.Fatal(err)
 		}
 	}
-	cpu0 := cpuTime()
+	cpu0 := testutil.CPUTime()
 	for i := 0; b.Loop(); i++ {
 		recs := pool[(i%10)*batch : (i%10+1)*batch]
 		if change {
@@ -204,7 +193,7 @@ func BenchmarkNews(b *testing.B) {
 		}},
 	} {
 		b.Run(bc.name, func(b *testing.B) {
-			cpu0 := cpuTime()
+			cpu0 := testutil.CPUTime()
 			for i := 0; b.Loop(); i++ {
 				recs, err := st.News(ctx, bc.q(i))
 				if err != nil {
@@ -240,7 +229,7 @@ func BenchmarkSearch(b *testing.B) {
 			b.Fatal(err)
 		}
 		b.Run(fmt.Sprintf("%s-%dhits", bc.name, res.Total), func(b *testing.B) {
-			cpu0 := cpuTime()
+			cpu0 := testutil.CPUTime()
 			for b.Loop() {
 				if _, err := st.Search(ctx, bc.q); err != nil {
 					b.Fatal(err)
@@ -258,7 +247,7 @@ func BenchmarkScanRaw(b *testing.B) {
 	st := seeded(b, n)
 	defer st.Close()
 	ctx := context.Background()
-	cpu0 := cpuTime()
+	cpu0 := testutil.CPUTime()
 	for b.Loop() {
 		count := 0
 		if err := st.ScanRaw(ctx, nil, func(string, model.Kind, []byte) error { count++; return nil }); err != nil {
@@ -277,7 +266,7 @@ func BenchmarkScan(b *testing.B) {
 	st := seeded(b, n)
 	defer st.Close()
 	ctx := context.Background()
-	cpu0 := cpuTime()
+	cpu0 := testutil.CPUTime()
 	for b.Loop() {
 		if err := st.Scan(ctx, nil, func(*model.Record) error { return nil }); err != nil {
 			b.Fatal(err)
