@@ -30,6 +30,34 @@ func (r *Record) Value() any {
 	return nil
 }
 
+// NewValue sets the typed field that matches r.Kind to a new zero value
+// and reports whether the kind has one.
+func (r *Record) NewValue() bool {
+	switch r.Kind {
+	case KindNews:
+		r.Article = new(Article)
+	case KindPerson, KindPeopleList:
+		r.Person = new(Person)
+	case KindEvent:
+		r.Event = new(Event)
+	case KindLearning, KindLearningList:
+		r.Learning = new(Learning)
+	case KindNewsletter:
+		r.Newsletter = new(Newsletter)
+	case KindTopic:
+		r.Topic = new(Topic)
+	case KindOrganization:
+		r.Organization = new(Organization)
+	case KindConfig:
+		r.Config = new(Config)
+	case KindSources:
+		r.Sources = new(Sources)
+	default:
+		return false
+	}
+	return true
+}
+
 // MarshalValue encodes the record's typed value as JSON, with the field
 // names of the model's json tags. Stores keep this form beside the raw
 // bytes, through store/codec, which also reads it back.

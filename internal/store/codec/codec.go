@@ -32,43 +32,16 @@ func Encode(r *model.Record) ([]byte, error) {
 // Decode reads data, from Encode, into the typed field of r that matches
 // r.Kind, replacing what it held.
 func Decode(r *model.Record, data []byte) error {
-	var target any
-	switch r.Kind {
-	case model.KindNews:
-		r.Article = new(model.Article)
+	if !r.NewValue() {
+		return fmt.Errorf("record %s: unknown kind %q", r.Path, r.Kind)
+	}
+	if r.Kind == model.KindNews {
 		if decodeArticle(data, r.Article) == nil {
 			return nil
 		}
-		r.Article = new(model.Article)
-		target = r.Article
-	case model.KindPerson, model.KindPeopleList:
-		r.Person = new(model.Person)
-		target = r.Person
-	case model.KindEvent:
-		r.Event = new(model.Event)
-		target = r.Event
-	case model.KindLearning, model.KindLearningList:
-		r.Learning = new(model.Learning)
-		target = r.Learning
-	case model.KindNewsletter:
-		r.Newsletter = new(model.Newsletter)
-		target = r.Newsletter
-	case model.KindTopic:
-		r.Topic = new(model.Topic)
-		target = r.Topic
-	case model.KindOrganization:
-		r.Organization = new(model.Organization)
-		target = r.Organization
-	case model.KindConfig:
-		r.Config = new(model.Config)
-		target = r.Config
-	case model.KindSources:
-		r.Sources = new(model.Sources)
-		target = r.Sources
-	default:
-		return fmt.Errorf("record %s: unknown kind %q", r.Path, r.Kind)
+		r.NewValue() // what the fast path filled is not to be trusted
 	}
-	if err := json.Unmarshal(data, target); err != nil {
+	if err := json.Unmarshal(data, r.Value()); err != nil {
 		return fmt.Errorf("record %s: decode value: %w", r.Path, err)
 	}
 	return nil

@@ -63,23 +63,22 @@ func TestEncodeRefusesARecordWithoutItsValue(t *testing.T) {
 // value set (see modeltest.Fill).
 func filledRecords(t *testing.T) []*model.Record {
 	t.Helper()
-	fill := func(r *model.Record) *model.Record {
+	paths := map[model.Kind]string{
+		model.KindNews: "_news/a.md", model.KindPerson: "_people/a.md", model.KindPeopleList: "_people/collections/a.md",
+		model.KindEvent: "_events/a.md", model.KindLearning: "_learning/videos/a.md", model.KindLearningList: "_learning/collections/a.md",
+		model.KindNewsletter: "_newsletters/a.html", model.KindTopic: "_data/topics/01-a.yaml",
+		model.KindOrganization: "_data/organizations/a.com.md", model.KindConfig: "_config.yml", model.KindSources: "_data/sources.yaml",
+	}
+	var recs []*model.Record
+	for kind, path := range paths {
+		r := &model.Record{Path: path, Kind: kind}
+		if !r.NewValue() {
+			t.Fatalf("kind %s has no value", kind)
+		}
 		modeltest.Fill(t, r.Value())
-		return r
+		recs = append(recs, r)
 	}
-	return []*model.Record{
-		fill(&model.Record{Path: "_news/a.md", Kind: model.KindNews, Article: new(model.Article)}),
-		fill(&model.Record{Path: "_people/a.md", Kind: model.KindPerson, Person: new(model.Person)}),
-		fill(&model.Record{Path: "_people/collections/a.md", Kind: model.KindPeopleList, Person: new(model.Person)}),
-		fill(&model.Record{Path: "_events/a.md", Kind: model.KindEvent, Event: new(model.Event)}),
-		fill(&model.Record{Path: "_learning/videos/a.md", Kind: model.KindLearning, Learning: new(model.Learning)}),
-		fill(&model.Record{Path: "_learning/collections/a.md", Kind: model.KindLearningList, Learning: new(model.Learning)}),
-		fill(&model.Record{Path: "_newsletters/a.html", Kind: model.KindNewsletter, Newsletter: new(model.Newsletter)}),
-		fill(&model.Record{Path: "_data/topics/01-a.yaml", Kind: model.KindTopic, Topic: new(model.Topic)}),
-		fill(&model.Record{Path: "_data/organizations/a.com.md", Kind: model.KindOrganization, Organization: new(model.Organization)}),
-		fill(&model.Record{Path: "_config.yml", Kind: model.KindConfig, Config: new(model.Config)}),
-		fill(&model.Record{Path: "_data/sources.yaml", Kind: model.KindSources, Sources: new(model.Sources)}),
-	}
+	return recs
 }
 
 // TestEveryFieldSurvivesEncodeAndDecode walks every field of every kind's
