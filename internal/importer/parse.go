@@ -1,7 +1,6 @@
 package importer
 
 import (
-	"bytes"
 	"cmp"
 	"context"
 	"errors"
@@ -109,14 +108,23 @@ func readCapped(name string, max int64) ([]byte, error) {
 	if fi.Size() > max {
 		return nil, fmt.Errorf("file of %d bytes is over the size cap of %d bytes (--max-size)", fi.Size(), max)
 	}
-	// Sized for the whole file in one read; one byte past the cap is read
-	// to catch a file that grew since Stat.
-	buf := bytes.NewBuffer(make([]byte, 0, fi.Size()+bytes.MinRead))
-	if _, err := buf.ReadFrom(io.LimitReader(f, max+1)); err != nil {
+	// Sized for the file as Stat saw it, and one byte more to notice a file
+	// that grew since. Exactly sized: the bytes are kept as the record's.
+	data := make([]byte, fi.Size()+1)
+	n, err := io.ReadFull(f, data)
+	switch {
+	case err == io.EOF || err == io.ErrUnexpectedEOF: // the whole file
+		return data[:n], nil
+	case err != nil:
 		return nil, readError(err)
 	}
-	if int64(buf.Len()) > max {
+	// The file grew: read on, one byte past the cap at most.
+	rest, err := io.ReadAll(io.LimitReader(f, max+1-int64(n)))
+	if err != nil {
+		return nil, readError(err)
+	}
+	if data = append(data, rest...); int64(len(data)) > max {
 		return nil, fmt.Errorf("file is over the size cap of %d bytes (--max-size)", max)
 	}
-	return buf.Bytes(), nil
+	return data, nil
 }
