@@ -11,7 +11,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"os"
 	"path/filepath"
 	"strings"
 )
@@ -230,6 +229,3 @@ func capitalize(s string) string {
 	}
 	return strings.ToUpper(s[:1]) + s[1:]
 }
-
-// ensureDir creates dir and its parents.
-func ensureDir(dir string) error { return os.MkdirAll(dir, 0o755) }

@@ -13,10 +13,15 @@ import (
 )
 
 // sampleFiles returns every record file of the shared sample (outside
-// api/), keyed by site path.
+// api/), keyed by site path; the test is skipped when the sample is absent.
 func sampleFiles(t testing.TB) map[string][]byte {
 	t.Helper()
-	dir := testutil.Shared(t, "smartable-sample")
+	return readSample(t, testutil.Shared(t, "smartable-sample"))
+}
+
+// readSample returns every file under dir (outside api/) by site path.
+func readSample(t testing.TB, dir string) map[string][]byte {
+	t.Helper()
 	files := map[string][]byte{}
 	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {

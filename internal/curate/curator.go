@@ -170,25 +170,41 @@ func (c *Curator) prepare(a *model.Article) bool {
 }
 
 // snapshot is what Settle may change on a record, to tell whether it did.
+// It holds the values themselves: a fingerprint joined from strings could
+// read the same for different values.
 type snapshot struct {
 	published bool
 	heat      int
-	related   string
+	related   []relatedSnap
 	story     string
 }
 
+// relatedSnap is what a snapshot keeps of one related entry.
+type relatedSnap struct {
+	webURL         string
+	quality        int
+	title, excerpt string
+}
+
 func snap(a *model.Article) snapshot {
-	var b strings.Builder
-	for _, r := range a.Related {
-		fmt.Fprintf(&b, "%s|%d|%s|%s\n", r.WebURL, r.Quality, r.Title, r.Excerpt)
+	s := snapshot{published: a.Published, heat: a.Heat, story: a.Story}
+	if len(a.Related) > 0 {
+		s.related = make([]relatedSnap, len(a.Related))
+		for i, r := range a.Related {
+			s.related[i] = relatedSnap{r.WebURL, r.Quality, r.Title, r.Excerpt}
+		}
 	}
-	return snapshot{a.Published, a.Heat, b.String(), a.Story}
+	return s
+}
+
+func (s snapshot) equal(t snapshot) bool {
+	return s.story == t.story && !s.fileChanged(t)
 }
 
 // fileChanged reports whether the fields that live in the record's file
 // differ between two snapshots (the story lives only in the database).
 func (s snapshot) fileChanged(t snapshot) bool {
-	return s.published != t.published || s.heat != t.heat || s.related != t.related
+	return s.published != t.published || s.heat != t.heat || !slices.Equal(s.related, t.related)
 }
 
 // render brings a record's bytes in step with its changed fields.

@@ -14,7 +14,6 @@
 package ingest
 
 import (
-	"cmp"
 	"context"
 	"fmt"
 	"log/slog"
@@ -101,7 +100,7 @@ type Summary struct {
 	// Recurated counts the batches curated again because another writer
 	// changed stored articles they had read (see curate.Commit).
 	Recurated int
-	Duration    time.Duration  // wall time of the round
+	Duration  time.Duration // wall time of the round
 }
 
 // Ingester fetches, parses and stores sources. It is safe to call RunOnce
@@ -389,6 +388,3 @@ func hostOf(raw string) string {
 	}
 	return u.Hostname()
 }
-
-// firstNonEmpty returns the first non-empty string.
-func firstNonEmpty(ss ...string) string { return cmp.Or(ss...) }

@@ -269,4 +269,3 @@ func (r *round) freePath(ctx context.Context, a *model.Article, taken map[string
 		}
 	}
 }
-

@@ -110,7 +110,7 @@ type Article struct {
 	CanonicalURL string    `json:"canonicalUrl,omitempty"` // curate.CanonicalURL of OriginalURL
 	GUID         string    `json:"guid,omitempty"`         // feed item id, when ingested
 	Story        string    `json:"story,omitempty"`        // story cluster id
-	FetchedAt    time.Time `json:"fetchedAt,omitempty"`    // when ingest first saw it
+	FetchedAt    time.Time `json:"fetchedAt,omitzero"`     // when ingest first saw it
 	Explain      *Explain  `json:"explain,omitempty"`      // why curation decided what it did
 }
 
@@ -200,7 +200,7 @@ type Learning struct {
 	Type              string    `json:"type"`
 	Price             string    `json:"price,omitempty"`
 	Length            string    `json:"length,omitempty"`
-	PublishedDateTime time.Time `json:"publishedDateTime,omitempty"`
+	PublishedDateTime time.Time `json:"publishedDateTime,omitzero"`
 	Heat              int       `json:"heat"`
 	FeaturedContent   string    `json:"featuredContent,omitempty"`
 	Provider          *Provider `json:"provider,omitempty"`

@@ -79,6 +79,12 @@ func browserHub(t *testing.T) (*hub, string) {
 	return h, srv.URL
 }
 
+// browserTimeout bounds one browser test: starting Chromium, loading and
+// capturing its pages. A slow or shared runner (the race detector on, other
+// builds beside it) can take minutes where a quiet machine takes seconds;
+// go test's -timeout still bounds the whole run.
+const browserTimeout = 5 * time.Minute
+
 // browser starts a fresh headless Chromium and collects every error its
 // pages report: exceptions, console errors, failed loads and dialogs.
 type browser struct {
@@ -103,7 +109,7 @@ func newBrowser(t *testing.T) *browser {
 	}
 	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelB := chromedp.NewContext(actx)
-	ctx, cancelC := context.WithTimeout(ctx, 40*time.Second)
+	ctx, cancelC := context.WithTimeout(ctx, browserTimeout)
 	t.Cleanup(func() { cancelC(); cancelB(); cancelA() })
 	b := &browser{ctx: ctx}
 	if err := chromedp.Do(ctx); err != nil { // starts the browser and the tab

@@ -24,6 +24,7 @@ import (
 
 	"newshub/internal/model"
 	"newshub/internal/store"
+	"newshub/internal/store/codec"
 )
 
 // Store is a store.Store kept in a PostgreSQL database.
@@ -112,7 +113,7 @@ const recordColumnsNoRaw = `r.path, r.kind, NULL::bytea, r.value, r.version`
 // decodeValue decodes a stored value into rec's typed field: the one place
 // values are read, beside encodeValue, the one place they are written.
 func decodeValue(rec *model.Record, value []byte) error {
-	return rec.UnmarshalValue(value)
+	return codec.Decode(rec, value)
 }
 
 // decodeRow reads one row of recordColumns into a Record, and returns the

@@ -18,6 +18,7 @@ import (
 
 	"newshub/internal/model"
 	"newshub/internal/store"
+	"newshub/internal/store/codec"
 )
 
 // A batch is written with a few statements whatever its size: each takes
@@ -105,7 +106,7 @@ type newsColumns struct {
 // encodeValue encodes rec's typed value: the one place values are written
 // (see decodeValue).
 func encodeValue(rec *model.Record) ([]byte, error) {
-	return rec.MarshalValue()
+	return codec.Encode(rec)
 }
 
 // encode checks a record and computes what is stored for it. It runs

@@ -22,6 +22,7 @@ import (
 
 	"newshub/internal/model"
 	"newshub/internal/store"
+	"newshub/internal/store/codec"
 )
 
 // busyTimeoutMS is how long a connection waits for a lock before giving up;
@@ -233,7 +234,7 @@ func decodeRowValue(sc scanner) (*model.Record, []byte, error) {
 		return nil, nil, err
 	}
 	rec.Kind = model.Kind(kind)
-	if err := rec.UnmarshalValue(value); err != nil {
+	if err := codec.Decode(&rec, value); err != nil {
 		return nil, nil, err
 	}
 	return &rec, value, nil

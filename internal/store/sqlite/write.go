@@ -20,6 +20,7 @@ import (
 
 	"newshub/internal/model"
 	"newshub/internal/store"
+	"newshub/internal/store/codec"
 )
 
 // The statements of an Upsert, prepared once per batch.
@@ -213,12 +214,9 @@ func encode(rec *model.Record) (encoded, error) {
 	if rec.Path == "" {
 		return encoded{}, fmt.Errorf("upsert: %s record without a path", rec.Kind)
 	}
-	value, err := rec.MarshalValue()
+	value, err := codec.Encode(rec)
 	if err != nil {
 		return encoded{}, fmt.Errorf("upsert %s: %w", rec.Path, err)
-	}
-	if string(value) == "null" { // a typed nil pointer for its kind
-		return encoded{}, fmt.Errorf("upsert %s: no value for kind %q", rec.Path, rec.Kind)
 	}
 	raw := rec.Raw
 	if raw == nil {

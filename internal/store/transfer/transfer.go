@@ -20,6 +20,7 @@ import (
 
 	"newshub/internal/model"
 	"newshub/internal/store"
+	"newshub/internal/store/codec"
 )
 
 // DefaultBatch is how many records a copy writes per transaction.
@@ -238,7 +239,7 @@ func digests(ctx context.Context, st store.Store) (<-chan recordSum, <-chan erro
 		defer close(out)
 		h := sha256.New()
 		errc <- st.Scan(ctx, nil, func(r *model.Record) error {
-			value, err := r.MarshalValue()
+			value, err := codec.Encode(r)
 			if err != nil {
 				return fmt.Errorf("%s: %w", r.Path, err)
 			}

@@ -1,4 +1,4 @@
-package cli
+package importer
 
 import (
 	"bufio"
@@ -15,18 +15,6 @@ import (
 	"newshub/internal/testutil"
 )
 
-// buildBinary builds cmd/newshub into a temporary folder.
-func buildBinary(t *testing.T) string {
-	t.Helper()
-	bin := filepath.Join(t.TempDir(), "newshub")
-	cmd := exec.Command("go", "build", "-o", bin, "./cmd/newshub")
-	cmd.Dir = testutil.Root(t)
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	return bin
-}
-
 // TestImportKilledMidwayThenRerunLeavesEveryRecordOnce kills an import
 // with SIGKILL after it has stored part of a large site, imports again, and
 // checks the database holds each file's record exactly once and is sound.
@@ -34,7 +22,7 @@ func TestImportKilledMidwayThenRerunLeavesEveryRecordOnce(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary and imports a large site")
 	}
-	bin := buildBinary(t)
+	bin := testutil.BuildBinary(t)
 	src := filepath.Join(t.TempDir(), "site")
 	const articles = 20000
 	st, err := gen.Generate(context.Background(), src, gen.Options{Articles: articles, Seed: 21})

@@ -9,24 +9,6 @@ import (
 	"newshub/internal/gen"
 )
 
-// BenchmarkImport imports a generated site of 10,000 articles into a new
-// database; the figure to read is records/s.
-func BenchmarkImport(b *testing.B) {
-	src := filepath.Join(b.TempDir(), "site")
-	st, err := gen.Generate(context.Background(), src, gen.Options{Articles: 10000, Seed: 1})
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.ResetTimer()
-	for i := 0; b.Loop(); i++ {
-		db := "sqlite:" + filepath.Join(b.TempDir(), fmt.Sprint(i, ".db"))
-		if code, _, errs := runB(b, "--db", db, "import", src); code != 0 {
-			b.Fatalf("import exit %d: %s", code, errs)
-		}
-	}
-	b.ReportMetric(float64(st.Files)*float64(b.N)/b.Elapsed().Seconds(), "records/s")
-}
-
 // BenchmarkExport exports a store of 10,000 articles into a new folder.
 func BenchmarkExport(b *testing.B) {
 	src := filepath.Join(b.TempDir(), "site")

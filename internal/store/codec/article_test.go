@@ -1,53 +1,21 @@
-package model
+package codec
 
 import (
 	"encoding/json"
 	"reflect"
-	"strconv"
 	"testing"
-	"time"
+
+	"newshub/internal/model"
+	"newshub/internal/model/modeltest"
 )
 
-// fill sets every field reachable from v to a non-zero value derived from
-// seed, so a field added to Article without a case in the fast decoder
-// makes the fast path refuse the record and the tests below fail.
-func fill(v reflect.Value, seed *int) {
-	*seed++
-	switch v.Kind() {
-	case reflect.String:
-		v.SetString("s" + strconv.Itoa(*seed) + ` <é & "q" \ 😀>` + "\n\t")
-	case reflect.Int:
-		v.SetInt(int64(*seed * 7))
-	case reflect.Bool:
-		v.SetBool(true)
-	case reflect.Pointer:
-		v.Set(reflect.New(v.Type().Elem()))
-		fill(v.Elem(), seed)
-	case reflect.Slice:
-		s := reflect.MakeSlice(v.Type(), 2, 2)
-		for i := range 2 {
-			fill(s.Index(i), seed)
-		}
-		v.Set(s)
-	case reflect.Struct:
-		if v.Type() == reflect.TypeOf(time.Time{}) {
-			v.Set(reflect.ValueOf(time.Date(2020, 8, 30, 12, *seed%60, 5, 123000000, time.FixedZone("", -7*3600))))
-			return
-		}
-		for i := range v.NumField() {
-			fill(v.Field(i), seed)
-		}
-	}
-}
-
 func TestDecodeArticleReadsEveryField(t *testing.T) {
-	var full Article
-	seed := 0
-	fill(reflect.ValueOf(&full).Elem(), &seed)
-	cases := map[string]Article{
+	var full model.Article
+	modeltest.Fill(t, &full)
+	cases := map[string]model.Article{
 		"every field set": full,
 		"zero":            {},
-		"empty lists":     {Topics: []string{}, Images: []Image{}, Related: []Related{}, Explain: &Explain{}},
+		"empty lists":     {Topics: []string{}, Images: []model.Image{}, Related: []model.Related{}, Explain: &model.Explain{}},
 	}
 	for name, a := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -55,7 +23,7 @@ func TestDecodeArticleReadsEveryField(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			var fast, slow Article
+			var fast, slow model.Article
 			if err := decodeArticle(data, &fast); err != nil {
 				t.Fatalf("fast path refused json.Marshal output: %v\n%s", err, data)
 			}
@@ -87,14 +55,14 @@ func TestDecodeArticleLeavesOddInputToEncodingJSON(t *testing.T) {
 		`{"images":[{"isCached":1}]}`,
 	}
 	for _, in := range cases {
-		var a Article
+		var a model.Article
 		if err := decodeArticle([]byte(in), &a); err == nil {
 			t.Errorf("fast path accepted %q; want it left to encoding/json", in)
 		}
 	}
 }
 
-func TestUnmarshalValueMatchesEncodingJSON(t *testing.T) {
+func TestDecodeMatchesEncodingJSON(t *testing.T) {
 	cases := []string{
 		`{"title":"plain","quality":120,"topics":["A","B"],"explain":null,"images":null}`,
 		`{"title":"esc \u003cb\u003e \ud83d\ude00 \"q\" \/","excerpt":"tab\tnl\n"}`,
@@ -103,12 +71,12 @@ func TestUnmarshalValueMatchesEncodingJSON(t *testing.T) {
 		`{"quality":1.5}`,
 	}
 	for _, in := range cases {
-		r := &Record{Path: "_news/x.md", Kind: KindNews}
-		errFast := r.UnmarshalValue([]byte(in))
-		var want Article
+		r := &model.Record{Path: "_news/x.md", Kind: model.KindNews}
+		errFast := Decode(r, []byte(in))
+		var want model.Article
 		errSlow := json.Unmarshal([]byte(in), &want)
 		if (errFast == nil) != (errSlow == nil) {
-			t.Errorf("%s: UnmarshalValue error %v, encoding/json error %v", in, errFast, errSlow)
+			t.Errorf("%s: Decode error %v, encoding/json error %v", in, errFast, errSlow)
 			continue
 		}
 		if errSlow == nil && !reflect.DeepEqual(*r.Article, want) {
@@ -118,18 +86,17 @@ func TestUnmarshalValueMatchesEncodingJSON(t *testing.T) {
 }
 
 func FuzzDecodeArticle(f *testing.F) {
-	var full Article
-	seed := 0
-	fill(reflect.ValueOf(&full).Elem(), &seed)
+	var full model.Article
+	modeltest.Fill(f, &full)
 	data, _ := json.Marshal(full)
 	f.Add(data)
 	f.Add([]byte(`{"title":"a\u00e9\ud83d\ude00","related":[{"provider":{"images":[]}}]}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		var fast Article
+		var fast model.Article
 		if decodeArticle(data, &fast) != nil {
 			return
 		}
-		var slow Article
+		var slow model.Article
 		if err := json.Unmarshal(data, &slow); err != nil {
 			t.Fatalf("fast path accepted what encoding/json refuses (%v): %q", err, data)
 		}
@@ -140,14 +107,13 @@ func FuzzDecodeArticle(f *testing.F) {
 }
 
 func BenchmarkUnmarshalArticle(b *testing.B) {
-	var full Article
-	seed := 0
-	fill(reflect.ValueOf(&full).Elem(), &seed)
+	var full model.Article
+	modeltest.Fill(b, &full)
 	data, _ := json.Marshal(full)
 	b.Run("fast", func(b *testing.B) {
 		b.SetBytes(int64(len(data)))
 		for b.Loop() {
-			var a Article
+			var a model.Article
 			if err := decodeArticle(data, &a); err != nil {
 				b.Fatal(err)
 			}
@@ -156,7 +122,7 @@ func BenchmarkUnmarshalArticle(b *testing.B) {
 	b.Run("encoding-json", func(b *testing.B) {
 		b.SetBytes(int64(len(data)))
 		for b.Loop() {
-			var a Article
+			var a model.Article
 			if err := json.Unmarshal(data, &a); err != nil {
 				b.Fatal(err)
 			}

@@ -1,4 +1,4 @@
-package model
+package codec
 
 import (
 	"errors"
@@ -6,6 +6,8 @@ import (
 	"time"
 	"unicode/utf16"
 	"unicode/utf8"
+
+	"newshub/internal/model"
 )
 
 // Reading every news record is most of the work of publishing a hub, and
@@ -15,10 +17,10 @@ import (
 // struct has); on anything else it reports errSlowPath and the caller uses
 // encoding/json, so the result is always what json.Unmarshal would give.
 
-var errSlowPath = errors.New("model: not the fast article shape")
+var errSlowPath = errors.New("codec: not the fast article shape")
 
 // decodeArticle fills a (a zero Article) from data, or returns errSlowPath.
-func decodeArticle(data []byte, a *Article) error {
+func decodeArticle(data []byte, a *model.Article) error {
 	d := jsonReader{data: data}
 	d.article(a)
 	d.space()
@@ -319,13 +321,13 @@ func (d *jsonReader) strings() []string {
 	return out
 }
 
-func (d *jsonReader) images() []Image {
+func (d *jsonReader) images() []model.Image {
 	if d.null() {
 		return nil
 	}
-	out := []Image{}
+	out := []model.Image{}
 	d.array(func() {
-		var im Image
+		var im model.Image
 		d.object(func(key []byte) {
 			switch string(key) {
 			case "url":
@@ -350,7 +352,7 @@ func (d *jsonReader) images() []Image {
 	return out
 }
 
-func (d *jsonReader) provider(p *Provider) {
+func (d *jsonReader) provider(p *model.Provider) {
 	d.object(func(key []byte) {
 		switch string(key) {
 		case "name":
@@ -365,13 +367,13 @@ func (d *jsonReader) provider(p *Provider) {
 	})
 }
 
-func (d *jsonReader) related() []Related {
+func (d *jsonReader) related() []model.Related {
 	if d.null() {
 		return nil
 	}
-	out := []Related{}
+	out := []model.Related{}
 	d.array(func() {
-		var r Related
+		var r model.Related
 		d.object(func(key []byte) {
 			switch string(key) {
 			case "title":
@@ -403,7 +405,7 @@ func (d *jsonReader) related() []Related {
 	return out
 }
 
-func (d *jsonReader) curated(c *Curated) {
+func (d *jsonReader) curated(c *model.Curated) {
 	d.object(func(key []byte) {
 		switch string(key) {
 		case "quality":
@@ -420,11 +422,11 @@ func (d *jsonReader) curated(c *Curated) {
 	})
 }
 
-func (d *jsonReader) explain() *Explain {
+func (d *jsonReader) explain() *model.Explain {
 	if d.null() {
 		return nil
 	}
-	e := &Explain{}
+	e := &model.Explain{}
 	d.object(func(key []byte) {
 		switch string(key) {
 		case "topics":
@@ -442,7 +444,7 @@ func (d *jsonReader) explain() *Explain {
 	return e
 }
 
-func (d *jsonReader) article(a *Article) {
+func (d *jsonReader) article(a *model.Article) {
 	if d.peek() != '{' { // a null article stays for encoding/json to judge
 		d.bad = true
 		return

@@ -1,0 +1,342 @@
+package importer
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	_ "modernc.org/sqlite"
+
+	"newshub/internal/content"
+	"newshub/internal/content/contenttest"
+	"newshub/internal/gen"
+	"newshub/internal/model"
+	"newshub/internal/store/sqlite"
+)
+
+func genSite(t testing.TB, articles int, seed int64) string {
+	t.Helper()
+	dir := filepath.Join(t.TempDir(), "site")
+	if _, err := gen.Generate(context.Background(), dir, gen.Options{Articles: articles, Seed: seed}); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// importInto imports src into the SQLite database at dbPath.
+func importInto(t *testing.T, dbPath, src string, opts Options) Result {
+	t.Helper()
+	st, err := sqlite.Open(context.Background(), dbPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	res, err := Import(context.Background(), st, src, opts)
+	if err != nil {
+		t.Fatalf("import: %v", err)
+	}
+	return res
+}
+
+// storeSnapshot returns every record's bytes and value as stored.
+func storeSnapshot(t *testing.T, dbPath string) map[string]string {
+	t.Helper()
+	st, err := sqlite.Open(context.Background(), dbPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	snap := map[string]string{}
+	err = st.ScanValues(context.Background(), nil, func(r *model.Record, value []byte) error {
+		snap[r.Path] = string(r.Raw) + "\x00" + string(value)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return snap
+}
+
+func assertIntegrity(t *testing.T, dbPath string) {
+	t.Helper()
+	db, err := sql.Open("sqlite", dbPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var res string
+	if err := db.QueryRow(`PRAGMA integrity_check`).Scan(&res); err != nil {
+		t.Fatal(err)
+	}
+	if res != "ok" {
+		t.Errorf("integrity_check: %s", res)
+	}
+}
+
+func TestImportStoresEveryFileAndReportsProgress(t *testing.T) {
+	src := genSite(t, 300, 3)
+	files := contenttest.SiteFiles(t, src)
+	var calls, last, total int
+	res := importInto(t, filepath.Join(t.TempDir(), "hub.db"), src, Options{Batch: 50, Workers: 3,
+		Progress: func(done, n int) {
+			if calls == 0 && done != 0 {
+				t.Errorf("first progress call has %d files done, want 0", done)
+			}
+			if done < last || n != len(files) {
+				t.Errorf("progress %d/%d after %d, want a rising count of %d files", done, n, last, len(files))
+			}
+			calls++
+			last, total = done, n
+		}})
+	if res.Imported() != len(files) || res.Kinds[model.KindNews] != 300 || res.Unchanged != 0 || len(res.Rejected) != 0 {
+		t.Errorf("result %+v, want %d records of which 300 news, none unchanged or rejected", res, len(files))
+	}
+	if last != total || calls < 300/50 {
+		t.Errorf("progress ended at %d/%d after %d calls", last, total, calls)
+	}
+}
+
+func TestImportTwiceChangesNothing(t *testing.T) {
+	src := genSite(t, 400, 5)
+	dbPath := filepath.Join(t.TempDir(), "hub.db")
+	importInto(t, dbPath, src, Options{})
+	first := storeSnapshot(t, dbPath)
+	res := importInto(t, dbPath, src, Options{})
+	if res.Unchanged != len(first) || res.Imported() != len(first) {
+		t.Errorf("second import: %d records, %d of them unchanged; want all %d unchanged", res.Imported(), res.Unchanged, len(first))
+	}
+	second := storeSnapshot(t, dbPath)
+	if n := len(contenttest.SiteFiles(t, src)); len(first) != n {
+		t.Errorf("%d records stored for %d files", len(first), n)
+	}
+	if len(first) != len(second) {
+		t.Fatalf("%d records, then %d", len(first), len(second))
+	}
+	for p, v := range first {
+		if second[p] != v {
+			t.Errorf("%s changed on the second import", p)
+		}
+	}
+}
+
+func TestImportTakesChangedFilesAgain(t *testing.T) {
+	src := genSite(t, 100, 6)
+	dbPath := filepath.Join(t.TempDir(), "hub.db")
+	importInto(t, dbPath, src, Options{})
+	var changed string
+	for p, data := range contenttest.SiteFiles(t, src) {
+		if strings.HasPrefix(p, "_news/") && strings.Contains(string(data), "\npublished: true\n") {
+			changed = p
+			edited := strings.Replace(string(data), "\nexcerpt: \"", "\nexcerpt: \"Updated. ", 1)
+			if err := os.WriteFile(filepath.Join(src, filepath.FromSlash(p)), []byte(edited), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			break
+		}
+	}
+	res := importInto(t, dbPath, src, Options{})
+	files := contenttest.SiteFiles(t, src)
+	if res.Unchanged != len(files)-1 {
+		t.Errorf("%d files unchanged, want %d", res.Unchanged, len(files)-1)
+	}
+	st, err := sqlite.Open(context.Background(), dbPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	rec, err := st.Get(context.Background(), changed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(rec.Raw, files[changed]) || !strings.HasPrefix(rec.Article.Excerpt, "Updated. ") {
+		t.Errorf("%s: the stored record is not the edited file (excerpt %q)", changed, rec.Article.Excerpt)
+	}
+}
+
+func TestImportRefusesASourceThatIsNotAFolder(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "_config.yml")
+	if err := os.WriteFile(file, []byte("title: x\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, src := range []string{file, filepath.Join(dir, "missing")} {
+		if _, err := Import(context.Background(), nil, src, Options{}); err == nil {
+			t.Errorf("Import(%s) succeeded", src)
+		}
+	}
+}
+
+const goodNews = `---
+category: news
+title: "A good article"
+excerpt: "Nothing wrong here."
+publishedDateTime: 2026-01-02T10:00:00Z
+originalUrl: "https://www.example.com/good"
+webUrl: "https://www.example.com/good"
+type: article
+quality: 80
+heat: 80
+published: true
+
+provider:
+  name: Example
+  domain: example.com
+
+topics:
+  - Election
+
+---
+
+`
+
+// writeFile writes data at the site path rel under src.
+func writeFile(t *testing.T, src, rel string, data []byte) {
+	t.Helper()
+	name := filepath.Join(src, filepath.FromSlash(rel))
+	if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(name, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// rejection returns the rejection of the file at site path rel, or nil.
+func rejection(res Result, src, rel string) *FileError {
+	name := filepath.Join(src, filepath.FromSlash(rel))
+	for _, e := range res.Rejected {
+		if e.Path == name {
+			return e
+		}
+	}
+	return nil
+}
+
+func TestImportRejectsBadFilesAndKeepsTheRest(t *testing.T) {
+	src := genSite(t, 50, 4)
+	good := contenttest.SiteFiles(t, src)
+	anyNews, anyTopic, anyOrg := "", "", ""
+	for p := range good {
+		switch k, _ := content.KindOf(p); k {
+		case model.KindNews:
+			anyNews = p
+		case model.KindTopic:
+			anyTopic = p
+		case model.KindOrganization:
+			anyOrg = p
+		}
+	}
+	big := strings.Replace(goodNews, "Nothing wrong here.", strings.Repeat("long ", 4000), 1)
+	orgDomain := strings.TrimSuffix(strings.TrimPrefix(anyOrg, "_data/organizations/"), ".md")
+
+	tests := []struct {
+		name string
+		rel  string
+		data string
+		line int    // the line the rejection names
+		want string // words of the reason
+	}{
+		{"malformed yaml", "_news/2026-01-02-malformed.md",
+			"---\ncategory: news\ntitle: \"never closed\nexcerpt: x\n---\n\n", 3, ""},
+		{"missing front matter", "_news/2026-01-02-no-front-matter.md", "just some text\n", 1, "front matter"},
+		{"empty front matter", "_news/2026-01-02-empty-front-matter.md", "---\n---\n\n", 0, ""},
+		{"required field missing", "_news/2026-01-02-no-title.md",
+			strings.Replace(goodNews, "title: \"A good article\"\n", "", 1), 0, "title"},
+		{"unparsable date", "_news/2026-01-02-bad-date.md",
+			strings.Replace(strings.Replace(goodNews, "2026-01-02T10:00:00Z", "the day after tomorrow", 1), "/good", "/bad-date", 2), 5, "publishedDateTime"},
+		{"invalid utf-8", "_news/2026-01-02-bad-utf8.md",
+			strings.Replace(strings.Replace(goodNews, "A good article", "A bad \xff article", 1), "/good", "/utf8", 2), 3, "UTF-8"},
+		{"over the size cap", "_news/2026-01-02-too-big.md",
+			strings.Replace(big, "/good", "/big", 2), 1, "size cap"},
+		{"same article URL as another file", "_news/zzzz-copy-of-an-article.md", string(good[anyNews]), 6, "duplicate"},
+		{"same topic id as another file", "_data/topics/99-copy.yaml", string(good[anyTopic]), 2, "duplicate"},
+		{"same organization domain as another file", "_data/organizations/zz." + orgDomain + ".md", string(good[anyOrg]), 0, "duplicate"},
+	}
+	for _, tt := range tests {
+		writeFile(t, src, tt.rel, []byte(tt.data))
+	}
+	// A good file beside the bad ones.
+	writeFile(t, src, "_news/2026-01-02-a-good-article.md", []byte(goodNews))
+
+	// Symbolic links: one to itself, one to a folder above it.
+	if err := os.Symlink("self-loop.md", filepath.Join(src, "_news", "self-loop.md")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("..", filepath.Join(src, "_news", "up")); err != nil {
+		t.Fatal(err)
+	}
+	unreadable := os.Geteuid() != 0 // root reads everything
+	if unreadable {
+		writeFile(t, src, "_news/2026-01-02-unreadable.md", []byte(goodNews))
+		if err := os.Chmod(filepath.Join(src, "_news", "2026-01-02-unreadable.md"), 0); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	dbPath := filepath.Join(t.TempDir(), "hub.db")
+	var streamed []string
+	res := importInto(t, dbPath, src, Options{MaxSize: 16 << 10, Reject: func(e *FileError) { streamed = append(streamed, e.Error()) }})
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := rejection(res, src, tt.rel)
+			if e == nil {
+				t.Fatalf("no rejection of %s in %v", tt.rel, res.Rejected)
+			}
+			if e.Line < 1 {
+				t.Fatalf("rejection %q names no line", e)
+			}
+			if tt.line > 0 && e.Line != tt.line {
+				t.Errorf("rejection %q names line %d, want %d", e, e.Line, tt.line)
+			}
+			if !strings.Contains(e.Err.Error(), tt.want) {
+				t.Errorf("rejection %q does not mention %q", e, tt.want)
+			}
+			if want := fmt.Sprintf("%s:%d: %v", e.Path, e.Line, e.Err); e.Error() != want {
+				t.Errorf("rejection reads %q, want path:line: reason", e.Error())
+			}
+		})
+	}
+	for _, c := range []struct{ rel, want string }{
+		{"_news/self-loop.md", "symbolic link loop"},
+		{"_news/up", "symbolic link loop"},
+	} {
+		if e := rejection(res, src, c.rel); e == nil || !strings.Contains(e.Error(), c.want) {
+			t.Errorf("%s: rejection %v, want %q", c.rel, e, c.want)
+		}
+	}
+	if unreadable {
+		if e := rejection(res, src, "_news/2026-01-02-unreadable.md"); e == nil || !strings.Contains(e.Error(), "permission denied") {
+			t.Errorf("unreadable file: rejection %v", e)
+		}
+	}
+	wantRejected := len(tests) + 2
+	if unreadable {
+		wantRejected++
+	}
+	if len(res.Rejected) != wantRejected {
+		t.Errorf("%d files rejected, want %d: %v", len(res.Rejected), wantRejected, res.Rejected)
+	}
+	if len(streamed) != len(res.Rejected) {
+		t.Errorf("%d rejections streamed, %d in the result", len(streamed), len(res.Rejected))
+	}
+
+	// Every good file is in, nothing else, and the database is sound.
+	snap := storeSnapshot(t, dbPath)
+	for p := range good {
+		if _, ok := snap[p]; !ok {
+			t.Errorf("good file %s was not imported", p)
+		}
+	}
+	if _, ok := snap["_news/2026-01-02-a-good-article.md"]; !ok {
+		t.Error("the good file among the bad ones was not imported")
+	}
+	if len(snap) != len(good)+1 || res.Imported() != len(good)+1 {
+		t.Errorf("%d records stored, %d counted, want %d", len(snap), res.Imported(), len(good)+1)
+	}
+	assertIntegrity(t, dbPath)
+}
