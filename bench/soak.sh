@@ -10,7 +10,9 @@
 # Writes to OUT (default: a new folder under the system's temporary folder):
 # samples.tsv, requests.tsv, summary.md (the checks: heap and RSS within ±10%
 # after warm-up, goroutines and open files flat, no error, the API's p99 no
-# worse at the end), soak.png (the curves), serve.log and feedserver.log.
+# worse at the end), soak.png (the curves), serve.log and feedserver.log, and
+# heap profiles at the peak of the live heap and at the end and the
+# goroutines at the end (heap-peak.pprof, heap-end.pprof, goroutines-end.txt).
 # Exits 1 when a check fails.
 #
 #   bench/soak.sh                        # 20 minutes
@@ -88,7 +90,7 @@ server_pid=$!
 wait_for "$OUT/feedserver.log" ready 120
 "$work/newshub" --site "$site" import >/dev/null 2>"$work/import.err" || { cat "$work/import.err" >&2; exit 1; }
 
-NEWSHUB_DEBUG_ADDR=127.0.0.1:0 "$work/newshub" --site "$site" serve --addr 127.0.0.1:0 --quiet \
+NEWSHUB_DEBUG_ADDR=127.0.0.1:0 NEWSHUB_MEMPROFILE="$OUT/heap-peak.pprof" "$work/newshub" --site "$site" serve --addr 127.0.0.1:0 --quiet \
   --fetch-interval "$INTERVAL" >"$work/serve.out" 2>"$OUT/serve.log" &
 serve_pid=$!
 wait_for "$work/serve.out" "^serving http://" 120
@@ -100,6 +102,10 @@ status=0
 "$work/soak" -base "$base" -debug "$debug" -pid "$serve_pid" -log "$OUT/serve.log" \
   -d "$DURATION" -rate "$RATE" -warmup "$WARMUP" -out "$OUT" || status=$?
 
+# What the server holds at the end, to look into a rise:
+#   go tool pprof -sample_index=inuse_space OUT/heap-end.pprof
+curl -sf "$debug/debug/pprof/heap" -o "$OUT/heap-end.pprof" || true
+curl -sf "$debug/debug/pprof/goroutine?debug=1" -o "$OUT/goroutines-end.txt" || true
 stop "$serve_pid"
 serve_pid=""
 echo "serve stopped on interrupt with exit status $stopped" | tee -a "$OUT/summary.md"

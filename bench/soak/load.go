@@ -70,7 +70,7 @@ func (l *load) discover(ctx context.Context) error {
 			Title     string `json:"title"`
 			SourceURL string `json:"sourceUrl"`
 		} `json:"value"`
-		NextPage *string `json:"nextPage"`
+		NextPage *int `json:"nextPage"`
 	}
 	if err := l.getJSON(ctx, "/api/news/", &news); err != nil {
 		return err
@@ -89,9 +89,7 @@ func (l *load) discover(ctx context.Context) error {
 		{"/api/topics/", "api", false},
 	}
 	if news.NextPage != nil {
-		if u, err := url.Parse(*news.NextPage); err == nil {
-			mix = append(mix, target{u.Path, "api", false})
-		}
+		mix = append(mix, target{fmt.Sprintf("/api/news/page/%d/", *news.NextPage), "api", false})
 	}
 	// A few of the newest articles and stories, picked at random so the
 	// documents and pages rendered are not always the same.
