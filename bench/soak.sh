@@ -24,6 +24,7 @@
 # its database (in OUT/work).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/feedsite.sh
 DURATION=${DURATION:-20m}
 INTERVAL=${INTERVAL:-30s}
 ROTATE=${ROTATE:-60s}
@@ -69,19 +70,7 @@ wait_for() {
 }
 
 site="$work/site"
-mkdir -p "$site/_data/topics"
-cat > "$site/_config.yml" <<YAML
-title: Soak hub
-url: "https://soak.example.org"
-baseurl: ""
-topic: Election
-allow_private_networks: true
-YAML
-cat > "$site/_data/topics/01-election.yaml" <<YAML
-taxonomy: topic
-_id: election
-name: Election
-YAML
+feed_site "$site"
 
 # The feeds outlive the run by a margin: the server fetches until it stops.
 "$work/feedserver" -feeds "$FEEDS" -items "$ITEMS" -hosts "$HOSTS" -rotate "$ROTATE" -rotate-items "$NEW" \
