@@ -11,8 +11,9 @@
 # samples.tsv, requests.tsv, summary.md (the checks: heap and RSS within ±10%
 # after warm-up, goroutines and open files flat, no error, the API's p99 no
 # worse at the end), soak.png (the curves), serve.log and feedserver.log, and
-# heap profiles at the peak of the live heap and at the end and the
-# goroutines at the end (heap-peak.pprof, heap-end.pprof, goroutines-end.txt).
+# heap profiles at the peak of the live heap and at the end, the goroutines
+# at the end and the server's CPU profile (heap-peak.pprof, heap-end.pprof,
+# goroutines-end.txt, cpu.pprof).
 # Exits 1 when a check fails.
 #
 #   bench/soak.sh                        # 20 minutes
@@ -79,7 +80,7 @@ server_pid=$!
 wait_for "$OUT/feedserver.log" ready 120
 "$work/newshub" --site "$site" import >/dev/null 2>"$work/import.err" || { cat "$work/import.err" >&2; exit 1; }
 
-NEWSHUB_DEBUG_ADDR=127.0.0.1:0 NEWSHUB_MEMPROFILE="$OUT/heap-peak.pprof" "$work/newshub" --site "$site" serve --addr 127.0.0.1:0 --quiet \
+NEWSHUB_DEBUG_ADDR=127.0.0.1:0 NEWSHUB_MEMPROFILE="$OUT/heap-peak.pprof" NEWSHUB_CPUPROFILE="$OUT/cpu.pprof" "$work/newshub" --site "$site" serve --addr 127.0.0.1:0 --quiet \
   --fetch-interval "$INTERVAL" >"$work/serve.out" 2>"$OUT/serve.log" &
 serve_pid=$!
 wait_for "$work/serve.out" "^serving http://" 120
