@@ -4,6 +4,8 @@
 // second round is all 304s, robots.txt, and article pages carrying Open
 // Graph, canonical, AMP and JSON-LD metadata. The text comes from
 // newshub's site generator, so stories are covered by several feeds.
+// With -rotate, every feed gains new items and drops old ones every
+// period, for soak tests (bench/soak.sh), still answering 304 in between.
 //
 // It writes a sources list (_data/sources.yaml form) to -sources, prints
 // "ready" on standard output once listening, and serves until interrupted
