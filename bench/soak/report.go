@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"cmp"
 	"fmt"
 	"math"
 	"os"
@@ -274,16 +275,37 @@ func summarize(samples []Sample, reqs []request, lim checkLimits) string {
 	fmt.Fprintf(&b, "\nload: %d requests answered in %.0f s (%.1f/s), %d answered 404 for a story or article discovered earlier (reclustered), page p99 %.1f → %.1f ms\n",
 		answered, end, float64(answered)/end, gone, median(column(early, func(s Sample) float64 { return s.PageP99 })),
 		median(column(late, func(s Sample) float64 { return s.PageP99 })))
-	arts := column(post, func(s Sample) float64 { return float64(s.Articles) })
-	heaps := column(post, func(s Sample) float64 { return s.HeapMB })
-	perK := nan
-	if len(heaps) == len(arts) {
-		perK = 1000 * slope(arts, heaps)
+	fmt.Fprintf(&b, "ingest: %d rounds, %d articles stored (%d at the start of the checked span), %d sources failed\n",
+		last.Rounds, last.Articles, post[0].Articles, last.Failed)
+	// The heap between ingest rounds (each minute's lowest sample) by the
+	// articles stored: what is left of a rise once the data's own growth
+	// is taken out. Shown, not judged: the lowest sample is a rough floor.
+	floor := func(ss []Sample) float64 {
+		var per []float64
+		for i := 0; i+perMinute <= len(ss); i += perMinute {
+			m := slices.MinFunc(ss[i:i+perMinute], func(a, b Sample) int { return cmpNaN(a.HeapMB, b.HeapMB) })
+			if m.Articles > 0 && !math.IsNaN(m.HeapMB) {
+				per = append(per, 1000*m.HeapMB/float64(m.Articles))
+			}
+		}
+		return median(per)
 	}
-	fmt.Fprintf(&b, "ingest: %d rounds, %d articles stored (%d at the start of the checked span), %d sources failed; heap grows %.2f MB per 1,000 articles stored over the span\n",
-		last.Rounds, last.Articles, post[0].Articles, last.Failed, perK)
+	fmt.Fprintf(&b, "heap between rounds (each minute's lowest sample) per 1,000 articles stored: start %.2f MB, end %.2f MB\n", floor(early), floor(late))
 	loads := column(samples, func(s Sample) float64 { return s.Load1 })
 	fmt.Fprintf(&b, "machine load (1-minute average): start %.2f, median %.2f, end %.2f; server CPU median %.0f%% of a core\n",
 		loads[0], median(loads), loads[len(loads)-1], median(column(samples, func(s Sample) float64 { return s.CPU })))
 	return b.String()
+}
+
+// cmpNaN orders floats with NaN last.
+func cmpNaN(a, b float64) int {
+	switch {
+	case math.IsNaN(a) && math.IsNaN(b):
+		return 0
+	case math.IsNaN(a):
+		return 1
+	case math.IsNaN(b):
+		return -1
+	}
+	return cmp.Compare(a, b)
 }
