@@ -7,6 +7,7 @@
 # Usage: bench/ingest.sh   (env FEEDS, ITEMS, HOSTS to change the load)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/feedsite.sh
 FEEDS=${FEEDS:-1000}
 ITEMS=${ITEMS:-50}
 HOSTS=${HOSTS:-$FEEDS}
@@ -24,19 +25,7 @@ go build -o "$work/newshub" ./cmd/newshub
 go build -o "$work/feedserver" ./bench/feedserver
 
 site="$work/site"
-mkdir -p "$site/_data/topics"
-cat > "$site/_config.yml" <<YAML
-title: Bench hub
-url: "https://bench.example.org"
-baseurl: ""
-topic: Election
-allow_private_networks: true
-YAML
-cat > "$site/_data/topics/01-election.yaml" <<YAML
-taxonomy: topic
-_id: election
-name: Election
-YAML
+feed_site "$site"
 
 "$work/feedserver" -feeds "$FEEDS" -items "$ITEMS" -hosts "$HOSTS" -sources "$site/_data/sources.yaml" -for 30m >"$work/feedserver.out" 2>&1 &
 server_pid=$!

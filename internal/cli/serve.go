@@ -2,10 +2,19 @@ package cli
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"io"
 	"log/slog"
+	"math"
+	"net"
+	"net/http"
+	"net/http/pprof"
+	"runtime/metrics"
+	"time"
 
 	"newshub/internal/ingest"
+	"newshub/internal/ingest/scheduler"
 	"newshub/internal/server"
 	"newshub/internal/web"
 )
@@ -16,6 +25,7 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	fs := env.newFlagSet("serve")
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on, HOST:PORT")
 	noIngest := fs.Bool("no-ingest", false, "do not fetch the sources on schedule")
+	fetchEvery := fs.Duration("fetch-interval", 0, "fetch every source this often, in place of its interval and the adaptive schedule (for benchmarks and tests; at least 1s)")
 	baseURL := fs.String("base-url", "", "absolute URL the hub is reached at (default: the site's url + baseurl)")
 	quiet := fs.Bool("quiet", false, "no access log")
 	if err := env.parse(fs, args); err != nil {
@@ -23,6 +33,16 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	}
 	if fs.NArg() > 0 {
 		return usageError("unexpected argument %q", fs.Arg(0))
+	}
+	if *fetchEvery != 0 && *fetchEvery < time.Second {
+		return usageError("--fetch-interval %s: at least 1s", *fetchEvery)
+	}
+	if debugAddr := env.Getenv("NEWSHUB_DEBUG_ADDR"); debugAddr != "" {
+		stop, err := startDebugServer(debugAddr, env.Stdout)
+		if err != nil {
+			return err
+		}
+		defer stop()
 	}
 	st, s, err := env.openHub(ctx)
 	if err != nil {
@@ -39,11 +59,72 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 		cfg.Logger = slog.New(slog.NewTextHandler(env.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	}
 	if !*noIngest {
-		in := ingest.New(s, st, ingest.Options{Version: version(), SiteDir: env.Site, Log: env.Log})
+		opts := ingest.Options{Version: version(), SiteDir: env.Site, Log: env.Log}
+		if *fetchEvery > 0 {
+			// One interval for every source, failures included: a soak
+			// test compresses days of rounds into minutes.
+			opts.Policy = scheduler.Policy{Min: *fetchEvery, Max: *fetchEvery, Default: *fetchEvery}
+		}
+		in := ingest.New(s, st, opts)
 		defer in.Close()
 		cfg.Ingest = in.Run
 	}
 	return server.New(cfg).ListenAndServe(ctx, *addr, func(a string) {
 		fmt.Fprintf(env.Stdout, "serving http://%s/\n", a)
 	})
+}
+
+// startDebugServer serves net/http/pprof's profiles and the runtime's
+// metrics on addr (environment variable NEWSHUB_DEBUG_ADDR), for soak
+// tests and leak hunts. Profiles show the process's insides, so addr must
+// be a loopback address.
+func startDebugServer(addr string, out io.Writer) (stop func(), err error) {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return nil, fmt.Errorf("NEWSHUB_DEBUG_ADDR %q: %w", addr, err)
+	}
+	if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
+		return nil, fmt.Errorf("NEWSHUB_DEBUG_ADDR %q: want a loopback address, such as 127.0.0.1:6060", addr)
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("NEWSHUB_DEBUG_ADDR: %w", err)
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	mux.HandleFunc("/debug/runtime", serveRuntimeMetrics)
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	go srv.Serve(ln)
+	fmt.Fprintf(out, "debug http://%s/debug/\n", ln.Addr())
+	return func() { srv.Close() }, nil
+}
+
+// serveRuntimeMetrics answers every numeric runtime metric as one JSON
+// object keyed by its runtime/metrics name ("/gc/heap/live:bytes",
+// "/sched/goroutines:goroutines", …): read without stopping the world,
+// so sampling it often does not disturb what it measures.
+func serveRuntimeMetrics(w http.ResponseWriter, r *http.Request) {
+	descs := metrics.All()
+	samples := make([]metrics.Sample, len(descs))
+	for i, d := range descs {
+		samples[i].Name = d.Name
+	}
+	metrics.Read(samples)
+	vals := make(map[string]any, len(samples))
+	for _, s := range samples {
+		switch s.Value.Kind() {
+		case metrics.KindUint64:
+			vals[s.Name] = s.Value.Uint64()
+		case metrics.KindFloat64:
+			if f := s.Value.Float64(); !math.IsNaN(f) && !math.IsInf(f, 0) {
+				vals[s.Name] = f
+			}
+		}
+	}
+	w.Header().Set("Content-Type", "application/json")
+	json.NewEncoder(w).Encode(vals)
 }
