@@ -13,6 +13,7 @@ import (
 	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -425,5 +426,59 @@ func TestStateIsReadAgainOnlyWhenTheGenerationMoves(t *testing.T) {
 	}
 	if after == first || after.status(scheduler.Policy{}, time.Now()).Sources.Failing != 2 {
 		t.Error("not read again after a write")
+	}
+}
+
+// TestConcurrentRequestsAndScrapes counts requests from many goroutines
+// on new routes and codes while /metrics is scraped: every request is
+// counted once (and the race detector, in ./scripts/test, watches).
+func TestConcurrentRequestsAndScrapes(t *testing.T) {
+	st := openStore(t)
+	seedHub(t, st, time.Now())
+	m := New(Options{Store: st})
+	const workers, each = 8, 200
+	done := make(chan struct{})
+	scraped := make(chan int)
+	go func() {
+		n := 0
+		for {
+			select {
+			case <-done:
+				scraped <- n
+				return
+			default:
+				rec := httptest.NewRecorder()
+				m.Handler().ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
+				if rec.Code != http.StatusOK {
+					t.Errorf("scrape: %d", rec.Code)
+				}
+				n++
+			}
+		}
+	}()
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			h := m.Middleware([]string{"a", "b"}, func(r *http.Request) string { return r.URL.Path[1:] },
+				http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) { rw.WriteHeader(200 + w%3) }))
+			for i := range each {
+				h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", []string{"/a", "/b", "/c"}[i%3], nil))
+			}
+		}()
+	}
+	wg.Wait()
+	close(done)
+	if n := <-scraped; n == 0 {
+		t.Error("no scrape ran alongside")
+	}
+	f := metricstest.Parse(t, scrapeBody(t, m))
+	total := 0.0
+	for _, v := range f.ByLabel("newshub_http_requests_total", "route") {
+		total += v
+	}
+	if total != workers*each {
+		t.Errorf("%v requests counted, want %d", total, workers*each)
 	}
 }
