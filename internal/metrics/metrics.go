@@ -109,7 +109,7 @@ func New(opts Options) *Metrics {
 	m.rounds.WithLabelValues(roundErr)
 	m.roundTime = f.histogram("newshub_ingest_round_duration_seconds", "Wall time of an ingest round that fetched sources.", roundBuckets)
 	m.lastRound = f.gauge(nameLastRound, "When the last ingest round that fetched sources ended, in seconds since the epoch.")
-	m.curateTime = f.histograms("newshub_curate_duration_seconds", "Curation time: arrival (a batch of new articles) or all (the whole store).", workBuckets, "mode")
+	m.curateTime = f.histograms("newshub_curate_duration_seconds", "Curation time, writes included: arrival (a batch of new articles) or all (the whole store).", workBuckets, "mode")
 	m.publishTime = f.histograms("newshub_publish_duration_seconds", "Publishing time: load (the hub's view for serving) or build (static files).", workBuckets, "what")
 	m.httpRequests = f.counters(nameHTTPRequests, "HTTP requests answered, by route and status code.", "route", "code")
 	m.httpLatency = f.histograms("newshub_http_request_duration_seconds", "Time to answer an HTTP request, by route.", httpBuckets, "route")
