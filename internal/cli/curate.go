@@ -6,12 +6,14 @@ import (
 	"time"
 
 	"newshub/internal/curate"
+	"newshub/internal/metrics"
 )
 
 // runCurate recomputes every curated value over the store.
 func runCurate(ctx context.Context, env *Env, args []string) error {
 	fs := env.newFlagSet("curate")
 	window := fs.Duration("window", 0, "story window, e.g. 72h (default: the site's story_window, else 72h)")
+	metricsFile := fs.String("metrics-file", "", "write the run's metrics to FILE in Prometheus' text format (for a textfile collector)")
 	if err := env.parse(fs, args); err != nil {
 		return err
 	}
@@ -26,9 +28,17 @@ func runCurate(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	defer st.Close()
+	m := metrics.New(metrics.Options{NoRuntime: true})
+	start := time.Now()
 	sum, err := curate.New(s, st, curate.Options{Window: *window}).All(ctx)
 	if err != nil {
 		return err
+	}
+	m.Curated(metrics.CurateAll, time.Since(start))
+	if *metricsFile != "" {
+		if err := m.WriteFile(*metricsFile); err != nil {
+			return fmt.Errorf("--metrics-file: %w", err)
+		}
 	}
 	fmt.Fprintf(env.Stdout, "curated %d articles: %d stories, %d leads, %d records changed in %s\n",
 		sum.Articles, sum.Stories, sum.Leads, sum.Changed, sum.Elapsed.Round(time.Millisecond))

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"newshub/internal/ingest"
+	"newshub/internal/metrics"
 )
 
 // runIngest fetches the configured sources once (--once) or on schedule
@@ -22,11 +23,16 @@ func runIngest(ctx context.Context, env *Env, args []string) error {
 	workers := fs.Int("workers", 0, fmt.Sprintf("sources fetched at once (default %d)", ingest.DefaultWorkers))
 	batch := fs.Int("batch", 0, fmt.Sprintf("new records gathered before a batch is curated and stored (default %d)", ingest.DefaultBatchSize))
 	verbose := fs.Bool("v", false, "log each source failure, item not stored, page not read and batch in detail")
+	adminAddr := fs.String("admin-addr", "", "serve /metrics, /healthz and /readyz on this address, HOST:PORT, while ingesting")
+	metricsFile := fs.String("metrics-file", "", "with --once: write the round's metrics to FILE in Prometheus' text format (for a textfile collector)")
 	if err := env.parse(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
 		return usageError("unexpected argument %q", fs.Arg(0))
+	}
+	if *metricsFile != "" && !*once {
+		return usageError("--metrics-file goes with --once; on schedule, serve the metrics with --admin-addr")
 	}
 	// The stored news of a batch's window, loaded to curate it, is most
 	// of the live heap: collecting sooner near the limit keeps garbage
@@ -43,6 +49,14 @@ func runIngest(ctx context.Context, env *Env, args []string) error {
 	if *verbose {
 		log = slog.New(slog.NewTextHandler(env.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}
+	m := metrics.New(metrics.Options{Store: st, SiteDir: env.Site, Log: env.Log})
+	if *adminAddr != "" {
+		stop, err := startAdminServer(*adminAddr, m, []metrics.Check{metrics.StoreReachable(st)}, env.Stdout, env.Log)
+		if err != nil {
+			return err
+		}
+		defer stop()
+	}
 	in := ingest.New(s, st, ingest.Options{
 		Version:   version(),
 		SiteDir:   env.Site,
@@ -51,6 +65,7 @@ func runIngest(ctx context.Context, env *Env, args []string) error {
 		SkipPages: *noPages,
 		Workers:   *workers,
 		BatchSize: *batch,
+		Metrics:   m,
 	})
 	defer in.Close()
 	if !*once {
@@ -59,6 +74,11 @@ func runIngest(ctx context.Context, env *Env, args []string) error {
 	}
 	sum, err := in.RunOnce(ctx)
 	printSummary(env.Stdout, sum)
+	if *metricsFile != "" {
+		if werr := m.WriteFile(*metricsFile); werr != nil {
+			return fmt.Errorf("--metrics-file: %w", werr)
+		}
+	}
 	if err == nil && ctx.Err() != nil {
 		return fmt.Errorf("interrupted: sources not recorded will be fetched again next time")
 	}

@@ -10,11 +10,13 @@ import (
 	"net"
 	"net/http"
 	"net/http/pprof"
-	"runtime/metrics"
+	runtimemetrics "runtime/metrics"
+	"sync/atomic"
 	"time"
 
 	"newshub/internal/ingest"
 	"newshub/internal/ingest/scheduler"
+	"newshub/internal/metrics"
 	"newshub/internal/server"
 	"newshub/internal/web"
 )
@@ -28,6 +30,7 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	fetchEvery := fs.Duration("fetch-interval", 0, "fetch every source this often, in place of its interval and the adaptive schedule (for benchmarks and tests; at least 1s)")
 	baseURL := fs.String("base-url", "", "absolute URL the hub is reached at (default: the site's url + baseurl)")
 	quiet := fs.Bool("quiet", false, "no access log")
+	adminAddr := fs.String("admin-addr", "", "also serve /metrics, /healthz and /readyz on this address, HOST:PORT, apart from the public site")
 	if err := env.parse(fs, args); err != nil {
 		return err
 	}
@@ -58,18 +61,32 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 		// Warnings and errors only: the access log costs at high rates.
 		cfg.Logger = slog.New(slog.NewTextHandler(env.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	}
-	if !*noIngest {
-		opts := ingest.Options{Version: version(), SiteDir: env.Site, Log: env.Log}
-		if *fetchEvery > 0 {
-			// One interval for every source, failures included: a soak
-			// test compresses days of rounds into minutes.
-			opts.Policy = scheduler.Policy{Min: *fetchEvery, Max: *fetchEvery, Default: *fetchEvery}
+	var policy scheduler.Policy
+	if *fetchEvery > 0 {
+		// One interval for every source, failures included: a soak
+		// test compresses days of rounds into minutes.
+		policy = scheduler.Policy{Min: *fetchEvery, Max: *fetchEvery, Default: *fetchEvery}
+	}
+	m := metrics.New(metrics.Options{Store: st, SiteDir: env.Site, Policy: policy, Log: env.Log})
+	// The server loads the hub's view before it listens: once it calls
+	// back with its address, the view is there.
+	var loaded atomic.Bool
+	if *adminAddr != "" {
+		stop, err := startAdminServer(*adminAddr, m,
+			[]metrics.Check{metrics.StoreReachable(st), metrics.ViewLoaded(loaded.Load)}, env.Stdout, env.Log)
+		if err != nil {
+			return err
 		}
+		defer stop()
+	}
+	if !*noIngest {
+		opts := ingest.Options{Version: version(), SiteDir: env.Site, Log: env.Log, Policy: policy, Metrics: m}
 		in := ingest.New(s, st, opts)
 		defer in.Close()
 		cfg.Ingest = in.Run
 	}
 	return server.New(cfg).ListenAndServe(ctx, *addr, func(a string) {
+		loaded.Store(true)
 		fmt.Fprintf(env.Stdout, "serving http://%s/\n", a)
 	})
 }
@@ -108,18 +125,18 @@ func startDebugServer(addr string, out io.Writer) (stop func(), err error) {
 // "/sched/goroutines:goroutines", …): read without stopping the world,
 // so sampling it often does not disturb what it measures.
 func serveRuntimeMetrics(w http.ResponseWriter, r *http.Request) {
-	descs := metrics.All()
-	samples := make([]metrics.Sample, len(descs))
+	descs := runtimemetrics.All()
+	samples := make([]runtimemetrics.Sample, len(descs))
 	for i, d := range descs {
 		samples[i].Name = d.Name
 	}
-	metrics.Read(samples)
+	runtimemetrics.Read(samples)
 	vals := make(map[string]any, len(samples))
 	for _, s := range samples {
 		switch s.Value.Kind() {
-		case metrics.KindUint64:
+		case runtimemetrics.KindUint64:
 			vals[s.Name] = s.Value.Uint64()
-		case metrics.KindFloat64:
+		case runtimemetrics.KindFloat64:
 			if f := s.Value.Float64(); !math.IsNaN(f) && !math.IsInf(f, 0) {
 				vals[s.Name] = f
 			}

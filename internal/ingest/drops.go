@@ -19,6 +19,9 @@ const (
 	ReasonRejected  = "rejected"         // curation could not make a record of it
 )
 
+// reasons lists every reason, for the metrics to serve from the start.
+var reasons = []string{ReasonKnown, ReasonDuplicate, ReasonNoLink, ReasonNoTitle, ReasonMalformed, ReasonRejected}
+
 // drop counts an item not stored under its reason, keeps it for the
 // source's report (but for the items already stored under their own
 // link: explain finds those by their link) and logs it.

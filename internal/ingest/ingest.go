@@ -26,6 +26,7 @@ import (
 	"newshub/internal/ingest/robots"
 	"newshub/internal/ingest/scheduler"
 	"newshub/internal/ingest/sources"
+	"newshub/internal/metrics"
 	"newshub/internal/model"
 	"newshub/internal/site"
 	"newshub/internal/store"
@@ -80,6 +81,9 @@ type Options struct {
 	Now func() time.Time
 	// Log receives progress and failures; nil discards them.
 	Log *slog.Logger
+	// Metrics counts the rounds, fetches, items, pages, failed sources
+	// and curation time; nil counts nothing.
+	Metrics *metrics.Metrics
 }
 
 // Summary counts what one round did.
@@ -151,6 +155,7 @@ func New(s *site.Site, st store.Store, opts Options) *Ingester {
 		now = time.Now
 	}
 	f := fetcher.New(opts.Fetch)
+	opts.Metrics.ItemOutcomes(reasons...)
 	return &Ingester{
 		site: s, st: st, opts: opts, fetch: f, log: log, now: now, agent: "newshub",
 		robots:  robots.NewCache(f, "newshub", 24*time.Hour),
@@ -206,6 +211,14 @@ func (in *Ingester) Run(ctx context.Context) error {
 // Failures of single sources are recorded on their state and counted, not
 // returned; the error is for what stops the round (the store failing).
 func (in *Ingester) RunOnce(ctx context.Context) (Summary, error) {
+	sum, err := in.round(ctx)
+	if sum.Due > 0 || err != nil {
+		in.opts.Metrics.IngestRound(sum.measured(err))
+	}
+	return sum, err
+}
+
+func (in *Ingester) round(ctx context.Context) (Summary, error) {
 	start := time.Now()
 	var sum Summary
 	list, err := sources.Load(ctx, in.st, in.opts.SiteDir)

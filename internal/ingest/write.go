@@ -11,6 +11,7 @@ import (
 
 	"newshub/internal/content"
 	"newshub/internal/curate"
+	"newshub/internal/metrics"
 	"newshub/internal/model"
 	"newshub/internal/store"
 )
@@ -163,6 +164,7 @@ func (r *round) commit(ctx context.Context, batch []*result, paths map[string]bo
 		// another writer changed meanwhile (an edit, an import) makes the
 		// batch curated again rather than overwritten.
 		out, attempts, err := in.curator.Commit(ctx, recs)
+		in.opts.Metrics.Curated(metrics.CurateArrival, time.Since(t0))
 		sum.Recurated += attempts - 1
 		if err != nil && ctx.Err() != nil {
 			return err // stopped while curating: nothing written, nothing recorded
@@ -193,7 +195,11 @@ func (r *round) commit(ctx context.Context, batch []*result, paths map[string]bo
 		if storeErr != nil && len(res.recs) > 0 {
 			st.ETag, st.LastModified = "", ""
 			in.opts.Policy.Failure(&st, now, storeErr, 0)
+			in.opts.Metrics.SourceFailed(st.URL)
 		} else {
+			if res.failed {
+				in.opts.Metrics.SourceFailed(st.URL)
+			}
 			st.Items += res.report.New
 			if res.fetched {
 				st.LastRead = res.report
