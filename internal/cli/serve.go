@@ -6,6 +6,7 @@ import (
 	"log/slog"
 
 	"newshub/internal/ingest"
+	"newshub/internal/publish"
 	"newshub/internal/server"
 	"newshub/internal/web"
 )
@@ -29,15 +30,18 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	defer st.Close()
-	w, err := web.New(web.Config{Store: st, BaseURL: *baseURL, Logger: env.Log})
+	log := env.Log
+	if *quiet {
+		// Warnings and errors only: the access log costs at high rates.
+		log = slog.New(slog.NewTextHandler(env.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	}
+	// One view of the hub for the API, the feeds, the website and search.
+	views := publish.NewViews(publish.ViewsConfig{Store: st, Options: publish.Options{BaseURL: *baseURL}, Logger: log})
+	w, err := web.New(web.Config{Views: views, Store: st, Logger: env.Log})
 	if err != nil {
 		return err
 	}
-	cfg := server.Config{Store: st, Web: w, Logger: env.Log, BaseURL: *baseURL}
-	if *quiet {
-		// Warnings and errors only: the access log costs at high rates.
-		cfg.Logger = slog.New(slog.NewTextHandler(env.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	}
+	cfg := server.Config{Store: st, Views: views, Web: w, Search: w.SearchDoc, Logger: log}
 	if !*noIngest {
 		in := ingest.New(s, st, ingest.Options{Version: Version, SiteDir: env.Site, Log: env.Log})
 		defer in.Close()

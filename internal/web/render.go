@@ -398,16 +398,15 @@ func writeBar(b *bytes.Buffer, bar []barSegment) {
 }
 
 // writeListItem writes <li>item</li>; the static build renders each item
-// once for all the pages of its story.
+// once for all the pages that list it.
 func (p *page) writeListItem(b *bytes.Buffer, c *card) {
 	b.WriteString("<li>")
 	if p.items != nil {
-		parts, ok := p.items[c.rec]
+		v, ok := p.items.Load(c.rec)
 		if !ok {
-			parts = p.fragment("item", c)
-			p.items[c.rec] = parts
+			v, _ = p.items.LoadOrStore(c.rec, p.fragment("item", c))
 		}
-		writeJoined(b, parts, p.Base)
+		writeJoined(b, v.([]string), p.Base)
 	} else {
 		p.writeItem(b, c)
 	}

@@ -50,16 +50,14 @@ func TestEscapersMatchTemplate(t *testing.T) {
 // rendered for that page directly.
 func TestFragmentsJoinToDirectRendering(t *testing.T) {
 	h := newHub(t, "https://img.example.org/")
-	s, err := h.web.snapshot(t.Context())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(s.top) == 0 {
+	vc := h.view(t)
+	cards := vc.withCoverage(vc.cardsOf(vc.v.Ranked()))
+	if len(cards) == 0 {
 		t.Fatal("no cards")
 	}
 	for _, base := range []string{"./", "../../", "../../../../../"} {
-		for _, c := range s.top {
-			pg := h.web.newPage(s, "topic", "", "")
+		for _, c := range cards {
+			pg := h.web.newPage(vc, "topic", "", "")
 			pg.Base = base
 			for _, kind := range []string{"card", "item"} {
 				var direct, joined bytes.Buffer
