@@ -323,7 +323,10 @@ func (s *Server) writeErr(w http.ResponseWriter, r *http.Request, err error) {
 
 // writeDoc answers with a document last modified at mod (zero: unknown),
 // honouring conditional requests and gzip. The gzip form has its own ETag,
-// as a strong validator must.
+// as a strong validator must, and either ETag revalidates. This is the
+// hot path, so it is not http.ServeContent: on the topic page that copies
+// through a 32 KiB buffer and took 33 KB and 15 allocations per request,
+// against 181 B and 9 here (BenchmarkServeTopicPage).
 func (s *Server) writeDoc(w http.ResponseWriter, r *http.Request, d *publish.Doc, mod time.Time) {
 	hdr := w.Header()
 	useGzip := acceptsGzip(r.Header.Get("Accept-Encoding")) && len(d.Body) > 512

@@ -135,7 +135,8 @@ func (t *templates) render(b *bytes.Buffer, pg *page) error {
 }
 
 // serveAsset serves an embedded asset. Asset URLs carry their content hash,
-// so a matching one may be cached for good.
+// so a matching one may be cached for good; http.ServeContent answers the
+// conditional and range requests.
 func (w *Web) serveAsset(rw http.ResponseWriter, r *http.Request, name string) {
 	b, ok := w.tmpl.assets[name]
 	if !ok {
@@ -149,21 +150,13 @@ func (w *Web) serveAsset(rw http.ResponseWriter, r *http.Request, name string) {
 	}
 	h.Set("Content-Type", ctype)
 	h.Set("X-Content-Type-Options", "nosniff")
-	etag := `"` + w.tmpl.version[name] + `"`
-	h.Set("ETag", etag)
+	h.Set("ETag", `"`+w.tmpl.version[name]+`"`)
 	if r.URL.Query().Get("v") == w.tmpl.version[name] {
 		h.Set("Cache-Control", "public, max-age=31536000, immutable")
 	} else {
 		h.Set("Cache-Control", "public, max-age=300")
 	}
-	if r.Header.Get("If-None-Match") == etag {
-		rw.WriteHeader(http.StatusNotModified)
-		return
-	}
-	h.Set("Content-Length", strconv.Itoa(len(b)))
-	if r.Method != http.MethodHead {
-		rw.Write(b)
-	}
+	http.ServeContent(rw, r, name, time.Time{}, bytes.NewReader(b))
 }
 
 // ago writes how long before now t was: "just now", "5 min ago", "3 h ago",

@@ -420,6 +420,13 @@ func TestAssetsAreServedWithCaching(t *testing.T) {
 		if !strings.Contains(rec.Header().Get("Cache-Control"), "immutable") {
 			t.Errorf("%s: cache control %q", name, rec.Header().Get("Cache-Control"))
 		}
+		req := httptest.NewRequest(http.MethodGet, "/assets/"+name, nil)
+		req.Header.Set("If-None-Match", `"x", `+rec.Header().Get("ETag"))
+		again := httptest.NewRecorder()
+		h.web.ServeHTTP(again, req)
+		if again.Code != http.StatusNotModified || again.Body.Len() != 0 {
+			t.Errorf("%s revalidated: %d with %d bytes, want 304", name, again.Code, again.Body.Len())
+		}
 	}
 }
 
