@@ -62,7 +62,6 @@ func genStore(t testing.TB, n int) store.Store {
 	return st
 }
 
-func itoa(n int) string { return strconv.Itoa(n) }
 
 func newTestServer(t testing.TB, st store.Store, web http.Handler) (*Server, *httptest.Server) {
 	t.Helper()
@@ -216,7 +215,7 @@ func TestHTTPCachingCompressionAndMethods(t *testing.T) {
 			checkJSONError(t, c.name, b)
 		}
 		if c.method == "HEAD" {
-			if len(b) != 0 || resp.Header.Get("Content-Length") != itoa(len(body)) {
+			if len(b) != 0 || resp.Header.Get("Content-Length") != strconv.Itoa(len(body)) {
 				t.Errorf("HEAD: body %d bytes, Content-Length %q, want none and %d", len(b), resp.Header.Get("Content-Length"), len(body))
 			}
 		}
