@@ -253,7 +253,7 @@ func (w *treeWriter) run(ctx context.Context, st store.Store, s *site.Site, opt 
 	start := time.Now()
 	v, err := load(ctx, st, s, opt, func(v *View, r *model.Record, it *newsJSON) {
 		send(job{paths: []string{"api/news/" + ArticleKey(r.Path, r.Article.PublishedDateTime) + "/index.json"},
-			doc: newsWriter(it, ""), owner: r.Path})
+			doc: newsWriter(it, "", nil), owner: r.Path})
 	})
 	if err == nil {
 		log.Info("build: view loaded", "news", len(v.news), "leads", len(v.leads), "took", time.Since(start).Round(time.Millisecond))

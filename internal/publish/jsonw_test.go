@@ -3,6 +3,8 @@ package publish
 import (
 	"bytes"
 	"context"
+	"encoding/json"
+	"reflect"
 	"testing"
 	"time"
 
@@ -63,6 +65,48 @@ func checkNewsWriter(t *testing.T, st store.Store, s *site.Site, extra []*model.
 					t.Fatalf("%s (related %v, prefix %q):\ngot  %s\nwant %s", r.Path, related, prefix, got, want)
 				}
 			}
+		}
+	}
+}
+
+// TestDetailsReadTheItem checks that an entry's details, read at the
+// marks the writer records, are what decoding its whole item gives, on
+// the generated hub and on strings that need escaping.
+func TestDetailsReadTheItem(t *testing.T) {
+	st, s := genStore(t, 60)
+	odd := "quote \" backslash \\ nl \n bad \xff utf8 é 🙂 ls \u2028 <b>&amp;</b>"
+	recs := []*model.Record{
+		{Path: "_news/2021-02-03-odd.md", Kind: model.KindNews, Article: &model.Article{Title: "Odd", Excerpt: odd, WebURL: odd, AmpWebURL: odd,
+			Provider: model.Provider{Name: "P", Images: []model.Image{{URL: odd, Title: odd, Width: 5}}},
+			Images:   []model.Image{{URL: "https://a.example/1.jpg", Width: 10, Height: 5, Title: odd}, {URL: odd}}}},
+		{Path: "_news/2021-02-03-empty.md", Kind: model.KindNews, Article: &model.Article{Title: "Empty"}},
+	}
+	if err := st.Upsert(context.Background(), recs); err != nil {
+		t.Fatal(err)
+	}
+	v, err := Load(context.Background(), st, s, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range v.news {
+		var it struct {
+			Excerpt   string      `json:"excerpt"`
+			WebURL    string      `json:"webUrl"`
+			AmpWebURL *string     `json:"ampWebUrl"`
+			Images    []newsImage `json:"images"`
+			Provider  struct {
+				Images []newsImage `json:"images"`
+			} `json:"provider"`
+		}
+		if err := json.Unmarshal(e.body, &it); err != nil {
+			t.Fatal(err)
+		}
+		want := Details{Excerpt: it.Excerpt, WebURL: it.WebURL, Images: modelImages(it.Images), ProviderImages: modelImages(it.Provider.Images)}
+		if it.AmpWebURL != nil {
+			want.AmpWebURL = *it.AmpWebURL
+		}
+		if got := e.Details(); !reflect.DeepEqual(got, want) || e.WebURL() != want.WebURL {
+			t.Errorf("%s: details\n got %+v\nwant %+v", e.Path, got, want)
 		}
 	}
 }

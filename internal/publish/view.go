@@ -1,6 +1,7 @@
 package publish
 
 import (
+	"bytes"
 	"cmp"
 	"context"
 	"encoding/json"
@@ -12,6 +13,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unsafe"
 
 	"golang.org/x/sync/errgroup"
 
@@ -100,6 +102,7 @@ type Entry struct {
 
 	rankKey string // curate's key of the lead, which breaks ties in ranking
 	body    []byte // the item object, indented for a list
+	marks   marks  // where in body Details finds its values
 }
 
 // Details are what an entry's item says beyond the entry's own fields,
@@ -113,25 +116,45 @@ type Details struct {
 	ProviderImages []model.Image
 }
 
-// Details decodes what the entry's item says beyond the entry's fields.
+// Details reads what the entry's item says beyond the entry's fields:
+// the values at its marks, without decoding the rest of the item.
 func (e *Entry) Details() Details {
-	var it struct {
-		Excerpt   string      `json:"excerpt"`
-		WebURL    string      `json:"webUrl"`
-		AmpWebURL *string     `json:"ampWebUrl"`
-		Images    []newsImage `json:"images"`
-		Provider  struct {
-			Images []newsImage `json:"images"`
-		} `json:"provider"`
+	return Details{Excerpt: e.markedString(markExcerpt), WebURL: e.markedString(markWebURL),
+		AmpWebURL: e.markedString(markAmpWebURL),
+		Images:    e.markedImages(markImages), ProviderImages: e.markedImages(markProviderImages)}
+}
+
+// WebURL is the article's web URL, as Details gives it, read without
+// the rest of the details.
+func (e *Entry) WebURL() string { return e.markedString(markWebURL) }
+
+// marked returns the encoded value of mark i.
+func (e *Entry) marked(i int) []byte { return e.body[e.marks[i][0]:e.marks[i][1]] }
+
+// markedString decodes the string (or null) of mark i. The body's bytes
+// never change, so a string without escapes is read in place.
+func (e *Entry) markedString(i int) string {
+	b := e.marked(i)
+	if len(b) < 2 || b[0] != '"' {
+		return "" // null
 	}
-	// The view encoded the item itself: it is valid JSON of that shape.
-	json.Unmarshal(e.body, &it)
-	d := Details{Excerpt: it.Excerpt, WebURL: it.WebURL, Images: modelImages(it.Images),
-		ProviderImages: modelImages(it.Provider.Images)}
-	if it.AmpWebURL != nil {
-		d.AmpWebURL = *it.AmpWebURL
+	if inner := b[1 : len(b)-1]; bytes.IndexByte(inner, '\\') < 0 {
+		return unsafe.String(unsafe.SliceData(inner), len(inner))
 	}
-	return d
+	var s string
+	json.Unmarshal(b, &s) // the view wrote it: a valid JSON string
+	return s
+}
+
+// markedImages decodes the images (or null) of mark i.
+func (e *Entry) markedImages(i int) []model.Image {
+	b := e.marked(i)
+	if len(b) < 2 || b[0] != '[' {
+		return nil
+	}
+	var l []newsImage
+	json.Unmarshal(b, &l) // the view wrote it: valid JSON of that shape
+	return modelImages(l)
 }
 
 func modelImages(l []newsImage) []model.Image {
@@ -534,7 +557,7 @@ func (v *View) newEntry(sl *slab, r *model.Record, withRelated bool) (*Entry, *n
 	it := v.newsItem(r.Path, a, withRelated)
 	related := it.Related
 	it.Related = nil // lists show items without their related coverage
-	w := newsWriter(it, "    ")
+	w := newsWriter(it, "    ", &e.marks)
 	e.body = sl.copy(w.b)
 	w.release()
 	it.Related = related

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -28,7 +29,9 @@ import (
 // Extra, so the website lands in the API build's folder from its view.
 func (w *Web) Build(ctx context.Context, v *publish.View, dir string) error {
 	start := time.Now()
-	b := newBuilder(ctx, w, w.cacheOf(v), dir)
+	vc := newViewCache(v)
+	vc.leadsOnly = true
+	b := newBuilder(ctx, w, vc, dir)
 	b.run()
 	if err := b.close(); err != nil {
 		return err
@@ -48,7 +51,6 @@ type builder struct {
 	err error
 
 	cards sync.Map // record path → its card's fragments, see page.Card
-	items sync.Map // record path → its item's fragments, see writeListItem
 
 	writes chan fileWrite
 	wrote  chan struct{} // closed when the writer is done
@@ -110,51 +112,88 @@ func (b *builder) run() {
 	if b.failed() != nil {
 		return
 	}
-	stories := vc.v.Stories()
-	b.parallel(len(stories), func(i int) {
-		pg, err := w.storyView(vc, vc.storyCards(stories[i]))
-		if err != nil {
-			b.fail(err)
-			return
-		}
-		b.page(pg)
-	})
-	b.articles()
-	b.topics()
-}
-
-// articles writes the page of every article the view shows. The view
-// lacks the related coverage those pages list, so the news is read again,
-// each page written as its record comes by; an article whose record went
-// since the view was loaded is written without it.
-func (b *builder) articles() {
-	v := b.vc.v
-	var done sync.Map
-	err := publish.EachNews(b.ctx, b.w.st, func(r *model.Record) {
-		if e := v.Entry(r.Path); e != nil && v.Article(e.Key) == e && b.failed() == nil {
-			if _, dup := done.LoadOrStore(e.Path, true); !dup {
-				b.page(b.w.articleView(b.vc, e, r.Article.Related))
-			}
-		}
-	})
+	related, err := b.relatedCoverage()
 	if err != nil {
 		b.fail(fmt.Errorf("build website: %w", err))
 		return
 	}
-	var missed []*publish.Entry
-	for _, s := range v.Stories() {
-		for _, e := range s.Members {
-			if _, ok := done.Load(e.Path); !ok && v.Article(e.Key) == e {
-				missed = append(missed, e)
+	// A story's pages are written together, and what they share is let
+	// go after them.
+	stories := vc.v.Stories()
+	b.parallel(len(stories), func(i int) { b.story(stories[i], related) })
+	loose := vc.v.Loose()
+	b.parallel(len(loose), func(i int) { b.article(loose[i], nil, related, nil) })
+	b.topics()
+}
+
+// relatedCoverage reads, for each article of the view, the related
+// coverage its page lists, which the view lacks: the news is read again,
+// and what a page leaves out (links to its story's own articles) is
+// dropped at once, so most articles keep none. An article whose record
+// went since the view was loaded is written without it.
+func (b *builder) relatedCoverage() (map[string][]model.Related, error) {
+	v := b.vc.v
+	var mu sync.Mutex
+	out := map[string][]model.Related{}
+	var own sync.Map // story id → its articles' web URLs
+	err := publish.EachNews(b.ctx, b.w.st, func(r *model.Record) {
+		e := v.Entry(r.Path)
+		if e == nil || len(r.Article.Related) == 0 {
+			return
+		}
+		skip := []string{e.WebURL()}
+		if s := v.Story(e.Story); s != nil {
+			urls, ok := own.Load(s.ID)
+			if !ok {
+				l := make([]string, len(s.Members))
+				for i, m := range s.Members {
+					l[i] = m.WebURL()
+				}
+				urls, _ = own.LoadOrStore(s.ID, l)
+			}
+			skip = urls.([]string)
+		}
+		var keep []model.Related
+		for _, rel := range r.Article.Related {
+			if !slices.Contains(skip, rel.WebURL) {
+				keep = append(keep, rel)
 			}
 		}
-	}
-	for _, e := range v.Loose() {
-		if _, ok := done.Load(e.Path); !ok && v.Article(e.Key) == e {
-			missed = append(missed, e)
+		if keep != nil {
+			mu.Lock()
+			out[e.Path] = keep
+			mu.Unlock()
 		}
+	})
+	return out, err
+}
+
+// story writes a story's page and its members' article pages, which
+// share the story's rendered items.
+func (b *builder) story(s *publish.Story, related map[string][]model.Related) {
+	sc := b.vc.storyCards(s)
+	pg, err := b.w.storyView(b.vc, sc)
+	if err != nil {
+		b.fail(err)
+		return
 	}
-	b.parallel(len(missed), func(i int) { b.page(b.w.articleView(b.vc, missed[i], nil)) })
+	items := &sync.Map{}
+	pg.items = items
+	b.page(pg)
+	for _, e := range s.Members {
+		b.article(e, sc, related, items)
+	}
+}
+
+// article writes an article's page, unless another record owns its
+// address (an archived copy of a live article).
+func (b *builder) article(e *publish.Entry, sc *storyCards, related map[string][]model.Related, items *sync.Map) {
+	if b.vc.v.Article(e.Key) != e {
+		return
+	}
+	pg := b.w.articleView(b.vc, e, sc, related[e.Path])
+	pg.items = items
+	b.page(pg)
 }
 
 // parallel calls fn for 0…n-1 on every processor, until the build fails.
@@ -229,7 +268,7 @@ func (b *builder) file(p string, pg *page) {
 	if root := rootURL(b.vc.v); !pg.NoIndex && root != "" {
 		pg.Canonical = root + pg.Path
 	}
-	pg.cards, pg.items = &b.cards, &b.items
+	pg.cards = &b.cards
 	name, err := filePath(b.dir, p)
 	if err != nil {
 		b.fail(err)

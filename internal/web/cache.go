@@ -30,6 +30,7 @@ type viewCache struct {
 	common     *pageCommon
 
 	cards     sync.Map // record path → *card, without its story's coverage
+	leadsOnly bool     // keep the cards of leads only (a static build, see card)
 	rendered  sync.Map // cardKey → rendered card (template.HTML)
 	renderedN atomic.Int64
 	parts     sync.Map // header and footer keys → rendered HTML
@@ -85,12 +86,18 @@ type voiceCount struct {
 }
 
 // card returns the card of an entry of the view, without its story's
-// coverage; callers copy it before changing it.
+// coverage; callers copy it before changing it. A static build keeps the
+// cards of leads only, which topic pages show again: each other article
+// shows on its story's pages, written together.
 func (c *viewCache) card(e *publish.Entry) *card {
 	if v, ok := c.cards.Load(e.Path); ok {
 		return v.(*card)
 	}
-	v, _ := c.cards.LoadOrStore(e.Path, c.newCard(entrySource(e)))
+	cd := c.newCard(entrySource(e))
+	if c.leadsOnly && !e.Published {
+		return cd
+	}
+	v, _ := c.cards.LoadOrStore(e.Path, cd)
 	return v.(*card)
 }
 

@@ -507,7 +507,11 @@ func (w *Web) articlePage(ctx context.Context, vc *viewCache, key string) (*page
 	case err != nil && !errors.Is(err, store.ErrNotFound):
 		return nil, fmt.Errorf("article %s: %w", e.Path, err)
 	}
-	return w.articleView(vc, e, related), nil
+	var sc *storyCards
+	if s := vc.v.Story(e.Story); s != nil {
+		sc = vc.storyCards(s)
+	}
+	return w.articleView(vc, e, sc, related), nil
 }
 
 // storyCards are a story's members and their cards with its coverage.
@@ -522,13 +526,9 @@ func (vc *viewCache) storyCards(s *publish.Story) *storyCards {
 	return &storyCards{id: s.ID, members: s.Members, cards: vc.withCoverage(vc.cardsOf(s.Members))}
 }
 
-// articleView builds an article's page from its entry in the view and
-// the related coverage of its record.
-func (w *Web) articleView(vc *viewCache, e *publish.Entry, related []model.Related) *page {
-	var sc *storyCards
-	if s := vc.v.Story(e.Story); s != nil {
-		sc = vc.storyCards(s)
-	}
+// articleView builds an article's page from its entry in the view, its
+// story (nil when it has none) and the related coverage of its record.
+func (w *Web) articleView(vc *viewCache, e *publish.Entry, sc *storyCards, related []model.Related) *page {
 	c := vc.card(e)
 	if sc != nil {
 		for i, m := range sc.members {
