@@ -62,7 +62,6 @@ func genStore(t testing.TB, n int) store.Store {
 	return st
 }
 
-
 func newTestServer(t testing.TB, st store.Store, web http.Handler) (*Server, *httptest.Server) {
 	t.Helper()
 	s := New(Config{Store: st, Web: web, Now: clock, CheckEvery: 10 * time.Millisecond})
