@@ -104,7 +104,7 @@ func (b *builder) run() {
 	b.page(w.learningPage(vc))
 	search, _ := w.searchPage(b.ctx, vc, url.Values{}, true)
 	b.page(search)
-	nf := w.notFoundPage("/404.html")
+	nf := w.notFoundPage(vc, "/404.html")
 	if root := rootURL(vc.v); root != "" {
 		nf.Base = root // served for any missing path: relative links would break
 	}

@@ -93,7 +93,8 @@ func TestBuildWritesSiteWithWorkingRelativeLinks(t *testing.T) {
 	story, _ := os.ReadFile(filepath.Join(dir, "stories/s-border/index.html"))
 	contains(t, "static story", string(story), `<link rel="canonical" href="https://hub.example.org/news/stories/s-border/">`, "Blindspot")
 	nf, _ := os.ReadFile(filepath.Join(dir, "404.html"))
-	contains(t, "404", string(nf), `href="https://hub.example.org/news/assets/style.css?v=`)
+	contains(t, "404", string(nf), `href="https://hub.example.org/news/assets/style.css?v=`, "<title>Page not found · Election Hub</title>",
+		`<a href="https://hub.example.org/news/topics/joe-biden/">`)
 }
 
 // TestSampleHubRenders loads the Smartable sample into a store and renders

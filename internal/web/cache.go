@@ -264,7 +264,7 @@ func byHeat(rs []*model.Record, heat func(*model.Record) int) {
 	})
 }
 
-// renderedCard is a card rendered for pages at one depth.
+// cardKey names a card rendered for pages at one depth.
 type cardKey struct{ path, base string }
 
 // maxRenderedCards bounds the rendered cards a cache keeps.

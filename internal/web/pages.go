@@ -613,16 +613,15 @@ func (w *Web) learningPage(vc *viewCache) *page {
 
 type messageData struct{ Message string }
 
-func (w *Web) notFoundPage(urlPath string) *page {
-	pg := w.messagePage(urlPath, "Page not found", "There is nothing at this address. Try the search box, or start from the top stories.")
+func (w *Web) notFoundPage(vc *viewCache, urlPath string) *page {
+	pg := w.messagePage(vc, urlPath, "Page not found", "There is nothing at this address. Try the search box, or start from the top stories.")
 	pg.Template = "notfound"
 	return pg
 }
 
-// messagePage is a page that only says something (errors). It does not need
-// a view, so it renders even when the store fails.
-func (w *Web) messagePage(urlPath, heading, msg string) *page {
-	vc := w.cache.Load()
+// messagePage is a page that only says something (errors). Without a
+// view (vc nil) it still renders, so a failing store gets an answer.
+func (w *Web) messagePage(vc *viewCache, urlPath, heading, msg string) *page {
 	if vc == nil {
 		vc = &viewCache{now: time.Now(), loc: time.UTC, site: emptySite()}
 	}

@@ -269,7 +269,7 @@ func (w *Web) SearchDoc(ctx context.Context, query url.Values) (*publish.Doc, er
 		return nil, fmt.Errorf("search %q: %w", req.Text, err)
 	}
 	out := searchResponse{Query: req.Text, Page: req.Page, Total: res.Total, Ranked: res.Ranked, Capped: res.Capped, Value: []searchItem{}}
-	hits := res.Hits[:0:0]
+	var hits []*model.Record
 	for _, r := range res.Hits {
 		if v.Shows(r) {
 			hits = append(hits, r)

@@ -159,16 +159,17 @@ func (w *Web) route(ctx context.Context, vc *viewCache, r *http.Request) (*page,
 // serveError answers a failed page: 404, 400 or 500 (logged).
 func (w *Web) serveError(rw http.ResponseWriter, r *http.Request, err error) {
 	var bad *publish.BadRequest
+	vc := w.cache.Load() // the newest view's, if there is one
 	switch {
 	case errors.Is(err, errNotFound):
-		w.writePage(rw, r, w.notFoundPage(r.URL.Path), http.StatusNotFound)
+		w.writePage(rw, r, w.notFoundPage(vc, r.URL.Path), http.StatusNotFound)
 	case errors.As(err, &bad):
-		w.writePage(rw, r, w.messagePage(r.URL.Path, "Bad request", bad.Reason), http.StatusBadRequest)
+		w.writePage(rw, r, w.messagePage(vc, r.URL.Path, "Bad request", bad.Reason), http.StatusBadRequest)
 	case errors.Is(err, context.Canceled):
 		// The client went away; nothing to answer.
 	default:
 		w.log.Error("web page", "path", r.URL.Path, "err", err)
-		w.writePage(rw, r, w.messagePage(r.URL.Path, "Something went wrong", "The page could not be built. Please try again later."), http.StatusInternalServerError)
+		w.writePage(rw, r, w.messagePage(vc, r.URL.Path, "Something went wrong", "The page could not be built. Please try again later."), http.StatusInternalServerError)
 	}
 }
 
