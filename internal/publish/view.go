@@ -1,23 +1,16 @@
 package publish
 
 import (
-	"bytes"
 	"cmp"
 	"context"
-	"encoding/json"
 	"fmt"
 	"runtime"
 	"slices"
 	"sort"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
-	"unsafe"
 
-	"golang.org/x/sync/errgroup"
-
-	"newshub/internal/curate"
 	"newshub/internal/model"
 	"newshub/internal/site"
 	"newshub/internal/store"
@@ -84,93 +77,6 @@ type View struct {
 	rank *ranking
 }
 
-// Entry is one news article of a view: what lists, feeds and pages show
-// of it, and its item encoded for a JSON list. Its strings and topic list
-// are shared with the view's other entries: callers must not modify them.
-type Entry struct {
-	Path      string // the record's path
-	Key       string // "YYYY/MM/DD/slug": where its documents and page live
-	Title     string
-	Provider  string // the publisher's name
-	Domain    string // the publisher's domain
-	Story     string // the story id, "" for none
-	Topics    []string
-	Time      time.Time // publication time
-	Heat      int
-	Quality   int
-	Published bool // the lead of its story
-
-	rankKey string // curate's key of the lead, which breaks ties in ranking
-	body    []byte // the item object, indented for a list
-	marks   marks  // where in body Details finds its values
-}
-
-// Details are what an entry's item says beyond the entry's own fields,
-// read back from the encoded item: the view keeps no second copy.
-type Details struct {
-	Excerpt   string
-	WebURL    string
-	AmpWebURL string
-	Images    []model.Image
-	// ProviderImages are the publisher's logos.
-	ProviderImages []model.Image
-}
-
-// Details reads what the entry's item says beyond the entry's fields:
-// the values at its marks, without decoding the rest of the item.
-func (e *Entry) Details() Details {
-	return Details{Excerpt: e.markedString(markExcerpt), WebURL: e.markedString(markWebURL),
-		AmpWebURL: e.markedString(markAmpWebURL),
-		Images:    e.markedImages(markImages), ProviderImages: e.markedImages(markProviderImages)}
-}
-
-// WebURL is the article's web URL, as Details gives it, read without
-// the rest of the details.
-func (e *Entry) WebURL() string { return e.markedString(markWebURL) }
-
-// marked returns the encoded value of mark i.
-func (e *Entry) marked(i int) []byte { return e.body[e.marks[i][0]:e.marks[i][1]] }
-
-// markedString decodes the string (or null) of mark i. The body's bytes
-// never change, so a string without escapes is read in place.
-func (e *Entry) markedString(i int) string {
-	b := e.marked(i)
-	if len(b) < 2 || b[0] != '"' {
-		return "" // null
-	}
-	if inner := b[1 : len(b)-1]; bytes.IndexByte(inner, '\\') < 0 {
-		return unsafe.String(unsafe.SliceData(inner), len(inner))
-	}
-	var s string
-	json.Unmarshal(b, &s) // the view wrote it: a valid JSON string
-	return s
-}
-
-// markedImages decodes the images (or null) of mark i.
-func (e *Entry) markedImages(i int) []model.Image {
-	b := e.marked(i)
-	if len(b) < 2 || b[0] != '[' {
-		return nil
-	}
-	var l []newsImage
-	json.Unmarshal(b, &l) // the view wrote it: valid JSON of that shape
-	return modelImages(l)
-}
-
-func modelImages(l []newsImage) []model.Image {
-	if len(l) == 0 {
-		return nil
-	}
-	out := make([]model.Image, len(l))
-	for i, im := range l {
-		out[i] = model.Image{URL: im.URL, Width: im.Width, Height: im.Height}
-		if im.Title != nil {
-			out[i].Title = *im.Title
-		}
-	}
-	return out
-}
-
 // Story is a story of a view: its members, lead first, then by quality
 // descending, earliest first (the store's order).
 type Story struct {
@@ -191,13 +97,6 @@ type voiceCount struct {
 type voice struct {
 	name string
 	h    highlightJSON
-}
-
-// ranking is the order of the leads for top stories at one time.
-type ranking struct {
-	at     time.Time
-	leads  []*Entry
-	topics map[string][]*Entry // topic id → its leads in rank order
 }
 
 // Load reads the store and builds the view of its current generation.
@@ -393,204 +292,6 @@ func (v *View) add(r *model.Record) {
 	}
 }
 
-// LearningKey gives "videos/<slug>" for "_learning/videos/<slug>.md", the
-// name collections use for a resource.
-func LearningKey(path string) string {
-	p := strings.TrimPrefix(path, "_learning/")
-	return strings.TrimSuffix(p, ".md")
-}
-
-// ArticleKey gives the "YYYY/MM/DD/slug" of a news record, where its
-// document and page live: from its file name "YYYY-MM-DD-slug.md", else
-// from its publication date (UTC).
-func ArticleKey(path string, published time.Time) string {
-	name := Slug(path)
-	if len(name) > 11 && name[4] == '-' && name[7] == '-' && name[10] == '-' &&
-		allDigits(name[0:4]) && allDigits(name[5:7]) && allDigits(name[8:10]) {
-		return name[0:4] + "/" + name[5:7] + "/" + name[8:10] + "/" + safeSegment(name[11:])
-	}
-	return published.UTC().Format("2006/01/02") + "/" + safeSegment(name)
-}
-
-func allDigits(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return s != ""
-}
-
-// safeSegment keeps a path segment usable as a folder name and a URL part.
-func safeSegment(s string) string {
-	var b strings.Builder
-	for _, c := range s {
-		switch {
-		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9', c == '-', c == '_', c == '.':
-			b.WriteRune(c)
-		default:
-			b.WriteByte('-')
-		}
-	}
-	out := strings.Trim(b.String(), ".")
-	if out == "" {
-		return "-"
-	}
-	return out
-}
-
-// loadChunk is how many news records one query of a parallel read gets.
-const loadChunk = 2000
-
-// EachNews calls fn with every news record of the store, each once, from
-// several goroutines at once (see eachNews).
-func EachNews(ctx context.Context, st store.Store, fn func(r *model.Record)) error {
-	gen, err := st.Generation(ctx)
-	if err != nil {
-		return fmt.Errorf("generation: %w", err)
-	}
-	return eachNews(ctx, st, gen, runtime.GOMAXPROCS(0), func(_ int, r *model.Record) { fn(r) })
-}
-
-// eachNews calls fn with every news record of the store from workers
-// goroutines, telling each call which (0…workers-1) makes it, so fn may
-// keep state per goroutine. Decoding records is most of the cost of
-// reading them, and runs beside fn on its own goroutines.
-func eachNews(ctx context.Context, st store.Store, gen int64, workers int, fn func(worker int, r *model.Record)) error {
-	news := make(chan *model.Record, 256)
-	var wg sync.WaitGroup
-	for i := range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for r := range news {
-				fn(i, r)
-			}
-		}()
-	}
-	err := scanNews(ctx, st, gen, news)
-	close(news)
-	wg.Wait()
-	return err
-}
-
-// scanNews sends every news record to out: it reads chunks of the
-// time-ordered listing in parallel, one query each; if the store changed
-// meanwhile (the chunks may then overlap or miss records), it reads again
-// with one Scan, which reads one consistent state of the store.
-func scanNews(ctx context.Context, st store.Store, gen int64, out chan<- *model.Record) error {
-	total, err := st.CountNews(ctx, store.NewsQuery{})
-	if err != nil {
-		return fmt.Errorf("count news: %w", err)
-	}
-	var seen sync.Map
-	var next atomic.Int64
-	g, gctx := errgroup.WithContext(ctx)
-	for range runtime.GOMAXPROCS(0) {
-		g.Go(func() error {
-			for {
-				off := int(next.Add(1)-1) * loadChunk
-				if off >= total {
-					return nil
-				}
-				recs, err := st.News(gctx, store.NewsQuery{Order: store.ByTime, Offset: off, Limit: loadChunk, NoRaw: true})
-				if err != nil {
-					return fmt.Errorf("news: %w", err)
-				}
-				for _, r := range recs {
-					if r.Article == nil {
-						continue
-					}
-					if _, dup := seen.LoadOrStore(r.Path, true); dup {
-						continue
-					}
-					select {
-					case out <- r:
-					case <-gctx.Done():
-						return context.Cause(gctx)
-					}
-				}
-			}
-		})
-	}
-	if err := g.Wait(); err != nil {
-		return err
-	}
-	after, err := st.Generation(ctx)
-	if err != nil {
-		return fmt.Errorf("generation: %w", err)
-	}
-	if after == gen {
-		return nil
-	}
-	// Written meanwhile: fill in what the chunks missed from one Scan.
-	// Records sent twice are replaced by their later version.
-	return st.Scan(ctx, []model.Kind{model.KindNews}, func(r *model.Record) error {
-		if _, dup := seen.LoadOrStore(r.Path, true); dup || r.Article == nil {
-			return nil
-		}
-		select {
-		case out <- r:
-			return nil
-		case <-ctx.Done():
-			return ctx.Err()
-		}
-	})
-}
-
-// newEntry makes the view's entry for a news record, and returns the item
-// it encodes, with the related list when withRelated (the article's own
-// document), so the item is built once for both.
-func (v *View) newEntry(sl *slab, r *model.Record, withRelated bool) (*Entry, *newsJSON) {
-	a := r.Article
-	e := sl.entry()
-	*e = Entry{
-		Path: sl.string(r.Path), Key: sl.string(ArticleKey(r.Path, a.PublishedDateTime)),
-		Story: sl.string(a.Story), Title: sl.string(a.Title),
-		Provider: sl.string(a.Provider.Name), Domain: sl.string(a.Provider.Domain),
-		Published: a.Published, Time: a.PublishedDateTime, Heat: a.Heat, Quality: a.Quality,
-		Topics: v.topics.intern(a.Topics),
-	}
-	if a.Published {
-		e.rankKey = sl.string(rankKey(a))
-	}
-	it := v.newsItem(r.Path, a, withRelated)
-	related := it.Related
-	it.Related = nil // lists show items without their related coverage
-	w := newsWriter(it, "    ", &e.marks)
-	e.body = sl.copy(w.b)
-	w.release()
-	it.Related = related
-	return e, it
-}
-
-// rankKey is the key curate.Rank breaks ties of score and time with: the
-// canonical URL (TestRankingIsCurateRank holds the two together).
-func rankKey(a *model.Article) string {
-	if a.CanonicalURL != "" {
-		return a.CanonicalURL
-	}
-	return curate.CanonicalURL(cmp.Or(a.OriginalURL, a.WebURL))
-}
-
-func (v *View) insert(e *Entry) {
-	if old, ok := v.articles[e.Key]; !ok || owns(e.Path, old) {
-		v.articles[e.Key] = e.Path
-	}
-	v.news[e.Path] = e
-}
-
-// owns reports whether record path a rather than b owns the article
-// document both map to (a live record and its archived copy share one): a
-// live record wins, then the smaller path, whatever order they come in.
-func owns(a, b string) bool {
-	la, lb := strings.HasPrefix(a, "_news/"), strings.HasPrefix(b, "_news/")
-	if la != lb {
-		return la
-	}
-	return a < b
-}
-
 // finish sorts the lists and groups stories once every record is in.
 func (v *View) finish() {
 	members := map[string][]*Entry{}
@@ -674,55 +375,6 @@ func sortNews(l []*Entry) {
 		}
 		return l[i].Path < l[j].Path
 	})
-}
-
-// rankAt orders the leads for top stories at now, as curate.Rank does: by
-// score, then newest first, then by rankKey. The leads come newest first,
-// as curate.Rank's callers gave them, so equal keys keep that order.
-func (v *View) rankAt(now time.Time) *ranking {
-	type scored struct {
-		e *Entry
-		s float64
-	}
-	list := make([]scored, len(v.leads))
-	for i, e := range v.leads {
-		list[i] = scored{e, v.score(e, now)}
-	}
-	slices.SortStableFunc(list, func(x, y scored) int {
-		if c := cmp.Compare(y.s, x.s); c != 0 {
-			return c
-		}
-		if c := y.e.Time.Compare(x.e.Time); c != 0 {
-			return c
-		}
-		return strings.Compare(x.e.rankKey, y.e.rankKey)
-	})
-	r := &ranking{at: now, leads: make([]*Entry, len(list)), topics: make(map[string][]*Entry, len(v.topicLeads))}
-	for i, s := range list {
-		r.leads[i] = s.e
-	}
-	for id, l := range v.topicLeads {
-		r.topics[id] = make([]*Entry, 0, len(l))
-	}
-	for _, e := range r.leads {
-		v.eachTopic(e, func(id string) { r.topics[id] = append(r.topics[id], e) })
-	}
-	return r
-}
-
-// score is a lead's ranking score at now: the one place a rule that moves
-// a lead up or down the top stories belongs.
-func (v *View) score(e *Entry, now time.Time) float64 {
-	a := model.Article{Heat: e.Heat, PublishedDateTime: e.Time}
-	return curate.RankScore(&a, now)
-}
-
-// rankedAt returns a view of the same load with its leads ranked at now;
-// the loaded data and the rendered documents are shared.
-func (v *View) rankedAt(now time.Time) *View {
-	nv := *v
-	nv.rank = v.rankAt(now)
-	return &nv
 }
 
 // storySlab holds the arrays the stories of a view share.
