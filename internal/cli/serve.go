@@ -17,6 +17,7 @@ import (
 	"newshub/internal/ingest"
 	"newshub/internal/ingest/scheduler"
 	"newshub/internal/metrics"
+	"newshub/internal/publish"
 	"newshub/internal/server"
 	"newshub/internal/web"
 )
@@ -52,15 +53,18 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	defer st.Close()
-	w, err := web.New(web.Config{Store: st, BaseURL: *baseURL, Logger: env.Log})
+	log := env.Log
+	if *quiet {
+		// Warnings and errors only: the access log costs at high rates.
+		log = slog.New(slog.NewTextHandler(env.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	}
+	// One view of the hub for the API, the feeds, the website and search.
+	views := publish.NewViews(publish.ViewsConfig{Store: st, Options: publish.Options{BaseURL: *baseURL}, Logger: log})
+	w, err := web.New(web.Config{Views: views, Store: st, Logger: env.Log})
 	if err != nil {
 		return err
 	}
-	cfg := server.Config{Store: st, Web: w, Logger: env.Log, BaseURL: *baseURL}
-	if *quiet {
-		// Warnings and errors only: the access log costs at high rates.
-		cfg.Logger = slog.New(slog.NewTextHandler(env.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	}
+	cfg := server.Config{Store: st, Views: views, Web: w, Search: w.SearchDoc, Logger: log}
 	var policy scheduler.Policy
 	if *fetchEvery > 0 {
 		// One interval for every source, failures included: a soak

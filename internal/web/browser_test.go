@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"hash/fnv"
-	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -24,7 +22,6 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"newshub/internal/model"
-	"newshub/internal/server"
 	"newshub/internal/testutil"
 )
 
@@ -74,8 +71,7 @@ func browserHub(t *testing.T) (*hub, string) {
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
 	h := newHub(t, srv.URL+"/img/")
-	handler = server.New(server.Config{Store: h.st, Web: h.web, Now: func() time.Time { return fixtureNow },
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	handler = h.srv
 	return h, srv.URL
 }
 
@@ -348,7 +344,7 @@ func TestBrowserStaticSearchDegrades(t *testing.T) {
 	b := newBrowser(t)
 	h, _ := browserHub(t)
 	dir := t.TempDir()
-	if err := h.web.Build(context.Background(), dir); err != nil {
+	if err := h.build(t, dir); err != nil {
 		t.Fatal(err)
 	}
 	srv := httptest.NewServer(http.StripPrefix("/hub", http.FileServer(http.Dir(dir))))
@@ -417,9 +413,8 @@ func demoHub(t *testing.T, articles int) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := newHubFrom(t, recs)
-	h.web.now = time.Now
-	handler = server.New(server.Config{Store: h.st, Web: h.web, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	h := newHubAt(t, newHubFrom(t, recs).st, time.Now)
+	handler = h.srv
 	return srv.URL
 }
 

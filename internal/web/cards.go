@@ -12,12 +12,14 @@ import (
 	"github.com/microcosm-cc/bluemonday"
 
 	"newshub/internal/model"
+	"newshub/internal/publish"
 )
 
 // card is a news item as lists show it. Paths are site paths without a
 // leading slash ("news/2021/02/05/slug/"), joined to the page's Base.
 type card struct {
 	rec       string // the record's path
+	rawURL    string // its web URL as the record has it
 	Path      string
 	Title     string
 	Excerpt   string // plain text, shortened
@@ -90,40 +92,63 @@ type collectionView struct {
 	Missing       int // items the store does not hold
 }
 
-// newCard builds the card of a news record.
-func (s *snapshot) newCard(r *model.Record) *card {
+// cardSource is what a card shows of an article: an entry of the view,
+// or a record the view does not hold yet (a search hit).
+type cardSource struct {
+	path, key, title, excerpt, webURL, story string
+	provider                                 model.Provider
+	images                                   []model.Image
+	at                                       time.Time
+	topics                                   []string
+}
+
+func entrySource(e *publish.Entry) cardSource {
+	d := e.Details()
+	return cardSource{path: e.Path, key: e.Key, title: e.Title, excerpt: d.Excerpt, webURL: d.WebURL, story: e.Story,
+		provider: model.Provider{Name: e.Provider, Domain: e.Domain, Images: d.ProviderImages},
+		images:   d.Images, at: e.Time, topics: e.Topics}
+}
+
+func recordSource(r *model.Record) cardSource {
 	a := r.Article
-	c := &card{
-		rec:      r.Path,
-		Path:     newsPath(r.Path),
-		Title:    cleanText(a.Title),
-		Excerpt:  shorten(plainText(a.Excerpt), 220),
-		Image:    firstImage(a.Images, cleanText(a.Title)),
-		Provider: s.provider(a.Provider),
-		Time:     a.PublishedDateTime,
-		WebURL:   safeURL(a.WebURL),
-		Topics:   a.Topics,
+	return cardSource{path: r.Path, key: publish.ArticleKey(r.Path, a.PublishedDateTime), title: a.Title, excerpt: a.Excerpt,
+		webURL: a.WebURL, story: a.Story, provider: a.Provider, images: a.Images, at: a.PublishedDateTime, topics: a.Topics}
+}
+
+// newCard builds the card of an article.
+func (c *viewCache) newCard(src cardSource) *card {
+	cd := &card{
+		rec:      src.path,
+		rawURL:   src.webURL,
+		Path:     "news/" + src.key + "/",
+		Title:    cleanText(src.title),
+		Excerpt:  shorten(plainText(src.excerpt), 220),
+		Image:    firstImage(src.images, cleanText(src.title)),
+		Provider: c.provider(src.provider),
+		Time:     src.at,
+		WebURL:   safeURL(src.webURL),
+		Topics:   src.topics,
 		Sources:  1,
 		Members:  1,
 	}
-	if c.Title == "" {
-		c.Title = "(untitled)"
+	if cd.Title == "" {
+		cd.Title = "(untitled)"
 	}
-	if v := s.voiceOf(a); v != nil {
-		c.Voice = s.badge(v)
+	if v := c.voiceOf(src.topics, src.provider.Domain); v != nil {
+		cd.Voice = c.badge(v)
 	}
-	if a.Story != "" {
-		c.Story = a.Story
-		c.StoryPath = "stories/" + url.PathEscape(a.Story) + "/"
+	if src.story != "" {
+		cd.Story = src.story
+		cd.StoryPath = "stories/" + url.PathEscape(src.story) + "/"
 	}
-	if c.Voice != nil {
-		c.Voices = []*badge{c.Voice}
+	if cd.Voice != nil {
+		cd.Voices = []*badge{cd.Voice}
 	}
-	return c
+	return cd
 }
 
 // badge returns the voice badge of a topic.
-func (s *snapshot) badge(t *model.Topic) *badge {
+func (c *viewCache) badge(t *model.Topic) *badge {
 	b := &badge{Name: t.Name, Full: t.Name, TopicPath: "topics/" + url.PathEscape(t.ID) + "/"}
 	if t.Shortname != "" && t.Shortname != t.Name {
 		b.Name = t.Shortname
@@ -131,7 +156,7 @@ func (s *snapshot) badge(t *model.Topic) *badge {
 		b.Name = short // the colour says it is a voice
 	}
 	fg, bg := "#ffffff", "#555555"
-	if hl := s.highlights[t.Name]; hl != nil {
+	if hl := c.highlights[t.Name]; hl != nil {
 		if isColor(hl.TextColor) {
 			fg = hl.TextColor
 		}
@@ -150,9 +175,9 @@ func isColor(c string) bool { return colorRE.MatchString(c) }
 
 // provider describes a publisher: the record's logo, else the
 // organization's (resolved against the site URL when site-relative).
-func (s *snapshot) provider(p model.Provider) providerView {
+func (c *viewCache) provider(p model.Provider) providerView {
 	v := providerView{Name: cleanText(p.Name), Domain: p.Domain}
-	o := s.site.Organization(p.Domain)
+	o := c.site.Organization(p.Domain)
 	if v.Name == "" && o != nil {
 		v.Name = o.Name
 	}
@@ -167,7 +192,7 @@ func (s *snapshot) provider(p model.Provider) providerView {
 	}
 	if v.Logo == "" && o != nil {
 		for _, im := range o.Images {
-			if u := s.assetURL(im.URL); u != "" {
+			if u := c.assetURL(im.URL); u != "" {
 				v.Logo = u
 				break
 			}
@@ -181,14 +206,13 @@ func (s *snapshot) provider(p model.Provider) providerView {
 
 // assetURL makes a site-relative asset URL ("/assets/…") absolute against
 // the site's configured URL; it returns "" when that is unknown.
-func (s *snapshot) assetURL(u string) string {
+func (c *viewCache) assetURL(u string) string {
 	if strings.HasPrefix(u, "/") && !strings.HasPrefix(u, "//") {
-		cfg := s.site.Config
+		cfg := c.site.Config
 		if cfg == nil || cfg.URL == "" {
 			return ""
 		}
-		u = strings.TrimSuffix(cfg.URL, "/") + "/" + strings.Trim(cfg.BaseURL, "/") + u
-		u = strings.Replace(u, "//assets", "/assets", 1)
+		u = publish.SiteURL(cfg) + u
 	}
 	return safeURL(u)
 }
@@ -220,32 +244,6 @@ func firstImage(ims []model.Image, alt string) *imageView {
 		return v
 	}
 	return nil
-}
-
-// newsPath maps a record path ("_news/2021-02-05-slug.md" or under
-// "_archive/news/") to its page ("news/2021/02/05/slug/").
-func newsPath(recPath string) string {
-	name := recPath[strings.LastIndexByte(recPath, '/')+1:]
-	name = strings.TrimSuffix(name, ".md")
-	if len(name) > 11 && name[4] == '-' && name[7] == '-' && name[10] == '-' {
-		return "news/" + name[0:4] + "/" + name[5:7] + "/" + name[8:10] + "/" + url.PathEscape(name[11:]) + "/"
-	}
-	return "news/0000/00/00/" + url.PathEscape(name) + "/"
-}
-
-// newsRecordPaths are the record paths a news page may come from, in order.
-func newsRecordPaths(y, m, d, slug string) []string {
-	name := y + "-" + m + "-" + d + "-" + slug + ".md"
-	return []string{"_news/" + name, "_archive/news/" + name}
-}
-
-// recordSlug returns the file name of a record path without its extension.
-func recordSlug(p string) string {
-	name := p[strings.LastIndexByte(p, '/')+1:]
-	if i := strings.LastIndexByte(name, '.'); i > 0 {
-		name = name[:i]
-	}
-	return name
 }
 
 var (
