@@ -106,7 +106,6 @@ func scanSourceState(sc scanner) (store.SourceState, error) {
 	return st, nil
 }
 
-
 // micros stores a time as Unix microseconds; the zero time is NULL.
 func micros(t time.Time) any {
 	if t.IsZero() {
