@@ -186,3 +186,26 @@ func (s *Store) listen(ctx context.Context, feed *store.GenerationFeed) bool {
 		}
 	}
 }
+
+// StoredPaths returns those of paths at which a record is stored, so a
+// writer can tell which paths another process has taken since it looked.
+func (s *Store) StoredPaths(ctx context.Context, paths []string) ([]string, error) {
+	keys := make([]string, 0, len(paths))
+	for _, p := range paths {
+		if storablePath(p) { // no other path is stored
+			keys = append(keys, p)
+		}
+	}
+	if len(keys) == 0 {
+		return nil, nil
+	}
+	rows, err := s.pool.Query(ctx, `SELECT path FROM records WHERE path = ANY($1)`, keys)
+	if err != nil {
+		return nil, fmt.Errorf("stored paths: %w", err)
+	}
+	found, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return nil, fmt.Errorf("stored paths: %w", err)
+	}
+	return found, nil
+}

@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -172,4 +173,33 @@ func (s *Store) Watch(ctx context.Context) <-chan int64 {
 		}
 	}()
 	return feed.C
+}
+
+// StoredPaths returns those of paths at which a record is stored, so a
+// writer can tell which paths another process has taken since it looked.
+func (s *Store) StoredPaths(ctx context.Context, paths []string) ([]string, error) {
+	if len(paths) == 0 {
+		return nil, nil
+	}
+	list, err := json.Marshal(paths)
+	if err != nil {
+		return nil, fmt.Errorf("stored paths: %w", err)
+	}
+	rows, err := s.r.QueryContext(ctx, `SELECT path FROM records WHERE path IN (SELECT value FROM json_each(?))`, string(list))
+	if err != nil {
+		return nil, fmt.Errorf("stored paths: %w", err)
+	}
+	defer rows.Close()
+	var found []string
+	for rows.Next() {
+		var p string
+		if err := rows.Scan(&p); err != nil {
+			return nil, fmt.Errorf("stored paths: %w", err)
+		}
+		found = append(found, p)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("stored paths: %w", err)
+	}
+	return found, nil
 }

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"newshub/internal/model"
 	"newshub/internal/store"
 )
 
@@ -32,6 +33,7 @@ func RunShared(t *testing.T, open func(t *testing.T) (store.Store, store.Store))
 		{"ExclusiveWaitEndsWithContext", testExclusiveCancel},
 		{"WatchHearsTheOtherHandlesWrites", testWatch},
 		{"WatchClosesWithContext", testWatchClose},
+		{"StoredPathsSeesTheOtherHandlesWrites", testStoredPaths},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -318,5 +320,29 @@ func testWatchClose(t *testing.T, a, b store.Store) {
 		case <-timeout:
 			t.Fatal("the watch channel is still open after its context ended")
 		}
+	}
+}
+
+// pathLister is the lookup of taken paths a writer makes before it gives
+// new records paths (ingest does); optional, checked where a store has it.
+type pathLister interface {
+	StoredPaths(ctx context.Context, paths []string) ([]string, error)
+}
+
+func testStoredPaths(t *testing.T, a, b store.Store) {
+	pl, ok := b.(pathLister)
+	if !ok {
+		t.Skip("the store has no StoredPaths")
+	}
+	recs := []*model.Record{article("one", "One", hours(0)), article("two", "Two", hours(1))}
+	upsert(t, a, recs...)
+	ask := []string{recs[1].Path, "_news/2020-08-30-none.md", recs[0].Path, "bad\x00path", "_news/\xff.md"}
+	got, err := pl.StoredPaths(context.Background(), ask)
+	if err != nil {
+		t.Fatal(err)
+	}
+	slices.Sort(got)
+	if want := []string{recs[0].Path, recs[1].Path}; !slices.Equal(got, want) {
+		t.Errorf("StoredPaths(%q) = %q, want %q", ask, got, want)
 	}
 }
