@@ -37,12 +37,15 @@ func main() {
 	sourcesFile := flag.String("sources", "", "write the sources list (YAML) to this file")
 	seed := flag.Uint64("seed", 1, "random seed")
 	life := flag.Duration("for", 10*time.Minute, "stop after this long")
+	delay := flag.Duration("delay", 0, "wait this long before answering a feed request (a slow publisher)")
+	pageDelay := flag.Duration("page-delay", 0, "wait this long before answering an article page request")
 	flag.Parse()
 	if *hosts > *feeds {
 		*hosts = *feeds
 	}
 
 	g, err := newGenerator(*feeds, *items, *seed, time.Now().UTC().Truncate(time.Minute))
+	g.delay, g.pageDelay = *delay, *pageDelay
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -107,6 +110,23 @@ type generator struct {
 	bases []string
 	feeds [][]byte // by feed
 	pages [][]byte // like stories
+
+	delay, pageDelay time.Duration // before answering a feed, a page
+}
+
+// wait sleeps d, or until the request is given up.
+func wait(r *http.Request, d time.Duration) bool {
+	if d <= 0 {
+		return true
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-r.Context().Done():
+		return false
+	}
 }
 
 // prerender renders each feed and page as its own host serves it.
@@ -179,6 +199,9 @@ func (g *generator) handler(base string) http.Handler {
 			http.NotFound(w, r)
 			return
 		}
+		if !wait(r, g.delay) {
+			return
+		}
 		etag := fmt.Sprintf(`"feed-%d-v1"`, n)
 		w.Header().Set("ETag", etag)
 		if r.Header.Get("If-None-Match") == etag {
@@ -198,6 +221,9 @@ func (g *generator) handler(base string) http.Handler {
 		i, err2 := strconv.Atoi(r.PathValue("i"))
 		if err1 != nil || err2 != nil {
 			http.NotFound(w, r)
+			return
+		}
+		if !wait(r, g.pageDelay) {
 			return
 		}
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")

@@ -20,6 +20,7 @@ import (
 	"log/slog"
 	"net/url"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"newshub/internal/curate"
@@ -340,6 +341,9 @@ type round struct {
 
 	leases *leases // the sources this worker holds
 	queue  *queue  // results waiting to be committed
+	// inFlight counts the sources handed to the workers whose results
+	// the writer has not yet had.
+	inFlight atomic.Int64
 
 	mu      sync.Mutex
 	claimed map[string]*claimant // canonical URLs and GUIDs taken this round

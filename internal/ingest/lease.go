@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
+	"slices"
 	"sync"
 	"time"
 
@@ -28,6 +29,10 @@ const DefaultLeaseTTL = time.Minute
 // curateLock names the store lock held while a batch is curated and
 // written.
 const curateLock = "curate"
+
+// lookEvery is how often at most a worker asks again for sources other
+// workers hold.
+const lookEvery = 100 * time.Millisecond
 
 // leaseChunk is how many sources are asked for at once: enough to keep
 // the workers busy between round trips, few enough that a worker holds
@@ -142,73 +147,152 @@ func (l *leases) renewOnce(ctx context.Context) (held, got []string, err error) 
 // someone, even by a worker that died. It returns how many due sources
 // other workers fetched.
 func (r *round) dispatch(ctx context.Context, due []job, jobs chan<- job) (elsewhere int, err error) {
-	in := r.in
 	// Start at a random place, so workers starting together ask for
 	// different sources first.
-	pending := make([]job, 0, len(due))
 	start := rand.IntN(len(due))
-	pending = append(append(pending, due[start:]...), due[:start]...)
-	retry := min(max(in.opts.LeaseTTL/10, 100*time.Millisecond), time.Second)
+	pending := append(append(make([]job, 0, len(due)), due[start:]...), due[:start]...)
+	w := &waiter{r: r}
+	defer w.close()
 	for len(pending) > 0 {
 		var waiting []job
 		for i := 0; i < len(pending); i += leaseChunk {
-			part := pending[i:min(i+leaseChunk, len(pending))]
-			urls := make([]string, len(part))
-			for k, j := range part {
-				urls[k] = j.src.URL
-			}
-			got, err := in.st.Lease(ctx, r.leases.holder, r.leases.ttl, urls...)
-			if ctx.Err() != nil {
-				return elsewhere, nil
-			}
-			if err != nil {
-				return elsewhere, fmt.Errorf("ingest: lease sources: %w", err)
-			}
-			r.leases.add(got...)
-			leased := make(map[string]bool, len(got))
-			for _, u := range got {
-				leased[u] = true
-			}
-			for _, j := range part {
-				if !leased[j.src.URL] {
-					waiting = append(waiting, j)
-					continue
-				}
-				fresh, err := in.st.SourceState(ctx, j.src.URL)
-				switch {
-				case ctx.Err() != nil:
-					return elsewhere, nil
-				case err == nil && !fresh.LastFetch.Equal(j.state.LastFetch):
-					elsewhere++ // fetched by another worker since this round began
-					if err := r.leases.release(ctx, j.src.URL); err != nil {
-						return elsewhere, fmt.Errorf("ingest: %w", err)
-					}
-					continue
-				case err == nil:
-					j.state = fresh
-				case !errors.Is(err, store.ErrNotFound):
-					return elsewhere, fmt.Errorf("ingest: %w", err)
-				}
-				select {
-				case jobs <- j:
-				case <-ctx.Done():
-					return elsewhere, nil
-				}
+			held, n, err := r.dispatchChunk(ctx, pending[i:min(i+leaseChunk, len(pending))], jobs)
+			elsewhere += n
+			waiting = append(waiting, held...)
+			if err != nil || ctx.Err() != nil {
+				return elsewhere, err
 			}
 		}
-		if len(waiting) > 0 {
-			// The other workers may be waiting for this one's sources
-			// in turn: commit from now on as results come, releasing
-			// their leases, rather than at the end of the round.
-			r.queue.hurry()
-			in.log.Debug("sources held by other workers", "sources", len(waiting))
-			select {
-			case <-ctx.Done():
-				return elsewhere, nil
-			case <-time.After(retry):
-			}
+		if len(waiting) == 0 {
+			break
 		}
-		pending = waiting
+		r.in.log.Debug("sources held by other workers", "sources", len(waiting))
+		if !w.wait(ctx) {
+			return elsewhere, nil
+		}
+		// Most of them are fetched by now: one read of every state tells
+		// which, and only the rest are asked for again.
+		states, err := r.in.st.SourceStates(ctx)
+		if err != nil {
+			return elsewhere, fmt.Errorf("ingest: %w", err)
+		}
+		last := make(map[string]time.Time, len(states))
+		for _, s := range states {
+			last[s.URL] = s.LastFetch
+		}
+		pending = slices.DeleteFunc(waiting, func(j job) bool {
+			t, ok := last[j.src.URL]
+			fetched := ok && !t.Equal(j.state.LastFetch)
+			if fetched {
+				elsewhere++
+			}
+			return fetched
+		})
 	}
 	return elsewhere, nil
+}
+
+// dispatchChunk leases the sources of part and hands the workers those it
+// got that no other worker fetched meanwhile. It returns the sources held
+// by others, and how many others fetched.
+func (r *round) dispatchChunk(ctx context.Context, part []job, jobs chan<- job) (held []job, elsewhere int, err error) {
+	in := r.in
+	urls := make([]string, len(part))
+	for k, j := range part {
+		urls[k] = j.src.URL
+	}
+	got, err := in.st.Lease(ctx, r.leases.holder, r.leases.ttl, urls...)
+	if ctx.Err() != nil {
+		return nil, 0, nil
+	}
+	if err != nil {
+		return nil, 0, fmt.Errorf("ingest: lease sources: %w", err)
+	}
+	r.leases.add(got...)
+	leased := make(map[string]bool, len(got))
+	for _, u := range got {
+		leased[u] = true
+	}
+	var done []string // leased, but fetched by another worker since the round began
+	defer func() {
+		if rerr := r.leases.release(ctx, done...); rerr != nil && err == nil {
+			err = fmt.Errorf("ingest: %w", rerr)
+		}
+	}()
+	for _, j := range part {
+		if !leased[j.src.URL] {
+			held = append(held, j)
+			continue
+		}
+		fresh, err := in.st.SourceState(ctx, j.src.URL)
+		switch {
+		case ctx.Err() != nil:
+			return held, len(done), nil
+		case err == nil && !fresh.LastFetch.Equal(j.state.LastFetch):
+			done = append(done, j.src.URL)
+			continue
+		case err == nil:
+			j.state = fresh
+		case !errors.Is(err, store.ErrNotFound):
+			return held, len(done), fmt.Errorf("ingest: %w", err)
+		}
+		r.inFlight.Add(1)
+		select {
+		case jobs <- j:
+		case <-ctx.Done():
+			r.inFlight.Add(-1)
+			return held, len(done), nil
+		}
+	}
+	return held, len(done), nil
+}
+
+// waiter paces a worker waiting for sources other workers hold.
+type waiter struct {
+	r       *round
+	changed <-chan int64 // the store's generation, once waiting
+	cancel  func()       // ends the watch
+	looked  time.Time
+}
+
+func (w *waiter) close() {
+	if w.cancel != nil {
+		w.cancel()
+	}
+}
+
+// wait returns when it is time to ask again for the sources other workers
+// hold: when another worker has committed (that is when its leases are
+// released), at most every lookEvery, or after a while for leases that
+// expire. Meanwhile this worker commits what it fetched, as the others may
+// be waiting for its sources in turn. It returns false when ctx is done.
+func (w *waiter) wait(ctx context.Context) bool {
+	r := w.r
+	if w.changed == nil {
+		watching, stop := context.WithCancel(ctx)
+		w.changed, w.cancel = r.in.st.Watch(watching), stop
+	}
+	retry := min(max(r.in.opts.LeaseTTL/10, lookEvery), time.Second)
+	t := time.NewTimer(retry)
+	defer t.Stop()
+	for {
+		// Once all this worker has taken are read, commit them in one
+		// batch (each costs a read of the stored window), and from then
+		// on as they come, rather than at the end of the round.
+		if r.inFlight.Load() == 0 {
+			r.queue.hurry()
+		}
+		select {
+		case <-ctx.Done():
+			return false
+		case <-t.C:
+		case <-w.changed:
+			if wait := lookEvery - time.Since(w.looked); wait > 0 {
+				t.Reset(wait) // a burst of commits is one reason to look
+				continue
+			}
+		}
+		w.looked = time.Now()
+		return true
+	}
 }

@@ -29,6 +29,7 @@ func (r *round) write(ctx context.Context, sum *Summary) error {
 	done := make(chan error, 1)
 	go func() { done <- r.commitQueued(ctx, q, sum) }()
 	for res := range r.results {
+		r.inFlight.Add(-1)
 		if res.cancelled || ctx.Err() != nil {
 			continue // drain, so the senders finish
 		}
@@ -246,7 +247,7 @@ func (r *round) commitLocked(ctx context.Context, batch []*result, paths map[str
 		}
 	}
 	now := in.now()
-	recorded := make([]string, 0, len(batch))
+	states := make([]store.SourceState, 0, len(batch))
 	for _, res := range batch {
 		st := res.state
 		if storeErr != nil && len(res.recs) > 0 {
@@ -261,10 +262,14 @@ func (r *round) commitLocked(ctx context.Context, batch []*result, paths map[str
 		}
 		// The records are stored: only the state is needed from here.
 		res.recs = nil
-		if err := in.st.PutSourceState(context.WithoutCancel(ctx), st); err != nil {
-			return recorded, fmt.Errorf("ingest: record state of %s: %w", st.URL, err)
-		}
-		recorded = append(recorded, st.URL)
+		states = append(states, st)
+	}
+	if err := in.st.PutSourceState(context.WithoutCancel(ctx), states...); err != nil {
+		return nil, fmt.Errorf("ingest: record the state of %d sources: %w", len(states), err)
+	}
+	recorded := make([]string, len(states))
+	for i, st := range states {
+		recorded[i] = st.URL
 	}
 	if current {
 		// Only this worker wrote since: the index still holds everything.

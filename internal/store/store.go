@@ -60,8 +60,9 @@ type Store interface {
 	SourceStates(ctx context.Context) ([]SourceState, error)
 	// SourceState returns the ingest state of one source, or ErrNotFound.
 	SourceState(ctx context.Context, url string) (SourceState, error)
-	// PutSourceState stores the ingest state of a source.
-	PutSourceState(ctx context.Context, s SourceState) error
+	// PutSourceState stores the ingest state of each source given, in one
+	// transaction.
+	PutSourceState(ctx context.Context, states ...SourceState) error
 
 	// Close releases the store.
 	Close() error

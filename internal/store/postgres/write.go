@@ -221,11 +221,32 @@ func (s *Store) Upsert(ctx context.Context, recs []*model.Record) error {
 	if err != nil {
 		return err
 	}
-	err = s.write(ctx, func(tx pgx.Tx) (bool, error) { return upsert(ctx, tx, batch) })
+	err = s.write(ctx, func(tx pgx.Tx) (bool, error) { return upsertParts(ctx, tx, batch) })
 	if err != nil {
 		return fmt.Errorf("upsert: %w", err)
 	}
 	return nil
+}
+
+// upsertPart is how many records one statement of a batch writes: the
+// statement's arguments are built in memory whole, so an ingest batch of
+// 25,000 articles sent at once would hold all their files and values a
+// second time (some 150 MB) until the server has them.
+const upsertPart = 2000
+
+// upsertParts upserts the batch a part at a time, in one transaction.
+func upsertParts(ctx context.Context, tx pgx.Tx, batch []encoded) (bool, error) {
+	changed := false
+	for len(batch) > 0 {
+		n := min(len(batch), upsertPart)
+		c, err := upsert(ctx, tx, batch[:n])
+		if err != nil {
+			return false, err
+		}
+		changed = changed || c
+		batch = batch[n:]
+	}
+	return changed, nil
 }
 
 // write runs fn in a write transaction holding the write lock, and bumps
