@@ -344,6 +344,8 @@ type round struct {
 	// inFlight counts the sources handed to the workers whose results
 	// the writer has not yet had.
 	inFlight atomic.Int64
+	// awaiting says the dispatcher waits for sources other workers hold.
+	awaiting atomic.Bool
 
 	mu      sync.Mutex
 	claimed map[string]*claimant // canonical URLs and GUIDs taken this round

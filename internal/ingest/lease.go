@@ -153,6 +153,7 @@ func (r *round) dispatch(ctx context.Context, due []job, jobs chan<- job) (elsew
 	pending := append(append(make([]job, 0, len(due)), due[start:]...), due[:start]...)
 	w := &waiter{r: r}
 	defer w.close()
+	flushed := false
 	for len(pending) > 0 {
 		var waiting []job
 		for i := 0; i < len(pending); i += leaseChunk {
@@ -161,6 +162,13 @@ func (r *round) dispatch(ctx context.Context, due []job, jobs chan<- job) (elsew
 			waiting = append(waiting, held...)
 			if err != nil || ctx.Err() != nil {
 				return elsewhere, err
+			}
+			if !flushed && len(waiting) > 0 && 2*i >= len(due) {
+				// Other workers are at work, and curation is each one's
+				// turn: commit half of what this one gathers while it
+				// still fetches, so the turns at the end are shorter.
+				r.queue.flush()
+				flushed = true
 			}
 		}
 		if len(waiting) == 0 {
@@ -272,16 +280,18 @@ func (w *waiter) wait(ctx context.Context) bool {
 		watching, stop := context.WithCancel(ctx)
 		w.changed, w.cancel = r.in.st.Watch(watching), stop
 	}
+	// Once all this worker has taken are read (here, or by the writer
+	// when the last is), commit them in one batch (each costs a read of
+	// the stored window), and from then on as they come, rather than at
+	// the end of the round.
+	r.awaiting.Store(true)
+	if r.inFlight.Load() == 0 {
+		r.queue.hurry()
+	}
 	retry := min(max(r.in.opts.LeaseTTL/10, lookEvery), time.Second)
 	t := time.NewTimer(retry)
 	defer t.Stop()
 	for {
-		// Once all this worker has taken are read, commit them in one
-		// batch (each costs a read of the stored window), and from then
-		// on as they come, rather than at the end of the round.
-		if r.inFlight.Load() == 0 {
-			r.queue.hurry()
-		}
 		select {
 		case <-ctx.Done():
 			return false

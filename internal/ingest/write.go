@@ -29,7 +29,9 @@ func (r *round) write(ctx context.Context, sum *Summary) error {
 	done := make(chan error, 1)
 	go func() { done <- r.commitQueued(ctx, q, sum) }()
 	for res := range r.results {
-		r.inFlight.Add(-1)
+		if r.inFlight.Add(-1) == 0 && r.awaiting.Load() {
+			q.hurry() // the last source taken is read: see waiter.wait
+		}
 		if res.cancelled || ctx.Err() != nil {
 			continue // drain, so the senders finish
 		}
@@ -51,6 +53,15 @@ type queue struct {
 	nrecs    int
 	closed   bool
 	hurried  bool
+	flushing bool
+}
+
+// flush has the next take return whatever is queued, once.
+func (q *queue) flush() {
+	q.mu.Lock()
+	q.flushing = true
+	q.ready.Broadcast()
+	q.mu.Unlock()
 }
 
 func newQueue(min, max int) *queue {
@@ -93,11 +104,11 @@ func (q *queue) close() {
 func (q *queue) take() []*result {
 	q.mu.Lock()
 	defer q.mu.Unlock()
-	for !q.closed && q.nrecs < q.min && len(q.items) < q.min && !(q.hurried && len(q.items) > 0) {
+	for !q.closed && q.nrecs < q.min && len(q.items) < q.min && !((q.hurried || q.flushing) && len(q.items) > 0) {
 		q.ready.Wait()
 	}
 	out := q.items
-	q.items, q.nrecs = nil, 0
+	q.items, q.nrecs, q.flushing = nil, 0, false
 	q.ready.Broadcast()
 	return out
 }
