@@ -142,7 +142,7 @@ func TestMigrationKeepsSourceStates(t *testing.T) {
 	}
 	for _, q := range []string{
 		`ALTER TABLE source_states DROP COLUMN last_read`,
-		`DROP TABLE leases`, // schema 6
+		`DROP TABLE leases`, // schema 7
 		`DELETE FROM schema_version WHERE version >= 5`,
 		`INSERT INTO source_states (url, last_status, items) VALUES ('https://old.example.com/feed', '200 OK', 12)`,
 	} {
@@ -192,7 +192,7 @@ func TestMigrationIndexesTopics(t *testing.T) {
 		`CREATE VIRTUAL TABLE news_fts USING fts5 (title, excerpt, provider, content = '', contentless_delete = 1,
 			tokenize = 'unicode61 remove_diacritics 2')`,
 		`ALTER TABLE source_states DROP COLUMN last_read`, // schema 5
-		`DROP TABLE leases`, // schema 6
+		`DROP TABLE leases`, // schema 7
 		`DELETE FROM schema_version WHERE version >= 4`,
 		`UPDATE records SET text_key = x'00'`, // digests of before, without the topics
 	} {
