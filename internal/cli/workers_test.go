@@ -222,6 +222,25 @@ func atoi(s string) int {
 // and imports it into db.
 func newsroomSite(t *testing.T, n *newsroom, db string) string {
 	t.Helper()
+	dir := localSite(t)
+	var src strings.Builder
+	src.WriteString("sources:\n")
+	for _, u := range n.feeds {
+		fmt.Fprintf(&src, "  - url: %q\n", u)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "_data", "sources.yaml"), []byte(src.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, errs := run(t, "--site", dir, "--db", db, "import"); code != 0 {
+		t.Fatal(errs)
+	}
+	return dir
+}
+
+// localSite makes a new site whose sources may be on loopback (httptest
+// servers).
+func localSite(t *testing.T) string {
+	t.Helper()
 	dir := filepath.Join(t.TempDir(), "site")
 	if code, _, errs := run(t, "init", dir); code != 0 {
 		t.Fatal(errs)
@@ -233,17 +252,6 @@ func newsroomSite(t *testing.T, n *newsroom, db string) string {
 	}
 	if err := os.WriteFile(cfg, append(b, "allow_private_networks: true\n"...), 0o644); err != nil {
 		t.Fatal(err)
-	}
-	var src strings.Builder
-	src.WriteString("sources:\n")
-	for _, u := range n.feeds {
-		fmt.Fprintf(&src, "  - url: %q\n", u)
-	}
-	if err := os.WriteFile(filepath.Join(dir, "_data", "sources.yaml"), []byte(src.String()), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if code, _, errs := run(t, "--site", dir, "--db", db, "import"); code != 0 {
-		t.Fatal(errs)
 	}
 	return dir
 }
@@ -326,11 +334,7 @@ func (c hubCounts) check(t *testing.T, want, sources int) {
 func pgCounts(t *testing.T, dsn string) hubCounts {
 	t.Helper()
 	ctx := context.Background()
-	conn, err := pgx.Connect(ctx, dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(ctx)
+	conn := pgConn(t, dsn)
 	var c hubCounts
 	if err := conn.QueryRow(ctx, sqlCountNews).Scan(&c.news, &c.urls, &c.paths); err != nil {
 		t.Fatal(err)
@@ -455,11 +459,7 @@ func TestWorkerKilledMidRoundOthersFinishItsSources(t *testing.T) {
 	// The sources it held were fetched again after the kill, once its
 	// leases had expired.
 	ctx := context.Background()
-	conn, err := pgx.Connect(ctx, db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(ctx)
+	conn := pgConn(t, db)
 	var late int
 	if err := conn.QueryRow(ctx, `SELECT count(*) FROM source_states WHERE url = ANY($1) AND last_fetch > $2`,
 		held, killedAt).Scan(&late); err != nil {
@@ -470,17 +470,23 @@ func TestWorkerKilledMidRoundOthersFinishItsSources(t *testing.T) {
 	}
 }
 
+// pgConn connects to dsn for the rest of the test.
+func pgConn(t *testing.T, dsn string) *pgx.Conn {
+	t.Helper()
+	conn, err := pgx.Connect(context.Background(), dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Close(context.Background()) })
+	return conn
+}
+
 // heldBy returns the sources whose leases the worker with process id pid
 // holds (a holder is named host:pid:random).
 func heldBy(t *testing.T, dsn string, pid int) []string {
 	t.Helper()
 	ctx := context.Background()
-	conn, err := pgx.Connect(ctx, dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(ctx)
-	rows, err := conn.Query(ctx, `SELECT name FROM leases WHERE holder LIKE '%:' || $1::text || ':%'`, strconv.Itoa(pid))
+	rows, err := pgConn(t, dsn).Query(ctx, `SELECT name FROM leases WHERE holder LIKE '%:' || $1::text || ':%'`, strconv.Itoa(pid))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -56,14 +56,6 @@ type queue struct {
 	flushing bool
 }
 
-// flush has the next take return whatever is queued, once.
-func (q *queue) flush() {
-	q.mu.Lock()
-	q.flushing = true
-	q.ready.Broadcast()
-	q.mu.Unlock()
-}
-
 func newQueue(min, max int) *queue {
 	q := &queue{min: min, max: max}
 	q.ready = sync.NewCond(&q.mu)
@@ -73,9 +65,14 @@ func newQueue(min, max int) *queue {
 // hurry has take return whatever is queued from now on, rather than wait
 // for a batch: the round's last results are committed as they come, so
 // the leases of their sources are released without waiting for the end.
-func (q *queue) hurry() {
+func (q *queue) hurry() { q.set(&q.hurried) }
+
+// flush has the next take return whatever is queued, once.
+func (q *queue) flush() { q.set(&q.flushing) }
+
+func (q *queue) set(flag *bool) {
 	q.mu.Lock()
-	q.hurried = true
+	*flag = true
 	q.ready.Broadcast()
 	q.mu.Unlock()
 }

@@ -8,6 +8,7 @@ import (
 
 	"newshub/internal/model"
 	"newshub/internal/store/postgres/pgtest"
+	"newshub/internal/store/storetest"
 )
 
 // TestWatchReconnectsAfterRestart restarts the server while a handle
@@ -21,7 +22,7 @@ func TestWatchReconnectsAfterRestart(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	ch := watcher.Watch(ctx)
-	last := next(t, ch, -1, 30*time.Second)
+	last := storetest.NextGeneration(t, ch, -1, 30*time.Second)
 
 	pgtest.Restart(t)
 	for i := range 2 {
@@ -44,30 +45,8 @@ func TestWatchReconnectsAfterRestart(t *testing.T) {
 		}
 		start := time.Now()
 		for last != want {
-			last = next(t, ch, last, watchWithin)
+			last = storetest.NextGeneration(t, ch, last, storetest.WatchWithin)
 		}
 		t.Logf("write %d after the restart heard of after %v", i, time.Since(start).Round(time.Millisecond))
-	}
-}
-
-// watchWithin is how soon a watcher hears of a commit (as in storetest).
-const watchWithin = 2 * time.Second
-
-// next waits for a generation other than last on ch.
-func next(t *testing.T, ch <-chan int64, last int64, within time.Duration) int64 {
-	t.Helper()
-	timeout := time.After(within)
-	for {
-		select {
-		case g, ok := <-ch:
-			if !ok {
-				t.Fatal("the watch channel closed")
-			}
-			if g != last {
-				return g
-			}
-		case <-timeout:
-			t.Fatalf("no generation after %d within %v", last, within)
-		}
 	}
 }

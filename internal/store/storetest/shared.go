@@ -261,12 +261,13 @@ func testExclusiveCancel(t *testing.T, a, b store.Store) {
 	}
 }
 
-// watchWithin is how soon a watcher must hear of a write another process
+// WatchWithin is how soon a watcher must hear of a write another process
 // committed: the contract servers of one hub keep in step by.
-const watchWithin = 2 * time.Second
+const WatchWithin = 2 * time.Second
 
-// nextGeneration waits for a generation other than last on ch.
-func nextGeneration(t *testing.T, ch <-chan int64, last int64, within time.Duration) int64 {
+// NextGeneration waits for a generation other than last on ch, failing t
+// when none comes within the time given or ch is closed.
+func NextGeneration(t *testing.T, ch <-chan int64, last int64, within time.Duration) int64 {
 	t.Helper()
 	timeout := time.After(within)
 	for {
@@ -288,7 +289,7 @@ func testWatch(t *testing.T, a, b store.Store) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	ch := b.Watch(ctx)
-	first := nextGeneration(t, ch, -1, 30*time.Second) // watching
+	first := NextGeneration(t, ch, -1, 30*time.Second) // watching
 	for i := range 3 {
 		upsert(t, a, person(fmt.Sprintf("p%d", i), "Person", i))
 		want, err := a.Generation(ctx)
@@ -296,9 +297,9 @@ func testWatch(t *testing.T, a, b store.Store) {
 			t.Fatal(err)
 		}
 		start := time.Now()
-		got := nextGeneration(t, ch, first, watchWithin)
+		got := NextGeneration(t, ch, first, WatchWithin)
 		for got != want {
-			got = nextGeneration(t, ch, got, watchWithin)
+			got = NextGeneration(t, ch, got, WatchWithin)
 		}
 		t.Logf("write %d heard of after %v", i, time.Since(start).Round(time.Millisecond))
 		first = got
@@ -308,7 +309,7 @@ func testWatch(t *testing.T, a, b store.Store) {
 func testWatchClose(t *testing.T, a, b store.Store) {
 	ctx, cancel := context.WithCancel(context.Background())
 	ch := a.Watch(ctx)
-	nextGeneration(t, ch, -1, 30*time.Second)
+	NextGeneration(t, ch, -1, 30*time.Second)
 	cancel()
 	timeout := time.After(30 * time.Second)
 	for {
