@@ -339,8 +339,9 @@ type round struct {
 	indexOnce sync.Once // the index is built when a feed first has items
 	indexErr  error
 
-	leases *leases // the sources this worker holds
-	queue  *queue  // results waiting to be committed
+	leases        *leases // the sources this worker holds
+	leaseFailures int     // failures in a row of asking for leases (dispatch's own)
+	queue         *queue  // results waiting to be committed
 	// inFlight counts the sources handed to the workers whose results
 	// the writer has not yet had.
 	inFlight atomic.Int64

@@ -34,6 +34,10 @@ const curateLock = "curate"
 // workers hold.
 const lookEvery = 100 * time.Millisecond
 
+// maxLeaseFailures is how many times in a row asking for leases may fail
+// before the round gives up.
+const maxLeaseFailures = 5
+
 // leaseChunk is how many sources are asked for at once: enough to keep
 // the workers busy between round trips, few enough that a worker holds
 // little that another could be fetching.
@@ -214,8 +218,15 @@ func (r *round) dispatchChunk(ctx context.Context, part []job, jobs chan<- job) 
 		return nil, 0, nil
 	}
 	if err != nil {
-		return nil, 0, fmt.Errorf("ingest: lease sources: %w", err)
+		// The store may be busy a while (SQLite's other writer storing
+		// a large batch): ask again later, up to a point.
+		if r.leaseFailures++; r.leaseFailures >= maxLeaseFailures {
+			return nil, 0, fmt.Errorf("ingest: lease sources: %w", err)
+		}
+		in.log.Warn("leasing sources failed: asking again later", "err", err)
+		return part, 0, nil
 	}
+	r.leaseFailures = 0
 	r.leases.add(got...)
 	leased := make(map[string]bool, len(got))
 	for _, u := range got {
