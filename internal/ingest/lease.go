@@ -213,9 +213,13 @@ func (r *round) dispatchChunk(ctx context.Context, part []job, jobs chan<- job) 
 	for k, j := range part {
 		urls[k] = j.src.URL
 	}
+	t0 := time.Now()
 	got, err := in.st.Lease(ctx, r.leases.holder, r.leases.ttl, urls...)
 	if ctx.Err() != nil {
 		return nil, 0, nil
+	}
+	if took := time.Since(t0); took > 100*time.Millisecond {
+		in.log.Debug("leasing sources waited", "took", took)
 	}
 	if err != nil {
 		// The store may be busy a while (SQLite's other writer storing
