@@ -41,6 +41,8 @@ func main() {
 	life := flag.Duration("for", 10*time.Minute, "stop after this long")
 	rotate := flag.Duration("rotate", 0, "every this long, each feed gains -rotate-items new items and drops as many old ones (0: feeds never change)")
 	rotateItems := flag.Int("rotate-items", 5, "items each feed gains and drops every -rotate")
+	delay := flag.Duration("delay", 0, "wait this long before answering a feed request (a slow publisher)")
+	pageDelay := flag.Duration("page-delay", 0, "wait this long before answering an article page request")
 	flag.Parse()
 	if *hosts > *feeds {
 		*hosts = *feeds
@@ -50,6 +52,7 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
+	g.delay, g.pageDelay = *delay, *pageDelay
 	var addrs []string
 	var lns []net.Listener
 	for i := 0; i < *hosts; i++ {
@@ -116,6 +119,23 @@ type generator struct {
 	pages [][]byte // like stories
 
 	rot *rotation // nil: the feeds never change
+
+	delay, pageDelay time.Duration // before answering a feed, a page
+}
+
+// wait sleeps d, or until the request is given up.
+func wait(r *http.Request, d time.Duration) bool {
+	if d <= 0 {
+		return true
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-r.Context().Done():
+		return false
+	}
 }
 
 // prerender renders each feed and page as its own host serves it.
@@ -188,6 +208,9 @@ func (g *generator) handler(base string) http.Handler {
 			http.NotFound(w, r)
 			return
 		}
+		if !wait(r, g.delay) {
+			return
+		}
 		round := g.rot.round()
 		etag := fmt.Sprintf(`"feed-%d-v%d"`, n, round+1)
 		w.Header().Set("ETag", etag)
@@ -211,6 +234,9 @@ func (g *generator) handler(base string) http.Handler {
 		i, err2 := strconv.Atoi(r.PathValue("i"))
 		if err1 != nil || err2 != nil || !g.has(f, i) {
 			http.NotFound(w, r)
+			return
+		}
+		if !wait(r, g.pageDelay) {
 			return
 		}
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")

@@ -22,6 +22,7 @@ func runIngest(ctx context.Context, env *Env, args []string) error {
 	noPages := fs.Bool("no-pages", false, "do not read article pages (feed data only)")
 	workers := fs.Int("workers", 0, fmt.Sprintf("sources fetched at once (default %d)", ingest.DefaultWorkers))
 	batch := fs.Int("batch", 0, fmt.Sprintf("new records gathered before a batch is curated and stored (default %d)", ingest.DefaultBatchSize))
+	lease := fs.Duration("lease", ingest.DefaultLeaseTTL, "how long a source stays leased to this worker unless renewed: the wait before other workers of the hub take the sources of one that died")
 	verbose := fs.Bool("v", false, "log each source failure, item not stored, page not read and batch in detail")
 	adminAddr := fs.String("admin-addr", "", "serve /metrics, /healthz and /readyz on this address, HOST:PORT, while ingesting")
 	metricsFile := fs.String("metrics-file", "", "with --once: write the round's metrics to FILE in Prometheus' text format (for a textfile collector)")
@@ -66,6 +67,7 @@ func runIngest(ctx context.Context, env *Env, args []string) error {
 		Workers:   *workers,
 		BatchSize: *batch,
 		Metrics:   m,
+		LeaseTTL:  *lease,
 	})
 	defer in.Close()
 	if !*once {
@@ -86,8 +88,12 @@ func runIngest(ctx context.Context, env *Env, args []string) error {
 }
 
 func printSummary(w io.Writer, s ingest.Summary) {
-	fmt.Fprintf(w, "sources: %d listed, %d due, %d fetched, %d not modified, %d failed, %d paused\n",
+	fmt.Fprintf(w, "sources: %d listed, %d due, %d fetched, %d not modified, %d failed, %d paused",
 		s.Sources, s.Due, s.Fetched, s.NotModified, s.Failed, s.Paused)
+	if s.Elsewhere > 0 {
+		fmt.Fprintf(w, ", %d fetched by other workers", s.Elsewhere)
+	}
+	fmt.Fprintln(w)
 	notStored := 0
 	for _, n := range s.NotStored {
 		notStored += n

@@ -3,13 +3,12 @@ package importer
 import (
 	"bufio"
 	"context"
-	"database/sql"
+	"newshub/internal/store/sqlite/sqlitetest"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
-	"time"
 
 	"newshub/internal/gen"
 	"newshub/internal/testutil"
@@ -60,7 +59,7 @@ func TestImportKilledMidwayThenRerunLeavesEveryRecordOnce(t *testing.T) {
 		t.Fatalf("import was not killed: %v", err)
 	}
 
-	partial := countRows(t, dbPath, `SELECT count(*) FROM records`)
+	partial := sqlitetest.CountRows(t, dbPath, `SELECT count(*) FROM records`)
 	if partial == 0 || partial >= st.Files {
 		t.Fatalf("the kill did not land mid-way: %d of %d records stored", partial, st.Files)
 	}
@@ -70,33 +69,17 @@ func TestImportKilledMidwayThenRerunLeavesEveryRecordOnce(t *testing.T) {
 	if err != nil {
 		t.Fatalf("second import: %v\n%s", err, out)
 	}
-	if n := countRows(t, dbPath, `SELECT count(*) FROM records`); n != st.Files {
+	if n := sqlitetest.CountRows(t, dbPath, `SELECT count(*) FROM records`); n != st.Files {
 		t.Errorf("%d records after the second import, want %d", n, st.Files)
 	}
-	if n := countRows(t, dbPath, `SELECT count(DISTINCT path) FROM records`); n != st.Files {
+	if n := sqlitetest.CountRows(t, dbPath, `SELECT count(DISTINCT path) FROM records`); n != st.Files {
 		t.Errorf("%d distinct paths, want %d", n, st.Files)
 	}
-	if n := countRows(t, dbPath, `SELECT count(DISTINCT canonical_url) FROM records WHERE kind = 'news'`); n != articles {
+	if n := sqlitetest.CountRows(t, dbPath, `SELECT count(DISTINCT canonical_url) FROM records WHERE kind = 'news'`); n != articles {
 		t.Errorf("%d distinct article URLs, want %d", n, articles)
 	}
-	if n := countRows(t, dbPath, `SELECT count(*) FROM records WHERE kind = 'news'`); n != articles {
+	if n := sqlitetest.CountRows(t, dbPath, `SELECT count(*) FROM records WHERE kind = 'news'`); n != articles {
 		t.Errorf("%d news records, want %d", n, articles)
 	}
 	assertIntegrity(t, dbPath)
-}
-
-func countRows(t *testing.T, dbPath, query string) int {
-	t.Helper()
-	db, err := sql.Open("sqlite", dbPath+"?_pragma=busy_timeout(5000)")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	var n int
-	if err := db.QueryRowContext(ctx, query).Scan(&n); err != nil {
-		t.Fatalf("%s: %v", query, err)
-	}
-	return n
 }

@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -15,9 +16,11 @@ import (
 // so telling a new item from a known one costs a map lookup rather than
 // store queries. It is built from the store when first needed and kept up
 // to date with what ingest writes; when the store's generation shows that
-// someone else wrote, it is built again. A key it misses costs no
-// correctness: the curator still merges an arrival into the stored
-// article with the same URL or GUID.
+// someone else wrote (another worker of the hub, an import), it is built
+// again at the next round. A key it misses costs no correctness: the
+// curator still merges an arrival into the stored article with the same
+// URL or GUID; a path it misses is looked up before it is given (see
+// round.placeAll).
 type index struct {
 	mu    sync.RWMutex
 	built bool
@@ -103,14 +106,54 @@ func (ix *index) add(recs []*model.Record) {
 	}
 }
 
-// settle notes the store generation after ingest's own writes, so the
-// next round does not rebuild for them.
-func (ix *index) settle(ctx context.Context, st store.Store) {
-	gen, err := st.Generation(ctx)
-	if err != nil {
-		return
-	}
+// current reports whether the index holds every stored article at
+// generation gen: it does when it was built or last advanced at gen.
+func (ix *index) current(gen int64) bool {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	return ix.built && ix.gen == gen
+}
+
+// advance notes that the store reached generation gen by writes the index
+// has seen (ingest's own, made while no other writer could write), so the
+// next round does not build it again for them.
+func (ix *index) advance(gen int64) {
 	ix.mu.Lock()
 	ix.gen = gen
 	ix.mu.Unlock()
+}
+
+// addPaths records paths found stored by another writer.
+func (ix *index) addPaths(paths []string) {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	if ix.paths == nil {
+		ix.paths = map[string]struct{}{}
+	}
+	for _, p := range paths {
+		ix.paths[p] = struct{}{}
+	}
+}
+
+// pathLister is implemented by stores that can tell which of many paths
+// are taken in one query (store/sqlite and store/postgres do).
+type pathLister interface {
+	StoredPaths(ctx context.Context, paths []string) ([]string, error)
+}
+
+// storedPaths returns those of paths at which st holds a record.
+func storedPaths(ctx context.Context, st store.Store, paths []string) ([]string, error) {
+	if pl, ok := st.(pathLister); ok {
+		return pl.StoredPaths(ctx, paths)
+	}
+	var found []string
+	for _, p := range paths {
+		switch _, err := st.Get(ctx, p); {
+		case err == nil:
+			found = append(found, p)
+		case !errors.Is(err, store.ErrNotFound):
+			return nil, err
+		}
+	}
+	return found, nil
 }

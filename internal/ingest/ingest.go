@@ -19,6 +19,7 @@ import (
 	"log/slog"
 	"net/url"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"newshub/internal/curate"
@@ -72,8 +73,13 @@ type Options struct {
 	// IgnoreRobots fetches pages even where robots.txt forbids it (for
 	// benchmarks against local servers; never for real sites).
 	IgnoreRobots bool
-	// All fetches every enabled, unpaused source, due or not.
+	// All fetches every enabled, unpaused source, due or not (once a
+	// round, whichever worker of the hub fetches it).
 	All bool
+	// LeaseTTL is how long a worker's lease on a source lasts unless
+	// renewed (see DefaultLeaseTTL): after a worker dies, the others
+	// wait this long before fetching its sources.
+	LeaseTTL time.Duration
 	// SiteDir is the site folder, read for _data/sources.yaml when the
 	// store holds no sources list.
 	SiteDir string
@@ -94,6 +100,7 @@ type Summary struct {
 	NotModified int            // answered 304
 	Failed      int            // fetch or parse failed
 	Paused      int            // paused sources (not fetched)
+	Elsewhere   int            // due, but fetched by another worker meanwhile
 	Items       int            // feed items seen, readable or not
 	New         int            // new articles stored
 	Duplicates  int            // items already known (store or another feed)
@@ -120,6 +127,7 @@ type Ingester struct {
 	log     *slog.Logger
 	now     func() time.Time
 	agent   string
+	holder  string // this worker, as it holds leases
 }
 
 // New returns an Ingester for the hub s kept in st.
@@ -132,6 +140,9 @@ func New(s *site.Site, st store.Store, opts Options) *Ingester {
 	}
 	if opts.BatchSize <= 0 {
 		opts.BatchSize = DefaultBatchSize
+	}
+	if opts.LeaseTTL <= 0 {
+		opts.LeaseTTL = DefaultLeaseTTL
 	}
 	if opts.ExcerptLength <= 0 {
 		opts.ExcerptLength = DefaultExcerptLength
@@ -157,7 +168,7 @@ func New(s *site.Site, st store.Store, opts Options) *Ingester {
 	f := fetcher.New(opts.Fetch)
 	opts.Metrics.ItemOutcomes(reasons...)
 	return &Ingester{
-		site: s, st: st, opts: opts, fetch: f, log: log, now: now, agent: "newshub",
+		site: s, st: st, opts: opts, fetch: f, log: log, now: now, agent: "newshub", holder: holderID(),
 		robots:  robots.NewCache(f, "newshub", 24*time.Hour),
 		curator: curate.New(s, st, curate.Options{Now: now}),
 	}
@@ -259,7 +270,21 @@ func (in *Ingester) round(ctx context.Context) (Summary, error) {
 	}
 
 	r := &round{in: in, claimed: map[string]*claimant{}, results: make(chan *result, in.opts.Workers),
-		pageSources: make(chan struct{}, 2*in.opts.PageFetches)}
+		pageSources: make(chan struct{}, 2*in.opts.PageFetches),
+		queue:       newQueue(in.opts.BatchSize, 2*in.opts.BatchSize),
+		leases:      &leases{st: in.st, holder: in.holder, ttl: in.opts.LeaseTTL, held: map[string]bool{}}}
+	renewing, stopRenewing := context.WithCancel(ctx)
+	renewed := make(chan struct{})
+	go func() {
+		defer close(renewed)
+		r.leases.renew(renewing, func(lost []string, err error) {
+			if err != nil {
+				in.log.Warn("renewing source leases failed", "err", err)
+			} else {
+				in.log.Warn("source leases lost: another worker may fetch them too", "sources", lost)
+			}
+		})
+	}()
 	jobs := make(chan job)
 	var wg sync.WaitGroup
 	for range min(in.opts.Workers, len(due)) {
@@ -275,14 +300,8 @@ func (in *Ingester) round(ctx context.Context) (Summary, error) {
 	}
 	writerDone := make(chan error, 1)
 	go func() { writerDone <- r.write(ctx, &sum) }()
-feed:
-	for _, j := range due {
-		select {
-		case jobs <- j:
-		case <-ctx.Done():
-			break feed
-		}
-	}
+	elsewhere, dispatchErr := r.dispatch(ctx, due, jobs)
+	sum.Elsewhere = elsewhere
 	close(jobs)
 	wg.Wait()
 	r.pending.Wait()
@@ -292,9 +311,15 @@ feed:
 	in.fetch.Close()
 	close(r.results)
 	err = <-writerDone
-	if r.indexed() {
-		// What this round wrote is in the index already.
-		in.index.settle(context.WithoutCancel(ctx), in.st)
+	stopRenewing()
+	<-renewed
+	// Leases of sources whose results were not committed (the round was
+	// stopped, or the store failed): let other workers have them now.
+	if err := r.leases.release(ctx, r.leases.list()...); err != nil {
+		in.log.Warn("releasing source leases failed: they expire", "err", err)
+	}
+	if err == nil {
+		err = dispatchErr
 	}
 	sum.Duration = time.Since(start)
 	return sum, err
@@ -328,7 +353,15 @@ type round struct {
 
 	indexOnce sync.Once // the index is built when a feed first has items
 	indexErr  error
-	indexUsed bool
+
+	leases        *leases // the sources this worker holds
+	leaseFailures int     // failures in a row of asking for leases (dispatch's own)
+	queue         *queue  // results waiting to be committed
+	// inFlight counts the sources handed to the workers whose results
+	// the writer has not yet had.
+	inFlight atomic.Int64
+	// awaiting says the dispatcher waits for sources other workers hold.
+	awaiting atomic.Bool
 
 	mu      sync.Mutex
 	claimed map[string]*claimant // canonical URLs and GUIDs taken this round
@@ -369,16 +402,9 @@ func (r *round) claimKey(key, link, feed string, more ...string) string {
 // ensureIndex brings the index up to date once per round, on first need:
 // a round of 304s never reads the stored news.
 func (r *round) ensureIndex(ctx context.Context) error {
-	r.indexOnce.Do(func() {
-		r.indexErr = r.in.index.ensure(ctx, r.in.st)
-		r.indexUsed = r.indexErr == nil
-	})
+	r.indexOnce.Do(func() { r.indexErr = r.in.index.ensure(ctx, r.in.st) })
 	return r.indexErr
 }
-
-// indexed reports whether the round brought the index up to date; call it
-// after the round's goroutines are done.
-func (r *round) indexed() bool { return r.indexUsed }
 
 // known returns the path of the stored article known by one of the keys,
 // and that key; "" when there is none.

@@ -100,11 +100,14 @@ type Store interface {
 	SourceStates(ctx context.Context) ([]SourceState, error)
 	// SourceState returns the ingest state of one source, or ErrNotFound.
 	SourceState(ctx context.Context, url string) (SourceState, error)
-	// PutSourceState stores the ingest state of a source.
-	PutSourceState(ctx context.Context, s SourceState) error
+	// PutSourceState stores the ingest state of each source given, in one
+	// transaction.
+	PutSourceState(ctx context.Context, states ...SourceState) error
 
 	// Close releases the store.
 	Close() error
+
+	Shared
 }
 
 // Order is the sort order of a news listing.
@@ -223,4 +226,29 @@ type Drop struct {
 	Title  string `json:"title,omitempty"`
 	Reason string `json:"reason"`           // "duplicate", "no usable link", ...
 	Detail string `json:"detail,omitempty"` // the record it duplicates, where it is malformed, ...
+}
+
+// Shared is what lets several processes, on one machine or several, share
+// one store: ingest workers lease the sources they fetch and take turns to
+// curate, and servers hear of each new generation. Leases and locks are
+// not records: taking them leaves the generation alone.
+type Shared interface {
+	// Lease claims for holder, until ttl from now by the store's clock,
+	// each of names on which no other holder has a lease that has not
+	// expired, and returns the names claimed, in the order given. A lease
+	// holder has already is renewed. Leases outlive the process that
+	// took them: a holder that dies loses them when they expire.
+	Lease(ctx context.Context, holder string, ttl time.Duration, names ...string) ([]string, error)
+	// Release ends holder's leases on names; other holders' are kept.
+	Release(ctx context.Context, holder string, names ...string) error
+	// Exclusive runs fn while holding the lock called name, which no
+	// other process or handle of the store holds at the same time; it
+	// waits for the lock until ctx is done. The lock is released when fn
+	// returns, or when the process holding it dies.
+	Exclusive(ctx context.Context, name string, fn func(ctx context.Context) error) error
+	// Watch sends the generation on the channel it returns once it is
+	// watching, and again each time a write changes it (a write of any
+	// process), until ctx is done, when it closes the channel. A reader
+	// that falls behind gets the latest generation, not every one.
+	Watch(ctx context.Context) <-chan int64
 }

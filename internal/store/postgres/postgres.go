@@ -86,11 +86,14 @@ func (s *Store) Generation(ctx context.Context) (int64, error) {
 	return g, nil
 }
 
-// bump advances the generation inside a write transaction. It comes last
+// bump advances the generation inside a write transaction and announces
+// the new one to watchers (Watch), which hear of it when the transaction
+// commits, never before nor for a transaction rolled back. It comes last
 // in the transaction, so writers queue on the counter's row only while
 // they commit.
 func bump(ctx context.Context, tx pgx.Tx) error {
-	if _, err := tx.Exec(ctx, `UPDATE generation SET value = value + 1 WHERE id = 1`); err != nil {
+	if _, err := tx.Exec(ctx, `WITH g AS (UPDATE generation SET value = value + 1 WHERE id = 1 RETURNING value)
+		SELECT pg_notify('`+notifyChannel+`', value::text) FROM g`); err != nil {
 		return fmt.Errorf("bump generation: %w", err)
 	}
 	return nil

@@ -255,7 +255,7 @@ func (s *Store) upsert(ctx context.Context, recs []*model.Record, conditional bo
 				return false, err
 			}
 		}
-		return upsert(ctx, tx, batch, version)
+		return upsertParts(ctx, tx, batch, version)
 	})
 	var ce *store.ConflictError
 	if errors.As(err, &ce) {
@@ -289,6 +289,27 @@ func checkVersions(ctx context.Context, tx pgx.Tx, batch []encoded) error {
 		return &store.ConflictError{Paths: conflicts}
 	}
 	return nil
+}
+
+// upsertPart is how many records one statement of a batch writes: the
+// statement's arguments are built in memory whole, so an ingest batch of
+// 25,000 articles sent at once would hold all their files and values a
+// second time (some 150 MB) until the server has them.
+const upsertPart = 2000
+
+// upsertParts upserts the batch a part at a time, in one transaction.
+func upsertParts(ctx context.Context, tx pgx.Tx, batch []encoded, version int64) (bool, error) {
+	changed := false
+	for len(batch) > 0 {
+		n := min(len(batch), upsertPart)
+		c, err := upsert(ctx, tx, batch[:n], version)
+		if err != nil {
+			return false, err
+		}
+		changed = changed || c
+		batch = batch[n:]
+	}
+	return changed, nil
 }
 
 // write runs fn in a write transaction holding the write lock, and bumps

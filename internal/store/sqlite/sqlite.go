@@ -78,8 +78,9 @@ func ReadMap(bytes int64) Option {
 
 // Store is a store.Store kept in one SQLite database file.
 type Store struct {
-	w *sql.DB // the single writer connection
-	r *sql.DB // read-only connections
+	w    *sql.DB // the single writer connection
+	r    *sql.DB // read-only connections
+	path string  // the database file
 
 	// Statements of the hot point reads, prepared once on the reader pool
 	// rather than parsed again on every call.
@@ -149,7 +150,7 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 		r.Close()
 		return nil, fmt.Errorf("sqlite store %s: %w", path, err)
 	}
-	s := &Store{w: w, r: r}
+	s := &Store{w: w, r: r, path: path}
 	if err := s.prepare(ctx); err != nil {
 		s.Close()
 		return nil, fmt.Errorf("sqlite store %s: %w", path, err)

@@ -20,7 +20,12 @@ import (
 // openTemp opens a store in a new file under t.TempDir().
 func openTemp(t testing.TB) *Store {
 	t.Helper()
-	st, err := Open(context.Background(), filepath.Join(t.TempDir(), "db", "newshub.db"))
+	return openPath(t, filepath.Join(t.TempDir(), "db", "newshub.db"))
+}
+
+func openPath(t testing.TB, path string) *Store {
+	t.Helper()
+	st, err := Open(context.Background(), path)
 	if err != nil {
 		t.Fatalf("Open: %v", err)
 	}
@@ -137,7 +142,7 @@ func TestMigrationKeepsSourceStates(t *testing.T) {
 	}
 	for _, q := range []string{
 		`ALTER TABLE source_states DROP COLUMN last_read`,
-		`DELETE FROM schema_version WHERE version = 5`,
+		`DELETE FROM schema_version WHERE version = 5`, // the later ones stay applied
 		`INSERT INTO source_states (url, last_status, items) VALUES ('https://old.example.com/feed', '200 OK', 12)`,
 	} {
 		if _, err := st.w.ExecContext(ctx, q); err != nil {
@@ -440,4 +445,13 @@ func TestTopicTokenMatchesStoredValue(t *testing.T) {
 			t.Errorf("topicToken(%q) = %s, want %s (from the stored %s)", name, got, want, stored)
 		}
 	}
+}
+
+// TestShared runs the checks of sharing a store on two handles of one
+// database file, as two processes would open it.
+func TestShared(t *testing.T) {
+	storetest.RunShared(t, func(t *testing.T) (store.Store, store.Store) {
+		path := filepath.Join(t.TempDir(), "hub.db")
+		return openPath(t, path), openPath(t, path)
+	})
 }

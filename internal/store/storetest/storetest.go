@@ -439,10 +439,12 @@ func testSourceState(t *testing.T, st store.Store) {
 		},
 		{URL: "https://empty.example.net/atom"}, // never succeeded: zero times
 	}
-	for _, s := range states {
-		if err := st.PutSourceState(ctx, s); err != nil {
-			t.Fatalf("PutSourceState(%s): %v", s.URL, err)
-		}
+	if err := st.PutSourceState(ctx, states[0]); err != nil {
+		t.Fatalf("PutSourceState(%s): %v", states[0].URL, err)
+	}
+	// The rest in one go.
+	if err := st.PutSourceState(ctx, states[1:]...); err != nil {
+		t.Fatalf("PutSourceState of %d: %v", len(states)-1, err)
 	}
 	for _, want := range states {
 		got, err := st.SourceState(ctx, want.URL)
@@ -475,6 +477,13 @@ func testSourceState(t *testing.T, st store.Store) {
 		}
 		sameState(t, got, want)
 	}
+	// States given together are stored together or not at all.
+	bad := []store.SourceState{{URL: "https://new.example.com/a.xml", Items: 3}, {Items: 4}}
+	if err := st.PutSourceState(ctx, bad...); err == nil {
+		t.Error("PutSourceState with an empty URL: no error")
+	}
+	_, err = st.SourceState(ctx, bad[0].URL)
+	mustNotFound(t, "SourceState of a state put with a bad one", err)
 }
 
 func sameState(t *testing.T, got, want store.SourceState) {
