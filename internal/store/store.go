@@ -103,6 +103,13 @@ type Store interface {
 	// PutSourceState stores the ingest state of a source.
 	PutSourceState(ctx context.Context, s SourceState) error
 
+	// AddRound logs an ingest round, keeping the newest MaxRounds. The
+	// log is not hub data: adding to it does not change the Generation.
+	AddRound(ctx context.Context, r Round) error
+	// Rounds returns the newest logged rounds, newest first, at most
+	// limit of them (none for a limit of 0 or less).
+	Rounds(ctx context.Context, limit int) ([]Round, error)
+
 	// Close releases the store.
 	Close() error
 }
@@ -224,3 +231,15 @@ type Drop struct {
 	Reason string `json:"reason"`           // "duplicate", "no usable link", ...
 	Detail string `json:"detail,omitempty"` // the record it duplicates, where it is malformed, ...
 }
+
+// Round is one ingest round as logged: when it started and its summary,
+// JSON the store keeps without reading it (ingest owns its shape). Every
+// process that ingests into a store logs its rounds there, so an operator
+// sees them all, after restarts too.
+type Round struct {
+	Started time.Time
+	Summary []byte
+}
+
+// MaxRounds bounds the round log.
+const MaxRounds = 500
