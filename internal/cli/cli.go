@@ -68,7 +68,7 @@ func commands() []command {
 		{"build", "[--base-url URL] OUT", "write the static API, feeds and website to OUT", runBuild},
 		{"serve", "[--addr HOST:PORT] [--no-ingest]", "serve the API, feeds and website", runServe},
 		{"ingest", "[--once]", "fetch the configured sources, once or on schedule", runIngest},
-		{"sources", "list|add URL [--provider DOMAIN] [--topics a,b] [--interval 30m] [--dedicated]|remove URL|resume URL|import-opml FILE|export-opml", "manage the feeds the hub reads", runSources},
+		{"sources", "list|add URL [--provider DOMAIN] [--topics a,b] [--interval 30m] [--dedicated]|remove URL|pause URL|resume URL|import-opml FILE|export-opml", "manage the feeds the hub reads", runSources},
 		{"version", "", "print the version", runVersion},
 	}
 }
