@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"strings"
 )
@@ -26,6 +27,7 @@ const (
 type Env struct {
 	Site   string // site folder
 	DB     string // database DSN
+	Stdin  io.Reader // os.Stdin when nil
 	Stdout io.Writer
 	Stderr io.Writer
 	Log    *slog.Logger
@@ -69,6 +71,7 @@ func commands() []command {
 		{"serve", "[--addr HOST:PORT] [--no-ingest]", "serve the API, feeds and website", runServe},
 		{"ingest", "[--once]", "fetch the configured sources, once or on schedule", runIngest},
 		{"sources", "list|add URL [--provider DOMAIN] [--topics a,b] [--interval 30m] [--dedicated]|remove URL|pause URL|resume URL|import-opml FILE|export-opml", "manage the feeds the hub reads", runSources},
+		{"admin", "add-user NAME [--replace]|remove-user NAME|list-users", "manage the accounts of the admin area (password read from the terminal or standard input)", runAdmin},
 		{"version", "", "print the version", runVersion},
 	}
 }
@@ -76,7 +79,7 @@ func commands() []command {
 // Run executes the command line args (without the program name) and returns
 // the exit status.
 func Run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
-	env := &Env{Stdout: stdout, Stderr: stderr, Getenv: getenv}
+	env := &Env{Stdin: os.Stdin, Stdout: stdout, Stderr: stderr, Getenv: getenv}
 	env.Log = slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
 
 	fs := flag.NewFlagSet("newshub", flag.ContinueOnError)
