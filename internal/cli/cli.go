@@ -27,9 +27,9 @@ const (
 type Env struct {
 	Site   string // site folder
 	DB     string // database DSN
-	Stdin  io.Reader // os.Stdin when nil
 	Stdout io.Writer
 	Stderr io.Writer
+	Stdin  io.Reader
 	Log    *slog.Logger
 	Getenv func(string) string
 }
