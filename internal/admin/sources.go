@@ -24,8 +24,21 @@ func (s sourceRow) Fetching() string {
 		return "paused"
 	case s.State.Paused:
 		return "paused after failures"
+	case s.State.Errors > 0:
+		return "failing"
 	}
 	return "fetching"
+}
+
+// StateClass is the look of Fetching: ok, off or bad.
+func (s sourceRow) StateClass() string {
+	switch s.Fetching() {
+	case "fetching":
+		return "ok"
+	case "paused":
+		return "off"
+	}
+	return "bad"
 }
 
 func (h *Handler) sourcesPage(w http.ResponseWriter, r *http.Request, s session) {
