@@ -156,14 +156,20 @@ func liveHub(t *testing.T) (*fixture, string) {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { handler.ServeHTTP(w, r) }))
 	t.Cleanup(srv.Close)
 	f := newFixture(t, func(c *Config) { c.BaseURL = srv.URL })
+	handler = mount(publicHandler(t, f), f.admin)
+	return f, srv.URL
+}
+
+// publicHandler is the public server of the fixture's hub: API, feeds and
+// website.
+func publicHandler(t *testing.T, f *fixture) http.Handler {
+	t.Helper()
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	w, err := web.New(web.Config{Store: f.st, Logger: quiet})
 	if err != nil {
 		t.Fatal(err)
 	}
-	public := server.New(server.Config{Store: f.st, Web: w, Logger: quiet, Now: f.clock.now, CheckEvery: time.Millisecond})
-	handler = mount(public, f.admin)
-	return f, srv.URL
+	return server.New(server.Config{Store: f.st, Web: w, Logger: quiet, Now: f.clock.now, CheckEvery: time.Millisecond})
 }
 
 // get fetches a public path and returns its body.

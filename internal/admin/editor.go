@@ -72,6 +72,9 @@ const maxNote = 300
 // decide takes the decision a form posted, then sends the browser back.
 func (h *Handler) decide(w http.ResponseWriter, r *http.Request, s session) {
 	back := r.PostFormValue("back")
+	if back == "" {
+		back = Prefix + "decisions/"
+	}
 	if h.cfg.Editor == nil {
 		h.done(w, r, s, back, flash{Text: "Editorial decisions are not available on this server.", Error: true})
 		return

@@ -128,7 +128,8 @@ func newFixture(t testing.TB, adjust func(*Config)) *fixture {
 		t.Fatal(err)
 	}
 	ed := &siteEditor{st: st, file: filepath.Join(dir, "_data", "decisions.jsonl")}
-	cfg := Config{Store: st, SiteDir: dir, Users: acc, Editor: ed, Now: clk.now,
+	// The hub is reached over plain HTTP, as the test client reaches it.
+	cfg := Config{Store: st, SiteDir: dir, Users: acc, Editor: ed, Now: clk.now, BaseURL: "http://hub.test",
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	if adjust != nil {
 		adjust(&cfg)
@@ -148,11 +149,15 @@ type siteEditor struct {
 	st   store.Store
 	file string
 	mu   sync.Mutex
+	fail error // when set, Apply refuses every decision with it
 }
 
 func (e *siteEditor) Apply(ctx context.Context, d Decision) error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	if e.fail != nil {
+		return e.fail
+	}
 	if d.Action == Hide || d.Action == Show {
 		rec, err := e.st.ArticleByURL(ctx, d.Article)
 		if err != nil {
@@ -213,11 +218,14 @@ type client struct {
 	h      http.Handler
 	base   string // scheme and host of requests
 	jar    map[string]*http.Cookie
-	origin string // the Origin header of POSTs; "" for none
+	origin string      // the Origin header of POSTs; "" for none
+	addr   string      // the client's address
+	header http.Header // more headers of every request
 }
 
 func newClient(t testing.TB, h http.Handler) *client {
-	return &client{t: t, h: h, base: "http://hub.test", jar: map[string]*http.Cookie{}, origin: "http://hub.test"}
+	return &client{t: t, h: h, base: "http://hub.test", jar: map[string]*http.Cookie{}, origin: "http://hub.test",
+		addr: "192.0.2.10:40000", header: http.Header{}}
 }
 
 // do serves one request with the jar's cookies, keeping those it sets.
@@ -228,12 +236,15 @@ func (c *client) do(method, path string, form url.Values) *httptest.ResponseReco
 		body = strings.NewReader(form.Encode())
 	}
 	r := httptest.NewRequest(method, c.base+path, body)
-	r.RemoteAddr = "192.0.2.10:40000"
+	r.RemoteAddr = c.addr
 	if form != nil {
 		r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	}
 	if method == http.MethodPost && c.origin != "" {
 		r.Header.Set("Origin", c.origin)
+	}
+	for k, v := range c.header {
+		r.Header[k] = v
 	}
 	for _, ck := range c.jar {
 		r.AddCookie(ck)
