@@ -2,6 +2,7 @@ package admin
 
 import (
 	"context"
+	"fmt"
 	"maps"
 	"net/http"
 	"net/http/httptest"
@@ -10,6 +11,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -486,5 +488,46 @@ func TestPublicPagesUnaffected(t *testing.T) {
 	// The area itself is never cached.
 	if w := c.do("GET", Prefix+"sources/", nil); w.Header().Get("Cache-Control") != "no-store" {
 		t.Errorf("admin page Cache-Control %q", w.Header().Get("Cache-Control"))
+	}
+}
+
+// TestConcurrentSessions signs in, reads pages and posts forms from many
+// clients at once (for the race detector), and checks that each ends
+// with its own session and every change landed.
+func TestConcurrentSessions(t *testing.T) {
+	f := newFixture(t, func(c *Config) { c.Limits = Limits{AccountBurst: 100, AccountEvery: time.Second, AddressBurst: 100, AddressEvery: time.Second} })
+	const n = 8
+	ids := make([]string, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			c := newClient(t, f.admin)
+			if w := c.signIn(adminName, adminPassword); w.Code != http.StatusSeeOther {
+				t.Errorf("client %d: sign-in %d", i, w.Code)
+				return
+			}
+			ids[i] = c.jar[sessionCookie].Value
+			u := fmt.Sprintf("https://feed%d.example/rss", i)
+			if w := c.post(Prefix+"sources/add", url.Values{"url": {u}}); w.Code != http.StatusSeeOther {
+				t.Errorf("client %d: add %d", i, w.Code)
+			}
+			for _, p := range []string{"sources/", "stories/", "rounds/", "decisions/"} {
+				if w := c.do("GET", Prefix+p, nil); w.Code != http.StatusOK {
+					t.Errorf("client %d: GET %s %d", i, p, w.Code)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if len(slices.Compact(slices.Sorted(slices.Values(ids)))) != n {
+		t.Errorf("sessions share identifiers: %v", ids)
+	}
+	list := readFile(t, filepath.Join(f.dir, "_data", "sources.yaml"))
+	for i := range n {
+		if !strings.Contains(list, fmt.Sprintf("https://feed%d.example/rss", i)) {
+			t.Errorf("the source added by client %d is lost", i)
+		}
 	}
 }
