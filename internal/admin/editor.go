@@ -57,8 +57,9 @@ const (
 // the area goes through it.
 type Editor interface {
 	// Apply takes a decision: it is kept in the hub's decisions log and
-	// takes effect on the published hub. An error says why it was not
-	// taken; nothing is then kept.
+	// takes effect on the published hub. An error says what went wrong:
+	// the decision was refused and nothing kept, or it was kept but not
+	// applied yet (the next curation applies it); the page shows it.
 	Apply(ctx context.Context, d Decision) error
 	// Decisions returns the decisions taken, oldest first.
 	Decisions(ctx context.Context) ([]Decision, error)
