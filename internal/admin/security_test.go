@@ -495,7 +495,9 @@ func TestPublicPagesUnaffected(t *testing.T) {
 // clients at once (for the race detector), and checks that each ends
 // with its own session and every change landed.
 func TestConcurrentSessions(t *testing.T) {
-	f := newFixture(t, func(c *Config) { c.Limits = Limits{AccountBurst: 100, AccountEvery: time.Second, AddressBurst: 100, AddressEvery: time.Second} })
+	f := newFixture(t, func(c *Config) {
+		c.Limits = Limits{AccountBurst: 100, AccountEvery: time.Second, AddressBurst: 100, AddressEvery: time.Second}
+	})
 	const n = 8
 	ids := make([]string, n)
 	var wg sync.WaitGroup
