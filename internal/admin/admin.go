@@ -52,6 +52,9 @@ import (
 // Prefix is the path the admin area is served under.
 const Prefix = "/admin/"
 
+// maxForm bounds a request's body.
+const maxForm = 64 << 10
+
 // Defaults of Config.
 const (
 	DefaultIdleTimeout = 2 * time.Hour
@@ -219,6 +222,8 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, Prefix, http.StatusSeeOther)
 		return
 	}
+	// The largest form, a source to add, is a few KiB.
+	r.Body = http.MaxBytesReader(w, r.Body, maxForm)
 	h.mux.ServeHTTP(w, r)
 }
 

@@ -533,3 +533,22 @@ func TestConcurrentSessions(t *testing.T) {
 		}
 	}
 }
+
+// TestOversizedFormsAreRefused posts a form past the size bound: it is
+// refused without being read whole, signed in or not.
+func TestOversizedFormsAreRefused(t *testing.T) {
+	f := newFixture(t, nil)
+	c := f.signedIn(t)
+	before := f.snapshot(t)
+	big := url.Values{"csrf": {c.token(Prefix + "sources/")}, "url": {"https://example.org/" + strings.Repeat("a", maxForm)}}
+	if w := c.do("POST", Prefix+"sources/add", big); w.Code != http.StatusForbidden {
+		t.Errorf("oversized form: %d, want 403", w.Code)
+	}
+	f.unchanged(t, "an oversized form", before)
+	s := newClient(t, f.admin)
+	tok := s.token(Prefix + "sign-in")
+	w := s.do("POST", Prefix+"sign-in", url.Values{"csrf": {tok}, "name": {strings.Repeat("n", maxForm)}, "password": {"x"}})
+	if w.Code != http.StatusForbidden || s.jar[sessionCookie] != nil {
+		t.Errorf("oversized sign-in: %d", w.Code)
+	}
+}

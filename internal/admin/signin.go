@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"strings"
 	"time"
+
+	"newshub/internal/admin/users"
 )
 
 // signInLife bounds how long a sign-in form stays good.
@@ -71,7 +73,13 @@ func (h *Handler) signIn(w http.ResponseWriter, r *http.Request) {
 		h.showSignIn(w, r, http.StatusForbidden, f)
 		return
 	}
-	if !h.attempts.allow(name, clientAddress(r), h.now()) {
+	// A name no account can have counts with all the others like it, so
+	// made-up names cannot fill the limiter.
+	key := name
+	if users.CheckName(name) != nil {
+		key = "(not a name)"
+	}
+	if !h.attempts.allow(key, clientAddress(r), h.now()) {
 		h.log.Warn("admin: sign-in attempts limited", "name", name, "remote", r.RemoteAddr)
 		w.Header().Set("Retry-After", "60")
 		f.Message = msgLimited
