@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"strings"
 )
@@ -28,6 +29,7 @@ type Env struct {
 	DB     string // database DSN
 	Stdout io.Writer
 	Stderr io.Writer
+	Stdin  io.Reader
 	Log    *slog.Logger
 	Getenv func(string) string
 }
@@ -69,7 +71,8 @@ func commands() []command {
 		{"serve", "[--addr HOST:PORT] [--no-ingest]", "serve the API, feeds and website", runServe},
 		{"ingest", "[--once]", "fetch the configured sources, once or on schedule", runIngest},
 		{"status", "[--url URL]", "print the state of the hub: store, sources, last reads (from a running server's metrics with --url)", runStatus},
-		{"sources", "list|add URL [--provider DOMAIN] [--topics a,b] [--interval 30m] [--dedicated]|remove URL|resume URL|import-opml FILE|export-opml", "manage the feeds the hub reads", runSources},
+		{"sources", "list|add URL [--provider DOMAIN] [--topics a,b] [--interval 30m] [--dedicated]|remove URL|pause URL|resume URL|import-opml FILE|export-opml", "manage the feeds the hub reads", runSources},
+		{"admin", "add-user NAME [--replace]|remove-user NAME|list-users", "manage the accounts of the admin area (password read from the terminal or standard input)", runAdmin},
 		{"version", "", "print the version", runVersion},
 	}
 }
@@ -77,7 +80,7 @@ func commands() []command {
 // Run executes the command line args (without the program name) and returns
 // the exit status.
 func Run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
-	env := &Env{Stdout: stdout, Stderr: stderr, Getenv: getenv}
+	env := &Env{Stdin: os.Stdin, Stdout: stdout, Stderr: stderr, Getenv: getenv}
 	env.Log = slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
 
 	fs := flag.NewFlagSet("newshub", flag.ContinueOnError)

@@ -220,11 +220,15 @@ func (in *Ingester) Run(ctx context.Context) error {
 
 // RunOnce runs one round over the due sources and returns what it did.
 // Failures of single sources are recorded on their state and counted, not
-// returned; the error is for what stops the round (the store failing).
+// returned; the error is for what stops the round (the store failing). A
+// round that fetched anything, or failed, is logged in the store (see
+// Rounds).
 func (in *Ingester) RunOnce(ctx context.Context) (Summary, error) {
+	started := in.now()
 	sum, err := in.round(ctx)
 	if sum.Due > 0 || err != nil {
 		in.opts.Metrics.IngestRound(sum.measured(err))
+		in.logRound(ctx, started, sum, err)
 	}
 	return sum, err
 }

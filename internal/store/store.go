@@ -104,6 +104,13 @@ type Store interface {
 	// transaction.
 	PutSourceState(ctx context.Context, states ...SourceState) error
 
+	// AddRound logs an ingest round, keeping the newest MaxRounds. The
+	// log is not hub data: adding to it does not change the Generation.
+	AddRound(ctx context.Context, r Round) error
+	// Rounds returns the newest logged rounds, newest first, at most
+	// limit of them (none for a limit of 0 or less).
+	Rounds(ctx context.Context, limit int) ([]Round, error)
+
 	// Close releases the store.
 	Close() error
 
@@ -252,3 +259,15 @@ type Shared interface {
 	// that falls behind gets the latest generation, not every one.
 	Watch(ctx context.Context) <-chan int64
 }
+
+// Round is one ingest round as logged: when it started and its summary,
+// JSON the store keeps without reading it (ingest owns its shape). Every
+// process that ingests into a store logs its rounds there, so an operator
+// sees them all, after restarts too.
+type Round struct {
+	Started time.Time
+	Summary []byte
+}
+
+// MaxRounds bounds the round log.
+const MaxRounds = 500

@@ -120,6 +120,15 @@ func urlKey(raw string) string {
 	return strings.TrimSuffix(u.String(), "/")
 }
 
+// Source returns the listed source with the given URL, or the zero
+// Source.
+func (l *List) Source(rawURL string) model.Source {
+	if i := l.Find(rawURL); i >= 0 {
+		return l.rec.Sources.Sources[i]
+	}
+	return model.Source{}
+}
+
 // Add appends a source after checking it; a URL already listed is an
 // error.
 func (l *List) Add(s model.Source) error {
@@ -171,4 +180,21 @@ func ParseInterval(s string) (time.Duration, error) {
 		return 0, fmt.Errorf("interval %q: at least 1m", s)
 	}
 	return d, nil
+}
+
+// SetEnabled turns fetching of the listed source with the given URL on or
+// off (enabled: false in the file), and reports whether it is listed.
+func (l *List) SetEnabled(rawURL string, on bool) bool {
+	i := l.Find(rawURL)
+	if i < 0 {
+		return false
+	}
+	s := &l.rec.Sources.Sources[i]
+	if on {
+		s.Enabled = nil // the default: the file says nothing
+	} else {
+		off := false
+		s.Enabled = &off
+	}
+	return true
 }

@@ -9,6 +9,7 @@ package storetest
 import (
 	"context"
 	"errors"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -50,6 +51,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"SearchRanksTheMatchesStoredLast", testSearchRankLimit},
 		{"SearchRejectsBadQueries", testSearchBadQuery},
 		{"SourceStateRoundTrips", testSourceState},
+		{"RoundLogKeepsTheNewest", testRounds},
 		{"FailedBatchWritesNothing", testFailedBatch},
 		{"ReadersSeeWholeBatchesDuringWrites", testConcurrentReaders},
 		{"ReadsCarryTheVersionEachWriteChanges", testVersions},
@@ -552,5 +554,55 @@ func testFailedBatch(t *testing.T, st store.Store) {
 	upsert(t, st, fresh)
 	if _, err := st.Get(ctx, fresh.Path); err != nil {
 		t.Errorf("Get after a good batch: %v", err)
+	}
+}
+
+func testRounds(t *testing.T, st store.Store) {
+	ctx := context.Background()
+	if got, err := st.Rounds(ctx, 10); err != nil || len(got) != 0 {
+		t.Fatalf("Rounds of an empty log = %d rounds, %v; want none", len(got), err)
+	}
+	gen, err := st.Generation(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Past the bound, the oldest go: the log holds the newest MaxRounds.
+	n := store.MaxRounds + 3
+	for i := range n {
+		r := store.Round{Started: day0.Add(time.Duration(i)*time.Minute + 7*time.Microsecond),
+			Summary: []byte(fmt.Sprintf(`{"Due":%d,"Err":"«%d»"}`, i, i))}
+		if err := st.AddRound(ctx, r); err != nil {
+			t.Fatalf("AddRound %d: %v", i, err)
+		}
+	}
+	if g, err := st.Generation(ctx); err != nil || g != gen {
+		t.Errorf("Generation after logging rounds = %d, %v; want %d (the log is not hub data)", g, err, gen)
+	}
+	got, err := st.Rounds(ctx, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 3 {
+		t.Fatalf("Rounds(3) = %d rounds", len(got))
+	}
+	for i, r := range got {
+		k := n - 1 - i
+		want := day0.Add(time.Duration(k)*time.Minute + 7*time.Microsecond)
+		if !r.Started.Equal(want) || string(r.Summary) != fmt.Sprintf(`{"Due":%d,"Err":"«%d»"}`, k, k) {
+			t.Errorf("round %d = %v %s, want %v and round %d's summary", i, r.Started, r.Summary, want, k)
+		}
+	}
+	all, err := st.Rounds(ctx, 2*n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(all) != store.MaxRounds {
+		t.Errorf("the log holds %d rounds, want the newest %d", len(all), store.MaxRounds)
+	}
+	if last := all[len(all)-1]; !strings.Contains(string(last.Summary), `"Due":3,`) {
+		t.Errorf("oldest round kept = %s, want round 3", last.Summary)
+	}
+	if none, err := st.Rounds(ctx, 0); err != nil || len(none) != 0 {
+		t.Errorf("Rounds(0) = %d rounds, %v; want none", len(none), err)
 	}
 }

@@ -113,6 +113,16 @@ func Copy(ctx context.Context, from, to store.Store, opt Options) (Summary, erro
 			return Summary{}, fmt.Errorf("copy: %w", err)
 		}
 	}
+	// The ingest rounds' log goes along, oldest first as it was written.
+	rounds, err := from.Rounds(ctx, store.MaxRounds)
+	if err != nil {
+		return Summary{}, fmt.Errorf("copy: %w", err)
+	}
+	for i := len(rounds) - 1; i >= 0; i-- {
+		if err := to.AddRound(ctx, rounds[i]); err != nil {
+			return Summary{}, fmt.Errorf("copy: %w", err)
+		}
+	}
 	sum, err := Verify(ctx, from, to)
 	sum.Elapsed = time.Since(start)
 	return sum, err

@@ -3,6 +3,7 @@ package transfer
 import (
 	"context"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -50,6 +51,12 @@ func seeded(t *testing.T, n int) store.Store {
 	if err != nil {
 		t.Fatal(err)
 	}
+	for i := range 2 {
+		r := store.Round{Started: time.Date(2020, 8, 30, 12, i, 0, 0, time.UTC), Summary: []byte(fmt.Sprintf(`{"Due":%d}`, i+1))}
+		if err := st.AddRound(ctx, r); err != nil {
+			t.Fatal(err)
+		}
+	}
 	return st
 }
 
@@ -69,6 +76,10 @@ func TestCopyWritesEverythingInBatchesAndVerifies(t *testing.T) {
 	}
 	if _, err := Verify(ctx, to, from); err != nil {
 		t.Errorf("Verify the other way: %v", err)
+	}
+	// The rounds' log is copied in its order.
+	if rs, err := to.Rounds(ctx, 10); err != nil || len(rs) != 2 || string(rs[0].Summary) != `{"Due":2}` || string(rs[1].Summary) != `{"Due":1}` {
+		t.Errorf("rounds copied: %v, %v; want the two, newest first", rs, err)
 	}
 	// A second copy into the now full store is refused, writing nothing.
 	g, _ := to.Generation(ctx)
