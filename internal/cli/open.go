@@ -53,6 +53,17 @@ func openDSN(ctx context.Context, dsn string, use storeUse) (store.Store, error)
 	}
 }
 
+// storeFiles returns the files of the SQLite database the --db flag names
+// (none for another store), so an import of the folder holding them leaves
+// them out.
+func (env *Env) storeFiles() []string {
+	p, ok := strings.CutPrefix(env.DSN(), "sqlite:")
+	if !ok {
+		return nil
+	}
+	return []string{p, p + "-wal", p + "-shm", p + "-journal"}
+}
+
 // redactDSN returns dsn without the password it may hold, for messages.
 func redactDSN(dsn string) string {
 	u, err := url.Parse(dsn)

@@ -73,6 +73,10 @@ func (imp *importer) parseFile(ref fileRef) parsed {
 		p.err = err
 		return p
 	}
+	if ref.kind == model.KindOpaque {
+		p.rec = content.Opaque(ref.rel, data)
+		return p
+	}
 	rec, err := content.Parse(ref.rel, data)
 	if err != nil {
 		var pe *content.ParseError
@@ -82,6 +86,12 @@ func (imp *importer) parseFile(ref fileRef) parsed {
 			p.err = err
 		}
 		return p
+	}
+	if rec.Kind == model.KindTopic {
+		if err := content.CheckTopicID(rec.Topic.ID); err != nil {
+			p.line, p.err = lineOf(data, "_id"), err
+			return p
+		}
 	}
 	if rec.Kind == model.KindNews {
 		a := rec.Article
