@@ -21,6 +21,7 @@ func runImport(ctx context.Context, env *Env, args []string) error {
 	fs.Var(&maxSize, "max-size", "largest file to read, in bytes or with a unit (KiB, MiB, GiB); larger files are rejected")
 	workers := fs.Int("workers", runtime.GOMAXPROCS(0), "files read and parsed in parallel")
 	batch := fs.Int("batch", importer.DefaultBatch, "records curated and written per transaction")
+	noBulk := fs.Bool("no-bulk", false, "write record by record even into an empty store (which otherwise loads rows first and builds its indexes after)")
 	if err := env.parse(fs, args); err != nil {
 		return err
 	}
@@ -45,7 +46,7 @@ func runImport(ctx context.Context, env *Env, args []string) error {
 	var bar *progress.Reporter
 	done := 0
 	res, err := importer.Import(ctx, st, src, importer.Options{
-		MaxSize: maxSize.n, Workers: max(1, *workers), Batch: max(1, *batch),
+		MaxSize: maxSize.n, Workers: max(1, *workers), Batch: max(1, *batch), NoBulk: *noBulk,
 		Progress: func(n, total int) {
 			if bar == nil {
 				bar = progress.New(env.Stderr, "import", "records", int64(total))

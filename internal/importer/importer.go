@@ -28,6 +28,7 @@ package importer
 import (
 	"context"
 	"crypto/sha256"
+	"errors"
 	"fmt"
 	"os"
 	"runtime"
@@ -74,6 +75,10 @@ type Options struct {
 	// happens; Result.Rejected lists them all at the end. Calls are
 	// serialized.
 	Reject func(*FileError)
+
+	// NoBulk writes record by record even into an empty store that can
+	// load in bulk (store.BulkLoader).
+	NoBulk bool
 
 	// StoreFiles are the files of the store imported into, such as a
 	// SQLite database and its journal: found in the source folder, they
@@ -139,6 +144,7 @@ func Import(ctx context.Context, st store.Store, src string, opts Options) (Resu
 	if err := CheckSource(src); err != nil {
 		return Result{}, err
 	}
+	start := time.Now()
 	if opts.MaxSize <= 0 {
 		opts.MaxSize = DefaultMaxSize
 	}
@@ -150,7 +156,18 @@ func Import(ctx context.Context, st store.Store, src string, opts Options) (Resu
 	}
 	imp := &importer{st: st, src: src, opts: opts, owners: map[string]string{},
 		res: Result{Kinds: map[model.Kind]int{}, Collections: map[string]Collection{}}}
+	if bl, ok := st.(store.BulkLoader); ok && !opts.NoBulk {
+		err := bl.BulkLoad(ctx, func(ctx context.Context) error {
+			imp.res.Bulk = true
+			return imp.run(ctx)
+		})
+		if imp.res.Bulk || !errors.Is(err, store.ErrNotEmpty) && !errors.Is(err, store.ErrNoBulk) {
+			imp.res.Elapsed = time.Since(start)
+			return imp.res, err
+		}
+	}
 	err := imp.run(ctx)
+	imp.res.Elapsed = time.Since(start)
 	return imp.res, err
 }
 
@@ -188,7 +205,6 @@ type importer struct {
 }
 
 func (imp *importer) run(ctx context.Context) error {
-	start := time.Now()
 	if err := imp.loadStored(ctx); err != nil {
 		return err
 	}
@@ -219,7 +235,6 @@ func (imp *importer) run(ctx context.Context) error {
 			return err
 		}
 	}
-	imp.res.Elapsed = time.Since(start)
 	return nil
 }
 

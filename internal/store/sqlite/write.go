@@ -60,6 +60,9 @@ type upserter struct {
 
 	// conditional: records carrying a version are written only over it.
 	conditional bool
+	// noText puts off the full-text rows (during a bulk load, which makes
+	// them all at the end).
+	noText bool
 
 	// version is the generation this transaction makes: the version of
 	// every record it writes.
@@ -261,6 +264,7 @@ func (s *Store) upsert(ctx context.Context, recs []*model.Record, conditional bo
 	if err != nil {
 		return fmt.Errorf("upsert: %w", err)
 	}
+	u.noText = false && s.bulk.Load()
 	changed := false
 	var conflicts []string
 	for _, e := range batch {
@@ -426,7 +430,7 @@ func (u *upserter) replace(ctx context.Context, e encoded, id int64, old stored)
 				return err
 			}
 		}
-		if !keepText {
+		if !keepText && !u.noText {
 			if _, err := u.delText.ExecContext(ctx, id); err != nil {
 				return err
 			}
@@ -458,7 +462,7 @@ func (u *upserter) index(ctx context.Context, e encoded, id int64, keepTopics, k
 			}
 		}
 	}
-	if !keepText {
+	if !keepText && !u.noText {
 		if _, err := u.insText.ExecContext(ctx, id, a.Title, a.Excerpt, a.Provider.Name, topicTokens(a.Topics)); err != nil {
 			return err
 		}
@@ -555,8 +559,10 @@ func (s *Store) Delete(ctx context.Context, paths ...string) (err error) {
 			if _, err := delTopics.ExecContext(ctx, id); err != nil {
 				return fmt.Errorf("delete %s: %w", p, err)
 			}
-			if _, err := delText.ExecContext(ctx, id); err != nil {
-				return fmt.Errorf("delete %s: %w", p, err)
+			if !s.bulk.Load() {
+				if _, err := delText.ExecContext(ctx, id); err != nil {
+					return fmt.Errorf("delete %s: %w", p, err)
+				}
 			}
 		}
 		if _, err := del.ExecContext(ctx, id); err != nil {
