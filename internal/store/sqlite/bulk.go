@@ -119,7 +119,7 @@ func (s *Store) beginBulk(ctx context.Context) error {
 // again.
 func (s *Store) endBulk(ctx context.Context) error {
 	s.bulk.Store(false)
-	stmts := []string{}
+	stmts := []string{`DELETE FROM news_fts`, sqlFillText}
 	for _, ix := range deferredIndexes {
 		stmts = append(stmts, ix.sql)
 	}

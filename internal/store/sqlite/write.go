@@ -264,7 +264,7 @@ func (s *Store) upsert(ctx context.Context, recs []*model.Record, conditional bo
 	if err != nil {
 		return fmt.Errorf("upsert: %w", err)
 	}
-	u.noText = false && s.bulk.Load()
+	u.noText = s.bulk.Load()
 	changed := false
 	var conflicts []string
 	for _, e := range batch {
