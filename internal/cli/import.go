@@ -29,7 +29,7 @@ func runImport(ctx context.Context, env *Env, args []string) error {
 		return usageError("want at most one source folder, got %d arguments", fs.NArg())
 	}
 	// Two batches and the read-ahead are the live heap.
-	env.softMemoryLimit(200 << 20)
+	env.softMemoryLimit(160 << 20)
 	src := env.Site
 	if fs.NArg() == 1 {
 		src = fs.Arg(0)
@@ -37,7 +37,9 @@ func runImport(ctx context.Context, env *Env, args []string) error {
 	if err := importer.CheckSource(src); err != nil {
 		return err
 	}
-	st, err := env.openStore(ctx)
+	// Curation reads a few records around each batch: mapping the file
+	// would only add the pages it reads to the resident memory.
+	st, err := env.openStoreFor(ctx, onePass)
 	if err != nil {
 		return err
 	}

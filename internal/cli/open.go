@@ -26,7 +26,12 @@ func (env *Env) openStore(ctx context.Context) (store.Store, error) {
 }
 
 func (env *Env) openStoreFor(ctx context.Context, use storeUse) (store.Store, error) {
-	return openDSN(ctx, env.DSN(), use)
+	st, err := openDSN(ctx, env.DSN(), use)
+	if r, ok := st.(interface{ Rebuilt() bool }); ok && r.Rebuilt() {
+		env.Log.Warn("the store held the remains of a bulk import that was interrupted: it starts again empty; import the site again",
+			"db", redactDSN(env.DSN()))
+	}
+	return st, err
 }
 
 // openDSN opens the store a DSN names: sqlite:PATH or postgres://….

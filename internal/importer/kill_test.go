@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"database/sql"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -17,7 +18,10 @@ import (
 
 // TestImportKilledMidwayThenRerunLeavesEveryRecordOnce kills an import
 // with SIGKILL after it has stored part of a large site, imports again, and
-// checks the database holds each file's record exactly once and is sound.
+// checks the database holds each file's record exactly once and is sound:
+// an import record by record keeps what it committed and adds the rest; a
+// bulk load into an empty store leaves its marker, and the next import
+// starts the store again and loads it whole.
 func TestImportKilledMidwayThenRerunLeavesEveryRecordOnce(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary and imports a large site")
@@ -29,9 +33,67 @@ func TestImportKilledMidwayThenRerunLeavesEveryRecordOnce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	dbPath := filepath.Join(t.TempDir(), "hub.db")
+	tests := []struct {
+		name  string
+		flags []string
+		bulk  bool
+	}{
+		{"record by record", []string{"--no-bulk"}, false},
+		{"bulk load", nil, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dbPath := filepath.Join(t.TempDir(), "hub.db")
+			args := append([]string{"--db", "sqlite:" + dbPath, "import"}, tt.flags...)
+			killMidway(t, exec.Command(bin, append(args, src)...))
 
-	cmd := exec.Command(bin, "--db", "sqlite:"+dbPath, "import", src)
+			_, markerErr := os.Stat(dbPath + ".bulk")
+			if tt.bulk != (markerErr == nil) {
+				t.Fatalf("marker of a bulk load after the kill: %v, want one: %v", markerErr, tt.bulk)
+			}
+			if !tt.bulk {
+				partial := countRows(t, dbPath, `SELECT count(*) FROM records`)
+				if partial == 0 || partial >= st.Files {
+					t.Fatalf("the kill did not land mid-way: %d of %d records stored", partial, st.Files)
+				}
+				t.Logf("killed import had stored %d of %d records", partial, st.Files)
+			}
+
+			out, err := exec.Command(bin, append(args, src)...).CombinedOutput()
+			if err != nil {
+				t.Fatalf("second import: %v\n%s", err, out)
+			}
+			if started := strings.Contains(string(out), "remains of a bulk import"); started != tt.bulk {
+				t.Errorf("second import says it started the store again: %v, want %v:\n%s", started, tt.bulk, out)
+			}
+			if n := countRows(t, dbPath, `SELECT count(*) FROM records`); n != st.Files {
+				t.Errorf("%d records after the second import, want %d", n, st.Files)
+			}
+			if n := countRows(t, dbPath, `SELECT count(DISTINCT path) FROM records`); n != st.Files {
+				t.Errorf("%d distinct paths, want %d", n, st.Files)
+			}
+			if n := countRows(t, dbPath, `SELECT count(DISTINCT canonical_url) FROM records WHERE kind = 'news'`); n != articles {
+				t.Errorf("%d distinct article URLs, want %d", n, articles)
+			}
+			if n := countRows(t, dbPath, `SELECT count(*) FROM records WHERE kind = 'news'`); n != articles {
+				t.Errorf("%d news records, want %d", n, articles)
+			}
+			if n := countRows(t, dbPath, `SELECT count(*) FROM news_fts WHERE news_fts MATCH 'the'`); n == 0 {
+				t.Error("the full-text index finds nothing")
+			}
+			if n := countRows(t, dbPath, `SELECT count(*) FROM sqlite_master WHERE type = 'index'
+				AND name IN ('records_news_heat', 'records_news_quality', 'records_news_id')`); n != 3 {
+				t.Errorf("%d of the indexes a bulk load makes last are there, want 3", n)
+			}
+			assertIntegrity(t, dbPath)
+		})
+	}
+}
+
+// killMidway starts an import and kills it with SIGKILL at its first
+// progress line, which it prints once files are stored.
+func killMidway(t *testing.T, cmd *exec.Cmd) {
+	t.Helper()
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -59,30 +121,6 @@ func TestImportKilledMidwayThenRerunLeavesEveryRecordOnce(t *testing.T) {
 	if ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus); !ok || !ws.Signaled() {
 		t.Fatalf("import was not killed: %v", err)
 	}
-
-	partial := countRows(t, dbPath, `SELECT count(*) FROM records`)
-	if partial == 0 || partial >= st.Files {
-		t.Fatalf("the kill did not land mid-way: %d of %d records stored", partial, st.Files)
-	}
-	t.Logf("killed import had stored %d of %d records", partial, st.Files)
-
-	out, err := exec.Command(bin, "--db", "sqlite:"+dbPath, "import", src).CombinedOutput()
-	if err != nil {
-		t.Fatalf("second import: %v\n%s", err, out)
-	}
-	if n := countRows(t, dbPath, `SELECT count(*) FROM records`); n != st.Files {
-		t.Errorf("%d records after the second import, want %d", n, st.Files)
-	}
-	if n := countRows(t, dbPath, `SELECT count(DISTINCT path) FROM records`); n != st.Files {
-		t.Errorf("%d distinct paths, want %d", n, st.Files)
-	}
-	if n := countRows(t, dbPath, `SELECT count(DISTINCT canonical_url) FROM records WHERE kind = 'news'`); n != articles {
-		t.Errorf("%d distinct article URLs, want %d", n, articles)
-	}
-	if n := countRows(t, dbPath, `SELECT count(*) FROM records WHERE kind = 'news'`); n != articles {
-		t.Errorf("%d news records, want %d", n, articles)
-	}
-	assertIntegrity(t, dbPath)
 }
 
 func countRows(t *testing.T, dbPath, query string) int {

@@ -9,25 +9,27 @@ import (
 	"newshub/internal/store"
 )
 
-// A bulk load (BulkLoad) fills an empty store with the rollback journal
-// off: every page is written once, where write-ahead logging writes it
-// twice and checksums it, which is most of what storing a large import
-// costs. Without a journal a crash leaves the file unusable, so a marker
-// file beside the database, locked for as long as the load runs, says a
-// load is under way: Open finds a marker nobody holds after a crash and
-// starts the store again empty, as it was when the load began (a load
-// begins only on a store holding nothing).
+// A bulk load (BulkLoad) fills an empty store with its rollback journal in
+// memory rather than a write-ahead log: every page is written once, where
+// the log writes it twice and checksums it, which is most of what storing
+// a large import costs. A failed batch still rolls back, but a crash leaves
+// the file unusable; so a marker file beside the database, locked for as
+// long as the load runs, says a load is under way, and Open, finding a
+// marker nobody holds, starts the store again empty, as it was when the
+// load began (a load begins only on a store that holds nothing).
 //
-// The full-text index is built once at the end, from the records, and the
-// indexes curation does not read while records arrive are dropped at the
-// start and made again at the end.
+// The indexes curation does not read while records arrive are dropped at
+// the start and made again at the end. The full-text rows are written
+// with each batch, in one statement (see upserter.flush): making them at
+// the end from the stored values costs more, as each value is decoded
+// again.
 
 // bulkMarkerSuffix names the marker file: the database path and this.
 const bulkMarkerSuffix = ".bulk"
 
 // bulkCacheKiB is the writer's page cache during a bulk load: the indexes
 // kept up to date during the load stay in memory.
-const bulkCacheKiB = 64 << 10
+const bulkCacheKiB = 32 << 10
 
 // deferredIndexes are the indexes a bulk load builds after the rows, with
 // their definitions (as the migrations made them). The others (path, kind,
@@ -38,16 +40,6 @@ var deferredIndexes = []struct{ name, sql string }{
 	{"records_news_quality", `CREATE INDEX IF NOT EXISTS records_news_quality ON records (quality DESC, published_at, path) WHERE kind = 'news'`},
 	{"records_news_id", `CREATE INDEX IF NOT EXISTS records_news_id ON records (id, published_at) WHERE kind = 'news'`},
 }
-
-// sqlFillText makes the full-text rows of every news record from the
-// stored values, as upserter.index makes one: the words of title, excerpt
-// and publisher, and a token for each topic ("t" and the hex of its name).
-const sqlFillText = `INSERT INTO news_fts (rowid, title, excerpt, provider, topics)
-	SELECT r.id, coalesce(json_extract(r.value, '$.title'), ''), coalesce(json_extract(r.value, '$.excerpt'), ''),
-		coalesce(json_extract(r.value, '$.provider.name'), ''),
-		coalesce((SELECT group_concat('t' || lower(hex(j.value)), ' ') FROM json_each(r.value, '$.topics') j
-			WHERE j.value <> ''), '')
-	FROM records r WHERE r.kind = 'news' ORDER BY r.id`
 
 // BulkLoad implements store.BulkLoader. The store must not be used by
 // other goroutines meanwhile, but through load.
@@ -87,7 +79,7 @@ func (s *Store) empty(ctx context.Context) (bool, error) {
 	return n == 0, err
 }
 
-// beginBulk turns the journal off and drops the deferred indexes. It
+// beginBulk moves the journal to memory and drops the deferred indexes. It
 // refuses with store.ErrNoBulk when another connection (of another
 // process) has the database open: the journal mode of a database in WAL
 // mode changes only when one connection alone has it.
@@ -96,11 +88,12 @@ func (s *Store) beginBulk(ctx context.Context) error {
 	s.r.SetMaxIdleConns(0)
 	defer s.r.SetMaxIdleConns(s.readers)
 	var mode string
-	if err := s.w.QueryRowContext(ctx, `PRAGMA journal_mode = OFF`).Scan(&mode); err != nil {
-		return fmt.Errorf("bulk load: %w", err)
+	// With another connection, SQLite answers busy or leaves the mode.
+	if err := s.w.QueryRowContext(ctx, `PRAGMA journal_mode = MEMORY`).Scan(&mode); err != nil {
+		return fmt.Errorf("%w: another connection has %s open: %v", store.ErrNoBulk, s.path, err)
 	}
-	if mode != "off" {
-		return fmt.Errorf("%w: another process has %s open", store.ErrNoBulk, s.path)
+	if mode != "memory" {
+		return fmt.Errorf("%w: another connection has %s open (journal mode stays %s)", store.ErrNoBulk, s.path, mode)
 	}
 	stmts := []string{`PRAGMA synchronous = OFF`, fmt.Sprintf(`PRAGMA cache_size = -%d`, bulkCacheKiB)}
 	for _, ix := range deferredIndexes {
@@ -111,15 +104,13 @@ func (s *Store) beginBulk(ctx context.Context) error {
 			return errors.Join(fmt.Errorf("bulk load: %s: %w", q, err), s.endBulk(ctx))
 		}
 	}
-	s.bulk.Store(true)
 	return nil
 }
 
 // endBulk builds what the load put off and turns write-ahead logging on
 // again.
 func (s *Store) endBulk(ctx context.Context) error {
-	s.bulk.Store(false)
-	stmts := []string{`DELETE FROM news_fts`, sqlFillText}
+	var stmts []string
 	for _, ix := range deferredIndexes {
 		stmts = append(stmts, ix.sql)
 	}

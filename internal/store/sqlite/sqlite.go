@@ -17,7 +17,6 @@ import (
 	"runtime"
 	"slices"
 	"strings"
-	"sync/atomic"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 
@@ -84,8 +83,6 @@ type Store struct {
 	r       *sql.DB // read-only connections
 	readers int     // idle read connections kept
 
-	// bulk is set while a bulk load puts off the full-text rows.
-	bulk atomic.Bool
 	// rebuilt says Open found the remains of a bulk load that died and
 	// started the store again.
 	rebuilt bool
