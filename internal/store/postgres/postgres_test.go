@@ -145,3 +145,7 @@ func TestWritersOfTwoProcessesKeepDerivedRowsInStep(t *testing.T) {
 		}
 	}
 }
+
+func TestBulkConformance(t *testing.T) {
+	storetest.RunBulk(t, func(t *testing.T) store.Store { return openTemp(t) })
+}
