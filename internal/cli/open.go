@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strings"
 
+	"newshub/internal/importer"
 	"newshub/internal/site"
 	"newshub/internal/store"
 	"newshub/internal/store/postgres"
@@ -81,7 +82,8 @@ func redactDSN(dsn string) string {
 	return u.String()
 }
 
-// openHub opens the store and loads the site configuration from it.
+// openHub opens the store, brings its configuration in step with the
+// site folder's files and returns the configuration in force.
 func (env *Env) openHub(ctx context.Context) (store.Store, *site.Site, error) {
 	return env.openHubFor(ctx, randomReads)
 }
@@ -91,10 +93,22 @@ func (env *Env) openHubFor(ctx context.Context, use storeUse) (store.Store, *sit
 	if err != nil {
 		return nil, nil, err
 	}
-	s, err := site.Load(ctx, st)
+	s, err := env.syncSite(ctx, st)
 	if err != nil {
 		st.Close()
 		return nil, nil, err
 	}
 	return st, s, nil
+}
+
+// syncSite brings the configuration records of st in step with the files
+// of the site folder, their source of truth, so that an edit takes effect
+// without an import, and returns the configuration in force.
+func (env *Env) syncSite(ctx context.Context, st store.Store) (*site.Site, error) {
+	res, err := importer.SyncSite(ctx, st, env.Site)
+	if err != nil {
+		return nil, err
+	}
+	res.Log(env.Log)
+	return res.Site, nil
 }

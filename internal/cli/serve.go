@@ -6,7 +6,9 @@ import (
 	"log/slog"
 
 	"newshub/internal/ingest"
+	"newshub/internal/store"
 	"newshub/internal/server"
+	"newshub/internal/site/watch"
 	"newshub/internal/web"
 )
 
@@ -24,11 +26,18 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	if fs.NArg() > 0 {
 		return usageError("unexpected argument %q", fs.Arg(0))
 	}
-	st, s, err := env.openHub(ctx)
+	st, err := env.openStore(ctx)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
+	// The server reloads the site from the store, where the watcher puts
+	// each edit of the configuration files; ingest starts again with it.
+	sw, err := watch.New(ctx, env.Site, st, env.Log)
+	if err != nil {
+		return err
+	}
+	defer follow(ctx, env, sw)()
 	w, err := web.New(web.Config{Store: st, BaseURL: *baseURL, Logger: env.Log})
 	if err != nil {
 		return err
@@ -39,11 +48,58 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 		cfg.Logger = slog.New(slog.NewTextHandler(env.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	}
 	if !*noIngest {
-		in := ingest.New(s, st, ingest.Options{Version: version(), SiteDir: env.Site, Log: env.Log})
-		defer in.Close()
-		cfg.Ingest = in.Run
+		cfg.Ingest = ingestFollowing(sw, st, ingest.Options{Version: version(), SiteDir: env.Site, Log: env.Log})
 	}
 	return server.New(cfg).ListenAndServe(ctx, *addr, func(a string) {
 		fmt.Fprintf(env.Stdout, "serving http://%s/\n", a)
 	})
+}
+
+// follow runs the watcher of the site folder until the function it
+// returns is called.
+func follow(ctx context.Context, env *Env, sw *watch.Watcher) (stop func()) {
+	ctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if err := sw.Run(ctx); err != nil {
+			env.Log.Error("edits of the site folder will not take effect until serve starts again", "err", err)
+		}
+	}()
+	return func() {
+		cancel()
+		<-done
+	}
+}
+
+// ingestFollowing runs ingest with the configuration in force, and again
+// with the new one each time an edit of the site folder changes it (a
+// round under way is cut short: what it had not stored is fetched again).
+func ingestFollowing(sw *watch.Watcher, st store.Store, opts ingest.Options) func(context.Context) error {
+	changes := sw.Subscribe()
+	return func(ctx context.Context) error {
+		for {
+			runCtx, cancel := context.WithCancel(ctx)
+			in := ingest.New(sw.Site(), st, opts)
+			done := make(chan error, 1)
+			go func() { done <- in.Run(runCtx) }()
+			var err error
+			restart := false
+			select {
+			case <-changes:
+				restart = true
+				cancel()
+				err = <-done
+			case err = <-done:
+			}
+			cancel()
+			in.Close()
+			if !restart || ctx.Err() != nil {
+				return err
+			}
+			if opts.Log != nil {
+				opts.Log.Info("ingest: the site configuration changed; fetching with it")
+			}
+		}
+	}
 }
