@@ -30,7 +30,7 @@ func runExport(ctx context.Context, env *Env, args []string) error {
 		return usageError("want one output folder, got %d arguments", fs.NArg())
 	}
 	out := fs.Arg(0)
-	st, err := env.openStoreFor(ctx, onePass)
+	st, _, err := env.openHubFor(ctx, onePass) // the configuration as the site folder has it
 	if err != nil {
 		return err
 	}

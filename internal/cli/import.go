@@ -3,7 +3,10 @@ package cli
 import (
 	"context"
 	"fmt"
+	"io"
+	"maps"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -18,6 +21,7 @@ func runImport(ctx context.Context, env *Env, args []string) error {
 	fs.Var(&maxSize, "max-size", "largest file to read, in bytes or with a unit (KiB, MiB, GiB); larger files are rejected")
 	workers := fs.Int("workers", runtime.GOMAXPROCS(0), "files read and parsed in parallel")
 	batch := fs.Int("batch", importer.DefaultBatch, "records curated and written per transaction")
+	noBulk := fs.Bool("no-bulk", false, "write record by record even into an empty store (which otherwise loads rows first and builds its indexes after)")
 	if err := env.parse(fs, args); err != nil {
 		return err
 	}
@@ -25,7 +29,7 @@ func runImport(ctx context.Context, env *Env, args []string) error {
 		return usageError("want at most one source folder, got %d arguments", fs.NArg())
 	}
 	// Two batches and the read-ahead are the live heap.
-	env.softMemoryLimit(200 << 20)
+	env.softMemoryLimit(160 << 20)
 	src := env.Site
 	if fs.NArg() == 1 {
 		src = fs.Arg(0)
@@ -33,7 +37,9 @@ func runImport(ctx context.Context, env *Env, args []string) error {
 	if err := importer.CheckSource(src); err != nil {
 		return err
 	}
-	st, err := env.openStore(ctx)
+	// Curation reads a few records around each batch: mapping the file
+	// would only add the pages it reads to the resident memory.
+	st, err := env.openStoreFor(ctx, onePass)
 	if err != nil {
 		return err
 	}
@@ -42,7 +48,7 @@ func runImport(ctx context.Context, env *Env, args []string) error {
 	var bar *progress.Reporter
 	done := 0
 	res, err := importer.Import(ctx, st, src, importer.Options{
-		MaxSize: maxSize.n, Workers: max(1, *workers), Batch: max(1, *batch),
+		MaxSize: maxSize.n, Workers: max(1, *workers), Batch: max(1, *batch), NoBulk: *noBulk,
 		Progress: func(n, total int) {
 			if bar == nil {
 				bar = progress.New(env.Stderr, "import", "records", int64(total))
@@ -50,7 +56,8 @@ func runImport(ctx context.Context, env *Env, args []string) error {
 			bar.Add(n - done)
 			done = n
 		},
-		Reject: func(e *importer.FileError) { fmt.Fprintln(env.Stderr, e) },
+		Reject:     func(e *importer.FileError) { fmt.Fprintln(env.Stderr, e) },
+		StoreFiles: env.storeFiles(),
 	})
 	if bar != nil {
 		bar.Finish()
@@ -63,6 +70,7 @@ func runImport(ctx context.Context, env *Env, args []string) error {
 	if res.Unchanged > 0 {
 		fmt.Fprintf(env.Stdout, "%d of them were already stored with the same bytes\n", res.Unchanged)
 	}
+	printCollections(env.Stdout, res)
 	if len(res.Rejected) > 0 {
 		fmt.Fprintf(env.Stdout, "rejected %d files (reasons above)\n", len(res.Rejected))
 		return errFailed
@@ -106,4 +114,49 @@ func (s *sizeFlag) Set(v string) error {
 	}
 	s.n = n * mult
 	return nil
+}
+
+// printCollections says how many files of each collection the import
+// read, which of them it keeps without reading, and what it left out as
+// not records, with the reason.
+func printCollections(w io.Writer, res importer.Result) {
+	names := slices.Sorted(maps.Keys(res.Collections))
+	var read, kept []string
+	for _, name := range names {
+		c := res.Collections[name]
+		read = append(read, fmt.Sprintf("%s %d", name, c.Files))
+		if c.Opaque > 0 {
+			kept = append(kept, fmt.Sprintf("%s %d", name, c.Opaque))
+		}
+	}
+	if len(read) > 0 {
+		fmt.Fprintf(w, "files by collection: %s\n", strings.Join(read, ", "))
+	}
+	if len(kept) > 0 {
+		fmt.Fprintf(w, "kept as they are, not read (not published; export writes them back): %s\n", strings.Join(kept, ", "))
+	}
+	if len(res.Skipped) == 0 {
+		return
+	}
+	// One line per reason, in the order the reasons first appear.
+	var reasons []string
+	paths := map[string][]string{}
+	for _, s := range res.Skipped {
+		if _, ok := paths[s.Reason]; !ok {
+			reasons = append(reasons, s.Reason)
+		}
+		paths[s.Reason] = append(paths[s.Reason], s.Path)
+	}
+	fmt.Fprintf(w, "not records, left out: %d\n", len(res.Skipped))
+	for _, r := range reasons {
+		fmt.Fprintf(w, "  %s (%s)\n", listSome(paths[r], 8), r)
+	}
+}
+
+// listSome joins at most n names, saying how many more there are.
+func listSome(names []string, n int) string {
+	if len(names) <= n {
+		return strings.Join(names, ", ")
+	}
+	return fmt.Sprintf("%s and %d more", strings.Join(names[:n], ", "), len(names)-n)
 }

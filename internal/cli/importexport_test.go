@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -235,4 +237,162 @@ func TestSizeFlag(t *testing.T) {
 			t.Errorf("Set(%q) accepted", bad)
 		}
 	}
+}
+
+// TestImportThenExportKeepsEveryFileOfAHub imports a hub holding every
+// class of file a Jekyll site of Smartable's has (testdata/hub: the records
+// newshub reads, learning in folders of any kind, collections it does not
+// model, data files of other formats, a binary file, theme parts, and the
+// site's own pages, assets, published API and Jekyll output), plus what a
+// checkout adds (.git, the database, installed packages, hidden files).
+// Every file that is a record comes back byte for byte from export; every
+// other one is named, with its reason, in the import's summary.
+func TestImportThenExportKeepsEveryFileOfAHub(t *testing.T) {
+	src := filepath.Join(t.TempDir(), "hub")
+	if err := os.CopyFS(src, os.DirFS("testdata/hub")); err != nil {
+		t.Fatal(err)
+	}
+	for rel, data := range map[string]string{
+		".git/HEAD":                          "ref: refs/heads/main\n",
+		".git/objects/ab/cdef":               "\x78\x01\x00",
+		"node_modules/left-pad/package.json": `{"name":"left-pad"}`,
+		"_news/.DS_Store":                    "\x00\x00\x00\x01Bud1",
+	} {
+		name := filepath.Join(src, filepath.FromSlash(rel))
+		if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(name, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Left out, by the reason the summary gives.
+	leftOut := map[string]string{
+		".git/":           "version control",
+		".newshub/":       "newshub's own folder",
+		".github/":        "hidden",
+		".htaccess":       "hidden",
+		"_news/.DS_Store": "hidden",
+		"node_modules/":   "installed packages",
+		"api/":            "the published API",
+		"_site/":          "the site Jekyll built",
+		"README.md":       "a page or static file",
+		"CNAME":           "a page or static file",
+		"Gemfile":         "a page or static file",
+		"index.html":      "a page or static file",
+		"assets/":         "a page or static file",
+	}
+	code, stdout, errs := run(t, "--site", src, "import")
+	if code != 0 {
+		t.Fatalf("import exit %d:\n%s%s", code, stdout, errs)
+	}
+	out := filepath.Join(t.TempDir(), "out")
+	if code, _, errs := run(t, "--site", src, "export", out); code != 0 {
+		t.Fatalf("export exit %d:\n%s", code, errs)
+	}
+
+	exported := allFiles(t, out)
+	records := 0
+	for rel, data := range allFiles(t, src) {
+		if skipped := leftOutBy(rel, leftOut); skipped != "" {
+			if _, ok := exported[rel]; ok {
+				t.Errorf("%s: exported, but it is not a record", rel)
+			}
+			continue
+		}
+		records++
+		switch got, ok := exported[rel]; {
+		case !ok:
+			t.Errorf("%s: not exported", rel)
+		case !bytes.Equal(got, data):
+			t.Errorf("%s: exported bytes differ from the original", rel)
+		}
+	}
+	if len(exported) != records {
+		t.Errorf("exported %d files, want the %d records", len(exported), records)
+	}
+	for entry, reason := range leftOut {
+		if !strings.Contains(stdout, entry) || !regexpLine(stdout, regexp.QuoteMeta(entry)+".*"+regexp.QuoteMeta(reason)) {
+			t.Errorf("the summary does not name %s with its reason %q:\n%s", entry, reason, stdout)
+		}
+	}
+	for _, want := range []string{
+		fmt.Sprintf("imported %d records", records),
+		"learning 5, learning-list 1",
+		"files by collection: _archive 1, _challenges 2, _config.yml 1, _data 7, _events 2, _forms 1, _includes 1, _layouts 1, _learning 6, _news 2, _newsletters 1, _people 2, _sponsorships 3, _terms 1\n",
+		"kept as they are, not read (not published; export writes them back): _challenges 2, _data 2, _events 1, _forms 1, _includes 1, _layouts 1, _sponsorships 3, _terms 1\n",
+		fmt.Sprintf("not records, left out: %d\n", len(leftOut)),
+	} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("summary lacks %q:\n%s", want, stdout)
+		}
+	}
+}
+
+// TestLearningOfEveryKindIsPublishedAndKeptFilesAreNot builds the hub of
+// testdata/hub: its courses and books are published like its articles and
+// videos, and nothing of the files it keeps without reading is.
+func TestLearningOfEveryKindIsPublishedAndKeptFilesAreNot(t *testing.T) {
+	db := "sqlite:" + filepath.Join(t.TempDir(), "hub.db")
+	if code, _, errs := run(t, "--db", db, "import", "testdata/hub"); code != 0 {
+		t.Fatalf("import exit %d:\n%s", code, errs)
+	}
+	out := filepath.Join(t.TempDir(), "out")
+	if code, _, errs := run(t, "--db", db, "--site", "testdata/hub", "build", out); code != 0 {
+		t.Fatalf("build exit %d:\n%s", code, errs)
+	}
+	built := allFiles(t, out)
+	for _, p := range []string{
+		"api/learning/courses/coursera-algorithms-part-1/index.json",
+		"api/learning/books/mit-press-introduction-to-algorithms/index.json",
+	} {
+		if _, ok := built[p]; !ok {
+			t.Errorf("%s was not built", p)
+		}
+	}
+	for p, data := range built {
+		for _, kept := range []string{"Shortest path challenge", "Example Cloud", "Privacy policy", "apps/algorithm/subscribe"} {
+			if bytes.Contains(data, []byte(kept)) {
+				t.Errorf("%s publishes %q, from a file kept without reading", p, kept)
+			}
+		}
+	}
+}
+
+// allFiles returns the bytes of every file under dir by slash path.
+func allFiles(t *testing.T, dir string) map[string][]byte {
+	t.Helper()
+	files := map[string][]byte{}
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		rel, err := filepath.Rel(dir, p)
+		files[filepath.ToSlash(rel)] = data
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return files
+}
+
+// leftOutBy returns the entry of leftOut (a file, or a folder ending in
+// "/") that holds rel, or "".
+func leftOutBy(rel string, leftOut map[string]string) string {
+	for entry := range leftOut {
+		if rel == entry || strings.HasSuffix(entry, "/") && strings.HasPrefix(rel, entry) {
+			return entry
+		}
+	}
+	return ""
+}
+
+// regexpLine reports whether a line of s matches the pattern.
+func regexpLine(s, pattern string) bool {
+	return regexp.MustCompile("(?m)^.*" + pattern + ".*$").MatchString(s)
 }

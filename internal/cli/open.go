@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strings"
 
+	"newshub/internal/importer"
 	"newshub/internal/site"
 	"newshub/internal/store"
 	"newshub/internal/store/postgres"
@@ -26,7 +27,12 @@ func (env *Env) openStore(ctx context.Context) (store.Store, error) {
 }
 
 func (env *Env) openStoreFor(ctx context.Context, use storeUse) (store.Store, error) {
-	return openDSN(ctx, env.DSN(), use)
+	st, err := openDSN(ctx, env.DSN(), use)
+	if r, ok := st.(interface{ Rebuilt() bool }); ok && r.Rebuilt() {
+		env.Log.Warn("the store held the remains of a bulk import that was interrupted: it starts again empty; import the site again",
+			"db", redactDSN(env.DSN()))
+	}
+	return st, err
 }
 
 // openDSN opens the store a DSN names: sqlite:PATH or postgres://….
@@ -53,6 +59,17 @@ func openDSN(ctx context.Context, dsn string, use storeUse) (store.Store, error)
 	}
 }
 
+// storeFiles returns the files of the SQLite database the --db flag names
+// (none for another store), so an import of the folder holding them leaves
+// them out.
+func (env *Env) storeFiles() []string {
+	p, ok := strings.CutPrefix(env.DSN(), "sqlite:")
+	if !ok {
+		return nil
+	}
+	return []string{p, p + "-wal", p + "-shm", p + "-journal"}
+}
+
 // redactDSN returns dsn without the password it may hold, for messages.
 func redactDSN(dsn string) string {
 	u, err := url.Parse(dsn)
@@ -65,7 +82,8 @@ func redactDSN(dsn string) string {
 	return u.String()
 }
 
-// openHub opens the store and loads the site configuration from it.
+// openHub opens the store, brings its configuration in step with the
+// site folder's files and returns the configuration in force.
 func (env *Env) openHub(ctx context.Context) (store.Store, *site.Site, error) {
 	return env.openHubFor(ctx, randomReads)
 }
@@ -75,10 +93,22 @@ func (env *Env) openHubFor(ctx context.Context, use storeUse) (store.Store, *sit
 	if err != nil {
 		return nil, nil, err
 	}
-	s, err := site.Load(ctx, st)
+	s, err := env.syncSite(ctx, st)
 	if err != nil {
 		st.Close()
 		return nil, nil, err
 	}
 	return st, s, nil
+}
+
+// syncSite brings the configuration records of st in step with the files
+// of the site folder, their source of truth, so that an edit takes effect
+// without an import, and returns the configuration in force.
+func (env *Env) syncSite(ctx context.Context, st store.Store) (*site.Site, error) {
+	res, err := importer.SyncSite(ctx, st, env.Site)
+	if err != nil {
+		return nil, err
+	}
+	res.Log(env.Log)
+	return res.Site, nil
 }

@@ -19,6 +19,8 @@ import (
 	"newshub/internal/metrics"
 	"newshub/internal/publish"
 	"newshub/internal/server"
+	"newshub/internal/site/watch"
+	"newshub/internal/store"
 	"newshub/internal/web"
 )
 
@@ -48,7 +50,7 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 		}
 		defer stop()
 	}
-	st, s, err := env.openHub(ctx)
+	st, err := env.openStore(ctx)
 	if err != nil {
 		return err
 	}
@@ -58,6 +60,13 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 		// Warnings and errors only: the access log costs at high rates.
 		log = slog.New(slog.NewTextHandler(env.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	}
+	// The views reload the site from the store, where the watcher puts
+	// each edit of the configuration files; ingest starts again with it.
+	sw, err := watch.New(ctx, env.Site, st, env.Log)
+	if err != nil {
+		return err
+	}
+	defer follow(ctx, env, sw)()
 	// One view of the hub for the API, the feeds, the website and search.
 	views := publish.NewViews(publish.ViewsConfig{Store: st, Options: publish.Options{BaseURL: *baseURL}, Logger: log})
 	w, err := web.New(web.Config{Views: views, Store: st, Logger: env.Log})
@@ -85,9 +94,7 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	}
 	if !*noIngest {
 		opts := ingest.Options{Version: version(), SiteDir: env.Site, Log: env.Log, Policy: policy, Metrics: m}
-		in := ingest.New(s, st, opts)
-		defer in.Close()
-		cfg.Ingest = in.Run
+		cfg.Ingest = ingestFollowing(sw, st, opts)
 	}
 	return server.New(cfg).ListenAndServe(ctx, *addr, func(a string) {
 		loaded.Store(true)
@@ -148,4 +155,53 @@ func serveRuntimeMetrics(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", "application/json")
 	json.NewEncoder(w).Encode(vals)
+}
+
+// follow runs the watcher of the site folder until the function it
+// returns is called.
+func follow(ctx context.Context, env *Env, sw *watch.Watcher) (stop func()) {
+	ctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if err := sw.Run(ctx); err != nil {
+			env.Log.Error("edits of the site folder will not take effect until serve starts again", "err", err)
+		}
+	}()
+	return func() {
+		cancel()
+		<-done
+	}
+}
+
+// ingestFollowing runs ingest with the configuration in force, and again
+// with the new one each time an edit of the site folder changes it (a
+// round under way is cut short: what it had not stored is fetched again).
+func ingestFollowing(sw *watch.Watcher, st store.Store, opts ingest.Options) func(context.Context) error {
+	changes := sw.Subscribe()
+	return func(ctx context.Context) error {
+		for {
+			runCtx, cancel := context.WithCancel(ctx)
+			in := ingest.New(sw.Site(), st, opts)
+			done := make(chan error, 1)
+			go func() { done <- in.Run(runCtx) }()
+			var err error
+			restart := false
+			select {
+			case <-changes:
+				restart = true
+				cancel()
+				err = <-done
+			case err = <-done:
+			}
+			cancel()
+			in.Close()
+			if !restart || ctx.Err() != nil {
+				return err
+			}
+			if opts.Log != nil {
+				opts.Log.Info("ingest: the site configuration changed; fetching with it")
+			}
+		}
+	}
 }

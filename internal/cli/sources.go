@@ -38,7 +38,7 @@ func runSources(ctx context.Context, env *Env, args []string) error {
 	if len(pos) != n {
 		return usageError("%s takes %d argument(s), got %d", sub, n, len(pos))
 	}
-	st, err := env.openStore(ctx)
+	st, _, err := env.openHub(ctx)
 	if err != nil {
 		return err
 	}

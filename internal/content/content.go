@@ -38,7 +38,9 @@ func (e *ParseError) Error() string {
 	return fmt.Sprintf("%s:%d: %s", e.Path, e.Line, e.Msg)
 }
 
-// KindOf tells which record kind a site-relative slash path holds.
+// KindOf tells which record kind a site-relative slash path holds, of the
+// kinds newshub reads; a file it keeps without reading (see Opaque) is
+// not one of them.
 func KindOf(p string) (model.Kind, bool) {
 	p = cleanPath(p)
 	dir, file := path.Split(p)
@@ -66,10 +68,13 @@ func KindOf(p string) (model.Kind, bool) {
 			return model.KindEvent, true
 		case "_learning/collections":
 			return model.KindLearningList, true
-		case "_learning/articles", "_learning/videos":
-			return model.KindLearning, true
 		case "_data/organizations":
 			return model.KindOrganization, true
+		}
+		// Any folder of _learning holds resources of the kind it names
+		// (articles/, videos/, courses/, books/...).
+		if sub, ok := strings.CutPrefix(dir, "_learning/"); ok && sub != "" && !strings.Contains(sub, "/") {
+			return model.KindLearning, true
 		}
 	case ".html":
 		if dir == "_newsletters" {

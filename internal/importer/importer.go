@@ -12,6 +12,15 @@
 // the rest go in. A file whose bytes the store already holds is counted and
 // left alone.
 //
+// Records are the files of the folders whose names start with "_"
+// (Jekyll's collections and _data) and _config.yml. A file of a kind
+// newshub reads is parsed; any other (a collection newshub does not model,
+// a data file it does not use, a file of another format) is kept as it is,
+// an opaque record that export writes back and nothing publishes. The rest
+// of the folder is not records (the site's pages and assets, the published
+// API, Jekyll's output, hidden files, installed packages) and is listed in
+// the result with the reason.
+//
 // Every file not imported is reported as a FileError (path:line: reason):
 // nothing is dropped silently.
 package importer
@@ -19,6 +28,7 @@ package importer
 import (
 	"context"
 	"crypto/sha256"
+	"errors"
 	"fmt"
 	"os"
 	"runtime"
@@ -65,6 +75,15 @@ type Options struct {
 	// happens; Result.Rejected lists them all at the end. Calls are
 	// serialized.
 	Reject func(*FileError)
+
+	// NoBulk writes record by record even into an empty store that can
+	// load in bulk (store.BulkLoader).
+	NoBulk bool
+
+	// StoreFiles are the files of the store imported into, such as a
+	// SQLite database and its journal: found in the source folder, they
+	// are left out (SkipStore) rather than read as records.
+	StoreFiles []string
 }
 
 // FileError is a file an import rejected, and why.
@@ -83,7 +102,29 @@ type Result struct {
 	Kinds     map[model.Kind]int // records imported, by kind: stored, or already stored unchanged
 	Unchanged int                // of which were already stored with the same bytes
 	Rejected  []*FileError       // files not imported, in the order they were found out
-	Elapsed   time.Duration
+	// Collections counts the record files found, by collection: the first
+	// folder of their path ("_news", "_challenges"), or the file itself
+	// at the top of the site ("_config.yml").
+	Collections map[string]Collection
+	// Skipped lists the entries of the source that are not records, in
+	// path order: nothing is left out without a reason.
+	Skipped []Skip
+	// Bulk says the records were loaded into an empty store in bulk, the
+	// indexes built once at the end.
+	Bulk    bool
+	Elapsed time.Duration
+}
+
+// Collection counts the record files of one collection.
+type Collection struct {
+	Files  int // found, whatever became of them
+	Opaque int // of which newshub keeps without reading (model.KindOpaque)
+}
+
+// Skip is an entry of the source folder that is not a record, and why.
+type Skip struct {
+	Path   string // site path; a folder's ends with "/"
+	Reason string // one of the Skip... reasons
 }
 
 // Imported returns the number of records imported, of every kind.
@@ -103,6 +144,7 @@ func Import(ctx context.Context, st store.Store, src string, opts Options) (Resu
 	if err := CheckSource(src); err != nil {
 		return Result{}, err
 	}
+	start := time.Now()
 	if opts.MaxSize <= 0 {
 		opts.MaxSize = DefaultMaxSize
 	}
@@ -113,8 +155,19 @@ func Import(ctx context.Context, st store.Store, src string, opts Options) (Resu
 		opts.Batch = DefaultBatch
 	}
 	imp := &importer{st: st, src: src, opts: opts, owners: map[string]string{},
-		res: Result{Kinds: map[model.Kind]int{}}}
+		res: Result{Kinds: map[model.Kind]int{}, Collections: map[string]Collection{}}}
+	if bl, ok := st.(store.BulkLoader); ok && !opts.NoBulk {
+		err := bl.BulkLoad(ctx, func(ctx context.Context) error {
+			imp.res.Bulk = true
+			return imp.run(ctx)
+		})
+		if imp.res.Bulk || !errors.Is(err, store.ErrNotEmpty) && !errors.Is(err, store.ErrNoBulk) {
+			imp.res.Elapsed = time.Since(start)
+			return imp.res, err
+		}
+	}
 	err := imp.run(ctx)
+	imp.res.Elapsed = time.Since(start)
 	return imp.res, err
 }
 
@@ -152,7 +205,6 @@ type importer struct {
 }
 
 func (imp *importer) run(ctx context.Context) error {
-	start := time.Now()
 	if err := imp.loadStored(ctx); err != nil {
 		return err
 	}
@@ -183,7 +235,6 @@ func (imp *importer) run(ctx context.Context) error {
 			return err
 		}
 	}
-	imp.res.Elapsed = time.Since(start)
 	return nil
 }
 

@@ -340,3 +340,81 @@ func TestImportRejectsBadFilesAndKeepsTheRest(t *testing.T) {
 	}
 	assertIntegrity(t, dbPath)
 }
+
+// TestImportRejectsNamesABuildCannotPlace imports records whose names
+// would make no page (or no file) and checks each is rejected with its
+// reason, the rest imported.
+func TestImportRejectsNamesABuildCannotPlace(t *testing.T) {
+	topic := func(id string) string {
+		return "taxonomy: topic\n_id: " + id + "\nname: Topic " + id + "\n"
+	}
+	news := func(slug string) string {
+		return strings.Replace(goodNews, "/good", "/"+slug, 2)
+	}
+	tests := []struct {
+		name, rel, data string
+		line            int
+		want            string
+	}{
+		{"a news name shaped like a date that is not one", "_news/2026-..-01-x.md", news("dots"), 1, `"2026-..-01" is not one`},
+		{"a news name with no slug after its date", "_news/2026-01-01-...md", news("noslug"), 1, "no slug"},
+		{"a backslash in a file name", `_news/2026-01-01-back\slash.md`, news("backslash"), 1, "backslash"},
+		{"a name too long for a page", "_news/2026-01-01-" + strings.Repeat("a", 220) + ".md", news("long"), 1, "longer than 200 bytes"},
+		{"a control character in a name", "_learning/courses/tab\tname.md", "---\ntitle: x\n---\n", 1, "control character"},
+		{"a topic _id of ..", "_data/topics/10-dots.yaml", topic(".."), 2, "cannot name a folder"},
+		{"a topic _id with a slash", "_data/topics/11-slash.yaml", topic("a/b"), 2, "a slash"},
+		{"a topic _id of 300 bytes", "_data/topics/12-long.yaml", topic(strings.Repeat("x", 300)), 2, "longer than 200 bytes"},
+	}
+	src := t.TempDir()
+	for _, tt := range tests {
+		writeFile(t, src, tt.rel, []byte(tt.data))
+	}
+	writeFile(t, src, "_news/2026-01-02-a-good-article.md", []byte(goodNews))
+	writeFile(t, src, "_data/topics/00-fine.yaml", []byte(topic("fine.topic_1")))
+
+	res := importInto(t, filepath.Join(t.TempDir(), "hub.db"), src, Options{})
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := rejection(res, src, tt.rel)
+			if e == nil {
+				t.Fatalf("%s was not rejected: %v", tt.rel, res.Rejected)
+			}
+			if e.Line != tt.line || !strings.Contains(e.Err.Error(), tt.want) {
+				t.Errorf("rejection %q, want line %d and %q", e, tt.line, tt.want)
+			}
+		})
+	}
+	if len(res.Rejected) != len(tests) || res.Kinds[model.KindNews] != 1 || res.Kinds[model.KindTopic] != 1 {
+		t.Errorf("%d rejected, %v imported; want %d rejected, the good news and topic imported", len(res.Rejected), res.Kinds, len(tests))
+	}
+}
+
+// TestImportRejectsWhatCurationLeavesOut imports a batch in which
+// curation refuses one article (a blank title and no curated values to
+// carry it): that file is rejected with curation's reason, the others of
+// its batch are stored.
+func TestImportRejectsWhatCurationLeavesOut(t *testing.T) {
+	src := t.TempDir()
+	fresh := func(title, slug string) string {
+		s := strings.Replace(goodNews, `title: "A good article"`, `title: "`+title+`"`, 1)
+		s = strings.Replace(s, "/good", "/"+slug, 2)
+		// No quality, heat or published: curation computes them.
+		return strings.Replace(s, "quality: 80\nheat: 80\npublished: true\n", "", 1)
+	}
+	writeFile(t, src, "_news/2026-01-02-blank.md", []byte(fresh("   ", "blank")))
+	writeFile(t, src, "_news/2026-01-02-first.md", []byte(fresh("First of the batch", "first")))
+	writeFile(t, src, "_news/2026-01-02-second.md", []byte(fresh("Second of the batch", "second")))
+	dbPath := filepath.Join(t.TempDir(), "hub.db")
+	res := importInto(t, dbPath, src, Options{})
+	e := rejection(res, src, "_news/2026-01-02-blank.md")
+	if e == nil || e.Error() != filepath.Join(src, "_news", "2026-01-02-blank.md")+":1: no title" {
+		t.Errorf("rejection %v, want path:1: no title", e)
+	}
+	if len(res.Rejected) != 1 || res.Kinds[model.KindNews] != 2 {
+		t.Errorf("%d rejected, %d news imported; want 1 and 2", len(res.Rejected), res.Kinds[model.KindNews])
+	}
+	snap := storeSnapshot(t, dbPath)
+	if _, ok := snap["_news/2026-01-02-blank.md"]; ok || len(snap) != 2 {
+		t.Errorf("stored %d records (blank one stored: %v), want the two others", len(snap), ok)
+	}
+}

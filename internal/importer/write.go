@@ -4,19 +4,23 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
+	"newshub/internal/curate"
 	"newshub/internal/model"
 )
 
-// arriver curates arriving news before it is stored.
-type arriver interface {
-	Arrive(ctx context.Context, recs []*model.Record) ([]*model.Record, error)
+// committer curates arriving news and stores it with the stored records
+// its curation changed, never over what another writer committed since it
+// read them (curate.Curator).
+type committer interface {
+	Commit(ctx context.Context, recs []*model.Record) ([]*model.Record, int, error)
 }
 
 // load reads, parses and stores files in order, in batches, with parsing
 // spread over workers and the writes of one batch overlapping the parsing
 // of the next.
-func (imp *importer) load(ctx context.Context, files []fileRef, cur arriver) error {
+func (imp *importer) load(ctx context.Context, files []fileRef, cur committer) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 
@@ -67,7 +71,7 @@ func (imp *importer) load(ctx context.Context, files []fileRef, cur arriver) err
 // store curates and writes one batch, leaving out records stored
 // unchanged. A batch the store refuses is retried record by record, so one
 // bad record is rejected and the rest go in.
-func (imp *importer) store(ctx context.Context, batch []parsed, cur arriver) error {
+func (imp *importer) store(ctx context.Context, batch []parsed, cur committer) error {
 	var recs []*model.Record
 	var fresh []parsed
 	for _, p := range batch {
@@ -83,47 +87,77 @@ func (imp *importer) store(ctx context.Context, batch []parsed, cur arriver) err
 	if len(fresh) == 0 {
 		return nil
 	}
-	if cur != nil {
-		var err error
-		if recs, err = cur.Arrive(ctx, recs); err != nil {
-			return fmt.Errorf("import: curate: %w", err)
-		}
-	}
-	if err := imp.st.Upsert(ctx, recs); err != nil {
+	rejected, err := imp.write(ctx, recs, cur)
+	if err != nil {
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
-		return imp.storeOneByOne(ctx, fresh, recs, err)
+		return imp.storeOneByOne(ctx, fresh, cur, err)
 	}
-	for _, p := range fresh {
-		imp.res.Kinds[p.rec.Kind]++
-	}
+	imp.count(fresh, rejected)
 	imp.advance(len(fresh))
 	return nil
 }
 
-// storeOneByOne writes the records of a refused batch one at a time,
-// rejecting the files of those the store refuses. recs may hold more than
-// the batch: curation adds the stored neighbours it changed.
-func (imp *importer) storeOneByOne(ctx context.Context, batch []parsed, recs []*model.Record, batchErr error) error {
-	files := map[string]fileRef{}
-	for _, p := range batch {
-		files[p.rec.Path] = p.ref
+// write stores records: news through curation, the rest as they are. It
+// returns the reasons curation left some out, by path.
+func (imp *importer) write(ctx context.Context, recs []*model.Record, cur committer) (map[string]string, error) {
+	if cur == nil {
+		return nil, imp.st.Upsert(ctx, recs)
 	}
-	stored := 0
-	for _, r := range recs {
-		ref, fromFile := files[r.Path]
-		if err := imp.st.Upsert(ctx, []*model.Record{r}); err != nil {
-			if !fromFile {
-				return fmt.Errorf("import: store %s: %w", r.Path, err)
+	_, _, err := cur.Commit(ctx, recs)
+	if err == nil || !errors.Is(err, curate.ErrRejected) {
+		return nil, err
+	}
+	// The rest is stored; each of these names its record.
+	rejected := map[string]string{}
+	for _, e := range unjoin(err) {
+		msg := e.Error()
+		for _, r := range recs {
+			if reason, ok := strings.CutPrefix(msg, r.Path+": "); ok {
+				rejected[r.Path] = strings.TrimPrefix(reason, curate.ErrRejected.Error()+": ")
+				break
 			}
-			imp.reject(ref, 0, fmt.Errorf("cannot store record: %v", err))
+		}
+	}
+	return rejected, nil
+}
+
+// unjoin returns the errors err joins, or err alone.
+func unjoin(err error) []error {
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		return j.Unwrap()
+	}
+	return []error{err}
+}
+
+// count counts the files of a stored batch by kind, and rejects those
+// curation left out.
+func (imp *importer) count(batch []parsed, rejected map[string]string) {
+	for _, p := range batch {
+		if reason, ok := rejected[p.rec.Path]; ok {
+			imp.reject(p.ref, 1, errors.New(reason))
 			continue
 		}
-		if fromFile {
-			imp.res.Kinds[r.Kind]++
-			stored++
+		imp.res.Kinds[p.rec.Kind]++
+	}
+}
+
+// storeOneByOne writes the records of a refused batch one at a time,
+// rejecting the files of those the store refuses.
+func (imp *importer) storeOneByOne(ctx context.Context, batch []parsed, cur committer, batchErr error) error {
+	stored := 0
+	for _, p := range batch {
+		rejected, err := imp.write(ctx, []*model.Record{p.rec}, cur)
+		if err != nil {
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			imp.reject(p.ref, 0, fmt.Errorf("cannot store record: %v", err))
+			continue
 		}
+		imp.count([]parsed{p}, rejected)
+		stored++
 	}
 	if stored == 0 {
 		return fmt.Errorf("import: %w", batchErr)

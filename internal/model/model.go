@@ -9,6 +9,7 @@ package model
 
 import (
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -21,13 +22,18 @@ const (
 	KindPerson       Kind = "person"        // _people/<slug>.md
 	KindPeopleList   Kind = "people-list"   // _people/collections/<slug>.md
 	KindEvent        Kind = "event"         // _events/*.md
-	KindLearning     Kind = "learning"      // _learning/{articles,videos}/*.md
+	KindLearning     Kind = "learning"      // _learning/<type>/*.md: articles, videos, courses, books...
 	KindLearningList Kind = "learning-list" // _learning/collections/*.md
 	KindNewsletter   Kind = "newsletter"    // _newsletters/*.html
 	KindTopic        Kind = "topic"         // _data/topics/NN-<id>.yaml
 	KindOrganization Kind = "organization"  // _data/organizations/<domain>.md
 	KindConfig       Kind = "config"        // _config.yml
 	KindSources      Kind = "sources"       // _data/sources.yaml
+	// KindOpaque is a file of the site that newshub keeps without reading
+	// it: a collection it does not model (_challenges/, _forms/...), a data
+	// file it does not use, a file of another format inside a collection.
+	// Its bytes are exported as they are; it is never published.
+	KindOpaque Kind = "opaque"
 )
 
 // Record is one file of a site: its site-relative path (slash separated, e.g.
@@ -59,6 +65,7 @@ type Record struct {
 	Organization *Organization
 	Config       *Config
 	Sources      *Sources
+	Opaque       *Opaque
 }
 
 // Image is a picture attached to a record. Width and Height are pixels; 0
@@ -190,7 +197,8 @@ type Event struct {
 	FeaturedContent string    `json:"featuredContent,omitempty"`
 }
 
-// Learning is a learning resource (_learning/articles, _learning/videos) or a
+// Learning is a learning resource (_learning/articles, _learning/videos, any
+// other folder of _learning such as courses or books, which names its kind) or a
 // learning collection (_learning/collections, Type "collection", with Items
 // such as "videos/<slug>").
 type Learning struct {
@@ -324,6 +332,21 @@ func isDigits(s string) bool {
 		}
 	}
 	return true
+}
+
+// Opaque is what newshub knows of a file it keeps without reading: the
+// collection it belongs to, the first folder of its path ("_challenges").
+type Opaque struct {
+	Collection string `json:"collection"`
+}
+
+// Collection returns the collection of a site path: its first folder, or
+// the path itself for a file at the top of the site.
+func Collection(path string) string {
+	if i := strings.IndexByte(path, '/'); i >= 0 {
+		return path[:i]
+	}
+	return path
 }
 
 // Sources is newshub's list of feeds (_data/sources.yaml).

@@ -26,6 +26,8 @@ func (r *Record) Value() any {
 		return r.Config
 	case KindSources:
 		return r.Sources
+	case KindOpaque:
+		return r.Opaque
 	}
 	return nil
 }
@@ -52,6 +54,8 @@ func (r *Record) NewValue() bool {
 		r.Config = new(Config)
 	case KindSources:
 		r.Sources = new(Sources)
+	case KindOpaque:
+		r.Opaque = new(Opaque)
 	default:
 		return false
 	}

@@ -117,6 +117,30 @@ type Store interface {
 	Shared
 }
 
+// BulkLoader is a Store that can fill itself faster than by one Upsert
+// after another when it is empty, as on a hub's first import: it stores
+// rows first and builds its secondary and full-text indexes once, after.
+type BulkLoader interface {
+	// BulkLoad calls load once, when the store holds nothing (no records,
+	// no source states) and it can load in bulk; load writes through the
+	// Store (Upsert, UpsertIfUnchanged) and reads as usual, except that
+	// Search may miss what it wrote until BulkLoad returns. When load
+	// returns, failed or not, the store builds what it put off and is
+	// whole again. A crash during the load leaves a store that the next
+	// Open makes whole: it starts again empty, or finishes the indexes,
+	// so importing again completes the load. BulkLoad returns ErrNotEmpty
+	// or ErrNoBulk without calling load when it cannot; the caller then
+	// writes as usual.
+	BulkLoad(ctx context.Context, load func(ctx context.Context) error) error
+}
+
+// ErrNotEmpty is returned by BulkLoad on a store that holds records.
+var ErrNotEmpty = errors.New("store is not empty")
+
+// ErrNoBulk is returned by BulkLoad when the store cannot load in bulk
+// now, such as while another process has it open.
+var ErrNoBulk = errors.New("cannot load in bulk now")
+
 // Order is the sort order of a news listing.
 type Order int
 

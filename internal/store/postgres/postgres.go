@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"runtime"
 	"strings"
+	"sync/atomic"
 	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
@@ -30,6 +31,9 @@ import (
 // Store is a store.Store kept in a PostgreSQL database.
 type Store struct {
 	pool *pgxpool.Pool
+	// bulk is the connection of a running bulk load, which every write
+	// goes through meanwhile.
+	bulk atomic.Pointer[pgxpool.Conn]
 }
 
 var _ store.Store = (*Store)(nil)
@@ -60,6 +64,10 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 	if err := migrate(ctx, pool, nil); err != nil {
 		pool.Close()
 		return nil, fmt.Errorf("postgres store %s: %w", redact(cfg), err)
+	}
+	if err := completeBulk(ctx, pool); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("postgres store %s: finish an interrupted bulk load: %w", redact(cfg), err)
 	}
 	return &Store{pool: pool}, nil
 }

@@ -154,3 +154,7 @@ func TestShared(t *testing.T) {
 		return openDSN(t, dsn), openDSN(t, dsn)
 	})
 }
+
+func TestBulkConformance(t *testing.T) {
+	storetest.RunBulk(t, func(t *testing.T) store.Store { return openTemp(t) })
+}

@@ -78,9 +78,14 @@ func ReadMap(bytes int64) Option {
 
 // Store is a store.Store kept in one SQLite database file.
 type Store struct {
-	w    *sql.DB // the single writer connection
-	r    *sql.DB // read-only connections
-	path string  // the database file
+	path    string
+	w       *sql.DB // the single writer connection
+	r       *sql.DB // read-only connections
+	readers int     // idle read connections kept
+
+	// rebuilt says Open found the remains of a bulk load that died and
+	// started the store again.
+	rebuilt bool
 
 	// Statements of the hot point reads, prepared once on the reader pool
 	// rather than parsed again on every call.
@@ -106,6 +111,10 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			return nil, fmt.Errorf("sqlite store: %w", err)
 		}
+	}
+	rebuilt, err := recoverBulk(path)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite store %s: %w", path, err)
 	}
 	common := fmt.Sprintf("_pragma=busy_timeout(%d)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)", busyTimeoutMS)
 	// IMMEDIATE takes the write lock at BEGIN, so a write transaction never
@@ -150,13 +159,17 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 		r.Close()
 		return nil, fmt.Errorf("sqlite store %s: %w", path, err)
 	}
-	s := &Store{w: w, r: r, path: path}
+	s := &Store{path: path, w: w, r: r, readers: readers, rebuilt: rebuilt}
 	if err := s.prepare(ctx); err != nil {
 		s.Close()
 		return nil, fmt.Errorf("sqlite store %s: %w", path, err)
 	}
 	return s, nil
 }
+
+// Rebuilt reports whether Open found the remains of a bulk load that died
+// and started the store again, empty.
+func (s *Store) Rebuilt() bool { return s.rebuilt }
 
 // prepare readies the statements the Store keeps.
 func (s *Store) prepare(ctx context.Context) error {

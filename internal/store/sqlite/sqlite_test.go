@@ -455,3 +455,33 @@ func TestShared(t *testing.T) {
 		return openPath(t, path), openPath(t, path)
 	})
 }
+
+// TestAppendJSONStringReadsAsEncodingJSONWrites holds the hand-written
+// JSON string writer of the batched inserts to encoding/json: the same
+// string reads back from both, invalid UTF-8 included.
+func TestAppendJSONStringReadsAsEncodingJSONWrites(t *testing.T) {
+	for _, s := range []string{
+		"", "plain", `quote " and backslash \`, "tab\tnew line\ncarriage\rbell\a nul\x00 del\x7f",
+		"<b>&amp;</b>", "ünïcødé ’quotes’ 🇺🇸", "bad \xff byte", "cut \xe2\x82", "\u2028 \u2029 \ufeff",
+	} {
+		want, err := json.Marshal(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got, exp string
+		if err := json.Unmarshal(appendJSONString(nil, s), &got); err != nil {
+			t.Errorf("%q: %s does not read as JSON: %v", s, appendJSONString(nil, s), err)
+			continue
+		}
+		if err := json.Unmarshal(want, &exp); err != nil {
+			t.Fatal(err)
+		}
+		if got != exp {
+			t.Errorf("%q reads back as %q, encoding/json's as %q", s, got, exp)
+		}
+	}
+}
+
+func TestBulkConformance(t *testing.T) {
+	storetest.RunBulk(t, func(t *testing.T) store.Store { return openTemp(t) })
+}
