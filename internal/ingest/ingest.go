@@ -101,7 +101,7 @@ type Summary struct {
 	// Recurated counts the batches curated again because another writer
 	// changed stored articles they had read (see curate.Commit).
 	Recurated int
-	Duration    time.Duration  // wall time of the round
+	Duration  time.Duration // wall time of the round
 }
 
 // Ingester fetches, parses and stores sources. It is safe to call RunOnce
@@ -369,17 +369,22 @@ func (r *round) ensureIndex(ctx context.Context) error {
 func (r *round) indexed() bool { return r.indexUsed }
 
 // known returns the path of the stored article known by one of the keys,
-// and that key; "" when there is none.
-func (r *round) known(keys ...string) (string, string) {
+// and that key; "" when there is none. purged is then the path of an
+// article known by one of the keys that was purged, if any.
+func (r *round) known(keys ...string) (path, key, purged string) {
 	for _, k := range keys {
 		if k == "" {
 			continue
 		}
-		if p := r.in.index.pathOf(k); p != "" {
-			return p, k
+		p, gone := r.in.index.pathOf(k)
+		if p != "" {
+			return p, k, ""
+		}
+		if purged == "" {
+			purged = gone
 		}
 	}
-	return "", ""
+	return "", "", purged
 }
 
 func hostOf(raw string) string {
