@@ -28,6 +28,7 @@ import (
 	"newshub/internal/ingest/scheduler"
 	"newshub/internal/ingest/sources"
 	"newshub/internal/model"
+	"newshub/internal/retention"
 	"newshub/internal/site"
 	"newshub/internal/store"
 )
@@ -75,8 +76,13 @@ type Options struct {
 	// All fetches every enabled, unpaused source, due or not.
 	All bool
 	// SiteDir is the site folder, read for _data/sources.yaml when the
-	// store holds no sources list.
+	// store holds no sources list; retention moves its news files.
 	SiteDir string
+	// Retention, when set, is applied after every round (retention.Apply)
+	// to the store and SiteDir; a round after which nothing can have
+	// changed (no write since the last application, and no article aged
+	// past a limit) skips it.
+	Retention *retention.Policy
 	// Now returns the current time; nil means time.Now.
 	Now func() time.Time
 	// Log receives progress and failures; nil discards them.
@@ -102,6 +108,9 @@ type Summary struct {
 	// changed stored articles they had read (see curate.Commit).
 	Recurated int
 	Duration  time.Duration // wall time of the round
+	// Retention is what retention did after the round; zero when it was
+	// not applied.
+	Retention retention.Summary
 }
 
 // Ingester fetches, parses and stores sources. It is safe to call RunOnce
@@ -117,6 +126,8 @@ type Ingester struct {
 	log     *slog.Logger
 	now     func() time.Time
 	agent   string
+
+	retained *retention.Summary // the last application of retention
 }
 
 // New returns an Ingester for the hub s kept in st.
@@ -203,10 +214,48 @@ func (in *Ingester) Run(ctx context.Context) error {
 	}
 }
 
-// RunOnce runs one round over the due sources and returns what it did.
-// Failures of single sources are recorded on their state and counted, not
-// returned; the error is for what stops the round (the store failing).
+// RunOnce runs one round over the due sources, then retention, and
+// returns what it did. Failures of single sources are recorded on their
+// state and counted, not returned; the error is for what stops the round
+// (the store failing).
 func (in *Ingester) RunOnce(ctx context.Context) (Summary, error) {
+	sum, err := in.fetchRound(ctx)
+	if err != nil || ctx.Err() != nil {
+		return sum, err
+	}
+	return sum, in.retain(ctx, &sum)
+}
+
+// retain applies the retention policy, unless nothing can have changed
+// since it was last applied.
+func (in *Ingester) retain(ctx context.Context, sum *Summary) error {
+	pol := in.opts.Retention
+	if pol == nil || pol.IsZero() {
+		return nil
+	}
+	if last := in.retained; last != nil {
+		gen, err := in.st.Generation(ctx)
+		if err != nil {
+			return fmt.Errorf("ingest: %w", err)
+		}
+		if gen == last.Generation && (last.Next.IsZero() || in.now().Before(last.Next)) {
+			return nil
+		}
+	}
+	rs, err := retention.Apply(ctx, in.st, *pol, retention.Options{SiteDir: in.opts.SiteDir, Now: in.now, Log: in.log})
+	if err != nil {
+		return fmt.Errorf("ingest: %w", err)
+	}
+	sum.Retention, in.retained = rs, &rs
+	if rs.Archived+rs.Restored+rs.Purged+rs.Files.Moved+rs.Files.Removed > 0 {
+		in.log.Info("retention", "archived", rs.Archived, "restored", rs.Restored, "purged", rs.Purged,
+			"files_moved", rs.Files.Moved, "files_removed", rs.Files.Removed, "duration", rs.Elapsed.Round(time.Millisecond))
+	}
+	return nil
+}
+
+// fetchRound runs one round over the due sources.
+func (in *Ingester) fetchRound(ctx context.Context) (Summary, error) {
 	start := time.Now()
 	var sum Summary
 	list, err := sources.Load(ctx, in.st, in.opts.SiteDir)
