@@ -39,6 +39,10 @@ func runIngest(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	defer st.Close()
+	pol, err := retentionPolicy(env, s)
+	if err != nil {
+		return err
+	}
 	log := env.Log
 	if *verbose {
 		log = slog.New(slog.NewTextHandler(env.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
@@ -51,6 +55,7 @@ func runIngest(ctx context.Context, env *Env, args []string) error {
 		SkipPages: *noPages,
 		Workers:   *workers,
 		BatchSize: *batch,
+		Retention: &pol,
 	})
 	defer in.Close()
 	if !*once {
@@ -59,6 +64,9 @@ func runIngest(ctx context.Context, env *Env, args []string) error {
 	}
 	sum, err := in.RunOnce(ctx)
 	printSummary(env.Stdout, sum)
+	if sum.Retention.News > 0 {
+		printRetention(env.Stdout, pol, sum.Retention)
+	}
 	if err == nil && ctx.Err() != nil {
 		return fmt.Errorf("interrupted: sources not recorded will be fetched again next time")
 	}

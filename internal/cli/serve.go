@@ -39,7 +39,11 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 		cfg.Logger = slog.New(slog.NewTextHandler(env.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	}
 	if !*noIngest {
-		in := ingest.New(s, st, ingest.Options{Version: version(), SiteDir: env.Site, Log: env.Log})
+		pol, err := retentionPolicy(env, s)
+		if err != nil {
+			return err
+		}
+		in := ingest.New(s, st, ingest.Options{Version: version(), SiteDir: env.Site, Log: env.Log, Retention: &pol})
 		defer in.Close()
 		cfg.Ingest = in.Run
 	}

@@ -29,6 +29,7 @@ import (
 	"log/slog"
 	"maps"
 	"slices"
+	"strings"
 	"time"
 
 	"newshub/internal/content"
@@ -75,6 +76,7 @@ const (
 	ReasonNameTaken = "the other folder holds another record of that name"
 	ReasonChanged   = "changed by another writer meanwhile: looked at again next time"
 	ReasonNotNews   = "not directly under _news/ or _archive/news/"
+	ReasonWithStory = "held with its story, of which a record cannot move"
 )
 
 // Summary counts what Apply did.
@@ -131,6 +133,7 @@ func Apply(ctx context.Context, st store.Store, pol Policy, opt Options) (Summar
 	sum.Next, sum.Stories = p.next, p.stories
 	sum.leave(ReasonNotNews, p.notNews)
 	sum.leave(ReasonNameTaken, p.taken)
+	sum.leave(ReasonWithStory, p.held)
 	r := &runner{st: st, opt: opt, sum: &sum, entries: entries}
 	if err := r.purge(ctx, p.purges); err != nil {
 		return sum, err
@@ -172,23 +175,29 @@ func readEntries(ctx context.Context, st store.Store) (map[string]*entry, error)
 
 // decisions is what a policy calls for.
 type decisions struct {
-	moves   []store.Move
-	purges  []store.Purge
-	stories int       // stories with records to archive
-	taken   int       // moves left out: the name is taken in the other folder
-	notNews int       // records in neither news folder
-	next    time.Time // when the next decision falls due
+	// moves holds the moves of each story, stories in path order: a
+	// story's records move in one transaction.
+	moves   [][]store.Move
+	purges  [][]store.Purge // one a group
+	stories int             // stories with records to archive
+	taken   int             // records left: the name is taken in the other folder
+	notNews int             // records in neither news folder
+	held    int             // records left with their story, one of which cannot move
+	next    time.Time       // when the next decision falls due
 }
 
 // story is what the decisions need to know of a story.
 type story struct {
 	newest  time.Time
 	hasLead bool
+	moves   []store.Move
+	blocked bool // a record of it cannot move
 }
 
 // plan decides, for every record, where it belongs and whether it goes.
 func plan(entries map[string]*entry, pol Policy, now time.Time) decisions {
 	stories := map[string]*story{}
+	var order []*story // by first path
 	storyOf := func(e *entry) *story {
 		id := e.Story
 		if id == "" {
@@ -201,7 +210,9 @@ func plan(entries map[string]*entry, pol Policy, now time.Time) decisions {
 		}
 		return s
 	}
-	for _, e := range entries {
+	paths := sortedPaths(entries)
+	for _, p := range paths {
+		e := entries[p]
 		s := storyOf(e)
 		if e.PublishedAt.After(s.newest) {
 			s.newest = e.PublishedAt
@@ -219,13 +230,12 @@ func plan(entries map[string]*entry, pol Policy, now time.Time) decisions {
 		}
 		return false
 	}
-	archivedStories := map[*story]bool{}
-	for _, path := range sortedPaths(entries) {
-		e := entries[path]
+	for _, p := range paths {
+		e := entries[p]
 		s := storyOf(e)
 		if pol.PurgeAfter > 0 && !e.Published && e.Story != "" && s.hasLead && due(e.PublishedAt, pol.PurgeAfter) {
-			d.purges = append(d.purges, store.Purge{Path: e.Path, Version: e.Version,
-				Keys: curate.ArticleKeys(e.CanonicalURL, e.GUID, e.OriginalURL), At: now})
+			d.purges = append(d.purges, []store.Purge{{Path: e.Path, Version: e.Version,
+				Keys: curate.ArticleKeys(e.CanonicalURL, e.GUID, e.OriginalURL), At: now}})
 			continue
 		}
 		if pol.ArchiveAfter <= 0 {
@@ -239,16 +249,28 @@ func plan(entries map[string]*entry, pol Policy, now time.Time) decisions {
 		switch {
 		case !ok:
 			d.notNews++
+			s.blocked = true
 		case entries[to] != nil:
 			d.taken++
+			s.blocked = true
 		default:
-			d.moves = append(d.moves, store.Move{From: e.Path, To: to, Version: e.Version})
-			if archive {
-				archivedStories[s] = true
+			if len(s.moves) == 0 {
+				order = append(order, s)
+			}
+			s.moves = append(s.moves, store.Move{From: e.Path, To: to, Version: e.Version})
+		}
+	}
+	for _, s := range order {
+		switch {
+		case s.blocked:
+			d.held += len(s.moves)
+		default:
+			d.moves = append(d.moves, s.moves)
+			if strings.HasPrefix(s.moves[0].To, content.ArchiveDir) {
+				d.stories++
 			}
 		}
 	}
-	d.stories = len(archivedStories)
 	return d
 }
 
@@ -261,7 +283,7 @@ type runner struct {
 }
 
 // purge deletes the records batch by batch.
-func (r *runner) purge(ctx context.Context, purges []store.Purge) error {
+func (r *runner) purge(ctx context.Context, purges [][]store.Purge) error {
 	return batches(ctx, r, purges, func(p store.Purge) (string, string) { return p.Path, "" },
 		func(batch []store.Purge) error { return r.st.Purge(ctx, batch) },
 		func(batch []store.Purge) {
@@ -274,8 +296,13 @@ func (r *runner) purge(ctx context.Context, purges []store.Purge) error {
 		})
 }
 
-// move gives the records their new paths batch by batch.
-func (r *runner) move(ctx context.Context, moves []store.Move) error {
+// move gives the records their new paths batch by batch, a story's
+// records in one transaction.
+func (r *runner) move(ctx context.Context, moves [][]store.Move) error {
+	total := 0
+	for _, g := range moves {
+		total += len(g)
+	}
 	return batches(ctx, r, moves, func(m store.Move) (string, string) { return m.From, m.To },
 		func(batch []store.Move) error { return r.st.Move(ctx, batch) },
 		func(batch []store.Move) {
@@ -291,27 +318,33 @@ func (r *runner) move(ctx context.Context, moves []store.Move) error {
 				}
 			}
 			r.opt.Log.Info("retention: moved news between _news/ and _archive/news/",
-				"done", r.sum.Archived+r.sum.Restored, "of", len(moves))
+				"done", r.sum.Archived+r.sum.Restored, "of", total)
 		})
 }
 
-// batches writes items a batch at a time. A batch refused because records
-// changed since they were read (or a target name was taken meanwhile) is
-// written again without them; they are counted as left, to be looked at
-// again next time. paths gives an item's record path and, for a move, its
-// target.
-func batches[T any](ctx context.Context, r *runner, items []T, paths func(T) (string, string),
+// batches writes groups of items, whole groups a batch at a time (at least
+// opt.Batch items unless the groups run out). A batch refused because
+// records changed since they were read (or a target name was taken
+// meanwhile) is written again without the groups of the records named;
+// they are counted as left, to be looked at again next time. paths gives
+// an item's record path and, for a move, its target.
+func batches[T any](ctx context.Context, r *runner, groups [][]T, paths func(T) (string, string),
 	write func([]T) error, done func([]T)) error {
-	for start := 0; start < len(items); start += r.opt.Batch {
-		batch := items[start:min(start+r.opt.Batch, len(items))]
+	for start := 0; start < len(groups); {
+		var batch [][]T
+		n := 0
+		for ; start < len(groups) && n < r.opt.Batch; start++ {
+			batch = append(batch, groups[start])
+			n += len(groups[start])
+		}
 		for len(batch) > 0 {
-			err := write(batch)
+			err := write(slices.Concat(batch...))
 			var ce *store.ConflictError
 			if !errors.As(err, &ce) {
 				if err != nil {
 					return fmt.Errorf("retention: %w", err)
 				}
-				done(batch)
+				done(slices.Concat(batch...))
 				break
 			}
 			kept := without(batch, ce.Paths, paths, r.sum)
@@ -327,24 +360,32 @@ func batches[T any](ctx context.Context, r *runner, items []T, paths func(T) (st
 	return nil
 }
 
-// without returns batch less the items a conflict names (by their path,
-// or by the path a move would take), counting them.
-func without[T any](batch []T, named []string, paths func(T) (string, string), sum *Summary) []T {
+// without returns batch less the groups holding an item a conflict names
+// (by its path, or by the path a move would take), counting their items.
+func without[T any](batch [][]T, named []string, paths func(T) (string, string), sum *Summary) [][]T {
 	bad := map[string]bool{}
 	for _, p := range named {
 		bad[p] = true
 	}
-	kept := make([]T, 0, len(batch))
-	for _, it := range batch {
-		from, to := paths(it)
-		switch {
-		case bad[from]:
-			sum.leave(ReasonChanged, 1)
-		case to != "" && bad[to]:
-			sum.leave(ReasonNameTaken, 1)
-		default:
-			kept = append(kept, it)
+	kept := make([][]T, 0, len(batch))
+	for _, g := range batch {
+		var changed, taken int
+		for _, it := range g {
+			from, to := paths(it)
+			switch {
+			case bad[from]:
+				changed++
+			case to != "" && bad[to]:
+				taken++
+			}
 		}
+		if changed+taken == 0 {
+			kept = append(kept, g)
+			continue
+		}
+		sum.leave(ReasonChanged, changed)
+		sum.leave(ReasonNameTaken, taken)
+		sum.leave(ReasonWithStory, len(g)-changed-taken)
 	}
 	return kept
 }

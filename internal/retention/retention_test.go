@@ -227,11 +227,21 @@ func TestApplyLeavesWhatAnotherWriterChangedForNextTime(t *testing.T) {
 		if victim != "" {
 			return
 		}
-		// Another writer edits the first record of the first batch.
-		victim = moves[0].From
-		r, err := h.st.Get(ctx, victim)
-		if err != nil {
-			t.Fatal(err)
+		// Another writer edits a record of the first batch, of a story
+		// of several articles.
+		var r *model.Record
+		for _, m := range moves {
+			got, err := h.st.Get(ctx, m.From)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(storyMembers(t, h.st, got.Article.Story)) > 1 {
+				victim, r = m.From, got
+				break
+			}
+		}
+		if r == nil {
+			t.Fatal("the first batch moves no story of several articles")
 		}
 		r.Article.Heat++
 		if err := h.st.Upsert(ctx, []*model.Record{r}); err != nil {
@@ -243,19 +253,26 @@ func TestApplyLeavesWhatAnotherWriterChangedForNextTime(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if sum.Left[ReasonChanged] != 1 || sum.Archived == 0 {
-		t.Fatalf("summary %+v; want one record left as changed meanwhile, the rest archived", sum)
-	}
 	edited, err := h.st.Get(ctx, victim)
 	if err != nil {
 		t.Fatalf("the edited record moved: %v", err)
+	}
+	// Its story stays whole: the rest of it is held back too.
+	story := storyMembers(t, h.st, edited.Article.Story)
+	if sum.Left[ReasonChanged] != 1 || sum.Left[ReasonWithStory] != len(story)-1 || sum.Archived == 0 {
+		t.Fatalf("summary %+v; want one record left as changed meanwhile, %d with its story, the rest archived", sum, len(story)-1)
+	}
+	for _, e := range story {
+		if e.Archived {
+			t.Errorf("%s archived without the rest of its story", e.Path)
+		}
 	}
 	next, err := Apply(ctx, h.st, pol, Options{SiteDir: h.dir, Now: clock(until)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if next.Archived != 1 || len(next.Left) != 0 {
-		t.Fatalf("next run: %+v; want the edited record archived", next)
+	if next.Archived != len(story) || len(next.Left) != 0 {
+		t.Fatalf("next run: %+v; want the edited record's story archived (%d records)", next, len(story))
 	}
 	moved, err := h.st.Get(ctx, content.ArchiveDir+name(victim))
 	if err != nil || moved.Article.Heat != edited.Article.Heat {
