@@ -29,8 +29,14 @@ func runExplain(ctx context.Context, env *Env, args []string) error {
 	defer st.Close()
 	rec, err := findArticle(ctx, st, env.Site, fs.Arg(0))
 	if errors.Is(err, store.ErrNotFound) {
-		// Not stored: say why, when a feed gave it and ingest left it out.
-		if found, derr := explainDrop(ctx, env.Stdout, st, fs.Arg(0)); derr != nil || found {
+		// Not stored: say why, when retention purged it, and when a feed
+		// gave it and ingest left it out.
+		purged, perr := explainPurged(ctx, env.Stdout, st, fs.Arg(0))
+		if perr != nil {
+			return perr
+		}
+		dropped, derr := explainDrop(ctx, env.Stdout, st, fs.Arg(0))
+		if derr != nil || purged || dropped {
 			return derr
 		}
 	}
@@ -103,6 +109,24 @@ func explainDrop(ctx context.Context, w io.Writer, st store.Store, arg string) (
 		}
 	}
 	return found, nil
+}
+
+// explainPurged prints when and from where the article known by the URL
+// or GUID was purged; it reports whether it was.
+func explainPurged(ctx context.Context, w io.Writer, st store.Store, arg string) (bool, error) {
+	for _, key := range []string{curate.CanonicalURL(arg), arg} {
+		ts, err := st.Tombstone(ctx, key)
+		if errors.Is(err, store.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return false, err
+		}
+		fmt.Fprintf(w, "%s was purged on %s from %s\n", arg, when(ts.PurgedAt), ts.Path)
+		fmt.Fprintf(w, "  an unpublished duplicate older than purge_after: ingest does not store it again\n")
+		return true, nil
+	}
+	return false, nil
 }
 
 func printExplain(w io.Writer, rec *model.Record, ex *model.Explain) {
