@@ -61,15 +61,11 @@ func runRetention(ctx context.Context, env *Env, at string) error {
 	if err != nil {
 		return err
 	}
-	st, s, err := env.openHubFor(ctx, onePass)
+	st, _, pol, err := env.openHubRetained(ctx, onePass)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	pol, err := retentionPolicy(env, s)
-	if err != nil {
-		return err
-	}
 	rs, err := retention.Apply(ctx, st, pol, retention.Options{SiteDir: env.Site, Now: now, Log: env.Log})
 	printRetention(env.Stdout, pol, rs)
 	return err

@@ -34,15 +34,11 @@ func runIngest(ctx context.Context, env *Env, args []string) error {
 	env.softMemoryLimit(384 << 20)
 	// Ingest reads the store as curation does, window by window: mapping
 	// the file would only add it to the resident memory.
-	st, s, err := env.openHubFor(ctx, onePass)
+	st, s, pol, err := env.openHubRetained(ctx, onePass)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	pol, err := retentionPolicy(env, s)
-	if err != nil {
-		return err
-	}
 	log := env.Log
 	if *verbose {
 		log = slog.New(slog.NewTextHandler(env.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))

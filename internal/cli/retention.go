@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -13,7 +14,23 @@ import (
 	"newshub/internal/content"
 	"newshub/internal/retention"
 	"newshub/internal/site"
+	"newshub/internal/store"
 )
+
+// openHubRetained opens the hub as openHubFor does and reads its
+// retention settings.
+func (env *Env) openHubRetained(ctx context.Context, use storeUse) (store.Store, *site.Site, retention.Policy, error) {
+	st, s, err := env.openHubFor(ctx, use)
+	if err != nil {
+		return nil, nil, retention.Policy{}, err
+	}
+	pol, err := retentionPolicy(env, s)
+	if err != nil {
+		st.Close()
+		return nil, nil, retention.Policy{}, err
+	}
+	return st, s, pol, nil
+}
 
 // retentionPolicy reads the hub's retention settings from the site
 // folder's _config.yml, the file an editor changes, when there is one (a

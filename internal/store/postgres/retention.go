@@ -106,14 +106,17 @@ func (s *Store) Move(ctx context.Context, moves []store.Move) error {
 		}
 		return true, tx.SendBatch(ctx, b).Close()
 	})
+	return writeErr("move", err)
+}
+
+// writeErr wraps the error of the write op, but for a conflict, which
+// callers match as it is.
+func writeErr(op string, err error) error {
 	var ce *store.ConflictError
-	if errors.As(err, &ce) {
+	if err == nil || errors.As(err, &ce) {
 		return err
 	}
-	if err != nil {
-		return fmt.Errorf("move: %w", err)
-	}
-	return nil
+	return fmt.Errorf("%s: %w", op, err)
 }
 
 // movedRow is what a move reads of the record at its From path.
@@ -220,14 +223,7 @@ func (s *Store) Purge(ctx context.Context, purges []store.Purge) error {
 			ON CONFLICT (key) DO UPDATE SET path = excluded.path, purged_at = excluded.purged_at`, keys, keyPaths, ats)
 		return true, err
 	})
-	var ce *store.ConflictError
-	if errors.As(err, &ce) {
-		return err
-	}
-	if err != nil {
-		return fmt.Errorf("purge: %w", err)
-	}
-	return nil
+	return writeErr("purge", err)
 }
 
 // Tombstone returns the tombstone of key, or store.ErrNotFound.

@@ -256,14 +256,7 @@ func (s *Store) upsert(ctx context.Context, recs []*model.Record, conditional bo
 		}
 		return upsert(ctx, tx, batch, version)
 	})
-	var ce *store.ConflictError
-	if errors.As(err, &ce) {
-		return err
-	}
-	if err != nil {
-		return fmt.Errorf("upsert: %w", err)
-	}
-	return nil
+	return writeErr("upsert", err)
 }
 
 // checkVersions returns a *store.ConflictError naming the records of batch
