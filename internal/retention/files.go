@@ -74,10 +74,13 @@ func followStore(ctx context.Context, st store.Store, siteDir string, entries ma
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		if err := moveFile(siteDir, r.from, r.to); err != nil {
+		moved, err := moveFile(siteDir, r.from, r.to)
+		if err != nil {
 			return err
 		}
-		sum.Moved++
+		if moved {
+			sum.Moved++
+		}
 	}
 	if err := removePurged(ctx, st, siteDir, orphans, sum); err != nil {
 		return err
@@ -117,16 +120,23 @@ func listNews(siteDir, dir string) (map[string]bool, error) {
 }
 
 // moveFile renames the file of record path from to record path to, making
-// the folder it goes to when needed.
-func moveFile(siteDir, from, to string) error {
+// the folder it goes to when needed. A file another process (a second
+// run of retention) moved meanwhile is no error: moved is then false.
+func moveFile(siteDir, from, to string) (moved bool, err error) {
 	dst := filepath.Join(siteDir, filepath.FromSlash(to))
 	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
-		return fmt.Errorf("retention: %w", err)
+		return false, fmt.Errorf("retention: %w", err)
 	}
-	if err := os.Rename(filepath.Join(siteDir, filepath.FromSlash(from)), dst); err != nil {
-		return fmt.Errorf("retention: move %s: %w", from, err)
+	err = os.Rename(filepath.Join(siteDir, filepath.FromSlash(from)), dst)
+	if errors.Is(err, fs.ErrNotExist) {
+		if _, serr := os.Stat(dst); serr == nil {
+			return false, nil
+		}
 	}
-	return nil
+	if err != nil {
+		return false, fmt.Errorf("retention: move %s: %w", from, err)
+	}
+	return true, nil
 }
 
 // removePurged removes the files, among those the store holds no record

@@ -28,6 +28,7 @@ import (
 	"fmt"
 	"log/slog"
 	"maps"
+	"os"
 	"slices"
 	"strings"
 	"time"
@@ -60,7 +61,8 @@ const DefaultBatch = 500
 // Options say where and when to apply a policy.
 type Options struct {
 	// SiteDir is the site folder whose _news/ and _archive/news/ files
-	// follow the store; "" leaves files alone.
+	// follow the store; "" (or a folder that does not exist) leaves files
+	// alone.
 	SiteDir string
 	// Now returns the time ages count to; nil means time.Now.
 	Now func() time.Time
@@ -124,6 +126,16 @@ func Apply(ctx context.Context, st store.Store, pol Policy, opt Options) (Summar
 		opt.Log = slog.New(slog.DiscardHandler)
 	}
 	var sum Summary
+	if fi, err := os.Stat(opt.SiteDir); opt.SiteDir != "" && (err != nil || !fi.IsDir()) {
+		opt.SiteDir = "" // no folder: the store alone
+	}
+	if opt.SiteDir != "" {
+		unlock, err := lockSite(ctx, opt.SiteDir)
+		if err != nil {
+			return sum, err
+		}
+		defer unlock()
+	}
 	entries, err := readEntries(ctx, st)
 	if err != nil {
 		return sum, err

@@ -431,3 +431,46 @@ func storyMembers(t *testing.T, st store.Store, id string) []store.NewsEntry {
 	}
 	return out
 }
+
+func TestConcurrentAppliesShareTheWork(t *testing.T) {
+	for _, sc := range stores {
+		t.Run(sc.name, func(t *testing.T) {
+			ctx := context.Background()
+			h := genHub(t, sc.open(t), 900)
+			pol := Policy{ArchiveAfter: 30 * day, PurgeAfter: 60 * day}
+			want, err := Apply(ctx, genHub(t, nil, 900).st, pol, Options{Now: clock(until)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			// Two processes at once, such as curate --archive while serve
+			// ingests: each record moves or goes once, each file too.
+			sums := make([]Summary, 2)
+			errs := make(chan error, 2)
+			for i := range sums {
+				go func() {
+					var err error
+					sums[i], err = Apply(ctx, h.st, pol, Options{SiteDir: h.dir, Now: clock(until), Batch: 32})
+					errs <- err
+				}()
+			}
+			for range sums {
+				if err := <-errs; err != nil {
+					t.Fatal(err)
+				}
+			}
+			a, b := sums[0], sums[1]
+			if a.Archived+b.Archived != want.Archived || a.Purged+b.Purged != want.Purged {
+				t.Errorf("archived %d + %d, purged %d + %d; want %d and %d in all", a.Archived, b.Archived, a.Purged, b.Purged, want.Archived, want.Purged)
+			}
+			gone := map[string]bool{}
+			if err := h.st.Tombstones(ctx, func(ts store.Tombstone) error { gone[name(ts.Path)] = true; return nil }); err != nil {
+				t.Fatal(err)
+			}
+			checkFolder(t, h, gone)
+			again, err := Apply(ctx, h.st, pol, Options{SiteDir: h.dir, Now: clock(until)})
+			if err != nil || again.Archived+again.Purged+again.Files.Moved+again.Files.Removed != 0 {
+				t.Errorf("a third run: %+v, %v; want nothing left to do", again, err)
+			}
+		})
+	}
+}
