@@ -61,7 +61,7 @@ func runRetention(ctx context.Context, env *Env, at string) error {
 	if err != nil {
 		return err
 	}
-	st, _, pol, err := env.openHubRetained(ctx, onePass)
+	st, _, pol, err := env.openHubRetained(ctx, scatteredWrites)
 	if err != nil {
 		return err
 	}

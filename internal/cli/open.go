@@ -16,8 +16,9 @@ import (
 type storeUse int
 
 const (
-	randomReads storeUse = iota // serving: many small lookups and searches
-	onePass                     // a build: everything read once, in order
+	randomReads     storeUse = iota // serving: many small lookups and searches
+	onePass                         // a build: everything read once, in order
+	scatteredWrites                 // retention: records rewritten and deleted all over the file
 )
 
 // openStore opens the database the global --db flag names.
@@ -34,8 +35,11 @@ func openDSN(ctx context.Context, dsn string, use storeUse) (store.Store, error)
 	switch {
 	case strings.HasPrefix(dsn, "sqlite:"):
 		var opts []sqlite.Option
-		if use == onePass {
+		switch use {
+		case onePass:
 			opts = append(opts, sqlite.ReadMap(0))
+		case scatteredWrites:
+			opts = append(opts, sqlite.ReadMap(0), sqlite.WriteCache(64<<20))
 		}
 		st, err := sqlite.Open(ctx, strings.TrimPrefix(dsn, "sqlite:"), opts...)
 		if err != nil {
