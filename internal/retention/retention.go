@@ -14,12 +14,14 @@
 // article document and page keep their addresses, and the related lists of
 // other articles, which name publishers' URLs, stay as they are.
 //
-// The store moves records in transactions (store.Move, store.Purge), each
-// only over the version read, so a writer that changed a record meanwhile
-// wins and the record is looked at again next time. The site folder
-// follows the store: its files are renamed (or removed) after the store
-// committed, and every run first brings files the store moved earlier into
-// step, so a run stopped between the two is completed by the next.
+// The store moves a story's records in one transaction (store.Move; purges
+// go by store.Purge), each record only over the version read, so a writer
+// that changed one meanwhile wins and its story is looked at again next
+// time. The site folder follows the store: once the store has committed,
+// every file in the other folder than the one the store keeps its record
+// in is renamed there, those of earlier runs included, so a run stopped
+// between the two is completed by the next. Runs on one site folder take
+// turns.
 package retention
 
 import (
@@ -85,7 +87,7 @@ const (
 type Summary struct {
 	News     int // news records looked at
 	Archived int // records moved to _archive/news/
-	Stories  int // stories they make up (a lone article is one)
+	Stories  int // stories archived (a lone article is a story of one)
 	Restored int // archived records moved back to _news/: their story has recent news
 	Purged   int // unpublished duplicates deleted
 	Keys     int // keys kept for them
