@@ -62,7 +62,7 @@ func commands() []command {
 		{"copy", "--to DSN [--from DSN]", "move a hub to another store (SQLite or PostgreSQL) and check the copy", runCopy},
 		{"gen", "--articles N [--seed S] OUT", "write a synthetic site for demos and benchmarks", runGen},
 		{"demo", "[--addr HOST:PORT]", "create a demo site, import it and serve it", runDemo},
-		{"curate", "", "recompute topics, stories, lead and related, quality and heat over the store", runCurate},
+		{"curate", "[--window D] | --archive [--now TIME]", "recompute topics, stories, lead and related, quality and heat over the store; or apply retention (--archive)", runCurate},
 		{"explain", "PATH|URL", "show why an article got its topics, story, quality and heat", runExplain},
 		{"cluster", "--in FILE [--out FILE] [--related K]", "cluster JSON-lines articles into stories", runCluster},
 		{"newsletter", "[--date YYYY-MM-DD] [--no-send]", "write a day's newsletter issue now (and mail it where smtp: is set)", runNewsletter},

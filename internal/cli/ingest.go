@@ -41,7 +41,7 @@ func runIngest(ctx context.Context, env *Env, args []string) error {
 	env.softMemoryLimit(384 << 20)
 	// Ingest reads the store as curation does, window by window: mapping
 	// the file would only add it to the resident memory.
-	st, s, err := env.openHubFor(ctx, onePass)
+	st, s, pol, err := env.openHubRetained(ctx, onePass)
 	if err != nil {
 		return err
 	}
@@ -68,6 +68,7 @@ func runIngest(ctx context.Context, env *Env, args []string) error {
 		BatchSize: *batch,
 		Metrics:   m,
 		LeaseTTL:  *lease,
+		Retention: &pol,
 	})
 	defer in.Close()
 	if !*once {
@@ -80,6 +81,9 @@ func runIngest(ctx context.Context, env *Env, args []string) error {
 		if werr := m.WriteFile(*metricsFile); werr != nil {
 			return fmt.Errorf("--metrics-file: %w", werr)
 		}
+	}
+	if sum.Retention.News > 0 {
+		printRetention(env.Stdout, pol, sum.Retention)
 	}
 	if err == nil && ctx.Err() != nil {
 		return fmt.Errorf("interrupted: sources not recorded will be fetched again next time")

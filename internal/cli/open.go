@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/url"
+	"path/filepath"
 	"strings"
 
 	"newshub/internal/importer"
@@ -17,8 +18,9 @@ import (
 type storeUse int
 
 const (
-	randomReads storeUse = iota // serving: many small lookups and searches
-	onePass                     // a build: everything read once, in order
+	randomReads     storeUse = iota // serving: many small lookups and searches
+	onePass                         // a build: everything read once, in order
+	scatteredWrites                 // retention: records rewritten and deleted all over the file
 )
 
 // openStore opens the database the global --db flag names.
@@ -40,8 +42,11 @@ func openDSN(ctx context.Context, dsn string, use storeUse) (store.Store, error)
 	switch {
 	case strings.HasPrefix(dsn, "sqlite:"):
 		var opts []sqlite.Option
-		if use == onePass {
+		switch use {
+		case onePass:
 			opts = append(opts, sqlite.ReadMap(0))
+		case scatteredWrites:
+			opts = append(opts, sqlite.ReadMap(0), sqlite.WriteCache(64<<20))
 		}
 		st, err := sqlite.Open(ctx, strings.TrimPrefix(dsn, "sqlite:"), opts...)
 		if err != nil {
@@ -108,6 +113,14 @@ func (env *Env) syncSite(ctx context.Context, st store.Store) (*site.Site, error
 	res, err := importer.SyncSite(ctx, st, env.Site)
 	if err != nil {
 		return nil, err
+	}
+	// A command starts only from settings that read, as a server checks
+	// its configuration before it starts; a server already running keeps
+	// those in force through a bad edit (see serve).
+	for _, fe := range res.Rejected {
+		if filepath.Clean(fe.Path) == filepath.Join(env.Site, "_config.yml") {
+			return nil, fe
+		}
 	}
 	res.Log(env.Log)
 	return res.Site, nil

@@ -18,6 +18,7 @@ import (
 	"newshub/internal/ingest/scheduler"
 	"newshub/internal/metrics"
 	"newshub/internal/publish"
+	"newshub/internal/retention"
 	"newshub/internal/server"
 	"newshub/internal/site/watch"
 	"newshub/internal/store"
@@ -64,6 +65,11 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	// each edit of the configuration files; ingest starts again with it.
 	sw, err := watch.New(ctx, env.Site, st, env.Log)
 	if err != nil {
+		return err
+	}
+	// Retention settings that do not read stop serve at the start, named
+	// by file and line; later edits that do not read leave those in force.
+	if _, err := retentionPolicy(env, sw.Site()); err != nil {
 		return err
 	}
 	defer follow(ctx, env, sw)()
@@ -181,11 +187,18 @@ func ingestFollowing(sw *watch.Watcher, st store.Store, opts ingest.Options) fun
 	changes := sw.Subscribe()
 	return func(ctx context.Context) error {
 		for {
+			s := sw.Site()
+			// Retention follows the configuration in force; the watcher
+			// has checked its settings with their lines.
+			pol, err := retention.PolicyOf(s.Config)
+			if err != nil {
+				return fmt.Errorf("_config.yml: %w", err)
+			}
+			opts.Retention = &pol
 			runCtx, cancel := context.WithCancel(ctx)
-			in := ingest.New(sw.Site(), st, opts)
+			in := ingest.New(s, st, opts)
 			done := make(chan error, 1)
 			go func() { done <- in.Run(runCtx) }()
-			var err error
 			restart := false
 			select {
 			case <-changes:

@@ -140,3 +140,30 @@ func NewsPath(date time.Time, title string) string {
 	}
 	return "_news/" + date.UTC().Format("2006-01-02") + "-" + slug + ".md"
 }
+
+// The folders of news records: current news and the archive, which hold
+// files of the same names (a record moves between them whole).
+const (
+	NewsDir    = "_news/"
+	ArchiveDir = "_archive/news/"
+)
+
+// NewsPathIn returns the path the news record at p has in the archive
+// (archived) or among current news: the same file name in the other
+// folder, or p itself when it is there already. ok is false for a path in
+// neither folder.
+func NewsPathIn(p string, archived bool) (string, bool) {
+	name, ok := strings.CutPrefix(p, NewsDir)
+	if !ok {
+		if name, ok = strings.CutPrefix(p, ArchiveDir); !ok {
+			return "", false
+		}
+	}
+	if name == "" || strings.Contains(name, "/") {
+		return "", false
+	}
+	if archived {
+		return ArchiveDir + name, true
+	}
+	return NewsDir + name, true
+}

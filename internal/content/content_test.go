@@ -327,3 +327,27 @@ func TestFastReaderCoversSample(t *testing.T) {
 		}
 	}
 }
+
+func TestNewsPathIn(t *testing.T) {
+	tests := []struct {
+		p        string
+		archived bool
+		want     string
+		ok       bool
+	}{
+		{"_news/2021-06-27-slug.md", true, "_archive/news/2021-06-27-slug.md", true},
+		{"_news/2021-06-27-slug.md", false, "_news/2021-06-27-slug.md", true},
+		{"_archive/news/2021-06-27-slug.md", false, "_news/2021-06-27-slug.md", true},
+		{"_archive/news/2021-06-27-slug.md", true, "_archive/news/2021-06-27-slug.md", true},
+		{"_news/sub/2021-06-27-slug.md", true, "", false},
+		{"_news/", true, "", false},
+		{"_people/joe.md", true, "", false},
+		{"news/2021-06-27-slug.md", true, "", false},
+	}
+	for _, tt := range tests {
+		got, ok := NewsPathIn(tt.p, tt.archived)
+		if got != tt.want || ok != tt.ok {
+			t.Errorf("NewsPathIn(%q, %v) = %q, %v; want %q, %v", tt.p, tt.archived, got, ok, tt.want, tt.ok)
+		}
+	}
+}

@@ -22,6 +22,7 @@ var notInFile = map[model.Kind][]string{
 func validate(rec *model.Record) {
 	if c := rec.Config; c != nil {
 		c.NewsletterTime = "07:45"
+		c.ArchiveAfter, c.PurgeAfter = "30d", "2w" // ages are checked when read
 		if m := c.SMTP; m != nil {
 			m.Port = 2525
 			m.From = "hub@example.org"

@@ -25,8 +25,13 @@ import (
 func Run(ctx context.Context, w io.Writer, st store.Store, s *site.Site, siteDir, arg string) (*model.Record, error) {
 	rec, err := Find(ctx, st, siteDir, arg)
 	if errors.Is(err, store.ErrNotFound) {
-		// Not stored: say why, when a feed gave it and ingest left it out.
-		if found, derr := Drops(ctx, w, st, arg); derr != nil || found {
+		// Not stored: say why, when retention purged it, and when a feed
+		// gave it and ingest left it out.
+		purged, perr := Purged(ctx, w, st, arg)
+		if perr != nil {
+			return nil, perr
+		}
+		if found, derr := Drops(ctx, w, st, arg); derr != nil || found || purged {
 			return nil, derr
 		}
 	}
@@ -99,6 +104,24 @@ func Drops(ctx context.Context, w io.Writer, st store.Store, arg string) (bool, 
 		}
 	}
 	return found, nil
+}
+
+// Purged writes when and from where the article known by the URL
+// or GUID was purged; it reports whether it was.
+func Purged(ctx context.Context, w io.Writer, st store.Store, arg string) (bool, error) {
+	for _, key := range []string{curate.CanonicalURL(arg), arg} {
+		ts, err := st.Tombstone(ctx, key)
+		if errors.Is(err, store.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return false, err
+		}
+		fmt.Fprintf(w, "%s was purged on %s from %s\n", arg, when(ts.PurgedAt), ts.Path)
+		fmt.Fprintf(w, "  an unpublished duplicate older than purge_after: ingest does not store it again\n")
+		return true, nil
+	}
+	return false, nil
 }
 
 // Write writes an article's explanation: its story, quality, topics and

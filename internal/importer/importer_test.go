@@ -3,8 +3,8 @@ package importer
 import (
 	"bytes"
 	"context"
-	"database/sql"
 	"fmt"
+	"newshub/internal/store/sqlite/sqlitetest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -60,22 +60,6 @@ func storeSnapshot(t *testing.T, dbPath string) map[string]string {
 		t.Fatal(err)
 	}
 	return snap
-}
-
-func assertIntegrity(t *testing.T, dbPath string) {
-	t.Helper()
-	db, err := sql.Open("sqlite", dbPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	var res string
-	if err := db.QueryRow(`PRAGMA integrity_check`).Scan(&res); err != nil {
-		t.Fatal(err)
-	}
-	if res != "ok" {
-		t.Errorf("integrity_check: %s", res)
-	}
 }
 
 func TestImportStoresEveryFileAndReportsProgress(t *testing.T) {
@@ -338,7 +322,7 @@ func TestImportRejectsBadFilesAndKeepsTheRest(t *testing.T) {
 	if len(snap) != len(good)+1 || res.Imported() != len(good)+1 {
 		t.Errorf("%d records stored, %d counted, want %d", len(snap), res.Imported(), len(good)+1)
 	}
-	assertIntegrity(t, dbPath)
+	sqlitetest.AssertIntegrity(t, dbPath)
 }
 
 // TestImportRejectsNamesABuildCannotPlace imports records whose names

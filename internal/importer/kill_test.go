@@ -102,7 +102,7 @@ func TestImportKilledMidwayThenRerunLeavesEveryRecordOnce(t *testing.T) {
 					AND name IN ('records_news_heat', 'records_news_quality', 'records_news_id')`); n != 3 {
 					t.Errorf("%d of the indexes a bulk load makes last are there, want 3", n)
 				}
-				assertIntegrity(t, dbPath)
+				sqlitetest.AssertIntegrity(t, dbPath)
 			} else {
 				if n := count(t, db, `SELECT count(*) FROM news_search WHERE doc @@ 'the'::tsquery`); n == 0 {
 					t.Error("the full-text index finds nothing")

@@ -29,6 +29,7 @@ import (
 	"newshub/internal/ingest/sources"
 	"newshub/internal/metrics"
 	"newshub/internal/model"
+	"newshub/internal/retention"
 	"newshub/internal/site"
 	"newshub/internal/store"
 )
@@ -81,8 +82,13 @@ type Options struct {
 	// wait this long before fetching its sources.
 	LeaseTTL time.Duration
 	// SiteDir is the site folder, read for _data/sources.yaml when the
-	// store holds no sources list.
+	// store holds no sources list; retention moves its news files.
 	SiteDir string
+	// Retention, when set, is applied after every round (retention.Apply)
+	// to the store and SiteDir; a round after which nothing can have
+	// changed (no write since the last application, and no article aged
+	// past a limit) skips it.
+	Retention *retention.Policy
 	// Now returns the current time; nil means time.Now.
 	Now func() time.Time
 	// Log receives progress and failures; nil discards them.
@@ -112,6 +118,9 @@ type Summary struct {
 	// changed stored articles they had read (see curate.Commit).
 	Recurated int
 	Duration  time.Duration // wall time of the round
+	// Retention is what retention did after the round; zero when it was
+	// not applied.
+	Retention retention.Summary
 }
 
 // Ingester fetches, parses and stores sources. It is safe to call RunOnce
@@ -128,6 +137,8 @@ type Ingester struct {
 	now     func() time.Time
 	agent   string
 	holder  string // this worker, as it holds leases
+
+	retained *retention.Summary // the last application of retention
 }
 
 // New returns an Ingester for the hub s kept in st.
@@ -218,19 +229,50 @@ func (in *Ingester) Run(ctx context.Context) error {
 	}
 }
 
-// RunOnce runs one round over the due sources and returns what it did.
-// Failures of single sources are recorded on their state and counted, not
-// returned; the error is for what stops the round (the store failing). A
-// round that fetched anything, or failed, is logged in the store (see
-// Rounds).
+// RunOnce runs one round over the due sources, then retention, and
+// returns what it did. Failures of single sources are recorded on their
+// state and counted, not returned; the error is for what stops the round
+// (the store failing). A round that fetched anything, or failed, is
+// logged in the store (see Rounds).
 func (in *Ingester) RunOnce(ctx context.Context) (Summary, error) {
 	started := in.now()
 	sum, err := in.round(ctx)
+	if err == nil && ctx.Err() == nil {
+		err = in.retain(ctx, &sum)
+	}
 	if sum.Due > 0 || err != nil {
 		in.opts.Metrics.IngestRound(sum.measured(err))
 		in.logRound(ctx, started, sum, err)
 	}
 	return sum, err
+}
+
+// retain applies the retention policy, unless nothing can have changed
+// since it was last applied.
+func (in *Ingester) retain(ctx context.Context, sum *Summary) error {
+	pol := in.opts.Retention
+	if pol == nil || pol.IsZero() {
+		return nil
+	}
+	if last := in.retained; last != nil {
+		gen, err := in.st.Generation(ctx)
+		if err != nil {
+			return fmt.Errorf("ingest: %w", err)
+		}
+		if gen == last.Generation && (last.Next.IsZero() || in.now().Before(last.Next)) {
+			return nil
+		}
+	}
+	rs, err := retention.Apply(ctx, in.st, *pol, retention.Options{SiteDir: in.opts.SiteDir, Now: in.now, Log: in.log})
+	if err != nil {
+		return fmt.Errorf("ingest: %w", err)
+	}
+	sum.Retention, in.retained = rs, &rs
+	if rs.Archived+rs.Restored+rs.Purged+rs.Files.Moved+rs.Files.Removed > 0 {
+		in.log.Info("retention", "archived", rs.Archived, "restored", rs.Restored, "purged", rs.Purged,
+			"files_moved", rs.Files.Moved, "files_removed", rs.Files.Removed, "duration", rs.Elapsed.Round(time.Millisecond))
+	}
+	return nil
 }
 
 func (in *Ingester) round(ctx context.Context) (Summary, error) {
@@ -411,17 +453,22 @@ func (r *round) ensureIndex(ctx context.Context) error {
 }
 
 // known returns the path of the stored article known by one of the keys,
-// and that key; "" when there is none.
-func (r *round) known(keys ...string) (string, string) {
+// and that key; "" when there is none. purged is then the path of an
+// article known by one of the keys that was purged, if any.
+func (r *round) known(keys ...string) (path, key, purged string) {
 	for _, k := range keys {
 		if k == "" {
 			continue
 		}
-		if p := r.in.index.pathOf(k); p != "" {
-			return p, k
+		p, gone := r.in.index.pathOf(k)
+		if p != "" {
+			return p, k, ""
+		}
+		if purged == "" {
+			purged = gone
 		}
 	}
-	return "", ""
+	return "", "", purged
 }
 
 func hostOf(raw string) string {

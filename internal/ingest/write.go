@@ -158,7 +158,7 @@ func countItems(rep store.ReadReport, sum *Summary) {
 			sum.NotStored = map[string]int{}
 		}
 		sum.NotStored[reason] += n
-		if reason == ReasonKnown || reason == ReasonDuplicate {
+		if reason == ReasonKnown || reason == ReasonDuplicate || reason == ReasonPurged {
 			sum.Duplicates += n
 		} else {
 			sum.Skipped += n
@@ -361,7 +361,9 @@ func rejections(err error) map[string]string {
 }
 
 // freePath returns the record path for an article, numbered ("-2", "-3",
-// ...) when another article already has it.
+// ...) when another article already has it, in _news/ or in the archive
+// (a record keeps its file name when it moves there, and the name is the
+// address of its page), or had it before it was purged.
 func (r *round) freePath(ctx context.Context, a *model.Article, taken map[string]bool) (string, error) {
 	base := content.NewsPath(a.PublishedDateTime, a.Title)
 	stem := strings.TrimSuffix(base, ".md")
@@ -373,7 +375,8 @@ func (r *round) freePath(ctx context.Context, a *model.Article, taken map[string
 		if taken[p] {
 			continue
 		}
-		if !r.in.index.hasPath(p) {
+		archived, _ := content.NewsPathIn(p, true)
+		if !r.in.index.hasPath(p) && !r.in.index.hasPath(archived) {
 			taken[p] = true
 			return p, nil
 		}

@@ -8,6 +8,7 @@
 package model
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -289,6 +290,13 @@ type Config struct {
 	// Timezone; empty means no scheduled issues.
 	NewsletterTime string `json:"newsletter_time,omitempty"`
 	SMTP           *SMTP  `json:"smtp,omitempty"` // nil: issues are not mailed
+	// ArchiveAfter is the age (see ParseAge) past which a story's news
+	// moves to _archive/news/; empty means DefaultArchiveAfter, "off" never.
+	ArchiveAfter string `json:"archive_after,omitempty"`
+	// PurgeAfter is the age past which unpublished duplicates (the other
+	// members of a story than its lead) are deleted, their addresses kept
+	// so that no feed brings them back; empty or "off" means never.
+	PurgeAfter string `json:"purge_after,omitempty"`
 }
 
 // SMTP is the mail server newsletter issues are sent through and the list
@@ -347,6 +355,86 @@ func Collection(path string) string {
 		return path[:i]
 	}
 	return path
+}
+
+// Off is the value of an age setting that turns its rule off.
+const Off = "off"
+
+// ParseAge reads an age setting such as archive_after: a whole number of
+// days ("30d") or weeks ("2w"), or a Go duration ("36h", "90m"), or
+// "off". It returns 0 for "off".
+func ParseAge(s string) (time.Duration, error) {
+	if s == Off {
+		return 0, nil
+	}
+	d, err := parseDays(s)
+	if err != nil {
+		if d, err = time.ParseDuration(s); err != nil {
+			return 0, fmt.Errorf("%q is not an age: want days (30d), weeks (2w), hours (36h) or off", s)
+		}
+	}
+	if d <= 0 {
+		return 0, fmt.Errorf("%q is not an age: want more than nothing, or off", s)
+	}
+	return d, nil
+}
+
+// parseDays reads a whole number of days ("30d") or weeks ("2w"), up to
+// maxAgeDays.
+func parseDays(s string) (time.Duration, error) {
+	n := len(s) - 1
+	if n < 1 || n > 6 || !isDigits(s[:n]) {
+		return 0, errNotDays
+	}
+	unit := 24 * time.Hour
+	switch s[n] {
+	case 'd':
+	case 'w':
+		unit *= 7
+	default:
+		return 0, errNotDays
+	}
+	days := 0
+	for i := range n {
+		days = days*10 + int(s[i]-'0')
+	}
+	if d := time.Duration(days) * unit; d <= maxAgeDays*24*time.Hour {
+		return d, nil
+	}
+	return 0, errNotDays
+}
+
+// maxAgeDays bounds an age in days, well within a time.Duration.
+const maxAgeDays = 100000
+
+var errNotDays = errors.New("not a number of days or weeks")
+
+// Defaults of the retention settings.
+const (
+	DefaultArchiveAfter = 30 * 24 * time.Hour
+	DefaultPurgeAfter   = 0 // off
+)
+
+// Retention returns the ages past which news is archived and unpublished
+// duplicates are purged, 0 for a rule that is off. A setting that does not
+// parse is an error naming it (the content package checks them with their
+// line when it reads the file).
+func (c *Config) Retention() (archiveAfter, purgeAfter time.Duration, err error) {
+	archiveAfter, purgeAfter = DefaultArchiveAfter, DefaultPurgeAfter
+	if c == nil {
+		return archiveAfter, purgeAfter, nil
+	}
+	if c.ArchiveAfter != "" {
+		if archiveAfter, err = ParseAge(c.ArchiveAfter); err != nil {
+			return 0, 0, fmt.Errorf("archive_after: %w", err)
+		}
+	}
+	if c.PurgeAfter != "" {
+		if purgeAfter, err = ParseAge(c.PurgeAfter); err != nil {
+			return 0, 0, fmt.Errorf("purge_after: %w", err)
+		}
+	}
+	return archiveAfter, purgeAfter, nil
 }
 
 // Sources is newshub's list of feeds (_data/sources.yaml).

@@ -92,6 +92,33 @@ type Store interface {
 	// quality descending. An unknown story has no records.
 	Story(ctx context.Context, id string) ([]*model.Record, error)
 
+	// ScanNews calls fn with the indexed fields of each news record q
+	// selects, in q's order, without reading values or files: enough to
+	// decide about many records at the cost of a few columns each.
+	ScanNews(ctx context.Context, q NewsQuery, fn func(NewsEntry) error) error
+
+	// Move gives records new paths in one transaction: each record keeps
+	// its kind, file bytes and value, but for a news record's Archived,
+	// which follows its new path (under _archive/ or not), and gets a new
+	// version. When a record is not at its From path with the Version
+	// given (another writer changed or deleted it since it was read), or
+	// its To path holds a record or is the To of another move, nothing is
+	// moved and it returns a *ConflictError naming each such path.
+	Move(ctx context.Context, moves []Move) error
+	// Purge deletes records and keeps the keys they were known by as
+	// tombstones, in one transaction, so that ingest never stores them
+	// again. A purge deletes the record at its path only if it still has
+	// the Version given (read from this store): otherwise nothing is done
+	// and it returns a *ConflictError naming each such path. A purge of
+	// Version 0 deletes nothing and only keeps its keys (a copy of another
+	// store's tombstones, whose paths may hold new records by now). A key
+	// purged again is kept once, with the later purge.
+	Purge(ctx context.Context, purges []Purge) error
+	// Tombstone returns the tombstone of a purged key, or ErrNotFound.
+	Tombstone(ctx context.Context, key string) (Tombstone, error)
+	// Tombstones calls fn for every tombstone, in key order.
+	Tombstones(ctx context.Context, fn func(Tombstone) error) error
+
 	// Search runs a full-text query over news titles, excerpts and
 	// publishers. A malformed query returns an error wrapping ErrBadQuery.
 	Search(ctx context.Context, q SearchQuery) (SearchResult, error)
@@ -163,6 +190,42 @@ type NewsQuery struct {
 	// NoRaw leaves Record.Raw nil, for readers that need only the values
 	// (a build reads every record once and never their file bytes).
 	NoRaw bool
+}
+
+// NewsEntry is what a store indexes of a news record beside its value.
+type NewsEntry struct {
+	Path         string
+	Version      int64
+	Story        string
+	Published    bool
+	Archived     bool
+	PublishedAt  time.Time // publishedDateTime, in UTC
+	CanonicalURL string
+	GUID         string
+	OriginalURL  string
+}
+
+// Move is one record to give a new path (see Store.Move).
+type Move struct {
+	From, To string
+	Version  int64 // the version read at From; 0 moves whatever From holds
+}
+
+// Purge is one record to delete and the keys to remember it by (see
+// Store.Purge).
+type Purge struct {
+	Path    string
+	Version int64     // the version read; 0 keeps the keys only
+	Keys    []string  // canonical URL, GUID, link: what ingest knew it by
+	At      time.Time // when it was purged
+}
+
+// Tombstone is what a store keeps of a purged article: one key it was
+// known by, where it was and when it went.
+type Tombstone struct {
+	Key      string
+	Path     string
+	PurgedAt time.Time
 }
 
 // ErrBadQuery marks a search query that cannot be parsed.

@@ -261,14 +261,7 @@ func (s *Store) upsert(ctx context.Context, recs []*model.Record, conditional bo
 		}
 		return upsertParts(ctx, tx, batch, version)
 	})
-	var ce *store.ConflictError
-	if errors.As(err, &ce) {
-		return err
-	}
-	if err != nil {
-		return fmt.Errorf("upsert: %w", err)
-	}
-	return nil
+	return writeErr("upsert", err)
 }
 
 // checkVersions returns a *store.ConflictError naming the records of batch
@@ -587,36 +580,42 @@ func (s *Store) Delete(ctx context.Context, paths ...string) error {
 		}
 	}
 	err := s.write(ctx, func(tx pgx.Tx, _ int64) (bool, error) {
-		rows, err := tx.Query(ctx, `DELETE FROM records WHERE path = ANY($1) RETURNING path, kind, published_at, topics`, keys)
-		if err != nil {
-			return false, err
-		}
-		var (
-			del         topicRows
-			n           int
-			path, kind  string
-			publishedAt *int64
-			topics      []string
-		)
-		_, err = pgx.ForEachRow(rows, []any{&path, &kind, &publishedAt, &topics}, func() error {
-			n++
-			if kind == string(model.KindNews) && publishedAt != nil {
-				del.add(topics, *publishedAt, path)
-			}
-			return nil
-		})
-		if err != nil || n == 0 {
-			return false, err
-		}
-		if len(del.topic) > 0 {
-			if _, err := tx.Exec(ctx, sqlDeleteTopics, del.topic, del.at, del.path); err != nil {
-				return false, err
-			}
-		}
-		return true, nil
+		return remove(ctx, tx, keys)
 	})
 	if err != nil {
 		return fmt.Errorf("delete: %w", err)
 	}
 	return nil
+}
+
+// remove deletes the records at paths (each storable) with their topic
+// rows, reporting whether there was any.
+func remove(ctx context.Context, tx pgx.Tx, paths []string) (bool, error) {
+	rows, err := tx.Query(ctx, `DELETE FROM records WHERE path = ANY($1) RETURNING path, kind, published_at, topics`, paths)
+	if err != nil {
+		return false, err
+	}
+	var (
+		del         topicRows
+		n           int
+		path, kind  string
+		publishedAt *int64
+		topics      []string
+	)
+	_, err = pgx.ForEachRow(rows, []any{&path, &kind, &publishedAt, &topics}, func() error {
+		n++
+		if kind == string(model.KindNews) && publishedAt != nil {
+			del.add(topics, *publishedAt, path)
+		}
+		return nil
+	})
+	if err != nil || n == 0 {
+		return false, err
+	}
+	if len(del.topic) > 0 {
+		if _, err := tx.Exec(ctx, sqlDeleteTopics, del.topic, del.at, del.path); err != nil {
+			return false, err
+		}
+	}
+	return true, nil
 }

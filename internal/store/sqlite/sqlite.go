@@ -43,9 +43,13 @@ const pageSize = 65536
 // random reads of a large database the mapping does speed up (a filtered
 // search several times over), map only its first part.
 //
-// writerPragmas: a 4 MiB cache, no mapping, checkpoints every 64 MiB of
-// log, temporary B-trees in memory.
-const writerPragmas = "&_pragma=cache_size(-4096)&_pragma=mmap_size(0)&_pragma=wal_autocheckpoint(1000)&_pragma=temp_store(MEMORY)"
+// writerPragmas: no mapping, checkpoints every 64 MiB of log, temporary
+// B-trees in memory; the cache is set apart (see WriteCache), 4 MiB unless
+// told.
+const writerPragmas = "&_pragma=mmap_size(0)&_pragma=wal_autocheckpoint(1000)&_pragma=temp_store(MEMORY)"
+
+// defaultWriteCache is the writer's page cache unless told otherwise.
+const defaultWriteCache = 4 << 20
 
 // readerPragmas make reader connections read-only, each with a 4 MiB cache;
 // the mapping is added by Open (see ReadMap).
@@ -65,7 +69,8 @@ const defaultReadMap = 2 << 30
 type Option func(*options)
 
 type options struct {
-	readMap int64
+	readMap    int64
+	writeCache int64
 }
 
 // ReadMap sets how many bytes of the file reader connections map (0: none).
@@ -74,6 +79,15 @@ type options struct {
 // build) gains nothing from it and keeps its resident memory lower without.
 func ReadMap(bytes int64) Option {
 	return func(o *options) { o.readMap = max(0, bytes) }
+}
+
+// WriteCache sets the writer's page cache in bytes. A command that
+// rewrites and deletes records all over a large file (retention) reads
+// each page once from disk instead of many times with a cache that holds
+// its B-trees' inner pages: at 100,000 articles 64 MiB halves its system
+// time, for as much more resident memory.
+func WriteCache(bytes int64) Option {
+	return func(o *options) { o.writeCache = max(1<<20, bytes) }
 }
 
 // Store is a store.Store kept in one SQLite database file.
@@ -97,7 +111,7 @@ var _ store.Store = (*Store)(nil)
 // Open opens (creating it and its folder if needed) the database file at
 // path and brings its schema up to date.
 func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
-	o := options{readMap: defaultReadMap}
+	o := options{readMap: defaultReadMap, writeCache: defaultWriteCache}
 	for _, opt := range opts {
 		opt(&o)
 	}
@@ -119,7 +133,8 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 	common := fmt.Sprintf("_pragma=busy_timeout(%d)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)", busyTimeoutMS)
 	// IMMEDIATE takes the write lock at BEGIN, so a write transaction never
 	// fails half-way on upgrading a read lock.
-	w, err := sql.Open("sqlite", path+"?"+common+writerPragmas+"&_txlock=immediate")
+	w, err := sql.Open("sqlite", path+"?"+common+writerPragmas+fmt.Sprintf("&_pragma=cache_size(-%d)", o.writeCache>>10)+
+		"&_txlock=immediate")
 	if err != nil {
 		return nil, fmt.Errorf("sqlite store %s: %w", path, err)
 	}

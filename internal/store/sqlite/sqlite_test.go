@@ -485,3 +485,27 @@ func TestAppendJSONStringReadsAsEncodingJSONWrites(t *testing.T) {
 func TestBulkConformance(t *testing.T) {
 	storetest.RunBulk(t, func(t *testing.T) store.Store { return openTemp(t) })
 }
+
+func TestWriteCacheSizesTheWritersCache(t *testing.T) {
+	for _, tt := range []struct {
+		opts []Option
+		want int64 // PRAGMA cache_size: negative KiB
+	}{
+		{nil, -4096},
+		{[]Option{WriteCache(64 << 20)}, -65536},
+		{[]Option{WriteCache(0)}, -1024}, // at least 1 MiB
+	} {
+		st, err := Open(context.Background(), filepath.Join(t.TempDir(), "newshub.db"), tt.opts...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got int64
+		if err := st.w.QueryRow(`PRAGMA cache_size`).Scan(&got); err != nil {
+			t.Fatal(err)
+		}
+		st.Close()
+		if got != tt.want {
+			t.Errorf("cache_size = %d, want %d", got, tt.want)
+		}
+	}
+}

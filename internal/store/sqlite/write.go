@@ -665,69 +665,69 @@ func (u *upserter) readIndexed(ctx context.Context, id int64, old *stored) error
 }
 
 // Delete removes the records at paths with their topics and text.
-func (s *Store) Delete(ctx context.Context, paths ...string) (err error) {
+func (s *Store) Delete(ctx context.Context, paths ...string) error {
 	if len(paths) == 0 {
 		return nil
 	}
-	tx, err := s.w.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("delete: %w", err)
-	}
-	defer func() {
+	err := s.writeTx(ctx, func(tx *sql.Tx, _ int64) (bool, error) {
+		rm, err := newRemover(ctx, tx)
 		if err != nil {
-			tx.Rollback()
+			return false, err
 		}
-	}()
-	sel, err := tx.PrepareContext(ctx, `SELECT id, kind FROM records WHERE path = ?`)
-	if err != nil {
-		return fmt.Errorf("delete: %w", err)
-	}
-	delTopics, err := tx.PrepareContext(ctx, sqlDeleteTopics)
-	if err != nil {
-		return fmt.Errorf("delete: %w", err)
-	}
-	delText, err := tx.PrepareContext(ctx, sqlDeleteText)
-	if err != nil {
-		return fmt.Errorf("delete: %w", err)
-	}
-	del, err := tx.PrepareContext(ctx, `DELETE FROM records WHERE id = ?`)
-	if err != nil {
-		return fmt.Errorf("delete: %w", err)
-	}
-	deleted := 0
-	for _, p := range paths {
-		var (
-			id   int64
-			kind string
-		)
-		err := sel.QueryRowContext(ctx, p).Scan(&id, &kind)
-		if errors.Is(err, sql.ErrNoRows) {
-			continue
-		}
-		if err != nil {
-			return fmt.Errorf("delete %s: %w", p, err)
-		}
-		if model.Kind(kind) == model.KindNews {
-			if _, err := delTopics.ExecContext(ctx, id); err != nil {
-				return fmt.Errorf("delete %s: %w", p, err)
+		deleted := false
+		for _, p := range paths {
+			ok, err := rm.remove(ctx, p)
+			if err != nil {
+				return false, fmt.Errorf("delete %s: %w", p, err)
 			}
-			if _, err := delText.ExecContext(ctx, id); err != nil {
-				return fmt.Errorf("delete %s: %w", p, err)
-			}
+			deleted = deleted || ok
 		}
-		if _, err := del.ExecContext(ctx, id); err != nil {
-			return fmt.Errorf("delete %s: %w", p, err)
-		}
-		deleted++
-	}
-	if deleted == 0 {
-		return tx.Commit()
-	}
-	if err := bump(ctx, tx); err != nil {
-		return fmt.Errorf("delete: %w", err)
-	}
-	if err := tx.Commit(); err != nil {
+		return deleted, nil
+	})
+	if err != nil {
 		return fmt.Errorf("delete: %w", err)
 	}
 	return nil
+}
+
+// remover deletes records with their topic and full-text rows inside a
+// write transaction.
+type remover struct {
+	sel, delTopics, delText, del *sql.Stmt
+}
+
+func newRemover(ctx context.Context, tx *sql.Tx) (*remover, error) {
+	st, err := statements(ctx, tx, `SELECT id, kind FROM records WHERE path = ?`, sqlDeleteTopics, sqlDeleteText,
+		`DELETE FROM records WHERE id = ?`)
+	if err != nil {
+		return nil, err
+	}
+	return &remover{sel: st[0], delTopics: st[1], delText: st[2], del: st[3]}, nil
+}
+
+// remove deletes the record at path, reporting whether there was one.
+func (rm *remover) remove(ctx context.Context, path string) (bool, error) {
+	var (
+		id   int64
+		kind string
+	)
+	err := rm.sel.QueryRowContext(ctx, path).Scan(&id, &kind)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	if model.Kind(kind) == model.KindNews {
+		if _, err := rm.delTopics.ExecContext(ctx, id); err != nil {
+			return false, err
+		}
+		if _, err := rm.delText.ExecContext(ctx, id); err != nil {
+			return false, err
+		}
+	}
+	if _, err := rm.del.ExecContext(ctx, id); err != nil {
+		return false, err
+	}
+	return true, nil
 }

@@ -60,6 +60,10 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"UpsertIfUnchangedOfTheStoredValueIsNoConflict", testUpsertIfUnchangedOfTheStoredValue},
 		{"UpsertIfUnchangedLastOfSamePathInBatchWins", testUpsertIfUnchangedSamePathTwice},
 		{"ConcurrentRewritersOfOneReadOneWins", testConcurrentRewritersOneWins},
+		{"MoveGivesRecordsNewPathsEverywhere", testMove},
+		{"MoveRefusesChangedGoneOrTakenPaths", testMoveRefusesConflicts},
+		{"PurgeDeletesRecordsAndKeepsTheirKeys", testPurge},
+		{"PurgeRefusesRecordsChangedSinceRead", testPurgeRefusesChangedRecords},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

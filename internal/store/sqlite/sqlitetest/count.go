@@ -24,3 +24,21 @@ func CountRows(t testing.TB, dbPath, query string) int {
 	}
 	return n
 }
+
+// AssertIntegrity fails the test unless SQLite's integrity check passes on
+// the database file at dbPath.
+func AssertIntegrity(t testing.TB, dbPath string) {
+	t.Helper()
+	db, err := sql.Open("sqlite", dbPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var res string
+	if err := db.QueryRow(`PRAGMA integrity_check`).Scan(&res); err != nil {
+		t.Fatal(err)
+	}
+	if res != "ok" {
+		t.Errorf("integrity_check: %s", res)
+	}
+}
