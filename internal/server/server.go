@@ -252,7 +252,12 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 		methodNotAllowed(w)
 		return
 	}
-	v, err := s.views.Current(r.Context())
+	// The generation answered is the view's as it is: a health check
+	// starts no reload (it loads the first view, if need be).
+	v, err := s.views.Loaded(), error(nil)
+	if v == nil {
+		v, err = s.views.Current(r.Context())
+	}
 	w.Header().Set("Cache-Control", "no-store")
 	if err != nil {
 		s.log.Error("health check", "err", err)
