@@ -91,13 +91,20 @@ func next(t *testing.T, sub <-chan *site.Site) *site.Site {
 	}
 }
 
+// write puts text in the file rel of dir in one step, as editors save
+// (a new file renamed over the old): the watcher never reads it half
+// written.
 func write(t *testing.T, dir, rel, text string) {
 	t.Helper()
 	p := filepath.Join(dir, filepath.FromSlash(rel))
 	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+	tmp := filepath.Join(t.TempDir(), filepath.Base(p))
+	if err := os.WriteFile(tmp, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(tmp, p); err != nil {
 		t.Fatal(err)
 	}
 }
