@@ -200,7 +200,9 @@ func TestServersOverOneStoreFollowEachWrite(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			site := filepath.Join(t.TempDir(), "site")
-			if code, _, errs := run(t, "gen", "--articles", "60", "--seed", "5", site); code != 0 {
+			// About half the articles generated are current news.
+			articles := strconv.Itoa(60 + 4*rounds)
+			if code, _, errs := run(t, "gen", "--articles", articles, "--seed", "5", site); code != 0 {
 				t.Fatal(errs)
 			}
 			db := c.db(t, site)
