@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"testing"
 
+	"newshub/internal/metrics"
 	"newshub/internal/site"
 )
 
@@ -26,16 +27,26 @@ func (w *discardWriter) WriteHeader(code int)        { w.status = code }
 func (w *discardWriter) Write(b []byte) (int, error) { return len(b), nil }
 
 // BenchmarkServeTopicPage measures answering a cached topic page, the
-// request the serve target (20,000 req/s on two cores) is stated for.
+// request the serve target (20,000 req/s on two cores) is stated for,
+// with and without the metrics serve counts requests with.
 func BenchmarkServeTopicPage(b *testing.B) {
-	for _, enc := range []string{"", "gzip"} {
-		b.Run("encoding="+enc, func(b *testing.B) {
+	for _, c := range []struct {
+		name    string
+		enc     string
+		metrics bool
+	}{{"encoding=", "", false}, {"encoding=gzip", "gzip", false}, {"encoding=,metrics", "", true}} {
+		enc := c.enc
+		b.Run(c.name, func(b *testing.B) {
 			st := genStore(b, 300)
 			s, err := site.Load(context.Background(), st)
 			if err != nil {
 				b.Fatal(err)
 			}
-			srv := New(Config{Store: st})
+			cfg := Config{Store: st}
+			if c.metrics {
+				cfg.Metrics = metrics.New(metrics.Options{NoRuntime: true})
+			}
+			srv := New(cfg)
 			path := "/api/news/" + s.Topics[1].ID + "/"
 			req := httptest.NewRequest("GET", path, nil)
 			if enc != "" {

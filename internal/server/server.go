@@ -24,6 +24,7 @@ import (
 	"sync"
 	"time"
 
+	"newshub/internal/metrics"
 	"newshub/internal/publish"
 	"newshub/internal/site"
 	"newshub/internal/store"
@@ -49,6 +50,9 @@ type Config struct {
 	Ingest func(ctx context.Context) error
 	// Logger receives access logs and errors; nil discards them.
 	Logger *slog.Logger
+	// Metrics, when set, counts requests and their latency by route
+	// (Routes), and the time views made here take to load.
+	Metrics *metrics.Metrics
 	// Now is the clock for the events future/past split; nil is time.Now.
 	Now func() time.Time
 	// BaseURL overrides the site's url + baseurl in sourceUrl and feeds.
@@ -86,26 +90,51 @@ func New(cfg Config) *Server {
 	s := &Server{cfg: cfg, log: cfg.Logger, views: cfg.Views}
 	if s.views == nil {
 		s.views = publish.NewViews(publish.ViewsConfig{Store: cfg.Store, Site: cfg.Site, CheckEvery: cfg.CheckEvery,
-			Options: publish.Options{BaseURL: cfg.BaseURL, Now: cfg.Now}, Logger: cfg.Logger})
+			Options: publish.Options{BaseURL: cfg.BaseURL, Now: cfg.Now}, Logger: cfg.Logger,
+			OnLoad: func(d time.Duration) { cfg.Metrics.Published(metrics.PublishLoad, d) }})
 	}
 	s.mux = http.NewServeMux()
-	s.mux.HandleFunc("/healthz", s.healthz)
-	s.mux.HandleFunc("/api", s.api)
-	s.mux.HandleFunc("/api/", s.api)
-	s.mux.HandleFunc("/feeds/", s.api)
-	s.mux.HandleFunc("/api/search", s.search)
-	s.mux.HandleFunc("/api/search/", s.search)
-	s.mux.HandleFunc("/", s.web)
+	handle := func(route string, h http.HandlerFunc, patterns ...string) {
+		for _, p := range patterns {
+			s.mux.Handle(p, cfg.Metrics.InstrumentRoute(route, h))
+		}
+	}
+	handle(RouteHealth, s.healthz, "/healthz")
+	handle(RouteAPI, s.api, "/api", "/api/")
+	handle(RouteFeeds, s.api, "/feeds/")
+	handle(RouteSearch, s.search, "/api/search", "/api/search/")
+	handle(RouteWeb, s.web, "/")
 	return s
 }
 
-// ListenAndServe listens on addr, calls ready with the address it got (so
-// ":0" can be used), runs the ingest scheduler if configured, and serves
-// until ctx is done, then shuts down gracefully.
+// Routes of the requests, as metrics count them: the patterns the server
+// routes by, so the route label has these values and no others, however
+// many paths are asked for.
+const (
+	RouteHealth = "/healthz"
+	RouteAPI    = "/api/"
+	RouteFeeds  = "/feeds/"
+	RouteSearch = "/api/search"
+	RouteWeb    = "/"
+)
+
+// Loaded reports whether the server has a view of the hub to answer from
+// (ListenAndServe loads it before it listens): the server is ready.
+func (s *Server) Loaded() bool { return s.views.Loaded() != nil }
+
+// ListenAndServe loads the hub's view, listens on addr, calls ready with
+// the address it got (so ":0" can be used), runs the ingest scheduler if
+// configured, and serves until ctx is done, then shuts down gracefully.
+// Meanwhile the view follows the store (publish.Views.Follow): a write of
+// any process shows within moments, without a request asking.
 func (s *Server) ListenAndServe(ctx context.Context, addr string, ready func(addr string)) error {
 	if _, err := s.views.Current(ctx); err != nil {
 		return err
 	}
+	fctx, stopFollow := context.WithCancel(ctx)
+	followed := make(chan struct{})
+	go func() { defer close(followed); s.views.Follow(fctx) }()
+	defer func() { stopFollow(); <-followed }()
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)
@@ -223,7 +252,12 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 		methodNotAllowed(w)
 		return
 	}
-	v, err := s.views.Current(r.Context())
+	// The generation answered is the view's as it is: a health check
+	// starts no reload (it loads the first view, if need be).
+	v, err := s.views.Loaded(), error(nil)
+	if v == nil {
+		v, err = s.views.Current(r.Context())
+	}
 	w.Header().Set("Cache-Control", "no-store")
 	if err != nil {
 		s.log.Error("health check", "err", err)
