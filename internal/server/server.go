@@ -1,12 +1,14 @@
 // Package server is newshub's HTTP front: the JSON API and the feeds from
-// package publish, the search API, /healthz, and the website handler for
-// every other path.
+// package publish, the search API, /healthz and /readyz, and the website
+// handler for every other path.
 //
 // Every answer renders from the current view of the hub (publish.Views,
 // whose refresh policy is the server's). API documents are rendered once
 // per view and served from memory with a strong ETag, Last-Modified, a
 // precompressed gzip form and CORS for GET; the search API's answers go
-// the same way, with the same headers and the same JSON errors.
+// the same way, with the same headers and the same JSON errors. Website
+// pages are compressed as they are written. Searches, the one request
+// whose cost a client chooses, are bounded in number and time.
 package server
 
 import (
@@ -21,6 +23,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"runtime"
 	"runtime/debug"
 	"strconv"
 	"strings"
@@ -64,9 +67,10 @@ type Config struct {
 	// "public, max-age=60".
 	CacheControl string
 	// Searches bounds the searches (the search page and API) run at once;
-	// 0 means DefaultSearches. A search that finds every place taken
-	// waits up to SearchWait (0: DefaultSearchWait), then is answered 503
-	// with Retry-After, so searches cannot take the CPU from the pages.
+	// 0 means half the CPUs Go uses (GOMAXPROCS), at least one, so
+	// searches leave the other half to pages. A search that finds every
+	// place taken waits up to SearchWait (0: DefaultSearchWait), then is
+	// answered 503 with Retry-After.
 	Searches   int
 	SearchWait time.Duration
 	// SearchTimeout bounds the time of one search; 0 means
@@ -76,9 +80,8 @@ type Config struct {
 
 // Search admission defaults.
 const (
-	DefaultSearches      = 4
 	DefaultSearchWait    = time.Second
-	DefaultSearchTimeout = 10 * time.Second
+	DefaultSearchTimeout = 5 * time.Second
 )
 
 // Server answers HTTP requests for one hub.
@@ -104,7 +107,7 @@ func New(cfg Config) *Server {
 	if cfg.CacheControl == "" {
 		cfg.CacheControl = "public, max-age=60"
 	}
-	cfg.Searches = cmp.Or(max(cfg.Searches, 0), DefaultSearches)
+	cfg.Searches = cmp.Or(max(cfg.Searches, 0), max(runtime.GOMAXPROCS(0)/2, 1))
 	cfg.SearchWait = cmp.Or(max(cfg.SearchWait, 0), DefaultSearchWait)
 	cfg.SearchTimeout = cmp.Or(max(cfg.SearchTimeout, 0), DefaultSearchTimeout)
 	s := &Server{cfg: cfg, log: cfg.Logger, views: cfg.Views, searches: make(chan struct{}, cfg.Searches)}
