@@ -5,10 +5,10 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
-	"log/slog"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -31,6 +31,19 @@ func (w *discardWriter) Header() http.Header         { return w.h }
 func (w *discardWriter) WriteHeader(code int)        { w.status = code }
 func (w *discardWriter) Write(b []byte) (int, error) { return len(b), nil }
 
+// serveParallel runs b.N answers of req from every CPU.
+func serveParallel(b *testing.B, srv http.Handler, req *http.Request) {
+	b.ReportAllocs()
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		w := &discardWriter{h: http.Header{}}
+		for pb.Next() {
+			clear(w.h)
+			srv.ServeHTTP(w, req)
+		}
+	})
+}
+
 // BenchmarkServeTopicPage measures answering a cached topic page, the
 // request the serve target (20,000 req/s on two cores) is stated for.
 func BenchmarkServeTopicPage(b *testing.B) {
@@ -52,15 +65,7 @@ func BenchmarkServeTopicPage(b *testing.B) {
 			if w.status != 200 {
 				b.Fatalf("status %d", w.status)
 			}
-			b.ReportAllocs()
-			b.ResetTimer()
-			b.RunParallel(func(pb *testing.PB) {
-				w := &discardWriter{h: http.Header{}}
-				for pb.Next() {
-					clear(w.h)
-					srv.ServeHTTP(w, req)
-				}
-			})
+			serveParallel(b, srv, req)
 		})
 	}
 }
@@ -205,15 +210,7 @@ func BenchmarkServeHomePage(b *testing.B) {
 			if rec.Code != 200 || rec.Header().Get("Content-Encoding") != enc {
 				b.Fatalf("status %d, Content-Encoding %q", rec.Code, rec.Header().Get("Content-Encoding"))
 			}
-			b.ReportAllocs()
-			b.ResetTimer()
-			b.RunParallel(func(pb *testing.PB) {
-				w := &discardWriter{h: http.Header{}}
-				for pb.Next() {
-					clear(w.h)
-					srv.ServeHTTP(w, req)
-				}
-			})
+			serveParallel(b, srv, req)
 			b.ReportMetric(float64(rec.Body.Len()), "bytes")
 		})
 	}
