@@ -119,10 +119,14 @@ func New(cfg Config) *Server {
 	s.mux.HandleFunc("/healthz", s.healthz)
 	// Ready with a view to answer from and a store that answers: pages
 	// the view does not hold (articles, search) read it.
-	s.mux.Handle("/readyz", metrics.Readyz(metrics.Check{Name: "view", Run: func(ctx context.Context) error {
+	ready := []metrics.Check{{Name: "view", Run: func(ctx context.Context) error {
 		_, err := s.views.Current(ctx)
 		return err
-	}}, metrics.StoreReachable(cfg.Store)))
+	}}}
+	if cfg.Store != nil {
+		ready = append(ready, metrics.StoreReachable(cfg.Store))
+	}
+	s.mux.Handle("/readyz", metrics.Readyz(ready...))
 	s.mux.HandleFunc("/api", s.api)
 	s.mux.HandleFunc("/api/", s.api)
 	s.mux.HandleFunc("/feeds/", s.api)
