@@ -141,6 +141,9 @@ func TestSearchAdmissionQueuesBriefly(t *testing.T) {
 // server's bound is stopped and answered 503 with Retry-After.
 func TestSearchTimeoutAnswers503(t *testing.T) {
 	_, ts := admissionServer(t, Config{SearchTimeout: 50 * time.Millisecond})
+	if resp, _ := get(t, ts.URL+"/api/news/", nil); resp.StatusCode != http.StatusOK { // the view is loaded
+		t.Fatalf("api: %s", resp.Status)
+	}
 	resp, body := get(t, ts.URL+"/api/search?q=held", nil)
 	if resp.StatusCode != http.StatusServiceUnavailable || resp.Header.Get("Retry-After") == "" {
 		t.Errorf("search past its time: %s, Retry-After %q", resp.Status, resp.Header.Get("Retry-After"))
