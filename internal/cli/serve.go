@@ -101,6 +101,7 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	if !*noIngest {
 		opts := ingest.Options{Version: version(), SiteDir: env.Site, Log: env.Log, Policy: policy, Metrics: m}
 		cfg.Ingest = ingestFollowing(sw, st, opts)
+		defer scheduleNewsletters(ctx, env, st, sw.Site)()
 	}
 	return server.New(cfg).ListenAndServe(ctx, *addr, func(a string) {
 		loaded.Store(true)

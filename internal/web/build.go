@@ -102,6 +102,7 @@ func (b *builder) run() {
 	b.page(w.eventsPage(vc))
 	b.page(w.peoplePage(vc))
 	b.page(w.learningPage(vc))
+	b.newsletters()
 	search, _ := w.searchPage(b.ctx, vc, url.Values{}, true)
 	b.page(search)
 	nf := w.notFoundPage(vc, "/404.html")

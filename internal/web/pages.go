@@ -201,6 +201,9 @@ func (vc *viewCache) pageCommon() *pageCommon {
 			c.nav = append(c.nav, navItem{Name: topicShort(t), Path: "topics/" + url.PathEscape(t.ID) + "/"})
 		}
 		c.nav = append(c.nav, navItem{"Events", "events/"}, navItem{"People", "people/"}, navItem{"Learning", "learning/"})
+		if len(vc.v.Newsletters()) > 0 {
+			c.nav = append(c.nav, navItem{"Newsletter", "newsletters/"})
+		}
 		vc.common = c
 	})
 	return vc.common

@@ -152,6 +152,10 @@ func (w *Web) route(ctx context.Context, vc *viewCache, r *http.Request) (*page,
 		return w.peoplePage(vc), nil
 	case seg[0] == "learning" && len(seg) == 1:
 		return w.learningPage(vc), nil
+	case seg[0] == "newsletters" && len(seg) == 1:
+		return w.newslettersPage(vc), nil
+	case seg[0] == "newsletters" && len(seg) == 2:
+		return w.newsletterPage(ctx, vc, seg[1])
 	}
 	return nil, errNotFound
 }
