@@ -75,7 +75,7 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	defer follow(ctx, env, sw)()
 	// One view of the hub for the API, the feeds, the website and search.
 	views := publish.NewViews(publish.ViewsConfig{Store: st, Options: publish.Options{BaseURL: *baseURL}, Logger: log})
-	w, err := web.New(web.Config{Views: views, Store: st, Logger: env.Log})
+	w, err := web.New(web.Config{Views: views, Store: st, SiteDir: env.Site, Logger: env.Log})
 	if err != nil {
 		return err
 	}

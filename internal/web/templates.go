@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"cmp"
 	"crypto/sha256"
 	"embed"
 	"encoding/hex"
@@ -14,7 +15,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 )
 
 //go:embed templates/*.html
@@ -85,16 +85,13 @@ func (t *templates) funcs() template.FuncMap {
 		"asset":  func(name string) string { return "assets/" + name + "?v=" + t.version[name] },
 		"sub":    func(a, b int) int { return a - b },
 		"add":    func(a, b int) int { return a + b },
-		"initial": func(s string) string {
-			r, _ := utf8.DecodeRuneInString(s)
-			if r == utf8.RuneError {
-				return "?"
-			}
-			return strings.ToUpper(string(r))
-		},
+		"initial": func(s string) string { return cmp.Or(initial(s), "?") },
 		"ctx": func(p *page, v any) tctx { return tctx{P: p, V: v} },
-		"provider": func(v *providerView) template.HTML {
-			return fragment(func(b *bytes.Buffer) { writeProvider(b, v) })
+		"provider": func(p *page, v *providerView) template.HTML {
+			return fragment(func(b *bytes.Buffer) { p.writeProvider(b, v) })
+		},
+		"img": func(p *page, im *imageView, class string) template.HTML {
+			return fragment(func(b *bytes.Buffer) { p.writeImage(b, im, class) })
 		},
 		"badge": func(v *badge, text string) template.HTML {
 			return fragment(func(b *bytes.Buffer) { writeBadge(b, v, text, "") })
