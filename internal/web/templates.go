@@ -75,18 +75,18 @@ func parseTemplates() (*templates, error) {
 // so each has one definition.
 func (t *templates) funcs() template.FuncMap {
 	return template.FuncMap{
-		"ago":    ago,
-		"exact":  exact,
-		"iso":    func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
-		"day":    func(t time.Time, loc *time.Location) string { return t.In(loc).Format("Mon 2 Jan 2006") },
-		"clock":  func(t time.Time, loc *time.Location) string { return t.In(loc).Format("2 Jan, 15:04") },
-		"plural": plural,
-		"num":    thousands,
-		"asset":  func(name string) string { return "assets/" + name + "?v=" + t.version[name] },
-		"sub":    func(a, b int) int { return a - b },
-		"add":    func(a, b int) int { return a + b },
+		"ago":     ago,
+		"exact":   exact,
+		"iso":     func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+		"day":     func(t time.Time, loc *time.Location) string { return t.In(loc).Format("Mon 2 Jan 2006") },
+		"clock":   func(t time.Time, loc *time.Location) string { return t.In(loc).Format("2 Jan, 15:04") },
+		"plural":  plural,
+		"num":     thousands,
+		"asset":   func(name string) string { return "assets/" + name + "?v=" + t.version[name] },
+		"sub":     func(a, b int) int { return a - b },
+		"add":     func(a, b int) int { return a + b },
 		"initial": func(s string) string { return cmp.Or(initial(s), "?") },
-		"ctx": func(p *page, v any) tctx { return tctx{P: p, V: v} },
+		"ctx":     func(p *page, v any) tctx { return tctx{P: p, V: v} },
 		"provider": func(p *page, v *providerView) template.HTML {
 			return fragment(func(b *bytes.Buffer) { p.writeProvider(b, v) })
 		},
