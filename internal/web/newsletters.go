@@ -119,12 +119,8 @@ func linksInNewTab(doc string) string {
 
 // newsletters writes the newsletter pages of a static build.
 func (b *builder) newsletters() {
-	list := b.vc.v.Newsletters()
-	if len(list) == 0 {
-		return
-	}
 	b.page(b.w.newslettersPage(b.vc))
-	for _, r := range list {
+	for _, r := range b.vc.v.Newsletters() {
 		pg, err := b.w.newsletterPage(b.ctx, b.vc, publish.Slug(r.Path))
 		if err != nil {
 			b.fail(err)

@@ -299,3 +299,41 @@ func parseHex(c string) ([3]int, error) {
 	}
 	return out, nil
 }
+
+// TestBrowserShowsNewsletterIssueSandboxed opens an issue's page in
+// Chromium: the e-mail is drawn in its frame, and a script in it neither
+// runs nor reaches the page.
+func TestBrowserShowsNewsletterIssueSandboxed(t *testing.T) {
+	body := `<!DOCTYPE html><html><head><title>Issue</title></head><body style="margin:0">` +
+		`<table width="100%"><tr><td style="background:#123456;height:120px;color:#fff">The day's news</td></tr></table>` +
+		`<script>parent.document.title = "reached"; document.body.dataset.ran = "yes";</script></body></html>`
+	h := newHubFrom(t, append(fixtureRecords("https://img.example.org/"), newsletterRec("2026-11-19", body)))
+	srv := httptest.NewServer(h.srv)
+	t.Cleanup(srv.Close)
+	b := chrome.New(t)
+	b.Do(t, "open the issue", chromedp.Navigate(srv.URL+"/newsletters/hub-2026-11-19/"),
+		chromedp.WaitVisible("iframe.issue-mail"), chromedp.Sleep(300*time.Millisecond))
+	title := chrome.Read(t, b, "title", chromedp.Evaluate[string](`document.title`))
+	if !strings.HasPrefix(title, "Hub (2026-11-19)") {
+		t.Errorf("page title %q: the issue's script reached the page", title)
+	}
+	// The frame's document has an opaque origin: the page cannot read it,
+	// nor it the page.
+	reach := chrome.Read(t, b, "frame", chromedp.Evaluate[string](
+		`(() => { try { return document.querySelector("iframe.issue-mail").contentDocument ? "readable" : "opaque" } catch (e) { return "opaque" } })()`))
+	if reach != "opaque" {
+		t.Errorf("the issue's frame is %s from the page", reach)
+	}
+	shot := chrome.Read(t, b, "frame shot", chromedp.Screenshot("iframe.issue-mail"))
+	img, err := png.Decode(bytes.NewReader(shot))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := img.Bounds()
+	cr, cg, cb, _ := img.At(r.Min.X+r.Dx()*3/4, r.Min.Y+40).RGBA()
+	if got := [3]uint32{cr >> 8, cg >> 8, cb >> 8}; got != [3]uint32{0x12, 0x34, 0x56} {
+		t.Errorf("the issue's table is not drawn in its frame: pixel %v", got)
+	}
+	b.Screenshot(t, "newsletter-issue", 360, 1280)
+	b.Check(t, "issue page", "Blocked script execution")
+}
