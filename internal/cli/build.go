@@ -30,7 +30,7 @@ func runBuild(ctx context.Context, env *Env, args []string) error {
 	defer st.Close()
 	opt := publish.BuildOptions{Options: publish.Options{BaseURL: *baseURL}, Logger: env.Log}
 	if !*noWeb {
-		w, err := web.New(web.Config{Store: st, Logger: env.Log})
+		w, err := web.New(web.Config{Store: st, SiteDir: env.Site, Logger: env.Log})
 		if err != nil {
 			return err
 		}

@@ -11,6 +11,7 @@ import (
 
 	"newshub/internal/ingest"
 	"newshub/internal/metrics"
+	"newshub/internal/site"
 )
 
 // runIngest fetches the configured sources once (--once) or on schedule
@@ -73,6 +74,7 @@ func runIngest(ctx context.Context, env *Env, args []string) error {
 	defer in.Close()
 	if !*once {
 		env.Log.Info("ingest: fetching sources on schedule until stopped")
+		defer scheduleNewsletters(ctx, env, st, func() *site.Site { return s })()
 		return in.Run(ctx)
 	}
 	sum, err := in.RunOnce(ctx)

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"newshub/internal/newsletter"
+	"newshub/internal/site"
+	"newshub/internal/store"
 )
 
 // runNewsletter writes one day's newsletter issue now, and mails it where
@@ -59,4 +61,21 @@ func runNewsletter(ctx context.Context, env *Env, args []string) error {
 	sent, err := m.Send(ctx, is)
 	fmt.Fprintf(env.Stdout, "mailed to %d of %d addresses\n", sent, len(s.Config.SMTP.To))
 	return err
+}
+
+// scheduleNewsletters writes each day's issue when it falls due (at the
+// site's newsletter_time), beside the fetching of serve and ingest, until
+// the function it returns is called.
+func scheduleNewsletters(ctx context.Context, env *Env, st store.Store, s func() *site.Site) (stop func()) {
+	ctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	sc := &newsletter.Scheduler{Store: st, Site: s, SiteDir: env.Site, Log: env.Log}
+	go func() {
+		defer close(done)
+		sc.Run(ctx, time.Minute)
+	}()
+	return func() {
+		cancel()
+		<-done
+	}
 }

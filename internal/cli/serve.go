@@ -82,7 +82,7 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	// One view of the hub for the API, the feeds, the website and search.
 	views := publish.NewViews(publish.ViewsConfig{Store: st, Options: publish.Options{BaseURL: *baseURL}, Logger: log,
 		OnLoad: func(d time.Duration) { m.Published(metrics.PublishLoad, d) }})
-	w, err := web.New(web.Config{Views: views, Store: st, Logger: env.Log})
+	w, err := web.New(web.Config{Views: views, Store: st, SiteDir: env.Site, Logger: env.Log})
 	if err != nil {
 		return err
 	}
@@ -90,6 +90,7 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	if !*noIngest {
 		opts := ingest.Options{Version: version(), SiteDir: env.Site, Log: env.Log, Policy: policy, Metrics: m}
 		cfg.Ingest = ingestFollowing(sw, st, opts)
+		defer scheduleNewsletters(ctx, env, st, sw.Site)()
 	}
 	srv := server.New(cfg)
 	// The server loads the hub's view before it listens; until then the

@@ -193,9 +193,7 @@ func newIssue(s *site.Site, d Date, now time.Time) *Issue {
 	if now = now.UTC().Truncate(time.Second); now.Before(is.Published) {
 		is.Published = now // the day is not over: dated when written
 	}
-	if base := siteURL(cfg); base != "" {
-		is.WebURL = safeURL(strings.TrimRight(base, "/") + "/newsletter/" + url.PathEscape(slug) + "/")
-	}
+	is.WebURL = issueURL(cfg, slug)
 	if root := s.Root(); root != nil {
 		is.Topics = []string{root.Name}
 	} else if cfg.Topic != "" {
@@ -374,6 +372,19 @@ func siteName(cfg *model.Config) string {
 // "election-smartable-YYYY-MM-DD.html" comes from "Election Smartable".
 func siteSlug(cfg *model.Config) string {
 	return cmp.Or(slug(cfg.Title), slug(cfg.Topic), "newsletter")
+}
+
+// issueURL is where the issue is read online: in the web app of webUrl at
+// newsletter/<slug>/, as Smartable's were, else on the hub's own website
+// (url and baseurl) at newsletters/<slug>/; "" when neither is set.
+func issueURL(cfg *model.Config, slug string) string {
+	switch {
+	case cfg.WebURL != "":
+		return safeURL(strings.TrimRight(cfg.WebURL, "/") + "/newsletter/" + url.PathEscape(slug) + "/")
+	case cfg.URL != "":
+		return safeURL(strings.TrimRight(siteURL(cfg), "/") + "/newsletters/" + url.PathEscape(slug) + "/")
+	}
+	return ""
 }
 
 // siteURL is where the site's pages live: webUrl, else url and baseurl.

@@ -278,3 +278,21 @@ func TestRecordRoundTripsThroughContent(t *testing.T) {
 		t.Fatalf("parsed record differs from the issue: %+v", back.Newsletter)
 	}
 }
+
+func TestIssueURL(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		cfg  model.Config
+		want string
+	}{
+		{"web app, as Smartable's", model.Config{WebURL: "https://smartable.ai/apps/election/", URL: "https://h.example.org"},
+			"https://smartable.ai/apps/election/newsletter/s-2026-10-14/"},
+		{"the hub's website", model.Config{URL: "https://h.example.org/", BaseURL: "/election"},
+			"https://h.example.org/election/newsletters/s-2026-10-14/"},
+		{"no address", model.Config{}, ""},
+	} {
+		if got := issueURL(&tc.cfg, "s-2026-10-14"); got != tc.want {
+			t.Errorf("%s: %q, want %q", tc.name, got, tc.want)
+		}
+	}
+}

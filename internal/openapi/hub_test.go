@@ -2,6 +2,7 @@ package openapi_test
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"testing"
@@ -11,6 +12,7 @@ import (
 	"newshub/internal/curate"
 	"newshub/internal/gen"
 	"newshub/internal/model"
+	"newshub/internal/newsletter"
 	"newshub/internal/publish"
 	"newshub/internal/server"
 	"newshub/internal/site"
@@ -33,12 +35,13 @@ type hubCase struct {
 	name    string
 	now     time.Time // splits the events into future and past ones
 	records func(t *testing.T) []*model.Record
+	issues  int // newsletter issues written after curation, of the days before now
 }
 
 func hubCases() []hubCase {
 	return []hubCase{
-		{"generated", time.Date(2026, 10, 20, 0, 0, 0, 0, time.UTC), generatedRecords},
-		{"smartable-sample", time.Date(2020, 10, 1, 12, 0, 0, 0, time.UTC), sampleRecords},
+		{"generated", time.Date(2026, 10, 20, 0, 0, 0, 0, time.UTC), generatedRecords, 2},
+		{"smartable-sample", time.Date(2020, 10, 1, 12, 0, 0, 0, time.UTC), sampleRecords, 2},
 	}
 }
 
@@ -128,7 +131,26 @@ func (hc hubCase) open(t *testing.T) (store.Store, *site.Site) {
 	if _, err := curate.New(s, st, curate.Options{Now: hc.clock}).All(ctx); err != nil {
 		t.Fatal(err)
 	}
+	hc.writeIssues(t, st, s)
 	return st, s
+}
+
+// writeIssues writes the newsletter issues of the last hc.issues days with
+// news before hc.now, as serve's scheduler does.
+func (hc hubCase) writeIssues(t *testing.T, st store.Store, s *site.Site) {
+	t.Helper()
+	written := 0
+	for d := newsletter.LastDue(hc.now, s.Config); written < hc.issues; d = d.AddDays(-1) {
+		_, _, err := newsletter.Write(context.Background(), st, s, "", d, newsletter.Options{Now: hc.clock})
+		switch {
+		case err == nil:
+			written++
+		case !errors.Is(err, newsletter.ErrNoNews):
+			t.Fatal(err)
+		case d.Before(newsletter.DateOf(hc.now.AddDate(0, 0, -30))):
+			t.Fatalf("%d days with news in the month before %s, want %d", written, hc.now, hc.issues)
+		}
+	}
 }
 
 func (hc hubCase) clock() time.Time { return hc.now }

@@ -41,6 +41,7 @@ func probes(words string) []probe {
 		{"/api/stories/no-such-story/index.json", 404, true},
 		{"/api/events/no-such-event/index.json", 404, true},
 		{"/feeds/no-such-topic/rss.xml", 404, true},
+		{"/api/newsletters/no-such-issue/index.json", 404, true},
 		{"/healthz", 200, true},
 	}
 }

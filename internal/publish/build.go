@@ -453,6 +453,13 @@ func (v *View) jobs(ctx context.Context, send func(job) bool) error {
 	for _, f := range []string{"rss", "atom", "json"} {
 		emit(target{kind: tFeed, b: f}, "feeds/"+feedFile[f])
 	}
+	emit(target{kind: tNewsletters}, firstPageFiles("api/newsletters", false)...)
+	for slug := range v.newsletterBy {
+		emitItem(target{kind: tNewsletter, a: slug}, "api/newsletters/"+slug)
+	}
+	for _, f := range []string{"rss", "atom"} {
+		emit(target{kind: tNewsletterFeed, b: f}, "feeds/"+newsletterFeedFile[f])
+	}
 	if stop {
 		return context.Cause(ctx)
 	}

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"newshub/internal/model"
+	"newshub/internal/site"
 	"newshub/internal/store"
 )
 
@@ -84,6 +85,9 @@ const (
 	tStories
 	tStory // a: id
 	tFeed  // a: topic id or "", b: "rss", "atom" or "json"
+	tNewsletters
+	tNewsletter     // a: slug
+	tNewsletterFeed // b: "rss" or "atom"
 )
 
 // target is a parsed document address. Every alias of a document (the
@@ -191,6 +195,13 @@ func (v *View) parse(path string) (target, bool) {
 		return v.parseLearning(rest)
 	case "topics":
 		return target{kind: tTopics}, len(rest) == 0
+	case "newsletters":
+		if firstPage(rest) {
+			return target{kind: tNewsletters}, true
+		}
+		if len(rest) == 1 && v.newsletterBy[rest[0]] != nil {
+			return target{kind: tNewsletter, a: rest[0]}, true
+		}
 	case "stories":
 		if p, ok := pageOf(rest); ok {
 			return target{kind: tStories, page: p}, true
@@ -303,6 +314,11 @@ func (v *View) parseLearning(rest []string) (target, bool) {
 }
 
 func (v *View) parseFeed(rest string) (target, bool) {
+	for f, name := range newsletterFeedFile {
+		if rest == name {
+			return target{kind: tNewsletterFeed, b: f}, true
+		}
+	}
 	topic := ""
 	if i := strings.IndexByte(rest, '/'); i >= 0 {
 		topic, rest = rest[:i], rest[i+1:]
@@ -362,6 +378,12 @@ func (v *View) render(ctx context.Context, t target) ([]byte, string, error) {
 		b, err = v.storyDoc(v.storyBy[t.a])
 	case tFeed:
 		return v.feed(t.a, t.b)
+	case tNewsletters:
+		b, err = v.newslettersDoc()
+	case tNewsletter:
+		b, err = v.newsletterDoc(ctx, t.a)
+	case tNewsletterFeed:
+		return v.newsletterFeed(t.b)
 	default:
 		err = ErrNotFound
 	}
@@ -526,10 +548,10 @@ func (v *View) eventItem(r *model.Record) *eventJSON {
 		OriginalURL: e.OriginalURL, Name: e.Name, FeaturedContent: e.FeaturedContent, Type: e.Type,
 		StartDateTime: stampPtr(e.StartDateTime, v.loc), EndDateTime: stampPtr(e.EndDateTime, v.loc),
 		Location: e.Location, Topics: nonNil(e.Topics), Highlight: v.highlight(e.Topics),
-		Images: v1Images(e.Images),
+		Images: v1Images(v.base, e.Images),
 	}
 	if e.Provider != nil {
-		it.Provider = &eventProvider{Name: e.Provider.Name, Domain: e.Provider.Domain, Images: v1Images(e.Provider.Images)}
+		it.Provider = &eventProvider{Name: e.Provider.Name, Domain: e.Provider.Domain, Images: v1Images(v.base, e.Provider.Images)}
 	}
 	return it
 }
@@ -542,7 +564,7 @@ func (v *View) eventV2(r *model.Record) *eventV2JSON {
 		OriginalURL: e.OriginalURL, Name: e.Name, FeaturedContent: strPtr(e.FeaturedContent), Type: e.Type,
 		StartDateTime: stampPtr(e.StartDateTime, v.loc), EndDateTime: stampPtr(e.EndDateTime, v.loc),
 		Location: strPtr(e.Location), Topics: nonNil(e.Topics), Highlight: v.highlight(e.Topics),
-		Images: newsImages(e.Images, false),
+		Images: newsImages(v.base, e.Images, false),
 	}
 	if e.Provider != nil {
 		p := v.newsProvider(*e.Provider)
@@ -582,7 +604,7 @@ func (v *View) personItem(r *model.Record) *personJSON {
 		Path: r.Path, Title: p.Name, Excerpt: p.Bio,
 		SourceURL: v.apiURL("people/" + slug), WebURL: v.web + "/people/" + slug + "/",
 		Type: p.Type, Name: p.Name, Bio: p.Bio, Location: p.Location, Website: p.Website,
-		Topics: nonNil(p.Topics), Highlight: v.highlight(p.Topics), Heat: p.Heat, Images: personImages(p.Images),
+		Topics: nonNil(p.Topics), Highlight: v.highlight(p.Topics), Heat: p.Heat, Images: personImages(v.base, p.Images),
 	}
 	if it.Type == "" {
 		it.Type = "profile"
@@ -602,7 +624,7 @@ func (v *View) personItem(r *model.Record) *personJSON {
 			}
 			mp := m.Person
 			it.TopItems = append(it.TopItems, personTopItem{Title: mp.Name, Excerpt: mp.Bio, Type: "profile",
-				Name: mp.Name, Bio: mp.Bio, Topics: nonNil(mp.Topics), Heat: mp.Heat, Images: personImages(mp.Images)})
+				Name: mp.Name, Bio: mp.Bio, Topics: nonNil(mp.Topics), Heat: mp.Heat, Images: personImages(v.base, mp.Images)})
 		}
 		n := len(p.Items)
 		it.Size = &n
@@ -639,7 +661,7 @@ func (v *View) learningTop(l *model.Learning) ([]learningTopItem, *int) {
 		}
 		ml := m.Learning
 		top = append(top, learningTopItem{Title: ml.Title, Excerpt: ml.Excerpt, Heat: ml.Heat,
-			Images: v1Images(ml.Images), Type: ml.Type, Topics: nonNil(ml.Topics)})
+			Images: v1Images(v.base, ml.Images), Type: ml.Type, Topics: nonNil(ml.Topics)})
 	}
 	n := len(l.Items)
 	return top, &n
@@ -652,12 +674,12 @@ func (v *View) learningItem(r *model.Record) *learningJSON {
 		SourceURL: v.apiURL("learning/" + LearningKey(r.Path)), WebURL: v.learningWebURL(r),
 		OriginalURL: l.OriginalURL, FeaturedContent: l.FeaturedContent, Length: l.Length,
 		PublishedDateTime: stampPtr(l.PublishedDateTime, v.loc), Heat: l.Heat,
-		Images: v1Images(l.Images), Type: l.Type, Price: l.Price, Topics: nonNil(l.Topics),
+		Images: v1Images(v.base, l.Images), Type: l.Type, Price: l.Price, Topics: nonNil(l.Topics),
 	}
 	if l.Provider != nil {
 		p := &learningProvider{Name: l.Provider.Name, Domain: l.Provider.Domain}
 		for _, im := range l.Provider.Images {
-			p.Images = append(p.Images, learningProviderImage{URL: im.URL, Width: im.Width, Height: im.Height, IsCached: boolOr(im.IsCached, false)})
+			p.Images = append(p.Images, learningProviderImage{URL: site.Absolute(v.base, im.URL), Width: im.Width, Height: im.Height, IsCached: boolOr(im.IsCached, false)})
 		}
 		it.Provider = p
 	}
@@ -672,7 +694,7 @@ func (v *View) learningV3(r *model.Record) *learningV3JSON {
 		SourceURL: v.apiURL("learning/" + LearningKey(r.Path)), WebURL: v.learningWebURL(r),
 		OriginalURL: strPtr(l.OriginalURL), FeaturedContent: strPtr(l.FeaturedContent), Length: strPtr(l.Length),
 		PublishedDateTime: stampPtr(l.PublishedDateTime, v.loc), Heat: l.Heat,
-		Images: newsImages(l.Images, false), Content: "\r\n", Type: strPtr(l.Type), Price: strPtr(l.Price),
+		Images: newsImages(v.base, l.Images, false), Content: "\r\n", Type: strPtr(l.Type), Price: strPtr(l.Price),
 		Topics: nonNil(l.Topics),
 	}
 	if l.Provider != nil {
@@ -687,7 +709,7 @@ func (v *View) topicsDoc() ([]byte, error) {
 	items := []topicJSON{}
 	for _, t := range v.site.Topics {
 		it := topicJSON{Name: t.Name, Shortname: t.Shortname, ID: t.ID, Parent: t.Parent,
-			Images: t.Images, Services: []serviceJSON{}, Highlight: v.highlight([]string{t.Name})}
+			Images: v.absolute(t.Images), Services: []serviceJSON{}, Highlight: v.highlight([]string{t.Name})}
 		if it.Shortname == "" {
 			it.Shortname = t.Name
 		}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"newshub/internal/model"
+	"newshub/internal/site"
 )
 
 // The types below are the JSON objects of the API. Field order is the key
@@ -344,36 +345,36 @@ func boolOr(b *bool, def bool) bool {
 	return *b
 }
 
-func newsImages(imgs []model.Image, forceUncached bool) []newsImage {
+func newsImages(base string, imgs []model.Image, forceUncached bool) []newsImage {
 	if len(imgs) == 0 {
 		return nil
 	}
 	out := make([]newsImage, len(imgs))
 	for i, im := range imgs {
-		out[i] = newsImage{URL: im.URL, Width: im.Width, Height: im.Height,
+		out[i] = newsImage{URL: site.Absolute(base, im.URL), Width: im.Width, Height: im.Height,
 			Title: strPtr(im.Title), IsCached: !forceUncached && boolOr(im.IsCached, false)}
 	}
 	return out
 }
 
-func v1Images(imgs []model.Image) []v1Image {
+func v1Images(base string, imgs []model.Image) []v1Image {
 	if len(imgs) == 0 {
 		return nil
 	}
 	out := make([]v1Image, len(imgs))
 	for i, im := range imgs {
-		out[i] = v1Image{URL: im.URL, Width: im.Width, Height: im.Height, IsCached: im.IsCached}
+		out[i] = v1Image{URL: site.Absolute(base, im.URL), Width: im.Width, Height: im.Height, IsCached: im.IsCached}
 	}
 	return out
 }
 
-func personImages(imgs []model.Image) []personImage {
+func personImages(base string, imgs []model.Image) []personImage {
 	if len(imgs) == 0 {
 		return nil
 	}
 	out := make([]personImage, len(imgs))
 	for i, im := range imgs {
-		out[i] = personImage{URL: im.URL, Width: im.Width, Height: im.Height, Title: im.Title, IsCached: im.IsCached}
+		out[i] = personImage{URL: site.Absolute(base, im.URL), Width: im.Width, Height: im.Height, Title: im.Title, IsCached: im.IsCached}
 	}
 	return out
 }
@@ -388,4 +389,17 @@ func Slug(path string) string {
 		path = path[:i]
 	}
 	return path
+}
+
+// absolute resolves the site-relative URLs of a list (a topic's images)
+// against the view's base URL, as every image URL of the API is.
+func (v *View) absolute(urls []string) []string {
+	if len(urls) == 0 {
+		return urls
+	}
+	out := make([]string, len(urls))
+	for i, u := range urls {
+		out[i] = site.Absolute(v.base, u)
+	}
+	return out
 }

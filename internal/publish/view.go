@@ -68,6 +68,9 @@ type View struct {
 	learnLists  []*model.Record
 	learnBy     map[string]*model.Record // "videos/<slug>" → record
 
+	newsletters  []*model.Record // newest first, bodies left out
+	newsletterBy map[string]*model.Record
+
 	loose      []*Entry // entries in no story
 	stories    []*Story // newest lead first
 	apiStories []*Story // those with an id that is a safe path segment
@@ -132,7 +135,7 @@ func load(ctx context.Context, st store.Store, s *site.Site, opt Options, each f
 		return nil, fmt.Errorf("publish: %w", err)
 	}
 	kinds := []model.Kind{model.KindEvent, model.KindPerson, model.KindPeopleList,
-		model.KindLearning, model.KindLearningList}
+		model.KindLearning, model.KindLearningList, model.KindNewsletter}
 	err = st.Scan(ctx, kinds, func(r *model.Record) error {
 		v.add(r)
 		return nil
@@ -172,7 +175,7 @@ func newView(st store.Store, s *site.Site, opt Options, gen int64) *View {
 		topicLeads:  map[string][]*Entry{},
 		eventBySlug: map[string]*model.Record{}, personBy: map[string]*model.Record{},
 		peopleList: map[string]*model.Record{}, learnBy: map[string]*model.Record{},
-		storyBy: map[string]*Story{}, docs: &docCache{docs: map[docKey]*Doc{}},
+		storyBy: map[string]*Story{}, newsletterBy: map[string]*model.Record{}, docs: &docCache{docs: map[docKey]*Doc{}},
 	}
 	var names []string
 	for _, t := range s.Topics {
@@ -289,6 +292,8 @@ func (v *View) add(r *model.Record) {
 			v.learnLists = append(v.learnLists, r)
 		}
 		v.learnBy[LearningKey(r.Path)] = r
+	case r.Kind == model.KindNewsletter && r.Newsletter != nil:
+		v.addNewsletter(r)
 	}
 }
 
@@ -356,6 +361,7 @@ func (v *View) finish() {
 	byHeat(v.peopleLists, personHeat)
 	byHeat(v.learning, learnHeat)
 	byHeat(v.learnLists, learnHeat)
+	sortNewsletters(v.newsletters)
 }
 
 // eachTopic calls fn with the id of every topic of the site e carries.
@@ -477,7 +483,7 @@ func (v *View) newsItem(path string, a *model.Article, withRelated bool) *newsJS
 		Path: path, Title: a.Title, Excerpt: a.Excerpt, SourceURL: &src,
 		WebURL: a.WebURL, OriginalURL: a.OriginalURL,
 		Highlight: v.highlight(a.Topics), Heat: a.Heat,
-		Images: newsImages(a.Images, false), Content: "\r\n", Type: a.Type,
+		Images: newsImages(v.base, a.Images, false), Content: "\r\n", Type: a.Type,
 		AmpWebURL: strPtr(a.AmpWebURL), CdnAmpWebURL: strPtr(a.CdnAmpWebURL),
 		PublishedDateTime: stamp(a.PublishedDateTime.In(v.loc)),
 		Provider:          v.newsProvider(a.Provider),
@@ -491,7 +497,7 @@ func (v *View) newsItem(path string, a *model.Article, withRelated bool) *newsJS
 				AmpWebURL: strPtr(r.AmpWebURL), CdnAmpWebURL: strPtr(r.CdnAmpWebURL), Type: r.Type,
 				PublishedDateTime: stamp(r.PublishedDateTime.In(v.loc)),
 				Provider:          v.newsProvider(r.Provider), Quality: r.Quality,
-				Images: newsImages(r.Images, false),
+				Images: newsImages(v.base, r.Images, false),
 			})
 		}
 		it.Related = &rel
@@ -501,7 +507,7 @@ func (v *View) newsItem(path string, a *model.Article, withRelated bool) *newsJS
 
 func (v *View) newsProvider(p model.Provider) newsProvider {
 	// Provider logos are never cached copies (isCached: false in every file).
-	return newsProvider{Name: p.Name, Domain: p.Domain, Images: newsImages(p.Images, true)}
+	return newsProvider{Name: p.Name, Domain: p.Domain, Images: newsImages(v.base, p.Images, true)}
 }
 
 // pageCount is the number of pages of a list of n items (an empty list has

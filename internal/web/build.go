@@ -36,7 +36,14 @@ func (w *Web) Build(ctx context.Context, v *publish.View, dir string) error {
 	if err := b.close(); err != nil {
 		return err
 	}
-	w.log.Info("build: website written", "pages", b.pages.Load(), "took", time.Since(start).Round(time.Millisecond))
+	copied, skipped, err := w.copyPictures(ctx, dir)
+	if err != nil {
+		return fmt.Errorf("build website: %w", err)
+	}
+	if skipped > 0 {
+		w.log.Warn("build: files under "+PictureDir+" left out: not a picture type newshub serves, or not a regular file", "files", skipped)
+	}
+	w.log.Info("build: website written", "pages", b.pages.Load(), "pictures", copied, "took", time.Since(start).Round(time.Millisecond))
 	return ctx.Err()
 }
 
@@ -102,6 +109,7 @@ func (b *builder) run() {
 	b.page(w.eventsPage(vc))
 	b.page(w.peoplePage(vc))
 	b.page(w.learningPage(vc))
+	b.newsletters()
 	search, _ := w.searchPage(b.ctx, vc, url.Values{}, true)
 	b.page(search)
 	nf := w.notFoundPage(vc, "/404.html")

@@ -83,7 +83,8 @@ func TestBuildPagesEqualServedPages(t *testing.T) {
 					t.Errorf("GET %s: status %d", urlPath, code)
 				} else if body != string(built) && bad < 5 {
 					bad++
-					t.Errorf("%s: built page differs from the served one at byte %d", urlPath, firstDiff(body, string(built)))
+					i := firstDiff(body, string(built))
+					t.Errorf("%s: built page differs from the served one at byte %d:\nserved %.200q\nbuilt  %.200q", urlPath, i, body[max(0, i-80):], string(built)[max(0, i-80):])
 				}
 				return nil
 			})

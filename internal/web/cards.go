@@ -1,11 +1,15 @@
 package web
 
 import (
+	"cmp"
+	"hash/fnv"
 	"html/template"
 	"net/url"
+	"path"
 	"regexp"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/microcosm-cc/bluemonday"
@@ -36,15 +40,26 @@ type card struct {
 }
 
 type imageView struct {
-	URL           string
+	URL           string // absolute, or a site path ("assets/images/…") when Local
+	Local         bool   // one of the site's own pictures, linked from the page
 	Width, Height int
 	Alt           string
+	placeholder
+}
+
+// placeholder is what an image shows when its picture fails to load: an
+// initial on a colour (see .ph in style.css), drawn by CSS alone.
+type placeholder struct {
+	Initial string
+	Tint    template.CSS // "--ph:#rrggbb", a colour of tints
 }
 
 type providerView struct {
 	Name, Domain string
-	Logo         string // absolute or "" (then a monogram is drawn)
+	Logo         string // absolute, a site path when LogoLocal, or "" (then a monogram is drawn)
+	LogoLocal    bool
 	Initial      string
+	Tint         template.CSS
 }
 
 // badge is a voice label with its colours (validated CSS colours).
@@ -122,7 +137,7 @@ func (c *viewCache) newCard(src cardSource) *card {
 		Path:     "news/" + src.key + "/",
 		Title:    cleanText(src.title),
 		Excerpt:  shorten(publish.PlainText(src.excerpt), 220),
-		Image:    firstImage(src.images, cleanText(src.title)),
+		Image:    c.firstImage(src.images, cleanText(src.title)),
 		Provider: c.provider(src.provider),
 		Time:     src.at,
 		WebURL:   publish.SafeURL(src.webURL),
@@ -132,6 +147,9 @@ func (c *viewCache) newCard(src cardSource) *card {
 	}
 	if cd.Title == "" {
 		cd.Title = "(untitled)"
+	}
+	if cd.Image != nil { // a picture that fails shows its publisher
+		cd.Image.placeholder = placeholder{Initial: cd.Provider.Initial, Tint: cd.Provider.Tint}
 	}
 	if v := c.voiceOf(src.topics, src.provider.Domain); v != nil {
 		cd.Voice = c.badge(v)
@@ -173,7 +191,7 @@ var colorRE = regexp.MustCompile(`^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{4}|[0-9a-fA-F]
 func isColor(c string) bool { return colorRE.MatchString(c) }
 
 // provider describes a publisher: the record's logo, else the
-// organization's (resolved against the site URL when site-relative).
+// organization's.
 func (c *viewCache) provider(p model.Provider) providerView {
 	v := providerView{Name: cleanText(p.Name), Domain: p.Domain}
 	o := c.site.Organization(p.Domain)
@@ -183,48 +201,72 @@ func (c *viewCache) provider(p model.Provider) providerView {
 	if v.Name == "" {
 		v.Name = p.Domain
 	}
-	for _, im := range p.Images {
-		if u := publish.SafeURL(im.URL); u != "" {
-			v.Logo = u
+	logos := p.Images
+	if len(logos) == 0 && o != nil {
+		logos = o.Images
+	}
+	for _, im := range logos {
+		if u, local := c.image(im.URL); u != "" {
+			v.Logo, v.LogoLocal = u, local
 			break
 		}
 	}
-	if v.Logo == "" && o != nil {
-		for _, im := range o.Images {
-			if u := c.assetURL(im.URL); u != "" {
-				v.Logo = u
-				break
-			}
-		}
-	}
-	if r, _ := utf8.DecodeRuneInString(v.Name); r != utf8.RuneError {
-		v.Initial = strings.ToUpper(string(r))
-	}
+	v.Initial = initial(v.Name)
+	v.Tint = tint(cmp.Or(v.Domain, v.Name))
 	return v
 }
 
-// assetURL makes a site-relative asset URL ("/assets/…") absolute against
-// the site's configured URL; it returns "" when that is unknown.
-func (c *viewCache) assetURL(u string) string {
-	if strings.HasPrefix(u, "/") && !strings.HasPrefix(u, "//") {
-		cfg := c.site.Config
-		if cfg == nil || cfg.URL == "" {
-			return ""
-		}
-		u = publish.SiteURL(cfg) + u
+// image returns the URL a page links a picture by: a site path
+// ("assets/images/…", local) for one of the site's own pictures, named
+// site-relative as records do or under the view's base URL as the API
+// gives them, which the page links relative to itself so that a static
+// copy works under any address; else an absolute http(s) URL, or "".
+func (c *viewCache) image(u string) (string, bool) {
+	p, ok := strings.CutPrefix(u, "/")
+	if c.v == nil {
+		// no view, no base URL
+	} else if base := c.v.BaseURL(); !ok && base != "" {
+		p, ok = strings.CutPrefix(u, base+"/")
 	}
-	return publish.SafeURL(u)
+	if ok && strings.HasPrefix(p, "assets/images/") && !strings.HasPrefix(p, "/") {
+		if path.Clean(p) != p || strings.ContainsAny(p, "?#\\") {
+			return "", false
+		}
+		return p, true
+	}
+	return publish.SafeURL(u), false
+}
+
+// initial is the first letter of a name, upper-cased, or "".
+func initial(name string) string {
+	if r, _ := utf8.DecodeRuneInString(name); unicode.IsLetter(r) || unicode.IsDigit(r) {
+		return strings.ToUpper(string(r))
+	}
+	return ""
+}
+
+// tints are the placeholder colours: muted, each with white text readable
+// on it.
+var tints = [...]string{"#64748b", "#6b7280", "#78716c", "#4b5563", "#57534e", "#475569", "#5b6b7a", "#6b6358"}
+
+// tint picks a name's placeholder colour, the same on every page.
+func tint(name string) template.CSS {
+	h := fnv.New32a()
+	h.Write([]byte(strings.ToLower(name)))
+	return template.CSS("--ph:" + tints[h.Sum32()%uint32(len(tints))])
 }
 
 // firstImage returns the first usable image, with width and height always
-// set so the page does not move while it loads.
-func firstImage(ims []model.Image, alt string) *imageView {
+// set so the page does not move while it loads; it shows the initial of
+// alt if it fails to load.
+func (c *viewCache) firstImage(ims []model.Image, alt string) *imageView {
 	for _, im := range ims {
-		u := publish.SafeURL(im.URL)
+		u, local := c.image(im.URL)
 		if u == "" {
 			continue
 		}
-		v := &imageView{URL: u, Width: im.Width, Height: im.Height, Alt: alt}
+		v := &imageView{URL: u, Local: local, Width: im.Width, Height: im.Height, Alt: alt,
+			placeholder: placeholder{Initial: initial(alt), Tint: tint(alt)}}
 		if im.Title != "" {
 			v.Alt = cleanText(im.Title)
 		}

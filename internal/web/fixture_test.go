@@ -63,9 +63,15 @@ func newHubFrom(t testing.TB, recs []*model.Record) *hub {
 // follow writes as soon as a load is done.
 func newHubAt(t testing.TB, st store.Store, now func() time.Time) *hub {
 	t.Helper()
+	return newHubIn(t, st, now, "")
+}
+
+// newHubIn is newHubAt for a hub whose site folder is siteDir.
+func newHubIn(t testing.TB, st store.Store, now func() time.Time, siteDir string) *hub {
+	t.Helper()
 	views := publish.NewViews(publish.ViewsConfig{Store: st, CheckEvery: time.Nanosecond,
 		Options: publish.Options{BaseURL: "https://hub.example.org/news", Now: now}})
-	w, err := New(Config{Views: views, Store: st, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	w, err := New(Config{Views: views, Store: st, SiteDir: siteDir, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		t.Fatalf("web.New: %v", err)
 	}

@@ -18,7 +18,7 @@ func (c *viewCache) newEvent(r *model.Record) *eventView {
 		Location: cleanText(e.Location),
 		Start:    e.StartDateTime,
 		End:      e.EndDateTime,
-		Image:    firstImage(e.Images, cleanText(e.Name)),
+		Image:    c.firstImage(e.Images, cleanText(e.Name)),
 	}
 	if e.Provider != nil {
 		p := c.provider(*e.Provider)
@@ -40,7 +40,7 @@ func (c *viewCache) newPerson(r *model.Record) *personView {
 		Location: cleanText(p.Location),
 		Website:  publish.SafeURL(p.Website),
 		Heat:     p.Heat,
-		Image:    firstImage(p.Images, cleanText(p.Name)),
+		Image:    c.firstImage(p.Images, cleanText(p.Name)),
 	}
 	if v.Image != nil {
 		v.Image.Alt = "Portrait of " + v.Name
@@ -69,7 +69,7 @@ func (c *viewCache) newLearning(r *model.Record) *learningView {
 		Length:  isoDuration(l.Length),
 		Price:   cleanText(l.Price),
 		Heat:    l.Heat,
-		Image:   firstImage(l.Images, cleanText(l.Title)),
+		Image:   c.firstImage(l.Images, cleanText(l.Title)),
 	}
 	if l.Type == "video" && l.FeaturedContent != "" {
 		v.Embed = embedHTML(l.FeaturedContent)
@@ -85,7 +85,7 @@ func (c *viewCache) newLearning(r *model.Record) *learningView {
 func (c *viewCache) newPeopleList(r *model.Record, people map[string]*personView) *collectionView {
 	p := r.Person
 	v := &collectionView{Name: cleanText(p.Name), Excerpt: shorten(publish.PlainText(p.Bio), 280), Heat: p.Heat,
-		Image: firstImage(p.Images, cleanText(p.Name))}
+		Image: c.firstImage(p.Images, cleanText(p.Name))}
 	for _, slug := range p.Items {
 		if pv := people[slug]; pv != nil {
 			v.People = append(v.People, pv)
@@ -100,7 +100,7 @@ func (c *viewCache) newPeopleList(r *model.Record, people map[string]*personView
 func (c *viewCache) newLearningList(r *model.Record, res map[string]*learningView) *collectionView {
 	l := r.Learning
 	v := &collectionView{Name: cleanText(l.Title), Excerpt: shorten(publish.PlainText(l.Excerpt), 280), Heat: l.Heat,
-		Image: firstImage(l.Images, cleanText(l.Title))}
+		Image: c.firstImage(l.Images, cleanText(l.Title))}
 	for _, key := range l.Items {
 		if lv := res[key]; lv != nil {
 			v.Learning = append(v.Learning, lv)

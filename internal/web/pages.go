@@ -123,15 +123,16 @@ func (p *page) Card(c *card) (template.HTML, error) {
 
 // baseMark stands for the page's relative base while a fragment is
 // rendered for pages of any depth. Every use of the base in a card or an
-// item starts a link, where escURL writes it as baseMarkHref; text cannot
-// hold that, as quotes in it are escaped.
+// item starts a URL attribute (a link's href, a site picture's src),
+// where escURL writes it as baseMarkAttr; text cannot hold that, as
+// quotes in it are escaped.
 const (
 	baseMark     = "\x01"
-	baseMarkHref = `href="%01`
+	baseMarkAttr = `="%01`
 )
 
 // fragment renders c as a card or an item with the base left out: the
-// pieces between the links that start with it.
+// pieces between the URL attributes that start with it.
 func (p *page) fragment(name string, c *card) []string {
 	q := *p
 	q.Base = baseMark
@@ -141,7 +142,7 @@ func (p *page) fragment(name string, c *card) []string {
 	} else {
 		q.writeItem(&buf, c)
 	}
-	return strings.Split(buf.String(), baseMarkHref)
+	return strings.Split(buf.String(), baseMarkAttr)
 }
 
 type feedLink struct{ Title, Type, Href string }
@@ -201,6 +202,9 @@ func (vc *viewCache) pageCommon() *pageCommon {
 			c.nav = append(c.nav, navItem{Name: topicShort(t), Path: "topics/" + url.PathEscape(t.ID) + "/"})
 		}
 		c.nav = append(c.nav, navItem{"Events", "events/"}, navItem{"People", "people/"}, navItem{"Learning", "learning/"})
+		if vc.v != nil && len(vc.v.Newsletters()) > 0 {
+			c.nav = append(c.nav, navItem{"Newsletter", "newsletters/"})
+		}
 		vc.common = c
 	})
 	return vc.common
@@ -258,7 +262,7 @@ func (w *Web) homePage(vc *viewCache) *page {
 	top := vc.withCoverage(vc.cardsOf(ranked[:min(homeTop, len(ranked))]))
 	if len(top) > 0 {
 		d.Lead, d.Top = top[0], top[1:]
-		pg.OGImage = imageURL(d.Lead.Image)
+		pg.OGImage = vc.imageURL(d.Lead.Image)
 	}
 	root := vc.site.Root()
 	for _, t := range vc.site.Topics {
@@ -344,7 +348,7 @@ func (w *Web) topicPage(vc *viewCache, id string, n int) (*page, error) {
 		d.PageURL = append(d.PageURL, pageLink{N: i, Path: topicPagePath(base, i), Current: i == n})
 	}
 	if len(d.Cards) > 0 {
-		pg.OGImage = imageURL(d.Cards[0].Image)
+		pg.OGImage = vc.imageURL(d.Cards[0].Image)
 	}
 	pg.Data = d
 	return pg, nil
@@ -471,7 +475,7 @@ func (w *Web) storyView(vc *viewCache, sc *storyCards) (*page, error) {
 	pg.Title = "Full coverage: " + d.Lead.Title + " · " + pg.SiteTitle
 	pg.Description = fmt.Sprintf("%d articles from %d sources: %s", d.Members, d.Sources, d.Lead.Excerpt)
 	pg.OGType = "article"
-	pg.OGImage = imageURL(d.Lead.Image)
+	pg.OGImage = vc.imageURL(d.Lead.Image)
 	pg.Data = d
 	return pg, nil
 }
@@ -562,7 +566,7 @@ func (w *Web) articleView(vc *viewCache, e *publish.Entry, sc *storyCards, relat
 	pg := w.newPage(vc, "article", c.Path, c.Title)
 	pg.Description = c.Excerpt
 	pg.OGType = "article"
-	pg.OGImage = imageURL(c.Image)
+	pg.OGImage = vc.imageURL(c.Image)
 	pg.Data = data
 	return pg
 }
@@ -633,9 +637,14 @@ func (w *Web) messagePage(vc *viewCache, urlPath, heading, msg string) *page {
 	return pg
 }
 
-func imageURL(im *imageView) string {
-	if im == nil {
+// imageURL is the absolute URL of a picture (for the social tags), or ""
+// when it is one of the site's own and the site's URL is unknown.
+func (vc *viewCache) imageURL(im *imageView) string {
+	switch {
+	case im == nil:
 		return ""
+	case im.Local:
+		return absURL(vc.v, im.URL)
 	}
 	return im.URL
 }

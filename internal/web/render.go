@@ -257,10 +257,12 @@ func (p *page) writeTimeAs(b *bytes.Buffer, t time.Time, endTag, text string) {
 	writeText(b, "", text, "</time>")
 }
 
-func writeProvider(b *bytes.Buffer, v *providerView) {
+func (p *page) writeProvider(b *bytes.Buffer, v *providerView) {
 	b.WriteString("<span class=\"pub\">")
 	if v.Logo != "" {
-		writeURL(b, "<img class=\"logo\" src=\"", v.Logo, "\" alt=\"\" width=\"20\" height=\"20\" loading=\"lazy\" decoding=\"async\">")
+		p.writeSrc(b, "<img class=\"logo\" src=\"", v.Logo, v.LogoLocal, "\" alt=\"\" width=\"20\" height=\"20\"")
+		writePlaceholder(b, placeholder{Initial: v.Initial, Tint: v.Tint})
+		b.WriteString(" loading=\"lazy\" decoding=\"async\">")
 	} else {
 		writeText(b, "<span class=\"mono\" aria-hidden=\"true\">", v.Initial, "</span>")
 	}
@@ -269,17 +271,52 @@ func writeProvider(b *bytes.Buffer, v *providerView) {
 
 // writeByline writes who published c and when.
 func (p *page) writeByline(b *bytes.Buffer, c *card) {
-	writeProvider(b, &c.Provider)
+	p.writeProvider(b, &c.Provider)
 	b.WriteString("<span class=\"when\"><span class=\"sep\" aria-hidden=\"true\">·</span>")
 	p.writeTime(b, c.Time)
 	b.WriteString("</span>")
 }
 
-func writeImageAttrs(b *bytes.Buffer, im *imageView) {
-	writeURL(b, " src=\"", im.URL, "\" alt=\"")
+// writeSrc writes a picture's URL between before and after: a site path
+// from the page's relative base, else as it is.
+func (p *page) writeSrc(b *bytes.Buffer, before, u string, local bool, after string) {
+	if local {
+		p.writeHref(b, before, u, after)
+	} else {
+		writeURL(b, before, u, after)
+	}
+}
+
+// writeImageAttrs writes the attributes of an img element after its name,
+// and ends it.
+func (p *page) writeImageAttrs(b *bytes.Buffer, im *imageView) {
+	p.writeSrc(b, " src=\"", im.URL, im.Local, "\" alt=\"")
 	writeText(b, "", im.Alt, "\" width=\"")
 	writeInt(b, "", im.Width, "\" height=\"")
-	writeInt(b, "", im.Height, "\" loading=\"lazy\" decoding=\"async\">")
+	writeInt(b, "", im.Height, "\"")
+	writePlaceholder(b, im.placeholder)
+	b.WriteString(" loading=\"lazy\" decoding=\"async\">")
+}
+
+// writeImage writes an img element of the class ("" for none).
+func (p *page) writeImage(b *bytes.Buffer, im *imageView, class string) {
+	b.WriteString("<img")
+	if class != "" {
+		writeText(b, " class=\"", class, "\"")
+	}
+	p.writeImageAttrs(b, im)
+}
+
+// writePlaceholder writes what the stylesheet draws in place of a picture
+// that fails to load: the initial (data-initial) on its colour, a
+// template.CSS built from a fixed list (tints).
+func writePlaceholder(b *bytes.Buffer, ph placeholder) {
+	if ph.Initial != "" {
+		writeText(b, " data-initial=\"", ph.Initial, "\"")
+	}
+	if ph.Tint != "" {
+		writeText(b, " style=\"", string(ph.Tint), "\"")
+	}
 }
 
 // writeCard writes a story card.
@@ -287,7 +324,7 @@ func (p *page) writeCard(b *bytes.Buffer, c *card) {
 	b.WriteString("\n<article class=\"card")
 	if c.Image != nil {
 		p.writeHref(b, " has-image\">\n  <a class=\"thumb\" href=\"", c.Path, "\" tabindex=\"-1\" aria-hidden=\"true\"><img")
-		writeImageAttrs(b, c.Image)
+		p.writeImageAttrs(b, c.Image)
 		b.WriteString("</a>")
 	} else {
 		b.WriteString("\">")
@@ -323,7 +360,7 @@ func (p *page) writeItem(b *bytes.Buffer, c *card) {
 	b.WriteString("\n<div class=\"item\">")
 	if c.Image != nil {
 		b.WriteString("<img class=\"mini\"")
-		writeImageAttrs(b, c.Image)
+		p.writeImageAttrs(b, c.Image)
 	}
 	b.WriteString("\n  <div>\n    <p class=\"meta\">")
 	p.writeByline(b, c)
@@ -390,7 +427,7 @@ func (p *page) writeStory(b *bytes.Buffer) {
 			writeText(b, "+", e.After, "")
 		}
 		b.WriteString("</span></p>\n          <p>")
-		writeProvider(b, &e.Card.Provider)
+		p.writeProvider(b, &e.Card.Provider)
 		p.writeHref(b, "</p>\n          <a href=\"", e.Card.Path, "\">")
 		writeText(b, "", e.Card.Title, "</a></li>")
 	}
@@ -442,7 +479,7 @@ func (p *page) writeListItem(b *bytes.Buffer, c *card) {
 func writeJoined(b *bytes.Buffer, parts []string, base string) {
 	for i, s := range parts {
 		if i > 0 {
-			b.WriteString(`href="`)
+			b.WriteString(`="`)
 			b.WriteString(base)
 		}
 		b.WriteString(s)
@@ -531,7 +568,7 @@ func (p *page) writeArticle(b *bytes.Buffer) {
 	writeText(b, "</p>\n    <h1>", c.Title, "</h1>\n  </header>")
 	if c.Image != nil {
 		b.WriteString("\n  <figure class=\"hero\"><img")
-		writeImageAttrs(b, c.Image)
+		p.writeImageAttrs(b, c.Image)
 		b.WriteString("</figure>")
 	}
 	if d.Excerpt != "" {

@@ -13,6 +13,7 @@ import (
 
 	"newshub/internal/model"
 	"newshub/internal/publish"
+	"newshub/internal/site"
 	"newshub/internal/store"
 )
 
@@ -284,7 +285,11 @@ func (w *Web) SearchDoc(ctx context.Context, query url.Values) (*publish.Doc, er
 			it.Topics = []string{}
 		}
 		if c.Image != nil {
-			it.Image = &searchImage{c.Image.URL, c.Image.Width, c.Image.Height}
+			u := c.Image.URL
+			if c.Image.Local { // absolute in the API, as in every document
+				u = site.Absolute(v.BaseURL(), "/"+u)
+			}
+			it.Image = &searchImage{u, c.Image.Width, c.Image.Height}
 		}
 		if c.Voice != nil {
 			it.Voice = &c.Voice.Name

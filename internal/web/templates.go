@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"cmp"
 	"crypto/sha256"
 	"embed"
 	"encoding/hex"
@@ -14,7 +15,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 )
 
 //go:embed templates/*.html
@@ -32,7 +32,7 @@ type templates struct {
 }
 
 // pageKinds are the content templates; each is parsed with the layout.
-var pageKinds = []string{"home", "events", "people", "learning", "search", "message", "notfound"}
+var pageKinds = []string{"home", "events", "people", "learning", "newsletters", "newsletter", "search", "message", "notfound"}
 
 func parseTemplates() (*templates, error) {
 	t := &templates{pages: map[string]*template.Template{}, assets: map[string][]byte{}, version: map[string]string{}}
@@ -75,26 +75,23 @@ func parseTemplates() (*templates, error) {
 // so each has one definition.
 func (t *templates) funcs() template.FuncMap {
 	return template.FuncMap{
-		"ago":    ago,
-		"exact":  exact,
-		"iso":    func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
-		"day":    func(t time.Time, loc *time.Location) string { return t.In(loc).Format("Mon 2 Jan 2006") },
-		"clock":  func(t time.Time, loc *time.Location) string { return t.In(loc).Format("2 Jan, 15:04") },
-		"plural": plural,
-		"num":    thousands,
-		"asset":  func(name string) string { return "assets/" + name + "?v=" + t.version[name] },
-		"sub":    func(a, b int) int { return a - b },
-		"add":    func(a, b int) int { return a + b },
-		"initial": func(s string) string {
-			r, _ := utf8.DecodeRuneInString(s)
-			if r == utf8.RuneError {
-				return "?"
-			}
-			return strings.ToUpper(string(r))
+		"ago":     ago,
+		"exact":   exact,
+		"iso":     func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+		"day":     func(t time.Time, loc *time.Location) string { return t.In(loc).Format("Mon 2 Jan 2006") },
+		"clock":   func(t time.Time, loc *time.Location) string { return t.In(loc).Format("2 Jan, 15:04") },
+		"plural":  plural,
+		"num":     thousands,
+		"asset":   func(name string) string { return "assets/" + name + "?v=" + t.version[name] },
+		"sub":     func(a, b int) int { return a - b },
+		"add":     func(a, b int) int { return a + b },
+		"initial": func(s string) string { return cmp.Or(initial(s), "?") },
+		"ctx":     func(p *page, v any) tctx { return tctx{P: p, V: v} },
+		"provider": func(p *page, v *providerView) template.HTML {
+			return fragment(func(b *bytes.Buffer) { p.writeProvider(b, v) })
 		},
-		"ctx": func(p *page, v any) tctx { return tctx{P: p, V: v} },
-		"provider": func(v *providerView) template.HTML {
-			return fragment(func(b *bytes.Buffer) { writeProvider(b, v) })
+		"img": func(p *page, im *imageView, class string) template.HTML {
+			return fragment(func(b *bytes.Buffer) { p.writeImage(b, im, class) })
 		},
 		"badge": func(v *badge, text string) template.HTML {
 			return fragment(func(b *bytes.Buffer) { writeBadge(b, v, text, "") })

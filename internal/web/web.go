@@ -37,14 +37,18 @@ type Config struct {
 	// that only builds (Build is given its view) needs none.
 	Views *publish.Views
 	// Store is read for searches and the related coverage of articles.
-	Store  store.Store
-	Logger *slog.Logger
+	Store store.Store
+	// SiteDir is the site folder, whose assets/images are served and
+	// built; "" serves none.
+	SiteDir string
+	Logger  *slog.Logger
 }
 
 // Web renders the website. It is safe for concurrent use.
 type Web struct {
 	views     *publish.Views
 	st        store.Store
+	siteDir   string
 	log       *slog.Logger
 	tmpl      *templates
 	cache     atomic.Pointer[viewCache] // of the newest view a page asked for
@@ -60,7 +64,7 @@ func New(cfg Config) (*Web, error) {
 	if err != nil {
 		return nil, fmt.Errorf("web: %w", err)
 	}
-	w := &Web{views: cfg.Views, st: cfg.Store, log: cfg.Logger, tmpl: t}
+	w := &Web{views: cfg.Views, st: cfg.Store, siteDir: cfg.SiteDir, log: cfg.Logger, tmpl: t}
 	if w.log == nil {
 		w.log = slog.Default()
 	}
@@ -79,6 +83,9 @@ func (w *Web) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 	}
 	p := r.URL.Path
 	switch {
+	case strings.HasPrefix(p, "/"+PictureDir+"/"):
+		w.servePicture(rw, r, strings.TrimPrefix(p, "/"+PictureDir+"/"))
+		return
 	case strings.HasPrefix(p, "/assets/"):
 		w.serveAsset(rw, r, strings.TrimPrefix(p, "/assets/"))
 		return
@@ -155,6 +162,10 @@ func (w *Web) route(ctx context.Context, vc *viewCache, r *http.Request) (*page,
 		return w.peoplePage(vc), nil
 	case seg[0] == "learning" && len(seg) == 1:
 		return w.learningPage(vc), nil
+	case seg[0] == "newsletters" && len(seg) == 1:
+		return w.newslettersPage(vc), nil
+	case seg[0] == "newsletters" && len(seg) == 2:
+		return w.newsletterPage(ctx, vc, seg[1])
 	}
 	return nil, errNotFound
 }

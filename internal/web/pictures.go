@@ -1,0 +1,129 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"net/http"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+)
+
+// PictureDir is the folder of a site that holds its own pictures (topic
+// images, publishers' logos, and the generated pictures of a demo hub),
+// served and built at the same path; records name them by site-relative
+// URLs ("/assets/images/…").
+const PictureDir = "assets/images"
+
+// pictureTypes are the types of the pictures served from the site folder;
+// any other file there is not served.
+var pictureTypes = map[string]string{
+	".svg": "image/svg+xml", ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
+	".gif": "image/gif", ".webp": "image/webp", ".avif": "image/avif", ".ico": "image/x-icon",
+}
+
+// pictureSecurity is the Content-Security-Policy of a served picture: an
+// SVG opened on its own runs nothing and loads nothing.
+const pictureSecurity = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
+
+// servePicture serves a picture of the site folder's assets/images (name
+// is the path below it). The folder is opened as an os.Root, so no name
+// (.., a symbolic link) reaches a file outside it; folders are not listed.
+func (w *Web) servePicture(rw http.ResponseWriter, r *http.Request, name string) {
+	ctype, ok := pictureTypes[strings.ToLower(path.Ext(name))]
+	if w.siteDir == "" || !ok || name == "" || strings.Contains(name, "\\") || path.Clean(name) != name {
+		w.serveError(rw, r, errNotFound)
+		return
+	}
+	root, err := os.OpenRoot(filepath.Join(w.siteDir, filepath.FromSlash(PictureDir)))
+	if err != nil {
+		w.serveError(rw, r, errNotFound)
+		return
+	}
+	defer root.Close()
+	f, err := root.Open(filepath.FromSlash(name))
+	if err != nil {
+		w.serveError(rw, r, errNotFound)
+		return
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil || !fi.Mode().IsRegular() {
+		w.serveError(rw, r, errNotFound)
+		return
+	}
+	h := rw.Header()
+	h.Set("Content-Type", ctype)
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Content-Security-Policy", pictureSecurity)
+	// Pictures keep their names when redrawn rarely: a day, then a
+	// revalidation by Last-Modified.
+	h.Set("Cache-Control", "public, max-age=86400")
+	http.ServeContent(rw, r, name, fi.ModTime(), f)
+}
+
+// copyPictures copies the site folder's pictures into a static build at
+// the same path; files of other types, and anything but regular files,
+// are left out and counted.
+func (w *Web) copyPictures(ctx context.Context, dir string) (copied, skipped int, err error) {
+	if w.siteDir == "" {
+		return 0, 0, nil
+	}
+	src := filepath.Join(w.siteDir, filepath.FromSlash(PictureDir))
+	root, err := os.OpenRoot(src)
+	if errors.Is(err, fs.ErrNotExist) {
+		return 0, 0, nil
+	}
+	if err != nil {
+		return 0, 0, fmt.Errorf("pictures: %w", err)
+	}
+	defer root.Close()
+	err = fs.WalkDir(root.FS(), ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if d.IsDir() {
+			return nil
+		}
+		if _, ok := pictureTypes[strings.ToLower(path.Ext(p))]; !ok || !d.Type().IsRegular() {
+			skipped++
+			return nil
+		}
+		if err := copyFile(root, p, filepath.Join(dir, filepath.FromSlash(PictureDir), filepath.FromSlash(p))); err != nil {
+			return err
+		}
+		copied++
+		return nil
+	})
+	if err != nil {
+		return copied, skipped, fmt.Errorf("pictures: %w", err)
+	}
+	return copied, skipped, nil
+}
+
+func copyFile(root *os.Root, name, dst string) error {
+	in, err := root.Open(filepath.FromSlash(name))
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+		return err
+	}
+	out, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
+}
