@@ -42,6 +42,10 @@ type SiteSync struct {
 	Stored    []string     // site paths of the files stored: new or changed
 	Deleted   []string     // site paths of the records deleted: their files are gone
 	Rejected  []*FileError // files that do not parse; a stored record stays in force
+	// Ignored are the files of the configuration folders that hold no
+	// configuration (a publisher must be a .md file, a topic a .yaml
+	// file), by site path: import keeps them as opaque records.
+	Ignored []string
 }
 
 // SyncSite brings the configuration records of st (site settings, topics,
@@ -72,10 +76,11 @@ func SyncSite(ctx context.Context, st store.Store, dir string) (SiteSync, error)
 	}
 	imp := &importer{src: dir, opts: Options{MaxSize: DefaultMaxSize}, owners: map[string]string{},
 		res: Result{Kinds: map[model.Kind]int{}, Collections: map[string]Collection{}}}
-	files, err := siteFiles(dir)
+	files, ignored, err := siteFiles(dir)
 	if err != nil {
 		return res, fmt.Errorf("site: %w", err)
 	}
+	res.Ignored = ignored
 	var changed []*model.Record
 	onDisk := map[string]bool{}
 	for _, f := range files {
@@ -121,18 +126,24 @@ func (s SiteSync) Log(log *slog.Logger) {
 	for _, e := range s.Rejected {
 		log.Warn(e.Error() + " (not taken: the configuration in force keeps what was there before)")
 	}
+	for _, p := range s.Ignored {
+		log.Warn(p + ": not a configuration file of its folder, left out of the configuration")
+	}
 	if len(s.Stored) > 0 || len(s.Deleted) > 0 {
 		log.Info("site configuration read from the folder", "stored", s.Stored, "deleted", s.Deleted)
 	}
 }
 
 // siteFiles lists the configuration files of the site folder dir, in path
-// order: _config.yml, the sources list, topics and publishers.
-func siteFiles(dir string) ([]fileRef, error) {
-	var files []fileRef
+// order: _config.yml, the sources list, topics and publishers; and the
+// other files of the configuration folders, except hidden ones (editors'
+// swap files).
+func siteFiles(dir string) (files []fileRef, ignored []string, err error) {
 	add := func(rel string) {
 		if kind, ok := content.KindOf(rel); ok && slices.Contains(siteKinds, kind) {
 			files = append(files, fileRef{rel: rel, abs: filepath.Join(dir, filepath.FromSlash(rel)), kind: kind})
+		} else if !strings.HasPrefix(path.Base(rel), ".") && !strings.HasSuffix(rel, "~") {
+			ignored = append(ignored, rel)
 		}
 	}
 	for _, rel := range []string{"_config.yml", "_data/sources.yaml"} {
@@ -146,7 +157,7 @@ func siteFiles(dir string) ([]fileRef, error) {
 			continue
 		}
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		for _, e := range entries {
 			if !e.IsDir() {
@@ -155,7 +166,8 @@ func siteFiles(dir string) ([]fileRef, error) {
 		}
 	}
 	slices.SortFunc(files, func(a, b fileRef) int { return strings.Compare(a.rel, b.rel) })
-	return files, nil
+	slices.Sort(ignored)
+	return files, ignored, nil
 }
 
 // loadSite builds the Site from configuration records.

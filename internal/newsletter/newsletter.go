@@ -23,6 +23,7 @@ import (
 
 	"newshub/internal/ingest/parser"
 	"newshub/internal/model"
+	"newshub/internal/publish"
 	"newshub/internal/site"
 	"newshub/internal/store"
 )
@@ -187,7 +188,7 @@ func newIssue(s *site.Site, d Date, now time.Time) *Issue {
 		Title:     siteName(cfg) + " (" + d.String() + ")",
 		Published: IssueTime(d, cfg),
 		SiteName:  siteName(cfg),
-		SiteURL:   safeURL(siteURL(cfg)),
+		SiteURL:   publish.SafeURL(siteURL(cfg)),
 		Day:       d.Start(time.UTC).Format("Monday, January 2, 2006"),
 	}
 	if now = now.UTC().Truncate(time.Second); now.Before(is.Published) {
@@ -217,7 +218,7 @@ func (c *composer) story(r *model.Record) *Story {
 		Path:     r.Path,
 		Title:    text(a.Title),
 		Excerpt:  parser.Excerpt(a.Excerpt, 280),
-		URL:      cmp.Or(safeURL(a.WebURL), safeURL(a.OriginalURL)),
+		URL:      cmp.Or(publish.SafeURL(a.WebURL), publish.SafeURL(a.OriginalURL)),
 		Provider: c.providerName(a.Provider),
 		Time:     a.PublishedDateTime.In(c.loc).Format("3:04 PM"),
 		Heat:     a.Heat,
@@ -240,7 +241,7 @@ func (c *composer) story(r *model.Record) *Story {
 			st.More++
 			continue
 		}
-		l := Link{Title: text(rel.Title), URL: safeURL(rel.WebURL), Provider: c.providerName(rel.Provider),
+		l := Link{Title: text(rel.Title), URL: publish.SafeURL(rel.WebURL), Provider: c.providerName(rel.Provider),
 			Voice: c.voice(nil, rel.Provider.Domain)}
 		if l.Title == "" {
 			l.Title = "(untitled)"
@@ -316,7 +317,7 @@ const thumbnailWidth = 120
 // record gives no size).
 func thumbnail(ims []model.Image, alt, base string) *Image {
 	for _, im := range ims {
-		u := safeURL(site.Absolute(base, im.URL))
+		u := publish.SafeURL(site.Absolute(base, im.URL))
 		if u == "" {
 			continue
 		}
@@ -331,18 +332,6 @@ func thumbnail(ims []model.Image, alt, base string) *Image {
 
 // text turns a title or name that may hold markup into plain text.
 func text(s string) string { return parser.PlainText(s) }
-
-// safeURL returns u when it is an absolute http(s) URL with a host, else
-// "". It is the rule the website applies to every link and picture
-// (internal/web's safeURL, which is not exported): a link with any other
-// scheme (javascript:, data:, mailto:) or none is not shown.
-func safeURL(u string) string {
-	p, err := url.Parse(strings.TrimSpace(u))
-	if err != nil || (p.Scheme != "http" && p.Scheme != "https") || p.Host == "" {
-		return ""
-	}
-	return p.String()
-}
 
 // isColor accepts hex colours only, the website's rule for voice colours:
 // anything else could break out of a style attribute.
@@ -380,9 +369,9 @@ func siteSlug(cfg *model.Config) string {
 func issueURL(cfg *model.Config, slug string) string {
 	switch {
 	case cfg.WebURL != "":
-		return safeURL(strings.TrimRight(cfg.WebURL, "/") + "/newsletter/" + url.PathEscape(slug) + "/")
+		return publish.SafeURL(strings.TrimRight(cfg.WebURL, "/") + "/newsletter/" + url.PathEscape(slug) + "/")
 	case cfg.URL != "":
-		return safeURL(strings.TrimRight(siteURL(cfg), "/") + "/newsletters/" + url.PathEscape(slug) + "/")
+		return publish.SafeURL(strings.TrimRight(siteURL(cfg), "/") + "/newsletters/" + url.PathEscape(slug) + "/")
 	}
 	return ""
 }
