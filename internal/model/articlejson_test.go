@@ -18,6 +18,8 @@ func fill(v reflect.Value, seed *int) {
 		v.SetString("s" + strconv.Itoa(*seed) + ` <é & "q" \ 😀>` + "\n\t")
 	case reflect.Int:
 		v.SetInt(int64(*seed * 7))
+	case reflect.Float64:
+		v.SetFloat(float64(*seed) / 7)
 	case reflect.Bool:
 		v.SetBool(true)
 	case reflect.Pointer:

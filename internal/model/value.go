@@ -26,6 +26,8 @@ func (r *Record) Value() any {
 		return r.Config
 	case KindSources:
 		return r.Sources
+	case KindDecisions:
+		return r.Decisions
 	}
 	return nil
 }
@@ -76,6 +78,9 @@ func (r *Record) UnmarshalValue(data []byte) error {
 	case KindSources:
 		r.Sources = new(Sources)
 		target = r.Sources
+	case KindDecisions:
+		r.Decisions = new(Decisions)
+		target = r.Decisions
 	default:
 		return fmt.Errorf("record %s: unknown kind %q", r.Path, r.Kind)
 	}
