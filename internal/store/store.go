@@ -119,9 +119,18 @@ const (
 
 // NewsQuery selects news records. Zero values select everything.
 type NewsQuery struct {
-	Topic         string    // a topic name the record's topics contain
-	Story         string    // a story id
-	PublishedOnly bool      // only published: true (story leads)
+	Topic         string // a topic name the record's topics contain
+	Story         string // a story id
+	PublishedOnly bool   // only published: true (story leads)
+	// Public leaves out the records withheld from publication
+	// (Article.Withheld: off topic, hidden by an editor, from a blocked
+	// publisher or feed): what the public hub may show. Curation never
+	// makes a withheld record a lead, so PublishedOnly implies it.
+	Public bool
+	// PinnedAt, when set, keeps only the records an editor pinned to the
+	// top past that time (Article.PinnedUntil after it): the leads a
+	// front page ranks first.
+	PinnedAt      time.Time
 	Archived      *bool     // nil: both; true: only _archive/news; false: only _news
 	Since, Until  time.Time // publishedDateTime in [Since, Until)
 	Order         Order
@@ -136,9 +145,12 @@ var ErrBadQuery = errors.New("bad search query")
 
 // SearchQuery is a full-text search.
 type SearchQuery struct {
-	Text          string    // words the user typed; quoted phrases allowed
-	Topic         string    // optional topic name
-	Since, Until  time.Time // optional publishedDateTime range
+	Text         string    // words the user typed; quoted phrases allowed
+	Topic        string    // optional topic name
+	Since, Until time.Time // optional publishedDateTime range
+	// Public leaves out the records withheld from publication, as
+	// NewsQuery.Public does: a public search sets it.
+	Public        bool
 	Offset, Limit int
 	// RankLimit bounds the work of ranking a broad query: when more
 	// records match, only the RankLimit matches stored last are ranked

@@ -58,6 +58,8 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"UpsertIfUnchangedOfTheStoredValueIsNoConflict", testUpsertIfUnchangedOfTheStoredValue},
 		{"UpsertIfUnchangedLastOfSamePathInBatchWins", testUpsertIfUnchangedSamePathTwice},
 		{"ConcurrentRewritersOfOneReadOneWins", testConcurrentRewritersOneWins},
+		{"PublicQueriesLeaveOutWithheld", testPublicLeavesOutWithheld},
+		{"PinnedAtListsPinnedRecords", testPinnedAtListsPinnedLeads},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
