@@ -14,6 +14,7 @@ import (
 
 	"newshub/internal/content"
 	"newshub/internal/curate/cluster"
+	"newshub/internal/curate/scope"
 	"newshub/internal/model"
 	"newshub/internal/site"
 	"newshub/internal/store"
@@ -26,6 +27,10 @@ type Options struct {
 	Window time.Duration
 	// Now returns the current time; nil means time.Now.
 	Now func() time.Time
+	// SiteDir is the site folder, whose editorial decisions
+	// (_data/decisions.yaml) and sources list every run reads: they take
+	// effect without an import. "" reads the copies the store holds.
+	SiteDir string
 }
 
 // Curator curates a hub's news: incrementally as articles arrive (Arrive)
@@ -37,6 +42,14 @@ type Curator struct {
 	now    func() time.Time
 	limit  int
 	canon  canonCache
+
+	siteDir string
+	// gate is the topic gate articles arriving in this process are
+	// decided by, taught from the store on first use (see sharedGate);
+	// gateKey is the hub's topic it was made for.
+	gateMu  sync.Mutex
+	gate    *scope.Gate
+	gateKey string
 }
 
 // canonCache remembers canonical URLs: the same addresses (a stored
@@ -71,7 +84,7 @@ func (c *Curator) canonical(u string) string {
 
 // New returns a Curator for the hub s kept in st.
 func New(s *site.Site, st store.Store, opts Options) *Curator {
-	c := &Curator{site: s, st: st, window: opts.Window, now: opts.Now, limit: s.Config.Related()}
+	c := &Curator{site: s, st: st, window: opts.Window, now: opts.Now, limit: s.Config.Related(), siteDir: opts.SiteDir}
 	if c.window <= 0 {
 		if d, err := time.ParseDuration(s.Config.StoryWindow); err == nil && d > 0 {
 			c.window = d
@@ -175,6 +188,11 @@ type snapshot struct {
 	heat      int
 	related   string
 	story     string
+	// what judging may change, which lives only in the database
+	withheld  string
+	pinned    time.Time
+	relevance string
+	editor    string
 }
 
 func snap(a *model.Article) snapshot {
@@ -182,7 +200,15 @@ func snap(a *model.Article) snapshot {
 	for _, r := range a.Related {
 		fmt.Fprintf(&b, "%s|%d|%s|%s\n", r.WebURL, r.Quality, r.Title, r.Excerpt)
 	}
-	return snapshot{a.Published, a.Heat, b.String(), a.Story}
+	s := snapshot{published: a.Published, heat: a.Heat, related: b.String(), story: a.Story,
+		withheld: a.Withheld, pinned: a.PinnedUntil}
+	if r := a.Relevance; r != nil {
+		s.relevance = fmt.Sprintf("%v|%s|%v", r.OnTopic, r.Basis, r.Reasons)
+	}
+	if a.Explain != nil {
+		s.editor = strings.Join(a.Explain.Editor, "\n")
+	}
+	return s
 }
 
 // fileChanged reports whether the fields that live in the record's file
@@ -322,6 +348,10 @@ type Summary struct {
 	Articles int // news records curated
 	Stories  int // stories among them
 	Leads    int // published leads
+	// Withheld counts the articles withheld from publication, OffTopic
+	// those of them the topic gate found off topic; Edits the editors'
+	// moves and merges that applied.
+	Withheld, OffTopic, Edits int
 	Changed  int // records written
 	// Redone counts the records another writer changed while All ran,
 	// curated again from what they became; Left, those of them still

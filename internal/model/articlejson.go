@@ -480,6 +480,8 @@ func (d *jsonReader) relevance() *Relevance {
 			r.Basis = d.string()
 		case "reasons":
 			r.Reasons = d.strings()
+		case "own":
+			r.Own = d.relevance()
 		default:
 			d.bad = true
 		}

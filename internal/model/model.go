@@ -153,6 +153,10 @@ type Relevance struct {
 	// "everything", "story", "keyword" or "model" (see curate/scope).
 	Basis   string   `json:"basis"`
 	Reasons []string `json:"reasons,omitempty"`
+	// Own is the gate's own decision on the article alone, when the one
+	// above rests on something else (its story, an editor, a dedicated
+	// source); nil otherwise.
+	Own *Relevance `json:"own,omitempty"`
 }
 
 // Curated says which curated fields an article's record carried.
