@@ -352,7 +352,7 @@ type Summary struct {
 	// those of them the topic gate found off topic; Edits the editors'
 	// moves and merges that applied.
 	Withheld, OffTopic, Edits int
-	Changed  int // records written
+	Changed                   int // records written
 	// Redone counts the records another writer changed while All ran,
 	// curated again from what they became; Left, those of them still
 	// changing after the last round, left as the other writer wrote them.
