@@ -37,12 +37,49 @@ func runExplain(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	ex, err := curate.New(s, st, curate.Options{}).Explain(ctx, rec)
+	cur := curate.New(s, st, curate.Options{SiteDir: env.Site})
+	ex, err := cur.Explain(ctx, rec)
+	if err != nil {
+		return err
+	}
+	scope, err := cur.ExplainScope(ctx, rec)
 	if err != nil {
 		return err
 	}
 	printExplain(env.Stdout, rec, ex)
+	printPublication(env.Stdout, rec, ex, scope)
 	return nil
+}
+
+// printPublication says whether the article is published and why: its
+// topic decision and what editors decided about it.
+func printPublication(w io.Writer, rec *model.Record, ex *model.Explain, scope []string) {
+	a := rec.Article
+	state := "may be published"
+	if a.Withheld != "" {
+		state = "withheld from publication: " + withheldWords[a.Withheld]
+	}
+	fmt.Fprintf(w, "\npublication: %s\n", state)
+	if !a.PinnedUntil.IsZero() {
+		fmt.Fprintf(w, "  pinned to the top until %s\n", a.PinnedUntil.UTC().Format("2006-01-02 15:04 MST"))
+	}
+	if len(ex.Editor) > 0 {
+		fmt.Fprintf(w, "\neditors:\n")
+		for _, l := range ex.Editor {
+			fmt.Fprintf(w, "  %s\n", l)
+		}
+	}
+	fmt.Fprintf(w, "\ntopic scope:\n")
+	for _, l := range scope {
+		fmt.Fprintf(w, "  %s\n", l)
+	}
+}
+
+var withheldWords = map[string]string{
+	model.WithheldOffTopic:  "off the hub's topic",
+	model.WithheldHidden:    "hidden by an editor",
+	model.WithheldPublisher: "its publisher is blocked",
+	model.WithheldSource:    "its source is blocked",
 }
 
 // findArticle finds a news record by URL (canonical URL or feed GUID), by
@@ -121,6 +158,9 @@ func printExplain(w io.Writer, rec *model.Record, ex *model.Explain) {
 		fmt.Fprintf(w, "  %s\n", l)
 	}
 	state := "not published (not the lead of its story)"
+	if a.Withheld != "" {
+		state = "not published (withheld, see below)"
+	}
 	if a.Published {
 		state = "published (lead of its story)"
 	}

@@ -67,7 +67,7 @@ func runImport(ctx context.Context, env *Env, args []string) error {
 	}
 	defer st.Close()
 	imp := &importer{
-		out: env.Stdout, errs: env.Stderr, src: src, st: st,
+		out: env.Stdout, errs: env.Stderr, src: src, site: env.Site, st: st,
 		maxSize: maxSize.n, workers: max(1, *workers), batch: max(1, *batch),
 	}
 	res, err := imp.run(ctx)
@@ -85,6 +85,7 @@ func runImport(ctx context.Context, env *Env, args []string) error {
 type importer struct {
 	out, errs io.Writer
 	src       string
+	site      string // the site folder, whose editorial decisions curation applies
 	st        store.Store
 	maxSize   int64
 	workers   int
@@ -155,7 +156,7 @@ func (imp *importer) run(ctx context.Context) (importResult, error) {
 		if err != nil {
 			return res, fmt.Errorf("import: %w", err)
 		}
-		cur := curate.New(s, imp.st, curate.Options{})
+		cur := curate.New(s, imp.st, curate.Options{SiteDir: imp.site})
 		if err := imp.load(ctx, news, cur, bar, &res); err != nil {
 			return res, err
 		}

@@ -72,7 +72,7 @@ func printSummary(w io.Writer, s ingest.Summary) {
 	for _, n := range s.NotStored {
 		notStored += n
 	}
-	fmt.Fprintf(w, "items:   %d seen, %d new, %d not stored", s.Items, s.New, notStored)
+	fmt.Fprintf(w, "items:   %d seen, %d new (%d off topic, withheld), %d not stored", s.Items, s.New, s.OffTopic, notStored)
 	if parts := countsBy(s.NotStored, ""); len(parts) > 0 {
 		fmt.Fprintf(w, " (%s)", strings.Join(parts, ", "))
 	}

@@ -9,6 +9,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"newshub/internal/editorial"
 	"newshub/internal/ingest/scheduler"
 	"newshub/internal/ingest/sources"
 	"newshub/internal/model"
@@ -160,8 +161,12 @@ func listSources(ctx context.Context, env *Env, st store.Store, list *sources.Li
 	for _, s := range all {
 		states[s.URL] = s
 	}
+	offTopic, err := offTopicBySource(ctx, st)
+	if err != nil {
+		return err
+	}
 	tw := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "URL\tPROVIDER\tENABLED\tLAST FETCH\tLAST STATUS\tITEMS\tLAST READ\tERRORS\tNEXT FETCH\tPAUSED")
+	fmt.Fprintln(tw, "URL\tPROVIDER\tENABLED\tLAST FETCH\tLAST STATUS\tITEMS\tOFF TOPIC\tLAST READ\tERRORS\tNEXT FETCH\tPAUSED")
 	for _, src := range list.Sources() {
 		s, ok := states[src.URL]
 		status, next := "-", "-"
@@ -174,8 +179,8 @@ func listSources(ctx context.Context, env *Env, st store.Store, list *sources.Li
 		if s.Paused {
 			next = "-"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\t%s\t%d\t%s\t%s\n", src.URL, dash(src.Provider), yesNo(src.IsEnabled()),
-			when(s.LastFetch), status, s.Items, lastRead(s.LastRead), s.Errors, next, yesNo(s.Paused))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\t%d\t%s\t%d\t%s\t%s\n", src.URL, dash(src.Provider), yesNo(src.IsEnabled()),
+			when(s.LastFetch), status, s.Items, offTopic[editorial.SourceKey(src.URL)], lastRead(s.LastRead), s.Errors, next, yesNo(s.Paused))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -200,12 +205,33 @@ func listSources(ctx context.Context, env *Env, st store.Store, list *sources.Li
 	return nil
 }
 
-// lastRead sums up a source's last read: "50 items, 2 new".
+// lastRead sums up a source's last read: "50 items, 2 new (1 off topic)".
 func lastRead(r store.ReadReport) string {
 	if r.Items == 0 && r.New == 0 {
 		return "-"
 	}
-	return fmt.Sprintf("%d items, %d new", r.Items, r.New)
+	s := fmt.Sprintf("%d items, %d new", r.Items, r.New)
+	if r.OffTopic > 0 {
+		s += fmt.Sprintf(" (%d off topic)", r.OffTopic)
+	}
+	return s
+}
+
+// offTopicBySource counts the stored articles withheld as off topic, by
+// the feed they came from (editorial.SourceKey), as they stand now: what
+// curation and editors decided since they arrived included.
+func offTopicBySource(ctx context.Context, st store.Store) (map[string]int, error) {
+	out := map[string]int{}
+	err := st.Scan(ctx, []model.Kind{model.KindNews}, func(r *model.Record) error {
+		if a := r.Article; a != nil && a.Source != "" && a.Withheld == model.WithheldOffTopic {
+			out[editorial.SourceKey(a.Source)]++
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("count off-topic articles: %w", err)
+	}
+	return out, nil
 }
 
 // itemName names a dropped item by its link, else its title or GUID.

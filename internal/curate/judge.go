@@ -527,3 +527,48 @@ func (j *judge) key(u string) string {
 	}
 	return j.c.canonical(u)
 }
+
+// ExplainScope says, a line each, whether an article is on the hub's
+// topic and why: its stored decision, the gate's own when the decision
+// rests on something else, and for a decision of the text model the
+// words that weighed most. An article without a decision yet is judged
+// now, without teaching the gate.
+func (c *Curator) ExplainScope(ctx context.Context, r *model.Record) ([]string, error) {
+	j, err := c.newJudge(ctx, false)
+	if err != nil {
+		return nil, err
+	}
+	a := r.Article
+	rel := a.Relevance
+	var lines []string
+	if rel == nil {
+		d := j.gate.Explain(gateArticle(a, false))
+		rel = relevanceOf(d)
+		lines = append(lines, "not decided yet (run curate); the gate would decide:")
+	}
+	lines = append(lines, fmt.Sprintf("%s (%s, score %.2f)", onOff(rel.OnTopic), rel.Basis, rel.Score))
+	for _, why := range rel.Reasons {
+		lines = append(lines, "  "+why)
+	}
+	if own := rel.Own; own != nil {
+		lines = append(lines, fmt.Sprintf("the gate alone: %s (%s, score %.2f)", onOff(own.OnTopic), own.Basis, own.Score))
+		for _, why := range own.Reasons {
+			lines = append(lines, "  "+why)
+		}
+	}
+	if m := own(rel); m != nil && m.Basis == scope.Model.String() {
+		if d := j.gate.Explain(gateArticle(a, false)); d.Basis == scope.Model && len(d.Reasons) > 1 {
+			for _, why := range d.Reasons[1:] {
+				lines = append(lines, "  now: "+why)
+			}
+		}
+	}
+	return lines, nil
+}
+
+func onOff(on bool) string {
+	if on {
+		return "on topic"
+	}
+	return "off topic"
+}

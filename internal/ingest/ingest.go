@@ -93,6 +93,7 @@ type Summary struct {
 	Paused      int            // paused sources (not fetched)
 	Items       int            // feed items seen, readable or not
 	New         int            // new articles stored
+	OffTopic    int            // of them, withheld as off the hub's topic
 	Duplicates  int            // items already known (store or another feed)
 	Skipped     int            // items not stored for another reason
 	NotStored   map[string]int // items not stored, by reason (Reason...)
@@ -101,7 +102,7 @@ type Summary struct {
 	// Recurated counts the batches curated again because another writer
 	// changed stored articles they had read (see curate.Commit).
 	Recurated int
-	Duration    time.Duration  // wall time of the round
+	Duration  time.Duration // wall time of the round
 }
 
 // Ingester fetches, parses and stores sources. It is safe to call RunOnce
@@ -155,7 +156,7 @@ func New(s *site.Site, st store.Store, opts Options) *Ingester {
 	return &Ingester{
 		site: s, st: st, opts: opts, fetch: f, log: log, now: now, agent: "newshub",
 		robots:  robots.NewCache(f, "newshub", 24*time.Hour),
-		curator: curate.New(s, st, curate.Options{Now: now}),
+		curator: curate.New(s, st, curate.Options{Now: now, SiteDir: opts.SiteDir}),
 	}
 }
 

@@ -183,6 +183,7 @@ func (r *round) commit(ctx context.Context, batch []*result, paths map[string]bo
 			for _, res := range batch {
 				r.settle(res, kept, rejected)
 				sum.New += res.report.New
+				sum.OffTopic += res.report.OffTopic
 			}
 			sum.Written += len(out)
 		}
@@ -216,6 +217,9 @@ func (r *round) settle(res *result, kept map[*model.Record]bool, rejected map[st
 	for _, rec := range res.recs {
 		if kept[rec] {
 			res.report.New++
+			if rec.Article.Withheld == model.WithheldOffTopic {
+				res.report.OffTopic++
+			}
 			continue
 		}
 		a := rec.Article
@@ -269,4 +273,3 @@ func (r *round) freePath(ctx context.Context, a *model.Article, taken map[string
 		}
 	}
 }
-

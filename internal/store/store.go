@@ -212,6 +212,7 @@ type SourceState struct {
 type ReadReport struct {
 	Items     int            `json:"items,omitempty"`     // items the feed held, readable or not
 	New       int            `json:"new,omitempty"`       // of them, stored as new articles
+	OffTopic  int            `json:"offTopic,omitempty"`  // of those, withheld as off the hub's topic
 	Malformed string         `json:"malformed,omitempty"` // what was malformed and where, when the feed was read leniently
 	NotStored map[string]int `json:"notStored,omitempty"` // items not stored, by reason
 	// Drops lists the items not stored, each with its reason, except the
@@ -222,7 +223,7 @@ type ReadReport struct {
 // IsZero reports whether the report holds nothing, so stores can keep
 // an empty one as no value.
 func (r ReadReport) IsZero() bool {
-	return r.Items == 0 && r.New == 0 && r.Malformed == "" && len(r.NotStored) == 0 && len(r.Drops) == 0
+	return r.Items == 0 && r.New == 0 && r.OffTopic == 0 && r.Malformed == "" && len(r.NotStored) == 0 && len(r.Drops) == 0
 }
 
 // MaxDrops bounds ReadReport.Drops.
