@@ -72,9 +72,12 @@ func printSummary(w io.Writer, s ingest.Summary) {
 	for _, n := range s.NotStored {
 		notStored += n
 	}
-	fmt.Fprintf(w, "items:   %d seen, %d new (%d off topic, withheld), %d not stored", s.Items, s.New, s.OffTopic, notStored)
+	fmt.Fprintf(w, "items:   %d seen, %d new, %d not stored", s.Items, s.New, notStored)
 	if parts := countsBy(s.NotStored, ""); len(parts) > 0 {
 		fmt.Fprintf(w, " (%s)", strings.Join(parts, ", "))
+	}
+	if s.OffTopic > 0 {
+		fmt.Fprintf(w, "\n         %d of the new off the hub's topic: stored, not published", s.OffTopic)
 	}
 	fmt.Fprintf(w, "\npages:   %d read", s.Pages["read"])
 	for _, p := range countsBy(s.Pages, "read") {

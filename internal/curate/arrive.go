@@ -564,8 +564,11 @@ func (b *batch) settleImported(ctx context.Context, g *linkGroup) error {
 			a.Explain.Story = fmt.Sprintf("story %s: no related coverage links it to another record", id)
 		}
 		b.fillLifecycle(r)
-		b.j.withhold(a)
-		edited = edited || !a.Publishable() || b.j.shapes(a)
+	}
+	b.j.judgeImported(id, g.arrivals)
+	for _, r := range g.arrivals {
+		a := r.Article
+		edited = edited || a.Withheld != "" && a.Withheld != model.WithheldOffTopic || b.j.shapes(a)
 	}
 	if edited {
 		// What editors or the gate decided overrides the values the

@@ -398,6 +398,36 @@ func (j *judge) judgeStory(id string, members []*model.Article) *model.Article {
 	return lead
 }
 
+// judgeImported judges imported records that carry their lifecycle
+// values, as a hub that curated them left them: a record it published (a
+// lead) was on its topic, and so is every record of its story (the story
+// rule); the others get the gate's decision. The gate's own decision on
+// each is kept (Relevance.Own), and curate judges them again. Editors'
+// decisions apply as everywhere.
+func (j *judge) judgeImported(id string, arrivals []*model.Record) {
+	var lead *model.Article
+	for _, r := range arrivals {
+		if a := r.Article; a.Published && (lead == nil || compareLead(a, lead) < 0) {
+			lead = a
+		}
+	}
+	for _, r := range arrivals {
+		a := r.Article
+		if lead != nil && a.Relevance != nil && !a.Relevance.OnTopic && a.Relevance.Basis != scope.Editor.String() {
+			why := fmt.Sprintf("%q (story %s), published as its lead by the hub the records come from", lead.Title, id)
+			if a == lead {
+				why = "the hub the record comes from published it as its story's lead"
+			}
+			a.Relevance = storyRelevance(a.Relevance, "")
+			a.Relevance.Reasons = []string{"in a story led by an on-topic article: " + why}
+			if a == lead {
+				a.Relevance.Reasons = []string{why}
+			}
+		}
+		j.withhold(a)
+	}
+}
+
 // finishStory applies the lifecycle rules with the lead judgeStory chose
 // (related, heat; see SettleLed) and puts the editors' pin on the lead.
 // extra are related candidates beyond the members, none withheld.

@@ -186,7 +186,7 @@ func Validate(d model.Decision) error {
 	}
 	need := func(have bool, what string) error {
 		if !have {
-			return fmt.Errorf("%s: %s is missing", d.Action, what)
+			return fmt.Errorf("%s is missing", what)
 		}
 		return nil
 	}
@@ -195,7 +195,7 @@ func Validate(d model.Decision) error {
 	case Hide, Show, Lead:
 		err = articleURL("article", d.Article)
 	case TopicAdd, TopicRemove:
-		err = errors.Join(articleURL("article", d.Article), need(strings.TrimSpace(d.Topic) != "", "topic"))
+		err = first(articleURL("article", d.Article), need(strings.TrimSpace(d.Topic) != "", "topic"))
 	case BlockPublisher, UnblockPublisher:
 		err = domain(d.Publisher)
 	case BlockSource, UnblockSource:
@@ -204,23 +204,34 @@ func Validate(d model.Decision) error {
 		err = articleURL("article", d.Article)
 		switch into := d.Into != "" || d.IntoArticle != ""; {
 		case into && d.Out:
-			err = errors.Join(err, errors.New("move: give into or out, not both"))
+			err = first(err, errors.New("give into or out, not both"))
 		case !into && !d.Out:
-			err = errors.Join(err, errors.New("move: into (a story) or out is missing"))
+			err = first(err, errors.New("into (a story) or out is missing"))
 		case into:
-			err = errors.Join(err, optionalURL("into_article", d.IntoArticle))
+			err = first(err, optionalURL("into_article", d.IntoArticle))
 		}
 	case Merge:
-		err = errors.Join(need(d.Story != "" || d.StoryArticle != "", "story"), optionalURL("story_article", d.StoryArticle),
+		err = first(need(d.Story != "" || d.StoryArticle != "", "story"), optionalURL("story_article", d.StoryArticle),
 			need(d.Into != "" || d.IntoArticle != "", "into"), optionalURL("into_article", d.IntoArticle))
 	case Pin, Unpin:
-		err = errors.Join(need(d.Story != "" || d.StoryArticle != "", "story"), optionalURL("story_article", d.StoryArticle))
+		err = first(need(d.Story != "" || d.StoryArticle != "", "story"), optionalURL("story_article", d.StoryArticle))
 		if d.Action == Pin {
-			err = errors.Join(err, need(!d.Until.IsZero(), "until"))
+			err = first(err, need(!d.Until.IsZero(), "until"))
 		}
 	}
 	if err != nil {
 		return fmt.Errorf("%s: %w", d.Action, err)
+	}
+	return nil
+}
+
+// first returns the first error that is not nil: a decision is reported
+// by its first fault, on its line.
+func first(errs ...error) error {
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
 	}
 	return nil
 }
