@@ -3,6 +3,8 @@ package cli
 import (
 	"context"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -324,5 +326,80 @@ func TestEditRejectsWhatItCannotApply(t *testing.T) {
 	}
 	if _, err := os.Stat(editorial.File(src)); err == nil {
 		t.Error("a refused edit wrote the decisions file")
+	}
+}
+
+// TestOffTopicItemsAreCountedPerSourceAndExplained ingests a dedicated
+// feed and a general one into a hub about space: the general feed's
+// off-topic items are stored, withheld, counted against it in `sources
+// list` and explained; an editor's show publishes one and says so.
+func TestOffTopicItemsAreCountedPerSourceAndExplained(t *testing.T) {
+	feeds := map[string][]byte{}
+	for _, f := range []string{"scope-agency.xml", "scope-wire.xml"} {
+		b, err := os.ReadFile(filepath.Join("testdata", f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		feeds["/"+f] = b
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write(feeds[r.URL.Path]) }))
+	defer srv.Close()
+	dir := filepath.Join(t.TempDir(), "site")
+	h := &editHub{t: t, site: dir, db: filepath.Join(dir, ".newshub", "newshub.db")}
+	if code, _, errs := run(t, "init", "--topic", "Space", dir); code != 0 {
+		t.Fatal(errs)
+	}
+	cfg := filepath.Join(dir, "_config.yml")
+	b, _ := os.ReadFile(cfg)
+	os.WriteFile(cfg, append(b, "allow_private_networks: true\n"...), 0o644)
+	h.run("import")
+	agency, wire := srv.URL+"/scope-agency.xml", srv.URL+"/scope-wire.xml"
+	h.run("sources", "add", agency, "--dedicated")
+	h.run("sources", "add", wire)
+	out := h.run("ingest", "--once", "--no-pages")
+	if !strings.Contains(out, "6 new") || !strings.Contains(out, "3 of the new off the hub's topic") {
+		t.Errorf("ingest summary:\n%s", out)
+	}
+	out = h.run("sources", "list")
+	var agencyLine, wireLine string
+	for _, l := range strings.Split(out, "\n") {
+		switch {
+		case strings.HasPrefix(l, agency):
+			agencyLine = l
+		case strings.HasPrefix(l, wire):
+			wireLine = l
+		}
+	}
+	// ITEMS and OFF TOPIC follow the status ("200 OK"), then the last read.
+	counts := func(line string) string {
+		f := strings.Fields(line)
+		if len(f) < 9 {
+			return ""
+		}
+		return f[7] + " " + f[8]
+	}
+	if counts(agencyLine) != "2 0" || counts(wireLine) != "4 3" || !strings.Contains(wireLine, "4 items, 4 new (3 off topic)") {
+		t.Errorf("sources list:\n%s", out)
+	}
+	out = h.run("explain", "https://wire.example/derby")
+	for _, want := range []string{"publication: withheld from publication: off the hub's topic", "off topic (model"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("explain of an off-topic item lacks %q:\n%s", want, out)
+		}
+	}
+	if out := h.run("explain", "https://agency.example/walk"); !strings.Contains(out, "on topic (dedicated") {
+		t.Errorf("explain of a dedicated feed's item:\n%s", out)
+	}
+	h.run("edit", "show", "https://wire.example/derby", "--by", "ada", "--note", "the club launched a satellite")
+	out = h.run("explain", "https://wire.example/derby")
+	for _, want := range []string{"publication: may be published", "shown by ada on", "on topic (editor", "the gate alone: off topic (model"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("explain after an editor's show lacks %q:\n%s", want, out)
+		}
+	}
+	for _, l := range strings.Split(h.run("sources", "list"), "\n") {
+		if strings.HasPrefix(l, wire) && counts(l) != "4 2" {
+			t.Errorf("sources list after the show counts the shown item off topic:\n%s", l)
+		}
 	}
 }

@@ -380,9 +380,7 @@ func (j *judge) judgeStory(id string, members []*model.Article) *model.Article {
 		if a.Relevance != nil && a.Relevance.Basis == scope.Story.String() && a.Relevance.Own != nil {
 			a.Relevance = a.Relevance.Own // the story is judged afresh
 		}
-		if a.Relevance == nil {
-			j.relevance(a, false)
-		}
+		j.relevance(a, false)
 		j.withhold(a)
 	}
 	lead := j.lead(members)
