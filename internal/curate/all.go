@@ -119,6 +119,9 @@ func (c *Curator) All(ctx context.Context) (Summary, error) {
 	if err != nil {
 		return sum, err
 	}
+	if err := c.storeDecisions(ctx, j.log); err != nil {
+		return sum, err
+	}
 	sum.Elapsed = time.Since(start)
 	return sum, nil
 }

@@ -1,13 +1,16 @@
 package curate
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"errors"
 	"fmt"
 	"slices"
+	"os"
 	"strings"
 
+	"newshub/internal/content"
 	"newshub/internal/editorial"
 	"newshub/internal/model"
 	"newshub/internal/store"
@@ -313,4 +316,76 @@ func (w *applyWork) publishable(ctx context.Context, k string) (bool, error) {
 		return false, fmt.Errorf("curate: %w", err)
 	}
 	return !isNews(r) || r.Article.Publishable(), nil
+}
+
+// syncDecisions applies the decisions the site folder's log holds and the
+// store's copy does not (written by hand, or brought by git) to the
+// stories they touch, then stores the copy: a process that curates (serve,
+// ingest) applies them without an import. The log is append-only, so the
+// decisions past the copy's are the new ones; a log that differs earlier
+// (edited by hand) is applied whole.
+func (c *Curator) syncDecisions(ctx context.Context) error {
+	if c.siteDir == "" {
+		return nil
+	}
+	data, err := os.ReadFile(editorial.File(c.siteDir))
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("curate: %w", err)
+	}
+	var old []model.Decision
+	prev, err := c.st.Get(ctx, editorial.Path)
+	switch {
+	case err == nil && bytes.Equal(prev.Raw, data):
+		return nil
+	case err == nil && prev.Decisions != nil:
+		old = prev.Decisions.Decisions
+	case err != nil && !errors.Is(err, store.ErrNotFound):
+		return fmt.Errorf("curate: %w", err)
+	}
+	rec, err := content.Parse(editorial.Path, data)
+	if err != nil {
+		return fmt.Errorf("curate: %s: %w", editorial.File(c.siteDir), err)
+	}
+	now := rec.Decisions.Decisions
+	fresh := now
+	if len(old) <= len(now) && sameDecisions(old, now[:len(old)]) {
+		fresh = now[len(old):]
+	}
+	var valid []model.Decision
+	for _, d := range fresh {
+		if editorial.Validate(d) == nil {
+			valid = append(valid, d)
+		}
+	}
+	if len(valid) > 0 {
+		if _, err := c.Apply(ctx, valid); err != nil {
+			return err
+		}
+	}
+	return c.st.Upsert(ctx, []*model.Record{rec})
+}
+
+func sameDecisions(a, b []model.Decision) bool {
+	return slices.EqualFunc(a, b, func(x, y model.Decision) bool {
+		x.Line, y.Line = 0, 0
+		return x.At.Equal(y.At) && x.Until.Equal(y.Until) && x.Action == y.Action && x.Article == y.Article &&
+			x.Publisher == y.Publisher && x.Source == y.Source && x.StoryArticle == y.StoryArticle &&
+			x.IntoArticle == y.IntoArticle && x.Topic == y.Topic && x.Out == y.Out && x.OffTopic == y.OffTopic
+	})
+}
+
+// storeDecisions keeps in the store the copy of the site folder's log
+// that a whole curation applied.
+func (c *Curator) storeDecisions(ctx context.Context, log *editorial.Log) error {
+	if c.siteDir == "" || log.From != editorial.File(c.siteDir) {
+		return nil
+	}
+	rec, err := content.Parse(editorial.Path, log.Raw)
+	if err != nil {
+		return fmt.Errorf("curate: %w", err)
+	}
+	return c.st.Upsert(ctx, []*model.Record{rec})
 }

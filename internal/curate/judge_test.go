@@ -326,3 +326,25 @@ func TestApplyWithdrawsAndRestoresALead(t *testing.T) {
 		}
 	}
 }
+
+// TestADecisionWrittenByHandAppliesWithTheNextBatch: a decision added to
+// the site folder's log by hand (or by git) reaches articles stored
+// before, with the next batch an ingesting process commits.
+func TestADecisionWrittenByHandAppliesWithTheNextBatch(t *testing.T) {
+	st := openStore(t)
+	s, dir := spaceHub(t, "rocket")
+	c := New(s, st, Options{Now: func() time.Time { return judgeNow }, SiteDir: dir})
+	old := fromFeed("Rocket engine test fires at Stennis", "https://wire.example/engine", "https://wire.example/all.xml", judgeNow.Add(-3*time.Hour))
+	commit(t, c, old)
+	if a := stored(t, st, old); a.Withheld != "" || !a.Published {
+		t.Fatalf("before: withheld %q, published %v", a.Withheld, a.Published)
+	}
+	byHand := "decisions:\n  - action: hide\n    article: https://wire.example/engine\n    by: ada\n    at: 2026-11-20T11:00:00Z\n"
+	if err := os.WriteFile(editorial.File(dir), []byte(byHand), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	commit(t, c, fromFeed("Rocket stage recovered at sea", "https://wire.example/stage", "https://wire.example/all.xml", judgeNow.Add(-time.Hour)))
+	if a := stored(t, st, old); a.Withheld != model.WithheldHidden || a.Published {
+		t.Errorf("after the next batch: withheld %q, published %v; want hidden", a.Withheld, a.Published)
+	}
+}
