@@ -6,8 +6,8 @@ import (
 	"crypto/sha256"
 	"errors"
 	"fmt"
-	"slices"
 	"os"
+	"slices"
 	"strings"
 
 	"newshub/internal/content"
