@@ -4,12 +4,16 @@
 # separate process on loopback, one port per publisher); then a second
 # round of the same feeds, all answered 304. Prints a markdown table,
 # with the machine's load average: other work on the machine slows it.
-# Usage: bench/ingest.sh   (env FEEDS, ITEMS, HOSTS to change the load)
+# With KEYWORDS (comma separated) the root topic has keywords, so the topic
+# gate decides every article with its text model; without, the gate has
+# nothing to go by and lets everything through.
+# Usage: bench/ingest.sh   (env FEEDS, ITEMS, HOSTS to change the load; KEYWORDS)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 FEEDS=${FEEDS:-1000}
 ITEMS=${ITEMS:-50}
 HOSTS=${HOSTS:-$FEEDS}
+KEYWORDS=${KEYWORDS:-}
 
 work=$(mktemp -d)
 server_pid=""
@@ -37,6 +41,10 @@ taxonomy: topic
 _id: election
 name: Election
 YAML
+if [ -n "$KEYWORDS" ]; then
+  echo "keywords:" >>"$site/_data/topics/01-election.yaml"
+  tr ',' '\n' <<<"$KEYWORDS" | sed 's/^ */  - /' >>"$site/_data/topics/01-election.yaml"
+fi
 
 "$work/feedserver" -feeds "$FEEDS" -items "$ITEMS" -hosts "$HOSTS" -sources "$site/_data/sources.yaml" -for 30m >"$work/feedserver.out" 2>&1 &
 server_pid=$!
@@ -73,6 +81,7 @@ first_secs=$secs first_rss=$rss_mb first_cpu=$cpu
 first_new=$(sed -n 's/^items: *[0-9]* seen, \([0-9]*\) new.*/\1/p' "$work/run.out")
 first_pages=$(sed -n 's/^pages: *\([0-9]*\) read.*/\1/p' "$work/run.out")
 first_failed=$(sed -n 's/^sources:.* \([0-9]*\) failed.*/\1/p' "$work/run.out")
+first_off=$(sed -n 's/^ *\([0-9]*\) of the new off the hub.s topic.*/\1/p' "$work/run.out")
 
 measure "$work/newshub" --site "$site" ingest --once --all
 second_secs=$secs second_rss=$rss_mb second_cpu=$cpu
@@ -81,12 +90,13 @@ second_new=$(sed -n 's/^items: *[0-9]* seen, \([0-9]*\) new.*/\1/p' "$work/run.o
 load_after=$(cut -d' ' -f1 /proc/loadavg 2>/dev/null || echo "?")
 rate=$(awk -v n="$first_new" -v s="$first_secs" 'BEGIN { if (s > 0) printf "%.0f", n / s; else print "?" }')
 
-echo "| ingest ($FEEDS feeds x $ITEMS items, pages, $HOSTS hosts) | result | target |"
+echo "| ingest ($FEEDS feeds x $ITEMS items, pages, $HOSTS hosts; keywords: ${KEYWORDS:-none}) | result | target |"
 echo "|---|---|---|"
 echo "| first round: wall time (CPU time of newshub) | ${first_secs} s (${first_cpu} s) | < 30 s |"
 echo "| first round: peak RSS | ${first_rss} MB | < 500 MB |"
 echo "| first round: articles stored a second (wall) | ${rate} | |"
 echo "| first round: articles stored / pages read / sources failed | ${first_new} / ${first_pages} / ${first_failed} | $((FEEDS * ITEMS)) / $((FEEDS * ITEMS)) / 0 |"
+echo "| first round: of the new, withheld as off topic | ${first_off:-0} | |"
 echo "| second round (all 304): wall time (CPU time) | ${second_secs} s (${second_cpu} s) | < 3 s |"
 echo "| second round: 304s / new articles / peak RSS | ${second_304} / ${second_new} / ${second_rss} MB | $FEEDS / 0 |"
 echo "| machine load (1-minute average) before / after | ${load_before} / ${load_after} | |"
