@@ -78,7 +78,8 @@ func (c *Curator) applyOnce(ctx context.Context, ds []model.Decision) ([]*applie
 	if err != nil {
 		return nil, 0, err
 	}
-	w := &applyWork{c: c, j: j, byPath: map[string]*applied{}, byKey: map[string]*model.Record{}, stories: map[string][]*model.Record{}}
+	w := &applyWork{c: c, j: j, byPath: map[string]*applied{}, byKey: map[string]*model.Record{},
+		stories: storySet{members: map[string][]*model.Record{}}}
 	ids, err := w.touched(ctx, ds)
 	if err != nil {
 		return nil, 0, err
@@ -92,10 +93,10 @@ func (c *Curator) applyOnce(ctx context.Context, ds []model.Decision) ([]*applie
 		j.editTopics(r.rec.Article)
 	}
 	j.restructure(func(k string) *model.Record { return w.byKey[k] },
-		func(id string) []*model.Record { return w.stories[id] }, w.move)
+		func(id string) []*model.Record { return w.stories.members[id] }, w.stories.move)
 	n := 0
-	for _, id := range w.order {
-		members := w.stories[id]
+	for _, id := range w.stories.order {
+		members := w.stories.members[id]
 		if len(members) == 0 {
 			continue
 		}
@@ -121,8 +122,7 @@ type applyWork struct {
 	list    []*applied
 	byPath  map[string]*applied
 	byKey   map[string]*model.Record
-	stories map[string][]*model.Record
-	order   []string
+	stories storySet
 }
 
 // touched returns the ids of the stored stories ds touch.
@@ -221,15 +221,15 @@ func blocks(publishers, sources []string) []model.Decision {
 
 // load reads a story's members, once.
 func (w *applyWork) load(ctx context.Context, id string) error {
-	if _, ok := w.stories[id]; ok {
+	if _, ok := w.stories.members[id]; ok {
 		return nil
 	}
 	recs, err := w.c.st.Story(ctx, id)
 	if err != nil {
 		return fmt.Errorf("curate: %w", err)
 	}
-	w.stories[id] = nil
-	w.order = append(w.order, id)
+	w.stories.members[id] = nil
+	w.stories.order = append(w.stories.order, id)
 	for _, r := range recs {
 		if !isNews(r) || w.byPath[r.Path] != nil {
 			continue
@@ -249,20 +249,9 @@ func (w *applyWork) load(ctx context.Context, id string) error {
 		if _, ok := w.byKey[a.CanonicalURL]; !ok {
 			w.byKey[a.CanonicalURL] = r
 		}
-		w.stories[id] = append(w.stories[id], r)
+		w.stories.members[id] = append(w.stories.members[id], r)
 	}
 	return nil
-}
-
-// move puts a record in story id.
-func (w *applyWork) move(r *model.Record, id string) {
-	old := r.Article.Story
-	w.stories[old] = slices.DeleteFunc(w.stories[old], func(x *model.Record) bool { return x == r })
-	if _, ok := w.stories[id]; !ok {
-		w.order = append(w.order, id)
-	}
-	w.stories[id] = append(w.stories[id], r)
-	r.Article.Story = id
 }
 
 // settle judges and settles one story. Its related candidates beyond its

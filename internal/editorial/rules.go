@@ -1,7 +1,6 @@
 package editorial
 
 import (
-	"net/url"
 	"strings"
 	"time"
 
@@ -180,14 +179,5 @@ func publisherKey(host string) string {
 	return strings.TrimPrefix(strings.TrimSuffix(strings.ToLower(strings.TrimSpace(host)), "."), "www.")
 }
 
-// SourceKey is the form feed URLs are compared in: scheme and host in
-// lower case, without a trailing slash.
-func SourceKey(raw string) string {
-	u, err := url.Parse(strings.TrimSpace(raw))
-	if err != nil {
-		return raw
-	}
-	u.Scheme = strings.ToLower(u.Scheme)
-	u.Host = strings.ToLower(u.Host)
-	return strings.TrimSuffix(u.String(), "/")
-}
+// SourceKey is the form feed URLs are compared in (model.SourceKey).
+func SourceKey(raw string) string { return model.SourceKey(raw) }

@@ -9,6 +9,8 @@ package model
 
 import (
 	"fmt"
+	"net/url"
+	"strings"
 	"time"
 )
 
@@ -421,6 +423,18 @@ type Decision struct {
 	// Line is the line of the decision in its file (0 when not read from
 	// one), for messages.
 	Line int `json:"-"`
+}
+
+// SourceKey is the form feed URLs are compared in: scheme and host in
+// lower case, without a trailing slash.
+func SourceKey(raw string) string {
+	u, err := url.Parse(strings.TrimSpace(raw))
+	if err != nil {
+		return raw
+	}
+	u.Scheme = strings.ToLower(u.Scheme)
+	u.Host = strings.ToLower(u.Host)
+	return strings.TrimSuffix(u.String(), "/")
 }
 
 // IsEnabled reports whether the source should be fetched.
