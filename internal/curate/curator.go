@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -203,7 +204,7 @@ func snap(a *model.Article) snapshot {
 	s := snapshot{published: a.Published, heat: a.Heat, related: b.String(), story: a.Story,
 		withheld: a.Withheld, pinned: a.PinnedUntil}
 	if r := a.Relevance; r != nil {
-		s.relevance = fmt.Sprintf("%v|%s|%v", r.OnTopic, r.Basis, r.Reasons)
+		s.relevance = strconv.FormatBool(r.OnTopic) + "|" + r.Basis + "|" + strings.Join(r.Reasons, "\x00")
 	}
 	if a.Explain != nil {
 		s.editor = strings.Join(a.Explain.Editor, "\n")

@@ -28,6 +28,8 @@ type judge struct {
 	// teach says editors' lessons teach the gate: not while the gate has
 	// nothing else to go by (see editorial's package comment).
 	teach bool
+	// open is the decision of a gate that lets everything through.
+	open *model.Relevance
 }
 
 // sourcesPath is the site path of the sources list.
@@ -234,7 +236,7 @@ func (j *judge) relevance(a *model.Article, inOnTopicStory bool) {
 		}
 		return
 	}
-	if j.dedicated[editorial.SourceKey(a.Source)] {
+	if len(j.dedicated) > 0 && a.Source != "" && j.dedicated[editorial.SourceKey(a.Source)] {
 		a.Relevance = &model.Relevance{OnTopic: true, Score: 1, Basis: scope.Dedicated.String(),
 			Reasons: []string{"from " + a.Source + ", a source dedicated to the topic"}, Own: mine}
 		if prev == nil || prev.Basis != a.Relevance.Basis {
@@ -243,8 +245,12 @@ func (j *judge) relevance(a *model.Article, inOnTopicStory bool) {
 		return
 	}
 	if j.gate.Open() {
-		a.Relevance = relevanceOf(j.gate.Decide(gateArticle(a, false)))
-		a.Relevance.Own = mine
+		if j.open == nil {
+			j.open = relevanceOf(j.gate.Decide(scope.Article{}))
+		}
+		r := *j.open // the same decision for every article
+		r.Own = mine
+		a.Relevance = &r
 		return
 	}
 	if mine != nil {
@@ -300,6 +306,10 @@ func (j *judge) withhold(a *model.Article) {
 		why = editorial.Describe(*ed.Shown)
 	case ed != nil && ed.Hidden != nil:
 		block(*ed.Hidden, model.WithheldHidden)
+	case !j.rules.Blocks():
+		if a.Relevance != nil && !a.Relevance.OnTopic {
+			a.Withheld = model.WithheldOffTopic
+		}
 	default:
 		if d, ok := j.rules.Source(a.Source); ok {
 			block(d, model.WithheldSource)
