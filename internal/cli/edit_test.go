@@ -244,6 +244,25 @@ func TestEditDecisionsSurviveCurateReclusteringAndExportImport(t *testing.T) {
 	check("after export and import into a new hub")
 	h.run("curate")
 	check("after curating the new hub")
+
+	// Undoing: an unpin and an unblock hold through curate as well.
+	h.run("edit", "unpin", pinned)
+	h.run("edit", "unblock", publisher)
+	for _, step := range []string{"after unpin and unblock", "after curate again"} {
+		if step != "after unpin and unblock" {
+			h.run("curate")
+		}
+		h.read()
+		h.invariants(step, true)
+		if l := h.lead(pinned); l == nil || !l.PinnedUntil.IsZero() {
+			t.Errorf("%s: the unpinned story's lead %v", step, l)
+		}
+		for _, a := range h.publishers[publisher] {
+			if a.Withheld == model.WithheldPublisher {
+				t.Errorf("%s: %s still withheld for its publisher", step, a.CanonicalURL)
+			}
+		}
+	}
 }
 
 // TestEditsAtOnceLoseNoDecision runs many edit processes at the same time
