@@ -7,18 +7,39 @@
 # With KEYWORDS (comma separated) the root topic has keywords, so the topic
 # gate decides every article with its text model; without, the gate has
 # nothing to go by and lets everything through.
-# Usage: bench/ingest.sh   (env FEEDS, ITEMS, HOSTS to change the load; KEYWORDS)
+#
+# Usage: bench/ingest.sh
+# Environment:
+#   FEEDS, ITEMS, HOSTS   the load (default 1000 feeds of 50 items, a host each)
+#   DB=sqlite|postgres    the store; postgres starts a throwaway PostgreSQL
+#                         (its binaries from /usr/lib/postgresql/*/bin, run as
+#                         the postgres user when run as root), default sqlite
+#   PROCS=N               ingest processes sharing the hub in the first round
+#                         (default 1): each fetches the sources it leases
+#   DELAY, PAGE_DELAY     how long each feed, each page takes to answer
+#                         (a slow publisher; default 0, e.g. 200ms)
+#   INGEST_ARGS           more flags for the first round (e.g. "--workers 16")
+#   KEYWORDS              the root topic's keywords, comma separated (default none)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/feedsite.sh
 FEEDS=${FEEDS:-1000}
 ITEMS=${ITEMS:-50}
 HOSTS=${HOSTS:-$FEEDS}
 KEYWORDS=${KEYWORDS:-}
+DB=${DB:-sqlite}
+PROCS=${PROCS:-1}
+DELAY=${DELAY:-0s}
+PAGE_DELAY=${PAGE_DELAY:-0s}
+read -r -a ingest_args <<<"${INGEST_ARGS:-}"
 
 work=$(mktemp -d)
+chmod 755 "$work" # the PostgreSQL server's user reads its folder inside
 server_pid=""
+pg_stop=()
 cleanup() {
   if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
+  if [ ${#pg_stop[@]} -gt 0 ]; then "${pg_stop[@]}" >/dev/null 2>&1 || true; fi
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -26,77 +47,106 @@ trap 'exit 1' INT TERM
 
 go build -o "$work/newshub" ./cmd/newshub
 go build -o "$work/feedserver" ./bench/feedserver
+go build -o "$work/hubcount" ./bench/hubcount
+
+# start_postgres starts a throwaway server in $work/pg and sets dsn.
+start_postgres() {
+  local bin port as=()
+  bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+  [ -x "$bin/initdb" ] || { echo "bench: no PostgreSQL server binaries in /usr/lib/postgresql/*/bin" >&2; exit 1; }
+  mkdir -p "$work/pg"
+  if [ "$(id -u)" = 0 ]; then chown postgres "$work/pg"; as=(runuser -u postgres --); fi
+  "${as[@]}" "$bin/initdb" -D "$work/pg/data" -A trust -U newshub -E UTF8 --no-locale >/dev/null
+  for _ in $(seq 1 50); do
+    port=$((20000 + RANDOM % 40000))
+    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || break
+  done
+  "${as[@]}" "$bin/pg_ctl" -D "$work/pg/data" -l "$work/pg/log" -w \
+    -o "-p $port -k $work/pg -c listen_addresses=127.0.0.1" start >/dev/null
+  pg_stop=("${as[@]}" "$bin/pg_ctl" -D "$work/pg/data" -m fast stop)
+  dsn="postgres://newshub@127.0.0.1:$port/postgres?sslmode=disable"
+}
+
+case "$DB" in
+  sqlite) dsn="sqlite:$work/site/.newshub/newshub.db" ;;
+  postgres) start_postgres ;;
+  *) echo "bench: DB=$DB: want sqlite or postgres" >&2; exit 2 ;;
+esac
 
 site="$work/site"
-mkdir -p "$site/_data/topics"
-cat > "$site/_config.yml" <<YAML
-title: Bench hub
-url: "https://bench.example.org"
-baseurl: ""
-topic: Election
-allow_private_networks: true
-YAML
-cat > "$site/_data/topics/01-election.yaml" <<YAML
-taxonomy: topic
-_id: election
-name: Election
-YAML
+feed_site "$site"
 if [ -n "$KEYWORDS" ]; then
   echo "keywords:" >>"$site/_data/topics/01-election.yaml"
   tr ',' '\n' <<<"$KEYWORDS" | sed 's/^ */  - /' >>"$site/_data/topics/01-election.yaml"
 fi
 
-"$work/feedserver" -feeds "$FEEDS" -items "$ITEMS" -hosts "$HOSTS" -sources "$site/_data/sources.yaml" -for 30m >"$work/feedserver.out" 2>&1 &
+"$work/feedserver" -feeds "$FEEDS" -items "$ITEMS" -hosts "$HOSTS" -delay "$DELAY" -page-delay "$PAGE_DELAY" \
+  -sources "$site/_data/sources.yaml" -for 30m >"$work/feedserver.out" 2>&1 &
 server_pid=$!
-for _ in $(seq 1 100); do
+for _ in $(seq 1 300); do
   grep -q ready "$work/feedserver.out" 2>/dev/null && break
   sleep 0.1
 done
 grep -q ready "$work/feedserver.out" || { echo "bench: feedserver did not start" >&2; cat "$work/feedserver.out" >&2; exit 1; }
 
-"$work/newshub" --site "$site" import >/dev/null 2>"$work/import.err" || { cat "$work/import.err" >&2; exit 1; }
+newshub=("$work/newshub" --site "$site" --db "$dsn")
+"${newshub[@]}" import >/dev/null 2>"$work/import.err" || { cat "$work/import.err" >&2; exit 1; }
 
-# measure CMD...: sets secs, cpu (user+system seconds) and rss_mb (peak
-# resident set of the process).
+# measure N CMD...: runs N copies of CMD at once and sets secs (wall time
+# until the last ends), cpu (user+system seconds of all), rss_mb (the
+# largest peak resident set) and new (articles stored, from the summaries).
 measure() {
-  local out="$work/time.out"
+  local n=$1 i pids=() t0 t1
+  shift
+  t0=$(date +%s.%N)
+  for i in $(seq 1 "$n"); do
+    if [ -x /usr/bin/time ]; then
+      /usr/bin/time -f '%e %M %U %S' -o "$work/time.$i" "$@" >"$work/run.$i.out" 2>"$work/run.$i.err" &
+    else
+      "$@" >"$work/run.$i.out" 2>"$work/run.$i.err" &
+    fi
+    pids+=($!)
+  done
+  for i in $(seq 1 "$n"); do
+    wait "${pids[$((i - 1))]}" || { cat "$work/run.$i.err" >&2; exit 1; }
+  done
+  t1=$(date +%s.%N)
+  secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')
+  cat "$work"/run.*.out >"$work/run.out"
+  new=$(sed -n 's/^items: *[0-9]* seen, \([0-9]*\) new.*/\1/p' "$work/run.out" | awk '{ s += $1 } END { print s + 0 }')
   if [ -x /usr/bin/time ]; then
-    /usr/bin/time -f '%e %M %U %S' -o "$out" "$@" >"$work/run.out" 2>"$work/run.err" || { cat "$work/run.err" >&2; exit 1; }
-    read -r secs kb user sys <"$out"
-    rss_mb=$((kb / 1024))
-    cpu=$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.2f", u + s }')
+    cpu=$(cat "$work"/time.* | awk '{ s += $3 + $4 } END { printf "%.2f", s }')
+    rss_mb=$(cat "$work"/time.* | awk '{ if ($2 > m) m = $2 } END { printf "%d", m / 1024 }')
   else
-    local t0 t1
-    t0=$(date +%s.%N)
-    "$@" >"$work/run.out" 2>"$work/run.err" || { cat "$work/run.err" >&2; exit 1; }
-    t1=$(date +%s.%N)
-    secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')
-    rss_mb="?" cpu="?"
+    cpu="?" rss_mb="?"
   fi
+  rm -f "$work"/run.*.out "$work"/time.*
 }
 
 load_before=$(cut -d' ' -f1 /proc/loadavg 2>/dev/null || echo "?")
-measure "$work/newshub" --site "$site" ingest --once
-first_secs=$secs first_rss=$rss_mb first_cpu=$cpu
-first_new=$(sed -n 's/^items: *[0-9]* seen, \([0-9]*\) new.*/\1/p' "$work/run.out")
-first_pages=$(sed -n 's/^pages: *\([0-9]*\) read.*/\1/p' "$work/run.out")
-first_failed=$(sed -n 's/^sources:.* \([0-9]*\) failed.*/\1/p' "$work/run.out")
-first_off=$(sed -n 's/^ *\([0-9]*\) of the new off the hub.s topic.*/\1/p' "$work/run.out")
+measure "$PROCS" "${newshub[@]}" ingest --once "${ingest_args[@]}"
+first_secs=$secs first_rss=$rss_mb first_cpu=$cpu first_new=$new
+first_pages=$(sed -n 's/^pages: *\([0-9]*\) read.*/\1/p' "$work/run.out" | awk '{ s += $1 } END { print s + 0 }')
+first_failed=$(sed -n 's/^sources:.* \([0-9]*\) failed.*/\1/p' "$work/run.out" | awk '{ s += $1 } END { print s + 0 }')
+first_fetched=$(sed -n 's/^sources:.* due, \([0-9]*\) fetched.*/\1/p' "$work/run.out" | tr '\n' ' ')
+read -r stored distinct <<<"$("$work/hubcount" "$dsn" | awk '{ print $1, $3 }')"
+first_off=$(sed -n 's/^ *\([0-9]*\) of the new off the hub.s topic.*/\1/p' "$work/run.out" | awk '{ s += $1 } END { print s + 0 }')
 
-measure "$work/newshub" --site "$site" ingest --once --all
-second_secs=$secs second_rss=$rss_mb second_cpu=$cpu
+measure 1 "${newshub[@]}" ingest --once --all
+second_secs=$secs second_rss=$rss_mb second_cpu=$cpu second_new=$new
 second_304=$(sed -n 's/^sources:.* \([0-9]*\) not modified.*/\1/p' "$work/run.out")
-second_new=$(sed -n 's/^items: *[0-9]* seen, \([0-9]*\) new.*/\1/p' "$work/run.out")
 load_after=$(cut -d' ' -f1 /proc/loadavg 2>/dev/null || echo "?")
 rate=$(awk -v n="$first_new" -v s="$first_secs" 'BEGIN { if (s > 0) printf "%.0f", n / s; else print "?" }')
 
-echo "| ingest ($FEEDS feeds x $ITEMS items, pages, $HOSTS hosts; keywords: ${KEYWORDS:-none}) | result | target |"
+echo "| ingest ($FEEDS feeds x $ITEMS items, pages, $HOSTS hosts, $DB, $PROCS process(es), feed delay $DELAY, page delay $PAGE_DELAY; keywords: ${KEYWORDS:-none}) | result | target |"
 echo "|---|---|---|"
 echo "| first round: wall time (CPU time of newshub) | ${first_secs} s (${first_cpu} s) | < 30 s |"
-echo "| first round: peak RSS | ${first_rss} MB | < 500 MB |"
+echo "| first round: peak RSS (largest process) | ${first_rss} MB | < 500 MB |"
 echo "| first round: articles stored a second (wall) | ${rate} | |"
 echo "| first round: articles stored / pages read / sources failed | ${first_new} / ${first_pages} / ${first_failed} | $((FEEDS * ITEMS)) / $((FEEDS * ITEMS)) / 0 |"
 echo "| first round: of the new, withheld as off topic | ${first_off:-0} | |"
+echo "| first round: sources fetched by each process | ${first_fetched}| $FEEDS in all |"
+echo "| first round: news records / distinct canonical URLs in the store | ${stored} / ${distinct} | $((FEEDS * ITEMS)) / $((FEEDS * ITEMS)) |"
 echo "| second round (all 304): wall time (CPU time) | ${second_secs} s (${second_cpu} s) | < 3 s |"
 echo "| second round: 304s / new articles / peak RSS | ${second_304} / ${second_new} / ${second_rss} MB | $FEEDS / 0 |"
 echo "| machine load (1-minute average) before / after | ${load_before} / ${load_after} | |"

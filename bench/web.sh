@@ -2,8 +2,8 @@
 # Measures the website on a synthetic hub (gen's generated site in a SQLite
 # store) with the Go benchmarks of internal/web, and prints a markdown table:
 # server-side render time of the home, topic, story and article pages, search
-# (HTML and JSON, queries matching up to 10,000 articles), the derived data
-# computed once per store generation, and the static website build.
+# (HTML and JSON, queries matching up to 10,000 articles), the hub's view
+# loaded once per store generation, and the static website build.
 #
 #   bench/web.sh [ARTICLES]        (default 100000)
 #
@@ -20,7 +20,7 @@ cd "$root"
 NEWSHUB_BENCH_ARTICLES=$articles go test -run '^$' -timeout 60m -benchtime "$benchtime" \
 	-bench 'Benchmark(Home|Topic|Story|Article|Search|SearchFiltered)$' ./internal/web >"$out" 2>&1 || { cat "$out" >&2; exit 1; }
 NEWSHUB_BENCH_ARTICLES=$articles go test -run '^$' -timeout 60m -benchtime 1x \
-	-bench 'Benchmark(Snapshot|Build)$' ./internal/web >>"$out" 2>&1 || { cat "$out" >&2; exit 1; }
+	-bench 'Benchmark(View|Build)$' ./internal/web >>"$out" 2>&1 || { cat "$out" >&2; exit 1; }
 
 echo "| web | articles | median | p95 | mean | notes |"
 echo "|---|---|---|---|---|---|"
@@ -38,8 +38,8 @@ awk -v n="$articles" '
 		if ($(i+1) == "cpu-s/op") matches = matches (matches == "" ? "" : "; ") "CPU " $i " s"
 	}
 	what = tolower(name)
-	if (name == "Snapshot") { what = "derived data (once per store generation)"; mean = sprintf("%.2f s", substr(mean, 1, length(mean) - 3) / 1000) }
-	if (name == "Build") { what = "static website build"; mean = sprintf("%.2f s", substr(mean, 1, length(mean) - 3) / 1000) }
+	if (name == "View") { what = "the hub's view (once per store generation)"; mean = sprintf("%.2f s", substr(mean, 1, length(mean) - 3) / 1000) }
+	if (name == "Build") { what = "static website build from a loaded view"; mean = sprintf("%.2f s", substr(mean, 1, length(mean) - 3) / 1000) }
 	if (name == "Search") what = "search (HTML and /api/search)"
 	if (name == "SearchFiltered") what = "search within a topic or the last year"
 	if (name ~ /^(Home|Topic|Story|Article)$/) what = what " page"

@@ -4,6 +4,8 @@
 // second round is all 304s, robots.txt, and article pages carrying Open
 // Graph, canonical, AMP and JSON-LD metadata. The text comes from
 // newshub's site generator, so stories are covered by several feeds.
+// With -rotate, every feed gains new items and drops old ones every
+// period, for soak tests (bench/soak.sh), still answering 304 in between.
 //
 // It writes a sources list (_data/sources.yaml form) to -sources, prints
 // "ready" on standard output once listening, and serves until interrupted
@@ -37,6 +39,10 @@ func main() {
 	sourcesFile := flag.String("sources", "", "write the sources list (YAML) to this file")
 	seed := flag.Uint64("seed", 1, "random seed")
 	life := flag.Duration("for", 10*time.Minute, "stop after this long")
+	rotate := flag.Duration("rotate", 0, "every this long, each feed gains -rotate-items new items and drops as many old ones (0: feeds never change)")
+	rotateItems := flag.Int("rotate-items", 5, "items each feed gains and drops every -rotate")
+	delay := flag.Duration("delay", 0, "wait this long before answering a feed request (a slow publisher)")
+	pageDelay := flag.Duration("page-delay", 0, "wait this long before answering an article page request")
 	flag.Parse()
 	if *hosts > *feeds {
 		*hosts = *feeds
@@ -46,6 +52,7 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
+	g.delay, g.pageDelay = *delay, *pageDelay
 	var addrs []string
 	var lns []net.Listener
 	for i := 0; i < *hosts; i++ {
@@ -60,6 +67,9 @@ func main() {
 	// in for publishers on other machines, so the CPU it spends on this
 	// machine while newshub is measured should be as little as can be.
 	g.prerender(addrs)
+	if *rotate > 0 {
+		g.rot = newRotation(g, *rotate, *rotateItems, *seed, time.Now())
+	}
 	var servers []*http.Server
 	for i, ln := range lns {
 		srv := &http.Server{Handler: g.handler(addrs[i]), ReadHeaderTimeout: 10 * time.Second}
@@ -107,6 +117,25 @@ type generator struct {
 	bases []string
 	feeds [][]byte // by feed
 	pages [][]byte // like stories
+
+	rot *rotation // nil: the feeds never change
+
+	delay, pageDelay time.Duration // before answering a feed, a page
+}
+
+// wait sleeps d, or until the request is given up.
+func wait(r *http.Request, d time.Duration) bool {
+	if d <= 0 {
+		return true
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-r.Context().Done():
+		return false
+	}
 }
 
 // prerender renders each feed and page as its own host serves it.
@@ -117,7 +146,7 @@ func (g *generator) prerender(bases []string) {
 	g.pages = make([][]byte, len(g.stories))
 	for f := range nfeeds {
 		base := bases[f%len(bases)]
-		g.feeds[f] = g.feed(base, f)
+		g.feeds[f] = g.feed(base, f, 0)
 		for i := range g.items {
 			g.pages[f*g.items+i] = g.page(base, f, i)
 		}
@@ -179,7 +208,11 @@ func (g *generator) handler(base string) http.Handler {
 			http.NotFound(w, r)
 			return
 		}
-		etag := fmt.Sprintf(`"feed-%d-v1"`, n)
+		if !wait(r, g.delay) {
+			return
+		}
+		round := g.rot.round()
+		etag := fmt.Sprintf(`"feed-%d-v%d"`, n, round+1)
 		w.Header().Set("ETag", etag)
 		if r.Header.Get("If-None-Match") == etag {
 			w.WriteHeader(http.StatusNotModified)
@@ -187,8 +220,11 @@ func (g *generator) handler(base string) http.Handler {
 		}
 		w.Header().Set("Content-Type", "application/rss+xml; charset=utf-8")
 		body := g.rendered(base, n, -1)
+		if round > 0 {
+			body = g.rot.feed(base, n, round)
+		}
 		if body == nil {
-			body = g.feed(base, n)
+			body = g.feed(base, n, round)
 		}
 		w.Header().Set("Content-Length", strconv.Itoa(len(body)))
 		w.Write(body)
@@ -196,8 +232,11 @@ func (g *generator) handler(base string) http.Handler {
 	mux.HandleFunc("/articles/{f}/{i}", func(w http.ResponseWriter, r *http.Request) {
 		f, err1 := strconv.Atoi(r.PathValue("f"))
 		i, err2 := strconv.Atoi(r.PathValue("i"))
-		if err1 != nil || err2 != nil {
+		if err1 != nil || err2 != nil || !g.has(f, i) {
 			http.NotFound(w, r)
+			return
+		}
+		if !wait(r, g.pageDelay) {
 			return
 		}
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
@@ -213,17 +252,23 @@ func (g *generator) handler(base string) http.Handler {
 
 // story returns the title, text and date of item i of feed f.
 func (g *generator) story(f, i int) (string, string, time.Time) {
-	st := g.stories[f*g.items+i]
+	var st story
+	if i < g.items {
+		st = g.stories[f*g.items+i]
+	} else {
+		st, _ = g.rot.story(f, i)
+	}
 	return st.title, st.excerpt, st.published
 }
 
-func (g *generator) feed(base string, f int) []byte {
+// feed renders feed f as it is in round k (always 0 without -rotate).
+func (g *generator) feed(base string, f, k int) []byte {
 	var b strings.Builder
 	fmt.Fprintf(&b, `<?xml version="1.0" encoding="UTF-8"?>
 <rss version="2.0" xmlns:media="http://search.yahoo.com/mrss/">
 <channel><title>Publisher %d</title><link>%s/</link><description>Generated feed %d</description>
 `, f, base, f)
-	for i := 0; i < g.items; i++ {
+	for _, i := range g.listed(k) {
 		title, text, pub := g.story(f, i)
 		link := fmt.Sprintf("%s/articles/%d/%d", base, f, i)
 		fmt.Fprintf(&b, `<item><title>%s</title><link>%s?utm_source=rss</link><guid isPermaLink="false">%d-%d</guid><pubDate>%s</pubDate>

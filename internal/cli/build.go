@@ -21,7 +21,7 @@ func runBuild(ctx context.Context, env *Env, args []string) error {
 		return usageError("want one OUT folder")
 	}
 	out := fs.Arg(0)
-	// The hub's snapshot is the live heap.
+	// The hub's view is the live heap.
 	env.softMemoryLimit(768 << 20)
 	st, s, err := env.openHubFor(ctx, onePass)
 	if err != nil {
@@ -30,11 +30,11 @@ func runBuild(ctx context.Context, env *Env, args []string) error {
 	defer st.Close()
 	opt := publish.BuildOptions{Options: publish.Options{BaseURL: *baseURL}, Logger: env.Log}
 	if !*noWeb {
-		w, err := web.New(web.Config{Store: st, Site: s, BaseURL: *baseURL, Logger: env.Log})
+		w, err := web.New(web.Config{Store: st, Logger: env.Log})
 		if err != nil {
 			return err
 		}
-		opt.Extra = append(opt.Extra, w.Build)
+		opt.Extra = append(opt.Extra, w.Build) // the website of the API's view
 	}
 	stats, err := publish.Build(ctx, st, s, out, opt)
 	if err != nil {

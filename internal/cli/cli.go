@@ -29,6 +29,7 @@ type Env struct {
 	DB     string // database DSN
 	Stdout io.Writer
 	Stderr io.Writer
+	Stdin  io.Reader
 	Log    *slog.Logger
 	Getenv func(string) string
 }
@@ -61,7 +62,7 @@ func commands() []command {
 		{"copy", "--to DSN [--from DSN]", "move a hub to another store (SQLite or PostgreSQL) and check the copy", runCopy},
 		{"gen", "--articles N [--seed S] OUT", "write a synthetic site for demos and benchmarks", runGen},
 		{"demo", "[--addr HOST:PORT]", "create a demo site, import it and serve it", runDemo},
-		{"curate", "", "recompute topics, stories, lead and related, quality and heat over the store", runCurate},
+		{"curate", "[--window D] | --archive [--now TIME]", "recompute topics, stories, lead and related, quality and heat over the store; or apply retention (--archive)", runCurate},
 		{"explain", "PATH|URL", "show why an article got its topics, story, quality and heat, and whether it is published", runExplain},
 		{"edit", editUsage, "record an editorial decision (hide, show, block, move, merge, lead, pin, topics) and apply it", runEdit},
 		{"cluster", "--in FILE [--out FILE] [--related K]", "cluster JSON-lines articles into stories", runCluster},
@@ -70,7 +71,9 @@ func commands() []command {
 		{"build", "[--base-url URL] OUT", "write the static API, feeds and website to OUT", runBuild},
 		{"serve", "[--addr HOST:PORT] [--no-ingest]", "serve the API, feeds and website", runServe},
 		{"ingest", "[--once]", "fetch the configured sources, once or on schedule", runIngest},
-		{"sources", "list|add URL [--provider DOMAIN] [--topics a,b] [--interval 30m] [--dedicated]|remove URL|resume URL|import-opml FILE|export-opml", "manage the feeds the hub reads", runSources},
+		{"status", "[--url URL]", "print the state of the hub: store, sources, last reads (from a running server's metrics with --url)", runStatus},
+		{"sources", "list|add URL [--provider DOMAIN] [--topics a,b] [--interval 30m] [--dedicated]|remove URL|pause URL|resume URL|import-opml FILE|export-opml", "manage the feeds the hub reads", runSources},
+		{"admin", "add-user NAME [--replace]|remove-user NAME|list-users", "manage the accounts of the admin area (password read from the terminal or standard input)", runAdmin},
 		{"version", "", "print the version", runVersion},
 	}
 }
@@ -78,7 +81,7 @@ func commands() []command {
 // Run executes the command line args (without the program name) and returns
 // the exit status.
 func Run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
-	env := &Env{Stdout: stdout, Stderr: stderr, Getenv: getenv}
+	env := &Env{Stdin: os.Stdin, Stdout: stdout, Stderr: stderr, Getenv: getenv}
 	env.Log = slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
 
 	fs := flag.NewFlagSet("newshub", flag.ContinueOnError)
@@ -231,6 +234,3 @@ func capitalize(s string) string {
 	}
 	return strings.ToUpper(s[:1]) + s[1:]
 }
-
-// ensureDir creates dir and its parents.
-func ensureDir(dir string) error { return os.MkdirAll(dir, 0o755) }

@@ -7,14 +7,28 @@ import (
 
 	"newshub/internal/curate"
 	"newshub/internal/editorial"
+	"newshub/internal/metrics"
+	"newshub/internal/retention"
 )
 
 // runCurate recomputes every curated value over the store.
 func runCurate(ctx context.Context, env *Env, args []string) error {
 	fs := env.newFlagSet("curate")
 	window := fs.Duration("window", 0, "story window, e.g. 72h (default: the site's story_window, else 72h)")
+	metricsFile := fs.String("metrics-file", "", "write the run's metrics to FILE in Prometheus' text format (for a textfile collector)")
+	archive := fs.Bool("archive", false, "apply retention now instead: archive news past archive_after, purge unpublished duplicates past purge_after")
+	now := fs.String("now", "", "with --archive, the time ages count to (default: the clock)")
 	if err := env.parse(fs, args); err != nil {
 		return err
+	}
+	if *archive {
+		if fs.NArg() > 0 {
+			return usageError("curate takes no arguments, got %q", fs.Args())
+		}
+		return runRetention(ctx, env, *now)
+	}
+	if *now != "" {
+		return usageError("--now goes with --archive")
 	}
 	if fs.NArg() > 0 {
 		return usageError("curate takes no arguments, got %q", fs.Args())
@@ -34,9 +48,17 @@ func runCurate(ctx context.Context, env *Env, args []string) error {
 	for _, err := range log.Invalid {
 		fmt.Fprintf(env.Stderr, "%v (skipped)\n", err)
 	}
+	m := metrics.New(metrics.Options{NoRuntime: true})
+	start := time.Now()
 	sum, err := curate.New(s, st, curate.Options{Window: *window, SiteDir: env.Site}).All(ctx)
 	if err != nil {
 		return err
+	}
+	m.Curated(metrics.CurateAll, time.Since(start))
+	if *metricsFile != "" {
+		if err := m.WriteFile(*metricsFile); err != nil {
+			return fmt.Errorf("--metrics-file: %w", err)
+		}
 	}
 	fmt.Fprintf(env.Stdout, "curated %d articles: %d stories, %d leads, %d records changed in %s\n",
 		sum.Articles, sum.Stories, sum.Leads, sum.Changed, sum.Elapsed.Round(time.Millisecond))
@@ -56,4 +78,21 @@ func runCurate(ctx context.Context, env *Env, args []string) error {
 		fmt.Fprintln(env.Stdout)
 	}
 	return nil
+}
+
+// runRetention applies the hub's retention settings to the store and the
+// site folder.
+func runRetention(ctx context.Context, env *Env, at string) error {
+	now, err := parseNow(at)
+	if err != nil {
+		return err
+	}
+	st, _, pol, err := env.openHubRetained(ctx, scatteredWrites)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	rs, err := retention.Apply(ctx, st, pol, retention.Options{SiteDir: env.Site, Now: now, Log: env.Log})
+	printRetention(env.Stdout, pol, rs)
+	return err
 }

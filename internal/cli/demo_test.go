@@ -13,6 +13,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"newshub/internal/content/contenttest"
 )
 
 func TestDemoCreatesAndImportsASiteOnce(t *testing.T) {
@@ -29,7 +31,7 @@ func TestDemoCreatesAndImportsASiteOnce(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, ".newshub", "newshub.db")); err != nil {
 		t.Fatalf("demo made no database: %v", err)
 	}
-	files := siteFiles(t, dir)
+	files := contenttest.SiteFiles(t, dir)
 
 	// A second run keeps the site and imports it again, unchanged.
 	code, stdout, errs = run(t, "demo", "--dir", dir, "--no-serve")
@@ -39,7 +41,7 @@ func TestDemoCreatesAndImportsASiteOnce(t *testing.T) {
 	if !strings.Contains(stdout, "using the existing demo site") || strings.Contains(stdout, "creating") {
 		t.Errorf("second demo did not reuse the site:\n%s", stdout)
 	}
-	assertSameFiles(t, files, siteFiles(t, dir))
+	assertSameFiles(t, files, contenttest.SiteFiles(t, dir))
 }
 
 // syncBuffer is a bytes.Buffer safe to read while a command writes it.

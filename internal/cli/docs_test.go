@@ -331,7 +331,7 @@ func TestDocsCommandsRunOffline(t *testing.T) {
 	if len(checked) < 2 {
 		t.Fatalf("%d blocks marked sh check, want the site and the static copy at least", len(checked))
 	}
-	bin := buildBinary(t)
+	bin := testutil.BuildBinary(t)
 	dir := t.TempDir()
 	env := []string{"PATH=" + filepath.Dir(bin) + string(os.PathListSeparator) + os.Getenv("PATH"),
 		"HOME=" + dir, "TMPDIR=" + dir}

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -10,6 +11,7 @@ import (
 
 	"newshub/internal/curate"
 	"newshub/internal/editorial"
+	"newshub/internal/explain"
 	"newshub/internal/model"
 	"newshub/internal/site"
 	"newshub/internal/store"
@@ -63,7 +65,7 @@ func runEdit(ctx context.Context, env *Env, args []string) error {
 	e := &editor{env: env, st: st, site: s}
 	d := model.Decision{Action: sub, Note: strings.TrimSpace(*note), By: *by, At: editorial.Now()}
 	if d.By == "" {
-		d.By = firstNonEmpty(env.Getenv("NEWSHUB_EDITOR"), env.Getenv("USER"))
+		d.By = cmp.Or(env.Getenv("NEWSHUB_EDITOR"), env.Getenv("USER"))
 	}
 	switch sub {
 	case "hide", "show":
@@ -127,7 +129,7 @@ type editor struct {
 // record path). With unstored, a URL not stored yet is allowed (a
 // decision taken before the article arrives).
 func (e *editor) article(ctx context.Context, arg string, unstored bool) (string, error) {
-	rec, err := findArticle(ctx, e.st, e.env.Site, arg)
+	rec, err := explain.Find(ctx, e.st, e.env.Site, arg)
 	switch {
 	case err == nil:
 		return articleKey(rec), nil
@@ -142,7 +144,7 @@ func articleKey(r *model.Record) string {
 	if k := r.Article.CanonicalURL; k != "" {
 		return k
 	}
-	return curate.CanonicalURL(firstNonEmpty(r.Article.OriginalURL, r.Article.WebURL))
+	return curate.CanonicalURL(cmp.Or(r.Article.OriginalURL, r.Article.WebURL))
 }
 
 // story resolves a story named by its id or by an article of it: its id
@@ -158,7 +160,7 @@ func (e *editor) story(ctx context.Context, arg string) (id, article string, err
 		}
 		return arg, articleKey(members[0]), nil
 	}
-	rec, err := findArticle(ctx, e.st, e.env.Site, arg)
+	rec, err := explain.Find(ctx, e.st, e.env.Site, arg)
 	if err != nil {
 		return "", "", err
 	}
@@ -191,12 +193,12 @@ func (e *editor) lead(ctx context.Context, d *model.Decision, story, arg string)
 	if err != nil {
 		return err
 	}
-	rec, err := findArticle(ctx, e.st, e.env.Site, arg)
+	rec, err := explain.Find(ctx, e.st, e.env.Site, arg)
 	if err != nil {
 		return err
 	}
 	if rec.Article.Story != id {
-		return fmt.Errorf("%s is in story %s, not %s: move it there first", arg, orNone(rec.Article.Story), id)
+		return fmt.Errorf("%s is in story %s, not %s: move it there first", arg, cmp.Or(rec.Article.Story, "(none)"), id)
 	}
 	d.Story, d.Article = id, articleKey(rec)
 	return nil

@@ -18,6 +18,7 @@ import (
 	"newshub/internal/model"
 	"newshub/internal/store"
 	"newshub/internal/store/sqlite"
+	"newshub/internal/testutil"
 )
 
 // editHub is a generated hub under test: its folder and database.
@@ -271,7 +272,7 @@ func TestEditsAtOnceLoseNoDecision(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary and runs edits at once")
 	}
-	bin := buildBinary(t)
+	bin := testutil.BuildBinary(t)
 	src := genSite(t, 200, 3)
 	db := "sqlite:" + filepath.Join(t.TempDir(), "hub.db")
 	for _, args := range [][]string{{"import"}, {"curate"}} {

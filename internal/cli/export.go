@@ -30,7 +30,7 @@ func runExport(ctx context.Context, env *Env, args []string) error {
 		return usageError("want one output folder, got %d arguments", fs.NArg())
 	}
 	out := fs.Arg(0)
-	st, err := env.openStoreFor(ctx, onePass)
+	st, _, err := env.openHubFor(ctx, onePass) // the configuration as the site folder has it
 	if err != nil {
 		return err
 	}
@@ -50,12 +50,6 @@ func runExport(ctx context.Context, env *Env, args []string) error {
 		return errFailed
 	}
 	return nil
-}
-
-// rawScanner is implemented by stores that can list file bytes without
-// decoding values, which makes export several times faster.
-type rawScanner interface {
-	ScanRaw(ctx context.Context, kinds []model.Kind, fn func(path string, kind model.Kind, raw []byte) error) error
 }
 
 type exportResult struct {
@@ -118,11 +112,8 @@ func exportStore(ctx context.Context, st store.Store, out string, env *Env) (exp
 			return ctx.Err()
 		}
 	}
-	if rs, ok := st.(rawScanner); ok {
-		err = rs.ScanRaw(ctx, nil, send)
-	} else {
-		err = st.Scan(ctx, nil, func(r *model.Record) error { return send(r.Path, r.Kind, r.Raw) })
-	}
+	// File bytes only: decoding values would make export several times slower.
+	err = st.ScanRaw(ctx, nil, send)
 	close(files)
 	wg.Wait()
 	bar.Finish()

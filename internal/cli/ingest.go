@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"newshub/internal/ingest"
+	"newshub/internal/metrics"
 )
 
 // runIngest fetches the configured sources once (--once) or on schedule
@@ -21,12 +22,18 @@ func runIngest(ctx context.Context, env *Env, args []string) error {
 	noPages := fs.Bool("no-pages", false, "do not read article pages (feed data only)")
 	workers := fs.Int("workers", 0, fmt.Sprintf("sources fetched at once (default %d)", ingest.DefaultWorkers))
 	batch := fs.Int("batch", 0, fmt.Sprintf("new records gathered before a batch is curated and stored (default %d)", ingest.DefaultBatchSize))
+	lease := fs.Duration("lease", ingest.DefaultLeaseTTL, "how long a source stays leased to this worker unless renewed: the wait before other workers of the hub take the sources of one that died")
 	verbose := fs.Bool("v", false, "log each source failure, item not stored, page not read and batch in detail")
+	adminAddr := fs.String("admin-addr", "", "serve /metrics, /healthz and /readyz on this address, HOST:PORT, while ingesting")
+	metricsFile := fs.String("metrics-file", "", "with --once: write the round's metrics to FILE in Prometheus' text format (for a textfile collector)")
 	if err := env.parse(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
 		return usageError("unexpected argument %q", fs.Arg(0))
+	}
+	if *metricsFile != "" && !*once {
+		return usageError("--metrics-file goes with --once; on schedule, serve the metrics with --admin-addr")
 	}
 	// The stored news of a batch's window, loaded to curate it, is most
 	// of the live heap: collecting sooner near the limit keeps garbage
@@ -34,7 +41,7 @@ func runIngest(ctx context.Context, env *Env, args []string) error {
 	env.softMemoryLimit(384 << 20)
 	// Ingest reads the store as curation does, window by window: mapping
 	// the file would only add it to the resident memory.
-	st, s, err := env.openHubFor(ctx, onePass)
+	st, s, pol, err := env.openHubRetained(ctx, onePass)
 	if err != nil {
 		return err
 	}
@@ -42,6 +49,14 @@ func runIngest(ctx context.Context, env *Env, args []string) error {
 	log := env.Log
 	if *verbose {
 		log = slog.New(slog.NewTextHandler(env.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	}
+	m := metrics.New(metrics.Options{Store: st, SiteDir: env.Site, Log: env.Log})
+	if *adminAddr != "" {
+		stop, err := startAdminServer(*adminAddr, m, []metrics.Check{metrics.StoreReachable(st)}, nil, env.Stdout, env.Log)
+		if err != nil {
+			return err
+		}
+		defer stop()
 	}
 	in := ingest.New(s, st, ingest.Options{
 		Version:   version(),
@@ -51,6 +66,9 @@ func runIngest(ctx context.Context, env *Env, args []string) error {
 		SkipPages: *noPages,
 		Workers:   *workers,
 		BatchSize: *batch,
+		Metrics:   m,
+		LeaseTTL:  *lease,
+		Retention: &pol,
 	})
 	defer in.Close()
 	if !*once {
@@ -59,6 +77,14 @@ func runIngest(ctx context.Context, env *Env, args []string) error {
 	}
 	sum, err := in.RunOnce(ctx)
 	printSummary(env.Stdout, sum)
+	if *metricsFile != "" {
+		if werr := m.WriteFile(*metricsFile); werr != nil {
+			return fmt.Errorf("--metrics-file: %w", werr)
+		}
+	}
+	if sum.Retention.News > 0 {
+		printRetention(env.Stdout, pol, sum.Retention)
+	}
 	if err == nil && ctx.Err() != nil {
 		return fmt.Errorf("interrupted: sources not recorded will be fetched again next time")
 	}
@@ -66,8 +92,12 @@ func runIngest(ctx context.Context, env *Env, args []string) error {
 }
 
 func printSummary(w io.Writer, s ingest.Summary) {
-	fmt.Fprintf(w, "sources: %d listed, %d due, %d fetched, %d not modified, %d failed, %d paused\n",
+	fmt.Fprintf(w, "sources: %d listed, %d due, %d fetched, %d not modified, %d failed, %d paused",
 		s.Sources, s.Due, s.Fetched, s.NotModified, s.Failed, s.Paused)
+	if s.Elsewhere > 0 {
+		fmt.Fprintf(w, ", %d fetched by other workers", s.Elsewhere)
+	}
+	fmt.Fprintln(w)
 	notStored := 0
 	for _, n := range s.NotStored {
 		notStored += n

@@ -20,18 +20,7 @@ func TestItemsNotStoredAreShownEverywhere(t *testing.T) {
 	}
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write(feed) }))
 	defer srv.Close()
-	dir := filepath.Join(t.TempDir(), "site")
-	if code, _, errs := run(t, "init", dir); code != 0 {
-		t.Fatal(errs)
-	}
-	cfg := filepath.Join(dir, "_config.yml")
-	b, err := os.ReadFile(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(cfg, append(b, "allow_private_networks: true\n"...), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	dir := localSite(t)
 	if code, _, errs := run(t, "--site", dir, "import"); code != 0 {
 		t.Fatal(errs)
 	}

@@ -4,8 +4,10 @@ import (
 	"context"
 	"fmt"
 	"net/url"
+	"path/filepath"
 	"strings"
 
+	"newshub/internal/importer"
 	"newshub/internal/site"
 	"newshub/internal/store"
 	"newshub/internal/store/postgres"
@@ -16,8 +18,9 @@ import (
 type storeUse int
 
 const (
-	randomReads storeUse = iota // serving: many small lookups and searches
-	onePass                     // a build: everything read once, in order
+	randomReads     storeUse = iota // serving: many small lookups and searches
+	onePass                         // a build: everything read once, in order
+	scatteredWrites                 // retention: records rewritten and deleted all over the file
 )
 
 // openStore opens the database the global --db flag names.
@@ -26,7 +29,12 @@ func (env *Env) openStore(ctx context.Context) (store.Store, error) {
 }
 
 func (env *Env) openStoreFor(ctx context.Context, use storeUse) (store.Store, error) {
-	return openDSN(ctx, env.DSN(), use)
+	st, err := openDSN(ctx, env.DSN(), use)
+	if r, ok := st.(interface{ Rebuilt() bool }); ok && r.Rebuilt() {
+		env.Log.Warn("the store held the remains of a bulk import that was interrupted: it starts again empty; import the site again",
+			"db", redactDSN(env.DSN()))
+	}
+	return st, err
 }
 
 // openDSN opens the store a DSN names: sqlite:PATH or postgres://….
@@ -34,8 +42,11 @@ func openDSN(ctx context.Context, dsn string, use storeUse) (store.Store, error)
 	switch {
 	case strings.HasPrefix(dsn, "sqlite:"):
 		var opts []sqlite.Option
-		if use == onePass {
+		switch use {
+		case onePass:
 			opts = append(opts, sqlite.ReadMap(0))
+		case scatteredWrites:
+			opts = append(opts, sqlite.ReadMap(0), sqlite.WriteCache(64<<20))
 		}
 		st, err := sqlite.Open(ctx, strings.TrimPrefix(dsn, "sqlite:"), opts...)
 		if err != nil {
@@ -53,6 +64,17 @@ func openDSN(ctx context.Context, dsn string, use storeUse) (store.Store, error)
 	}
 }
 
+// storeFiles returns the files of the SQLite database the --db flag names
+// (none for another store), so an import of the folder holding them leaves
+// them out.
+func (env *Env) storeFiles() []string {
+	p, ok := strings.CutPrefix(env.DSN(), "sqlite:")
+	if !ok {
+		return nil
+	}
+	return []string{p, p + "-wal", p + "-shm", p + "-journal"}
+}
+
 // redactDSN returns dsn without the password it may hold, for messages.
 func redactDSN(dsn string) string {
 	u, err := url.Parse(dsn)
@@ -65,7 +87,8 @@ func redactDSN(dsn string) string {
 	return u.String()
 }
 
-// openHub opens the store and loads the site configuration from it.
+// openHub opens the store, brings its configuration in step with the
+// site folder's files and returns the configuration in force.
 func (env *Env) openHub(ctx context.Context) (store.Store, *site.Site, error) {
 	return env.openHubFor(ctx, randomReads)
 }
@@ -75,10 +98,30 @@ func (env *Env) openHubFor(ctx context.Context, use storeUse) (store.Store, *sit
 	if err != nil {
 		return nil, nil, err
 	}
-	s, err := site.Load(ctx, st)
+	s, err := env.syncSite(ctx, st)
 	if err != nil {
 		st.Close()
 		return nil, nil, err
 	}
 	return st, s, nil
+}
+
+// syncSite brings the configuration records of st in step with the files
+// of the site folder, their source of truth, so that an edit takes effect
+// without an import, and returns the configuration in force.
+func (env *Env) syncSite(ctx context.Context, st store.Store) (*site.Site, error) {
+	res, err := importer.SyncSite(ctx, st, env.Site)
+	if err != nil {
+		return nil, err
+	}
+	// A command starts only from settings that read, as a server checks
+	// its configuration before it starts; a server already running keeps
+	// those in force through a bad edit (see serve).
+	for _, fe := range res.Rejected {
+		if filepath.Clean(fe.Path) == filepath.Join(env.Site, "_config.yml") {
+			return nil, fe
+		}
+	}
+	res.Log(env.Log)
+	return res.Site, nil
 }

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"io/fs"
+	"newshub/internal/content/contenttest"
+	"newshub/internal/testutil"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -122,7 +124,7 @@ func TestCopyMovesAHubBothWays(t *testing.T) {
 		if code, _, errs := run(t, "--db", db, "export", out); code != 0 {
 			t.Fatalf("export %s: exit %d\n%s", db, code, errs)
 		}
-		exports[i] = siteFiles(t, out)
+		exports[i] = contenttest.SiteFiles(t, out)
 	}
 	if len(exports[0]) < 300 {
 		t.Fatalf("exported %d files", len(exports[0]))
@@ -194,7 +196,7 @@ func TestTwoCopiesAtOnceOneRefuses(t *testing.T) {
 		t.Skip("builds the binary")
 	}
 	ctx := context.Background()
-	bin := buildBinary(t)
+	bin := testutil.BuildBinary(t)
 	src := "sqlite:" + filepath.Join(t.TempDir(), "src.db")
 	if code, _, errs := run(t, "--db", src, "import", genSite(t, 2000, 6)); code != 0 {
 		t.Fatalf("import: exit %d\n%s", code, errs)

@@ -3,6 +3,7 @@ package cli
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -13,6 +14,7 @@ import (
 	"os"
 	"slices"
 
+	"newshub/internal/curate/cluster"
 	"newshub/internal/curate/scope"
 	"newshub/internal/ingest/parser"
 )
@@ -75,39 +77,37 @@ func runScope(ctx context.Context, env *Env, args []string) error {
 	}
 	seen := map[string]bool{}
 	bad, n, on := 0, 0, 0
-	for l := range readClusterLines(ctx, f) {
+	var werr error
+	err = cluster.ReadLines(ctx, f, func(line int, doc cluster.Doc, err error) error {
 		switch {
-		case errors.Is(l.err, errBlank):
-			continue
-		case l.err != nil && l.n == 0:
-			return fmt.Errorf("scope: read %s: %w", *in, l.err)
-		case l.err != nil:
-			fmt.Fprintf(env.Stderr, "%s:%d: %v\n", *in, l.n, l.err)
+		case err != nil:
+			fmt.Fprintf(env.Stderr, "%s:%d: %v\n", *in, line, err)
 			bad++
-			continue
-		case seen[l.doc.ID]:
-			fmt.Fprintf(env.Stderr, "%s:%d: duplicate id %q\n", *in, l.n, l.doc.ID)
+			return nil
+		case seen[doc.ID]:
+			fmt.Fprintf(env.Stderr, "%s:%d: duplicate id %q\n", *in, line, doc.ID)
 			bad++
-			continue
+			return nil
 		}
-		seen[l.doc.ID] = true
-		provider := l.doc.Domain
-		if provider == "" {
-			provider = l.doc.Provider
-		}
+		seen[doc.ID] = true
 		d := gate.Observe(scope.Article{
-			Title:    parser.PlainText(l.doc.Title),
-			Excerpt:  parser.PlainText(l.doc.Excerpt),
-			URL:      l.doc.URL,
-			Provider: provider,
+			Title:    parser.PlainText(doc.Title),
+			Excerpt:  parser.PlainText(doc.Excerpt),
+			URL:      doc.URL,
+			Provider: cmp.Or(doc.Domain, doc.Provider),
 		})
 		n++
 		if d.OnTopic {
 			on++
 		}
-		if err := enc.Encode(scopeOut{ID: l.doc.ID, OnTopic: d.OnTopic, Score: math.Round(d.Score*1e4) / 1e4}); err != nil {
-			return fmt.Errorf("scope: write: %w", err)
-		}
+		werr = enc.Encode(scopeOut{ID: doc.ID, OnTopic: d.OnTopic, Score: math.Round(d.Score*1e4) / 1e4})
+		return werr
+	})
+	switch {
+	case werr != nil:
+		return fmt.Errorf("scope: write: %w", werr)
+	case err != nil && ctx.Err() == nil:
+		return fmt.Errorf("scope: read %s: %w", *in, err)
 	}
 	if err := ctx.Err(); err != nil {
 		return err

@@ -2,11 +2,26 @@ package cli
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"io"
 	"log/slog"
+	"math"
+	"net"
+	"net/http"
+	"net/http/pprof"
+	runtimemetrics "runtime/metrics"
+	"sync/atomic"
+	"time"
 
 	"newshub/internal/ingest"
+	"newshub/internal/ingest/scheduler"
+	"newshub/internal/metrics"
+	"newshub/internal/publish"
+	"newshub/internal/retention"
 	"newshub/internal/server"
+	"newshub/internal/site/watch"
+	"newshub/internal/store"
 	"newshub/internal/web"
 )
 
@@ -16,34 +31,195 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	fs := env.newFlagSet("serve")
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on, HOST:PORT")
 	noIngest := fs.Bool("no-ingest", false, "do not fetch the sources on schedule")
+	fetchEvery := fs.Duration("fetch-interval", 0, "fetch every source this often, in place of its interval and the adaptive schedule (for benchmarks and tests; at least 1s)")
 	baseURL := fs.String("base-url", "", "absolute URL the hub is reached at (default: the site's url + baseurl)")
 	quiet := fs.Bool("quiet", false, "no access log")
+	adminAddr := fs.String("admin-addr", "", "also serve /metrics, /healthz, /readyz and the admin area on this address, HOST:PORT, apart from the public site")
 	if err := env.parse(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
 		return usageError("unexpected argument %q", fs.Arg(0))
 	}
-	st, s, err := env.openHub(ctx)
+	if *fetchEvery != 0 && *fetchEvery < time.Second {
+		return usageError("--fetch-interval %s: at least 1s", *fetchEvery)
+	}
+	if debugAddr := env.Getenv("NEWSHUB_DEBUG_ADDR"); debugAddr != "" {
+		stop, err := startDebugServer(debugAddr, env.Stdout)
+		if err != nil {
+			return err
+		}
+		defer stop()
+	}
+	st, err := env.openStore(ctx)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	w, err := web.New(web.Config{Store: st, BaseURL: *baseURL, Logger: env.Log})
+	log := env.Log
+	if *quiet {
+		// Warnings and errors only: the access log costs at high rates.
+		log = slog.New(slog.NewTextHandler(env.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	}
+	// The views reload the site from the store, where the watcher puts
+	// each edit of the configuration files; ingest starts again with it.
+	sw, err := watch.New(ctx, env.Site, st, env.Log)
 	if err != nil {
 		return err
 	}
-	cfg := server.Config{Store: st, Web: w, Logger: env.Log, BaseURL: *baseURL}
-	if *quiet {
-		// Warnings and errors only: the access log costs at high rates.
-		cfg.Logger = slog.New(slog.NewTextHandler(env.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	// Retention settings that do not read stop serve at the start, named
+	// by file and line; later edits that do not read leave those in force.
+	if _, err := retentionPolicy(env, sw.Site()); err != nil {
+		return err
+	}
+	defer follow(ctx, env, sw)()
+	// One view of the hub for the API, the feeds, the website and search.
+	views := publish.NewViews(publish.ViewsConfig{Store: st, Options: publish.Options{BaseURL: *baseURL}, Logger: log})
+	w, err := web.New(web.Config{Views: views, Store: st, Logger: env.Log})
+	if err != nil {
+		return err
+	}
+	// The admin area is under /admin/ of the public address too.
+	area, err := newAdminArea(st, env.Site, *baseURL, sw.Site, w, log)
+	if err != nil {
+		return err
+	}
+	cfg := server.Config{Store: st, Views: views, Web: mountAdmin(w, area), Search: w.SearchDoc, Logger: log}
+	var policy scheduler.Policy
+	if *fetchEvery > 0 {
+		// One interval for every source, failures included: a soak
+		// test compresses days of rounds into minutes.
+		policy = scheduler.Policy{Min: *fetchEvery, Max: *fetchEvery, Default: *fetchEvery}
+	}
+	m := metrics.New(metrics.Options{Store: st, SiteDir: env.Site, Policy: policy, Log: env.Log})
+	// The server loads the hub's view before it listens: once it calls
+	// back with its address, the view is there.
+	var loaded atomic.Bool
+	if *adminAddr != "" {
+		stop, err := startAdminServer(*adminAddr, m,
+			[]metrics.Check{metrics.StoreReachable(st), metrics.ViewLoaded(loaded.Load)}, area, env.Stdout, env.Log)
+		if err != nil {
+			return err
+		}
+		defer stop()
 	}
 	if !*noIngest {
-		in := ingest.New(s, st, ingest.Options{Version: version(), SiteDir: env.Site, Log: env.Log})
-		defer in.Close()
-		cfg.Ingest = in.Run
+		opts := ingest.Options{Version: version(), SiteDir: env.Site, Log: env.Log, Policy: policy, Metrics: m}
+		cfg.Ingest = ingestFollowing(sw, st, opts)
 	}
 	return server.New(cfg).ListenAndServe(ctx, *addr, func(a string) {
+		loaded.Store(true)
 		fmt.Fprintf(env.Stdout, "serving http://%s/\n", a)
 	})
+}
+
+// startDebugServer serves net/http/pprof's profiles and the runtime's
+// metrics on addr (environment variable NEWSHUB_DEBUG_ADDR), for soak
+// tests and leak hunts. Profiles show the process's insides, so addr must
+// be a loopback address.
+func startDebugServer(addr string, out io.Writer) (stop func(), err error) {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return nil, fmt.Errorf("NEWSHUB_DEBUG_ADDR %q: %w", addr, err)
+	}
+	if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
+		return nil, fmt.Errorf("NEWSHUB_DEBUG_ADDR %q: want a loopback address, such as 127.0.0.1:6060", addr)
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("NEWSHUB_DEBUG_ADDR: %w", err)
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	mux.HandleFunc("/debug/runtime", serveRuntimeMetrics)
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	go srv.Serve(ln)
+	fmt.Fprintf(out, "debug http://%s/debug/\n", ln.Addr())
+	return func() { srv.Close() }, nil
+}
+
+// serveRuntimeMetrics answers every numeric runtime metric as one JSON
+// object keyed by its runtime/metrics name ("/gc/heap/live:bytes",
+// "/sched/goroutines:goroutines", …): read without stopping the world,
+// so sampling it often does not disturb what it measures.
+func serveRuntimeMetrics(w http.ResponseWriter, r *http.Request) {
+	descs := runtimemetrics.All()
+	samples := make([]runtimemetrics.Sample, len(descs))
+	for i, d := range descs {
+		samples[i].Name = d.Name
+	}
+	runtimemetrics.Read(samples)
+	vals := make(map[string]any, len(samples))
+	for _, s := range samples {
+		switch s.Value.Kind() {
+		case runtimemetrics.KindUint64:
+			vals[s.Name] = s.Value.Uint64()
+		case runtimemetrics.KindFloat64:
+			if f := s.Value.Float64(); !math.IsNaN(f) && !math.IsInf(f, 0) {
+				vals[s.Name] = f
+			}
+		}
+	}
+	w.Header().Set("Content-Type", "application/json")
+	json.NewEncoder(w).Encode(vals)
+}
+
+// follow runs the watcher of the site folder until the function it
+// returns is called.
+func follow(ctx context.Context, env *Env, sw *watch.Watcher) (stop func()) {
+	ctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if err := sw.Run(ctx); err != nil {
+			env.Log.Error("edits of the site folder will not take effect until serve starts again", "err", err)
+		}
+	}()
+	return func() {
+		cancel()
+		<-done
+	}
+}
+
+// ingestFollowing runs ingest with the configuration in force, and again
+// with the new one each time an edit of the site folder changes it (a
+// round under way is cut short: what it had not stored is fetched again).
+func ingestFollowing(sw *watch.Watcher, st store.Store, opts ingest.Options) func(context.Context) error {
+	changes := sw.Subscribe()
+	return func(ctx context.Context) error {
+		for {
+			s := sw.Site()
+			// Retention follows the configuration in force; the watcher
+			// has checked its settings with their lines.
+			pol, err := retention.PolicyOf(s.Config)
+			if err != nil {
+				return fmt.Errorf("_config.yml: %w", err)
+			}
+			opts.Retention = &pol
+			runCtx, cancel := context.WithCancel(ctx)
+			in := ingest.New(s, st, opts)
+			done := make(chan error, 1)
+			go func() { done <- in.Run(runCtx) }()
+			restart := false
+			select {
+			case <-changes:
+				restart = true
+				cancel()
+				err = <-done
+			case err = <-done:
+			}
+			cancel()
+			in.Close()
+			if !restart || ctx.Err() != nil {
+				return err
+			}
+			if opts.Log != nil {
+				opts.Log.Info("ingest: the site configuration changed; fetching with it")
+			}
+		}
+	}
 }

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"newshub/internal/editorial"
-	"newshub/internal/ingest/scheduler"
 	"newshub/internal/ingest/sources"
 	"newshub/internal/model"
 	"newshub/internal/store"
@@ -32,7 +31,7 @@ func runSources(ctx context.Context, env *Env, args []string) error {
 		return usageError("missing subcommand")
 	}
 	sub, pos := pos[0], pos[1:]
-	want := map[string]int{"list": 0, "add": 1, "remove": 1, "resume": 1, "import-opml": 1, "export-opml": 0}
+	want := map[string]int{"list": 0, "add": 1, "remove": 1, "pause": 1, "resume": 1, "import-opml": 1, "export-opml": 0}
 	n, ok := want[sub]
 	if !ok {
 		return usageError("unknown subcommand %q", sub)
@@ -40,7 +39,7 @@ func runSources(ctx context.Context, env *Env, args []string) error {
 	if len(pos) != n {
 		return usageError("%s takes %d argument(s), got %d", sub, n, len(pos))
 	}
-	st, err := env.openStore(ctx)
+	st, _, err := env.openHub(ctx)
 	if err != nil {
 		return err
 	}
@@ -78,13 +77,13 @@ func runSources(ctx context.Context, env *Env, args []string) error {
 			return err
 		}
 		fmt.Fprintf(env.Stdout, "removed %s\n", pos[0])
-	case "resume":
-		s, err := st.SourceState(ctx, pos[0])
-		if err != nil {
-			return fmt.Errorf("source %s: %w", pos[0], err)
+	case "pause":
+		if err := sources.Pause(ctx, st, env.Site, pos[0]); err != nil {
+			return err
 		}
-		scheduler.Resume(&s)
-		if err := st.PutSourceState(ctx, s); err != nil {
+		fmt.Fprintf(env.Stdout, "paused %s\n", pos[0])
+	case "resume":
+		if err := sources.Resume(ctx, st, env.Site, pos[0]); err != nil {
 			return err
 		}
 		fmt.Fprintf(env.Stdout, "resumed %s\n", pos[0])
@@ -153,13 +152,9 @@ func importOPML(ctx context.Context, env *Env, st store.Store, list *sources.Lis
 }
 
 func listSources(ctx context.Context, env *Env, st store.Store, list *sources.List) error {
-	states := map[string]store.SourceState{}
-	all, err := st.SourceStates(ctx)
+	all, err := sources.Statuses(ctx, st, list)
 	if err != nil {
 		return err
-	}
-	for _, s := range all {
-		states[s.URL] = s
 	}
 	offTopic, err := offTopicBySource(ctx, st)
 	if err != nil {
@@ -167,17 +162,18 @@ func listSources(ctx context.Context, env *Env, st store.Store, list *sources.Li
 	}
 	tw := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "URL\tPROVIDER\tENABLED\tLAST FETCH\tLAST STATUS\tITEMS\tOFF TOPIC\tLAST READ\tERRORS\tNEXT FETCH\tPAUSED")
-	for _, src := range list.Sources() {
-		s, ok := states[src.URL]
-		status, next := "-", "-"
-		if ok {
+	for _, ss := range all {
+		src, s := ss.Source, ss.State
+		status := "-"
+		if ss.Known {
 			status = clipStatus(s.LastStatus, 48)
-			next = when(s.NextFetch)
-		} else if src.IsEnabled() {
-			next = "now"
 		}
-		if s.Paused {
-			next = "-"
+		next := "-"
+		if t, ok := ss.NextFetch(); ok {
+			next = "now"
+			if !t.IsZero() {
+				next = when(t)
+			}
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\t%d\t%s\t%d\t%s\t%s\n", src.URL, dash(src.Provider), yesNo(src.IsEnabled()),
 			when(s.LastFetch), status, s.Items, offTopic[editorial.SourceKey(src.URL)], lastRead(s.LastRead), s.Errors, next, yesNo(s.Paused))
@@ -187,19 +183,19 @@ func listSources(ctx context.Context, env *Env, st store.Store, list *sources.Li
 	}
 	// Below the table, per source, what its last read did not store and
 	// why, and where its feed was malformed.
-	for _, src := range list.Sources() {
-		rep := states[src.URL].LastRead
+	for _, ss := range all {
+		url, rep := ss.Source.URL, ss.State.LastRead
 		if rep.Malformed != "" {
-			fmt.Fprintf(env.Stdout, "%s: %s\n", src.URL, rep.Malformed)
+			fmt.Fprintf(env.Stdout, "%s: %s\n", url, rep.Malformed)
 		}
 		if parts := countsBy(rep.NotStored, ""); len(parts) > 0 {
-			fmt.Fprintf(env.Stdout, "%s: not stored: %s\n", src.URL, strings.Join(parts, ", "))
+			fmt.Fprintf(env.Stdout, "%s: not stored: %s\n", url, strings.Join(parts, ", "))
 			for _, d := range rep.Drops {
 				fmt.Fprintf(env.Stdout, "  %s: %s%s\n", d.Reason, itemName(d), detail(d.Detail))
 			}
 		}
 	}
-	if len(list.Sources()) == 0 {
+	if len(all) == 0 {
 		fmt.Fprintln(env.Stderr, "no sources; add one with: newshub sources add URL")
 	}
 	return nil

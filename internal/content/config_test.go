@@ -2,8 +2,10 @@ package content
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"newshub/internal/model"
 )
@@ -44,27 +46,31 @@ func TestConfigNewsletterSettingsRoundTrip(t *testing.T) {
 		t.Fatalf("smtp = %+v", s)
 	}
 
-	// Unchanged: the same bytes.
-	raw := string(rec.Raw)
+	checkConfigEdit(t, rec, newsletterConfig, func(c *model.Config) { c.NewsletterTime = "18:00" },
+		"newsletter_time: 07:30", `newsletter_time: "18:00"`)
+}
+
+// checkConfigEdit checks that the config rec, read from src, renders to
+// the same bytes unchanged; that edit changes only the line removed into
+// the line added, comments staying; and that the config written from
+// scratch reads back as it was.
+func checkConfigEdit(t *testing.T, rec *model.Record, src string, edit func(*model.Config), removedLine, addedLine string) {
+	t.Helper()
 	if err := Render(rec); err != nil {
 		t.Fatal(err)
 	}
-	if string(rec.Raw) != raw {
+	if string(rec.Raw) != src {
 		t.Fatalf("an unchanged config was rewritten:\n%s", rec.Raw)
 	}
-
-	// One setting changed: only its line changes, comments stay.
-	rec.Config.NewsletterTime = "18:00"
+	edit(rec.Config)
 	if err := Render(rec); err != nil {
 		t.Fatal(err)
 	}
-	removed, added := changedLines(newsletterConfig, string(rec.Raw))
-	if !sameSet(removed, []string{"newsletter_time: 07:30"}) || !sameSet(added, []string{`newsletter_time: "18:00"`}) {
+	removed, added := changedLines(src, string(rec.Raw))
+	if !sameSet(removed, []string{removedLine}) || !sameSet(added, []string{addedLine}) {
 		t.Fatalf("removed %q added %q\n%s", removed, added, rec.Raw)
 	}
-
-	// Written from scratch, the settings read back as they were.
-	fresh := &model.Record{Path: "_config.yml", Kind: model.KindConfig, Config: c}
+	fresh := &model.Record{Path: "_config.yml", Kind: model.KindConfig, Config: rec.Config}
 	if err := Render(fresh); err != nil {
 		t.Fatal(err)
 	}
@@ -132,5 +138,79 @@ func TestConfigWithoutNewsletterSettings(t *testing.T) {
 		if rec.Config.NewsletterTime != "" || rec.Config.SMTP != nil {
 			t.Fatalf("%q: %+v", data, rec.Config)
 		}
+	}
+}
+
+// retentionConfig sets both retention ages, as an editor would write them.
+const retentionConfig = `title: Election Pulse
+# news leaves the front pages after a month
+archive_after: 30d
+purge_after:   "12w"   # duplicates go after a quarter
+charset: utf-8
+`
+
+func TestConfigRetentionSettingsRoundTrip(t *testing.T) {
+	rec, err := Parse("_config.yml", []byte(retentionConfig))
+	if err != nil {
+		t.Fatal(err)
+	}
+	archive, purge, err := rec.Config.Retention()
+	if err != nil || archive != 30*24*time.Hour || purge != 12*7*24*time.Hour {
+		t.Fatalf("Retention() = %v, %v, %v; want 720h, 2016h", archive, purge, err)
+	}
+	checkConfigEdit(t, rec, retentionConfig, func(c *model.Config) { c.ArchiveAfter = "45d" },
+		"archive_after: 30d", "archive_after: 45d")
+}
+
+func TestConfigRetentionDefaults(t *testing.T) {
+	for _, data := range []string{"title: Hub\n", "title: Hub\narchive_after:\npurge_after:\n", "title: Hub\npurge_after: off\n"} {
+		rec, err := Parse("_config.yml", []byte(data))
+		if err != nil {
+			t.Fatalf("%q: %v", data, err)
+		}
+		archive, purge, err := rec.Config.Retention()
+		if err != nil || archive != model.DefaultArchiveAfter || purge != 0 {
+			t.Fatalf("%q: Retention() = %v, %v, %v; want the defaults (30 days, off)", data, archive, purge, err)
+		}
+	}
+	rec, err := Parse("_config.yml", []byte("archive_after: off\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if archive, _, err := rec.Config.Retention(); err != nil || archive != 0 {
+		t.Fatalf("archive_after: off gives %v, %v; want 0 (never)", archive, err)
+	}
+}
+
+func TestConfigRetentionSettingsErrors(t *testing.T) {
+	const head = "title: Hub\ntimezone: UTC\n"
+	tests := []struct {
+		name, data string
+		line       int
+		msg        string
+	}{
+		{"no unit", head + "archive_after: 30\n", 3, `archive_after: "30" is not an age`},
+		{"words", head + "archive_after: 30 days\n", 3, `archive_after: "30 days" is not an age`},
+		{"negative", head + "archive_after: -5h\n", 3, "more than nothing"},
+		{"zero", head + "purge_after: 0d\n", 3, "purge_after"},
+		{"unknown unit", "title: Hub\n\n\npurge_after: 3y\n", 4, `purge_after: "3y" is not an age`},
+		{"list", head + "archive_after: [30d]\n", 3, "archive_after"},
+		{"map", head + "purge_after:\n  days: 30\n", 4, "purge_after: expected a string"},
+		{"true", head + "archive_after: yes\n", 3, "archive_after"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Parse("_config.yml", []byte(tc.data))
+			var pe *ParseError
+			if !errors.As(err, &pe) {
+				t.Fatalf("error %v (%T), want *ParseError", err, err)
+			}
+			if pe.Path != "_config.yml" || pe.Line != tc.line || !strings.Contains(pe.Msg, tc.msg) {
+				t.Fatalf("got %q (line %d), want line %d and %q\n%s", err, pe.Line, tc.line, tc.msg, tc.data)
+			}
+			if !strings.HasPrefix(err.Error(), fmt.Sprintf("_config.yml:%d: ", tc.line)) {
+				t.Fatalf("error %q does not start with _config.yml:%d:", err, tc.line)
+			}
+		})
 	}
 }

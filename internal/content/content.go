@@ -38,7 +38,9 @@ func (e *ParseError) Error() string {
 	return fmt.Sprintf("%s:%d: %s", e.Path, e.Line, e.Msg)
 }
 
-// KindOf tells which record kind a site-relative slash path holds.
+// KindOf tells which record kind a site-relative slash path holds, of the
+// kinds newshub reads; a file it keeps without reading (see Opaque) is
+// not one of them.
 func KindOf(p string) (model.Kind, bool) {
 	p = cleanPath(p)
 	dir, file := path.Split(p)
@@ -68,10 +70,13 @@ func KindOf(p string) (model.Kind, bool) {
 			return model.KindEvent, true
 		case "_learning/collections":
 			return model.KindLearningList, true
-		case "_learning/articles", "_learning/videos":
-			return model.KindLearning, true
 		case "_data/organizations":
 			return model.KindOrganization, true
+		}
+		// Any folder of _learning holds resources of the kind it names
+		// (articles/, videos/, courses/, books/...).
+		if sub, ok := strings.CutPrefix(dir, "_learning/"); ok && sub != "" && !strings.Contains(sub, "/") {
+			return model.KindLearning, true
 		}
 	case ".html":
 		if dir == "_newsletters" {
@@ -136,4 +141,31 @@ func NewsPath(date time.Time, title string) string {
 		slug = "untitled"
 	}
 	return "_news/" + date.UTC().Format("2006-01-02") + "-" + slug + ".md"
+}
+
+// The folders of news records: current news and the archive, which hold
+// files of the same names (a record moves between them whole).
+const (
+	NewsDir    = "_news/"
+	ArchiveDir = "_archive/news/"
+)
+
+// NewsPathIn returns the path the news record at p has in the archive
+// (archived) or among current news: the same file name in the other
+// folder, or p itself when it is there already. ok is false for a path in
+// neither folder.
+func NewsPathIn(p string, archived bool) (string, bool) {
+	name, ok := strings.CutPrefix(p, NewsDir)
+	if !ok {
+		if name, ok = strings.CutPrefix(p, ArchiveDir); !ok {
+			return "", false
+		}
+	}
+	if name == "" || strings.Contains(name, "/") {
+		return "", false
+	}
+	if archived {
+		return ArchiveDir + name, true
+	}
+	return NewsDir + name, true
 }

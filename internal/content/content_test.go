@@ -13,10 +13,15 @@ import (
 )
 
 // sampleFiles returns every record file of the shared sample (outside
-// api/), keyed by site path.
+// api/), keyed by site path; the test is skipped when the sample is absent.
 func sampleFiles(t testing.TB) map[string][]byte {
 	t.Helper()
-	dir := testutil.Shared(t, "smartable-sample")
+	return readSample(t, testutil.Shared(t, "smartable-sample"))
+}
+
+// readSample returns every file under dir (outside api/) by site path.
+func readSample(t testing.TB, dir string) map[string][]byte {
+	t.Helper()
 	files := map[string][]byte{}
 	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -319,6 +324,30 @@ func TestFastReaderCoversSample(t *testing.T) {
 		}
 		if err != nil {
 			t.Errorf("%s: fast reader: %v", path, err)
+		}
+	}
+}
+
+func TestNewsPathIn(t *testing.T) {
+	tests := []struct {
+		p        string
+		archived bool
+		want     string
+		ok       bool
+	}{
+		{"_news/2021-06-27-slug.md", true, "_archive/news/2021-06-27-slug.md", true},
+		{"_news/2021-06-27-slug.md", false, "_news/2021-06-27-slug.md", true},
+		{"_archive/news/2021-06-27-slug.md", false, "_news/2021-06-27-slug.md", true},
+		{"_archive/news/2021-06-27-slug.md", true, "_archive/news/2021-06-27-slug.md", true},
+		{"_news/sub/2021-06-27-slug.md", true, "", false},
+		{"_news/", true, "", false},
+		{"_people/joe.md", true, "", false},
+		{"news/2021-06-27-slug.md", true, "", false},
+	}
+	for _, tt := range tests {
+		got, ok := NewsPathIn(tt.p, tt.archived)
+		if got != tt.want || ok != tt.ok {
+			t.Errorf("NewsPathIn(%q, %v) = %q, %v; want %q, %v", tt.p, tt.archived, got, ok, tt.want, tt.ok)
 		}
 	}
 }

@@ -696,9 +696,26 @@ func (d *decoder) config(root *node) *model.Config {
 			}
 		case "smtp":
 			c.SMTP = d.smtp(p)
+		case "archive_after":
+			c.ArchiveAfter = d.age(p)
+		case "purge_after":
+			c.PurgeAfter = d.age(p)
 		}
 	}
 	return c
+}
+
+// age decodes a retention setting (model.ParseAge), checked with its line.
+func (d *decoder) age(p *pair) string {
+	key, v := d.t.key(p), &p.val
+	s := d.str(key, v)
+	if v.kind == nullNode {
+		return ""
+	}
+	if _, err := model.ParseAge(s); err != nil && d.err == nil {
+		d.failf(int(p.line), "%s: %v", key, err)
+	}
+	return s
 }
 
 // smtp decodes and checks the mail settings, so that a mistake is reported

@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"newshub/internal/model"
+	"newshub/internal/testutil"
 )
 
 // fuzzPaths gives the fuzzer one path per record kind.
@@ -28,8 +29,9 @@ var fuzzPaths = []string{
 	"_data/sources.yaml",
 }
 
-// seedSample adds every sample file (when the shared sample is present)
-// and the package's own fixtures as fuzz seeds.
+// seedSample adds the package's own fixtures and, when the shared sample
+// is present, every sample file as fuzz seeds. Without the sample the
+// target still runs its fixtures and the corpus under testdata/fuzz.
 func seedSample(f *testing.F) {
 	f.Helper()
 	for _, p := range []string{"news.md", "topic.yaml", "event.md"} {
@@ -40,8 +42,11 @@ func seedSample(f *testing.F) {
 			}
 		}
 	}
-	files := sampleFiles(f)
-	for p, data := range files {
+	dir, ok := testutil.SharedIfPresent(f, "smartable-sample")
+	if !ok {
+		return
+	}
+	for p, data := range readSample(f, dir) {
 		for i, fp := range fuzzPaths {
 			k1, _ := KindOf(p)
 			k2, _ := KindOf(fp)

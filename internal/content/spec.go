@@ -206,6 +206,8 @@ var configSpec = spec[model.Config]{fields: []field[model.Config]{
 	}},
 	{"story_window", 0, func(e *enc, v *model.Config) { e.p(0, "story_window", v.StoryWindow) }},
 	{"newsletter_time", 0, func(e *enc, v *model.Config) { e.q(0, "newsletter_time", v.NewsletterTime) }},
+	{"archive_after", 0, func(e *enc, v *model.Config) { e.p(0, "archive_after", v.ArchiveAfter) }},
+	{"purge_after", 0, func(e *enc, v *model.Config) { e.p(0, "purge_after", v.PurgeAfter) }},
 	{"smtp", 0, func(e *enc, v *model.Config) {
 		s := v.SMTP
 		if s == nil {

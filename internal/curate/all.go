@@ -12,6 +12,7 @@ import (
 	"newshub/internal/curate/cluster"
 	"newshub/internal/model"
 	"newshub/internal/store"
+	"newshub/internal/store/codec"
 )
 
 // WriteBatch is how many records All writes in one transaction.
@@ -164,7 +165,7 @@ func (p *pass) read(ctx context.Context) ([]*model.Record, error) {
 		if !isNews(r) {
 			return nil
 		}
-		v, err := r.MarshalValue()
+		v, err := codec.Encode(r)
 		if err != nil {
 			return err
 		}
@@ -225,12 +226,12 @@ func (p *pass) write(ctx context.Context, recs []*model.Record) (changed []strin
 		return err
 	}
 	for _, r := range recs {
-		if fileSnapOf(r.Article) != p.files[r] {
+		if !fileSnapOf(r.Article).equal(p.files[r]) {
 			if err := render(r); err != nil {
 				return changed, err
 			}
 		}
-		v, err := r.MarshalValue()
+		v, err := codec.Encode(r)
 		if err != nil {
 			return changed, fmt.Errorf("curate: %w", err)
 		}
@@ -301,7 +302,7 @@ func (p *pass) refresh(ctx context.Context, paths []string) ([]*model.Record, er
 			if err != nil {
 				return nil, fmt.Errorf("curate: read again: %w", err)
 			}
-			v, err := r.MarshalValue()
+			v, err := codec.Encode(r)
 			if err != nil {
 				return nil, fmt.Errorf("curate: %w", err)
 			}
@@ -335,14 +336,18 @@ type valueScanner interface {
 type fileSnap struct {
 	snapshot
 	quality int
-	topics  string
+	topics  []string
 	cdnAmp  string
 }
 
 func fileSnapOf(a *model.Article) fileSnap {
 	s := snap(a)
-	s.story, s.withheld, s.pinned, s.relevance, s.editor = "", "", time.Time{}, "", ""
-	return fileSnap{s, a.Quality, strings.Join(a.Topics, "\x00"), a.CdnAmpWebURL}
+	s.story, s.withheld, s.pinned, s.relevance, s.editor = "", "", time.Time{}, nil, nil
+	return fileSnap{s, a.Quality, slices.Clone(a.Topics), a.CdnAmpWebURL}
+}
+
+func (s fileSnap) equal(t fileSnap) bool {
+	return s.snapshot.equal(t.snapshot) && s.quality == t.quality && slices.Equal(s.topics, t.topics) && s.cdnAmp == t.cdnAmp
 }
 
 // recompute sets an article's canonical URL, AMP-cache address, quality and

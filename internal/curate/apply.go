@@ -106,7 +106,7 @@ func (c *Curator) applyOnce(ctx context.Context, ds []model.Decision) ([]*applie
 		}
 	}
 	for _, r := range w.list {
-		if fileSnapOf(r.rec.Article) != r.file {
+		if !fileSnapOf(r.rec.Article).equal(r.file) {
 			if err := render(r.rec); err != nil {
 				return nil, 0, err
 			}

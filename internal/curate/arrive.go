@@ -808,7 +808,7 @@ func (b *batch) settle(ctx context.Context, cl *cluster.Clusterer, id string, fo
 		}
 		a.Explain.Heat = heatExplain(a, lead)
 		after := snap(a)
-		if after == before[i] {
+		if after.equal(before[i]) {
 			continue
 		}
 		if before[i].fileChanged(after) || b.arrived[r.Path] {

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"slices"
 	"sort"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -184,38 +183,69 @@ func (c *Curator) prepare(a *model.Article) bool {
 }
 
 // snapshot is what Settle may change on a record, to tell whether it did.
+// It holds the values themselves: a fingerprint joined from strings could
+// read the same for different values.
 type snapshot struct {
 	published bool
 	heat      int
-	related   string
+	related   []relatedSnap
 	story     string
 	// what judging may change, which lives only in the database
 	withheld  string
 	pinned    time.Time
-	relevance string
-	editor    string
+	relevance *relevanceSnap
+	editor    []string
+}
+
+// relatedSnap is what a snapshot keeps of one related entry.
+type relatedSnap struct {
+	webURL         string
+	quality        int
+	title, excerpt string
 }
 
 func snap(a *model.Article) snapshot {
-	var b strings.Builder
-	for _, r := range a.Related {
-		fmt.Fprintf(&b, "%s|%d|%s|%s\n", r.WebURL, r.Quality, r.Title, r.Excerpt)
+	s := snapshot{published: a.Published, heat: a.Heat, story: a.Story}
+	if len(a.Related) > 0 {
+		s.related = make([]relatedSnap, len(a.Related))
+		for i, r := range a.Related {
+			s.related[i] = relatedSnap{r.WebURL, r.Quality, r.Title, r.Excerpt}
+		}
 	}
-	s := snapshot{published: a.Published, heat: a.Heat, related: b.String(), story: a.Story,
-		withheld: a.Withheld, pinned: a.PinnedUntil}
+	s.withheld, s.pinned = a.Withheld, a.PinnedUntil
 	if r := a.Relevance; r != nil {
-		s.relevance = strconv.FormatBool(r.OnTopic) + "|" + r.Basis + "|" + strings.Join(r.Reasons, "\x00")
+		s.relevance = &relevanceSnap{r.OnTopic, r.Basis, slices.Clone(r.Reasons)}
 	}
 	if a.Explain != nil {
-		s.editor = strings.Join(a.Explain.Editor, "\n")
+		s.editor = slices.Clone(a.Explain.Editor)
 	}
 	return s
+}
+
+func (s snapshot) equal(t snapshot) bool {
+	return s.story == t.story && !s.fileChanged(t) && s.withheld == t.withheld && s.pinned.Equal(t.pinned) &&
+		s.relevance.equal(t.relevance) && slices.Equal(s.editor, t.editor)
+}
+
+// relevanceSnap is what a snapshot keeps of a topic decision: what it
+// decided and why, not the score, which moves a little with every lesson.
+type relevanceSnap struct {
+	onTopic bool
+	basis   string
+	reasons []string
+}
+
+func (r *relevanceSnap) equal(o *relevanceSnap) bool {
+	if r == nil || o == nil {
+		return r == o
+	}
+	return r.onTopic == o.onTopic && r.basis == o.basis && slices.Equal(r.reasons, o.reasons)
 }
 
 // fileChanged reports whether the fields that live in the record's file
 // differ between two snapshots (the story lives only in the database).
 func (s snapshot) fileChanged(t snapshot) bool {
-	return s.published != t.published || s.heat != t.heat || s.related != t.related
+	return s.published != t.published || s.heat != t.heat || !slices.Equal(s.related, t.related)
 }
 
 // render brings a record's bytes in step with its changed fields.

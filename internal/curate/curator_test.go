@@ -557,12 +557,12 @@ func benchArrive(b *testing.B, stored, batch int, every time.Duration) {
 			arrivals = append(arrivals, r)
 		}
 		b.StartTimer()
-		cpu := cpuTime()
+		cpu := testutil.CPUTime()
 		out, err := cur.Arrive(ctx, arrivals)
 		if err != nil {
 			b.Fatal(err)
 		}
-		spent += cpuTime() - cpu
+		spent += testutil.CPUTime() - cpu
 		b.StopTimer()
 		if err := st.Upsert(ctx, out); err != nil {
 			b.Fatal(err)

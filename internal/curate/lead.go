@@ -112,8 +112,9 @@ func Settle(members []*model.Article, extra []model.Related, limit int) *model.A
 // lead is published with the related list built from the other members
 // that may be published and the extra candidates (which the caller has
 // rid of withheld articles), and heat = quality + 20 × related; the others
-// are unpublished with heat -1, and a former lead among them keeps only
-// the related entries that are members of the story. A nil lead (no
+// are unpublished with heat -1, list no withheld member as related, and a
+// former lead among them keeps only the related entries that are members
+// of the story. A nil lead (no
 // member may be published) publishes none of them. It returns the lead.
 func SettleLed(members []*model.Article, lead *model.Article, extra []model.Related, limit int) *model.Article {
 	if lead != nil {
@@ -131,12 +132,23 @@ func SettleLed(members []*model.Article, lead *model.Article, extra []model.Rela
 		lead.Heat = Heat(lead.Quality, len(lead.Related))
 	}
 	keys := map[string]bool{}
+	withheld := map[string]bool{}
 	for _, a := range members {
 		keys[articleKey(a)] = true
+		if !a.Publishable() {
+			withheld[articleKey(a)] = true
+		}
 	}
 	for _, a := range members {
 		if a == lead {
 			continue
+		}
+		if len(withheld) > 0 {
+			// The related list a member's record carries (as imported)
+			// names no withheld member either: its document is public.
+			a.Related = slices.DeleteFunc(slices.Clone(a.Related), func(r model.Related) bool {
+				return withheld[CanonicalURL(r.WebURL)]
+			})
 		}
 		if a.Published {
 			// A demoted lead keeps only the coverage of its own story, so the
@@ -189,8 +201,9 @@ func RankScore(a *model.Article, now time.Time) float64 {
 	return heat / math.Pow(1+age.Hours()/DecayHalfDay.Hours(), DecayPower)
 }
 
-// Rank orders leads for "top stories": by RankScore descending, then newest
-// first, then canonical URL. It returns a new slice.
+// Rank orders leads for "top stories": those an editor pinned (PinnedAt
+// now) first, then by RankScore descending, then newest first, then
+// canonical URL. It returns a new slice.
 func Rank(leads []*model.Article, now time.Time) []*model.Article {
 	type scored struct {
 		a *model.Article
@@ -203,6 +216,12 @@ func Rank(leads []*model.Article, now time.Time) []*model.Article {
 		}
 	}
 	slices.SortStableFunc(list, func(x, y scored) int {
+		if px, py := x.a.PinnedAt(now), y.a.PinnedAt(now); px != py {
+			if px {
+				return -1
+			}
+			return 1
+		}
 		if c := cmp.Compare(y.s, x.s); c != 0 {
 			return c
 		}

@@ -6,16 +6,6 @@ import (
 	"newshub/internal/model"
 )
 
-// SameArticle reports whether two articles are one: the same canonical URL
-// or the same feed GUID.
-func SameArticle(a, b *model.Article) bool {
-	ka, kb := articleKey(a), articleKey(b)
-	if ka != "" && ka == kb {
-		return true
-	}
-	return a.GUID != "" && a.GUID == b.GUID
-}
-
 // articleKey is the canonical URL of an article, computed when missing.
 func articleKey(a *model.Article) string {
 	if a.CanonicalURL != "" {

@@ -300,3 +300,22 @@ func RegistrableDomain(host string) string {
 	}
 	return d
 }
+
+// ArticleKeys are the keys a stored article is known by when feed items
+// arrive: its canonical URL and feed GUID, and its link's own canonical
+// URL unless the article's key refines it (then other articles share the
+// link: a podcast's episodes on one page).
+func ArticleKeys(canonicalURL, guid, originalURL string) []string {
+	keys := make([]string, 0, 3)
+	for _, k := range []string{canonicalURL, guid} {
+		if k != "" {
+			keys = append(keys, k)
+		}
+	}
+	if originalURL != "" {
+		if c := CanonicalURL(originalURL); c != canonicalURL && !strings.HasPrefix(canonicalURL, c+"#") {
+			keys = append(keys, c)
+		}
+	}
+	return keys
+}

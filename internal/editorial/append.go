@@ -16,7 +16,7 @@ import (
 // header opens a decisions file newshub creates.
 const header = `# Editorial decisions, in the order they were taken. newshub applies them
 # on every curation; a later decision on the same thing overrides an earlier
-# one. Written by "newshub edit"; see the README.
+# one. Written by "newshub edit" and the admin area; see the README.
 `
 
 // Append adds decisions to the end of the hub's log: in the site folder's

@@ -33,6 +33,10 @@ type Options struct {
 	// Until is the newest publication time; news spreads over the Span
 	// before it and events reach past it. Zero means DefaultUntil.
 	Until time.Time
+	// Span is how far back news goes from Until; zero means DefaultSpan.
+	// Stories whose newest article is older than ArchiveAge live in
+	// _archive/news/.
+	Span time.Duration
 	// Workers render and write files in parallel; 0 means GOMAXPROCS.
 	Workers int
 	// Progress, when set, is called with the number of news records just
@@ -44,11 +48,13 @@ type Options struct {
 // fixed, not the clock, so that a seed always gives the same bytes.
 func DefaultUntil() time.Time { return time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC) }
 
-// Span is how far back news goes from Until.
-const Span = 180 * 24 * time.Hour
+// DefaultSpan is how far back news goes from Until unless told.
+const DefaultSpan = 180 * 24 * time.Hour
 
-// archiveAge is the age from which a story lives in _archive/news.
-const archiveAge = 150 * 24 * time.Hour
+// ArchiveAge is the age past which a story lives in _archive/news, as the
+// generated _config.yml says (archive_after): a story goes by its newest
+// article, as retention moves it.
+const ArchiveAge = 150 * 24 * time.Hour
 
 // Stats counts what Generate wrote.
 type Stats struct {
@@ -269,6 +275,8 @@ func newGenerator(opt Options) *generator {
 		Locale:   "en-us",
 		Topic:    g.root,
 		Timezone: "America/Los_Angeles",
+		// Retention as the generated archive has it.
+		ArchiveAfter: fmt.Sprintf("%dd", ArchiveAge/(24*time.Hour)),
 	}
 	g.base = g.cfg.URL + g.cfg.BaseURL
 	g.makePeople()
@@ -601,9 +609,8 @@ func (g *generator) emitNews(story func([]*model.Record, []pictureFile) error) e
 func (g *generator) story(k int) ([]*model.Record, *storyPicture) {
 	s := g.storySlots()
 	frame := frames[g.rng.IntN(len(frames))]
-	at := g.until.Add(-time.Duration(g.rng.Int64N(int64(Span)))).Truncate(time.Minute)
+	at := g.until.Add(-time.Duration(g.rng.Int64N(int64(g.span())))).Truncate(time.Minute)
 	s.W = weekdays[(int(at.Weekday())+6)%7]
-	archived := g.until.Sub(at) > archiveAge
 	pic := g.newStoryPicture(g.stories, frame, s.who, at)
 
 	// Choose k distinct publishers.
@@ -611,18 +618,30 @@ func (g *generator) story(k int) ([]*model.Record, *storyPicture) {
 		g.perm[i] = i
 	}
 	recs := make([]*model.Record, k)
+	var newest time.Time
 	for i := range k {
 		j := i + g.rng.IntN(len(g.perm)-i)
 		g.perm[i], g.perm[j] = g.perm[j], g.perm[i]
 		a := g.article(g.orgs[g.perm[i]], frame.titles, s, at, pic)
-		a.Archived = archived
-		p := content.NewsPath(a.PublishedDateTime, a.Title)
-		if archived {
-			p = "_archive/news/" + strings.TrimPrefix(p, "_news/")
+		if a.PublishedDateTime.After(newest) {
+			newest = a.PublishedDateTime
 		}
-		recs[i] = &model.Record{Path: g.unique(p), Kind: model.KindNews, Article: a}
+		recs[i] = &model.Record{Kind: model.KindNews, Article: a}
+	}
+	archived := g.until.Sub(newest) > ArchiveAge
+	for _, r := range recs {
+		r.Article.Archived = archived
+		r.Path, _ = content.NewsPathIn(g.unique(content.NewsPath(r.Article.PublishedDateTime, r.Article.Title)), archived)
 	}
 	return recs, pic
+}
+
+// span is how far back news goes.
+func (g *generator) span() time.Duration {
+	if g.opt.Span > 0 {
+		return g.opt.Span
+	}
+	return DefaultSpan
 }
 
 // finishStory gives a drafted story its curated values, as curation

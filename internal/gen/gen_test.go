@@ -252,7 +252,7 @@ func TestHubShape(t *testing.T) {
 		t.Errorf("%d past and %d future events, want both", past, future)
 	}
 	for _, r := range recs[model.KindNews] {
-		if r.Article.PublishedDateTime.After(until) || until.Sub(r.Article.PublishedDateTime) > Span+48*time.Hour {
+		if r.Article.PublishedDateTime.After(until) || until.Sub(r.Article.PublishedDateTime) > DefaultSpan+48*time.Hour {
 			t.Errorf("%s: published %s, outside the span before %s", r.Path, r.Article.PublishedDateTime, until)
 		}
 	}

@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"cmp"
 	"net/url"
 	"slices"
 	"strings"
@@ -20,7 +21,7 @@ const untitledLength = 80
 func (in *Ingester) article(src model.Source, feedTitle string, c *candidate, now time.Time) *model.Article {
 	it, m := c.item, c.meta
 	text := itemText(it)
-	title := firstNonEmpty(it.Title, parser.PlainText(m.Title), parser.PlainText(m.Headline), parser.Truncate(text, untitledLength))
+	title := cmp.Or(it.Title, parser.PlainText(m.Title), parser.PlainText(m.Headline), parser.Truncate(text, untitledLength))
 	if title == "" {
 		return nil
 	}
@@ -108,9 +109,9 @@ func (in *Ingester) provider(src model.Source, feedTitle string, c *candidate) m
 	}
 	domain := src.Provider
 	if domain == "" {
-		domain = curate.RegistrableDomain(firstNonEmpty(hostOf(c.page), hostOf(c.item.Link)))
+		domain = curate.RegistrableDomain(cmp.Or(hostOf(c.page), hostOf(c.item.Link)))
 	}
-	name := firstNonEmpty(c.meta.Publisher, c.meta.SiteName, feedTitle, domain)
+	name := cmp.Or(c.meta.Publisher, c.meta.SiteName, feedTitle, domain)
 	return model.Provider{Name: name, Domain: domain}
 }
 

@@ -17,7 +17,11 @@ const (
 	ReasonNoTitle   = "no title or text" // nothing to call it by
 	ReasonMalformed = "malformed"        // the feed's text of it could not be read
 	ReasonRejected  = "rejected"         // curation could not make a record of it
+	ReasonPurged    = "purged earlier"   // an unpublished duplicate retention deleted, its keys kept
 )
+
+// reasons lists every reason, for the metrics to serve from the start.
+var reasons = []string{ReasonKnown, ReasonDuplicate, ReasonNoLink, ReasonNoTitle, ReasonMalformed, ReasonRejected}
 
 // drop counts an item not stored under its reason, keeps it for the
 // source's report (but for the items already stored under their own

@@ -14,12 +14,12 @@
 package ingest
 
 import (
-	"cmp"
 	"context"
 	"fmt"
 	"log/slog"
 	"net/url"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"newshub/internal/curate"
@@ -27,7 +27,9 @@ import (
 	"newshub/internal/ingest/robots"
 	"newshub/internal/ingest/scheduler"
 	"newshub/internal/ingest/sources"
+	"newshub/internal/metrics"
 	"newshub/internal/model"
+	"newshub/internal/retention"
 	"newshub/internal/site"
 	"newshub/internal/store"
 )
@@ -72,15 +74,28 @@ type Options struct {
 	// IgnoreRobots fetches pages even where robots.txt forbids it (for
 	// benchmarks against local servers; never for real sites).
 	IgnoreRobots bool
-	// All fetches every enabled, unpaused source, due or not.
+	// All fetches every enabled, unpaused source, due or not (once a
+	// round, whichever worker of the hub fetches it).
 	All bool
+	// LeaseTTL is how long a worker's lease on a source lasts unless
+	// renewed (see DefaultLeaseTTL): after a worker dies, the others
+	// wait this long before fetching its sources.
+	LeaseTTL time.Duration
 	// SiteDir is the site folder, read for _data/sources.yaml when the
-	// store holds no sources list.
+	// store holds no sources list; retention moves its news files.
 	SiteDir string
+	// Retention, when set, is applied after every round (retention.Apply)
+	// to the store and SiteDir; a round after which nothing can have
+	// changed (no write since the last application, and no article aged
+	// past a limit) skips it.
+	Retention *retention.Policy
 	// Now returns the current time; nil means time.Now.
 	Now func() time.Time
 	// Log receives progress and failures; nil discards them.
 	Log *slog.Logger
+	// Metrics counts the rounds, fetches, items, pages, failed sources
+	// and curation time; nil counts nothing.
+	Metrics *metrics.Metrics
 }
 
 // Summary counts what one round did.
@@ -91,6 +106,7 @@ type Summary struct {
 	NotModified int            // answered 304
 	Failed      int            // fetch or parse failed
 	Paused      int            // paused sources (not fetched)
+	Elsewhere   int            // due, but fetched by another worker meanwhile
 	Items       int            // feed items seen, readable or not
 	New         int            // new articles stored
 	OffTopic    int            // of them, withheld as off the hub's topic
@@ -103,6 +119,9 @@ type Summary struct {
 	// changed stored articles they had read (see curate.Commit).
 	Recurated int
 	Duration  time.Duration // wall time of the round
+	// Retention is what retention did after the round; zero when it was
+	// not applied.
+	Retention retention.Summary
 }
 
 // Ingester fetches, parses and stores sources. It is safe to call RunOnce
@@ -118,6 +137,9 @@ type Ingester struct {
 	log     *slog.Logger
 	now     func() time.Time
 	agent   string
+	holder  string // this worker, as it holds leases
+
+	retained *retention.Summary // the last application of retention
 }
 
 // New returns an Ingester for the hub s kept in st.
@@ -130,6 +152,9 @@ func New(s *site.Site, st store.Store, opts Options) *Ingester {
 	}
 	if opts.BatchSize <= 0 {
 		opts.BatchSize = DefaultBatchSize
+	}
+	if opts.LeaseTTL <= 0 {
+		opts.LeaseTTL = DefaultLeaseTTL
 	}
 	if opts.ExcerptLength <= 0 {
 		opts.ExcerptLength = DefaultExcerptLength
@@ -153,8 +178,9 @@ func New(s *site.Site, st store.Store, opts Options) *Ingester {
 		now = time.Now
 	}
 	f := fetcher.New(opts.Fetch)
+	opts.Metrics.ItemOutcomes(reasons...)
 	return &Ingester{
-		site: s, st: st, opts: opts, fetch: f, log: log, now: now, agent: "newshub",
+		site: s, st: st, opts: opts, fetch: f, log: log, now: now, agent: "newshub", holder: holderID(),
 		robots:  robots.NewCache(f, "newshub", 24*time.Hour),
 		curator: curate.New(s, st, curate.Options{Now: now, SiteDir: opts.SiteDir}),
 	}
@@ -204,10 +230,53 @@ func (in *Ingester) Run(ctx context.Context) error {
 	}
 }
 
-// RunOnce runs one round over the due sources and returns what it did.
-// Failures of single sources are recorded on their state and counted, not
-// returned; the error is for what stops the round (the store failing).
+// RunOnce runs one round over the due sources, then retention, and
+// returns what it did. Failures of single sources are recorded on their
+// state and counted, not returned; the error is for what stops the round
+// (the store failing). A round that fetched anything, or failed, is
+// logged in the store (see Rounds).
 func (in *Ingester) RunOnce(ctx context.Context) (Summary, error) {
+	started := in.now()
+	sum, err := in.round(ctx)
+	if err == nil && ctx.Err() == nil {
+		err = in.retain(ctx, &sum)
+	}
+	if sum.Due > 0 || err != nil {
+		in.opts.Metrics.IngestRound(sum.measured(err))
+		in.logRound(ctx, started, sum, err)
+	}
+	return sum, err
+}
+
+// retain applies the retention policy, unless nothing can have changed
+// since it was last applied.
+func (in *Ingester) retain(ctx context.Context, sum *Summary) error {
+	pol := in.opts.Retention
+	if pol == nil || pol.IsZero() {
+		return nil
+	}
+	if last := in.retained; last != nil {
+		gen, err := in.st.Generation(ctx)
+		if err != nil {
+			return fmt.Errorf("ingest: %w", err)
+		}
+		if gen == last.Generation && (last.Next.IsZero() || in.now().Before(last.Next)) {
+			return nil
+		}
+	}
+	rs, err := retention.Apply(ctx, in.st, *pol, retention.Options{SiteDir: in.opts.SiteDir, Now: in.now, Log: in.log})
+	if err != nil {
+		return fmt.Errorf("ingest: %w", err)
+	}
+	sum.Retention, in.retained = rs, &rs
+	if rs.Archived+rs.Restored+rs.Purged+rs.Files.Moved+rs.Files.Removed > 0 {
+		in.log.Info("retention", "archived", rs.Archived, "restored", rs.Restored, "purged", rs.Purged,
+			"files_moved", rs.Files.Moved, "files_removed", rs.Files.Removed, "duration", rs.Elapsed.Round(time.Millisecond))
+	}
+	return nil
+}
+
+func (in *Ingester) round(ctx context.Context) (Summary, error) {
 	start := time.Now()
 	var sum Summary
 	list, err := sources.Load(ctx, in.st, in.opts.SiteDir)
@@ -248,7 +317,21 @@ func (in *Ingester) RunOnce(ctx context.Context) (Summary, error) {
 	}
 
 	r := &round{in: in, claimed: map[string]*claimant{}, results: make(chan *result, in.opts.Workers),
-		pageSources: make(chan struct{}, 2*in.opts.PageFetches)}
+		pageSources: make(chan struct{}, 2*in.opts.PageFetches),
+		queue:       newQueue(in.opts.BatchSize, 2*in.opts.BatchSize),
+		leases:      &leases{st: in.st, holder: in.holder, ttl: in.opts.LeaseTTL, held: map[string]bool{}}}
+	renewing, stopRenewing := context.WithCancel(ctx)
+	renewed := make(chan struct{})
+	go func() {
+		defer close(renewed)
+		r.leases.renew(renewing, func(lost []string, err error) {
+			if err != nil {
+				in.log.Warn("renewing source leases failed", "err", err)
+			} else {
+				in.log.Warn("source leases lost: another worker may fetch them too", "sources", lost)
+			}
+		})
+	}()
 	jobs := make(chan job)
 	var wg sync.WaitGroup
 	for range min(in.opts.Workers, len(due)) {
@@ -264,14 +347,8 @@ func (in *Ingester) RunOnce(ctx context.Context) (Summary, error) {
 	}
 	writerDone := make(chan error, 1)
 	go func() { writerDone <- r.write(ctx, &sum) }()
-feed:
-	for _, j := range due {
-		select {
-		case jobs <- j:
-		case <-ctx.Done():
-			break feed
-		}
-	}
+	elsewhere, dispatchErr := r.dispatch(ctx, due, jobs)
+	sum.Elsewhere = elsewhere
 	close(jobs)
 	wg.Wait()
 	r.pending.Wait()
@@ -281,9 +358,15 @@ feed:
 	in.fetch.Close()
 	close(r.results)
 	err = <-writerDone
-	if r.indexed() {
-		// What this round wrote is in the index already.
-		in.index.settle(context.WithoutCancel(ctx), in.st)
+	stopRenewing()
+	<-renewed
+	// Leases of sources whose results were not committed (the round was
+	// stopped, or the store failed): let other workers have them now.
+	if err := r.leases.release(ctx, r.leases.list()...); err != nil {
+		in.log.Warn("releasing source leases failed: they expire", "err", err)
+	}
+	if err == nil {
+		err = dispatchErr
 	}
 	sum.Duration = time.Since(start)
 	return sum, err
@@ -317,7 +400,15 @@ type round struct {
 
 	indexOnce sync.Once // the index is built when a feed first has items
 	indexErr  error
-	indexUsed bool
+
+	leases        *leases // the sources this worker holds
+	leaseFailures int     // failures in a row of asking for leases (dispatch's own)
+	queue         *queue  // results waiting to be committed
+	// inFlight counts the sources handed to the workers whose results
+	// the writer has not yet had.
+	inFlight atomic.Int64
+	// awaiting says the dispatcher waits for sources other workers hold.
+	awaiting atomic.Bool
 
 	mu      sync.Mutex
 	claimed map[string]*claimant // canonical URLs and GUIDs taken this round
@@ -358,29 +449,27 @@ func (r *round) claimKey(key, link, feed string, more ...string) string {
 // ensureIndex brings the index up to date once per round, on first need:
 // a round of 304s never reads the stored news.
 func (r *round) ensureIndex(ctx context.Context) error {
-	r.indexOnce.Do(func() {
-		r.indexErr = r.in.index.ensure(ctx, r.in.st)
-		r.indexUsed = r.indexErr == nil
-	})
+	r.indexOnce.Do(func() { r.indexErr = r.in.index.ensure(ctx, r.in.st) })
 	return r.indexErr
 }
 
-// indexed reports whether the round brought the index up to date; call it
-// after the round's goroutines are done.
-func (r *round) indexed() bool { return r.indexUsed }
-
 // known returns the path of the stored article known by one of the keys,
-// and that key; "" when there is none.
-func (r *round) known(keys ...string) (string, string) {
+// and that key; "" when there is none. purged is then the path of an
+// article known by one of the keys that was purged, if any.
+func (r *round) known(keys ...string) (path, key, purged string) {
 	for _, k := range keys {
 		if k == "" {
 			continue
 		}
-		if p := r.in.index.pathOf(k); p != "" {
-			return p, k
+		p, gone := r.in.index.pathOf(k)
+		if p != "" {
+			return p, k, ""
+		}
+		if purged == "" {
+			purged = gone
 		}
 	}
-	return "", ""
+	return "", "", purged
 }
 
 func hostOf(raw string) string {
@@ -390,6 +479,3 @@ func hostOf(raw string) string {
 	}
 	return u.Hostname()
 }
-
-// firstNonEmpty returns the first non-empty string.
-func firstNonEmpty(ss ...string) string { return cmp.Or(ss...) }

@@ -159,12 +159,15 @@ func (r *round) newItems(ctx context.Context, src model.Source, feed *parser.Fee
 			res.drop(r.in.log, c.drop(ReasonNoLink, "the item has no http or https link"))
 			continue
 		}
-		if p, key := r.known(c.canon, c.guid); p != "" {
+		if p, key, purged := r.known(c.canon, c.guid); p != "" {
 			reason := ReasonKnown
 			if key != c.canon {
 				reason = ReasonDuplicate // another link, same GUID
 			}
 			res.drop(r.in.log, c.drop(reason, p))
+			continue
+		} else if purged != "" {
+			res.drop(r.in.log, c.drop(ReasonPurged, "the article was purged from "+purged))
 			continue
 		}
 		if it.Title == "" && itemText(it) == "" {
@@ -219,8 +222,11 @@ func (r *round) articles(ctx context.Context, src model.Source, feedTitle string
 		// link is shared by others of its feed: the page is theirs too.)
 		if pc := curate.CanonicalURL(c.meta.Canonical); c.meta.Canonical != "" && pc != c.canon &&
 			pathful(pc) && !strings.Contains(c.canon, "#") {
-			if p, _ := r.known(pc); p != "" {
+			if p, _, purged := r.known(pc); p != "" {
 				res.drop(in.log, c.drop(ReasonDuplicate, "its page's canonical address is that of "+p))
+				continue
+			} else if purged != "" {
+				res.drop(in.log, c.drop(ReasonPurged, "its page's canonical address is that of "+purged+", purged"))
 				continue
 			}
 			if by := r.claimKey(pc, c.item.Link, src.URL); by != "" {

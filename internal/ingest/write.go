@@ -11,6 +11,7 @@ import (
 
 	"newshub/internal/content"
 	"newshub/internal/curate"
+	"newshub/internal/metrics"
 	"newshub/internal/model"
 	"newshub/internal/store"
 )
@@ -25,11 +26,13 @@ import (
 // nothing more: sources whose results were not committed keep their old
 // state and are fetched again in full next time.
 func (r *round) write(ctx context.Context, sum *Summary) error {
-	q := &queue{min: r.in.opts.BatchSize, max: 2 * r.in.opts.BatchSize}
-	q.ready = sync.NewCond(&q.mu)
+	q := r.queue
 	done := make(chan error, 1)
 	go func() { done <- r.commitQueued(ctx, q, sum) }()
 	for res := range r.results {
+		if r.inFlight.Add(-1) == 0 && r.awaiting.Load() {
+			q.hurry() // the last source taken is read: see waiter.wait
+		}
 		if res.cancelled || ctx.Err() != nil {
 			continue // drain, so the senders finish
 		}
@@ -41,7 +44,8 @@ func (r *round) write(ctx context.Context, sum *Summary) error {
 
 // queue holds results gathered and not yet committed. put blocks while
 // max records wait (the committer is behind: fetching waits rather than
-// memory growing); take waits for min records, or for the end.
+// memory growing); take waits for min records, or for the end, or, once
+// hurried, for anything.
 type queue struct {
 	mu       sync.Mutex
 	ready    *sync.Cond
@@ -49,6 +53,29 @@ type queue struct {
 	items    []*result
 	nrecs    int
 	closed   bool
+	hurried  bool
+	flushing bool
+}
+
+func newQueue(min, max int) *queue {
+	q := &queue{min: min, max: max}
+	q.ready = sync.NewCond(&q.mu)
+	return q
+}
+
+// hurry has take return whatever is queued from now on, rather than wait
+// for a batch: the round's last results are committed as they come, so
+// the leases of their sources are released without waiting for the end.
+func (q *queue) hurry() { q.set(&q.hurried) }
+
+// flush has the next take return whatever is queued, once.
+func (q *queue) flush() { q.set(&q.flushing) }
+
+func (q *queue) set(flag *bool) {
+	q.mu.Lock()
+	*flag = true
+	q.ready.Broadcast()
+	q.mu.Unlock()
 }
 
 func (q *queue) put(res *result) {
@@ -70,16 +97,16 @@ func (q *queue) close() {
 }
 
 // take returns every queued result once there are enough records (or
-// sources: their states are worth recording too) or the queue is closed;
-// nil when it is closed and empty.
+// sources: their states are worth recording too), or any once hurried, or
+// when the queue is closed; nil when it is closed and empty.
 func (q *queue) take() []*result {
 	q.mu.Lock()
 	defer q.mu.Unlock()
-	for !q.closed && q.nrecs < q.min && len(q.items) < q.min {
+	for !q.closed && q.nrecs < q.min && len(q.items) < q.min && !((q.hurried || q.flushing) && len(q.items) > 0) {
 		q.ready.Wait()
 	}
 	out := q.items
-	q.items, q.nrecs = nil, 0
+	q.items, q.nrecs, q.flushing = nil, 0, false
 	q.ready.Broadcast()
 	return out
 }
@@ -131,7 +158,7 @@ func countItems(rep store.ReadReport, sum *Summary) {
 			sum.NotStored = map[string]int{}
 		}
 		sum.NotStored[reason] += n
-		if reason == ReasonKnown || reason == ReasonDuplicate {
+		if reason == ReasonKnown || reason == ReasonDuplicate || reason == ReasonPurged {
 			sum.Duplicates += n
 		} else {
 			sum.Skipped += n
@@ -139,20 +166,52 @@ func countItems(rep store.ReadReport, sum *Summary) {
 	}
 }
 
-// commit stores one batch. When the records cannot be stored, the
-// sources whose items were in it are recorded as failed and their
-// validators dropped, so the next round fetches those items again.
+// commit stores one batch, holding the store's curate lock from the
+// moment the batch is given paths until its sources' states are recorded:
+// other workers of the hub curate and write in turn, so each curates
+// against what the others stored (a story never gets two leads, an
+// article is never stored twice) and no path is given twice. Then it
+// releases the leases of the batch's sources. When the records cannot be
+// stored, the sources whose items were in it are recorded as failed and
+// their validators dropped, so the next round fetches those items again.
 func (r *round) commit(ctx context.Context, batch []*result, paths map[string]bool, sum *Summary) error {
+	var recorded []string
+	err := r.in.st.Exclusive(ctx, curateLock, func(ctx context.Context) error {
+		var err error
+		recorded, err = r.commitLocked(ctx, batch, paths, sum)
+		return err
+	})
+	if rerr := r.leases.release(ctx, recorded...); rerr != nil {
+		r.in.log.Warn("releasing source leases failed: they expire", "err", rerr)
+	}
+	return err
+}
+
+// commitLocked is commit under the lock. It returns the URLs of the
+// sources whose new state it recorded.
+func (r *round) commitLocked(ctx context.Context, batch []*result, paths map[string]bool, sum *Summary) ([]string, error) {
 	in := r.in
+	gen, err := in.st.Generation(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("ingest: %w", err)
+	}
+	// Unless the index has seen every write so far, another writer may
+	// have taken a path it does not know.
+	current := in.index.current(gen)
 	var recs []*model.Record
 	for _, res := range batch {
 		for _, rec := range res.recs {
 			p, err := r.freePath(ctx, rec.Article, paths)
 			if err != nil {
-				return err
+				return nil, err
 			}
 			rec.Path = p
 			recs = append(recs, rec)
+		}
+	}
+	if !current {
+		if err := r.placeAll(ctx, recs, paths); err != nil {
+			return nil, err
 		}
 	}
 	var storeErr error
@@ -163,9 +222,10 @@ func (r *round) commit(ctx context.Context, batch []*result, paths map[string]bo
 		// another writer changed meanwhile (an edit, an import) makes the
 		// batch curated again rather than overwritten.
 		out, attempts, err := in.curator.Commit(ctx, recs)
+		in.opts.Metrics.Curated(metrics.CurateArrival, time.Since(t0))
 		sum.Recurated += attempts - 1
 		if err != nil && ctx.Err() != nil {
-			return err // stopped while curating: nothing written, nothing recorded
+			return nil, err // stopped while curating: nothing written, nothing recorded
 		}
 		rejected := rejections(err)
 		if len(rejected) > 0 {
@@ -189,12 +249,17 @@ func (r *round) commit(ctx context.Context, batch []*result, paths map[string]bo
 		}
 	}
 	now := in.now()
+	states := make([]store.SourceState, 0, len(batch))
 	for _, res := range batch {
 		st := res.state
 		if storeErr != nil && len(res.recs) > 0 {
 			st.ETag, st.LastModified = "", ""
 			in.opts.Policy.Failure(&st, now, storeErr, 0)
+			in.opts.Metrics.SourceFailed(st.URL)
 		} else {
+			if res.failed {
+				in.opts.Metrics.SourceFailed(st.URL)
+			}
 			st.Items += res.report.New
 			if res.fetched {
 				st.LastRead = res.report
@@ -203,11 +268,59 @@ func (r *round) commit(ctx context.Context, batch []*result, paths map[string]bo
 		}
 		// The records are stored: only the state is needed from here.
 		res.recs = nil
-		if err := in.st.PutSourceState(context.WithoutCancel(ctx), st); err != nil {
-			return fmt.Errorf("ingest: record state of %s: %w", st.URL, err)
+		states = append(states, st)
+	}
+	if err := in.st.PutSourceState(context.WithoutCancel(ctx), states...); err != nil {
+		return nil, fmt.Errorf("ingest: record the state of %d sources: %w", len(states), err)
+	}
+	recorded := make([]string, len(states))
+	for i, st := range states {
+		recorded[i] = st.URL
+	}
+	if current {
+		// Only this worker wrote since: the index still holds everything.
+		if g, err := in.st.Generation(context.WithoutCancel(ctx)); err == nil {
+			in.index.advance(g)
 		}
 	}
-	return storeErr
+	return recorded, storeErr
+}
+
+// placeAll gives a new path to each record whose path another writer has
+// taken since the index was built, until none is taken.
+func (r *round) placeAll(ctx context.Context, recs []*model.Record, taken map[string]bool) error {
+	for len(recs) > 0 {
+		ps := make([]string, len(recs))
+		for i, rec := range recs {
+			ps[i] = rec.Path
+		}
+		found, err := storedPaths(ctx, r.in.st, ps)
+		if err != nil {
+			return fmt.Errorf("ingest: look up paths: %w", err)
+		}
+		if len(found) == 0 {
+			return nil
+		}
+		r.in.index.addPaths(found)
+		stored := make(map[string]bool, len(found))
+		for _, p := range found {
+			stored[p] = true
+		}
+		var again []*model.Record
+		for _, rec := range recs {
+			if !stored[rec.Path] {
+				continue
+			}
+			p, err := r.freePath(ctx, rec.Article, taken)
+			if err != nil {
+				return err
+			}
+			rec.Path = p
+			again = append(again, rec)
+		}
+		recs = again
+	}
+	return nil
 }
 
 // settle notes which of a source's new records were stored: the others
@@ -252,7 +365,9 @@ func rejections(err error) map[string]string {
 }
 
 // freePath returns the record path for an article, numbered ("-2", "-3",
-// ...) when another article already has it.
+// ...) when another article already has it, in _news/ or in the archive
+// (a record keeps its file name when it moves there, and the name is the
+// address of its page), or had it before it was purged.
 func (r *round) freePath(ctx context.Context, a *model.Article, taken map[string]bool) (string, error) {
 	base := content.NewsPath(a.PublishedDateTime, a.Title)
 	stem := strings.TrimSuffix(base, ".md")
@@ -264,7 +379,8 @@ func (r *round) freePath(ctx context.Context, a *model.Article, taken map[string
 		if taken[p] {
 			continue
 		}
-		if !r.in.index.hasPath(p) {
+		archived, _ := content.NewsPathIn(p, true)
+		if !r.in.index.hasPath(p) && !r.in.index.hasPath(archived) {
 			taken[p] = true
 			return p, nil
 		}

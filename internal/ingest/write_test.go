@@ -5,17 +5,10 @@ import (
 	"context"
 	"log/slog"
 	"strings"
-	"sync"
 	"testing"
 
 	"newshub/internal/model"
 )
-
-func newQueue(min, max int) *queue {
-	q := &queue{min: min, max: max}
-	q.ready = sync.NewCond(&q.mu)
-	return q
-}
 
 // withRecs is a result carrying n new records.
 func withRecs(n int) *result {

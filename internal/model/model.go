@@ -8,6 +8,7 @@
 package model
 
 import (
+	"errors"
 	"fmt"
 	"net/url"
 	"strings"
@@ -23,7 +24,7 @@ const (
 	KindPerson       Kind = "person"        // _people/<slug>.md
 	KindPeopleList   Kind = "people-list"   // _people/collections/<slug>.md
 	KindEvent        Kind = "event"         // _events/*.md
-	KindLearning     Kind = "learning"      // _learning/{articles,videos}/*.md
+	KindLearning     Kind = "learning"      // _learning/<type>/*.md: articles, videos, courses, books...
 	KindLearningList Kind = "learning-list" // _learning/collections/*.md
 	KindNewsletter   Kind = "newsletter"    // _newsletters/*.html
 	KindTopic        Kind = "topic"         // _data/topics/NN-<id>.yaml
@@ -31,6 +32,11 @@ const (
 	KindConfig       Kind = "config"        // _config.yml
 	KindSources      Kind = "sources"       // _data/sources.yaml
 	KindDecisions    Kind = "decisions"     // _data/decisions.yaml
+	// KindOpaque is a file of the site that newshub keeps without reading
+	// it: a collection it does not model (_challenges/, _forms/...), a data
+	// file it does not use, a file of another format inside a collection.
+	// Its bytes are exported as they are; it is never published.
+	KindOpaque Kind = "opaque"
 )
 
 // Record is one file of a site: its site-relative path (slash separated, e.g.
@@ -63,6 +69,7 @@ type Record struct {
 	Config       *Config
 	Sources      *Sources
 	Decisions    *Decisions
+	Opaque       *Opaque
 }
 
 // Image is a picture attached to a record. Width and Height are pixels; 0
@@ -114,7 +121,7 @@ type Article struct {
 	CanonicalURL string    `json:"canonicalUrl,omitempty"` // curate.CanonicalURL of OriginalURL
 	GUID         string    `json:"guid,omitempty"`         // feed item id, when ingested
 	Story        string    `json:"story,omitempty"`        // story cluster id
-	FetchedAt    time.Time `json:"fetchedAt,omitempty"`    // when ingest first saw it
+	FetchedAt    time.Time `json:"fetchedAt,omitzero"`     // when ingest first saw it
 	Explain      *Explain  `json:"explain,omitempty"`      // why curation decided what it did
 	// Source is the URL of the feed the article was ingested from ("" for
 	// a record read from a file).
@@ -240,7 +247,8 @@ type Event struct {
 	FeaturedContent string    `json:"featuredContent,omitempty"`
 }
 
-// Learning is a learning resource (_learning/articles, _learning/videos) or a
+// Learning is a learning resource (_learning/articles, _learning/videos, any
+// other folder of _learning such as courses or books, which names its kind) or a
 // learning collection (_learning/collections, Type "collection", with Items
 // such as "videos/<slug>").
 type Learning struct {
@@ -250,7 +258,7 @@ type Learning struct {
 	Type              string    `json:"type"`
 	Price             string    `json:"price,omitempty"`
 	Length            string    `json:"length,omitempty"`
-	PublishedDateTime time.Time `json:"publishedDateTime,omitempty"`
+	PublishedDateTime time.Time `json:"publishedDateTime,omitzero"`
 	Heat              int       `json:"heat"`
 	FeaturedContent   string    `json:"featuredContent,omitempty"`
 	Provider          *Provider `json:"provider,omitempty"`
@@ -331,6 +339,13 @@ type Config struct {
 	// Timezone; empty means no scheduled issues.
 	NewsletterTime string `json:"newsletter_time,omitempty"`
 	SMTP           *SMTP  `json:"smtp,omitempty"` // nil: issues are not mailed
+	// ArchiveAfter is the age (see ParseAge) past which a story's news
+	// moves to _archive/news/; empty means DefaultArchiveAfter, "off" never.
+	ArchiveAfter string `json:"archive_after,omitempty"`
+	// PurgeAfter is the age past which unpublished duplicates (the other
+	// members of a story than its lead) are deleted, their addresses kept
+	// so that no feed brings them back; empty or "off" means never.
+	PurgeAfter string `json:"purge_after,omitempty"`
 }
 
 // SMTP is the mail server newsletter issues are sent through and the list
@@ -374,6 +389,101 @@ func isDigits(s string) bool {
 		}
 	}
 	return true
+}
+
+// Opaque is what newshub knows of a file it keeps without reading: the
+// collection it belongs to, the first folder of its path ("_challenges").
+type Opaque struct {
+	Collection string `json:"collection"`
+}
+
+// Collection returns the collection of a site path: its first folder, or
+// the path itself for a file at the top of the site.
+func Collection(path string) string {
+	if i := strings.IndexByte(path, '/'); i >= 0 {
+		return path[:i]
+	}
+	return path
+}
+
+// Off is the value of an age setting that turns its rule off.
+const Off = "off"
+
+// ParseAge reads an age setting such as archive_after: a whole number of
+// days ("30d") or weeks ("2w"), or a Go duration ("36h", "90m"), or
+// "off". It returns 0 for "off".
+func ParseAge(s string) (time.Duration, error) {
+	if s == Off {
+		return 0, nil
+	}
+	d, err := parseDays(s)
+	if err != nil {
+		if d, err = time.ParseDuration(s); err != nil {
+			return 0, fmt.Errorf("%q is not an age: want days (30d), weeks (2w), hours (36h) or off", s)
+		}
+	}
+	if d <= 0 {
+		return 0, fmt.Errorf("%q is not an age: want more than nothing, or off", s)
+	}
+	return d, nil
+}
+
+// parseDays reads a whole number of days ("30d") or weeks ("2w"), up to
+// maxAgeDays.
+func parseDays(s string) (time.Duration, error) {
+	n := len(s) - 1
+	if n < 1 || n > 6 || !isDigits(s[:n]) {
+		return 0, errNotDays
+	}
+	unit := 24 * time.Hour
+	switch s[n] {
+	case 'd':
+	case 'w':
+		unit *= 7
+	default:
+		return 0, errNotDays
+	}
+	days := 0
+	for i := range n {
+		days = days*10 + int(s[i]-'0')
+	}
+	if d := time.Duration(days) * unit; d <= maxAgeDays*24*time.Hour {
+		return d, nil
+	}
+	return 0, errNotDays
+}
+
+// maxAgeDays bounds an age in days, well within a time.Duration.
+const maxAgeDays = 100000
+
+var errNotDays = errors.New("not a number of days or weeks")
+
+// Defaults of the retention settings.
+const (
+	DefaultArchiveAfter = 30 * 24 * time.Hour
+	DefaultPurgeAfter   = 0 // off
+)
+
+// Retention returns the ages past which news is archived and unpublished
+// duplicates are purged, 0 for a rule that is off. A setting that does not
+// parse is an error naming it (the content package checks them with their
+// line when it reads the file).
+func (c *Config) Retention() (archiveAfter, purgeAfter time.Duration, err error) {
+	archiveAfter, purgeAfter = DefaultArchiveAfter, DefaultPurgeAfter
+	if c == nil {
+		return archiveAfter, purgeAfter, nil
+	}
+	if c.ArchiveAfter != "" {
+		if archiveAfter, err = ParseAge(c.ArchiveAfter); err != nil {
+			return 0, 0, fmt.Errorf("archive_after: %w", err)
+		}
+	}
+	if c.PurgeAfter != "" {
+		if purgeAfter, err = ParseAge(c.PurgeAfter); err != nil {
+			return 0, 0, fmt.Errorf("purge_after: %w", err)
+		}
+	}
+	return archiveAfter, purgeAfter, nil
 }
 
 // Sources is newshub's list of feeds (_data/sources.yaml).

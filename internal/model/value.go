@@ -28,64 +28,51 @@ func (r *Record) Value() any {
 		return r.Sources
 	case KindDecisions:
 		return r.Decisions
+	case KindOpaque:
+		return r.Opaque
 	}
 	return nil
 }
 
-// MarshalValue encodes the record's typed value as JSON, the form stores
-// keep beside the raw bytes.
+// NewValue sets the typed field that matches r.Kind to a new zero value
+// and reports whether the kind has one.
+func (r *Record) NewValue() bool {
+	switch r.Kind {
+	case KindNews:
+		r.Article = new(Article)
+	case KindPerson, KindPeopleList:
+		r.Person = new(Person)
+	case KindEvent:
+		r.Event = new(Event)
+	case KindLearning, KindLearningList:
+		r.Learning = new(Learning)
+	case KindNewsletter:
+		r.Newsletter = new(Newsletter)
+	case KindTopic:
+		r.Topic = new(Topic)
+	case KindOrganization:
+		r.Organization = new(Organization)
+	case KindConfig:
+		r.Config = new(Config)
+	case KindSources:
+		r.Sources = new(Sources)
+	case KindDecisions:
+		r.Decisions = new(Decisions)
+	case KindOpaque:
+		r.Opaque = new(Opaque)
+	default:
+		return false
+	}
+	return true
+}
+
+// MarshalValue encodes the record's typed value as JSON, with the field
+// names of the model's json tags. Stores keep this form beside the raw
+// bytes, through store/codec, which also reads it back.
 func (r *Record) MarshalValue() ([]byte, error) {
 	v := r.Value()
 	if v == nil {
 		return nil, fmt.Errorf("record %s: no value for kind %q", r.Path, r.Kind)
 	}
 	return json.Marshal(v)
-}
-
-// UnmarshalValue decodes data (from MarshalValue) into the typed field that
-// matches r.Kind.
-func (r *Record) UnmarshalValue(data []byte) error {
-	var target any
-	switch r.Kind {
-	case KindNews:
-		r.Article = new(Article)
-		if decodeArticle(data, r.Article) == nil {
-			return nil
-		}
-		r.Article = new(Article)
-		target = r.Article
-	case KindPerson, KindPeopleList:
-		r.Person = new(Person)
-		target = r.Person
-	case KindEvent:
-		r.Event = new(Event)
-		target = r.Event
-	case KindLearning, KindLearningList:
-		r.Learning = new(Learning)
-		target = r.Learning
-	case KindNewsletter:
-		r.Newsletter = new(Newsletter)
-		target = r.Newsletter
-	case KindTopic:
-		r.Topic = new(Topic)
-		target = r.Topic
-	case KindOrganization:
-		r.Organization = new(Organization)
-		target = r.Organization
-	case KindConfig:
-		r.Config = new(Config)
-		target = r.Config
-	case KindSources:
-		r.Sources = new(Sources)
-		target = r.Sources
-	case KindDecisions:
-		r.Decisions = new(Decisions)
-		target = r.Decisions
-	default:
-		return fmt.Errorf("record %s: unknown kind %q", r.Path, r.Kind)
-	}
-	if err := json.Unmarshal(data, target); err != nil {
-		return fmt.Errorf("record %s: decode value: %w", r.Path, err)
-	}
-	return nil
 }

@@ -224,7 +224,7 @@ func (c *composer) story(r *model.Record) *Story {
 		Time:     a.PublishedDateTime.In(c.loc).Format("3:04 PM"),
 		Heat:     a.Heat,
 		Voice:    c.voice(a.Topics, a.Provider.Domain),
-		Image:    thumbnail(a.Images, text(a.Title)),
+		Image:    thumbnail(a.Images, text(a.Title), c.site.BaseURL()),
 	}
 	if st.Title == "" {
 		st.Title = "(untitled)"
@@ -313,11 +313,12 @@ func publisherKey(p model.Provider) string {
 // thumbnailWidth is the width of a story's picture in the e-mail.
 const thumbnailWidth = 120
 
-// thumbnail returns the first picture with an http(s) URL, sized to the
-// thumbnail width (16:9 when the record gives no size).
-func thumbnail(ims []model.Image, alt string) *Image {
+// thumbnail returns the first picture with an http(s) URL, a site-relative
+// one resolved against base, sized to the thumbnail width (16:9 when the
+// record gives no size).
+func thumbnail(ims []model.Image, alt, base string) *Image {
 	for _, im := range ims {
-		u := safeURL(im.URL)
+		u := safeURL(site.Absolute(base, im.URL))
 		if u == "" {
 			continue
 		}

@@ -150,11 +150,12 @@ func (hc hubCase) serve(t *testing.T) *servedHub {
 	st, s := hc.open(t)
 	ts := httptest.NewServer(nil)
 	t.Cleanup(ts.Close)
-	w, err := web.New(web.Config{Store: st, BaseURL: ts.URL + "/", Now: hc.clock})
+	views := publish.NewViews(publish.ViewsConfig{Store: st, Options: publish.Options{BaseURL: ts.URL, Now: hc.clock}})
+	w, err := web.New(web.Config{Views: views, Store: st})
 	if err != nil {
 		t.Fatal(err)
 	}
-	ts.Config.Handler = server.New(server.Config{Store: st, Web: w, Now: hc.clock, BaseURL: ts.URL})
+	ts.Config.Handler = server.New(server.Config{Store: st, Views: views, Web: w, Search: w.SearchDoc})
 	// Answers are read as sent: compressed when the server compresses.
 	tr := &http.Transport{DisableCompression: true}
 	t.Cleanup(tr.CloseIdleConnections)

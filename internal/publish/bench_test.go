@@ -7,7 +7,7 @@ import (
 	"testing"
 )
 
-// BenchmarkLoad measures building the hub snapshot of a synthetic store.
+// BenchmarkLoad measures loading the view of a synthetic store.
 func BenchmarkLoad(b *testing.B) {
 	st, s := genStore(b, 3000)
 	b.ResetTimer()

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -25,11 +26,12 @@ type BuildOptions struct {
 	// Workers is how many files are rendered and written at once; 0 means
 	// twice the number of CPUs.
 	Workers int
-	// Extra run after the API and feeds are written, each given the
-	// temporary folder that becomes OUT, so other parts (the website) land
-	// in the same atomic swap. Files they write that equal the previous
+	// Extra run after the API and feeds are written, each given the view
+	// they were rendered from and the temporary folder that becomes OUT, so
+	// other forms of the hub (the website) show the same view and land in
+	// the same atomic swap. Files they write that equal the previous
 	// build's are replaced by links to it, keeping their times.
-	Extra []func(ctx context.Context, dir string) error
+	Extra []func(ctx context.Context, v *View, dir string) error
 	// Logger receives progress lines; nil discards them.
 	Logger *slog.Logger
 }
@@ -45,7 +47,8 @@ type BuildStats struct {
 // Build writes the API tree (OUT/api/**/index.json) and the feeds
 // (OUT/feeds/**) of the store's current generation, byte for byte what the
 // server answers for the same paths. It writes into a temporary folder
-// beside OUT and swaps it in at the end, so OUT is always a whole build.
+// beside OUT and swaps it in at the end (see swap), so OUT is always a
+// whole build.
 func Build(ctx context.Context, st store.Store, s *site.Site, out string, opt BuildOptions) (BuildStats, error) {
 	start := time.Now()
 	var stats BuildStats
@@ -83,14 +86,15 @@ func Build(ctx context.Context, st store.Store, s *site.Site, out string, opt Bu
 	}
 	hopt := opt.Options
 	hopt.CacheBytes = -1 // every document is rendered once: nothing to cache
-	if err := w.run(ctx, st, s, hopt, opt.Workers, log); err != nil {
+	v, err := w.run(ctx, st, s, hopt, opt.Workers, log)
+	if err != nil {
 		return stats, fmt.Errorf("build: %w", err)
 	}
 	// The extras (the website) need the memory more than these do.
 	w.owners.Clear()
 	w.dirs.Clear()
 	for _, fn := range opt.Extra {
-		if err := fn(ctx, tmp); err != nil {
+		if err := fn(ctx, v, tmp); err != nil {
 			return stats, fmt.Errorf("build: %w", err)
 		}
 	}
@@ -117,10 +121,18 @@ func removeLeftovers(parent, base string) {
 	}
 }
 
-// swap puts the finished tree tmp in place of out.
+// swap puts the finished tree tmp in place of out. Where the system can
+// exchange two paths in one step (exchange), out is never missing: a
+// reader sees the old tree or the new one. Elsewhere the old tree is
+// renamed away first, and out is missing between the two renames.
 func swap(tmp, out string) error {
 	if _, err := os.Lstat(out); errors.Is(err, fs.ErrNotExist) {
 		return os.Rename(tmp, out)
+	}
+	if err := exchange(tmp, out); err == nil {
+		return os.RemoveAll(tmp) // which now holds the old tree
+	} else if !errors.Is(err, errors.ErrUnsupported) {
+		return err
 	}
 	old := filepath.Join(filepath.Dir(out), "."+filepath.Base(out)+".old-"+filepath.Base(tmp))
 	if err := os.Rename(out, old); err != nil {
@@ -194,7 +206,7 @@ func fnv32(s string) uint32 {
 	return h
 }
 
-func (w *treeWriter) run(ctx context.Context, st store.Store, s *site.Site, opt Options, workers int, log *slog.Logger) error {
+func (w *treeWriter) run(ctx context.Context, st store.Store, s *site.Site, opt Options, workers int, log *slog.Logger) (*View, error) {
 	if workers <= 0 {
 		workers = 2 * runtime.GOMAXPROCS(0)
 	}
@@ -235,24 +247,24 @@ func (w *treeWriter) run(ctx context.Context, st store.Store, s *site.Site, opt 
 			return false
 		}
 	}
-	// The per-article documents need the related lists, which the hub does
-	// not keep: they are written as the records stream by. The hub is not
-	// complete yet, so they are rendered from the record alone.
+	// The per-article documents need the related lists, which the view
+	// does not keep: they are written as the records stream by. The view
+	// is not complete yet, so they are rendered from the record alone.
 	start := time.Now()
-	h, err := load(ctx, st, s, opt, func(h *Hub, r *model.Record, it *newsJSON) {
-		send(job{paths: []string{"api/news/" + articleKey(r.Path, r.Article.PublishedDateTime) + "/index.json"},
-			doc: newsWriter(it, ""), owner: r.Path})
+	v, err := load(ctx, st, s, opt, func(v *View, r *model.Record, it *newsJSON) {
+		send(job{paths: []string{"api/news/" + ArticleKey(r.Path, r.Article.PublishedDateTime) + "/index.json"},
+			doc: newsWriter(it, "", nil), owner: r.Path})
 	})
 	if err == nil {
-		log.Info("build: hub loaded", "news", len(h.news), "leads", len(h.leads), "took", time.Since(start).Round(time.Millisecond))
-		err = h.jobs(ctx, send)
+		log.Info("build: view loaded", "news", len(v.news), "leads", len(v.leads), "took", time.Since(start).Round(time.Millisecond))
+		err = v.jobs(ctx, send)
 	}
 	close(jobs)
 	wg.Wait()
 	if c := context.Cause(ctx); c != nil {
-		return c
+		return nil, c
 	}
-	return err
+	return v, err
 }
 
 // put writes data at every path, linking to the previous build's file when
@@ -364,7 +376,7 @@ func firstPageFiles(prefix string, noIndex bool) []string {
 
 // pagedFiles lists the files of page p of a paged list at prefix.
 func pagedFiles(prefix string, p int) []string {
-	n := itoa(p)
+	n := strconv.Itoa(p)
 	files := []string{prefix + "/page/" + n + "/index.json", prefix + "/page" + n + "/index.json"}
 	if p == 1 {
 		files = append([]string{prefix + "/index.json"}, files...)
@@ -373,21 +385,21 @@ func pagedFiles(prefix string, p int) []string {
 }
 
 // jobs sends every document of the hub except the per-article ones.
-func (h *Hub) jobs(ctx context.Context, send func(job) bool) error {
+func (v *View) jobs(ctx context.Context, send func(job) bool) error {
 	var stop bool
 	emit := func(t target, paths ...string) {
 		if stop {
 			return
 		}
 		stop = !send(job{paths: paths, render: func() ([]byte, error) {
-			b, _, err := h.render(ctx, t)
+			b, _, err := v.render(ctx, t)
 			return b, err
 		}})
 	}
 	// emitItem writes an item document only where the path leads back to
 	// it (a slug such as "page1" would be shadowed by a list).
 	emitItem := func(t target, path string) {
-		if got, ok := h.parse(path); ok && got == t {
+		if got, ok := v.parse(path); ok && got == t {
 			emit(t, path+"/index.json")
 		}
 	}
@@ -396,20 +408,20 @@ func (h *Hub) jobs(ctx context.Context, send func(job) bool) error {
 			emit(target{kind: kind, a: a, page: p}, pagedFiles(prefix, p)...)
 		}
 	}
-	for p, n := 1, pageCount(len(h.leads), h.pageSize); p <= n; p++ {
+	for p, n := 1, pageCount(len(v.leads), v.pageSize); p <= n; p++ {
 		files := pagedFiles("api/news", p)
-		if h.root != nil && validID(h.root.ID) {
-			files = append(files, pagedFiles("api/news/"+h.root.ID, p)...)
+		if v.root != nil && validID(v.root.ID) {
+			files = append(files, pagedFiles("api/news/"+v.root.ID, p)...)
 		}
 		emit(target{kind: tNewsPage, page: p}, files...)
 	}
-	for _, t := range h.site.Topics {
-		if !h.isTopic(t.ID) || !validID(t.ID) {
+	for _, t := range v.site.Topics {
+		if !v.isTopic(t.ID) || !validID(t.ID) {
 			continue
 		}
-		emitPaged("api/news/"+t.ID, tNewsPage, t.ID, pageCount(len(h.topicLeads[t.ID]), h.pageSize))
-		emit(target{kind: tEventsTopic, a: t.ID}, firstPageFiles("api/events/"+t.ID, h.eventBySlug[t.ID] != nil)...)
-		emit(target{kind: tPeople, a: t.ID}, firstPageFiles("api/people/"+t.ID, h.personBy[t.ID] != nil)...)
+		emitPaged("api/news/"+t.ID, tNewsPage, t.ID, pageCount(len(v.topicLeads[t.ID]), v.pageSize))
+		emit(target{kind: tEventsTopic, a: t.ID}, firstPageFiles("api/events/"+t.ID, v.eventBySlug[t.ID] != nil)...)
+		emit(target{kind: tPeople, a: t.ID}, firstPageFiles("api/people/"+t.ID, v.personBy[t.ID] != nil)...)
 		for _, f := range []string{"rss", "atom", "json"} {
 			emit(target{kind: tFeed, a: t.ID, b: f}, "feeds/"+t.ID+"/"+feedFile[f])
 		}
@@ -417,26 +429,26 @@ func (h *Hub) jobs(ctx context.Context, send func(job) bool) error {
 	emit(target{kind: tEvents}, firstPageFiles("api/events", false)...)
 	emit(target{kind: tEvents, a: "future"}, firstPageFiles("api/events/future", false)...)
 	emit(target{kind: tEvents, a: "past"}, firstPageFiles("api/events/past", false)...)
-	for slug := range h.eventBySlug {
+	for slug := range v.eventBySlug {
 		emitItem(target{kind: tEvent, a: slug}, "api/events/"+slug)
 	}
 	emit(target{kind: tPeople}, firstPageFiles("api/people", false)...)
 	emit(target{kind: tPeopleLists}, firstPageFiles("api/people/collections", false)...)
-	for slug := range h.personBy {
+	for slug := range v.personBy {
 		emitItem(target{kind: tPerson, a: slug}, "api/people/"+slug)
 	}
-	for slug := range h.peopleList {
+	for slug := range v.peopleList {
 		emitItem(target{kind: tPeopleList, a: slug}, "api/people/collections/"+slug)
 	}
 	emit(target{kind: tLearning}, firstPageFiles("api/learning", false)...)
 	emit(target{kind: tLearnLists}, firstPageFiles("api/learning/collections", false)...)
-	for key := range h.learnBy {
+	for key := range v.learnBy {
 		emitItem(target{kind: tLearnItem, a: key}, "api/learning/"+key)
 	}
 	emit(target{kind: tTopics}, "api/topics/index.json")
-	emitPaged("api/stories", tStories, "", pageCount(len(h.stories), h.pageSize))
-	for _, s := range h.stories {
-		emitItem(target{kind: tStory, a: s.id}, "api/stories/"+s.id)
+	emitPaged("api/stories", tStories, "", pageCount(len(v.apiStories), v.pageSize))
+	for _, s := range v.apiStories {
+		emitItem(target{kind: tStory, a: s.ID}, "api/stories/"+s.ID)
 	}
 	for _, f := range []string{"rss", "atom", "json"} {
 		emit(target{kind: tFeed, b: f}, "feeds/"+feedFile[f])
@@ -450,10 +462,10 @@ func (h *Hub) jobs(ctx context.Context, send func(job) bool) error {
 var feedFile = map[string]string{"rss": "rss.xml", "atom": "atom.xml", "json": "feed.json"}
 
 // Paths lists every file path a build writes, for tests and tools.
-func (h *Hub) Paths(ctx context.Context) []string {
+func (v *View) Paths(ctx context.Context) []string {
 	var out []string
-	h.jobs(ctx, func(j job) bool { out = append(out, j.paths...); return true })
-	for key := range h.articles {
+	v.jobs(ctx, func(j job) bool { out = append(out, j.paths...); return true })
+	for key := range v.articles {
 		out = append(out, "api/news/"+key+"/index.json")
 	}
 	return out

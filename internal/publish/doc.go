@@ -1,12 +1,18 @@
-// Package publish turns a hub's store into its published documents: the
-// Smartable-compatible JSON API (DESIGN §5), the RSS, Atom and JSON feeds,
-// and the static build that writes them all to a folder.
+// Package publish turns a hub's store into its published form: the View
+// of one store generation, loaded once, and from it the Smartable-
+// compatible JSON API (DESIGN §5), the RSS, Atom and JSON feeds, and the
+// static build that writes them all to a folder. Package web renders the
+// website's pages from the same View.
 //
-// A Hub is a read-only snapshot of one store generation: the sorted lists
-// every page is cut from, and the encoded news items, so serving a page is
-// slicing and concatenating bytes. Documents are rendered on first request
-// and cached with their ETag and gzip form. The server and the static build
-// ask the same Hub for the same path, so they give the same bytes.
+// A View holds the sorted lists every page is cut from (the leads newest
+// first for the API and the feeds, ranked for top stories), the stories,
+// and the encoded news items, so serving a page is slicing and
+// concatenating bytes. What is published, and how leads rank, is decided
+// in one place each (View.shows, View.score). Documents are rendered on
+// first request and cached with their ETag and gzip form. The server and
+// the static build ask the same View for the same path, so they give the
+// same bytes. Views keeps a server's current View, with the one refresh
+// policy of everything it answers.
 //
 // # Documents
 //

@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -20,6 +21,12 @@ import (
 
 // ErrNotFound is returned for a path that names no document.
 var ErrNotFound = errors.New("not found")
+
+// A BadRequest is a request for a document that its sender can fix, such
+// as a search with an unknown topic; its message says what to change.
+type BadRequest struct{ Reason string }
+
+func (e *BadRequest) Error() string { return e.Reason }
 
 // Content types of the documents.
 const (
@@ -39,7 +46,8 @@ type Doc struct {
 	gz     []byte
 }
 
-func newDoc(body []byte, ctype string) *Doc {
+// NewDoc makes the document of body, with its ETag.
+func NewDoc(body []byte, ctype string) *Doc {
 	sum := sha256.Sum256(body)
 	return &Doc{Body: body, ContentType: ctype,
 		ETag: `"` + base64.RawURLEncoding.EncodeToString(sum[:12]) + `"`}
@@ -86,56 +94,83 @@ type target struct {
 	page int
 }
 
-func (t target) String() string {
-	return strconv.Itoa(int(t.kind)) + "|" + t.a + "|" + t.b + "|" + strconv.Itoa(t.page)
-}
-
 // Doc returns the document at a site path such as "api/news/page/2/",
 // "api/news/page/2/index.json" or "feeds/rss.xml", or ErrNotFound.
-func (h *Hub) Doc(ctx context.Context, path string) (*Doc, error) {
-	t, ok := h.parse(path)
+func (v *View) Doc(ctx context.Context, path string) (*Doc, error) {
+	t, ok := v.parse(path)
 	if !ok {
 		return nil, ErrNotFound
 	}
-	return h.doc(ctx, t)
+	return v.doc(ctx, t)
 }
 
-func (h *Hub) doc(ctx context.Context, t target) (*Doc, error) {
-	key := t.String()
-	if t.kind == tEvents || t.kind == tEventsTopic {
+func (v *View) doc(ctx context.Context, t target) (*Doc, error) {
+	key := docKey{target: t, past: -1}
+	switch t.kind {
+	case tEvents, tEventsTopic:
 		// The future/past split moves with the clock: cache per split.
-		key += "|" + strconv.Itoa(h.pastCount(h.opt.Now()))
+		key.past = v.pastCount(v.opt.Now())
+	case tNewsPage:
+		// Pinned leads come first while their pins last.
+		key.pins = v.rank.pinned
 	}
-	h.mu.Lock()
-	d := h.cache[key]
-	h.mu.Unlock()
-	if d != nil {
+	if d := v.docs.get(key); d != nil {
 		return d, nil
 	}
-	body, ctype, err := h.render(ctx, t)
+	body, ctype, err := v.render(ctx, t)
 	if err != nil {
 		return nil, err
 	}
-	d = newDoc(body, ctype)
-	if h.opt.CacheBytes > 0 {
-		h.mu.Lock()
-		if old := h.cache[key]; old != nil {
-			d = old
-		} else if h.cacheBytes+int64(len(body)) <= h.opt.CacheBytes {
-			h.cache[key] = d
-			h.cacheBytes += int64(len(body))
-		}
-		h.mu.Unlock()
+	return v.docs.put(key, NewDoc(body, ctype), v.opt.CacheBytes), nil
+}
+
+// docCache keeps rendered documents up to a size, for every ranking of
+// one load (documents do not depend on the ranking but for the pins the
+// key counts).
+type docCache struct {
+	mu    sync.Mutex
+	docs  map[docKey]*Doc
+	bytes int64
+}
+
+// docKey names a rendered document: its target and, for events, how many
+// have ended; for lists of news, how many leads are pinned.
+type docKey struct {
+	target
+	past int
+	pins int
+}
+
+func (c *docCache) get(key docKey) *Doc {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.docs[key]
+}
+
+// put keeps d unless the cache is full, and returns the document kept
+// under key (another caller's, when it rendered first).
+func (c *docCache) put(key docKey, d *Doc, limit int64) *Doc {
+	if limit <= 0 {
+		return d
 	}
-	return d, nil
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if old := c.docs[key]; old != nil {
+		return old
+	}
+	if c.bytes+int64(len(d.Body)) <= limit {
+		c.docs[key] = d
+		c.bytes += int64(len(d.Body))
+	}
+	return d
 }
 
 // parse maps a site path to a target; it accepts only the canonical
 // spellings the static build writes.
-func (h *Hub) parse(path string) (target, bool) {
+func (v *View) parse(path string) (target, bool) {
 	path = strings.TrimPrefix(path, "/")
 	if rest, ok := strings.CutPrefix(path, "feeds/"); ok {
-		return h.parseFeed(rest)
+		return v.parseFeed(rest)
 	}
 	if path == "index.json" || strings.HasSuffix(path, "/index.json") {
 		path = strings.TrimSuffix(path, "index.json")
@@ -153,20 +188,20 @@ func (h *Hub) parse(path string) (target, bool) {
 	rest := segs[2:]
 	switch segs[1] {
 	case "news":
-		return h.parseNews(rest)
+		return v.parseNews(rest)
 	case "events":
-		return h.parseEvents(rest)
+		return v.parseEvents(rest)
 	case "people":
-		return h.parsePeople(rest)
+		return v.parsePeople(rest)
 	case "learning":
-		return h.parseLearning(rest)
+		return v.parseLearning(rest)
 	case "topics":
 		return target{kind: tTopics}, len(rest) == 0
 	case "stories":
 		if p, ok := pageOf(rest); ok {
 			return target{kind: tStories, page: p}, true
 		}
-		if len(rest) == 1 && h.storyBy[rest[0]] != nil {
+		if len(rest) == 1 && validID(rest[0]) && v.storyBy[rest[0]] != nil {
 			return target{kind: tStory, a: rest[0]}, true
 		}
 	}
@@ -199,28 +234,28 @@ func firstPage(segs []string) bool {
 	return ok && p == 1
 }
 
-func (h *Hub) isTopic(id string) bool {
-	t := h.site.TopicByID(id)
-	return t != nil && t != h.root
+func (v *View) isTopic(id string) bool {
+	t := v.site.TopicByID(id)
+	return t != nil && t != v.root
 }
 
-func (h *Hub) parseNews(rest []string) (target, bool) {
+func (v *View) parseNews(rest []string) (target, bool) {
 	if p, ok := pageOf(rest); ok {
 		return target{kind: tNewsPage, page: p}, true
 	}
 	if len(rest) == 4 {
 		key := strings.Join(rest, "/")
-		if _, ok := h.articles[key]; ok {
+		if _, ok := v.articles[key]; ok {
 			return target{kind: tArticle, a: key}, true
 		}
 	}
-	if len(rest) >= 1 && h.isTopic(rest[0]) {
+	if len(rest) >= 1 && v.isTopic(rest[0]) {
 		if p, ok := pageOf(rest[1:]); ok {
 			return target{kind: tNewsPage, a: rest[0], page: p}, true
 		}
 	}
 	// The root topic lists everything: its pages are api/news/'s.
-	if len(rest) >= 1 && h.root != nil && rest[0] == h.root.ID {
+	if len(rest) >= 1 && v.root != nil && rest[0] == v.root.ID {
 		if p, ok := pageOf(rest[1:]); ok {
 			return target{kind: tNewsPage, page: p}, true
 		}
@@ -228,56 +263,56 @@ func (h *Hub) parseNews(rest []string) (target, bool) {
 	return target{}, false
 }
 
-func (h *Hub) parseEvents(rest []string) (target, bool) {
+func (v *View) parseEvents(rest []string) (target, bool) {
 	switch {
 	case firstPage(rest):
 		return target{kind: tEvents}, true
 	case len(rest) >= 1 && (rest[0] == "future" || rest[0] == "past") && firstPage(rest[1:]):
 		return target{kind: tEvents, a: rest[0]}, true
-	case len(rest) == 1 && validID(rest[0]) && h.eventBySlug[rest[0]] != nil:
+	case len(rest) == 1 && validID(rest[0]) && v.eventBySlug[rest[0]] != nil:
 		return target{kind: tEvent, a: rest[0]}, true
-	case len(rest) >= 1 && h.isTopic(rest[0]) && firstPage(rest[1:]):
+	case len(rest) >= 1 && v.isTopic(rest[0]) && firstPage(rest[1:]):
 		return target{kind: tEventsTopic, a: rest[0]}, true
 	}
 	return target{}, false
 }
 
-func (h *Hub) parsePeople(rest []string) (target, bool) {
+func (v *View) parsePeople(rest []string) (target, bool) {
 	switch {
 	case firstPage(rest):
 		return target{kind: tPeople}, true
 	case len(rest) >= 1 && rest[0] == "collections" && firstPage(rest[1:]):
 		return target{kind: tPeopleLists}, true
-	case len(rest) == 2 && rest[0] == "collections" && validID(rest[1]) && h.peopleList[rest[1]] != nil:
+	case len(rest) == 2 && rest[0] == "collections" && validID(rest[1]) && v.peopleList[rest[1]] != nil:
 		return target{kind: tPeopleList, a: rest[1]}, true
-	case len(rest) == 1 && validID(rest[0]) && h.personBy[rest[0]] != nil:
+	case len(rest) == 1 && validID(rest[0]) && v.personBy[rest[0]] != nil:
 		// A profile wins over a topic of the same id (both are
 		// "donald-trump" in the election hub); the topic list stays at
 		// page1/ and page/1/.
 		return target{kind: tPerson, a: rest[0]}, true
-	case len(rest) >= 1 && h.isTopic(rest[0]) && firstPage(rest[1:]):
+	case len(rest) >= 1 && v.isTopic(rest[0]) && firstPage(rest[1:]):
 		return target{kind: tPeople, a: rest[0]}, true
 	}
 	return target{}, false
 }
 
-func (h *Hub) parseLearning(rest []string) (target, bool) {
+func (v *View) parseLearning(rest []string) (target, bool) {
 	switch {
 	case firstPage(rest):
 		return target{kind: tLearning}, true
 	case len(rest) >= 1 && rest[0] == "collections" && firstPage(rest[1:]):
 		return target{kind: tLearnLists}, true
-	case len(rest) == 2 && validID(rest[0]) && validID(rest[1]) && h.learnBy[rest[0]+"/"+rest[1]] != nil:
+	case len(rest) == 2 && validID(rest[0]) && validID(rest[1]) && v.learnBy[rest[0]+"/"+rest[1]] != nil:
 		return target{kind: tLearnItem, a: rest[0] + "/" + rest[1]}, true
 	}
 	return target{}, false
 }
 
-func (h *Hub) parseFeed(rest string) (target, bool) {
+func (v *View) parseFeed(rest string) (target, bool) {
 	topic := ""
 	if i := strings.IndexByte(rest, '/'); i >= 0 {
 		topic, rest = rest[:i], rest[i+1:]
-		if !h.isTopic(topic) {
+		if !v.isTopic(topic) {
 			return target{}, false
 		}
 	}
@@ -293,46 +328,42 @@ func (h *Hub) parseFeed(rest string) (target, bool) {
 }
 
 // render produces a document's bytes.
-func (h *Hub) render(ctx context.Context, t target) ([]byte, string, error) {
+func (v *View) render(ctx context.Context, t target) ([]byte, string, error) {
 	var b []byte
 	var err error
 	switch t.kind {
 	case tNewsPage:
-		list := h.leads
-		if t.a != "" {
-			list = h.topicLeads[t.a]
-		}
-		b, err = h.newsPage(list, t.page)
+		b, err = v.newsPage(v.latestIn(t.a), t.page)
 	case tArticle:
-		b, err = h.articleDoc(ctx, t.a)
+		b, err = v.articleDoc(ctx, t.a)
 	case tEvents:
-		b, err = h.eventsDoc(t.a)
+		b, err = v.eventsDoc(t.a)
 	case tEventsTopic:
-		b, err = h.eventsTopicDoc(t.a)
+		b, err = v.eventsTopicDoc(t.a)
 	case tEvent:
-		b, err = encodeIndent(h.eventItem(h.eventBySlug[t.a]), "")
+		b, err = encodeIndent(v.eventItem(v.eventBySlug[t.a]), "")
 	case tPeople:
-		b, err = h.peopleDoc(t.a)
+		b, err = v.peopleDoc(t.a)
 	case tPerson:
-		b, err = encodeIndent(h.personItem(h.personBy[t.a]), "")
+		b, err = encodeIndent(v.personItem(v.personBy[t.a]), "")
 	case tPeopleLists:
-		b, err = h.peopleListsDoc()
+		b, err = v.peopleListsDoc()
 	case tPeopleList:
-		b, err = encodeIndent(h.personItem(h.peopleList[t.a]), "")
+		b, err = encodeIndent(v.personItem(v.peopleList[t.a]), "")
 	case tLearning:
-		b, err = h.learningDoc(h.learning, "Learning Resources", "_learning")
+		b, err = v.learningDoc(v.learning, "Learning Resources", "_learning")
 	case tLearnLists:
-		b, err = h.learningDoc(h.learnLists, "Learning Collections", "_learning/collections")
+		b, err = v.learningDoc(v.learnLists, "Learning Collections", "_learning/collections")
 	case tLearnItem:
-		b, err = encodeCompact(h.learningV3(h.learnBy[t.a]))
+		b, err = encodeCompact(v.learningV3(v.learnBy[t.a]))
 	case tTopics:
-		b, err = h.topicsDoc()
+		b, err = v.topicsDoc()
 	case tStories:
-		b, err = h.storiesPage(t.page)
+		b, err = v.storiesPage(t.page)
 	case tStory:
-		b, err = h.storyDoc(h.storyBy[t.a])
+		b, err = v.storyDoc(v.storyBy[t.a])
 	case tFeed:
-		return h.feed(t.a, t.b)
+		return v.feed(t.a, t.b)
 	default:
 		err = ErrNotFound
 	}
@@ -355,13 +386,13 @@ type v2Envelope struct {
 }
 
 // newsPage writes a V2 page from the pre-encoded items.
-func (h *Hub) newsPage(list []*newsEntry, page int) ([]byte, error) {
-	n := pageCount(len(list), h.pageSize)
+func (v *View) newsPage(list []*Entry, page int) ([]byte, error) {
+	n := pageCount(len(list), v.pageSize)
 	if page < 1 || page > n {
 		return nil, ErrNotFound
 	}
-	lo := (page - 1) * h.pageSize
-	hi := min(lo+h.pageSize, len(list))
+	lo := (page - 1) * v.pageSize
+	hi := min(lo+v.pageSize, len(list))
 	size := 64
 	for _, e := range list[lo:hi] {
 		size += len(e.body) + 6
@@ -381,7 +412,7 @@ func (h *Hub) newsPage(list []*newsEntry, page int) ([]byte, error) {
 }
 
 // appendItems writes a JSON array of pre-encoded items at depth 2.
-func appendItems(b []byte, items []*newsEntry) []byte {
+func appendItems(b []byte, items []*Entry) []byte {
 	if len(items) == 0 {
 		return append(b, "[]"...)
 	}
@@ -398,38 +429,38 @@ func appendItems(b []byte, items []*newsEntry) []byte {
 }
 
 // articleDoc renders one article with its related list, read from the store.
-func (h *Hub) articleDoc(ctx context.Context, key string) ([]byte, error) {
-	path, ok := h.articles[key]
+func (v *View) articleDoc(ctx context.Context, key string) ([]byte, error) {
+	path, ok := v.articles[key]
 	if !ok {
 		return nil, ErrNotFound
 	}
-	r, err := h.st.Get(ctx, path)
-	if errors.Is(err, store.ErrNotFound) || (err == nil && r.Article == nil) {
-		return nil, ErrNotFound
+	r, err := v.st.Get(ctx, path)
+	if errors.Is(err, store.ErrNotFound) || (err == nil && !v.shows(r)) {
+		return nil, ErrNotFound // gone, or withheld since the view was loaded
 	}
 	if err != nil {
 		return nil, fmt.Errorf("article %s: %w", path, err)
 	}
-	return h.articleBytes(r)
+	return v.articleBytes(r)
 }
 
-func (h *Hub) articleBytes(r *model.Record) ([]byte, error) {
-	return encodeNews(h.newsItem(r.Path, r.Article, true), ""), nil
+func (v *View) articleBytes(r *model.Record) ([]byte, error) {
+	return encodeNews(v.newsItem(r.Path, r.Article, true), ""), nil
 }
 
 // pastCount is the number of events that have ended at now.
-func (h *Hub) pastCount(now time.Time) int {
+func (v *View) pastCount(now time.Time) int {
 	n := 0
-	for _, r := range h.events {
-		if eventPast(r.Event, now) {
+	for _, r := range v.events {
+		if EventPast(r.Event, now) {
 			n++
 		}
 	}
 	return n
 }
 
-// eventPast reports whether an event has ended (or, without an end, begun).
-func eventPast(e *model.Event, now time.Time) bool {
+// EventPast reports whether an event has ended (or, without an end, begun).
+func EventPast(e *model.Event, now time.Time) bool {
 	end := e.EndDateTime
 	if end.IsZero() {
 		end = e.StartDateTime
@@ -439,10 +470,10 @@ func eventPast(e *model.Event, now time.Time) bool {
 
 // splitEvents gives the future events by start ascending and the past ones
 // by start descending.
-func (h *Hub) splitEvents(list []*model.Record) (future, past []*model.Record) {
-	now := h.opt.Now()
+func (v *View) splitEvents(list []*model.Record) (future, past []*model.Record) {
+	now := v.opt.Now()
 	for _, r := range list {
-		if eventPast(r.Event, now) {
+		if EventPast(r.Event, now) {
 			past = append(past, r)
 		} else {
 			future = append(future, r)
@@ -454,8 +485,8 @@ func (h *Hub) splitEvents(list []*model.Record) (future, past []*model.Record) {
 	return future, past
 }
 
-func (h *Hub) eventsDoc(which string) ([]byte, error) {
-	future, past := h.splitEvents(h.events)
+func (v *View) eventsDoc(which string) ([]byte, error) {
+	future, past := v.splitEvents(v.events)
 	var list []*model.Record
 	title := "Events"
 	switch which {
@@ -468,35 +499,35 @@ func (h *Hub) eventsDoc(which string) ([]byte, error) {
 	}
 	items := make([]*eventJSON, len(list))
 	for i, r := range list {
-		items[i] = h.eventItem(r)
+		items[i] = v.eventItem(r)
 	}
 	return encodeIndent(v1Envelope{Title: title, Path: "_events", Page: 1, Value: items}, "")
 }
 
-func (h *Hub) eventsTopicDoc(id string) ([]byte, error) {
-	name := h.site.TopicByID(id).Name
+func (v *View) eventsTopicDoc(id string) ([]byte, error) {
+	name := v.site.TopicByID(id).Name
 	var mine []*model.Record
-	for _, r := range h.events {
-		if contains(r.Event.Topics, name) {
+	for _, r := range v.events {
+		if slices.Contains(r.Event.Topics, name) {
 			mine = append(mine, r)
 		}
 	}
-	future, past := h.splitEvents(mine)
+	future, past := v.splitEvents(mine)
 	items := []*eventV2JSON{}
 	for _, r := range append(future, past...) {
-		items = append(items, h.eventV2(r))
+		items = append(items, v.eventV2(r))
 	}
 	return encodeIndent(v2Envelope{Page: 1, Value: items}, "")
 }
 
-func (h *Hub) eventItem(r *model.Record) *eventJSON {
-	e, slug := r.Event, slugOf(r.Path)
+func (v *View) eventItem(r *model.Record) *eventJSON {
+	e, slug := r.Event, Slug(r.Path)
 	it := &eventJSON{
 		Path: r.Path, Title: e.Name, Excerpt: e.Excerpt,
-		SourceURL: h.apiURL("events/" + slug), WebURL: h.web + "/event/" + slug + "/",
+		SourceURL: v.apiURL("events/" + slug), WebURL: v.web + "/event/" + slug + "/",
 		OriginalURL: e.OriginalURL, Name: e.Name, FeaturedContent: e.FeaturedContent, Type: e.Type,
-		StartDateTime: stampPtr(e.StartDateTime, h.loc), EndDateTime: stampPtr(e.EndDateTime, h.loc),
-		Location: e.Location, Topics: nonNil(e.Topics), Highlight: h.highlight(e.Topics),
+		StartDateTime: stampPtr(e.StartDateTime, v.loc), EndDateTime: stampPtr(e.EndDateTime, v.loc),
+		Location: e.Location, Topics: nonNil(e.Topics), Highlight: v.highlight(e.Topics),
 		Images: v1Images(e.Images),
 	}
 	if e.Provider != nil {
@@ -505,41 +536,41 @@ func (h *Hub) eventItem(r *model.Record) *eventJSON {
 	return it
 }
 
-func (h *Hub) eventV2(r *model.Record) *eventV2JSON {
-	e, slug := r.Event, slugOf(r.Path)
+func (v *View) eventV2(r *model.Record) *eventV2JSON {
+	e, slug := r.Event, Slug(r.Path)
 	it := &eventV2JSON{
 		Path: r.Path, Title: e.Name, Excerpt: e.Excerpt,
-		SourceURL: h.apiURL("events/" + slug), WebURL: h.web + "/event/" + slug + "/",
+		SourceURL: v.apiURL("events/" + slug), WebURL: v.web + "/event/" + slug + "/",
 		OriginalURL: e.OriginalURL, Name: e.Name, FeaturedContent: strPtr(e.FeaturedContent), Type: e.Type,
-		StartDateTime: stampPtr(e.StartDateTime, h.loc), EndDateTime: stampPtr(e.EndDateTime, h.loc),
-		Location: strPtr(e.Location), Topics: nonNil(e.Topics), Highlight: h.highlight(e.Topics),
+		StartDateTime: stampPtr(e.StartDateTime, v.loc), EndDateTime: stampPtr(e.EndDateTime, v.loc),
+		Location: strPtr(e.Location), Topics: nonNil(e.Topics), Highlight: v.highlight(e.Topics),
 		Images: newsImages(e.Images, false),
 	}
 	if e.Provider != nil {
-		p := h.newsProvider(*e.Provider)
+		p := v.newsProvider(*e.Provider)
 		it.Provider = &p
 	}
 	return it
 }
 
-func (h *Hub) peopleDoc(topicID string) ([]byte, error) {
+func (v *View) peopleDoc(topicID string) ([]byte, error) {
 	items := []*personJSON{}
 	name := ""
 	if topicID != "" {
-		name = h.site.TopicByID(topicID).Name
+		name = v.site.TopicByID(topicID).Name
 	}
-	for _, r := range h.people {
-		if name == "" || contains(r.Person.Topics, name) {
-			items = append(items, h.personItem(r))
+	for _, r := range v.people {
+		if name == "" || slices.Contains(r.Person.Topics, name) {
+			items = append(items, v.personItem(r))
 		}
 	}
 	return encodeIndent(v1Envelope{Title: "People", Path: "_people", Page: 1, Value: items}, "")
 }
 
-func (h *Hub) peopleListsDoc() ([]byte, error) {
-	items := make([]*personJSON, len(h.peopleLists))
-	for i, r := range h.peopleLists {
-		items[i] = h.personItem(r)
+func (v *View) peopleListsDoc() ([]byte, error) {
+	items := make([]*personJSON, len(v.peopleLists))
+	for i, r := range v.peopleLists {
+		items[i] = v.personItem(r)
 	}
 	return encodeIndent(v1Envelope{Title: "People Collections", Path: "_people/collections", Page: 1, Value: items}, "")
 }
@@ -547,13 +578,13 @@ func (h *Hub) peopleListsDoc() ([]byte, error) {
 // topItemsLimit is how many members a collection shows inline.
 const topItemsLimit = 4
 
-func (h *Hub) personItem(r *model.Record) *personJSON {
-	p, slug := r.Person, slugOf(r.Path)
+func (v *View) personItem(r *model.Record) *personJSON {
+	p, slug := r.Person, Slug(r.Path)
 	it := &personJSON{
 		Path: r.Path, Title: p.Name, Excerpt: p.Bio,
-		SourceURL: h.apiURL("people/" + slug), WebURL: h.web + "/people/" + slug + "/",
+		SourceURL: v.apiURL("people/" + slug), WebURL: v.web + "/people/" + slug + "/",
 		Type: p.Type, Name: p.Name, Bio: p.Bio, Location: p.Location, Website: p.Website,
-		Topics: nonNil(p.Topics), Highlight: h.highlight(p.Topics), Heat: p.Heat, Images: personImages(p.Images),
+		Topics: nonNil(p.Topics), Highlight: v.highlight(p.Topics), Heat: p.Heat, Images: personImages(p.Images),
 	}
 	if it.Type == "" {
 		it.Type = "profile"
@@ -563,11 +594,11 @@ func (h *Hub) personItem(r *model.Record) *personJSON {
 	}
 	if r.Kind == model.KindPeopleList {
 		it.Type = "collection"
-		it.SourceURL = h.apiURL("people/collections/" + slug)
-		it.WebURL = h.web + "/people/collections/" + slug + "/"
+		it.SourceURL = v.apiURL("people/collections/" + slug)
+		it.WebURL = v.web + "/people/collections/" + slug + "/"
 		it.TopItems = []personTopItem{}
 		for _, s := range p.Items {
-			m := h.personBy[s]
+			m := v.personBy[s]
 			if m == nil || len(it.TopItems) == topItemsLimit {
 				continue
 			}
@@ -582,29 +613,29 @@ func (h *Hub) personItem(r *model.Record) *personJSON {
 	return it
 }
 
-func (h *Hub) learningDoc(list []*model.Record, title, path string) ([]byte, error) {
+func (v *View) learningDoc(list []*model.Record, title, path string) ([]byte, error) {
 	items := make([]*learningJSON, len(list))
 	for i, r := range list {
-		items[i] = h.learningItem(r)
+		items[i] = v.learningItem(r)
 	}
 	return encodeIndent(v1Envelope{Title: title, Path: path, Page: 1, Value: items}, "")
 }
 
-func (h *Hub) learningWebURL(r *model.Record) string {
-	key := learningKey(r.Path)
+func (v *View) learningWebURL(r *model.Record) string {
+	key := LearningKey(r.Path)
 	if strings.HasPrefix(key, "articles/") && r.Learning.OriginalURL != "" {
 		return r.Learning.OriginalURL
 	}
-	return h.web + "/learning/" + key + "/"
+	return v.web + "/learning/" + key + "/"
 }
 
-func (h *Hub) learningTop(l *model.Learning) ([]learningTopItem, *int) {
+func (v *View) learningTop(l *model.Learning) ([]learningTopItem, *int) {
 	if len(l.Items) == 0 && l.Type != "collection" {
 		return nil, nil
 	}
 	top := []learningTopItem{}
 	for _, k := range l.Items {
-		m := h.learnBy[k]
+		m := v.learnBy[k]
 		if m == nil || len(top) == topItemsLimit {
 			continue
 		}
@@ -616,13 +647,13 @@ func (h *Hub) learningTop(l *model.Learning) ([]learningTopItem, *int) {
 	return top, &n
 }
 
-func (h *Hub) learningItem(r *model.Record) *learningJSON {
+func (v *View) learningItem(r *model.Record) *learningJSON {
 	l := r.Learning
 	it := &learningJSON{
 		Path: r.Path, Title: l.Title, Excerpt: l.Excerpt,
-		SourceURL: h.apiURL("learning/" + learningKey(r.Path)), WebURL: h.learningWebURL(r),
+		SourceURL: v.apiURL("learning/" + LearningKey(r.Path)), WebURL: v.learningWebURL(r),
 		OriginalURL: l.OriginalURL, FeaturedContent: l.FeaturedContent, Length: l.Length,
-		PublishedDateTime: stampPtr(l.PublishedDateTime, h.loc), Heat: l.Heat,
+		PublishedDateTime: stampPtr(l.PublishedDateTime, v.loc), Heat: l.Heat,
 		Images: v1Images(l.Images), Type: l.Type, Price: l.Price, Topics: nonNil(l.Topics),
 	}
 	if l.Provider != nil {
@@ -632,33 +663,33 @@ func (h *Hub) learningItem(r *model.Record) *learningJSON {
 		}
 		it.Provider = p
 	}
-	it.TopItems, it.Size = h.learningTop(l)
+	it.TopItems, it.Size = v.learningTop(l)
 	return it
 }
 
-func (h *Hub) learningV3(r *model.Record) *learningV3JSON {
+func (v *View) learningV3(r *model.Record) *learningV3JSON {
 	l := r.Learning
 	it := &learningV3JSON{
 		Path: r.Path, Title: l.Title, Excerpt: l.Excerpt,
-		SourceURL: h.apiURL("learning/" + learningKey(r.Path)), WebURL: h.learningWebURL(r),
+		SourceURL: v.apiURL("learning/" + LearningKey(r.Path)), WebURL: v.learningWebURL(r),
 		OriginalURL: strPtr(l.OriginalURL), FeaturedContent: strPtr(l.FeaturedContent), Length: strPtr(l.Length),
-		PublishedDateTime: stampPtr(l.PublishedDateTime, h.loc), Heat: l.Heat,
+		PublishedDateTime: stampPtr(l.PublishedDateTime, v.loc), Heat: l.Heat,
 		Images: newsImages(l.Images, false), Content: "\r\n", Type: strPtr(l.Type), Price: strPtr(l.Price),
 		Topics: nonNil(l.Topics),
 	}
 	if l.Provider != nil {
-		p := h.newsProvider(*l.Provider)
+		p := v.newsProvider(*l.Provider)
 		it.Provider = &p
 	}
-	it.TopItems, it.Size = h.learningTop(l)
+	it.TopItems, it.Size = v.learningTop(l)
 	return it
 }
 
-func (h *Hub) topicsDoc() ([]byte, error) {
+func (v *View) topicsDoc() ([]byte, error) {
 	items := []topicJSON{}
-	for _, t := range h.site.Topics {
+	for _, t := range v.site.Topics {
 		it := topicJSON{Name: t.Name, Shortname: t.Shortname, ID: t.ID, Parent: t.Parent,
-			Images: t.Images, Services: []serviceJSON{}, Highlight: h.highlight([]string{t.Name})}
+			Images: t.Images, Services: []serviceJSON{}, Highlight: v.highlight([]string{t.Name})}
 		if it.Shortname == "" {
 			it.Shortname = t.Name
 		}
@@ -701,25 +732,25 @@ type storySummaryJSON struct {
 	Voices            voicesJSON `json:"voices"`
 }
 
-func (h *Hub) storySummary(s *storyEntry) storySummaryJSON {
+func (v *View) storySummary(s *Story) storySummaryJSON {
 	return storySummaryJSON{
-		ID: s.id, Title: s.lead.title, SourceURL: h.apiURL("stories/" + s.id),
-		Lead:              h.apiURL("news/" + s.lead.key),
-		PublishedDateTime: stamp(s.lead.time.In(h.loc)), Heat: s.lead.heat, Size: len(s.members),
+		ID: s.ID, Title: s.Lead.Title, SourceURL: v.apiURL("stories/" + s.ID),
+		Lead:              v.apiURL("news/" + s.Lead.Key),
+		PublishedDateTime: stamp(s.Lead.Time.In(v.loc)), Heat: s.Lead.Heat, Size: len(s.Members),
 		Publishers: nonNil(s.publishers), Voices: voicesJSON(s.voices),
 	}
 }
 
-func (h *Hub) storiesPage(page int) ([]byte, error) {
-	n := pageCount(len(h.stories), h.pageSize)
+func (v *View) storiesPage(page int) ([]byte, error) {
+	n := pageCount(len(v.apiStories), v.pageSize)
 	if page < 1 || page > n {
 		return nil, ErrNotFound
 	}
-	lo := (page - 1) * h.pageSize
-	hi := min(lo+h.pageSize, len(h.stories))
+	lo := (page - 1) * v.pageSize
+	hi := min(lo+v.pageSize, len(v.apiStories))
 	items := make([]storySummaryJSON, 0, hi-lo)
-	for _, s := range h.stories[lo:hi] {
-		items = append(items, h.storySummary(s))
+	for _, s := range v.apiStories[lo:hi] {
+		items = append(items, v.storySummary(s))
 	}
 	env := v2Envelope{Page: page, Value: items}
 	if page < n {
@@ -731,12 +762,12 @@ func (h *Hub) storiesPage(page int) ([]byte, error) {
 
 // storyDoc writes the story's summary followed by its members, splicing
 // the pre-encoded items in rather than encoding them again.
-func (h *Hub) storyDoc(s *storyEntry) ([]byte, error) {
-	head, err := encodeIndent(h.storySummary(s), "")
+func (v *View) storyDoc(s *Story) ([]byte, error) {
+	head, err := encodeIndent(v.storySummary(s), "")
 	if err != nil {
 		return nil, err
 	}
 	b := append(head[:len(head)-2:len(head)-2], ",\n  \"members\": "...)
-	b = appendItems(b, s.members)
+	b = appendItems(b, s.Members)
 	return append(b, "\n}"...), nil
 }

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -20,7 +21,7 @@ var electionSt store.Store
 // electionNow is a moment between the sample's past and future events.
 var electionNow = time.Date(2020, 10, 1, 12, 0, 0, 0, time.UTC)
 
-func buildElection(t *testing.T) (string, *Hub) {
+func buildElection(t *testing.T) (string, *View) {
 	t.Helper()
 	st, s := electionStore(t)
 	electionSt = st
@@ -57,7 +58,7 @@ func TestElectionAPIMatchesRealFiles(t *testing.T) {
 	cases := []struct {
 		sample, ours string
 	}{
-		{"news/kamala-harris/page/5/index.json", "news/kamala-harris/page/" + itoa(lastHarris) + "/index.json"},
+		{"news/kamala-harris/page/5/index.json", "news/kamala-harris/page/" + strconv.Itoa(lastHarris) + "/index.json"},
 		{"events/future/index.json", "events/future/index.json"},
 		{"events/past/page/1/index.json", "events/past/page/1/index.json"},
 		{"people/page1/index.json", "people/page1/index.json"},

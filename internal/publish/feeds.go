@@ -2,7 +2,6 @@ package publish
 
 import (
 	"bytes"
-	"encoding/json"
 	"encoding/xml"
 	"time"
 )
@@ -115,40 +114,32 @@ type jsonFeedAuthor struct {
 	Name string `json:"name"`
 }
 
-// feedEntry is what a feed shows of an item, read back from its encoded
-// object (the hub keeps no second copy of excerpts).
+// feedEntry is what a feed shows of an item.
 type feedEntry struct {
-	*newsEntry
+	*Entry
 	excerpt, webURL, image string
 }
 
-func feedEntries(list []*newsEntry) []feedEntry {
+func feedEntries(list []*Entry) []feedEntry {
 	out := make([]feedEntry, len(list))
 	for i, e := range list {
-		var it struct {
-			Excerpt string `json:"excerpt"`
-			WebURL  string `json:"webUrl"`
-			Images  []struct {
-				URL string `json:"url"`
-			} `json:"images"`
-		}
-		json.Unmarshal(e.body, &it)
-		out[i] = feedEntry{newsEntry: e, excerpt: it.Excerpt, webURL: it.WebURL}
-		if len(it.Images) > 0 {
-			out[i].image = it.Images[0].URL
+		d := e.Details()
+		out[i] = feedEntry{Entry: e, excerpt: d.Excerpt, webURL: d.WebURL}
+		if len(d.Images) > 0 {
+			out[i].image = d.Images[0].URL
 		}
 	}
 	return out
 }
 
 // feed renders the feed of a topic ("" for the whole hub) in a format.
-func (h *Hub) feed(topicID, format string) ([]byte, string, error) {
-	list := h.leads
-	title := h.site.Config.Title
-	prefix := h.base + "/feeds/"
+func (v *View) feed(topicID, format string) ([]byte, string, error) {
+	list := v.leads
+	title := v.site.Config.Title
+	prefix := v.base + "/feeds/"
 	if topicID != "" {
-		list = h.topicLeads[topicID]
-		title += ": " + h.site.TopicByID(topicID).Name
+		list = v.topicLeads[topicID]
+		title += ": " + v.site.TopicByID(topicID).Name
 		prefix += topicID + "/"
 	}
 	if title == "" {
@@ -158,33 +149,33 @@ func (h *Hub) feed(topicID, format string) ([]byte, string, error) {
 		list = list[:FeedItems]
 	}
 	items := feedEntries(list)
-	home := h.web
+	home := v.web
 	if home == "" {
-		home = h.base + "/"
+		home = v.base + "/"
 	}
 	var updated time.Time
 	if len(list) > 0 {
-		updated = list[0].time.In(h.loc)
+		updated = list[0].Time.In(v.loc)
 	} else {
-		updated = time.Unix(0, 0).In(h.loc)
+		updated = time.Unix(0, 0).In(v.loc)
 	}
 	desc := "Latest news"
-	if h.root != nil {
-		desc = "Latest news about " + h.root.Name
+	if v.root != nil {
+		desc = "Latest news about " + v.root.Name
 	}
 	switch format {
 	case "rss":
 		doc := rssDoc{Version: "2.0", AtomNS: "http://www.w3.org/2005/Atom", Channel: rssChannel{
-			Title: title, Link: home, Description: desc, Language: h.locale,
+			Title: title, Link: home, Description: desc, Language: v.locale,
 			LastBuildDate: updated.Format(time.RFC1123Z),
 			Self:          rssSelf{Href: prefix + "rss.xml", Rel: "self", Type: "application/rss+xml"},
 		}}
 		for _, e := range items {
-			it := rssItem{Title: e.title, Link: e.webURL,
-				GUID:    rssGUID{IsPermaLink: "false", Value: h.apiURL("news/" + e.key)},
-				PubDate: e.time.In(h.loc).Format(time.RFC1123Z), Description: e.excerpt, Categories: e.topics}
-			if e.provider != "" {
-				it.Source = &rssSrc{URL: prefix + "rss.xml", Value: e.provider}
+			it := rssItem{Title: e.Title, Link: e.webURL,
+				GUID:    rssGUID{IsPermaLink: "false", Value: v.apiURL("news/" + e.Key)},
+				PubDate: e.Time.In(v.loc).Format(time.RFC1123Z), Description: e.excerpt, Categories: e.Topics}
+			if e.Provider != "" {
+				it.Source = &rssSrc{URL: prefix + "rss.xml", Value: e.Provider}
 			}
 			doc.Channel.Items = append(doc.Channel.Items, it)
 		}
@@ -194,13 +185,13 @@ func (h *Hub) feed(topicID, format string) ([]byte, string, error) {
 		doc := atomFeed{Title: title, ID: prefix + "atom.xml", Updated: updated.Format(time.RFC3339),
 			Links: []atomLink{{Href: prefix + "atom.xml", Rel: "self", Type: "application/atom+xml"}, {Href: home, Rel: "alternate"}}}
 		for _, e := range items {
-			ent := atomEntry{Title: e.title, ID: h.apiURL("news/" + e.key), Link: atomLink{Href: e.webURL, Rel: "alternate"},
-				Published: e.time.In(h.loc).Format(time.RFC3339), Updated: e.time.In(h.loc).Format(time.RFC3339),
-				Summary: e.excerpt, Author: atomAuthor{Name: e.provider}}
+			ent := atomEntry{Title: e.Title, ID: v.apiURL("news/" + e.Key), Link: atomLink{Href: e.webURL, Rel: "alternate"},
+				Published: e.Time.In(v.loc).Format(time.RFC3339), Updated: e.Time.In(v.loc).Format(time.RFC3339),
+				Summary: e.excerpt, Author: atomAuthor{Name: e.Provider}}
 			if ent.Author.Name == "" {
 				ent.Author.Name = title
 			}
-			for _, t := range e.topics {
+			for _, t := range e.Topics {
 				ent.Categories = append(ent.Categories, atomCategory{Term: t})
 			}
 			doc.Entries = append(doc.Entries, ent)
@@ -209,12 +200,12 @@ func (h *Hub) feed(topicID, format string) ([]byte, string, error) {
 		return b, TypeAtom, err
 	case "json":
 		doc := jsonFeed{Version: "https://jsonfeed.org/version/1.1", Title: title, HomePageURL: home,
-			FeedURL: prefix + "feed.json", Language: h.locale, Items: []jsonFeedItem{}}
+			FeedURL: prefix + "feed.json", Language: v.locale, Items: []jsonFeedItem{}}
 		for _, e := range items {
-			it := jsonFeedItem{ID: h.apiURL("news/" + e.key), URL: e.webURL, Title: e.title, Summary: e.excerpt,
-				ContentText: e.excerpt, Image: e.image, DatePublished: e.time.In(h.loc).Format(time.RFC3339), Tags: e.topics}
-			if e.provider != "" {
-				it.Authors = []jsonFeedAuthor{{Name: e.provider}}
+			it := jsonFeedItem{ID: v.apiURL("news/" + e.Key), URL: e.webURL, Title: e.Title, Summary: e.excerpt,
+				ContentText: e.excerpt, Image: e.image, DatePublished: e.Time.In(v.loc).Format(time.RFC3339), Tags: e.Topics}
+			if e.Provider != "" {
+				it.Authors = []jsonFeedAuthor{{Name: e.Provider}}
 			}
 			doc.Items = append(doc.Items, it)
 		}

@@ -134,16 +134,11 @@ func readNode(dec *json.Decoder) (*node, error) {
 	return nil, fmt.Errorf("unexpected token %v", tok)
 }
 
-// compareShape lists where ours differs from the sample in keys, key order
-// or JSON types. List items are paired by their "path" (news, events,
+// compareShapeKeys lists where ours differs from the sample in keys, key
+// order or JSON types. List items are paired by their "path" (news, events,
 // people, learning) or "title" (topItems); unpaired items are skipped.
-// allow(where, ours, sample) excuses a type difference.
-func compareShape(where string, ours, sample *node, allow func(where, ours, sample string) bool) []string {
-	return compareShapeKeys(where, ours, sample, allow, nil)
-}
-
-// compareShapeKeys is compareShape with a hook that may excuse a difference
-// of key lists (keys one side leaves out).
+// allow(where, ours, sample) excuses a type difference, allowKeys a
+// difference of key lists (keys one side leaves out).
 func compareShapeKeys(where string, ours, sample *node, allow func(where, ours, sample string) bool,
 	allowKeys func(where string, ours, sample []string) bool) []string {
 	if ours.kind != sample.kind {

@@ -378,9 +378,9 @@ func personImages(imgs []model.Image) []personImage {
 	return out
 }
 
-// slugOf returns the file name of a record path without folder and
+// Slug returns the file name of a record path without folder and
 // extension: "_events/2020-09-29-debate.md" gives "2020-09-29-debate".
-func slugOf(path string) string {
+func Slug(path string) string {
 	if i := strings.LastIndexByte(path, '/'); i >= 0 {
 		path = path[i+1:]
 	}

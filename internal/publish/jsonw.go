@@ -16,6 +16,27 @@ type jw struct {
 	b      []byte
 	prefix string
 	filled []bool // per open object or array: has it a member yet
+	marks  *marks // where news writes the values Details reads, when set
+}
+
+// marks are the byte ranges of values in an encoded news item: what
+// Entry.Details reads back without decoding the whole item.
+type marks [nMarks][2]uint32
+
+const (
+	markExcerpt = iota
+	markWebURL
+	markAmpWebURL
+	markImages
+	markProviderImages
+	nMarks
+)
+
+// mark records that the value of mark i was written from byte from on.
+func (w *jw) mark(i, from int) {
+	if w.marks != nil {
+		w.marks[i] = [2]uint32{uint32(from), uint32(len(w.b))}
+	}
 }
 
 var jwPool = sync.Pool{New: func() any { return &jw{b: make([]byte, 0, 8<<10)} }}
@@ -127,7 +148,9 @@ func (w *jw) provider(p *newsProvider) {
 	w.key("domain")
 	w.str(p.Domain)
 	w.key("images")
+	from := len(w.b)
 	w.images(p.Images)
+	w.mark(markProviderImages, from)
 	w.key("publishers")
 	w.strings(p.Publishers)
 	w.key("authors")
@@ -143,11 +166,15 @@ func (w *jw) news(it *newsJSON) {
 	w.key("title")
 	w.str(it.Title)
 	w.key("excerpt")
+	from := len(w.b)
 	w.str(it.Excerpt)
+	w.mark(markExcerpt, from)
 	w.key("sourceUrl")
 	w.strOrNull(it.SourceURL)
 	w.key("webUrl")
+	from = len(w.b)
 	w.str(it.WebURL)
+	w.mark(markWebURL, from)
 	w.key("originalUrl")
 	w.str(it.OriginalURL)
 	w.key("featuredContent")
@@ -170,13 +197,17 @@ func (w *jw) news(it *newsJSON) {
 	w.key("tags")
 	w.strings(it.Tags)
 	w.key("images")
+	from = len(w.b)
 	w.images(it.Images)
+	w.mark(markImages, from)
 	w.key("content")
 	w.str(it.Content)
 	w.key("type")
 	w.str(it.Type)
 	w.key("ampWebUrl")
+	from = len(w.b)
 	w.strOrNull(it.AmpWebURL)
+	w.mark(markAmpWebURL, from)
 	w.key("cdnAmpWebUrl")
 	w.strOrNull(it.CdnAmpWebURL)
 	w.key("publishedDateTime")
@@ -234,7 +265,7 @@ func (w *jw) related(r *relatedJSON) {
 
 // encodeNews encodes a news item as encodeIndent(it, prefix) would.
 func encodeNews(it *newsJSON, prefix string) []byte {
-	w := newsWriter(it, prefix)
+	w := newsWriter(it, prefix, nil)
 	out := append([]byte(nil), w.b...)
 	w.release()
 	return out
@@ -242,11 +273,12 @@ func encodeNews(it *newsJSON, prefix string) []byte {
 
 // newsWriter encodes a news item into a pooled writer: w.b holds the
 // bytes until w.release, which spares a copy of documents that are only
-// written out.
-func newsWriter(it *newsJSON, prefix string) *jw {
+// written out. With m set, it records the marks of the item in m.
+func newsWriter(it *newsJSON, prefix string, m *marks) *jw {
 	w := jwPool.Get().(*jw)
-	w.b, w.prefix, w.filled = w.b[:0], prefix, w.filled[:0]
+	w.b, w.prefix, w.filled, w.marks = w.b[:0], prefix, w.filled[:0], m
 	w.news(it)
+	w.marks = nil
 	return w
 }
 

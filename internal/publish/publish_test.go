@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -40,7 +41,7 @@ func genStore(t testing.TB, n int) (store.Store, *site.Site) {
 	i := 0
 	for _, r := range recs {
 		if r.Article != nil {
-			r.Article.Story = "s-" + itoa(i/3)
+			r.Article.Story = "s-" + strconv.Itoa(i/3)
 			i++
 		}
 	}
@@ -163,7 +164,7 @@ func TestNewsPagingFollowsTheRealRules(t *testing.T) {
 		seen := map[string]bool{}
 		var last time.Time
 		for page := 1; ; page++ {
-			d, err := h.Doc(ctx, prefix+"/page/"+itoa(page)+"/")
+			d, err := h.Doc(ctx, prefix+"/page/"+strconv.Itoa(page)+"/")
 			if err != nil {
 				t.Fatalf("%s page %d: %v", prefix, page, err)
 			}
@@ -171,7 +172,7 @@ func TestNewsPagingFollowsTheRealRules(t *testing.T) {
 			if err := json.Unmarshal(d.Body, &doc); err != nil {
 				t.Fatal(err)
 			}
-			alias, err := h.Doc(ctx, prefix+"/page"+itoa(page)+"/index.json")
+			alias, err := h.Doc(ctx, prefix+"/page"+strconv.Itoa(page)+"/index.json")
 			if err != nil || !bytes.Equal(alias.Body, d.Body) {
 				t.Errorf("%s: page%d differs from page/%d", prefix, page, page)
 			}
@@ -190,7 +191,7 @@ func TestNewsPagingFollowsTheRealRules(t *testing.T) {
 					t.Errorf("%s: %s is newer than the item before it", prefix, it.Path)
 				}
 				last = it.PublishedDateTime
-				if topic != "" && !contains(it.Topics, topic) {
+				if topic != "" && !slices.Contains(it.Topics, topic) {
 					t.Errorf("%s: %s lacks topic %s", prefix, it.Path, topic)
 				}
 				if _, err := h.Doc(ctx, strings.TrimPrefix(it.SourceURL, h.BaseURL()+"/")); err != nil {
@@ -201,7 +202,7 @@ func TestNewsPagingFollowsTheRealRules(t *testing.T) {
 				if len(doc.Value) > 30 || (len(doc.Value) == 0 && want > 0) {
 					t.Errorf("%s: last page %d holds %d items", prefix, page, len(doc.Value))
 				}
-				if _, err := h.Doc(ctx, prefix+"/page/"+itoa(page+1)+"/"); !errors.Is(err, ErrNotFound) {
+				if _, err := h.Doc(ctx, prefix+"/page/"+strconv.Itoa(page+1)+"/"); !errors.Is(err, ErrNotFound) {
 					t.Errorf("%s: page past the last: %v, want not found", prefix, err)
 				}
 				break
@@ -311,8 +312,8 @@ func TestRebuildKeepsUnchangedFiles(t *testing.T) {
 	st, s := genStore(t, 200)
 	ctx := context.Background()
 	out := filepath.Join(t.TempDir(), "out")
-	opt := BuildOptions{Options: genOptions(), Extra: []func(context.Context, string) error{
-		func(_ context.Context, dir string) error {
+	opt := BuildOptions{Options: genOptions(), Extra: []func(context.Context, *View, string) error{
+		func(_ context.Context, _ *View, dir string) error {
 			return os.WriteFile(filepath.Join(dir, "index.html"), []byte("<h1>hub</h1>\n"), 0o644)
 		},
 	}}
@@ -376,7 +377,7 @@ func TestRebuildKeepsUnchangedFiles(t *testing.T) {
 		t.Errorf("one change: %+v, want some written and most kept", stats)
 	}
 	final := stamps()
-	key := articleKey(changed.Path, changed.Article.PublishedDateTime)
+	key := ArticleKey(changed.Path, changed.Article.PublishedDateTime)
 	if same(final["api/news/"+key+"/index.json"], before["api/news/"+key+"/index.json"]) {
 		t.Error("the changed article's document was not rewritten")
 	}
@@ -399,8 +400,8 @@ func TestFailedBuildLeavesThePreviousOne(t *testing.T) {
 	}
 	before := walkFiles(t, out)
 	boom := errors.New("boom")
-	_, err := Build(ctx, st, s, out, BuildOptions{Options: genOptions(), Extra: []func(context.Context, string) error{
-		func(_ context.Context, dir string) error {
+	_, err := Build(ctx, st, s, out, BuildOptions{Options: genOptions(), Extra: []func(context.Context, *View, string) error{
+		func(_ context.Context, _ *View, dir string) error {
 			os.WriteFile(filepath.Join(dir, "half.html"), []byte("half"), 0o644)
 			return boom
 		},
@@ -461,13 +462,13 @@ func TestFeedsParseAndCarryTheLeads(t *testing.T) {
 			}
 			for i, it := range f.Items {
 				e := entries[i]
-				if it.Title != e.title || it.Link != e.webURL {
-					t.Errorf("%s%s item %d: %q %q, want %q %q", prefix, name, i, it.Title, it.Link, e.title, e.webURL)
+				if it.Title != e.Title || it.Link != e.webURL {
+					t.Errorf("%s%s item %d: %q %q, want %q %q", prefix, name, i, it.Title, it.Link, e.Title, e.webURL)
 				}
-				if it.PublishedParsed == nil || !it.PublishedParsed.Equal(e.time.Truncate(time.Second)) {
-					t.Errorf("%s%s item %d: published %v, want %v", prefix, name, i, it.PublishedParsed, e.time)
+				if it.PublishedParsed == nil || !it.PublishedParsed.Equal(e.Time.Truncate(time.Second)) {
+					t.Errorf("%s%s item %d: published %v, want %v", prefix, name, i, it.PublishedParsed, e.Time)
 				}
-				if it.GUID != h.apiURL("news/"+e.key) {
+				if it.GUID != h.apiURL("news/"+e.Key) {
 					t.Errorf("%s%s item %d: id %q", prefix, name, i, it.GUID)
 				}
 				if it.Description == "" && e.excerpt != "" {
@@ -488,8 +489,8 @@ func TestStoriesListEveryMember(t *testing.T) {
 	if len(h.stories) == 0 {
 		t.Fatal("no stories")
 	}
-	for _, se := range h.stories[:5] {
-		d, err := h.Doc(ctx, "api/stories/"+se.id+"/")
+	for _, se := range h.apiStories[:5] {
+		d, err := h.Doc(ctx, "api/stories/"+se.ID+"/")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -503,12 +504,12 @@ func TestStoriesListEveryMember(t *testing.T) {
 		if err := json.Unmarshal(d.Body, &doc); err != nil {
 			t.Fatal(err)
 		}
-		recs, err := st.News(ctx, store.NewsQuery{Story: se.id})
+		recs, err := st.News(ctx, store.NewsQuery{Story: se.ID})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if doc.ID != se.id || doc.Size != len(recs) || len(doc.Members) != len(recs) {
-			t.Errorf("story %s: size %d, %d members, the store has %d", se.id, doc.Size, len(doc.Members), len(recs))
+		if doc.ID != se.ID || doc.Size != len(recs) || len(doc.Members) != len(recs) {
+			t.Errorf("story %s: size %d, %d members, the store has %d", se.ID, doc.Size, len(doc.Members), len(recs))
 		}
 		pubs := map[string]bool{}
 		voices := map[string]int{}
@@ -521,11 +522,11 @@ func TestStoriesListEveryMember(t *testing.T) {
 			}
 		}
 		if len(doc.Publishers) != len(pubs) {
-			t.Errorf("story %s: publishers %v, want %d distinct", se.id, doc.Publishers, len(pubs))
+			t.Errorf("story %s: publishers %v, want %d distinct", se.ID, doc.Publishers, len(pubs))
 		}
 		for name, n := range voices {
 			if doc.Voices[name] != n {
-				t.Errorf("story %s: voice %s counted %d, want %d", se.id, name, doc.Voices[name], n)
+				t.Errorf("story %s: voice %s counted %d, want %d", se.ID, name, doc.Voices[name], n)
 			}
 		}
 	}

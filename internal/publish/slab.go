@@ -7,13 +7,13 @@ import (
 	"unsafe"
 )
 
-// A served hub lives for long, and the collector visits each of its
-// objects on every cycle while requests wait: a hub of 100,000 articles
+// A served view lives for long, and the collector visits each of its
+// objects on every cycle while requests wait: a view of 100,000 articles
 // made of separate entries, strings and item bodies is over half a million
-// objects. A slab hands them out of large blocks instead, so the hub is a
+// objects. A slab hands them out of large blocks instead, so the view is a
 // few hundred objects. Each loading goroutine has its own slab.
 type slab struct {
-	entries []newsEntry
+	entries []Entry
 	bytes   []byte
 }
 
@@ -23,9 +23,9 @@ const (
 )
 
 // entry returns a new zero entry.
-func (s *slab) entry() *newsEntry {
+func (s *slab) entry() *Entry {
 	if len(s.entries) == cap(s.entries) {
-		s.entries = make([]newsEntry, 0, slabEntries)
+		s.entries = make([]Entry, 0, slabEntries)
 	}
 	s.entries = s.entries[:len(s.entries)+1]
 	return &s.entries[len(s.entries)-1]

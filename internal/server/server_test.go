@@ -8,11 +8,14 @@ import (
 	"encoding/json"
 	"io"
 	"io/fs"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -25,6 +28,7 @@ import (
 	"newshub/internal/site"
 	"newshub/internal/store"
 	"newshub/internal/store/sqlite"
+	"newshub/internal/web"
 )
 
 var testNow = time.Date(2026, 10, 20, 0, 0, 0, 0, time.UTC)
@@ -57,8 +61,6 @@ func genStore(t testing.TB, n int) store.Store {
 	}
 	return st
 }
-
-func itoa(n int) string { return strconv.Itoa(n) }
 
 func newTestServer(t testing.TB, st store.Store, web http.Handler) (*Server, *httptest.Server) {
 	t.Helper()
@@ -212,7 +214,7 @@ func TestHTTPCachingCompressionAndMethods(t *testing.T) {
 			checkJSONError(t, c.name, b)
 		}
 		if c.method == "HEAD" {
-			if len(b) != 0 || resp.Header.Get("Content-Length") != itoa(len(body)) {
+			if len(b) != 0 || resp.Header.Get("Content-Length") != strconv.Itoa(len(body)) {
 				t.Errorf("HEAD: body %d bytes, Content-Length %q, want none and %d", len(b), resp.Header.Get("Content-Length"), len(body))
 			}
 		}
@@ -267,8 +269,8 @@ func TestRoutesHealthAndWebHandler(t *testing.T) {
 		{"/healthz", 200, false},
 		{"/", 200, true},
 		{"/news/some-page/", 200, true},
-		{"/api/search", 200, true},
-		{"/api/search/?q=x", 200, true},
+		{"/api/search", 404, false}, // no search configured: see TestSearchIsAnsweredAsTheAPI
+		{"/api/search/?q=x", 404, false},
 		{"/api/nothing/", 404, false},
 		{"/api/news/page/0/", 404, false},
 		{"/api/news/index.json", 200, false},
@@ -442,5 +444,208 @@ func TestListenAndServeRunsIngestAndStops(t *testing.T) {
 	}
 	if _, err := net.DialTimeout("tcp", addr, time.Second); err == nil {
 		t.Error("still listening after shutdown")
+	}
+}
+
+// hubServer is a server composed as the serve command composes it: one
+// set of views for the API, the feeds, the website and search.
+func hubServer(t testing.TB, st store.Store) (*publish.Views, *httptest.Server) {
+	t.Helper()
+	views := publish.NewViews(publish.ViewsConfig{Store: st, CheckEvery: 10 * time.Millisecond, Options: publish.Options{Now: clock}})
+	w, err := web.New(web.Config{Views: views, Store: st, Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(New(Config{Store: st, Views: views, Web: w, Search: w.SearchDoc}))
+	t.Cleanup(ts.Close)
+	return views, ts
+}
+
+// TestSearchIsAnsweredAsTheAPI checks that the search API, which the
+// website's search builds, gets what every other API answer gets: CORS,
+// validators and conditional requests, caching, methods, and JSON errors.
+func TestSearchIsAnsweredAsTheAPI(t *testing.T) {
+	st := genStore(t, 80)
+	_, ts := hubServer(t, st)
+	var title string
+	st.Scan(context.Background(), []model.Kind{model.KindNews}, func(r *model.Record) error {
+		title = r.Article.Title
+		return nil
+	})
+	word := strings.Fields(title)[0]
+	url := ts.URL + "/api/search?q=" + word
+	resp, body := get(t, url, map[string]string{"Origin": "https://app.example"})
+	if resp.StatusCode != 200 {
+		t.Fatalf("search %q: %s %s", word, resp.Status, body)
+	}
+	var res struct {
+		Total int
+		Value []struct{ Title string }
+	}
+	if err := json.Unmarshal(body, &res); err != nil || res.Total == 0 || len(res.Value) == 0 {
+		t.Fatalf("search %q: %s (%v)", word, body, err)
+	}
+	for k, want := range map[string]string{"Access-Control-Allow-Origin": "*", "Access-Control-Expose-Headers": "ETag, Last-Modified",
+		"Vary": "Accept-Encoding, Origin", "Cache-Control": "public, max-age=60", "X-Content-Type-Options": "nosniff"} {
+		if got := resp.Header.Get(k); got != want {
+			t.Errorf("search: %s %q, want %q", k, got, want)
+		}
+	}
+	if !strings.HasPrefix(resp.Header.Get("Content-Type"), "application/json") || resp.Header.Get("ETag") == "" {
+		t.Errorf("search: headers %v", resp.Header)
+	}
+	// Its answers come from the store, newer than the view: no date to
+	// revalidate by, only the ETag.
+	if lm := resp.Header.Get("Last-Modified"); lm != "" {
+		t.Errorf("search: Last-Modified %q", lm)
+	}
+	if again, _ := get(t, url, map[string]string{"If-None-Match": resp.Header.Get("ETag")}); again.StatusCode != 304 {
+		t.Errorf("search revalidated: %s, want 304", again.Status)
+	}
+	if gz, _ := get(t, url, map[string]string{"Accept-Encoding": "gzip"}); len(body) > 512 && gz.Header.Get("Content-Encoding") != "gzip" {
+		t.Errorf("search with gzip: %v", gz.Header)
+	}
+	for _, c := range []struct {
+		method, query string
+		status        int
+		errPart       string
+	}{
+		{"GET", "q=", 400, "q is required"},
+		{"GET", "q=%22unbalanced", 400, "could not be understood"},
+		{"GET", "q=x&topic=nope", 400, "there is no topic"},
+		{"GET", "q=x&page=0", 400, "page must be"},
+		{"POST", "q=x", 405, "method not allowed"},
+	} {
+		resp, body := do(t, c.method, ts.URL+"/api/search?"+c.query, nil)
+		if resp.StatusCode != c.status {
+			t.Errorf("%s %s: %s, want %d", c.method, c.query, resp.Status, c.status)
+		}
+		checkJSONError(t, c.query, body)
+		if !strings.Contains(string(body), c.errPart) {
+			t.Errorf("%s %s: error %s, want it to mention %q", c.method, c.query, body, c.errPart)
+		}
+		if resp.Header.Get("Access-Control-Allow-Origin") != "*" {
+			t.Errorf("%s %s: no CORS header on the error", c.method, c.query)
+		}
+	}
+	if resp, _ := do(t, "OPTIONS", url, map[string]string{"Origin": "https://a.example", "Access-Control-Request-Method": "GET"}); resp.StatusCode != 204 ||
+		resp.Header.Get("Access-Control-Allow-Methods") == "" {
+		t.Errorf("search preflight: %s %v", resp.Status, resp.Header)
+	}
+}
+
+// cardLink finds the article links of a page's story cards, in order.
+var cardLink = regexp.MustCompile(`<h3><a href="(?:\./|(?:\.\./)+)(news/[^"]+/)">`)
+
+// TestAPIFeedsAndPagesShowOneView checks that the API, the feeds and the
+// website render one view: the feed carries the first items of the API's
+// list, the home page the view's ranked leads, a topic's pages the same
+// stories as its API list, and once the API shows a new article, the
+// website shows it too.
+func TestAPIFeedsAndPagesShowOneView(t *testing.T) {
+	st := genStore(t, 240)
+	ctx := context.Background()
+	views, ts := hubServer(t, st)
+	v, err := views.Current(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// apiList reads every page of an API list: the items' documents, in order.
+	apiList := func(prefix string) []string {
+		var out []string
+		for page := 1; ; page++ {
+			_, body := get(t, ts.URL+prefix+"page/"+strconv.Itoa(page)+"/", nil)
+			var doc struct {
+				Value []struct {
+					SourceURL string `json:"sourceUrl"`
+				}
+				NextPage *int
+			}
+			if err := json.Unmarshal(body, &doc); err != nil {
+				t.Fatalf("%s page %d: %v", prefix, page, err)
+			}
+			for _, it := range doc.Value {
+				out = append(out, strings.TrimSuffix(strings.TrimPrefix(it.SourceURL, v.BaseURL()+"/api/"), "index.json"))
+			}
+			if doc.NextPage == nil {
+				return out
+			}
+		}
+	}
+	// pages reads the article links of the cards of a website page and its
+	// next pages, as API paths.
+	pages := func(path string) []string {
+		var out []string
+		for path != "" {
+			_, body := get(t, ts.URL+path, nil)
+			for _, m := range cardLink.FindAllStringSubmatch(string(body), -1) {
+				out = append(out, m[1])
+			}
+			next := regexp.MustCompile(`<link rel="next" href="((?:\./|(?:\.\./)+)[^"]+)">`).FindStringSubmatch(string(body))
+			path = ""
+			if next != nil {
+				path = "/" + strings.TrimLeft(next[1], "./")
+			}
+		}
+		return out
+	}
+	all := apiList("/api/news/")
+	if len(all) < 40 {
+		t.Fatalf("only %d leads", len(all))
+	}
+	_, body := get(t, ts.URL+"/feeds/feed.json", nil)
+	var feed struct{ Items []struct{ ID string } }
+	if err := json.Unmarshal(body, &feed); err != nil {
+		t.Fatal(err)
+	}
+	for i, it := range feed.Items {
+		if got := strings.TrimSuffix(strings.TrimPrefix(it.ID, v.BaseURL()+"/api/"), "index.json"); got != all[i] {
+			t.Fatalf("feed item %d is %s, the API list's is %s", i, got, all[i])
+		}
+	}
+	home := pages("/")
+	ranked := v.Ranked()
+	for i := range min(13, len(ranked)) {
+		if want := "news/" + ranked[i].Key + "/"; i >= len(home) || home[i] != want {
+			t.Fatalf("home card %d is %v, the view's ranked lead is %s", i, home[min(i, len(home)-1)], want)
+		}
+	}
+	topic := v.Site().Topics[1]
+	onPages, inAPI := pages("/topics/"+topic.ID+"/"), apiList("/api/news/"+topic.ID+"/")
+	slices.Sort(onPages)
+	slices.Sort(inAPI)
+	if !slices.Equal(onPages, inAPI) {
+		t.Errorf("topic %s: %d stories on its pages, %d in its API list, or not the same", topic.ID, len(onPages), len(inAPI))
+	}
+
+	// A new lead: once the API lists it, the home page and its story's page
+	// show it, from the same view or a newer one.
+	var lead *model.Record
+	st.Scan(ctx, []model.Kind{model.KindNews}, func(r *model.Record) error {
+		if lead == nil && r.Article.Published {
+			lead = r
+		}
+		return nil
+	})
+	lead.Article.Title = "Breaking: one view for everything"
+	lead.Article.PublishedDateTime = testNow.Add(-time.Minute)
+	lead.Article.Heat = 100000
+	if err := st.Upsert(ctx, []*model.Record{lead}); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		if _, body := get(t, ts.URL+"/api/news/", nil); bytes.Contains(body, []byte(lead.Article.Title)) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the API never listed the new lead")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	for _, p := range []string{"/", "/stories/" + lead.Article.Story + "/", "/api/stories/" + lead.Article.Story + "/", "/feeds/rss.xml"} {
+		if _, body := get(t, ts.URL+p, nil); !bytes.Contains(body, []byte(lead.Article.Title)) {
+			t.Errorf("%s does not show the lead the API lists", p)
+		}
 	}
 }

@@ -10,7 +10,6 @@ import (
 	"strings"
 
 	"newshub/internal/model"
-	"newshub/internal/store"
 )
 
 // Site is a hub's configuration, loaded once and read by many.
@@ -23,30 +22,59 @@ type Site struct {
 	byName map[string]*model.Topic
 }
 
-// Load reads the configuration records from the store. A store without a
-// _config.yml gives an empty configuration with defaults.
-func Load(ctx context.Context, st store.Store) (*Site, error) {
-	var cfg *model.Config
-	var topics []*model.Topic
-	orgs := map[string]*model.Organization{}
-	err := st.Scan(ctx, []model.Kind{model.KindConfig, model.KindTopic, model.KindOrganization}, func(r *model.Record) error {
-		switch r.Kind {
-		case model.KindConfig:
-			cfg = r.Config
-		case model.KindTopic:
-			topics = append(topics, r.Topic)
-		case model.KindOrganization:
-			orgs[strings.ToLower(r.Organization.Domain)] = r.Organization
-		}
+// Kinds are the kinds of record a Site is built from.
+var Kinds = []model.Kind{model.KindConfig, model.KindTopic, model.KindOrganization}
+
+// Source lists records: it calls fn for every record of the given kinds,
+// in path order. A store is a Source; so is a reader of a site folder's
+// files.
+type Source interface {
+	Scan(ctx context.Context, kinds []model.Kind, fn func(*model.Record) error) error
+}
+
+// SourceFunc is a function that is a Source.
+type SourceFunc func(ctx context.Context, kinds []model.Kind, fn func(*model.Record) error) error
+
+// Scan calls f.
+func (f SourceFunc) Scan(ctx context.Context, kinds []model.Kind, fn func(*model.Record) error) error {
+	return f(ctx, kinds, fn)
+}
+
+// Load builds the Site from the configuration records (Kinds) src lists.
+func Load(ctx context.Context, src Source) (*Site, error) {
+	var recs []*model.Record
+	err := src.Scan(ctx, Kinds, func(r *model.Record) error {
+		recs = append(recs, r)
 		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("load site: %w", err)
 	}
+	return FromRecords(recs), nil
+}
+
+// FromRecords builds the Site from the configuration records among recs
+// (other kinds are ignored). Without a _config.yml record the
+// configuration is empty, with defaults; of two organizations with the
+// same domain, the later is kept.
+func FromRecords(recs []*model.Record) *Site {
+	var cfg *model.Config
+	var topics []*model.Topic
+	orgs := map[string]*model.Organization{}
+	for _, r := range recs {
+		switch {
+		case r.Kind == model.KindConfig && r.Config != nil:
+			cfg = r.Config
+		case r.Kind == model.KindTopic && r.Topic != nil:
+			topics = append(topics, r.Topic)
+		case r.Kind == model.KindOrganization && r.Organization != nil:
+			orgs[strings.ToLower(r.Organization.Domain)] = r.Organization
+		}
+	}
 	if cfg == nil {
 		cfg = &model.Config{}
 	}
-	return New(cfg, topics, orgs), nil
+	return New(cfg, topics, orgs)
 }
 
 // New builds a Site from its parts; topics are put in display order.
@@ -136,4 +164,30 @@ func (s *Site) Organization(host string) *model.Organization {
 		host = host[i+1:]
 	}
 	return nil
+}
+
+// BaseURL is the address the site folder is published under: the
+// configuration's url and baseurl, without a trailing slash; "" when the
+// site gives no url.
+func (s *Site) BaseURL() string {
+	if s.Config == nil || s.Config.URL == "" {
+		return ""
+	}
+	u := strings.TrimRight(s.Config.URL, "/")
+	if b := strings.Trim(s.Config.BaseURL, "/"); b != "" {
+		u += "/" + b
+	}
+	return u
+}
+
+// Absolute resolves a site-relative URL, one starting with a single "/"
+// such as the pictures a site keeps under assets/images, against base (a
+// BaseURL, or the address a build is published under). Any other URL is
+// returned as it is: records point at publishers' pictures by absolute
+// URLs, and the API gives every URL absolute as Smartable's did.
+func Absolute(base, u string) string {
+	if base == "" || !strings.HasPrefix(u, "/") || strings.HasPrefix(u, "//") {
+		return u
+	}
+	return strings.TrimRight(base, "/") + u
 }

@@ -79,3 +79,27 @@ func TestOrganizationMatchesHostAndParentDomains(t *testing.T) {
 		}
 	}
 }
+
+func TestAbsoluteResolvesSiteRelativeURLsOnly(t *testing.T) {
+	s := New(&model.Config{URL: "https://hub.example.org/", BaseURL: "/election/"}, nil, nil)
+	base := s.BaseURL()
+	if base != "https://hub.example.org/election" {
+		t.Fatalf("BaseURL = %q", base)
+	}
+	tests := []struct{ base, in, want string }{
+		{base, "/assets/images/a.svg", "https://hub.example.org/election/assets/images/a.svg"},
+		{base, "https://cdn.example.com/a.jpg", "https://cdn.example.com/a.jpg"},
+		{base, "//evil.example/a.jpg", "//evil.example/a.jpg"}, // protocol-relative: not the site's
+		{base, "assets/a.svg", "assets/a.svg"},
+		{"", "/assets/images/a.svg", "/assets/images/a.svg"},
+		{"http://127.0.0.1:8080/", "/assets/x.svg", "http://127.0.0.1:8080/assets/x.svg"},
+	}
+	for _, tt := range tests {
+		if got := Absolute(tt.base, tt.in); got != tt.want {
+			t.Errorf("Absolute(%q, %q) = %q, want %q", tt.base, tt.in, got, tt.want)
+		}
+	}
+	if got := New(&model.Config{}, nil, nil).BaseURL(); got != "" {
+		t.Errorf("BaseURL without url = %q", got)
+	}
+}

@@ -92,6 +92,33 @@ type Store interface {
 	// quality descending. An unknown story has no records.
 	Story(ctx context.Context, id string) ([]*model.Record, error)
 
+	// ScanNews calls fn with the indexed fields of each news record q
+	// selects, in q's order, without reading values or files: enough to
+	// decide about many records at the cost of a few columns each.
+	ScanNews(ctx context.Context, q NewsQuery, fn func(NewsEntry) error) error
+
+	// Move gives records new paths in one transaction: each record keeps
+	// its kind, file bytes and value, but for a news record's Archived,
+	// which follows its new path (under _archive/ or not), and gets a new
+	// version. When a record is not at its From path with the Version
+	// given (another writer changed or deleted it since it was read), or
+	// its To path holds a record or is the To of another move, nothing is
+	// moved and it returns a *ConflictError naming each such path.
+	Move(ctx context.Context, moves []Move) error
+	// Purge deletes records and keeps the keys they were known by as
+	// tombstones, in one transaction, so that ingest never stores them
+	// again. A purge deletes the record at its path only if it still has
+	// the Version given (read from this store): otherwise nothing is done
+	// and it returns a *ConflictError naming each such path. A purge of
+	// Version 0 deletes nothing and only keeps its keys (a copy of another
+	// store's tombstones, whose paths may hold new records by now). A key
+	// purged again is kept once, with the later purge.
+	Purge(ctx context.Context, purges []Purge) error
+	// Tombstone returns the tombstone of a purged key, or ErrNotFound.
+	Tombstone(ctx context.Context, key string) (Tombstone, error)
+	// Tombstones calls fn for every tombstone, in key order.
+	Tombstones(ctx context.Context, fn func(Tombstone) error) error
+
 	// Search runs a full-text query over news titles, excerpts and
 	// publishers. A malformed query returns an error wrapping ErrBadQuery.
 	Search(ctx context.Context, q SearchQuery) (SearchResult, error)
@@ -100,12 +127,46 @@ type Store interface {
 	SourceStates(ctx context.Context) ([]SourceState, error)
 	// SourceState returns the ingest state of one source, or ErrNotFound.
 	SourceState(ctx context.Context, url string) (SourceState, error)
-	// PutSourceState stores the ingest state of a source.
-	PutSourceState(ctx context.Context, s SourceState) error
+	// PutSourceState stores the ingest state of each source given, in one
+	// transaction.
+	PutSourceState(ctx context.Context, states ...SourceState) error
+
+	// AddRound logs an ingest round, keeping the newest MaxRounds. The
+	// log is not hub data: adding to it does not change the Generation.
+	AddRound(ctx context.Context, r Round) error
+	// Rounds returns the newest logged rounds, newest first, at most
+	// limit of them (none for a limit of 0 or less).
+	Rounds(ctx context.Context, limit int) ([]Round, error)
 
 	// Close releases the store.
 	Close() error
+
+	Shared
 }
+
+// BulkLoader is a Store that can fill itself faster than by one Upsert
+// after another when it is empty, as on a hub's first import: it stores
+// rows first and builds its secondary and full-text indexes once, after.
+type BulkLoader interface {
+	// BulkLoad calls load once, when the store holds nothing (no records,
+	// no source states) and it can load in bulk; load writes through the
+	// Store (Upsert, UpsertIfUnchanged) and reads as usual, except that
+	// Search may miss what it wrote until BulkLoad returns. When load
+	// returns, failed or not, the store builds what it put off and is
+	// whole again. A crash during the load leaves a store that the next
+	// Open makes whole: it starts again empty, or finishes the indexes,
+	// so importing again completes the load. BulkLoad returns ErrNotEmpty
+	// or ErrNoBulk without calling load when it cannot; the caller then
+	// writes as usual.
+	BulkLoad(ctx context.Context, load func(ctx context.Context) error) error
+}
+
+// ErrNotEmpty is returned by BulkLoad on a store that holds records.
+var ErrNotEmpty = errors.New("store is not empty")
+
+// ErrNoBulk is returned by BulkLoad when the store cannot load in bulk
+// now, such as while another process has it open.
+var ErrNoBulk = errors.New("cannot load in bulk now")
 
 // Order is the sort order of a news listing.
 type Order int
@@ -138,6 +199,42 @@ type NewsQuery struct {
 	// NoRaw leaves Record.Raw nil, for readers that need only the values
 	// (a build reads every record once and never their file bytes).
 	NoRaw bool
+}
+
+// NewsEntry is what a store indexes of a news record beside its value.
+type NewsEntry struct {
+	Path         string
+	Version      int64
+	Story        string
+	Published    bool
+	Archived     bool
+	PublishedAt  time.Time // publishedDateTime, in UTC
+	CanonicalURL string
+	GUID         string
+	OriginalURL  string
+}
+
+// Move is one record to give a new path (see Store.Move).
+type Move struct {
+	From, To string
+	Version  int64 // the version read at From; 0 moves whatever From holds
+}
+
+// Purge is one record to delete and the keys to remember it by (see
+// Store.Purge).
+type Purge struct {
+	Path    string
+	Version int64     // the version read; 0 keeps the keys only
+	Keys    []string  // canonical URL, GUID, link: what ingest knew it by
+	At      time.Time // when it was purged
+}
+
+// Tombstone is what a store keeps of a purged article: one key it was
+// known by, where it was and when it went.
+type Tombstone struct {
+	Key      string
+	Path     string
+	PurgedAt time.Time
 }
 
 // ErrBadQuery marks a search query that cannot be parsed.
@@ -237,3 +334,40 @@ type Drop struct {
 	Reason string `json:"reason"`           // "duplicate", "no usable link", ...
 	Detail string `json:"detail,omitempty"` // the record it duplicates, where it is malformed, ...
 }
+
+// Shared is what lets several processes, on one machine or several, share
+// one store: ingest workers lease the sources they fetch and take turns to
+// curate, and servers hear of each new generation. Leases and locks are
+// not records: taking them leaves the generation alone.
+type Shared interface {
+	// Lease claims for holder, until ttl from now by the store's clock,
+	// each of names on which no other holder has a lease that has not
+	// expired, and returns the names claimed, in the order given. A lease
+	// holder has already is renewed. Leases outlive the process that
+	// took them: a holder that dies loses them when they expire.
+	Lease(ctx context.Context, holder string, ttl time.Duration, names ...string) ([]string, error)
+	// Release ends holder's leases on names; other holders' are kept.
+	Release(ctx context.Context, holder string, names ...string) error
+	// Exclusive runs fn while holding the lock called name, which no
+	// other process or handle of the store holds at the same time; it
+	// waits for the lock until ctx is done. The lock is released when fn
+	// returns, or when the process holding it dies.
+	Exclusive(ctx context.Context, name string, fn func(ctx context.Context) error) error
+	// Watch sends the generation on the channel it returns once it is
+	// watching, and again each time a write changes it (a write of any
+	// process), until ctx is done, when it closes the channel. A reader
+	// that falls behind gets the latest generation, not every one.
+	Watch(ctx context.Context) <-chan int64
+}
+
+// Round is one ingest round as logged: when it started and its summary,
+// JSON the store keeps without reading it (ingest owns its shape). Every
+// process that ingests into a store logs its rounds there, so an operator
+// sees them all, after restarts too.
+type Round struct {
+	Started time.Time
+	Summary []byte
+}
+
+// MaxRounds bounds the round log.
+const MaxRounds = 500

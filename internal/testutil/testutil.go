@@ -24,14 +24,27 @@ func Root(t testing.TB) string {
 // is skipped with a message, except under CI=true, where absence fails it.
 func Shared(t testing.TB, name string) string {
 	t.Helper()
+	dir, ok := SharedIfPresent(t, name)
+	if !ok {
+		t.Skipf("shared data %s is absent; skipping", dir)
+	}
+	return dir
+}
+
+// SharedIfPresent is Shared for a test that has more to check without the
+// shared data: it returns the folder's path and whether it is there, and
+// logs its absence instead of skipping (under CI=true absence still fails).
+func SharedIfPresent(t testing.TB, name string) (string, bool) {
+	t.Helper()
 	dir := filepath.Join(Root(t), "..", "shared", name)
 	if _, err := os.Stat(dir); err != nil {
 		if os.Getenv("CI") == "true" {
 			t.Fatalf("shared data %s is missing (required under CI=true): %v", dir, err)
 		}
-		t.Skipf("shared data %s is absent; skipping", dir)
+		t.Logf("shared data %s is absent; going on without it", dir)
+		return dir, false
 	}
-	return dir
+	return dir, true
 }
 
 // Chromium returns the path of a Chromium (or Chrome) binary for browser
@@ -49,4 +62,17 @@ func Chromium(t testing.TB) string {
 	}
 	t.Skip("chromium is not installed; skipping the browser test")
 	return ""
+}
+
+// BuildBinary builds the newshub command into a temporary folder of t and
+// returns its path, for tests that run it as a real process.
+func BuildBinary(t testing.TB) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "newshub")
+	cmd := exec.Command("go", "build", "-o", bin, "./cmd/newshub")
+	cmd.Dir = Root(t)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
 }

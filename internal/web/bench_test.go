@@ -3,8 +3,6 @@ package web
 import (
 	"context"
 	"fmt"
-	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -12,12 +10,13 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
 	"newshub/internal/model"
+	"newshub/internal/publish"
 	"newshub/internal/store"
 	"newshub/internal/store/sqlite"
 )
@@ -36,7 +35,7 @@ var benchHub struct {
 	once    sync.Once
 	err     error
 	st      store.Store
-	web     *Web
+	hub     *hub
 	stories []string // story ids, largest first
 	topics  []string // topic ids
 	dir     string
@@ -90,40 +89,33 @@ func loadBenchHub(b *testing.B) {
 			benchHub.stories = append(benchHub.stories, id)
 		}
 		slices.SortFunc(benchHub.stories, func(x, y string) int { return size[y] - size[x] })
-		w, err := New(Config{Store: st, Now: func() time.Time { return until }, BaseURL: "https://hub.example.org/",
-			Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+		benchHub.hub = newHubAt(b, st, func() time.Time { return until })
+		viewStart := time.Now()
+		v, err := benchHub.hub.views.Current(ctx)
 		if err != nil {
 			benchHub.err = err
 			return
 		}
-		benchHub.web = w
-		snapStart := time.Now()
-		s, err := w.snapshot(ctx)
-		if err != nil {
-			benchHub.err = err
-			return
-		}
-		for _, t := range s.site.Topics {
+		for _, t := range v.Site().Topics {
 			benchHub.topics = append(benchHub.topics, t.ID)
 		}
-		fmt.Fprintf(os.Stderr, "bench hub: %d articles, %d stories, %d leads; loaded in %v; first snapshot %v\n",
-			benchArticles(), len(size), len(s.top), snapStart.Sub(start).Round(time.Millisecond), time.Since(snapStart).Round(time.Millisecond))
+		fmt.Fprintf(os.Stderr, "bench hub: %d articles, %d stories, %d leads; loaded in %v; first view %v\n",
+			benchArticles(), len(size), len(v.Ranked()), viewStart.Sub(start).Round(time.Millisecond), time.Since(viewStart).Round(time.Millisecond))
 	})
 	if benchHub.err != nil {
 		b.Fatalf("bench hub: %v", benchHub.err)
 	}
 }
 
-// benchPages requests the paths in turn and reports the median and 95th
-// percentile of the server-side time, beside Go's mean.
+// benchPages requests the paths in turn (the website's from the Web, the
+// API's from the server) and reports the median and 95th percentile of
+// the server-side time, beside Go's mean.
 func benchPages(b *testing.B, paths []string, wantCode int) {
 	b.Helper()
 	loadBenchHub(b)
-	w := benchHub.web
-	// Warm the snapshot: derived data is built once per store generation.
-	if _, err := w.snapshot(context.Background()); err != nil {
-		b.Fatal(err)
-	}
+	h := benchHub.hub
+	// Load the view: it is loaded once per store generation.
+	h.view(b)
 	times := make([]time.Duration, 0, b.N)
 	b.ReportAllocs()
 	cpu0 := cpuTime()
@@ -131,8 +123,12 @@ func benchPages(b *testing.B, paths []string, wantCode int) {
 	for i := range b.N {
 		rec := httptest.NewRecorder()
 		req := httptest.NewRequest(http.MethodGet, paths[i%len(paths)], nil)
+		var handler http.Handler = h.web
+		if strings.HasPrefix(req.URL.Path, "/api/") {
+			handler = h.srv
+		}
 		start := time.Now()
-		w.ServeHTTP(rec, req)
+		handler.ServeHTTP(rec, req)
 		times = append(times, time.Since(start))
 		if rec.Code != wantCode {
 			b.Fatalf("GET %s: status %d", paths[i%len(paths)], rec.Code)
@@ -170,10 +166,10 @@ func BenchmarkStory(b *testing.B) {
 
 func BenchmarkArticle(b *testing.B) {
 	loadBenchHub(b)
-	s, _ := benchHub.web.snapshot(context.Background())
+	ranked := benchHub.hub.view(b).v.Ranked()
 	var paths []string
-	for i := 0; i < len(s.top); i += max(1, len(s.top)/200) {
-		paths = append(paths, "/"+s.top[i].Path)
+	for i := 0; i < len(ranked); i += max(1, len(ranked)/200) {
+		paths = append(paths, "/news/"+ranked[i].Key+"/")
 	}
 	benchPages(b, paths, 200)
 }
@@ -229,26 +225,28 @@ func BenchmarkSearchFiltered(b *testing.B) {
 	b.ReportMetric(float64(most), "max-matches")
 }
 
-// BenchmarkSnapshot measures deriving the pages' data from the whole store,
-// done once per store generation.
-func BenchmarkSnapshot(b *testing.B) {
+// BenchmarkView measures loading the hub's view from the whole store,
+// done once per store generation for the API, the feeds and the website.
+func BenchmarkView(b *testing.B) {
 	loadBenchHub(b)
 	ctx := context.Background()
-	gen, _ := benchHub.st.Generation(ctx)
+	v := benchHub.hub.view(b).v
 	for b.Loop() {
-		if _, err := benchHub.web.buildSnapshot(ctx, gen, benchHub.web.now()); err != nil {
+		if _, err := publish.Load(ctx, benchHub.st, v.Site(), publish.Options{Now: v.Now}); err != nil {
 			b.Fatal(err)
 		}
 	}
 }
 
-// BenchmarkBuild measures writing the whole static website.
+// BenchmarkBuild measures writing the whole static website from a loaded
+// view (which reads the news again for the related coverage of articles).
 func BenchmarkBuild(b *testing.B) {
 	loadBenchHub(b)
+	v := benchHub.hub.view(b).v
 	cpu0, n := cpuTime(), 0
 	for b.Loop() {
 		dir := b.TempDir()
-		if err := benchHub.web.Build(context.Background(), dir); err != nil {
+		if err := benchHub.hub.web.Build(context.Background(), v, dir); err != nil {
 			b.Fatal(err)
 		}
 		n++
@@ -266,15 +264,6 @@ func TestMain(m *testing.M) {
 		os.RemoveAll(benchHub.dir)
 	}
 	os.Exit(code)
-}
-
-// cpuTime returns the CPU time the process has used (user and system).
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // BenchmarkSearchQueries times the store's search alone for each query, to

@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"hash/fnv"
-	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -24,7 +22,6 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"newshub/internal/model"
-	"newshub/internal/server"
 	"newshub/internal/testutil"
 )
 
@@ -74,10 +71,15 @@ func browserHub(t *testing.T) (*hub, string) {
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
 	h := newHub(t, srv.URL+"/img/")
-	handler = server.New(server.Config{Store: h.st, Web: h.web, Now: func() time.Time { return fixtureNow },
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	handler = h.srv
 	return h, srv.URL
 }
+
+// browserTimeout bounds one browser test: starting Chromium, loading and
+// capturing its pages. A slow or shared runner (the race detector on, other
+// builds beside it) can take minutes where a quiet machine takes seconds;
+// go test's -timeout still bounds the whole run.
+const browserTimeout = 5 * time.Minute
 
 // browser starts a fresh headless Chromium and collects every error its
 // pages report: exceptions, console errors, failed loads and dialogs.
@@ -103,7 +105,7 @@ func newBrowser(t *testing.T) *browser {
 	}
 	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelB := chromedp.NewContext(actx)
-	ctx, cancelC := context.WithTimeout(ctx, 40*time.Second)
+	ctx, cancelC := context.WithTimeout(ctx, browserTimeout)
 	t.Cleanup(func() { cancelC(); cancelB(); cancelA() })
 	b := &browser{ctx: ctx}
 	if err := chromedp.Do(ctx); err != nil { // starts the browser and the tab
@@ -342,7 +344,7 @@ func TestBrowserStaticSearchDegrades(t *testing.T) {
 	b := newBrowser(t)
 	h, _ := browserHub(t)
 	dir := t.TempDir()
-	if err := h.web.Build(context.Background(), dir); err != nil {
+	if err := h.build(t, dir); err != nil {
 		t.Fatal(err)
 	}
 	srv := httptest.NewServer(http.StripPrefix("/hub", http.FileServer(http.Dir(dir))))
@@ -411,9 +413,8 @@ func demoHub(t *testing.T, articles int) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := newHubFrom(t, recs)
-	h.web.now = time.Now
-	handler = server.New(server.Config{Store: h.st, Web: h.web, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	h := newHubAt(t, newHubFrom(t, recs).st, time.Now)
+	handler = h.srv
 	return srv.URL
 }
 

@@ -2,9 +2,7 @@ package web
 
 import (
 	"context"
-	"io"
 	"io/fs"
-	"log/slog"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -13,11 +11,13 @@ import (
 	"time"
 
 	"newshub/internal/model"
+	"newshub/internal/publish"
 )
 
-// TestBuildPagesEqualServedPages builds the website and checks that every
-// page written is byte for byte what the server answers for its path, on
-// the fixture hub (with an archived article shadowed by a current one)
+// TestBuildPagesEqualServedPages builds the API and the website as the
+// build command does, from one view, and checks that every page written
+// is byte for byte what a server with its own views answers for its path,
+// on the fixture hub (with an archived article shadowed by a current one)
 // and on a generated hub of many stories.
 func TestBuildPagesEqualServedPages(t *testing.T) {
 	until := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
@@ -39,57 +39,33 @@ func TestBuildPagesEqualServedPages(t *testing.T) {
 		twin.Article.Archived = true
 		return append(recs, twin)
 	}
-	// handOver builds as the API build does: every news record is handed
-	// to the website build, which then reads none itself.
-	handOver := func(t *testing.T, h *hub, dir string) error {
-		ctx := context.Background()
-		sb, err := h.web.NewBuild(ctx)
-		if err != nil {
-			return err
-		}
-		if err := h.st.Scan(ctx, []model.Kind{model.KindNews}, func(r *model.Record) error {
-			sb.AddNews(r)
-			return nil
-		}); err != nil {
-			t.Fatal(err)
-		}
-		return sb.Build(ctx, dir)
-	}
 	for _, tc := range []struct {
-		name  string
-		recs  func() []*model.Record
-		now   time.Time
-		build func(t *testing.T, h *hub, dir string) error
+		name string
+		recs func() []*model.Record
+		now  time.Time
 	}{
-		{"fixture", fixture, fixtureNow, nil},
-		{"generated", generated, until, nil},
-		{"fixture handed over", fixture, fixtureNow, handOver},
-		{"generated handed over", generated, until, handOver},
+		{"fixture", fixture, fixtureNow},
+		{"generated", generated, until},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			h := newHubFrom(t, tc.recs())
-			h.web.now = func() time.Time { return tc.now }
-			dir := t.TempDir()
-			build := tc.build
-			if build == nil {
-				build = func(t *testing.T, h *hub, dir string) error { return h.web.Build(context.Background(), dir) }
-			}
-			if err := build(t, h, dir); err != nil {
+			h = newHubAt(t, h.st, func() time.Time { return tc.now })
+			ctx := context.Background()
+			out := filepath.Join(t.TempDir(), "out")
+			opt := publish.BuildOptions{Options: publish.Options{BaseURL: "https://hub.example.org/news", Now: func() time.Time { return tc.now }},
+				Extra: []func(context.Context, *publish.View, string) error{h.web.Build}}
+			if _, err := publish.Build(ctx, h.st, h.view(t).v.Site(), out, opt); err != nil {
 				t.Fatalf("Build: %v", err)
 			}
-			// A separate Web serves, so nothing the build derived is reused.
-			served, err := New(Config{Store: h.st, Now: func() time.Time { return tc.now }, BaseURL: "https://hub.example.org/news/",
-				Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-			if err != nil {
-				t.Fatal(err)
-			}
-			sh := &hub{st: h.st, web: served}
-			pages, bad := 0, 0
-			err = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+			// A server of its own, so nothing the build derived is reused.
+			sh := newHubAt(t, h.st, func() time.Time { return tc.now })
+			pages := 0
+			bad := 0
+			err := filepath.WalkDir(out, func(p string, d fs.DirEntry, err error) error {
 				if err != nil || d.IsDir() || d.Name() != "index.html" {
 					return err
 				}
-				rel, _ := filepath.Rel(dir, filepath.Dir(p))
+				rel, _ := filepath.Rel(out, filepath.Dir(p))
 				urlPath := "/"
 				if rel != "." {
 					urlPath = "/" + filepath.ToSlash(rel) + "/"
@@ -117,8 +93,8 @@ func TestBuildPagesEqualServedPages(t *testing.T) {
 			if pages < 40 {
 				t.Errorf("only %d pages compared", pages)
 			}
-			if strings.HasPrefix(tc.name, "fixture") {
-				b, _ := os.ReadFile(filepath.Join(dir, "news/2026/11/17/loose-article/index.html"))
+			if tc.name == "fixture" {
+				b, _ := os.ReadFile(filepath.Join(out, "news/2026/11/17/loose-article/index.html"))
 				contains(t, "shadowed archive", string(b), "A loose article about turnout")
 			}
 		})
@@ -134,64 +110,42 @@ func firstDiff(a, b string) int {
 	return min(len(a), len(b))
 }
 
-// TestBuildRereadsNewsChangedSinceHandOver checks that records handed to
-// a build are not used when the store changed after the build began: the
-// build reads the news again, so the new article has its page.
-func TestBuildRereadsNewsChangedSinceHandOver(t *testing.T) {
+// TestBuildShowsItsViewAfterTheStoreMoves checks that a build writes the
+// view it was given, whole, when the store changed after the view was
+// loaded: an article added since has no page, and an article deleted
+// since keeps its page (without the related coverage only its record
+// had), so every link of the built site still leads somewhere.
+func TestBuildShowsItsViewAfterTheStoreMoves(t *testing.T) {
 	h := newHub(t, "https://img.example.org/")
 	ctx := context.Background()
-	sb, err := h.web.NewBuild(ctx)
+	v, err := h.views.Fresh(ctx)
 	if err != nil {
-		t.Fatal(err)
-	}
-	if err := h.st.Scan(ctx, []model.Kind{model.KindNews}, func(r *model.Record) error {
-		sb.AddNews(r)
-		return nil
-	}); err != nil {
 		t.Fatal(err)
 	}
 	late := newsRec("https://img.example.org/", "late-article", "A late article about recounts", "reuters.com", "Reuters", "s-border", time.Hour, false)
 	if err := h.st.Upsert(ctx, []*model.Record{late}); err != nil {
 		t.Fatal(err)
 	}
-	dir := t.TempDir()
-	if err := sb.Build(ctx, dir); err != nil {
+	gone, err := h.st.Get(ctx, "_news/2026-11-20-border-bill-clears-senate.md")
+	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(newsPath(late.Path)), "index.html"))
-	if err != nil {
-		t.Fatalf("no page for the late article: %v", err)
+	if err := h.st.Delete(ctx, gone.Path); err != nil {
+		t.Fatal(err)
 	}
-	contains(t, "late article", string(b), "A late article about recounts")
+	dir := t.TempDir()
+	if err := h.web.Build(ctx, v, dir); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, filepath.FromSlash(pagePath(late)), "index.html")); err == nil {
+		t.Error("the article added after the view was loaded has a page")
+	}
+	b, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(pagePath(gone)), "index.html"))
+	if err != nil {
+		t.Fatalf("no page for the article deleted after the view was loaded: %v", err)
+	}
+	contains(t, "deleted article", string(b), "<h1>Border bill clears the Senate</h1>")
 	story, _ := os.ReadFile(filepath.Join(dir, "stories/s-border/index.html"))
-	contains(t, "story with the late article", string(story), "6 articles", "A late article about recounts")
-}
-
-// TestBuildUsesHandedOverNews checks that a build given every news record
-// of an unchanged store renders from them rather than reading the store:
-// a title changed only in the handed-over copy shows on the pages.
-func TestBuildUsesHandedOverNews(t *testing.T) {
-	h := newHub(t, "https://img.example.org/")
-	ctx := context.Background()
-	sb, err := h.web.NewBuild(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var changed string
-	if err := h.st.Scan(ctx, []model.Kind{model.KindNews}, func(r *model.Record) error {
-		if r.Article.Story == "s-debate" && !r.Article.Published {
-			r.Article.Title = "Title only in the handed-over copy"
-			changed = newsPath(r.Path)
-		}
-		sb.AddNews(r)
-		return nil
-	}); err != nil {
-		t.Fatal(err)
-	}
-	dir := t.TempDir()
-	if err := sb.Build(ctx, dir); err != nil {
-		t.Fatal(err)
-	}
-	b, _ := os.ReadFile(filepath.Join(dir, filepath.FromSlash(changed), "index.html"))
-	contains(t, "handed-over article", string(b), "<h1>Title only in the handed-over copy</h1>")
+	contains(t, "story of the view", string(story), "5 articles", "Border bill clears the Senate")
+	lacks(t, "story of the view", string(story), "A late article about recounts")
 }

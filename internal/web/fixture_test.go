@@ -15,6 +15,8 @@ import (
 
 	"newshub/internal/gen"
 	"newshub/internal/model"
+	"newshub/internal/publish"
+	"newshub/internal/server"
 	"newshub/internal/store"
 	"newshub/internal/store/sqlite"
 )
@@ -25,11 +27,13 @@ var fixtureNow = time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
 // xssTitle is a record title that must show as text, never as markup.
 const xssTitle = `<img src=x onerror=alert(1)>`
 
-// hub is a real SQLite store filled with records built here, and a Web
-// over it.
+// hub is a real SQLite store filled with records built here, its views,
+// a Web over them, and the server that answers the search API with it.
 type hub struct {
-	st  store.Store
-	web *Web
+	st    store.Store
+	views *publish.Views
+	web   *Web
+	srv   *server.Server
 }
 
 // newHub builds a test hub; images point under imgBase (an absolute URL
@@ -51,21 +55,63 @@ func newHubFrom(t testing.TB, recs []*model.Record) *hub {
 	if err := st.Upsert(ctx, recs); err != nil {
 		t.Fatalf("upsert fixture: %v", err)
 	}
-	w, err := New(Config{Store: st, Now: func() time.Time { return fixtureNow }, BaseURL: "https://hub.example.org/news/",
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	return newHubAt(t, st, func() time.Time { return fixtureNow })
+}
+
+// newHubAt makes the views, Web and server of a test hub over st, with
+// the clock now. The views check the store at every request, so tests
+// follow writes as soon as a load is done.
+func newHubAt(t testing.TB, st store.Store, now func() time.Time) *hub {
+	t.Helper()
+	views := publish.NewViews(publish.ViewsConfig{Store: st, CheckEvery: time.Nanosecond,
+		Options: publish.Options{BaseURL: "https://hub.example.org/news", Now: now}})
+	w, err := New(Config{Views: views, Store: st, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		t.Fatalf("web.New: %v", err)
 	}
-	w.minRefresh = 0 // tests follow every write at once
-	return &hub{st: st, web: w}
+	srv := server.New(server.Config{Store: st, Views: views, Web: w, Search: w.SearchDoc})
+	return &hub{st: st, views: views, web: w, srv: srv}
 }
 
-// get requests a path and returns the status and body.
+// get requests a path of the website and returns the status and body.
 func (h *hub) get(t testing.TB, path string) (int, string) {
 	t.Helper()
 	rec := httptest.NewRecorder()
 	h.web.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, path, nil))
 	return rec.Code, rec.Body.String()
+}
+
+// api requests a path from the server, as a client of the API does.
+func (h *hub) api(t testing.TB, path string) *httptest.ResponseRecorder {
+	t.Helper()
+	rec := httptest.NewRecorder()
+	h.srv.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, path, nil))
+	return rec
+}
+
+// build writes the website of the store as it is now into dir.
+func (h *hub) build(t testing.TB, dir string) error {
+	t.Helper()
+	v, err := h.views.Fresh(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return h.web.Build(context.Background(), v, dir)
+}
+
+// pagePath is the site path of a news record's page.
+func pagePath(r *model.Record) string {
+	return "news/" + publish.ArticleKey(r.Path, r.Article.PublishedDateTime) + "/"
+}
+
+// view returns the current view and what the website derives from it.
+func (h *hub) view(t testing.TB) *viewCache {
+	t.Helper()
+	v, err := h.views.Current(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return h.web.cacheOf(v)
 }
 
 func topic(order int, id, name, parent string, hl *model.Highlight) *model.Record {

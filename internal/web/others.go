@@ -5,10 +5,11 @@ import (
 	"strings"
 
 	"newshub/internal/model"
+	"newshub/internal/publish"
 )
 
 // newEvent builds an event's view.
-func (s *snapshot) newEvent(r *model.Record) *eventView {
+func (c *viewCache) newEvent(r *model.Record) *eventView {
 	e := r.Event
 	v := &eventView{
 		Name:     cleanText(e.Name),
@@ -20,20 +21,20 @@ func (s *snapshot) newEvent(r *model.Record) *eventView {
 		Image:    firstImage(e.Images, cleanText(e.Name)),
 	}
 	if e.Provider != nil {
-		p := s.provider(*e.Provider)
+		p := c.provider(*e.Provider)
 		v.Provider = &p
 	}
-	if t := s.voiceIn(e.Topics); t != nil {
-		v.Voice = s.badge(t)
+	if t := c.voiceIn(e.Topics); t != nil {
+		v.Voice = c.badge(t)
 	}
 	return v
 }
 
 // newPerson builds a profile's view.
-func (s *snapshot) newPerson(r *model.Record) *personView {
+func (c *viewCache) newPerson(r *model.Record) *personView {
 	p := r.Person
 	v := &personView{
-		Slug:     recordSlug(r.Path),
+		Slug:     publish.Slug(r.Path),
 		Name:     cleanText(p.Name),
 		Bio:      shorten(plainText(p.Bio), 280),
 		Location: cleanText(p.Location),
@@ -49,20 +50,18 @@ func (s *snapshot) newPerson(r *model.Record) *personView {
 		v.TwitterName = cleanText(p.Twitter.Username)
 		v.Followers = p.Twitter.Followers
 	}
-	if t := s.voiceIn(p.Topics); t != nil {
-		v.Voice = s.badge(t)
+	if t := c.voiceIn(p.Topics); t != nil {
+		v.Voice = c.badge(t)
 	}
 	return v
 }
 
 // newLearning builds a learning resource's view; its key is how
 // collections name it ("videos/<slug>").
-func (s *snapshot) newLearning(r *model.Record) *learningView {
+func (c *viewCache) newLearning(r *model.Record) *learningView {
 	l := r.Learning
-	key := strings.TrimPrefix(r.Path, "_learning/")
-	key = strings.TrimSuffix(key, ".md")
 	v := &learningView{
-		Key:     key,
+		Key:     publish.LearningKey(r.Path),
 		Title:   cleanText(l.Title),
 		Excerpt: shorten(plainText(l.Excerpt), 300),
 		URL:     safeURL(l.OriginalURL),
@@ -76,14 +75,14 @@ func (s *snapshot) newLearning(r *model.Record) *learningView {
 		v.Embed = embedHTML(l.FeaturedContent)
 	}
 	if l.Provider != nil {
-		p := s.provider(*l.Provider)
+		p := c.provider(*l.Provider)
 		v.Provider = &p
 	}
 	return v
 }
 
 // newPeopleList builds a people collection, resolving its items.
-func (s *snapshot) newPeopleList(r *model.Record, people map[string]*personView) *collectionView {
+func (c *viewCache) newPeopleList(r *model.Record, people map[string]*personView) *collectionView {
 	p := r.Person
 	v := &collectionView{Name: cleanText(p.Name), Excerpt: shorten(plainText(p.Bio), 280), Heat: p.Heat,
 		Image: firstImage(p.Images, cleanText(p.Name))}
@@ -98,7 +97,7 @@ func (s *snapshot) newPeopleList(r *model.Record, people map[string]*personView)
 }
 
 // newLearningList builds a learning collection, resolving its items.
-func (s *snapshot) newLearningList(r *model.Record, res map[string]*learningView) *collectionView {
+func (c *viewCache) newLearningList(r *model.Record, res map[string]*learningView) *collectionView {
 	l := r.Learning
 	v := &collectionView{Name: cleanText(l.Title), Excerpt: shorten(plainText(l.Excerpt), 280), Heat: l.Heat,
 		Image: firstImage(l.Images, cleanText(l.Title))}

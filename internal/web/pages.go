@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"newshub/internal/model"
+	"newshub/internal/publish"
 	"newshub/internal/site"
 	"newshub/internal/store"
 )
@@ -44,22 +45,17 @@ type page struct {
 	Status    int  // HTTP status when not 200
 	Data      any
 
-	snap       *snapshot
+	vc         *viewCache
 	tmpl       *templates
-	cacheCards bool // cards may come from the snapshot's cache
+	cacheCards bool // cards may come from the view's cache
 
 	// The static build renders each card and item once for all its pages
-	// (see fragment): cards by record path for the whole build, items
-	// for the pages of one story.
-	cards *sync.Map
-	items map[string][]string
+	// (see fragment), by record path.
+	cards, items *sync.Map
 }
 
-// maxCachedParts bounds the rendered headers and footers a snapshot keeps.
-const maxCachedParts = 5000
-
 // Header renders the site header: the same for every page at one depth
-// with the same current section, so it is kept with the snapshot.
+// with the same current section, so it is kept with the view's cache.
 func (p *page) Header() (template.HTML, error) {
 	return p.part("header", "h\x00"+p.Base+"\x00"+p.Active, p.Query == "")
 }
@@ -84,9 +80,9 @@ func (p *page) Footer() (template.HTML, error) {
 }
 
 func (p *page) part(name, key string, cacheable bool) (template.HTML, error) {
-	cacheable = cacheable && p.snap != nil
+	cacheable = cacheable && p.vc != nil
 	if cacheable {
-		if v, ok := p.snap.parts.Load(key); ok {
+		if v, ok := p.vc.parts.Load(key); ok {
 			return v.(template.HTML), nil
 		}
 	}
@@ -95,20 +91,15 @@ func (p *page) part(name, key string, cacheable bool) (template.HTML, error) {
 		return "", err
 	}
 	h := template.HTML(buf.String())
-	if cacheable && p.snap.partCount.Add(1) <= maxCachedParts {
-		p.snap.parts.Store(key, h)
+	if cacheable && p.vc.partsN.Add(1) <= maxCachedParts {
+		p.vc.parts.Store(key, h)
 	}
 	return h, nil
 }
 
-// maxCachedCards bounds the rendered cards a snapshot keeps.
-const maxCachedCards = 20000
-
-type cardKey struct{ path, base string }
-
 // Card renders a story card. Home and topic pages take it from the
-// snapshot's cache: within one snapshot a card, its coverage and its "ago"
-// text do not change, only the relative prefix of its links does.
+// view's cache: within one view a card, its coverage and its "ago" text
+// do not change, only the relative prefix of its links does.
 func (p *page) Card(c *card) (template.HTML, error) {
 	if p.cards != nil {
 		var buf bytes.Buffer
@@ -117,15 +108,15 @@ func (p *page) Card(c *card) (template.HTML, error) {
 	}
 	key := cardKey{c.Path, p.Base}
 	if p.cacheCards {
-		if v, ok := p.snap.cards.Load(key); ok {
-			return v.(template.HTML), nil
+		if h, ok := p.vc.renderedCard(key); ok {
+			return h, nil
 		}
 	}
 	var buf bytes.Buffer
 	p.writeCard(&buf, c)
 	h := template.HTML(buf.String())
-	if p.cacheCards && p.snap.cardCount.Add(1) <= maxCachedCards {
-		p.snap.cards.Store(key, h)
+	if p.cacheCards {
+		p.vc.keepCard(key, h)
 	}
 	return h, nil
 }
@@ -164,11 +155,11 @@ const (
 )
 
 // newPage fills what every page shares.
-func (w *Web) newPage(s *snapshot, tmpl, path, heading string) *page {
-	c := s.pageCommon()
+func (w *Web) newPage(vc *viewCache, tmpl, path, heading string) *page {
+	c := vc.pageCommon()
 	pg := &page{Template: tmpl, Path: path, Heading: heading, SiteTitle: c.title, Title: c.title, Lang: c.lang,
 		Description: c.description, Feeds: c.feeds, Nav: c.nav,
-		OGType: "website", Now: s.now, Loc: s.location(), snap: s, tmpl: w.tmpl}
+		OGType: "website", Now: vc.now, Loc: vc.loc, vc: vc, tmpl: w.tmpl}
 	if heading != "" {
 		pg.Title = heading + " · " + c.title
 	}
@@ -182,19 +173,19 @@ func (w *Web) newPage(s *snapshot, tmpl, path, heading string) *page {
 	return pg
 }
 
-// pageCommon is what every page of a snapshot shares; pages must not
-// change its slices.
+// pageCommon is what every page of a view shares; pages must not change
+// its slices.
 type pageCommon struct {
 	title, lang, description string
 	feeds                    []feedLink
 	nav                      []navItem
 }
 
-// pageCommon returns what every page shares, made once per snapshot.
-func (s *snapshot) pageCommon() *pageCommon {
-	s.commonOnce.Do(func() {
-		c := &pageCommon{title: siteTitle(s), lang: "en"}
-		if l := s.site.Config.Locale; l != "" {
+// pageCommon returns what every page shares, made once per view.
+func (vc *viewCache) pageCommon() *pageCommon {
+	vc.commonOnce.Do(func() {
+		c := &pageCommon{title: siteTitle(vc.site), lang: "en"}
+		if l := vc.site.Config.Locale; l != "" {
 			if lang, region, ok := strings.Cut(l, "-"); ok {
 				c.lang = strings.ToLower(lang) + "-" + strings.ToUpper(region)
 			} else {
@@ -203,23 +194,23 @@ func (s *snapshot) pageCommon() *pageCommon {
 		}
 		c.description = "Top stories and full coverage from " + c.title + "."
 		c.feeds = siteFeeds(c.title, "")
-		for _, t := range s.site.Topics {
-			if t.Parent == "" && len(s.site.Topics) > 1 {
+		for _, t := range vc.site.Topics {
+			if t.Parent == "" && len(vc.site.Topics) > 1 {
 				continue
 			}
 			c.nav = append(c.nav, navItem{Name: topicShort(t), Path: "topics/" + url.PathEscape(t.ID) + "/"})
 		}
 		c.nav = append(c.nav, navItem{"Events", "events/"}, navItem{"People", "people/"}, navItem{"Learning", "learning/"})
-		s.common = c
+		vc.common = c
 	})
-	return s.common
+	return vc.common
 }
 
-func siteTitle(s *snapshot) string {
-	if t := cleanText(s.site.Config.Title); t != "" {
+func siteTitle(s *site.Site) string {
+	if t := cleanText(s.Config.Title); t != "" {
 		return t
 	}
-	if r := s.site.Root(); r != nil {
+	if r := s.Root(); r != nil {
 		return r.Name + " news"
 	}
 	return "newshub"
@@ -258,40 +249,44 @@ type section struct {
 	More       int
 }
 
-func (w *Web) homePage(ctx context.Context, s *snapshot) (*page, error) {
-	pg := w.newPage(s, "home", "", "")
+func (w *Web) homePage(vc *viewCache) *page {
+	pg := w.newPage(vc, "home", "", "")
 	pg.Active = "/" // marks "Top stories" current
 	pg.cacheCards = true
 	d := &homeData{}
-	top, err := s.withCoverage(ctx, w.st, s.top[:min(homeTop, len(s.top))])
-	if err != nil {
-		return nil, err
-	}
+	ranked := vc.v.Ranked()
+	top := vc.withCoverage(vc.cardsOf(ranked[:min(homeTop, len(ranked))]))
 	if len(top) > 0 {
 		d.Lead, d.Top = top[0], top[1:]
 		pg.OGImage = imageURL(d.Lead.Image)
 	}
-	root := s.site.Root()
-	for _, t := range s.site.Topics {
+	root := vc.site.Root()
+	for _, t := range vc.site.Topics {
 		if t == root {
 			continue
 		}
-		cards := s.byTopic[t.Name]
-		if len(cards) == 0 {
+		leads := vc.v.RankedIn(t.ID)
+		if len(leads) == 0 {
 			continue
 		}
-		shown, err := s.withCoverage(ctx, w.st, cards[:min(homeSectionSize, len(cards))])
-		if err != nil {
-			return nil, err
-		}
-		sec := section{Name: t.Name, Path: "topics/" + url.PathEscape(t.ID) + "/", Cards: shown, More: len(cards)}
-		if s.highlights[t.Name] != nil {
-			sec.Badge = s.badge(t)
+		shown := vc.withCoverage(vc.cardsOf(leads[:min(homeSectionSize, len(leads))]))
+		sec := section{Name: t.Name, Path: "topics/" + url.PathEscape(t.ID) + "/", Cards: shown, More: len(leads)}
+		if vc.highlights[t.Name] != nil {
+			sec.Badge = vc.badge(t)
 		}
 		d.Sections = append(d.Sections, sec)
 	}
 	pg.Data = d
-	return pg, nil
+	return pg
+}
+
+// cardsOf returns the cards of entries of the view.
+func (vc *viewCache) cardsOf(es []*publish.Entry) []*card {
+	out := make([]*card, len(es))
+	for i, e := range es {
+		out[i] = vc.card(e)
+	}
+	return out
 }
 
 type topicData struct {
@@ -311,22 +306,22 @@ type pageLink struct {
 }
 
 // pageSize is the number of stories a topic page lists.
-func (s *snapshot) pageSize() int { return s.site.Config.PageSize() }
+func (vc *viewCache) pageSize() int { return vc.site.Config.PageSize() }
 
-func (w *Web) topicPage(ctx context.Context, s *snapshot, id string, n int) (*page, error) {
-	t := s.site.TopicByID(id)
+func (w *Web) topicPage(vc *viewCache, id string, n int) (*page, error) {
+	t := vc.site.TopicByID(id)
 	if t == nil {
 		return nil, errNotFound
 	}
-	cards := s.byTopic[t.Name]
-	size := s.pageSize()
-	pages := max(1, (len(cards)+size-1)/size)
+	leads := vc.v.RankedIn(t.ID)
+	size := vc.pageSize()
+	pages := max(1, (len(leads)+size-1)/size)
 	if n > pages {
 		return nil, errNotFound
 	}
 	base := "topics/" + url.PathEscape(t.ID) + "/"
 	path := topicPagePath(base, n)
-	pg := w.newPage(s, "topic", path, t.Name)
+	pg := w.newPage(vc, "topic", path, t.Name)
 	pg.cacheCards = true
 	if n > 1 {
 		pg.Title = fmt.Sprintf("%s, page %d · %s", t.Name, n, pg.SiteTitle)
@@ -340,14 +335,10 @@ func (w *Web) topicPage(ctx context.Context, s *snapshot, id string, n int) (*pa
 	if n < pages {
 		pg.Next = topicPagePath(base, n+1)
 	}
-	d := &topicData{Name: t.Name, Page: n, Pages: pages, Total: len(cards)}
-	shown, err := s.withCoverage(ctx, w.st, cards[min((n-1)*size, len(cards)):min(n*size, len(cards))])
-	if err != nil {
-		return nil, err
-	}
-	d.Cards = shown
-	if s.highlights[t.Name] != nil {
-		d.Badge = s.badge(t)
+	d := &topicData{Name: t.Name, Page: n, Pages: pages, Total: len(leads)}
+	d.Cards = vc.withCoverage(vc.cardsOf(leads[min((n-1)*size, len(leads)):min(n*size, len(leads))]))
+	if vc.highlights[t.Name] != nil {
+		d.Badge = vc.badge(t)
 	}
 	for _, i := range pageWindow(n, pages) {
 		d.PageURL = append(d.PageURL, pageLink{N: i, Path: topicPagePath(base, i), Current: i == n})
@@ -417,19 +408,16 @@ type timelineEntry struct {
 // story is flagged as a blindspot for the others.
 const blindspotShare = 0.75
 
-func (w *Web) storyPage(ctx context.Context, s *snapshot, id string) (*page, error) {
-	recs, err := w.st.Story(ctx, id)
-	if errors.Is(err, store.ErrNotFound) || err == nil && len(recs) == 0 {
+func (w *Web) storyPage(vc *viewCache, id string) (*page, error) {
+	s := vc.v.Story(id)
+	if s == nil {
 		return nil, errNotFound
 	}
-	if err != nil {
-		return nil, fmt.Errorf("story %s: %w", id, err)
-	}
-	return w.storyView(s, s.storyCards(id, s.entries(recs)))
+	return w.storyView(vc, vc.storyCards(s))
 }
 
 // storyView builds the full coverage page of a story.
-func (w *Web) storyView(s *snapshot, sc *storyCards) (*page, error) {
+func (w *Web) storyView(vc *viewCache, sc *storyCards) (*page, error) {
 	cards := sc.cards
 	d := &storyData{Members: len(cards)}
 	if len(cards) == 0 {
@@ -438,10 +426,10 @@ func (w *Web) storyView(s *snapshot, sc *storyCards) (*page, error) {
 	lead := *cards[0]
 	lead.StoryPath = "" // this is its full coverage
 	d.Lead = &lead
-	providers := map[string]bool{}
+	providers := map[providerID]bool{}
 	byVoice := map[string][]*card{}
 	for _, c := range cards {
-		providers[strings.ToLower(c.Provider.Domain+"|"+c.Provider.Name)] = true
+		providers[providerID{strings.ToLower(c.Provider.Domain), strings.ToLower(c.Provider.Name)}] = true
 		name := ""
 		if c.Voice != nil {
 			name = c.Voice.Full
@@ -453,8 +441,8 @@ func (w *Web) storyView(s *snapshot, sc *storyCards) (*page, error) {
 	}
 	d.Sources = len(providers)
 	top, topName := 0, ""
-	for _, t := range s.voice {
-		b := s.badge(t)
+	for _, t := range vc.voice {
+		b := vc.badge(t)
 		if cs := byVoice[b.Full]; len(cs) > 0 {
 			d.Groups = append(d.Groups, voiceGroup{Badge: b, Cards: cs})
 			pct := float64(len(cs)) / float64(d.Voiced) * 100
@@ -467,7 +455,7 @@ func (w *Web) storyView(s *snapshot, sc *storyCards) (*page, error) {
 	if cs := byVoice[""]; len(cs) > 0 {
 		d.Groups = append(d.Groups, voiceGroup{Cards: cs})
 	}
-	if len(s.voice) >= 2 && d.Voiced >= 2 && float64(top) >= blindspotShare*float64(d.Voiced) {
+	if len(vc.voice) >= 2 && d.Voiced >= 2 && float64(top) >= blindspotShare*float64(d.Voiced) {
 		d.Blindspot = fmt.Sprintf("%d of the %d articles with a voice label come from %s outlets: other voices have barely covered this story.", top, d.Voiced, topName)
 	}
 	tl := append([]*card(nil), cards...)
@@ -479,7 +467,7 @@ func (w *Web) storyView(s *snapshot, sc *storyCards) (*page, error) {
 		}
 		d.Timeline = append(d.Timeline, e)
 	}
-	pg := w.newPage(s, "story", "stories/"+url.PathEscape(sc.id)+"/", d.Lead.Title)
+	pg := w.newPage(vc, "story", "stories/"+url.PathEscape(sc.id)+"/", d.Lead.Title)
 	pg.Title = "Full coverage: " + d.Lead.Title + " · " + pg.SiteTitle
 	pg.Description = fmt.Sprintf("%d articles from %d sources: %s", d.Members, d.Sources, d.Lead.Excerpt)
 	pg.OGType = "article"
@@ -503,159 +491,75 @@ type relatedView struct {
 	Time                time.Time
 }
 
-func (w *Web) articlePage(ctx context.Context, s *snapshot, y, m, d, slug string) (*page, error) {
-	if len(y) != 4 || len(m) != 2 || len(d) != 2 {
+// articlePage builds the page of the article at key ("YYYY/MM/DD/slug").
+// The view has what it shows but the related coverage, which the record
+// in the store has.
+func (w *Web) articlePage(ctx context.Context, vc *viewCache, key string) (*page, error) {
+	e := vc.v.Article(key)
+	if e == nil {
 		return nil, errNotFound
 	}
-	var rec *model.Record
-	for _, p := range newsRecordPaths(y, m, d, slug) {
-		r, err := w.st.Get(ctx, p)
-		if errors.Is(err, store.ErrNotFound) {
-			continue
-		}
-		if err != nil {
-			return nil, fmt.Errorf("article %s: %w", p, err)
-		}
-		if r.Article != nil {
-			rec = r
-			break
-		}
+	var related []model.Related
+	r, err := w.st.Get(ctx, e.Path)
+	switch {
+	case err == nil && r.Article != nil:
+		related = r.Article.Related
+	case err != nil && !errors.Is(err, store.ErrNotFound):
+		return nil, fmt.Errorf("article %s: %w", e.Path, err)
 	}
-	if rec == nil {
-		return nil, errNotFound
-	}
-	e := s.newEntry(rec)
 	var sc *storyCards
-	if a := rec.Article; a.Story != "" {
-		members, err := w.st.Story(ctx, a.Story)
-		if err != nil && !errors.Is(err, store.ErrNotFound) {
-			return nil, fmt.Errorf("article %s: story %s: %w", rec.Path, a.Story, err)
-		}
-		if len(members) > 0 {
-			sc = s.storyCards(a.Story, s.entries(members))
-		}
+	if s := vc.v.Story(e.Story); s != nil {
+		sc = vc.storyCards(s)
 	}
-	return w.articleView(s, e, sc), nil
-}
-
-// entry is a news record as the story and article pages use it: its card
-// and what its own page adds, without the rest of the record (a build
-// keeps one for every article).
-type entry struct {
-	path      string
-	card      *card // without its story's coverage
-	provider  string
-	voice     *model.Topic
-	webURL    string // as in the record: related coverage linking to it is left out
-	excerpt   string
-	ampURL    string
-	published bool
-	related   []relatedRef
-
-	// What ordering stories and ranking leads look at.
-	quality, heat             int
-	originalURL, canonicalURL string
-}
-
-func (s *snapshot) newEntry(r *model.Record) *entry {
-	return s.newEntryCard(r, s.newCard(r))
-}
-
-// newEntryCard makes the entry of r with its card c.
-func (s *snapshot) newEntryCard(r *model.Record, c *card) *entry {
-	a := r.Article
-	return &entry{path: r.Path, card: c, provider: providerKey(a.Provider), voice: s.voiceOf(a), webURL: a.WebURL,
-		excerpt: a.Excerpt, ampURL: a.AmpWebURL, published: a.Published, related: relatedRefs(a.Related),
-		quality: a.Quality, heat: a.Heat, originalURL: a.OriginalURL, canonicalURL: a.CanonicalURL}
-}
-
-// relatedRef is what an article's page shows of one of its related
-// coverage.
-type relatedRef struct {
-	title, excerpt, webURL, provider string
-	at                               time.Time
-}
-
-func relatedRefs(rel []model.Related) []relatedRef {
-	if len(rel) == 0 {
-		return nil
-	}
-	out := make([]relatedRef, len(rel))
-	for i, r := range rel {
-		out[i] = relatedRef{title: r.Title, excerpt: r.Excerpt, webURL: r.WebURL, provider: r.Provider.Name, at: r.PublishedDateTime}
-	}
-	return out
-}
-
-// entries makes the entries of the news records among recs.
-func (s *snapshot) entries(recs []*model.Record) []*entry {
-	es := make([]*entry, 0, len(recs))
-	for _, r := range recs {
-		if r.Article != nil {
-			es = append(es, s.newEntry(r))
-		}
-	}
-	return es
+	return w.articleView(vc, e, sc, related), nil
 }
 
 // storyCards are a story's members and their cards with its coverage.
 type storyCards struct {
 	id      string
-	info    *storyInfo
-	members []*entry
+	members []*publish.Entry
 	cards   []*card
 }
 
 // storyCards puts the story's coverage on copies of its members' cards.
-func (s *snapshot) storyCards(id string, members []*entry) *storyCards {
-	sc := &storyCards{id: id, info: s.entryCoverage(id, members), members: members, cards: make([]*card, len(members))}
-	for i, e := range members {
-		c := *e.card
-		s.applyCoverage(&c, sc.info)
-		sc.cards[i] = &c
-	}
-	return sc
+func (vc *viewCache) storyCards(s *publish.Story) *storyCards {
+	return &storyCards{id: s.ID, members: s.Members, cards: vc.withCoverage(vc.cardsOf(s.Members))}
 }
 
-// articleView builds an article's page; sc is its story (nil when it has
-// none).
-func (w *Web) articleView(s *snapshot, e *entry, sc *storyCards) *page {
-	c := e.card
+// articleView builds an article's page from its entry in the view, its
+// story (nil when it has none) and the related coverage of its record.
+func (w *Web) articleView(vc *viewCache, e *publish.Entry, sc *storyCards, related []model.Related) *page {
+	c := vc.card(e)
 	if sc != nil {
-		c = nil
 		for i, m := range sc.members {
-			if m.path == e.path {
+			if m == e {
 				c = sc.cards[i]
 			}
 		}
-		if c == nil {
-			cc := *e.card
-			s.applyCoverage(&cc, sc.info)
-			c = &cc
-		}
 	}
-	data := &articleData{Card: c, Excerpt: richText(e.excerpt), Published: e.published}
-	data.AmpURL = safeURL(e.ampURL)
-	seen := map[string]bool{e.webURL: true}
+	d := e.Details()
+	data := &articleData{Card: c, Excerpt: richText(d.Excerpt), Published: e.Published}
+	data.AmpURL = safeURL(d.AmpWebURL)
+	seen := map[string]bool{d.WebURL: true}
 	if sc != nil {
 		for i, m := range sc.members {
-			if m.path == e.path {
+			if m == e {
 				continue
 			}
-			seen[m.webURL] = true
+			seen[sc.cards[i].rawURL] = true
 			data.Others = append(data.Others, sc.cards[i])
 		}
 	}
-	for _, rel := range e.related {
-		u := safeURL(rel.webURL)
-		if u == "" || seen[rel.webURL] {
+	for _, rel := range related {
+		u := safeURL(rel.WebURL)
+		if u == "" || seen[rel.WebURL] {
 			continue
 		}
-		seen[rel.webURL] = true
-		data.Related = append(data.Related, relatedView{Title: cleanText(rel.title), Excerpt: shorten(plainText(rel.excerpt), 160),
-			URL: u, Provider: cleanText(rel.provider), Time: rel.at})
+		seen[rel.WebURL] = true
+		data.Related = append(data.Related, relatedView{Title: cleanText(rel.Title), Excerpt: shorten(plainText(rel.Excerpt), 160),
+			URL: u, Provider: cleanText(rel.Provider.Name), Time: rel.PublishedDateTime})
 	}
-	pg := w.newPage(s, "article", c.Path, c.Title)
+	pg := w.newPage(vc, "article", c.Path, c.Title)
 	pg.Description = c.Excerpt
 	pg.OGType = "article"
 	pg.OGImage = imageURL(c.Image)
@@ -665,10 +569,11 @@ func (w *Web) articleView(s *snapshot, e *entry, sc *storyCards) *page {
 
 type eventsData struct{ Upcoming, Past []*eventView }
 
-func (w *Web) eventsPage(s *snapshot) *page {
-	pg := w.newPage(s, "events", "events/", "Events")
+func (w *Web) eventsPage(vc *viewCache) *page {
+	o := vc.others()
+	pg := w.newPage(vc, "events", "events/", "Events")
 	pg.Description = "Upcoming and past events on " + pg.SiteTitle + "."
-	pg.Data = &eventsData{Upcoming: s.upcoming, Past: s.past}
+	pg.Data = &eventsData{Upcoming: o.upcoming, Past: o.past}
 	return pg
 }
 
@@ -677,10 +582,11 @@ type peopleData struct {
 	Collections []*collectionView
 }
 
-func (w *Web) peoplePage(s *snapshot) *page {
-	pg := w.newPage(s, "people", "people/", "People")
+func (w *Web) peoplePage(vc *viewCache) *page {
+	o := vc.others()
+	pg := w.newPage(vc, "people", "people/", "People")
 	pg.Description = "The people in the news on " + pg.SiteTitle + ", by how much they are talked about."
-	pg.Data = &peopleData{People: s.people, Collections: s.peopleLists}
+	pg.Data = &peopleData{People: o.people, Collections: o.peopleLists}
 	return pg
 }
 
@@ -689,11 +595,12 @@ type learningData struct {
 	Collections      []*collectionView
 }
 
-func (w *Web) learningPage(s *snapshot) *page {
-	pg := w.newPage(s, "learning", "learning/", "Learning")
+func (w *Web) learningPage(vc *viewCache) *page {
+	o := vc.others()
+	pg := w.newPage(vc, "learning", "learning/", "Learning")
 	pg.Description = "Articles, videos and collections to understand the background."
-	d := &learningData{Collections: s.learningLists}
-	for _, l := range s.learning {
+	d := &learningData{Collections: o.learningLists}
+	for _, l := range o.learning {
 		if l.Type == "video" {
 			d.Videos = append(d.Videos, l)
 		} else {
@@ -706,23 +613,19 @@ func (w *Web) learningPage(s *snapshot) *page {
 
 type messageData struct{ Message string }
 
-func (w *Web) notFoundPage(urlPath string) *page {
-	pg := w.messagePage(urlPath, "Page not found", "There is nothing at this address. Try the search box, or start from the top stories.")
+func (w *Web) notFoundPage(vc *viewCache, urlPath string) *page {
+	pg := w.messagePage(vc, urlPath, "Page not found", "There is nothing at this address. Try the search box, or start from the top stories.")
 	pg.Template = "notfound"
 	return pg
 }
 
-// messagePage is a page that only says something (errors). It does not need
-// a snapshot, so it renders even when the store fails.
-func (w *Web) messagePage(urlPath, heading, msg string) *page {
-	s := w.snap.Load()
-	if s == nil {
-		s = &snapshot{now: w.now(), site: w.site}
-		if s.site == nil {
-			s.site = emptySite()
-		}
+// messagePage is a page that only says something (errors). Without a
+// view (vc nil) it still renders, so a failing store gets an answer.
+func (w *Web) messagePage(vc *viewCache, urlPath, heading, msg string) *page {
+	if vc == nil {
+		vc = &viewCache{now: time.Now(), loc: time.UTC, site: emptySite()}
 	}
-	pg := w.newPage(s, "message", "", heading)
+	pg := w.newPage(vc, "message", "", heading)
 	pg.Path = strings.TrimPrefix(urlPath, "/")
 	pg.NoIndex = true
 	pg.Base = relBase(urlPath)

@@ -8,12 +8,35 @@ import (
 	"time"
 )
 
-// The layout, the story and article pages and the cards and items are
-// written by Go code rather than html/template: a static build renders
-// one page per article, and executing templates (reflection for every
-// field and escaper) was most of its time. Each value is escaped as
-// html/template escapes it in the same place (TestEscapersMatchTemplate
-// checks that), so the pages are what the templates made.
+// The layout, the topic, story and article pages, and the cards, items,
+// pager, publisher and badge fragments are written by Go code rather than
+// html/template: a static build renders one page per article and per
+// story, and executing templates (reflection for every field, an escaper
+// chain for every value) was most of its time. BenchmarkStoryContent
+// renders the story page both ways (about thirty times faster in Go, with
+// a fiftieth of the allocations); TestStoryTemplateMatchesGo checks that
+// both give the same bytes. The templates (events, people, learning,
+// search, messages) call the same writers for the fragments they share.
+//
+// Each value is escaped as html/template escapes it in the same place,
+// and only these places are proven (TestEscapersMatchTemplate, on hostile
+// strings and every byte):
+//
+//   - HTML text, and the text of title: escHTML, as html/template's
+//     htmlEscaper and rcdataEscaper (one replacement table).
+//   - A double-quoted attribute value that is neither a URL, nor
+//     JavaScript (on* handlers), nor CSS: escHTML, as its attrEscaper.
+//     The one style attribute written holds a template.CSS the code
+//     built from validated colours (isColor) and numbers, escaped as an
+//     attribute.
+//   - A double-quoted URL attribute (href, src), whole or as a site path
+//     after the page's relative base: escURL, as the chain urlFilter,
+//     urlNormalizer, attrEscaper.
+//
+// Not proven, so never written from Go: unquoted or single-quoted
+// attributes, attribute names, event handlers, srcset, and the content of
+// script and style elements. The sanitized excerpt (bluemonday) is the one
+// value written as HTML.
 
 // escaper escapes strings for one place in a page, as html/template's
 // replacement tables do: each byte is written as its replacement, or as
@@ -259,7 +282,7 @@ func writeImageAttrs(b *bytes.Buffer, im *imageView) {
 	writeInt(b, "", im.Height, "\" loading=\"lazy\" decoding=\"async\">")
 }
 
-// writeCard writes a story card (the template's "card").
+// writeCard writes a story card.
 func (p *page) writeCard(b *bytes.Buffer, c *card) {
 	b.WriteString("\n<article class=\"card")
 	if c.Image != nil {
@@ -278,9 +301,7 @@ func (p *page) writeCard(b *bytes.Buffer, c *card) {
 	}
 	b.WriteString("\n    <p class=\"foot\">")
 	for _, v := range c.Voices {
-		writeText(b, "<span class=\"badge\" style=\"", string(v.Style), "\" title=\"")
-		writeText(b, "", v.Full, "\">")
-		writeText(b, "", v.Name, "</span>")
+		writeBadge(b, v, v.Name, v.Full)
 	}
 	p.writeCoverageLink(b, c, "<a class=\"coverage\" href=\"", "\">Full coverage<span class=\"count\"> · ", "</span></a>")
 	b.WriteString("</p>\n  </div>\n</article>")
@@ -297,7 +318,7 @@ func (p *page) writeCoverageLink(b *bytes.Buffer, c *card, start, mid, end strin
 	writeText(b, "", plural(c.Sources, "source", "sources"), end)
 }
 
-// writeItem writes an article as a line of a list (the template's "item").
+// writeItem writes an article as a line of a list.
 func (p *page) writeItem(b *bytes.Buffer, c *card) {
 	b.WriteString("\n<div class=\"item\">")
 	if c.Image != nil {
@@ -310,10 +331,14 @@ func (p *page) writeItem(b *bytes.Buffer, c *card) {
 	writeText(b, "", c.Title, "</a>\n  </div>\n</div>")
 }
 
-// writeBadge writes a voice label with its colours.
-func writeBadge(b *bytes.Buffer, v *badge) {
-	writeText(b, "<span class=\"badge\" style=\"", string(v.Style), "\">")
-	writeText(b, "", v.Full, "</span>")
+// writeBadge writes a voice label with its colours saying text, with a
+// title when title is not "".
+func writeBadge(b *bytes.Buffer, v *badge, text, title string) {
+	writeText(b, "<span class=\"badge\" style=\"", string(v.Style), "\"")
+	if title != "" {
+		writeText(b, " title=\"", title, "\"")
+	}
+	writeText(b, ">", text, "</span>")
 }
 
 // writeStory writes the content of a story's page.
@@ -344,7 +369,7 @@ func (p *page) writeStory(b *bytes.Buffer) {
 	for _, g := range d.Groups {
 		b.WriteString("\n      <section class=\"voice-group\">\n        <h3>")
 		if g.Badge != nil {
-			writeBadge(b, g.Badge)
+			writeBadge(b, g.Badge, g.Badge.Full, "")
 		} else {
 			b.WriteString("Other outlets")
 		}
@@ -390,7 +415,7 @@ func writeBar(b *bytes.Buffer, bar []barSegment) {
 	b.WriteString("\n    </div>\n    <ul class=\"legend\">")
 	for _, s := range bar {
 		b.WriteString("\n      <li>")
-		writeBadge(b, s.Badge)
+		writeBadge(b, s.Badge, s.Badge.Full, "")
 		writeText(b, " ", plural(s.Count, "article", "articles"), "")
 		writeInt(b, " · ", s.Percent, "%</li>")
 	}
@@ -398,16 +423,15 @@ func writeBar(b *bytes.Buffer, bar []barSegment) {
 }
 
 // writeListItem writes <li>item</li>; the static build renders each item
-// once for all the pages of its story.
+// once for all the pages that list it.
 func (p *page) writeListItem(b *bytes.Buffer, c *card) {
 	b.WriteString("<li>")
 	if p.items != nil {
-		parts, ok := p.items[c.rec]
+		v, ok := p.items.Load(c.rec)
 		if !ok {
-			parts = p.fragment("item", c)
-			p.items[c.rec] = parts
+			v, _ = p.items.LoadOrStore(c.rec, p.fragment("item", c))
 		}
-		writeJoined(b, parts, p.Base)
+		writeJoined(b, v.([]string), p.Base)
 	} else {
 		p.writeItem(b, c)
 	}
@@ -430,7 +454,8 @@ func (p *page) writeTopic(b *bytes.Buffer) {
 	d := p.Data.(*topicData)
 	writeText(b, "\n<header class=\"page-head\">\n  <h1>", d.Name, "")
 	if d.Badge != nil {
-		writeText(b, " <span class=\"badge\" style=\"", string(d.Badge.Style), "\">voice</span>")
+		b.WriteByte(' ')
+		writeBadge(b, d.Badge, "voice", "")
 	}
 	writeText(b, "</h1>\n  <p class=\"sub\">", plural(d.Total, "story", "stories"), ", ranked by coverage and freshness")
 	if d.Pages > 1 {
@@ -465,8 +490,7 @@ func (p *page) writeCardCached(b *bytes.Buffer, c *card) {
 	b.WriteString(string(h))
 }
 
-// writePager writes the links to the other pages of a list (the
-// template's "pager").
+// writePager writes the links to the other pages of a list.
 func (p *page) writePager(b *bytes.Buffer, links []pageLink) {
 	if len(links) <= 1 {
 		return
@@ -502,7 +526,7 @@ func (p *page) writeArticle(b *bytes.Buffer) {
 	p.writeByline(b, c)
 	if c.Voice != nil {
 		b.WriteByte(' ')
-		writeBadge(b, c.Voice)
+		writeBadge(b, c.Voice, c.Voice.Full, "")
 	}
 	writeText(b, "</p>\n    <h1>", c.Title, "</h1>\n  </header>")
 	if c.Image != nil {

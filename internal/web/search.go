@@ -11,6 +11,8 @@ import (
 	"strings"
 	"time"
 
+	"newshub/internal/model"
+	"newshub/internal/publish"
 	"newshub/internal/store"
 )
 
@@ -39,26 +41,26 @@ type searchRequest struct {
 	q                   store.SearchQuery
 }
 
-// parseSearch reads q, topic, when and page; a wrong value is a badRequest
-// that says what to change.
-func (w *Web) parseSearch(s *snapshot, v url.Values) (*searchRequest, error) {
+// parseSearch reads q, topic, when and page; a wrong value is a
+// publish.BadRequest that says what to change.
+func (w *Web) parseSearch(vc *viewCache, v url.Values) (*searchRequest, error) {
 	req := &searchRequest{Text: strings.TrimSpace(v.Get("q")), TopicID: v.Get("topic"), When: v.Get("when"), Page: 1}
 	if p := v.Get("page"); p != "" {
 		n, err := strconv.Atoi(p)
 		if err != nil || n < 1 || n > searchMaxPage {
-			return req, &badRequest{fmt.Sprintf("page must be a whole number from 1 to %d, not %q", searchMaxPage, p)}
+			return req, &publish.BadRequest{Reason: fmt.Sprintf("page must be a whole number from 1 to %d, not %q", searchMaxPage, p)}
 		}
 		req.Page = n
 	}
-	req.q = store.SearchQuery{Text: req.Text, Offset: (req.Page - 1) * searchPageSize, Limit: searchPageSize, RankLimit: w.rankLimit}
+	req.q = store.SearchQuery{Text: req.Text, Public: true, Offset: (req.Page - 1) * searchPageSize, Limit: searchPageSize, RankLimit: w.rankLimit}
 	if req.TopicID != "" {
-		t := s.site.TopicByID(req.TopicID)
+		t := vc.site.TopicByID(req.TopicID)
 		if t == nil {
-			return req, &badRequest{fmt.Sprintf("there is no topic %q: leave topic empty or use one of the topic ids in the menu", req.TopicID)}
+			return req, &publish.BadRequest{Reason: fmt.Sprintf("there is no topic %q: leave topic empty or use one of the topic ids in the menu", req.TopicID)}
 		}
 		// The root topic is the whole hub, as in the API's lists: searching
 		// within it is searching everything, without the cost of a filter.
-		if t != s.site.Root() {
+		if t != vc.site.Root() {
 			req.q.Topic = t.Name
 		}
 	}
@@ -67,12 +69,12 @@ func (w *Web) parseSearch(s *snapshot, v url.Values) (*searchRequest, error) {
 		if sp.Key == req.When {
 			found = true
 			if sp.Span > 0 {
-				req.q.Since = s.now.Add(-sp.Span)
+				req.q.Since = vc.now.Add(-sp.Span)
 			}
 		}
 	}
 	if !found {
-		return req, &badRequest{fmt.Sprintf("when must be one of day, week, month or year (or empty), not %q", req.When)}
+		return req, &publish.BadRequest{Reason: fmt.Sprintf("when must be one of day, week, month or year (or empty), not %q", req.When)}
 	}
 	return req, nil
 }
@@ -97,16 +99,16 @@ type spanOption struct {
 
 // searchPage renders the search page. A bad query gives the page with the
 // message and status 400.
-func (w *Web) searchPage(ctx context.Context, s *snapshot, v url.Values, static bool) (*page, error) {
-	pg := w.newPage(s, "search", "search/", "Search")
+func (w *Web) searchPage(ctx context.Context, vc *viewCache, v url.Values, static bool) (*page, error) {
+	pg := w.newPage(vc, "search", "search/", "Search")
 	pg.NoIndex = true
 	pg.Static = static
 	d := &searchData{}
 	pg.Data = d
-	for _, t := range s.site.Topics {
+	for _, t := range vc.site.Topics {
 		d.Topics = append(d.Topics, navItem{Name: t.Name, Path: t.ID})
 	}
-	req, err := w.parseSearch(s, v)
+	req, err := w.parseSearch(vc, v)
 	d.Req = req
 	pg.Query = req.Text
 	for _, sp := range searchSpans {
@@ -120,23 +122,15 @@ func (w *Web) searchPage(ctx context.Context, s *snapshot, v url.Values, static 
 		res, err = w.st.Search(ctx, req.q)
 		if err == nil {
 			d.Total, d.Ranked, d.Capped = res.Total, res.Ranked, res.Capped
-			var cards []*card
-			for _, r := range res.Hits {
-				if r.Article != nil {
-					cards = append(cards, s.newCard(r))
-				}
-			}
-			if cards, err = s.withCoverage(ctx, w.st, cards); err == nil {
-				for _, c := range cards {
-					d.Cards = append(d.Cards, ownVoice(c))
-				}
+			for _, c := range vc.hitCards(res.Hits) {
+				d.Cards = append(d.Cards, ownVoice(c))
 			}
 		}
 	}
-	var bad *badRequest
+	var bad *publish.BadRequest
 	switch {
 	case errors.As(err, &bad):
-		d.Error = bad.msg
+		d.Error = bad.Reason
 		pg.Status = http.StatusBadRequest
 	case errors.Is(err, store.ErrBadQuery):
 		d.Error = badQueryMessage(err)
@@ -173,6 +167,24 @@ func (w *Web) searchPage(ctx context.Context, s *snapshot, v url.Values, static 
 		}
 	}
 	return pg, nil
+}
+
+// hitCards returns the cards of the search hits the view shows, with
+// their story's coverage: the view's own cards, or for a record the view
+// does not hold yet, one made from the record.
+func (vc *viewCache) hitCards(hits []*model.Record) []*card {
+	var cards []*card
+	for _, r := range hits {
+		if !vc.v.Shows(r) {
+			continue
+		}
+		if e := vc.v.Entry(r.Path); e != nil {
+			cards = append(cards, vc.card(e))
+		} else {
+			cards = append(cards, vc.newCard(recordSource(r)))
+		}
+	}
+	return vc.withCoverage(cards)
 }
 
 // ownVoice makes a card show its article's voice rather than its story's:
@@ -233,52 +245,41 @@ type searchResponse struct {
 	NextPage *int         `json:"nextPage"`
 }
 
-// serveSearchAPI answers GET /api/search?q=&topic=&when=&page= with JSON.
-func (w *Web) serveSearchAPI(rw http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
-	s, err := w.snapshot(ctx)
+// SearchDoc answers the search API, GET api/search?q=&topic=&when=&page=,
+// from the current view and the store: a JSON document, or a
+// publish.BadRequest saying what to change.
+func (w *Web) SearchDoc(ctx context.Context, query url.Values) (*publish.Doc, error) {
+	v, err := w.views.Current(ctx)
 	if err != nil {
-		w.log.Error("web search api", "err", err)
-		writeJSON(rw, http.StatusInternalServerError, map[string]string{"error": "internal error"})
-		return
+		return nil, err
 	}
-	req, err := w.parseSearch(s, r.URL.Query())
-	var bad *badRequest
-	if errors.As(err, &bad) {
-		writeJSON(rw, http.StatusBadRequest, map[string]string{"error": bad.msg})
-		return
+	vc := w.cacheOf(v)
+	req, err := w.parseSearch(vc, query)
+	if err != nil {
+		return nil, err
 	}
 	if req.Text == "" {
-		writeJSON(rw, http.StatusBadRequest, map[string]string{"error": "q is required: give the words to search for, e.g. ?q=debate"})
-		return
+		return nil, &publish.BadRequest{Reason: "q is required: give the words to search for, e.g. ?q=debate"}
 	}
 	res, err := w.st.Search(ctx, req.q)
 	if errors.Is(err, store.ErrBadQuery) {
-		writeJSON(rw, http.StatusBadRequest, map[string]string{"error": badQueryMessage(err)})
-		return
+		return nil, &publish.BadRequest{Reason: badQueryMessage(err)}
 	}
 	if err != nil {
-		if !errors.Is(err, context.Canceled) {
-			w.log.Error("web search api", "q", req.Text, "err", err)
-		}
-		writeJSON(rw, http.StatusInternalServerError, map[string]string{"error": "internal error"})
-		return
+		return nil, fmt.Errorf("search %q: %w", req.Text, err)
 	}
 	out := searchResponse{Query: req.Text, Page: req.Page, Total: res.Total, Ranked: res.Ranked, Capped: res.Capped, Value: []searchItem{}}
-	for _, rec := range res.Hits {
-		if rec.Article == nil {
-			continue
+	var hits []*model.Record
+	for _, r := range res.Hits {
+		if v.Shows(r) {
+			hits = append(hits, r)
 		}
-		cs, err := s.withCoverage(ctx, w.st, []*card{s.newCard(rec)})
-		if err != nil {
-			w.log.Error("web search api", "q", req.Text, "err", err)
-			writeJSON(rw, http.StatusInternalServerError, map[string]string{"error": "internal error"})
-			return
-		}
-		c := cs[0]
-		it := searchItem{Path: rec.Path, SitePath: c.Path, URL: w.absURL(nil, c.Path), Title: c.Title, Excerpt: c.Excerpt,
+	}
+	for i, c := range vc.hitCards(hits) {
+		a := hits[i].Article
+		it := searchItem{Path: c.rec, SitePath: c.Path, URL: absURL(v, nil, c.Path), Title: c.Title, Excerpt: c.Excerpt,
 			WebURL: c.WebURL, PublishedDateTime: c.Time, Provider: searchProvider{c.Provider.Name, c.Provider.Domain},
-			Topics: rec.Article.Topics, Story: rec.Article.Story, StoryPath: c.StoryPath, Sources: c.Sources}
+			Topics: a.Topics, Story: a.Story, StoryPath: c.StoryPath, Sources: c.Sources}
 		if it.Topics == nil {
 			it.Topics = []string{}
 		}
@@ -294,19 +295,9 @@ func (w *Web) serveSearchAPI(rw http.ResponseWriter, r *http.Request) {
 		n := req.Page + 1
 		out.NextPage = &n
 	}
-	writeJSON(rw, http.StatusOK, out)
-}
-
-func writeJSON(rw http.ResponseWriter, status int, v any) {
-	b, err := json.Marshal(v)
+	b, err := json.Marshal(out)
 	if err != nil {
-		http.Error(rw, "internal error", http.StatusInternalServerError)
-		return
+		return nil, fmt.Errorf("search %q: %w", req.Text, err)
 	}
-	h := rw.Header()
-	h.Set("Content-Type", "application/json; charset=utf-8")
-	h.Set("Content-Length", strconv.Itoa(len(b)+1))
-	h.Set("X-Content-Type-Options", "nosniff")
-	rw.WriteHeader(status)
-	rw.Write(append(b, '\n'))
+	return publish.NewDoc(append(b, '\n'), publish.TypeJSON), nil
 }

@@ -53,7 +53,28 @@ func parseTemplates() (*templates, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read assets: %w", err)
 	}
-	funcs := template.FuncMap{
+	base, err := template.New("layout").Funcs(t.funcs()).ParseFS(templateFS, "templates/layout.html")
+	if err != nil {
+		return nil, fmt.Errorf("parse layout: %w", err)
+	}
+	for _, kind := range pageKinds {
+		c, err := base.Clone()
+		if err != nil {
+			return nil, err
+		}
+		if _, err := c.ParseFS(templateFS, "templates/"+kind+".html"); err != nil {
+			return nil, fmt.Errorf("parse %s: %w", kind, err)
+		}
+		t.pages[kind] = c
+	}
+	return t, nil
+}
+
+// funcs are the functions the templates call. The fragments the Go
+// writers also write (provider, pager, badge) come from those writers,
+// so each has one definition.
+func (t *templates) funcs() template.FuncMap {
+	return template.FuncMap{
 		"ago":    ago,
 		"exact":  exact,
 		"iso":    func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
@@ -72,22 +93,23 @@ func parseTemplates() (*templates, error) {
 			return strings.ToUpper(string(r))
 		},
 		"ctx": func(p *page, v any) tctx { return tctx{P: p, V: v} },
+		"provider": func(v *providerView) template.HTML {
+			return fragment(func(b *bytes.Buffer) { writeProvider(b, v) })
+		},
+		"badge": func(v *badge, text string) template.HTML {
+			return fragment(func(b *bytes.Buffer) { writeBadge(b, v, text, "") })
+		},
+		"pager": func(p *page, links []pageLink) template.HTML {
+			return fragment(func(b *bytes.Buffer) { p.writePager(b, links) })
+		},
 	}
-	base, err := template.New("layout").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/parts.html")
-	if err != nil {
-		return nil, fmt.Errorf("parse layout: %w", err)
-	}
-	for _, kind := range pageKinds {
-		c, err := base.Clone()
-		if err != nil {
-			return nil, err
-		}
-		if _, err := c.ParseFS(templateFS, "templates/"+kind+".html"); err != nil {
-			return nil, fmt.Errorf("parse %s: %w", kind, err)
-		}
-		t.pages[kind] = c
-	}
-	return t, nil
+}
+
+// fragment returns what write writes, as HTML for a template.
+func fragment(write func(*bytes.Buffer)) template.HTML {
+	var b bytes.Buffer
+	write(&b)
+	return template.HTML(b.String())
 }
 
 // render writes a whole page: the layout, and the content from its
@@ -113,7 +135,8 @@ func (t *templates) render(b *bytes.Buffer, pg *page) error {
 }
 
 // serveAsset serves an embedded asset. Asset URLs carry their content hash,
-// so a matching one may be cached for good.
+// so a matching one may be cached for good; http.ServeContent answers the
+// conditional and range requests.
 func (w *Web) serveAsset(rw http.ResponseWriter, r *http.Request, name string) {
 	b, ok := w.tmpl.assets[name]
 	if !ok {
@@ -127,21 +150,13 @@ func (w *Web) serveAsset(rw http.ResponseWriter, r *http.Request, name string) {
 	}
 	h.Set("Content-Type", ctype)
 	h.Set("X-Content-Type-Options", "nosniff")
-	etag := `"` + w.tmpl.version[name] + `"`
-	h.Set("ETag", etag)
+	h.Set("ETag", `"`+w.tmpl.version[name]+`"`)
 	if r.URL.Query().Get("v") == w.tmpl.version[name] {
 		h.Set("Cache-Control", "public, max-age=31536000, immutable")
 	} else {
 		h.Set("Cache-Control", "public, max-age=300")
 	}
-	if r.Header.Get("If-None-Match") == etag {
-		rw.WriteHeader(http.StatusNotModified)
-		return
-	}
-	h.Set("Content-Length", strconv.Itoa(len(b)))
-	if r.Method != http.MethodHead {
-		rw.Write(b)
-	}
+	http.ServeContent(rw, r, name, time.Time{}, bytes.NewReader(b))
 }
 
 // ago writes how long before now t was: "just now", "5 min ago", "3 h ago",

@@ -7,12 +7,13 @@
 //
 // The same code serves the pages (ServeHTTP) and writes them as a static
 // website (Build). Every link a page holds is relative to the page itself, so
-// both work under any base URL. Data derived from the whole store (the
-// ranked story leads, events, people) is computed once per store generation,
-// in the background once there is a first one, and shared by all requests; a
-// story's coverage (sources, voices) is read the first time a page shows it.
-// A static build reads every news record once and derives all its pages
-// from them.
+// both work under any base URL. Pages are rendered from the hub's view
+// (package publish), the one the JSON API and the feeds render from: the
+// ranked leads, the stories, events, people and learning. What the pages
+// derive from a view (cards, a story's coverage, rendered cards and page
+// parts) is made the first time a page needs it and kept with the view.
+// The store is read for what a view does not hold: the related coverage
+// on an article's page, and searches.
 package web
 
 import (
@@ -24,51 +25,33 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"sync"
 	"sync/atomic"
-	"time"
 
-	"newshub/internal/model"
-	"newshub/internal/site"
+	"newshub/internal/publish"
 	"newshub/internal/store"
 )
 
 // Config is what a Web needs.
 type Config struct {
-	Store   store.Store
-	Site    *site.Site // nil: loaded from the store
-	BaseURL string     // absolute URL of the site root, for canonical links; "" to derive
-	Now     func() time.Time
-	Logger  *slog.Logger
+	// Views gives the view of the hub each served page renders from; a Web
+	// that only builds (Build is given its view) needs none.
+	Views *publish.Views
+	// Store is read for searches and the related coverage of articles.
+	Store  store.Store
+	Logger *slog.Logger
 }
 
 // Web renders the website. It is safe for concurrent use.
 type Web struct {
-	st      store.Store
-	site    *site.Site
-	baseURL string
-	now     func() time.Time
-	log     *slog.Logger
-	tmpl    *templates
-
-	buildMu    sync.Mutex // held while a snapshot is built
-	snap       atomic.Pointer[snapshot]
-	refreshing atomic.Bool  // a background rebuild is running
-	lastBuild  atomic.Int64 // when the last build started (Unix nanoseconds)
-	minRefresh time.Duration
-	rankLimit  int // store.SearchQuery.RankLimit of searches; 0 is the store's default
+	views     *publish.Views
+	st        store.Store
+	log       *slog.Logger
+	tmpl      *templates
+	cache     atomic.Pointer[viewCache] // of the newest view a page asked for
+	rankLimit int                       // store.SearchQuery.RankLimit of searches; 0 is the store's default
 }
 
-// maxSnapshotAge bounds how long ranking keeps the same "now": recency decay
-// must move even when nothing is written.
-const maxSnapshotAge = 5 * time.Minute
-
-// minRefresh is the least time between two background rebuilds: while
-// ingest writes every few seconds, pages may lag that much behind rather
-// than keep a processor busy rebuilding.
-const minRefresh = 15 * time.Second
-
-// New returns a Web over the given store.
+// New returns a Web over the given views and store.
 func New(cfg Config) (*Web, error) {
 	if cfg.Store == nil {
 		return nil, errors.New("web: no store")
@@ -77,15 +60,9 @@ func New(cfg Config) (*Web, error) {
 	if err != nil {
 		return nil, fmt.Errorf("web: %w", err)
 	}
-	w := &Web{st: cfg.Store, site: cfg.Site, baseURL: cfg.BaseURL, now: cfg.Now, log: cfg.Logger, tmpl: t, minRefresh: minRefresh}
-	if w.now == nil {
-		w.now = time.Now
-	}
+	w := &Web{views: cfg.Views, st: cfg.Store, log: cfg.Logger, tmpl: t}
 	if w.log == nil {
 		w.log = slog.Default()
-	}
-	if w.baseURL != "" && !strings.HasSuffix(w.baseURL, "/") {
-		w.baseURL += "/"
 	}
 	return w, nil
 }
@@ -93,12 +70,7 @@ func New(cfg Config) (*Web, error) {
 // errNotFound makes a page answer 404.
 var errNotFound = errors.New("page not found")
 
-// badRequest is an error the user can fix; its message is shown as is.
-type badRequest struct{ msg string }
-
-func (e *badRequest) Error() string { return e.msg }
-
-// ServeHTTP serves the website and the search API.
+// ServeHTTP serves the website.
 func (w *Web) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		rw.Header().Set("Allow", "GET, HEAD")
@@ -112,9 +84,6 @@ func (w *Web) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 		return
 	case p == "/favicon.ico" || p == "/favicon.svg":
 		w.serveAsset(rw, r, "favicon.svg")
-		return
-	case p == "/api/search" || p == "/api/search/":
-		w.serveSearchAPI(rw, r)
 		return
 	}
 	// "//host" and "/\host" would redirect elsewhere; no page has such a path.
@@ -132,18 +101,19 @@ func (w *Web) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
-	snap, err := w.snapshot(ctx)
+	v, err := w.views.Current(ctx)
 	if err != nil {
 		w.serveError(rw, r, err)
 		return
 	}
-	pg, err := w.route(ctx, snap, r)
+	vc := w.cacheOf(v)
+	pg, err := w.route(ctx, vc, r)
 	if err != nil {
 		w.serveError(rw, r, err)
 		return
 	}
 	if !pg.NoIndex {
-		pg.Canonical = w.absURL(r, pg.Path)
+		pg.Canonical = absURL(v, r, pg.Path)
 	}
 	status := http.StatusOK
 	if pg.Status != 0 {
@@ -153,7 +123,7 @@ func (w *Web) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 }
 
 // route turns a request into a page.
-func (w *Web) route(ctx context.Context, s *snapshot, r *http.Request) (*page, error) {
+func (w *Web) route(ctx context.Context, vc *viewCache, r *http.Request) (*page, error) {
 	p := r.URL.Path
 	seg := strings.Split(strings.Trim(p, "/"), "/")
 	if p == "/" {
@@ -161,44 +131,45 @@ func (w *Web) route(ctx context.Context, s *snapshot, r *http.Request) (*page, e
 	}
 	switch {
 	case len(seg) == 0:
-		return w.homePage(ctx, s)
+		return w.homePage(vc), nil
 	case seg[0] == "search" && len(seg) == 1:
-		return w.searchPage(ctx, s, r.URL.Query(), false)
+		return w.searchPage(ctx, vc, r.URL.Query(), false)
 	case seg[0] == "topics" && len(seg) == 2:
-		return w.topicPage(ctx, s, seg[1], 1)
+		return w.topicPage(vc, seg[1], 1)
 	case seg[0] == "topics" && len(seg) == 4 && seg[2] == "page":
 		n, err := strconv.Atoi(seg[3])
 		if err != nil || n < 2 || strconv.Itoa(n) != seg[3] {
 			return nil, errNotFound
 		}
-		return w.topicPage(ctx, s, seg[1], n)
+		return w.topicPage(vc, seg[1], n)
 	case seg[0] == "stories" && len(seg) == 2:
-		return w.storyPage(ctx, s, seg[1])
+		return w.storyPage(vc, seg[1])
 	case seg[0] == "news" && len(seg) == 5:
-		return w.articlePage(ctx, s, seg[1], seg[2], seg[3], seg[4])
+		return w.articlePage(ctx, vc, strings.Join(seg[1:], "/"))
 	case seg[0] == "events" && len(seg) == 1:
-		return w.eventsPage(s), nil
+		return w.eventsPage(vc), nil
 	case seg[0] == "people" && len(seg) == 1:
-		return w.peoplePage(s), nil
+		return w.peoplePage(vc), nil
 	case seg[0] == "learning" && len(seg) == 1:
-		return w.learningPage(s), nil
+		return w.learningPage(vc), nil
 	}
 	return nil, errNotFound
 }
 
 // serveError answers a failed page: 404, 400 or 500 (logged).
 func (w *Web) serveError(rw http.ResponseWriter, r *http.Request, err error) {
-	var bad *badRequest
+	var bad *publish.BadRequest
+	vc := w.cache.Load() // the newest view's, if there is one
 	switch {
 	case errors.Is(err, errNotFound):
-		w.writePage(rw, r, w.notFoundPage(r.URL.Path), http.StatusNotFound)
+		w.writePage(rw, r, w.notFoundPage(vc, r.URL.Path), http.StatusNotFound)
 	case errors.As(err, &bad):
-		w.writePage(rw, r, w.messagePage(r.URL.Path, "Bad request", bad.msg), http.StatusBadRequest)
+		w.writePage(rw, r, w.messagePage(vc, r.URL.Path, "Bad request", bad.Reason), http.StatusBadRequest)
 	case errors.Is(err, context.Canceled):
 		// The client went away; nothing to answer.
 	default:
 		w.log.Error("web page", "path", r.URL.Path, "err", err)
-		w.writePage(rw, r, w.messagePage(r.URL.Path, "Something went wrong", "The page could not be built. Please try again later."), http.StatusInternalServerError)
+		w.writePage(rw, r, w.messagePage(vc, r.URL.Path, "Something went wrong", "The page could not be built. Please try again later."), http.StatusInternalServerError)
 	}
 }
 
@@ -226,10 +197,10 @@ func (w *Web) writePage(rw http.ResponseWriter, r *http.Request, pg *page, statu
 	}
 }
 
-// absURL returns the absolute URL of a site path ("topics/x/"), from the
-// configured base URL, the site's own URL, or the request.
-func (w *Web) absURL(r *http.Request, path string) string {
-	base := w.rootURL()
+// absURL returns the absolute URL of a site path ("topics/x/"): under
+// the view's base URL, else the request's host; "" when neither is known.
+func absURL(v *publish.View, r *http.Request, path string) string {
+	base := rootURL(v)
 	if base == "" && r != nil {
 		scheme := "http"
 		if r.TLS != nil {
@@ -243,23 +214,13 @@ func (w *Web) absURL(r *http.Request, path string) string {
 	return base + path
 }
 
-// rootURL is the absolute URL of the site root: the configured base URL,
-// else the site's url and baseurl, else "" (unknown).
-func (w *Web) rootURL() string {
-	if w.baseURL != "" {
-		return w.baseURL
-	}
-	var cfg *model.Config
-	if s := w.snap.Load(); s != nil {
-		cfg = s.site.Config
-	} else if w.site != nil {
-		cfg = w.site.Config
-	}
-	if cfg == nil || safeURL(cfg.URL) == "" {
+// rootURL is the absolute URL of the site root, with a trailing slash,
+// or "" when the view's base URL is not an absolute one.
+func rootURL(v *publish.View) string {
+	if v == nil || safeURL(v.BaseURL()) == "" {
 		return ""
 	}
-	root := strings.TrimSuffix(cfg.URL, "/") + "/" + strings.Trim(cfg.BaseURL, "/")
-	return strings.TrimSuffix(root, "/") + "/"
+	return v.BaseURL() + "/"
 }
 
 // contentSecurity limits what a page may load and run: scripts and styles

@@ -182,7 +182,7 @@ func TestArticlePageLinksOutAndToCoverage(t *testing.T) {
 	var archived string
 	for _, r := range fixtureRecords("") {
 		if strings.HasPrefix(r.Path, "_archive/news/") {
-			archived = "/" + newsPath(r.Path)
+			archived = "/" + pagePath(r)
 		}
 	}
 	if code, body := h.get(t, archived); code != http.StatusOK || !strings.Contains(body, "An archived article about polling") {
@@ -272,8 +272,7 @@ func TestSearchPagesAndAPI(t *testing.T) {
 		{"q=", 400, 0, "q is required"},
 	}
 	for _, tt := range tests {
-		rec := httptest.NewRecorder()
-		h.web.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/api/search?"+tt.query, nil))
+		rec := h.api(t, "/api/search?"+tt.query)
 		if rec.Code != tt.code {
 			t.Errorf("api %s: status %d, want %d: %s", tt.query, rec.Code, tt.code, rec.Body)
 			continue
@@ -331,8 +330,7 @@ func TestSearchPagesAndAPI(t *testing.T) {
 	_, broad := h.get(t, "/search?q=biden")
 	contains(t, "bounded search", broad, "24 articles match", "Showing the best of the 10 added most recently.")
 	lacks(t, "bounded search", broad, `rel="next"`)
-	rec := httptest.NewRecorder()
-	h.web.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/api/search?q=biden", nil))
+	rec := h.api(t, "/api/search?q=biden")
 	var bounded struct {
 		Total, Ranked int
 		NextPage      *int
@@ -347,8 +345,7 @@ func TestSearchPagesAndAPI(t *testing.T) {
 	h.web.rankLimit = 2
 	_, recent := h.get(t, "/search?q=border&when=year")
 	contains(t, "bounded search in a time range", recent, "More than 2 articles match", "Showing the best of the 2 added most recently.")
-	rec = httptest.NewRecorder()
-	h.web.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/api/search?q=border&when=year", nil))
+	rec = h.api(t, "/api/search?q=border&when=year")
 	var capped struct {
 		Total, Ranked int
 		Capped        bool
@@ -372,8 +369,9 @@ func TestPagesFollowStoreGeneration(t *testing.T) {
 	if err := h.st.Upsert(context.Background(), []*model.Record{r}); err != nil {
 		t.Fatal(err)
 	}
-	// The page in hand is served at once while the new ranking is built
-	// in the background; the new story shows up as soon as it is ready.
+	// The page in hand is served at once while the new view is loaded in
+	// the background; the new story shows up as soon as it is ready, on
+	// the home page, its story page and its article page at once.
 	deadline := time.Now().Add(10 * time.Second)
 	for {
 		_, after := h.get(t, "/")
@@ -385,13 +383,10 @@ func TestPagesFollowStoreGeneration(t *testing.T) {
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
-	// Story and article pages read the store directly: no delay at all.
-	r2 := newsRec("https://img.example.org/", "brand-new-2", "Another new story", "reuters.com", "Reuters", "s-new-2", time.Minute, true)
-	if err := h.st.Upsert(context.Background(), []*model.Record{r2}); err != nil {
-		t.Fatal(err)
-	}
-	if code, body := h.get(t, "/stories/s-new-2/"); code != 200 || !strings.Contains(body, "Another new story") {
-		t.Errorf("new story page: status %d", code)
+	for _, p := range []string{"/stories/s-new/", "/" + pagePath(r)} {
+		if code, body := h.get(t, p); code != 200 || !strings.Contains(body, "Breaking: a brand new story") {
+			t.Errorf("%s in the view that shows the story on the home page: status %d", p, code)
+		}
 	}
 }
 
@@ -424,6 +419,13 @@ func TestAssetsAreServedWithCaching(t *testing.T) {
 		}
 		if !strings.Contains(rec.Header().Get("Cache-Control"), "immutable") {
 			t.Errorf("%s: cache control %q", name, rec.Header().Get("Cache-Control"))
+		}
+		req := httptest.NewRequest(http.MethodGet, "/assets/"+name, nil)
+		req.Header.Set("If-None-Match", `"x", `+rec.Header().Get("ETag"))
+		again := httptest.NewRecorder()
+		h.web.ServeHTTP(again, req)
+		if again.Code != http.StatusNotModified || again.Body.Len() != 0 {
+			t.Errorf("%s revalidated: %d with %d bytes, want 304", name, again.Code, again.Body.Len())
 		}
 	}
 }
@@ -471,27 +473,6 @@ func TestLanguageComesFromLocale(t *testing.T) {
 	contains(t, "home", body, `<html lang="en-US">`)
 }
 
-func TestRebuildsAreSpacedOut(t *testing.T) {
-	h := newHub(t, "https://img.example.org/")
-	h.get(t, "/") // the first build
-	h.web.minRefresh = time.Hour
-	r := newsRec("https://img.example.org/", "spaced-out", "A story written just after a rebuild", "reuters.com", "Reuters", "s-spaced", time.Minute, true)
-	r.Article.Heat = 1000
-	if err := h.st.Upsert(context.Background(), []*model.Record{r}); err != nil {
-		t.Fatal(err)
-	}
-	for range 3 {
-		_, body := h.get(t, "/")
-		lacks(t, "home within the refresh interval", body, "A story written just after a rebuild")
-	}
-	// The static build always waits for data as fresh as the store.
-	if _, err := h.web.freshSnapshot(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	_, body := h.get(t, "/")
-	contains(t, "home after a fresh build", body, "A story written just after a rebuild")
-}
-
 // TestSearchWithinRootTopicSearchesTheHub checks that the root topic, like
 // the API's list of it, is the whole hub: a record that lacks it is found.
 func TestSearchWithinRootTopicSearchesTheHub(t *testing.T) {
@@ -510,8 +491,7 @@ func TestSearchWithinRootTopicSearchesTheHub(t *testing.T) {
 		{"q=zeppelin&topic=election", 2},
 		{"q=zeppelin&topic=joe-biden", 1},
 	} {
-		rec := httptest.NewRecorder()
-		h.web.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/api/search?"+tt.query, nil))
+		rec := h.api(t, "/api/search?"+tt.query)
 		var res struct{ Total int }
 		if err := json.Unmarshal(rec.Body.Bytes(), &res); err != nil || res.Total != tt.total {
 			t.Errorf("api %s: total %d (%v), want %d", tt.query, res.Total, err, tt.total)

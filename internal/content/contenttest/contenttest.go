@@ -14,10 +14,34 @@ import (
 )
 
 // ReadSite parses every record file under dir (skipping api/ and hidden
-// folders); a file that does not parse fails the test and is left out.
+// folders), in walk order; a file that does not parse fails the test and
+// is left out.
 func ReadSite(t testing.TB, dir string) []*model.Record {
 	t.Helper()
 	var recs []*model.Record
+	walkSite(t, dir, func(rel string, data []byte) {
+		r, err := content.Parse(rel, data)
+		if err != nil {
+			t.Errorf("parse %s: %v", rel, err)
+			return
+		}
+		recs = append(recs, r)
+	})
+	return recs
+}
+
+// SiteFiles returns the bytes of every record file under dir (skipping
+// api/ and hidden folders) by site path.
+func SiteFiles(t testing.TB, dir string) map[string][]byte {
+	t.Helper()
+	files := map[string][]byte{}
+	walkSite(t, dir, func(rel string, data []byte) { files[rel] = data })
+	return files
+}
+
+// walkSite calls fn with the site path and bytes of each record file.
+func walkSite(t testing.TB, dir string, fn func(rel string, data []byte)) {
+	t.Helper()
 	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
@@ -36,16 +60,10 @@ func ReadSite(t testing.TB, dir string) []*model.Record {
 		if err != nil {
 			return err
 		}
-		r, err := content.Parse(rel, data)
-		if err != nil {
-			t.Errorf("parse %s: %v", rel, err)
-			return nil
-		}
-		recs = append(recs, r)
+		fn(rel, data)
 		return nil
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return recs
 }

@@ -8,6 +8,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -148,6 +150,16 @@ func TestFetchSurvivesHostileServers(t *testing.T) {
 		zw.Close()
 		return buf.Bytes()
 	}()
+	incompressible := func(encode func(io.Writer) io.WriteCloser) []byte { // 256 KiB of noise, compressed
+		var buf bytes.Buffer
+		zw := encode(&buf)
+		noise := rand.NewChaCha8([32]byte{1})
+		io.CopyN(zw, noise, 256<<10)
+		zw.Close()
+		return buf.Bytes()
+	}
+	bigZlib := incompressible(func(w io.Writer) io.WriteCloser { return zlib.NewWriter(w) })
+	bigGzip := incompressible(func(w io.Writer) io.WriteCloser { return gzip.NewWriter(w) })
 	tests := []struct {
 		name    string
 		handler http.HandlerFunc
@@ -190,6 +202,18 @@ func TestFetchSurvivesHostileServers(t *testing.T) {
 			w.Write(bomb)
 		}, func(err error) bool {
 			return errors.Is(err, ErrTooLarge) && strings.Contains(err.Error(), "decompressed")
+		}},
+		{"compressed body over the cap", func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Encoding", "gzip")
+			w.Write(bigGzip)
+		}, func(err error) bool {
+			return errors.Is(err, ErrTooLarge) && !strings.Contains(err.Error(), "decompressed")
+		}},
+		{"zlib body over the cap", func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Encoding", "deflate")
+			w.Write(bigZlib)
+		}, func(err error) bool {
+			return errors.Is(err, ErrTooLarge) && !strings.Contains(err.Error(), "decompressed")
 		}},
 		{"broken gzip", func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Content-Encoding", "gzip")

@@ -17,6 +17,9 @@ import (
 // ErrRefused is wrapped by every error of a refused address.
 var ErrRefused = errors.New("address refused by the network guard")
 
+// hint says how a hub that means to fetch such an address lets it.
+const hint = "allow_private_networks: true in _config.yml lets the hub fetch it"
+
 // blocked lists the ranges no fetch may reach. The IPv6 forms that carry
 // an IPv4 address (mapped, translated, NAT64, 6to4, ISATAP) are unwrapped
 // before the check, so they are judged by the IPv4 address they carry;
@@ -80,14 +83,14 @@ func Check(ip netip.Addr) error {
 	ip = embeddedIPv4(ip.WithZone(""))
 	for _, p := range blocked {
 		if p.Contains(ip) {
-			return fmt.Errorf("%w: %s is in %s", ErrRefused, orig, p)
+			return fmt.Errorf("%w: %s is in %s (%s)", ErrRefused, orig, p, hint)
 		}
 	}
 	// The standard library's own classification catches anything the
 	// table misses (e.g. interface-local multicast).
 	if ip.IsLoopback() || ip.IsPrivate() || ip.IsUnspecified() || ip.IsMulticast() ||
 		ip.IsLinkLocalUnicast() || ip.IsLinkLocalMulticast() || ip.IsInterfaceLocalMulticast() {
-		return fmt.Errorf("%w: %s is not a public address", ErrRefused, orig)
+		return fmt.Errorf("%w: %s is not a public address (%s)", ErrRefused, orig, hint)
 	}
 	return nil
 }

@@ -112,6 +112,15 @@ func (l *List) Find(rawURL string) int {
 // slash ignored.
 func urlKey(raw string) string { return model.SourceKey(raw) }
 
+// Source returns the listed source with the given URL, or the zero
+// Source.
+func (l *List) Source(rawURL string) model.Source {
+	if i := l.Find(rawURL); i >= 0 {
+		return l.rec.Sources.Sources[i]
+	}
+	return model.Source{}
+}
+
 // Add appends a source after checking it; a URL already listed is an
 // error.
 func (l *List) Add(s model.Source) error {
@@ -163,4 +172,21 @@ func ParseInterval(s string) (time.Duration, error) {
 		return 0, fmt.Errorf("interval %q: at least 1m", s)
 	}
 	return d, nil
+}
+
+// SetEnabled turns fetching of the listed source with the given URL on or
+// off (enabled: false in the file), and reports whether it is listed.
+func (l *List) SetEnabled(rawURL string, on bool) bool {
+	i := l.Find(rawURL)
+	if i < 0 {
+		return false
+	}
+	s := &l.rec.Sources.Sources[i]
+	if on {
+		s.Enabled = nil // the default: the file says nothing
+	} else {
+		off := false
+		s.Enabled = &off
+	}
+	return true
 }

@@ -14,9 +14,7 @@ var ErrLocked = errors.New("locked by another process")
 // connection of its own that holds it until unlock is called or the
 // process ends (the server drops a session's locks with the session).
 func (s *Store) TryLock(ctx context.Context, name string) (unlock func() error, err error) {
-	h := fnv.New64a()
-	h.Write([]byte("newshub:" + name))
-	key := int64(h.Sum64())
+	key := lockKey(name)
 	conn, err := s.pool.Acquire(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("lock %s: %w", name, err)
@@ -35,4 +33,12 @@ func (s *Store) TryLock(ctx context.Context, name string) (unlock func() error, 
 		_, err := conn.Exec(context.Background(), `SELECT pg_advisory_unlock($1)`, key)
 		return err
 	}, nil
+}
+
+// lockKey is the advisory lock key called name: a hash, apart from the
+// keys of the store's own locks by its prefix.
+func lockKey(name string) int64 {
+	h := fnv.New64a()
+	h.Write([]byte("newshub:" + name))
+	return int64(h.Sum64())
 }

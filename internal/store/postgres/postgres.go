@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"runtime"
 	"strings"
+	"sync/atomic"
 	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
@@ -24,11 +25,15 @@ import (
 
 	"newshub/internal/model"
 	"newshub/internal/store"
+	"newshub/internal/store/codec"
 )
 
 // Store is a store.Store kept in a PostgreSQL database.
 type Store struct {
 	pool *pgxpool.Pool
+	// bulk is the connection of a running bulk load, which every write
+	// goes through meanwhile.
+	bulk atomic.Pointer[pgxpool.Conn]
 }
 
 var _ store.Store = (*Store)(nil)
@@ -60,6 +65,10 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		pool.Close()
 		return nil, fmt.Errorf("postgres store %s: %w", redact(cfg), err)
 	}
+	if err := completeBulk(ctx, pool); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("postgres store %s: finish an interrupted bulk load: %w", redact(cfg), err)
+	}
 	return &Store{pool: pool}, nil
 }
 
@@ -85,11 +94,14 @@ func (s *Store) Generation(ctx context.Context) (int64, error) {
 	return g, nil
 }
 
-// bump advances the generation inside a write transaction. It comes last
+// bump advances the generation inside a write transaction and announces
+// the new one to watchers (Watch), which hear of it when the transaction
+// commits, never before nor for a transaction rolled back. It comes last
 // in the transaction, so writers queue on the counter's row only while
 // they commit.
 func bump(ctx context.Context, tx pgx.Tx) error {
-	if _, err := tx.Exec(ctx, `UPDATE generation SET value = value + 1 WHERE id = 1`); err != nil {
+	if _, err := tx.Exec(ctx, `WITH g AS (UPDATE generation SET value = value + 1 WHERE id = 1 RETURNING value)
+		SELECT pg_notify('`+notifyChannel+`', value::text) FROM g`); err != nil {
 		return fmt.Errorf("bump generation: %w", err)
 	}
 	return nil
@@ -112,7 +124,7 @@ const recordColumnsNoRaw = `r.path, r.kind, NULL::bytea, r.value, r.version`
 // decodeValue decodes a stored value into rec's typed field: the one place
 // values are read, beside encodeValue, the one place they are written.
 func decodeValue(rec *model.Record, value []byte) error {
-	return rec.UnmarshalValue(value)
+	return codec.Decode(rec, value)
 }
 
 // decodeRow reads one row of recordColumns into a Record, and returns the

@@ -145,3 +145,16 @@ func TestWritersOfTwoProcessesKeepDerivedRowsInStep(t *testing.T) {
 		}
 	}
 }
+
+// TestShared runs the checks of sharing a store on two handles of one
+// database, as two processes would open it.
+func TestShared(t *testing.T) {
+	storetest.RunShared(t, func(t *testing.T) (store.Store, store.Store) {
+		dsn := pgtest.DSN(t)
+		return openDSN(t, dsn), openDSN(t, dsn)
+	})
+}
+
+func TestBulkConformance(t *testing.T) {
+	storetest.RunBulk(t, func(t *testing.T) store.Store { return openTemp(t) })
+}

@@ -44,36 +44,46 @@ func (s *Store) SourceState(ctx context.Context, url string) (store.SourceState,
 	return st, nil
 }
 
-// PutSourceState stores the state of a source, replacing what was there.
-func (s *Store) PutSourceState(ctx context.Context, st store.SourceState) error {
-	if st.URL == "" {
-		return errors.New("put source state: empty URL")
+// PutSourceState stores the states given, replacing what was there, in
+// one transaction: one statement a state, sent in one round trip.
+func (s *Store) PutSourceState(ctx context.Context, states ...store.SourceState) error {
+	if len(states) == 0 {
+		return nil
 	}
-	var lastRead string
-	if !st.LastRead.IsZero() {
-		b, err := json.Marshal(st.LastRead)
-		if err != nil {
-			return fmt.Errorf("put source state %s: %w", st.URL, err)
+	b := &pgx.Batch{}
+	for _, st := range states {
+		if st.URL == "" {
+			return errors.New("put source state: empty URL")
 		}
-		lastRead = string(b)
+		var lastRead string
+		if !st.LastRead.IsZero() {
+			data, err := json.Marshal(st.LastRead)
+			if err != nil {
+				return fmt.Errorf("put source state %s: %w", st.URL, err)
+			}
+			lastRead = string(data)
+		}
+		b.Queue(sqlPutSourceState, text(st.URL), text(st.ETag), text(st.LastModified), timestamp(st.LastFetch),
+			timestamp(st.LastSuccess), text(st.LastStatus), st.Items, st.Errors, timestamp(st.NextFetch),
+			int64(st.Interval), st.Paused, text(lastRead))
 	}
 	err := s.write(ctx, func(tx pgx.Tx, _ int64) (bool, error) {
-		_, err := tx.Exec(ctx, `INSERT INTO source_states (`+sourceColumns+`)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
-			ON CONFLICT (url) DO UPDATE SET etag = excluded.etag, last_modified = excluded.last_modified,
-				last_fetch = excluded.last_fetch, last_success = excluded.last_success,
-				last_status = excluded.last_status, items = excluded.items, errors = excluded.errors,
-				next_fetch = excluded.next_fetch, interval_ns = excluded.interval_ns, paused = excluded.paused,
-				last_read = excluded.last_read`,
-			text(st.URL), text(st.ETag), text(st.LastModified), timestamp(st.LastFetch), timestamp(st.LastSuccess),
-			text(st.LastStatus), st.Items, st.Errors, timestamp(st.NextFetch), int64(st.Interval), st.Paused, text(lastRead))
+		err := tx.SendBatch(ctx, b).Close()
 		return err == nil, err
 	})
 	if err != nil {
-		return fmt.Errorf("put source state %s: %w", st.URL, err)
+		return fmt.Errorf("put source state: %w", err)
 	}
 	return nil
 }
+
+const sqlPutSourceState = `INSERT INTO source_states (` + sourceColumns + `)
+	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+	ON CONFLICT (url) DO UPDATE SET etag = excluded.etag, last_modified = excluded.last_modified,
+		last_fetch = excluded.last_fetch, last_success = excluded.last_success,
+		last_status = excluded.last_status, items = excluded.items, errors = excluded.errors,
+		next_fetch = excluded.next_fetch, interval_ns = excluded.interval_ns, paused = excluded.paused,
+		last_read = excluded.last_read`
 
 func scanSourceState(row pgx.CollectableRow) (store.SourceState, error) {
 	var (

@@ -18,6 +18,7 @@ import (
 
 	"newshub/internal/model"
 	"newshub/internal/store"
+	"newshub/internal/store/codec"
 )
 
 // A batch is written with a few statements whatever its size: each takes
@@ -108,7 +109,7 @@ type newsColumns struct {
 // encodeValue encodes rec's typed value: the one place values are written
 // (see decodeValue).
 func encodeValue(rec *model.Record) ([]byte, error) {
-	return rec.MarshalValue()
+	return codec.Encode(rec)
 }
 
 // encode checks a record and computes what is stored for it. It runs
@@ -258,33 +259,38 @@ func (s *Store) upsert(ctx context.Context, recs []*model.Record, conditional bo
 	if err != nil {
 		return err
 	}
+	bulk := s.bulk.Load() != nil
 	err = s.write(ctx, func(tx pgx.Tx, version int64) (bool, error) {
 		if conditional {
 			if err := checkVersions(ctx, tx, batch); err != nil {
 				return false, err
 			}
 		}
-		return upsert(ctx, tx, batch, version)
+		if bulk {
+			return copyNew(ctx, tx, batch, version)
+		}
+		return upsertParts(ctx, tx, batch, version)
 	})
-	var ce *store.ConflictError
-	if errors.As(err, &ce) {
-		return err
-	}
-	if err != nil {
-		return fmt.Errorf("upsert: %w", err)
-	}
-	return nil
+	return writeErr("upsert", err)
 }
 
 // checkVersions returns a *store.ConflictError naming the records of batch
 // that another writer changed since they were read, or nil.
 func checkVersions(ctx context.Context, tx pgx.Tx, batch []encoded) error {
-	paths, kinds := make([]string, len(batch)), make([]string, len(batch))
-	versions := make([]int64, len(batch))
-	raws, values := make([][]byte, len(batch)), make([][]byte, len(batch))
-	for i, e := range batch {
-		paths[i], versions[i], kinds[i] = e.rec.Path, e.rec.Version, text(string(e.rec.Kind))
-		raws[i], values[i] = e.raw, e.value
+	var (
+		paths, kinds []string
+		versions     []int64
+		raws, values [][]byte
+	)
+	for _, e := range batch {
+		if e.rec.Version == 0 {
+			continue // a new record, written whatever is stored: nothing to send
+		}
+		paths, versions, kinds = append(paths, e.rec.Path), append(versions, e.rec.Version), append(kinds, text(string(e.rec.Kind)))
+		raws, values = append(raws, e.raw), append(values, e.value)
+	}
+	if len(paths) == 0 {
+		return nil
 	}
 	rows, err := tx.Query(ctx, sqlConflicts, paths, versions, kinds, raws, values)
 	if err != nil {
@@ -300,13 +306,40 @@ func checkVersions(ctx context.Context, tx pgx.Tx, batch []encoded) error {
 	return nil
 }
 
+// upsertPart is how many records one statement of a batch writes: the
+// statement's arguments are built in memory whole, so an ingest batch of
+// 25,000 articles sent at once would hold all their files and values a
+// second time (some 150 MB) until the server has them.
+const upsertPart = 2000
+
+// upsertParts upserts the batch a part at a time, in one transaction.
+func upsertParts(ctx context.Context, tx pgx.Tx, batch []encoded, version int64) (bool, error) {
+	changed := false
+	for len(batch) > 0 {
+		n := min(len(batch), upsertPart)
+		c, err := upsert(ctx, tx, batch[:n], version)
+		if err != nil {
+			return false, err
+		}
+		changed = changed || c
+		batch = batch[n:]
+	}
+	return changed, nil
+}
+
 // write runs fn in a write transaction holding the write lock, and bumps
 // the generation when fn reports a change. Every write of the store goes
 // through here. fn is given the generation the transaction makes, which
 // is the version of the records it writes: versions of a path never
 // repeat, even after a delete.
 func (s *Store) write(ctx context.Context, fn func(tx pgx.Tx, version int64) (changed bool, err error)) error {
-	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+	var db interface {
+		Begin(context.Context) (pgx.Tx, error)
+	} = s.pool
+	if c := s.bulk.Load(); c != nil {
+		db = c // which holds the write lock for the whole load
+	}
+	return pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
 		var gen int64
 		err := tx.QueryRow(ctx, `SELECT pg_advisory_xact_lock($1), (SELECT value FROM generation WHERE id = 1)`,
 			lockWrite).Scan(nil, &gen)
@@ -404,6 +437,81 @@ func upsert(ctx context.Context, tx pgx.Tx, batch []encoded, version int64) (boo
 	return true, d.write(ctx, tx)
 }
 
+// copyNew is upsert for a bulk load: the records of paths not stored yet
+// go in with COPY, the others as upsert writes them; the derived rows of
+// both follow.
+func copyNew(ctx context.Context, tx pgx.Tx, batch []encoded, version int64) (bool, error) {
+	paths := make([]string, len(batch))
+	for i, e := range batch {
+		paths[i] = e.rec.Path
+	}
+	rows, err := tx.Query(ctx, `SELECT path FROM records WHERE path = ANY($1)`, paths)
+	if err != nil {
+		return false, err
+	}
+	stored := map[string]bool{}
+	var p string
+	if _, err := pgx.ForEachRow(rows, []any{&p}, func() error { stored[p] = true; return nil }); err != nil {
+		return false, err
+	}
+	var fresh, old []encoded
+	for _, e := range batch {
+		if stored[e.rec.Path] {
+			old = append(old, e)
+		} else {
+			fresh = append(fresh, e)
+		}
+	}
+	changed := false
+	if len(old) > 0 {
+		if changed, err = upsertParts(ctx, tx, old, version); err != nil {
+			return false, err
+		}
+	}
+	if len(fresh) == 0 {
+		return changed, nil
+	}
+	_, err = tx.CopyFrom(ctx, pgx.Identifier{"records"}, []string{"path", "kind", "raw", "value", "canonical_url", "guid",
+		"story", "published", "published_at", "heat", "quality", "archived", "original_url", "web_url", "topics",
+		"search_key", "withheld", "pinned_until", "version"}, pgx.CopyFromSlice(len(fresh), func(i int) ([]any, error) {
+		e := &fresh[i]
+		row := []any{e.rec.Path, text(string(e.rec.Kind)), e.raw, e.value}
+		if n := e.news; n != nil {
+			row = append(row, n.canonicalURL, n.guid, n.story, n.published, n.publishedAt, n.heat, n.quality,
+				n.archived, n.originalURL, n.webURL, n.topics, n.searchKey, n.withheld, n.pinnedUntil)
+		} else {
+			row = append(row, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil)
+		}
+		return append(row, version), nil
+	}))
+	if err != nil {
+		return false, err
+	}
+	// The derived rows need the ids the records were given.
+	freshPaths := make([]string, len(fresh))
+	byPath := make(map[string]*encoded, len(fresh))
+	for i := range fresh {
+		freshPaths[i], byPath[fresh[i].rec.Path] = fresh[i].rec.Path, &fresh[i]
+	}
+	rows, err = tx.Query(ctx, `SELECT id, path FROM records WHERE path = ANY($1)`, freshPaths)
+	if err != nil {
+		return false, err
+	}
+	var (
+		d    derived
+		id   int64
+		path string
+	)
+	_, err = pgx.ForEachRow(rows, []any{&id, &path}, func() error {
+		d.add(byPath[path], prior{id: id})
+		return nil
+	})
+	if err != nil {
+		return false, err
+	}
+	return true, d.write(ctx, tx)
+}
+
 // derived gathers the changes to record_topics and news_search that the
 // records written call for, to send them as one round trip.
 type derived struct {
@@ -422,9 +530,9 @@ type topicRows struct {
 }
 
 func (t *topicRows) add(topics []string, at int64, path string) {
-	for _, tp := range topics {
-		if tp == "" {
-			continue
+	for i, tp := range topics {
+		if tp == "" || slices.Contains(topics[:i], tp) {
+			continue // a topic given twice has one row
 		}
 		t.topic, t.at, t.path = append(t.topic, tp), append(t.at, at), append(t.path, path)
 	}
@@ -488,36 +596,42 @@ func (s *Store) Delete(ctx context.Context, paths ...string) error {
 		}
 	}
 	err := s.write(ctx, func(tx pgx.Tx, _ int64) (bool, error) {
-		rows, err := tx.Query(ctx, `DELETE FROM records WHERE path = ANY($1) RETURNING path, kind, published_at, topics`, keys)
-		if err != nil {
-			return false, err
-		}
-		var (
-			del         topicRows
-			n           int
-			path, kind  string
-			publishedAt *int64
-			topics      []string
-		)
-		_, err = pgx.ForEachRow(rows, []any{&path, &kind, &publishedAt, &topics}, func() error {
-			n++
-			if kind == string(model.KindNews) && publishedAt != nil {
-				del.add(topics, *publishedAt, path)
-			}
-			return nil
-		})
-		if err != nil || n == 0 {
-			return false, err
-		}
-		if len(del.topic) > 0 {
-			if _, err := tx.Exec(ctx, sqlDeleteTopics, del.topic, del.at, del.path); err != nil {
-				return false, err
-			}
-		}
-		return true, nil
+		return remove(ctx, tx, keys)
 	})
 	if err != nil {
 		return fmt.Errorf("delete: %w", err)
 	}
 	return nil
+}
+
+// remove deletes the records at paths (each storable) with their topic
+// rows, reporting whether there was any.
+func remove(ctx context.Context, tx pgx.Tx, paths []string) (bool, error) {
+	rows, err := tx.Query(ctx, `DELETE FROM records WHERE path = ANY($1) RETURNING path, kind, published_at, topics`, paths)
+	if err != nil {
+		return false, err
+	}
+	var (
+		del         topicRows
+		n           int
+		path, kind  string
+		publishedAt *int64
+		topics      []string
+	)
+	_, err = pgx.ForEachRow(rows, []any{&path, &kind, &publishedAt, &topics}, func() error {
+		n++
+		if kind == string(model.KindNews) && publishedAt != nil {
+			del.add(topics, *publishedAt, path)
+		}
+		return nil
+	})
+	if err != nil || n == 0 {
+		return false, err
+	}
+	if len(del.topic) > 0 {
+		if _, err := tx.Exec(ctx, sqlDeleteTopics, del.topic, del.at, del.path); err != nil {
+			return false, err
+		}
+	}
+	return true, nil
 }

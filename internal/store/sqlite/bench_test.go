@@ -19,3 +19,6 @@ func BenchmarkScanRaw(b *testing.B)         { storetest.BenchScanRaw(b, openBenc
 func BenchmarkScan(b *testing.B)            { storetest.BenchScan(b, openBench) }
 func BenchmarkNewsAll(b *testing.B)         { storetest.BenchNewsAll(b, openBench) }
 func BenchmarkGeneration(b *testing.B)      { storetest.BenchGeneration(b, openBench) }
+
+func BenchmarkLoad(b *testing.B)     { storetest.BenchLoad(b, openBench, false) }
+func BenchmarkBulkLoad(b *testing.B) { storetest.BenchLoad(b, openBench, true) }

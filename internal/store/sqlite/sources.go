@@ -47,39 +47,51 @@ func (s *Store) SourceState(ctx context.Context, url string) (store.SourceState,
 	return st, nil
 }
 
-// PutSourceState stores the state of a source, replacing what was there.
-func (s *Store) PutSourceState(ctx context.Context, st store.SourceState) (err error) {
-	if st.URL == "" {
-		return errors.New("put source state: empty URL")
+// PutSourceState stores the states given, replacing what was there, in
+// one transaction.
+func (s *Store) PutSourceState(ctx context.Context, states ...store.SourceState) (err error) {
+	if len(states) == 0 {
+		return nil
 	}
-	var lastRead string
-	if !st.LastRead.IsZero() {
-		b, err := json.Marshal(st.LastRead)
-		if err != nil {
-			return fmt.Errorf("put source state %s: %w", st.URL, err)
+	lastRead := make([]string, len(states))
+	for i, st := range states {
+		if st.URL == "" {
+			return errors.New("put source state: empty URL")
 		}
-		lastRead = string(b)
+		if !st.LastRead.IsZero() {
+			b, err := json.Marshal(st.LastRead)
+			if err != nil {
+				return fmt.Errorf("put source state %s: %w", st.URL, err)
+			}
+			lastRead[i] = string(b)
+		}
 	}
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
-		return fmt.Errorf("put source state %s: %w", st.URL, err)
+		return fmt.Errorf("put source state: %w", err)
 	}
 	defer func() {
 		if err != nil {
 			tx.Rollback()
 		}
 	}()
-	if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO source_states (`+sourceColumns+`)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		st.URL, st.ETag, st.LastModified, micros(st.LastFetch), micros(st.LastSuccess), st.LastStatus,
-		st.Items, st.Errors, micros(st.NextFetch), int64(st.Interval), st.Paused, lastRead); err != nil {
-		return fmt.Errorf("put source state %s: %w", st.URL, err)
+	stmt, err := tx.PrepareContext(ctx, `INSERT OR REPLACE INTO source_states (`+sourceColumns+`)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+	if err != nil {
+		return fmt.Errorf("put source state: %w", err)
+	}
+	defer stmt.Close()
+	for i, st := range states {
+		if _, err := stmt.ExecContext(ctx, st.URL, st.ETag, st.LastModified, micros(st.LastFetch), micros(st.LastSuccess),
+			st.LastStatus, st.Items, st.Errors, micros(st.NextFetch), int64(st.Interval), st.Paused, lastRead[i]); err != nil {
+			return fmt.Errorf("put source state %s: %w", st.URL, err)
+		}
 	}
 	if err := bump(ctx, tx); err != nil {
-		return fmt.Errorf("put source state %s: %w", st.URL, err)
+		return fmt.Errorf("put source state: %w", err)
 	}
 	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("put source state %s: %w", st.URL, err)
+		return fmt.Errorf("put source state: %w", err)
 	}
 	return nil
 }

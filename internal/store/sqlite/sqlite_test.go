@@ -20,7 +20,12 @@ import (
 // openTemp opens a store in a new file under t.TempDir().
 func openTemp(t testing.TB) *Store {
 	t.Helper()
-	st, err := Open(context.Background(), filepath.Join(t.TempDir(), "db", "newshub.db"))
+	return openPath(t, filepath.Join(t.TempDir(), "db", "newshub.db"))
+}
+
+func openPath(t testing.TB, path string) *Store {
+	t.Helper()
+	st, err := Open(context.Background(), path)
 	if err != nil {
 		t.Fatalf("Open: %v", err)
 	}
@@ -141,7 +146,7 @@ func TestMigrationKeepsSourceStates(t *testing.T) {
 	}
 	for _, q := range []string{
 		`ALTER TABLE source_states DROP COLUMN last_read`,
-		`DELETE FROM schema_version WHERE version = 5`,
+		`DELETE FROM schema_version WHERE version = 5`, // the later ones stay applied
 		`INSERT INTO source_states (url, last_status, items) VALUES ('https://old.example.com/feed', '200 OK', 12)`,
 	} {
 		if _, err := st.w.ExecContext(ctx, q); err != nil {
@@ -442,6 +447,69 @@ func TestTopicTokenMatchesStoredValue(t *testing.T) {
 		}
 		if got, want := topicToken(name), "t"+hex.EncodeToString([]byte(back)); got != want {
 			t.Errorf("topicToken(%q) = %s, want %s (from the stored %s)", name, got, want, stored)
+		}
+	}
+}
+
+// TestShared runs the checks of sharing a store on two handles of one
+// database file, as two processes would open it.
+func TestShared(t *testing.T) {
+	storetest.RunShared(t, func(t *testing.T) (store.Store, store.Store) {
+		path := filepath.Join(t.TempDir(), "hub.db")
+		return openPath(t, path), openPath(t, path)
+	})
+}
+
+// TestAppendJSONStringReadsAsEncodingJSONWrites holds the hand-written
+// JSON string writer of the batched inserts to encoding/json: the same
+// string reads back from both, invalid UTF-8 included.
+func TestAppendJSONStringReadsAsEncodingJSONWrites(t *testing.T) {
+	for _, s := range []string{
+		"", "plain", `quote " and backslash \`, "tab\tnew line\ncarriage\rbell\a nul\x00 del\x7f",
+		"<b>&amp;</b>", "ünïcødé ’quotes’ 🇺🇸", "bad \xff byte", "cut \xe2\x82", "\u2028 \u2029 \ufeff",
+	} {
+		want, err := json.Marshal(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got, exp string
+		if err := json.Unmarshal(appendJSONString(nil, s), &got); err != nil {
+			t.Errorf("%q: %s does not read as JSON: %v", s, appendJSONString(nil, s), err)
+			continue
+		}
+		if err := json.Unmarshal(want, &exp); err != nil {
+			t.Fatal(err)
+		}
+		if got != exp {
+			t.Errorf("%q reads back as %q, encoding/json's as %q", s, got, exp)
+		}
+	}
+}
+
+func TestBulkConformance(t *testing.T) {
+	storetest.RunBulk(t, func(t *testing.T) store.Store { return openTemp(t) })
+}
+
+func TestWriteCacheSizesTheWritersCache(t *testing.T) {
+	for _, tt := range []struct {
+		opts []Option
+		want int64 // PRAGMA cache_size: negative KiB
+	}{
+		{nil, -4096},
+		{[]Option{WriteCache(64 << 20)}, -65536},
+		{[]Option{WriteCache(0)}, -1024}, // at least 1 MiB
+	} {
+		st, err := Open(context.Background(), filepath.Join(t.TempDir(), "newshub.db"), tt.opts...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got int64
+		if err := st.w.QueryRow(`PRAGMA cache_size`).Scan(&got); err != nil {
+			t.Fatal(err)
+		}
+		st.Close()
+		if got != tt.want {
+			t.Errorf("cache_size = %d, want %d", got, tt.want)
 		}
 	}
 }

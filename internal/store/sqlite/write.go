@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"database/sql"
@@ -12,7 +13,10 @@ import (
 	"fmt"
 	"hash"
 	"io"
+	"maps"
 	"runtime"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -21,6 +25,7 @@ import (
 
 	"newshub/internal/model"
 	"newshub/internal/store"
+	"newshub/internal/store/codec"
 )
 
 // The statements of an Upsert, prepared once per batch.
@@ -49,18 +54,22 @@ const (
 	sqlDeleteTopics = `DELETE FROM record_topics WHERE (topic, published_at, path) IN (
 		SELECT j.value, r.published_at, r.path FROM records r, json_each(r.value, '$.topics') j
 		WHERE r.id = ? AND r.kind = 'news')`
-	sqlInsertTopic = `INSERT OR IGNORE INTO record_topics (topic, published_at, path) VALUES (?, ?, ?)`
-	sqlDeleteText  = `DELETE FROM news_fts WHERE rowid = ?`
-	sqlInsertText  = `INSERT INTO news_fts (rowid, title, excerpt, provider, topics) VALUES (?, ?, ?, ?, ?)`
+	sqlDeleteText = `DELETE FROM news_fts WHERE rowid = ?`
 )
 
 // upserter holds the prepared statements of one write transaction and
 // the version it gives what it writes.
 type upserter struct {
-	insert, selectID, selectIndexed, update, delTopics, insTopic, delText, insText *sql.Stmt
+	insert, selectID, selectIndexed, update, delTopics *sql.Stmt
 
 	// conditional: records carrying a version are written only over it.
 	conditional bool
+	// The topic and full-text rows of the records written, inserted
+	// together before the transaction commits (see flush).
+	topicRows map[string][]topicRow // by record path
+	textRows  map[int64]textRow     // by record id
+	textDel   map[int64]bool        // full-text rows to delete first, by id
+	inserted  map[int64]bool        // ids of the records inserted
 
 	// version is the generation this transaction makes: the version of
 	// every record it writes.
@@ -71,7 +80,9 @@ type upserter struct {
 }
 
 func prepareUpserter(ctx context.Context, tx *sql.Tx, conditional bool) (*upserter, error) {
-	u := &upserter{conditional: conditional, before: map[string]int64{}}
+	u := &upserter{conditional: conditional, before: map[string]int64{},
+		topicRows: map[string][]topicRow{}, textRows: map[int64]textRow{},
+		textDel: map[int64]bool{}, inserted: map[int64]bool{}}
 	var gen int64
 	if err := tx.QueryRowContext(ctx, `SELECT value FROM generation WHERE id = 1`).Scan(&gen); err != nil {
 		return nil, fmt.Errorf("read generation: %w", err)
@@ -83,8 +94,7 @@ func prepareUpserter(ctx context.Context, tx *sql.Tx, conditional bool) (*upsert
 	}{
 		{&u.insert, sqlInsertRecord}, {&u.selectID, sqlSelectRecord}, {&u.selectIndexed, sqlSelectIndexed},
 		{&u.update, sqlUpdateRecord},
-		{&u.delTopics, sqlDeleteTopics}, {&u.insTopic, sqlInsertTopic},
-		{&u.delText, sqlDeleteText}, {&u.insText, sqlInsertText},
+		{&u.delTopics, sqlDeleteTopics},
 	} {
 		st, err := tx.PrepareContext(ctx, p.sql)
 		if err != nil {
@@ -233,12 +243,9 @@ func encode(rec *model.Record) (encoded, error) {
 	if rec.Path == "" {
 		return encoded{}, fmt.Errorf("upsert: %s record without a path", rec.Kind)
 	}
-	value, err := rec.MarshalValue()
+	value, err := codec.Encode(rec)
 	if err != nil {
 		return encoded{}, fmt.Errorf("upsert %s: %w", rec.Path, err)
-	}
-	if string(value) == "null" { // a typed nil pointer for its kind
-		return encoded{}, fmt.Errorf("upsert %s: no value for kind %q", rec.Path, rec.Kind)
 	}
 	raw := rec.Raw
 	if raw == nil {
@@ -298,6 +305,9 @@ func (s *Store) upsert(ctx context.Context, recs []*model.Record, conditional bo
 	}
 	if len(conflicts) > 0 {
 		return &store.ConflictError{Paths: conflicts}
+	}
+	if err := u.flush(ctx, tx); err != nil {
+		return fmt.Errorf("upsert: %w", err)
 	}
 	if changed {
 		if err := bump(ctx, tx); err != nil {
@@ -373,6 +383,7 @@ func (u *upserter) put(ctx context.Context, e encoded) (putResult, error) {
 			return putResult{}, err
 		}
 		if inserted {
+			u.inserted[id] = true
 			return putResult{changed: true}, u.index(ctx, e, id, false, false)
 		}
 	}
@@ -444,14 +455,16 @@ func (u *upserter) replace(ctx context.Context, e encoded, id int64, old stored)
 	}
 	if oldNews {
 		if !keepTopics {
+			delete(u.topicRows, rec.Path) // written earlier in this batch
 			if _, err := u.delTopics.ExecContext(ctx, id); err != nil {
 				return err
 			}
 		}
 		if !keepText {
-			if _, err := u.delText.ExecContext(ctx, id); err != nil {
-				return err
-			}
+			delete(u.textRows, id)
+		}
+		if !keepText && !u.inserted[id] {
+			u.textDel[id] = true // a row of this batch is only pending
 		}
 	}
 	if _, err := u.update.ExecContext(ctx, string(rec.Kind), e.raw, e.value,
@@ -471,21 +484,162 @@ func (u *upserter) index(ctx context.Context, e encoded, id int64, keepTopics, k
 	}
 	a := rec.Article
 	if !keepTopics {
+		rows := make([]topicRow, 0, len(a.Topics))
 		for _, t := range a.Topics {
-			if t == "" {
-				continue
-			}
-			if _, err := u.insTopic.ExecContext(ctx, t, e.cols.publishedAt, rec.Path); err != nil {
-				return err
+			if t != "" {
+				rows = append(rows, topicRow{t, e.cols.publishedAt.(int64), rec.Path})
 			}
 		}
+		u.topicRows[rec.Path] = rows
 	}
 	if !keepText {
-		if _, err := u.insText.ExecContext(ctx, id, a.Title, a.Excerpt, a.Provider.Name, topicTokens(a.Topics, a.Withheld != "")); err != nil {
+		u.textRows[id] = textRow{id, a.Title, a.Excerpt, a.Provider.Name, topicTokens(a.Topics, a.Withheld != "")}
+	}
+	return nil
+}
+
+// topicRow is a row of record_topics.
+type topicRow struct {
+	topic       string
+	publishedAt int64
+	path        string
+}
+
+// textRow is a row of news_fts.
+type textRow struct {
+	id                               int64
+	title, excerpt, provider, topics string
+}
+
+// flush inserts the topic and full-text rows of the records written, each
+// table's in one statement that reads them from a JSON array: a statement
+// per row costs several times SQLite's own work for the row, and each
+// statement on the full-text table ends with writing its pending rows out
+// as a new segment, which later have to be merged.
+func (u *upserter) flush(ctx context.Context, tx *sql.Tx) error {
+	if len(u.textDel) > 0 {
+		ids := appendJSONInts(nil, slices.Sorted(maps.Keys(u.textDel)))
+		if _, err := tx.ExecContext(ctx, `DELETE FROM news_fts WHERE rowid IN (SELECT value FROM json_each(?))`, ids); err != nil {
+			return err
+		}
+	}
+	var topics []topicRow
+	for _, rows := range u.topicRows {
+		topics = append(topics, rows...)
+	}
+	if len(topics) > 0 {
+		slices.SortFunc(topics, func(a, b topicRow) int {
+			return cmp.Or(strings.Compare(a.topic, b.topic), cmp.Compare(b.publishedAt, a.publishedAt), strings.Compare(a.path, b.path))
+		})
+		b := []byte{'['}
+		for i, r := range topics {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = append(b, '[')
+			b = appendJSONString(b, r.topic)
+			b = append(b, ',')
+			b = strconv.AppendInt(b, r.publishedAt, 10)
+			b = append(b, ',')
+			b = appendJSONString(b, r.path)
+			b = append(b, ']')
+		}
+		b = append(b, ']')
+		if _, err := tx.ExecContext(ctx, sqlInsertTopics, b); err != nil {
+			return err
+		}
+	}
+	if len(u.textRows) > 0 {
+		b := appendTextRows(nil, slices.SortedFunc(maps.Values(u.textRows), func(a, b textRow) int { return cmp.Compare(a.id, b.id) }))
+		if _, err := tx.ExecContext(ctx, sqlInsertTexts, b); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// The statements of flush, whose one argument is a JSON array of rows.
+const (
+	sqlInsertTopics = `INSERT OR IGNORE INTO record_topics (topic, published_at, path)
+		SELECT j.value ->> 0, j.value ->> 1, j.value ->> 2 FROM json_each(?) j`
+	sqlInsertTexts = `INSERT INTO news_fts (rowid, title, excerpt, provider, topics)
+		SELECT j.value ->> 0, j.value ->> 1, j.value ->> 2, j.value ->> 3, j.value ->> 4 FROM json_each(?) j`
+)
+
+// appendTextRows appends rows as a JSON array of [id, title, excerpt,
+// provider, topics] arrays.
+func appendTextRows(b []byte, rows []textRow) []byte {
+	b = append(b, '[')
+	for i, r := range rows {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, '[')
+		b = strconv.AppendInt(b, r.id, 10)
+		for _, s := range []string{r.title, r.excerpt, r.provider, r.topics} {
+			b = append(b, ',')
+			b = appendJSONString(b, s)
+		}
+		b = append(b, ']')
+	}
+	return append(b, ']')
+}
+
+func appendJSONInts(b []byte, ns []int64) []byte {
+	b = append(b, '[')
+	for i, n := range ns {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = strconv.AppendInt(b, n, 10)
+	}
+	return append(b, ']')
+}
+
+// appendJSONString appends s as a JSON string, as encoding/json writes it
+// (each invalid UTF-8 byte made U+FFFD) but for HTML characters, which it
+// leaves alone: SQLite reads both the same.
+func appendJSONString(b []byte, s string) []byte {
+	const hex = "0123456789abcdef"
+	b = append(b, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c >= 0x20 && c != '"' && c != '\\' && c < utf8.RuneSelf {
+			i++
+			continue
+		}
+		if c >= utf8.RuneSelf {
+			r, size := utf8.DecodeRuneInString(s[i:])
+			if r != utf8.RuneError || size != 1 {
+				i += size
+				continue
+			}
+			b = append(b, s[start:i]...)
+			b = append(b, `\ufffd`...)
+			i++
+			start = i
+			continue
+		}
+		b = append(b, s[start:i]...)
+		switch c {
+		case '"', '\\':
+			b = append(b, '\\', c)
+		case '\n':
+			b = append(b, `\n`...)
+		case '\r':
+			b = append(b, `\r`...)
+		case '\t':
+			b = append(b, `\t`...)
+		default:
+			b = append(b, `\u00`...)
+			b = append(b, hex[c>>4], hex[c&0xf])
+		}
+		i++
+		start = i
+	}
+	b = append(b, s[start:]...)
+	return append(b, '"')
 }
 
 // stored is what a write needs to know of the record it replaces.
@@ -532,69 +686,69 @@ func (u *upserter) readIndexed(ctx context.Context, id int64, old *stored) error
 }
 
 // Delete removes the records at paths with their topics and text.
-func (s *Store) Delete(ctx context.Context, paths ...string) (err error) {
+func (s *Store) Delete(ctx context.Context, paths ...string) error {
 	if len(paths) == 0 {
 		return nil
 	}
-	tx, err := s.w.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("delete: %w", err)
-	}
-	defer func() {
+	err := s.writeTx(ctx, func(tx *sql.Tx, _ int64) (bool, error) {
+		rm, err := newRemover(ctx, tx)
 		if err != nil {
-			tx.Rollback()
+			return false, err
 		}
-	}()
-	sel, err := tx.PrepareContext(ctx, `SELECT id, kind FROM records WHERE path = ?`)
-	if err != nil {
-		return fmt.Errorf("delete: %w", err)
-	}
-	delTopics, err := tx.PrepareContext(ctx, sqlDeleteTopics)
-	if err != nil {
-		return fmt.Errorf("delete: %w", err)
-	}
-	delText, err := tx.PrepareContext(ctx, sqlDeleteText)
-	if err != nil {
-		return fmt.Errorf("delete: %w", err)
-	}
-	del, err := tx.PrepareContext(ctx, `DELETE FROM records WHERE id = ?`)
-	if err != nil {
-		return fmt.Errorf("delete: %w", err)
-	}
-	deleted := 0
-	for _, p := range paths {
-		var (
-			id   int64
-			kind string
-		)
-		err := sel.QueryRowContext(ctx, p).Scan(&id, &kind)
-		if errors.Is(err, sql.ErrNoRows) {
-			continue
-		}
-		if err != nil {
-			return fmt.Errorf("delete %s: %w", p, err)
-		}
-		if model.Kind(kind) == model.KindNews {
-			if _, err := delTopics.ExecContext(ctx, id); err != nil {
-				return fmt.Errorf("delete %s: %w", p, err)
+		deleted := false
+		for _, p := range paths {
+			ok, err := rm.remove(ctx, p)
+			if err != nil {
+				return false, fmt.Errorf("delete %s: %w", p, err)
 			}
-			if _, err := delText.ExecContext(ctx, id); err != nil {
-				return fmt.Errorf("delete %s: %w", p, err)
-			}
+			deleted = deleted || ok
 		}
-		if _, err := del.ExecContext(ctx, id); err != nil {
-			return fmt.Errorf("delete %s: %w", p, err)
-		}
-		deleted++
-	}
-	if deleted == 0 {
-		return tx.Commit()
-	}
-	if err := bump(ctx, tx); err != nil {
-		return fmt.Errorf("delete: %w", err)
-	}
-	if err := tx.Commit(); err != nil {
+		return deleted, nil
+	})
+	if err != nil {
 		return fmt.Errorf("delete: %w", err)
 	}
 	return nil
+}
+
+// remover deletes records with their topic and full-text rows inside a
+// write transaction.
+type remover struct {
+	sel, delTopics, delText, del *sql.Stmt
+}
+
+func newRemover(ctx context.Context, tx *sql.Tx) (*remover, error) {
+	st, err := statements(ctx, tx, `SELECT id, kind FROM records WHERE path = ?`, sqlDeleteTopics, sqlDeleteText,
+		`DELETE FROM records WHERE id = ?`)
+	if err != nil {
+		return nil, err
+	}
+	return &remover{sel: st[0], delTopics: st[1], delText: st[2], del: st[3]}, nil
+}
+
+// remove deletes the record at path, reporting whether there was one.
+func (rm *remover) remove(ctx context.Context, path string) (bool, error) {
+	var (
+		id   int64
+		kind string
+	)
+	err := rm.sel.QueryRowContext(ctx, path).Scan(&id, &kind)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	if model.Kind(kind) == model.KindNews {
+		if _, err := rm.delTopics.ExecContext(ctx, id); err != nil {
+			return false, err
+		}
+		if _, err := rm.delText.ExecContext(ctx, id); err != nil {
+			return false, err
+		}
+	}
+	if _, err := rm.del.ExecContext(ctx, id); err != nil {
+		return false, err
+	}
+	return true, nil
 }

@@ -127,6 +127,47 @@ func BenchUpsertNews(b *testing.B, open func(testing.TB) store.Store) {
 	reportRate(b, b.N*batch, cpu0)
 }
 
+// BenchLoad measures filling an empty store with 20,000 news in batches
+// of 2,000, with BulkLoad when bulk is set (and the store has it), else
+// one Upsert after another; one op is the whole load, indexes included.
+func BenchLoad(b *testing.B, open func(testing.TB) store.Store, bulk bool) {
+	const n, batch = 20000, 2000
+	ctx := context.Background()
+	pool := benchArticles(n)
+	var cpu time.Duration
+	for b.Loop() {
+		b.StopTimer()
+		st := open(b)
+		b.StartTimer()
+		cpu0 := cpuTime()
+		load := func(ctx context.Context) error {
+			for i := 0; i < n; i += batch {
+				if err := st.Upsert(ctx, pool[i:i+batch]); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+		var err error
+		if bl, ok := st.(store.BulkLoader); ok && bulk {
+			err = bl.BulkLoad(ctx, load)
+		} else {
+			err = load(ctx)
+		}
+		if err != nil {
+			b.Fatal(err)
+		}
+		cpu += cpuTime() - cpu0
+		b.StopTimer()
+		st.Close()
+		b.StartTimer()
+	}
+	b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "records/s")
+	if cpu > 0 {
+		b.ReportMetric(float64(n*b.N)/cpu.Seconds(), "records/cpu-s")
+	}
+}
+
 // BenchUpsertReplace measures re-importing stored records whose heat
 // has changed: every record is rewritten with its topics and text.
 func BenchUpsertReplace(b *testing.B, open func(testing.TB) store.Store) {

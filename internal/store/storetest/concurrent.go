@@ -14,10 +14,13 @@ import (
 
 // Sizes of the concurrency test: each write batch replaces every record of
 // the last one and adds growBy more, so a reader that saw part of a batch
-// would find mixed versions or a count between two batch sizes.
+// would find mixed versions or a count between two batch sizes. Under the
+// race detector the batches are a quarter of the size: readers spinning
+// against the writer cost about the square of it, and the detector is
+// there to see how they share memory, which smaller batches show as well.
 const (
-	concBase    = 600
-	concGrowBy  = 200
+	concBase    = 600 / raceDivisor
+	concGrowBy  = 200 / raceDivisor
 	concBatches = 4
 	concReaders = 4
 )

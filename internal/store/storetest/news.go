@@ -141,7 +141,37 @@ func testNewsQueries(t *testing.T, st store.Store) {
 			if want := len(expectNews(news, unpaged)); n != want {
 				t.Errorf("CountNews = %d, want %d (Offset and Limit ignored)", n, want)
 			}
+			sameEntries(t, st, tt.q, got)
 		})
+	}
+}
+
+// sameEntries fails the test unless ScanNews(q) gives the entries of recs,
+// the records News(q) returned, in their order.
+func sameEntries(t *testing.T, st store.Store, q store.NewsQuery, recs []*model.Record) {
+	t.Helper()
+	var got []store.NewsEntry
+	err := st.ScanNews(context.Background(), q, func(e store.NewsEntry) error {
+		got = append(got, e)
+		return nil
+	})
+	if err != nil {
+		t.Fatalf("ScanNews: %v", err)
+	}
+	want := make([]store.NewsEntry, len(recs))
+	for i, r := range recs {
+		a := r.Article
+		want[i] = store.NewsEntry{Path: r.Path, Version: r.Version, Story: a.Story, Published: a.Published,
+			Archived: a.Archived, PublishedAt: a.PublishedDateTime.UTC(), CanonicalURL: a.CanonicalURL, GUID: a.GUID,
+			OriginalURL: a.OriginalURL}
+	}
+	if len(got) != len(want) {
+		t.Fatalf("ScanNews(%+v) gives %d entries, News %d records", q, len(got), len(want))
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("ScanNews(%+v) entry %d\n got %+v\nwant %+v", q, i, got[i], want[i])
+		}
 	}
 }
 

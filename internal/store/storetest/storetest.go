@@ -9,6 +9,7 @@ package storetest
 import (
 	"context"
 	"errors"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -50,6 +51,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"SearchRanksTheMatchesStoredLast", testSearchRankLimit},
 		{"SearchRejectsBadQueries", testSearchBadQuery},
 		{"SourceStateRoundTrips", testSourceState},
+		{"RoundLogKeepsTheNewest", testRounds},
 		{"FailedBatchWritesNothing", testFailedBatch},
 		{"ReadersSeeWholeBatchesDuringWrites", testConcurrentReaders},
 		{"ReadsCarryTheVersionEachWriteChanges", testVersions},
@@ -60,6 +62,10 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"ConcurrentRewritersOfOneReadOneWins", testConcurrentRewritersOneWins},
 		{"PublicQueriesLeaveOutWithheld", testPublicLeavesOutWithheld},
 		{"PinnedAtListsPinnedRecords", testPinnedAtListsPinnedLeads},
+		{"MoveGivesRecordsNewPathsEverywhere", testMove},
+		{"MoveRefusesChangedGoneOrTakenPaths", testMoveRefusesConflicts},
+		{"PurgeDeletesRecordsAndKeepsTheirKeys", testPurge},
+		{"PurgeRefusesRecordsChangedSinceRead", testPurgeRefusesChangedRecords},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -441,10 +447,12 @@ func testSourceState(t *testing.T, st store.Store) {
 		},
 		{URL: "https://empty.example.net/atom"}, // never succeeded: zero times
 	}
-	for _, s := range states {
-		if err := st.PutSourceState(ctx, s); err != nil {
-			t.Fatalf("PutSourceState(%s): %v", s.URL, err)
-		}
+	if err := st.PutSourceState(ctx, states[0]); err != nil {
+		t.Fatalf("PutSourceState(%s): %v", states[0].URL, err)
+	}
+	// The rest in one go.
+	if err := st.PutSourceState(ctx, states[1:]...); err != nil {
+		t.Fatalf("PutSourceState of %d: %v", len(states)-1, err)
 	}
 	for _, want := range states {
 		got, err := st.SourceState(ctx, want.URL)
@@ -477,6 +485,13 @@ func testSourceState(t *testing.T, st store.Store) {
 		}
 		sameState(t, got, want)
 	}
+	// States given together are stored together or not at all.
+	bad := []store.SourceState{{URL: "https://new.example.com/a.xml", Items: 3}, {Items: 4}}
+	if err := st.PutSourceState(ctx, bad...); err == nil {
+		t.Error("PutSourceState with an empty URL: no error")
+	}
+	_, err = st.SourceState(ctx, bad[0].URL)
+	mustNotFound(t, "SourceState of a state put with a bad one", err)
 }
 
 func sameState(t *testing.T, got, want store.SourceState) {
@@ -545,5 +560,55 @@ func testFailedBatch(t *testing.T, st store.Store) {
 	upsert(t, st, fresh)
 	if _, err := st.Get(ctx, fresh.Path); err != nil {
 		t.Errorf("Get after a good batch: %v", err)
+	}
+}
+
+func testRounds(t *testing.T, st store.Store) {
+	ctx := context.Background()
+	if got, err := st.Rounds(ctx, 10); err != nil || len(got) != 0 {
+		t.Fatalf("Rounds of an empty log = %d rounds, %v; want none", len(got), err)
+	}
+	gen, err := st.Generation(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Past the bound, the oldest go: the log holds the newest MaxRounds.
+	n := store.MaxRounds + 3
+	for i := range n {
+		r := store.Round{Started: day0.Add(time.Duration(i)*time.Minute + 7*time.Microsecond),
+			Summary: []byte(fmt.Sprintf(`{"Due":%d,"Err":"«%d»"}`, i, i))}
+		if err := st.AddRound(ctx, r); err != nil {
+			t.Fatalf("AddRound %d: %v", i, err)
+		}
+	}
+	if g, err := st.Generation(ctx); err != nil || g != gen {
+		t.Errorf("Generation after logging rounds = %d, %v; want %d (the log is not hub data)", g, err, gen)
+	}
+	got, err := st.Rounds(ctx, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 3 {
+		t.Fatalf("Rounds(3) = %d rounds", len(got))
+	}
+	for i, r := range got {
+		k := n - 1 - i
+		want := day0.Add(time.Duration(k)*time.Minute + 7*time.Microsecond)
+		if !r.Started.Equal(want) || string(r.Summary) != fmt.Sprintf(`{"Due":%d,"Err":"«%d»"}`, k, k) {
+			t.Errorf("round %d = %v %s, want %v and round %d's summary", i, r.Started, r.Summary, want, k)
+		}
+	}
+	all, err := st.Rounds(ctx, 2*n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(all) != store.MaxRounds {
+		t.Errorf("the log holds %d rounds, want the newest %d", len(all), store.MaxRounds)
+	}
+	if last := all[len(all)-1]; !strings.Contains(string(last.Summary), `"Due":3,`) {
+		t.Errorf("oldest round kept = %s, want round 3", last.Summary)
+	}
+	if none, err := st.Rounds(ctx, 0); err != nil || len(none) != 0 {
+		t.Errorf("Rounds(0) = %d rounds, %v; want none", len(none), err)
 	}
 }

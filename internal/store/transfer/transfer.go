@@ -20,6 +20,7 @@ import (
 
 	"newshub/internal/model"
 	"newshub/internal/store"
+	"newshub/internal/store/codec"
 )
 
 // DefaultBatch is how many records a copy writes per transaction.
@@ -40,9 +41,11 @@ type Options struct {
 // Summary says what a copy or a check found.
 type Summary struct {
 	Records map[model.Kind]int
-	Sources int    // ingest states of sources
-	Digest  string // of every record in path order, hex
-	Elapsed time.Duration
+	Sources int // ingest states of sources
+	// Tombstones counts the keys of purged articles.
+	Tombstones int
+	Digest     string // of every record in path order, hex
+	Elapsed    time.Duration
 }
 
 // Copy writes every record and source state of from into to, which must
@@ -112,9 +115,54 @@ func Copy(ctx context.Context, from, to store.Store, opt Options) (Summary, erro
 			return Summary{}, fmt.Errorf("copy: %w", err)
 		}
 	}
+	// The ingest rounds' log goes along, oldest first as it was written.
+	rounds, err := from.Rounds(ctx, store.MaxRounds)
+	if err != nil {
+		return Summary{}, fmt.Errorf("copy: %w", err)
+	}
+	for i := len(rounds) - 1; i >= 0; i-- {
+		if err := to.AddRound(ctx, rounds[i]); err != nil {
+			return Summary{}, fmt.Errorf("copy: %w", err)
+		}
+	}
+	if err := copyTombstones(ctx, from, to, batchSize); err != nil {
+		return Summary{}, fmt.Errorf("copy: %w", err)
+	}
 	sum, err := Verify(ctx, from, to)
 	sum.Elapsed = time.Since(start)
 	return sum, err
+}
+
+// copyTombstones keeps in to the keys of the articles purged from from,
+// in batches (a purge of version 0 keeps keys and deletes nothing).
+func copyTombstones(ctx context.Context, from, to store.Store, batchSize int) error {
+	var batch []store.Purge
+	flush := func() error {
+		err := to.Purge(ctx, batch)
+		batch = batch[:0]
+		return err
+	}
+	err := from.Tombstones(ctx, func(t store.Tombstone) error {
+		batch = append(batch, store.Purge{Path: t.Path, Keys: []string{t.Key}, At: t.PurgedAt})
+		if len(batch) == batchSize {
+			return flush()
+		}
+		return nil
+	})
+	if err == nil && len(batch) > 0 {
+		err = flush()
+	}
+	return err
+}
+
+// tombstones lists the tombstones of st.
+func tombstones(ctx context.Context, st store.Store) ([]store.Tombstone, error) {
+	var out []store.Tombstone
+	err := st.Tombstones(ctx, func(t store.Tombstone) error {
+		out = append(out, t)
+		return nil
+	})
+	return out, err
 }
 
 // checkEmpty refuses a target that holds any record or source state: a
@@ -207,7 +255,20 @@ func Verify(ctx context.Context, a, b store.Store) (Summary, error) {
 	if !slices.EqualFunc(sa, sb, sameState) {
 		problems = append(problems, fmt.Sprintf("source states differ: %d in the source, %d in the copy", len(sa), len(sb)))
 	}
-	sum := Summary{Records: ca, Sources: len(sa), Digest: hex.EncodeToString(hub.Sum(nil))}
+	ta, err := tombstones(ctx, a)
+	if err != nil {
+		return Summary{}, fmt.Errorf("verify: %w", err)
+	}
+	tb, err := tombstones(ctx, b)
+	if err != nil {
+		return Summary{}, fmt.Errorf("verify: %w", err)
+	}
+	if !slices.EqualFunc(ta, tb, func(x, y store.Tombstone) bool {
+		return x.Key == y.Key && x.Path == y.Path && x.PurgedAt.Equal(y.PurgedAt)
+	}) {
+		problems = append(problems, fmt.Sprintf("purged keys differ: %d in the source, %d in the copy", len(ta), len(tb)))
+	}
+	sum := Summary{Records: ca, Sources: len(sa), Tombstones: len(ta), Digest: hex.EncodeToString(hub.Sum(nil))}
 	if len(problems) > 0 {
 		return sum, fmt.Errorf("verify: the copy differs from the source:\n  %s", strings.Join(problems, "\n  "))
 	}
@@ -238,7 +299,7 @@ func digests(ctx context.Context, st store.Store) (<-chan recordSum, <-chan erro
 		defer close(out)
 		h := sha256.New()
 		errc <- st.Scan(ctx, nil, func(r *model.Record) error {
-			value, err := r.MarshalValue()
+			value, err := codec.Encode(r)
 			if err != nil {
 				return fmt.Errorf("%s: %w", r.Path, err)
 			}

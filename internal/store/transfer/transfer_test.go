@@ -3,6 +3,7 @@ package transfer
 import (
 	"context"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -41,14 +42,29 @@ func seeded(t *testing.T, n int) store.Store {
 		recs = append(recs, news(string(rune('a'+i%26))+strings.Repeat("x", i/26), "Story "+string(rune('A'+i%26))))
 	}
 	recs = append(recs, &model.Record{Path: "_people/jane.md", Kind: model.KindPerson, Raw: []byte("name: Jane\n"),
-		Person: &model.Person{Name: "Jane"}})
+		Person: &model.Person{Name: "Jane"}}, news("purged", "Purged duplicate"))
 	if err := st.Upsert(ctx, recs); err != nil {
 		t.Fatal(err)
 	}
-	err := st.PutSourceState(ctx, store.SourceState{URL: "https://example.com/feed.xml", ETag: `"x"`,
+	gone, err := st.Get(ctx, recs[len(recs)-1].Path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = st.Purge(ctx, []store.Purge{{Path: gone.Path, Version: gone.Version, At: time.Date(2020, 9, 30, 0, 0, 0, 0, time.UTC),
+		Keys: []string{"https://example.com/purged", "tag:example.com,2020:purged"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = st.PutSourceState(ctx, store.SourceState{URL: "https://example.com/feed.xml", ETag: `"x"`,
 		LastFetch: time.Date(2020, 8, 30, 12, 0, 0, 123000, time.UTC), Items: 3})
 	if err != nil {
 		t.Fatal(err)
+	}
+	for i := range 2 {
+		r := store.Round{Started: time.Date(2020, 8, 30, 12, i, 0, 0, time.UTC), Summary: []byte(fmt.Sprintf(`{"Due":%d}`, i+1))}
+		if err := st.AddRound(ctx, r); err != nil {
+			t.Fatal(err)
+		}
 	}
 	return st
 }
@@ -64,11 +80,15 @@ func TestCopyWritesEverythingInBatchesAndVerifies(t *testing.T) {
 	if total != 61 || done != 61 || batches != 3 {
 		t.Errorf("progress: total %d, %d done in %d batches; want 61 in 3", total, done, batches)
 	}
-	if sum.Records[model.KindNews] != 60 || sum.Records[model.KindPerson] != 1 || sum.Sources != 1 || len(sum.Digest) != 64 {
+	if sum.Records[model.KindNews] != 60 || sum.Records[model.KindPerson] != 1 || sum.Sources != 1 || sum.Tombstones != 2 || len(sum.Digest) != 64 {
 		t.Errorf("summary %+v", sum)
 	}
 	if _, err := Verify(ctx, to, from); err != nil {
 		t.Errorf("Verify the other way: %v", err)
+	}
+	// The rounds' log is copied in its order.
+	if rs, err := to.Rounds(ctx, 10); err != nil || len(rs) != 2 || string(rs[0].Summary) != `{"Due":2}` || string(rs[1].Summary) != `{"Due":1}` {
+		t.Errorf("rounds copied: %v, %v; want the two, newest first", rs, err)
 	}
 	// A second copy into the now full store is refused, writing nothing.
 	g, _ := to.Generation(ctx)
@@ -102,6 +122,9 @@ func TestVerifyNamesEachDifference(t *testing.T) {
 		{"source state", func(st store.Store) error {
 			return st.PutSourceState(ctx, store.SourceState{URL: "https://example.com/feed.xml", Items: 4})
 		}, "source states differ"},
+		{"purged keys", func(st store.Store) error {
+			return st.Purge(ctx, []store.Purge{{Path: "_news/2020-08-30-other.md", Keys: []string{"https://example.com/other"}}})
+		}, "purged keys differ: 2 in the source, 3 in the copy"},
 	}
 	for _, c := range changes {
 		t.Run(c.name, func(t *testing.T) {

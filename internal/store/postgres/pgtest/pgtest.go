@@ -109,8 +109,13 @@ func get(t testing.TB) *server {
 type server struct {
 	admin string // DSN of the maintenance database
 	dir   string // the throwaway server's folder; "" for an existing server
-	proc  *os.Process
-	exit  chan error // the throwaway server's exit
+
+	// The throwaway server: its binaries, port, user and process.
+	bin  string
+	port int
+	cred *syscall.Credential
+	proc *os.Process
+	exit chan error // the process's end
 
 	mu    sync.Mutex
 	n     int      // databases made
@@ -161,48 +166,58 @@ func version(dir string) int {
 }
 
 // start makes a cluster in a new temporary folder and starts a server on
-// it. The server process is a child of this one that the kernel stops if
-// this process dies, so a crashed test run leaves no server behind.
+// it.
 func start(bin, owner string) (*server, error) {
 	dir, err := os.MkdirTemp("", "newshub-pg-")
 	if err != nil {
 		return nil, err
 	}
-	s := &server{dir: dir, owner: owner, exit: make(chan error, 1)}
+	s := &server{dir: dir, bin: bin, owner: owner}
 	cred, err := s.credential()
 	if err != nil {
 		os.RemoveAll(dir)
 		return nil, err
 	}
-	data := filepath.Join(dir, "data")
-	initdb := exec.Command(filepath.Join(bin, "initdb"), "-D", data, "-A", "trust", "-U", "newshub",
+	s.cred = cred
+	initdb := exec.Command(filepath.Join(bin, "initdb"), "-D", filepath.Join(dir, "data"), "-A", "trust", "-U", "newshub",
 		"-E", "UTF8", "--no-locale", "--no-sync")
 	initdb.SysProcAttr = &syscall.SysProcAttr{Credential: cred}
 	if out, err := initdb.CombinedOutput(); err != nil {
 		os.RemoveAll(dir)
 		return nil, fmt.Errorf("initdb: %w\n%s", err, out)
 	}
-	port, err := freePort()
-	if err != nil {
+	if s.port, err = freePort(); err != nil {
 		os.RemoveAll(dir)
 		return nil, err
 	}
-	logFile := filepath.Join(dir, "server.log")
-	log, err := os.Create(logFile)
-	if err != nil {
+	s.admin = fmt.Sprintf("postgres://newshub@127.0.0.1:%d/postgres?sslmode=disable", s.port)
+	if err := s.run(); err != nil {
 		os.RemoveAll(dir)
 		return nil, err
+	}
+	return s, nil
+}
+
+// run starts the server process on the cluster and waits until it takes
+// connections. The process is a child of this one that the kernel stops if
+// this process dies, so a crashed test run leaves no server behind.
+func (s *server) run() error {
+	logFile := filepath.Join(s.dir, "server.log")
+	log, err := os.OpenFile(logFile, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+	if err != nil {
+		return err
 	}
 	defer log.Close()
-	if cred != nil {
-		os.Chown(logFile, int(cred.Uid), int(cred.Gid))
+	if s.cred != nil {
+		os.Chown(logFile, int(s.cred.Uid), int(s.cred.Gid))
 	}
 	// Durability is of no use to a throwaway server; speed is.
-	cmd := exec.Command(filepath.Join(bin, "postgres"), "-D", data, "-p", strconv.Itoa(port), "-k", dir,
+	cmd := exec.Command(filepath.Join(s.bin, "postgres"), "-D", filepath.Join(s.dir, "data"), "-p", strconv.Itoa(s.port), "-k", s.dir,
 		"-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "synchronous_commit=off",
 		"-c", "full_page_writes=off", "-c", "max_connections=200", "-c", "shared_buffers=64MB")
 	cmd.Stdout, cmd.Stderr = log, log
-	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: cred, Pdeathsig: syscall.SIGQUIT}
+	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: s.cred, Pdeathsig: syscall.SIGQUIT}
+	s.exit = make(chan error, 1)
 	started := make(chan error, 1)
 	go func() {
 		// The kernel sends Pdeathsig when the thread that started the
@@ -216,29 +231,60 @@ func start(bin, owner string) (*server, error) {
 		s.exit <- cmd.Wait()
 	}()
 	if err := <-started; err != nil {
-		os.RemoveAll(dir)
-		return nil, fmt.Errorf("start postgres: %w", err)
+		return fmt.Errorf("start postgres: %w", err)
 	}
 	s.proc = cmd.Process
-	s.admin = fmt.Sprintf("postgres://newshub@127.0.0.1:%d/postgres?sslmode=disable", port)
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	for {
 		err := s.ping(ctx)
 		if err == nil {
-			return s, nil
+			return nil
 		}
 		select {
 		case exitErr := <-s.exit:
 			data, _ := os.ReadFile(logFile)
-			os.RemoveAll(dir)
-			return nil, fmt.Errorf("postgres exited (%v) before it took connections:\n%s", exitErr, data)
+			return fmt.Errorf("postgres exited (%v) before it took connections:\n%s", exitErr, data)
 		case <-ctx.Done():
 			data, _ := os.ReadFile(logFile)
-			s.stop()
-			return nil, fmt.Errorf("postgres took no connections within a minute (%v):\n%s", err, data)
+			s.halt()
+			return fmt.Errorf("postgres took no connections within a minute (%v):\n%s", err, data)
 		case <-time.After(50 * time.Millisecond):
 		}
+	}
+}
+
+// halt stops the server process (a fast shutdown: sessions are ended).
+func (s *server) halt() error {
+	if err := s.proc.Signal(syscall.SIGINT); err != nil {
+		return nil // gone already
+	}
+	select {
+	case <-s.exit:
+		return nil
+	case <-time.After(30 * time.Second):
+		s.proc.Kill()
+		<-s.exit
+		return errors.New("postgres did not stop within 30s: killed")
+	}
+}
+
+// Restart stops the throwaway server, as an operator's restart does (every
+// session is ended), and starts it again on the same port with the same
+// databases. A test run against an existing server (EnvServer) is skipped.
+func Restart(t testing.TB) {
+	t.Helper()
+	s := get(t)
+	if s.dir == "" {
+		t.Skipf("skipping: %s names a server these tests may not restart", EnvServer)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.halt(); err != nil {
+		t.Fatalf("pgtest: %v", err)
+	}
+	if err := s.run(); err != nil {
+		t.Fatalf("pgtest: restart: %v", err)
 	}
 }
 
@@ -315,17 +361,7 @@ func (s *server) stop() error {
 		return s.dropAll()
 	}
 	defer os.RemoveAll(s.dir)
-	if err := s.proc.Signal(syscall.SIGINT); err != nil { // fast shutdown
-		return nil // gone already
-	}
-	select {
-	case <-s.exit:
-		return nil
-	case <-time.After(30 * time.Second):
-		s.proc.Kill()
-		<-s.exit
-		return errors.New("postgres did not stop within 30s: killed")
-	}
+	return s.halt()
 }
 
 func (s *server) dropAll() error {

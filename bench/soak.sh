@@ -1,0 +1,105 @@
+#!/usr/bin/env bash
+# Soak test: `newshub serve` with ingest over FEEDS local feeds (bench/feedserver,
+# one port per publisher) whose items change every ROTATE (NEW new items a feed,
+# as many old ones dropped; 304 between changes), every source fetched every
+# INTERVAL, for DURATION, while bench/soak reads the API and the pages at RATE
+# requests a second and samples the server every 10 s: RSS, live heap,
+# goroutines, threads, open files, CPU, API and page latency (p50, p99), ingest
+# rounds, articles stored and errors.
+#
+# Writes to OUT (default: a new folder under the system's temporary folder):
+# samples.tsv, requests.tsv, summary.md (the checks: heap and RSS within ±10%
+# after warm-up, goroutines and open files flat, no error, the API's p99 no
+# worse at the end), soak.png (the curves), serve.log and feedserver.log, and
+# heap profiles at the peak of the live heap and at the end, the goroutines
+# at the end and the server's CPU profile (heap-peak.pprof, heap-end.pprof,
+# goroutines-end.txt, cpu.pprof).
+# Exits 1 when a check fails.
+#
+#   bench/soak.sh                        # 20 minutes
+#   DURATION=2m bench/soak.sh            # a smoke run
+#
+# Environment: DURATION (20m), INTERVAL (30s), ROTATE (60s), NEW (1), FEEDS
+# (1000), ITEMS (50), HOSTS (FEEDS), RATE (20), WARMUP (0.25: the fraction of
+# the run left out of the flatness checks), OUT, KEEP=1 keeps the site and
+# its database (in OUT/work).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. bench/feedsite.sh
+DURATION=${DURATION:-20m}
+INTERVAL=${INTERVAL:-30s}
+ROTATE=${ROTATE:-60s}
+NEW=${NEW:-1}
+FEEDS=${FEEDS:-1000}
+ITEMS=${ITEMS:-50}
+HOSTS=${HOSTS:-$FEEDS}
+RATE=${RATE:-20}
+WARMUP=${WARMUP:-0.25}
+OUT=${OUT:-$(mktemp -d -t newshub-soak.XXXXXX)}
+mkdir -p "$OUT"
+OUT=$(cd "$OUT" && pwd)
+work="$OUT/work"
+mkdir -p "$work"
+
+server_pid="" serve_pid=""
+stop() { # stop PID: interrupt it and wait; its exit status in $stopped
+  stopped=0
+  kill -INT "$1" 2>/dev/null || true
+  wait "$1" 2>/dev/null || stopped=$?
+}
+cleanup() {
+  if [ -n "$serve_pid" ]; then stop "$serve_pid"; fi
+  if [ -n "$server_pid" ]; then stop "$server_pid"; fi
+  if [ "${KEEP:-}" != 1 ]; then rm -rf "$work"; fi
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+
+go build -o "$work/newshub" ./cmd/newshub
+go build -o "$work/feedserver" ./bench/feedserver
+go build -o "$work/soak" ./bench/soak
+
+# wait_for FILE PATTERN SECONDS
+wait_for() {
+  for _ in $(seq 1 $(($3 * 10))); do
+    grep -q "$2" "$1" 2>/dev/null && return 0
+    sleep 0.1
+  done
+  echo "soak: no \"$2\" in $1 after $3 s" >&2
+  cat "$1" >&2
+  return 1
+}
+
+site="$work/site"
+feed_site "$site"
+
+# The feeds outlive the run by a margin: the server fetches until it stops.
+"$work/feedserver" -feeds "$FEEDS" -items "$ITEMS" -hosts "$HOSTS" -rotate "$ROTATE" -rotate-items "$NEW" \
+  -sources "$site/_data/sources.yaml" -for 24h >"$OUT/feedserver.log" 2>&1 &
+server_pid=$!
+wait_for "$OUT/feedserver.log" ready 120
+"$work/newshub" --site "$site" import >/dev/null 2>"$work/import.err" || { cat "$work/import.err" >&2; exit 1; }
+
+NEWSHUB_DEBUG_ADDR=127.0.0.1:0 NEWSHUB_MEMPROFILE="$OUT/heap-peak.pprof" NEWSHUB_CPUPROFILE="$OUT/cpu.pprof" "$work/newshub" --site "$site" serve --addr 127.0.0.1:0 --quiet \
+  --fetch-interval "$INTERVAL" >"$work/serve.out" 2>"$OUT/serve.log" &
+serve_pid=$!
+wait_for "$work/serve.out" "^serving http://" 120
+base=$(sed -n 's|^serving \(http://[^/]*\)/$|\1|p' "$work/serve.out")
+debug=$(sed -n 's|^debug \(http://[^/]*\)/debug/$|\1|p' "$work/serve.out")
+
+echo "soak: $DURATION, $FEEDS feeds x $ITEMS items, $NEW new a feed every $ROTATE, fetched every $INTERVAL, $RATE requests/s; load $(cut -d' ' -f1-3 /proc/loadavg); results in $OUT" >&2
+status=0
+"$work/soak" -base "$base" -debug "$debug" -pid "$serve_pid" -log "$OUT/serve.log" \
+  -d "$DURATION" -rate "$RATE" -warmup "$WARMUP" -out "$OUT" || status=$?
+
+# What the server holds at the end, to look into a rise:
+#   go tool pprof -sample_index=inuse_space OUT/heap-end.pprof
+curl -sf "$debug/debug/pprof/heap" -o "$OUT/heap-end.pprof" || true
+curl -sf "$debug/debug/pprof/goroutine?debug=1" -o "$OUT/goroutines-end.txt" || true
+stop "$serve_pid"
+serve_pid=""
+echo "serve stopped on interrupt with exit status $stopped" | tee -a "$OUT/summary.md"
+[ "$stopped" = 0 ] || status=1
+grep -q '\*\*FAIL\*\*' "$OUT/summary.md" && status=1
+echo "results: $OUT (summary.md, soak.png, samples.tsv, requests.tsv, serve.log)"
+exit "$status"

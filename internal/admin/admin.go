@@ -1,0 +1,318 @@
+// Package admin is a hub's admin area, served under /admin/: sign-in, the
+// sources and the latest ingest rounds, the stories with their members, an
+// article with its explanation, and the editorial decisions with their
+// log. Every page is rendered on the server and works without JavaScript;
+// pages link to the website's stylesheet and add a small one of their
+// own.
+//
+// # Security
+//
+// Every path under /admin/ but the sign-in page and the admin stylesheet
+// needs a session: a GET without one is sent to the sign-in page, any
+// other request is refused (403). Sessions live in this process's memory
+// (see sessions) and are named by a random 256-bit identifier in a cookie
+// that is HttpOnly, SameSite=Strict, limited to /admin/, and Secure when
+// the request came over TLS or the hub's address is https. Signing in
+// always starts a new session; signing out ends it; a session ends after
+// Config.IdleTimeout without a request, after Config.MaxAge in any case,
+// and at once when its account is removed.
+//
+// Every state-changing request is a POST and carries a token in a hidden
+// field: the session's own, compared in constant time; the sign-in form,
+// which has no session yet, carries a MAC of a nonce kept in a cookie of
+// its own. Requests that the browser marks as cross-site (Sec-Fetch-Site)
+// or whose Origin is another host are refused before that
+// (http.CrossOriginProtection).
+//
+// Sign-in attempts are limited per account name and per client address
+// (an IPv6 client by its /64) with token buckets; an unknown name and a
+// wrong password get the same answer after the same work (see package
+// users).
+package admin
+
+import (
+	"context"
+	"crypto/rand"
+	"embed"
+	"errors"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"newshub/internal/admin/users"
+	"newshub/internal/site"
+	"newshub/internal/store"
+)
+
+// Prefix is the path the admin area is served under.
+const Prefix = "/admin/"
+
+// maxForm bounds a request's body.
+const maxForm = 64 << 10
+
+// Defaults of Config.
+const (
+	DefaultIdleTimeout = 2 * time.Hour
+	DefaultMaxAge      = 12 * time.Hour
+	DefaultSiteCSS     = "/assets/style.css"
+)
+
+// Config is what a Handler is made of.
+type Config struct {
+	Store store.Store
+	// SiteDir is the site folder: the sources list is written there too,
+	// and the accounts are read from it unless Users is set.
+	SiteDir string
+	// Users are the accounts that may sign in; nil means the site
+	// folder's (users.Open(SiteDir, ...)).
+	Users *users.Accounts
+	// Editor takes the editorial decisions; nil leaves the decision
+	// forms out.
+	Editor Editor
+	// BaseURL is the hub's absolute address; empty means the site's url.
+	// When it is https, cookies are Secure whatever the request came
+	// over (behind a proxy that ends TLS).
+	BaseURL string
+	// SiteCSS is the path of the website's stylesheet, which admin pages
+	// link to; empty means DefaultSiteCSS.
+	SiteCSS string
+	// IdleTimeout and MaxAge bound a session's life; zero means the
+	// defaults.
+	IdleTimeout, MaxAge time.Duration
+	// Limits bound sign-in attempts; the zero value means DefaultLimits.
+	Limits Limits
+	// Now is the clock; nil means time.Now.
+	Now    func() time.Time
+	Logger *slog.Logger
+}
+
+// Handler serves the admin area. It is safe for concurrent use.
+type Handler struct {
+	cfg      Config
+	log      *slog.Logger
+	now      func() time.Time
+	users    *users.Accounts
+	sessions *sessions
+	attempts *attempts
+	origin   *http.CrossOriginProtection
+	key      []byte // MACs the sign-in form's token
+	pages    map[string]*template.Template
+	assets   map[string]asset
+	mux      *http.ServeMux
+	// hashing bounds the password checks running at once: each holds
+	// the memory argon2id asks for.
+	hashing chan struct{}
+
+	sourcesMu sync.Mutex // the area's own changes of the sources list, one at a time
+
+	siteMu  sync.Mutex
+	siteGen int64
+	site    *site.Site
+}
+
+//go:embed templates assets
+var files embed.FS
+
+// New returns the admin area's handler.
+func New(cfg Config) (*Handler, error) {
+	if cfg.Store == nil {
+		return nil, errors.New("admin: no store")
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.IdleTimeout <= 0 {
+		cfg.IdleTimeout = DefaultIdleTimeout
+	}
+	if cfg.MaxAge <= 0 {
+		cfg.MaxAge = DefaultMaxAge
+	}
+	if cfg.SiteCSS == "" {
+		cfg.SiteCSS = DefaultSiteCSS
+	}
+	if cfg.Limits == (Limits{}) {
+		cfg.Limits = DefaultLimits()
+	}
+	if cfg.Users == nil {
+		cfg.Users = users.Open(cfg.SiteDir, users.Params{})
+	}
+	h := &Handler{
+		cfg: cfg, log: cfg.Logger, now: cfg.Now, users: cfg.Users,
+		sessions: newSessions(cfg.IdleTimeout, cfg.MaxAge),
+		attempts: newAttempts(cfg.Limits),
+		origin:   http.NewCrossOriginProtection(),
+		key:      make([]byte, 32),
+		hashing:  make(chan struct{}, 2),
+	}
+	if _, err := rand.Read(h.key); err != nil {
+		return nil, fmt.Errorf("admin: %w", err)
+	}
+	var err error
+	if h.pages, err = parsePages(); err != nil {
+		return nil, err
+	}
+	if h.assets, err = loadAssets(); err != nil {
+		return nil, err
+	}
+	h.routes()
+	return h, nil
+}
+
+// routes registers every path of the area with who may reach it.
+func (h *Handler) routes() {
+	m := http.NewServeMux()
+	m.Handle("GET "+Prefix+"sign-in", h.public(h.signInPage))
+	m.Handle("POST "+Prefix+"sign-in", h.public(h.signIn))
+	m.Handle("GET "+Prefix+"assets/{name}", h.public(h.serveAsset))
+	for _, r := range h.pageRoutes() {
+		m.Handle(r.method+" "+r.path, h.signedIn(r.serve))
+	}
+	// Every other path and method: after the session check, 404 or 405,
+	// so nothing says which paths exist to a client without a session.
+	m.Handle(Prefix, h.signedIn(h.unknown))
+	h.mux = m
+}
+
+// route is a page or action that needs a session.
+type route struct {
+	method, path string
+	serve        handlerFunc
+}
+
+// handlerFunc serves a request of a signed-in user.
+type handlerFunc func(w http.ResponseWriter, r *http.Request, s session)
+
+func (h *Handler) pageRoutes() []route {
+	return []route{
+		{"GET", Prefix + "{$}", h.home},
+		{"POST", Prefix + "sign-out", h.signOut},
+		{"GET", Prefix + "sources/{$}", h.sourcesPage},
+		{"POST", Prefix + "sources/add", h.sourceAdd},
+		{"POST", Prefix + "sources/remove", h.sourceRemove},
+		{"POST", Prefix + "sources/pause", h.sourcePause},
+		{"POST", Prefix + "sources/resume", h.sourceResume},
+		{"GET", Prefix + "rounds/{$}", h.roundsPage},
+		{"GET", Prefix + "stories/{$}", h.storiesPage},
+		{"GET", Prefix + "stories/{id}/{$}", h.storyPage},
+		{"GET", Prefix + "article/{$}", h.articlePage},
+		{"POST", Prefix + "decide", h.decide},
+		{"GET", Prefix + "decisions/{$}", h.decisionsPage},
+	}
+}
+
+// ServeHTTP serves the admin area. Every answer is private and never
+// cached, framed or sniffed.
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	hdr := w.Header()
+	hdr.Set("Cache-Control", "no-store")
+	hdr.Set("X-Content-Type-Options", "nosniff")
+	hdr.Set("X-Frame-Options", "DENY")
+	hdr.Set("Referrer-Policy", "same-origin")
+	hdr.Set("Content-Security-Policy",
+		"default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+	if !strings.HasPrefix(r.URL.Path, Prefix) {
+		http.Redirect(w, r, Prefix, http.StatusSeeOther)
+		return
+	}
+	// The largest form, a source to add, is a few KiB.
+	r.Body = http.MaxBytesReader(w, r.Body, maxForm)
+	h.mux.ServeHTTP(w, r)
+}
+
+func (h *Handler) home(w http.ResponseWriter, r *http.Request, s session) {
+	http.Redirect(w, r, Prefix+"sources/", http.StatusSeeOther)
+}
+
+func (h *Handler) unknown(w http.ResponseWriter, r *http.Request, s session) {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead && r.Method != http.MethodPost {
+		w.Header().Set("Allow", "GET, HEAD, POST")
+		h.fail(w, r, s, http.StatusMethodNotAllowed, "That method is not allowed here.")
+		return
+	}
+	h.fail(w, r, s, http.StatusNotFound, "There is no such page in the admin area.")
+}
+
+// hub returns the hub's configuration, loaded again when the store
+// changed.
+func (h *Handler) hub(ctx context.Context) (*site.Site, error) {
+	gen, err := h.cfg.Store.Generation(ctx)
+	if err != nil {
+		return nil, err
+	}
+	h.siteMu.Lock()
+	defer h.siteMu.Unlock()
+	if h.site != nil && gen == h.siteGen {
+		return h.site, nil
+	}
+	s, err := site.Load(ctx, h.cfg.Store)
+	if err != nil {
+		return nil, err
+	}
+	h.site, h.siteGen = s, gen
+	return s, nil
+}
+
+// secure reports whether cookies set in answer to r are to be Secure.
+func (h *Handler) secure(r *http.Request) bool {
+	if r.TLS != nil {
+		return true
+	}
+	base := h.cfg.BaseURL
+	if base == "" {
+		if s, err := h.hub(r.Context()); err == nil {
+			base = s.Config.URL
+		}
+	}
+	return strings.HasPrefix(strings.ToLower(base), "https://")
+}
+
+// asset is an embedded file with its content type.
+type asset struct {
+	body    []byte
+	ctype   string
+	version string
+}
+
+func (h *Handler) serveAsset(w http.ResponseWriter, r *http.Request) {
+	a, ok := h.assets[r.PathValue("name")]
+	if !ok {
+		http.NotFound(w, r)
+		return
+	}
+	w.Header().Set("Content-Type", a.ctype)
+	// The stylesheet carries no secret: it may be cached, unlike pages.
+	w.Header().Set("Cache-Control", "public, max-age=300")
+	w.Write(a.body)
+}
+
+func loadAssets() (map[string]asset, error) {
+	out := map[string]asset{}
+	err := fs.WalkDir(files, "assets", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := files.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		name := strings.TrimPrefix(p, "assets/")
+		ctype := "text/css; charset=utf-8"
+		if !strings.HasSuffix(name, ".css") {
+			ctype = "application/octet-stream"
+		}
+		out[name] = asset{body: b, ctype: ctype, version: digest(b)}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("admin: assets: %w", err)
+	}
+	return out, nil
+}

@@ -1,0 +1,334 @@
+package admin
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+
+	"newshub/internal/curate"
+	"newshub/internal/editorial"
+	"newshub/internal/model"
+)
+
+// Decision is an editorial decision, as the hub's decisions log keeps it
+// (package editorial), and as the area's forms take it: By is the
+// signed-in account, At the time to the second.
+type Decision = model.Decision
+
+// The actions of decisions, and the fields each needs: the log's.
+const (
+	Hide             = editorial.Hide             // Article (OffTopic)
+	Show             = editorial.Show             // Article
+	BlockPublisher   = editorial.BlockPublisher   // Publisher
+	UnblockPublisher = editorial.UnblockPublisher // Publisher
+	BlockSource      = editorial.BlockSource      // Source
+	UnblockSource    = editorial.UnblockSource    // Source
+	Move             = editorial.Move             // Article, and Into or Out
+	Merge            = editorial.Merge            // Story into Into
+	Lead             = editorial.Lead             // Article, Story
+	Pin              = editorial.Pin              // Story, Until
+	Unpin            = editorial.Unpin            // Story
+	TopicAdd         = editorial.TopicAdd         // Article, Topic
+	TopicRemove      = editorial.TopicRemove      // Article, Topic
+)
+
+// Editor keeps and applies editorial decisions: every decision form of
+// the area goes through it.
+type Editor interface {
+	// Apply takes a decision: it is kept in the hub's decisions log and
+	// takes effect on the published hub. An error says what went wrong:
+	// the decision was refused and nothing kept, or it was kept but not
+	// applied yet (the next curation applies it); the page shows it.
+	Apply(ctx context.Context, d Decision) error
+	// Decisions returns the decisions taken, oldest first.
+	Decisions(ctx context.Context) ([]Decision, error)
+}
+
+// Durations a story may be pinned for, as the form offers them.
+var pinDurations = map[string]time.Duration{"6h": 6 * time.Hour, "24h": 24 * time.Hour, "72h": 72 * time.Hour, "168h": 168 * time.Hour}
+
+const maxNote = 300
+
+// decide takes the decision a form posted, then sends the browser back.
+func (h *Handler) decide(w http.ResponseWriter, r *http.Request, s session) {
+	back := r.PostFormValue("back")
+	if back == "" {
+		back = Prefix + "decisions/"
+	}
+	if h.cfg.Editor == nil {
+		h.done(w, r, s, back, flash{Text: "Editorial decisions are not available on this server.", Error: true})
+		return
+	}
+	ds, err := h.decisions(r, s)
+	if err != nil {
+		h.done(w, r, s, back, flash{Text: "Not done: " + err.Error(), Error: true})
+		return
+	}
+	for i, d := range ds {
+		if err := h.cfg.Editor.Apply(r.Context(), d); err != nil {
+			h.log.Warn("admin: decision refused", "user", s.user, "action", d.Action, "err", err)
+			msg := "Not done: " + err.Error()
+			if i > 0 {
+				msg = fmt.Sprintf("Done for %d of %d articles, then refused: %v", i, len(ds), err)
+			}
+			h.done(w, r, s, back, flash{Text: msg, Error: true})
+			return
+		}
+		h.log.Info("admin: decision", "user", s.user, "action", d.Action, "article", d.Article, "story", d.Story,
+			"publisher", d.Publisher, "source", d.Source)
+	}
+	msg := "Done: " + describe(ds[0])
+	if len(ds) > 1 {
+		msg = fmt.Sprintf("Done: %s, and %d more.", describe(ds[0]), len(ds)-1)
+	}
+	h.done(w, r, s, back, flash{Text: msg})
+}
+
+// decisions reads the decisions a form posted: one, or with all=1 on a
+// hide or show of a story, one per article of the story.
+func (h *Handler) decisions(r *http.Request, s session) ([]Decision, error) {
+	f := func(k string) string { return strings.TrimSpace(r.PostFormValue(k)) }
+	at := h.now().UTC().Truncate(time.Second)
+	d := Decision{
+		Action: f("action"), Article: f("article"), Publisher: strings.ToLower(f("publisher")), Source: f("source"),
+		Story: f("story"), Into: f("into"), Out: f("out") == "1", Topic: f("topic"), OffTopic: f("off_topic") == "1",
+		By: s.user, At: at, Note: f("note"),
+	}
+	if len([]rune(d.Note)) > maxNote {
+		return nil, fmt.Errorf("the note is longer than %d characters", maxNote)
+	}
+	need := map[string][]string{
+		Hide: {"article"}, Show: {"article"}, Lead: {"article", "story"}, TopicAdd: {"article", "topic"},
+		TopicRemove: {"article", "topic"}, BlockPublisher: {"publisher"}, UnblockPublisher: {"publisher"},
+		BlockSource: {"source"}, UnblockSource: {"source"}, Move: {"article"}, Merge: {"story", "into"},
+		Pin: {"story", "for"}, Unpin: {"story"},
+	}
+	fields, ok := need[d.Action]
+	if !ok {
+		return nil, fmt.Errorf("unknown action %q", d.Action)
+	}
+	all := f("all") == "1" && (d.Action == Hide || d.Action == Show)
+	for _, k := range fields {
+		if f(k) == "" && !(k == "article" && all) {
+			return nil, fmt.Errorf("%s: %s is missing", d.Action, k)
+		}
+	}
+	for _, u := range []string{d.Article, d.Source} {
+		if u != "" && !absoluteURL(u) {
+			return nil, fmt.Errorf("%s: %q is not an absolute http or https URL", d.Action, u)
+		}
+	}
+	switch d.Action {
+	case Move:
+		if (d.Into == "") == !d.Out {
+			return nil, errors.New("move: give a story to move into, or move out")
+		}
+	case Merge:
+		if d.Into == d.Story {
+			return nil, errors.New("merge: a story cannot be merged into itself")
+		}
+	case Pin:
+		dur, ok := pinDurations[f("for")]
+		if !ok {
+			return nil, fmt.Errorf("pin: unknown duration %q", f("for"))
+		}
+		d.Until = at.Add(dur)
+	}
+	ctx := r.Context()
+	var members []*model.Record
+	if d.Story != "" {
+		var err error
+		if members, err = h.cfg.Store.Story(ctx, d.Story); err != nil {
+			return nil, err
+		}
+		if len(members) == 0 {
+			return nil, fmt.Errorf("story %s has no articles", d.Story)
+		}
+		d.StoryArticle = canonical(members[0].Article)
+	}
+	if d.Into != "" {
+		into, err := h.cfg.Store.Story(ctx, d.Into)
+		if err != nil {
+			return nil, err
+		}
+		if len(into) == 0 {
+			return nil, fmt.Errorf("story %s has no articles", d.Into)
+		}
+		d.IntoArticle = canonical(into[0].Article)
+	}
+	if !all {
+		return []Decision{d}, nil
+	}
+	// A whole story: one decision per article, as the log keeps them.
+	out := make([]Decision, 0, len(members))
+	for _, m := range members {
+		one := d
+		one.Article, one.Story, one.StoryArticle = canonical(m.Article), "", ""
+		out = append(out, one)
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("%s: story is missing", d.Action)
+	}
+	return out, nil
+}
+
+func absoluteURL(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
+}
+
+// canonical names an article as decisions do: by its canonical URL.
+func canonical(a *model.Article) string {
+	if a.CanonicalURL != "" {
+		return a.CanonicalURL
+	}
+	if a.OriginalURL != "" {
+		return curate.CanonicalURL(a.OriginalURL)
+	}
+	return curate.CanonicalURL(a.WebURL)
+}
+
+// describe says what a decision does, for the message after it.
+func describe(d Decision) string {
+	switch d.Action {
+	case Hide, Show, Lead:
+		return fmt.Sprintf("%s %s", d.Action, d.Article)
+	case TopicAdd, TopicRemove:
+		return fmt.Sprintf("%s %q on %s", d.Action, d.Topic, d.Article)
+	case BlockPublisher, UnblockPublisher:
+		return fmt.Sprintf("%s %s", d.Action, d.Publisher)
+	case BlockSource, UnblockSource:
+		return fmt.Sprintf("%s %s", d.Action, d.Source)
+	case Move:
+		if d.Out {
+			return fmt.Sprintf("moved %s out of its story", d.Article)
+		}
+		return fmt.Sprintf("moved %s into story %s", d.Article, d.Into)
+	case Merge:
+		return fmt.Sprintf("merged story %s into %s", d.Story, d.Into)
+	case Pin:
+		return fmt.Sprintf("pinned story %s until %s", d.Story, when(d.Until))
+	case Unpin:
+		return fmt.Sprintf("unpinned story %s", d.Story)
+	}
+	return d.Action
+}
+
+// standing is what the decisions taken so far say of the things the
+// pages show: a later decision on the same thing overrides an earlier
+// one.
+type standing struct {
+	hidden            map[string]bool      // by article
+	blockedPublishers map[string]bool      // by domain
+	blockedSources    map[string]bool      // by feed URL
+	pins              map[string]time.Time // by story id and by story article
+	latest            map[string]int       // index of the last decision on each thing
+	log               []Decision
+}
+
+// target names what a decision is about, for "a later decision on the
+// same thing".
+func target(d Decision) string {
+	switch d.Action {
+	case Hide, Show:
+		return "article " + d.Article
+	case BlockPublisher, UnblockPublisher:
+		return "publisher " + d.Publisher
+	case BlockSource, UnblockSource:
+		return "source " + d.Source
+	case Pin, Unpin:
+		return "story " + d.Story + " " + d.StoryArticle
+	}
+	return ""
+}
+
+func fold(ds []Decision) *standing {
+	e := &standing{hidden: map[string]bool{}, blockedPublishers: map[string]bool{}, blockedSources: map[string]bool{},
+		pins: map[string]time.Time{}, latest: map[string]int{}, log: ds}
+	for i, d := range ds {
+		if t := target(d); t != "" {
+			e.latest[t] = i
+		}
+		switch d.Action {
+		case Hide, Show:
+			e.hidden[d.Article] = d.Action == Hide
+		case BlockPublisher, UnblockPublisher:
+			e.blockedPublishers[d.Publisher] = d.Action == BlockPublisher
+		case BlockSource, UnblockSource:
+			e.blockedSources[d.Source] = d.Action == BlockSource
+		case Pin, Unpin:
+			for _, k := range []string{d.Story, d.StoryArticle} {
+				if k == "" {
+					continue
+				}
+				if d.Action == Pin {
+					e.pins[k] = d.Until
+				} else {
+					delete(e.pins, k)
+				}
+			}
+		}
+	}
+	return e
+}
+
+// pinned returns until when a story (by id or lead) is pinned, or zero.
+func (e *standing) pinned(id, lead string, now time.Time) time.Time {
+	for _, k := range []string{id, lead} {
+		if t, ok := e.pins[k]; ok && k != "" && t.After(now) {
+			return t
+		}
+	}
+	return time.Time{}
+}
+
+// standing reads the decisions taken; without an Editor, none.
+func (h *Handler) standing(ctx context.Context) (*standing, error) {
+	if h.cfg.Editor == nil {
+		return fold(nil), nil
+	}
+	ds, err := h.cfg.Editor.Decisions(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("decisions: %w", err)
+	}
+	return fold(ds), nil
+}
+
+// decisionRow is a line of the decisions page.
+type decisionRow struct {
+	Decision
+	Undo *Decision // the decision that undoes it, while it is the last on its thing
+}
+
+// undoOf returns the decision that undoes d, or nil.
+func undoOf(d Decision) *Decision {
+	inverse := map[string]string{Hide: Show, BlockPublisher: UnblockPublisher, BlockSource: UnblockSource, Pin: Unpin}
+	a, ok := inverse[d.Action]
+	if !ok {
+		return nil
+	}
+	u := Decision{Action: a, Article: d.Article, Publisher: d.Publisher, Source: d.Source, Story: d.Story}
+	return &u
+}
+
+func (h *Handler) decisionsPage(w http.ResponseWriter, r *http.Request, s session) {
+	ed, err := h.standing(r.Context())
+	if err != nil {
+		h.failErr(w, r, s, err)
+		return
+	}
+	rows := make([]decisionRow, 0, len(ed.log))
+	for i, d := range slices.Backward(ed.log) {
+		row := decisionRow{Decision: d}
+		if t := target(d); t != "" && ed.latest[t] == i {
+			row.Undo = undoOf(d)
+		}
+		rows = append(rows, row)
+	}
+	h.show(w, r, s, "decisions", "Decisions", rows)
+}

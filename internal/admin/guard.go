@@ -1,0 +1,192 @@
+package admin
+
+import (
+	"crypto/subtle"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"golang.org/x/time/rate"
+)
+
+// public serves a path that needs no session: the sign-in page and the
+// stylesheet. A POST to it is still checked for cross-origin requests.
+func (h *Handler) public(fn http.HandlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost {
+			if err := h.origin.Check(r); err != nil {
+				h.refuse(w, r, "cross-origin request")
+				return
+			}
+		}
+		fn(w, r)
+	})
+}
+
+// signedIn serves a path that needs a session: without one, a GET is sent
+// to the sign-in page and anything else refused. With one, a POST must
+// come from the area's own pages: same origin, and the session's token.
+func (h *Handler) signedIn(fn handlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s, ok := h.session(r)
+		if !ok {
+			if r.Method == http.MethodGet || r.Method == http.MethodHead {
+				next := url.Values{"next": {r.URL.RequestURI()}}
+				http.Redirect(w, r, Prefix+"sign-in?"+next.Encode(), http.StatusSeeOther)
+				return
+			}
+			h.refuse(w, r, "no session")
+			return
+		}
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			if err := h.origin.Check(r); err != nil {
+				h.refuse(w, r, "cross-origin request")
+				return
+			}
+			if !sameToken(r.PostFormValue(csrfField), s.csrf) {
+				h.refuse(w, r, "missing or wrong form token")
+				return
+			}
+		}
+		fn(w, r, s)
+	})
+}
+
+// csrfField is the hidden field of every form that carries its token.
+const csrfField = "csrf"
+
+func sameToken(got, want string) bool {
+	return got != "" && subtle.ConstantTimeCompare([]byte(got), []byte(want)) == 1
+}
+
+// session returns the request's live session whose account still exists.
+func (h *Handler) session(r *http.Request) (session, bool) {
+	s, ok := h.sessions.find(h.cookie(r, sessionCookie), h.now())
+	if !ok {
+		return session{}, false
+	}
+	exists, err := h.users.Exists(s.user)
+	if err != nil {
+		h.log.Error("admin: accounts", "err", err)
+		return session{}, false
+	}
+	if !exists {
+		h.sessions.endUser(s.user)
+		return session{}, false
+	}
+	return s, true
+}
+
+// refuse answers a request that lacks what it needs with 403 and says why
+// in the log; the answer does not.
+func (h *Handler) refuse(w http.ResponseWriter, r *http.Request, why string) {
+	h.log.Warn("admin: refused", "method", r.Method, "path", r.URL.Path, "why", why, "remote", r.RemoteAddr)
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.WriteHeader(http.StatusForbidden)
+	w.Write([]byte("Forbidden: sign in at " + Prefix + "sign-in and use the forms of the admin area.\n"))
+}
+
+// Limits bound sign-in attempts, each a token bucket: Burst attempts at
+// once, then one every Every.
+type Limits struct {
+	AccountBurst int
+	AccountEvery time.Duration
+	AddressBurst int
+	AddressEvery time.Duration
+}
+
+// DefaultLimits: 5 attempts for one account name, then one every 20 s (3
+// a minute); 20 from one client address, then one every 5 s. A person
+// who mistypes is never held back long; a guesser gets a few thousand
+// tries a day per account.
+func DefaultLimits() Limits {
+	return Limits{AccountBurst: 5, AccountEvery: 20 * time.Second, AddressBurst: 20, AddressEvery: 5 * time.Second}
+}
+
+// attempts counts sign-in attempts per account name and client address.
+type attempts struct {
+	mu               sync.Mutex
+	account, address *buckets
+}
+
+func newAttempts(l Limits) *attempts {
+	return &attempts{account: newBuckets(l.AccountBurst, l.AccountEvery), address: newBuckets(l.AddressBurst, l.AddressEvery)}
+}
+
+// allow takes an attempt from both the name's and the address's bucket,
+// or from neither when either is empty.
+func (a *attempts) allow(name, addr string, now time.Time) bool {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	acc, adr := a.account.get(name, now), a.address.get(addr, now)
+	if acc == nil || adr == nil || acc.TokensAt(now) < 1 || adr.TokensAt(now) < 1 {
+		return false
+	}
+	return acc.AllowN(now, 1) && adr.AllowN(now, 1)
+}
+
+// maxBuckets bounds the buckets kept per kind; a full bucket says nothing
+// and is dropped first.
+const maxBuckets = 100000
+
+// buckets are token buckets by key.
+type buckets struct {
+	burst int
+	every rate.Limit
+	m     map[string]*rate.Limiter
+}
+
+func newBuckets(burst int, every time.Duration) *buckets {
+	return &buckets{burst: burst, every: rate.Every(every), m: map[string]*rate.Limiter{}}
+}
+
+// get returns the key's bucket, made full when new; nil when there are
+// too many to keep another: under a flood of keys, no one new gets in.
+func (b *buckets) get(key string, now time.Time) *rate.Limiter {
+	if l, ok := b.m[key]; ok {
+		return l
+	}
+	if len(b.m) >= maxBuckets {
+		for k, l := range b.m {
+			if l.TokensAt(now) >= float64(b.burst) {
+				delete(b.m, k)
+			}
+		}
+		if len(b.m) >= maxBuckets {
+			return nil
+		}
+	}
+	l := rate.NewLimiter(b.every, b.burst)
+	b.m[key] = l
+	return l
+}
+
+// clientAddress names the client of r for rate limits: its IP address,
+// an IPv6 address by its /64, which one subscriber usually holds whole.
+func clientAddress(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		host = r.RemoteAddr
+	}
+	ip := net.ParseIP(host)
+	if ip == nil {
+		return host
+	}
+	if ip.To4() != nil {
+		return ip.String()
+	}
+	return ip.Mask(net.CIDRMask(64, 128)).String() + "/64"
+}
+
+// localPath returns p when it is a path of the admin area, else the
+// area's start: forms and the sign-in page send the browser back only
+// within the area.
+func localPath(p string) string {
+	if !strings.HasPrefix(p, Prefix) || strings.HasPrefix(p, "//") || strings.ContainsAny(p, "\\\r\n") {
+		return Prefix
+	}
+	return p
+}

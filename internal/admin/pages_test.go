@@ -1,0 +1,321 @@
+package admin
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"html"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"newshub/internal/explain"
+	"newshub/internal/ingest/sources"
+)
+
+var flashText = regexp.MustCompile(`(?s)<p class="notice( error)? flash" role="status">(.*?)</p>`)
+
+// follow posts a form and returns the message of the page it leads to,
+// and whether it is an error.
+func (c *client) follow(path string, form url.Values) (string, bool) {
+	c.t.Helper()
+	w := c.post(path, form)
+	if w.Code != http.StatusSeeOther {
+		c.t.Fatalf("POST %s: %d\n%s", path, w.Code, w.Body)
+	}
+	page := c.do("GET", w.Header().Get("Location"), nil)
+	m := flashText.FindStringSubmatch(page.Body.String())
+	if m == nil {
+		c.t.Fatalf("POST %s: no message on %s", path, w.Header().Get("Location"))
+	}
+	return html.UnescapeString(m[2]), m[1] != ""
+}
+
+func (c *client) page(path string) string {
+	c.t.Helper()
+	w := c.do("GET", path, nil)
+	if w.Code != http.StatusOK {
+		c.t.Fatalf("GET %s: %d\n%s", path, w.Code, w.Body)
+	}
+	return html.UnescapeString(w.Body.String())
+}
+
+// TestSourcesPageShowsWhatSourcesListShows checks the sources page
+// against the sources' state as `newshub sources list` reads it.
+func TestSourcesPageShowsWhatSourcesListShows(t *testing.T) {
+	f := newFixture(t, nil)
+	body := f.signedIn(t).page(Prefix + "sources/")
+	ctx := context.Background()
+	list, err := sources.Load(ctx, f.st, f.dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	all, err := sources.Statuses(ctx, f.st, list)
+	if err != nil || len(all) != 3 {
+		t.Fatal(all, err)
+	}
+	for _, s := range all {
+		next, _ := s.NextFetch()
+		for _, want := range []string{s.Source.URL, s.Source.Provider, s.State.LastStatus, when(s.State.LastFetch), when(next)} {
+			if !strings.Contains(body, want) {
+				t.Errorf("sources page lacks %q of %s", want, s.Source.URL)
+			}
+		}
+	}
+	for _, want := range []string{"4 items, 3 new", "3 items, 2 new", "failing", "1 error", "every 30m",
+		"no usable link: 1", `“Subscriber note”`, "duplicate: 1", "(another item of " + f.feeds + "/feeds/daily.xml with the same link and GUID)",
+		"Last ingest round 2026-11-20 12:00 UTC: 3 fetched, 5 new articles"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("sources page lacks %q", want)
+		}
+	}
+}
+
+func TestSourceForms(t *testing.T) {
+	f := newFixture(t, nil)
+	c := f.signedIn(t)
+	file := func() string { return readFile(t, filepath.Join(f.dir, "_data", "sources.yaml")) }
+	for _, tt := range []struct {
+		path    string
+		form    url.Values
+		message string
+		isError bool
+		inFile  string // the file holds it after, or with "!" does not
+	}{
+		{"sources/add", url.Values{"url": {"https://news.example.org/feed.xml"}, "provider": {"News.Example.org"}, "topics": {"Senate, Polls"}, "interval": {"45m"}, "dedicated": {"1"}},
+			"Added https://news.example.org/feed.xml.", false, "  - url: https://news.example.org/feed.xml\n    provider: news.example.org\n    topics:\n      - Senate\n      - Polls\n    interval: 45m\n    dedicated: true\n"},
+		{"sources/add", url.Values{"url": {"https://NEWS.example.org/feed.xml/"}}, "Not done: source https://NEWS.example.org/feed.xml/ is already listed", true, ""},
+		{"sources/add", url.Values{"url": {"ftp://files.example.org/feed"}}, `Not done: source "ftp://files.example.org/feed": want an absolute http or https URL`, true, "!ftp:"},
+		{"sources/add", url.Values{"url": {"https://x.example/"}, "interval": {"10s"}}, `Not done: source https://x.example/: interval "10s": at least 1m`, true, "!x.example"},
+		{"sources/pause", url.Values{"url": {f.feeds + "/feeds/daily.xml"}}, "Paused " + f.feeds + "/feeds/daily.xml.", false, "    enabled: false\n"},
+		{"sources/resume", url.Values{"url": {f.feeds + "/feeds/daily.xml"}}, "Resumed " + f.feeds + "/feeds/daily.xml: it is fetched at the next round.", false, "!enabled: false"},
+		{"sources/pause", url.Values{"url": {"https://absent.example/feed"}}, "Not done: source https://absent.example/feed is not listed", true, ""},
+		{"sources/remove", url.Values{"url": {"https://news.example.org/feed.xml"}}, "Removed https://news.example.org/feed.xml.", false, "!news.example.org"},
+		{"sources/remove", url.Values{"url": {"https://news.example.org/feed.xml"}}, "Not done: source https://news.example.org/feed.xml is not listed", true, ""},
+	} {
+		before := file()
+		msg, isErr := c.follow(Prefix+tt.path, tt.form)
+		if msg != tt.message || isErr != tt.isError {
+			t.Errorf("%s %v: message %q (error %v), want %q", tt.path, tt.form, msg, isErr, tt.message)
+		}
+		after := file()
+		switch {
+		case tt.isError && after != before:
+			t.Errorf("%s %v: refused, yet the file changed", tt.path, tt.form)
+		case strings.HasPrefix(tt.inFile, "!") && strings.Contains(after, tt.inFile[1:]):
+			t.Errorf("%s %v: the file still holds %q:\n%s", tt.path, tt.form, tt.inFile[1:], after)
+		case !strings.HasPrefix(tt.inFile, "!") && !strings.Contains(after, tt.inFile):
+			t.Errorf("%s %v: the file lacks %q:\n%s", tt.path, tt.form, tt.inFile, after)
+		}
+	}
+	// Resuming a failing source clears its errors: due at once.
+	if msg, _ := c.follow(Prefix+"sources/resume", url.Values{"url": {f.feeds + "/broken.xml"}}); !strings.HasPrefix(msg, "Resumed") {
+		t.Fatal(msg)
+	}
+	s, err := f.st.SourceState(context.Background(), f.feeds+"/broken.xml")
+	if err != nil || s.Errors != 0 || !s.NextFetch.IsZero() {
+		t.Errorf("resumed state %+v %v", s, err)
+	}
+}
+
+func TestRoundsPage(t *testing.T) {
+	f := newFixture(t, nil)
+	body := f.signedIn(t).page(Prefix + "rounds/")
+	for _, want := range []string{"2026-11-20 12:00 UTC", "3 of 3", "duplicate: 1, no usable link: 1", `class="has-errors"`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("rounds page lacks %q", want)
+		}
+	}
+}
+
+func TestStoriesAndStoryPages(t *testing.T) {
+	f := newFixture(t, nil)
+	c := f.signedIn(t)
+	body := c.page(Prefix + "stories/")
+	for _, want := range []string{"3 published stories", "County clerks prepare for record election turnout",
+		"Senate passes border security bill after marathon debate", "Polls tighten in the governor race as early voting begins"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("stories page lacks %q", want)
+		}
+	}
+	if strings.Contains(body, "Border security bill passes the Senate") {
+		t.Error("stories page lists a member that is not a lead")
+	}
+	id := f.storyID(t)
+	body = c.page(Prefix + "stories/" + id + "/")
+	for _, want := range []string{"Story " + id, "2 articles", "Senate passes border security bill after marathon debate",
+		"Border security bill passes the Senate after marathon debate", "Make lead", "Split out", "Hide all 2 articles"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("story page lacks %q", want)
+		}
+	}
+	if n := strings.Count(body, `<span class="state state-ok">lead</span>`); n != 1 {
+		t.Errorf("story page marks %d leads", n)
+	}
+	if w := c.do("GET", Prefix+"stories/s-nothing/", nil); w.Code != http.StatusNotFound {
+		t.Errorf("unknown story: %d", w.Code)
+	}
+}
+
+// TestArticlePageShowsExplain checks that the article page shows what
+// `newshub explain` prints, character for character.
+func TestArticlePageShowsExplain(t *testing.T) {
+	f := newFixture(t, nil)
+	c := f.signedIn(t)
+	const u = "https://statedaily.example/politics/senate-passes-border-bill"
+	var want bytes.Buffer
+	if _, err := explain.Run(context.Background(), &want, f.st, f.hubSite, f.dir, u); err != nil {
+		t.Fatal(err)
+	}
+	body := c.page(Prefix + "article/?a=" + url.QueryEscape(u))
+	if !strings.Contains(body, `<pre class="explain">`+want.String()+`</pre>`) {
+		t.Errorf("article page lacks the explanation:\n%s", want.String())
+	}
+	for _, want := range []string{"Hide this article", "Block publisher statedaily.example", "Make it the lead of its story",
+		"Move it out of its story", "Add topic"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("article page lacks %q", want)
+		}
+	}
+	if w := c.do("GET", Prefix+"article/?a="+url.QueryEscape("https://nowhere.example/x"), nil); w.Code != http.StatusNotFound {
+		t.Errorf("unknown article: %d", w.Code)
+	}
+}
+
+// TestDecisionForms posts the decision forms and checks what reaches the
+// Editor: who and when filled in, stories named by their lead too, and
+// what is refused before it.
+func TestDecisionForms(t *testing.T) {
+	f := newFixture(t, nil)
+	c := f.signedIn(t)
+	id := f.storyID(t)
+	other := ""
+	if rec, err := f.st.ArticleByURL(context.Background(), "https://capitolwire.example/2026/11/20/governor-polls"); err == nil {
+		other = rec.Article.Story
+	}
+	const lead, member = "https://capitolwire.example/2026/11/20/senate-border-bill", "https://statedaily.example/politics/senate-passes-border-bill"
+	const leadOther = "https://capitolwire.example/2026/11/20/governor-polls"
+	at := f.clock.now()
+	for _, tt := range []struct {
+		form url.Values
+		want []Decision // nil: refused with message
+		msg  string
+	}{
+		{url.Values{"action": {"hide"}, "article": {member}, "note": {"a duplicate"}, "off_topic": {"1"}},
+			[]Decision{{Action: Hide, Article: member, Note: "a duplicate", OffTopic: true}}, "Done: hide " + member},
+		{url.Values{"action": {"lead"}, "article": {member}, "story": {id}},
+			[]Decision{{Action: Lead, Article: member, Story: id, StoryArticle: lead}}, "Done: lead " + member},
+		{url.Values{"action": {"pin"}, "story": {id}, "for": {"24h"}},
+			[]Decision{{Action: Pin, Story: id, StoryArticle: lead, Until: at.Add(24 * time.Hour)}}, "Done: pinned story " + id + " until 2026-11-21 12:00 UTC"},
+		{url.Values{"action": {"topic-add"}, "article": {member}, "topic": {"Polls"}},
+			[]Decision{{Action: TopicAdd, Article: member, Topic: "Polls"}}, `Done: topic-add "Polls" on ` + member},
+		{url.Values{"action": {"block-publisher"}, "publisher": {"StateDaily.example"}},
+			[]Decision{{Action: BlockPublisher, Publisher: "statedaily.example"}}, "Done: block-publisher statedaily.example"},
+		{url.Values{"action": {"block-source"}, "source": {f.feeds + "/feeds/daily.xml"}},
+			[]Decision{{Action: BlockSource, Source: f.feeds + "/feeds/daily.xml"}}, "Done: block-source " + f.feeds + "/feeds/daily.xml"},
+		{url.Values{"action": {"show"}, "story": {id}, "all": {"1"}},
+			[]Decision{{Action: Show, Article: lead}, {Action: Show, Article: member}}, "Done: show " + lead + ", and 1 more."},
+
+		{url.Values{"action": {"delete-everything"}}, nil, `Not done: unknown action "delete-everything"`},
+		{url.Values{"action": {"hide"}}, nil, "Not done: hide: article is missing"},
+		{url.Values{"action": {"hide"}, "article": {"javascript:alert(1)"}}, nil, `Not done: hide: "javascript:alert(1)" is not an absolute http or https URL`},
+		{url.Values{"action": {"merge"}, "story": {id}, "into": {id}}, nil, "Not done: merge: a story cannot be merged into itself"},
+		{url.Values{"action": {"merge"}, "story": {id}, "into": {"s-gone"}}, nil, "Not done: story s-gone has no articles"},
+		{url.Values{"action": {"pin"}, "story": {id}, "for": {"10y"}}, nil, `Not done: pin: unknown duration "10y"`},
+		{url.Values{"action": {"move"}, "article": {member}, "out": {"1"}, "into": {other}}, nil, "Not done: move: give a story to move into, or move out"},
+		{url.Values{"action": {"hide"}, "article": {member}, "note": {strings.Repeat("é", 301)}}, nil, "Not done: the note is longer than 300 characters"},
+
+		// The editor applies each decision to the store: these two change
+		// the stories the others name, so they come last.
+		{url.Values{"action": {"move"}, "article": {member}, "out": {"1"}},
+			[]Decision{{Action: Move, Article: member, Out: true}}, "Done: moved " + member + " out of its story"},
+		{url.Values{"action": {"merge"}, "story": {id}, "into": {other}},
+			[]Decision{{Action: Merge, Story: id, StoryArticle: lead, Into: other, IntoArticle: leadOther}}, "Done: merged story " + id + " into " + other},
+	} {
+		before, _ := f.editor.Decisions(context.Background())
+		msg, isErr := c.follow(Prefix+"decide", tt.form)
+		after, _ := f.editor.Decisions(context.Background())
+		got := after[len(before):]
+		if !strings.HasPrefix(msg, tt.msg) || isErr != (tt.want == nil) {
+			t.Errorf("%v: message %q (error %v), want %q", tt.form, msg, isErr, tt.msg)
+		}
+		if len(got) != len(tt.want) {
+			t.Errorf("%v: %d decisions applied, want %d", tt.form, len(got), len(tt.want))
+			continue
+		}
+		for i, w := range tt.want {
+			w.By, w.At, w.Line = adminName, at, got[i].Line // the line it has in the log
+			if got[i] != w {
+				t.Errorf("%v: applied %+v, want %+v", tt.form, got[i], w)
+			}
+		}
+	}
+	// The editor's refusal is shown, and nothing is kept.
+	f.editor.fail = errors.New("the decisions file is locked")
+	if msg, isErr := c.follow(Prefix+"decide", url.Values{"action": {"hide"}, "article": {member}}); msg != "Not done: the decisions file is locked" || !isErr {
+		t.Errorf("editor failing: %q", msg)
+	}
+}
+
+// TestDecisionsPageOffersUndoOfTheLatest checks that the log lists every
+// decision and offers to undo one only while it is the last on its thing.
+func TestDecisionsPageOffersUndoOfTheLatest(t *testing.T) {
+	f := newFixture(t, nil)
+	c := f.signedIn(t)
+	const u = "https://capitolwire.example/2026/11/20/clerks-turnout"
+	c.follow(Prefix+"decide", url.Values{"action": {"hide"}, "article": {u}, "note": {"<b>bold</b> claim"}})
+	body := c.page(Prefix + "decisions/")
+	if !strings.Contains(body, `<input type="hidden" name="action" value="show">`) || !strings.Contains(body, ">Undo</button>") ||
+		!strings.Contains(body, "<b>bold</b> claim") {
+		t.Errorf("decisions page after a hide:\n%s", body)
+	}
+	if raw := c.do("GET", Prefix+"decisions/", nil).Body.String(); strings.Contains(raw, "<b>bold</b>") {
+		t.Error("the note is not escaped")
+	}
+	f.clock.advance(time.Minute)
+	c.follow(Prefix+"decide", url.Values{"action": {"show"}, "article": {u}})
+	body = c.page(Prefix + "decisions/")
+	if strings.Count(body, "<strong>hide</strong>") != 1 || strings.Count(body, "<strong>show</strong>") != 1 || strings.Contains(body, ">Undo</button>") {
+		t.Errorf("decisions page after hide and show, want both and no undo:\n%s", body)
+	}
+	if strings.Index(body, "<strong>show</strong>") > strings.Index(body, "<strong>hide</strong>") {
+		t.Error("the decisions are not listed newest first")
+	}
+	// The article page follows the log.
+	if body := c.page(Prefix + "article/?a=" + url.QueryEscape(u)); !strings.Contains(body, "Hide this article") {
+		t.Error("after show, the article page does not offer to hide it")
+	}
+}
+
+// TestWithoutAnEditor checks the area without the editorial package: the
+// pages work, no decision form is shown, and a posted decision is refused.
+func TestWithoutAnEditor(t *testing.T) {
+	f := newFixture(t, func(c *Config) { c.Editor = nil })
+	c := f.signedIn(t)
+	for _, p := range []string{"sources/", "stories/", "stories/" + f.storyID(t) + "/", "decisions/",
+		"article/?a=" + url.QueryEscape("https://capitolwire.example/2026/11/20/senate-border-bill")} {
+		if body := c.page(Prefix + p); strings.Contains(body, `action="/admin/decide"`) {
+			t.Errorf("%s shows a decision form", p)
+		}
+	}
+	if msg, isErr := c.follow(Prefix+"decide", url.Values{"action": {"hide"}, "article": {"https://capitolwire.example/2026/11/20/senate-border-bill"}}); !isErr || !strings.Contains(msg, "not available") {
+		t.Errorf("decision without an editor: %q", msg)
+	}
+	if _, err := os.Stat(filepath.Join(f.dir, "_data", "decisions.jsonl")); !os.IsNotExist(err) {
+		t.Errorf("a decision was kept: %v", err)
+	}
+}
+
+// TestHeadAnswersWithoutABody checks HEAD on a page.
+func TestHeadAnswersWithoutABody(t *testing.T) {
+	f := newFixture(t, nil)
+	w := f.signedIn(t).do("HEAD", Prefix+"sources/", nil)
+	if w.Code != http.StatusOK || w.Body.Len() != 0 {
+		t.Errorf("HEAD: %d with %d bytes", w.Code, w.Body.Len())
+	}
+}

@@ -1,0 +1,160 @@
+package admin
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"path"
+	"slices"
+	"strings"
+	"time"
+)
+
+// page is what the layout of every page is given.
+type page struct {
+	Title    string
+	Nav      string // the section it belongs to, for the menu
+	Site     string // the hub's title
+	SiteCSS  string
+	AdminCSS string
+	User     string // signed in; "" on the sign-in page
+	CSRF     string // the form token
+	Flash    flash
+	CanEdit  bool // decisions can be taken
+	Data     any  // the page's own
+}
+
+// parsePages parses each page's template with the layout.
+func parsePages() (map[string]*template.Template, error) {
+	layout, err := files.ReadFile("templates/layout.html")
+	if err != nil {
+		return nil, err
+	}
+	names, err := fs.Glob(files, "templates/*.html")
+	if err != nil {
+		return nil, err
+	}
+	pages := map[string]*template.Template{}
+	for _, n := range names {
+		name := strings.TrimSuffix(path.Base(n), ".html")
+		if name == "layout" {
+			continue
+		}
+		body, err := files.ReadFile(n)
+		if err != nil {
+			return nil, err
+		}
+		t, err := template.New(name).Funcs(funcs).Parse(string(layout))
+		if err == nil {
+			_, err = t.Parse(string(body))
+		}
+		if err != nil {
+			return nil, fmt.Errorf("admin: template %s: %w", n, err)
+		}
+		pages[name] = t
+	}
+	return pages, nil
+}
+
+var funcs = template.FuncMap{
+	"when": when,
+	"dur": func(d time.Duration) string {
+		switch {
+		case d <= 0:
+			return "—"
+		case d < time.Second:
+			return d.Round(time.Millisecond).String()
+		}
+		return d.Round(100 * time.Millisecond).String()
+	},
+	"counts": counts,
+	"dash": func(s string) string {
+		if s == "" {
+			return "—"
+		}
+		return s
+	},
+}
+
+// when shows a time to the minute, in UTC as the command line does.
+func when(t time.Time) string {
+	if t.IsZero() {
+		return "—"
+	}
+	return t.UTC().Format("2006-01-02 15:04 UTC")
+}
+
+// counts shows a count per reason, largest first: "duplicate: 3, malformed: 1".
+func counts(m map[string]int) string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, func(a, b string) int {
+		if m[a] != m[b] {
+			return m[b] - m[a]
+		}
+		return strings.Compare(a, b)
+	})
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		parts[i] = fmt.Sprintf("%s: %d", k, m[k])
+	}
+	return strings.Join(parts, ", ")
+}
+
+func digest(b []byte) string {
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:6])
+}
+
+// render writes a page; a template that fails writes a plain error
+// instead of half a page.
+func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, name string, p page) {
+	p.SiteCSS = h.cfg.SiteCSS
+	p.AdminCSS = Prefix + "assets/admin.css?v=" + h.assets["admin.css"].version
+	p.Site = "newshub"
+	if s, err := h.hub(r.Context()); err == nil && s.Config.Title != "" {
+		p.Site = s.Config.Title
+	}
+	var buf bytes.Buffer
+	if err := h.pages[name].ExecuteTemplate(&buf, "layout", p); err != nil {
+		h.log.Error("admin: render", "page", name, "err", err)
+		http.Error(w, "the page could not be rendered", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	if r.Method != http.MethodHead {
+		w.Write(buf.Bytes())
+	}
+}
+
+// show renders a page of a signed-in user, with the session's message.
+func (h *Handler) show(w http.ResponseWriter, r *http.Request, s session, name, title string, data any) {
+	h.render(w, r, http.StatusOK, name, page{Title: title, Nav: name, User: s.user, CSRF: s.csrf,
+		Flash: h.sessions.takeFlash(s.id), CanEdit: h.cfg.Editor != nil, Data: data})
+}
+
+// fail renders a message page with an error status.
+func (h *Handler) fail(w http.ResponseWriter, r *http.Request, s session, status int, msg string) {
+	h.render(w, r, status, "message", page{Title: http.StatusText(status), User: s.user, CSRF: s.csrf,
+		Flash: flash{Text: msg, Error: true}})
+}
+
+// failErr logs err and renders it as a server error.
+func (h *Handler) failErr(w http.ResponseWriter, r *http.Request, s session, err error) {
+	h.log.Error("admin: page", "path", r.URL.Path, "err", err)
+	h.fail(w, r, s, http.StatusInternalServerError, "Something went wrong: "+err.Error())
+}
+
+// done ends a form's action: it keeps a message for the next page and
+// sends the browser back to back (a path within the area).
+func (h *Handler) done(w http.ResponseWriter, r *http.Request, s session, back string, f flash) {
+	h.sessions.setFlash(s.id, f)
+	http.Redirect(w, r, localPath(back), http.StatusSeeOther)
+}

@@ -1,0 +1,128 @@
+package admin
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
+	"net/http"
+	"strings"
+	"time"
+
+	"newshub/internal/admin/users"
+)
+
+// signInLife bounds how long a sign-in form stays good.
+const signInLife = time.Hour
+
+// signInForm is what the sign-in page shows.
+type signInForm struct {
+	Name    string
+	Next    string
+	Message string // why the last attempt failed, or a notice
+	Error   bool
+}
+
+// signInToken is the sign-in form's token: a MAC of the nonce in its
+// cookie, so a page of another site can neither read nor forge it.
+func (h *Handler) signInToken(nonce string) string {
+	m := hmac.New(sha256.New, h.key)
+	m.Write([]byte("sign-in\x00" + nonce))
+	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
+}
+
+func (h *Handler) signInPage(w http.ResponseWriter, r *http.Request) {
+	next := localPath(r.URL.Query().Get("next"))
+	if _, ok := h.session(r); ok {
+		http.Redirect(w, r, next, http.StatusSeeOther)
+		return
+	}
+	f := signInForm{Next: next}
+	if r.URL.Query().Has("out") {
+		f.Message = "You are signed out."
+	}
+	h.showSignIn(w, r, http.StatusOK, f)
+}
+
+// showSignIn renders the sign-in form with a token for the request's
+// nonce, setting a new nonce when it has none.
+func (h *Handler) showSignIn(w http.ResponseWriter, r *http.Request, status int, f signInForm) {
+	nonce := h.cookie(r, signInCookie)
+	if nonce == "" {
+		nonce = token()
+		h.setCookie(w, r, signInCookie, nonce, signInLife)
+	}
+	h.render(w, r, status, "sign-in", page{Title: "Sign in", CSRF: h.signInToken(nonce), Data: f})
+}
+
+// The answers to a failed sign-in. An unknown name and a wrong password
+// get the same one, after the same work.
+const (
+	msgWrong   = "Wrong name or password."
+	msgLimited = "Too many sign-in attempts. Wait a minute, then try again."
+	msgExpired = "The sign-in form had expired. Please try again."
+)
+
+func (h *Handler) signIn(w http.ResponseWriter, r *http.Request) {
+	name := strings.ToLower(strings.TrimSpace(r.PostFormValue("name")))
+	password := r.PostFormValue("password")
+	f := signInForm{Name: name, Next: localPath(r.PostFormValue("next")), Error: true}
+	nonce := h.cookie(r, signInCookie)
+	if nonce == "" || !sameToken(r.PostFormValue(csrfField), h.signInToken(nonce)) {
+		h.log.Warn("admin: sign-in form without its token", "remote", r.RemoteAddr)
+		f.Message = msgExpired
+		h.showSignIn(w, r, http.StatusForbidden, f)
+		return
+	}
+	// A name no account can have counts with all the others like it, so
+	// made-up names cannot fill the limiter.
+	key := name
+	if users.CheckName(name) != nil {
+		key = "(not a name)"
+	}
+	if !h.attempts.allow(key, clientAddress(r), h.now()) {
+		h.log.Warn("admin: sign-in attempts limited", "name", name, "remote", r.RemoteAddr)
+		w.Header().Set("Retry-After", "60")
+		f.Message = msgLimited
+		h.showSignIn(w, r, http.StatusTooManyRequests, f)
+		return
+	}
+	ok, err := h.verify(r, name, password)
+	if err != nil {
+		h.log.Error("admin: sign-in", "name", name, "err", err)
+	}
+	if !ok {
+		h.log.Info("admin: sign-in failed", "name", name, "remote", r.RemoteAddr)
+		f.Message = msgWrong
+		h.showSignIn(w, r, http.StatusUnauthorized, f)
+		return
+	}
+	// A new session every time: an identifier planted before sign-in is
+	// worth nothing after it.
+	if old := h.cookie(r, sessionCookie); old != "" {
+		h.sessions.end(old)
+	}
+	s := h.sessions.start(name, h.now())
+	h.setCookie(w, r, sessionCookie, s.id, 0)
+	h.setCookie(w, r, signInCookie, "", -1)
+	h.log.Info("admin: signed in", "user", name, "remote", r.RemoteAddr)
+	http.Redirect(w, r, f.Next, http.StatusSeeOther)
+}
+
+// verify checks a password, at most two at once: each check holds the
+// memory argon2id asks for.
+func (h *Handler) verify(r *http.Request, name, password string) (bool, error) {
+	select {
+	case h.hashing <- struct{}{}:
+	case <-r.Context().Done():
+		return false, r.Context().Err()
+	}
+	defer func() { <-h.hashing }()
+	return h.users.Verify(name, password)
+}
+
+func (h *Handler) signOut(w http.ResponseWriter, r *http.Request, s session) {
+	h.sessions.end(s.id)
+	h.setCookie(w, r, sessionCookie, "", -1)
+	h.log.Info("admin: signed out", "user", s.user)
+	http.Redirect(w, r, Prefix+"sign-in?out=1", http.StatusSeeOther)
+}

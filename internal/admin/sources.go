@@ -1,0 +1,155 @@
+package admin
+
+import (
+	"net/http"
+	"strings"
+
+	"newshub/internal/ingest"
+	"newshub/internal/ingest/sources"
+	"newshub/internal/model"
+)
+
+// sourceRow is a listed source as the sources page shows it: what
+// `newshub sources list` shows, and whether an editor blocked it.
+type sourceRow struct {
+	sources.Status
+	Next    string // when it is fetched next: a time, "now" or "—"
+	Blocked bool
+}
+
+// Fetching says in words whether ingest fetches the source.
+func (s sourceRow) Fetching() string {
+	switch {
+	case !s.Source.IsEnabled():
+		return "paused"
+	case s.State.Paused:
+		return "paused after failures"
+	case s.State.Errors > 0:
+		return "failing"
+	}
+	return "fetching"
+}
+
+// StateClass is the look of Fetching: ok, off or bad.
+func (s sourceRow) StateClass() string {
+	switch s.Fetching() {
+	case "fetching":
+		return "ok"
+	case "paused":
+		return "off"
+	}
+	return "bad"
+}
+
+func (h *Handler) sourcesPage(w http.ResponseWriter, r *http.Request, s session) {
+	ctx := r.Context()
+	list, err := sources.Load(ctx, h.cfg.Store, h.cfg.SiteDir)
+	if err != nil {
+		h.failErr(w, r, s, err)
+		return
+	}
+	all, err := sources.Statuses(ctx, h.cfg.Store, list)
+	if err != nil {
+		h.failErr(w, r, s, err)
+		return
+	}
+	ed, err := h.standing(ctx)
+	if err != nil {
+		h.failErr(w, r, s, err)
+		return
+	}
+	rows := make([]sourceRow, len(all))
+	for i, st := range all {
+		next := "—"
+		if t, ok := st.NextFetch(); ok {
+			next = "now"
+			if !t.IsZero() {
+				next = when(t)
+			}
+		}
+		rows[i] = sourceRow{Status: st, Next: next, Blocked: ed.blockedSources[st.Source.URL]}
+	}
+	rounds, err := ingest.Rounds(ctx, h.cfg.Store, 1)
+	if err != nil {
+		h.failErr(w, r, s, err)
+		return
+	}
+	data := struct {
+		Sources   []sourceRow
+		LastRound *ingest.Round
+	}{Sources: rows}
+	if len(rounds) > 0 {
+		data.LastRound = &rounds[0]
+	}
+	h.show(w, r, s, "sources", "Sources", data)
+}
+
+func (h *Handler) sourceAdd(w http.ResponseWriter, r *http.Request, s session) {
+	src := model.Source{
+		URL:       strings.TrimSpace(r.PostFormValue("url")),
+		Provider:  strings.ToLower(strings.TrimSpace(r.PostFormValue("provider"))),
+		Interval:  strings.TrimSpace(r.PostFormValue("interval")),
+		Dedicated: r.PostFormValue("dedicated") == "1",
+	}
+	for _, t := range strings.Split(r.PostFormValue("topics"), ",") {
+		if t = strings.TrimSpace(t); t != "" {
+			src.Topics = append(src.Topics, t)
+		}
+	}
+	h.changeSources(w, r, s, "Added "+src.URL, func(l *sources.List) error { return l.Add(src) })
+}
+
+func (h *Handler) sourceRemove(w http.ResponseWriter, r *http.Request, s session) {
+	u := r.PostFormValue("url")
+	h.changeSources(w, r, s, "Removed "+u, func(l *sources.List) error {
+		if !l.Remove(u) {
+			return errNotListed(u)
+		}
+		return nil
+	})
+}
+
+func (h *Handler) sourcePause(w http.ResponseWriter, r *http.Request, s session) {
+	u := r.PostFormValue("url")
+	h.sourcesMu.Lock()
+	defer h.sourcesMu.Unlock()
+	h.sourceDone(w, r, s, "Paused "+u, sources.Pause(r.Context(), h.cfg.Store, h.cfg.SiteDir, u))
+}
+
+func (h *Handler) sourceResume(w http.ResponseWriter, r *http.Request, s session) {
+	u := r.PostFormValue("url")
+	h.sourcesMu.Lock()
+	defer h.sourcesMu.Unlock()
+	h.sourceDone(w, r, s, "Resumed "+u+": it is fetched at the next round", sources.Resume(r.Context(), h.cfg.Store, h.cfg.SiteDir, u))
+}
+
+// changeSources changes the sources list and saves it, in the store and
+// the site folder.
+func (h *Handler) changeSources(w http.ResponseWriter, r *http.Request, s session, msg string, change func(*sources.List) error) {
+	h.sourcesMu.Lock()
+	defer h.sourcesMu.Unlock()
+	ctx := r.Context()
+	list, err := sources.Load(ctx, h.cfg.Store, h.cfg.SiteDir)
+	if err == nil {
+		err = change(list)
+	}
+	if err == nil {
+		err = list.Save(ctx, h.cfg.Store, h.cfg.SiteDir)
+	}
+	h.sourceDone(w, r, s, msg, err)
+}
+
+func (h *Handler) sourceDone(w http.ResponseWriter, r *http.Request, s session, msg string, err error) {
+	f := flash{Text: msg + "."}
+	if err != nil {
+		h.log.Warn("admin: sources", "user", s.user, "err", err)
+		f = flash{Text: "Not done: " + err.Error(), Error: true}
+	} else {
+		h.log.Info("admin: sources", "user", s.user, "done", msg)
+	}
+	h.done(w, r, s, Prefix+"sources/", f)
+}
+
+type errNotListed string
+
+func (e errNotListed) Error() string { return "source " + string(e) + " is not listed" }

@@ -1,0 +1,177 @@
+package admin
+
+import (
+	"bytes"
+	"errors"
+	"net/http"
+	"slices"
+	"strconv"
+	"time"
+
+	"newshub/internal/explain"
+	"newshub/internal/model"
+	"newshub/internal/store"
+)
+
+// storiesPerPage is the length of a page of the stories list.
+const storiesPerPage = 30
+
+// storyRow is a story in the list: its lead and how many articles it has.
+type storyRow struct {
+	ID      string
+	Path    string // the lead's record
+	Lead    *model.Article
+	Members int
+	Pinned  time.Time
+}
+
+// member is an article of a story as its page shows it.
+type member struct {
+	Path   string
+	URL    string // canonical
+	A      *model.Article
+	Hidden bool
+}
+
+func (h *Handler) storiesPage(w http.ResponseWriter, r *http.Request, s session) {
+	ctx := r.Context()
+	pageNo, _ := strconv.Atoi(r.URL.Query().Get("page"))
+	pageNo = max(pageNo, 1)
+	q := store.NewsQuery{PublishedOnly: true, Order: store.ByTime, NoRaw: true}
+	total, err := h.cfg.Store.CountNews(ctx, q)
+	if err != nil {
+		h.failErr(w, r, s, err)
+		return
+	}
+	q.Offset, q.Limit = (pageNo-1)*storiesPerPage, storiesPerPage
+	leads, err := h.cfg.Store.News(ctx, q)
+	if err != nil {
+		h.failErr(w, r, s, err)
+		return
+	}
+	ed, err := h.standing(ctx)
+	if err != nil {
+		h.failErr(w, r, s, err)
+		return
+	}
+	rows := make([]storyRow, 0, len(leads))
+	for _, l := range leads {
+		row := storyRow{ID: l.Article.Story, Path: l.Path, Lead: l.Article, Members: 1}
+		if row.ID != "" {
+			if row.Members, err = h.cfg.Store.CountNews(ctx, store.NewsQuery{Story: row.ID}); err != nil {
+				h.failErr(w, r, s, err)
+				return
+			}
+			row.Pinned = ed.pinned(row.ID, canonical(l.Article), h.now())
+		}
+		rows = append(rows, row)
+	}
+	pages := (total + storiesPerPage - 1) / storiesPerPage
+	data := struct {
+		Stories          []storyRow
+		Page, Pages      int
+		Total            int
+		PrevPage, NextPg int
+	}{Stories: rows, Page: pageNo, Pages: pages, Total: total}
+	if pageNo > 1 {
+		data.PrevPage = pageNo - 1
+	}
+	if pageNo < pages {
+		data.NextPg = pageNo + 1
+	}
+	h.show(w, r, s, "stories", "Stories", data)
+}
+
+func (h *Handler) storyPage(w http.ResponseWriter, r *http.Request, s session) {
+	ctx := r.Context()
+	id := r.PathValue("id")
+	recs, err := h.cfg.Store.Story(ctx, id)
+	if err != nil {
+		h.failErr(w, r, s, err)
+		return
+	}
+	if len(recs) == 0 {
+		h.fail(w, r, s, http.StatusNotFound, "There is no story "+id+" (a later clustering may have renamed it).")
+		return
+	}
+	ed, err := h.standing(ctx)
+	if err != nil {
+		h.failErr(w, r, s, err)
+		return
+	}
+	ms := make([]member, len(recs))
+	for i, rec := range recs {
+		u := canonical(rec.Article)
+		ms[i] = member{Path: rec.Path, URL: u, A: rec.Article, Hidden: ed.hidden[u]}
+	}
+	data := struct {
+		ID      string
+		Lead    member
+		Members []member
+		Pinned  time.Time
+		Back    string
+	}{ID: id, Lead: ms[0], Members: ms, Pinned: ed.pinned(id, ms[0].URL, h.now()), Back: r.URL.Path}
+	h.show(w, r, s, "story", "Story "+id, data)
+}
+
+func (h *Handler) articlePage(w http.ResponseWriter, r *http.Request, s session) {
+	ctx := r.Context()
+	arg := r.URL.Query().Get("a")
+	if arg == "" {
+		http.Redirect(w, r, Prefix+"stories/", http.StatusSeeOther)
+		return
+	}
+	hub, err := h.hub(ctx)
+	if err != nil {
+		h.failErr(w, r, s, err)
+		return
+	}
+	var text bytes.Buffer
+	rec, err := explain.Run(ctx, &text, h.cfg.Store, hub, h.cfg.SiteDir, arg)
+	if errors.Is(err, store.ErrNotFound) {
+		h.fail(w, r, s, http.StatusNotFound, "No article "+arg+" is stored, and no feed's last read left it out.")
+		return
+	}
+	if err != nil {
+		h.failErr(w, r, s, err)
+		return
+	}
+	data := struct {
+		Arg       string
+		Explain   string
+		Rec       *model.Record
+		URL       string
+		Hidden    bool
+		Blocked   bool
+		Members   int
+		Topics    []string // the hub's topics the article does not have
+		Back      string
+		Durations []string
+	}{Arg: arg, Explain: text.String(), Rec: rec, Back: r.URL.RequestURI()}
+	if rec != nil {
+		a := rec.Article
+		ed, err := h.standing(ctx)
+		if err != nil {
+			h.failErr(w, r, s, err)
+			return
+		}
+		data.URL = canonical(a)
+		data.Hidden, data.Blocked = ed.hidden[data.URL], ed.blockedPublishers[a.Provider.Domain]
+		if a.Story != "" {
+			if data.Members, err = h.cfg.Store.CountNews(ctx, store.NewsQuery{Story: a.Story}); err != nil {
+				h.failErr(w, r, s, err)
+				return
+			}
+		}
+		for _, t := range hub.Topics {
+			if !slices.Contains(a.Topics, t.Name) {
+				data.Topics = append(data.Topics, t.Name)
+			}
+		}
+	}
+	title := "Article"
+	if rec != nil {
+		title = rec.Article.Title
+	}
+	h.show(w, r, s, "article", title, data)
+}

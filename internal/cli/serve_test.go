@@ -1,0 +1,170 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// startServe runs `serve` in-process with the given environment until the
+// test ends, and returns its standard output once it has printed want.
+func startServe(t *testing.T, env map[string]string, want *regexp.Regexp, args ...string) *syncBuffer {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	var out, errs syncBuffer
+	done := make(chan int, 1)
+	go func() {
+		done <- Run(ctx, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...), &out, &errs,
+			func(k string) string { return env[k] })
+	}()
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case code := <-done:
+			if code != 0 {
+				t.Errorf("serve exit %d after interrupt:\n%s", code, errs.String())
+			}
+		case <-time.After(30 * time.Second):
+			t.Error("serve did not stop when its context ended")
+		}
+	})
+	for deadline := time.Now().Add(time.Minute); !want.MatchString(out.String()); {
+		select {
+		case code := <-done:
+			t.Fatalf("serve ended with %d:\n%s\n%s", code, out.String(), errs.String())
+		case <-time.After(20 * time.Millisecond):
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("serve printed no %q:\n%s\n%s", want, out.String(), errs.String())
+		}
+	}
+	return &out
+}
+
+// servedSite makes a site with one source, a feed served by a test server
+// that answers 304 to a fetch with its ETag, and returns the site folder
+// and the count of the feed's fetches.
+func servedSite(t *testing.T) (string, *atomic.Int64) {
+	t.Helper()
+	var fetches atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fetches.Add(1)
+		w.Header().Set("ETag", `"v1"`)
+		if r.Header.Get("If-None-Match") == `"v1"` {
+			w.WriteHeader(http.StatusNotModified)
+			return
+		}
+		w.Header().Set("Content-Type", "application/rss+xml")
+		io.WriteString(w, `<?xml version="1.0"?><rss version="2.0"><channel><title>Wire</title><link>https://wire.example/</link></channel></rss>`)
+	}))
+	t.Cleanup(srv.Close)
+	dir := filepath.Join(t.TempDir(), "site")
+	if code, _, errs := run(t, "init", dir); code != 0 {
+		t.Fatal(errs)
+	}
+	cfg := filepath.Join(dir, "_config.yml")
+	b, err := os.ReadFile(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(cfg, append(b, "allow_private_networks: true\n"...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, errs := run(t, "--site", dir, "import"); code != 0 {
+		t.Fatal(errs)
+	}
+	if code, _, errs := run(t, "--site", dir, "sources", "add", srv.URL+"/feed.xml"); code != 0 {
+		t.Fatal(errs)
+	}
+	return dir, &fetches
+}
+
+// The schedule's floor is minutes; --fetch-interval puts every source on
+// a fixed interval of seconds, as a soak test needs.
+func TestServeFetchIntervalRefetchesEverySource(t *testing.T) {
+	dir, fetches := servedSite(t)
+	startServe(t, nil, regexp.MustCompile(`serving http://`), "--site", dir, "--quiet", "--fetch-interval", "1s")
+	deadline := time.Now().Add(30 * time.Second)
+	for fetches.Load() < 3 && time.Now().Before(deadline) {
+		time.Sleep(50 * time.Millisecond)
+	}
+	if n := fetches.Load(); n < 3 {
+		t.Fatalf("the feed was fetched %d times in 30 s at --fetch-interval 1s, want at least 3", n)
+	}
+}
+
+func TestServeDebugAddrServesRuntimeMetricsAndProfiles(t *testing.T) {
+	dir, _ := servedSite(t)
+	out := startServe(t, map[string]string{"NEWSHUB_DEBUG_ADDR": "127.0.0.1:0"},
+		regexp.MustCompile(`(?s)debug http://.*serving http://`), "--site", dir, "--no-ingest")
+	base := regexp.MustCompile(`debug (http://127\.0\.0\.1:\d+)/debug/`).FindStringSubmatch(out.String())
+	if base == nil {
+		t.Fatalf("no debug address in:\n%s", out.String())
+	}
+	resp, err := http.Get(base[1] + "/debug/runtime")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var vals map[string]float64
+	err = json.NewDecoder(resp.Body).Decode(&vals)
+	resp.Body.Close()
+	if err != nil {
+		t.Fatalf("/debug/runtime: %v", err)
+	}
+	for _, name := range []string{"/sched/goroutines:goroutines", "/gc/heap/live:bytes", "/memory/classes/total:bytes"} {
+		if vals[name] <= 0 {
+			t.Errorf("/debug/runtime: %s = %v, want a positive value", name, vals[name])
+		}
+	}
+	resp, err = http.Get(base[1] + "/debug/pprof/goroutine?debug=1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || !strings.HasPrefix(string(body), "goroutine profile: total ") {
+		t.Errorf("goroutine profile: %s\n%.200s", resp.Status, body)
+	}
+}
+
+func TestServeRefusesBadDebugAddrAndFetchInterval(t *testing.T) {
+	tests := []struct {
+		name      string
+		debugAddr string
+		args      []string
+		code      int
+		want      string
+	}{
+		{"debug address not loopback", "0.0.0.0:0", nil, ExitFailure, `NEWSHUB_DEBUG_ADDR "0.0.0.0:0": want a loopback address`},
+		{"debug address without port", "127.0.0.1", nil, ExitFailure, `NEWSHUB_DEBUG_ADDR "127.0.0.1": address 127.0.0.1: missing port`},
+		{"fetch interval under a second", "", []string{"--fetch-interval", "500ms"}, ExitUsage, "--fetch-interval 500ms: at least 1s"},
+	}
+	dir := filepath.Join(t.TempDir(), "site")
+	if code, _, errs := run(t, "init", dir); code != 0 {
+		t.Fatal(errs)
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var out, errs strings.Builder
+			args := append([]string{"--site", dir, "serve", "--addr", "127.0.0.1:0"}, tt.args...)
+			code := Run(context.Background(), args, &out, &errs, func(k string) string {
+				if k == "NEWSHUB_DEBUG_ADDR" {
+					return tt.debugAddr
+				}
+				return ""
+			})
+			if code != tt.code || !strings.Contains(errs.String(), tt.want) {
+				t.Errorf("exit %d, want %d, with %q in:\n%s", code, tt.code, tt.want, errs.String())
+			}
+		})
+	}
+}

@@ -1,0 +1,59 @@
+package importer
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"newshub/internal/model"
+)
+
+// claim registers the identity of a parsed record and reports, with the
+// line of the conflicting field, when another file already claimed it.
+func (imp *importer) claim(p parsed) (string, int) {
+	var key, what, field string
+	switch r := p.rec; r.Kind {
+	case model.KindTopic:
+		key, what, field = "topic id\x00"+r.Topic.ID, "topic _id "+strconv.Quote(r.Topic.ID), "_id"
+		if msg, line := imp.claimKey(p, key, what, field); msg != "" {
+			return msg, line
+		}
+		key, what, field = "topic name\x00"+r.Topic.Name, "topic name "+strconv.Quote(r.Topic.Name), "name"
+	case model.KindOrganization:
+		d := strings.ToLower(strings.TrimPrefix(r.Organization.Domain, "www."))
+		key, what, field = "org\x00"+d, "organization domain "+strconv.Quote(d), "domain"
+	case model.KindNews:
+		if r.Article.CanonicalURL == "" {
+			return "", 0
+		}
+		key, what, field = "url\x00"+r.Article.CanonicalURL, "article URL "+strconv.Quote(r.Article.CanonicalURL), "originalUrl"
+	default:
+		return "", 0
+	}
+	return imp.claimKey(p, key, what, field)
+}
+
+func (imp *importer) claimKey(p parsed, key, what, field string) (string, int) {
+	if first, ok := imp.owners[key]; ok {
+		return fmt.Sprintf("duplicate record: %s is already given by %s", what, first), lineOf(p.rec.Raw, field)
+	}
+	imp.owners[key] = p.ref.rel
+	return "", 0
+}
+
+// lineOf returns the line of the top-level key in a record's bytes, or 1.
+func lineOf(raw []byte, key string) int {
+	line := 1
+	s := string(raw)
+	for {
+		if strings.HasPrefix(s, key+":") {
+			return line
+		}
+		i := strings.IndexByte(s, '\n')
+		if i < 0 {
+			return 1
+		}
+		s = s[i+1:]
+		line++
+	}
+}

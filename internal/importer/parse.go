@@ -1,0 +1,154 @@
+package importer
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"newshub/internal/content"
+	"newshub/internal/curate"
+	"newshub/internal/model"
+)
+
+// parsed is the outcome of reading and parsing one file.
+type parsed struct {
+	ref  fileRef
+	rec  *model.Record
+	line int
+	err  error
+}
+
+// parseAll reads and parses files with opts.Workers goroutines and
+// delivers the results in file order.
+func (imp *importer) parseAll(ctx context.Context, files []fileRef) <-chan parsed {
+	type job struct {
+		ref fileRef
+		out chan parsed
+	}
+	jobs := make(chan job, 64)
+	queue := make(chan chan parsed, parseAhead) // bounds what waits in memory
+	for range imp.opts.Workers {
+		go func() {
+			for j := range jobs {
+				j.out <- imp.parseFile(j.ref)
+			}
+		}()
+	}
+	go func() {
+		defer close(queue)
+		defer close(jobs)
+		for _, f := range files {
+			out := make(chan parsed, 1)
+			select {
+			case queue <- out:
+			case <-ctx.Done():
+				return
+			}
+			jobs <- job{f, out}
+		}
+	}()
+	results := make(chan parsed, 64)
+	go func() {
+		defer close(results)
+		for out := range queue {
+			select {
+			case results <- <-out:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	return results
+}
+
+// parseFile reads one file within the size cap and parses it.
+func (imp *importer) parseFile(ref fileRef) parsed {
+	p := parsed{ref: ref}
+	data, err := readCapped(ref.abs, imp.opts.MaxSize)
+	if err != nil {
+		p.err = err
+		return p
+	}
+	if ref.kind == model.KindOpaque {
+		p.rec = content.Opaque(ref.rel, data)
+		return p
+	}
+	rec, err := content.Parse(ref.rel, data)
+	if err != nil {
+		var pe *content.ParseError
+		if errors.As(err, &pe) {
+			p.line, p.err = pe.Line, errors.New(pe.Msg)
+		} else {
+			p.err = err
+		}
+		return p
+	}
+	if rec.Kind == model.KindTopic {
+		if err := content.CheckTopicID(rec.Topic.ID); err != nil {
+			p.line, p.err = lineOf(data, "_id"), err
+			return p
+		}
+	}
+	if rec.Kind == model.KindNews {
+		a := rec.Article
+		detachLinks(a)
+		a.Archived = strings.HasPrefix(ref.rel, "_archive/")
+		if a.CanonicalURL == "" {
+			a.CanonicalURL = curate.CanonicalURL(cmp.Or(a.OriginalURL, a.WebURL))
+		}
+	}
+	p.rec = rec
+	return p
+}
+
+// readCapped reads a file of at most max bytes.
+func readCapped(name string, max int64) ([]byte, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, readError(err)
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, readError(err)
+	}
+	if fi.Size() > max {
+		return nil, fmt.Errorf("file of %d bytes is over the size cap of %d bytes (--max-size)", fi.Size(), max)
+	}
+	// Sized for the file as Stat saw it, and one byte more to notice a file
+	// that grew since. Exactly sized: the bytes are kept as the record's.
+	data := make([]byte, fi.Size()+1)
+	n, err := io.ReadFull(f, data)
+	switch {
+	case err == io.EOF || err == io.ErrUnexpectedEOF: // the whole file
+		return data[:n], nil
+	case err != nil:
+		return nil, readError(err)
+	}
+	// The file grew: read on, one byte past the cap at most.
+	rest, err := io.ReadAll(io.LimitReader(f, max+1-int64(n)))
+	if err != nil {
+		return nil, readError(err)
+	}
+	if data = append(data, rest...); int64(len(data)) > max {
+		return nil, fmt.Errorf("file is over the size cap of %d bytes (--max-size)", max)
+	}
+	return data, nil
+}
+
+// detachLinks gives an article's addresses memory of their own: the
+// strings Parse decodes share the file's bytes, and curation keeps the
+// addresses it has made canonical in a cache of tens of thousands, which
+// would otherwise keep the whole file of each alive (at 4 KB a file, most
+// of an import's heap).
+func detachLinks(a *model.Article) {
+	a.OriginalURL = strings.Clone(a.OriginalURL)
+	a.WebURL = strings.Clone(a.WebURL)
+	for i := range a.Related {
+		a.Related[i].WebURL = strings.Clone(a.Related[i].WebURL)
+	}
+}

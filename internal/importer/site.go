@@ -1,0 +1,173 @@
+package importer
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"maps"
+	"os"
+	"path"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"newshub/internal/content"
+	"newshub/internal/model"
+	"newshub/internal/site"
+	"newshub/internal/store"
+)
+
+// siteKinds are the kinds of record the site folder is the source of truth
+// for: the configuration, taxonomy and publishers (site.Kinds) and the
+// sources list.
+var siteKinds = append(slices.Clone(site.Kinds), model.KindSources)
+
+// siteDirs are the folders of the site that hold them, beside _config.yml
+// and _data/sources.yaml.
+var siteDirs = []string{"_data/topics", "_data/organizations"}
+
+// SiteSync is what SyncSite did.
+type SiteSync struct {
+	// Site is the configuration in force: the folder's files, and the
+	// stored record of any file that does not parse.
+	Site *site.Site
+	// Records are the records it was made from, with the sources list.
+	Records []*model.Record
+	// FromStore says the folder holds no _config.yml, so is no site: the
+	// configuration is the store's.
+	FromStore bool
+	Stored    []string     // site paths of the files stored: new or changed
+	Deleted   []string     // site paths of the records deleted: their files are gone
+	Rejected  []*FileError // files that do not parse; a stored record stays in force
+}
+
+// SyncSite brings the configuration records of st (site settings, topics,
+// publishers, sources list) in step with the files of the site folder dir,
+// which are their source of truth: files new or changed since they were
+// stored are stored, records whose files are gone are deleted. A file that
+// does not parse is reported (path:line: reason) and what the store holds
+// for it stays in force, so a bad edit never takes the hub's configuration
+// away. A dir without _config.yml is not a site: the store's configuration
+// is used as it is.
+func SyncSite(ctx context.Context, st store.Store, dir string) (SiteSync, error) {
+	var res SiteSync
+	stored := map[string]*model.Record{}
+	err := st.Scan(ctx, siteKinds, func(r *model.Record) error {
+		stored[r.Path] = r
+		return nil
+	})
+	if err != nil {
+		return res, fmt.Errorf("site: %w", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "_config.yml")); err != nil {
+		res.FromStore = true
+		for _, p := range slices.Sorted(maps.Keys(stored)) {
+			res.Records = append(res.Records, stored[p])
+		}
+		res.Site, err = loadSite(ctx, res.Records)
+		return res, err
+	}
+	imp := &importer{src: dir, opts: Options{MaxSize: DefaultMaxSize}, owners: map[string]string{},
+		res: Result{Kinds: map[model.Kind]int{}, Collections: map[string]Collection{}}}
+	files, err := siteFiles(dir)
+	if err != nil {
+		return res, fmt.Errorf("site: %w", err)
+	}
+	var changed []*model.Record
+	onDisk := map[string]bool{}
+	for _, f := range files {
+		onDisk[f.rel] = true
+		p := imp.parseFile(f)
+		if p.err == nil {
+			if msg, line := imp.claim(p); msg != "" {
+				p.line, p.err = line, errors.New(msg)
+			}
+		}
+		if p.err != nil {
+			res.Rejected = append(res.Rejected, &FileError{Path: f.abs, Line: max(p.line, 1), Err: p.err})
+			if old := stored[f.rel]; old != nil {
+				res.Records = append(res.Records, old)
+			}
+			continue
+		}
+		res.Records = append(res.Records, p.rec)
+		if old := stored[f.rel]; old == nil || !bytes.Equal(old.Raw, p.rec.Raw) {
+			changed = append(changed, p.rec)
+			res.Stored = append(res.Stored, f.rel)
+		}
+	}
+	for _, p := range slices.Sorted(maps.Keys(stored)) {
+		if !onDisk[p] {
+			res.Deleted = append(res.Deleted, p)
+		}
+	}
+	if err := st.Upsert(ctx, changed); err != nil {
+		return res, fmt.Errorf("site: store %d changed files: %w", len(changed), err)
+	}
+	if err := st.Delete(ctx, res.Deleted...); err != nil {
+		return res, fmt.Errorf("site: delete the records of %d files gone: %w", len(res.Deleted), err)
+	}
+	res.Site, err = loadSite(ctx, res.Records)
+	return res, err
+}
+
+// Log logs what the sync did: each file that does not parse as
+// path:line: reason (the configuration in force keeps what the store held
+// for it), and the files stored and deleted.
+func (s SiteSync) Log(log *slog.Logger) {
+	for _, e := range s.Rejected {
+		log.Warn(e.Error() + " (not taken: the configuration in force keeps what was there before)")
+	}
+	if len(s.Stored) > 0 || len(s.Deleted) > 0 {
+		log.Info("site configuration read from the folder", "stored", s.Stored, "deleted", s.Deleted)
+	}
+}
+
+// siteFiles lists the configuration files of the site folder dir, in path
+// order: _config.yml, the sources list, topics and publishers.
+func siteFiles(dir string) ([]fileRef, error) {
+	var files []fileRef
+	add := func(rel string) {
+		if kind, ok := content.KindOf(rel); ok && slices.Contains(siteKinds, kind) {
+			files = append(files, fileRef{rel: rel, abs: filepath.Join(dir, filepath.FromSlash(rel)), kind: kind})
+		}
+	}
+	for _, rel := range []string{"_config.yml", "_data/sources.yaml"} {
+		if _, err := os.Stat(filepath.Join(dir, filepath.FromSlash(rel))); err == nil {
+			add(rel)
+		}
+	}
+	for _, d := range siteDirs {
+		entries, err := os.ReadDir(filepath.Join(dir, filepath.FromSlash(d)))
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		for _, e := range entries {
+			if !e.IsDir() {
+				add(path.Join(d, e.Name()))
+			}
+		}
+	}
+	slices.SortFunc(files, func(a, b fileRef) int { return strings.Compare(a.rel, b.rel) })
+	return files, nil
+}
+
+// loadSite builds the Site from configuration records.
+func loadSite(ctx context.Context, recs []*model.Record) (*site.Site, error) {
+	return site.Load(ctx, site.SourceFunc(func(_ context.Context, kinds []model.Kind, fn func(*model.Record) error) error {
+		for _, r := range recs {
+			if slices.Contains(kinds, r.Kind) {
+				if err := fn(r); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	}))
+}

@@ -1,0 +1,167 @@
+package importer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"newshub/internal/curate"
+	"newshub/internal/model"
+)
+
+// committer curates arriving news and stores it with the stored records
+// its curation changed, never over what another writer committed since it
+// read them (curate.Curator).
+type committer interface {
+	Commit(ctx context.Context, recs []*model.Record) ([]*model.Record, int, error)
+}
+
+// load reads, parses and stores files in order, in batches, with parsing
+// spread over workers and the writes of one batch overlapping the parsing
+// of the next.
+func (imp *importer) load(ctx context.Context, files []fileRef, cur committer) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+
+	results := imp.parseAll(ctx, files)
+
+	batches := make(chan []parsed) // one batch stored while the next fills
+	written := make(chan error, 1)
+	go func() {
+		var err error
+		for b := range batches {
+			if err == nil {
+				if err = imp.store(ctx, b, cur); err != nil {
+					cancel() // stop reading: nothing more can be stored
+				}
+			}
+		}
+		written <- err
+	}()
+
+	var batch []parsed
+	for p := range results {
+		if p.err != nil {
+			imp.reject(p.ref, p.line, p.err)
+			imp.advance(1)
+			continue
+		}
+		if msg, line := imp.claim(p); msg != "" {
+			imp.reject(p.ref, line, errors.New(msg))
+			imp.advance(1)
+			continue
+		}
+		batch = append(batch, p)
+		if len(batch) >= imp.opts.Batch {
+			batches <- batch
+			batch = nil
+		}
+	}
+	if len(batch) > 0 {
+		batches <- batch
+	}
+	close(batches)
+	if err := <-written; err != nil {
+		return err
+	}
+	return ctx.Err()
+}
+
+// store curates and writes one batch, leaving out records stored
+// unchanged. A batch the store refuses is retried record by record, so one
+// bad record is rejected and the rest go in.
+func (imp *importer) store(ctx context.Context, batch []parsed, cur committer) error {
+	var recs []*model.Record
+	var fresh []parsed
+	for _, p := range batch {
+		if imp.unchanged(p.rec) {
+			imp.res.Kinds[p.rec.Kind]++
+			imp.res.Unchanged++
+			continue
+		}
+		recs = append(recs, p.rec)
+		fresh = append(fresh, p)
+	}
+	imp.advance(len(batch) - len(fresh))
+	if len(fresh) == 0 {
+		return nil
+	}
+	rejected, err := imp.write(ctx, recs, cur)
+	if err != nil {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		return imp.storeOneByOne(ctx, fresh, cur, err)
+	}
+	imp.count(fresh, rejected)
+	imp.advance(len(fresh))
+	return nil
+}
+
+// write stores records: news through curation, the rest as they are. It
+// returns the reasons curation left some out, by path.
+func (imp *importer) write(ctx context.Context, recs []*model.Record, cur committer) (map[string]string, error) {
+	if cur == nil {
+		return nil, imp.st.Upsert(ctx, recs)
+	}
+	_, _, err := cur.Commit(ctx, recs)
+	if err == nil || !errors.Is(err, curate.ErrRejected) {
+		return nil, err
+	}
+	// The rest is stored; each of these names its record.
+	rejected := map[string]string{}
+	for _, e := range unjoin(err) {
+		msg := e.Error()
+		for _, r := range recs {
+			if reason, ok := strings.CutPrefix(msg, r.Path+": "); ok {
+				rejected[r.Path] = strings.TrimPrefix(reason, curate.ErrRejected.Error()+": ")
+				break
+			}
+		}
+	}
+	return rejected, nil
+}
+
+// unjoin returns the errors err joins, or err alone.
+func unjoin(err error) []error {
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		return j.Unwrap()
+	}
+	return []error{err}
+}
+
+// count counts the files of a stored batch by kind, and rejects those
+// curation left out.
+func (imp *importer) count(batch []parsed, rejected map[string]string) {
+	for _, p := range batch {
+		if reason, ok := rejected[p.rec.Path]; ok {
+			imp.reject(p.ref, 1, errors.New(reason))
+			continue
+		}
+		imp.res.Kinds[p.rec.Kind]++
+	}
+}
+
+// storeOneByOne writes the records of a refused batch one at a time,
+// rejecting the files of those the store refuses.
+func (imp *importer) storeOneByOne(ctx context.Context, batch []parsed, cur committer, batchErr error) error {
+	stored := 0
+	for _, p := range batch {
+		rejected, err := imp.write(ctx, []*model.Record{p.rec}, cur)
+		if err != nil {
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			imp.reject(p.ref, 0, fmt.Errorf("cannot store record: %v", err))
+			continue
+		}
+		imp.count([]parsed{p}, rejected)
+		stored++
+	}
+	if stored == 0 {
+		return fmt.Errorf("import: %w", batchErr)
+	}
+	imp.advance(len(batch))
+	return nil
+}

@@ -1,0 +1,142 @@
+package ingest
+
+import (
+	"bytes"
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"newshub/internal/model"
+	"newshub/internal/site"
+	"newshub/internal/store/sqlite"
+)
+
+// TestWorkerDoesNotTakeAPathAnotherStoredMeanwhile has two workers with
+// handles of their own on one SQLite file. Worker B builds its index, then
+// worker A stores an article while B is still reading a feed whose item
+// has the same title and date, so the same path: B must give its article
+// another path, not replace A's.
+func TestWorkerDoesNotTakeAPathAnotherStoredMeanwhile(t *testing.T) {
+	ctx := context.Background()
+	aDone := make(chan struct{})
+	var (
+		mu   sync.Mutex
+		hits = map[string]int{}
+	)
+	var srv *httptest.Server
+	srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		hits[r.URL.Path]++
+		mu.Unlock()
+		name := "page.html"
+		switch r.URL.Path {
+		case "/robots.txt":
+			http.NotFound(w, r)
+			return
+		case "/feeds/a.xml":
+			name = "desk-a.xml"
+		case "/feeds/b1.xml":
+			name = "desk-b1.xml"
+		case "/feeds/b2.xml":
+			<-aDone // B reads this feed only once A has stored its article
+			name = "desk-b2.xml"
+		}
+		b, err := os.ReadFile(filepath.Join("testdata", "paths", name))
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusInternalServerError)
+			return
+		}
+		w.Write(bytes.ReplaceAll(b, []byte("{{BASE}}"), []byte(srv.URL)))
+	}))
+	defer srv.Close()
+	defer func() {
+		select {
+		case <-aDone:
+		default:
+			close(aDone)
+		}
+	}()
+
+	db := filepath.Join(t.TempDir(), "hub.db")
+	worker := func(feeds ...string) *Ingester {
+		st, err := sqlite.Open(ctx, db)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { st.Close() })
+		// Each worker reads its own sources list (the store holds none).
+		dir := t.TempDir()
+		list := "sources:\n"
+		for _, f := range feeds {
+			list += "  - url: \"" + srv.URL + f + "\"\n"
+		}
+		if err := os.MkdirAll(filepath.Join(dir, "_data"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, "_data", "sources.yaml"), []byte(list), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		cfg := &model.Config{Title: "Test hub", URL: "https://hub.example.org", Topic: "Election", AllowPrivateNetworks: true}
+		opts := testOptions()
+		opts.SiteDir = dir
+		opts.Now = func() time.Time { return time.Date(2026, 6, 12, 9, 0, 0, 0, time.UTC) }
+		in := New(site.New(cfg, []*model.Topic{{Taxonomy: "topic", ID: "election", Name: "Election"}}, nil), st, opts)
+		t.Cleanup(in.Close)
+		return in
+	}
+	a, b := worker("/feeds/a.xml"), worker("/feeds/b1.xml", "/feeds/b2.xml")
+
+	bDone := make(chan error, 1)
+	go func() {
+		_, err := b.RunOnce(ctx)
+		bDone <- err
+	}()
+	// B asks for the page of b1's item once it has read b1 against its
+	// index: the index is built by then.
+	for deadline := time.Now().Add(time.Minute); ; time.Sleep(10 * time.Millisecond) {
+		mu.Lock()
+		n := hits["/ledger/polls-open"]
+		mu.Unlock()
+		if n > 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("B never read its first feed's page")
+		}
+	}
+	if sum, err := a.RunOnce(ctx); err != nil || sum.New != 1 {
+		t.Fatalf("A: %+v, %v; want one new article", sum, err)
+	}
+	close(aDone)
+	if err := <-bDone; err != nil {
+		t.Fatal(err)
+	}
+
+	byLink := map[string]string{}
+	err := a.st.Scan(ctx, []model.Kind{model.KindNews}, func(r *model.Record) error {
+		byLink[strings.TrimPrefix(r.Article.OriginalURL, srv.URL)] = r.Path
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{
+		"/capitol/briefing-0612": "_news/2026-06-12-morning-briefing.md",
+		"/harbor/briefing-0612":  "_news/2026-06-12-morning-briefing-2.md",
+		"/ledger/polls-open":     "_news/2026-06-12-polls-open-early-in-three-counties.md",
+	}
+	for link, path := range want {
+		if byLink[link] != path {
+			t.Errorf("article %s at %q, want %q", link, byLink[link], path)
+		}
+	}
+	if len(byLink) != len(want) {
+		t.Errorf("stored %v, want %v", byLink, want)
+	}
+}

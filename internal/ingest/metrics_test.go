@@ -1,0 +1,131 @@
+package ingest
+
+import (
+	"context"
+	"net/http/httptest"
+	"sort"
+	"testing"
+
+	"newshub/internal/metrics"
+	"newshub/internal/metrics/metricstest"
+	"newshub/internal/model"
+)
+
+// TestMetricsCountWhatRoundsDid runs real rounds against the fixture feeds
+// (stored, known, duplicate, linkless, malformed and failing sources) and
+// scrapes /metrics with Prometheus' parser after each: every count is the
+// rounds' summaries added up, under the summary's names.
+func TestMetricsCountWhatRoundsDid(t *testing.T) {
+	srv := newFixtureServer(t)
+	failing := []string{srv.URL + "/hostile/500", srv.URL + "/hostile/missing"}
+	h := newHub(t, true,
+		model.Source{URL: srv.URL + "/feeds/a.xml", Provider: "example-news.com"},
+		model.Source{URL: srv.URL + "/feeds/b.atom"},
+		model.Source{URL: srv.URL + "/feeds/feed.json"},
+		model.Source{URL: srv.URL + "/feeds/nolinks.xml"},
+		model.Source{URL: srv.URL + "/feeds/invalid.xml"},
+		model.Source{URL: failing[0]},
+		model.Source{URL: failing[1]},
+	)
+	m := metrics.New(metrics.Options{Store: h.st})
+	scrape := httptest.NewServer(m.Handler())
+	defer scrape.Close()
+	opts := testOptions()
+	opts.All = true
+	opts.Metrics = m
+	in := h.ingester(opts)
+	defer in.Close()
+
+	fetches, items, pages := map[string]int{}, map[string]int{}, map[string]int{}
+	for round := 1; round <= 2; round++ {
+		sum, err := in.RunOnce(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		fetches["fetched"] += sum.Fetched
+		fetches["not modified"] += sum.NotModified
+		fetches["failed"] += sum.Failed
+		items["stored"] += sum.New
+		for reason, n := range sum.NotStored {
+			items[reason] += n
+		}
+		for outcome, n := range sum.Pages {
+			pages[outcome] += n
+		}
+		f := metricstest.Scrape(t, scrape.URL)
+		checkCounts(t, round, "fetches", f.ByLabel("newshub_ingest_fetches_total", "outcome"), fetches)
+		checkCounts(t, round, "items", f.ByLabel("newshub_ingest_items_total", "outcome"), items)
+		checkCounts(t, round, "pages", f.ByLabel("newshub_ingest_pages_total", "outcome"), pages)
+		for _, u := range failing {
+			if v, _ := f.Value("newshub_ingest_source_errors_total", "source", u); v != float64(round) {
+				t.Errorf("round %d: errors of %s = %v, want %d", round, u, v, round)
+			}
+		}
+		if got := f.LabelValues("newshub_ingest_source_errors_total", "source"); len(got) != len(failing) {
+			t.Errorf("round %d: sources with errors %v, want %v", round, got, failing)
+		}
+		if v, _ := f.Value("newshub_ingest_rounds_total", "result", "ok"); v != float64(round) {
+			t.Errorf("round %d: rounds_total{ok} = %v", round, v)
+		}
+		if v, _ := f.Value("newshub_ingest_round_duration_seconds"); v != float64(round) {
+			t.Errorf("round %d: %v round durations observed", round, v)
+		}
+		if v, _ := f.Value("newshub_ingest_last_round_timestamp_seconds"); v == 0 {
+			t.Errorf("round %d: no last round time", round)
+		}
+		// The first round curates its new articles; the second finds
+		// nothing new and curates nothing.
+		if v, _ := f.Value("newshub_curate_duration_seconds", "mode", "arrival"); v != 1 {
+			t.Errorf("round %d: %v curations observed, want 1", round, v)
+		}
+		// The state read from the store at the scrape.
+		counts, err := h.st.Count(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v, _ := f.Value("newshub_store_records", "kind", "news"); v != float64(counts[model.KindNews]) || v == 0 {
+			t.Errorf("round %d: store_records{news} = %v, store has %d", round, v, counts[model.KindNews])
+		}
+		gen, _ := h.st.Generation(context.Background())
+		if v, _ := f.Value("newshub_store_generation"); v != float64(gen) {
+			t.Errorf("round %d: generation %v, store's %d", round, v, gen)
+		}
+		if v, _ := f.Value("newshub_sources", "state", "listed"); v != 7 {
+			t.Errorf("round %d: %v sources listed", round, v)
+		}
+		if v, _ := f.Value("newshub_sources", "state", "failing"); v != float64(len(failing)) {
+			t.Errorf("round %d: %v sources failing", round, v)
+		}
+	}
+	// Every reason is served, counted or not.
+	f := metricstest.Scrape(t, scrape.URL)
+	for _, reason := range reasons {
+		if _, ok := f.Value("newshub_ingest_items_total", "outcome", reason); !ok {
+			t.Errorf("no items_total{outcome=%q}", reason)
+		}
+	}
+	if items[ReasonKnown] == 0 || items[ReasonNoLink] == 0 || items["stored"] == 0 || fetches["not modified"] == 0 {
+		t.Fatalf("the fixture no longer gives every outcome: %v %v", items, fetches)
+	}
+}
+
+func checkCounts(t *testing.T, round int, what string, got map[string]float64, want map[string]int) {
+	t.Helper()
+	keys := map[string]bool{}
+	for k := range got {
+		keys[k] = true
+	}
+	for k := range want {
+		keys[k] = true
+	}
+	var names []string
+	for k := range keys {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	for _, k := range names {
+		if got[k] != float64(want[k]) {
+			t.Errorf("round %d: %s{%q} = %v, summaries add up to %d", round, what, k, got[k], want[k])
+		}
+	}
+}

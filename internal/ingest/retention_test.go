@@ -1,0 +1,141 @@
+package ingest
+
+import (
+	"bytes"
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"newshub/internal/model"
+	"newshub/internal/retention"
+	"newshub/internal/store"
+)
+
+// retentionServer serves the feeds of testdata/retention: the wire's, and
+// the daily's, which offers later news from the second round on.
+func retentionServer(t *testing.T, later *atomic.Bool) *httptest.Server {
+	t.Helper()
+	var srv *httptest.Server
+	feed := func(name string) http.HandlerFunc {
+		return func(w http.ResponseWriter, r *http.Request) {
+			if name == "daily.xml" && later.Load() {
+				name = "daily-later.xml"
+			}
+			b, err := os.ReadFile(filepath.Join("testdata", "retention", name))
+			if err != nil {
+				http.Error(w, err.Error(), http.StatusInternalServerError)
+				return
+			}
+			w.Header().Set("Content-Type", "application/rss+xml")
+			w.Write(bytes.ReplaceAll(b, []byte("{{BASE}}"), []byte(srv.URL)))
+		}
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("/feeds/wire.xml", feed("wire.xml"))
+	mux.HandleFunc("/feeds/daily.xml", feed("daily.xml"))
+	srv = httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+func TestRoundsApplyRetentionAndPurgedArticlesStayOut(t *testing.T) {
+	var later atomic.Bool
+	srv := retentionServer(t, &later)
+	h := newHub(t, true, model.Source{URL: srv.URL + "/feeds/wire.xml"}, model.Source{URL: srv.URL + "/feeds/daily.xml"})
+	now := time.Date(2024, 3, 1, 12, 0, 0, 0, time.UTC)
+	opts := testOptions()
+	opts.SkipPages, opts.All = true, true
+	opts.Now = func() time.Time { return now }
+	opts.Retention = &retention.Policy{ArchiveAfter: 30 * 24 * time.Hour, PurgeAfter: 45 * 24 * time.Hour}
+	in := h.ingester(opts)
+	defer in.Close()
+	ctx := context.Background()
+
+	// Round 1: the story of two publishers and a lone article, all from
+	// January: the story's duplicate is purged, the rest archived.
+	sum, err := in.RunOnce(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rs := sum.Retention
+	if sum.New != 3 || rs.News != 3 || rs.Purged != 1 || rs.Archived != 2 || rs.Stories != 2 || rs.Keys < 2 {
+		t.Fatalf("round 1: %d new, retention %+v; want 3 new, 1 purged, 2 archived in 2 stories", sum.New, rs)
+	}
+	var purged []store.Tombstone
+	if err := h.st.Tombstones(ctx, func(ts store.Tombstone) error { purged = append(purged, ts); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if len(purged) != rs.Keys || !strings.HasPrefix(purged[0].Path, "_news/2024-01-10-senate-passes") {
+		t.Fatalf("tombstones %+v", purged)
+	}
+	news := h.news(t)
+	if len(news) != 2 {
+		t.Fatalf("%d news stored after round 1, want 2", len(news))
+	}
+	for u, a := range news {
+		if !a.Archived || !a.Published {
+			t.Errorf("%s: archived %v, published %v; want an archived lead", u, a.Archived, a.Published)
+		}
+	}
+
+	// Round 2: the feeds offer the purged article again (the daily's with
+	// other tracking parameters), the stored ones, and one new article.
+	later.Store(true)
+	sum, err = in.RunOnce(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Items != 4 || sum.New != 1 || sum.NotStored[ReasonPurged] != 1 || sum.NotStored[ReasonKnown] != 2 || sum.Duplicates != 3 {
+		t.Fatalf("round 2: %+v; want 4 items: 1 new, 1 %q, 2 %q", sum, ReasonPurged, ReasonKnown)
+	}
+	news = h.news(t)
+	if len(news) != 3 {
+		t.Fatalf("%d news after round 2, want 3", len(news))
+	}
+	drops := 0
+	for _, src := range []string{"/feeds/wire.xml", "/feeds/daily.xml"} {
+		for _, d := range h.state(t, srv.URL+src).LastRead.Drops {
+			if d.Reason == ReasonPurged {
+				drops++
+				if !strings.Contains(d.Detail, purged[0].Path) {
+					t.Errorf("drop %+v does not say where the article was", d)
+				}
+			}
+		}
+	}
+	if drops != 1 {
+		t.Errorf("%d items reported %q, want 1", drops, ReasonPurged)
+	}
+	if rs := sum.Retention; rs.Archived != 0 || rs.Purged != 0 || rs.News != 3 {
+		t.Errorf("round 2 retention %+v; want nothing due", rs)
+	}
+	next := sum.Retention.Next
+
+	// Round 3: nothing due, nothing written: retention is not applied.
+	opts.All = false
+	in3 := h.ingester(opts)
+	defer in3.Close()
+	in3.retained = in.retained
+	sum, err = in3.RunOnce(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Due != 0 || sum.Retention.News != 0 {
+		t.Fatalf("round 3: %d due, retention %+v; want neither", sum.Due, sum.Retention)
+	}
+	// Once the new article is older than 30 days, the next round archives it.
+	now = next
+	sum, err = in3.RunOnce(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Retention.Archived != 1 {
+		t.Fatalf("round at %s: retention %+v; want the new article archived", now, sum.Retention)
+	}
+}

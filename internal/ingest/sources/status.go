@@ -1,0 +1,95 @@
+package sources
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"newshub/internal/ingest/scheduler"
+	"newshub/internal/model"
+	"newshub/internal/store"
+)
+
+// Status is a listed source with what ingest knows of it: the view of a
+// source that `newshub sources list` and the admin area show.
+type Status struct {
+	Source model.Source
+	State  store.SourceState
+	// Known says ingest has a state for the source (it was fetched, or
+	// tried).
+	Known bool
+}
+
+// Statuses returns the listed sources, in file order, each with its
+// ingest state.
+func Statuses(ctx context.Context, st store.Store, l *List) ([]Status, error) {
+	all, err := st.SourceStates(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("source states: %w", err)
+	}
+	states := make(map[string]store.SourceState, len(all))
+	for _, s := range all {
+		states[s.URL] = s
+	}
+	out := make([]Status, len(l.Sources()))
+	for i, src := range l.Sources() {
+		s, ok := states[src.URL]
+		out[i] = Status{Source: src, State: s, Known: ok}
+	}
+	return out, nil
+}
+
+// NextFetch returns when ingest fetches the source next, and whether it
+// does on schedule at all: not when the source is disabled or paused
+// after failures. A zero time that is scheduled means at once (a source
+// never fetched, or resumed).
+func (s Status) NextFetch() (time.Time, bool) {
+	if !s.Source.IsEnabled() || s.State.Paused {
+		return time.Time{}, false
+	}
+	return s.State.NextFetch, true
+}
+
+// Pause stops fetching a listed source until Resume: the list says
+// enabled: false, in the store and the site folder's file.
+func Pause(ctx context.Context, st store.Store, siteDir, rawURL string) error {
+	l, err := Load(ctx, st, siteDir)
+	if err != nil {
+		return err
+	}
+	if !l.SetEnabled(rawURL, false) {
+		return fmt.Errorf("source %s is not listed", rawURL)
+	}
+	return l.Save(ctx, st, siteDir)
+}
+
+// Resume makes a source fetched again at once: enabled in the list, and
+// its pause after failures, if any, cleared with its error count.
+func Resume(ctx context.Context, st store.Store, siteDir, rawURL string) error {
+	l, err := Load(ctx, st, siteDir)
+	if err != nil {
+		return err
+	}
+	listed := l.Find(rawURL) >= 0
+	if listed {
+		if !l.Source(rawURL).IsEnabled() {
+			l.SetEnabled(rawURL, true)
+			if err := l.Save(ctx, st, siteDir); err != nil {
+				return err
+			}
+		}
+		rawURL = l.Source(rawURL).URL // the state is kept under the listed spelling
+	}
+	s, err := st.SourceState(ctx, rawURL)
+	switch {
+	case errors.Is(err, store.ErrNotFound) && listed:
+		return nil // never fetched: due at once
+	case errors.Is(err, store.ErrNotFound):
+		return fmt.Errorf("source %s is not listed", rawURL)
+	case err != nil:
+		return fmt.Errorf("source %s: %w", rawURL, err)
+	}
+	scheduler.Resume(&s)
+	return st.PutSourceState(ctx, s)
+}

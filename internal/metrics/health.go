@@ -1,0 +1,93 @@
+package metrics
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"newshub/internal/store"
+)
+
+// Check is one condition of readiness: Run returns nil when it holds, else
+// why not.
+type Check struct {
+	Name string
+	Run  func(ctx context.Context) error
+}
+
+// checkTimeout bounds each readiness check: a store that does not answer
+// within it is not ready.
+const checkTimeout = 2 * time.Second
+
+// StoreReachable is ready when the store answers a read.
+func StoreReachable(st store.Store) Check {
+	return Check{Name: "store", Run: func(ctx context.Context) error {
+		_, err := st.Generation(ctx)
+		return err
+	}}
+}
+
+// ViewLoaded is ready once loaded reports true: the server has the hub's
+// view to answer from.
+func ViewLoaded(loaded func() bool) Check {
+	return Check{Name: "view", Run: func(context.Context) error {
+		if !loaded() {
+			return errors.New("the hub's view is not loaded yet")
+		}
+		return nil
+	}}
+}
+
+// Healthz answers 200 "ok" while the process serves HTTP at all.
+func Healthz() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !getOrHead(w, r) {
+			return
+		}
+		writeText(w, http.StatusOK, "ok\n")
+	})
+}
+
+// Readyz answers 200 "ready" when every check holds, else 503 with a line
+// per check that does not ("store: database is closed").
+func Readyz(checks ...Check) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !getOrHead(w, r) {
+			return
+		}
+		var failed []string
+		for _, c := range checks {
+			ctx, cancel := context.WithTimeout(r.Context(), checkTimeout)
+			err := c.Run(ctx)
+			cancel()
+			if err != nil {
+				failed = append(failed, fmt.Sprintf("%s: %v", c.Name, err))
+			}
+		}
+		if len(failed) > 0 {
+			writeText(w, http.StatusServiceUnavailable, "not ready\n"+strings.Join(failed, "\n")+"\n")
+			return
+		}
+		writeText(w, http.StatusOK, "ready\n")
+	})
+}
+
+func getOrHead(w http.ResponseWriter, r *http.Request) bool {
+	if r.Method == http.MethodGet || r.Method == http.MethodHead {
+		return true
+	}
+	w.Header().Set("Allow", "GET, HEAD")
+	writeText(w, http.StatusMethodNotAllowed, "method not allowed\n")
+	return false
+}
+
+func writeText(w http.ResponseWriter, code int, body string) {
+	h := w.Header()
+	h.Set("Content-Type", "text/plain; charset=utf-8")
+	h.Set("Cache-Control", "no-store")
+	w.WriteHeader(code)
+	w.Write([]byte(body))
+}

@@ -1,0 +1,8 @@
+//go:build !linux
+
+package publish
+
+import "errors"
+
+// exchange cannot swap two paths in one step on this system.
+func exchange(a, b string) error { return errors.ErrUnsupported }

@@ -1,0 +1,177 @@
+package publish
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"newshub/internal/site"
+	"newshub/internal/store"
+)
+
+// ViewsConfig is what Views are made of.
+type ViewsConfig struct {
+	Store store.Store
+	// Site is the hub's configuration; nil means it is read from the store
+	// with each generation.
+	Site *site.Site
+	// Options of each view; its Now is also the clock rankings age by.
+	Options
+	// CheckEvery is how often at most the store generation is checked;
+	// 0 means one second.
+	CheckEvery time.Duration
+	// RankEvery is how old a ranking may get before the leads are ranked
+	// again, so recency counts while nothing is written; 0 means five
+	// minutes.
+	RankEvery time.Duration
+	// MinReload is the least time between the end of one load and the
+	// start of the next; loads are also spaced by four times the last
+	// one's duration.
+	MinReload time.Duration
+	// Logger receives reloads and their failures; nil discards them.
+	Logger *slog.Logger
+}
+
+// Views keeps the current view of a store for everything a server
+// answers (documents, feeds, pages, search), with one refresh policy:
+//
+//   - The first view is loaded while its first caller waits.
+//   - The store generation is checked at most once per CheckEvery; when it
+//     moved, a new view is loaded in the background while callers keep
+//     the current one. While ingest writes, the generation moves all the
+//     time: a load starts no sooner than four times the last one's
+//     duration after it, so loading takes at most a fifth of the time.
+//   - A ranking older than RankEvery, or made before a pin that has
+//     ended since, is made again from the same load, which costs a sort of
+//     the leads, not a read of the store.
+type Views struct {
+	cfg ViewsConfig
+	log *slog.Logger
+
+	cur        atomic.Pointer[View]
+	lastCheck  atomic.Int64 // unix nanoseconds
+	nextLoad   atomic.Int64 // unix nanoseconds before which no load starts
+	refreshing atomic.Bool
+	loadMu     sync.Mutex // one load at a time
+}
+
+// NewViews returns the views of cfg.Store; nothing is loaded until asked.
+func NewViews(cfg ViewsConfig) *Views {
+	if cfg.CheckEvery <= 0 {
+		cfg.CheckEvery = time.Second
+	}
+	if cfg.RankEvery <= 0 {
+		cfg.RankEvery = 5 * time.Minute
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	log := cfg.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Views{cfg: cfg, log: log}
+}
+
+// Loaded returns the current view without loading or refreshing it; nil
+// until the first view is loaded.
+func (vs *Views) Loaded() *View { return vs.cur.Load() }
+
+// Current returns the current view, loading the first one, and starts a
+// refresh in the background when one is due.
+func (vs *Views) Current(ctx context.Context) (*View, error) {
+	v := vs.cur.Load()
+	if v == nil {
+		vs.loadMu.Lock()
+		defer vs.loadMu.Unlock()
+		if v = vs.cur.Load(); v != nil {
+			return v, nil
+		}
+		v, err := vs.load(ctx)
+		if err != nil {
+			return nil, err
+		}
+		vs.lastCheck.Store(time.Now().UnixNano())
+		return v, nil
+	}
+	now := time.Now().UnixNano()
+	last := vs.lastCheck.Load()
+	if now-last >= int64(vs.cfg.CheckEvery) && vs.lastCheck.CompareAndSwap(last, now) &&
+		vs.refreshing.CompareAndSwap(false, true) {
+		go vs.refresh(v)
+	}
+	return v, nil
+}
+
+// Fresh returns a view of the store as it is now, ranked now, waiting for
+// it to be loaded when the current one is older (a static build must not
+// show stale data).
+func (vs *Views) Fresh(ctx context.Context) (*View, error) {
+	vs.loadMu.Lock()
+	defer vs.loadMu.Unlock()
+	gen, err := vs.cfg.Store.Generation(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("publish: generation: %w", err)
+	}
+	v := vs.cur.Load()
+	switch {
+	case v == nil || v.Generation() != gen:
+		return vs.load(ctx)
+	case !v.Now().Equal(vs.cfg.Now()):
+		v = v.rankedAt(vs.cfg.Now())
+		vs.cur.Store(v)
+	}
+	return v, nil
+}
+
+// refresh replaces old when the store moved past it, or ranks it again
+// when its ranking is due.
+func (vs *Views) refresh(old *View) {
+	defer vs.refreshing.Store(false)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	defer cancel()
+	gen, err := vs.cfg.Store.Generation(ctx)
+	if err != nil {
+		vs.log.Warn("generation check failed", "err", err)
+		return
+	}
+	vs.loadMu.Lock()
+	defer vs.loadMu.Unlock()
+	if vs.cur.Load() != old {
+		return // Fresh replaced it meanwhile
+	}
+	if gen != old.Generation() && time.Now().UnixNano() >= vs.nextLoad.Load() {
+		if _, err := vs.load(ctx); err != nil {
+			vs.log.Error("reload failed", "err", err)
+		}
+		return
+	}
+	if now := vs.cfg.Now(); !now.Before(old.rankDue(vs.cfg.RankEvery)) || now.Before(old.Now()) {
+		vs.cur.Store(old.rankedAt(now))
+	}
+}
+
+// load loads a view of the store as it is, makes it the current one and
+// sets when the next load may start. The caller holds loadMu.
+func (vs *Views) load(ctx context.Context) (*View, error) {
+	start := time.Now()
+	s := vs.cfg.Site
+	if s == nil {
+		var err error
+		if s, err = site.Load(ctx, vs.cfg.Store); err != nil {
+			return nil, err
+		}
+	}
+	v, err := Load(ctx, vs.cfg.Store, s, vs.cfg.Options)
+	if err != nil {
+		return nil, err
+	}
+	vs.cur.Store(v)
+	took := time.Since(start)
+	vs.nextLoad.Store(time.Now().Add(max(4*took, vs.cfg.MinReload)).UnixNano())
+	vs.log.Info("view loaded", "generation", v.Generation(), "took", took.Round(time.Millisecond))
+	return v, nil
+}

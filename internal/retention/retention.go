@@ -1,0 +1,411 @@
+// Package retention applies a hub's retention settings to its store and
+// site folder: news older than archive_after moves to _archive/news/, a
+// story at a time, and unpublished duplicates older than purge_after are
+// deleted, the keys they were known by kept so that no feed brings them
+// back.
+//
+// Ages count from publishedDateTime, the time every listing sorts by. A
+// story is archived whole, when its newest article is older than
+// archive_after, so a story is never split between the current lists and
+// the archive: its lead stays in the lists while coverage is still
+// arriving, and a late article joining an archived story brings the story
+// back (its archived articles are restored to _news/). Lone articles are
+// stories of one. A record keeps its file name when it moves, so its
+// article document and page keep their addresses, and the related lists of
+// other articles, which name publishers' URLs, stay as they are.
+//
+// The store moves a story's records in one transaction (store.Move; purges
+// go by store.Purge), each record only over the version read, so a writer
+// that changed one meanwhile wins and its story is looked at again next
+// time. The site folder follows the store: once the store has committed,
+// every file in the other folder than the one the store keeps its record
+// in is renamed there, those of earlier runs included, so a run stopped
+// between the two is completed by the next. Runs on one site folder take
+// turns.
+package retention
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"maps"
+	"os"
+	"slices"
+	"strings"
+	"time"
+
+	"newshub/internal/content"
+	"newshub/internal/curate"
+	"newshub/internal/model"
+	"newshub/internal/store"
+)
+
+// Policy is what to retain: the ages past which news is archived and
+// unpublished duplicates are purged; 0 turns a rule off.
+type Policy struct {
+	ArchiveAfter time.Duration
+	PurgeAfter   time.Duration
+}
+
+// PolicyOf reads a site's retention settings.
+func PolicyOf(cfg *model.Config) (Policy, error) {
+	archive, purge, err := cfg.Retention()
+	return Policy{ArchiveAfter: archive, PurgeAfter: purge}, err
+}
+
+// IsZero reports whether the policy does nothing.
+func (p Policy) IsZero() bool { return p.ArchiveAfter <= 0 && p.PurgeAfter <= 0 }
+
+// DefaultBatch is how many records one transaction moves or purges.
+const DefaultBatch = 500
+
+// Options say where and when to apply a policy.
+type Options struct {
+	// SiteDir is the site folder whose _news/ and _archive/news/ files
+	// follow the store; "" (or a folder that does not exist) leaves files
+	// alone.
+	SiteDir string
+	// Now returns the time ages count to; nil means time.Now.
+	Now func() time.Time
+	// Batch is how many records a transaction moves or purges; 0 means
+	// DefaultBatch.
+	Batch int
+	// Log receives a line per batch; nil discards them.
+	Log *slog.Logger
+}
+
+// Reasons a record due to move or go was left where it was.
+const (
+	ReasonNameTaken = "the other folder holds another record of that name"
+	ReasonChanged   = "changed by another writer meanwhile: looked at again next time"
+	ReasonNotNews   = "not directly under _news/ or _archive/news/"
+	ReasonWithStory = "held with its story, of which a record cannot move"
+)
+
+// Summary counts what Apply did.
+type Summary struct {
+	News     int // news records looked at
+	Archived int // records moved to _archive/news/
+	Stories  int // stories archived (a lone article is a story of one)
+	Restored int // archived records moved back to _news/: their story has recent news
+	Purged   int // unpublished duplicates deleted
+	Keys     int // keys kept for them
+	// Left counts the records due to move or go that stayed, by reason.
+	Left map[string]int
+	// Files says what happened in the site folder.
+	Files FileSummary
+	// Next is when a rule next applies to a record stored now (zero:
+	// none will), and Generation the store's generation after the run:
+	// until either moves, another run would do nothing.
+	Next       time.Time
+	Generation int64
+	Elapsed    time.Duration
+}
+
+func (s *Summary) leave(reason string, n int) {
+	if n == 0 {
+		return
+	}
+	if s.Left == nil {
+		s.Left = map[string]int{}
+	}
+	s.Left[reason] += n
+}
+
+// Apply applies pol to the news of st, and to the files of opt.SiteDir,
+// as of opt.Now.
+func Apply(ctx context.Context, st store.Store, pol Policy, opt Options) (Summary, error) {
+	start := time.Now()
+	now := time.Now
+	if opt.Now != nil {
+		now = opt.Now
+	}
+	if opt.Batch <= 0 {
+		opt.Batch = DefaultBatch
+	}
+	if opt.Log == nil {
+		opt.Log = slog.New(slog.DiscardHandler)
+	}
+	var sum Summary
+	if fi, err := os.Stat(opt.SiteDir); opt.SiteDir != "" && (err != nil || !fi.IsDir()) {
+		opt.SiteDir = "" // no folder: the store alone
+	}
+	if opt.SiteDir != "" {
+		unlock, err := lockSite(ctx, opt.SiteDir)
+		if err != nil {
+			return sum, err
+		}
+		defer unlock()
+	}
+	entries, err := readEntries(ctx, st)
+	if err != nil {
+		return sum, err
+	}
+	sum.News = len(entries)
+	p := plan(entries, pol, now())
+	sum.Next, sum.Stories = p.next, p.stories
+	sum.leave(ReasonNotNews, p.notNews)
+	sum.leave(ReasonNameTaken, p.taken)
+	sum.leave(ReasonWithStory, p.held)
+	r := &runner{st: st, opt: opt, sum: &sum, entries: entries}
+	if err := r.purge(ctx, p.purges); err != nil {
+		return sum, err
+	}
+	if err := r.move(ctx, p.moves); err != nil {
+		return sum, err
+	}
+	if opt.SiteDir != "" {
+		if err := followStore(ctx, st, opt.SiteDir, entries, &sum.Files); err != nil {
+			return sum, err
+		}
+	}
+	if sum.Generation, err = st.Generation(ctx); err != nil {
+		return sum, fmt.Errorf("retention: %w", err)
+	}
+	sum.Elapsed = time.Since(start)
+	return sum, nil
+}
+
+// entry is a stored news record as retention sees it; gone marks one
+// purged by this run.
+type entry struct {
+	store.NewsEntry
+	gone bool
+}
+
+// readEntries lists every news record of st by its indexed fields.
+func readEntries(ctx context.Context, st store.Store) (map[string]*entry, error) {
+	entries := map[string]*entry{}
+	err := st.ScanNews(ctx, store.NewsQuery{}, func(e store.NewsEntry) error {
+		entries[e.Path] = &entry{NewsEntry: e}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("retention: %w", err)
+	}
+	return entries, nil
+}
+
+// decisions is what a policy calls for.
+type decisions struct {
+	// moves holds the moves of each story, stories in path order: a
+	// story's records move in one transaction.
+	moves   [][]store.Move
+	purges  [][]store.Purge // one a group
+	stories int             // stories with records to archive
+	taken   int             // records left: the name is taken in the other folder
+	notNews int             // records in neither news folder
+	held    int             // records left with their story, one of which cannot move
+	next    time.Time       // when the next decision falls due
+}
+
+// story is what the decisions need to know of a story.
+type story struct {
+	newest  time.Time
+	hasLead bool
+	moves   []store.Move
+	blocked bool // a record of it cannot move
+}
+
+// plan decides, for every record, where it belongs and whether it goes.
+func plan(entries map[string]*entry, pol Policy, now time.Time) decisions {
+	stories := map[string]*story{}
+	var order []*story // by first path
+	storyOf := func(e *entry) *story {
+		id := e.Story
+		if id == "" {
+			id = "\x00" + e.Path // a lone article is a story of one
+		}
+		s := stories[id]
+		if s == nil {
+			s = &story{}
+			stories[id] = s
+		}
+		return s
+	}
+	paths := sortedPaths(entries)
+	for _, p := range paths {
+		e := entries[p]
+		s := storyOf(e)
+		if e.PublishedAt.After(s.newest) {
+			s.newest = e.PublishedAt
+		}
+		s.hasLead = s.hasLead || e.Published
+	}
+	var d decisions
+	due := func(t time.Time, after time.Duration) bool {
+		at := t.Add(after)
+		if now.After(at) {
+			return true
+		}
+		if d.next.IsZero() || at.Before(d.next) {
+			d.next = at.Add(time.Microsecond) // ages are "older than": due just after
+		}
+		return false
+	}
+	for _, p := range paths {
+		e := entries[p]
+		s := storyOf(e)
+		if pol.PurgeAfter > 0 && !e.Published && e.Story != "" && s.hasLead && due(e.PublishedAt, pol.PurgeAfter) {
+			d.purges = append(d.purges, []store.Purge{{Path: e.Path, Version: e.Version,
+				Keys: curate.ArticleKeys(e.CanonicalURL, e.GUID, e.OriginalURL), At: now}})
+			continue
+		}
+		if pol.ArchiveAfter <= 0 {
+			continue
+		}
+		archive := due(s.newest, pol.ArchiveAfter)
+		if archive == e.Archived {
+			continue
+		}
+		to, ok := content.NewsPathIn(e.Path, archive)
+		switch {
+		case !ok:
+			d.notNews++
+			s.blocked = true
+		case entries[to] != nil:
+			d.taken++
+			s.blocked = true
+		default:
+			if len(s.moves) == 0 {
+				order = append(order, s)
+			}
+			s.moves = append(s.moves, store.Move{From: e.Path, To: to, Version: e.Version})
+		}
+	}
+	for _, s := range order {
+		switch {
+		case s.blocked:
+			d.held += len(s.moves)
+		default:
+			d.moves = append(d.moves, s.moves)
+			if strings.HasPrefix(s.moves[0].To, content.ArchiveDir) {
+				d.stories++
+			}
+		}
+	}
+	return d
+}
+
+// runner carries out the decisions in the store, batch by batch.
+type runner struct {
+	st      store.Store
+	opt     Options
+	sum     *Summary
+	entries map[string]*entry
+}
+
+// purge deletes the records batch by batch.
+func (r *runner) purge(ctx context.Context, purges [][]store.Purge) error {
+	return batches(ctx, r, purges, func(p store.Purge) (string, string) { return p.Path, "" },
+		func(batch []store.Purge) error { return r.st.Purge(ctx, batch) },
+		func(batch []store.Purge) {
+			for _, p := range batch {
+				r.entries[p.Path].gone = true
+				r.sum.Purged++
+				r.sum.Keys += len(p.Keys)
+			}
+			r.opt.Log.Info("retention: purged unpublished duplicates", "done", r.sum.Purged, "of", len(purges))
+		})
+}
+
+// move gives the records their new paths batch by batch, a story's
+// records in one transaction.
+func (r *runner) move(ctx context.Context, moves [][]store.Move) error {
+	total := 0
+	for _, g := range moves {
+		total += len(g)
+	}
+	return batches(ctx, r, moves, func(m store.Move) (string, string) { return m.From, m.To },
+		func(batch []store.Move) error { return r.st.Move(ctx, batch) },
+		func(batch []store.Move) {
+			for _, m := range batch {
+				e := r.entries[m.From]
+				delete(r.entries, m.From)
+				e.Path, e.Archived = m.To, !e.Archived
+				r.entries[m.To] = e
+				if e.Archived {
+					r.sum.Archived++
+				} else {
+					r.sum.Restored++
+				}
+			}
+			r.opt.Log.Info("retention: moved news between _news/ and _archive/news/",
+				"done", r.sum.Archived+r.sum.Restored, "of", total)
+		})
+}
+
+// batches writes groups of items, whole groups a batch at a time (at least
+// opt.Batch items unless the groups run out). A batch refused because
+// records changed since they were read (or a target name was taken
+// meanwhile) is written again without the groups of the records named;
+// they are counted as left, to be looked at again next time. paths gives
+// an item's record path and, for a move, its target.
+func batches[T any](ctx context.Context, r *runner, groups [][]T, paths func(T) (string, string),
+	write func([]T) error, done func([]T)) error {
+	for start := 0; start < len(groups); {
+		var batch [][]T
+		n := 0
+		for ; start < len(groups) && n < r.opt.Batch; start++ {
+			batch = append(batch, groups[start])
+			n += len(groups[start])
+		}
+		for len(batch) > 0 {
+			err := write(slices.Concat(batch...))
+			var ce *store.ConflictError
+			if !errors.As(err, &ce) {
+				if err != nil {
+					return fmt.Errorf("retention: %w", err)
+				}
+				done(slices.Concat(batch...))
+				break
+			}
+			kept := without(batch, ce.Paths, paths, r.sum)
+			if len(kept) == len(batch) {
+				return fmt.Errorf("retention: %w", err) // names nothing of the batch
+			}
+			batch = kept
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// without returns batch less the groups holding an item a conflict names
+// (by its path, or by the path a move would take), counting their items.
+func without[T any](batch [][]T, named []string, paths func(T) (string, string), sum *Summary) [][]T {
+	bad := map[string]bool{}
+	for _, p := range named {
+		bad[p] = true
+	}
+	kept := make([][]T, 0, len(batch))
+	for _, g := range batch {
+		var changed, taken int
+		for _, it := range g {
+			from, to := paths(it)
+			switch {
+			case bad[from]:
+				changed++
+			case to != "" && bad[to]:
+				taken++
+			}
+		}
+		if changed+taken == 0 {
+			kept = append(kept, g)
+			continue
+		}
+		sum.leave(ReasonChanged, changed)
+		sum.leave(ReasonNameTaken, taken)
+		sum.leave(ReasonWithStory, len(g)-changed-taken)
+	}
+	return kept
+}
+
+// sortedPaths returns the paths of entries in order, so decisions come in
+// the same order every time.
+func sortedPaths(entries map[string]*entry) []string {
+	return slices.Sorted(maps.Keys(entries))
+}

@@ -1,0 +1,167 @@
+// Package watch keeps a running hub's configuration in step with its site
+// folder: the folder's _config.yml, topics, publishers and sources list are
+// the source of truth, and an edit takes effect without an import.
+//
+// A Watcher stores what changed (importer.SyncSite) and hands the new
+// configuration to whoever subscribed. An edit that does not parse is
+// logged as path:line: reason and changes nothing: the configuration in
+// force stays.
+package watch
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/fsnotify/fsnotify"
+
+	"newshub/internal/importer"
+	"newshub/internal/site"
+	"newshub/internal/store"
+)
+
+// Settle is how long the folder must stay quiet after a change before it
+// is read: an editor writes a file in several steps, and a checkout
+// changes many at once.
+const Settle = 200 * time.Millisecond
+
+// folders are the folders of the site watched, beside the site folder
+// itself (for _config.yml): those that hold the configuration files.
+var folders = []string{"_data", "_data/topics", "_data/organizations"}
+
+// Watcher holds a hub's configuration and follows its site folder.
+type Watcher struct {
+	dir string
+	st  store.Store
+	log *slog.Logger
+
+	mu   sync.Mutex
+	cur  *site.Site
+	subs []chan *site.Site
+}
+
+// New brings the store in step with the site folder dir (see
+// importer.SyncSite) and returns a Watcher holding the configuration in
+// force. Run follows the folder from then on.
+func New(ctx context.Context, dir string, st store.Store, log *slog.Logger) (*Watcher, error) {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	w := &Watcher{dir: dir, st: st, log: log}
+	res, err := importer.SyncSite(ctx, st, dir)
+	if err != nil {
+		return nil, err
+	}
+	w.report(res)
+	w.cur = res.Site
+	return w, nil
+}
+
+// Site returns the configuration in force.
+func (w *Watcher) Site() *site.Site {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.cur
+}
+
+// Subscribe returns a channel that receives the configuration each time an
+// edit of the folder changes it. A subscriber that has not taken the last
+// one gets the newer one instead: it never falls behind.
+func (w *Watcher) Subscribe() <-chan *site.Site {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	c := make(chan *site.Site, 1)
+	w.subs = append(w.subs, c)
+	return c
+}
+
+// Run follows the site folder until ctx is done. It returns nil then, and
+// an error only when the folder cannot be watched at all.
+func (w *Watcher) Run(ctx context.Context) error {
+	fw, err := fsnotify.NewWatcher()
+	if err != nil {
+		return fmt.Errorf("watch %s: %w", w.dir, err)
+	}
+	defer fw.Close()
+	if err := fw.Add(w.dir); err != nil {
+		return fmt.Errorf("watch %s: %w", w.dir, err)
+	}
+	w.addFolders(fw)
+	var settle <-chan time.Time
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case ev, ok := <-fw.Events:
+			if !ok {
+				return nil
+			}
+			if ev.Has(fsnotify.Create) {
+				w.addFolders(fw) // _data or one of its folders made since
+			}
+			settle = time.After(Settle)
+		case err, ok := <-fw.Errors:
+			if !ok {
+				return nil
+			}
+			// Events were lost (an overflow): read the folder again.
+			w.log.Warn("site watch: " + err.Error())
+			settle = time.After(Settle)
+		case <-settle:
+			settle = nil
+			w.Sync(ctx)
+		}
+	}
+}
+
+// addFolders watches the configuration folders that exist and are not
+// watched yet.
+func (w *Watcher) addFolders(fw *fsnotify.Watcher) {
+	for _, f := range folders {
+		p := filepath.Join(w.dir, filepath.FromSlash(f))
+		if slices.Contains(fw.WatchList(), p) {
+			continue
+		}
+		if fi, err := os.Stat(p); err == nil && fi.IsDir() {
+			if err := fw.Add(p); err != nil {
+				w.log.Warn("site watch: cannot watch "+p, "err", err)
+			}
+		}
+	}
+}
+
+// Sync reads the site folder now, as Run does after an edit, and reports
+// whether the configuration changed.
+func (w *Watcher) Sync(ctx context.Context) bool {
+	res, err := importer.SyncSite(ctx, w.st, w.dir)
+	if err != nil {
+		if !errors.Is(err, context.Canceled) {
+			w.log.Error("site: read the configuration again", "err", err)
+		}
+		return false
+	}
+	w.report(res)
+	if len(res.Stored)+len(res.Deleted) == 0 {
+		return false
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.cur = res.Site
+	for _, c := range w.subs {
+		select {
+		case <-c: // not taken: replaced
+		default:
+		}
+		c <- res.Site
+	}
+	return true
+}
+
+// report logs what a sync did.
+func (w *Watcher) report(res importer.SiteSync) { res.Log(w.log) }

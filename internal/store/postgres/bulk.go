@@ -1,0 +1,150 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"newshub/internal/store"
+)
+
+// A bulk load (BulkLoad) fills an empty store on one connection of its
+// own, which holds the write lock from start to end: other writers wait,
+// readers see each batch as it commits. New records go in with COPY, and
+// the indexes curation does not read while records arrive, the full-text
+// index among them, are dropped at the start and built once at the end,
+// which costs a fraction of keeping them up to date row by row.
+//
+// Every batch commits whole, its derived rows with it, so a load that dies
+// leaves a sound store that lacks only the dropped indexes: the next Open
+// that finds them missing, while no load runs, builds them again.
+
+// lockBulk is held, for a session, by the connection of a running load.
+const lockBulk int64 = 0x6e657773_00000003
+
+// deferredIndexes are the indexes a bulk load builds after the rows, as
+// the migrations define them. The others (path, kind, time, story,
+// canonical URL, GUID, the primary keys) stay: curation reads through them
+// while the records arrive, and the writes through the primary keys.
+var deferredIndexes = []struct{ name, sql string }{
+	{"records_news_heat", `CREATE INDEX IF NOT EXISTS records_news_heat ON records (heat DESC, published_at DESC, path) WHERE kind = 'news'`},
+	{"records_news_quality", `CREATE INDEX IF NOT EXISTS records_news_quality ON records (quality DESC, published_at, path) WHERE kind = 'news'`},
+	{"records_news_topics", `CREATE INDEX IF NOT EXISTS records_news_topics ON records USING gin (topics) WHERE kind = 'news'`},
+	{"record_topics_key", `CREATE UNIQUE INDEX IF NOT EXISTS record_topics_key ON record_topics (topic, published_at DESC, path)`},
+	{"news_search_doc", `CREATE INDEX IF NOT EXISTS news_search_doc ON news_search USING gin (doc, topics)`},
+}
+
+// BulkLoad implements store.BulkLoader. Writes of the store go through the
+// load's connection until it returns.
+func (s *Store) BulkLoad(ctx context.Context, load func(ctx context.Context) error) (err error) {
+	conn, err := s.pool.Acquire(ctx)
+	if err != nil {
+		return fmt.Errorf("bulk load: %w", err)
+	}
+	defer conn.Release()
+	var ok bool
+	if err := conn.QueryRow(ctx, `SELECT pg_try_advisory_lock($1)`, lockBulk).Scan(&ok); err != nil {
+		return fmt.Errorf("bulk load: %w", err)
+	}
+	if !ok {
+		return fmt.Errorf("%w: another bulk load of this store is running", store.ErrNoBulk)
+	}
+	// Session locks outlive a failed statement: dropped with the session
+	// when the connection cannot be trusted.
+	defer unlockSession(conn, lockBulk)
+	if _, err := conn.Exec(ctx, `SELECT pg_advisory_lock($1)`, lockWrite); err != nil {
+		return fmt.Errorf("bulk load: %w", err)
+	}
+	defer unlockSession(conn, lockWrite)
+
+	var nonEmpty bool
+	err = conn.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM records) OR EXISTS (SELECT 1 FROM source_states)`).Scan(&nonEmpty)
+	if err != nil {
+		return fmt.Errorf("bulk load: %w", err)
+	}
+	if nonEmpty {
+		return store.ErrNotEmpty
+	}
+	// A batch lost to a crash of the server is loaded again by the next
+	// import: no need to wait for each commit to reach the disk.
+	if _, err := conn.Exec(ctx, `SET synchronous_commit = off`); err != nil {
+		return fmt.Errorf("bulk load: %w", err)
+	}
+	defer conn.Exec(context.Background(), `RESET synchronous_commit`)
+	err = pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error {
+		for _, ix := range deferredIndexes {
+			if _, err := tx.Exec(ctx, `DROP INDEX IF EXISTS `+ix.name); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("bulk load: drop indexes: %w", err)
+	}
+	s.bulk.Store(conn)
+	loadErr := load(ctx)
+	s.bulk.Store(nil)
+	// The indexes are built even when the load failed: what it wrote is
+	// kept.
+	if err := buildDeferred(context.WithoutCancel(ctx), conn.Conn()); err != nil {
+		return errors.Join(loadErr, err)
+	}
+	return loadErr
+}
+
+// unlockSession releases a session-level advisory lock, or closes the
+// connection (which releases it) when that fails.
+func unlockSession(conn *pgxpool.Conn, key int64) {
+	if _, err := conn.Exec(context.Background(), `SELECT pg_advisory_unlock($1)`, key); err != nil {
+		conn.Conn().Close(context.Background())
+	}
+}
+
+// buildDeferred builds the indexes a bulk load dropped, and the planner's
+// statistics of the tables it filled.
+func buildDeferred(ctx context.Context, conn *pgx.Conn) error {
+	if _, err := conn.Exec(ctx, `SET maintenance_work_mem = '256MB'`); err != nil {
+		return fmt.Errorf("bulk load: %w", err)
+	}
+	for _, ix := range deferredIndexes {
+		if _, err := conn.Exec(ctx, ix.sql); err != nil {
+			return fmt.Errorf("bulk load: build index %s: %w", ix.name, err)
+		}
+	}
+	if _, err := conn.Exec(ctx, `ANALYZE records, record_topics, news_search`); err != nil {
+		return fmt.Errorf("bulk load: %w", err)
+	}
+	_, err := conn.Exec(ctx, `RESET maintenance_work_mem`)
+	return err
+}
+
+// completeBulk builds the indexes a bulk load that died dropped, unless a
+// load is running: Open calls it, so the next use of the store after such
+// a crash finds it whole.
+func completeBulk(ctx context.Context, pool *pgxpool.Pool) error {
+	names := make([]string, len(deferredIndexes))
+	for i, ix := range deferredIndexes {
+		names[i] = ix.name
+	}
+	var present int
+	err := pool.QueryRow(ctx, `SELECT count(*) FROM pg_indexes WHERE schemaname = current_schema() AND indexname = ANY($1)`,
+		names).Scan(&present)
+	if err != nil || present == len(names) {
+		return err
+	}
+	conn, err := pool.Acquire(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Release()
+	var ok bool
+	if err := conn.QueryRow(ctx, `SELECT pg_try_advisory_lock($1)`, lockBulk).Scan(&ok); err != nil || !ok {
+		return err // a load is running: it builds them
+	}
+	defer unlockSession(conn, lockBulk)
+	return buildDeferred(ctx, conn.Conn())
+}

@@ -1,0 +1,127 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"newshub/internal/model"
+	"newshub/internal/store"
+	"newshub/internal/store/postgres/pgtest"
+)
+
+// indexes lists the indexes of the store's tables with their definitions.
+func indexes(t *testing.T, st *Store) []string {
+	t.Helper()
+	rows, err := st.pool.Query(context.Background(),
+		`SELECT indexname || ': ' || indexdef FROM pg_indexes WHERE schemaname = current_schema() ORDER BY indexname`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+func bulkRecord(slug string) *model.Record {
+	return &model.Record{Path: "_news/2020-08-30-" + slug + ".md", Kind: model.KindNews, Raw: []byte("---\ntitle: " + slug + "\n---\n"),
+		Article: &model.Article{Title: slug, Topics: []string{"Election", "Election"}, CanonicalURL: "https://example.com/" + slug,
+			PublishedDateTime: time.Date(2020, 8, 30, 12, 0, 0, 0, time.UTC)}}
+}
+
+// TestBulkLoadLeavesTheIndexesMigrationsMake checks that the indexes a
+// bulk load drops come back as the migrations define them, a record that
+// names a topic twice included (one topic row, as the unique index wants).
+func TestBulkLoadLeavesTheIndexesMigrationsMake(t *testing.T) {
+	ctx := context.Background()
+	fresh, loaded := openTemp(t), openTemp(t)
+	defer fresh.Close()
+	defer loaded.Close()
+	err := loaded.BulkLoad(ctx, func(ctx context.Context) error {
+		if n := len(indexes(t, loaded)); n != len(indexes(t, fresh))-len(deferredIndexes) {
+			t.Errorf("%d indexes during the load, want all but the %d put off", n, len(deferredIndexes))
+		}
+		return loaded.Upsert(ctx, []*model.Record{bulkRecord("a"), bulkRecord("b")})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := indexes(t, loaded), indexes(t, fresh); !reflect.DeepEqual(got, want) {
+		t.Errorf("indexes after a bulk load:\n%s\nwant, as migrated:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	res, err := loaded.Search(ctx, store.SearchQuery{Text: "a", Topic: "Election"})
+	if err != nil || res.Total != 1 {
+		t.Errorf("search after the load: %d hits, %v; want 1", res.Total, err)
+	}
+}
+
+// TestOpenFinishesTheIndexesOfADeadBulkLoad leaves a store as a load that
+// died leaves it (its records in, the put-off indexes missing, no load
+// running) and checks that Open builds them; while a load runs, Open
+// leaves them to it.
+func TestOpenFinishesTheIndexesOfADeadBulkLoad(t *testing.T) {
+	ctx := context.Background()
+	dsn := pgtest.DSN(t)
+	st := openDSN(t, dsn)
+	want := indexes(t, st)
+	if err := st.Upsert(ctx, []*model.Record{bulkRecord("a")}); err != nil {
+		t.Fatal(err)
+	}
+	for _, ix := range deferredIndexes {
+		if _, err := st.pool.Exec(ctx, `DROP INDEX `+ix.name); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// A load running elsewhere holds its lock: Open leaves the indexes.
+	conn, err := st.pool.Acquire(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := conn.Exec(ctx, `SELECT pg_advisory_lock($1)`, lockBulk); err != nil {
+		t.Fatal(err)
+	}
+	during := openDSN(t, dsn)
+	if got := len(indexes(t, during)); got != len(want)-len(deferredIndexes) {
+		t.Errorf("Open during a load built indexes: %d, want %d", got, len(want)-len(deferredIndexes))
+	}
+	during.Close()
+	unlockSession(conn, lockBulk)
+	conn.Release()
+	st.Close()
+
+	after := openDSN(t, dsn)
+	defer after.Close()
+	if got := indexes(t, after); !reflect.DeepEqual(got, want) {
+		t.Errorf("indexes after Open:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// TestBulkLoadOfAStoreWhileAnotherLoadsIsRefused checks the bulk lock.
+func TestBulkLoadOfAStoreWhileAnotherLoadsIsRefused(t *testing.T) {
+	ctx := context.Background()
+	dsn := pgtest.DSN(t)
+	a, b := openDSN(t, dsn), openDSN(t, dsn)
+	defer a.Close()
+	defer b.Close()
+	err := a.BulkLoad(ctx, func(ctx context.Context) error {
+		called := false
+		err := b.BulkLoad(ctx, func(context.Context) error { called = true; return nil })
+		if !errors.Is(err, store.ErrNoBulk) || called {
+			t.Errorf("a second BulkLoad during one: %v, called %v; want ErrNoBulk", err, called)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}

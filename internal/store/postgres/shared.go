@@ -1,0 +1,211 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"newshub/internal/store"
+)
+
+// sqlLease claims, in one statement, the wanted names that have no lease
+// row, whose lease has expired or that the holder has already. Rows
+// another transaction is claiming at the same moment are skipped rather
+// than waited for (FOR UPDATE SKIP LOCKED), so workers asking for the same
+// names never queue behind each other, and a name inserted meanwhile by
+// another is left to it (ON CONFLICT DO NOTHING). Every part of the
+// statement sees one snapshot: a name is either updated or inserted.
+const sqlLease = `WITH want AS (
+		SELECT DISTINCT unnest($2::text[]) AS name
+	), free AS (
+		SELECT l.name FROM leases l JOIN want w ON w.name = l.name
+		WHERE l.holder = $1 OR l.expires_at <= now()
+		FOR UPDATE OF l SKIP LOCKED
+	), renewed AS (
+		UPDATE leases l SET holder = $1, expires_at = now() + $3 * interval '1 microsecond'
+		FROM free WHERE l.name = free.name
+		RETURNING l.name
+	), added AS (
+		INSERT INTO leases (name, holder, expires_at)
+		SELECT w.name, $1, now() + $3 * interval '1 microsecond' FROM want w
+		WHERE NOT EXISTS (SELECT 1 FROM leases l WHERE l.name = w.name)
+		ON CONFLICT (name) DO NOTHING
+		RETURNING name
+	)
+	SELECT name FROM renewed UNION ALL SELECT name FROM added`
+
+// Lease claims the free names for holder. It does not take the write
+// lock: leases are rows of their own, claimed by row locks, and a worker
+// asking for sources never waits for another's batch to be stored.
+// Expiry is by the server's clock, which every machine sharing the hub
+// shares.
+func (s *Store) Lease(ctx context.Context, holder string, ttl time.Duration, names ...string) ([]string, error) {
+	if holder == "" {
+		return nil, errors.New("lease: empty holder")
+	}
+	if len(names) == 0 {
+		return nil, nil
+	}
+	keys := make([]string, len(names))
+	for i, n := range names {
+		keys[i] = text(n)
+	}
+	rows, err := s.pool.Query(ctx, sqlLease, text(holder), keys, ttl.Microseconds())
+	if err != nil {
+		return nil, fmt.Errorf("lease: %w", err)
+	}
+	claimed, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return nil, fmt.Errorf("lease: %w", err)
+	}
+	// In the order given, each once, as the caller named them.
+	got := make([]string, 0, len(claimed))
+	for i, n := range names {
+		if slices.Contains(claimed, keys[i]) && !slices.Contains(got, n) {
+			got = append(got, n)
+		}
+	}
+	return got, nil
+}
+
+// Release deletes holder's leases on names.
+func (s *Store) Release(ctx context.Context, holder string, names ...string) error {
+	if len(names) == 0 {
+		return nil
+	}
+	keys := make([]string, len(names))
+	for i, n := range names {
+		keys[i] = text(n)
+	}
+	if _, err := s.pool.Exec(ctx, `DELETE FROM leases WHERE holder = $1 AND name = ANY($2)`, text(holder), keys); err != nil {
+		return fmt.Errorf("release: %w", err)
+	}
+	return nil
+}
+
+// Exclusive runs fn holding the session advisory lock called name on a
+// connection of its own: the server drops it if the process dies or the
+// connection is lost. It is not the lock every write transaction takes,
+// which fn's writes need in turn.
+func (s *Store) Exclusive(ctx context.Context, name string, fn func(ctx context.Context) error) error {
+	key := lockKey(name)
+	conn, err := s.pool.Acquire(ctx)
+	if err != nil {
+		return fmt.Errorf("exclusive %s: %w", name, err)
+	}
+	if _, err := conn.Exec(ctx, `SELECT pg_advisory_lock($1)`, key); err != nil {
+		conn.Release()
+		return fmt.Errorf("exclusive %s: %w", name, err)
+	}
+	defer func() {
+		if _, err := conn.Exec(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock($1)`, key); err != nil {
+			// Ending the session is the other way to drop its locks.
+			conn.Conn().Close(context.WithoutCancel(ctx))
+		}
+		conn.Release()
+	}()
+	return fn(ctx)
+}
+
+// notifyChannel is where each new generation is announced, by bump.
+const notifyChannel = "newshub_generation"
+
+// Reconnection of Watch after its connection is lost: the first attempt at
+// once, then waiting longer each time up to watchRetryMax, so a restarted
+// server is heard from again within about that long of taking connections.
+const (
+	watchRetryMin = 100 * time.Millisecond
+	watchRetryMax = time.Second
+	// watchPing is how long a quiet watch waits before checking that its
+	// connection is alive: a connection lost without a word (a network
+	// gone) would otherwise leave it waiting for ever.
+	watchPing = 30 * time.Second
+)
+
+// Watch listens for the notifications bump sends with every commit that
+// changes the generation, on a connection of its own. When the connection
+// is lost (a server restart) it connects again, and reads the generation
+// once listening, so a change made meanwhile is reported too.
+func (s *Store) Watch(ctx context.Context) <-chan int64 {
+	feed := store.NewGenerationFeed()
+	go func() {
+		defer close(feed.C)
+		wait := watchRetryMin
+		for {
+			if s.listen(ctx, feed) {
+				wait = watchRetryMin
+			}
+			select {
+			case <-ctx.Done():
+				return
+			case <-time.After(wait):
+			}
+			wait = min(2*wait, watchRetryMax)
+		}
+	}()
+	return feed.C
+}
+
+// listen sends the generations a connection hears of until it fails or
+// ctx is done, and reports whether it got as far as listening.
+func (s *Store) listen(ctx context.Context, feed *store.GenerationFeed) bool {
+	conn, err := pgx.ConnectConfig(ctx, s.pool.Config().ConnConfig.Copy())
+	if err != nil {
+		return false
+	}
+	defer conn.Close(context.WithoutCancel(ctx))
+	if _, err := conn.Exec(ctx, `LISTEN `+notifyChannel); err != nil {
+		return false
+	}
+	for {
+		// Read after LISTEN: a commit between the two is heard of twice,
+		// never missed.
+		var g int64
+		if err := conn.QueryRow(ctx, `SELECT value FROM generation WHERE id = 1`).Scan(&g); err != nil {
+			return true
+		}
+		feed.Send(g)
+		for {
+			wctx, cancel := context.WithTimeout(ctx, watchPing)
+			n, err := conn.WaitForNotification(wctx)
+			cancel()
+			if err != nil {
+				if ctx.Err() != nil || conn.IsClosed() {
+					return true
+				}
+				break // quiet a while: check the connection and the generation
+			}
+			if g, err := strconv.ParseInt(n.Payload, 10, 64); err == nil {
+				feed.Send(g)
+			}
+		}
+	}
+}
+
+// StoredPaths returns those of paths at which a record is stored, so a
+// writer can tell which paths another process has taken since it looked.
+func (s *Store) StoredPaths(ctx context.Context, paths []string) ([]string, error) {
+	keys := make([]string, 0, len(paths))
+	for _, p := range paths {
+		if storablePath(p) { // no other path is stored
+			keys = append(keys, p)
+		}
+	}
+	if len(keys) == 0 {
+		return nil, nil
+	}
+	rows, err := s.pool.Query(ctx, `SELECT path FROM records WHERE path = ANY($1)`, keys)
+	if err != nil {
+		return nil, fmt.Errorf("stored paths: %w", err)
+	}
+	found, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return nil, fmt.Errorf("stored paths: %w", err)
+	}
+	return found, nil
+}

@@ -1,0 +1,148 @@
+package sqlite
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"newshub/internal/model"
+	"newshub/internal/store"
+)
+
+// schema lists the tables and indexes of the database with their SQL.
+func schema(t *testing.T, st *Store) []string {
+	t.Helper()
+	rows, err := st.r.Query(`SELECT type || ' ' || name || ': ' || coalesce(sql, '') FROM sqlite_master ORDER BY name`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, strings.ReplaceAll(s, "IF NOT EXISTS ", ""))
+	}
+	return out
+}
+
+func journalMode(t *testing.T, st *Store) string {
+	t.Helper()
+	var mode string
+	if err := st.w.QueryRow(`PRAGMA journal_mode`).Scan(&mode); err != nil {
+		t.Fatal(err)
+	}
+	return mode
+}
+
+func bulkRecord(slug string) *model.Record {
+	return &model.Record{Path: "_news/2020-08-30-" + slug + ".md", Kind: model.KindNews, Raw: []byte("---\ntitle: " + slug + "\n---\n"),
+		Article: &model.Article{Title: slug, Topics: []string{"Election"}, CanonicalURL: "https://example.com/" + slug}}
+}
+
+// TestBulkLoadLeavesTheStoreAsMigrationsMakeIt checks that the indexes a
+// bulk load drops come back as the migrations define them, and the
+// database is back in WAL mode.
+func TestBulkLoadLeavesTheStoreAsMigrationsMakeIt(t *testing.T) {
+	ctx := context.Background()
+	fresh, loaded := openTemp(t), openTemp(t)
+	defer fresh.Close()
+	defer loaded.Close()
+	err := loaded.BulkLoad(ctx, func(ctx context.Context) error {
+		if m := journalMode(t, loaded); m != "memory" {
+			t.Errorf("journal mode during the load: %q, want memory", m)
+		}
+		return loaded.Upsert(ctx, []*model.Record{bulkRecord("a"), bulkRecord("b")})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := schema(t, loaded), schema(t, fresh); !reflect.DeepEqual(got, want) {
+		t.Errorf("schema after a bulk load:\n%s\nwant, as migrated:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if m := journalMode(t, loaded); m != "wal" {
+		t.Errorf("journal mode after the load: %q, want wal", m)
+	}
+	if _, err := os.Stat(loaded.path + bulkMarkerSuffix); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the marker file is left after a load: %v", err)
+	}
+}
+
+// TestBulkLoadWaitsForTheStoreToBeItsAlone checks that a store another
+// connection has open is not loaded in bulk (its journal mode cannot
+// change), and that a store being loaded cannot be opened.
+func TestBulkLoadWaitsForTheStoreToBeItsAlone(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "hub.db")
+	a, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	b, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	called := false
+	err = a.BulkLoad(ctx, func(context.Context) error { called = true; return nil })
+	if !errors.Is(err, store.ErrNoBulk) || called {
+		t.Errorf("BulkLoad with another store open: %v, load called %v; want ErrNoBulk, not called", err, called)
+	}
+	b.Close()
+	if err := a.Upsert(ctx, []*model.Record{bulkRecord("after")}); err != nil {
+		t.Errorf("Upsert after the refused load: %v", err)
+	}
+
+	c := openTemp(t)
+	defer c.Close()
+	err = c.BulkLoad(ctx, func(context.Context) error {
+		_, err := Open(ctx, c.path)
+		if err == nil || !strings.Contains(err.Error(), "a bulk import is loading this store") {
+			t.Errorf("Open during a bulk load: %v, want a refusal", err)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestOpenStartsAgainFromTheRemainsOfABulkLoad leaves a marker nobody
+// holds beside a database, as a load killed half-way does, and checks
+// that Open removes what the load left and opens an empty store.
+func TestOpenStartsAgainFromTheRemainsOfABulkLoad(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "hub.db")
+	st, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Upsert(ctx, []*model.Record{bulkRecord("half-loaded")}); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	if st.Rebuilt() {
+		t.Error("a new store says it was rebuilt")
+	}
+	if err := os.WriteFile(path+bulkMarkerSuffix, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	st, err = Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	counts, err := st.Count(ctx)
+	if err != nil || len(counts) != 0 || !st.Rebuilt() {
+		t.Errorf("store after the remains of a load: counts %v, %v, rebuilt %v; want empty and rebuilt", counts, err, st.Rebuilt())
+	}
+	if _, err := os.Stat(path + bulkMarkerSuffix); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the marker is still there: %v", err)
+	}
+}

@@ -1,0 +1,302 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"newshub/internal/model"
+	"newshub/internal/store"
+	"newshub/internal/store/codec"
+)
+
+// sqlNewsEntry reads a store.NewsEntry from the indexed columns.
+const sqlNewsEntry = `SELECT r.path, r.version, coalesce(r.story, ''), coalesce(r.published, 0), coalesce(r.archived, 0),
+	coalesce(r.published_at, 0), coalesce(r.canonical_url, ''), coalesce(r.guid, ''), coalesce(r.original_url, '')`
+
+// ScanNews calls fn with the indexed fields of the news records q selects,
+// in q's order, without reading their values.
+func (s *Store) ScanNews(ctx context.Context, q store.NewsQuery, fn func(store.NewsEntry) error) error {
+	if err := checkOrder(q.Order); err != nil {
+		return err
+	}
+	from, tcol, args := newsWhere(q)
+	lim, largs := limitOffset(q.Limit, q.Offset)
+	rows, err := s.r.QueryContext(ctx, sqlNewsEntry+from+orderBy(q.Order, tcol)+lim, append(args, largs...)...)
+	if err != nil {
+		return fmt.Errorf("scan news: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var (
+			e  store.NewsEntry
+			at int64
+		)
+		if err := rows.Scan(&e.Path, &e.Version, &e.Story, &e.Published, &e.Archived, &at,
+			&e.CanonicalURL, &e.GUID, &e.OriginalURL); err != nil {
+			return fmt.Errorf("scan news: %w", err)
+		}
+		e.PublishedAt = time.UnixMicro(at).UTC()
+		if err := fn(e); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("scan news: %w", err)
+	}
+	return nil
+}
+
+// writeTx runs fn in a write transaction on the writer connection, with
+// the version the transaction gives what it writes, and bumps the
+// generation when fn reports a change.
+func (s *Store) writeTx(ctx context.Context, fn func(tx *sql.Tx, version int64) (changed bool, err error)) (err error) {
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			tx.Rollback()
+		}
+	}()
+	var gen int64
+	if err := tx.QueryRowContext(ctx, `SELECT value FROM generation WHERE id = 1`).Scan(&gen); err != nil {
+		return fmt.Errorf("read generation: %w", err)
+	}
+	changed, err := fn(tx, gen+1)
+	if err != nil {
+		return err
+	}
+	if changed {
+		if err := bump(ctx, tx); err != nil {
+			return err
+		}
+	}
+	return tx.Commit()
+}
+
+// writeErr wraps the error of the write op, but for a conflict, which
+// callers match as it is.
+func writeErr(op string, err error) error {
+	var ce *store.ConflictError
+	if err == nil || errors.As(err, &ce) {
+		return err
+	}
+	return fmt.Errorf("%s: %w", op, err)
+}
+
+// statements prepares sqls in tx, in order.
+func statements(ctx context.Context, tx *sql.Tx, sqls ...string) ([]*sql.Stmt, error) {
+	out := make([]*sql.Stmt, len(sqls))
+	for i, q := range sqls {
+		st, err := tx.PrepareContext(ctx, q)
+		if err != nil {
+			return nil, fmt.Errorf("prepare: %w", err)
+		}
+		out[i] = st
+	}
+	return out, nil
+}
+
+// storedAt is what a move or a purge reads of the record at a path.
+type storedAt struct {
+	id      int64
+	kind    string
+	value   []byte
+	version int64
+}
+
+const sqlSelectStored = `SELECT id, kind, value, version FROM records WHERE path = ?`
+
+// readStored reads the record at path; ok is false when there is none.
+func readStored(ctx context.Context, sel *sql.Stmt, path string) (r storedAt, ok bool, err error) {
+	err = sel.QueryRowContext(ctx, path).Scan(&r.id, &r.kind, &r.value, &r.version)
+	if errors.Is(err, sql.ErrNoRows) {
+		return r, false, nil
+	}
+	return r, err == nil, err
+}
+
+// Move gives records new paths in one transaction (see store.Store.Move).
+// A record keeps its row, so its full-text row stays; its topic rows,
+// keyed by path, are made again.
+func (s *Store) Move(ctx context.Context, moves []store.Move) error {
+	if len(moves) == 0 {
+		return nil
+	}
+	err := s.writeTx(ctx, func(tx *sql.Tx, version int64) (bool, error) {
+		st, err := statements(ctx, tx, sqlSelectStored, sqlDeleteTopics,
+			`UPDATE records SET path = ?, value = ?, archived = ?, version = ? WHERE id = ?`,
+			`INSERT OR IGNORE INTO record_topics (topic, published_at, path) VALUES (?, ?, ?)`)
+		if err != nil {
+			return false, err
+		}
+		sel, delTopics, update, insTopic := st[0], st[1], st[2], st[3]
+		found := make([]storedAt, len(moves))
+		var conflicts []string
+		targets := map[string]bool{}
+		for _, m := range moves {
+			targets[m.From] = true // a chain of moves is refused: To must be free before the batch
+		}
+		for i, m := range moves {
+			r, ok, err := readStored(ctx, sel, m.From)
+			if err != nil {
+				return false, fmt.Errorf("%s: %w", m.From, err)
+			}
+			if !ok || (m.Version != 0 && r.version != m.Version) {
+				conflicts = append(conflicts, m.From)
+			}
+			found[i] = r
+			_, taken, err := readStored(ctx, sel, m.To)
+			if err != nil {
+				return false, fmt.Errorf("%s: %w", m.To, err)
+			}
+			if taken || targets[m.To] || m.To == "" {
+				conflicts = append(conflicts, m.To)
+			}
+			targets[m.To] = true
+		}
+		if len(conflicts) > 0 {
+			return false, &store.ConflictError{Paths: conflicts}
+		}
+		for i, m := range moves {
+			r := found[i]
+			rec := &model.Record{Path: m.To, Kind: model.Kind(r.kind)}
+			if err := codec.Decode(rec, r.value); err != nil {
+				return false, fmt.Errorf("%s: %w", m.From, err)
+			}
+			value, archived := r.value, any(nil)
+			if news := rec.Kind == model.KindNews && rec.Article != nil; news {
+				rec.Article.Archived = strings.HasPrefix(m.To, "_archive/")
+				if value, err = codec.Encode(rec); err != nil {
+					return false, fmt.Errorf("%s: %w", m.From, err)
+				}
+				archived = rec.Article.Archived
+				if _, err := delTopics.ExecContext(ctx, r.id); err != nil {
+					return false, fmt.Errorf("%s: %w", m.From, err)
+				}
+			}
+			if _, err := update.ExecContext(ctx, m.To, value, archived, version, r.id); err != nil {
+				return false, fmt.Errorf("%s: %w", m.From, err)
+			}
+			if archived == nil {
+				continue
+			}
+			at := rec.Article.PublishedDateTime.UnixMicro()
+			for _, t := range rec.Article.Topics {
+				if t == "" {
+					continue
+				}
+				if _, err := insTopic.ExecContext(ctx, t, at, m.To); err != nil {
+					return false, fmt.Errorf("%s: %w", m.To, err)
+				}
+			}
+		}
+		return true, nil
+	})
+	return writeErr("move", err)
+}
+
+// Purge deletes records and keeps their keys as tombstones, in one
+// transaction (see store.Store.Purge).
+func (s *Store) Purge(ctx context.Context, purges []store.Purge) error {
+	if len(purges) == 0 {
+		return nil
+	}
+	err := s.writeTx(ctx, func(tx *sql.Tx, _ int64) (bool, error) {
+		st, err := statements(ctx, tx, sqlSelectStored,
+			`INSERT INTO tombstones (key, path, purged_at) VALUES (?, ?, ?)
+				ON CONFLICT (key) DO UPDATE SET path = excluded.path, purged_at = excluded.purged_at`)
+		if err != nil {
+			return false, err
+		}
+		sel, keep := st[0], st[1]
+		var conflicts []string
+		for _, p := range purges {
+			if p.Version == 0 {
+				continue
+			}
+			r, ok, err := readStored(ctx, sel, p.Path)
+			if err != nil {
+				return false, fmt.Errorf("%s: %w", p.Path, err)
+			}
+			if !ok || r.version != p.Version {
+				conflicts = append(conflicts, p.Path)
+			}
+		}
+		if len(conflicts) > 0 {
+			return false, &store.ConflictError{Paths: conflicts}
+		}
+		rm, err := newRemover(ctx, tx)
+		if err != nil {
+			return false, err
+		}
+		for _, p := range purges {
+			if p.Version != 0 {
+				if _, err := rm.remove(ctx, p.Path); err != nil {
+					return false, fmt.Errorf("%s: %w", p.Path, err)
+				}
+			}
+			for _, k := range p.Keys {
+				if k == "" {
+					continue
+				}
+				if _, err := keep.ExecContext(ctx, k, p.Path, p.At.UnixMicro()); err != nil {
+					return false, fmt.Errorf("%s: %w", p.Path, err)
+				}
+			}
+		}
+		return true, nil
+	})
+	return writeErr("purge", err)
+}
+
+const sqlTombstone = `SELECT key, path, purged_at FROM tombstones`
+
+func scanTombstone(sc scanner) (store.Tombstone, error) {
+	var (
+		t  store.Tombstone
+		at int64
+	)
+	err := sc.Scan(&t.Key, &t.Path, &at)
+	t.PurgedAt = time.UnixMicro(at).UTC()
+	return t, err
+}
+
+// Tombstone returns the tombstone of key, or store.ErrNotFound.
+func (s *Store) Tombstone(ctx context.Context, key string) (store.Tombstone, error) {
+	t, err := scanTombstone(s.r.QueryRowContext(ctx, sqlTombstone+` WHERE key = ?`, key))
+	if errors.Is(err, sql.ErrNoRows) {
+		return store.Tombstone{}, fmt.Errorf("tombstone %s: %w", key, store.ErrNotFound)
+	}
+	if err != nil {
+		return store.Tombstone{}, fmt.Errorf("tombstone %s: %w", key, err)
+	}
+	return t, nil
+}
+
+// Tombstones calls fn for every tombstone, in key order.
+func (s *Store) Tombstones(ctx context.Context, fn func(store.Tombstone) error) error {
+	rows, err := s.r.QueryContext(ctx, sqlTombstone+` ORDER BY key`)
+	if err != nil {
+		return fmt.Errorf("tombstones: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		t, err := scanTombstone(rows)
+		if err != nil {
+			return fmt.Errorf("tombstones: %w", err)
+		}
+		if err := fn(t); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("tombstones: %w", err)
+	}
+	return nil
+}

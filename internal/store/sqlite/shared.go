@@ -1,0 +1,205 @@
+package sqlite
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"slices"
+	"syscall"
+	"time"
+
+	"newshub/internal/store"
+)
+
+// Lease claims the free names for holder in one write transaction: SQLite
+// has one writer at a time, so two handles or processes never both find a
+// name free. Expiry is by this machine's clock, which every process sharing
+// the file shares.
+func (s *Store) Lease(ctx context.Context, holder string, ttl time.Duration, names ...string) (got []string, err error) {
+	if holder == "" {
+		return nil, errors.New("lease: empty holder")
+	}
+	names = distinct(names)
+	if len(names) == 0 {
+		return nil, nil
+	}
+	now := time.Now()
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, fmt.Errorf("lease: %w", err)
+	}
+	defer func() {
+		if err != nil {
+			tx.Rollback()
+		}
+	}()
+	// A name is claimed when it has no row, its lease has expired, or
+	// holder has it already; otherwise the update's condition fails and
+	// the statement changes nothing.
+	stmt, err := tx.PrepareContext(ctx, `INSERT INTO leases (name, holder, expires) VALUES (?, ?, ?)
+		ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires = excluded.expires
+		WHERE leases.holder = excluded.holder OR leases.expires <= ?`)
+	if err != nil {
+		return nil, fmt.Errorf("lease: %w", err)
+	}
+	defer stmt.Close()
+	for _, name := range names {
+		res, err := stmt.ExecContext(ctx, name, holder, now.Add(ttl).UnixMicro(), now.UnixMicro())
+		if err != nil {
+			return nil, fmt.Errorf("lease %s: %w", name, err)
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return nil, fmt.Errorf("lease %s: %w", name, err)
+		} else if n > 0 {
+			got = append(got, name)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, fmt.Errorf("lease: %w", err)
+	}
+	return got, nil
+}
+
+// Release deletes holder's leases on names.
+func (s *Store) Release(ctx context.Context, holder string, names ...string) (err error) {
+	names = distinct(names)
+	if len(names) == 0 {
+		return nil
+	}
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("release: %w", err)
+	}
+	defer func() {
+		if err != nil {
+			tx.Rollback()
+		}
+	}()
+	stmt, err := tx.PrepareContext(ctx, `DELETE FROM leases WHERE name = ? AND holder = ?`)
+	if err != nil {
+		return fmt.Errorf("release: %w", err)
+	}
+	defer stmt.Close()
+	for _, name := range names {
+		if _, err := stmt.ExecContext(ctx, name, holder); err != nil {
+			return fmt.Errorf("release %s: %w", name, err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("release: %w", err)
+	}
+	return nil
+}
+
+// distinct returns names without repeats, in their first order.
+func distinct(names []string) []string {
+	seen := make(map[string]bool, len(names))
+	return slices.DeleteFunc(slices.Clone(names), func(n string) bool {
+		if seen[n] {
+			return true
+		}
+		seen[n] = true
+		return false
+	})
+}
+
+// Exclusive runs fn holding an exclusive lock on a file beside the
+// database (hub.db.NAME-lock), which the kernel releases if the process
+// dies. SQLite's own lock cannot serve: it is held only for a transaction,
+// and a read-compute-write cycle spans several.
+func (s *Store) Exclusive(ctx context.Context, name string, fn func(ctx context.Context) error) error {
+	if !lockName(name) {
+		return fmt.Errorf("exclusive %q: a lock name is lower-case letters, digits and '-'", name)
+	}
+	path := s.path + "." + name + "-lock"
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
+	if err != nil {
+		return fmt.Errorf("exclusive %s: %w", name, err)
+	}
+	// flock cannot be interrupted by ctx: it waits in a goroutine that,
+	// when the caller has given up, lets the lock go as soon as it gets it.
+	locked := make(chan error, 1)
+	go func() { locked <- syscall.Flock(int(f.Fd()), syscall.LOCK_EX) }()
+	select {
+	case err := <-locked:
+		if err != nil {
+			f.Close()
+			return fmt.Errorf("exclusive %s: %w", name, err)
+		}
+	case <-ctx.Done():
+		go func() { <-locked; f.Close() }()
+		return fmt.Errorf("exclusive %s: %w", name, ctx.Err())
+	}
+	defer f.Close() // closing the file releases the lock
+	return fn(ctx)
+}
+
+// lockName reports whether name can be part of a lock file's name.
+func lockName(name string) bool {
+	if name == "" {
+		return false
+	}
+	for _, r := range name {
+		if !('a' <= r && r <= 'z' || '0' <= r && r <= '9' || r == '-') {
+			return false
+		}
+	}
+	return true
+}
+
+// watchEvery is how often Watch reads the generation: one indexed row of a
+// reader connection, a few microseconds.
+const watchEvery = 250 * time.Millisecond
+
+// Watch polls the generation, the change of which every writer of the file
+// commits with its data.
+func (s *Store) Watch(ctx context.Context) <-chan int64 {
+	feed := store.NewGenerationFeed()
+	go func() {
+		defer close(feed.C)
+		t := time.NewTicker(watchEvery)
+		defer t.Stop()
+		for {
+			if g, err := s.Generation(ctx); err == nil {
+				feed.Send(g)
+			}
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	return feed.C
+}
+
+// StoredPaths returns those of paths at which a record is stored, so a
+// writer can tell which paths another process has taken since it looked.
+func (s *Store) StoredPaths(ctx context.Context, paths []string) ([]string, error) {
+	if len(paths) == 0 {
+		return nil, nil
+	}
+	list, err := json.Marshal(paths)
+	if err != nil {
+		return nil, fmt.Errorf("stored paths: %w", err)
+	}
+	rows, err := s.r.QueryContext(ctx, `SELECT path FROM records WHERE path IN (SELECT value FROM json_each(?))`, string(list))
+	if err != nil {
+		return nil, fmt.Errorf("stored paths: %w", err)
+	}
+	defer rows.Close()
+	var found []string
+	for rows.Next() {
+		var p string
+		if err := rows.Scan(&p); err != nil {
+			return nil, fmt.Errorf("stored paths: %w", err)
+		}
+		found = append(found, p)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("stored paths: %w", err)
+	}
+	return found, nil
+}
