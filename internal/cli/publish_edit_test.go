@@ -202,8 +202,9 @@ func TestServedHubHonoursHideAndPin(t *testing.T) {
 
 // TestBuiltHubHonoursHideAndPin builds a hub after `newshub edit hide` and
 // `edit pin`: no file of the build holds the hidden article (lists, its
-// documents and page, feeds, search), and the pinned story comes first in
-// api/news and on the home page.
+// documents and page, feeds, search), the pinned story comes first in
+// api/news and on the home page, and the API carries none of the fields
+// newshub keeps beside a record.
 func TestBuiltHubHonoursHideAndPin(t *testing.T) {
 	h := newPublishedHub(t)
 	hidden, pinned := h.newest, h.old
@@ -240,6 +241,13 @@ func TestBuiltHubHonoursHideAndPin(t *testing.T) {
 	for _, m := range marks {
 		if files := holding(after, m); len(files) > 0 {
 			t.Errorf("the build still holds %q in %v", m, files)
+		}
+	}
+	// The API never tells what only newshub keeps: why an article is
+	// withheld, its topic decision, its feed, its pin.
+	for _, field := range []string{`"withheld"`, `"relevance"`, `"onTopic"`, `"pinnedUntil"`, `"source":`} {
+		if files := holding(filepath.Join(after, "api"), field); len(files) > 0 {
+			t.Errorf("the API writes %s in %v", field, files)
 		}
 	}
 	news, err := os.ReadFile(filepath.Join(after, "api", "news", "index.json"))
