@@ -11,7 +11,6 @@ import (
 	"net/http"
 	"net/http/pprof"
 	runtimemetrics "runtime/metrics"
-	"sync/atomic"
 	"time"
 
 	"newshub/internal/ingest"
@@ -73,8 +72,16 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	defer follow(ctx, env, sw)()
+	var policy scheduler.Policy
+	if *fetchEvery > 0 {
+		// One interval for every source, failures included: a soak
+		// test compresses days of rounds into minutes.
+		policy = scheduler.Policy{Min: *fetchEvery, Max: *fetchEvery, Default: *fetchEvery}
+	}
+	m := metrics.New(metrics.Options{Store: st, SiteDir: env.Site, Policy: policy, Log: env.Log})
 	// One view of the hub for the API, the feeds, the website and search.
-	views := publish.NewViews(publish.ViewsConfig{Store: st, Options: publish.Options{BaseURL: *baseURL}, Logger: log})
+	views := publish.NewViews(publish.ViewsConfig{Store: st, Options: publish.Options{BaseURL: *baseURL}, Logger: log,
+		OnLoad: func(d time.Duration) { m.Published(metrics.PublishLoad, d) }})
 	w, err := web.New(web.Config{Views: views, Store: st, Logger: env.Log})
 	if err != nil {
 		return err
@@ -84,31 +91,23 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	cfg := server.Config{Store: st, Views: views, Web: mountAdmin(w, area), Search: w.SearchDoc, Logger: log}
-	var policy scheduler.Policy
-	if *fetchEvery > 0 {
-		// One interval for every source, failures included: a soak
-		// test compresses days of rounds into minutes.
-		policy = scheduler.Policy{Min: *fetchEvery, Max: *fetchEvery, Default: *fetchEvery}
+	cfg := server.Config{Store: st, Views: views, Web: mountAdmin(w, area), Search: w.SearchDoc, Logger: log, Metrics: m}
+	if !*noIngest {
+		opts := ingest.Options{Version: version(), SiteDir: env.Site, Log: env.Log, Policy: policy, Metrics: m}
+		cfg.Ingest = ingestFollowing(sw, st, opts)
 	}
-	m := metrics.New(metrics.Options{Store: st, SiteDir: env.Site, Policy: policy, Log: env.Log})
-	// The server loads the hub's view before it listens: once it calls
-	// back with its address, the view is there.
-	var loaded atomic.Bool
+	srv := server.New(cfg)
+	// The server loads the hub's view before it listens; until then the
+	// admin address answers /readyz with 503.
 	if *adminAddr != "" {
 		stop, err := startAdminServer(*adminAddr, m,
-			[]metrics.Check{metrics.StoreReachable(st), metrics.ViewLoaded(loaded.Load)}, area, env.Stdout, env.Log)
+			[]metrics.Check{metrics.StoreReachable(st), metrics.ViewLoaded(srv.Loaded)}, area, env.Stdout, env.Log)
 		if err != nil {
 			return err
 		}
 		defer stop()
 	}
-	if !*noIngest {
-		opts := ingest.Options{Version: version(), SiteDir: env.Site, Log: env.Log, Policy: policy, Metrics: m}
-		cfg.Ingest = ingestFollowing(sw, st, opts)
-	}
-	return server.New(cfg).ListenAndServe(ctx, *addr, func(a string) {
-		loaded.Store(true)
+	return srv.ListenAndServe(ctx, *addr, func(a string) {
 		fmt.Fprintf(env.Stdout, "serving http://%s/\n", a)
 	})
 }

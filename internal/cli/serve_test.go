@@ -13,6 +13,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"newshub/internal/metrics/metricstest"
 )
 
 // startServe runs `serve` in-process with the given environment until the
@@ -166,5 +168,78 @@ func TestServeRefusesBadDebugAddrAndFetchInterval(t *testing.T) {
 				t.Errorf("exit %d, want %d, with %q in:\n%s", code, tt.code, tt.want, errs.String())
 			}
 		})
+	}
+}
+
+// TestServeCountsPublicRequestsByRoute asks a served hub for pages, API
+// documents, feeds and paths nobody declared, then scrapes the admin
+// address's /metrics with Prometheus' parser: the requests are counted
+// and timed under the route patterns (never the paths asked for), the
+// view's load is timed, and /readyz and /healthz answer 200.
+func TestServeCountsPublicRequestsByRoute(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "site")
+	if code, _, errs := run(t, "gen", "--articles", "30", "--seed", "2", dir); code != 0 {
+		t.Fatal(errs)
+	}
+	if code, _, errs := run(t, "--site", dir, "import"); code != 0 {
+		t.Fatal(errs)
+	}
+	out := startServe(t, nil, regexp.MustCompile(`(?s)admin http://.*serving http://`), "--site", dir, "--quiet", "--no-ingest", "--admin-addr", "127.0.0.1:0")
+	m := regexp.MustCompile(`admin (http://\S+)/\n(?:.*\n)*serving (http://\S+)/`).FindStringSubmatch(out.String())
+	if m == nil {
+		t.Fatalf("no addresses in:\n%s", out.String())
+	}
+	admin, public := m[1], m[2]
+	// Redirects are answers of their own: not followed.
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	want := map[string]float64{}
+	for _, r := range []struct{ path, route string }{
+		{"/", "/"},
+		{"/api/news/", "/api/"},
+		{"/api/topics/", "/api/"},
+		{"/feeds/rss.xml", "/feeds/"},
+		{"/api/search?q=election", "/api/search"},
+		{"/healthz", "/healthz"},
+		{"/no/such/page-1", "/"},
+		{"/no/such/page-2", "/"},
+		{"/api/no/such/doc-1.json", "/api/"},
+	} {
+		resp, err := client.Get(public + r.path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		want[r.route]++
+	}
+	f := metricstest.Scrape(t, admin+"/metrics")
+	got := f.ByLabel("newshub_http_requests_total", "route")
+	delete(got, "metrics") // the admin address's own routes
+	for route, n := range want {
+		if got[route] != n {
+			t.Errorf("requests of route %q: %v, want %v", route, got[route], n)
+		}
+	}
+	for route := range got {
+		if _, ok := want[route]; !ok && route != "healthz" && route != "readyz" {
+			t.Errorf("a route label nobody declared: %q", route)
+		}
+	}
+	if n, _ := f.Value("newshub_http_request_duration_seconds", "route", "/api/"); n != want["/api/"] {
+		t.Errorf("latencies of /api/: %v, want %v", n, want["/api/"])
+	}
+	if n, _ := f.Value("newshub_publish_duration_seconds", "what", "load"); n < 1 {
+		t.Errorf("view loads timed: %v", n)
+	}
+	for _, path := range []string{"/healthz", "/readyz"} {
+		resp, err := http.Get(admin + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			t.Errorf("%s: %s %s", path, resp.Status, body)
+		}
 	}
 }

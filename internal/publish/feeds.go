@@ -3,7 +3,10 @@ package publish
 import (
 	"bytes"
 	"encoding/xml"
+	"html"
 	"time"
+
+	"newshub/internal/model"
 )
 
 // FeedItems is how many leads a feed carries, newest first.
@@ -114,19 +117,32 @@ type jsonFeedAuthor struct {
 	Name string `json:"name"`
 }
 
-// feedEntry is what a feed shows of an item.
+// feedEntry is what a feed shows of an item: its title and excerpt as
+// plain text within the record limits, its links by the website's rules
+// (SafeURL). Feed readers follow an item's link and many render its
+// description as HTML, so a script link or markup in an excerpt must not
+// reach them.
 type feedEntry struct {
 	*Entry
-	excerpt, webURL, image string
+	title, excerpt, link, image string
 }
 
-func feedEntries(list []*Entry) []feedEntry {
+func (v *View) feedEntries(list []*Entry) []feedEntry {
 	out := make([]feedEntry, len(list))
 	for i, e := range list {
 		d := e.Details()
-		out[i] = feedEntry{Entry: e, excerpt: d.Excerpt, webURL: d.WebURL}
-		if len(d.Images) > 0 {
-			out[i].image = d.Images[0].URL
+		out[i] = feedEntry{Entry: e, title: model.Clip(e.Title, model.MaxTitle),
+			excerpt: PlainText(d.Excerpt), link: SafeURL(d.WebURL)}
+		if out[i].link == "" {
+			// The hub's own page of the article, which links out by the
+			// same rule.
+			out[i].link = v.base + "/news/" + e.Key + "/"
+		}
+		for _, im := range d.Images {
+			if u := SafeURL(im.URL); u != "" {
+				out[i].image = u
+				break
+			}
 		}
 	}
 	return out
@@ -148,7 +164,7 @@ func (v *View) feed(topicID, format string) ([]byte, string, error) {
 	if len(list) > FeedItems {
 		list = list[:FeedItems]
 	}
-	items := feedEntries(list)
+	items := v.feedEntries(list)
 	home := v.web
 	if home == "" {
 		home = v.base + "/"
@@ -171,9 +187,11 @@ func (v *View) feed(topicID, format string) ([]byte, string, error) {
 			Self:          rssSelf{Href: prefix + "rss.xml", Rel: "self", Type: "application/rss+xml"},
 		}}
 		for _, e := range items {
-			it := rssItem{Title: e.Title, Link: e.webURL,
+			// RSS readers render a description as HTML: the text is escaped
+			// for it (and the XML encoder escapes that again).
+			it := rssItem{Title: e.title, Link: e.link,
 				GUID:    rssGUID{IsPermaLink: "false", Value: v.apiURL("news/" + e.Key)},
-				PubDate: e.Time.In(v.loc).Format(time.RFC1123Z), Description: e.excerpt, Categories: e.Topics}
+				PubDate: e.Time.In(v.loc).Format(time.RFC1123Z), Description: html.EscapeString(e.excerpt), Categories: e.Topics}
 			if e.Provider != "" {
 				it.Source = &rssSrc{URL: prefix + "rss.xml", Value: e.Provider}
 			}
@@ -185,7 +203,7 @@ func (v *View) feed(topicID, format string) ([]byte, string, error) {
 		doc := atomFeed{Title: title, ID: prefix + "atom.xml", Updated: updated.Format(time.RFC3339),
 			Links: []atomLink{{Href: prefix + "atom.xml", Rel: "self", Type: "application/atom+xml"}, {Href: home, Rel: "alternate"}}}
 		for _, e := range items {
-			ent := atomEntry{Title: e.Title, ID: v.apiURL("news/" + e.Key), Link: atomLink{Href: e.webURL, Rel: "alternate"},
+			ent := atomEntry{Title: e.title, ID: v.apiURL("news/" + e.Key), Link: atomLink{Href: e.link, Rel: "alternate"},
 				Published: e.Time.In(v.loc).Format(time.RFC3339), Updated: e.Time.In(v.loc).Format(time.RFC3339),
 				Summary: e.excerpt, Author: atomAuthor{Name: e.Provider}}
 			if ent.Author.Name == "" {
@@ -202,7 +220,7 @@ func (v *View) feed(topicID, format string) ([]byte, string, error) {
 		doc := jsonFeed{Version: "https://jsonfeed.org/version/1.1", Title: title, HomePageURL: home,
 			FeedURL: prefix + "feed.json", Language: v.locale, Items: []jsonFeedItem{}}
 		for _, e := range items {
-			it := jsonFeedItem{ID: v.apiURL("news/" + e.Key), URL: e.webURL, Title: e.Title, Summary: e.excerpt,
+			it := jsonFeedItem{ID: v.apiURL("news/" + e.Key), URL: e.link, Title: e.title, Summary: e.excerpt,
 				ContentText: e.excerpt, Image: e.image, DatePublished: e.Time.In(v.loc).Format(time.RFC3339), Tags: e.Topics}
 			if e.Provider != "" {
 				it.Authors = []jsonFeedAuthor{{Name: e.Provider}}

@@ -444,7 +444,7 @@ func TestFeedsParseAndCarryTheLeads(t *testing.T) {
 		if len(leads) > FeedItems {
 			leads = leads[:FeedItems]
 		}
-		entries := feedEntries(leads)
+		entries := h.feedEntries(leads)
 		for _, name := range []string{"rss.xml", "atom.xml", "feed.json"} {
 			d, err := h.Doc(ctx, prefix+name)
 			if err != nil {
@@ -462,8 +462,8 @@ func TestFeedsParseAndCarryTheLeads(t *testing.T) {
 			}
 			for i, it := range f.Items {
 				e := entries[i]
-				if it.Title != e.Title || it.Link != e.webURL {
-					t.Errorf("%s%s item %d: %q %q, want %q %q", prefix, name, i, it.Title, it.Link, e.Title, e.webURL)
+				if it.Title != e.title || it.Link != e.link {
+					t.Errorf("%s%s item %d: %q %q, want %q %q", prefix, name, i, it.Title, it.Link, e.title, e.link)
 				}
 				if it.PublishedParsed == nil || !it.PublishedParsed.Equal(e.Time.Truncate(time.Second)) {
 					t.Errorf("%s%s item %d: published %v, want %v", prefix, name, i, it.PublishedParsed, e.Time)

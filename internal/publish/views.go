@@ -31,6 +31,8 @@ type ViewsConfig struct {
 	// start of the next; loads are also spaced by four times the last
 	// one's duration.
 	MinReload time.Duration
+	// OnLoad, when set, is told how long each load took (a metric).
+	OnLoad func(took time.Duration)
 	// Logger receives reloads and their failures; nil discards them.
 	Logger *slog.Logger
 }
@@ -47,6 +49,10 @@ type ViewsConfig struct {
 //   - A ranking older than RankEvery, or made before a pin that has
 //     ended since, is made again from the same load, which costs a sort of
 //     the leads, not a read of the store.
+//   - While Follow runs, a new generation is loaded as soon as the store
+//     announces it (and the spacing of loads allows), with no request
+//     needed: several servers over one store show a write within
+//     moments of one another.
 type Views struct {
 	cfg ViewsConfig
 	log *slog.Logger
@@ -171,7 +177,88 @@ func (vs *Views) load(ctx context.Context) (*View, error) {
 	}
 	vs.cur.Store(v)
 	took := time.Since(start)
+	if vs.cfg.OnLoad != nil {
+		vs.cfg.OnLoad(took)
+	}
 	vs.nextLoad.Store(time.Now().Add(max(4*took, vs.cfg.MinReload)).UnixNano())
 	vs.log.Info("view loaded", "generation", v.Generation(), "took", took.Round(time.Millisecond))
 	return v, nil
+}
+
+// followPoll is how often Follow reads the generation itself, in case the
+// store's watch missed a change (its connection lost and not yet back).
+const followPoll = 10 * time.Second
+
+// retryLoad is how long Follow waits to load again after a load failed.
+const retryLoad = time.Second
+
+// Follow keeps the current view in step with the store until ctx is done.
+// It loads a new view when the store's Watch announces a generation the
+// current view is not of (on PostgreSQL a notification sent with the
+// commit, on SQLite a poll of the file), no sooner than the spacing of
+// loads allows: a storm of writes gives a load at each end of spacing,
+// not one per write. It also reads the generation every ten seconds in
+// case a change was not announced. Before the first view is loaded (by
+// Current or Fresh) it does nothing: that load will see the store as it
+// is.
+func (vs *Views) Follow(ctx context.Context) {
+	gens := vs.cfg.Store.Watch(ctx)
+	poll := time.NewTicker(followPoll)
+	defer poll.Stop()
+	var (
+		want    int64
+		pending bool
+		later   <-chan time.Time // when a spaced load may start
+	)
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case g, ok := <-gens:
+			if !ok {
+				return // ctx is done
+			}
+			want, pending = g, true
+		case <-poll.C:
+			g, err := vs.cfg.Store.Generation(ctx)
+			if err != nil {
+				vs.log.Warn("generation check failed", "err", err)
+				continue
+			}
+			want, pending = g, true
+		case <-later:
+			later = nil
+		}
+		if !pending || later != nil {
+			continue
+		}
+		if wait := vs.catchUp(ctx, want); wait > 0 {
+			later = time.After(wait)
+			continue
+		}
+		pending = false
+	}
+}
+
+// catchUp loads a view when the current one is not of generation gen and
+// the spacing of loads allows. It returns how long to wait before trying
+// again, zero when nothing is left to do.
+func (vs *Views) catchUp(ctx context.Context, gen int64) time.Duration {
+	vs.loadMu.Lock()
+	defer vs.loadMu.Unlock()
+	v := vs.cur.Load()
+	if v == nil || v.Generation() == gen {
+		return 0
+	}
+	if wait := time.Until(time.Unix(0, vs.nextLoad.Load())); wait > 0 {
+		return wait
+	}
+	if _, err := vs.load(ctx); err != nil {
+		if ctx.Err() != nil {
+			return 0
+		}
+		vs.log.Error("reload failed", "err", err)
+		return retryLoad
+	}
+	return 0
 }

@@ -1,11 +1,17 @@
 package publish
 
 import (
+	"bytes"
 	"context"
+	"os"
+	"path/filepath"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"newshub/internal/gen"
+	"newshub/internal/importer"
 	"newshub/internal/model"
 	"newshub/internal/store"
 )
@@ -116,5 +122,139 @@ func TestViewsRankAgainAsTheClockMoves(t *testing.T) {
 	})
 	if cur.Generation() != v.Generation() || !cur.ModTime().Equal(v.ModTime()) || cur.docs != v.docs {
 		t.Error("ranking again loaded the store again")
+	}
+}
+
+// follow runs vs.Follow until the test ends.
+func follow(t *testing.T, vs *Views) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); vs.Follow(ctx) }()
+	t.Cleanup(func() { cancel(); <-done })
+}
+
+// TestViewsFollowLoadsAnnouncedGenerations checks that a write shows in
+// the loaded view with no request asking for it: the store's watch
+// announces the generation and Follow loads it.
+func TestViewsFollowLoadsAnnouncedGenerations(t *testing.T) {
+	st, s := genStore(t, 60)
+	ctx := context.Background()
+	// Requests would check the generation only once an hour.
+	vs := NewViews(ViewsConfig{Store: st, Site: s, CheckEvery: time.Hour, Options: genOptions()})
+	v, err := vs.Current(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	follow(t, vs)
+	for range 3 {
+		touch(t, vs)
+		want, err := st.Generation(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		waitFor(t, "the announced generation loaded", func() bool { return vs.Loaded().Generation() == want })
+	}
+	if vs.Loaded() == v {
+		t.Error("still the first view")
+	}
+}
+
+// TestViewsFollowSpacesLoadsThroughAWriteStorm writes as fast as it can
+// while Follow runs: loads keep at least MinReload apart (a write storm
+// does not make a load storm), and the last write is loaded in the end.
+func TestViewsFollowSpacesLoadsThroughAWriteStorm(t *testing.T) {
+	st, s := genStore(t, 60)
+	ctx := context.Background()
+	const spacing = 200 * time.Millisecond
+	var (
+		mu    sync.Mutex
+		loads []time.Time // when each load ended
+		took  []time.Duration
+	)
+	vs := NewViews(ViewsConfig{Store: st, Site: s, CheckEvery: time.Hour, MinReload: spacing, Options: genOptions(),
+		OnLoad: func(d time.Duration) {
+			mu.Lock()
+			defer mu.Unlock()
+			loads, took = append(loads, time.Now()), append(took, d)
+		}})
+	if _, err := vs.Current(ctx); err != nil {
+		t.Fatal(err)
+	}
+	follow(t, vs)
+	writes := 0
+	for end := time.Now().Add(time.Second); time.Now().Before(end); writes++ {
+		touch(t, vs)
+	}
+	want, err := st.Generation(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the last write loaded", func() bool { return vs.Loaded().Generation() == want })
+	mu.Lock()
+	defer mu.Unlock()
+	// A load starts no sooner than spacing after the last one ended, so
+	// ends are at least spacing plus the later load's time apart.
+	for i := 1; i < len(loads); i++ {
+		if gap := loads[i].Sub(loads[i-1]); gap < spacing+took[i] {
+			t.Errorf("load %d ended %v after load %d, which took %v: want at least %v + %v", i, gap, i-1, took[i], spacing, took[i])
+		}
+	}
+	t.Logf("%d writes, %d loads", writes, len(loads))
+	if len(loads) < 2 || len(loads) >= writes {
+		t.Errorf("%d loads for %d writes", len(loads), writes)
+	}
+}
+
+// TestViewsWithoutSiteFollowTheConfiguration edits _config.yml of a site
+// folder and syncs it into the store, as serve's watcher does: views made
+// without a Site load the new configuration with the new generation, and
+// the documents show it.
+func TestViewsWithoutSiteFollowTheConfiguration(t *testing.T) {
+	st, _ := genStore(t, 60)
+	ctx := context.Background()
+	dir := filepath.Join(t.TempDir(), "site")
+	// The same seed gives the same files as the records genStore stored.
+	if _, err := gen.Generate(ctx, dir, gen.Options{Articles: 60, Seed: 7, Workers: 1}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := importer.SyncSite(ctx, st, dir); err != nil {
+		t.Fatal(err)
+	}
+	vs := NewViews(ViewsConfig{Store: st, CheckEvery: time.Hour, Options: genOptions()})
+	v, err := vs.Current(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := v.Site().Config.Title
+	follow(t, vs)
+
+	cfg := filepath.Join(dir, "_config.yml")
+	b, err := os.ReadFile(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const title = "Renamed Pulse"
+	edited := bytes.Replace(b, []byte("title: "+old), []byte("title: "+title), 1)
+	if bytes.Equal(edited, b) {
+		t.Fatalf("no title: %s in _config.yml:\n%s", old, b)
+	}
+	if err := os.WriteFile(cfg, edited, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	res, err := importer.SyncSite(ctx, st, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Stored) != 1 || res.Stored[0] != "_config.yml" {
+		t.Fatalf("sync stored %v, want _config.yml", res.Stored)
+	}
+	waitFor(t, "the edited title in the view", func() bool { return vs.Loaded().Site().Config.Title == title })
+	d, err := vs.Loaded().Doc(ctx, "/feeds/rss.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(d.Body, []byte(title)) || bytes.Contains(d.Body, []byte(">"+old+"<")) {
+		t.Errorf("the feed does not carry the new title %q:\n%.600s", title, d.Body)
 	}
 }

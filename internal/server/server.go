@@ -1,29 +1,36 @@
 // Package server is newshub's HTTP front: the JSON API and the feeds from
-// package publish, the search API, /healthz, and the website handler for
-// every other path.
+// package publish, the search API, /healthz and /readyz, and the website
+// handler for every other path.
 //
 // Every answer renders from the current view of the hub (publish.Views,
 // whose refresh policy is the server's). API documents are rendered once
 // per view and served from memory with a strong ETag, Last-Modified, a
 // precompressed gzip form and CORS for GET; the search API's answers go
-// the same way, with the same headers and the same JSON errors.
+// the same way, with the same headers and the same JSON errors. Website
+// pages are compressed as they are written. Searches, the one request
+// whose cost a client chooses, are bounded in number and time.
 package server
 
 import (
+	"cmp"
+	"compress/gzip"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
 	"net/url"
+	"runtime"
 	"runtime/debug"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
 
+	"newshub/internal/metrics"
 	"newshub/internal/publish"
 	"newshub/internal/site"
 	"newshub/internal/store"
@@ -49,6 +56,9 @@ type Config struct {
 	Ingest func(ctx context.Context) error
 	// Logger receives access logs and errors; nil discards them.
 	Logger *slog.Logger
+	// Metrics, when set, counts requests and their latency by route
+	// (Routes), and the time views made here take to load.
+	Metrics *metrics.Metrics
 	// Now is the clock for the events future/past split; nil is time.Now.
 	Now func() time.Time
 	// BaseURL overrides the site's url + baseurl in sourceUrl and feeds.
@@ -59,14 +69,31 @@ type Config struct {
 	// CacheControl is the Cache-Control of API answers; empty means
 	// "public, max-age=60".
 	CacheControl string
+	// Searches bounds the searches (the search page and API) run at once;
+	// 0 means half the CPUs Go uses (GOMAXPROCS), at least one, so
+	// searches leave the other half to pages. A search that finds every
+	// place taken waits up to SearchWait (0: DefaultSearchWait), then is
+	// answered 503 with Retry-After.
+	Searches   int
+	SearchWait time.Duration
+	// SearchTimeout bounds the time of one search; 0 means
+	// DefaultSearchTimeout.
+	SearchTimeout time.Duration
 }
+
+// Search admission defaults.
+const (
+	DefaultSearchWait    = time.Second
+	DefaultSearchTimeout = 5 * time.Second
+)
 
 // Server answers HTTP requests for one hub.
 type Server struct {
-	cfg   Config
-	log   *slog.Logger
-	views *publish.Views
-	mux   *http.ServeMux
+	cfg      Config
+	log      *slog.Logger
+	views    *publish.Views
+	mux      *http.ServeMux
+	searches chan struct{} // a place per search running
 }
 
 // New returns a server for cfg.
@@ -83,29 +110,68 @@ func New(cfg Config) *Server {
 	if cfg.CacheControl == "" {
 		cfg.CacheControl = "public, max-age=60"
 	}
-	s := &Server{cfg: cfg, log: cfg.Logger, views: cfg.Views}
+	cfg.Searches = cmp.Or(max(cfg.Searches, 0), max(runtime.GOMAXPROCS(0)/2, 1))
+	cfg.SearchWait = cmp.Or(max(cfg.SearchWait, 0), DefaultSearchWait)
+	cfg.SearchTimeout = cmp.Or(max(cfg.SearchTimeout, 0), DefaultSearchTimeout)
+	s := &Server{cfg: cfg, log: cfg.Logger, views: cfg.Views, searches: make(chan struct{}, cfg.Searches)}
 	if s.views == nil {
 		s.views = publish.NewViews(publish.ViewsConfig{Store: cfg.Store, Site: cfg.Site, CheckEvery: cfg.CheckEvery,
-			Options: publish.Options{BaseURL: cfg.BaseURL, Now: cfg.Now}, Logger: cfg.Logger})
+			Options: publish.Options{BaseURL: cfg.BaseURL, Now: cfg.Now}, Logger: cfg.Logger,
+			OnLoad: func(d time.Duration) { cfg.Metrics.Published(metrics.PublishLoad, d) }})
 	}
 	s.mux = http.NewServeMux()
-	s.mux.HandleFunc("/healthz", s.healthz)
-	s.mux.HandleFunc("/api", s.api)
-	s.mux.HandleFunc("/api/", s.api)
-	s.mux.HandleFunc("/feeds/", s.api)
-	s.mux.HandleFunc("/api/search", s.search)
-	s.mux.HandleFunc("/api/search/", s.search)
-	s.mux.HandleFunc("/", s.web)
+	handle := func(route string, h http.Handler, patterns ...string) {
+		for _, p := range patterns {
+			s.mux.Handle(p, cfg.Metrics.InstrumentRoute(route, h))
+		}
+	}
+	// Ready with a view to answer from and a store that answers: pages
+	// the view does not hold (articles, search) read it.
+	ready := []metrics.Check{{Name: "view", Run: func(ctx context.Context) error {
+		_, err := s.views.Current(ctx)
+		return err
+	}}}
+	if cfg.Store != nil {
+		ready = append(ready, metrics.StoreReachable(cfg.Store))
+	}
+	handle(RouteHealth, http.HandlerFunc(s.healthz), "/healthz")
+	handle(RouteHealth, metrics.Readyz(ready...), "/readyz")
+	handle(RouteAPI, http.HandlerFunc(s.api), "/api", "/api/")
+	handle(RouteFeeds, http.HandlerFunc(s.api), "/feeds/")
+	handle(RouteSearch, s.admitSearch(http.HandlerFunc(s.search)), "/api/search", "/api/search/")
+	handle(RouteWeb, s.admitSearch(http.HandlerFunc(s.web)), "/search", "/search/")
+	handle(RouteWeb, http.HandlerFunc(s.web), "/")
 	return s
 }
 
-// ListenAndServe listens on addr, calls ready with the address it got (so
-// ":0" can be used), runs the ingest scheduler if configured, and serves
-// until ctx is done, then shuts down gracefully.
+// Routes of the requests, as metrics count them: the patterns the server
+// routes by, so the route label has these values and no others, however
+// many paths are asked for.
+const (
+	RouteHealth = "/healthz"
+	RouteAPI    = "/api/"
+	RouteFeeds  = "/feeds/"
+	RouteSearch = "/api/search"
+	RouteWeb    = "/"
+)
+
+// Loaded reports whether the server has a view of the hub to answer from
+// (ListenAndServe loads it before it listens): the server is ready.
+func (s *Server) Loaded() bool { return s.views.Loaded() != nil }
+
+// ListenAndServe loads the hub's view, listens on addr, calls ready with
+// the address it got (so ":0" can be used), runs the ingest scheduler if
+// configured, and serves until ctx is done, then shuts down gracefully.
+// Meanwhile the view follows the store (publish.Views.Follow): a write of
+// any process shows within moments, without a request asking.
 func (s *Server) ListenAndServe(ctx context.Context, addr string, ready func(addr string)) error {
 	if _, err := s.views.Current(ctx); err != nil {
 		return err
 	}
+	fctx, stopFollow := context.WithCancel(ctx)
+	followed := make(chan struct{})
+	go func() { defer close(followed); s.views.Follow(fctx) }()
+	defer func() { stopFollow(); <-followed }()
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)
@@ -210,12 +276,16 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.mux.ServeHTTP(sw, r)
 }
 
+// web answers a page of the website, compressed when the client takes
+// gzip.
 func (s *Server) web(w http.ResponseWriter, r *http.Request) {
 	if s.cfg.Web == nil {
 		writeError(w, http.StatusNotFound, "not found")
 		return
 	}
-	s.cfg.Web.ServeHTTP(w, r)
+	gw := &gzipHTMLWriter{ResponseWriter: w, accepts: r.Method != http.MethodHead && acceptsGzip(r.Header.Get("Accept-Encoding"))}
+	defer gw.close()
+	s.cfg.Web.ServeHTTP(gw, r)
 }
 
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
@@ -223,7 +293,12 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 		methodNotAllowed(w)
 		return
 	}
-	v, err := s.views.Current(r.Context())
+	// The generation answered is the view's as it is: a health check
+	// starts no reload (it loads the first view, if need be).
+	v, err := s.views.Loaded(), error(nil)
+	if v == nil {
+		v, err = s.views.Current(r.Context())
+	}
 	w.Header().Set("Cache-Control", "no-store")
 	if err != nil {
 		s.log.Error("health check", "err", err)
@@ -276,6 +351,49 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) {
 	s.writeDoc(w, r, d, time.Time{})
 }
 
+// admitSearch runs a search when one of the places for searches is free
+// within the configured wait, for at most the search timeout; else it
+// answers 503 with Retry-After. Pages and the API do not wait for searches.
+func (s *Server) admitSearch(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case s.searches <- struct{}{}:
+		default:
+			t := time.NewTimer(s.cfg.SearchWait)
+			select {
+			case s.searches <- struct{}{}:
+				t.Stop()
+			case <-t.C:
+				s.log.Warn("search refused: every place taken", "searches", cap(s.searches), "waited", s.cfg.SearchWait)
+				tooBusy(w, r, "too many searches at once")
+				return
+			case <-r.Context().Done():
+				t.Stop()
+				return
+			}
+		}
+		defer func() { <-s.searches }()
+		ctx, cancel := context.WithTimeout(r.Context(), s.cfg.SearchTimeout)
+		defer cancel()
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
+}
+
+// tooBusy answers 503 with Retry-After: as JSON for the API, as text for
+// the search page.
+func tooBusy(w http.ResponseWriter, r *http.Request, why string) {
+	w.Header().Set("Retry-After", "2")
+	w.Header().Set("Cache-Control", "no-store")
+	if strings.HasPrefix(r.URL.Path, "/api/") {
+		writeError(w, http.StatusServiceUnavailable, why+": try again in a few seconds")
+		return
+	}
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(http.StatusServiceUnavailable)
+	io.WriteString(w, "The search is busy ("+why+"). Please try again in a few seconds.\n")
+}
+
 // apiView starts an API answer: CORS, the methods, preflight requests and
 // the current view. It reports whether the answer goes on.
 func (s *Server) apiView(w http.ResponseWriter, r *http.Request) (*publish.View, bool) {
@@ -316,6 +434,9 @@ func (s *Server) writeErr(w http.ResponseWriter, r *http.Request, err error) {
 		writeError(w, http.StatusBadRequest, bad.Reason)
 	case errors.Is(err, context.Canceled):
 		// The client went away; nothing to answer.
+	case errors.Is(r.Context().Err(), context.DeadlineExceeded):
+		s.log.Warn("search timed out", "query", r.URL.RawQuery, "err", err)
+		tooBusy(w, r, "the search took too long; more words or a topic narrow it")
 	default:
 		s.log.Error("render", "path", r.URL.Path, "err", err)
 		writeError(w, http.StatusServiceUnavailable, "document unavailable")
@@ -387,26 +508,44 @@ func notModified(r *http.Request, etag, plain string, mod time.Time) bool {
 	return false
 }
 
-// acceptsGzip reports whether an Accept-Encoding value allows gzip.
+// acceptsGzip reports whether an Accept-Encoding value allows gzip, by
+// RFC 9110's rules: gzip (or x-gzip) named with a q-value above 0, else
+// "*" with one; a q-value that does not read is 0.
 func acceptsGzip(ae string) bool {
 	if ae == "" {
 		return false
 	}
-	for _, part := range strings.Split(ae, ",") {
-		name, params, _ := strings.Cut(strings.TrimSpace(part), ";")
-		name = strings.ToLower(strings.TrimSpace(name))
-		if name != "gzip" && name != "*" {
+	named, star := -1.0, -1.0
+	for part := range strings.SplitSeq(ae, ",") {
+		name, params, _ := strings.Cut(part, ";")
+		switch strings.ToLower(strings.TrimSpace(name)) {
+		case "gzip", "x-gzip":
+			named = max(named, qValue(params))
+		case "*":
+			star = max(star, qValue(params))
+		}
+	}
+	if named >= 0 {
+		return named > 0
+	}
+	return star > 0
+}
+
+// qValue reads the weight of a coding's parameters ("q=0.5"): 1 when
+// there is none, 0 when it does not read.
+func qValue(params string) float64 {
+	for p := range strings.SplitSeq(params, ";") {
+		k, v, _ := strings.Cut(strings.TrimSpace(p), "=")
+		if !strings.EqualFold(strings.TrimSpace(k), "q") {
 			continue
 		}
-		params = strings.ReplaceAll(params, " ", "")
-		if q, ok := strings.CutPrefix(params, "q="); ok {
-			if v, err := strconv.ParseFloat(q, 64); err == nil && v == 0 {
-				return false
-			}
+		q, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
+		if err != nil || q < 0 || q > 1 {
+			return 0
 		}
-		return true
+		return q
 	}
-	return false
+	return 1
 }
 
 func methodNotAllowed(w http.ResponseWriter) {
@@ -426,4 +565,64 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	w.WriteHeader(status)
 	w.Write(append(b, '\n'))
+}
+
+// gzipHTMLWriter compresses an HTML answer of the website when the client
+// accepts gzip and the page is worth it; every HTML answer varies by
+// Accept-Encoding. Other answers (assets, which serve ranges) pass as
+// they are.
+type gzipHTMLWriter struct {
+	http.ResponseWriter
+	accepts bool
+	started bool
+	zw      *gzip.Writer
+}
+
+// minGzip is the smallest page worth compressing.
+const minGzip = 512
+
+var gzipPool = sync.Pool{New: func() any {
+	zw, _ := gzip.NewWriterLevel(nil, gzip.BestSpeed) // per request: speed over size
+	return zw
+}}
+
+func (g *gzipHTMLWriter) WriteHeader(code int) {
+	if !g.started {
+		g.started = true
+		h := g.Header()
+		if strings.HasPrefix(h.Get("Content-Type"), "text/html") && h.Get("Content-Encoding") == "" {
+			h.Add("Vary", "Accept-Encoding")
+			n, err := strconv.Atoi(h.Get("Content-Length"))
+			if g.accepts && err == nil && n >= minGzip {
+				h.Del("Content-Length")
+				h.Set("Content-Encoding", "gzip")
+				g.zw = gzipPool.Get().(*gzip.Writer)
+				g.zw.Reset(g.ResponseWriter)
+			}
+		}
+	}
+	g.ResponseWriter.WriteHeader(code)
+}
+
+func (g *gzipHTMLWriter) Write(b []byte) (int, error) {
+	if !g.started {
+		g.WriteHeader(http.StatusOK)
+	}
+	if g.zw != nil {
+		return g.zw.Write(b)
+	}
+	return g.ResponseWriter.Write(b)
+}
+
+func (g *gzipHTMLWriter) Unwrap() http.ResponseWriter { return g.ResponseWriter }
+
+// close ends the compressed stream, if any.
+func (g *gzipHTMLWriter) close() {
+	if g.zw == nil {
+		return
+	}
+	g.zw.Close()
+	g.zw.Reset(nil)
+	gzipPool.Put(g.zw)
+	g.zw = nil
 }

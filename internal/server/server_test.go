@@ -9,6 +9,7 @@ import (
 	"io"
 	"io/fs"
 	"log/slog"
+	"maps"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -23,6 +24,8 @@ import (
 	"time"
 
 	"newshub/internal/gen"
+	"newshub/internal/metrics"
+	"newshub/internal/metrics/metricstest"
 	"newshub/internal/model"
 	"newshub/internal/publish"
 	"newshub/internal/site"
@@ -647,5 +650,78 @@ func TestAPIFeedsAndPagesShowOneView(t *testing.T) {
 		if _, body := get(t, ts.URL+p, nil); !bytes.Contains(body, []byte(lead.Article.Title)) {
 			t.Errorf("%s does not show the lead the API lists", p)
 		}
+	}
+}
+
+// TestRequestsAreCountedByRoute asks for many paths, most of them unknown,
+// and scrapes the metrics with Prometheus' parser: each request is
+// counted under the pattern that routed it, with its status code, so the
+// route label takes the few values of the routes whatever paths come; the
+// load of the view is timed.
+func TestRequestsAreCountedByRoute(t *testing.T) {
+	st := genStore(t, 40)
+	m := metrics.New(metrics.Options{NoRuntime: true})
+	s := New(Config{Store: st, Now: clock, Metrics: m,
+		Web: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { http.NotFound(w, r) })})
+	if s.Loaded() {
+		t.Fatal("loaded before any request")
+	}
+	ts := httptest.NewServer(s)
+	defer ts.Close()
+	scrape := httptest.NewServer(m.Handler())
+	defer scrape.Close()
+
+	requests := []struct {
+		path  string
+		route string
+		code  int
+	}{
+		{"/healthz", RouteHealth, 200},
+		{"/api/news/", RouteAPI, 200},
+		{"/api/news/index.json", RouteAPI, 200},
+		{"/api/no/such/doc.json", RouteAPI, 404},
+		{"/feeds/rss.xml", RouteFeeds, 200},
+		{"/api/search?q=x", RouteSearch, 404}, // no search configured
+		{"/some/page/", RouteWeb, 404},
+	}
+	want := map[[2]string]float64{}
+	for _, r := range requests {
+		resp, _ := get(t, ts.URL+r.path, nil)
+		if resp.StatusCode != r.code {
+			t.Fatalf("%s: %s, want %d", r.path, resp.Status, r.code)
+		}
+		want[[2]string{r.route, strconv.Itoa(r.code)}]++
+	}
+	for i := range 50 { // paths nobody declared: no label of their own
+		get(t, ts.URL+"/page-"+strconv.Itoa(i), nil)
+		want[[2]string{RouteWeb, "404"}]++
+	}
+	if !s.Loaded() {
+		t.Error("not loaded after answering")
+	}
+
+	f := metricstest.Scrape(t, scrape.URL)
+	got := map[[2]string]float64{}
+	for _, mt := range f["newshub_http_requests_total"].GetMetric() {
+		var key [2]string
+		for _, l := range mt.GetLabel() {
+			switch l.GetName() {
+			case "route":
+				key[0] = l.GetValue()
+			case "code":
+				key[1] = l.GetValue()
+			}
+		}
+		got[key] += mt.GetCounter().GetValue()
+	}
+	if !maps.Equal(got, want) {
+		t.Errorf("requests by route and code:\n got %v\nwant %v", got, want)
+	}
+	latency := f["newshub_http_request_duration_seconds"].GetMetric()
+	if len(latency) != 5 {
+		t.Errorf("latency has %d routes, want 5 (one per route)", len(latency))
+	}
+	if n, _ := f.Value("newshub_publish_duration_seconds", "what", metrics.PublishLoad); n < 1 {
+		t.Errorf("view loads timed: %v, want at least 1", n)
 	}
 }

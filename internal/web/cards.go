@@ -1,7 +1,6 @@
 package web
 
 import (
-	"html"
 	"html/template"
 	"net/url"
 	"regexp"
@@ -122,11 +121,11 @@ func (c *viewCache) newCard(src cardSource) *card {
 		rawURL:   src.webURL,
 		Path:     "news/" + src.key + "/",
 		Title:    cleanText(src.title),
-		Excerpt:  shorten(plainText(src.excerpt), 220),
+		Excerpt:  shorten(publish.PlainText(src.excerpt), 220),
 		Image:    firstImage(src.images, cleanText(src.title)),
 		Provider: c.provider(src.provider),
 		Time:     src.at,
-		WebURL:   safeURL(src.webURL),
+		WebURL:   publish.SafeURL(src.webURL),
 		Topics:   src.topics,
 		Sources:  1,
 		Members:  1,
@@ -185,7 +184,7 @@ func (c *viewCache) provider(p model.Provider) providerView {
 		v.Name = p.Domain
 	}
 	for _, im := range p.Images {
-		if u := safeURL(im.URL); u != "" {
+		if u := publish.SafeURL(im.URL); u != "" {
 			v.Logo = u
 			break
 		}
@@ -214,23 +213,14 @@ func (c *viewCache) assetURL(u string) string {
 		}
 		u = publish.SiteURL(cfg) + u
 	}
-	return safeURL(u)
-}
-
-// safeURL returns u when it is an absolute http(s) URL, else "".
-func safeURL(u string) string {
-	p, err := url.Parse(strings.TrimSpace(u))
-	if err != nil || (p.Scheme != "http" && p.Scheme != "https") || p.Host == "" {
-		return ""
-	}
-	return p.String()
+	return publish.SafeURL(u)
 }
 
 // firstImage returns the first usable image, with width and height always
 // set so the page does not move while it loads.
 func firstImage(ims []model.Image, alt string) *imageView {
 	for _, im := range ims {
-		u := safeURL(im.URL)
+		u := publish.SafeURL(im.URL)
 		if u == "" {
 			continue
 		}
@@ -247,7 +237,6 @@ func firstImage(ims []model.Image, alt string) *imageView {
 }
 
 var (
-	strictPolicy = bluemonday.StrictPolicy()
 	// excerptPolicy keeps the inline markup an excerpt may carry.
 	excerptPolicy = func() *bluemonday.Policy {
 		p := bluemonday.NewPolicy()
@@ -268,14 +257,9 @@ var (
 	}()
 )
 
-// plainText turns a possibly marked-up excerpt into plain text.
-func plainText(s string) string {
-	return cleanText(html.UnescapeString(strictPolicy.Sanitize(s)))
-}
-
 // richText sanitizes an excerpt for display as HTML.
 func richText(s string) template.HTML {
-	return template.HTML(strings.TrimSpace(excerptPolicy.Sanitize(s)))
+	return template.HTML(strings.TrimSpace(excerptPolicy.Sanitize(model.Clip(s, model.MaxExcerpt))))
 }
 
 // embedHTML sanitizes a video embed; it returns "" when nothing of it is
@@ -289,9 +273,12 @@ func embedHTML(s string) template.HTML {
 	return template.HTML(out)
 }
 
-// cleanText collapses white space and drops invalid UTF-8.
+// cleanText collapses white space and drops invalid UTF-8, within the
+// longest a title may be: a record that holds more (written by an older
+// version, or straight into the database) costs a page no more than one
+// at the limit.
 func cleanText(s string) string {
-	return strings.Join(strings.Fields(strings.ToValidUTF8(s, "")), " ")
+	return strings.Join(strings.Fields(strings.ToValidUTF8(model.Clip(s, model.MaxTitle), "")), " ")
 }
 
 // shorten cuts s to at most n runes at a word boundary, adding "…".

@@ -13,8 +13,8 @@ func (c *viewCache) newEvent(r *model.Record) *eventView {
 	e := r.Event
 	v := &eventView{
 		Name:     cleanText(e.Name),
-		Excerpt:  shorten(plainText(e.Excerpt), 300),
-		URL:      safeURL(e.OriginalURL),
+		Excerpt:  shorten(publish.PlainText(e.Excerpt), 300),
+		URL:      publish.SafeURL(e.OriginalURL),
 		Location: cleanText(e.Location),
 		Start:    e.StartDateTime,
 		End:      e.EndDateTime,
@@ -36,9 +36,9 @@ func (c *viewCache) newPerson(r *model.Record) *personView {
 	v := &personView{
 		Slug:     publish.Slug(r.Path),
 		Name:     cleanText(p.Name),
-		Bio:      shorten(plainText(p.Bio), 280),
+		Bio:      shorten(publish.PlainText(p.Bio), 280),
 		Location: cleanText(p.Location),
-		Website:  safeURL(p.Website),
+		Website:  publish.SafeURL(p.Website),
 		Heat:     p.Heat,
 		Image:    firstImage(p.Images, cleanText(p.Name)),
 	}
@@ -46,7 +46,7 @@ func (c *viewCache) newPerson(r *model.Record) *personView {
 		v.Image.Alt = "Portrait of " + v.Name
 	}
 	if p.Twitter != nil {
-		v.TwitterURL = safeURL(p.Twitter.URL)
+		v.TwitterURL = publish.SafeURL(p.Twitter.URL)
 		v.TwitterName = cleanText(p.Twitter.Username)
 		v.Followers = p.Twitter.Followers
 	}
@@ -63,8 +63,8 @@ func (c *viewCache) newLearning(r *model.Record) *learningView {
 	v := &learningView{
 		Key:     publish.LearningKey(r.Path),
 		Title:   cleanText(l.Title),
-		Excerpt: shorten(plainText(l.Excerpt), 300),
-		URL:     safeURL(l.OriginalURL),
+		Excerpt: shorten(publish.PlainText(l.Excerpt), 300),
+		URL:     publish.SafeURL(l.OriginalURL),
 		Type:    cleanText(l.Type),
 		Length:  isoDuration(l.Length),
 		Price:   cleanText(l.Price),
@@ -84,7 +84,7 @@ func (c *viewCache) newLearning(r *model.Record) *learningView {
 // newPeopleList builds a people collection, resolving its items.
 func (c *viewCache) newPeopleList(r *model.Record, people map[string]*personView) *collectionView {
 	p := r.Person
-	v := &collectionView{Name: cleanText(p.Name), Excerpt: shorten(plainText(p.Bio), 280), Heat: p.Heat,
+	v := &collectionView{Name: cleanText(p.Name), Excerpt: shorten(publish.PlainText(p.Bio), 280), Heat: p.Heat,
 		Image: firstImage(p.Images, cleanText(p.Name))}
 	for _, slug := range p.Items {
 		if pv := people[slug]; pv != nil {
@@ -99,7 +99,7 @@ func (c *viewCache) newPeopleList(r *model.Record, people map[string]*personView
 // newLearningList builds a learning collection, resolving its items.
 func (c *viewCache) newLearningList(r *model.Record, res map[string]*learningView) *collectionView {
 	l := r.Learning
-	v := &collectionView{Name: cleanText(l.Title), Excerpt: shorten(plainText(l.Excerpt), 280), Heat: l.Heat,
+	v := &collectionView{Name: cleanText(l.Title), Excerpt: shorten(publish.PlainText(l.Excerpt), 280), Heat: l.Heat,
 		Image: firstImage(l.Images, cleanText(l.Title))}
 	for _, key := range l.Items {
 		if lv := res[key]; lv != nil {

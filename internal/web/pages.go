@@ -539,7 +539,7 @@ func (w *Web) articleView(vc *viewCache, e *publish.Entry, sc *storyCards, relat
 	}
 	d := e.Details()
 	data := &articleData{Card: c, Excerpt: richText(d.Excerpt), Published: e.Published}
-	data.AmpURL = safeURL(d.AmpWebURL)
+	data.AmpURL = publish.SafeURL(d.AmpWebURL)
 	seen := map[string]bool{d.WebURL: true}
 	if sc != nil {
 		for i, m := range sc.members {
@@ -551,12 +551,12 @@ func (w *Web) articleView(vc *viewCache, e *publish.Entry, sc *storyCards, relat
 		}
 	}
 	for _, rel := range related {
-		u := safeURL(rel.WebURL)
+		u := publish.SafeURL(rel.WebURL)
 		if u == "" || seen[rel.WebURL] {
 			continue
 		}
 		seen[rel.WebURL] = true
-		data.Related = append(data.Related, relatedView{Title: cleanText(rel.Title), Excerpt: shorten(plainText(rel.Excerpt), 160),
+		data.Related = append(data.Related, relatedView{Title: cleanText(rel.Title), Excerpt: shorten(publish.PlainText(rel.Excerpt), 160),
 			URL: u, Provider: cleanText(rel.Provider.Name), Time: rel.PublishedDateTime})
 	}
 	pg := w.newPage(vc, "article", c.Path, c.Title)

@@ -277,7 +277,7 @@ func (w *Web) SearchDoc(ctx context.Context, query url.Values) (*publish.Doc, er
 	}
 	for i, c := range vc.hitCards(hits) {
 		a := hits[i].Article
-		it := searchItem{Path: c.rec, SitePath: c.Path, URL: absURL(v, nil, c.Path), Title: c.Title, Excerpt: c.Excerpt,
+		it := searchItem{Path: c.rec, SitePath: c.Path, URL: absURL(v, c.Path), Title: c.Title, Excerpt: c.Excerpt,
 			WebURL: c.WebURL, PublishedDateTime: c.Time, Provider: searchProvider{c.Provider.Name, c.Provider.Domain},
 			Topics: a.Topics, Story: a.Story, StoryPath: c.StoryPath, Sources: c.Sources}
 		if it.Topics == nil {

@@ -86,14 +86,17 @@ func (w *Web) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 		w.serveAsset(rw, r, "favicon.svg")
 		return
 	}
-	// "//host" and "/\host" would redirect elsewhere; no page has such a path.
-	if strings.HasPrefix(p, "//") || strings.Contains(p, `\`) {
+	// No page has a path that could lead a redirect elsewhere: "//host",
+	// "/\host", or "/\t/host", which browsers read as "//host" once they
+	// drop the tab.
+	if strings.HasPrefix(p, "//") || strings.ContainsFunc(p, unsafeInPath) {
 		w.serveError(rw, r, errNotFound)
 		return
 	}
 	// Folder pages live at paths ending in "/": relative links depend on it.
+	// The Location is made of the escaped path, never the decoded one.
 	if p != "/search" && !strings.HasSuffix(p, "/") && !strings.Contains(lastSegment(p), ".") {
-		target := p + "/"
+		target := r.URL.EscapedPath() + "/"
 		if r.URL.RawQuery != "" {
 			target += "?" + r.URL.RawQuery
 		}
@@ -113,7 +116,7 @@ func (w *Web) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !pg.NoIndex {
-		pg.Canonical = absURL(v, r, pg.Path)
+		pg.Canonical = absURL(v, pg.Path)
 	}
 	status := http.StatusOK
 	if pg.Status != 0 {
@@ -167,6 +170,12 @@ func (w *Web) serveError(rw http.ResponseWriter, r *http.Request, err error) {
 		w.writePage(rw, r, w.messagePage(vc, r.URL.Path, "Bad request", bad.Reason), http.StatusBadRequest)
 	case errors.Is(err, context.Canceled):
 		// The client went away; nothing to answer.
+	case errors.Is(r.Context().Err(), context.DeadlineExceeded):
+		// The server bounds a search's time.
+		w.log.Warn("web page timed out", "path", r.URL.Path, "err", err)
+		rw.Header().Set("Retry-After", "2")
+		w.writePage(rw, r, w.messagePage(vc, r.URL.Path, "Search took too long",
+			"This search took too long. More words, or a topic, narrow it."), http.StatusServiceUnavailable)
 	default:
 		w.log.Error("web page", "path", r.URL.Path, "err", err)
 		w.writePage(rw, r, w.messagePage(vc, r.URL.Path, "Something went wrong", "The page could not be built. Please try again later."), http.StatusInternalServerError)
@@ -191,33 +200,27 @@ func (w *Web) writePage(rw http.ResponseWriter, r *http.Request, pg *page, statu
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
 	h.Set("Content-Security-Policy", contentSecurity)
+	h.Set("X-Frame-Options", "SAMEORIGIN") // for browsers without frame-ancestors
 	rw.WriteHeader(status)
 	if r.Method != http.MethodHead {
 		rw.Write(buf.Bytes())
 	}
 }
 
-// absURL returns the absolute URL of a site path ("topics/x/"): under
-// the view's base URL, else the request's host; "" when neither is known.
-func absURL(v *publish.View, r *http.Request, path string) string {
-	base := rootURL(v)
-	if base == "" && r != nil {
-		scheme := "http"
-		if r.TLS != nil {
-			scheme = "https"
-		}
-		base = scheme + "://" + r.Host + "/"
+// absURL returns the absolute URL of a site path ("topics/x/") under the
+// view's base URL, or "" when that is not known. A request's Host header
+// never makes one: any client can send any host.
+func absURL(v *publish.View, path string) string {
+	if base := rootURL(v); base != "" {
+		return base + path
 	}
-	if base == "" {
-		return ""
-	}
-	return base + path
+	return ""
 }
 
 // rootURL is the absolute URL of the site root, with a trailing slash,
 // or "" when the view's base URL is not an absolute one.
 func rootURL(v *publish.View) string {
-	if v == nil || safeURL(v.BaseURL()) == "" {
+	if v == nil || publish.SafeURL(v.BaseURL()) == "" {
 		return ""
 	}
 	return v.BaseURL() + "/"
@@ -225,10 +228,10 @@ func rootURL(v *publish.View) string {
 
 // contentSecurity limits what a page may load and run: scripts and styles
 // from the site only, images from anywhere, players from known hosts. Inline
-// style attributes carry the voice colours.
+// style attributes carry the voice colours. Only the site may frame a page.
 const contentSecurity = "default-src 'self'; img-src 'self' https: http: data:; style-src 'self' 'unsafe-inline'; " +
 	"script-src 'self'; connect-src 'self'; frame-src https://www.youtube.com https://www.youtube-nocookie.com https://player.vimeo.com; " +
-	"object-src 'none'; base-uri 'none'; form-action 'self'"
+	"object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'self'"
 
 // relBase returns the relative path from the folder of urlPath to the site
 // root: "./" for "/" and "/search", "../../" for "/topics/x/".
@@ -239,6 +242,11 @@ func relBase(urlPath string) string {
 	}
 	return strings.Repeat("../", depth)
 }
+
+// unsafeInPath reports a character no page path holds and a browser reads
+// otherwise than a server: a backslash (a slash to a browser) and the
+// control characters (which browsers drop, or which end a header).
+func unsafeInPath(r rune) bool { return r < 0x20 || r == 0x7f || r == '\\' }
 
 func lastSegment(p string) string {
 	if i := strings.LastIndexByte(p, '/'); i >= 0 {

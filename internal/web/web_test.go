@@ -210,7 +210,7 @@ func TestFolderPagesRedirectToTrailingSlash(t *testing.T) {
 		t.Errorf("redirect: %d %q", rec.Code, rec.Header().Get("Location"))
 	}
 	// Never a redirect to another host.
-	for _, p := range []string{"//evil.example", `/\evil.example`} {
+	for _, p := range []string{"//evil.example", `/\evil.example`, "/\t/evil.example/x", "/\r\n/evil.example", "/\x7f/evil.example"} {
 		rec = httptest.NewRecorder()
 		req := httptest.NewRequest(http.MethodGet, "/", nil)
 		req.URL.Path = p
@@ -456,8 +456,11 @@ func TestPagesSendSecurityHeaders(t *testing.T) {
 	for _, p := range []string{"/", "/nope/", "/search?q=%22"} {
 		rec := httptest.NewRecorder()
 		h.web.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, p, nil))
-		if csp := rec.Header().Get("Content-Security-Policy"); !strings.Contains(csp, "script-src 'self'") {
+		if csp := rec.Header().Get("Content-Security-Policy"); !strings.Contains(csp, "script-src 'self'") || !strings.Contains(csp, "frame-ancestors 'self'") {
 			t.Errorf("%s: Content-Security-Policy %q", p, csp)
+		}
+		if xfo := rec.Header().Get("X-Frame-Options"); xfo != "SAMEORIGIN" {
+			t.Errorf("%s: X-Frame-Options %q", p, xfo)
 		}
 		if rec.Header().Get("X-Content-Type-Options") != "nosniff" || !strings.HasPrefix(rec.Header().Get("Content-Type"), "text/html") {
 			t.Errorf("%s: headers %v", p, rec.Header())

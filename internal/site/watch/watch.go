@@ -93,6 +93,9 @@ func (w *Watcher) Run(ctx context.Context) error {
 		return fmt.Errorf("watch %s: %w", w.dir, err)
 	}
 	w.addFolders(fw)
+	// An edit made since New read the folder, before it was watched,
+	// raised no event: read the folder once now that it is.
+	w.Sync(ctx)
 	var settle <-chan time.Time
 	for {
 		select {

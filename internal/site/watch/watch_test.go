@@ -1,0 +1,292 @@
+package watch
+
+import (
+	"bytes"
+	"context"
+	"errors"
+
+	"log/slog"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"newshub/internal/site"
+	"newshub/internal/store"
+	"newshub/internal/store/sqlite/sqlitetest"
+)
+
+// logBuffer collects what a watcher logs, for the test to read while it
+// runs.
+type logBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *logBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *logBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// newSite copies testdata/site to a new folder and returns it.
+func newSite(t *testing.T) string {
+	t.Helper()
+	dir := filepath.Join(t.TempDir(), "site")
+	if err := os.CopyFS(dir, os.DirFS(filepath.Join("testdata", "site"))); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// start makes a watcher of dir over a new SQLite store, subscribes to it
+// and runs it until the test ends.
+func start(t *testing.T, dir string) (*Watcher, store.Store, <-chan *site.Site, *logBuffer) {
+	t.Helper()
+	st := sqlitetest.Open(t)
+	logs := &logBuffer{}
+	w, err := New(context.Background(), dir, st, slog.New(slog.NewTextHandler(logs, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sub := w.Subscribe()
+	run(t, w)
+	return w, st, sub, logs
+}
+
+// run runs w until the test ends, failing it if Run fails.
+func run(t *testing.T, w *Watcher) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- w.Run(ctx) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("Run: %v", err)
+		}
+	})
+}
+
+// next waits for the configuration pushed to sub.
+func next(t *testing.T, sub <-chan *site.Site) *site.Site {
+	t.Helper()
+	select {
+	case s := <-sub:
+		return s
+	case <-time.After(10 * time.Second):
+		t.Fatal("no configuration pushed in 10 s")
+		return nil
+	}
+}
+
+// write puts text in the file rel of dir in one step, as editors save
+// (a new file renamed over the old): the watcher never reads it half
+// written.
+func write(t *testing.T, dir, rel, text string) {
+	t.Helper()
+	p := filepath.Join(dir, filepath.FromSlash(rel))
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	tmp := filepath.Join(t.TempDir(), filepath.Base(p))
+	if err := os.WriteFile(tmp, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(tmp, p); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// edit replaces old by new in the file rel of dir.
+func edit(t *testing.T, dir, rel, old, new string) {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(rel)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(b, []byte(old)) {
+		t.Fatalf("%s holds no %q", rel, old)
+	}
+	write(t, dir, rel, strings.Replace(string(b), old, new, 1))
+}
+
+// stored returns the stored bytes of the record at path, nil when none.
+func stored(t *testing.T, st store.Store, path string) []byte {
+	t.Helper()
+	r, err := st.Get(context.Background(), path)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r.Raw
+}
+
+// TestEditsTakeEffectInTheStoreAndReachSubscribers edits each kind of
+// configuration file of a running hub: the store holds the new file and
+// each subscriber gets the configuration made from it.
+func TestEditsTakeEffectInTheStoreAndReachSubscribers(t *testing.T) {
+	for _, c := range []struct {
+		name  string
+		path  string // the file edited, as the store keys it
+		edit  func(t *testing.T, dir string)
+		check func(s *site.Site) bool
+	}{
+		{"site title", "_config.yml",
+			func(t *testing.T, dir string) {
+				edit(t, dir, "_config.yml", "title: Election Pulse", "title: Ballot Watch")
+			},
+			func(s *site.Site) bool { return s.Config.Title == "Ballot Watch" }},
+		{"topic keywords", "_data/topics/01-economy.yaml",
+			func(t *testing.T, dir string) {
+				edit(t, dir, "_data/topics/01-economy.yaml", "  - jobs\n", "  - jobs\n  - inflation\n")
+			},
+			func(s *site.Site) bool {
+				return s.TopicByID("economy") != nil && slices.Contains(s.TopicByID("economy").Keywords, "inflation")
+			}},
+		{"a new topic", "_data/topics/02-housing.yaml",
+			func(t *testing.T, dir string) {
+				write(t, dir, "_data/topics/02-housing.yaml", "taxonomy: topic\n_id: housing\nname: Housing\nparent: Election\nkeywords:\n  - housing\n")
+			},
+			func(s *site.Site) bool { return s.TopicByID("housing") != nil && len(s.Topics) == 3 }},
+		{"a publisher in a folder made while watching", "_data/organizations/wire.example.org.md",
+			func(t *testing.T, dir string) {
+				write(t, dir, "_data/organizations/wire.example.org.md",
+					"---\ntaxonomy: organization\n_id: wire.example.org\nname: The Wire\ndomain: wire.example.org\n---\n")
+			},
+			func(s *site.Site) bool {
+				o := s.Organization("wire.example.org")
+				return o != nil && o.Name == "The Wire"
+			}},
+		{"sources list", "_data/sources.yaml",
+			func(t *testing.T, dir string) {
+				edit(t, dir, "_data/sources.yaml", "feed.xml\n", "feed.xml\n  - url: https://clerk.example.org/rss\n")
+			},
+			nil},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			dir := newSite(t)
+			w, st, sub, logs := start(t, dir)
+			before := stored(t, st, c.path)
+			c.edit(t, dir)
+			s := next(t, sub)
+			if c.check != nil && !c.check(s) {
+				t.Errorf("the configuration pushed does not show the edit\n%s", logs)
+			}
+			if w.Site() != s {
+				t.Error("Site() is not the configuration pushed")
+			}
+			want, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(c.path)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := stored(t, st, c.path); !bytes.Equal(got, want) || bytes.Equal(got, before) {
+				t.Errorf("stored %s:\n%s\nwant the edited file:\n%s", c.path, got, want)
+			}
+		})
+	}
+}
+
+// TestServeKeepsConfigurationThroughBadEdit breaks _config.yml and a topic
+// file of a running hub: each is logged as path:line: reason, nothing is
+// pushed, the store keeps what it held and the configuration in force
+// stays; the next good edit takes effect.
+func TestServeKeepsConfigurationThroughBadEdit(t *testing.T) {
+	for _, c := range []struct {
+		name, path, bad string
+		line            int
+	}{
+		{"config", "_config.yml", "title: Election Pulse\nnews_page_size: [30\n", 2},
+		{"topic", "_data/topics/01-economy.yaml", "taxonomy: topic\n_id: economy\nname: [Economy\n", 3},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			dir := newSite(t)
+			w, st, sub, logs := start(t, dir)
+			inForce, was := w.Site(), stored(t, st, c.path)
+			write(t, dir, c.path, c.bad)
+			where := regexp.MustCompile(regexp.QuoteMeta(filepath.Join(dir, filepath.FromSlash(c.path))) + `:(\d+): `)
+			deadline := time.Now().Add(10 * time.Second)
+			for !where.MatchString(logs.String()) {
+				if time.Now().After(deadline) {
+					t.Fatalf("the bad edit was not logged as path:line: reason:\n%s", logs)
+				}
+				time.Sleep(10 * time.Millisecond)
+			}
+			if m := where.FindStringSubmatch(logs.String()); m[1] != strconv.Itoa(c.line) {
+				t.Errorf("logged at line %s, want %d:\n%s", m[1], c.line, logs)
+			}
+			select {
+			case s := <-sub:
+				t.Errorf("a configuration was pushed after a bad edit: %+v", s.Config)
+			default:
+			}
+			if w.Site() != inForce {
+				t.Error("the configuration in force changed")
+			}
+			if got := stored(t, st, c.path); !bytes.Equal(got, was) {
+				t.Errorf("the store lost the good %s:\n%s", c.path, got)
+			}
+
+			// Mended, with a change: it takes effect.
+			good := strings.Replace(string(was), "Election Pulse", "Ballot Watch", 1)
+			good = strings.Replace(good, "name: Economy", "name: The Economy", 1)
+			write(t, dir, c.path, good)
+			s := next(t, sub)
+			if s.Config.Title != "Ballot Watch" && s.TopicByID("economy").Name != "The Economy" {
+				t.Errorf("the mended file did not take effect: %+v", s.Config)
+			}
+		})
+	}
+}
+
+// TestDeletingATopicFileDeletesItsRecord removes a topic's file: its
+// record goes from the store and the topic from the configuration.
+func TestDeletingATopicFileDeletesItsRecord(t *testing.T) {
+	dir := newSite(t)
+	w, st, sub, _ := start(t, dir)
+	const path = "_data/topics/01-economy.yaml"
+	if stored(t, st, path) == nil || w.Site().TopicByID("economy") == nil {
+		t.Fatal("the topic is not there to begin with")
+	}
+	if err := os.Remove(filepath.Join(dir, filepath.FromSlash(path))); err != nil {
+		t.Fatal(err)
+	}
+	s := next(t, sub)
+	if s.TopicByID("economy") != nil || s.TopicByID("election") == nil {
+		t.Errorf("topics after the delete: %v", s.Topics)
+	}
+	if got := stored(t, st, path); got != nil {
+		t.Errorf("the record of the deleted file is still stored:\n%s", got)
+	}
+}
+
+// TestEditBeforeRunTakesEffect edits the folder after New read it but
+// before Run watches it: no event tells of that edit, and Run reads the
+// folder once watching, so it is not lost.
+func TestEditBeforeRunTakesEffect(t *testing.T) {
+	dir := newSite(t)
+	st := sqlitetest.Open(t)
+	w, err := New(context.Background(), dir, st, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sub := w.Subscribe()
+	edit(t, dir, "_config.yml", "title: Election Pulse", "title: Ballot Watch")
+	run(t, w)
+	if s := next(t, sub); s.Config.Title != "Ballot Watch" {
+		t.Errorf("title %q after the edit", s.Config.Title)
+	}
+}
