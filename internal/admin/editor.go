@@ -220,15 +220,12 @@ func describe(d Decision) string {
 }
 
 // standing is what the decisions taken so far say of the things the
-// pages show: a later decision on the same thing overrides an earlier
-// one.
+// pages show, as curation reads them (editorial.Rules): a later decision
+// on the same thing overrides an earlier one.
 type standing struct {
-	hidden            map[string]bool      // by article
-	blockedPublishers map[string]bool      // by domain
-	blockedSources    map[string]bool      // by feed URL
-	pins              map[string]time.Time // by story id and by story article
-	latest            map[string]int       // index of the last decision on each thing
-	log               []Decision
+	rules  *editorial.Rules
+	latest map[string]int // index of the last decision on each thing
+	log    []Decision
 }
 
 // target names what a decision is about, for "a later decision on the
@@ -248,41 +245,38 @@ func target(d Decision) string {
 }
 
 func fold(ds []Decision) *standing {
-	e := &standing{hidden: map[string]bool{}, blockedPublishers: map[string]bool{}, blockedSources: map[string]bool{},
-		pins: map[string]time.Time{}, latest: map[string]int{}, log: ds}
+	e := &standing{rules: editorial.Compile(ds, curate.CanonicalURL), latest: map[string]int{}, log: ds}
 	for i, d := range ds {
 		if t := target(d); t != "" {
 			e.latest[t] = i
-		}
-		switch d.Action {
-		case Hide, Show:
-			e.hidden[d.Article] = d.Action == Hide
-		case BlockPublisher, UnblockPublisher:
-			e.blockedPublishers[d.Publisher] = d.Action == BlockPublisher
-		case BlockSource, UnblockSource:
-			e.blockedSources[d.Source] = d.Action == BlockSource
-		case Pin, Unpin:
-			for _, k := range []string{d.Story, d.StoryArticle} {
-				if k == "" {
-					continue
-				}
-				if d.Action == Pin {
-					e.pins[k] = d.Until
-				} else {
-					delete(e.pins, k)
-				}
-			}
 		}
 	}
 	return e
 }
 
+// hidden reports whether an editor's hide of the article holds.
+func (e *standing) hidden(article string) bool {
+	a := e.rules.Article(curate.CanonicalURL(article))
+	return a != nil && a.Hidden != nil
+}
+
+// blockedPublisher reports whether the publisher at domain (or a parent
+// domain) is blocked.
+func (e *standing) blockedPublisher(domain string) bool {
+	_, ok := e.rules.Publisher(domain)
+	return ok
+}
+
+// blockedSource reports whether the feed at url is blocked.
+func (e *standing) blockedSource(url string) bool {
+	_, ok := e.rules.Source(url)
+	return ok
+}
+
 // pinned returns until when a story (by id or lead) is pinned, or zero.
 func (e *standing) pinned(id, lead string, now time.Time) time.Time {
-	for _, k := range []string{id, lead} {
-		if t, ok := e.pins[k]; ok && k != "" && t.After(now) {
-			return t
-		}
+	if until, _, ok := e.rules.Pin(id, []string{curate.CanonicalURL(lead)}); ok && until.After(now) {
+		return until
 	}
 	return time.Time{}
 }

@@ -102,7 +102,7 @@ func (h *Handler) storyPage(w http.ResponseWriter, r *http.Request, s session) {
 	ms := make([]member, len(recs))
 	for i, rec := range recs {
 		u := canonical(rec.Article)
-		ms[i] = member{Path: rec.Path, URL: u, A: rec.Article, Hidden: ed.hidden[u]}
+		ms[i] = member{Path: rec.Path, URL: u, A: rec.Article, Hidden: ed.hidden(u)}
 	}
 	data := struct {
 		ID      string
@@ -156,7 +156,7 @@ func (h *Handler) articlePage(w http.ResponseWriter, r *http.Request, s session)
 			return
 		}
 		data.URL = canonical(a)
-		data.Hidden, data.Blocked = ed.hidden[data.URL], ed.blockedPublishers[a.Provider.Domain]
+		data.Hidden, data.Blocked = ed.hidden(data.URL), ed.blockedPublisher(a.Provider.Domain)
 		if a.Story != "" {
 			if data.Members, err = h.cfg.Store.CountNews(ctx, store.NewsQuery{Story: a.Story}); err != nil {
 				h.failErr(w, r, s, err)
