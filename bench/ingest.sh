@@ -4,6 +4,9 @@
 # separate process on loopback, one port per publisher); then a second
 # round of the same feeds, all answered 304. Prints a markdown table,
 # with the machine's load average: other work on the machine slows it.
+# With KEYWORDS (comma separated) the root topic has keywords, so the topic
+# gate decides every article with its text model; without, the gate has
+# nothing to go by and lets everything through.
 #
 # Usage: bench/ingest.sh
 # Environment:
@@ -16,12 +19,14 @@
 #   DELAY, PAGE_DELAY     how long each feed, each page takes to answer
 #                         (a slow publisher; default 0, e.g. 200ms)
 #   INGEST_ARGS           more flags for the first round (e.g. "--workers 16")
+#   KEYWORDS              the root topic's keywords, comma separated (default none)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/feedsite.sh
 FEEDS=${FEEDS:-1000}
 ITEMS=${ITEMS:-50}
 HOSTS=${HOSTS:-$FEEDS}
+KEYWORDS=${KEYWORDS:-}
 DB=${DB:-sqlite}
 PROCS=${PROCS:-1}
 DELAY=${DELAY:-0s}
@@ -70,6 +75,10 @@ esac
 
 site="$work/site"
 feed_site "$site"
+if [ -n "$KEYWORDS" ]; then
+  echo "keywords:" >>"$site/_data/topics/01-election.yaml"
+  tr ',' '\n' <<<"$KEYWORDS" | sed 's/^ */  - /' >>"$site/_data/topics/01-election.yaml"
+fi
 
 "$work/feedserver" -feeds "$FEEDS" -items "$ITEMS" -hosts "$HOSTS" -delay "$DELAY" -page-delay "$PAGE_DELAY" \
   -sources "$site/_data/sources.yaml" -for 30m >"$work/feedserver.out" 2>&1 &
@@ -121,6 +130,7 @@ first_pages=$(sed -n 's/^pages: *\([0-9]*\) read.*/\1/p' "$work/run.out" | awk '
 first_failed=$(sed -n 's/^sources:.* \([0-9]*\) failed.*/\1/p' "$work/run.out" | awk '{ s += $1 } END { print s + 0 }')
 first_fetched=$(sed -n 's/^sources:.* due, \([0-9]*\) fetched.*/\1/p' "$work/run.out" | tr '\n' ' ')
 read -r stored distinct <<<"$("$work/hubcount" "$dsn" | awk '{ print $1, $3 }')"
+first_off=$(sed -n 's/^ *\([0-9]*\) of the new off the hub.s topic.*/\1/p' "$work/run.out" | awk '{ s += $1 } END { print s + 0 }')
 
 measure 1 "${newshub[@]}" ingest --once --all
 second_secs=$secs second_rss=$rss_mb second_cpu=$cpu second_new=$new
@@ -128,12 +138,13 @@ second_304=$(sed -n 's/^sources:.* \([0-9]*\) not modified.*/\1/p' "$work/run.ou
 load_after=$(cut -d' ' -f1 /proc/loadavg 2>/dev/null || echo "?")
 rate=$(awk -v n="$first_new" -v s="$first_secs" 'BEGIN { if (s > 0) printf "%.0f", n / s; else print "?" }')
 
-echo "| ingest ($FEEDS feeds x $ITEMS items, pages, $HOSTS hosts, $DB, $PROCS process(es), feed delay $DELAY, page delay $PAGE_DELAY) | result | target |"
+echo "| ingest ($FEEDS feeds x $ITEMS items, pages, $HOSTS hosts, $DB, $PROCS process(es), feed delay $DELAY, page delay $PAGE_DELAY; keywords: ${KEYWORDS:-none}) | result | target |"
 echo "|---|---|---|"
 echo "| first round: wall time (CPU time of newshub) | ${first_secs} s (${first_cpu} s) | < 30 s |"
 echo "| first round: peak RSS (largest process) | ${first_rss} MB | < 500 MB |"
 echo "| first round: articles stored a second (wall) | ${rate} | |"
 echo "| first round: articles stored / pages read / sources failed | ${first_new} / ${first_pages} / ${first_failed} | $((FEEDS * ITEMS)) / $((FEEDS * ITEMS)) / 0 |"
+echo "| first round: of the new, withheld as off topic | ${first_off:-0} | |"
 echo "| first round: sources fetched by each process | ${first_fetched}| $FEEDS in all |"
 echo "| first round: news records / distinct canonical URLs in the store | ${stored} / ${distinct} | $((FEEDS * ITEMS)) / $((FEEDS * ITEMS)) |"
 echo "| second round (all 304): wall time (CPU time) | ${second_secs} s (${second_cpu} s) | < 3 s |"

@@ -74,6 +74,17 @@ func get(t *testing.T, u string) string {
 	return string(b)
 }
 
+// status fetches a public path and returns its status.
+func status(t *testing.T, u string) int {
+	t.Helper()
+	resp, err := http.Get(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp.StatusCode
+}
+
 // eventually polls cond until it holds or the deadline passes; the
 // website rebuilds its pages in the background after a write.
 func eventually(t *testing.T, what string, within time.Duration, cond func() bool) {
@@ -89,14 +100,30 @@ func eventually(t *testing.T, what string, within time.Duration, cond func() boo
 
 // TestBrowserAdminFlow walks the admin area in a real Chromium against a
 // real server: sign in, see the sources, pause and resume one, open a
-// story, hide its lead through the Editor, see it gone from the public
-// pages and the API, and sign out. It saves screenshots of every page.
+// story, hide its lead through the hub's editor (the decisions log and
+// curation), see it gone from the public pages, feeds, search and the API,
+// and sign out. It saves screenshots of every page.
 func TestBrowserAdminFlow(t *testing.T) {
 	b := browser.New(t)
 	f, base := liveHub(t)
 	const lead = "Senate passes border security bill after marathon debate"
-	if !strings.Contains(get(t, base+"/api/news/"), lead) {
-		t.Fatalf("the API does not list %q before it is hidden", lead)
+	leadRec, err := f.st.ArticleByURL(context.Background(), "https://capitolwire.example/2026/11/20/senate-border-bill")
+	if err != nil {
+		t.Fatal(err)
+	}
+	key := publish.ArticleKey(leadRec.Path, leadRec.Article.PublishedDateTime)
+	// Where the lead is published: lists, its own documents, feeds, search.
+	lists := []string{"/api/news/", "/", "/feeds/rss.xml", "/api/search?q=marathon", "/search?q=marathon"}
+	own := []string{"/api/news/" + key + "/", "/news/" + key + "/"}
+	for _, p := range lists {
+		if !strings.Contains(get(t, base+p), lead) {
+			t.Fatalf("%s does not show %q before it is hidden", p, lead)
+		}
+	}
+	for _, p := range own {
+		if code := status(t, base+p); code != http.StatusOK {
+			t.Fatalf("%s: %d before the lead is hidden", p, code)
+		}
 	}
 
 	// The area sends a visitor without a session to the sign-in page.
@@ -187,14 +214,20 @@ func TestBrowserAdminFlow(t *testing.T) {
 	if err != nil || len(ds) != 1 || ds[0].Action != Hide || ds[0].By != adminName || ds[0].Note != "a correction is coming" {
 		t.Fatalf("decisions kept: %+v %v", ds, err)
 	}
-	// Gone from the API and the website once they reloaded the hub,
-	// which they do in the background after a write.
-	eventually(t, "the hidden lead leaves the API", time.Minute, func() bool {
-		return !strings.Contains(get(t, base+"/api/news/"), lead)
-	})
-	eventually(t, "the hidden lead leaves the home page", time.Minute, func() bool {
-		return !strings.Contains(get(t, base+"/"), lead)
-	})
+	if rec, err := f.st.ArticleByURL(context.Background(), leadRec.Article.CanonicalURL); err != nil || rec.Article.Withheld != "hidden" {
+		t.Fatalf("the hide did not reach the store: %v", err)
+	}
+	// Gone from the API, the feeds, search and the website once they
+	// reloaded the hub, which they do in the background after a write;
+	// its own documents answer 404.
+	for _, p := range lists {
+		eventually(t, "the hidden lead leaves "+p, time.Minute, func() bool {
+			return !strings.Contains(get(t, base+p), lead)
+		})
+	}
+	for _, p := range own {
+		eventually(t, p+" answers 404", time.Minute, func() bool { return status(t, base+p) == http.StatusNotFound })
+	}
 
 	b.Do(t, "decisions", chromedp.Click(chromedp.CSS(`nav a[href="/admin/decisions/"]`)), chromedp.WaitVisible(chromedp.CSS("table.data")))
 	b.Screenshot(t, "admin-decisions", 1280)

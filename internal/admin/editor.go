@@ -11,46 +11,30 @@ import (
 	"time"
 
 	"newshub/internal/curate"
+	"newshub/internal/editorial"
 	"newshub/internal/model"
 )
 
-// Decision is an editorial decision as the admin area takes it. Its
-// actions and fields are those of the hub's decisions log, kept in the
-// site folder and applied by every curation.
-type Decision struct {
-	Action    string // one of the actions below
-	Article   string // an article, by its canonical URL
-	Publisher string // a publisher, by its domain
-	Source    string // a feed, by its URL
-	// Story names a story by its id when decided, and StoryArticle by its
-	// lead then, which names it still when a later clustering gives it
-	// another id. Into and IntoArticle name a move's or merge's target.
-	Story, StoryArticle string
-	Into, IntoArticle   string
-	Out                 bool      // move: out of its story, alone
-	Topic               string    // topic-add, topic-remove: the topic's name
-	Until               time.Time // pin: until when
-	OffTopic            bool      // hide: the article is off the hub's topic
-	By                  string    // who decided: the signed-in account
-	At                  time.Time // when, to the second
-	Note                string    // why, in the editor's words
-}
+// Decision is an editorial decision, as the hub's decisions log keeps it
+// (package editorial), and as the area's forms take it: By is the
+// signed-in account, At the time to the second.
+type Decision = model.Decision
 
-// The actions of decisions, and the fields each needs.
+// The actions of decisions, and the fields each needs: the log's.
 const (
-	Hide             = "hide"              // Article (OffTopic)
-	Show             = "show"              // Article
-	BlockPublisher   = "block-publisher"   // Publisher
-	UnblockPublisher = "unblock-publisher" // Publisher
-	BlockSource      = "block-source"      // Source
-	UnblockSource    = "unblock-source"    // Source
-	Move             = "move"              // Article, and Into or Out
-	Merge            = "merge"             // Story into Into
-	Lead             = "lead"              // Article, Story
-	Pin              = "pin"               // Story, Until
-	Unpin            = "unpin"             // Story
-	TopicAdd         = "topic-add"         // Article, Topic
-	TopicRemove      = "topic-remove"      // Article, Topic
+	Hide             = editorial.Hide             // Article (OffTopic)
+	Show             = editorial.Show             // Article
+	BlockPublisher   = editorial.BlockPublisher   // Publisher
+	UnblockPublisher = editorial.UnblockPublisher // Publisher
+	BlockSource      = editorial.BlockSource      // Source
+	UnblockSource    = editorial.UnblockSource    // Source
+	Move             = editorial.Move             // Article, and Into or Out
+	Merge            = editorial.Merge            // Story into Into
+	Lead             = editorial.Lead             // Article, Story
+	Pin              = editorial.Pin              // Story, Until
+	Unpin            = editorial.Unpin            // Story
+	TopicAdd         = editorial.TopicAdd         // Article, Topic
+	TopicRemove      = editorial.TopicRemove      // Article, Topic
 )
 
 // Editor keeps and applies editorial decisions: every decision form of
@@ -235,16 +219,13 @@ func describe(d Decision) string {
 	return d.Action
 }
 
-// editorial is what the decisions taken so far say of the things the
-// pages show: a later decision on the same thing overrides an earlier
-// one.
-type editorial struct {
-	hidden            map[string]bool      // by article
-	blockedPublishers map[string]bool      // by domain
-	blockedSources    map[string]bool      // by feed URL
-	pins              map[string]time.Time // by story id and by story article
-	latest            map[string]int       // index of the last decision on each thing
-	log               []Decision
+// standing is what the decisions taken so far say of the things the
+// pages show, as curation reads them (editorial.Rules): a later decision
+// on the same thing overrides an earlier one.
+type standing struct {
+	rules  *editorial.Rules
+	latest map[string]int // index of the last decision on each thing
+	log    []Decision
 }
 
 // target names what a decision is about, for "a later decision on the
@@ -263,48 +244,45 @@ func target(d Decision) string {
 	return ""
 }
 
-func fold(ds []Decision) *editorial {
-	e := &editorial{hidden: map[string]bool{}, blockedPublishers: map[string]bool{}, blockedSources: map[string]bool{},
-		pins: map[string]time.Time{}, latest: map[string]int{}, log: ds}
+func fold(ds []Decision) *standing {
+	e := &standing{rules: editorial.Compile(ds, curate.CanonicalURL), latest: map[string]int{}, log: ds}
 	for i, d := range ds {
 		if t := target(d); t != "" {
 			e.latest[t] = i
-		}
-		switch d.Action {
-		case Hide, Show:
-			e.hidden[d.Article] = d.Action == Hide
-		case BlockPublisher, UnblockPublisher:
-			e.blockedPublishers[d.Publisher] = d.Action == BlockPublisher
-		case BlockSource, UnblockSource:
-			e.blockedSources[d.Source] = d.Action == BlockSource
-		case Pin, Unpin:
-			for _, k := range []string{d.Story, d.StoryArticle} {
-				if k == "" {
-					continue
-				}
-				if d.Action == Pin {
-					e.pins[k] = d.Until
-				} else {
-					delete(e.pins, k)
-				}
-			}
 		}
 	}
 	return e
 }
 
+// hidden reports whether an editor's hide of the article holds.
+func (e *standing) hidden(article string) bool {
+	a := e.rules.Article(curate.CanonicalURL(article))
+	return a != nil && a.Hidden != nil
+}
+
+// blockedPublisher reports whether the publisher at domain (or a parent
+// domain) is blocked.
+func (e *standing) blockedPublisher(domain string) bool {
+	_, ok := e.rules.Publisher(domain)
+	return ok
+}
+
+// blockedSource reports whether the feed at url is blocked.
+func (e *standing) blockedSource(url string) bool {
+	_, ok := e.rules.Source(url)
+	return ok
+}
+
 // pinned returns until when a story (by id or lead) is pinned, or zero.
-func (e *editorial) pinned(id, lead string, now time.Time) time.Time {
-	for _, k := range []string{id, lead} {
-		if t, ok := e.pins[k]; ok && k != "" && t.After(now) {
-			return t
-		}
+func (e *standing) pinned(id, lead string, now time.Time) time.Time {
+	if until, _, ok := e.rules.Pin(id, []string{curate.CanonicalURL(lead)}); ok && until.After(now) {
+		return until
 	}
 	return time.Time{}
 }
 
-// editorial reads the decisions taken; without an Editor, none.
-func (h *Handler) editorial(ctx context.Context) (*editorial, error) {
+// standing reads the decisions taken; without an Editor, none.
+func (h *Handler) standing(ctx context.Context) (*standing, error) {
 	if h.cfg.Editor == nil {
 		return fold(nil), nil
 	}
@@ -333,7 +311,7 @@ func undoOf(d Decision) *Decision {
 }
 
 func (h *Handler) decisionsPage(w http.ResponseWriter, r *http.Request, s session) {
-	ed, err := h.editorial(r.Context())
+	ed, err := h.standing(r.Context())
 	if err != nil {
 		h.failErr(w, r, s, err)
 		return

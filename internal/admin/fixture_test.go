@@ -1,11 +1,7 @@
 package admin
 
 import (
-	"bufio"
 	"context"
-	"encoding/json"
-	"errors"
-	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -20,7 +16,8 @@ import (
 	"time"
 
 	"newshub/internal/admin/users"
-	"newshub/internal/content"
+	"newshub/internal/curate"
+	"newshub/internal/editorial"
 	"newshub/internal/importer"
 	"newshub/internal/ingest"
 	"newshub/internal/ingest/fetcher"
@@ -127,7 +124,7 @@ func newFixture(t testing.TB, adjust func(*Config)) *fixture {
 	if err := acc.Add(adminName, adminPassword, false, clk.now()); err != nil {
 		t.Fatal(err)
 	}
-	ed := &siteEditor{st: st, file: filepath.Join(dir, "_data", "decisions.jsonl")}
+	ed := newSiteEditor(st, dir, hub, clk.now)
 	// The hub is reached over plain HTTP, as the test client reaches it.
 	cfg := Config{Store: st, SiteDir: dir, Users: acc, Editor: ed, Now: clk.now, BaseURL: "http://hub.test",
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
@@ -141,74 +138,25 @@ func newFixture(t testing.TB, adjust func(*Config)) *fixture {
 	return &fixture{dir: dir, st: st, feeds: feeds.URL, clock: clk, editor: ed, admin: h, hubSite: hub}
 }
 
-// siteEditor is a minimal Editor over the real store and site folder:
-// it appends each decision to a JSON-lines file in the site folder, and
-// applies hide and show to the stored article (a hidden article is not
-// published). The hub's own editorial package does this and the rest.
+// siteEditor is the hub's editor (package editorial, applying through
+// curate), which a test can make refuse every decision with fail.
 type siteEditor struct {
-	st   store.Store
-	file string
-	mu   sync.Mutex
-	fail error // when set, Apply refuses every decision with it
+	*editorial.Editor
+	fail error
+}
+
+func newSiteEditor(st store.Store, dir string, hub *site.Site, now func() time.Time) *siteEditor {
+	return &siteEditor{Editor: editorial.NewEditor(st, dir, func(ctx context.Context, ds []model.Decision) error {
+		_, err := curate.New(hub, st, curate.Options{SiteDir: dir, Now: now}).Apply(ctx, ds)
+		return err
+	})}
 }
 
 func (e *siteEditor) Apply(ctx context.Context, d Decision) error {
-	e.mu.Lock()
-	defer e.mu.Unlock()
 	if e.fail != nil {
 		return e.fail
 	}
-	if d.Action == Hide || d.Action == Show {
-		rec, err := e.st.ArticleByURL(ctx, d.Article)
-		if err != nil {
-			return fmt.Errorf("%s: %w", d.Article, err)
-		}
-		// Only a lead is published; showing it again makes it lead as it
-		// was (curation would settle the story).
-		rec.Article.Published = d.Action == Show
-		if err := content.Render(rec); err != nil {
-			return err
-		}
-		if err := e.st.UpsertIfUnchanged(ctx, []*model.Record{rec}); err != nil {
-			return err
-		}
-	}
-	b, err := json.Marshal(d)
-	if err != nil {
-		return err
-	}
-	f, err := os.OpenFile(e.file, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
-	if err != nil {
-		return err
-	}
-	if _, err := f.Write(append(b, '\n')); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
-}
-
-func (e *siteEditor) Decisions(ctx context.Context) ([]Decision, error) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	f, err := os.Open(e.file)
-	if errors.Is(err, os.ErrNotExist) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	var out []Decision
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		var d Decision
-		if err := json.Unmarshal(sc.Bytes(), &d); err != nil {
-			return nil, err
-		}
-		out = append(out, d)
-	}
-	return out, sc.Err()
+	return e.Editor.Apply(ctx, d)
 }
 
 // client is a cookie-keeping client of a handler, requests served in

@@ -53,7 +53,7 @@ func (h *Handler) sourcesPage(w http.ResponseWriter, r *http.Request, s session)
 		h.failErr(w, r, s, err)
 		return
 	}
-	ed, err := h.editorial(ctx)
+	ed, err := h.standing(ctx)
 	if err != nil {
 		h.failErr(w, r, s, err)
 		return
@@ -67,7 +67,7 @@ func (h *Handler) sourcesPage(w http.ResponseWriter, r *http.Request, s session)
 				next = when(t)
 			}
 		}
-		rows[i] = sourceRow{Status: st, Next: next, Blocked: ed.blockedSources[st.Source.URL]}
+		rows[i] = sourceRow{Status: st, Next: next, Blocked: ed.blockedSource(st.Source.URL)}
 	}
 	rounds, err := ingest.Rounds(ctx, h.cfg.Store, 1)
 	if err != nil {

@@ -49,7 +49,7 @@ func (h *Handler) storiesPage(w http.ResponseWriter, r *http.Request, s session)
 		h.failErr(w, r, s, err)
 		return
 	}
-	ed, err := h.editorial(ctx)
+	ed, err := h.standing(ctx)
 	if err != nil {
 		h.failErr(w, r, s, err)
 		return
@@ -94,7 +94,7 @@ func (h *Handler) storyPage(w http.ResponseWriter, r *http.Request, s session) {
 		h.fail(w, r, s, http.StatusNotFound, "There is no story "+id+" (a later clustering may have renamed it).")
 		return
 	}
-	ed, err := h.editorial(ctx)
+	ed, err := h.standing(ctx)
 	if err != nil {
 		h.failErr(w, r, s, err)
 		return
@@ -102,7 +102,7 @@ func (h *Handler) storyPage(w http.ResponseWriter, r *http.Request, s session) {
 	ms := make([]member, len(recs))
 	for i, rec := range recs {
 		u := canonical(rec.Article)
-		ms[i] = member{Path: rec.Path, URL: u, A: rec.Article, Hidden: ed.hidden[u]}
+		ms[i] = member{Path: rec.Path, URL: u, A: rec.Article, Hidden: ed.hidden(u)}
 	}
 	data := struct {
 		ID      string
@@ -150,13 +150,13 @@ func (h *Handler) articlePage(w http.ResponseWriter, r *http.Request, s session)
 	}{Arg: arg, Explain: text.String(), Rec: rec, Back: r.URL.RequestURI()}
 	if rec != nil {
 		a := rec.Article
-		ed, err := h.editorial(ctx)
+		ed, err := h.standing(ctx)
 		if err != nil {
 			h.failErr(w, r, s, err)
 			return
 		}
 		data.URL = canonical(a)
-		data.Hidden, data.Blocked = ed.hidden[data.URL], ed.blockedPublishers[a.Provider.Domain]
+		data.Hidden, data.Blocked = ed.hidden(data.URL), ed.blockedPublisher(a.Provider.Domain)
 		if a.Story != "" {
 			if data.Members, err = h.cfg.Store.CountNews(ctx, store.NewsQuery{Story: a.Story}); err != nil {
 				h.failErr(w, r, s, err)

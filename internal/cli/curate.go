@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"newshub/internal/curate"
+	"newshub/internal/editorial"
 	"newshub/internal/metrics"
 	"newshub/internal/retention"
 )
@@ -40,9 +41,16 @@ func runCurate(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	defer st.Close()
+	log, err := editorial.Load(ctx, st, env.Site)
+	if err != nil {
+		return err
+	}
+	for _, err := range log.Invalid {
+		fmt.Fprintf(env.Stderr, "%v (skipped)\n", err)
+	}
 	m := metrics.New(metrics.Options{NoRuntime: true})
 	start := time.Now()
-	sum, err := curate.New(s, st, curate.Options{Window: *window}).All(ctx)
+	sum, err := curate.New(s, st, curate.Options{Window: *window, SiteDir: env.Site}).All(ctx)
 	if err != nil {
 		return err
 	}
@@ -54,6 +62,14 @@ func runCurate(ctx context.Context, env *Env, args []string) error {
 	}
 	fmt.Fprintf(env.Stdout, "curated %d articles: %d stories, %d leads, %d records changed in %s\n",
 		sum.Articles, sum.Stories, sum.Leads, sum.Changed, sum.Elapsed.Round(time.Millisecond))
+	if sum.Withheld > 0 || log.Len() > 0 {
+		fmt.Fprintf(env.Stdout, "%d articles withheld from publication (%d off topic); %d editorial decisions applied",
+			sum.Withheld, sum.OffTopic, len(log.Decisions))
+		if n := len(log.Invalid); n > 0 {
+			fmt.Fprintf(env.Stdout, ", %d skipped as invalid", n)
+		}
+		fmt.Fprintln(env.Stdout)
+	}
 	if sum.Redone > 0 {
 		fmt.Fprintf(env.Stdout, "%d records changed by another writer meanwhile were curated again from their new version", sum.Redone)
 		if sum.Left > 0 {

@@ -6,7 +6,8 @@ import (
 	"newshub/internal/explain"
 )
 
-// runExplain prints why an article got its topics, story, quality and heat.
+// runExplain prints why an article got its topics, story, quality and heat,
+// and whether it is published.
 func runExplain(ctx context.Context, env *Env, args []string) error {
 	fs := env.newFlagSet("explain")
 	if err := env.parse(fs, args); err != nil {

@@ -58,6 +58,7 @@ func runImport(ctx context.Context, env *Env, args []string) error {
 		},
 		Reject:     func(e *importer.FileError) { fmt.Fprintln(env.Stderr, e) },
 		StoreFiles: env.storeFiles(),
+		SiteDir:    env.Site,
 	})
 	if bar != nil {
 		bar.Finish()

@@ -53,7 +53,7 @@ func runIngest(ctx context.Context, env *Env, args []string) error {
 	}
 	m := metrics.New(metrics.Options{Store: st, SiteDir: env.Site, Log: env.Log})
 	if *adminAddr != "" {
-		stop, err := startAdminServer(*adminAddr, m, []metrics.Check{metrics.StoreReachable(st)}, env.Stdout, env.Log)
+		stop, err := startAdminServer(*adminAddr, m, []metrics.Check{metrics.StoreReachable(st)}, nil, env.Stdout, env.Log)
 		if err != nil {
 			return err
 		}
@@ -107,6 +107,9 @@ func printSummary(w io.Writer, s ingest.Summary) {
 	fmt.Fprintf(w, "items:   %d seen, %d new, %d not stored", s.Items, s.New, notStored)
 	if parts := countsBy(s.NotStored, ""); len(parts) > 0 {
 		fmt.Fprintf(w, " (%s)", strings.Join(parts, ", "))
+	}
+	if s.OffTopic > 0 {
+		fmt.Fprintf(w, "\n         %d of the new off the hub's topic: stored, not published", s.OffTopic)
 	}
 	fmt.Fprintf(w, "\npages:   %d read", s.Pages["read"])
 	for _, p := range countsBy(s.Pages, "read") {

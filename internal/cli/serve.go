@@ -33,7 +33,7 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	fetchEvery := fs.Duration("fetch-interval", 0, "fetch every source this often, in place of its interval and the adaptive schedule (for benchmarks and tests; at least 1s)")
 	baseURL := fs.String("base-url", "", "absolute URL the hub is reached at (default: the site's url + baseurl)")
 	quiet := fs.Bool("quiet", false, "no access log")
-	adminAddr := fs.String("admin-addr", "", "also serve /metrics, /healthz and /readyz on this address, HOST:PORT, apart from the public site")
+	adminAddr := fs.String("admin-addr", "", "also serve /metrics, /healthz, /readyz and the admin area on this address, HOST:PORT, apart from the public site")
 	if err := env.parse(fs, args); err != nil {
 		return err
 	}
@@ -86,7 +86,12 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	cfg := server.Config{Store: st, Views: views, Web: w, Search: w.SearchDoc, Logger: log, Metrics: m}
+	// The admin area is under /admin/ of the public address too.
+	area, err := newAdminArea(st, env.Site, *baseURL, sw.Site, w, log)
+	if err != nil {
+		return err
+	}
+	cfg := server.Config{Store: st, Views: views, Web: mountAdmin(w, area), Search: w.SearchDoc, Logger: log, Metrics: m}
 	if !*noIngest {
 		opts := ingest.Options{Version: version(), SiteDir: env.Site, Log: env.Log, Policy: policy, Metrics: m}
 		cfg.Ingest = ingestFollowing(sw, st, opts)
@@ -97,7 +102,7 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	// admin address answers /readyz with 503.
 	if *adminAddr != "" {
 		stop, err := startAdminServer(*adminAddr, m,
-			[]metrics.Check{metrics.StoreReachable(st), metrics.ViewLoaded(srv.Loaded)}, env.Stdout, env.Log)
+			[]metrics.Check{metrics.StoreReachable(st), metrics.ViewLoaded(srv.Loaded)}, area, env.Stdout, env.Log)
 		if err != nil {
 			return err
 		}

@@ -9,6 +9,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"newshub/internal/editorial"
 	"newshub/internal/ingest/sources"
 	"newshub/internal/model"
 	"newshub/internal/store"
@@ -155,8 +156,12 @@ func listSources(ctx context.Context, env *Env, st store.Store, list *sources.Li
 	if err != nil {
 		return err
 	}
+	offTopic, err := offTopicBySource(ctx, st)
+	if err != nil {
+		return err
+	}
 	tw := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "URL\tPROVIDER\tENABLED\tLAST FETCH\tLAST STATUS\tITEMS\tLAST READ\tERRORS\tNEXT FETCH\tPAUSED")
+	fmt.Fprintln(tw, "URL\tPROVIDER\tENABLED\tLAST FETCH\tLAST STATUS\tITEMS\tOFF TOPIC\tLAST READ\tERRORS\tNEXT FETCH\tPAUSED")
 	for _, ss := range all {
 		src, s := ss.Source, ss.State
 		status := "-"
@@ -170,8 +175,8 @@ func listSources(ctx context.Context, env *Env, st store.Store, list *sources.Li
 				next = when(t)
 			}
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\t%s\t%d\t%s\t%s\n", src.URL, dash(src.Provider), yesNo(src.IsEnabled()),
-			when(s.LastFetch), status, s.Items, lastRead(s.LastRead), s.Errors, next, yesNo(s.Paused))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\t%d\t%s\t%d\t%s\t%s\n", src.URL, dash(src.Provider), yesNo(src.IsEnabled()),
+			when(s.LastFetch), status, s.Items, offTopic[editorial.SourceKey(src.URL)], lastRead(s.LastRead), s.Errors, next, yesNo(s.Paused))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -196,12 +201,33 @@ func listSources(ctx context.Context, env *Env, st store.Store, list *sources.Li
 	return nil
 }
 
-// lastRead sums up a source's last read: "50 items, 2 new".
+// lastRead sums up a source's last read: "50 items, 2 new (1 off topic)".
 func lastRead(r store.ReadReport) string {
 	if r.Items == 0 && r.New == 0 {
 		return "-"
 	}
-	return fmt.Sprintf("%d items, %d new", r.Items, r.New)
+	s := fmt.Sprintf("%d items, %d new", r.Items, r.New)
+	if r.OffTopic > 0 {
+		s += fmt.Sprintf(" (%d off topic)", r.OffTopic)
+	}
+	return s
+}
+
+// offTopicBySource counts the stored articles withheld as off topic, by
+// the feed they came from (editorial.SourceKey), as they stand now: what
+// curation and editors decided since they arrived included.
+func offTopicBySource(ctx context.Context, st store.Store) (map[string]int, error) {
+	out := map[string]int{}
+	err := st.Scan(ctx, []model.Kind{model.KindNews}, func(r *model.Record) error {
+		if a := r.Article; a != nil && a.Source != "" && a.Withheld == model.WithheldOffTopic {
+			out[editorial.SourceKey(a.Source)]++
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("count off-topic articles: %w", err)
+	}
+	return out, nil
 }
 
 // itemName names a dropped item by its link, else its title or GUID.

@@ -13,7 +13,7 @@ import (
 var kindOrder = []model.Kind{
 	model.KindNews, model.KindPerson, model.KindPeopleList, model.KindEvent,
 	model.KindLearning, model.KindLearningList, model.KindNewsletter, model.KindTopic,
-	model.KindOrganization, model.KindConfig, model.KindSources, model.KindOpaque,
+	model.KindOrganization, model.KindConfig, model.KindSources, model.KindDecisions, model.KindOpaque,
 }
 
 // kindSummary renders counts by kind as "news 10, topic 3", in a fixed order.

@@ -54,6 +54,8 @@ func KindOf(p string) (model.Kind, bool) {
 		return model.KindConfig, true
 	case p == "_data/sources.yaml":
 		return model.KindSources, true
+	case p == "_data/decisions.yaml":
+		return model.KindDecisions, true
 	}
 	switch ext {
 	case ".md":

@@ -846,3 +846,79 @@ func (d *decoder) sources(root *node) *model.Sources {
 	}
 	return s
 }
+
+// decisions decodes the editorial decisions list. Fields newshub does not
+// know are left alone; whether each decision holds what its action needs
+// is for the editorial package to judge, with the line kept here.
+func (d *decoder) decisions(root *node) *model.Decisions {
+	out := &model.Decisions{}
+	rootKids := d.t.kids(root)
+	for i := range rootKids {
+		p := &rootKids[i]
+		key := d.t.key(p)
+		if key != "decisions" {
+			continue
+		}
+		if !d.fits(key, &p.val) {
+			break
+		}
+		if p.val.kind == seqNode {
+			out.Decisions = make([]model.Decision, 0, int(p.val.n))
+		}
+		d.enter("decisions")
+		d.items("", &p.val, func(i int, it *node) {
+			d.at(i)
+			defer d.leave()
+			if it.kind != mapNode {
+				d.typeErr("", it, "a map")
+				return
+			}
+			out.Decisions = append(out.Decisions, d.decision(it))
+		})
+		d.leave()
+	}
+	return out
+}
+
+func (d *decoder) decision(it *node) model.Decision {
+	dec := model.Decision{Line: int(it.line)}
+	kids := d.t.kids(it)
+	for i := range kids {
+		p := &kids[i]
+		key := d.t.key(p)
+		v := &p.val
+		switch key {
+		case "action":
+			dec.Action = d.str(key, v)
+		case "article":
+			dec.Article = d.text(key, v, model.MaxURL)
+		case "publisher":
+			dec.Publisher = d.str(key, v)
+		case "source":
+			dec.Source = d.text(key, v, model.MaxURL)
+		case "story":
+			dec.Story = d.str(key, v)
+		case "story_article":
+			dec.StoryArticle = d.text(key, v, model.MaxURL)
+		case "into":
+			dec.Into = d.str(key, v)
+		case "into_article":
+			dec.IntoArticle = d.text(key, v, model.MaxURL)
+		case "out":
+			dec.Out = d.bool(key, v)
+		case "topic":
+			dec.Topic = d.str(key, v)
+		case "until":
+			dec.Until = d.time(key, v)
+		case "off_topic":
+			dec.OffTopic = d.bool(key, v)
+		case "by":
+			dec.By = d.str(key, v)
+		case "at":
+			dec.At = d.time(key, v)
+		case "note":
+			dec.Note = d.text(key, v, model.MaxExcerpt)
+		}
+	}
+	return dec
+}

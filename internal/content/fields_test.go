@@ -13,7 +13,8 @@ import (
 // notInFile are the fields of each value that a record's file does not
 // hold: newshub keeps them in the store, beside the file.
 var notInFile = map[model.Kind][]string{
-	model.KindNews: {"Article.CanonicalURL", "Article.GUID", "Article.Story", "Article.FetchedAt", "Article.Explain"},
+	model.KindNews: {"Article.CanonicalURL", "Article.GUID", "Article.Story", "Article.FetchedAt", "Article.Explain",
+		"Article.Source", "Article.Relevance", "Article.Withheld", "Article.PinnedUntil"},
 }
 
 // validate gives the fields the format checks (a time of day, mail

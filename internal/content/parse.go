@@ -60,7 +60,7 @@ func parse(path string, data []byte) (*model.Record, *document, error) {
 		return nil, nil, err
 	}
 	root := &t.root
-	if root.kind == nullNode && (kind == model.KindConfig || kind == model.KindSources) {
+	if root.kind == nullNode && (kind == model.KindConfig || kind == model.KindSources || kind == model.KindDecisions) {
 		root = &node{kind: mapNode, line: 1} // an empty file: every setting at its default
 		t.root = *root
 	}
@@ -97,6 +97,8 @@ func parse(path string, data []byte) (*model.Record, *document, error) {
 		rec.Config = d.config(root)
 	case model.KindSources:
 		rec.Sources = d.sources(root)
+	case model.KindDecisions:
+		rec.Decisions = d.decisions(root)
 	}
 	if d.err != nil {
 		return nil, nil, d.err
@@ -112,7 +114,7 @@ func parse(path string, data []byte) (*model.Record, *document, error) {
 // lines (Markdown and HTML records) rather than being YAML throughout.
 func hasFrontMatter(kind model.Kind) bool {
 	switch kind {
-	case model.KindTopic, model.KindConfig, model.KindSources:
+	case model.KindTopic, model.KindConfig, model.KindSources, model.KindDecisions:
 		return false
 	}
 	return true

@@ -58,6 +58,8 @@ func Render(rec *model.Record) error {
 		out, err = render(configSpec, rec, doc, rec.Config, oldValue(old, func(r *model.Record) *model.Config { return r.Config }), "")
 	case model.KindSources:
 		out, err = render(sourcesSpec, rec, doc, rec.Sources, oldValue(old, func(r *model.Record) *model.Sources { return r.Sources }), "")
+	case model.KindDecisions:
+		out, err = render(decisionsSpec, rec, doc, rec.Decisions, oldValue(old, func(r *model.Record) *model.Decisions { return r.Decisions }), "")
 	default:
 		return fmt.Errorf("render %s: unknown kind %q", rec.Path, rec.Kind)
 	}

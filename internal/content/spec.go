@@ -250,3 +250,50 @@ var sourcesSpec = spec[model.Sources]{fields: []field[model.Sources]{
 		}
 	}},
 }}
+
+var decisionsSpec = spec[model.Decisions]{utc: true, fields: []field[model.Decisions]{
+	{"decisions", 0, func(e *enc, v *model.Decisions) {
+		if len(v.Decisions) == 0 {
+			e.b = append(e.b, "decisions: []\n"...)
+			return
+		}
+		e.b = append(e.b, "decisions:\n"...)
+		for i := range v.Decisions {
+			e.decision(&v.Decisions[i])
+		}
+	}},
+}}
+
+// decision writes one entry of the decisions list.
+func (e *enc) decision(d *model.Decision) {
+	e.b = append(e.b, "  - action: "...)
+	e.b = appendScalar(e.b, d.Action, false)
+	e.b = append(e.b, '\n')
+	e.q(4, "article", d.Article)
+	e.p(4, "publisher", d.Publisher)
+	e.q(4, "source", d.Source)
+	e.p(4, "story", d.Story)
+	e.q(4, "story_article", d.StoryArticle)
+	e.p(4, "into", d.Into)
+	e.q(4, "into_article", d.IntoArticle)
+	if d.Out {
+		e.bool(4, "out", true)
+	}
+	e.q(4, "topic", d.Topic)
+	e.time(4, "until", d.Until)
+	if d.OffTopic {
+		e.bool(4, "off_topic", true)
+	}
+	e.q(4, "by", d.By)
+	e.time(4, "at", d.At)
+	e.q(4, "note", d.Note)
+}
+
+// AppendDecision returns the lines of one entry of a decisions list as
+// Render writes them, for a writer that appends to the file rather than
+// writing it again.
+func AppendDecision(b []byte, d model.Decision) ([]byte, error) {
+	e := &enc{b: b, utc: true}
+	e.decision(&d)
+	return e.b, e.err
+}

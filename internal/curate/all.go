@@ -47,7 +47,11 @@ func (c *Curator) All(ctx context.Context) (Summary, error) {
 	if err != nil {
 		return sum, err
 	}
-	p := &pass{c: c, srcTopics: srcTopics, before: map[*model.Record][sha256.Size]byte{},
+	j, err := c.newJudge(ctx, true)
+	if err != nil {
+		return sum, err
+	}
+	p := &pass{c: c, j: j, srcTopics: srcTopics, before: map[*model.Record][sha256.Size]byte{},
 		files: map[*model.Record]fileSnap{}, written: map[string]bool{}}
 	recs, err := p.read(ctx)
 	if err != nil {
@@ -58,18 +62,47 @@ func (c *Curator) All(ctx context.Context) (Summary, error) {
 	for _, r := range recs {
 		p.files[r] = fileSnapOf(r.Article)
 		c.recompute(r.Article, srcTopics)
+		j.editTopics(r.Article)
 	}
 	p.stories = c.assignAll(recs)
-	sum.Stories = len(p.stories.order)
+	// The gate learns the hub in the order articles arrived: what it
+	// decided before as it was, the undecided as it decides them now.
+	for _, r := range recs {
+		replay(j.gate, r.Article)
+		j.relevance(r.Article, false)
+	}
+	c.useGate(j.gate, c.hub(len(j.dedicated) > 0))
 	p.byPath = make(map[string]*model.Record, len(recs))
 	p.known = map[string]bool{}
+	byKey := map[string]*model.Record{}
 	for _, r := range recs {
 		p.byPath[r.Path] = r
 		p.known[r.Article.CanonicalURL] = true
+		if _, ok := byKey[r.Article.CanonicalURL]; !ok {
+			byKey[r.Article.CanonicalURL] = r
+		}
+	}
+	sum.Edits = j.restructure(func(k string) *model.Record { return byKey[k] },
+		func(id string) []*model.Record { return p.stories.members[id] }, p.stories.move)
+	for _, r := range recs {
+		j.withhold(r.Article) // before any story, so related lists know
 	}
 	for _, id := range p.stories.order {
-		p.settle(id)
-		sum.Leads++
+		if len(p.stories.members[id]) == 0 {
+			continue
+		}
+		sum.Stories++
+		if p.settle(id) != nil {
+			sum.Leads++
+		}
+	}
+	for _, r := range recs {
+		if !r.Article.Publishable() {
+			sum.Withheld++
+			if r.Article.Withheld == model.WithheldOffTopic {
+				sum.OffTopic++
+			}
+		}
 	}
 
 	changed, err := p.write(ctx, recs)
@@ -87,6 +120,9 @@ func (c *Curator) All(ctx context.Context) (Summary, error) {
 	if err != nil {
 		return sum, err
 	}
+	if err := c.storeDecisions(ctx, j.log); err != nil {
+		return sum, err
+	}
 	sum.Elapsed = time.Since(start)
 	return sum, nil
 }
@@ -94,6 +130,7 @@ func (c *Curator) All(ctx context.Context) (Summary, error) {
 // pass is the state of one All run.
 type pass struct {
 	c         *Curator
+	j         *judge
 	srcTopics map[string][]string
 	stories   storySet
 	byPath    map[string]*model.Record
@@ -138,15 +175,16 @@ func (p *pass) read(ctx context.Context) ([]*model.Record, error) {
 	return recs, err
 }
 
-// settle picks the lead of a story and settles its members' related
-// lists and heat.
-func (p *pass) settle(id string) {
+// settle judges a story, picks its lead and settles its members' related
+// lists and heat; it returns the lead, nil when no member may be
+// published.
+func (p *pass) settle(id string) *model.Article {
 	members := p.stories.members[id]
 	arts := make([]*model.Article, len(members))
 	for i, r := range members {
 		arts[i] = r.Article
 	}
-	lead := Lead(arts)
+	lead := p.j.judgeStory(id, arts)
 	var extra []model.Related
 	in := map[string]bool{}
 	for _, r := range members {
@@ -157,8 +195,8 @@ func (p *pass) settle(id string) {
 			continue
 		}
 		for _, s := range p.stories.similar[r.Path] {
-			if !in[s] && p.byPath[s] != nil {
-				extra = append(extra, RelatedOf(p.byPath[s].Article))
+			if o := p.byPath[s]; !in[s] && o != nil && o.Article.Publishable() {
+				extra = append(extra, RelatedOf(o.Article))
 			}
 		}
 	}
@@ -169,10 +207,11 @@ func (p *pass) settle(id string) {
 			}
 		}
 	}
-	Settle(arts, extra, p.c.limit)
+	p.j.finishStory(id, arts, lead, extra)
 	for _, a := range arts {
 		a.Explain.Heat = heatExplain(a, lead)
 	}
+	return lead
 }
 
 // write writes the records whose value changed, in batches, each only over
@@ -269,7 +308,10 @@ func (p *pass) refresh(ctx context.Context, paths []string) ([]*model.Record, er
 			}
 			p.before[r], p.files[r] = sha256.Sum256(v), fileSnapOf(r.Article)
 			p.c.recompute(r.Article, p.srcTopics)
+			p.j.editTopics(r.Article)
+			p.j.relevance(r.Article, false)
 			r.Article.Story, r.Article.Explain.Story = id, old.Article.Explain.Story
+			r.Article.Explain.Editor = old.Article.Explain.Editor
 			p.byPath[r.Path] = r
 			p.known[r.Article.CanonicalURL] = true
 			members = append(members, r)
@@ -300,7 +342,7 @@ type fileSnap struct {
 
 func fileSnapOf(a *model.Article) fileSnap {
 	s := snap(a)
-	s.story = ""
+	s.story, s.withheld, s.pinned, s.relevance, s.editor = "", "", time.Time{}, nil, nil
 	return fileSnap{s, a.Quality, slices.Clone(a.Topics), a.CdnAmpWebURL}
 }
 
@@ -360,6 +402,17 @@ type storySet struct {
 	order   []string                   // story ids, in order of founding
 	members map[string][]*model.Record // by story id
 	similar map[string][]string        // record path → related article paths
+}
+
+// move puts a record in story id (an editor's move or merge).
+func (s *storySet) move(r *model.Record, id string) {
+	old := r.Article.Story
+	s.members[old] = slices.DeleteFunc(s.members[old], func(x *model.Record) bool { return x == r })
+	if _, ok := s.members[id]; !ok {
+		s.order = append(s.order, id)
+	}
+	s.members[id] = append(s.members[id], r)
+	r.Article.Story = id
 }
 
 // assignAll gives every record a story: related-linked groups first (see

@@ -11,6 +11,7 @@ import (
 	"unicode"
 
 	"newshub/internal/curate/cluster"
+	"newshub/internal/editorial"
 	"newshub/internal/model"
 	"newshub/internal/store"
 )
@@ -18,6 +19,7 @@ import (
 // batch is the state of one Arrive call.
 type batch struct {
 	c *Curator
+	j *judge
 
 	arrivals []*model.Record          // news arrivals kept, input order
 	arrived  map[string]bool          // their paths
@@ -75,7 +77,11 @@ type pathFinder interface {
 // ErrRejected that names each one ("path: rejected: no title"), so the
 // caller upserts what it got and reports the error.
 func (c *Curator) Arrive(ctx context.Context, recs []*model.Record) ([]*model.Record, error) {
-	b := &batch{c: c, arrived: map[string]bool{}, dropped: map[*model.Record]bool{},
+	j, err := c.newJudge(ctx, false)
+	if err != nil {
+		return nil, err
+	}
+	b := &batch{c: c, j: j, arrived: map[string]bool{}, dropped: map[*model.Record]bool{},
 		work: map[string]*model.Record{}, byKey: map[string]*model.Record{},
 		prior: map[string]string{}, changed: map[string]*model.Record{}, dirty: map[*model.Record]bool{}}
 	for _, r := range recs {
@@ -107,6 +113,9 @@ func (c *Curator) Arrive(ctx context.Context, recs []*model.Record) ([]*model.Re
 	})
 	for _, r := range b.arrivals {
 		if c.prepare(r.Article) {
+			b.dirty[r] = true
+		}
+		if j.editTopics(r.Article) {
 			b.dirty[r] = true
 		}
 	}
@@ -413,6 +422,7 @@ func (b *batch) linkImported(ctx context.Context) error {
 		if !carriesStory(r.Article) {
 			continue
 		}
+		b.j.relevance(r.Article, false)
 		imported = append(imported, r)
 		uf.find(recordKey(r))
 		for _, k := range b.c.linkKeys(r.Article, true) {
@@ -544,6 +554,7 @@ func (b *batch) settleImported(ctx context.Context, g *linkGroup) error {
 		}
 	}
 	n := len(g.arrivals) + len(g.links) - 1
+	edited := false
 	for _, r := range g.arrivals {
 		b.relabel(r, id)
 		a := r.Article
@@ -553,6 +564,16 @@ func (b *batch) settleImported(ctx context.Context, g *linkGroup) error {
 			a.Explain.Story = fmt.Sprintf("story %s: no related coverage links it to another record", id)
 		}
 		b.fillLifecycle(r)
+	}
+	b.j.judgeImported(id, g.arrivals)
+	for _, r := range g.arrivals {
+		a := r.Article
+		edited = edited || a.Withheld != "" && a.Withheld != model.WithheldOffTopic || b.j.shapes(a)
+	}
+	if edited {
+		// What editors or the gate decided overrides the values the
+		// records carried: the story is settled as curation would.
+		return b.settle(ctx, nil, id, false, g.arrivals, true)
 	}
 	return nil
 }
@@ -649,6 +670,12 @@ func (b *batch) clusterWindow(ctx context.Context, seeds, adds []*model.Record) 
 	c.byTime(seeds)
 	c.byTime(adds)
 	cl := cluster.New(cluster.Options{Window: c.window})
+	onTopic := map[string]bool{} // stories led by an on-topic article
+	for _, r := range seeds {
+		if a := r.Article; a.Published && a.Publishable() && a.Relevance != nil && a.Relevance.OnTopic {
+			onTopic[a.Story] = true
+		}
+	}
 	touched := map[string]bool{}
 	founded := map[string]bool{}
 	titled := map[string]*model.Record{} // same-title key → first record with it
@@ -690,6 +717,13 @@ func (b *batch) clusterWindow(ctx context.Context, seeds, adds []*model.Record) 
 				titled[k] = r
 			}
 		}
+		if err := b.move(ctx, r); err != nil {
+			return err
+		}
+		b.j.relevance(a, onTopic[a.Story])
+		if a.Relevance.OnTopic && b.j.article(a) == nil && a.Publishable() {
+			onTopic[a.Story] = true
+		}
 		if !touched[a.Story] {
 			touched[a.Story] = true
 			order = append(order, a.Story)
@@ -707,7 +741,7 @@ func (b *batch) clusterWindow(ctx context.Context, seeds, adds []*model.Record) 
 		}
 	}
 	for _, id := range order {
-		if err := b.settle(ctx, cl, id, founded[id], arrivals[id]); err != nil {
+		if err := b.settle(ctx, cl, id, founded[id], arrivals[id], false); err != nil {
 			return err
 		}
 	}
@@ -715,8 +749,9 @@ func (b *batch) clusterWindow(ctx context.Context, seeds, adds []*model.Record) 
 }
 
 // settle applies the lifecycle rules to one story: its stored members (not
-// read back for a story founded in this batch) and its arrivals.
-func (b *batch) settle(ctx context.Context, cl *cluster.Clusterer, id string, founded bool, arrivals []*model.Record) error {
+// read back for a story founded in this batch) and its arrivals. Imported
+// arrivals keep the values they carried unless force is set.
+func (b *batch) settle(ctx context.Context, cl *cluster.Clusterer, id string, founded bool, arrivals []*model.Record, force bool) error {
 	seen := map[string]bool{}
 	var members []*model.Record
 	addMember := func(r *model.Record) {
@@ -758,12 +793,12 @@ func (b *batch) settle(ctx context.Context, cl *cluster.Clusterer, id string, fo
 		before[i] = snap(r.Article)
 		saved[i] = *r.Article
 	}
-	lead := Lead(arts)
+	lead := b.j.judgeStory(id, arts)
 	extra := b.similar(cl, members, lead)
-	Settle(arts, extra, b.c.limit)
+	b.j.finishStory(id, arts, lead, extra)
 	for i, r := range members {
 		a := r.Article
-		if b.arrived[r.Path] && carriesStory(&saved[i]) {
+		if b.arrived[r.Path] && carriesStory(&saved[i]) && !force {
 			// An imported arrival keeps the values its record carried.
 			a.Published, a.Heat, a.Related = saved[i].Published, saved[i].Heat, saved[i].Related
 			continue
@@ -800,12 +835,14 @@ func (b *batch) similar(cl *cluster.Clusterer, members []*model.Record, lead *mo
 		}
 	}
 	var out []model.Related
-	for _, id := range cl.Related(leadPath, b.c.limit+len(members)) {
-		if in[id] {
-			continue
-		}
-		if r := b.work[id]; r != nil && !b.dropped[r] {
-			out = append(out, RelatedOf(r.Article))
+	if cl != nil && leadPath != "" {
+		for _, id := range cl.Related(leadPath, b.c.limit+len(members)) {
+			if in[id] {
+				continue
+			}
+			if r := b.work[id]; r != nil && !b.dropped[r] && r.Article.Publishable() {
+				out = append(out, RelatedOf(r.Article))
+			}
 		}
 	}
 	for _, r := range members {
@@ -816,6 +853,36 @@ func (b *batch) similar(cl *cluster.Clusterer, members []*model.Record, lead *mo
 		}
 	}
 	return out
+}
+
+// move applies an editor's move of an arrival (one named before it was
+// stored) to the story the clusterer gave it.
+func (b *batch) move(ctx context.Context, r *model.Record) error {
+	d, ok := b.j.moveOf(r.Article)
+	if !ok {
+		return nil
+	}
+	a := r.Article
+	to := movedOutID(a.CanonicalURL)
+	if !d.Out {
+		to = d.Into
+		if k := b.j.key(d.IntoArticle); k != "" {
+			if t := b.byKey[k]; t != nil {
+				to = t.Article.Story
+			} else if t, err := b.storedArticle(ctx, k); err == nil && isNews(t) {
+				to = t.Article.Story
+			} else if err != nil && !errors.Is(err, store.ErrNotFound) {
+				return fmt.Errorf("curate: %w", err)
+			}
+		}
+	}
+	if to == "" {
+		return nil
+	}
+	a.Story = to
+	b.j.note(a, editorial.Describe(d))
+	a.Explain.Story = fmt.Sprintf("story %s: %s", to, editorial.Describe(d))
+	return nil
 }
 
 // result renders what changed and lists the records to upsert: the input

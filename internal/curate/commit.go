@@ -21,10 +21,15 @@ const CommitAttempts = 5
 // first. When another writer changed one of them meanwhile, nothing is
 // written and the arrivals are curated again, as they came, against what
 // is stored now, up to CommitAttempts times; then the error wraps
-// store.ErrConflict. It returns what it stored, how many times it curated
+// store.ErrConflict. Decisions an editor added to the site folder's log
+// since the store last saw it are applied first (see syncDecisions). It
+// returns what it stored, how many times it curated
 // the batch and, as Arrive does, an error wrapping ErrRejected for the
 // arrivals it left out.
 func (c *Curator) Commit(ctx context.Context, recs []*model.Record) (out []*model.Record, attempts int, err error) {
+	if err := c.syncDecisions(ctx); err != nil {
+		return nil, 0, err
+	}
 	given := saveGiven(recs)
 	for attempts = 1; ; attempts++ {
 		out, rejected := c.Arrive(ctx, recs)

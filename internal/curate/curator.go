@@ -14,6 +14,7 @@ import (
 
 	"newshub/internal/content"
 	"newshub/internal/curate/cluster"
+	"newshub/internal/curate/scope"
 	"newshub/internal/model"
 	"newshub/internal/site"
 	"newshub/internal/store"
@@ -26,6 +27,10 @@ type Options struct {
 	Window time.Duration
 	// Now returns the current time; nil means time.Now.
 	Now func() time.Time
+	// SiteDir is the site folder, whose editorial decisions
+	// (_data/decisions.yaml) and sources list every run reads: they take
+	// effect without an import. "" reads the copies the store holds.
+	SiteDir string
 }
 
 // Curator curates a hub's news: incrementally as articles arrive (Arrive)
@@ -37,6 +42,14 @@ type Curator struct {
 	now    func() time.Time
 	limit  int
 	canon  canonCache
+
+	siteDir string
+	// gate is the topic gate articles arriving in this process are
+	// decided by, taught from the store on first use (see sharedGate);
+	// gateKey is the hub's topic it was made for.
+	gateMu  sync.Mutex
+	gate    *scope.Gate
+	gateKey string
 }
 
 // canonCache remembers canonical URLs: the same addresses (a stored
@@ -71,7 +84,7 @@ func (c *Curator) canonical(u string) string {
 
 // New returns a Curator for the hub s kept in st.
 func New(s *site.Site, st store.Store, opts Options) *Curator {
-	c := &Curator{site: s, st: st, window: opts.Window, now: opts.Now, limit: s.Config.Related()}
+	c := &Curator{site: s, st: st, window: opts.Window, now: opts.Now, limit: s.Config.Related(), siteDir: opts.SiteDir}
 	if c.window <= 0 {
 		if d, err := time.ParseDuration(s.Config.StoryWindow); err == nil && d > 0 {
 			c.window = d
@@ -177,6 +190,11 @@ type snapshot struct {
 	heat      int
 	related   []relatedSnap
 	story     string
+	// what judging may change, which lives only in the database
+	withheld  string
+	pinned    time.Time
+	relevance *relevanceSnap
+	editor    []string
 }
 
 // relatedSnap is what a snapshot keeps of one related entry.
@@ -194,11 +212,34 @@ func snap(a *model.Article) snapshot {
 			s.related[i] = relatedSnap{r.WebURL, r.Quality, r.Title, r.Excerpt}
 		}
 	}
+	s.withheld, s.pinned = a.Withheld, a.PinnedUntil
+	if r := a.Relevance; r != nil {
+		s.relevance = &relevanceSnap{r.OnTopic, r.Basis, slices.Clone(r.Reasons)}
+	}
+	if a.Explain != nil {
+		s.editor = slices.Clone(a.Explain.Editor)
+	}
 	return s
 }
 
 func (s snapshot) equal(t snapshot) bool {
-	return s.story == t.story && !s.fileChanged(t)
+	return s.story == t.story && !s.fileChanged(t) && s.withheld == t.withheld && s.pinned.Equal(t.pinned) &&
+		s.relevance.equal(t.relevance) && slices.Equal(s.editor, t.editor)
+}
+
+// relevanceSnap is what a snapshot keeps of a topic decision: what it
+// decided and why, not the score, which moves a little with every lesson.
+type relevanceSnap struct {
+	onTopic bool
+	basis   string
+	reasons []string
+}
+
+func (r *relevanceSnap) equal(o *relevanceSnap) bool {
+	if r == nil || o == nil {
+		return r == o
+	}
+	return r.onTopic == o.onTopic && r.basis == o.basis && slices.Equal(r.reasons, o.reasons)
 }
 
 // fileChanged reports whether the fields that live in the record's file
@@ -338,7 +379,11 @@ type Summary struct {
 	Articles int // news records curated
 	Stories  int // stories among them
 	Leads    int // published leads
-	Changed  int // records written
+	// Withheld counts the articles withheld from publication, OffTopic
+	// those of them the topic gate found off topic; Edits the editors'
+	// moves and merges that applied.
+	Withheld, OffTopic, Edits int
+	Changed                   int // records written
 	// Redone counts the records another writer changed while All ran,
 	// curated again from what they became; Left, those of them still
 	// changing after the last round, left as the other writer wrote them.

@@ -36,6 +36,32 @@
 // 2.8 times the heat of a fresh one to rank beside it, a three-day-old one 8
 // times.
 //
+// # Topic and editors
+//
+// Beside the clustering, two things decide whether and how an article is
+// published (judge.go). The topic gate (curate/scope) gives each article
+// its relevance on its own, stored once made: an editor's lesson (a show,
+// a hide marked off topic), else its feed marked dedicated, else
+// everything when the hub has nothing to go by, else the gate's decision.
+// The editors' decisions (internal/editorial) withhold an article (hidden,
+// its publisher or feed blocked) or publish it over everything (shown),
+// add and remove topics, move articles between stories and merge stories
+// after clustering, choose a story's lead and pin it. In each story:
+//
+//  1. an article off topic, hidden or blocked is withheld;
+//  2. the lead is the member an editor chose last, when it may be
+//     published, else the best that may (see Stories); with none, the
+//     story is not published;
+//  3. every member of a story whose lead is on topic is on topic (the
+//     story rule), so the same event told without a keyword stays;
+//  4. related coverage lists no withheld article; the lead carries the
+//     story's pin (PinnedUntil).
+//
+// New decisions in a process's gate teach it once; a new process teaches
+// its gate the decisions stored with the latest articles first. Apply
+// brings the stories a new decision touches in step at once, without
+// clustering again.
+//
 // # Imported and arriving records
 //
 // Curator.Arrive keeps every curated value a record carried (an imported

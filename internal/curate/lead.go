@@ -33,10 +33,14 @@ func compareLead(a, b *model.Article) int {
 	return strings.Compare(articleKey(a), articleKey(b))
 }
 
-// Lead returns the member that leads a story (nil for none).
+// Lead returns the member that leads a story: the first by compareLead
+// of those that may be published (nil when none may).
 func Lead(members []*model.Article) *model.Article {
 	var lead *model.Article
 	for _, a := range members {
+		if !a.Publishable() {
+			continue
+		}
 		if lead == nil || compareLead(a, lead) < 0 {
 			lead = a
 		}
@@ -98,36 +102,53 @@ func BuildRelated(lead *model.Article, candidates []model.Related, limit int) []
 	return out
 }
 
-// Settle applies the lifecycle rules to the members of one story: the lead
-// (see compareLead) is published with the related list built from the other
-// members and the extra candidates, and heat = quality + 20 × related; the
-// others are unpublished with heat -1, and a former lead among them keeps
-// only the related entries that are members of the story. It returns the
-// lead.
+// Settle applies the lifecycle rules to the members of one story with the
+// lead Lead picks; see SettleLed.
 func Settle(members []*model.Article, extra []model.Related, limit int) *model.Article {
-	lead := Lead(members)
-	if lead == nil {
-		return nil
-	}
-	others := slices.Clone(members)
-	slices.SortStableFunc(others, compareLead)
-	var cands []model.Related
-	for _, a := range others {
-		if a != lead {
-			cands = append(cands, RelatedOf(a))
+	return SettleLed(members, Lead(members), extra, limit)
+}
+
+// SettleLed applies the lifecycle rules to the members of one story: the
+// lead is published with the related list built from the other members
+// that may be published and the extra candidates (which the caller has
+// rid of withheld articles), and heat = quality + 20 × related; the others
+// are unpublished with heat -1, list no withheld member as related, and a
+// former lead among them keeps only the related entries that are members
+// of the story. A nil lead (no
+// member may be published) publishes none of them. It returns the lead.
+func SettleLed(members []*model.Article, lead *model.Article, extra []model.Related, limit int) *model.Article {
+	if lead != nil {
+		others := slices.Clone(members)
+		slices.SortStableFunc(others, compareLead)
+		var cands []model.Related
+		for _, a := range others {
+			if a != lead && a.Publishable() {
+				cands = append(cands, RelatedOf(a))
+			}
 		}
+		cands = append(cands, extra...)
+		lead.Related = BuildRelated(lead, cands, limit)
+		lead.Published = true
+		lead.Heat = Heat(lead.Quality, len(lead.Related))
 	}
-	cands = append(cands, extra...)
-	lead.Related = BuildRelated(lead, cands, limit)
-	lead.Published = true
-	lead.Heat = Heat(lead.Quality, len(lead.Related))
 	keys := map[string]bool{}
+	withheld := map[string]bool{}
 	for _, a := range members {
 		keys[articleKey(a)] = true
+		if !a.Publishable() {
+			withheld[articleKey(a)] = true
+		}
 	}
 	for _, a := range members {
 		if a == lead {
 			continue
+		}
+		if len(withheld) > 0 {
+			// The related list a member's record carries (as imported)
+			// names no withheld member either: its document is public.
+			a.Related = slices.DeleteFunc(slices.Clone(a.Related), func(r model.Related) bool {
+				return withheld[CanonicalURL(r.WebURL)]
+			})
 		}
 		if a.Published {
 			// A demoted lead keeps only the coverage of its own story, so the
@@ -150,6 +171,9 @@ func Settle(members []*model.Article, extra []model.Related, limit int) *model.A
 func heatExplain(a *model.Article, lead *model.Article) string {
 	if a.Published {
 		return fmt.Sprintf("%d + %d x %d related = %d", a.Quality, RelatedHeat, len(a.Related), a.Heat)
+	}
+	if a.Withheld != "" {
+		return fmt.Sprintf("%d: withheld from publication (%s), so never a lead", a.Heat, a.Withheld)
 	}
 	if lead != nil && lead != a {
 		return fmt.Sprintf("-1: not the lead of its story (the lead is %q, quality %d)", lead.Title, lead.Quality)
@@ -177,8 +201,9 @@ func RankScore(a *model.Article, now time.Time) float64 {
 	return heat / math.Pow(1+age.Hours()/DecayHalfDay.Hours(), DecayPower)
 }
 
-// Rank orders leads for "top stories": by RankScore descending, then newest
-// first, then canonical URL. It returns a new slice.
+// Rank orders leads for "top stories": those an editor pinned (PinnedAt
+// now) first, then by RankScore descending, then newest first, then
+// canonical URL. It returns a new slice.
 func Rank(leads []*model.Article, now time.Time) []*model.Article {
 	type scored struct {
 		a *model.Article
@@ -191,6 +216,12 @@ func Rank(leads []*model.Article, now time.Time) []*model.Article {
 		}
 	}
 	slices.SortStableFunc(list, func(x, y scored) int {
+		if px, py := x.a.PinnedAt(now), y.a.PinnedAt(now); px != py {
+			if px {
+				return -1
+			}
+			return 1
+		}
 		if c := cmp.Compare(y.s, x.s); c != 0 {
 			return c
 		}

@@ -1,5 +1,6 @@
 // Package explain tells why an article got its topics, story, quality and
-// heat, and why a feed item was not stored: what `newshub explain` prints
+// heat, whether it is published (its topic decision, editors' decisions),
+// and why a feed item was not stored: what `newshub explain` prints
 // and the admin area shows.
 package explain
 
@@ -38,12 +39,49 @@ func Run(ctx context.Context, w io.Writer, st store.Store, s *site.Site, siteDir
 	if err != nil {
 		return nil, err
 	}
-	ex, err := curate.New(s, st, curate.Options{}).Explain(ctx, rec)
+	cur := curate.New(s, st, curate.Options{SiteDir: siteDir})
+	ex, err := cur.Explain(ctx, rec)
+	if err != nil {
+		return nil, err
+	}
+	scope, err := cur.ExplainScope(ctx, rec)
 	if err != nil {
 		return nil, err
 	}
 	Write(w, rec, ex)
+	WritePublication(w, rec, ex, scope)
 	return rec, nil
+}
+
+// WritePublication writes whether the article is published and why: its
+// topic decision and what editors decided about it.
+func WritePublication(w io.Writer, rec *model.Record, ex *model.Explain, scope []string) {
+	a := rec.Article
+	state := "may be published"
+	if a.Withheld != "" {
+		state = "withheld from publication: " + withheldWords[a.Withheld]
+	}
+	fmt.Fprintf(w, "\npublication: %s\n", state)
+	if !a.PinnedUntil.IsZero() {
+		fmt.Fprintf(w, "  pinned to the top until %s\n", a.PinnedUntil.UTC().Format("2006-01-02 15:04 MST"))
+	}
+	if len(ex.Editor) > 0 {
+		fmt.Fprintf(w, "\neditors:\n")
+		for _, l := range ex.Editor {
+			fmt.Fprintf(w, "  %s\n", l)
+		}
+	}
+	fmt.Fprintf(w, "\ntopic scope:\n")
+	for _, l := range scope {
+		fmt.Fprintf(w, "  %s\n", l)
+	}
+}
+
+var withheldWords = map[string]string{
+	model.WithheldOffTopic:  "off the hub's topic",
+	model.WithheldHidden:    "hidden by an editor",
+	model.WithheldPublisher: "its publisher is blocked",
+	model.WithheldSource:    "its source is blocked",
 }
 
 // Find finds a news record by URL (canonical URL or feed GUID), by site
@@ -142,6 +180,9 @@ func Write(w io.Writer, rec *model.Record, ex *model.Explain) {
 		fmt.Fprintf(w, "  %s\n", l)
 	}
 	state := "not published (not the lead of its story)"
+	if a.Withheld != "" {
+		state = "not published (withheld, see below)"
+	}
 	if a.Published {
 		state = "published (lead of its story)"
 	}

@@ -84,6 +84,11 @@ type Options struct {
 	// SQLite database and its journal: found in the source folder, they
 	// are left out (SkipStore) rather than read as records.
 	StoreFiles []string
+
+	// SiteDir is the site folder whose editorial decisions
+	// (_data/decisions.yaml) curation applies to the news imported; the
+	// imported folder's own log, stored with the rest, serves when empty.
+	SiteDir string
 }
 
 // FileError is a file an import rejected, and why.
@@ -230,7 +235,7 @@ func (imp *importer) run(ctx context.Context) error {
 		if err != nil {
 			return fmt.Errorf("import: %w", err)
 		}
-		cur := curate.New(s, imp.st, curate.Options{})
+		cur := curate.New(s, imp.st, curate.Options{SiteDir: imp.opts.SiteDir})
 		if err := imp.load(ctx, news, cur); err != nil {
 			return err
 		}

@@ -43,6 +43,7 @@ func (in *Ingester) article(src model.Source, feedTitle string, c *candidate, no
 		CanonicalURL:      c.canon,
 		GUID:              c.guid,
 		FetchedAt:         now.UTC().Truncate(time.Second),
+		Source:            src.URL,
 	}
 	if m.AMP != "" {
 		a.AmpWebURL = m.AMP

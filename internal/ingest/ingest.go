@@ -109,6 +109,7 @@ type Summary struct {
 	Elsewhere   int            // due, but fetched by another worker meanwhile
 	Items       int            // feed items seen, readable or not
 	New         int            // new articles stored
+	OffTopic    int            // of them, withheld as off the hub's topic
 	Duplicates  int            // items already known (store or another feed)
 	Skipped     int            // items not stored for another reason
 	NotStored   map[string]int // items not stored, by reason (Reason...)
@@ -181,7 +182,7 @@ func New(s *site.Site, st store.Store, opts Options) *Ingester {
 	return &Ingester{
 		site: s, st: st, opts: opts, fetch: f, log: log, now: now, agent: "newshub", holder: holderID(),
 		robots:  robots.NewCache(f, "newshub", 24*time.Hour),
-		curator: curate.New(s, st, curate.Options{Now: now}),
+		curator: curate.New(s, st, curate.Options{Now: now, SiteDir: opts.SiteDir}),
 	}
 }
 

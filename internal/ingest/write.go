@@ -243,6 +243,7 @@ func (r *round) commitLocked(ctx context.Context, batch []*result, paths map[str
 			for _, res := range batch {
 				r.settle(res, kept, rejected)
 				sum.New += res.report.New
+				sum.OffTopic += res.report.OffTopic
 			}
 			sum.Written += len(out)
 		}
@@ -329,6 +330,9 @@ func (r *round) settle(res *result, kept map[*model.Record]bool, rejected map[st
 	for _, rec := range res.recs {
 		if kept[rec] {
 			res.report.New++
+			if rec.Article.Withheld == model.WithheldOffTopic {
+				res.report.OffTopic++
+			}
 			continue
 		}
 		a := rec.Article

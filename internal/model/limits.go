@@ -30,6 +30,9 @@ const (
 	MaxImages  = 50      // images of a record or a provider
 	MaxItems   = 1000    // entries of a collection; a topic's keywords, hashtags, images and services
 	MaxSources = 100000  // feeds of a hub's sources list
+	// MaxDecisions bounds a hub's log of editorial decisions: a hundred
+	// a day for twenty years.
+	MaxDecisions = 1000000
 )
 
 // TextLimit returns the largest number of characters a text field may
@@ -62,6 +65,8 @@ func ListLimit(field string) int {
 		return MaxImages
 	case "sources":
 		return MaxSources
+	case "decisions":
+		return MaxDecisions
 	case "items", "keywords", "hashtags", "services":
 		return MaxItems
 	}

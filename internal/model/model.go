@@ -10,6 +10,7 @@ package model
 import (
 	"errors"
 	"fmt"
+	"net/url"
 	"strings"
 	"time"
 )
@@ -30,6 +31,7 @@ const (
 	KindOrganization Kind = "organization"  // _data/organizations/<domain>.md
 	KindConfig       Kind = "config"        // _config.yml
 	KindSources      Kind = "sources"       // _data/sources.yaml
+	KindDecisions    Kind = "decisions"     // _data/decisions.yaml
 	// KindOpaque is a file of the site that newshub keeps without reading
 	// it: a collection it does not model (_challenges/, _forms/...), a data
 	// file it does not use, a file of another format inside a collection.
@@ -66,6 +68,7 @@ type Record struct {
 	Organization *Organization
 	Config       *Config
 	Sources      *Sources
+	Decisions    *Decisions
 	Opaque       *Opaque
 }
 
@@ -120,6 +123,49 @@ type Article struct {
 	Story        string    `json:"story,omitempty"`        // story cluster id
 	FetchedAt    time.Time `json:"fetchedAt,omitzero"`     // when ingest first saw it
 	Explain      *Explain  `json:"explain,omitempty"`      // why curation decided what it did
+	// Source is the URL of the feed the article was ingested from ("" for
+	// a record read from a file).
+	Source string `json:"source,omitempty"`
+	// Relevance is the topic gate's decision (or an editor's) on whether
+	// the article is on the hub's topic.
+	Relevance *Relevance `json:"relevance,omitempty"`
+	// Withheld says why the article is stored but not published (one of
+	// the Withheld... reasons); "" means it may be published. Curation
+	// never makes a withheld article a story's lead nor lists it in a
+	// lead's related coverage.
+	Withheld string `json:"withheld,omitempty"`
+	// PinnedUntil is set on the lead of a story an editor pinned to the
+	// top of the hub: the hub ranks it first until then.
+	PinnedUntil time.Time `json:"pinnedUntil,omitzero"`
+}
+
+// Reasons an article is withheld from publication (Article.Withheld).
+const (
+	WithheldOffTopic  = "off-topic"         // the topic gate found it off the hub's topic
+	WithheldHidden    = "hidden"            // an editor hid it
+	WithheldPublisher = "blocked-publisher" // an editor blocked its publisher
+	WithheldSource    = "blocked-source"    // an editor blocked the feed it came from
+)
+
+// Publishable reports whether the article may be published: it is not
+// withheld.
+func (a *Article) Publishable() bool { return a.Withheld == "" }
+
+// PinnedAt reports whether the article is pinned to the top at time t.
+func (a *Article) PinnedAt(t time.Time) bool { return t.Before(a.PinnedUntil) }
+
+// Relevance is a decision on whether an article is on the hub's topic.
+type Relevance struct {
+	OnTopic bool    `json:"onTopic"`
+	Score   float64 `json:"score"` // estimated probability it is on topic, 0…1
+	// Basis is what the decision rests on: "editor", "dedicated",
+	// "everything", "story", "keyword" or "model" (see curate/scope).
+	Basis   string   `json:"basis"`
+	Reasons []string `json:"reasons,omitempty"`
+	// Own is the gate's own decision on the article alone, when the one
+	// above rests on something else (its story, an editor, a dedicated
+	// source); nil otherwise.
+	Own *Relevance `json:"own,omitempty"`
 }
 
 // Curated says which curated fields an article's record carried.
@@ -150,6 +196,9 @@ type Explain struct {
 	Story   string   `json:"story,omitempty"`   // e.g. "joined story s-12: similarity 0.61 with ..."
 	Quality []string `json:"quality,omitempty"` // each term of the score
 	Heat    string   `json:"heat,omitempty"`    // e.g. "105 + 20 x 1 related = 125"
+	// Editor lists what editors' decisions did to the article, e.g.
+	// "hidden by an editor on 2026-12-03: duplicate press release".
+	Editor []string `json:"editor,omitempty"`
 }
 
 // Twitter is a person's Twitter account.
@@ -452,6 +501,50 @@ type Source struct {
 	// Dedicated says every item of the source is on the hub's topic; its
 	// items teach the topic gate what the topic looks like.
 	Dedicated bool `json:"dedicated,omitempty"`
+}
+
+// Decisions is the log of editorial decisions (_data/decisions.yaml), in
+// the order they were taken: curation applies them in that order, so a
+// later decision on the same thing overrides an earlier one.
+type Decisions struct {
+	Decisions []Decision `json:"decisions"`
+}
+
+// Decision is one editorial decision. Action says which fields apply (see
+// internal/editorial). Articles are named by their canonical URL; a story
+// by the id it had when decided and by an article of it, which keeps
+// naming it when clustering renames it.
+type Decision struct {
+	Action       string    `json:"action"`
+	Article      string    `json:"article,omitempty"`       // an article's canonical URL
+	Publisher    string    `json:"publisher,omitempty"`     // a publisher's domain
+	Source       string    `json:"source,omitempty"`        // a feed's URL
+	Story        string    `json:"story,omitempty"`         // a story's id when decided
+	StoryArticle string    `json:"story_article,omitempty"` // an article of that story
+	Into         string    `json:"into,omitempty"`          // the story moved or merged into: its id
+	IntoArticle  string    `json:"into_article,omitempty"`  // and an article of it
+	Out          bool      `json:"out,omitempty"`           // move: out of its story, alone
+	Topic        string    `json:"topic,omitempty"`         // a topic's name
+	Until        time.Time `json:"until,omitzero"`          // pin: until when
+	OffTopic     bool      `json:"off_topic,omitempty"`     // hide: also a lesson that it is off topic
+	By           string    `json:"by,omitempty"`            // who decided
+	At           time.Time `json:"at,omitzero"`             // when
+	Note         string    `json:"note,omitempty"`          // why, in the editor's words
+	// Line is the line of the decision in its file (0 when not read from
+	// one), for messages.
+	Line int `json:"-"`
+}
+
+// SourceKey is the form feed URLs are compared in: scheme and host in
+// lower case, without a trailing slash.
+func SourceKey(raw string) string {
+	u, err := url.Parse(strings.TrimSpace(raw))
+	if err != nil {
+		return raw
+	}
+	u.Scheme = strings.ToLower(u.Scheme)
+	u.Host = strings.ToLower(u.Host)
+	return strings.TrimSuffix(u.String(), "/")
 }
 
 // IsEnabled reports whether the source should be fetched.

@@ -26,6 +26,8 @@ func (r *Record) Value() any {
 		return r.Config
 	case KindSources:
 		return r.Sources
+	case KindDecisions:
+		return r.Decisions
 	case KindOpaque:
 		return r.Opaque
 	}
@@ -54,6 +56,8 @@ func (r *Record) NewValue() bool {
 		r.Config = new(Config)
 	case KindSources:
 		r.Sources = new(Sources)
+	case KindDecisions:
+		r.Decisions = new(Decisions)
 	case KindOpaque:
 		r.Opaque = new(Opaque)
 	default:

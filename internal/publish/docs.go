@@ -110,9 +110,13 @@ func (v *View) Doc(ctx context.Context, path string) (*Doc, error) {
 
 func (v *View) doc(ctx context.Context, t target) (*Doc, error) {
 	key := docKey{target: t, past: -1}
-	if t.kind == tEvents || t.kind == tEventsTopic {
+	switch t.kind {
+	case tEvents, tEventsTopic:
 		// The future/past split moves with the clock: cache per split.
 		key.past = v.pastCount(v.opt.Now())
+	case tNewsPage:
+		// Pinned leads come first while their pins last.
+		key.pins = v.rank.pinned
 	}
 	if d := v.docs.get(key); d != nil {
 		return d, nil
@@ -125,7 +129,8 @@ func (v *View) doc(ctx context.Context, t target) (*Doc, error) {
 }
 
 // docCache keeps rendered documents up to a size, for every ranking of
-// one load (documents do not depend on the ranking).
+// one load (documents do not depend on the ranking but for the pins the
+// key counts).
 type docCache struct {
 	mu    sync.Mutex
 	docs  map[docKey]*Doc
@@ -133,10 +138,11 @@ type docCache struct {
 }
 
 // docKey names a rendered document: its target and, for events, how many
-// have ended.
+// have ended; for lists of news, how many leads are pinned.
 type docKey struct {
 	target
 	past int
+	pins int
 }
 
 func (c *docCache) get(key docKey) *Doc {
@@ -343,11 +349,7 @@ func (v *View) render(ctx context.Context, t target) ([]byte, string, error) {
 	var err error
 	switch t.kind {
 	case tNewsPage:
-		list := v.leads
-		if t.a != "" {
-			list = v.topicLeads[t.a]
-		}
-		b, err = v.newsPage(list, t.page)
+		b, err = v.newsPage(v.latestIn(t.a), t.page)
 	case tArticle:
 		b, err = v.articleDoc(ctx, t.a)
 	case tEvents:
@@ -455,8 +457,8 @@ func (v *View) articleDoc(ctx context.Context, key string) ([]byte, error) {
 		return nil, ErrNotFound
 	}
 	r, err := v.st.Get(ctx, path)
-	if errors.Is(err, store.ErrNotFound) || (err == nil && r.Article == nil) {
-		return nil, ErrNotFound
+	if errors.Is(err, store.ErrNotFound) || (err == nil && !v.shows(r)) {
+		return nil, ErrNotFound // gone, or withheld since the view was loaded
 	}
 	if err != nil {
 		return nil, fmt.Errorf("article %s: %w", path, err)

@@ -27,6 +27,9 @@ type Entry struct {
 	Heat      int
 	Quality   int
 	Published bool // the lead of its story
+	// PinnedUntil is when an editor's pin of its story ends (zero when
+	// not pinned): until then it ranks first.
+	PinnedUntil time.Time
 
 	rankKey string // curate's key of the lead, which breaks ties in ranking
 	body    []byte // the item object, indented for a list
@@ -156,7 +159,7 @@ func (v *View) newEntry(sl *slab, r *model.Record, withRelated bool) (*Entry, *n
 		Story: sl.string(a.Story), Title: sl.string(a.Title),
 		Provider: sl.string(a.Provider.Name), Domain: sl.string(a.Provider.Domain),
 		Published: a.Published, Time: a.PublishedDateTime, Heat: a.Heat, Quality: a.Quality,
-		Topics: v.topics.intern(a.Topics),
+		Topics: v.topics.intern(a.Topics), PinnedUntil: a.PinnedUntil,
 	}
 	if a.Published {
 		e.rankKey = sl.string(rankKey(a))
@@ -179,6 +182,9 @@ func rankKey(a *model.Article) string {
 	}
 	return curate.CanonicalURL(cmp.Or(a.OriginalURL, a.WebURL))
 }
+
+// PinnedAt reports whether the entry is pinned to the top at time t.
+func (e *Entry) PinnedAt(t time.Time) bool { return t.Before(e.PinnedUntil) }
 
 func (v *View) insert(e *Entry) {
 	if old, ok := v.articles[e.Key]; !ok || owns(e.Path, old) {

@@ -16,8 +16,8 @@ import (
 // loadChunk is how many news records one query of a parallel read gets.
 const loadChunk = 2000
 
-// EachNews calls fn with every news record of the store, each once, from
-// several goroutines at once (see eachNews).
+// EachNews calls fn with every publishable news record of the store (not
+// withheld), each once, from several goroutines at once (see eachNews).
 func EachNews(ctx context.Context, st store.Store, fn func(r *model.Record)) error {
 	gen, err := st.Generation(ctx)
 	if err != nil {
@@ -26,7 +26,7 @@ func EachNews(ctx context.Context, st store.Store, fn func(r *model.Record)) err
 	return eachNews(ctx, st, gen, runtime.GOMAXPROCS(0), func(_ int, r *model.Record) { fn(r) })
 }
 
-// eachNews calls fn with every news record of the store from workers
+// eachNews calls fn with every publishable news record of the store from workers
 // goroutines, telling each call which (0…workers-1) makes it, so fn may
 // keep state per goroutine. Decoding records is most of the cost of
 // reading them, and runs beside fn on its own goroutines.
@@ -48,12 +48,13 @@ func eachNews(ctx context.Context, st store.Store, gen int64, workers int, fn fu
 	return err
 }
 
-// scanNews sends every news record to out: it reads chunks of the
+// scanNews sends every publishable news record to out (the store leaves
+// out the withheld: NewsQuery.Public): it reads chunks of the
 // time-ordered listing in parallel, one query each; if the store changed
 // meanwhile (the chunks may then overlap or miss records), it reads again
 // with one Scan, which reads one consistent state of the store.
 func scanNews(ctx context.Context, st store.Store, gen int64, out chan<- *model.Record) error {
-	total, err := st.CountNews(ctx, store.NewsQuery{})
+	total, err := st.CountNews(ctx, store.NewsQuery{Public: true})
 	if err != nil {
 		return fmt.Errorf("count news: %w", err)
 	}
@@ -67,7 +68,7 @@ func scanNews(ctx context.Context, st store.Store, gen int64, out chan<- *model.
 				if off >= total {
 					return nil
 				}
-				recs, err := st.News(gctx, store.NewsQuery{Order: store.ByTime, Offset: off, Limit: loadChunk, NoRaw: true})
+				recs, err := st.News(gctx, store.NewsQuery{Public: true, Order: store.ByTime, Offset: off, Limit: loadChunk, NoRaw: true})
 				if err != nil {
 					return fmt.Errorf("news: %w", err)
 				}
@@ -100,7 +101,10 @@ func scanNews(ctx context.Context, st store.Store, gen int64, out chan<- *model.
 	// Written meanwhile: fill in what the chunks missed from one Scan.
 	// Records sent twice are replaced by their later version.
 	return st.Scan(ctx, []model.Kind{model.KindNews}, func(r *model.Record) error {
-		if _, dup := seen.LoadOrStore(r.Path, true); dup || r.Article == nil {
+		if r.Article == nil || !r.Article.Publishable() {
+			return nil
+		}
+		if _, dup := seen.LoadOrStore(r.Path, true); dup {
 			return nil
 		}
 		select {

@@ -204,7 +204,7 @@ func SiteURL(cfg *model.Config) string {
 // (documents, feeds, pages, search results) asks here, so a rule about
 // what is published is made in this one place.
 func (v *View) shows(r *model.Record) bool {
-	return r.Kind == model.KindNews && r.Article != nil
+	return r.Kind == model.KindNews && r.Article != nil && r.Article.Publishable()
 }
 
 // Shows reports whether the view would publish the news record r, for

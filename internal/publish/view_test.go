@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -35,6 +36,14 @@ func rankStore(t *testing.T) (*site.Site, []*model.Record) {
 		if i%3 == 0 {
 			a.Topics = append(a.Topics, "Economy")
 		}
+		// Two of the weakest leads are pinned: one until November, one
+		// until next year.
+		switch i {
+		case 33:
+			a.PinnedUntil = time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+		case 38:
+			a.PinnedUntil = time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC)
+		}
 		// Spelled so that the URLs as written sort otherwise than their
 		// canonical forms.
 		path := fmt.Sprintf("x%d.example/%c", i%7, 'z'-rune(i))
@@ -52,8 +61,8 @@ func rankStore(t *testing.T) (*site.Site, []*model.Record) {
 }
 
 // TestRankingIsCurateRank checks that a view ranks its leads as
-// curate.Rank does, ties included, at two times, and that each topic
-// keeps that order.
+// curate.Rank does, ties included, the pinned first while their pins
+// last, at two times, and that each topic keeps that order.
 func TestRankingIsCurateRank(t *testing.T) {
 	s, recs := rankStore(t)
 	st := openStore(t)
@@ -73,6 +82,20 @@ func TestRankingIsCurateRank(t *testing.T) {
 		}
 		want := curate.Rank(arts, now)
 		got := v.Ranked()
+		var pinned []string
+		for _, a := range arts {
+			if a.PinnedAt(now) {
+				pinned = append(pinned, path[a])
+			}
+		}
+		if len(pinned) == 0 || len(got) < len(pinned) {
+			t.Fatalf("at %v: %d pinned of %d ranked", now, len(pinned), len(got))
+		}
+		for _, e := range got[:len(pinned)] {
+			if !slices.Contains(pinned, e.Path) {
+				t.Errorf("at %v: %s ranks among the first %d, but only %v are pinned", now, e.Path, len(pinned), pinned)
+			}
+		}
 		if len(got) != len(want) {
 			t.Fatalf("%d ranked, curate ranks %d", len(got), len(want))
 		}

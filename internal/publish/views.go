@@ -46,8 +46,9 @@ type ViewsConfig struct {
 //     the current one. While ingest writes, the generation moves all the
 //     time: a load starts no sooner than four times the last one's
 //     duration after it, so loading takes at most a fifth of the time.
-//   - A ranking older than RankEvery is made again from the same load,
-//     which costs a sort of the leads, not a read of the store.
+//   - A ranking older than RankEvery, or made before a pin that has
+//     ended since, is made again from the same load, which costs a sort of
+//     the leads, not a read of the store.
 //   - While Follow runs, a new generation is loaded as soon as the store
 //     announces it (and the spacing of loads allows), with no request
 //     needed: several servers over one store show a write within
@@ -154,7 +155,7 @@ func (vs *Views) refresh(old *View) {
 		}
 		return
 	}
-	if now := vs.cfg.Now(); now.Sub(old.Now()) >= vs.cfg.RankEvery || now.Before(old.Now()) {
+	if now := vs.cfg.Now(); !now.Before(old.rankDue(vs.cfg.RankEvery)) || now.Before(old.Now()) {
 		vs.cur.Store(old.rankedAt(now))
 	}
 }

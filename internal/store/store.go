@@ -180,9 +180,18 @@ const (
 
 // NewsQuery selects news records. Zero values select everything.
 type NewsQuery struct {
-	Topic         string    // a topic name the record's topics contain
-	Story         string    // a story id
-	PublishedOnly bool      // only published: true (story leads)
+	Topic         string // a topic name the record's topics contain
+	Story         string // a story id
+	PublishedOnly bool   // only published: true (story leads)
+	// Public leaves out the records withheld from publication
+	// (Article.Withheld: off topic, hidden by an editor, from a blocked
+	// publisher or feed): what the public hub may show. Curation never
+	// makes a withheld record a lead, so PublishedOnly implies it.
+	Public bool
+	// PinnedAt, when set, keeps only the records an editor pinned to the
+	// top past that time (Article.PinnedUntil after it): the leads a
+	// front page ranks first.
+	PinnedAt      time.Time
 	Archived      *bool     // nil: both; true: only _archive/news; false: only _news
 	Since, Until  time.Time // publishedDateTime in [Since, Until)
 	Order         Order
@@ -233,9 +242,12 @@ var ErrBadQuery = errors.New("bad search query")
 
 // SearchQuery is a full-text search.
 type SearchQuery struct {
-	Text          string    // words the user typed; quoted phrases allowed
-	Topic         string    // optional topic name
-	Since, Until  time.Time // optional publishedDateTime range
+	Text         string    // words the user typed; quoted phrases allowed
+	Topic        string    // optional topic name
+	Since, Until time.Time // optional publishedDateTime range
+	// Public leaves out the records withheld from publication, as
+	// NewsQuery.Public does: a public search sets it.
+	Public        bool
 	Offset, Limit int
 	// RankLimit bounds the work of ranking a broad query: when more
 	// records match, only the RankLimit matches stored last are ranked
@@ -297,6 +309,7 @@ type SourceState struct {
 type ReadReport struct {
 	Items     int            `json:"items,omitempty"`     // items the feed held, readable or not
 	New       int            `json:"new,omitempty"`       // of them, stored as new articles
+	OffTopic  int            `json:"offTopic,omitempty"`  // of those, withheld as off the hub's topic
 	Malformed string         `json:"malformed,omitempty"` // what was malformed and where, when the feed was read leniently
 	NotStored map[string]int `json:"notStored,omitempty"` // items not stored, by reason
 	// Drops lists the items not stored, each with its reason, except the
@@ -307,7 +320,7 @@ type ReadReport struct {
 // IsZero reports whether the report holds nothing, so stores can keep
 // an empty one as no value.
 func (r ReadReport) IsZero() bool {
-	return r.Items == 0 && r.New == 0 && r.Malformed == "" && len(r.NotStored) == 0 && len(r.Drops) == 0
+	return r.Items == 0 && r.New == 0 && r.OffTopic == 0 && r.Malformed == "" && len(r.NotStored) == 0 && len(r.Drops) == 0
 }
 
 // MaxDrops bounds ReadReport.Drops.

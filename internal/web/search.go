@@ -53,7 +53,7 @@ func (w *Web) parseSearch(vc *viewCache, v url.Values) (*searchRequest, error) {
 		}
 		req.Page = n
 	}
-	req.q = store.SearchQuery{Text: req.Text, Offset: (req.Page - 1) * searchPageSize, Limit: searchPageSize, RankLimit: w.rankLimit}
+	req.q = store.SearchQuery{Text: req.Text, Public: true, Offset: (req.Page - 1) * searchPageSize, Limit: searchPageSize, RankLimit: w.rankLimit}
 	if req.TopicID != "" {
 		t := vc.site.TopicByID(req.TopicID)
 		if t == nil {

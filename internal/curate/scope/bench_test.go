@@ -1,4 +1,6 @@
-package scope
+// The benchmarks read a generated hub, whose generator curates with this
+// package: they are an external test so the imports make no cycle.
+package scope_test
 
 import (
 	"bufio"
@@ -8,22 +10,23 @@ import (
 	"sync"
 	"testing"
 
+	"newshub/internal/curate/scope"
 	"newshub/internal/gen"
 	"newshub/internal/model"
 )
 
 // genStream returns n articles of a generated hub (an election hub with
 // dozens of publishers, stories and sections) and its root topic.
-var genStream = sync.OnceValues(func() ([]Article, Hub) {
-	var arts []Article
-	var hub Hub
+var genStream = sync.OnceValues(func() ([]scope.Article, scope.Hub) {
+	var arts []scope.Article
+	var hub scope.Hub
 	err := gen.Records(gen.Options{Articles: 100000, Seed: 1}, func(r *model.Record) error {
 		switch {
 		case r.Article != nil:
 			a := r.Article
-			arts = append(arts, Article{Title: a.Title, Excerpt: a.Excerpt, URL: a.OriginalURL, Provider: a.Provider.Domain})
+			arts = append(arts, scope.Article{Title: a.Title, Excerpt: a.Excerpt, URL: a.OriginalURL, Provider: a.Provider.Domain})
 		case r.Topic != nil && r.Topic.Parent == "":
-			hub = Hub{Topic: r.Topic.Name, Keywords: r.Topic.Keywords, Hashtags: r.Topic.Hashtags}
+			hub = scope.Hub{Topic: r.Topic.Name, Keywords: r.Topic.Keywords, Hashtags: r.Topic.Hashtags}
 		}
 		return nil
 	})
@@ -37,7 +40,7 @@ var genStream = sync.OnceValues(func() ([]Article, Hub) {
 // has learned from 20,000 articles.
 func BenchmarkDecide(b *testing.B) {
 	arts, hub := genStream()
-	g := New(hub)
+	g := scope.New(hub)
 	for _, a := range arts[:20000] {
 		g.Observe(a)
 	}
@@ -54,13 +57,13 @@ func BenchmarkDecide(b *testing.B) {
 // with their decisions, as a hub rebuilds its gate from the store.
 func BenchmarkLearn100k(b *testing.B) {
 	arts, hub := genStream()
-	labels := make([]Label, len(arts))
-	g := New(hub)
+	labels := make([]scope.Label, len(arts))
+	g := scope.New(hub)
 	for i, a := range arts {
 		labels[i] = g.Observe(a).Label()
 	}
 	for b.Loop() {
-		g := New(hub)
+		g := scope.New(hub)
 		for i, a := range arts {
 			g.Learn(a, labels[i])
 		}
@@ -73,7 +76,7 @@ func BenchmarkLearn100k(b *testing.B) {
 func BenchmarkObserve100k(b *testing.B) {
 	arts, hub := genStream()
 	for b.Loop() {
-		g := New(hub)
+		g := scope.New(hub)
 		for _, a := range arts {
 			g.Observe(a)
 		}

@@ -126,6 +126,11 @@ func (g *Gate) Open() bool {
 
 func (g *Gate) open() bool { return len(g.terms.terms) == 0 && !g.dedicated && g.m.taught == 0 }
 
+// Window returns how many articles the gate remembers (it forgets older
+// ones): a caller that replays stored decisions need replay no more than
+// the latest Window.
+func (g *Gate) Window() int { return g.p.window }
+
 // Ignored lists the keywords that can select nothing, each with why.
 func (g *Gate) Ignored() []string { return slices.Clone(g.terms.ignored) }
 

@@ -110,15 +110,7 @@ func (l *List) Find(rawURL string) int {
 
 // urlKey compares feed URLs: scheme and host case-insensitively, a trailing
 // slash ignored.
-func urlKey(raw string) string {
-	u, err := url.Parse(strings.TrimSpace(raw))
-	if err != nil {
-		return raw
-	}
-	u.Scheme = strings.ToLower(u.Scheme)
-	u.Host = strings.ToLower(u.Host)
-	return strings.TrimSuffix(u.String(), "/")
-}
+func urlKey(raw string) string { return model.SourceKey(raw) }
 
 // Source returns the listed source with the given URL, or the zero
 // Source.

@@ -18,6 +18,8 @@ var timeType = reflect.TypeFor[time.Time]()
 // field's: strings that need escaping in JSON and YAML, distinct numbers,
 // true, times with an offset and milliseconds, pointers and slices of two
 // elements filled in turn. Types convertible to time.Time count as times.
+// A type that holds itself (a decision with the decision it overrode) is
+// filled two levels deep, the pointer below left nil.
 // A field of a kind Fill does not handle fails the test, so that a new kind
 // of field cannot slip past the tests built on Fill.
 func Fill(t testing.TB, ptr any) {
@@ -26,11 +28,23 @@ func Fill(t testing.TB, ptr any) {
 	if v.Kind() != reflect.Pointer || v.Elem().Kind() != reflect.Struct {
 		t.Fatalf("modeltest.Fill: want a pointer to a struct, got %T", ptr)
 	}
-	seed := 0
-	fill(t, v.Elem(), v.Elem().Type().Name(), &seed)
+	f := filler{t: t, open: map[reflect.Type]int{}}
+	f.fill(v.Elem(), v.Elem().Type().Name())
 }
 
-func fill(t testing.TB, v reflect.Value, path string, seed *int) {
+// filler fills values in turn; open counts, per struct type, how many
+// values of it are being filled on the current path.
+type filler struct {
+	t    testing.TB
+	seed int
+	open map[reflect.Type]int
+}
+
+// maxDepth is how many levels of a type that holds itself are filled.
+const maxDepth = 2
+
+func (f *filler) fill(v reflect.Value, path string) {
+	t, seed := f.t, &f.seed
 	*seed++
 	n := *seed
 	switch {
@@ -44,24 +58,31 @@ func fill(t testing.TB, v reflect.Value, path string, seed *int) {
 		v.SetString("s" + strconv.Itoa(n) + ` <é & "q" \ 😀>` + "\n\t")
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
 		v.SetInt(int64(n * 7))
+	case reflect.Float32, reflect.Float64:
+		v.SetFloat(float64(n) / 8) // exact in binary, so it reads back equal
 	case reflect.Bool:
 		v.SetBool(true)
 	case reflect.Pointer:
+		if f.open[v.Type().Elem()] >= maxDepth {
+			return
+		}
 		v.Set(reflect.New(v.Type().Elem()))
-		fill(t, v.Elem(), path, seed)
+		f.fill(v.Elem(), path)
 	case reflect.Slice:
 		s := reflect.MakeSlice(v.Type(), 2, 2)
 		for i := range 2 {
-			fill(t, s.Index(i), fmt.Sprintf("%s[%d]", path, i), seed)
+			f.fill(s.Index(i), fmt.Sprintf("%s[%d]", path, i))
 		}
 		v.Set(s)
 	case reflect.Struct:
+		f.open[v.Type()]++
+		defer func() { f.open[v.Type()]-- }()
 		for i := range v.NumField() {
-			f := v.Type().Field(i)
-			if !f.IsExported() {
-				t.Fatalf("modeltest.Fill: %s.%s is unexported: this test cannot set it", path, f.Name)
+			sf := v.Type().Field(i)
+			if !sf.IsExported() {
+				t.Fatalf("modeltest.Fill: %s.%s is unexported: this test cannot set it", path, sf.Name)
 			}
-			fill(t, v.Field(i), path+"."+f.Name, seed)
+			f.fill(v.Field(i), path+"."+sf.Name)
 		}
 	default:
 		t.Fatalf("modeltest.Fill: %s is a %s, a kind of field this test does not handle: teach it, and the mappings under test, the new kind", path, v.Kind())

@@ -44,7 +44,7 @@ func TestFillRefusesKindsItDoesNotHandle(t *testing.T) {
 		want string
 	}{
 		{&struct{ M map[string]string }{}, ".M is a map"},
-		{&struct{ F float64 }{}, ".F is a float64"},
+		{&struct{ C complex128 }{}, ".C is a complex128"},
 		{&struct{ A any }{}, ".A is a interface"},
 		{&struct{ N struct{ U uint } }{}, ".N.U is a uint"},
 		{&struct{ hidden string }{}, ".hidden is unexported"},
@@ -62,8 +62,13 @@ func TestFillSetsEveryFieldOfArticleApart(t *testing.T) {
 	if msg := fillIn(&a); msg != "" {
 		t.Fatal(msg)
 	}
-	if zero := zeroLeaves(reflect.ValueOf(a), "Article"); len(zero) > 0 {
-		t.Errorf("fields left zero: %v", zero)
+	// Relevance holds the decision it overrode, filled two levels deep.
+	want := []string{"Article.Relevance.Own.Own"}
+	if zero := zeroLeaves(reflect.ValueOf(a), "Article"); !slices.Equal(zero, want) {
+		t.Errorf("fields left zero: %v, want only %v", zero, want)
+	}
+	if a.Relevance.Score == a.Relevance.Own.Score {
+		t.Error("the two levels of Relevance got the same score")
 	}
 	seen := map[string]string{}
 	for _, s := range []string{a.Title, a.Excerpt, a.Related[1].Provider.Images[0].URL, a.Explain.Heat} {

@@ -279,6 +279,27 @@ func (d *jsonReader) int() int {
 	return n
 }
 
+// float reads a number as encoding/json reads one into a float64.
+func (d *jsonReader) float() float64 {
+	if d.bad || d.null() {
+		return 0
+	}
+	start := d.i
+	for d.i < len(d.data) {
+		c := d.data[d.i]
+		if c >= '0' && c <= '9' || c == '-' || c == '+' || c == '.' || c == 'e' || c == 'E' {
+			d.i++
+			continue
+		}
+		break
+	}
+	f, err := strconv.ParseFloat(string(d.data[start:d.i]), 64)
+	if err != nil || d.i == start || d.data[start] == '+' {
+		d.bad = true
+	}
+	return f
+}
+
 func (d *jsonReader) bool() bool {
 	if d.bad || d.null() {
 		return false
@@ -437,11 +458,37 @@ func (d *jsonReader) explain() *model.Explain {
 			e.Quality = d.strings()
 		case "heat":
 			e.Heat = d.string()
+		case "editor":
+			e.Editor = d.strings()
 		default:
 			d.bad = true
 		}
 	})
 	return e
+}
+
+func (d *jsonReader) relevance() *model.Relevance {
+	if d.null() {
+		return nil
+	}
+	r := &model.Relevance{}
+	d.object(func(key []byte) {
+		switch string(key) {
+		case "onTopic":
+			r.OnTopic = d.bool()
+		case "score":
+			r.Score = d.float()
+		case "basis":
+			r.Basis = d.string()
+		case "reasons":
+			r.Reasons = d.strings()
+		case "own":
+			r.Own = d.relevance()
+		default:
+			d.bad = true
+		}
+	})
+	return r
 }
 
 func (d *jsonReader) article(a *model.Article) {
@@ -499,6 +546,14 @@ func (d *jsonReader) article(a *model.Article) {
 			a.FetchedAt = d.time()
 		case "explain":
 			a.Explain = d.explain()
+		case "source":
+			a.Source = d.string()
+		case "relevance":
+			a.Relevance = d.relevance()
+		case "withheld":
+			a.Withheld = d.string()
+		case "pinnedUntil":
+			a.PinnedUntil = d.time()
 		default:
 			d.bad = true
 		}

@@ -130,6 +130,12 @@ func newsWhere(q store.NewsQuery, args *params) (from string, tcol string) {
 	if q.PublishedOnly {
 		b.WriteString(` AND r.published`)
 	}
+	if q.Public {
+		b.WriteString(` AND r.withheld IS NULL`)
+	}
+	if !q.PinnedAt.IsZero() {
+		b.WriteString(` AND r.pinned_until > ` + args.add(q.PinnedAt.UnixMicro()))
+	}
 	if q.Archived != nil {
 		b.WriteString(` AND r.archived = ` + args.add(*q.Archived))
 	}

@@ -109,6 +109,9 @@ func (s *Store) Search(ctx context.Context, q store.SearchQuery) (store.SearchRe
 	if q.Topic != "" {
 		where += ` AND s.topics @> ARRAY[` + args.add(text(q.Topic)) + `]`
 	}
+	if q.Public {
+		where += ` AND NOT s.withheld`
+	}
 	if !q.Since.IsZero() {
 		where += ` AND s.published_at >= ` + args.add(q.Since.UnixMicro())
 	}

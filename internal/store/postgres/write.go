@@ -32,25 +32,25 @@ const (
 	sqlUpsert = `WITH input AS (
 		SELECT * FROM unnest($1::text[], $2::text[], $3::bytea[], $4::bytea[], $5::text[], $6::text[], $7::text[],
 			$8::boolean[], $9::bigint[], $10::integer[], $11::integer[], $12::boolean[], $13::text[], $14::text[],
-			$15::text[], $16::bytea[])
+			$15::text[], $16::bytea[], $18::text[], $19::bigint[])
 		AS i (path, kind, raw, value, canonical_url, guid, story, published, published_at, heat, quality, archived,
-			original_url, web_url, topics, search_key)
+			original_url, web_url, topics, search_key, withheld, pinned_until)
 	), old AS (
 		SELECT r.path, r.kind, r.published_at, r.topics, r.search_key FROM records r WHERE r.path = ANY($1)
 	), written AS (
 		INSERT INTO records AS r (path, kind, raw, value, canonical_url, guid, story, published, published_at,
-			heat, quality, archived, original_url, web_url, topics, search_key, version)
+			heat, quality, archived, original_url, web_url, topics, search_key, version, withheld, pinned_until)
 		SELECT path, kind, raw, value, canonical_url, guid, story, published, published_at, heat, quality, archived,
 			original_url, web_url,
 			CASE WHEN topics IS NOT NULL THEN ARRAY(SELECT json_array_elements_text(topics::json)) END, search_key,
-			$17::bigint
+			$17::bigint, withheld, pinned_until
 		FROM input
 		ON CONFLICT (path) DO UPDATE SET kind = excluded.kind, raw = excluded.raw, value = excluded.value,
 			canonical_url = excluded.canonical_url, guid = excluded.guid, story = excluded.story,
 			published = excluded.published, published_at = excluded.published_at, heat = excluded.heat,
 			quality = excluded.quality, archived = excluded.archived, original_url = excluded.original_url,
 			web_url = excluded.web_url, topics = excluded.topics, search_key = excluded.search_key,
-			version = excluded.version
+			version = excluded.version, withheld = excluded.withheld, pinned_until = excluded.pinned_until
 		WHERE (r.kind, r.raw, r.value) IS DISTINCT FROM (excluded.kind, excluded.raw, excluded.value)
 		RETURNING r.id, r.path
 	)
@@ -73,12 +73,13 @@ const (
 	sqlInsertTopics = `INSERT INTO record_topics (topic, published_at, path)
 		SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[]) ON CONFLICT DO NOTHING`
 	sqlDeleteSearch = `DELETE FROM news_search WHERE id = ANY($1)`
-	sqlPutSearch    = `INSERT INTO news_search (id, published_at, topics, doc)
+	sqlPutSearch    = `INSERT INTO news_search (id, published_at, topics, doc, withheld)
 		SELECT i.id, i.published_at, ARRAY(SELECT json_array_elements_text(i.topics::json)),
-			search_doc(i.title, i.excerpt, i.provider)
-		FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[])
-			AS i (id, published_at, topics, title, excerpt, provider)
-		ON CONFLICT (id) DO UPDATE SET published_at = excluded.published_at, topics = excluded.topics, doc = excluded.doc`
+			search_doc(i.title, i.excerpt, i.provider), i.withheld
+		FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::boolean[])
+			AS i (id, published_at, topics, title, excerpt, provider, withheld)
+		ON CONFLICT (id) DO UPDATE SET published_at = excluded.published_at, topics = excluded.topics, doc = excluded.doc,
+			withheld = excluded.withheld`
 )
 
 // encoded is a record ready to write: its value as the codec encodes it
@@ -101,6 +102,8 @@ type newsColumns struct {
 	topicsJSON                                     string   // the same, as a JSON array for unnest
 	title, excerpt, provider                       string   // search words
 	searchKey                                      []byte
+	withheld                                       *string // nil when publishable
+	pinnedUntil                                    *int64  // nil when not pinned
 }
 
 // encodeValue encodes rec's typed value: the one place values are written
@@ -157,6 +160,10 @@ func newsColumnsOf(rec *model.Record) *newsColumns {
 		title:        searchText(a.Title),
 		excerpt:      searchText(a.Excerpt),
 		provider:     searchText(a.Provider.Name),
+		withheld:     nullText(a.Withheld),
+	}
+	if !a.PinnedUntil.IsZero() {
+		c.pinnedUntil = new(a.PinnedUntil.UnixMicro())
 	}
 	for i, t := range a.Topics {
 		c.topics[i] = text(t)
@@ -169,6 +176,9 @@ func newsColumnsOf(rec *model.Record) *newsColumns {
 		h.Write([]byte(s))
 	}
 	h.Write(binary.BigEndian.AppendUint64(nil, uint64(c.publishedAt)))
+	if c.withheld != nil {
+		h.Write([]byte{1}) // so the search row's withheld flag follows
+	}
 	c.searchKey = h.Sum(nil)[:16]
 	return c
 }
@@ -363,6 +373,8 @@ func upsert(ctx context.Context, tx pgx.Tx, batch []encoded, version int64) (boo
 		published, archived                                 []*bool
 		publishedAt                                         []*int64
 		heat, quality                                       []*int32
+		withheld                                            []*string
+		pinnedUntil                                         []*int64
 	}
 	byPath := make(map[string]*encoded, len(batch))
 	for i := range batch {
@@ -381,6 +393,8 @@ func upsert(ctx context.Context, tx pgx.Tx, batch []encoded, version int64) (boo
 		cols.story = append(cols.story, n.story)
 		cols.originalURL = append(cols.originalURL, n.originalURL)
 		cols.webURL = append(cols.webURL, n.webURL)
+		cols.withheld = append(cols.withheld, n.withheld)
+		cols.pinnedUntil = append(cols.pinnedUntil, n.pinnedUntil)
 		if e.news == nil {
 			cols.published, cols.archived = append(cols.published, nil), append(cols.archived, nil)
 			cols.publishedAt = append(cols.publishedAt, nil)
@@ -397,7 +411,7 @@ func upsert(ctx context.Context, tx pgx.Tx, batch []encoded, version int64) (boo
 	}
 	rows, err := tx.Query(ctx, sqlUpsert, cols.path, cols.kind, cols.raw, cols.value, cols.canonicalURL, cols.guid,
 		cols.story, cols.published, cols.publishedAt, cols.heat, cols.quality, cols.archived, cols.originalURL,
-		cols.webURL, cols.tps, cols.searchKey, version)
+		cols.webURL, cols.tps, cols.searchKey, version, cols.withheld, cols.pinnedUntil)
 	if err != nil {
 		return false, err
 	}
@@ -459,14 +473,14 @@ func copyNew(ctx context.Context, tx pgx.Tx, batch []encoded, version int64) (bo
 	}
 	_, err = tx.CopyFrom(ctx, pgx.Identifier{"records"}, []string{"path", "kind", "raw", "value", "canonical_url", "guid",
 		"story", "published", "published_at", "heat", "quality", "archived", "original_url", "web_url", "topics",
-		"search_key", "version"}, pgx.CopyFromSlice(len(fresh), func(i int) ([]any, error) {
+		"search_key", "withheld", "pinned_until", "version"}, pgx.CopyFromSlice(len(fresh), func(i int) ([]any, error) {
 		e := &fresh[i]
 		row := []any{e.rec.Path, text(string(e.rec.Kind)), e.raw, e.value}
 		if n := e.news; n != nil {
 			row = append(row, n.canonicalURL, n.guid, n.story, n.published, n.publishedAt, n.heat, n.quality,
-				n.archived, n.originalURL, n.webURL, n.topics, n.searchKey)
+				n.archived, n.originalURL, n.webURL, n.topics, n.searchKey, n.withheld, n.pinnedUntil)
 		} else {
-			row = append(row, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil)
+			row = append(row, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil)
 		}
 		return append(row, version), nil
 	}))
@@ -507,6 +521,7 @@ type derived struct {
 	searchID, searchAt      []int64
 	searchTopics            []string // JSON arrays
 	title, excerpt, provide []string
+	searchWithheld          []bool
 }
 
 type topicRows struct {
@@ -543,6 +558,7 @@ func (d *derived) add(e *encoded, p prior) {
 		d.searchID, d.searchAt = append(d.searchID, p.id), append(d.searchAt, n.publishedAt)
 		d.searchTopics = append(d.searchTopics, n.topicsJSON)
 		d.title, d.excerpt, d.provide = append(d.title, n.title), append(d.excerpt, n.excerpt), append(d.provide, n.provider)
+		d.searchWithheld = append(d.searchWithheld, n.withheld != nil)
 	}
 }
 
@@ -559,7 +575,7 @@ func (d *derived) write(ctx context.Context, tx pgx.Tx) error {
 		b.Queue(sqlDeleteSearch, d.delSearch)
 	}
 	if len(d.searchID) > 0 {
-		b.Queue(sqlPutSearch, d.searchID, d.searchAt, d.searchTopics, d.title, d.excerpt, d.provide)
+		b.Queue(sqlPutSearch, d.searchID, d.searchAt, d.searchTopics, d.title, d.excerpt, d.provide, d.searchWithheld)
 	}
 	if b.Len() == 0 {
 		return nil

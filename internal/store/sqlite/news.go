@@ -168,6 +168,13 @@ func newsWhere(q store.NewsQuery) (from string, tcol string, args []any) {
 	if q.PublishedOnly {
 		b.WriteString(` AND r.published = 1`)
 	}
+	if q.Public {
+		b.WriteString(` AND r.withheld IS NULL`)
+	}
+	if !q.PinnedAt.IsZero() {
+		b.WriteString(` AND r.pinned_until > ?`)
+		args = append(args, q.PinnedAt.UnixMicro())
+	}
 	if q.Archived != nil {
 		b.WriteString(` AND r.archived = ?`)
 		args = append(args, *q.Archived)

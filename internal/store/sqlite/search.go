@@ -16,9 +16,10 @@ import (
 const rankExpr = `bm25(news_fts, 10.0, 4.0, 2.0, 0.0)`
 
 // ftsQuery renders parsed phrases as an FTS5 query over the text columns,
-// within topic when it is not empty. Every word is quoted, so nothing the
-// user typed is read as FTS5 syntax; phrases are ANDed.
-func ftsQuery(phrases []store.Phrase, topic string) string {
+// within topic when it is not empty, leaving out withheld records when
+// public. Every word is quoted, so nothing the user typed is read as FTS5
+// syntax; phrases are ANDed.
+func ftsQuery(phrases []store.Phrase, topic string, public bool) string {
 	var b strings.Builder
 	b.WriteString(`{title excerpt provider} : (`)
 	for i, p := range phrases {
@@ -35,6 +36,9 @@ func ftsQuery(phrases []store.Phrase, topic string) string {
 	if topic != "" {
 		b.WriteString(` AND {topics} : "` + topicToken(topic) + `"`)
 	}
+	if public {
+		b.WriteString(` NOT {topics} : "` + withheldToken + `"`)
+	}
 	return b.String()
 }
 
@@ -50,7 +54,7 @@ func (s *Store) Search(ctx context.Context, q store.SearchQuery) (store.SearchRe
 	if err != nil {
 		return store.SearchResult{}, err
 	}
-	from, args, filtered := searchFrom(q, ftsQuery(phrases, q.Topic))
+	from, args, filtered := searchFrom(q, ftsQuery(phrases, q.Topic, q.Public))
 	limit := q.RankLimitOf()
 	lim, largs := limitOffset(q.Limit, q.Offset)
 

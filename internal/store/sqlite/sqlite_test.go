@@ -109,14 +109,18 @@ func TestReadersCannotWrite(t *testing.T) {
 
 func TestFTSQueryQuotesEveryWord(t *testing.T) {
 	const text = `{title excerpt provider} : (`
-	tests := []struct{ text, topic, want string }{
-		{"senate", "", text + `"senate")`},
-		{`senate "voting rights"`, "", text + `"senate" "voting rights")`},
-		{"covid-19 vaccine", "", text + `"covid 19" "vaccine")`},
-		{"trum*", "", text + `"trum"*)`},
-		{`"new york"*`, "", text + `"new york"*)`},
-		{"NEAR(a b) OR c", "", text + `"NEAR a" "b" "OR" "c")`},
-		{"senate", `Joe "Biden"`, text + `"senate") AND {topics} : "t4a6f652022426964656e22"`},
+	tests := []struct {
+		text, topic, want string
+		public            bool
+	}{
+		{"senate", "", text + `"senate")`, false},
+		{`senate "voting rights"`, "", text + `"senate" "voting rights")`, false},
+		{"covid-19 vaccine", "", text + `"covid 19" "vaccine")`, false},
+		{"trum*", "", text + `"trum"*)`, false},
+		{`"new york"*`, "", text + `"new york"*)`, false},
+		{"NEAR(a b) OR c", "", text + `"NEAR a" "b" "OR" "c")`, false},
+		{"senate", `Joe "Biden"`, text + `"senate") AND {topics} : "t4a6f652022426964656e22"`, false},
+		{"senate", "", text + `"senate") NOT {topics} : "withheld"`, true},
 	}
 	for _, tt := range tests {
 		ph, err := store.ParseSearch(tt.text)
@@ -124,8 +128,8 @@ func TestFTSQueryQuotesEveryWord(t *testing.T) {
 			t.Errorf("ParseSearch(%q): %v", tt.text, err)
 			continue
 		}
-		if got := ftsQuery(ph, tt.topic); got != tt.want {
-			t.Errorf("ftsQuery(%q, %q) = %s, want %s", tt.text, tt.topic, got, tt.want)
+		if got := ftsQuery(ph, tt.topic, tt.public); got != tt.want {
+			t.Errorf("ftsQuery(%q, %q, %v) = %s, want %s", tt.text, tt.topic, tt.public, got, tt.want)
 		}
 	}
 }

@@ -20,6 +20,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 	"unicode/utf8"
 
 	"newshub/internal/model"
@@ -30,8 +31,9 @@ import (
 // The statements of an Upsert, prepared once per batch.
 const (
 	sqlInsertRecord = `INSERT INTO records (path, kind, raw, value, canonical_url, guid, story,
-		published, published_at, heat, quality, archived, text_key, topics_key, original_url, web_url, version)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		published, published_at, heat, quality, archived, text_key, topics_key, original_url, web_url, version,
+		withheld, pinned_until)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (path) DO NOTHING`
 	// sqlSelectRecord finds the stored record at a path, whether it already
 	// holds this kind, file and value, the digests of what its full-text
@@ -45,7 +47,7 @@ const (
 	sqlSelectIndexed = `SELECT coalesce(published_at, 0), value FROM records WHERE id = ?`
 	sqlUpdateRecord  = `UPDATE records SET kind = ?, raw = ?, value = ?, canonical_url = ?, guid = ?,
 		story = ?, published = ?, published_at = ?, heat = ?, quality = ?, archived = ?,
-		text_key = ?, topics_key = ?, original_url = ?, web_url = ?, version = ?
+		text_key = ?, topics_key = ?, original_url = ?, web_url = ?, version = ?, withheld = ?, pinned_until = ?
 		WHERE id = ?`
 	// sqlDeleteTopics removes the topic rows of the record with id ?, read
 	// from its stored value, before the record changes or goes.
@@ -110,6 +112,7 @@ type columns struct {
 	published, publishedAt, heat, quality, archd any
 	textKey, topicsKey                           []byte // digests, see textKey and topicsKey
 	originalURL, webURL                          any
+	withheld, pinnedUntil                        any
 }
 
 func newsColumns(rec *model.Record) columns {
@@ -126,26 +129,40 @@ func newsColumns(rec *model.Record) columns {
 		heat:         a.Heat,
 		quality:      a.Quality,
 		archd:        isArchived(rec),
-		textKey:      textKey(a.Title, a.Excerpt, a.Provider.Name, a.Topics),
+		textKey:      textKey(a.Title, a.Excerpt, a.Provider.Name, a.Topics, a.Withheld != ""),
 		topicsKey:    topicsKey(a.PublishedDateTime.UnixMicro(), a.Topics),
 		originalURL:  nullString(a.OriginalURL),
 		webURL:       nullString(a.WebURL),
+		withheld:     nullString(a.Withheld),
+		pinnedUntil:  nullTime(a.PinnedUntil),
 	}
 }
 
+func nullTime(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return t.UnixMicro()
+}
+
 // textKey is the digest of what a news record's full-text row holds.
-func textKey(title, excerpt, provider string, topics []string) []byte {
+func textKey(title, excerpt, provider string, topics []string, withheld bool) []byte {
 	return digest(func(h hash.Hash) {
-		for _, s := range []string{title, excerpt, provider, topicTokens(topics)} {
+		for _, s := range []string{title, excerpt, provider, topicTokens(topics, withheld)} {
 			writeString(h, s)
 		}
 	})
 }
 
 // topicTokens is the topics column of a full-text row: a token for each
-// topic, which no word of a text can be (see migration 0004).
-func topicTokens(topics []string) string {
+// topic, which no word of a text can be (see migration 0004), and for a
+// withheld record the token "withheld", which no topic's can be (see
+// migration 0007).
+func topicTokens(topics []string, withheld bool) string {
 	var b strings.Builder
+	if withheld {
+		b.WriteString(withheldToken)
+	}
 	for _, t := range topics {
 		if t == "" {
 			continue
@@ -157,6 +174,9 @@ func topicTokens(topics []string) string {
 	}
 	return b.String()
 }
+
+// withheldToken marks the full-text row of a withheld record.
+const withheldToken = "withheld"
 
 // topicToken is the token of one topic: "t" and the hex of its name, the
 // name as the stored JSON value holds it (each invalid UTF-8 byte made
@@ -406,7 +426,7 @@ func (u *upserter) insertNew(ctx context.Context, e encoded) (id int64, inserted
 	rec, c := e.rec, e.cols
 	res, err := u.insert.ExecContext(ctx, rec.Path, string(rec.Kind), e.raw, e.value,
 		c.canonicalURL, c.guid, c.story, c.published, c.publishedAt, c.heat, c.quality, c.archd,
-		c.textKey, c.topicsKey, c.originalURL, c.webURL, u.version)
+		c.textKey, c.topicsKey, c.originalURL, c.webURL, u.version, c.withheld, c.pinnedUntil)
 	if err != nil {
 		return 0, false, err
 	}
@@ -449,7 +469,7 @@ func (u *upserter) replace(ctx context.Context, e encoded, id int64, old stored)
 	}
 	if _, err := u.update.ExecContext(ctx, string(rec.Kind), e.raw, e.value,
 		c.canonicalURL, c.guid, c.story, c.published, c.publishedAt, c.heat, c.quality, c.archd,
-		c.textKey, c.topicsKey, c.originalURL, c.webURL, u.version, id); err != nil {
+		c.textKey, c.topicsKey, c.originalURL, c.webURL, u.version, c.withheld, c.pinnedUntil, id); err != nil {
 		return err
 	}
 	return u.index(ctx, e, id, keepTopics, keepText)
@@ -473,7 +493,7 @@ func (u *upserter) index(ctx context.Context, e encoded, id int64, keepTopics, k
 		u.topicRows[rec.Path] = rows
 	}
 	if !keepText {
-		u.textRows[id] = textRow{id, a.Title, a.Excerpt, a.Provider.Name, topicTokens(a.Topics)}
+		u.textRows[id] = textRow{id, a.Title, a.Excerpt, a.Provider.Name, topicTokens(a.Topics, a.Withheld != "")}
 	}
 	return nil
 }
@@ -654,12 +674,13 @@ func (u *upserter) readIndexed(ctx context.Context, id int64, old *stored) error
 		Title, Excerpt string
 		Provider       struct{ Name string }
 		Topics         []string
+		Withheld       string
 	}
 	old.textKey, old.topicsKey = nil, nil
 	if err := json.Unmarshal(value, &v); err != nil {
 		return nil // unreadable: the rows are replaced
 	}
-	old.textKey = textKey(v.Title, v.Excerpt, v.Provider.Name, v.Topics)
+	old.textKey = textKey(v.Title, v.Excerpt, v.Provider.Name, v.Topics, v.Withheld != "")
 	old.topicsKey = topicsKey(publishedAt, v.Topics)
 	return rows.Close()
 }

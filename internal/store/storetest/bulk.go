@@ -45,6 +45,8 @@ func RunBulk(t *testing.T, open func(t *testing.T) store.Store) {
 		{"ReadsCarryTheVersionEachWriteChanges", testVersions},
 		{"UpsertIfUnchangedRefusesRecordsChangedSinceRead", testUpsertIfUnchangedRefusesChangedRecords},
 		{"UpsertIfUnchangedOfTheStoredValueIsNoConflict", testUpsertIfUnchangedOfTheStoredValue},
+		{"PublicQueriesLeaveOutWithheld", testPublicLeavesOutWithheld},
+		{"PinnedAtListsPinnedRecords", testPinnedAtListsPinnedLeads},
 	}
 	for _, tt := range seeded {
 		t.Run("BulkSeeded/"+tt.name, func(t *testing.T) {

@@ -60,6 +60,8 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"UpsertIfUnchangedOfTheStoredValueIsNoConflict", testUpsertIfUnchangedOfTheStoredValue},
 		{"UpsertIfUnchangedLastOfSamePathInBatchWins", testUpsertIfUnchangedSamePathTwice},
 		{"ConcurrentRewritersOfOneReadOneWins", testConcurrentRewritersOneWins},
+		{"PublicQueriesLeaveOutWithheld", testPublicLeavesOutWithheld},
+		{"PinnedAtListsPinnedRecords", testPinnedAtListsPinnedLeads},
 		{"MoveGivesRecordsNewPathsEverywhere", testMove},
 		{"MoveRefusesChangedGoneOrTakenPaths", testMoveRefusesConflicts},
 		{"PurgeDeletesRecordsAndKeepsTheirKeys", testPurge},

@@ -1,0 +1,63 @@
+package cli
+
+import (
+	"io"
+	"net/http"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// TestServeMountsTheAdminArea runs serve with --admin-addr: the admin
+// area answers under /admin/ on the public address and on the admin
+// address, sends a visitor without a session to its sign-in page, and the
+// stylesheets its pages link to are served on both.
+func TestServeMountsTheAdminArea(t *testing.T) {
+	dir, _ := servedSite(t)
+	out := startServe(t, nil, regexp.MustCompile(`(?s)admin http://.*serving http://`), "--site", dir, "--quiet", "--no-ingest", "--admin-addr", "127.0.0.1:0")
+	admin := regexp.MustCompile(`admin (http://\S+)/`).FindStringSubmatch(out.String())[1]
+	public := regexp.MustCompile(`serving (http://\S+)/`).FindStringSubmatch(out.String())[1]
+	noRedirect := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	for _, base := range []string{public, admin} {
+		resp, err := noRedirect.Get(base + "/admin/sources/")
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if loc := resp.Header.Get("Location"); resp.StatusCode != http.StatusSeeOther && resp.StatusCode != http.StatusFound || !strings.HasPrefix(loc, "/admin/sign-in") {
+			t.Errorf("%s/admin/sources/ without a session: %s to %q, want the sign-in page", base, resp.Status, loc)
+		}
+		resp, err = http.Get(base + "/admin/sign-in")
+		if err != nil {
+			t.Fatal(err)
+		}
+		page, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK || !strings.Contains(string(page), `name="password"`) {
+			t.Fatalf("%s/admin/sign-in: %s", base, resp.Status)
+		}
+		links := regexp.MustCompile(`href="(/[^"]+\.css(?:\?[^"]*)?)"`).FindAllStringSubmatch(string(page), -1)
+		if len(links) < 2 {
+			t.Errorf("%s/admin/sign-in links %d stylesheets, want the website's and its own", base, len(links))
+		}
+		for _, css := range links {
+			resp, err := http.Get(base + css[1])
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusOK {
+				t.Errorf("%s%s: %s", base, css[1], resp.Status)
+			}
+		}
+	}
+	// The public pages stay on the public address only.
+	resp, err := http.Get(admin + "/api/news/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusNotFound {
+		t.Errorf("the admin address answers /api/news/ with %s", resp.Status)
+	}
+}

@@ -1,0 +1,350 @@
+package curate
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"newshub/internal/content"
+	"newshub/internal/editorial"
+	"newshub/internal/model"
+	"newshub/internal/site"
+	"newshub/internal/store"
+)
+
+var judgeNow = time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
+
+// spaceHub is a hub about space flight: a root topic with keywords, a
+// child topic with its own, and a sources list in its site folder with
+// one dedicated feed.
+func spaceHub(t *testing.T, keywords ...string) (*site.Site, string) {
+	t.Helper()
+	dir := t.TempDir()
+	root := &model.Topic{Taxonomy: "topic", ID: "space", Name: "Space", Keywords: keywords}
+	var topics []*model.Topic
+	topics = append(topics, root)
+	if len(keywords) > 0 {
+		topics = append(topics, &model.Topic{Taxonomy: "topic", ID: "mars", Name: "Mars", Parent: "Space", Keywords: []string{"mars"}, Order: 1})
+	}
+	s := site.New(&model.Config{Title: "Orbit", Topic: "Space"}, topics, nil)
+	srcs := &model.Record{Path: sourcesPath, Kind: model.KindSources, Sources: &model.Sources{Sources: []model.Source{
+		{URL: "https://agency.example/feed", Dedicated: true},
+		{URL: "https://wire.example/all.xml"},
+	}}}
+	if err := content.Render(srcs); err != nil {
+		t.Fatal(err)
+	}
+	os.MkdirAll(filepath.Join(dir, "_data"), 0o755)
+	if err := os.WriteFile(filepath.Join(dir, "_data", "sources.yaml"), srcs.Raw, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return s, dir
+}
+
+// fromFeed is a fresh record of a feed item.
+func fromFeed(title, url, feed string, at time.Time) *model.Record {
+	r := fresh(title, url, hostOf(url), at)
+	r.Article.Source = feed
+	return r
+}
+
+func commit(t *testing.T, c *Curator, recs ...*model.Record) {
+	t.Helper()
+	if _, _, err := c.Commit(context.Background(), recs); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func stored(t *testing.T, st store.Store, r *model.Record) *model.Article {
+	t.Helper()
+	got, err := st.Get(context.Background(), r.Path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return got.Article
+}
+
+func TestArrivalsGetTheGatesDecisionAndOffTopicOnesAreWithheld(t *testing.T) {
+	st := openStore(t)
+	s, dir := spaceHub(t, "rocket", "launch")
+	c := New(s, st, Options{Now: func() time.Time { return judgeNow }, SiteDir: dir})
+	at := judgeNow.Add(-time.Hour)
+	launch := fromFeed("Rocket launch delayed by winds", "https://wire.example/launch", "https://wire.example/all.xml", at)
+	rover := fromFeed("Rover finds ancient lake bed on Mars", "https://wire.example/mars-rover", "https://wire.example/all.xml", at)
+	probe := fromFeed("Probe photographs comet tail", "https://agency.example/comet", "https://agency.example/feed", at)
+	football := fromFeed("United beat City in derby thriller", "https://wire.example/derby", "https://wire.example/all.xml", at)
+	commit(t, c, launch, rover, probe, football)
+
+	tests := []struct {
+		rec      *model.Record
+		on       bool
+		basis    string
+		withheld string
+	}{
+		{launch, true, "keyword", ""},
+		{rover, true, "keyword", ""}, // a child topic's keyword is the hub's
+		{probe, true, "dedicated", ""},
+		{football, false, "model", model.WithheldOffTopic},
+	}
+	for _, tt := range tests {
+		a := stored(t, st, tt.rec)
+		if a.Relevance == nil || a.Relevance.OnTopic != tt.on || a.Relevance.Basis != tt.basis || a.Withheld != tt.withheld {
+			t.Errorf("%q: relevance %+v, withheld %q; want on topic %v by %s, withheld %q", a.Title, a.Relevance, a.Withheld, tt.on, tt.basis, tt.withheld)
+		}
+		if tt.withheld != "" && (a.Published || a.Heat != -1) {
+			t.Errorf("%q is withheld but published %v, heat %d", a.Title, a.Published, a.Heat)
+		}
+	}
+}
+
+func TestAHubWithNothingToGoByKeepsEverythingAndSaysSo(t *testing.T) {
+	st := openStore(t)
+	s := site.New(&model.Config{Topic: "Space"}, []*model.Topic{{Taxonomy: "topic", ID: "space", Name: "Space"}}, nil)
+	c := New(s, st, Options{Now: func() time.Time { return judgeNow }, SiteDir: t.TempDir()})
+	r := fresh("United beat City in derby thriller", "https://wire.example/derby", "Wire", judgeNow.Add(-time.Hour))
+	commit(t, c, r)
+	a := stored(t, st, r)
+	if a.Relevance == nil || !a.Relevance.OnTopic || a.Relevance.Basis != "everything" || a.Withheld != "" || !a.Published {
+		t.Fatalf("relevance %+v, withheld %q, published %v; want on topic, everything, published", a.Relevance, a.Withheld, a.Published)
+	}
+	if !strings.Contains(strings.Join(a.Relevance.Reasons, " "), "no keywords and no dedicated source") {
+		t.Errorf("reasons %q do not say why everything is on topic", a.Relevance.Reasons)
+	}
+	// An editor's lesson does not close a gate with nothing else to go by.
+	site := t.TempDir()
+	if _, err := editorial.Append(context.Background(), st, site, model.Decision{Action: editorial.Show, Article: a.CanonicalURL, At: judgeNow}); err != nil {
+		t.Fatal(err)
+	}
+	c = New(s, st, Options{Now: func() time.Time { return judgeNow }, SiteDir: site})
+	other := fresh("Chess champion retains title", "https://wire.example/chess", "Wire", judgeNow.Add(-time.Hour))
+	commit(t, c, other)
+	if b := stored(t, st, other); b.Withheld != "" || b.Relevance.Basis != "everything" {
+		t.Errorf("after an editor's show: %+v withheld %q, want everything on topic still", b.Relevance, b.Withheld)
+	}
+}
+
+// TestOffTopicArticleInAStoryLedOnTopicIsOnTopic: the same event told
+// without a keyword joins the story of an on-topic lead, and with it the
+// topic; alone it would be withheld.
+func TestOffTopicArticleInAStoryLedOnTopicIsOnTopic(t *testing.T) {
+	st := openStore(t)
+	s, dir := spaceHub(t, "rocket")
+	c := New(s, st, Options{Now: func() time.Time { return judgeNow }, SiteDir: dir})
+	at := judgeNow.Add(-2 * time.Hour)
+	lead := fromFeed("Rocket carrying Kestrel satellite explodes over Atlantic after liftoff", "https://wire.example/kestrel", "https://wire.example/all.xml", at)
+	lead.Article.Excerpt = "The Kestrel weather satellite was lost when the vehicle exploded two minutes after liftoff over the Atlantic."
+	same := fromFeed("Kestrel satellite lost as vehicle explodes over Atlantic after liftoff", "https://news.example/kestrel-lost", "https://wire.example/all.xml", at.Add(10*time.Minute))
+	same.Article.Excerpt = "The Kestrel weather satellite was lost when its vehicle exploded over the Atlantic two minutes after liftoff."
+	commit(t, c, lead)
+	commit(t, c, same)
+	a, b := stored(t, st, lead), stored(t, st, same)
+	if a.Story != b.Story {
+		t.Fatalf("the two reports are in stories %s and %s, want one", a.Story, b.Story)
+	}
+	if b.Relevance == nil || !b.Relevance.OnTopic || b.Relevance.Basis != "story" || b.Withheld != "" {
+		t.Fatalf("the keyword-less report: %+v, withheld %q; want on topic through its story", b.Relevance, b.Withheld)
+	}
+	if b.Relevance.Own == nil || b.Relevance.Own.OnTopic {
+		t.Errorf("its own decision %+v, want the gate's own, off topic", b.Relevance.Own)
+	}
+	if len(a.Related) == 0 || a.Related[0].WebURL != same.Article.WebURL {
+		t.Errorf("the lead lists %v, want the report it makes on topic", a.Related)
+	}
+}
+
+// TestANewCuratorReplaysStoredDecisions: a second process's gate starts
+// from what the first decided, not cold.
+func TestANewCuratorReplaysStoredDecisions(t *testing.T) {
+	st := openStore(t)
+	s, dir := spaceHub(t, "rocket", "launch")
+	c := New(s, st, Options{Now: func() time.Time { return judgeNow }, SiteDir: dir})
+	var recs []*model.Record
+	for i := range 40 {
+		at := judgeNow.Add(-time.Duration(100-i) * time.Minute)
+		recs = append(recs,
+			fromFeed(fmt.Sprintf("Rocket launch %d lifts crew to orbital station", i), fmt.Sprintf("https://wire.example/launch-%d", i), "https://wire.example/all.xml", at),
+			fromFeed(fmt.Sprintf("Striker scores twice as derby %d ends in draw", i), fmt.Sprintf("https://wire.example/derby-%d", i), "https://wire.example/all.xml", at))
+	}
+	commit(t, c, recs...)
+	probe := fresh("Crew reaches orbital station after smooth ride", "https://wire.example/crew", "Wire", judgeNow)
+
+	cold := New(s, openStore(t), Options{Now: func() time.Time { return judgeNow }, SiteDir: dir})
+	lines, err := cold.ExplainScope(context.Background(), probe)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(strings.Join(lines, "\n"), "too few on-topic articles") {
+		t.Fatalf("a gate over an empty store: %q, want one with nothing learned", lines)
+	}
+	warm := New(s, st, Options{Now: func() time.Time { return judgeNow }, SiteDir: dir})
+	lines, err = warm.ExplainScope(context.Background(), probe)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := strings.Join(lines, "\n")
+	if !strings.Contains(got, "on topic (model") || !strings.Contains(got, "from 40 on-topic") {
+		t.Errorf("a new curator over the stored decisions says %q, want the model's, taught by 40 on-topic articles", got)
+	}
+}
+
+// TestEditorsDecisionsApplyOnArrival: decisions in the site folder,
+// taken before the articles arrive, apply to them: a hidden article, a
+// blocked feed and publisher, shown over a block, a topic added; none of
+// the withheld is a lead or related coverage.
+func TestEditorsDecisionsApplyOnArrival(t *testing.T) {
+	ctx := context.Background()
+	st := openStore(t)
+	s, dir := spaceHub(t, "rocket")
+	at := judgeNow.Add(-time.Hour)
+	mk := func(i int, host, feed string) *model.Record {
+		return fromFeed(fmt.Sprintf("Rocket engine test %d fires for full duration at Stennis", i%2),
+			fmt.Sprintf("https://%s/engine-%d", host, i), feed, at.Add(time.Duration(i)*time.Minute))
+	}
+	hidden := mk(0, "wire.example", "https://wire.example/all.xml")
+	blockedFeed := mk(1, "spam.example", "https://spam.example/feed")
+	blockedPub := mk(2, "news.tabloid.example", "https://wire.example/all.xml")
+	shownOver := mk(3, "tabloid.example", "https://wire.example/all.xml")
+	plain := mk(4, "agency.example", "https://wire.example/all.xml")
+	decide := []model.Decision{
+		{Action: editorial.Hide, Article: hidden.Article.OriginalURL, At: judgeNow, Note: "duplicate"},
+		{Action: editorial.BlockSource, Source: "https://SPAM.example/feed/", At: judgeNow},
+		{Action: editorial.BlockPublisher, Publisher: "tabloid.example", At: judgeNow},
+		{Action: editorial.Show, Article: shownOver.Article.OriginalURL, At: judgeNow},
+		{Action: editorial.TopicAdd, Article: plain.Article.OriginalURL, Topic: "Mars", At: judgeNow},
+	}
+	if _, err := editorial.Append(ctx, st, dir, decide...); err != nil {
+		t.Fatal(err)
+	}
+	c := New(s, st, Options{Now: func() time.Time { return judgeNow }, SiteDir: dir})
+	commit(t, c, hidden, blockedFeed, blockedPub, shownOver, plain)
+	want := map[*model.Record]string{hidden: model.WithheldHidden, blockedFeed: model.WithheldSource,
+		blockedPub: model.WithheldPublisher, shownOver: "", plain: ""}
+	withheld := map[string]bool{}
+	for r, w := range want {
+		a := stored(t, st, r)
+		if a.Withheld != w {
+			t.Errorf("%s: withheld %q, want %q", r.Article.OriginalURL, a.Withheld, w)
+		}
+		if w != "" {
+			withheld[a.WebURL] = true
+			if a.Published {
+				t.Errorf("%s is withheld and published", a.WebURL)
+			}
+			if len(a.Explain.Editor) == 0 {
+				t.Errorf("%s: withheld without saying which decision", a.WebURL)
+			}
+		}
+	}
+	if a := stored(t, st, plain); !slices.Contains(a.Topics, "Mars") {
+		t.Errorf("topics %v lack the one an editor added", a.Topics)
+	}
+	leads, err := st.News(ctx, store.NewsQuery{PublishedOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range leads {
+		for _, rel := range l.Article.Related {
+			if withheld[rel.WebURL] {
+				t.Errorf("lead %s lists withheld %s", l.Path, rel.WebURL)
+			}
+		}
+	}
+	// The same holds after curate.
+	if _, err := c.All(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for r, w := range want {
+		if a := stored(t, st, r); a.Withheld != w {
+			t.Errorf("after curate, %s: withheld %q, want %q", r.Article.OriginalURL, a.Withheld, w)
+		}
+	}
+}
+
+// TestApplyWithdrawsAndRestoresALead: hiding a lead makes another member
+// lead and takes it out of its story's related lists at once; showing it
+// again brings it back.
+func TestApplyWithdrawsAndRestoresALead(t *testing.T) {
+	ctx := context.Background()
+	st := openStore(t)
+	s, dir := spaceHub(t, "rocket")
+	c := New(s, st, Options{Now: func() time.Time { return judgeNow }, SiteDir: dir})
+	at := judgeNow.Add(-time.Hour)
+	var recs []*model.Record
+	for i, host := range []string{"a.example", "b.example", "c.example"} {
+		r := fromFeed("Rocket engine test fires for full duration at Stennis", "https://"+host+"/engine", "https://wire.example/all.xml", at.Add(time.Duration(i)*time.Minute))
+		r.Article.Excerpt = strings.Repeat("The engine ran for the full planned duration. ", i+1)
+		recs = append(recs, r)
+	}
+	commit(t, c, recs...)
+	lead := ""
+	for _, r := range recs {
+		if a := stored(t, st, r); a.Published {
+			lead = a.WebURL
+		}
+	}
+	if lead == "" {
+		t.Fatal("no lead")
+	}
+	apply := func(d model.Decision) {
+		t.Helper()
+		d.At = judgeNow
+		if _, err := editorial.Append(ctx, st, dir, d); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.Apply(ctx, []model.Decision{d}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	apply(model.Decision{Action: editorial.Hide, Article: lead})
+	leads := 0
+	for _, r := range recs {
+		a := stored(t, st, r)
+		if a.Published {
+			leads++
+			for _, rel := range a.Related {
+				if rel.WebURL == lead {
+					t.Errorf("the new lead lists the hidden one")
+				}
+			}
+		}
+		if a.WebURL == lead && (a.Published || a.Withheld != model.WithheldHidden) {
+			t.Errorf("hidden lead: published %v, withheld %q", a.Published, a.Withheld)
+		}
+	}
+	if leads != 1 {
+		t.Errorf("%d leads after hiding the lead, want 1", leads)
+	}
+	apply(model.Decision{Action: editorial.Show, Article: lead})
+	for _, r := range recs {
+		if a := stored(t, st, r); a.WebURL == lead && (!a.Published || a.Withheld != "") {
+			t.Errorf("shown again: published %v, withheld %q; want the lead back", a.Published, a.Withheld)
+		}
+	}
+}
+
+// TestADecisionWrittenByHandAppliesWithTheNextBatch: a decision added to
+// the site folder's log by hand (or by git) reaches articles stored
+// before, with the next batch an ingesting process commits.
+func TestADecisionWrittenByHandAppliesWithTheNextBatch(t *testing.T) {
+	st := openStore(t)
+	s, dir := spaceHub(t, "rocket")
+	c := New(s, st, Options{Now: func() time.Time { return judgeNow }, SiteDir: dir})
+	old := fromFeed("Rocket engine test fires at Stennis", "https://wire.example/engine", "https://wire.example/all.xml", judgeNow.Add(-3*time.Hour))
+	commit(t, c, old)
+	if a := stored(t, st, old); a.Withheld != "" || !a.Published {
+		t.Fatalf("before: withheld %q, published %v", a.Withheld, a.Published)
+	}
+	byHand := "decisions:\n  - action: hide\n    article: https://wire.example/engine\n    by: ada\n    at: 2026-11-20T11:00:00Z\n"
+	if err := os.WriteFile(editorial.File(dir), []byte(byHand), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	commit(t, c, fromFeed("Rocket stage recovered at sea", "https://wire.example/stage", "https://wire.example/all.xml", judgeNow.Add(-time.Hour)))
+	if a := stored(t, st, old); a.Withheld != model.WithheldHidden || a.Published {
+		t.Errorf("after the next batch: withheld %q, published %v; want hidden", a.Withheld, a.Published)
+	}
+}

@@ -1,0 +1,74 @@
+package editorial
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"newshub/internal/model"
+	"newshub/internal/store/sqlite"
+)
+
+func TestEditorKeepsThenAppliesEachDecision(t *testing.T) {
+	ctx := context.Background()
+	site := t.TempDir()
+	st, err := sqlite.Open(ctx, filepath.Join(site, ".newshub", "newshub.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	var applied []model.Decision
+	var failApply error
+	ed := NewEditor(st, site, func(_ context.Context, ds []model.Decision) error {
+		// What is applied is already in the log: curation reads it there.
+		log, err := Load(ctx, st, site)
+		if err != nil || log.Len() == 0 || log.Decisions[log.Len()-1].Action != ds[0].Action {
+			t.Errorf("applied before it was kept: %v", err)
+		}
+		applied = append(applied, ds...)
+		return failApply
+	})
+	at := time.Date(2026, 12, 3, 10, 0, 0, 0, time.UTC)
+	tests := []struct {
+		name    string
+		d       model.Decision
+		fail    error
+		wantErr string
+		kept    int // decisions in the log after
+		applied int // decisions applied after
+	}{
+		{"valid", model.Decision{Action: Hide, Article: "https://example.org/a", By: "ada", At: at}, nil, "", 1, 1},
+		{"invalid is refused, nothing kept", model.Decision{Action: Pin, Story: "s-1", By: "ada", At: at}, nil, "pin: until is missing", 1, 1},
+		{"unknown action is refused", model.Decision{Action: "delete", Article: "https://example.org/a", At: at}, nil, `unknown action "delete"`, 1, 1},
+		{"kept when applying fails", model.Decision{Action: BlockPublisher, Publisher: "spam.example", By: "bob", At: at}, errors.New("store gone"),
+			"recorded as decision 2, but not applied yet", 2, 2},
+	}
+	for _, tt := range tests {
+		failApply = tt.fail
+		err := ed.Apply(ctx, tt.d)
+		switch {
+		case tt.wantErr == "" && err != nil:
+			t.Errorf("%s: %v", tt.name, err)
+		case tt.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tt.wantErr)):
+			t.Errorf("%s: error %v, want %q", tt.name, err, tt.wantErr)
+		}
+		ds, err := ed.Decisions(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(ds) != tt.kept || len(applied) != tt.applied {
+			t.Errorf("%s: %d kept, %d applied; want %d and %d", tt.name, len(ds), len(applied), tt.kept, tt.applied)
+		}
+	}
+	data, err := os.ReadFile(File(site))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(data), "action: block-publisher") || !strings.Contains(string(data), "publisher: spam.example") {
+		t.Errorf("the site folder's log:\n%s", data)
+	}
+}
