@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"context"
 	"io/fs"
-	"newshub/internal/content/contenttest"
-	"newshub/internal/testutil"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -13,9 +11,11 @@ import (
 	"sync"
 	"testing"
 
+	"newshub/internal/content/contenttest"
 	"newshub/internal/store/postgres"
 	"newshub/internal/store/postgres/pgtest"
 	"newshub/internal/store/transfer"
+	"newshub/internal/testutil"
 )
 
 // treeFiles returns every file under dir by its path below dir.

@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"context"
 	"io/fs"
-	"newshub/internal/store/sqlite/sqlitetest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -22,6 +21,7 @@ import (
 	"newshub/internal/model"
 	"newshub/internal/store"
 	"newshub/internal/store/sqlite"
+	"newshub/internal/store/sqlite/sqlitetest"
 	"newshub/internal/testutil"
 )
 

@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"newshub/internal/store/sqlite/sqlitetest"
-	"newshub/internal/testutil"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -23,6 +21,8 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"newshub/internal/store/postgres/pgtest"
+	"newshub/internal/store/sqlite/sqlitetest"
+	"newshub/internal/testutil"
 )
 
 // newsroom is the web the worker tests ingest: publishers (an httptest

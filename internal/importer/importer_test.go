@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"newshub/internal/store/sqlite/sqlitetest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -17,6 +16,7 @@ import (
 	"newshub/internal/gen"
 	"newshub/internal/model"
 	"newshub/internal/store/sqlite"
+	"newshub/internal/store/sqlite/sqlitetest"
 )
 
 func genSite(t testing.TB, articles int, seed int64) string {

@@ -3,7 +3,6 @@ package importer
 import (
 	"bufio"
 	"context"
-	"newshub/internal/store/sqlite/sqlitetest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -16,6 +15,7 @@ import (
 
 	"newshub/internal/gen"
 	"newshub/internal/store/postgres/pgtest"
+	"newshub/internal/store/sqlite/sqlitetest"
 	"newshub/internal/testutil"
 )
 

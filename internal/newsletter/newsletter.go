@@ -23,7 +23,6 @@ import (
 
 	"newshub/internal/ingest/parser"
 	"newshub/internal/model"
-	"newshub/internal/publish"
 	"newshub/internal/site"
 	"newshub/internal/store"
 )
@@ -188,7 +187,7 @@ func newIssue(s *site.Site, d Date, now time.Time) *Issue {
 		Title:     siteName(cfg) + " (" + d.String() + ")",
 		Published: IssueTime(d, cfg),
 		SiteName:  siteName(cfg),
-		SiteURL:   publish.SafeURL(siteURL(cfg)),
+		SiteURL:   site.SafeURL(siteURL(cfg)),
 		Day:       d.Start(time.UTC).Format("Monday, January 2, 2006"),
 	}
 	if now = now.UTC().Truncate(time.Second); now.Before(is.Published) {
@@ -218,7 +217,7 @@ func (c *composer) story(r *model.Record) *Story {
 		Path:     r.Path,
 		Title:    text(a.Title),
 		Excerpt:  parser.Excerpt(a.Excerpt, 280),
-		URL:      cmp.Or(publish.SafeURL(a.WebURL), publish.SafeURL(a.OriginalURL)),
+		URL:      cmp.Or(site.SafeURL(a.WebURL), site.SafeURL(a.OriginalURL)),
 		Provider: c.providerName(a.Provider),
 		Time:     a.PublishedDateTime.In(c.loc).Format("3:04 PM"),
 		Heat:     a.Heat,
@@ -241,7 +240,7 @@ func (c *composer) story(r *model.Record) *Story {
 			st.More++
 			continue
 		}
-		l := Link{Title: text(rel.Title), URL: publish.SafeURL(rel.WebURL), Provider: c.providerName(rel.Provider),
+		l := Link{Title: text(rel.Title), URL: site.SafeURL(rel.WebURL), Provider: c.providerName(rel.Provider),
 			Voice: c.voice(nil, rel.Provider.Domain)}
 		if l.Title == "" {
 			l.Title = "(untitled)"
@@ -317,7 +316,7 @@ const thumbnailWidth = 120
 // record gives no size).
 func thumbnail(ims []model.Image, alt, base string) *Image {
 	for _, im := range ims {
-		u := publish.SafeURL(site.Absolute(base, im.URL))
+		u := site.SafeURL(site.Absolute(base, im.URL))
 		if u == "" {
 			continue
 		}
@@ -369,9 +368,9 @@ func siteSlug(cfg *model.Config) string {
 func issueURL(cfg *model.Config, slug string) string {
 	switch {
 	case cfg.WebURL != "":
-		return publish.SafeURL(strings.TrimRight(cfg.WebURL, "/") + "/newsletter/" + url.PathEscape(slug) + "/")
+		return site.SafeURL(strings.TrimRight(cfg.WebURL, "/") + "/newsletter/" + url.PathEscape(slug) + "/")
 	case cfg.URL != "":
-		return publish.SafeURL(strings.TrimRight(siteURL(cfg), "/") + "/newsletters/" + url.PathEscape(slug) + "/")
+		return site.SafeURL(strings.TrimRight(siteURL(cfg), "/") + "/newsletters/" + url.PathEscape(slug) + "/")
 	}
 	return ""
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"newshub/internal/model"
+	"newshub/internal/site"
 )
 
 // FeedItems is how many leads a feed carries, newest first.
@@ -132,14 +133,14 @@ func (v *View) feedEntries(list []*Entry) []feedEntry {
 	for i, e := range list {
 		d := e.Details()
 		out[i] = feedEntry{Entry: e, title: model.Clip(e.Title, model.MaxTitle),
-			excerpt: PlainText(d.Excerpt), link: SafeURL(d.WebURL)}
+			excerpt: PlainText(d.Excerpt), link: site.SafeURL(d.WebURL)}
 		if out[i].link == "" {
 			// The hub's own page of the article, which links out by the
 			// same rule.
 			out[i].link = v.base + "/news/" + e.Key + "/"
 		}
 		for _, im := range d.Images {
-			if u := SafeURL(im.URL); u != "" {
+			if u := site.SafeURL(im.URL); u != "" {
 				out[i].image = u
 				break
 			}

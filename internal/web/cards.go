@@ -16,6 +16,7 @@ import (
 
 	"newshub/internal/model"
 	"newshub/internal/publish"
+	"newshub/internal/site"
 )
 
 // card is a news item as lists show it. Paths are site paths without a
@@ -140,7 +141,7 @@ func (c *viewCache) newCard(src cardSource) *card {
 		Image:    c.firstImage(src.images, cleanText(src.title)),
 		Provider: c.provider(src.provider),
 		Time:     src.at,
-		WebURL:   publish.SafeURL(src.webURL),
+		WebURL:   site.SafeURL(src.webURL),
 		Topics:   src.topics,
 		Sources:  1,
 		Members:  1,
@@ -234,7 +235,7 @@ func (c *viewCache) image(u string) (string, bool) {
 		}
 		return p, true
 	}
-	return publish.SafeURL(u), false
+	return site.SafeURL(u), false
 }
 
 // initial is the first letter of a name, upper-cased, or "".

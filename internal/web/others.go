@@ -6,6 +6,7 @@ import (
 
 	"newshub/internal/model"
 	"newshub/internal/publish"
+	"newshub/internal/site"
 )
 
 // newEvent builds an event's view.
@@ -14,7 +15,7 @@ func (c *viewCache) newEvent(r *model.Record) *eventView {
 	v := &eventView{
 		Name:     cleanText(e.Name),
 		Excerpt:  shorten(publish.PlainText(e.Excerpt), 300),
-		URL:      publish.SafeURL(e.OriginalURL),
+		URL:      site.SafeURL(e.OriginalURL),
 		Location: cleanText(e.Location),
 		Start:    e.StartDateTime,
 		End:      e.EndDateTime,
@@ -38,7 +39,7 @@ func (c *viewCache) newPerson(r *model.Record) *personView {
 		Name:     cleanText(p.Name),
 		Bio:      shorten(publish.PlainText(p.Bio), 280),
 		Location: cleanText(p.Location),
-		Website:  publish.SafeURL(p.Website),
+		Website:  site.SafeURL(p.Website),
 		Heat:     p.Heat,
 		Image:    c.firstImage(p.Images, cleanText(p.Name)),
 	}
@@ -46,7 +47,7 @@ func (c *viewCache) newPerson(r *model.Record) *personView {
 		v.Image.Alt = "Portrait of " + v.Name
 	}
 	if p.Twitter != nil {
-		v.TwitterURL = publish.SafeURL(p.Twitter.URL)
+		v.TwitterURL = site.SafeURL(p.Twitter.URL)
 		v.TwitterName = cleanText(p.Twitter.Username)
 		v.Followers = p.Twitter.Followers
 	}
@@ -64,7 +65,7 @@ func (c *viewCache) newLearning(r *model.Record) *learningView {
 		Key:     publish.LearningKey(r.Path),
 		Title:   cleanText(l.Title),
 		Excerpt: shorten(publish.PlainText(l.Excerpt), 300),
-		URL:     publish.SafeURL(l.OriginalURL),
+		URL:     site.SafeURL(l.OriginalURL),
 		Type:    cleanText(l.Type),
 		Length:  isoDuration(l.Length),
 		Price:   cleanText(l.Price),

@@ -543,7 +543,7 @@ func (w *Web) articleView(vc *viewCache, e *publish.Entry, sc *storyCards, relat
 	}
 	d := e.Details()
 	data := &articleData{Card: c, Excerpt: richText(d.Excerpt), Published: e.Published}
-	data.AmpURL = publish.SafeURL(d.AmpWebURL)
+	data.AmpURL = site.SafeURL(d.AmpWebURL)
 	seen := map[string]bool{d.WebURL: true}
 	if sc != nil {
 		for i, m := range sc.members {
@@ -555,7 +555,7 @@ func (w *Web) articleView(vc *viewCache, e *publish.Entry, sc *storyCards, relat
 		}
 	}
 	for _, rel := range related {
-		u := publish.SafeURL(rel.WebURL)
+		u := site.SafeURL(rel.WebURL)
 		if u == "" || seen[rel.WebURL] {
 			continue
 		}

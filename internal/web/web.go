@@ -28,6 +28,7 @@ import (
 	"sync/atomic"
 
 	"newshub/internal/publish"
+	"newshub/internal/site"
 	"newshub/internal/store"
 )
 
@@ -231,7 +232,7 @@ func absURL(v *publish.View, path string) string {
 // rootURL is the absolute URL of the site root, with a trailing slash,
 // or "" when the view's base URL is not an absolute one.
 func rootURL(v *publish.View) string {
-	if v == nil || publish.SafeURL(v.BaseURL()) == "" {
+	if v == nil || site.SafeURL(v.BaseURL()) == "" {
 		return ""
 	}
 	return v.BaseURL() + "/"

@@ -1,0 +1,20 @@
+package site
+
+import (
+	"net/url"
+	"strings"
+)
+
+// SafeURL returns u when it is an absolute http(s) URL with a host, else
+// "". It is the rule for every link and picture the hub publishes to be
+// followed or loaded (website pages and feeds): any other scheme
+// (javascript:, vbscript:, data:, whatever its case or the white space
+// around it) or none is not shown. A URL holding a control character does
+// not parse, so "java\tscript:" is refused too.
+func SafeURL(u string) string {
+	p, err := url.Parse(strings.TrimSpace(u))
+	if err != nil || (p.Scheme != "http" && p.Scheme != "https") || p.Host == "" {
+		return ""
+	}
+	return p.String()
+}
