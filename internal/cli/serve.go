@@ -35,6 +35,7 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	baseURL := fs.String("base-url", "", "absolute URL the hub is reached at (default: the site's url + baseurl)")
 	quiet := fs.Bool("quiet", false, "no access log")
 	adminAddr := fs.String("admin-addr", "", "also serve /metrics, /healthz and /readyz on this address, HOST:PORT, apart from the public site")
+	publishTo := publishFlag(fs)
 	if err := env.parse(fs, args); err != nil {
 		return err
 	}
@@ -93,6 +94,13 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	if *adminAddr != "" {
 		stop, err := startAdminServer(*adminAddr, m,
 			[]metrics.Check{metrics.StoreReachable(st), metrics.ViewLoaded(loaded.Load)}, env.Stdout, env.Log)
+		if err != nil {
+			return err
+		}
+		defer stop()
+	}
+	if *publishTo != "" {
+		stop, err := startPublishing(ctx, env, st, sw.Site, *publishTo, *baseURL)
 		if err != nil {
 			return err
 		}

@@ -1,0 +1,337 @@
+package cli
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"newshub/internal/gen"
+	"newshub/internal/model"
+	"newshub/internal/store"
+	"newshub/internal/store/sqlite"
+	"newshub/internal/testutil"
+)
+
+// changeHub changes the hub's store as a day of news does: arrivals new
+// articles, newer than the rest, in stories of their own; the lead of a
+// story leaves the lists (unpublished); a record is deleted. It returns
+// the paths of the unpublished and the deleted records.
+func changeHub(t *testing.T, site string, arrivals int, seed int64) (left, deleted string) {
+	t.Helper()
+	ctx := context.Background()
+	st, err := sqlite.Open(ctx, filepath.Join(site, ".newshub", "newshub.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	var fresh []*model.Record
+	until := gen.DefaultUntil().Add(48 * time.Hour)
+	err = gen.Records(gen.Options{Articles: arrivals, Seed: seed, Until: until, Span: 24 * time.Hour}, func(r *model.Record) error {
+		if r.Article == nil {
+			return nil
+		}
+		r.Path = strings.TrimSuffix(r.Path, ".md") + "-late.md"
+		a := r.Article
+		a.OriginalURL += "?late"
+		a.WebURL += "?late"
+		a.Story = "late-" + a.Story
+		fresh = append(fresh, r)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	leads, err := st.News(ctx, store.NewsQuery{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var lead, gone *model.Record
+	for _, r := range leads {
+		switch {
+		case lead == nil && r.Article.Published:
+			lead = r
+		case gone == nil && r.Article.Published && r.Article.Story != lead.Article.Story:
+			gone = r
+		}
+	}
+	if lead == nil || gone == nil {
+		t.Fatal("no two published articles to change")
+	}
+	lead.Article.Published = false
+	if err := st.Upsert(ctx, append(fresh, lead)); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Delete(ctx, gone.Path); err != nil {
+		t.Fatal(err)
+	}
+	return lead.Path, gone.Path
+}
+
+// treeOf returns every file under dir by slash path, and every folder
+// (with a trailing slash) mapped to nil. A symbolic link fails the test.
+func treeOf(t *testing.T, dir string) map[string][]byte {
+	t.Helper()
+	files := map[string][]byte{}
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || p == dir {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, p)
+		rel = filepath.ToSlash(rel)
+		switch {
+		case d.IsDir():
+			files[rel+"/"] = nil
+		case d.Type().IsRegular():
+			data, err := os.ReadFile(p)
+			if err != nil {
+				return err
+			}
+			files[rel] = data
+		default:
+			t.Errorf("%s: %v, not a file", rel, d.Type())
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return files
+}
+
+// sameTree reports every difference between two trees of treeOf.
+func sameTree(t *testing.T, what string, got, want map[string][]byte) {
+	t.Helper()
+	n := 0
+	for p, w := range want {
+		g, ok := got[p]
+		switch {
+		case !ok:
+			t.Errorf("%s: %s missing", what, p)
+		case !bytes.Equal(g, w):
+			t.Errorf("%s: %s differs", what, p)
+		default:
+			continue
+		}
+		if n++; n > 20 {
+			t.Fatalf("%s: too many differences", what)
+		}
+	}
+	for p := range got {
+		if _, ok := want[p]; !ok {
+			t.Errorf("%s: %s should not be there", what, p)
+		}
+	}
+}
+
+var updatedLine = regexp.MustCompile(`^updated \S+: (\d+) files, (\d+) written \((\d+) new\), (\d+) unchanged, (\d+) removed`)
+
+func TestIncrementalBuildEqualsAFreshOne(t *testing.T) {
+	site := genSite(t, 400, 11)
+	if code, _, errs := run(t, "--site", site, "import"); code != 0 {
+		t.Fatalf("import: %s", errs)
+	}
+	dir := t.TempDir()
+	out, fresh := filepath.Join(dir, "out"), filepath.Join(dir, "fresh")
+	code, stdout, errs := run(t, "--site", site, "build", out)
+	if code != 0 || !strings.HasPrefix(stdout, "built ") {
+		t.Fatalf("first build: %d %s %s", code, stdout, errs)
+	}
+	before := treeOf(t, out)
+	left, deleted := changeHub(t, site, 25, 99)
+
+	code, stdout, errs = run(t, "--site", site, "build", out)
+	m := updatedLine.FindStringSubmatch(stdout)
+	if code != 0 || m == nil {
+		t.Fatalf("second build: %d %q %s", code, stdout, errs)
+	}
+	if code, _, errs := run(t, "--site", site, "build", fresh); code != 0 {
+		t.Fatalf("fresh build: %s", errs)
+	}
+	got, want := treeOf(t, out), treeOf(t, fresh)
+	sameTree(t, "incremental against fresh", got, want)
+
+	// The change reached every kind of update: new files, changed ones,
+	// removed ones; and most files were left alone.
+	var added, changed, removed int
+	for p, w := range want {
+		if b, ok := before[p]; !ok {
+			added++
+		} else if !bytes.Equal(b, w) {
+			changed++
+		}
+	}
+	for p := range before {
+		if _, ok := want[p]; !ok && !strings.HasSuffix(p, "/") {
+			removed++
+		}
+	}
+	t.Logf("the change added %d, changed %d, removed %d files; the build said %q", added, changed, removed, stdout)
+	if added == 0 || changed == 0 || removed == 0 {
+		t.Errorf("the change added %d, changed %d, removed %d files: want some of each", added, changed, removed)
+	}
+	if m[5] != strconv.Itoa(removed) {
+		t.Errorf("reported %s removed, %d were", m[5], removed)
+	}
+	if m[4] == "0" {
+		t.Errorf("nothing reported unchanged: %s", stdout)
+	}
+	for _, p := range []string{left, deleted} {
+		if bytes.Contains(want["api/news/index.json"], []byte(p)) {
+			t.Errorf("%s is still in the news list", p)
+		}
+	}
+
+	// Unchanged: nothing written, nothing removed.
+	code, stdout, _ = run(t, "--site", site, "build", out)
+	if m := updatedLine.FindStringSubmatch(stdout); code != 0 || m == nil || m[2] != "0" || m[5] != "0" {
+		t.Errorf("unchanged rebuild: %q", stdout)
+	}
+}
+
+// linkRe finds the links of a built file: relative links of the website's
+// pages and the absolute addresses of the API's documents under base.
+var linkRe = regexp.MustCompile(`(?:href|src)="([^"#?]*)[^"]*"|"(https://hub\.example\.org/election/[^"]*)"`)
+
+// brokenLinks lists the links of the file rel of tree that lead to no
+// file of OUT (exists).
+func brokenLinks(rel string, data []byte, exists func(string) bool) []string {
+	var bad []string
+	for _, m := range linkRe.FindAllSubmatch(data, -1) {
+		var target string
+		switch {
+		case len(m[1]) > 0:
+			l := string(m[1])
+			if strings.Contains(l, ":") || strings.HasPrefix(l, "/") || strings.HasPrefix(l, "//") {
+				continue // another site, or the site folder's own assets
+			}
+			target = path.Join(path.Dir(rel), l)
+		case len(m[2]) > 0:
+			target = strings.TrimPrefix(string(m[2]), "https://hub.example.org/election/")
+		default:
+			continue
+		}
+		if strings.HasSuffix(target, "/") || path.Ext(target) == "" {
+			if strings.HasPrefix(target, "api/") {
+				target = path.Join(target, "index.json")
+			} else {
+				target = path.Join(target, "index.html")
+			}
+		}
+		if !exists(strings.TrimPrefix(target, "./")) {
+			bad = append(bad, target)
+		}
+	}
+	return bad
+}
+
+func TestKilledBuildLeavesEveryLinkWhole(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary and kills builds")
+	}
+	bin := testutil.BuildBinary(t)
+	site := genSite(t, 1500, 12)
+	if out, err := exec.Command(bin, "--site", site, "import").CombinedOutput(); err != nil {
+		t.Fatalf("import: %v\n%s", err, out)
+	}
+	dir := t.TempDir()
+	seed := filepath.Join(dir, "before")
+	if out, err := exec.Command(bin, "--site", site, "build", seed).CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	before := treeOf(t, seed)
+	changeHub(t, site, 200, 98)
+	if out, err := exec.Command(bin, "--site", site, "build", filepath.Join(dir, "after")).CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	after := treeOf(t, filepath.Join(dir, "after"))
+
+	// Each build is killed a little later after it starts updating OUT
+	// (its log says so), the first at once.
+	mixed := 0
+	for i, delay := range []time.Duration{0, 0, 1, 2, 5, 10, 20, 40, 80} {
+		out := filepath.Join(dir, "out"+strconv.Itoa(i))
+		if err := exec.Command("cp", "-a", seed, out).Run(); err != nil {
+			t.Fatal(err)
+		}
+		cmd := exec.Command(bin, "--site", site, "build", out)
+		stderr, err := cmd.StderrPipe()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		sc := bufio.NewScanner(stderr)
+		for sc.Scan() {
+			if strings.Contains(sc.Text(), "compared with OUT") {
+				break
+			}
+		}
+		time.Sleep(delay * time.Millisecond)
+		cmd.Process.Signal(syscall.SIGKILL)
+		go func() {
+			for sc.Scan() {
+			}
+		}()
+		cmd.Wait()
+
+		got := treeOf(t, out)
+		newer, older := 0, 0 // files as after only, as before only
+		for p, g := range got {
+			b, inBefore := before[p]
+			a, inAfter := after[p]
+			switch {
+			case inAfter && bytes.Equal(g, a):
+				if !inBefore || !bytes.Equal(g, b) {
+					newer++
+				}
+			case inBefore && bytes.Equal(g, b):
+				older++
+			default:
+				t.Errorf("kill %d: %s is neither as before nor as after", i, p)
+			}
+		}
+		for p := range after {
+			if _, was := before[p]; was {
+				if _, ok := got[p]; !ok {
+					t.Errorf("kill %d: %s, in both builds, is missing", i, p)
+				}
+			}
+		}
+		// A reader follows links from the files of the build (any file
+		// still waiting to be removed is no longer linked from them).
+		exists := func(p string) bool { _, ok := got[p]; return ok }
+		for p, data := range got {
+			if _, ok := after[p]; !ok {
+				continue
+			}
+			for _, l := range brokenLinks(p, data, exists) {
+				t.Errorf("kill %d after %dms: %s links to %s, which is missing", i, delay, p, l)
+			}
+		}
+		if newer > 0 && older > 0 {
+			mixed++
+		}
+		// The next build completes the update.
+		if o, err := exec.Command(bin, "--site", site, "build", out).CombinedOutput(); err != nil {
+			t.Fatalf("build after the kill: %v\n%s", err, o)
+		}
+		sameTree(t, "completed after kill "+strconv.Itoa(i), treeOf(t, out), after)
+		os.RemoveAll(out)
+		if t.Failed() {
+			break
+		}
+	}
+	t.Logf("%d of the kills left OUT half updated", mixed)
+}
