@@ -6,14 +6,15 @@
 #   - cp -r of that output on the same disk (the file system's floor);
 #   - ARRIVE new articles arriving in the store, then `build OUT` updating
 #     the existing output (time, peak RSS, files written and removed);
-#   - an unchanged rebuild;
+#   - with UNCHANGED=1, a rebuild with nothing changed;
 #   - Hugo building the same hub's articles with bench/hugo (a page per
 #     article, paged lists, a page per topic, RSS), when hugo is installed.
 #
 #   bench/incremental.sh [ARTICLES]      (default 100000)
 #
 # Environment: WORK (scratch folder, default a new temporary one; the hub
-# is generated once there and reused), RUNS (default 3), ARRIVE (1000).
+# is generated once there and reused), RUNS (default 3), ARRIVE (1000),
+# UNCHANGED=1 (also time a rebuild with nothing changed).
 set -euo pipefail
 
 articles=${1:-100000}
@@ -59,12 +60,14 @@ arrivals() {
 	local dir="$work/arrive-$2"
 	rm -rf "$dir" "$dir.gen"
 	"$nh" gen --articles "$1" --seed "$2" "$dir.gen" >>"$log" 2>&1
-	mkdir -p "$dir/_news"
+	mkdir -p "$dir/_news" "$dir/_archive/news"
 	cp "$site/_config.yml" "$dir/"
 	cp -r "$site/_data" "$dir/"
-	for f in "$dir.gen"/_news/*.md; do
-		b=$(basename "$f" .md)
-		sed -e "s|^\(originalUrl\|webUrl\|ampWebUrl\|cdnAmpWebUrl\): \"\(.*\)\"|\1: \"\2?late=$2\"|" "$f" >"$dir/_news/$b-late$2.md"
+	for f in "$dir.gen"/_news/*.md "$dir.gen"/_archive/news/*.md; do
+		[[ -f "$f" ]] || continue
+		b=$(basename "$f" .md) d=_news
+		[[ "$f" == */_archive/news/* ]] && d=_archive/news
+		sed -e "s|^\(originalUrl\|webUrl\|ampWebUrl\|cdnAmpWebUrl\): \"\(.*\)\"|\1: \"\2?late=$2\"|" "$f" >"$dir/$d/$b-late$2.md"
 	done
 	rm -rf "$dir.gen"
 	echo "$dir"
@@ -87,8 +90,10 @@ for i in $(seq 1 "$runs"); do
 	timed "$nh" --site "$site" build "$out"
 	incs+=("$secs") incmb+=("$mib")
 	incline=$(grep '^updated ' "$log" | tail -1)
-	timed "$nh" --site "$site" build "$out"
-	same+=("$secs")
+	if [[ -n "${UNCHANGED:-}" ]]; then
+		timed "$nh" --site "$site" build "$out"
+		same+=("$secs")
+	fi
 	if command -v hugo >/dev/null; then
 		h="$work/hugo"
 		rm -rf "$h"
@@ -120,7 +125,7 @@ echo "|---|---|---|---|"
 echo "| build API + feeds + website, first (whole) | ${f} s (${full[*]}) | peak RSS $(median "${fullmb[@]}") MiB | $articles articles, $files files |"
 echo "| cp -r of that output, same disk | ${c} s (${cps[*]}) | | build / cp -r = $(ratio "$f" "$c") |"
 echo "| $arrive new articles arrive, build updates OUT | ${n} s (${incs[*]}) | peak RSS $(median "${incmb[@]}") MiB | ${incline#updated } |"
-echo "| unchanged rebuild | $(median "${same[@]}") s (${same[*]}) | | |"
+((${#same[@]})) && echo "| unchanged rebuild | $(median "${same[@]}") s (${same[*]}) | | |"
 if ((${#hugos[@]})); then
 	hg=$(median "${hugos[@]}")
 	echo "| hugo -D, bench/hugo theme, same articles | ${hg} s (${hugos[*]}) | | $hugofiles files; hugo / newshub = $(ratio "$hg" "$f") |"

@@ -19,6 +19,7 @@ func runBuild(ctx context.Context, env *Env, args []string) error {
 	fs := env.newFlagSet("build")
 	baseURL := fs.String("base-url", "", "absolute URL OUT is published at (default: the site's url + baseurl)")
 	noWeb := fs.Bool("no-web", false, "write only the API and the feeds, not the website")
+	at := fs.String("now", "", "build as of this time, 2026-11-01 or RFC 3339 (default: the clock), which ranks the top stories and tells past events: the same store then builds the same bytes")
 	if err := env.parse(fs, args); err != nil {
 		return err
 	}
@@ -26,6 +27,10 @@ func runBuild(ctx context.Context, env *Env, args []string) error {
 		return usageError("want one OUT folder")
 	}
 	out := fs.Arg(0)
+	now, err := parseNow(*at)
+	if err != nil {
+		return err
+	}
 	// The hub's view is the live heap.
 	env.softMemoryLimit(768 << 20)
 	st, s, err := env.openHubFor(ctx, onePass)
@@ -37,6 +42,7 @@ func runBuild(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
+	opt.Now = now
 	stats, err := publish.Build(ctx, st, s, out, opt)
 	if err != nil {
 		return err
