@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"io/fs"
+	"log/slog"
 	"os"
 	"os/exec"
 	"path"
@@ -18,6 +19,8 @@ import (
 
 	"newshub/internal/gen"
 	"newshub/internal/model"
+	"newshub/internal/publish"
+	"newshub/internal/site"
 	"newshub/internal/store"
 	"newshub/internal/store/sqlite"
 	"newshub/internal/testutil"
@@ -378,4 +381,63 @@ func TestKilledBuildLeavesEveryLinkWhole(t *testing.T) {
 		}
 	}
 	t.Logf("%d of the kills left OUT half updated", mixed)
+}
+
+func TestPublishingFollowsTheStore(t *testing.T) {
+	hub := genSite(t, 150, 13)
+	if code, _, errs := run(t, "--site", hub, "import"); code != 0 {
+		t.Fatalf("import: %s", errs)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	st, err := sqlite.Open(ctx, filepath.Join(hub, ".newshub", "newshub.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	s, err := site.Load(ctx, st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(t.TempDir(), "out")
+	opt, err := buildOptions(st, "", true, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var said syncBuffer
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		publishing(ctx, st, func() *site.Site { return s }, out, opt, &said, slog.New(slog.DiscardHandler))
+	}()
+	waitFor := func(what string, ok func() bool) {
+		t.Helper()
+		for deadline := time.Now().Add(2 * time.Minute); !ok(); time.Sleep(50 * time.Millisecond) {
+			if time.Now().After(deadline) {
+				t.Fatalf("%s: not after 2 minutes; publishing said %q", what, said.String())
+			}
+		}
+	}
+	waitFor("the first build", func() bool { return strings.Contains(said.String(), "built ") })
+
+	// A round stores an article: the copy gets its document and page.
+	changeHub(t, hub, 1, 97)
+	var key string
+	err = st.Scan(ctx, []model.Kind{model.KindNews}, func(r *model.Record) error {
+		if strings.HasSuffix(r.Path, "-late.md") {
+			key = publish.ArticleKey(r.Path, r.Article.PublishedDateTime)
+		}
+		return nil
+	})
+	if err != nil || key == "" {
+		t.Fatalf("the new article is not stored: %v", err)
+	}
+	waitFor("an update in place", func() bool { return strings.Contains(said.String(), "updated ") })
+	for _, rel := range []string{"api/news/" + key + "/index.json", "news/" + key + "/index.html"} {
+		if _, err := os.Stat(filepath.Join(out, filepath.FromSlash(rel))); err != nil {
+			t.Errorf("the update did not write %s: %v", rel, err)
+		}
+	}
+	cancel()
+	<-done
 }
