@@ -80,6 +80,7 @@ for i in $(seq 1 "$runs"); do
 	sync
 	timed "$nh" --site "$site" build "$out"
 	full+=("$secs") fullmb+=("$mib")
+	files=$(find "$out" -type f | wc -l)
 	sync
 	timed cp -r "$out" "$out.copy"
 	cps+=("$secs")
@@ -118,7 +119,6 @@ TOML
 		hugofiles=$(find "$h/public" -type f | wc -l)
 	fi
 done
-files=$(find "$out" -type f | wc -l)
 f=$(median "${full[@]}") c=$(median "${cps[@]}") n=$(median "${incs[@]}")
 echo "| what | median of $runs (runs) | memory | notes |"
 echo "|---|---|---|---|"
