@@ -2,10 +2,15 @@ package cli
 
 import (
 	"context"
+	"flag"
 	"fmt"
+	"io"
+	"log/slog"
 	"time"
 
 	"newshub/internal/publish"
+	"newshub/internal/site"
+	"newshub/internal/store"
 	"newshub/internal/web"
 )
 
@@ -14,6 +19,7 @@ func runBuild(ctx context.Context, env *Env, args []string) error {
 	fs := env.newFlagSet("build")
 	baseURL := fs.String("base-url", "", "absolute URL OUT is published at (default: the site's url + baseurl)")
 	noWeb := fs.Bool("no-web", false, "write only the API and the feeds, not the website")
+	at := fs.String("now", "", "build as of this time, 2026-11-01 or RFC 3339 (default: the clock), which ranks the top stories and tells past events: the same store then builds the same bytes")
 	if err := env.parse(fs, args); err != nil {
 		return err
 	}
@@ -21,6 +27,10 @@ func runBuild(ctx context.Context, env *Env, args []string) error {
 		return usageError("want one OUT folder")
 	}
 	out := fs.Arg(0)
+	now, err := parseNow(*at)
+	if err != nil {
+		return err
+	}
 	// The hub's view is the live heap.
 	env.softMemoryLimit(768 << 20)
 	st, s, err := env.openHubFor(ctx, onePass)
@@ -28,19 +38,149 @@ func runBuild(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	defer st.Close()
-	opt := publish.BuildOptions{Options: publish.Options{BaseURL: *baseURL}, Logger: env.Log}
-	if !*noWeb {
-		w, err := web.New(web.Config{Store: st, SiteDir: env.Site, Logger: env.Log})
-		if err != nil {
-			return err
-		}
-		opt.Extra = append(opt.Extra, w.Build) // the website of the API's view
+	opt, err := buildOptions(st, env.Site, *baseURL, !*noWeb, env.Log)
+	if err != nil {
+		return err
 	}
+	opt.Now = now
 	stats, err := publish.Build(ctx, st, s, out, opt)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(env.Stdout, "built %s: %d API and feed files (%d written, %d unchanged) in %s\n",
-		out, stats.Files, stats.Written, stats.Unchanged, stats.Duration.Round(time.Millisecond))
+	printBuild(env.Stdout, out, stats)
 	return nil
+}
+
+// buildOptions are a static build's options: the website with the API
+// and feeds unless withWeb is false.
+func buildOptions(st store.Store, siteDir, baseURL string, withWeb bool, log *slog.Logger) (publish.BuildOptions, error) {
+	opt := publish.BuildOptions{Options: publish.Options{BaseURL: baseURL}, Logger: log}
+	if withWeb {
+		w, err := web.New(web.Config{Store: st, SiteDir: siteDir, Logger: log})
+		if err != nil {
+			return opt, err
+		}
+		opt.Extra = append(opt.Extra, w.Build) // the website of the API's view
+	}
+	return opt, nil
+}
+
+// printBuild says what a build did.
+func printBuild(w io.Writer, out string, stats publish.BuildStats) {
+	took := stats.Duration.Round(time.Millisecond)
+	if stats.Whole {
+		fmt.Fprintf(w, "built %s: %d API and feed files, the whole tree written and swapped in, in %s\n", out, stats.Files, took)
+		return
+	}
+	fmt.Fprintf(w, "updated %s: %d files, %d written (%d new), %d unchanged, %d removed, in %s\n",
+		out, stats.Files, stats.Written, stats.Added, stats.Unchanged, stats.Removed, took)
+}
+
+// publishFlag adds --publish to a command that ingests.
+func publishFlag(fs *flag.FlagSet) *string {
+	return fs.String("publish", "", "keep a static copy of the hub (API, feeds, website) in this folder, brought in step after each ingest round that changed the store, as build does")
+}
+
+// startPublishing keeps the static copy at out in step with the store
+// (see publishing) until ctx is done or stop is called, which waits for a
+// build under way to stop.
+func startPublishing(ctx context.Context, env *Env, st store.Store, siteOf func() *site.Site, out, baseURL string) (stop func(), err error) {
+	opt, err := buildOptions(st, env.Site, baseURL, true, env.Log)
+	if err != nil {
+		return nil, err
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		publishing(ctx, st, siteOf, out, opt, env.Stdout, env.Log)
+	}()
+	return func() {
+		cancel()
+		<-done
+	}, nil
+}
+
+// publishOnce brings the static copy at out in step with the store.
+func publishOnce(ctx context.Context, env *Env, st store.Store, s *site.Site, out string) error {
+	opt, err := buildOptions(st, env.Site, "", true, env.Log)
+	if err != nil {
+		return err
+	}
+	stats, err := publish.Build(ctx, st, s, out, opt)
+	if err != nil {
+		return fmt.Errorf("--publish: %w", err)
+	}
+	printBuild(env.Stdout, out, stats)
+	return nil
+}
+
+// publishQuiet is how long the store must stay unchanged before a build
+// starts: the writes of one ingest round come in batches.
+const publishQuiet = time.Second
+
+// publishing builds out at once, then again each time the store's
+// generation moves and stays still for publishQuiet, one build at a
+// time; writes during a build bring one more after it. A failed build is
+// logged and tried again at the next change.
+func publishing(ctx context.Context, st store.Store, siteOf func() *site.Site, out string, opt publish.BuildOptions, w io.Writer, log *slog.Logger) {
+	changes := generations(ctx, st)
+	built := int64(-1)
+	for {
+		gen, err := st.Generation(ctx)
+		if err != nil && ctx.Err() == nil {
+			log.Error("publish: cannot read the store's generation", "err", err)
+		}
+		if err == nil && gen != built {
+			stats, err := publish.Build(ctx, st, siteOf(), out, opt)
+			switch {
+			case err == nil:
+				built = gen
+				printBuild(w, out, stats)
+			case ctx.Err() == nil:
+				log.Error("publish: build failed; trying again at the next change", "out", out, "err", err)
+			}
+		}
+		if _, ok := <-changes; !ok {
+			return
+		}
+		// Let the round finish its writes.
+		for quiet := false; !quiet; {
+			select {
+			case _, ok := <-changes:
+				if !ok {
+					return
+				}
+			case <-time.After(publishQuiet):
+				quiet = true
+			}
+		}
+	}
+}
+
+// generations tells of changes of the store's generation: by the store's
+// own watch where it has one, else once a second (publishing compares).
+func generations(ctx context.Context, st store.Store) <-chan int64 {
+	if sh, ok := st.(store.Shared); ok {
+		return sh.Watch(ctx)
+	}
+	ch := make(chan int64)
+	go func() {
+		defer close(ch)
+		t := time.NewTicker(time.Second)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				select {
+				case ch <- 0:
+				case <-ctx.Done():
+					return
+				}
+			}
+		}
+	}()
+	return ch
 }

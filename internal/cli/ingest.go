@@ -27,6 +27,7 @@ func runIngest(ctx context.Context, env *Env, args []string) error {
 	verbose := fs.Bool("v", false, "log each source failure, item not stored, page not read and batch in detail")
 	adminAddr := fs.String("admin-addr", "", "serve /metrics, /healthz and /readyz on this address, HOST:PORT, while ingesting")
 	metricsFile := fs.String("metrics-file", "", "with --once: write the round's metrics to FILE in Prometheus' text format (for a textfile collector)")
+	publishTo := publishFlag(fs)
 	if err := env.parse(fs, args); err != nil {
 		return err
 	}
@@ -73,6 +74,13 @@ func runIngest(ctx context.Context, env *Env, args []string) error {
 	})
 	defer in.Close()
 	if !*once {
+		if *publishTo != "" {
+			stop, err := startPublishing(ctx, env, st, func() *site.Site { return s }, *publishTo, "")
+			if err != nil {
+				return err
+			}
+			defer stop()
+		}
 		env.Log.Info("ingest: fetching sources on schedule until stopped")
 		defer scheduleNewsletters(ctx, env, st, func() *site.Site { return s })()
 		return in.Run(ctx)
@@ -89,6 +97,9 @@ func runIngest(ctx context.Context, env *Env, args []string) error {
 	}
 	if err == nil && ctx.Err() != nil {
 		return fmt.Errorf("interrupted: sources not recorded will be fetched again next time")
+	}
+	if err == nil && *publishTo != "" {
+		err = publishOnce(ctx, env, st, s, *publishTo)
 	}
 	return err
 }

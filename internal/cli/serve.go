@@ -34,6 +34,7 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	baseURL := fs.String("base-url", "", "absolute URL the hub is reached at (default: the site's url + baseurl)")
 	quiet := fs.Bool("quiet", false, "no access log")
 	adminAddr := fs.String("admin-addr", "", "also serve /metrics, /healthz, /readyz and the admin area on this address, HOST:PORT, apart from the public site")
+	publishTo := publishFlag(fs)
 	if err := env.parse(fs, args); err != nil {
 		return err
 	}
@@ -103,6 +104,13 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	if *adminAddr != "" {
 		stop, err := startAdminServer(*adminAddr, m,
 			[]metrics.Check{metrics.StoreReachable(st), metrics.ViewLoaded(srv.Loaded)}, area, env.Stdout, env.Log)
+		if err != nil {
+			return err
+		}
+		defer stop()
+	}
+	if *publishTo != "" {
+		stop, err := startPublishing(ctx, env, st, sw.Site, *publishTo, *baseURL)
 		if err != nil {
 			return err
 		}

@@ -1,7 +1,6 @@
 package publish
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -26,11 +25,11 @@ type BuildOptions struct {
 	// Workers is how many files are rendered and written at once; 0 means
 	// twice the number of CPUs.
 	Workers int
-	// Extra run after the API and feeds are written, each given the view
-	// they were rendered from and the temporary folder that becomes OUT, so
-	// other forms of the hub (the website) show the same view and land in
-	// the same atomic swap. Files they write that equal the previous
-	// build's are replaced by links to it, keeping their times.
+	// Extra run after the API and feeds are rendered, each given the view
+	// they were rendered from and a temporary folder beside OUT, so other
+	// forms of the hub (the website) show the same view and land in OUT in
+	// the same way as the API: by a swap of the whole tree on a first
+	// build, file by file where OUT holds a previous one.
 	Extra []func(ctx context.Context, v *View, dir string) error
 	// Logger receives progress lines; nil discards them.
 	Logger *slog.Logger
@@ -38,17 +37,26 @@ type BuildOptions struct {
 
 // BuildStats counts what a build did.
 type BuildStats struct {
-	Files     int64 // files in the API and feed tree
+	Whole     bool  // a first build: the tree was written whole and swapped in
+	Files     int64 // files of the build (a whole build: of the API and feeds only)
 	Written   int64 // files written because they are new or changed
-	Unchanged int64 // files identical to the previous build, kept as they were
+	Added     int64 // of Written, files OUT did not hold
+	Unchanged int64 // files identical to the previous build, left as they were
+	Removed   int64 // files of the previous build that are no longer part of it
 	Duration  time.Duration
 }
 
 // Build writes the API tree (OUT/api/**/index.json) and the feeds
 // (OUT/feeds/**) of the store's current generation, byte for byte what the
-// server answers for the same paths. It writes into a temporary folder
-// beside OUT and swaps it in at the end (see swap), so OUT is always a
-// whole build.
+// server answers for the same paths, and what the Extra hooks write.
+//
+// Into a missing or empty OUT it writes a temporary folder beside OUT and
+// swaps it in at the end (see swap), so OUT is always a whole build. Where
+// OUT holds a previous build, only the files whose bytes change are
+// written, each by a rename over the old one, in an order that never lets
+// a reader follow a link to a missing file (see update). Symbolic links
+// inside OUT are never followed: one found where the build puts a file or
+// a folder is replaced.
 func Build(ctx context.Context, st store.Store, s *site.Site, out string, opt BuildOptions) (BuildStats, error) {
 	start := time.Now()
 	var stats BuildStats
@@ -66,7 +74,9 @@ func Build(ctx context.Context, st store.Store, s *site.Site, out string, opt Bu
 		return stats, fmt.Errorf("build: %w", err)
 	}
 	defer unlock()
-	removeLeftovers(parent, base)
+	if err := recoverLeftovers(parent, base, log); err != nil {
+		return stats, fmt.Errorf("build: %w", err)
+	}
 	tmp, err := os.MkdirTemp(parent, "."+base+".build-")
 	if err != nil {
 		return stats, fmt.Errorf("build: %w", err)
@@ -81,9 +91,10 @@ func Build(ctx context.Context, st store.Store, s *site.Site, out string, opt Bu
 		return stats, fmt.Errorf("build: %w", err)
 	}
 	w := &treeWriter{tmp: tmp, stats: &stats}
-	if fi, err := os.Stat(out); err == nil && fi.IsDir() {
-		w.old = out
+	if hasBuild(out) {
+		w.inc = newIncremental(out)
 	}
+	stats.Whole = w.inc == nil
 	hopt := opt.Options
 	hopt.CacheBytes = -1 // every document is rendered once: nothing to cache
 	v, err := w.run(ctx, st, s, hopt, opt.Workers, log)
@@ -98,33 +109,70 @@ func Build(ctx context.Context, st store.Store, s *site.Site, out string, opt Bu
 			return stats, fmt.Errorf("build: %w", err)
 		}
 	}
-	if w.old != "" && len(opt.Extra) > 0 {
-		if err := w.keepUnchangedExtras(); err != nil {
-			return stats, fmt.Errorf("build: %w", err)
+	if w.inc != nil {
+		err = w.inc.update(ctx, tmp, &stats, log)
+		if rerr := os.RemoveAll(tmp); err == nil {
+			err = rerr
 		}
+	} else {
+		err = swap(tmp, out)
 	}
-	if err := swap(tmp, out); err != nil {
+	if err != nil {
 		return stats, fmt.Errorf("build: %w", err)
 	}
 	done = true
 	stats.Duration = time.Since(start)
-	log.Info("build: done", "files", stats.Files, "written", stats.Written, "unchanged", stats.Unchanged, "took", stats.Duration.Round(time.Millisecond))
+	log.Info("build: done", "whole", stats.Whole, "files", stats.Files, "written", stats.Written,
+		"unchanged", stats.Unchanged, "removed", stats.Removed, "took", stats.Duration.Round(time.Millisecond))
 	return stats, nil
 }
 
-// removeLeftovers deletes the temporary folders of builds that were killed.
-func removeLeftovers(parent, base string) {
-	matches, _ := filepath.Glob(filepath.Join(parent, "."+base+".build-*"))
-	old, _ := filepath.Glob(filepath.Join(parent, "."+base+".old-*"))
-	for _, m := range append(matches, old...) {
+// hasBuild reports whether out is a folder (not a link to one) holding
+// anything, which a build then updates in place.
+func hasBuild(out string) bool {
+	fi, err := os.Lstat(out)
+	if err != nil || !fi.IsDir() {
+		return false
+	}
+	f, err := os.Open(out)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	names, _ := f.Readdirnames(1)
+	return len(names) > 0
+}
+
+// recoverLeftovers cleans up after builds that were killed: their
+// temporary folders are deleted, and a previous tree a swap had renamed
+// away (.OUT.old-*, see swap) is put back when OUT is missing, else
+// deleted.
+func recoverLeftovers(parent, base string, log *slog.Logger) error {
+	builds, _ := filepath.Glob(filepath.Join(parent, "."+base+".build-*"))
+	for _, m := range builds {
 		os.RemoveAll(m)
 	}
+	old, _ := filepath.Glob(filepath.Join(parent, "."+base+".old-*"))
+	out := filepath.Join(parent, base)
+	if _, err := os.Lstat(out); errors.Is(err, fs.ErrNotExist) && len(old) > 0 {
+		// Only one build runs at a time (lockOut), so there is one.
+		if err := os.Rename(old[0], out); err != nil {
+			return fmt.Errorf("restore the previous build from %s: %w", old[0], err)
+		}
+		log.Warn("build: restored the previous build a killed swap left aside", "from", old[0])
+		old = old[1:]
+	}
+	for _, m := range old {
+		os.RemoveAll(m)
+	}
+	return nil
 }
 
 // swap puts the finished tree tmp in place of out. Where the system can
 // exchange two paths in one step (exchange), out is never missing: a
 // reader sees the old tree or the new one. Elsewhere the old tree is
-// renamed away first, and out is missing between the two renames.
+// renamed away first, and out is missing between the two renames (a build
+// killed there is put back by recoverLeftovers).
 func swap(tmp, out string) error {
 	if _, err := os.Lstat(out); errors.Is(err, fs.ErrNotExist) {
 		return os.Rename(tmp, out)
@@ -162,14 +210,15 @@ func (j job) bytes() ([]byte, error) {
 	return j.render()
 }
 
-// treeWriter writes documents into the temporary tree, reusing the files of
-// the previous build (old) that did not change.
+// treeWriter writes documents into the temporary tree: every one on a
+// whole build, only those that differ from OUT's files on an incremental
+// one (inc).
 type treeWriter struct {
-	tmp, old string
-	stats    *BuildStats
-	dirs     sync.Map
-	ioMu     sync.Mutex // serializes file creation, see put
-	mine     sync.Map   // relative paths written by the API build
+	tmp   string
+	inc   *incremental
+	stats *BuildStats
+	dirs  sync.Map
+	ioMu  sync.Mutex // serializes file creation, see put
 
 	ownMu  [64]sync.Mutex // striped by path: one writer per document
 	owners sync.Map       // relative path → record path that wrote it
@@ -186,8 +235,7 @@ func (w *treeWriter) putOwned(j job) error {
 		if owns(cur.(string), j.owner) {
 			return nil
 		}
-		os.Remove(filepath.Join(w.tmp, filepath.FromSlash(rel)))
-		atomic.AddInt64(&w.stats.Files, -1)
+		w.drop(rel)
 	}
 	data, err := j.bytes()
 	if err != nil {
@@ -267,42 +315,47 @@ func (w *treeWriter) run(ctx context.Context, st store.Store, s *site.Site, opt 
 	return v, err
 }
 
-// put writes data at every path, linking to the previous build's file when
-// it is identical and to the first written copy for the other aliases.
+// put writes data at every path, linking the other aliases to the first
+// written copy. On an incremental build a path whose file in OUT already
+// holds data is only noted as unchanged.
 func (w *treeWriter) put(paths []string, data []byte) error {
 	// One document is written at a time: concurrent creates in one folder
 	// only contend for its lock in the kernel, burning the processor the
 	// other workers render with.
+	if w.inc != nil {
+		paths = w.inc.changed(paths, data)
+	}
 	w.ioMu.Lock()
 	defer w.ioMu.Unlock()
 	first := ""
 	for _, rel := range paths {
-		if w.old != "" { // only keepUnchangedExtras asks
-			w.mine.Store(rel, true)
-		}
 		atomic.AddInt64(&w.stats.Files, 1)
+		atomic.AddInt64(&w.stats.Written, 1)
 		dst := filepath.Join(w.tmp, filepath.FromSlash(rel))
 		if err := w.mkdir(filepath.Dir(dst)); err != nil {
 			return err
 		}
-		if w.old != "" {
-			src := filepath.Join(w.old, filepath.FromSlash(rel))
-			if sameFile(src, data) && os.Link(src, dst) == nil {
-				atomic.AddInt64(&w.stats.Unchanged, 1)
-				continue
-			}
-		}
 		if first != "" && os.Link(first, dst) == nil {
-			atomic.AddInt64(&w.stats.Written, 1)
 			continue
 		}
 		if err := os.WriteFile(dst, data, 0o644); err != nil {
 			return err
 		}
 		first = dst
-		atomic.AddInt64(&w.stats.Written, 1)
 	}
 	return nil
+}
+
+// drop forgets the file a lesser owner wrote at rel (see putOwned).
+func (w *treeWriter) drop(rel string) {
+	w.ioMu.Lock()
+	defer w.ioMu.Unlock()
+	if w.inc != nil && w.inc.forget(rel) {
+		return // it was unchanged: nothing in the temporary tree
+	}
+	os.Remove(filepath.Join(w.tmp, filepath.FromSlash(rel)))
+	atomic.AddInt64(&w.stats.Files, -1)
+	atomic.AddInt64(&w.stats.Written, -1)
 }
 
 // mkdir creates dir once; with its parent known to exist that is one
@@ -324,43 +377,6 @@ func (w *treeWriter) mkdir(dir string) error {
 	}
 	w.dirs.Store(dir, true)
 	return nil
-}
-
-// sameFile reports whether the file at path holds exactly data.
-func sameFile(path string, data []byte) bool {
-	fi, err := os.Stat(path)
-	if err != nil || !fi.Mode().IsRegular() || fi.Size() != int64(len(data)) {
-		return false
-	}
-	old, err := os.ReadFile(path)
-	return err == nil && bytes.Equal(old, data)
-}
-
-// keepUnchangedExtras replaces the files the Extra hooks wrote that equal the
-// previous build's by links to those, so their times do not change.
-func (w *treeWriter) keepUnchangedExtras() error {
-	return filepath.WalkDir(w.tmp, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || !d.Type().IsRegular() {
-			return err
-		}
-		rel, err := filepath.Rel(w.tmp, p)
-		if err != nil {
-			return err
-		}
-		if _, ok := w.mine.Load(filepath.ToSlash(rel)); ok {
-			return nil
-		}
-		src := filepath.Join(w.old, rel)
-		data, err := os.ReadFile(p)
-		if err != nil || !sameFile(src, data) {
-			return err
-		}
-		link := p + ".link"
-		if os.Link(src, link) != nil {
-			return nil
-		}
-		return os.Rename(link, p)
-	})
 }
 
 // firstPageFiles lists the three spellings of a one-page list at prefix

@@ -1,0 +1,443 @@
+package cli
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"io/fs"
+	"log/slog"
+	"os"
+	"os/exec"
+	"path"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"newshub/internal/gen"
+	"newshub/internal/model"
+	"newshub/internal/publish"
+	"newshub/internal/site"
+	"newshub/internal/store"
+	"newshub/internal/store/sqlite"
+	"newshub/internal/testutil"
+)
+
+// changeHub changes the hub's store as a day of news does: arrivals new
+// articles, newer than the rest, in stories of their own; the lead of a
+// story leaves the lists (unpublished); a record is deleted. It returns
+// the paths of the unpublished and the deleted records.
+func changeHub(t *testing.T, site string, arrivals int, seed int64) (left, deleted string) {
+	t.Helper()
+	ctx := context.Background()
+	st, err := sqlite.Open(ctx, filepath.Join(site, ".newshub", "newshub.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	var fresh []*model.Record
+	until := gen.DefaultUntil().Add(48 * time.Hour)
+	err = gen.Records(gen.Options{Articles: arrivals, Seed: seed, Until: until, Span: 24 * time.Hour}, func(r *model.Record) error {
+		if r.Article == nil {
+			return nil
+		}
+		r.Path = strings.TrimSuffix(r.Path, ".md") + "-late.md"
+		a := r.Article
+		a.OriginalURL += "?late"
+		a.WebURL += "?late"
+		a.Story = "late-" + a.Story
+		fresh = append(fresh, r)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	leads, err := st.News(ctx, store.NewsQuery{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var lead, gone *model.Record
+	for _, r := range leads {
+		switch {
+		case lead == nil && r.Article.Published:
+			lead = r
+		case gone == nil && r.Article.Published && r.Article.Story != lead.Article.Story:
+			gone = r
+		}
+	}
+	if lead == nil || gone == nil {
+		t.Fatal("no two published articles to change")
+	}
+	lead.Article.Published = false
+	if err := st.Upsert(ctx, append(fresh, lead)); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Delete(ctx, gone.Path); err != nil {
+		t.Fatal(err)
+	}
+	return lead.Path, gone.Path
+}
+
+// treeOf returns every file under dir by slash path, and every folder
+// (with a trailing slash) mapped to nil. A symbolic link fails the test.
+func treeOf(t *testing.T, dir string) map[string][]byte {
+	t.Helper()
+	files := map[string][]byte{}
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || p == dir {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, p)
+		rel = filepath.ToSlash(rel)
+		switch {
+		case d.IsDir():
+			files[rel+"/"] = nil
+		case d.Type().IsRegular():
+			data, err := os.ReadFile(p)
+			if err != nil {
+				return err
+			}
+			files[rel] = data
+		default:
+			t.Errorf("%s: %v, not a file", rel, d.Type())
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return files
+}
+
+// sameTree reports every difference between two trees of treeOf.
+func sameTree(t *testing.T, what string, got, want map[string][]byte) {
+	t.Helper()
+	n := 0
+	for p, w := range want {
+		g, ok := got[p]
+		switch {
+		case !ok:
+			t.Errorf("%s: %s missing", what, p)
+		case !bytes.Equal(g, w):
+			t.Errorf("%s: %s differs", what, p)
+		default:
+			continue
+		}
+		if n++; n > 20 {
+			t.Fatalf("%s: too many differences", what)
+		}
+	}
+	for p := range got {
+		if _, ok := want[p]; !ok {
+			t.Errorf("%s: %s should not be there", what, p)
+		}
+	}
+}
+
+// buildNow is the time the tests build as of: builds at different times
+// rank the top stories differently.
+const buildNow = "2026-11-03T12:00:00Z"
+
+var updatedLine = regexp.MustCompile(`^updated \S+: (\d+) files, (\d+) written \((\d+) new\), (\d+) unchanged, (\d+) removed`)
+
+func TestIncrementalBuildEqualsAFreshOne(t *testing.T) {
+	site := genSite(t, 400, 11)
+	if code, _, errs := run(t, "--site", site, "import"); code != 0 {
+		t.Fatalf("import: %s", errs)
+	}
+	dir := t.TempDir()
+	out, fresh := filepath.Join(dir, "out"), filepath.Join(dir, "fresh")
+	code, stdout, errs := run(t, "--site", site, "build", "--now", buildNow, out)
+	if code != 0 || !strings.HasPrefix(stdout, "built ") {
+		t.Fatalf("first build: %d %s %s", code, stdout, errs)
+	}
+	before := treeOf(t, out)
+	left, deleted := changeHub(t, site, 25, 99)
+
+	code, stdout, errs = run(t, "--site", site, "build", "--now", buildNow, out)
+	m := updatedLine.FindStringSubmatch(stdout)
+	if code != 0 || m == nil {
+		t.Fatalf("second build: %d %q %s", code, stdout, errs)
+	}
+	if code, _, errs := run(t, "--site", site, "build", "--now", buildNow, fresh); code != 0 {
+		t.Fatalf("fresh build: %s", errs)
+	}
+	got, want := treeOf(t, out), treeOf(t, fresh)
+	sameTree(t, "incremental against fresh", got, want)
+
+	// The change reached every kind of update: new files, changed ones,
+	// removed ones; and most files were left alone.
+	var added, changed, removed int
+	for p, w := range want {
+		if b, ok := before[p]; !ok {
+			added++
+		} else if !bytes.Equal(b, w) {
+			changed++
+		}
+	}
+	for p := range before {
+		if _, ok := want[p]; !ok && !strings.HasSuffix(p, "/") {
+			removed++
+		}
+	}
+	t.Logf("the change added %d, changed %d, removed %d files; the build said %q", added, changed, removed, stdout)
+	if added == 0 || changed == 0 || removed == 0 {
+		t.Errorf("the change added %d, changed %d, removed %d files: want some of each", added, changed, removed)
+	}
+	if m[5] != strconv.Itoa(removed) {
+		t.Errorf("reported %s removed, %d were", m[5], removed)
+	}
+	if m[4] == "0" {
+		t.Errorf("nothing reported unchanged: %s", stdout)
+	}
+	for _, p := range []string{left, deleted} {
+		if bytes.Contains(want["api/news/index.json"], []byte(p)) {
+			t.Errorf("%s is still in the news list", p)
+		}
+	}
+
+	// Unchanged: nothing written, nothing removed.
+	code, stdout, _ = run(t, "--site", site, "build", "--now", buildNow, out)
+	if m := updatedLine.FindStringSubmatch(stdout); code != 0 || m == nil || m[2] != "0" || m[5] != "0" {
+		t.Errorf("unchanged rebuild: %q", stdout)
+	}
+}
+
+// linkRe finds the links of a built file: relative links of the website's
+// pages and the absolute addresses of the API's documents under base.
+var linkRe = regexp.MustCompile(`(?:href|src)="([^"#?]*)[^"]*"|"(https://hub\.example\.org/election/[^"]*)"`)
+
+// links lists the files of OUT the file rel links to: relative links of
+// the website's pages and the absolute addresses of the API's documents.
+func links(rel string, data []byte) []string {
+	var out []string
+	for _, m := range linkRe.FindAllSubmatch(data, -1) {
+		var target string
+		switch {
+		case len(m[1]) > 0:
+			l := string(m[1])
+			if strings.Contains(l, ":") || strings.HasPrefix(l, "/") {
+				continue // another site, or the site folder's own assets
+			}
+			target = path.Join(path.Dir(rel), l)
+		case len(m[2]) > 0:
+			target = strings.TrimPrefix(string(m[2]), "https://hub.example.org/election/")
+		default:
+			continue
+		}
+		if target == "." || path.Ext(target) == "" {
+			if strings.HasPrefix(target, "api/") {
+				target = path.Join(target, "index.json")
+			} else {
+				target = path.Join(target, "index.html")
+			}
+		}
+		out = append(out, target)
+	}
+	return out
+}
+
+// brokenLinks lists the links of the file rel that lead to no file
+// (exists).
+func brokenLinks(rel string, data []byte, exists func(string) bool) []string {
+	var bad []string
+	for _, l := range links(rel, data) {
+		if !exists(l) {
+			bad = append(bad, l)
+		}
+	}
+	return bad
+}
+
+func TestKilledBuildLeavesEveryLinkWhole(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary and kills builds")
+	}
+	bin := testutil.BuildBinary(t)
+	site := genSite(t, 800, 12)
+	if out, err := exec.Command(bin, "--site", site, "import").CombinedOutput(); err != nil {
+		t.Fatalf("import: %v\n%s", err, out)
+	}
+	dir := t.TempDir()
+	seed := filepath.Join(dir, "before")
+	if out, err := exec.Command(bin, "--site", site, "build", "--now", buildNow, seed).CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	before := treeOf(t, seed)
+	changeHub(t, site, 120, 98)
+	if out, err := exec.Command(bin, "--site", site, "build", "--now", buildNow, filepath.Join(dir, "after")).CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	after := treeOf(t, filepath.Join(dir, "after"))
+
+	// Links that lead nowhere in a whole build are no concern of the
+	// update; they are counted here.
+	inAfter := func(p string) bool { _, ok := after[p]; return ok }
+	nowhere := map[string]bool{}
+	for p, data := range after {
+		for _, l := range brokenLinks(p, data, inAfter) {
+			nowhere[l] = true
+		}
+	}
+	t.Logf("%d link targets are missing from a whole build too", len(nowhere))
+
+	// Each build is killed a little later after it starts updating OUT
+	// (its log says so), the first at once.
+	mixed := 0
+	for i, delay := range []time.Duration{0, 1, 3, 10, 30, 100} {
+		out := filepath.Join(dir, "out"+strconv.Itoa(i))
+		if err := exec.Command("cp", "-a", seed, out).Run(); err != nil {
+			t.Fatal(err)
+		}
+		cmd := exec.Command(bin, "--site", site, "build", "--now", buildNow, out)
+		stderr, err := cmd.StderrPipe()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		sc := bufio.NewScanner(stderr)
+		for sc.Scan() {
+			if strings.Contains(sc.Text(), "compared with OUT") {
+				break
+			}
+		}
+		time.Sleep(delay * time.Millisecond)
+		cmd.Process.Signal(syscall.SIGKILL)
+		go func() {
+			for sc.Scan() {
+			}
+		}()
+		cmd.Wait()
+
+		got := treeOf(t, out)
+		newer, older := 0, 0 // files as after only, as before only
+		for p, g := range got {
+			b, inBefore := before[p]
+			a, inAfter := after[p]
+			switch {
+			case inAfter && bytes.Equal(g, a):
+				if !inBefore || !bytes.Equal(g, b) {
+					newer++
+				}
+			case inBefore && bytes.Equal(g, b):
+				older++
+			default:
+				t.Errorf("kill %d: %s is neither as before nor as after", i, p)
+			}
+		}
+		for p := range after {
+			if _, was := before[p]; was {
+				if _, ok := got[p]; !ok {
+					t.Errorf("kill %d: %s, in both builds, is missing", i, p)
+				}
+			}
+		}
+		// A reader starts at any address OUT had before, and follows links
+		// from there: none leads to a missing file of either build. (Links
+		// to what no build writes are counted above and left out.)
+		exists := func(p string) bool {
+			_, ok := got[p]
+			_, inAfter := after[p]
+			_, inBefore := before[p]
+			return ok || !inAfter && !inBefore
+		}
+		seen := map[string]bool{}
+		var queue []string
+		for p := range got {
+			if _, ok := before[p]; ok && !strings.HasSuffix(p, "/") {
+				seen[p] = true
+				queue = append(queue, p)
+			}
+		}
+		for len(queue) > 0 {
+			p := queue[0]
+			queue = queue[1:]
+			for _, l := range brokenLinks(p, got[p], exists) {
+				t.Errorf("kill %d after %dms: %s links to %s, which is missing", i, delay, p, l)
+			}
+			for _, l := range links(p, got[p]) {
+				if _, ok := got[l]; ok && !seen[l] {
+					seen[l] = true
+					queue = append(queue, l)
+				}
+			}
+		}
+		if newer > 0 && older > 0 {
+			mixed++
+		}
+		// The next build completes the update.
+		if o, err := exec.Command(bin, "--site", site, "build", "--now", buildNow, out).CombinedOutput(); err != nil {
+			t.Fatalf("build after the kill: %v\n%s", err, o)
+		}
+		sameTree(t, "completed after kill "+strconv.Itoa(i), treeOf(t, out), after)
+		os.RemoveAll(out)
+		if t.Failed() {
+			break
+		}
+	}
+	t.Logf("%d of the kills left OUT half updated", mixed)
+}
+
+func TestPublishingFollowsTheStore(t *testing.T) {
+	hub := genSite(t, 150, 13)
+	if code, _, errs := run(t, "--site", hub, "import"); code != 0 {
+		t.Fatalf("import: %s", errs)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	st, err := sqlite.Open(ctx, filepath.Join(hub, ".newshub", "newshub.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	s, err := site.Load(ctx, st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(t.TempDir(), "out")
+	opt, err := buildOptions(st, "", "", true, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var said syncBuffer
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		publishing(ctx, st, func() *site.Site { return s }, out, opt, &said, slog.New(slog.DiscardHandler))
+	}()
+	waitFor := func(what string, ok func() bool) {
+		t.Helper()
+		for deadline := time.Now().Add(2 * time.Minute); !ok(); time.Sleep(50 * time.Millisecond) {
+			if time.Now().After(deadline) {
+				t.Fatalf("%s: not after 2 minutes; publishing said %q", what, said.String())
+			}
+		}
+	}
+	waitFor("the first build", func() bool { return strings.Contains(said.String(), "built ") })
+
+	// A round stores an article: the copy gets its document and page.
+	changeHub(t, hub, 1, 97)
+	var key string
+	err = st.Scan(ctx, []model.Kind{model.KindNews}, func(r *model.Record) error {
+		if strings.HasSuffix(r.Path, "-late.md") {
+			key = publish.ArticleKey(r.Path, r.Article.PublishedDateTime)
+		}
+		return nil
+	})
+	if err != nil || key == "" {
+		t.Fatalf("the new article is not stored: %v", err)
+	}
+	waitFor("an update in place", func() bool { return strings.Contains(said.String(), "updated ") })
+	for _, rel := range []string{"api/news/" + key + "/index.json", "news/" + key + "/index.html"} {
+		if _, err := os.Stat(filepath.Join(out, filepath.FromSlash(rel))); err != nil {
+			t.Errorf("the update did not write %s: %v", rel, err)
+		}
+	}
+	cancel()
+	<-done
+}

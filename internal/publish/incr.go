@@ -1,0 +1,357 @@
+package publish
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"os"
+	"path"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+)
+
+// incremental brings an existing OUT in step with a build: the documents
+// are compared with OUT's files as they are rendered, and only those that
+// differ reach the temporary tree, from which update renames them into
+// OUT.
+type incremental struct {
+	out string
+
+	mu        sync.Mutex
+	unchanged map[string]struct{} // slash paths whose file in OUT holds the new bytes
+	differ    map[string]struct{} // slash paths of the API put in the temporary tree
+	dirs      sync.Map            // slash folder path → whether it is a real folder in OUT
+	bufs      sync.Pool
+}
+
+func newIncremental(out string) *incremental {
+	return &incremental{out: out, unchanged: map[string]struct{}{}, differ: map[string]struct{}{}}
+}
+
+// changed notes the paths whose file in OUT already holds data and
+// returns the others.
+func (c *incremental) changed(paths []string, data []byte) []string {
+	var rest []string
+	for _, rel := range paths {
+		if c.same(rel, data) {
+			c.mu.Lock()
+			c.unchanged[rel] = struct{}{}
+			c.mu.Unlock()
+			continue
+		}
+		c.mu.Lock()
+		c.differ[rel] = struct{}{}
+		c.mu.Unlock()
+		rest = append(rest, rel)
+	}
+	return rest
+}
+
+// forget drops what changed noted for rel and reports whether it was
+// unchanged.
+func (c *incremental) forget(rel string) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	_, ok := c.unchanged[rel]
+	delete(c.unchanged, rel)
+	delete(c.differ, rel)
+	return ok
+}
+
+// same reports whether OUT's file at rel holds exactly data: a regular
+// file, reached through real folders only, of the same size first, then
+// the same bytes.
+func (c *incremental) same(rel string, data []byte) bool {
+	if !c.realDir(path.Dir(rel)) {
+		return false
+	}
+	f, err := openNoFollow(filepath.Join(c.out, filepath.FromSlash(rel)))
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil || !fi.Mode().IsRegular() || fi.Size() != int64(len(data)) {
+		return false
+	}
+	bp, _ := c.bufs.Get().(*[]byte)
+	if bp == nil {
+		bp = new([]byte)
+	}
+	defer c.bufs.Put(bp)
+	if cap(*bp) < len(data)+1 {
+		*bp = make([]byte, len(data)+1)
+	}
+	buf := (*bp)[:len(data)+1] // one byte more: a file that grew meanwhile differs
+	n, err := io.ReadFull(f, buf)
+	if err != io.ErrUnexpectedEOF && err != nil {
+		return false
+	}
+	return n == len(data) && bytes.Equal(buf[:n], data)
+}
+
+// realDir reports whether the folder rel of OUT and every folder above it
+// are folders, not links to one (nor missing).
+func (c *incremental) realDir(rel string) bool {
+	if rel == "." || rel == "" {
+		return true
+	}
+	if ok, known := c.dirs.Load(rel); known {
+		return ok.(bool)
+	}
+	ok := c.realDir(path.Dir(rel))
+	if ok {
+		fi, err := os.Lstat(filepath.Join(c.out, filepath.FromSlash(rel)))
+		ok = err == nil && fi.IsDir()
+	}
+	c.dirs.Store(rel, ok)
+	return ok
+}
+
+// update brings OUT in step with the build in tmp, which holds the API
+// documents that differ (see changed) and everything the Extra hooks
+// wrote. A reader of OUT never follows a link to a missing file:
+//
+//  1. files OUT lacks are added first: no file of OUT links to them yet;
+//  2. then files that changed are replaced, each by one rename: their new
+//     bytes link only to files of the new build, all in place by now, and
+//     the old bytes of those not replaced yet link to files still there;
+//  3. last, the files no longer part of the build are removed, lists and
+//     pages (shallower paths) before the documents they list, then the
+//     folders left empty.
+//
+// A build killed anywhere leaves each file as it was or as it is to be,
+// and the next one completes the update.
+func (c *incremental) update(ctx context.Context, tmp string, stats *BuildStats, log *slog.Logger) error {
+	start := time.Now()
+	staged, err := c.compareStaged(ctx, tmp)
+	if err != nil {
+		return err
+	}
+	var added, changed []string
+	for _, rel := range staged {
+		if c.exists(rel) {
+			changed = append(changed, rel)
+		} else {
+			added = append(added, rel)
+		}
+	}
+	log.Info("build: compared with OUT", "added", len(added), "changed", len(changed), "unchanged", len(c.unchanged), "took", time.Since(start).Round(time.Millisecond))
+	for _, list := range [][]string{added, changed} {
+		for _, rel := range list {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			if err := c.place(tmp, rel); err != nil {
+				return err
+			}
+		}
+	}
+	keep := make(map[string]struct{}, len(c.unchanged)+len(staged))
+	for rel := range c.unchanged {
+		keep[rel] = struct{}{}
+	}
+	for _, rel := range staged {
+		keep[rel] = struct{}{}
+	}
+	removed, err := c.removeOthers(ctx, keep)
+	if err != nil {
+		return err
+	}
+	*stats = BuildStats{Files: int64(len(keep)), Written: int64(len(staged)), Added: int64(len(added)),
+		Unchanged: int64(len(c.unchanged)), Removed: removed}
+	return nil
+}
+
+// compareStaged lists the files of tmp that OUT must take: the API
+// documents put there as changed, and the files of the Extra hooks that
+// differ from OUT's (those equal are noted as unchanged).
+func (c *incremental) compareStaged(ctx context.Context, tmp string) ([]string, error) {
+	var files []string
+	err := filepath.WalkDir(tmp, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, err := filepath.Rel(tmp, p)
+		if err != nil {
+			return err
+		}
+		files = append(files, filepath.ToSlash(rel))
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	// The API's documents there are known to differ; the hooks' files are
+	// compared here, on every processor.
+	differ := make([]bool, len(files))
+	var wg sync.WaitGroup
+	next := make(chan int)
+	var failed error
+	var failMu sync.Mutex
+	for range runtime.GOMAXPROCS(0) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				data, err := os.ReadFile(filepath.Join(tmp, filepath.FromSlash(files[i])))
+				if err != nil {
+					failMu.Lock()
+					failed = err
+					failMu.Unlock()
+					continue
+				}
+				differ[i] = !c.same(files[i], data)
+			}
+		}()
+	}
+	for i, rel := range files {
+		if ctx.Err() != nil {
+			break
+		}
+		if _, ok := c.differ[rel]; ok {
+			differ[i] = true
+			continue
+		}
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	if failed != nil {
+		return nil, failed
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	var staged []string
+	for i, rel := range files {
+		if differ[i] {
+			staged = append(staged, rel)
+		} else {
+			c.unchanged[rel] = struct{}{}
+		}
+	}
+	return staged, nil
+}
+
+// exists reports whether OUT holds something at rel, through real folders.
+func (c *incremental) exists(rel string) bool {
+	if !c.realDir(path.Dir(rel)) {
+		return false
+	}
+	_, err := os.Lstat(filepath.Join(c.out, filepath.FromSlash(rel)))
+	return err == nil
+}
+
+// place renames tmp's file rel over OUT's, making its folders real
+// folders first (a link or a file in their place is removed).
+func (c *incremental) place(tmp, rel string) error {
+	if err := c.mkdir(path.Dir(rel)); err != nil {
+		return err
+	}
+	src := filepath.Join(tmp, filepath.FromSlash(rel))
+	dst := filepath.Join(c.out, filepath.FromSlash(rel))
+	err := os.Rename(src, dst)
+	if err != nil {
+		// A folder where the file goes: rename cannot replace it.
+		if fi, lerr := os.Lstat(dst); lerr == nil && fi.IsDir() {
+			if err := os.RemoveAll(dst); err != nil {
+				return fmt.Errorf("replace %s: %w", rel, err)
+			}
+			err = os.Rename(src, dst)
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("place %s: %w", rel, err)
+	}
+	return nil
+}
+
+// mkdir makes the folder rel of OUT and those above it real folders.
+func (c *incremental) mkdir(rel string) error {
+	if c.realDir(rel) {
+		return nil
+	}
+	if err := c.mkdir(path.Dir(rel)); err != nil {
+		return err
+	}
+	p := filepath.Join(c.out, filepath.FromSlash(rel))
+	if fi, err := os.Lstat(p); err == nil && !fi.IsDir() {
+		if err := os.Remove(p); err != nil { // a link is removed, never followed
+			return fmt.Errorf("replace %s: %w", rel, err)
+		}
+	}
+	if err := os.Mkdir(p, 0o755); err != nil && !errors.Is(err, fs.ErrExist) {
+		return err
+	}
+	c.dirs.Store(rel, true)
+	return nil
+}
+
+// removeOthers removes everything under OUT that is not in keep: files
+// (and links, never followed) by depth, shallowest first, then the
+// folders that hold nothing kept, deepest first.
+func (c *incremental) removeOthers(ctx context.Context, keep map[string]struct{}) (int64, error) {
+	keptDirs := map[string]bool{}
+	for rel := range keep {
+		for d := path.Dir(rel); d != "." && !keptDirs[d]; d = path.Dir(d) {
+			keptDirs[d] = true
+		}
+	}
+	var files, dirs []string
+	err := filepath.WalkDir(c.out, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, err := filepath.Rel(c.out, p)
+		if err != nil || rel == "." {
+			return err
+		}
+		rel = filepath.ToSlash(rel)
+		if d.IsDir() {
+			if !keptDirs[rel] {
+				dirs = append(dirs, rel)
+			}
+			return nil
+		}
+		if _, ok := keep[rel]; !ok {
+			files = append(files, rel)
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	depth := func(a, b string) int {
+		if n := strings.Count(a, "/") - strings.Count(b, "/"); n != 0 {
+			return n
+		}
+		return strings.Compare(a, b)
+	}
+	slices.SortFunc(files, depth)
+	var n int64
+	for _, rel := range files {
+		if err := ctx.Err(); err != nil {
+			return n, err
+		}
+		if err := os.Remove(filepath.Join(c.out, filepath.FromSlash(rel))); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return n, err
+		}
+		n++
+	}
+	slices.SortFunc(dirs, func(a, b string) int { return -depth(a, b) })
+	for _, rel := range dirs {
+		if err := os.Remove(filepath.Join(c.out, filepath.FromSlash(rel))); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return n, err
+		}
+	}
+	return n, nil
+}
