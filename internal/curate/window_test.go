@@ -15,14 +15,14 @@ import (
 // them: a field newshub does not know, written by hand, survives its
 // demotion by an arrival.
 func TestArriveKeepsTheFileOfAStoredRecordItChanges(t *testing.T) {
-	ctx := context.Background()
-	st := openStore(t)
-	t0 := time.Date(2020, 9, 12, 17, 0, 0, 0, time.UTC)
-	cur := newCurator(t, st, t0.Add(6*time.Hour))
-	background(t, cur, st, t0)
-
-	a := fresh("Pence drops plan to go to fundraiser hosted by QAnon backers", "https://triblive.com/news/pence-drops-plan-qanon/", "TribLIVE", t0)
-	arrive(t, cur, st, a)
+	ctx, st := context.Background(), openStore(t)
+	day := time.Date(2020, 9, 12, 17, 0, 0, 0, time.UTC)
+	cur := newCurator(t, st, day.Add(6*time.Hour))
+	background(t, cur, st, day)
+	a := fresh("Pence drops plan to go to fundraiser hosted by QAnon backers", "https://triblive.com/news/pence-drops-plan-qanon/", "TribLIVE", day)
+	if out := arrive(t, cur, st, a); len(out) != 1 || !a.Article.Published {
+		t.Fatalf("a lone arrival should lead its story: %q", paths(out))
+	}
 	const kept = "sponsorNote: \"written by hand\"\n"
 	edited := bytes.Replace(a.Raw, []byte("\ntitle:"), []byte("\n"+kept+"title:"), 1)
 	if bytes.Equal(edited, a.Raw) {
@@ -36,7 +36,7 @@ func TestArriveKeepsTheFileOfAStoredRecordItChanges(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	b := fresh("Vice President Mike Pence drops plan to go to fundraiser hosted by QAnon backers", "https://www.chicagotribune.com/nation-world/ct-nw-mike-pence-qanon-story.html", "Chicago Tribune", t0.Add(2*time.Hour))
+	b := fresh("Vice President Mike Pence drops plan to go to fundraiser hosted by QAnon backers", "https://www.chicagotribune.com/nation-world/ct-nw-mike-pence-qanon-story.html", "Chicago Tribune", day.Add(2*time.Hour))
 	b.Article.Images = []model.Image{{URL: "https://img.example/p.jpg", Width: 1200, Height: 800}}
 	out := arrive(t, cur, st, b)
 	if got := paths(out); len(got) != 2 || got[1] != a.Path {
