@@ -138,11 +138,33 @@ func (c *Curator) Arrive(ctx context.Context, recs []*model.Record) ([]*model.Re
 	if err := b.clusterFresh(ctx); err != nil {
 		return nil, err
 	}
+	if err := b.readRaw(ctx); err != nil {
+		return nil, err
+	}
 	out, err := b.result(recs)
 	if err != nil {
 		return nil, err
 	}
 	return out, errors.Join(rejected...)
+}
+
+// readRaw reads the file bytes of the stored records to be written back
+// that loadWindows read without them, so that rendering keeps each file
+// as written.
+func (b *batch) readRaw(ctx context.Context) error {
+	for p, r := range b.changed {
+		if b.arrived[p] || r.Raw != nil || r.Version == 0 {
+			continue
+		}
+		stored, err := b.c.st.Get(ctx, p)
+		if err != nil {
+			return fmt.Errorf("curate: read %s: %w", p, err)
+		}
+		// Another writer may have changed it since: the write checks the
+		// version read with the window and fails as a conflict.
+		r.Raw = stored.Raw
+	}
+	return nil
 }
 
 // ErrRejected marks an arrival Arrive left out because no valid record can
@@ -188,7 +210,9 @@ func (b *batch) loadWindows(ctx context.Context) error {
 		times = append(times, b.c.effectiveTime(r.Article))
 	}
 	for _, iv := range b.c.windows(times) {
-		recs, err := b.c.st.News(ctx, store.NewsQuery{Since: iv.lo, Until: iv.hi})
+		// Without file bytes: most of the window is only compared with;
+		// readRaw reads them for the few records written back.
+		recs, err := b.c.st.News(ctx, store.NewsQuery{Since: iv.lo, Until: iv.hi, NoRaw: true})
 		if err != nil {
 			return fmt.Errorf("curate: load window: %w", err)
 		}

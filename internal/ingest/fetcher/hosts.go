@@ -59,6 +59,14 @@ type limitedTransport struct {
 	hosts *hostLimits
 }
 
+// CloseIdleConnections closes the connections the next transport keeps:
+// http.Client.CloseIdleConnections reaches them only through this.
+func (t *limitedTransport) CloseIdleConnections() {
+	if c, ok := t.next.(interface{ CloseIdleConnections() }); ok {
+		c.CloseIdleConnections()
+	}
+}
+
 func (t *limitedTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	l := t.hosts.get(req.URL.Host)
 	ctx := req.Context()
