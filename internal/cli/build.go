@@ -68,6 +68,9 @@ func buildOptions(st store.Store, siteDir, baseURL string, withWeb bool, log *sl
 // printBuild says what a build did.
 func printBuild(w io.Writer, out string, stats publish.BuildStats) {
 	took := stats.Duration.Round(time.Millisecond)
+	for _, sk := range stats.Skipped {
+		fmt.Fprintf(w, "left out %s: %s\n", sk.Path, sk.Reason)
+	}
 	if stats.Whole {
 		fmt.Fprintf(w, "built %s: %d API and feed files, the whole tree written and swapped in, in %s\n", out, stats.Files, took)
 		return

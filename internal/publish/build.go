@@ -37,12 +37,13 @@ type BuildOptions struct {
 
 // BuildStats counts what a build did.
 type BuildStats struct {
-	Whole     bool  // a first build: the tree was written whole and swapped in
-	Files     int64 // files of the build (a whole build: of the API and feeds only)
-	Written   int64 // files written because they are new or changed
-	Added     int64 // of Written, files OUT did not hold
-	Unchanged int64 // files identical to the previous build, left as they were
-	Removed   int64 // files of the previous build that are no longer part of it
+	Whole     bool   // a first build: the tree was written whole and swapped in
+	Files     int64  // files of the build (a whole build: of the API and feeds only)
+	Written   int64  // files written because they are new or changed
+	Added     int64  // of Written, files OUT did not hold
+	Unchanged int64  // files identical to the previous build, left as they were
+	Removed   int64  // files of the previous build that are no longer part of it
+	Skipped   []Skip // records left out: no file could be written for them
 	Duration  time.Duration
 }
 
@@ -100,6 +101,10 @@ func Build(ctx context.Context, st store.Store, s *site.Site, out string, opt Bu
 	v, err := w.run(ctx, st, s, hopt, opt.Workers, log)
 	if err != nil {
 		return stats, fmt.Errorf("build: %w", err)
+	}
+	stats.Skipped = v.Skipped()
+	for _, sk := range stats.Skipped {
+		log.Warn("build: left out", "record", sk.Path, "reason", sk.Reason)
 	}
 	// The extras (the website) need the memory more than these do.
 	w.owners.Clear()

@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"newshub/internal/content"
 	"newshub/internal/model"
 	"newshub/internal/site"
 	"newshub/internal/store"
@@ -71,6 +72,8 @@ type View struct {
 	newsletters  []*model.Record // newest first, bodies left out
 	newsletterBy map[string]*model.Record
 
+	skipped []Skip // records no file could be written for
+
 	loose      []*Entry // entries in no story
 	stories    []*Story // newest lead first
 	apiStories []*Story // those with an id that is a safe path segment
@@ -123,6 +126,12 @@ func load(ctx context.Context, st store.Store, s *site.Site, opt Options, each f
 		if !v.shows(r) {
 			return
 		}
+		if err := content.CheckPath(r.Path, r.Kind); err != nil {
+			mu.Lock()
+			v.skip(r.Path, err)
+			mu.Unlock()
+			return
+		}
 		e, it := v.newEntry(&slabs[worker], r, each != nil)
 		mu.Lock()
 		v.insert(e)
@@ -137,6 +146,10 @@ func load(ctx context.Context, st store.Store, s *site.Site, opt Options, each f
 	kinds := []model.Kind{model.KindEvent, model.KindPerson, model.KindPeopleList,
 		model.KindLearning, model.KindLearningList, model.KindNewsletter}
 	err = st.Scan(ctx, kinds, func(r *model.Record) error {
+		if err := content.CheckPath(r.Path, r.Kind); err != nil {
+			v.skip(r.Path, err)
+			return nil
+		}
 		v.add(r)
 		return nil
 	})
@@ -149,6 +162,7 @@ func load(ctx context.Context, st store.Store, s *site.Site, opt Options, each f
 }
 
 func newView(st store.Store, s *site.Site, opt Options, gen int64) *View {
+	s, skipped := placeableTopics(s)
 	cfg := s.Config
 	base := opt.BaseURL
 	if base == "" {
@@ -176,6 +190,7 @@ func newView(st store.Store, s *site.Site, opt Options, gen int64) *View {
 		eventBySlug: map[string]*model.Record{}, personBy: map[string]*model.Record{},
 		peopleList: map[string]*model.Record{}, learnBy: map[string]*model.Record{},
 		storyBy: map[string]*Story{}, newsletterBy: map[string]*model.Record{}, docs: &docCache{docs: map[docKey]*Doc{}},
+		skipped: skipped,
 	}
 	var names []string
 	for _, t := range s.Topics {
