@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"newshub/internal/model"
+	"newshub/internal/openapi"
 	"newshub/internal/site"
 	"newshub/internal/store"
 )
@@ -475,6 +476,7 @@ func (v *View) jobs(ctx context.Context, send func(job) bool) error {
 		emit(target{kind: tFeed, b: f}, "feeds/"+feedFile[f])
 	}
 	emit(target{kind: tNewsletters}, firstPageFiles("api/newsletters", false)...)
+	emit(target{kind: tOpenAPI}, openapi.Path)
 	for slug := range v.newsletterBy {
 		emitItem(target{kind: tNewsletter, a: slug}, "api/newsletters/"+slug)
 	}

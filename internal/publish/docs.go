@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"newshub/internal/model"
+	"newshub/internal/openapi"
 	"newshub/internal/site"
 	"newshub/internal/store"
 )
@@ -88,6 +89,7 @@ const (
 	tNewsletters
 	tNewsletter     // a: slug
 	tNewsletterFeed // b: "rss" or "atom"
+	tOpenAPI        // the API's OpenAPI document
 )
 
 // target is a parsed document address. Every alias of a document (the
@@ -175,6 +177,9 @@ func (v *View) parse(path string) (target, bool) {
 	path = strings.TrimPrefix(path, "/")
 	if rest, ok := strings.CutPrefix(path, "feeds/"); ok {
 		return v.parseFeed(rest)
+	}
+	if path == openapi.Path {
+		return target{kind: tOpenAPI}, true
 	}
 	if path == "index.json" || strings.HasSuffix(path, "/index.json") {
 		path = strings.TrimSuffix(path, "index.json")
@@ -386,6 +391,8 @@ func (v *View) render(ctx context.Context, t target) ([]byte, string, error) {
 		b, err = v.newsletterDoc(ctx, t.a)
 	case tNewsletterFeed:
 		return v.newsletterFeed(t.b)
+	case tOpenAPI:
+		b = openapi.Document(v.base)
 	default:
 		err = ErrNotFound
 	}
