@@ -2,7 +2,6 @@ package cli
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -85,8 +84,9 @@ func feedServer(t *testing.T) *httptest.Server {
 
 // TestFirstHubWalkthrough runs the commands of docs/first-hub.md in order,
 // in one folder, with the built binary, and checks what the page says
-// they do: the gate keeps the items on the topic and leaves the others
-// out, serve answers the hub, build writes it for the address given. The
+// they do: the two reports of one launch rehearsal make one story, the
+// topics' words put each lead in its sections, serve answers the hub,
+// build writes it for the address given. The
 // only differences from a reader's run: the feeds are local copies, so
 // the site allows private networks, and serve gets a free port.
 func TestFirstHubWalkthrough(t *testing.T) {
@@ -104,10 +104,7 @@ func TestFirstHubWalkthrough(t *testing.T) {
 		t.Fatalf("docs/first-hub.md has %d walkthrough blocks, want init, keywords, sources, ingest, serve and build", len(blocks))
 	}
 	feeds := feedServer(t)
-	bin := testutil.BuildBinary(t)
-	dir := t.TempDir()
-	env := []string{"PATH=" + filepath.Dir(bin) + string(os.PathListSeparator) + os.Getenv("PATH"),
-		"HOME=" + dir, "TMPDIR=" + dir}
+	dir, env := docShell(t)
 	site := ""
 	served := false
 	for _, b := range blocks {
@@ -120,14 +117,7 @@ func TestFirstHubWalkthrough(t *testing.T) {
 			served = true
 			continue
 		}
-		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-		cmd := exec.CommandContext(ctx, "sh", "-e", "-c", script)
-		cmd.Dir, cmd.Env = dir, env
-		out, err := cmd.CombinedOutput()
-		cancel()
-		if err != nil {
-			t.Fatalf("%s:%d: %v\n%s\n--- output:\n%s", b.file, b.line, err, script, out)
-		}
+		out := runBlock(t, b, script, dir, env)
 		t.Logf("%s:%d:\n%s", b.file, b.line, out)
 		if site == "" {
 			// The block that created the site: its feeds are on loopback here.
