@@ -38,7 +38,7 @@ awk -v n="$articles" '
 		if ($(i+1) == "cpu-s/op") matches = matches (matches == "" ? "" : "; ") "CPU " $i " s"
 	}
 	what = tolower(name)
-	if (name == "View") { what = "the hub's view (once per store generation)"; mean = sprintf("%.2f s", substr(mean, 1, length(mean) - 3) / 1000) }
+	if (name == "View") { what = "the hub view (once per store generation)"; mean = sprintf("%.2f s", substr(mean, 1, length(mean) - 3) / 1000) }
 	if (name == "Build") { what = "static website build from a loaded view"; mean = sprintf("%.2f s", substr(mean, 1, length(mean) - 3) / 1000) }
 	if (name == "Search") what = "search (HTML and /api/search)"
 	if (name == "SearchFiltered") what = "search within a topic or the last year"

@@ -62,18 +62,21 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
-func TestDemoServesTheHub(t *testing.T) {
+// startDemo runs newshub demo with args into a new folder, on a free
+// loopback port, and returns the hub's address once it serves, and a stop
+// that interrupts it as Ctrl-C does and checks that it ends well.
+func startDemo(t *testing.T, args ...string) (base string, stop func()) {
+	t.Helper()
 	dir := filepath.Join(t.TempDir(), "demo")
 	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
+	t.Cleanup(cancel)
 	var out, errs syncBuffer
 	done := make(chan int, 1)
 	go func() {
-		done <- Run(ctx, []string{"demo", "--dir", dir, "--articles", "80", "--addr", "127.0.0.1:0"},
+		done <- Run(ctx, append([]string{"demo", "--dir", dir, "--addr", "127.0.0.1:0"}, args...),
 			&out, &errs, func(string) string { return "" })
 	}()
 	serving := regexp.MustCompile(`serving (http://127\.0\.0\.1:\d+)/`)
-	var base string
 	for deadline := time.Now().Add(2 * time.Minute); base == ""; {
 		select {
 		case code := <-done:
@@ -87,6 +90,22 @@ func TestDemoServesTheHub(t *testing.T) {
 			t.Fatalf("demo is not serving:\n%s\n%s", out.String(), errs.String())
 		}
 	}
+	return base, func() {
+		t.Helper()
+		cancel()
+		select {
+		case code := <-done:
+			if code != 0 {
+				t.Errorf("demo exit %d after interrupt:\n%s", code, errs.String())
+			}
+		case <-time.After(30 * time.Second):
+			t.Fatal("demo did not stop when its context ended")
+		}
+	}
+}
+
+func TestDemoServesTheHub(t *testing.T) {
+	base, stop := startDemo(t, "--articles", "80")
 	resp, err := http.Get(base + "/api/news/")
 	if err != nil {
 		t.Fatal(err)
@@ -102,13 +121,5 @@ func TestDemoServesTheHub(t *testing.T) {
 	if err := json.Unmarshal(body, &page); err != nil || len(page.Value) == 0 {
 		t.Fatalf("news page of the demo holds no news (%v):\n%.300s", err, body)
 	}
-	cancel()
-	select {
-	case code := <-done:
-		if code != 0 {
-			t.Errorf("demo exit %d after interrupt:\n%s", code, errs.String())
-		}
-	case <-time.After(30 * time.Second):
-		t.Fatal("demo did not stop when its context ended")
-	}
+	stop()
 }

@@ -314,6 +314,31 @@ func TestCheckInvocationFindsWrongFlags(t *testing.T) {
 	}
 }
 
+// docShell builds the binary and returns a new folder to run the docs'
+// commands in and the environment that finds the binary there.
+func docShell(t *testing.T) (dir string, env []string) {
+	t.Helper()
+	bin := testutil.BuildBinary(t)
+	dir = t.TempDir()
+	return dir, []string{"PATH=" + filepath.Dir(bin) + string(os.PathListSeparator) + os.Getenv("PATH"),
+		"HOME=" + dir, "TMPDIR=" + dir}
+}
+
+// runBlock runs script, the text of block b, in dir with env, and returns
+// its output; it fails the test when the script fails.
+func runBlock(t *testing.T, b docBlock, script, dir string, env []string) []byte {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "sh", "-e", "-c", script)
+	cmd.Dir, cmd.Env = dir, env
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("%s:%d: %v\n%s\n--- output:\n%s", b.file, b.line, err, script, out)
+	}
+	return out
+}
+
 // TestDocsCommandsRunOffline runs the docs' "sh check" blocks with the
 // built binary, one after the other in one folder, and checks what their
 // builds wrote.
@@ -331,20 +356,10 @@ func TestDocsCommandsRunOffline(t *testing.T) {
 	if len(checked) < 2 {
 		t.Fatalf("%d blocks marked sh check, want the site and the static copy at least", len(checked))
 	}
-	bin := testutil.BuildBinary(t)
-	dir := t.TempDir()
-	env := []string{"PATH=" + filepath.Dir(bin) + string(os.PathListSeparator) + os.Getenv("PATH"),
-		"HOME=" + dir, "TMPDIR=" + dir}
+	dir, env := docShell(t)
 	builds := map[string]string{} // output folder → base URL
 	for _, b := range checked {
-		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-		cmd := exec.CommandContext(ctx, "sh", "-e", "-c", b.text)
-		cmd.Dir, cmd.Env = dir, env
-		out, err := cmd.CombinedOutput()
-		cancel()
-		if err != nil {
-			t.Fatalf("%s:%d: %v\n%s\n--- output:\n%s", b.file, b.line, err, b.text, out)
-		}
+		runBlock(t, b, b.text, dir, env)
 		lines, _ := shellLines(b.text, b.line)
 		for _, l := range lines {
 			args, _ := newshubArgs(shellWords(l))

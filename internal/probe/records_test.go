@@ -8,11 +8,11 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
 	"newshub/internal/model"
+	"newshub/internal/testutil"
 )
 
 // hostileNews are news records a probe wrote to cost a hub memory and
@@ -68,8 +68,8 @@ func TestImportRefusesHostileRecordsForWhatTheyAre(t *testing.T) {
 	if !errors.As(err, &exit) || exit.ExitCode() != 1 {
 		t.Fatalf("import = %v, want exit status 1 for rejected records\n%s%s", err, stdout.String(), stderr.String())
 	}
-	rss := cmd.ProcessState.SysUsage().(*syscall.Rusage).Maxrss
-	t.Logf("import of the hub with %d hostile records: %s, peak RSS %d MB", len(cases), took.Round(time.Millisecond), rss>>10)
+	rss := testutil.PeakRSS(cmd.ProcessState)
+	t.Logf("import of the hub with %d hostile records: %s, peak RSS %d MB", len(cases), took.Round(time.Millisecond), rss>>20)
 	for _, c := range cases {
 		want := filepath.Join(h.site, "_news", c.name) + c.want + "\n"
 		if !strings.Contains(stderr.String(), want) {

@@ -19,6 +19,7 @@ import (
 	"newshub/internal/publish"
 	"newshub/internal/store"
 	"newshub/internal/store/sqlite"
+	"newshub/internal/testutil"
 )
 
 // benchArticles is the size of the benchmark hub; NEWSHUB_BENCH_ARTICLES
@@ -118,7 +119,7 @@ func benchPages(b *testing.B, paths []string, wantCode int) {
 	h.view(b)
 	times := make([]time.Duration, 0, b.N)
 	b.ReportAllocs()
-	cpu0 := cpuTime()
+	cpu0 := testutil.CPUTime()
 	b.ResetTimer()
 	for i := range b.N {
 		rec := httptest.NewRecorder()
@@ -137,7 +138,7 @@ func benchPages(b *testing.B, paths []string, wantCode int) {
 	b.StopTimer()
 	// CPU time per request: on a busy machine wall time mostly measures
 	// waiting for a processor.
-	b.ReportMetric(float64((cpuTime()-cpu0).Microseconds())/1000/float64(b.N), "cpu-ms/op")
+	b.ReportMetric(float64((testutil.CPUTime()-cpu0).Microseconds())/1000/float64(b.N), "cpu-ms/op")
 	slices.Sort(times)
 	b.ReportMetric(float64(times[len(times)/2].Microseconds())/1000, "p50-ms")
 	b.ReportMetric(float64(times[len(times)*95/100].Microseconds())/1000, "p95-ms")
@@ -243,7 +244,7 @@ func BenchmarkView(b *testing.B) {
 func BenchmarkBuild(b *testing.B) {
 	loadBenchHub(b)
 	v := benchHub.hub.view(b).v
-	cpu0, n := cpuTime(), 0
+	cpu0, n := testutil.CPUTime(), 0
 	for b.Loop() {
 		dir := b.TempDir()
 		if err := benchHub.hub.web.Build(context.Background(), v, dir); err != nil {
@@ -251,7 +252,7 @@ func BenchmarkBuild(b *testing.B) {
 		}
 		n++
 	}
-	b.ReportMetric((cpuTime()-cpu0).Seconds()/float64(n), "cpu-s/op")
+	b.ReportMetric((testutil.CPUTime()-cpu0).Seconds()/float64(n), "cpu-s/op")
 }
 
 // TestMain removes the benchmark hub's folder after the run.

@@ -7,9 +7,9 @@ import (
 	"fmt"
 	"os"
 	"slices"
-	"syscall"
 	"time"
 
+	"newshub/internal/filelock"
 	"newshub/internal/store"
 )
 
@@ -121,7 +121,7 @@ func (s *Store) Exclusive(ctx context.Context, name string, fn func(ctx context.
 	// flock cannot be interrupted by ctx: it waits in a goroutine that,
 	// when the caller has given up, lets the lock go as soon as it gets it.
 	locked := make(chan error, 1)
-	go func() { locked <- syscall.Flock(int(f.Fd()), syscall.LOCK_EX) }()
+	go func() { locked <- filelock.Lock(f) }()
 	select {
 	case err := <-locked:
 		if err != nil {

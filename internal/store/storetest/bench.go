@@ -8,12 +8,12 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
 	"newshub/internal/model"
 	"newshub/internal/store"
+	"newshub/internal/testutil"
 )
 
 // benchVocab is the vocabulary of generated titles and excerpts: made-up
@@ -75,29 +75,18 @@ func benchArticles(n int) []*model.Record {
 	return recs
 }
 
-// cpuTime returns the CPU time the process has used, user and system. The
-// benchmarks report records per CPU second beside records per second, as
-// the second depends on what else the machine is doing.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
-
 // reportRate reports n records done in the benchmark's time and since the
 // CPU time cpu0.
 func reportRate(b *testing.B, n int, cpu0 time.Duration) {
 	b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "records/s")
-	if cpu := cpuTime() - cpu0; cpu > 0 {
+	if cpu := testutil.CPUTime() - cpu0; cpu > 0 {
 		b.ReportMetric(float64(n)/cpu.Seconds(), "records/cpu-s")
 	}
 }
 
 // reportCPU reports the CPU time per op since cpu0.
 func reportCPU(b *testing.B, cpu0 time.Duration) {
-	if cpu := cpuTime() - cpu0; cpu > 0 {
+	if cpu := testutil.CPUTime() - cpu0; cpu > 0 {
 		b.ReportMetric(float64(cpu.Nanoseconds())/float64(b.N), "cpu-ns/op")
 	}
 }
@@ -110,7 +99,7 @@ func BenchUpsertNews(b *testing.B, open func(testing.TB) store.Store) {
 	st := open(b)
 	defer st.Close()
 	pool := benchArticles(20 * batch)
-	cpu0 := cpuTime()
+	cpu0 := testutil.CPUTime()
 	for i := 0; b.Loop(); i++ {
 		recs := pool[(i%20)*batch : (i%20+1)*batch]
 		if i >= 20 { // past the pool: fresh paths, as in an import
@@ -139,7 +128,7 @@ func BenchLoad(b *testing.B, open func(testing.TB) store.Store, bulk bool) {
 		b.StopTimer()
 		st := open(b)
 		b.StartTimer()
-		cpu0 := cpuTime()
+		cpu0 := testutil.CPUTime()
 		load := func(ctx context.Context) error {
 			for i := 0; i < n; i += batch {
 				if err := st.Upsert(ctx, pool[i:i+batch]); err != nil {
@@ -157,7 +146,7 @@ func BenchLoad(b *testing.B, open func(testing.TB) store.Store, bulk bool) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		cpu += cpuTime() - cpu0
+		cpu += testutil.CPUTime() - cpu0
 		b.StopTimer()
 		st.Close()
 		b.StartTimer()
@@ -191,7 +180,7 @@ func benchReimport(b *testing.B, open func(testing.TB) store.Store, change bool)
 			b.Fatal(err)
 		}
 	}
-	cpu0 := cpuTime()
+	cpu0 := testutil.CPUTime()
 	for i := 0; b.Loop(); i++ {
 		recs := pool[(i%10)*batch : (i%10+1)*batch]
 		if change {
@@ -248,7 +237,7 @@ func BenchNews(b *testing.B, open func(testing.TB) store.Store) {
 		}},
 	} {
 		b.Run(bc.name, func(b *testing.B) {
-			cpu0 := cpuTime()
+			cpu0 := testutil.CPUTime()
 			for i := 0; b.Loop(); i++ {
 				recs, err := st.News(ctx, bc.q(i))
 				if err != nil {
@@ -284,7 +273,7 @@ func BenchSearch(b *testing.B, open func(testing.TB) store.Store) {
 			b.Fatal(err)
 		}
 		b.Run(fmt.Sprintf("%s-%dhits", bc.name, res.Total), func(b *testing.B) {
-			cpu0 := cpuTime()
+			cpu0 := testutil.CPUTime()
 			for b.Loop() {
 				if _, err := st.Search(ctx, bc.q); err != nil {
 					b.Fatal(err)
@@ -302,7 +291,7 @@ func BenchScanRaw(b *testing.B, open func(testing.TB) store.Store) {
 	st := seeded(b, open, n)
 	defer st.Close()
 	ctx := context.Background()
-	cpu0 := cpuTime()
+	cpu0 := testutil.CPUTime()
 	for b.Loop() {
 		count := 0
 		if err := st.ScanRaw(ctx, nil, func(string, model.Kind, []byte) error { count++; return nil }); err != nil {
@@ -321,7 +310,7 @@ func BenchScan(b *testing.B, open func(testing.TB) store.Store) {
 	st := seeded(b, open, n)
 	defer st.Close()
 	ctx := context.Background()
-	cpu0 := cpuTime()
+	cpu0 := testutil.CPUTime()
 	for b.Loop() {
 		if err := st.Scan(ctx, nil, func(*model.Record) error { return nil }); err != nil {
 			b.Fatal(err)
@@ -337,7 +326,7 @@ func BenchNewsAll(b *testing.B, open func(testing.TB) store.Store) {
 	st := seeded(b, open, n)
 	defer st.Close()
 	ctx := context.Background()
-	cpu0 := cpuTime()
+	cpu0 := testutil.CPUTime()
 	for b.Loop() {
 		recs, err := st.News(ctx, store.NewsQuery{NoRaw: true})
 		if err != nil {
@@ -355,7 +344,7 @@ func BenchGeneration(b *testing.B, open func(testing.TB) store.Store) {
 	st := seeded(b, open, 1000)
 	defer st.Close()
 	ctx := context.Background()
-	cpu0 := cpuTime()
+	cpu0 := testutil.CPUTime()
 	for b.Loop() {
 		if _, err := st.Generation(ctx); err != nil {
 			b.Fatal(err)

@@ -1,14 +1,14 @@
 package transfer
 
 import (
-	"errors"
 	"fmt"
 	"os"
-	"syscall"
+
+	"newshub/internal/filelock"
 )
 
 // ErrLocked is returned when another process holds a lock.
-var ErrLocked = errors.New("locked by another process")
+var ErrLocked = filelock.ErrLocked
 
 // LockFile takes an exclusive lock on the file at path, creating it,
 // without waiting: ErrLocked when another process holds it. The lock ends
@@ -20,11 +20,8 @@ func LockFile(path string) (unlock func() error, err error) {
 	if err != nil {
 		return nil, fmt.Errorf("lock %s: %w", path, err)
 	}
-	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+	if err := filelock.TryLock(f); err != nil {
 		f.Close()
-		if errors.Is(err, syscall.EWOULDBLOCK) {
-			return nil, fmt.Errorf("lock %s: %w", path, ErrLocked)
-		}
 		return nil, fmt.Errorf("lock %s: %w", path, err)
 	}
 	return f.Close, nil

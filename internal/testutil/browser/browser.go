@@ -138,6 +138,44 @@ func (b *Browser) Check(t *testing.T, step string, allow ...string) {
 	}
 }
 
+// loadAll makes every picture of the page load and waits for them (3 s
+// each at most): a capture does not scroll to lazy pictures.
+const loadAll = `Promise.all([...document.images].map(i => { i.loading = "eager";
+	return i.complete ? 0 : new Promise(r => { i.onload = i.onerror = r; setTimeout(r, 3000); }); })).then(() => 0)`
+
+// show sizes the viewport to width by height CSS pixels (under 600 wide as
+// a phone), loads every picture and lets the layout settle.
+func (b *Browser) show(width, height int64) error {
+	_, err := chromedp.Call(b.Ctx, emulation.SetDeviceMetricsOverride,
+		emulation.SetDeviceMetricsOverrideParams{Width: width, Height: height, DeviceScaleFactor: 1, Mobile: width < 600})
+	if err == nil {
+		_, err = chromedp.Run(b.Ctx, chromedp.Evaluate[int](loadAll, chromedp.EvalAwaitPromise))
+	}
+	if err == nil {
+		err = chromedp.Do(b.Ctx, chromedp.Sleep(150*time.Millisecond))
+	}
+	return err
+}
+
+// Capture returns a PNG of what a window of width by height CSS pixels
+// shows of the current page, its pictures loaded: the first screen, as a
+// reader sees it.
+func (b *Browser) Capture(t *testing.T, width, height int64) []byte {
+	t.Helper()
+	err := b.show(width, height)
+	var png []byte
+	if err == nil {
+		png, err = chromedp.Run(b.Ctx, chromedp.CaptureScreenshot())
+	}
+	if err != nil {
+		t.Fatalf("capture at %dx%d: %v", width, height, err)
+	}
+	if _, err := chromedp.Call(b.Ctx, emulation.ClearDeviceMetricsOverride, cdp.Empty{}); err != nil {
+		t.Fatal(err)
+	}
+	return png
+}
+
 // Screenshot saves full-page PNGs of the current page at each width (CSS
 // pixels; under 600 as a phone) as NAME-WIDTH.png in artifacts/screenshots/
 // at the repository root. Lazy pictures are loaded first: a full-page
@@ -148,17 +186,8 @@ func (b *Browser) Screenshot(t *testing.T, name string, widths ...int64) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	const loadAll = `Promise.all([...document.images].map(i => { i.loading = "eager";
-		return i.complete ? 0 : new Promise(r => { i.onload = i.onerror = r; setTimeout(r, 3000); }); })).then(() => 0)`
 	for _, width := range widths {
-		_, err := chromedp.Call(b.Ctx, emulation.SetDeviceMetricsOverride,
-			emulation.SetDeviceMetricsOverrideParams{Width: width, Height: 800, DeviceScaleFactor: 1, Mobile: width < 600})
-		if err == nil {
-			_, err = chromedp.Run(b.Ctx, chromedp.Evaluate[int](loadAll, chromedp.EvalAwaitPromise))
-		}
-		if err == nil {
-			err = chromedp.Do(b.Ctx, chromedp.Sleep(150*time.Millisecond)) // let the layout settle
-		}
+		err := b.show(width, 800)
 		var png []byte
 		if err == nil {
 			png, err = chromedp.Run(b.Ctx, chromedp.FullScreenshot(100))

@@ -113,7 +113,7 @@ type server struct {
 	// The throwaway server: its binaries, port, user and process.
 	bin  string
 	port int
-	cred *syscall.Credential
+	cred *account // nil: this process's own
 	proc *os.Process
 	exit chan error // the process's end
 
@@ -181,7 +181,7 @@ func start(bin, owner string) (*server, error) {
 	s.cred = cred
 	initdb := exec.Command(filepath.Join(bin, "initdb"), "-D", filepath.Join(dir, "data"), "-A", "trust", "-U", "newshub",
 		"-E", "UTF8", "--no-locale", "--no-sync")
-	initdb.SysProcAttr = &syscall.SysProcAttr{Credential: cred}
+	initdb.SysProcAttr = procAttr(cred, false)
 	if out, err := initdb.CombinedOutput(); err != nil {
 		os.RemoveAll(dir)
 		return nil, fmt.Errorf("initdb: %w\n%s", err, out)
@@ -209,14 +209,14 @@ func (s *server) run() error {
 	}
 	defer log.Close()
 	if s.cred != nil {
-		os.Chown(logFile, int(s.cred.Uid), int(s.cred.Gid))
+		os.Chown(logFile, s.cred.uid, s.cred.gid)
 	}
 	// Durability is of no use to a throwaway server; speed is.
 	cmd := exec.Command(filepath.Join(s.bin, "postgres"), "-D", filepath.Join(s.dir, "data"), "-p", strconv.Itoa(s.port), "-k", s.dir,
 		"-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "synchronous_commit=off",
 		"-c", "full_page_writes=off", "-c", "max_connections=200", "-c", "shared_buffers=64MB")
 	cmd.Stdout, cmd.Stderr = log, log
-	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: s.cred, Pdeathsig: syscall.SIGQUIT}
+	cmd.SysProcAttr = procAttr(s.cred, true)
 	s.exit = make(chan error, 1)
 	started := make(chan error, 1)
 	go func() {
@@ -290,7 +290,7 @@ func Restart(t testing.TB) {
 
 // credential returns who the server runs as: PostgreSQL refuses to run as
 // root, so a root test run hands the folder to the postgres user.
-func (s *server) credential() (*syscall.Credential, error) {
+func (s *server) credential() (*account, error) {
 	if os.Geteuid() != 0 {
 		return nil, nil
 	}
@@ -303,7 +303,7 @@ func (s *server) credential() (*syscall.Credential, error) {
 	if err := os.Chown(s.dir, uid, gid); err != nil {
 		return nil, err
 	}
-	return &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid)}, nil
+	return &account{uid: uid, gid: gid}, nil
 }
 
 // freePort returns a loopback TCP port nothing listens on.

@@ -1,0 +1,143 @@
+package cli
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"newshub/internal/testutil"
+	"newshub/internal/testutil/browser"
+)
+
+// EnvUpdateScreenshots, set to 1 (scripts/screenshots does), makes
+// TestDocsScreenshotsShowTheDemo write the README's pictures.
+const EnvUpdateScreenshots = "NEWSHUB_UPDATE_SCREENSHOTS"
+
+// maxScreenshot bounds a committed picture, which every clone carries.
+const maxScreenshot = 200 << 10
+
+// knownBroken matches the pictures the demo is known to show broken: the
+// publishers' logos, which the website resolves against the address in
+// _config.yml (the generated hub's, not the one demo serves on). When they
+// load, this test fails until the pattern is removed.
+var knownBroken = regexp.MustCompile(`^https://hub\.example\.org/election/assets/images/organizations/[^/]+\.svg$`)
+
+// screens are the windows the README shows the demo in.
+var screens = []struct {
+	name          string
+	width, height int64
+}{
+	{"desktop", 1280, 800},
+	{"phone", 390, 844},
+}
+
+// TestDocsScreenshotsShowTheDemo opens the demo hub (newshub demo, as the
+// README has it) in Chromium, checks that the home page and the top story's
+// page show every picture with no error, and captures their first screen
+// at desktop and phone width: into docs/screenshots/ when
+// NEWSHUB_UPDATE_SCREENSHOTS=1, else under artifacts/screenshots/, and
+// then the committed pictures must exist, be small and be shown by the
+// README.
+func TestDocsScreenshotsShowTheDemo(t *testing.T) {
+	if testing.Short() {
+		t.Skip("generates the demo hub and drives Chromium")
+	}
+	b := browser.New(t)
+	root := testutil.Root(t)
+	update := os.Getenv(EnvUpdateScreenshots) == "1"
+	out := filepath.Join(root, "artifacts", "screenshots")
+	if update {
+		out = filepath.Join(root, "docs", "screenshots")
+	}
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	base, stop := startDemo(t)
+	defer stop()
+
+	pages := []struct {
+		name  string
+		steps []chromedp.Action[chromedp.Void]
+	}{
+		{"home", []chromedp.Action[chromedp.Void]{chromedp.Navigate(base + "/"), chromedp.WaitVisible(chromedp.CSS(".lead .card"))}},
+		{"story", []chromedp.Action[chromedp.Void]{chromedp.Click(chromedp.CSS(".lead a.coverage")), chromedp.WaitVisible(chromedp.CSS(".voice-bar"))}},
+	}
+	var names []string
+	for _, p := range pages {
+		b.Do(t, p.name, p.steps...)
+		for _, s := range screens {
+			png := b.Capture(t, s.width, s.height)
+			// Capture has loaded every picture: none may have failed.
+			broken := browser.Read(t, b, p.name, chromedp.Evaluate[[]string](
+				`[...document.images].filter(i => i.naturalWidth === 0).map(i => i.src)`))
+			known := 0
+			for _, src := range broken {
+				if knownBroken.MatchString(src) {
+					known++
+				} else {
+					t.Errorf("%s at %s: picture %s did not load", p.name, s.name, src)
+				}
+			}
+			if known == 0 {
+				t.Errorf("%s at %s: the publishers' logos load now: remove knownBroken", p.name, s.name)
+			}
+			name := fmt.Sprintf("%s-%s.png", p.name, s.name)
+			names = append(names, name)
+			if err := os.WriteFile(filepath.Join(out, name), png, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		b.Check(t, p.name, "ERR_NAME_NOT_RESOLVED https://hub.example.org/election/assets/images/organizations/")
+	}
+	if update {
+		t.Logf("wrote %s into %s", strings.Join(names, ", "), out)
+	}
+
+	readme := string(mustRead(t, filepath.Join(root, "README.md")))
+	for _, name := range names {
+		info, err := os.Stat(filepath.Join(root, "docs", "screenshots", name))
+		if err != nil {
+			t.Errorf("%v: run scripts/screenshots", err)
+			continue
+		}
+		if info.Size() > maxScreenshot {
+			t.Errorf("docs/screenshots/%s has %d KiB, over %d KiB", name, info.Size()>>10, maxScreenshot>>10)
+		}
+		if strings.HasPrefix(name, "home-") || strings.HasPrefix(name, "story-desktop") {
+			if !strings.Contains(readme, "docs/screenshots/"+name) {
+				t.Errorf("README.md does not show docs/screenshots/%s", name)
+			}
+		}
+	}
+}
+
+// TestReadmeLinksEveryDoc checks that the README links to every page of
+// docs/, and that every file it links to exists.
+func TestReadmeLinksEveryDoc(t *testing.T) {
+	root := testutil.Root(t)
+	readme := string(mustRead(t, filepath.Join(root, "README.md")))
+	pages, err := filepath.Glob(filepath.Join(root, "docs", "*.md"))
+	if err != nil || len(pages) == 0 {
+		t.Fatalf("no pages in docs/ (%v)", err)
+	}
+	for _, p := range pages {
+		if name := "docs/" + filepath.Base(p); !strings.Contains(readme, "]("+name+")") {
+			t.Errorf("README.md does not link to %s", name)
+		}
+	}
+	links := regexp.MustCompile(`\]\(([^)#:]+)(#[^)]*)?\)|(?:src|href)="([^"#:]+)"`).FindAllStringSubmatch(readme, -1)
+	if len(links) < len(pages) {
+		t.Fatalf("found %d local links in README.md", len(links))
+	}
+	for _, m := range links {
+		target := m[1] + m[3]
+		if _, err := os.Stat(filepath.Join(root, filepath.FromSlash(target))); err != nil {
+			t.Errorf("README.md links to %s: %v", target, err)
+		}
+	}
+}

@@ -1,0 +1,4 @@
+package pgtest
+
+// account is a user the server process runs as.
+type account struct{ uid, gid int }
