@@ -330,3 +330,81 @@ func sameAsBuild(t *testing.T, out string, servers []*serveProc) map[string]bool
 	}
 	return compared
 }
+
+// TestServeRidesOutAPostgreSQLRestart runs `serve --no-ingest` over a
+// PostgreSQL hub and restarts the database server under it, as an
+// operator's restart does (every session ends): the hub answers from its
+// view all along, then reconnects and serves the next write.
+func TestServeRidesOutAPostgreSQLRestart(t *testing.T) {
+	bin := testutil.BuildBinary(t)
+	site := filepath.Join(t.TempDir(), "site")
+	if code, _, errs := run(t, "gen", "--articles", "60", "--seed", "9", site); code != 0 {
+		t.Fatal(errs)
+	}
+	db := pgtest.DSN(t)
+	folders, docs := holdBack(t, site, 1)
+	if code, _, errs := run(t, "--site", site, "--db", db, "import"); code != 0 {
+		t.Fatal(errs)
+	}
+	s := startServer(t, bin, site, db)
+	before := s.generation(t)
+
+	// Read the hub without pause while the database restarts.
+	var polls, failures int
+	var failed []string
+	stop := make(chan struct{})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			for _, p := range []string{"/api/news/", "/", "/feeds/rss.xml"} {
+				resp, err := http.Get(s.url + p)
+				polls++
+				if err != nil {
+					failures++
+					failed = append(failed, p+": "+err.Error())
+					continue
+				}
+				io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+				if resp.StatusCode != http.StatusOK {
+					failures++
+					failed = append(failed, p+": "+resp.Status)
+				}
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+	}()
+	pgtest.Restart(t)
+	time.Sleep(500 * time.Millisecond) // and a little after, as sessions are found dead
+	close(stop)
+	<-done
+	if polls < 10 || failures > 0 {
+		t.Errorf("%d of %d reads failed while the database restarted: %q", failures, polls, failed)
+	}
+
+	// A write after the restart reaches the server, which reconnected.
+	if out, err := exec.Command(bin, "--site", site, "--db", db, "import", folders[0]).CombinedOutput(); err != nil {
+		t.Fatalf("import after the restart: %v\n%s", err, out)
+	}
+	for deadline := time.Now().Add(30 * time.Second); s.generation(t) == before; time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("still serving generation %d 30 s after a write that followed the restart\n%s", before, s.errs.String())
+		}
+	}
+	for _, p := range docs[0] {
+		resp, err := http.Get(s.url + "/" + p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			t.Errorf("the news written after the restart, %s: %s", p, resp.Status)
+		}
+	}
+}
