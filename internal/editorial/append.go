@@ -11,6 +11,8 @@ import (
 	"newshub/internal/content"
 	"newshub/internal/model"
 	"newshub/internal/store"
+
+	"newshub/internal/filelock"
 )
 
 // header opens a decisions file newshub creates.
@@ -41,7 +43,7 @@ func Append(ctx context.Context, st store.Store, siteDir string, ds ...model.Dec
 	if err := os.MkdirAll(lockDir, 0o755); err != nil {
 		return nil, fmt.Errorf("decisions: %w", err)
 	}
-	unlock, err := lockFile(ctx, filepath.Join(lockDir, "decisions.lock"))
+	unlock, err := filelock.Acquire(ctx, filepath.Join(lockDir, "decisions.lock"))
 	if err != nil {
 		return nil, fmt.Errorf("decisions: %w", err)
 	}

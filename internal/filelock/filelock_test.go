@@ -1,6 +1,7 @@
 package filelock_test
 
 import (
+	"context"
 	"errors"
 	"os"
 	"path/filepath"
@@ -53,5 +54,37 @@ func TestLockWaitsForTheHolder(t *testing.T) {
 	a.Close()
 	if err := <-got; err != nil {
 		t.Fatalf("Lock after the holder closed: %v", err)
+	}
+}
+
+// TestAcquireWaitsForTheHolderAndGivesUpWithItsContext holds a lock, then
+// asks Acquire for it: with a short context it gives up with the
+// context's error; with a longer one it gets the lock once the holder lets
+// go.
+func TestAcquireWaitsForTheHolderAndGivesUpWithItsContext(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "x.lock")
+	unlock, err := filelock.Acquire(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	short, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	if _, err := filelock.Acquire(short, path); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("Acquire while another holds the lock: %v, want the context's deadline", err)
+	}
+	released := make(chan time.Time, 1)
+	go func() {
+		time.Sleep(150 * time.Millisecond)
+		released <- time.Now()
+		unlock()
+	}()
+	unlock2, err := filelock.Acquire(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := time.Now()
+	defer unlock2()
+	if at := <-released; got.Before(at) {
+		t.Errorf("Acquire returned %v before the holder let go", at.Sub(got))
 	}
 }

@@ -31,6 +31,7 @@ import (
 	"log/slog"
 	"maps"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -39,6 +40,8 @@ import (
 	"newshub/internal/curate"
 	"newshub/internal/model"
 	"newshub/internal/store"
+
+	"newshub/internal/filelock"
 )
 
 // Policy is what to retain: the ages past which news is archived and
@@ -132,9 +135,16 @@ func Apply(ctx context.Context, st store.Store, pol Policy, opt Options) (Summar
 		opt.SiteDir = "" // no folder: the store alone
 	}
 	if opt.SiteDir != "" {
-		unlock, err := lockSite(ctx, opt.SiteDir)
+		// Two runs on one folder (curate --archive while serve ingests)
+		// take turns: each plans from what the other committed, and
+		// neither moves back a file the other moved.
+		lock := filepath.Join(opt.SiteDir, ".newshub", "retention.lock")
+		if err := os.MkdirAll(filepath.Dir(lock), 0o755); err != nil {
+			return sum, fmt.Errorf("retention: %w", err)
+		}
+		unlock, err := filelock.Acquire(ctx, lock)
 		if err != nil {
-			return sum, err
+			return sum, fmt.Errorf("retention: %w", err)
 		}
 		defer unlock()
 	}
