@@ -8,11 +8,11 @@ import (
 	"os"
 	"path/filepath"
 
+	"newshub/internal/atomicfile"
 	"newshub/internal/content"
+	"newshub/internal/filelock"
 	"newshub/internal/model"
 	"newshub/internal/store"
-
-	"newshub/internal/filelock"
 )
 
 // header opens a decisions file newshub creates.
@@ -57,7 +57,7 @@ func Append(ctx context.Context, st store.Store, siteDir string, ds ...model.Dec
 	if err != nil {
 		return nil, fmt.Errorf("decisions: %w", err)
 	}
-	if err := writeFile(File(siteDir), raw); err != nil {
+	if err := atomicfile.Write(File(siteDir), raw, 0o644); err != nil {
 		return nil, fmt.Errorf("decisions: %w", err)
 	}
 	rec, err := content.Parse(Path, raw)
@@ -141,29 +141,4 @@ func same(data []byte, want []model.Decision) bool {
 		}
 	}
 	return true
-}
-
-// writeFile replaces the file at path with data atomically, created with
-// its parent folders when missing.
-func writeFile(path string, data []byte) error {
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return err
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".decisions-*.yaml")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
 }

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 
+	"newshub/internal/atomicfile"
 	"newshub/internal/content"
 	"newshub/internal/model"
 	"newshub/internal/store"
@@ -53,34 +54,10 @@ func Save(ctx context.Context, st store.Store, siteDir string, rec *model.Record
 	if fi, err := os.Stat(siteDir); err != nil || !fi.IsDir() {
 		return nil
 	}
-	if err := writeAtomic(filepath.Join(siteDir, filepath.FromSlash(rec.Path)), rec.Raw); err != nil {
+	if err := atomicfile.Write(filepath.Join(siteDir, filepath.FromSlash(rec.Path)), rec.Raw, 0o644); err != nil {
 		return fmt.Errorf("save %s: %w", rec.Path, err)
 	}
 	return nil
-}
-
-// writeAtomic replaces file with data by renaming a finished temporary
-// file over it, so a reader sees the old bytes or the new, never a part.
-func writeAtomic(file string, data []byte) error {
-	if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
-		return err
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(file), ".newsletter-*.html")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), file)
 }
 
 // Issues returns every newsletter record of the store, newest first (by

@@ -38,10 +38,9 @@ import (
 
 	"newshub/internal/content"
 	"newshub/internal/curate"
+	"newshub/internal/filelock"
 	"newshub/internal/model"
 	"newshub/internal/store"
-
-	"newshub/internal/filelock"
 )
 
 // Policy is what to retain: the ages past which news is archived and

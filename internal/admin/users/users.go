@@ -42,6 +42,8 @@ import (
 
 	"go.yaml.in/yaml/v3"
 	"golang.org/x/crypto/argon2"
+
+	"newshub/internal/atomicfile"
 )
 
 // Path is where a site keeps its accounts, relative to the site folder.
@@ -373,27 +375,7 @@ func write(path string, us []User) error {
 	}{us}); err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".users-*.yaml")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if err := tmp.Chmod(0o600); err != nil {
-		tmp.Close()
-		return err
-	}
-	if _, err := tmp.Write(buf.Bytes()); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
+	return atomicfile.Write(path, buf.Bytes(), 0o600)
 }
 
 // hash returns the PHC string of password under a.params and a new salt.

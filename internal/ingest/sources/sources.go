@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"newshub/internal/atomicfile"
 	"newshub/internal/content"
 	"newshub/internal/model"
 	"newshub/internal/store"
@@ -76,22 +77,7 @@ func (l *List) Save(ctx context.Context, st store.Store, siteDir string) error {
 		return nil
 	}
 	file := filepath.Join(siteDir, filepath.FromSlash(Path))
-	if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
-		return fmt.Errorf("save sources: %w", err)
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(file), ".sources-*.yaml")
-	if err != nil {
-		return fmt.Errorf("save sources: %w", err)
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(l.rec.Raw); err != nil {
-		tmp.Close()
-		return fmt.Errorf("save sources: %w", err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("save sources: %w", err)
-	}
-	if err := os.Rename(tmp.Name(), file); err != nil {
+	if err := atomicfile.Write(file, l.rec.Raw, 0o644); err != nil {
 		return fmt.Errorf("save sources: %w", err)
 	}
 	return nil
