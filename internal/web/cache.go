@@ -29,6 +29,7 @@ type viewCache struct {
 	commonOnce sync.Once
 	common     *pageCommon
 
+	badges    sync.Map // *model.Topic → *badge
 	cards     sync.Map // record path → *card, without its story's coverage
 	leadsOnly bool     // keep the cards of leads only (a static build, see card)
 	rendered  sync.Map // cardKey → rendered card (template.HTML)

@@ -167,6 +167,16 @@ func (c *viewCache) newCard(src cardSource) *card {
 
 // badge returns the voice badge of a topic.
 func (c *viewCache) badge(t *model.Topic) *badge {
+	// A topic's badge is the same on every card of the view: made once.
+	if b, ok := c.badges.Load(t); ok {
+		return b.(*badge)
+	}
+	b := c.newBadge(t)
+	c.badges.Store(t, b)
+	return b
+}
+
+func (c *viewCache) newBadge(t *model.Topic) *badge {
 	b := &badge{Name: t.Name, Full: t.Name, TopicPath: "topics/" + url.PathEscape(t.ID) + "/"}
 	if t.Shortname != "" && t.Shortname != t.Name {
 		b.Name = t.Shortname
@@ -186,10 +196,28 @@ func (c *viewCache) badge(t *model.Topic) *badge {
 	return b
 }
 
-var colorRE = regexp.MustCompile(`^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{4}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})$`)
+// isColor accepts hex colours only (#rgb, #rgba, #rrggbb, #rrggbbaa):
+// anything else could break out of CSS.
+func isColor(c string) bool {
+	switch len(c) {
+	case 4, 5, 7, 9:
+	default:
+		return false
+	}
+	if c[0] != '#' {
+		return false
+	}
+	for i := 1; i < len(c); i++ {
+		if !isHex(c[i]) {
+			return false
+		}
+	}
+	return true
+}
 
-// isColor accepts hex colours only: anything else could break out of CSS.
-func isColor(c string) bool { return colorRE.MatchString(c) }
+func isHex(b byte) bool {
+	return '0' <= b && b <= '9' || 'a' <= b && b <= 'f' || 'A' <= b && b <= 'F'
+}
 
 // provider describes a publisher: the record's logo, else the
 // organization's.
