@@ -293,11 +293,52 @@ func (d *jsonReader) float() float64 {
 		}
 		break
 	}
-	f, err := strconv.ParseFloat(string(d.data[start:d.i]), 64)
-	if err != nil || d.i == start || d.data[start] == '+' {
+	num := d.data[start:d.i]
+	f, err := strconv.ParseFloat(string(num), 64)
+	if err != nil || !jsonNumber(num) {
 		d.bad = true
 	}
 	return f
+}
+
+// jsonNumber reports whether b is a number as JSON writes one:
+// -? (0 | [1-9][0-9]*) (.[0-9]+)? ([eE][+-]?[0-9]+)?. ParseFloat reads
+// more ("00", "1.", ".5", "+1"), which encoding/json refuses.
+func jsonNumber(b []byte) bool {
+	i := 0
+	digits := func() int {
+		n := 0
+		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
+			i++
+			n++
+		}
+		return n
+	}
+	if i < len(b) && b[i] == '-' {
+		i++
+	}
+	switch {
+	case i < len(b) && b[i] == '0':
+		i++
+	case digits() == 0:
+		return false
+	}
+	if i < len(b) && b[i] == '.' {
+		i++
+		if digits() == 0 {
+			return false
+		}
+	}
+	if i < len(b) && (b[i] == 'e' || b[i] == 'E') {
+		i++
+		if i < len(b) && (b[i] == '+' || b[i] == '-') {
+			i++
+		}
+		if digits() == 0 {
+			return false
+		}
+	}
+	return i == len(b)
 }
 
 func (d *jsonReader) bool() bool {

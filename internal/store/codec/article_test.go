@@ -129,3 +129,18 @@ func BenchmarkUnmarshalArticle(b *testing.B) {
 		}
 	})
 }
+
+// TestJSONNumberAgreesWithEncodingJSON holds the fast decoder's number
+// check to encoding/json on the forms ParseFloat reads and JSON does not.
+func TestJSONNumberAgreesWithEncodingJSON(t *testing.T) {
+	for _, n := range []string{
+		"0", "-0", "1", "10", "0.5", "-1.25", "1e3", "1E+3", "2.5e-3", "123456789.0123",
+		"00", "01", "-01", "1.", ".5", "+1", "1e", "1e+", "-", "", "1.e3", "0x10", "Inf", "NaN", "1_0", "--1",
+	} {
+		var f float64
+		want := json.Unmarshal([]byte(n), &f) == nil
+		if got := jsonNumber([]byte(n)); got != want {
+			t.Errorf("jsonNumber(%q) = %v, encoding/json reads it: %v", n, got, want)
+		}
+	}
+}
