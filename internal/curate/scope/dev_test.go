@@ -166,7 +166,7 @@ func TestBaselineMatchesTheScoringTool(t *testing.T) {
 // in arrival order, reading titles and excerpts as plain text as the scope
 // command does, and prints the figures beside the keyword baseline. The
 // issue's target is F1 ≥ 0.70 with precision ≥ 0.60 on each hub; the gate
-// reaches F1 0.68 (Sci/Tech) and 0.62 (Business), so the test holds what
+// reaches F1 0.68 (Sci/Tech) and 0.61 (Business), so the test holds what
 // it reaches (F1 ≥ 0.60, precision ≥ 0.60, at least 1.6 times the
 // baseline's F1) and says how far the target is.
 func TestDevHubs(t *testing.T) {
@@ -176,6 +176,39 @@ func TestDevHubs(t *testing.T) {
 		t.Logf("%s: gate %v | keyword baseline %v | F1 ratio %.2f (target F1 0.70: %+.3f)", h.name, s, b, s.F1/b.F1, s.F1-0.70)
 		if s.F1 < 0.60 || s.P < 0.60 || s.F1 < 1.6*b.F1 {
 			t.Errorf("%s: %v, baseline F1 %.3f; want F1 ≥ 0.60, P ≥ 0.60 and F1 ≥ 1.6 × baseline", h.name, s, b.F1)
+		}
+	}
+}
+
+// TestDevHubsOverLongStreams passes each dev stream through one gate six
+// times, each time in another order, as a hub runs for months, and prints
+// the figures of each pass. Every refit is a step of
+// expectation-maximisation for what the model labelled itself; unbounded,
+// they drift toward a neighbouring topic and cost precision pass after
+// pass. Each pass must stay at least 1.6 times the keyword baseline's F1.
+// (An item seen again is remembered from its earlier pass, so later
+// passes are easier than new news would be: the figures say how the gate
+// drifts, not what a hub reaches.)
+func TestDevHubsOverLongStreams(t *testing.T) {
+	if testing.Short() {
+		t.Skip("slow: six passes over each dev hub")
+	}
+	for _, h := range loadDevHubs(t) {
+		ords := orders(h, 5)
+		var long devHub
+		long.hub = h.hub
+		for _, o := range ords {
+			long.items = append(long.items, o.items...)
+		}
+		on := run(long, defaultParams())
+		b := score(h.items, baseline(h))
+		n := len(h.items)
+		for i := range ords {
+			s := score(long.items[i*n:(i+1)*n], on[i*n:(i+1)*n])
+			t.Logf("%s pass %d: %v", h.name, i+1, s)
+			if s.F1 < 1.6*b.F1 {
+				t.Errorf("%s pass %d: F1 %.3f, below 1.6 × the baseline's %.3f", h.name, i+1, s.F1, b.F1)
+			}
 		}
 	}
 }

@@ -388,3 +388,26 @@ func TestEveryTopicBeatsItsKeywords(t *testing.T) {
 		}
 	}
 }
+
+// TestRefitsLabelAnArticleAgainAtMostRelabelMaxTimes checks that the
+// expectation-maximisation steps an article the model labelled itself goes
+// through are bounded, however long the stream and however many refits it
+// brings, and that the bound is reached (refits do label again).
+func TestRefitsLabelAnArticleAgainAtMostRelabelMaxTimes(t *testing.T) {
+	p := defaultParams()
+	p.window, p.refitEvery = 2000, 200
+	g := newWithParams(Hub{Topic: "Space", Keywords: []string{"NASA", "rocket"}}, p)
+	observeAll(g, synthStream(20000, "space", 0.25, 29, false))
+	var most uint8
+	model := 0
+	for _, r := range g.m.ring {
+		if r.basis != Model {
+			continue
+		}
+		model++
+		most = max(most, r.relabelled)
+	}
+	if model == 0 || int(most) != p.relabelMax {
+		t.Errorf("%d remembered articles labelled by the model, labelled again up to %d times; want up to exactly %d", model, most, p.relabelMax)
+	}
+}

@@ -16,6 +16,7 @@ type params struct {
 	selfOn     float64 // weight of the model's own on-topic labels
 	selfOff    float64 // weight of the model's own off-topic labels
 	relabel    bool    // refits label again what the model labelled
+	relabelMax int     // refits that may label one article again
 	agree      bool    // keyword hits teach as much as their keyword agrees with the others
 	weight     [nBases]float64
 }
@@ -30,6 +31,7 @@ func defaultParams() params {
 		selfOn:     0.5,
 		selfOff:    1,
 		relabel:    true,
+		relabelMax: 2,
 		agree:      true,
 		weight:     [nBases]float64{Everything: 0, Editor: 1, Dedicated: 1, Story: 1, Keyword: 1, Model: 1},
 	}
@@ -43,6 +45,9 @@ type rec struct {
 	basis Basis
 	on    bool
 	w     float32
+	// relabelled counts the refits that labelled it again: each is one
+	// step of expectation-maximisation, and they stop at relabelMax.
+	relabelled uint8
 }
 
 // bayes is a two-class multinomial naive Bayes over binary document
@@ -257,7 +262,8 @@ func (m *bayes) refit() {
 		switch {
 		case r.basis == Keyword:
 			changes = append(changes, change{i, r.on})
-		case r.basis == Model && relabel:
+		case r.basis == Model && relabel && int(r.relabelled) < m.p.relabelMax:
+			r.relabelled++
 			x := prior
 			for _, f := range r.feats {
 				x += weights[f]
