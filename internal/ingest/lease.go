@@ -157,7 +157,7 @@ func (r *round) dispatch(ctx context.Context, due []job, jobs chan<- job) (elsew
 	pending := append(append(make([]job, 0, len(due)), due[start:]...), due[:start]...)
 	w := &waiter{r: r}
 	defer w.close()
-	shared := false
+	flushed := false
 	for len(pending) > 0 {
 		var waiting []job
 		for i := 0; i < len(pending); i += leaseChunk {
@@ -167,15 +167,12 @@ func (r *round) dispatch(ctx context.Context, due []job, jobs chan<- job) (elsew
 			if err != nil || ctx.Err() != nil {
 				return elsewhere, err
 			}
-			if !shared && len(waiting) > 0 {
+			if !flushed && len(waiting) > 0 && 2*i >= len(due) {
 				// Other workers are at work, and curation is each one's
-				// turn: commit what this one gathers as it comes. A turn
-				// takes all gathered while the others had theirs (see
-				// round.commit), so the turns keep pace with the
-				// fetching, and each worker has little left to commit
-				// once the last source is read.
-				r.queue.hurry()
-				shared = true
+				// turn: commit half of what this one gathers while it
+				// still fetches, so the turns at the end are shorter.
+				r.queue.flush()
+				flushed = true
 			}
 		}
 		if len(waiting) == 0 {

@@ -55,6 +55,7 @@ type queue struct {
 	nrecs    int
 	closed   bool
 	hurried  bool
+	flushing bool
 }
 
 func newQueue(min, max int) *queue {
@@ -64,11 +65,16 @@ func newQueue(min, max int) *queue {
 }
 
 // hurry has take return whatever is queued from now on, rather than wait
-// for a batch: results are committed as they come, so the leases of their
-// sources are released without waiting for the end.
-func (q *queue) hurry() {
+// for a batch: the round's last results are committed as they come, so
+// the leases of their sources are released without waiting for the end.
+func (q *queue) hurry() { q.set(&q.hurried) }
+
+// flush has the next take return whatever is queued, once.
+func (q *queue) flush() { q.set(&q.flushing) }
+
+func (q *queue) set(flag *bool) {
 	q.mu.Lock()
-	q.hurried = true
+	*flag = true
 	q.ready.Broadcast()
 	q.mu.Unlock()
 }
@@ -106,7 +112,7 @@ func (q *queue) take() []*result {
 func (q *queue) await() bool {
 	q.mu.Lock()
 	defer q.mu.Unlock()
-	for !q.closed && q.nrecs < q.min && len(q.items) < q.min && !(q.hurried && len(q.items) > 0) {
+	for !q.closed && q.nrecs < q.min && len(q.items) < q.min && !((q.hurried || q.flushing) && len(q.items) > 0) {
 		q.ready.Wait()
 	}
 	return len(q.items) > 0
@@ -117,7 +123,7 @@ func (q *queue) takeNow() []*result {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	out := q.items
-	q.items, q.nrecs = nil, 0
+	q.items, q.nrecs, q.flushing = nil, 0, false
 	q.ready.Broadcast()
 	return out
 }
