@@ -2,29 +2,57 @@
 # Ingest workers benchmark: the first ingest round of FEEDS slow feeds
 # (each feed and page answers after DELAY, as a slow publisher does) by one
 # `newshub ingest` process, then by PROCS processes sharing a new hub of the
-# same store, each fetching the sources it leases. Prints both rows of
-# bench/ingest.sh and the ratio of the rates (target: 3 workers at least
-# 2.5 times one). Each process fetches WORKERS feeds at once: the bound a
-# worker's own fetching has, which more workers multiply.
-# Usage: bench/workers.sh   (env FEEDS, ITEMS, DELAY, WORKERS, PROCS, DB)
+# same store, each fetching the sources it leases. Each process runs with
+# the same flags (--workers WORKERS: the feeds it fetches at once, as a user
+# runs each worker), so the comparison is of one worker with PROCS of them,
+# not of equal fetching capacity. With SAME_TOTAL=1 a third run has one
+# process fetch PROCS*WORKERS feeds at once: the same capacity without the
+# sharing, which tells what sharing the hub costs.
+#
+# The pair (and the third run) is measured REPEAT times, one after the
+# other, so a change in the machine's load shows in each pair alike. Prints
+# each run's rate, distinct URLs stored and load, the ratio of each pair and
+# the median ratio (target: 3 workers at least 2.5 times one).
+# Usage: bench/workers.sh
+#   (env FEEDS, ITEMS, DELAY, WORKERS, PROCS, DB, REPEAT, SAME_TOTAL)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export FEEDS=${FEEDS:-1000} ITEMS=${ITEMS:-10} DELAY=${DELAY:-200ms} PAGE_DELAY=${PAGE_DELAY:-${DELAY:-200ms}}
-export DB=${DB:-postgres} INGEST_ARGS="--workers ${WORKERS:-8}"
+export DB=${DB:-postgres}
+workers=${WORKERS:-8}
 procs=${PROCS:-3}
+repeat=${REPEAT:-1}
 
-rate_of() { sed -n 's/^| first round: articles stored a second (wall) | \([0-9]*\) .*/\1/p' "$1"; }
+row() { sed -n "s/^| $2 | \([^|]*\) |.*/\1/p" "$1" | sed 's/ *$//'; }
+rate_of() { row "$1" 'first round: articles stored a second (wall)'; }
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
-PROCS=1 bench/ingest.sh >"$out/one"
-PROCS=$procs bench/ingest.sh >"$out/many"
-cat "$out/one"
+
+# run NAME PROCS WORKERS: one bench/ingest.sh run, its table kept as NAME.
+run() {
+  PROCS=$2 INGEST_ARGS="--workers $3" bench/ingest.sh >"$out/$1"
+}
+
+echo "| workers ($FEEDS feeds x $ITEMS items, $DB, each answering after $DELAY) | articles/s | news records / distinct URLs | load before / after | wall (CPU) |"
+echo "|---|---|---|---|---|"
+ratios=()
+for i in $(seq 1 "$repeat"); do
+  names=("one.$i:1:$workers" "many.$i:$procs:$workers")
+  if [ "${SAME_TOTAL:-}" = 1 ]; then names+=("total.$i:1:$((procs * workers))"); fi
+  for n in "${names[@]}"; do
+    IFS=: read -r name p w <<<"$n"
+    run "$name" "$p" "$w"
+    echo "| run $i: $p process(es), --workers $w | $(rate_of "$out/$name") |" \
+      "$(row "$out/$name" 'first round: news records \/ distinct canonical URLs in the store') |" \
+      "$(row "$out/$name" 'machine load (1-minute average) before \/ after') |" \
+      "$(row "$out/$name" 'first round: wall time (CPU time of newshub)') |"
+  done
+  one=$(rate_of "$out/one.$i") many=$(rate_of "$out/many.$i")
+  ratios+=("$(awk -v a="$one" -v b="$many" 'BEGIN { if (a > 0) printf "%.2f", b / a; else print 0 }')")
+  echo "| run $i: ratio $procs processes / 1 | ${ratios[-1]}x | | | |"
+done
+median=$(printf '%s\n' "${ratios[@]}" | sort -n | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.2f", (v[NR / 2] + v[NR / 2 + 1]) / 2 }')
 echo
-cat "$out/many"
-echo
-one=$(rate_of "$out/one") many=$(rate_of "$out/many")
-ratio=$(awk -v a="$one" -v b="$many" 'BEGIN { if (a > 0) printf "%.2f", b / a; else print "?" }')
-echo "| workers ($FEEDS feeds x $ITEMS items, $DB, each answering after $DELAY, --workers ${WORKERS:-8} each) | result | target |"
+echo "| workers: $procs processes / 1, each --workers $workers | result | target |"
 echo "|---|---|---|"
-echo "| articles stored a second: 1 process / $procs processes | $one / $many | |"
-echo "| ratio | ${ratio}x | >= 2.5x with 3 |"
+echo "| median ratio of $repeat run(s) | ${median}x | >= 2.5x with 3 |"

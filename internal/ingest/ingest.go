@@ -338,7 +338,13 @@ func (in *Ingester) round(ctx context.Context) (Summary, error) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for j := range jobs {
+			for {
+				t0 := time.Now()
+				j, ok := <-jobs
+				if !ok {
+					return
+				}
+				r.idle.Add(int64(time.Since(t0)))
 				if res := r.source(ctx, j); res != nil {
 					r.results <- res
 				}
@@ -352,7 +358,8 @@ func (in *Ingester) round(ctx context.Context) (Summary, error) {
 	close(jobs)
 	wg.Wait()
 	r.pending.Wait()
-	in.log.Debug("sources read", "sources", len(due), "after", time.Since(start).Round(time.Millisecond))
+	in.log.Debug("sources read", "sources", len(due), "after", time.Since(start).Round(time.Millisecond),
+		"workers_idle", time.Duration(r.idle.Load()).Round(time.Millisecond))
 	// Every fetch of the round is done: the connections kept for the next
 	// page of a host are of no more use while the last batch is curated.
 	in.fetch.Close()
@@ -409,6 +416,9 @@ type round struct {
 	inFlight atomic.Int64
 	// awaiting says the dispatcher waits for sources other workers hold.
 	awaiting atomic.Bool
+	// idle sums the time the source workers waited for a source to be
+	// handed them (leased), for the log.
+	idle atomic.Int64
 
 	mu      sync.Mutex
 	claimed map[string]*claimant // canonical URLs and GUIDs taken this round

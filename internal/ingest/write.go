@@ -31,7 +31,8 @@ func (r *round) write(ctx context.Context, sum *Summary) error {
 	go func() { done <- r.commitQueued(ctx, q, sum) }()
 	for res := range r.results {
 		if r.inFlight.Add(-1) == 0 && r.awaiting.Load() {
-			q.hurry() // the last source taken is read: see waiter.wait
+			r.in.log.Debug("every source taken is read")
+			q.hurry() // see waiter.wait
 		}
 		if res.cancelled || ctx.Err() != nil {
 			continue // drain, so the senders finish
@@ -100,11 +101,27 @@ func (q *queue) close() {
 // sources: their states are worth recording too), or any once hurried, or
 // when the queue is closed; nil when it is closed and empty.
 func (q *queue) take() []*result {
+	if !q.await() {
+		return nil
+	}
+	return q.takeNow()
+}
+
+// await waits until take would return, and reports whether it would
+// return a batch: false once the queue is closed and empty.
+func (q *queue) await() bool {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	for !q.closed && q.nrecs < q.min && len(q.items) < q.min && !((q.hurried || q.flushing) && len(q.items) > 0) {
 		q.ready.Wait()
 	}
+	return len(q.items) > 0
+}
+
+// takeNow returns every queued result, without waiting.
+func (q *queue) takeNow() []*result {
+	q.mu.Lock()
+	defer q.mu.Unlock()
 	out := q.items
 	q.items, q.nrecs, q.flushing = nil, 0, false
 	q.ready.Broadcast()
@@ -116,21 +133,16 @@ func (q *queue) take() []*result {
 func (r *round) commitQueued(ctx context.Context, q *queue, sum *Summary) error {
 	var firstErr error
 	paths := map[string]bool{} // paths given this round
-	for {
-		batch := q.take()
-		if batch == nil {
-			return firstErr
-		}
+	for q.await() {
 		if ctx.Err() != nil {
-			continue // drain, so put never blocks
+			q.takeNow() // drain, so put never blocks
+			continue
 		}
-		for _, res := range batch {
-			r.count(res, sum)
-		}
-		if err := r.commit(ctx, batch, paths, sum); err != nil && firstErr == nil && ctx.Err() == nil {
+		if err := r.commit(ctx, q, paths, sum); err != nil && firstErr == nil && ctx.Err() == nil {
 			firstErr = err
 		}
 	}
+	return firstErr
 }
 
 func (r *round) count(res *result, sum *Summary) {
@@ -170,17 +182,35 @@ func countItems(rep store.ReadReport, sum *Summary) {
 // moment the batch is given paths until its sources' states are recorded:
 // other workers of the hub curate and write in turn, so each curates
 // against what the others stored (a story never gets two leads, an
-// article is never stored twice) and no path is given twice. Then it
-// releases the leases of the batch's sources. When the records cannot be
-// stored, the sources whose items were in it are recorded as failed and
-// their validators dropped, so the next round fetches those items again.
-func (r *round) commit(ctx context.Context, batch []*result, paths map[string]bool, sum *Summary) error {
+// article is never stored twice) and no path is given twice. The batch is
+// what is queued once the lock is held: results gathered while another
+// worker held it join this batch rather than make one of their own, which
+// would read the stored window again. Then it releases the leases of the
+// batch's sources. When the records cannot be stored, the sources whose
+// items were in it are recorded as failed and their validators dropped,
+// so the next round fetches those items again.
+func (r *round) commit(ctx context.Context, q *queue, paths map[string]bool, sum *Summary) error {
 	var recorded []string
+	var batch []*result
+	asked := time.Now()
 	err := r.in.st.Exclusive(ctx, curateLock, func(ctx context.Context) error {
+		batch = q.takeNow()
+		r.in.log.Debug("curate lock taken", "waited", time.Since(asked).Round(time.Millisecond), "sources", len(batch))
+		for _, res := range batch {
+			r.count(res, sum)
+		}
 		var err error
 		recorded, err = r.commitLocked(ctx, batch, paths, sum)
 		return err
 	})
+	if batch == nil {
+		// The lock was not had: the batch is given up, as a batch that
+		// cannot be stored is; its sources' leases expire or are
+		// released at the end of the round.
+		for _, res := range q.takeNow() {
+			r.count(res, sum)
+		}
+	}
 	if rerr := r.leases.release(ctx, recorded...); rerr != nil {
 		r.in.log.Warn("releasing source leases failed: they expire", "err", rerr)
 	}

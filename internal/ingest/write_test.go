@@ -6,8 +6,10 @@ import (
 	"log/slog"
 	"strings"
 	"testing"
+	"time"
 
 	"newshub/internal/model"
+	"newshub/internal/store"
 )
 
 // withRecs is a result carrying n new records.
@@ -115,6 +117,66 @@ func TestSmallBatchesStoreEveryArticleOnce(t *testing.T) {
 	for p, raw := range before {
 		if after[p] != raw {
 			t.Errorf("%s rewritten", p)
+		}
+	}
+}
+
+// A worker that waits for the curate lock while another worker curates
+// commits, once it has the lock, every result gathered meanwhile: one
+// batch, one read of the stored window, rather than one batch for what it
+// held when it began to wait and another for the rest.
+func TestResultsGatheredWhileAnotherCuratesJoinTheBatch(t *testing.T) {
+	ctx := context.Background()
+	urls := []string{"https://a.example.org/feed.xml", "https://b.example.org/feed.xml", "https://c.example.org/feed.xml"}
+	var srcs []model.Source
+	for _, u := range urls {
+		srcs = append(srcs, model.Source{URL: u})
+	}
+	h := newHub(t, false, srcs...)
+	var logged bytes.Buffer
+	opts := testOptions()
+	opts.Log = slog.New(slog.NewTextHandler(&logged, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	in := h.ingester(opts)
+	defer in.Close()
+	r := &round{in: in, queue: newQueue(1, 10),
+		leases: &leases{st: h.st, holder: in.holder, ttl: time.Minute, held: map[string]bool{}}}
+	notModified := func(url string) *result {
+		return &result{src: model.Source{URL: url}, state: store.SourceState{URL: url}, notModified: true}
+	}
+
+	// Another worker's turn: it holds the lock until told.
+	holding, release, other := make(chan struct{}), make(chan struct{}), make(chan error, 1)
+	go func() {
+		other <- h.st.Exclusive(ctx, curateLock, func(context.Context) error {
+			close(holding)
+			<-release
+			return nil
+		})
+	}()
+	<-holding
+	r.queue.put(notModified(urls[0]))
+	var sum Summary
+	done := make(chan error, 1)
+	go func() { done <- r.commit(ctx, r.queue, map[string]bool{}, &sum) }()
+	// Gathered while the other worker still curates.
+	r.queue.put(notModified(urls[1]))
+	r.queue.put(notModified(urls[2]))
+	close(release)
+	if err := <-other; err != nil {
+		t.Fatal(err)
+	}
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if sum.NotModified != len(urls) {
+		t.Fatalf("the turn committed %d sources, want all %d gathered before it had the lock", sum.NotModified, len(urls))
+	}
+	if n := strings.Count(logged.String(), "curate lock taken"); n != 1 {
+		t.Errorf("%d turns of the lock, want 1", n)
+	}
+	for _, u := range urls {
+		if s := h.state(t, u); s.URL != u {
+			t.Errorf("state of %s not recorded: %+v", u, s)
 		}
 	}
 }
