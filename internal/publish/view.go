@@ -32,7 +32,8 @@ type Options struct {
 }
 
 // View is the published form of one store generation, loaded once: every
-// news entry with its item encoded for a list, the leads newest first and
+// current news entry with its item encoded for a list (archived news is
+// read from the store when asked for, see archive.go), the leads newest first and
 // ranked for top stories, per topic too, the stories, events, people and
 // learning. The JSON documents and the feeds (this package) and the
 // website's pages (package web) are all rendered from it, so they show the
@@ -54,9 +55,12 @@ type View struct {
 	topics   *topicSets // the news entries' topic lists
 	topicIDs map[string][]string
 
-	news       map[string]*Entry // record path → entry
-	articles   map[string]string // "YYYY/MM/DD/slug" → record path
-	leads      []*Entry          // published, newest first
+	news     map[string]*Entry // record path → entry, current news only
+	articles map[string]string // "YYYY/MM/DD/slug" → record path
+	// archived maps the article key of archived news to the record's path
+	// where that path is not the one the key names (see archive.go).
+	archived   map[string]string
+	leads      []*Entry // published, newest first
 	topicLeads map[string][]*Entry
 
 	events      []*model.Record // by start ascending
@@ -111,9 +115,10 @@ func Load(ctx context.Context, st store.Store, s *site.Site, opt Options) (*View
 }
 
 // load builds the view; each, when set, is also given every news record
-// the view shows with its item (related list included), from several
-// goroutines, so a build writes the per-article documents in the same pass
-// over the store.
+// the view publishes, archived ones included, with its item (related list
+// included), from several goroutines, so a build writes the per-article
+// documents in the same pass over the store. Without each, only the
+// current news records are read, and the archived ones' index.
 func load(ctx context.Context, st store.Store, s *site.Site, opt Options, each func(*View, *model.Record, *newsJSON)) (*View, error) {
 	gen, err := st.Generation(ctx)
 	if err != nil {
@@ -122,7 +127,11 @@ func load(ctx context.Context, st store.Store, s *site.Site, opt Options, each f
 	v := newView(st, s, opt, gen)
 	slabs := make([]slab, runtime.GOMAXPROCS(0))
 	var mu sync.Mutex
-	err = eachNews(ctx, st, gen, len(slabs), func(worker int, r *model.Record) {
+	var current *bool
+	if each == nil {
+		current = new(bool)
+	}
+	err = eachNews(ctx, st, gen, current, len(slabs), func(worker int, r *model.Record) {
 		if !v.shows(r) {
 			return
 		}
@@ -130,6 +139,13 @@ func load(ctx context.Context, st store.Store, s *site.Site, opt Options, each f
 			mu.Lock()
 			v.skip(r.Path, err)
 			mu.Unlock()
+			return
+		}
+		if isArchived(r) {
+			mu.Lock()
+			v.noteArchived(r.Path, ArticleKey(r.Path, r.Article.PublishedDateTime))
+			mu.Unlock()
+			each(v, r, v.newsItem(r.Path, r.Article, true))
 			return
 		}
 		e, it := v.newEntry(&slabs[worker], r, each != nil)
@@ -140,6 +156,9 @@ func load(ctx context.Context, st store.Store, s *site.Site, opt Options, each f
 			each(v, r, it)
 		}
 	})
+	if err == nil && each == nil {
+		err = v.loadArchive(ctx)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("publish: %w", err)
 	}
@@ -185,7 +204,7 @@ func newView(st store.Store, s *site.Site, opt Options, gen int64) *View {
 		pageSize: cfg.PageSize(),
 		root:     s.Root(),
 		topicIDs: map[string][]string{},
-		news:     map[string]*Entry{}, articles: map[string]string{},
+		news:     map[string]*Entry{}, articles: map[string]string{}, archived: map[string]string{},
 		topicLeads:  map[string][]*Entry{},
 		eventBySlug: map[string]*model.Record{}, personBy: map[string]*model.Record{},
 		peopleList: map[string]*model.Record{}, learnBy: map[string]*model.Record{},

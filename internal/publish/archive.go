@@ -1,0 +1,162 @@
+package publish
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"newshub/internal/content"
+	"newshub/internal/model"
+	"newshub/internal/store"
+)
+
+// A hub that runs for months stores far more archived news than current
+// news, and a served view lives for as long as the process: it holds the
+// current news only (its lists, stories and pages show nothing else), and
+// an archived article's document and page are made from its record, read
+// from the store when asked for. Nearly every archived record's path is
+// named by its article key (archivedPath); the view keeps the few others.
+
+// isArchived reports whether a news record lives under _archive/news/.
+func isArchived(r *model.Record) bool {
+	return r.Article.Archived || strings.HasPrefix(r.Path, content.ArchiveDir)
+}
+
+// archivedPath is the path an archived record whose file is named for its
+// article key has: "_archive/news/YYYY-MM-DD-slug.md" for
+// "YYYY/MM/DD/slug".
+func archivedPath(key string) string {
+	return content.ArchiveDir + strings.Replace(key, "/", "-", 3) + ".md"
+}
+
+// maybeArticleKey reports whether key has the shape of an article key
+// ("YYYY/MM/DD/slug", see ArticleKey), which archived news may be at.
+func maybeArticleKey(segs []string) bool {
+	return len(segs) == 4 && len(segs[0]) == 4 && len(segs[1]) == 2 && len(segs[2]) == 2 &&
+		allDigits(segs[0]) && allDigits(segs[1]) && allDigits(segs[2]) && safeSegment(segs[3]) == segs[3]
+}
+
+// noteArchived records an archived news record the view publishes (but
+// does not hold), when its path is not the one its key names. The caller
+// serializes calls.
+func (v *View) noteArchived(path string, key string) {
+	if path == archivedPath(key) {
+		return
+	}
+	if old, ok := v.archived[key]; !ok || owns(path, old) {
+		v.archived[key] = path
+	}
+}
+
+// loadArchive notes the archived news of the store from its index, without
+// reading the records.
+func (v *View) loadArchive(ctx context.Context) error {
+	yes := true
+	return v.st.ScanNews(ctx, store.NewsQuery{Public: true, Archived: &yes}, func(e store.NewsEntry) error {
+		if err := content.CheckPath(e.Path, model.KindNews); err != nil {
+			v.skip(e.Path, err)
+			return nil
+		}
+		v.noteArchived(e.Path, ArticleKey(e.Path, e.PublishedAt))
+		return nil
+	})
+}
+
+// archivedCandidates lists the paths of the archived records that may own
+// the article key, the one that would own it first (see owns).
+func (v *View) archivedCandidates(key string) []string {
+	named := archivedPath(key)
+	other, ok := v.archived[key]
+	switch {
+	case !ok:
+		return []string{named}
+	case owns(other, named):
+		return []string{other, named}
+	}
+	return []string{named, other}
+}
+
+// Archived returns the archived news record whose document and page are
+// at key ("YYYY/MM/DD/slug"), read from the store, when no current
+// article of the view is there; ErrNotFound when none is.
+func (v *View) Archived(ctx context.Context, key string) (*model.Record, error) {
+	if _, ok := v.articles[key]; ok || !maybeArticleKey(strings.Split(key, "/")) {
+		return nil, ErrNotFound
+	}
+	for _, p := range v.archivedCandidates(key) {
+		r, err := v.st.Get(ctx, p)
+		switch {
+		case errors.Is(err, store.ErrNotFound):
+			continue
+		case err != nil:
+			return nil, fmt.Errorf("archived article %s: %w", p, err)
+		}
+		if v.shows(r) && isArchived(r) && ArticleKey(r.Path, r.Article.PublishedDateTime) == key {
+			return r, nil
+		}
+	}
+	return nil, ErrNotFound
+}
+
+// OwnsArchived reports whether the archived news record r is the one
+// whose document and page are at its article key, for a build that meets
+// every record: a current article of the view, or another archived record
+// that owns the key, comes first. Only a record whose path its key does
+// not name may need a read of the store.
+func (v *View) OwnsArchived(ctx context.Context, r *model.Record) (bool, error) {
+	if !v.shows(r) || !isArchived(r) {
+		return false, nil
+	}
+	key := ArticleKey(r.Path, r.Article.PublishedDateTime)
+	if _, ok := v.articles[key]; ok {
+		return false, nil
+	}
+	c := v.archivedCandidates(key)
+	if c[0] == r.Path {
+		return true, nil
+	}
+	if len(c) == 1 || c[0] != archivedPath(key) || c[1] != r.Path {
+		return false, nil // named by its key, but an odd path owns it
+	}
+	// r has an odd path and the named one would own the key if it exists.
+	named, err := v.st.Get(ctx, c[0])
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		return true, nil
+	case err != nil:
+		return false, fmt.Errorf("archived article %s: %w", c[0], err)
+	}
+	return !(v.shows(named) && isArchived(named)), nil
+}
+
+// ArchivedEntry makes the entry of an archived record, as a view holding
+// it would: what its page is made from.
+func (v *View) ArchivedEntry(r *model.Record) *Entry {
+	sl := slab{small: true}
+	e, _ := v.newEntry(&sl, r, false)
+	return e
+}
+
+// eachArticleKey calls fn with the key of every article the view publishes
+// a document and a page for, once each: its current news, then the
+// archived news, read from the store's index (for tools and tests: it
+// costs a pass over the archive).
+func (v *View) eachArticleKey(ctx context.Context, fn func(key string)) error {
+	for key := range v.articles {
+		fn(key)
+	}
+	seen := map[string]bool{}
+	yes := true
+	return v.st.ScanNews(ctx, store.NewsQuery{Public: true, Archived: &yes}, func(e store.NewsEntry) error {
+		if content.CheckPath(e.Path, model.KindNews) != nil {
+			return nil
+		}
+		key := ArticleKey(e.Path, e.PublishedAt)
+		if _, ok := v.articles[key]; !ok && !seen[key] {
+			seen[key] = true
+			fn(key)
+		}
+		return nil
+	})
+}
