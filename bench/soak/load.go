@@ -87,7 +87,8 @@ func (l *load) discover(ctx context.Context) error {
 		{"/api/topics/", "api", false},
 	}
 	if news.NextPage != nil {
-		mix = append(mix, target{fmt.Sprintf("/api/news/page/%d/", *news.NextPage), "api", false})
+		// The list shrinks as news is archived: page 2 may go.
+		mix = append(mix, target{fmt.Sprintf("/api/news/page/%d/", *news.NextPage), "api", true})
 	}
 	// A few of the newest articles and stories, picked at random so the
 	// documents and pages rendered are not always the same.
