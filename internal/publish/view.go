@@ -33,9 +33,9 @@ type Options struct {
 
 // View is the published form of one store generation, loaded once: every
 // current news entry with its item encoded for a list (archived news is
-// read from the store when asked for, see archive.go), the leads newest first and
-// ranked for top stories, per topic too, the stories, events, people and
-// learning. The JSON documents and the feeds (this package) and the
+// read from the store when asked for, see archive.go), the leads newest
+// first and ranked for top stories, per topic too, the stories, events,
+// people and learning. The JSON documents and the feeds (this package) and the
 // website's pages (package web) are all rendered from it, so they show the
 // same articles in the same order. A View is read-only and safe for
 // concurrent use.
@@ -145,7 +145,9 @@ func load(ctx context.Context, st store.Store, s *site.Site, opt Options, each f
 			mu.Lock()
 			v.noteArchived(r.Path, ArticleKey(r.Path, r.Article.PublishedDateTime))
 			mu.Unlock()
-			each(v, r, v.newsItem(r.Path, r.Article, true))
+			if each != nil {
+				each(v, r, v.newsItem(r.Path, r.Article, true))
+			}
 			return
 		}
 		e, it := v.newEntry(&slabs[worker], r, each != nil)
