@@ -81,7 +81,17 @@ func (v *View) archivedCandidates(key string) []string {
 // at key ("YYYY/MM/DD/slug"), read from the store, when no current
 // article of the view is there; ErrNotFound when none is.
 func (v *View) Archived(ctx context.Context, key string) (*model.Record, error) {
-	if _, ok := v.articles[key]; ok || !maybeArticleKey(strings.Split(key, "/")) {
+	if _, ok := v.articles[key]; ok {
+		return nil, ErrNotFound
+	}
+	return v.archivedRecord(ctx, key)
+}
+
+// archivedRecord returns the archived news record that owns key, current
+// news aside: also what became of a current article of the view that was
+// archived since the view was loaded.
+func (v *View) archivedRecord(ctx context.Context, key string) (*model.Record, error) {
+	if !maybeArticleKey(strings.Split(key, "/")) {
 		return nil, ErrNotFound
 	}
 	for _, p := range v.archivedCandidates(key) {

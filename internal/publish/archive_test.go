@@ -73,3 +73,39 @@ func TestViewHoldsCurrentNewsOnly(t *testing.T) {
 		}
 	}
 }
+
+// TestArticleArchivedSinceTheViewLoadedIsServed checks that an article a
+// view holds keeps its document once it is archived, before a new view is
+// loaded: read from its new place, as a build would write it then.
+func TestArticleArchivedSinceTheViewLoadedIsServed(t *testing.T) {
+	st, s := genStore(t, 60)
+	ctx := context.Background()
+	v, err := Load(ctx, st, s, genOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(v.leads) == 0 {
+		t.Fatal("no current lead")
+	}
+	e := v.leads[0]
+	to, _ := strings.CutPrefix(e.Path, "_news/")
+	to = "_archive/news/" + to
+	if err := st.Move(ctx, []store.Move{{From: e.Path, To: to}}); err != nil {
+		t.Fatal(err)
+	}
+	d, err := v.Doc(ctx, "api/news/"+e.Key+"/")
+	if err != nil {
+		t.Fatalf("the archived article's document: %v", err)
+	}
+	out := filepath.Join(t.TempDir(), "out")
+	if _, err := Build(ctx, st, s, out, BuildOptions{Options: genOptions()}); err != nil {
+		t.Fatal(err)
+	}
+	built, err := os.ReadFile(filepath.Join(out, "api/news", filepath.FromSlash(e.Key), "index.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(d.Body, built) || !bytes.Contains(built, []byte(to)) {
+		t.Errorf("the document served differs from the one built after the move, or names no new path:\n%s", d.Body)
+	}
+}

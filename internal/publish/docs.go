@@ -458,22 +458,22 @@ func appendItems(b []byte, items []*Entry) []byte {
 }
 
 // articleDoc renders one article with its related list, read from the
-// store: a current article of the view, else an archived one.
+// store: a current article of the view, else an archived one (an article
+// the view holds may have been archived since it was loaded).
 func (v *View) articleDoc(ctx context.Context, key string) ([]byte, error) {
-	path, ok := v.articles[key]
-	if !ok {
-		r, err := v.Archived(ctx, key)
-		if err != nil {
-			return nil, err
-		}
-		return v.articleBytes(r)
+	var r *model.Record
+	err := store.ErrNotFound
+	if path, ok := v.articles[key]; ok {
+		r, err = v.st.Get(ctx, path)
 	}
-	r, err := v.st.Get(ctx, path)
-	if errors.Is(err, store.ErrNotFound) || (err == nil && !v.shows(r)) {
+	if errors.Is(err, store.ErrNotFound) {
+		r, err = v.archivedRecord(ctx, key)
+	}
+	switch {
+	case errors.Is(err, ErrNotFound) || err == nil && !v.shows(r):
 		return nil, ErrNotFound // gone, or withheld since the view was loaded
-	}
-	if err != nil {
-		return nil, fmt.Errorf("article %s: %w", path, err)
+	case err != nil:
+		return nil, fmt.Errorf("article %s: %w", key, err)
 	}
 	return v.articleBytes(r)
 }
