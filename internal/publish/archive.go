@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
+	"time"
 
 	"newshub/internal/content"
 	"newshub/internal/model"
@@ -16,7 +18,27 @@ import (
 // current news only (its lists, stories and pages show nothing else), and
 // an archived article's document and page are made from its record, read
 // from the store when asked for. Nearly every archived record's path is
-// named by its article key (archivedPath); the view keeps the few others.
+// named by its article key (archivedPath); the view keeps the paths of the
+// few others (odd names: no date, or characters a page address cannot
+// have). Finding them takes a pass over the archive's index, which grows
+// with the archive: a served view takes them over from the view before it,
+// adds the archive paths its own odd-named current articles will have once
+// archived, and reads the index again only every archiveRescan. A path
+// kept that no longer holds an archived record costs a read of the store
+// when its address is asked for, and nothing else.
+
+// archiveRescan is how often a served view reads the archive's index
+// rather than taking the odd names over from the view before it: often
+// enough for records put straight into the archive by another process.
+const archiveRescan = time.Hour
+
+// archiveIndex is what a view knows of the archive: the paths of odd-named
+// archived records by article key, each list in the order that owns the
+// key first (see owns), and when the archive's index was last read.
+type archiveIndex struct {
+	odd     map[string][]string
+	scanned time.Time
+}
 
 // isArchived reports whether a news record lives under _archive/news/.
 func isArchived(r *model.Record) bool {
@@ -37,21 +59,51 @@ func maybeArticleKey(segs []string) bool {
 		allDigits(segs[0]) && allDigits(segs[1]) && allDigits(segs[2]) && safeSegment(segs[3]) == segs[3]
 }
 
-// noteArchived records an archived news record the view publishes (but
-// does not hold), when its path is not the one its key names. The caller
-// serializes calls.
+// noteArchived records the path of an archived news record whose path is
+// not the one its key names. The caller serializes calls.
 func (v *View) noteArchived(path string, key string) {
 	if path == archivedPath(key) {
 		return
 	}
-	if old, ok := v.archived[key]; !ok || owns(path, old) {
-		v.archived[key] = path
+	l := v.archive.odd[key]
+	i, found := slices.BinarySearchFunc(l, path, func(a, b string) int {
+		if a == b {
+			return 0
+		}
+		if owns(a, b) {
+			return -1
+		}
+		return 1
+	})
+	if !found {
+		v.archive.odd[key] = slices.Insert(slices.Clip(l), i, path)
 	}
 }
 
-// loadArchive notes the archived news of the store from its index, without
-// reading the records.
-func (v *View) loadArchive(ctx context.Context) error {
+// noteOddCurrent records where a current article with an odd name will be
+// once archived, so that a later view finds it without reading the
+// archive's index. The caller serializes calls.
+func (v *View) noteOddCurrent(path, key string) {
+	if name, ok := strings.CutPrefix(path, "_news/"); ok {
+		v.noteArchived(content.ArchiveDir+name, key)
+	}
+}
+
+// loadArchive makes the served view's archive index: the previous view's,
+// or, when it is older than archiveRescan or there is none, one read from
+// the store's index of the archived news, without reading the records.
+func (v *View) loadArchive(ctx context.Context, prev *View) error {
+	now := time.Now()
+	if prev != nil && now.Sub(prev.archive.scanned) < archiveRescan {
+		v.archive.scanned = prev.archive.scanned
+		for key, l := range prev.archive.odd {
+			for _, p := range l {
+				v.noteArchived(p, key)
+			}
+		}
+		return nil
+	}
+	v.archive.scanned = now
 	yes := true
 	return v.st.ScanNews(ctx, store.NewsQuery{Public: true, Archived: &yes}, func(e store.NewsEntry) error {
 		if err := content.CheckPath(e.Path, model.KindNews); err != nil {
@@ -67,14 +119,12 @@ func (v *View) loadArchive(ctx context.Context) error {
 // the article key, the one that would own it first (see owns).
 func (v *View) archivedCandidates(key string) []string {
 	named := archivedPath(key)
-	other, ok := v.archived[key]
-	switch {
-	case !ok:
-		return []string{named}
-	case owns(other, named):
-		return []string{other, named}
+	odd := v.archive.odd[key]
+	i := 0
+	for i < len(odd) && owns(odd[i], named) {
+		i++
 	}
-	return []string{named, other}
+	return slices.Concat(odd[:i], []string{named}, odd[i:])
 }
 
 // Archived returns the archived news record whose document and page are
@@ -112,8 +162,8 @@ func (v *View) archivedRecord(ctx context.Context, key string) (*model.Record, e
 // OwnsArchived reports whether the archived news record r is the one
 // whose document and page are at its article key, for a build that meets
 // every record: a current article of the view, or another archived record
-// that owns the key, comes first. Only a record whose path its key does
-// not name may need a read of the store.
+// that owns the key, comes first. Only a record that another path may own
+// the key before needs a read of the store.
 func (v *View) OwnsArchived(ctx context.Context, r *model.Record) (bool, error) {
 	if !v.shows(r) || !isArchived(r) {
 		return false, nil
@@ -122,22 +172,22 @@ func (v *View) OwnsArchived(ctx context.Context, r *model.Record) (bool, error) 
 	if _, ok := v.articles[key]; ok {
 		return false, nil
 	}
-	c := v.archivedCandidates(key)
-	if c[0] == r.Path {
-		return true, nil
+	for _, p := range v.archivedCandidates(key) {
+		if p == r.Path {
+			return true, nil
+		}
+		other, err := v.st.Get(ctx, p)
+		switch {
+		case errors.Is(err, store.ErrNotFound):
+			continue
+		case err != nil:
+			return false, fmt.Errorf("archived article %s: %w", p, err)
+		}
+		if v.shows(other) && isArchived(other) && ArticleKey(other.Path, other.Article.PublishedDateTime) == key {
+			return false, nil
+		}
 	}
-	if len(c) == 1 || c[0] != archivedPath(key) || c[1] != r.Path {
-		return false, nil // named by its key, but an odd path owns it
-	}
-	// r has an odd path and the named one would own the key if it exists.
-	named, err := v.st.Get(ctx, c[0])
-	switch {
-	case errors.Is(err, store.ErrNotFound):
-		return true, nil
-	case err != nil:
-		return false, fmt.Errorf("archived article %s: %w", c[0], err)
-	}
-	return !(v.shows(named) && isArchived(named)), nil
+	return false, nil // r is no longer at its path
 }
 
 // ArchivedEntry makes the entry of an archived record, as a view holding

@@ -109,3 +109,48 @@ func TestArticleArchivedSinceTheViewLoadedIsServed(t *testing.T) {
 		t.Errorf("the document served differs from the one built after the move, or names no new path:\n%s", d.Body)
 	}
 }
+
+// TestNextViewFindsAnOddNamedArticleArchivedMeanwhile checks that a view
+// which takes the archive's odd names over from the view before it,
+// without reading the archive's index, still finds an article whose file
+// name is not its address and that was archived in between.
+func TestNextViewFindsAnOddNamedArticleArchivedMeanwhile(t *testing.T) {
+	st, s := genStore(t, 60)
+	ctx := context.Background()
+	views := NewViews(ViewsConfig{Store: st, Site: s, Options: genOptions()})
+	v, err := views.Current(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(v.leads) == 0 {
+		t.Fatal("no current lead")
+	}
+	e := v.leads[0]
+	if err := st.Move(ctx, []store.Move{{From: e.Path, To: "_news/odd name.md"}}); err != nil {
+		t.Fatal(err)
+	}
+	if v, err = views.Fresh(ctx); err != nil {
+		t.Fatal(err)
+	}
+	key := ArticleKey("_news/odd name.md", e.Time)
+	if v.articles[key] != "_news/odd name.md" {
+		t.Fatalf("the view has %q at %s", v.articles[key], key)
+	}
+	if err := st.Move(ctx, []store.Move{{From: "_news/odd name.md", To: "_archive/news/odd name.md"}}); err != nil {
+		t.Fatal(err)
+	}
+	next, err := views.Fresh(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if next == v || !next.archive.scanned.Equal(v.archive.scanned) {
+		t.Fatalf("want a new view that took the archive's index over (scanned %v, before %v)", next.archive.scanned, v.archive.scanned)
+	}
+	r, err := next.Archived(ctx, key)
+	if err != nil || r.Path != "_archive/news/odd name.md" {
+		t.Fatalf("archived at %s: %v, %v", key, r, err)
+	}
+	if _, err := next.Doc(ctx, "api/news/"+key+"/"); err != nil {
+		t.Errorf("its document: %v", err)
+	}
+}

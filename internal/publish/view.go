@@ -55,12 +55,10 @@ type View struct {
 	topics   *topicSets // the news entries' topic lists
 	topicIDs map[string][]string
 
-	news     map[string]*Entry // record path → entry, current news only
-	articles map[string]string // "YYYY/MM/DD/slug" → record path
-	// archived maps the article key of archived news to the record's path
-	// where that path is not the one the key names (see archive.go).
-	archived   map[string]string
-	leads      []*Entry // published, newest first
+	news       map[string]*Entry // record path → entry, current news only
+	articles   map[string]string // "YYYY/MM/DD/slug" → record path
+	archive    archiveIndex      // the odd names of archived news (see archive.go)
+	leads      []*Entry          // published, newest first
 	topicLeads map[string][]*Entry
 
 	events      []*model.Record // by start ascending
@@ -111,7 +109,13 @@ type voice struct {
 
 // Load reads the store and builds the view of its current generation.
 func Load(ctx context.Context, st store.Store, s *site.Site, opt Options) (*View, error) {
-	return load(ctx, st, s, opt, nil)
+	return loadView(ctx, st, s, opt, nil, nil)
+}
+
+// loadAfter is Load for a view that replaces prev, whose knowledge of the
+// archive it takes over (see archive.go).
+func loadAfter(ctx context.Context, st store.Store, s *site.Site, opt Options, prev *View) (*View, error) {
+	return loadView(ctx, st, s, opt, prev, nil)
 }
 
 // load builds the view; each, when set, is also given every news record
@@ -120,6 +124,10 @@ func Load(ctx context.Context, st store.Store, s *site.Site, opt Options) (*View
 // documents in the same pass over the store. Without each, only the
 // current news records are read, and the archived ones' index.
 func load(ctx context.Context, st store.Store, s *site.Site, opt Options, each func(*View, *model.Record, *newsJSON)) (*View, error) {
+	return loadView(ctx, st, s, opt, nil, each)
+}
+
+func loadView(ctx context.Context, st store.Store, s *site.Site, opt Options, prev *View, each func(*View, *model.Record, *newsJSON)) (*View, error) {
 	gen, err := st.Generation(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("publish: generation: %w", err)
@@ -153,13 +161,16 @@ func load(ctx context.Context, st store.Store, s *site.Site, opt Options, each f
 		e, it := v.newEntry(&slabs[worker], r, each != nil)
 		mu.Lock()
 		v.insert(e)
+		if each == nil {
+			v.noteOddCurrent(e.Path, e.Key)
+		}
 		mu.Unlock()
 		if each != nil {
 			each(v, r, it)
 		}
 	})
 	if err == nil && each == nil {
-		err = v.loadArchive(ctx)
+		err = v.loadArchive(ctx, prev)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("publish: %w", err)
@@ -206,7 +217,7 @@ func newView(st store.Store, s *site.Site, opt Options, gen int64) *View {
 		pageSize: cfg.PageSize(),
 		root:     s.Root(),
 		topicIDs: map[string][]string{},
-		news:     map[string]*Entry{}, articles: map[string]string{}, archived: map[string]string{},
+		news:     map[string]*Entry{}, articles: map[string]string{}, archive: archiveIndex{odd: map[string][]string{}},
 		topicLeads:  map[string][]*Entry{},
 		eventBySlug: map[string]*model.Record{}, personBy: map[string]*model.Record{},
 		peopleList: map[string]*model.Record{}, learnBy: map[string]*model.Record{},
