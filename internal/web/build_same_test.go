@@ -22,9 +22,8 @@ import (
 // is byte for byte what a server with its own views answers for its path,
 // and so is every archived article's API document (the server reads those
 // from the store when asked), on the fixture hub (with an archived article
-// shadowed by a current one, archived articles whose file names are not
-// their addresses, and two archived articles at one address) and on a
-// generated hub of many stories.
+// shadowed by a current one, and one whose file name is not its address)
+// and on a generated hub of many stories.
 func TestBuildPagesEqualServedPages(t *testing.T) {
 	until := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
 	generated := func() []*model.Record {
