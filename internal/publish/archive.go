@@ -145,18 +145,26 @@ func (v *View) archivedRecord(ctx context.Context, key string) (*model.Record, e
 		return nil, ErrNotFound
 	}
 	for _, p := range v.archivedCandidates(key) {
-		r, err := v.st.Get(ctx, p)
-		switch {
-		case errors.Is(err, store.ErrNotFound):
-			continue
-		case err != nil:
-			return nil, fmt.Errorf("archived article %s: %w", p, err)
-		}
-		if v.shows(r) && isArchived(r) && ArticleKey(r.Path, r.Article.PublishedDateTime) == key {
-			return r, nil
+		if r, err := v.archivedAt(ctx, p, key); r != nil || err != nil {
+			return r, err
 		}
 	}
 	return nil, ErrNotFound
+}
+
+// archivedAt reads the record at path p: nil when it is not an archived
+// news record the view publishes at key.
+func (v *View) archivedAt(ctx context.Context, p, key string) (*model.Record, error) {
+	r, err := v.st.Get(ctx, p)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		return nil, nil
+	case err != nil:
+		return nil, fmt.Errorf("archived article %s: %w", p, err)
+	case v.shows(r) && isArchived(r) && ArticleKey(r.Path, r.Article.PublishedDateTime) == key:
+		return r, nil
+	}
+	return nil, nil
 }
 
 // OwnsArchived reports whether the archived news record r is the one
@@ -176,15 +184,8 @@ func (v *View) OwnsArchived(ctx context.Context, r *model.Record) (bool, error) 
 		if p == r.Path {
 			return true, nil
 		}
-		other, err := v.st.Get(ctx, p)
-		switch {
-		case errors.Is(err, store.ErrNotFound):
-			continue
-		case err != nil:
-			return false, fmt.Errorf("archived article %s: %w", p, err)
-		}
-		if v.shows(other) && isArchived(other) && ArticleKey(other.Path, other.Article.PublishedDateTime) == key {
-			return false, nil
+		if other, err := v.archivedAt(ctx, p, key); other != nil || err != nil {
+			return false, err
 		}
 	}
 	return false, nil // r is no longer at its path
