@@ -7,6 +7,17 @@
 # goroutines, threads, open files, CPU, API and page latency (p50, p99), ingest
 # rounds, articles stored and errors.
 #
+# The hub's ages are compressed along with the schedule, by one factor:
+# the site's archive_after is ARCHIVE_AFTER (4m) rather than 30 days, and
+# its story_window STORY_WINDOW (24s) rather than 72 hours, so that stories
+# end and news ages into _archive/news/ within the run, as it does in a hub
+# over months. The current news the server holds then levels off at about
+# ARCHIVE_AFTER/ROTATE x NEW x FEEDS articles once the first stories are
+# archived, while the archive grows by FEEDS x NEW articles every ROTATE
+# for the rest of the run (the feeds' first items, older than that, are
+# archived in the first rounds). Without the compression every story stays
+# current and the hub's memory grows with all the news it ever stored.
+#
 # Writes to OUT (default: a new folder under the system's temporary folder):
 # samples.tsv, requests.tsv, summary.md (the checks: heap and RSS within ±10%
 # after warm-up, goroutines and open files flat, no error, the API's p99 no
@@ -19,7 +30,9 @@
 #   bench/soak.sh                        # 20 minutes
 #   DURATION=2m bench/soak.sh            # a smoke run
 #
-# Environment: DURATION (20m), INTERVAL (30s), ROTATE (60s), NEW (1), FEEDS
+# Environment: DURATION (20m), INTERVAL (30s), ROTATE (60s), NEW (1),
+# ARCHIVE_AFTER (4m; "30d" or "off" for the hub's own), STORY_WINDOW (24s;
+# "72h" for the hub's own), FEEDS
 # (1000), ITEMS (50), HOSTS (FEEDS), RATE (20), WARMUP (0.25: the fraction of
 # the run left out of the flatness checks), OUT, KEEP=1 keeps the site and
 # its database (in OUT/work).
@@ -30,6 +43,8 @@ DURATION=${DURATION:-20m}
 INTERVAL=${INTERVAL:-30s}
 ROTATE=${ROTATE:-60s}
 NEW=${NEW:-1}
+ARCHIVE_AFTER=${ARCHIVE_AFTER:-4m}
+STORY_WINDOW=${STORY_WINDOW:-24s}
 FEEDS=${FEEDS:-1000}
 ITEMS=${ITEMS:-50}
 HOSTS=${HOSTS:-$FEEDS}
@@ -72,6 +87,7 @@ wait_for() {
 
 site="$work/site"
 feed_site "$site"
+printf 'archive_after: %s\nstory_window: %s\n' "$ARCHIVE_AFTER" "$STORY_WINDOW" >>"$site/_config.yml"
 
 # The feeds outlive the run by a margin: the server fetches until it stops.
 "$work/feedserver" -feeds "$FEEDS" -items "$ITEMS" -hosts "$HOSTS" -rotate "$ROTATE" -rotate-items "$NEW" \
@@ -87,7 +103,7 @@ wait_for "$work/serve.out" "^serving http://" 120
 base=$(sed -n 's|^serving \(http://[^/]*\)/$|\1|p' "$work/serve.out")
 debug=$(sed -n 's|^debug \(http://[^/]*\)/debug/$|\1|p' "$work/serve.out")
 
-echo "soak: $DURATION, $FEEDS feeds x $ITEMS items, $NEW new a feed every $ROTATE, fetched every $INTERVAL, $RATE requests/s; load $(cut -d' ' -f1-3 /proc/loadavg); results in $OUT" >&2
+echo "soak: $DURATION, $FEEDS feeds x $ITEMS items, $NEW new a feed every $ROTATE, fetched every $INTERVAL, archived after $ARCHIVE_AFTER, story window $STORY_WINDOW, $RATE requests/s; load $(cut -d' ' -f1-3 /proc/loadavg); results in $OUT" >&2
 status=0
 "$work/soak" -base "$base" -debug "$debug" -pid "$serve_pid" -log "$OUT/serve.log" \
   -d "$DURATION" -rate "$RATE" -warmup "$WARMUP" -out "$OUT" || status=$?
@@ -98,6 +114,7 @@ curl -sf "$debug/debug/pprof/heap" -o "$OUT/heap-end.pprof" || true
 curl -sf "$debug/debug/pprof/goroutine?debug=1" -o "$OUT/goroutines-end.txt" || true
 stop "$serve_pid"
 serve_pid=""
+echo "Ages compressed with the schedule: archive_after $ARCHIVE_AFTER (the hub's default: 30 days), story_window $STORY_WINDOW (default: 72 hours); feeds fetched every $INTERVAL, $NEW new item a feed every $ROTATE." | tee -a "$OUT/summary.md"
 echo "serve stopped on interrupt with exit status $stopped" | tee -a "$OUT/summary.md"
 [ "$stopped" = 0 ] || status=1
 grep -q '\*\*FAIL\*\*' "$OUT/summary.md" && status=1

@@ -63,14 +63,12 @@ func newLoad(base string, rate float64, out io.Writer, start time.Time) *load {
 
 // discover reads the first pages of news and stories and makes the mix:
 // the lists, the newest article and story as document and page, a search
-// for a word of a title, the feeds and the home page.
+// for a word of a title, the feeds and the home page, and two archived
+// articles as document and page once there are some.
 func (l *load) discover(ctx context.Context) error {
 	var news struct {
-		Value []struct {
-			Title     string `json:"title"`
-			SourceURL string `json:"sourceUrl"`
-		} `json:"value"`
-		NextPage *int `json:"nextPage"`
+		Value    []listed `json:"value"`
+		NextPage *int     `json:"nextPage"`
 	}
 	if err := l.getJSON(ctx, "/api/news/", &news); err != nil {
 		return err
@@ -89,7 +87,8 @@ func (l *load) discover(ctx context.Context) error {
 		{"/api/topics/", "api", false},
 	}
 	if news.NextPage != nil {
-		mix = append(mix, target{fmt.Sprintf("/api/news/page/%d/", *news.NextPage), "api", false})
+		// The list shrinks as news is archived: page 2 may go.
+		mix = append(mix, target{fmt.Sprintf("/api/news/page/%d/", *news.NextPage), "api", true})
 	}
 	// A few of the newest articles and stories, picked at random so the
 	// documents and pages rendered are not always the same.
@@ -111,10 +110,52 @@ func (l *load) discover(ctx context.Context) error {
 			mix = append(mix, target{"/api/stories/" + id + "/", "api", true}, target{"/stories/" + id + "/", "page", true})
 		}
 	}
+	archived, err := l.archived(ctx, news.Value)
+	if err != nil {
+		return err
+	}
+	mix = append(mix, archived...)
 	l.mu.Lock()
 	l.paths = mix
 	l.mu.Unlock()
 	return nil
+}
+
+// listed is what the mix uses of an item of a news list.
+type listed struct {
+	Title     string `json:"title"`
+	SourceURL string `json:"sourceUrl"`
+}
+
+// archived finds a few archived articles through the search API, with
+// words of current titles, and gives their documents and pages, which a
+// server reads from its store when asked (none early in a run, before
+// anything is archived).
+func (l *load) archived(ctx context.Context, titles []listed) ([]target, error) {
+	var out []target
+	for i := 0; i < len(titles) && i < 10 && len(out) < 4; i++ {
+		words := strings.Fields(titles[rand.IntN(len(titles))].Title)
+		if len(words) == 0 {
+			continue
+		}
+		w := strings.Trim(words[rand.IntN(len(words))], `.,:;!?"'`)
+		var found struct {
+			Value []struct {
+				Path     string `json:"path"`
+				SitePath string `json:"sitePath"`
+			} `json:"value"`
+		}
+		if err := l.getJSON(ctx, "/api/search?q="+url.QueryEscape(strings.ToLower(w)), &found); err != nil {
+			return nil, err
+		}
+		for _, h := range found.Value {
+			if strings.HasPrefix(h.Path, "_archive/") && strings.HasPrefix(h.SitePath, "news/") && len(out) < 4 {
+				out = append(out, target{"/api/" + h.SitePath, "api", true}, target{"/" + h.SitePath, "page", true})
+				break
+			}
+		}
+	}
+	return out, nil
 }
 
 func (l *load) getJSON(ctx context.Context, path string, v any) error {

@@ -50,6 +50,7 @@ func panels() []panel {
 	return []panel{
 		{"MEMORY MB", []series{
 			{"RSS", red, func(s Sample) float64 { return s.RSSMB }},
+			{"RSS ANON", orange, func(s Sample) float64 { return s.AnonMB }},
 			{"HEAP LIVE", blue, func(s Sample) float64 { return s.HeapMB }},
 		}},
 		{"COUNT", []series{

@@ -215,6 +215,7 @@ func summarize(samples []Sample, reqs []request, lim checkLimits) string {
 	}
 	band("heap live MB", func(s Sample) float64 { return s.HeapMB })
 	band("RSS MB", func(s Sample) float64 { return s.RSSMB })
+	band("RSS anonymous MB (RSS less the mapped store file)", func(s Sample) float64 { return s.AnonMB })
 
 	// Counts: the level and the peaks of the end no higher than the start's
 	// (a fall is idle connections closing, not a leak).

@@ -17,7 +17,7 @@ func run20(change func(s *Sample, t float64), apiMS func(t float64) float64) ([]
 	var rs []request
 	for i := 1; i <= 120; i++ {
 		t := float64(i * 10)
-		s := Sample{T: t, RSSMB: 300 + float64(i%3), HeapMB: 120 + float64(i%4), HeapSrc: "debug", Goroutines: 40 + i%5,
+		s := Sample{T: t, RSSMB: 300 + float64(i%3), AnonMB: 200 + float64(i%3), HeapMB: 120 + float64(i%4), HeapSrc: "debug", Goroutines: 40 + i%5,
 			Threads: 12, FDs: 30 + i%2, CPU: 35, Load1: 1, Requests: 200, APIP50: 2, APIP99: 9, PageP50: 5, PageP99: 30,
 			Rounds: i, Articles: 50000 + 100*i}
 		if change != nil {
@@ -58,6 +58,7 @@ func TestSummaryChecks(t *testing.T) {
 		}, flatAPI, nil},
 		{"heap growing by half fails", func(s *Sample, t float64) { s.HeapMB *= 1 + 0.5*t/1200 }, flatAPI, []string{"heap live MB"}},
 		{"RSS growing fails", func(s *Sample, t float64) { s.RSSMB += t / 10 }, flatAPI, []string{"RSS MB"}},
+		{"anonymous RSS growing fails", func(s *Sample, t float64) { s.AnonMB += t / 10 }, flatAPI, []string{"RSS anonymous MB"}},
 		{"a goroutine a minute fails", func(s *Sample, t float64) { s.Goroutines += int(t / 60) }, flatAPI, []string{"goroutines"}},
 		{"connections idling out are no leak", func(s *Sample, t float64) {
 			if t < 500 {
@@ -142,7 +143,7 @@ func TestReportNamesTheBadLine(t *testing.T) {
 	os.WriteFile(filepath.Join(dir, "samples.tsv"), []byte(sampleHeader+"\n10\t1\n"), 0o644)
 	os.WriteFile(filepath.Join(dir, "requests.tsv"), []byte("t_ms\tkind\tstatus\tms\tpath\n"), 0o644)
 	err := writeReport(dir, checkLimits{Warmup: 0.25}, "")
-	if err == nil || !strings.Contains(err.Error(), "samples.tsv:2: 2 fields, want 20") {
+	if err == nil || !strings.Contains(err.Error(), "samples.tsv:2: 2 fields, want 21") {
 		t.Errorf("error %v, want samples.tsv:2 named", err)
 	}
 }

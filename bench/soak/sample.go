@@ -37,14 +37,18 @@ type Sample struct {
 	Articles   int // new articles stored by ingest, so far
 	Failed     int // sources failed, so far
 	LogErrors  int // ERROR lines in the server's log, so far
+	// AnonMB is the resident memory the process owns (RssAnon): RSSMB
+	// less the pages of mapped files, the store's database above all,
+	// which the kernel may drop at any time and which grow with the file.
+	AnonMB float64
 }
 
-const sampleHeader = "t_s\trss_mb\theap_mb\theap_src\tgoroutines\tthreads\tfds\tcpu_pct\tload1\trequests\terrors\tgone\tapi_p50_ms\tapi_p99_ms\tpage_p50_ms\tpage_p99_ms\trounds\tarticles\tfailed\tlog_errors"
+const sampleHeader = "t_s\trss_mb\theap_mb\theap_src\tgoroutines\tthreads\tfds\tcpu_pct\tload1\trequests\terrors\tgone\tapi_p50_ms\tapi_p99_ms\tpage_p50_ms\tpage_p99_ms\trounds\tarticles\tfailed\tlog_errors\tanon_mb"
 
 func (s Sample) row() string {
-	return fmt.Sprintf("%.0f\t%.1f\t%.1f\t%s\t%d\t%d\t%d\t%.1f\t%.2f\t%d\t%d\t%d\t%.2f\t%.2f\t%.2f\t%.2f\t%d\t%d\t%d\t%d",
+	return fmt.Sprintf("%.0f\t%.1f\t%.1f\t%s\t%d\t%d\t%d\t%.1f\t%.2f\t%d\t%d\t%d\t%.2f\t%.2f\t%.2f\t%.2f\t%d\t%d\t%d\t%d\t%.1f",
 		s.T, s.RSSMB, s.HeapMB, s.HeapSrc, s.Goroutines, s.Threads, s.FDs, s.CPU, s.Load1,
-		s.Requests, s.Errors, s.Gone, s.APIP50, s.APIP99, s.PageP50, s.PageP99, s.Rounds, s.Articles, s.Failed, s.LogErrors)
+		s.Requests, s.Errors, s.Gone, s.APIP50, s.APIP99, s.PageP50, s.PageP99, s.Rounds, s.Articles, s.Failed, s.LogErrors, s.AnonMB)
 }
 
 // parseSample reads a row written by row.
@@ -68,6 +72,7 @@ func parseSample(line string) (Sample, error) {
 	s.Requests, s.Errors, s.Gone = int(num(9)), int(num(10)), int(num(11))
 	s.APIP50, s.APIP99, s.PageP50, s.PageP99 = num(12), num(13), num(14), num(15)
 	s.Rounds, s.Articles, s.Failed, s.LogErrors = int(num(16)), int(num(17)), int(num(18)), int(num(19))
+	s.AnonMB = num(20)
 	if len(errs) > 0 {
 		return s, errs[0]
 	}
@@ -149,6 +154,9 @@ func (s *sampler) readProc(smp *Sample) error {
 		case "VmRSS":
 			kb, _ := strconv.ParseFloat(fields[0], 64)
 			smp.RSSMB = kb / 1024
+		case "RssAnon":
+			kb, _ := strconv.ParseFloat(fields[0], 64)
+			smp.AnonMB = kb / 1024
 		case "Threads":
 			smp.Threads, _ = strconv.Atoi(fields[0])
 		}

@@ -30,7 +30,7 @@ var plainTitle = regexp.MustCompile(`^[A-Za-z0-9 ]+$`)
 type publishedHub struct {
 	*editHub
 	newest, old *model.Record
-	leads       []*model.Record // every lead, newest first
+	leads       []*model.Record // every current lead, newest first
 }
 
 func newPublishedHub(t *testing.T) *publishedHub {
@@ -43,7 +43,8 @@ func newPublishedHub(t *testing.T) *publishedHub {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	leads, err := st.News(context.Background(), store.NewsQuery{PublishedOnly: true, Public: true, Order: store.ByTime})
+	current := false // archived news is in no list
+	leads, err := st.News(context.Background(), store.NewsQuery{PublishedOnly: true, Public: true, Archived: &current, Order: store.ByTime})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -85,7 +85,7 @@ func TestValidationFailsWhenAnAnswerDeviates(t *testing.T) {
 		want    string // in the validation error
 	}{
 		{"a news item's heat is a string", schemas + "NewsItemFields/properties/heat/type", "string", "/api/news/index.json", "/heat"},
-		{"a news item has no locale", schemas + "NewsItemFields/properties/locale", del, "/api/news/page/2/index.json", "locale"},
+		{"a news item has no locale", schemas + "NewsItemFields/properties/locale", del, "/api/news/index.json", "locale"},
 		{"an image's title is never null", schemas + "NewsImage/properties/title/type", "string", "/api/news/index.json", "/title"},
 		{"tags are a list", schemas + "NewsItemFields/properties/tags/type", "array", "/api/news/index.json", "/tags"},
 		{"nextPage is a string", schemas + "NewsPage/properties/nextPage/type", "string", "/api/news/index.json", "/nextPage"},

@@ -495,8 +495,6 @@ var feedFile = map[string]string{"rss": "rss.xml", "atom": "atom.xml", "json": "
 func (v *View) Paths(ctx context.Context) []string {
 	var out []string
 	v.jobs(ctx, func(j job) bool { out = append(out, j.paths...); return true })
-	for key := range v.articles {
-		out = append(out, "api/news/"+key+"/index.json")
-	}
+	v.eachArticleKey(ctx, func(key string) { out = append(out, "api/news/"+key+"/index.json") })
 	return out
 }

@@ -261,8 +261,8 @@ func (v *View) parseNews(rest []string) (target, bool) {
 	}
 	if len(rest) == 4 {
 		key := strings.Join(rest, "/")
-		if _, ok := v.articles[key]; ok {
-			return target{kind: tArticle, a: key}, true
+		if _, ok := v.articles[key]; ok || maybeArticleKey(rest) {
+			return target{kind: tArticle, a: key}, true // archived news is looked up when rendered
 		}
 	}
 	if len(rest) >= 1 && v.isTopic(rest[0]) {
@@ -457,18 +457,23 @@ func appendItems(b []byte, items []*Entry) []byte {
 	return append(b, "  ]"...)
 }
 
-// articleDoc renders one article with its related list, read from the store.
+// articleDoc renders one article with its related list, read from the
+// store: a current article of the view, else an archived one (an article
+// the view holds may have been archived since it was loaded).
 func (v *View) articleDoc(ctx context.Context, key string) ([]byte, error) {
-	path, ok := v.articles[key]
-	if !ok {
-		return nil, ErrNotFound
+	var r *model.Record
+	err := store.ErrNotFound
+	if path, ok := v.articles[key]; ok {
+		r, err = v.st.Get(ctx, path)
 	}
-	r, err := v.st.Get(ctx, path)
-	if errors.Is(err, store.ErrNotFound) || (err == nil && !v.shows(r)) {
+	if errors.Is(err, store.ErrNotFound) {
+		r, err = v.archivedRecord(ctx, key)
+	}
+	switch {
+	case errors.Is(err, ErrNotFound) || err == nil && !v.shows(r):
 		return nil, ErrNotFound // gone, or withheld since the view was loaded
-	}
-	if err != nil {
-		return nil, fmt.Errorf("article %s: %w", path, err)
+	case err != nil:
+		return nil, fmt.Errorf("article %s: %w", key, err)
 	}
 	return v.articleBytes(r)
 }

@@ -23,14 +23,15 @@ func EachNews(ctx context.Context, st store.Store, fn func(r *model.Record)) err
 	if err != nil {
 		return fmt.Errorf("generation: %w", err)
 	}
-	return eachNews(ctx, st, gen, runtime.GOMAXPROCS(0), func(_ int, r *model.Record) { fn(r) })
+	return eachNews(ctx, st, gen, nil, runtime.GOMAXPROCS(0), func(_ int, r *model.Record) { fn(r) })
 }
 
-// eachNews calls fn with every publishable news record of the store from workers
+// eachNews calls fn with every publishable news record of the store (only
+// the archived or only the current ones when archived is set) from workers
 // goroutines, telling each call which (0…workers-1) makes it, so fn may
 // keep state per goroutine. Decoding records is most of the cost of
 // reading them, and runs beside fn on its own goroutines.
-func eachNews(ctx context.Context, st store.Store, gen int64, workers int, fn func(worker int, r *model.Record)) error {
+func eachNews(ctx context.Context, st store.Store, gen int64, archived *bool, workers int, fn func(worker int, r *model.Record)) error {
 	news := make(chan *model.Record, 256)
 	var wg sync.WaitGroup
 	for i := range workers {
@@ -42,7 +43,7 @@ func eachNews(ctx context.Context, st store.Store, gen int64, workers int, fn fu
 			}
 		}()
 	}
-	err := scanNews(ctx, st, gen, news)
+	err := scanNews(ctx, st, gen, archived, news)
 	close(news)
 	wg.Wait()
 	return err
@@ -53,8 +54,8 @@ func eachNews(ctx context.Context, st store.Store, gen int64, workers int, fn fu
 // time-ordered listing in parallel, one query each; if the store changed
 // meanwhile (the chunks may then overlap or miss records), it reads again
 // with one Scan, which reads one consistent state of the store.
-func scanNews(ctx context.Context, st store.Store, gen int64, out chan<- *model.Record) error {
-	total, err := st.CountNews(ctx, store.NewsQuery{Public: true})
+func scanNews(ctx context.Context, st store.Store, gen int64, archived *bool, out chan<- *model.Record) error {
+	total, err := st.CountNews(ctx, store.NewsQuery{Public: true, Archived: archived})
 	if err != nil {
 		return fmt.Errorf("count news: %w", err)
 	}
@@ -68,7 +69,7 @@ func scanNews(ctx context.Context, st store.Store, gen int64, out chan<- *model.
 				if off >= total {
 					return nil
 				}
-				recs, err := st.News(gctx, store.NewsQuery{Public: true, Order: store.ByTime, Offset: off, Limit: loadChunk, NoRaw: true})
+				recs, err := st.News(gctx, store.NewsQuery{Public: true, Archived: archived, Order: store.ByTime, Offset: off, Limit: loadChunk, NoRaw: true})
 				if err != nil {
 					return fmt.Errorf("news: %w", err)
 				}
@@ -101,7 +102,7 @@ func scanNews(ctx context.Context, st store.Store, gen int64, out chan<- *model.
 	// Written meanwhile: fill in what the chunks missed from one Scan.
 	// Records sent twice are replaced by their later version.
 	return st.Scan(ctx, []model.Kind{model.KindNews}, func(r *model.Record) error {
-		if r.Article == nil || !r.Article.Publishable() {
+		if r.Article == nil || !r.Article.Publishable() || archived != nil && isArchived(r) != *archived {
 			return nil
 		}
 		if _, dup := seen.LoadOrStore(r.Path, true); dup {

@@ -15,6 +15,9 @@ import (
 type slab struct {
 	entries []Entry
 	bytes   []byte
+	// small makes blocks no larger than what they hold, for the one entry
+	// of an archived article made when it is asked for.
+	small bool
 }
 
 const (
@@ -25,7 +28,11 @@ const (
 // entry returns a new zero entry.
 func (s *slab) entry() *Entry {
 	if len(s.entries) == cap(s.entries) {
-		s.entries = make([]Entry, 0, slabEntries)
+		n := slabEntries
+		if s.small {
+			n = 1
+		}
+		s.entries = make([]Entry, 0, n)
 	}
 	s.entries = s.entries[:len(s.entries)+1]
 	return &s.entries[len(s.entries)-1]
@@ -34,7 +41,11 @@ func (s *slab) entry() *Entry {
 // copy returns a copy of b in the current block.
 func (s *slab) copy(b []byte) []byte {
 	if len(b) > cap(s.bytes)-len(s.bytes) {
-		s.bytes = make([]byte, 0, max(slabBytes, len(b)))
+		size := slabBytes
+		if s.small {
+			size = 0
+		}
+		s.bytes = make([]byte, 0, max(size, len(b)))
 	}
 	n := len(s.bytes)
 	s.bytes = append(s.bytes, b...)

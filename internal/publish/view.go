@@ -32,9 +32,10 @@ type Options struct {
 }
 
 // View is the published form of one store generation, loaded once: every
-// news entry with its item encoded for a list, the leads newest first and
-// ranked for top stories, per topic too, the stories, events, people and
-// learning. The JSON documents and the feeds (this package) and the
+// current news entry with its item encoded for a list (archived news is
+// read from the store when asked for, see archive.go), the leads newest
+// first and ranked for top stories, per topic too, the stories, events,
+// people and learning. The JSON documents and the feeds (this package) and the
 // website's pages (package web) are all rendered from it, so they show the
 // same articles in the same order. A View is read-only and safe for
 // concurrent use.
@@ -54,8 +55,9 @@ type View struct {
 	topics   *topicSets // the news entries' topic lists
 	topicIDs map[string][]string
 
-	news       map[string]*Entry // record path → entry
+	news       map[string]*Entry // record path → entry, current news only
 	articles   map[string]string // "YYYY/MM/DD/slug" → record path
+	archive    archiveIndex      // the odd names of archived news (see archive.go)
 	leads      []*Entry          // published, newest first
 	topicLeads map[string][]*Entry
 
@@ -107,14 +109,25 @@ type voice struct {
 
 // Load reads the store and builds the view of its current generation.
 func Load(ctx context.Context, st store.Store, s *site.Site, opt Options) (*View, error) {
-	return load(ctx, st, s, opt, nil)
+	return loadView(ctx, st, s, opt, nil, nil)
+}
+
+// loadAfter is Load for a view that replaces prev, whose knowledge of the
+// archive it takes over (see archive.go).
+func loadAfter(ctx context.Context, st store.Store, s *site.Site, opt Options, prev *View) (*View, error) {
+	return loadView(ctx, st, s, opt, prev, nil)
 }
 
 // load builds the view; each, when set, is also given every news record
-// the view shows with its item (related list included), from several
-// goroutines, so a build writes the per-article documents in the same pass
-// over the store.
+// the view publishes, archived ones included, with its item (related list
+// included), from several goroutines, so a build writes the per-article
+// documents in the same pass over the store. Without each, only the
+// current news records are read, and the archived ones' index.
 func load(ctx context.Context, st store.Store, s *site.Site, opt Options, each func(*View, *model.Record, *newsJSON)) (*View, error) {
+	return loadView(ctx, st, s, opt, nil, each)
+}
+
+func loadView(ctx context.Context, st store.Store, s *site.Site, opt Options, prev *View, each func(*View, *model.Record, *newsJSON)) (*View, error) {
 	gen, err := st.Generation(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("publish: generation: %w", err)
@@ -122,7 +135,11 @@ func load(ctx context.Context, st store.Store, s *site.Site, opt Options, each f
 	v := newView(st, s, opt, gen)
 	slabs := make([]slab, runtime.GOMAXPROCS(0))
 	var mu sync.Mutex
-	err = eachNews(ctx, st, gen, len(slabs), func(worker int, r *model.Record) {
+	var current *bool
+	if each == nil {
+		current = new(bool)
+	}
+	err = eachNews(ctx, st, gen, current, len(slabs), func(worker int, r *model.Record) {
 		if !v.shows(r) {
 			return
 		}
@@ -132,14 +149,29 @@ func load(ctx context.Context, st store.Store, s *site.Site, opt Options, each f
 			mu.Unlock()
 			return
 		}
+		if isArchived(r) {
+			mu.Lock()
+			v.noteArchived(r.Path, ArticleKey(r.Path, r.Article.PublishedDateTime))
+			mu.Unlock()
+			if each != nil {
+				each(v, r, v.newsItem(r.Path, r.Article, true))
+			}
+			return
+		}
 		e, it := v.newEntry(&slabs[worker], r, each != nil)
 		mu.Lock()
 		v.insert(e)
+		if each == nil {
+			v.noteOddCurrent(e.Path, e.Key)
+		}
 		mu.Unlock()
 		if each != nil {
 			each(v, r, it)
 		}
 	})
+	if err == nil && each == nil {
+		err = v.loadArchive(ctx, prev)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("publish: %w", err)
 	}
@@ -185,7 +217,7 @@ func newView(st store.Store, s *site.Site, opt Options, gen int64) *View {
 		pageSize: cfg.PageSize(),
 		root:     s.Root(),
 		topicIDs: map[string][]string{},
-		news:     map[string]*Entry{}, articles: map[string]string{},
+		news:     map[string]*Entry{}, articles: map[string]string{}, archive: archiveIndex{odd: map[string][]string{}},
 		topicLeads:  map[string][]*Entry{},
 		eventBySlug: map[string]*model.Record{}, personBy: map[string]*model.Record{},
 		peopleList: map[string]*model.Record{}, learnBy: map[string]*model.Record{},

@@ -171,7 +171,7 @@ func (vs *Views) load(ctx context.Context) (*View, error) {
 			return nil, err
 		}
 	}
-	v, err := Load(ctx, vs.cfg.Store, s, vs.cfg.Options)
+	v, err := loadAfter(ctx, vs.cfg.Store, s, vs.cfg.Options, vs.cur.Load())
 	if err != nil {
 		return nil, err
 	}

@@ -138,7 +138,9 @@ func (b *builder) run() {
 // coverage its page lists, which the view lacks: the news is read again,
 // and what a page leaves out (links to its story's own articles) is
 // dropped at once, so most articles keep none. An article whose record
-// went since the view was loaded is written without it.
+// went since the view was loaded is written without it. The pages of
+// archived articles, which the view does not hold, are written as their
+// records pass.
 func (b *builder) relatedCoverage() (map[string][]model.Related, error) {
 	v := b.vc.v
 	var mu sync.Mutex
@@ -146,7 +148,11 @@ func (b *builder) relatedCoverage() (map[string][]model.Related, error) {
 	var own sync.Map // story id → its articles' web URLs
 	err := publish.EachNews(b.ctx, b.w.st, func(r *model.Record) {
 		e := v.Entry(r.Path)
-		if e == nil || len(r.Article.Related) == 0 {
+		if e == nil {
+			b.archived(r)
+			return
+		}
+		if len(r.Article.Related) == 0 {
 			return
 		}
 		skip := []string{e.WebURL()}
@@ -174,6 +180,19 @@ func (b *builder) relatedCoverage() (map[string][]model.Related, error) {
 		}
 	})
 	return out, err
+}
+
+// archived writes the page of an archived article, unless another record
+// owns its address.
+func (b *builder) archived(r *model.Record) {
+	owns, err := b.vc.v.OwnsArchived(b.ctx, r)
+	if err != nil {
+		b.fail(fmt.Errorf("build website: %w", err))
+		return
+	}
+	if owns {
+		b.page(b.w.archivedView(b.vc, r))
+	}
 }
 
 // story writes a story's page and its members' article pages, which

@@ -2,8 +2,10 @@ package web
 
 import (
 	"context"
+	"errors"
 	"io/fs"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,12 +14,15 @@ import (
 
 	"newshub/internal/model"
 	"newshub/internal/publish"
+	"newshub/internal/store"
 )
 
 // TestBuildPagesEqualServedPages builds the API and the website as the
 // build command does, from one view, and checks that every page written
 // is byte for byte what a server with its own views answers for its path,
-// on the fixture hub (with an archived article shadowed by a current one)
+// and so is every archived article's API document (the server reads those
+// from the store when asked), on the fixture hub (with an archived article
+// shadowed by a current one, and one whose file name is not its address)
 // and on a generated hub of many stories.
 func TestBuildPagesEqualServedPages(t *testing.T) {
 	until := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
@@ -37,7 +42,7 @@ func TestBuildPagesEqualServedPages(t *testing.T) {
 		twin := newsRec("https://img.example.org/", "loose-article", "An older copy of the loose article", "reuters.com", "Reuters", "", 72*time.Hour, false)
 		twin.Path = "_archive/news/" + strings.TrimPrefix(twin.Path, "_news/")
 		twin.Article.Archived = true
-		return append(recs, twin)
+		return append(recs, twin, archivedAt("polling memo", "A memo on polling without a date in its name", 60*24*time.Hour))
 	}
 	for _, tc := range []struct {
 		name string
@@ -98,7 +103,111 @@ func TestBuildPagesEqualServedPages(t *testing.T) {
 				b, _ := os.ReadFile(filepath.Join(out, "news/2026/11/17/loose-article/index.html"))
 				contains(t, "shadowed archive", string(b), "A loose article about turnout")
 			}
+			archived := 0
+			yes := true
+			err = h.st.ScanNews(ctx, store.NewsQuery{Archived: &yes, Public: true}, func(e store.NewsEntry) error {
+				rel := "api/news/" + publish.ArticleKey(e.Path, e.PublishedAt) + "/index.json"
+				built, err := os.ReadFile(filepath.Join(out, rel))
+				if err != nil {
+					t.Errorf("%s: %v", e.Path, err)
+					return nil
+				}
+				rec := sh.api(t, "/"+rel)
+				if rec.Code != http.StatusOK || rec.Body.String() != string(built) {
+					t.Errorf("GET /%s: status %d, the body differs from the built one: %v", rel, rec.Code, rec.Body.String() != string(built))
+				}
+				archived++
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if archived < 2 {
+				t.Errorf("only %d archived articles compared", archived)
+			}
 		})
+	}
+}
+
+// archivedAt makes an archived article of the fixture whose file name is
+// stem.
+func archivedAt(stem, title string, age time.Duration) *model.Record {
+	r := newsRec("https://img.example.org/", "x", title, "apnews.com", "AP", "", age, false)
+	r.Path = "_archive/news/" + stem + ".md"
+	r.Article.OriginalURL = "https://apnews.com/" + url.PathEscape(stem)
+	r.Article.WebURL = r.Article.OriginalURL
+	r.Article.Archived = true
+	return r
+}
+
+// TestArchivedArticlesAreServedFromTheStore checks which archived article
+// owns an address two archived records map to, and that the page and the
+// document of each archived article are served and built alike, while
+// the view holds none of them.
+func TestArchivedArticlesAreServedFromTheStore(t *testing.T) {
+	day := fixtureNow.Add(-90 * 24 * time.Hour)
+	stem := day.Format("2006-01-02") + "-"
+	key := day.Format("2006/01/02") + "/"
+	recs := append(fixtureRecords("https://img.example.org/"),
+		// "a b" and "a-b" both live at .../a-b/: the smaller path, "a b", owns it.
+		archivedAt(stem+"a b", "The odd-named owner", 90*24*time.Hour),
+		archivedAt(stem+"a-b", "The named loser", 90*24*time.Hour),
+		// "c-d" and "c~d" both live at .../c-d/: "c-d" owns it.
+		archivedAt(stem+"c-d", "The named owner", 90*24*time.Hour),
+		archivedAt(stem+"c~d", "The odd-named loser", 90*24*time.Hour),
+		// No date in the name: the address goes by the publication date.
+		archivedAt("undated", "The undated one", 90*24*time.Hour),
+	)
+	h := newHubFrom(t, recs)
+	ctx := context.Background()
+	dir := t.TempDir()
+	if err := h.build(t, dir); err != nil {
+		t.Fatal(err)
+	}
+	v := h.view(t).v
+	for _, tc := range []struct{ key, title, lost string }{
+		{key + "a-b", "The odd-named owner", "The named loser"},
+		{key + "c-d", "The named owner", "The odd-named loser"},
+		{key + "undated", "The undated one", ""},
+		{key + "a-c", "", ""}, // no record
+	} {
+		code, served := h.get(t, "/news/"+tc.key+"/")
+		built, err := os.ReadFile(filepath.Join(dir, "news", filepath.FromSlash(tc.key), "index.html"))
+		if tc.title == "" {
+			if code != http.StatusNotFound || err == nil {
+				t.Errorf("%s: served %d, built %v: want neither", tc.key, code, err)
+			}
+			continue
+		}
+		switch {
+		case code != http.StatusOK || err != nil:
+			t.Errorf("%s: served %d, built %v", tc.key, code, err)
+		case served != string(built):
+			t.Errorf("%s: the built page differs from the served one", tc.key)
+		}
+		contains(t, tc.key, served, tc.title)
+		if tc.lost != "" && strings.Contains(served, tc.lost) {
+			t.Errorf("%s: the page shows %q, whose record does not own the address", tc.key, tc.lost)
+		}
+		rec := h.api(t, "/api/news/"+tc.key+"/index.json")
+		if rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), tc.title) {
+			t.Errorf("api/news/%s: status %d, want the document of %q", tc.key, rec.Code, tc.title)
+		}
+	}
+	for _, e := range v.Stories() {
+		for _, m := range e.Members {
+			if strings.HasPrefix(m.Path, "_archive/") {
+				t.Errorf("the view holds archived %s", m.Path)
+			}
+		}
+	}
+	for _, e := range v.Loose() {
+		if strings.HasPrefix(e.Path, "_archive/") {
+			t.Errorf("the view holds archived %s", e.Path)
+		}
+	}
+	if _, err := v.Archived(ctx, "2026/01/01/nothing-here"); !errors.Is(err, publish.ErrNotFound) {
+		t.Errorf("an address no record has: %v, want not found", err)
 	}
 }
 

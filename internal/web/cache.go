@@ -95,8 +95,8 @@ func (c *viewCache) card(e *publish.Entry) *card {
 		return v.(*card)
 	}
 	cd := c.newCard(entrySource(e))
-	if c.leadsOnly && !e.Published {
-		return cd
+	if c.leadsOnly && !e.Published || c.v.Entry(e.Path) != e {
+		return cd // not kept, or not the view's (an archived article's)
 	}
 	v, _ := c.cards.LoadOrStore(e.Path, cd)
 	return v.(*card)

@@ -497,11 +497,18 @@ type relatedView struct {
 
 // articlePage builds the page of the article at key ("YYYY/MM/DD/slug").
 // The view has what it shows but the related coverage, which the record
-// in the store has.
+// in the store has; an archived article is made from its record alone.
 func (w *Web) articlePage(ctx context.Context, vc *viewCache, key string) (*page, error) {
 	e := vc.v.Article(key)
 	if e == nil {
-		return nil, errNotFound
+		r, err := vc.v.Archived(ctx, key)
+		switch {
+		case errors.Is(err, publish.ErrNotFound):
+			return nil, errNotFound
+		case err != nil:
+			return nil, err
+		}
+		return w.archivedView(vc, r), nil
 	}
 	var related []model.Related
 	r, err := w.st.Get(ctx, e.Path)
@@ -516,6 +523,14 @@ func (w *Web) articlePage(ctx context.Context, vc *viewCache, key string) (*page
 		sc = vc.storyCards(s)
 	}
 	return w.articleView(vc, e, sc, related), nil
+}
+
+// archivedView builds the page of an archived article from its record:
+// the view holds neither the article nor its story, so the page shows no
+// other article of the story but what the record's related coverage
+// lists, and a static build writes the same page.
+func (w *Web) archivedView(vc *viewCache, r *model.Record) *page {
+	return w.articleView(vc, vc.v.ArchivedEntry(r), nil, r.Article.Related)
 }
 
 // storyCards are a story's members and their cards with its coverage.
