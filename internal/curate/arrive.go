@@ -146,6 +146,7 @@ func (c *Curator) Arrive(ctx context.Context, recs []*model.Record) ([]*model.Re
 	if err := b.clusterFresh(ctx); err != nil {
 		return nil, err
 	}
+	b.release()
 	if err := b.readRaw(ctx); err != nil {
 		return nil, err
 	}
@@ -154,6 +155,15 @@ func (c *Curator) Arrive(ctx context.Context, recs []*model.Record) ([]*model.Re
 		return nil, err
 	}
 	return out, errors.Join(rejected...)
+}
+
+// release lets go of the windows once the stories are settled: what is
+// left to do (reading the file bytes of the records to write back,
+// rendering) needs only the arrivals and the records changed, and the
+// renderings would otherwise come on top of the windows.
+func (b *batch) release() {
+	b.work, b.window, b.links, b.byKey, b.prior, b.stored = nil, nil, nil, nil, nil, nil
+	b.lean, b.at = nil, nil
 }
 
 // readRaw reads the file bytes of the stored records to be written back

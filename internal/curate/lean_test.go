@@ -12,8 +12,28 @@ import (
 	"newshub/internal/model"
 	"newshub/internal/site"
 	"newshub/internal/store"
+	"newshub/internal/store/postgres"
+	"newshub/internal/store/postgres/pgtest"
 	"newshub/internal/store/sqlite/sqlitetest"
 )
+
+func TestMain(m *testing.M) { pgtest.Main(m) }
+
+// stores are the real stores the comparison runs on.
+var stores = []struct {
+	name string
+	open func(t *testing.T) store.Store
+}{
+	{"sqlite", func(t *testing.T) store.Store { return sqlitetest.Open(t) }},
+	{"postgres", func(t *testing.T) store.Store {
+		st, err := postgres.Open(context.Background(), pgtest.DSN(t))
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { st.Close() })
+		return st
+	}},
+}
 
 // TestLeanWindowsCurateAsWholeOnes curates the same batches into two
 // stores, one curator keeping its windows' stored records whole and one
@@ -28,7 +48,7 @@ func TestLeanWindowsCurateAsWholeOnes(t *testing.T) {
 	ctx := context.Background()
 	until := time.Date(2026, 3, 10, 12, 0, 0, 0, time.UTC)
 	var config, generated []*model.Record
-	err := gen.Records(gen.Options{Articles: 900, Seed: 11, Until: until, Span: 4 * 24 * time.Hour}, func(r *model.Record) error {
+	err := gen.Records(gen.Options{Articles: 600, Seed: 11, Until: until, Span: 4 * 24 * time.Hour}, func(r *model.Record) error {
 		if r.Kind == model.KindNews {
 			generated = append(generated, r)
 		} else if r.Kind == model.KindConfig || r.Kind == model.KindTopic || r.Kind == model.KindOrganization {
@@ -42,15 +62,18 @@ func TestLeanWindowsCurateAsWholeOnes(t *testing.T) {
 	batches := dealBatches(generated, 6)
 
 	tests := []struct {
-		name string
-		page int // records the lean curator decodes at a time
+		name  string
+		store int // index in stores
+		page  int // records the lean curator decodes at a time
 	}{
-		{"pages of 5", 5},
-		{"one page", 0},
+		{"sqlite, pages of 5", 0, 5},
+		{"sqlite, one page", 0, 0},
+		{"postgres, pages of 5", 1, 5},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			whole, lean := sqlitetest.Open(t), sqlitetest.Open(t)
+			open := stores[tc.store].open
+			whole, lean := open(t), open(t)
 			now := until.Add(time.Hour)
 			curators := map[store.Store]*curate.Curator{}
 			for _, st := range []store.Store{whole, lean} {
