@@ -37,9 +37,12 @@ func runIngest(ctx context.Context, env *Env, args []string) error {
 	if *metricsFile != "" && !*once {
 		return usageError("--metrics-file goes with --once; on schedule, serve the metrics with --admin-addr")
 	}
-	// The stored news of a batch's window, loaded to curate it, is most
-	// of the live heap: collecting sooner near the limit keeps garbage
-	// from doubling it.
+	// Collecting sooner near the limit keeps garbage from doubling the
+	// live heap. A round's live heap peaks near 230 MB (a batch's
+	// arrivals and their renderings, the fetches under way, a window's
+	// lean copies of stored news): a limit much closer to that makes the
+	// collector run all the time (300 MiB took twice the collections and
+	// the CPU time in bench/ingest.sh).
 	env.softMemoryLimit(384 << 20)
 	// Ingest reads the store as curation does, window by window: mapping
 	// the file would only add it to the resident memory.

@@ -1,9 +1,11 @@
 package curate
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"slices"
 	"sort"
 	"strings"
@@ -31,6 +33,11 @@ type batch struct {
 	prior    map[string]string        // story a stored record had at an arrival's path
 	changed  map[string]*model.Record // stored records changed, by path
 	dirty    map[*model.Record]bool   // records whose file fields changed
+	// lean holds the window records kept as lean copies (see leanCopy),
+	// and at the index of each window record in window, by path: a lean
+	// copy is replaced by its full record before anything changes it.
+	lean map[*model.Record]bool
+	at   map[string]int
 	// stored maps the keys of the arrivals to the path of the stored
 	// article ArticleByURL would return, when the store can look them up
 	// all at once; nil otherwise.
@@ -83,7 +90,8 @@ func (c *Curator) Arrive(ctx context.Context, recs []*model.Record) ([]*model.Re
 	}
 	b := &batch{c: c, j: j, arrived: map[string]bool{}, dropped: map[*model.Record]bool{},
 		work: map[string]*model.Record{}, byKey: map[string]*model.Record{},
-		prior: map[string]string{}, changed: map[string]*model.Record{}, dirty: map[*model.Record]bool{}}
+		prior: map[string]string{}, changed: map[string]*model.Record{}, dirty: map[*model.Record]bool{},
+		lean: map[*model.Record]bool{}, at: map[string]int{}}
 	for _, r := range recs {
 		if !isNews(r) {
 			continue
@@ -138,6 +146,7 @@ func (c *Curator) Arrive(ctx context.Context, recs []*model.Record) ([]*model.Re
 	if err := b.clusterFresh(ctx); err != nil {
 		return nil, err
 	}
+	b.release()
 	if err := b.readRaw(ctx); err != nil {
 		return nil, err
 	}
@@ -146,6 +155,15 @@ func (c *Curator) Arrive(ctx context.Context, recs []*model.Record) ([]*model.Re
 		return nil, err
 	}
 	return out, errors.Join(rejected...)
+}
+
+// release lets go of the windows once the stories are settled: what is
+// left to do (reading the file bytes of the records to write back,
+// rendering) needs only the arrivals and the records changed, and the
+// renderings would otherwise come on top of the windows.
+func (b *batch) release() {
+	b.work, b.window, b.links, b.byKey, b.prior, b.stored = nil, nil, nil, nil, nil, nil
+	b.lean, b.at = nil, nil
 }
 
 // readRaw reads the file bytes of the stored records to be written back
@@ -203,32 +221,37 @@ func overMessage(field string) string {
 	return fmt.Sprintf("%s longer than %d characters", field, model.TextLimit(name))
 }
 
-// loadWindows reads the stored articles around the arrivals' times.
+// loadWindows reads the stored articles around the arrivals' times. It
+// keeps a lean copy of each (what clustering and related coverage read):
+// most of a window is only compared with, and the few records a batch
+// changes are read again in full (see full).
 func (b *batch) loadWindows(ctx context.Context) error {
 	var times []time.Time
 	for _, r := range b.arrivals {
 		times = append(times, b.c.effectiveTime(r.Article))
 	}
 	for _, iv := range b.c.windows(times) {
-		// Without file bytes: most of the window is only compared with;
-		// readRaw reads them for the few records written back.
-		recs, err := b.c.st.News(ctx, store.NewsQuery{Since: iv.lo, Until: iv.hi, NoRaw: true})
-		if err != nil {
-			return fmt.Errorf("curate: load window: %w", err)
-		}
-		for _, r := range recs {
+		err := b.c.scanWindow(ctx, iv, func(r *model.Record) {
 			if !isNews(r) {
-				continue
+				return
 			}
 			if b.arrived[r.Path] {
 				b.prior[r.Path] = r.Article.Story
-				continue
+				return
 			}
 			if _, ok := b.work[r.Path]; ok {
-				continue
+				return
+			}
+			if !b.c.fullWindow {
+				r = leanCopy(r)
+				b.lean[r] = true
 			}
 			b.work[r.Path] = r
+			b.at[r.Path] = len(b.window)
 			b.window = append(b.window, r)
+		})
+		if err != nil {
+			return fmt.Errorf("curate: load window: %w", err)
 		}
 	}
 	for _, r := range b.window {
@@ -240,6 +263,124 @@ func (b *batch) loadWindows(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// defaultWindowPage is how many stored records loadWindows decodes at a
+// time: a page is held in full only while its lean copies are taken.
+const defaultWindowPage = 2000
+
+// scanWindow calls fn with the stored news of a span, newest first (the
+// order of store.ByTime), a page at a time. A page ends within the
+// records of one time, so the next starts at that time again and skips
+// those already given; a page of one time only is read again twice as
+// large.
+func (c *Curator) scanWindow(ctx context.Context, iv interval, fn func(*model.Record)) error {
+	limit := cmp.Or(c.windowPage, defaultWindowPage)
+	until := iv.hi
+	var edge int64             // the time (Unix µs) of the last page's last record
+	given := map[string]bool{} // records of that time already given
+	for {
+		recs, err := c.st.News(ctx, store.NewsQuery{Since: iv.lo, Until: until, NoRaw: true, Limit: limit})
+		if err != nil {
+			return err
+		}
+		progress := false
+		for _, r := range recs {
+			if given[r.Path] {
+				continue
+			}
+			progress = true
+			fn(r)
+		}
+		if len(recs) < limit {
+			return nil
+		}
+		if !progress {
+			limit *= 2
+			continue
+		}
+		last := recs[len(recs)-1].Article.PublishedDateTime.UnixMicro()
+		if last != edge {
+			edge = last
+			clear(given)
+		}
+		for _, r := range recs {
+			if r.Article.PublishedDateTime.UnixMicro() == edge {
+				given[r.Path] = true
+			}
+		}
+		until = time.UnixMicro(edge + 1)
+	}
+}
+
+// leanCopy keeps of a stored window record what clustering, lead choice
+// and related coverage read of a record they do not change: its words,
+// addresses, time, story, quality and whether it may be published.
+func leanCopy(r *model.Record) *model.Record {
+	a := r.Article
+	l := &model.Article{
+		Title: a.Title, Excerpt: a.Excerpt, PublishedDateTime: a.PublishedDateTime,
+		OriginalURL: a.OriginalURL, WebURL: a.WebURL, AmpWebURL: a.AmpWebURL, CdnAmpWebURL: a.CdnAmpWebURL,
+		Type: a.Type, Quality: a.Quality, Heat: a.Heat, Published: a.Published,
+		Provider: model.Provider{Name: a.Provider.Name, Domain: a.Provider.Domain},
+		Images:   slices.Clip(a.Images), Has: a.Has, Archived: a.Archived,
+		CanonicalURL: a.CanonicalURL, GUID: a.GUID, Story: a.Story, FetchedAt: a.FetchedAt,
+		Withheld: a.Withheld,
+	}
+	// One string for an address given twice, as most records give it.
+	if l.WebURL == l.OriginalURL {
+		l.WebURL = l.OriginalURL
+	}
+	if l.CanonicalURL == l.OriginalURL {
+		l.CanonicalURL = l.OriginalURL
+	}
+	if rel := a.Relevance; rel != nil && rel.OnTopic {
+		l.Relevance = &model.Relevance{OnTopic: true}
+	}
+	return &model.Record{Path: r.Path, Kind: r.Kind, Version: r.Version, Article: l}
+}
+
+// full returns the full record in play at path, reading it when the batch
+// holds only its lean copy or nothing; nil when it has gone meanwhile or
+// is no news.
+func (b *batch) full(ctx context.Context, path string) (*model.Record, error) {
+	if w := b.work[path]; w != nil && !b.lean[w] {
+		return w, nil
+	}
+	r, err := b.c.st.Get(ctx, path)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("curate: %w", err)
+	}
+	if !isNews(r) {
+		return nil, nil
+	}
+	return b.inPlay(r), nil
+}
+
+// inPlay returns the record in play at the path of r, a record just read
+// in full from the store: the one the batch holds unless that is a lean
+// copy, which r then replaces everywhere.
+func (b *batch) inPlay(r *model.Record) *model.Record {
+	w := b.work[r.Path]
+	if w == nil {
+		b.work[r.Path] = r
+		return r
+	}
+	if !b.lean[w] {
+		return w
+	}
+	delete(b.lean, w)
+	b.work[r.Path] = r
+	b.window[b.at[r.Path]] = r
+	for _, k := range []string{w.Article.CanonicalURL, "guid:" + w.Article.GUID} {
+		if b.byKey[k] == w {
+			b.byKey[k] = r
+		}
+	}
+	return r
 }
 
 // allCarry reports whether every arrival carries its lifecycle values.
@@ -288,21 +429,10 @@ func (b *batch) linkRecord(ctx context.Context, l *windowLink) (*model.Record, e
 	if l.rec != nil {
 		return l.rec, nil
 	}
-	if w := b.work[l.path]; w != nil {
-		l.rec = w
-		return w, nil
+	r, err := b.full(ctx, l.path)
+	if err != nil || r == nil {
+		return nil, err
 	}
-	r, err := b.c.st.Get(ctx, l.path)
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("curate: %w", err)
-	}
-	if !isNews(r) {
-		return nil, nil
-	}
-	b.work[r.Path] = r
 	l.rec = r
 	return r, nil
 }
@@ -330,6 +460,9 @@ func (b *batch) find(ctx context.Context, path string, a *model.Article) (*model
 			continue
 		}
 		if r := b.byKey[k]; r != nil && r.Path != path {
+			if b.lean[r] {
+				return b.full(ctx, r.Path)
+			}
 			return r, nil
 		}
 	}
@@ -347,11 +480,10 @@ func (b *batch) find(ctx context.Context, path string, a *model.Article) (*model
 		if r.Path == path || !isNews(r) {
 			continue
 		}
-		if w := b.work[r.Path]; w != nil {
-			return w, nil
+		if b.lean[r] {
+			return b.full(ctx, r.Path)
 		}
-		b.work[r.Path] = r
-		return r, nil
+		return b.inPlay(r), nil
 	}
 	return nil, nil
 }
@@ -458,7 +590,11 @@ func (b *batch) linkImported(ctx context.Context) error {
 	}
 	if b.links == nil {
 		for _, r := range b.window {
-			b.links = append(b.links, windowLink{path: r.Path, story: r.Article.Story, keys: b.c.linkKeys(r.Article, false), rec: r})
+			l := windowLink{path: r.Path, story: r.Article.Story, keys: b.c.linkKeys(r.Article, false)}
+			if !b.lean[r] {
+				l.rec = r
+			}
+			b.links = append(b.links, l)
 		}
 	}
 	for _, l := range b.links {
@@ -544,12 +680,7 @@ func (b *batch) settleImported(ctx context.Context, g *linkGroup) error {
 				return fmt.Errorf("curate: %w", err)
 			}
 			for _, m := range members {
-				if w := b.work[m.Path]; w != nil {
-					m = w
-				} else {
-					b.work[m.Path] = m
-				}
-				b.relabel(m, id)
+				b.relabel(b.inPlay(m), id)
 			}
 		}
 	} else {
@@ -670,6 +801,11 @@ func (b *batch) clusterFresh(ctx context.Context) error {
 		for _, seg := range b.c.segments(all) {
 			var seeds, adds []*model.Record
 			for _, r := range seg {
+				// A window record read in full since (settling an
+				// earlier segment's stories) is seen as it is now.
+				if w := b.work[r.Path]; w != nil {
+					r = w
+				}
 				if b.arrived[r.Path] && !carriesStory(r.Article) {
 					adds = append(adds, r)
 				} else {
@@ -702,13 +838,11 @@ func (b *batch) clusterWindow(ctx context.Context, seeds, adds []*model.Record) 
 	}
 	touched := map[string]bool{}
 	founded := map[string]bool{}
-	titled := map[string]*model.Record{} // same-title key → first record with it
+	titled := newHeadlines()
 	var order []string
 	seed := func(r *model.Record) {
 		cl.Seed(c.docOf(r), r.Article.Story)
-		if k := titleKey(r.Article.Title); k != "" && titled[k] == nil {
-			titled[k] = r
-		}
+		titled.add(titleKey(r.Article.Title), r)
 	}
 	i := 0
 	for j, r := range adds {
@@ -724,7 +858,7 @@ func (b *batch) clusterWindow(ctx context.Context, seeds, adds []*model.Record) 
 		}
 		a := r.Article
 		k := titleKey(a.Title)
-		if same := titled[k]; k != "" && same != nil && same.Article.Story != "" {
+		if same := titled.first(k); same != nil && same.Article.Story != "" {
 			// The same headline twice in one window is one story, whatever
 			// the word statistics say.
 			a.Story = same.Article.Story
@@ -737,9 +871,7 @@ func (b *batch) clusterWindow(ctx context.Context, seeds, adds []*model.Record) 
 			if as.New {
 				founded[as.Story] = true
 			}
-			if k != "" && titled[k] == nil {
-				titled[k] = r
-			}
+			titled.add(k, r)
 		}
 		if err := b.move(ctx, r); err != nil {
 			return err
@@ -793,11 +925,15 @@ func (b *batch) settle(ctx context.Context, cl *cluster.Clusterer, id string, fo
 			if b.arrived[r.Path] && b.work[r.Path].Article.Story != id {
 				continue // the arrival at this path now belongs elsewhere
 			}
-			if w := b.work[r.Path]; w != nil {
-				r = w
-			} else {
+			if w := b.work[r.Path]; w == nil {
 				b.work[r.Path] = r
+			} else if !b.lean[w] {
+				r = w
 			}
+			// Else r stands in for the lean copy while the story is
+			// settled, and replaces it only if it changes (below): what
+			// settling changes without changing the record (a score, an
+			// explanation) is never written nor read by another story.
 			if r.Article.Story == id {
 				addMember(r)
 			}
@@ -839,7 +975,7 @@ func (b *batch) settle(ctx context.Context, cl *cluster.Clusterer, id string, fo
 			b.dirty[r] = true
 		}
 		if !b.arrived[r.Path] {
-			b.changed[r.Path] = r
+			b.changed[r.Path] = b.inPlay(r)
 		}
 	}
 	return nil
@@ -941,6 +1077,51 @@ func (b *batch) result(recs []*model.Record) ([]*model.Record, error) {
 		}
 	}
 	return out, nil
+}
+
+// headlines finds the first record of a window with a headline (by its
+// titleKey). It keeps a hash of each key rather than the key, which would
+// hold a copy of every headline of the window: a record found by its hash
+// is checked against the key.
+type headlines struct {
+	seed   maphash.Seed
+	byHash map[uint64]*model.Record
+	other  map[string]*model.Record // keys whose hash another key has
+}
+
+func newHeadlines() *headlines {
+	return &headlines{seed: maphash.MakeSeed(), byHash: map[uint64]*model.Record{}}
+}
+
+// first returns the first record added with key k, or nil; "" has none.
+func (h *headlines) first(k string) *model.Record {
+	if k == "" {
+		return nil
+	}
+	r := h.byHash[maphash.String(h.seed, k)]
+	if r == nil {
+		return nil
+	}
+	if titleKey(r.Article.Title) == k {
+		return r
+	}
+	return h.other[k]
+}
+
+// add adds r under key k unless a record has it already.
+func (h *headlines) add(k string, r *model.Record) {
+	if k == "" || h.first(k) != nil {
+		return
+	}
+	sum := maphash.String(h.seed, k)
+	if h.byHash[sum] == nil {
+		h.byHash[sum] = r
+		return
+	}
+	if h.other == nil {
+		h.other = map[string]*model.Record{}
+	}
+	h.other[k] = r
 }
 
 // titleKey folds a headline for exact comparison: lower case, words of

@@ -42,6 +42,11 @@ type Curator struct {
 	now    func() time.Time
 	limit  int
 	canon  canonCache
+	// fullWindow keeps a batch's window records whole rather than as lean
+	// copies, and windowPage bounds the records decoded at a time (0: the
+	// default): both for tests comparing the two ways.
+	fullWindow bool
+	windowPage int
 
 	siteDir string
 	// gate is the topic gate articles arriving in this process are

@@ -1,0 +1,209 @@
+package curate_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"newshub/internal/curate"
+	"newshub/internal/gen"
+	"newshub/internal/model"
+	"newshub/internal/site"
+	"newshub/internal/store"
+	"newshub/internal/store/postgres"
+	"newshub/internal/store/postgres/pgtest"
+	"newshub/internal/store/sqlite/sqlitetest"
+)
+
+func TestMain(m *testing.M) { pgtest.Main(m) }
+
+// openStore opens a new, empty store of a kind: SQLite, else PostgreSQL
+// (the test is skipped where there is none).
+func openStore(t *testing.T, sqlite bool) store.Store {
+	if sqlite {
+		return sqlitetest.Open(t)
+	}
+	st, err := postgres.Open(context.Background(), pgtest.DSN(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st
+}
+
+// TestLeanWindowsCurateAsWholeOnes curates the same batches into two
+// stores, one curator keeping its windows' stored records whole and one
+// keeping lean copies read a few at a time, and checks that both return
+// the same records and leave the same store, byte for byte, after every
+// batch. The batches are generated news (stories covered by several
+// publishers) dealt out so that each batch joins stories stored by the
+// ones before, with what else reads a window: arrivals merged into a
+// stored article, a headline seen before, a run of records of one time
+// longer than a page, and imported records linked to stored ones.
+func TestLeanWindowsCurateAsWholeOnes(t *testing.T) {
+	ctx := context.Background()
+	until := time.Date(2026, 3, 10, 12, 0, 0, 0, time.UTC)
+	var config, generated []*model.Record
+	err := gen.Records(gen.Options{Articles: 600, Seed: 11, Until: until, Span: 4 * 24 * time.Hour}, func(r *model.Record) error {
+		if r.Kind == model.KindNews {
+			generated = append(generated, r)
+		} else if r.Kind == model.KindConfig || r.Kind == model.KindTopic || r.Kind == model.KindOrganization {
+			config = append(config, r)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	batches := dealBatches(generated, 6)
+
+	tests := []struct {
+		name   string
+		sqlite bool // else PostgreSQL
+		page   int  // records the lean curator decodes at a time
+	}{
+		{"sqlite, pages of 5", true, 5},
+		{"sqlite, one page", true, 0},
+		{"postgres, pages of 5", false, 5},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			whole, lean := openStore(t, tc.sqlite), openStore(t, tc.sqlite)
+			now := until.Add(time.Hour)
+			curators := map[store.Store]*curate.Curator{}
+			for _, st := range []store.Store{whole, lean} {
+				if err := st.Upsert(ctx, config); err != nil {
+					t.Fatal(err)
+				}
+				s, err := site.Load(ctx, st)
+				if err != nil {
+					t.Fatal(err)
+				}
+				curators[st] = curate.New(s, st, curate.Options{Now: func() time.Time { return now }})
+			}
+			curate.KeepWholeWindows(curators[whole], true, 0)
+			curate.KeepWholeWindows(curators[lean], false, tc.page)
+			for i, batch := range batches {
+				var got [2][]string
+				for k, st := range []store.Store{whole, lean} {
+					out, _, err := curators[st].Commit(ctx, batch(i))
+					if err != nil {
+						t.Fatalf("batch %d: %v", i, err)
+					}
+					for _, r := range out {
+						got[k] = append(got[k], r.Path)
+					}
+				}
+				if fmt.Sprint(got[0]) != fmt.Sprint(got[1]) {
+					t.Errorf("batch %d: lean windows return %q, whole ones %q", i, got[1], got[0])
+				}
+				sameStores(t, fmt.Sprintf("batch %d", i), dump(t, whole), dump(t, lean))
+			}
+		})
+	}
+}
+
+// dealBatches deals news records out into n batches of fresh arrivals, as
+// ingest makes them (no curated values), the way feeds deal out a story's
+// coverage; a function makes each batch's records anew, since curating
+// changes them. The last batch also brings a copy of a stored article
+// under a tracking address, a headline the first batch stored, and the
+// first batch's records that carry their curated values (as imported);
+// the first batch has a run of records published at one time.
+func dealBatches(news []*model.Record, n int) []func(int) []*model.Record {
+	out := make([]func(int) []*model.Record, n)
+	for k := range n {
+		out[k] = func(int) []*model.Record {
+			var recs []*model.Record
+			for j := k; j < len(news); j += n {
+				recs = append(recs, freshOf(news[j]))
+			}
+			switch k {
+			case 0:
+				at := recs[3].Article.PublishedDateTime
+				for _, r := range recs[3:15] {
+					r.Article.PublishedDateTime = at
+				}
+			case n - 1:
+				dup := freshOf(news[0])
+				dup.Path = "_news/2026-03-09-a-copy-under-a-tracking-address.md"
+				dup.Article.OriginalURL += "?utm_source=rss&utm_medium=feed"
+				dup.Article.WebURL = dup.Article.OriginalURL
+				dup.Article.Excerpt += " With more words than the stored copy has."
+				same := freshOf(news[n])
+				same.Path = "_news/2026-03-09-the-same-headline-elsewhere.md"
+				same.Article.OriginalURL = "https://elsewhere.example/news/same-headline"
+				same.Article.WebURL = same.Article.OriginalURL
+				same.Article.Provider = model.Provider{Name: "Elsewhere", Domain: "elsewhere.example"}
+				recs = append(recs, dup, same)
+				for j := 2 * n; j < 2*n+5*n; j += n {
+					carried := *news[j]
+					a := *news[j].Article
+					carried.Article = &a
+					carried.Raw = bytes.Clone(news[j].Raw)
+					recs = append(recs, &carried)
+				}
+			}
+			return recs
+		}
+	}
+	return out
+}
+
+// freshOf is a generated article as a feed gives it: without its curated
+// values.
+func freshOf(r *model.Record) *model.Record {
+	a := r.Article
+	return &model.Record{Path: r.Path, Kind: model.KindNews, Article: &model.Article{
+		Category: a.Category, Title: a.Title, Excerpt: a.Excerpt, PublishedDateTime: a.PublishedDateTime,
+		OriginalURL: a.OriginalURL, WebURL: a.WebURL, Type: a.Type,
+		Provider: model.Provider{Name: a.Provider.Name, Domain: a.Provider.Domain},
+		Images:   append([]model.Image(nil), a.Images...),
+		GUID:     a.OriginalURL, FetchedAt: a.PublishedDateTime.Add(time.Minute),
+	}}
+}
+
+// stored is what a store holds of a record.
+type stored struct {
+	raw, value []byte
+	version    int64
+}
+
+func dump(t *testing.T, st store.Store) map[string]stored {
+	t.Helper()
+	m := map[string]stored{}
+	err := st.Scan(context.Background(), nil, func(r *model.Record) error {
+		v, err := r.MarshalValue()
+		if err != nil {
+			return err
+		}
+		m[r.Path] = stored{r.Raw, v, r.Version}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+func sameStores(t *testing.T, when string, whole, lean map[string]stored) {
+	t.Helper()
+	if len(whole) != len(lean) {
+		t.Errorf("%s: the store holds %d records with lean windows, %d with whole ones", when, len(lean), len(whole))
+	}
+	for p, w := range whole {
+		l, ok := lean[p]
+		switch {
+		case !ok:
+			t.Errorf("%s: %s missing with lean windows", when, p)
+		case !bytes.Equal(w.raw, l.raw):
+			t.Errorf("%s: %s: file differs with lean windows:\n%s\nwhole:\n%s", when, p, l.raw, w.raw)
+		case !bytes.Equal(w.value, l.value):
+			t.Errorf("%s: %s: value differs with lean windows:\n%s\nwhole:\n%s", when, p, l.value, w.value)
+		case w.version != l.version:
+			t.Errorf("%s: %s: version %d with lean windows, %d with whole ones", when, p, l.version, w.version)
+		}
+	}
+}
