@@ -72,7 +72,7 @@ func printBuild(w io.Writer, out string, stats publish.BuildStats) {
 		fmt.Fprintf(w, "left out %s: %s\n", sk.Path, sk.Reason)
 	}
 	if stats.Whole {
-		fmt.Fprintf(w, "built %s: %d API and feed files, the whole tree written and swapped in, in %s\n", out, stats.Files, took)
+		fmt.Fprintf(w, "built %s: %d files, the whole tree written and swapped in, in %s\n", out, stats.Files, took)
 		return
 	}
 	fmt.Fprintf(w, "updated %s: %d files, %d written (%d new), %d unchanged, %d removed, in %s\n",
@@ -92,6 +92,9 @@ func startPublishing(ctx context.Context, env *Env, st store.Store, siteOf func(
 	if err != nil {
 		return nil, err
 	}
+	// Each build compares with what the last one left in OUT, not with
+	// OUT's bytes read again.
+	opt.Manifest = &publish.Manifest{}
 	ctx, cancel := context.WithCancel(ctx)
 	done := make(chan struct{})
 	go func() {

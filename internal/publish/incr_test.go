@@ -13,13 +13,9 @@ import (
 
 // pageOfEveryArticle is an Extra hook as the website is: one page per
 // article of the view, which the next build must keep, replace or remove.
-func pageOfEveryArticle(_ context.Context, v *View, dir string) error {
+func pageOfEveryArticle(_ context.Context, v *View, out *Output) error {
 	for key := range v.articles {
-		p := filepath.Join(dir, "news", filepath.FromSlash(key), "index.html")
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			return err
-		}
-		if err := os.WriteFile(p, []byte("<h1>"+key+"</h1>\n"), 0o644); err != nil {
+		if err := out.Put("news/"+key+"/index.html", []byte("<h1>"+key+"</h1>\n")); err != nil {
 			return err
 		}
 	}
@@ -31,7 +27,7 @@ func TestBuildNeverFollowsLinksInOut(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
 	out := filepath.Join(dir, "out")
-	opt := BuildOptions{Options: genOptions(), Extra: []func(context.Context, *View, string) error{pageOfEveryArticle}}
+	opt := BuildOptions{Options: genOptions(), Extra: []func(context.Context, *View, *Output) error{pageOfEveryArticle}}
 	if _, err := Build(ctx, st, s, out, opt); err != nil {
 		t.Fatal(err)
 	}
@@ -168,7 +164,7 @@ func TestBuildUpdatesOutInPlace(t *testing.T) {
 	st, s := genStore(t, 150)
 	ctx := context.Background()
 	out := filepath.Join(t.TempDir(), "out")
-	opt := BuildOptions{Options: genOptions(), Extra: []func(context.Context, *View, string) error{pageOfEveryArticle}}
+	opt := BuildOptions{Options: genOptions(), Extra: []func(context.Context, *View, *Output) error{pageOfEveryArticle}}
 	if _, err := Build(ctx, st, s, out, opt); err != nil {
 		t.Fatal(err)
 	}
@@ -210,5 +206,87 @@ func TestBuildUpdatesOutInPlace(t *testing.T) {
 	}
 	if stats.Whole || stats.Removed < 2 || stats.Written == 0 || stats.Unchanged == 0 {
 		t.Errorf("stats %+v: want an update in place that removed the article's files", stats)
+	}
+}
+
+// TestManifestSparesReadingOut checks that a build given the Manifest of
+// the previous one compares by it, reading none of OUT's files back, and
+// still sets right a file edited in OUT since and ends equal to a fresh
+// build.
+func TestManifestSparesReadingOut(t *testing.T) {
+	st, s := genStore(t, 150)
+	ctx := context.Background()
+	out := filepath.Join(t.TempDir(), "out")
+	m := &Manifest{}
+	opt := BuildOptions{Options: genOptions(), Extra: []func(context.Context, *View, *Output) error{pageOfEveryArticle}, Manifest: m}
+	if _, err := Build(ctx, st, s, out, opt); err != nil {
+		t.Fatal(err)
+	}
+	if m.Len() != 0 {
+		t.Errorf("a whole build noted %d files; it writes a new tree, whose files are read once", m.Len())
+	}
+	// The first update in place learns OUT by reading it.
+	stats, err := Build(ctx, st, s, out, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if stats.ReadBack == 0 || int64(m.Len()) != stats.Files {
+		t.Fatalf("first update: read back %d, manifest of %d files; want OUT read and all %d files noted", stats.ReadBack, m.Len(), stats.Files)
+	}
+
+	var gone *model.Record
+	err = st.Scan(ctx, []model.Kind{model.KindNews}, func(r *model.Record) error {
+		if gone == nil && r.Article.Published {
+			gone = r
+		}
+		return nil
+	})
+	if err != nil || gone == nil {
+		t.Fatalf("no published article: %v", err)
+	}
+	if err := st.Delete(ctx, gone.Path); err != nil {
+		t.Fatal(err)
+	}
+	// An outside edit of OUT: other bytes of the same size.
+	edited := filepath.Join(out, "api", "topics", "index.json")
+	b, err := os.ReadFile(edited)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(edited, bytes.Repeat([]byte("x"), len(b)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+
+	stats, err = Build(ctx, st, s, out, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if stats.ReadBack != 1 {
+		t.Errorf("update with a manifest read %d files of OUT back, want 1 (the one edited)", stats.ReadBack)
+	}
+	if stats.Removed < 2 || stats.Written == 0 {
+		t.Errorf("stats %+v: want the deleted article's files removed and the lists written", stats)
+	}
+	fresh := filepath.Join(t.TempDir(), "fresh")
+	if _, err := Build(ctx, st, s, fresh, BuildOptions{Options: genOptions(), Extra: opt.Extra}); err != nil {
+		t.Fatal(err)
+	}
+	got, want := walkFiles(t, out), walkFiles(t, fresh)
+	for rel, b := range want {
+		if !bytes.Equal(got[rel], b) {
+			t.Errorf("%s differs from a fresh build", rel)
+		}
+	}
+	if len(got) != len(want) {
+		t.Errorf("%d files, a fresh build has %d", len(got), len(want))
+	}
+
+	// Nothing changed: nothing read, nothing written.
+	stats, err = Build(ctx, st, s, out, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if stats.ReadBack != 0 || stats.Written != 0 || stats.Removed != 0 {
+		t.Errorf("unchanged rebuild with a manifest: %+v, want nothing read, written or removed", stats)
 	}
 }
