@@ -92,9 +92,6 @@ func startPublishing(ctx context.Context, env *Env, st store.Store, siteOf func(
 	if err != nil {
 		return nil, err
 	}
-	// Each build compares with what the last one left in OUT, not with
-	// OUT's bytes read again.
-	opt.Manifest = &publish.Manifest{}
 	ctx, cancel := context.WithCancel(ctx)
 	done := make(chan struct{})
 	go func() {
@@ -130,6 +127,9 @@ const publishQuiet = time.Second
 // time; writes during a build bring one more after it. A failed build is
 // logged and tried again at the next change.
 func publishing(ctx context.Context, st store.Store, siteOf func() *site.Site, out string, opt publish.BuildOptions, w io.Writer, log *slog.Logger) {
+	// Each build compares with what the last one left in OUT, not with
+	// OUT's bytes read again.
+	opt.Manifest = &publish.Manifest{}
 	changes := generations(ctx, st)
 	built := int64(-1)
 	for {
