@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"newshub/internal/model"
+	"newshub/internal/site"
+	"newshub/internal/store"
 )
 
 // pageOfEveryArticle is an Extra hook as the website is: one page per
@@ -168,36 +170,12 @@ func TestBuildUpdatesOutInPlace(t *testing.T) {
 	if _, err := Build(ctx, st, s, out, opt); err != nil {
 		t.Fatal(err)
 	}
-	var gone *model.Record
-	err := st.Scan(ctx, []model.Kind{model.KindNews}, func(r *model.Record) error {
-		if gone == nil && r.Article.Published {
-			gone = r
-		}
-		return nil
-	})
-	if err != nil || gone == nil {
-		t.Fatalf("no published article: %v", err)
-	}
-	if err := st.Delete(ctx, gone.Path); err != nil {
-		t.Fatal(err)
-	}
+	gone := deletePublished(t, st)
 	stats, err := Build(ctx, st, s, out, opt)
 	if err != nil {
 		t.Fatal(err)
 	}
-	fresh := filepath.Join(t.TempDir(), "fresh")
-	if _, err := Build(ctx, st, s, fresh, opt); err != nil {
-		t.Fatal(err)
-	}
-	got, want := walkFiles(t, out), walkFiles(t, fresh)
-	for rel, b := range want {
-		if !bytes.Equal(got[rel], b) {
-			t.Errorf("%s differs from a fresh build", rel)
-		}
-	}
-	if len(got) != len(want) {
-		t.Errorf("%d files, a fresh build has %d", len(got), len(want))
-	}
+	equalsAFreshBuild(t, st, s, out, opt)
 	key := ArticleKey(gone.Path, gone.Article.PublishedDateTime)
 	for _, rel := range []string{"api/news/" + key, "news/" + key} {
 		if _, err := os.Lstat(filepath.Join(out, filepath.FromSlash(rel))); !os.IsNotExist(err) {
@@ -234,19 +212,7 @@ func TestManifestSparesReadingOut(t *testing.T) {
 		t.Fatalf("first update: read back %d, manifest of %d files; want OUT read and all %d files noted", stats.ReadBack, m.Len(), stats.Files)
 	}
 
-	var gone *model.Record
-	err = st.Scan(ctx, []model.Kind{model.KindNews}, func(r *model.Record) error {
-		if gone == nil && r.Article.Published {
-			gone = r
-		}
-		return nil
-	})
-	if err != nil || gone == nil {
-		t.Fatalf("no published article: %v", err)
-	}
-	if err := st.Delete(ctx, gone.Path); err != nil {
-		t.Fatal(err)
-	}
+	deletePublished(t, st)
 	// An outside edit of OUT: other bytes of the same size.
 	edited := filepath.Join(out, "api", "topics", "index.json")
 	b, err := os.ReadFile(edited)
@@ -267,8 +233,45 @@ func TestManifestSparesReadingOut(t *testing.T) {
 	if stats.Removed < 2 || stats.Written == 0 {
 		t.Errorf("stats %+v: want the deleted article's files removed and the lists written", stats)
 	}
+	equalsAFreshBuild(t, st, s, out, BuildOptions{Options: genOptions(), Extra: opt.Extra})
+
+	// Nothing changed: nothing read, nothing written.
+	stats, err = Build(ctx, st, s, out, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if stats.ReadBack != 0 || stats.Written != 0 || stats.Removed != 0 {
+		t.Errorf("unchanged rebuild with a manifest: %+v, want nothing read, written or removed", stats)
+	}
+}
+
+// deletePublished deletes a published article from the store and
+// returns it.
+func deletePublished(t *testing.T, st store.Store) *model.Record {
+	t.Helper()
+	ctx := context.Background()
+	var gone *model.Record
+	err := st.Scan(ctx, []model.Kind{model.KindNews}, func(r *model.Record) error {
+		if gone == nil && r.Article.Published {
+			gone = r
+		}
+		return nil
+	})
+	if err != nil || gone == nil {
+		t.Fatalf("no published article: %v", err)
+	}
+	if err := st.Delete(ctx, gone.Path); err != nil {
+		t.Fatal(err)
+	}
+	return gone
+}
+
+// equalsAFreshBuild checks that out holds what a fresh build with opt
+// writes, byte for byte.
+func equalsAFreshBuild(t *testing.T, st store.Store, s *site.Site, out string, opt BuildOptions) {
+	t.Helper()
 	fresh := filepath.Join(t.TempDir(), "fresh")
-	if _, err := Build(ctx, st, s, fresh, BuildOptions{Options: genOptions(), Extra: opt.Extra}); err != nil {
+	if _, err := Build(context.Background(), st, s, fresh, opt); err != nil {
 		t.Fatal(err)
 	}
 	got, want := walkFiles(t, out), walkFiles(t, fresh)
@@ -279,14 +282,5 @@ func TestManifestSparesReadingOut(t *testing.T) {
 	}
 	if len(got) != len(want) {
 		t.Errorf("%d files, a fresh build has %d", len(got), len(want))
-	}
-
-	// Nothing changed: nothing read, nothing written.
-	stats, err = Build(ctx, st, s, out, opt)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if stats.ReadBack != 0 || stats.Written != 0 || stats.Removed != 0 {
-		t.Errorf("unchanged rebuild with a manifest: %+v, want nothing read, written or removed", stats)
 	}
 }
