@@ -9,6 +9,7 @@ import (
 	"io"
 	"io/fs"
 	"log/slog"
+	"maps"
 	"os"
 	"path"
 	"path/filepath"
@@ -180,6 +181,7 @@ func (c *incremental) realDir(rel string) bool {
 // and the next one completes the update.
 func (c *incremental) update(ctx context.Context, tmp string, stats *BuildStats, log *slog.Logger) error {
 	start := time.Now()
+	var err error
 	staged := make([]string, 0, len(c.differ))
 	for rel := range c.differ {
 		staged = append(staged, rel)
@@ -214,7 +216,12 @@ func (c *incremental) update(ctx context.Context, tmp string, stats *BuildStats,
 	for _, rel := range staged {
 		keep[rel] = struct{}{}
 	}
-	removed, err := c.removeOthers(ctx, keep)
+	var removed int64
+	if c.prev != nil {
+		removed, err = c.removeKnown(ctx, keep)
+	} else {
+		removed, err = c.removeOthers(ctx, keep)
+	}
 	if err != nil {
 		return err
 	}
@@ -291,6 +298,54 @@ func (c *incremental) mkdir(rel string) error {
 	return nil
 }
 
+// removeKnown removes the files the previous build left in OUT (its
+// manifest) that are not in keep, shallowest first, then the folders they
+// leave empty, deepest first. It spares the walk over OUT that
+// removeOthers makes; files put in OUT from outside stay until a build
+// without a manifest.
+func (c *incremental) removeKnown(ctx context.Context, keep map[string]struct{}) (int64, error) {
+	var files []string
+	for rel := range c.prev {
+		if _, ok := keep[rel]; !ok {
+			files = append(files, rel)
+		}
+	}
+	slices.SortFunc(files, byDepth)
+	var n int64
+	dirs := map[string]bool{}
+	for _, rel := range files {
+		if err := ctx.Err(); err != nil {
+			return n, err
+		}
+		if !c.realDir(path.Dir(rel)) {
+			continue // never through a link
+		}
+		if err := os.Remove(filepath.Join(c.out, filepath.FromSlash(rel))); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return n, err
+		}
+		n++
+		for d := path.Dir(rel); d != "." && !dirs[d]; d = path.Dir(d) {
+			dirs[d] = true
+		}
+	}
+	emptied := slices.Collect(maps.Keys(dirs))
+	slices.SortFunc(emptied, func(a, b string) int { return -byDepth(a, b) })
+	for _, rel := range emptied {
+		// Only an empty folder goes: one that still holds files (kept,
+		// or put there from outside) stays.
+		os.Remove(filepath.Join(c.out, filepath.FromSlash(rel)))
+	}
+	return n, nil
+}
+
+// byDepth orders slash paths shallowest first, then by name.
+func byDepth(a, b string) int {
+	if n := strings.Count(a, "/") - strings.Count(b, "/"); n != 0 {
+		return n
+	}
+	return strings.Compare(a, b)
+}
+
 // removeOthers removes everything under OUT that is not in keep: files
 // (and links, never followed) by depth, shallowest first, then the
 // folders that hold nothing kept, deepest first.
@@ -325,13 +380,7 @@ func (c *incremental) removeOthers(ctx context.Context, keep map[string]struct{}
 	if err != nil {
 		return 0, err
 	}
-	depth := func(a, b string) int {
-		if n := strings.Count(a, "/") - strings.Count(b, "/"); n != 0 {
-			return n
-		}
-		return strings.Compare(a, b)
-	}
-	slices.SortFunc(files, depth)
+	slices.SortFunc(files, byDepth)
 	var n int64
 	for _, rel := range files {
 		if err := ctx.Err(); err != nil {
@@ -342,7 +391,7 @@ func (c *incremental) removeOthers(ctx context.Context, keep map[string]struct{}
 		}
 		n++
 	}
-	slices.SortFunc(dirs, func(a, b string) int { return -depth(a, b) })
+	slices.SortFunc(dirs, func(a, b string) int { return -byDepth(a, b) })
 	for _, rel := range dirs {
 		if err := os.Remove(filepath.Join(c.out, filepath.FromSlash(rel))); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return n, err
