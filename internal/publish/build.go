@@ -126,7 +126,7 @@ func Build(ctx context.Context, st store.Store, s *site.Site, out string, opt Bu
 		}
 	}
 	if w.inc != nil {
-		err = w.inc.update(ctx, tmp, &stats, log)
+		err = w.inc.update(ctx, &stats, log)
 		if rerr := os.RemoveAll(tmp); err == nil {
 			err = rerr
 		}
@@ -373,7 +373,7 @@ func (w *treeWriter) put(paths []string, data []byte) error {
 	for _, rel := range paths {
 		atomic.AddInt64(&w.stats.Files, 1)
 		atomic.AddInt64(&w.stats.Written, 1)
-		dst := filepath.Join(w.tmp, filepath.FromSlash(rel))
+		dst := w.tmpName(rel)
 		if err := w.mkdir(filepath.Dir(dst)); err != nil {
 			return err
 		}
@@ -388,6 +388,20 @@ func (w *treeWriter) put(paths []string, data []byte) error {
 	return nil
 }
 
+// tmpName is where rel is written in the temporary folder: at its path
+// on a whole build, which swaps the folder in; under a number on an
+// update in place, so that the folder holds no subfolders to remove once
+// its files are renamed into OUT. The caller holds ioMu.
+func (w *treeWriter) tmpName(rel string) string {
+	if w.inc == nil {
+		return filepath.Join(w.tmp, filepath.FromSlash(rel))
+	}
+	w.inc.staged++
+	name := filepath.Join(w.tmp, strconv.Itoa(w.inc.staged))
+	w.inc.stagedAt[rel] = name
+	return name
+}
+
 // drop forgets the file a lesser owner wrote at rel (see putOwned).
 func (w *treeWriter) drop(rel string) {
 	w.ioMu.Lock()
@@ -395,7 +409,12 @@ func (w *treeWriter) drop(rel string) {
 	if w.inc != nil && w.inc.forget(rel) {
 		return // it was unchanged: nothing in the temporary tree
 	}
-	os.Remove(filepath.Join(w.tmp, filepath.FromSlash(rel)))
+	if w.inc != nil {
+		os.Remove(w.inc.stagedAt[rel])
+		delete(w.inc.stagedAt, rel)
+	} else {
+		os.Remove(filepath.Join(w.tmp, filepath.FromSlash(rel)))
+	}
 	atomic.AddInt64(&w.stats.Files, -1)
 	atomic.AddInt64(&w.stats.Written, -1)
 }

@@ -32,7 +32,9 @@ type incremental struct {
 	differ    map[string]struct{} // slash paths put in the temporary tree
 	dirs      sync.Map            // slash folder path → whether it is a real folder in OUT
 	bufs      sync.Pool
-	readBack  atomic.Int64 // files of OUT read to be compared
+	readBack  atomic.Int64      // files of OUT read to be compared
+	stagedAt  map[string]string // slash path → its file in the temporary folder (treeWriter.ioMu)
+	staged    int               // files written there so far (treeWriter.ioMu)
 
 	// With a Manifest: what the previous build left in OUT, and what this
 	// one leaves (the sums of the files put in the temporary tree, until
@@ -54,7 +56,7 @@ func (c *incremental) withManifest(m *Manifest) {
 }
 
 func newIncremental(out string) *incremental {
-	return &incremental{out: out, unchanged: map[string]struct{}{}, differ: map[string]struct{}{}}
+	return &incremental{out: out, unchanged: map[string]struct{}{}, differ: map[string]struct{}{}, stagedAt: map[string]string{}}
 }
 
 // changed notes the paths whose file in OUT already holds data and
@@ -165,8 +167,8 @@ func (c *incremental) realDir(rel string) bool {
 	return ok
 }
 
-// update brings OUT in step with the build in tmp, which holds the files
-// that differ from OUT's (see changed). A reader of OUT never follows a
+// update brings OUT in step with the build: the files that differ from
+// OUT's (see changed) wait in the temporary folder (stagedAt). A reader of OUT never follows a
 // link to a missing file:
 //
 //  1. files OUT lacks are added first: no file of OUT links to them yet;
@@ -179,7 +181,7 @@ func (c *incremental) realDir(rel string) bool {
 //
 // A build killed anywhere leaves each file as it was or as it is to be,
 // and the next one completes the update.
-func (c *incremental) update(ctx context.Context, tmp string, stats *BuildStats, log *slog.Logger) error {
+func (c *incremental) update(ctx context.Context, stats *BuildStats, log *slog.Logger) error {
 	start := time.Now()
 	var err error
 	staged := make([]string, 0, len(c.differ))
@@ -200,7 +202,7 @@ func (c *incremental) update(ctx context.Context, tmp string, stats *BuildStats,
 			if err := ctx.Err(); err != nil {
 				return err
 			}
-			if err := c.place(tmp, rel); err != nil {
+			if err := c.place(rel); err != nil {
 				return err
 			}
 			if err := c.note(rel); err != nil {
@@ -253,13 +255,13 @@ func (c *incremental) exists(rel string) bool {
 	return err == nil
 }
 
-// place renames tmp's file rel over OUT's, making its folders real
-// folders first (a link or a file in their place is removed).
-func (c *incremental) place(tmp, rel string) error {
+// place renames the file staged for rel over OUT's, making its folders
+// real folders first (a link or a file in their place is removed).
+func (c *incremental) place(rel string) error {
 	if err := c.mkdir(path.Dir(rel)); err != nil {
 		return err
 	}
-	src := filepath.Join(tmp, filepath.FromSlash(rel))
+	src := c.stagedAt[rel]
 	dst := filepath.Join(c.out, filepath.FromSlash(rel))
 	err := os.Rename(src, dst)
 	if err != nil {
