@@ -7,6 +7,9 @@
 #   - ARRIVE new articles arriving in the store, then `build OUT` updating
 #     the existing output (time, peak RSS, files written and removed);
 #   - with UNCHANGED=1, a rebuild with nothing changed;
+#   - the live path: `serve --no-ingest --publish OUT` running, ARRIVE more
+#     articles imported; the time from the import's end (its last commit)
+#     to serve's next "updated OUT" line, and serve's peak RSS over it;
 #   - Hugo building the same hub's articles with bench/hugo (a page per
 #     article, paged lists, a page per topic, RSS), when hugo is installed.
 #
@@ -14,7 +17,8 @@
 #
 # Environment: WORK (scratch folder, default a new temporary one; the hub
 # is generated once there and reused), RUNS (default 3), ARRIVE (1000),
-# UNCHANGED=1 (also time a rebuild with nothing changed).
+# UNCHANGED=1 (also time a rebuild with nothing changed), LIVE=0 (skip the
+# live path).
 set -euo pipefail
 
 articles=${1:-100000}
@@ -35,6 +39,9 @@ if [[ ! -f "$site/.newshub/newshub.db" ]]; then
 	"$nh" --site "$site" import >>"$log" 2>&1
 fi
 
+# peakof PID: the peak resident set of a running process, in KiB.
+peakof() { awk '/^VmHWM/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
+
 # timed CMD...: runs CMD, sets secs (wall time) and mib (peak resident set).
 timed() {
 	local start end pid peak=0 r
@@ -42,7 +49,7 @@ timed() {
 	"$@" >>"$log" 2>&1 &
 	pid=$!
 	while kill -0 "$pid" 2>/dev/null; do
-		r=$(awk '/^VmHWM/ {print $2}' "/proc/$pid/status" 2>/dev/null || echo 0)
+		r=$(peakof "$pid")
 		((${r:-0} > peak)) && peak=$r
 		sleep 0.1
 	done
@@ -73,8 +80,36 @@ arrivals() {
 	echo "$dir"
 }
 
+# live SEED: times the live path (see the top) into secs and mib.
+live() {
+	local slog="$work/serve.log" pid before start end dir
+	dir=$(arrivals "$arrive" "$1")
+	: >"$slog"
+	"$nh" --site "$site" serve --no-ingest --quiet --addr 127.0.0.1:0 --publish "$out" >"$slog" 2>&1 &
+	pid=$!
+	# The build at start brings OUT in step with the store as it is.
+	until grep -q '^updated ' "$slog"; do
+		kill -0 "$pid" 2>/dev/null || { cat "$slog" >&2; return 1; }
+		sleep 0.2
+	done
+	before=$(grep -c '^updated ' "$slog")
+	"$nh" --site "$site" import "$dir" >>"$log" 2>&1
+	start=$(date +%s.%N)
+	while (($(grep -c '^updated ' "$slog") == before)); do
+		kill -0 "$pid" 2>/dev/null || { cat "$slog" >&2; return 1; }
+		sleep 0.05
+	done
+	end=$(date +%s.%N)
+	mib=$(($(peakof "$pid") / 1024))
+	kill "$pid"
+	wait "$pid" || true
+	cat "$slog" >>"$log"
+	liveline=$(grep '^updated ' "$slog" | tail -1)
+	secs=$(awk -v a="$start" -v b="$end" 'BEGIN {printf "%.2f", b - a}')
+}
+
 out="$work/out"
-full=() fullmb=() cps=() incs=() incmb=() same=() hugos=()
+full=() fullmb=() cps=() incs=() incmb=() same=() lives=() livemb=() hugos=()
 for i in $(seq 1 "$runs"); do
 	rm -rf "$out" "$out.copy"
 	sync
@@ -94,6 +129,10 @@ for i in $(seq 1 "$runs"); do
 	if [[ -n "${UNCHANGED:-}" ]]; then
 		timed "$nh" --site "$site" build "$out"
 		same+=("$secs")
+	fi
+	if [[ "${LIVE:-1}" != 0 ]]; then
+		live "$((2000 + i))"
+		lives+=("$secs") livemb+=("$mib")
 	fi
 	if command -v hugo >/dev/null; then
 		h="$work/hugo"
@@ -126,6 +165,7 @@ echo "| build API + feeds + website, first (whole) | ${f} s (${full[*]}) | peak 
 echo "| cp -r of that output, same disk | ${c} s (${cps[*]}) | | build / cp -r = $(ratio "$f" "$c") |"
 echo "| $arrive new articles arrive, build updates OUT | ${n} s (${incs[*]}) | peak RSS $(median "${incmb[@]}") MiB | ${incline#updated } |"
 ((${#same[@]})) && echo "| unchanged rebuild | $(median "${same[@]}") s (${same[*]}) | | |"
+((${#lives[@]})) && echo "| live: serve --publish OUT, $arrive new articles imported, to OUT updated | $(median "${lives[@]}") s (${lives[*]}) | serve's peak RSS $(median "${livemb[@]}") MiB | ${liveline#updated } |"
 if ((${#hugos[@]})); then
 	hg=$(median "${hugos[@]}")
 	echo "| hugo -D, bench/hugo theme, same articles | ${hg} s (${hugos[*]}) | | $hugofiles files; hugo / newshub = $(ratio "$hg" "$f") |"

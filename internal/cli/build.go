@@ -72,7 +72,7 @@ func printBuild(w io.Writer, out string, stats publish.BuildStats) {
 		fmt.Fprintf(w, "left out %s: %s\n", sk.Path, sk.Reason)
 	}
 	if stats.Whole {
-		fmt.Fprintf(w, "built %s: %d API and feed files, the whole tree written and swapped in, in %s\n", out, stats.Files, took)
+		fmt.Fprintf(w, "built %s: %d files, the whole tree written and swapped in, in %s\n", out, stats.Files, took)
 		return
 	}
 	fmt.Fprintf(w, "updated %s: %d files, %d written (%d new), %d unchanged, %d removed, in %s\n",
@@ -127,6 +127,9 @@ const publishQuiet = time.Second
 // time; writes during a build bring one more after it. A failed build is
 // logged and tried again at the next change.
 func publishing(ctx context.Context, st store.Store, siteOf func() *site.Site, out string, opt publish.BuildOptions, w io.Writer, log *slog.Logger) {
+	// Each build compares with what the last one left in OUT, not with
+	// OUT's bytes read again.
+	opt.Manifest = &publish.Manifest{}
 	changes := generations(ctx, st)
 	built := int64(-1)
 	for {

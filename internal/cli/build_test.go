@@ -383,6 +383,10 @@ func TestKilledBuildLeavesEveryLinkWhole(t *testing.T) {
 	t.Logf("%d of the kills left OUT half updated", mixed)
 }
 
+// TestPublishingFollowsTheStore runs the live path (what serve and ingest
+// --publish run) over rounds of changes, with an outside edit of OUT
+// between them: after each round OUT holds the new article, and after
+// the last it equals a fresh build byte for byte.
 func TestPublishingFollowsTheStore(t *testing.T) {
 	hub := genSite(t, 150, 13)
 	if code, _, errs := run(t, "--site", hub, "import"); code != 0 {
@@ -404,6 +408,11 @@ func TestPublishingFollowsTheStore(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	now, err := parseNow(buildNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opt.Now = now
 	var said syncBuffer
 	done := make(chan struct{})
 	go func() {
@@ -420,24 +429,59 @@ func TestPublishingFollowsTheStore(t *testing.T) {
 	}
 	waitFor("the first build", func() bool { return strings.Contains(said.String(), "built ") })
 
-	// A round stores an article: the copy gets its document and page.
-	changeHub(t, hub, 1, 97)
-	var key string
-	err = st.Scan(ctx, []model.Kind{model.KindNews}, func(r *model.Record) error {
-		if strings.HasSuffix(r.Path, "-late.md") {
-			key = publish.ArticleKey(r.Path, r.Article.PublishedDateTime)
+	// Each round stores an article: the copy gets its document and page.
+	// Between them, a file of OUT is edited from outside (other bytes of
+	// the same size), which the next update must set right.
+	late := func() map[string]bool {
+		keys := map[string]bool{}
+		err := st.Scan(ctx, []model.Kind{model.KindNews}, func(r *model.Record) error {
+			if strings.HasSuffix(r.Path, "-late.md") {
+				keys[publish.ArticleKey(r.Path, r.Article.PublishedDateTime)] = true
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
 		}
-		return nil
-	})
-	if err != nil || key == "" {
-		t.Fatalf("the new article is not stored: %v", err)
+		return keys
 	}
-	waitFor("an update in place", func() bool { return strings.Contains(said.String(), "updated ") })
-	for _, rel := range []string{"api/news/" + key + "/index.json", "news/" + key + "/index.html"} {
-		if _, err := os.Stat(filepath.Join(out, filepath.FromSlash(rel))); err != nil {
-			t.Errorf("the update did not write %s: %v", rel, err)
+	for round, seed := range []int64{97, 98, 99} {
+		before := late()
+		changeHub(t, hub, 1, seed)
+		if round == 1 {
+			edited := filepath.Join(out, "api", "topics", "index.json")
+			b, err := os.ReadFile(edited)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(edited, bytes.Repeat([]byte(" "), len(b)), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		var key string
+		for k := range late() {
+			if !before[k] {
+				key = k
+			}
+		}
+		if key == "" {
+			t.Fatalf("round %d: the new article is not stored", round)
+		}
+		waitFor("an update in place", func() bool { return strings.Count(said.String(), "updated ") == round+1 })
+		for _, rel := range []string{"api/news/" + key + "/index.json", "news/" + key + "/index.html"} {
+			if _, err := os.Stat(filepath.Join(out, filepath.FromSlash(rel))); err != nil {
+				t.Errorf("round %d: the update did not write %s: %v", round, rel, err)
+			}
 		}
 	}
 	cancel()
 	<-done
+	t.Logf("publishing said %q", said.String())
+
+	fresh := filepath.Join(t.TempDir(), "fresh")
+	opt.Manifest = nil
+	if _, err := publish.Build(context.Background(), st, s, fresh, opt); err != nil {
+		t.Fatal(err)
+	}
+	sameTree(t, "live copy against a fresh build", treeOf(t, out), treeOf(t, fresh))
 }

@@ -27,11 +27,15 @@ type BuildOptions struct {
 	// twice the number of CPUs.
 	Workers int
 	// Extra run after the API and feeds are rendered, each given the view
-	// they were rendered from and a temporary folder beside OUT, so other
-	// forms of the hub (the website) show the same view and land in OUT in
-	// the same way as the API: by a swap of the whole tree on a first
-	// build, file by file where OUT holds a previous one.
-	Extra []func(ctx context.Context, v *View, dir string) error
+	// they were rendered from and the build's Output, so other forms of
+	// the hub (the website) show the same view and land in OUT in the same
+	// way as the API: by a swap of the whole tree on a first build, file
+	// by file where OUT holds a previous one.
+	Extra []func(ctx context.Context, v *View, out *Output) error
+	// Manifest, when set, remembers what each build left in OUT, for the
+	// next build of the same OUT to compare with (see Manifest): a process
+	// that publishes again and again keeps one.
+	Manifest *Manifest
 	// Logger receives progress lines; nil discards them.
 	Logger *slog.Logger
 }
@@ -39,11 +43,12 @@ type BuildOptions struct {
 // BuildStats counts what a build did.
 type BuildStats struct {
 	Whole     bool   // a first build: the tree was written whole and swapped in
-	Files     int64  // files of the build (a whole build: of the API and feeds only)
+	Files     int64  // files of the build
 	Written   int64  // files written because they are new or changed
 	Added     int64  // of Written, files OUT did not hold
 	Unchanged int64  // files identical to the previous build, left as they were
 	Removed   int64  // files of the previous build that are no longer part of it
+	ReadBack  int64  // files of OUT read to be compared (the others: by size, or by a Manifest)
 	Skipped   []Skip // records left out: no file could be written for them
 	Duration  time.Duration
 }
@@ -95,6 +100,11 @@ func Build(ctx context.Context, st store.Store, s *site.Site, out string, opt Bu
 	w := &treeWriter{tmp: tmp, stats: &stats}
 	if hasBuild(out) {
 		w.inc = newIncremental(out)
+		if opt.Manifest != nil {
+			w.inc.withManifest(opt.Manifest)
+		}
+	} else if opt.Manifest != nil {
+		opt.Manifest.take(out) // a whole new tree: nothing known holds
 	}
 	stats.Whole = w.inc == nil
 	hopt := opt.Options
@@ -111,14 +121,17 @@ func Build(ctx context.Context, st store.Store, s *site.Site, out string, opt Bu
 	w.owners.Clear()
 	w.dirs.Clear()
 	for _, fn := range opt.Extra {
-		if err := fn(ctx, v, tmp); err != nil {
+		if err := fn(ctx, v, &Output{w: w}); err != nil {
 			return stats, fmt.Errorf("build: %w", err)
 		}
 	}
 	if w.inc != nil {
-		err = w.inc.update(ctx, tmp, &stats, log)
+		err = w.inc.update(ctx, &stats, log)
 		if rerr := os.RemoveAll(tmp); err == nil {
 			err = rerr
+		}
+		if err == nil && opt.Manifest != nil {
+			opt.Manifest.keep(w.inc.next)
 		}
 	} else {
 		err = swap(tmp, out)
@@ -197,6 +210,29 @@ func swap(tmp, out string) error {
 		return err
 	}
 	return os.RemoveAll(old)
+}
+
+// Output is where a build's Extra hooks put their files. Each file is
+// handed over in memory: a whole build writes it into the new tree; an
+// update in place compares it with OUT's copy first and writes only a
+// file that differs, so an unchanged page costs no write.
+type Output struct {
+	w *treeWriter
+}
+
+// Folder returns an Output that writes every file into dir, for forms of
+// the hub written outside a Build.
+func Folder(dir string) *Output {
+	return &Output{w: &treeWriter{tmp: dir, stats: &BuildStats{}}}
+}
+
+// Put puts data at rel, a slash path under OUT ("news/index.html"). It is
+// safe for concurrent use.
+func (o *Output) Put(rel string, data []byte) error {
+	if !fs.ValidPath(rel) || rel == "." {
+		return fmt.Errorf("build: unsafe file path %q", rel)
+	}
+	return o.w.put([]string{rel}, data)
 }
 
 // job is one document and every file path it is written to: rendered by
@@ -337,7 +373,7 @@ func (w *treeWriter) put(paths []string, data []byte) error {
 	for _, rel := range paths {
 		atomic.AddInt64(&w.stats.Files, 1)
 		atomic.AddInt64(&w.stats.Written, 1)
-		dst := filepath.Join(w.tmp, filepath.FromSlash(rel))
+		dst := w.tmpName(rel)
 		if err := w.mkdir(filepath.Dir(dst)); err != nil {
 			return err
 		}
@@ -352,6 +388,20 @@ func (w *treeWriter) put(paths []string, data []byte) error {
 	return nil
 }
 
+// tmpName is where rel is written in the temporary folder: at its path
+// on a whole build, which swaps the folder in; under a number on an
+// update in place, so that the folder holds no subfolders to remove once
+// its files are renamed into OUT. The caller holds ioMu.
+func (w *treeWriter) tmpName(rel string) string {
+	if w.inc == nil {
+		return filepath.Join(w.tmp, filepath.FromSlash(rel))
+	}
+	w.inc.staged++
+	name := filepath.Join(w.tmp, strconv.Itoa(w.inc.staged))
+	w.inc.stagedAt[rel] = name
+	return name
+}
+
 // drop forgets the file a lesser owner wrote at rel (see putOwned).
 func (w *treeWriter) drop(rel string) {
 	w.ioMu.Lock()
@@ -359,7 +409,12 @@ func (w *treeWriter) drop(rel string) {
 	if w.inc != nil && w.inc.forget(rel) {
 		return // it was unchanged: nothing in the temporary tree
 	}
-	os.Remove(filepath.Join(w.tmp, filepath.FromSlash(rel)))
+	if w.inc != nil {
+		os.Remove(w.inc.stagedAt[rel])
+		delete(w.inc.stagedAt, rel)
+	} else {
+		os.Remove(filepath.Join(w.tmp, filepath.FromSlash(rel)))
+	}
 	atomic.AddInt64(&w.stats.Files, -1)
 	atomic.AddInt64(&w.stats.Written, -1)
 }

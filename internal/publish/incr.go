@@ -5,16 +5,18 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"io"
 	"io/fs"
 	"log/slog"
+	"maps"
 	"os"
 	"path"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -27,28 +29,59 @@ type incremental struct {
 
 	mu        sync.Mutex
 	unchanged map[string]struct{} // slash paths whose file in OUT holds the new bytes
-	differ    map[string]struct{} // slash paths of the API put in the temporary tree
+	differ    map[string]struct{} // slash paths put in the temporary tree
 	dirs      sync.Map            // slash folder path → whether it is a real folder in OUT
 	bufs      sync.Pool
+	readBack  atomic.Int64      // files of OUT read to be compared
+	stagedAt  map[string]string // slash path → its file in the temporary folder (treeWriter.ioMu)
+	staged    int               // files written there so far (treeWriter.ioMu)
+
+	// With a Manifest: what the previous build left in OUT, and what this
+	// one leaves (the sums of the files put in the temporary tree, until
+	// they are placed).
+	noting bool
+	seed   maphash.Seed
+	prev   map[string]fileSum
+	next   map[string]fileSum
+	sums   map[string]uint64
+}
+
+// withManifest makes the comparison trust m's knowledge of OUT, and note
+// what this build leaves there (see done).
+func (c *incremental) withManifest(m *Manifest) {
+	c.prev, c.seed = m.take(c.out)
+	c.noting = true
+	c.next = make(map[string]fileSum, len(c.prev))
+	c.sums = map[string]uint64{}
 }
 
 func newIncremental(out string) *incremental {
-	return &incremental{out: out, unchanged: map[string]struct{}{}, differ: map[string]struct{}{}}
+	return &incremental{out: out, unchanged: map[string]struct{}{}, differ: map[string]struct{}{}, stagedAt: map[string]string{}}
 }
 
 // changed notes the paths whose file in OUT already holds data and
 // returns the others.
 func (c *incremental) changed(paths []string, data []byte) []string {
 	var rest []string
+	var sum uint64
+	if c.noting {
+		sum = maphash.Bytes(c.seed, data)
+	}
 	for _, rel := range paths {
-		if c.same(rel, data) {
+		if known, ok := c.same(rel, data, sum); ok {
 			c.mu.Lock()
 			c.unchanged[rel] = struct{}{}
+			if c.noting {
+				c.next[rel] = known
+			}
 			c.mu.Unlock()
 			continue
 		}
 		c.mu.Lock()
 		c.differ[rel] = struct{}{}
+		if c.noting {
+			c.sums[rel] = sum
+		}
 		c.mu.Unlock()
 		rest = append(rest, rel)
 	}
@@ -63,24 +96,38 @@ func (c *incremental) forget(rel string) bool {
 	_, ok := c.unchanged[rel]
 	delete(c.unchanged, rel)
 	delete(c.differ, rel)
+	if c.noting {
+		delete(c.next, rel)
+		delete(c.sums, rel)
+	}
 	return ok
 }
 
-// same reports whether OUT's file at rel holds exactly data: a regular
-// file, reached through real folders only, of the same size first, then
-// the same bytes.
-func (c *incremental) same(rel string, data []byte) bool {
+// same reports whether OUT's file at rel holds exactly data (whose hash
+// is sum when noting): a regular file, reached through real folders only,
+// of the same size first, then the same bytes. Where the manifest knows
+// the file and it kept its size and time, the hashes are compared instead
+// of the bytes. When it is the same, it also returns what the manifest
+// is to know of it.
+func (c *incremental) same(rel string, data []byte, sum uint64) (fileSum, bool) {
 	if !c.realDir(path.Dir(rel)) {
-		return false
+		return fileSum{}, false
 	}
-	f, err := openNoFollow(filepath.Join(c.out, filepath.FromSlash(rel)))
+	name := filepath.Join(c.out, filepath.FromSlash(rel))
+	if known, ok := c.prev[rel]; ok && known.size == int64(len(data)) {
+		fi, err := os.Lstat(name)
+		if err == nil && fi.Mode().IsRegular() && fi.Size() == known.size && fi.ModTime().UnixNano() == known.mtime {
+			return known, known.sum == sum
+		}
+	}
+	f, err := openNoFollow(name)
 	if err != nil {
-		return false
+		return fileSum{}, false
 	}
 	defer f.Close()
 	fi, err := f.Stat()
 	if err != nil || !fi.Mode().IsRegular() || fi.Size() != int64(len(data)) {
-		return false
+		return fileSum{}, false
 	}
 	bp, _ := c.bufs.Get().(*[]byte)
 	if bp == nil {
@@ -91,11 +138,15 @@ func (c *incremental) same(rel string, data []byte) bool {
 		*bp = make([]byte, len(data)+1)
 	}
 	buf := (*bp)[:len(data)+1] // one byte more: a file that grew meanwhile differs
+	c.readBack.Add(1)
 	n, err := io.ReadFull(f, buf)
 	if err != io.ErrUnexpectedEOF && err != nil {
-		return false
+		return fileSum{}, false
 	}
-	return n == len(data) && bytes.Equal(buf[:n], data)
+	if n != len(data) || !bytes.Equal(buf[:n], data) {
+		return fileSum{}, false
+	}
+	return fileSum{size: fi.Size(), mtime: fi.ModTime().UnixNano(), sum: sum}, true
 }
 
 // realDir reports whether the folder rel of OUT and every folder above it
@@ -116,9 +167,9 @@ func (c *incremental) realDir(rel string) bool {
 	return ok
 }
 
-// update brings OUT in step with the build in tmp, which holds the API
-// documents that differ (see changed) and everything the Extra hooks
-// wrote. A reader of OUT never follows a link to a missing file:
+// update brings OUT in step with the build: the files that differ from
+// OUT's (see changed) wait in the temporary folder (stagedAt). A reader of OUT never follows a
+// link to a missing file:
 //
 //  1. files OUT lacks are added first: no file of OUT links to them yet;
 //  2. then files that changed are replaced, each by one rename: their new
@@ -130,12 +181,14 @@ func (c *incremental) realDir(rel string) bool {
 //
 // A build killed anywhere leaves each file as it was or as it is to be,
 // and the next one completes the update.
-func (c *incremental) update(ctx context.Context, tmp string, stats *BuildStats, log *slog.Logger) error {
+func (c *incremental) update(ctx context.Context, stats *BuildStats, log *slog.Logger) error {
 	start := time.Now()
-	staged, err := c.compareStaged(ctx, tmp)
-	if err != nil {
-		return err
+	var err error
+	staged := make([]string, 0, len(c.differ))
+	for rel := range c.differ {
+		staged = append(staged, rel)
 	}
+	slices.Sort(staged)
 	var added, changed []string
 	for _, rel := range staged {
 		if c.exists(rel) {
@@ -144,17 +197,20 @@ func (c *incremental) update(ctx context.Context, tmp string, stats *BuildStats,
 			added = append(added, rel)
 		}
 	}
-	log.Info("build: compared with OUT", "added", len(added), "changed", len(changed), "unchanged", len(c.unchanged), "took", time.Since(start).Round(time.Millisecond))
 	for _, list := range [][]string{added, changed} {
 		for _, rel := range list {
 			if err := ctx.Err(); err != nil {
 				return err
 			}
-			if err := c.place(tmp, rel); err != nil {
+			if err := c.place(rel); err != nil {
+				return err
+			}
+			if err := c.note(rel); err != nil {
 				return err
 			}
 		}
 	}
+	log.Info("build: placed", "added", len(added), "changed", len(changed), "unchanged", len(c.unchanged), "took", time.Since(start).Round(time.Millisecond))
 	keep := make(map[string]struct{}, len(c.unchanged)+len(staged))
 	for rel := range c.unchanged {
 		keep[rel] = struct{}{}
@@ -162,84 +218,32 @@ func (c *incremental) update(ctx context.Context, tmp string, stats *BuildStats,
 	for _, rel := range staged {
 		keep[rel] = struct{}{}
 	}
-	removed, err := c.removeOthers(ctx, keep)
+	var removed int64
+	if c.prev != nil {
+		removed, err = c.removeKnown(ctx, keep)
+	} else {
+		removed, err = c.removeOthers(ctx, keep)
+	}
 	if err != nil {
 		return err
 	}
 	*stats = BuildStats{Files: int64(len(keep)), Written: int64(len(staged)), Added: int64(len(added)),
-		Unchanged: int64(len(c.unchanged)), Removed: removed}
+		Unchanged: int64(len(c.unchanged)), Removed: removed, ReadBack: c.readBack.Load()}
 	return nil
 }
 
-// compareStaged lists the files of tmp that OUT must take: the API
-// documents put there as changed, and the files of the Extra hooks that
-// differ from OUT's (those equal are noted as unchanged).
-func (c *incremental) compareStaged(ctx context.Context, tmp string) ([]string, error) {
-	var files []string
-	err := filepath.WalkDir(tmp, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		rel, err := filepath.Rel(tmp, p)
-		if err != nil {
-			return err
-		}
-		files = append(files, filepath.ToSlash(rel))
+// note tells the manifest, when there is one, of the file just placed
+// at rel.
+func (c *incremental) note(rel string) error {
+	if !c.noting {
 		return nil
-	})
+	}
+	fi, err := os.Lstat(filepath.Join(c.out, filepath.FromSlash(rel)))
 	if err != nil {
-		return nil, err
+		return fmt.Errorf("place %s: %w", rel, err)
 	}
-	// The API's documents there are known to differ; the hooks' files are
-	// compared here, on every processor.
-	differ := make([]bool, len(files))
-	var wg sync.WaitGroup
-	next := make(chan int)
-	var failed error
-	var failMu sync.Mutex
-	for range runtime.GOMAXPROCS(0) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				data, err := os.ReadFile(filepath.Join(tmp, filepath.FromSlash(files[i])))
-				if err != nil {
-					failMu.Lock()
-					failed = err
-					failMu.Unlock()
-					continue
-				}
-				differ[i] = !c.same(files[i], data)
-			}
-		}()
-	}
-	for i, rel := range files {
-		if ctx.Err() != nil {
-			break
-		}
-		if _, ok := c.differ[rel]; ok {
-			differ[i] = true
-			continue
-		}
-		next <- i
-	}
-	close(next)
-	wg.Wait()
-	if failed != nil {
-		return nil, failed
-	}
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	var staged []string
-	for i, rel := range files {
-		if differ[i] {
-			staged = append(staged, rel)
-		} else {
-			c.unchanged[rel] = struct{}{}
-		}
-	}
-	return staged, nil
+	c.next[rel] = fileSum{size: fi.Size(), mtime: fi.ModTime().UnixNano(), sum: c.sums[rel]}
+	return nil
 }
 
 // exists reports whether OUT holds something at rel, through real folders.
@@ -251,13 +255,13 @@ func (c *incremental) exists(rel string) bool {
 	return err == nil
 }
 
-// place renames tmp's file rel over OUT's, making its folders real
-// folders first (a link or a file in their place is removed).
-func (c *incremental) place(tmp, rel string) error {
+// place renames the file staged for rel over OUT's, making its folders
+// real folders first (a link or a file in their place is removed).
+func (c *incremental) place(rel string) error {
 	if err := c.mkdir(path.Dir(rel)); err != nil {
 		return err
 	}
-	src := filepath.Join(tmp, filepath.FromSlash(rel))
+	src := c.stagedAt[rel]
 	dst := filepath.Join(c.out, filepath.FromSlash(rel))
 	err := os.Rename(src, dst)
 	if err != nil {
@@ -296,6 +300,54 @@ func (c *incremental) mkdir(rel string) error {
 	return nil
 }
 
+// removeKnown removes the files the previous build left in OUT (its
+// manifest) that are not in keep, shallowest first, then the folders they
+// leave empty, deepest first. It spares the walk over OUT that
+// removeOthers makes; files put in OUT from outside stay until a build
+// without a manifest.
+func (c *incremental) removeKnown(ctx context.Context, keep map[string]struct{}) (int64, error) {
+	var files []string
+	for rel := range c.prev {
+		if _, ok := keep[rel]; !ok {
+			files = append(files, rel)
+		}
+	}
+	slices.SortFunc(files, byDepth)
+	var n int64
+	dirs := map[string]bool{}
+	for _, rel := range files {
+		if err := ctx.Err(); err != nil {
+			return n, err
+		}
+		if !c.realDir(path.Dir(rel)) {
+			continue // never through a link
+		}
+		if err := os.Remove(filepath.Join(c.out, filepath.FromSlash(rel))); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return n, err
+		}
+		n++
+		for d := path.Dir(rel); d != "." && !dirs[d]; d = path.Dir(d) {
+			dirs[d] = true
+		}
+	}
+	emptied := slices.Collect(maps.Keys(dirs))
+	slices.SortFunc(emptied, func(a, b string) int { return -byDepth(a, b) })
+	for _, rel := range emptied {
+		// Only an empty folder goes: one that still holds files (kept,
+		// or put there from outside) stays.
+		os.Remove(filepath.Join(c.out, filepath.FromSlash(rel)))
+	}
+	return n, nil
+}
+
+// byDepth orders slash paths shallowest first, then by name.
+func byDepth(a, b string) int {
+	if n := strings.Count(a, "/") - strings.Count(b, "/"); n != 0 {
+		return n
+	}
+	return strings.Compare(a, b)
+}
+
 // removeOthers removes everything under OUT that is not in keep: files
 // (and links, never followed) by depth, shallowest first, then the
 // folders that hold nothing kept, deepest first.
@@ -330,13 +382,7 @@ func (c *incremental) removeOthers(ctx context.Context, keep map[string]struct{}
 	if err != nil {
 		return 0, err
 	}
-	depth := func(a, b string) int {
-		if n := strings.Count(a, "/") - strings.Count(b, "/"); n != 0 {
-			return n
-		}
-		return strings.Compare(a, b)
-	}
-	slices.SortFunc(files, depth)
+	slices.SortFunc(files, byDepth)
 	var n int64
 	for _, rel := range files {
 		if err := ctx.Err(); err != nil {
@@ -347,7 +393,7 @@ func (c *incremental) removeOthers(ctx context.Context, keep map[string]struct{}
 		}
 		n++
 	}
-	slices.SortFunc(dirs, func(a, b string) int { return -depth(a, b) })
+	slices.SortFunc(dirs, func(a, b string) int { return -byDepth(a, b) })
 	for _, rel := range dirs {
 		if err := os.Remove(filepath.Join(c.out, filepath.FromSlash(rel))); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return n, err

@@ -10,19 +10,17 @@ import (
 	"testing"
 
 	"newshub/internal/model"
+	"newshub/internal/site"
+	"newshub/internal/store"
 )
 
 // pageOfEveryArticle is an Extra hook as the website is: one page per
 // article of the view, which the next build must keep, replace or remove.
-func pageOfEveryArticle(ctx context.Context, v *View, dir string) error {
+func pageOfEveryArticle(ctx context.Context, v *View, out *Output) error {
 	var err error
 	scan := v.eachArticleKey(ctx, func(key string) {
-		p := filepath.Join(dir, "news", filepath.FromSlash(key), "index.html")
 		if err == nil {
-			err = os.MkdirAll(filepath.Dir(p), 0o755)
-		}
-		if err == nil {
-			err = os.WriteFile(p, []byte("<h1>"+key+"</h1>\n"), 0o644)
+			err = out.Put("news/"+key+"/index.html", []byte("<h1>"+key+"</h1>\n"))
 		}
 	})
 	return cmp.Or(scan, err)
@@ -33,7 +31,7 @@ func TestBuildNeverFollowsLinksInOut(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
 	out := filepath.Join(dir, "out")
-	opt := BuildOptions{Options: genOptions(), Extra: []func(context.Context, *View, string) error{pageOfEveryArticle}}
+	opt := BuildOptions{Options: genOptions(), Extra: []func(context.Context, *View, *Output) error{pageOfEveryArticle}}
 	if _, err := Build(ctx, st, s, out, opt); err != nil {
 		t.Fatal(err)
 	}
@@ -170,10 +168,90 @@ func TestBuildUpdatesOutInPlace(t *testing.T) {
 	st, s := genStore(t, 150)
 	ctx := context.Background()
 	out := filepath.Join(t.TempDir(), "out")
-	opt := BuildOptions{Options: genOptions(), Extra: []func(context.Context, *View, string) error{pageOfEveryArticle}}
+	opt := BuildOptions{Options: genOptions(), Extra: []func(context.Context, *View, *Output) error{pageOfEveryArticle}}
 	if _, err := Build(ctx, st, s, out, opt); err != nil {
 		t.Fatal(err)
 	}
+	gone := deletePublished(t, st)
+	stats, err := Build(ctx, st, s, out, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	equalsAFreshBuild(t, st, s, out, opt)
+	key := ArticleKey(gone.Path, gone.Article.PublishedDateTime)
+	for _, rel := range []string{"api/news/" + key, "news/" + key} {
+		if _, err := os.Lstat(filepath.Join(out, filepath.FromSlash(rel))); !os.IsNotExist(err) {
+			t.Errorf("%s of the deleted article is still there (%v)", rel, err)
+		}
+	}
+	if stats.Whole || stats.Removed < 2 || stats.Written == 0 || stats.Unchanged == 0 {
+		t.Errorf("stats %+v: want an update in place that removed the article's files", stats)
+	}
+}
+
+// TestManifestSparesReadingOut checks that a build given the Manifest of
+// the previous one compares by it, reading none of OUT's files back, and
+// still sets right a file edited in OUT since and ends equal to a fresh
+// build.
+func TestManifestSparesReadingOut(t *testing.T) {
+	st, s := genStore(t, 150)
+	ctx := context.Background()
+	out := filepath.Join(t.TempDir(), "out")
+	m := &Manifest{}
+	opt := BuildOptions{Options: genOptions(), Extra: []func(context.Context, *View, *Output) error{pageOfEveryArticle}, Manifest: m}
+	if _, err := Build(ctx, st, s, out, opt); err != nil {
+		t.Fatal(err)
+	}
+	if m.Len() != 0 {
+		t.Errorf("a whole build noted %d files; it writes a new tree, whose files are read once", m.Len())
+	}
+	// The first update in place learns OUT by reading it.
+	stats, err := Build(ctx, st, s, out, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if stats.ReadBack == 0 || int64(m.Len()) != stats.Files {
+		t.Fatalf("first update: read back %d, manifest of %d files; want OUT read and all %d files noted", stats.ReadBack, m.Len(), stats.Files)
+	}
+
+	deletePublished(t, st)
+	// An outside edit of OUT: other bytes of the same size.
+	edited := filepath.Join(out, "api", "topics", "index.json")
+	b, err := os.ReadFile(edited)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(edited, bytes.Repeat([]byte("x"), len(b)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+
+	stats, err = Build(ctx, st, s, out, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if stats.ReadBack != 1 {
+		t.Errorf("update with a manifest read %d files of OUT back, want 1 (the one edited)", stats.ReadBack)
+	}
+	if stats.Removed < 2 || stats.Written == 0 {
+		t.Errorf("stats %+v: want the deleted article's files removed and the lists written", stats)
+	}
+	equalsAFreshBuild(t, st, s, out, BuildOptions{Options: genOptions(), Extra: opt.Extra})
+
+	// Nothing changed: nothing read, nothing written.
+	stats, err = Build(ctx, st, s, out, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if stats.ReadBack != 0 || stats.Written != 0 || stats.Removed != 0 {
+		t.Errorf("unchanged rebuild with a manifest: %+v, want nothing read, written or removed", stats)
+	}
+}
+
+// deletePublished deletes a published article from the store and
+// returns it.
+func deletePublished(t *testing.T, st store.Store) *model.Record {
+	t.Helper()
+	ctx := context.Background()
 	var gone *model.Record
 	err := st.Scan(ctx, []model.Kind{model.KindNews}, func(r *model.Record) error {
 		if gone == nil && r.Article.Published && !isArchived(r) { // a lead the lists show
@@ -187,12 +265,15 @@ func TestBuildUpdatesOutInPlace(t *testing.T) {
 	if err := st.Delete(ctx, gone.Path); err != nil {
 		t.Fatal(err)
 	}
-	stats, err := Build(ctx, st, s, out, opt)
-	if err != nil {
-		t.Fatal(err)
-	}
+	return gone
+}
+
+// equalsAFreshBuild checks that out holds what a fresh build with opt
+// writes, byte for byte.
+func equalsAFreshBuild(t *testing.T, st store.Store, s *site.Site, out string, opt BuildOptions) {
+	t.Helper()
 	fresh := filepath.Join(t.TempDir(), "fresh")
-	if _, err := Build(ctx, st, s, fresh, opt); err != nil {
+	if _, err := Build(context.Background(), st, s, fresh, opt); err != nil {
 		t.Fatal(err)
 	}
 	got, want := walkFiles(t, out), walkFiles(t, fresh)
@@ -203,14 +284,5 @@ func TestBuildUpdatesOutInPlace(t *testing.T) {
 	}
 	if len(got) != len(want) {
 		t.Errorf("%d files, a fresh build has %d", len(got), len(want))
-	}
-	key := ArticleKey(gone.Path, gone.Article.PublishedDateTime)
-	for _, rel := range []string{"api/news/" + key, "news/" + key} {
-		if _, err := os.Lstat(filepath.Join(out, filepath.FromSlash(rel))); !os.IsNotExist(err) {
-			t.Errorf("%s of the deleted article is still there (%v)", rel, err)
-		}
-	}
-	if stats.Whole || stats.Removed < 2 || stats.Written == 0 || stats.Unchanged == 0 {
-		t.Errorf("stats %+v: want an update in place that removed the article's files", stats)
 	}
 }

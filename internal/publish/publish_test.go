@@ -313,9 +313,9 @@ func TestRebuildKeepsUnchangedFiles(t *testing.T) {
 	st, s := genStore(t, 200)
 	ctx := context.Background()
 	out := filepath.Join(t.TempDir(), "out")
-	opt := BuildOptions{Options: genOptions(), Extra: []func(context.Context, *View, string) error{
-		func(_ context.Context, _ *View, dir string) error {
-			return os.WriteFile(filepath.Join(dir, "index.html"), []byte("<h1>hub</h1>\n"), 0o644)
+	opt := BuildOptions{Options: genOptions(), Extra: []func(context.Context, *View, *Output) error{
+		func(_ context.Context, _ *View, out *Output) error {
+			return out.Put("index.html", []byte("<h1>hub</h1>\n"))
 		},
 	}}
 	if _, err := Build(ctx, st, s, out, opt); err != nil {
@@ -401,9 +401,9 @@ func TestFailedBuildLeavesThePreviousOne(t *testing.T) {
 	}
 	before := walkFiles(t, out)
 	boom := errors.New("boom")
-	_, err := Build(ctx, st, s, out, BuildOptions{Options: genOptions(), Extra: []func(context.Context, *View, string) error{
-		func(_ context.Context, _ *View, dir string) error {
-			os.WriteFile(filepath.Join(dir, "half.html"), []byte("half"), 0o644)
+	_, err := Build(ctx, st, s, out, BuildOptions{Options: genOptions(), Extra: []func(context.Context, *View, *Output) error{
+		func(_ context.Context, _ *View, out *Output) error {
+			out.Put("half.html", []byte("half"))
 			return boom
 		},
 	}})

@@ -64,7 +64,7 @@ func TestBuildLeavesOutWhatItCannotPlace(t *testing.T) {
 		t.Fatal(err)
 	}
 	out := filepath.Join(t.TempDir(), "out")
-	stats, err := Build(ctx, st, s, out, BuildOptions{Options: genOptions(), Extra: []func(context.Context, *View, string) error{pageOfEveryArticle}})
+	stats, err := Build(ctx, st, s, out, BuildOptions{Options: genOptions(), Extra: []func(context.Context, *View, *Output) error{pageOfEveryArticle}})
 	if err != nil {
 		t.Fatalf("one bad name stopped the build: %v", err)
 	}

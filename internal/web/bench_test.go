@@ -247,7 +247,7 @@ func BenchmarkBuild(b *testing.B) {
 	cpu0, n := testutil.CPUTime(), 0
 	for b.Loop() {
 		dir := b.TempDir()
-		if err := benchHub.hub.web.Build(context.Background(), v, dir); err != nil {
+		if err := benchHub.hub.web.Build(context.Background(), v, publish.Folder(dir)); err != nil {
 			b.Fatal(err)
 		}
 		n++

@@ -3,12 +3,9 @@ package web
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
-	"io/fs"
 	"net/url"
-	"os"
-	"path/filepath"
+	"path"
 	"runtime"
 	"slices"
 	"sort"
@@ -21,22 +18,22 @@ import (
 	"newshub/internal/publish"
 )
 
-// Build writes the website of the view v into dir: one folder with an
-// index.html for each page, the assets, and 404.html. Links between pages
+// Build puts the website of the view v into out: one folder with an
+// index.html for each page, the assets, the pictures, and 404.html. Links between pages
 // are relative, so the copy works under any base URL. Search on a static
 // copy asks api/search when a server answers there, and says it is
 // unavailable otherwise. Its signature is that of publish.BuildOptions'
 // Extra, so the website lands in the API build's folder from its view.
-func (w *Web) Build(ctx context.Context, v *publish.View, dir string) error {
+func (w *Web) Build(ctx context.Context, v *publish.View, out *publish.Output) error {
 	start := time.Now()
 	vc := newViewCache(v)
 	vc.leadsOnly = true
-	b := newBuilder(ctx, w, vc, dir)
+	b := &builder{w: w, vc: vc, out: out, ctx: ctx}
 	b.run()
-	if err := b.close(); err != nil {
+	if err := b.failed(); err != nil {
 		return err
 	}
-	copied, skipped, err := w.copyPictures(ctx, dir)
+	copied, skipped, err := w.copyPictures(ctx, out)
 	if err != nil {
 		return fmt.Errorf("build website: %w", err)
 	}
@@ -47,11 +44,12 @@ func (w *Web) Build(ctx context.Context, v *publish.View, dir string) error {
 	return ctx.Err()
 }
 
-// builder renders pages on every processor and hands them to one writer.
+// builder renders pages on every processor and puts them in the build's
+// output, which compares each with OUT's copy where there is one.
 type builder struct {
 	w   *Web
 	vc  *viewCache
-	dir string
+	out *publish.Output
 	ctx context.Context
 
 	mu  sync.Mutex
@@ -59,43 +57,7 @@ type builder struct {
 
 	cards sync.Map // record path → its card's fragments, see page.Card
 
-	writes chan fileWrite
-	wrote  chan struct{} // closed when the writer is done
-	pages  atomic.Int64
-}
-
-// fileWrite is a rendered page on its way to its file.
-type fileWrite struct {
-	name string
-	buf  *bytes.Buffer
-}
-
-func newBuilder(ctx context.Context, w *Web, vc *viewCache, dir string) *builder {
-	b := &builder{w: w, vc: vc, dir: dir, ctx: ctx, writes: make(chan fileWrite, 64), wrote: make(chan struct{})}
-	go b.writer()
-	return b
-}
-
-// writer writes the files one at a time: concurrent creates in one folder
-// only contend for its lock in the kernel, burning the processor the
-// renderers use.
-func (b *builder) writer() {
-	defer close(b.wrote)
-	for fw := range b.writes {
-		if b.failed() == nil {
-			if err := writeFile(fw.name, fw.buf.Bytes()); err != nil {
-				b.fail(err)
-			}
-		}
-		putBuf(fw.buf)
-	}
-}
-
-// close waits for the writer and returns the first error.
-func (b *builder) close() error {
-	close(b.writes)
-	<-b.wrote
-	return b.failed()
+	pages atomic.Int64
 }
 
 // run writes every page.
@@ -296,19 +258,21 @@ func (b *builder) file(p string, pg *page) {
 		pg.Canonical = root + pg.Path
 	}
 	pg.cards = &b.cards
-	name, err := filePath(b.dir, p)
+	name, err := filePath(p)
 	if err != nil {
 		b.fail(err)
 		return
 	}
 	buf := bufPool.Get().(*bytes.Buffer)
+	defer putBuf(buf)
 	if err := b.w.tmpl.render(buf, pg); err != nil {
-		putBuf(buf)
 		b.fail(fmt.Errorf("build %s: %w", p, err))
 		return
 	}
 	b.pages.Add(1)
-	b.writes <- fileWrite{name, buf}
+	if err := b.out.Put(name, buf.Bytes()); err != nil {
+		b.fail(err)
+	}
 }
 
 // bufPool holds page buffers: a build renders a page per article, and
@@ -323,9 +287,9 @@ func putBuf(buf *bytes.Buffer) {
 	bufPool.Put(buf)
 }
 
-// filePath maps a site path (URL-escaped segments) to a file under dir,
-// refusing anything that would leave it.
-func filePath(dir, p string) (string, error) {
+// filePath maps a site path (URL-escaped segments) to the slash path of
+// its file in the build, refusing anything that would leave it.
+func filePath(p string) (string, error) {
 	segs := strings.Split(p, "/")
 	for i, seg := range segs {
 		u, err := url.PathUnescape(seg)
@@ -334,21 +298,7 @@ func filePath(dir, p string) (string, error) {
 		}
 		segs[i] = u
 	}
-	return filepath.Join(append([]string{dir}, segs...)...), nil
-}
-
-func writeFile(name string, data []byte) error {
-	// Most pages are a new folder in an existing one: try that first.
-	dir := filepath.Dir(name)
-	if err := os.Mkdir(dir, 0o755); err != nil && !errors.Is(err, fs.ErrExist) {
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			return fmt.Errorf("build: %w", err)
-		}
-	}
-	if err := os.WriteFile(name, data, 0o644); err != nil {
-		return fmt.Errorf("build: %w", err)
-	}
-	return nil
+	return path.Join(segs...), nil
 }
 
 func (b *builder) writeAssets() error {
@@ -358,9 +308,9 @@ func (b *builder) writeAssets() error {
 	}
 	sort.Strings(names)
 	for _, n := range names {
-		if err := writeFile(filepath.Join(b.dir, "assets", n), b.w.tmpl.assets[n]); err != nil {
+		if err := b.out.Put("assets/"+n, b.w.tmpl.assets[n]); err != nil {
 			return err
 		}
 	}
-	return writeFile(filepath.Join(b.dir, "favicon.svg"), b.w.tmpl.assets["favicon.svg"])
+	return b.out.Put("favicon.svg", b.w.tmpl.assets["favicon.svg"])
 }

@@ -58,7 +58,7 @@ func TestBuildPagesEqualServedPages(t *testing.T) {
 			ctx := context.Background()
 			out := filepath.Join(t.TempDir(), "out")
 			opt := publish.BuildOptions{Options: publish.Options{BaseURL: "https://hub.example.org/news", Now: func() time.Time { return tc.now }},
-				Extra: []func(context.Context, *publish.View, string) error{h.web.Build}}
+				Extra: []func(context.Context, *publish.View, *publish.Output) error{h.web.Build}}
 			if _, err := publish.Build(ctx, h.st, h.view(t).v.Site(), out, opt); err != nil {
 				t.Fatalf("Build: %v", err)
 			}
@@ -244,7 +244,7 @@ func TestBuildShowsItsViewAfterTheStoreMoves(t *testing.T) {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
-	if err := h.web.Build(ctx, v, dir); err != nil {
+	if err := h.web.Build(ctx, v, publish.Folder(dir)); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := os.Stat(filepath.Join(dir, filepath.FromSlash(pagePath(late)), "index.html")); err == nil {

@@ -102,7 +102,7 @@ func (h *hub) build(t testing.TB, dir string) error {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return h.web.Build(context.Background(), v, dir)
+	return h.web.Build(context.Background(), v, publish.Folder(dir))
 }
 
 // pagePath is the site path of a news record's page.

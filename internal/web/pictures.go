@@ -4,13 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"net/http"
 	"os"
 	"path"
 	"path/filepath"
 	"strings"
+
+	"newshub/internal/publish"
 )
 
 // PictureDir is the folder of a site that holds its own pictures (topic
@@ -69,7 +70,7 @@ func (w *Web) servePicture(rw http.ResponseWriter, r *http.Request, name string)
 // copyPictures copies the site folder's pictures into a static build at
 // the same path; files of other types, and anything but regular files,
 // are left out and counted.
-func (w *Web) copyPictures(ctx context.Context, dir string) (copied, skipped int, err error) {
+func (w *Web) copyPictures(ctx context.Context, out *publish.Output) (copied, skipped int, err error) {
 	if w.siteDir == "" {
 		return 0, 0, nil
 	}
@@ -96,7 +97,11 @@ func (w *Web) copyPictures(ctx context.Context, dir string) (copied, skipped int
 			skipped++
 			return nil
 		}
-		if err := copyFile(root, p, filepath.Join(dir, filepath.FromSlash(PictureDir), filepath.FromSlash(p))); err != nil {
+		data, err := root.ReadFile(filepath.FromSlash(p))
+		if err != nil {
+			return err
+		}
+		if err := out.Put(PictureDir+"/"+p, data); err != nil {
 			return err
 		}
 		copied++
@@ -106,24 +111,4 @@ func (w *Web) copyPictures(ctx context.Context, dir string) (copied, skipped int
 		return copied, skipped, fmt.Errorf("pictures: %w", err)
 	}
 	return copied, skipped, nil
-}
-
-func copyFile(root *os.Root, name, dst string) error {
-	in, err := root.Open(filepath.FromSlash(name))
-	if err != nil {
-		return err
-	}
-	defer in.Close()
-	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
-		return err
-	}
-	out, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
-	if err != nil {
-		return err
-	}
-	if _, err := io.Copy(out, in); err != nil {
-		out.Close()
-		return err
-	}
-	return out.Close()
 }
