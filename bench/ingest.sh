@@ -23,6 +23,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/feedsite.sh
+. bench/postgres.sh
 FEEDS=${FEEDS:-1000}
 ITEMS=${ITEMS:-50}
 HOSTS=${HOSTS:-$FEEDS}
@@ -50,28 +51,9 @@ go build -o "$work/newshub" ./cmd/newshub
 go build -o "$work/feedserver" ./bench/feedserver
 go build -o "$work/hubcount" ./bench/hubcount
 
-# start_postgres starts a throwaway server in $work/pg and sets dsn.
-start_postgres() {
-  local bin port as=()
-  bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
-  [ -x "$bin/initdb" ] || { echo "bench: no PostgreSQL server binaries in /usr/lib/postgresql/*/bin" >&2; exit 1; }
-  mkdir -p "$work/pg"
-  if [ "$(id -u)" = 0 ]; then chown postgres "$work/pg"; as=(runuser -u postgres --); fi
-  "${as[@]}" "$bin/initdb" -D "$work/pg/data" -A trust -U newshub -E UTF8 --no-locale >/dev/null
-  for _ in $(seq 1 50); do
-    port=$((20000 + RANDOM % 40000))
-    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || break
-  done
-  "${as[@]}" "$bin/pg_ctl" -D "$work/pg/data" -l "$work/pg/log" -w \
-    -o "-p $port -k $work/pg -c listen_addresses=127.0.0.1" start >/dev/null
-  pg_stop=("${as[@]}" "$bin/pg_ctl" -D "$work/pg/data" -m fast stop)
-  pg_pid=$(head -n 1 "$work/pg/data/postmaster.pid")
-  dsn="postgres://newshub@127.0.0.1:$port/postgres?sslmode=disable"
-}
-
 case "$DB" in
   sqlite) dsn="sqlite:$work/site/.newshub/newshub.db" ;;
-  postgres) start_postgres ;;
+  postgres) start_postgres "$work/pg" ;;
   *) echo "bench: DB=$DB: want sqlite or postgres" >&2; exit 2 ;;
 esac
 
@@ -123,16 +105,6 @@ measure() {
     cpu="?" rss_mb="?"
   fi
   rm -f "$work"/run.*.out "$work"/time.*
-}
-
-# pg_cpu prints the CPU seconds the PostgreSQL server's processes have
-# used: the postmaster reaps its backends, so their time is its children's.
-pg_cpu() {
-  if [ -n "$pg_pid" ] && [ -r "/proc/$pg_pid/stat" ]; then
-    awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15 + $16 + $17) / hz }' "/proc/$pg_pid/stat"
-  else
-    echo 0
-  fi
 }
 
 load_before=$(cut -d' ' -f1 /proc/loadavg 2>/dev/null || echo "?")

@@ -1,0 +1,33 @@
+# Sourced by the benchmarks that run against PostgreSQL.
+# start_postgres DIR: start a throwaway server with its data in DIR (its
+# binaries from /usr/lib/postgresql/*/bin, run as the postgres user when
+# run as root) on a free loopback port; sets dsn, pg_stop (the command
+# that stops it) and pg_pid (the postmaster's process id).
+start_postgres() {
+  local dir=$1 bin port as=()
+  bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+  [ -x "$bin/initdb" ] || { echo "bench: no PostgreSQL server binaries in /usr/lib/postgresql/*/bin" >&2; exit 1; }
+  mkdir -p "$dir"
+  if [ "$(id -u)" = 0 ]; then chown postgres "$dir"; as=(runuser -u postgres --); fi
+  "${as[@]}" "$bin/initdb" -D "$dir/data" -A trust -U newshub -E UTF8 --no-locale >/dev/null
+  for _ in $(seq 1 50); do
+    port=$((20000 + RANDOM % 40000))
+    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || break
+  done
+  "${as[@]}" "$bin/pg_ctl" -D "$dir/data" -l "$dir/log" -w \
+    -o "-p $port -k $dir -c listen_addresses=127.0.0.1" start >/dev/null
+  pg_stop=("${as[@]}" "$bin/pg_ctl" -D "$dir/data" -m fast stop)
+  pg_psql=("${as[@]}" "$bin/psql" -h 127.0.0.1 -p "$port" -U newshub -X -q)
+  pg_pid=$(head -n 1 "$dir/data/postmaster.pid")
+  dsn="postgres://newshub@127.0.0.1:$port/postgres?sslmode=disable"
+}
+
+# pg_cpu prints the CPU seconds the PostgreSQL server's processes have
+# used: the postmaster reaps its backends, so their time is its children's.
+pg_cpu() {
+  if [ -n "${pg_pid:-}" ] && [ -r "/proc/$pg_pid/stat" ]; then
+    awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15 + $16 + $17) / hz }' "/proc/$pg_pid/stat"
+  else
+    echo 0
+  fi
+}
