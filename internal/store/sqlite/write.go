@@ -277,7 +277,7 @@ func (s *Store) upsert(ctx context.Context, recs []*model.Record, conditional bo
 	if err != nil {
 		return err
 	}
-	tx, err := s.w.BeginTx(ctx, nil)
+	tx, err := s.begin(ctx)
 	if err != nil {
 		return fmt.Errorf("upsert: %w", err)
 	}
@@ -306,8 +306,11 @@ func (s *Store) upsert(ctx context.Context, recs []*model.Record, conditional bo
 	if len(conflicts) > 0 {
 		return &store.ConflictError{Paths: conflicts}
 	}
-	if err := u.flush(ctx, tx); err != nil {
-		return fmt.Errorf("upsert: %w", err)
+	later := s.deferFlush()
+	if !later {
+		if err := u.flush(ctx, tx); err != nil {
+			return fmt.Errorf("upsert: %w", err)
+		}
 	}
 	if changed {
 		if err := bump(ctx, tx); err != nil {
@@ -316,6 +319,9 @@ func (s *Store) upsert(ctx context.Context, recs []*model.Record, conditional bo
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("upsert: %w", err)
+	}
+	if later {
+		s.flushLater(ctx, u)
 	}
 	return nil
 }
