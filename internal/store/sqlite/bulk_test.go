@@ -133,15 +133,7 @@ func TestOpenStartsAgainFromTheRemainsOfABulkLoad(t *testing.T) {
 	if err := os.WriteFile(path+bulkMarkerSuffix, nil, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	st, err = Open(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	counts, err := st.Count(ctx)
-	if err != nil || len(counts) != 0 || !st.Rebuilt() {
-		t.Errorf("store after the remains of a load: counts %v, %v, rebuilt %v; want empty and rebuilt", counts, err, st.Rebuilt())
-	}
+	checkStartedAgain(t, path, "the remains of a load")
 	if _, err := os.Stat(path + bulkMarkerSuffix); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("the marker is still there: %v", err)
 	}
@@ -173,13 +165,20 @@ func TestBulkLoadFailsWhenABatchsDerivedRowsCannotBeWritten(t *testing.T) {
 		t.Errorf("BulkLoad: %v, want the topic rows' error", err)
 	}
 	st.Close()
-	st, err = Open(ctx, path)
+	checkStartedAgain(t, path, "the failed load")
+}
+
+// checkStartedAgain opens the database at path and checks that Open
+// started the store again, empty, after what happened to it.
+func checkStartedAgain(t *testing.T, path, after string) {
+	t.Helper()
+	st, err := Open(context.Background(), path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	counts, err := st.Count(ctx)
+	counts, err := st.Count(context.Background())
 	if err != nil || len(counts) != 0 || !st.Rebuilt() {
-		t.Errorf("store after the failed load: counts %v, %v, rebuilt %v; want empty and rebuilt", counts, err, st.Rebuilt())
+		t.Errorf("store after %s: counts %v, %v, rebuilt %v; want empty and rebuilt", after, counts, err, st.Rebuilt())
 	}
 }

@@ -320,7 +320,7 @@ func (s *Store) upsert(ctx context.Context, recs []*model.Record, conditional bo
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("upsert: %w", err)
 	}
-	if later {
+	if later && len(u.textDel)+len(u.topicRows)+len(u.textRows) > 0 {
 		s.flushLater(ctx, u)
 	}
 	return nil
