@@ -4,10 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"sync"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
+	"golang.org/x/sync/errgroup"
 
 	"newshub/internal/store"
 )
@@ -35,12 +38,12 @@ const lockBulk int64 = 0x6e657773_00000003
 // the migrations define them. The others (path, kind, time, story,
 // canonical URL, GUID, the primary keys) stay: curation reads through them
 // while the records arrive, and the writes through the primary keys.
-var deferredIndexes = []struct{ name, sql string }{
-	{"records_news_heat", `CREATE INDEX IF NOT EXISTS records_news_heat ON records (heat DESC, published_at DESC, path) WHERE kind = 'news'`},
-	{"records_news_quality", `CREATE INDEX IF NOT EXISTS records_news_quality ON records (quality DESC, published_at, path) WHERE kind = 'news'`},
-	{"records_news_topics", `CREATE INDEX IF NOT EXISTS records_news_topics ON records USING gin (topics) WHERE kind = 'news'`},
-	{"record_topics_key", `CREATE UNIQUE INDEX IF NOT EXISTS record_topics_key ON record_topics (topic, published_at DESC, path)`},
-	{"news_search_doc", `CREATE INDEX IF NOT EXISTS news_search_doc ON news_search USING gin (doc, topics)`},
+var deferredIndexes = []struct{ table, name, sql string }{
+	{"records", "records_news_heat", `CREATE INDEX IF NOT EXISTS records_news_heat ON records (heat DESC, published_at DESC, path) WHERE kind = 'news'`},
+	{"records", "records_news_quality", `CREATE INDEX IF NOT EXISTS records_news_quality ON records (quality DESC, published_at, path) WHERE kind = 'news'`},
+	{"records", "records_news_topics", `CREATE INDEX IF NOT EXISTS records_news_topics ON records USING gin (topics) WHERE kind = 'news'`},
+	{"record_topics", "record_topics_key", `CREATE UNIQUE INDEX IF NOT EXISTS record_topics_key ON record_topics (topic, published_at DESC, path)`},
+	{"news_search", "news_search_doc", `CREATE INDEX IF NOT EXISTS news_search_doc ON news_search USING gin (doc, topics)`},
 }
 
 // laterRows is the derived rows of a bulk load's last batch being written.
@@ -148,7 +151,7 @@ func (s *Store) BulkLoad(ctx context.Context, load func(ctx context.Context) err
 			return errors.Join(loadErr, laterErr, err)
 		}
 	}
-	if err := buildDeferred(ctx, conn.Conn()); err != nil {
+	if err := buildDeferred(ctx, conn.Conn(), s.pool); err != nil {
 		return errors.Join(loadErr, laterErr, err)
 	}
 	return errors.Join(loadErr, laterErr)
@@ -208,17 +211,39 @@ func unlockSession(conn *pgxpool.Conn, key int64) {
 }
 
 // buildDeferred builds the indexes a bulk load dropped, and the planner's
-// statistics of the tables it filled.
-func buildDeferred(ctx context.Context, conn *pgx.Conn) error {
+// statistics of the tables it filled: those of records on conn, and at the
+// same time those of the derived tables on another connection of pool, so
+// the server builds them on two cores.
+func buildDeferred(ctx context.Context, conn *pgx.Conn, pool *pgxpool.Pool) error {
+	if pool.Stat().MaxConns() < 2 { // conn is the pool's only one
+		return buildOn(ctx, conn, "records", "record_topics", "news_search")
+	}
+	other, err := pool.Acquire(ctx)
+	if err != nil {
+		return fmt.Errorf("bulk load: %w", err)
+	}
+	defer other.Release()
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error { return buildOn(gctx, conn, "records") })
+	g.Go(func() error { return buildOn(gctx, other.Conn(), "record_topics", "news_search") })
+	return g.Wait()
+}
+
+// buildOn builds the put-off indexes of tables on conn, then their
+// statistics.
+func buildOn(ctx context.Context, conn *pgx.Conn, tables ...string) error {
 	if _, err := conn.Exec(ctx, `SET maintenance_work_mem = '256MB'`); err != nil {
 		return fmt.Errorf("bulk load: %w", err)
 	}
 	for _, ix := range deferredIndexes {
+		if !slices.Contains(tables, ix.table) {
+			continue
+		}
 		if _, err := conn.Exec(ctx, ix.sql); err != nil {
 			return fmt.Errorf("bulk load: build index %s: %w", ix.name, err)
 		}
 	}
-	if _, err := conn.Exec(ctx, `ANALYZE records, record_topics, news_search`); err != nil {
+	if _, err := conn.Exec(ctx, `ANALYZE `+strings.Join(tables, ", ")); err != nil {
 		return fmt.Errorf("bulk load: %w", err)
 	}
 	_, err := conn.Exec(ctx, `RESET maintenance_work_mem`)
@@ -252,5 +277,5 @@ func completeBulk(ctx context.Context, pool *pgxpool.Pool) error {
 	if err := writeMissingDerived(ctx, conn.Conn()); err != nil {
 		return err
 	}
-	return buildDeferred(ctx, conn.Conn())
+	return buildDeferred(ctx, conn.Conn(), pool)
 }
