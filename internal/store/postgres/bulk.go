@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"sync"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -46,47 +45,17 @@ var deferredIndexes = []struct{ table, name, sql string }{
 	{"news_search", "news_search_doc", `CREATE INDEX IF NOT EXISTS news_search_doc ON news_search USING gin (doc, topics)`},
 }
 
-// laterRows is the derived rows of a bulk load's last batch being written.
-type laterRows struct {
-	mu   sync.Mutex
-	done chan struct{} // closed once written
-	err  error         // the first error writing them, for the load
-}
-
 // writeLater writes d in a transaction of its own on the load's
-// connection, in the background.
+// connection, in the background; the next write waits for it.
 func (s *Store) writeLater(ctx context.Context, d *derived) {
 	conn := s.bulk.Load()
-	done := make(chan struct{})
-	s.later.mu.Lock()
-	s.later.done = done
-	s.later.mu.Unlock()
 	ctx = context.WithoutCancel(ctx) // the batch is committed: finish it
-	go func() {
-		defer close(done)
-		err := pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error { return d.write(ctx, tx) })
-		if err != nil {
-			s.later.mu.Lock()
-			if s.later.err == nil {
-				s.later.err = fmt.Errorf("bulk load: write topic and search rows: %w", err)
-			}
-			s.later.mu.Unlock()
+	s.later.Go(func() error {
+		if err := pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error { return d.write(ctx, tx) }); err != nil {
+			return fmt.Errorf("bulk load: write topic and search rows: %w", err)
 		}
-	}()
-}
-
-// awaitLater waits for the derived rows being written, and returns the
-// first error writing them since the load began.
-func (s *Store) awaitLater() error {
-	s.later.mu.Lock()
-	done := s.later.done
-	s.later.mu.Unlock()
-	if done != nil {
-		<-done
-	}
-	s.later.mu.Lock()
-	defer s.later.mu.Unlock()
-	return s.later.err
+		return nil
+	})
 }
 
 // BulkLoad implements store.BulkLoader. Writes of the store go through the
@@ -137,12 +106,11 @@ func (s *Store) BulkLoad(ctx context.Context, load func(ctx context.Context) err
 	if err != nil {
 		return fmt.Errorf("bulk load: drop indexes: %w", err)
 	}
-	s.later = laterRows{}
 	s.bulk.Store(conn)
 	loadErr := load(ctx)
-	laterErr := s.awaitLater()
+	laterErr := s.later.Wait()
 	s.bulk.Store(nil)
-	s.later = laterRows{}
+	s.later.Reset()
 	// The indexes are built even when the load failed: what it wrote is
 	// kept, with the derived rows a failed write left out.
 	ctx = context.WithoutCancel(ctx)

@@ -344,7 +344,7 @@ func (s *Store) write(ctx context.Context, fn func(tx pgx.Tx, version int64) (ch
 	if c := s.bulk.Load(); c != nil {
 		db = c // which holds the write lock for the whole load
 	}
-	if err := s.awaitLater(); err != nil {
+	if err := s.later.Wait(); err != nil {
 		return err
 	}
 	return pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {

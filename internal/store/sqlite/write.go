@@ -306,7 +306,7 @@ func (s *Store) upsert(ctx context.Context, recs []*model.Record, conditional bo
 	if len(conflicts) > 0 {
 		return &store.ConflictError{Paths: conflicts}
 	}
-	later := s.deferFlush()
+	later := s.bulk.on.Load()
 	if !later {
 		if err := u.flush(ctx, tx); err != nil {
 			return fmt.Errorf("upsert: %w", err)
