@@ -21,14 +21,9 @@ import (
 // index among them, are dropped at the start and built once at the end,
 // which costs a fraction of keeping them up to date row by row.
 //
-// The derived rows of a batch's new records (topic and search rows, not
-// read by curation) are written in a transaction of their own once the
-// batch commits, on the load's connection, while the caller curates the
-// next batch: the server makes the search documents while the program
-// works. The next write waits for them. A load that dies leaves a sound
-// store that lacks only the dropped indexes, and the derived rows of its
-// last batch: the next Open that finds the indexes missing, while no load
-// runs, writes those rows from the records and builds the indexes again.
+// Every batch commits whole, its derived rows with it, so a load that dies
+// leaves a sound store that lacks only the dropped indexes: the next Open
+// that finds them missing, while no load runs, builds them again.
 
 // lockBulk is held, for a session, by the connection of a running load.
 const lockBulk int64 = 0x6e657773_00000003
@@ -43,19 +38,6 @@ var deferredIndexes = []struct{ table, name, sql string }{
 	{"records", "records_news_topics", `CREATE INDEX IF NOT EXISTS records_news_topics ON records USING gin (topics) WHERE kind = 'news'`},
 	{"record_topics", "record_topics_key", `CREATE UNIQUE INDEX IF NOT EXISTS record_topics_key ON record_topics (topic, published_at DESC, path)`},
 	{"news_search", "news_search_doc", `CREATE INDEX IF NOT EXISTS news_search_doc ON news_search USING gin (doc, topics)`},
-}
-
-// writeLater writes d in a transaction of its own on the load's
-// connection, in the background; the next write waits for it.
-func (s *Store) writeLater(ctx context.Context, d *derived) {
-	conn := s.bulk.Load()
-	ctx = context.WithoutCancel(ctx) // the batch is committed: finish it
-	s.later.Go(func() error {
-		if err := pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error { return d.write(ctx, tx) }); err != nil {
-			return fmt.Errorf("bulk load: write topic and search rows: %w", err)
-		}
-		return nil
-	})
 }
 
 // BulkLoad implements store.BulkLoader. Writes of the store go through the
@@ -108,66 +90,13 @@ func (s *Store) BulkLoad(ctx context.Context, load func(ctx context.Context) err
 	}
 	s.bulk.Store(conn)
 	loadErr := load(ctx)
-	laterErr := s.later.Wait()
 	s.bulk.Store(nil)
-	s.later.Reset()
 	// The indexes are built even when the load failed: what it wrote is
-	// kept, with the derived rows a failed write left out.
-	ctx = context.WithoutCancel(ctx)
-	if laterErr != nil {
-		if err := writeMissingDerived(ctx, conn.Conn()); err != nil {
-			return errors.Join(loadErr, laterErr, err)
-		}
+	// kept.
+	if err := buildDeferred(context.WithoutCancel(ctx), conn.Conn(), s.pool); err != nil {
+		return errors.Join(loadErr, err)
 	}
-	if err := buildDeferred(ctx, conn.Conn(), s.pool); err != nil {
-		return errors.Join(loadErr, laterErr, err)
-	}
-	return errors.Join(loadErr, laterErr)
-}
-
-// missingPart is how many records writeMissingDerived reads at a time.
-const missingPart = 500
-
-// writeMissingDerived writes the topic and search rows of the news records
-// that lack them, as a load that died or failed leaves its last batch.
-func writeMissingDerived(ctx context.Context, conn *pgx.Conn) error {
-	for {
-		rows, err := conn.Query(ctx, `SELECT `+recordColumns+`, r.id FROM records r
-			WHERE r.kind = 'news' AND NOT EXISTS (SELECT 1 FROM news_search s WHERE s.id = r.id)
-			ORDER BY r.id LIMIT $1`, missingPart)
-		if err != nil {
-			return fmt.Errorf("bulk load: find records without search rows: %w", err)
-		}
-		var (
-			d  derived
-			id int64
-		)
-		for rows.Next() {
-			rec, _, err := decodeRow(rows, &id)
-			if err != nil {
-				rows.Close()
-				return fmt.Errorf("bulk load: %w", err)
-			}
-			e, err := encode(rec)
-			if err != nil {
-				rows.Close()
-				return fmt.Errorf("bulk load: %w", err)
-			}
-			d.add(&e, prior{id: id})
-		}
-		if err := rows.Err(); err != nil {
-			return fmt.Errorf("bulk load: find records without search rows: %w", err)
-		}
-		if d.changed == 0 {
-			return nil
-		}
-		if err := pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error { return d.write(ctx, tx) }); err != nil {
-			return fmt.Errorf("bulk load: write topic and search rows: %w", err)
-		}
-		if d.changed < missingPart {
-			return nil
-		}
-	}
+	return loadErr
 }
 
 // unlockSession releases a session-level advisory lock, or closes the
@@ -242,8 +171,5 @@ func completeBulk(ctx context.Context, pool *pgxpool.Pool) error {
 		return err // a load is running: it builds them
 	}
 	defer unlockSession(conn, lockBulk)
-	if err := writeMissingDerived(ctx, conn.Conn()); err != nil {
-		return err
-	}
 	return buildDeferred(ctx, conn.Conn(), pool)
 }

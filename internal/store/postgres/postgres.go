@@ -34,9 +34,6 @@ type Store struct {
 	// bulk is the connection of a running bulk load, which every write
 	// goes through meanwhile.
 	bulk atomic.Pointer[pgxpool.Conn]
-	// later writes the derived rows of a bulk load's last batch on its
-	// connection after the batch commits (see bulk.go).
-	later store.Later
 }
 
 var _ store.Store = (*Store)(nil)

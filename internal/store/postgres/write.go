@@ -260,22 +260,17 @@ func (s *Store) upsert(ctx context.Context, recs []*model.Record, conditional bo
 		return err
 	}
 	bulk := s.bulk.Load() != nil
-	var later *derived
-	err = s.write(ctx, func(tx pgx.Tx, version int64) (changed bool, err error) {
+	err = s.write(ctx, func(tx pgx.Tx, version int64) (bool, error) {
 		if conditional {
 			if err := checkVersions(ctx, tx, batch); err != nil {
 				return false, err
 			}
 		}
 		if bulk {
-			changed, later, err = copyNew(ctx, tx, batch, version)
-			return changed, err
+			return copyNew(ctx, tx, batch, version)
 		}
 		return upsertParts(ctx, tx, batch, version)
 	})
-	if err == nil && later != nil {
-		s.writeLater(ctx, later)
-	}
 	return writeErr("upsert", err)
 }
 
@@ -343,9 +338,6 @@ func (s *Store) write(ctx context.Context, fn func(tx pgx.Tx, version int64) (ch
 	} = s.pool
 	if c := s.bulk.Load(); c != nil {
 		db = c // which holds the write lock for the whole load
-	}
-	if err := s.later.Wait(); err != nil {
-		return err
 	}
 	return pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
 		var gen int64
@@ -446,22 +438,21 @@ func upsert(ctx context.Context, tx pgx.Tx, batch []encoded, version int64) (boo
 }
 
 // copyNew is upsert for a bulk load: the records of paths not stored yet
-// go in with COPY, the others as upsert writes them, with their derived
-// rows. The derived rows of the new records are returned, to be written
-// after the batch commits (see writeLater).
-func copyNew(ctx context.Context, tx pgx.Tx, batch []encoded, version int64) (bool, *derived, error) {
+// go in with COPY, the others as upsert writes them; the derived rows of
+// both follow.
+func copyNew(ctx context.Context, tx pgx.Tx, batch []encoded, version int64) (bool, error) {
 	paths := make([]string, len(batch))
 	for i, e := range batch {
 		paths[i] = e.rec.Path
 	}
 	rows, err := tx.Query(ctx, `SELECT path FROM records WHERE path = ANY($1)`, paths)
 	if err != nil {
-		return false, nil, err
+		return false, err
 	}
 	stored := map[string]bool{}
 	var p string
 	if _, err := pgx.ForEachRow(rows, []any{&p}, func() error { stored[p] = true; return nil }); err != nil {
-		return false, nil, err
+		return false, err
 	}
 	var fresh, old []encoded
 	for _, e := range batch {
@@ -474,11 +465,11 @@ func copyNew(ctx context.Context, tx pgx.Tx, batch []encoded, version int64) (bo
 	changed := false
 	if len(old) > 0 {
 		if changed, err = upsertParts(ctx, tx, old, version); err != nil {
-			return false, nil, err
+			return false, err
 		}
 	}
 	if len(fresh) == 0 {
-		return changed, nil, nil
+		return changed, nil
 	}
 	_, err = tx.CopyFrom(ctx, pgx.Identifier{"records"}, []string{"path", "kind", "raw", "value", "canonical_url", "guid",
 		"story", "published", "published_at", "heat", "quality", "archived", "original_url", "web_url", "topics",
@@ -494,7 +485,7 @@ func copyNew(ctx context.Context, tx pgx.Tx, batch []encoded, version int64) (bo
 		return append(row, version), nil
 	}))
 	if err != nil {
-		return false, nil, err
+		return false, err
 	}
 	// The derived rows need the ids the records were given.
 	freshPaths := make([]string, len(fresh))
@@ -504,7 +495,7 @@ func copyNew(ctx context.Context, tx pgx.Tx, batch []encoded, version int64) (bo
 	}
 	rows, err = tx.Query(ctx, `SELECT id, path FROM records WHERE path = ANY($1)`, freshPaths)
 	if err != nil {
-		return false, nil, err
+		return false, err
 	}
 	var (
 		d    derived
@@ -516,9 +507,9 @@ func copyNew(ctx context.Context, tx pgx.Tx, batch []encoded, version int64) (bo
 		return nil
 	})
 	if err != nil {
-		return false, nil, err
+		return false, err
 	}
-	return true, &d, nil
+	return true, d.write(ctx, tx)
 }
 
 // derived gathers the changes to record_topics and news_search that the

@@ -1,12 +1,13 @@
 package sqlite
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
 	"os"
-	"sync/atomic"
+	"sync"
 
 	"newshub/internal/store"
 )
@@ -49,37 +50,76 @@ var deferredIndexes = []struct{ name, sql string }{
 
 // bulkState is what a running bulk load keeps in the store.
 type bulkState struct {
-	on atomic.Bool // a load runs: derived rows are written after each batch
-	// flush writes them; its error fails the load, and the store it
-	// leaves is started again by the next Open.
-	flush store.Later
+	mu sync.Mutex
+	// on says a load is running: the derived rows of each batch are
+	// written after it (see flushLater).
+	on bool
+	// flushing is closed when the last batch's derived rows are written.
+	flushing chan struct{}
+	// err is the first error writing derived rows: the load fails, and the
+	// store it leaves is started again by the next Open.
+	err error
 }
 
 // begin starts a write transaction once the derived rows of the last
 // batch of a bulk load are written: every write follows them, in order.
 func (s *Store) begin(ctx context.Context) (*sql.Tx, error) {
-	if err := s.bulk.flush.Wait(); err != nil {
+	if err := s.awaitFlush(); err != nil {
 		return nil, err
 	}
 	return s.w.BeginTx(ctx, nil)
 }
 
+// awaitFlush waits for the derived rows of the last batch of a bulk load
+// and returns the load's first error writing them.
+func (s *Store) awaitFlush() error {
+	s.bulk.mu.Lock()
+	done := s.bulk.flushing
+	s.bulk.mu.Unlock()
+	if done != nil {
+		<-done
+	}
+	s.bulk.mu.Lock()
+	defer s.bulk.mu.Unlock()
+	return s.bulk.err
+}
+
+// deferFlush reports whether the derived rows of a batch are to be written
+// after it commits: while a bulk load runs.
+func (s *Store) deferFlush() bool {
+	s.bulk.mu.Lock()
+	defer s.bulk.mu.Unlock()
+	return s.bulk.on
+}
+
 // flushLater writes the derived rows of a committed batch in a transaction
 // of its own, in the background. The next write waits for it (begin).
 func (s *Store) flushLater(ctx context.Context, u *upserter) {
+	done := make(chan struct{})
+	s.bulk.mu.Lock()
+	s.bulk.flushing = done
+	s.bulk.mu.Unlock()
 	// A load cancelled meanwhile still leaves the batch whole.
 	ctx = context.WithoutCancel(ctx)
-	s.bulk.flush.Go(func() error {
-		tx, err := s.w.BeginTx(ctx, nil)
+	go func() {
+		defer close(done)
+		err := func() error {
+			tx, err := s.w.BeginTx(ctx, nil)
+			if err != nil {
+				return err
+			}
+			defer tx.Rollback()
+			if err := u.flush(ctx, tx); err != nil {
+				return err
+			}
+			return tx.Commit()
+		}()
 		if err != nil {
-			return fmt.Errorf("bulk load: write full-text and topic rows: %w", err)
+			s.bulk.mu.Lock()
+			s.bulk.err = cmp.Or(s.bulk.err, fmt.Errorf("bulk load: write full-text and topic rows: %w", err))
+			s.bulk.mu.Unlock()
 		}
-		defer tx.Rollback()
-		if err := u.flush(ctx, tx); err != nil {
-			return fmt.Errorf("bulk load: write full-text and topic rows: %w", err)
-		}
-		return tx.Commit()
-	})
+	}()
 }
 
 // BulkLoad implements store.BulkLoader. The store must not be used by
@@ -102,7 +142,9 @@ func (s *Store) BulkLoad(ctx context.Context, load func(ctx context.Context) err
 		unlock(true)
 		return err
 	}
-	s.bulk.on.Store(true)
+	s.bulk.mu.Lock()
+	s.bulk.on, s.bulk.err = true, nil
+	s.bulk.mu.Unlock()
 	loadErr := load(ctx)
 	// The store is made whole even when the load failed: what it holds is
 	// kept, with its indexes.
@@ -153,9 +195,10 @@ func (s *Store) beginBulk(ctx context.Context) error {
 // again. It fails, the store left to be started again, when the derived
 // rows of a batch could not be written.
 func (s *Store) endBulk(ctx context.Context) error {
-	err := s.bulk.flush.Wait()
-	s.bulk.on.Store(false)
-	s.bulk.flush.Reset()
+	err := s.awaitFlush()
+	s.bulk.mu.Lock()
+	s.bulk.on, s.bulk.flushing, s.bulk.err = false, nil, nil
+	s.bulk.mu.Unlock()
 	if err != nil {
 		return err
 	}

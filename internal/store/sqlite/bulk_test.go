@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -133,9 +134,105 @@ func TestOpenStartsAgainFromTheRemainsOfABulkLoad(t *testing.T) {
 	if err := os.WriteFile(path+bulkMarkerSuffix, nil, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	checkStartedAgain(t, path, "the remains of a load")
+	st, err = Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	counts, err := st.Count(ctx)
+	if err != nil || len(counts) != 0 || !st.Rebuilt() {
+		t.Errorf("store after the remains of a load: counts %v, %v, rebuilt %v; want empty and rebuilt", counts, err, st.Rebuilt())
+	}
 	if _, err := os.Stat(path + bulkMarkerSuffix); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("the marker is still there: %v", err)
+	}
+}
+
+// TestBulkLoadKeepsTextAndTopicsOfRewrittenRecords writes, in a bulk load
+// and in plain upserts alike, batches that rewrite or delete records of
+// the batch before, whose full-text and topic rows a bulk load writes
+// after each batch commits; both stores must then find the same records by
+// word and by topic. Inside the load, each write follows the derived rows
+// of the batch before it: a batch's words are found once the next is in.
+func TestBulkLoadKeepsTextAndTopicsOfRewrittenRecords(t *testing.T) {
+	ctx := context.Background()
+	batches := []struct {
+		name   string
+		write  []*model.Record
+		delete []string
+	}{
+		{name: "new", write: []*model.Record{
+			newsRecord("_news/a.md", "Alpha harbour", "Ports"),
+			newsRecord("_news/b.md", "Beta bridge", "Roads"),
+			newsRecord("_news/c.md", "Gamma canal", "Ports", "Roads"),
+		}},
+		{name: "rewrites", write: []*model.Record{
+			newsRecord("_news/a.md", "Omega harbour", "Roads"), // new words and topics
+			newsRecord("_news/d.md", "Delta dam", "Ports"),
+		}, delete: []string{"_news/b.md"}},
+		{name: "rewrites again", write: []*model.Record{
+			newsRecord("_news/c.md", "Gamma canal", "Ports"), // same words, one topic fewer
+			newsRecord("_news/d.md", "Delta weir", "Ports"),
+		}},
+	}
+	load := func(st *Store, between func(done int)) func(ctx context.Context) error {
+		return func(ctx context.Context) error {
+			for i, b := range batches {
+				if err := st.Upsert(ctx, b.write); err != nil {
+					return fmt.Errorf("%s: %w", b.name, err)
+				}
+				if err := st.Delete(ctx, b.delete...); err != nil {
+					return fmt.Errorf("%s: %w", b.name, err)
+				}
+				between(i)
+			}
+			return nil
+		}
+	}
+	plain, bulk := openTemp(t), openTemp(t)
+	defer plain.Close()
+	defer bulk.Close()
+	if err := load(plain, func(int) {})(ctx); err != nil {
+		t.Fatal(err)
+	}
+	err := bulk.BulkLoad(ctx, load(bulk, func(done int) {
+		if done != 1 {
+			return
+		}
+		// The first batch's rows are in: the second's writes waited for them.
+		res, err := bulk.Search(ctx, store.SearchQuery{Text: "gamma"})
+		if err != nil || res.Total != 1 {
+			t.Errorf("during the load, after the second batch: search for a word of the first: %d hits, %v; want 1", res.Total, err)
+		}
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, word := range []string{"alpha", "omega", "beta", "gamma", "delta", "dam", "weir", "harbour", "canal"} {
+		want, err := plain.Search(ctx, store.SearchQuery{Text: word})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := bulk.Search(ctx, store.SearchQuery{Text: word})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(paths(got.Hits), paths(want.Hits)) || got.Total != want.Total {
+			t.Errorf("search %q: bulk-loaded %v (%d), upserted %v (%d)", word, paths(got.Hits), got.Total, paths(want.Hits), want.Total)
+		}
+	}
+	for _, topic := range []string{"Ports", "Roads"} {
+		want, err := plain.News(ctx, store.NewsQuery{Topic: topic})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := bulk.News(ctx, store.NewsQuery{Topic: topic})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(paths(got), paths(want)) {
+			t.Errorf("topic %s: bulk-loaded %v, upserted %v", topic, paths(got), paths(want))
+		}
 	}
 }
 
@@ -165,20 +262,13 @@ func TestBulkLoadFailsWhenABatchsDerivedRowsCannotBeWritten(t *testing.T) {
 		t.Errorf("BulkLoad: %v, want the topic rows' error", err)
 	}
 	st.Close()
-	checkStartedAgain(t, path, "the failed load")
-}
-
-// checkStartedAgain opens the database at path and checks that Open
-// started the store again, empty, after what happened to it.
-func checkStartedAgain(t *testing.T, path, after string) {
-	t.Helper()
-	st, err := Open(context.Background(), path)
+	st, err = Open(ctx, path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	counts, err := st.Count(context.Background())
+	counts, err := st.Count(ctx)
 	if err != nil || len(counts) != 0 || !st.Rebuilt() {
-		t.Errorf("store after %s: counts %v, %v, rebuilt %v; want empty and rebuilt", after, counts, err, st.Rebuilt())
+		t.Errorf("store after the failed load: counts %v, %v, rebuilt %v; want empty and rebuilt", counts, err, st.Rebuilt())
 	}
 }

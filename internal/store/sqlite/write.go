@@ -306,7 +306,7 @@ func (s *Store) upsert(ctx context.Context, recs []*model.Record, conditional bo
 	if len(conflicts) > 0 {
 		return &store.ConflictError{Paths: conflicts}
 	}
-	later := s.bulk.on.Load()
+	later := s.deferFlush()
 	if !later {
 		if err := u.flush(ctx, tx); err != nil {
 			return fmt.Errorf("upsert: %w", err)
@@ -320,7 +320,7 @@ func (s *Store) upsert(ctx context.Context, recs []*model.Record, conditional bo
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("upsert: %w", err)
 	}
-	if later && len(u.textDel)+len(u.topicRows)+len(u.textRows) > 0 {
+	if later {
 		s.flushLater(ctx, u)
 	}
 	return nil
