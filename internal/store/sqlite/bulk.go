@@ -1,13 +1,10 @@
 package sqlite
 
 import (
-	"cmp"
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"os"
-	"sync"
 
 	"newshub/internal/store"
 )
@@ -22,14 +19,10 @@ import (
 // load began (a load begins only on a store that holds nothing).
 //
 // The indexes curation does not read while records arrive are dropped at
-// the start and made again at the end. The full-text and topic rows are
-// written with each batch, each table's in one statement (see
-// upserter.flush): making them at the end from the stored values costs
-// more, as each value is decoded again. They are written in a transaction
-// of their own, after the batch's records commit, while the caller curates
-// the next batch (which reads the records, never those rows): the two
-// cores share the work that one did in turn. A load that dies between the
-// two leaves a store Open starts again anyway.
+// the start and made again at the end. The full-text rows are written
+// with each batch, in one statement (see upserter.flush): making them at
+// the end from the stored values costs more, as each value is decoded
+// again.
 
 // bulkMarkerSuffix names the marker file: the database path and this.
 const bulkMarkerSuffix = ".bulk"
@@ -46,80 +39,6 @@ var deferredIndexes = []struct{ name, sql string }{
 	{"records_news_heat", `CREATE INDEX IF NOT EXISTS records_news_heat ON records (heat DESC, published_at DESC, path) WHERE kind = 'news'`},
 	{"records_news_quality", `CREATE INDEX IF NOT EXISTS records_news_quality ON records (quality DESC, published_at, path) WHERE kind = 'news'`},
 	{"records_news_id", `CREATE INDEX IF NOT EXISTS records_news_id ON records (id, published_at) WHERE kind = 'news'`},
-}
-
-// bulkState is what a running bulk load keeps in the store.
-type bulkState struct {
-	mu sync.Mutex
-	// on says a load is running: the derived rows of each batch are
-	// written after it (see flushLater).
-	on bool
-	// flushing is closed when the last batch's derived rows are written.
-	flushing chan struct{}
-	// err is the first error writing derived rows: the load fails, and the
-	// store it leaves is started again by the next Open.
-	err error
-}
-
-// begin starts a write transaction once the derived rows of the last
-// batch of a bulk load are written: every write follows them, in order.
-func (s *Store) begin(ctx context.Context) (*sql.Tx, error) {
-	if err := s.awaitFlush(); err != nil {
-		return nil, err
-	}
-	return s.w.BeginTx(ctx, nil)
-}
-
-// awaitFlush waits for the derived rows of the last batch of a bulk load
-// and returns the load's first error writing them.
-func (s *Store) awaitFlush() error {
-	s.bulk.mu.Lock()
-	done := s.bulk.flushing
-	s.bulk.mu.Unlock()
-	if done != nil {
-		<-done
-	}
-	s.bulk.mu.Lock()
-	defer s.bulk.mu.Unlock()
-	return s.bulk.err
-}
-
-// deferFlush reports whether the derived rows of a batch are to be written
-// after it commits: while a bulk load runs.
-func (s *Store) deferFlush() bool {
-	s.bulk.mu.Lock()
-	defer s.bulk.mu.Unlock()
-	return s.bulk.on
-}
-
-// flushLater writes the derived rows of a committed batch in a transaction
-// of its own, in the background. The next write waits for it (begin).
-func (s *Store) flushLater(ctx context.Context, u *upserter) {
-	done := make(chan struct{})
-	s.bulk.mu.Lock()
-	s.bulk.flushing = done
-	s.bulk.mu.Unlock()
-	// A load cancelled meanwhile still leaves the batch whole.
-	ctx = context.WithoutCancel(ctx)
-	go func() {
-		defer close(done)
-		err := func() error {
-			tx, err := s.w.BeginTx(ctx, nil)
-			if err != nil {
-				return err
-			}
-			defer tx.Rollback()
-			if err := u.flush(ctx, tx); err != nil {
-				return err
-			}
-			return tx.Commit()
-		}()
-		if err != nil {
-			s.bulk.mu.Lock()
-			s.bulk.err = cmp.Or(s.bulk.err, fmt.Errorf("bulk load: write full-text and topic rows: %w", err))
-			s.bulk.mu.Unlock()
-		}
-	}()
 }
 
 // BulkLoad implements store.BulkLoader. The store must not be used by
@@ -142,9 +61,6 @@ func (s *Store) BulkLoad(ctx context.Context, load func(ctx context.Context) err
 		unlock(true)
 		return err
 	}
-	s.bulk.mu.Lock()
-	s.bulk.on, s.bulk.err = true, nil
-	s.bulk.mu.Unlock()
 	loadErr := load(ctx)
 	// The store is made whole even when the load failed: what it holds is
 	// kept, with its indexes.
@@ -192,16 +108,8 @@ func (s *Store) beginBulk(ctx context.Context) error {
 }
 
 // endBulk builds what the load put off and turns write-ahead logging on
-// again. It fails, the store left to be started again, when the derived
-// rows of a batch could not be written.
+// again.
 func (s *Store) endBulk(ctx context.Context) error {
-	err := s.awaitFlush()
-	s.bulk.mu.Lock()
-	s.bulk.on, s.bulk.flushing, s.bulk.err = false, nil, nil
-	s.bulk.mu.Unlock()
-	if err != nil {
-		return err
-	}
 	var stmts []string
 	for _, ix := range deferredIndexes {
 		stmts = append(stmts, ix.sql)

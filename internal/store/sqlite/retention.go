@@ -54,7 +54,7 @@ func (s *Store) ScanNews(ctx context.Context, q store.NewsQuery, fn func(store.N
 // the version the transaction gives what it writes, and bumps the
 // generation when fn reports a change.
 func (s *Store) writeTx(ctx context.Context, fn func(tx *sql.Tx, version int64) (changed bool, err error)) (err error) {
-	tx, err := s.begin(ctx)
+	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}

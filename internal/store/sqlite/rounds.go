@@ -11,7 +11,7 @@ import (
 // AddRound logs an ingest round and drops the rounds past the newest
 // store.MaxRounds, in one transaction.
 func (s *Store) AddRound(ctx context.Context, r store.Round) (err error) {
-	tx, err := s.begin(ctx)
+	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("add round: %w", err)
 	}

@@ -26,7 +26,7 @@ func (s *Store) Lease(ctx context.Context, holder string, ttl time.Duration, nam
 		return nil, nil
 	}
 	now := time.Now()
-	tx, err := s.begin(ctx)
+	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, fmt.Errorf("lease: %w", err)
 	}
@@ -68,7 +68,7 @@ func (s *Store) Release(ctx context.Context, holder string, names ...string) (er
 	if len(names) == 0 {
 		return nil
 	}
-	tx, err := s.begin(ctx)
+	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("release: %w", err)
 	}

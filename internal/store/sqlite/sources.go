@@ -66,7 +66,7 @@ func (s *Store) PutSourceState(ctx context.Context, states ...store.SourceState)
 			lastRead[i] = string(b)
 		}
 	}
-	tx, err := s.begin(ctx)
+	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("put source state: %w", err)
 	}

@@ -104,9 +104,6 @@ type Store struct {
 	// Statements of the hot point reads, prepared once on the reader pool
 	// rather than parsed again on every call.
 	get, byCanonical, byGUID, keysCanonical, keysGUID *sql.Stmt
-
-	// bulk holds the state of a bulk load while one runs (see bulk.go).
-	bulk bulkState
 }
 
 var _ store.Store = (*Store)(nil)

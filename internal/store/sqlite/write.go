@@ -277,7 +277,7 @@ func (s *Store) upsert(ctx context.Context, recs []*model.Record, conditional bo
 	if err != nil {
 		return err
 	}
-	tx, err := s.begin(ctx)
+	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("upsert: %w", err)
 	}
@@ -306,11 +306,8 @@ func (s *Store) upsert(ctx context.Context, recs []*model.Record, conditional bo
 	if len(conflicts) > 0 {
 		return &store.ConflictError{Paths: conflicts}
 	}
-	later := s.deferFlush()
-	if !later {
-		if err := u.flush(ctx, tx); err != nil {
-			return fmt.Errorf("upsert: %w", err)
-		}
+	if err := u.flush(ctx, tx); err != nil {
+		return fmt.Errorf("upsert: %w", err)
 	}
 	if changed {
 		if err := bump(ctx, tx); err != nil {
@@ -319,9 +316,6 @@ func (s *Store) upsert(ctx context.Context, recs []*model.Record, conditional bo
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("upsert: %w", err)
-	}
-	if later {
-		s.flushLater(ctx, u)
 	}
 	return nil
 }
