@@ -53,7 +53,7 @@ go build -o "$work/hubcount" ./bench/hubcount
 
 case "$DB" in
   sqlite) dsn="sqlite:$work/site/.newshub/newshub.db" ;;
-  postgres) start_postgres ;;
+  postgres) start_postgres "$work/pg" ;;
   *) echo "bench: DB=$DB: want sqlite or postgres" >&2; exit 2 ;;
 esac
 
@@ -105,16 +105,6 @@ measure() {
     cpu="?" rss_mb="?"
   fi
   rm -f "$work"/run.*.out "$work"/time.*
-}
-
-# pg_cpu prints the CPU seconds the PostgreSQL server's processes have
-# used: the postmaster reaps its backends, so their time is its children's.
-pg_cpu() {
-  if [ -n "$pg_pid" ] && [ -r "/proc/$pg_pid/stat" ]; then
-    awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15 + $16 + $17) / hz }' "/proc/$pg_pid/stat"
-  else
-    echo 0
-  fi
 }
 
 load_before=$(cut -d' ' -f1 /proc/loadavg 2>/dev/null || echo "?")

@@ -39,7 +39,7 @@ site="$work/site"
 "$nh" gen --articles "$articles" "$site" >/dev/null 2>&1
 sqlite="sqlite:$work/hub.db"
 "$nh" --site "$site" --db "$sqlite" import >/dev/null 2>"$work/import.err" || { cat "$work/import.err" >&2; exit 1; }
-start_postgres
+start_postgres "$work/pg"
 "$nh" copy --from "$sqlite" --to "$dsn" >/dev/null 2>"$work/copy.err" || { cat "$work/copy.err" >&2; exit 1; }
 
 # serve NAME DSN: starts `serve --no-ingest` on a free port, sets url.

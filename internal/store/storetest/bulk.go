@@ -69,6 +69,7 @@ func RunBulk(t *testing.T, open func(t *testing.T) store.Store) {
 		{"BulkLoadAnswersAsUpsertsDo", testBulkAnswersAsUpserts},
 		{"BulkLoadRefusesAStoreHoldingRecords", testBulkRefusesNonEmpty},
 		{"BulkLoadThatFailsLeavesAWholeStore", testBulkFailedLoad},
+		{"BulkLoadKeepsTextAndTopicsOfRewrittenRecords", testBulkRewrites},
 	}
 	for _, tt := range own {
 		t.Run(tt.name, func(t *testing.T) { tt.fn(t, open) })
@@ -294,5 +295,92 @@ func testBulkFailedLoad(t *testing.T, open func(t *testing.T) store.Store) {
 	upsert(t, st, news[5:]...)
 	if n, err := st.CountNews(ctx, store.NewsQuery{}); err != nil || n != len(news) {
 		t.Errorf("after writing the rest: %d news, %v; want %d", n, err, len(news))
+	}
+}
+
+// testBulkRewrites writes, in a bulk load and in plain upserts alike,
+// batches that rewrite or delete records of the batch before (whose topic
+// and search rows a store may write after the batch commits); both stores
+// must then find the same records by word and by topic. Inside the load,
+// a batch's words are found once the next batch is in.
+func testBulkRewrites(t *testing.T, open func(t *testing.T) store.Store) {
+	ctx := context.Background()
+	b := article("b", "Beta bridge", hours(2), "Roads")
+	batches := []struct {
+		name   string
+		write  []*model.Record
+		delete []string
+	}{
+		{name: "new", write: []*model.Record{
+			article("a", "Alpha harbour", hours(1), "Ports"),
+			b,
+			article("c", "Gamma canal", hours(3), "Ports", "Roads"),
+		}},
+		{name: "rewrites", write: []*model.Record{
+			article("a", "Omega harbour", hours(1), "Roads"), // new words and topics
+			article("d", "Delta dam", hours(4), "Ports"),
+		}, delete: []string{b.Path}},
+		{name: "rewrites again", write: []*model.Record{
+			article("c", "Gamma canal", hours(5), "Ports"), // same words, new time, one topic fewer
+			article("d", "Delta weir", hours(4), "Ports"),
+		}},
+	}
+	load := func(st store.Store, between func(done int)) func(ctx context.Context) error {
+		return func(ctx context.Context) error {
+			for i, b := range batches {
+				if err := st.Upsert(ctx, b.write); err != nil {
+					return fmt.Errorf("%s: %w", b.name, err)
+				}
+				if err := st.Delete(ctx, b.delete...); err != nil {
+					return fmt.Errorf("%s: %w", b.name, err)
+				}
+				between(i)
+			}
+			return nil
+		}
+	}
+	plain, bulk := open(t), open(t)
+	defer plain.Close()
+	defer bulk.Close()
+	if err := load(plain, func(int) {})(ctx); err != nil {
+		t.Fatal(err)
+	}
+	err := bulkLoad(bulk, ctx, load(bulk, func(done int) {
+		if done != 1 {
+			return
+		}
+		res, err := bulk.Search(ctx, store.SearchQuery{Text: "gamma"})
+		if err != nil || res.Total != 1 {
+			t.Errorf("during the load, after the second batch: search for a word of the first: %d hits, %v; want 1", res.Total, err)
+		}
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, word := range []string{"alpha", "omega", "beta", "gamma", "delta", "dam", "weir", "harbour", "canal"} {
+		want, err := plain.Search(ctx, store.SearchQuery{Text: word})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := bulk.Search(ctx, store.SearchQuery{Text: word})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(paths(got.Hits), paths(want.Hits)) || got.Total != want.Total {
+			t.Errorf("search %q: bulk-loaded %v (%d), upserted %v (%d)", word, paths(got.Hits), got.Total, paths(want.Hits), want.Total)
+		}
+	}
+	for _, topic := range []string{"Ports", "Roads"} {
+		want, err := plain.News(ctx, store.NewsQuery{Topic: topic})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := bulk.News(ctx, store.NewsQuery{Topic: topic})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(paths(got), paths(want)) {
+			t.Errorf("topic %s: bulk-loaded %v, upserted %v", topic, paths(got), paths(want))
+		}
 	}
 }
