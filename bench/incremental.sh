@@ -62,7 +62,9 @@ median() { printf '%s\n' "$@" | sort -g | awk '{a[NR] = $1} END {print a[int((NR
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'; }
 
 # arrivals N SEED: a folder of N new articles (generated with another seed,
-# renamed so that no path or address is taken), with the hub's configuration.
+# renamed so that no path or address is taken, even by the arrivals of an
+# earlier run over the same WORK), with the hub's configuration.
+stamp=$(date +%s)
 arrivals() {
 	local dir="$work/arrive-$2"
 	rm -rf "$dir" "$dir.gen"
@@ -74,7 +76,7 @@ arrivals() {
 		[[ -f "$f" ]] || continue
 		b=$(basename "$f" .md) d=_news
 		[[ "$f" == */_archive/news/* ]] && d=_archive/news
-		sed -e "s|^\(originalUrl\|webUrl\|ampWebUrl\|cdnAmpWebUrl\): \"\(.*\)\"|\1: \"\2?late=$2\"|" "$f" >"$dir/$d/$b-late$2.md"
+		sed -e "s|^\(originalUrl\|webUrl\|ampWebUrl\|cdnAmpWebUrl\): \"\(.*\)\"|\1: \"\2?late=$2-$stamp\"|" "$f" >"$dir/$d/$b-late$2-$stamp.md"
 	done
 	rm -rf "$dir.gen"
 	echo "$dir"
