@@ -795,56 +795,38 @@ func (d *decoder) address(name string, line int, a string) {
 
 func (d *decoder) sources(root *node) *model.Sources {
 	s := &model.Sources{}
-	rootKids := d.t.kids(root)
-	for i := range rootKids {
-		p := &rootKids[i]
-		key := d.t.key(p)
-		if key != "sources" {
-			continue
-		}
-		if !d.fits(key, &p.val) {
-			break
-		}
-		if p.val.kind == seqNode {
-			s.Sources = make([]model.Source, 0, int(p.val.n))
-		}
-		d.enter("sources")
-		d.items("", &p.val, func(i int, it *node) {
-			d.at(i)
-			defer d.leave()
-			var src model.Source
-			if it.kind != mapNode {
-				d.typeErr("", it, "a map")
-				return
-			}
-			itKids := d.t.kids(it)
-			for i := range itKids {
-				p := &itKids[i]
-				key := d.t.key(p)
-				v := &p.val
-				switch key {
-				case "url":
-					src.URL = d.str("url", v)
-				case "provider":
-					src.Provider = d.str("provider", v)
-				case "topics":
-					src.Topics = d.strs("topics", v)
-				case "interval":
-					src.Interval = d.str("interval", v)
-				case "enabled":
-					src.Enabled = d.boolPtr("enabled", v)
-				case "dedicated":
-					src.Dedicated = d.bool("dedicated", v)
-				}
-			}
-			if src.URL == "" {
-				d.failf(int(it.line), "%s: url is missing or empty", d.name(""))
-			}
-			s.Sources = append(s.Sources, src)
-		})
-		d.leave()
-	}
+	d.mapList(root, "sources", func(n int) { s.Sources = make([]model.Source, 0, n) }, func(it *node) {
+		s.Sources = append(s.Sources, d.source(it))
+	})
 	return s
+}
+
+func (d *decoder) source(it *node) model.Source {
+	var src model.Source
+	kids := d.t.kids(it)
+	for i := range kids {
+		p := &kids[i]
+		key := d.t.key(p)
+		v := &p.val
+		switch key {
+		case "url":
+			src.URL = d.str(key, v)
+		case "provider":
+			src.Provider = d.str(key, v)
+		case "topics":
+			src.Topics = d.strs(key, v)
+		case "interval":
+			src.Interval = d.str(key, v)
+		case "enabled":
+			src.Enabled = d.boolPtr(key, v)
+		case "dedicated":
+			src.Dedicated = d.bool(key, v)
+		}
+	}
+	if src.URL == "" {
+		d.failf(int(it.line), "%s: url is missing or empty", d.name(""))
+	}
+	return src
 }
 
 // decisions decodes the editorial decisions list. Fields newshub does not
@@ -852,20 +834,30 @@ func (d *decoder) sources(root *node) *model.Sources {
 // is for the editorial package to judge, with the line kept here.
 func (d *decoder) decisions(root *node) *model.Decisions {
 	out := &model.Decisions{}
-	rootKids := d.t.kids(root)
-	for i := range rootKids {
-		p := &rootKids[i]
-		key := d.t.key(p)
-		if key != "decisions" {
+	d.mapList(root, "decisions", func(n int) { out.Decisions = make([]model.Decision, 0, n) }, func(it *node) {
+		out.Decisions = append(out.Decisions, d.decision(it))
+	})
+	return out
+}
+
+// mapList decodes the top-level list under key whose items are maps, the
+// shape of the _data files: size gets the list's length first, then item
+// gets each map with the scope naming it; other items are type errors. Keys are unique (the parser rejects repeats), so the first
+// match is the only one.
+func (d *decoder) mapList(root *node, key string, size func(n int), item func(it *node)) {
+	kids := d.t.kids(root)
+	for i := range kids {
+		p := &kids[i]
+		if d.t.key(p) != key {
 			continue
 		}
 		if !d.fits(key, &p.val) {
-			break
+			return
 		}
 		if p.val.kind == seqNode {
-			out.Decisions = make([]model.Decision, 0, int(p.val.n))
+			size(int(p.val.n))
 		}
-		d.enter("decisions")
+		d.enter(key)
 		d.items("", &p.val, func(i int, it *node) {
 			d.at(i)
 			defer d.leave()
@@ -873,11 +865,11 @@ func (d *decoder) decisions(root *node) *model.Decisions {
 				d.typeErr("", it, "a map")
 				return
 			}
-			out.Decisions = append(out.Decisions, d.decision(it))
+			item(it)
 		})
 		d.leave()
+		return
 	}
-	return out
 }
 
 func (d *decoder) decision(it *node) model.Decision {
