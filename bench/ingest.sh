@@ -20,6 +20,7 @@
 #                         (a slow publisher; default 0, e.g. 200ms)
 #   INGEST_ARGS           more flags for the first round (e.g. "--workers 16")
 #   KEYWORDS              the root topic's keywords, comma separated (default none)
+#   GOMEMLIMIT            overrides the soft memory limit ingest sets itself
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/feedsite.sh
@@ -78,22 +79,27 @@ newshub=("$work/newshub" --site "$site" --db "$dsn")
 
 # measure N CMD...: runs N copies of CMD at once and sets secs (wall time
 # until the last ends), cpu (user+system seconds of all), rss_mb (the
-# largest peak resident set) and new (articles stored, from the summaries).
+# largest peak resident set), new (articles stored, from the summaries),
+# live_mb (the largest heap left after a collection, in any process: what
+# the process really holds, which the soft memory limit and the runtime's
+# overhead come on top of) and gcs (collections, in all).
 measure() {
   local n=$1 i pids=() t0 t1
   shift
   t0=$(date +%s.%N)
   for i in $(seq 1 "$n"); do
     if [ -x /usr/bin/time ]; then
-      /usr/bin/time -f '%e %M %U %S' -o "$work/time.$i" "$@" >"$work/run.$i.out" 2>"$work/run.$i.err" &
+      GODEBUG=${GODEBUG:+$GODEBUG,}gctrace=1 /usr/bin/time -f '%e %M %U %S' -o "$work/time.$i" "$@" >"$work/run.$i.out" 2>"$work/run.$i.err" &
     else
-      "$@" >"$work/run.$i.out" 2>"$work/run.$i.err" &
+      GODEBUG=${GODEBUG:+$GODEBUG,}gctrace=1 "$@" >"$work/run.$i.out" 2>"$work/run.$i.err" &
     fi
     pids+=($!)
   done
   for i in $(seq 1 "$n"); do
-    wait "${pids[$((i - 1))]}" || { cat "$work/run.$i.err" >&2; exit 1; }
+    wait "${pids[$((i - 1))]}" || { grep -v '^gc [0-9]' "$work/run.$i.err" >&2; exit 1; }
   done
+  # gctrace: "gc N @Ts P%: ..., BEFORE->AFTER_MARK->LIVE MB, ..."
+  read -r live_mb gcs <<<"$(cat "$work"/run.*.err | awk '/^gc [0-9]+ @/ { n++; split($11, h, "->"); if (h[3] + 0 > m) m = h[3] + 0 } END { print m + 0, n + 0 }')"
   t1=$(date +%s.%N)
   secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')
   cat "$work"/run.*.out >"$work/run.out"
@@ -104,7 +110,7 @@ measure() {
   else
     cpu="?" rss_mb="?"
   fi
-  rm -f "$work"/run.*.out "$work"/time.*
+  rm -f "$work"/run.*.out "$work"/run.*.err "$work"/time.*
 }
 
 load_before=$(cut -d' ' -f1 /proc/loadavg 2>/dev/null || echo "?")
@@ -112,7 +118,7 @@ pg0=$(pg_cpu)
 measure "$PROCS" "${newshub[@]}" ingest --once "${ingest_args[@]}"
 sleep 0.5 # the backends' ends are reaped
 first_pg_cpu=$(awk -v a="$pg0" -v b="$(pg_cpu)" 'BEGIN { printf "%.2f", b - a }')
-first_secs=$secs first_rss=$rss_mb first_cpu=$cpu first_new=$new
+first_secs=$secs first_rss=$rss_mb first_cpu=$cpu first_new=$new first_live=$live_mb first_gcs=$gcs
 first_pages=$(sed -n 's/^pages: *\([0-9]*\) read.*/\1/p' "$work/run.out" | awk '{ s += $1 } END { print s + 0 }')
 first_failed=$(sed -n 's/^sources:.* \([0-9]*\) failed.*/\1/p' "$work/run.out" | awk '{ s += $1 } END { print s + 0 }')
 first_fetched=$(sed -n 's/^sources:.* due, \([0-9]*\) fetched.*/\1/p' "$work/run.out" | tr '\n' ' ')
@@ -131,7 +137,8 @@ echo "| first round: wall time (CPU time of newshub) | ${first_secs} s (${first_
 if [ "$DB" = postgres ]; then
   echo "| first round: CPU time of the PostgreSQL server | ${first_pg_cpu} s | |"
 fi
-echo "| first round: peak RSS (largest process) | ${first_rss} MB | < 500 MB |"
+echo "| first round: peak RSS (largest process) | ${first_rss} MB | < 250 MB |"
+echo "| first round: largest live heap after a collection / collections | ${first_live} MB / ${first_gcs} | |"
 echo "| first round: articles stored a second (wall) | ${rate} | |"
 echo "| first round: articles stored / pages read / sources failed | ${first_new} / ${first_pages} / ${first_failed} | $((FEEDS * ITEMS)) / $((FEEDS * ITEMS)) / 0 |"
 echo "| first round: of the new, withheld as off topic | ${first_off:-0} | |"
