@@ -168,8 +168,18 @@ func newsWhere(q store.NewsQuery) (from string, tcol string, args []any) {
 	if q.PublishedOnly {
 		b.WriteString(` AND r.published = 1`)
 	}
+	if q.Unpublished {
+		b.WriteString(` AND coalesce(r.published, 0) = 0`)
+	}
 	if q.Public {
 		b.WriteString(` AND r.withheld IS NULL`)
+	}
+	if !q.StoryActiveSince.IsZero() {
+		// The stories come from the time index's recent end, and their
+		// records from the story index: the cost follows the recent news,
+		// not the archive.
+		b.WriteString(` AND r.story IN (SELECT a.story FROM records a WHERE a.kind = 'news' AND a.published_at >= ? AND a.story IS NOT NULL)`)
+		args = append(args, q.StoryActiveSince.UnixMicro())
 	}
 	if !q.PinnedAt.IsZero() {
 		b.WriteString(` AND r.pinned_until > ?`)
