@@ -143,8 +143,14 @@ func newsWhere(q store.NewsQuery, args *params) (from string, tcol string) {
 	if !q.PinnedAt.IsZero() {
 		b.WriteString(` AND r.pinned_until > ` + args.add(q.PinnedAt.UnixMicro()))
 	}
-	if q.Archived != nil {
-		b.WriteString(` AND r.archived = ` + args.add(*q.Archived))
+	// Written out, not bound, so that a generic plan can read current news
+	// through its own index (records_news_current).
+	switch {
+	case q.Archived == nil:
+	case *q.Archived:
+		b.WriteString(` AND r.archived`)
+	default:
+		b.WriteString(` AND NOT r.archived`)
 	}
 	if !q.Since.IsZero() {
 		b.WriteString(` AND ` + tcol + `.published_at >= ` + args.add(q.Since.UnixMicro()))

@@ -185,9 +185,15 @@ func newsWhere(q store.NewsQuery) (from string, tcol string, args []any) {
 		b.WriteString(` AND r.pinned_until > ?`)
 		args = append(args, q.PinnedAt.UnixMicro())
 	}
-	if q.Archived != nil {
-		b.WriteString(` AND r.archived = ?`)
-		args = append(args, *q.Archived)
+	// Written out, not bound, so that current news is read through its
+	// own index (records_news_current), whose condition the query must
+	// state.
+	switch {
+	case q.Archived == nil:
+	case *q.Archived:
+		b.WriteString(` AND r.archived = 1`)
+	default:
+		b.WriteString(` AND r.archived = 0`)
 	}
 	if !q.Since.IsZero() {
 		b.WriteString(` AND ` + tcol + `.published_at >= ?`)
