@@ -22,6 +22,10 @@
 // in is renamed there, those of earlier runs included, so a run stopped
 // between the two is completed by the next. Runs on one site folder take
 // turns.
+//
+// A run reads only the records a rule can apply to (readEntries): the
+// current news and the records of stories with recent news, not the
+// archive, which grows for as long as the hub runs.
 package retention
 
 import (
@@ -87,7 +91,7 @@ const (
 
 // Summary counts what Apply did.
 type Summary struct {
-	News     int // news records looked at
+	News     int // news records read: those a rule can apply to (see readEntries)
 	Archived int // records moved to _archive/news/
 	Stories  int // stories archived (a lone article is a story of one)
 	Restored int // archived records moved back to _news/: their story has recent news
