@@ -54,14 +54,8 @@ func followStore(ctx context.Context, st store.Store, siteDir string, entries ma
 	}
 	if !allCurrent {
 		no := false
-		err := st.ScanNews(ctx, store.NewsQuery{Archived: &no}, func(e store.NewsEntry) error {
-			if entries[e.Path] == nil {
-				entries[e.Path] = &entry{NewsEntry: e}
-			}
-			return nil
-		})
-		if err != nil {
-			return fmt.Errorf("retention: %w", err)
+		if err := addEntries(ctx, st, entries, store.NewsQuery{Archived: &no}); err != nil {
+			return err
 		}
 	}
 	// stored reports whether the store holds a record at path p: current

@@ -206,18 +206,6 @@ type entry struct {
 // when none was read.
 func readEntries(ctx context.Context, st store.Store, pol Policy, now time.Time) (map[string]*entry, error) {
 	entries := map[string]*entry{}
-	scan := func(q store.NewsQuery) error {
-		err := st.ScanNews(ctx, q, func(e store.NewsEntry) error {
-			if entries[e.Path] == nil {
-				entries[e.Path] = &entry{NewsEntry: e}
-			}
-			return nil
-		})
-		if err != nil {
-			return fmt.Errorf("retention: %w", err)
-		}
-		return nil
-	}
 	yes, no := true, false
 	var queries []store.NewsQuery
 	if pol.ArchiveAfter > 0 {
@@ -230,7 +218,7 @@ func readEntries(ctx context.Context, st store.Store, pol Policy, now time.Time)
 		queries = append(queries, store.NewsQuery{Since: cut}, store.NewsQuery{Unpublished: true, Until: cut})
 	}
 	for _, q := range queries {
-		if err := scan(q); err != nil {
+		if err := addEntries(ctx, st, entries, q); err != nil {
 			return nil, err
 		}
 	}
@@ -261,15 +249,23 @@ func readLeads(ctx context.Context, st store.Store, entries map[string]*entry) e
 	}
 	slices.Sort(ask)
 	for _, id := range ask {
-		err := st.ScanNews(ctx, store.NewsQuery{Story: id, PublishedOnly: true, Limit: 1}, func(e store.NewsEntry) error {
-			if entries[e.Path] == nil {
-				entries[e.Path] = &entry{NewsEntry: e}
-			}
-			return nil
-		})
-		if err != nil {
-			return fmt.Errorf("retention: %w", err)
+		if err := addEntries(ctx, st, entries, store.NewsQuery{Story: id, PublishedOnly: true, Limit: 1}); err != nil {
+			return err
 		}
+	}
+	return nil
+}
+
+// addEntries adds to entries the news records q selects that it lacks.
+func addEntries(ctx context.Context, st store.Store, entries map[string]*entry, q store.NewsQuery) error {
+	err := st.ScanNews(ctx, q, func(e store.NewsEntry) error {
+		if entries[e.Path] == nil {
+			entries[e.Path] = &entry{NewsEntry: e}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("retention: %w", err)
 	}
 	return nil
 }
