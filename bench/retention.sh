@@ -6,8 +6,8 @@
 # duplicates go. Each round (ROUNDS, default 3) runs on fresh copies: the store
 # alone (a site folder holding only _config.yml), then store and folder together
 # (the news files copied in first; the copy's time is shown as a floor of the disk),
-# then a second run with nothing left to do, the cost ingest pays after a round when
-# a rule is due. Prints markdown rows with medians, peak RSS and the load.
+# then a second run with nothing left to do (store alone, and store and folder), the
+# cost ingest pays after a round when a rule is due. Prints markdown rows with medians, peak RSS and the load.
 # usage: [ARTICLES=N] [ROUNDS=N] bench/retention.sh [WORKDIR]
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -38,11 +38,12 @@ run() {
 fresh() { cp "$work/hub.db" "$work/run.db" && rm -f "$work/run.db-wal" "$work/run.db-shm"; }
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
-rm -f "$work"/{store,folder,again,copy}
+rm -f "$work"/{store,store-again,folder,again,copy}
 load_before=$(cut -d' ' -f1 /proc/loadavg)
 for _ in $(seq "$rounds"); do
 	fresh
 	run store "$work/bare"
+	run store-again "$work/bare"
 	fresh
 	rm -rf "$work/copy-site" && mkdir -p "$work/copy-site/_archive"
 	start=$(date +%s.%N)
@@ -61,5 +62,6 @@ row() { echo "| $1 | $(cut -d' ' -f1 "$work/$2" | median) s | $(cut -d' ' -f2 "$
 row "store only: $(grep -o '[0-9]* archived' "$work/store.out"), $(grep -o '[0-9]* purged' "$work/store.out")" store
 row "store and site folder: $(grep -o '[0-9]* moved, [0-9]* removed' "$work/folder.out") files" folder
 echo "| floor: cp -r of the news files into the folder | $(cut -d' ' -f1 "$work/copy" | median) s | | |"
-row "again, nothing to do" again
+row "again, store only, nothing to do: what serve pays after a round" store-again
+row "again, store and folder, nothing to do" again
 echo "| machine load (1-minute average) before / after | $load_before / $load_after | | |"

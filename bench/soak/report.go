@@ -217,8 +217,23 @@ func summarize(samples []Sample, reqs []request, lim checkLimits) string {
 	band("RSS MB", func(s Sample) float64 { return s.RSSMB })
 	band("RSS anonymous MB (RSS less the mapped store file)", func(s Sample) float64 { return s.AnonMB })
 
-	// Counts: the level and the peaks of the end no higher than the start's
-	// (a fall is idle connections closing, not a leak).
+	// Counts: the level (the median) and the floor between fetch bursts
+	// (the median of each minute's lowest sample) of the end no higher
+	// than the start's; a fall is idle connections closing, not a leak,
+	// and a leak lifts both. The peaks are shown, not judged: each round
+	// fetches every due feed, and until the round ends the fetcher keeps a
+	// connection (a file, two goroutines) to each host it reached, so a
+	// peak is as high as the hosts reached when the 10-s sample happens to
+	// fall, which moves with the rounds' length, not with what is kept.
+	floorOf := func(ss []Sample, f func(Sample) float64) float64 {
+		var mins []float64
+		for i := 0; i < len(ss); i += perMinute {
+			if m := column(ss[i:min(i+perMinute, len(ss))], f); len(m) > 0 {
+				mins = append(mins, slices.Min(m))
+			}
+		}
+		return median(mins)
+	}
 	flat := func(name string, f func(Sample) float64, checked bool) {
 		e, l := column(early, f), column(late, f)
 		if len(e) == 0 || len(l) == 0 {
@@ -226,14 +241,15 @@ func summarize(samples []Sample, reqs []request, lim checkLimits) string {
 			return
 		}
 		em, lm := median(e), median(l)
+		ef, lf := floorOf(early, f), floorOf(late, f)
 		ex, lx := slices.Max(e), slices.Max(l)
-		ok := lm <= em+max(tol*em, 2) && lx <= ex*(1+tol)+2
-		res := verdict(ok)
+		rose := func(from, to float64) bool { return to > from+max(tol*from, 2) }
+		res := verdict(!rose(em, lm) && !rose(ef, lf))
 		if !checked {
 			res = "(shown)"
 		}
-		fmt.Fprintf(&b, "| %s flat: no rise of the median over %.0f%% or 2, of the peak over %.0f%% + 2 | median %.0f, peak %.0f | median %.0f, peak %.0f | %.0f–%.0f | %s |\n",
-			name, 100*tol, 100*tol, em, ex, lm, lx, slices.Min(column(post, f)), slices.Max(column(post, f)), res)
+		fmt.Fprintf(&b, "| %s flat: no rise of the median or of the floor between bursts over %.0f%% or 2 (peaks shown) | median %.0f, floor %.0f, peak %.0f | median %.0f, floor %.0f, peak %.0f | %.0f–%.0f | %s |\n",
+			name, 100*tol, em, ef, ex, lm, lf, lx, slices.Min(column(post, f)), slices.Max(column(post, f)), res)
 	}
 	flat("goroutines", func(s Sample) float64 {
 		if s.Goroutines < 0 {

@@ -66,6 +66,18 @@ func TestSummaryChecks(t *testing.T) {
 			}
 		}, flatAPI, nil},
 		{"leaking files fails", func(s *Sample, t float64) { s.FDs += int(t / 30) }, flatAPI, []string{"open files"}},
+		{"fetch bursts caught higher as rounds lengthen are no leak", func(s *Sample, t float64) {
+			if int(t)%60 == 30 {
+				s.FDs, s.Goroutines = s.FDs+int(t/5), s.Goroutines+int(t/2.5)
+			}
+		}, flatAPI, nil},
+		{"a leak between bursts fails", func(s *Sample, t float64) {
+			if int(t)%60 == 30 {
+				s.FDs += 200 // a burst every minute
+			} else if t > 800 {
+				s.FDs += int((t - 800) / 20) // the floor creeps up late
+			}
+		}, flatAPI, []string{"open files"}},
 		{"API p99 doubling fails", nil, func(t float64) float64 { return 9 + 9*t/1200 }, []string{"API p99"}},
 		{"a failed request fails", func(s *Sample, t float64) {
 			if t == 600 {

@@ -33,7 +33,14 @@ const ReasonBothFiles = "a file of that name is in both _news/ and _archive/news
 // Files the store knows nothing of are left alone, and so are records
 // whose file is not in the folder (news ingested since the last export).
 // Each rename is atomic, so a file is always at one path or the other.
-func followStore(ctx context.Context, st store.Store, siteDir string, entries map[string]*entry, sum *FileSummary) error {
+//
+// entries holds the records read (see readEntries); allCurrent says they
+// include every current record, as they do when archiving is on. The
+// archived records not read are looked up only where a file's fate hangs
+// on one: a current file whose record is not current, an archived file
+// whose name a current record has too, and an archived file of a purged
+// record.
+func followStore(ctx context.Context, st store.Store, siteDir string, entries map[string]*entry, allCurrent bool, sum *FileSummary) error {
 	current, err := listNews(siteDir, content.NewsDir)
 	if err != nil {
 		return err
@@ -42,11 +49,37 @@ func followStore(ctx context.Context, st store.Store, siteDir string, entries ma
 	if err != nil {
 		return err
 	}
-	stored := func(p string) bool { e := entries[p]; return e != nil && !e.gone }
+	if len(current)+len(archived) == 0 {
+		return nil
+	}
+	if !allCurrent {
+		no := false
+		if err := addEntries(ctx, st, entries, store.NewsQuery{Archived: &no}); err != nil {
+			return err
+		}
+	}
+	// stored reports whether the store holds a record at path p: current
+	// records were all read, archived ones may need asking.
+	stored := func(p string) (bool, error) {
+		if e := entries[p]; e != nil {
+			return !e.gone, nil
+		}
+		if !strings.HasPrefix(p, content.ArchiveDir) {
+			return false, nil
+		}
+		_, err := st.Get(ctx, p)
+		if errors.Is(err, store.ErrNotFound) {
+			return false, nil
+		}
+		if err != nil {
+			return false, fmt.Errorf("retention: %w", err)
+		}
+		return true, nil
+	}
 	type rename struct{ from, to string }
 	var (
 		renames []rename
-		orphans []string
+		orphans []string // archived ones may yet be stored: see removePurged
 	)
 	for _, side := range []struct {
 		dir         string
@@ -55,12 +88,26 @@ func followStore(ctx context.Context, st store.Store, siteDir string, entries ma
 	}{{content.NewsDir, current, archived, false}, {content.ArchiveDir, archived, current, true}} {
 		for name := range side.names {
 			p := side.dir + name
-			if stored(p) {
+			other, _ := content.NewsPathIn(p, !side.archived)
+			if side.archived && entries[p] == nil && entries[other] == nil {
+				// Neither read: the current record does not exist, and
+				// the archived one, if any, stays where it is.
+				orphans = append(orphans, p)
 				continue
 			}
-			other, _ := content.NewsPathIn(p, !side.archived)
+			here, err := stored(p)
+			if err != nil {
+				return err
+			}
+			if here {
+				continue
+			}
+			there, err := stored(other)
+			if err != nil {
+				return err
+			}
 			switch {
-			case !stored(other):
+			case !there:
 				orphans = append(orphans, p)
 			case side.peer[name]:
 				sum.leave(ReasonBothFiles)
@@ -82,7 +129,7 @@ func followStore(ctx context.Context, st store.Store, siteDir string, entries ma
 			sum.Moved++
 		}
 	}
-	if err := removePurged(ctx, st, siteDir, orphans, sum); err != nil {
+	if err := removePurged(ctx, st, siteDir, orphans, stored, sum); err != nil {
 		return err
 	}
 	if sum.Moved+sum.Removed > 0 {
@@ -140,8 +187,10 @@ func moveFile(siteDir, from, to string) (moved bool, err error) {
 }
 
 // removePurged removes the files, among those the store holds no record
-// for, whose records were purged.
-func removePurged(ctx context.Context, st store.Store, siteDir string, orphans []string, sum *FileSummary) error {
+// for, whose records were purged. An orphan may be an archived file whose
+// record was not read: it goes only if the store does not hold it.
+func removePurged(ctx context.Context, st store.Store, siteDir string, orphans []string,
+	stored func(string) (bool, error), sum *FileSummary) error {
 	if len(orphans) == 0 {
 		return nil
 	}
@@ -156,6 +205,12 @@ func removePurged(ctx context.Context, st store.Store, siteDir string, orphans [
 	slices.Sort(orphans)
 	for _, p := range orphans {
 		if !purged[p] {
+			continue
+		}
+		if kept, err := stored(p); err != nil || kept {
+			if err != nil {
+				return err
+			}
 			continue
 		}
 		err := os.Remove(filepath.Join(siteDir, filepath.FromSlash(p)))

@@ -22,6 +22,10 @@
 // in is renamed there, those of earlier runs included, so a run stopped
 // between the two is completed by the next. Runs on one site folder take
 // turns.
+//
+// A run reads only the records a rule can apply to (readEntries): the
+// current news and the records of stories with recent news, not the
+// archive, which grows for as long as the hub runs.
 package retention
 
 import (
@@ -87,7 +91,7 @@ const (
 
 // Summary counts what Apply did.
 type Summary struct {
-	News     int // news records looked at
+	News     int // news records read: those a rule can apply to (see readEntries)
 	Archived int // records moved to _archive/news/
 	Stories  int // stories archived (a lone article is a story of one)
 	Restored int // archived records moved back to _news/: their story has recent news
@@ -147,13 +151,13 @@ func Apply(ctx context.Context, st store.Store, pol Policy, opt Options) (Summar
 		}
 		defer unlock()
 	}
-	entries, err := readEntries(ctx, st)
+	entries, err := readEntries(ctx, st, pol, now())
 	if err != nil {
 		return sum, err
 	}
 	sum.News = len(entries)
 	p := plan(entries, pol, now())
-	sum.Next, sum.Stories = p.next, p.stories
+	sum.Next = p.next
 	sum.leave(ReasonNotNews, p.notNews)
 	sum.leave(ReasonNameTaken, p.taken)
 	sum.leave(ReasonWithStory, p.held)
@@ -165,7 +169,7 @@ func Apply(ctx context.Context, st store.Store, pol Policy, opt Options) (Summar
 		return sum, err
 	}
 	if opt.SiteDir != "" {
-		if err := followStore(ctx, st, opt.SiteDir, entries, &sum.Files); err != nil {
+		if err := followStore(ctx, st, opt.SiteDir, entries, pol.ArchiveAfter > 0, &sum.Files); err != nil {
 			return sum, err
 		}
 	}
@@ -183,17 +187,87 @@ type entry struct {
 	gone bool
 }
 
-// readEntries lists every news record of st by its indexed fields.
-func readEntries(ctx context.Context, st store.Store) (map[string]*entry, error) {
+// readEntries reads, by their indexed fields, the news records a rule can
+// apply to as of now, and leaves the rest of the archive unread, so a run
+// costs what is current and due rather than all the news ever stored.
+//
+// A story's place follows its newest article. Every record published
+// within archive_after is read, in either folder: its story stays (or
+// comes back) current, and the other records of such stories that sit in
+// the archive are read too, to come back with it. Of the older records,
+// only the current ones are read: each is due unless its story has a
+// record among the recent ones. The archived records left unread belong
+// to stories whose newest article is past the cut, so they stay. The
+// current records are thus all read, which followStore relies on.
+//
+// For purge_after, the unpublished records past its cut are read, and
+// every record within it (for when the next falls due), and for each of
+// their stories, whether it has a lead: one published record, looked up
+// when none was read.
+func readEntries(ctx context.Context, st store.Store, pol Policy, now time.Time) (map[string]*entry, error) {
 	entries := map[string]*entry{}
-	err := st.ScanNews(ctx, store.NewsQuery{}, func(e store.NewsEntry) error {
-		entries[e.Path] = &entry{NewsEntry: e}
+	yes, no := true, false
+	var queries []store.NewsQuery
+	if pol.ArchiveAfter > 0 {
+		cut := now.Add(-pol.ArchiveAfter)
+		queries = append(queries, store.NewsQuery{Since: cut}, store.NewsQuery{Archived: &no, Until: cut},
+			store.NewsQuery{Archived: &yes, Until: cut, StoryActiveSince: cut})
+	}
+	if pol.PurgeAfter > 0 {
+		cut := now.Add(-pol.PurgeAfter)
+		queries = append(queries, store.NewsQuery{Since: cut}, store.NewsQuery{Unpublished: true, Until: cut})
+	}
+	for _, q := range queries {
+		if err := addEntries(ctx, st, entries, q); err != nil {
+			return nil, err
+		}
+	}
+	if pol.PurgeAfter > 0 {
+		if err := readLeads(ctx, st, entries); err != nil {
+			return nil, err
+		}
+	}
+	return entries, nil
+}
+
+// readLeads adds to entries a lead of each story of which an unpublished
+// record was read and no published one, where the store has one: a
+// duplicate is purged only beside its lead.
+func readLeads(ctx context.Context, st store.Store, entries map[string]*entry) error {
+	led := map[string]bool{}
+	for _, e := range entries {
+		if e.Published {
+			led[e.Story] = true
+		}
+	}
+	var ask []string
+	for _, e := range entries {
+		if !e.Published && e.Story != "" && !led[e.Story] {
+			led[e.Story] = true // asked once
+			ask = append(ask, e.Story)
+		}
+	}
+	slices.Sort(ask)
+	for _, id := range ask {
+		if err := addEntries(ctx, st, entries, store.NewsQuery{Story: id, PublishedOnly: true, Limit: 1}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// addEntries adds to entries the news records q selects that it lacks.
+func addEntries(ctx context.Context, st store.Store, entries map[string]*entry, q store.NewsQuery) error {
+	err := st.ScanNews(ctx, q, func(e store.NewsEntry) error {
+		if entries[e.Path] == nil {
+			entries[e.Path] = &entry{NewsEntry: e}
+		}
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("retention: %w", err)
+		return fmt.Errorf("retention: %w", err)
 	}
-	return entries, nil
+	return nil
 }
 
 // decisions is what a policy calls for.
@@ -202,7 +276,6 @@ type decisions struct {
 	// story's records move in one transaction.
 	moves   [][]store.Move
 	purges  [][]store.Purge // one a group
-	stories int             // stories with records to archive
 	taken   int             // records left: the name is taken in the other folder
 	notNews int             // records in neither news folder
 	held    int             // records left with their story, one of which cannot move
@@ -289,9 +362,6 @@ func plan(entries map[string]*entry, pol Policy, now time.Time) decisions {
 			d.held += len(s.moves)
 		default:
 			d.moves = append(d.moves, s.moves)
-			if strings.HasPrefix(s.moves[0].To, content.ArchiveDir) {
-				d.stories++
-			}
 		}
 	}
 	return d
@@ -309,8 +379,8 @@ type runner struct {
 func (r *runner) purge(ctx context.Context, purges [][]store.Purge) error {
 	return batches(ctx, r, purges, func(p store.Purge) (string, string) { return p.Path, "" },
 		func(batch []store.Purge) error { return r.st.Purge(ctx, batch) },
-		func(batch []store.Purge) {
-			for _, p := range batch {
+		func(groups [][]store.Purge) {
+			for _, p := range slices.Concat(groups...) {
 				r.entries[p.Path].gone = true
 				r.sum.Purged++
 				r.sum.Keys += len(p.Keys)
@@ -328,8 +398,13 @@ func (r *runner) move(ctx context.Context, moves [][]store.Move) error {
 	}
 	return batches(ctx, r, moves, func(m store.Move) (string, string) { return m.From, m.To },
 		func(batch []store.Move) error { return r.st.Move(ctx, batch) },
-		func(batch []store.Move) {
-			for _, m := range batch {
+		func(groups [][]store.Move) {
+			for _, g := range groups {
+				if strings.HasPrefix(g[0].To, content.ArchiveDir) {
+					r.sum.Stories++
+				}
+			}
+			for _, m := range slices.Concat(groups...) {
 				e := r.entries[m.From]
 				delete(r.entries, m.From)
 				e.Path, e.Archived = m.To, !e.Archived
@@ -352,7 +427,7 @@ func (r *runner) move(ctx context.Context, moves [][]store.Move) error {
 // they are counted as left, to be looked at again next time. paths gives
 // an item's record path and, for a move, its target.
 func batches[T any](ctx context.Context, r *runner, groups [][]T, paths func(T) (string, string),
-	write func([]T) error, done func([]T)) error {
+	write func([]T) error, done func([][]T)) error {
 	for start := 0; start < len(groups); {
 		var batch [][]T
 		n := 0
@@ -367,7 +442,7 @@ func batches[T any](ctx context.Context, r *runner, groups [][]T, paths func(T) 
 				if err != nil {
 					return fmt.Errorf("retention: %w", err)
 				}
-				done(slices.Concat(batch...))
+				done(batch)
 				break
 			}
 			kept := without(batch, ce.Paths, paths, r.sum)

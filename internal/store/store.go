@@ -191,11 +191,19 @@ type NewsQuery struct {
 	// PinnedAt, when set, keeps only the records an editor pinned to the
 	// top past that time (Article.PinnedUntil after it): the leads a
 	// front page ranks first.
-	PinnedAt      time.Time
-	Archived      *bool     // nil: both; true: only _archive/news; false: only _news
-	Since, Until  time.Time // publishedDateTime in [Since, Until)
-	Order         Order
-	Offset, Limit int // Limit 0: no limit
+	PinnedAt time.Time
+	// Unpublished keeps only the records that are not published: the
+	// duplicates a story's lead stands for, and withheld news.
+	Unpublished bool
+	// StoryActiveSince, when set, keeps only the records of stories that
+	// have a record published at or after it (publishedDateTime), whatever
+	// that record's folder: the stories still current by their newest
+	// article. Lone records (no story) are left out.
+	StoryActiveSince time.Time
+	Archived         *bool     // nil: both; true: only _archive/news; false: only _news
+	Since, Until     time.Time // publishedDateTime in [Since, Until)
+	Order            Order
+	Offset, Limit    int // Limit 0: no limit
 	// NoRaw leaves Record.Raw nil, for readers that need only the values
 	// (a build reads every record once and never their file bytes).
 	NoRaw bool

@@ -130,14 +130,27 @@ func newsWhere(q store.NewsQuery, args *params) (from string, tcol string) {
 	if q.PublishedOnly {
 		b.WriteString(` AND r.published`)
 	}
+	if q.Unpublished {
+		b.WriteString(` AND NOT coalesce(r.published, false)`)
+	}
 	if q.Public {
 		b.WriteString(` AND r.withheld IS NULL`)
+	}
+	if !q.StoryActiveSince.IsZero() {
+		b.WriteString(` AND r.story IN (SELECT a.story FROM records a WHERE a.kind = 'news' AND a.published_at >= ` +
+			args.add(q.StoryActiveSince.UnixMicro()) + ` AND a.story IS NOT NULL)`)
 	}
 	if !q.PinnedAt.IsZero() {
 		b.WriteString(` AND r.pinned_until > ` + args.add(q.PinnedAt.UnixMicro()))
 	}
-	if q.Archived != nil {
-		b.WriteString(` AND r.archived = ` + args.add(*q.Archived))
+	// Written out, not bound, so that a generic plan can read current news
+	// through its own index (records_news_current).
+	switch {
+	case q.Archived == nil:
+	case *q.Archived:
+		b.WriteString(` AND r.archived`)
+	default:
+		b.WriteString(` AND NOT r.archived`)
 	}
 	if !q.Since.IsZero() {
 		b.WriteString(` AND ` + tcol + `.published_at >= ` + args.add(q.Since.UnixMicro()))

@@ -168,16 +168,32 @@ func newsWhere(q store.NewsQuery) (from string, tcol string, args []any) {
 	if q.PublishedOnly {
 		b.WriteString(` AND r.published = 1`)
 	}
+	if q.Unpublished {
+		b.WriteString(` AND coalesce(r.published, 0) = 0`)
+	}
 	if q.Public {
 		b.WriteString(` AND r.withheld IS NULL`)
+	}
+	if !q.StoryActiveSince.IsZero() {
+		// The stories come from the time index's recent end, and their
+		// records from the story index: the cost follows the recent news,
+		// not the archive.
+		b.WriteString(` AND r.story IN (SELECT a.story FROM records a WHERE a.kind = 'news' AND a.published_at >= ? AND a.story IS NOT NULL)`)
+		args = append(args, q.StoryActiveSince.UnixMicro())
 	}
 	if !q.PinnedAt.IsZero() {
 		b.WriteString(` AND r.pinned_until > ?`)
 		args = append(args, q.PinnedAt.UnixMicro())
 	}
-	if q.Archived != nil {
-		b.WriteString(` AND r.archived = ?`)
-		args = append(args, *q.Archived)
+	// Written out, not bound, so that current news is read through its
+	// own index (records_news_current), whose condition the query must
+	// state.
+	switch {
+	case q.Archived == nil:
+	case *q.Archived:
+		b.WriteString(` AND r.archived = 1`)
+	default:
+		b.WriteString(` AND r.archived = 0`)
 	}
 	if !q.Since.IsZero() {
 		b.WriteString(` AND ` + tcol + `.published_at >= ?`)

@@ -212,6 +212,12 @@ func expectNews(all []*model.Record, q store.NewsQuery) []*model.Record {
 		if q.PublishedOnly && !a.Published {
 			continue
 		}
+		if q.Unpublished && a.Published {
+			continue
+		}
+		if !q.StoryActiveSince.IsZero() && !storyActiveSince(all, a.Story, q.StoryActiveSince) {
+			continue
+		}
 		if q.Archived != nil && *q.Archived != strings.HasPrefix(r.Path, "_archive/news/") {
 			continue
 		}
@@ -255,6 +261,20 @@ func expectNews(all []*model.Record, q store.NewsQuery) []*model.Record {
 		out = out[:q.Limit]
 	}
 	return out
+}
+
+// storyActiveSince reports whether story has a news record of all
+// published at or after t.
+func storyActiveSince(all []*model.Record, story string, t time.Time) bool {
+	if story == "" {
+		return false
+	}
+	for _, r := range all {
+		if r.Kind == model.KindNews && r.Article.Story == story && !r.Article.PublishedDateTime.Before(t) {
+			return true
+		}
+	}
+	return false
 }
 
 func contains(list []string, s string) bool {

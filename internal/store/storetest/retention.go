@@ -24,15 +24,36 @@ func moved(rec *model.Record, to string) *model.Record {
 	return &m
 }
 
+// newsTimes lists the distinct publishedDateTimes of the news of all.
+func newsTimes(all []*model.Record) []time.Time {
+	var ts []time.Time
+	for _, r := range all {
+		if r.Kind == model.KindNews {
+			ts = append(ts, r.Article.PublishedDateTime)
+		}
+	}
+	slices.SortFunc(ts, time.Time.Compare)
+	return slices.CompactFunc(ts, time.Time.Equal)
+}
+
 // checkListings fails the test unless every news listing, topic page,
 // story, search and key lookup agrees with the records all.
 func checkListings(t *testing.T, st store.Store, all []*model.Record) {
 	t.Helper()
 	ctx := context.Background()
 	yes, no := true, false
-	for _, q := range []store.NewsQuery{{}, {Archived: &yes}, {Archived: &no}, {Topic: "Donald Trump"},
+	queries := []store.NewsQuery{{}, {Archived: &yes}, {Archived: &no}, {Topic: "Donald Trump"},
 		{Topic: "Election", Archived: &no, PublishedOnly: true}, {Topic: "Election", Order: store.ByHeat, Archived: &yes},
-		{Story: "s1"}, {Story: "s0", Archived: &yes}} {
+		{Story: "s1"}, {Story: "s0", Archived: &yes}, {Unpublished: true}}
+	// What retention reads, cut at each article's time: the archived
+	// records of stories with news since the cut, and the unpublished
+	// records before it.
+	for _, cut := range newsTimes(all) {
+		queries = append(queries, store.NewsQuery{StoryActiveSince: cut},
+			store.NewsQuery{StoryActiveSince: cut, Archived: &yes, Until: cut},
+			store.NewsQuery{Unpublished: true, Archived: &yes, Until: cut})
+	}
+	for _, q := range queries {
 		got, err := st.News(ctx, q)
 		if err != nil {
 			t.Fatal(err)
