@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"fmt"
 	"io/fs"
 	"log/slog"
 	"os"
@@ -388,6 +389,14 @@ func TestKilledBuildLeavesEveryLinkWhole(t *testing.T) {
 // between them: after each round OUT holds the new article, and after
 // the last it equals a fresh build byte for byte.
 func TestPublishingFollowsTheStore(t *testing.T) {
+	// Alone (ingest --publish) each build loads its view; beside a
+	// server (serve --publish) it takes the server's.
+	for _, served := range []bool{false, true} {
+		t.Run(fmt.Sprintf("served=%v", served), func(t *testing.T) { publishingFollowsTheStore(t, served) })
+	}
+}
+
+func publishingFollowsTheStore(t *testing.T, served bool) {
 	hub := genSite(t, 150, 13)
 	if code, _, errs := run(t, "--site", hub, "import"); code != 0 {
 		t.Fatalf("import: %s", errs)
@@ -413,6 +422,9 @@ func TestPublishingFollowsTheStore(t *testing.T) {
 		t.Fatal(err)
 	}
 	opt.Now = now
+	if served {
+		opt.Views = publish.NewViews(publish.ViewsConfig{Store: st, Options: opt.Options})
+	}
 	var said syncBuffer
 	done := make(chan struct{})
 	go func() {
@@ -479,7 +491,7 @@ func TestPublishingFollowsTheStore(t *testing.T) {
 	t.Logf("publishing said %q", said.String())
 
 	fresh := filepath.Join(t.TempDir(), "fresh")
-	opt.Manifest = nil
+	opt.Manifest, opt.Views = nil, nil
 	if _, err := publish.Build(context.Background(), st, s, fresh, opt); err != nil {
 		t.Fatal(err)
 	}

@@ -110,7 +110,7 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 		defer stop()
 	}
 	if *publishTo != "" {
-		stop, err := startPublishing(ctx, env, st, sw.Site, *publishTo, *baseURL)
+		stop, err := startPublishing(ctx, env, st, sw.Site, views, *publishTo, *baseURL)
 		if err != nil {
 			return err
 		}

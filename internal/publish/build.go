@@ -14,6 +14,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"newshub/internal/content"
 	"newshub/internal/model"
 	"newshub/internal/openapi"
 	"newshub/internal/site"
@@ -32,6 +33,11 @@ type BuildOptions struct {
 	// way as the API: by a swap of the whole tree on a first build, file
 	// by file where OUT holds a previous one.
 	Extra []func(ctx context.Context, v *View, out *Output) error
+	// Views, when set, are the views a server answers from: the build
+	// takes their fresh view (see Views.Fresh) rather than loading one of
+	// its own, so a process that serves and publishes holds one view and
+	// loads it once per change of the store.
+	Views *Views
 	// Manifest, when set, remembers what each build left in OUT, for the
 	// next build of the same OUT to compare with (see Manifest): a process
 	// that publishes again and again keeps one.
@@ -107,9 +113,14 @@ func Build(ctx context.Context, st store.Store, s *site.Site, out string, opt Bu
 		opt.Manifest.take(out) // a whole new tree: nothing known holds
 	}
 	stats.Whole = w.inc == nil
-	hopt := opt.Options
-	hopt.CacheBytes = -1 // every document is rendered once: nothing to cache
-	v, err := w.run(ctx, st, s, hopt, opt.Workers, log)
+	var v *View
+	if opt.Views != nil {
+		v, err = w.run(ctx, opt.Workers, viewsSource(opt.Views, log))
+	} else {
+		hopt := opt.Options
+		hopt.CacheBytes = -1 // every document is rendered once: nothing to cache
+		v, err = w.run(ctx, opt.Workers, loadSource(st, s, hopt, log))
+	}
 	if err != nil {
 		return stats, fmt.Errorf("build: %w", err)
 	}
@@ -296,7 +307,59 @@ func fnv32(s string) uint32 {
 	return h
 }
 
-func (w *treeWriter) run(ctx context.Context, st store.Store, s *site.Site, opt Options, workers int, log *slog.Logger) (*View, error) {
+// source makes the view a build renders, sending jobs for the
+// per-article documents, which the view does not hold, as it goes.
+type source func(ctx context.Context, send func(job) bool) (*View, error)
+
+// loadSource loads a view of its own for the build. The per-article
+// documents need the related lists, which the view does not keep: they
+// are written as the records stream by. The view is not complete yet, so
+// they are rendered from the record alone.
+func loadSource(st store.Store, s *site.Site, opt Options, log *slog.Logger) source {
+	return func(ctx context.Context, send func(job) bool) (*View, error) {
+		start := time.Now()
+		v, err := load(ctx, st, s, opt, func(v *View, r *model.Record, it *newsJSON) {
+			send(articleJob(r, it))
+		})
+		if err == nil {
+			log.Info("build: view loaded", "news", len(v.news), "leads", len(v.leads), "took", time.Since(start).Round(time.Millisecond))
+		}
+		return v, err
+	}
+}
+
+// viewsSource takes the fresh view of vs (loaded by the server, or now if
+// it is older than the store) and reads the news records once more for
+// their documents, without keeping them.
+func viewsSource(vs *Views, log *slog.Logger) source {
+	return func(ctx context.Context, send func(job) bool) (*View, error) {
+		start := time.Now()
+		v, err := vs.Fresh(ctx)
+		if err != nil {
+			return nil, err
+		}
+		log.Info("build: view taken", "generation", v.Generation(), "news", len(v.news), "leads", len(v.leads), "took", time.Since(start).Round(time.Millisecond))
+		start = time.Now()
+		err = eachNews(ctx, v.st, v.gen, nil, runtime.GOMAXPROCS(0), func(_ int, r *model.Record) {
+			if v.shows(r) && content.CheckPath(r.Path, r.Kind) == nil {
+				send(articleJob(r, v.newsItem(r.Path, r.Article, true)))
+			}
+		})
+		if err != nil {
+			return nil, fmt.Errorf("publish: %w", err)
+		}
+		log.Info("build: articles read", "took", time.Since(start).Round(time.Millisecond))
+		return v, nil
+	}
+}
+
+// articleJob is the job of a news record's own document.
+func articleJob(r *model.Record, it *newsJSON) job {
+	return job{paths: []string{"api/news/" + ArticleKey(r.Path, r.Article.PublishedDateTime) + "/index.json"},
+		doc: newsWriter(it, "", nil), owner: r.Path}
+}
+
+func (w *treeWriter) run(ctx context.Context, workers int, src source) (*View, error) {
 	if workers <= 0 {
 		workers = 2 * runtime.GOMAXPROCS(0)
 	}
@@ -334,19 +397,14 @@ func (w *treeWriter) run(ctx context.Context, st store.Store, s *site.Site, opt 
 		case jobs <- j:
 			return true
 		case <-ctx.Done():
+			if j.doc != nil {
+				j.doc.release()
+			}
 			return false
 		}
 	}
-	// The per-article documents need the related lists, which the view
-	// does not keep: they are written as the records stream by. The view
-	// is not complete yet, so they are rendered from the record alone.
-	start := time.Now()
-	v, err := load(ctx, st, s, opt, func(v *View, r *model.Record, it *newsJSON) {
-		send(job{paths: []string{"api/news/" + ArticleKey(r.Path, r.Article.PublishedDateTime) + "/index.json"},
-			doc: newsWriter(it, "", nil), owner: r.Path})
-	})
+	v, err := src(ctx, send)
 	if err == nil {
-		log.Info("build: view loaded", "news", len(v.news), "leads", len(v.leads), "took", time.Since(start).Round(time.Millisecond))
 		err = v.jobs(ctx, send)
 	}
 	close(jobs)
