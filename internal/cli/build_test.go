@@ -82,6 +82,42 @@ func changeHub(t *testing.T, site string, arrivals int, seed int64) (left, delet
 	return lead.Path, gone.Path
 }
 
+// reviseHub edits the hub's store as curation and retention do between
+// rounds, without new arrivals: an article is retitled and relabelled
+// (its document, its page and the lists change, its path does not), and
+// another, a lead, is archived (its record moves to _archive/news/).
+func reviseHub(t *testing.T, st store.Store, round int) {
+	t.Helper()
+	ctx := context.Background()
+	recs, err := st.News(ctx, store.NewsQuery{Public: true, Archived: new(bool), Order: store.ByTime})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var edit, archive *model.Record
+	for _, r := range recs {
+		switch {
+		case strings.HasSuffix(r.Path, "-late.md"):
+		case edit == nil && !r.Article.Published:
+			edit = r
+		case archive == nil && r.Article.Published:
+			archive = r
+		}
+	}
+	if edit == nil || archive == nil {
+		t.Fatal("no articles to revise")
+	}
+	edit.Article.Title = fmt.Sprintf("Retitled in round %d", round)
+	edit.Article.Topics = append([]string{}, archive.Article.Topics...)
+	edit.Article.Heat += 7
+	if err := st.UpsertIfUnchanged(ctx, []*model.Record{edit}); err != nil {
+		t.Fatal(err)
+	}
+	to := "_archive/news/" + path.Base(archive.Path)
+	if err := st.Move(ctx, []store.Move{{From: archive.Path, To: to, Version: archive.Version}}); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // treeOf returns every file under dir by slash path, and every folder
 // (with a trailing slash) mapped to nil. A symbolic link fails the test.
 func treeOf(t *testing.T, dir string) map[string][]byte {
@@ -460,6 +496,7 @@ func publishingFollowsTheStore(t *testing.T, served bool) {
 	for round, seed := range []int64{97, 98, 99} {
 		before := late()
 		changeHub(t, hub, 1, seed)
+		reviseHub(t, st, round)
 		if round == 1 {
 			edited := filepath.Join(out, "api", "topics", "index.json")
 			b, err := os.ReadFile(edited)
