@@ -51,7 +51,18 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 		}
 		defer stop()
 	}
-	st, err := env.openStore(ctx)
+	// The view is the live heap; each round's build adds garbage that a
+	// soft limit collects before it doubles the process (see build).
+	env.softMemoryLimit(768 << 20)
+	use := randomReads
+	if *publishTo != "" {
+		// Each round's build reads the whole store, which every reader
+		// connection would then map and count in the resident set: the
+		// file is read through SQLite's own small caches instead, at the
+		// cost of slower searches (see sqlite.ReadMap).
+		use = onePass
+	}
+	st, err := env.openStoreFor(ctx, use)
 	if err != nil {
 		return err
 	}
