@@ -86,12 +86,15 @@ func publishFlag(fs *flag.FlagSet) *string {
 
 // startPublishing keeps the static copy at out in step with the store
 // (see publishing) until ctx is done or stop is called, which waits for a
-// build under way to stop.
-func startPublishing(ctx context.Context, env *Env, st store.Store, siteOf func() *site.Site, out, baseURL string) (stop func(), err error) {
+// build under way to stop. A server passes the views it answers from,
+// which each build then shares (one view in memory, loaded once per
+// change); nil views make each build load its own.
+func startPublishing(ctx context.Context, env *Env, st store.Store, siteOf func() *site.Site, views *publish.Views, out, baseURL string) (stop func(), err error) {
 	opt, err := buildOptions(st, env.Site, baseURL, true, env.Log)
 	if err != nil {
 		return nil, err
 	}
+	opt.Views = views
 	ctx, cancel := context.WithCancel(ctx)
 	done := make(chan struct{})
 	go func() {

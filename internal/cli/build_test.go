@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"fmt"
 	"io/fs"
 	"log/slog"
 	"os"
@@ -79,6 +80,42 @@ func changeHub(t *testing.T, site string, arrivals int, seed int64) (left, delet
 		t.Fatal(err)
 	}
 	return lead.Path, gone.Path
+}
+
+// reviseHub edits the hub's store as curation and retention do between
+// rounds, without new arrivals: an article is retitled and relabelled
+// (its document, its page and the lists change, its path does not), and
+// another, a lead, is archived (its record moves to _archive/news/).
+func reviseHub(t *testing.T, st store.Store, round int) {
+	t.Helper()
+	ctx := context.Background()
+	recs, err := st.News(ctx, store.NewsQuery{Public: true, Archived: new(bool), Order: store.ByTime})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var edit, archive *model.Record
+	for _, r := range recs {
+		switch {
+		case strings.HasSuffix(r.Path, "-late.md"):
+		case edit == nil && !r.Article.Published:
+			edit = r
+		case archive == nil && r.Article.Published:
+			archive = r
+		}
+	}
+	if edit == nil || archive == nil {
+		t.Fatal("no articles to revise")
+	}
+	edit.Article.Title = fmt.Sprintf("Retitled in round %d", round)
+	edit.Article.Topics = append([]string{}, archive.Article.Topics...)
+	edit.Article.Heat += 7
+	if err := st.UpsertIfUnchanged(ctx, []*model.Record{edit}); err != nil {
+		t.Fatal(err)
+	}
+	to := "_archive/news/" + path.Base(archive.Path)
+	if err := st.Move(ctx, []store.Move{{From: archive.Path, To: to, Version: archive.Version}}); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // treeOf returns every file under dir by slash path, and every folder
@@ -388,6 +425,14 @@ func TestKilledBuildLeavesEveryLinkWhole(t *testing.T) {
 // between them: after each round OUT holds the new article, and after
 // the last it equals a fresh build byte for byte.
 func TestPublishingFollowsTheStore(t *testing.T) {
+	// Alone (ingest --publish) each build loads its view; beside a
+	// server (serve --publish) it takes the server's.
+	for _, served := range []bool{false, true} {
+		t.Run(fmt.Sprintf("served=%v", served), func(t *testing.T) { publishingFollowsTheStore(t, served) })
+	}
+}
+
+func publishingFollowsTheStore(t *testing.T, served bool) {
 	hub := genSite(t, 150, 13)
 	if code, _, errs := run(t, "--site", hub, "import"); code != 0 {
 		t.Fatalf("import: %s", errs)
@@ -413,6 +458,9 @@ func TestPublishingFollowsTheStore(t *testing.T) {
 		t.Fatal(err)
 	}
 	opt.Now = now
+	if served {
+		opt.Views = publish.NewViews(publish.ViewsConfig{Store: st, Options: opt.Options})
+	}
 	var said syncBuffer
 	done := make(chan struct{})
 	go func() {
@@ -448,6 +496,7 @@ func TestPublishingFollowsTheStore(t *testing.T) {
 	for round, seed := range []int64{97, 98, 99} {
 		before := late()
 		changeHub(t, hub, 1, seed)
+		reviseHub(t, st, round)
 		if round == 1 {
 			edited := filepath.Join(out, "api", "topics", "index.json")
 			b, err := os.ReadFile(edited)
@@ -479,7 +528,7 @@ func TestPublishingFollowsTheStore(t *testing.T) {
 	t.Logf("publishing said %q", said.String())
 
 	fresh := filepath.Join(t.TempDir(), "fresh")
-	opt.Manifest = nil
+	opt.Manifest, opt.Views = nil, nil
 	if _, err := publish.Build(context.Background(), st, s, fresh, opt); err != nil {
 		t.Fatal(err)
 	}

@@ -78,7 +78,7 @@ func runIngest(ctx context.Context, env *Env, args []string) error {
 	defer in.Close()
 	if !*once {
 		if *publishTo != "" {
-			stop, err := startPublishing(ctx, env, st, func() *site.Site { return s }, *publishTo, "")
+			stop, err := startPublishing(ctx, env, st, func() *site.Site { return s }, nil, *publishTo, "")
 			if err != nil {
 				return err
 			}

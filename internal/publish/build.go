@@ -10,10 +10,14 @@ import (
 	"path/filepath"
 	"runtime"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
+	"golang.org/x/sync/errgroup"
+
+	"newshub/internal/content"
 	"newshub/internal/model"
 	"newshub/internal/openapi"
 	"newshub/internal/site"
@@ -32,6 +36,11 @@ type BuildOptions struct {
 	// way as the API: by a swap of the whole tree on a first build, file
 	// by file where OUT holds a previous one.
 	Extra []func(ctx context.Context, v *View, out *Output) error
+	// Views, when set, are the views a server answers from: the build
+	// takes their fresh view (see Views.Fresh) rather than loading one of
+	// its own, so a process that serves and publishes holds one view and
+	// loads it once per change of the store.
+	Views *Views
 	// Manifest, when set, remembers what each build left in OUT, for the
 	// next build of the same OUT to compare with (see Manifest): a process
 	// that publishes again and again keeps one.
@@ -107,9 +116,14 @@ func Build(ctx context.Context, st store.Store, s *site.Site, out string, opt Bu
 		opt.Manifest.take(out) // a whole new tree: nothing known holds
 	}
 	stats.Whole = w.inc == nil
-	hopt := opt.Options
-	hopt.CacheBytes = -1 // every document is rendered once: nothing to cache
-	v, err := w.run(ctx, st, s, hopt, opt.Workers, log)
+	var v *View
+	if opt.Views != nil {
+		v, err = w.run(ctx, opt.Workers, w.viewsSource(opt.Views, log))
+	} else {
+		hopt := opt.Options
+		hopt.CacheBytes = -1 // every document is rendered once: nothing to cache
+		v, err = w.run(ctx, opt.Workers, loadSource(st, s, hopt, log))
+	}
 	if err != nil {
 		return stats, fmt.Errorf("build: %w", err)
 	}
@@ -132,6 +146,9 @@ func Build(ctx context.Context, st store.Store, s *site.Site, out string, opt Bu
 		}
 		if err == nil && opt.Manifest != nil {
 			opt.Manifest.keep(w.inc.next)
+			if w.inc.nextArticles != nil {
+				opt.Manifest.keepArticles(w.inc.nextArticles, w.inc.nextStamp)
+			}
 		}
 	} else {
 		err = swap(tmp, out)
@@ -296,7 +313,185 @@ func fnv32(s string) uint32 {
 	return h
 }
 
-func (w *treeWriter) run(ctx context.Context, st store.Store, s *site.Site, opt Options, workers int, log *slog.Logger) (*View, error) {
+// source makes the view a build renders, sending jobs for the
+// per-article documents, which the view does not hold, as it goes.
+type source func(ctx context.Context, send func(job) bool) (*View, error)
+
+// loadSource loads a view of its own for the build. The per-article
+// documents need the related lists, which the view does not keep: they
+// are written as the records stream by. The view is not complete yet, so
+// they are rendered from the record alone.
+func loadSource(st store.Store, s *site.Site, opt Options, log *slog.Logger) source {
+	return func(ctx context.Context, send func(job) bool) (*View, error) {
+		start := time.Now()
+		v, err := load(ctx, st, s, opt, func(v *View, r *model.Record, it *newsJSON) {
+			send(articleJob(r, it))
+		})
+		if err == nil {
+			log.Info("build: view loaded", "news", len(v.news), "leads", len(v.leads), "took", time.Since(start).Round(time.Millisecond))
+		}
+		return v, err
+	}
+}
+
+// viewsSource takes the fresh view of vs (loaded by the server, or now if
+// it is older than the store) and renders the per-article documents
+// from the records, which the view does not hold (see articleDocs).
+func (w *treeWriter) viewsSource(vs *Views, log *slog.Logger) source {
+	return func(ctx context.Context, send func(job) bool) (*View, error) {
+		start := time.Now()
+		v, err := vs.Fresh(ctx)
+		if err != nil {
+			return nil, err
+		}
+		log.Info("build: view taken", "generation", v.Generation(), "news", len(v.news), "leads", len(v.leads), "took", time.Since(start).Round(time.Millisecond))
+		start = time.Now()
+		read, kept, err := w.articleDocs(ctx, v, send)
+		if err != nil {
+			return nil, fmt.Errorf("publish: %w", err)
+		}
+		log.Info("build: articles", "rendered", read, "kept", kept, "took", time.Since(start).Round(time.Millisecond))
+		return v, nil
+	}
+}
+
+// articleDocs sends the jobs of the per-article documents of v's store.
+// Such a document is made from its record alone and the view's settings
+// (articleStamp), so where the manifest knows what the previous build
+// rendered each from, only the documents whose owning record has another
+// version (or is another record) are rendered again, from records read
+// one by one; the others are left in OUT as they are. Without that
+// knowledge every news record is read. It returns how many documents were
+// rendered and kept.
+func (w *treeWriter) articleDocs(ctx context.Context, v *View, send func(job) bool) (read, kept int, err error) {
+	stamp := v.articleStamp()
+	c := w.inc
+	if c == nil || !c.noting {
+		// No manifest to keep what this build renders for the next.
+		err = eachNews(ctx, v.st, v.gen, nil, runtime.GOMAXPROCS(0), func(_ int, r *model.Record) {
+			if v.shows(r) && content.CheckPath(r.Path, r.Kind) == nil {
+				send(articleJob(r, v.newsItem(r.Path, r.Article, true)))
+			}
+		})
+		return 0, 0, err
+	}
+	c.nextStamp = stamp
+	c.nextArticles = map[string]articleRef{}
+	// The owner of each article key, as putOwned would elect it.
+	owners := map[string]articleRef{}
+	err = v.st.ScanNews(ctx, store.NewsQuery{Public: true}, func(e store.NewsEntry) error {
+		if content.CheckPath(e.Path, model.KindNews) != nil {
+			return nil
+		}
+		key := ArticleKey(e.Path, e.PublishedAt)
+		if cur, ok := owners[key]; !ok || owns(e.Path, cur.path) {
+			owners[key] = articleRef{path: e.Path, version: e.Version}
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, 0, err
+	}
+	known := c.prevArticles
+	if c.prevStamp != stamp {
+		known = nil
+	}
+	var todo []string
+	for key, ref := range owners {
+		if known[key] == ref && c.keepFile(articleFile(key)) {
+			c.nextArticles[key] = ref
+			kept++
+			continue
+		}
+		todo = append(todo, ref.path)
+	}
+	if known == nil || len(todo) > len(owners)/4 {
+		// Most records changed: one pass over the news costs less than
+		// reading them one by one.
+		err = eachNews(ctx, v.st, v.gen, nil, runtime.GOMAXPROCS(0), func(_ int, r *model.Record) {
+			if ref, ok := owners[ArticleKey(r.Path, r.Article.PublishedDateTime)]; ok && ref.path == r.Path && v.shows(r) {
+				if _, done := c.nextArticle(r); !done {
+					send(articleJob(r, v.newsItem(r.Path, r.Article, true)))
+				}
+			}
+		})
+	} else {
+		err = c.renderArticles(ctx, v, todo, send)
+	}
+	if err != nil {
+		return 0, 0, err
+	}
+	// A document of an article the view lists, whose record went since
+	// the view was loaded, stays until the build that follows the change:
+	// the lists rendered from this view still link to it.
+	for key := range v.articles {
+		if _, ok := c.nextArticles[key]; !ok {
+			c.keepFile(articleFile(key))
+		}
+	}
+	return len(todo), kept, nil
+}
+
+// renderArticles reads the records at paths one by one and sends the
+// jobs of their documents.
+func (c *incremental) renderArticles(ctx context.Context, v *View, paths []string, send func(job) bool) error {
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	for _, p := range paths {
+		g.Go(func() error {
+			r, err := v.st.Get(gctx, p)
+			switch {
+			case errors.Is(err, store.ErrNotFound):
+				return nil // gone since the scan: the next build follows
+			case err != nil:
+				return fmt.Errorf("article %s: %w", p, err)
+			case !v.shows(r) || content.CheckPath(r.Path, r.Kind) != nil:
+				return nil
+			}
+			if _, done := c.nextArticle(r); !done {
+				send(articleJob(r, v.newsItem(r.Path, r.Article, true)))
+			}
+			return nil
+		})
+	}
+	return g.Wait()
+}
+
+// nextArticle notes the record r's document is rendered from; done when
+// the document of its key has been rendered already (a record read twice).
+func (c *incremental) nextArticle(r *model.Record) (articleRef, bool) {
+	key := ArticleKey(r.Path, r.Article.PublishedDateTime)
+	ref := articleRef{path: r.Path, version: r.Version}
+	c.articlesMu.Lock()
+	defer c.articlesMu.Unlock()
+	if cur, ok := c.nextArticles[key]; ok && cur.path == r.Path {
+		return cur, true
+	}
+	c.nextArticles[key] = ref
+	return ref, false
+}
+
+// articleFile is the file of the per-article document at key.
+func articleFile(key string) string { return "api/news/" + key + "/index.json" }
+
+// articleStamp tells what a per-article document depends on beside its
+// record: a change of it makes every such document be rendered again.
+func (v *View) articleStamp() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s\x00%s\x00%s", v.base, v.loc, v.locale)
+	for _, vc := range v.voices {
+		fmt.Fprintf(&b, "\x00%s\x00%+v", vc.name, vc.h)
+	}
+	return b.String()
+}
+
+// articleJob is the job of a news record's own document.
+func articleJob(r *model.Record, it *newsJSON) job {
+	return job{paths: []string{articleFile(ArticleKey(r.Path, r.Article.PublishedDateTime))},
+		doc: newsWriter(it, "", nil), owner: r.Path}
+}
+
+func (w *treeWriter) run(ctx context.Context, workers int, src source) (*View, error) {
 	if workers <= 0 {
 		workers = 2 * runtime.GOMAXPROCS(0)
 	}
@@ -334,19 +529,14 @@ func (w *treeWriter) run(ctx context.Context, st store.Store, s *site.Site, opt 
 		case jobs <- j:
 			return true
 		case <-ctx.Done():
+			if j.doc != nil {
+				j.doc.release()
+			}
 			return false
 		}
 	}
-	// The per-article documents need the related lists, which the view
-	// does not keep: they are written as the records stream by. The view
-	// is not complete yet, so they are rendered from the record alone.
-	start := time.Now()
-	v, err := load(ctx, st, s, opt, func(v *View, r *model.Record, it *newsJSON) {
-		send(job{paths: []string{"api/news/" + ArticleKey(r.Path, r.Article.PublishedDateTime) + "/index.json"},
-			doc: newsWriter(it, "", nil), owner: r.Path})
-	})
+	v, err := src(ctx, send)
 	if err == nil {
-		log.Info("build: view loaded", "news", len(v.news), "leads", len(v.leads), "took", time.Since(start).Round(time.Millisecond))
 		err = v.jobs(ctx, send)
 	}
 	close(jobs)

@@ -31,6 +31,7 @@ type Entry struct {
 	// not pinned): until then it ranks first.
 	PinnedUntil time.Time
 
+	version int64  // the record's version, which a patched view compares (see patch)
 	rankKey string // curate's key of the lead, which breaks ties in ranking
 	body    []byte // the item object, indented for a list
 	marks   marks  // where in body Details finds its values
@@ -159,7 +160,7 @@ func (v *View) newEntry(sl *slab, r *model.Record, withRelated bool) (*Entry, *n
 		Story: sl.string(a.Story), Title: sl.string(a.Title),
 		Provider: sl.string(a.Provider.Name), Domain: sl.string(a.Provider.Domain),
 		Published: a.Published, Time: a.PublishedDateTime, Heat: a.Heat, Quality: a.Quality,
-		Topics: v.topics.intern(a.Topics), PinnedUntil: a.PinnedUntil,
+		Topics: v.topics.intern(a.Topics), PinnedUntil: a.PinnedUntil, version: r.Version,
 	}
 	if a.Published {
 		e.rankKey = sl.string(rankKey(a))

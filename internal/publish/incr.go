@@ -44,6 +44,15 @@ type incremental struct {
 	prev   map[string]fileSum
 	next   map[string]fileSum
 	sums   map[string]uint64
+
+	// With a Manifest and a served view: the records the previous
+	// build's per-article documents were rendered from (nil when not
+	// known), and those of this build's (see articleDocs).
+	prevArticles map[string]articleRef
+	prevStamp    string
+	nextArticles map[string]articleRef
+	nextStamp    string
+	articlesMu   sync.Mutex
 }
 
 // withManifest makes the comparison trust m's knowledge of OUT, and note
@@ -53,6 +62,26 @@ func (c *incremental) withManifest(m *Manifest) {
 	c.noting = true
 	c.next = make(map[string]fileSum, len(c.prev))
 	c.sums = map[string]uint64{}
+	c.prevArticles, c.prevStamp = m.takeArticles()
+}
+
+// keepFile notes OUT's file at rel as part of this build, unchanged,
+// without its bytes: where the manifest knows it, and it kept the size
+// and time the manifest noted (an outside edit makes it false).
+func (c *incremental) keepFile(rel string) bool {
+	known, ok := c.prev[rel]
+	if !ok || !c.realDir(path.Dir(rel)) {
+		return false
+	}
+	fi, err := os.Lstat(filepath.Join(c.out, filepath.FromSlash(rel)))
+	if err != nil || !fi.Mode().IsRegular() || fi.Size() != known.size || fi.ModTime().UnixNano() != known.mtime {
+		return false
+	}
+	c.mu.Lock()
+	c.unchanged[rel] = struct{}{}
+	c.next[rel] = known
+	c.mu.Unlock()
+	return true
 }
 
 func newIncremental(out string) *incremental {

@@ -18,6 +18,19 @@ type Manifest struct {
 	out   string
 	seed  maphash.Seed
 	files map[string]fileSum
+
+	// articles is, by article key, the record each per-article document
+	// of OUT was rendered from, and articleStamp what else such a
+	// document depends on (see View.articleStamp): a build from a served
+	// view renders again only the documents whose record changed.
+	articles     map[string]articleRef
+	articleStamp string
+}
+
+// articleRef is the record a per-article document was rendered from.
+type articleRef struct {
+	path    string
+	version int64
 }
 
 // fileSum is what a Manifest knows of one file.
@@ -35,11 +48,29 @@ func (m *Manifest) take(out string) (map[string]fileSum, maphash.Seed) {
 	defer m.mu.Unlock()
 	if m.files == nil || m.out != out {
 		m.seed = maphash.MakeSeed()
-		m.files = nil
+		m.files, m.articles = nil, nil
 	}
 	files := m.files
 	m.files, m.out = nil, out
 	return files, m.seed
+}
+
+// takeArticles hands the manifest's knowledge of the per-article
+// documents to a build, after take; nil when it has none.
+func (m *Manifest) takeArticles() (map[string]articleRef, string) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	a, stamp := m.articles, m.articleStamp
+	m.articles = nil
+	return a, stamp
+}
+
+// keepArticles stores what a build that succeeded rendered each
+// per-article document from.
+func (m *Manifest) keepArticles(a map[string]articleRef, stamp string) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.articles, m.articleStamp = a, stamp
 }
 
 // keep stores what a build that succeeded left in OUT.

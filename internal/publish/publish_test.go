@@ -29,7 +29,12 @@ var genNow = time.Date(2026, 10, 20, 0, 0, 0, 0, time.UTC)
 // without running curation.
 func genStore(t testing.TB, n int) (store.Store, *site.Site) {
 	t.Helper()
-	st := openStore(t)
+	return genStoreIn(t, openStore(t), n)
+}
+
+// genStoreIn is genStore into the store st.
+func genStoreIn(t testing.TB, st store.Store, n int) (store.Store, *site.Site) {
+	t.Helper()
 	var recs []*model.Record
 	err := gen.Records(gen.Options{Articles: n, Seed: 7}, func(r *model.Record) error {
 		recs = append(recs, r)

@@ -81,6 +81,11 @@ type View struct {
 	apiStories []*Story // those with an id that is a safe path segment
 	storyBy    map[string]*Story
 
+	// read counts the entries made from records read since the last view
+	// loaded whole: a patched view shares the others with the views
+	// before it (see patch).
+	read int
+
 	docs *docCache // shared by the rankings of one load
 	rank *ranking
 }
@@ -139,36 +144,44 @@ func loadView(ctx context.Context, st store.Store, s *site.Site, opt Options, pr
 	if each == nil {
 		current = new(bool)
 	}
-	err = eachNews(ctx, st, gen, current, len(slabs), func(worker int, r *model.Record) {
-		if !v.shows(r) {
-			return
+	patched := false
+	if each == nil && prev != nil {
+		if patched, err = v.patch(ctx, prev); err != nil {
+			return nil, fmt.Errorf("publish: %w", err)
 		}
-		if err := content.CheckPath(r.Path, r.Kind); err != nil {
+	}
+	if !patched {
+		err = eachNews(ctx, st, gen, current, len(slabs), func(worker int, r *model.Record) {
+			if !v.shows(r) {
+				return
+			}
+			if err := content.CheckPath(r.Path, r.Kind); err != nil {
+				mu.Lock()
+				v.skip(r.Path, err)
+				mu.Unlock()
+				return
+			}
+			if isArchived(r) {
+				mu.Lock()
+				v.noteArchived(r.Path, ArticleKey(r.Path, r.Article.PublishedDateTime))
+				mu.Unlock()
+				if each != nil {
+					each(v, r, v.newsItem(r.Path, r.Article, true))
+				}
+				return
+			}
+			e, it := v.newEntry(&slabs[worker], r, each != nil)
 			mu.Lock()
-			v.skip(r.Path, err)
-			mu.Unlock()
-			return
-		}
-		if isArchived(r) {
-			mu.Lock()
-			v.noteArchived(r.Path, ArticleKey(r.Path, r.Article.PublishedDateTime))
+			v.insert(e)
+			if each == nil {
+				v.noteOddCurrent(e.Path, e.Key)
+			}
 			mu.Unlock()
 			if each != nil {
-				each(v, r, v.newsItem(r.Path, r.Article, true))
+				each(v, r, it)
 			}
-			return
-		}
-		e, it := v.newEntry(&slabs[worker], r, each != nil)
-		mu.Lock()
-		v.insert(e)
-		if each == nil {
-			v.noteOddCurrent(e.Path, e.Key)
-		}
-		mu.Unlock()
-		if each != nil {
-			each(v, r, it)
-		}
-	})
+		})
+	}
 	if err == nil && each == nil {
 		err = v.loadArchive(ctx, prev)
 	}
