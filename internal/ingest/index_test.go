@@ -14,7 +14,6 @@ import (
 
 	"newshub/internal/content"
 	"newshub/internal/model"
-	"newshub/internal/retention"
 )
 
 // windowServer serves feeds whose items are those numbered [lo, lo+n) of
@@ -176,15 +175,10 @@ func TestArchivedThenPurgedArticlesStayOut(t *testing.T) {
 	for _, fresh := range []bool{false, true} {
 		t.Run("new process "+strconv.FormatBool(fresh), func(t *testing.T) {
 			var later atomic.Bool
-			srv := retentionServer(t, &later)
-			h := newHub(t, true, model.Source{URL: srv.URL + "/feeds/wire.xml"}, model.Source{URL: srv.URL + "/feeds/daily.xml"})
 			// The January news is 36 days old in the first round (archived,
 			// not yet purged), 51 days in the next ones.
 			now := time.Date(2024, 2, 15, 12, 0, 0, 0, time.UTC)
-			opts := testOptions()
-			opts.SkipPages, opts.All = true, true
-			opts.Now = func() time.Time { return now }
-			opts.Retention = &retention.Policy{ArchiveAfter: 30 * 24 * time.Hour, PurgeAfter: 45 * 24 * time.Hour}
+			h, _, opts := retentionHub(t, &later, &now)
 			in := h.ingester(opts)
 			defer in.Close()
 			ctx := context.Background()
