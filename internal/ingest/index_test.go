@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -21,14 +22,16 @@ import (
 // whose reads it counts.
 type windowServer struct {
 	*httptest.Server
-	lo, n atomic.Int64
-	pages atomic.Int64
+	lo, n     atomic.Int64
+	pages     atomic.Int64
+	published time.Time // of item 0; item i is i minutes older
 }
 
 func newWindowServer(t testing.TB, n int) *windowServer {
 	s := &windowServer{}
 	s.n.Store(int64(n))
 	published := time.Now().Add(-time.Hour).Truncate(time.Hour)
+	s.published = published
 	mux := http.NewServeMux()
 	mux.HandleFunc("/robots.txt", func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("User-agent: *\nDisallow:\n")) })
 	mux.HandleFunc("/feeds/{f}", func(w http.ResponseWriter, r *http.Request) {
@@ -151,15 +154,54 @@ func TestKeyIndexFollowsTheFeedsAndStoredItemsStayOut(t *testing.T) {
 	}
 }
 
+// A new article is not given the path of a stored one, in _news/ or in
+// the archive, though the index does not know their paths.
+func TestNewArticlesAreNotGivenTheirPathsStoredOrArchived(t *testing.T) {
+	for _, archived := range []bool{false, true} {
+		t.Run("archived "+strconv.FormatBool(archived), func(t *testing.T) {
+			srv := newWindowServer(t, 1)
+			h := newHub(t, true, srv.sources(1)...)
+			// What item 0 of feed 0 would be stored at, taken by another
+			// article.
+			p := content.NewsPath(srv.published, "Report 0-0 on the count of ballots number 0")
+			if archived {
+				p, _ = content.NewsPathIn(p, true)
+			}
+			other(t, h, 0, p)
+			opts := testOptions()
+			opts.All = true
+			in := h.ingester(opts)
+			defer in.Close()
+			if sum, err := in.RunOnce(context.Background()); err != nil || sum.New != 1 {
+				t.Fatalf("%+v %v", sum, err)
+			}
+			want, _ := content.NewsPathIn(strings.TrimSuffix(p, ".md")+"-2.md", false)
+			var got []string
+			for path := range h.records(t) {
+				if !strings.HasPrefix(path, "_data/") {
+					got = append(got, path)
+				}
+			}
+			if len(got) != 2 || !slices.Contains(got, want) {
+				t.Fatalf("records %v; want the new one at %s", got, want)
+			}
+		})
+	}
+}
+
 // other stores a record as another writer would (an import), so the
 // store's generation moves on without the ingester.
-func other(t *testing.T, h *hub, n int) {
+func other(t *testing.T, h *hub, n int, path ...string) {
 	t.Helper()
 	rec := &model.Record{Path: fmt.Sprintf("_news/2024-11-05-imported-%d.md", n), Kind: model.KindNews, Article: &model.Article{
 		Category: "news", Title: "Imported " + strconv.Itoa(n), Excerpt: "Imported.", Type: "article", Topics: []string{"Election"},
 		PublishedDateTime: time.Date(2024, 11, 5, 12, 0, 0, 0, time.UTC),
 		OriginalURL:       "https://other.example/imported/" + strconv.Itoa(n), WebURL: "https://other.example/imported/" + strconv.Itoa(n),
 		Provider: model.Provider{Name: "Other", Domain: "other.example"}}}
+	if len(path) > 0 {
+		rec.Path = path[0]
+		rec.Article.Archived = strings.HasPrefix(rec.Path, content.ArchiveDir)
+	}
 	if err := content.Render(rec); err != nil {
 		t.Fatal(err)
 	}
