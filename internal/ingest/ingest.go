@@ -464,19 +464,19 @@ func (r *round) ensureIndex(ctx context.Context) error {
 }
 
 // known returns the path of the stored article known by one of the keys,
-// and that key; "" when there is none. purged is then the path of an
-// article known by one of the keys that was purged, if any.
-func (r *round) known(keys ...string) (path, key, purged string) {
+// and that key, as stored says (see index.lookup); "" when there is none.
+// purged is then the path of an article known by one of the keys that was
+// purged, if any.
+func (r *round) known(stored map[string]string, keys ...string) (path, key, purged string) {
 	for _, k := range keys {
 		if k == "" {
 			continue
 		}
-		p, gone := r.in.index.pathOf(k)
-		if p != "" {
+		if p := stored[k]; p != "" {
 			return p, k, ""
 		}
 		if purged == "" {
-			purged = gone
+			purged = r.in.index.purgedPath(k)
 		}
 	}
 	return "", "", purged

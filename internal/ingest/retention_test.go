@@ -44,15 +44,24 @@ func retentionServer(t *testing.T, later *atomic.Bool) *httptest.Server {
 	return srv
 }
 
-func TestRoundsApplyRetentionAndPurgedArticlesStayOut(t *testing.T) {
-	var later atomic.Bool
-	srv := retentionServer(t, &later)
+// retentionHub is a hub of the feeds of retentionServer, and the options
+// of an ingester that archives news after 30 days and purges unpublished
+// duplicates after 45, at the time *now.
+func retentionHub(t *testing.T, later *atomic.Bool, now *time.Time) (*hub, *httptest.Server, Options) {
+	t.Helper()
+	srv := retentionServer(t, later)
 	h := newHub(t, true, model.Source{URL: srv.URL + "/feeds/wire.xml"}, model.Source{URL: srv.URL + "/feeds/daily.xml"})
-	now := time.Date(2024, 3, 1, 12, 0, 0, 0, time.UTC)
 	opts := testOptions()
 	opts.SkipPages, opts.All = true, true
-	opts.Now = func() time.Time { return now }
+	opts.Now = func() time.Time { return *now }
 	opts.Retention = &retention.Policy{ArchiveAfter: 30 * 24 * time.Hour, PurgeAfter: 45 * 24 * time.Hour}
+	return h, srv, opts
+}
+
+func TestRoundsApplyRetentionAndPurgedArticlesStayOut(t *testing.T) {
+	var later atomic.Bool
+	now := time.Date(2024, 3, 1, 12, 0, 0, 0, time.UTC)
+	h, srv, opts := retentionHub(t, &later, &now)
 	in := h.ingester(opts)
 	defer in.Close()
 	ctx := context.Background()

@@ -150,6 +150,14 @@ func (r *round) newItems(ctx context.Context, src model.Source, feed *parser.Fee
 		res.drop(r.in.log, store.Drop{Reason: ReasonMalformed, Detail: where + ": " + u.Reason})
 	}
 	keys := itemKeys(feed)
+	all := make([]string, 0, 2*len(keys))
+	for i, it := range feed.Items {
+		all = append(all, keys[i], guidKey(src.URL, it.GUID))
+	}
+	stored, err := r.in.index.lookup(ctx, r.in.st, src.URL, all)
+	if err != nil {
+		return nil, nil, err
+	}
 	var out []*candidate
 	published := make([]time.Time, 0, len(feed.Items))
 	for i, it := range feed.Items {
@@ -159,7 +167,7 @@ func (r *round) newItems(ctx context.Context, src model.Source, feed *parser.Fee
 			res.drop(r.in.log, c.drop(ReasonNoLink, "the item has no http or https link"))
 			continue
 		}
-		if p, key, purged := r.known(c.canon, c.guid); p != "" {
+		if p, key, purged := r.known(stored, c.canon, c.guid); p != "" {
 			reason := ReasonKnown
 			if key != c.canon {
 				reason = ReasonDuplicate // another link, same GUID
@@ -203,6 +211,11 @@ func (r *round) articles(ctx context.Context, src model.Source, feedTitle string
 		}
 		wg.Wait()
 	}
+	stored, err := in.index.find(ctx, in.st, pageCanonicals(cands))
+	if err != nil {
+		// The curator still merges such an article into the stored one.
+		in.log.Warn("looking up the canonical addresses of pages failed", "source", src.URL, "err", err)
+	}
 	now := in.now()
 	recs := make([]*model.Record, 0, len(cands))
 	for _, c := range cands {
@@ -218,11 +231,9 @@ func (r *round) articles(ctx context.Context, src model.Source, feedTitle string
 			}
 		}
 		// The page may name a canonical address another feed's item
-		// already has: that is the same article. (Not for an item whose
-		// link is shared by others of its feed: the page is theirs too.)
-		if pc := curate.CanonicalURL(c.meta.Canonical); c.meta.Canonical != "" && pc != c.canon &&
-			pathful(pc) && !strings.Contains(c.canon, "#") {
-			if p, _, purged := r.known(pc); p != "" {
+		// already has: that is the same article.
+		if pc := pageCanonical(c); pc != "" {
+			if p, _, purged := r.known(stored, pc); p != "" {
 				res.drop(in.log, c.drop(ReasonDuplicate, "its page's canonical address is that of "+p))
 				continue
 			} else if purged != "" {
@@ -237,6 +248,29 @@ func (r *round) articles(ctx context.Context, src model.Source, feedTitle string
 		recs = append(recs, &model.Record{Kind: model.KindNews, Article: a})
 	}
 	return recs
+}
+
+// pageCanonical returns the canonical address the candidate's page names
+// when it is another than the item's, "" otherwise. (Not for an item whose
+// link is shared by others of its feed: the page is theirs too.)
+func pageCanonical(c *candidate) string {
+	pc := curate.CanonicalURL(c.meta.Canonical)
+	if c.meta.Canonical == "" || pc == c.canon || !pathful(pc) || strings.Contains(c.canon, "#") {
+		return ""
+	}
+	return pc
+}
+
+// pageCanonicals returns the canonical addresses of the candidates' pages
+// that are not their items' own.
+func pageCanonicals(cands []*candidate) []string {
+	var out []string
+	for _, c := range cands {
+		if pc := pageCanonical(c); pc != "" {
+			out = append(out, pc)
+		}
+	}
+	return out
 }
 
 // Outcomes of reading an article page.

@@ -225,8 +225,7 @@ func (r *round) commitLocked(ctx context.Context, batch []*result, paths map[str
 	if err != nil {
 		return nil, fmt.Errorf("ingest: %w", err)
 	}
-	// Unless the index has seen every write so far, another writer may
-	// have taken a path it does not know.
+	// Unless the index has seen every write so far, another writer wrote.
 	current := in.index.current(gen)
 	var recs []*model.Record
 	for _, res := range batch {
@@ -239,10 +238,8 @@ func (r *round) commitLocked(ctx context.Context, batch []*result, paths map[str
 			recs = append(recs, rec)
 		}
 	}
-	if !current {
-		if err := r.placeAll(ctx, recs, paths); err != nil {
-			return nil, err
-		}
+	if err := r.placeAll(ctx, recs, paths); err != nil {
+		return nil, err
 	}
 	var storeErr error
 	kept := map[*model.Record]bool{}
@@ -266,11 +263,11 @@ func (r *round) commitLocked(ctx context.Context, batch []*result, paths map[str
 			storeErr = fmt.Errorf("ingest: store %d new records: %w", len(recs), err)
 			in.log.Error("store failed", "records", len(recs), "err", err)
 		} else {
-			in.index.add(out)
 			for _, rec := range out {
 				kept[rec] = true
 			}
 			for _, res := range batch {
+				in.index.add(res.src.URL, keptOf(res, kept))
 				r.settle(res, kept, rejected)
 				sum.New += res.report.New
 				sum.OffTopic += res.report.OffTopic
@@ -316,13 +313,17 @@ func (r *round) commitLocked(ctx context.Context, batch []*result, paths map[str
 	return recorded, storeErr
 }
 
-// placeAll gives a new path to each record whose path another writer has
-// taken since the index was built, until none is taken.
+// placeAll gives a new path to each record whose path, or its path in
+// the archive, holds a record, until none does: freePath knows only the
+// paths of this round and of purged articles.
 func (r *round) placeAll(ctx context.Context, recs []*model.Record, taken map[string]bool) error {
 	for len(recs) > 0 {
-		ps := make([]string, len(recs))
-		for i, rec := range recs {
-			ps[i] = rec.Path
+		ps := make([]string, 0, 2*len(recs))
+		for _, rec := range recs {
+			ps = append(ps, rec.Path)
+			if a, ok := content.NewsPathIn(rec.Path, true); ok {
+				ps = append(ps, a)
+			}
 		}
 		found, err := storedPaths(ctx, r.in.st, ps)
 		if err != nil {
@@ -331,14 +332,13 @@ func (r *round) placeAll(ctx context.Context, recs []*model.Record, taken map[st
 		if len(found) == 0 {
 			return nil
 		}
-		r.in.index.addPaths(found)
 		stored := make(map[string]bool, len(found))
 		for _, p := range found {
 			stored[p] = true
 		}
 		var again []*model.Record
 		for _, rec := range recs {
-			if !stored[rec.Path] {
+			if a, _ := content.NewsPathIn(rec.Path, true); !stored[rec.Path] && !stored[a] {
 				continue
 			}
 			p, err := r.freePath(ctx, rec.Article, taken)
@@ -351,6 +351,17 @@ func (r *round) placeAll(ctx context.Context, recs []*model.Record, taken map[st
 		recs = again
 	}
 	return nil
+}
+
+// keptOf returns the records of a source's result that were stored.
+func keptOf(res *result, kept map[*model.Record]bool) []*model.Record {
+	var out []*model.Record
+	for _, rec := range res.recs {
+		if kept[rec] {
+			out = append(out, rec)
+		}
+	}
+	return out
 }
 
 // settle notes which of a source's new records were stored: the others
@@ -395,9 +406,10 @@ func rejections(err error) map[string]string {
 }
 
 // freePath returns the record path for an article, numbered ("-2", "-3",
-// ...) when another article already has it, in _news/ or in the archive
-// (a record keeps its file name when it moves there, and the name is the
-// address of its page), or had it before it was purged.
+// ...) when another article of the round has it, or had it, in _news/ or
+// in the archive (a record keeps its file name when it moves there, and
+// the name is the address of its page), before it was purged. placeAll
+// then numbers the paths stored articles have.
 func (r *round) freePath(ctx context.Context, a *model.Article, taken map[string]bool) (string, error) {
 	base := content.NewsPath(a.PublishedDateTime, a.Title)
 	stem := strings.TrimSuffix(base, ".md")
@@ -410,7 +422,7 @@ func (r *round) freePath(ctx context.Context, a *model.Article, taken map[string
 			continue
 		}
 		archived, _ := content.NewsPathIn(p, true)
-		if !r.in.index.hasPath(p) && !r.in.index.hasPath(archived) {
+		if !r.in.index.wasPurged(p) && !r.in.index.wasPurged(archived) {
 			taken[p] = true
 			return p, nil
 		}

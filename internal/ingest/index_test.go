@@ -1,0 +1,296 @@
+package ingest
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"newshub/internal/content"
+	"newshub/internal/model"
+)
+
+// windowServer serves feeds whose items are those numbered [lo, lo+n) of
+// an endless list, lo set by the test between rounds, and a page per item
+// whose reads it counts.
+type windowServer struct {
+	*httptest.Server
+	lo, n     atomic.Int64
+	pages     atomic.Int64
+	published time.Time // of item 0; item i is i minutes older
+}
+
+func newWindowServer(t testing.TB, n int) *windowServer {
+	s := &windowServer{}
+	s.n.Store(int64(n))
+	published := time.Now().Add(-time.Hour).Truncate(time.Hour)
+	s.published = published
+	mux := http.NewServeMux()
+	mux.HandleFunc("/robots.txt", func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("User-agent: *\nDisallow:\n")) })
+	mux.HandleFunc("/feeds/{f}", func(w http.ResponseWriter, r *http.Request) {
+		f := r.PathValue("f")
+		var sb strings.Builder
+		sb.WriteString(`<?xml version="1.0"?><rss version="2.0"><channel><title>Feed ` + f + `</title><link>` + s.URL + `/</link>`)
+		lo := int(s.lo.Load())
+		for i := lo; i < lo+int(s.n.Load()); i++ {
+			fmt.Fprintf(&sb, `<item><title>Report %s-%d on the count of ballots number %d</title><link>%s/p/%s/%d</link><guid isPermaLink="false">%s-%d</guid><pubDate>%s</pubDate><description>Text of report %d of feed %s.</description></item>`,
+				f, i, i*7, s.URL, f, i, f, i, published.Add(-time.Duration(i)*time.Minute).Format(time.RFC1123Z), i, f)
+		}
+		sb.WriteString(`</channel></rss>`)
+		w.Write([]byte(sb.String()))
+	})
+	mux.HandleFunc("/p/{f}/{i}", func(w http.ResponseWriter, r *http.Request) {
+		s.pages.Add(1)
+		w.Write([]byte(`<html><head><title>A report</title></head><body>text</body></html>`))
+	})
+	s.Server = httptest.NewServer(mux)
+	t.Cleanup(s.Close)
+	return s
+}
+
+func (s *windowServer) sources(feeds int) []model.Source {
+	var out []model.Source
+	for f := range feeds {
+		out = append(out, model.Source{URL: s.URL + "/feeds/" + strconv.Itoa(f)})
+	}
+	return out
+}
+
+// size is how many keys the index holds: it must follow the feeds, not
+// the store.
+func (ix *index) size() int {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	n := len(ix.aliases) + len(ix.purged)
+	for _, f := range ix.feeds {
+		n += len(f.keys)
+	}
+	return n
+}
+
+func TestKeyIndexFollowsTheFeedsAndStoredItemsStayOut(t *testing.T) {
+	const feeds, items = 3, 4
+	type round struct {
+		lo       int  // the first item the feeds carry
+		fresh    bool // a new ingester: nothing in memory
+		foreign  bool // another writer writes before the round
+		new      int
+		known    int
+		newsTill int // news stored after the round
+	}
+	tests := []struct {
+		name   string
+		rounds []round
+	}{
+		{"an item that left the feed and came back is known", []round{
+			{lo: 0, new: 12, newsTill: 12},
+			{lo: 4, new: 12, newsTill: 24},
+			{lo: 8, new: 12, newsTill: 36},
+			{lo: 2, new: 0, known: 12, newsTill: 36},
+		}},
+		{"a new process knows what is stored", []round{
+			{lo: 0, new: 12, newsTill: 12},
+			{lo: 0, fresh: true, known: 12, newsTill: 12},
+			{lo: 1, fresh: true, new: 3, known: 9, newsTill: 15},
+		}},
+		{"after another writer, the known keys are checked again", []round{
+			{lo: 0, new: 12, newsTill: 12},
+			{lo: 2, foreign: true, new: 6, known: 6, newsTill: 19},
+			{lo: 0, foreign: true, new: 0, known: 12, newsTill: 20},
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := newWindowServer(t, items)
+			h := newHub(t, true, srv.sources(feeds)...)
+			opts := testOptions()
+			opts.All = true
+			opts.Fetch.PerHostConcurrency = 4
+			ctx := context.Background()
+			var in *Ingester
+			imported := 0
+			for i, r := range tt.rounds {
+				if in == nil || r.fresh {
+					if in != nil {
+						in.Close()
+					}
+					in = h.ingester(opts)
+					defer in.Close()
+				}
+				if r.foreign {
+					other(t, h, i)
+					imported++
+				}
+				srv.lo.Store(int64(r.lo))
+				pages := srv.pages.Load()
+				sum, err := in.RunOnce(ctx)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if sum.New != r.new || sum.NotStored[ReasonKnown] != r.known || sum.Duplicates != r.known {
+					t.Errorf("round %d: %d new, %d %q, %d duplicates; want %d, %d, %d (%v)", i+1, sum.New,
+						sum.NotStored[ReasonKnown], ReasonKnown, sum.Duplicates, r.new, r.known, r.known, sum.NotStored)
+				}
+				if read := srv.pages.Load() - pages; read != int64(r.new) {
+					t.Errorf("round %d: %d pages read, want %d (the new items')", i+1, read, r.new)
+				}
+				if n := len(h.news(t)); n != r.newsTill {
+					t.Errorf("round %d: %d news stored, want %d", i+1, n, r.newsTill)
+				}
+				// Each item has two keys (link, GUID); an imported record
+				// without a canonical URL has an alias.
+				if n, most := in.index.size(), 2*feeds*items+imported; n > most {
+					t.Errorf("round %d: the index holds %d keys, more than the feeds' %d", i+1, n, most)
+				}
+			}
+		})
+	}
+}
+
+// A new article is not given the path of a stored one, in _news/ or in
+// the archive, though the index does not know their paths.
+func TestNewArticlesAreNotGivenTheirPathsStoredOrArchived(t *testing.T) {
+	for _, archived := range []bool{false, true} {
+		t.Run("archived "+strconv.FormatBool(archived), func(t *testing.T) {
+			srv := newWindowServer(t, 1)
+			h := newHub(t, true, srv.sources(1)...)
+			// What item 0 of feed 0 would be stored at, taken by another
+			// article.
+			p := content.NewsPath(srv.published, "Report 0-0 on the count of ballots number 0")
+			if archived {
+				p, _ = content.NewsPathIn(p, true)
+			}
+			other(t, h, 0, p)
+			opts := testOptions()
+			opts.All = true
+			in := h.ingester(opts)
+			defer in.Close()
+			if sum, err := in.RunOnce(context.Background()); err != nil || sum.New != 1 {
+				t.Fatalf("%+v %v", sum, err)
+			}
+			want, _ := content.NewsPathIn(strings.TrimSuffix(p, ".md")+"-2.md", false)
+			var got []string
+			for path := range h.records(t) {
+				if !strings.HasPrefix(path, "_data/") {
+					got = append(got, path)
+				}
+			}
+			if len(got) != 2 || !slices.Contains(got, want) {
+				t.Fatalf("records %v; want the new one at %s", got, want)
+			}
+		})
+	}
+}
+
+// other stores a record as another writer would (an import), so the
+// store's generation moves on without the ingester.
+func other(t *testing.T, h *hub, n int, path ...string) {
+	t.Helper()
+	rec := &model.Record{Path: fmt.Sprintf("_news/2024-11-05-imported-%d.md", n), Kind: model.KindNews, Article: &model.Article{
+		Category: "news", Title: "Imported " + strconv.Itoa(n), Excerpt: "Imported.", Type: "article", Topics: []string{"Election"},
+		PublishedDateTime: time.Date(2024, 11, 5, 12, 0, 0, 0, time.UTC),
+		OriginalURL:       "https://other.example/imported/" + strconv.Itoa(n), WebURL: "https://other.example/imported/" + strconv.Itoa(n),
+		Provider: model.Provider{Name: "Other", Domain: "other.example"}}}
+	if len(path) > 0 {
+		rec.Path = path[0]
+		rec.Article.Archived = strings.HasPrefix(rec.Path, content.ArchiveDir)
+	}
+	if err := content.Render(rec); err != nil {
+		t.Fatal(err)
+	}
+	if err := h.st.Upsert(context.Background(), []*model.Record{rec}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// An article stored, then archived, then purged by retention stays out
+// while its feed still carries it, whether the ingester that stored it
+// runs on or a new one starts with nothing in memory.
+func TestArchivedThenPurgedArticlesStayOut(t *testing.T) {
+	for _, fresh := range []bool{false, true} {
+		t.Run("new process "+strconv.FormatBool(fresh), func(t *testing.T) {
+			var later atomic.Bool
+			// The January news is 36 days old in the first round (archived,
+			// not yet purged), 51 days in the next ones.
+			now := time.Date(2024, 2, 15, 12, 0, 0, 0, time.UTC)
+			h, _, opts := retentionHub(t, &later, &now)
+			in := h.ingester(opts)
+			defer in.Close()
+			ctx := context.Background()
+			run := func(name string) Summary {
+				t.Helper()
+				if fresh {
+					in.Close()
+					in = h.ingester(opts)
+				}
+				sum, err := in.RunOnce(ctx)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if n := in.index.size(); n > 3*4 {
+					t.Errorf("%s: the index holds %d keys, more than the feeds' items'", name, n)
+				}
+				return sum
+			}
+			sum := run("round 1")
+			if rs := sum.Retention; sum.New != 3 || rs.Archived != 3 || rs.Purged != 0 {
+				t.Fatalf("round 1: %d new, retention %+v; want 3 new, all archived, none purged", sum.New, rs)
+			}
+			now = time.Date(2024, 3, 1, 12, 0, 0, 0, time.UTC)
+			sum = run("round 2")
+			if rs := sum.Retention; sum.New != 0 || sum.NotStored[ReasonKnown] != 3 || rs.Purged != 1 {
+				t.Fatalf("round 2: %+v; want the 3 archived known, then 1 purged", sum)
+			}
+			later.Store(true)
+			sum = run("round 3")
+			if sum.Items != 4 || sum.New != 1 || sum.NotStored[ReasonPurged] != 1 || sum.NotStored[ReasonKnown] != 2 {
+				t.Fatalf("round 3: %+v; want 4 items: 1 new, 1 %q, 2 %q", sum, ReasonPurged, ReasonKnown)
+			}
+			if n := len(h.news(t)); n != 3 {
+				t.Fatalf("%d news after round 3, want 3", n)
+			}
+		})
+	}
+}
+
+// BenchmarkKeyIndexHeap reports the heap the key index holds after
+// feeds x items x rounds articles stored from feeds whose items change
+// every round: the heap live with the index, less the heap live without
+// it, after a collection.
+func BenchmarkKeyIndexHeap(b *testing.B) {
+	const feeds, items, rounds = 20, 50, 10
+	srv := newWindowServer(b, items)
+	opts := testOptions()
+	opts.All, opts.SkipPages = true, true
+	for b.Loop() {
+		h := newHub(b, true, srv.sources(feeds)...)
+		in := h.ingester(opts)
+		for r := range rounds {
+			srv.lo.Store(int64(r * items))
+			if sum, err := in.RunOnce(context.Background()); err != nil || sum.New != feeds*items {
+				b.Fatalf("round %d: %+v %v", r, sum, err)
+			}
+		}
+		with := liveHeap()
+		in.index = index{}
+		without := liveHeap()
+		b.ReportMetric(float64(with-without), "index-bytes")
+		b.ReportMetric(float64(with-without)/(feeds*items*rounds), "index-bytes/article")
+		in.Close()
+	}
+}
+
+func liveHeap() int64 {
+	var m runtime.MemStats
+	runtime.GC()
+	runtime.GC()
+	runtime.ReadMemStats(&m)
+	return int64(m.HeapAlloc)
+}
