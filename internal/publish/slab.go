@@ -20,17 +20,32 @@ type slab struct {
 	small bool
 }
 
+// Blocks start small and double up to their largest size, so that a slab
+// that makes few entries, as a served view patched with a round's new
+// articles does, holds little more than them: the blocks live as long as
+// any entry in them.
 const (
-	slabEntries = 1024    // news entries per block
-	slabBytes   = 1 << 20 // bytes per block
+	slabEntries  = 1024     // most news entries per block
+	slabBytes    = 1 << 20  // most bytes per block
+	firstEntries = 16       // entries of a slab's first block
+	firstBytes   = 16 << 10 // bytes of a slab's first block
 )
+
+// grow returns the size of the block after one of size last: first for
+// the first, then twice the last, up to most.
+func grow(last, first, most int) int {
+	if last == 0 {
+		return first
+	}
+	return max(min(2*last, most), first)
+}
 
 // entry returns a new zero entry.
 func (s *slab) entry() *Entry {
 	if len(s.entries) == cap(s.entries) {
-		n := slabEntries
-		if s.small {
-			n = 1
+		n := 1
+		if !s.small {
+			n = grow(cap(s.entries), firstEntries, slabEntries)
 		}
 		s.entries = make([]Entry, 0, n)
 	}
@@ -41,9 +56,9 @@ func (s *slab) entry() *Entry {
 // copy returns a copy of b in the current block.
 func (s *slab) copy(b []byte) []byte {
 	if len(b) > cap(s.bytes)-len(s.bytes) {
-		size := slabBytes
-		if s.small {
-			size = 0
+		size := 0
+		if !s.small {
+			size = grow(cap(s.bytes), firstBytes, slabBytes)
 		}
 		s.bytes = make([]byte, 0, max(size, len(b)))
 	}
