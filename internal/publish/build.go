@@ -740,6 +740,6 @@ var feedFile = map[string]string{"rss": "rss.xml", "atom": "atom.xml", "json": "
 func (v *View) Paths(ctx context.Context) []string {
 	var out []string
 	v.jobs(ctx, func(j job) bool { out = append(out, j.paths...); return true })
-	v.eachArticleKey(ctx, func(key string) { out = append(out, "api/news/"+key+"/index.json") })
+	v.eachArticleKey(ctx, func(key string) { out = append(out, articleFile(key)) })
 	return out
 }
