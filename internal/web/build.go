@@ -43,7 +43,7 @@ func (w *Web) Build(ctx context.Context, v *publish.View, out *publish.Output) e
 	if skipped > 0 {
 		w.log.Warn("build: files under "+PictureDir+" left out: not a picture type newshub serves, or not a regular file", "files", skipped)
 	}
-	w.log.Info("build: website written", "pages", b.pages.Load(), "kept", b.kept.Load(), "pictures", copied, "took", time.Since(start).Round(time.Millisecond))
+	w.log.Info("build: website written", "pages", b.pages.Load(), "kept", b.kept.Load(), "aged", b.st.aged.Load(), "pictures", copied, "took", time.Since(start).Round(time.Millisecond))
 	return ctx.Err()
 }
 

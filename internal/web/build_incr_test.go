@@ -223,3 +223,48 @@ func sameFiles(t *testing.T, a, b string) {
 		}
 	}
 }
+
+// TestUpdateCopiesEditedPictures edits a site picture between the rounds
+// of a publisher with a manifest, keeping its size and setting its
+// modification time back: the update must still copy the new bytes.
+func TestUpdateCopiesEditedPictures(t *testing.T) {
+	ctx := context.Background()
+	dir, svg := pictureSite(t)
+	base := newHubFrom(t, fixtureRecords("https://img.example.org/"))
+	h := newHubIn(t, base.st, func() time.Time { return fixtureNow }, dir)
+	s, err := site.Load(ctx, h.st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(t.TempDir(), "out")
+	var m publish.Manifest
+	opt := publish.BuildOptions{Options: publish.Options{BaseURL: "https://hub.example.org/news", Now: func() time.Time { return fixtureNow }},
+		Views: h.views, Manifest: &m, Extra: []func(context.Context, *publish.View, *publish.Output) error{h.web.Build}}
+	src := filepath.Join(dir, "assets", "images", "news", "a.svg")
+	dst := filepath.Join(out, "assets", "images", "news", "a.svg")
+	for round, edit := range []bool{false, false, true, false} {
+		want, err := os.ReadFile(src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if edit {
+			fi, err := os.Stat(src)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want = bytes.Replace(svg, []byte("<svg"), []byte("<SVG"), 1)
+			if err := os.WriteFile(src, want, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Chtimes(src, fi.ModTime(), fi.ModTime()); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := publish.Build(ctx, h.st, s, out, opt); err != nil {
+			t.Fatalf("round %d: %v", round, err)
+		}
+		if got, err := os.ReadFile(dst); err != nil || !bytes.Equal(got, want) {
+			t.Errorf("round %d (edited: %v): OUT's picture is not the site's: %v", round, edit, err)
+		}
+	}
+}

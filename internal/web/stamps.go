@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"hash/maphash"
 	"net/url"
+	"sync/atomic"
 	"time"
 
 	"newshub/internal/model"
@@ -32,6 +33,8 @@ type stamper struct {
 	seed maphash.Seed
 	site [32]byte
 	now  time.Time
+
+	aged atomic.Int64 // pages made again only because a time's "… ago" changed
 }
 
 func newStamper(vc *viewCache) *stamper {
@@ -151,6 +154,7 @@ func (s *stamper) fresh(prev string, sum uint64) bool {
 	for i := 20; i < len(prev); i += 12 {
 		t := readTime(prev[i : i+12])
 		if ago(then, t) != ago(s.now, t) {
+			s.aged.Add(1)
 			return false
 		}
 	}
