@@ -43,6 +43,7 @@ func (w *Web) Build(ctx context.Context, v *publish.View, out *publish.Output) e
 	if skipped > 0 {
 		w.log.Warn("build: files under "+PictureDir+" left out: not a picture type newshub serves, or not a regular file", "files", skipped)
 	}
+	w.builtSite.Store(&b.st.site)
 	w.log.Info("build: website written", "pages", b.pages.Load(), "kept", b.kept.Load(), "aged", b.st.aged.Load(), "pictures", copied, "took", time.Since(start).Round(time.Millisecond))
 	return ctx.Err()
 }
@@ -96,8 +97,10 @@ func (b *builder) run() {
 		return
 	}
 	var related map[string][]model.Related
-	if b.out.Stamped() {
+	if last := w.builtSite.Load(); b.out.Stamped() && last != nil && *last == b.st.site {
 		// Few pages change: the records of those are read one by one.
+		// After a change of the site's settings, which changes every
+		// page, one pass over the news costs less.
 		keys := slices.Sorted(maps.Keys(claims))
 		b.parallel(len(keys), func(i int) { b.archivedAt(keys[i], claims[keys[i]]) })
 	} else {
