@@ -3,7 +3,6 @@ package web
 import (
 	"bytes"
 	"context"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -16,6 +15,7 @@ import (
 	"newshub/internal/publish"
 	"newshub/internal/site"
 	"newshub/internal/store"
+	"newshub/internal/testutil"
 )
 
 // TestUpdateRendersOnlyThePagesItChanges runs the rounds of a publisher
@@ -65,17 +65,20 @@ func TestUpdateRendersOnlyThePagesItChanges(t *testing.T) {
 	build()
 	build()
 
-	edit := func(path string, fn func(a *model.Article)) func(t *testing.T) {
+	change := func(path string, fn func(r *model.Record)) func(t *testing.T) {
 		return func(t *testing.T) {
 			r, err := h.st.Get(ctx, path)
 			if err != nil {
 				t.Fatal(err)
 			}
-			fn(r.Article)
+			fn(r)
 			if err := h.st.Upsert(ctx, []*model.Record{r}); err != nil {
 				t.Fatal(err)
 			}
 		}
+	}
+	edit := func(path string, fn func(a *model.Article)) func(t *testing.T) {
+		return change(path, func(r *model.Record) { fn(r.Article) })
 	}
 	article := func(slug string, age time.Duration) string {
 		return "news/" + fixtureNow.Add(-age).Format("2006/01/02") + "/" + slug + "/index.html"
@@ -106,26 +109,8 @@ func TestUpdateRendersOnlyThePagesItChanges(t *testing.T) {
 		{"an article's topic labels change", edit("_news/2026-11-17-loose-article.md", func(a *model.Article) {
 			a.Topics = append(a.Topics, "Democratic Voice")
 		}), []string{article("loose-article", 72*time.Hour)}, ""},
-		{"the site's title changes", func(t *testing.T) {
-			r, err := h.st.Get(ctx, "_config.yml")
-			if err != nil {
-				t.Fatal(err)
-			}
-			r.Config.Title = "Election Hub, retitled"
-			if err := h.st.Upsert(ctx, []*model.Record{r}); err != nil {
-				t.Fatal(err)
-			}
-		}, all(), ""},
-		{"a topic's label changes", func(t *testing.T) {
-			r, err := h.st.Get(ctx, "_data/topics/02-democratic-voice.yaml")
-			if err != nil {
-				t.Fatal(err)
-			}
-			r.Topic.Shortname = "Dem"
-			if err := h.st.Upsert(ctx, []*model.Record{r}); err != nil {
-				t.Fatal(err)
-			}
-		}, all(), ""},
+		{"the site's title changes", change("_config.yml", func(r *model.Record) { r.Config.Title = "Election Hub, retitled" }), all(), ""},
+		{"a topic's label changes", change("_data/topics/02-democratic-voice.yaml", func(r *model.Record) { r.Topic.Shortname = "Dem" }), all(), ""},
 		// Every time shown says "… ago" but the archived article's, shown
 		// as its date.
 		{"a day passes", func(*testing.T) {
@@ -156,7 +141,7 @@ func TestUpdateRendersOnlyThePagesItChanges(t *testing.T) {
 			sameFiles(t, out, fresh)
 			want := tc.want
 			if want == nil {
-				files := treeFiles(t, fresh)
+				files := testutil.Files(t, fresh)
 				delete(files, tc.but)
 				want = pagesIn(files)
 			}
@@ -169,7 +154,7 @@ func TestUpdateRendersOnlyThePagesItChanges(t *testing.T) {
 }
 
 // pagesIn lists the pages of articles and stories among files.
-func pagesIn(files map[string]bool) []string {
+func pagesIn[V any](files map[string]V) []string {
 	var l []string
 	for name := range files {
 		if strings.HasPrefix(name, "news/") || strings.HasPrefix(name, "stories/") && name != "stories/index.html" {
@@ -180,45 +165,25 @@ func pagesIn(files map[string]bool) []string {
 	return l
 }
 
-// treeFiles lists the files under dir by slash path.
-func treeFiles(t *testing.T, dir string) map[string]bool {
-	t.Helper()
-	files := map[string]bool{}
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		rel, _ := filepath.Rel(dir, p)
-		files[filepath.ToSlash(rel)] = true
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return files
-}
-
 // sameFiles fails unless the trees a and b hold the same files with the
 // same bytes.
 func sameFiles(t *testing.T, a, b string) {
 	t.Helper()
-	fa, fb := treeFiles(t, a), treeFiles(t, b)
+	fa, fb := testutil.Files(t, a), testutil.Files(t, b)
 	bad := 0
-	for name := range fa {
-		if !fb[name] {
+	for name, da := range fa {
+		db, ok := fb[name]
+		switch {
+		case !ok:
 			t.Errorf("%s: only in the updated copy", name)
-			continue
-		}
-		da, _ := os.ReadFile(filepath.Join(a, name))
-		db, _ := os.ReadFile(filepath.Join(b, name))
-		if !bytes.Equal(da, db) && bad < 5 {
+		case !bytes.Equal(da, db) && bad < 5:
 			bad++
 			i := firstDiff(string(da), string(db))
 			t.Errorf("%s: the updated copy differs from a fresh build at byte %d:\nupdated %.160q\nfresh   %.160q", name, i, da[max(0, i-60):], db[max(0, i-60):])
 		}
 	}
 	for name := range fb {
-		if !fa[name] {
+		if _, ok := fa[name]; !ok {
 			t.Errorf("%s: missing from the updated copy", name)
 		}
 	}
