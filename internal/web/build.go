@@ -135,7 +135,7 @@ func (b *builder) relatedCoverage(claims map[string][]archivedClaim) (map[string
 		e := v.Entry(r.Path)
 		if e == nil {
 			key := publish.ArticleKey(r.Path, r.Article.PublishedDateTime)
-			b.archived(r, b.st.archivedHash(key, claims[key]))
+			b.archived(r, b.st.archivedHash(v, key, claims[key]))
 			return
 		}
 		if len(r.Article.Related) == 0 {
@@ -210,7 +210,7 @@ func (b *builder) archivedClaims() (map[string][]archivedClaim, error) {
 // archivedAt writes the page at an archived article's address, unless
 // its stamp still holds, from the record among claims that owns it.
 func (b *builder) archivedAt(key string, claims []archivedClaim) {
-	sum := b.st.archivedHash(key, claims)
+	sum := b.st.archivedHash(b.vc.v, key, claims)
 	if b.keep(articleFile(key), sum) {
 		return
 	}

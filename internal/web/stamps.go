@@ -26,7 +26,7 @@ import (
 // version changes with anything in it (its story, lead, topics, related
 // coverage). A story's pages depend on its members, in order, and which
 // of them own their address; an archived article's page on the archived
-// records that claim its address.
+// records that claim its address and the paths that may own it.
 
 // stamper makes and checks the stamps of one build's pages.
 type stamper struct {
@@ -104,10 +104,17 @@ func (s *stamper) looseHash(e *publish.Entry) uint64 {
 }
 
 // archivedHash hashes what the page at an archived article's address is
-// made from: the archived records that claim it, in the store's order.
-func (s *stamper) archivedHash(key string, claims []archivedClaim) uint64 {
+// made from: the archived records that claim it, by path, and the paths
+// that may own it in the order they would (the view learns of oddly
+// named archived files only now and then).
+func (s *stamper) archivedHash(v *publish.View, key string, claims []archivedClaim) uint64 {
 	h := s.inputs("archived")
 	h.WriteString(key)
+	for _, p := range v.ArchivedCandidates(key) {
+		h.WriteByte(0)
+		h.WriteString(p)
+	}
+	h.WriteByte(1)
 	for _, c := range claims {
 		h.WriteByte(0)
 		h.WriteString(c.path)
