@@ -127,6 +127,11 @@ func (v *View) archivedCandidates(key string) []string {
 	return slices.Concat(odd[:i], []string{named}, odd[i:])
 }
 
+// ArchivedCandidates lists the paths of the archived records that may own
+// the article key, the one that would own it first: with the archived
+// records there, what decides which one's page is at key.
+func (v *View) ArchivedCandidates(key string) []string { return v.archivedCandidates(key) }
+
 // Archived returns the archived news record whose document and page are
 // at key ("YYYY/MM/DD/slug"), read from the store, when no current
 // article of the view is there; ErrNotFound when none is.

@@ -149,6 +149,7 @@ func Build(ctx context.Context, st store.Store, s *site.Site, out string, opt Bu
 			if w.inc.nextArticles != nil {
 				opt.Manifest.keepArticles(w.inc.nextArticles, w.inc.nextStamp)
 			}
+			opt.Manifest.keepStamps(w.inc.nextStamps)
 		}
 	} else {
 		err = swap(tmp, out)
@@ -250,6 +251,43 @@ func (o *Output) Put(rel string, data []byte) error {
 		return fmt.Errorf("build: unsafe file path %q", rel)
 	}
 	return o.w.put([]string{rel}, data)
+}
+
+// Stamped reports whether the previous build's stamps are known, so that
+// KeepStamped may keep files: an update in place with a Manifest that
+// holds them.
+func (o *Output) Stamped() bool {
+	c := o.w.inc
+	return c != nil && c.noting && len(c.prevStamps) > 0
+}
+
+// KeepStamped leaves OUT's file at rel as it is, as part of this build,
+// and reports true, when the previous build put it with PutStamped, fresh
+// says its stamp still holds, and the file was not changed in OUT since.
+// Otherwise the caller is to put the file. It is safe for concurrent use.
+func (o *Output) KeepStamped(rel string, fresh func(stamp string) bool) bool {
+	c := o.w.inc
+	if c == nil || !c.noting {
+		return false
+	}
+	prev, ok := c.prevStamps[rel]
+	if !ok || !fresh(prev) || !c.keepFile(rel) {
+		return false
+	}
+	c.noteStamp(rel, prev)
+	return true
+}
+
+// PutStamped puts data at rel, as Put does, and notes stamp, what the
+// data was made from, for the next build's KeepStamped.
+func (o *Output) PutStamped(rel string, data []byte, stamp string) error {
+	if err := o.Put(rel, data); err != nil {
+		return err
+	}
+	if c := o.w.inc; c != nil && c.noting {
+		c.noteStamp(rel, stamp)
+	}
+	return nil
 }
 
 // job is one document and every file path it is written to: rendered by

@@ -48,6 +48,10 @@ type Details struct {
 	ProviderImages []model.Image
 }
 
+// Version is the version of the record the entry was made from: an
+// entry is made from its record alone and the view's settings.
+func (e *Entry) Version() int64 { return e.version }
+
 // Details reads what the entry's item says beyond the entry's fields:
 // the values at its marks, without decoding the rest of the item.
 func (e *Entry) Details() Details {

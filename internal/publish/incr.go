@@ -53,6 +53,13 @@ type incremental struct {
 	nextArticles map[string]articleRef
 	nextStamp    string
 	articlesMu   sync.Mutex
+
+	// With a Manifest: the stamps of the files the previous build put
+	// with one (read only), and those of this build's (see
+	// Output.KeepStamped).
+	prevStamps map[string]string
+	nextStamps map[string]string
+	stampsMu   sync.Mutex
 }
 
 // withManifest makes the comparison trust m's knowledge of OUT, and note
@@ -63,6 +70,15 @@ func (c *incremental) withManifest(m *Manifest) {
 	c.next = make(map[string]fileSum, len(c.prev))
 	c.sums = map[string]uint64{}
 	c.prevArticles, c.prevStamp = m.takeArticles()
+	c.prevStamps = m.takeStamps()
+	c.nextStamps = make(map[string]string, len(c.prevStamps))
+}
+
+// noteStamp notes the stamp of this build's file at rel.
+func (c *incremental) noteStamp(rel, stamp string) {
+	c.stampsMu.Lock()
+	c.nextStamps[rel] = stamp
+	c.stampsMu.Unlock()
 }
 
 // keepFile notes OUT's file at rel as part of this build, unchanged,

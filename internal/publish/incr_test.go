@@ -12,6 +12,7 @@ import (
 	"newshub/internal/model"
 	"newshub/internal/site"
 	"newshub/internal/store"
+	"newshub/internal/testutil"
 )
 
 // pageOfEveryArticle is an Extra hook as the website is: one page per
@@ -35,7 +36,7 @@ func TestBuildNeverFollowsLinksInOut(t *testing.T) {
 	if _, err := Build(ctx, st, s, out, opt); err != nil {
 		t.Fatal(err)
 	}
-	want := walkFiles(t, out)
+	want := testutil.Files(t, out)
 
 	// Outside OUT: a file holding what the link in its place must get (a
 	// build that compares through the link finds it unchanged), a file of
@@ -94,7 +95,7 @@ func TestBuildNeverFollowsLinksInOut(t *testing.T) {
 			t.Errorf("%s is still a link", rel)
 		}
 	}
-	got := walkFiles(t, out)
+	got := testutil.Files(t, out)
 	for rel, b := range want {
 		if !bytes.Equal(got[rel], b) {
 			t.Errorf("%s: not the build's bytes", rel)
@@ -113,7 +114,7 @@ func TestBuildRestoresTheTreeAKilledSwapLeftAside(t *testing.T) {
 	if _, err := Build(ctx, st, s, out, BuildOptions{Options: genOptions()}); err != nil {
 		t.Fatal(err)
 	}
-	want := walkFiles(t, out)
+	want := testutil.Files(t, out)
 
 	// Killed between the two renames of a swap: OUT is missing, the
 	// previous build is aside, and a temporary tree is half written.
@@ -127,7 +128,7 @@ func TestBuildRestoresTheTreeAKilledSwapLeftAside(t *testing.T) {
 	if err := recoverLeftovers(dir, "out", slog.New(slog.DiscardHandler)); err != nil {
 		t.Fatal(err)
 	}
-	if got := walkFiles(t, out); len(got) != len(want) {
+	if got := testutil.Files(t, out); len(got) != len(want) {
 		t.Errorf("restored OUT holds %d files, want %d", len(got), len(want))
 	}
 	entries, _ := os.ReadDir(dir)
@@ -159,7 +160,7 @@ func TestBuildRestoresTheTreeAKilledSwapLeftAside(t *testing.T) {
 	if _, err := os.Stat(aside); !os.IsNotExist(err) {
 		t.Errorf("%s is still there: %v", aside, err)
 	}
-	if got := walkFiles(t, out); len(got) != len(want) {
+	if got := testutil.Files(t, out); len(got) != len(want) {
 		t.Errorf("OUT holds %d files, want %d", len(got), len(want))
 	}
 }
@@ -276,7 +277,7 @@ func equalsAFreshBuild(t *testing.T, st store.Store, s *site.Site, out string, o
 	if _, err := Build(context.Background(), st, s, fresh, opt); err != nil {
 		t.Fatal(err)
 	}
-	got, want := walkFiles(t, out), walkFiles(t, fresh)
+	got, want := testutil.Files(t, out), testutil.Files(t, fresh)
 	for rel, b := range want {
 		if !bytes.Equal(got[rel], b) {
 			t.Errorf("%s differs from a fresh build", rel)

@@ -25,6 +25,10 @@ type Manifest struct {
 	// view renders again only the documents whose record changed.
 	articles     map[string]articleRef
 	articleStamp string
+
+	// stamps is, by slash path, what a file of OUT put by PutStamped was
+	// made from (see Output.KeepStamped).
+	stamps map[string]string
 }
 
 // articleRef is the record a per-article document was rendered from.
@@ -48,7 +52,7 @@ func (m *Manifest) take(out string) (map[string]fileSum, maphash.Seed) {
 	defer m.mu.Unlock()
 	if m.files == nil || m.out != out {
 		m.seed = maphash.MakeSeed()
-		m.files, m.articles = nil, nil
+		m.files, m.articles, m.stamps = nil, nil, nil
 	}
 	files := m.files
 	m.files, m.out = nil, out
@@ -71,6 +75,24 @@ func (m *Manifest) keepArticles(a map[string]articleRef, stamp string) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.articles, m.articleStamp = a, stamp
+}
+
+// takeStamps hands the manifest's stamps of the files of OUT to a build,
+// after take; nil when it has none.
+func (m *Manifest) takeStamps() map[string]string {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	s := m.stamps
+	m.stamps = nil
+	return s
+}
+
+// keepStamps stores the stamps of the files a build that succeeded left
+// in OUT.
+func (m *Manifest) keepStamps(s map[string]string) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.stamps = s
 }
 
 // keep stores what a build that succeeded left in OUT.

@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -20,6 +19,7 @@ import (
 	"newshub/internal/model"
 	"newshub/internal/site"
 	"newshub/internal/store"
+	"newshub/internal/testutil"
 )
 
 var genNow = time.Date(2026, 10, 20, 0, 0, 0, 0, time.UTC)
@@ -64,28 +64,6 @@ func genOptions() Options {
 	return Options{Now: func() time.Time { return genNow }}
 }
 
-// walkFiles returns every file under dir, by slash path relative to it.
-func walkFiles(t testing.TB, dir string) map[string][]byte {
-	t.Helper()
-	files := map[string][]byte{}
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		data, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(dir, p)
-		files[filepath.ToSlash(rel)] = data
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return files
-}
-
 func TestBuildWritesWhatDocAnswers(t *testing.T) {
 	st, s := genStore(t, 400)
 	out := filepath.Join(t.TempDir(), "out")
@@ -97,7 +75,7 @@ func TestBuildWritesWhatDocAnswers(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	files := walkFiles(t, out)
+	files := testutil.Files(t, out)
 	if int64(len(files)) != stats.Files {
 		t.Errorf("stats say %d files, the tree holds %d", stats.Files, len(files))
 	}
@@ -328,7 +306,7 @@ func TestRebuildKeepsUnchangedFiles(t *testing.T) {
 	}
 	stamps := func() map[string]os.FileInfo {
 		m := map[string]os.FileInfo{}
-		for rel := range walkFiles(t, out) {
+		for rel := range testutil.Files(t, out) {
 			fi, err := os.Stat(filepath.Join(out, rel))
 			if err != nil {
 				t.Fatal(err)
@@ -404,7 +382,7 @@ func TestFailedBuildLeavesThePreviousOne(t *testing.T) {
 	if _, err := Build(ctx, st, s, out, BuildOptions{Options: genOptions()}); err != nil {
 		t.Fatal(err)
 	}
-	before := walkFiles(t, out)
+	before := testutil.Files(t, out)
 	boom := errors.New("boom")
 	_, err := Build(ctx, st, s, out, BuildOptions{Options: genOptions(), Extra: []func(context.Context, *View, *Output) error{
 		func(_ context.Context, _ *View, out *Output) error {
@@ -415,7 +393,7 @@ func TestFailedBuildLeavesThePreviousOne(t *testing.T) {
 	if !errors.Is(err, boom) {
 		t.Fatalf("build error %v, want boom", err)
 	}
-	after := walkFiles(t, out)
+	after := testutil.Files(t, out)
 	if len(after) != len(before) {
 		t.Errorf("failed build changed the tree: %d files, then %d", len(before), len(after))
 	}

@@ -3,7 +3,9 @@ package web
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
+	"maps"
 	"net/url"
 	"path"
 	"runtime"
@@ -16,6 +18,7 @@ import (
 
 	"newshub/internal/model"
 	"newshub/internal/publish"
+	"newshub/internal/store"
 )
 
 // Build puts the website of the view v into out: one folder with an
@@ -40,15 +43,20 @@ func (w *Web) Build(ctx context.Context, v *publish.View, out *publish.Output) e
 	if skipped > 0 {
 		w.log.Warn("build: files under "+PictureDir+" left out: not a picture type newshub serves, or not a regular file", "files", skipped)
 	}
-	w.log.Info("build: website written", "pages", b.pages.Load(), "pictures", copied, "took", time.Since(start).Round(time.Millisecond))
+	w.builtSite.Store(&b.st.site)
+	w.log.Info("build: website written", "pages", b.pages.Load(), "kept", b.kept.Load(), "aged", b.st.aged.Load(), "pictures", copied, "took", time.Since(start).Round(time.Millisecond))
 	return ctx.Err()
 }
 
 // builder renders pages on every processor and puts them in the build's
-// output, which compares each with OUT's copy where there is one.
+// output, which compares each with OUT's copy where there is one. On an
+// update whose output knows the previous build's stamps, a page of an
+// article or a story is rendered only when its stamp no longer holds
+// (see stamper), and its related coverage is read from its record then.
 type builder struct {
 	w   *Web
 	vc  *viewCache
+	st  *stamper
 	out *publish.Output
 	ctx context.Context
 
@@ -57,7 +65,7 @@ type builder struct {
 
 	cards sync.Map // record path → its card's fragments, see page.Card
 
-	pages atomic.Int64
+	pages, kept atomic.Int64
 }
 
 // run writes every page.
@@ -67,32 +75,47 @@ func (b *builder) run() {
 		return
 	}
 	w, vc := b.w, b.vc
-	b.page(w.homePage(vc))
-	b.page(w.eventsPage(vc))
-	b.page(w.peoplePage(vc))
-	b.page(w.learningPage(vc))
+	b.st = newStamper(vc)
+	b.page(w.homePage(vc), "")
+	b.page(w.eventsPage(vc), "")
+	b.page(w.peoplePage(vc), "")
+	b.page(w.learningPage(vc), "")
 	b.newsletters()
 	search, _ := w.searchPage(b.ctx, vc, url.Values{}, true)
-	b.page(search)
+	b.page(search, "")
 	nf := w.notFoundPage(vc, "/404.html")
 	if root := rootURL(vc.v); root != "" {
 		nf.Base = root // served for any missing path: relative links would break
 	}
-	b.file("404.html", nf)
+	b.file("404.html", nf, "")
 	if b.failed() != nil {
 		return
 	}
-	related, err := b.relatedCoverage()
+	claims, err := b.archivedClaims()
 	if err != nil {
 		b.fail(fmt.Errorf("build website: %w", err))
 		return
+	}
+	var related map[string][]model.Related
+	if last := w.builtSite.Load(); b.out.Stamped() && last != nil && *last == b.st.site {
+		// Few pages change: the records of those are read one by one.
+		// After a change of the site's settings, which changes every
+		// page, one pass over the news costs less.
+		keys := slices.Sorted(maps.Keys(claims))
+		b.parallel(len(keys), func(i int) { b.archivedAt(keys[i], claims[keys[i]]) })
+	} else {
+		related, err = b.relatedCoverage(claims)
+		if err != nil {
+			b.fail(fmt.Errorf("build website: %w", err))
+			return
+		}
 	}
 	// A story's pages are written together, and what they share is let
 	// go after them.
 	stories := vc.v.Stories()
 	b.parallel(len(stories), func(i int) { b.story(stories[i], related) })
 	loose := vc.v.Loose()
-	b.parallel(len(loose), func(i int) { b.article(loose[i], nil, related, nil) })
+	b.parallel(len(loose), func(i int) { b.loose(loose[i], related) })
 	b.topics()
 }
 
@@ -103,7 +126,7 @@ func (b *builder) run() {
 // went since the view was loaded is written without it. The pages of
 // archived articles, which the view does not hold, are written as their
 // records pass.
-func (b *builder) relatedCoverage() (map[string][]model.Related, error) {
+func (b *builder) relatedCoverage(claims map[string][]archivedClaim) (map[string][]model.Related, error) {
 	v := b.vc.v
 	var mu sync.Mutex
 	out := map[string][]model.Related{}
@@ -111,7 +134,8 @@ func (b *builder) relatedCoverage() (map[string][]model.Related, error) {
 	err := publish.EachNews(b.ctx, b.w.st, func(r *model.Record) {
 		e := v.Entry(r.Path)
 		if e == nil {
-			b.archived(r)
+			key := publish.ArticleKey(r.Path, r.Article.PublishedDateTime)
+			b.archived(r, b.st.archivedHash(v, key, claims[key]))
 			return
 		}
 		if len(r.Article.Related) == 0 {
@@ -144,45 +168,146 @@ func (b *builder) relatedCoverage() (map[string][]model.Related, error) {
 	return out, err
 }
 
+// relatedOf returns the related coverage of an entry's page: from
+// related when the news was read whole, else from its record, read now.
+func (b *builder) relatedOf(e *publish.Entry, related map[string][]model.Related) []model.Related {
+	if related != nil {
+		return related[e.Path]
+	}
+	r, err := b.w.st.Get(b.ctx, e.Path)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		return nil // went since the view was loaded, as relatedCoverage
+	case err != nil:
+		b.fail(fmt.Errorf("build website: article %s: %w", e.Path, err))
+		return nil
+	case !b.vc.v.Shows(r):
+		return nil
+	}
+	return r.Article.Related
+}
+
+// archivedClaims lists, by address, the archived news records that claim
+// an address no current article of the view owns, from the store's
+// index: what the pages of archived articles are made from.
+func (b *builder) archivedClaims() (map[string][]archivedClaim, error) {
+	v := b.vc.v
+	yes := true
+	claims := map[string][]archivedClaim{}
+	err := b.w.st.ScanNews(b.ctx, store.NewsQuery{Public: true, Archived: &yes}, func(e store.NewsEntry) error {
+		key := publish.ArticleKey(e.Path, e.PublishedAt)
+		if v.Article(key) == nil {
+			claims[key] = append(claims[key], archivedClaim{path: e.Path, version: e.Version})
+		}
+		return nil
+	})
+	for _, cl := range claims {
+		slices.SortFunc(cl, func(a, b archivedClaim) int { return strings.Compare(a.path, b.path) })
+	}
+	return claims, err
+}
+
+// archivedAt writes the page at an archived article's address, unless
+// its stamp still holds, from the record among claims that owns it.
+func (b *builder) archivedAt(key string, claims []archivedClaim) {
+	sum := b.st.archivedHash(b.vc.v, key, claims)
+	if b.keep(articleFile(key), sum) {
+		return
+	}
+	for _, c := range claims {
+		r, err := b.w.st.Get(b.ctx, c.path)
+		switch {
+		case errors.Is(err, store.ErrNotFound):
+			continue
+		case err != nil:
+			b.fail(fmt.Errorf("build website: %w", err))
+			return
+		}
+		if b.archived(r, sum) {
+			return
+		}
+	}
+}
+
 // archived writes the page of an archived article, unless another record
-// owns its address.
-func (b *builder) archived(r *model.Record) {
+// owns its address, and reports whether it did.
+func (b *builder) archived(r *model.Record, sum uint64) bool {
 	owns, err := b.vc.v.OwnsArchived(b.ctx, r)
 	if err != nil {
 		b.fail(fmt.Errorf("build website: %w", err))
-		return
+		return false
 	}
-	if owns {
-		b.page(b.w.archivedView(b.vc, r))
+	if !owns {
+		return false
 	}
+	ts := relatedTimes([]time.Time{r.Article.PublishedDateTime}, r.Article.Related)
+	b.page(b.w.archivedView(b.vc, r), b.st.stamp(sum, ts))
+	return true
 }
 
 // story writes a story's page and its members' article pages, which
-// share the story's rendered items.
+// share the story's rendered items, but those whose stamp still holds.
 func (b *builder) story(s *publish.Story, related map[string][]model.Related) {
-	sc := b.vc.storyCards(s)
-	pg, err := b.w.storyView(b.vc, sc)
-	if err != nil {
-		b.fail(err)
+	v := b.vc.v
+	group := b.st.storyHash(v, s)
+	times := make([]time.Time, len(s.Members))
+	for i, e := range s.Members {
+		times[i] = e.Time
+	}
+	storySum := b.st.of(group, "")
+	keepStory := b.keep(storyFile(s.ID), storySum)
+	var todo []*publish.Entry
+	for _, e := range s.Members {
+		// An article whose address another record owns (an archived
+		// copy of a live article) has no page here.
+		if v.Article(e.Key) == e && !b.keep(articleFile(e.Key), b.st.of(group, e.Path)) {
+			todo = append(todo, e)
+		}
+	}
+	if keepStory && len(todo) == 0 {
 		return
 	}
+	sc := b.vc.storyCards(s)
 	items := &sync.Map{}
-	pg.items = items
-	b.page(pg)
-	for _, e := range s.Members {
-		b.article(e, sc, related, items)
+	if !keepStory {
+		pg, err := b.w.storyView(b.vc, sc)
+		if err != nil {
+			b.fail(err)
+			return
+		}
+		pg.items = items
+		b.page(pg, b.st.stamp(storySum, times))
+	}
+	for _, e := range todo {
+		rel := b.relatedOf(e, related)
+		pg := b.w.articleView(b.vc, e, sc, rel)
+		pg.items = items
+		b.page(pg, b.st.stamp(b.st.of(group, e.Path), relatedTimes(slices.Clip(times), rel)))
 	}
 }
 
-// article writes an article's page, unless another record owns its
-// address (an archived copy of a live article).
-func (b *builder) article(e *publish.Entry, sc *storyCards, related map[string][]model.Related, items *sync.Map) {
+// loose writes the page of an article in no story, unless its stamp
+// still holds or another record owns its address.
+func (b *builder) loose(e *publish.Entry, related map[string][]model.Related) {
 	if b.vc.v.Article(e.Key) != e {
 		return
 	}
-	pg := b.w.articleView(b.vc, e, sc, related[e.Path])
-	pg.items = items
-	b.page(pg)
+	sum := b.st.looseHash(e)
+	if b.keep(articleFile(e.Key), sum) {
+		return
+	}
+	rel := b.relatedOf(e, related)
+	b.page(b.w.articleView(b.vc, e, nil, rel), b.st.stamp(sum, relatedTimes([]time.Time{e.Time}, rel)))
+}
+
+// keep leaves OUT's file at rel as it is when its stamp still holds for
+// inputs hashing to sum.
+func (b *builder) keep(rel string, sum uint64) bool {
+	if rel == "" || !b.out.KeepStamped(rel, func(prev string) bool { return b.st.fresh(prev, sum) }) {
+		return false
+	}
+	b.kept.Add(1)
+	return true
 }
 
 // parallel calls fn for 0…n-1 on every processor, until the build fails.
@@ -225,7 +350,7 @@ func (b *builder) topics() {
 			b.fail(err)
 			return
 		}
-		b.page(pg)
+		b.page(pg, "")
 	})
 }
 
@@ -243,13 +368,14 @@ func (b *builder) failed() error {
 	return b.err
 }
 
-// page writes a page at <path>/index.html.
-func (b *builder) page(pg *page) {
-	b.file(pg.Path+"index.html", pg)
+// page writes a page at <path>/index.html, with its stamp ("" for
+// none).
+func (b *builder) page(pg *page, stamp string) {
+	b.file(pg.Path+"index.html", pg, stamp)
 }
 
 // file renders a page for the file at the site path p.
-func (b *builder) file(p string, pg *page) {
+func (b *builder) file(p string, pg *page, stamp string) {
 	if pg.Base == "" {
 		pg.Base = relBase("/" + p)
 	}
@@ -270,7 +396,15 @@ func (b *builder) file(p string, pg *page) {
 		return
 	}
 	b.pages.Add(1)
-	if err := b.out.Put(name, buf.Bytes()); err != nil {
+	if b.w.onPage != nil {
+		b.w.onPage(name)
+	}
+	if stamp != "" {
+		err = b.out.PutStamped(name, buf.Bytes(), stamp)
+	} else {
+		err = b.out.Put(name, buf.Bytes())
+	}
+	if err != nil {
 		b.fail(err)
 	}
 }

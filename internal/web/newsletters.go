@@ -119,13 +119,13 @@ func linksInNewTab(doc string) string {
 
 // newsletters writes the newsletter pages of a static build.
 func (b *builder) newsletters() {
-	b.page(b.w.newslettersPage(b.vc))
+	b.page(b.w.newslettersPage(b.vc), "")
 	for _, r := range b.vc.v.Newsletters() {
 		pg, err := b.w.newsletterPage(b.ctx, b.vc, publish.Slug(r.Path))
 		if err != nil {
 			b.fail(err)
 			return
 		}
-		b.page(pg)
+		b.page(pg, "")
 	}
 }

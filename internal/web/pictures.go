@@ -97,18 +97,32 @@ func (w *Web) copyPictures(ctx context.Context, out *publish.Output) (copied, sk
 			skipped++
 			return nil
 		}
+		fi, err := d.Info()
+		if err != nil {
+			return err
+		}
+		// A picture whose file kept its size and times is left as the
+		// previous build copied it, unread.
+		rel, stamp := PictureDir+"/"+p, pictureStamp(fi)
+		copied++
+		if out.KeepStamped(rel, func(prev string) bool { return prev == stamp }) {
+			return nil
+		}
 		data, err := root.ReadFile(filepath.FromSlash(p))
 		if err != nil {
 			return err
 		}
-		if err := out.Put(PictureDir+"/"+p, data); err != nil {
-			return err
-		}
-		copied++
-		return nil
+		return out.PutStamped(rel, data, stamp)
 	})
 	if err != nil {
 		return copied, skipped, fmt.Errorf("pictures: %w", err)
 	}
 	return copied, skipped, nil
+}
+
+// pictureStamp tells a picture's file apart from what it held before: its
+// size, modification time and change time. It is read before the bytes,
+// so a file written meanwhile is only read again next time.
+func pictureStamp(fi fs.FileInfo) string {
+	return fmt.Sprintf("%d\x00%d\x00%d", fi.Size(), fi.ModTime().UnixNano(), changeTime(fi))
 }
