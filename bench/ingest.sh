@@ -21,6 +21,8 @@
 #   INGEST_ARGS           more flags for the first round (e.g. "--workers 16")
 #   KEYWORDS              the root topic's keywords, comma separated (default none)
 #   GOMEMLIMIT            overrides the soft memory limit ingest sets itself
+#   MEMPROFILE            a file for the heap profile of the first round at
+#                         its largest live heap (go tool pprof reads it)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/feedsite.sh
@@ -115,7 +117,7 @@ measure() {
 
 load_before=$(cut -d' ' -f1 /proc/loadavg 2>/dev/null || echo "?")
 pg0=$(pg_cpu)
-measure "$PROCS" "${newshub[@]}" ingest --once "${ingest_args[@]}"
+measure "$PROCS" env ${MEMPROFILE:+NEWSHUB_MEMPROFILE="$MEMPROFILE"} "${newshub[@]}" ingest --once "${ingest_args[@]}"
 sleep 0.5 # the backends' ends are reaped
 first_pg_cpu=$(awk -v a="$pg0" -v b="$(pg_cpu)" 'BEGIN { printf "%.2f", b - a }')
 first_secs=$secs first_rss=$rss_mb first_cpu=$cpu first_new=$new first_live=$live_mb first_gcs=$gcs

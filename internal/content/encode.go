@@ -189,10 +189,14 @@ func plainSafe(s string) bool {
 // resolvesAsNonString reports whether a plain s would read as a null,
 // bool, number or timestamp in YAML 1.1 or 1.2.
 func resolvesAsNonString(s string) bool {
-	switch strings.ToLower(s) {
-	case "null", "true", "false", "yes", "no", "on", "off", "y", "n",
-		".inf", "-.inf", "+.inf", ".nan", "<<", "=":
-		return true
+	// The words are five bytes at most, and nothing longer lowers to one:
+	// a long text (every title and excerpt) is not copied to find out.
+	if len(s) <= 5 {
+		switch strings.ToLower(s) {
+		case "null", "true", "false", "yes", "no", "on", "off", "y", "n",
+			".inf", "-.inf", "+.inf", ".nan", "<<", "=":
+			return true
+		}
 	}
 	c := s[0]
 	if c >= '0' && c <= '9' || c == '+' || c == '.' {

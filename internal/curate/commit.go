@@ -81,12 +81,11 @@ func (g givenRecords) restore() {
 }
 
 // cloneArticle copies an article with the lists curation may change in
-// place (a merge fills in image sizes).
+// place: topics an editor adds to. The lists of images and related
+// entries are shared, as they make up much of a batch: curation replaces
+// them, and a merge copies them before it changes one (see unionImages).
 func cloneArticle(a model.Article) model.Article {
 	a.Topics = slices.Clone(a.Topics)
-	a.Images = slices.Clone(a.Images)
-	a.Related = slices.Clone(a.Related)
-	a.Provider.Images = slices.Clone(a.Provider.Images)
 	if a.Explain != nil {
 		e := *a.Explain
 		a.Explain = &e

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"newshub/internal/model"
 )
@@ -27,7 +28,7 @@ func compareLead(a, b *model.Article) int {
 	if c := a.PublishedDateTime.Compare(b.PublishedDateTime); c != 0 {
 		return c
 	}
-	if c := strings.Compare(strings.ToLower(a.Provider.Name), strings.ToLower(b.Provider.Name)); c != 0 {
+	if c := compareFold(a.Provider.Name, b.Provider.Name); c != 0 {
 		return c
 	}
 	return strings.Compare(articleKey(a), articleKey(b))
@@ -169,6 +170,10 @@ func SettleLed(members []*model.Article, lead *model.Article, extra []model.Rela
 
 // heatExplain says how an article's heat was reached.
 func heatExplain(a *model.Article, lead *model.Article) string {
+	return line(heatWords(a, lead))
+}
+
+func heatWords(a *model.Article, lead *model.Article) string {
 	if a.Published {
 		return fmt.Sprintf("%d + %d x %d related = %d", a.Quality, RelatedHeat, len(a.Related), a.Heat)
 	}
@@ -235,4 +240,27 @@ func Rank(leads []*model.Article, now time.Time) []*model.Article {
 		out[i] = s.a
 	}
 	return out
+}
+
+// compareFold compares two strings as strings.Compare compares them in
+// lower case, without lowering copies of ASCII ones: it orders every pair
+// of members a story's lead is chosen among.
+func compareFold(a, b string) int {
+	for i := 0; i < len(a) && i < len(b); i++ {
+		x, y := a[i], b[i]
+		if x >= utf8.RuneSelf || y >= utf8.RuneSelf {
+			return strings.Compare(strings.ToLower(a), strings.ToLower(b))
+		}
+		if 'A' <= x && x <= 'Z' {
+			x += 'a' - 'A'
+		}
+		if 'A' <= y && y <= 'Z' {
+			y += 'a' - 'A'
+		}
+		if x != y {
+			return cmp.Compare(x, y)
+		}
+	}
+	// Lowering keeps every character, so the longer stays the longer.
+	return cmp.Compare(len(a), len(b))
 }

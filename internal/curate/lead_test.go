@@ -2,6 +2,7 @@ package curate
 
 import (
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -101,5 +102,21 @@ func TestRankDecaysHeatWithAge(t *testing.T) {
 	// 300 / (1+1)^1.5 = 106.07
 	if s := RankScore(hotDay, now); s < 106 || s > 106.1 {
 		t.Errorf("RankScore(day-old, heat 300) = %.3f, want 106.07", s)
+	}
+}
+
+// TestCompareFoldOrdersAsLowerCaseCopies checks the lead tie-break against
+// comparing lower-case copies, for ASCII and other names.
+func TestCompareFoldOrdersAsLowerCaseCopies(t *testing.T) {
+	names := []string{"", "a", "A", "ab", "AB", "aB", "b", "Reuters", "reuters", "REUTERS Live", "Reuters live",
+		"The Hill", "the hill", "Zeit", "ZEIT Online", "Élysée", "élysée", "Ärzteblatt", "arzteblatt", "[Bracket]",
+		"_under", "ÆON", "Kelvin \u212A", "Kelvin k", "Kelvin K", "\xff bad", "\xfe bad", "AZ", "az", "Ab\xff"}
+	for _, a := range names {
+		for _, b := range names {
+			want := strings.Compare(strings.ToLower(a), strings.ToLower(b))
+			if got := compareFold(a, b); got != want {
+				t.Errorf("compareFold(%q, %q) = %d, want %d", a, b, got, want)
+			}
+		}
 	}
 }

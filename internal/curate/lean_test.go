@@ -99,7 +99,7 @@ func TestLeanWindowsCurateAsWholeOnes(t *testing.T) {
 				if fmt.Sprint(got[0]) != fmt.Sprint(got[1]) {
 					t.Errorf("batch %d: lean windows return %q, whole ones %q", i, got[1], got[0])
 				}
-				sameStores(t, fmt.Sprintf("batch %d", i), dump(t, whole), dump(t, lean))
+				sameStores(t, fmt.Sprintf("batch %d", i), curate.DumpStore(t, whole), curate.DumpStore(t, lean))
 			}
 		})
 	}
@@ -165,30 +165,7 @@ func freshOf(r *model.Record) *model.Record {
 	}}
 }
 
-// stored is what a store holds of a record.
-type stored struct {
-	raw, value []byte
-	version    int64
-}
-
-func dump(t *testing.T, st store.Store) map[string]stored {
-	t.Helper()
-	m := map[string]stored{}
-	err := st.Scan(context.Background(), nil, func(r *model.Record) error {
-		v, err := r.MarshalValue()
-		if err != nil {
-			return err
-		}
-		m[r.Path] = stored{r.Raw, v, r.Version}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return m
-}
-
-func sameStores(t *testing.T, when string, whole, lean map[string]stored) {
+func sameStores(t *testing.T, when string, whole, lean map[string]curate.StoredRecord) {
 	t.Helper()
 	if len(whole) != len(lean) {
 		t.Errorf("%s: the store holds %d records with lean windows, %d with whole ones", when, len(lean), len(whole))
@@ -198,12 +175,12 @@ func sameStores(t *testing.T, when string, whole, lean map[string]stored) {
 		switch {
 		case !ok:
 			t.Errorf("%s: %s missing with lean windows", when, p)
-		case !bytes.Equal(w.raw, l.raw):
-			t.Errorf("%s: %s: file differs with lean windows:\n%s\nwhole:\n%s", when, p, l.raw, w.raw)
-		case !bytes.Equal(w.value, l.value):
-			t.Errorf("%s: %s: value differs with lean windows:\n%s\nwhole:\n%s", when, p, l.value, w.value)
-		case w.version != l.version:
-			t.Errorf("%s: %s: version %d with lean windows, %d with whole ones", when, p, l.version, w.version)
+		case !bytes.Equal(w.Raw, l.Raw):
+			t.Errorf("%s: %s: file differs with lean windows:\n%s\nwhole:\n%s", when, p, l.Raw, w.Raw)
+		case !bytes.Equal(w.Value, l.Value):
+			t.Errorf("%s: %s: value differs with lean windows:\n%s\nwhole:\n%s", when, p, l.Value, w.Value)
+		case w.Version != l.Version:
+			t.Errorf("%s: %s: version %d with lean windows, %d with whole ones", when, p, l.Version, w.Version)
 		}
 	}
 }

@@ -1,6 +1,7 @@
 package curate
 
 import (
+	"slices"
 	"unicode/utf8"
 
 	"newshub/internal/model"
@@ -84,11 +85,19 @@ func unionImages(a, b []model.Image) []model.Image {
 	for i, im := range a {
 		at[im.URL] = i
 	}
+	// a is copied before its first change: the list it came in may be
+	// shared (Commit keeps the arrivals' lists as given, uncopied).
+	copied := false
 	for _, im := range b {
-		if i, ok := at[im.URL]; ok {
-			if a[i].Width == 0 && a[i].Height == 0 {
-				a[i].Width, a[i].Height = im.Width, im.Height
-			}
+		i, ok := at[im.URL]
+		if ok && (a[i].Width != 0 || a[i].Height != 0) {
+			continue
+		}
+		if !copied {
+			a, copied = slices.Clip(slices.Clone(a)), true
+		}
+		if ok {
+			a[i].Width, a[i].Height = im.Width, im.Height
 			continue
 		}
 		at[im.URL] = len(a)
@@ -113,7 +122,7 @@ func unionRelated(a, b []model.Related) []model.Related {
 			continue
 		}
 		seen[k] = true
-		a = append(a, r)
+		a = append(slices.Clip(a), r) // never into a shared list's spare room
 	}
 	return a
 }

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+	"unique"
 
 	"newshub/internal/model"
 )
@@ -33,7 +34,7 @@ func Quality(a *model.Article, org *model.Organization) (int, []string) {
 	score := 0
 	add := func(n int, format string, args ...any) {
 		score += n
-		why = append(why, fmt.Sprintf("%+d ", n)+fmt.Sprintf(format, args...))
+		why = append(why, line(fmt.Sprintf("%+d ", n)+fmt.Sprintf(format, args...)))
 	}
 
 	if org != nil && org.Quality > 0 {
@@ -88,9 +89,9 @@ func Quality(a *model.Article, org *model.Organization) (int, []string) {
 
 	clamped := min(max(score, MinQuality), MaxQuality)
 	if clamped != score {
-		why = append(why, fmt.Sprintf("= %d, kept within %d-%d: %d", score, MinQuality, MaxQuality, clamped))
+		why = append(why, line(fmt.Sprintf("= %d, kept within %d-%d: %d", score, MinQuality, MaxQuality, clamped)))
 	} else {
-		why = append(why, fmt.Sprintf("= %d", score))
+		why = append(why, line(fmt.Sprintf("= %d", score)))
 	}
 	return clamped, why
 }
@@ -134,3 +135,8 @@ func clickbaitMarker(title string) string {
 	}
 	return ""
 }
+
+// line returns the one copy of an explanation line: most lines read the
+// same for thousands of articles ("+20 image", "= 105"), and a batch
+// holds the explanations of every article it curates.
+func line(s string) string { return unique.Make(s).Value() }

@@ -28,7 +28,7 @@ func Topics(a *model.Article, s *site.Site, sourceTopics []string) ([]string, []
 	applies := map[string]bool{}
 	var why []string
 	mark := func(t *model.Topic, format string, args ...any) {
-		why = append(why, t.Name+": "+fmt.Sprintf(format, args...))
+		why = append(why, line(t.Name+": "+fmt.Sprintf(format, args...)))
 		applies[t.Name] = true
 	}
 
