@@ -237,6 +237,9 @@ func (r *round) articles(ctx context.Context, src model.Source, feedTitle string
 		// already has: that is the same article.
 		if pc := pageCanonical(c); pc != "" {
 			if p, key, purged := r.known(stored, pc); key != "" {
+				if p == "" {
+					p = in.index.path(ctx, in.st, key)
+				}
 				res.drop(in.log, c.drop(ReasonDuplicate, "its page's canonical address is that of "+p))
 				continue
 			} else if purged != "" {
