@@ -22,20 +22,24 @@
 # samples.tsv, requests.tsv, summary.md (the checks: heap and RSS within ±10%
 # after warm-up, goroutines and open files flat, no error, the API's p99 no
 # worse at the end), soak.png (the curves), serve.log and feedserver.log, and
-# heap profiles at the peak of the live heap and at the end, the goroutines
-# at the end and the server's CPU profile (heap-peak.pprof, heap-end.pprof,
-# goroutines-end.txt, cpu.pprof).
+# heap profiles at the peak of the live heap and at the end, and the
+# goroutines at the end (heap-peak.pprof, heap-end.pprof,
+# goroutines-end.txt). With CPUPROFILE=1, also the server's CPU profile
+# (cpu.pprof): off by default, because the profiler keeps every stack it
+# samples in the server's heap (1 to 3 MB by the end of a 20-minute run,
+# growing), which the heap check would count as the server's.
 # Exits 1 when a check fails.
 #
 #   bench/soak.sh                        # 20 minutes
 #   DURATION=2m bench/soak.sh            # a smoke run
+#   CPUPROFILE=1 bench/soak.sh           # with the server's CPU profile
 #
 # Environment: DURATION (20m), INTERVAL (30s), ROTATE (60s), NEW (1),
 # ARCHIVE_AFTER (4m; "30d" or "off" for the hub's own), STORY_WINDOW (24s;
 # "72h" for the hub's own), FEEDS
 # (1000), ITEMS (50), HOSTS (FEEDS), RATE (20), WARMUP (0.25: the fraction of
 # the run left out of the flatness checks), OUT, KEEP=1 keeps the site and
-# its database (in OUT/work).
+# its database (in OUT/work), CPUPROFILE=1 (see above).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/feedsite.sh
@@ -96,7 +100,9 @@ server_pid=$!
 wait_for "$OUT/feedserver.log" ready 120
 "$work/newshub" --site "$site" import >/dev/null 2>"$work/import.err" || { cat "$work/import.err" >&2; exit 1; }
 
-NEWSHUB_DEBUG_ADDR=127.0.0.1:0 NEWSHUB_MEMPROFILE="$OUT/heap-peak.pprof" NEWSHUB_CPUPROFILE="$OUT/cpu.pprof" "$work/newshub" --site "$site" serve --addr 127.0.0.1:0 --quiet \
+cpuprofile=""
+if [ "${CPUPROFILE:-}" = 1 ]; then cpuprofile="$OUT/cpu.pprof"; fi
+NEWSHUB_DEBUG_ADDR=127.0.0.1:0 NEWSHUB_MEMPROFILE="$OUT/heap-peak.pprof" NEWSHUB_CPUPROFILE="$cpuprofile" "$work/newshub" --site "$site" serve --addr 127.0.0.1:0 --quiet \
   --fetch-interval "$INTERVAL" >"$work/serve.out" 2>"$OUT/serve.log" &
 serve_pid=$!
 wait_for "$work/serve.out" "^serving http://" 120

@@ -5,11 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"slices"
 	"sync"
 
 	"newshub/internal/content"
 	"newshub/internal/curate"
 	"newshub/internal/model"
+	"newshub/internal/retention"
 	"newshub/internal/store"
 )
 
@@ -17,19 +19,19 @@ import (
 // stored: it keeps, per source, the keys of its last feed that are known
 // (stored, archived or not), and looks every other key up in the store,
 // one batch per feed. So its memory follows the feeds and their items,
-// not the store. It also keeps what the store cannot look up by key: the
-// keys of the articles purged from the store (tombstones: kept only by
-// purges), and the aliases of stored articles, the canonical form of an
-// original URL that is neither the article's canonical URL nor its GUID
-// (a link whose page names another canonical address, an imported record
-// without one). Both are read again when the store's generation shows
-// that someone else wrote.
+// not the store. It keeps the keys alone, not the paths of their
+// articles: a known item is dropped without its path, and the store
+// finds an article by key wherever retention moved it. It also keeps what
+// the store cannot look up by key: the keys of the articles purged from
+// the store (tombstones: kept only by purges), and the aliases of stored
+// articles, the canonical form of an original URL that is neither the
+// article's canonical URL nor its GUID (a link whose page names another
+// canonical address, an imported record without one). Both are read
+// again when the store's generation shows that someone else wrote.
 //
 // A source's known keys stay trusted while only this worker writes. When
 // another writer wrote (retention, an import, an editor, another worker of
-// the hub), each source's keys are checked again at its next feed: those
-// whose article is no longer at its path, nor moved to the archive, are
-// looked up again.
+// the hub), each source's keys are looked up again at its next feed.
 type index struct {
 	mu      sync.Mutex
 	built   bool
@@ -38,13 +40,16 @@ type index struct {
 	purged  map[string]string // key → path of the purged article
 	gone    map[string]bool   // paths of purged articles: not given again
 	aliases map[string]string // alias → path of the stored article
-	feeds   map[string]*feedKeys
+	// moved says retention moved records since the aliases were read: an
+	// alias's path may be its article's former one (see followRetention).
+	moved bool
+	feeds map[string]*feedKeys
 }
 
-// feedKeys are the known keys of a source's last feed, and their paths.
+// feedKeys are the known keys of a source's last feed.
 type feedKeys struct {
 	epoch int
-	keys  map[string]string
+	keys  map[string]struct{}
 }
 
 // ensure reads the tombstones again unless the index reflects the store's
@@ -69,20 +74,66 @@ func (ix *index) ensure(ctx context.Context, st store.Store) error {
 	if err != nil {
 		return fmt.Errorf("ingest: index stored news: %w", err)
 	}
+	purged, gone, err := tombstones(ctx, st)
+	if err != nil {
+		return err
+	}
+	ix.purged, ix.gone, ix.aliases, ix.gen, ix.built, ix.moved = purged, gone, aliases, gen, true, false
+	ix.epoch++
+	if ix.feeds == nil {
+		ix.feeds = map[string]*feedKeys{}
+	}
+	return nil
+}
+
+// tombstones reads the store's tombstones: the path of the purged article
+// by key, and the paths purged.
+func tombstones(ctx context.Context, st store.Store) (map[string]string, map[string]bool, error) {
 	purged, gone := map[string]string{}, map[string]bool{}
-	err = st.Tombstones(ctx, func(t store.Tombstone) error {
+	err := st.Tombstones(ctx, func(t store.Tombstone) error {
 		purged[t.Key] = t.Path
 		gone[t.Path] = true
 		return nil
 	})
 	if err != nil {
-		return fmt.Errorf("ingest: index purged news: %w", err)
+		return nil, nil, fmt.Errorf("ingest: index purged news: %w", err)
 	}
-	ix.purged, ix.gone, ix.aliases, ix.gen, ix.built = purged, gone, aliases, gen, true
-	ix.epoch++
-	if ix.feeds == nil {
-		ix.feeds = map[string]*feedKeys{}
+	return purged, gone, nil
+}
+
+// followRetention brings the index from generation before to the one
+// retention left (rs), when the index reflected before and retention was
+// the only writer since (it ran under the curate lock), without reading
+// the stored news again as ensure would. Retention moves records, which
+// the keys do not say (the store finds an article by key wherever it
+// is), and purges some, whose keys become tombstones: those are read
+// again, and each source's keys are looked up again at its next feed.
+func (ix *index) followRetention(ctx context.Context, st store.Store, before int64, rs retention.Summary) error {
+	if !ix.current(before) || rs.Generation == before {
+		return nil
 	}
+	var purged map[string]string
+	var gone map[string]bool
+	if rs.Purged > 0 {
+		var err error
+		if purged, gone, err = tombstones(ctx, st); err != nil {
+			return err
+		}
+	}
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	if ix.gen != before {
+		return nil
+	}
+	if purged != nil {
+		for k := range purged {
+			delete(ix.aliases, k)
+		}
+		ix.purged, ix.gone = purged, gone
+		ix.epoch++
+	}
+	ix.moved = ix.moved || rs.Archived+rs.Restored > 0
+	ix.gen = rs.Generation
 	return nil
 }
 
@@ -107,80 +158,53 @@ func articleKeys(a *model.Article) []string {
 	return curate.ArticleKeys(a.CanonicalURL, a.GUID, a.OriginalURL)
 }
 
-// lookup returns, of keys (those of a source's feed), the paths of the
-// stored articles known by them, and remembers them as the source's known
-// keys in place of its last feed's. Keys not known from the last feed
-// cost one store query for the lot.
+// lookup returns, of keys (those of a source's feed), the stored
+// articles known by them: their paths when looked up, "" when known from
+// the source's last feed. It remembers them as the source's known keys in
+// place of its last feed's. Keys not known from the last feed cost one
+// store query for the lot; after another writer wrote, that is every key.
 func (ix *index) lookup(ctx context.Context, st store.Store, source string, keys []string) (map[string]string, error) {
-	ix.mu.Lock()
-	epoch, checked := ix.epoch, true
-	var old map[string]string
-	if last := ix.feeds[source]; last != nil {
-		old, checked = maps.Clone(last.keys), last.epoch == ix.epoch
-	}
-	ix.mu.Unlock()
-	if !checked {
-		var err error
-		if old, err = stillStored(ctx, st, old); err != nil {
-			return nil, err
-		}
-	}
 	known := map[string]string{}
-	for _, k := range keys {
-		if p, ok := old[k]; ok {
-			known[k] = p
-		}
-	}
 	var missed []string
+	ix.mu.Lock()
+	epoch := ix.epoch
+	last := ix.feeds[source]
+	if last != nil && last.epoch != epoch {
+		last = nil // another writer wrote since: look every key up again
+	}
 	for _, k := range keys {
-		if _, ok := known[k]; !ok && k != "" {
+		if k == "" {
+			continue
+		}
+		if last.has(k) {
+			known[k] = ""
+		} else {
 			missed = append(missed, k)
 		}
 	}
+	ix.mu.Unlock()
 	found, err := ix.find(ctx, st, missed)
 	if err != nil {
 		return nil, err
 	}
-	for k, p := range found {
-		known[k] = p
+	maps.Copy(known, found)
+	set := make(map[string]struct{}, len(known))
+	for k := range known {
+		set[k] = struct{}{}
 	}
 	ix.mu.Lock()
-	ix.feeds[source] = &feedKeys{epoch: epoch, keys: known}
+	ix.feeds[source] = &feedKeys{epoch: epoch, keys: set}
 	ix.mu.Unlock()
 	return known, nil
 }
 
-// stillStored keeps of keys those whose article is still at its path, or
-// at its path in the archive (where retention moves it), with that path.
-func stillStored(ctx context.Context, st store.Store, keys map[string]string) (map[string]string, error) {
-	var paths []string
-	seen := map[string]bool{}
-	for _, p := range keys {
-		if !seen[p] {
-			seen[p] = true
-			paths = append(paths, p)
-			if a, ok := content.NewsPathIn(p, true); ok && a != p {
-				paths = append(paths, a)
-			}
-		}
+// has reports whether k is one of the known keys; a nil feedKeys knows none.
+func (f *feedKeys) has(k string) bool {
+	if f == nil {
+		return false
 	}
-	found, err := storedPaths(ctx, st, paths)
-	if err != nil {
-		return nil, fmt.Errorf("ingest: check known news: %w", err)
-	}
-	stored := make(map[string]bool, len(found))
-	for _, p := range found {
-		stored[p] = true
-	}
-	out := make(map[string]string, len(keys))
-	for k, p := range keys {
-		if stored[p] {
-			out[k] = p
-		} else if a, ok := content.NewsPathIn(p, true); ok && stored[a] {
-			out[k] = a
-		}
-	}
-	return out, nil
+	_, ok := f.keys[k]
+	return ok
 }
 
 // find returns, for each of keys a stored article is known by, its path:
@@ -189,6 +213,7 @@ func (ix *index) find(ctx context.Context, st store.Store, keys []string) (map[s
 	out := map[string]string{}
 	var ask []string
 	ix.mu.Lock()
+	moved := ix.moved
 	for _, k := range keys {
 		if p, ok := ix.aliases[k]; ok {
 			out[k] = p
@@ -197,6 +222,11 @@ func (ix *index) find(ctx context.Context, st store.Store, keys []string) (map[s
 		}
 	}
 	ix.mu.Unlock()
+	if moved && len(out) > 0 {
+		if err := whereNow(ctx, st, out); err != nil {
+			return nil, err
+		}
+	}
 	found, err := articlePaths(ctx, st, ask)
 	if err != nil {
 		return nil, fmt.Errorf("ingest: look up stored news: %w", err)
@@ -205,6 +235,57 @@ func (ix *index) find(ctx context.Context, st store.Store, keys []string) (map[s
 		out[k] = p
 	}
 	return out, nil
+}
+
+// whereNow sets each of paths (key → path read before retention moved
+// records) to where its article is now: at that path, or at its
+// counterpart in or out of the archive. A key whose article is at
+// neither is left out.
+func whereNow(ctx context.Context, st store.Store, paths map[string]string) error {
+	var ask []string
+	for _, p := range paths {
+		ask = append(ask, movedTo(p)...)
+	}
+	found, err := storedPaths(ctx, st, ask)
+	if err != nil {
+		return fmt.Errorf("ingest: look up stored news: %w", err)
+	}
+	stored := make(map[string]bool, len(found))
+	for _, p := range found {
+		stored[p] = true
+	}
+	for k, p := range paths {
+		i := slices.IndexFunc(movedTo(p), func(q string) bool { return stored[q] })
+		if i < 0 {
+			delete(paths, k)
+		} else {
+			paths[k] = movedTo(p)[i]
+		}
+	}
+	return nil
+}
+
+// movedTo returns the paths a news record at p can be at after
+// retention: p, and its counterpart in or out of the archive.
+func movedTo(p string) []string {
+	out := []string{p}
+	for _, archived := range []bool{true, false} {
+		if q, ok := content.NewsPathIn(p, archived); ok && q != p {
+			out = append(out, q)
+		}
+	}
+	return out
+}
+
+// path returns the path of the stored article known by k, for a drop's
+// detail: the index keeps keys, not paths, so it asks the store (rarely:
+// only an item with a known GUID under another link needs it).
+func (ix *index) path(ctx context.Context, st store.Store, k string) string {
+	found, err := ix.find(ctx, st, []string{k})
+	if p := found[k]; err == nil && p != "" {
+		return p
+	}
+	return "the stored article known by " + k
 }
 
 // purgedPath returns the path of the purged article known by k, or "".
@@ -227,7 +308,7 @@ func (ix *index) add(source string, recs []*model.Record) {
 	defer ix.mu.Unlock()
 	f := ix.feeds[source]
 	if f == nil {
-		f = &feedKeys{epoch: ix.epoch, keys: map[string]string{}}
+		f = &feedKeys{epoch: ix.epoch, keys: map[string]struct{}{}}
 		ix.feeds[source] = f
 	}
 	for _, r := range recs {
@@ -236,7 +317,7 @@ func (ix *index) add(source string, recs []*model.Record) {
 		}
 		a := r.Article
 		for _, k := range articleKeys(a) {
-			f.keys[k] = r.Path
+			f.keys[k] = struct{}{}
 		}
 		if a != nil {
 			if ix.aliases == nil {

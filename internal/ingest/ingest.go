@@ -264,7 +264,20 @@ func (in *Ingester) retain(ctx context.Context, sum *Summary) error {
 			return nil
 		}
 	}
-	rs, err := retention.Apply(ctx, in.st, *pol, retention.Options{SiteDir: in.opts.SiteDir, Now: in.now, Log: in.log})
+	// Under the curate lock, no other worker of the hub writes while
+	// retention does, so the key index can follow what retention did
+	// rather than read every stored record again.
+	var rs retention.Summary
+	err := in.st.Exclusive(ctx, curateLock, func(ctx context.Context) error {
+		before, err := in.st.Generation(ctx)
+		if err != nil {
+			return err
+		}
+		if rs, err = retention.Apply(ctx, in.st, *pol, retention.Options{SiteDir: in.opts.SiteDir, Now: in.now, Log: in.log}); err != nil {
+			return err
+		}
+		return in.index.followRetention(ctx, in.st, before, rs)
+	})
 	if err != nil {
 		return fmt.Errorf("ingest: %w", err)
 	}
@@ -463,8 +476,9 @@ func (r *round) ensureIndex(ctx context.Context) error {
 	return r.indexErr
 }
 
-// known returns the path of the stored article known by one of the keys,
-// and that key, as stored says (see index.lookup); "" when there is none.
+// known returns the key, of keys, that a stored article is known by, and
+// that article's path as stored says (see index.lookup: "" when the key
+// was known from the source's last feed); key is "" when there is none.
 // purged is then the path of an article known by one of the keys that was
 // purged, if any.
 func (r *round) known(stored map[string]string, keys ...string) (path, key, purged string) {
@@ -472,7 +486,7 @@ func (r *round) known(stored map[string]string, keys ...string) (path, key, purg
 		if k == "" {
 			continue
 		}
-		if p := stored[k]; p != "" {
+		if p, ok := stored[k]; ok {
 			return p, k, ""
 		}
 		if purged == "" {

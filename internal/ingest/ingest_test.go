@@ -230,6 +230,20 @@ func (h *hub) records(t *testing.T) map[string]string {
 	return out
 }
 
+// newsPaths maps each stored news record's path to its original URL.
+func (h *hub) newsPaths(t *testing.T) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	err := h.st.Scan(context.Background(), []model.Kind{model.KindNews}, func(r *model.Record) error {
+		out[r.Path] = r.Article.OriginalURL
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
 func (h *hub) news(t *testing.T) map[string]*model.Article {
 	t.Helper()
 	out := map[string]*model.Article{}

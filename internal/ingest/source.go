@@ -167,10 +167,13 @@ func (r *round) newItems(ctx context.Context, src model.Source, feed *parser.Fee
 			res.drop(r.in.log, c.drop(ReasonNoLink, "the item has no http or https link"))
 			continue
 		}
-		if p, key, purged := r.known(stored, c.canon, c.guid); p != "" {
+		if p, key, purged := r.known(stored, c.canon, c.guid); key != "" {
 			reason := ReasonKnown
 			if key != c.canon {
 				reason = ReasonDuplicate // another link, same GUID
+				if p == "" {
+					p = r.in.index.path(ctx, r.in.st, key)
+				}
 			}
 			res.drop(r.in.log, c.drop(reason, p))
 			continue
@@ -233,7 +236,10 @@ func (r *round) articles(ctx context.Context, src model.Source, feedTitle string
 		// The page may name a canonical address another feed's item
 		// already has: that is the same article.
 		if pc := pageCanonical(c); pc != "" {
-			if p, _, purged := r.known(stored, pc); p != "" {
+			if p, key, purged := r.known(stored, pc); key != "" {
+				if p == "" {
+					p = in.index.path(ctx, in.st, key)
+				}
 				res.drop(in.log, c.drop(ReasonDuplicate, "its page's canonical address is that of "+p))
 				continue
 			} else if purged != "" {
