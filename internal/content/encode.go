@@ -189,9 +189,11 @@ func plainSafe(s string) bool {
 // resolvesAsNonString reports whether a plain s would read as a null,
 // bool, number or timestamp in YAML 1.1 or 1.2.
 func resolvesAsNonString(s string) bool {
-	// The words are five bytes at most, and nothing longer lowers to one:
+	// The words are five bytes at most. Lowering shrinks a string only
+	// by İ (two bytes, to i) and the Kelvin sign (three, to k), and no
+	// word holds a k or two i's: nothing over six bytes lowers to one, so
 	// a long text (every title and excerpt) is not copied to find out.
-	if len(s) <= 5 {
+	if len(s) <= 6 {
 		switch strings.ToLower(s) {
 		case "null", "true", "false", "yes", "no", "on", "off", "y", "n",
 			".inf", "-.inf", "+.inf", ".nan", "<<", "=":

@@ -17,6 +17,7 @@ func TestResolvesAsNonStringSkipsLongText(t *testing.T) {
 		{"null", true}, {"NULL", true}, {"False", true}, {"yEs", true}, {"N", true}, {"-.INF", true}, {".NaN", true},
 		{"<<", true}, {"=", true}, {"12", true}, {"2026-12-03", true}, {"0x1F", true},
 		{"nulls", false}, {"Falsely", false}, {"Yesterday's news", false}, {"no way", false},
+		{"+.\u0130NF", true}, {"-.\u0130nf", true}, // İ lowers to an ASCII i
 		{"\u212Aey", false}, // KELVIN SIGN lowers to an ASCII k
 		{"ＮＵＬＬ", false}, {"İ", false}, {"News of the day", false},
 	}

@@ -111,6 +111,17 @@ func TestUpdateRendersOnlyThePagesItChanges(t *testing.T) {
 		}), []string{article("loose-article", 72*time.Hour)}, ""},
 		{"the site's title changes", change("_config.yml", func(r *model.Record) { r.Config.Title = "Election Hub, retitled" }), all(), ""},
 		{"a topic's label changes", change("_data/topics/02-democratic-voice.yaml", func(r *model.Record) { r.Topic.Shortname = "Dem" }), all(), ""},
+		// Every page's menu links the newsletters once there is one.
+		{"the first newsletter issue", func(t *testing.T) {
+			if err := h.st.Upsert(ctx, []*model.Record{newsletterRec("2026-11-19", "<p>Issue</p>")}); err != nil {
+				t.Fatal(err)
+			}
+		}, all(), ""},
+		{"the last newsletter issue goes", func(t *testing.T) {
+			if err := h.st.Delete(ctx, "_newsletters/hub-2026-11-19.html"); err != nil {
+				t.Fatal(err)
+			}
+		}, all(), ""},
 		// Every time shown says "… ago" but the archived article's, shown
 		// as its date.
 		{"a day passes", func(*testing.T) {

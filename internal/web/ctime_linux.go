@@ -6,10 +6,10 @@ import (
 )
 
 // changeTime is when a file's bytes or attributes last changed, which no
-// one can set back (unlike its modification time); 0 when unknown.
-func changeTime(fi fs.FileInfo) int64 {
+// one can set back (unlike its modification time); false when unknown.
+func changeTime(fi fs.FileInfo) (int64, bool) {
 	if st, ok := fi.Sys().(*syscall.Stat_t); ok {
-		return st.Ctim.Nano()
+		return st.Ctim.Nano(), true
 	}
-	return 0
+	return 0, false
 }

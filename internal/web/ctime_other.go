@@ -4,6 +4,5 @@ package web
 
 import "io/fs"
 
-// changeTime is unknown here: a picture's stamp is its size and
-// modification time.
-func changeTime(fs.FileInfo) int64 { return 0 }
+// changeTime is not known here: pictures are read again every build.
+func changeTime(fs.FileInfo) (int64, bool) { return 0, false }

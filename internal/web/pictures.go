@@ -105,7 +105,7 @@ func (w *Web) copyPictures(ctx context.Context, out *publish.Output) (copied, sk
 		// previous build copied it, unread.
 		rel, stamp := PictureDir+"/"+p, pictureStamp(fi)
 		copied++
-		if out.KeepStamped(rel, func(prev string) bool { return prev == stamp }) {
+		if out.KeepStamped(rel, func(prev string) bool { return stamp != "" && prev == stamp }) {
 			return nil
 		}
 		data, err := root.ReadFile(filepath.FromSlash(p))
@@ -122,7 +122,13 @@ func (w *Web) copyPictures(ctx context.Context, out *publish.Output) (copied, sk
 
 // pictureStamp tells a picture's file apart from what it held before: its
 // size, modification time and change time. It is read before the bytes,
-// so a file written meanwhile is only read again next time.
+// so a file written meanwhile is only read again next time. Without a
+// change time, which no one can set back, it is "": the picture is read
+// every time.
 func pictureStamp(fi fs.FileInfo) string {
-	return fmt.Sprintf("%d\x00%d\x00%d", fi.Size(), fi.ModTime().UnixNano(), changeTime(fi))
+	ctime, ok := changeTime(fi)
+	if !ok {
+		return ""
+	}
+	return fmt.Sprintf("%d\x00%d\x00%d", fi.Size(), fi.ModTime().UnixNano(), ctime)
 }

@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/json"
+	"fmt"
 	"hash/maphash"
 	"net/url"
 	"sync/atomic"
@@ -46,8 +47,9 @@ func newStamper(vc *viewCache) *stamper {
 var stampSeed = maphash.MakeSeed()
 
 // siteHash hashes what every page depends on beside its records: the
-// site's settings, topics and organizations, and the view's base URL and
-// zone.
+// site's settings, topics and organizations, the view's base URL and
+// zone, and the frame every page shares (its menu links the newsletters
+// once there is one, which no article's record says).
 func siteHash(vc *viewCache) [32]byte {
 	h := sha256.New()
 	enc := json.NewEncoder(h)
@@ -57,6 +59,7 @@ func siteHash(vc *viewCache) [32]byte {
 			h.Write([]byte(time.Now().String()))
 		}
 	}
+	fmt.Fprintf(h, "%+v", *vc.pageCommon())
 	var sum [32]byte
 	h.Sum(sum[:0])
 	return sum
