@@ -103,13 +103,15 @@ func tombstones(ctx context.Context, st store.Store) (map[string]string, map[str
 
 // followRetention brings the index from generation before to the one
 // retention left (rs), when the index reflected before and retention was
-// the only writer since (it ran under the curate lock), without reading
-// the stored news again as ensure would. Retention moves records, which
-// the keys do not say (the store finds an article by key wherever it
-// is), and purges some, whose keys become tombstones: those are read
-// again, and each source's keys are looked up again at its next feed.
+// the only writer since, without reading the stored news again as ensure
+// would. Retention moves records, which the keys do not say (the store
+// finds an article by key wherever it is), and purges some, whose keys
+// become tombstones: those are read again, and each source's keys are
+// looked up again at its next feed. When the generation moved by more
+// than retention's writes, someone else wrote too: the index is left
+// behind the store, so that ensure reads it again.
 func (ix *index) followRetention(ctx context.Context, st store.Store, before int64, rs retention.Summary) error {
-	if !ix.current(before) || rs.Generation == before {
+	if !ix.current(before) || rs.Generation == before || rs.Generation != before+int64(rs.Writes) {
 		return nil
 	}
 	var purged map[string]string
@@ -126,8 +128,12 @@ func (ix *index) followRetention(ctx context.Context, st store.Store, before int
 		return nil
 	}
 	if purged != nil {
+		// An alias of an article purged now goes; one of a stored
+		// article that an older tombstone shares stays.
 		for k := range purged {
-			delete(ix.aliases, k)
+			if p, ok := ix.aliases[k]; ok && gone[p] {
+				delete(ix.aliases, k)
+			}
 		}
 		ix.purged, ix.gone = purged, gone
 		ix.epoch++

@@ -264,9 +264,12 @@ func (in *Ingester) retain(ctx context.Context, sum *Summary) error {
 			return nil
 		}
 	}
-	// Under the curate lock, no other worker of the hub writes while
-	// retention does, so the key index can follow what retention did
-	// rather than read every stored record again.
+	// Under the curate lock, no other ingest worker of the hub writes
+	// while retention does, so the key index can follow what retention
+	// did rather than read every stored record again. Other writers (an
+	// import, an editor, the retention command) do not take the lock: the
+	// index follows only when the generation moved by retention's writes
+	// alone.
 	var rs retention.Summary
 	err := in.st.Exclusive(ctx, curateLock, func(ctx context.Context) error {
 		before, err := in.st.Generation(ctx)

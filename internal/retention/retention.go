@@ -106,7 +106,11 @@ type Summary struct {
 	// until either moves, another run would do nothing.
 	Next       time.Time
 	Generation int64
-	Elapsed    time.Duration
+	// Writes counts the store's write transactions of the run: each moved
+	// the generation by one, so a generation that moved further says
+	// another writer wrote meanwhile.
+	Writes  int
+	Elapsed time.Duration
 }
 
 func (s *Summary) leave(reason string, n int) {
@@ -436,11 +440,15 @@ func batches[T any](ctx context.Context, r *runner, groups [][]T, paths func(T) 
 			n += len(groups[start])
 		}
 		for len(batch) > 0 {
-			err := write(slices.Concat(batch...))
+			items := slices.Concat(batch...)
+			err := write(items)
 			var ce *store.ConflictError
 			if !errors.As(err, &ce) {
 				if err != nil {
 					return fmt.Errorf("retention: %w", err)
+				}
+				if len(items) > 0 {
+					r.sum.Writes++
 				}
 				done(batch)
 				break
