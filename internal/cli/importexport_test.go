@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -291,9 +290,9 @@ func TestImportThenExportKeepsEveryFileOfAHub(t *testing.T) {
 		t.Fatalf("export exit %d:\n%s", code, errs)
 	}
 
-	exported := allFiles(t, out)
+	exported := testutil.Files(t, out)
 	records := 0
-	for rel, data := range allFiles(t, src) {
+	for rel, data := range testutil.Files(t, src) {
 		if skipped := leftOutBy(rel, leftOut); skipped != "" {
 			if _, ok := exported[rel]; ok {
 				t.Errorf("%s: exported, but it is not a record", rel)
@@ -341,7 +340,7 @@ func TestLearningOfEveryKindIsPublishedAndKeptFilesAreNot(t *testing.T) {
 	if code, _, errs := run(t, "--db", db, "--site", "testdata/hub", "build", out); code != 0 {
 		t.Fatalf("build exit %d:\n%s", code, errs)
 	}
-	built := allFiles(t, out)
+	built := testutil.Files(t, out)
 	for _, p := range []string{
 		"api/learning/courses/coursera-algorithms-part-1/index.json",
 		"api/learning/books/mit-press-introduction-to-algorithms/index.json",
@@ -357,28 +356,6 @@ func TestLearningOfEveryKindIsPublishedAndKeptFilesAreNot(t *testing.T) {
 			}
 		}
 	}
-}
-
-// allFiles returns the bytes of every file under dir by slash path.
-func allFiles(t *testing.T, dir string) map[string][]byte {
-	t.Helper()
-	files := map[string][]byte{}
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		data, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		rel, err := filepath.Rel(dir, p)
-		files[filepath.ToSlash(rel)] = data
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return files
 }
 
 // leftOutBy returns the entry of leftOut (a file, or a folder ending in

@@ -3,8 +3,6 @@ package cli
 import (
 	"bytes"
 	"context"
-	"io/fs"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -17,28 +15,6 @@ import (
 	"newshub/internal/store/transfer"
 	"newshub/internal/testutil"
 )
-
-// treeFiles returns every file under dir by its path below dir.
-func treeFiles(t *testing.T, dir string) map[string][]byte {
-	t.Helper()
-	files := map[string][]byte{}
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		data, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(dir, p)
-		files[rel] = data
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return files
-}
 
 // sameTrees fails t unless a and b hold the same files with the same bytes.
 func sameTrees(t *testing.T, what string, a, b map[string][]byte) {
@@ -90,7 +66,7 @@ func TestCommandsGiveTheSameHubOnPostgres(t *testing.T) {
 		outs = append(outs, dir)
 	}
 	for _, part := range []string{"export", "build"} {
-		a, b := treeFiles(t, filepath.Join(outs[0], part)), treeFiles(t, filepath.Join(outs[1], part))
+		a, b := testutil.Files(t, filepath.Join(outs[0], part)), testutil.Files(t, filepath.Join(outs[1], part))
 		if len(a) < 400 {
 			t.Fatalf("%s wrote only %d files", part, len(a))
 		}

@@ -3,7 +3,6 @@ package gen
 import (
 	"bytes"
 	"context"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -13,6 +12,7 @@ import (
 
 	"newshub/internal/content"
 	"newshub/internal/model"
+	"newshub/internal/testutil"
 )
 
 func generate(t *testing.T, opt Options) string {
@@ -24,32 +24,10 @@ func generate(t *testing.T, opt Options) string {
 	return dir
 }
 
-// readTree returns every file under dir by slash path.
-func readTree(t *testing.T, dir string) map[string][]byte {
-	t.Helper()
-	files := map[string][]byte{}
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		data, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(dir, p)
-		files[filepath.ToSlash(rel)] = data
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return files
-}
-
 func TestSameSeedGivesSameBytes(t *testing.T) {
 	opt := Options{Articles: 400, Seed: 7}
-	a := readTree(t, generate(t, opt))
-	b := readTree(t, generate(t, Options{Articles: 400, Seed: 7, Workers: 1}))
+	a := testutil.Files(t, generate(t, opt))
+	b := testutil.Files(t, generate(t, Options{Articles: 400, Seed: 7, Workers: 1}))
 	if len(a) != len(b) {
 		t.Fatalf("%d files then %d", len(a), len(b))
 	}
@@ -58,7 +36,7 @@ func TestSameSeedGivesSameBytes(t *testing.T) {
 			t.Fatalf("%s differs between two runs with the same seed", p)
 		}
 	}
-	c := readTree(t, generate(t, Options{Articles: 400, Seed: 8}))
+	c := testutil.Files(t, generate(t, Options{Articles: 400, Seed: 8}))
 	same := 0
 	for p, data := range c {
 		if strings.HasPrefix(p, "_news/") && bytes.Equal(data, a[p]) {
@@ -72,7 +50,7 @@ func TestSameSeedGivesSameBytes(t *testing.T) {
 
 func TestGeneratedFilesAreCanonicalRecords(t *testing.T) {
 	dir := generate(t, Options{Articles: 300, Seed: 3})
-	files := readTree(t, dir)
+	files := testutil.Files(t, dir)
 	kinds := map[model.Kind]int{}
 	for p, data := range files {
 		if strings.HasPrefix(p, PictureDir+"/") {

@@ -9,6 +9,7 @@ import (
 
 	"newshub/internal/content"
 	"newshub/internal/model"
+	"newshub/internal/testutil"
 )
 
 // svgHead reads the size of a picture from its root element; package
@@ -58,7 +59,7 @@ func siteImages(rec *model.Record) []model.Image {
 }
 
 func TestPicturesAreInTheSiteAndMatchTheirRecords(t *testing.T) {
-	files := readTree(t, generate(t, Options{Articles: 400, Seed: 9}))
+	files := testutil.Files(t, generate(t, Options{Articles: 400, Seed: 9}))
 	used := map[string]bool{}
 	refs := 0
 	for p, data := range files {
