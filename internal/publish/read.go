@@ -6,6 +6,7 @@ import (
 	"runtime"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"golang.org/x/sync/errgroup"
 
@@ -51,28 +52,32 @@ func eachNews(ctx context.Context, st store.Store, gen int64, archived *bool, wo
 
 // scanNews sends every publishable news record to out (the store leaves
 // out the withheld: NewsQuery.Public): it reads chunks of the
-// time-ordered listing in parallel, one query each; if the store changed
-// meanwhile (the chunks may then overlap or miss records), it reads again
-// with one Scan, which reads one consistent state of the store.
+// time-ordered listing in parallel, one query each, a chunk being a range
+// of publication times (see timeChunks); if the store changed meanwhile
+// (the chunks may then overlap or miss records), or the chunks did not
+// cover the listing, it reads again with one Scan, which reads one
+// consistent state of the store.
 func scanNews(ctx context.Context, st store.Store, gen int64, archived *bool, out chan<- *model.Record) error {
-	total, err := st.CountNews(ctx, store.NewsQuery{Public: true, Archived: archived})
+	listing := store.NewsQuery{Public: true, Archived: archived, Order: store.ByTime, NoRaw: true}
+	chunks, total, err := timeChunks(ctx, st, listing)
 	if err != nil {
-		return fmt.Errorf("count news: %w", err)
+		return err
 	}
 	var seen sync.Map
-	var next atomic.Int64
+	var next, read atomic.Int64
 	g, gctx := errgroup.WithContext(ctx)
 	for range runtime.GOMAXPROCS(0) {
 		g.Go(func() error {
 			for {
-				off := int(next.Add(1)-1) * loadChunk
-				if off >= total {
+				i := int(next.Add(1) - 1)
+				if i >= len(chunks) {
 					return nil
 				}
-				recs, err := st.News(gctx, store.NewsQuery{Public: true, Archived: archived, Order: store.ByTime, Offset: off, Limit: loadChunk, NoRaw: true})
+				recs, err := st.News(gctx, chunks[i])
 				if err != nil {
 					return fmt.Errorf("news: %w", err)
 				}
+				read.Add(int64(len(recs)))
 				for _, r := range recs {
 					if r.Article == nil {
 						continue
@@ -96,10 +101,11 @@ func scanNews(ctx context.Context, st store.Store, gen int64, archived *bool, ou
 	if err != nil {
 		return fmt.Errorf("generation: %w", err)
 	}
-	if after == gen {
+	if after == gen && read.Load() == int64(total) {
 		return nil
 	}
-	// Written meanwhile: fill in what the chunks missed from one Scan.
+	// Written meanwhile, or a record the time ranges cannot hold (no
+	// publication time): fill in what the chunks missed from one Scan.
 	// Records sent twice are replaced by their later version.
 	return st.Scan(ctx, []model.Kind{model.KindNews}, func(r *model.Record) error {
 		if r.Article == nil || !r.Article.Publishable() || archived != nil && isArchived(r) != *archived {
@@ -115,4 +121,40 @@ func scanNews(ctx context.Context, st store.Store, gen int64, archived *bool, ou
 			return ctx.Err()
 		}
 	})
+}
+
+// timeChunks splits the listing q selects (newest first) into queries of
+// about loadChunk records each, by ranges of publication time that
+// together cover every time once: [Since, Until), the newest open above,
+// the oldest open below. It reads the listing's index entries, not the
+// records; paging by offset instead makes each chunk step over all the
+// records before it, which a store may have to read to filter them. It
+// also returns how many records the listing holds.
+func timeChunks(ctx context.Context, st store.Store, q store.NewsQuery) ([]store.NewsQuery, int, error) {
+	var bounds []time.Time // descending, strictly
+	n := 0
+	err := st.ScanNews(ctx, q, func(e store.NewsEntry) error {
+		// A zero time cannot bound a range (it means "open"): the
+		// records at it go with the oldest chunk.
+		if n > 0 && n%loadChunk == 0 && !e.PublishedAt.IsZero() &&
+			(len(bounds) == 0 || e.PublishedAt.Before(bounds[len(bounds)-1])) {
+			bounds = append(bounds, e.PublishedAt)
+		}
+		n++
+		return nil
+	})
+	if err != nil {
+		return nil, 0, fmt.Errorf("news index: %w", err)
+	}
+	chunks := make([]store.NewsQuery, 0, len(bounds)+1)
+	var until time.Time
+	for _, b := range bounds {
+		c := q
+		c.Since, c.Until = b, until
+		chunks = append(chunks, c)
+		until = b
+	}
+	last := q
+	last.Until = until
+	return append(chunks, last), n, nil
 }
