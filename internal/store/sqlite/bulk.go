@@ -18,6 +18,12 @@ import (
 // marker nobody holds, starts the store again empty, as it was when the
 // load began (a load begins only on a store that holds nothing).
 //
+// The load's reads go through the writer connection too (see readers): a
+// reader connection in rollback mode finds its page cache stale after
+// each commit of the writer and reads every page again, where the writer
+// keeps its cache. So reads and writes of the load share one connection
+// and must not overlap (ErrNestedRead).
+//
 // The indexes curation does not read while records arrive are dropped at
 // the start and made again at the end. The full-text rows are written
 // with each batch, in one statement (see upserter.flush): making them at
@@ -62,7 +68,22 @@ func (s *Store) BulkLoad(ctx context.Context, load func(ctx context.Context) err
 		unlock(true)
 		return err
 	}
+	bulk, err := newReaders(ctx, s.w, true)
+	if err != nil {
+		err = fmt.Errorf("bulk load: %w", err)
+		if endErr := s.endBulk(context.WithoutCancel(ctx)); endErr != nil {
+			unlock(false)
+			return errors.Join(err, endErr)
+		}
+		unlock(true)
+		return err
+	}
+	s.rd.Store(bulk)
 	loadErr := load(ctx)
+	s.rd.Store(s.pool)
+	if err := bulk.close(); err != nil {
+		loadErr = errors.Join(loadErr, fmt.Errorf("bulk load: %w", err))
+	}
 	// The store is made whole even when the load failed: what it holds is
 	// kept, with its indexes.
 	if err := s.endBulk(context.WithoutCancel(ctx)); err != nil {
