@@ -56,8 +56,8 @@ func TestBulkLoadLeavesTheStoreAsMigrationsMakeIt(t *testing.T) {
 	defer fresh.Close()
 	defer loaded.Close()
 	err := loaded.BulkLoad(ctx, func(ctx context.Context) error {
-		if m := journalMode(t, loaded); m != "memory" {
-			t.Errorf("journal mode during the load: %q, want memory", m)
+		if m := journalMode(t, loaded); m != "truncate" {
+			t.Errorf("journal mode during the load: %q, want truncate", m)
 		}
 		return loaded.Upsert(ctx, []*model.Record{bulkRecord("a"), bulkRecord("b")})
 	})
