@@ -4,7 +4,8 @@
 // Writes go through one connection (SQLite allows one writer at a time, so
 // queueing in Go is cheaper than retrying on SQLITE_BUSY); reads use a
 // separate pool of read-only connections, which WAL lets proceed while a
-// write transaction is open, each seeing the last committed state.
+// write transaction is open, each seeing the last committed state. A bulk
+// load into an empty store reads through the writer too (see BulkLoad).
 package sqlite
 
 import (
