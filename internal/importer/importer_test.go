@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	_ "modernc.org/sqlite"
 
@@ -82,6 +83,27 @@ func TestImportStoresEveryFileAndReportsProgress(t *testing.T) {
 	}
 	if last != total || calls < 300/50 {
 		t.Errorf("progress ended at %d/%d after %d calls", last, total, calls)
+	}
+}
+
+// TestBulkImportReadsOneAtATime imports into an empty SQLite store, which
+// loads in bulk: its reads then share the writer's one connection and it
+// refuses a read begun inside another's callback (sqlite.ErrNestedRead),
+// where database/sql would wait for ever. So the import and the curation
+// it runs completing is the check that neither nests its reads; the
+// deadline only bounds a regression.
+func TestBulkImportReadsOneAtATime(t *testing.T) {
+	src := genSite(t, 300, 7)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "hub.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	res, err := Import(ctx, st, src, Options{Batch: 40})
+	if err != nil || !res.Bulk || len(res.Rejected) != 0 || res.Kinds[model.KindNews] != 300 {
+		t.Fatalf("bulk import: %v, bulk %v, %d rejected, %d news; want 300 news loaded in bulk", err, res.Bulk, len(res.Rejected), res.Kinds[model.KindNews])
 	}
 }
 

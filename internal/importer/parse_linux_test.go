@@ -19,11 +19,16 @@ func TestReadCappedReadsFilesLargerThanStatSays(t *testing.T) {
 	if err != nil || len(want) < 2 {
 		t.Fatalf("%s: %d bytes, %v", name, len(want), err)
 	}
-	got, err := readCapped(name, int64(len(want)))
-	if err != nil || !bytes.Equal(got, want) {
-		t.Errorf("readCapped(%s) = %q, %v; want %q", name, got, err, want)
-	}
-	if _, err := readCapped(name, int64(len(want))-1); err == nil || !strings.Contains(err.Error(), "over the size cap") {
-		t.Errorf("readCapped over the cap: %v", err)
+	for _, read := range []struct {
+		name string
+		fn   func(string, int64) ([]byte, error)
+	}{{"readCapped", readCapped}, {"readFileOS", readFileOS}} {
+		got, err := read.fn(name, int64(len(want)))
+		if err != nil || !bytes.Equal(got, want) {
+			t.Errorf("%s(%s) = %q, %v; want %q", read.name, name, got, err, want)
+		}
+		if _, err := read.fn(name, int64(len(want))-1); err == nil || !strings.Contains(err.Error(), "over the size cap") {
+			t.Errorf("%s over the cap: %v", read.name, err)
+		}
 	}
 }

@@ -158,6 +158,13 @@ type BulkLoader interface {
 	// so importing again completes the load. BulkLoad returns ErrNotEmpty
 	// or ErrNoBulk without calling load when it cannot; the caller then
 	// writes as usual.
+	//
+	// The reads and writes of load may share one connection with each
+	// other (store/sqlite's do, so reads keep the writer's cache), so they
+	// must not overlap: no read or write inside the callback of a read
+	// (Scan, ScanRaw, ScanNews, Tombstones...), nor from two goroutines
+	// at once. A store may refuse such a call with an error rather than
+	// wait for ever for the connection the open read holds.
 	BulkLoad(ctx context.Context, load func(ctx context.Context) error) error
 }
 

@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"newshub/internal/model"
 	"newshub/internal/store"
@@ -55,8 +56,8 @@ func TestBulkLoadLeavesTheStoreAsMigrationsMakeIt(t *testing.T) {
 	defer fresh.Close()
 	defer loaded.Close()
 	err := loaded.BulkLoad(ctx, func(ctx context.Context) error {
-		if m := journalMode(t, loaded); m != "memory" {
-			t.Errorf("journal mode during the load: %q, want memory", m)
+		if m := journalMode(t, loaded); m != "truncate" {
+			t.Errorf("journal mode during the load: %q, want truncate", m)
 		}
 		return loaded.Upsert(ctx, []*model.Record{bulkRecord("a"), bulkRecord("b")})
 	})
@@ -144,5 +145,57 @@ func TestOpenStartsAgainFromTheRemainsOfABulkLoad(t *testing.T) {
 	}
 	if _, err := os.Stat(path + bulkMarkerSuffix); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("the marker is still there: %v", err)
+	}
+}
+
+// TestBulkLoadReadsThroughTheWriter checks that the reads of a bulk load
+// see what it wrote, through the writer connection, and that a read or a
+// write begun inside another read's callback is refused: on the one
+// connection it would wait for ever (the deadline only bounds a
+// regression).
+func TestBulkLoadReadsThroughTheWriter(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	st := openTemp(t)
+	defer st.Close()
+	err := st.BulkLoad(ctx, func(ctx context.Context) error {
+		if rd := st.rd.Load(); rd.db != st.w {
+			t.Error("reads during a bulk load do not go through the writer")
+		}
+		if err := st.Upsert(ctx, []*model.Record{bulkRecord("a"), bulkRecord("b")}); err != nil {
+			return err
+		}
+		if rec, err := st.Get(ctx, bulkRecord("a").Path); err != nil || rec.Article.Title != "a" {
+			t.Errorf("Get during the load: %v, %v", rec, err)
+		}
+		if rec, err := st.ArticleByURL(ctx, "https://example.com/b"); err != nil || rec.Path != bulkRecord("b").Path {
+			t.Errorf("ArticleByURL during the load: %v, %v", rec, err)
+		}
+		n := 0
+		err := st.ScanRaw(ctx, nil, func(path string, _ model.Kind, _ []byte) error {
+			n++
+			if _, err := st.Get(ctx, path); !errors.Is(err, ErrNestedRead) {
+				t.Errorf("Get inside ScanRaw: %v, want ErrNestedRead", err)
+			}
+			if err := st.Upsert(ctx, []*model.Record{bulkRecord("c")}); !errors.Is(err, ErrNestedRead) {
+				t.Errorf("Upsert inside ScanRaw: %v, want ErrNestedRead", err)
+			}
+			return nil
+		})
+		if err != nil || n != 2 {
+			t.Errorf("ScanRaw during the load: %d records, %v; want 2", n, err)
+		}
+		// The refused calls leave the connection usable.
+		return st.Upsert(ctx, []*model.Record{bulkRecord("d")})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rd := st.rd.Load(); rd != st.pool {
+		t.Error("reads after a bulk load do not go back to the reader pool")
+	}
+	counts, err := st.Count(ctx)
+	if err != nil || counts[model.KindNews] != 3 {
+		t.Errorf("news after the load: %v, %v; want 3", counts, err)
 	}
 }

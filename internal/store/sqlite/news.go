@@ -23,7 +23,12 @@ func sqlArticleBy(col string) string {
 // feed GUID, is key.
 func (s *Store) ArticleByURL(ctx context.Context, key string) (*model.Record, error) {
 	if key != "" {
-		for _, stmt := range []*sql.Stmt{s.byCanonical, s.byGUID} {
+		rd, done, err := s.reads()
+		if err != nil {
+			return nil, fmt.Errorf("article %s: %w", key, err)
+		}
+		defer done()
+		for _, stmt := range []*sql.Stmt{rd.byCanonical, rd.byGUID} {
 			rows, err := stmt.QueryContext(ctx, key)
 			if err != nil {
 				return nil, fmt.Errorf("article %s: %w", key, err)
@@ -61,11 +66,16 @@ func (s *Store) ArticlePaths(ctx context.Context, keys []string) (map[string]str
 	keys = slices.DeleteFunc(slices.Clone(keys), func(k string) bool { return k == "" })
 	slices.Sort(keys)
 	keys = slices.Compact(keys)
-	byCanonical, err := s.keyPaths(ctx, s.keysCanonical, keys)
+	rd, done, err := s.reads()
 	if err != nil {
 		return nil, fmt.Errorf("article paths: %w", err)
 	}
-	byGUID, err := s.keyPaths(ctx, s.keysGUID, keys)
+	defer done()
+	byCanonical, err := keyPaths(ctx, rd.keysCanonical, keys)
+	if err != nil {
+		return nil, fmt.Errorf("article paths: %w", err)
+	}
+	byGUID, err := keyPaths(ctx, rd.keysGUID, keys)
 	if err != nil {
 		return nil, fmt.Errorf("article paths: %w", err)
 	}
@@ -79,7 +89,7 @@ func (s *Store) ArticlePaths(ctx context.Context, keys []string) (map[string]str
 
 // keyPaths runs a key statement over keys in chunks and keeps, for each
 // key found, its smallest path.
-func (s *Store) keyPaths(ctx context.Context, stmt *sql.Stmt, keys []string) (map[string]string, error) {
+func keyPaths(ctx context.Context, stmt *sql.Stmt, keys []string) (map[string]string, error) {
 	out := map[string]string{}
 	args := make([]any, keysPerQuery)
 	for start := 0; start < len(keys); start += keysPerQuery {
@@ -116,8 +126,13 @@ func (s *Store) keyPaths(ctx context.Context, stmt *sql.Stmt, keys []string) (ma
 // News by time, without decoding values: enough to tell which stored
 // articles a batch of arrivals links to.
 func (s *Store) ScanLinks(ctx context.Context, since, until time.Time, fn func(path, story, originalURL, webURL string) error) error {
+	rd, done, err := s.reads()
+	if err != nil {
+		return fmt.Errorf("links: %w", err)
+	}
+	defer done()
 	from, tcol, args := newsWhere(store.NewsQuery{Since: since, Until: until})
-	rows, err := s.r.QueryContext(ctx, `SELECT r.path, coalesce(r.story, ''), coalesce(r.original_url, ''), coalesce(r.web_url, '')`+
+	rows, err := rd.db.QueryContext(ctx, `SELECT r.path, coalesce(r.story, ''), coalesce(r.original_url, ''), coalesce(r.web_url, '')`+
 		from+orderBy(store.ByTime, tcol), args...)
 	if err != nil {
 		return fmt.Errorf("links: %w", err)
@@ -238,7 +253,12 @@ func (s *Store) News(ctx context.Context, q store.NewsQuery) ([]*model.Record, e
 	if q.NoRaw {
 		cols = recordColumnsNoRaw
 	}
-	rows, err := s.r.QueryContext(ctx, `SELECT `+cols+from+orderBy(q.Order, tcol)+lim, append(args, largs...)...)
+	rd, done, err := s.reads()
+	if err != nil {
+		return nil, fmt.Errorf("news: %w", err)
+	}
+	defer done()
+	rows, err := rd.db.QueryContext(ctx, `SELECT `+cols+from+orderBy(q.Order, tcol)+lim, append(args, largs...)...)
 	if err != nil {
 		return nil, fmt.Errorf("news: %w", err)
 	}
@@ -258,9 +278,14 @@ func checkOrder(o store.Order) error {
 
 // CountNews counts the news records q selects.
 func (s *Store) CountNews(ctx context.Context, q store.NewsQuery) (int, error) {
+	rd, done, err := s.reads()
+	if err != nil {
+		return 0, fmt.Errorf("count news: %w", err)
+	}
+	defer done()
 	from, _, args := newsWhere(q)
 	var n int
-	if err := s.r.QueryRowContext(ctx, `SELECT count(*)`+from, args...).Scan(&n); err != nil {
+	if err := rd.db.QueryRowContext(ctx, `SELECT count(*)`+from, args...).Scan(&n); err != nil {
 		return 0, fmt.Errorf("count news: %w", err)
 	}
 	return n, nil
@@ -269,7 +294,12 @@ func (s *Store) CountNews(ctx context.Context, q store.NewsQuery) (int, error) {
 // Story returns a story's records: the lead (published) first, then by
 // quality descending, earliest first among equals.
 func (s *Store) Story(ctx context.Context, id string) ([]*model.Record, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT `+recordColumns+` FROM records r
+	rd, done, err := s.reads()
+	if err != nil {
+		return nil, fmt.Errorf("story %s: %w", id, err)
+	}
+	defer done()
+	rows, err := rd.db.QueryContext(ctx, `SELECT `+recordColumns+` FROM records r
 		WHERE r.story = ? AND r.kind = 'news'
 		ORDER BY r.published DESC, r.quality DESC, r.published_at ASC, r.path`, id)
 	if err != nil {

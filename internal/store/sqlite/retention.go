@@ -25,7 +25,12 @@ func (s *Store) ScanNews(ctx context.Context, q store.NewsQuery, fn func(store.N
 	}
 	from, tcol, args := newsWhere(q)
 	lim, largs := limitOffset(q.Limit, q.Offset)
-	rows, err := s.r.QueryContext(ctx, sqlNewsEntry+from+orderBy(q.Order, tcol)+lim, append(args, largs...)...)
+	rd, done, err := s.reads()
+	if err != nil {
+		return fmt.Errorf("scan news: %w", err)
+	}
+	defer done()
+	rows, err := rd.db.QueryContext(ctx, sqlNewsEntry+from+orderBy(q.Order, tcol)+lim, append(args, largs...)...)
 	if err != nil {
 		return fmt.Errorf("scan news: %w", err)
 	}
@@ -54,7 +59,7 @@ func (s *Store) ScanNews(ctx context.Context, q store.NewsQuery, fn func(store.N
 // the version the transaction gives what it writes, and bumps the
 // generation when fn reports a change.
 func (s *Store) writeTx(ctx context.Context, fn func(tx *sql.Tx, version int64) (changed bool, err error)) (err error) {
-	tx, err := s.w.BeginTx(ctx, nil)
+	tx, err := s.beginWrite(ctx)
 	if err != nil {
 		return err
 	}
@@ -269,7 +274,12 @@ func scanTombstone(sc scanner) (store.Tombstone, error) {
 
 // Tombstone returns the tombstone of key, or store.ErrNotFound.
 func (s *Store) Tombstone(ctx context.Context, key string) (store.Tombstone, error) {
-	t, err := scanTombstone(s.r.QueryRowContext(ctx, sqlTombstone+` WHERE key = ?`, key))
+	rd, done, err := s.reads()
+	if err != nil {
+		return store.Tombstone{}, fmt.Errorf("tombstone %s: %w", key, err)
+	}
+	defer done()
+	t, err := scanTombstone(rd.db.QueryRowContext(ctx, sqlTombstone+` WHERE key = ?`, key))
 	if errors.Is(err, sql.ErrNoRows) {
 		return store.Tombstone{}, fmt.Errorf("tombstone %s: %w", key, store.ErrNotFound)
 	}
@@ -281,7 +291,12 @@ func (s *Store) Tombstone(ctx context.Context, key string) (store.Tombstone, err
 
 // Tombstones calls fn for every tombstone, in key order.
 func (s *Store) Tombstones(ctx context.Context, fn func(store.Tombstone) error) error {
-	rows, err := s.r.QueryContext(ctx, sqlTombstone+` ORDER BY key`)
+	rd, done, err := s.reads()
+	if err != nil {
+		return fmt.Errorf("tombstones: %w", err)
+	}
+	defer done()
+	rows, err := rd.db.QueryContext(ctx, sqlTombstone+` ORDER BY key`)
 	if err != nil {
 		return fmt.Errorf("tombstones: %w", err)
 	}

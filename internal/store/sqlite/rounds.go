@@ -11,7 +11,7 @@ import (
 // AddRound logs an ingest round and drops the rounds past the newest
 // store.MaxRounds, in one transaction.
 func (s *Store) AddRound(ctx context.Context, r store.Round) (err error) {
-	tx, err := s.w.BeginTx(ctx, nil)
+	tx, err := s.beginWrite(ctx)
 	if err != nil {
 		return fmt.Errorf("add round: %w", err)
 	}
@@ -43,7 +43,12 @@ func (s *Store) Rounds(ctx context.Context, limit int) ([]store.Round, error) {
 	if limit <= 0 {
 		return nil, nil
 	}
-	rows, err := s.r.QueryContext(ctx, `SELECT started_at, summary FROM ingest_rounds ORDER BY id DESC LIMIT ?`, limit)
+	rd, done, err := s.reads()
+	if err != nil {
+		return nil, fmt.Errorf("rounds: %w", err)
+	}
+	defer done()
+	rows, err := rd.db.QueryContext(ctx, `SELECT started_at, summary FROM ingest_rounds ORDER BY id DESC LIMIT ?`, limit)
 	if err != nil {
 		return nil, fmt.Errorf("rounds: %w", err)
 	}

@@ -58,8 +58,13 @@ func (s *Store) Search(ctx context.Context, q store.SearchQuery) (store.SearchRe
 	limit := q.RankLimitOf()
 	lim, largs := limitOffset(q.Limit, q.Offset)
 
+	rd, done, err := s.reads()
+	if err != nil {
+		return store.SearchResult{}, fmt.Errorf("search: %w", err)
+	}
+	defer done()
 	// One read transaction, so the total and the page agree.
-	tx, err := s.r.BeginTx(ctx, nil)
+	tx, err := rd.db.BeginTx(ctx, nil)
 	if err != nil {
 		return store.SearchResult{}, fmt.Errorf("search: %w", err)
 	}

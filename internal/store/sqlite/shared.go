@@ -26,7 +26,7 @@ func (s *Store) Lease(ctx context.Context, holder string, ttl time.Duration, nam
 		return nil, nil
 	}
 	now := time.Now()
-	tx, err := s.w.BeginTx(ctx, nil)
+	tx, err := s.beginWrite(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("lease: %w", err)
 	}
@@ -68,7 +68,7 @@ func (s *Store) Release(ctx context.Context, holder string, names ...string) (er
 	if len(names) == 0 {
 		return nil
 	}
-	tx, err := s.w.BeginTx(ctx, nil)
+	tx, err := s.beginWrite(ctx)
 	if err != nil {
 		return fmt.Errorf("release: %w", err)
 	}
@@ -185,7 +185,12 @@ func (s *Store) StoredPaths(ctx context.Context, paths []string) ([]string, erro
 	if err != nil {
 		return nil, fmt.Errorf("stored paths: %w", err)
 	}
-	rows, err := s.r.QueryContext(ctx, `SELECT path FROM records WHERE path IN (SELECT value FROM json_each(?))`, string(list))
+	rd, done, err := s.reads()
+	if err != nil {
+		return nil, fmt.Errorf("stored paths: %w", err)
+	}
+	defer done()
+	rows, err := rd.db.QueryContext(ctx, `SELECT path FROM records WHERE path IN (SELECT value FROM json_each(?))`, string(list))
 	if err != nil {
 		return nil, fmt.Errorf("stored paths: %w", err)
 	}

@@ -16,7 +16,12 @@ const sourceColumns = `url, etag, last_modified, last_fetch, last_success, last_
 
 // SourceStates returns the state of every source, by URL.
 func (s *Store) SourceStates(ctx context.Context) ([]store.SourceState, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT `+sourceColumns+` FROM source_states ORDER BY url`)
+	rd, done, err := s.reads()
+	if err != nil {
+		return nil, fmt.Errorf("source states: %w", err)
+	}
+	defer done()
+	rows, err := rd.db.QueryContext(ctx, `SELECT `+sourceColumns+` FROM source_states ORDER BY url`)
 	if err != nil {
 		return nil, fmt.Errorf("source states: %w", err)
 	}
@@ -37,7 +42,12 @@ func (s *Store) SourceStates(ctx context.Context) ([]store.SourceState, error) {
 
 // SourceState returns the state of the source at url, or store.ErrNotFound.
 func (s *Store) SourceState(ctx context.Context, url string) (store.SourceState, error) {
-	st, err := scanSourceState(s.r.QueryRowContext(ctx, `SELECT `+sourceColumns+` FROM source_states WHERE url = ?`, url))
+	rd, done, err := s.reads()
+	if err != nil {
+		return store.SourceState{}, fmt.Errorf("source state %s: %w", url, err)
+	}
+	defer done()
+	st, err := scanSourceState(rd.db.QueryRowContext(ctx, `SELECT `+sourceColumns+` FROM source_states WHERE url = ?`, url))
 	if errors.Is(err, sql.ErrNoRows) {
 		return store.SourceState{}, fmt.Errorf("source state %s: %w", url, store.ErrNotFound)
 	}
@@ -66,7 +76,7 @@ func (s *Store) PutSourceState(ctx context.Context, states ...store.SourceState)
 			lastRead[i] = string(b)
 		}
 	}
-	tx, err := s.w.BeginTx(ctx, nil)
+	tx, err := s.beginWrite(ctx)
 	if err != nil {
 		return fmt.Errorf("put source state: %w", err)
 	}

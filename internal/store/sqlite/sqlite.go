@@ -4,7 +4,8 @@
 // Writes go through one connection (SQLite allows one writer at a time, so
 // queueing in Go is cheaper than retrying on SQLITE_BUSY); reads use a
 // separate pool of read-only connections, which WAL lets proceed while a
-// write transaction is open, each seeing the last committed state.
+// write transaction is open, each seeing the last committed state. A bulk
+// load into an empty store reads through the writer too (see BulkLoad).
 package sqlite
 
 import (
@@ -17,6 +18,7 @@ import (
 	"runtime"
 	"slices"
 	"strings"
+	"sync/atomic"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 
@@ -101,9 +103,9 @@ type Store struct {
 	// started the store again.
 	rebuilt bool
 
-	// Statements of the hot point reads, prepared once on the reader pool
-	// rather than parsed again on every call.
-	get, byCanonical, byGUID, keysCanonical, keysGUID *sql.Stmt
+	// rd is where reads go: pool, or during a bulk load the writer.
+	rd   atomic.Pointer[readers]
+	pool *readers
 }
 
 var _ store.Store = (*Store)(nil)
@@ -175,10 +177,11 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 		return nil, fmt.Errorf("sqlite store %s: %w", path, err)
 	}
 	s := &Store{path: path, w: w, r: r, readers: readers, rebuilt: rebuilt}
-	if err := s.prepare(ctx); err != nil {
+	if s.pool, err = newReaders(ctx, r, false); err != nil {
 		s.Close()
 		return nil, fmt.Errorf("sqlite store %s: %w", path, err)
 	}
+	s.rd.Store(s.pool)
 	return s, nil
 }
 
@@ -186,43 +189,25 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 // and started the store again, empty.
 func (s *Store) Rebuilt() bool { return s.rebuilt }
 
-// prepare readies the statements the Store keeps.
-func (s *Store) prepare(ctx context.Context) error {
-	for _, p := range []struct {
-		stmt **sql.Stmt
-		sql  string
-	}{
-		{&s.get, `SELECT ` + recordColumns + ` FROM records r WHERE r.path = ?`},
-		{&s.byCanonical, sqlArticleBy("canonical_url")},
-		{&s.byGUID, sqlArticleBy("guid")},
-		{&s.keysCanonical, sqlKeysBy("canonical_url")},
-		{&s.keysGUID, sqlKeysBy("guid")},
-	} {
-		st, err := s.r.PrepareContext(ctx, p.sql)
-		if err != nil {
-			return fmt.Errorf("prepare: %w", err)
-		}
-		*p.stmt = st
-	}
-	return nil
-}
-
 // Close releases the statements and connections. The last connection to
 // close checkpoints the write-ahead log into the database file.
 func (s *Store) Close() error {
 	var errs []error
-	for _, st := range []*sql.Stmt{s.get, s.byCanonical, s.byGUID, s.keysCanonical, s.keysGUID} {
-		if st != nil {
-			errs = append(errs, st.Close())
-		}
+	if s.pool != nil {
+		errs = append(errs, s.pool.close())
 	}
 	return errors.Join(append(errs, s.r.Close(), s.w.Close())...)
 }
 
 // Generation returns the counter every write transaction bumps.
 func (s *Store) Generation(ctx context.Context) (int64, error) {
+	rd, done, err := s.reads()
+	if err != nil {
+		return 0, fmt.Errorf("generation: %w", err)
+	}
+	defer done()
 	var g int64
-	if err := s.r.QueryRowContext(ctx, `SELECT value FROM generation WHERE id = 1`).Scan(&g); err != nil {
+	if err := rd.db.QueryRowContext(ctx, `SELECT value FROM generation WHERE id = 1`).Scan(&g); err != nil {
 		return 0, fmt.Errorf("generation: %w", err)
 	}
 	return g, nil
@@ -271,7 +256,12 @@ func decodeRowValue(sc scanner) (*model.Record, []byte, error) {
 
 // Get returns the record at path, or store.ErrNotFound.
 func (s *Store) Get(ctx context.Context, path string) (*model.Record, error) {
-	rows, err := s.get.QueryContext(ctx, path)
+	rd, done, err := s.reads()
+	if err != nil {
+		return nil, fmt.Errorf("get %s: %w", path, err)
+	}
+	defer done()
+	rows, err := rd.get.QueryContext(ctx, path)
 	if err != nil {
 		return nil, fmt.Errorf("get %s: %w", path, err)
 	}
@@ -326,8 +316,13 @@ func (s *Store) Scan(ctx context.Context, kinds []model.Kind, fn func(*model.Rec
 // (JSON), valid only during the call: a caller that wants to know whether
 // it changes a record can compare against it without encoding it again.
 func (s *Store) ScanValues(ctx context.Context, kinds []model.Kind, fn func(rec *model.Record, value []byte) error) error {
+	rd, done, err := s.reads()
+	if err != nil {
+		return fmt.Errorf("scan: %w", err)
+	}
+	defer done()
 	where, args := kindFilter(kinds)
-	rows, err := s.r.QueryContext(ctx, `SELECT `+recordColumns+` FROM records r`+where+` ORDER BY r.path`, args...)
+	rows, err := rd.db.QueryContext(ctx, `SELECT `+recordColumns+` FROM records r`+where+` ORDER BY r.path`, args...)
 	if err != nil {
 		return fmt.Errorf("scan: %w", err)
 	}
@@ -350,8 +345,13 @@ func (s *Store) ScanValues(ctx context.Context, kinds []model.Kind, fn func(rec 
 // ScanRaw streams path, kind and file bytes of the records of the given
 // kinds in path order, without decoding values.
 func (s *Store) ScanRaw(ctx context.Context, kinds []model.Kind, fn func(path string, kind model.Kind, raw []byte) error) error {
+	rd, done, err := s.reads()
+	if err != nil {
+		return fmt.Errorf("scan: %w", err)
+	}
+	defer done()
 	where, args := kindFilter(kinds)
-	rows, err := s.r.QueryContext(ctx, `SELECT r.path, r.kind, r.raw FROM records r`+where+` ORDER BY r.path`, args...)
+	rows, err := rd.db.QueryContext(ctx, `SELECT r.path, r.kind, r.raw FROM records r`+where+` ORDER BY r.path`, args...)
 	if err != nil {
 		return fmt.Errorf("scan: %w", err)
 	}
@@ -376,8 +376,13 @@ func (s *Store) ScanRaw(ctx context.Context, kinds []model.Kind, fn func(path st
 
 // Count returns the number of records of each kind present.
 func (s *Store) Count(ctx context.Context) (map[model.Kind]int, error) {
+	rd, done, err := s.reads()
+	if err != nil {
+		return nil, fmt.Errorf("count: %w", err)
+	}
+	defer done()
 	// Two halves, so each is counted from an index rather than the table.
-	rows, err := s.r.QueryContext(ctx, `SELECT 'news', count(*) FROM records WHERE kind = 'news'
+	rows, err := rd.db.QueryContext(ctx, `SELECT 'news', count(*) FROM records WHERE kind = 'news'
 		UNION ALL SELECT kind, count(*) FROM records WHERE kind <> 'news' GROUP BY kind`)
 	if err != nil {
 		return nil, fmt.Errorf("count: %w", err)
