@@ -38,12 +38,14 @@ func runIngest(ctx context.Context, env *Env, args []string) error {
 		return usageError("--metrics-file goes with --once; on schedule, serve the metrics with --admin-addr")
 	}
 	// Collecting sooner near the limit keeps garbage from doubling the
-	// live heap. A round's live heap peaks near 230 MB (a batch's
-	// arrivals and their renderings, the fetches under way, a window's
-	// lean copies of stored news): a limit much closer to that makes the
-	// collector run all the time (300 MiB took twice the collections and
-	// the CPU time in bench/ingest.sh).
-	env.softMemoryLimit(384 << 20)
+	// live heap, and the resident memory follows the limit. A round's
+	// live heap peaks near 180-210 MB (a batch's arrivals, a window's
+	// lean copies of stored news and their clusterer): the limit leaves
+	// the collector about as much room above that as 384 MiB left when
+	// the upsert still held a whole batch encoded. Much less makes it run
+	// all the time (210 MiB: four times the collections and twice the CPU
+	// time in bench/ingest.sh).
+	env.softMemoryLimit(352 << 20)
 	// Ingest reads the store as curation does, window by window: mapping
 	// the file would only add it to the resident memory.
 	st, s, pol, err := env.openHubRetained(ctx, onePass)

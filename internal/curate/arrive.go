@@ -167,8 +167,8 @@ func (b *batch) release() {
 }
 
 // readRaw reads the file bytes of the stored records to be written back
-// that loadWindows read without them, so that rendering keeps each file
-// as written.
+// that loadWindows or settle read without them, so that rendering keeps
+// each file as written.
 func (b *batch) readRaw(ctx context.Context) error {
 	for p, r := range b.changed {
 		if b.arrived[p] || r.Raw != nil || r.Version == 0 {
@@ -904,6 +904,23 @@ func (b *batch) clusterWindow(ctx context.Context, seeds, adds []*model.Record) 
 	return nil
 }
 
+// storyReader is implemented by stores that can read a story's records
+// without their file bytes (store/sqlite does).
+type storyReader interface {
+	StoryValues(ctx context.Context, id string) ([]*model.Record, error)
+}
+
+// storyValues returns the stored records of a story, without their file
+// bytes where the store can leave them out: a story may have thousands of
+// members, of which settling changes a few, and readRaw reads the bytes of
+// those.
+func (b *batch) storyValues(ctx context.Context, id string) ([]*model.Record, error) {
+	if sr, ok := b.c.st.(storyReader); ok {
+		return sr.StoryValues(ctx, id)
+	}
+	return b.c.st.Story(ctx, id)
+}
+
 // settle applies the lifecycle rules to one story: its stored members (not
 // read back for a story founded in this batch) and its arrivals. Imported
 // arrivals keep the values they carried unless force is set.
@@ -917,7 +934,7 @@ func (b *batch) settle(ctx context.Context, cl *cluster.Clusterer, id string, fo
 		}
 	}
 	if !founded {
-		stored, err := b.c.st.Story(ctx, id)
+		stored, err := b.storyValues(ctx, id)
 		if err != nil {
 			return fmt.Errorf("curate: %w", err)
 		}

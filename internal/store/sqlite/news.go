@@ -294,12 +294,23 @@ func (s *Store) CountNews(ctx context.Context, q store.NewsQuery) (int, error) {
 // Story returns a story's records: the lead (published) first, then by
 // quality descending, earliest first among equals.
 func (s *Store) Story(ctx context.Context, id string) ([]*model.Record, error) {
+	return s.story(ctx, id, recordColumns)
+}
+
+// StoryValues is Story without the records' file bytes (Raw nil), for
+// curation, which reads every member of a story it settles and writes
+// back only the few that change.
+func (s *Store) StoryValues(ctx context.Context, id string) ([]*model.Record, error) {
+	return s.story(ctx, id, recordColumnsNoRaw)
+}
+
+func (s *Store) story(ctx context.Context, id, cols string) ([]*model.Record, error) {
 	rd, done, err := s.reads()
 	if err != nil {
 		return nil, fmt.Errorf("story %s: %w", id, err)
 	}
 	defer done()
-	rows, err := rd.db.QueryContext(ctx, `SELECT `+recordColumns+` FROM records r
+	rows, err := rd.db.QueryContext(ctx, `SELECT `+cols+` FROM records r
 		WHERE r.story = ? AND r.kind = 'news'
 		ORDER BY r.published DESC, r.quality DESC, r.published_at ASC, r.path`, id)
 	if err != nil {

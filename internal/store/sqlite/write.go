@@ -273,10 +273,6 @@ func (s *Store) upsert(ctx context.Context, recs []*model.Record, conditional bo
 	if len(recs) == 0 {
 		return nil
 	}
-	batch, err := encodeAll(recs)
-	if err != nil {
-		return err
-	}
 	tx, err := s.beginWrite(ctx)
 	if err != nil {
 		return fmt.Errorf("upsert: %w", err)
@@ -292,7 +288,7 @@ func (s *Store) upsert(ctx context.Context, recs []*model.Record, conditional bo
 	}
 	changed := false
 	var conflicts []string
-	for _, e := range batch {
+	err = encodeAhead(recs, func(e encoded) error {
 		r, err := u.put(ctx, e)
 		if err != nil {
 			return fmt.Errorf("upsert %s: %w", e.rec.Path, err)
@@ -302,6 +298,10 @@ func (s *Store) upsert(ctx context.Context, recs []*model.Record, conditional bo
 			conflicts = append(conflicts, e.rec.Path)
 		}
 		changed = changed || r.changed
+		return nil
+	})
+	if err != nil {
+		return err
 	}
 	if len(conflicts) > 0 {
 		return &store.ConflictError{Paths: conflicts}
@@ -320,49 +320,101 @@ func (s *Store) upsert(ctx context.Context, recs []*model.Record, conditional bo
 	return nil
 }
 
-// encodeAll encodes a batch, spread over the processors when it is large
-// enough to be worth it: encoding is pure CPU work done before the write
-// lock is taken.
-func encodeAll(recs []*model.Record) ([]encoded, error) {
-	batch := make([]encoded, len(recs))
-	errs := make([]error, len(recs))
+// encodeAhead encodes a batch and hands put each record in batch order,
+// encoding on the other processors a few chunks ahead of put when the
+// batch is large enough to be worth it. Only those chunks are held: the
+// encoded values of a whole batch (twice the size of its files) would
+// otherwise all be in memory at once.
+func encodeAhead(recs []*model.Record, put func(encoded) error) error {
 	workers := min(runtime.GOMAXPROCS(0), len(recs)/encodeChunk)
 	if workers <= 1 {
-		for i, rec := range recs {
-			if batch[i], errs[i] = encode(rec); errs[i] != nil {
-				return nil, errs[i]
+		for _, rec := range recs {
+			e, err := encode(rec)
+			if err != nil {
+				return err
+			}
+			if err := put(e); err != nil {
+				return err
 			}
 		}
-		return batch, nil
+		return nil
+	}
+	type chunk struct {
+		encoded []encoded
+		err     error
+		done    chan struct{}
+	}
+	chunks := make([]chunk, (len(recs)+encodeChunk-1)/encodeChunk)
+	for i := range chunks {
+		chunks[i].done = make(chan struct{})
 	}
 	var (
 		wg   sync.WaitGroup
 		next atomic.Int64
 	)
+	// ahead holds a token for each chunk taken and not yet put: chunks
+	// are taken in order, so the one put waits for is always taken first.
+	ahead := make(chan struct{}, encodeAheadChunks)
+	stop := make(chan struct{})
 	for range workers {
 		wg.Go(func() {
 			for {
-				start := int(next.Add(encodeChunk)) - encodeChunk
-				if start >= len(recs) {
+				select {
+				case ahead <- struct{}{}:
+				case <-stop:
 					return
 				}
-				for i := start; i < min(start+encodeChunk, len(recs)); i++ {
-					batch[i], errs[i] = encode(recs[i])
+				select {
+				case <-stop:
+					return
+				default:
 				}
+				i := int(next.Add(1)) - 1
+				if i >= len(chunks) {
+					return
+				}
+				c := &chunks[i]
+				lo, hi := i*encodeChunk, min((i+1)*encodeChunk, len(recs))
+				c.encoded = make([]encoded, 0, hi-lo)
+				for _, rec := range recs[lo:hi] {
+					e, err := encode(rec)
+					if err != nil {
+						c.err = err
+						break
+					}
+					c.encoded = append(c.encoded, e)
+				}
+				close(c.done)
 			}
 		})
 	}
-	wg.Wait()
-	for _, err := range errs {
-		if err != nil {
-			return nil, err // the first in batch order, as when encoding in turn
+	defer func() {
+		close(stop)
+		wg.Wait()
+	}()
+	for i := range chunks {
+		c := &chunks[i]
+		<-c.done
+		for _, e := range c.encoded {
+			if err := put(e); err != nil {
+				return err
+			}
 		}
+		if c.err != nil {
+			return c.err // the first in batch order, as when encoding in turn
+		}
+		c.encoded = nil
+		<-ahead
 	}
-	return batch, nil
+	return nil
 }
 
-// encodeChunk is how many records an encoding worker takes at a time.
-const encodeChunk = 64
+// encodeChunk is how many records an encoding worker takes at a time, and
+// encodeAheadChunks how many chunks may wait encoded for put.
+const (
+	encodeChunk       = 64
+	encodeAheadChunks = 16
+)
 
 // putResult is what put did with one record.
 type putResult struct {
