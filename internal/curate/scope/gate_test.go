@@ -279,25 +279,45 @@ func TestWindowForgetsAndStaysConsistent(t *testing.T) {
 	// Counts are the sums over the remembered articles.
 	all := make([]float64, len(m.all))
 	on := make([]float64, len(m.all))
+	part := make([][maxParts]float64, len(m.all))
 	var onDocs float64
+	var partDocs [maxParts]float64
 	for _, r := range m.ring {
+		if (int(r.part) < m.p.onParts) != r.on || int(r.part) >= m.parts() {
+			t.Fatalf("an article on topic %v is counted in component %d", r.on, r.part)
+		}
 		for _, f := range r.feats {
 			all[f]++
 			if r.on {
 				on[f] += float64(r.w)
 			}
+			part[f][r.part] += float64(r.w)
 		}
 		if r.on {
 			onDocs += float64(r.w)
 		}
+		partDocs[r.part] += float64(r.w)
 	}
 	for i := range all {
 		if math.Abs(all[i]-float64(m.all[i])) > 1e-3 || math.Abs(on[i]-float64(m.on[i])) > 1e-2 {
 			t.Fatalf("feature %d: counts %v/%v, sums %v/%v", i, m.all[i], m.on[i], all[i], on[i])
 		}
+		for j := range part[i] {
+			if math.Abs(part[i][j]-float64(m.part[i][j])) > 1e-2 {
+				t.Fatalf("feature %d: component %d counts %v, sum %v", i, j, m.part[i][j], part[i][j])
+			}
+		}
 	}
 	if math.Abs(onDocs-m.onDocs) > 1e-2 {
 		t.Errorf("on-topic weight %v, sum %v", m.onDocs, onDocs)
+	}
+	for j := range partDocs {
+		if math.Abs(partDocs[j]-m.partDocs[j]) > 1e-2 {
+			t.Errorf("component %d weight %v, sum %v", j, m.partDocs[j], partDocs[j])
+		}
+	}
+	if m.p.offParts > 1 && m.partDocs[m.p.onParts+1] == 0 {
+		t.Errorf("off-topic components by weight %v: all in one", m.partDocs)
 	}
 }
 

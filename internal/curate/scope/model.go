@@ -18,8 +18,14 @@ type params struct {
 	relabel    bool    // refits label again what the model labelled
 	relabelMax int     // refits that may label one article again
 	agree      bool    // keyword hits teach as much as their keyword agrees with the others
+	onParts    int     // mixture components of the on-topic class
+	offParts   int     // mixture components of the off-topic class; onParts+offParts ≤ maxParts
 	weight     [nBases]float64
 }
+
+// maxParts bounds the mixture components of both classes, so that a
+// feature's counts stay in one fixed-size array.
+const maxParts = 6
 
 func defaultParams() params {
 	return params{
@@ -28,11 +34,13 @@ func defaultParams() params {
 		window:     20000,
 		refitFirst: 100,
 		refitEvery: 2000,
-		selfOn:     0.5,
-		selfOff:    1,
+		selfOn:     1,
+		selfOff:    0.5,
 		relabel:    true,
 		relabelMax: 2,
 		agree:      true,
+		onParts:    1,
+		offParts:   4,
 		weight:     [nBases]float64{Everything: 0, Editor: 1, Dedicated: 1, Story: 1, Keyword: 1, Model: 1},
 	}
 }
@@ -45,6 +53,7 @@ type rec struct {
 	basis Basis
 	on    bool
 	w     float32
+	part  uint8 // the mixture component it is counted in
 	// relabelled counts the refits that labelled it again: each is one
 	// step of expectation-maximisation, and they stop at relabelMax.
 	relabelled uint8
@@ -59,15 +68,17 @@ type bayes struct {
 	terms *matcher
 
 	idx    map[uint64]int32
-	hashes []uint64  // by feature id
-	all    []float32 // articles with the feature
-	on     []float32 // on-topic weight of articles with the feature
-	off    []float32
-	seed   []float32 // articles with a keyword and the feature
+	hashes []uint64            // by feature id
+	all    []float32           // articles with the feature
+	on     []float32           // on-topic weight of articles with the feature
+	part   [][maxParts]float32 // weight of articles with the feature by component
+	seed   []float32           // articles with a keyword and the feature
 
 	allSum, onSum, offSum, seedSum float64 // feature occurrences
 	allDocs, onDocs, offDocs       float64 // articles, weights
 	seedDocs                       float64
+	partDocs, partSum              [maxParts]float64 // weight and occurrences by component
+	partN                          [maxParts]float64 // articles by component, unweighted
 
 	taught int // lessons from editors and dedicated sources
 
@@ -95,24 +106,93 @@ func newBayes(p *params, terms *matcher) *bayes {
 // ready reports whether the model has learned enough to decide.
 func (m *bayes) ready() bool { return m.onDocs >= m.p.minOn && m.offDocs > 0 }
 
-// logit returns log P(on|x) − log P(off|x) for an article's features.
+// parts returns the number of mixture components of both classes: the
+// first onParts are on topic, the others off.
+func (m *bayes) parts() int { return m.p.onParts + m.p.offParts }
+
+// logit returns log P(on|x) − log P(off|x) for an article's features,
+// each class a mixture of components.
 func (m *bayes) logit(feats []uint64) float64 {
 	s := m.smoothing()
-	x := m.prior()
+	ll := m.priors()
+	k := m.parts()
 	for _, f := range feats {
-		if i, ok := m.idx[f]; ok {
-			x += s.weight(m, i)
+		i, ok := m.idx[f]
+		if !ok {
+			continue
+		}
+		var l [maxParts]float64
+		m.featLogs(i, &s, &l)
+		for j := range k {
+			ll[j] += l[j]
 		}
 	}
-	return x
+	return m.odds(&ll)
 }
 
-func (m *bayes) prior() float64 { return math.Log((m.onDocs + 1) / (m.offDocs + 1)) }
+// priors returns each component's log prior: the articles counted in it,
+// not their weights (see the package comment). The components of a class
+// share its one pseudo-article, so that with one component each the
+// prior is log((on+1)/(off+1)).
+func (m *bayes) priors() [maxParts]float64 {
+	var pr [maxParts]float64
+	for j := range m.parts() {
+		n := m.p.offParts
+		if j < m.p.onParts {
+			n = m.p.onParts
+		}
+		pr[j] = math.Log(max(m.partN[j], 0) + 1/float64(n))
+	}
+	return pr
+}
+
+// odds returns the log-odds of the on-topic components against the
+// off-topic ones, given an article's log-likelihood under each with its
+// prior.
+func (m *bayes) odds(ll *[maxParts]float64) float64 {
+	n := m.p.onParts
+	return logSumExp(ll[:n]) - logSumExp(ll[n:m.parts()])
+}
+
+func logSumExp(xs []float64) float64 {
+	if len(xs) == 1 {
+		return xs[0]
+	}
+	top := math.Inf(-1)
+	for _, x := range xs {
+		top = max(top, x)
+	}
+	sum := 0.0
+	for _, x := range xs {
+		sum += math.Exp(x - top)
+	}
+	return top + math.Log(sum)
+}
+
+// best returns the component of the class (on or off topic) under which
+// an article, with log-likelihoods ll, is likeliest. The components' sizes
+// do not weigh: weighed, the largest takes ever more articles until it
+// holds all, every component starting from one article that smoothing
+// barely sets apart.
+func (m *bayes) best(ll *[maxParts]float64, on bool) uint8 {
+	lo, hi := m.p.onParts, m.parts()
+	if on {
+		lo, hi = 0, m.p.onParts
+	}
+	b := lo
+	for j := lo; j < hi; j++ {
+		if ll[j] > ll[b] {
+			b = j
+		}
+	}
+	return uint8(b)
+}
 
 // smoothing holds what every feature's weight shares.
 type smoothing struct {
-	mu, bgSum float64
-	on, off   float64 // 1 / (class sum + mu)
+	mu, bgSum  float64
+	on, offAll float64           // 1 / (class sum + mu)
+	inv        [maxParts]float64 // 1 / (component sum + mu)
 }
 
 func (m *bayes) smoothing() smoothing {
@@ -120,11 +200,46 @@ func (m *bayes) smoothing() smoothing {
 	if m.allDocs > 0 {
 		mu *= m.allSum / m.allDocs
 	}
-	return smoothing{
-		mu:    mu,
-		bgSum: m.allSum + float64(len(m.all)) + 1,
-		on:    1 / (m.onSum + mu),
-		off:   1 / (m.offSum + mu),
+	s := smoothing{
+		mu:     mu,
+		bgSum:  m.allSum + float64(len(m.all)) + 1,
+		on:     1 / (m.onSum + mu),
+		offAll: 1 / (m.offSum + mu),
+	}
+	for j := range m.parts() {
+		s.inv[j] = 1 / (max(m.partSum[j], 0) + mu)
+	}
+	return s
+}
+
+// featLogs sets l[j] to log P(w|j) for feature i and each component j. A
+// class's probability is smoothed toward the background; a component of
+// a class of several is smoothed toward its class, so that while the
+// components are small each reads as the class does, not as the
+// background: early on, four off-topic components of a few articles each
+// would each speak less against the topic than one class of them all.
+func (m *bayes) featLogs(i int32, s *smoothing, l *[maxParts]float64) {
+	bg := s.mu * s.bg(float64(m.all[i]))
+	c := &m.part[i]
+	n := m.p.onParts
+	for side, cls := range [2][2]int{{0, n}, {n, m.parts()}} {
+		lo, hi := cls[0], cls[1]
+		if hi-lo == 1 {
+			l[lo] = math.Log((float64(c[lo]) + bg) * s.inv[lo])
+			continue
+		}
+		sum := 0.0
+		for j := lo; j < hi; j++ {
+			sum += float64(c[j])
+		}
+		inv := s.offAll
+		if side == 0 {
+			inv = s.on
+		}
+		toward := s.mu * (sum + bg) * inv
+		for j := lo; j < hi; j++ {
+			l[j] = math.Log((float64(c[j]) + toward) * s.inv[j])
+		}
 	}
 }
 
@@ -134,9 +249,44 @@ func (s smoothing) prob(c, bg, inv float64) float64 { return (c + s.mu*bg) * inv
 
 func (s smoothing) bg(all float64) float64 { return (all + 1) / s.bgSum }
 
+// weight is how much a feature speaks for the topic against the whole
+// off-topic class, each class's components merged: for explaining, not
+// deciding.
 func (s smoothing) weight(m *bayes, i int32) float64 {
 	bg := s.bg(float64(m.all[i]))
-	return math.Log(s.prob(float64(m.on[i]), bg, s.on) / s.prob(float64(m.off[i]), bg, s.off))
+	off := 0.0
+	for _, c := range m.part[i][m.p.onParts:m.parts()] {
+		off += float64(c)
+	}
+	return math.Log(s.prob(float64(m.on[i]), bg, s.on) / s.prob(off, bg, s.offAll))
+}
+
+// assign returns the component of its class an arriving article fits
+// best. An empty component takes it: that seeds the components with
+// different articles, which refits then pull apart (see refit).
+func (m *bayes) assign(ids []int32, on bool) uint8 {
+	lo, hi := m.p.onParts, m.parts()
+	if on {
+		lo, hi = 0, m.p.onParts
+	}
+	if hi-lo == 1 {
+		return uint8(lo)
+	}
+	for j := lo; j < hi; j++ {
+		if m.partDocs[j] <= 1e-6 {
+			return uint8(j)
+		}
+	}
+	s := m.smoothing()
+	var ll [maxParts]float64
+	for _, i := range ids {
+		var l [maxParts]float64
+		m.featLogs(i, &s, &l)
+		for j := lo; j < hi; j++ {
+			ll[j] += l[j]
+		}
+	}
+	return m.best(&ll, on)
 }
 
 func (m *bayes) intern(feats []uint64) []int32 {
@@ -149,7 +299,7 @@ func (m *bayes) intern(feats []uint64) []int32 {
 			m.hashes = append(m.hashes, f)
 			m.all = append(m.all, 0)
 			m.on = append(m.on, 0)
-			m.off = append(m.off, 0)
+			m.part = append(m.part, [maxParts]float32{})
 			m.seed = append(m.seed, 0)
 		}
 		ids[j] = i
@@ -185,6 +335,7 @@ func (m *bayes) learn(feats []uint64, kw uint64, l Label) {
 		m.taught++
 	}
 	r := rec{feats: m.intern(feats), kw: kw, basis: l.Basis, on: l.OnTopic}
+	r.part = m.assign(r.feats, r.on)
 	r.w = float32(m.learnWeight(&r))
 	m.count(&r, 1)
 	if len(m.ring) < m.p.window {
@@ -219,9 +370,8 @@ func (m *bayes) count(r *rec, sign float32) {
 		}
 		if r.on {
 			m.on[i] += w
-		} else {
-			m.off[i] += w
 		}
+		m.part[i][r.part] += w
 	}
 	if r.on {
 		m.onDocs += float64(w)
@@ -230,11 +380,15 @@ func (m *bayes) count(r *rec, sign float32) {
 		m.offDocs += float64(w)
 		m.offSum += float64(w) * n
 	}
+	m.partDocs[r.part] += float64(w)
+	m.partSum[r.part] += float64(w) * n
+	m.partN[r.part] += s
 }
 
 // refit re-estimates what the model taught itself: how much each
 // keyword's hits teach (see agreement), then the label of every remembered
-// article the model labelled, all from the same counts (one step of
+// article the model labelled and the component of every remembered
+// article, all from the same counts (one step of
 // expectation-maximisation). It then drops features no remembered article
 // has.
 func (m *bayes) refit() {
@@ -242,41 +396,51 @@ func (m *bayes) refit() {
 		m.agreement()
 	}
 	type change struct {
-		i  int
-		on bool
+		i    int
+		on   bool
+		part uint8
 	}
 	var changes []change
+	k := m.parts()
 	relabel := m.p.relabel && m.ready()
-	var weights []float64
-	if relabel {
+	var ll [][maxParts]float64
+	if relabel || k > 2 {
 		// Every label comes from the same counts: weigh each feature once.
-		sm := m.smoothing()
-		weights = make([]float64, len(m.all))
-		for i := range weights {
-			weights[i] = sm.weight(m, int32(i))
+		s := m.smoothing()
+		ll = make([][maxParts]float64, len(m.all))
+		for i := range ll {
+			m.featLogs(int32(i), &s, &ll[i])
 		}
 	}
-	prior := m.prior()
+	pr := m.priors()
 	for i := range m.ring {
 		r := &m.ring[i]
-		switch {
-		case r.basis == Keyword:
-			changes = append(changes, change{i, r.on})
-		case r.basis == Model && relabel && int(r.relabelled) < m.p.relabelMax:
-			r.relabelled++
-			x := prior
+		c := change{i, r.on, r.part}
+		if ll != nil {
+			var x [maxParts]float64
 			for _, f := range r.feats {
-				x += weights[f]
+				for j := range k {
+					x[j] += ll[f][j]
+				}
 			}
-			if on := x > 0; on != r.on {
-				changes = append(changes, change{i, on})
+			if r.basis == Model && relabel && int(r.relabelled) < m.p.relabelMax {
+				r.relabelled++
+				withPrior := x
+				for j := range k {
+					withPrior[j] += pr[j]
+				}
+				c.on = m.odds(&withPrior) > 0
 			}
+			c.part = m.best(&x, c.on)
+		}
+		if r.basis == Keyword || c.on != r.on || c.part != r.part {
+			changes = append(changes, c)
 		}
 	}
 	for _, c := range changes {
 		r := &m.ring[c.i]
 		m.count(r, -1)
-		r.on = c.on
+		r.on, r.part = c.on, c.part
 		r.w = float32(m.learnWeight(r))
 		m.count(r, 1)
 	}
@@ -301,7 +465,8 @@ func (m *bayes) compact() {
 	remap := make([]int32, len(m.all))
 	idx := make(map[uint64]int32, m.live())
 	var hashes []uint64
-	var all, on, off, seed []float32
+	var all, on, seed []float32
+	var part [][maxParts]float32
 	for i, c := range m.all {
 		if c <= 0 {
 			remap[i] = -1
@@ -312,7 +477,7 @@ func (m *bayes) compact() {
 		hashes = append(hashes, m.hashes[i])
 		all = append(all, c)
 		on = append(on, m.on[i])
-		off = append(off, m.off[i])
+		part = append(part, m.part[i])
 		seed = append(seed, m.seed[i])
 	}
 	for i := range m.ring {
@@ -320,7 +485,7 @@ func (m *bayes) compact() {
 			m.ring[i].feats[j] = remap[f]
 		}
 	}
-	m.idx, m.hashes, m.all, m.on, m.off, m.seed = idx, hashes, all, on, off, seed
+	m.idx, m.hashes, m.all, m.on, m.part, m.seed = idx, hashes, all, on, part, seed
 }
 
 // agreement sets how much each keyword's hits teach from how far they

@@ -16,11 +16,11 @@ type cand struct {
 func grid() []cand {
 	var cs []cand
 	for _, md := range []float64{150, 300, 600} {
-		for _, agree := range []bool{false, true} {
-			for _, selfOn := range []float64{0.25, 0.5, 1} {
+		for _, parts := range []int{1, 4} {
+			for _, selfOff := range []float64{0.5, 1} {
 				p := defaultParams()
-				p.muDocs, p.agree, p.selfOn = md, agree, selfOn
-				cs = append(cs, cand{fmt.Sprintf("muDocs=%g agree=%v selfOn=%.2f", md, agree, selfOn), p})
+				p.muDocs, p.offParts, p.selfOff = md, parts, selfOff
+				cs = append(cs, cand{fmt.Sprintf("muDocs=%g offParts=%d selfOff=%.2f", md, parts, selfOff), p})
 			}
 		}
 	}
