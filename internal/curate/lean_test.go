@@ -45,18 +45,7 @@ func openStore(t *testing.T, sqlite bool) store.Store {
 func TestLeanWindowsCurateAsWholeOnes(t *testing.T) {
 	ctx := context.Background()
 	until := time.Date(2026, 3, 10, 12, 0, 0, 0, time.UTC)
-	var config, generated []*model.Record
-	err := gen.Records(gen.Options{Articles: 600, Seed: 11, Until: until, Span: 4 * 24 * time.Hour}, func(r *model.Record) error {
-		if r.Kind == model.KindNews {
-			generated = append(generated, r)
-		} else if r.Kind == model.KindConfig || r.Kind == model.KindTopic || r.Kind == model.KindOrganization {
-			config = append(config, r)
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	config, generated := generatedHub(t, gen.Options{Articles: 600, Seed: 11, Until: until, Span: 4 * 24 * time.Hour})
 	batches := dealBatches(generated, 6)
 
 	tests := []struct {
@@ -198,18 +187,7 @@ type plainStore struct{ store.Store }
 func TestStoriesReadWithoutBytesCurateAsWholeOnes(t *testing.T) {
 	ctx := context.Background()
 	until := time.Date(2026, 3, 10, 12, 0, 0, 0, time.UTC)
-	var config, generated []*model.Record
-	err := gen.Records(gen.Options{Articles: 400, Seed: 5, Until: until, Span: 3 * 24 * time.Hour}, func(r *model.Record) error {
-		if r.Kind == model.KindNews {
-			generated = append(generated, r)
-		} else if r.Kind == model.KindConfig || r.Kind == model.KindTopic || r.Kind == model.KindOrganization {
-			config = append(config, r)
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	config, generated := generatedHub(t, gen.Options{Articles: 400, Seed: 5, Until: until, Span: 3 * 24 * time.Hour})
 	batches := dealBatches(generated, 5)
 	fast, plain := openStore(t, true), openStore(t, true)
 	now := until.Add(time.Hour)
@@ -270,4 +248,23 @@ func annotate(t *testing.T, st store.Store) {
 	if err := st.Upsert(ctx, recs); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// generatedHub generates a hub and returns its settings (configuration,
+// topics, organizations) and its news, apart.
+func generatedHub(t *testing.T, opts gen.Options) (config, news []*model.Record) {
+	t.Helper()
+	err := gen.Records(opts, func(r *model.Record) error {
+		switch r.Kind {
+		case model.KindNews:
+			news = append(news, r)
+		case model.KindConfig, model.KindTopic, model.KindOrganization:
+			config = append(config, r)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return config, news
 }
