@@ -2,7 +2,10 @@ package postgres
 
 import (
 	"context"
+	"strconv"
 	"sync"
+
+	"github.com/jackc/pgx/v5"
 )
 
 // The planner chooses its plans from each table's statistics, which
@@ -16,9 +19,16 @@ import (
 // The store therefore analyzes the tables it grew itself once its writes
 // since the last analysis reach analyzeBase plus analyzeShare of the rows
 // analyzed then, as autovacuum would, without the wait.
+//
+// The analysis samples 300 x analyzeTarget rows rather than the server's
+// default 30,000: reading a sample of that size costs as much as the
+// look-ups it saves (0.4 s for 20,000 records), and telling news from the
+// rest, and how many rows a key finds, needs no finer histogram. Autovacuum
+// analyzes with the server's own target once a tenth of the table changes.
 const (
-	analyzeBase  = 500
-	analyzeShare = 0.2
+	analyzeBase   = 500
+	analyzeShare  = 0.2
+	analyzeTarget = 10
 )
 
 // sqlAnalyze leaves out the columns no statement filters or sorts by: a
@@ -66,7 +76,14 @@ func (s *Store) wrote(ctx context.Context, n int) {
 // the tables, a cancelled context) leaves the write it follows as it was,
 // and autovacuum still refreshes them in time.
 func (s *Store) analyze(ctx context.Context) float64 {
-	if _, err := s.pool.Exec(ctx, sqlAnalyze); err != nil {
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `SET LOCAL default_statistics_target = `+strconv.Itoa(analyzeTarget)); err != nil {
+			return err
+		}
+		_, err := tx.Exec(ctx, sqlAnalyze)
+		return err
+	})
+	if err != nil {
 		return -1
 	}
 	var rows float64
