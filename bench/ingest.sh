@@ -21,6 +21,9 @@
 #   INGEST_ARGS           more flags for the first round (e.g. "--workers 16")
 #   KEYWORDS              the root topic's keywords, comma separated (default none)
 #   GOMEMLIMIT            overrides the soft memory limit ingest sets itself
+#   PG_STATS              with DB=postgres, a file for the server's statements
+#                         of the first round by time (pg_stat_statements) and
+#                         its tables' scans and analyses
 #   MEMPROFILE            a file for the heap profile of the first round at
 #                         its largest live heap (go tool pprof reads it)
 set -euo pipefail
@@ -56,7 +59,12 @@ go build -o "$work/hubcount" ./bench/hubcount
 
 case "$DB" in
   sqlite) dsn="sqlite:$work/site/.newshub/newshub.db" ;;
-  postgres) start_postgres "$work/pg" ;;
+  postgres)
+    if [ -n "${PG_STATS:-}" ]; then
+      PG_OPTS="-c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track=all -c pg_stat_statements.track_planning=on"
+    fi
+    start_postgres "$work/pg"
+    ;;
   *) echo "bench: DB=$DB: want sqlite or postgres" >&2; exit 2 ;;
 esac
 
@@ -117,8 +125,13 @@ measure() {
 
 load_before=$(cut -d' ' -f1 /proc/loadavg 2>/dev/null || echo "?")
 pg0=$(pg_cpu)
+if [ -n "${PG_STATS:-}" ]; then "${pg_psql[@]}" -d postgres -c "CREATE EXTENSION pg_stat_statements" >/dev/null; fi
 measure "$PROCS" env ${MEMPROFILE:+NEWSHUB_MEMPROFILE="$MEMPROFILE"} "${newshub[@]}" ingest --once "${ingest_args[@]}"
 sleep 0.5 # the backends' ends are reaped
+if [ -n "${PG_STATS:-}" ]; then
+  "${pg_psql[@]}" -d postgres -c "SELECT calls, round(total_exec_time::numeric) AS exec_ms, round(total_plan_time::numeric) AS plan_ms, rows, left(regexp_replace(query, '\s+', ' ', 'g'), 160) AS statement FROM pg_stat_statements ORDER BY total_exec_time + total_plan_time DESC LIMIT 25" \
+    -c "SELECT relname, seq_scan, seq_tup_read, idx_scan, n_live_tup, analyze_count, autoanalyze_count FROM pg_stat_user_tables ORDER BY relname" >"$PG_STATS"
+fi
 first_pg_cpu=$(awk -v a="$pg0" -v b="$(pg_cpu)" 'BEGIN { printf "%.2f", b - a }')
 first_secs=$secs first_rss=$rss_mb first_cpu=$cpu first_new=$new first_live=$live_mb first_gcs=$gcs
 first_pages=$(sed -n 's/^pages: *\([0-9]*\) read.*/\1/p' "$work/run.out" | awk '{ s += $1 } END { print s + 0 }')

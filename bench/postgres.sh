@@ -1,8 +1,10 @@
 # Sourced by the benchmarks that run against PostgreSQL.
 # start_postgres DIR: start a throwaway server with its data in DIR (its
 # binaries from /usr/lib/postgresql/*/bin, run as the postgres user when
-# run as root) on a free loopback port; sets dsn, pg_stop (the command
-# that stops it), pg_psql (psql on it) and pg_pid (the postmaster's id).
+# run as root) on a free loopback port, with the server options in PG_OPTS
+# (e.g. "-c shared_preload_libraries=pg_stat_statements"); sets dsn,
+# pg_stop (the command that stops it), pg_psql (psql on it) and pg_pid (the
+# postmaster's id).
 start_postgres() {
   local dir=$1 bin port try as=()
   bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
@@ -18,7 +20,7 @@ start_postgres() {
       (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || break
     done
     "${as[@]}" "$bin/pg_ctl" -D "$dir/data" -l "$dir/log" -w \
-      -o "-p $port -k $dir -c listen_addresses=127.0.0.1" start >/dev/null && break
+      -o "-p $port -k $dir -c listen_addresses=127.0.0.1 ${PG_OPTS:-}" start >/dev/null && break
     echo "bench: PostgreSQL did not start on port $port:" >&2
     tail -n 3 "$dir/log" >&2
     [ "$try" -lt 5 ] || exit 1

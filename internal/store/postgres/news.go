@@ -45,6 +45,14 @@ func (s *Store) ArticleByURL(ctx context.Context, key string) (*model.Record, er
 	return nil, fmt.Errorf("article %s: %w", key, store.ErrNotFound)
 }
 
+// sqlArticlePaths finds the records of keys ($1), by canonical URL before
+// GUID, then by path.
+const sqlArticlePaths = `SELECT DISTINCT ON (k) k, path FROM (
+		SELECT canonical_url AS k, path, 0 AS pref FROM records WHERE canonical_url = ANY($1) AND kind = 'news'
+		UNION ALL
+		SELECT guid, path, 1 FROM records WHERE guid = ANY($1) AND kind = 'news'
+	) m ORDER BY k, pref, path`
+
 // ArticlePaths looks up many keys at once: for each key that ArticleByURL
 // would find, the path of the record it would return. Only paths are read,
 // so checking a batch of arrivals for duplicates is one statement.
@@ -65,11 +73,7 @@ func (s *Store) ArticlePaths(ctx context.Context, keys []string) (map[string]str
 	if len(args) == 0 {
 		return out, nil
 	}
-	rows, err := s.pool.Query(ctx, `SELECT DISTINCT ON (k) k, path FROM (
-			SELECT canonical_url AS k, path, 0 AS pref FROM records WHERE canonical_url = ANY($1) AND kind = 'news'
-			UNION ALL
-			SELECT guid, path, 1 FROM records WHERE guid = ANY($1) AND kind = 'news'
-		) m ORDER BY k, pref, path`, args)
+	rows, err := s.pool.Query(ctx, sqlArticlePaths, args)
 	if err != nil {
 		return nil, fmt.Errorf("article paths: %w", err)
 	}

@@ -34,6 +34,8 @@ type Store struct {
 	// bulk is the connection of a running bulk load, which every write
 	// goes through meanwhile.
 	bulk atomic.Pointer[pgxpool.Conn]
+	// growth decides when the planner's statistics are refreshed.
+	growth growth
 }
 
 var _ store.Store = (*Store)(nil)
@@ -69,7 +71,12 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		pool.Close()
 		return nil, fmt.Errorf("postgres store %s: finish an interrupted bulk load: %w", redact(cfg), err)
 	}
-	return &Store{pool: pool}, nil
+	st := &Store{pool: pool}
+	if err := pool.QueryRow(ctx, sqlAnalyzedRows).Scan(&st.growth.analyzed); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("postgres store %s: %w", redact(cfg), err)
+	}
+	return st, nil
 }
 
 // redact names the database without its password, for messages.

@@ -271,6 +271,9 @@ func (s *Store) upsert(ctx context.Context, recs []*model.Record, conditional bo
 		}
 		return upsertParts(ctx, tx, batch, version)
 	})
+	if err == nil && !bulk {
+		s.wrote(ctx, len(batch)) // a bulk load analyzes at its end
+	}
 	return writeErr("upsert", err)
 }
 
