@@ -116,7 +116,7 @@ func buildDeferred(ctx context.Context, conn *pgx.Conn) error {
 			return fmt.Errorf("bulk load: build index %s: %w", ix.name, err)
 		}
 	}
-	if _, err := conn.Exec(ctx, `ANALYZE records, record_topics, news_search`); err != nil {
+	if _, err := conn.Exec(ctx, sqlAnalyze); err != nil {
 		return fmt.Errorf("bulk load: %w", err)
 	}
 	_, err := conn.Exec(ctx, `RESET maintenance_work_mem`)
