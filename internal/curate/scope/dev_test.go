@@ -166,23 +166,21 @@ func TestBaselineMatchesTheScoringTool(t *testing.T) {
 // in arrival order, reading titles and excerpts as plain text as the scope
 // command does, and prints the figures beside the keyword baseline. The
 // issue's target is F1 ≥ 0.70 with precision ≥ 0.60 on each hub; the gate
-// reaches F1 0.70 (Sci/Tech, precision 0.78) and 0.59 (Business,
-// precision 0.70), so the test holds what it reaches (F1 ≥ 0.58,
+// reaches F1 0.71 (Sci/Tech, precision 0.80) and 0.64 (Business,
+// precision 0.72), so the test holds what it reaches (F1 ≥ 0.60,
 // precision ≥ 0.65, at least 1.6 times the baseline's F1) and says how far
-// the target is. The F1 floor was 0.60 with one off-topic class, which
-// reached 0.61 on Business in this order: the off-topic mixture trades a
-// little of that hub's recall at a quarter on topic for precision, and
-// for F1 where on-topic articles are few (see TestAcrossHubsAndShares and
-// the package comment). Over other orders the two are even on Business:
-// mean F1 0.59 and 0.61 over two sets of ten orders, one class 0.61 and
-// 0.60.
+// the target is. Without the word prior Business reached F1 0.59 (see the
+// package comment); over other orders it gains as much: mean F1 0.64 over
+// each of two sets of ten orders, where it was 0.59 and 0.61. The mixture of off-topic components traded a little
+// of that hub's recall at a quarter on topic for precision, and for F1
+// where on-topic articles are few (see TestAcrossHubsAndShares).
 func TestDevHubs(t *testing.T) {
 	for _, h := range loadDevHubs(t) {
 		s := score(h.items, run(h, defaultParams()))
 		b := score(h.items, baseline(h))
 		t.Logf("%s: gate %v | keyword baseline %v | F1 ratio %.2f (target F1 0.70: %+.3f)", h.name, s, b, s.F1/b.F1, s.F1-0.70)
-		if s.F1 < 0.58 || s.P < 0.65 || s.F1 < 1.6*b.F1 {
-			t.Errorf("%s: %v, baseline F1 %.3f; want F1 ≥ 0.58, P ≥ 0.65 and F1 ≥ 1.6 × baseline", h.name, s, b.F1)
+		if s.F1 < 0.60 || s.P < 0.65 || s.F1 < 1.6*b.F1 {
+			t.Errorf("%s: %v, baseline F1 %.3f; want F1 ≥ 0.60, P ≥ 0.65 and F1 ≥ 1.6 × baseline", h.name, s, b.F1)
 		}
 	}
 }

@@ -2,6 +2,7 @@ package scope
 
 import (
 	"encoding/json"
+	"fmt"
 	"math"
 	"strings"
 	"sync"
@@ -276,6 +277,9 @@ func TestWindowForgetsAndStaysConsistent(t *testing.T) {
 	if live := m.live(); len(m.all) > 4*live+2*p.window+1024 {
 		t.Errorf("%d features kept for %d live ones: memory follows the history, not the window", len(m.all), live)
 	}
+	if live := m.live(); m.nLive != live {
+		t.Errorf("the word prior counts %d features, the remembered articles have %d", m.nLive, live)
+	}
 	// Counts are the sums over the remembered articles.
 	all := make([]float64, len(m.all))
 	on := make([]float64, len(m.all))
@@ -429,5 +433,44 @@ func TestRefitsLabelAnArticleAgainAtMostRelabelMaxTimes(t *testing.T) {
 	}
 	if model == 0 || int(most) != p.relabelMax {
 		t.Errorf("%d remembered articles labelled by the model, labelled again up to %d times; want up to exactly %d", model, most, p.relabelMax)
+	}
+}
+
+// TestRareWordsSpeakLittle checks the word prior: names the gate has seen
+// in one off-topic article (a company, a town) weigh against the topic
+// less than their counts alone would say, while names seen in many
+// off-topic articles weigh as much.
+func TestRareWordsSpeakLittle(t *testing.T) {
+	const names = "Acme Globex Initech Umbrella Vandelay"
+	stream := synthStream(2000, "space", 0.25, 11, false)
+	// cost returns how much the names lower the model's log-odds for an
+	// article of space words, against names it has never seen.
+	cost := func(p params, seen int) float64 {
+		g := newWithParams(Hub{Topic: "Space", Keywords: []string{"NASA", "astronaut"}}, p)
+		for _, a := range stream {
+			g.Observe(a.Article)
+		}
+		for i := range seen {
+			g.Learn(Article{Title: fmt.Sprintf("%s results %d", names, i), Excerpt: "Quarterly figures."}, Label{Basis: Editor})
+		}
+		logit := func(title string) float64 {
+			return g.m.logit(g.read(&reader{}, Article{Title: title + " orbit", Excerpt: "Crew mission."}).feats)
+		}
+		return logit("Zorg Quux Blorf Wibble Snark") - logit(names)
+	}
+	without := defaultParams()
+	without.wordPrior = 0
+	for _, c := range []struct {
+		seen     int
+		min, max float64 // bounds of the cost with the prior over the cost without it
+	}{
+		{1, 0, 0.95},
+		{20, 0.97, 1.03},
+	} {
+		with, base := cost(defaultParams(), c.seen), cost(without, c.seen)
+		t.Logf("names seen in %d off-topic articles cost %.2f with the word prior, %.2f without", c.seen, with, base)
+		if base <= 0 || with/base < c.min || with/base > c.max {
+			t.Errorf("names seen in %d off-topic articles: cost %.2f, without the word prior %.2f; want a ratio in [%.2f, %.2f]", c.seen, with, base, c.min, c.max)
+		}
 	}
 }

@@ -18,6 +18,7 @@ type params struct {
 	relabel    bool    // refits label again what the model labelled
 	relabelMax int     // refits that may label one article again
 	agree      bool    // keyword hits teach as much as their keyword agrees with the others
+	wordPrior  float64 // pseudo-articles every feature is seen in, spread over the components by their articles
 	onParts    int     // mixture components of the on-topic class
 	offParts   int     // mixture components of the off-topic class; onParts+offParts ≤ maxParts
 	weight     [nBases]float64
@@ -39,6 +40,7 @@ func defaultParams() params {
 		relabel:    true,
 		relabelMax: 2,
 		agree:      true,
+		wordPrior:  0.3,
 		onParts:    1,
 		offParts:   4,
 		weight:     [nBases]float64{Everything: 0, Editor: 1, Dedicated: 1, Story: 1, Keyword: 1, Model: 1},
@@ -81,6 +83,7 @@ type bayes struct {
 	partN                          [maxParts]float64 // articles by component, unweighted
 
 	taught int // lessons from editors and dedicated sources
+	nLive  int // features some remembered article has
 
 	ring      []rec
 	head      int
@@ -193,6 +196,11 @@ type smoothing struct {
 	mu, bgSum  float64
 	on, offAll float64           // 1 / (class sum + mu)
 	inv        [maxParts]float64 // 1 / (component sum + mu)
+	// add is each component's share of wordPrior: pseudo-counts every
+	// feature has, so that a feature seen in a few articles speaks little;
+	// addOn and addOff are the classes' sums.
+	add           [maxParts]float64
+	addOn, addOff float64
 }
 
 func (m *bayes) smoothing() smoothing {
@@ -200,15 +208,27 @@ func (m *bayes) smoothing() smoothing {
 	if m.allDocs > 0 {
 		mu *= m.allSum / m.allDocs
 	}
-	s := smoothing{
-		mu:     mu,
-		bgSum:  m.allSum + float64(len(m.all)) + 1,
-		on:     1 / (m.onSum + mu),
-		offAll: 1 / (m.offSum + mu),
-	}
+	s := smoothing{mu: mu, bgSum: m.allSum + float64(len(m.all)) + 1}
+	// The word prior is spread over the components as the class prior is,
+	// by the articles they hold, not by the weights those teach with.
+	total := 0.0
 	for j := range m.parts() {
-		s.inv[j] = 1 / (max(m.partSum[j], 0) + mu)
+		total += max(m.partN[j], 0)
 	}
+	v := float64(m.nLive)
+	for j := range m.parts() {
+		if total > 0 {
+			s.add[j] = m.p.wordPrior * max(m.partN[j], 0) / total
+		}
+		if j < m.p.onParts {
+			s.addOn += s.add[j]
+		} else {
+			s.addOff += s.add[j]
+		}
+		s.inv[j] = 1 / (max(m.partSum[j], 0) + s.add[j]*v + mu)
+	}
+	s.on = 1 / (m.onSum + s.addOn*v + mu)
+	s.offAll = 1 / (m.offSum + s.addOff*v + mu)
 	return s
 }
 
@@ -225,12 +245,12 @@ func (m *bayes) featLogs(i int32, s *smoothing, l *[maxParts]float64) {
 	for side, cls := range [2][2]int{{0, n}, {n, m.parts()}} {
 		lo, hi := cls[0], cls[1]
 		if hi-lo == 1 {
-			l[lo] = math.Log((float64(c[lo]) + bg) * s.inv[lo])
+			l[lo] = math.Log((float64(c[lo]) + s.add[lo] + bg) * s.inv[lo])
 			continue
 		}
 		sum := 0.0
 		for j := lo; j < hi; j++ {
-			sum += float64(c[j])
+			sum += float64(c[j]) + s.add[j]
 		}
 		inv := s.offAll
 		if side == 0 {
@@ -238,7 +258,7 @@ func (m *bayes) featLogs(i int32, s *smoothing, l *[maxParts]float64) {
 		}
 		toward := s.mu * (sum + bg) * inv
 		for j := lo; j < hi; j++ {
-			l[j] = math.Log((float64(c[j]) + toward) * s.inv[j])
+			l[j] = math.Log((float64(c[j]) + s.add[j] + toward) * s.inv[j])
 		}
 	}
 }
@@ -258,7 +278,7 @@ func (s smoothing) weight(m *bayes, i int32) float64 {
 	for _, c := range m.part[i][m.p.onParts:m.parts()] {
 		off += float64(c)
 	}
-	return math.Log(s.prob(float64(m.on[i]), bg, s.on) / s.prob(off, bg, s.offAll))
+	return math.Log(s.prob(float64(m.on[i])+s.addOn, bg, s.on) / s.prob(off+s.addOff, bg, s.offAll))
 }
 
 // assign returns the component of its class an arriving article fits
@@ -364,6 +384,12 @@ func (m *bayes) count(r *rec, sign float32) {
 		m.seedSum += s * n
 	}
 	for _, i := range r.feats {
+		switch {
+		case sign > 0 && m.all[i] <= 0:
+			m.nLive++
+		case sign < 0 && m.all[i] <= 1:
+			m.nLive--
+		}
 		m.all[i] += sign
 		if r.kw != 0 {
 			m.seed[i] += sign
