@@ -26,6 +26,7 @@
 #                         its tables' scans and analyses
 #   MEMPROFILE            a file for the heap profile of the first round at
 #                         its largest live heap (go tool pprof reads it)
+#   NEWSHUB=BIN           a built newshub to measure instead of this checkout's
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/feedsite.sh
@@ -53,7 +54,8 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 1' INT TERM
 
-go build -o "$work/newshub" ./cmd/newshub
+bin=${NEWSHUB:-$work/newshub}
+[ -n "${NEWSHUB:-}" ] || go build -o "$bin" ./cmd/newshub
 go build -o "$work/feedserver" ./bench/feedserver
 go build -o "$work/hubcount" ./bench/hubcount
 
@@ -84,7 +86,7 @@ for _ in $(seq 1 300); do
 done
 grep -q ready "$work/feedserver.out" || { echo "bench: feedserver did not start" >&2; cat "$work/feedserver.out" >&2; exit 1; }
 
-newshub=("$work/newshub" --site "$site" --db "$dsn")
+newshub=("$bin" --site "$site" --db "$dsn")
 "${newshub[@]}" import >/dev/null 2>"$work/import.err" || { cat "$work/import.err" >&2; exit 1; }
 
 # measure N CMD...: runs N copies of CMD at once and sets secs (wall time

@@ -29,7 +29,7 @@ type batch struct {
 	work     map[string]*model.Record // every news record in play, by path
 	window   []*model.Record          // stored records of the windows (not arrivals)
 	links    []windowLink             // the same as linkImported sees them
-	byKey    map[string]*model.Record // canonical URL or GUID → record in play
+	byKey    keyIndex                 // canonical URL or GUID → record in play
 	prior    map[string]string        // story a stored record had at an arrival's path
 	changed  map[string]*model.Record // stored records changed, by path
 	dirty    map[*model.Record]bool   // records whose file fields changed
@@ -42,6 +42,17 @@ type batch struct {
 	// article ArticleByURL would return, when the store can look them up
 	// all at once; nil otherwise.
 	stored map[string]string
+	arriveOpts
+}
+
+// arriveOpts are what Commit asks of Arrive beside curating.
+type arriveOpts struct {
+	// given keeps the arrivals as given: it is told of an arrival before
+	// a duplicate is merged into it.
+	given *givenRecords
+	// lazy leaves the records without file bytes unrendered: the store
+	// renders them as it writes them.
+	lazy bool
 }
 
 // windowLink is a stored article of the windows as linkImported sees it:
@@ -84,14 +95,18 @@ type pathFinder interface {
 // ErrRejected that names each one ("path: rejected: no title"), so the
 // caller upserts what it got and reports the error.
 func (c *Curator) Arrive(ctx context.Context, recs []*model.Record) ([]*model.Record, error) {
+	return c.arrive(ctx, recs, arriveOpts{})
+}
+
+func (c *Curator) arrive(ctx context.Context, recs []*model.Record, opts arriveOpts) ([]*model.Record, error) {
 	j, err := c.newJudge(ctx, false)
 	if err != nil {
 		return nil, err
 	}
 	b := &batch{c: c, j: j, arrived: map[string]bool{}, dropped: map[*model.Record]bool{},
-		work: map[string]*model.Record{}, byKey: map[string]*model.Record{},
+		work: map[string]*model.Record{}, byKey: newKeyIndex(),
 		prior: map[string]string{}, changed: map[string]*model.Record{}, dirty: map[*model.Record]bool{},
-		lean: map[*model.Record]bool{}, at: map[string]int{}}
+		lean: map[*model.Record]bool{}, at: map[string]int{}, arriveOpts: opts}
 	for _, r := range recs {
 		if !isNews(r) {
 			continue
@@ -162,7 +177,7 @@ func (c *Curator) Arrive(ctx context.Context, recs []*model.Record) ([]*model.Re
 // rendering) needs only the arrivals and the records changed, and the
 // renderings would otherwise come on top of the windows.
 func (b *batch) release() {
-	b.work, b.window, b.links, b.byKey, b.prior, b.stored = nil, nil, nil, nil, nil, nil
+	b.work, b.window, b.links, b.byKey, b.prior, b.stored = nil, nil, nil, keyIndex{}, nil, nil
 	b.lean, b.at = nil, nil
 }
 
@@ -230,6 +245,7 @@ func (b *batch) loadWindows(ctx context.Context) error {
 	for _, r := range b.arrivals {
 		times = append(times, b.c.effectiveTime(r.Article))
 	}
+	onTopic := &model.Relevance{OnTopic: true} // shared by the lean copies, which nothing changes
 	for _, iv := range b.c.windows(times) {
 		err := b.c.scanWindow(ctx, iv, func(r *model.Record) {
 			if !isNews(r) {
@@ -243,7 +259,7 @@ func (b *batch) loadWindows(ctx context.Context) error {
 				return
 			}
 			if !b.c.fullWindow {
-				r = leanCopy(r)
+				r = leanCopy(r, onTopic)
 				b.lean[r] = true
 			}
 			b.work[r.Path] = r
@@ -315,8 +331,9 @@ func (c *Curator) scanWindow(ctx context.Context, iv interval, fn func(*model.Re
 
 // leanCopy keeps of a stored window record what clustering, lead choice
 // and related coverage read of a record they do not change: its words,
-// addresses, time, story, quality and whether it may be published.
-func leanCopy(r *model.Record) *model.Record {
+// addresses, time, story, quality and whether it may be published (the
+// relevance onTopic, when it is on topic).
+func leanCopy(r *model.Record, onTopic *model.Relevance) *model.Record {
 	a := r.Article
 	l := &model.Article{
 		Title: a.Title, Excerpt: a.Excerpt, PublishedDateTime: a.PublishedDateTime,
@@ -335,7 +352,7 @@ func leanCopy(r *model.Record) *model.Record {
 		l.CanonicalURL = l.OriginalURL
 	}
 	if rel := a.Relevance; rel != nil && rel.OnTopic {
-		l.Relevance = &model.Relevance{OnTopic: true}
+		l.Relevance = onTopic
 	}
 	return &model.Record{Path: r.Path, Kind: r.Kind, Version: r.Version, Article: l}
 }
@@ -375,10 +392,11 @@ func (b *batch) inPlay(r *model.Record) *model.Record {
 	delete(b.lean, w)
 	b.work[r.Path] = r
 	b.window[b.at[r.Path]] = r
-	for _, k := range []string{w.Article.CanonicalURL, "guid:" + w.Article.GUID} {
-		if b.byKey[k] == w {
-			b.byKey[k] = r
-		}
+	if k := w.Article.CanonicalURL; b.byKey.get(k) == w {
+		b.byKey.set(k, r)
+	}
+	if g := w.Article.GUID; b.byKey.guids[g] == w {
+		b.byKey.guids[g] = r
 	}
 	return r
 }
@@ -440,16 +458,39 @@ func (b *batch) linkRecord(ctx context.Context, l *windowLink) (*model.Record, e
 // index makes a record findable by its canonical URL and GUID.
 func (b *batch) index(r *model.Record) {
 	a := r.Article
-	if k := a.CanonicalURL; k != "" {
-		if _, ok := b.byKey[k]; !ok {
-			b.byKey[k] = r
-		}
+	if k := a.CanonicalURL; k != "" && b.byKey.get(k) == nil {
+		b.byKey.set(k, r)
 	}
-	if a.GUID != "" {
-		if _, ok := b.byKey["guid:"+a.GUID]; !ok {
-			b.byKey["guid:"+a.GUID] = r
-		}
+	if g := a.GUID; g != "" && b.byKey.guids[g] == nil {
+		b.byKey.guids[g] = r
 	}
+}
+
+// keyIndex maps the keys of records in play, canonical URLs and "guid:"
+// and a GUID, to the records. The GUID keys are held without the prefix,
+// in a map of their own, so that indexing a window builds no string.
+type keyIndex struct {
+	urls  map[string]*model.Record // every other key
+	guids map[string]*model.Record // "guid:" keys, by what follows
+}
+
+func newKeyIndex() keyIndex {
+	return keyIndex{urls: map[string]*model.Record{}, guids: map[string]*model.Record{}}
+}
+
+func (x keyIndex) get(k string) *model.Record {
+	if g, ok := strings.CutPrefix(k, "guid:"); ok {
+		return x.guids[g]
+	}
+	return x.urls[k]
+}
+
+func (x keyIndex) set(k string, r *model.Record) {
+	if g, ok := strings.CutPrefix(k, "guid:"); ok {
+		x.guids[g] = r
+		return
+	}
+	x.urls[k] = r
 }
 
 // find returns the record in play, or else stored, that is the same
@@ -459,7 +500,7 @@ func (b *batch) find(ctx context.Context, path string, a *model.Article) (*model
 		if k == "" || k == "guid:" {
 			continue
 		}
-		if r := b.byKey[k]; r != nil && r.Path != path {
+		if r := b.byKey.get(k); r != nil && r.Path != path {
 			if b.lean[r] {
 				return b.full(ctx, r.Path)
 			}
@@ -546,6 +587,9 @@ func (b *batch) dedup(ctx context.Context) error {
 		if same == nil || b.dropped[same] {
 			b.index(r)
 			continue
+		}
+		if b.given != nil && b.arrived[same.Path] && b.work[same.Path] == same {
+			b.given.keepWhole(same)
 		}
 		Merge(same.Article, r.Article)
 		b.dropped[r] = true
@@ -1024,7 +1068,7 @@ func (b *batch) similar(cl *cluster.Clusterer, members []*model.Record, lead *mo
 	}
 	for _, r := range members {
 		for _, rel := range r.Article.Related {
-			if _, known := b.byKey[CanonicalURL(rel.WebURL)]; !known {
+			if b.byKey.get(CanonicalURL(rel.WebURL)) == nil {
 				out = append(out, rel)
 			}
 		}
@@ -1044,7 +1088,7 @@ func (b *batch) move(ctx context.Context, r *model.Record) error {
 	if !d.Out {
 		to = d.Into
 		if k := b.j.key(d.IntoArticle); k != "" {
-			if t := b.byKey[k]; t != nil {
+			if t := b.byKey.get(k); t != nil {
 				to = t.Article.Story
 			} else if t, err := b.storedArticle(ctx, k); err == nil && isNews(t) {
 				to = t.Article.Story
@@ -1087,7 +1131,7 @@ func (b *batch) result(recs []*model.Record) ([]*model.Record, error) {
 		out = append(out, b.changed[p])
 	}
 	for _, r := range out {
-		if b.dirty[r] {
+		if b.dirty[r] && !(b.lazy && len(r.Raw) == 0) {
 			if err := render(r); err != nil {
 				return nil, err
 			}

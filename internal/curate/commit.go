@@ -5,8 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"time"
 
-	"newshub/internal/content"
 	"newshub/internal/model"
 	"newshub/internal/store"
 )
@@ -18,32 +18,39 @@ const CommitAttempts = 5
 // Commit curates arriving records (Arrive) and stores the result in one
 // transaction, writing the stored records Arrive changed only over the
 // versions it read (UpsertIfUnchanged); records without bytes are rendered
-// first. When another writer changed one of them meanwhile, nothing is
-// written and the arrivals are curated again, as they came, against what
-// is stored now, up to CommitAttempts times; then the error wraps
-// store.ErrConflict. Decisions an editor added to the site folder's log
-// since the store last saw it are applied first (see syncDecisions). It
-// returns what it stored, how many times it curated
-// the batch and, as Arrive does, an error wrapping ErrRejected for the
-// arrivals it left out.
+// first, or by a store that can render them as it writes them
+// (renderingWriter), which leaves them without their bytes. When another
+// writer changed one of them meanwhile, nothing is written and the
+// arrivals are curated again, as they came, against what is stored now,
+// up to CommitAttempts times; then the error wraps store.ErrConflict.
+// Decisions an editor added to the site folder's log since the store last
+// saw it are applied first (see syncDecisions). It returns what it stored,
+// how many times it curated the batch and, as Arrive does, an error
+// wrapping ErrRejected for the arrivals it left out.
 func (c *Curator) Commit(ctx context.Context, recs []*model.Record) (out []*model.Record, attempts int, err error) {
 	if err := c.syncDecisions(ctx); err != nil {
 		return nil, 0, err
 	}
+	rw, lazy := c.st.(renderingWriter)
 	given := saveGiven(recs)
 	for attempts = 1; ; attempts++ {
-		out, rejected := c.Arrive(ctx, recs)
+		out, rejected := c.arrive(ctx, recs, arriveOpts{given: &given, lazy: lazy})
 		if rejected != nil && !errors.Is(rejected, ErrRejected) {
 			return nil, attempts, rejected
 		}
-		for _, r := range out {
-			if len(r.Raw) == 0 {
-				if err := content.Render(r); err != nil {
-					return nil, attempts, fmt.Errorf("curate %s: %w", r.Path, err)
+		var err error
+		if lazy {
+			err = rw.UpsertRendering(ctx, out, renderAsWritten)
+		} else {
+			for _, r := range out {
+				if len(r.Raw) == 0 {
+					if err := render(r); err != nil {
+						return nil, attempts, err
+					}
 				}
 			}
+			err = c.st.UpsertIfUnchanged(ctx, out)
 		}
-		err := c.st.UpsertIfUnchanged(ctx, out)
 		if err == nil {
 			return out, attempts, rejected
 		}
@@ -54,29 +61,125 @@ func (c *Curator) Commit(ctx context.Context, recs []*model.Record) (out []*mode
 	}
 }
 
+// renderingWriter is implemented by stores that can render the records
+// of a batch as they write them (store/sqlite does): the files of a whole
+// batch, a large part of its memory, are then never held at once.
+type renderingWriter interface {
+	UpsertRendering(ctx context.Context, recs []*model.Record, render func(*model.Record) ([]byte, error)) error
+}
+
+// renderAsWritten renders a record for the store to write, and lets go
+// of the bytes once given.
+func renderAsWritten(r *model.Record) ([]byte, error) {
+	if err := render(r); err != nil {
+		return nil, err
+	}
+	raw := r.Raw
+	r.Raw = nil
+	return raw, nil
+}
+
 // givenRecords holds news records as they were given, to curate them
 // again from scratch: Arrive sets their fields and Render their bytes.
+// A whole copy of every arrival would be a large part of a batch's memory
+// and is seldom used, so only the fields curation sets are kept
+// (givenFields), most of them only when given (an arrival from a feed
+// carries few); Merge alone sets the others, and the arrivals a duplicate
+// is merged into are copied whole first (keepWhole).
 type givenRecords struct {
-	recs     []*model.Record
-	articles []model.Article
-	raws     [][]byte
+	recs   []*model.Record
+	fields []givenFields
+	whole  map[*model.Record]*model.Article
+}
+
+// givenFields are the fields of an article curation sets other than by
+// Merge, as given, with the record's file bytes: those an arrival from a
+// feed carries inline, the others only when one is set.
+type givenFields struct {
+	published    time.Time // PublishedDateTime, which prepare truncates
+	canonicalURL string
+	cdnAmpWebURL string
+	topics       []string
+	images       []model.Image
+	more         *givenMore
+}
+
+// givenMore is the rest of givenFields: curated values, which an arrival
+// from a feed lacks.
+type givenMore struct {
+	quality, heat int
+	published     bool
+	has           model.Curated
+	related       []model.Related
+	story         string
+	explain       *model.Explain
+	relevance     *model.Relevance
+	withheld      string
+	pinnedUntil   time.Time
+	raw           []byte
 }
 
 func saveGiven(recs []*model.Record) givenRecords {
-	g := givenRecords{recs: recs, articles: make([]model.Article, len(recs)), raws: make([][]byte, len(recs))}
+	g := givenRecords{recs: recs, fields: make([]givenFields, len(recs))}
 	for i, r := range recs {
-		if isNews(r) {
-			g.articles[i], g.raws[i] = cloneArticle(*r.Article), r.Raw
+		if !isNews(r) {
+			continue
+		}
+		a := cloneArticle(*r.Article)
+		g.fields[i] = givenFields{published: a.PublishedDateTime, canonicalURL: a.CanonicalURL,
+			cdnAmpWebURL: a.CdnAmpWebURL, topics: a.Topics, images: a.Images}
+		m := givenMore{quality: a.Quality, heat: a.Heat, published: a.Published, has: a.Has,
+			related: a.Related, story: a.Story, explain: a.Explain, relevance: a.Relevance,
+			withheld: a.Withheld, pinnedUntil: a.PinnedUntil, raw: r.Raw}
+		if !m.zero() {
+			g.fields[i].more = &m
 		}
 	}
 	return g
 }
 
-func (g givenRecords) restore() {
+func (m *givenMore) zero() bool {
+	return m.quality == 0 && m.heat == 0 && !m.published && m.has == (model.Curated{}) &&
+		m.related == nil && m.story == "" && m.explain == nil && m.relevance == nil &&
+		m.withheld == "" && m.pinnedUntil.IsZero() && m.raw == nil
+}
+
+// keepWhole copies an arrival whole before a duplicate is merged into it,
+// unless it was copied before: what Merge may set beside the fields kept.
+func (g *givenRecords) keepWhole(r *model.Record) {
+	if g.whole == nil {
+		g.whole = map[*model.Record]*model.Article{}
+	}
+	if g.whole[r] == nil {
+		a := cloneArticle(*r.Article)
+		g.whole[r] = &a
+	}
+}
+
+func (g *givenRecords) restore() {
 	for i, r := range g.recs {
-		if isNews(r) {
-			*r.Article, r.Raw = cloneArticle(g.articles[i]), g.raws[i]
+		if !isNews(r) {
+			continue
 		}
+		a := r.Article
+		if w := g.whole[r]; w != nil {
+			*a = cloneArticle(*w)
+		}
+		f := g.fields[i]
+		a.PublishedDateTime, a.CanonicalURL, a.CdnAmpWebURL = f.published, f.canonicalURL, f.cdnAmpWebURL
+		a.Topics, a.Images = slices.Clone(f.topics), f.images
+		m := f.more
+		if m == nil {
+			m = &givenMore{}
+		}
+		a.Quality, a.Heat, a.Published, a.Has = m.quality, m.heat, m.published, m.has
+		a.Related, a.Story, a.Relevance, a.Withheld, a.PinnedUntil = m.related, m.story, m.relevance, m.withheld, m.pinnedUntil
+		a.Explain = nil
+		if m.explain != nil {
+			e := *m.explain
+			a.Explain = &e
+		}
+		r.Raw = m.raw
 	}
 }
 

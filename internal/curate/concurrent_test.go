@@ -28,8 +28,21 @@ type racedStore struct {
 }
 
 func (s *racedStore) UpsertIfUnchanged(ctx context.Context, recs []*model.Record) error {
+	s.race(recs)
+	return s.Store.UpsertIfUnchanged(ctx, recs)
+}
+
+// UpsertRendering, which Commit uses on SQLite, races as
+// UpsertIfUnchanged does.
+func (s *racedStore) UpsertRendering(ctx context.Context, recs []*model.Record, render func(*model.Record) ([]byte, error)) error {
+	s.race(recs)
+	return s.Store.UpsertRendering(ctx, recs, render)
+}
+
+// race makes the other writer's edits, while races are left.
+func (s *racedStore) race(recs []*model.Record) {
 	if s.races == 0 {
-		return s.Store.UpsertIfUnchanged(ctx, recs)
+		return
 	}
 	if edit := s.paths(recs); len(edit) > 0 {
 		s.races--
@@ -38,7 +51,6 @@ func (s *racedStore) UpsertIfUnchanged(ctx context.Context, recs []*model.Record
 			s.n++
 		}
 	}
-	return s.Store.UpsertIfUnchanged(ctx, recs)
 }
 
 // editStored makes another writer's change to the record at path and

@@ -174,16 +174,18 @@ func sameStores(t *testing.T, when string, whole, lean map[string]curate.StoredR
 	}
 }
 
-// plainStore hides the optional reads a store may offer (stories without
-// their file bytes, link listing, batched keys), so curation takes the
-// path any store.Store allows.
+// plainStore hides the optional reads and writes a store may offer
+// (stories without their file bytes, link listing, batched keys, records
+// rendered as they are written), so curation takes the path any
+// store.Store allows.
 type plainStore struct{ store.Store }
 
 // TestStoriesReadWithoutBytesCurateAsWholeOnes curates the same batches
-// into two SQLite stores, one read through its shortcuts (settling reads
-// stories without their file bytes, and reads back the bytes of the
-// records it changes) and one through store.Store alone, and checks that
-// both leave the same store, byte for byte, after every batch.
+// into two SQLite stores, one read and written through its shortcuts
+// (settling reads stories without their file bytes, and reads back the
+// bytes of the records it changes; the store renders the records as it
+// writes them) and one through store.Store alone, and checks that both
+// leave the same store, byte for byte, after every batch.
 func TestStoriesReadWithoutBytesCurateAsWholeOnes(t *testing.T) {
 	ctx := context.Background()
 	until := time.Date(2026, 3, 10, 12, 0, 0, 0, time.UTC)

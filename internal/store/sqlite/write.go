@@ -234,20 +234,28 @@ type encoded struct {
 	cols  columns
 }
 
-// encode checks a record and computes what is stored for it. It runs
-// before the write transaction, so the lock is held only for SQLite work.
-func encode(rec *model.Record) (encoded, error) {
+// encode checks a record and computes what is stored for it, its file
+// bytes by render when it has none and render is set. It runs before the
+// write transaction, so the lock is held only for SQLite work.
+func encode(rec *model.Record, render func(*model.Record) ([]byte, error)) (encoded, error) {
 	if rec == nil {
 		return encoded{}, errors.New("upsert: nil record")
 	}
 	if rec.Path == "" {
 		return encoded{}, fmt.Errorf("upsert: %s record without a path", rec.Kind)
 	}
+	raw := rec.Raw
+	if len(raw) == 0 && render != nil {
+		// Before the value: rendering may set what the value holds.
+		var err error
+		if raw, err = render(rec); err != nil {
+			return encoded{}, fmt.Errorf("upsert %s: %w", rec.Path, err)
+		}
+	}
 	value, err := codec.Encode(rec)
 	if err != nil {
 		return encoded{}, fmt.Errorf("upsert %s: %w", rec.Path, err)
 	}
-	raw := rec.Raw
 	if raw == nil {
 		raw = []byte{}
 	}
@@ -258,7 +266,7 @@ func encode(rec *model.Record) (encoded, error) {
 // none of it. Records stored already with the same bytes and value are
 // left alone, so re-importing an unchanged site writes next to nothing.
 func (s *Store) Upsert(ctx context.Context, recs []*model.Record) error {
-	return s.upsert(ctx, recs, false)
+	return s.upsert(ctx, recs, false, nil)
 }
 
 // UpsertIfUnchanged is Upsert that writes a record carrying a version only
@@ -266,10 +274,19 @@ func (s *Store) Upsert(ctx context.Context, recs []*model.Record) error {
 // write are one transaction on the single writer connection, so no other
 // write comes between them.
 func (s *Store) UpsertIfUnchanged(ctx context.Context, recs []*model.Record) error {
-	return s.upsert(ctx, recs, true)
+	return s.upsert(ctx, recs, true, nil)
 }
 
-func (s *Store) upsert(ctx context.Context, recs []*model.Record, conditional bool) (err error) {
+// UpsertRendering is UpsertIfUnchanged for records of which some are still
+// to be rendered: render gives the bytes of each record without them as
+// the chunk it is in is encoded, and they are not kept, so the files of a
+// large batch are never all in memory at once. render may set fields of
+// the record its bytes reflect, and is called for several records at once.
+func (s *Store) UpsertRendering(ctx context.Context, recs []*model.Record, render func(*model.Record) ([]byte, error)) error {
+	return s.upsert(ctx, recs, true, render)
+}
+
+func (s *Store) upsert(ctx context.Context, recs []*model.Record, conditional bool, render func(*model.Record) ([]byte, error)) (err error) {
 	if len(recs) == 0 {
 		return nil
 	}
@@ -288,7 +305,7 @@ func (s *Store) upsert(ctx context.Context, recs []*model.Record, conditional bo
 	}
 	changed := false
 	var conflicts []string
-	err = encodeAhead(recs, func(e encoded) error {
+	err = encodeAhead(recs, render, func(e encoded) error {
 		r, err := u.put(ctx, e)
 		if err != nil {
 			return fmt.Errorf("upsert %s: %w", e.rec.Path, err)
@@ -325,11 +342,11 @@ func (s *Store) upsert(ctx context.Context, recs []*model.Record, conditional bo
 // batch is large enough to be worth it. Only those chunks are held: the
 // encoded values of a whole batch (twice the size of its files) would
 // otherwise all be in memory at once.
-func encodeAhead(recs []*model.Record, put func(encoded) error) error {
+func encodeAhead(recs []*model.Record, render func(*model.Record) ([]byte, error), put func(encoded) error) error {
 	workers := min(runtime.GOMAXPROCS(0), len(recs)/encodeChunk)
 	if workers <= 1 {
 		for _, rec := range recs {
-			e, err := encode(rec)
+			e, err := encode(rec, render)
 			if err != nil {
 				return err
 			}
@@ -377,7 +394,7 @@ func encodeAhead(recs []*model.Record, put func(encoded) error) error {
 				lo, hi := i*encodeChunk, min((i+1)*encodeChunk, len(recs))
 				c.encoded = make([]encoded, 0, hi-lo)
 				for _, rec := range recs[lo:hi] {
-					e, err := encode(rec)
+					e, err := encode(rec, render)
 					if err != nil {
 						c.err = err
 						break
