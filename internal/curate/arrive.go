@@ -124,6 +124,7 @@ func (c *Curator) arrive(ctx context.Context, recs []*model.Record, opts arriveO
 		b.arrivals = append(b.arrivals, r)
 		b.work[r.Path] = r
 	}
+	j.readings = c.takeReadings(b.arrivals)
 	var rejected []error
 	b.arrivals = slices.DeleteFunc(b.arrivals, func(r *model.Record) bool {
 		if err := c.usable(r); err != nil {

@@ -55,6 +55,11 @@ type Curator struct {
 	gateMu  sync.Mutex
 	gate    *scope.Gate
 	gateKey string
+
+	// readings are the words of arriving articles read ahead by Prepare,
+	// until Arrive takes them.
+	readMu   sync.Mutex
+	readings map[*model.Article]*scope.Reading
 }
 
 // canonCache remembers canonical URLs: the same addresses (a stored
@@ -85,6 +90,54 @@ func (c *Curator) canonical(u string) string {
 	cc.m[u] = k
 	cc.mu.Unlock()
 	return k
+}
+
+// Prepare does ahead, for a news record about to arrive, what curating it
+// reads nothing stored for: it reads the article's words for the topic
+// gate and makes its addresses canonical. It is safe for concurrent use,
+// so an import calls it on the goroutines that parse its files, and Arrive
+// finds that work done rather than doing it in turn; what Prepare did is
+// used only if the article has not changed since. Before the gate is made
+// (by the first Arrive) only the addresses are done. What Prepare read is
+// held until the record arrives: a caller prepares only records it means
+// to give Arrive.
+func (c *Curator) Prepare(r *model.Record) {
+	if !isNews(r) {
+		return
+	}
+	a := r.Article
+	c.linkKeys(a, true)
+	c.gateMu.Lock()
+	g := c.gate
+	c.gateMu.Unlock()
+	if g == nil {
+		return
+	}
+	rd := g.Read(gateArticle(a, false))
+	c.readMu.Lock()
+	if c.readings == nil {
+		c.readings = map[*model.Article]*scope.Reading{}
+	}
+	c.readings[a] = rd
+	c.readMu.Unlock()
+}
+
+// takeReadings removes the readings Prepare made of the articles of recs
+// and returns them.
+func (c *Curator) takeReadings(recs []*model.Record) map[*model.Article]*scope.Reading {
+	c.readMu.Lock()
+	defer c.readMu.Unlock()
+	if len(c.readings) == 0 {
+		return nil
+	}
+	m := map[*model.Article]*scope.Reading{}
+	for _, r := range recs {
+		if rd, ok := c.readings[r.Article]; ok {
+			m[r.Article] = rd
+			delete(c.readings, r.Article)
+		}
+	}
+	return m
 }
 
 // New returns a Curator for the hub s kept in st.

@@ -30,6 +30,8 @@ type judge struct {
 	teach bool
 	// open is the decision of a gate that lets everything through.
 	open *model.Relevance
+	// readings are the arrivals' words read ahead (Curator.Prepare).
+	readings map[*model.Article]*scope.Reading
 }
 
 // sourcesPath is the site path of the sources list.
@@ -257,12 +259,13 @@ func (j *judge) relevance(a *model.Article, inOnTopicStory bool) {
 		a.Relevance = mine
 		return
 	}
-	d := j.gate.Decide(gateArticle(a, false))
-	a.Relevance = relevanceOf(d)
-	if inOnTopicStory && !d.OnTopic {
-		a.Relevance = storyRelevance(a.Relevance, "")
-	}
-	j.gate.Learn(gateArticle(a, false), scope.Label{OnTopic: a.Relevance.OnTopic, Basis: basisOf(a.Relevance)})
+	j.gate.DecideLearn(gateArticle(a, false), j.readings[a], func(d scope.Decision) scope.Label {
+		a.Relevance = relevanceOf(d)
+		if inOnTopicStory && !d.OnTopic {
+			a.Relevance = storyRelevance(a.Relevance, "")
+		}
+		return scope.Label{OnTopic: a.Relevance.OnTopic, Basis: basisOf(a.Relevance)}
+	})
 }
 
 func basisOf(r *model.Relevance) scope.Basis {

@@ -17,11 +17,15 @@ type parsed struct {
 	rec  *model.Record
 	line int
 	err  error
+	// unchanged says the store holds the record's bytes already.
+	unchanged bool
 }
 
 // parseAll reads and parses files with opts.Workers goroutines and
-// delivers the results in file order.
-func (imp *importer) parseAll(ctx context.Context, files []fileRef) <-chan parsed {
+// delivers the results in file order. Each record parsed that the store
+// does not already hold is given to prepare, when set, on the same
+// goroutine.
+func (imp *importer) parseAll(ctx context.Context, files []fileRef, prepare func(*model.Record)) <-chan parsed {
 	type job struct {
 		ref fileRef
 		out chan parsed
@@ -31,7 +35,14 @@ func (imp *importer) parseAll(ctx context.Context, files []fileRef) <-chan parse
 	for range imp.opts.Workers {
 		go func() {
 			for j := range jobs {
-				j.out <- imp.parseFile(j.ref)
+				p := imp.parseFile(j.ref)
+				if p.rec != nil {
+					p.unchanged = imp.unchanged(p.rec)
+					if prepare != nil && !p.unchanged {
+						prepare(p.rec)
+					}
+				}
+				j.out <- p
 			}
 		}()
 	}

@@ -17,6 +17,12 @@ type committer interface {
 	Commit(ctx context.Context, recs []*model.Record) ([]*model.Record, int, error)
 }
 
+// preparer is a committer that can do part of its work on the records
+// ahead, on the parsing goroutines (curate.Curator.Prepare).
+type preparer interface {
+	Prepare(rec *model.Record)
+}
+
 // load reads, parses and stores files in order, in batches, with parsing
 // spread over workers and the writes of one batch overlapping the parsing
 // of the next.
@@ -24,7 +30,11 @@ func (imp *importer) load(ctx context.Context, files []fileRef, cur committer) e
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 
-	results := imp.parseAll(ctx, files)
+	var prepare func(*model.Record)
+	if p, ok := cur.(preparer); ok {
+		prepare = p.Prepare
+	}
+	results := imp.parseAll(ctx, files, prepare)
 
 	batches := make(chan []parsed) // one batch stored while the next fills
 	written := make(chan error, 1)
@@ -75,7 +85,7 @@ func (imp *importer) store(ctx context.Context, batch []parsed, cur committer) e
 	var recs []*model.Record
 	var fresh []parsed
 	for _, p := range batch {
-		if imp.unchanged(p.rec) {
+		if p.unchanged {
 			imp.res.Kinds[p.rec.Kind]++
 			imp.res.Unchanged++
 			continue

@@ -292,6 +292,45 @@ func (g *Gate) Explain(a Article) Decision {
 	return dec
 }
 
+// Reading is an article read into words by a gate (Read), ready to be
+// decided and learned from (DecideLearn). Reading is most of what deciding
+// costs and needs no lock: a caller with many articles reads them on
+// several goroutines and decides them in order on one.
+type Reading struct {
+	g     *Gate
+	a     Article
+	feats []uint64
+	kw    uint64
+	first int
+	inURL bool
+}
+
+// Read reads a into words for DecideLearn. It is safe for concurrent use.
+func (g *Gate) Read(a Article) *Reading {
+	r := g.pool.Get().(*reader)
+	defer g.pool.Put(r)
+	d := g.read(r, a)
+	return &Reading{g: g, a: a, feats: slices.Clone(d.feats), kw: d.kw, first: d.first, inURL: d.inURL}
+}
+
+// DecideLearn decides a as Decide does and learns the label that label
+// gives for the decision, as Learn would, reading a once: with r, a
+// reading of a by this gate, not at all.
+func (g *Gate) DecideLearn(a Article, r *Reading, label func(Decision) Label) (dec Decision) {
+	learn := func(d doc) {
+		dec = g.decide(a, d)
+		g.m.learn(d.feats, d.kw, label(dec))
+	}
+	if r == nil || r.g != g || r.a != a {
+		g.reading(a, true, learn)
+		return dec
+	}
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	learn(doc{feats: r.feats, kw: r.kw, first: r.first, inURL: r.inURL})
+	return dec
+}
+
 // Learn teaches the gate that a is (or is not) on topic.
 func (g *Gate) Learn(a Article, l Label) {
 	g.reading(a, true, func(d doc) { g.m.learn(d.feats, d.kw, l) })

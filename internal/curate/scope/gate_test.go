@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -473,4 +474,50 @@ func TestRareWordsSpeakLittle(t *testing.T) {
 			t.Errorf("names seen in %d off-topic articles: cost %.2f, without the word prior %.2f; want a ratio in [%.2f, %.2f]", c.seen, with, base, c.min, c.max)
 		}
 	}
+}
+
+// TestReadAheadDecidesAndLearnsAsInTurn checks that deciding and learning
+// with readings made ahead (on other goroutines) gives the decisions, and
+// teaches the gate, exactly as Decide then Learn in turn do, and that a
+// reading of another article, or by another gate, is not used.
+func TestReadAheadDecidesAndLearnsAsInTurn(t *testing.T) {
+	stream := synthStream(3000, "space", 0.3, 5, true)
+	hub := Hub{Topic: "Space", Keywords: []string{"NASA", "astronaut"}}
+	label := func(d Decision) Label { return d.Label() }
+	inTurn, ahead, other := New(hub), New(hub), New(hub)
+	readings := make([]*Reading, len(stream))
+	var wg sync.WaitGroup
+	for w := range 4 {
+		wg.Go(func() {
+			for i := w; i < len(stream); i += 4 {
+				switch {
+				case i%7 == 0:
+					readings[i] = other.Read(stream[i].Article) // another gate's
+				case i%11 == 0:
+					readings[i] = ahead.Read(stream[(i+1)%len(stream)].Article) // another article's
+				default:
+					readings[i] = ahead.Read(stream[i].Article)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	for i, a := range stream {
+		want := inTurn.Decide(a.Article)
+		inTurn.Learn(a.Article, label(want))
+		got := ahead.DecideLearn(a.Article, readings[i], label)
+		if !decisionsEqual(got, want) {
+			t.Fatalf("article %d: read ahead %+v, in turn %+v", i, got, want)
+		}
+	}
+	probe := synthStream(200, "space", 0.5, 6, true)
+	for i, a := range probe {
+		if got, want := ahead.Decide(a.Article), inTurn.Decide(a.Article); !decisionsEqual(got, want) {
+			t.Fatalf("probe %d after the stream: read ahead %+v, in turn %+v: the gates learned differently", i, got, want)
+		}
+	}
+}
+
+func decisionsEqual(a, b Decision) bool {
+	return a.OnTopic == b.OnTopic && a.Score == b.Score && a.Basis == b.Basis && slices.Equal(a.Reasons, b.Reasons)
 }

@@ -460,29 +460,72 @@ func TestShared(t *testing.T) {
 	})
 }
 
-// TestAppendJSONStringReadsAsEncodingJSONWrites holds the hand-written
-// JSON string writer of the batched inserts to encoding/json: the same
-// string reads back from both, invalid UTF-8 included.
-func TestAppendJSONStringReadsAsEncodingJSONWrites(t *testing.T) {
-	for _, s := range []string{
-		"", "plain", `quote " and backslash \`, "tab\tnew line\ncarriage\rbell\a nul\x00 del\x7f",
+// TestIndexRowsHoldTheValuesText stores news whose words are awkward
+// (quotes, control characters, NUL, invalid UTF-8) and checks that the
+// topic rows hold the text as the stored JSON value does (each byte that
+// is not UTF-8 made U+FFFD, the rest as it is), and that the full-text
+// index holds what the same rows read from JSON, as migration 0004 reads
+// them from the values, make of it.
+func TestIndexRowsHoldTheValuesText(t *testing.T) {
+	ctx := context.Background()
+	st := openTemp(t)
+	words := []string{
+		"plain", `quote " and backslash \`, "tab\tnew line\ncarriage\rbell\a nul\x00 del\x7f",
 		"<b>&amp;</b>", "ünïcødé ’quotes’ 🇺🇸", "bad \xff byte", "cut \xe2\x82", "\u2028 \u2029 \ufeff",
-	} {
-		want, err := json.Marshal(s)
+	}
+	var rows [][]any // as JSON: [id, title, excerpt, provider, topics]
+	for i, w := range words {
+		r := newsRecord(fmt.Sprintf("_news/2026-01-01-%d.md", i), w, w)
+		a := r.Article
+		a.Excerpt, a.Provider.Name = w+" excerpt", w+" provider"
+		if err := st.Upsert(ctx, []*model.Record{r}); err != nil {
+			t.Fatal(err)
+		}
+		var id int64
+		var topic string
+		err := st.r.QueryRowContext(ctx, `SELECT r.id, t.topic FROM records r JOIN record_topics t ON t.path = r.path
+			WHERE r.path = ?`, r.Path).Scan(&id, &topic)
 		if err != nil {
+			t.Fatalf("%q: %v", w, err)
+		}
+		var want string // what the value holds: the JSON encoding read back
+		b, _ := json.Marshal(w)
+		if err := json.Unmarshal(b, &want); err != nil {
 			t.Fatal(err)
 		}
-		var got, exp string
-		if err := json.Unmarshal(appendJSONString(nil, s), &got); err != nil {
-			t.Errorf("%q: %s does not read as JSON: %v", s, appendJSONString(nil, s), err)
-			continue
+		if topic != want {
+			t.Errorf("%q: topic row holds %q, the value %q", w, topic, want)
 		}
-		if err := json.Unmarshal(want, &exp); err != nil {
+		rows = append(rows, []any{id, a.Title, a.Excerpt, a.Provider.Name, topicTokens(a.Topics, false)})
+	}
+	ref, err := json.Marshal(rows)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{
+		`CREATE VIRTUAL TABLE temp.ref USING fts5 (title, excerpt, provider, topics, content = '',
+			tokenize = 'unicode61 remove_diacritics 2')`,
+		`CREATE VIRTUAL TABLE temp.got_terms USING fts5vocab(main, news_fts, instance)`,
+		`CREATE VIRTUAL TABLE temp.ref_terms USING fts5vocab(temp, ref, instance)`,
+	} {
+		if _, err := st.w.ExecContext(ctx, q); err != nil {
 			t.Fatal(err)
 		}
-		if got != exp {
-			t.Errorf("%q reads back as %q, encoding/json's as %q", s, got, exp)
-		}
+	}
+	if _, err := st.w.ExecContext(ctx, `INSERT INTO temp.ref (rowid, title, excerpt, provider, topics)
+		SELECT j.value ->> 0, j.value ->> 1, j.value ->> 2, j.value ->> 3, j.value ->> 4 FROM json_each(?) j`, ref); err != nil {
+		t.Fatal(err)
+	}
+	var differ, terms int
+	err = st.w.QueryRowContext(ctx, `SELECT
+		(SELECT count(*) FROM (SELECT * FROM temp.got_terms EXCEPT SELECT * FROM temp.ref_terms)) +
+		(SELECT count(*) FROM (SELECT * FROM temp.ref_terms EXCEPT SELECT * FROM temp.got_terms)),
+		(SELECT count(*) FROM temp.got_terms)`).Scan(&differ, &terms)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if differ > 0 || terms == 0 {
+		t.Errorf("the full-text index differs from rows read from JSON in %d of %d term instances", differ, terms)
 	}
 }
 

@@ -581,10 +581,11 @@ type textRow struct {
 }
 
 // flush inserts the topic and full-text rows of the records written, each
-// table's in one statement that reads them from a JSON array: a statement
-// per row costs several times SQLite's own work for the row, and each
-// statement on the full-text table ends with writing its pending rows out
-// as a new segment, which later have to be merged.
+// table's in as few statements as the parameter limit allows (one for a
+// batch of a few thousand records): a statement per row costs several
+// times SQLite's own work for the row, and each statement on the
+// full-text table ends with writing its pending rows out as a new
+// segment, which later have to be merged.
 func (u *upserter) flush(ctx context.Context, tx *sql.Tx) error {
 	if len(u.textDel) > 0 {
 		ids := appendJSONInts(nil, slices.Sorted(maps.Keys(u.textDel)))
@@ -596,62 +597,60 @@ func (u *upserter) flush(ctx context.Context, tx *sql.Tx) error {
 	for _, rows := range u.topicRows {
 		topics = append(topics, rows...)
 	}
-	if len(topics) > 0 {
-		slices.SortFunc(topics, func(a, b topicRow) int {
-			return cmp.Or(strings.Compare(a.topic, b.topic), cmp.Compare(b.publishedAt, a.publishedAt), strings.Compare(a.path, b.path))
-		})
-		b := []byte{'['}
-		for i, r := range topics {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = append(b, '[')
-			b = appendJSONString(b, r.topic)
-			b = append(b, ',')
-			b = strconv.AppendInt(b, r.publishedAt, 10)
-			b = append(b, ',')
-			b = appendJSONString(b, r.path)
-			b = append(b, ']')
-		}
-		b = append(b, ']')
-		if _, err := tx.ExecContext(ctx, sqlInsertTopics, b); err != nil {
-			return err
-		}
+	slices.SortFunc(topics, func(a, b topicRow) int {
+		return cmp.Or(strings.Compare(a.topic, b.topic), cmp.Compare(b.publishedAt, a.publishedAt), strings.Compare(a.path, b.path))
+	})
+	args := make([]any, 0, 3*len(topics))
+	for _, r := range topics {
+		args = append(args, validText(r.topic), r.publishedAt, validText(r.path))
 	}
-	if len(u.textRows) > 0 {
-		b := appendTextRows(nil, slices.SortedFunc(maps.Values(u.textRows), func(a, b textRow) int { return cmp.Compare(a.id, b.id) }))
-		if _, err := tx.ExecContext(ctx, sqlInsertTexts, b); err != nil {
+	if err := insertRows(ctx, tx, sqlInsertTopics, 3, args); err != nil {
+		return err
+	}
+	texts := slices.SortedFunc(maps.Values(u.textRows), func(a, b textRow) int { return cmp.Compare(a.id, b.id) })
+	args = make([]any, 0, 5*len(texts))
+	for _, r := range texts {
+		args = append(args, r.id, validText(r.title), validText(r.excerpt), validText(r.provider), validText(r.topics))
+	}
+	return insertRows(ctx, tx, sqlInsertTexts, 5, args)
+}
+
+// The statements of flush: the head of a multi-row INSERT, to which
+// insertRows adds the rows.
+const (
+	sqlInsertTopics = `INSERT OR IGNORE INTO record_topics (topic, published_at, path) VALUES `
+	sqlInsertTexts  = `INSERT INTO news_fts (rowid, title, excerpt, provider, topics) VALUES `
+)
+
+// maxParams is how many parameters one statement binds at most (SQLite's
+// SQLITE_MAX_VARIABLE_NUMBER).
+const maxParams = 32766
+
+// insertRows runs head with the rows of args, width values a row, in as
+// few statements as the parameter limit allows. Bound rather than read
+// from a JSON array, the values cost SQLite no parsing.
+func insertRows(ctx context.Context, tx *sql.Tx, head string, width int, args []any) error {
+	row := "(?" + strings.Repeat(",?", width-1) + ")"
+	for len(args) > 0 {
+		n := min(len(args)/width, maxParams/width)
+		q := head + row + strings.Repeat(","+row, n-1)
+		if _, err := tx.ExecContext(ctx, q, args[:n*width]...); err != nil {
 			return err
 		}
+		args = args[n*width:]
 	}
 	return nil
 }
 
-// The statements of flush, whose one argument is a JSON array of rows.
-const (
-	sqlInsertTopics = `INSERT OR IGNORE INTO record_topics (topic, published_at, path)
-		SELECT j.value ->> 0, j.value ->> 1, j.value ->> 2 FROM json_each(?) j`
-	sqlInsertTexts = `INSERT INTO news_fts (rowid, title, excerpt, provider, topics)
-		SELECT j.value ->> 0, j.value ->> 1, j.value ->> 2, j.value ->> 3, j.value ->> 4 FROM json_each(?) j`
-)
-
-// appendTextRows appends rows as a JSON array of [id, title, excerpt,
-// provider, topics] arrays.
-func appendTextRows(b []byte, rows []textRow) []byte {
-	b = append(b, '[')
-	for i, r := range rows {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = append(b, '[')
-		b = strconv.AppendInt(b, r.id, 10)
-		for _, s := range []string{r.title, r.excerpt, r.provider, r.topics} {
-			b = append(b, ',')
-			b = appendJSONString(b, s)
-		}
-		b = append(b, ']')
+// validText returns s with each byte that is not UTF-8 made U+FFFD, as
+// the stored JSON value holds it (see topicToken): the full-text and topic
+// rows are then made of the same text as the value, by this store or by a
+// migration reading the value.
+func validText(s string) string {
+	if utf8.ValidString(s) {
+		return s
 	}
-	return append(b, ']')
+	return strings.Map(func(r rune) rune { return r }, s)
 }
 
 func appendJSONInts(b []byte, ns []int64) []byte {
@@ -663,52 +662,6 @@ func appendJSONInts(b []byte, ns []int64) []byte {
 		b = strconv.AppendInt(b, n, 10)
 	}
 	return append(b, ']')
-}
-
-// appendJSONString appends s as a JSON string, as encoding/json writes it
-// (each invalid UTF-8 byte made U+FFFD) but for HTML characters, which it
-// leaves alone: SQLite reads both the same.
-func appendJSONString(b []byte, s string) []byte {
-	const hex = "0123456789abcdef"
-	b = append(b, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c >= 0x20 && c != '"' && c != '\\' && c < utf8.RuneSelf {
-			i++
-			continue
-		}
-		if c >= utf8.RuneSelf {
-			r, size := utf8.DecodeRuneInString(s[i:])
-			if r != utf8.RuneError || size != 1 {
-				i += size
-				continue
-			}
-			b = append(b, s[start:i]...)
-			b = append(b, `\ufffd`...)
-			i++
-			start = i
-			continue
-		}
-		b = append(b, s[start:i]...)
-		switch c {
-		case '"', '\\':
-			b = append(b, '\\', c)
-		case '\n':
-			b = append(b, `\n`...)
-		case '\r':
-			b = append(b, `\r`...)
-		case '\t':
-			b = append(b, `\t`...)
-		default:
-			b = append(b, `\u00`...)
-			b = append(b, hex[c>>4], hex[c&0xf])
-		}
-		i++
-		start = i
-	}
-	b = append(b, s[start:]...)
-	return append(b, '"')
 }
 
 // stored is what a write needs to know of the record it replaces.
