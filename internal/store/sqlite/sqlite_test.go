@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"path/filepath"
 	"slices"
@@ -313,61 +312,6 @@ func TestReplaceRecordWrittenWithoutDigests(t *testing.T) {
 	}
 	if len(text) == 0 || len(topics) == 0 {
 		t.Errorf("rewritten record has no digests: text %x, topics %x", text, topics)
-	}
-}
-
-// TestArticlePathsAgreesWithArticleByURL checks the batched key lookup
-// against ArticleByURL over more keys than one query takes.
-func TestArticlePathsAgreesWithArticleByURL(t *testing.T) {
-	ctx := context.Background()
-	st := openTemp(t)
-	defer st.Close()
-	at := time.Date(2021, 3, 1, 0, 0, 0, 0, time.UTC)
-	var recs []*model.Record
-	var keys []string
-	for i := range keysPerQuery + 40 {
-		a := &model.Article{Title: fmt.Sprint("Article ", i), PublishedDateTime: at.Add(time.Duration(i) * time.Minute),
-			CanonicalURL: fmt.Sprintf("https://example.com/a/%d", i)}
-		switch i % 4 {
-		case 1:
-			a.GUID = fmt.Sprintf("guid-%d", i)
-		case 2:
-			a.GUID = fmt.Sprintf("https://example.com/a/%d", i-1) // another article's URL as GUID
-		case 3:
-			a.CanonicalURL = ""
-			a.GUID = fmt.Sprintf("guid-%d", i)
-		}
-		recs = append(recs, &model.Record{Path: fmt.Sprintf("_news/2021-03-01-a%03d.md", i), Kind: model.KindNews, Raw: []byte("x"), Article: a})
-		keys = append(keys, fmt.Sprintf("https://example.com/a/%d", i), fmt.Sprintf("guid-%d", i))
-	}
-	// A second article with a URL already taken: the first path wins.
-	dup := *recs[0].Article
-	recs = append(recs, &model.Record{Path: "_news/2021-03-01-zz.md", Kind: model.KindNews, Raw: []byte("x"), Article: &dup})
-	keys = append(keys, "https://example.com/missing", "")
-	if err := st.Upsert(ctx, recs); err != nil {
-		t.Fatal(err)
-	}
-	got, err := st.ArticlePaths(ctx, keys)
-	if err != nil {
-		t.Fatal(err)
-	}
-	found := 0
-	for _, k := range keys {
-		want := ""
-		r, err := st.ArticleByURL(ctx, k)
-		switch {
-		case err == nil:
-			want = r.Path
-			found++
-		case !errors.Is(err, store.ErrNotFound):
-			t.Fatal(err)
-		}
-		if got[k] != want {
-			t.Errorf("key %q: ArticlePaths gives %q, ArticleByURL %q", k, got[k], want)
-		}
-	}
-	if found < keysPerQuery {
-		t.Errorf("only %d keys found: the test does not cover several queries", found)
 	}
 }
 

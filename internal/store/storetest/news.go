@@ -3,8 +3,10 @@ package storetest
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sort"
 	"testing"
+	"time"
 
 	"newshub/internal/model"
 	"newshub/internal/store"
@@ -465,5 +467,65 @@ func testWriteDuringScan(t *testing.T, st store.Store) {
 		if got.Article.Heat != r.Article.Heat+1000 {
 			t.Errorf("%s: heat %d after the scan, want %d", r.Path, got.Article.Heat, r.Article.Heat+1000)
 		}
+	}
+}
+
+// testArticlePaths checks the batched key look-up of a store that has one
+// against ArticleByURL, over more keys than one SQLite statement takes
+// (256): URLs, GUIDs, a GUID that is another article's URL, a URL two
+// articles share (the first path wins), a missing key and an empty one.
+func testArticlePaths(t *testing.T, st store.Store) {
+	pf, ok := st.(interface {
+		ArticlePaths(ctx context.Context, keys []string) (map[string]string, error)
+	})
+	if !ok {
+		t.Skip("the store has no batched key look-up")
+	}
+	ctx := context.Background()
+	at := time.Date(2021, 3, 1, 0, 0, 0, 0, time.UTC)
+	var recs []*model.Record
+	var keys []string
+	for i := range 300 {
+		a := &model.Article{Title: fmt.Sprint("Article ", i), PublishedDateTime: at.Add(time.Duration(i) * time.Minute),
+			CanonicalURL: fmt.Sprintf("https://example.com/a/%d", i)}
+		switch i % 4 {
+		case 1:
+			a.GUID = fmt.Sprintf("guid-%d", i)
+		case 2:
+			a.GUID = fmt.Sprintf("https://example.com/a/%d", i-1) // another article's URL as GUID
+		case 3:
+			a.CanonicalURL = ""
+			a.GUID = fmt.Sprintf("guid-%d", i)
+		}
+		recs = append(recs, &model.Record{Path: fmt.Sprintf("_news/2021-03-01-a%03d.md", i), Kind: model.KindNews, Raw: []byte("x"), Article: a})
+		keys = append(keys, fmt.Sprintf("https://example.com/a/%d", i), fmt.Sprintf("guid-%d", i))
+	}
+	dup := *recs[0].Article
+	recs = append(recs, &model.Record{Path: "_news/2021-03-01-zz.md", Kind: model.KindNews, Raw: []byte("x"), Article: &dup})
+	keys = append(keys, "https://example.com/missing", "", keys[0])
+	if err := st.Upsert(ctx, recs); err != nil {
+		t.Fatal(err)
+	}
+	got, err := pf.ArticlePaths(ctx, keys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := 0
+	for _, k := range keys {
+		want := ""
+		r, err := st.ArticleByURL(ctx, k)
+		switch {
+		case err == nil:
+			want = r.Path
+			found++
+		case !errors.Is(err, store.ErrNotFound):
+			t.Fatal(err)
+		}
+		if got[k] != want {
+			t.Errorf("key %q: ArticlePaths gives %q, ArticleByURL %q", k, got[k], want)
+		}
+	}
+	if found < 300 {
+		t.Errorf("only %d keys found: the check covers too little", found)
 	}
 }

@@ -34,6 +34,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"UpsertStoresOddInput", testUpsertOddInput},
 		{"GetMissingIsNotFound", testGetNotFound},
 		{"ArticleByURLMatchesCanonicalURLOrGUID", testArticleByURL},
+		{"ArticlePathsAgreeWithArticleByURL", testArticlePaths},
 		{"NewsHonoursEveryQueryField", testNewsQueries},
 		{"NewsPagesCoverTheListingOnce", testNewsPaging},
 		{"StoryListsLeadFirstThenQuality", testStory},
