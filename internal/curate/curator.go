@@ -94,13 +94,15 @@ func (c *Curator) canonical(u string) string {
 
 // Prepare does ahead, for a news record about to arrive, what curating it
 // reads nothing stored for: it reads the article's words for the topic
-// gate and makes its addresses canonical. It is safe for concurrent use,
-// so an import calls it on the goroutines that parse its files, and Arrive
-// finds that work done rather than doing it in turn; what Prepare did is
-// used only if the article has not changed since. Before the gate is made
-// (by the first Arrive) only the addresses are done. What Prepare read is
-// held until the record arrives: a caller prepares only records it means
-// to give Arrive.
+// gate and puts its addresses in the cache of canonical URLs. It is safe
+// for concurrent use, so an import calls it on the goroutines that parse
+// its files, and Arrive finds that work done rather than doing it in turn;
+// what Prepare read is used only if the article has not changed since.
+// Before the gate is made (by the first Arrive) only the addresses are
+// done. What Prepare read is held until the record arrives or the Curator
+// is dropped: a caller that keeps its Curator prepares only records it
+// means to give Arrive (an import makes one Curator per load, so the
+// readings of the few files it turns away go with it).
 func (c *Curator) Prepare(r *model.Record) {
 	if !isNews(r) {
 		return

@@ -484,7 +484,9 @@ func TestReadAheadDecidesAndLearnsAsInTurn(t *testing.T) {
 	stream := synthStream(3000, "space", 0.3, 5, true)
 	hub := Hub{Topic: "Space", Keywords: []string{"NASA", "astronaut"}}
 	label := func(d Decision) Label { return d.Label() }
-	inTurn, ahead, other := New(hub), New(hub), New(hub)
+	// The other gate has other keywords, so its readings differ: used in
+	// place of the gate's own, they would change the decisions.
+	inTurn, ahead, other := New(hub), New(hub), New(Hub{Topic: "Space", Keywords: []string{"orbit", "launch", "rocket"}})
 	readings := make([]*Reading, len(stream))
 	var wg sync.WaitGroup
 	for w := range 4 {

@@ -94,6 +94,7 @@ func (s *Store) BulkLoad(ctx context.Context, load func(ctx context.Context) err
 	if err := buildDeferred(context.WithoutCancel(ctx), conn.Conn()); err != nil {
 		return errors.Join(loadErr, err)
 	}
+	s.analyzed(ctx)
 	return loadErr
 }
 
@@ -116,7 +117,9 @@ func buildDeferred(ctx context.Context, conn *pgx.Conn) error {
 			return fmt.Errorf("bulk load: build index %s: %w", ix.name, err)
 		}
 	}
-	if _, err := conn.Exec(ctx, sqlAnalyze); err != nil {
+	// The whole tables, with the server's own sample: an analysis that
+	// names columns would leave autovacuum to analyze them all again.
+	if _, err := conn.Exec(ctx, `ANALYZE records, record_topics, news_search`); err != nil {
 		return fmt.Errorf("bulk load: %w", err)
 	}
 	_, err := conn.Exec(ctx, `RESET maintenance_work_mem`)

@@ -235,8 +235,10 @@ type encoded struct {
 }
 
 // encode checks a record and computes what is stored for it, its file
-// bytes by render when it has none and render is set. It runs before the
-// write transaction, so the lock is held only for SQLite work.
+// bytes by render when it has none and render is set. Other goroutines
+// run it ahead of the writer (encodeAhead), so that the writer's time
+// under the lock goes to SQLite's work; a batch too small to share is
+// encoded by the writer itself.
 func encode(rec *model.Record, render func(*model.Record) ([]byte, error)) (encoded, error) {
 	if rec == nil {
 		return encoded{}, errors.New("upsert: nil record")
@@ -581,8 +583,8 @@ type textRow struct {
 }
 
 // flush inserts the topic and full-text rows of the records written, each
-// table's in as few statements as the parameter limit allows (one for a
-// batch of a few thousand records): a statement per row costs several
+// table's in as few statements as the parameter limit allows (one per
+// 6,553 full-text rows, per 10,922 topic rows): a statement per row costs several
 // times SQLite's own work for the row, and each statement on the
 // full-text table ends with writing its pending rows out as a new
 // segment, which later have to be merged.
@@ -604,7 +606,7 @@ func (u *upserter) flush(ctx context.Context, tx *sql.Tx) error {
 	for _, r := range topics {
 		args = append(args, validText(r.topic), r.publishedAt, validText(r.path))
 	}
-	if err := insertRows(ctx, tx, sqlInsertTopics, 3, args); err != nil {
+	if err := insertRows(ctx, tx, sqlInsertTopics, 3, maxParams, args); err != nil {
 		return err
 	}
 	texts := slices.SortedFunc(maps.Values(u.textRows), func(a, b textRow) int { return cmp.Compare(a.id, b.id) })
@@ -612,7 +614,7 @@ func (u *upserter) flush(ctx context.Context, tx *sql.Tx) error {
 	for _, r := range texts {
 		args = append(args, r.id, validText(r.title), validText(r.excerpt), validText(r.provider), validText(r.topics))
 	}
-	return insertRows(ctx, tx, sqlInsertTexts, 5, args)
+	return insertRows(ctx, tx, sqlInsertTexts, 5, maxParams, args)
 }
 
 // The statements of flush: the head of a multi-row INSERT, to which
@@ -627,12 +629,12 @@ const (
 const maxParams = 32766
 
 // insertRows runs head with the rows of args, width values a row, in as
-// few statements as the parameter limit allows. Bound rather than read
-// from a JSON array, the values cost SQLite no parsing.
-func insertRows(ctx context.Context, tx *sql.Tx, head string, width int, args []any) error {
+// few statements as binding at most limit parameters each allows. Bound
+// rather than read from a JSON array, the values cost SQLite no parsing.
+func insertRows(ctx context.Context, tx *sql.Tx, head string, width, limit int, args []any) error {
 	row := "(?" + strings.Repeat(",?", width-1) + ")"
 	for len(args) > 0 {
-		n := min(len(args)/width, maxParams/width)
+		n := min(len(args)/width, limit/width)
 		q := head + row + strings.Repeat(","+row, n-1)
 		if _, err := tx.ExecContext(ctx, q, args[:n*width]...); err != nil {
 			return err

@@ -2,7 +2,9 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -61,5 +63,47 @@ func TestUpsertLargeBatch(t *testing.T) {
 	}
 	if got.Article.Title != "Later" {
 		t.Errorf("path given twice: title %q, want the later record's", got.Article.Title)
+	}
+}
+
+// TestInsertRowsSplitsAtTheParameterLimit inserts more rows than one
+// statement may bind, with a limit that is not a whole number of rows:
+// every row lands once, with its values in their places.
+func TestInsertRowsSplitsAtTheParameterLimit(t *testing.T) {
+	ctx := context.Background()
+	db, err := sql.Open("sqlite", filepath.Join(t.TempDir(), "rows.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.ExecContext(ctx, `CREATE TABLE t (a INTEGER, b TEXT, c TEXT)`); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ rows, limit int }{{0, 7}, {1, 7}, {2, 6}, {10, 7}, {11, 3}, {25, 32766}} {
+		tx, err := db.BeginTx(ctx, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM t`); err != nil {
+			t.Fatal(err)
+		}
+		var args []any
+		for i := range tc.rows {
+			args = append(args, i, fmt.Sprint("b", i), fmt.Sprint("c", i))
+		}
+		if err := insertRows(ctx, tx, `INSERT INTO t (a, b, c) VALUES `, 3, tc.limit, args); err != nil {
+			t.Fatalf("%d rows, limit %d: %v", tc.rows, tc.limit, err)
+		}
+		var n, bad int
+		err = tx.QueryRowContext(ctx, `SELECT count(*), count(*) FILTER (WHERE b <> 'b' || a OR c <> 'c' || a) FROM t`).Scan(&n, &bad)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n != tc.rows || bad != 0 {
+			t.Errorf("%d rows, limit %d: %d rows stored, %d out of place", tc.rows, tc.limit, n, bad)
+		}
+		if err := tx.Rollback(); err != nil {
+			t.Fatal(err)
+		}
 	}
 }
