@@ -175,7 +175,7 @@ func replay(g *scope.Gate, a *model.Article) {
 	if err := b.UnmarshalText([]byte(r.Basis)); err != nil || b == scope.Everything {
 		return
 	}
-	g.Learn(gateArticle(a, false), scope.Label{OnTopic: r.OnTopic, Basis: b})
+	g.Learn(gateArticle(a, false), scope.Label{OnTopic: r.OnTopic, Basis: b, Score: r.Score})
 }
 
 // gateArticle is what the gate reads of an article.
@@ -264,7 +264,7 @@ func (j *judge) relevance(a *model.Article, inOnTopicStory bool) {
 		if inOnTopicStory && !d.OnTopic {
 			a.Relevance = storyRelevance(a.Relevance, "")
 		}
-		return scope.Label{OnTopic: a.Relevance.OnTopic, Basis: basisOf(a.Relevance)}
+		return scope.Label{OnTopic: a.Relevance.OnTopic, Basis: basisOf(a.Relevance), Score: a.Relevance.Score}
 	})
 }
 

@@ -87,10 +87,13 @@ type Decision struct {
 type Label struct {
 	OnTopic bool
 	Basis   Basis
+	// Score is the decision's score, for a lesson of the text model: its
+	// own decisions teach as much as they are sure. 0 teaches fully.
+	Score float64
 }
 
 // Label returns the lesson of a decision.
-func (d Decision) Label() Label { return Label{OnTopic: d.OnTopic, Basis: d.Basis} }
+func (d Decision) Label() Label { return Label{OnTopic: d.OnTopic, Basis: d.Basis, Score: d.Score} }
 
 // Gate decides whether arriving articles are on the hub's topic and learns
 // from them. It is safe for concurrent use.

@@ -523,3 +523,31 @@ func TestReadAheadDecidesAndLearnsAsInTurn(t *testing.T) {
 func decisionsEqual(a, b Decision) bool {
 	return a.OnTopic == b.OnTopic && a.Score == b.Score && a.Basis == b.Basis && slices.Equal(a.Reasons, b.Reasons)
 }
+
+// TestOwnDecisionsTeachAsMuchAsTheyAreSure checks that a decision of the
+// text model teaches with the probability it was decided with (p on topic,
+// 1−p off), that one without a score teaches fully, and that every other
+// basis teaches with its own weight whatever the score.
+func TestOwnDecisionsTeachAsMuchAsTheyAreSure(t *testing.T) {
+	p := defaultParams()
+	for _, c := range []struct {
+		name  string
+		label Label
+		on    float64 // on-topic weight taught
+		off   float64 // off-topic weight taught
+	}{
+		{"sure on topic", Label{OnTopic: true, Basis: Model, Score: 0.99}, 0.99 * p.selfOn, 0},
+		{"barely on topic", Label{OnTopic: true, Basis: Model, Score: 0.6}, 0.6 * p.selfOn, 0},
+		{"barely off topic", Label{OnTopic: false, Basis: Model, Score: 0.4}, 0, 0.6 * p.selfOff},
+		{"sure off topic", Label{OnTopic: false, Basis: Model, Score: 0.05}, 0, 0.95 * p.selfOff},
+		{"off topic without a score", Label{OnTopic: false, Basis: Model}, 0, p.selfOff},
+		{"keyword hit", Label{OnTopic: true, Basis: Keyword, Score: 0.5}, 1, 0},
+		{"editor", Label{OnTopic: false, Basis: Editor, Score: 0.9}, 0, 1},
+	} {
+		g := New(Hub{Topic: "Space", Keywords: []string{"rocket"}})
+		g.Learn(Article{Title: "A rocket at the harbour"}, c.label)
+		if math.Abs(g.m.onDocs-c.on) > 1e-6 || math.Abs(g.m.offDocs-c.off) > 1e-6 {
+			t.Errorf("%s: taught %.3f on topic and %.3f off, want %.3f and %.3f", c.name, g.m.onDocs, g.m.offDocs, c.on, c.off)
+		}
+	}
+}

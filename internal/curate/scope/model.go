@@ -20,6 +20,7 @@ type params struct {
 	agree      bool    // keyword hits teach as much as their keyword agrees with the others
 	wordPrior  float64 // pseudo-articles every feature is seen in, spread over the components by their articles
 	onParts    int     // mixture components of the on-topic class
+	selfConf   bool    // the model's own labels teach in proportion to the probability they were decided with
 	offParts   int     // mixture components of the off-topic class; onParts+offParts ≤ maxParts
 	weight     [nBases]float64
 }
@@ -41,6 +42,7 @@ func defaultParams() params {
 		relabelMax: 2,
 		agree:      true,
 		wordPrior:  0.3,
+		selfConf:   true,
 		onParts:    1,
 		offParts:   4,
 		weight:     [nBases]float64{Everything: 0, Editor: 1, Dedicated: 1, Story: 1, Keyword: 1, Model: 1},
@@ -55,7 +57,10 @@ type rec struct {
 	basis Basis
 	on    bool
 	w     float32
-	part  uint8 // the mixture component it is counted in
+	// conf is how far the model's own label is to be trusted, 0…1, from
+	// the score it decided with; 1 for every other basis.
+	conf float32
+	part uint8 // the mixture component it is counted in
 	// relabelled counts the refits that labelled it again: each is one
 	// step of expectation-maximisation, and they stop at relabelMax.
 	relabelled uint8
@@ -332,9 +337,9 @@ func (m *bayes) learnWeight(r *rec) float64 {
 	switch r.basis {
 	case Model:
 		if r.on {
-			return m.p.selfOn
+			return m.p.selfOn * float64(r.conf)
 		}
-		return m.p.selfOff
+		return m.p.selfOff * float64(r.conf)
 	case Keyword:
 		w := 0.0
 		for s := r.kw; s != 0; s &= s - 1 {
@@ -350,11 +355,26 @@ func (m *bayes) learnWeight(r *rec) float64 {
 	return m.p.weight[r.basis]
 }
 
+// confidence is how far to trust the model's own label given the
+// probability p it found the article on topic with: p for an on-topic
+// label, 1−p for an off-topic one, so that a decision near the boundary
+// teaches half as much as a sure one. A label decided without a score
+// (0: before the model decides) teaches fully.
+func (m *bayes) confidence(p float64) float32 {
+	if !m.p.selfConf {
+		return 1
+	}
+	return float32(max(p, 1-p))
+}
+
 func (m *bayes) learn(feats []uint64, kw uint64, l Label) {
 	if l.Basis == Editor || l.Basis == Dedicated {
 		m.taught++
 	}
-	r := rec{feats: m.intern(feats), kw: kw, basis: l.Basis, on: l.OnTopic}
+	r := rec{feats: m.intern(feats), kw: kw, basis: l.Basis, on: l.OnTopic, conf: 1}
+	if l.Basis == Model {
+		r.conf = m.confidence(l.Score)
+	}
 	r.part = m.assign(r.feats, r.on)
 	r.w = float32(m.learnWeight(&r))
 	m.count(&r, 1)
@@ -425,6 +445,7 @@ func (m *bayes) refit() {
 		i    int
 		on   bool
 		part uint8
+		conf float32
 	}
 	var changes []change
 	k := m.parts()
@@ -441,7 +462,7 @@ func (m *bayes) refit() {
 	pr := m.priors()
 	for i := range m.ring {
 		r := &m.ring[i]
-		c := change{i, r.on, r.part}
+		c := change{i, r.on, r.part, r.conf}
 		if ll != nil {
 			var x [maxParts]float64
 			for _, f := range r.feats {
@@ -455,18 +476,20 @@ func (m *bayes) refit() {
 				for j := range k {
 					withPrior[j] += pr[j]
 				}
-				c.on = m.odds(&withPrior) > 0
+				odds := m.odds(&withPrior)
+				c.on = odds > 0
+				c.conf = m.confidence(sigmoid(odds))
 			}
 			c.part = m.best(&x, c.on)
 		}
-		if r.basis == Keyword || c.on != r.on || c.part != r.part {
+		if r.basis == Keyword || c.on != r.on || c.part != r.part || c.conf != r.conf {
 			changes = append(changes, c)
 		}
 	}
 	for _, c := range changes {
 		r := &m.ring[c.i]
 		m.count(r, -1)
-		r.on, r.part = c.on, c.part
+		r.on, r.part, r.conf = c.on, c.part, c.conf
 		r.w = float32(m.learnWeight(r))
 		m.count(r, 1)
 	}
