@@ -63,14 +63,7 @@ func TestLeanWindowsCurateAsWholeOnes(t *testing.T) {
 			now := until.Add(time.Hour)
 			curators := map[store.Store]*curate.Curator{}
 			for _, st := range []store.Store{whole, lean} {
-				if err := st.Upsert(ctx, config); err != nil {
-					t.Fatal(err)
-				}
-				s, err := site.Load(ctx, st)
-				if err != nil {
-					t.Fatal(err)
-				}
-				curators[st] = curate.New(s, st, curate.Options{Now: func() time.Time { return now }})
+				curators[st] = curatorOn(t, st, st, config, now)
 			}
 			curate.KeepWholeWindows(curators[whole], true, 0)
 			curate.KeepWholeWindows(curators[lean], false, tc.page)
@@ -194,20 +187,8 @@ func TestStoriesReadWithoutBytesCurateAsWholeOnes(t *testing.T) {
 	fast, plain := openStore(t, true), openStore(t, true)
 	now := until.Add(time.Hour)
 	curators := map[store.Store]*curate.Curator{}
-	for _, st := range []store.Store{fast, plain} {
-		if err := st.Upsert(ctx, config); err != nil {
-			t.Fatal(err)
-		}
-		s, err := site.Load(ctx, st)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if st == plain {
-			curators[st] = curate.New(s, plainStore{st}, curate.Options{Now: func() time.Time { return now }})
-		} else {
-			curators[st] = curate.New(s, st, curate.Options{Now: func() time.Time { return now }})
-		}
-	}
+	curators[fast] = curatorOn(t, fast, fast, config, now)
+	curators[plain] = curatorOn(t, plain, plainStore{plain}, config, now)
 	changed := 0
 	for i, batch := range batches {
 		for _, st := range []store.Store{fast, plain} {
@@ -269,4 +250,20 @@ func generatedHub(t *testing.T, opts gen.Options) (config, news []*model.Record)
 		t.Fatal(err)
 	}
 	return config, news
+}
+
+// curatorOn stores a hub's configuration records in st and returns a
+// curator of that hub whose clock reads now, curating into curated (st,
+// or st seen through a wrapper).
+func curatorOn(t *testing.T, st, curated store.Store, config []*model.Record, now time.Time) *curate.Curator {
+	t.Helper()
+	ctx := context.Background()
+	if err := st.Upsert(ctx, config); err != nil {
+		t.Fatal(err)
+	}
+	s, err := site.Load(ctx, st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return curate.New(s, curated, curate.Options{Now: func() time.Time { return now }})
 }

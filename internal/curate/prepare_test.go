@@ -10,7 +10,6 @@ import (
 	"newshub/internal/curate"
 	"newshub/internal/gen"
 	"newshub/internal/model"
-	"newshub/internal/site"
 	"newshub/internal/store"
 )
 
@@ -29,14 +28,7 @@ func TestPreparedArrivalsCurateAsUnprepared(t *testing.T) {
 	stores := [2]store.Store{openStore(t, true), openStore(t, true)}
 	var curators [2]*curate.Curator
 	for k, st := range stores {
-		if err := st.Upsert(ctx, config); err != nil {
-			t.Fatal(err)
-		}
-		s, err := site.Load(ctx, st)
-		if err != nil {
-			t.Fatal(err)
-		}
-		curators[k] = curate.New(s, st, curate.Options{Now: func() time.Time { return now }})
+		curators[k] = curatorOn(t, st, st, config, now)
 	}
 	// batches returns the batches anew: curating changes their records.
 	// Odd batches are fresh arrivals, even ones imported records.
