@@ -18,6 +18,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/url"
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -213,6 +214,14 @@ func (in *Ingester) Run(ctx context.Context) error {
 		} else if sum.Due > 0 {
 			in.log.Info("ingest round", "due", sum.Due, "new", sum.New, "not_modified", sum.NotModified,
 				"failed", sum.Failed, "duration", sum.Duration.Round(time.Millisecond))
+		}
+		if sum.Due > 0 {
+			// A round's garbage (fetched bodies, parsed feeds, pages) is
+			// dead once it ends. Collected now, while the process idles,
+			// it no longer sets the heap's next goal, so a long-running
+			// hub holds what it keeps rather than what its last round
+			// happened to leave, and the scavenger returns the rest.
+			runtime.GC()
 		}
 		wait := maxSleep
 		if states, err := in.st.SourceStates(ctx); err == nil {
