@@ -78,9 +78,14 @@ func CanonicalURL(raw string) string {
 // key itself when it is the link's canonical URL refined by a "#" part
 // (items of one feed that share a link and are told apart by a fragment,
 // a GUID or an enclosure: a podcast's episodes, a day's posts on one
-// page), else CanonicalURL(link).
+// page), else CanonicalURL(link). A key that is already the canonical
+// URL is returned itself rather than an equal copy: ingest keeps the key
+// of every arrival in its index, and the article would hold a second one.
 func ArticleKey(key, link string) string {
 	c := CanonicalURL(link)
+	if c == key {
+		return key
+	}
 	if rest, ok := strings.CutPrefix(key, c+"#"); ok && rest != "" {
 		return key
 	}
