@@ -228,9 +228,14 @@ func (g *Gate) decide(a Article, d doc) Decision {
 		return Decision{OnTopic: true, Score: 1, Basis: Story, Reasons: []string{"in a story led by an on-topic article"}}
 	}
 	ready := g.m.ready()
-	p := 0.0
+	p, words := 0.0, 1.0
 	if ready {
-		p = sigmoid(g.m.logit(d.feats))
+		x, w := g.m.logits(d.feats)
+		p, words = sigmoid(x), sigmoid(w)
+	}
+	if d.first >= 0 && words < g.p.veto {
+		return Decision{Score: math.Min(p, words), Basis: Keyword,
+			Reasons: []string{"keyword " + quote(g.terms.terms[d.first]) + " in another sense: " + g.explainWords(words)}}
 	}
 	if d.first >= 0 {
 		where := ""
@@ -250,6 +255,12 @@ func (g *Gate) decide(a Article, d doc) Decision {
 func (g *Gate) explain(p float64) string {
 	return fmt.Sprintf("no keyword; text model: %.2f likely on topic (from %.0f on-topic and %.0f off-topic lessons)",
 		p, g.m.onDocs, g.m.offDocs)
+}
+
+// explainWords says what the model found of a keyword hit's words.
+func (g *Gate) explainWords(words float64) string {
+	return fmt.Sprintf("its words read %.2f likely on topic to the text model (from %.0f on-topic and %.0f off-topic lessons)",
+		words, g.m.onDocs, g.m.offDocs)
 }
 
 // Explain decides a as Decide does and adds, for a decision of the text

@@ -542,6 +542,7 @@ func TestOwnDecisionsTeachAsMuchAsTheyAreSure(t *testing.T) {
 		{"sure off topic", Label{OnTopic: false, Basis: Model, Score: 0.05}, 0, 0.95 * p.selfOff},
 		{"off topic without a score", Label{OnTopic: false, Basis: Model}, 0, p.selfOff},
 		{"keyword hit", Label{OnTopic: true, Basis: Keyword, Score: 0.5}, 1, 0},
+		{"keyword hit the veto decided off", Label{OnTopic: false, Basis: Keyword, Score: 0.05}, 1, 0},
 		{"editor", Label{OnTopic: false, Basis: Editor, Score: 0.9}, 0, 1},
 	} {
 		g := New(Hub{Topic: "Space", Keywords: []string{"rocket"}})
@@ -549,5 +550,59 @@ func TestOwnDecisionsTeachAsMuchAsTheyAreSure(t *testing.T) {
 		if math.Abs(g.m.onDocs-c.on) > 1e-6 || math.Abs(g.m.offDocs-c.off) > 1e-6 {
 			t.Errorf("%s: taught %.3f on topic and %.3f off, want %.3f and %.3f", c.name, g.m.onDocs, g.m.offDocs, c.on, c.off)
 		}
+	}
+}
+
+// TestKeywordInAnotherSenseIsOffTopic checks the veto: a keyword hit whose
+// words the model reads as another topic's ("transfer market" in football
+// news, on a hub about stock markets) is off topic and says why, a hit in
+// the hub's sense stays on topic, and the veto teaches nothing: the model
+// learns what it learns without it.
+func TestKeywordInAnotherSenseIsOffTopic(t *testing.T) {
+	stream := synthStream(4000, "markets", 0.25, 41, false)
+	for i := range stream {
+		a := &stream[i]
+		switch {
+		case i%3 == 0 && a.topic == "football":
+			a.Title += " as the transfer market opens"
+		case i%3 == 0 && a.topic == "markets":
+			a.Title += " as the market rallies"
+		}
+	}
+	hub := Hub{Topic: "Markets", Keywords: []string{"stocks", "dividend", "market"}}
+	without := defaultParams()
+	without.veto = 0
+	g, g0 := New(hub), newWithParams(hub, without)
+	ds, ds0 := observeAll(g, stream), observeAll(g0, stream)
+	var vetoed, football, kept, markets int
+	for i, a := range stream {
+		if !strings.Contains(a.Title, "market ") || ds[i].Basis != Keyword {
+			continue
+		}
+		if ds0[i].Basis != Keyword || !ds0[i].OnTopic {
+			t.Fatalf("%q: without the veto %+v, want on topic for its keyword", a.Title, ds0[i])
+		}
+		switch a.topic {
+		case "football":
+			football++
+			if !ds[i].OnTopic && hasReason(ds[i], `keyword "market" in another sense`) && ds[i].Score < 0.5 {
+				vetoed++
+			}
+		case "markets":
+			markets++
+			if ds[i].OnTopic {
+				kept++
+			}
+		}
+	}
+	t.Logf("football with \"market\": %d of %d off topic; markets with \"market\": %d of %d on topic", vetoed, football, kept, markets)
+	if football == 0 || float64(vetoed) < 0.8*float64(football) {
+		t.Errorf("%d of %d football articles with \"transfer market\" decided off topic by the veto, want at least 80%%", vetoed, football)
+	}
+	if markets == 0 || float64(kept) < 0.95*float64(markets) {
+		t.Errorf("%d of %d markets articles with \"market\" kept on topic, want at least 95%%", kept, markets)
+	}
+	if g.m.onDocs != g0.m.onDocs || g.m.offDocs != g0.m.offDocs || g.m.partN != g0.m.partN || !slices.Equal(g.m.on, g0.m.on) {
+		t.Errorf("the veto changed what the model learned: on %.3f/%.3f, off %.3f/%.3f", g.m.onDocs, g0.m.onDocs, g.m.offDocs, g0.m.offDocs)
 	}
 }

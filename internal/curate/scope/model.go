@@ -22,7 +22,11 @@ type params struct {
 	onParts    int     // mixture components of the on-topic class
 	selfConf   bool    // the model's own labels teach in proportion to the probability they were decided with
 	offParts   int     // mixture components of the off-topic class; onParts+offParts ≤ maxParts
-	weight     [nBases]float64
+	// veto: a keyword hit is off topic when the model, reading its words
+	// without the classes' prior, finds it less likely on topic than this
+	// (0: never).
+	veto   float64
+	weight [nBases]float64
 }
 
 // maxParts bounds the mixture components of both classes, so that a
@@ -43,6 +47,7 @@ func defaultParams() params {
 		agree:      true,
 		wordPrior:  0.3,
 		selfConf:   true,
+		veto:       0.1,
 		onParts:    1,
 		offParts:   4,
 		weight:     [nBases]float64{Everything: 0, Editor: 1, Dedicated: 1, Story: 1, Keyword: 1, Model: 1},
@@ -121,6 +126,14 @@ func (m *bayes) parts() int { return m.p.onParts + m.p.offParts }
 // logit returns log P(on|x) − log P(off|x) for an article's features,
 // each class a mixture of components.
 func (m *bayes) logit(feats []uint64) float64 {
+	x, _ := m.logits(feats)
+	return x
+}
+
+// logits returns logit's log-odds and those of the words alone: without
+// the classes' prior, the articles each has learned (the off-topic
+// components keep their shares of their class).
+func (m *bayes) logits(feats []uint64) (x, words float64) {
 	s := m.smoothing()
 	ll := m.priors()
 	k := m.parts()
@@ -135,7 +148,16 @@ func (m *bayes) logit(feats []uint64) float64 {
 			ll[j] += l[j]
 		}
 	}
-	return m.odds(&ll)
+	x = m.odds(&ll)
+	var on, off float64
+	for j := range k {
+		if j < m.p.onParts {
+			on += max(m.partN[j], 0)
+		} else {
+			off += max(m.partN[j], 0)
+		}
+	}
+	return x, x - math.Log((on+1)/(off+1))
 }
 
 // priors returns each component's log prior: the articles counted in it,
@@ -371,7 +393,9 @@ func (m *bayes) learn(feats []uint64, kw uint64, l Label) {
 	if l.Basis == Editor || l.Basis == Dedicated {
 		m.taught++
 	}
-	r := rec{feats: m.intern(feats), kw: kw, basis: l.Basis, on: l.OnTopic, conf: 1}
+	// A keyword hit teaches on topic even when the model's veto decided it
+	// off: the veto decides, it does not teach (see the package comment).
+	r := rec{feats: m.intern(feats), kw: kw, basis: l.Basis, on: l.OnTopic || l.Basis == Keyword, conf: 1}
 	if l.Basis == Model {
 		r.conf = m.confidence(l.Score)
 	}
