@@ -324,14 +324,24 @@ func TestBrowserShowsNewsletterIssueSandboxed(t *testing.T) {
 	if reach != "opaque" {
 		t.Errorf("the issue's frame is %s from the page", reach)
 	}
-	shot := chrome.Read(t, b, "frame shot", chromedp.Screenshot("iframe.issue-mail"))
-	img, err := png.Decode(bytes.NewReader(shot))
-	if err != nil {
-		t.Fatal(err)
+	// The frame paints its document some time after it shows; its
+	// document cannot be asked (opaque), so its picture is, until drawn.
+	var got [3]uint32
+	for deadline := time.Now().Add(10 * time.Second); ; {
+		shot := chrome.Read(t, b, "frame shot", chromedp.Screenshot("iframe.issue-mail"))
+		img, err := png.Decode(bytes.NewReader(shot))
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := img.Bounds()
+		cr, cg, cb, _ := img.At(r.Min.X+r.Dx()*3/4, r.Min.Y+40).RGBA()
+		got = [3]uint32{cr >> 8, cg >> 8, cb >> 8}
+		if got == [3]uint32{0x12, 0x34, 0x56} || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
 	}
-	r := img.Bounds()
-	cr, cg, cb, _ := img.At(r.Min.X+r.Dx()*3/4, r.Min.Y+40).RGBA()
-	if got := [3]uint32{cr >> 8, cg >> 8, cb >> 8}; got != [3]uint32{0x12, 0x34, 0x56} {
+	if got != [3]uint32{0x12, 0x34, 0x56} {
 		t.Errorf("the issue's table is not drawn in its frame: pixel %v", got)
 	}
 	b.Screenshot(t, "newsletter-issue", 360, 1280)
