@@ -129,6 +129,9 @@ func printSummary(w io.Writer, s ingest.Summary) {
 	if s.OffTopic > 0 {
 		fmt.Fprintf(w, "\n         %d of the new off the hub's topic: stored, not published", s.OffTopic)
 	}
+	if s.Handed > 0 {
+		fmt.Fprintf(w, "\n         %d new handed to the worker curating, which stores them", s.Handed)
+	}
 	fmt.Fprintf(w, "\npages:   %d read", s.Pages["read"])
 	for _, p := range countsBy(s.Pages, "read") {
 		fmt.Fprintf(w, ", %s", p)

@@ -20,6 +20,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"newshub/internal/store/postgres"
 	"newshub/internal/store/postgres/pgtest"
 	"newshub/internal/store/sqlite/sqlitetest"
 	"newshub/internal/testutil"
@@ -497,4 +498,95 @@ func heldBy(t *testing.T, dsn string, pid int) []string {
 		t.Fatal(err)
 	}
 	return held
+}
+
+// TestWorkerFindingTheCurateLockTakenHandsItsArrivalsOver has a worker
+// fetch while the curate lock is held elsewhere: rather than wait for a
+// turn, it stages its arrivals and records its sources as read. Then
+// either the lock is let go and the worker stores them itself before its
+// round ends, or the worker is killed (SIGKILL) while it waits, and the
+// next worker's round stores them: nothing is lost, each article is stored
+// once and no feed is fetched twice.
+func TestWorkerFindingTheCurateLockTakenHandsItsArrivalsOver(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary and runs ingest processes")
+	}
+	bin := testutil.BuildBinary(t)
+	for _, tc := range []struct {
+		name string
+		kill bool // the worker that staged is killed; a second one stores
+	}{
+		{"the worker stores them once the lock is free", false},
+		{"the next worker stores those of a killed one", true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx := context.Background()
+			db := pgtest.DSN(t)
+			n := newNewsroom(t, 24, 6, 5, 0)
+			site := newsroomSite(t, n, db)
+			st, err := postgres.Open(ctx, db)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer st.Close()
+			unlock, err := st.TryLock(ctx, "curate")
+			if err != nil {
+				t.Fatal(err)
+			}
+			locked := true
+			defer func() {
+				if locked {
+					unlock()
+				}
+			}()
+			w := startWorker(t, bin, site, db, "--workers", "4")
+			conn := pgConn(t, db)
+			count := func(query string) int {
+				t.Helper()
+				var c int
+				if err := conn.QueryRow(ctx, query).Scan(&c); err != nil {
+					t.Fatal(err)
+				}
+				return c
+			}
+			for deadline := time.Now().Add(2 * time.Minute); count(`SELECT count(*) FROM staged`) < n.articles(); time.Sleep(20 * time.Millisecond) {
+				if time.Now().After(deadline) {
+					t.Fatalf("%d arrivals staged after 2 minutes, want %d\n%s", count(`SELECT count(*) FROM staged`), n.articles(), w.errs.String())
+				}
+			}
+			if c := count(sqlCountStates); c != len(n.feeds) {
+				t.Errorf("%d sources recorded as read once staged, want %d", c, len(n.feeds))
+			}
+			if c := count(`SELECT count(*) FROM records WHERE kind = 'news'`); c != 0 {
+				t.Errorf("%d news stored while the curate lock was held elsewhere", c)
+			}
+			if tc.kill {
+				if err := w.cmd.Process.Signal(syscall.SIGKILL); err != nil {
+					t.Fatal(err)
+				}
+				<-w.done
+			}
+			unlock()
+			locked = false
+			if tc.kill {
+				w = startWorker(t, bin, site, db)
+			}
+			w.wait(t)
+			if !strings.Contains(w.out.String(), fmt.Sprintf(" %d new,", n.articles())) {
+				t.Errorf("the worker that stored them does not count them as new:\n%s", w.out.String())
+			}
+			if c := count(`SELECT count(*) FROM staged`); c != 0 {
+				t.Errorf("%d arrivals left staged", c)
+			}
+			n.checkFetches(t, nil)
+			pgCounts(t, db).check(t, n.articles(), len(n.feeds))
+			var items int
+			if err := conn.QueryRow(ctx, `SELECT sum(items) FROM source_states`).Scan(&items); err != nil {
+				t.Fatal(err)
+			}
+			if items != n.articles() {
+				t.Errorf("the sources' states count %d items stored, want %d", items, n.articles())
+			}
+		})
+	}
 }

@@ -116,6 +116,9 @@ type Summary struct {
 	NotStored   map[string]int // items not stored, by reason (Reason...)
 	Pages       map[string]int // article pages by outcome: "read", "failed", ...
 	Written     int            // records written (new and re-curated)
+	// Handed counts the new items handed to the worker holding the curate
+	// lock (store.Stager): it stores them and counts them in its New.
+	Handed int
 	// Recurated counts the batches curated again because another writer
 	// changed stored articles they had read (see curate.Commit).
 	Recurated int
@@ -336,15 +339,18 @@ func (in *Ingester) round(ctx context.Context) (Summary, error) {
 		}
 	}
 	sum.Due = len(due)
-	if len(due) == 0 {
-		sum.Duration = time.Since(start)
-		return sum, nil
-	}
-
 	r := &round{in: in, claimed: map[string]*claimant{}, results: make(chan *result, in.opts.Workers),
 		pageSources: make(chan struct{}, 2*in.opts.PageFetches),
 		queue:       newQueue(in.opts.BatchSize, 2*in.opts.BatchSize),
 		leases:      &leases{st: in.st, holder: in.holder, ttl: in.opts.LeaseTTL, held: map[string]bool{}}}
+	if len(due) == 0 {
+		// Nothing to fetch; but arrivals a worker staged and did not see
+		// stored (it died) are stored now.
+		err := r.storeStaged(ctx, map[string]bool{}, &sum)
+		sum.Duration = time.Since(start)
+		return sum, err
+	}
+
 	renewing, stopRenewing := context.WithCancel(ctx)
 	renewed := make(chan struct{})
 	go func() {
@@ -421,6 +427,10 @@ type result struct {
 	fetched, notModified, failed bool
 	report                       store.ReadReport // of a fetched feed
 	pages                        map[string]int   // page outcomes
+
+	// staged marks the arrivals of a source another worker staged (see
+	// round.fromStaged): counted by that worker, stored by this one.
+	staged bool
 }
 
 // round is the shared state of one RunOnce.
@@ -444,6 +454,11 @@ type round struct {
 	// idle sums the time the source workers waited for a source to be
 	// handed them (leased), for the log.
 	idle atomic.Int64
+
+	// unstageable is set once staged arrivals could not be stored: they
+	// are left for a later round rather than tried again at every turn.
+	// The committer alone uses it.
+	unstageable bool
 
 	mu      sync.Mutex
 	claimed map[string]*claimant // canonical URLs and GUIDs taken this round

@@ -142,7 +142,26 @@ func (r *round) commitQueued(ctx context.Context, q *queue, sum *Summary) error 
 			firstErr = err
 		}
 	}
+	if err := r.storeStaged(ctx, paths, sum); err != nil && firstErr == nil && ctx.Err() == nil {
+		firstErr = err
+	}
 	return firstErr
+}
+
+// storeStaged ends a round with no arrival left staged: those this worker
+// staged, which the holder of the curate lock may still be curating, and
+// those of a worker that died before they were stored. It waits for the
+// lock while any is staged, and stores what it then finds.
+func (r *round) storeStaged(ctx context.Context, paths map[string]bool, sum *Summary) error {
+	sg, ok := r.in.st.(store.Stager)
+	if !ok || ctx.Err() != nil || r.unstageable {
+		return nil
+	}
+	has, err := sg.HasStaged(ctx)
+	if err != nil || !has {
+		return err
+	}
+	return r.commitTurn(ctx, sg, r.queue, paths, sum)
 }
 
 func (r *round) count(res *result, sum *Summary) {
@@ -189,21 +208,71 @@ func countItems(rep store.ReadReport, sum *Summary) {
 // batch's sources. When the records cannot be stored, the sources whose
 // items were in it are recorded as failed and their validators dropped,
 // so the next round fetches those items again.
+//
+// A store that can stage arrivals (store.Stager) spares the wait and the
+// turn: when another worker holds the lock, the batch is staged with its
+// sources' states and the holder stores it in its turn (see turn).
 func (r *round) commit(ctx context.Context, q *queue, paths map[string]bool, sum *Summary) error {
-	var recorded []string
-	var batch []*result
+	sg, ok := r.in.st.(store.Stager)
+	if !ok {
+		return r.commitTurn(ctx, nil, q, paths, sum)
+	}
 	asked := time.Now()
-	err := r.in.st.Exclusive(ctx, curateLock, func(ctx context.Context) error {
-		batch = q.takeNow()
-		r.in.log.Debug("curate lock taken", "waited", time.Since(asked).Round(time.Millisecond), "sources", len(batch))
-		for _, res := range batch {
-			r.count(res, sum)
+	ran, recorded, err := r.tryTurn(ctx, sg, q, paths, sum)
+	if err == nil && !ran {
+		batch := q.takeNow()
+		recorded, err = r.stage(ctx, sg, batch, sum)
+		r.in.log.Debug("batch staged for the worker curating", "sources", len(batch), "took", time.Since(asked).Round(time.Millisecond))
+	}
+	if rerr := r.leases.release(ctx, recorded...); rerr != nil {
+		r.in.log.Warn("releasing source leases failed: they expire", "err", rerr)
+	}
+	if err != nil {
+		return err
+	}
+	// The holder looks at the staged arrivals once more after it leaves
+	// (see stage): a worker that staged while it held the lock and found
+	// it taken is then sure they are stored.
+	for range 3 {
+		if has, err := sg.HasStaged(ctx); err != nil || !has || r.unstageable {
+			return nil
 		}
+		ran, recorded, err := r.tryTurn(ctx, sg, q, paths, sum)
+		if rerr := r.leases.release(ctx, recorded...); rerr != nil {
+			r.in.log.Warn("releasing source leases failed: they expire", "err", rerr)
+		}
+		if err != nil || !ran {
+			return err
+		}
+	}
+	return nil
+}
+
+// tryTurn takes a turn (see turn) if the curate lock is free, and reports
+// whether it did and the sources of this worker whose states it recorded.
+func (r *round) tryTurn(ctx context.Context, sg store.Stager, q *queue, paths map[string]bool, sum *Summary) (ran bool, recorded []string, err error) {
+	ran, err = sg.TryExclusive(ctx, curateLock, func(ctx context.Context) error {
 		var err error
-		recorded, err = r.commitLocked(ctx, batch, paths, sum)
+		recorded, err = r.turn(ctx, sg, q, paths, sum)
 		return err
 	})
-	if batch == nil {
+	return ran, recorded, err
+}
+
+// commitTurn waits for the curate lock and takes a turn (see turn), then
+// releases the leases of the sources it recorded.
+func (r *round) commitTurn(ctx context.Context, sg store.Stager, q *queue, paths map[string]bool, sum *Summary) error {
+	var recorded []string
+	asked := time.Now()
+	had := false
+	err := r.in.st.Exclusive(ctx, curateLock, func(ctx context.Context) error {
+		had = true
+		r.in.log.Debug("curate lock taken", "waited", time.Since(asked).Round(time.Millisecond))
+		var err error
+		recorded, err = r.turn(ctx, sg, q, paths, sum)
+		return err
+	})
+	if !had {
 		// The lock was not had: the batch is given up, as a batch that
 		// cannot be stored is; its sources' leases expire or are
 		// released at the end of the round.
@@ -217,9 +286,150 @@ func (r *round) commit(ctx context.Context, q *queue, paths map[string]bool, sum
 	return err
 }
 
-// commitLocked is commit under the lock. It returns the URLs of the
-// sources whose new state it recorded.
-func (r *round) commitLocked(ctx context.Context, batch []*result, paths map[string]bool, sum *Summary) ([]string, error) {
+// turn commits, under the curate lock, what the queue holds and, with a
+// store that stages, the arrivals other workers staged, and again while
+// more are staged meanwhile: one turn stores what would otherwise take
+// one each. It returns the URLs of this worker's sources whose states it
+// recorded.
+func (r *round) turn(ctx context.Context, sg store.Stager, q *queue, paths map[string]bool, sum *Summary) ([]string, error) {
+	var recorded []string
+	for i := 0; ; i++ {
+		var (
+			more []*result
+			ids  []int64
+		)
+		if sg != nil && !r.unstageable {
+			var err error
+			if more, ids, err = r.takeStaged(ctx, sg); err != nil {
+				r.in.log.Warn("reading staged arrivals failed: left for a later turn", "err", err)
+			}
+		}
+		if i > 0 && len(ids) == 0 {
+			// Past the first batch, only staged arrivals keep the turn
+			// going: what this worker gathered meanwhile goes in its next.
+			return recorded, nil
+		}
+		batch := q.takeNow()
+		for _, res := range batch {
+			r.count(res, sum)
+		}
+		batch = append(batch, more...)
+		if len(batch) == 0 {
+			return recorded, nil
+		}
+		r.in.log.Debug("curating", "sources", len(batch), "staged", len(ids))
+		rec, err := r.commitLocked(ctx, batch, paths, sum, ids)
+		recorded = append(recorded, rec...)
+		if err != nil {
+			if len(ids) > 0 {
+				r.unstageable = true
+			}
+			return recorded, err
+		}
+		if sg == nil {
+			return recorded, nil
+		}
+	}
+}
+
+// takeStaged reads the staged arrivals as results (see fromStaged), with
+// their IDs.
+func (r *round) takeStaged(ctx context.Context, sg store.Stager) ([]*result, []int64, error) {
+	staged, err := sg.Staged(ctx)
+	if err != nil || len(staged) == 0 {
+		return nil, nil, err
+	}
+	more, err := r.fromStaged(ctx, staged)
+	if err != nil {
+		return nil, nil, err
+	}
+	// Paths are given and stored news followed with the index, which a
+	// worker that had no feed with items this round has not read yet.
+	if err := r.ensureIndex(ctx); err != nil {
+		return nil, nil, err
+	}
+	ids := make([]int64, len(staged))
+	for i, s := range staged {
+		ids[i] = s.ID
+	}
+	return more, ids, nil
+}
+
+// stage hands a batch to the worker holding the curate lock: its new
+// records are staged and its sources' states recorded (store.Stager.Stage),
+// so the sources count as read and their leases can go. The items stay
+// uncounted as new here; the holder counts them when it stores them. It
+// returns the URLs of the sources whose states it recorded.
+func (r *round) stage(ctx context.Context, sg store.Stager, batch []*result, sum *Summary) ([]string, error) {
+	in := r.in
+	var arrivals []store.Staged
+	states := make([]store.SourceState, 0, len(batch))
+	for _, res := range batch {
+		r.count(res, sum)
+		st := res.state
+		if res.failed {
+			in.opts.Metrics.SourceFailed(st.URL)
+		}
+		if res.fetched {
+			st.LastRead = res.report
+			countItems(res.report, sum)
+		}
+		for _, rec := range res.recs {
+			arrivals = append(arrivals, store.Staged{Source: res.src.URL, Record: rec})
+		}
+		sum.Handed += len(res.recs)
+		res.recs = nil
+		states = append(states, st)
+	}
+	if err := sg.Stage(context.WithoutCancel(ctx), arrivals, states...); err != nil {
+		sum.Handed -= len(arrivals)
+		return nil, fmt.Errorf("ingest: stage %d new records: %w", len(arrivals), err)
+	}
+	recorded := make([]string, len(states))
+	for i, st := range states {
+		recorded[i] = st.URL
+	}
+	return recorded, nil
+}
+
+// fromStaged turns staged arrivals into results, one a source, as if this
+// worker had fetched them: commitLocked stores them with its own and then
+// adds what became of them to their sources' states (which their worker
+// recorded when it staged them).
+func (r *round) fromStaged(ctx context.Context, staged []store.Staged) ([]*result, error) {
+	states, err := r.in.st.SourceStates(ctx)
+	if err != nil {
+		return nil, err
+	}
+	byURL := make(map[string]store.SourceState, len(states))
+	for _, st := range states {
+		byURL[st.URL] = st
+	}
+	var out []*result
+	of := map[string]*result{}
+	for _, s := range staged {
+		res := of[s.Source]
+		if res == nil {
+			st, ok := byURL[s.Source]
+			if !ok {
+				st = store.SourceState{URL: s.Source}
+			}
+			res = &result{src: model.Source{URL: s.Source}, state: st, report: st.LastRead, fetched: true, staged: true}
+			// What this worker stores of them is counted afresh.
+			res.report.New, res.report.OffTopic = 0, 0
+			of[s.Source] = res
+			out = append(out, res)
+		}
+		res.recs = append(res.recs, s.Record)
+	}
+	return out, nil
+}
+
+// commitLocked is commit under the lock. It returns the URLs of this
+// worker's sources whose new state it recorded. The staged arrivals among
+// the batch (ids) are unstaged with the states once stored, and left
+// staged when they cannot be.
+func (r *round) commitLocked(ctx context.Context, batch []*result, paths map[string]bool, sum *Summary, ids []int64) ([]string, error) {
 	in := r.in
 	gen, err := in.st.Generation(ctx)
 	if err != nil {
@@ -279,6 +489,16 @@ func (r *round) commitLocked(ctx context.Context, batch []*result, paths map[str
 	states := make([]store.SourceState, 0, len(batch))
 	for _, res := range batch {
 		st := res.state
+		if res.staged {
+			if storeErr == nil {
+				// Its worker recorded the rest when it staged them.
+				st.Items += res.report.New
+				st.LastRead = res.report
+				states = append(states, st)
+			}
+			res.recs = nil
+			continue
+		}
 		if storeErr != nil && len(res.recs) > 0 {
 			st.ETag, st.LastModified = "", ""
 			in.opts.Policy.Failure(&st, now, storeErr, 0)
@@ -297,12 +517,17 @@ func (r *round) commitLocked(ctx context.Context, batch []*result, paths map[str
 		res.recs = nil
 		states = append(states, st)
 	}
-	if err := in.st.PutSourceState(context.WithoutCancel(ctx), states...); err != nil {
-		return nil, fmt.Errorf("ingest: record the state of %d sources: %w", len(states), err)
+	if storeErr != nil {
+		ids = nil // left staged, for a later turn
 	}
-	recorded := make([]string, len(states))
-	for i, st := range states {
-		recorded[i] = st.URL
+	if err := r.recordStates(context.WithoutCancel(ctx), ids, states); err != nil {
+		return nil, err
+	}
+	var recorded []string
+	for _, res := range batch {
+		if !res.staged {
+			recorded = append(recorded, res.state.URL)
+		}
 	}
 	if current {
 		// Only this worker wrote since: the index still holds everything.
@@ -311,6 +536,21 @@ func (r *round) commitLocked(ctx context.Context, batch []*result, paths map[str
 		}
 	}
 	return recorded, storeErr
+}
+
+// recordStates stores the sources' states and, in the same transaction,
+// deletes the staged arrivals that were stored.
+func (r *round) recordStates(ctx context.Context, ids []int64, states []store.SourceState) error {
+	var err error
+	if sg, ok := r.in.st.(store.Stager); ok && len(ids) > 0 {
+		err = sg.Unstage(ctx, ids, states...)
+	} else {
+		err = r.in.st.PutSourceState(ctx, states...)
+	}
+	if err != nil {
+		return fmt.Errorf("ingest: record the state of %d sources: %w", len(states), err)
+	}
+	return nil
 }
 
 // placeAll gives a new path to each record whose path, or its path in

@@ -375,6 +375,37 @@ type Shared interface {
 	Watch(ctx context.Context) <-chan int64
 }
 
+// Stager is a Store through which an ingest worker that finds the curate
+// lock taken hands its arrivals to the worker holding it, rather than wait
+// for a turn of its own: each turn reads the stored window once, so one
+// turn over everyone's arrivals costs less than a turn each.
+// store/postgres implements it.
+type Stager interface {
+	// TryExclusive is Exclusive without waiting: when another process
+	// holds the lock it returns false without calling fn.
+	TryExclusive(ctx context.Context, name string, fn func(ctx context.Context) error) (bool, error)
+	// Stage keeps arrivals (news records not yet curated, without paths)
+	// and stores the states of their sources, in one transaction: once it
+	// returns, the sources are read and their arrivals the hub's to store,
+	// whatever becomes of the worker that staged them.
+	Stage(ctx context.Context, arrivals []Staged, states ...SourceState) error
+	// Staged returns every staged arrival, in the order staged.
+	Staged(ctx context.Context) ([]Staged, error)
+	// HasStaged reports whether any arrival is staged.
+	HasStaged(ctx context.Context) (bool, error)
+	// Unstage deletes staged arrivals by ID and stores the states given,
+	// in one transaction.
+	Unstage(ctx context.Context, ids []int64, states ...SourceState) error
+}
+
+// Staged is an arrival kept by Stager.Stage: its record and the URL of the
+// source it came from.
+type Staged struct {
+	ID     int64 // given by Stage
+	Source string
+	Record *model.Record
+}
+
 // Round is one ingest round as logged: when it started and its summary,
 // JSON the store keeps without reading it (ingest owns its shape). Every
 // process that ingests into a store logs its rounds there, so an operator

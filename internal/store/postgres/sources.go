@@ -51,6 +51,21 @@ func (s *Store) PutSourceState(ctx context.Context, states ...store.SourceState)
 		return nil
 	}
 	b := &pgx.Batch{}
+	if err := queueSourceStates(b, states); err != nil {
+		return err
+	}
+	err := s.write(ctx, func(tx pgx.Tx, _ int64) (bool, error) {
+		err := tx.SendBatch(ctx, b).Close()
+		return err == nil, err
+	})
+	if err != nil {
+		return fmt.Errorf("put source state: %w", err)
+	}
+	return nil
+}
+
+// queueSourceStates queues the statements that store states on b.
+func queueSourceStates(b *pgx.Batch, states []store.SourceState) error {
 	for _, st := range states {
 		if st.URL == "" {
 			return errors.New("put source state: empty URL")
@@ -66,13 +81,6 @@ func (s *Store) PutSourceState(ctx context.Context, states ...store.SourceState)
 		b.Queue(sqlPutSourceState, text(st.URL), text(st.ETag), text(st.LastModified), timestamp(st.LastFetch),
 			timestamp(st.LastSuccess), text(st.LastStatus), st.Items, st.Errors, timestamp(st.NextFetch),
 			int64(st.Interval), st.Paused, text(lastRead))
-	}
-	err := s.write(ctx, func(tx pgx.Tx, _ int64) (bool, error) {
-		err := tx.SendBatch(ctx, b).Close()
-		return err == nil, err
-	})
-	if err != nil {
-		return fmt.Errorf("put source state: %w", err)
 	}
 	return nil
 }
