@@ -40,17 +40,19 @@ func runIngest(ctx context.Context, env *Env, args []string) error {
 	// Collecting sooner near the limit keeps garbage from doubling the
 	// live heap, and the resident memory follows the limit: it is the
 	// limit plus what SQLite and the binary hold outside the Go heap
-	// (40-55 MB). A round's live heap peaks near 175 MB (a batch's
-	// arrivals, a window's lean copies of stored news and their
-	// clusterer) only while a batch is curated, so the collector runs
-	// more often there alone: in bench/ingest.sh 256 MiB costs a third
+	// (35-50 MB with the readers' small caches, see ingestRounds). A
+	// round's live heap peaks near 175 MB (a batch's arrivals, a
+	// window's lean copies of stored news and their clusterer) only
+	// while a batch is curated, so the collector runs more often there
+	// alone: in bench/ingest.sh 256 MiB costs a third
 	// more collections and a few percent more CPU time than 352 MiB for
 	// 75 MB less resident memory. Much less makes it run all the time
 	// (200 MiB: three times the collections, a third more CPU time).
 	env.softMemoryLimit(256 << 20)
 	// Ingest reads the store as curation does, window by window: mapping
-	// the file would only add it to the resident memory.
-	st, s, pol, err := env.openHubRetained(ctx, onePass)
+	// the file or large reader caches would only add to the resident
+	// memory.
+	st, s, pol, err := env.openHubRetained(ctx, ingestRounds)
 	if err != nil {
 		return err
 	}

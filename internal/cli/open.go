@@ -21,6 +21,7 @@ const (
 	randomReads     storeUse = iota // serving: many small lookups and searches
 	onePass                         // a build: everything read once, in order
 	scatteredWrites                 // retention: records rewritten and deleted all over the file
+	ingestRounds                    // ingest: windows read in pages, keys looked up in batches
 )
 
 // openStore opens the database the global --db flag names.
@@ -47,6 +48,12 @@ func openDSN(ctx context.Context, dsn string, use storeUse) (store.Store, error)
 			opts = append(opts, sqlite.ReadMap(0))
 		case scatteredWrites:
 			opts = append(opts, sqlite.ReadMap(0), sqlite.WriteCache(64<<20))
+		case ingestRounds:
+			// The readers' caches would come on top of the Go heap
+			// the soft memory limit bounds (see runIngest), for
+			// nothing the file cache does not give: curation reads
+			// each window page once.
+			opts = append(opts, sqlite.ReadMap(0), sqlite.ReadCache(1<<20))
 		}
 		st, err := sqlite.Open(ctx, strings.TrimPrefix(dsn, "sqlite:"), opts...)
 		if err != nil {

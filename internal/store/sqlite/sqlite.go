@@ -53,9 +53,13 @@ const writerPragmas = "&_pragma=mmap_size(0)&_pragma=wal_autocheckpoint(1000)&_p
 // defaultWriteCache is the writer's page cache unless told otherwise.
 const defaultWriteCache = 4 << 20
 
-// readerPragmas make reader connections read-only, each with a 4 MiB cache;
-// the mapping is added by Open (see ReadMap).
-const readerPragmas = "&_pragma=query_only(1)&_pragma=cache_size(-4096)"
+// readerPragmas make reader connections read-only; the cache and the
+// mapping are added by Open (see ReadCache and ReadMap).
+const readerPragmas = "&_pragma=query_only(1)"
+
+// defaultReadCache is each reader connection's page cache unless told
+// otherwise.
+const defaultReadCache = 4 << 20
 
 // defaultReadMap is how much of the file readers map unless told otherwise:
 // all of it up to SQLite's own limit. A search reads pages from all over
@@ -72,6 +76,7 @@ type Option func(*options)
 
 type options struct {
 	readMap    int64
+	readCache  int64
 	writeCache int64
 }
 
@@ -81,6 +86,15 @@ type options struct {
 // build) gains nothing from it and keeps its resident memory lower without.
 func ReadMap(bytes int64) Option {
 	return func(o *options) { o.readMap = max(0, bytes) }
+}
+
+// ReadCache sets each reader connection's page cache in bytes. The caches
+// are SQLite's own memory, outside the Go heap, and stay resident once
+// filled: a command that reads the store in pages of records and batches of
+// keys (ingest) keeps the inner pages of the B-trees it walks in a small
+// one as well, where the default's four connections hold 16 MiB.
+func ReadCache(bytes int64) Option {
+	return func(o *options) { o.readCache = max(1<<20, bytes) }
 }
 
 // WriteCache sets the writer's page cache in bytes. A command that
@@ -113,7 +127,7 @@ var _ store.Store = (*Store)(nil)
 // Open opens (creating it and its folder if needed) the database file at
 // path and brings its schema up to date.
 func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
-	o := options{readMap: defaultReadMap, writeCache: defaultWriteCache}
+	o := options{readMap: defaultReadMap, readCache: defaultReadCache, writeCache: defaultWriteCache}
 	for _, opt := range opts {
 		opt(&o)
 	}
@@ -163,7 +177,7 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 		w.Close()
 		return nil, fmt.Errorf("sqlite store %s: %w", path, err)
 	}
-	r, err := sql.Open("sqlite", path+"?"+common+readerPragmas+fmt.Sprintf("&_pragma=mmap_size(%d)", o.readMap))
+	r, err := sql.Open("sqlite", path+"?"+common+readerPragmas+fmt.Sprintf("&_pragma=cache_size(-%d)&_pragma=mmap_size(%d)", o.readCache>>10, o.readMap))
 	if err != nil {
 		w.Close()
 		return nil, fmt.Errorf("sqlite store %s: %w", path, err)

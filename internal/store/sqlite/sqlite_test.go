@@ -500,3 +500,27 @@ func TestWriteCacheSizesTheWritersCache(t *testing.T) {
 		}
 	}
 }
+
+func TestReadCacheSizesTheReadersCaches(t *testing.T) {
+	for _, tt := range []struct {
+		opts []Option
+		want int64 // PRAGMA cache_size: negative KiB
+	}{
+		{nil, -4096},
+		{[]Option{ReadCache(1 << 20)}, -1024},
+		{[]Option{ReadCache(0)}, -1024}, // at least 1 MiB
+	} {
+		st, err := Open(context.Background(), filepath.Join(t.TempDir(), "newshub.db"), tt.opts...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got int64
+		if err := st.r.QueryRow(`PRAGMA cache_size`).Scan(&got); err != nil {
+			t.Fatal(err)
+		}
+		st.Close()
+		if got != tt.want {
+			t.Errorf("readers' cache_size = %d, want %d", got, tt.want)
+		}
+	}
+}
