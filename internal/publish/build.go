@@ -315,7 +315,7 @@ type treeWriter struct {
 	inc   *incremental
 	stats *BuildStats
 	dirs  sync.Map
-	ioMu  sync.Mutex // serializes file creation, see put
+	ioMu  sync.Mutex // serializes an update's staging, see put
 
 	ownMu  [64]sync.Mutex // striped by path: one writer per document
 	owners sync.Map       // relative path → record path that wrote it
@@ -589,14 +589,15 @@ func (w *treeWriter) run(ctx context.Context, workers int, src source) (*View, e
 // written copy. On an incremental build a path whose file in OUT already
 // holds data is only noted as unchanged.
 func (w *treeWriter) put(paths []string, data []byte) error {
-	// One document is written at a time: concurrent creates in one folder
-	// only contend for its lock in the kernel, burning the processor the
-	// other workers render with.
+	// A whole build writes from every worker at once: the files go to
+	// many folders, and while one worker waits on the file system the
+	// other processor renders or writes too. An update stages its few
+	// files under numbers it hands out one at a time.
 	if w.inc != nil {
 		paths = w.inc.changed(paths, data)
+		w.ioMu.Lock()
+		defer w.ioMu.Unlock()
 	}
-	w.ioMu.Lock()
-	defer w.ioMu.Unlock()
 	first := ""
 	for _, rel := range paths {
 		atomic.AddInt64(&w.stats.Files, 1)
@@ -608,7 +609,7 @@ func (w *treeWriter) put(paths []string, data []byte) error {
 		if first != "" && os.Link(first, dst) == nil {
 			continue
 		}
-		if err := os.WriteFile(dst, data, 0o644); err != nil {
+		if err := writeFile(dst, data); err != nil {
 			return err
 		}
 		first = dst
