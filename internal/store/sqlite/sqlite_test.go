@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
@@ -477,50 +478,39 @@ func TestBulkConformance(t *testing.T) {
 	storetest.RunBulk(t, func(t *testing.T) store.Store { return openTemp(t) })
 }
 
-func TestWriteCacheSizesTheWritersCache(t *testing.T) {
+// TestCachesAreSizedAsTold checks the page cache of the writer and of the
+// readers, each set apart.
+func TestCachesAreSizedAsTold(t *testing.T) {
 	for _, tt := range []struct {
-		opts []Option
-		want int64 // PRAGMA cache_size: negative KiB
+		name           string
+		opts           []Option
+		writer, reader int64 // PRAGMA cache_size: negative KiB
 	}{
-		{nil, -4096},
-		{[]Option{WriteCache(64 << 20)}, -65536},
-		{[]Option{WriteCache(0)}, -1024}, // at least 1 MiB
+		{"default", nil, -4096, -4096},
+		{"writer 64 MiB", []Option{WriteCache(64 << 20)}, -65536, -4096},
+		{"writer at least 1 MiB", []Option{WriteCache(0)}, -1024, -4096},
+		{"readers 1 MiB", []Option{ReadCache(1 << 20)}, -4096, -1024},
+		{"readers at least 1 MiB", []Option{ReadCache(0)}, -4096, -1024},
 	} {
-		st, err := Open(context.Background(), filepath.Join(t.TempDir(), "newshub.db"), tt.opts...)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var got int64
-		if err := st.w.QueryRow(`PRAGMA cache_size`).Scan(&got); err != nil {
-			t.Fatal(err)
-		}
-		st.Close()
-		if got != tt.want {
-			t.Errorf("cache_size = %d, want %d", got, tt.want)
-		}
-	}
-}
-
-func TestReadCacheSizesTheReadersCaches(t *testing.T) {
-	for _, tt := range []struct {
-		opts []Option
-		want int64 // PRAGMA cache_size: negative KiB
-	}{
-		{nil, -4096},
-		{[]Option{ReadCache(1 << 20)}, -1024},
-		{[]Option{ReadCache(0)}, -1024}, // at least 1 MiB
-	} {
-		st, err := Open(context.Background(), filepath.Join(t.TempDir(), "newshub.db"), tt.opts...)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var got int64
-		if err := st.r.QueryRow(`PRAGMA cache_size`).Scan(&got); err != nil {
-			t.Fatal(err)
-		}
-		st.Close()
-		if got != tt.want {
-			t.Errorf("readers' cache_size = %d, want %d", got, tt.want)
-		}
+		t.Run(tt.name, func(t *testing.T) {
+			st, err := Open(context.Background(), filepath.Join(t.TempDir(), "newshub.db"), tt.opts...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer st.Close()
+			for _, c := range []struct {
+				who  string
+				db   *sql.DB
+				want int64
+			}{{"writer", st.w, tt.writer}, {"readers", st.r, tt.reader}} {
+				var got int64
+				if err := c.db.QueryRow(`PRAGMA cache_size`).Scan(&got); err != nil {
+					t.Fatal(err)
+				}
+				if got != c.want {
+					t.Errorf("%s' cache_size = %d, want %d", c.who, got, c.want)
+				}
+			}
+		})
 	}
 }
