@@ -44,17 +44,12 @@ func (s *Store) Stage(ctx context.Context, arrivals []store.Staged, states ...st
 	if err := queueSourceStates(b, states); err != nil {
 		return fmt.Errorf("stage: %w", err)
 	}
-	err := s.write(ctx, func(tx pgx.Tx, _ int64) (bool, error) {
-		if len(rows) > 0 {
-			if _, err := tx.CopyFrom(ctx, pgx.Identifier{"staged"}, []string{"source", "kind", "value"},
-				pgx.CopyFromRows(rows)); err != nil {
-				return false, err
-			}
+	err := s.writeWithStates(ctx, b, func(tx pgx.Tx) error {
+		if len(rows) == 0 {
+			return nil
 		}
-		if b.Len() == 0 {
-			return false, nil
-		}
-		return true, tx.SendBatch(ctx, b).Close()
+		_, err := tx.CopyFrom(ctx, pgx.Identifier{"staged"}, []string{"source", "kind", "value"}, pgx.CopyFromRows(rows))
+		return err
 	})
 	if err != nil {
 		return fmt.Errorf("stage %d arrivals: %w", len(arrivals), err)
@@ -104,19 +99,30 @@ func (s *Store) Unstage(ctx context.Context, ids []int64, states ...store.Source
 	if err := queueSourceStates(b, states); err != nil {
 		return fmt.Errorf("unstage: %w", err)
 	}
-	err := s.write(ctx, func(tx pgx.Tx, _ int64) (bool, error) {
-		if len(ids) > 0 {
-			if _, err := tx.Exec(ctx, `DELETE FROM staged WHERE id = ANY($1)`, ids); err != nil {
-				return false, err
-			}
+	err := s.writeWithStates(ctx, b, func(tx pgx.Tx) error {
+		if len(ids) == 0 {
+			return nil
+		}
+		_, err := tx.Exec(ctx, `DELETE FROM staged WHERE id = ANY($1)`, ids)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("unstage %d arrivals: %w", len(ids), err)
+	}
+	return nil
+}
+
+// writeWithStates runs first and then the source states queued on b in
+// one write transaction; only the states make a new generation, since
+// the staged table is not published.
+func (s *Store) writeWithStates(ctx context.Context, b *pgx.Batch, first func(pgx.Tx) error) error {
+	return s.write(ctx, func(tx pgx.Tx, _ int64) (bool, error) {
+		if err := first(tx); err != nil {
+			return false, err
 		}
 		if b.Len() == 0 {
 			return false, nil
 		}
 		return true, tx.SendBatch(ctx, b).Close()
 	})
-	if err != nil {
-		return fmt.Errorf("unstage %d arrivals: %w", len(ids), err)
-	}
-	return nil
 }
