@@ -61,10 +61,12 @@ func retentionPolicy(env *Env, s *site.Site) (retention.Policy, error) {
 }
 
 // parseNow reads the --now flag: an RFC 3339 time or a day (midnight
-// UTC); "" means the clock.
+// UTC); "" means the clock, read once: a command that runs for minutes
+// ranks, splits events and archives as of one instant, its start.
 func parseNow(s string) (func() time.Time, error) {
 	if s == "" {
-		return time.Now, nil
+		start := time.Now()
+		return func() time.Time { return start }, nil
 	}
 	t, err := time.Parse(time.RFC3339, s)
 	if err != nil {
