@@ -75,6 +75,7 @@ func TestParseRecoversMalformedXML(t *testing.T) {
 		{"unclosed-wrapper.xml", []string{"Trustee race: final tally", "Library levy renewed"}, 0, "2 of 2 items read"},
 		{"bom-junk.xml", []string{"Élections : les bureaux ferment à 20 heures", "Le taux de participation dépasse 60 %"}, 0, "stray bytes before the document"},
 		{"invalid.xml", []string{"Unclosed tag"}, 0, "end tag </link> not closed"},
+		{"cdata-nested.xml", []string{"Polls open at 7 across the county", "How the tally script checks the counts", "Valley turnout beats 2020"}, 0, `line 14: "]]>" inside a CDATA section`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
@@ -105,6 +106,34 @@ func TestParseRecoversMalformedXML(t *testing.T) {
 				t.Errorf("Malformed = %q, want it to say %q", f.Malformed, tt.where)
 			}
 		})
+	}
+}
+
+// TestParseKeepsTextHoldingCDATAEnd checks that a "]]>" inside the text
+// a CDATA section wraps (a script's own "//]]>", a line of code) is text:
+// the item's HTML reads whole.
+func TestParseKeepsTextHoldingCDATAEnd(t *testing.T) {
+	f, err := Parse(readCorpus(t, "cdata-nested.xml"), "", "https://valleycourier.example/feed")
+	if err != nil || len(f.Items) != 3 {
+		t.Fatalf("%v, %d items", err, len(f.Items))
+	}
+	tests := []struct {
+		item      int
+		text      string
+		inContent bool
+	}{
+		{0, "//<![CDATA[\nwindow.pollMap = {county: \"Valley\"};\n//]]></script><p>Lines were short before 8.</p>", true},
+		{1, "if (votes[ward[0]]> limit) recount, and it runs after every batch.", false},
+	}
+	for _, tt := range tests {
+		it := f.Items[tt.item]
+		got := it.Summary
+		if tt.inContent {
+			got = it.Content
+		}
+		if !strings.HasSuffix(got, tt.text) {
+			t.Errorf("item %d reads %q, want it to end %q", tt.item, got, tt.text)
+		}
 	}
 }
 

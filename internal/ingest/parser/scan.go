@@ -226,6 +226,9 @@ func (s *scan) cdata(doc []byte, i int, inRecord bool, recName string, stack []s
 		}
 		return body + e + 3
 	}
+	if e >= 0 && len(stack) > 0 {
+		e = s.cdataEnd(doc, body, body+e, recName, stack[len(stack)-1], lineOf) - body
+	}
 	limit := len(doc)
 	if e >= 0 {
 		limit = body + e
@@ -252,6 +255,46 @@ func (s *scan) cdata(doc []byte, i int, inRecord bool, recName string, stack []s
 	s.note(lineOf(i), "CDATA section not closed")
 	s.repairs = append(s.repairs, repair{pos: end, text: "]]>"})
 	return end
+}
+
+// cdataEnd returns where the CDATA section whose text starts at body
+// really ends, given its first "]]>" at end: a generator that wraps text
+// holding a "]]>" of its own (a script's "//]]>", code) leaves the rest of
+// that text, and another "]]>", before the end tag of the element (named
+// elem) that holds the section. Each "]]>" but the last is then text: it
+// is split across two sections, which keeps it.
+func (s *scan) cdataEnd(doc []byte, body, end int, recName, elem string, lineOf func(int) int) int {
+	for {
+		from := end + len("]]>")
+		next := bytes.Index(doc[from:], []byte("]]>"))
+		if next < 0 {
+			return end
+		}
+		next += from
+		between := doc[from:next]
+		if bytes.Contains(between, []byte("<![CDATA[")) || bytes.Contains(between, []byte("<"+recName)) ||
+			bytes.Contains(between, []byte("</"+recName)) || hasEndTag(between, elem) {
+			return end
+		}
+		s.note(lineOf(end), "\"]]>\" inside a CDATA section")
+		s.repairs = append(s.repairs, repair{pos: end, cut: len("]]>"), text: "]]]]><![CDATA[>"})
+		end = next
+	}
+}
+
+// hasEndTag reports whether b holds an end tag of the element whose local
+// name is name.
+func hasEndTag(b []byte, name string) bool {
+	for {
+		k := bytes.Index(b, []byte("</"))
+		if k < 0 {
+			return false
+		}
+		b = b[k+2:]
+		if localName(tagName(b)) == name {
+			return true
+		}
+	}
 }
 
 // bareAmps escapes each "&" of doc[from:to] that starts no character or
