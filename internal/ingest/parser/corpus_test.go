@@ -75,6 +75,7 @@ func TestParseRecoversMalformedXML(t *testing.T) {
 		{"unclosed-wrapper.xml", []string{"Trustee race: final tally", "Library levy renewed"}, 0, "2 of 2 items read"},
 		{"bom-junk.xml", []string{"Élections : les bureaux ferment à 20 heures", "Le taux de participation dépasse 60 %"}, 0, "stray bytes before the document"},
 		{"invalid.xml", []string{"Unclosed tag"}, 0, "end tag </link> not closed"},
+		{"attr-junk.xml", []string{"Turnout climbs in the north wards", "Two wards still counting", "Recount requested in ward 7"}, 0, `line 12: stray '"' in a tag; line 19: "<" in an attribute value`},
 		{"cdata-nested.xml", []string{"Polls open at 7 across the county", "How the tally script checks the counts", "Valley turnout beats 2020"}, 0, `line 14: "]]>" inside a CDATA section`},
 	}
 	for _, tt := range tests {
@@ -133,6 +134,29 @@ func TestParseKeepsTextHoldingCDATAEnd(t *testing.T) {
 		}
 		if !strings.HasSuffix(got, tt.text) {
 			t.Errorf("item %d reads %q, want it to end %q", tt.item, got, tt.text)
+		}
+	}
+}
+
+// TestParseMendsAttributes checks the tags a template broke (a doubled
+// quote, a "<" in a value): the item keeps its picture.
+func TestParseMendsAttributes(t *testing.T) {
+	f, err := Parse(readCorpus(t, "attr-junk.xml"), "", "https://lakeshoreledger.example/feed")
+	if err != nil || len(f.Items) != 3 {
+		t.Fatalf("%v, %d items", err, len(f.Items))
+	}
+	tests := []struct {
+		item  int
+		image string
+		width int
+	}{
+		{0, "https://img.lakeshoreledger.example/2024/11/north.jpg", 640},
+		{1, "https://img.lakeshoreledger.example/2024/11/count.jpg", 0},
+	}
+	for _, tt := range tests {
+		im := f.Items[tt.item].Images
+		if len(im) != 1 || im[0].URL != tt.image || im[0].Width != tt.width {
+			t.Errorf("item %d images %+v, want %s %d wide", tt.item, im, tt.image, tt.width)
 		}
 	}
 }
