@@ -262,6 +262,8 @@ func TestParseRecoversOtherShapes(t *testing.T) {
 <atom:entry><atom:title>A</atom:title><atom:link href="https://p.example/a"/></atom:entry>
 <atom:entry><atom:title>B</atom:title><atom:link href="https://p.example/b"/>`,
 			[]string{"https://p.example/a", "https://p.example/b"}},
+		{"cut short just after \"<!\"", `<rss version="2.0"><channel><title>D</title><item><title>A</title><link>https://d.example/a</link></item><!`,
+			[]string{"https://d.example/a"}},
 		{"a warning before the document", "Warning: Cannot modify header information in feed.php on line 3\n" +
 			`<?xml version="1.0"?><rss version="2.0"><channel><title>W</title><item><title>A</title><link>https://w.example/a</link></item></channel></rss>`,
 			[]string{"https://w.example/a"}},

@@ -124,7 +124,7 @@ func scanXML(doc []byte) *scan {
 			}
 			i += k + 2
 		case bytes.HasPrefix(rest, []byte("<!")):
-			i += tagEnd(doc, i+2, true)
+			i += 2 + tagEnd(doc, i+2, true)
 		case bytes.HasPrefix(rest, []byte("</")):
 			qname := tagName(rest[2:])
 			n := tagEnd(doc, i+2+len(qname), false)
