@@ -61,6 +61,8 @@ var corpusCases = []corpusCase{
 	{file: "truncated.xml", lenient: 3, stored: 3},
 	{file: "truncated.atom", lenient: 3, stored: 3},
 	{file: "cdata-unterminated.xml", lenient: 3, stored: 3},
+	{file: "cdata-nested.xml", lenient: 3, stored: 3},
+	{file: "attr-junk.xml", lenient: 3, stored: 3},
 	{file: "bare-amp.xml", lenient: 3, stored: 3},
 	{file: "bom-junk.xml", lenient: 2, stored: 2},
 	{file: "unclosed-wrapper.xml", lenient: 2, stored: 2},

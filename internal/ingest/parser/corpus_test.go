@@ -75,6 +75,8 @@ func TestParseRecoversMalformedXML(t *testing.T) {
 		{"unclosed-wrapper.xml", []string{"Trustee race: final tally", "Library levy renewed"}, 0, "2 of 2 items read"},
 		{"bom-junk.xml", []string{"Élections : les bureaux ferment à 20 heures", "Le taux de participation dépasse 60 %"}, 0, "stray bytes before the document"},
 		{"invalid.xml", []string{"Unclosed tag"}, 0, "end tag </link> not closed"},
+		{"attr-junk.xml", []string{"Turnout climbs in the north wards", "Two wards still counting", "Recount requested in ward 7"}, 0, `line 12: stray '"' in a tag; line 19: "<" in an attribute value`},
+		{"cdata-nested.xml", []string{"Polls open at 7 across the county", "How the tally script checks the counts", "Valley turnout beats 2020"}, 0, `line 14: "]]>" inside a CDATA section`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
@@ -105,6 +107,57 @@ func TestParseRecoversMalformedXML(t *testing.T) {
 				t.Errorf("Malformed = %q, want it to say %q", f.Malformed, tt.where)
 			}
 		})
+	}
+}
+
+// TestParseKeepsTextHoldingCDATAEnd checks that a "]]>" inside the text
+// a CDATA section wraps (a script's own "//]]>", a line of code) is text:
+// the item's HTML reads whole.
+func TestParseKeepsTextHoldingCDATAEnd(t *testing.T) {
+	f, err := Parse(readCorpus(t, "cdata-nested.xml"), "", "https://valleycourier.example/feed")
+	if err != nil || len(f.Items) != 3 {
+		t.Fatalf("%v, %d items", err, len(f.Items))
+	}
+	tests := []struct {
+		item      int
+		text      string
+		inContent bool
+	}{
+		{0, "//<![CDATA[\nwindow.pollMap = {county: \"Valley\"};\n//]]></script><p>Lines were short before 8.</p>", true},
+		{1, "if (votes[ward[0]]> limit) recount, and it runs after every batch.", false},
+	}
+	for _, tt := range tests {
+		it := f.Items[tt.item]
+		got := it.Summary
+		if tt.inContent {
+			got = it.Content
+		}
+		if !strings.HasSuffix(got, tt.text) {
+			t.Errorf("item %d reads %q, want it to end %q", tt.item, got, tt.text)
+		}
+	}
+}
+
+// TestParseMendsAttributes checks the tags a template broke (a doubled
+// quote, a "<" in a value): the item keeps its picture.
+func TestParseMendsAttributes(t *testing.T) {
+	f, err := Parse(readCorpus(t, "attr-junk.xml"), "", "https://lakeshoreledger.example/feed")
+	if err != nil || len(f.Items) != 3 {
+		t.Fatalf("%v, %d items", err, len(f.Items))
+	}
+	tests := []struct {
+		item  int
+		image string
+		width int
+	}{
+		{0, "https://img.lakeshoreledger.example/2024/11/north.jpg", 640},
+		{1, "https://img.lakeshoreledger.example/2024/11/count.jpg", 0},
+	}
+	for _, tt := range tests {
+		im := f.Items[tt.item].Images
+		if len(im) != 1 || im[0].URL != tt.image || im[0].Width != tt.width {
+			t.Errorf("item %d images %+v, want %s %d wide", tt.item, im, tt.image, tt.width)
+		}
 	}
 }
 
@@ -209,6 +262,8 @@ func TestParseRecoversOtherShapes(t *testing.T) {
 <atom:entry><atom:title>A</atom:title><atom:link href="https://p.example/a"/></atom:entry>
 <atom:entry><atom:title>B</atom:title><atom:link href="https://p.example/b"/>`,
 			[]string{"https://p.example/a", "https://p.example/b"}},
+		{"cut short just after \"<!\"", `<rss version="2.0"><channel><title>D</title><item><title>A</title><link>https://d.example/a</link></item><!`,
+			[]string{"https://d.example/a"}},
 		{"a warning before the document", "Warning: Cannot modify header information in feed.php on line 3\n" +
 			`<?xml version="1.0"?><rss version="2.0"><channel><title>W</title><item><title>A</title><link>https://w.example/a</link></item></channel></rss>`,
 			[]string{"https://w.example/a"}},

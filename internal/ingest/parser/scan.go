@@ -72,7 +72,11 @@ func scanXML(doc []byte) *scan {
 	recDepth := 0      // len(stack) once the record's element is pushed
 	line, lineAt := 1, 0
 	lineOf := func(pos int) int {
-		line += bytes.Count(doc[lineAt:pos], []byte{'\n'})
+		if pos < lineAt { // a tag's attributes were noted before the tag
+			line -= bytes.Count(doc[pos:lineAt], []byte{'\n'})
+		} else {
+			line += bytes.Count(doc[lineAt:pos], []byte{'\n'})
+		}
 		lineAt = pos
 		return line
 	}
@@ -120,10 +124,10 @@ func scanXML(doc []byte) *scan {
 			}
 			i += k + 2
 		case bytes.HasPrefix(rest, []byte("<!")):
-			i += tagEnd(doc, i+2)
+			i += 2 + tagEnd(doc, i+2, true)
 		case bytes.HasPrefix(rest, []byte("</")):
 			qname := tagName(rest[2:])
-			n := tagEnd(doc, i+2+len(qname))
+			n := tagEnd(doc, i+2+len(qname), false)
 			end := i + 2 + len(qname) + n
 			if n == 0 || doc[end-1] != '>' {
 				// "</link" with no ">" before the next tag.
@@ -159,10 +163,16 @@ func scanXML(doc []byte) *scan {
 				i++
 				continue
 			}
-			n := tagEnd(doc, i+1+len(qname))
+			n := tagEnd(doc, i+1+len(qname), false)
 			end := i + 1 + len(qname) + n
-			s.bareAmps(doc, i, end, lineOf) // in attribute values
 			selfClosing := n > 0 && bytes.HasSuffix(doc[i:end], []byte("/>"))
+			attrsEnd := end
+			switch {
+			case selfClosing:
+				attrsEnd -= 2
+			case n > 0 && doc[end-1] == '>':
+				attrsEnd--
+			}
 			name := localName(qname)
 			if s.root == "" {
 				switch name {
@@ -186,6 +196,7 @@ func scanXML(doc []byte) *scan {
 				rec = len(s.records) - 1
 				stack = append(stack, name)
 				recDepth = len(stack)
+				s.attrs(doc, i+1+len(qname), attrsEnd, lineOf)
 				i = end
 				continue
 			}
@@ -197,6 +208,7 @@ func scanXML(doc []byte) *scan {
 				stack = stack[:recDepth]
 				s.records[rec].lastChild = i
 			}
+			s.attrs(doc, i+1+len(qname), attrsEnd, lineOf) // after what the tag's start closed
 			if !selfClosing {
 				stack = append(stack, name)
 			} else if rec >= 0 && len(stack) == recDepth {
@@ -226,6 +238,9 @@ func (s *scan) cdata(doc []byte, i int, inRecord bool, recName string, stack []s
 		}
 		return body + e + 3
 	}
+	if e >= 0 && len(stack) > 0 {
+		e = s.cdataEnd(doc, body, body+e, recName, stack[len(stack)-1], lineOf) - body
+	}
 	limit := len(doc)
 	if e >= 0 {
 		limit = body + e
@@ -252,6 +267,120 @@ func (s *scan) cdata(doc []byte, i int, inRecord bool, recName string, stack []s
 	s.note(lineOf(i), "CDATA section not closed")
 	s.repairs = append(s.repairs, repair{pos: end, text: "]]>"})
 	return end
+}
+
+// cdataEnd returns where the CDATA section whose text starts at body
+// really ends, given its first "]]>" at end: a generator that wraps text
+// holding a "]]>" of its own (a script's "//]]>", code) leaves the rest of
+// that text, and another "]]>", before the end tag of the element (named
+// elem) that holds the section. Each "]]>" but the last is then text: it
+// is split across two sections, which keeps it.
+func (s *scan) cdataEnd(doc []byte, body, end int, recName, elem string, lineOf func(int) int) int {
+	for {
+		from := end + len("]]>")
+		next := bytes.Index(doc[from:], []byte("]]>"))
+		if next < 0 {
+			return end
+		}
+		next += from
+		between := doc[from:next]
+		if bytes.Contains(between, []byte("<![CDATA[")) || bytes.Contains(between, []byte("<"+recName)) ||
+			bytes.Contains(between, []byte("</"+recName)) || hasEndTag(between, elem) {
+			return end
+		}
+		s.note(lineOf(end), "\"]]>\" inside a CDATA section")
+		s.repairs = append(s.repairs, repair{pos: end, cut: len("]]>"), text: "]]]]><![CDATA[>"})
+		end = next
+	}
+}
+
+// hasEndTag reports whether b holds an end tag of the element whose local
+// name is name.
+func hasEndTag(b []byte, name string) bool {
+	for {
+		k := bytes.Index(b, []byte("</"))
+		if k < 0 {
+			return false
+		}
+		b = b[k+2:]
+		if localName(tagName(b)) == name {
+			return true
+		}
+	}
+}
+
+// attrs mends the attributes of a start tag, doc[from:to]: a bare "&" or
+// a "<" in a value is escaped, and what stands where the name of an
+// attribute should (a stray quote: width="460"" or a quoted word) is
+// dropped. A reader rejects the element, and the item with it, for
+// either.
+func (s *scan) attrs(doc []byte, from, to int, lineOf func(int) int) {
+	for k := from; k < to; {
+		switch c := doc[k]; {
+		case c == ' ' || c == '\t' || c == '\n' || c == '\r':
+			k++
+		case c == '_' || c == ':' || c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= 0x80:
+			k = s.attr(doc, k, to, lineOf)
+		default:
+			s.note(lineOf(k), "stray %q in a tag", c)
+			s.repairs = append(s.repairs, repair{pos: k, cut: 1})
+			k++
+		}
+	}
+}
+
+// attr mends the attribute at doc[k:to] and returns where it ends: its
+// name alone, name=value or name="value" (a reader takes the first two
+// from HTML).
+func (s *scan) attr(doc []byte, k, to int, lineOf func(int) int) int {
+	for ; k < to; k++ {
+		if c := doc[k]; c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '=' || c == '"' || c == '\'' {
+			break
+		}
+	}
+	j := k
+	for j < to && (doc[j] == ' ' || doc[j] == '\t' || doc[j] == '\n' || doc[j] == '\r') {
+		j++
+	}
+	if j == to || doc[j] != '=' {
+		return k
+	}
+	for j++; j < to && (doc[j] == ' ' || doc[j] == '\t' || doc[j] == '\n' || doc[j] == '\r'); j++ {
+	}
+	if j == to {
+		return j
+	}
+	start, end := j, j
+	if q := doc[j]; q == '"' || q == '\'' {
+		start++
+		end = to
+		if e := bytes.IndexByte(doc[start:to], q); e >= 0 {
+			end = start + e
+		}
+		for p := start; p < end; p++ {
+			if doc[p] == '<' {
+				s.note(lineOf(p), "\"<\" in an attribute value")
+				s.repairs = append(s.repairs, repair{pos: p, cut: 1, text: "&lt;"})
+			} else if doc[p] == '&' {
+				s.bareAmps(doc, p, p+1+refLen(doc[p+1:end]), lineOf)
+			}
+		}
+		return min(end+1, to)
+	}
+	for end < to && doc[end] != ' ' && doc[end] != '\t' && doc[end] != '\n' && doc[end] != '\r' {
+		end++
+	}
+	s.bareAmps(doc, start, end, lineOf)
+	return end
+}
+
+// refLen returns how many bytes of b (what follows an "&") a reference
+// takes, at most 32: enough for bareAmps to tell one.
+func refLen(b []byte) int {
+	if k := bytes.IndexByte(b, ';'); k >= 0 && k < 32 {
+		return k + 1
+	}
+	return 0
 }
 
 // bareAmps escapes each "&" of doc[from:to] that starts no character or
@@ -344,25 +473,31 @@ func tagName(b []byte) string {
 
 // tagEnd returns how many bytes from i end the tag: up to and including
 // its ">" (outside quoted attribute values), or up to the next "<" when
-// the tag is left open.
-func tagEnd(doc []byte, i int) int {
-	var quote byte
+// the tag is left open. In a tag a quote opens a value only after an
+// "=": a stray one (width="460"") is no value, as HTML has it; in a
+// declaration (decl, "<!DOCTYPE") any quote opens a literal.
+func tagEnd(doc []byte, i int, decl bool) int {
+	var quote, last byte
 	for k := i; k < len(doc); k++ {
 		c := doc[k]
 		switch {
 		case quote != 0:
 			if c == quote {
-				quote = 0
+				quote, last = 0, c
 			} else if c == '<' && bytes.IndexByte(doc[k:min(len(doc), k+256)], quote) < 0 {
 				return k - i // an unbalanced quote: the tag ends before this "<"
 			}
-		case c == '"' || c == '\'':
+			continue
+		case c == ' ' || c == '\t' || c == '\n' || c == '\r':
+			continue
+		case (c == '"' || c == '\'') && (last == '=' || decl):
 			quote = c
 		case c == '>':
 			return k + 1 - i
 		case c == '<':
 			return k - i
 		}
+		last = c
 	}
 	return len(doc) - i
 }
