@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/mmcdole/gofeed"
+	"github.com/mmcdole/gofeed/atom"
 	ext "github.com/mmcdole/gofeed/extensions"
 
 	"newshub/internal/model"
@@ -116,11 +117,35 @@ func parseDecoded(body []byte, feedURL string) (*Feed, error) {
 func parseGofeed(doc []byte) (*gofeed.Feed, error) {
 	p := gofeed.NewParser()
 	p.RSSTranslator = &gofeed.DefaultRSSTranslator{DisableContentImageScan: true}
+	p.AtomTranslator = atomTranslator{}
 	gf, err := p.Parse(bytes.NewReader(doc))
 	if errors.Is(err, gofeed.ErrFeedTypeNotDetected) {
 		return nil, fmt.Errorf("%w: %w", ErrNotAFeed, err)
 	}
 	return gf, err
+}
+
+// atomTranslator is gofeed's, except that an entry's links leave out its
+// rel="self" link: the entry's address in the feed's own API (Blogger's
+// /feeds/…/posts/default/ID), not a page to read, which an entry without
+// an alternate link would otherwise be stored under.
+type atomTranslator struct{ gofeed.DefaultAtomTranslator }
+
+func (t atomTranslator) Translate(feed any) (*gofeed.Feed, error) {
+	f, err := t.DefaultAtomTranslator.Translate(feed)
+	af, ok := feed.(*atom.Feed)
+	if err != nil || !ok || len(af.Entries) != len(f.Items) {
+		return f, err
+	}
+	for i, e := range af.Entries {
+		f.Items[i].Links = nil
+		for _, l := range e.Links {
+			if l.Rel == "alternate" { // the parser's reading of no rel, too
+				f.Items[i].Links = append(f.Items[i].Links, l.Href)
+			}
+		}
+	}
+	return f, nil
 }
 
 // convert makes a Feed of gofeed's feed header and items.

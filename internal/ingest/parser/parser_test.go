@@ -174,3 +174,24 @@ func mustRead(t *testing.T, name string) []byte {
 	}
 	return b
 }
+
+// TestParseAtomEntryLinksLeaveOutTheAPIAddress checks that an Atom entry
+// is read under its page (rel alternate, or no rel), never under its
+// rel="self" or rel="edit" address in the feed's API: an entry with no
+// page has no link.
+func TestParseAtomEntryLinksLeaveOutTheAPIAddress(t *testing.T) {
+	f := parseFixture(t, "atom-self-links.xml", "", "https://www.example.com/feeds/4411/posts/default")
+	want := []struct{ title, link string }{
+		{"Count night at the county hall", "https://blog.example.net/2026/11/count-night.html"},
+		{"A draft the API still lists", ""},
+		{"Turnout by precinct", "https://blog.example.net/2026/11/turnout.html"},
+	}
+	if len(f.Items) != len(want) {
+		t.Fatalf("%d items, want %d", len(f.Items), len(want))
+	}
+	for i, w := range want {
+		if it := f.Items[i]; it.Title != w.title || it.Link != w.link {
+			t.Errorf("item %d: %q at %q, want %q at %q", i, it.Title, it.Link, w.title, w.link)
+		}
+	}
+}
