@@ -459,6 +459,11 @@ type round struct {
 	// are left for a later round rather than tried again at every turn.
 	// The committer alone uses it.
 	unstageable bool
+	// waitedLast is set once the committer waited for the other workers'
+	// last batches (see awaitLast), for at most lastWait
+	// (lastArrivalsWait when 0).
+	waitedLast bool
+	lastWait   time.Duration
 
 	mu      sync.Mutex
 	claimed map[string]*claimant // canonical URLs and GUIDs taken this round

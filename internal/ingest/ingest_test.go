@@ -167,11 +167,17 @@ type hub struct {
 
 func newHub(t testing.TB, allowPrivate bool, srcs ...model.Source) *hub {
 	t.Helper()
-	ctx := context.Background()
-	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "newshub.db"))
+	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "newshub.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
+	return newHubIn(t, st, allowPrivate, srcs...)
+}
+
+// newHubIn is newHub over the store given, which it closes at the end.
+func newHubIn(t testing.TB, st store.Store, allowPrivate bool, srcs ...model.Source) *hub {
+	t.Helper()
+	ctx := context.Background()
 	t.Cleanup(func() { st.Close() })
 	cfg := &model.Config{Title: "Test hub", URL: "https://hub.example.org", BaseURL: "/election", Topic: "Election",
 		AllowPrivateNetworks: allowPrivate}

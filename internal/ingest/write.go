@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -48,6 +49,7 @@ func (r *round) write(ctx context.Context, sum *Summary) error {
 // memory growing); take waits for min records, or for the end, or, once
 // hurried, for anything.
 type queue struct {
+	done     chan struct{} // closed with the queue
 	mu       sync.Mutex
 	ready    *sync.Cond
 	min, max int
@@ -59,7 +61,7 @@ type queue struct {
 }
 
 func newQueue(min, max int) *queue {
-	q := &queue{min: min, max: max}
+	q := &queue{min: min, max: max, done: make(chan struct{})}
 	q.ready = sync.NewCond(&q.mu)
 	return q
 }
@@ -92,9 +94,12 @@ func (q *queue) put(res *result) {
 
 func (q *queue) close() {
 	q.mu.Lock()
+	defer q.mu.Unlock()
+	if !q.closed {
+		close(q.done)
+	}
 	q.closed = true
 	q.ready.Broadcast()
-	q.mu.Unlock()
 }
 
 // take returns every queued result once there are enough records (or
@@ -294,6 +299,7 @@ func (r *round) commitTurn(ctx context.Context, sg store.Stager, q *queue, paths
 func (r *round) turn(ctx context.Context, sg store.Stager, q *queue, paths map[string]bool, sum *Summary) ([]string, error) {
 	var recorded []string
 	for i := 0; ; i++ {
+		r.awaitLast(ctx, sg, q)
 		var (
 			more []*result
 			ids  []int64
@@ -330,6 +336,33 @@ func (r *round) turn(ctx context.Context, sg store.Stager, q *queue, paths map[s
 			return recorded, nil
 		}
 	}
+}
+
+// lastArrivalsWait bounds how long a holder of the curate lock waits for
+// the other workers' last batches (see awaitLast): less than a turn costs.
+const lastArrivalsWait = time.Second
+
+// awaitLast has the holder of the curate lock, once it has asked for every
+// due source and waits only for those in flight, its own and other
+// workers', wait in its turn for the round's end (the queue closes once
+// each source is read by someone), up to lastArrivalsWait. The workers end
+// their rounds at about the same time: their last batches, staged
+// meanwhile, then join this turn rather than need one more, which would
+// read the stored window again. It waits once a round.
+func (r *round) awaitLast(ctx context.Context, sg store.Stager, q *queue) {
+	if sg == nil || r.unstageable || r.waitedLast || !r.awaiting.Load() {
+		return
+	}
+	r.waitedLast = true
+	t0 := time.Now()
+	t := time.NewTimer(cmp.Or(r.lastWait, lastArrivalsWait))
+	defer t.Stop()
+	select {
+	case <-q.done:
+	case <-t.C:
+	case <-ctx.Done():
+	}
+	r.in.log.Debug("waited for the other workers' last batches", "took", time.Since(t0).Round(time.Millisecond))
 }
 
 // takeStaged reads the staged arrivals as results (see fromStaged), with

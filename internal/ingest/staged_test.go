@@ -1,0 +1,95 @@
+package ingest
+
+import (
+	"bytes"
+	"context"
+	"log/slog"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"newshub/internal/model"
+	"newshub/internal/store"
+	"newshub/internal/store/postgres"
+	"newshub/internal/store/postgres/pgtest"
+)
+
+func TestMain(m *testing.M) { pgtest.Main(m) }
+
+// A worker that curates once it has asked for every due source waits in
+// its turn for the round's end: the last batch another worker stages
+// meanwhile joins its batch rather than need a turn of its own, which
+// would read the stored window again.
+func TestLastStagedBatchJoinsTheHoldersTurn(t *testing.T) {
+	ctx := context.Background()
+	dsn := pgtest.DSN(t)
+	st, err := postgres.Open(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	own, other := "https://a.example.org/feed.xml", "https://b.example.org/feed.xml"
+	h := newHubIn(t, st, false, model.Source{URL: own}, model.Source{URL: other})
+	var logged bytes.Buffer
+	opts := testOptions()
+	opts.Log = slog.New(slog.NewTextHandler(&logged, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	in := h.ingester(opts)
+	defer in.Close()
+	// Long enough for any machine: the wait ends when the queue closes.
+	r := &round{in: in, queue: newQueue(1, 10), lastWait: time.Minute,
+		leases: &leases{st: h.st, holder: in.holder, ttl: time.Minute, held: map[string]bool{}}}
+	r.awaiting.Store(true) // every due source asked for: the rest are in flight
+	r.queue.put(&result{src: model.Source{URL: own}, state: store.SourceState{URL: own}, notModified: true})
+	var sum Summary
+	done := make(chan error, 1)
+	go func() { done <- r.commit(ctx, r.queue, map[string]bool{}, &sum) }()
+
+	// The other worker finds the lock taken and stages its last batch.
+	probe, err := pgx.Connect(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer probe.Close(ctx)
+	for held := false; !held; {
+		if err := probe.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted)`).Scan(&held); err != nil {
+			t.Fatal(err)
+		}
+		select {
+		case err := <-done:
+			t.Fatalf("the turn ended before the round did (err %v):\n%s", err, logged.String())
+		default:
+		}
+	}
+	at := time.Date(2026, 6, 12, 9, 30, 0, 0, time.UTC)
+	link := "https://b.example.org/count"
+	arrival := &model.Record{Kind: model.KindNews, Article: &model.Article{Title: "Count begins", Excerpt: "The count begins.",
+		PublishedDateTime: at, OriginalURL: link, WebURL: link, CanonicalURL: link, GUID: link,
+		Type: "article", Provider: model.Provider{Name: "Ledger", Domain: "b.example.org"},
+		Topics: []string{"election"}, FetchedAt: at.Add(time.Minute)}}
+	state := store.SourceState{URL: other, ETag: `"b1"`, LastSuccess: at, LastRead: store.ReadReport{Items: 1}}
+	if err := st.Stage(ctx, []store.Staged{{Source: other, Record: arrival}}, state); err != nil {
+		t.Fatal(err)
+	}
+	r.queue.close() // every source is read
+
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	log := logged.String()
+	if n := strings.Count(log, "msg=curating"); n != 1 || !strings.Contains(log, "msg=curating sources=2 staged=1") {
+		t.Errorf("%d batches curated, want 1 of both sources, the staged one's too:\n%s", n, log)
+	}
+	if has, err := st.HasStaged(ctx); err != nil || has {
+		t.Errorf("arrivals left staged after the turn: %v, %v", has, err)
+	}
+	if news := h.news(t); len(news) != 1 {
+		t.Errorf("%d articles stored, want the staged one", len(news))
+	}
+	if s := h.state(t, other); s.ETag != `"b1"` || s.Items != 1 {
+		t.Errorf("state of the staged source: %+v, want its ETag and the article stored counted", s)
+	}
+	if s := h.state(t, own); s.URL != own {
+		t.Errorf("state of the holder's source not recorded: %+v", s)
+	}
+}
