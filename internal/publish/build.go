@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"maps"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -106,14 +107,18 @@ func Build(ctx context.Context, st store.Store, s *site.Site, out string, opt Bu
 	if err := os.Chmod(tmp, 0o755); err != nil {
 		return stats, fmt.Errorf("build: %w", err)
 	}
+	m := opt.Manifest
+	if m == nil {
+		m = &Manifest{} // known only from the file the last build saved
+	}
 	w := &treeWriter{tmp: tmp, stats: &stats}
 	if hasBuild(out) {
+		loadManifest(m, out)
 		w.inc = newIncremental(out)
-		if opt.Manifest != nil {
-			w.inc.withManifest(opt.Manifest)
-		}
-	} else if opt.Manifest != nil {
-		opt.Manifest.take(out) // a whole new tree: nothing known holds
+		w.inc.withManifest(m)
+	} else {
+		m.take(out) // a whole new tree: nothing known holds
+		w.whole = &wholeNotes{files: map[string]fileSum{}, stamps: map[string]string{}}
 	}
 	stats.Whole = w.inc == nil
 	var v *View
@@ -139,25 +144,40 @@ func Build(ctx context.Context, st store.Store, s *site.Site, out string, opt Bu
 			return stats, fmt.Errorf("build: %w", err)
 		}
 	}
+	// The saved manifest goes before OUT changes: a build killed from
+	// here on leaves none to be trusted.
+	if err := forgetManifest(out); err != nil {
+		return stats, fmt.Errorf("build: %w", err)
+	}
 	if w.inc != nil {
 		err = w.inc.update(ctx, &stats, log)
 		if rerr := os.RemoveAll(tmp); err == nil {
 			err = rerr
 		}
-		if err == nil && opt.Manifest != nil {
-			opt.Manifest.keep(w.inc.next)
+		if err == nil {
+			m.keep(w.inc.next)
 			if w.inc.nextArticles != nil {
-				opt.Manifest.keepArticles(w.inc.nextArticles, w.inc.nextStamp)
+				m.keepArticles(w.inc.nextArticles, w.inc.nextStamp)
 			}
-			opt.Manifest.keepStamps(w.inc.nextStamps)
+			m.keepStamps(w.inc.nextStamps)
+			m.keepDirs(w.inc.nextDirs)
 		}
 	} else {
 		err = swap(tmp, out)
+		if err == nil {
+			m.keep(w.whole.files)
+			m.keepStamps(w.whole.stamps)
+			m.keepDirs(folderTimes(out, ancestors(maps.Keys(w.whole.files)), func(string) (int64, bool) { return 0, false }))
+		}
 	}
 	if err != nil {
 		return stats, fmt.Errorf("build: %w", err)
 	}
 	done = true
+	if err := saveManifest(m, out); err != nil {
+		// OUT is complete: the next build reads it back instead.
+		log.Warn("build: manifest not saved", "err", err)
+	}
 	stats.Duration = time.Since(start)
 	log.Info("build: done", "whole", stats.Whole, "files", stats.Files, "written", stats.Written,
 		"unchanged", stats.Unchanged, "removed", stats.Removed, "took", stats.Duration.Round(time.Millisecond))
@@ -286,6 +306,10 @@ func (o *Output) PutStamped(rel string, data []byte, stamp string) error {
 	}
 	if c := o.w.inc; c != nil && c.noting {
 		c.noteStamp(rel, stamp)
+	} else if n := o.w.whole; n != nil {
+		n.mu.Lock()
+		n.stamps[rel] = stamp
+		n.mu.Unlock()
 	}
 	return nil
 }
@@ -313,12 +337,31 @@ func (j job) bytes() ([]byte, error) {
 type treeWriter struct {
 	tmp   string
 	inc   *incremental
+	whole *wholeNotes // what a whole build's tree holds, for its Manifest
 	stats *BuildStats
 	dirs  sync.Map
 	ioMu  sync.Mutex // serializes an update's staging, see put
 
 	ownMu  [64]sync.Mutex // striped by path: one writer per document
 	owners sync.Map       // relative path → record path that wrote it
+}
+
+// wholeNotes is what the Manifest is to know of a whole build's files
+// (an update notes it in incremental).
+type wholeNotes struct {
+	mu     sync.Mutex
+	files  map[string]fileSum
+	stamps map[string]string
+}
+
+// note notes the files at paths, copies of data written at times.
+func (n *wholeNotes) note(paths []string, times []int64, data []byte) {
+	sum := fileHash(data)
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	for i, rel := range paths {
+		n.files[rel] = fileSum{size: int64(len(data)), mtime: times[i], sum: sum}
+	}
 }
 
 // putOwned writes a per-article document unless a record that owns the
@@ -599,6 +642,8 @@ func (w *treeWriter) put(paths []string, data []byte) error {
 		defer w.ioMu.Unlock()
 	}
 	first := ""
+	var mtime int64              // of first, which the links share
+	times := make([]int64, 0, 3) // a whole build's, per path, for its Manifest
 	for _, rel := range paths {
 		atomic.AddInt64(&w.stats.Files, 1)
 		atomic.AddInt64(&w.stats.Written, 1)
@@ -606,13 +651,17 @@ func (w *treeWriter) put(paths []string, data []byte) error {
 		if err := w.mkdir(filepath.Dir(dst)); err != nil {
 			return err
 		}
-		if first != "" && os.Link(first, dst) == nil {
-			continue
+		if first == "" || os.Link(first, dst) != nil {
+			t, err := writeFileTime(dst, data)
+			if err != nil {
+				return err
+			}
+			first, mtime = dst, t
 		}
-		if err := writeFile(dst, data); err != nil {
-			return err
-		}
-		first = dst
+		times = append(times, mtime)
+	}
+	if w.whole != nil {
+		w.whole.note(paths, times, data)
 	}
 	return nil
 }
@@ -643,6 +692,12 @@ func (w *treeWriter) drop(rel string) {
 		delete(w.inc.stagedAt, rel)
 	} else {
 		os.Remove(filepath.Join(w.tmp, filepath.FromSlash(rel)))
+		if n := w.whole; n != nil {
+			n.mu.Lock()
+			delete(n.files, rel)
+			delete(n.stamps, rel)
+			n.mu.Unlock()
+		}
 	}
 	atomic.AddInt64(&w.stats.Files, -1)
 	atomic.AddInt64(&w.stats.Written, -1)
