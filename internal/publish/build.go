@@ -209,6 +209,7 @@ func recoverLeftovers(parent, base string, log *slog.Logger) error {
 	for _, m := range builds {
 		os.RemoveAll(m)
 	}
+	os.Remove(manifestFile(filepath.Join(parent, base)) + ".tmp") // a save killed half-way
 	old, _ := filepath.Glob(filepath.Join(parent, "."+base+".old-*"))
 	out := filepath.Join(parent, base)
 	if _, err := os.Lstat(out); errors.Is(err, fs.ErrNotExist) && len(old) > 0 {

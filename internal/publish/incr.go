@@ -379,8 +379,7 @@ func (c *incremental) mkdir(rel string) error {
 // removeKnown removes the files the previous build left in OUT (its
 // manifest) that are not in keep, shallowest first, then the folders they
 // leave empty, deepest first. It spares the walk over OUT that
-// removeOthers makes; files put in OUT from outside stay until a build
-// without a manifest.
+// removeOthers makes; files put in OUT from outside are removeStrays'.
 func (c *incremental) removeKnown(ctx context.Context, keep map[string]struct{}) (int64, error) {
 	var files []string
 	for rel := range c.prev {
