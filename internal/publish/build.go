@@ -44,7 +44,9 @@ type BuildOptions struct {
 	Views *Views
 	// Manifest, when set, remembers what each build left in OUT, for the
 	// next build of the same OUT to compare with (see Manifest): a process
-	// that publishes again and again keeps one.
+	// that publishes again and again keeps one. Without one, a build
+	// starts from the manifest the last one saved beside OUT, and saves
+	// its own there.
 	Manifest *Manifest
 	// Logger receives progress lines; nil discards them.
 	Logger *slog.Logger
@@ -108,14 +110,17 @@ func Build(ctx context.Context, st store.Store, s *site.Site, out string, opt Bu
 		return stats, fmt.Errorf("build: %w", err)
 	}
 	m := opt.Manifest
-	if m == nil {
-		m = &Manifest{} // known only from the file the last build saved
+	saved := m == nil // a one-shot build: its manifest lives in a file beside OUT
+	if saved {
+		m = &Manifest{}
 	}
 	w := &treeWriter{tmp: tmp, stats: &stats}
 	if hasBuild(out) {
-		loadManifest(m, out)
+		if saved {
+			loadManifest(m, out)
+		}
 		w.inc = newIncremental(out)
-		w.inc.withManifest(m)
+		w.inc.withManifest(m, saved)
 	} else {
 		m.take(out) // a whole new tree: nothing known holds
 		w.whole = &wholeNotes{files: map[string]fileSum{}, stamps: map[string]string{}}
@@ -167,16 +172,22 @@ func Build(ctx context.Context, st store.Store, s *site.Site, out string, opt Bu
 		if err == nil {
 			m.keep(w.whole.files)
 			m.keepStamps(w.whole.stamps)
-			m.keepDirs(folderTimes(out, ancestors(maps.Keys(w.whole.files)), func(string) (int64, bool) { return 0, false }))
+			if saved {
+				m.keepDirs(folderTimes(out, ancestors(maps.Keys(w.whole.files)), func(string) (int64, bool) { return 0, false }))
+			}
 		}
 	}
 	if err != nil {
 		return stats, fmt.Errorf("build: %w", err)
 	}
 	done = true
-	if err := saveManifest(m, out); err != nil {
-		// OUT is complete: the next build reads it back instead.
-		log.Warn("build: manifest not saved", "err", err)
+	// A publishing process keeps its manifest in memory only: saved on
+	// every round, a large hub's would cost it more than it spares.
+	if saved {
+		if err := saveManifest(m, out); err != nil {
+			// OUT is complete: the next build reads it back instead.
+			log.Warn("build: manifest not saved", "err", err)
+		}
 	}
 	stats.Duration = time.Since(start)
 	log.Info("build: done", "whole", stats.Whole, "files", stats.Files, "written", stats.Written,

@@ -39,6 +39,7 @@ type incremental struct {
 	// one leaves (the sums of the files put in the temporary tree, until
 	// they are placed).
 	noting bool
+	saved  bool // the manifest is kept in a file beside OUT (see withManifest)
 	prev   map[string]fileSum
 	next   map[string]fileSum
 	sums   map[string]uint64
@@ -72,15 +73,25 @@ type incremental struct {
 
 // withManifest makes the comparison trust m's knowledge of OUT, and note
 // what this build leaves there (see done).
-func (c *incremental) withManifest(m *Manifest) {
+//
+// A build whose manifest is saved in a file (saved: a one-shot build, in
+// a process of its own) also checks OUT's folders for files put there
+// from outside since, and notes the folders' times for the next one. A
+// process that publishes again and again keeps its manifest in memory
+// and spares both, as files put in OUT from outside while it runs are
+// left to the next one-shot build.
+func (c *incremental) withManifest(m *Manifest, saved bool) {
 	c.prev = m.take(c.out)
+	c.saved = saved
 	c.noting = true
 	c.next = make(map[string]fileSum, len(c.prev))
 	c.sums = map[string]uint64{}
 	c.prevArticles, c.prevStamp = m.takeArticles()
 	c.prevStamps = m.takeStamps()
 	c.nextStamps = make(map[string]string, len(c.prevStamps))
-	c.prevDirs = m.takeDirs()
+	if dirs := m.takeDirs(); saved {
+		c.prevDirs = dirs
+	}
 	if c.prev != nil && c.prevDirs != nil {
 		c.checked = make(chan struct{})
 		go c.checkDirs()
@@ -286,13 +297,15 @@ func (c *incremental) update(ctx context.Context, stats *BuildStats, log *slog.L
 			n, err = c.removeKnown(ctx, keep)
 			removed += n
 		}
+	} else if c.prev != nil {
+		removed, err = c.removeKnown(ctx, keep)
 	} else {
 		removed, err = c.removeOthers(ctx, keep)
 	}
 	if err != nil {
 		return err
 	}
-	if c.noting {
+	if c.noting && c.saved {
 		c.nextDirs = folderTimes(c.out, keptDirs, func(rel string) (int64, bool) {
 			if c.checked == nil || c.touched[rel] || c.dirty[rel] {
 				return 0, false

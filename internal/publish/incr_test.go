@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"cmp"
 	"context"
+	"errors"
+	"io/fs"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -245,6 +247,25 @@ func TestManifestSparesReadingOut(t *testing.T) {
 	}
 	if stats.ReadBack != 0 || stats.Written != 0 || stats.Removed != 0 {
 		t.Errorf("unchanged rebuild with a manifest: %+v, want nothing read, written or removed", stats)
+	}
+
+	// A publishing process keeps its manifest in memory: it saves none
+	// beside OUT, and removes one a one-shot build left, which its
+	// updates would make stale.
+	if _, err := os.Stat(manifestFile(out)); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("builds with a Manifest left %s (err %v), want no file", manifestFile(out), err)
+	}
+	if _, err := Build(ctx, st, s, out, BuildOptions{Options: genOptions(), Extra: opt.Extra}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(manifestFile(out)); err != nil {
+		t.Fatalf("a one-shot build saved no manifest: %v", err)
+	}
+	if _, err := Build(ctx, st, s, out, opt); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(manifestFile(out)); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("a build with a Manifest left the one-shot build's manifest (err %v)", err)
 	}
 }
 

@@ -48,6 +48,7 @@ func saveManifest(m *Manifest, out string) error {
 	}
 	m.mu.Lock()
 	if m.files == nil || m.dirs == nil {
+		m.mu.Unlock()
 		return nil // nothing known: the next build reads OUT back
 	}
 	b := appendManifest([]byte(manifestMagic), id, m.files, m.stamps, m.dirs)
