@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"maps"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -43,7 +44,9 @@ type BuildOptions struct {
 	Views *Views
 	// Manifest, when set, remembers what each build left in OUT, for the
 	// next build of the same OUT to compare with (see Manifest): a process
-	// that publishes again and again keeps one.
+	// that publishes again and again keeps one. Without one, a build
+	// starts from the manifest the last one saved beside OUT, and saves
+	// its own there.
 	Manifest *Manifest
 	// Logger receives progress lines; nil discards them.
 	Logger *slog.Logger
@@ -106,14 +109,21 @@ func Build(ctx context.Context, st store.Store, s *site.Site, out string, opt Bu
 	if err := os.Chmod(tmp, 0o755); err != nil {
 		return stats, fmt.Errorf("build: %w", err)
 	}
+	m := opt.Manifest
+	saved := m == nil // a one-shot build: its manifest lives in a file beside OUT
+	if saved {
+		m = &Manifest{}
+	}
 	w := &treeWriter{tmp: tmp, stats: &stats}
 	if hasBuild(out) {
-		w.inc = newIncremental(out)
-		if opt.Manifest != nil {
-			w.inc.withManifest(opt.Manifest)
+		if saved {
+			loadManifest(m, out)
 		}
-	} else if opt.Manifest != nil {
-		opt.Manifest.take(out) // a whole new tree: nothing known holds
+		w.inc = newIncremental(out)
+		w.inc.withManifest(m, saved)
+	} else {
+		m.take(out) // a whole new tree: nothing known holds
+		w.whole = &wholeNotes{files: map[string]fileSum{}, stamps: map[string]string{}}
 	}
 	stats.Whole = w.inc == nil
 	var v *View
@@ -139,25 +149,46 @@ func Build(ctx context.Context, st store.Store, s *site.Site, out string, opt Bu
 			return stats, fmt.Errorf("build: %w", err)
 		}
 	}
+	// The saved manifest goes before OUT changes: a build killed from
+	// here on leaves none to be trusted.
+	if err := forgetManifest(out); err != nil {
+		return stats, fmt.Errorf("build: %w", err)
+	}
 	if w.inc != nil {
 		err = w.inc.update(ctx, &stats, log)
 		if rerr := os.RemoveAll(tmp); err == nil {
 			err = rerr
 		}
-		if err == nil && opt.Manifest != nil {
-			opt.Manifest.keep(w.inc.next)
+		if err == nil {
+			m.keep(w.inc.next)
 			if w.inc.nextArticles != nil {
-				opt.Manifest.keepArticles(w.inc.nextArticles, w.inc.nextStamp)
+				m.keepArticles(w.inc.nextArticles, w.inc.nextStamp)
 			}
-			opt.Manifest.keepStamps(w.inc.nextStamps)
+			m.keepStamps(w.inc.nextStamps)
+			m.keepDirs(w.inc.nextDirs)
 		}
 	} else {
 		err = swap(tmp, out)
+		if err == nil {
+			m.keep(w.whole.files)
+			m.keepStamps(w.whole.stamps)
+			if saved {
+				m.keepDirs(folderTimes(out, ancestors(maps.Keys(w.whole.files)), func(string) (int64, bool) { return 0, false }))
+			}
+		}
 	}
 	if err != nil {
 		return stats, fmt.Errorf("build: %w", err)
 	}
 	done = true
+	// A publishing process keeps its manifest in memory only: saved on
+	// every round, a large hub's would cost it more than it spares.
+	if saved {
+		if err := saveManifest(m, out); err != nil {
+			// OUT is complete: the next build reads it back instead.
+			log.Warn("build: manifest not saved", "err", err)
+		}
+	}
 	stats.Duration = time.Since(start)
 	log.Info("build: done", "whole", stats.Whole, "files", stats.Files, "written", stats.Written,
 		"unchanged", stats.Unchanged, "removed", stats.Removed, "took", stats.Duration.Round(time.Millisecond))
@@ -189,6 +220,7 @@ func recoverLeftovers(parent, base string, log *slog.Logger) error {
 	for _, m := range builds {
 		os.RemoveAll(m)
 	}
+	os.Remove(manifestFile(filepath.Join(parent, base)) + ".tmp") // a save killed half-way
 	old, _ := filepath.Glob(filepath.Join(parent, "."+base+".old-*"))
 	out := filepath.Join(parent, base)
 	if _, err := os.Lstat(out); errors.Is(err, fs.ErrNotExist) && len(old) > 0 {
@@ -286,6 +318,10 @@ func (o *Output) PutStamped(rel string, data []byte, stamp string) error {
 	}
 	if c := o.w.inc; c != nil && c.noting {
 		c.noteStamp(rel, stamp)
+	} else if n := o.w.whole; n != nil {
+		n.mu.Lock()
+		n.stamps[rel] = stamp
+		n.mu.Unlock()
 	}
 	return nil
 }
@@ -313,12 +349,31 @@ func (j job) bytes() ([]byte, error) {
 type treeWriter struct {
 	tmp   string
 	inc   *incremental
+	whole *wholeNotes // what a whole build's tree holds, for its Manifest
 	stats *BuildStats
 	dirs  sync.Map
 	ioMu  sync.Mutex // serializes an update's staging, see put
 
 	ownMu  [64]sync.Mutex // striped by path: one writer per document
 	owners sync.Map       // relative path → record path that wrote it
+}
+
+// wholeNotes is what the Manifest is to know of a whole build's files
+// (an update notes it in incremental).
+type wholeNotes struct {
+	mu     sync.Mutex
+	files  map[string]fileSum
+	stamps map[string]string
+}
+
+// note notes the files at paths, copies of data written at times.
+func (n *wholeNotes) note(paths []string, times []int64, data []byte) {
+	sum := fileHash(data)
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	for i, rel := range paths {
+		n.files[rel] = fileSum{size: int64(len(data)), mtime: times[i], sum: sum}
+	}
 }
 
 // putOwned writes a per-article document unless a record that owns the
@@ -599,6 +654,8 @@ func (w *treeWriter) put(paths []string, data []byte) error {
 		defer w.ioMu.Unlock()
 	}
 	first := ""
+	var mtime int64              // of first, which the links share
+	times := make([]int64, 0, 3) // a whole build's, per path, for its Manifest
 	for _, rel := range paths {
 		atomic.AddInt64(&w.stats.Files, 1)
 		atomic.AddInt64(&w.stats.Written, 1)
@@ -606,13 +663,17 @@ func (w *treeWriter) put(paths []string, data []byte) error {
 		if err := w.mkdir(filepath.Dir(dst)); err != nil {
 			return err
 		}
-		if first != "" && os.Link(first, dst) == nil {
-			continue
+		if first == "" || os.Link(first, dst) != nil {
+			t, err := writeFileTime(dst, data)
+			if err != nil {
+				return err
+			}
+			first, mtime = dst, t
 		}
-		if err := writeFile(dst, data); err != nil {
-			return err
-		}
-		first = dst
+		times = append(times, mtime)
+	}
+	if w.whole != nil {
+		w.whole.note(paths, times, data)
 	}
 	return nil
 }
@@ -643,6 +704,12 @@ func (w *treeWriter) drop(rel string) {
 		delete(w.inc.stagedAt, rel)
 	} else {
 		os.Remove(filepath.Join(w.tmp, filepath.FromSlash(rel)))
+		if n := w.whole; n != nil {
+			n.mu.Lock()
+			delete(n.files, rel)
+			delete(n.stamps, rel)
+			n.mu.Unlock()
+		}
 	}
 	atomic.AddInt64(&w.stats.Files, -1)
 	atomic.AddInt64(&w.stats.Written, -1)

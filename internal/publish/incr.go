@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"hash/maphash"
 	"io"
 	"io/fs"
 	"log/slog"
@@ -40,7 +39,7 @@ type incremental struct {
 	// one leaves (the sums of the files put in the temporary tree, until
 	// they are placed).
 	noting bool
-	seed   maphash.Seed
+	saved  bool // the manifest is kept in a file beside OUT (see withManifest)
 	prev   map[string]fileSum
 	next   map[string]fileSum
 	sums   map[string]uint64
@@ -60,18 +59,43 @@ type incremental struct {
 	prevStamps map[string]string
 	nextStamps map[string]string
 	stampsMu   sync.Mutex
+
+	// With a Manifest: the times of OUT's folders as the previous build
+	// left them, those found otherwise since (dirty, known once checked
+	// is closed), those this update changes (touched, under mu), and the
+	// times this one leaves (see dirs.go).
+	prevDirs map[string]int64
+	dirty    map[string]bool
+	checked  chan struct{}
+	touched  map[string]bool
+	nextDirs map[string]int64
 }
 
 // withManifest makes the comparison trust m's knowledge of OUT, and note
 // what this build leaves there (see done).
-func (c *incremental) withManifest(m *Manifest) {
-	c.prev, c.seed = m.take(c.out)
+//
+// A build whose manifest is saved in a file (saved: a one-shot build, in
+// a process of its own) also checks OUT's folders for files put there
+// from outside since, and notes the folders' times for the next one. A
+// process that publishes again and again keeps its manifest in memory
+// and spares both, as files put in OUT from outside while it runs are
+// left to the next one-shot build.
+func (c *incremental) withManifest(m *Manifest, saved bool) {
+	c.prev = m.take(c.out)
+	c.saved = saved
 	c.noting = true
 	c.next = make(map[string]fileSum, len(c.prev))
 	c.sums = map[string]uint64{}
 	c.prevArticles, c.prevStamp = m.takeArticles()
 	c.prevStamps = m.takeStamps()
 	c.nextStamps = make(map[string]string, len(c.prevStamps))
+	if dirs := m.takeDirs(); saved {
+		c.prevDirs = dirs
+	}
+	if c.prev != nil && c.prevDirs != nil {
+		c.checked = make(chan struct{})
+		go c.checkDirs()
+	}
 }
 
 // noteStamp notes the stamp of this build's file at rel.
@@ -101,7 +125,8 @@ func (c *incremental) keepFile(rel string) bool {
 }
 
 func newIncremental(out string) *incremental {
-	return &incremental{out: out, unchanged: map[string]struct{}{}, differ: map[string]struct{}{}, stagedAt: map[string]string{}}
+	return &incremental{out: out, unchanged: map[string]struct{}{}, differ: map[string]struct{}{}, stagedAt: map[string]string{},
+		touched: map[string]bool{}}
 }
 
 // changed notes the paths whose file in OUT already holds data and
@@ -110,7 +135,7 @@ func (c *incremental) changed(paths []string, data []byte) []string {
 	var rest []string
 	var sum uint64
 	if c.noting {
-		sum = maphash.Bytes(c.seed, data)
+		sum = fileHash(data)
 	}
 	for _, rel := range paths {
 		if known, ok := c.same(rel, data, sum); ok {
@@ -264,13 +289,30 @@ func (c *incremental) update(ctx context.Context, stats *BuildStats, log *slog.L
 		keep[rel] = struct{}{}
 	}
 	var removed int64
-	if c.prev != nil {
+	keptDirs := ancestors(maps.Keys(keep))
+	if c.checked != nil {
+		removed, err = c.removeStrays(ctx, keep, keptDirs)
+		if err == nil {
+			var n int64
+			n, err = c.removeKnown(ctx, keep)
+			removed += n
+		}
+	} else if c.prev != nil {
 		removed, err = c.removeKnown(ctx, keep)
 	} else {
 		removed, err = c.removeOthers(ctx, keep)
 	}
 	if err != nil {
 		return err
+	}
+	if c.noting && c.saved {
+		c.nextDirs = folderTimes(c.out, keptDirs, func(rel string) (int64, bool) {
+			if c.checked == nil || c.touched[rel] || c.dirty[rel] {
+				return 0, false
+			}
+			t, ok := c.prevDirs[rel]
+			return t, ok
+		})
 	}
 	*stats = BuildStats{Files: int64(len(keep)), Written: int64(len(staged)), Added: int64(len(added)),
 		Unchanged: int64(len(c.unchanged)), Removed: removed, ReadBack: c.readBack.Load()}
@@ -306,6 +348,7 @@ func (c *incremental) place(rel string) error {
 	if err := c.mkdir(path.Dir(rel)); err != nil {
 		return err
 	}
+	c.touch(path.Dir(rel))
 	src := c.stagedAt[rel]
 	dst := filepath.Join(c.out, filepath.FromSlash(rel))
 	err := os.Rename(src, dst)
@@ -332,6 +375,7 @@ func (c *incremental) mkdir(rel string) error {
 	if err := c.mkdir(path.Dir(rel)); err != nil {
 		return err
 	}
+	c.touch(path.Dir(rel))
 	p := filepath.Join(c.out, filepath.FromSlash(rel))
 	if fi, err := os.Lstat(p); err == nil && !fi.IsDir() {
 		if err := os.Remove(p); err != nil { // a link is removed, never followed
@@ -348,8 +392,7 @@ func (c *incremental) mkdir(rel string) error {
 // removeKnown removes the files the previous build left in OUT (its
 // manifest) that are not in keep, shallowest first, then the folders they
 // leave empty, deepest first. It spares the walk over OUT that
-// removeOthers makes; files put in OUT from outside stay until a build
-// without a manifest.
+// removeOthers makes; files put in OUT from outside are removeStrays'.
 func (c *incremental) removeKnown(ctx context.Context, keep map[string]struct{}) (int64, error) {
 	var files []string
 	for rel := range c.prev {
@@ -371,6 +414,7 @@ func (c *incremental) removeKnown(ctx context.Context, keep map[string]struct{})
 			return n, err
 		}
 		n++
+		c.touch(path.Dir(rel))
 		for d := path.Dir(rel); d != "." && !dirs[d]; d = path.Dir(d) {
 			dirs[d] = true
 		}
@@ -378,6 +422,7 @@ func (c *incremental) removeKnown(ctx context.Context, keep map[string]struct{})
 	emptied := slices.Collect(maps.Keys(dirs))
 	slices.SortFunc(emptied, func(a, b string) int { return -byDepth(a, b) })
 	for _, rel := range emptied {
+		c.touch(path.Dir(rel))
 		// Only an empty folder goes: one that still holds files (kept,
 		// or put there from outside) stays.
 		os.Remove(filepath.Join(c.out, filepath.FromSlash(rel)))

@@ -1,7 +1,8 @@
 package publish
 
 import (
-	"hash/maphash"
+	"crypto/sha256"
+	"encoding/binary"
 	"sync"
 )
 
@@ -13,10 +14,12 @@ import (
 // since (another size or time) is read and compared as without a
 // manifest, so an outside edit is still set right. The zero Manifest is
 // empty; it is safe for one build at a time.
+//
+// A build also saves what it knows beside OUT (see saveManifest), so that
+// the next build, in another process, starts from it (see loadManifest).
 type Manifest struct {
 	mu    sync.Mutex
 	out   string
-	seed  maphash.Seed
 	files map[string]fileSum
 
 	// articles is, by article key, the record each per-article document
@@ -29,6 +32,12 @@ type Manifest struct {
 	// stamps is, by slash path, what a file of OUT put by PutStamped was
 	// made from (see Output.KeepStamped).
 	stamps map[string]string
+
+	// dirs is the modification time of each folder of OUT (unix
+	// nanoseconds, "." for OUT) as the build left it: a folder whose
+	// time moved since may hold files put there from outside, which the
+	// next build then looks for (see incremental.checkDirs).
+	dirs map[string]int64
 }
 
 // articleRef is the record a per-article document was rendered from.
@@ -44,19 +53,34 @@ type fileSum struct {
 	sum   uint64
 }
 
+// fileHash is the sum a Manifest knows a file's bytes by. It outlives
+// the process (the manifest is saved), so it takes no random seed; a
+// cryptographic hash keeps anyone who writes a record from making a page
+// whose new bytes pass for its old ones.
+func fileHash(data []byte) uint64 {
+	h := sha256.Sum256(data)
+	return binary.LittleEndian.Uint64(h[:8])
+}
+
 // take hands the manifest's files for out to a build, leaving it empty
 // until the build gives its own back (keep): a build that fails leaves no
 // knowledge of OUT that may be wrong.
-func (m *Manifest) take(out string) (map[string]fileSum, maphash.Seed) {
+func (m *Manifest) take(out string) map[string]fileSum {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.files == nil || m.out != out {
-		m.seed = maphash.MakeSeed()
-		m.files, m.articles, m.stamps = nil, nil, nil
+		m.files, m.articles, m.stamps, m.dirs = nil, nil, nil, nil
 	}
 	files := m.files
 	m.files, m.out = nil, out
-	return files, m.seed
+	return files
+}
+
+// knows reports whether m holds what a build left in out.
+func (m *Manifest) knows(out string) bool {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.files != nil && m.out == out
 }
 
 // takeArticles hands the manifest's knowledge of the per-article
@@ -85,6 +109,24 @@ func (m *Manifest) takeStamps() map[string]string {
 	s := m.stamps
 	m.stamps = nil
 	return s
+}
+
+// takeDirs hands the manifest's times of OUT's folders to a build,
+// after take; nil when it has none.
+func (m *Manifest) takeDirs() map[string]int64 {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	d := m.dirs
+	m.dirs = nil
+	return d
+}
+
+// keepDirs stores the times of the folders a build that succeeded left
+// in OUT.
+func (m *Manifest) keepDirs(d map[string]int64) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.dirs = d
 }
 
 // keepStamps stores the stamps of the files a build that succeeded left

@@ -399,7 +399,7 @@ func TestFailedBuildLeavesThePreviousOne(t *testing.T) {
 	}
 	entries, _ := os.ReadDir(dir)
 	for _, e := range entries {
-		if e.Name() != "out" && e.Name() != ".out.lock" {
+		if e.Name() != "out" && e.Name() != ".out.lock" && e.Name() != ".out.manifest" {
 			t.Errorf("leftover %s beside OUT", e.Name())
 		}
 	}

@@ -135,7 +135,12 @@ func (b *builder) relatedCoverage(claims map[string][]archivedClaim) (map[string
 		e := v.Entry(r.Path)
 		if e == nil {
 			key := publish.ArticleKey(r.Path, r.Article.PublishedDateTime)
-			b.archived(r, b.st.archivedHash(v, key, claims[key]))
+			cl, ok := claims[key]
+			sum := b.st.archivedHash(v, key, cl)
+			if ok && b.keep(articleFile(key), sum) {
+				return // the same claims as when its page was written
+			}
+			b.archived(r, sum)
 			return
 		}
 		if len(r.Article.Related) == 0 {

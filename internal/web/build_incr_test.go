@@ -244,3 +244,57 @@ func TestUpdateCopiesEditedPictures(t *testing.T) {
 		}
 	}
 }
+
+// TestBuildOfANewProcessRendersOnlyThePagesItChanges runs builds as
+// `newshub build OUT` does, each with a hub of its own and no view,
+// stamps or manifest kept in memory: the stamps saved beside OUT by the
+// previous build must still spare the pages whose inputs did not change,
+// and OUT must equal a fresh build byte for byte.
+func TestBuildOfANewProcessRendersOnlyThePagesItChanges(t *testing.T) {
+	ctx := context.Background()
+	base := newHubFrom(t, fixtureRecords("https://img.example.org/"))
+	now := func() time.Time { return fixtureNow }
+	opts := publish.Options{BaseURL: "https://hub.example.org/news", Now: now}
+	out := filepath.Join(t.TempDir(), "out")
+	build := func(dst string) []string {
+		t.Helper()
+		h := newHubAt(t, base.st, now)
+		var mu sync.Mutex
+		rendered := map[string]bool{}
+		h.web.onPage = func(name string) {
+			mu.Lock()
+			rendered[name] = true
+			mu.Unlock()
+		}
+		s, err := site.Load(ctx, h.st)
+		if err != nil {
+			t.Fatal(err)
+		}
+		extra := []func(context.Context, *publish.View, *publish.Output) error{h.web.Build}
+		if _, err := publish.Build(ctx, h.st, s, dst, publish.BuildOptions{Options: opts, Extra: extra}); err != nil {
+			t.Fatalf("Build: %v", err)
+		}
+		return pagesIn(rendered)
+	}
+	build(out)
+	if got := build(out); len(got) != 0 {
+		t.Errorf("nothing changed, rendered again:\n%s", strings.Join(got, "\n"))
+	}
+	r, err := base.st.Get(ctx, "_news/2026-11-18-biden-story-05.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Article.Title = "Biden story, retitled"
+	if err := base.st.Upsert(ctx, []*model.Record{r}); err != nil {
+		t.Fatal(err)
+	}
+	got := build(out)
+	want := []string{"news/" + fixtureNow.Add(-53*time.Hour).Format("2006/01/02") + "/biden-story-05/index.html",
+		"stories/s-biden-05/index.html"}
+	if !slices.Equal(got, want) {
+		t.Errorf("a title changed, rendered again:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	fresh := filepath.Join(t.TempDir(), "fresh")
+	build(fresh)
+	sameFiles(t, out, fresh)
+}

@@ -5,7 +5,7 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
-	"hash/maphash"
+	"hash"
 	"net/url"
 	"sync/atomic"
 	"time"
@@ -31,7 +31,6 @@ import (
 
 // stamper makes and checks the stamps of one build's pages.
 type stamper struct {
-	seed maphash.Seed
 	site [32]byte
 	now  time.Time
 
@@ -39,12 +38,29 @@ type stamper struct {
 }
 
 func newStamper(vc *viewCache) *stamper {
-	return &stamper{seed: stampSeed, site: siteHash(vc), now: vc.now}
+	return &stamper{site: siteHash(vc), now: vc.now}
 }
 
-// stampSeed is fixed for the process: stamps live in a publisher's
-// manifest, which lives no longer.
-var stampSeed = maphash.MakeSeed()
+// stampHash hashes a page's inputs. Stamps outlive the process (a build
+// saves its manifest beside OUT), so the hash takes no random seed; a
+// cryptographic one keeps anyone who writes a record from making a page
+// whose new inputs pass for its old ones.
+type stampHash struct{ h hash.Hash }
+
+func newStampHash() *stampHash { return &stampHash{h: sha256.New()} }
+
+func (h *stampHash) Write(b []byte)       { h.h.Write(b) }
+func (h *stampHash) WriteString(s string) { h.h.Write([]byte(s)) }
+func (h *stampHash) WriteByte(c byte) error {
+	h.h.Write([]byte{c})
+	return nil
+}
+
+// Sum64 is the first 8 bytes of the hash.
+func (h *stampHash) Sum64() uint64 {
+	var b [sha256.Size]byte
+	return binary.LittleEndian.Uint64(h.h.Sum(b[:0]))
+}
 
 // siteHash hashes what every page depends on beside its records: the
 // site's settings, topics and organizations, the view's base URL and
@@ -66,18 +82,17 @@ func siteHash(vc *viewCache) [32]byte {
 }
 
 // inputs starts the hash of a page's inputs.
-func (s *stamper) inputs(kind string) *maphash.Hash {
-	var h maphash.Hash
-	h.SetSeed(s.seed)
+func (s *stamper) inputs(kind string) *stampHash {
+	h := newStampHash()
 	h.Write(s.site[:])
 	h.WriteString(kind)
 	h.WriteByte(0)
-	return &h
+	return h
 }
 
 // entry adds an entry of the view to a hash: its record, and whether the
 // entry owns its address.
-func entry(h *maphash.Hash, e *publish.Entry, owns bool) {
+func entry(h *stampHash, e *publish.Entry, owns bool) {
 	h.WriteString(e.Path)
 	h.WriteByte(0)
 	var b [9]byte
@@ -130,8 +145,7 @@ func (s *stamper) archivedHash(v *publish.View, key string, claims []archivedCla
 
 // of combines a group's hash with one of its pages.
 func (s *stamper) of(group uint64, page string) uint64 {
-	var h maphash.Hash
-	h.SetSeed(s.seed)
+	h := newStampHash()
 	var b [8]byte
 	binary.LittleEndian.PutUint64(b[:], group)
 	h.Write(b[:])

@@ -1,0 +1,194 @@
+package publish
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+)
+
+// A build saves its Manifest beside OUT (.OUT.manifest), so that the next
+// build, a new process, compares by it rather than reading every file of
+// OUT back, and removes the files it no longer writes rather than walking
+// OUT. The file names OUT's folder (treeID) and ends with a hash of what
+// comes before it: one left by another tree at the same path, or cut
+// short, is not trusted. A build removes the file before it changes OUT
+// and saves the new one once OUT is complete, so a build killed between
+// leaves none, and the next one reads OUT back as without a manifest.
+
+// manifestMagic starts a saved manifest; its last digit is the format's
+// version.
+const manifestMagic = "newshub manifest 1\n"
+
+// manifestFile is where the manifest of the build at out is saved.
+func manifestFile(out string) string {
+	return filepath.Join(filepath.Dir(out), "."+filepath.Base(out)+".manifest")
+}
+
+// forgetManifest removes the saved manifest of out, before a build
+// changes OUT.
+func forgetManifest(out string) error {
+	if err := os.Remove(manifestFile(out)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("manifest: %w", err)
+	}
+	return nil
+}
+
+// saveManifest saves what m knows of out beside it, by a rename. Where
+// OUT's folder cannot be told apart from another (no treeID), nothing is
+// saved.
+func saveManifest(m *Manifest, out string) error {
+	id := treeID(out)
+	if id == "" {
+		return nil
+	}
+	m.mu.Lock()
+	if m.files == nil || m.dirs == nil {
+		m.mu.Unlock()
+		return nil // nothing known: the next build reads OUT back
+	}
+	b := appendManifest([]byte(manifestMagic), id, m.files, m.stamps, m.dirs)
+	m.mu.Unlock()
+	sum := sha256.Sum256(b)
+	b = append(b, sum[:]...)
+	name := manifestFile(out)
+	tmp := name + ".tmp"
+	if err := writeFile(tmp, b); err != nil {
+		return fmt.Errorf("manifest: %w", err)
+	}
+	if err := os.Rename(tmp, name); err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("manifest: %w", err)
+	}
+	return nil
+}
+
+func appendManifest(b []byte, id string, files map[string]fileSum, stamps map[string]string, dirs map[string]int64) []byte {
+	b = appendString(b, id)
+	b = binary.AppendUvarint(b, uint64(len(files)))
+	for rel, f := range files {
+		b = appendString(b, rel)
+		b = binary.AppendVarint(b, f.size)
+		b = binary.AppendVarint(b, f.mtime)
+		b = binary.LittleEndian.AppendUint64(b, f.sum)
+	}
+	b = binary.AppendUvarint(b, uint64(len(stamps)))
+	for rel, s := range stamps {
+		b = appendString(b, rel)
+		b = appendString(b, s)
+	}
+	b = binary.AppendUvarint(b, uint64(len(dirs)))
+	for rel, t := range dirs {
+		b = appendString(b, rel)
+		b = binary.AppendVarint(b, t)
+	}
+	return b
+}
+
+func appendString(b []byte, s string) []byte {
+	b = binary.AppendUvarint(b, uint64(len(s)))
+	return append(b, s...)
+}
+
+// loadManifest gives m what the manifest saved beside out says, when m
+// knows nothing of out yet and the file is whole and of out's folder as
+// it is. It reports whether it did; any fault leaves m as it was.
+func loadManifest(m *Manifest, out string) bool {
+	if m.knows(out) {
+		return false
+	}
+	id := treeID(out)
+	if id == "" {
+		return false
+	}
+	b, err := os.ReadFile(manifestFile(out))
+	if err != nil || len(b) < len(manifestMagic)+sha256.Size || !bytes.HasPrefix(b, []byte(manifestMagic)) {
+		return false
+	}
+	body, sum := b[:len(b)-sha256.Size], b[len(b)-sha256.Size:]
+	if got := sha256.Sum256(body); !bytes.Equal(got[:], sum) {
+		return false
+	}
+	r := manifestReader{b: body[len(manifestMagic):], ok: true}
+	if r.string() != id {
+		return false // another folder at out's path
+	}
+	n := r.uvarint()
+	files := make(map[string]fileSum, min(n, 1<<20))
+	for ; n > 0 && r.ok; n-- {
+		rel := r.string()
+		files[rel] = fileSum{size: r.varint(), mtime: r.varint(), sum: r.uint64()}
+	}
+	n = r.uvarint()
+	stamps := make(map[string]string, min(n, 1<<20))
+	for ; n > 0 && r.ok; n-- {
+		rel := r.string()
+		stamps[rel] = r.string()
+	}
+	n = r.uvarint()
+	dirs := make(map[string]int64, min(n, 1<<20))
+	for ; n > 0 && r.ok; n-- {
+		rel := r.string()
+		dirs[rel] = r.varint()
+	}
+	if !r.ok || len(r.b) != 0 {
+		return false
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.out, m.files, m.stamps, m.dirs = out, files, stamps, dirs
+	m.articles, m.articleStamp = nil, ""
+	return true
+}
+
+// manifestReader reads what appendManifest wrote; ok turns false at the
+// first fault, after which every read gives zero.
+type manifestReader struct {
+	b  []byte
+	ok bool
+}
+
+func (r *manifestReader) uvarint() uint64 {
+	v, n := binary.Uvarint(r.b)
+	if n <= 0 {
+		r.b, r.ok = nil, false
+		return 0
+	}
+	r.b = r.b[n:]
+	return v
+}
+
+func (r *manifestReader) varint() int64 {
+	v, n := binary.Varint(r.b)
+	if n <= 0 {
+		r.b, r.ok = nil, false
+		return 0
+	}
+	r.b = r.b[n:]
+	return v
+}
+
+func (r *manifestReader) uint64() uint64 {
+	if len(r.b) < 8 {
+		r.b, r.ok = nil, false
+		return 0
+	}
+	v := binary.LittleEndian.Uint64(r.b)
+	r.b = r.b[8:]
+	return v
+}
+
+func (r *manifestReader) string() string {
+	n, k := binary.Uvarint(r.b)
+	if k <= 0 || uint64(len(r.b)-k) < n {
+		r.b, r.ok = nil, false
+		return ""
+	}
+	s := string(r.b[k : k+int(n)])
+	r.b = r.b[k+int(n):]
+	return s
+}

@@ -1,0 +1,178 @@
+package publish
+
+import (
+	"context"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+	"time"
+)
+
+// TestSavedManifestSparesReadingOutInTheNextBuild checks that a build
+// with no Manifest of its own (another process) compares by the one the
+// previous build saved beside OUT, reading none of OUT's files back nor
+// walking it, and still ends equal to a fresh build: the deleted
+// article's files removed, and files and folders put in OUT from outside
+// since (which the manifest does not list) removed too.
+func TestSavedManifestSparesReadingOutInTheNextBuild(t *testing.T) {
+	st, s := genStore(t, 150)
+	ctx := context.Background()
+	out := filepath.Join(t.TempDir(), "out")
+	opt := BuildOptions{Options: genOptions(), Extra: []func(context.Context, *View, *Output) error{pageOfEveryArticle}}
+	if _, err := Build(ctx, st, s, out, opt); err != nil {
+		t.Fatal(err)
+	}
+	gone := deletePublished(t, st)
+	key := ArticleKey(gone.Path, gone.Article.PublishedDateTime)
+	strays := []string{
+		"api/news/" + key + "/stray.txt", // deep, in a folder the build removes
+		"api/topics/stray.txt",
+		"api/extra/deeper/stray.json", // folders no build made
+		"stray.txt",
+	}
+	for _, rel := range strays {
+		p := filepath.Join(out, filepath.FromSlash(rel))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte("not the hub's\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	stats, err := Build(ctx, st, s, out, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if stats.ReadBack != 0 {
+		t.Errorf("update read %d files of OUT back, want none: the saved manifest knows them", stats.ReadBack)
+	}
+	if stats.Written == 0 || stats.Removed < 2 {
+		t.Errorf("stats %+v: want the lists written and the article's files removed", stats)
+	}
+	for _, rel := range append(strays, "api/extra") {
+		if _, err := os.Lstat(filepath.Join(out, filepath.FromSlash(rel))); err == nil {
+			t.Errorf("%s, put in OUT from outside, is still there", rel)
+		}
+	}
+	equalsAFreshBuild(t, st, s, out, opt)
+
+	// Nothing changed: nothing read, written or removed.
+	stats, err = Build(ctx, st, s, out, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if stats.ReadBack != 0 || stats.Written != 0 || stats.Removed != 0 {
+		t.Errorf("unchanged rebuild: %+v, want nothing read, written or removed", stats)
+	}
+}
+
+// TestSavedManifestIsTrustedForItsOwnTreeOnly checks that a manifest
+// whose file is damaged, or which another folder at OUT's path finds
+// beside it, is not trusted: the build reads OUT back and walks it, as
+// without a manifest.
+func TestSavedManifestIsTrustedForItsOwnTreeOnly(t *testing.T) {
+	st, s := genStore(t, 80)
+	ctx := context.Background()
+	dir := t.TempDir()
+	out := filepath.Join(dir, "out")
+	opt := BuildOptions{Options: genOptions()}
+	if _, err := Build(ctx, st, s, out, opt); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name   string
+		change func(t *testing.T)
+	}{
+		{"cut short", func(t *testing.T) {
+			b, err := os.ReadFile(manifestFile(out))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(manifestFile(out), b[:len(b)-1], 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}},
+		{"another tree, same times, one file more", func(t *testing.T) {
+			cp := filepath.Join(dir, "copy")
+			copyTree(t, out, cp, "api/topics/stray.txt")
+			if err := os.RemoveAll(out); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Rename(cp, out); err != nil {
+				t.Fatal(err)
+			}
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tt.change(t)
+			stats, err := Build(ctx, st, s, out, opt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if stats.ReadBack == 0 {
+				t.Errorf("update read nothing back: it trusted the manifest")
+			}
+			if _, err := os.Lstat(filepath.Join(out, "api", "topics", "stray.txt")); err == nil {
+				t.Error("a file no build wrote is still in OUT")
+			}
+			equalsAFreshBuild(t, st, s, out, opt)
+		})
+	}
+}
+
+// copyTree copies the tree src to dst with the modification times of its
+// files and folders, adding a file at extra.
+func copyTree(t *testing.T, src, dst, extra string) {
+	t.Helper()
+	var dirs []string
+	err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, p)
+		to := filepath.Join(dst, rel)
+		if d.IsDir() {
+			dirs = append(dirs, rel)
+			return os.MkdirAll(to, 0o755)
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(to, b, 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dst, filepath.FromSlash(extra)), []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	files := map[string]time.Time{}
+	filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			fi, _ := d.Info()
+			rel, _ := filepath.Rel(src, p)
+			files[rel] = fi.ModTime()
+		}
+		return err
+	})
+	for rel, mt := range files {
+		if err := os.Chtimes(filepath.Join(dst, rel), mt, mt); err != nil {
+			t.Fatal(err)
+		}
+	}
+	slices.Reverse(dirs) // the deepest first: setting a folder's time
+	for _, rel := range dirs {
+		fi, err := os.Stat(filepath.Join(src, rel))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Chtimes(filepath.Join(dst, rel), fi.ModTime(), fi.ModTime()); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
