@@ -68,6 +68,9 @@ var corpusCases = []corpusCase{
 	{file: "unclosed-wrapper.xml", lenient: 2, stored: 2},
 	{file: "utf16le.xml", lenient: 2, stored: 2},
 	{file: "utf16be.xml", lenient: 2, stored: 2},
+	// Chinese in GB2312 with no encoding declared: read as the language's
+	// usual encoding, not as Windows-1252 (a title is checked below).
+	{file: "gb2312-undeclared.xml", lenient: 2, stored: 2},
 	{file: "atom-in-xhtml.html", lenient: 2, stored: 2},
 }
 
@@ -161,6 +164,7 @@ func TestCorpusIngestedInOneRound(t *testing.T) {
 		"https://mastodon.example/@clerk/113403":                  "Reminder: bring ID.",
 		"http://scripting.example.com/2017/06/26.html#a101044":    "I've been using a new outliner all day & it's great.",
 		"https://diethni.example/kalpes-ekleisan":                 "Οι κάλπες έκλεισαν",
+		"https://news.example.cn/2018/09/24/a1.html":              "国务院召开常务会议",
 	} {
 		if a := news[link]; a == nil || a.Title != title {
 			t.Errorf("%s stored as %+v, want title %q", link, a, title)

@@ -57,6 +57,12 @@ func decode(body []byte, contentType string) ([]byte, []string, error) {
 	}
 	if !utf8.Valid(body) {
 		enc := pickEncoding(headerCharset(contentType), declared)
+		if enc == nil && !mostlyUTF8(body) {
+			if lang, name, e := languageEncoding(body); e != nil {
+				enc = e
+				notes = append(notes, fmt.Sprintf("undeclared encoding read as %s, the usual one of its language %q", name, lang))
+			}
+		}
 		if enc == nil {
 			var fixed int
 			body, fixed = fixUTF8(body)
@@ -79,6 +85,80 @@ func decode(body []byte, contentType string) ([]byte, []string, error) {
 		body = clean
 	}
 	return body, notes, nil
+}
+
+// mostlyUTF8 reports whether more of body's non-ASCII bytes form valid
+// UTF-8 than do not: a UTF-8 document with a few stray bytes, rather than
+// one in another encoding (whose byte pairs now and then happen to be
+// valid UTF-8, as GB2312's often are).
+func mostlyUTF8(body []byte) bool {
+	valid, invalid := 0, 0
+	for i := 0; i < len(body); {
+		if body[i] < utf8.RuneSelf {
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRune(body[i:])
+		if r == utf8.RuneError && n == 1 {
+			invalid++
+		} else {
+			valid += n
+		}
+		i += n
+	}
+	return valid > invalid
+}
+
+// feedLanguage finds the language a feed declares near its start: RSS's
+// <language>, Dublin Core's <dc:language>, or an xml:lang attribute. Tags
+// and attributes are ASCII in every encoding a feed may come in.
+var feedLanguage = regexp.MustCompile(`(?i)<(?:dc:)?language>\s*([a-z]{2,3}(?:[-_][a-z0-9]{2,8})*)\s*</|\bxml:lang\s*=\s*["']([a-z]{2,3}(?:[-_][a-z0-9]{2,8})*)["']`)
+
+// languageEncodings are the legacy encodings a document in a language is
+// usually in when it does not say (the defaults browsers use for the
+// language's locale); Japanese has two in common use.
+var languageEncodings = map[string][]string{
+	"zh": {"gb18030"}, "ja": {"shift_jis", "euc-jp"}, "ko": {"euc-kr"},
+	"ru": {"windows-1251"}, "uk": {"windows-1251"}, "be": {"windows-1251"}, "bg": {"windows-1251"},
+	"sr": {"windows-1251"}, "mk": {"windows-1251"},
+	"pl": {"windows-1250"}, "cs": {"windows-1250"}, "sk": {"windows-1250"}, "hu": {"windows-1250"},
+	"sl": {"windows-1250"}, "hr": {"windows-1250"}, "ro": {"windows-1250"},
+	"el": {"windows-1253"}, "tr": {"windows-1254"}, "he": {"windows-1255"}, "iw": {"windows-1255"},
+	"ar": {"windows-1256"}, "fa": {"windows-1256"}, "ur": {"windows-1256"},
+	"lt": {"windows-1257"}, "lv": {"windows-1257"}, "et": {"windows-1257"},
+	"vi": {"windows-1258"}, "th": {"windows-874"},
+}
+
+// languageEncoding returns the encoding body's declared language is
+// usually in, with the language and the encoding's name; nil when the
+// feed declares no language or one written in Windows-1252 anyway. Of
+// several candidates the one that decodes with the fewest errors wins.
+func languageEncoding(body []byte) (lang, name string, enc encoding.Encoding) {
+	m := feedLanguage.FindSubmatch(body[:min(len(body), 4096)])
+	if m == nil {
+		return "", "", nil
+	}
+	lang = strings.ToLower(strings.ReplaceAll(string(m[1])+string(m[2]), "_", "-"))
+	primary, region, _ := strings.Cut(lang, "-")
+	labels := languageEncodings[primary]
+	if primary == "zh" && (region == "tw" || region == "hk" || region == "mo" || strings.HasPrefix(region, "hant")) {
+		labels = []string{"big5"}
+	}
+	fewest := -1
+	for _, l := range labels {
+		e, n := charset.Lookup(l)
+		if e == nil {
+			continue
+		}
+		out, err := e.NewDecoder().Bytes(body)
+		if err != nil {
+			continue
+		}
+		if bad := bytes.Count(out, []byte("\uFFFD")); fewest < 0 || bad < fewest {
+			fewest, name, enc = bad, n, e
+		}
+	}
+	return lang, name, enc
 }
 
 // utf16Encoding returns the UTF-16 encoding body is in, or nil.

@@ -304,12 +304,8 @@ func item(gi *gofeed.Item, base *url.URL) Item {
 		Content: gi.Content,
 		Link:    itemLink(gi, base),
 	}
-	if gi.PublishedParsed != nil {
-		it.Published = gi.PublishedParsed.UTC()
-	}
-	if gi.UpdatedParsed != nil {
-		it.Updated = gi.UpdatedParsed.UTC()
-	}
+	it.Published = itemDate(gi.PublishedParsed, gi.Published)
+	it.Updated = itemDate(gi.UpdatedParsed, gi.Updated)
 	if it.Published.IsZero() && gi.DublinCoreExt != nil && len(gi.DublinCoreExt.Date) > 0 {
 		if t, err := parseDate(gi.DublinCoreExt.Date[0]); err == nil {
 			it.Published = t
@@ -472,6 +468,18 @@ func atoi(s string) int {
 		return 0
 	}
 	return n
+}
+
+// itemDate is the time gofeed parsed, else the raw date read with
+// localized names; zero when neither reads.
+func itemDate(parsed *time.Time, raw string) time.Time {
+	if parsed != nil {
+		return parsed.UTC()
+	}
+	if t, err := parseLocalizedDate(raw); err == nil {
+		return t.UTC()
+	}
+	return time.Time{}
 }
 
 // parseDate reads the date forms feeds use outside their standard fields.

@@ -118,6 +118,14 @@ func TestParseCharsets(t *testing.T) {
 		{"cp1252-undeclared.xml", "text/xml; charset=windows-1252", "Undeclared", "“Quoted” price: 5 €"},
 		{"wrong-declared.xml", "", "Le Café ✓", "Élection à Genève"},
 		{"wrong-declared.xml", "text/xml; charset=iso-8859-1", "Le Café ✓", "Élection à Genève"},
+		// Undeclared and not UTF-8: the encoding usual for the language the
+		// feed declares, not Windows-1252.
+		{"../../testdata/corpus/gb2312-undeclared.xml", "", "新闻中心", "国务院召开常务会议"},
+		{"big5-undeclared.xml", "", "即時新聞", "颱風警報解除"},
+		{"cp1251-undeclared.xml", "text/xml", "Новости", "Выборы в Москве"},
+		{"shiftjis-undeclared.xml", "", "日記", "選挙の結果について"},
+		// A header or a declaration still wins over the language.
+		{"cp1251-undeclared.xml", "text/xml; charset=windows-1251", "Новости", "Выборы в Москве"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file+" "+tt.contentType, func(t *testing.T) {

@@ -1,0 +1,64 @@
+package parser
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestParseLocalizedDateReadsDayAndMonthNames(t *testing.T) {
+	tests := []struct {
+		in   string
+		want string // RFC 3339 in UTC; "" when it must not read
+	}{
+		{"Seg, 24 Set 2018 10:15:00 -0300", "2018-09-24T13:15:00Z"},              // Portuguese
+		{"Mar, 02 Oct 2018 08:00:00 +0200", "2018-10-02T06:00:00Z"},              // Spanish: "Mar" is Tuesday here
+		{"mer., 06 déc. 2023 09:00:00 +0100", "2023-12-06T08:00:00Z"},            // French, abbreviations with dots
+		{"Di, 05 Dez 2023 14:30:00 +0100", "2023-12-05T13:30:00Z"},               // German
+		{"Gio, 7 Dic 2023 7:05 +0100", "2023-12-07T06:05:00Z"},                   // Italian, one-digit day and hour, no seconds
+		{"vr, 12 mei 2023 18:00:00 GMT", "2023-05-12T18:00:00Z"},                 // Dutch
+		{"24 de setembro de 2018", ""},                                           // prose, not a feed date
+		{"Segunda-feira, 24 Setembro 2018 10:15:00 BRT", "2018-09-24T10:15:00Z"}, // an abbreviation other than GMT reads as UTC
+		{"24 Foo 2018 10:15:00 +0000", ""},
+		{"", ""},
+		{"32 Jan 2018", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			got, err := parseLocalizedDate(tt.in)
+			if tt.want == "" {
+				if err == nil {
+					t.Fatalf("read as %s; want an error", got.UTC().Format(time.RFC3339))
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if s := got.UTC().Format(time.RFC3339); s != tt.want {
+				t.Fatalf("got %s, want %s", s, tt.want)
+			}
+		})
+	}
+}
+
+func TestParseReadsLocalizedItemDates(t *testing.T) {
+	feed := `<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0"><channel><title>Notícias</title><link>https://br.example.com/</link><description>x</description>
+<item><title>Eleição municipal</title><link>https://br.example.com/a1</link><pubDate>Seg, 24 Set 2018 10:15:00 -0300</pubDate></item>
+<item><title>Sem data</title><link>https://br.example.com/a2</link><pubDate>amanhã</pubDate></item>
+</channel></rss>`
+	f, err := Parse([]byte(feed), "", "https://br.example.com/feed")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := f.Items[0].Published.Format(time.RFC3339); got != "2018-09-24T13:15:00Z" {
+		t.Errorf("localized date read as %s", got)
+	}
+	if !f.Items[1].Published.IsZero() {
+		t.Errorf("a date that does not read gave %s", f.Items[1].Published)
+	}
+	if !strings.Contains(f.Items[0].Title, "Eleição") {
+		t.Errorf("title %q", f.Items[0].Title)
+	}
+}
