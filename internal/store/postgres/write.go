@@ -266,7 +266,7 @@ func (s *Store) upsert(ctx context.Context, recs []*model.Record, conditional bo
 				return false, err
 			}
 		}
-		if bulk {
+		if bulk || len(batch) >= copyFrom {
 			return copyNew(ctx, tx, batch, version)
 		}
 		return upsertParts(ctx, tx, batch, version)
@@ -440,9 +440,17 @@ func upsert(ctx context.Context, tx pgx.Tx, batch []encoded, version int64) (boo
 	return true, d.write(ctx, tx)
 }
 
-// copyNew is upsert for a bulk load: the records of paths not stored yet
-// go in with COPY, the others as upsert writes them; the derived rows of
-// both follow.
+// copyFrom is the size of a batch from which the records of paths not
+// stored yet go in with COPY, as in a bulk load (an ingest turn's batch
+// is mostly new articles): the rows stream to the server, rather than be
+// built in memory whole as the upsert statement's arguments, and the
+// server inserts them without planning or unnesting a statement.
+const copyFrom = 256
+
+// copyNew is upsert for a bulk load or a large batch: the records of paths
+// not stored yet go in with COPY, the others as upsert writes them; the
+// derived rows of both follow. The write lock, held by every writer, keeps
+// a path from being stored between the look-up and the COPY.
 func copyNew(ctx context.Context, tx pgx.Tx, batch []encoded, version int64) (bool, error) {
 	paths := make([]string, len(batch))
 	for i, e := range batch {

@@ -1,0 +1,106 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"reflect"
+	"testing"
+	"time"
+
+	"newshub/internal/model"
+)
+
+// copyArticle is the i-th news record of a set, its fields set by rev: a
+// record written again with another rev has changed.
+func copyArticle(i, rev int) *model.Record {
+	at := time.Date(2026, 6, 12, 9, 0, 0, 0, time.UTC).Add(time.Duration(i) * time.Minute)
+	url := fmt.Sprintf("https://example%d.org/news/%d", i%7, i)
+	a := &model.Article{Title: fmt.Sprintf("Count %d goes on, take %d", i, rev), Excerpt: fmt.Sprintf("Ballots of ward %d.", i),
+		PublishedDateTime: at, OriginalURL: url, WebURL: url, CanonicalURL: url, GUID: url, Type: "article",
+		Provider: model.Provider{Name: fmt.Sprintf("Ledger %d", i%7), Domain: fmt.Sprintf("example%d.org", i%7)},
+		Topics:   []string{"Election", fmt.Sprintf("Ward %d", (i+rev)%5)}, Story: fmt.Sprintf("s-%d", i/3),
+		Quality: 100 + i%50, Heat: 100 + rev, Published: i%4 != 0}
+	if i%9 == 0 {
+		a.Withheld = model.WithheldOffTopic
+	}
+	rec := &model.Record{Path: fmt.Sprintf("_news/2026-06-12-count-%d.md", i), Kind: model.KindNews, Article: a}
+	raw, err := rec.MarshalValue()
+	if err != nil {
+		panic(err)
+	}
+	rec.Raw = append([]byte("---\n"), raw...)
+	return rec
+}
+
+// TestLargeBatchStoresWhatSmallBatchesStore writes the same records to two
+// stores, to one in a batch large enough that its new records go in with
+// COPY, to the other in batches too small for it, over records both hold
+// already (some written again unchanged, some changed), and compares every
+// row of the records and of the rows derived from them.
+func TestLargeBatchStoresWhatSmallBatchesStore(t *testing.T) {
+	ctx := context.Background()
+	large, small := openTemp(t), openTemp(t)
+	defer large.Close()
+	defer small.Close()
+	var before, after []*model.Record
+	for i := range 100 {
+		before = append(before, copyArticle(i, 0))
+	}
+	for i := range copyFrom + 100 {
+		rev := 0
+		if i%2 == 1 {
+			rev = 1 // a stored record changed, or a new one
+		}
+		after = append(after, copyArticle(i, rev))
+	}
+	after = append(after, &model.Record{Path: "_people/joe.md", Kind: model.KindPerson, Raw: []byte("Joe"), Person: &model.Person{Name: "Joe", Type: "person"}})
+	for _, st := range []*Store{large, small} {
+		if err := st.Upsert(ctx, before); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := large.Upsert(ctx, after); err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < len(after); i += copyFrom / 4 {
+		if err := small.Upsert(ctx, after[i:min(i+copyFrom/4, len(after))]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, q := range []string{
+		`SELECT path, kind, raw, value, canonical_url, guid, story, published, published_at, heat, quality,
+			archived, original_url, web_url, topics, search_key, withheld, pinned_until FROM records ORDER BY path`,
+		`SELECT topic, published_at, path FROM record_topics ORDER BY topic, published_at, path`,
+		`SELECT r.path, s.published_at, s.topics, s.doc::text, s.withheld FROM news_search s JOIN records r USING (id) ORDER BY r.path`,
+	} {
+		want, got := dump(t, small, q), dump(t, large, q)
+		if len(want) < len(after)-1 {
+			t.Fatalf("%d rows, want one a record at least:\n%s", len(want), q)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("the large batch stored other rows than the small ones:\n%s", q)
+		}
+	}
+}
+
+// dump returns the rows a query gives, each as text.
+func dump(t *testing.T, st *Store, q string) []string {
+	t.Helper()
+	rows, err := st.pool.Query(context.Background(), q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		v, err := rows.Values()
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, fmt.Sprintf("%q", v))
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
