@@ -397,7 +397,7 @@ func (j *judge) judgeStory(id string, members []*model.Article) *model.Article {
 		j.withhold(a)
 	}
 	lead := j.lead(members)
-	if lead != nil && lead.Relevance != nil && lead.Relevance.OnTopic {
+	if lead != nil && leadsOnTopic(lead.Relevance) {
 		for _, a := range members {
 			if a.Relevance != nil && !a.Relevance.OnTopic && a.Relevance.Basis != scope.Editor.String() {
 				a.Relevance = storyRelevance(a.Relevance, fmt.Sprintf("%q (story %s)", lead.Title, id))
@@ -407,6 +407,17 @@ func (j *judge) judgeStory(id string, members []*model.Article) *model.Article {
 		lead = j.lead(members)
 	}
 	return lead
+}
+
+// leadsOnTopic reports whether a lead with relevance r makes its story on
+// topic: when it is on topic, unless the gate's text model decided so
+// only by its threshold, reading it less than half likely on topic. The
+// threshold trades precision for recall one article at a time; a story
+// led by such an article would bring its members in with it, and, stored
+// as on topic through the story, they would teach the gate when a new
+// process replays them.
+func leadsOnTopic(r *model.Relevance) bool {
+	return r != nil && r.OnTopic && (r.Basis != scope.Model.String() || r.Score > 0.5)
 }
 
 // judgeImported judges imported records that carry their lifecycle

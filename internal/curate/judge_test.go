@@ -157,6 +157,26 @@ func TestOffTopicArticleInAStoryLedOnTopicIsOnTopic(t *testing.T) {
 	}
 }
 
+// TestAStoryLedOnTopicOnlyByTheThresholdStaysAsDecided: the story rule
+// takes a story on topic through a lead the gate read as on topic, not
+// through one it decided on topic by its threshold, below one half.
+func TestAStoryLedOnTopicOnlyByTheThresholdStaysAsDecided(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		lead model.Relevance
+		want bool
+	}{
+		{"keyword", model.Relevance{OnTopic: true, Score: 0.3, Basis: "keyword"}, true},
+		{"model over one half", model.Relevance{OnTopic: true, Score: 0.7, Basis: "model"}, true},
+		{"model by the threshold", model.Relevance{OnTopic: true, Score: 0.3, Basis: "model"}, false},
+		{"off topic", model.Relevance{OnTopic: false, Score: 0.7, Basis: "keyword"}, false},
+	} {
+		if got := leadsOnTopic(&c.lead); got != c.want {
+			t.Errorf("%s: a lead %+v brings its story on topic: %v, want %v", c.name, c.lead, got, c.want)
+		}
+	}
+}
+
 // TestANewCuratorReplaysStoredDecisions: a second process's gate starts
 // from what the first decided, not cold.
 func TestANewCuratorReplaysStoredDecisions(t *testing.T) {

@@ -77,7 +77,10 @@ func (b *Basis) UnmarshalText(text []byte) error {
 // Decision is the gate's answer for one article.
 type Decision struct {
 	OnTopic bool
-	Score   float64 // estimated probability that the article is on topic, 0…1
+	// Score is the estimated probability that the article is on topic,
+	// 0…1: for a decision of the text model, its reading, which decides
+	// on topic above the gate's threshold (see the package comment).
+	Score   float64
 	Basis   Basis
 	Reasons []string
 }
@@ -248,13 +251,15 @@ func (g *Gate) decide(a Article, d doc) Decision {
 	if !ready {
 		return Decision{Basis: Model, Reasons: []string{"no keyword, and too few on-topic articles yet to learn from"}}
 	}
-	return Decision{OnTopic: p > 0.5, Score: p, Basis: Model, Reasons: []string{g.explain(p)}}
+	th := g.m.threshold()
+	return Decision{OnTopic: p > th, Score: p, Basis: Model, Reasons: []string{g.explain(p, th)}}
 }
 
-// explain says what the model found and what it has learned from.
-func (g *Gate) explain(p float64) string {
-	return fmt.Sprintf("no keyword; text model: %.2f likely on topic (from %.0f on-topic and %.0f off-topic lessons)",
-		p, g.m.onDocs, g.m.offDocs)
+// explain says what the model found, against what threshold, and what it
+// has learned from.
+func (g *Gate) explain(p, th float64) string {
+	return fmt.Sprintf("no keyword; text model: %.2f likely on topic, on topic above %.2f (from %.0f on-topic and %.0f off-topic lessons)",
+		p, th, g.m.onDocs, g.m.offDocs)
 }
 
 // explainWords says what the model found of a keyword hit's words.

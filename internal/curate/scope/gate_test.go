@@ -3,7 +3,9 @@ package scope
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math"
+	"math/rand/v2"
 	"slices"
 	"strings"
 	"sync"
@@ -321,6 +323,17 @@ func TestWindowForgetsAndStaysConsistent(t *testing.T) {
 			t.Errorf("component %d weight %v, sum %v", j, m.partDocs[j], partDocs[j])
 		}
 	}
+	// The threshold is half the mean score of the remembered hits.
+	var hits, hitScores float64
+	for _, r := range m.ring {
+		if r.hit {
+			hits++
+			hitScores += float64(r.hitScore)
+		}
+	}
+	if hits == 0 || hits != m.hits || math.Abs(hitScores-m.hitScores) > 1e-3 {
+		t.Errorf("%v keyword hits scoring %v remembered, counted %v scoring %v", hits, hitScores, m.hits, m.hitScores)
+	}
 	if m.p.offParts > 1 && m.partDocs[m.p.onParts+1] == 0 {
 		t.Errorf("off-topic components by weight %v: all in one", m.partDocs)
 	}
@@ -525,9 +538,11 @@ func decisionsEqual(a, b Decision) bool {
 }
 
 // TestOwnDecisionsTeachAsMuchAsTheyAreSure checks that a decision of the
-// text model teaches with the probability it was decided with (p on topic,
-// 1−p off), that one without a score teaches fully, and that every other
-// basis teaches with its own weight whatever the score.
+// text model teaches what the model read, on topic when its score is over
+// one half whatever the threshold it was decided with, with the
+// probability it read (p on topic, 1−p off), that one without a score
+// teaches fully, and that every other basis teaches with its own weight
+// whatever the score.
 func TestOwnDecisionsTeachAsMuchAsTheyAreSure(t *testing.T) {
 	p := defaultParams()
 	for _, c := range []struct {
@@ -540,6 +555,7 @@ func TestOwnDecisionsTeachAsMuchAsTheyAreSure(t *testing.T) {
 		{"barely on topic", Label{OnTopic: true, Basis: Model, Score: 0.6}, 0.6 * p.selfOn, 0},
 		{"barely off topic", Label{OnTopic: false, Basis: Model, Score: 0.4}, 0, 0.6 * p.selfOff},
 		{"sure off topic", Label{OnTopic: false, Basis: Model, Score: 0.05}, 0, 0.95 * p.selfOff},
+		{"on topic below one half", Label{OnTopic: true, Basis: Model, Score: 0.3}, 0, 0.7 * p.selfOff},
 		{"off topic without a score", Label{OnTopic: false, Basis: Model}, 0, p.selfOff},
 		{"keyword hit", Label{OnTopic: true, Basis: Keyword, Score: 0.5}, 1, 0},
 		{"keyword hit the veto decided off", Label{OnTopic: false, Basis: Keyword, Score: 0.05}, 1, 0},
@@ -605,4 +621,73 @@ func TestKeywordInAnotherSenseIsOffTopic(t *testing.T) {
 	if g.m.onDocs != g0.m.onDocs || g.m.offDocs != g0.m.offDocs || g.m.partN != g0.m.partN || !slices.Equal(g.m.on, g0.m.on) {
 		t.Errorf("the veto changed what the model learned: on %.3f/%.3f, off %.3f/%.3f", g.m.onDocs, g0.m.onDocs, g.m.offDocs, g0.m.offDocs)
 	}
+}
+
+// TestThresholdFollowsTheKeywordHits checks the model's threshold: it
+// decides on topic articles it reads as less than half likely on topic
+// when it reads its keyword hits as little more likely, which finds more
+// of the topic while the model has learned little, and it decides and
+// does not teach: the model learns what it learns with a threshold of one
+// half.
+func TestThresholdFollowsTheKeywordHits(t *testing.T) {
+	stream := blurredStream(3000, "space", 0.2, 13)
+	hub := Hub{Topic: "Space", Keywords: []string{"NASA", "orbit"}}
+	half := defaultParams()
+	half.halfHits = false
+	g, g0 := New(hub), newWithParams(hub, half)
+	ds, ds0 := observeAll(g, stream), observeAll(g0, stream)
+	below := 0
+	for i, d := range ds {
+		if d.Basis == Model && d.OnTopic && d.Score < 0.5 {
+			below++
+			if !hasReason(d, "on topic above") {
+				t.Fatalf("%+v: the reason does not say the threshold", d)
+			}
+		}
+		if ds0[i].OnTopic && !d.OnTopic {
+			t.Fatalf("article %d: on topic at one half, off below it: %+v", i, d)
+		}
+	}
+	s, s0 := tally(stream, ds, "space"), tally(stream, ds0, "space")
+	t.Logf("threshold %.2f: %v, %d decided on topic below one half; at one half %v", g.m.threshold(), s, below, s0)
+	if below == 0 || s.R <= s0.R {
+		t.Errorf("%d decisions on topic below one half, recall %.3f against %.3f at one half", below, s.R, s0.R)
+	}
+	if th := g.m.threshold(); th <= 0 || th >= 0.5 {
+		t.Errorf("threshold %.3f, want between 0 and one half", th)
+	}
+	if g.m.onDocs != g0.m.onDocs || g.m.offDocs != g0.m.offDocs || g.m.partN != g0.m.partN || !slices.Equal(g.m.on, g0.m.on) {
+		t.Errorf("the threshold changed what the model learned: on %.3f/%.3f, off %.3f/%.3f", g.m.onDocs, g0.m.onDocs, g.m.offDocs, g0.m.offDocs)
+	}
+}
+
+// blurredStream is synthStream with short articles that draw as many words
+// from one other topic as from their own, so that the model reads many
+// of them as neither clearly on topic nor clearly off.
+func blurredStream(n int, on string, share float64, seed uint64) []synthArticle {
+	r := rand.New(rand.NewPCG(seed, 9))
+	topics := slices.Sorted(maps.Keys(topicWords))
+	out := make([]synthArticle, n)
+	for i := range out {
+		topic := on
+		if r.Float64() >= share {
+			for topic == on {
+				topic = topics[r.IntN(len(topics))]
+			}
+		}
+		other := topics[r.IntN(len(topics))]
+		var words []string
+		for range 8 + r.IntN(6) {
+			pool := commonWords
+			switch r.IntN(10) {
+			case 0, 1, 2, 3:
+				pool = topicWords[topic]
+			case 4, 5, 6:
+				pool = topicWords[other]
+			}
+			words = append(words, pool[r.IntN(len(pool))])
+		}
+		out[i] = synthArticle{topic: topic, Article: Article{Title: strings.Join(words[:4], " "), Excerpt: strings.Join(words[4:], " ")}}
+	}
+	return out
 }

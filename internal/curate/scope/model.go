@@ -25,8 +25,11 @@ type params struct {
 	// veto: a keyword hit is off topic when the model, reading its words
 	// without the classes' prior, finds it less likely on topic than this
 	// (0: never).
-	veto   float64
-	weight [nBases]float64
+	veto float64
+	// halfHits: the model decides on topic above half the mean score it
+	// gave the keyword hits it remembers, not above one half.
+	halfHits bool
+	weight   [nBases]float64
 }
 
 // maxParts bounds the mixture components of both classes, so that a
@@ -48,6 +51,7 @@ func defaultParams() params {
 		wordPrior:  0.3,
 		selfConf:   true,
 		veto:       0.1,
+		halfHits:   true,
 		onParts:    1,
 		offParts:   4,
 		weight:     [nBases]float64{Everything: 0, Editor: 1, Dedicated: 1, Story: 1, Keyword: 1, Model: 1},
@@ -69,6 +73,11 @@ type rec struct {
 	// relabelled counts the refits that labelled it again: each is one
 	// step of expectation-maximisation, and they stop at relabelMax.
 	relabelled uint8
+	// hit says the article is a keyword hit in the hub's sense that
+	// arrived while the model decided, and hitScore is what the model
+	// read it as before learning it (see threshold).
+	hit      bool
+	hitScore float32
 }
 
 // bayes is a two-class multinomial naive Bayes over binary document
@@ -93,7 +102,11 @@ type bayes struct {
 	partN                          [maxParts]float64 // articles by component, unweighted
 
 	taught int // lessons from editors and dedicated sources
-	nLive  int // features some remembered article has
+
+	// hitScores and hits sum the remembered keyword hits' scores (see
+	// threshold).
+	hitScores, hits float64
+	nLive           int // features some remembered article has
 
 	ring      []rec
 	head      int
@@ -118,6 +131,24 @@ func newBayes(p *params, terms *matcher) *bayes {
 
 // ready reports whether the model has learned enough to decide.
 func (m *bayes) ready() bool { return m.onDocs >= m.p.minOn && m.offDocs > 0 }
+
+// threshold is the score above which the model decides an article
+// without keyword on topic: half the mean score it gave, on arrival, the
+// keyword hits it remembers (in the hub's sense: not vetoed). Keyword hits
+// are on-topic articles labelled independently of the model, so that
+// mean is the share c of the model's reading that an on-topic article
+// gets, and an article read p is on topic with probability about p/c,
+// over one half when p > c/2 (Elkan and Noto 2008, "Learning classifiers
+// from only positive and unlabeled data"). The model, taught by its
+// keywords and the decisions it is sure of, reads every article as less
+// likely on topic than it is; the less it has learned, the more so: the
+// threshold rises as it learns. Without hits yet it is one half.
+func (m *bayes) threshold() float64 {
+	if !m.p.halfHits || m.hits < 1 {
+		return 0.5
+	}
+	return m.hitScores / m.hits / 2
+}
 
 // parts returns the number of mixture components of both classes: the
 // first onParts are on topic, the others off.
@@ -377,6 +408,20 @@ func (m *bayes) learnWeight(r *rec) float64 {
 	return m.p.weight[r.basis]
 }
 
+// lesson is what a decision of the text model teaches: what the model
+// read, on topic when its score is over one half, whatever the threshold
+// it was decided with (see threshold). A lower threshold trades precision
+// for recall in what the gate decides; taught, those decisions would
+// draw the model toward the neighbouring topics it reads least apart,
+// and it would read ever more of them as on topic. A lesson with no score
+// (0, as before the model decides) teaches as decided.
+func (m *bayes) lesson(l Label) bool {
+	if l.Score == 0 {
+		return l.OnTopic
+	}
+	return l.Score > 0.5
+}
+
 // confidence is how far to trust the model's own label given the
 // probability p it found the article on topic with: p for an on-topic
 // label, 1−p for an off-topic one, so that a decision near the boundary
@@ -393,11 +438,25 @@ func (m *bayes) learn(feats []uint64, kw uint64, l Label) {
 	if l.Basis == Editor || l.Basis == Dedicated {
 		m.taught++
 	}
+	// A keyword hit in the hub's sense is read as the model decided it:
+	// before learning it, and before its new words are known, which weigh
+	// nothing.
+	hit := l.Basis == Keyword && l.OnTopic && m.p.halfHits && m.ready()
+	var hitScore float32
+	if hit {
+		hitScore = float32(sigmoid(m.logit(feats)))
+	}
 	// A keyword hit teaches on topic even when the model's veto decided it
 	// off: the veto decides, it does not teach (see the package comment).
 	r := rec{feats: m.intern(feats), kw: kw, basis: l.Basis, on: l.OnTopic || l.Basis == Keyword, conf: 1}
 	if l.Basis == Model {
+		r.on = m.lesson(l)
 		r.conf = m.confidence(l.Score)
+	}
+	if hit {
+		r.hit, r.hitScore = true, hitScore
+		m.hits++
+		m.hitScores += float64(hitScore)
 	}
 	r.part = m.assign(r.feats, r.on)
 	r.w = float32(m.learnWeight(&r))
@@ -405,6 +464,10 @@ func (m *bayes) learn(feats []uint64, kw uint64, l Label) {
 	if len(m.ring) < m.p.window {
 		m.ring = append(m.ring, r)
 	} else {
+		if old := &m.ring[m.head]; old.hit {
+			m.hits--
+			m.hitScores -= float64(old.hitScore)
+		}
 		m.count(&m.ring[m.head], -1)
 		m.ring[m.head] = r
 		m.head = (m.head + 1) % len(m.ring)
