@@ -54,8 +54,8 @@
 //     story is not published;
 //  3. every member of a story whose lead is on topic is on topic (the
 //     story rule), so the same event told without a keyword stays; not
-//     when the gate's text model decided the lead on topic only by its
-//     threshold, reading it less than half likely on topic;
+//     when every on-topic member is so only by the gate's threshold (the
+//     text model reading it less than half likely on topic);
 //  4. related coverage lists no withheld article; the lead carries the
 //     story's pin (PinnedUntil).
 //

@@ -397,7 +397,7 @@ func (j *judge) judgeStory(id string, members []*model.Article) *model.Article {
 		j.withhold(a)
 	}
 	lead := j.lead(members)
-	if lead != nil && leadsOnTopic(lead.Relevance) {
+	if storyOnTopic(lead, members) {
 		for _, a := range members {
 			if a.Relevance != nil && !a.Relevance.OnTopic && a.Relevance.Basis != scope.Editor.String() {
 				a.Relevance = storyRelevance(a.Relevance, fmt.Sprintf("%q (story %s)", lead.Title, id))
@@ -409,14 +409,26 @@ func (j *judge) judgeStory(id string, members []*model.Article) *model.Article {
 	return lead
 }
 
-// leadsOnTopic reports whether a lead with relevance r makes its story on
-// topic: when it is on topic, unless the gate's text model decided so
-// only by its threshold, reading it less than half likely on topic. The
-// threshold trades precision for recall one article at a time; a story
-// led by such an article would bring its members in with it, and, stored
-// as on topic through the story, they would teach the gate when a new
-// process replays them.
-func leadsOnTopic(r *model.Relevance) bool {
+// storyOnTopic reports whether a story led by lead brings its members on
+// topic: its lead is on topic, and so is one of its members (the lead or
+// another) surely, not only by the gate's threshold. The threshold trades
+// precision for recall one article at a time; a story whose only claim is
+// such an article would bring its members in with it, and, stored as on
+// topic through the story, they would teach the gate when a new process
+// replays them. A story that holds a sure member is on topic whichever
+// member leads it: the lead is picked among the members that may be
+// published, which the threshold widens.
+func storyOnTopic(lead *model.Article, members []*model.Article) bool {
+	if lead == nil || lead.Relevance == nil || !lead.Relevance.OnTopic {
+		return false
+	}
+	return slices.ContainsFunc(members, func(a *model.Article) bool { return surelyOnTopic(a.Relevance) })
+}
+
+// surelyOnTopic reports whether r is on topic other than only by the
+// gate's threshold: by a keyword, a dedicated source, an editor, or the
+// text model reading it more than half likely on topic.
+func surelyOnTopic(r *model.Relevance) bool {
 	return r != nil && r.OnTopic && (r.Basis != scope.Model.String() || r.Score > 0.5)
 }
 

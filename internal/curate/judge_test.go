@@ -157,22 +157,37 @@ func TestOffTopicArticleInAStoryLedOnTopicIsOnTopic(t *testing.T) {
 	}
 }
 
-// TestAStoryLedOnTopicOnlyByTheThresholdStaysAsDecided: the story rule
-// takes a story on topic through a lead the gate read as on topic, not
-// through one it decided on topic by its threshold, below one half.
-func TestAStoryLedOnTopicOnlyByTheThresholdStaysAsDecided(t *testing.T) {
+// TestAStoryOnTopicOnlyByTheThresholdStaysAsDecided: the story rule
+// takes a story on topic when a member is on topic surely (a keyword, the
+// model over one half), whichever member leads it; not when its only
+// claim is an article the gate decided on topic by its threshold, below
+// one half.
+func TestAStoryOnTopicOnlyByTheThresholdStaysAsDecided(t *testing.T) {
+	var (
+		keyword   = model.Relevance{OnTopic: true, Score: 0.3, Basis: "keyword"}
+		modelSure = model.Relevance{OnTopic: true, Score: 0.7, Basis: "model"}
+		threshold = model.Relevance{OnTopic: true, Score: 0.3, Basis: "model"}
+		off       = model.Relevance{OnTopic: false, Score: 0.1, Basis: "model"}
+	)
 	for _, c := range []struct {
-		name string
-		lead model.Relevance
-		want bool
+		name    string
+		lead    model.Relevance
+		members []model.Relevance
+		want    bool
 	}{
-		{"keyword", model.Relevance{OnTopic: true, Score: 0.3, Basis: "keyword"}, true},
-		{"model over one half", model.Relevance{OnTopic: true, Score: 0.7, Basis: "model"}, true},
-		{"model by the threshold", model.Relevance{OnTopic: true, Score: 0.3, Basis: "model"}, false},
-		{"off topic", model.Relevance{OnTopic: false, Score: 0.7, Basis: "keyword"}, false},
+		{"a keyword lead", keyword, []model.Relevance{off}, true},
+		{"a lead the model reads over one half", modelSure, []model.Relevance{off}, true},
+		{"a lead by the threshold alone", threshold, []model.Relevance{off, threshold}, false},
+		{"a lead by the threshold, a keyword member", threshold, []model.Relevance{off, keyword}, true},
+		{"a lead off topic", off, []model.Relevance{keyword}, false},
 	} {
-		if got := leadsOnTopic(&c.lead); got != c.want {
-			t.Errorf("%s: a lead %+v brings its story on topic: %v, want %v", c.name, c.lead, got, c.want)
+		lead := &model.Article{Relevance: &c.lead}
+		members := []*model.Article{lead}
+		for _, r := range c.members {
+			members = append(members, &model.Article{Relevance: &r})
+		}
+		if got := storyOnTopic(lead, members); got != c.want {
+			t.Errorf("%s: the story is on topic: %v, want %v", c.name, got, c.want)
 		}
 	}
 }
