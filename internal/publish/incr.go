@@ -236,10 +236,10 @@ func (c *incremental) realDir(rel string) bool {
 	if ok {
 		if dirs := c.list(path.Dir(rel)); dirs != nil {
 			_, ok = dirs[path.Base(rel)]
-		} else {
-			fi, err := os.Lstat(filepath.Join(c.out, filepath.FromSlash(rel)))
-			ok = err == nil && fi.IsDir()
+			return ok // the listing holds it: no need to note it apart
 		}
+		fi, err := os.Lstat(filepath.Join(c.out, filepath.FromSlash(rel)))
+		ok = err == nil && fi.IsDir()
 	}
 	c.dirs.Store(rel, ok)
 	return ok
