@@ -30,6 +30,7 @@ type incremental struct {
 	unchanged map[string]struct{} // slash paths whose file in OUT holds the new bytes
 	differ    map[string]struct{} // slash paths put in the temporary tree
 	dirs      sync.Map            // slash folder path → whether it is a real folder in OUT
+	listed    sync.Map            // slash folder path → *listing, see list
 	bufs      sync.Pool
 	readBack  atomic.Int64      // files of OUT read to be compared
 	stagedAt  map[string]string // slash path → its file in the temporary folder (treeWriter.ioMu)
@@ -220,7 +221,10 @@ func (c *incremental) same(rel string, data []byte, sum uint64) (fileSum, bool) 
 }
 
 // realDir reports whether the folder rel of OUT and every folder above it
-// are folders, not links to one (nor missing).
+// are folders, not links to one (nor missing). A folder is told from its
+// parent's listing, read once (see list): most folders of OUT are an
+// article's, one among many thousands in the same parent, and a listing
+// spares a system call for each.
 func (c *incremental) realDir(rel string) bool {
 	if rel == "." || rel == "" {
 		return true
@@ -230,11 +234,53 @@ func (c *incremental) realDir(rel string) bool {
 	}
 	ok := c.realDir(path.Dir(rel))
 	if ok {
+		if dirs := c.list(path.Dir(rel)); dirs != nil {
+			_, ok = dirs[path.Base(rel)]
+			return ok // the listing holds it: no need to note it apart
+		}
 		fi, err := os.Lstat(filepath.Join(c.out, filepath.FromSlash(rel)))
 		ok = err == nil && fi.IsDir()
 	}
 	c.dirs.Store(rel, ok)
 	return ok
+}
+
+// list returns the names of the real folders in the real folder rel of
+// OUT, read the first time it is asked for rel; nil when it cannot be
+// read.
+func (c *incremental) list(rel string) map[string]struct{} {
+	l, _ := c.listed.LoadOrStore(rel, &listing{})
+	ls := l.(*listing)
+	ls.once.Do(func() {
+		f, err := openNoFollow(filepath.Join(c.out, filepath.FromSlash(rel)))
+		if err != nil {
+			return
+		}
+		defer f.Close()
+		dirs := map[string]struct{}{}
+		for {
+			entries, err := f.ReadDir(4096) // in parts: a folder may hold many
+			for _, e := range entries {
+				if e.IsDir() { // DirEntry does not follow links
+					dirs[e.Name()] = struct{}{}
+				}
+			}
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				return
+			}
+		}
+		ls.dirs = dirs
+	})
+	return ls.dirs
+}
+
+// listing is what list read of a folder of OUT.
+type listing struct {
+	once sync.Once
+	dirs map[string]struct{}
 }
 
 // update brings OUT in step with the build: the files that differ from
@@ -281,24 +327,44 @@ func (c *incremental) update(ctx context.Context, stats *BuildStats, log *slog.L
 		}
 	}
 	log.Info("build: placed", "added", len(added), "changed", len(changed), "unchanged", len(c.unchanged), "took", time.Since(start).Round(time.Millisecond))
-	keep := make(map[string]struct{}, len(c.unchanged)+len(staged))
-	for rel := range c.unchanged {
-		keep[rel] = struct{}{}
+	// What the build leaves: the unchanged files and those placed.
+	kept := func(rel string) bool {
+		_, ok := c.unchanged[rel]
+		if !ok {
+			_, ok = c.differ[rel]
+		}
+		return ok
 	}
+	files := int64(len(c.unchanged))
 	for _, rel := range staged {
-		keep[rel] = struct{}{}
+		if _, ok := c.unchanged[rel]; !ok {
+			files++
+		}
 	}
 	var removed int64
-	keptDirs := ancestors(maps.Keys(keep))
+	var keep map[string]struct{}
+	var keptDirs map[string]bool
+	if c.prev == nil || c.checked != nil || c.saved {
+		// As one set, and its folders, for the walks of OUT and the
+		// folders' times (not needed where the manifest lists all).
+		keep = make(map[string]struct{}, len(c.unchanged)+len(staged))
+		for rel := range c.unchanged {
+			keep[rel] = struct{}{}
+		}
+		for _, rel := range staged {
+			keep[rel] = struct{}{}
+		}
+		keptDirs = ancestors(maps.Keys(keep))
+	}
 	if c.checked != nil {
 		removed, err = c.removeStrays(ctx, keep, keptDirs)
 		if err == nil {
 			var n int64
-			n, err = c.removeKnown(ctx, keep)
+			n, err = c.removeKnown(ctx, kept)
 			removed += n
 		}
 	} else if c.prev != nil {
-		removed, err = c.removeKnown(ctx, keep)
+		removed, err = c.removeKnown(ctx, kept)
 	} else {
 		removed, err = c.removeOthers(ctx, keep)
 	}
@@ -314,7 +380,7 @@ func (c *incremental) update(ctx context.Context, stats *BuildStats, log *slog.L
 			return t, ok
 		})
 	}
-	*stats = BuildStats{Files: int64(len(keep)), Written: int64(len(staged)), Added: int64(len(added)),
+	*stats = BuildStats{Files: files, Written: int64(len(staged)), Added: int64(len(added)),
 		Unchanged: int64(len(c.unchanged)), Removed: removed, ReadBack: c.readBack.Load()}
 	return nil
 }
@@ -390,13 +456,13 @@ func (c *incremental) mkdir(rel string) error {
 }
 
 // removeKnown removes the files the previous build left in OUT (its
-// manifest) that are not in keep, shallowest first, then the folders they
+// manifest) that are not kept, shallowest first, then the folders they
 // leave empty, deepest first. It spares the walk over OUT that
 // removeOthers makes; files put in OUT from outside are removeStrays'.
-func (c *incremental) removeKnown(ctx context.Context, keep map[string]struct{}) (int64, error) {
+func (c *incremental) removeKnown(ctx context.Context, kept func(rel string) bool) (int64, error) {
 	var files []string
 	for rel := range c.prev {
-		if _, ok := keep[rel]; !ok {
+		if !kept(rel) {
 			files = append(files, rel)
 		}
 	}

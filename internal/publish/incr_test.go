@@ -308,3 +308,59 @@ func equalsAFreshBuild(t *testing.T, st store.Store, s *site.Site, out string, o
 		t.Errorf("%d files, a fresh build has %d", len(got), len(want))
 	}
 }
+
+// TestUpdateReplacesAnArticleFolderLinkedToACopy checks that an update,
+// which tells the folders of OUT from their parent's listing, finds an
+// article's folder that is now a link to a copy of it, times and all,
+// and puts a real folder in its place without writing through the link,
+// whether the manifest was saved beside OUT or kept by a publishing
+// process.
+func TestUpdateReplacesAnArticleFolderLinkedToACopy(t *testing.T) {
+	for _, kept := range []bool{false, true} {
+		t.Run(map[bool]string{false: "saved manifest", true: "manifest in memory"}[kept], func(t *testing.T) {
+			st, s := genStore(t, 60)
+			ctx := context.Background()
+			dir := t.TempDir()
+			out := filepath.Join(dir, "out")
+			opt := BuildOptions{Options: genOptions()}
+			if kept {
+				opt.Manifest = &Manifest{}
+			}
+			if _, err := Build(ctx, st, s, out, opt); err != nil {
+				t.Fatal(err)
+			}
+			var key string // the first article's, api/news/KEY/index.json
+			for rel := range testutil.Files(t, filepath.Join(out, "api", "news")) {
+				if k := filepath.Dir(rel); k != "." && (key == "" || k < key) {
+					key = k
+				}
+			}
+			folder := filepath.Join(out, "api", "news", key)
+			copied := filepath.Join(dir, "copy")
+			if err := os.Rename(folder, copied); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Symlink(copied, folder); err != nil {
+				t.Fatal(err)
+			}
+			before := testutil.Files(t, copied)
+
+			if _, err := Build(ctx, st, s, out, opt); err != nil {
+				t.Fatal(err)
+			}
+			if fi, err := os.Lstat(folder); err != nil || !fi.IsDir() {
+				t.Errorf("api/news/%s is not a real folder after the update (%v)", key, err)
+			}
+			got := testutil.Files(t, copied)
+			for rel, b := range before {
+				if !bytes.Equal(got[rel], b) {
+					t.Errorf("%s behind the link was changed", rel)
+				}
+			}
+			if len(got) != len(before) {
+				t.Errorf("the copy behind the link holds %d files, had %d", len(got), len(before))
+			}
+			equalsAFreshBuild(t, st, s, out, BuildOptions{Options: genOptions()})
+		})
+	}
+}

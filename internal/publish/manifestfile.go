@@ -94,28 +94,39 @@ func appendString(b []byte, s string) []byte {
 	return append(b, s...)
 }
 
+// errNoManifest is loadManifest's fault when no manifest is saved beside
+// OUT (one killed build left none, or OUT's folder cannot be told apart).
+var errNoManifest = errors.New("no saved manifest")
+
 // loadManifest gives m what the manifest saved beside out says, when m
 // knows nothing of out yet and the file is whole and of out's folder as
-// it is. It reports whether it did; any fault leaves m as it was.
-func loadManifest(m *Manifest, out string) bool {
+// it is. It returns why it did not (nil where m already knew out); any
+// fault leaves m as it was.
+func loadManifest(m *Manifest, out string) error {
 	if m.knows(out) {
-		return false
+		return nil
 	}
 	id := treeID(out)
 	if id == "" {
-		return false
+		return errNoManifest
 	}
 	b, err := os.ReadFile(manifestFile(out))
-	if err != nil || len(b) < len(manifestMagic)+sha256.Size || !bytes.HasPrefix(b, []byte(manifestMagic)) {
-		return false
+	if errors.Is(err, fs.ErrNotExist) {
+		return errNoManifest
+	}
+	if err != nil {
+		return fmt.Errorf("manifest: %w", err)
+	}
+	if len(b) < len(manifestMagic)+sha256.Size || !bytes.HasPrefix(b, []byte(manifestMagic)) {
+		return errors.New("manifest: not a whole manifest of this version")
 	}
 	body, sum := b[:len(b)-sha256.Size], b[len(b)-sha256.Size:]
 	if got := sha256.Sum256(body); !bytes.Equal(got[:], sum) {
-		return false
+		return errors.New("manifest: damaged (its hash does not match)")
 	}
 	r := manifestReader{b: body[len(manifestMagic):], ok: true}
 	if r.string() != id {
-		return false // another folder at out's path
+		return errors.New("manifest: saved for another folder at OUT's path")
 	}
 	n := r.uvarint()
 	files := make(map[string]fileSum, min(n, 1<<20))
@@ -136,13 +147,13 @@ func loadManifest(m *Manifest, out string) bool {
 		dirs[rel] = r.varint()
 	}
 	if !r.ok || len(r.b) != 0 {
-		return false
+		return errors.New("manifest: damaged (cannot be read to its end)")
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.out, m.files, m.stamps, m.dirs = out, files, stamps, dirs
 	m.articles, m.articleStamp = nil, ""
-	return true
+	return nil
 }
 
 // manifestReader reads what appendManifest wrote; ok turns false at the

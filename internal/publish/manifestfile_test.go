@@ -1,11 +1,14 @@
 package publish
 
 import (
+	"bytes"
 	"context"
 	"io/fs"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 )
@@ -72,7 +75,7 @@ func TestSavedManifestSparesReadingOutInTheNextBuild(t *testing.T) {
 // TestSavedManifestIsTrustedForItsOwnTreeOnly checks that a manifest
 // whose file is damaged, or which another folder at OUT's path finds
 // beside it, is not trusted: the build reads OUT back and walks it, as
-// without a manifest.
+// without a manifest, and logs one line saying why.
 func TestSavedManifestIsTrustedForItsOwnTreeOnly(t *testing.T) {
 	st, s := genStore(t, 80)
 	ctx := context.Background()
@@ -85,6 +88,7 @@ func TestSavedManifestIsTrustedForItsOwnTreeOnly(t *testing.T) {
 	tests := []struct {
 		name   string
 		change func(t *testing.T)
+		why    string // in the log line
 	}{
 		{"cut short", func(t *testing.T) {
 			b, err := os.ReadFile(manifestFile(out))
@@ -94,7 +98,7 @@ func TestSavedManifestIsTrustedForItsOwnTreeOnly(t *testing.T) {
 			if err := os.WriteFile(manifestFile(out), b[:len(b)-1], 0o644); err != nil {
 				t.Fatal(err)
 			}
-		}},
+		}, "damaged"},
 		{"another tree, same times, one file more", func(t *testing.T) {
 			cp := filepath.Join(dir, "copy")
 			copyTree(t, out, cp, "api/topics/stray.txt")
@@ -104,17 +108,34 @@ func TestSavedManifestIsTrustedForItsOwnTreeOnly(t *testing.T) {
 			if err := os.Rename(cp, out); err != nil {
 				t.Fatal(err)
 			}
-		}},
+		}, "another folder"},
+		{"missing", func(t *testing.T) {
+			if err := os.Remove(manifestFile(out)); err != nil {
+				t.Fatal(err)
+			}
+		}, "no saved manifest"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			tt.change(t)
+			var logs bytes.Buffer
+			opt := opt
+			opt.Logger = slog.New(slog.NewTextHandler(&logs, nil))
 			stats, err := Build(ctx, st, s, out, opt)
 			if err != nil {
 				t.Fatal(err)
 			}
 			if stats.ReadBack == 0 {
 				t.Errorf("update read nothing back: it trusted the manifest")
+			}
+			var lines []string
+			for _, l := range strings.Split(logs.String(), "\n") {
+				if strings.Contains(l, "reading OUT back") {
+					lines = append(lines, l)
+				}
+			}
+			if len(lines) != 1 || !strings.Contains(lines[0], tt.why) {
+				t.Errorf("log lines on the fallback %q, want one saying %q", lines, tt.why)
 			}
 			if _, err := os.Lstat(filepath.Join(out, "api", "topics", "stray.txt")); err == nil {
 				t.Error("a file no build wrote is still in OUT")
