@@ -132,7 +132,8 @@ var languageEncodings = map[string][]string{
 // languageEncoding returns the encoding body's declared language is
 // usually in, with the language and the encoding's name; nil when the
 // feed declares no language or one written in Windows-1252 anyway. Of
-// several candidates the one that decodes with the fewest errors wins.
+// several candidates (Japanese) the one that decodes with the fewest
+// errors wins.
 func languageEncoding(body []byte) (lang, name string, enc encoding.Encoding) {
 	m := feedLanguage.FindSubmatch(body[:min(len(body), 4096)])
 	if m == nil {
@@ -143,6 +144,11 @@ func languageEncoding(body []byte) (lang, name string, enc encoding.Encoding) {
 	labels := languageEncodings[primary]
 	if primary == "zh" && (region == "tw" || region == "hk" || region == "mo" || strings.HasPrefix(region, "hant")) {
 		labels = []string{"big5"}
+	}
+	if len(labels) == 1 {
+		// One candidate: decode leaves it to its caller, not done twice.
+		enc, name = charset.Lookup(labels[0])
+		return lang, name, enc
 	}
 	fewest := -1
 	for _, l := range labels {
