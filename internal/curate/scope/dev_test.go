@@ -176,13 +176,33 @@ func TestBaselineMatchesTheScoringTool(t *testing.T) {
 // where on-topic articles are few (see TestAcrossHubsAndShares).
 func TestDevHubs(t *testing.T) {
 	for _, h := range loadDevHubs(t) {
-		s := score(h.items, run(h, defaultParams()))
+		on := run(h, defaultParams())
+		s := score(h.items, on)
 		b := score(h.items, baseline(h))
 		t.Logf("%s: gate %v | keyword baseline %v | F1 ratio %.2f (target F1 0.70: %+.3f)", h.name, s, b, s.F1/b.F1, s.F1-0.70)
+		t.Logf("%s along the stream: %s", h.name, alongStream(h.items, on))
 		if s.F1 < 0.60 || s.P < 0.65 || s.F1 < 1.6*b.F1 {
 			t.Errorf("%s: %v, baseline F1 %.3f; want F1 ≥ 0.60, P ≥ 0.65 and F1 ≥ 1.6 × baseline", h.name, s, b.F1)
 		}
 	}
+}
+
+// alongStream returns the figures of the decisions on by segment of the
+// stream (items 1–500, 501–1000, 1001–2000, 2001–4000, the rest): the
+// gate knows least at the start, and a change may gain there or later.
+func alongStream(items []devItem, on []bool) string {
+	var parts []string
+	lo := 0
+	for _, hi := range []int{500, 1000, 2000, 4000, len(items)} {
+		hi = min(hi, len(items))
+		if hi <= lo {
+			break
+		}
+		s := score(items[lo:hi], on[lo:hi])
+		parts = append(parts, fmt.Sprintf("%d–%d F1 %.3f (P %.2f, R %.2f)", lo+1, hi, s.F1, s.P, s.R))
+		lo = hi
+	}
+	return strings.Join(parts, "; ")
 }
 
 // TestDevHubsOverLongStreams passes each dev stream through one gate six
