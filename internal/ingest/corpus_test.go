@@ -4,12 +4,15 @@ import (
 	"bytes"
 	"cmp"
 	"context"
+	"fmt"
 	"maps"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/mmcdole/gofeed"
@@ -46,6 +49,10 @@ var corpusCases = []corpusCase{
 	// Five episodes linking to the show's page: four distinct ones, and
 	// one given twice (same GUID and enclosure).
 	{file: "podcast.xml", lenient: 5, stored: 4, notStored: map[string]int{ReasonDuplicate: 1}},
+	// Episodes with no <link>, known by their media files (gofeed gives
+	// them no link; readers such as Miniflux keep them), and a note with
+	// neither.
+	{file: "podcast-no-link.xml", lenient: 3, stored: 3, notStored: map[string]int{ReasonNoLink: 1}},
 	// A day's posts on one page, told apart by their fragments; three
 	// have no title.
 	{file: "scripting.xml", lenient: 4, stored: 4},
@@ -165,6 +172,7 @@ func TestCorpusIngestedInOneRound(t *testing.T) {
 		"http://scripting.example.com/2017/06/26.html#a101044":    "I've been using a new outliner all day & it's great.",
 		"https://diethni.example/kalpes-ekleisan":                 "Οι κάλπες έκλεισαν",
 		"https://news.example.cn/2018/09/24/a1.html":              "国务院召开常务会议",
+		"https://ballotbox.example/audio/2024-11-07.mp3":          "Turnout, county by county",
 	} {
 		if a := news[link]; a == nil || a.Title != title {
 			t.Errorf("%s stored as %+v, want title %q", link, a, title)
@@ -220,6 +228,61 @@ func TestItemsSharingALinkStayDistinctAcrossRounds(t *testing.T) {
 	})
 	if stored != 5 {
 		t.Fatalf("%d episodes stored, want 5", stored)
+	}
+}
+
+// TestMediaFilesAreNotReadAsPages checks that an episode known by its
+// media file (no <link>, or a <link> to the file itself) is stored with
+// the feed's data, and its file is never fetched as if it were a page.
+func TestMediaFilesAreNotReadAsPages(t *testing.T) {
+	var mu sync.Mutex
+	hits := map[string]int{}
+	var srv *httptest.Server
+	srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		hits[r.URL.Path]++
+		mu.Unlock()
+		switch r.URL.Path {
+		case "/robots.txt":
+			http.NotFound(w, r)
+		case "/show.xml":
+			w.Header().Set("Content-Type", "application/rss+xml")
+			fmt.Fprintf(w, `<rss version="2.0"><channel><title>Show</title><link>%[1]s/</link>
+<item><title>Episode 2</title><guid isPermaLink="false">ep-2</guid><enclosure url="%[1]s/media/2.mp3" type="audio/mpeg"/></item>
+<item><title>Episode 1</title><link>%[1]s/media/1.mp3</link><enclosure url="%[1]s/media/1.mp3" type="audio/mpeg"/></item>
+<item><title>Show notes</title><link>%[1]s/notes</link><enclosure url="%[1]s/media/0.mp3" type="audio/mpeg"/></item>
+</channel></rss>`, srv.URL)
+		case "/notes":
+			w.Header().Set("Content-Type", "text/html")
+			fmt.Fprint(w, `<html><head><title>Show notes</title></head><body>Notes.</body></html>`)
+		default:
+			w.Header().Set("Content-Type", "audio/mpeg")
+			w.Write(make([]byte, 1<<20))
+		}
+	}))
+	defer srv.Close()
+	h := newHub(t, true, model.Source{URL: srv.URL + "/show.xml"})
+	in := h.ingester(testOptions())
+	defer in.Close()
+	sum, err := in.RunOnce(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	news := h.news(t)
+	for _, link := range []string{srv.URL + "/media/2.mp3", srv.URL + "/media/1.mp3", srv.URL + "/notes"} {
+		if news[link] == nil {
+			t.Errorf("%s not stored; stored %v", link, slices.Sorted(maps.Keys(news)))
+		}
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	for _, p := range []string{"/media/0.mp3", "/media/1.mp3", "/media/2.mp3"} {
+		if hits[p] != 0 {
+			t.Errorf("%s fetched %d times", p, hits[p])
+		}
+	}
+	if sum.New != 3 || sum.Pages[pageMedia] != 2 || sum.Pages[pageRead] != 1 || hits["/notes"] != 1 {
+		t.Errorf("summary %+v, hits %v", sum, hits)
 	}
 }
 

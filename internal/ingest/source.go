@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -285,12 +286,16 @@ const (
 	pageFailed      = "failed"
 	pageDisallowed  = "disallowed by robots.txt"
 	pageRobotsError = "not read: robots.txt unreachable"
+	pageMedia       = "not read: the link is the item's media file"
 )
 
 // page reads an article page's metadata, where robots.txt allows it, and
 // says how that went.
 func (r *round) page(ctx context.Context, c *candidate) string {
 	in := r.in
+	if slices.Contains(c.item.Enclosures, c.item.Link) {
+		return pageMedia // an episode's audio or video: no page to read, and large
+	}
 	if !in.opts.IgnoreRobots {
 		switch err := in.robots.Check(ctx, c.item.Link); {
 		case errors.Is(err, robots.ErrDisallowed):

@@ -49,7 +49,7 @@ type Unreadable struct {
 type Item struct {
 	GUID       string
 	Title      string // plain text
-	Link       string // absolute; empty when the item has none
+	Link       string // absolute; its first enclosure when it has no other; empty when it has none
 	Summary    string // description or summary, HTML
 	Content    string // full content, HTML
 	Published  time.Time
@@ -328,6 +328,11 @@ func item(gi *gofeed.Item, base *url.URL) Item {
 		if u := resolve(imageBase, e.URL); isHTTP(u) {
 			it.Enclosures = append(it.Enclosures, u)
 		}
+	}
+	if it.Link == "" && len(it.Enclosures) > 0 {
+		// An episode with no page of its own is known by its media file,
+		// as podcast apps and lenient readers know it.
+		it.Link = it.Enclosures[0]
 	}
 	return it
 }
