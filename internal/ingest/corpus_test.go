@@ -233,7 +233,8 @@ func TestItemsSharingALinkStayDistinctAcrossRounds(t *testing.T) {
 
 // TestMediaFilesAreNotReadAsPages checks that an episode known by its
 // media file (no <link>, or a <link> to the file itself) is stored with
-// the feed's data, and its file is never fetched as if it were a page.
+// the feed's data, and its file is never fetched as if it were a page;
+// nor is a link to a file that turns out not to be a web page read.
 func TestMediaFilesAreNotReadAsPages(t *testing.T) {
 	var mu sync.Mutex
 	hits := map[string]int{}
@@ -251,10 +252,14 @@ func TestMediaFilesAreNotReadAsPages(t *testing.T) {
 <item><title>Episode 2</title><guid isPermaLink="false">ep-2</guid><enclosure url="%[1]s/media/2.mp3" type="audio/mpeg"/></item>
 <item><title>Episode 1</title><link>%[1]s/media/1.mp3</link><enclosure url="%[1]s/media/1.mp3" type="audio/mpeg"/></item>
 <item><title>Show notes</title><link>%[1]s/notes</link><enclosure url="%[1]s/media/0.mp3" type="audio/mpeg"/></item>
+<item><title>The report</title><link>%[1]s/report.pdf</link><description>The audit's report.</description></item>
 </channel></rss>`, srv.URL)
 		case "/notes":
 			w.Header().Set("Content-Type", "text/html")
 			fmt.Fprint(w, `<html><head><title>Show notes</title></head><body>Notes.</body></html>`)
+		case "/report.pdf":
+			w.Header().Set("Content-Type", "application/pdf")
+			w.Write(make([]byte, 1<<20))
 		default:
 			w.Header().Set("Content-Type", "audio/mpeg")
 			w.Write(make([]byte, 1<<20))
@@ -269,7 +274,7 @@ func TestMediaFilesAreNotReadAsPages(t *testing.T) {
 		t.Fatal(err)
 	}
 	news := h.news(t)
-	for _, link := range []string{srv.URL + "/media/2.mp3", srv.URL + "/media/1.mp3", srv.URL + "/notes"} {
+	for _, link := range []string{srv.URL + "/media/2.mp3", srv.URL + "/media/1.mp3", srv.URL + "/notes", srv.URL + "/report.pdf"} {
 		if news[link] == nil {
 			t.Errorf("%s not stored; stored %v", link, slices.Sorted(maps.Keys(news)))
 		}
@@ -281,7 +286,7 @@ func TestMediaFilesAreNotReadAsPages(t *testing.T) {
 			t.Errorf("%s fetched %d times", p, hits[p])
 		}
 	}
-	if sum.New != 3 || sum.Pages[pageMedia] != 2 || sum.Pages[pageRead] != 1 || hits["/notes"] != 1 {
+	if sum.New != 4 || sum.Pages[pageMedia] != 2 || sum.Pages[pageRead] != 1 || sum.Pages[pageNotHTML] != 1 || hits["/notes"] != 1 {
 		t.Errorf("summary %+v, hits %v", sum, hits)
 	}
 }

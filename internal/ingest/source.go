@@ -287,7 +287,12 @@ const (
 	pageDisallowed  = "disallowed by robots.txt"
 	pageRobotsError = "not read: robots.txt unreachable"
 	pageMedia       = "not read: the link is the item's media file"
+	pageNotHTML     = "not read: not a web page"
 )
+
+// pageTypes are the media types of the article pages read: an item's link
+// may lead to audio, video, a PDF or an image, which are not downloaded.
+var pageTypes = []string{"text/html", "application/xhtml+xml", "text/plain"}
 
 // page reads an article page's metadata, where robots.txt allows it, and
 // says how that went.
@@ -309,12 +314,16 @@ func (r *round) page(ctx context.Context, c *candidate) string {
 	// The page is parsed while its request holds its fetcher slot, so the
 	// bodies in memory at once are bounded by the slots, not by how
 	// many pages wait for the CPU.
-	req := fetcher.Request{URL: c.item.Link, Accept: "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5"}
+	req := fetcher.Request{URL: c.item.Link, Accept: "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5", Types: pageTypes}
 	_, err := in.fetch.FetchAndUse(ctx, req, func(resp *fetcher.Response) {
 		c.page = resp.URL
 		c.meta = pagemeta.Parse(resp.Body, resp.Header.Get("Content-Type"), resp.URL)
 	})
-	if err != nil {
+	switch {
+	case errors.Is(err, fetcher.ErrUnwantedType):
+		in.log.Debug("page not read", "url", c.item.Link, "err", err)
+		return pageNotHTML
+	case err != nil:
 		if !errors.Is(err, context.Canceled) {
 			in.log.Debug("page failed", "url", c.item.Link, "err", err)
 		}

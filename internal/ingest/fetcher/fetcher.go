@@ -16,6 +16,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"mime"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -109,6 +110,7 @@ var (
 	ErrTooLarge          = errors.New("body exceeds the size cap")
 	ErrTooManyRedirects  = errors.New("too many redirects")
 	ErrUnsupportedScheme = errors.New("unsupported URL scheme")
+	ErrUnwantedType      = errors.New("content type not asked for")
 )
 
 // StatusError is an HTTP answer other than 2xx or 304.
@@ -137,6 +139,12 @@ type Request struct {
 	ETag         string
 	LastModified string
 	Accept       string
+	// Types, when set, are the media types whose body is read: "text/"
+	// stands for the whole family. A response of another declared type
+	// fails with ErrUnwantedType before its body is read (an article's
+	// link to a podcast's audio file or a report's PDF); one that
+	// declares no type is read.
+	Types []string
 }
 
 // Response is a fetched document. Body is decompressed and at most
@@ -302,6 +310,11 @@ func (f *Fetcher) fetchOnce(ctx context.Context, req Request, use func(*Response
 		return nil, &StatusError{URL: req.URL, StatusCode: resp.StatusCode, Status: resp.Status,
 			RetryAfter: parseRetryAfter(resp.Header.Get("Retry-After"), time.Now())}
 	}
+	if mt, ok := wanted(req.Types, resp.Header.Get("Content-Type")); !ok {
+		// Closing the body unread drops the connection rather than
+		// downloading a large file to reuse it.
+		return nil, fmt.Errorf("fetch %s: %w (%s)", req.URL, ErrUnwantedType, mt)
+	}
 	body, err := f.readBody(resp)
 	if err != nil {
 		return nil, f.wrapErr(ctx, req.URL, err)
@@ -311,6 +324,21 @@ func (f *Fetcher) fetchOnce(ctx context.Context, req Request, use func(*Response
 		use(out)
 	}
 	return out, nil
+}
+
+// wanted tells whether a response with the Content-Type header ct is one
+// of types (see Request.Types), and returns its media type.
+func wanted(types []string, ct string) (string, bool) {
+	mt, _, err := mime.ParseMediaType(ct)
+	if len(types) == 0 || ct == "" || err != nil {
+		return mt, true // nothing asked, or nothing (readable) declared
+	}
+	for _, t := range types {
+		if mt == t || strings.HasSuffix(t, "/") && strings.HasPrefix(mt, t) {
+			return mt, true
+		}
+	}
+	return mt, false
 }
 
 // wrapErr words an error with the URL, naming a timeout as such.

@@ -60,6 +60,61 @@ func TestFetchSendsUserAgentAndReadsBody(t *testing.T) {
 	}
 }
 
+// TestFetchReadsOnlyTheTypesAskedFor checks Request.Types: a body of
+// another declared type is not read (the server below sends its headers
+// and then waits for the client to leave: reading it would end in the
+// fetch's timeout), and one of a type asked for, or of no declared type,
+// is.
+func TestFetchReadsOnlyTheTypesAskedFor(t *testing.T) {
+	page := []string{"text/html", "application/xhtml+xml", "text/plain"}
+	cases := []struct {
+		types []string
+		ct    string
+		read  bool
+	}{
+		{page, "text/html; charset=utf-8", true},
+		{page, "TEXT/HTML", true},
+		{page, "application/xhtml+xml", true},
+		{page, "", true},
+		{page, "not a media type;;", true},
+		{page, "audio/mpeg", false},
+		{page, "video/mp4", false},
+		{page, "application/pdf", false},
+		{page, "image/jpeg", false},
+		{[]string{"text/"}, "text/csv", true},
+		{[]string{"text/"}, "textual/x", false},
+		{nil, "audio/mpeg", true},
+	}
+	for _, c := range cases {
+		t.Run(fmt.Sprintf("%v %s", c.types, c.ct), func(t *testing.T) {
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if c.ct != "" {
+					w.Header().Set("Content-Type", c.ct)
+				} else {
+					w.Header()["Content-Type"] = nil // no type sniffed either
+				}
+				w.Write([]byte("hello"))
+				if c.read {
+					return
+				}
+				w.(http.Flusher).Flush()
+				<-r.Context().Done() // a large file the client must not wait for
+			}))
+			defer srv.Close()
+			resp, err := New(testOptions()).Fetch(context.Background(), Request{URL: srv.URL, Types: c.types})
+			if c.read {
+				if err != nil || string(resp.Body) != "hello" {
+					t.Fatalf("got %+v, %v; want the body read", resp, err)
+				}
+				return
+			}
+			if !errors.Is(err, ErrUnwantedType) {
+				t.Fatalf("got %+v, %v; want ErrUnwantedType", resp, err)
+			}
+		})
+	}
+}
+
 func TestFetchConditionalGetReturnsNotModified(t *testing.T) {
 	const etag, lm = `"abc"`, "Mon, 02 Jan 2006 15:04:05 GMT"
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
