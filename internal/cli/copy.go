@@ -61,6 +61,10 @@ func runCopy(ctx context.Context, env *Env, args []string) error {
 	if errors.Is(err, transfer.ErrNotEmpty) {
 		return fmt.Errorf("copy into %s: %w: copy into a new database", redactDSN(*to), err)
 	}
+	if errors.Is(err, transfer.ErrStaged) {
+		return fmt.Errorf("copy from %s: %w: run `newshub ingest --once` against it, which stores them, then copy (nothing was written to %s)",
+			redactDSN(*from), err, redactDSN(*to))
+	}
 	if err != nil {
 		return fmt.Errorf("copy from %s to %s: %w", redactDSN(*from), redactDSN(*to), err)
 	}
@@ -70,6 +74,9 @@ func runCopy(ctx context.Context, env *Env, args []string) error {
 	}
 	fmt.Fprintf(env.Stdout, "copied %d records and %d source states from %s to %s in %s (%.0f records/s): %s\n",
 		n, sum.Sources, redactDSN(*from), redactDSN(*to), round(sum.Elapsed), progress.Rate(int64(n), sum.Elapsed), kindSummary(sum.Records))
+	if sum.Staged > 0 {
+		fmt.Fprintf(env.Stdout, "and %d arrivals staged by ingest workers, not stored yet: the next ingest round stores them\n", sum.Staged)
+	}
 	fmt.Fprintf(env.Stdout, "verified: both hold the same counts and every record alike (digest %s)\n", sum.Digest)
 	return nil
 }

@@ -1,10 +1,13 @@
 // Package transfer moves a hub from one store to another (SQLite to
 // PostgreSQL and back) and checks that the copy holds what the source does:
 // the same counts, and every record with the same path, kind, file bytes
-// and value.
+// and value. Arrivals that ingest workers staged and no worker has stored
+// yet go along into a store that can stage them; a copy into one that
+// cannot is refused before anything is written, rather than lose them.
 package transfer
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/binary"
@@ -29,6 +32,10 @@ const DefaultBatch = 1000
 // ErrNotEmpty is returned when the target of a copy already holds records.
 var ErrNotEmpty = errors.New("the target store is not empty")
 
+// ErrStaged is returned when the source of a copy holds staged arrivals
+// (see store.Stager) and the target cannot stage them.
+var ErrStaged = errors.New("arrivals staged by ingest workers are not stored yet")
+
 // Options tunes a copy.
 type Options struct {
 	Batch int // records per write; 0 means DefaultBatch
@@ -44,8 +51,10 @@ type Summary struct {
 	Sources int // ingest states of sources
 	// Tombstones counts the keys of purged articles.
 	Tombstones int
-	Digest     string // of every record in path order, hex
-	Elapsed    time.Duration
+	// Staged counts the arrivals staged by ingest workers, not stored yet.
+	Staged  int
+	Digest  string // of every record in path order, hex
+	Elapsed time.Duration
 }
 
 // Copy writes every record and source state of from into to, which must
@@ -59,6 +68,14 @@ func Copy(ctx context.Context, from, to store.Store, opt Options) (Summary, erro
 	}
 	if err := checkEmpty(ctx, to); err != nil {
 		return Summary{}, err
+	}
+	arrivals, err := staged(ctx, from)
+	if err != nil {
+		return Summary{}, fmt.Errorf("copy: %w", err)
+	}
+	stager, ok := to.(store.Stager)
+	if len(arrivals) > 0 && !ok {
+		return Summary{}, fmt.Errorf("%w: %d of them, which the target cannot hold", ErrStaged, len(arrivals))
 	}
 	counts, err := from.Count(ctx)
 	if err != nil {
@@ -128,6 +145,14 @@ func Copy(ctx context.Context, from, to store.Store, opt Options) (Summary, erro
 	if err := copyTombstones(ctx, from, to, batchSize); err != nil {
 		return Summary{}, fmt.Errorf("copy: %w", err)
 	}
+	if len(arrivals) > 0 {
+		for i := range arrivals {
+			arrivals[i].ID = 0 // the target numbers them
+		}
+		if err := stager.Stage(ctx, arrivals); err != nil {
+			return Summary{}, fmt.Errorf("copy: %w", err)
+		}
+	}
 	sum, err := Verify(ctx, from, to)
 	sum.Elapsed = time.Since(start)
 	return sum, err
@@ -176,10 +201,45 @@ func checkEmpty(ctx context.Context, st store.Store) error {
 	if err != nil {
 		return fmt.Errorf("copy: %w", err)
 	}
-	if n := total(counts); n > 0 || len(states) > 0 {
-		return fmt.Errorf("%w: it holds %d records and %d source states", ErrNotEmpty, n, len(states))
+	arrivals, err := staged(ctx, st)
+	if err != nil {
+		return fmt.Errorf("copy: %w", err)
+	}
+	if n := total(counts); n > 0 || len(states) > 0 || len(arrivals) > 0 {
+		return fmt.Errorf("%w: it holds %d records, %d source states and %d staged arrivals", ErrNotEmpty, n, len(states), len(arrivals))
 	}
 	return nil
+}
+
+// staged returns the arrivals staged in st, none when it cannot stage.
+func staged(ctx context.Context, st store.Store) ([]store.Staged, error) {
+	sg, ok := st.(store.Stager)
+	if !ok {
+		return nil, nil
+	}
+	return sg.Staged(ctx)
+}
+
+// sameStaged compares staged arrivals by their source and record, not
+// by the numbers each store gave them.
+func sameStaged(a, b []store.Staged) (bool, error) {
+	if len(a) != len(b) {
+		return false, nil
+	}
+	for i := range a {
+		va, err := codec.Encode(a[i].Record)
+		if err != nil {
+			return false, err
+		}
+		vb, err := codec.Encode(b[i].Record)
+		if err != nil {
+			return false, err
+		}
+		if a[i].Source != b[i].Source || !bytes.Equal(va, vb) {
+			return false, nil
+		}
+	}
+	return true, nil
 }
 
 func total(counts map[model.Kind]int) int {
@@ -193,10 +253,10 @@ func total(counts map[model.Kind]int) int {
 // maxReported is how many differing records a failed check names.
 const maxReported = 10
 
-// Verify checks that a and b hold the same records and source states. It
-// reads both stores in path order at once and compares a digest of each
-// record: its path, kind, file bytes and value as the codec encodes it. The
-// error names the first records that differ.
+// Verify checks that a and b hold the same records, source states, purged
+// keys and staged arrivals. It reads both stores in path order at once and
+// compares a digest of each record: its path, kind, file bytes and value
+// as the codec encodes it. The error names the first records that differ.
 func Verify(ctx context.Context, a, b store.Store) (Summary, error) {
 	ca, err := a.Count(ctx)
 	if err != nil {
@@ -268,7 +328,20 @@ func Verify(ctx context.Context, a, b store.Store) (Summary, error) {
 	}) {
 		problems = append(problems, fmt.Sprintf("purged keys differ: %d in the source, %d in the copy", len(ta), len(tb)))
 	}
-	sum := Summary{Records: ca, Sources: len(sa), Tombstones: len(ta), Digest: hex.EncodeToString(hub.Sum(nil))}
+	ga, err := staged(ctx, a)
+	if err != nil {
+		return Summary{}, fmt.Errorf("verify: %w", err)
+	}
+	gb, err := staged(ctx, b)
+	if err != nil {
+		return Summary{}, fmt.Errorf("verify: %w", err)
+	}
+	if same, err := sameStaged(ga, gb); err != nil {
+		return Summary{}, fmt.Errorf("verify: %w", err)
+	} else if !same {
+		problems = append(problems, fmt.Sprintf("staged arrivals differ: %d in the source, %d in the copy", len(ga), len(gb)))
+	}
+	sum := Summary{Records: ca, Sources: len(sa), Tombstones: len(ta), Staged: len(ga), Digest: hex.EncodeToString(hub.Sum(nil))}
 	if len(problems) > 0 {
 		return sum, fmt.Errorf("verify: the copy differs from the source:\n  %s", strings.Join(problems, "\n  "))
 	}
