@@ -45,6 +45,17 @@ func runExport(ctx context.Context, env *Env, args []string) error {
 	}
 	fmt.Fprintf(env.Stdout, "exported %d records to %s in %s (%.0f records/s): %s\n",
 		n, out, round(res.elapsed), progress.Rate(int64(n), res.elapsed), kindSummary(res.kinds))
+	if sg, ok := st.(store.Stager); ok {
+		// Staged arrivals have no file yet; say so rather than leave
+		// them out without a word.
+		staged, err := sg.Staged(ctx)
+		if err != nil {
+			return fmt.Errorf("export: %w", err)
+		}
+		if len(staged) > 0 {
+			fmt.Fprintf(env.Stdout, "not exported: %d arrivals staged by ingest workers and not stored yet; run `newshub ingest --once`, which stores them, then export again\n", len(staged))
+		}
+	}
 	if res.failed > 0 {
 		fmt.Fprintf(env.Stdout, "failed to write %d records (reasons above)\n", res.failed)
 		return errFailed

@@ -8,10 +8,14 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"newshub/internal/content/contenttest"
+	"newshub/internal/model"
+	"newshub/internal/store"
 	"newshub/internal/store/postgres"
 	"newshub/internal/store/postgres/pgtest"
+	"newshub/internal/store/sqlite"
 	"newshub/internal/store/transfer"
 	"newshub/internal/testutil"
 )
@@ -223,5 +227,52 @@ func TestTwoCopiesAtOnceOneRefuses(t *testing.T) {
 	defer to.Close()
 	if _, err := transfer.Verify(ctx, from, to); err != nil {
 		t.Error(err)
+	}
+}
+
+// TestStagedArrivalsAreNeverLeftOutSilently stages two arrivals in a
+// PostgreSQL hub, as a worker that died before storing them leaves them:
+// a copy into SQLite, which cannot hold them, is refused with what to do
+// and writes nothing; export says they are not in the folder.
+func TestStagedArrivalsAreNeverLeftOutSilently(t *testing.T) {
+	ctx := context.Background()
+	src := genSite(t, 30, 5)
+	pg := pgtest.DSN(t)
+	if code, _, errs := run(t, "--db", pg, "import", src); code != 0 {
+		t.Fatalf("import: exit %d\n%s", code, errs)
+	}
+	st, err := postgres.Open(ctx, pg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var arrivals []store.Staged
+	for _, title := range []string{"Arrival one", "Arrival two"} {
+		arrivals = append(arrivals, store.Staged{Source: "https://example.com/feed.xml", Record: &model.Record{Kind: model.KindNews,
+			Article: &model.Article{Title: title, PublishedDateTime: time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC)}}})
+	}
+	err = st.Stage(ctx, arrivals)
+	st.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	dbFile := filepath.Join(t.TempDir(), "copy.db")
+	code, _, errs := run(t, "copy", "--from", pg, "--to", "sqlite:"+dbFile)
+	if code != ExitFailure || !strings.Contains(errs, "arrivals staged by ingest workers are not stored yet: 2 of them") ||
+		!strings.Contains(errs, "newshub ingest --once") {
+		t.Fatalf("copy into SQLite: exit %d, %q; want a refusal saying what to do", code, errs)
+	}
+	copied, err := sqlite.Open(ctx, dbFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer copied.Close()
+	if counts, err := copied.Count(ctx); err != nil || len(counts) != 0 {
+		t.Fatalf("the refused copy wrote %v (%v)", counts, err)
+	}
+
+	code, stdout, errs := run(t, "--site", src, "--db", pg, "export", filepath.Join(t.TempDir(), "out"))
+	if code != 0 || !strings.Contains(stdout, "not exported: 2 arrivals staged by ingest workers") {
+		t.Fatalf("export: exit %d, %q%s; want the staged arrivals named", code, stdout, errs)
 	}
 }
