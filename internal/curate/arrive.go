@@ -388,10 +388,12 @@ func leanCopy(r *model.Record, onTopic *model.Relevance) *model.Record {
 // shed drops from a lean copy, once the clusterer has its words, what
 // only related coverage reads: a related entry made of it is made of the
 // stored record, read again (see similar). Across a window of tens of
-// thousands of records the excerpts and images are much of what the lean
-// copies hold. The title stays: headlines are matched against it.
+// thousands of records the excerpts, images and addresses are much of what
+// the lean copies hold. The title stays, as headlines are matched against
+// it, and the canonical URL, by which the batch finds records in play.
 func shed(a *model.Article) {
 	a.Excerpt, a.Images, a.AmpWebURL, a.CdnAmpWebURL = "", nil, "", ""
+	a.OriginalURL, a.WebURL = "", ""
 	a.Provider = model.Provider{}
 }
 

@@ -52,11 +52,11 @@ func TestArriveKeepsTheFileOfAStoredRecordItChanges(t *testing.T) {
 }
 
 // TestWindowCopiesShedWhatOnlyRelatedCoverageReads checks that the lean
-// copies of a window's stored records keep no excerpt, images, AMP
-// addresses nor publisher once clustered (a related entry made of one is
-// made of the stored record, read again), and no GUID once the arrivals
-// are de-duplicated: across a window of tens of thousands of records they
-// would be much of what a batch holds.
+// copies of a window's stored records keep no excerpt, images, addresses
+// (but the canonical URL) nor publisher once clustered (a related entry
+// made of one is made of the stored record, read again), and no GUID once
+// the arrivals are de-duplicated: across a window of tens of thousands of
+// records they would be much of what a batch holds.
 func TestWindowCopiesShedWhatOnlyRelatedCoverageReads(t *testing.T) {
 	ctx, st := context.Background(), openStore(t)
 	day := time.Date(2020, 9, 12, 17, 0, 0, 0, time.UTC)
@@ -89,8 +89,11 @@ func TestWindowCopiesShedWhatOnlyRelatedCoverageReads(t *testing.T) {
 		if r.Article.GUID != "" {
 			t.Errorf("%s: lean copy kept GUID %q past de-duplication", r.Path, r.Article.GUID)
 		}
-		if r.Article.Title == "" {
-			t.Errorf("%s: lean copy lost its title, which headlines are matched against", r.Path)
+		if x := r.Article; x.OriginalURL != "" || x.WebURL != "" {
+			t.Errorf("%s: lean copy kept addresses %q, %q once clustered", r.Path, x.OriginalURL, x.WebURL)
+		}
+		if r.Article.Title == "" || r.Article.CanonicalURL == "" {
+			t.Errorf("%s: lean copy lost its title or canonical URL, which the batch finds it by", r.Path)
 		}
 	}
 	if lean < 60 {
