@@ -41,14 +41,14 @@ func runIngest(ctx context.Context, env *Env, args []string) error {
 	// live heap, and the resident memory follows the limit: it is the
 	// limit plus what SQLite and the binary hold outside the Go heap
 	// (35-50 MB with the readers' small caches, see ingestRounds). A
-	// round's live heap peaks near 175 MB (a batch's arrivals, a
+	// round's live heap peaks near 150 MB (a batch's arrivals, a
 	// window's lean copies of stored news and their clusterer) only
 	// while a batch is curated, so the collector runs more often there
-	// alone: in bench/ingest.sh 256 MiB costs a third
-	// more collections and a few percent more CPU time than 352 MiB for
-	// 75 MB less resident memory. Much less makes it run all the time
-	// (200 MiB: three times the collections, a third more CPU time).
-	env.softMemoryLimit(256 << 20)
+	// alone: in bench/ingest.sh 232 MiB costs an eighth more collections
+	// than 256 MiB (95 for 84) for 23 MB less resident memory, and no
+	// CPU time that shows beside the machine's noise. Much less makes it
+	// run all the time: each collection marks the whole live heap.
+	env.softMemoryLimit(232 << 20)
 	// Ingest reads the store as curation does, window by window: mapping
 	// the file or large reader caches would only add to the resident
 	// memory.

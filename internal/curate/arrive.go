@@ -99,11 +99,32 @@ func (c *Curator) Arrive(ctx context.Context, recs []*model.Record) ([]*model.Re
 }
 
 func (c *Curator) arrive(ctx context.Context, recs []*model.Record, opts arriveOpts) ([]*model.Record, error) {
-	j, err := c.newJudge(ctx, false)
+	b, rejected, err := c.newBatch(ctx, recs, opts)
 	if err != nil {
 		return nil, err
 	}
-	b := &batch{c: c, j: j, arrived: map[string]bool{}, dropped: map[*model.Record]bool{},
+	if err := b.curate(ctx); err != nil {
+		return nil, err
+	}
+	b.release()
+	if err := b.readRaw(ctx); err != nil {
+		return nil, err
+	}
+	out, err := b.result(recs)
+	if err != nil {
+		return nil, err
+	}
+	return out, errors.Join(rejected...)
+}
+
+// newBatch gathers the usable news arrivals of recs, prepared, into a
+// batch; rejected names the others.
+func (c *Curator) newBatch(ctx context.Context, recs []*model.Record, opts arriveOpts) (b *batch, rejected []error, err error) {
+	j, err := c.newJudge(ctx, false)
+	if err != nil {
+		return nil, nil, err
+	}
+	b = &batch{c: c, j: j, arrived: map[string]bool{}, dropped: map[*model.Record]bool{},
 		work: map[string]*model.Record{}, byKey: newKeyIndex(),
 		prior: map[string]string{}, changed: map[string]*model.Record{}, dirty: map[*model.Record]bool{},
 		lean: map[*model.Record]bool{}, at: map[string]int{}, arriveOpts: opts}
@@ -125,7 +146,6 @@ func (c *Curator) arrive(ctx context.Context, recs []*model.Record, opts arriveO
 		b.work[r.Path] = r
 	}
 	j.readings = c.takeReadings(b.arrivals)
-	var rejected []error
 	b.arrivals = slices.DeleteFunc(b.arrivals, func(r *model.Record) bool {
 		if err := c.usable(r); err != nil {
 			rejected = append(rejected, err)
@@ -143,34 +163,41 @@ func (c *Curator) arrive(ctx context.Context, recs []*model.Record, opts arriveO
 			b.dirty[r] = true
 		}
 	}
+	return b, rejected, nil
+}
+
+// curate settles the stories of the batch's arrivals over the stored
+// articles of their windows.
+func (b *batch) curate(ctx context.Context) error {
+	c := b.c
 	// A batch of imported records only links them to the stored articles
 	// of their windows: the addresses of those are enough, and only the
 	// few linked to are read.
 	if ls, ok := c.st.(linkScanner); ok && b.allCarry() {
 		if err := b.loadLinks(ctx, ls); err != nil {
-			return nil, err
+			return err
 		}
 	} else if err := b.loadWindows(ctx); err != nil {
-		return nil, err
+		return err
 	}
 	if err := b.dedup(ctx); err != nil {
-		return nil, err
+		return err
 	}
+	b.forgetGUIDs()
 	if err := b.linkImported(ctx); err != nil {
-		return nil, err
+		return err
 	}
-	if err := b.clusterFresh(ctx); err != nil {
-		return nil, err
+	return b.clusterFresh(ctx)
+}
+
+// forgetGUIDs lets go of the index of GUIDs and of the GUIDs of the lean
+// copies once the arrivals are de-duplicated: nothing looks a record up by
+// its GUID after that.
+func (b *batch) forgetGUIDs() {
+	b.byKey.guids = nil
+	for r := range b.lean {
+		r.Article.GUID = ""
 	}
-	b.release()
-	if err := b.readRaw(ctx); err != nil {
-		return nil, err
-	}
-	out, err := b.result(recs)
-	if err != nil {
-		return nil, err
-	}
-	return out, errors.Join(rejected...)
 }
 
 // release lets go of the windows once the stories are settled: what is
@@ -356,6 +383,18 @@ func leanCopy(r *model.Record, onTopic *model.Relevance) *model.Record {
 		l.Relevance = onTopic
 	}
 	return &model.Record{Path: r.Path, Kind: r.Kind, Version: r.Version, Article: l}
+}
+
+// shed drops from a lean copy, once the clusterer has its words, what
+// only related coverage reads: a related entry made of it is made of the
+// stored record, read again (see similar). Across a window of tens of
+// thousands of records the excerpts, images and addresses are much of what
+// the lean copies hold. The title stays, as headlines are matched against
+// it, and the canonical URL, by which the batch finds records in play.
+func shed(a *model.Article) {
+	a.Excerpt, a.Images, a.AmpWebURL, a.CdnAmpWebURL = "", nil, "", ""
+	a.OriginalURL, a.WebURL = "", ""
+	a.Provider = model.Provider{}
 }
 
 // full returns the full record in play at path, reading it when the batch
@@ -888,6 +927,9 @@ func (b *batch) clusterWindow(ctx context.Context, seeds, adds []*model.Record) 
 	seed := func(r *model.Record) {
 		cl.Seed(c.docOf(r), r.Article.Story)
 		titled.add(titleKey(r.Article.Title), r)
+		if b.lean[r] {
+			shed(r.Article)
+		}
 	}
 	i := 0
 	for j, r := range adds {
@@ -1016,7 +1058,10 @@ func (b *batch) settle(ctx context.Context, cl *cluster.Clusterer, id string, fo
 		saved[i] = *r.Article
 	}
 	lead := b.j.judgeStory(id, arts)
-	extra := b.similar(cl, members, lead)
+	extra, err := b.similar(ctx, cl, members, lead)
+	if err != nil {
+		return err
+	}
 	b.j.finishStory(id, arts, lead, extra)
 	for i, r := range members {
 		a := r.Article
@@ -1047,7 +1092,7 @@ func (b *batch) settle(ctx context.Context, cl *cluster.Clusterer, id string, fo
 // members: similar articles of other stories in the window, then the
 // related entries the members already list that are not records in play
 // (coverage known only from the records themselves).
-func (b *batch) similar(cl *cluster.Clusterer, members []*model.Record, lead *model.Article) []model.Related {
+func (b *batch) similar(ctx context.Context, cl *cluster.Clusterer, members []*model.Record, lead *model.Article) ([]model.Related, error) {
 	in := map[string]bool{}
 	var leadPath string
 	for _, r := range members {
@@ -1062,9 +1107,23 @@ func (b *batch) similar(cl *cluster.Clusterer, members []*model.Record, lead *mo
 			if in[id] {
 				continue
 			}
-			if r := b.work[id]; r != nil && !b.dropped[r] && r.Article.Publishable() {
-				out = append(out, RelatedOf(r.Article))
+			r := b.work[id]
+			if r == nil || b.dropped[r] || !r.Article.Publishable() {
+				continue
 			}
+			if b.lean[r] {
+				// A lean copy shed its texts once seeded: the few
+				// listed as similar are read again.
+				full, err := b.c.st.Get(ctx, r.Path)
+				if errors.Is(err, store.ErrNotFound) {
+					continue
+				}
+				if err != nil {
+					return nil, fmt.Errorf("curate: %w", err)
+				}
+				r = full
+			}
+			out = append(out, RelatedOf(r.Article))
 		}
 	}
 	for _, r := range members {
@@ -1074,7 +1133,7 @@ func (b *batch) similar(cl *cluster.Clusterer, members []*model.Record, lead *mo
 			}
 		}
 	}
-	return out
+	return out, nil
 }
 
 // move applies an editor's move of an arrival (one named before it was

@@ -100,6 +100,11 @@ func BuildRelated(lead *model.Article, candidates []model.Related, limit int) []
 	if limit >= 0 && len(out) > limit {
 		out = out[:limit]
 	}
+	if cap(out) > len(out) {
+		// The list stays with its lead while the batch is curated and
+		// stored: without the room the candidates took.
+		out = append(make([]model.Related, 0, len(out)), out...)
+	}
 	return out
 }
 

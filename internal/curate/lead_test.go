@@ -120,3 +120,24 @@ func TestCompareFoldOrdersAsLowerCaseCopies(t *testing.T) {
 		}
 	}
 }
+
+// TestBuildRelatedKeepsNoRoomBeyondItsEntries checks that a related list
+// holds only its entries: a lead keeps it while its batch is curated and
+// stored, and many candidates cut to the limit would otherwise keep the
+// room of all of them.
+func TestBuildRelatedKeepsNoRoomBeyondItsEntries(t *testing.T) {
+	lead := art("Lead", "https://lead.example/story", 100, "2020-09-12T20:00:00Z")
+	var cands []model.Related
+	for i := range 50 {
+		cands = append(cands, model.Related{WebURL: "https://other.example/" + strings.Repeat("x", i+1), Quality: i})
+	}
+	for _, tc := range []struct{ limit, want int }{{10, 10}, {-1, 50}, {100, 50}} {
+		got := BuildRelated(lead, cands, tc.limit)
+		if len(got) != tc.want || cap(got) != len(got) {
+			t.Errorf("limit %d: %d entries in room for %d, want %d in room for as many", tc.limit, len(got), cap(got), tc.want)
+		}
+	}
+	if got := BuildRelated(lead, nil, 10); got != nil {
+		t.Errorf("no candidates: %v, want nil", got)
+	}
+}

@@ -50,3 +50,53 @@ func TestArriveKeepsTheFileOfAStoredRecordItChanges(t *testing.T) {
 		t.Errorf("former lead's file lost its own field or was not re-rendered:\n%s", stored.Raw)
 	}
 }
+
+// TestWindowCopiesShedWhatOnlyRelatedCoverageReads checks that the lean
+// copies of a window's stored records keep no excerpt, images, addresses
+// (but the canonical URL) nor publisher once clustered (a related entry
+// made of one is made of the stored record, read again), and no GUID once
+// the arrivals are de-duplicated: across a window of tens of thousands of
+// records they would be much of what a batch holds.
+func TestWindowCopiesShedWhatOnlyRelatedCoverageReads(t *testing.T) {
+	ctx, st := context.Background(), openStore(t)
+	day := time.Date(2020, 9, 12, 17, 0, 0, 0, time.UTC)
+	cur := newCurator(t, st, day.Add(6*time.Hour))
+	background(t, cur, st, day)
+	a := fresh("Pence drops plan to go to fundraiser hosted by QAnon backers", "https://triblive.com/news/pence-drops-plan-qanon/", "TribLIVE", day)
+	a.Article.Images = []model.Image{{URL: "https://img.example/p.jpg", Width: 1200, Height: 800}}
+	a.Article.AmpWebURL = "https://triblive.com/news/pence-drops-plan-qanon/amp/"
+	other := fresh("Farmers welcome rain after a dry summer on the plains", "https://farm.example/news/rain", "Farm News", day.Add(-time.Hour))
+	other.Article.GUID = "https://farm.example/feed/#item-7"
+	arrive(t, cur, st, a, other)
+
+	arrival := fresh("Vice President Mike Pence drops plan to go to fundraiser hosted by QAnon backers", "https://www.chicagotribune.com/nation-world/ct-nw-mike-pence-qanon-story.html", "Chicago Tribune", day.Add(2*time.Hour))
+	b, _, err := cur.newBatch(ctx, []*model.Record{arrival}, arriveOpts{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := b.curate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	lean := 0
+	for _, r := range b.window {
+		if !b.lean[r] {
+			continue
+		}
+		lean++
+		if x := r.Article; x.Excerpt != "" || x.Images != nil || x.AmpWebURL != "" || x.CdnAmpWebURL != "" || x.Provider.Name != "" {
+			t.Errorf("%s: lean copy kept excerpt %q, images %v, AMP %q, %q, publisher %q once clustered", r.Path, x.Excerpt, x.Images, x.AmpWebURL, x.CdnAmpWebURL, x.Provider.Name)
+		}
+		if r.Article.GUID != "" {
+			t.Errorf("%s: lean copy kept GUID %q past de-duplication", r.Path, r.Article.GUID)
+		}
+		if x := r.Article; x.OriginalURL != "" || x.WebURL != "" {
+			t.Errorf("%s: lean copy kept addresses %q, %q once clustered", r.Path, x.OriginalURL, x.WebURL)
+		}
+		if r.Article.Title == "" || r.Article.CanonicalURL == "" {
+			t.Errorf("%s: lean copy lost its title or canonical URL, which the batch finds it by", r.Path)
+		}
+	}
+	if lean < 60 {
+		t.Fatalf("%d lean copies in the window, want the stored records'", lean)
+	}
+}

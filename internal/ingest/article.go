@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unique"
 
 	"newshub/internal/curate"
 	"newshub/internal/ingest/parser"
@@ -112,7 +113,10 @@ func (in *Ingester) provider(src model.Source, feedTitle string, c *candidate) m
 		domain = curate.RegistrableDomain(cmp.Or(hostOf(c.page), hostOf(c.item.Link)))
 	}
 	name := cmp.Or(c.meta.Publisher, c.meta.SiteName, feedTitle, domain)
-	return model.Provider{Name: name, Domain: domain}
+	// A publisher's articles share one copy of each: the domain would
+	// otherwise be part of the page's address, and keep all of it, in
+	// every record a round holds until its batch is stored.
+	return model.Provider{Name: unique.Make(name).Value(), Domain: unique.Make(domain).Value()}
 }
 
 // logo returns an organization's 50x50 logo with an absolute URL, as

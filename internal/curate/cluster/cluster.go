@@ -271,7 +271,11 @@ func (c *Clusterer) insert(d Doc) *doc {
 		x.terms = append(x.terms, c.term(tok))
 	}
 	sort.Slice(x.terms, func(i, j int) bool { return x.terms[i] < x.terms[j] })
-	x.tf = make([]float32, len(x.terms))
+	// The frequencies and the weights share one allocation: a window
+	// holds tens of thousands of documents.
+	n := len(x.terms)
+	tw := make([]float32, 2*n)
+	x.tf, x.w = tw[:n:n], tw[n:]
 	for i, id := range x.terms {
 		x.tf[i] = feats[c.termStr[id]]
 		c.df[id]++

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unsafe"
 
 	"go.yaml.in/yaml/v3"
 
@@ -373,5 +374,30 @@ func TestSmartableQAnonPenceIsOneStory(t *testing.T) {
 	}
 	if storyOf("2020-09-11-joe-biden-and-mike-pence-exchange-elbow-bump-at-nyc-911-memorial-event") == story {
 		t.Error("the elbow-bump article joined the QAnon/Pence story")
+	}
+}
+
+// TestDocumentHoldsItsWeightsInOneAllocation checks that a document's term
+// frequencies and weights share one allocation, weighed again in place: a
+// window holds tens of thousands of documents.
+func TestDocumentHoldsItsWeightsInOneAllocation(t *testing.T) {
+	c := New(Options{})
+	at := time.Date(2024, 11, 5, 18, 0, 0, 0, time.UTC)
+	c.Add(Doc{ID: "a", Title: "Senate passes the budget after a long night", Published: at})
+	c.Add(Doc{ID: "b", Title: "House debates the budget the Senate passed", Published: at.Add(time.Hour)})
+	for _, id := range []string{"a", "b"} {
+		x := c.docs[c.byID[id]]
+		n := len(x.terms)
+		if n == 0 || len(x.tf) != n || len(x.w) != n {
+			t.Fatalf("%s: %d terms, %d frequencies, %d weights", id, n, len(x.tf), len(x.w))
+		}
+		if unsafe.Add(unsafe.Pointer(&x.tf[0]), n*int(unsafe.Sizeof(x.tf[0]))) != unsafe.Pointer(&x.w[0]) {
+			t.Errorf("%s: frequencies and weights held apart", id)
+		}
+	}
+	w := &c.docs[c.byID["a"]].w[0]
+	c.Refine()
+	if &c.docs[c.byID["a"]].w[0] != w {
+		t.Error("weighing again moved the weights")
 	}
 }
