@@ -79,6 +79,24 @@ var corpusCases = []corpusCase{
 	// usual encoding, not as Windows-1252 (a title is checked below).
 	{file: "gb2312-undeclared.xml", lenient: 2, stored: 2},
 	{file: "atom-in-xhtml.html", lenient: 2, stored: 2},
+	{file: "comment-dashes.xml", lenient: 3, stored: 3},
+	{file: "case-mismatch.xml", lenient: 3, stored: 3},
+	{file: "unquoted-attrs.xml", lenient: 3, stored: 3},
+	{file: "bad-charref.xml", lenient: 3, stored: 3},
+	{file: "unclosed-parts.atom", lenient: 3, stored: 3},
+	{file: "prefixed-unclosed.xml", lenient: 3, stored: 3},
+	{file: "stray-end-tags.xml", lenient: 3, stored: 3},
+	// Photos posted on their own, known by their images; one item has
+	// neither page nor picture.
+	{file: "photo-enclosures.xml", lenient: 2, stored: 2, notStored: map[string]int{ReasonNoLink: 1}},
+	{file: "attachments-only.json", lenient: 2, stored: 2, notStored: map[string]int{ReasonNoLink: 1}},
+	{file: "atom-alternates.atom", lenient: 3, stored: 3},
+	{file: "idn-links.xml", lenient: 3, stored: 3},
+	{file: "atom-text-links.atom", lenient: 3, stored: 3},
+	// Permalink GUIDs relative to the site; a draft's opaque one is no link.
+	{file: "relative-guids.xml", lenient: 3, stored: 3, notStored: map[string]int{ReasonNoLink: 1}},
+	// Every item has the site's address as its GUID.
+	{file: "shared-guid.xml", lenient: 3, stored: 3},
 }
 
 // TestCorpusIngestedInOneRound serves the corpus on loopback, ingests it
@@ -231,8 +249,49 @@ func TestItemsSharingALinkStayDistinctAcrossRounds(t *testing.T) {
 	}
 }
 
+// TestItemsSharingAGUIDAreToldApartByTheirLinks checks a feed whose
+// generator gives every item one GUID: its items, with links of their
+// own, are stored, known the next round, and a new one stored then.
+func TestItemsSharingAGUIDAreToldApartByTheirLinks(t *testing.T) {
+	body, err := os.ReadFile(filepath.Join("testdata", "corpus", "shared-guid.xml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rounds := []struct {
+		body      []byte
+		new, know int
+	}{
+		{body, 3, 0},
+		{body, 0, 3},
+		{bytes.Replace(body, []byte("<item>"), []byte(`<item>
+<title>Results, ward by ward</title>
+<link>https://eastsideweekly.example/news/results</link>
+<guid isPermaLink="false">https://eastsideweekly.example/</guid>
+</item>
+<item>`), 1), 1, 3},
+	}
+	round := 0
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Write(rounds[round].body)
+	}))
+	defer srv.Close()
+	h := newHub(t, true, model.Source{URL: srv.URL + "/feed.xml"})
+	opts := testOptions()
+	opts.SkipPages, opts.All = true, true
+	in := h.ingester(opts)
+	defer in.Close()
+	for n, want := range rounds {
+		round = n
+		sum, err := in.RunOnce(context.Background())
+		if err != nil || sum.New != want.new || sum.NotStored[ReasonKnown] != want.know || len(sum.NotStored) > min(want.know, 1) {
+			t.Fatalf("round %d: %+v, %v", n+1, sum, err)
+		}
+	}
+}
+
 // TestMediaFilesAreNotReadAsPages checks that an episode known by its
-// media file (no <link>, or a <link> to the file itself) is stored with
+// media file (no <link>, or a <link> to the file itself), or a photo known
+// by its image, is stored with
 // the feed's data, and its file is never fetched as if it were a page;
 // nor is a link to a file that turns out not to be a web page read.
 func TestMediaFilesAreNotReadAsPages(t *testing.T) {
@@ -253,6 +312,7 @@ func TestMediaFilesAreNotReadAsPages(t *testing.T) {
 <item><title>Episode 1</title><link>%[1]s/media/1.mp3</link><enclosure url="%[1]s/media/1.mp3" type="audio/mpeg"/></item>
 <item><title>Show notes</title><link>%[1]s/notes</link><enclosure url="%[1]s/media/0.mp3" type="audio/mpeg"/></item>
 <item><title>The report</title><link>%[1]s/report.pdf</link><description>The audit's report.</description></item>
+<item><title>The line at 7</title><guid isPermaLink="false">photo-1</guid><enclosure url="%[1]s/media/line.jpg" type="image/jpeg"/></item>
 </channel></rss>`, srv.URL)
 		case "/notes":
 			w.Header().Set("Content-Type", "text/html")
@@ -274,19 +334,19 @@ func TestMediaFilesAreNotReadAsPages(t *testing.T) {
 		t.Fatal(err)
 	}
 	news := h.news(t)
-	for _, link := range []string{srv.URL + "/media/2.mp3", srv.URL + "/media/1.mp3", srv.URL + "/notes", srv.URL + "/report.pdf"} {
+	for _, link := range []string{srv.URL + "/media/2.mp3", srv.URL + "/media/1.mp3", srv.URL + "/notes", srv.URL + "/report.pdf", srv.URL + "/media/line.jpg"} {
 		if news[link] == nil {
 			t.Errorf("%s not stored; stored %v", link, slices.Sorted(maps.Keys(news)))
 		}
 	}
 	mu.Lock()
 	defer mu.Unlock()
-	for _, p := range []string{"/media/0.mp3", "/media/1.mp3", "/media/2.mp3"} {
+	for _, p := range []string{"/media/0.mp3", "/media/1.mp3", "/media/2.mp3", "/media/line.jpg"} {
 		if hits[p] != 0 {
 			t.Errorf("%s fetched %d times", p, hits[p])
 		}
 	}
-	if sum.New != 4 || sum.Pages[pageMedia] != 2 || sum.Pages[pageRead] != 1 || sum.Pages[pageNotHTML] != 1 || hits["/notes"] != 1 {
+	if sum.New != 5 || sum.Pages[pageMedia] != 3 || sum.Pages[pageRead] != 1 || sum.Pages[pageNotHTML] != 1 || hits["/notes"] != 1 {
 		t.Errorf("summary %+v, hits %v", sum, hits)
 	}
 }

@@ -96,6 +96,33 @@ func fragment(link string) string {
 	return u.Fragment
 }
 
+// guidKeys returns the key of each item's GUID (see guidKey), "" for a
+// GUID that items of the feed with different links share: a generator
+// that gives every item one GUID ("0", the site's address) identifies
+// none of them by it, and their links tell them apart.
+func guidKeys(feedURL string, feed *parser.Feed, keys []string) []string {
+	out := make([]string, len(feed.Items))
+	first := map[string]string{} // GUID key → the key of its first item
+	shared := map[string]bool{}
+	for i, it := range feed.Items {
+		out[i] = guidKey(feedURL, it.GUID)
+		if out[i] == "" || keys[i] == "" {
+			continue
+		}
+		if k, ok := first[out[i]]; !ok {
+			first[out[i]] = keys[i]
+		} else if k != keys[i] {
+			shared[out[i]] = true
+		}
+	}
+	for i := range out {
+		if shared[out[i]] {
+			out[i] = ""
+		}
+	}
+	return out
+}
+
 // guidKey scopes a feed GUID to its feed, unless it is itself a URL: two
 // feeds may both number their items "1", "2", ... A URL GUID keeps its
 // fragment, which may be all that tells two posts apart.

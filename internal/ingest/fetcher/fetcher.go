@@ -383,12 +383,13 @@ func (f *Fetcher) readBody(resp *http.Response) ([]byte, error) {
 			defer zr.Close()
 			r = zr
 		} else {
-			fr := flate.NewReader(br) // some servers send raw deflate
-			defer fr.Close()
-			r = fr
+			return rawDeflate(br, max) // some servers send raw deflate, some none
 		}
-	default:
+	case "br", "zstd", "compress", "x-compress":
 		return nil, fmt.Errorf("unsupported Content-Encoding %q", resp.Header.Get("Content-Encoding"))
+	default:
+		// A label no client asked for ("UTF-8", "none", "binary"): servers
+		// that send it send the body as it is, and readers take it so.
 	}
 	what := "body"
 	if _, plain := r.(*bufio.Reader); r != raw && !plain {
@@ -405,6 +406,25 @@ func (f *Fetcher) readBody(resp *http.Response) ([]byte, error) {
 		return nil, fmt.Errorf("%s: %w (%d bytes)", what, ErrTooLarge, max)
 	}
 	return buf.Bytes(), nil
+}
+
+// rawDeflate reads a body labelled deflate that has no zlib header: raw
+// deflate data, or, when it does not inflate, the body as it was sent.
+func rawDeflate(r io.Reader, max int64) ([]byte, error) {
+	raw, err := io.ReadAll(r)
+	if err != nil {
+		return nil, tooLarge(err, "body", max)
+	}
+	fr := flate.NewReader(bytes.NewReader(raw))
+	defer fr.Close()
+	out, err := io.ReadAll(io.LimitReader(fr, max+1))
+	switch {
+	case err != nil:
+		return raw, nil // labelled deflate, sent plain
+	case int64(len(out)) > max:
+		return nil, fmt.Errorf("decompressed body: %w (%d bytes)", ErrTooLarge, max)
+	}
+	return out, nil
 }
 
 // tooLarge words the error of a body read past the cap as ErrTooLarge.

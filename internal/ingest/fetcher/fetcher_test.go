@@ -306,21 +306,26 @@ func TestFetchSurvivesHostileServers(t *testing.T) {
 	}
 }
 
-// TestFetchReadsAPlainBodyLabelledGzip checks a server's mistake seen on
-// real feeds: Content-Encoding gzip on a body sent as it is.
-func TestFetchReadsAPlainBodyLabelledGzip(t *testing.T) {
+// TestFetchReadsAPlainBodyLabelledOtherwise checks servers' mistakes seen
+// on real feeds: a Content-Encoding on a body sent as it is, gzip or
+// deflate, or a label that is no encoding (a charset, "none").
+func TestFetchReadsAPlainBodyLabelledOtherwise(t *testing.T) {
 	want := `<?xml version="1.0"?><rss version="2.0"><channel><title>Plain</title></channel></rss>`
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Encoding", "gzip")
-		w.Write([]byte(want))
-	}))
-	defer srv.Close()
-	resp, err := New(testOptions()).Fetch(context.Background(), Request{URL: srv.URL})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if string(resp.Body) != want {
-		t.Fatalf("body %q", resp.Body)
+	for _, label := range []string{"gzip", "deflate", "UTF-8", "none", "binary"} {
+		t.Run(label, func(t *testing.T) {
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Content-Encoding", label)
+				w.Write([]byte(want))
+			}))
+			defer srv.Close()
+			resp, err := New(testOptions()).Fetch(context.Background(), Request{URL: srv.URL})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if string(resp.Body) != want {
+				t.Fatalf("body %q", resp.Body)
+			}
+		})
 	}
 }
 

@@ -24,6 +24,15 @@ func readCorpus(t *testing.T, name string) []byte {
 	return b
 }
 
+// itemLinks lists the links of a feed's items, in order.
+func itemLinks(f *Feed) []string {
+	var links []string
+	for _, it := range f.Items {
+		links = append(links, it.Link)
+	}
+	return links
+}
+
 // TestParseAgreesWithGofeedOnWellFormedFeeds checks that the well-formed
 // files of the corpus read exactly as gofeed reads them, item for item: the
 // lenient paths are taken only where gofeed fails or loses items.
@@ -77,6 +86,13 @@ func TestParseRecoversMalformedXML(t *testing.T) {
 		{"invalid.xml", []string{"Unclosed tag"}, 0, "end tag </link> not closed"},
 		{"attr-junk.xml", []string{"Turnout climbs in the north wards", "Two wards still counting", "Recount requested in ward 7"}, 0, `line 12: stray '"' in a tag; line 19: "<" in an attribute value`},
 		{"cdata-nested.xml", []string{"Polls open at 7 across the county", "How the tally script checks the counts", "Valley turnout beats 2020"}, 0, `line 14: "]]>" inside a CDATA section`},
+		{"comment-dashes.xml", []string{"Ridgeview approves the new polling place", "Mayor's race: the last debate", "Early voting ends Saturday"}, 0, `line 11: "--" inside a comment`},
+		{"case-mismatch.xml", []string{"Sample ballots are posted", "Polling place changes for precinct 12", "Canvass board meets November 8"}, 0, "line 9: <Link> closed by </link>"},
+		{"unquoted-attrs.xml", []string{"Episode 41: the budget vote", "Episode 40: committee week", "Episode 39: sine die"}, 0, "line 9: attribute value not quoted"},
+		{"stray-end-tags.xml", []string{"How we checked the turnout numbers", "The precinct map, updated", "Absentee ballots by age group"}, 0, "line 8: end tag </span> of no open element; line 10: \"]]>\" in text"},
+		{"prefixed-unclosed.xml", []string{"Episode 12: the sheriff's race", "Episode 11: roads and bridges", "Episode 10: meet the candidates"}, 0, "line 10: <itunes:title> not closed; line 18: <atom:updated> not closed"},
+		{"unclosed-parts.atom", []string{"Council meeting, November 6", "Council meeting, October 30", "Council meeting, October 23"}, 0, "line 10: <yt:videoId> not closed; line 21: <author> not closed"},
+		{"bad-charref.xml", []string{"Council minutes October session", "Ferry schedule changes for election day", "Harbor master retires after 30 years"}, 0, "line 8: reference to a character XML forbids"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
@@ -233,6 +249,37 @@ func TestParseJSONFeedLeniently(t *testing.T) {
 	}
 }
 
+// TestParseItemLinks checks which link an item is known by where a feed
+// offers several, or none but its media: the entry's web page before its
+// other versions, the media file or image of an item with no page, an
+// Atom link written as RSS writes it, a permalink GUID relative to the
+// site, a link escaped twice, a host name in its ASCII form, a link that
+// ends where markup starts.
+func TestParseItemLinks(t *testing.T) {
+	tests := []struct {
+		file  string
+		links []string // of each item, in order; "" for none
+	}{
+		{"photo-enclosures.xml", []string{"https://img.valleycourier.example/potd/2024-11-05.jpg", "https://valleycourier.example/potd/2024-11-06.jpg", ""}},
+		{"attachments-only.json", []string{"https://cdn.precinctradio.example/pr-2024-11-06.m4a", "https://precinctradio.example/photos/precinct-4-closing.jpg", ""}},
+		{"atom-alternates.atom", []string{"https://electionboard.example/reports/2024-general-certified", "https://electionboard.example/reports/2024-turnout", "https://electionboard.example/reports/2024-audit-plan.pdf"}},
+		{"atom-text-links.atom", []string{"https://millbrook.example/announcements/city-hall-hours", "https://millbrook.example/announcements/free-rides?route=4&day=tue", "https://millbrook.example/announcements/leaf-pickup"}},
+		{"relative-guids.xml", []string{"https://canvassnotes.example/2024/11/day-one/", "https://canvassnotes.example/2024/11/training-night/", "", "https://canvassnotes.example/map?ward=3&precinct=12"}},
+		{"idn-links.xml", []string{"https://xn--brgerbote-q9a.example/2024/11/gemeinderat-vorsitz", "https://xn--brgerbote-q9a.example/2024/11/%C3%B6ffnungszeiten", "https://xn--brgerbote-q9a.example/2024/11/briefwahl?ref="}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			f, err := Parse(readCorpus(t, tt.file), "", "https://feeds.example/"+tt.file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := itemLinks(f); strings.Join(got, " ") != strings.Join(tt.links, " ") {
+				t.Fatalf("links %q, want %q", got, tt.links)
+			}
+		})
+	}
+}
+
 // TestParseRecoversOtherShapes covers shapes of brokenness seen less often:
 // a truncated RSS 1.0 document, items outside any channel, a link broken
 // over lines, text before the root element.
@@ -262,6 +309,11 @@ func TestParseRecoversOtherShapes(t *testing.T) {
 <atom:entry><atom:title>A</atom:title><atom:link href="https://p.example/a"/></atom:entry>
 <atom:entry><atom:title>B</atom:title><atom:link href="https://p.example/b"/>`,
 			[]string{"https://p.example/a", "https://p.example/b"}},
+		{"a \"<\" in the root's start tag, cut short", `<rss version="2.0" generator="Newsroom <v2>"><channel><title>B</title>
+<item><title>A</title><link>https://b.example/a</link></item><item><title>B</title><link>https://b.example/b</link></item><item><title>C</titl`,
+			[]string{"https://b.example/a", "https://b.example/b", ""}},
+		{"an internationalized host with a port", `<rss version="2.0"><channel><title>P</title><item><title>A</title><link>https://straße.example:8443/a</link></item></channel></rss>`,
+			[]string{"https://xn--strae-oqa.example:8443/a"}},
 		{"cut short just after \"<!\"", `<rss version="2.0"><channel><title>D</title><item><title>A</title><link>https://d.example/a</link></item><!`,
 			[]string{"https://d.example/a"}},
 		{"a warning before the document", "Warning: Cannot modify header information in feed.php on line 3\n" +
@@ -274,11 +326,7 @@ func TestParseRecoversOtherShapes(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			var got []string
-			for _, it := range f.Items {
-				got = append(got, it.Link)
-			}
-			if strings.Join(got, " ") != strings.Join(tt.links, " ") {
+			if got := itemLinks(f); strings.Join(got, " ") != strings.Join(tt.links, " ") {
 				t.Fatalf("links %q, want %q (malformed %q)", got, tt.links, f.Malformed)
 			}
 		})

@@ -200,6 +200,7 @@ func jsonItem(raw json.RawMessage, base *url.URL) (*Item, []string) {
 	}
 	addImage(str("image"))
 	addImage(str("banner_image"))
+	var photo string // the first image attachment
 	if a, ok := m["attachments"]; ok {
 		var atts []struct {
 			URL      any `json:"url"`
@@ -216,9 +217,21 @@ func jsonItem(raw json.RawMessage, base *url.URL) (*Item, []string) {
 			}
 			if strings.HasPrefix(strings.ToLower(typ), "image/") {
 				addImage(u)
+				if photo == "" {
+					photo = resolve(imageBase, u)
+				}
 			} else if abs := resolve(imageBase, u); isHTTP(abs) {
 				it.Enclosures = append(it.Enclosures, abs)
 			}
+		}
+	}
+	if it.Link == "" {
+		// Known by its media file, else its image, as an RSS item with
+		// only enclosures is.
+		if len(it.Enclosures) > 0 {
+			it.Link = it.Enclosures[0]
+		} else if isHTTP(photo) {
+			it.Link = photo
 		}
 	}
 	if src, w, h := firstImg(it.Content); src != "" {

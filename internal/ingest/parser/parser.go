@@ -18,6 +18,8 @@ import (
 	"github.com/mmcdole/gofeed"
 	"github.com/mmcdole/gofeed/atom"
 	ext "github.com/mmcdole/gofeed/extensions"
+	"github.com/mmcdole/gofeed/rss"
+	"golang.org/x/net/idna"
 
 	"newshub/internal/model"
 )
@@ -116,13 +118,35 @@ func parseDecoded(body []byte, feedURL string) (*Feed, error) {
 // parseGofeed parses one XML document with gofeed.
 func parseGofeed(doc []byte) (*gofeed.Feed, error) {
 	p := gofeed.NewParser()
-	p.RSSTranslator = &gofeed.DefaultRSSTranslator{DisableContentImageScan: true}
+	p.RSSTranslator = rssTranslator{gofeed.DefaultRSSTranslator{DisableContentImageScan: true}}
 	p.AtomTranslator = atomTranslator{}
 	gf, err := p.Parse(bytes.NewReader(doc))
 	if errors.Is(err, gofeed.ErrFeedTypeNotDetected) {
 		return nil, fmt.Errorf("%w: %w", ErrNotAFeed, err)
 	}
 	return gf, err
+}
+
+// rssTranslator is gofeed's, except that an item whose only address is a
+// permalink GUID relative to the site ("/2024/11/post") gets it as a link
+// to resolve: gofeed takes a GUID for an opaque identifier.
+type rssTranslator struct{ gofeed.DefaultRSSTranslator }
+
+func (t rssTranslator) Translate(feed any) (*gofeed.Feed, error) {
+	f, err := t.DefaultRSSTranslator.Translate(feed)
+	rf, ok := feed.(*rss.Feed)
+	if err != nil || !ok || len(rf.Items) != len(f.Items) {
+		return f, err
+	}
+	for i, ri := range rf.Items {
+		if ri.GUID == nil || strings.EqualFold(strings.TrimSpace(ri.GUID.IsPermalink), "false") {
+			continue
+		}
+		if g := strings.TrimSpace(ri.GUID.Value); strings.HasPrefix(g, "/") {
+			f.Items[i].Links = append(f.Items[i].Links, g)
+		}
+	}
+	return f, nil
 }
 
 // atomTranslator is gofeed's, except that an entry's links leave out its
@@ -139,13 +163,31 @@ func (t atomTranslator) Translate(feed any) (*gofeed.Feed, error) {
 	}
 	for i, e := range af.Entries {
 		f.Items[i].Links = nil
+		var others []string
 		for _, l := range e.Links {
-			if l.Rel == "alternate" { // the parser's reading of no rel, too
+			switch {
+			case l.Rel != "alternate": // the parser's reading of no rel, too
+			case isPageType(l.Type):
 				f.Items[i].Links = append(f.Items[i].Links, l.Href)
+			default:
+				others = append(others, l.Href)
 			}
+		}
+		// An entry's web page before its other versions (a PDF, a feed
+		// of its own), whichever comes first.
+		f.Items[i].Links = append(f.Items[i].Links, others...)
+		if f.Items[i].Link != "" && len(f.Items[i].Links) > 0 {
+			f.Items[i].Link = f.Items[i].Links[0]
 		}
 	}
 	return f, nil
+}
+
+// isPageType reports whether an Atom link's type is a web page's (or
+// unsaid, which means one).
+func isPageType(t string) bool {
+	t, _, _ = strings.Cut(strings.ToLower(strings.TrimSpace(t)), ";")
+	return t == "" || t == "text/html" || t == "application/xhtml+xml"
 }
 
 // convert makes a Feed of gofeed's feed header and items.
@@ -329,12 +371,29 @@ func item(gi *gofeed.Item, base *url.URL) Item {
 			it.Enclosures = append(it.Enclosures, u)
 		}
 	}
-	if it.Link == "" && len(it.Enclosures) > 0 {
-		// An episode with no page of its own is known by its media file,
-		// as podcast apps and lenient readers know it.
-		it.Link = it.Enclosures[0]
+	if it.Link == "" {
+		it.Link = enclosureLink(it.Enclosures, gi.Enclosures, imageBase)
 	}
 	return it
+}
+
+// enclosureLink returns the link of an item that has no other: its first
+// media file (an episode with no page of its own is known by it, as
+// podcast apps and lenient readers know it), else its first image
+// enclosure (a photo posted on its own); "" when it has neither.
+func enclosureLink(media []string, encs []*gofeed.Enclosure, base *url.URL) string {
+	if len(media) > 0 {
+		return media[0]
+	}
+	for _, e := range encs {
+		if e == nil {
+			continue
+		}
+		if u := resolve(base, e.URL); isHTTP(u) {
+			return u
+		}
+	}
+	return ""
 }
 
 // itemLink returns the item's absolute http(s) link: its link, else its
@@ -392,8 +451,18 @@ func resolve(base *url.URL, ref string) string {
 	if strings.ContainsAny(ref, "\t\r\n") {
 		ref = joinLines(ref)
 	}
+	if i := strings.IndexByte(ref, '<'); i >= 0 {
+		// Markup in a link ("?ref=<b>rss</b>"): a URL never holds a
+		// "<", so the link ends before it, as lenient readers read it.
+		ref = strings.TrimSpace(ref[:i])
+	}
 	if ref == "" {
 		return ""
+	}
+	if strings.Contains(ref, "&amp;") {
+		// Escaped twice by the feed's generator ("&amp;amp;"): no link
+		// means "&amp;" in its query.
+		ref = strings.ReplaceAll(ref, "&amp;", "&")
 	}
 	u, err := url.Parse(ref)
 	if err != nil {
@@ -402,7 +471,28 @@ func resolve(base *url.URL, ref string) string {
 	if base != nil && !u.IsAbs() {
 		u = base.ResolveReference(u)
 	}
+	if !isASCII(u.Host) {
+		// An internationalized domain name, which String would
+		// percent-encode into a host no resolver knows.
+		h, err := idna.Lookup.ToASCII(u.Hostname())
+		if err != nil {
+			return ""
+		}
+		if port := u.Port(); port != "" {
+			h += ":" + port
+		}
+		u.Host = h
+	}
 	return u.String()
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
 }
 
 // images collects the item's pictures in the order a reader would pick

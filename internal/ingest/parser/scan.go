@@ -3,6 +3,7 @@ package parser
 import (
 	"bytes"
 	"fmt"
+	"strconv"
 	"strings"
 )
 
@@ -43,7 +44,14 @@ type repair struct {
 // textOnly are the elements of an item or entry that hold only text, so
 // that a start tag inside one means it was left open.
 var textOnly = map[string]bool{"title": true, "link": true, "guid": true, "pubdate": true,
-	"published": true, "updated": true, "id": true, "comments": true}
+	"published": true, "updated": true, "id": true, "comments": true, "creator": true, "date": true,
+	"videoid": true, "channelid": true, "duration": true, "explicit": true, "episode": true,
+	"season": true, "episodetype": true, "origlink": true}
+
+// person are the elements of an entry that name a person: an item part
+// other than their own (name, uri, email) starting inside one means it
+// was left open.
+var person = map[string]bool{"author": true, "contributor": true}
 
 // itemPart are the other usual elements of an item or entry: one starting
 // inside a text-only element means that element was left open (a "<b>"
@@ -67,9 +75,10 @@ func recordName(root string) string {
 // the end of its item is taken to end where its element does.
 func scanXML(doc []byte) *scan {
 	s := &scan{rootEnd: len(doc)}
-	var stack []string // local names of the open elements
-	rec := -1          // index in s.records of the open record, or -1
-	recDepth := 0      // len(stack) once the record's element is pushed
+	var stack []string  // local names of the open elements
+	var qnames []string // their names as written, in step with stack
+	rec := -1           // index in s.records of the open record, or -1
+	recDepth := 0       // len(stack) once the record's element is pushed
 	line, lineAt := 1, 0
 	lineOf := func(pos int) int {
 		if pos < lineAt { // a tag's attributes were noted before the tag
@@ -81,6 +90,8 @@ func scanXML(doc []byte) *scan {
 		return line
 	}
 	recName := ""
+	textLink := -1 // where the end tag of an Atom <link>URL</link> starts
+	rootTagEnd, chanStart, chanEnd := 0, 0, 0
 	closeRecord := func(end int, closed bool) {
 		r := &s.records[rec]
 		r.end, r.closed = end, closed
@@ -89,7 +100,7 @@ func scanXML(doc []byte) *scan {
 	popTo := func(name string) bool {
 		for k := len(stack) - 1; k >= 0; k-- {
 			if stack[k] == name {
-				stack = stack[:k]
+				stack, qnames = stack[:k], qnames[:k]
 				return true
 			}
 		}
@@ -113,6 +124,13 @@ func scanXML(doc []byte) *scan {
 				i = len(doc)
 				continue
 			}
+			if text := rest[4 : 4+k]; bytes.Contains(text, []byte("--")) || bytes.HasSuffix(text, []byte("-")) {
+				// "<!-- a -- b -->", "<!------->": a reader rejects the
+				// comment, and the item it is in; it says nothing, so it
+				// is dropped.
+				s.repairs = append(s.repairs, repair{pos: i, cut: 4 + k + 3})
+				s.note(lineOf(i), "\"--\" inside a comment")
+			}
 			i += 4 + k + 3
 		case bytes.HasPrefix(rest, []byte("<![CDATA[")):
 			i = s.cdata(doc, i, rec >= 0, recName, stack, lineOf)
@@ -129,12 +147,36 @@ func scanXML(doc []byte) *scan {
 			qname := tagName(rest[2:])
 			n := tagEnd(doc, i+2+len(qname), false)
 			end := i + 2 + len(qname) + n
+			name := localName(qname)
+			if s.root != "" && n > 0 && doc[end-1] == '>' && !contains(stack, name) {
+				// "</span>" with no <span> open: an end tag a loose
+				// reader ignores, and a strict one rejects the item for.
+				// (One cut short, "</titl", is the open element's.)
+				s.repairs = append(s.repairs, repair{pos: i, cut: end - i})
+				s.note(lineOf(i), "end tag </%s> of no open element", qname)
+				i = end
+				continue
+			}
+			if i == textLink {
+				s.repairs = append(s.repairs, repair{pos: i, cut: end - i, text: `"/>`})
+			}
+			for k := len(stack) - 1; k >= 0; k-- {
+				if stack[k] != name {
+					continue
+				}
+				if qnames[k] != qname {
+					// "<Title>…</title>": the end tag closes the innermost
+					// open element of its name, as its start tag names it.
+					s.repairs = append(s.repairs, repair{pos: i + 2, cut: len(qname), text: qnames[k]})
+					s.note(lineOf(i), "<%s> closed by </%s>", qnames[k], qname)
+				}
+				break
+			}
 			if n == 0 || doc[end-1] != '>' {
 				// "</link" with no ">" before the next tag.
 				s.repairs = append(s.repairs, repair{pos: end, text: ">"})
 				s.note(lineOf(i), "end tag </%s> not closed", qname)
 			}
-			name := localName(qname)
 			if rec >= 0 && !contains(stack[recDepth-1:], name) {
 				// An end tag of something outside the record: the record
 				// was left open.
@@ -178,12 +220,12 @@ func scanXML(doc []byte) *scan {
 				switch name {
 				case "rss", "rdf", "feed":
 					s.root, s.rootStart, s.rootQName = name, i, qname
-					s.rootTag = string(doc[i:end])
+					rootTagEnd = end
 					recName = recordName(name)
-					stack = stack[:0]
+					stack, qnames = stack[:0], qnames[:0]
 				}
-			} else if name == "channel" && s.chanTag == "" && s.root == "rss" {
-				s.chanTag = string(doc[i:end])
+			} else if name == "channel" && chanEnd == 0 && s.root == "rss" {
+				chanStart, chanEnd = i, end
 			}
 			if s.root != "" && name == recName && !selfClosing {
 				if rec >= 0 {
@@ -194,23 +236,41 @@ func scanXML(doc []byte) *scan {
 				}
 				s.records = append(s.records, record{qname: qname, start: i, line: lineOf(i)})
 				rec = len(s.records) - 1
-				stack = append(stack, name)
+				stack, qnames = append(stack, name), append(qnames, qname)
 				recDepth = len(stack)
 				s.attrs(doc, i+1+len(qname), attrsEnd, lineOf)
 				i = end
 				continue
 			}
+			if s.root == "feed" && name == "link" && rec >= 0 && !selfClosing {
+				if k := atomTextLink(doc, i+1+len(qname), attrsEnd, end, qname); k > 0 {
+					// "<link>https://…</link>", RSS's way in an Atom entry:
+					// its text is the address.
+					s.repairs = append(s.repairs, repair{pos: i, cut: end - i, text: "<" + qname + ` href="`})
+					s.note(lineOf(i), "Atom <link> with its address as text")
+					textLink = k
+				}
+			}
 			if rec >= 0 && len(stack) == recDepth+1 && textOnly[stack[recDepth]] && (textOnly[name] || itemPart[name]) {
 				// "<title>Results<link>...": an element that holds only
 				// text was left open; it ends where the next one starts.
-				s.repairs = append(s.repairs, repair{pos: i, text: "</" + stack[recDepth] + ">"})
-				s.note(lineOf(i), "<%s> not closed", stack[recDepth])
-				stack = stack[:recDepth]
+				s.repairs = append(s.repairs, repair{pos: i, text: "</" + qnames[recDepth] + ">"})
+				s.note(lineOf(i), "<%s> not closed", qnames[recDepth])
+				stack, qnames = stack[:recDepth], qnames[:recDepth]
+				s.records[rec].lastChild = i
+			} else if rec >= 0 && len(stack) > recDepth && person[stack[recDepth]] && (textOnly[name] || itemPart[name]) {
+				// "<author><name>A</name><link …/>": the author was left
+				// open; it ends where the entry's next part starts.
+				for k := len(stack) - 1; k >= recDepth; k-- {
+					s.repairs = append(s.repairs, repair{pos: i, text: "</" + qnames[k] + ">"})
+				}
+				s.note(lineOf(i), "<%s> not closed", qnames[recDepth])
+				stack, qnames = stack[:recDepth], qnames[:recDepth]
 				s.records[rec].lastChild = i
 			}
 			s.attrs(doc, i+1+len(qname), attrsEnd, lineOf) // after what the tag's start closed
 			if !selfClosing {
-				stack = append(stack, name)
+				stack, qnames = append(stack, name), append(qnames, qname)
 			} else if rec >= 0 && len(stack) == recDepth {
 				s.records[rec].lastChild = end
 			}
@@ -221,6 +281,14 @@ func scanXML(doc []byte) *scan {
 		s.records[rec].truncated = true
 		s.note(s.records[rec].line, "document ends inside <%s>", recName)
 		closeRecord(len(doc), false)
+	}
+	// The start tags as mended: the items read on their own are wrapped
+	// in them.
+	if s.root != "" {
+		s.rootTag = string(s.text(doc, s.rootStart, rootTagEnd))
+	}
+	if chanEnd > 0 {
+		s.chanTag = string(s.text(doc, chanStart, chanEnd))
 	}
 	return s
 }
@@ -370,7 +438,12 @@ func (s *scan) attr(doc []byte, k, to int, lineOf func(int) int) int {
 	for end < to && doc[end] != ' ' && doc[end] != '\t' && doc[end] != '\n' && doc[end] != '\r' {
 		end++
 	}
+	// An unquoted value (url=https://… type=audio/mpeg), as HTML has it:
+	// quoted, the element reads.
+	s.note(lineOf(start), "attribute value not quoted")
+	s.repairs = append(s.repairs, repair{pos: start, text: `"`})
 	s.bareAmps(doc, start, end, lineOf)
+	s.repairs = append(s.repairs, repair{pos: end, text: `"`})
 	return end
 }
 
@@ -385,10 +458,25 @@ func refLen(b []byte) int {
 
 // bareAmps escapes each "&" of doc[from:to] that starts no character or
 // entity reference ("&c=2", "&reg=2" in a link): read as it stands,
-// "&reg=" would become "®=".
+// "&reg=" would become "®=". It also escapes the ">" of a "]]>".
 func (s *scan) bareAmps(doc []byte, from, to int, lineOf func(int) int) {
 	for k := from; k < to; k++ {
-		if doc[k] != '&' || isReference(doc[k+1:to]) {
+		if doc[k] == '>' && k >= from+2 && doc[k-1] == ']' && doc[k-2] == ']' {
+			// "]]>" outside a CDATA section: text may not hold it.
+			s.note(lineOf(k), "\"]]>\" in text")
+			s.repairs = append(s.repairs, repair{pos: k, cut: 1, text: "&gt;"})
+			continue
+		}
+		if doc[k] != '&' {
+			continue
+		}
+		if isReference(doc[k+1 : to]) {
+			if n := badCharRef(doc[k+1 : to]); n > 0 {
+				// "&#0;", "&#xD800;": a character XML forbids, and a
+				// reader rejects the item for it; it is dropped.
+				s.note(lineOf(k), "reference to a character XML forbids")
+				s.repairs = append(s.repairs, repair{pos: k, cut: 1 + n})
+			}
 			continue
 		}
 		if s.amps == 0 {
@@ -397,6 +485,45 @@ func (s *scan) bareAmps(doc []byte, from, to int, lineOf func(int) int) {
 		s.amps++
 		s.repairs = append(s.repairs, repair{pos: k, cut: 1, text: "&amp;"})
 	}
+}
+
+// atomTextLink returns where the end tag of an Atom link element starts
+// when the element holds an http(s) address as text and has no href; 0
+// otherwise. Its start tag, named qname, has its attributes at
+// doc[attrs:attrsEnd] and ends at end.
+func atomTextLink(doc []byte, attrs, attrsEnd, end int, qname string) int {
+	if doc[end-1] != '>' || bytes.Contains(doc[attrs:attrsEnd], []byte("href")) {
+		return 0
+	}
+	k := bytes.IndexByte(doc[end:], '<')
+	if k < 0 || !bytes.HasPrefix(doc[end+k:], []byte("</"+qname+">")) {
+		return 0
+	}
+	text := bytes.TrimSpace(doc[end : end+k])
+	if !isHTTP(string(text)) || bytes.ContainsAny(text, "\"") {
+		return 0
+	}
+	return end + k
+}
+
+// badCharRef returns the length of the character reference b (what
+// follows an "&") starts with when it names a character XML does not
+// allow, 0 otherwise.
+func badCharRef(b []byte) int {
+	if len(b) < 2 || b[0] != '#' {
+		return 0
+	}
+	end := bytes.IndexByte(b, ';')
+	digits, base := b[1:end], 10
+	if digits[0] == 'x' || digits[0] == 'X' {
+		digits, base = digits[1:], 16
+	}
+	n, err := strconv.ParseUint(string(digits), base, 32)
+	if err == nil && (n == 0x9 || n == 0xA || n == 0xD || n >= 0x20 && n <= 0xD7FF ||
+		n >= 0xE000 && n <= 0xFFFD || n >= 0x10000 && n <= 0x10FFFF) {
+		return 0
+	}
+	return end + 1
 }
 
 // isReference reports whether b (what follows an "&") starts with the
