@@ -41,14 +41,15 @@ func runIngest(ctx context.Context, env *Env, args []string) error {
 	// live heap, and the resident memory follows the limit: it is the
 	// limit plus what SQLite and the binary hold outside the Go heap
 	// (35-50 MB with the readers' small caches, see ingestRounds). A
-	// round's live heap peaks near 150 MB (a batch's arrivals, a
+	// round's live heap peaks near 140 MB (a batch's arrivals, a
 	// window's lean copies of stored news and their clusterer) only
 	// while a batch is curated, so the collector runs more often there
-	// alone: in bench/ingest.sh 232 MiB costs an eighth more collections
-	// than 256 MiB (95 for 84) for 23 MB less resident memory, and no
-	// CPU time that shows beside the machine's noise. Much less makes it
-	// run all the time: each collection marks the whole live heap.
-	env.softMemoryLimit(232 << 20)
+	// alone: in bench/ingest.sh 224 MiB takes about 102 collections where
+	// 232 MiB took 95, for 8 MB less resident memory. Much less makes it
+	// run all the time, each collection marking the whole live heap:
+	// 200 MiB keeps the round under 250 MB for about a tenth more CPU
+	// time (GOMEMLIMIT sets it).
+	env.softMemoryLimit(224 << 20)
 	// Ingest reads the store as curation does, window by window: mapping
 	// the file or large reader caches would only add to the resident
 	// memory.
@@ -103,6 +104,9 @@ func runIngest(ctx context.Context, env *Env, args []string) error {
 	}
 	if sum.Retention.News > 0 {
 		printRetention(env.Stdout, pol, sum.Retention)
+	}
+	if sum.RetentionLeft {
+		fmt.Fprintln(env.Stdout, "retention: left to the worker that stored the new articles handed to it")
 	}
 	if err == nil && ctx.Err() != nil {
 		return fmt.Errorf("interrupted: sources not recorded will be fetched again next time")

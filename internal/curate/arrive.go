@@ -33,11 +33,12 @@ type batch struct {
 	prior    map[string]string        // story a stored record had at an arrival's path
 	changed  map[string]*model.Record // stored records changed, by path
 	dirty    map[*model.Record]bool   // records whose file fields changed
-	// lean holds the window records kept as lean copies (see leanCopy),
+	// lean holds the window records kept as lean copies (see leanArena.copy),
 	// and at the index of each window record in window, by path: a lean
 	// copy is replaced by its full record before anything changes it.
-	lean map[*model.Record]bool
-	at   map[string]int
+	lean  map[*model.Record]bool
+	at    map[string]int
+	leans leanArena
 	// stored maps the keys of the arrivals to the path of the stored
 	// article ArticleByURL would return, when the store can look them up
 	// all at once; nil otherwise.
@@ -206,7 +207,7 @@ func (b *batch) forgetGUIDs() {
 // renderings would otherwise come on top of the windows.
 func (b *batch) release() {
 	b.work, b.window, b.links, b.byKey, b.prior, b.stored = nil, nil, nil, keyIndex{}, nil, nil
-	b.lean, b.at = nil, nil
+	b.lean, b.at, b.leans = nil, nil, leanArena{}
 }
 
 // readRaw reads the file bytes of the stored records to be written back
@@ -287,7 +288,7 @@ func (b *batch) loadWindows(ctx context.Context) error {
 				return
 			}
 			if !b.c.fullWindow {
-				r = leanCopy(r, onTopic)
+				r = b.leans.copy(r, onTopic)
 				b.lean[r] = true
 			}
 			b.work[r.Path] = r
@@ -357,32 +358,70 @@ func (c *Curator) scanWindow(ctx context.Context, iv interval, fn func(*model.Re
 	}
 }
 
-// leanCopy keeps of a stored window record what clustering, lead choice
-// and related coverage read of a record they do not change: its words,
-// addresses, time, story, quality and whether it may be published (the
-// relevance onTopic, when it is on topic).
-func leanCopy(r *model.Record, onTopic *model.Relevance) *model.Record {
+// leanArena holds a batch's lean copies in chunks, and the strings they
+// keep until the batch ends (see shed) in shared buffers. Allocated one by
+// one, each would sit between the garbage of the page of records it was
+// decoded from: a window's lean copies would then keep most of the heap's
+// pages of those sizes half empty.
+type leanArena struct {
+	recs []model.Record
+	arts []model.Article
+	text strings.Builder
+}
+
+const (
+	leanChunk = 256      // lean copies allocated at once
+	leanText  = 64 << 10 // bytes of kept strings allocated at once
+)
+
+// copy returns a lean copy of a stored window record: what clustering,
+// lead choice and related coverage read of a record they do not change:
+// its words, addresses, time, story, quality and whether it may be
+// published (the relevance onTopic, when it is on topic).
+func (la *leanArena) copy(r *model.Record, onTopic *model.Relevance) *model.Record {
+	if len(la.recs) == 0 {
+		la.recs, la.arts = make([]model.Record, leanChunk), make([]model.Article, leanChunk)
+	}
+	rec, l := &la.recs[0], &la.arts[0]
+	la.recs, la.arts = la.recs[1:], la.arts[1:]
 	a := r.Article
-	l := &model.Article{
-		Title: a.Title, Excerpt: a.Excerpt, PublishedDateTime: a.PublishedDateTime,
+	*l = model.Article{
+		Title: la.keep(a.Title), Excerpt: a.Excerpt, PublishedDateTime: a.PublishedDateTime,
 		OriginalURL: a.OriginalURL, WebURL: a.WebURL, AmpWebURL: a.AmpWebURL, CdnAmpWebURL: a.CdnAmpWebURL,
-		Type: a.Type, Quality: a.Quality, Heat: a.Heat, Published: a.Published,
+		Type: la.keep(a.Type), Quality: a.Quality, Heat: a.Heat, Published: a.Published,
 		Provider: model.Provider{Name: a.Provider.Name, Domain: a.Provider.Domain},
 		Images:   slices.Clip(a.Images), Has: a.Has, Archived: a.Archived,
-		CanonicalURL: a.CanonicalURL, GUID: a.GUID, Story: a.Story, FetchedAt: a.FetchedAt,
-		Withheld: a.Withheld,
+		CanonicalURL: la.keep(a.CanonicalURL), GUID: a.GUID, Story: la.keep(a.Story), FetchedAt: a.FetchedAt,
+		Withheld: la.keep(a.Withheld),
 	}
 	// One string for an address given twice, as most records give it.
+	if l.OriginalURL == l.CanonicalURL {
+		l.OriginalURL = l.CanonicalURL
+	}
 	if l.WebURL == l.OriginalURL {
 		l.WebURL = l.OriginalURL
-	}
-	if l.CanonicalURL == l.OriginalURL {
-		l.CanonicalURL = l.OriginalURL
 	}
 	if rel := a.Relevance; rel != nil && rel.OnTopic {
 		l.Relevance = onTopic
 	}
-	return &model.Record{Path: r.Path, Kind: r.Kind, Version: r.Version, Article: l}
+	*rec = model.Record{Path: la.keep(r.Path), Kind: r.Kind, Version: r.Version, Article: l}
+	return rec
+}
+
+// keep returns a copy of s in the arena's buffer of kept strings. A
+// strings.Builder never changes the bytes it has written, so a string cut
+// from what it has built stays valid when it grows or is replaced.
+func (la *leanArena) keep(s string) string {
+	if s == "" {
+		return ""
+	}
+	if la.text.Cap()-la.text.Len() < len(s) {
+		la.text = strings.Builder{}
+		la.text.Grow(max(leanText, len(s)))
+	}
+	start := la.text.Len()
+	la.text.WriteString(s)
+	return la.text.String()[start:]
 }
 
 // shed drops from a lean copy, once the clusterer has its words, what

@@ -531,16 +531,28 @@ func BenchmarkArriveIngest(b *testing.B) {
 	benchArrive(b, 50_000, 10_000, 8*time.Second)
 }
 
+// BenchmarkArriveRound measures the last batch of bench/ingest.sh's round:
+// 25,000 new articles over the last seven hours into a store of 25,000 of
+// the last day, all in the window of the new ones.
+func BenchmarkArriveRound(b *testing.B) {
+	benchArriveOver(b, 25_000, 24*time.Hour, 25_000, time.Second)
+}
+
 func benchArrive(b *testing.B, stored, batch int, every time.Duration) {
+	benchArriveOver(b, stored, time.Duration(stored/1000)*24*time.Hour, batch, every)
+}
+
+func benchArriveOver(b *testing.B, stored int, span time.Duration, batch int, every time.Duration) {
 	ctx := context.Background()
 	end := time.Date(2021, 6, 30, 0, 0, 0, 0, time.UTC)
 	words := strings.Fields("trump biden pence harris rally ohio border vaccine senate court vote election campaign fundraiser congress budget climate debate governor poll economy jobs china tax")
 	title := func(i int) string {
 		return fmt.Sprintf("%s %s %s %s story %d", words[i%len(words)], words[(i/7)%len(words)], words[(i/31)%len(words)], words[(i/97)%len(words)], i/3)
 	}
-	st := benchStore(b, stored, end, time.Duration(stored/1000)*24*time.Hour, title)
+	st := benchStore(b, stored, end, span, title)
 	cur := newCurator(b, st, end)
 	var spent time.Duration
+	var live uint64
 	b.ResetTimer()
 	for n := 0; n < b.N; n++ {
 		b.StopTimer()
@@ -558,11 +570,13 @@ func benchArrive(b *testing.B, stored, batch int, every time.Duration) {
 		}
 		b.StartTimer()
 		cpu := testutil.CPUTime()
+		peak := testutil.LiveHeapPeak()
 		out, err := cur.Arrive(ctx, arrivals)
 		if err != nil {
 			b.Fatal(err)
 		}
 		spent += testutil.CPUTime() - cpu
+		live = max(live, peak())
 		b.StopTimer()
 		if err := st.Upsert(ctx, out); err != nil {
 			b.Fatal(err)
@@ -573,6 +587,9 @@ func benchArrive(b *testing.B, stored, batch int, every time.Duration) {
 	// CPU time (all threads) says what the work costs when the machine is
 	// shared and wall time says more about the neighbours.
 	b.ReportMetric(spent.Seconds()/float64(b.N), "cpu-s/op")
+	// The largest live heap includes the store and the batch's arrivals,
+	// which are the same from one version of curation to the next.
+	b.ReportMetric(float64(live)/(1<<20), "peak-live-MiB")
 }
 
 // BenchmarkAll measures recomputing a store of 20,000 articles (twenty

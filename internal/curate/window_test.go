@@ -3,8 +3,10 @@ package curate
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"testing"
 	"time"
+	"unsafe"
 
 	"newshub/internal/content"
 	"newshub/internal/model"
@@ -98,5 +100,39 @@ func TestWindowCopiesShedWhatOnlyRelatedCoverageReads(t *testing.T) {
 	}
 	if lean < 60 {
 		t.Fatalf("%d lean copies in the window, want the stored records'", lean)
+	}
+}
+
+// TestLeanCopiesAreAllocatedTogether checks that a window's lean copies
+// come from shared chunks and keep their own copies of the strings they
+// hold for the whole batch: the records they were made of, and the strings
+// decoded with those, are garbage at once, and do not leave the heap's
+// pages half full of lean copies.
+func TestLeanCopiesAreAllocatedTogether(t *testing.T) {
+	day := time.Date(2020, 9, 12, 17, 0, 0, 0, time.UTC)
+	onTopic := &model.Relevance{OnTopic: true}
+	var la leanArena
+	var prev *model.Record
+	for i := range 2 * leanChunk {
+		r := fresh(fmt.Sprintf("Senate passes the budget, vote %d", i), fmt.Sprintf("https://news.example/budget/%d", i), "News", day)
+		r.Path = fmt.Sprintf("_news/2020-09-12-budget-%d.md", i)
+		r.Article.CanonicalURL = r.Article.OriginalURL
+		r.Article.Story = "story-1"
+		l := la.copy(r, onTopic)
+		if l.Path != r.Path || l.Article.Title != r.Article.Title || l.Article.CanonicalURL != r.Article.CanonicalURL || l.Article.Story != "story-1" {
+			t.Fatalf("copy %d: path %q, title %q, canonical %q, story %q", i, l.Path, l.Article.Title, l.Article.CanonicalURL, l.Article.Story)
+		}
+		for _, s := range [][2]string{{l.Path, r.Path}, {l.Article.Title, r.Article.Title}, {l.Article.CanonicalURL, r.Article.CanonicalURL}} {
+			if unsafe.StringData(s[0]) == unsafe.StringData(s[1]) {
+				t.Fatalf("copy %d keeps the decoded string %q", i, s[1])
+			}
+		}
+		if l.Article.OriginalURL != r.Article.OriginalURL || unsafe.StringData(l.Article.OriginalURL) != unsafe.StringData(l.Article.CanonicalURL) {
+			t.Errorf("copy %d: the address given twice is not one string", i)
+		}
+		if prev != nil && i%leanChunk != 0 && uintptr(unsafe.Pointer(l)) != uintptr(unsafe.Pointer(prev))+unsafe.Sizeof(*l) {
+			t.Fatalf("copy %d was allocated apart from copy %d", i, i-1)
+		}
+		prev = l
 	}
 }

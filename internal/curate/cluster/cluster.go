@@ -146,16 +146,23 @@ type posting struct {
 	w    float32
 }
 
+// doc is an article in the window. A window holds tens of thousands, so
+// it keeps nothing twice: its time is the slot's (Clusterer.slotTime), and
+// its frequencies and weights share one allocation.
 type doc struct {
 	id     string
 	seq    int64
-	t      time.Time
 	terms  []int32   // sorted term ids
-	tf     []float32 // weighted term frequencies, parallel to terms
-	w      []float32 // unit-length TF-IDF weights, parallel to terms
+	tfw    []float32 // weighted term frequencies, then the weights: 2*len(terms)
 	story  *story
 	seeded bool
 }
+
+// tf returns x's weighted term frequencies, parallel to its terms.
+func (x *doc) tf() []float32 { return x.tfw[:len(x.terms)] }
+
+// w returns x's unit-length TF-IDF weights, parallel to its terms.
+func (x *doc) w() []float32 { return x.tfw[len(x.terms):] }
 
 type story struct {
 	id      string
@@ -258,7 +265,7 @@ func (c *Clusterer) insert(d Doc) *doc {
 		}
 	}
 
-	x := &doc{id: d.ID, seq: c.seq, t: t}
+	x := &doc{id: d.ID, seq: c.seq}
 	c.seq++
 	feats := c.features(d)
 	toks := make([]string, 0, len(feats))
@@ -271,13 +278,10 @@ func (c *Clusterer) insert(d Doc) *doc {
 		x.terms = append(x.terms, c.term(tok))
 	}
 	sort.Slice(x.terms, func(i, j int) bool { return x.terms[i] < x.terms[j] })
-	// The frequencies and the weights share one allocation: a window
-	// holds tens of thousands of documents.
-	n := len(x.terms)
-	tw := make([]float32, 2*n)
-	x.tf, x.w = tw[:n:n], tw[n:]
+	x.tfw = make([]float32, 2*len(x.terms))
+	tf := x.tf()
 	for i, id := range x.terms {
-		x.tf[i] = feats[c.termStr[id]]
+		tf[i] = feats[c.termStr[id]]
 		c.df[id]++
 	}
 	c.live++
@@ -303,9 +307,9 @@ func (c *Clusterer) insert(d Doc) *doc {
 // undated gives the articles added without a time, before any article had
 // one, the first time seen: they count as published "now".
 func (c *Clusterer) undated(t time.Time) {
+	zero := time.Time{}.Unix()
 	for s, x := range c.docs {
-		if x != nil && x.t.IsZero() {
-			x.t = t
+		if x != nil && c.slotTime[s] == zero {
 			c.slotTime[s] = t.Unix()
 		}
 	}
@@ -377,22 +381,20 @@ func (c *Clusterer) idf(id int32) float64 {
 
 // weigh sets x.w to the unit-length TF-IDF vector of x.
 func (c *Clusterer) weigh(x *doc) {
-	if x.w == nil {
-		x.w = make([]float32, len(x.terms))
-	}
+	tf, w := x.tf(), x.w()
 	var norm float64
 	for i, id := range x.terms {
-		v := (1 + math.Log(float64(x.tf[i]))) * c.idf(id)
-		if x.tf[i] < 1 {
-			v = float64(x.tf[i]) * c.idf(id)
+		v := (1 + math.Log(float64(tf[i]))) * c.idf(id)
+		if tf[i] < 1 {
+			v = float64(tf[i]) * c.idf(id)
 		}
-		x.w[i] = float32(v)
+		w[i] = float32(v)
 		norm += v * v
 	}
 	if norm > 0 {
 		inv := 1 / math.Sqrt(norm)
-		for i := range x.w {
-			x.w[i] *= float32(inv)
+		for i := range w {
+			w[i] *= float32(inv)
 		}
 	}
 }
@@ -400,9 +402,10 @@ func (c *Clusterer) weigh(x *doc) {
 // index makes x a candidate for later articles.
 func (c *Clusterer) index(x *doc) {
 	slot := c.byID[x.id]
-	for i, id := range x.terms {
-		if x.w[i] > 0 {
-			c.postings[id] = append(c.postings[id], posting{slot, x.w[i]})
+	for i, wi := range x.w() {
+		if wi > 0 {
+			id := x.terms[i]
+			c.postings[id] = append(c.postings[id], posting{slot, wi})
 		}
 	}
 }
@@ -420,8 +423,9 @@ func (c *Clusterer) score(x *doc) {
 	c.touched = c.touched[:0]
 	var common []int // indexes into x.terms of words with long postings
 	at, win := c.slotTime[c.byID[x.id]], int64(c.window/time.Second)
+	xw := x.w()
 	for i, id := range x.terms {
-		wq := x.w[i]
+		wq := xw[i]
 		if wq == 0 {
 			continue
 		}
@@ -446,7 +450,7 @@ func (c *Clusterer) score(x *doc) {
 	// A sequential pass over a long posting list costs less than looking
 	// the word up in every candidate.
 	for _, i := range common {
-		wq := x.w[i]
+		wq := xw[i]
 		for _, p := range c.postings[x.terms[i]] {
 			if sh := c.shared[p.slot]; sh > 0 {
 				c.acc[p.slot] += wq * p.w
@@ -603,6 +607,7 @@ func (c *Clusterer) sharedWords(a, b *doc) string {
 		w   float32
 	}
 	var ws []tw
+	aw, bw := a.w(), b.w()
 	for i, j := 0, 0; i < len(a.terms) && j < len(b.terms); {
 		switch {
 		case a.terms[i] < b.terms[j]:
@@ -610,7 +615,7 @@ func (c *Clusterer) sharedWords(a, b *doc) string {
 		case a.terms[i] > b.terms[j]:
 			j++
 		default:
-			ws = append(ws, tw{c.termStr[a.terms[i]], a.w[i] * b.w[j]})
+			ws = append(ws, tw{c.termStr[a.terms[i]], aw[i] * bw[j]})
 			i++
 			j++
 		}

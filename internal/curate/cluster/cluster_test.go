@@ -378,8 +378,9 @@ func TestSmartableQAnonPenceIsOneStory(t *testing.T) {
 }
 
 // TestDocumentHoldsItsWeightsInOneAllocation checks that a document's term
-// frequencies and weights share one allocation, weighed again in place: a
-// window holds tens of thousands of documents.
+// frequencies and weights share one allocation, weighed again in place,
+// and that it keeps no time of its own beside its slot's: a window holds
+// tens of thousands of documents.
 func TestDocumentHoldsItsWeightsInOneAllocation(t *testing.T) {
 	c := New(Options{})
 	at := time.Date(2024, 11, 5, 18, 0, 0, 0, time.UTC)
@@ -388,16 +389,22 @@ func TestDocumentHoldsItsWeightsInOneAllocation(t *testing.T) {
 	for _, id := range []string{"a", "b"} {
 		x := c.docs[c.byID[id]]
 		n := len(x.terms)
-		if n == 0 || len(x.tf) != n || len(x.w) != n {
-			t.Fatalf("%s: %d terms, %d frequencies, %d weights", id, n, len(x.tf), len(x.w))
+		tf, w := x.tf(), x.w()
+		if n == 0 || len(tf) != n || len(w) != n {
+			t.Fatalf("%s: %d terms, %d frequencies, %d weights", id, n, len(tf), len(w))
 		}
-		if unsafe.Add(unsafe.Pointer(&x.tf[0]), n*int(unsafe.Sizeof(x.tf[0]))) != unsafe.Pointer(&x.w[0]) {
+		if unsafe.Add(unsafe.Pointer(&tf[0]), n*int(unsafe.Sizeof(tf[0]))) != unsafe.Pointer(&w[0]) {
 			t.Errorf("%s: frequencies and weights held apart", id)
 		}
 	}
-	w := &c.docs[c.byID["a"]].w[0]
+	w := &c.docs[c.byID["a"]].w()[0]
 	c.Refine()
-	if &c.docs[c.byID["a"]].w[0] != w {
+	if &c.docs[c.byID["a"]].w()[0] != w {
 		t.Error("weighing again moved the weights")
+	}
+	// 96 bytes is an allocation size class; a document with a time.Time
+	// of its own, or three slice headers, would take the next (112 and up).
+	if size := unsafe.Sizeof(doc{}); size > 96 {
+		t.Errorf("a document takes %d bytes, want at most 96", size)
 	}
 }

@@ -166,10 +166,10 @@ func (c *Clusterer) evict() {
 	if c.newest.IsZero() {
 		return
 	}
-	cutoff := c.newest.Add(-c.window)
+	cutoff := c.newest.Add(-c.window).Unix()
 	var dead []int32
 	for s, x := range c.docs {
-		if x != nil && x.t.Before(cutoff) {
+		if x != nil && c.slotTime[s] < cutoff {
 			dead = append(dead, int32(s))
 		}
 	}
@@ -234,11 +234,12 @@ func (c *Clusterer) norm2(st *story) float64 {
 	var terms []int32
 	for _, m := range st.members {
 		x := c.docs[m]
+		w := x.w()
 		for i, id := range x.terms {
 			if c.csum[id] == 0 {
 				terms = append(terms, id)
 			}
-			c.csum[id] += float64(x.w[i])
+			c.csum[id] += float64(w[i])
 		}
 	}
 	var n float64
@@ -295,11 +296,12 @@ func (c *Clusterer) centroidOf(st *story) centroid {
 		}
 		ct.from = min(ct.from, c.slotTime[m])
 		ct.to = max(ct.to, c.slotTime[m])
+		w := x.w()
 		for i, id := range x.terms {
 			if c.csum[id] == 0 {
 				ct.terms = append(ct.terms, id)
 			}
-			c.csum[id] += float64(x.w[i])
+			c.csum[id] += float64(w[i])
 		}
 	}
 	slices.Sort(ct.terms)

@@ -1,0 +1,34 @@
+package testutil
+
+import (
+	"runtime/metrics"
+	"time"
+)
+
+// LiveHeapPeak samples the live heap (as the last collection found it)
+// until the returned function is called, which returns the largest seen,
+// in bytes: what a piece of work held at once, for benchmarks to report.
+func LiveHeapPeak() (stop func() uint64) {
+	done := make(chan struct{})
+	peak := make(chan uint64)
+	go func() {
+		sample := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+		var high uint64
+		tick := time.NewTicker(time.Millisecond)
+		defer tick.Stop()
+		for {
+			metrics.Read(sample)
+			high = max(high, sample[0].Value.Uint64())
+			select {
+			case <-done:
+				peak <- high
+				return
+			case <-tick.C:
+			}
+		}
+	}()
+	return func() uint64 {
+		close(done)
+		return <-peak
+	}
+}
