@@ -289,14 +289,6 @@ func (o *Output) Put(rel string, data []byte) error {
 	return o.w.put([]string{rel}, data)
 }
 
-// Stamped reports whether the previous build's stamps are known, so that
-// KeepStamped may keep files: an update in place with a Manifest that
-// holds them.
-func (o *Output) Stamped() bool {
-	c := o.w.inc
-	return c != nil && c.noting && len(c.prevStamps) > 0
-}
-
 // KeepStamped leaves OUT's file at rel as it is, as part of this build,
 // and reports true, when the previous build put it with PutStamped, fresh
 // says its stamp still holds, and the file was not changed in OUT since.
@@ -312,6 +304,19 @@ func (o *Output) KeepStamped(rel string, fresh func(stamp string) bool) bool {
 	}
 	c.noteStamp(rel, prev)
 	return true
+}
+
+// PrevStamp returns the stamp the previous build noted for the file at rel
+// (see PutStamped), when an update in place knows it (with a Manifest):
+// what that file was made from, which a caller may compare with what it
+// would make now.
+func (o *Output) PrevStamp(rel string) (string, bool) {
+	c := o.w.inc
+	if c == nil || !c.noting {
+		return "", false
+	}
+	s, ok := c.prevStamps[rel]
+	return s, ok
 }
 
 // PutStamped puts data at rel, as Put does, and notes stamp, what the

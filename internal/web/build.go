@@ -43,8 +43,12 @@ func (w *Web) Build(ctx context.Context, v *publish.View, out *publish.Output) e
 	if skipped > 0 {
 		w.log.Warn("build: files under "+PictureDir+" left out: not a picture type newshub serves, or not a regular file", "files", skipped)
 	}
-	w.builtSite.Store(&b.st.site)
-	w.log.Info("build: website written", "pages", b.pages.Load(), "kept", b.kept.Load(), "aged", b.st.aged.Load(), "pictures", copied, "took", time.Since(start).Round(time.Millisecond))
+	related := "read with each page made"
+	if b.newsPass {
+		related = "one pass over the news"
+	}
+	w.log.Info("build: website written", "pages", b.pages.Load(), "kept", b.kept.Load(), "aged", b.st.aged.Load(), "pictures", copied,
+		"related", related, "took", time.Since(start).Round(time.Millisecond))
 	return ctx.Err()
 }
 
@@ -66,6 +70,10 @@ type builder struct {
 	cards sync.Map // record path → its card's fragments, see page.Card
 
 	pages, kept atomic.Int64
+	// newsPass says the related coverage of the pages was read in one
+	// pass over the news (a first build, or the settings changed) rather
+	// than from the records of the pages made again.
+	newsPass bool
 }
 
 // run writes every page.
@@ -87,7 +95,11 @@ func (b *builder) run() {
 	if root := rootURL(vc.v); root != "" {
 		nf.Base = root // served for any missing path: relative links would break
 	}
-	b.file("404.html", nf, "")
+	// The page every build renders whatever changed carries the site's
+	// hash as its stamp: the next build, in this process or another
+	// (the stamps are saved with OUT's manifest), knows from it whether
+	// the settings changed.
+	b.file("404.html", nf, b.st.siteStamp())
 	if b.failed() != nil {
 		return
 	}
@@ -97,13 +109,14 @@ func (b *builder) run() {
 		return
 	}
 	var related map[string][]model.Related
-	if last := w.builtSite.Load(); b.out.Stamped() && last != nil && *last == b.st.site {
+	if prev, ok := b.out.PrevStamp("404.html"); ok && prev == b.st.siteStamp() {
 		// Few pages change: the records of those are read one by one.
 		// After a change of the site's settings, which changes every
 		// page, one pass over the news costs less.
 		keys := slices.Sorted(maps.Keys(claims))
 		b.parallel(len(keys), func(i int) { b.archivedAt(keys[i], claims[keys[i]]) })
 	} else {
+		b.newsPass = true
 		related, err = b.relatedCoverage(claims)
 		if err != nil {
 			b.fail(fmt.Errorf("build website: %w", err))

@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"context"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"slices"
@@ -65,18 +66,7 @@ func TestUpdateRendersOnlyThePagesItChanges(t *testing.T) {
 	build()
 	build()
 
-	change := func(path string, fn func(r *model.Record)) func(t *testing.T) {
-		return func(t *testing.T) {
-			r, err := h.st.Get(ctx, path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			fn(r)
-			if err := h.st.Upsert(ctx, []*model.Record{r}); err != nil {
-				t.Fatal(err)
-			}
-		}
-	}
+	change := func(path string, fn func(r *model.Record)) func(t *testing.T) { return changeRecord(h.st, path, fn) }
 	edit := func(path string, fn func(a *model.Article)) func(t *testing.T) {
 		return change(path, func(r *model.Record) { fn(r.Article) })
 	}
@@ -161,6 +151,21 @@ func TestUpdateRendersOnlyThePagesItChanges(t *testing.T) {
 				t.Errorf("rendered again:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 			}
 		})
+	}
+}
+
+// changeRecord returns a step that changes the stored record at path.
+func changeRecord(st store.Store, path string, fn func(r *model.Record)) func(t *testing.T) {
+	return func(t *testing.T) {
+		ctx := context.Background()
+		r, err := st.Get(ctx, path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fn(r)
+		if err := st.Upsert(ctx, []*model.Record{r}); err != nil {
+			t.Fatal(err)
+		}
 	}
 }
 
@@ -297,4 +302,60 @@ func TestBuildOfANewProcessRendersOnlyThePagesItChanges(t *testing.T) {
 	fresh := filepath.Join(t.TempDir(), "fresh")
 	build(fresh)
 	sameFiles(t, out, fresh)
+}
+
+// TestUpdateInANewProcessKnowsTheSettings builds OUT as `newshub build`
+// does, each time with a new website, and with the manifest the last
+// build saved beside OUT: once the settings are known not to
+// have changed, a build reads the related coverage of the pages it makes
+// again only, rather than all the news; after they change, it reads all
+// of it once. OUT must equal a fresh build each time.
+func TestUpdateInANewProcessKnowsTheSettings(t *testing.T) {
+	ctx := context.Background()
+	base := newHubFrom(t, fixtureRecords("https://img.example.org/"))
+	now := func() time.Time { return fixtureNow }
+	opts := publish.Options{BaseURL: "https://hub.example.org/news", Now: now}
+	out := filepath.Join(t.TempDir(), "out")
+	build := func(t *testing.T, into string) string {
+		t.Helper()
+		h := newHubAt(t, base.st, now) // nothing a previous build derived
+		var log bytes.Buffer
+		h.web.log = slog.New(slog.NewTextHandler(&log, nil))
+		s, err := site.Load(ctx, base.st)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// No Manifest: a one-shot build reads the one saved beside OUT.
+		bo := publish.BuildOptions{Options: opts,
+			Extra: []func(context.Context, *publish.View, *publish.Output) error{h.web.Build}}
+		if _, err := publish.Build(ctx, base.st, s, into, bo); err != nil {
+			t.Fatalf("Build: %v", err)
+		}
+		return log.String()
+	}
+	edit := func(path string, fn func(r *model.Record)) func(t *testing.T) { return changeRecord(base.st, path, fn) }
+	const onePass, eachPage = `related="one pass over the news"`, `related="read with each page made"`
+	for _, tc := range []struct {
+		name   string
+		change func(t *testing.T)
+		want   string
+	}{
+		{"the first build", func(*testing.T) {}, onePass},
+		{"nothing changed", func(*testing.T) {}, eachPage},
+		{"a title changes", edit("_news/2026-11-18-biden-story-05.md", func(r *model.Record) { r.Article.Title = "Biden story, retitled" }), eachPage},
+		{"the site's title changes", edit("_config.yml", func(r *model.Record) { r.Config.Title = "Election Hub, retitled" }), onePass},
+		{"an article's topic labels change", edit("_news/2026-11-17-loose-article.md", func(r *model.Record) {
+			r.Article.Topics = append(r.Article.Topics, "Democratic Voice")
+		}), eachPage},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tc.change(t)
+			if log := build(t, out); !strings.Contains(log, tc.want) {
+				t.Errorf("the website's build logged:\n%s\nwant %s", log, tc.want)
+			}
+			fresh := filepath.Join(t.TempDir(), "fresh")
+			build(t, fresh)
+			sameFiles(t, out, fresh)
+		})
+	}
 }

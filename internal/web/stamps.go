@@ -3,6 +3,7 @@ package web
 import (
 	"crypto/sha256"
 	"encoding/binary"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"hash"
@@ -36,6 +37,10 @@ type stamper struct {
 
 	aged atomic.Int64 // pages made again only because a time's "… ago" changed
 }
+
+// siteStamp is the stamp of the page that records which settings a build
+// used (see builder.run).
+func (s *stamper) siteStamp() string { return "site " + hex.EncodeToString(s.site[:]) }
 
 func newStamper(vc *viewCache) *stamper {
 	return &stamper{site: siteHash(vc), now: vc.now}

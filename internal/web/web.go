@@ -55,7 +55,6 @@ type Web struct {
 	cache     atomic.Pointer[viewCache] // of the newest view a page asked for
 	rankLimit int                       // store.SearchQuery.RankLimit of searches; 0 is the store's default
 	onPage    func(name string)         // told of each page Build renders, for tests
-	builtSite atomic.Pointer[[32]byte]  // siteHash of the last website Build wrote
 }
 
 // New returns a Web over the given views and store.
