@@ -126,6 +126,9 @@ type Summary struct {
 	// Retention is what retention did after the round; zero when it was
 	// not applied.
 	Retention retention.Summary
+	// RetentionLeft says retention was left to the worker that stored
+	// the new articles this one handed it last (see RunOnce).
+	RetentionLeft bool
 }
 
 // Ingester fetches, parses and stores sources. It is safe to call RunOnce
@@ -247,10 +250,17 @@ func (in *Ingester) Run(ctx context.Context) error {
 // state and counted, not returned; the error is for what stops the round
 // (the store failing). A round that fetched anything, or failed, is
 // logged in the store (see Rounds).
+//
+// A worker whose last new articles went to the worker curating
+// (store.Stager), which stored them after this one last wrote, leaves
+// retention to that worker, which applies it after the round in which it
+// stored them: workers sharing a hub end their rounds together, and would
+// otherwise each apply it, one after the other under the curate lock,
+// each reading every stored article.
 func (in *Ingester) RunOnce(ctx context.Context) (Summary, error) {
 	started := in.now()
 	sum, err := in.round(ctx)
-	if err == nil && ctx.Err() == nil {
+	if err == nil && ctx.Err() == nil && !sum.RetentionLeft {
 		err = in.retain(ctx, &sum)
 	}
 	if sum.Due > 0 || err != nil {
@@ -406,6 +416,7 @@ func (in *Ingester) round(ctx context.Context) (Summary, error) {
 	if err == nil {
 		err = dispatchErr
 	}
+	sum.RetentionLeft = err == nil && r.handedLast && !r.unstageable
 	sum.Duration = time.Since(start)
 	return sum, err
 }
@@ -464,6 +475,12 @@ type round struct {
 	// (lastArrivalsWait when 0).
 	waitedLast bool
 	lastWait   time.Duration
+	// handedLast is set while the last new articles this worker had were
+	// handed to the worker curating rather than written by this one: at
+	// the round's end another worker stored them after this one's last
+	// write (a round ends with none of them staged). The committer alone
+	// uses it.
+	handedLast bool
 
 	mu      sync.Mutex
 	claimed map[string]*claimant // canonical URLs and GUIDs taken this round

@@ -151,9 +151,10 @@ func (r *round) newItems(ctx context.Context, src model.Source, feed *parser.Fee
 		res.drop(r.in.log, store.Drop{Reason: ReasonMalformed, Detail: where + ": " + u.Reason})
 	}
 	keys := itemKeys(feed)
+	guids := guidKeys(src.URL, feed, keys)
 	all := make([]string, 0, 2*len(keys))
-	for i, it := range feed.Items {
-		all = append(all, keys[i], guidKey(src.URL, it.GUID))
+	for i := range feed.Items {
+		all = append(all, keys[i], guids[i])
 	}
 	stored, err := r.in.index.lookup(ctx, r.in.st, src.URL, all)
 	if err != nil {
@@ -163,7 +164,7 @@ func (r *round) newItems(ctx context.Context, src model.Source, feed *parser.Fee
 	published := make([]time.Time, 0, len(feed.Items))
 	for i, it := range feed.Items {
 		published = append(published, firstTime(it.Published, it.Updated))
-		c := &candidate{item: it, canon: keys[i], guid: guidKey(src.URL, it.GUID)}
+		c := &candidate{item: it, canon: keys[i], guid: guids[i]}
 		if it.Link == "" {
 			res.drop(r.in.log, c.drop(ReasonNoLink, "the item has no http or https link"))
 			continue
@@ -298,8 +299,8 @@ var pageTypes = []string{"text/html", "application/xhtml+xml", "text/plain"}
 // says how that went.
 func (r *round) page(ctx context.Context, c *candidate) string {
 	in := r.in
-	if slices.Contains(c.item.Enclosures, c.item.Link) {
-		return pageMedia // an episode's audio or video: no page to read, and large
+	if slices.Contains(c.item.Enclosures, c.item.Link) || slices.ContainsFunc(c.item.Images, func(im model.Image) bool { return im.URL == c.item.Link }) {
+		return pageMedia // an episode's audio or video, a photo: no page to read, and large
 	}
 	if !in.opts.IgnoreRobots {
 		switch err := in.robots.Check(ctx, c.item.Link); {

@@ -11,6 +11,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"newshub/internal/model"
+	"newshub/internal/retention"
 	"newshub/internal/store"
 	"newshub/internal/store/postgres"
 	"newshub/internal/store/postgres/pgtest"
@@ -91,5 +92,85 @@ func TestLastStagedBatchJoinsTheHoldersTurn(t *testing.T) {
 	}
 	if s := h.state(t, own); s.URL != own {
 		t.Errorf("state of the holder's source not recorded: %+v", s)
+	}
+}
+
+// A worker whose new articles the worker curating stored leaves retention
+// to that worker, which applies it after the round in which it stored
+// them; a worker that stored its own applies it.
+func TestWorkerThatHandedItsArticlesLeavesRetention(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		busy     bool // another worker curates while this one commits
+		wantLeft bool
+	}{
+		{"handed to the worker curating", true, true},
+		{"stored by itself", false, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx := context.Background()
+			dsn := pgtest.DSN(t)
+			st, err := postgres.Open(ctx, dsn)
+			if err != nil {
+				t.Fatal(err)
+			}
+			fs := newFixtureServer(t)
+			h := newHubIn(t, st, true, model.Source{URL: fs.URL + "/feeds/a.xml"})
+			opts := testOptions()
+			opts.Retention = &retention.Policy{ArchiveAfter: 30 * 24 * time.Hour}
+			in := h.ingester(opts)
+			defer in.Close()
+
+			curated := make(chan error, 1)
+			if tc.busy {
+				other, err := postgres.Open(ctx, dsn)
+				if err != nil {
+					t.Fatal(err)
+				}
+				holder := newHubIn(t, other, true).ingester(opts)
+				defer holder.Close()
+				locked := make(chan struct{})
+				go func() {
+					curated <- other.Exclusive(ctx, curateLock, func(ctx context.Context) error {
+						close(locked)
+						// The holder's turn once the worker has handed its
+						// articles, as the holder's next turn would find them.
+						for {
+							has, err := other.HasStaged(ctx)
+							if err != nil {
+								return err
+							}
+							if has {
+								break
+							}
+							time.Sleep(10 * time.Millisecond)
+						}
+						r := &round{in: holder, queue: newQueue(1, 10),
+							leases: &leases{st: other, holder: holder.holder, ttl: time.Minute, held: map[string]bool{}}}
+						_, err := r.turn(ctx, other, r.queue, map[string]bool{}, &Summary{})
+						return err
+					})
+				}()
+				<-locked
+			} else {
+				curated <- nil
+			}
+			sum, err := in.RunOnce(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := <-curated; err != nil {
+				t.Fatal(err)
+			}
+			if len(h.news(t)) == 0 {
+				t.Fatal("no article stored")
+			}
+			if tc.busy && sum.Handed == 0 {
+				t.Fatalf("nothing handed to the worker curating: %+v", sum)
+			}
+			if applied := sum.Retention.News > 0; applied == tc.wantLeft || sum.RetentionLeft != tc.wantLeft {
+				t.Errorf("retention applied %v (%+v), left %v; want left %v", applied, sum.Retention, sum.RetentionLeft, tc.wantLeft)
+			}
+		})
 	}
 }

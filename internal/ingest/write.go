@@ -418,6 +418,9 @@ func (r *round) stage(ctx context.Context, sg store.Stager, batch []*result, sum
 		sum.Handed -= len(arrivals)
 		return nil, fmt.Errorf("ingest: stage %d new records: %w", len(arrivals), err)
 	}
+	if len(arrivals) > 0 {
+		r.handedLast = true
+	}
 	recorded := make([]string, len(states))
 	for i, st := range states {
 		recorded[i] = st.URL
@@ -508,6 +511,9 @@ func (r *round) commitLocked(ctx context.Context, batch []*result, paths map[str
 		} else {
 			for _, rec := range out {
 				kept[rec] = true
+			}
+			if len(out) > 0 {
+				r.handedLast = false
 			}
 			for _, res := range batch {
 				in.index.add(res.src.URL, keptOf(res, kept))
