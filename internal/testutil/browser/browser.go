@@ -39,6 +39,17 @@ type Browser struct {
 	dialogs []string
 }
 
+// start starts a browser, with a profile folder of its own, and its tab,
+// stopped when t ends.
+func start(t *testing.T, opts []chromedp.ExecAllocatorOption) (context.Context, error) {
+	opts = append(slices.Clip(opts), chromedp.UserDataDir(t.TempDir()))
+	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancelB := chromedp.NewContext(actx)
+	ctx, cancelC := context.WithTimeout(ctx, Timeout)
+	t.Cleanup(func() { cancelC(); cancelB(); cancelA() })
+	return ctx, chromedp.Do(ctx)
+}
+
 // New starts a browser for t, or skips t when there is no Chromium (see
 // testutil.Chromium). Only loopback addresses resolve in it.
 func New(t *testing.T) *Browser {
@@ -46,21 +57,24 @@ func New(t *testing.T) *Browser {
 	bin := testutil.Chromium(t)
 	opts := []chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(bin), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
-		chromedp.NoDefaultBrowserCheck, chromedp.UserDataDir(t.TempDir()),
+		chromedp.NoDefaultBrowserCheck,
 		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-sync", true), chromedp.Flag("disable-dev-shm-usage", true),
 		chromedp.Flag("hide-scrollbars", true),
 		chromedp.Flag("host-resolver-rules", "MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"),
 		chromedp.WindowSize(1280, 900),
 	}
-	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancelB := chromedp.NewContext(actx)
-	ctx, cancelC := context.WithTimeout(ctx, Timeout)
-	t.Cleanup(func() { cancelC(); cancelB(); cancelA() })
-	b := &Browser{Ctx: ctx}
-	if err := chromedp.Do(ctx); err != nil { // starts the browser and the tab
-		t.Fatalf("start chromium: %v", err)
+	ctx, err := start(t, opts)
+	if err != nil {
+		// A loaded machine sometimes loses Chromium as it starts (its
+		// child processes fail to come up): one more try tells that from
+		// a browser that cannot run here.
+		t.Logf("start chromium: %v; trying once more", err)
+		if ctx, err = start(t, opts); err != nil {
+			t.Fatalf("start chromium: %v", err)
+		}
 	}
+	b := &Browser{Ctx: ctx}
 	dialogs := chromedp.Events(ctx, cdppage.JavascriptDialogOpening)
 	go func() {
 		for ev, err := range dialogs {
@@ -73,7 +87,7 @@ func New(t *testing.T) *Browser {
 			chromedp.Call(ctx, cdppage.HandleJavaScriptDialog, cdppage.HandleJavaScriptDialogParams{Accept: false})
 		}
 	}()
-	err := chromedp.Listen(ctx, func(ev any) {
+	err = chromedp.Listen(ctx, func(ev any) {
 		b.mu.Lock()
 		defer b.mu.Unlock()
 		switch e := ev.(type) {
