@@ -344,12 +344,12 @@ func (in *Ingester) round(ctx context.Context) (Summary, error) {
 			sum.Paused++
 			continue
 		}
-		if in.opts.All || in.opts.Policy.Due(st, now) {
+		if in.opts.All || in.opts.Policy.RoundTakes(st, now) {
 			due = append(due, job{src: src, state: st})
 		}
 	}
 	sum.Due = len(due)
-	r := &round{in: in, claimed: map[string]*claimant{}, results: make(chan *result, in.opts.Workers),
+	r := &round{in: in, began: now, claimed: map[string]*claimant{}, results: make(chan *result, in.opts.Workers),
 		pageSources: make(chan struct{}, 2*in.opts.PageFetches),
 		queue:       newQueue(in.opts.BatchSize, 2*in.opts.BatchSize),
 		leases:      &leases{st: in.st, holder: in.holder, ttl: in.opts.LeaseTTL, held: map[string]bool{}}}
@@ -447,6 +447,7 @@ type result struct {
 // round is the shared state of one RunOnce.
 type round struct {
 	in          *Ingester
+	began       time.Time // by the ingester's clock: the sources' next fetches count from it
 	results     chan *result
 	pending     sync.WaitGroup // sources whose pages are being read
 	pageSources chan struct{}  // bounds the sources reading pages at once

@@ -49,7 +49,7 @@ func (r *round) source(ctx context.Context, j job) *result {
 	if resp.NotModified {
 		res.notModified = true
 		st.ETag, st.LastModified = resp.ETag, resp.LastModified
-		policy.Success(st, now, resp.Status, policy.Interval(configured, st.Interval, nil, now))
+		policy.Success(st, r.began, now, resp.Status, policy.Interval(configured, st.Interval, nil, now))
 		return res
 	}
 	feed, err := parser.Parse(resp.Body, resp.Header.Get("Content-Type"), resp.URL)
@@ -87,7 +87,7 @@ func (r *round) source(ctx context.Context, j job) *result {
 		if res.report.Malformed != "" {
 			status += "; malformed, read leniently"
 		}
-		policy.Success(st, now, status, policy.Interval(configured, st.Interval, published, now))
+		policy.Success(st, r.began, now, status, policy.Interval(configured, st.Interval, published, now))
 		return res
 	}
 	if len(fresh) == 0 {

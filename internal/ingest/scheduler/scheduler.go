@@ -112,16 +112,46 @@ func (p Policy) adaptive(published []time.Time, now time.Time) (time.Duration, b
 	return p.clamp(span / time.Duration(len(recent))), true
 }
 
-// Success records a fetch that returned a feed (200 or 304).
-func (p Policy) Success(st *store.SourceState, now time.Time, status string, interval time.Duration) {
+// A round fetches the sources due by its start or within gather after,
+// and the next fetch of each counts from the round's start: sources
+// fetched together stay due together. Each round costs curation and a
+// refresh of the hub's view whatever it brings; counted from each fetch,
+// the sources' times drift apart (a fetch waits its turn for a while in a
+// large round) until a hub of many sources runs a round every second or
+// two, each with a few sources.
+
+// gather is how long before its time a source may be fetched to join a
+// round: a tenth of the shortest interval.
+func (p Policy) gather() time.Duration { return p.withDefaults().Min / 10 }
+
+// RoundTakes reports whether a round begun at start fetches a source: it
+// is due by then or within gather after (see Due).
+func (p Policy) RoundTakes(st store.SourceState, start time.Time) bool {
+	return p.Due(st, start.Add(p.gather()))
+}
+
+// next returns when a source fetched at fetched, in a round begun at
+// round, is due again after interval: an interval after the round began,
+// unless the fetch waited so long in the round that this would be more
+// than gather sooner than an interval after the fetch.
+func (p Policy) next(round, fetched time.Time, interval time.Duration) time.Time {
+	if at := round.Add(interval); !round.IsZero() && fetched.Sub(round) <= p.gather() {
+		return at
+	}
+	return fetched.Add(interval)
+}
+
+// Success records a fetch, begun at fetched in a round begun at round,
+// that returned a feed (200 or 304).
+func (p Policy) Success(st *store.SourceState, round, fetched time.Time, status string, interval time.Duration) {
 	p = p.withDefaults()
-	st.LastFetch = now
-	st.LastSuccess = now
+	st.LastFetch = fetched
+	st.LastSuccess = fetched
 	st.LastStatus = clip(status)
 	st.Errors = 0
 	st.Paused = false
 	st.Interval = p.clamp(interval)
-	st.NextFetch = now.Add(st.Interval)
+	st.NextFetch = p.next(round, fetched, st.Interval)
 }
 
 // Failure records a failed fetch: the error count grows, the next fetch

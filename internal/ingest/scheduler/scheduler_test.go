@@ -72,7 +72,7 @@ func TestFailureBacksOffThenPauses(t *testing.T) {
 	if !p.Due(st, now) || st.Errors != 0 {
 		t.Fatal("resume")
 	}
-	p.Success(&st, now, "200 OK", time.Hour)
+	p.Success(&st, now, now, "200 OK", time.Hour)
 	if st.Errors != 0 || st.NextFetch != now.Add(time.Hour) || st.LastSuccess != now {
 		t.Fatalf("success: %+v", st)
 	}
@@ -105,6 +105,48 @@ func TestDueAndNextWake(t *testing.T) {
 	}
 	if got := p.NextWake(states); !got.Equal(now.Add(10 * time.Minute)) {
 		t.Fatalf("NextWake = %s", got)
+	}
+}
+
+// TestRoundKeepsItsSourcesTogether checks that the sources a round
+// fetches are due again together, an interval after the round began,
+// unless a fetch waited in the round longer than a source may be early;
+// and that a round takes the sources due a little after it begins.
+func TestRoundKeepsItsSourcesTogether(t *testing.T) {
+	p := Policy{Min: 10 * time.Minute} // gather: 1 minute
+	tests := []struct {
+		name    string
+		round   time.Time
+		fetched time.Duration // after the round began
+		want    time.Time
+	}{
+		{"fetched as the round began", now, 0, now.Add(time.Hour)},
+		{"fetched later in the round", now, 40 * time.Second, now.Add(time.Hour)},
+		{"fetched a gather after", now, time.Minute, now.Add(time.Hour)},
+		{"waited longer in the round", now, 3 * time.Minute, now.Add(3*time.Minute + time.Hour)},
+		{"no round", time.Time{}, 0, now.Add(time.Hour)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var st store.SourceState
+			fetched := now.Add(tt.fetched)
+			p.Success(&st, tt.round, fetched, "200 OK", time.Hour)
+			if !st.NextFetch.Equal(tt.want) || !st.LastFetch.Equal(fetched) || !st.LastSuccess.Equal(fetched) {
+				t.Fatalf("next %s, last fetch %s, last success %s; want next %s, fetched %s", st.NextFetch, st.LastFetch, st.LastSuccess, tt.want, fetched)
+			}
+		})
+	}
+	for _, tt := range []struct {
+		next time.Duration // after the round begins
+		take bool
+	}{{-time.Hour, true}, {0, true}, {59 * time.Second, true}, {time.Minute, true}, {61 * time.Second, false}, {time.Hour, false}} {
+		st := store.SourceState{NextFetch: now.Add(tt.next)}
+		if got := p.RoundTakes(st, now); got != tt.take {
+			t.Errorf("due %s after the round begins: taken %v, want %v", tt.next, got, tt.take)
+		}
+		if st.Paused = true; p.RoundTakes(st, now) {
+			t.Errorf("paused source due %s after the round begins: taken", tt.next)
+		}
 	}
 }
 

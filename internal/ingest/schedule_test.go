@@ -1,0 +1,117 @@
+package ingest
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"sync"
+	"testing"
+	"time"
+
+	"newshub/internal/ingest/scheduler"
+	"newshub/internal/model"
+	"newshub/internal/store"
+)
+
+// steppingClock is a clock that moves on by step at each reading: each
+// source of a round is then fetched at a time of its own, as in a large
+// round where fetches wait their turn.
+type steppingClock struct {
+	mu   sync.Mutex
+	t    time.Time
+	step time.Duration
+}
+
+func (c *steppingClock) now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	t := c.t
+	c.t = c.t.Add(c.step)
+	return t
+}
+
+func (c *steppingClock) set(t time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = t
+}
+
+// TestRoundsKeepTheirSourcesTogether checks that the sources a round
+// fetched, each at its own time, are due again together, so the next
+// round takes them all; and that a round takes the sources due a little
+// after it begins rather than leaving each a round of its own.
+func TestRoundsKeepTheirSourcesTogether(t *testing.T) {
+	const n = 6
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/rss+xml")
+		fmt.Fprintf(w, `<?xml version="1.0"?><rss version="2.0"><channel><title>Feed %s</title><link>https://example.org/</link></channel></rss>`, r.URL.Path)
+	}))
+	defer srv.Close()
+	var srcs []model.Source
+	for i := range n {
+		srcs = append(srcs, model.Source{URL: fmt.Sprintf("%s/feeds/%d.xml", srv.URL, i)})
+	}
+	h := newHub(t, true, srcs...)
+	start := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	clock := &steppingClock{t: start, step: 5 * time.Second}
+	opts := testOptions()
+	opts.Now, opts.Workers = clock.now, 1
+	interval := 10 * time.Minute // a source may be a minute early
+	opts.Policy = scheduler.Policy{Min: interval, Max: interval, Default: interval}
+	in := h.ingester(opts)
+	defer in.Close()
+	ctx := context.Background()
+
+	// together checks that the sources are due again at one time, an
+	// interval after the round that began at or after began did.
+	together := func(began time.Time) time.Time {
+		t.Helper()
+		var at time.Time
+		for _, s := range srcs {
+			st := h.state(t, s.URL)
+			if at.IsZero() {
+				at = st.NextFetch
+			}
+			if round := at.Add(-interval); !st.NextFetch.Equal(at) || round.Before(began) || st.LastFetch.Before(round) {
+				t.Fatalf("%s: fetched %s, next %s; want next %s, with the round's other sources", s.URL, st.LastFetch, st.NextFetch, at)
+			}
+		}
+		return at
+	}
+	sum, err := in.RunOnce(ctx)
+	if err != nil || sum.Due != n || sum.Failed != 0 {
+		t.Fatalf("first round: %+v, %v", sum, err)
+	}
+	together(start)
+	if st0, stn := h.state(t, srcs[0].URL), h.state(t, srcs[n-1].URL); st0.LastFetch.Equal(stn.LastFetch) {
+		t.Fatalf("sources fetched at one time (%s): the clock does not step", st0.LastFetch)
+	}
+
+	// Due at times spread over less than a minute: one round takes all.
+	next := start.Add(2 * interval)
+	var states []store.SourceState
+	for i, s := range srcs {
+		st := h.state(t, s.URL)
+		st.NextFetch = next.Add(time.Duration(i) * 10 * time.Second)
+		states = append(states, st)
+	}
+	if err := h.st.PutSourceState(ctx, states...); err != nil {
+		t.Fatal(err)
+	}
+	clock.set(next)
+	if sum, err := in.RunOnce(ctx); err != nil || sum.Due != n {
+		t.Fatalf("round at the first source's time: %+v, %v; want all %d sources", sum, err, n)
+	}
+	later := together(next)
+	// A source due more than a minute after a round begins waits.
+	st := h.state(t, srcs[0].URL)
+	st.NextFetch = later.Add(2 * time.Minute)
+	if err := h.st.PutSourceState(ctx, st); err != nil {
+		t.Fatal(err)
+	}
+	clock.set(later)
+	if sum, err := in.RunOnce(ctx); err != nil || sum.Due != n-1 {
+		t.Fatalf("round with one source due later: %+v, %v; want %d sources", sum, err, n-1)
+	}
+}
