@@ -47,7 +47,7 @@ func runIngest(ctx context.Context, env *Env, args []string) error {
 	// alone: in bench/ingest.sh 224 MiB takes about 102 collections where
 	// 232 MiB took 95, for 8 MB less resident memory. Much less makes it
 	// run all the time, each collection marking the whole live heap:
-	// 200 MiB keeps the round under 250 MB for about a tenth more CPU
+	// 200 MiB keeps the round under 250 MB for a tenth to a quarter more CPU
 	// time (GOMEMLIMIT sets it).
 	env.softMemoryLimit(224 << 20)
 	// Ingest reads the store as curation does, window by window: mapping
