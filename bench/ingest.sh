@@ -24,6 +24,8 @@
 #   PG_STATS              with DB=postgres, a file for the server's statements
 #                         of the first round by time (pg_stat_statements) and
 #                         its tables' scans and analyses
+#   LOGS=DIR              keep the log of each ingest process in DIR
+#                         (roundR.N.log; INGEST_ARGS="-v" logs the first round's steps)
 #   MEMPROFILE            a file for the heap profile of the first round at
 #                         its largest live heap (go tool pprof reads it)
 #   NEWSHUB=BIN           a built newshub to measure instead of this checkout's
@@ -95,6 +97,7 @@ newshub=("$bin" --site "$site" --db "$dsn")
 # live_mb (the largest heap left after a collection, in any process: what
 # the process really holds, which the soft memory limit and the runtime's
 # overhead come on top of) and gcs (collections, in all).
+rounds=0
 measure() {
   local n=$1 i pids=() t0 t1
   shift
@@ -121,6 +124,11 @@ measure() {
     rss_mb=$(cat "$work"/time.* | awk '{ if ($2 > m) m = $2 } END { printf "%d", m / 1024 }')
   else
     cpu="?" rss_mb="?"
+  fi
+  rounds=$((rounds + 1))
+  if [ -n "${LOGS:-}" ]; then
+    mkdir -p "$LOGS"
+    for i in $(seq 1 "$n"); do grep -v '^gc [0-9]' "$work/run.$i.err" >"$LOGS/round$rounds.$i.log" || true; done
   fi
   rm -f "$work"/run.*.out "$work"/run.*.err "$work"/time.*
 }
