@@ -93,6 +93,7 @@ func TestParseRecoversMalformedXML(t *testing.T) {
 		{"prefixed-unclosed.xml", []string{"Episode 12: the sheriff's race", "Episode 11: roads and bridges", "Episode 10: meet the candidates"}, 0, "line 10: <itunes:title> not closed; line 18: <atom:updated> not closed"},
 		{"unclosed-parts.atom", []string{"Council meeting, November 6", "Council meeting, October 30", "Council meeting, October 23"}, 0, "line 10: <yt:videoId> not closed; line 21: <author> not closed"},
 		{"bad-charref.xml", []string{"Council minutes October session", "Ferry schedule changes for election day", "Harbor master retires after 30 years"}, 0, "line 8: reference to a character XML forbids"},
+		{"unescaped-markup.xml", []string{"Parsing into Vec<String> without copies", "When HashMap<K, V> beats BTreeMap", "Benchmarks where n<ten thousand mislead", "Release notes for 0.9"}, 0, "line 9: <String> not closed; line 13: <br> not closed"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
@@ -151,6 +152,25 @@ func TestParseKeepsTextHoldingCDATAEnd(t *testing.T) {
 		if !strings.HasSuffix(got, tt.text) {
 			t.Errorf("item %d reads %q, want it to end %q", tt.item, got, tt.text)
 		}
+	}
+}
+
+// TestParseKeepsUnescapedHTML checks HTML a feed left unescaped, with
+// elements never closed (<br>, <img …>, <p>): the item's HTML reads as
+// written, its picture found, and nothing of the feed's own markup in it.
+func TestParseKeepsUnescapedHTML(t *testing.T) {
+	f, err := Parse(readCorpus(t, "unescaped-markup.xml"), "", "https://ferrousnotes.example/feed")
+	if err != nil || len(f.Items) != 4 {
+		t.Fatalf("%v, %d items", err, len(f.Items))
+	}
+	if got, want := f.Items[0].Summary, `<p>Borrowing the input buffer<br/>saves an allocation per field.<img src="/img/vec.png" width="600"/></p>`; got != want {
+		t.Errorf("summary %q, want %q", got, want)
+	}
+	if im := f.Items[0].Images; len(im) != 1 || im[0].URL != "https://ferrousnotes.example/img/vec.png" || im[0].Width != 600 {
+		t.Errorf("images %+v", im)
+	}
+	if got, want := f.Items[1].Summary, "<p>Lookups dominate.<p>Ordering does not matter.<hr/>"; got != want {
+		t.Errorf("summary %q, want %q", got, want)
 	}
 }
 

@@ -194,7 +194,7 @@ func isPageType(t string) bool {
 func convert(gf *gofeed.Feed, base *url.URL, items []*gofeed.Item) *Feed {
 	f := &Feed{Type: "rss"}
 	if gf != nil {
-		f.Title, f.Type, f.Version = PlainText(gf.Title), gf.FeedType, gf.FeedVersion
+		f.Title, f.Type, f.Version = titleText(gf.Title), gf.FeedType, gf.FeedVersion
 		f.SiteURL = resolve(base, gf.Link)
 	}
 	// Item links are relative to the site when it names one, else to the
@@ -341,7 +341,7 @@ func firstByte(body []byte) byte {
 func item(gi *gofeed.Item, base *url.URL) Item {
 	it := Item{
 		GUID:    strings.TrimSpace(gi.GUID),
-		Title:   PlainText(gi.Title),
+		Title:   titleText(gi.Title),
 		Summary: gi.Description,
 		Content: gi.Content,
 		Link:    itemLink(gi, base),
