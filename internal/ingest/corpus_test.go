@@ -97,6 +97,8 @@ var corpusCases = []corpusCase{
 	{file: "relative-guids.xml", lenient: 3, stored: 3, notStored: map[string]int{ReasonNoLink: 1}},
 	// Titles holding a "<" ("Vec<String>") and HTML not escaped.
 	{file: "unescaped-markup.xml", lenient: 4, stored: 4},
+	// Links through FeedBurner's redirect, the original address beside.
+	{file: "feedburner.xml", lenient: 3, stored: 3},
 	// Every item has the site's address as its GUID.
 	{file: "shared-guid.xml", lenient: 3, stored: 3},
 }

@@ -272,9 +272,10 @@ func TestParseJSONFeedLeniently(t *testing.T) {
 // TestParseItemLinks checks which link an item is known by where a feed
 // offers several, or none but its media: the entry's web page before its
 // other versions, the media file or image of an item with no page, an
-// Atom link written as RSS writes it, a permalink GUID relative to the
-// site, a link escaped twice, a host name in its ASCII form, a link that
-// ends where markup starts.
+// Atom link written as RSS writes it, the original address beside a
+// FeedBurner redirect, a permalink GUID relative to the site, a link
+// escaped twice, a host name in its ASCII form, a link that ends where
+// markup starts.
 func TestParseItemLinks(t *testing.T) {
 	tests := []struct {
 		file  string
@@ -285,6 +286,7 @@ func TestParseItemLinks(t *testing.T) {
 		{"atom-alternates.atom", []string{"https://electionboard.example/reports/2024-general-certified", "https://electionboard.example/reports/2024-turnout", "https://electionboard.example/reports/2024-audit-plan.pdf"}},
 		{"atom-text-links.atom", []string{"https://millbrook.example/announcements/city-hall-hours", "https://millbrook.example/announcements/free-rides?route=4&day=tue", "https://millbrook.example/announcements/leaf-pickup"}},
 		{"relative-guids.xml", []string{"https://canvassnotes.example/2024/11/day-one/", "https://canvassnotes.example/2024/11/training-night/", "", "https://canvassnotes.example/map?ward=3&precinct=12"}},
+		{"feedburner.xml", []string{"https://harborviewdispatch.example/2024/11/ferry-fares-rise/", "https://harborviewdispatch.example/2024/11/breakwater-repairs/", "https://feedproxy.example/~r/HarborviewDispatch/~3/Zt5Vb3nYhe/"}},
 		{"idn-links.xml", []string{"https://xn--brgerbote-q9a.example/2024/11/gemeinderat-vorsitz", "https://xn--brgerbote-q9a.example/2024/11/%C3%B6ffnungszeiten", "https://xn--brgerbote-q9a.example/2024/11/briefwahl?ref="}},
 	}
 	for _, tt := range tests {

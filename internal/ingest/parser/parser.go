@@ -396,10 +396,16 @@ func enclosureLink(media []string, encs []*gofeed.Enclosure, base *url.URL) stri
 	return ""
 }
 
-// itemLink returns the item's absolute http(s) link: its link, else its
-// first other link, else a GUID that is itself a URL.
+// itemLink returns the item's absolute http(s) link: the original
+// address a FeedBurner feed gives beside its redirect (as lenient readers
+// take it), else its link, else its first other link, else a GUID that is
+// itself a URL.
 func itemLink(gi *gofeed.Item, base *url.URL) string {
-	for _, c := range append([]string{gi.Link}, gi.Links...) {
+	var orig []string
+	for _, e := range gi.Extensions["feedburner"]["origLink"] {
+		orig = append(orig, e.Value)
+	}
+	for _, c := range append(append(orig, gi.Link), gi.Links...) {
 		if abs := resolve(base, c); isHTTP(abs) {
 			return abs
 		}
