@@ -275,7 +275,7 @@ func TestParseJSONFeedLeniently(t *testing.T) {
 // Atom link written as RSS writes it, the original address beside a
 // FeedBurner redirect, a permalink GUID relative to the site, a link
 // escaped twice, a host name in its ASCII form, a link that ends where
-// markup starts.
+// markup starts, a link written with the feed's own entity.
 func TestParseItemLinks(t *testing.T) {
 	tests := []struct {
 		file  string
@@ -287,6 +287,7 @@ func TestParseItemLinks(t *testing.T) {
 		{"atom-text-links.atom", []string{"https://millbrook.example/announcements/city-hall-hours", "https://millbrook.example/announcements/free-rides?route=4&day=tue", "https://millbrook.example/announcements/leaf-pickup"}},
 		{"relative-guids.xml", []string{"https://canvassnotes.example/2024/11/day-one/", "https://canvassnotes.example/2024/11/training-night/", "", "https://canvassnotes.example/map?ward=3&precinct=12"}},
 		{"feedburner.xml", []string{"https://harborviewdispatch.example/2024/11/ferry-fares-rise/", "https://harborviewdispatch.example/2024/11/breakwater-repairs/", "https://feedproxy.example/~r/HarborviewDispatch/~3/Zt5Vb3nYhe/"}},
+		{"doctype-entities.xml", []string{"https://townrecords.example/notices/2024/zoning-map-hearing", "https://townrecords.example/notices/2024/special-election-hours"}},
 		{"idn-links.xml", []string{"https://xn--brgerbote-q9a.example/2024/11/gemeinderat-vorsitz", "https://xn--brgerbote-q9a.example/2024/11/%C3%B6ffnungszeiten", "https://xn--brgerbote-q9a.example/2024/11/briefwahl?ref="}},
 	}
 	for _, tt := range tests {

@@ -3,6 +3,7 @@ package parser
 import (
 	"bytes"
 	"fmt"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -21,9 +22,10 @@ type scan struct {
 	rootQName string // the root's name as written ("rdf:RDF")
 	chanTag   string // RSS 0.9x/2.0: the channel's start tag as written
 	records   []record
-	repairs   []repair // in document order
-	notes     []string // what was malformed, where
-	amps      int      // bare "&" escaped
+	repairs   []repair          // in document order
+	notes     []string          // what was malformed, where
+	amps      int               // bare "&" escaped
+	entities  map[string]string // the document's own entities, by name, as declared
 }
 
 // record is one item (RSS) or entry (Atom).
@@ -151,7 +153,11 @@ func scanXML(doc []byte) *scan {
 			}
 			i += k + 2
 		case bytes.HasPrefix(rest, []byte("<!")):
-			i += 2 + tagEnd(doc, i+2, true)
+			n := 2 + tagEnd(doc, i+2, true)
+			if s.root == "" {
+				s.entityDecl(doc[i : i+n])
+			}
+			i += n
 		case bytes.HasPrefix(rest, []byte("</")):
 			qname := tagName(rest[2:])
 			n := tagEnd(doc, i+2+len(qname), false)
@@ -504,7 +510,11 @@ func (s *scan) bareAmps(doc []byte, from, to int, lineOf func(int) int) {
 			continue
 		}
 		if isReference(doc[k+1 : to]) {
-			if n := badCharRef(doc[k+1 : to]); n > 0 {
+			if name, value, ok := s.entity(doc[k+1 : to]); ok {
+				// The feed's own entity ("&site;"): the documents the
+				// items are read from do not carry its declaration.
+				s.repairs = append(s.repairs, repair{pos: k, cut: len(name) + 2, text: value})
+			} else if n := badCharRef(doc[k+1 : to]); n > 0 {
 				// "&#0;", "&#xD800;": a character XML forbids, and a
 				// reader rejects the item for it; it is dropped.
 				s.note(lineOf(k), "reference to a character XML forbids")
@@ -539,6 +549,38 @@ func isName(qname string) bool {
 		}
 	}
 	return true
+}
+
+// entityDeclPattern matches the declaration of a general entity with
+// its replacement text: <!ENTITY site "https://example.com">.
+var entityDeclPattern = regexp.MustCompile(`^<!ENTITY\s+([A-Za-z_][\w.-]*)\s+(?:"([^"]*)"|'([^']*)')\s*>$`)
+
+// entityDecl notes the entity decl declares, if it declares one (the
+// document type's internal subset, before the root).
+func (s *scan) entityDecl(decl []byte) {
+	m := entityDeclPattern.FindSubmatch(decl)
+	if m == nil {
+		return
+	}
+	if s.entities == nil {
+		s.entities = map[string]string{}
+	}
+	if _, ok := s.entities[string(m[1])]; !ok { // the first declaration binds
+		s.entities[string(m[1])] = string(m[2]) + string(m[3])
+	}
+}
+
+// entity returns the name and replacement text of the document's own
+// entity that b (what follows an "&") refers to; ok is false when it
+// refers to none.
+func (s *scan) entity(b []byte) (name, value string, ok bool) {
+	if len(s.entities) == 0 {
+		return "", "", false
+	}
+	end := bytes.IndexByte(b, ';')
+	name = string(b[:end])
+	value, ok = s.entities[name]
+	return name, value, ok
 }
 
 // atomTextLink returns where the end tag of an Atom link element starts
