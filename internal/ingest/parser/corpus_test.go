@@ -263,6 +263,11 @@ func TestParseJSONFeedLeniently(t *testing.T) {
 	if err != nil || len(f.Items) != 2 || !strings.Contains(f.Malformed, "line 7: the document ends early") {
 		t.Fatalf("truncated JSON Feed: %v, %d items, %q", err, len(f.Items), f.Malformed)
 	}
+	// Items that are no list: said once.
+	f, err = Parse([]byte(`{"version":"https://jsonfeed.org/version/1.1","title":"Empty","items":null}`), "", "https://empty.example/feed.json")
+	if err != nil || len(f.Items) != 0 || f.Malformed != "malformed JSON Feed, read what could be read: items: want a list of items" {
+		t.Fatalf("items null: %v, %d items, %q", err, len(f.Items), f.Malformed)
+	}
 	// RSS converted to JSON is no JSON Feed.
 	if _, err := Parse(readCorpus(t, "rss-in-json.json"), "application/json", "https://converted.example/feed"); err == nil || !strings.Contains(err.Error(), "not a feed") {
 		t.Fatalf("RSS in JSON: %v", err)
