@@ -2,6 +2,7 @@ package parser
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -358,5 +359,34 @@ func TestParseRecoversOtherShapes(t *testing.T) {
 				t.Fatalf("links %q, want %q (malformed %q)", got, tt.links, f.Malformed)
 			}
 		})
+	}
+}
+
+// TestParseBoundsEntityExpansion checks that a feed's own entities add
+// at most the document's size: one of 10 KiB given 2,000 times in a feed
+// of 30 KiB is read as far as that, the rest left as written and said.
+func TestParseBoundsEntityExpansion(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(`<?xml version="1.0"?>` + "\n" + `<!DOCTYPE rss [<!ENTITY big "` + strings.Repeat("x", 10<<10) + `">]>` + "\n")
+	b.WriteString("<rss version=\"2.0\"><channel><title>Big</title>\n")
+	for i := range 10 {
+		fmt.Fprintf(&b, "<item><title>Item %d</title><link>https://big.example/%d</link><description>%s</description></item>\n",
+			i, i, strings.Repeat("&big;", 200))
+	}
+	b.WriteString("</channel></rss>\n")
+	doc := []byte(b.String())
+	f, err := Parse(doc, "", "https://big.example/feed")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var read int
+	for _, it := range f.Items {
+		read += len(it.Summary)
+	}
+	if read > 2*len(doc) {
+		t.Errorf("items hold %d bytes from a document of %d: the entity was expanded without bound", read, len(doc))
+	}
+	if !strings.Contains(f.Malformed, "expand past the document's size") {
+		t.Errorf("malformed %q, want the expansion's limit said", f.Malformed)
 	}
 }

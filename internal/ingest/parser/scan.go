@@ -26,6 +26,7 @@ type scan struct {
 	notes     []string          // what was malformed, where
 	amps      int               // bare "&" escaped
 	entities  map[string]string // the document's own entities, by name, as declared
+	expanded  int               // bytes the references to them add (see bareAmps)
 }
 
 // record is one item (RSS) or entry (Atom).
@@ -512,8 +513,16 @@ func (s *scan) bareAmps(doc []byte, from, to int, lineOf func(int) int) {
 		if isReference(doc[k+1 : to]) {
 			if name, value, ok := s.entity(doc[k+1 : to]); ok {
 				// The feed's own entity ("&site;"): the documents the
-				// items are read from do not carry its declaration.
-				s.repairs = append(s.repairs, repair{pos: k, cut: len(name) + 2, text: value})
+				// items are read from do not carry its declaration. Its
+				// references may add at most the document's own size, so
+				// that a few bytes cannot ask for gigabytes (a large
+				// entity given thousands of times); past that they are
+				// left as written.
+				if s.expanded += len(value) - len(name) - 2; s.expanded <= len(doc) {
+					s.repairs = append(s.repairs, repair{pos: k, cut: len(name) + 2, text: value})
+				} else if s.expanded-len(value)+len(name)+2 <= len(doc) {
+					s.note(lineOf(k), "its entities expand past the document's size: the rest left as written")
+				}
 			} else if n := badCharRef(doc[k+1 : to]); n > 0 {
 				// "&#0;", "&#xD800;": a character XML forbids, and a
 				// reader rejects the item for it; it is dropped.
