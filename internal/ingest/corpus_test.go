@@ -95,6 +95,12 @@ var corpusCases = []corpusCase{
 	{file: "atom-text-links.atom", lenient: 3, stored: 3},
 	// Permalink GUIDs relative to the site; a draft's opaque one is no link.
 	{file: "relative-guids.xml", lenient: 3, stored: 3, notStored: map[string]int{ReasonNoLink: 1}},
+	// Titles holding a "<" ("Vec<String>") and HTML not escaped.
+	{file: "unescaped-markup.xml", lenient: 4, stored: 4},
+	// Links through FeedBurner's redirect, the original address beside.
+	{file: "feedburner.xml", lenient: 3, stored: 3},
+	// Links written with entities its document type declares.
+	{file: "doctype-entities.xml", lenient: 2, stored: 2},
 	// Every item has the site's address as its GUID.
 	{file: "shared-guid.xml", lenient: 3, stored: 3},
 }

@@ -2,6 +2,7 @@ package parser
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -93,6 +94,7 @@ func TestParseRecoversMalformedXML(t *testing.T) {
 		{"prefixed-unclosed.xml", []string{"Episode 12: the sheriff's race", "Episode 11: roads and bridges", "Episode 10: meet the candidates"}, 0, "line 10: <itunes:title> not closed; line 18: <atom:updated> not closed"},
 		{"unclosed-parts.atom", []string{"Council meeting, November 6", "Council meeting, October 30", "Council meeting, October 23"}, 0, "line 10: <yt:videoId> not closed; line 21: <author> not closed"},
 		{"bad-charref.xml", []string{"Council minutes October session", "Ferry schedule changes for election day", "Harbor master retires after 30 years"}, 0, "line 8: reference to a character XML forbids"},
+		{"unescaped-markup.xml", []string{"Parsing into Vec<String> without copies", "When HashMap<K, V> beats BTreeMap", "Benchmarks where n<ten thousand mislead", "Release notes for 0.9"}, 0, "line 9: <String> not closed; line 13: <br> not closed"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
@@ -151,6 +153,25 @@ func TestParseKeepsTextHoldingCDATAEnd(t *testing.T) {
 		if !strings.HasSuffix(got, tt.text) {
 			t.Errorf("item %d reads %q, want it to end %q", tt.item, got, tt.text)
 		}
+	}
+}
+
+// TestParseKeepsUnescapedHTML checks HTML a feed left unescaped, with
+// elements never closed (<br>, <img …>, <p>): the item's HTML reads as
+// written, its picture found, and nothing of the feed's own markup in it.
+func TestParseKeepsUnescapedHTML(t *testing.T) {
+	f, err := Parse(readCorpus(t, "unescaped-markup.xml"), "", "https://ferrousnotes.example/feed")
+	if err != nil || len(f.Items) != 4 {
+		t.Fatalf("%v, %d items", err, len(f.Items))
+	}
+	if got, want := f.Items[0].Summary, `<p>Borrowing the input buffer<br/>saves an allocation per field.<img src="/img/vec.png" width="600"/></p>`; got != want {
+		t.Errorf("summary %q, want %q", got, want)
+	}
+	if im := f.Items[0].Images; len(im) != 1 || im[0].URL != "https://ferrousnotes.example/img/vec.png" || im[0].Width != 600 {
+		t.Errorf("images %+v", im)
+	}
+	if got, want := f.Items[1].Summary, "<p>Lookups dominate.<p>Ordering does not matter.<hr/>"; got != want {
+		t.Errorf("summary %q, want %q", got, want)
 	}
 }
 
@@ -243,6 +264,11 @@ func TestParseJSONFeedLeniently(t *testing.T) {
 	if err != nil || len(f.Items) != 2 || !strings.Contains(f.Malformed, "line 7: the document ends early") {
 		t.Fatalf("truncated JSON Feed: %v, %d items, %q", err, len(f.Items), f.Malformed)
 	}
+	// Items that are no list: said once.
+	f, err = Parse([]byte(`{"version":"https://jsonfeed.org/version/1.1","title":"Empty","items":null}`), "", "https://empty.example/feed.json")
+	if err != nil || len(f.Items) != 0 || f.Malformed != "malformed JSON Feed, read what could be read: items: want a list of items" {
+		t.Fatalf("items null: %v, %d items, %q", err, len(f.Items), f.Malformed)
+	}
 	// RSS converted to JSON is no JSON Feed.
 	if _, err := Parse(readCorpus(t, "rss-in-json.json"), "application/json", "https://converted.example/feed"); err == nil || !strings.Contains(err.Error(), "not a feed") {
 		t.Fatalf("RSS in JSON: %v", err)
@@ -252,9 +278,10 @@ func TestParseJSONFeedLeniently(t *testing.T) {
 // TestParseItemLinks checks which link an item is known by where a feed
 // offers several, or none but its media: the entry's web page before its
 // other versions, the media file or image of an item with no page, an
-// Atom link written as RSS writes it, a permalink GUID relative to the
-// site, a link escaped twice, a host name in its ASCII form, a link that
-// ends where markup starts.
+// Atom link written as RSS writes it, the original address beside a
+// FeedBurner redirect, a permalink GUID relative to the site, a link
+// escaped twice, a host name in its ASCII form, a link that ends where
+// markup starts, a link written with the feed's own entity.
 func TestParseItemLinks(t *testing.T) {
 	tests := []struct {
 		file  string
@@ -265,6 +292,8 @@ func TestParseItemLinks(t *testing.T) {
 		{"atom-alternates.atom", []string{"https://electionboard.example/reports/2024-general-certified", "https://electionboard.example/reports/2024-turnout", "https://electionboard.example/reports/2024-audit-plan.pdf"}},
 		{"atom-text-links.atom", []string{"https://millbrook.example/announcements/city-hall-hours", "https://millbrook.example/announcements/free-rides?route=4&day=tue", "https://millbrook.example/announcements/leaf-pickup"}},
 		{"relative-guids.xml", []string{"https://canvassnotes.example/2024/11/day-one/", "https://canvassnotes.example/2024/11/training-night/", "", "https://canvassnotes.example/map?ward=3&precinct=12"}},
+		{"feedburner.xml", []string{"https://harborviewdispatch.example/2024/11/ferry-fares-rise/", "https://harborviewdispatch.example/2024/11/breakwater-repairs/", "https://feedproxy.example/~r/HarborviewDispatch/~3/Zt5Vb3nYhe/"}},
+		{"doctype-entities.xml", []string{"https://townrecords.example/notices/2024/zoning-map-hearing", "https://townrecords.example/notices/2024/special-election-hours"}},
 		{"idn-links.xml", []string{"https://xn--brgerbote-q9a.example/2024/11/gemeinderat-vorsitz", "https://xn--brgerbote-q9a.example/2024/11/%C3%B6ffnungszeiten", "https://xn--brgerbote-q9a.example/2024/11/briefwahl?ref="}},
 	}
 	for _, tt := range tests {
@@ -330,5 +359,34 @@ func TestParseRecoversOtherShapes(t *testing.T) {
 				t.Fatalf("links %q, want %q (malformed %q)", got, tt.links, f.Malformed)
 			}
 		})
+	}
+}
+
+// TestParseBoundsEntityExpansion checks that a feed's own entities add
+// at most the document's size: one of 10 KiB given 2,000 times in a feed
+// of 30 KiB is read as far as that, the rest left as written and said.
+func TestParseBoundsEntityExpansion(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(`<?xml version="1.0"?>` + "\n" + `<!DOCTYPE rss [<!ENTITY big "` + strings.Repeat("x", 10<<10) + `">]>` + "\n")
+	b.WriteString("<rss version=\"2.0\"><channel><title>Big</title>\n")
+	for i := range 10 {
+		fmt.Fprintf(&b, "<item><title>Item %d</title><link>https://big.example/%d</link><description>%s</description></item>\n",
+			i, i, strings.Repeat("&big;", 200))
+	}
+	b.WriteString("</channel></rss>\n")
+	doc := []byte(b.String())
+	f, err := Parse(doc, "", "https://big.example/feed")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var read int
+	for _, it := range f.Items {
+		read += len(it.Summary)
+	}
+	if read > 2*len(doc) {
+		t.Errorf("items hold %d bytes from a document of %d: the entity was expanded without bound", read, len(doc))
+	}
+	if !strings.Contains(f.Malformed, "expand past the document's size") {
+		t.Errorf("malformed %q, want the expansion's limit said", f.Malformed)
 	}
 }

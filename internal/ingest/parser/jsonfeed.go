@@ -33,7 +33,7 @@ func parseJSON(body []byte, feedURL string) (*Feed, error) {
 	if syntaxErr != "" {
 		problems = append(problems, syntaxErr)
 	}
-	if !hasItems {
+	if !hasItems && !strings.HasPrefix(syntaxErr, "items:") { // said once
 		problems = append(problems, "items: want a list of items")
 	}
 	base, _ := url.Parse(feedURL)

@@ -194,7 +194,7 @@ func isPageType(t string) bool {
 func convert(gf *gofeed.Feed, base *url.URL, items []*gofeed.Item) *Feed {
 	f := &Feed{Type: "rss"}
 	if gf != nil {
-		f.Title, f.Type, f.Version = PlainText(gf.Title), gf.FeedType, gf.FeedVersion
+		f.Title, f.Type, f.Version = titleText(gf.Title), gf.FeedType, gf.FeedVersion
 		f.SiteURL = resolve(base, gf.Link)
 	}
 	// Item links are relative to the site when it names one, else to the
@@ -341,7 +341,7 @@ func firstByte(body []byte) byte {
 func item(gi *gofeed.Item, base *url.URL) Item {
 	it := Item{
 		GUID:    strings.TrimSpace(gi.GUID),
-		Title:   PlainText(gi.Title),
+		Title:   titleText(gi.Title),
 		Summary: gi.Description,
 		Content: gi.Content,
 		Link:    itemLink(gi, base),
@@ -396,10 +396,16 @@ func enclosureLink(media []string, encs []*gofeed.Enclosure, base *url.URL) stri
 	return ""
 }
 
-// itemLink returns the item's absolute http(s) link: its link, else its
-// first other link, else a GUID that is itself a URL.
+// itemLink returns the item's absolute http(s) link: the original
+// address a FeedBurner feed gives beside its redirect (as lenient readers
+// take it), else its link, else its first other link, else a GUID that is
+// itself a URL.
 func itemLink(gi *gofeed.Item, base *url.URL) string {
-	for _, c := range append([]string{gi.Link}, gi.Links...) {
+	var orig []string
+	for _, e := range gi.Extensions["feedburner"]["origLink"] {
+		orig = append(orig, e.Value)
+	}
+	for _, c := range append(append(orig, gi.Link), gi.Links...) {
 		if abs := resolve(base, c); isHTTP(abs) {
 			return abs
 		}

@@ -3,6 +3,8 @@ package parser
 import (
 	"bytes"
 	"fmt"
+	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 )
@@ -20,9 +22,11 @@ type scan struct {
 	rootQName string // the root's name as written ("rdf:RDF")
 	chanTag   string // RSS 0.9x/2.0: the channel's start tag as written
 	records   []record
-	repairs   []repair // in document order
-	notes     []string // what was malformed, where
-	amps      int      // bare "&" escaped
+	repairs   []repair          // in document order
+	notes     []string          // what was malformed, where
+	amps      int               // bare "&" escaped
+	entities  map[string]string // the document's own entities, by name, as declared
+	expanded  int               // bytes the references to them add (see bareAmps)
 }
 
 // record is one item (RSS) or entry (Atom).
@@ -47,6 +51,12 @@ var textOnly = map[string]bool{"title": true, "link": true, "guid": true, "pubda
 	"published": true, "updated": true, "id": true, "comments": true, "creator": true, "date": true,
 	"videoid": true, "channelid": true, "duration": true, "explicit": true, "episode": true,
 	"season": true, "episodetype": true, "origlink": true}
+
+// voidElement are the HTML elements that never have content ("<br>",
+// "<img …>"): in a feed's unescaped HTML one is an element closed where
+// it starts.
+var voidElement = map[string]bool{"area": true, "br": true, "col": true, "embed": true, "hr": true,
+	"img": true, "input": true, "param": true, "source": true, "track": true, "wbr": true}
 
 // person are the elements of an entry that name a person: an item part
 // other than their own (name, uri, email) starting inside one means it
@@ -77,6 +87,7 @@ func scanXML(doc []byte) *scan {
 	s := &scan{rootEnd: len(doc)}
 	var stack []string  // local names of the open elements
 	var qnames []string // their names as written, in step with stack
+	var starts []int    // where their start tags are, in step with stack
 	rec := -1           // index in s.records of the open record, or -1
 	recDepth := 0       // len(stack) once the record's element is pushed
 	line, lineAt := 1, 0
@@ -92,6 +103,7 @@ func scanXML(doc []byte) *scan {
 	recName := ""
 	textLink := -1 // where the end tag of an Atom <link>URL</link> starts
 	rootTagEnd, chanStart, chanEnd := 0, 0, 0
+	sorted := true // the repairs are in document order
 	closeRecord := func(end int, closed bool) {
 		r := &s.records[rec]
 		r.end, r.closed = end, closed
@@ -100,7 +112,7 @@ func scanXML(doc []byte) *scan {
 	popTo := func(name string) bool {
 		for k := len(stack) - 1; k >= 0; k-- {
 			if stack[k] == name {
-				stack, qnames = stack[:k], qnames[:k]
+				stack, qnames, starts = stack[:k], qnames[:k], starts[:k]
 				return true
 			}
 		}
@@ -142,7 +154,11 @@ func scanXML(doc []byte) *scan {
 			}
 			i += k + 2
 		case bytes.HasPrefix(rest, []byte("<!")):
-			i += 2 + tagEnd(doc, i+2, true)
+			n := 2 + tagEnd(doc, i+2, true)
+			if s.root == "" {
+				s.entityDecl(doc[i : i+n])
+			}
+			i += n
 		case bytes.HasPrefix(rest, []byte("</")):
 			qname := tagName(rest[2:])
 			n := tagEnd(doc, i+2+len(qname), false)
@@ -184,6 +200,27 @@ func scanXML(doc []byte) *scan {
 					closeRecord(i, false)
 					s.note(lineOf(i), "<%s> not closed", recName)
 				}
+			} else if rec >= 0 && stack[len(stack)-1] != name && unclosedIn(stack, name) >= recDepth {
+				// "<description><p>One<br>Two</p>": what was left open
+				// inside a part of the record, HTML not escaped or a
+				// "<String>" in a title, is what the element whose end
+				// tag this is holds: an HTML element that never has
+				// content is closed where it starts, another's "<" is
+				// escaped (a reader takes the element's text as HTML).
+				for k := unclosedIn(stack, name) + 1; k < len(stack); k++ {
+					s.note(lineOf(starts[k]), "<%s> not closed", qnames[k])
+					sorted = false
+					at := starts[k] + 1 + len(qnames[k])
+					if e := at + tagEnd(doc, at, false); voidElement[stack[k]] && doc[e-1] == '>' {
+						s.repairs = append(s.repairs, repair{pos: e - 1, text: "/"})
+						continue
+					}
+					s.repairs = append(s.repairs, repair{pos: starts[k], cut: 1, text: "&lt;"})
+				}
+				popTo(name)
+				if len(stack) == recDepth {
+					s.records[rec].lastChild = end
+				}
 			} else if popTo(name) && rec >= 0 {
 				switch {
 				case len(stack) < recDepth:
@@ -198,15 +235,15 @@ func scanXML(doc []byte) *scan {
 			i = end
 		default:
 			qname := tagName(rest[1:])
-			if len(qname) == 0 {
+			n := tagEnd(doc, i+1+len(qname), false)
+			end := i + 1 + len(qname) + n
+			if len(qname) == 0 || s.root != "" && (!isName(qname) || wordsNotTag(doc, i, end)) {
 				// A stray "<" in text: it means "<".
 				s.repairs = append(s.repairs, repair{pos: i, cut: 1, text: "&lt;"})
 				s.note(lineOf(i), "unescaped \"<\" in text")
 				i++
 				continue
 			}
-			n := tagEnd(doc, i+1+len(qname), false)
-			end := i + 1 + len(qname) + n
 			selfClosing := n > 0 && bytes.HasSuffix(doc[i:end], []byte("/>"))
 			attrsEnd := end
 			switch {
@@ -222,7 +259,7 @@ func scanXML(doc []byte) *scan {
 					s.root, s.rootStart, s.rootQName = name, i, qname
 					rootTagEnd = end
 					recName = recordName(name)
-					stack, qnames = stack[:0], qnames[:0]
+					stack, qnames, starts = stack[:0], qnames[:0], starts[:0]
 				}
 			} else if name == "channel" && chanEnd == 0 && s.root == "rss" {
 				chanStart, chanEnd = i, end
@@ -236,7 +273,7 @@ func scanXML(doc []byte) *scan {
 				}
 				s.records = append(s.records, record{qname: qname, start: i, line: lineOf(i)})
 				rec = len(s.records) - 1
-				stack, qnames = append(stack, name), append(qnames, qname)
+				stack, qnames, starts = append(stack, name), append(qnames, qname), append(starts, i)
 				recDepth = len(stack)
 				s.attrs(doc, i+1+len(qname), attrsEnd, lineOf)
 				i = end
@@ -256,7 +293,7 @@ func scanXML(doc []byte) *scan {
 				// text was left open; it ends where the next one starts.
 				s.repairs = append(s.repairs, repair{pos: i, text: "</" + qnames[recDepth] + ">"})
 				s.note(lineOf(i), "<%s> not closed", qnames[recDepth])
-				stack, qnames = stack[:recDepth], qnames[:recDepth]
+				stack, qnames, starts = stack[:recDepth], qnames[:recDepth], starts[:recDepth]
 				s.records[rec].lastChild = i
 			} else if rec >= 0 && len(stack) > recDepth && person[stack[recDepth]] && (textOnly[name] || itemPart[name]) {
 				// "<author><name>A</name><link …/>": the author was left
@@ -265,12 +302,12 @@ func scanXML(doc []byte) *scan {
 					s.repairs = append(s.repairs, repair{pos: i, text: "</" + qnames[k] + ">"})
 				}
 				s.note(lineOf(i), "<%s> not closed", qnames[recDepth])
-				stack, qnames = stack[:recDepth], qnames[:recDepth]
+				stack, qnames, starts = stack[:recDepth], qnames[:recDepth], starts[:recDepth]
 				s.records[rec].lastChild = i
 			}
 			s.attrs(doc, i+1+len(qname), attrsEnd, lineOf) // after what the tag's start closed
 			if !selfClosing {
-				stack, qnames = append(stack, name), append(qnames, qname)
+				stack, qnames, starts = append(stack, name), append(qnames, qname), append(starts, i)
 			} else if rec >= 0 && len(stack) == recDepth {
 				s.records[rec].lastChild = end
 			}
@@ -281,6 +318,9 @@ func scanXML(doc []byte) *scan {
 		s.records[rec].truncated = true
 		s.note(s.records[rec].line, "document ends inside <%s>", recName)
 		closeRecord(len(doc), false)
+	}
+	if !sorted {
+		sort.SliceStable(s.repairs, func(a, b int) bool { return s.repairs[a].pos < s.repairs[b].pos })
 	}
 	// The start tags as mended: the items read on their own are wrapped
 	// in them.
@@ -471,7 +511,19 @@ func (s *scan) bareAmps(doc []byte, from, to int, lineOf func(int) int) {
 			continue
 		}
 		if isReference(doc[k+1 : to]) {
-			if n := badCharRef(doc[k+1 : to]); n > 0 {
+			if name, value, ok := s.entity(doc[k+1 : to]); ok {
+				// The feed's own entity ("&site;"): the documents the
+				// items are read from do not carry its declaration. Its
+				// references may add at most the document's own size, so
+				// that a few bytes cannot ask for gigabytes (a large
+				// entity given thousands of times); past that they are
+				// left as written.
+				if s.expanded += len(value) - len(name) - 2; s.expanded <= len(doc) {
+					s.repairs = append(s.repairs, repair{pos: k, cut: len(name) + 2, text: value})
+				} else if s.expanded-len(value)+len(name)+2 <= len(doc) {
+					s.note(lineOf(k), "its entities expand past the document's size: the rest left as written")
+				}
+			} else if n := badCharRef(doc[k+1 : to]); n > 0 {
 				// "&#0;", "&#xD800;": a character XML forbids, and a
 				// reader rejects the item for it; it is dropped.
 				s.note(lineOf(k), "reference to a character XML forbids")
@@ -485,6 +537,59 @@ func (s *scan) bareAmps(doc []byte, from, to int, lineOf func(int) int) {
 		s.amps++
 		s.repairs = append(s.repairs, repair{pos: k, cut: 1, text: "&amp;"})
 	}
+}
+
+// wordsNotTag reports whether doc[i:end], which starts with "<" and a
+// name, is words rather than a start tag: it runs into the next "<" with
+// no ">" and has no attribute value ("A<B and C</title>"). A tag cut
+// short by the document's end, or one with a value and a quote gone
+// astray, is left to be read as a tag.
+func wordsNotTag(doc []byte, i, end int) bool {
+	return end < len(doc) && doc[end] == '<' && doc[end-1] != '>' && !bytes.ContainsAny(doc[i:end], "=\"'")
+}
+
+// isName reports whether qname, which starts as a name does, is one: no
+// tag is named "K," ("HashMap<K, V>" in a title).
+func isName(qname string) bool {
+	for i := 0; i < len(qname); i++ {
+		c := qname[i]
+		if c < 0x80 && !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == ':' || c == '-' || c == '.') {
+			return false
+		}
+	}
+	return true
+}
+
+// entityDeclPattern matches the declaration of a general entity with
+// its replacement text: <!ENTITY site "https://example.com">.
+var entityDeclPattern = regexp.MustCompile(`^<!ENTITY\s+([A-Za-z_][\w.-]*)\s+(?:"([^"]*)"|'([^']*)')\s*>$`)
+
+// entityDecl notes the entity decl declares, if it declares one (the
+// document type's internal subset, before the root).
+func (s *scan) entityDecl(decl []byte) {
+	m := entityDeclPattern.FindSubmatch(decl)
+	if m == nil {
+		return
+	}
+	if s.entities == nil {
+		s.entities = map[string]string{}
+	}
+	if _, ok := s.entities[string(m[1])]; !ok { // the first declaration binds
+		s.entities[string(m[1])] = string(m[2]) + string(m[3])
+	}
+}
+
+// entity returns the name and replacement text of the document's own
+// entity that b (what follows an "&") refers to; ok is false when it
+// refers to none.
+func (s *scan) entity(b []byte) (name, value string, ok bool) {
+	if len(s.entities) == 0 {
+		return "", "", false
+	}
+	end := bytes.IndexByte(b, ';')
+	name = string(b[:end])
+	value, ok = s.entities[name]
+	return name, value, ok
 }
 
 // atomTextLink returns where the end tag of an Atom link element starts
@@ -635,6 +740,17 @@ func localName(qname string) string {
 		qname = qname[i+1:]
 	}
 	return strings.ToLower(qname)
+}
+
+// unclosedIn returns the index in stack of the innermost open element
+// named name, -1 when none is.
+func unclosedIn(stack []string, name string) int {
+	for k := len(stack) - 1; k >= 0; k-- {
+		if stack[k] == name {
+			return k
+		}
+	}
+	return -1
 }
 
 func contains(ss []string, s string) bool {

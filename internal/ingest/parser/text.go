@@ -2,6 +2,7 @@ package parser
 
 import (
 	"html"
+	"regexp"
 	"strings"
 	"sync"
 	"unicode"
@@ -23,6 +24,23 @@ func PlainText(fragment string) string {
 	}
 	return NormalizeSpace(fragment)
 }
+
+// titleText returns the text of a feed's or item's title, which a feed
+// may give as HTML or as plain text: one that holds a "<" but no markup
+// ("Vec<String> without copies", "When A<B, the count stops") is plain
+// text, as lenient readers take it, where HTML would drop what looks like
+// a tag; any other is read as HTML.
+func titleText(s string) string {
+	if strings.Contains(s, "<") && !htmlMarkup.MatchString(s) {
+		return NormalizeSpace(html.UnescapeString(s))
+	}
+	return PlainText(s)
+}
+
+// htmlMarkup matches what only markup holds: an end tag, a self-closing
+// tag, a start tag of an element titles are marked up with (<b>, <br>,
+// <img …>) or a comment.
+var htmlMarkup = regexp.MustCompile(`(?i)</[a-z][a-z0-9]*\s*>|/>|<(?:a|b|i|u|em|strong|span|code|small|sub|sup|font|br|img|hr|wbr)\b[^<>]*>|<!--`)
 
 // NormalizeSpace folds runs of white space (including no-break spaces)
 // into one space and trims the ends.
