@@ -75,8 +75,12 @@ func printBuild(w io.Writer, out string, stats publish.BuildStats) {
 		fmt.Fprintf(w, "built %s: %d files, the whole tree written and swapped in, in %s\n", out, stats.Files, took)
 		return
 	}
-	fmt.Fprintf(w, "updated %s: %d files, %d written (%d new), %d unchanged, %d removed, in %s\n",
-		out, stats.Files, stats.Written, stats.Added, stats.Unchanged, stats.Removed, took)
+	readBack := ""
+	if stats.ReadBack > 0 {
+		readBack = fmt.Sprintf(", %d read back to compare", stats.ReadBack)
+	}
+	fmt.Fprintf(w, "updated %s: %d files, %d written (%d new), %d unchanged, %d removed%s, in %s\n",
+		out, stats.Files, stats.Written, stats.Added, stats.Unchanged, stats.Removed, readBack, took)
 }
 
 // publishFlag adds --publish to a command that ingests.
@@ -133,6 +137,13 @@ func publishing(ctx context.Context, st store.Store, siteOf func() *site.Site, o
 	// Each build compares with what the last one left in OUT, not with
 	// OUT's bytes read again.
 	opt.Manifest = &publish.Manifest{}
+	defer func() {
+		// For the next process that builds OUT, which then compares by
+		// it rather than reading OUT back.
+		if err := publish.SaveManifest(opt.Manifest, out); err != nil {
+			log.Warn("publish: manifest not saved; the next build reads OUT back", "out", out, "err", err)
+		}
+	}()
 	changes := generations(ctx, st)
 	built := int64(-1)
 	for {

@@ -527,6 +527,33 @@ func publishingFollowsTheStore(t *testing.T, served bool) {
 	<-done
 	t.Logf("publishing said %q", said.String())
 
+	// Stopped, it saved its manifest: the next process compares by it,
+	// reading nothing of OUT back, and finds nothing to write.
+	if _, err := os.Stat(filepath.Join(filepath.Dir(out), ".out.manifest")); err != nil {
+		t.Errorf("publishing stopped without saving its manifest: %v", err)
+	}
+	ctx, cancel = context.WithCancel(context.Background())
+	defer cancel()
+	if served {
+		opt.Views = publish.NewViews(publish.ViewsConfig{Store: st, Options: opt.Options})
+	}
+	var again syncBuffer
+	done = make(chan struct{})
+	go func() {
+		defer close(done)
+		publishing(ctx, st, func() *site.Site { return s }, out, opt, &again, slog.New(slog.DiscardHandler))
+	}()
+	for deadline := time.Now().Add(2 * time.Minute); !strings.Contains(again.String(), "updated "); time.Sleep(50 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("the next publishing process: no build after 2 minutes; it said %q", again.String())
+		}
+	}
+	cancel()
+	<-done
+	if line := again.String(); !strings.Contains(line, " 0 written ") || strings.Contains(line, "read back") {
+		t.Errorf("the next publishing process's first build: %q, want nothing written or read back", line)
+	}
+
 	fresh := filepath.Join(t.TempDir(), "fresh")
 	opt.Manifest, opt.Views = nil, nil
 	if _, err := publish.Build(context.Background(), st, s, fresh, opt); err != nil {

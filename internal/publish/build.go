@@ -116,12 +116,12 @@ func Build(ctx context.Context, st store.Store, s *site.Site, out string, opt Bu
 	}
 	w := &treeWriter{tmp: tmp, stats: &stats}
 	if hasBuild(out) {
-		if saved {
-			if err := loadManifest(m, out); errors.Is(err, errNoManifest) {
-				log.Info("build: no saved manifest; reading OUT back to compare", "out", out)
-			} else if err != nil {
-				log.Warn("build: saved manifest not trusted; reading OUT back to compare", "out", out, "err", err)
-			}
+		// A publishing process's first build starts from what the last
+		// process saved too (see SaveManifest).
+		if err := loadManifest(m, out); errors.Is(err, errNoManifest) {
+			log.Info("build: no saved manifest; reading OUT back to compare", "out", out)
+		} else if err != nil {
+			log.Warn("build: saved manifest not trusted; reading OUT back to compare", "out", out, "err", err)
 		}
 		w.inc = newIncremental(out)
 		w.inc.withManifest(m, saved)

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 )
@@ -19,10 +20,16 @@ import (
 // short, is not trusted. A build removes the file before it changes OUT
 // and saves the new one once OUT is complete, so a build killed between
 // leaves none, and the next one reads OUT back as without a manifest.
+//
+// A publishing process keeps its manifest in memory and saves it when it
+// stops (SaveManifest), so that the next process, publishing or one-shot,
+// starts from it too. Such a process does not note its folders' times (see
+// withManifest): it saves each folder as not noted, and the next one-shot
+// build then reads every folder for files put there from outside.
 
 // manifestMagic starts a saved manifest; its last digit is the format's
 // version.
-const manifestMagic = "newshub manifest 1\n"
+const manifestMagic = "newshub manifest 2\n"
 
 // manifestFile is where the manifest of the build at out is saved.
 func manifestFile(out string) string {
@@ -47,11 +54,15 @@ func saveManifest(m *Manifest, out string) error {
 		return nil
 	}
 	m.mu.Lock()
-	if m.files == nil || m.dirs == nil {
+	if m.files == nil {
 		m.mu.Unlock()
 		return nil // nothing known: the next build reads OUT back
 	}
-	b := appendManifest([]byte(manifestMagic), id, m.files, m.stamps, m.dirs)
+	dirs := m.dirs
+	if dirs == nil {
+		dirs = unnotedDirs(m.files)
+	}
+	b := appendManifest([]byte(manifestMagic), id, m.files, m.stamps, dirs, m.articles, m.articleStamp)
 	m.mu.Unlock()
 	sum := sha256.Sum256(b)
 	b = append(b, sum[:]...)
@@ -67,7 +78,8 @@ func saveManifest(m *Manifest, out string) error {
 	return nil
 }
 
-func appendManifest(b []byte, id string, files map[string]fileSum, stamps map[string]string, dirs map[string]int64) []byte {
+func appendManifest(b []byte, id string, files map[string]fileSum, stamps map[string]string, dirs map[string]int64,
+	articles map[string]articleRef, articleStamp string) []byte {
 	b = appendString(b, id)
 	b = binary.AppendUvarint(b, uint64(len(files)))
 	for rel, f := range files {
@@ -86,7 +98,47 @@ func appendManifest(b []byte, id string, files map[string]fileSum, stamps map[st
 		b = appendString(b, rel)
 		b = binary.AppendVarint(b, t)
 	}
+	b = appendString(b, articleStamp)
+	b = binary.AppendUvarint(b, uint64(len(articles)))
+	for key, a := range articles {
+		b = appendString(b, key)
+		b = appendString(b, a.path)
+		b = binary.AppendVarint(b, a.version)
+	}
 	return b
+}
+
+// notNoted is the time saved for a folder whose time its build did not
+// note: no folder has it, so the next build that checks folders reads it.
+const notNoted = -1
+
+// unnotedDirs gives each folder of files, OUT (".") among them, the time
+// notNoted.
+func unnotedDirs(files map[string]fileSum) map[string]int64 {
+	dirs := map[string]int64{}
+	for dir := range ancestors(maps.Keys(files)) {
+		dirs[dir] = notNoted
+	}
+	return dirs
+}
+
+// SaveManifest saves what m knows of out beside it, as a one-shot build
+// does at its end: a publishing process, whose manifest is in memory,
+// calls it when it stops, so that the next process that builds OUT
+// compares by it rather than reading OUT back. It saves nothing when m
+// knows nothing of out (its last build failed) or another build of out
+// is running.
+func SaveManifest(m *Manifest, out string) error {
+	out = filepath.Clean(out)
+	unlock, err := lockOut(filepath.Join(filepath.Dir(out), "."+filepath.Base(out)+".lock"))
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	if !m.knows(out) {
+		return nil
+	}
+	return saveManifest(m, out)
 }
 
 func appendString(b []byte, s string) []byte {
@@ -146,13 +198,23 @@ func loadManifest(m *Manifest, out string) error {
 		rel := r.string()
 		dirs[rel] = r.varint()
 	}
+	articleStamp := r.string()
+	n = r.uvarint()
+	articles := make(map[string]articleRef, min(n, 1<<20))
+	for ; n > 0 && r.ok; n-- {
+		key := r.string()
+		articles[key] = articleRef{path: r.string(), version: r.varint()}
+	}
 	if !r.ok || len(r.b) != 0 {
 		return errors.New("manifest: damaged (cannot be read to its end)")
+	}
+	if len(articles) == 0 {
+		articles, articleStamp = nil, ""
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.out, m.files, m.stamps, m.dirs = out, files, stamps, dirs
-	m.articles, m.articleStamp = nil, ""
+	m.articles, m.articleStamp = articles, articleStamp
 	return nil
 }
 

@@ -197,3 +197,68 @@ func copyTree(t *testing.T, src, dst, extra string) {
 		}
 	}
 }
+
+// TestPublishingProcessLeavesItsManifestForTheNext checks that a
+// publishing process's manifest, saved when it stops, spares the next
+// process reading OUT back: a publishing one renders no article document
+// again and writes nothing, and a one-shot one also finds the files put
+// in OUT from outside meanwhile (the publishing process noted no folder
+// times) and ends equal to a fresh build.
+func TestPublishingProcessLeavesItsManifestForTheNext(t *testing.T) {
+	for _, next := range []string{"publishing", "one-shot"} {
+		t.Run(next, func(t *testing.T) {
+			st, s := genStore(t, 120)
+			ctx := context.Background()
+			out := filepath.Join(t.TempDir(), "out")
+			publishing := func(logs *bytes.Buffer) BuildOptions {
+				opt := BuildOptions{Options: genOptions(), Extra: []func(context.Context, *View, *Output) error{pageOfEveryArticle},
+					Manifest: &Manifest{}, Views: NewViews(ViewsConfig{Store: st, Site: s, Options: genOptions()})}
+				if logs != nil {
+					opt.Logger = slog.New(slog.NewTextHandler(logs, nil))
+				}
+				return opt
+			}
+			first := publishing(nil)
+			for range 2 { // a whole build, then one in place
+				if _, err := Build(ctx, st, s, out, first); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := SaveManifest(first.Manifest, out); err != nil {
+				t.Fatal(err)
+			}
+			stray := filepath.Join(out, "api", "topics", "stray.txt")
+			if err := os.WriteFile(stray, []byte("not the hub's\n"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+
+			var logs bytes.Buffer
+			opt := publishing(&logs)
+			if next == "one-shot" {
+				opt = BuildOptions{Options: genOptions(), Extra: first.Extra}
+			}
+			stats, err := Build(ctx, st, s, out, opt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if stats.ReadBack != 0 || stats.Written != 0 {
+				t.Errorf("%s build after a publishing one: %+v, want nothing read back or written", next, stats)
+			}
+			_, err = os.Lstat(stray)
+			switch next {
+			case "publishing":
+				if !strings.Contains(logs.String(), "rendered=0 ") {
+					t.Errorf("the next publishing process rendered article documents again:\n%s", logs.String())
+				}
+				if err != nil {
+					t.Errorf("a publishing process removed a file put in OUT from outside: %v", err)
+				}
+			case "one-shot":
+				if err == nil {
+					t.Error("the one-shot build left the file put in OUT from outside")
+				}
+				equalsAFreshBuild(t, st, s, out, opt)
+			}
+		})
+	}
+}
