@@ -57,6 +57,7 @@ func runImport(ctx context.Context, env *Env, args []string) error {
 			done = n
 		},
 		Reject:     func(e *importer.FileError) { fmt.Fprintln(env.Stderr, e) },
+		Keep:       func(e *importer.FileError) { fmt.Fprintln(env.Stderr, e) },
 		StoreFiles: env.storeFiles(),
 		SiteDir:    env.Site,
 	})
@@ -72,6 +73,9 @@ func runImport(ctx context.Context, env *Env, args []string) error {
 		fmt.Fprintf(env.Stdout, "%d of them were already stored with the same bytes\n", res.Unchanged)
 	}
 	printCollections(env.Stdout, res)
+	if len(res.Kept) > 0 {
+		fmt.Fprintf(env.Stdout, "%d of them records another file gives already (named above)\n", len(res.Kept))
+	}
 	if len(res.Rejected) > 0 {
 		fmt.Fprintf(env.Stdout, "rejected %d files (reasons above)\n", len(res.Rejected))
 		return errFailed

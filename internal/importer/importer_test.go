@@ -12,7 +12,6 @@ import (
 
 	_ "modernc.org/sqlite"
 
-	"newshub/internal/content"
 	"newshub/internal/content/contenttest"
 	"newshub/internal/gen"
 	"newshub/internal/model"
@@ -226,19 +225,7 @@ func rejection(res Result, src, rel string) *FileError {
 func TestImportRejectsBadFilesAndKeepsTheRest(t *testing.T) {
 	src := genSite(t, 50, 4)
 	good := contenttest.SiteFiles(t, src)
-	anyNews, anyTopic, anyOrg := "", "", ""
-	for p := range good {
-		switch k, _ := content.KindOf(p); k {
-		case model.KindNews:
-			anyNews = p
-		case model.KindTopic:
-			anyTopic = p
-		case model.KindOrganization:
-			anyOrg = p
-		}
-	}
 	big := strings.Replace(goodNews, "Nothing wrong here.", strings.Repeat("long ", 4000), 1)
-	orgDomain := strings.TrimSuffix(strings.TrimPrefix(anyOrg, "_data/organizations/"), ".md")
 
 	tests := []struct {
 		name string
@@ -259,9 +246,6 @@ func TestImportRejectsBadFilesAndKeepsTheRest(t *testing.T) {
 			strings.Replace(strings.Replace(goodNews, "A good article", "A bad \xff article", 1), "/good", "/utf8", 2), 3, "UTF-8"},
 		{"over the size cap", "_news/2026-01-02-too-big.md",
 			strings.Replace(big, "/good", "/big", 2), 1, "size cap"},
-		{"same article URL as another file", "_news/zzzz-copy-of-an-article.md", string(good[anyNews]), 6, "duplicate"},
-		{"same topic id as another file", "_data/topics/99-copy.yaml", string(good[anyTopic]), 2, "duplicate"},
-		{"same organization domain as another file", "_data/organizations/zz." + orgDomain + ".md", string(good[anyOrg]), 0, "duplicate"},
 	}
 	for _, tt := range tests {
 		writeFile(t, src, tt.rel, []byte(tt.data))
