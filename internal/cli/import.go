@@ -73,9 +73,6 @@ func runImport(ctx context.Context, env *Env, args []string) error {
 		fmt.Fprintf(env.Stdout, "%d of them were already stored with the same bytes\n", res.Unchanged)
 	}
 	printCollections(env.Stdout, res)
-	if len(res.Kept) > 0 {
-		fmt.Fprintf(env.Stdout, "%d of them records another file gives already (named above)\n", len(res.Kept))
-	}
 	if len(res.Rejected) > 0 {
 		fmt.Fprintf(env.Stdout, "rejected %d files (reasons above)\n", len(res.Rejected))
 		return errFailed
@@ -139,6 +136,9 @@ func printCollections(w io.Writer, res importer.Result) {
 	}
 	if len(kept) > 0 {
 		fmt.Fprintf(w, "kept as they are, not read (not published; export writes them back): %s\n", strings.Join(kept, ", "))
+	}
+	if len(res.Kept) > 0 {
+		fmt.Fprintf(w, "  %d of them in folders of records newshub reads (reasons above)\n", len(res.Kept))
 	}
 	if len(res.Skipped) == 0 {
 		return

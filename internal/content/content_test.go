@@ -394,3 +394,23 @@ func TestParseTakesAByteOrderMark(t *testing.T) {
 		t.Errorf("error %v, want one on line 2", err)
 	}
 }
+
+func TestStaticFile(t *testing.T) {
+	tests := []struct {
+		path, data string
+		want       bool
+	}{
+		{"_news/README.md", "# News\n", true},
+		{"_news/2021-01-01-a.md", "", true},
+		{"_events/2021-01-01-a.md", "\xef\xbb\xbfname: x\n", true},
+		{"_news/2021-01-01-a.md", "---\ntitle: x\n", false}, // a record not closed: an error of its own
+		{"_news/2021-01-01-a.md", "\xef\xbb\xbf---\r\ntitle: x\r\n---\r\n", false},
+		{"_data/topics/00-a.yaml", "", false}, // YAML throughout
+		{"_challenges/a.md", "text\n", false}, // no record path
+	}
+	for _, tc := range tests {
+		if got := StaticFile(tc.path, []byte(tc.data)); got != tc.want {
+			t.Errorf("StaticFile(%q, %q) = %v, want %v", tc.path, tc.data, got, tc.want)
+		}
+	}
+}

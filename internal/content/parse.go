@@ -120,6 +120,20 @@ func hasFrontMatter(kind model.Kind) bool {
 	return true
 }
 
+// StaticFile reports whether data, the bytes of a file at the site path p
+// of a kind written as front matter and a body, holds no front matter at
+// all (it does not open with a --- line; an empty file is one): Jekyll
+// then takes it as a static file of its folder, copied as it is, not as a
+// record.
+func StaticFile(p string, data []byte) bool {
+	kind, ok := KindOf(p)
+	if !ok || !hasFrontMatter(kind) {
+		return false
+	}
+	first, _, _ := cutLine(bytes.TrimPrefix(data, utf8BOM))
+	return !isDelimiter(first, false)
+}
+
 // utf8BOM is the byte order mark some editors put at the start of a
 // UTF-8 file.
 var utf8BOM = []byte("\xef\xbb\xbf")

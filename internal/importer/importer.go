@@ -22,10 +22,11 @@
 // the result with the reason.
 //
 // A file whose identity another file gives already (a copy of an article
-// in both _news and _archive/news, as Smartable's own hubs hold) is not
-// read but kept as it is, like an opaque record, and reported as a
+// in both _news and _archive/news, as Smartable's own hubs hold), or one
+// with no front matter at all (which Jekyll copies as a static file), is
+// not read but kept as it is, like an opaque record, and reported as a
 // FileError in Result.Kept: export writes it back, and nothing publishes
-// it twice.
+// it.
 //
 // Every file not imported is reported as a FileError (path:line: reason):
 // nothing is dropped silently.

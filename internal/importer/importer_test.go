@@ -236,7 +236,6 @@ func TestImportRejectsBadFilesAndKeepsTheRest(t *testing.T) {
 	}{
 		{"malformed yaml", "_news/2026-01-02-malformed.md",
 			"---\ncategory: news\ntitle: \"never closed\nexcerpt: x\n---\n\n", 3, ""},
-		{"missing front matter", "_news/2026-01-02-no-front-matter.md", "just some text\n", 1, "front matter"},
 		{"empty front matter", "_news/2026-01-02-empty-front-matter.md", "---\n---\n\n", 0, ""},
 		{"required field missing", "_news/2026-01-02-no-title.md",
 			strings.Replace(goodNews, "title: \"A good article\"\n", "", 1), 0, "title"},

@@ -13,13 +13,14 @@ import (
 	"newshub/internal/testutil"
 )
 
-// TestImportKeepsWhatAnotherFileGivesAsItIs imports testdata/kept, a hub
-// whose files are all sound but some give what another file gives already
-// (Smartable's own hubs hold an article in both _news and _archive/news):
-// those are kept as they are, each named with the line and the file that
-// gives it first, and every file comes back from the store byte for byte;
-// a second import finds them all unchanged.
-func TestImportKeepsWhatAnotherFileGivesAsItIs(t *testing.T) {
+// TestImportKeepsAsTheyAreFilesItCannotTakeAsRecords imports testdata/kept,
+// a hub whose files are all sound but some give what another file gives
+// already (Smartable's own hubs hold an article in both _news and
+// _archive/news) and some have no front matter (a README, an empty file:
+// static files to Jekyll): those are kept as they are, each named with its
+// line and why, and every file comes back from the store byte for byte; a
+// second import finds them all unchanged.
+func TestImportKeepsAsTheyAreFilesItCannotTakeAsRecords(t *testing.T) {
 	tests := []struct {
 		rel  string
 		kind model.Kind
@@ -30,6 +31,8 @@ func TestImportKeepsWhatAnotherFileGivesAsItIs(t *testing.T) {
 		{"_news/2020-09-13-same-story.md", model.KindOpaque, 6, `article URL "https://example.com/same-story" is already given by _archive/news/2020-09-13-same-story.md`},
 		{"_news/2020-09-14-same-story-retitled.md", model.KindOpaque, 6, "is already given by _archive/news/2020-09-13-same-story.md"},
 		{"_news/2020-09-15-bom.md", model.KindNews, 0, ""},
+		{"_news/README.md", model.KindOpaque, 1, "no front matter"},
+		{"_people/empty.md", model.KindOpaque, 1, "no front matter"},
 		{"_data/topics/00-election.yaml", model.KindTopic, 0, ""},
 		{"_data/topics/01-election-again.yaml", model.KindOpaque, 2, `topic _id "election" is already given by _data/topics/00-election.yaml`},
 		{"_data/organizations/example.com.md", model.KindOrganization, 0, ""},
@@ -77,16 +80,16 @@ func TestImportKeepsWhatAnotherFileGivesAsItIs(t *testing.T) {
 	if len(stored) != len(files) || len(stored) != len(tests) {
 		t.Errorf("%d records stored for %d files, want %d", len(stored), len(files), len(tests))
 	}
-	if streamed != len(res.Kept) || len(res.Kept) != 4 {
-		t.Errorf("%d reports streamed, %d in the result, want 4", streamed, len(res.Kept))
+	if streamed != len(res.Kept) || len(res.Kept) != 6 {
+		t.Errorf("%d reports streamed, %d in the result, want 6", streamed, len(res.Kept))
 	}
-	if c := res.Collections["_news"]; c.Files != 3 || c.Opaque != 2 {
-		t.Errorf("_news counted %+v, want 3 files of which 2 kept as they are", c)
+	if c := res.Collections["_news"]; c.Files != 4 || c.Opaque != 3 {
+		t.Errorf("_news counted %+v, want 4 files of which 3 kept as they are", c)
 	}
 
 	again := importInto(t, dbPath, src, Options{})
-	if again.Unchanged != len(files) || len(again.Rejected) != 0 || again.Kinds[model.KindOpaque] != 4 {
-		t.Errorf("second import: %d unchanged, %d rejected, %d opaque; want all %d unchanged, none rejected, 4 opaque",
+	if again.Unchanged != len(files) || len(again.Rejected) != 0 || again.Kinds[model.KindOpaque] != 6 {
+		t.Errorf("second import: %d unchanged, %d rejected, %d opaque; want all %d unchanged, none rejected, 6 opaque",
 			again.Unchanged, len(again.Rejected), again.Kinds[model.KindOpaque], len(files))
 	}
 }

@@ -58,7 +58,9 @@ func (imp *importer) load(ctx context.Context, files []fileRef, cur committer) e
 			imp.advance(1)
 			continue
 		}
-		if msg, line := imp.claim(p); msg != "" {
+		if p.keep != "" {
+			p = imp.keepUnread(p, 1, p.keep)
+		} else if msg, line := imp.claim(p); msg != "" {
 			p = imp.keepUnread(p, line, msg)
 		}
 		batch = append(batch, p)
@@ -108,10 +110,10 @@ func (imp *importer) store(ctx context.Context, batch []parsed, cur committer) e
 	return nil
 }
 
-// keepUnread turns a parsed file whose identity another file already
-// gives into an opaque record: storing both would make one article (or
-// topic, or publisher) two, and leaving it out would lose the file from
-// export, so it is kept as it is, not read, and reported with why.
+// keepUnread turns a file of a kind newshub reads into an opaque record
+// and reports it with why: one with no front matter, or one whose identity
+// another file already gives (storing both would make one article, topic
+// or publisher two). Leaving it out would lose the file from export.
 func (imp *importer) keepUnread(p parsed, line int, msg string) parsed {
 	imp.keep(p.ref, line, fmt.Errorf("%s; kept as it is, not read (export writes it back)", msg))
 	p.ref.kind = model.KindOpaque
