@@ -57,6 +57,7 @@ func runImport(ctx context.Context, env *Env, args []string) error {
 			done = n
 		},
 		Reject:     func(e *importer.FileError) { fmt.Fprintln(env.Stderr, e) },
+		Keep:       func(e *importer.FileError) { fmt.Fprintln(env.Stderr, e) },
 		StoreFiles: env.storeFiles(),
 		SiteDir:    env.Site,
 	})
@@ -135,6 +136,9 @@ func printCollections(w io.Writer, res importer.Result) {
 	}
 	if len(kept) > 0 {
 		fmt.Fprintf(w, "kept as they are, not read (not published; export writes them back): %s\n", strings.Join(kept, ", "))
+	}
+	if len(res.Kept) > 0 {
+		fmt.Fprintf(w, "  %d of them in folders of records newshub reads (reasons above)\n", len(res.Kept))
 	}
 	if len(res.Skipped) == 0 {
 		return

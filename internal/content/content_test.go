@@ -351,3 +351,66 @@ func TestNewsPathIn(t *testing.T) {
 		}
 	}
 }
+
+// TestParseTakesAByteOrderMark reads records whose file starts with a
+// UTF-8 byte order mark, as some editors write them and as Jekyll takes
+// them: the mark stays in the bytes, an edit leaves it in place, and the
+// lines errors name still count from the top of the file.
+func TestParseTakesAByteOrderMark(t *testing.T) {
+	const bom = "\xef\xbb\xbf"
+	tests := []struct {
+		name, path, data string
+		edit             func(*model.Record)
+		want             string // a line the edited file holds
+	}{
+		{"news", "_news/2021-06-27-a.md", bom + string(readTestdata(t, "news.md")),
+			func(r *model.Record) { r.Article.Heat = 999 }, "heat: 999\n"},
+		{"event", "_events/2021-06-27-a.md", bom + string(readTestdata(t, "event.md")),
+			func(r *model.Record) { r.Event.Name = "Renamed" }, "name: \"Renamed\"\n"},
+		{"crlf", "_events/2021-06-27-a.md", bom + strings.ReplaceAll(string(readTestdata(t, "event.md")), "\n", "\r\n"),
+			func(r *model.Record) {}, ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			rec, err := Parse(tc.path, []byte(tc.data))
+			if err != nil {
+				t.Fatalf("Parse: %v", err)
+			}
+			if err := Render(rec); err != nil || string(rec.Raw) != tc.data {
+				t.Fatalf("Render without change: %v, altered the file:\n%s", err, diffLines(tc.data, string(rec.Raw)))
+			}
+			tc.edit(rec)
+			if err := Render(rec); err != nil {
+				t.Fatalf("Render: %v", err)
+			}
+			if !strings.HasPrefix(string(rec.Raw), bom+"---") || !strings.Contains(string(rec.Raw), tc.want) {
+				t.Errorf("edited file lost its mark or lacks %q:\n%s", tc.want, rec.Raw)
+			}
+		})
+	}
+	_, err := Parse("_news/a.md", []byte(bom+"---\ntitle: \"a\\qb\"\n---\n"))
+	var pe *ParseError
+	if !errors.As(err, &pe) || pe.Line != 2 {
+		t.Errorf("error %v, want one on line 2", err)
+	}
+}
+
+func TestStaticFile(t *testing.T) {
+	tests := []struct {
+		path, data string
+		want       bool
+	}{
+		{"_news/README.md", "# News\n", true},
+		{"_news/2021-01-01-a.md", "", true},
+		{"_events/2021-01-01-a.md", "\xef\xbb\xbfname: x\n", true},
+		{"_news/2021-01-01-a.md", "---\ntitle: x\n", false}, // a record not closed: an error of its own
+		{"_news/2021-01-01-a.md", "\xef\xbb\xbf---\r\ntitle: x\r\n---\r\n", false},
+		{"_data/topics/00-a.yaml", "", false}, // YAML throughout
+		{"_challenges/a.md", "text\n", false}, // no record path
+	}
+	for _, tc := range tests {
+		if got := StaticFile(tc.path, []byte(tc.data)); got != tc.want {
+			t.Errorf("StaticFile(%q, %q) = %v, want %v", tc.path, tc.data, got, tc.want)
+		}
+	}
+}

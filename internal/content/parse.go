@@ -120,10 +120,30 @@ func hasFrontMatter(kind model.Kind) bool {
 	return true
 }
 
+// StaticFile reports whether data, the bytes of a file at the site path p
+// of a kind written as front matter and a body, holds no front matter at
+// all (it does not open with a --- line; an empty file is one): Jekyll
+// then takes it as a static file of its folder, copied as it is, not as a
+// record.
+func StaticFile(p string, data []byte) bool {
+	kind, ok := KindOf(p)
+	if !ok || !hasFrontMatter(kind) {
+		return false
+	}
+	first, _, _ := cutLine(bytes.TrimPrefix(data, utf8BOM))
+	return !isDelimiter(first, false)
+}
+
+// utf8BOM is the byte order mark some editors put at the start of a
+// UTF-8 file.
+var utf8BOM = []byte("\xef\xbb\xbf")
+
 // split finds the front matter: an opening "---" line, then YAML, then a
-// closing "---" (or "...") line.
+// closing "---" (or "...") line. A byte order mark may come before the
+// opening line: Jekyll reads files as "bom|utf-8", so such a file is a
+// record of the site; its bytes, mark included, are kept as they are.
 func (doc *document) split(path string, data []byte) error {
-	first, rest, ok := cutLine(data)
+	first, rest, ok := cutLine(bytes.TrimPrefix(data, utf8BOM))
 	if !ok && len(first) == 0 || !isDelimiter(first, false) {
 		return &ParseError{Path: path, Line: 1, Msg: "missing front matter: the file must start with a --- line"}
 	}

@@ -21,6 +21,13 @@
 // API, Jekyll's output, hidden files, installed packages) and is listed in
 // the result with the reason.
 //
+// A file whose identity another file gives already (a copy of an article
+// in both _news and _archive/news, as Smartable's own hubs hold), or one
+// with no front matter at all (which Jekyll copies as a static file), is
+// not read but kept as it is, like an opaque record, and reported as a
+// FileError in Result.Kept: export writes it back, and nothing publishes
+// it.
+//
 // Every file not imported is reported as a FileError (path:line: reason):
 // nothing is dropped silently.
 package importer
@@ -75,6 +82,10 @@ type Options struct {
 	// happens; Result.Rejected lists them all at the end. Calls are
 	// serialized.
 	Reject func(*FileError)
+	// Keep, when set, is called for each file of a kind newshub reads
+	// that is kept as it is, not read, as it happens; Result.Kept lists
+	// them all at the end. Calls are serialized.
+	Keep func(*FileError)
 
 	// NoBulk writes record by record even into an empty store that can
 	// load in bulk (store.BulkLoader).
@@ -107,6 +118,9 @@ type Result struct {
 	Kinds     map[model.Kind]int // records imported, by kind: stored, or already stored unchanged
 	Unchanged int                // of which were already stored with the same bytes
 	Rejected  []*FileError       // files not imported, in the order they were found out
+	// Kept are the files of a kind newshub reads that it keeps as they
+	// are without reading them (stored as model.KindOpaque), and why.
+	Kept []*FileError
 	// Collections counts the record files found, by collection: the first
 	// folder of their path ("_news", "_challenges"), or the file itself
 	// at the top of the site ("_config.yml").
@@ -199,12 +213,12 @@ type importer struct {
 	// it, so a second file claiming it is rejected.
 	owners map[string]string
 
-	// stored holds a digest of the bytes of every record already in the
-	// store, so a file that has not changed is not curated and written
-	// again.
-	stored map[string][sha256.Size]byte
+	// stored holds the kind and a digest of the bytes of every record
+	// already in the store, so a file that has not changed is not curated
+	// and written again.
+	stored map[string]storedFile
 
-	mu          sync.Mutex // guards res.Rejected and done: the parser and the writer both report
+	mu          sync.Mutex // guards res.Rejected, res.Kept and done: the parser and the writer both report
 	res         Result     // Kinds and Unchanged are the writer's alone
 	done, total int
 }
@@ -243,11 +257,18 @@ func (imp *importer) run(ctx context.Context) error {
 	return nil
 }
 
-// loadStored records a digest of every stored record's bytes.
+// storedFile is what the store holds at a path.
+type storedFile struct {
+	kind model.Kind
+	sum  [sha256.Size]byte
+}
+
+// loadStored records the kind and a digest of the bytes of every stored
+// record.
 func (imp *importer) loadStored(ctx context.Context) error {
-	imp.stored = map[string][sha256.Size]byte{}
-	err := imp.st.ScanRaw(ctx, nil, func(path string, _ model.Kind, raw []byte) error {
-		imp.stored[path] = sha256.Sum256(raw)
+	imp.stored = map[string]storedFile{}
+	err := imp.st.ScanRaw(ctx, nil, func(path string, kind model.Kind, raw []byte) error {
+		imp.stored[path] = storedFile{kind, sha256.Sum256(raw)}
 		return nil
 	})
 	if err != nil {
@@ -257,10 +278,12 @@ func (imp *importer) loadStored(ctx context.Context) error {
 }
 
 // unchanged reports whether the store already holds these exact bytes at
-// this path: importing the file again would change nothing.
+// this path, as a record of the same kind: importing the file again would
+// change nothing. (A file kept unread because another gave its article
+// becomes a record of its own once that other is gone.)
 func (imp *importer) unchanged(rec *model.Record) bool {
-	d, ok := imp.stored[rec.Path]
-	return ok && d == sha256.Sum256(rec.Raw)
+	f, ok := imp.stored[rec.Path]
+	return ok && f.kind == rec.Kind && f.sum == sha256.Sum256(rec.Raw)
 }
 
 // reject reports a file that is not imported.
@@ -271,6 +294,17 @@ func (imp *importer) reject(ref fileRef, line int, err error) {
 	imp.res.Rejected = append(imp.res.Rejected, fe)
 	if imp.opts.Reject != nil {
 		imp.opts.Reject(fe)
+	}
+}
+
+// keep reports a file of a kind newshub reads that it keeps as it is.
+func (imp *importer) keep(ref fileRef, line int, err error) {
+	fe := &FileError{Path: ref.abs, Line: max(line, 1), Err: err}
+	imp.mu.Lock()
+	defer imp.mu.Unlock()
+	imp.res.Kept = append(imp.res.Kept, fe)
+	if imp.opts.Keep != nil {
+		imp.opts.Keep(fe)
 	}
 }
 

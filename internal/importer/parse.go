@@ -19,6 +19,9 @@ type parsed struct {
 	err  error
 	// unchanged says the store holds the record's bytes already.
 	unchanged bool
+	// keep, when set, says why a file of a kind newshub reads is kept as
+	// it is, not read: rec is then an opaque record.
+	keep string
 }
 
 // parseAll reads and parses files with opts.Workers goroutines and
@@ -83,6 +86,13 @@ func (imp *importer) parseFile(ref fileRef) parsed {
 	}
 	if ref.kind == model.KindOpaque {
 		p.rec = content.Opaque(ref.rel, data)
+		return p
+	}
+	if content.StaticFile(ref.rel, data) {
+		// Not a record in Jekyll's eyes either (a README, an empty file):
+		// refusing it would lose it from export.
+		p.rec = content.Opaque(ref.rel, data)
+		p.keep = "no front matter (the file does not start with a --- line): Jekyll copies it as a static file"
 		return p
 	}
 	rec, err := content.Parse(ref.rel, data)

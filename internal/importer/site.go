@@ -86,6 +86,11 @@ func SyncSite(ctx context.Context, st store.Store, dir string) (SiteSync, error)
 	for _, f := range files {
 		onDisk[f.rel] = true
 		p := imp.parseFile(f)
+		if p.keep != "" {
+			// Import keeps such a file as it is; as configuration it is
+			// a bad edit, and what the store holds stays in force.
+			p.line, p.err = 1, errors.New(p.keep)
+		}
 		if p.err == nil {
 			if msg, line := imp.claim(p); msg != "" {
 				p.line, p.err = line, errors.New(msg)

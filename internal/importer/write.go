@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 
+	"newshub/internal/content"
 	"newshub/internal/curate"
 	"newshub/internal/model"
 )
@@ -57,10 +58,10 @@ func (imp *importer) load(ctx context.Context, files []fileRef, cur committer) e
 			imp.advance(1)
 			continue
 		}
-		if msg, line := imp.claim(p); msg != "" {
-			imp.reject(p.ref, line, errors.New(msg))
-			imp.advance(1)
-			continue
+		if p.keep != "" {
+			p = imp.keepUnread(p, 1, p.keep)
+		} else if msg, line := imp.claim(p); msg != "" {
+			p = imp.keepUnread(p, line, msg)
 		}
 		batch = append(batch, p)
 		if len(batch) >= imp.opts.Batch {
@@ -109,12 +110,47 @@ func (imp *importer) store(ctx context.Context, batch []parsed, cur committer) e
 	return nil
 }
 
+// keepUnread turns a file of a kind newshub reads into an opaque record
+// and reports it with why: one with no front matter, or one whose identity
+// another file already gives (storing both would make one article, topic
+// or publisher two). Leaving it out would lose the file from export.
+func (imp *importer) keepUnread(p parsed, line int, msg string) parsed {
+	imp.keep(p.ref, line, fmt.Errorf("%s; kept as it is, not read (export writes it back)", msg))
+	p.ref.kind = model.KindOpaque
+	p.rec = content.Opaque(p.ref.rel, p.rec.Raw)
+	p.unchanged = imp.unchanged(p.rec)
+	col := model.Collection(p.ref.rel)
+	c := imp.res.Collections[col]
+	c.Opaque++
+	imp.res.Collections[col] = c
+	return p
+}
+
 // write stores records: news through curation, the rest as they are. It
 // returns the reasons curation left some out, by path.
 func (imp *importer) write(ctx context.Context, recs []*model.Record, cur committer) (map[string]string, error) {
 	if cur == nil {
 		return nil, imp.st.Upsert(ctx, recs)
 	}
+	// Files kept unread among the news are no articles to curate.
+	news := recs[:0:0]
+	var kept []*model.Record
+	for _, r := range recs {
+		if r.Kind == model.KindOpaque {
+			kept = append(kept, r)
+		} else {
+			news = append(news, r)
+		}
+	}
+	if len(kept) > 0 {
+		if err := imp.st.Upsert(ctx, kept); err != nil {
+			return nil, err
+		}
+	}
+	if len(news) == 0 {
+		return nil, nil
+	}
+	recs = news
 	_, _, err := cur.Commit(ctx, recs)
 	if err == nil || !errors.Is(err, curate.ErrRejected) {
 		return nil, err
