@@ -233,18 +233,19 @@ func TestImportRejectsBadFilesAndKeepsTheRest(t *testing.T) {
 		data string
 		line int    // the line the rejection names
 		want string // words of the reason
+		kept bool   // read, so kept as it is for export to give back
 	}{
 		{"malformed yaml", "_news/2026-01-02-malformed.md",
-			"---\ncategory: news\ntitle: \"never closed\nexcerpt: x\n---\n\n", 3, ""},
-		{"empty front matter", "_news/2026-01-02-empty-front-matter.md", "---\n---\n\n", 0, ""},
+			"---\ncategory: news\ntitle: \"never closed\nexcerpt: x\n---\n\n", 3, "", true},
+		{"empty front matter", "_news/2026-01-02-empty-front-matter.md", "---\n---\n\n", 0, "", true},
 		{"required field missing", "_news/2026-01-02-no-title.md",
-			strings.Replace(goodNews, "title: \"A good article\"\n", "", 1), 0, "title"},
+			strings.Replace(goodNews, "title: \"A good article\"\n", "", 1), 0, "title", true},
 		{"unparsable date", "_news/2026-01-02-bad-date.md",
-			strings.Replace(strings.Replace(goodNews, "2026-01-02T10:00:00Z", "the day after tomorrow", 1), "/good", "/bad-date", 2), 5, "publishedDateTime"},
+			strings.Replace(strings.Replace(goodNews, "2026-01-02T10:00:00Z", "the day after tomorrow", 1), "/good", "/bad-date", 2), 5, "publishedDateTime", true},
 		{"invalid utf-8", "_news/2026-01-02-bad-utf8.md",
-			strings.Replace(strings.Replace(goodNews, "A good article", "A bad \xff article", 1), "/good", "/utf8", 2), 3, "UTF-8"},
+			strings.Replace(strings.Replace(goodNews, "A good article", "A bad \xff article", 1), "/good", "/utf8", 2), 3, "UTF-8", true},
 		{"over the size cap", "_news/2026-01-02-too-big.md",
-			strings.Replace(big, "/good", "/big", 2), 1, "size cap"},
+			strings.Replace(big, "/good", "/big", 2), 1, "size cap", false},
 	}
 	for _, tt := range tests {
 		writeFile(t, src, tt.rel, []byte(tt.data))
@@ -314,7 +315,8 @@ func TestImportRejectsBadFilesAndKeepsTheRest(t *testing.T) {
 		t.Errorf("%d rejections streamed, %d in the result", len(streamed), len(res.Rejected))
 	}
 
-	// Every good file is in, nothing else, and the database is sound.
+	// Every good file is in, the bad ones read kept as they are, nothing
+	// else, and the database is sound.
 	snap := storeSnapshot(t, dbPath)
 	for p := range good {
 		if _, ok := snap[p]; !ok {
@@ -324,8 +326,21 @@ func TestImportRejectsBadFilesAndKeepsTheRest(t *testing.T) {
 	if _, ok := snap["_news/2026-01-02-a-good-article.md"]; !ok {
 		t.Error("the good file among the bad ones was not imported")
 	}
-	if len(snap) != len(good)+1 || res.Imported() != len(good)+1 {
-		t.Errorf("%d records stored, %d counted, want %d", len(snap), res.Imported(), len(good)+1)
+	kept := 0
+	for _, tt := range tests {
+		stored, ok := snap[tt.rel]
+		switch {
+		case tt.kept && !strings.HasPrefix(stored, tt.data+"\x00"):
+			t.Errorf("%s: rejected but not kept as it is (stored: %v)", tt.name, ok)
+		case !tt.kept && ok:
+			t.Errorf("%s: stored, want it left out", tt.name)
+		}
+		if tt.kept {
+			kept++
+		}
+	}
+	if want := len(good) + 1 + kept; len(snap) != want || res.Imported() != want {
+		t.Errorf("%d records stored, %d counted, want %d", len(snap), res.Imported(), want)
 	}
 	sqlitetest.AssertIntegrity(t, dbPath)
 }

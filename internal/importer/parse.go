@@ -103,11 +103,13 @@ func (imp *importer) parseFile(ref fileRef) parsed {
 		} else {
 			p.err = err
 		}
+		p.rec = content.Opaque(ref.rel, data) // its bytes, kept (see load)
 		return p
 	}
 	if rec.Kind == model.KindTopic {
 		if err := content.CheckTopicID(rec.Topic.ID); err != nil {
 			p.line, p.err = lineOf(data, "_id"), err
+			p.rec = content.Opaque(ref.rel, data)
 			return p
 		}
 	}

@@ -54,9 +54,16 @@ func (imp *importer) load(ctx context.Context, files []fileRef, cur committer) e
 	var batch []parsed
 	for p := range results {
 		if p.err != nil {
-			imp.reject(p.ref, p.line, p.err)
-			imp.advance(1)
-			continue
+			if p.rec == nil { // not read: nothing to keep
+				imp.reject(p.ref, p.line, p.err)
+				imp.advance(1)
+				continue
+			}
+			// Read, but no record: rejected, and its bytes kept as they
+			// are, so that export gives the file back for its author to
+			// mend rather than lose it.
+			imp.reject(p.ref, p.line, fmt.Errorf("%w; kept as it is, not read (export writes it back)", p.err))
+			p = imp.opaque(p)
 		}
 		if p.keep != "" {
 			p = imp.keepUnread(p, 1, p.keep)
@@ -116,6 +123,11 @@ func (imp *importer) store(ctx context.Context, batch []parsed, cur committer) e
 // or publisher two). Leaving it out would lose the file from export.
 func (imp *importer) keepUnread(p parsed, line int, msg string) parsed {
 	imp.keep(p.ref, line, fmt.Errorf("%s; kept as it is, not read (export writes it back)", msg))
+	return imp.opaque(p)
+}
+
+// opaque makes p's file an opaque record of its collection.
+func (imp *importer) opaque(p parsed) parsed {
 	p.ref.kind = model.KindOpaque
 	p.rec = content.Opaque(p.ref.rel, p.rec.Raw)
 	p.unchanged = imp.unchanged(p.rec)
