@@ -7,7 +7,8 @@
 #   - ARRIVE new articles arriving in the store, then `build OUT` updating
 #     the existing output (time, peak RSS, files written and removed);
 #   - with UNCHANGED=1, a rebuild with nothing changed;
-#   - the live path: `serve --no-ingest --publish OUT` running, ARRIVE more
+#   - the live path: `serve --no-ingest --publish OUT` started over the
+#     OUT the build left (the time to its first build), then ARRIVE more
 #     articles imported; the time from the import's end (its last commit)
 #     to serve's next "updated OUT" line, and serve's peak RSS over it;
 #   - Hugo building the same hub's articles with bench/hugo (a page per
@@ -87,13 +88,18 @@ live() {
 	local slog="$work/serve.log" pid before start end dir
 	dir=$(arrivals "$arrive" "$1")
 	: >"$slog"
+	start=$(date +%s.%N)
 	"$nh" --site "$site" serve --no-ingest --quiet --addr 127.0.0.1:0 --publish "$out" >"$slog" 2>&1 &
 	pid=$!
-	# The build at start brings OUT in step with the store as it is.
+	# The build at start brings OUT in step with the store as it is,
+	# from the manifest the last build saved beside OUT.
 	until grep -q '^updated ' "$slog"; do
 		kill -0 "$pid" 2>/dev/null || { cat "$slog" >&2; return 1; }
-		sleep 0.2
+		sleep 0.05
 	done
+	end=$(date +%s.%N)
+	startsecs=$(awk -v a="$start" -v b="$end" 'BEGIN {printf "%.2f", b - a}')
+	startline=$(grep '^updated ' "$slog" | head -1)
 	before=$(grep -c '^updated ' "$slog")
 	"$nh" --site "$site" import "$dir" >>"$log" 2>&1
 	start=$(date +%s.%N)
@@ -111,7 +117,7 @@ live() {
 }
 
 out="$work/out"
-full=() fullmb=() cps=() incs=() incmb=() same=() lives=() livemb=() hugos=()
+full=() fullmb=() cps=() incs=() incmb=() same=() lives=() livemb=() starts=() hugos=()
 for i in $(seq 1 "$runs"); do
 	rm -rf "$out" "$out.copy"
 	sync
@@ -134,7 +140,7 @@ for i in $(seq 1 "$runs"); do
 	fi
 	if [[ "${LIVE:-1}" != 0 ]]; then
 		live "$((2000 + i))"
-		lives+=("$secs") livemb+=("$mib")
+		lives+=("$secs") livemb+=("$mib") starts+=("$startsecs")
 	fi
 	if command -v hugo >/dev/null; then
 		h="$work/hugo"
@@ -167,6 +173,7 @@ echo "| build API + feeds + website, first (whole) | ${f} s (${full[*]}) | peak 
 echo "| cp -r of that output, same disk | ${c} s (${cps[*]}) | | build / cp -r = $(ratio "$f" "$c") |"
 echo "| $arrive new articles arrive, build updates OUT | ${n} s (${incs[*]}) | peak RSS $(median "${incmb[@]}") MiB | ${incline#updated } |"
 ((${#same[@]})) && echo "| unchanged rebuild | $(median "${same[@]}") s (${same[*]}) | | |"
+((${#lives[@]})) && echo "| live: serve --publish OUT started over the OUT a build left, to its first build | $(median "${starts[@]}") s (${starts[*]}) | | ${startline#updated } |"
 ((${#lives[@]})) && echo "| live: serve --publish OUT, $arrive new articles imported, to OUT updated | $(median "${lives[@]}") s (${lives[*]}) | serve's peak RSS $(median "${livemb[@]}") MiB | ${liveline#updated } |"
 if ((${#hugos[@]})); then
 	hg=$(median "${hugos[@]}")
