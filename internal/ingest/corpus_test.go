@@ -103,6 +103,8 @@ var corpusCases = []corpusCase{
 	{file: "doctype-entities.xml", lenient: 2, stored: 2},
 	// Every item has the site's address as its GUID.
 	{file: "shared-guid.xml", lenient: 3, stored: 3},
+	// JSON Feed titles escaped as HTML.
+	{file: "escaped-titles.json", lenient: 3, stored: 3},
 }
 
 // TestCorpusIngestedInOneRound serves the corpus on loopback, ingests it
@@ -191,12 +193,13 @@ func TestCorpusIngestedInOneRound(t *testing.T) {
 	}
 	news := h.news(t)
 	for link, title := range map[string]string{
-		"https://feuilleton.example.de/artikel/rueckkehr-i-und-b": "Die Rückkehr von <i> und <b>",
-		"https://mastodon.example/@clerk/113403":                  "Reminder: bring ID.",
-		"http://scripting.example.com/2017/06/26.html#a101044":    "I've been using a new outliner all day & it's great.",
-		"https://diethni.example/kalpes-ekleisan":                 "Οι κάλπες έκλεισαν",
-		"https://news.example.cn/2018/09/24/a1.html":              "国务院召开常务会议",
-		"https://ballotbox.example/audio/2024-11-07.mp3":          "Turnout, county by county",
+		"https://feuilleton.example.de/artikel/rueckkehr-i-und-b":        "Die Rückkehr von <i> und <b>",
+		"https://mastodon.example/@clerk/113403":                         "Reminder: bring ID.",
+		"http://scripting.example.com/2017/06/26.html#a101044":           "I've been using a new outliner all day & it's great.",
+		"https://diethni.example/kalpes-ekleisan":                        "Οι κάλπες έκλεισαν",
+		"https://news.example.cn/2018/09/24/a1.html":                     "国务院召开常务会议",
+		"https://ballotbox.example/audio/2024-11-07.mp3":                 "Turnout, county by county",
+		"https://millerquarterly.example/2024/11/county-clerks-q-and-a/": "The County Clerk’s Q&A: “Every ballot counts”",
 	} {
 		if a := news[link]; a == nil || a.Title != title {
 			t.Errorf("%s stored as %+v, want title %q", link, a, title)

@@ -390,3 +390,30 @@ func TestParseBoundsEntityExpansion(t *testing.T) {
 		t.Errorf("malformed %q, want the expansion's limit said", f.Malformed)
 	}
 }
+
+// TestParseDecodesEscapedJSONFeedTitles checks JSON Feed titles a
+// generator escaped as HTML ("Q&amp;A", "&#8217;"): the references are
+// decoded, as lenient readers decode them, and what looks like a tag, or
+// a "&" that starts no reference, stays text.
+func TestParseDecodesEscapedJSONFeedTitles(t *testing.T) {
+	f, err := Parse(readCorpus(t, "escaped-titles.json"), "application/feed+json", "https://millerquarterly.example/feed/json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.Title != "Miller & Daughters Quarterly" {
+		t.Errorf("feed title %q", f.Title)
+	}
+	want := []string{"The County Clerk’s Q&A: “Every ballot counts”", "Ranked choice, explained – with <i>one</i> chart", "Ballots & barns: voting in the valley"}
+	var got []string
+	for _, it := range f.Items {
+		got = append(got, it.Title)
+	}
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("titles %q, want %q", got, want)
+	}
+	for in, want := range map[string]string{"R&D;s budget": "R&D;s budget", "&copy 2024 &amp;c.": "&copy 2024 &c.", "&#x1F5F3; Vote": "🗳 Vote"} {
+		if got := unescapeText(in); got != want {
+			t.Errorf("unescapeText(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
