@@ -14,6 +14,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/mmcdole/gofeed"
 
@@ -103,7 +104,11 @@ var corpusCases = []corpusCase{
 	{file: "doctype-entities.xml", lenient: 2, stored: 2},
 	// Every item has the site's address as its GUID.
 	{file: "shared-guid.xml", lenient: 3, stored: 3},
-	// JSON Feed titles escaped as HTML.
+	// Dates with Russian month names; Unix times, ordinal days and one
+	// date that does not read (its item is stored all the same).
+	{file: "ru-dates.xml", lenient: 3, stored: 3},
+	{file: "odd-dates.xml", lenient: 5, stored: 5},
+	// JSON Feed titles escaped as HTML, dates in SQL's form.
 	{file: "escaped-titles.json", lenient: 3, stored: 3},
 }
 
@@ -203,6 +208,15 @@ func TestCorpusIngestedInOneRound(t *testing.T) {
 	} {
 		if a := news[link]; a == nil || a.Title != title {
 			t.Errorf("%s stored as %+v, want title %q", link, a, title)
+		}
+	}
+	for link, date := range map[string]string{
+		"https://gorodnews.example/news/2024/11/05/yavka/":               "2024-11-05T09:40:00Z",
+		"https://precinctnotes.example/posts/ballot-printing":            "2024-11-04T10:00:00Z",
+		"https://millerquarterly.example/2024/11/county-clerks-q-and-a/": "2024-11-05T10:00:00Z",
+	} {
+		if a := news[link]; a == nil || a.PublishedDateTime.Format(time.RFC3339) != date {
+			t.Errorf("%s stored as %+v, want it dated %s", link, a, date)
 		}
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/mmcdole/gofeed"
 )
@@ -388,6 +389,45 @@ func TestParseBoundsEntityExpansion(t *testing.T) {
 	}
 	if !strings.Contains(f.Malformed, "expand past the document's size") {
 		t.Errorf("malformed %q, want the expansion's limit said", f.Malformed)
+	}
+}
+
+// TestParseReadsItemDates checks the dates feeds write in other forms
+// than RFC 822 and RFC 3339, each read as the time it says: Russian
+// month names, a zone named by its abbreviation, Unix time in seconds and
+// milliseconds, ordinal days, JSON Feed dates with a space for the "T"
+// or an offset without its colon. A date that does not read leaves the
+// item undated, not unread.
+func TestParseReadsItemDates(t *testing.T) {
+	tests := []struct {
+		file string
+		want []string // each item's date, RFC 3339 in UTC; "" for none
+	}{
+		{"ru-dates.xml", []string{"2024-11-05T05:15:00Z", "2024-11-05T09:40:00Z", "2024-11-04T00:00:00Z"}},
+		{"odd-dates.xml", []string{"2024-11-05T10:00:00Z", "2024-11-04T10:00:00Z", "2024-11-03T00:00:00Z", "2024-11-02T21:30:00Z", ""}},
+		{"escaped-titles.json", []string{"2024-11-05T10:00:00Z", "2024-11-04T17:30:00Z", "2024-10-28T06:45:00Z"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			f, err := Parse(readCorpus(t, tt.file), "", "https://feeds.example/"+tt.file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, it := range f.Items {
+				d := ""
+				if !it.Published.IsZero() {
+					d = it.Published.Format(time.RFC3339)
+				}
+				got = append(got, d)
+			}
+			if strings.Join(got, " ") != strings.Join(tt.want, " ") {
+				t.Errorf("dates %q, want %q", got, tt.want)
+			}
+			if f.Malformed != "" {
+				t.Errorf("malformed %q", f.Malformed)
+			}
+		})
 	}
 }
 
