@@ -14,6 +14,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/mmcdole/gofeed"
 
@@ -103,6 +104,12 @@ var corpusCases = []corpusCase{
 	{file: "doctype-entities.xml", lenient: 2, stored: 2},
 	// Every item has the site's address as its GUID.
 	{file: "shared-guid.xml", lenient: 3, stored: 3},
+	// Dates with Russian month names; Unix times, ordinal days and one
+	// date that does not read (its item is stored all the same).
+	{file: "ru-dates.xml", lenient: 3, stored: 3},
+	{file: "odd-dates.xml", lenient: 5, stored: 5},
+	// JSON Feed titles escaped as HTML, dates in SQL's form.
+	{file: "escaped-titles.json", lenient: 3, stored: 3},
 }
 
 // TestCorpusIngestedInOneRound serves the corpus on loopback, ingests it
@@ -191,15 +198,25 @@ func TestCorpusIngestedInOneRound(t *testing.T) {
 	}
 	news := h.news(t)
 	for link, title := range map[string]string{
-		"https://feuilleton.example.de/artikel/rueckkehr-i-und-b": "Die Rückkehr von <i> und <b>",
-		"https://mastodon.example/@clerk/113403":                  "Reminder: bring ID.",
-		"http://scripting.example.com/2017/06/26.html#a101044":    "I've been using a new outliner all day & it's great.",
-		"https://diethni.example/kalpes-ekleisan":                 "Οι κάλπες έκλεισαν",
-		"https://news.example.cn/2018/09/24/a1.html":              "国务院召开常务会议",
-		"https://ballotbox.example/audio/2024-11-07.mp3":          "Turnout, county by county",
+		"https://feuilleton.example.de/artikel/rueckkehr-i-und-b":        "Die Rückkehr von <i> und <b>",
+		"https://mastodon.example/@clerk/113403":                         "Reminder: bring ID.",
+		"http://scripting.example.com/2017/06/26.html#a101044":           "I've been using a new outliner all day & it's great.",
+		"https://diethni.example/kalpes-ekleisan":                        "Οι κάλπες έκλεισαν",
+		"https://news.example.cn/2018/09/24/a1.html":                     "国务院召开常务会议",
+		"https://ballotbox.example/audio/2024-11-07.mp3":                 "Turnout, county by county",
+		"https://millerquarterly.example/2024/11/county-clerks-q-and-a/": "The County Clerk’s Q&A: “Every ballot counts”",
 	} {
 		if a := news[link]; a == nil || a.Title != title {
 			t.Errorf("%s stored as %+v, want title %q", link, a, title)
+		}
+	}
+	for link, date := range map[string]string{
+		"https://gorodnews.example/news/2024/11/05/yavka/":               "2024-11-05T09:40:00Z",
+		"https://precinctnotes.example/posts/ballot-printing":            "2024-11-04T10:00:00Z",
+		"https://millerquarterly.example/2024/11/county-clerks-q-and-a/": "2024-11-05T10:00:00Z",
+	} {
+		if a := news[link]; a == nil || a.PublishedDateTime.Format(time.RFC3339) != date {
+			t.Errorf("%s stored as %+v, want it dated %s", link, a, date)
 		}
 	}
 }

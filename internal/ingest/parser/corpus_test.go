@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/mmcdole/gofeed"
 )
@@ -388,5 +389,71 @@ func TestParseBoundsEntityExpansion(t *testing.T) {
 	}
 	if !strings.Contains(f.Malformed, "expand past the document's size") {
 		t.Errorf("malformed %q, want the expansion's limit said", f.Malformed)
+	}
+}
+
+// TestParseReadsItemDates checks the dates feeds write in other forms
+// than RFC 822 and RFC 3339, each read as the time it says: Russian
+// month names, a zone named by its abbreviation, Unix time in seconds and
+// milliseconds, ordinal days, JSON Feed dates with a space for the "T"
+// or an offset without its colon. A date that does not read leaves the
+// item undated, not unread.
+func TestParseReadsItemDates(t *testing.T) {
+	tests := []struct {
+		file string
+		want []string // each item's date, RFC 3339 in UTC; "" for none
+	}{
+		{"ru-dates.xml", []string{"2024-11-05T05:15:00Z", "2024-11-05T09:40:00Z", "2024-11-04T00:00:00Z"}},
+		{"odd-dates.xml", []string{"2024-11-05T10:00:00Z", "2024-11-04T10:00:00Z", "2024-11-03T00:00:00Z", "2024-11-02T21:30:00Z", ""}},
+		{"escaped-titles.json", []string{"2024-11-05T10:00:00Z", "2024-11-04T17:30:00Z", "2024-10-28T06:45:00Z"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			f, err := Parse(readCorpus(t, tt.file), "", "https://feeds.example/"+tt.file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, it := range f.Items {
+				d := ""
+				if !it.Published.IsZero() {
+					d = it.Published.Format(time.RFC3339)
+				}
+				got = append(got, d)
+			}
+			if strings.Join(got, " ") != strings.Join(tt.want, " ") {
+				t.Errorf("dates %q, want %q", got, tt.want)
+			}
+			if f.Malformed != "" {
+				t.Errorf("malformed %q", f.Malformed)
+			}
+		})
+	}
+}
+
+// TestParseDecodesEscapedJSONFeedTitles checks JSON Feed titles a
+// generator escaped as HTML ("Q&amp;A", "&#8217;"): the references are
+// decoded, as lenient readers decode them, and what looks like a tag, or
+// a "&" that starts no reference, stays text.
+func TestParseDecodesEscapedJSONFeedTitles(t *testing.T) {
+	f, err := Parse(readCorpus(t, "escaped-titles.json"), "application/feed+json", "https://millerquarterly.example/feed/json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.Title != "Miller & Daughters Quarterly" {
+		t.Errorf("feed title %q", f.Title)
+	}
+	want := []string{"The County Clerk’s Q&A: “Every ballot counts”", "Ranked choice, explained – with <i>one</i> chart", "Ballots & barns: voting in the valley"}
+	var got []string
+	for _, it := range f.Items {
+		got = append(got, it.Title)
+	}
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("titles %q, want %q", got, want)
+	}
+	for in, want := range map[string]string{"R&D;s budget": "R&D;s budget", "&copy 2024 &amp;c.": "&copy 2024 &c.", "&#x1F5F3; Vote": "🗳 Vote"} {
+		if got := unescapeText(in); got != want {
+			t.Errorf("unescapeText(%q) = %q, want %q", in, got, want)
+		}
 	}
 }

@@ -4,35 +4,109 @@ import (
 	"cmp"
 	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 )
+
+// itemDate is the time gofeed parsed, else the raw date read as
+// parseDate reads it; zero when neither reads.
+func itemDate(parsed *time.Time, raw string) time.Time {
+	if parsed != nil {
+		return parsed.UTC()
+	}
+	if t, err := parseDate(raw); err == nil {
+		return t
+	}
+	return time.Time{}
+}
+
+// dateLayouts are the standard forms of a date and the variants feed
+// software writes of them: a space for the "T", an offset without its
+// colon or after a space, no zone at all (read as UTC), no seconds.
+var dateLayouts = []string{
+	time.RFC3339, "2006-01-02T15:04:05", "2006-01-02T15:04:05Z0700", "2006-01-02T15:04:05 Z0700",
+	"2006-01-02 15:04:05Z07:00", "2006-01-02 15:04:05Z0700", "2006-01-02 15:04:05 Z07:00", "2006-01-02 15:04:05 Z0700",
+	"2006-01-02 15:04:05", "2006-01-02T15:04Z07:00", "2006-01-02T15:04", "2006-01-02 15:04", "2006-01-02",
+	time.RFC1123Z, time.RFC1123,
+}
+
+// parseDate reads a date in any of the forms feeds give one: the
+// standard layouts and their usual variants (dateLayouts), Unix time in
+// seconds or milliseconds, and dates written out with day and month names
+// in English or the site's language, ordinals included ("Nov 5th, 2024").
+// The time it returns is in UTC.
+func parseDate(s string) (time.Time, error) {
+	s = strings.TrimSpace(s)
+	for _, layout := range dateLayouts {
+		// (Parsing accepts fractions of a second after the seconds.)
+		if t, err := time.Parse(layout, s); err == nil {
+			return t.UTC(), nil
+		}
+	}
+	if t, ok := unixDate(s); ok {
+		return t, nil
+	}
+	t, err := parseLocalizedDate(s)
+	if err != nil {
+		return time.Time{}, err
+	}
+	return t.UTC(), nil
+}
+
+// unixDate reads Unix time: 9 or 10 digits are seconds (1973 to 2286), 12
+// or 13 milliseconds (the same years); any other number is none.
+func unixDate(s string) (time.Time, bool) {
+	if len(s) < 9 || len(s) > 13 || len(s) == 11 {
+		return time.Time{}, false
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n <= 0 || s[0] == '+' {
+		return time.Time{}, false
+	}
+	if len(s) >= 12 {
+		return time.UnixMilli(n).UTC(), true
+	}
+	return time.Unix(n, 0).UTC(), true
+}
+
+// clock is an optional time of day in a written-out date, with an
+// optional AM or PM, and an optional zone after it.
+const clock = `(?:,?\s+(?:at\s+|um\s+|à\s+|a\s+las\s+|alle\s+)?(\d{1,2})[:.h](\d{2})(?:[:.](\d{2}))?(?:\s*([AaPp])\.?[Mm]\.?)?)?(?:\s+(\S+))?$`
 
 // localizedDate is an RFC 822 date with its day and month names in the
 // site's language, as feeds written by localized blog software give them
 // ("Seg, 24 Set 2018 10:15:00 -0300"): an optional day name, the day, the
 // month's name or abbreviation, the year, an optional time and zone.
-var localizedDate = regexp.MustCompile(`^(?:[^\s\d,]+\.?,?\s+)?(\d{1,2})\.?\s+([^\s\d.,]+)\.?,?\s+(\d{4}),?(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?)?(?:\s+(\S+))?$`)
+var localizedDate = regexp.MustCompile(`^(?:[^\s\d,]+\.?,?\s+)?(\d{1,2})\.?\s+([^\s\d.,]+)\.?,?\s+(\d{4})` + clock)
+
+// monthFirstDate is a date written month first, as English prose writes
+// one ("Tuesday, November 5, 2024 10:00 AM", "Nov 5, 2024").
+var monthFirstDate = regexp.MustCompile(`^(?:[^\s\d,]+,?\s+)?([^\s\d.,]+)\.?\s+(\d{1,2}),?\s+(\d{4})` + clock)
+
+// ordinal matches a day written as an English ordinal ("5th").
+var ordinal = regexp.MustCompile(`\b(\d{1,2})(?:st|nd|rd|th)\b`)
 
 // monthNames maps month names and their usual abbreviations in the
 // languages of localized feeds (Portuguese, Spanish, French, German,
-// Italian, Dutch; English too) to the month, in lower case and without
-// the trailing dot of an abbreviation.
+// Italian, Dutch, Russian, in its nominative and genitive forms; English
+// too) to the month, in lower case and without the trailing dot of an
+// abbreviation.
 var monthNames = func() map[string]time.Month {
 	m := map[string]time.Month{}
 	for month, names := range [12]string{
-		"jan january janeiro enero janvier janv januar jän gennaio gen januari",
-		"feb february fev fevereiro febrero février févr fevr februar febbraio februari",
-		"mar march março marco marzo mars märz mär mrz maart mrt",
-		"apr april abr abril avril avr aprile",
-		"may mai maio mayo mei maggio mag",
-		"jun june junho junio juin juni giugno giu",
-		"jul july julho julio juillet juil juli luglio lug",
-		"aug august ago agosto août aout augustus",
-		"sep sept september set setembro septiembre septembre settembre",
-		"oct october out outubro oct octubre octobre okt oktober ottobre ott",
-		"nov november novembro noviembre novembre",
-		"dec december dez dezembro dic diciembre décembre déc dezember dicembre",
+		"jan january janeiro enero janvier janv januar jän gennaio gen januari янв январь января",
+		"feb february fev fevereiro febrero février févr fevr februar febbraio februari фев февраль февраля",
+		"mar march março marco marzo mars märz mär mrz maart mrt март марта",
+		"apr april abr abril avril avr aprile апр апрель апреля",
+		"may mai maio mayo mei maggio mag май мая",
+		"jun june junho junio juin juni giugno giu июн июнь июня",
+		"jul july julho julio juillet juil juli luglio lug июл июль июля",
+		"aug august ago agosto août aout augustus авг август августа",
+		"sep sept september set setembro septiembre setiembre septembre settembre сен сент сентябрь сентября",
+		"oct october out outubro oct octubre octobre okt oktober ottobre ott окт октябрь октября",
+		"nov november novembro noviembre novembre ноя нояб ноябрь ноября",
+		"dec december dez dezembro dic diciembre décembre déc dezember dicembre дек декабрь декабря",
 	} {
 		for _, n := range strings.Fields(names) {
 			m[n] = time.Month(month + 1)
@@ -41,26 +115,56 @@ var monthNames = func() map[string]time.Month {
 	return m
 }()
 
-// parseLocalizedDate reads a date feed software wrote with localized day
-// and month names, which the standard layouts do not know. A zone given
-// as an offset is kept; a zone abbreviation other than UTC or GMT cannot
-// be told apart from another language's word and is read as UTC.
+// zoneOffsets are the zone abbreviations RFC 822 names, and those of
+// Central Europe (in English and German) and Moscow, by their offset.
+var zoneOffsets = map[string]string{
+	"UT": "+0000", "UTC": "+0000", "GMT": "+0000", "Z": "+0000",
+	"EST": "-0500", "EDT": "-0400", "CST": "-0600", "CDT": "-0500",
+	"MST": "-0700", "MDT": "-0600", "PST": "-0800", "PDT": "-0700",
+	"CET": "+0100", "CEST": "+0200", "MEZ": "+0100", "MESZ": "+0200", "MSK": "+0300",
+}
+
+// parseLocalizedDate reads a date written out with day and month names,
+// English or localized, which the standard layouts do not know. A zone
+// given as an offset, or as an abbreviation of zoneOffsets, is kept; any
+// other abbreviation cannot be told apart from another language's word
+// and is read as UTC.
 func parseLocalizedDate(s string) (time.Time, error) {
-	m := localizedDate.FindStringSubmatch(strings.TrimSpace(s))
-	if m == nil {
+	s = ordinal.ReplaceAllString(strings.TrimSpace(s), "$1")
+	var day, name string
+	m := localizedDate.FindStringSubmatch(s)
+	if m != nil {
+		day, name = m[1], m[2]
+	} else if m = monthFirstDate.FindStringSubmatch(s); m != nil {
+		day, name = m[2], m[1]
+	} else {
 		return time.Time{}, fmt.Errorf("unrecognised date %q", s)
 	}
-	month, ok := monthNames[strings.ToLower(m[2])]
+	month, ok := monthNames[strings.ToLower(name)]
 	if !ok {
-		return time.Time{}, fmt.Errorf("unrecognised month %q in date %q", m[2], s)
+		return time.Time{}, fmt.Errorf("unrecognised month %q in date %q", name, s)
 	}
-	clock := "00:00:00"
+	hms := "00:00:00"
 	if m[4] != "" {
-		clock = m[4] + ":" + m[5] + ":" + cmp.Or(m[6], "00")
+		h, _ := strconv.Atoi(m[4])
+		switch strings.ToLower(m[7]) {
+		case "a":
+			if h == 12 {
+				h = 0
+			}
+		case "p":
+			if h < 12 {
+				h += 12
+			}
+		}
+		hms = fmt.Sprintf("%02d:%s:%s", h, m[5], cmp.Or(m[6], "00"))
 	}
 	zone := "+0000"
-	if z := m[7]; len(z) == 5 && (z[0] == '+' || z[0] == '-') {
+	switch z := strings.Replace(m[8], ":", "", 1); {
+	case len(z) == 5 && (z[0] == '+' || z[0] == '-'):
 		zone = z
+	case zoneOffsets[strings.ToUpper(z)] != "":
+		zone = zoneOffsets[strings.ToUpper(z)]
 	}
-	return time.Parse("2 1 2006 15:04:05 -0700", fmt.Sprintf("%s %d %s %s %s", m[1], month, m[3], clock, zone))
+	return time.Parse("2 1 2006 15:04:05 -0700", fmt.Sprintf("%s %d %s %s %s", day, month, m[3], hms, zone))
 }

@@ -22,6 +22,17 @@ func TestParseLocalizedDateReadsDayAndMonthNames(t *testing.T) {
 		{"24 Foo 2018 10:15:00 +0000", ""},
 		{"", ""},
 		{"32 Jan 2018", ""},
+		{"Вт, 05 ноября 2024 08:15:00 +0300", "2024-11-05T05:15:00Z"},        // Russian, genitive month
+		{"вторник, 5 ноября 2024 12:40 MSK", "2024-11-05T09:40:00Z"},         // Russian, a zone by its abbreviation
+		{"4 нояб. 2024", "2024-11-04T00:00:00Z"},                             // Russian abbreviation
+		{"martes, 5 de noviembre 2024", ""},                                  // "de": prose
+		{"martedì, 5 novembre 2024 10:00:00 +01:00", "2024-11-05T09:00:00Z"}, // Italian, offset with a colon
+		{"dinsdag 5 november 2024 10:00", "2024-11-05T10:00:00Z"},            // Dutch
+		{"Di, 05 Nov 2024 10:00:00 MEZ", "2024-11-05T09:00:00Z"},             // German zone name
+		{"Nov 3rd, 2024", "2024-11-03T00:00:00Z"},                            // ordinal, month first
+		{"Saturday, November 2nd, 2024 5:30 PM EDT", "2024-11-02T21:30:00Z"}, // month first, 12-hour clock
+		{"1st December 2024 12:05 am", "2024-12-01T00:05:00Z"},               // ordinal, day first
+		{"Foo 3rd, 2024", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
@@ -60,5 +71,47 @@ func TestParseReadsLocalizedItemDates(t *testing.T) {
 	}
 	if !strings.Contains(f.Items[0].Title, "Eleição") {
 		t.Errorf("title %q", f.Items[0].Title)
+	}
+}
+
+func TestParseDateReadsTheFormsFeedsWrite(t *testing.T) {
+	tests := []struct {
+		in   string
+		want string // RFC 3339 in UTC; "" when it must not read
+	}{
+		{"2024-11-05T10:00:00Z", "2024-11-05T10:00:00Z"},
+		{"2024-11-05 10:00:00", "2024-11-05T10:00:00Z"},             // no "T", no zone: UTC
+		{"2024-11-05T18:30:00+0100", "2024-11-05T17:30:00Z"},        // offset without its colon
+		{"2024-11-05T19:00:00.000+0100", "2024-11-05T18:00:00Z"},    // and a fraction
+		{"2024-10-28 07:45:00 +0100", "2024-10-28T06:45:00Z"},       // offset after a space
+		{"2024-11-05 10:00:00-05:00", "2024-11-05T15:00:00Z"},       //
+		{"2024-11-05T10:00", "2024-11-05T10:00:00Z"},                // no seconds
+		{"1730800800", "2024-11-05T10:00:00Z"},                      // Unix seconds
+		{"1730714400000", "2024-11-04T10:00:00Z"},                   // Unix milliseconds
+		{"Tue, 05 Nov 2024 10:00:00 +0000", "2024-11-05T10:00:00Z"}, // RFC 1123
+		{"Mar, 05 Nov 2024 10:00:00 +0100", "2024-11-05T09:00:00Z"}, // Spanish day name
+		{"November 5, 2024", "2024-11-05T00:00:00Z"},
+		{"20241105", ""},    // eight digits: neither a Unix time nor a layout
+		{"17308008001", ""}, // eleven digits
+		{"-1730800800", ""}, // before 1970
+		{"yesterday", ""},
+		{"", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			got, err := parseDate(tt.in)
+			if tt.want == "" {
+				if err == nil {
+					t.Fatalf("read as %s; want an error", got.Format(time.RFC3339))
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if s := got.Format(time.RFC3339); s != tt.want || got.Location() != time.UTC {
+				t.Fatalf("got %s (%v), want %s", s, got.Location(), tt.want)
+			}
+		})
 	}
 }

@@ -40,7 +40,7 @@ func parseJSON(body []byte, feedURL string) (*Feed, error) {
 	f := &Feed{
 		Type:    "json",
 		Version: strings.TrimPrefix(strings.TrimPrefix(version, "https://jsonfeed.org/version/"), "http://jsonfeed.org/version/"),
-		Title:   NormalizeSpace(jsonString(top["title"])),
+		Title:   unescapeText(jsonString(top["title"])),
 		SiteURL: resolve(base, jsonString(top["home_page_url"])),
 	}
 	itemBase := base
@@ -152,7 +152,7 @@ func jsonItem(raw json.RawMessage, base *url.URL) (*Item, []string) {
 	}
 	it := &Item{
 		GUID:  strings.TrimSpace(str("id")),
-		Title: NormalizeSpace(str("title")), // plain text in JSON Feed
+		Title: unescapeText(str("title")), // plain text in JSON Feed, escaped by some generators
 	}
 	// Summary and content_text are plain text; Item.Summary and
 	// Item.Content are HTML.

@@ -570,26 +570,3 @@ func atoi(s string) int {
 	}
 	return n
 }
-
-// itemDate is the time gofeed parsed, else the raw date read with
-// localized names; zero when neither reads.
-func itemDate(parsed *time.Time, raw string) time.Time {
-	if parsed != nil {
-		return parsed.UTC()
-	}
-	if t, err := parseLocalizedDate(raw); err == nil {
-		return t.UTC()
-	}
-	return time.Time{}
-}
-
-// parseDate reads the date forms feeds use outside their standard fields.
-func parseDate(s string) (time.Time, error) {
-	s = strings.TrimSpace(s)
-	for _, layout := range []string{time.RFC3339, time.RFC3339Nano, "2006-01-02T15:04:05", "2006-01-02", time.RFC1123Z, time.RFC1123} {
-		if t, err := time.Parse(layout, s); err == nil {
-			return t.UTC(), nil
-		}
-	}
-	return time.Time{}, fmt.Errorf("unrecognised date %q", s)
-}

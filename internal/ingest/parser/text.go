@@ -37,6 +37,23 @@ func titleText(s string) string {
 	return PlainText(s)
 }
 
+// unescapeText returns the text of a field that is plain text by its
+// format's definition (a JSON Feed title) as generators write it: with
+// the character references they escape it with ("Q&amp;A", "&#8217;")
+// decoded, as lenient readers decode them, and what looks like a tag
+// kept as text. Only a complete reference, ended by ";", is one: "R&D",
+// "&copy 2024" are text as they stand.
+func unescapeText(s string) string {
+	if strings.Contains(s, "&") {
+		s = charRef.ReplaceAllStringFunc(s, html.UnescapeString)
+	}
+	return NormalizeSpace(s)
+}
+
+// charRef matches a character reference ended by ";": decimal, hex or by
+// name (one HTML does not know stays as written).
+var charRef = regexp.MustCompile(`&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});`)
+
 // htmlMarkup matches what only markup holds: an end tag, a self-closing
 // tag, a start tag of an element titles are marked up with (<b>, <br>,
 // <img …>) or a comment.
