@@ -6,6 +6,7 @@ import (
 	"context"
 	"crypto/sha1"
 	"encoding/hex"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -681,5 +682,60 @@ func TestEveryFeedFormatIsIngested(t *testing.T) {
 		if !titles[want] {
 			t.Errorf("title %q missing", want)
 		}
+	}
+}
+
+// TestFeedLongerThanTheCapGivesTheItemsThatFit serves a feed three times
+// the size cap, as it is and compressed: the source is read, not failed,
+// its items up to the cap are stored, and its state says the feed was cut.
+func TestFeedLongerThanTheCapGivesTheItemsThatFit(t *testing.T) {
+	opts := testOptions()
+	const items = 300
+	var feed bytes.Buffer
+	feed.WriteString(`<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>Long</title>` + "\n")
+	for i := range items {
+		fmt.Fprintf(&feed, "<item><title>Entry number %d of the long feed</title><link>/articles/%d</link><description>%s</description></item>\n",
+			i, i, strings.Repeat("Words of the entry. ", int(3*opts.Fetch.MaxBodySize)/items/20))
+	}
+	feed.WriteString("</channel></rss>\n")
+	if int64(feed.Len()) < 2*opts.Fetch.MaxBodySize {
+		t.Fatalf("the feed is %d bytes, want well over the cap", feed.Len())
+	}
+	for _, gzipped := range []bool{false, true} {
+		t.Run(fmt.Sprintf("gzip=%v", gzipped), func(t *testing.T) {
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if !strings.HasPrefix(r.URL.Path, "/feed") {
+					fmt.Fprintf(w, "<html><head><title>%s</title></head><body>An article.</body></html>", r.URL.Path)
+					return
+				}
+				w.Header().Set("Content-Type", "application/rss+xml")
+				if !gzipped {
+					w.Write(feed.Bytes())
+					return
+				}
+				w.Header().Set("Content-Encoding", "gzip")
+				zw := gzip.NewWriter(w)
+				zw.Write(feed.Bytes())
+				zw.Close()
+			}))
+			defer srv.Close()
+			h := newHub(t, true, model.Source{URL: srv.URL + "/feed.xml"})
+			in := h.ingester(opts)
+			defer in.Close()
+			sum, err := in.RunOnce(context.Background())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if sum.Failed != 0 || sum.Fetched != 1 {
+				t.Fatalf("summary %+v: want the source read", sum)
+			}
+			fit := int(opts.Fetch.MaxBodySize) * items / feed.Len() // items wholly under the cap, about
+			if sum.New < fit-2 || sum.New >= items {
+				t.Errorf("%d new articles, want the %d or so that fit under the cap", sum.New, fit)
+			}
+			if st := h.state(t, srv.URL+"/feed.xml"); !strings.Contains(st.LastRead.Malformed, "longer than the size cap") {
+				t.Errorf("source state says %q, want the feed said cut", st.LastRead.Malformed)
+			}
+		})
 	}
 }

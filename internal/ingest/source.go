@@ -35,7 +35,7 @@ func (r *round) source(ctx context.Context, j job) *result {
 		configured, _ = sources.ParseInterval(j.src.Interval)
 	}
 
-	resp, err := in.fetch.Fetch(ctx, fetcher.Request{URL: j.src.URL, ETag: st.ETag, LastModified: st.LastModified, Accept: feedAccept})
+	resp, err := in.fetch.Fetch(ctx, fetcher.Request{URL: j.src.URL, ETag: st.ETag, LastModified: st.LastModified, Accept: feedAccept, Cut: true})
 	if err != nil {
 		if ctx.Err() != nil {
 			res.cancelled = true
@@ -53,6 +53,11 @@ func (r *round) source(ctx context.Context, j job) *result {
 		return res
 	}
 	feed, err := parser.Parse(resp.Body, resp.Header.Get("Content-Type"), resp.URL)
+	if resp.Cut && (err != nil || len(feed.Items)+len(feed.Unreadable) == 0) {
+		// Nothing whole before the cap: an endless or padded body, which
+		// fails as one over the cap does, and is fetched less often.
+		err = fmt.Errorf("%w (%d bytes) and holds no whole item before it", fetcher.ErrTooLarge, len(resp.Body))
+	}
 	if err != nil {
 		res.failed = true
 		// Forget the validators so the next round refetches in full.
@@ -60,6 +65,12 @@ func (r *round) source(ctx context.Context, j job) *result {
 		policy.Failure(st, now, fmt.Errorf("%s: %s: %w", j.src.URL, resp.Status, err), 0)
 		in.log.Warn("source failed", "url", j.src.URL, "errors", st.Errors, "err", err)
 		return res
+	}
+	if resp.Cut {
+		// Its complete items are read; those after the cap are not
+		// known, so not counted either: the source says why.
+		cut := fmt.Sprintf("longer than the size cap (%d bytes): read up to it, the items after it are not read", len(resp.Body))
+		feed.Malformed = strings.TrimPrefix(feed.Malformed+"; "+cut, "; ")
 	}
 	res.fetched = true
 	res.report.Items = len(feed.Items) + len(feed.Unreadable)

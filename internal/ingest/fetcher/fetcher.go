@@ -145,6 +145,10 @@ type Request struct {
 	// link to a podcast's audio file or a report's PDF); one that
 	// declares no type is read.
 	Types []string
+	// Cut has a body longer than MaxBodySize cut at it rather than
+	// refused (Response.Cut says so): a feed is read from its start, so
+	// one larger than the cap still gives the items that fit.
+	Cut bool
 }
 
 // Response is a fetched document. Body is decompressed and at most
@@ -158,6 +162,7 @@ type Response struct {
 	ETag         string
 	LastModified string
 	NotModified  bool
+	Cut          bool // Body is the first MaxBodySize bytes of a longer one (see Request.Cut)
 }
 
 // Fetcher fetches documents politely and safely. It is safe for concurrent
@@ -316,6 +321,9 @@ func (f *Fetcher) fetchOnce(ctx context.Context, req Request, use func(*Response
 		return nil, fmt.Errorf("fetch %s: %w (%s)", req.URL, ErrUnwantedType, mt)
 	}
 	body, err := f.readBody(resp)
+	if errors.Is(err, ErrTooLarge) && req.Cut && len(body) > 0 {
+		out.Cut, err = true, nil
+	}
 	if err != nil {
 		return nil, f.wrapErr(ctx, req.URL, err)
 	}
@@ -400,12 +408,18 @@ func (f *Fetcher) readBody(resp *http.Response) ([]byte, error) {
 		buf.Grow(int(resp.ContentLength))
 	}
 	if _, err := buf.ReadFrom(r); err != nil {
-		return nil, tooLarge(err, "body", max)
+		return firstBytes(buf.Bytes(), max), tooLarge(err, "body", max)
 	}
 	if int64(buf.Len()) > max {
-		return nil, fmt.Errorf("%s: %w (%d bytes)", what, ErrTooLarge, max)
+		return firstBytes(buf.Bytes(), max), fmt.Errorf("%s: %w (%d bytes)", what, ErrTooLarge, max)
 	}
 	return buf.Bytes(), nil
+}
+
+// firstBytes returns at most the first max bytes of b: what readBody
+// gives with ErrTooLarge, for a request that takes a body cut at the cap.
+func firstBytes(b []byte, max int64) []byte {
+	return b[:min(int64(len(b)), max)]
 }
 
 // rawDeflate reads a body labelled deflate that has no zlib header: raw
@@ -422,7 +436,7 @@ func rawDeflate(r io.Reader, max int64) ([]byte, error) {
 	case err != nil:
 		return raw, nil // labelled deflate, sent plain
 	case int64(len(out)) > max:
-		return nil, fmt.Errorf("decompressed body: %w (%d bytes)", ErrTooLarge, max)
+		return firstBytes(out, max), fmt.Errorf("decompressed body: %w (%d bytes)", ErrTooLarge, max)
 	}
 	return out, nil
 }
