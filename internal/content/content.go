@@ -82,7 +82,8 @@ func KindOf(p string) (model.Kind, bool) {
 		if dir == "_newsletters" {
 			return model.KindNewsletter, true
 		}
-	case ".yaml":
+	case ".yaml", ".yml":
+		// Jekyll reads a data file by either extension.
 		if dir == "_data/topics" {
 			return model.KindTopic, true
 		}
