@@ -1,6 +1,7 @@
 package content
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -16,6 +17,22 @@ func quirkNews(head, tail string) string {
 }
 
 const quirkProvider = "provider:\n  name: Example Wire\n  domain: example-wire.com\n\ntopics:\n  - Election\n\n"
+
+// quirkRelated returns a related list of n entries, quality descending.
+func quirkRelated(n int) string {
+	var b strings.Builder
+	b.WriteString("related:\n")
+	for i := range n {
+		b.WriteString("  - title: \"Another take, number " + strconv.Itoa(i) + "\"\n")
+		b.WriteString("    excerpt: \"An outlet's version of the story.\"\n")
+		b.WriteString("    publishedDateTime: 2020-09-08T10:00:00Z\n")
+		b.WriteString("    webUrl: \"https://outlet" + strconv.Itoa(i) + ".example.com/story\"\n")
+		b.WriteString("    type: article\n")
+		b.WriteString("    provider:\n      name: Outlet " + strconv.Itoa(i) + "\n      domain: outlet" + strconv.Itoa(i) + ".example.com\n")
+		b.WriteString("    quality: " + strconv.Itoa(2000-i) + "\n")
+	}
+	return b.String() + "\n"
+}
 
 // TestSmartableQuirks reads records shaped like the irregular ones
 // Smartable's hubs hold (each modelled on the format's description, not
@@ -89,6 +106,16 @@ func TestSmartableQuirks(t *testing.T) {
 				rel := r.Article.Related
 				return len(rel) == 2 && rel[0].WebURL == rel[1].WebURL && rel[1].Excerpt == "Second excerpt." &&
 					rel[0].PublishedDateTime.After(r.Article.PublishedDateTime)
+			},
+			edit: heat, removed: []string{"heat: 100"}, added: []string{"heat: 7"},
+		},
+		{
+			name: "hundreds of related entries",
+			path: "_news/2020-09-07-crowded.md",
+			data: quirkNews("title: \"Crowded\"\nexcerpt: \"x\"\npublishedDateTime: 2020-09-07T01:00:00Z\noriginalUrl: \"https://a.example/c\"\nwebUrl: \"https://a.example/c\"\n", quirkProvider+quirkRelated(350)),
+			check: func(r *model.Record) bool {
+				rel := r.Article.Related
+				return len(rel) == 350 && rel[349].Quality == 2000-349
 			},
 			edit: heat, removed: []string{"heat: 100"}, added: []string{"heat: 7"},
 		},
