@@ -120,28 +120,28 @@ func hostileCases(t testing.TB) []hostileCase {
 		{"secured too long", "_news/a.md", func() []byte {
 			return news(replace(t, `secured: "c2VjcmV0;aXY="`, `secured: "`+strings.Repeat("A", model.MaxEmbed+1)+`"`))
 		}, ":40: secured longer than 20000 characters"},
-		{"a million related entries", "_news/a.md", func() []byte { return withRelated(related(1_000_000, "block")) }, ":29: related longer than 200 entries"},
-		{"a million related entries, each two bytes", "_news/a.md", func() []byte { return withRelated(related(1_000_000, "dense")) }, ":29: related longer than 200 entries"},
-		{"a million related entries, flow style", "_news/a.md", func() []byte { return withRelated(related(1_000_000, "flow")) }, ":29: related holds more than 100000 YAML values (a record's related holds at most 200 entries)"},
-		{"a million related entries, aliases", "_news/a.md", func() []byte { return withRelated(related(1_000_000, "alias")) }, ":29: related holds more than 100000 YAML values (a record's related holds at most 200 entries)"},
+		{"a million related entries", "_news/a.md", func() []byte { return withRelated(related(1_000_000, "block")) }, ":29: related longer than 1000 entries"},
+		{"a million related entries, each two bytes", "_news/a.md", func() []byte { return withRelated(related(1_000_000, "dense")) }, ":29: related longer than 1000 entries"},
+		{"a million related entries, flow style", "_news/a.md", func() []byte { return withRelated(related(1_000_000, "flow")) }, ":29: related holds more than 100000 YAML values (a record's related holds at most 1000 entries)"},
+		{"a million related entries, aliases", "_news/a.md", func() []byte { return withRelated(related(1_000_000, "alias")) }, ":29: related holds more than 100000 YAML values (a record's related holds at most 1000 entries)"},
 		// Quotes the count of values must not take for quoted scalars,
 		// which would hide the million entries from it.
 		{"a million aliases after a quote in a plain scalar", "_news/a.md", func() []byte {
 			return withRelated("x: &r {title: t}\nrelated: [a 'b, " + strings.Repeat("*r, ", 1_000_000) + "'c]\n")
-		}, ":30: related holds more than 100000 YAML values (a record's related holds at most 200 entries)"},
+		}, ":30: related holds more than 100000 YAML values (a record's related holds at most 1000 entries)"},
 		{"a million aliases after a dash in a plain scalar", "_news/a.md", func() []byte {
 			return withRelated("x: &r {title: t}\nrelated: [a - 'b, " + strings.Repeat("*r, ", 1_000_000) + "'c]\n")
-		}, ":30: related holds more than 100000 YAML values (a record's related holds at most 200 entries)"},
+		}, ":30: related holds more than 100000 YAML values (a record's related holds at most 1000 entries)"},
 		{"a million aliases after a quote in a multi-line plain scalar", "_news/a.md", func() []byte {
 			return withRelated("x: &r {title: t}\nrelated: [a\n  'b, " + strings.Repeat("*r, ", 1_000_000) + "'c]\n")
-		}, ":30: related holds more than 100000 YAML values (a record's related holds at most 200 entries)"},
+		}, ":30: related holds more than 100000 YAML values (a record's related holds at most 1000 entries)"},
 		{"a million aliases after a quote in a block scalar", "_news/a.md", func() []byte {
 			return withRelated("x: &r {title: t}\nnote: |\n  \"\nrelated:\n" + strings.Repeat("  - *r\n", 1_000_000) + "tail: \"x\"\n")
-		}, ":32: related holds more than 100000 YAML values (a record's related holds at most 200 entries)"},
+		}, ":32: related holds more than 100000 YAML values (a record's related holds at most 1000 entries)"},
 		{"related at the limit", "_news/a.md", func() []byte { return withRelated(related(model.MaxRelated, "block")) }, ""},
-		{"related one past the limit", "_news/a.md", func() []byte { return withRelated(related(model.MaxRelated+1, "block")) }, ":29: related longer than 200 entries"},
-		{"related one past the limit, flow style", "_news/a.md", func() []byte { return withRelated(related(model.MaxRelated+1, "flow")) }, ":29: related longer than 200 entries (has 201)"},
-		{"related one past the limit, aliases", "_news/a.md", func() []byte { return withRelated(related(model.MaxRelated+1, "alias")) }, ":30: related longer than 200 entries (has 201)"},
+		{"related one past the limit", "_news/a.md", func() []byte { return withRelated(related(model.MaxRelated+1, "block")) }, ":29: related longer than 1000 entries"},
+		{"related one past the limit, flow style", "_news/a.md", func() []byte { return withRelated(related(model.MaxRelated+1, "flow")) }, ":29: related longer than 1000 entries (has 1001)"},
+		{"related one past the limit, aliases", "_news/a.md", func() []byte { return withRelated(related(model.MaxRelated+1, "alias")) }, ":30: related longer than 1000 entries (has 1001)"},
 		{"too many topics", "_news/a.md", func() []byte { return news(replace(t, "  - Election\n  - Joe Biden\n", topics(model.MaxTopics+1))) }, ":19: topics longer than 100 entries"},
 		{"too many images", "_news/a.md", func() []byte {
 			return news(replace(t, "images:\n", "images:\n"+strings.Repeat("  - url: \"https://i.example/x.jpg\"\n", model.MaxImages)))

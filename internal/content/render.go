@@ -200,6 +200,11 @@ func renderEdit[T any](sp spec[T], raw []byte, doc *document, v, old *T, body st
 			edits = append(edits, insertion(sp, spans, raw, doc, fi, prev, text))
 		}
 	}
+	if crlf(raw) {
+		for i := range edits {
+			edits[i].text = toCRLF(edits[i].text)
+		}
+	}
 	if doc.bodyStart >= 0 && string(raw[doc.bodyStart:]) != body && doc.kindHasBody() {
 		edits = append(edits, edit{doc.bodyStart, len(raw), []byte(body)})
 	}
@@ -215,6 +220,32 @@ func renderEdit[T any](sp spec[T], raw []byte, doc *document, v, old *T, body st
 		pos = ed.end
 	}
 	return append(out, raw[pos:]...), nil
+}
+
+// crlf reports whether the file ends its lines with CR LF, as files
+// written on Windows do, judged by its first line.
+func crlf(raw []byte) bool {
+	i := bytes.IndexByte(raw, '\n')
+	return i > 0 && raw[i-1] == '\r'
+}
+
+// toCRLF ends every line of text, a field as the encoder writes it, with
+// CR LF, so that an edit leaves a CR LF file in one style rather than
+// mixing line endings. The encoder writes no CR of its own (a CR in a value
+// is escaped inside quotes), so every LF is a line end.
+func toCRLF(text []byte) []byte {
+	n := bytes.Count(text, []byte{'\n'})
+	if n == 0 {
+		return text
+	}
+	out := make([]byte, 0, len(text)+n)
+	for _, c := range text {
+		if c == '\n' {
+			out = append(out, '\r')
+		}
+		out = append(out, c)
+	}
+	return out
 }
 
 func (doc *document) kindHasBody() bool { return doc.kind == model.KindNewsletter }

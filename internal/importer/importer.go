@@ -1,7 +1,8 @@
 // Package importer reads the record files of a site folder into a store.
 //
 // An import walks the folder in path order, reads and parses the files on
-// several goroutines and takes them in path order, so its outcome does not
+// several goroutines and takes them in path order (current news before
+// the archive, see below), so its outcome does not
 // depend on timing: the first file to claim an identity (a topic's id or
 // name, an organization's domain, an article's URL) keeps it, and a later
 // file claiming it is rejected. Configuration (site settings, topics,
@@ -22,9 +23,10 @@
 // the result with the reason.
 //
 // A file whose identity another file gives already (a copy of an article
-// in both _news and _archive/news, as Smartable's own hubs hold), or one
-// with no front matter at all (which Jekyll copies as a static file), is
-// not read but kept as it is, like an opaque record, and reported as a
+// in both _news and _archive/news, as Smartable's own hubs hold: current
+// news is taken before the archive, so the live copy is the one read), or
+// one with no front matter at all (which Jekyll copies as a static file),
+// is not read but kept as it is, like an opaque record, and reported as a
 // FileError in Result.Kept: export writes it back, and nothing publishes
 // it.
 //
@@ -39,9 +41,11 @@ import (
 	"fmt"
 	"os"
 	"runtime"
+	"strings"
 	"sync"
 	"time"
 
+	"newshub/internal/content"
 	"newshub/internal/curate"
 	"newshub/internal/model"
 	"newshub/internal/site"
@@ -231,14 +235,7 @@ func (imp *importer) run(ctx context.Context) error {
 
 	// Configuration first (site settings, topics, publishers), so the news
 	// that follows is curated against the site it belongs to.
-	var config, news []fileRef
-	for _, f := range files {
-		if f.kind == model.KindNews {
-			news = append(news, f)
-		} else {
-			config = append(config, f)
-		}
-	}
+	config, news := splitNews(files)
 	imp.total = len(files)
 	imp.advance(0)
 	if err := imp.load(ctx, config, nil); err != nil {
@@ -255,6 +252,27 @@ func (imp *importer) run(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// splitNews parts files into configuration and news, keeping path order
+// within each but for one thing: current news comes before the archive. A
+// hub may hold an article in both _news and _archive/news (Smartable's
+// do), and the first file to claim an article is the one read; the copy
+// in _news is the live one, the one the site publishes, so it claims the
+// article and the archived copy is kept as it is.
+func splitNews(files []fileRef) (config, news []fileRef) {
+	var archived []fileRef
+	for _, f := range files {
+		switch {
+		case f.kind != model.KindNews:
+			config = append(config, f)
+		case strings.HasPrefix(f.rel, content.ArchiveDir):
+			archived = append(archived, f)
+		default:
+			news = append(news, f)
+		}
+	}
+	return config, append(news, archived...)
 }
 
 // storedFile is what the store holds at a path.

@@ -16,10 +16,11 @@ import (
 // TestImportKeepsAsTheyAreFilesItCannotTakeAsRecords imports testdata/kept,
 // a hub whose files are all sound but some give what another file gives
 // already (Smartable's own hubs hold an article in both _news and
-// _archive/news) and some have no front matter (a README, an empty file:
-// static files to Jekyll): those are kept as they are, each named with its
-// line and why, and every file comes back from the store byte for byte; a
-// second import finds them all unchanged.
+// _archive/news: the live copy in _news is read, though the archive comes
+// first in path order) and some have no front matter (a README, an empty
+// file: static files to Jekyll): those are kept as they are, each named
+// with its line and why, and every file comes back from the store byte for
+// byte; a second import finds them all unchanged.
 func TestImportKeepsAsTheyAreFilesItCannotTakeAsRecords(t *testing.T) {
 	tests := []struct {
 		rel  string
@@ -27,9 +28,9 @@ func TestImportKeepsAsTheyAreFilesItCannotTakeAsRecords(t *testing.T) {
 		line int    // of the report; 0 for none
 		want string // words of the report
 	}{
-		{"_archive/news/2020-09-13-same-story.md", model.KindNews, 0, ""},
-		{"_news/2020-09-13-same-story.md", model.KindOpaque, 6, `article URL "https://example.com/same-story" is already given by _archive/news/2020-09-13-same-story.md`},
-		{"_news/2020-09-14-same-story-retitled.md", model.KindOpaque, 6, "is already given by _archive/news/2020-09-13-same-story.md"},
+		{"_archive/news/2020-09-13-same-story.md", model.KindOpaque, 6, `article URL "https://example.com/same-story" is already given by _news/2020-09-13-same-story.md`},
+		{"_news/2020-09-13-same-story.md", model.KindNews, 0, ""},
+		{"_news/2020-09-14-same-story-retitled.md", model.KindOpaque, 6, "is already given by _news/2020-09-13-same-story.md"},
 		{"_news/2020-09-15-bom.md", model.KindNews, 0, ""},
 		{"_news/README.md", model.KindOpaque, 1, "no front matter"},
 		{"_people/empty.md", model.KindOpaque, 1, "no front matter"},
@@ -83,8 +84,11 @@ func TestImportKeepsAsTheyAreFilesItCannotTakeAsRecords(t *testing.T) {
 	if streamed != len(res.Kept) || len(res.Kept) != 6 {
 		t.Errorf("%d reports streamed, %d in the result, want 6", streamed, len(res.Kept))
 	}
-	if c := res.Collections["_news"]; c.Files != 4 || c.Opaque != 3 {
-		t.Errorf("_news counted %+v, want 4 files of which 3 kept as they are", c)
+	if c := res.Collections["_news"]; c.Files != 4 || c.Opaque != 2 {
+		t.Errorf("_news counted %+v, want 4 files of which 2 kept as they are", c)
+	}
+	if c := res.Collections["_archive"]; c.Files != 1 || c.Opaque != 1 {
+		t.Errorf("_archive counted %+v, want 1 file kept as it is", c)
 	}
 
 	again := importInto(t, dbPath, src, Options{})

@@ -9,10 +9,12 @@ import (
 // Size limits of a record. Texts are counted in characters (Unicode code
 // points), lists in entries. Real records stay far below them: in
 // Smartable's records a title has at most 123 characters, an excerpt 363,
-// an address 238, a related list 20 entries, and real feeds carry
-// headlines under 100 characters and summaries under 1,000. They exist so
-// that a hostile or broken record or feed item cannot make the hub spend
-// memory and time on it, nor on every page that shows it.
+// an address 238, and real feeds carry headlines under 100 characters and
+// summaries under 1,000. A related list mostly holds up to 20 entries, but
+// some of Smartable's records gathered hundreds (files of 350 KB), so its
+// limit leaves room for them. The limits exist so that a hostile or
+// broken record or feed item cannot make the hub spend memory and time on
+// it, nor on every page that shows it.
 //
 // The content package rejects a record over a limit when it reads one
 // ("path:line: title longer than 1000 characters"), so import refuses it.
@@ -25,7 +27,7 @@ const (
 	MaxLabel   = 300     // any other text: category, type, a domain, a topic, keyword, id, location...
 	MaxEmbed   = 20000   // embedded content kept as it is (featuredContent, secured)
 	MaxBody    = 1 << 20 // a newsletter's HTML body
-	MaxRelated = 200     // entries of an article's related list
+	MaxRelated = 1000    // entries of an article's related list
 	MaxTopics  = 100     // topics of a record or a source
 	MaxImages  = 50      // images of a record or a provider
 	MaxItems   = 1000    // entries of a collection; a topic's keywords, hashtags, images and services

@@ -37,8 +37,8 @@ func hostileNews() []struct{ name, body, want string } {
 		{"2026-01-02-long-title.md", head(strings.Repeat("x", 10<<20)) + "---\n", ":3: title longer than 1000 characters"},
 		{"2026-01-02-long-excerpt.md", strings.Replace(head("Long excerpt"), "Hostile.", strings.Repeat("é", model.MaxExcerpt+1), 1) + "---\n",
 			":4: excerpt longer than 5000 characters"},
-		{"2026-01-02-million-related.md", related("  - {}\n"), ":9: related longer than 200 entries"},
-		{"2026-01-02-million-related-aliases.md", related("  - *r\n"), ":9: related holds more than 100000 YAML values (a record's related holds at most 200 entries)"},
+		{"2026-01-02-million-related.md", related("  - {}\n"), ":9: related longer than 1000 entries"},
+		{"2026-01-02-million-related-aliases.md", related("  - *r\n"), ":9: related holds more than 100000 YAML values (a record's related holds at most 1000 entries)"},
 		{"2026-01-02-many-topics.md", head("Many topics") + "topics:\n" + strings.Repeat("  - Election\n", model.MaxTopics+1) + "---\n",
 			":9: topics longer than 100 entries"},
 	}

@@ -1,0 +1,134 @@
+package publish
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"newshub/internal/site"
+)
+
+// quirkHub holds records shaped like the irregular ones of Smartable's
+// hubs, each modelled on the format's description: a file dated the day
+// after its publication, a feed artefact ending an excerpt, no AMP page,
+// no images, a provider without a logo, a demoted article whose heat is its
+// quality, a related list of hundreds, and an event at a local offset.
+var quirkHub = map[string]string{
+	"_config.yml": "title: Quirks\nurl: https://example.org\nbaseurl: \"/hub\"\nwebUrl: https://example.org/apps/hub\n" +
+		"locale: \"en-us\"\ntopic: Election\ntimezone: America/Los_Angeles\n",
+	"_data/topics/00-election.yaml": "taxonomy: topic\n_id: election\nname: Election\nkeywords:\nhashtags:\nimages:\n" +
+		"services:\n  news: https://example.org/hub/api/news/",
+	"_news/2020-09-01-late-and-bare.md": "---\ncategory: news\ntitle: \"Late and bare\"\n" +
+		"excerpt: \"He said \\\"no\\\".\\n    \\n\"\npublishedDateTime: 2020-08-31T22:30:00Z\n" +
+		"originalUrl: \"http://rss.example.com/~r/top/~3/x/late.html\"\nwebUrl: \"http://rss.example.com/~r/top/~3/x/late.html\"\n" +
+		"type: article\nquality: 60\nheat: 60\npublished: true\n\nprovider:\n  name: Example Wire\n  domain: example-wire.com\n\n" +
+		"topics:\n  - Election\n\nsecured: \"QUJD;REVG\"\n---\n\n",
+	"_news/2020-09-02-demoted.md": "---\ncategory: news\ntitle: \"Demoted\"\nexcerpt: \"x\"\npublishedDateTime: 2020-09-02T10:00:00Z\n" +
+		"originalUrl: \"https://example.com/demoted\"\nwebUrl: \"https://example.com/demoted\"\ntype: article\nquality: 53\nheat: 53\npublished: false\n\n" +
+		"provider:\n  name: Example\n  domain: example.com\n\ntopics:\n  - Election\n\n---\n\n",
+	"_news/2020-09-07-crowded.md": "---\ncategory: news\ntitle: \"Crowded\"\nexcerpt: \"x\"\npublishedDateTime: 2020-09-07T01:00:00Z\n" +
+		"originalUrl: \"https://example.com/crowded\"\nwebUrl: \"https://example.com/crowded\"\ntype: article\nquality: 90\nheat: 5090\npublished: true\n\n" +
+		"provider:\n  name: Example\n  domain: example.com\n\ntopics:\n  - Election\n\n" + quirkRelated(250) + "---\n\n",
+	"_events/2020-10-15-town-hall.md": "---\nname: \"Town Hall\"\nexcerpt: \"Questions.\"\noriginalUrl: https://example.org/town-hall\n" +
+		"type: conference\nstartDateTime: 2020-10-15T17:00:00-07:00\nendDateTime: 2020-10-15T18:30:00-07:00\n\ntopics:\n  - Election\n\n---\n\n",
+}
+
+func quirkRelated(n int) string {
+	var b strings.Builder
+	b.WriteString("related:\n")
+	for i := range n {
+		s := strconv.Itoa(i)
+		b.WriteString("  - title: \"Take " + s + "\"\n    excerpt: \"x\"\n    publishedDateTime: 2020-09-08T10:00:00Z\n" +
+			"    webUrl: \"https://outlet" + s + ".example.com/story\"\n    type: article\n" +
+			"    provider:\n      name: Outlet " + s + "\n      domain: outlet" + s + ".example.com\n    quality: " + strconv.Itoa(1000-i) + "\n")
+	}
+	return b.String() + "\n"
+}
+
+// TestSmartableQuirksPublishAsTheFormatSays builds quirkHub and checks what
+// the API shows of each record: the path is the file's, whatever its date;
+// text is as the file spells it; what a record lacks is null (news) or left
+// out (events, V1); times are in the site's zone; a demoted article is on
+// no page.
+func TestSmartableQuirksPublishAsTheFormatSays(t *testing.T) {
+	dir := t.TempDir()
+	for rel, data := range quirkHub {
+		p := filepath.Join(dir, filepath.FromSlash(rel))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ctx := context.Background()
+	st := openStore(t)
+	importDir(t, st, dir, nil)
+	s, err := site.Load(ctx, st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(t.TempDir(), "out")
+	now := time.Date(2020, 9, 20, 12, 0, 0, 0, time.UTC)
+	if _, err := Build(ctx, st, s, out, BuildOptions{Options: Options{Now: func() time.Time { return now }}}); err != nil {
+		t.Fatal(err)
+	}
+	items := func(doc string) map[string]*node {
+		t.Helper()
+		data, err := os.ReadFile(filepath.Join(out, "api", doc))
+		if err != nil {
+			t.Fatal(err)
+		}
+		tree, err := parseTree(data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		byPath := map[string]*node{}
+		for _, e := range tree.get("value").elems {
+			byPath[e.get("path").str] = e
+		}
+		return byPath
+	}
+	news, events := items("news/index.json"), items("events/future/index.json")
+	tests := []struct {
+		doc  map[string]*node
+		path string
+		key  string
+		want string // the value as JSON; "absent" for a key left out
+	}{
+		{news, "_news/2020-09-01-late-and-bare.md", "publishedDateTime", `"string:2020-08-31T15:30:00-07:00"`},
+		{news, "_news/2020-09-01-late-and-bare.md", "excerpt", `"string:He said \"no\".\n    \n"`},
+		{news, "_news/2020-09-01-late-and-bare.md", "originalUrl", `"string:http://rss.example.com/~r/top/~3/x/late.html"`},
+		{news, "_news/2020-09-01-late-and-bare.md", "ampWebUrl", `null`},
+		{news, "_news/2020-09-01-late-and-bare.md", "cdnAmpWebUrl", `null`},
+		{news, "_news/2020-09-01-late-and-bare.md", "images", `null`},
+		{news, "_news/2020-09-01-late-and-bare.md", "provider", `{"authors":null,"domain":"string:example-wire.com","images":null,"name":"string:Example Wire","publishers":null}`},
+		{news, "_news/2020-09-01-late-and-bare.md", "secured", `absent`},
+		{news, "_news/2020-09-01-late-and-bare.md", "heat", `"number:60"`},
+		{news, "_news/2020-09-02-demoted.md", "path", `absent`},
+		{news, "_news/2020-09-07-crowded.md", "heat", `"number:5090"`},
+		{events, "_events/2020-10-15-town-hall.md", "startDateTime", `"string:2020-10-15T17:00:00-07:00"`},
+		{events, "_events/2020-10-15-town-hall.md", "location", `absent`},
+		{events, "_events/2020-10-15-town-hall.md", "provider", `absent`},
+		{events, "_events/2020-10-15-town-hall.md", "images", `absent`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.path+" "+tc.key, func(t *testing.T) {
+			got := "absent"
+			if e := tc.doc[tc.path]; e != nil {
+				if v := e.get(tc.key); v != nil {
+					b, _ := json.Marshal(nodeValue(v))
+					got = string(b)
+				}
+			}
+			if got != tc.want {
+				t.Errorf("%s = %s, want %s", tc.key, got, tc.want)
+			}
+		})
+	}
+}
