@@ -46,7 +46,8 @@ func hostileNews() []struct{ name, body, want string } {
 
 // TestImportRefusesHostileRecordsForWhatTheyAre imports a generated hub
 // into which hostile records were dropped: each is reported as
-// path:line: reason, and every other record is imported.
+// path:line: reason and kept as it is, unread, and every other record is
+// imported.
 func TestImportRefusesHostileRecordsForWhatTheyAre(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary and imports a generated hub")
@@ -71,10 +72,14 @@ func TestImportRefusesHostileRecordsForWhatTheyAre(t *testing.T) {
 	rss := testutil.PeakRSS(cmd.ProcessState)
 	t.Logf("import of the hub with %d hostile records: %s, peak RSS %d MB", len(cases), took.Round(time.Millisecond), rss>>20)
 	for _, c := range cases {
-		want := filepath.Join(h.site, "_news", c.name) + c.want + "\n"
+		// Rejected as records, their bytes kept for export to give back.
+		want := filepath.Join(h.site, "_news", c.name) + c.want + "; kept as it is, not read (export writes it back)\n"
 		if !strings.Contains(stderr.String(), want) {
 			t.Errorf("import did not report %q", want)
 		}
+	}
+	if got := h.query(`SELECT count(*) FROM records WHERE kind = 'opaque' AND path LIKE '_news/%'`)[0]; got != fmt.Sprint(len(cases)) {
+		t.Errorf("%s hostile files kept as they are, want %d", got, len(cases))
 	}
 	if want := fmt.Sprintf("rejected %d files", len(cases)); !strings.Contains(stdout.String(), want) {
 		t.Errorf("summary lacks %q:\n%s", want, stdout.String())
