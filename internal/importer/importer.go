@@ -306,23 +306,23 @@ func (imp *importer) unchanged(rec *model.Record) bool {
 
 // reject reports a file that is not imported.
 func (imp *importer) reject(ref fileRef, line int, err error) {
-	fe := &FileError{Path: ref.abs, Line: max(line, 1), Err: err}
-	imp.mu.Lock()
-	defer imp.mu.Unlock()
-	imp.res.Rejected = append(imp.res.Rejected, fe)
-	if imp.opts.Reject != nil {
-		imp.opts.Reject(fe)
-	}
+	imp.report(&imp.res.Rejected, imp.opts.Reject, ref, line, err)
 }
 
 // keep reports a file of a kind newshub reads that it keeps as it is.
 func (imp *importer) keep(ref fileRef, line int, err error) {
+	imp.report(&imp.res.Kept, imp.opts.Keep, ref, line, err)
+}
+
+// report adds a FileError to the result's list and tells the caller's
+// hook, when set, as it happens.
+func (imp *importer) report(list *[]*FileError, hook func(*FileError), ref fileRef, line int, err error) {
 	fe := &FileError{Path: ref.abs, Line: max(line, 1), Err: err}
 	imp.mu.Lock()
 	defer imp.mu.Unlock()
-	imp.res.Kept = append(imp.res.Kept, fe)
-	if imp.opts.Keep != nil {
-		imp.opts.Keep(fe)
+	*list = append(*list, fe)
+	if hook != nil {
+		hook(fe)
 	}
 }
 
