@@ -137,8 +137,8 @@ func printCollections(w io.Writer, res importer.Result) {
 	if len(kept) > 0 {
 		fmt.Fprintf(w, "kept as they are, not read (not published; export writes them back): %s\n", strings.Join(kept, ", "))
 	}
-	if len(res.Kept) > 0 {
-		fmt.Fprintf(w, "  %d of them in folders of records newshub reads (reasons above)\n", len(res.Kept))
+	if res.Unread > 0 {
+		fmt.Fprintf(w, "  %d of them in folders of records newshub reads (reasons above)\n", res.Unread)
 	}
 	if len(res.Skipped) == 0 {
 		return

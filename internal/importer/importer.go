@@ -125,6 +125,10 @@ type Result struct {
 	// Kept are the files of a kind newshub reads that it keeps as they
 	// are without reading them (stored as model.KindOpaque), and why.
 	Kept []*FileError
+	// Unread counts the files of a kind newshub reads that are stored as
+	// they are, unread: the Kept, and the Rejected that were read but are
+	// no record (kept so that export gives them back).
+	Unread int
 	// Collections counts the record files found, by collection: the first
 	// folder of their path ("_news", "_challenges"), or the file itself
 	// at the top of the site ("_config.yml").

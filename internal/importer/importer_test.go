@@ -339,6 +339,9 @@ func TestImportRejectsBadFilesAndKeepsTheRest(t *testing.T) {
 			kept++
 		}
 	}
+	if res.Unread != kept {
+		t.Errorf("%d files counted as kept unread, want the %d read", res.Unread, kept)
+	}
 	if want := len(good) + 1 + kept; len(snap) != want || res.Imported() != want {
 		t.Errorf("%d records stored, %d counted, want %d", len(snap), res.Imported(), want)
 	}

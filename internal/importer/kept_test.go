@@ -81,8 +81,8 @@ func TestImportKeepsAsTheyAreFilesItCannotTakeAsRecords(t *testing.T) {
 	if len(stored) != len(files) || len(stored) != len(tests) {
 		t.Errorf("%d records stored for %d files, want %d", len(stored), len(files), len(tests))
 	}
-	if streamed != len(res.Kept) || len(res.Kept) != 6 {
-		t.Errorf("%d reports streamed, %d in the result, want 6", streamed, len(res.Kept))
+	if streamed != len(res.Kept) || len(res.Kept) != 6 || res.Unread != 6 {
+		t.Errorf("%d reports streamed, %d in the result, %d counted unread, want 6", streamed, len(res.Kept), res.Unread)
 	}
 	if c := res.Collections["_news"]; c.Files != 4 || c.Opaque != 2 {
 		t.Errorf("_news counted %+v, want 4 files of which 2 kept as they are", c)

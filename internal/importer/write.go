@@ -135,6 +135,7 @@ func (imp *importer) opaque(p parsed) parsed {
 	c := imp.res.Collections[col]
 	c.Opaque++
 	imp.res.Collections[col] = c
+	imp.res.Unread++
 	return p
 }
 

@@ -88,7 +88,7 @@ func Build(ctx context.Context, st store.Store, s *site.Site, out string, opt Bu
 	if err := os.MkdirAll(parent, 0o755); err != nil {
 		return stats, fmt.Errorf("build: %w", err)
 	}
-	unlock, err := lockOut(filepath.Join(parent, "."+base+".lock"))
+	unlock, err := lockOut(lockFile(out))
 	if err != nil {
 		return stats, fmt.Errorf("build: %w", err)
 	}

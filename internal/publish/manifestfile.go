@@ -31,6 +31,11 @@ import (
 // version.
 const manifestMagic = "newshub manifest 2\n"
 
+// lockFile is the file whose lock a build of out holds (see lockOut).
+func lockFile(out string) string {
+	return filepath.Join(filepath.Dir(out), "."+filepath.Base(out)+".lock")
+}
+
 // manifestFile is where the manifest of the build at out is saved.
 func manifestFile(out string) string {
 	return filepath.Join(filepath.Dir(out), "."+filepath.Base(out)+".manifest")
@@ -130,7 +135,7 @@ func unnotedDirs(files map[string]fileSum) map[string]int64 {
 // is running.
 func SaveManifest(m *Manifest, out string) error {
 	out = filepath.Clean(out)
-	unlock, err := lockOut(filepath.Join(filepath.Dir(out), "."+filepath.Base(out)+".lock"))
+	unlock, err := lockOut(lockFile(out))
 	if err != nil {
 		return err
 	}
