@@ -19,7 +19,8 @@ import (
 // _archive/news: the live copy in _news is read, though the archive comes
 // first in path order) and some have no front matter (a README, an empty
 // file: static files to Jekyll): those are kept as they are, each named
-// with its line and why, and every file comes back from the store byte for
+// with its line and why; hidden files, which Jekyll does not read either,
+// are kept as they are too; every file comes back from the store byte for
 // byte; a second import finds them all unchanged.
 func TestImportKeepsAsTheyAreFilesItCannotTakeAsRecords(t *testing.T) {
 	tests := []struct {
@@ -33,6 +34,8 @@ func TestImportKeepsAsTheyAreFilesItCannotTakeAsRecords(t *testing.T) {
 		{"_news/2020-09-14-same-story-retitled.md", model.KindOpaque, 6, "is already given by _news/2020-09-13-same-story.md"},
 		{"_news/2020-09-15-bom.md", model.KindNews, 0, ""},
 		{"_news/README.md", model.KindOpaque, 1, "no front matter"},
+		{"_news/.gitkeep", model.KindOpaque, 0, ""},
+		{"_news/.2020-09-16-draft.md", model.KindOpaque, 0, ""},
 		{"_people/empty.md", model.KindOpaque, 1, "no front matter"},
 		{"_data/topics/00-election.yaml", model.KindTopic, 0, ""},
 		{"_data/topics/01-election-again.yaml", model.KindOpaque, 2, `topic _id "election" is already given by _data/topics/00-election.yaml`},
@@ -84,16 +87,16 @@ func TestImportKeepsAsTheyAreFilesItCannotTakeAsRecords(t *testing.T) {
 	if streamed != len(res.Kept) || len(res.Kept) != 6 || res.Unread != 6 {
 		t.Errorf("%d reports streamed, %d in the result, %d counted unread, want 6", streamed, len(res.Kept), res.Unread)
 	}
-	if c := res.Collections["_news"]; c.Files != 4 || c.Opaque != 2 {
-		t.Errorf("_news counted %+v, want 4 files of which 2 kept as they are", c)
+	if c := res.Collections["_news"]; c.Files != 6 || c.Opaque != 4 {
+		t.Errorf("_news counted %+v, want 6 files of which 4 kept as they are", c)
 	}
 	if c := res.Collections["_archive"]; c.Files != 1 || c.Opaque != 1 {
 		t.Errorf("_archive counted %+v, want 1 file kept as it is", c)
 	}
 
 	again := importInto(t, dbPath, src, Options{})
-	if again.Unchanged != len(files) || len(again.Rejected) != 0 || again.Kinds[model.KindOpaque] != 6 {
-		t.Errorf("second import: %d unchanged, %d rejected, %d opaque; want all %d unchanged, none rejected, 6 opaque",
+	if again.Unchanged != len(files) || len(again.Rejected) != 0 || again.Kinds[model.KindOpaque] != 8 {
+		t.Errorf("second import: %d unchanged, %d rejected, %d opaque; want all %d unchanged, none rejected, 8 opaque",
 			again.Unchanged, len(again.Rejected), again.Kinds[model.KindOpaque], len(files))
 	}
 }

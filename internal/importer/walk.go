@@ -42,7 +42,7 @@ func (imp *importer) walk() []fileRef {
 			name := e.Name()
 			abs := filepath.Join(dir, name)
 			r := path.Join(rel, name)
-			if reason := leftOut(rel, name); reason != "" {
+			if reason := leftOut(rel, name, e.IsDir()); reason != "" {
 				imp.skip(r, e.IsDir(), reason)
 				continue
 			}
@@ -126,21 +126,24 @@ const (
 	SkipSiteFile     = "a page or static file, served from the folder as it is"
 )
 
-// leftOut returns why the entry name of the folder rel is not a record, or
-// "" when it is one or holds some. Records are the files of the folders
-// whose names start with "_" (Jekyll's collections and _data) and the
-// files beside them at the top whose names do (_config.yml); every other
-// entry at the top is the site's own (pages, assets, the published API),
-// and hidden entries, installed packages and Jekyll's output are never
-// records.
-func leftOut(rel, name string) string {
+// leftOut returns why the entry name (a folder when dir) of the folder rel
+// is not a record, or "" when it is one or holds some. Records are the
+// files of the folders whose names start with "_" (Jekyll's collections
+// and _data) and the files beside them at the top whose names do
+// (_config.yml); every other entry at the top is the site's own (pages,
+// assets, the published API), and hidden folders and top-level entries,
+// installed packages and Jekyll's output are never records. A hidden file
+// inside a collection (_news/.gitkeep, which keeps an empty folder in
+// version control) is part of the hub: it is kept as it is, unread, as
+// content.KindOf names no kind for a hidden file.
+func leftOut(rel, name string, dir bool) string {
 	switch {
 	case name == ".git":
 		return SkipGit
 	case name == ".newshub" && rel == "":
 		return SkipNewshub
-	case strings.HasPrefix(name, "."):
-		return SkipHidden // editor files, caches (.jekyll-cache, .sass-cache), .github...
+	case strings.HasPrefix(name, ".") && (dir || rel == ""):
+		return SkipHidden // caches (.jekyll-cache, .sass-cache), .github, editor folders...
 	case name == "node_modules":
 		return SkipPackages
 	case rel != "":
