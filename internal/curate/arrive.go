@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"newshub/internal/curate/cluster"
 	"newshub/internal/editorial"
@@ -965,7 +966,7 @@ func (b *batch) clusterWindow(ctx context.Context, seeds, adds []*model.Record) 
 	var order []string
 	seed := func(r *model.Record) {
 		cl.Seed(c.docOf(r), r.Article.Story)
-		titled.add(titleKey(r.Article.Title), r)
+		titled.add(r.Article.Title, r)
 		if b.lean[r] {
 			shed(r.Article)
 		}
@@ -983,8 +984,7 @@ func (b *batch) clusterWindow(ctx context.Context, seeds, adds []*model.Record) 
 			cl.Refine()
 		}
 		a := r.Article
-		k := titleKey(a.Title)
-		if same := titled.first(k); same != nil && same.Article.Story != "" {
+		if same := titled.first(a.Title); same != nil && same.Article.Story != "" {
 			// The same headline twice in one window is one story, whatever
 			// the word statistics say.
 			a.Story = same.Article.Story
@@ -997,7 +997,7 @@ func (b *batch) clusterWindow(ctx context.Context, seeds, adds []*model.Record) 
 			if as.New {
 				founded[as.Story] = true
 			}
-			titled.add(k, r)
+			titled.add(a.Title, r)
 		}
 		if err := b.move(ctx, r); err != nil {
 			return err
@@ -1240,40 +1240,44 @@ func (b *batch) result(recs []*model.Record) ([]*model.Record, error) {
 }
 
 // headlines finds the first record of a window with a headline (by its
-// titleKey). It keeps a hash of each key rather than the key, which would
-// hold a copy of every headline of the window: a record found by its hash
-// is checked against the key.
+// titleKey). It keeps a hash of each key rather than the key, and hashes
+// and compares headlines word by word without folding them into a new
+// string: a window's loop would otherwise allocate two strings per
+// article, garbage the collector finds alive when it runs meanwhile. A
+// record found by its hash is checked against the headline.
 type headlines struct {
 	seed   maphash.Seed
 	byHash map[uint64]*model.Record
-	other  map[string]*model.Record // keys whose hash another key has
+	other  map[string]*model.Record // keys (titleKey) whose hash another key has
 }
 
 func newHeadlines() *headlines {
 	return &headlines{seed: maphash.MakeSeed(), byHash: map[uint64]*model.Record{}}
 }
 
-// first returns the first record added with key k, or nil; "" has none.
-func (h *headlines) first(k string) *model.Record {
-	if k == "" {
+// first returns the first record added with the headline of title, or
+// nil; a headline too short for a key has none.
+func (h *headlines) first(title string) *model.Record {
+	sum, ok := h.sum(title)
+	if !ok {
 		return nil
 	}
-	r := h.byHash[maphash.String(h.seed, k)]
+	r := h.byHash[sum]
 	if r == nil {
 		return nil
 	}
-	if titleKey(r.Article.Title) == k {
+	if sameHeadline(r.Article.Title, title) {
 		return r
 	}
-	return h.other[k]
+	return h.other[titleKey(title)]
 }
 
-// add adds r under key k unless a record has it already.
-func (h *headlines) add(k string, r *model.Record) {
-	if k == "" || h.first(k) != nil {
+// add adds r under the headline of title unless a record has it already.
+func (h *headlines) add(title string, r *model.Record) {
+	sum, ok := h.sum(title)
+	if !ok || h.first(title) != nil {
 		return
 	}
-	sum := maphash.String(h.seed, k)
 	if h.byHash[sum] == nil {
 		h.byHash[sum] = r
 		return
@@ -1281,16 +1285,81 @@ func (h *headlines) add(k string, r *model.Record) {
 	if h.other == nil {
 		h.other = map[string]*model.Record{}
 	}
-	h.other[k] = r
+	h.other[titleKey(title)] = r
+}
+
+// sum is the hash of titleKey(title), false when that is "".
+func (h *headlines) sum(title string) (uint64, bool) {
+	var mh maphash.Hash
+	mh.SetSeed(h.seed)
+	var buf [utf8.UTFMax]byte
+	sc := headlineScan{s: title}
+	for r, ok := sc.next(); ok; r, ok = sc.next() {
+		if r < utf8.RuneSelf {
+			mh.WriteByte(byte(r))
+		} else {
+			mh.Write(utf8.AppendRune(buf[:0], r))
+		}
+	}
+	return mh.Sum64(), sc.words >= 3
+}
+
+// sameHeadline reports whether a and b have one titleKey.
+func sameHeadline(a, b string) bool {
+	sa, sb := headlineScan{s: a}, headlineScan{s: b}
+	for {
+		ra, oka := sa.next()
+		rb, okb := sb.next()
+		if oka != okb || ra != rb {
+			return false
+		}
+		if !oka {
+			return sa.words >= 3
+		}
+	}
+}
+
+// headlineScan yields the runes of titleKey(s) one by one.
+type headlineScan struct {
+	s      string
+	i      int
+	words  int
+	inWord bool
+}
+
+func (sc *headlineScan) next() (rune, bool) {
+	gap := false
+	for sc.i < len(sc.s) {
+		r, n := utf8.DecodeRuneInString(sc.s[sc.i:])
+		r = unicode.ToLower(r)
+		if !headlineRune(r) {
+			sc.i += n
+			gap = gap || sc.inWord
+			sc.inWord = false
+			continue
+		}
+		if gap {
+			return ' ', true // the rune comes next time
+		}
+		sc.i += n
+		if !sc.inWord {
+			sc.inWord = true
+			sc.words++
+		}
+		return r, true
+	}
+	return 0, false
+}
+
+func headlineRune(r rune) bool {
+	return isWordRune(r) || unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Thai)
 }
 
 // titleKey folds a headline for exact comparison: lower case, words of
 // letters and digits only. Headlines of fewer than three words ("Live
 // updates") are too generic to tie anything and give "".
 func titleKey(title string) string {
-	words := strings.FieldsFunc(strings.ToLower(title), func(r rune) bool {
-		return !isWordRune(r) && !unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Thai)
-	})
+	words := strings.FieldsFunc(strings.ToLower(title), func(r rune) bool { return !headlineRune(r) })
 	if len(words) < 3 {
 		return ""
 	}

@@ -15,6 +15,9 @@ func itemDate(parsed *time.Time, raw string) time.Time {
 	if parsed != nil {
 		return parsed.UTC()
 	}
+	if strings.TrimSpace(raw) == "" {
+		return time.Time{} // most RSS items have no updated date
+	}
 	if t, err := parseDate(raw); err == nil {
 		return t
 	}
