@@ -47,6 +47,8 @@ var corpusCases = []corpusCase{
 	{file: "substack.xml", lenient: 2, stored: 2},
 	{file: "github-releases.atom", lenient: 2, stored: 2},
 	{file: "slashdot.rdf", lenient: 2, stored: 2},
+	// Authors given as cards, each with a job <title> of its own.
+	{file: "author-cards.xml", lenient: 2, stored: 2},
 	// Five episodes linking to the show's page: four distinct ones, and
 	// one given twice (same GUID and enclosure).
 	{file: "podcast.xml", lenient: 5, stored: 4, notStored: map[string]int{ReasonDuplicate: 1}},

@@ -41,7 +41,7 @@ func itemLinks(f *Feed) []string {
 func TestParseAgreesWithGofeedOnWellFormedFeeds(t *testing.T) {
 	for _, name := range []string{"youtube.xml", "reddit.xml", "medium.xml", "wordpress.xml", "blogger.xml",
 		"substack.xml", "github-releases.atom", "podcast.xml", "scripting.xml", "mastodon.xml", "news-site.xml",
-		"slashdot.rdf", "micro.json"} {
+		"slashdot.rdf", "micro.json", "author-cards.xml"} {
 		t.Run(name, func(t *testing.T) {
 			body := readCorpus(t, name)
 			gf, err := gofeed.NewParser().Parse(bytes.NewReader(body))
