@@ -98,6 +98,8 @@ var corpusCases = []corpusCase{
 	{file: "atom-text-links.atom", lenient: 3, stored: 3},
 	// Permalink GUIDs relative to the site; a draft's opaque one is no link.
 	{file: "relative-guids.xml", lenient: 3, stored: 3, notStored: map[string]int{ReasonNoLink: 1}},
+	// Titles naming tags of no HTML element ("</Suspense>").
+	{file: "escaped-tag-titles.xml", lenient: 4, stored: 4},
 	// Titles holding a "<" ("Vec<String>") and HTML not escaped.
 	{file: "unescaped-markup.xml", lenient: 4, stored: 4},
 	// Links through FeedBurner's redirect, the original address beside.

@@ -310,6 +310,34 @@ func TestParseItemLinks(t *testing.T) {
 	}
 }
 
+// TestParseReadsTitles checks titles written with what looks like markup:
+// a tag of no HTML element ("</Suspense>", "<PrecinctMap />") is words
+// about markup and kept, HTML escaped into a title is markup and dropped.
+func TestParseReadsTitles(t *testing.T) {
+	tests := []struct {
+		file   string
+		titles []string
+	}{
+		{"escaped-tag-titles.xml", []string{"Fixing </Suspense> boundaries that never resolve", "Why the ballot parser stops at </contest>",
+			"Rendering <PrecinctMap /> on the server", "Release notes for results viewer 2.4"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			f, err := Parse(readCorpus(t, tt.file), "", "https://feeds.example/"+tt.file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, it := range f.Items {
+				got = append(got, it.Title)
+			}
+			if strings.Join(got, "|") != strings.Join(tt.titles, "|") {
+				t.Errorf("titles %q, want %q", got, tt.titles)
+			}
+		})
+	}
+}
+
 // TestParseRecoversOtherShapes covers shapes of brokenness seen less often:
 // a truncated RSS 1.0 document, items outside any channel, a link broken
 // over lines, text before the root element.
