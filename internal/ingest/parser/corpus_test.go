@@ -422,10 +422,11 @@ func TestParseBoundsEntityExpansion(t *testing.T) {
 
 // TestParseReadsItemDates checks the dates feeds write in other forms
 // than RFC 822 and RFC 3339, each read as the time it says: Russian
-// month names, a zone named by its abbreviation, Unix time in seconds and
-// milliseconds, ordinal days, JSON Feed dates with a space for the "T"
-// or an offset without its colon. A date that does not read leaves the
-// item undated, not unread.
+// month names, a zone named by its abbreviation (Australia's, Japan's, New
+// Zealand's too, which Go would read as UTC), a comment after the zone,
+// Unix time in seconds and milliseconds, ordinal days, JSON Feed dates
+// with a space for the "T" or an offset without its colon. A date that
+// does not read leaves the item undated, not unread.
 func TestParseReadsItemDates(t *testing.T) {
 	tests := []struct {
 		file string
@@ -434,6 +435,7 @@ func TestParseReadsItemDates(t *testing.T) {
 		{"ru-dates.xml", []string{"2024-11-05T05:15:00Z", "2024-11-05T09:40:00Z", "2024-11-04T00:00:00Z"}},
 		{"odd-dates.xml", []string{"2024-11-05T10:00:00Z", "2024-11-04T10:00:00Z", "2024-11-03T00:00:00Z", "2024-11-02T21:30:00Z", ""}},
 		{"escaped-titles.json", []string{"2024-11-05T10:00:00Z", "2024-11-04T17:30:00Z", "2024-10-28T06:45:00Z"}},
+		{"zone-names.xml", []string{"2024-11-04T23:00:00Z", "2024-11-04T09:30:00Z", "2024-11-02T19:15:00Z", "2024-11-02T21:30:00Z", "2024-11-01T08:00:00Z"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
