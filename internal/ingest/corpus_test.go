@@ -47,6 +47,8 @@ var corpusCases = []corpusCase{
 	{file: "substack.xml", lenient: 2, stored: 2},
 	{file: "github-releases.atom", lenient: 2, stored: 2},
 	{file: "slashdot.rdf", lenient: 2, stored: 2},
+	// Authors given as cards, each with a job <title> of its own.
+	{file: "author-cards.xml", lenient: 2, stored: 2},
 	// Five episodes linking to the show's page: four distinct ones, and
 	// one given twice (same GUID and enclosure).
 	{file: "podcast.xml", lenient: 5, stored: 4, notStored: map[string]int{ReasonDuplicate: 1}},
@@ -96,6 +98,8 @@ var corpusCases = []corpusCase{
 	{file: "atom-text-links.atom", lenient: 3, stored: 3},
 	// Permalink GUIDs relative to the site; a draft's opaque one is no link.
 	{file: "relative-guids.xml", lenient: 3, stored: 3, notStored: map[string]int{ReasonNoLink: 1}},
+	// Titles naming tags of no HTML element ("</Suspense>").
+	{file: "escaped-tag-titles.xml", lenient: 4, stored: 4},
 	// Titles holding a "<" ("Vec<String>") and HTML not escaped.
 	{file: "unescaped-markup.xml", lenient: 4, stored: 4},
 	// Links through FeedBurner's redirect, the original address beside.
@@ -108,6 +112,8 @@ var corpusCases = []corpusCase{
 	// date that does not read (its item is stored all the same).
 	{file: "ru-dates.xml", lenient: 3, stored: 3},
 	{file: "odd-dates.xml", lenient: 5, stored: 5},
+	// Zones named by abbreviations Go does not know (AEDT, JST, NZDT).
+	{file: "zone-names.xml", lenient: 5, stored: 5},
 	// JSON Feed titles escaped as HTML, dates in SQL's form.
 	{file: "escaped-titles.json", lenient: 3, stored: 3},
 }

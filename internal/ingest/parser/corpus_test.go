@@ -41,7 +41,7 @@ func itemLinks(f *Feed) []string {
 func TestParseAgreesWithGofeedOnWellFormedFeeds(t *testing.T) {
 	for _, name := range []string{"youtube.xml", "reddit.xml", "medium.xml", "wordpress.xml", "blogger.xml",
 		"substack.xml", "github-releases.atom", "podcast.xml", "scripting.xml", "mastodon.xml", "news-site.xml",
-		"slashdot.rdf", "micro.json"} {
+		"slashdot.rdf", "micro.json", "author-cards.xml"} {
 		t.Run(name, func(t *testing.T) {
 			body := readCorpus(t, name)
 			gf, err := gofeed.NewParser().Parse(bytes.NewReader(body))
@@ -310,6 +310,34 @@ func TestParseItemLinks(t *testing.T) {
 	}
 }
 
+// TestParseReadsTitles checks titles written with what looks like markup:
+// a tag of no HTML element ("</Suspense>", "<PrecinctMap />") is words
+// about markup and kept, HTML escaped into a title is markup and dropped.
+func TestParseReadsTitles(t *testing.T) {
+	tests := []struct {
+		file   string
+		titles []string
+	}{
+		{"escaped-tag-titles.xml", []string{"Fixing </Suspense> boundaries that never resolve", "Why the ballot parser stops at </contest>",
+			"Rendering <PrecinctMap /> on the server", "Release notes for results viewer 2.4"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			f, err := Parse(readCorpus(t, tt.file), "", "https://feeds.example/"+tt.file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, it := range f.Items {
+				got = append(got, it.Title)
+			}
+			if strings.Join(got, "|") != strings.Join(tt.titles, "|") {
+				t.Errorf("titles %q, want %q", got, tt.titles)
+			}
+		})
+	}
+}
+
 // TestParseRecoversOtherShapes covers shapes of brokenness seen less often:
 // a truncated RSS 1.0 document, items outside any channel, a link broken
 // over lines, text before the root element.
@@ -394,10 +422,11 @@ func TestParseBoundsEntityExpansion(t *testing.T) {
 
 // TestParseReadsItemDates checks the dates feeds write in other forms
 // than RFC 822 and RFC 3339, each read as the time it says: Russian
-// month names, a zone named by its abbreviation, Unix time in seconds and
-// milliseconds, ordinal days, JSON Feed dates with a space for the "T"
-// or an offset without its colon. A date that does not read leaves the
-// item undated, not unread.
+// month names, a zone named by its abbreviation (Australia's, Japan's, New
+// Zealand's too, which Go would read as UTC), a comment after the zone,
+// Unix time in seconds and milliseconds, ordinal days, JSON Feed dates
+// with a space for the "T" or an offset without its colon. A date that
+// does not read leaves the item undated, not unread.
 func TestParseReadsItemDates(t *testing.T) {
 	tests := []struct {
 		file string
@@ -406,6 +435,7 @@ func TestParseReadsItemDates(t *testing.T) {
 		{"ru-dates.xml", []string{"2024-11-05T05:15:00Z", "2024-11-05T09:40:00Z", "2024-11-04T00:00:00Z"}},
 		{"odd-dates.xml", []string{"2024-11-05T10:00:00Z", "2024-11-04T10:00:00Z", "2024-11-03T00:00:00Z", "2024-11-02T21:30:00Z", ""}},
 		{"escaped-titles.json", []string{"2024-11-05T10:00:00Z", "2024-11-04T17:30:00Z", "2024-10-28T06:45:00Z"}},
+		{"zone-names.xml", []string{"2024-11-04T23:00:00Z", "2024-11-04T09:30:00Z", "2024-11-02T19:15:00Z", "2024-11-02T21:30:00Z", "2024-11-01T08:00:00Z"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {

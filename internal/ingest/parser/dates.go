@@ -9,9 +9,13 @@ import (
 	"time"
 )
 
-// itemDate is the time gofeed parsed, else the raw date read as
-// parseDate reads it; zero when neither reads.
+// itemDate is the raw date read as parseDate reads it when it ends in a
+// zone's abbreviation (see zonedDate), else the time gofeed parsed, else
+// the raw date read as parseDate reads it; zero when none reads.
 func itemDate(parsed *time.Time, raw string) time.Time {
+	if t, ok := zonedDate(raw); ok {
+		return t
+	}
 	if parsed != nil {
 		return parsed.UTC()
 	}
@@ -24,6 +28,25 @@ func itemDate(parsed *time.Time, raw string) time.Time {
 	return time.Time{}
 }
 
+// zonedDate reads a date that ends in the abbreviation of a zone ahead of
+// or behind UTC ("Tue, 05 Nov 2024 10:00:00 AEDT") with the zone's offset
+// of zoneOffsets in its place: Go, and gofeed with it, reads an
+// abbreviation it does not know as UTC, which moves the time by the
+// zone's offset. ok is false for any other date.
+func zonedDate(raw string) (t time.Time, ok bool) {
+	raw = strings.TrimSpace(raw)
+	i := strings.LastIndexByte(raw, ' ')
+	if i < 0 {
+		return time.Time{}, false
+	}
+	offset := zoneOffsets[raw[i+1:]]
+	if offset == "" || offset == "+0000" {
+		return time.Time{}, false
+	}
+	t, err := parseDate(raw[:i+1] + offset)
+	return t, err == nil
+}
+
 // dateLayouts are the standard forms of a date and the variants feed
 // software writes of them: a space for the "T", an offset without its
 // colon or after a space, no zone at all (read as UTC), no seconds.
@@ -34,13 +57,17 @@ var dateLayouts = []string{
 	time.RFC1123Z, time.RFC1123,
 }
 
+// zoneComment matches a comment after a date's zone, as mail software
+// writes one ("+0000 (UTC)").
+var zoneComment = regexp.MustCompile(`\s*\([A-Za-z ]{1,40}\)$`)
+
 // parseDate reads a date in any of the forms feeds give one: the
 // standard layouts and their usual variants (dateLayouts), Unix time in
 // seconds or milliseconds, and dates written out with day and month names
 // in English or the site's language, ordinals included ("Nov 5th, 2024").
 // The time it returns is in UTC.
 func parseDate(s string) (time.Time, error) {
-	s = strings.TrimSpace(s)
+	s = zoneComment.ReplaceAllString(strings.TrimSpace(s), "")
 	for _, layout := range dateLayouts {
 		// (Parsing accepts fractions of a second after the seconds.)
 		if t, err := time.Parse(layout, s); err == nil {
@@ -118,13 +145,22 @@ var monthNames = func() map[string]time.Month {
 	return m
 }()
 
-// zoneOffsets are the zone abbreviations RFC 822 names, and those of
-// Central Europe (in English and German) and Moscow, by their offset.
+// zoneOffsets are the zone abbreviations RFC 822 names, those of Europe
+// (Central Europe's in English and German), and those of other zones
+// feeds name theirs by that stand for one offset only, by their offset.
+// "IST" (India, Ireland, Israel) and "CST" in China are not told apart:
+// an ambiguous one is left out, or read as RFC 822 reads it.
 var zoneOffsets = map[string]string{
 	"UT": "+0000", "UTC": "+0000", "GMT": "+0000", "Z": "+0000",
 	"EST": "-0500", "EDT": "-0400", "CST": "-0600", "CDT": "-0500",
 	"MST": "-0700", "MDT": "-0600", "PST": "-0800", "PDT": "-0700",
+	"AKST": "-0900", "AKDT": "-0800", "HST": "-1000", "NST": "-0330", "NDT": "-0230",
+	"WET": "+0000", "WEST": "+0100", "BST": "+0100", "EET": "+0200", "EEST": "+0300",
 	"CET": "+0100", "CEST": "+0200", "MEZ": "+0100", "MESZ": "+0200", "MSK": "+0300",
+	"SAST": "+0200", "EAT": "+0300", "WAT": "+0100", "PKT": "+0500", "WIB": "+0700",
+	"HKT": "+0800", "SGT": "+0800", "PHT": "+0800", "AWST": "+0800", "JST": "+0900", "KST": "+0900",
+	"ACST": "+0930", "ACDT": "+1030", "AEST": "+1000", "AEDT": "+1100", "NZST": "+1200", "NZDT": "+1300",
+	"BRT": "-0300", "ART": "-0300",
 }
 
 // parseLocalizedDate reads a date written out with day and month names,

@@ -18,7 +18,8 @@ func TestParseLocalizedDateReadsDayAndMonthNames(t *testing.T) {
 		{"Gio, 7 Dic 2023 7:05 +0100", "2023-12-07T06:05:00Z"},                   // Italian, one-digit day and hour, no seconds
 		{"vr, 12 mei 2023 18:00:00 GMT", "2023-05-12T18:00:00Z"},                 // Dutch
 		{"24 de setembro de 2018", ""},                                           // prose, not a feed date
-		{"Segunda-feira, 24 Setembro 2018 10:15:00 BRT", "2018-09-24T10:15:00Z"}, // an abbreviation other than GMT reads as UTC
+		{"Segunda-feira, 24 Setembro 2018 10:15:00 BRT", "2018-09-24T13:15:00Z"}, // Brasília's zone by its abbreviation
+		{"Segunda-feira, 24 Setembro 2018 10:15:00 IST", "2018-09-24T10:15:00Z"}, // an ambiguous abbreviation reads as UTC
 		{"24 Foo 2018 10:15:00 +0000", ""},
 		{"", ""},
 		{"32 Jan 2018", ""},

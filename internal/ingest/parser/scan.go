@@ -295,9 +295,13 @@ func scanXML(doc []byte) *scan {
 				s.note(lineOf(i), "<%s> not closed", qnames[recDepth])
 				stack, qnames, starts = stack[:recDepth], qnames[:recDepth], starts[:recDepth]
 				s.records[rec].lastChild = i
-			} else if rec >= 0 && len(stack) > recDepth && person[stack[recDepth]] && (textOnly[name] || itemPart[name]) {
+			} else if rec >= 0 && len(stack) > recDepth && person[stack[recDepth]] && (textOnly[name] || itemPart[name]) &&
+				!closedInRecord(doc, end, stack[recDepth], recName) {
 				// "<author><name>A</name><link …/>": the author was left
-				// open; it ends where the entry's next part starts.
+				// open; it ends where the entry's next part starts. One
+				// closed further on holds the part as its own (the job
+				// <title> of an author's card, as Google's blogs write
+				// it), which is no item's.
 				for k := len(stack) - 1; k >= recDepth; k-- {
 					s.repairs = append(s.repairs, repair{pos: i, text: "</" + qnames[k] + ">"})
 				}
@@ -399,6 +403,32 @@ func (s *scan) cdataEnd(doc []byte, body, end int, recName, elem string, lineOf 
 		s.note(lineOf(end), "\"]]>\" inside a CDATA section")
 		s.repairs = append(s.repairs, repair{pos: end, cut: len("]]>"), text: "]]]]><![CDATA[>"})
 		end = next
+	}
+}
+
+// closedInRecord reports whether an end tag of the element whose local
+// name is name comes after doc[from:] and before the end of the record
+// (recName) it is in, or the start of the next.
+func closedInRecord(doc []byte, from int, name, recName string) bool {
+	b := doc[from:]
+	for {
+		k := bytes.IndexByte(b, '<')
+		if k < 0 {
+			return false
+		}
+		b = b[k+1:]
+		end := len(b) > 0 && b[0] == '/'
+		if end {
+			b = b[1:]
+		}
+		switch localName(tagName(b)) {
+		case name:
+			if end {
+				return true
+			}
+		case recName:
+			return false
+		}
 	}
 }
 

@@ -27,9 +27,9 @@ func PlainText(fragment string) string {
 
 // titleText returns the text of a feed's or item's title, which a feed
 // may give as HTML or as plain text: one that holds a "<" but no markup
-// ("Vec<String> without copies", "When A<B, the count stops") is plain
-// text, as lenient readers take it, where HTML would drop what looks like
-// a tag; any other is read as HTML.
+// ("Vec<String> without copies", "When A<B, the count stops", "Fixing
+// </Suspense> boundaries") is plain text, as lenient readers take it,
+// where HTML would drop what looks like a tag; any other is read as HTML.
 func titleText(s string) string {
 	if strings.Contains(s, "<") && !htmlMarkup.MatchString(s) {
 		return NormalizeSpace(html.UnescapeString(s))
@@ -54,10 +54,12 @@ func unescapeText(s string) string {
 // name (one HTML does not know stays as written).
 var charRef = regexp.MustCompile(`&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});`)
 
-// htmlMarkup matches what only markup holds: an end tag, a self-closing
-// tag, a start tag of an element titles are marked up with (<b>, <br>,
-// <img …>) or a comment.
-var htmlMarkup = regexp.MustCompile(`(?i)</[a-z][a-z0-9]*\s*>|/>|<(?:a|b|i|u|em|strong|span|code|small|sub|sup|font|br|img|hr|wbr)\b[^<>]*>|<!--`)
+// htmlMarkup matches what only markup holds: a start or end tag of an
+// element titles are marked up with (<b>, <br/>, <img …>, </em>) or
+// wrapped in (</p>, </h2>), or a comment. A tag of any other name
+// ("</example>", "</Suspense>", "<Outlet />") is a word about markup, as
+// lenient readers take it: only HTML's own elements make a title HTML.
+var htmlMarkup = regexp.MustCompile(`(?i)</(?:a|abbr|b|big|cite|code|del|dfn|div|em|font|h[1-6]|i|ins|kbd|mark|p|q|s|samp|small|span|strike|strong|sub|sup|time|tt|u|var)\s*>|<(?:a|b|i|u|em|strong|span|code|small|sub|sup|font|br|img|hr|wbr)\b[^<>]*>|<!--`)
 
 // NormalizeSpace folds runs of white space (including no-break spaces)
 // into one space and trims the ends.
