@@ -430,8 +430,10 @@ func TestParseBoundsEntityExpansion(t *testing.T) {
 // month names, a zone named by its abbreviation (Australia's, Japan's, New
 // Zealand's too, which Go would read as UTC), a comment after the zone,
 // Unix time in seconds and milliseconds, ordinal days, JSON Feed dates
-// with a space for the "T" or an offset without its colon. A date that
-// does not read leaves the item undated, not unread.
+// with a space for the "T" or an offset without its colon, ISO 8601's
+// other forms (one-digit seconds, an offset in hours only, its basic
+// format, "24:00:00"), slashes for dashes, an offset from GMT or UTC. A
+// date that does not read leaves the item undated, not unread.
 func TestParseReadsItemDates(t *testing.T) {
 	tests := []struct {
 		file string
@@ -441,6 +443,8 @@ func TestParseReadsItemDates(t *testing.T) {
 		{"odd-dates.xml", []string{"2024-11-05T10:00:00Z", "2024-11-04T10:00:00Z", "2024-11-03T00:00:00Z", "2024-11-02T21:30:00Z", ""}},
 		{"escaped-titles.json", []string{"2024-11-05T10:00:00Z", "2024-11-04T17:30:00Z", "2024-10-28T06:45:00Z"}},
 		{"zone-names.xml", []string{"2024-11-04T23:00:00Z", "2024-11-04T09:30:00Z", "2024-11-02T19:15:00Z", "2024-11-02T21:30:00Z", "2024-11-01T08:00:00Z"}},
+		{"iso-dates.xml", []string{"2024-11-05T11:35:09Z", "2024-11-04T15:00:00Z", "2024-11-03T09:00:00Z", "2024-11-03T00:00:00Z",
+			"2024-11-01T16:30:00Z", "2024-10-31T16:00:00Z", "2024-10-30T14:00:00Z"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
