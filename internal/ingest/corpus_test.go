@@ -116,6 +116,13 @@ var corpusCases = []corpusCase{
 	{file: "zone-names.xml", lenient: 5, stored: 5},
 	// JSON Feed titles escaped as HTML, dates in SQL's form.
 	{file: "escaped-titles.json", lenient: 3, stored: 3},
+	// Links relative to an xml:base naming a file (WordPress's
+	// wp-atom.php, a script, a day's page).
+	{file: "xml-base.atom", lenient: 3, stored: 3},
+	{file: "xml-base.xml", lenient: 2, stored: 2},
+	// Dates in ISO 8601's other forms, with slashes, with offsets from
+	// GMT or UTC.
+	{file: "iso-dates.xml", lenient: 7, stored: 7},
 }
 
 // TestCorpusIngestedInOneRound serves the corpus on loopback, ingests it
@@ -211,6 +218,7 @@ func TestCorpusIngestedInOneRound(t *testing.T) {
 		"https://news.example.cn/2018/09/24/a1.html":                     "国务院召开常务会议",
 		"https://ballotbox.example/audio/2024-11-07.mp3":                 "Turnout, county by county",
 		"https://millerquarterly.example/2024/11/county-clerks-q-and-a/": "The County Clerk’s Q&A: “Every ballot counts”",
+		"https://quarrynotes.example/2024/11/precinct-maps/":             "Precinct maps, redrawn",
 	} {
 		if a := news[link]; a == nil || a.Title != title {
 			t.Errorf("%s stored as %+v, want title %q", link, a, title)
@@ -220,6 +228,7 @@ func TestCorpusIngestedInOneRound(t *testing.T) {
 		"https://gorodnews.example/news/2024/11/05/yavka/":               "2024-11-05T09:40:00Z",
 		"https://precinctnotes.example/posts/ballot-printing":            "2024-11-04T10:00:00Z",
 		"https://millerquarterly.example/2024/11/county-clerks-q-and-a/": "2024-11-05T10:00:00Z",
+		"https://ridgebulletin.example/notices/observers-briefing":       "2024-10-31T16:00:00Z",
 	} {
 		if a := news[link]; a == nil || a.PublishedDateTime.Format(time.RFC3339) != date {
 			t.Errorf("%s stored as %+v, want it dated %s", link, a, date)

@@ -3,6 +3,8 @@ package parser
 import (
 	"bytes"
 	"fmt"
+	"html"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -282,7 +284,8 @@ func TestParseJSONFeedLeniently(t *testing.T) {
 // Atom link written as RSS writes it, the original address beside a
 // FeedBurner redirect, a permalink GUID relative to the site, a link
 // escaped twice, a host name in its ASCII form, a link that ends where
-// markup starts, a link written with the feed's own entity.
+// markup starts, a link written with the feed's own entity, links relative
+// to an xml:base that names a file (WordPress's "wp-atom.php").
 func TestParseItemLinks(t *testing.T) {
 	tests := []struct {
 		file  string
@@ -296,6 +299,8 @@ func TestParseItemLinks(t *testing.T) {
 		{"feedburner.xml", []string{"https://harborviewdispatch.example/2024/11/ferry-fares-rise/", "https://harborviewdispatch.example/2024/11/breakwater-repairs/", "https://feedproxy.example/~r/HarborviewDispatch/~3/Zt5Vb3nYhe/"}},
 		{"doctype-entities.xml", []string{"https://townrecords.example/notices/2024/zoning-map-hearing", "https://townrecords.example/notices/2024/special-election-hours"}},
 		{"idn-links.xml", []string{"https://xn--brgerbote-q9a.example/2024/11/gemeinderat-vorsitz", "https://xn--brgerbote-q9a.example/2024/11/%C3%B6ffnungszeiten", "https://xn--brgerbote-q9a.example/2024/11/briefwahl?ref="}},
+		{"xml-base.atom", []string{"https://quarrynotes.example/2024/11/precinct-maps/", "https://quarrynotes.example/2024/11/poll-worker-training/", "https://quarrynotes.example/2024/11/05.html#noon"}},
+		{"xml-base.xml", []string{"https://townpress.example/news.php?id=5", "https://townpress.example/stories/2024/harbor-board.html"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
@@ -425,8 +430,10 @@ func TestParseBoundsEntityExpansion(t *testing.T) {
 // month names, a zone named by its abbreviation (Australia's, Japan's, New
 // Zealand's too, which Go would read as UTC), a comment after the zone,
 // Unix time in seconds and milliseconds, ordinal days, JSON Feed dates
-// with a space for the "T" or an offset without its colon. A date that
-// does not read leaves the item undated, not unread.
+// with a space for the "T" or an offset without its colon, ISO 8601's
+// other forms (one-digit seconds, an offset in hours only, its basic
+// format, "24:00:00"), slashes for dashes, an offset from GMT or UTC. A
+// date that does not read leaves the item undated, not unread.
 func TestParseReadsItemDates(t *testing.T) {
 	tests := []struct {
 		file string
@@ -436,6 +443,8 @@ func TestParseReadsItemDates(t *testing.T) {
 		{"odd-dates.xml", []string{"2024-11-05T10:00:00Z", "2024-11-04T10:00:00Z", "2024-11-03T00:00:00Z", "2024-11-02T21:30:00Z", ""}},
 		{"escaped-titles.json", []string{"2024-11-05T10:00:00Z", "2024-11-04T17:30:00Z", "2024-10-28T06:45:00Z"}},
 		{"zone-names.xml", []string{"2024-11-04T23:00:00Z", "2024-11-04T09:30:00Z", "2024-11-02T19:15:00Z", "2024-11-02T21:30:00Z", "2024-11-01T08:00:00Z"}},
+		{"iso-dates.xml", []string{"2024-11-05T11:35:09Z", "2024-11-04T15:00:00Z", "2024-11-03T09:00:00Z", "2024-11-03T00:00:00Z",
+			"2024-11-01T16:30:00Z", "2024-10-31T16:00:00Z", "2024-10-30T14:00:00Z"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
@@ -484,6 +493,69 @@ func TestParseDecodesEscapedJSONFeedTitles(t *testing.T) {
 	for in, want := range map[string]string{"R&D;s budget": "R&D;s budget", "&copy 2024 &amp;c.": "&copy 2024 &c.", "&#x1F5F3; Vote": "🗳 Vote"} {
 		if got := unescapeText(in); got != want {
 			t.Errorf("unescapeText(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// TestParseResolvesAgainstXMLBase checks what is relative to an xml:base
+// naming a file ("…/wp-atom.php", a day's page): it is resolved as RFC
+// 3986 (and feedparser, and browsers) resolve it, against the file's
+// folder, not as if the file were a folder. An Atom id used as a link,
+// the images of the HTML, and enclosures are resolved so too; an RSS
+// enclosure is relative to the site, as Miniflux reads it, not to the
+// item's page.
+func TestParseResolvesAgainstXMLBase(t *testing.T) {
+	f, err := Parse(readCorpus(t, "xml-base.atom"), "", "https://quarrynotes.example/feed/atom/")
+	if err != nil || len(f.Items) != 3 {
+		t.Fatalf("%v, %+v", err, f)
+	}
+	if f.SiteURL != "https://quarrynotes.example/" {
+		t.Errorf("site %q", f.SiteURL)
+	}
+	it := f.Items[0]
+	if it.GUID != "https://quarrynotes.example/wp-atom.php?p=412" {
+		t.Errorf("id %q", it.GUID)
+	}
+	if im := it.Images; len(im) != 1 || im[0].URL != "https://quarrynotes.example/wp-content/uploads/2024/11/map.png" || im[0].Width != 640 {
+		t.Errorf("images %+v", im)
+	}
+	if !strings.Contains(it.Summary, `src="https://quarrynotes.example/wp-content/uploads/2024/11/map.png"`) {
+		t.Errorf("summary %q", it.Summary)
+	}
+	if e := it.Enclosures; len(e) != 1 || e[0] != "https://quarrynotes.example/media/precinct-maps.mp3" {
+		t.Errorf("enclosures %q", e)
+	}
+	if im := f.Items[2].Images; len(im) != 1 || im[0].URL != "https://quarrynotes.example/img/noon-line.jpg" {
+		t.Errorf("images %+v", im)
+	}
+	f, err = Parse(readCorpus(t, "xml-base.xml"), "", "https://townpress.example/rss.xml")
+	if err != nil || len(f.Items) != 2 {
+		t.Fatalf("%v, %+v", err, f)
+	}
+	if e := f.Items[1].Enclosures; len(e) != 1 || e[0] != "https://townpress.example/audio/harbor-board.mp3" {
+		t.Errorf("enclosures %q", e)
+	}
+}
+
+// TestXMLBaseResolvesEveryFormOfReference checks each form a reference
+// takes against an xml:base naming a file, and one naming a folder: the
+// link reads as Go's ResolveReference (RFC 3986) resolves it.
+func TestXMLBaseResolvesEveryFormOfReference(t *testing.T) {
+	for _, base := range []string{"https://d.example/2024/11/05.html?view=day", "https://d.example/posts/", "http://d.example:8080/index.php"} {
+		for _, ref := range []string{"", "#a1", "?id=5", "?id=5#a1", "a.html", "./", "../up.html", "/root.html", "/",
+			"//cdn.example/x.mp3", "https://other.example/y", "sub/dir/?q=1&r=2"} {
+			b, _ := url.Parse(base)
+			r, _ := url.Parse(ref)
+			want := b.ResolveReference(r).String()
+			doc := `<feed xmlns="http://www.w3.org/2005/Atom" xml:base="` + html.EscapeString(base) + `"><title>D</title>
+<entry><title>A</title><link href="` + html.EscapeString(ref) + `"/><id>tag:d.example,2024:a</id></entry></feed>`
+			f, err := Parse([]byte(doc), "", "https://feeds.example/feed")
+			if err != nil || len(f.Items) != 1 {
+				t.Fatalf("%s + %q: %v", base, ref, err)
+			}
+			if got := f.Items[0].Link; got != want {
+				t.Errorf("%s + %q = %q, want %q", base, ref, got, want)
+			}
 		}
 	}
 }

@@ -10,11 +10,17 @@ import (
 )
 
 // itemDate is the raw date read as parseDate reads it when it ends in a
-// zone's abbreviation (see zonedDate), else the time gofeed parsed, else
-// the raw date read as parseDate reads it; zero when none reads.
+// zone's abbreviation (see zonedDate) or in an offset gofeed reads as UTC
+// ("GMT+2", "10:00:00 +01"), else the time gofeed parsed, else the raw
+// date read as parseDate reads it; zero when none reads.
 func itemDate(parsed *time.Time, raw string) time.Time {
 	if t, ok := zonedDate(raw); ok {
 		return t
+	}
+	if _, ok := offsetZone(strings.TrimSpace(raw)); ok {
+		if t, err := parseDate(raw); err == nil {
+			return t
+		}
 	}
 	if parsed != nil {
 		return parsed.UTC()
@@ -62,12 +68,29 @@ var dateLayouts = []string{
 var zoneComment = regexp.MustCompile(`\s*\([A-Za-z ]{1,40}\)$`)
 
 // parseDate reads a date in any of the forms feeds give one: the
-// standard layouts and their usual variants (dateLayouts), Unix time in
-// seconds or milliseconds, and dates written out with day and month names
-// in English or the site's language, ordinals included ("Nov 5th, 2024").
-// The time it returns is in UTC.
+// standard layouts and their usual variants (dateLayouts), the other
+// forms of ISO 8601 and the ways feeds bend it (see isoForms), Unix time
+// in seconds or milliseconds, and dates written out with day and month
+// names in English or the site's language, ordinals included ("Nov 5th,
+// 2024"). The time it returns is in UTC.
 func parseDate(s string) (time.Time, error) {
-	s = zoneComment.ReplaceAllString(strings.TrimSpace(s), "")
+	s = strings.TrimSpace(s)
+	if strings.HasSuffix(s, ")") {
+		s = zoneComment.ReplaceAllString(s, "")
+	}
+	s, endOfDay := isoForms(s)
+	t, err := parseForms(s)
+	if err != nil || !endOfDay {
+		return t, err
+	}
+	if t.Second() != 0 || t.Nanosecond() != 0 {
+		return time.Time{}, fmt.Errorf("unrecognised date %q: past the end of the day", s)
+	}
+	return t.Add(24 * time.Hour), nil
+}
+
+// parseForms reads s in the layouts, as Unix time, or written out.
+func parseForms(s string) (time.Time, error) {
 	for _, layout := range dateLayouts {
 		// (Parsing accepts fractions of a second after the seconds.)
 		if t, err := time.Parse(layout, s); err == nil {
@@ -82,6 +105,96 @@ func parseDate(s string) (time.Time, error) {
 		return time.Time{}, err
 	}
 	return t.UTC(), nil
+}
+
+// isoForms rewrites what Go's layouts do not read in the forms the
+// layouts do: ISO 8601's basic format ("20241105T100000Z"), slashes for
+// its dashes ("2024/11/05"), one-digit minutes or seconds ("12:35:9"), an
+// offset in hours or from GMT or UTC ("+01", "GMT+2", see offsetZone).
+// The end of a day, "24:00:00", is written as its start: endOfDay says
+// the time is a day later. Each rewrite is tried only where a byte or two
+// of s says it may apply: most dates need none.
+func isoForms(s string) (_ string, endOfDay bool) {
+	if len(s) >= 15 && s[8] == 'T' && isDigits(s[:8]) && isDigits(s[9:15]) {
+		s = s[:4] + "-" + s[4:6] + "-" + s[6:8] + "T" + s[9:11] + ":" + s[11:13] + ":" + s[13:]
+	} else if len(s) >= 10 && s[4] == '/' && s[7] == '/' && isDigits(s[:4]) {
+		s = s[:4] + "-" + s[5:7] + "-" + s[8:]
+	}
+	for i := strings.IndexByte(s, ':'); i >= 0 && i+1 < len(s); {
+		if isDigit(s[i+1]) && (i+2 == len(s) || !isDigit(s[i+2])) {
+			s = s[:i+1] + "0" + s[i+1:]
+		}
+		j := strings.IndexByte(s[i+1:], ':')
+		if j < 0 {
+			break
+		}
+		i += 1 + j
+	}
+	if z, ok := offsetZone(s); ok {
+		s = z
+	}
+	if i := strings.Index(s, "24:00"); i > 0 && (s[i-1] == 'T' || s[i-1] == ' ') {
+		s, endOfDay = s[:i]+"00"+s[i+2:], true
+	}
+	return s, endOfDay
+}
+
+// offsetZone rewrites a date whose zone is an offset Go reads as UTC or
+// not at all, an offset from GMT or UTC ("GMT+2", "UTC+01:00", "UTC-0500")
+// or one in hours only after a time ("10:00:00+01", "10:00:00 -05"), with
+// the offset as "+hhmm"; ok is false for any other date.
+func offsetZone(s string) (_ string, ok bool) {
+	i := strings.LastIndexAny(s, "+-")
+	if i < 1 {
+		return s, false
+	}
+	h, m, ok := zoneClock(s[i+1:])
+	if !ok {
+		return s, false
+	}
+	head := s[:i]
+	switch {
+	case strings.HasSuffix(head, "GMT") || strings.HasSuffix(head, "UTC"):
+		head = head[:len(head)-3]
+	case len(s)-i == 3 && afterTime(head): // "+01"
+	default:
+		return s, false
+	}
+	return fmt.Sprintf("%s%c%02d%02d", head, s[i], h, m), true
+}
+
+// zoneClock reads the hours and minutes of an offset written "2", "02",
+// "0200" or "02:00".
+func zoneClock(z string) (h, m int, ok bool) {
+	hh, mm, colon := strings.Cut(z, ":")
+	if !colon && len(z) == 4 {
+		hh, mm = z[:2], z[2:]
+	}
+	if len(hh) < 1 || len(hh) > 2 || !isDigits(hh) || (mm != "" || colon) && (len(mm) != 2 || !isDigits(mm)) {
+		return 0, 0, false
+	}
+	h, _ = strconv.Atoi(hh)
+	m, _ = strconv.Atoi(cmp.Or(mm, "0"))
+	return h, m, h <= 14 && m < 60
+}
+
+// afterTime reports whether s ends in a time of day ("10:00:00",
+// "10:00:00.250", "10:00 "), as what follows a date's time is its zone.
+func afterTime(s string) bool {
+	s = strings.TrimSuffix(s, " ")
+	c := strings.LastIndexByte(s, ':')
+	return c > 0 && c < len(s)-1 && strings.Trim(s[c+1:], "0123456789.") == ""
+}
+
+func isDigit(c byte) bool { return '0' <= c && c <= '9' }
+
+func isDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if !isDigit(s[i]) {
+			return false
+		}
+	}
+	return s != ""
 }
 
 // unixDate reads Unix time: 9 or 10 digits are seconds (1973 to 2286), 12

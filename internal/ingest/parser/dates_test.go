@@ -92,9 +92,33 @@ func TestParseDateReadsTheFormsFeedsWrite(t *testing.T) {
 		{"Tue, 05 Nov 2024 10:00:00 +0000", "2024-11-05T10:00:00Z"}, // RFC 1123
 		{"Mar, 05 Nov 2024 10:00:00 +0100", "2024-11-05T09:00:00Z"}, // Spanish day name
 		{"November 5, 2024", "2024-11-05T00:00:00Z"},
-		{"20241105", ""},    // eight digits: neither a Unix time nor a layout
-		{"17308008001", ""}, // eleven digits
-		{"-1730800800", ""}, // before 1970
+		{"2024-11-05T12:35:9+01:00", "2024-11-05T11:35:09Z"},              // one-digit seconds
+		{"2024-11-05T12:5:09+01:00", "2024-11-05T11:05:09Z"},              // one-digit minutes
+		{"2024-11-05T10:00:00+01", "2024-11-05T09:00:00Z"},                // an offset in hours only
+		{"2024-11-05T10:00:00.250-05", "2024-11-05T15:00:00.25Z"},         // after a fraction
+		{"2024-11-05 10:00:00 +01", "2024-11-05T09:00:00Z"},               // after a space
+		{"20241105T100000Z", "2024-11-05T10:00:00Z"},                      // ISO 8601 basic format
+		{"20241105T100000+0100", "2024-11-05T09:00:00Z"},                  //
+		{"20241105T100000", "2024-11-05T10:00:00Z"},                       //
+		{"2024-11-05T24:00:00Z", "2024-11-06T00:00:00Z"},                  // the day's end: the next day's start
+		{"2024-11-05T24:00:00+01:00", "2024-11-05T23:00:00Z"},             //
+		{"Tue, 05 Nov 2024 24:00:00 +0000", "2024-11-06T00:00:00Z"},       //
+		{"2024-11-05T24:00:30Z", ""},                                      // no such time
+		{"2024/11/05 10:00:00", "2024-11-05T10:00:00Z"},                   // slashes
+		{"2024/11/05", "2024-11-05T00:00:00Z"},                            //
+		{"Tue, 05 Nov 2024 10:00:00 GMT+2", "2024-11-05T08:00:00Z"},       // an offset from GMT
+		{"Tue, 05 Nov 2024 10:00:00 GMT+02:00", "2024-11-05T08:00:00Z"},   //
+		{"Tue, 05 Nov 2024 10:00:00 UTC+0100", "2024-11-05T09:00:00Z"},    //
+		{"Tue, 05 Nov 2024 10:00:00 UTC-5", "2024-11-05T15:00:00Z"},       //
+		{"2024-11-05 10:00:00 GMT+2", "2024-11-05T08:00:00Z"},             //
+		{"2024-11-05T10:00:00 UTC+01:00", "2024-11-05T09:00:00Z"},         //
+		{"Tue, 05 Nov 2024 10:00:00 -0500 (EST)", "2024-11-05T15:00:00Z"}, // a comment after the zone
+		{"Tue, 05 Nov 2024 10:00:00 GMT+2 (EET)", "2024-11-05T08:00:00Z"}, //
+		{"2024-11-05", "2024-11-05T00:00:00Z"},                            // a date is no offset
+		{"2024-11-05T10:00:00+25", ""},                                    // no such offset
+		{"20241105", ""},                                                  // eight digits: neither a Unix time nor a layout
+		{"17308008001", ""},                                               // eleven digits
+		{"-1730800800", ""},                                               // before 1970
 		{"yesterday", ""},
 		{"", ""},
 	}
@@ -110,8 +134,21 @@ func TestParseDateReadsTheFormsFeedsWrite(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if s := got.Format(time.RFC3339); s != tt.want || got.Location() != time.UTC {
+			if s := got.Format(time.RFC3339Nano); s != tt.want || got.Location() != time.UTC {
 				t.Fatalf("got %s (%v), want %s", s, got.Location(), tt.want)
+			}
+		})
+	}
+}
+
+// BenchmarkParseDate measures the dates gofeed leaves to parseDate: one
+// in a layout, one in a form rewritten first, one written out, one that
+// does not read.
+func BenchmarkParseDate(b *testing.B) {
+	for _, s := range []string{"2024-11-05 10:00:00", "2024-11-05T12:35:9+01:00", "Seg, 24 Set 2018 10:15:00 -0300", "sometime last week"} {
+		b.Run(s, func(b *testing.B) {
+			for b.Loop() {
+				parseDate(s)
 			}
 		})
 	}

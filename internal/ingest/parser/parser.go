@@ -115,15 +115,18 @@ func parseDecoded(body []byte, feedURL string) (*Feed, error) {
 	return recoverFeed(body, sc, base, gf, strictErr)
 }
 
-// parseGofeed parses one XML document with gofeed.
+// parseGofeed parses one XML document with gofeed, what is relative to
+// an xml:base resolved as RFC 3986 resolves it (see markBases).
 func parseGofeed(doc []byte) (*gofeed.Feed, error) {
 	p := gofeed.NewParser()
 	p.RSSTranslator = rssTranslator{gofeed.DefaultRSSTranslator{DisableContentImageScan: true}}
 	p.AtomTranslator = atomTranslator{}
+	doc, marks := markBases(doc)
 	gf, err := p.Parse(bytes.NewReader(doc))
 	if errors.Is(err, gofeed.ErrFeedTypeNotDetected) {
 		return nil, fmt.Errorf("%w: %w", ErrNotAFeed, err)
 	}
+	restoreFeed(gf, marks)
 	return gf, err
 }
 
@@ -358,21 +361,25 @@ func item(gi *gofeed.Item, base *url.URL) Item {
 			it.Authors = append(it.Authors, strings.TrimSpace(a.Name))
 		}
 	}
-	imageBase := base
+	// The item's HTML is its page's: what it links to is relative to the
+	// page, as Miniflux reads it. Its media files, like its link, are
+	// the feed's, relative to the site (Miniflux), or to the feed's
+	// xml:base, which gofeed has resolved them against (feedparser).
+	pageBase := base
 	if u, err := url.Parse(it.Link); err == nil && it.Link != "" {
-		imageBase = u
+		pageBase = u
 	}
-	it.Images = images(gi, imageBase)
+	it.Images = images(gi, base, pageBase)
 	for _, e := range gi.Enclosures {
 		if e == nil || strings.HasPrefix(strings.ToLower(e.Type), "image/") {
 			continue
 		}
-		if u := resolve(imageBase, e.URL); isHTTP(u) {
+		if u := resolve(base, e.URL); isHTTP(u) {
 			it.Enclosures = append(it.Enclosures, u)
 		}
 	}
 	if it.Link == "" {
-		it.Link = enclosureLink(it.Enclosures, gi.Enclosures, imageBase)
+		it.Link = enclosureLink(it.Enclosures, gi.Enclosures, base)
 	}
 	return it
 }
@@ -503,11 +510,12 @@ func isASCII(s string) bool {
 
 // images collects the item's pictures in the order a reader would pick
 // them: media:content and media:thumbnail (also inside media:group),
-// image enclosures, the item image, the first image of the content.
-func images(gi *gofeed.Item, base *url.URL) []model.Image {
+// image enclosures, the item image, the first image of the content. The
+// content's is relative to pageBase, the others to base.
+func images(gi *gofeed.Item, base, pageBase *url.URL) []model.Image {
 	var out []model.Image
 	seen := map[string]bool{}
-	add := func(raw string, w, h int) {
+	addFrom := func(base *url.URL, raw string, w, h int) {
 		u := resolve(base, raw)
 		if !isHTTP(u) || seen[u] {
 			return
@@ -515,6 +523,7 @@ func images(gi *gofeed.Item, base *url.URL) []model.Image {
 		seen[u] = true
 		out = append(out, model.Image{URL: u, Width: w, Height: h})
 	}
+	add := func(raw string, w, h int) { addFrom(base, raw, w, h) }
 	if media, ok := gi.Extensions["media"]; ok {
 		mediaImages(media, add)
 		for _, g := range media["group"] {
@@ -531,7 +540,7 @@ func images(gi *gofeed.Item, base *url.URL) []model.Image {
 	}
 	for _, html := range []string{gi.Content, gi.Description} {
 		if src, w, h := firstImg(html); src != "" {
-			add(src, w, h)
+			addFrom(pageBase, src, w, h)
 			break
 		}
 	}
