@@ -659,12 +659,21 @@ func (d *decoder) topic(root *node, order int) *model.Topic {
 	return t
 }
 
-// topicOrder reads the NN- prefix of a topic file name.
+// unnumberedTopic is the order of a topic file whose name has no NN-
+// prefix (graph.yaml, beside 00-algorithm.yaml): after every numbered one,
+// as Jekyll and Smartable's topics list take the files by name, digits
+// before letters. Such topics keep their path order among themselves.
+const unnumberedTopic = 1_000_000_000
+
+// topicOrder reads the NN- prefix of a topic file name (at most 9 digits).
 func topicOrder(p string) int {
 	name := p[strings.LastIndexByte(p, '/')+1:]
 	n, i := 0, 0
 	for ; i < len(name) && i < 9 && name[i] >= '0' && name[i] <= '9'; i++ {
 		n = n*10 + int(name[i]-'0')
+	}
+	if i == 0 {
+		return unnumberedTopic
 	}
 	return n
 }
