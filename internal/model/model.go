@@ -89,6 +89,16 @@ type Provider struct {
 	Images []Image `json:"images,omitempty"`
 }
 
+// Link returns the address readers follow to the article: its webUrl, or
+// its originalUrl when the record gives no webUrl (Smartable's video news
+// give only originalUrl; in its other records the two are the same).
+func (a *Article) Link() string {
+	if a.WebURL != "" {
+		return a.WebURL
+	}
+	return a.OriginalURL
+}
+
 // Article is a news record (_news/ or _archive/news/).
 //
 // The first group of fields are Smartable's; the second group are newshub's

@@ -17,7 +17,8 @@ import (
 // hubs, each modelled on the format's description: a file dated the day
 // after its publication, a feed artefact ending an excerpt, no AMP page,
 // no images, a provider without a logo, a demoted article whose heat is its
-// quality, a related list of hundreds, and an event at a local offset; and
+// quality, a related list of hundreds, a video giving only its
+// originalUrl (no webUrl), and an event at a local offset; and
 // learning resources as Smartable's later hubs write books and courses:
 // their address as webUrl (no originalUrl), ratings and levels, a length
 // left empty.
@@ -47,6 +48,10 @@ var quirkHub = map[string]string{
 	"_news/2020-09-07-crowded.md": "---\ncategory: news\ntitle: \"Crowded\"\nexcerpt: \"x\"\npublishedDateTime: 2020-09-07T01:00:00Z\n" +
 		"originalUrl: \"https://example.com/crowded\"\nwebUrl: \"https://example.com/crowded\"\ntype: article\nquality: 90\nheat: 5090\npublished: true\n\n" +
 		"provider:\n  name: Example\n  domain: example.com\n\ntopics:\n  - Election\n\n" + quirkRelated(250) + "---\n\n",
+	"_news/2020-09-03-debate-recap-video.md": "---\ncategory: news\ntitle: \"Debate recap, in five minutes\"\nexcerpt: \"x\"\n" +
+		"publishedDateTime: 2020-09-03T18:12:14Z\noriginalUrl: \"https://video.example.com/watch?v=recap\"\ntype: video\n" +
+		"quality: 70\nheat: 70\npublished: true\n\nfeaturedContent: \"<iframe src=\\\"https://video.example.com/embed/recap\\\"></iframe>\"\n\n" +
+		"provider:\n  name: Example\n  domain: example.com\n\ntopics:\n  - Election\n\n---\n\n",
 	"_events/2020-10-15-town-hall.md": "---\nname: \"Town Hall\"\nexcerpt: \"Questions.\"\noriginalUrl: https://example.org/town-hall\n" +
 		"type: conference\nstartDateTime: 2020-10-15T17:00:00-07:00\nendDateTime: 2020-10-15T18:30:00-07:00\n\ntopics:\n  - Election\n\n---\n\n",
 }
@@ -138,6 +143,9 @@ func TestSmartableQuirksPublishAsTheFormatSays(t *testing.T) {
 		{news, "_news/2020-09-01-late-and-bare.md", "heat", `"number:60"`},
 		{news, "_news/2020-09-02-demoted.md", "path", `absent`},
 		{news, "_news/2020-09-07-crowded.md", "heat", `"number:5090"`},
+		{news, "_news/2020-09-03-debate-recap-video.md", "webUrl", `"string:https://video.example.com/watch?v=recap"`},
+		{news, "_news/2020-09-03-debate-recap-video.md", "originalUrl", `"string:https://video.example.com/watch?v=recap"`},
+		{news, "_news/2020-09-03-debate-recap-video.md", "type", `"string:video"`},
 		{events, "_events/2020-10-15-town-hall.md", "startDateTime", `"string:2020-10-15T17:00:00-07:00"`},
 		{events, "_events/2020-10-15-town-hall.md", "location", `absent`},
 		{events, "_events/2020-10-15-town-hall.md", "provider", `absent`},
