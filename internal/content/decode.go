@@ -2,6 +2,7 @@ package content
 
 import (
 	"fmt"
+	"math"
 	"net/mail"
 	"strconv"
 	"strings"
@@ -511,6 +512,8 @@ func (d *decoder) learning(root *node) *model.Learning {
 			l.Excerpt = d.str(key, v)
 		case "originalUrl":
 			l.OriginalURL = d.str(key, v)
+		case "webUrl":
+			l.WebURL = d.str(key, v)
 		case "type":
 			l.Type = d.str(key, v)
 		case "price":
@@ -519,6 +522,10 @@ func (d *decoder) learning(root *node) *model.Learning {
 			l.Length = d.str(key, v)
 		case "publishedDateTime":
 			l.PublishedDateTime = d.time(key, v)
+		case "ratings":
+			l.Ratings = d.ratings(key, v)
+		case "levels":
+			l.Levels = d.strs(key, v)
 		case "heat":
 			l.Heat = d.int(key, v)
 		case "featuredContent":
@@ -537,6 +544,37 @@ func (d *decoder) learning(root *node) *model.Learning {
 		}
 	}
 	return l
+}
+
+// ratings decodes a book's or course's ratings: {count, average}; an
+// empty field is none.
+func (d *decoder) ratings(name string, n *node) *model.Ratings {
+	if n.kind == nullNode {
+		return nil
+	}
+	var r model.Ratings
+	d.enter(name)
+	defer d.leave()
+	d.fields("", n, func(k string, v *node) {
+		switch k {
+		case "count":
+			r.Count = d.int("count", v)
+		case "average":
+			r.Average = d.float("average", v)
+		}
+	})
+	return &r
+}
+
+// float decodes a number such as 4.6 (or 4).
+func (d *decoder) float(name string, n *node) float64 {
+	if n.kind == scalarNode && !n.quoted {
+		if v, err := strconv.ParseFloat(d.t.val(n), 64); err == nil && !math.IsInf(v, 0) && !math.IsNaN(v) {
+			return v
+		}
+	}
+	d.typeErr(name, n, "a number")
+	return 0
 }
 
 func (d *decoder) newsletter(root *node, body string) *model.Newsletter {
@@ -621,12 +659,21 @@ func (d *decoder) topic(root *node, order int) *model.Topic {
 	return t
 }
 
-// topicOrder reads the NN- prefix of a topic file name.
+// unnumberedTopic is the order of a topic file whose name has no NN-
+// prefix (graph.yaml, beside 00-algorithm.yaml): after every numbered one,
+// as Jekyll and Smartable's topics list take the files by name, digits
+// before letters. Such topics keep their path order among themselves.
+const unnumberedTopic = 1_000_000_000
+
+// topicOrder reads the NN- prefix of a topic file name (at most 9 digits).
 func topicOrder(p string) int {
 	name := p[strings.LastIndexByte(p, '/')+1:]
 	n, i := 0, 0
 	for ; i < len(name) && i < 9 && name[i] >= '0' && name[i] <= '9'; i++ {
 		n = n*10 + int(name[i]-'0')
+	}
+	if i == 0 {
+		return unnumberedTopic
 	}
 	return n
 }

@@ -186,6 +186,29 @@ func TestSmartableQuirks(t *testing.T) {
 			removed: nil, added: []string{"  - \"#Voice\""},
 		},
 		{
+			name: "topic file without an NN- prefix comes after the numbered ones",
+			path: "_data/topics/ballot-design.yaml",
+			data: "taxonomy: topic\n_id: ballot-design\nname: Ballot Design\nshortname: Ballots\nparent: Election\nkeywords:\n  - ballot design\nimages:\n  - https://example.org/assets/images/topics/ballot-design.jpg\nservices:\n  learning: https://example.org/api/learning/ballot-design/\n",
+			check: func(r *model.Record) bool {
+				return r.Topic.ID == "ballot-design" && r.Topic.Order > 999_999_999 // after any prefix of 9 digits
+			},
+			edit:    func(r *model.Record) { r.Topic.Shortname = "Design" },
+			removed: []string{"shortname: Ballots"}, added: []string{"shortname: Design"},
+		},
+		{
+			name: "learning book giving its address as webUrl, with ratings, levels and an empty length",
+			path: "_learning/books/example-press-counting-the-vote.md",
+			data: "---\ntitle: \"Counting the Vote\"\nexcerpt: \"How a count is run, from the polls to certification. \"\nwebUrl: https://books.example.com/counting-the-vote/dp/0000000002/\ntype: book\nprice: $24.10\nlength: \nratings:\n  count: 412\n  average: 4.7\nheat: 75\n\nprovider:\n  name: Example Books\n  domain: books.example.com\n  images:\n    - url: /assets/images/organizations/books.example.com-50x50.jpg\n      width: 50\n      height: 50\n  authors:\n    - name: A. N. Author\n\nlevels:\n  - Beginner\n  - Intermediate\n\ntopics:\n  - Election\n\nimages:\n  - url: https://img.example.com/counting.jpg\n    width: 160\n    height: 218\n    title: \"Counting the Vote\"\n\n---\n\n",
+			check: func(r *model.Record) bool {
+				l := r.Learning
+				return l.WebURL == "https://books.example.com/counting-the-vote/dp/0000000002/" && l.OriginalURL == "" && l.Length == "" &&
+					l.Ratings != nil && l.Ratings.Count == 412 && l.Ratings.Average == 4.7 &&
+					strings.Join(l.Levels, ",") == "Beginner,Intermediate" && l.URL() == l.WebURL
+			},
+			edit:    func(r *model.Record) { r.Learning.Ratings.Count = 413 },
+			removed: []string{"  count: 412"}, added: []string{"  count: 413"},
+		},
+		{
 			name: "learning article without secured, image without isCached",
 			path: "_learning/articles/example-what-is-a-swing-state.md",
 			data: "---\ntitle: \"What is a swing state?\"\nexcerpt: \"A state either party can win.\"\noriginalUrl: https://www.example.org/swing\ntype: article\nprice: Free\nheat: 40\n\nprovider:\n  name: Example\n  domain: example.org\n\ntopics:\n  - Election\n\nimages:\n  - url: https://www.example.org/swing.png\n    width: 600\n    height: 400\n\n---\n\n",

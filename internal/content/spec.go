@@ -1,6 +1,10 @@
 package content
 
-import "newshub/internal/model"
+import (
+	"strconv"
+
+	"newshub/internal/model"
+)
 
 // field is one top-level front-matter field of a kind: its key, the group
 // of lines it belongs to (groups are separated by a blank line in the
@@ -126,17 +130,29 @@ var learningSpec = spec[model.Learning]{blocks: true, tail: "\n", fields: []fiel
 	{"title", 0, func(e *enc, v *model.Learning) { e.q(0, "title", v.Title) }},
 	{"excerpt", 0, func(e *enc, v *model.Learning) { e.q(0, "excerpt", v.Excerpt) }},
 	{"originalUrl", 0, func(e *enc, v *model.Learning) { e.p(0, "originalUrl", v.OriginalURL) }},
+	{"webUrl", 0, func(e *enc, v *model.Learning) { e.p(0, "webUrl", v.WebURL) }},
 	{"type", 0, func(e *enc, v *model.Learning) { e.p(0, "type", v.Type) }},
 	{"price", 0, func(e *enc, v *model.Learning) { e.p(0, "price", v.Price) }},
 	{"length", 0, func(e *enc, v *model.Learning) { e.p(0, "length", v.Length) }},
 	{"publishedDateTime", 0, func(e *enc, v *model.Learning) { e.time(0, "publishedDateTime", v.PublishedDateTime) }},
+	{"ratings", 0, func(e *enc, v *model.Learning) {
+		if r := v.Ratings; r != nil {
+			e.b = append(e.b, "ratings:\n"...)
+			e.int(2, "count", r.Count)
+			e.key(2, "average")
+			e.b = append(e.b, ' ')
+			e.b = strconv.AppendFloat(e.b, r.Average, 'f', -1, 64)
+			e.b = append(e.b, '\n')
+		}
+	}},
 	{"heat", 0, func(e *enc, v *model.Learning) { e.int(0, "heat", v.Heat) }},
 	{"featuredContent", 1, func(e *enc, v *model.Learning) { e.q(0, "featuredContent", v.FeaturedContent) }},
 	{"provider", 2, func(e *enc, v *model.Learning) { e.provider(0, "provider", v.Provider, false) }},
 	{"items", 3, func(e *enc, v *model.Learning) { e.list(0, "items", v.Items, false, false) }},
-	{"topics", 4, func(e *enc, v *model.Learning) { e.list(0, "topics", v.Topics, false, true) }},
-	{"images", 5, func(e *enc, v *model.Learning) { e.images(0, "images", v.Images, false) }},
-	{"secured", 6, func(e *enc, v *model.Learning) { e.q(0, "secured", v.Secured) }},
+	{"levels", 4, func(e *enc, v *model.Learning) { e.list(0, "levels", v.Levels, false, false) }},
+	{"topics", 5, func(e *enc, v *model.Learning) { e.list(0, "topics", v.Topics, false, true) }},
+	{"images", 6, func(e *enc, v *model.Learning) { e.images(0, "images", v.Images, false) }},
+	{"secured", 7, func(e *enc, v *model.Learning) { e.q(0, "secured", v.Secured) }},
 }}
 
 var newsletterSpec = spec[model.Newsletter]{blocks: true, utc: true, fields: []field[model.Newsletter]{

@@ -69,7 +69,7 @@ func ListLimit(field string) int {
 		return MaxSources
 	case "decisions":
 		return MaxDecisions
-	case "items", "keywords", "hashtags", "services":
+	case "items", "keywords", "hashtags", "services", "levels":
 		return MaxItems
 	}
 	return 0

@@ -89,6 +89,16 @@ type Provider struct {
 	Images []Image `json:"images,omitempty"`
 }
 
+// Link returns the address readers follow to the article: its webUrl, or
+// its originalUrl when the record gives no webUrl (Smartable's video news
+// give only originalUrl; in its other records the two are the same).
+func (a *Article) Link() string {
+	if a.WebURL != "" {
+		return a.WebURL
+	}
+	return a.OriginalURL
+}
+
 // Article is a news record (_news/ or _archive/news/).
 //
 // The first group of fields are Smartable's; the second group are newshub's
@@ -252,20 +262,42 @@ type Event struct {
 // learning collection (_learning/collections, Type "collection", with Items
 // such as "videos/<slug>").
 type Learning struct {
-	Title             string    `json:"title"`
-	Excerpt           string    `json:"excerpt"`
-	OriginalURL       string    `json:"originalUrl,omitempty"`
+	Title       string `json:"title"`
+	Excerpt     string `json:"excerpt"`
+	OriginalURL string `json:"originalUrl,omitempty"`
+	// WebURL is the resource's own address as Smartable's later hubs give
+	// it for books, courses and communities (webUrl:, with no
+	// originalUrl); Smartable's API then gave it as the item's webUrl.
+	WebURL            string    `json:"webUrl,omitempty"`
 	Type              string    `json:"type"`
 	Price             string    `json:"price,omitempty"`
 	Length            string    `json:"length,omitempty"`
 	PublishedDateTime time.Time `json:"publishedDateTime,omitzero"`
+	Ratings           *Ratings  `json:"ratings,omitempty"`
 	Heat              int       `json:"heat"`
 	FeaturedContent   string    `json:"featuredContent,omitempty"`
 	Provider          *Provider `json:"provider,omitempty"`
 	Items             []string  `json:"items,omitempty"`
+	Levels            []string  `json:"levels,omitempty"` // Beginner, Intermediate, Advanced
 	Topics            []string  `json:"topics"`
 	Images            []Image   `json:"images,omitempty"`
 	Secured           string    `json:"secured,omitempty"`
+}
+
+// Ratings is what readers gave a book or course: how many rated it and
+// their average (4.6 of 5).
+type Ratings struct {
+	Count   int     `json:"count"`
+	Average float64 `json:"average"`
+}
+
+// URL returns the address of the resource itself: originalUrl, or the
+// webUrl a record gives in its place.
+func (l *Learning) URL() string {
+	if l.OriginalURL != "" {
+		return l.OriginalURL
+	}
+	return l.WebURL
 }
 
 // Newsletter is a daily issue (_newsletters/*.html): front matter and an

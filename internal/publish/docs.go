@@ -655,7 +655,14 @@ func (v *View) learningDoc(list []*model.Record, title, path string) ([]byte, er
 	return encodeIndent(v1Envelope{Title: title, Path: path, Page: 1, Value: items}, "")
 }
 
+// learningWebURL is the item's webUrl as Smartable's API gave it: the
+// record's own webUrl when it has one (books and courses give their
+// address there, with no originalUrl), an article's original site, else
+// the resource's page on the website.
 func (v *View) learningWebURL(r *model.Record) string {
+	if r.Learning.WebURL != "" {
+		return r.Learning.WebURL
+	}
 	key := LearningKey(r.Path)
 	if strings.HasPrefix(key, "articles/") && r.Learning.OriginalURL != "" {
 		return r.Learning.OriginalURL
@@ -686,8 +693,8 @@ func (v *View) learningItem(r *model.Record) *learningJSON {
 	it := &learningJSON{
 		Path: r.Path, Title: l.Title, Excerpt: l.Excerpt,
 		SourceURL: v.apiURL("learning/" + LearningKey(r.Path)), WebURL: v.learningWebURL(r),
-		OriginalURL: l.OriginalURL, FeaturedContent: l.FeaturedContent, Length: l.Length,
-		PublishedDateTime: stampPtr(l.PublishedDateTime, v.loc), Heat: l.Heat,
+		OriginalURL: l.OriginalURL, FeaturedContent: l.FeaturedContent, Length: l.Length, Ratings: ratingsOf(l.Ratings),
+		PublishedDateTime: stampPtr(l.PublishedDateTime, v.loc), Levels: l.Levels, Heat: l.Heat,
 		Images: v1Images(v.base, l.Images), Type: l.Type, Price: l.Price, Topics: nonNil(l.Topics),
 	}
 	if l.Provider != nil {
@@ -707,6 +714,7 @@ func (v *View) learningV3(r *model.Record) *learningV3JSON {
 		Path: r.Path, Title: l.Title, Excerpt: l.Excerpt,
 		SourceURL: v.apiURL("learning/" + LearningKey(r.Path)), WebURL: v.learningWebURL(r),
 		OriginalURL: strPtr(l.OriginalURL), FeaturedContent: strPtr(l.FeaturedContent), Length: strPtr(l.Length),
+		Ratings: ratingsOf(l.Ratings), Levels: l.Levels,
 		PublishedDateTime: stampPtr(l.PublishedDateTime, v.loc), Heat: l.Heat,
 		Images: newsImages(v.base, l.Images, false), Content: "\r\n", Type: strPtr(l.Type), Price: strPtr(l.Price),
 		Topics: nonNil(l.Topics),

@@ -234,8 +234,10 @@ type learningJSON struct {
 	OriginalURL       string            `json:"originalUrl,omitempty"`
 	FeaturedContent   string            `json:"featuredContent,omitempty"`
 	Length            string            `json:"length,omitempty"`
+	Ratings           *ratingsJSON      `json:"ratings,omitempty"`
 	Provider          *learningProvider `json:"provider,omitempty"`
 	PublishedDateTime *stamp            `json:"publishedDateTime,omitempty"`
+	Levels            []string          `json:"levels,omitempty"`
 	TopItems          []learningTopItem `json:"topItems,omitempty"`
 	Size              *int              `json:"size,omitempty"`
 	Heat              int               `json:"heat"`
@@ -255,6 +257,19 @@ type learningTopItem struct {
 	Topics  []string  `json:"topics"`
 }
 
+// ratingsJSON is a book's or course's ratings, as Smartable's API gave them.
+type ratingsJSON struct {
+	Count   int     `json:"count"`
+	Average float64 `json:"average"`
+}
+
+func ratingsOf(r *model.Ratings) *ratingsJSON {
+	if r == nil {
+		return nil
+	}
+	return &ratingsJSON{Count: r.Count, Average: r.Average}
+}
+
 // learningV3JSON is the per-item learning document (V3): every key, nulls
 // explicit, written on one line.
 type learningV3JSON struct {
@@ -267,7 +282,7 @@ type learningV3JSON struct {
 	FeaturedContent   *string           `json:"featuredContent"`
 	Actions           []string          `json:"actions"`
 	Length            *string           `json:"length"`
-	Ratings           *int              `json:"ratings"`
+	Ratings           *ratingsJSON      `json:"ratings"`
 	Provider          *newsProvider     `json:"provider"`
 	PublishedDateTime *stamp            `json:"publishedDateTime"`
 	Levels            []string          `json:"levels"`

@@ -17,8 +17,22 @@ import (
 // hubs, each modelled on the format's description: a file dated the day
 // after its publication, a feed artefact ending an excerpt, no AMP page,
 // no images, a provider without a logo, a demoted article whose heat is its
-// quality, a related list of hundreds, and an event at a local offset.
+// quality, a related list of hundreds, a video giving only its
+// originalUrl (no webUrl), and an event at a local offset; and
+// learning resources as Smartable's later hubs write books and courses:
+// their address as webUrl (no originalUrl), ratings and levels, a length
+// left empty.
 var quirkHub = map[string]string{
+	"_learning/books/example-press-graphs-in-practice.md": "---\ntitle: \"Graphs in Practice\"\n" +
+		"excerpt: \"A field guide to graph algorithms. \"\nwebUrl: https://books.example.com/graphs-in-practice/dp/0000000001/\n" +
+		"type: book\nprice: $31.50\nlength: \nratings:\n  count: 412\n  average: 4.7\nheat: 75\n\n" +
+		"provider:\n  name: Example Books\n  domain: books.example.com\n  authors:\n    - name: A. N. Author\n\n" +
+		"levels:\n  - Beginner\n  - Intermediate\n\ntopics:\n  - Election\n\n" +
+		"images:\n  - url: https://img.example.com/graphs.jpg\n    width: 160\n    height: 218\n    title: \"Graphs in Practice\"\n\n---\n\n",
+	"_learning/courses/example-learn-counting-votes.md": "---\ntitle: \"Counting votes\"\nexcerpt: \"How ballots become results.\"\n" +
+		"webUrl: https://learn.example.com/modules/counting-votes/\ntype: course\nprice: Free\nlength: PT58M\n" +
+		"ratings:\n  count: 9\n  average: 4\nheat: 61\n\nprovider:\n  name: Example Learn\n  domain: learn.example.com\n\n" +
+		"levels:\n  - Advanced\n\ntopics:\n  - Election\n\n---\n\n",
 	"_config.yml": "title: Quirks\nurl: https://example.org\nbaseurl: \"/hub\"\nwebUrl: https://example.org/apps/hub\n" +
 		"locale: \"en-us\"\ntopic: Election\ntimezone: America/Los_Angeles\n",
 	"_data/topics/00-election.yaml": "taxonomy: topic\n_id: election\nname: Election\nkeywords:\nhashtags:\nimages:\n" +
@@ -34,6 +48,10 @@ var quirkHub = map[string]string{
 	"_news/2020-09-07-crowded.md": "---\ncategory: news\ntitle: \"Crowded\"\nexcerpt: \"x\"\npublishedDateTime: 2020-09-07T01:00:00Z\n" +
 		"originalUrl: \"https://example.com/crowded\"\nwebUrl: \"https://example.com/crowded\"\ntype: article\nquality: 90\nheat: 5090\npublished: true\n\n" +
 		"provider:\n  name: Example\n  domain: example.com\n\ntopics:\n  - Election\n\n" + quirkRelated(250) + "---\n\n",
+	"_news/2020-09-03-debate-recap-video.md": "---\ncategory: news\ntitle: \"Debate recap, in five minutes\"\nexcerpt: \"x\"\n" +
+		"publishedDateTime: 2020-09-03T18:12:14Z\noriginalUrl: \"https://video.example.com/watch?v=recap\"\ntype: video\n" +
+		"quality: 70\nheat: 70\npublished: true\n\nfeaturedContent: \"<iframe src=\\\"https://video.example.com/embed/recap\\\"></iframe>\"\n\n" +
+		"provider:\n  name: Example\n  domain: example.com\n\ntopics:\n  - Election\n\n---\n\n",
 	"_events/2020-10-15-town-hall.md": "---\nname: \"Town Hall\"\nexcerpt: \"Questions.\"\noriginalUrl: https://example.org/town-hall\n" +
 		"type: conference\nstartDateTime: 2020-10-15T17:00:00-07:00\nendDateTime: 2020-10-15T18:30:00-07:00\n\ntopics:\n  - Election\n\n---\n\n",
 }
@@ -94,7 +112,20 @@ func TestSmartableQuirksPublishAsTheFormatSays(t *testing.T) {
 		}
 		return byPath
 	}
-	news, events := items("news/index.json"), items("events/future/index.json")
+	news, events, learning := items("news/index.json"), items("events/future/index.json"), items("learning/index.json")
+	book := func(rel string) map[string]*node {
+		t.Helper()
+		data, err := os.ReadFile(filepath.Join(out, "api", "learning", rel, "index.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		tree, err := parseTree(data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return map[string]*node{tree.get("path").str: tree}
+	}
+	graphs := book("books/example-press-graphs-in-practice")
 	tests := []struct {
 		doc  map[string]*node
 		path string
@@ -112,10 +143,25 @@ func TestSmartableQuirksPublishAsTheFormatSays(t *testing.T) {
 		{news, "_news/2020-09-01-late-and-bare.md", "heat", `"number:60"`},
 		{news, "_news/2020-09-02-demoted.md", "path", `absent`},
 		{news, "_news/2020-09-07-crowded.md", "heat", `"number:5090"`},
+		{news, "_news/2020-09-03-debate-recap-video.md", "webUrl", `"string:https://video.example.com/watch?v=recap"`},
+		{news, "_news/2020-09-03-debate-recap-video.md", "originalUrl", `"string:https://video.example.com/watch?v=recap"`},
+		{news, "_news/2020-09-03-debate-recap-video.md", "type", `"string:video"`},
 		{events, "_events/2020-10-15-town-hall.md", "startDateTime", `"string:2020-10-15T17:00:00-07:00"`},
 		{events, "_events/2020-10-15-town-hall.md", "location", `absent`},
 		{events, "_events/2020-10-15-town-hall.md", "provider", `absent`},
 		{events, "_events/2020-10-15-town-hall.md", "images", `absent`},
+		{learning, "_learning/books/example-press-graphs-in-practice.md", "webUrl", `"string:https://books.example.com/graphs-in-practice/dp/0000000001/"`},
+		{learning, "_learning/books/example-press-graphs-in-practice.md", "originalUrl", `absent`},
+		{learning, "_learning/books/example-press-graphs-in-practice.md", "length", `absent`},
+		{learning, "_learning/books/example-press-graphs-in-practice.md", "ratings", `{"average":"number:4.7","count":"number:412"}`},
+		{learning, "_learning/books/example-press-graphs-in-practice.md", "levels", `["string:Beginner","string:Intermediate"]`},
+		{learning, "_learning/courses/example-learn-counting-votes.md", "webUrl", `"string:https://learn.example.com/modules/counting-votes/"`},
+		{learning, "_learning/courses/example-learn-counting-votes.md", "ratings", `{"average":"number:4","count":"number:9"}`},
+		{learning, "_learning/courses/example-learn-counting-votes.md", "levels", `["string:Advanced"]`},
+		{graphs, "_learning/books/example-press-graphs-in-practice.md", "webUrl", `"string:https://books.example.com/graphs-in-practice/dp/0000000001/"`},
+		{graphs, "_learning/books/example-press-graphs-in-practice.md", "originalUrl", `null`},
+		{graphs, "_learning/books/example-press-graphs-in-practice.md", "ratings", `{"average":"number:4.7","count":"number:412"}`},
+		{graphs, "_learning/books/example-press-graphs-in-practice.md", "levels", `["string:Beginner","string:Intermediate"]`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.path+" "+tc.key, func(t *testing.T) {

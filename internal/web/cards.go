@@ -127,7 +127,7 @@ func entrySource(e *publish.Entry) cardSource {
 func recordSource(r *model.Record) cardSource {
 	a := r.Article
 	return cardSource{path: r.Path, key: publish.ArticleKey(r.Path, a.PublishedDateTime), title: a.Title, excerpt: a.Excerpt,
-		webURL: a.WebURL, story: a.Story, provider: a.Provider, images: a.Images, at: a.PublishedDateTime, topics: a.Topics}
+		webURL: a.Link(), story: a.Story, provider: a.Provider, images: a.Images, at: a.PublishedDateTime, topics: a.Topics}
 }
 
 // newCard builds the card of an article.

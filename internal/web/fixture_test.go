@@ -223,6 +223,9 @@ func fixtureRecords(img string) []*model.Record {
 			Topics:          []string{"Election"}}},
 		&model.Record{Path: "_learning/articles/civics-electoral-college.md", Kind: model.KindLearning, Learning: &model.Learning{Title: "What is the electoral college?",
 			Excerpt: "An explainer.", OriginalURL: "https://civics.example.org/ec", Type: "article", Heat: 100, Topics: []string{"Election"}}},
+		// A book as Smartable's later hubs give one: its address as webUrl.
+		&model.Record{Path: "_learning/books/civics-press-ballots.md", Kind: model.KindLearning, Learning: &model.Learning{Title: "Ballots, a history",
+			Excerpt: "A book.", WebURL: "https://books.example.org/ballots/", Type: "book", Price: "$20.00", Heat: 90, Topics: []string{"Election"}}},
 		&model.Record{Path: "_learning/collections/civics-basics.md", Kind: model.KindLearningList, Learning: &model.Learning{Title: "Civics basics",
 			Excerpt: "Start here.", Type: "collection", Heat: 50, Items: []string{"videos/civics-how-votes-count", "articles/civics-electoral-college"}, Topics: []string{"Election"}}},
 	)

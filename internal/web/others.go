@@ -65,7 +65,7 @@ func (c *viewCache) newLearning(r *model.Record) *learningView {
 		Key:     publish.LearningKey(r.Path),
 		Title:   cleanText(l.Title),
 		Excerpt: shorten(publish.PlainText(l.Excerpt), 300),
-		URL:     site.SafeURL(l.OriginalURL),
+		URL:     site.SafeURL(l.URL()),
 		Type:    cleanText(l.Type),
 		Length:  isoDuration(l.Length),
 		Price:   cleanText(l.Price),

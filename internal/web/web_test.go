@@ -242,7 +242,8 @@ func TestEventsPeopleAndLearningPages(t *testing.T) {
 	}
 
 	_, le := h.get(t, "/learning/")
-	contains(t, "learning", le, `<iframe loading="lazy"`, `src="https://www.youtube.com/embed/abc"`, "2:22", "Civics basics", "What is the electoral college?")
+	contains(t, "learning", le, `<iframe loading="lazy"`, `src="https://www.youtube.com/embed/abc"`, "2:22", "Civics basics", "What is the electoral college?",
+		`<a href="https://books.example.org/ballots/" rel="noopener">Ballots, a history</a>`)
 	lacks(t, "learning", le, "onload", "alert(4)", "alert(5)")
 }
 
