@@ -20,6 +20,7 @@ import (
 	ext "github.com/mmcdole/gofeed/extensions"
 	"github.com/mmcdole/gofeed/rss"
 	"golang.org/x/net/idna"
+	"golang.org/x/net/publicsuffix"
 
 	"newshub/internal/model"
 )
@@ -364,9 +365,12 @@ func item(gi *gofeed.Item, base *url.URL) Item {
 	// The item's HTML is its page's: what it links to is relative to the
 	// page, as Miniflux reads it. Its media files, like its link, are
 	// the feed's, relative to the site (Miniflux), or to the feed's
-	// xml:base, which gofeed has resolved them against (feedparser).
+	// xml:base, which gofeed has resolved them against (feedparser). An
+	// item linking to a page of another site (a link blog's post about
+	// a project on GitHub) was written on its own site, and its HTML is
+	// relative to that, as feedparser reads it.
 	pageBase := base
-	if u, err := url.Parse(it.Link); err == nil && it.Link != "" {
+	if u, err := url.Parse(it.Link); err == nil && it.Link != "" && sameSite(u, base) {
 		pageBase = u
 	}
 	it.Images = images(gi, base, pageBase)
@@ -382,6 +386,23 @@ func item(gi *gofeed.Item, base *url.URL) Item {
 		it.Link = enclosureLink(it.Enclosures, gi.Enclosures, base)
 	}
 	return it
+}
+
+// sameSite reports whether page is on the site of base (a host of the
+// same registrable domain: "www.", "news." and the bare domain are one
+// site), or base is unknown.
+func sameSite(page, base *url.URL) bool {
+	if base == nil || base.Host == "" {
+		return true
+	}
+	site := func(u *url.URL) string {
+		h := strings.ToLower(u.Hostname())
+		if d, err := publicsuffix.EffectiveTLDPlusOne(h); err == nil {
+			return d
+		}
+		return h
+	}
+	return site(page) == site(base)
 }
 
 // enclosureLink returns the link of an item that has no other: its first
