@@ -127,6 +127,8 @@ var corpusCases = []corpusCase{
 	{file: "feedflare.atom", lenient: 3, stored: 3},
 	// A link blog: posts about pages of other sites.
 	{file: "link-posts.xml", lenient: 2, stored: 2},
+	// Videos whose only text is their description.
+	{file: "youtube-descriptions.xml", lenient: 2, stored: 2},
 }
 
 // TestCorpusIngestedInOneRound serves the corpus on loopback, ingests it
@@ -257,6 +259,10 @@ func TestCorpusIngestedInOneRound(t *testing.T) {
 		if got != image || len(a.Images) > 1 {
 			t.Errorf("%s stored with images %+v, want %q", link, a.Images, image)
 		}
+	}
+	// A video's excerpt is its description.
+	if a := news["https://www.youtube.com/watch?v=Qa7bC3dE9fG"]; a == nil || !strings.HasPrefix(a.Excerpt, "Q&A with the clerk: why results < 100% at 9 p.m. are normal.") {
+		t.Errorf("video stored as %+v", a)
 	}
 }
 

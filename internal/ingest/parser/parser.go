@@ -10,6 +10,7 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"html"
 	"net/url"
 	"strconv"
 	"strings"
@@ -350,6 +351,9 @@ func item(gi *gofeed.Item, base *url.URL) Item {
 		Content: gi.Content,
 		Link:    itemLink(gi, base),
 	}
+	if strings.TrimSpace(it.Summary) == "" && strings.TrimSpace(it.Content) == "" {
+		it.Summary = mediaDescription(gi)
+	}
 	it.Published = itemDate(gi.PublishedParsed, gi.Published)
 	it.Updated = itemDate(gi.UpdatedParsed, gi.Updated)
 	if it.Published.IsZero() && gi.DublinCoreExt != nil && len(gi.DublinCoreExt.Date) > 0 {
@@ -403,6 +407,30 @@ func sameSite(page, base *url.URL) bool {
 		return h
 	}
 	return site(page) == site(base)
+}
+
+// mediaDescription returns, as HTML, the Media RSS description of an item
+// that has no other text: a YouTube video's, inside its media:group, or
+// one of the item's own. A media:content's description (a photo's
+// alternative text, as Mastodon gives it) says what a picture shows, and
+// is not read.
+func mediaDescription(gi *gofeed.Item) string {
+	media := gi.Extensions["media"]
+	descs := media["description"]
+	for _, g := range media["group"] {
+		descs = append(descs, g.Children["description"]...)
+	}
+	for _, d := range descs {
+		v := strings.TrimSpace(d.Value)
+		if v == "" {
+			continue
+		}
+		if strings.EqualFold(d.Attrs["type"], "html") {
+			return v
+		}
+		return html.EscapeString(v)
+	}
+	return ""
 }
 
 // enclosureLink returns the link of an item that has no other: its first
