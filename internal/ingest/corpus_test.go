@@ -123,6 +123,12 @@ var corpusCases = []corpusCase{
 	// Dates in ISO 8601's other forms, with slashes, with offsets from
 	// GMT or UTC.
 	{file: "iso-dates.xml", lenient: 7, stored: 7},
+	// Blogger through FeedBurner: share buttons and counters in the HTML.
+	{file: "feedflare.atom", lenient: 3, stored: 3},
+	// A link blog: posts about pages of other sites.
+	{file: "link-posts.xml", lenient: 2, stored: 2},
+	// Videos whose only text is their description.
+	{file: "youtube-descriptions.xml", lenient: 2, stored: 2},
 }
 
 // TestCorpusIngestedInOneRound serves the corpus on loopback, ingests it
@@ -233,6 +239,30 @@ func TestCorpusIngestedInOneRound(t *testing.T) {
 		if a := news[link]; a == nil || a.PublishedDateTime.Format(time.RFC3339) != date {
 			t.Errorf("%s stored as %+v, want it dated %s", link, a, date)
 		}
+	}
+	// Pictures: none for a post whose HTML holds only counters and share
+	// buttons; a link post's from its own site.
+	for link, image := range map[string]string{
+		"https://pollworkernotes.example/2024/11/what-canvass-board-checks.html": "",
+		"https://pollworkernotes.example/2024/11/turnout-by-hour.html":           "https://blogger.googleusercontent.example/img/b/R29v/s640/turnout-hours.png",
+		"https://code.example/ballotdom/tallykit":                                "https://ballotdom.example/assets/posts/TallyKitIcon-512.png",
+	} {
+		a := news[link]
+		if a == nil {
+			t.Errorf("%s not stored", link)
+			continue
+		}
+		var got string
+		if len(a.Images) > 0 {
+			got = a.Images[0].URL
+		}
+		if got != image || len(a.Images) > 1 {
+			t.Errorf("%s stored with images %+v, want %q", link, a.Images, image)
+		}
+	}
+	// A video's excerpt is its description.
+	if a := news["https://www.youtube.com/watch?v=Qa7bC3dE9fG"]; a == nil || !strings.HasPrefix(a.Excerpt, "Q&A with the clerk: why results < 100% at 9 p.m. are normal.") {
+		t.Errorf("video stored as %+v", a)
 	}
 }
 

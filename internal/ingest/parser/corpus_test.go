@@ -43,7 +43,7 @@ func itemLinks(f *Feed) []string {
 func TestParseAgreesWithGofeedOnWellFormedFeeds(t *testing.T) {
 	for _, name := range []string{"youtube.xml", "reddit.xml", "medium.xml", "wordpress.xml", "blogger.xml",
 		"substack.xml", "github-releases.atom", "podcast.xml", "scripting.xml", "mastodon.xml", "news-site.xml",
-		"slashdot.rdf", "micro.json", "author-cards.xml"} {
+		"slashdot.rdf", "micro.json", "author-cards.xml", "link-posts.xml", "youtube-descriptions.xml"} {
 		t.Run(name, func(t *testing.T) {
 			body := readCorpus(t, name)
 			gf, err := gofeed.NewParser().Parse(bytes.NewReader(body))
@@ -197,6 +197,70 @@ func TestParseMendsAttributes(t *testing.T) {
 		im := f.Items[tt.item].Images
 		if len(im) != 1 || im[0].URL != tt.image || im[0].Width != tt.width {
 			t.Errorf("item %d images %+v, want %s %d wide", tt.item, im, tt.image, tt.width)
+		}
+	}
+}
+
+// TestParseChoosesPictures checks the picture each item is given from its
+// HTML: no counter (a one-pixel image, FeedBurner's share buttons), and a
+// link post's picture relative to the site it was written on, not to the
+// site it links to.
+func TestParseChoosesPictures(t *testing.T) {
+	tests := []struct {
+		file, feedURL string
+		item          int
+		image         string // "" for none
+		width         int
+	}{
+		// FeedBurner's FeedFlare buttons and pixel after the text.
+		{"feedflare.atom", "http://feeds.feedburner.example/PollworkerNotes", 0, "", 0},
+		{"feedflare.atom", "http://feeds.feedburner.example/PollworkerNotes", 1, "https://blogger.googleusercontent.example/img/b/R29v/s640/turnout-hours.png", 640},
+		// A counter of one by one before the text.
+		{"feedflare.atom", "http://feeds.feedburner.example/PollworkerNotes", 2, "", 0},
+		{"feedburner.xml", "https://feeds.feedburner.example/HarborviewDispatch", 0, "", 0},
+		{"medium.xml", "https://medium.com/feed/@danawhit", 0, "https://cdn-images-1.medium.com/max/1024/1*xyz.png", 0},
+		// A post about a project elsewhere: its picture is the blog's.
+		{"link-posts.xml", "https://ballotdom.example/posts.rss", 0, "https://ballotdom.example/assets/posts/TallyKitIcon-512.png", 256},
+		// A post of the blog's own: its picture is relative to its page.
+		{"link-posts.xml", "https://ballotdom.example/posts.rss", 1, "https://www.ballotdom.example/posts/2024/11/01/counting-sheets/tally-sheet.png", 600},
+	}
+	for _, tt := range tests {
+		f, err := Parse(readCorpus(t, tt.file), "", tt.feedURL)
+		if err != nil || len(f.Items) <= tt.item {
+			t.Fatalf("%s: %v, %+v", tt.file, err, f)
+		}
+		im := f.Items[tt.item].Images
+		switch {
+		case tt.image == "" && len(im) != 0:
+			t.Errorf("%s item %d: images %+v, want none", tt.file, tt.item, im)
+		case tt.image != "" && (len(im) != 1 || im[0].URL != tt.image || im[0].Width != tt.width):
+			t.Errorf("%s item %d: images %+v, want %s %d wide", tt.file, tt.item, im, tt.image, tt.width)
+		}
+	}
+}
+
+// TestParseReadsVideoDescriptions checks that a video with no other text
+// (YouTube's) has its media:group's description as its summary, escaped
+// as HTML, and that an item with a description of its own keeps it (a
+// photo's caption is not read for it).
+func TestParseReadsVideoDescriptions(t *testing.T) {
+	tests := []struct {
+		file    string
+		item    int
+		summary string
+	}{
+		{"youtube.xml", 0, "We spent election night with the people who count the ballots."},
+		{"youtube.xml", 1, "Turnout by age, county and hour."},
+		{"youtube-descriptions.xml", 0, "Q&amp;A with the clerk: why results &lt; 100% at 9 p.m. are normal.\nFull schedule: https://www.civicchannel.example/schedule"},
+		{"news-site.xml", 0, "Results from three states will decide the majority."},
+	}
+	for _, tt := range tests {
+		f, err := Parse(readCorpus(t, tt.file), "", "https://feeds.example/"+tt.file)
+		if err != nil || len(f.Items) <= tt.item {
+			t.Fatalf("%s: %v, %+v", tt.file, err, f)
+		}
+		if got := f.Items[tt.item].Summary; got != tt.summary {
+			t.Errorf("%s item %d: summary %q, want %q", tt.file, tt.item, got, tt.summary)
 		}
 	}
 }

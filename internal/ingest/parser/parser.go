@@ -10,6 +10,7 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"html"
 	"net/url"
 	"strconv"
 	"strings"
@@ -20,6 +21,7 @@ import (
 	ext "github.com/mmcdole/gofeed/extensions"
 	"github.com/mmcdole/gofeed/rss"
 	"golang.org/x/net/idna"
+	"golang.org/x/net/publicsuffix"
 
 	"newshub/internal/model"
 )
@@ -349,6 +351,9 @@ func item(gi *gofeed.Item, base *url.URL) Item {
 		Content: gi.Content,
 		Link:    itemLink(gi, base),
 	}
+	if strings.TrimSpace(it.Summary) == "" && strings.TrimSpace(it.Content) == "" {
+		it.Summary = mediaDescription(gi)
+	}
 	it.Published = itemDate(gi.PublishedParsed, gi.Published)
 	it.Updated = itemDate(gi.UpdatedParsed, gi.Updated)
 	if it.Published.IsZero() && gi.DublinCoreExt != nil && len(gi.DublinCoreExt.Date) > 0 {
@@ -364,9 +369,12 @@ func item(gi *gofeed.Item, base *url.URL) Item {
 	// The item's HTML is its page's: what it links to is relative to the
 	// page, as Miniflux reads it. Its media files, like its link, are
 	// the feed's, relative to the site (Miniflux), or to the feed's
-	// xml:base, which gofeed has resolved them against (feedparser).
+	// xml:base, which gofeed has resolved them against (feedparser). An
+	// item linking to a page of another site (a link blog's post about
+	// a project on GitHub) was written on its own site, and its HTML is
+	// relative to that, as feedparser reads it.
 	pageBase := base
-	if u, err := url.Parse(it.Link); err == nil && it.Link != "" {
+	if u, err := url.Parse(it.Link); err == nil && it.Link != "" && sameSite(u, base) {
 		pageBase = u
 	}
 	it.Images = images(gi, base, pageBase)
@@ -382,6 +390,47 @@ func item(gi *gofeed.Item, base *url.URL) Item {
 		it.Link = enclosureLink(it.Enclosures, gi.Enclosures, base)
 	}
 	return it
+}
+
+// sameSite reports whether page is on the site of base (a host of the
+// same registrable domain: "www.", "news." and the bare domain are one
+// site), or base is unknown.
+func sameSite(page, base *url.URL) bool {
+	if base == nil || base.Host == "" {
+		return true
+	}
+	site := func(u *url.URL) string {
+		h := strings.ToLower(u.Hostname())
+		if d, err := publicsuffix.EffectiveTLDPlusOne(h); err == nil {
+			return d
+		}
+		return h
+	}
+	return site(page) == site(base)
+}
+
+// mediaDescription returns, as HTML, the Media RSS description of an item
+// that has no other text: a YouTube video's, inside its media:group, or
+// one of the item's own. A media:content's description (a photo's
+// alternative text, as Mastodon gives it) says what a picture shows, and
+// is not read.
+func mediaDescription(gi *gofeed.Item) string {
+	media := gi.Extensions["media"]
+	descs := media["description"]
+	for _, g := range media["group"] {
+		descs = append(descs, g.Children["description"]...)
+	}
+	for _, d := range descs {
+		v := strings.TrimSpace(d.Value)
+		if v == "" {
+			continue
+		}
+		if strings.EqualFold(d.Attrs["type"], "html") {
+			return v
+		}
+		return html.EscapeString(v)
+	}
+	return ""
 }
 
 // enclosureLink returns the link of an item that has no other: its first
