@@ -129,6 +129,10 @@ var corpusCases = []corpusCase{
 	{file: "link-posts.xml", lenient: 2, stored: 2},
 	// Videos whose only text is their description.
 	{file: "youtube-descriptions.xml", lenient: 2, stored: 2},
+	// Counters that state no size, an author's Gravatar.
+	{file: "counters.xml", lenient: 4, stored: 4},
+	// Listings with their photos as RSS 1.0 enclosures.
+	{file: "classifieds.rdf", lenient: 2, stored: 2},
 }
 
 // TestCorpusIngestedInOneRound serves the corpus on loopback, ingests it
@@ -241,11 +245,14 @@ func TestCorpusIngestedInOneRound(t *testing.T) {
 		}
 	}
 	// Pictures: none for a post whose HTML holds only counters and share
-	// buttons; a link post's from its own site.
+	// buttons, or whose media is its author's portrait; a link post's
+	// from its own site; a listing's photo given as an RSS 1.0 enclosure.
 	for link, image := range map[string]string{
 		"https://pollworkernotes.example/2024/11/what-canvass-board-checks.html": "",
 		"https://pollworkernotes.example/2024/11/turnout-by-hour.html":           "https://blogger.googleusercontent.example/img/b/R29v/s640/turnout-hours.png",
 		"https://code.example/ballotdom/tallykit":                                "https://ballotdom.example/assets/posts/TallyKitIcon-512.png",
+		"https://harborward.example/2024/11/06/precinct-9-moves/":                "",
+		"https://harborcity.classifieds.example/vol/7701.html":                   "https://images.classifieds.example/00a1b_greeters_300x300.jpg",
 	} {
 		a := news[link]
 		if a == nil {

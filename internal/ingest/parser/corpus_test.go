@@ -202,9 +202,11 @@ func TestParseMendsAttributes(t *testing.T) {
 }
 
 // TestParseChoosesPictures checks the picture each item is given from its
-// HTML: no counter (a one-pixel image, FeedBurner's share buttons), and a
-// link post's picture relative to the site it was written on, not to the
-// site it links to.
+// HTML and its media: no counter (a one-pixel image, FeedBurner's share
+// buttons, a counter that states no size), advertisement or author's
+// portrait, but a picture whose name only looks like one; an RSS 1.0
+// listing's photo; and a link post's picture relative to the site it was
+// written on, not to the site it links to.
 func TestParseChoosesPictures(t *testing.T) {
 	tests := []struct {
 		file, feedURL string
@@ -219,6 +221,18 @@ func TestParseChoosesPictures(t *testing.T) {
 		{"feedflare.atom", "http://feeds.feedburner.example/PollworkerNotes", 2, "", 0},
 		{"feedburner.xml", "https://feeds.feedburner.example/HarborviewDispatch", 0, "", 0},
 		{"medium.xml", "https://medium.com/feed/@danawhit", 0, "https://cdn-images-1.medium.com/max/1024/1*xyz.png", 0},
+		// Counters of no stated size: WordPress.com's statistics, with
+		// the author's Gravatar as the item's media; Matomo's tracker
+		// before the post's photo; Matomo through a proxy, a
+		// "pixel.gif", a FeedBurner advertisement. A photo named
+		// "pixel-…" is a photo.
+		{"counters.xml", "https://harborward.example/feed/", 0, "", 0},
+		{"counters.xml", "https://harborward.example/feed/", 1, "https://harborward.example/wp-content/uploads/2024/11/ferry-dock.jpg", 0},
+		{"counters.xml", "https://harborward.example/feed/", 2, "", 0},
+		{"counters.xml", "https://harborward.example/feed/", 3, "https://harborward.example/wp-content/uploads/2024/11/pixel-scanner.jpg", 0},
+		// A listing's photo as an RSS 1.0 enclosure (Craigslist's).
+		{"classifieds.rdf", "https://harborcity.classifieds.example/search/vol?format=rss", 0, "https://images.classifieds.example/00a1b_greeters_300x300.jpg", 0},
+		{"classifieds.rdf", "https://harborcity.classifieds.example/search/vol?format=rss", 1, "", 0},
 		// A post about a project elsewhere: its picture is the blog's.
 		{"link-posts.xml", "https://ballotdom.example/posts.rss", 0, "https://ballotdom.example/assets/posts/TallyKitIcon-512.png", 256},
 		// A post of the blog's own: its picture is relative to its page.

@@ -560,13 +560,15 @@ func isASCII(s string) bool {
 // images collects the item's pictures in the order a reader would pick
 // them: media:content and media:thumbnail (also inside media:group),
 // image enclosures, the item image, the first image of the content. The
-// content's is relative to pageBase, the others to base.
+// content's is relative to pageBase, the others to base. None is a
+// counter, an advertisement or an author's portrait (see notPicture),
+// wherever the feed gives it.
 func images(gi *gofeed.Item, base, pageBase *url.URL) []model.Image {
 	var out []model.Image
 	seen := map[string]bool{}
 	addFrom := func(base *url.URL, raw string, w, h int) {
 		u := resolve(base, raw)
-		if !isHTTP(u) || seen[u] {
+		if !isHTTP(u) || seen[u] || notPicture(u, w, h) {
 			return
 		}
 		seen[u] = true
@@ -582,6 +584,13 @@ func images(gi *gofeed.Item, base, pageBase *url.URL) []model.Image {
 	for _, e := range gi.Enclosures {
 		if e != nil && strings.HasPrefix(strings.ToLower(e.Type), "image/") {
 			add(e.URL, 0, 0)
+		}
+	}
+	// RSS 1.0's enclosures (its enc module, which gofeed leaves as an
+	// extension): the photo Craigslist gives each listing.
+	for _, e := range gi.Extensions["enc"]["enclosure"] {
+		if strings.HasPrefix(strings.ToLower(e.Attrs["type"]), "image/") {
+			add(cmp.Or(e.Attrs["resource"], e.Attrs["url"]), 0, 0)
 		}
 	}
 	if gi.Image != nil {
