@@ -133,6 +133,10 @@ var corpusCases = []corpusCase{
 	{file: "counters.xml", lenient: 4, stored: 4},
 	// Listings with their photos as RSS 1.0 enclosures.
 	{file: "classifieds.rdf", lenient: 2, stored: 2},
+	// Dates only in Atom 0.3's or Dublin Core's elements, in RSS items
+	// and in Atom entries.
+	{file: "ext-dates.xml", lenient: 8, stored: 8},
+	{file: "dc-dates.atom", lenient: 2, stored: 2},
 }
 
 // TestCorpusIngestedInOneRound serves the corpus on loopback, ingests it
@@ -239,6 +243,8 @@ func TestCorpusIngestedInOneRound(t *testing.T) {
 		"https://precinctnotes.example/posts/ballot-printing":            "2024-11-04T10:00:00Z",
 		"https://millerquarterly.example/2024/11/county-clerks-q-and-a/": "2024-11-05T10:00:00Z",
 		"https://ridgebulletin.example/notices/observers-briefing":       "2024-10-31T16:00:00Z",
+		"https://millpondclerk.example/notices/precinct-3-moves":         "2024-10-21T19:30:00Z",
+		"https://fernhillwatch.example/2024/10/training":                 "2024-10-28T17:00:00Z",
 	} {
 		if a := news[link]; a == nil || a.PublishedDateTime.Format(time.RFC3339) != date {
 			t.Errorf("%s stored as %+v, want it dated %s", link, a, date)

@@ -548,6 +548,52 @@ func TestParseReadsItemDates(t *testing.T) {
 	}
 }
 
+// TestParseReadsOtherItemDates checks the dates an item gives only in
+// another vocabulary's elements, as feedparser reads them: Atom 0.3's
+// issued, created and modified, and Dublin Core's terms, inside RSS
+// items; an Atom 1.0 updated inside one; dc:date inside an Atom entry.
+// Each is read only where the item has no date of its own, issued and
+// created as its publication, modified as its update.
+func TestParseReadsOtherItemDates(t *testing.T) {
+	tests := []struct {
+		file string
+		want []string // each item's "published updated", RFC 3339 in UTC; "-" for none
+	}{
+		{"ext-dates.xml", []string{
+			"2024-10-18T09:00:00Z 2024-10-20T12:00:00Z", // atom03 issued, modified
+			"- 2024-10-21T19:30:00Z",                    // atom03 modified only
+			"2024-10-22T08:00:00Z -",                    // atom03 created
+			"2024-10-23T10:00:00Z 2024-10-23T14:00:00Z", // dcterms created, modified
+			"- 2024-10-24T16:45:00Z",                    // dcterms modified only
+			"2024-10-25T11:00:00Z -",                    // dcterms issued
+			"- 2024-10-26T13:20:00Z",                    // Atom 1.0 updated
+			"2024-10-27T18:00:00Z -",                    // its own pubDate before dcterms created
+		}},
+		{"dc-dates.atom", []string{"2024-10-28T17:00:00Z -", "2024-10-29T07:00:00Z -"}},
+	}
+	format := func(t time.Time) string {
+		if t.IsZero() {
+			return "-"
+		}
+		return t.Format(time.RFC3339)
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			f, err := Parse(readCorpus(t, tt.file), "", "https://feeds.example/"+tt.file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, it := range f.Items {
+				got = append(got, format(it.Published)+" "+format(it.Updated))
+			}
+			if strings.Join(got, "|") != strings.Join(tt.want, "|") {
+				t.Errorf("dates\n%q, want\n%q", got, tt.want)
+			}
+		})
+	}
+}
+
 // TestParseDecodesEscapedJSONFeedTitles checks JSON Feed titles a
 // generator escaped as HTML ("Q&amp;A", "&#8217;"): the references are
 // decoded, as lenient readers decode them, and what looks like a tag, or
