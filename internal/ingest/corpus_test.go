@@ -137,6 +137,9 @@ var corpusCases = []corpusCase{
 	// and in Atom entries.
 	{file: "ext-dates.xml", lenient: 8, stored: 8},
 	{file: "dc-dates.atom", lenient: 2, stored: 2},
+	// Emoji written as the two halves of their surrogate pairs.
+	{file: "surrogate-refs.xml", lenient: 3, stored: 3},
+	{file: "surrogate-refs.json", lenient: 1, stored: 1},
 }
 
 // TestCorpusIngestedInOneRound serves the corpus on loopback, ingests it
@@ -233,6 +236,8 @@ func TestCorpusIngestedInOneRound(t *testing.T) {
 		"https://ballotbox.example/audio/2024-11-07.mp3":                 "Turnout, county by county",
 		"https://millerquarterly.example/2024/11/county-clerks-q-and-a/": "The County Clerk’s Q&A: “Every ballot counts”",
 		"https://quarrynotes.example/2024/11/precinct-maps/":             "Precinct maps, redrawn",
+		"https://quarrylane.example/posts/block-party":                   "Block party after the polls close 🎉",
+		"https://quarrylane.example/posts/garden-day":                    "Community garden day 🌱",
 	} {
 		if a := news[link]; a == nil || a.Title != title {
 			t.Errorf("%s stored as %+v, want title %q", link, a, title)

@@ -2,6 +2,7 @@ package parser
 
 import (
 	"bytes"
+	"cmp"
 	"fmt"
 	"html"
 	"net/url"
@@ -97,6 +98,7 @@ func TestParseRecoversMalformedXML(t *testing.T) {
 		{"prefixed-unclosed.xml", []string{"Episode 12: the sheriff's race", "Episode 11: roads and bridges", "Episode 10: meet the candidates"}, 0, "line 10: <itunes:title> not closed; line 18: <atom:updated> not closed"},
 		{"unclosed-parts.atom", []string{"Council meeting, November 6", "Council meeting, October 30", "Council meeting, October 23"}, 0, "line 10: <yt:videoId> not closed; line 21: <author> not closed"},
 		{"bad-charref.xml", []string{"Council minutes October session", "Ferry schedule changes for election day", "Harbor master retires after 30 years"}, 0, "line 8: reference to a character XML forbids"},
+		{"surrogate-refs.xml", []string{"Block party after the polls close 🎉", "Bake sale for the school roof 🍰", "Lost cat on Quarry Lane please call"}, 0, "line 8: a character written as the two halves of a surrogate pair"},
 		{"unescaped-markup.xml", []string{"Parsing into Vec<String> without copies", "When HashMap<K, V> beats BTreeMap", "Benchmarks where n<ten thousand mislead", "Release notes for 0.9"}, 0, "line 9: <String> not closed; line 13: <br> not closed"},
 	}
 	for _, tt := range tests {
@@ -614,10 +616,51 @@ func TestParseDecodesEscapedJSONFeedTitles(t *testing.T) {
 	if strings.Join(got, "|") != strings.Join(want, "|") {
 		t.Errorf("titles %q, want %q", got, want)
 	}
-	for in, want := range map[string]string{"R&D;s budget": "R&D;s budget", "&copy 2024 &amp;c.": "&copy 2024 &c.", "&#x1F5F3; Vote": "🗳 Vote"} {
+	for in, want := range map[string]string{"R&D;s budget": "R&D;s budget", "&copy 2024 &amp;c.": "&copy 2024 &c.", "&#x1F5F3; Vote": "🗳 Vote",
+		"&#65;&#55357;&#56832;&#xd83d;&#xde00;": "A😀😀", "&#55357; &#56832;": ""} {
 		if got := unescapeText(in); got != want {
 			t.Errorf("unescapeText(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// TestParseJoinsSurrogatePairs checks a character outside the Basic
+// Multilingual Plane (an emoji) written, as some generators write it, as
+// two references to the halves of its UTF-16 surrogate pair: the two are
+// read as the one character, in the feed's XML, in HTML inside a CDATA
+// section, and in a JSON Feed; a lone half is no character and is
+// dropped.
+func TestParseJoinsSurrogatePairs(t *testing.T) {
+	tests := []struct {
+		file   string
+		titles []string
+		texts  []string // each item's summary, or content when it has none, as plain text
+	}{
+		{"surrogate-refs.xml", []string{"Block party after the polls close 🎉", "Bake sale for the school roof 🍰", "Lost cat on Quarry Lane please call"},
+			[]string{"Bring a dish 😀 and a chair.", "Pies, cakes & cookies 👍", "Grey, answers to Pebble."}},
+		{"surrogate-refs.json", []string{"Community garden day 🌱"}, []string{"Gloves provided 👍"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			f, err := Parse(readCorpus(t, tt.file), "", "https://quarrylane.example/feed")
+			if err != nil {
+				t.Fatal(err)
+			}
+			var titles, texts []string
+			for _, it := range f.Items {
+				titles = append(titles, it.Title)
+				texts = append(texts, PlainText(cmp.Or(it.Summary, it.Content)))
+				if html := it.Summary + it.Content; strings.Contains(html, "&#55") || strings.Contains(html, "&#xD8") {
+					t.Errorf("item %q keeps the halves in its HTML: %q", it.Title, html)
+				}
+			}
+			if strings.Join(titles, "|") != strings.Join(tt.titles, "|") {
+				t.Errorf("titles %q, want %q", titles, tt.titles)
+			}
+			if strings.Join(texts, "|") != strings.Join(tt.texts, "|") {
+				t.Errorf("texts %q, want %q", texts, tt.texts)
+			}
+		})
 	}
 }
 

@@ -347,8 +347,8 @@ func item(gi *gofeed.Item, base *url.URL) Item {
 	it := Item{
 		GUID:    strings.TrimSpace(gi.GUID),
 		Title:   titleText(gi.Title),
-		Summary: gi.Description,
-		Content: gi.Content,
+		Summary: joinSurrogates(gi.Description),
+		Content: joinSurrogates(gi.Content),
 		Link:    itemLink(gi, base),
 	}
 	if strings.TrimSpace(it.Summary) == "" && strings.TrimSpace(it.Content) == "" {
