@@ -207,8 +207,8 @@ func TestParseMendsAttributes(t *testing.T) {
 // HTML and its media: no counter (a one-pixel image, FeedBurner's share
 // buttons, a counter that states no size), advertisement or author's
 // portrait, but a picture whose name only looks like one; an RSS 1.0
-// listing's photo; and a link post's picture relative to the site it was
-// written on, not to the site it links to.
+// listing's photo; a link post's picture relative to the site it was
+// written on, not to the site it links to; a lazy-loaded picture.
 func TestParseChoosesPictures(t *testing.T) {
 	tests := []struct {
 		file, feedURL string
@@ -239,6 +239,16 @@ func TestParseChoosesPictures(t *testing.T) {
 		{"link-posts.xml", "https://ballotdom.example/posts.rss", 0, "https://ballotdom.example/assets/posts/TallyKitIcon-512.png", 256},
 		// A post of the blog's own: its picture is relative to its page.
 		{"link-posts.xml", "https://ballotdom.example/posts.rss", 1, "https://www.ballotdom.example/posts/2024/11/01/counting-sheets/tally-sheet.png", 600},
+		// Lazy-loaded pictures: a placeholder or no src, the picture's
+		// address in data-src, data-lazy-src, data-original or srcset
+		// (its largest candidate, else its first), resolved as src is.
+		{"lazy-images.xml", "https://birchfieldweekly.example/feed/", 0, "https://birchfieldweekly.example/wp-content/uploads/2024/11/crosswalk.jpg", 640},
+		{"lazy-images.xml", "https://birchfieldweekly.example/feed/", 1, "https://cdn.birchfieldweekly.example/2024/11/library.jpg", 0},
+		{"lazy-images.xml", "https://birchfieldweekly.example/feed/", 2, "https://cdn.birchfieldweekly.example/2024/11/market.jpg", 0},
+		{"lazy-images.xml", "https://birchfieldweekly.example/feed/", 3, "https://birchfieldweekly.example/uploads/plow-1024.jpg", 0},
+		{"lazy-images.xml", "https://birchfieldweekly.example/feed/", 4, "https://cdn.birchfieldweekly.example/2024/11/tree.jpg", 0},
+		// A placeholder with no address beside it is passed over.
+		{"lazy-images.xml", "https://birchfieldweekly.example/feed/", 5, "https://cdn.birchfieldweekly.example/2024/11/council.jpg", 800},
 	}
 	for _, tt := range tests {
 		f, err := Parse(readCorpus(t, tt.file), "", tt.feedURL)
