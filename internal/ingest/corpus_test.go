@@ -142,6 +142,8 @@ var corpusCases = []corpusCase{
 	{file: "surrogate-refs.json", lenient: 1, stored: 1},
 	// Pictures loaded lazily, their addresses in data-src or srcset.
 	{file: "lazy-images.xml", lenient: 6, stored: 6},
+	// Authors' portraits beside their bylines.
+	{file: "byline-avatars.xml", lenient: 4, stored: 4},
 }
 
 // TestCorpusIngestedInOneRound serves the corpus on loopback, ingests it

@@ -249,6 +249,12 @@ func TestParseChoosesPictures(t *testing.T) {
 		{"lazy-images.xml", "https://birchfieldweekly.example/feed/", 4, "https://cdn.birchfieldweekly.example/2024/11/tree.jpg", 0},
 		// A placeholder with no address beside it is passed over.
 		{"lazy-images.xml", "https://birchfieldweekly.example/feed/", 5, "https://cdn.birchfieldweekly.example/2024/11/council.jpg", 800},
+		// A byline's portrait, stated under 50 by 50, is passed over; a
+		// small thumbnail and a narrow banner are pictures.
+		{"byline-avatars.xml", "https://eastbankcourier.example/feed/", 0, "https://eastbankcourier.example/uploads/2024/11/ferry-landing.jpg", 640},
+		{"byline-avatars.xml", "https://eastbankcourier.example/feed/", 1, "", 0},
+		{"byline-avatars.xml", "https://eastbankcourier.example/feed/", 2, "https://eastbankcourier.example/uploads/2024/11/results-thumb.jpg", 120},
+		{"byline-avatars.xml", "https://eastbankcourier.example/feed/", 3, "https://eastbankcourier.example/uploads/2024/11/bridge-banner.jpg", 600},
 	}
 	for _, tt := range tests {
 		f, err := Parse(readCorpus(t, tt.file), "", tt.feedURL)

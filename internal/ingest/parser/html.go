@@ -106,10 +106,10 @@ func largestCandidate(srcset string) string {
 // something other than the item, rather than shows the item: a pixel of
 // one by one (FeedBurner's "/~r/…/~4/…", Medium's "_/stat", WordPress's
 // "b.gif"), one of the share buttons FeedBurner appends to every item
-// ("/~ff/…", its FeedFlare), or, whatever size it says or does not say, a
-// counter, an advertisement or an author's portrait (see notPictureURL).
+// ("/~ff/…", its FeedFlare), an icon stated smaller than any picture (see
+// tooSmall), or, whatever size it says or does not say, a counter, an advertisement or an author's portrait (see notPictureURL).
 func notPicture(src string, w, h int) bool {
-	if w == 1 || h == 1 {
+	if w == 1 || h == 1 || tooSmall(w, h) {
 		return true
 	}
 	u, err := url.Parse(src)
@@ -118,6 +118,20 @@ func notPicture(src string, w, h int) bool {
 	}
 	return strings.HasPrefix(u.Path, "/~ff/") || strings.Contains(u.Path, "/~r/") && strings.Contains(u.Path, "/~4/") ||
 		notPictureURL(u)
+}
+
+// minPictureSide is the side under which an image that states its size
+// is an icon, not a picture of the item: the author's portrait beside a
+// byline (WordPress shows 24 to 48 pixels), an emoji. The smallest
+// thumbnails feeds give as pictures are larger: WordPress's are 150
+// pixels, YouTube's smallest 120 by 90.
+const minPictureSide = 50
+
+// tooSmall reports whether an image states a size, and every side it
+// states is under minPictureSide: a banner 40 pixels high but 600 wide is
+// a picture, and an image that states no size is not judged by it.
+func tooSmall(w, h int) bool {
+	return (w > 0 || h > 0) && w < minPictureSide && h < minPictureSide
 }
 
 // counterNames are the file names that, by convention, name an image of
