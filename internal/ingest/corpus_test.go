@@ -133,6 +133,17 @@ var corpusCases = []corpusCase{
 	{file: "counters.xml", lenient: 4, stored: 4},
 	// Listings with their photos as RSS 1.0 enclosures.
 	{file: "classifieds.rdf", lenient: 2, stored: 2},
+	// Dates only in Atom 0.3's or Dublin Core's elements, in RSS items
+	// and in Atom entries.
+	{file: "ext-dates.xml", lenient: 8, stored: 8},
+	{file: "dc-dates.atom", lenient: 2, stored: 2},
+	// Emoji written as the two halves of their surrogate pairs.
+	{file: "surrogate-refs.xml", lenient: 3, stored: 3},
+	{file: "surrogate-refs.json", lenient: 1, stored: 1},
+	// Pictures loaded lazily, their addresses in data-src or srcset.
+	{file: "lazy-images.xml", lenient: 6, stored: 6},
+	// Authors' portraits beside their bylines.
+	{file: "byline-avatars.xml", lenient: 4, stored: 4},
 }
 
 // TestCorpusIngestedInOneRound serves the corpus on loopback, ingests it
@@ -229,6 +240,8 @@ func TestCorpusIngestedInOneRound(t *testing.T) {
 		"https://ballotbox.example/audio/2024-11-07.mp3":                 "Turnout, county by county",
 		"https://millerquarterly.example/2024/11/county-clerks-q-and-a/": "The County Clerk’s Q&A: “Every ballot counts”",
 		"https://quarrynotes.example/2024/11/precinct-maps/":             "Precinct maps, redrawn",
+		"https://quarrylane.example/posts/block-party":                   "Block party after the polls close 🎉",
+		"https://quarrylane.example/posts/garden-day":                    "Community garden day 🌱",
 	} {
 		if a := news[link]; a == nil || a.Title != title {
 			t.Errorf("%s stored as %+v, want title %q", link, a, title)
@@ -239,6 +252,8 @@ func TestCorpusIngestedInOneRound(t *testing.T) {
 		"https://precinctnotes.example/posts/ballot-printing":            "2024-11-04T10:00:00Z",
 		"https://millerquarterly.example/2024/11/county-clerks-q-and-a/": "2024-11-05T10:00:00Z",
 		"https://ridgebulletin.example/notices/observers-briefing":       "2024-10-31T16:00:00Z",
+		"https://millpondclerk.example/notices/precinct-3-moves":         "2024-10-21T19:30:00Z",
+		"https://fernhillwatch.example/2024/10/training":                 "2024-10-28T17:00:00Z",
 	} {
 		if a := news[link]; a == nil || a.PublishedDateTime.Format(time.RFC3339) != date {
 			t.Errorf("%s stored as %+v, want it dated %s", link, a, date)

@@ -2,6 +2,7 @@ package parser
 
 import (
 	"bytes"
+	"cmp"
 	"fmt"
 	"html"
 	"net/url"
@@ -97,6 +98,7 @@ func TestParseRecoversMalformedXML(t *testing.T) {
 		{"prefixed-unclosed.xml", []string{"Episode 12: the sheriff's race", "Episode 11: roads and bridges", "Episode 10: meet the candidates"}, 0, "line 10: <itunes:title> not closed; line 18: <atom:updated> not closed"},
 		{"unclosed-parts.atom", []string{"Council meeting, November 6", "Council meeting, October 30", "Council meeting, October 23"}, 0, "line 10: <yt:videoId> not closed; line 21: <author> not closed"},
 		{"bad-charref.xml", []string{"Council minutes October session", "Ferry schedule changes for election day", "Harbor master retires after 30 years"}, 0, "line 8: reference to a character XML forbids"},
+		{"surrogate-refs.xml", []string{"Block party after the polls close 🎉", "Bake sale for the school roof 🍰", "Lost cat on Quarry Lane please call"}, 0, "line 8: a character written as the two halves of a surrogate pair"},
 		{"unescaped-markup.xml", []string{"Parsing into Vec<String> without copies", "When HashMap<K, V> beats BTreeMap", "Benchmarks where n<ten thousand mislead", "Release notes for 0.9"}, 0, "line 9: <String> not closed; line 13: <br> not closed"},
 	}
 	for _, tt := range tests {
@@ -205,8 +207,8 @@ func TestParseMendsAttributes(t *testing.T) {
 // HTML and its media: no counter (a one-pixel image, FeedBurner's share
 // buttons, a counter that states no size), advertisement or author's
 // portrait, but a picture whose name only looks like one; an RSS 1.0
-// listing's photo; and a link post's picture relative to the site it was
-// written on, not to the site it links to.
+// listing's photo; a link post's picture relative to the site it was
+// written on, not to the site it links to; a lazy-loaded picture.
 func TestParseChoosesPictures(t *testing.T) {
 	tests := []struct {
 		file, feedURL string
@@ -237,6 +239,22 @@ func TestParseChoosesPictures(t *testing.T) {
 		{"link-posts.xml", "https://ballotdom.example/posts.rss", 0, "https://ballotdom.example/assets/posts/TallyKitIcon-512.png", 256},
 		// A post of the blog's own: its picture is relative to its page.
 		{"link-posts.xml", "https://ballotdom.example/posts.rss", 1, "https://www.ballotdom.example/posts/2024/11/01/counting-sheets/tally-sheet.png", 600},
+		// Lazy-loaded pictures: a placeholder or no src, the picture's
+		// address in data-src, data-lazy-src, data-original or srcset
+		// (its largest candidate, else its first), resolved as src is.
+		{"lazy-images.xml", "https://birchfieldweekly.example/feed/", 0, "https://birchfieldweekly.example/wp-content/uploads/2024/11/crosswalk.jpg", 640},
+		{"lazy-images.xml", "https://birchfieldweekly.example/feed/", 1, "https://cdn.birchfieldweekly.example/2024/11/library.jpg", 0},
+		{"lazy-images.xml", "https://birchfieldweekly.example/feed/", 2, "https://cdn.birchfieldweekly.example/2024/11/market.jpg", 0},
+		{"lazy-images.xml", "https://birchfieldweekly.example/feed/", 3, "https://birchfieldweekly.example/uploads/plow-1024.jpg", 0},
+		{"lazy-images.xml", "https://birchfieldweekly.example/feed/", 4, "https://cdn.birchfieldweekly.example/2024/11/tree.jpg", 0},
+		// A placeholder with no address beside it is passed over.
+		{"lazy-images.xml", "https://birchfieldweekly.example/feed/", 5, "https://cdn.birchfieldweekly.example/2024/11/council.jpg", 800},
+		// A byline's portrait, stated under 50 by 50, is passed over; a
+		// small thumbnail and a narrow banner are pictures.
+		{"byline-avatars.xml", "https://eastbankcourier.example/feed/", 0, "https://eastbankcourier.example/uploads/2024/11/ferry-landing.jpg", 640},
+		{"byline-avatars.xml", "https://eastbankcourier.example/feed/", 1, "", 0},
+		{"byline-avatars.xml", "https://eastbankcourier.example/feed/", 2, "https://eastbankcourier.example/uploads/2024/11/results-thumb.jpg", 120},
+		{"byline-avatars.xml", "https://eastbankcourier.example/feed/", 3, "https://eastbankcourier.example/uploads/2024/11/bridge-banner.jpg", 600},
 	}
 	for _, tt := range tests {
 		f, err := Parse(readCorpus(t, tt.file), "", tt.feedURL)
@@ -548,6 +566,52 @@ func TestParseReadsItemDates(t *testing.T) {
 	}
 }
 
+// TestParseReadsOtherItemDates checks the dates an item gives only in
+// another vocabulary's elements, as feedparser reads them: Atom 0.3's
+// issued, created and modified, and Dublin Core's terms, inside RSS
+// items; an Atom 1.0 updated inside one; dc:date inside an Atom entry.
+// Each is read only where the item has no date of its own, issued and
+// created as its publication, modified as its update.
+func TestParseReadsOtherItemDates(t *testing.T) {
+	tests := []struct {
+		file string
+		want []string // each item's "published updated", RFC 3339 in UTC; "-" for none
+	}{
+		{"ext-dates.xml", []string{
+			"2024-10-18T09:00:00Z 2024-10-20T12:00:00Z", // atom03 issued, modified
+			"- 2024-10-21T19:30:00Z",                    // atom03 modified only
+			"2024-10-22T08:00:00Z -",                    // atom03 created
+			"2024-10-23T10:00:00Z 2024-10-23T14:00:00Z", // dcterms created, modified
+			"- 2024-10-24T16:45:00Z",                    // dcterms modified only
+			"2024-10-25T11:00:00Z -",                    // dcterms issued
+			"- 2024-10-26T13:20:00Z",                    // Atom 1.0 updated
+			"2024-10-27T18:00:00Z -",                    // its own pubDate before dcterms created
+		}},
+		{"dc-dates.atom", []string{"2024-10-28T17:00:00Z -", "2024-10-29T07:00:00Z -"}},
+	}
+	format := func(t time.Time) string {
+		if t.IsZero() {
+			return "-"
+		}
+		return t.Format(time.RFC3339)
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			f, err := Parse(readCorpus(t, tt.file), "", "https://feeds.example/"+tt.file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, it := range f.Items {
+				got = append(got, format(it.Published)+" "+format(it.Updated))
+			}
+			if strings.Join(got, "|") != strings.Join(tt.want, "|") {
+				t.Errorf("dates\n%q, want\n%q", got, tt.want)
+			}
+		})
+	}
+}
+
 // TestParseDecodesEscapedJSONFeedTitles checks JSON Feed titles a
 // generator escaped as HTML ("Q&amp;A", "&#8217;"): the references are
 // decoded, as lenient readers decode them, and what looks like a tag, or
@@ -568,10 +632,51 @@ func TestParseDecodesEscapedJSONFeedTitles(t *testing.T) {
 	if strings.Join(got, "|") != strings.Join(want, "|") {
 		t.Errorf("titles %q, want %q", got, want)
 	}
-	for in, want := range map[string]string{"R&D;s budget": "R&D;s budget", "&copy 2024 &amp;c.": "&copy 2024 &c.", "&#x1F5F3; Vote": "🗳 Vote"} {
+	for in, want := range map[string]string{"R&D;s budget": "R&D;s budget", "&copy 2024 &amp;c.": "&copy 2024 &c.", "&#x1F5F3; Vote": "🗳 Vote",
+		"&#65;&#55357;&#56832;&#xd83d;&#xde00;": "A😀😀", "&#55357; &#56832;": ""} {
 		if got := unescapeText(in); got != want {
 			t.Errorf("unescapeText(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// TestParseJoinsSurrogatePairs checks a character outside the Basic
+// Multilingual Plane (an emoji) written, as some generators write it, as
+// two references to the halves of its UTF-16 surrogate pair: the two are
+// read as the one character, in the feed's XML, in HTML inside a CDATA
+// section, and in a JSON Feed; a lone half is no character and is
+// dropped.
+func TestParseJoinsSurrogatePairs(t *testing.T) {
+	tests := []struct {
+		file   string
+		titles []string
+		texts  []string // each item's summary, or content when it has none, as plain text
+	}{
+		{"surrogate-refs.xml", []string{"Block party after the polls close 🎉", "Bake sale for the school roof 🍰", "Lost cat on Quarry Lane please call"},
+			[]string{"Bring a dish 😀 and a chair.", "Pies, cakes & cookies 👍", "Grey, answers to Pebble."}},
+		{"surrogate-refs.json", []string{"Community garden day 🌱"}, []string{"Gloves provided 👍"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			f, err := Parse(readCorpus(t, tt.file), "", "https://quarrylane.example/feed")
+			if err != nil {
+				t.Fatal(err)
+			}
+			var titles, texts []string
+			for _, it := range f.Items {
+				titles = append(titles, it.Title)
+				texts = append(texts, PlainText(cmp.Or(it.Summary, it.Content)))
+				if html := it.Summary + it.Content; strings.Contains(html, "&#55") || strings.Contains(html, "&#xD8") {
+					t.Errorf("item %q keeps the halves in its HTML: %q", it.Title, html)
+				}
+			}
+			if strings.Join(titles, "|") != strings.Join(tt.titles, "|") {
+				t.Errorf("titles %q, want %q", titles, tt.titles)
+			}
+			if strings.Join(texts, "|") != strings.Join(tt.texts, "|") {
+				t.Errorf("texts %q, want %q", texts, tt.texts)
+			}
+		})
 	}
 }
 

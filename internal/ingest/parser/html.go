@@ -1,6 +1,7 @@
 package parser
 
 import (
+	"cmp"
 	"net/url"
 	"path"
 	"strings"
@@ -8,8 +9,9 @@ import (
 	"golang.org/x/net/html"
 )
 
-// firstImg returns the src, width and height of the first picture in an
-// HTML fragment, or "": an <img> that is not a counter (see notPicture).
+// firstImg returns the address (see imgSource), width and height of the
+// first picture in an HTML fragment, or "": an <img> that is not a
+// counter (see notPicture).
 func firstImg(fragment string) (string, int, int) {
 	if !strings.Contains(fragment, "<img") && !strings.Contains(fragment, "<IMG") {
 		return "", 0, 0
@@ -24,23 +26,78 @@ func firstImg(fragment string) (string, int, int) {
 			if string(name) != "img" || !hasAttr {
 				continue
 			}
-			var src string
-			var w, h int
+			attrs := map[string]string{}
 			for more := true; more; {
 				var k, v []byte
 				k, v, more = z.TagAttr()
-				switch string(k) {
-				case "src":
-					src = string(v)
-				case "width":
-					w = atoi(string(v))
-				case "height":
-					h = atoi(string(v))
-				}
+				attrs[string(k)] = strings.TrimSpace(string(v))
 			}
-			if src != "" && !strings.HasPrefix(src, "data:") && !notPicture(src, w, h) {
+			src, w, h := imgSource(attrs), atoi(attrs["width"]), atoi(attrs["height"])
+			if src != "" && !notPicture(src, w, h) {
 				return src, w, h
 			}
+		}
+	}
+}
+
+// lazyAttrs are where the lazy-loading scripts of blog software keep an
+// image's address while src holds a placeholder (or nothing): lazysizes'
+// and most WordPress plugins' data-src, WP Rocket's data-lazy-src,
+// jQuery Lazy Load's data-original.
+var lazyAttrs = []string{"data-src", "data-lazy-src", "data-original"}
+
+// imgSource returns the address of the picture an <img> shows, given its
+// attributes: its src, else, when src is a placeholder written inline
+// ("data:…") or missing, the address a lazy-loading script would put
+// there (lazyAttrs), else the largest candidate of its srcset; "" when
+// it names none.
+func imgSource(attrs map[string]string) string {
+	if src := attrs["src"]; src != "" && !isDataURL(src) {
+		return src
+	}
+	for _, a := range lazyAttrs {
+		if v := attrs[a]; v != "" && !isDataURL(v) {
+			return v
+		}
+	}
+	return largestCandidate(cmp.Or(attrs["srcset"], attrs["data-srcset"]))
+}
+
+func isDataURL(s string) bool {
+	return len(s) >= 5 && strings.EqualFold(s[:5], "data:")
+}
+
+// largestCandidate returns the address of the widest candidate of a
+// srcset ("a-300.jpg 300w, a-1024.jpg 1024w"), or its first when none
+// states a width ("a.jpg, a@2x.jpg 2x"): a density says nothing of which
+// file is the picture at its full size. A candidate's address ends at
+// white space, as HTML reads it, so one holding commas (an image CDN's
+// "w_300,h_200") is read whole.
+func largestCandidate(srcset string) string {
+	var best string
+	bestW := -1
+	for rest := srcset; ; {
+		rest = strings.TrimLeft(rest, " \t\r\n,")
+		if rest == "" {
+			return best
+		}
+		end := strings.IndexAny(rest, " \t\r\n")
+		if end < 0 {
+			end = len(rest)
+		}
+		u, desc := rest[:end], ""
+		rest = rest[end:]
+		if strings.HasSuffix(u, ",") { // no descriptor
+			u = strings.TrimRight(u, ",")
+		} else {
+			desc, rest, _ = strings.Cut(rest, ",")
+		}
+		w := 0
+		if d := strings.Fields(desc); len(d) > 0 && strings.HasSuffix(d[0], "w") {
+			w = atoi(strings.TrimSuffix(d[0], "w"))
+		}
+		if w > bestW && !isDataURL(u) {
+			best, bestW = u, w
 		}
 	}
 }
@@ -49,10 +106,10 @@ func firstImg(fragment string) (string, int, int) {
 // something other than the item, rather than shows the item: a pixel of
 // one by one (FeedBurner's "/~r/…/~4/…", Medium's "_/stat", WordPress's
 // "b.gif"), one of the share buttons FeedBurner appends to every item
-// ("/~ff/…", its FeedFlare), or, whatever size it says or does not say, a
-// counter, an advertisement or an author's portrait (see notPictureURL).
+// ("/~ff/…", its FeedFlare), an icon stated smaller than any picture (see
+// tooSmall), or, whatever size it says or does not say, a counter, an advertisement or an author's portrait (see notPictureURL).
 func notPicture(src string, w, h int) bool {
-	if w == 1 || h == 1 {
+	if w == 1 || h == 1 || tooSmall(w, h) {
 		return true
 	}
 	u, err := url.Parse(src)
@@ -61,6 +118,20 @@ func notPicture(src string, w, h int) bool {
 	}
 	return strings.HasPrefix(u.Path, "/~ff/") || strings.Contains(u.Path, "/~r/") && strings.Contains(u.Path, "/~4/") ||
 		notPictureURL(u)
+}
+
+// minPictureSide is the side under which an image that states its size
+// is an icon, not a picture of the item: the author's portrait beside a
+// byline (WordPress shows 24 to 48 pixels), an emoji. The smallest
+// thumbnails feeds give as pictures are larger: WordPress's are 150
+// pixels, YouTube's smallest 120 by 90.
+const minPictureSide = 50
+
+// tooSmall reports whether an image states a size, and every side it
+// states is under minPictureSide: a banner 40 pixels high but 600 wide is
+// a picture, and an image that states no size is not judged by it.
+func tooSmall(w, h int) bool {
+	return (w > 0 || h > 0) && w < minPictureSide && h < minPictureSide
 }
 
 // counterNames are the file names that, by convention, name an image of

@@ -157,7 +157,7 @@ func jsonItem(raw json.RawMessage, base *url.URL) (*Item, []string) {
 	// Summary and content_text are plain text; Item.Summary and
 	// Item.Content are HTML.
 	it.Summary = html.EscapeString(str("summary"))
-	it.Content = str("content_html")
+	it.Content = joinSurrogates(str("content_html"))
 	if it.Content == "" {
 		it.Content = html.EscapeString(str("content_text"))
 	}

@@ -347,8 +347,8 @@ func item(gi *gofeed.Item, base *url.URL) Item {
 	it := Item{
 		GUID:    strings.TrimSpace(gi.GUID),
 		Title:   titleText(gi.Title),
-		Summary: gi.Description,
-		Content: gi.Content,
+		Summary: joinSurrogates(gi.Description),
+		Content: joinSurrogates(gi.Content),
 		Link:    itemLink(gi, base),
 	}
 	if strings.TrimSpace(it.Summary) == "" && strings.TrimSpace(it.Content) == "" {
@@ -356,10 +356,11 @@ func item(gi *gofeed.Item, base *url.URL) Item {
 	}
 	it.Published = itemDate(gi.PublishedParsed, gi.Published)
 	it.Updated = itemDate(gi.UpdatedParsed, gi.Updated)
-	if it.Published.IsZero() && gi.DublinCoreExt != nil && len(gi.DublinCoreExt.Date) > 0 {
-		if t, err := parseDate(gi.DublinCoreExt.Date[0]); err == nil {
-			it.Published = t
-		}
+	if it.Published.IsZero() {
+		it.Published = extDate(gi, publishedExts)
+	}
+	if it.Updated.IsZero() {
+		it.Updated = extDate(gi, updatedExts)
 	}
 	for _, a := range gi.Authors {
 		if a != nil && strings.TrimSpace(a.Name) != "" {
@@ -390,6 +391,30 @@ func item(gi *gofeed.Item, base *url.URL) Item {
 		it.Link = enclosureLink(it.Enclosures, gi.Enclosures, base)
 	}
 	return it
+}
+
+// publishedExts and updatedExts are the elements of other vocabularies
+// that give an item's publication and its update, by prefix and name, in
+// the order feedparser prefers them: Dublin Core's date (which gofeed
+// reads in an RSS item, where its date may not read, but not in an Atom
+// entry) and terms, and Atom 0.3's dates, which feeds put in RSS items
+// and gofeed leaves as extensions there.
+var (
+	publishedExts = [][2]string{{"dc", "date"}, {"dcterms", "issued"}, {"atom03", "issued"}, {"dcterms", "created"}, {"atom03", "created"}}
+	updatedExts   = [][2]string{{"dcterms", "modified"}, {"atom03", "modified"}, {"atom", "updated"}}
+)
+
+// extDate returns the first date of the item's extension elements named
+// in names that reads (see parseDate); zero when none does.
+func extDate(gi *gofeed.Item, names [][2]string) time.Time {
+	for _, n := range names {
+		for _, e := range gi.Extensions[n[0]][n[1]] {
+			if t, err := parseDate(e.Value); err == nil {
+				return t
+			}
+		}
+	}
+	return time.Time{}
 }
 
 // sameSite reports whether page is on the site of base (a host of the

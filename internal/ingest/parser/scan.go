@@ -553,6 +553,13 @@ func (s *scan) bareAmps(doc []byte, from, to int, lineOf func(int) int) {
 				} else if s.expanded-len(value)+len(name)+2 <= len(doc) {
 					s.note(lineOf(k), "its entities expand past the document's size: the rest left as written")
 				}
+			} else if r, n := surrogatePair(string(doc[k:min(k+32, to)])); n > 0 {
+				// A character written as the two halves of its UTF-16
+				// surrogate pair, which XML forbids one by one: the
+				// one character they make.
+				s.note(lineOf(k), "a character written as the two halves of a surrogate pair")
+				s.repairs = append(s.repairs, repair{pos: k, cut: n, text: fmt.Sprintf("&#x%X;", r)})
+				k += n - 1
 			} else if n := badCharRef(doc[k+1 : to]); n > 0 {
 				// "&#0;", "&#xD800;": a character XML forbids, and a
 				// reader rejects the item for it; it is dropped.

@@ -1,11 +1,14 @@
 package parser
 
 import (
+	"fmt"
 	"html"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"unicode"
+	"unicode/utf16"
 	"unicode/utf8"
 
 	"github.com/microcosm-cc/bluemonday"
@@ -20,7 +23,7 @@ var strict = sync.OnceValue(bluemonday.StrictPolicy)
 // into single spaces.
 func PlainText(fragment string) string {
 	if strings.ContainsAny(fragment, "<&") {
-		fragment = html.UnescapeString(strict().Sanitize(fragment))
+		fragment = html.UnescapeString(strict().Sanitize(joinSurrogates(fragment)))
 	}
 	return NormalizeSpace(fragment)
 }
@@ -32,7 +35,7 @@ func PlainText(fragment string) string {
 // where HTML would drop what looks like a tag; any other is read as HTML.
 func titleText(s string) string {
 	if strings.Contains(s, "<") && !htmlMarkup.MatchString(s) {
-		return NormalizeSpace(html.UnescapeString(s))
+		return NormalizeSpace(html.UnescapeString(joinSurrogates(s)))
 	}
 	return PlainText(s)
 }
@@ -45,7 +48,7 @@ func titleText(s string) string {
 // "&copy 2024" are text as they stand.
 func unescapeText(s string) string {
 	if strings.Contains(s, "&") {
-		s = charRef.ReplaceAllStringFunc(s, html.UnescapeString)
+		s = charRef.ReplaceAllStringFunc(joinSurrogates(s), html.UnescapeString)
 	}
 	return NormalizeSpace(s)
 }
@@ -53,6 +56,71 @@ func unescapeText(s string) string {
 // charRef matches a character reference ended by ";": decimal, hex or by
 // name (one HTML does not know stays as written).
 var charRef = regexp.MustCompile(`&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});`)
+
+// joinSurrogates rewrites each pair of character references to the two
+// halves of a UTF-16 surrogate pair ("&#55357;&#56832;", as generators
+// that escape text one UTF-16 unit at a time write an emoji) as one
+// reference to the character they make ("&#x1F600;"): read one by one,
+// each half is no character and is dropped. A lone half is left as it
+// is.
+func joinSurrogates(s string) string {
+	i := strings.Index(s, "&#")
+	if i < 0 {
+		return s
+	}
+	var b strings.Builder
+	for i >= 0 {
+		b.WriteString(s[:i])
+		s = s[i:]
+		if r, n := surrogatePair(s); n > 0 {
+			fmt.Fprintf(&b, "&#x%X;", r)
+			s = s[n:]
+		} else {
+			b.WriteString("&#")
+			s = s[2:]
+		}
+		i = strings.Index(s, "&#")
+	}
+	b.WriteString(s)
+	return b.String()
+}
+
+// surrogatePair reads, at the start of s, two character references to
+// the halves of a surrogate pair, high then low: it returns the character
+// they make and their length; n is 0 when s starts with no such pair.
+func surrogatePair(s string) (r rune, n int) {
+	hi, n1 := charRefAt(s)
+	if !utf16.IsSurrogate(hi) {
+		return 0, 0
+	}
+	lo, n2 := charRefAt(s[n1:])
+	if r = utf16.DecodeRune(hi, lo); r == unicode.ReplacementChar {
+		return 0, 0
+	}
+	return r, n1 + n2
+}
+
+// charRefAt reads a numeric character reference ("&#55357;", "&#xD83D;")
+// at the start of s: it returns the number it gives and its length; n is
+// 0 when s starts with none.
+func charRefAt(s string) (r rune, n int) {
+	if !strings.HasPrefix(s, "&#") {
+		return 0, 0
+	}
+	digits, base := s[2:], 10
+	if strings.HasPrefix(digits, "x") || strings.HasPrefix(digits, "X") {
+		digits, base = digits[1:], 16
+	}
+	end := strings.IndexByte(digits, ';')
+	if end < 1 || end > 8 {
+		return 0, 0
+	}
+	v, err := strconv.ParseUint(digits[:end], base, 32)
+	if err != nil || v > unicode.MaxRune {
+		return 0, 0
+	}
+	return rune(v), len(s) - len(digits) + end + 1
+}
 
 // htmlMarkup matches what only markup holds: a start or end tag of an
 // element titles are marked up with (<b>, <br/>, <img …>, </em>) or
