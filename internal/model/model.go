@@ -87,6 +87,19 @@ type Provider struct {
 	Name   string  `json:"name"`
 	Domain string  `json:"domain"`
 	Images []Image `json:"images,omitempty"`
+	// Publishers and Authors are who made what the provider offers, as
+	// Smartable's records give them under provider: the university that
+	// teaches a course on Coursera, the authors of a book sold on Amazon.
+	Publishers []Party `json:"publishers,omitempty"`
+	Authors    []Party `json:"authors,omitempty"`
+}
+
+// Party is an organization or person a provider names: a publisher or an
+// author of what it offers. Domain and Images may be empty.
+type Party struct {
+	Name   string  `json:"name"`
+	Domain string  `json:"domain,omitempty"`
+	Images []Image `json:"images,omitempty"`
 }
 
 // Link returns the address readers follow to the article: its webUrl, or
