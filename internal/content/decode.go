@@ -364,6 +364,8 @@ func (d *decoder) article(root *node, archived bool) *model.Article {
 			a.Heat, a.Has.Heat = d.int(key, v), true
 		case "published":
 			a.Published, a.Has.Published = d.bool(key, v), true
+		case "featuredContent":
+			a.FeaturedContent = d.str(key, v)
 		case "provider":
 			a.Provider = d.provider(key, v)
 		case "topics":

@@ -134,7 +134,7 @@ func (f *fitter) article(a *Article) {
 	}{
 		{"category", &a.Category}, {"title", &a.Title}, {"excerpt", &a.Excerpt},
 		{"originalUrl", &a.OriginalURL}, {"webUrl", &a.WebURL}, {"ampWebUrl", &a.AmpWebURL},
-		{"cdnAmpWebUrl", &a.CdnAmpWebURL}, {"type", &a.Type}, {"secured", &a.Secured},
+		{"cdnAmpWebUrl", &a.CdnAmpWebURL}, {"type", &a.Type}, {"featuredContent", &a.FeaturedContent}, {"secured", &a.Secured},
 	} {
 		f.text("", t.name, t.s)
 	}

@@ -129,11 +129,14 @@ type Article struct {
 	Quality           int       `json:"quality"`
 	Heat              int       `json:"heat"`
 	Published         bool      `json:"published"`
-	Provider          Provider  `json:"provider"`
-	Topics            []string  `json:"topics"`
-	Images            []Image   `json:"images,omitempty"`
-	Related           []Related `json:"related,omitempty"`
-	Secured           string    `json:"secured,omitempty"`
+	// FeaturedContent is what Smartable's video news embed: the player's
+	// HTML (a YouTube iframe), as the record gives it.
+	FeaturedContent string    `json:"featuredContent,omitempty"`
+	Provider        Provider  `json:"provider"`
+	Topics          []string  `json:"topics"`
+	Images          []Image   `json:"images,omitempty"`
+	Related         []Related `json:"related,omitempty"`
+	Secured         string    `json:"secured,omitempty"`
 
 	// Has records which curated fields the record carried when it was read,
 	// so curation fills only what is missing (see curate).

@@ -115,6 +115,9 @@ func varyArticle(a *model.Article, n int) {
 		a.CdnAmpWebURL = a.WebURL + "?cdn-amp"
 	case 3:
 		a.Provider.Authors = []model.Party{{Name: "R. Writer"}}
+	case 4:
+		a.Type, a.WebURL = "video", ""
+		a.FeaturedContent = `<iframe width="800" height="500" frameborder="0" src="https://www.youtube.com/embed/x" allowfullscreen></iframe>`
 	}
 }
 

@@ -29,6 +29,7 @@ const (
 	markAmpWebURL
 	markImages
 	markProviderImages
+	markFeaturedContent
 	nMarks
 )
 
@@ -219,7 +220,9 @@ func (w *jw) news(it *newsJSON) {
 	w.key("originalUrl")
 	w.str(it.OriginalURL)
 	w.key("featuredContent")
+	from = len(w.b)
 	w.strOrNull(it.FeaturedContent)
+	w.mark(markFeaturedContent, from)
 	w.key("highlight")
 	if h := it.Highlight; h == nil {
 		w.null()

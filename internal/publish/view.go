@@ -541,7 +541,7 @@ func (v *View) newsItem(path string, a *model.Article, withRelated bool) *newsJS
 	src := v.apiURL("news/" + ArticleKey(path, a.PublishedDateTime))
 	it := &newsJSON{
 		Path: path, Title: a.Title, Excerpt: a.Excerpt, SourceURL: &src,
-		WebURL: a.Link(), OriginalURL: a.OriginalURL,
+		WebURL: a.Link(), OriginalURL: a.OriginalURL, FeaturedContent: strPtr(a.FeaturedContent),
 		Highlight: v.highlight(a.Topics), Heat: a.Heat,
 		Images: newsImages(v.base, a.Images, false), Content: "\r\n", Type: a.Type,
 		AmpWebURL: strPtr(a.AmpWebURL), CdnAmpWebURL: strPtr(a.CdnAmpWebURL),

@@ -591,6 +591,8 @@ func (d *jsonReader) article(a *model.Article) {
 			a.Heat = d.int()
 		case "published":
 			a.Published = d.bool()
+		case "featuredContent":
+			a.FeaturedContent = d.string()
 		case "provider":
 			d.provider(&a.Provider)
 		case "topics":
