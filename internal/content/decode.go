@@ -275,9 +275,52 @@ func (d *decoder) provider(name string, n *node) model.Provider {
 			p.Domain = d.str("domain", v)
 		case "images":
 			p.Images = d.images("images", v)
+		case "publishers":
+			p.Publishers = d.parties("publishers", v)
+		case "authors":
+			p.Authors = d.parties("authors", v)
 		}
 	})
 	return p
+}
+
+// parties decodes a provider's publishers or authors: a list of maps with
+// name, domain and images, as Smartable writes them; an item given as a
+// bare name is a party of that name.
+func (d *decoder) parties(name string, n *node) []model.Party {
+	var out []model.Party
+	if !d.fits(name, n) {
+		return nil
+	}
+	if n.kind == seqNode {
+		out = make([]model.Party, 0, int(n.n))
+	}
+	d.enter(name)
+	defer d.leave()
+	d.items("", n, func(i int, it *node) {
+		var pt model.Party
+		d.at(i)
+		defer d.leave()
+		switch it.kind {
+		case mapNode:
+			d.fields("", it, func(k string, v *node) {
+				switch k {
+				case "name":
+					pt.Name = d.str("name", v)
+				case "domain":
+					pt.Domain = d.str("domain", v)
+				case "images":
+					pt.Images = d.images("images", v)
+				}
+			})
+		case nullNode:
+			return
+		default:
+			pt.Name = d.str("", it)
+		}
+		out = append(out, pt)
+	})
+	return out
 }
 
 // required reports a missing or empty required field.
@@ -321,6 +364,8 @@ func (d *decoder) article(root *node, archived bool) *model.Article {
 			a.Heat, a.Has.Heat = d.int(key, v), true
 		case "published":
 			a.Published, a.Has.Published = d.bool(key, v), true
+		case "featuredContent":
+			a.FeaturedContent = d.str(key, v)
 		case "provider":
 			a.Provider = d.provider(key, v)
 		case "topics":

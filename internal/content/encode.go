@@ -138,6 +138,26 @@ func (e *enc) provider(ind int, k string, p *model.Provider, quoteURL bool) {
 	e.p(ind+2, "name", p.Name)
 	e.p(ind+2, "domain", p.Domain)
 	e.images(ind+2, "images", p.Images, quoteURL)
+	e.parties(ind+2, "publishers", p.Publishers, quoteURL)
+	e.parties(ind+2, "authors", p.Authors, quoteURL)
+}
+
+// parties writes a provider's publishers or authors; the name is always
+// written so that every item is a map.
+func (e *enc) parties(ind int, k string, ps []model.Party, quoteURL bool) {
+	if len(ps) == 0 {
+		return
+	}
+	e.key(ind, k)
+	e.b = append(e.b, '\n')
+	for _, pt := range ps {
+		e.indent(ind + 2)
+		e.b = append(e.b, "- name: "...)
+		e.b = appendScalar(e.b, pt.Name, pt.Name == "")
+		e.b = append(e.b, '\n')
+		e.p(ind+4, "domain", pt.Domain)
+		e.images(ind+4, "images", pt.Images, quoteURL)
+	}
 }
 
 // appendKey writes a map key, quoted when it is not a safe plain key.

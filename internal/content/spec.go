@@ -48,13 +48,14 @@ var newsSpec = spec[model.Article]{blocks: true, tail: "\n", utc: true, fields: 
 			e.bool(0, "published", a.Published)
 		}
 	}},
-	{"provider", 1, func(e *enc, a *model.Article) { e.provider(0, "provider", &a.Provider, true) }},
-	{"topics", 2, func(e *enc, a *model.Article) {
+	{"featuredContent", 1, func(e *enc, a *model.Article) { e.q(0, "featuredContent", a.FeaturedContent) }},
+	{"provider", 2, func(e *enc, a *model.Article) { e.provider(0, "provider", &a.Provider, true) }},
+	{"topics", 3, func(e *enc, a *model.Article) {
 		e.list(0, "topics", a.Topics, false, e.all || a.Has.Topics || len(a.Topics) > 0)
 	}},
-	{"images", 3, func(e *enc, a *model.Article) { e.images(0, "images", a.Images, true) }},
-	{"related", 4, func(e *enc, a *model.Article) { e.related(a.Related) }},
-	{"secured", 5, func(e *enc, a *model.Article) { e.q(0, "secured", a.Secured) }},
+	{"images", 4, func(e *enc, a *model.Article) { e.images(0, "images", a.Images, true) }},
+	{"related", 5, func(e *enc, a *model.Article) { e.related(a.Related) }},
+	{"secured", 6, func(e *enc, a *model.Article) { e.q(0, "secured", a.Secured) }},
 }}
 
 func (e *enc) related(rs []model.Related) {

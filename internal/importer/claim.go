@@ -9,14 +9,15 @@ import (
 )
 
 // claim registers the identity of a parsed record and reports, with the
-// line of the conflicting field, when another file already claimed it.
-func (imp *importer) claim(p parsed) (string, int) {
+// line of the conflicting field and the site path of the file that
+// claimed it first, when another file already claimed it.
+func (imp *importer) claim(p parsed) (msg string, line int, owner string) {
 	var key, what, field string
 	switch r := p.rec; r.Kind {
 	case model.KindTopic:
 		key, what, field = "topic id\x00"+r.Topic.ID, "topic _id "+strconv.Quote(r.Topic.ID), "_id"
-		if msg, line := imp.claimKey(p, key, what, field); msg != "" {
-			return msg, line
+		if msg, line, owner := imp.claimKey(p, key, what, field); msg != "" {
+			return msg, line, owner
 		}
 		key, what, field = "topic name\x00"+r.Topic.Name, "topic name "+strconv.Quote(r.Topic.Name), "name"
 	case model.KindOrganization:
@@ -24,21 +25,21 @@ func (imp *importer) claim(p parsed) (string, int) {
 		key, what, field = "org\x00"+d, "organization domain "+strconv.Quote(d), "domain"
 	case model.KindNews:
 		if r.Article.CanonicalURL == "" {
-			return "", 0
+			return "", 0, ""
 		}
 		key, what, field = "url\x00"+r.Article.CanonicalURL, "article URL "+strconv.Quote(r.Article.CanonicalURL), "originalUrl"
 	default:
-		return "", 0
+		return "", 0, ""
 	}
 	return imp.claimKey(p, key, what, field)
 }
 
-func (imp *importer) claimKey(p parsed, key, what, field string) (string, int) {
+func (imp *importer) claimKey(p parsed, key, what, field string) (string, int, string) {
 	if first, ok := imp.owners[key]; ok {
-		return fmt.Sprintf("duplicate record: %s is already given by %s", what, first), lineOf(p.rec.Raw, field)
+		return fmt.Sprintf("duplicate record: %s is already given by %s", what, first), lineOf(p.rec.Raw, field), first
 	}
 	imp.owners[key] = p.ref.rel
-	return "", 0
+	return "", 0, ""
 }
 
 // lineOf returns the line of the top-level key in a record's bytes, or 1.

@@ -41,11 +41,23 @@ type SiteSync struct {
 	FromStore bool
 	Stored    []string     // site paths of the files stored: new or changed
 	Deleted   []string     // site paths of the records deleted: their files are gone
-	Rejected  []*FileError // files that do not parse; a stored record stays in force
+	Rejected  []*FileError // files that do not parse, or give again a record another file gives
+	// instead says, for each file of Rejected, what the configuration in
+	// force holds in its place.
+	instead []standIn
 	// Ignored are the files of the configuration folders that hold no
 	// configuration (a publisher must be a .md file, a topic a .yaml
 	// file), by site path: import keeps them as opaque records.
 	Ignored []string
+}
+
+// standIn is what the configuration in force holds in place of a rejected
+// file: the record the store held for the file (kept), else the record of
+// the file that gives the same topic or publisher (owner, its site path),
+// else nothing.
+type standIn struct {
+	kept  bool
+	owner string
 }
 
 // SyncSite brings the configuration records of st (site settings, topics,
@@ -54,8 +66,10 @@ type SiteSync struct {
 // stored are stored, records whose files are gone are deleted. A file that
 // does not parse is reported (path:line: reason) and what the store holds
 // for it stays in force, so a bad edit never takes the hub's configuration
-// away. A dir without _config.yml is not a site: the store's configuration
-// is used as it is.
+// away. A file that gives again a topic or publisher an earlier file
+// (in path order) gives is reported the same way; the earlier file's
+// record is the one in force. A dir without _config.yml is not a site: the
+// store's configuration is used as it is.
 func SyncSite(ctx context.Context, st store.Store, dir string) (SiteSync, error) {
 	var res SiteSync
 	stored := map[string]*model.Record{}
@@ -91,16 +105,24 @@ func SyncSite(ctx context.Context, st store.Store, dir string) (SiteSync, error)
 			// a bad edit, and what the store holds stays in force.
 			p.line, p.err = 1, errors.New(p.keep)
 		}
+		var in standIn
 		if p.err == nil {
-			if msg, line := imp.claim(p); msg != "" {
-				p.line, p.err = line, errors.New(msg)
+			if msg, line, owner := imp.claim(p); msg != "" {
+				p.line, p.err, in.owner = line, errors.New(msg), owner
 			}
 		}
 		if p.err != nil {
 			res.Rejected = append(res.Rejected, &FileError{Path: f.abs, Line: max(p.line, 1), Err: p.err})
+			// The store's record of the file stays in force, unless
+			// another file gives what it gives (a topic's _id or name, a
+			// publisher's domain): it would be a second record of it.
 			if old := stored[f.rel]; old != nil {
-				res.Records = append(res.Records, old)
+				if msg, _, _ := imp.claim(parsed{ref: f, rec: old}); msg == "" {
+					res.Records = append(res.Records, old)
+					in.kept = true
+				}
 			}
+			res.instead = append(res.instead, in)
 			continue
 		}
 		res.Records = append(res.Records, p.rec)
@@ -124,12 +146,23 @@ func SyncSite(ctx context.Context, st store.Store, dir string) (SiteSync, error)
 	return res, err
 }
 
-// Log logs what the sync did: each file that does not parse as
-// path:line: reason (the configuration in force keeps what the store held
-// for it), and the files stored and deleted.
+// Log logs what the sync did: each file it did not take as path:line:
+// reason, with what the configuration in force holds in its place; and the
+// files stored and deleted.
 func (s SiteSync) Log(log *slog.Logger) {
-	for _, e := range s.Rejected {
-		log.Warn(e.Error() + " (not taken: the configuration in force keeps what was there before)")
+	for i, e := range s.Rejected {
+		var in standIn
+		if i < len(s.instead) {
+			in = s.instead[i]
+		}
+		switch {
+		case in.kept:
+			log.Warn(e.Error() + " (not taken: the configuration in force keeps what the store held for this file)")
+		case in.owner != "":
+			log.Warn(e.Error() + " (not taken: the configuration in force has what " + in.owner + " gives)")
+		default:
+			log.Warn(e.Error() + " (not taken: the configuration in force goes without this file)")
+		}
 	}
 	for _, p := range s.Ignored {
 		log.Warn(p + ": not a configuration file of its folder, left out of the configuration")

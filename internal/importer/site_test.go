@@ -2,9 +2,11 @@ package importer
 
 import (
 	"context"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"newshub/internal/store/sqlite/sqlitetest"
@@ -51,5 +53,123 @@ func TestSyncSiteNamesFilesThatAreNoConfiguration(t *testing.T) {
 	}
 	if res.Site == nil || res.Site.Config == nil || res.Site.Config.Title != "Pulse" {
 		t.Errorf("configuration in force: %+v", res.Site)
+	}
+}
+
+// TestSyncSiteSaysWhatStandsInForARejectedFile gives a site two topic
+// files with the same _id, as a real hub has after a topic was renamed by
+// copying its file: the later file is not taken and the warning names the
+// file whose topic is in force, not a previous configuration there never
+// was. A file the store held a good version of keeps that version in
+// force, and a file that never read is left out; each warning says which.
+func TestSyncSiteSaysWhatStandsInForARejectedFile(t *testing.T) {
+	dir := t.TempDir()
+	write := func(rel, body string) {
+		t.Helper()
+		p := filepath.Join(dir, filepath.FromSlash(rel))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("_config.yml", "title: Low-Code Hub\ntopic: Low Code\ntimezone: UTC\n")
+	write("_data/topics/00-low-code.yaml", "taxonomy: topic\n_id: low-code\nname: Low Code\nkeywords:\n  - low code\n")
+	write("_data/topics/03-forms.yaml", "taxonomy: topic\n_id: forms\nname: Forms\nparent: Low Code\nkeywords:\n  - forms\n")
+	write("_data/topics/05-sites.yaml", "taxonomy: topic\n_id: sites\nname: Sites\nparent: Low Code\nkeywords:\n  - sites\n")
+	st := sqlitetest.Open(t)
+	ctx := context.Background()
+	if _, err := SyncSite(ctx, st, dir); err != nil {
+		t.Fatal(err)
+	}
+	// Then: a copy of the sites topic under a new number, a bad edit of
+	// the forms topic, and a new file that does not read.
+	write("_data/topics/06-sites-copy.yaml", "taxonomy: topic\n_id: sites\nname: Sites and pages\nparent: Low Code\nkeywords:\n  - pages\n")
+	write("_data/topics/03-forms.yaml", "taxonomy: topic\n_id: forms\nname: [Forms\n")
+	write("_data/topics/07-broken.yaml", "taxonomy: topic\n_id: [broken\n")
+	res, err := SyncSite(ctx, st, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var logged strings.Builder
+	res.Log(slog.New(slog.NewTextHandler(&logged, nil)))
+	lines := map[string]string{}
+	for _, l := range strings.Split(logged.String(), "\n") {
+		for _, f := range []string{"06-sites-copy.yaml", "03-forms.yaml", "07-broken.yaml"} {
+			if strings.Contains(l, f+":") {
+				lines[f] = l
+			}
+		}
+	}
+	want := map[string]string{
+		"06-sites-copy.yaml": "the configuration in force has what _data/topics/05-sites.yaml gives",
+		"03-forms.yaml":      "the configuration in force keeps what the store held for this file",
+		"07-broken.yaml":     "the configuration in force goes without this file",
+	}
+	for f, w := range want {
+		if !strings.Contains(lines[f], w) {
+			t.Errorf("warning for %s: %q, want it to say %q\nlog:\n%s", f, lines[f], w, logged.String())
+		}
+	}
+	if strings.Contains(logged.String(), "what was there before") {
+		t.Errorf("a warning still speaks of what was there before:\n%s", logged.String())
+	}
+	if got := res.Site.TopicByID("sites"); got == nil || got.Name != "Sites" {
+		t.Errorf("topic sites in force: %+v, want the one 05-sites.yaml gives", got)
+	}
+	if got := res.Site.TopicByID("forms"); got == nil || got.Name != "Forms" {
+		t.Errorf("topic forms in force: %+v, want the stored one", got)
+	}
+	if n := len(res.Site.Topics); n != 3 {
+		t.Errorf("%d topics in force, want 3", n)
+	}
+}
+
+// TestSyncSiteKeepsNoSecondRecordOfATopic stores a topic file alone, then
+// adds an earlier file with the same _id: the earlier file's topic is in
+// force, and the later file's stored record does not stay beside it as a
+// second topic of that _id.
+func TestSyncSiteKeepsNoSecondRecordOfATopic(t *testing.T) {
+	dir := t.TempDir()
+	write := func(rel, body string) {
+		t.Helper()
+		p := filepath.Join(dir, filepath.FromSlash(rel))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("_config.yml", "title: Low-Code Hub\ntopic: Low Code\ntimezone: UTC\n")
+	write("_data/topics/00-low-code.yaml", "taxonomy: topic\n_id: low-code\nname: Low Code\nkeywords:\n  - low code\n")
+	write("_data/topics/06-sites.yaml", "taxonomy: topic\n_id: sites\nname: Sites (old)\nparent: Low Code\n")
+	st := sqlitetest.Open(t)
+	ctx := context.Background()
+	if _, err := SyncSite(ctx, st, dir); err != nil {
+		t.Fatal(err)
+	}
+	write("_data/topics/05-sites.yaml", "taxonomy: topic\n_id: sites\nname: Sites\nparent: Low Code\n")
+	res, err := SyncSite(ctx, st, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var logged strings.Builder
+	res.Log(slog.New(slog.NewTextHandler(&logged, nil)))
+	if !strings.Contains(logged.String(), "06-sites.yaml") || !strings.Contains(logged.String(), "has what _data/topics/05-sites.yaml gives") {
+		t.Errorf("log:\n%s", logged.String())
+	}
+	n := 0
+	for _, tp := range res.Site.Topics {
+		if tp.ID == "sites" {
+			n++
+			if tp.Name != "Sites" {
+				t.Errorf("topic sites in force is %q, want the one 05-sites.yaml gives", tp.Name)
+			}
+		}
+	}
+	if n != 1 {
+		t.Errorf("%d topics with _id sites in force, want 1", n)
 	}
 }

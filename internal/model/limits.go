@@ -30,6 +30,7 @@ const (
 	MaxRelated = 1000    // entries of an article's related list
 	MaxTopics  = 100     // topics of a record or a source
 	MaxImages  = 50      // images of a record or a provider
+	MaxParties = 100     // publishers, and authors, a provider names
 	MaxItems   = 1000    // entries of a collection; a topic's keywords, hashtags, images and services
 	MaxSources = 100000  // feeds of a hub's sources list
 	// MaxDecisions bounds a hub's log of editorial decisions: a hundred
@@ -65,6 +66,8 @@ func ListLimit(field string) int {
 		return MaxTopics
 	case "images":
 		return MaxImages
+	case "publishers", "authors":
+		return MaxParties
 	case "sources":
 		return MaxSources
 	case "decisions":
@@ -131,7 +134,7 @@ func (f *fitter) article(a *Article) {
 	}{
 		{"category", &a.Category}, {"title", &a.Title}, {"excerpt", &a.Excerpt},
 		{"originalUrl", &a.OriginalURL}, {"webUrl", &a.WebURL}, {"ampWebUrl", &a.AmpWebURL},
-		{"cdnAmpWebUrl", &a.CdnAmpWebURL}, {"type", &a.Type}, {"secured", &a.Secured},
+		{"cdnAmpWebUrl", &a.CdnAmpWebURL}, {"type", &a.Type}, {"featuredContent", &a.FeaturedContent}, {"secured", &a.Secured},
 	} {
 		f.text("", t.name, t.s)
 	}
@@ -181,6 +184,19 @@ func (f *fitter) provider(prefix string, p *Provider) {
 	f.text(prefix, "name", &p.Name)
 	f.text(prefix, "domain", &p.Domain)
 	p.Images = f.images(prefix+"images", p.Images)
+	p.Publishers = f.parties(prefix+"publishers", p.Publishers)
+	p.Authors = f.parties(prefix+"authors", p.Authors)
+}
+
+func (f *fitter) parties(name string, ps []Party) []Party {
+	ps = fitList(f, name, ps)
+	for i := range ps {
+		p := name + "[" + strconv.Itoa(i) + "]."
+		f.text(p, "name", &ps[i].Name)
+		f.text(p, "domain", &ps[i].Domain)
+		ps[i].Images = f.images(p+"images", ps[i].Images)
+	}
+	return ps
 }
 
 func (f *fitter) images(name string, imgs []Image) []Image {

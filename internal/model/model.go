@@ -87,6 +87,19 @@ type Provider struct {
 	Name   string  `json:"name"`
 	Domain string  `json:"domain"`
 	Images []Image `json:"images,omitempty"`
+	// Publishers and Authors are who made what the provider offers, as
+	// Smartable's records give them under provider: the university that
+	// teaches a course on Coursera, the authors of a book sold on Amazon.
+	Publishers []Party `json:"publishers,omitempty"`
+	Authors    []Party `json:"authors,omitempty"`
+}
+
+// Party is an organization or person a provider names: a publisher or an
+// author of what it offers. Domain and Images may be empty.
+type Party struct {
+	Name   string  `json:"name"`
+	Domain string  `json:"domain,omitempty"`
+	Images []Image `json:"images,omitempty"`
 }
 
 // Link returns the address readers follow to the article: its webUrl, or
@@ -116,11 +129,14 @@ type Article struct {
 	Quality           int       `json:"quality"`
 	Heat              int       `json:"heat"`
 	Published         bool      `json:"published"`
-	Provider          Provider  `json:"provider"`
-	Topics            []string  `json:"topics"`
-	Images            []Image   `json:"images,omitempty"`
-	Related           []Related `json:"related,omitempty"`
-	Secured           string    `json:"secured,omitempty"`
+	// FeaturedContent is what Smartable's video news embed: the player's
+	// HTML (a YouTube iframe), as the record gives it.
+	FeaturedContent string    `json:"featuredContent,omitempty"`
+	Provider        Provider  `json:"provider"`
+	Topics          []string  `json:"topics"`
+	Images          []Image   `json:"images,omitempty"`
+	Related         []Related `json:"related,omitempty"`
+	Secured         string    `json:"secured,omitempty"`
 
 	// Has records which curated fields the record carried when it was read,
 	// so curation fills only what is missing (see curate).

@@ -17,7 +17,6 @@ import (
 
 	"newshub/internal/model"
 	"newshub/internal/openapi"
-	"newshub/internal/site"
 	"newshub/internal/store"
 )
 
@@ -565,7 +564,8 @@ func (v *View) eventItem(r *model.Record) *eventJSON {
 		Images: v1Images(v.base, e.Images),
 	}
 	if e.Provider != nil {
-		it.Provider = &eventProvider{Name: e.Provider.Name, Domain: e.Provider.Domain, Images: v1Images(v.base, e.Provider.Images)}
+		it.Provider = &eventProvider{Name: e.Provider.Name, Domain: e.Provider.Domain, Images: v1Images(v.base, e.Provider.Images),
+			Publishers: partiesV1(v.base, e.Provider.Publishers), Authors: partiesV1(v.base, e.Provider.Authors)}
 	}
 	return it
 }
@@ -697,12 +697,9 @@ func (v *View) learningItem(r *model.Record) *learningJSON {
 		PublishedDateTime: stampPtr(l.PublishedDateTime, v.loc), Levels: l.Levels, Heat: l.Heat,
 		Images: v1Images(v.base, l.Images), Type: l.Type, Price: l.Price, Topics: nonNil(l.Topics),
 	}
-	if l.Provider != nil {
-		p := &learningProvider{Name: l.Provider.Name, Domain: l.Provider.Domain}
-		for _, im := range l.Provider.Images {
-			p.Images = append(p.Images, learningProviderImage{URL: site.Absolute(v.base, im.URL), Width: im.Width, Height: im.Height, IsCached: boolOr(im.IsCached, false)})
-		}
-		it.Provider = p
+	if lp := l.Provider; lp != nil {
+		it.Provider = &learningProvider{Name: lp.Name, Domain: lp.Domain, Images: providerImagesV1(v.base, lp.Images),
+			Publishers: partiesV1(v.base, lp.Publishers), Authors: partiesV1(v.base, lp.Authors)}
 	}
 	it.TopItems, it.Size = v.learningTop(l)
 	return it

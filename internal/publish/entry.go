@@ -46,6 +46,9 @@ type Details struct {
 	Images    []model.Image
 	// ProviderImages are the publisher's logos.
 	ProviderImages []model.Image
+	// FeaturedContent is the embed of a video, as the record gives it:
+	// HTML to sanitize before showing it.
+	FeaturedContent string
 }
 
 // Version is the version of the record the entry was made from: an
@@ -57,7 +60,8 @@ func (e *Entry) Version() int64 { return e.version }
 func (e *Entry) Details() Details {
 	return Details{Excerpt: e.markedString(markExcerpt), WebURL: e.markedString(markWebURL),
 		AmpWebURL: e.markedString(markAmpWebURL),
-		Images:    e.markedImages(markImages), ProviderImages: e.markedImages(markProviderImages)}
+		Images:    e.markedImages(markImages), ProviderImages: e.markedImages(markProviderImages),
+		FeaturedContent: e.markedString(markFeaturedContent)}
 }
 
 // WebURL is the article's web URL, as Details gives it, read without

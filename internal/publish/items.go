@@ -56,8 +56,70 @@ type newsProvider struct {
 	Name       string      `json:"name"`
 	Domain     string      `json:"domain"`
 	Images     []newsImage `json:"images"`
-	Publishers []string    `json:"publishers"`
-	Authors    []string    `json:"authors"`
+	Publishers []partyJSON `json:"publishers"`
+	Authors    []partyJSON `json:"authors"`
+}
+
+// partyJSON is a publisher or an author a provider names (V2 and V3).
+// Smartable's API wrote it as a whole entity object, of which a record
+// gives the name, domain and logos: MarshalJSON writes the other keys as
+// null and path as empty, as it did, and domain and images as null when
+// the record has none.
+type partyJSON struct {
+	Name   string
+	Domain *string
+	Images []newsImage
+}
+
+func (p partyJSON) MarshalJSON() ([]byte, error) {
+	w := &jw{}
+	w.party(&p)
+	return w.b, nil
+}
+
+// partyV1 is a publisher or an author a provider names in the V1 shape of
+// lists: the keys the record gives, path always (empty).
+type partyV1 struct {
+	Path   string                  `json:"path"`
+	Name   string                  `json:"name,omitempty"`
+	Domain string                  `json:"domain,omitempty"`
+	Images []learningProviderImage `json:"images,omitempty"`
+}
+
+// parties returns the V2 objects of a provider's publishers or authors;
+// nil (null) when it names none.
+func parties(base string, ps []model.Party) []partyJSON {
+	if len(ps) == 0 {
+		return nil
+	}
+	out := make([]partyJSON, len(ps))
+	for i, p := range ps {
+		out[i] = partyJSON{Name: p.Name, Domain: strPtr(p.Domain), Images: newsImages(base, p.Images, true)}
+	}
+	return out
+}
+
+// partiesV1 returns the V1 objects of a provider's publishers or authors;
+// nil (left out) when it names none.
+func partiesV1(base string, ps []model.Party) []partyV1 {
+	if len(ps) == 0 {
+		return nil
+	}
+	out := make([]partyV1, len(ps))
+	for i, p := range ps {
+		out[i] = partyV1{Name: p.Name, Domain: p.Domain, Images: providerImagesV1(base, p.Images)}
+	}
+	return out
+}
+
+// providerImagesV1 returns a provider's logos in the V1 shape, never
+// cached copies; nil when it has none.
+func providerImagesV1(base string, imgs []model.Image) []learningProviderImage {
+	var out []learningProviderImage
+	for _, im := range imgs {
+		out = append(out, learningProviderImage{URL: site.Absolute(base, im.URL), Width: im.Width, Height: im.Height, IsCached: boolOr(im.IsCached, false)})
+	}
+	return out
 }
 
 // newsJSON is a news item (§6.3). Related is set only in the per-article
@@ -128,9 +190,11 @@ type learningProviderImage struct {
 }
 
 type eventProvider struct {
-	Name   string    `json:"name"`
-	Domain string    `json:"domain"`
-	Images []v1Image `json:"images,omitempty"`
+	Name       string    `json:"name"`
+	Domain     string    `json:"domain"`
+	Images     []v1Image `json:"images,omitempty"`
+	Publishers []partyV1 `json:"publishers,omitempty"`
+	Authors    []partyV1 `json:"authors,omitempty"`
 }
 
 type eventJSON struct {
@@ -220,9 +284,11 @@ type personTopItem struct {
 }
 
 type learningProvider struct {
-	Name   string                  `json:"name"`
-	Domain string                  `json:"domain"`
-	Images []learningProviderImage `json:"images,omitempty"`
+	Name       string                  `json:"name"`
+	Domain     string                  `json:"domain"`
+	Images     []learningProviderImage `json:"images,omitempty"`
+	Publishers []partyV1               `json:"publishers,omitempty"`
+	Authors    []partyV1               `json:"authors,omitempty"`
 }
 
 type learningJSON struct {

@@ -29,6 +29,7 @@ const (
 	markAmpWebURL
 	markImages
 	markProviderImages
+	markFeaturedContent
 	nMarks
 )
 
@@ -152,9 +153,50 @@ func (w *jw) provider(p *newsProvider) {
 	w.images(p.Images)
 	w.mark(markProviderImages, from)
 	w.key("publishers")
-	w.strings(p.Publishers)
+	w.parties(p.Publishers)
 	w.key("authors")
-	w.strings(p.Authors)
+	w.parties(p.Authors)
+	w.close('}')
+}
+
+// parties writes a provider's publishers or authors, null for none.
+func (w *jw) parties(l []partyJSON) {
+	if l == nil {
+		w.null()
+		return
+	}
+	w.open('[')
+	for i := range l {
+		w.next()
+		w.party(&l[i])
+	}
+	w.close(']')
+}
+
+// party writes one publisher or author with the keys of Smartable's
+// entity objects, in their order (see partyJSON).
+func (w *jw) party(pt *partyJSON) {
+	w.open('{')
+	w.key("path")
+	w.str("")
+	for _, k := range [...]string{"title", "excerpt", "sourceUrl", "webUrl", "originalUrl", "Id"} {
+		w.key(k)
+		w.null()
+	}
+	w.key("name")
+	w.str(pt.Name)
+	w.key("otherNames")
+	w.null()
+	w.key("domain")
+	w.strOrNull(pt.Domain)
+	w.key("Description")
+	w.null()
+	w.key("images")
+	w.images(pt.Images)
+	w.key("heat")
+	w.null()
+	w.key("tags")
+	w.null()
 	w.close('}')
 }
 
@@ -178,7 +220,9 @@ func (w *jw) news(it *newsJSON) {
 	w.key("originalUrl")
 	w.str(it.OriginalURL)
 	w.key("featuredContent")
+	from = len(w.b)
 	w.strOrNull(it.FeaturedContent)
+	w.mark(markFeaturedContent, from)
 	w.key("highlight")
 	if h := it.Highlight; h == nil {
 		w.null()

@@ -19,10 +19,12 @@ import (
 func TestNewsWriterMatchesEncodingJSON(t *testing.T) {
 	odd := "quote \" backslash \\ nl \n cr \r tab \t bell \a bs \b ff \f nul \x00 del \x7f " +
 		"bad \xff\xfe utf8 é 中文 🙂 ls \u2028 ps \u2029 html <a href='x'>&amp;</a>"
-	oddArt := &model.Article{Title: odd, Excerpt: odd, WebURL: odd, OriginalURL: odd, AmpWebURL: odd, Type: odd,
+	oddArt := &model.Article{Title: odd, Excerpt: odd, WebURL: odd, OriginalURL: odd, AmpWebURL: odd, Type: odd, FeaturedContent: odd,
 		PublishedDateTime: time.Date(2021, 2, 3, 4, 5, 6, 789, time.UTC),
-		Provider:          model.Provider{Name: odd, Domain: odd, Images: []model.Image{{URL: odd, Title: odd}}},
-		Topics:            []string{odd, "Democratic Voice"}, Images: []model.Image{{URL: odd, Width: -1}},
+		Provider: model.Provider{Name: odd, Domain: odd, Images: []model.Image{{URL: odd, Title: odd}},
+			Publishers: []model.Party{{Name: odd, Domain: odd, Images: []model.Image{{URL: odd}}}, {Name: odd}},
+			Authors:    []model.Party{{Name: odd}}},
+		Topics: []string{odd, "Democratic Voice"}, Images: []model.Image{{URL: odd, Width: -1}},
 		Related: []model.Related{{Title: odd, Excerpt: odd, WebURL: odd, Type: odd, Quality: 3,
 			Provider: model.Provider{Name: odd}, Images: []model.Image{{URL: odd}}}}}
 	synthetic := []*model.Record{{Path: "_news/2021-02-03-odd.md", Kind: model.KindNews, Article: oddArt},
@@ -77,8 +79,9 @@ func TestDetailsReadTheItem(t *testing.T) {
 	odd := "quote \" backslash \\ nl \n bad \xff utf8 é 🙂 ls \u2028 <b>&amp;</b>"
 	recs := []*model.Record{
 		{Path: "_news/2021-02-03-odd.md", Kind: model.KindNews, Article: &model.Article{Title: "Odd", Excerpt: odd, WebURL: odd, AmpWebURL: odd,
-			Provider: model.Provider{Name: "P", Images: []model.Image{{URL: odd, Title: odd, Width: 5}}},
-			Images:   []model.Image{{URL: "https://a.example/1.jpg", Width: 10, Height: 5, Title: odd}, {URL: odd}}}},
+			FeaturedContent: `<iframe src="https://www.youtube.com/embed/x"></iframe>` + odd,
+			Provider:        model.Provider{Name: "P", Images: []model.Image{{URL: odd, Title: odd, Width: 5}}},
+			Images:          []model.Image{{URL: "https://a.example/1.jpg", Width: 10, Height: 5, Title: odd}, {URL: odd}}}},
 		{Path: "_news/2021-02-03-empty.md", Kind: model.KindNews, Article: &model.Article{Title: "Empty"}},
 	}
 	if err := st.Upsert(context.Background(), recs); err != nil {
@@ -90,11 +93,12 @@ func TestDetailsReadTheItem(t *testing.T) {
 	}
 	for _, e := range v.news {
 		var it struct {
-			Excerpt   string      `json:"excerpt"`
-			WebURL    string      `json:"webUrl"`
-			AmpWebURL *string     `json:"ampWebUrl"`
-			Images    []newsImage `json:"images"`
-			Provider  struct {
+			Excerpt         string      `json:"excerpt"`
+			WebURL          string      `json:"webUrl"`
+			AmpWebURL       *string     `json:"ampWebUrl"`
+			FeaturedContent *string     `json:"featuredContent"`
+			Images          []newsImage `json:"images"`
+			Provider        struct {
 				Images []newsImage `json:"images"`
 			} `json:"provider"`
 		}
@@ -104,6 +108,9 @@ func TestDetailsReadTheItem(t *testing.T) {
 		want := Details{Excerpt: it.Excerpt, WebURL: it.WebURL, Images: modelImages(it.Images), ProviderImages: modelImages(it.Provider.Images)}
 		if it.AmpWebURL != nil {
 			want.AmpWebURL = *it.AmpWebURL
+		}
+		if it.FeaturedContent != nil {
+			want.FeaturedContent = *it.FeaturedContent
 		}
 		if got := e.Details(); !reflect.DeepEqual(got, want) || e.WebURL() != want.WebURL {
 			t.Errorf("%s: details\n got %+v\nwant %+v", e.Path, got, want)

@@ -113,6 +113,18 @@ func TestSmartableQuirksPublishAsTheFormatSays(t *testing.T) {
 		return byPath
 	}
 	news, events, learning := items("news/index.json"), items("events/future/index.json"), items("learning/index.json")
+	doc := func(rel string) map[string]*node {
+		t.Helper()
+		data, err := os.ReadFile(filepath.Join(out, "api", filepath.FromSlash(rel), "index.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		tree, err := parseTree(data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return map[string]*node{tree.get("path").str: tree}
+	}
 	book := func(rel string) map[string]*node {
 		t.Helper()
 		data, err := os.ReadFile(filepath.Join(out, "api", "learning", rel, "index.json"))
@@ -126,6 +138,7 @@ func TestSmartableQuirksPublishAsTheFormatSays(t *testing.T) {
 		return map[string]*node{tree.get("path").str: tree}
 	}
 	graphs := book("books/example-press-graphs-in-practice")
+	recap := doc("news/2020/09/03/debate-recap-video")
 	tests := []struct {
 		doc  map[string]*node
 		path string
@@ -146,6 +159,9 @@ func TestSmartableQuirksPublishAsTheFormatSays(t *testing.T) {
 		{news, "_news/2020-09-03-debate-recap-video.md", "webUrl", `"string:https://video.example.com/watch?v=recap"`},
 		{news, "_news/2020-09-03-debate-recap-video.md", "originalUrl", `"string:https://video.example.com/watch?v=recap"`},
 		{news, "_news/2020-09-03-debate-recap-video.md", "type", `"string:video"`},
+		{news, "_news/2020-09-03-debate-recap-video.md", "featuredContent", `"string:\u003ciframe src=\"https://video.example.com/embed/recap\"\u003e\u003c/iframe\u003e"`},
+		{recap, "_news/2020-09-03-debate-recap-video.md", "featuredContent", `"string:\u003ciframe src=\"https://video.example.com/embed/recap\"\u003e\u003c/iframe\u003e"`},
+		{news, "_news/2020-09-01-late-and-bare.md", "featuredContent", `null`},
 		{events, "_events/2020-10-15-town-hall.md", "startDateTime", `"string:2020-10-15T17:00:00-07:00"`},
 		{events, "_events/2020-10-15-town-hall.md", "location", `absent`},
 		{events, "_events/2020-10-15-town-hall.md", "provider", `absent`},

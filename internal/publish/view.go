@@ -541,7 +541,7 @@ func (v *View) newsItem(path string, a *model.Article, withRelated bool) *newsJS
 	src := v.apiURL("news/" + ArticleKey(path, a.PublishedDateTime))
 	it := &newsJSON{
 		Path: path, Title: a.Title, Excerpt: a.Excerpt, SourceURL: &src,
-		WebURL: a.Link(), OriginalURL: a.OriginalURL,
+		WebURL: a.Link(), OriginalURL: a.OriginalURL, FeaturedContent: strPtr(a.FeaturedContent),
 		Highlight: v.highlight(a.Topics), Heat: a.Heat,
 		Images: newsImages(v.base, a.Images, false), Content: "\r\n", Type: a.Type,
 		AmpWebURL: strPtr(a.AmpWebURL), CdnAmpWebURL: strPtr(a.CdnAmpWebURL),
@@ -567,7 +567,8 @@ func (v *View) newsItem(path string, a *model.Article, withRelated bool) *newsJS
 
 func (v *View) newsProvider(p model.Provider) newsProvider {
 	// Provider logos are never cached copies (isCached: false in every file).
-	return newsProvider{Name: p.Name, Domain: p.Domain, Images: newsImages(v.base, p.Images, true)}
+	return newsProvider{Name: p.Name, Domain: p.Domain, Images: newsImages(v.base, p.Images, true),
+		Publishers: parties(v.base, p.Publishers), Authors: parties(v.base, p.Authors)}
 }
 
 // pageCount is the number of pages of a list of n items (an empty list has

@@ -481,8 +481,11 @@ func (w *Web) storyView(vc *viewCache, sc *storyCards) (*page, error) {
 }
 
 type articleData struct {
-	Card      *card
-	Excerpt   template.HTML // sanitized
+	Card    *card
+	Excerpt template.HTML // sanitized
+	// Embed is the video player the record embeds, sanitized: an iframe
+	// from a known video host, or "" (the page then links to the video).
+	Embed     template.HTML
 	AmpURL    string
 	Others    []*card // other articles of the story
 	Related   []relatedView
@@ -557,7 +560,7 @@ func (w *Web) articleView(vc *viewCache, e *publish.Entry, sc *storyCards, relat
 		}
 	}
 	d := e.Details()
-	data := &articleData{Card: c, Excerpt: richText(d.Excerpt), Published: e.Published}
+	data := &articleData{Card: c, Excerpt: richText(d.Excerpt), Embed: embedHTML(d.FeaturedContent), Published: e.Published}
 	data.AmpURL = site.SafeURL(d.AmpWebURL)
 	seen := map[string]bool{d.WebURL: true}
 	if sc != nil {

@@ -566,7 +566,12 @@ func (p *page) writeArticle(b *bytes.Buffer) {
 		writeBadge(b, c.Voice, c.Voice.Full, "")
 	}
 	writeText(b, "</p>\n    <h1>", c.Title, "</h1>\n  </header>")
-	if c.Image != nil {
+	switch {
+	case d.Embed != "":
+		b.WriteString("\n  <div class=\"hero embed\">")
+		b.WriteString(string(d.Embed)) // sanitized HTML
+		b.WriteString("</div>")
+	case c.Image != nil:
 		b.WriteString("\n  <figure class=\"hero\"><img")
 		p.writeImageAttrs(b, c.Image)
 		b.WriteString("</figure>")

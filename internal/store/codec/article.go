@@ -423,10 +423,38 @@ func (d *jsonReader) provider(p *model.Provider) {
 			p.Domain = d.string()
 		case "images":
 			p.Images = d.images()
+		case "publishers":
+			p.Publishers = d.parties()
+		case "authors":
+			p.Authors = d.parties()
 		default:
 			d.bad = true
 		}
 	})
+}
+
+func (d *jsonReader) parties() []model.Party {
+	if d.null() {
+		return nil
+	}
+	out := []model.Party{}
+	d.array(func() {
+		var pt model.Party
+		d.object(func(key []byte) {
+			switch string(key) {
+			case "name":
+				pt.Name = d.string()
+			case "domain":
+				pt.Domain = d.string()
+			case "images":
+				pt.Images = d.images()
+			default:
+				d.bad = true
+			}
+		})
+		out = append(out, pt)
+	})
+	return out
 }
 
 func (d *jsonReader) related() []model.Related {
@@ -563,6 +591,8 @@ func (d *jsonReader) article(a *model.Article) {
 			a.Heat = d.int()
 		case "published":
 			a.Published = d.bool()
+		case "featuredContent":
+			a.FeaturedContent = d.string()
 		case "provider":
 			d.provider(&a.Provider)
 		case "topics":
