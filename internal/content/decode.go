@@ -276,9 +276,9 @@ func (d *decoder) provider(name string, n *node) model.Provider {
 		case "images":
 			p.Images = d.images("images", v)
 		case "publishers":
-			p.Publishers = d.parties("publishers", v)
+			p.SetPublishers(d.parties("publishers", v))
 		case "authors":
-			p.Authors = d.parties("authors", v)
+			p.SetAuthors(d.parties("authors", v))
 		}
 	})
 	return p

@@ -138,8 +138,8 @@ func (e *enc) provider(ind int, k string, p *model.Provider, quoteURL bool) {
 	e.p(ind+2, "name", p.Name)
 	e.p(ind+2, "domain", p.Domain)
 	e.images(ind+2, "images", p.Images, quoteURL)
-	e.parties(ind+2, "publishers", p.Publishers, quoteURL)
-	e.parties(ind+2, "authors", p.Authors, quoteURL)
+	e.parties(ind+2, "publishers", p.PublisherList(), quoteURL)
+	e.parties(ind+2, "authors", p.AuthorList(), quoteURL)
 }
 
 // parties writes a provider's publishers or authors; the name is always

@@ -184,8 +184,8 @@ func (f *fitter) provider(prefix string, p *Provider) {
 	f.text(prefix, "name", &p.Name)
 	f.text(prefix, "domain", &p.Domain)
 	p.Images = f.images(prefix+"images", p.Images)
-	p.Publishers = f.parties(prefix+"publishers", p.Publishers)
-	p.Authors = f.parties(prefix+"authors", p.Authors)
+	p.SetPublishers(f.parties(prefix+"publishers", p.PublisherList()))
+	p.SetAuthors(f.parties(prefix+"authors", p.AuthorList()))
 }
 
 func (f *fitter) parties(name string, ps []Party) []Party {

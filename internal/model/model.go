@@ -87,11 +87,61 @@ type Provider struct {
 	Name   string  `json:"name"`
 	Domain string  `json:"domain"`
 	Images []Image `json:"images,omitempty"`
-	// Publishers and Authors are who made what the provider offers, as
-	// Smartable's records give them under provider: the university that
-	// teaches a course on Coursera, the authors of a book sold on Amazon.
+	// Makers, when a record names them, are who made what the provider
+	// offers. Behind a pointer, as few records name any (books, courses)
+	// while every news article in memory holds a Provider: read them with
+	// PublisherList and AuthorList, set them with SetPublishers and
+	// SetAuthors, which never change a Makers another copy shares.
+	*Makers
+}
+
+// Makers are who made what a provider offers, as Smartable's records give
+// them under provider: the university that teaches a course on Coursera,
+// the authors of a book sold on Amazon.
+type Makers struct {
 	Publishers []Party `json:"publishers,omitempty"`
 	Authors    []Party `json:"authors,omitempty"`
+}
+
+// PublisherList returns the provider's publishers, nil for none.
+func (p Provider) PublisherList() []Party {
+	if p.Makers == nil {
+		return nil
+	}
+	return p.Makers.Publishers
+}
+
+// AuthorList returns the provider's authors, nil for none.
+func (p Provider) AuthorList() []Party {
+	if p.Makers == nil {
+		return nil
+	}
+	return p.Makers.Authors
+}
+
+// SetPublishers sets the provider's publishers.
+func (p *Provider) SetPublishers(ps []Party) { p.setMakers(func(m *Makers) { m.Publishers = ps }, ps) }
+
+// SetAuthors sets the provider's authors.
+func (p *Provider) SetAuthors(ps []Party) { p.setMakers(func(m *Makers) { m.Authors = ps }, ps) }
+
+// setMakers applies set to a new copy of the provider's makers, so that
+// a copy of the provider sharing them keeps its own; none are made for
+// an empty list.
+func (p *Provider) setMakers(set func(*Makers), ps []Party) {
+	if p.Makers == nil && len(ps) == 0 {
+		return
+	}
+	var m Makers
+	if p.Makers != nil {
+		m = *p.Makers
+	}
+	set(&m)
+	if len(m.Publishers) == 0 && len(m.Authors) == 0 {
+		p.Makers = nil
+		return
+	}
+	p.Makers = &m
 }
 
 // Party is an organization or person a provider names: a publisher or an

@@ -70,11 +70,11 @@ func generatedRecords(t *testing.T) []*model.Record {
 			case learning == 1:
 				r.Learning.Provider, r.Learning.Images, r.Learning.PublishedDateTime = nil, nil, time.Time{}
 			case learning == 2 && r.Learning.Provider != nil:
-				r.Learning.Provider.Publishers = []model.Party{{Name: "Example University", Domain: "university.example.edu",
+				r.Learning.Provider.SetPublishers([]model.Party{{Name: "Example University", Domain: "university.example.edu",
 					Images: []model.Image{{URL: "/assets/images/organizations/university.example.edu-50x50.jpg", Width: 50, Height: 50}}},
-					{Name: "Plain College"}}
+					{Name: "Plain College"}})
 			case learning == 3 && r.Learning.Provider != nil:
-				r.Learning.Provider.Authors = []model.Party{{Name: "T. H. Example"}}
+				r.Learning.Provider.SetAuthors([]model.Party{{Name: "T. H. Example"}})
 			}
 		}
 		recs = append(recs, r)
@@ -100,7 +100,7 @@ func varyEvent(e *model.Event, n int) {
 		e.EndDateTime = time.Time{}
 	case 0:
 		if e.Provider != nil {
-			e.Provider.Publishers = []model.Party{{Name: "Example Civic Trust", Domain: "trust.example.org"}}
+			e.Provider.SetPublishers([]model.Party{{Name: "Example Civic Trust", Domain: "trust.example.org"}})
 		}
 	}
 }
@@ -114,7 +114,7 @@ func varyArticle(a *model.Article, n int) {
 		a.AmpWebURL = a.WebURL + "?amp"
 		a.CdnAmpWebURL = a.WebURL + "?cdn-amp"
 	case 3:
-		a.Provider.Authors = []model.Party{{Name: "R. Writer"}}
+		a.Provider.SetAuthors([]model.Party{{Name: "R. Writer"}})
 	case 4:
 		a.Type, a.WebURL = "video", ""
 		a.FeaturedContent = `<iframe width="800" height="500" frameborder="0" src="https://www.youtube.com/embed/x" allowfullscreen></iframe>`

@@ -565,7 +565,7 @@ func (v *View) eventItem(r *model.Record) *eventJSON {
 	}
 	if e.Provider != nil {
 		it.Provider = &eventProvider{Name: e.Provider.Name, Domain: e.Provider.Domain, Images: v1Images(v.base, e.Provider.Images),
-			Publishers: partiesV1(v.base, e.Provider.Publishers), Authors: partiesV1(v.base, e.Provider.Authors)}
+			Publishers: partiesV1(v.base, e.Provider.PublisherList()), Authors: partiesV1(v.base, e.Provider.AuthorList())}
 	}
 	return it
 }
@@ -699,7 +699,7 @@ func (v *View) learningItem(r *model.Record) *learningJSON {
 	}
 	if lp := l.Provider; lp != nil {
 		it.Provider = &learningProvider{Name: lp.Name, Domain: lp.Domain, Images: providerImagesV1(v.base, lp.Images),
-			Publishers: partiesV1(v.base, lp.Publishers), Authors: partiesV1(v.base, lp.Authors)}
+			Publishers: partiesV1(v.base, lp.PublisherList()), Authors: partiesV1(v.base, lp.AuthorList())}
 	}
 	it.TopItems, it.Size = v.learningTop(l)
 	return it

@@ -22,8 +22,8 @@ func TestNewsWriterMatchesEncodingJSON(t *testing.T) {
 	oddArt := &model.Article{Title: odd, Excerpt: odd, WebURL: odd, OriginalURL: odd, AmpWebURL: odd, Type: odd, FeaturedContent: odd,
 		PublishedDateTime: time.Date(2021, 2, 3, 4, 5, 6, 789, time.UTC),
 		Provider: model.Provider{Name: odd, Domain: odd, Images: []model.Image{{URL: odd, Title: odd}},
-			Publishers: []model.Party{{Name: odd, Domain: odd, Images: []model.Image{{URL: odd}}}, {Name: odd}},
-			Authors:    []model.Party{{Name: odd}}},
+			Makers: &model.Makers{Publishers: []model.Party{{Name: odd, Domain: odd, Images: []model.Image{{URL: odd}}}, {Name: odd}},
+				Authors: []model.Party{{Name: odd}}}},
 		Topics: []string{odd, "Democratic Voice"}, Images: []model.Image{{URL: odd, Width: -1}},
 		Related: []model.Related{{Title: odd, Excerpt: odd, WebURL: odd, Type: odd, Quality: 3,
 			Provider: model.Provider{Name: odd}, Images: []model.Image{{URL: odd}}}}}

@@ -568,7 +568,7 @@ func (v *View) newsItem(path string, a *model.Article, withRelated bool) *newsJS
 func (v *View) newsProvider(p model.Provider) newsProvider {
 	// Provider logos are never cached copies (isCached: false in every file).
 	return newsProvider{Name: p.Name, Domain: p.Domain, Images: newsImages(v.base, p.Images, true),
-		Publishers: parties(v.base, p.Publishers), Authors: parties(v.base, p.Authors)}
+		Publishers: parties(v.base, p.PublisherList()), Authors: parties(v.base, p.AuthorList())}
 }
 
 // pageCount is the number of pages of a list of n items (an empty list has

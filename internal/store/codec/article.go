@@ -424,9 +424,9 @@ func (d *jsonReader) provider(p *model.Provider) {
 		case "images":
 			p.Images = d.images()
 		case "publishers":
-			p.Publishers = d.parties()
+			p.SetPublishers(d.parties())
 		case "authors":
-			p.Authors = d.parties()
+			p.SetAuthors(d.parties())
 		default:
 			d.bad = true
 		}
