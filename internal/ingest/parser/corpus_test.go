@@ -377,7 +377,8 @@ func TestParseJSONFeedLeniently(t *testing.T) {
 // TestParseItemLinks checks which link an item is known by where a feed
 // offers several, or none but its media: the entry's web page before its
 // other versions, the media file or image of an item with no page, an
-// Atom link written as RSS writes it, the original address beside a
+// Atom link written as RSS writes it (an enclosure so written, before the
+// page, is no page), the original address beside a
 // FeedBurner redirect, a permalink GUID relative to the site, a link
 // escaped twice, a host name in its ASCII form, a link that ends where
 // markup starts, a link written with the feed's own entity, links relative
@@ -390,7 +391,7 @@ func TestParseItemLinks(t *testing.T) {
 		{"photo-enclosures.xml", []string{"https://img.valleycourier.example/potd/2024-11-05.jpg", "https://valleycourier.example/potd/2024-11-06.jpg", ""}},
 		{"attachments-only.json", []string{"https://cdn.precinctradio.example/pr-2024-11-06.m4a", "https://precinctradio.example/photos/precinct-4-closing.jpg", ""}},
 		{"atom-alternates.atom", []string{"https://electionboard.example/reports/2024-general-certified", "https://electionboard.example/reports/2024-turnout", "https://electionboard.example/reports/2024-audit-plan.pdf"}},
-		{"atom-text-links.atom", []string{"https://millbrook.example/announcements/city-hall-hours", "https://millbrook.example/announcements/free-rides?route=4&day=tue", "https://millbrook.example/announcements/leaf-pickup"}},
+		{"atom-text-links.atom", []string{"https://millbrook.example/announcements/city-hall-hours", "https://millbrook.example/announcements/free-rides?route=4&day=tue", "https://millbrook.example/announcements/leaf-pickup", "https://millbrook.example/announcements/polling-places"}},
 		{"relative-guids.xml", []string{"https://canvassnotes.example/2024/11/day-one/", "https://canvassnotes.example/2024/11/training-night/", "", "https://canvassnotes.example/map?ward=3&precinct=12"}},
 		{"feedburner.xml", []string{"https://harborviewdispatch.example/2024/11/ferry-fares-rise/", "https://harborviewdispatch.example/2024/11/breakwater-repairs/", "https://feedproxy.example/~r/HarborviewDispatch/~3/Zt5Vb3nYhe/"}},
 		{"doctype-entities.xml", []string{"https://townrecords.example/notices/2024/zoning-map-hearing", "https://townrecords.example/notices/2024/special-election-hours"}},
@@ -538,7 +539,8 @@ func TestParseReadsItemDates(t *testing.T) {
 		{"ru-dates.xml", []string{"2024-11-05T05:15:00Z", "2024-11-05T09:40:00Z", "2024-11-04T00:00:00Z"}},
 		{"odd-dates.xml", []string{"2024-11-05T10:00:00Z", "2024-11-04T10:00:00Z", "2024-11-03T00:00:00Z", "2024-11-02T21:30:00Z", ""}},
 		{"escaped-titles.json", []string{"2024-11-05T10:00:00Z", "2024-11-04T17:30:00Z", "2024-10-28T06:45:00Z"}},
-		{"zone-names.xml", []string{"2024-11-04T23:00:00Z", "2024-11-04T09:30:00Z", "2024-11-02T19:15:00Z", "2024-11-02T21:30:00Z", "2024-11-01T08:00:00Z"}},
+		{"zone-names.xml", []string{"2024-11-04T23:00:00Z", "2024-11-04T09:30:00Z", "2024-11-02T19:15:00Z", "2024-11-02T21:30:00Z", "2024-11-01T08:00:00Z",
+			"2024-10-31T21:30:00Z", "2024-10-31T03:00:00Z"}},
 		{"iso-dates.xml", []string{"2024-11-05T11:35:09Z", "2024-11-04T15:00:00Z", "2024-11-03T09:00:00Z", "2024-11-03T00:00:00Z",
 			"2024-11-01T16:30:00Z", "2024-10-31T16:00:00Z", "2024-10-30T14:00:00Z"}},
 	}

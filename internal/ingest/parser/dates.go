@@ -258,18 +258,21 @@ var monthNames = func() map[string]time.Month {
 	return m
 }()
 
-// zoneOffsets are the zone abbreviations RFC 822 names, those of Europe
-// (Central Europe's in English and German), and those of other zones
-// feeds name theirs by that stand for one offset only, by their offset.
+// zoneOffsets are the zone abbreviations RFC 822 names, North America's
+// generic ones ("PT", read as standard time, as lenient readers read
+// them), those of Europe (Central Europe's in English, as Middle Europe's
+// too, and German), and those of other zones feeds name theirs by that
+// stand for one offset only, by their offset.
 // "IST" (India, Ireland, Israel) and "CST" in China are not told apart:
 // an ambiguous one is left out, or read as RFC 822 reads it.
 var zoneOffsets = map[string]string{
 	"UT": "+0000", "UTC": "+0000", "GMT": "+0000", "Z": "+0000",
 	"EST": "-0500", "EDT": "-0400", "CST": "-0600", "CDT": "-0500",
 	"MST": "-0700", "MDT": "-0600", "PST": "-0800", "PDT": "-0700",
+	"AT": "-0400", "ET": "-0500", "CT": "-0600", "MT": "-0700", "PT": "-0800",
 	"AKST": "-0900", "AKDT": "-0800", "HST": "-1000", "NST": "-0330", "NDT": "-0230",
 	"WET": "+0000", "WEST": "+0100", "BST": "+0100", "EET": "+0200", "EEST": "+0300",
-	"CET": "+0100", "CEST": "+0200", "MEZ": "+0100", "MESZ": "+0200", "MSK": "+0300",
+	"CET": "+0100", "CEST": "+0200", "MET": "+0100", "MEST": "+0200", "MEZ": "+0100", "MESZ": "+0200", "MSK": "+0300",
 	"SAST": "+0200", "EAT": "+0300", "WAT": "+0100", "PKT": "+0500", "WIB": "+0700",
 	"HKT": "+0800", "SGT": "+0800", "PHT": "+0800", "AWST": "+0800", "JST": "+0900", "KST": "+0900",
 	"ACST": "+0930", "ACDT": "+1030", "AEST": "+1000", "AEDT": "+1100", "NZST": "+1200", "NZDT": "+1300",

@@ -279,13 +279,13 @@ func scanXML(doc []byte) *scan {
 				i = end
 				continue
 			}
+			linkText := false
 			if s.root == "feed" && name == "link" && rec >= 0 && !selfClosing {
 				if k := atomTextLink(doc, i+1+len(qname), attrsEnd, end, qname); k > 0 {
 					// "<link>https://…</link>", RSS's way in an Atom entry:
-					// its text is the address.
-					s.repairs = append(s.repairs, repair{pos: i, cut: end - i, text: "<" + qname + ` href="`})
+					// its text is the address (mended after its attributes).
 					s.note(lineOf(i), "Atom <link> with its address as text")
-					textLink = k
+					linkText, textLink = true, k
 				}
 			}
 			if rec >= 0 && len(stack) == recDepth+1 && textOnly[stack[recDepth]] && (textOnly[name] || itemPart[name]) {
@@ -310,6 +310,11 @@ func scanXML(doc []byte) *scan {
 				s.records[rec].lastChild = i
 			}
 			s.attrs(doc, i+1+len(qname), attrsEnd, lineOf) // after what the tag's start closed
+			if linkText {
+				// The text link's attributes stay: a rel="enclosure" one
+				// is no page of the entry's.
+				s.repairs = append(s.repairs, repair{pos: end - 1, cut: 1, text: ` href="`})
+			}
 			if !selfClosing {
 				stack, qnames, starts = append(stack, name), append(qnames, qname), append(starts, i)
 			} else if rec >= 0 && len(stack) == recDepth {
