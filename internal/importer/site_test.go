@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"newshub/internal/store/sqlite/sqlitetest"
+	"newshub/internal/testutil"
 )
 
 // TestSyncSiteNamesFilesThatAreNoConfiguration writes a site folder whose
@@ -64,16 +65,7 @@ func TestSyncSiteNamesFilesThatAreNoConfiguration(t *testing.T) {
 // force, and a file that never read is left out; each warning says which.
 func TestSyncSiteSaysWhatStandsInForARejectedFile(t *testing.T) {
 	dir := t.TempDir()
-	write := func(rel, body string) {
-		t.Helper()
-		p := filepath.Join(dir, filepath.FromSlash(rel))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	write := func(rel, body string) { testutil.WriteFile(t, dir, rel, body) }
 	write("_config.yml", "title: Low-Code Hub\ntopic: Low Code\ntimezone: UTC\n")
 	write("_data/topics/00-low-code.yaml", "taxonomy: topic\n_id: low-code\nname: Low Code\nkeywords:\n  - low code\n")
 	write("_data/topics/03-forms.yaml", "taxonomy: topic\n_id: forms\nname: Forms\nparent: Low Code\nkeywords:\n  - forms\n")
@@ -132,16 +124,7 @@ func TestSyncSiteSaysWhatStandsInForARejectedFile(t *testing.T) {
 // second topic of that _id.
 func TestSyncSiteKeepsNoSecondRecordOfATopic(t *testing.T) {
 	dir := t.TempDir()
-	write := func(rel, body string) {
-		t.Helper()
-		p := filepath.Join(dir, filepath.FromSlash(rel))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	write := func(rel, body string) { testutil.WriteFile(t, dir, rel, body) }
 	write("_config.yml", "title: Low-Code Hub\ntopic: Low Code\ntimezone: UTC\n")
 	write("_data/topics/00-low-code.yaml", "taxonomy: topic\n_id: low-code\nname: Low Code\nkeywords:\n  - low code\n")
 	write("_data/topics/06-sites.yaml", "taxonomy: topic\n_id: sites\nname: Sites (old)\nparent: Low Code\n")

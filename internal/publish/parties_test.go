@@ -2,15 +2,12 @@ package publish
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
 	"time"
-
-	"newshub/internal/site"
 )
 
 // partiesHub holds records whose provider names who made what it offers,
@@ -54,28 +51,7 @@ var partiesHub = map[string]string{
 // cannot give, and only the keys given in the V1 lists; null, or left out
 // in V1, when the provider names none.
 func TestProviderPublishersAndAuthorsArePublished(t *testing.T) {
-	dir := t.TempDir()
-	for rel, data := range partiesHub {
-		p := filepath.Join(dir, filepath.FromSlash(rel))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	ctx := context.Background()
-	st := openStore(t)
-	importDir(t, st, dir, nil)
-	s, err := site.Load(ctx, st)
-	if err != nil {
-		t.Fatal(err)
-	}
-	out := filepath.Join(t.TempDir(), "out")
-	now := time.Date(2021, 1, 21, 12, 0, 0, 0, time.UTC)
-	if _, err := Build(ctx, st, s, out, BuildOptions{Options: Options{Now: func() time.Time { return now }}}); err != nil {
-		t.Fatal(err)
-	}
+	out := buildHub(t, partiesHub, time.Date(2021, 1, 21, 12, 0, 0, 0, time.UTC))
 	read := func(doc string) []byte {
 		t.Helper()
 		data, err := os.ReadFile(filepath.Join(out, "api", filepath.FromSlash(doc)))

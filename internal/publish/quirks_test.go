@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"newshub/internal/site"
+	"newshub/internal/testutil"
 )
 
 // quirkHub holds records shaped like the irregular ones of Smartable's
@@ -74,28 +75,7 @@ func quirkRelated(n int) string {
 // out (events, V1); times are in the site's zone; a demoted article is on
 // no page.
 func TestSmartableQuirksPublishAsTheFormatSays(t *testing.T) {
-	dir := t.TempDir()
-	for rel, data := range quirkHub {
-		p := filepath.Join(dir, filepath.FromSlash(rel))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	ctx := context.Background()
-	st := openStore(t)
-	importDir(t, st, dir, nil)
-	s, err := site.Load(ctx, st)
-	if err != nil {
-		t.Fatal(err)
-	}
-	out := filepath.Join(t.TempDir(), "out")
-	now := time.Date(2020, 9, 20, 12, 0, 0, 0, time.UTC)
-	if _, err := Build(ctx, st, s, out, BuildOptions{Options: Options{Now: func() time.Time { return now }}}); err != nil {
-		t.Fatal(err)
-	}
+	out := buildHub(t, quirkHub, time.Date(2020, 9, 20, 12, 0, 0, 0, time.UTC))
 	items := func(doc string) map[string]*node {
 		t.Helper()
 		data, err := os.ReadFile(filepath.Join(out, "api", doc))
@@ -193,4 +173,26 @@ func TestSmartableQuirksPublishAsTheFormatSays(t *testing.T) {
 			}
 		})
 	}
+}
+
+// buildHub writes files (site path to content) into a site folder, imports
+// it into a new store and builds its API at now, returning the output.
+func buildHub(t *testing.T, files map[string]string, now time.Time) string {
+	t.Helper()
+	dir := t.TempDir()
+	for rel, data := range files {
+		testutil.WriteFile(t, dir, rel, data)
+	}
+	ctx := context.Background()
+	st := openStore(t)
+	importDir(t, st, dir, nil)
+	s, err := site.Load(ctx, st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(t.TempDir(), "out")
+	if _, err := Build(ctx, st, s, out, BuildOptions{Options: Options{Now: func() time.Time { return now }}}); err != nil {
+		t.Fatal(err)
+	}
+	return out
 }

@@ -100,3 +100,16 @@ func Files(t testing.TB, dir string) map[string][]byte {
 	}
 	return files
 }
+
+// WriteFile writes body to the file at the slash-separated path rel under
+// dir, making its folders.
+func WriteFile(t testing.TB, dir, rel, body string) {
+	t.Helper()
+	p := filepath.Join(dir, filepath.FromSlash(rel))
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
