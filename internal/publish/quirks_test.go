@@ -105,19 +105,7 @@ func TestSmartableQuirksPublishAsTheFormatSays(t *testing.T) {
 		}
 		return map[string]*node{tree.get("path").str: tree}
 	}
-	book := func(rel string) map[string]*node {
-		t.Helper()
-		data, err := os.ReadFile(filepath.Join(out, "api", "learning", rel, "index.json"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		tree, err := parseTree(data)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return map[string]*node{tree.get("path").str: tree}
-	}
-	graphs := book("books/example-press-graphs-in-practice")
+	graphs := doc("learning/books/example-press-graphs-in-practice")
 	recap := doc("news/2020/09/03/debate-recap-video")
 	tests := []struct {
 		doc  map[string]*node
