@@ -88,7 +88,7 @@ func TestGivenFieldsCoverEveryArticleField(t *testing.T) {
 	kept := []string{"PublishedDateTime", "CanonicalURL", "CdnAmpWebURL", "Topics", "Images",
 		"Quality", "Heat", "Published", "Has", "Related", "Story", "Explain", "Relevance", "Withheld", "PinnedUntil"}
 	mergeOnly := []string{"Category", "Title", "Excerpt", "OriginalURL", "WebURL", "AmpWebURL", "Type",
-		"Provider", "Secured", "Archived", "GUID", "FetchedAt", "Source"}
+		"Provider", "Secured", "FeaturedContent", "Archived", "GUID", "FetchedAt", "Source"}
 	placed := map[string]bool{}
 	for _, f := range append(kept, mergeOnly...) {
 		placed[f] = true

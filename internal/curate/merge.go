@@ -40,6 +40,7 @@ func Merge(dst, src *model.Article) {
 	fill(&dst.CdnAmpWebURL, src.CdnAmpWebURL)
 	fill(&dst.Type, src.Type)
 	fill(&dst.Secured, src.Secured)
+	fill(&dst.FeaturedContent, src.FeaturedContent)
 	fill(&dst.CanonicalURL, src.CanonicalURL)
 	fill(&dst.GUID, src.GUID)
 	fill(&dst.Story, src.Story)
