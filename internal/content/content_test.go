@@ -414,3 +414,37 @@ func TestStaticFile(t *testing.T) {
 		}
 	}
 }
+
+// TestPersonAffiliationAndLinkedIn reads the organization a profile names
+// under affiliation and its LinkedIn account, writes them back in the
+// generator's place and style, and rewrites only what changed.
+func TestPersonAffiliationAndLinkedIn(t *testing.T) {
+	data := string(readTestdata(t, "person.md"))
+	rec, err := Parse("_people/mira-okafor.md", []byte(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := rec.Person
+	if a := p.Affiliation; a == nil || a.Name != "Contoso" || a.Domain != "contoso.com" || len(a.Images) != 1 ||
+		a.Images[0].URL != "/assets/images/organizations/contoso.com-50x50.jpg" || a.Images[0].Width != 50 {
+		t.Errorf("affiliation decoded wrong: %+v", p.Affiliation)
+	}
+	if p.LinkedIn == nil || p.LinkedIn.URL != "https://www.linkedin.com/in/mira-okafor" {
+		t.Fatalf("linkedin decoded wrong: %+v", p.LinkedIn)
+	}
+	rec.Raw = nil
+	if err := Render(rec); err != nil {
+		t.Fatal(err)
+	}
+	if string(rec.Raw) != data {
+		t.Errorf("written from scratch differs from the fixture:\n%s", diffLines(data, string(rec.Raw)))
+	}
+	p.LinkedIn.URL = "https://www.linkedin.com/in/mokafor"
+	if err := Render(rec); err != nil {
+		t.Fatal(err)
+	}
+	want := strings.Replace(data, "/in/mira-okafor", "/in/mokafor", 1)
+	if string(rec.Raw) != want {
+		t.Errorf("edit of the LinkedIn address:\n%s", diffLines(want, string(rec.Raw)))
+	}
+}

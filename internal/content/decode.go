@@ -453,8 +453,13 @@ func (d *decoder) person(root *node) *model.Person {
 			pr.Type = d.str(key, v)
 		case "heat":
 			pr.Heat = d.int(key, v)
+		case "affiliation":
+			pv := d.provider(key, v)
+			pr.Affiliation = &pv
 		case "website":
 			pr.Website = d.str(key, v)
+		case "linkedin":
+			pr.LinkedIn = d.channel(key, v)
 		case "twitter":
 			tw := &model.Twitter{}
 			d.enter(key)

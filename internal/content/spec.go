@@ -86,8 +86,9 @@ var personSpec = spec[model.Person]{blocks: true, tail: "\n", fields: []field[mo
 	{"location", 0, func(e *enc, p *model.Person) { e.p(0, "location", p.Location) }},
 	{"type", 0, func(e *enc, p *model.Person) { e.q(0, "type", p.Type) }},
 	{"heat", 0, func(e *enc, p *model.Person) { e.int(0, "heat", p.Heat) }},
-	{"website", 1, func(e *enc, p *model.Person) { e.p(0, "website", p.Website) }},
-	{"twitter", 2, func(e *enc, p *model.Person) {
+	{"affiliation", 1, func(e *enc, p *model.Person) { e.provider(0, "affiliation", p.Affiliation, true) }},
+	{"website", 2, func(e *enc, p *model.Person) { e.p(0, "website", p.Website) }},
+	{"twitter", 3, func(e *enc, p *model.Person) {
 		if t := p.Twitter; t != nil {
 			e.b = append(e.b, "twitter:\n"...)
 			e.p(2, "username", t.Username)
@@ -95,12 +96,13 @@ var personSpec = spec[model.Person]{blocks: true, tail: "\n", fields: []field[mo
 			e.int(2, "followers", t.Followers)
 		}
 	}},
-	{"youtube", 3, func(e *enc, p *model.Person) { e.channel("youtube", p.YouTube) }},
-	{"facebook", 4, func(e *enc, p *model.Person) { e.channel("facebook", p.Facebook) }},
-	{"items", 5, func(e *enc, p *model.Person) { e.list(0, "items", p.Items, false, false) }},
-	{"topics", 6, func(e *enc, p *model.Person) { e.list(0, "topics", p.Topics, false, true) }},
-	{"images", 7, func(e *enc, p *model.Person) { e.images(0, "images", p.Images, false) }},
-	{"secured", 8, func(e *enc, p *model.Person) { e.q(0, "secured", p.Secured) }},
+	{"linkedin", 4, func(e *enc, p *model.Person) { e.channel("linkedin", p.LinkedIn) }},
+	{"youtube", 5, func(e *enc, p *model.Person) { e.channel("youtube", p.YouTube) }},
+	{"facebook", 6, func(e *enc, p *model.Person) { e.channel("facebook", p.Facebook) }},
+	{"items", 7, func(e *enc, p *model.Person) { e.list(0, "items", p.Items, false, false) }},
+	{"topics", 8, func(e *enc, p *model.Person) { e.list(0, "topics", p.Topics, false, true) }},
+	{"images", 9, func(e *enc, p *model.Person) { e.images(0, "images", p.Images, false) }},
+	{"secured", 10, func(e *enc, p *model.Person) { e.q(0, "secured", p.Secured) }},
 }}
 
 func (e *enc) channel(k string, c *model.Channel) {

@@ -287,22 +287,26 @@ type Twitter struct {
 // Person is a profile (_people/<slug>.md) or a people collection
 // (_people/collections/<slug>.md, Type "collection", with Items).
 type Person struct {
-	Name     string   `json:"name"`
-	Bio      string   `json:"bio"`
-	Location string   `json:"location,omitempty"`
-	Type     string   `json:"type"`
-	Heat     int      `json:"heat"`
-	Website  string   `json:"website,omitempty"`
-	Twitter  *Twitter `json:"twitter,omitempty"`
-	YouTube  *Channel `json:"youtube,omitempty"`
-	Facebook *Channel `json:"facebook,omitempty"`
-	Items    []string `json:"items,omitempty"`
-	Topics   []string `json:"topics"`
-	Images   []Image  `json:"images,omitempty"`
-	Secured  string   `json:"secured,omitempty"`
+	Name     string `json:"name"`
+	Bio      string `json:"bio"`
+	Location string `json:"location,omitempty"`
+	Type     string `json:"type"`
+	Heat     int    `json:"heat"`
+	// Affiliation is the organization the person works for, written
+	// like a provider (name, domain, images).
+	Affiliation *Provider `json:"affiliation,omitempty"`
+	Website     string    `json:"website,omitempty"`
+	Twitter     *Twitter  `json:"twitter,omitempty"`
+	LinkedIn    *Channel  `json:"linkedin,omitempty"`
+	YouTube     *Channel  `json:"youtube,omitempty"`
+	Facebook    *Channel  `json:"facebook,omitempty"`
+	Items       []string  `json:"items,omitempty"`
+	Topics      []string  `json:"topics"`
+	Images      []Image   `json:"images,omitempty"`
+	Secured     string    `json:"secured,omitempty"`
 }
 
-// Channel is a social account given by URL (YouTube, Facebook).
+// Channel is a social account given by URL (LinkedIn, YouTube, Facebook).
 type Channel struct {
 	URL         string `json:"url"`
 	Subscribers int    `json:"subscribers,omitempty"`

@@ -64,6 +64,11 @@ func generatedRecords(t *testing.T) []*model.Record {
 			if people == 1 {
 				r.Person.Twitter, r.Person.Images, r.Person.Location, r.Person.Website = nil, nil, "", ""
 			}
+			if people == 2 { // an affiliation and a LinkedIn account, as later hubs give them
+				r.Person.LinkedIn = &model.Channel{URL: "https://www.linkedin.com/in/example"}
+				r.Person.Affiliation = &model.Provider{Name: "Contoso", Domain: "contoso.com",
+					Images: []model.Image{{URL: "/assets/images/organizations/contoso.com-50x50.jpg", Width: 50, Height: 50}}}
+			}
 		case r.Learning != nil && r.Kind == model.KindLearning:
 			learning++
 			switch {

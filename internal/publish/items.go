@@ -250,25 +250,34 @@ type twitterJSON struct {
 	Followers int    `json:"followers"`
 }
 
+type linkedinJSON struct {
+	URL string `json:"url"`
+}
+
+// personJSON is a person (V1). LinkedIn and Affiliation follow the
+// twitter account, as in Smartable's people documents; the affiliation is
+// an organization in the V1 shape, with an empty path.
 type personJSON struct {
-	Path      string          `json:"path"`
-	Title     string          `json:"title"`
-	Excerpt   string          `json:"excerpt"`
-	SourceURL string          `json:"sourceUrl"`
-	WebURL    string          `json:"webUrl"`
-	Type      string          `json:"type"`
-	Name      string          `json:"name"`
-	Bio       string          `json:"bio"`
-	Location  string          `json:"location,omitempty"`
-	Website   string          `json:"website,omitempty"`
-	Twitter   *twitterJSON    `json:"twitter,omitempty"`
-	Topics    []string        `json:"topics"`
-	Highlight *highlightJSON  `json:"highlight,omitempty"`
-	TopItems  []personTopItem `json:"topItems,omitempty"`
-	Size      *int            `json:"size,omitempty"`
-	Heat      int             `json:"heat"`
-	Images    []personImage   `json:"images,omitempty"`
-	Content   string          `json:"content,omitempty"`
+	Path        string          `json:"path"`
+	Title       string          `json:"title"`
+	Excerpt     string          `json:"excerpt"`
+	SourceURL   string          `json:"sourceUrl"`
+	WebURL      string          `json:"webUrl"`
+	Type        string          `json:"type"`
+	Name        string          `json:"name"`
+	Bio         string          `json:"bio"`
+	Location    string          `json:"location,omitempty"`
+	Website     string          `json:"website,omitempty"`
+	Twitter     *twitterJSON    `json:"twitter,omitempty"`
+	LinkedIn    *linkedinJSON   `json:"linkedin,omitempty"`
+	Affiliation *partyV1        `json:"affiliation,omitempty"`
+	Topics      []string        `json:"topics"`
+	Highlight   *highlightJSON  `json:"highlight,omitempty"`
+	TopItems    []personTopItem `json:"topItems,omitempty"`
+	Size        *int            `json:"size,omitempty"`
+	Heat        int             `json:"heat"`
+	Images      []personImage   `json:"images,omitempty"`
+	Content     string          `json:"content,omitempty"`
 }
 
 type personTopItem struct {
