@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 )
@@ -52,14 +50,7 @@ var partiesHub = map[string]string{
 // in V1, when the provider names none.
 func TestProviderPublishersAndAuthorsArePublished(t *testing.T) {
 	out := buildHub(t, partiesHub, time.Date(2021, 1, 21, 12, 0, 0, 0, time.UTC))
-	read := func(doc string) []byte {
-		t.Helper()
-		data, err := os.ReadFile(filepath.Join(out, "api", filepath.FromSlash(doc)))
-		if err != nil {
-			t.Fatal(err)
-		}
-		return data
-	}
+	read := func(doc string) []byte { return readAPI(t, out, doc) }
 	// provider returns the provider of the item at path, compact, keys in
 	// the order written.
 	provider := func(doc, path string) string {

@@ -3,8 +3,6 @@ package publish
 import (
 	"bytes"
 	"encoding/json"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 )
@@ -35,14 +33,7 @@ var affiliationHub = map[string]string{
 // every other); a profile naming neither has neither key.
 func TestPersonAffiliationAndLinkedInArePublished(t *testing.T) {
 	out := buildHub(t, affiliationHub, time.Date(2021, 1, 21, 12, 0, 0, 0, time.UTC))
-	read := func(doc string) []byte {
-		t.Helper()
-		data, err := os.ReadFile(filepath.Join(out, "api", filepath.FromSlash(doc)))
-		if err != nil {
-			t.Fatal(err)
-		}
-		return data
-	}
+	read := func(doc string) []byte { return readAPI(t, out, doc) }
 	const want = `"twitter":{"username":"miraokafor","url":"https://twitter.com/miraokafor","followers":4312},` +
 		`"linkedin":{"url":"https://www.linkedin.com/in/mira-okafor"},` +
 		`"affiliation":{"path":"","name":"Contoso","domain":"contoso.com","images":[` +

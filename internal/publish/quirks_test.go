@@ -184,3 +184,14 @@ func buildHub(t *testing.T, files map[string]string, now time.Time) string {
 	}
 	return out
 }
+
+// readAPI returns the document at doc, a path under the API folder of the
+// build in out.
+func readAPI(t *testing.T, out, doc string) []byte {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(out, "api", filepath.FromSlash(doc)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
+}

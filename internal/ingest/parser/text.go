@@ -64,24 +64,28 @@ var charRef = regexp.MustCompile(`&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z]
 // each half is no character and is dropped. A lone half is left as it
 // is.
 func joinSurrogates(s string) string {
-	i := strings.Index(s, "&#")
-	if i < 0 {
-		return s
-	}
 	var b strings.Builder
-	for i >= 0 {
-		b.WriteString(s[:i])
-		s = s[i:]
-		if r, n := surrogatePair(s); n > 0 {
-			fmt.Fprintf(&b, "&#x%X;", r)
-			s = s[n:]
-		} else {
-			b.WriteString("&#")
-			s = s[2:]
+	done := 0 // s[:done] is in b; nothing is copied until a pair is found
+	for i := 0; ; {
+		k := strings.Index(s[i:], "&#")
+		if k < 0 {
+			break
 		}
-		i = strings.Index(s, "&#")
+		i += k
+		r, n := surrogatePair(s[i:])
+		if n == 0 {
+			i += 2
+			continue
+		}
+		b.WriteString(s[done:i])
+		fmt.Fprintf(&b, "&#x%X;", r)
+		i += n
+		done = i
 	}
-	b.WriteString(s)
+	if done == 0 {
+		return s // no pair: most text with references (&#8217;) is left as it is
+	}
+	b.WriteString(s[done:])
 	return b.String()
 }
 
