@@ -96,7 +96,11 @@ newshub=("$bin" --site "$site" --db "$dsn")
 # largest peak resident set), new (articles stored, from the summaries),
 # live_mb (the largest heap left after a collection, in any process: what
 # the process really holds, which the soft memory limit and the runtime's
-# overhead come on top of) and gcs (collections, in all).
+# overhead come on top of), gcs (collections, in all), gc_cpu (the
+# collector's CPU seconds, in all: assists, background and pause work,
+# without the idle-time marking that only uses a core nothing else wanted;
+# the machine's load stretches it) and gc_marked (the heap the collections
+# marked, in GB: their work, which the load does not change).
 rounds=0
 measure() {
   local n=$1 i pids=() t0 t1
@@ -113,8 +117,11 @@ measure() {
   for i in $(seq 1 "$n"); do
     wait "${pids[$((i - 1))]}" || { grep -v '^gc [0-9]' "$work/run.$i.err" >&2; exit 1; }
   done
-  # gctrace: "gc N @Ts P%: ..., BEFORE->AFTER_MARK->LIVE MB, ..."
-  read -r live_mb gcs <<<"$(cat "$work"/run.*.err | awk '/^gc [0-9]+ @/ { n++; split($11, h, "->"); if (h[3] + 0 > m) m = h[3] + 0 } END { print m + 0, n + 0 }')"
+  # gctrace: "gc N @Ts P%: W+W+W ms clock, STW+ASSIST/BG/IDLE+STW ms cpu, BEFORE->AFTER_MARK->LIVE MB, ..."
+  read -r live_mb gcs gc_cpu gc_marked <<<"$(cat "$work"/run.*.err | awk '/^gc [0-9]+ @/ {
+    n++; split($11, h, "->"); if (h[3] + 0 > m) m = h[3] + 0
+    split($8, c, "[+/]"); ms += c[1] + c[2] + c[3] + c[5]; marked += h[2]
+  } END { printf "%d %d %.2f %.1f\n", m, n, ms / 1000, marked / 1000 }')"
   t1=$(date +%s.%N)
   secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')
   cat "$work"/run.*.out >"$work/run.out"
@@ -143,7 +150,7 @@ if [ -n "${PG_STATS:-}" ]; then
     -c "SELECT relname, seq_scan, seq_tup_read, idx_scan, n_live_tup, analyze_count, autoanalyze_count FROM pg_stat_user_tables ORDER BY relname" >"$PG_STATS"
 fi
 first_pg_cpu=$(awk -v a="$pg0" -v b="$(pg_cpu)" 'BEGIN { printf "%.2f", b - a }')
-first_secs=$secs first_rss=$rss_mb first_cpu=$cpu first_new=$new first_live=$live_mb first_gcs=$gcs
+first_secs=$secs first_rss=$rss_mb first_cpu=$cpu first_new=$new first_live=$live_mb first_gcs=$gcs first_gc_cpu=$gc_cpu first_gc_marked=$gc_marked
 first_pages=$(sed -n 's/^pages: *\([0-9]*\) read.*/\1/p' "$work/run.out" | awk '{ s += $1 } END { print s + 0 }')
 first_failed=$(sed -n 's/^sources:.* \([0-9]*\) failed.*/\1/p' "$work/run.out" | awk '{ s += $1 } END { print s + 0 }')
 first_fetched=$(sed -n 's/^sources:.* due, \([0-9]*\) fetched.*/\1/p' "$work/run.out" | tr '\n' ' ')
@@ -164,6 +171,7 @@ if [ "$DB" = postgres ]; then
 fi
 echo "| first round: peak RSS (largest process) | ${first_rss} MB | < 250 MB |"
 echo "| first round: largest live heap after a collection / collections | ${first_live} MB / ${first_gcs} | |"
+echo "| first round: the collector's CPU time (without idle marking) / heap it marked | ${first_gc_cpu} s / ${first_gc_marked} GB | |"
 echo "| first round: articles stored a second (wall) | ${rate} | |"
 echo "| first round: articles stored / pages read / sources failed | ${first_new} / ${first_pages} / ${first_failed} | $((FEEDS * ITEMS)) / $((FEEDS * ITEMS)) / 0 |"
 echo "| first round: of the new, withheld as off topic | ${first_off:-0} | |"
