@@ -543,6 +543,9 @@ func TestParseReadsItemDates(t *testing.T) {
 			"2024-10-31T21:30:00Z", "2024-10-31T03:00:00Z"}},
 		{"iso-dates.xml", []string{"2024-11-05T11:35:09Z", "2024-11-04T15:00:00Z", "2024-11-03T09:00:00Z", "2024-11-03T00:00:00Z",
 			"2024-11-01T16:30:00Z", "2024-10-31T16:00:00Z", "2024-10-30T14:00:00Z"}},
+		// A Perforce date with its day name, in its zone; a month alone;
+		// two-digit years; a year alone is no date.
+		{"short-dates.xml", []string{"2024-11-01T12:30:00Z", "2024-10-01T00:00:00Z", "2024-10-28T00:00:00Z", "2024-10-27T00:00:00Z", ""}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
