@@ -124,6 +124,11 @@ var corpusCases = []corpusCase{
 	// Dates in ISO 8601's other forms, with slashes, with offsets from
 	// GMT or UTC.
 	{file: "iso-dates.xml", lenient: 7, stored: 7},
+	// Perforce's dates with a day name before them, a month alone,
+	// two-digit years, a year alone (no date).
+	{file: "short-dates.xml", lenient: 5, stored: 5},
+	// Atom 0.3 content in base64.
+	{file: "atom03-base64.atom", lenient: 2, stored: 2},
 	// Blogger through FeedBurner: share buttons and counters in the HTML.
 	{file: "feedflare.atom", lenient: 3, stored: 3},
 	// A link blog: posts about pages of other sites.

@@ -64,8 +64,10 @@ func generatedRecords(t *testing.T) []*model.Record {
 			if people == 1 {
 				r.Person.Twitter, r.Person.Images, r.Person.Location, r.Person.Website = nil, nil, "", ""
 			}
-			if people == 2 { // an affiliation and a LinkedIn account, as later hubs give them
+			if people == 2 { // an affiliation and other accounts, as later hubs give them
 				r.Person.LinkedIn = &model.Channel{URL: "https://www.linkedin.com/in/example"}
+				r.Person.YouTube = &model.Channel{URL: "https://www.youtube.com/user/example", Subscribers: 679}
+				r.Person.Facebook = &model.Channel{URL: "https://www.facebook.com/example"}
 				r.Person.Affiliation = &model.Provider{Name: "Contoso", Domain: "contoso.com",
 					Images: []model.Image{{URL: "/assets/images/organizations/contoso.com-50x50.jpg", Width: 50, Height: 50}}}
 			}

@@ -626,9 +626,7 @@ func (v *View) personItem(r *model.Record) *personJSON {
 	if p.Twitter != nil {
 		it.Twitter = &twitterJSON{Username: p.Twitter.Username, URL: p.Twitter.URL, Followers: p.Twitter.Followers}
 	}
-	if p.LinkedIn != nil {
-		it.LinkedIn = &linkedinJSON{URL: p.LinkedIn.URL}
-	}
+	it.LinkedIn, it.YouTube, it.Facebook = channelOf(p.LinkedIn), channelOf(p.YouTube), channelOf(p.Facebook)
 	if a := p.Affiliation; a != nil {
 		it.Affiliation = &partyV1{Name: a.Name, Domain: a.Domain, Images: providerImagesV1(v.base, a.Images)}
 	}

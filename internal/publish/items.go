@@ -250,13 +250,25 @@ type twitterJSON struct {
 	Followers int    `json:"followers"`
 }
 
-type linkedinJSON struct {
-	URL string `json:"url"`
+// channelJSON is an account given by its address: LinkedIn's, Facebook's,
+// or YouTube's with its subscribers.
+type channelJSON struct {
+	URL         string `json:"url"`
+	Subscribers int    `json:"subscribers,omitempty"`
+}
+
+// channelOf is c published; nil for none.
+func channelOf(c *model.Channel) *channelJSON {
+	if c == nil {
+		return nil
+	}
+	return &channelJSON{URL: c.URL, Subscribers: c.Subscribers}
 }
 
 // personJSON is a person (V1). LinkedIn and Affiliation follow the
-// twitter account, as in Smartable's people documents; the affiliation is
-// an organization in the V1 shape, with an empty path.
+// twitter account, as in Smartable's people documents, and YouTube and
+// Facebook come between them, in the order of the record; the
+// affiliation is an organization in the V1 shape, with an empty path.
 type personJSON struct {
 	Path        string          `json:"path"`
 	Title       string          `json:"title"`
@@ -269,7 +281,9 @@ type personJSON struct {
 	Location    string          `json:"location,omitempty"`
 	Website     string          `json:"website,omitempty"`
 	Twitter     *twitterJSON    `json:"twitter,omitempty"`
-	LinkedIn    *linkedinJSON   `json:"linkedin,omitempty"`
+	LinkedIn    *channelJSON    `json:"linkedin,omitempty"`
+	YouTube     *channelJSON    `json:"youtube,omitempty"`
+	Facebook    *channelJSON    `json:"facebook,omitempty"`
 	Affiliation *partyV1        `json:"affiliation,omitempty"`
 	Topics      []string        `json:"topics"`
 	Highlight   *highlightJSON  `json:"highlight,omitempty"`

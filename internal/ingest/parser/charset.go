@@ -58,9 +58,15 @@ func decode(body []byte, contentType string) ([]byte, []string, error) {
 	if !utf8.Valid(body) {
 		enc := pickEncoding(headerCharset(contentType), declared)
 		if enc == nil && !mostlyUTF8(body) {
-			if lang, name, e := languageEncoding(body); e != nil {
+			lang, name, e := languageEncoding(body)
+			switch {
+			case e != nil:
 				enc = e
 				notes = append(notes, fmt.Sprintf("undeclared encoding read as %s, the usual one of its language %q", name, lang))
+			case lang == "":
+				if name, enc = doubleByteEncoding(body); enc != nil {
+					notes = append(notes, fmt.Sprintf("undeclared encoding read as %s, by the shape of its bytes", name))
+				}
 			}
 		}
 		if enc == nil {
@@ -165,6 +171,78 @@ func languageEncoding(body []byte) (lang, name string, enc encoding.Encoding) {
 		}
 	}
 	return lang, name, enc
+}
+
+// doubleByteEncoding returns the Chinese or Korean encoding a document
+// that declares neither its encoding nor its language is in, told by the
+// shape of its bytes, with the encoding's name; nil when the bytes do not
+// say it clearly. In those encodings every byte from 0x80 leads a pair,
+// whose second byte is no space, digit or punctuation: a document in a
+// Windows code page (a Latin letter with an accent before a space, an
+// odd-length Cyrillic word, typographic quotes below 0xA1) is not one.
+// Their letters come in runs, where a Latin text's accented letters
+// that happen to pair with the next letter ("ção") stand alone: half
+// the pairs at least must be next to another. Pairs whose both bytes are
+// from 0xA1 are EUC (GB2312, or Korean when
+// almost all its letters are Hangul syllables, rows 0xB0 to 0xC8); Big5
+// pairs often end below 0xA1, and its common characters lead with 0xA4
+// to 0xC6, where a Latin-1 text's lower-case letters never do. The guess
+// must decode without a fault.
+func doubleByteEncoding(body []byte) (name string, enc encoding.Encoding) {
+	var pairs, inRuns, lowTrail, letters, hangul, big5Common int
+	run, lastEnd := 0, -2 // the pairs of the current run, where the last ended
+	for i := 0; i < len(body); i++ {
+		lead := body[i]
+		if lead < 0x80 {
+			continue
+		}
+		if lead < 0xa1 || lead == 0xff || i+1 == len(body) || body[i+1] < 0x40 || body[i+1] == 0x7f || body[i+1] == 0xff {
+			return "", nil
+		}
+		if run = run + 1; i != lastEnd+1 {
+			run = 1
+		}
+		switch {
+		case run == 2:
+			inRuns += 2
+		case run > 2:
+			inRuns++
+		}
+		i++
+		lastEnd = i
+		pairs++
+		if body[i] < 0xa1 {
+			lowTrail++
+		}
+		if lead >= 0xb0 {
+			letters++
+			if lead <= 0xc8 {
+				hangul++
+			}
+		}
+		if lead >= 0xa4 && lead <= 0xc6 {
+			big5Common++
+		}
+	}
+	var label string
+	switch {
+	case pairs < 4 || inRuns*2 < pairs:
+		return "", nil
+	case lowTrail == 0 && hangul*10 >= letters*9:
+		label = "euc-kr"
+	case lowTrail == 0:
+		label = "gb18030"
+	case big5Common*3 >= pairs*2:
+		label = "big5"
+	default:
+		return "", nil
+	}
+	enc, name = charset.Lookup(label)
+	out, err := enc.NewDecoder().Bytes(body)
+	if err != nil || bytes.ContainsRune(out, utf8.RuneError) {
+		return "", nil
+	}
+	return name, enc
 }
 
 // utf16Encoding returns the UTF-16 encoding body is in, or nil.

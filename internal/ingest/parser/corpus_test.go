@@ -297,6 +297,25 @@ func TestParseReadsVideoDescriptions(t *testing.T) {
 	}
 }
 
+// TestParseDecodesBase64Content reads Atom 0.3 content given in base64
+// (mode="base64") as the HTML it encodes, its picture found as any other.
+func TestParseDecodesBase64Content(t *testing.T) {
+	f, err := Parse(readCorpus(t, "atom03-base64.atom"), "", "https://harborboard.example/atom.xml")
+	if err != nil || len(f.Items) != 2 {
+		t.Fatalf("%v, %+v", err, f)
+	}
+	want := `<div><p>The harbor board approved the new mooring plan.</p><img src="/images/mooring-plan.png" width="640" height="480"/><p>Comments close Friday.</p></div>`
+	if got := f.Items[0].Content; got != want {
+		t.Errorf("content %q, want %q", got, want)
+	}
+	if im := f.Items[0].Images; len(im) != 1 || im[0].URL != "https://harborboard.example/images/mooring-plan.png" {
+		t.Errorf("images %+v", im)
+	}
+	if got := f.Items[1].Content; got != "<p>Dredging of the north channel starts Monday.</p>" {
+		t.Errorf("escaped content %q", got)
+	}
+}
+
 func TestParseTruncatedItemKeepsOnlyItsCompleteParts(t *testing.T) {
 	f, err := Parse(readCorpus(t, "truncated.xml"), "", "https://statehousewire.example/feed")
 	if err != nil {
@@ -543,6 +562,9 @@ func TestParseReadsItemDates(t *testing.T) {
 			"2024-10-31T21:30:00Z", "2024-10-31T03:00:00Z"}},
 		{"iso-dates.xml", []string{"2024-11-05T11:35:09Z", "2024-11-04T15:00:00Z", "2024-11-03T09:00:00Z", "2024-11-03T00:00:00Z",
 			"2024-11-01T16:30:00Z", "2024-10-31T16:00:00Z", "2024-10-30T14:00:00Z"}},
+		// A Perforce date with its day name, in its zone; a month alone;
+		// two-digit years; a year alone is no date.
+		{"short-dates.xml", []string{"2024-11-01T12:30:00Z", "2024-10-01T00:00:00Z", "2024-10-28T00:00:00Z", "2024-10-27T00:00:00Z", ""}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {

@@ -109,16 +109,26 @@ func parseForms(s string) (time.Time, error) {
 
 // isoForms rewrites what Go's layouts do not read in the forms the
 // layouts do: ISO 8601's basic format ("20241105T100000Z"), slashes for
-// its dashes ("2024/11/05"), one-digit minutes or seconds ("12:35:9"), an
-// offset in hours or from GMT or UTC ("+01", "GMT+2", see offsetZone).
-// The end of a day, "24:00:00", is written as its start: endOfDay says
-// the time is a day later. Each rewrite is tried only where a byte or two
-// of s says it may apply: most dates need none.
+// its dashes ("2024/11/05", after a day name too, see dropDayName), a
+// year and month alone ("2024-11", the month's first day, as W3C-DTF
+// allows), two-digit years (see shortYear), one-digit minutes or seconds
+// ("12:35:9"), an offset in hours or from GMT or UTC ("+01", "GMT+2", see
+// offsetZone). The end of a day, "24:00:00", is written as its start:
+// endOfDay says the time is a day later. Each rewrite is tried only where
+// a byte or two of s says it may apply: most dates need none.
 func isoForms(s string) (_ string, endOfDay bool) {
-	if len(s) >= 15 && s[8] == 'T' && isDigits(s[:8]) && isDigits(s[9:15]) {
+	if len(s) > 0 && s[0] >= 'A' {
+		s = dropDayName(s)
+	}
+	switch {
+	case len(s) >= 15 && s[8] == 'T' && isDigits(s[:8]) && isDigits(s[9:15]):
 		s = s[:4] + "-" + s[4:6] + "-" + s[6:8] + "T" + s[9:11] + ":" + s[11:13] + ":" + s[13:]
-	} else if len(s) >= 10 && s[4] == '/' && s[7] == '/' && isDigits(s[:4]) {
+	case len(s) >= 10 && s[4] == '/' && s[7] == '/' && isDigits(s[:4]):
 		s = s[:4] + "-" + s[5:7] + "-" + s[8:]
+	case len(s) == 7 && s[4] == '-' && isDigits(s[:4]) && isDigits(s[5:]):
+		s += "-01"
+	case len(s) == 6 || len(s) >= 8 && s[2] == '-':
+		s = shortYear(s)
 	}
 	for i := strings.IndexByte(s, ':'); i >= 0 && i+1 < len(s); {
 		if isDigit(s[i+1]) && (i+2 == len(s) || !isDigit(s[i+2])) {
@@ -137,6 +147,43 @@ func isoForms(s string) (_ string, endOfDay bool) {
 		s, endOfDay = s[:i]+"00"+s[i+2:], true
 	}
 	return s, endOfDay
+}
+
+// dropDayName drops the day's name before a date written in digits, year
+// first, as Perforce's feeds write one ("Fri, 2006/09/15 08:19:53 EDT");
+// any other s is returned as it is.
+func dropDayName(s string) string {
+	name, rest, ok := strings.Cut(s, " ")
+	rest = strings.TrimLeft(rest, " ")
+	name = strings.TrimSuffix(name, ",")
+	if !ok || len(name) < 3 || len(name) > 9 || len(rest) < 5 || !isDigits(rest[:4]) || rest[4] != '/' && rest[4] != '-' {
+		return s
+	}
+	for i := 0; i < len(name); i++ {
+		if c := name[i] | 0x20; c < 'a' || c > 'z' {
+			return s
+		}
+	}
+	return rest
+}
+
+// shortYear writes a date of ISO 8601:1988 with a two-digit year, in its
+// extended ("03-12-31", a time may follow) or basic ("031231") format,
+// with four: years from 69 are of the 1900s, as Go reads two-digit years.
+// Any other s is returned as it is.
+func shortYear(s string) string {
+	switch {
+	case len(s) == 6 && isDigits(s):
+		s = s[:2] + "-" + s[2:4] + "-" + s[4:]
+	case len(s) >= 8 && s[2] == '-' && s[5] == '-' && isDigits(s[:2]) && isDigits(s[3:5]) && isDigits(s[6:8]) &&
+		(len(s) == 8 || s[8] == 'T' || s[8] == ' '):
+	default:
+		return s
+	}
+	if s[0] >= '7' || s[:2] == "69" {
+		return "19" + s
+	}
+	return "20" + s
 }
 
 // offsetZone rewrites a date whose zone is an offset Go reads as UTC or

@@ -115,10 +115,19 @@ func TestParseDateReadsTheFormsFeedsWrite(t *testing.T) {
 		{"Tue, 05 Nov 2024 10:00:00 -0500 (EST)", "2024-11-05T15:00:00Z"}, // a comment after the zone
 		{"Tue, 05 Nov 2024 10:00:00 GMT+2 (EET)", "2024-11-05T08:00:00Z"}, //
 		{"2024-11-05", "2024-11-05T00:00:00Z"},                            // a date is no offset
-		{"2024-11-05T10:00:00+25", ""},                                    // no such offset
-		{"20241105", ""},                                                  // eight digits: neither a Unix time nor a layout
-		{"17308008001", ""},                                               // eleven digits
-		{"-1730800800", ""},                                               // before 1970
+		{"Fri, 2024/11/01 08:30:00 -0400", "2024-11-01T12:30:00Z"},        // Perforce's, a day name first
+		{"Friday 2024-11-01 08:30:00", "2024-11-01T08:30:00Z"},            //
+		{"2024-11", "2024-11-01T00:00:00Z"},                               // a month alone
+		{"24-11-05", "2024-11-05T00:00:00Z"},                              // a two-digit year
+		{"241105", "2024-11-05T00:00:00Z"},                                //
+		{"99-12-31T23:00:00Z", "1999-12-31T23:00:00Z"},                    //
+		{"24-13-05", ""},               // no such month
+		{"2024", ""},                   // a year alone
+		{"2024-11-05T25:00:00Z", ""},   // no such hour
+		{"2024-11-05T10:00:00+25", ""}, // no such offset
+		{"20241105", ""},               // eight digits: neither a Unix time nor a layout
+		{"17308008001", ""},            // eleven digits
+		{"-1730800800", ""},            // before 1970
 		{"yesterday", ""},
 		{"", ""},
 	}

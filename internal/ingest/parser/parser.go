@@ -118,12 +118,13 @@ func parseDecoded(body []byte, feedURL string) (*Feed, error) {
 }
 
 // parseGofeed parses one XML document with gofeed, what is relative to
-// an xml:base resolved as RFC 3986 resolves it (see markBases).
+// an xml:base resolved as RFC 3986 resolves it (see markBases), Atom
+// 0.3's base64 texts decoded (see decodeBase64Texts).
 func parseGofeed(doc []byte) (*gofeed.Feed, error) {
 	p := gofeed.NewParser()
 	p.RSSTranslator = rssTranslator{gofeed.DefaultRSSTranslator{DisableContentImageScan: true}}
 	p.AtomTranslator = atomTranslator{}
-	doc, marks := markBases(doc)
+	doc, marks := markBases(decodeBase64Texts(doc))
 	gf, err := p.Parse(bytes.NewReader(doc))
 	if errors.Is(err, gofeed.ErrFeedTypeNotDetected) {
 		return nil, fmt.Errorf("%w: %w", ErrNotAFeed, err)

@@ -124,6 +124,11 @@ func TestParseCharsets(t *testing.T) {
 		{"big5-undeclared.xml", "", "即時新聞", "颱風警報解除"},
 		{"cp1251-undeclared.xml", "text/xml", "Новости", "Выборы в Москве"},
 		{"shiftjis-undeclared.xml", "", "日記", "選挙の結果について"},
+		// Declaring no language either: Chinese or Korean told by the
+		// shape of the bytes (see TestDoubleByteEncodingLeavesOtherTextsAlone).
+		{"euckr-nolanguage.xml", "", "동네 소식 블로그", "동네 도서관 새 단장"},
+		{"gb2312-nolanguage.xml", "", "社区新闻", "社区图书馆重新开放"},
+		{"big5-nolanguage.atom", "", "社區新聞", "社區圖書館重新開放"},
 		// A header or a declaration still wins over the language.
 		{"cp1251-undeclared.xml", "text/xml; charset=windows-1251", "Новости", "Выборы в Москве"},
 	}
