@@ -4,6 +4,9 @@ import (
 	"testing"
 
 	"newshub/internal/store/postgres/pgtest"
+	"newshub/internal/testutil"
 )
 
-func TestMain(m *testing.M) { pgtest.Main(m) }
+// TestMain stops the PostgreSQL server the tests may have started and
+// removes the binary they share.
+func TestMain(m *testing.M) { pgtest.Main(m, testutil.RemoveBinary) }

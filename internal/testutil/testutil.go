@@ -2,11 +2,13 @@
 package testutil
 
 import (
+	"fmt"
 	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"sync"
 	"testing"
 )
 
@@ -65,17 +67,48 @@ func Chromium(t testing.TB) string {
 	return ""
 }
 
-// BuildBinary builds the newshub command into a temporary folder of t and
-// returns its path, for tests that run it as a real process.
+// BuildBinary returns the newshub command built from this checkout. It is
+// built once per test binary and shared by every test that asks (linking
+// the whole program takes seconds each time); RemoveBinary, called when
+// the tests end, removes it.
 func BuildBinary(t testing.TB) string {
 	t.Helper()
-	bin := filepath.Join(t.TempDir(), "newshub")
-	cmd := exec.Command("go", "build", "-o", bin, "./cmd/newshub")
-	cmd.Dir = Root(t)
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
+	root := Root(t)
+	built.once.Do(func() {
+		dir, err := os.MkdirTemp("", "newshub-test-bin-")
+		if err != nil {
+			built.err = err
+			return
+		}
+		built.dir = dir
+		bin := filepath.Join(dir, "newshub")
+		cmd := exec.Command("go", "build", "-o", bin, "./cmd/newshub")
+		cmd.Dir = root
+		if out, err := cmd.CombinedOutput(); err != nil {
+			built.err = fmt.Errorf("go build: %v\n%s", err, out)
+			return
+		}
+		built.bin = bin
+	})
+	if built.err != nil {
+		t.Fatal(built.err)
 	}
-	return bin
+	return built.bin
+}
+
+// built is the binary BuildBinary shares.
+var built struct {
+	once sync.Once
+	dir  string
+	bin  string
+	err  error
+}
+
+// RemoveBinary removes the binary BuildBinary built, if it did.
+func RemoveBinary() {
+	if built.dir != "" {
+		os.RemoveAll(built.dir)
+	}
 }
 
 // Files returns the bytes of every file under dir (a link is read

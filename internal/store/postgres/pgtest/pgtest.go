@@ -47,9 +47,13 @@ var (
 	missing string // why there is no server to test against; "" when there is
 )
 
-// Main runs the tests of a package and stops the server afterwards.
-func Main(m *testing.M) {
+// Main runs the tests of a package and stops the server afterwards, after
+// running the package's own cleanups, if any.
+func Main(m *testing.M, cleanups ...func()) {
 	code := m.Run()
+	for _, c := range cleanups {
+		c()
+	}
 	if srv != nil {
 		if err := srv.stop(); err != nil {
 			fmt.Fprintf(os.Stderr, "pgtest: %v\n", err)
