@@ -68,6 +68,8 @@ var corpusCases = []corpusCase{
 	{file: "wrong-types.json", lenient: 3, stored: 2, notStored: map[string]int{ReasonMalformed: 1, ReasonNoTitle: 1}},
 	{file: "rss-in-json.json", failed: true},
 	{file: "truncated-json.json", lenient: 2, stored: 2},
+	// Written by a template: trailing commas, raw line breaks, a comment.
+	{file: "json-template.json", lenient: 3, stored: 3},
 	{file: "truncated.xml", lenient: 3, stored: 3},
 	{file: "truncated.atom", lenient: 3, stored: 3},
 	{file: "cdata-unterminated.xml", lenient: 3, stored: 3},

@@ -363,6 +363,23 @@ func TestParseJSONFeedLeniently(t *testing.T) {
 	if err != nil || len(f.Items) != 2 || !strings.Contains(f.Malformed, "line 7: the document ends early") {
 		t.Fatalf("truncated JSON Feed: %v, %d items, %q", err, len(f.Items), f.Malformed)
 	}
+	// Written by a template: commas before closing brackets, a line
+	// break and a tab left raw in strings, a comment between items.
+	f, err = Parse(readCorpus(t, "json-template.json"), "application/feed+json", "https://harbornotes.example/feed.json")
+	if err != nil || len(f.Items) != 3 || len(f.Unreadable) != 0 {
+		t.Fatalf("JSON Feed from a template: %v, %d items, %v, %q", err, len(f.Items), f.Unreadable, f.Malformed)
+	}
+	if got := f.Items[0].Content; got != "<p>The 7:10 boat runs twice.\nRiders with a ballot envelope ride free.</p>" {
+		t.Errorf("content with a raw line break read as %q", got)
+	}
+	if got := f.Items[2].Title; got != "Candidate night at the grange hall" {
+		t.Errorf("last title %q", got)
+	}
+	for _, want := range []string{"line 11: a line break or tab not escaped in a string", "line 13: a comma before a closing bracket", "line 15: a comment"} {
+		if !strings.Contains(f.Malformed, want) {
+			t.Errorf("Malformed = %q, want it to say %q", f.Malformed, want)
+		}
+	}
 	// Items that are no list: said once.
 	f, err = Parse([]byte(`{"version":"https://jsonfeed.org/version/1.1","title":"Empty","items":null}`), "", "https://empty.example/feed.json")
 	if err != nil || len(f.Items) != 0 || f.Malformed != "malformed JSON Feed, read what could be read: items: want a list of items" {
