@@ -83,6 +83,8 @@ var corpusCases = []corpusCase{
 	// Chinese in GB2312 with no encoding declared: read as the language's
 	// usual encoding, not as Windows-1252 (a title is checked below).
 	{file: "gb2312-undeclared.xml", lenient: 2, stored: 2},
+	// Windows-1251, declared after a PHP warning.
+	{file: "php-warning-1251.xml", lenient: 2, stored: 2},
 	{file: "atom-in-xhtml.html", lenient: 2, stored: 2},
 	{file: "comment-dashes.xml", lenient: 3, stored: 3},
 	{file: "case-mismatch.xml", lenient: 3, stored: 3},

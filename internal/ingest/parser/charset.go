@@ -14,7 +14,13 @@ import (
 	"golang.org/x/text/encoding/unicode"
 )
 
-var xmlEncoding = regexp.MustCompile(`(?i)^(\s*<\?xml[^>]*?\bencoding\s*=\s*)(["'])([A-Za-z0-9._:-]+)(["'])`)
+// xmlDecl matches an XML declaration, and the encoding it names.
+var xmlDecl = regexp.MustCompile(`(?i)<\?xml\s(?:[^>]*?\bencoding\s*=\s*["']([A-Za-z0-9._:-]+)["'])?[^>]*\?>`)
+
+// declHead is how far into a document its XML declarations are looked
+// for: past a PHP warning or HTTP headers a server wrote before the
+// document, and a second declaration a template added to its own.
+const declHead = 1024
 
 // ToUTF8 returns body as UTF-8 without a byte-order mark, with any XML
 // declaration's encoding rewritten to UTF-8 so the XML parser does not
@@ -51,12 +57,24 @@ func decode(body []byte, contentType string) ([]byte, []string, error) {
 		notes = append(notes, fmt.Sprintf("%d stray bytes before the document", len(body)-len(rest)))
 		body = rest
 	}
-	var declared string
-	if m := xmlEncoding.FindSubmatch(body[:min(len(body), 512)]); m != nil {
-		declared = string(m[3])
+	decls := xmlDecl.FindAllSubmatchIndex(body[:min(len(body), declHead)], -1)
+	declared := []string{headerCharset(contentType)}
+	for _, m := range decls {
+		if m[2] >= 0 {
+			declared = append(declared, string(body[m[2]:m[3]]))
+		}
+	}
+	if len(decls) > 0 && len(bytes.TrimSpace(body[:decls[0][0]])) > 0 {
+		notes = append(notes, fmt.Sprintf("%d bytes of text before the XML declaration", decls[0][0]))
+	}
+	if len(decls) > 1 {
+		notes = append(notes, fmt.Sprintf("%d XML declarations", len(decls)))
 	}
 	if !utf8.Valid(body) {
-		enc := pickEncoding(headerCharset(contentType), declared)
+		// The header's charset, else the first declared encoding that
+		// is not UTF-8: a document that is not UTF-8 is not what a
+		// second declaration saying UTF-8 says.
+		enc := pickEncoding(declared...)
 		if enc == nil && !mostlyUTF8(body) {
 			if lang, name, e := languageEncoding(body); e != nil {
 				enc = e
@@ -77,14 +95,30 @@ func decode(body []byte, contentType string) ([]byte, []string, error) {
 			body = decoded
 		}
 	}
-	if declared != "" && !strings.EqualFold(declared, "utf-8") {
-		body = xmlEncoding.ReplaceAll(body, []byte("${1}${2}UTF-8${4}"))
-	}
+	body = declareUTF8(body)
 	if clean := dropControls(body); len(clean) < len(body) {
 		notes = append(notes, fmt.Sprintf("%d control characters dropped", len(body)-len(clean)))
 		body = clean
 	}
 	return body, notes, nil
+}
+
+// declareUTF8 rewrites the encoding the document's XML declarations
+// name, now that it is UTF-8, to UTF-8.
+func declareUTF8(body []byte) []byte {
+	var out []byte
+	at := 0
+	for _, m := range xmlDecl.FindAllSubmatchIndex(body[:min(len(body), declHead)], -1) {
+		if m[2] < 0 || strings.EqualFold(string(body[m[2]:m[3]]), "utf-8") {
+			continue
+		}
+		out = append(append(out, body[at:m[2]]...), "UTF-8"...)
+		at = m[3]
+	}
+	if out == nil {
+		return body
+	}
+	return append(out, body[at:]...)
 }
 
 // mostlyUTF8 reports whether more of body's non-ASCII bytes form valid

@@ -313,6 +313,8 @@ func TestParseEncodings(t *testing.T) {
 		{"utf16le.xml", "Διεθνή Νέα", "Οι κάλπες έκλεισαν", "https://diethni.example/kalpes-ekleisan"},
 		{"utf16be.xml", "Διεθνή Νέα", "Οι κάλπες έκλεισαν", "https://diethni-be.example/kalpes-ekleisan"},
 		{"atom-in-xhtml.html", "Harbor Gazette", "Harbor commission seats decided", "https://harborgazette.example/2024/harbor-commission"},
+		// A PHP warning before the declaration, which names the encoding.
+		{"php-warning-1251.xml", "Вести Заречья / Новости", "В Заречье открылся новый избирательный участок", "http://zarechye.example/news/1204/"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
@@ -325,8 +327,24 @@ func TestParseEncodings(t *testing.T) {
 			}
 		})
 	}
+	f, err := Parse(readCorpus(t, "php-warning-1251.xml"), "", "http://zarechye.example/rss.php")
+	if err != nil || !strings.Contains(f.Malformed, "210 bytes of text before the XML declaration") {
+		t.Fatalf("php-warning-1251: %v %q", err, f.Malformed)
+	}
+	// A second declaration, added by a template before its own: the one
+	// that names the encoding the document is in counts.
+	doc := append([]byte(`<?xml version="1.0" encoding="UTF-8"?>`+"\n"+`<?xml version="1.0" encoding="ISO-8859-2"?>`+
+		`<rss version="2.0"><channel><title>Wiadomo`), 0xB6)
+	doc = append(doc, `ci</title><item><title>Wyniki g`...)
+	doc = append(doc, 0xB3, 0xB1)
+	doc = append(doc, `</title><link>https://wiadomosci.example/1</link></item></channel></rss>`...)
+	f, err = Parse(doc, "", "https://wiadomosci.example/rss")
+	if err != nil || f.Title != "Wiadomości" || len(f.Items) != 1 || f.Items[0].Title != "Wyniki głą" ||
+		!strings.Contains(f.Malformed, "2 XML declarations") {
+		t.Fatalf("two declarations: %v %q %+v %q", err, f.Title, f.Items, f.Malformed)
+	}
 	// A stray Latin-1 byte in a UTF-8 document costs that character only.
-	f, err := Parse(readCorpus(t, "bom-junk.xml"), "", "https://lequotidien.example/feed")
+	f, err = Parse(readCorpus(t, "bom-junk.xml"), "", "https://lequotidien.example/feed")
 	if err != nil || f.Title != "Le Quotidien — Politique" || !strings.Contains(f.Malformed, "1 bytes that are not UTF-8") ||
 		!strings.Contains(f.Malformed, "1 control characters dropped") {
 		t.Fatalf("bom-junk: %v %q %q", err, f.Title, f.Malformed)
