@@ -145,6 +145,8 @@ var corpusCases = []corpusCase{
 	// Emoji written as the two halves of their surrogate pairs.
 	{file: "surrogate-refs.xml", lenient: 3, stored: 3},
 	{file: "surrogate-refs.json", lenient: 1, stored: 1},
+	// Emoji encoded as their surrogate halves (CESU-8), one half alone.
+	{file: "cesu8-emoji.xml", lenient: 3, stored: 3},
 	// Pictures loaded lazily, their addresses in data-src or srcset.
 	{file: "lazy-images.xml", lenient: 6, stored: 6},
 	// Authors' portraits beside their bylines.

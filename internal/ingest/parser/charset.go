@@ -6,6 +6,7 @@ import (
 	"mime"
 	"regexp"
 	"strings"
+	"unicode/utf16"
 	"unicode/utf8"
 
 	"golang.org/x/net/html/charset"
@@ -82,10 +83,13 @@ func decode(body []byte, contentType string) ([]byte, []string, error) {
 			}
 		}
 		if enc == nil {
-			var fixed int
-			body, fixed = fixUTF8(body)
+			var fixed, halves int
+			body, fixed, halves = fixUTF8(body)
 			if fixed > 0 {
 				notes = append(notes, fmt.Sprintf("%d bytes that are not UTF-8 read as Windows-1252", fixed))
+			}
+			if halves > 0 {
+				notes = append(notes, fmt.Sprintf("%d surrogate halves encoded one by one, as CESU-8 writes them", halves))
 			}
 		} else {
 			decoded, err := enc.NewDecoder().Bytes(body)
@@ -133,7 +137,10 @@ func mostlyUTF8(body []byte) bool {
 			continue
 		}
 		r, n := utf8.DecodeRune(body[i:])
-		if r == utf8.RuneError && n == 1 {
+		if _, ok := surrogateHalf(body[i:]); ok {
+			valid += 3
+			n = 3
+		} else if r == utf8.RuneError && n == 1 {
 			invalid++
 		} else {
 			valid += n
@@ -236,24 +243,41 @@ func skipToMarkup(body []byte) []byte {
 
 // fixUTF8 keeps the valid UTF-8 of body and reads each invalid byte as
 // Windows-1252, saying how many there were; a body with no multi-byte
-// UTF-8 at all is Windows-1252 throughout (an encoding, not a fault).
-func fixUTF8(body []byte) ([]byte, int) {
+// UTF-8 at all is Windows-1252 throughout (an encoding, not a fault). A
+// character beyond the Basic Multilingual Plane written as its two
+// surrogate halves, each encoded as UTF-8 would encode it (CESU-8, as
+// Java's modified UTF-8 and MySQL's old "utf8" write an emoji), is that
+// character; a half on its own is dropped. halves says how many halves
+// there were.
+func fixUTF8(body []byte) (out []byte, fixed, halves int) {
 	multi := false
 	for i := 0; i < len(body) && !multi; {
 		r, n := utf8.DecodeRune(body[i:])
-		multi = n > 1 && r != utf8.RuneError
+		_, half := surrogateHalf(body[i:])
+		multi = n > 1 && r != utf8.RuneError || half
 		i += n
 	}
 	dec := charmap.Windows1252.NewDecoder()
 	if !multi {
 		if out, err := dec.Bytes(body); err == nil {
-			return out, 0
+			return out, 0, 0
 		}
 	}
-	out := make([]byte, 0, len(body)+len(body)/16)
-	fixed := 0
+	out = make([]byte, 0, len(body)+len(body)/16)
 	for i := 0; i < len(body); {
 		r, n := utf8.DecodeRune(body[i:])
+		if hi, ok := surrogateHalf(body[i:]); ok {
+			halves++
+			lo, ok := surrogateHalf(body[i+3:])
+			if ok && utf16.IsSurrogate(hi) && hi < 0xDC00 && lo >= 0xDC00 {
+				out = utf8.AppendRune(out, utf16.DecodeRune(hi, lo))
+				halves++
+				i += 6
+				continue
+			}
+			i += 3
+			continue
+		}
 		if r == utf8.RuneError && n == 1 {
 			out = utf8.AppendRune(out, charmap.Windows1252.DecodeByte(body[i]))
 			fixed++
@@ -262,7 +286,16 @@ func fixUTF8(body []byte) ([]byte, int) {
 		}
 		i += n
 	}
-	return out, fixed
+	return out, fixed, halves
+}
+
+// surrogateHalf returns the UTF-16 surrogate half b starts with, encoded
+// as UTF-8 encodes a character (ED A0–BF 80–BF), which UTF-8 forbids.
+func surrogateHalf(b []byte) (rune, bool) {
+	if len(b) < 3 || b[0] != 0xED || b[1] < 0xA0 || b[1] > 0xBF || b[2] < 0x80 || b[2] > 0xBF {
+		return 0, false
+	}
+	return 0xD000 | rune(b[1]&0x3F)<<6 | rune(b[2]&0x3F), true
 }
 
 // dropControls removes the C0 control characters other than tab, line
