@@ -50,7 +50,8 @@ type repair struct {
 var textOnly = map[string]bool{"title": true, "link": true, "guid": true, "pubdate": true,
 	"published": true, "updated": true, "id": true, "comments": true, "creator": true, "date": true,
 	"videoid": true, "channelid": true, "duration": true, "explicit": true, "episode": true,
-	"season": true, "episodetype": true, "origlink": true}
+	"season": true, "episodetype": true, "origlink": true, "category": true, "subject": true, "keywords": true,
+	"commentrss": true}
 
 // voidElement are the HTML elements that never have content ("<br>",
 // "<img …>"): in a feed's unescaped HTML one is an element closed where
@@ -288,9 +289,12 @@ func scanXML(doc []byte) *scan {
 					linkText, textLink = true, k
 				}
 			}
-			if rec >= 0 && len(stack) == recDepth+1 && textOnly[stack[recDepth]] && (textOnly[name] || itemPart[name]) {
+			if rec >= 0 && len(stack) == recDepth+1 && textOnly[stack[recDepth]] && (textOnly[name] || itemPart[name]) &&
+				!(name == "category" && stack[recDepth] == "category" && !holdsText(doc, starts[recDepth], i)) {
 				// "<title>Results<link>...": an element that holds only
 				// text was left open; it ends where the next one starts.
+				// (A category holding no text before another is iTunes's,
+				// around its subcategory.)
 				s.repairs = append(s.repairs, repair{pos: i, text: "</" + qnames[recDepth] + ">"})
 				s.note(lineOf(i), "<%s> not closed", qnames[recDepth])
 				stack, qnames, starts = stack[:recDepth], qnames[:recDepth], starts[:recDepth]
@@ -435,6 +439,13 @@ func closedInRecord(doc []byte, from int, name, recName string) bool {
 			return false
 		}
 	}
+}
+
+// holdsText reports whether the element whose start tag is at doc[start:]
+// holds text other than white space before doc[end:].
+func holdsText(doc []byte, start, end int) bool {
+	k := bytes.IndexByte(doc[start:end], '>')
+	return k >= 0 && len(bytes.TrimSpace(doc[start+k+1:end])) > 0
 }
 
 // hasEndTag reports whether b holds an end tag of the element whose local
