@@ -70,6 +70,8 @@ var corpusCases = []corpusCase{
 	{file: "truncated-json.json", lenient: 2, stored: 2},
 	// Written by a template: trailing commas, raw line breaks, a comment.
 	{file: "json-template.json", lenient: 3, stored: 3},
+	// A PHP notice before the JSON.
+	{file: "php-warning.json", lenient: 2, stored: 2},
 	{file: "truncated.xml", lenient: 3, stored: 3},
 	{file: "truncated.atom", lenient: 3, stored: 3},
 	{file: "cdata-unterminated.xml", lenient: 3, stored: 3},

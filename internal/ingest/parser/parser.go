@@ -81,14 +81,19 @@ func Parse(body []byte, contentType, feedURL string) (*Feed, error) {
 	}
 	f, err := parseDecoded(body, feedURL)
 	if err == nil && len(mended) > 0 {
-		note := "malformed bytes (" + strings.Join(mended, "; ") + ")"
-		if f.Malformed == "" {
-			f.Malformed = fmt.Sprintf("%s: all %d items read", note, len(f.Items))
-		} else {
-			f.Malformed = note + "; " + f.Malformed
-		}
+		addNote(f, "malformed bytes ("+strings.Join(mended, "; ")+")")
 	}
 	return f, err
+}
+
+// addNote puts note, something mended before the feed was read, before
+// what f.Malformed says.
+func addNote(f *Feed, note string) {
+	if f.Malformed == "" {
+		f.Malformed = fmt.Sprintf("%s: all %d items read", note, len(f.Items))
+	} else {
+		f.Malformed = note + "; " + f.Malformed
+	}
 }
 
 func parseDecoded(body []byte, feedURL string) (*Feed, error) {
@@ -98,6 +103,14 @@ func parseDecoded(body []byte, feedURL string) (*Feed, error) {
 	}
 	sc := scanXML(body)
 	if sc.root == "" {
+		if k := jsonAfterText(body); k > 0 {
+			// A JSON Feed after a PHP warning or HTTP headers the
+			// server wrote into the body.
+			if f, err := parseJSON(body[k:], feedURL); err == nil {
+				addNote(f, fmt.Sprintf("%d bytes of text before the JSON document", k))
+				return f, nil
+			}
+		}
 		return nil, fmt.Errorf("parse feed: %w: no RSS, RDF or Atom root element", ErrNotAFeed)
 	}
 	// The document as a whole, mended where the scan found it broken: a
@@ -329,6 +342,12 @@ func cmpErr(errs ...error) error {
 		}
 	}
 	return nil
+}
+
+// jsonAfterText returns where the first line starting with "{" starts,
+// near the start of body; 0 when there is none.
+func jsonAfterText(body []byte) int {
+	return bytes.Index(body[:min(len(body), declHead)], []byte("\n{")) + 1
 }
 
 // firstByte returns the first byte of body that is not white space.
