@@ -402,9 +402,12 @@ func TestParseJSONFeedLeniently(t *testing.T) {
 	}
 	// A PHP notice before the document.
 	f, err = Parse(readCorpus(t, "php-warning.json"), "application/feed+json", "https://harborlights.example/feed.json")
-	if err != nil || len(f.Items) != 2 || f.Items[1].Title != "Volunteers clear the harbor beach" ||
+	if err != nil {
+		t.Fatalf("JSON Feed after a PHP notice: %v", err)
+	}
+	if len(f.Items) != 2 || f.Items[1].Title != "Volunteers clear the harbor beach" ||
 		f.Malformed != "115 bytes of text before the JSON document: all 2 items read" {
-		t.Fatalf("JSON Feed after a PHP notice: %v, %+v, %q", err, f.Items, f.Malformed)
+		t.Fatalf("JSON Feed after a PHP notice: %+v, %q", f.Items, f.Malformed)
 	}
 	// Items that are no list: said once.
 	f, err = Parse([]byte(`{"version":"https://jsonfeed.org/version/1.1","title":"Empty","items":null}`), "", "https://empty.example/feed.json")
