@@ -100,6 +100,7 @@ func TestParseRecoversMalformedXML(t *testing.T) {
 		{"bad-charref.xml", []string{"Council minutes October session", "Ferry schedule changes for election day", "Harbor master retires after 30 years"}, 0, "line 8: reference to a character XML forbids"},
 		{"surrogate-refs.xml", []string{"Block party after the polls close 🎉", "Bake sale for the school roof 🍰", "Lost cat on Quarry Lane please call"}, 0, "line 8: a character written as the two halves of a surrogate pair"},
 		{"unclosed-category.xml", []string{"Levy for the new middle school passes", "Ferry fares frozen for another year", "Podcast: the county races, explained"}, 0, "line 18: <category> not closed; line 25: <category> not closed): all 3 items read"},
+		{"unquoted-about.rdf", []string{"The November heron count", "First frost on the meadow"}, 0, "line 12: attribute value not quoted"},
 		{"cesu8-emoji.xml", []string{"Block party after the vote 🎉", "Polling place moved to the library 📚", "Lost dog near the school"}, 0, "7 surrogate halves encoded one by one, as CESU-8 writes them"},
 		{"unescaped-markup.xml", []string{"Parsing into Vec<String> without copies", "When HashMap<K, V> beats BTreeMap", "Benchmarks where n<ten thousand mislead", "Release notes for 0.9"}, 0, "line 9: <String> not closed; line 13: <br> not closed"},
 	}

@@ -245,7 +245,14 @@ func scanXML(doc []byte) *scan {
 				i++
 				continue
 			}
+			name := localName(qname)
 			selfClosing := n > 0 && bytes.HasSuffix(doc[i:end], []byte("/>"))
+			if selfClosing && name == recName && slashOfValue(doc[i:end-2]) {
+				// <item xml:base=https://example.com/a/>: the "/" ends an
+				// unquoted value, as HTML reads it; an item or entry is
+				// never empty but by mistake.
+				selfClosing = false
+			}
 			attrsEnd := end
 			switch {
 			case selfClosing:
@@ -253,7 +260,6 @@ func scanXML(doc []byte) *scan {
 			case n > 0 && doc[end-1] == '>':
 				attrsEnd--
 			}
-			name := localName(qname)
 			if s.root == "" {
 				switch name {
 				case "rss", "rdf", "feed":
@@ -439,6 +445,17 @@ func closedInRecord(doc []byte, from int, name, recName string) bool {
 			return false
 		}
 	}
+}
+
+// slashOfValue reports whether tag, a start tag up to the "/" of its
+// "/>", ends with an unquoted attribute value, which the "/" is part of.
+func slashOfValue(tag []byte) bool {
+	k := bytes.LastIndexByte(tag, '=')
+	if k < 0 {
+		return false
+	}
+	v := bytes.TrimLeft(tag[k+1:], " \t\r\n")
+	return len(v) > 0 && v[0] != '"' && v[0] != '\'' && !bytes.ContainsAny(v, " \t\r\n")
 }
 
 // holdsText reports whether the element whose start tag is at doc[start:]
