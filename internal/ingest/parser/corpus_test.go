@@ -204,6 +204,12 @@ func TestParseMendsAttributes(t *testing.T) {
 			t.Errorf("item %d images %+v, want %s %d wide", tt.item, im, tt.image, tt.width)
 		}
 	}
+	// An unquoted value ending in "/" before the ">" of a channel's or
+	// an item's start tag: the "/" is the value's, the element not empty.
+	f, err = Parse(readCorpus(t, "unquoted-about.rdf"), "", "https://fieldnotes.example/index.rdf")
+	if err != nil || f.Title != "Field Notes" || len(f.Items) != 2 || f.Items[0].Link != "https://fieldnotes.example/2024/11/heron-count/" {
+		t.Fatalf("unquoted-about.rdf: %v %q %+v", err, f.Title, f.Items)
+	}
 }
 
 // TestParseChoosesPictures checks the picture each item is given from its

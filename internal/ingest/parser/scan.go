@@ -247,10 +247,10 @@ func scanXML(doc []byte) *scan {
 			}
 			name := localName(qname)
 			selfClosing := n > 0 && bytes.HasSuffix(doc[i:end], []byte("/>"))
-			if selfClosing && name == recName && slashOfValue(doc[i:end-2]) {
-				// <item xml:base=https://example.com/a/>: the "/" ends an
-				// unquoted value, as HTML reads it; an item or entry is
-				// never empty but by mistake.
+			if selfClosing && (name == recName || name == "channel") && s.root != "" && slashOfValue(doc[i:end-2]) {
+				// <item rdf:about=https://example.com/a/>: the "/" ends an
+				// unquoted value, as HTML reads it; a channel, item or
+				// entry is never empty but by mistake.
 				selfClosing = false
 			}
 			attrsEnd := end
