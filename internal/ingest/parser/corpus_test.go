@@ -101,6 +101,7 @@ func TestParseRecoversMalformedXML(t *testing.T) {
 		{"surrogate-refs.xml", []string{"Block party after the polls close 🎉", "Bake sale for the school roof 🍰", "Lost cat on Quarry Lane please call"}, 0, "line 8: a character written as the two halves of a surrogate pair"},
 		{"unclosed-category.xml", []string{"Levy for the new middle school passes", "Ferry fares frozen for another year", "Podcast: the county races, explained"}, 0, "line 18: <category> not closed; line 25: <category> not closed): all 3 items read"},
 		{"unquoted-about.rdf", []string{"The November heron count", "First frost on the meadow"}, 0, "line 12: attribute value not quoted"},
+		{"unclosed-description.xml", []string{"Bridge closure pushed to spring", "Library hours extended for exams", "Photos: the harvest fair"}, 0, "line 10: <description> not closed; line 18: <description> not closed): all 3 items read"},
 		{"cesu8-emoji.xml", []string{"Block party after the vote 🎉", "Polling place moved to the library 📚", "Lost dog near the school"}, 0, "7 surrogate halves encoded one by one, as CESU-8 writes them"},
 		{"unescaped-markup.xml", []string{"Parsing into Vec<String> without copies", "When HashMap<K, V> beats BTreeMap", "Benchmarks where n<ten thousand mislead", "Release notes for 0.9"}, 0, "line 9: <String> not closed; line 13: <br> not closed"},
 	}
@@ -133,6 +134,27 @@ func TestParseRecoversMalformedXML(t *testing.T) {
 				t.Errorf("Malformed = %q, want it to say %q", f.Malformed, tt.where)
 			}
 		})
+	}
+}
+
+// TestParseEndsPartsLeftOpen checks that an item's description left open
+// holds its own text only, not the parts of the item after it, and that
+// a media:content's own title and description leave it whole.
+func TestParseEndsPartsLeftOpen(t *testing.T) {
+	f, err := Parse(readCorpus(t, "unclosed-description.xml"), "", "https://riversidegazette.example/rss")
+	if err != nil || len(f.Items) != 3 {
+		t.Fatalf("%v, %+v", err, f)
+	}
+	for i, want := range []string{"The county delays the repairs by four months.", "Open until midnight through December.", "Pumpkins, quilts and a tractor parade."} {
+		if got := strings.TrimSpace(f.Items[i].Summary); got != want {
+			t.Errorf("item %d summary %q, want %q", i, got, want)
+		}
+	}
+	if it := f.Items[0]; it.Published.IsZero() || it.GUID == "" {
+		t.Errorf("the parts after the description were not read: %+v", it)
+	}
+	if im := f.Items[2].Images; len(im) != 1 || im[0].URL != "https://riversidegazette.example/img/fair.jpg" {
+		t.Errorf("media:content read as %+v", im)
 	}
 }
 

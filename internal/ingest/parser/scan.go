@@ -71,6 +71,33 @@ var itemPart = map[string]bool{"description": true, "encoded": true, "author": t
 	"enclosure": true, "source": true, "creator": true, "date": true, "summary": true, "content": true,
 	"thumbnail": true}
 
+// htmlPart are the elements of an item or entry that hold its HTML,
+// escaped or not; htmlToo the item parts HTML has elements of the same
+// name as ("<details><summary>", "<picture><source>").
+var (
+	htmlPart = map[string]bool{"description": true, "summary": true, "content": true, "encoded": true}
+	htmlToo  = map[string]bool{"summary": true, "source": true}
+)
+
+// endsPart reports whether the start tag of an element named name at
+// doc[at:], right inside the item's part open (openQName as written, its
+// start tag at doc[start:]), means that part was left open: a part that
+// holds only text holds no element, and one that holds HTML no other
+// part of the item. A category holding no text before another is
+// iTunes's, around its subcategory; a media:content holds a title and a
+// description of its own.
+func endsPart(doc []byte, open, openQName string, start int, name string, at int) bool {
+	switch {
+	case open == "category" && name == "category":
+		return holdsText(doc, start, at)
+	case textOnly[open]:
+		return textOnly[name] || itemPart[name]
+	case htmlPart[open] && !strings.HasPrefix(openQName, "media:"):
+		return (textOnly[name] || itemPart[name]) && !htmlToo[name]
+	}
+	return false
+}
+
 // recordName is the element that holds one entry for each root.
 func recordName(root string) string {
 	if root == "feed" {
@@ -222,6 +249,15 @@ func scanXML(doc []byte) *scan {
 				if len(stack) == recDepth {
 					s.records[rec].lastChild = end
 				}
+			} else if rec >= 0 && name == recName && len(stack) > recDepth && unclosedIn(stack, name) == recDepth-1 {
+				// "<description>Text</item>": what was left open in the
+				// item ends with it.
+				s.note(lineOf(starts[recDepth]), "<%s> not closed", qnames[recDepth])
+				for k := len(stack) - 1; k >= recDepth; k-- {
+					s.repairs = append(s.repairs, repair{pos: i, text: "</" + qnames[k] + ">"})
+				}
+				popTo(name)
+				closeRecord(end, true)
 			} else if popTo(name) && rec >= 0 {
 				switch {
 				case len(stack) < recDepth:
@@ -295,12 +331,10 @@ func scanXML(doc []byte) *scan {
 					linkText, textLink = true, k
 				}
 			}
-			if rec >= 0 && len(stack) == recDepth+1 && textOnly[stack[recDepth]] && (textOnly[name] || itemPart[name]) &&
-				!(name == "category" && stack[recDepth] == "category" && !holdsText(doc, starts[recDepth], i)) {
-				// "<title>Results<link>...": an element that holds only
-				// text was left open; it ends where the next one starts.
-				// (A category holding no text before another is iTunes's,
-				// around its subcategory.)
+			if rec >= 0 && len(stack) == recDepth+1 && endsPart(doc, stack[recDepth], qnames[recDepth], starts[recDepth], name, i) {
+				// "<title>Results<link>...", "<description>Text<guid>":
+				// a part of the item was left open; it ends where the
+				// next one starts.
 				s.repairs = append(s.repairs, repair{pos: i, text: "</" + qnames[recDepth] + ">"})
 				s.note(lineOf(i), "<%s> not closed", qnames[recDepth])
 				stack, qnames, starts = stack[:recDepth], qnames[:recDepth], starts[:recDepth]
