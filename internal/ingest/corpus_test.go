@@ -107,6 +107,8 @@ var corpusCases = []corpusCase{
 	{file: "attachments-only.json", lenient: 2, stored: 2, notStored: map[string]int{ReasonNoLink: 1}},
 	{file: "atom-alternates.atom", lenient: 3, stored: 3},
 	{file: "idn-links.xml", lenient: 3, stored: 3},
+	// Links with a "%" that starts no escape ("50%-off").
+	{file: "percent-links.xml", lenient: 3, stored: 3},
 	{file: "atom-text-links.atom", lenient: 4, stored: 4},
 	// Permalink GUIDs relative to the site; a draft's opaque one is no link.
 	{file: "relative-guids.xml", lenient: 3, stored: 3, notStored: map[string]int{ReasonNoLink: 1}},

@@ -571,6 +571,11 @@ func resolve(base *url.URL, ref string) string {
 		ref = strings.ReplaceAll(ref, "&amp;", "&")
 	}
 	u, err := url.Parse(ref)
+	if err != nil && strings.Contains(ref, "%") {
+		// "/50%-off-sale": a "%" that starts no escape is itself, as
+		// browsers and lenient readers read it.
+		u, err = url.Parse(escapeStrayPercent(ref))
+	}
 	if err != nil {
 		return ""
 	}
@@ -590,6 +595,21 @@ func resolve(base *url.URL, ref string) string {
 		u.Host = h
 	}
 	return u.String()
+}
+
+// escapeStrayPercent escapes each "%" of s that is not followed by two
+// hexadecimal digits.
+func escapeStrayPercent(s string) string {
+	isHex := func(c byte) bool { return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F' }
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] == '%' && (i+2 >= len(s) || !isHex(s[i+1]) || !isHex(s[i+2])) {
+			b.WriteString("%25")
+			continue
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
 }
 
 func isASCII(s string) bool {
