@@ -74,6 +74,8 @@ var corpusCases = []corpusCase{
 	{file: "php-warning.json", lenient: 2, stored: 2},
 	{file: "truncated.xml", lenient: 3, stored: 3},
 	{file: "truncated.atom", lenient: 3, stored: 3},
+	// Cut in its last item's end tag, where a PHP fatal error was written.
+	{file: "php-fatal.xml", lenient: 3, stored: 3},
 	{file: "cdata-unterminated.xml", lenient: 3, stored: 3},
 	{file: "cdata-nested.xml", lenient: 3, stored: 3},
 	{file: "attr-junk.xml", lenient: 3, stored: 3},

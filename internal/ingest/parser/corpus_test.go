@@ -102,6 +102,7 @@ func TestParseRecoversMalformedXML(t *testing.T) {
 		{"unclosed-category.xml", []string{"Levy for the new middle school passes", "Ferry fares frozen for another year", "Podcast: the county races, explained"}, 0, "line 18: <category> not closed; line 25: <category> not closed): all 3 items read"},
 		{"unquoted-about.rdf", []string{"The November heron count", "First frost on the meadow"}, 0, "line 12: attribute value not quoted"},
 		{"unclosed-description.xml", []string{"Bridge closure pushed to spring", "Library hours extended for exams", "Photos: the harvest fair"}, 0, "line 10: <description> not closed; line 18: <description> not closed): all 3 items read"},
+		{"php-fatal.xml", []string{"Cider mill reopens after the fire", "Frost warning for the upper valley", "School bus routes change Monday"}, 0, "line 34: unescaped \"<\" in text; line 27: document ends inside <item>"},
 		{"cesu8-emoji.xml", []string{"Block party after the vote 🎉", "Polling place moved to the library 📚", "Lost dog near the school"}, 0, "7 surrogate halves encoded one by one, as CESU-8 writes them"},
 		{"unescaped-markup.xml", []string{"Parsing into Vec<String> without copies", "When HashMap<K, V> beats BTreeMap", "Benchmarks where n<ten thousand mislead", "Release notes for 0.9"}, 0, "line 9: <String> not closed; line 13: <br> not closed"},
 	}

@@ -189,6 +189,14 @@ func scanXML(doc []byte) *scan {
 			i += n
 		case bytes.HasPrefix(rest, []byte("</")):
 			qname := tagName(rest[2:])
+			if qname == "" {
+				// "</" and no name (an end tag cut short where a PHP
+				// error was written in): a stray "<", as in text.
+				s.repairs = append(s.repairs, repair{pos: i, cut: 1, text: "&lt;"})
+				s.note(lineOf(i), "unescaped \"<\" in text")
+				i++
+				continue
+			}
 			n := tagEnd(doc, i+2+len(qname), false)
 			end := i + 2 + len(qname) + n
 			name := localName(qname)
