@@ -89,6 +89,8 @@ var corpusCases = []corpusCase{
 	{file: "gb2312-undeclared.xml", lenient: 2, stored: 2},
 	// Windows-1251, declared after a PHP warning.
 	{file: "php-warning-1251.xml", lenient: 2, stored: 2},
+	// UTF-8, but for two bytes, declared as ISO-8859-1.
+	{file: "utf8-declared-latin1.xml", lenient: 2, stored: 2},
 	{file: "atom-in-xhtml.html", lenient: 2, stored: 2},
 	{file: "comment-dashes.xml", lenient: 3, stored: 3},
 	{file: "case-mismatch.xml", lenient: 3, stored: 3},

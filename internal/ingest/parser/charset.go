@@ -28,12 +28,12 @@ const declHead = 1024
 // decode it twice.
 //
 // A UTF-16 byte-order mark (or a UTF-16 "<?" with none) decides the
-// encoding. Valid UTF-8 is kept as it is whatever the feed declares: a
-// multi-byte UTF-8 sequence is almost never meant as Latin-1, and feeds
-// declaring ISO-8859-1 while sending UTF-8 are common. Otherwise the
-// charset of the Content-Type header wins, then the XML declaration; a
-// document that is UTF-8 but for a few stray bytes keeps its UTF-8 and
-// reads those bytes as Windows-1252, as does an undeclared one (the usual
+// encoding. UTF-8 is kept as it is whatever the feed declares, and so is
+// a document that is UTF-8 but for a few stray bytes, which are read as
+// Windows-1252: a multi-byte UTF-8 sequence is almost never meant as
+// Latin-1, and feeds declaring ISO-8859-1 while sending UTF-8 are common.
+// Otherwise the charset of the Content-Type header wins, then the XML
+// declaration; an undeclared document is read as Windows-1252 (the usual
 // undeclared encoding, and a superset of ISO-8859-1 for text). Bytes
 // before the document's first "<" or "{" (stray bytes after a byte-order
 // mark) and control characters XML and JSON forbid are dropped.
@@ -76,7 +76,14 @@ func decode(body []byte, contentType string) ([]byte, []string, error) {
 		// is not UTF-8: a document that is not UTF-8 is not what a
 		// second declaration saying UTF-8 says.
 		enc := pickEncoding(declared...)
-		if enc == nil && !mostlyUTF8(body) {
+		mostly := mostlyUTF8(body)
+		if enc != nil && mostly {
+			// Read as declared, every character of its UTF-8 would be
+			// garbled.
+			enc = nil
+			notes = append(notes, "UTF-8 though another encoding is declared")
+		}
+		if enc == nil && !mostly {
 			if lang, name, e := languageEncoding(body); e != nil {
 				enc = e
 				notes = append(notes, fmt.Sprintf("undeclared encoding read as %s, the usual one of its language %q", name, lang))

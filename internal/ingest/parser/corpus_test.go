@@ -345,6 +345,8 @@ func TestParseEncodings(t *testing.T) {
 		{"utf16le.xml", "Διεθνή Νέα", "Οι κάλπες έκλεισαν", "https://diethni.example/kalpes-ekleisan"},
 		{"utf16be.xml", "Διεθνή Νέα", "Οι κάλπες έκλεισαν", "https://diethni-be.example/kalpes-ekleisan"},
 		{"atom-in-xhtml.html", "Harbor Gazette", "Harbor commission seats decided", "https://harborgazette.example/2024/harbor-commission"},
+		// UTF-8 declared as ISO-8859-1, with two bytes of Windows-1252.
+		{"utf8-declared-latin1.xml", "La Gaceta del Valle", "Elecciones: la participación superó el 60 %", "https://gacetadelvalle.example/2024/11/participacion"},
 		// A PHP warning before the declaration, which names the encoding.
 		{"php-warning-1251.xml", "Вести Заречья / Новости", "В Заречье открылся новый избирательный участок", "http://zarechye.example/news/1204/"},
 	}
@@ -362,6 +364,11 @@ func TestParseEncodings(t *testing.T) {
 	f, err := Parse(readCorpus(t, "php-warning-1251.xml"), "", "http://zarechye.example/rss.php")
 	if err != nil || !strings.Contains(f.Malformed, "210 bytes of text before the XML declaration") {
 		t.Fatalf("php-warning-1251: %v %q", err, f.Malformed)
+	}
+	f, err = Parse(readCorpus(t, "utf8-declared-latin1.xml"), "", "https://gacetadelvalle.example/rss")
+	if err != nil || f.Items[1].Summary != "La oposición votó en contra." ||
+		!strings.Contains(f.Malformed, "UTF-8 though another encoding is declared; 2 bytes that are not UTF-8 read as Windows-1252") {
+		t.Fatalf("utf8-declared-latin1: %v %+v %q", err, f.Items, f.Malformed)
 	}
 	// A second declaration, added by a template before its own: the one
 	// that names the encoding the document is in counts.
