@@ -68,8 +68,14 @@ var corpusCases = []corpusCase{
 	{file: "wrong-types.json", lenient: 3, stored: 2, notStored: map[string]int{ReasonMalformed: 1, ReasonNoTitle: 1}},
 	{file: "rss-in-json.json", failed: true},
 	{file: "truncated-json.json", lenient: 2, stored: 2},
+	// Written by a template: trailing commas, raw line breaks, a comment.
+	{file: "json-template.json", lenient: 3, stored: 3},
+	// A PHP notice before the JSON.
+	{file: "php-warning.json", lenient: 2, stored: 2},
 	{file: "truncated.xml", lenient: 3, stored: 3},
 	{file: "truncated.atom", lenient: 3, stored: 3},
+	// Cut in its last item's end tag, where a PHP fatal error was written.
+	{file: "php-fatal.xml", lenient: 3, stored: 3},
 	{file: "cdata-unterminated.xml", lenient: 3, stored: 3},
 	{file: "cdata-nested.xml", lenient: 3, stored: 3},
 	{file: "attr-junk.xml", lenient: 3, stored: 3},
@@ -81,20 +87,32 @@ var corpusCases = []corpusCase{
 	// Chinese in GB2312 with no encoding declared: read as the language's
 	// usual encoding, not as Windows-1252 (a title is checked below).
 	{file: "gb2312-undeclared.xml", lenient: 2, stored: 2},
+	// Windows-1251, declared after a PHP warning.
+	{file: "php-warning-1251.xml", lenient: 2, stored: 2},
+	// UTF-8, but for two bytes, declared as ISO-8859-1.
+	{file: "utf8-declared-latin1.xml", lenient: 2, stored: 2},
 	{file: "atom-in-xhtml.html", lenient: 2, stored: 2},
 	{file: "comment-dashes.xml", lenient: 3, stored: 3},
 	{file: "case-mismatch.xml", lenient: 3, stored: 3},
 	{file: "unquoted-attrs.xml", lenient: 3, stored: 3},
+	// Items whose unquoted rdf:about ends in "/" before the ">".
+	{file: "unquoted-about.rdf", lenient: 2, stored: 2},
 	{file: "bad-charref.xml", lenient: 3, stored: 3},
 	{file: "unclosed-parts.atom", lenient: 3, stored: 3},
 	{file: "prefixed-unclosed.xml", lenient: 3, stored: 3},
 	{file: "stray-end-tags.xml", lenient: 3, stored: 3},
+	// Categories left open; an iTunes category around its subcategory.
+	{file: "unclosed-category.xml", lenient: 3, stored: 3},
+	// Descriptions left open, before the item's link and before its end.
+	{file: "unclosed-description.xml", lenient: 3, stored: 3},
 	// Photos posted on their own, known by their images; one item has
 	// neither page nor picture.
 	{file: "photo-enclosures.xml", lenient: 2, stored: 2, notStored: map[string]int{ReasonNoLink: 1}},
 	{file: "attachments-only.json", lenient: 2, stored: 2, notStored: map[string]int{ReasonNoLink: 1}},
 	{file: "atom-alternates.atom", lenient: 3, stored: 3},
 	{file: "idn-links.xml", lenient: 3, stored: 3},
+	// Links with a "%" that starts no escape ("50%-off").
+	{file: "percent-links.xml", lenient: 3, stored: 3},
 	{file: "atom-text-links.atom", lenient: 4, stored: 4},
 	// Permalink GUIDs relative to the site; a draft's opaque one is no link.
 	{file: "relative-guids.xml", lenient: 3, stored: 3, notStored: map[string]int{ReasonNoLink: 1}},
@@ -146,6 +164,8 @@ var corpusCases = []corpusCase{
 	// Emoji written as the two halves of their surrogate pairs.
 	{file: "surrogate-refs.xml", lenient: 3, stored: 3},
 	{file: "surrogate-refs.json", lenient: 1, stored: 1},
+	// Emoji encoded as their surrogate halves (CESU-8), one half alone.
+	{file: "cesu8-emoji.xml", lenient: 3, stored: 3},
 	// Pictures loaded lazily, their addresses in data-src or srcset.
 	{file: "lazy-images.xml", lenient: 6, stored: 6},
 	// Authors' portraits beside their bylines.

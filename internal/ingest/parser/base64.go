@@ -69,7 +69,7 @@ func decodeBase64(b []byte) ([]byte, bool) {
 		return nil, false
 	}
 	if !utf8.Valid(text) {
-		text, _ = fixUTF8(text)
+		text, _, _ = fixUTF8(text)
 	}
 	return text, true
 }

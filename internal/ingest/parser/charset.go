@@ -6,6 +6,7 @@ import (
 	"mime"
 	"regexp"
 	"strings"
+	"unicode/utf16"
 	"unicode/utf8"
 
 	"golang.org/x/net/html/charset"
@@ -14,19 +15,25 @@ import (
 	"golang.org/x/text/encoding/unicode"
 )
 
-var xmlEncoding = regexp.MustCompile(`(?i)^(\s*<\?xml[^>]*?\bencoding\s*=\s*)(["'])([A-Za-z0-9._:-]+)(["'])`)
+// xmlDecl matches an XML declaration, and the encoding it names.
+var xmlDecl = regexp.MustCompile(`(?i)<\?xml\s(?:[^>]*?\bencoding\s*=\s*["']([A-Za-z0-9._:-]+)["'])?[^>]*\?>`)
+
+// declHead is how far into a document its XML declarations are looked
+// for: past a PHP warning or HTTP headers a server wrote before the
+// document, and a second declaration a template added to its own.
+const declHead = 1024
 
 // ToUTF8 returns body as UTF-8 without a byte-order mark, with any XML
 // declaration's encoding rewritten to UTF-8 so the XML parser does not
 // decode it twice.
 //
 // A UTF-16 byte-order mark (or a UTF-16 "<?" with none) decides the
-// encoding. Valid UTF-8 is kept as it is whatever the feed declares: a
-// multi-byte UTF-8 sequence is almost never meant as Latin-1, and feeds
-// declaring ISO-8859-1 while sending UTF-8 are common. Otherwise the
-// charset of the Content-Type header wins, then the XML declaration; a
-// document that is UTF-8 but for a few stray bytes keeps its UTF-8 and
-// reads those bytes as Windows-1252, as does an undeclared one (the usual
+// encoding. UTF-8 is kept as it is whatever the feed declares, and so is
+// a document that is UTF-8 but for a few stray bytes, which are read as
+// Windows-1252: a multi-byte UTF-8 sequence is almost never meant as
+// Latin-1, and feeds declaring ISO-8859-1 while sending UTF-8 are common.
+// Otherwise the charset of the Content-Type header wins, then the XML
+// declaration; an undeclared document is read as Windows-1252 (the usual
 // undeclared encoding, and a superset of ISO-8859-1 for text). Bytes
 // before the document's first "<" or "{" (stray bytes after a byte-order
 // mark) and control characters XML and JSON forbid are dropped.
@@ -51,13 +58,32 @@ func decode(body []byte, contentType string) ([]byte, []string, error) {
 		notes = append(notes, fmt.Sprintf("%d stray bytes before the document", len(body)-len(rest)))
 		body = rest
 	}
-	var declared string
-	if m := xmlEncoding.FindSubmatch(body[:min(len(body), 512)]); m != nil {
-		declared = string(m[3])
+	decls := xmlDecl.FindAllSubmatchIndex(body[:min(len(body), declHead)], -1)
+	declared := []string{headerCharset(contentType)}
+	for _, m := range decls {
+		if m[2] >= 0 {
+			declared = append(declared, string(body[m[2]:m[3]]))
+		}
+	}
+	if len(decls) > 0 && len(bytes.TrimSpace(body[:decls[0][0]])) > 0 {
+		notes = append(notes, fmt.Sprintf("%d bytes of text before the XML declaration", decls[0][0]))
+	}
+	if len(decls) > 1 {
+		notes = append(notes, fmt.Sprintf("%d XML declarations", len(decls)))
 	}
 	if !utf8.Valid(body) {
-		enc := pickEncoding(headerCharset(contentType), declared)
-		if enc == nil && !mostlyUTF8(body) {
+		// The header's charset, else the first declared encoding that
+		// is not UTF-8: a document that is not UTF-8 is not what a
+		// second declaration saying UTF-8 says.
+		enc := pickEncoding(declared...)
+		mostly := mostlyUTF8(body)
+		if enc != nil && mostly {
+			// Read as declared, every character of its UTF-8 would be
+			// garbled.
+			enc = nil
+			notes = append(notes, "UTF-8 though another encoding is declared")
+		}
+		if enc == nil && !mostly {
 			lang, name, e := languageEncoding(body)
 			switch {
 			case e != nil:
@@ -70,10 +96,13 @@ func decode(body []byte, contentType string) ([]byte, []string, error) {
 			}
 		}
 		if enc == nil {
-			var fixed int
-			body, fixed = fixUTF8(body)
+			var fixed, halves int
+			body, fixed, halves = fixUTF8(body)
 			if fixed > 0 {
 				notes = append(notes, fmt.Sprintf("%d bytes that are not UTF-8 read as Windows-1252", fixed))
+			}
+			if halves > 0 {
+				notes = append(notes, fmt.Sprintf("%d surrogate halves encoded one by one, as CESU-8 writes them", halves))
 			}
 		} else {
 			decoded, err := enc.NewDecoder().Bytes(body)
@@ -83,14 +112,30 @@ func decode(body []byte, contentType string) ([]byte, []string, error) {
 			body = decoded
 		}
 	}
-	if declared != "" && !strings.EqualFold(declared, "utf-8") {
-		body = xmlEncoding.ReplaceAll(body, []byte("${1}${2}UTF-8${4}"))
-	}
+	body = declareUTF8(body)
 	if clean := dropControls(body); len(clean) < len(body) {
 		notes = append(notes, fmt.Sprintf("%d control characters dropped", len(body)-len(clean)))
 		body = clean
 	}
 	return body, notes, nil
+}
+
+// declareUTF8 rewrites the encoding the document's XML declarations
+// name, now that it is UTF-8, to UTF-8.
+func declareUTF8(body []byte) []byte {
+	var out []byte
+	at := 0
+	for _, m := range xmlDecl.FindAllSubmatchIndex(body[:min(len(body), declHead)], -1) {
+		if m[2] < 0 || strings.EqualFold(string(body[m[2]:m[3]]), "utf-8") {
+			continue
+		}
+		out = append(append(out, body[at:m[2]]...), "UTF-8"...)
+		at = m[3]
+	}
+	if out == nil {
+		return body
+	}
+	return append(out, body[at:]...)
 }
 
 // mostlyUTF8 reports whether more of body's non-ASCII bytes form valid
@@ -105,7 +150,10 @@ func mostlyUTF8(body []byte) bool {
 			continue
 		}
 		r, n := utf8.DecodeRune(body[i:])
-		if r == utf8.RuneError && n == 1 {
+		if _, ok := surrogateHalf(body[i:]); ok {
+			valid += 3
+			n = 3
+		} else if r == utf8.RuneError && n == 1 {
 			invalid++
 		} else {
 			valid += n
@@ -280,24 +328,41 @@ func skipToMarkup(body []byte) []byte {
 
 // fixUTF8 keeps the valid UTF-8 of body and reads each invalid byte as
 // Windows-1252, saying how many there were; a body with no multi-byte
-// UTF-8 at all is Windows-1252 throughout (an encoding, not a fault).
-func fixUTF8(body []byte) ([]byte, int) {
+// UTF-8 at all is Windows-1252 throughout (an encoding, not a fault). A
+// character beyond the Basic Multilingual Plane written as its two
+// surrogate halves, each encoded as UTF-8 would encode it (CESU-8, as
+// Java's modified UTF-8 and MySQL's old "utf8" write an emoji), is that
+// character; a half on its own is dropped. halves says how many halves
+// there were.
+func fixUTF8(body []byte) (out []byte, fixed, halves int) {
 	multi := false
 	for i := 0; i < len(body) && !multi; {
 		r, n := utf8.DecodeRune(body[i:])
-		multi = n > 1 && r != utf8.RuneError
+		_, half := surrogateHalf(body[i:])
+		multi = n > 1 && r != utf8.RuneError || half
 		i += n
 	}
 	dec := charmap.Windows1252.NewDecoder()
 	if !multi {
 		if out, err := dec.Bytes(body); err == nil {
-			return out, 0
+			return out, 0, 0
 		}
 	}
-	out := make([]byte, 0, len(body)+len(body)/16)
-	fixed := 0
+	out = make([]byte, 0, len(body)+len(body)/16)
 	for i := 0; i < len(body); {
 		r, n := utf8.DecodeRune(body[i:])
+		if hi, ok := surrogateHalf(body[i:]); ok {
+			halves++
+			lo, ok := surrogateHalf(body[i+3:])
+			if ok && utf16.IsSurrogate(hi) && hi < 0xDC00 && lo >= 0xDC00 {
+				out = utf8.AppendRune(out, utf16.DecodeRune(hi, lo))
+				halves++
+				i += 6
+				continue
+			}
+			i += 3
+			continue
+		}
 		if r == utf8.RuneError && n == 1 {
 			out = utf8.AppendRune(out, charmap.Windows1252.DecodeByte(body[i]))
 			fixed++
@@ -306,7 +371,16 @@ func fixUTF8(body []byte) ([]byte, int) {
 		}
 		i += n
 	}
-	return out, fixed
+	return out, fixed, halves
+}
+
+// surrogateHalf returns the UTF-16 surrogate half b starts with, encoded
+// as UTF-8 encodes a character (ED A0–BF 80–BF), which UTF-8 forbids.
+func surrogateHalf(b []byte) (rune, bool) {
+	if len(b) < 3 || b[0] != 0xED || b[1] < 0xA0 || b[1] > 0xBF || b[2] < 0x80 || b[2] > 0xBF {
+		return 0, false
+	}
+	return 0xD000 | rune(b[1]&0x3F)<<6 | rune(b[2]&0x3F), true
 }
 
 // dropControls removes the C0 control characters other than tab, line

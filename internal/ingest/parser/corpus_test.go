@@ -99,6 +99,11 @@ func TestParseRecoversMalformedXML(t *testing.T) {
 		{"unclosed-parts.atom", []string{"Council meeting, November 6", "Council meeting, October 30", "Council meeting, October 23"}, 0, "line 10: <yt:videoId> not closed; line 21: <author> not closed"},
 		{"bad-charref.xml", []string{"Council minutes October session", "Ferry schedule changes for election day", "Harbor master retires after 30 years"}, 0, "line 8: reference to a character XML forbids"},
 		{"surrogate-refs.xml", []string{"Block party after the polls close 🎉", "Bake sale for the school roof 🍰", "Lost cat on Quarry Lane please call"}, 0, "line 8: a character written as the two halves of a surrogate pair"},
+		{"unclosed-category.xml", []string{"Levy for the new middle school passes", "Ferry fares frozen for another year", "Podcast: the county races, explained"}, 0, "line 18: <category> not closed; line 25: <category> not closed): all 3 items read"},
+		{"unquoted-about.rdf", []string{"The November heron count", "First frost on the meadow"}, 0, "line 12: attribute value not quoted"},
+		{"unclosed-description.xml", []string{"Bridge closure pushed to spring", "Library hours extended for exams", "Photos: the harvest fair"}, 0, "line 10: <description> not closed; line 18: <description> not closed): all 3 items read"},
+		{"php-fatal.xml", []string{"Cider mill reopens after the fire", "Frost warning for the upper valley", "School bus routes change Monday"}, 0, "line 34: unescaped \"<\" in text; line 27: document ends inside <item>"},
+		{"cesu8-emoji.xml", []string{"Block party after the vote 🎉", "Polling place moved to the library 📚", "Lost dog near the school"}, 0, "7 surrogate halves encoded one by one, as CESU-8 writes them"},
 		{"unescaped-markup.xml", []string{"Parsing into Vec<String> without copies", "When HashMap<K, V> beats BTreeMap", "Benchmarks where n<ten thousand mislead", "Release notes for 0.9"}, 0, "line 9: <String> not closed; line 13: <br> not closed"},
 	}
 	for _, tt := range tests {
@@ -130,6 +135,27 @@ func TestParseRecoversMalformedXML(t *testing.T) {
 				t.Errorf("Malformed = %q, want it to say %q", f.Malformed, tt.where)
 			}
 		})
+	}
+}
+
+// TestParseEndsPartsLeftOpen checks that an item's description left open
+// holds its own text only, not the parts of the item after it, and that
+// a media:content's own title and description leave it whole.
+func TestParseEndsPartsLeftOpen(t *testing.T) {
+	f, err := Parse(readCorpus(t, "unclosed-description.xml"), "", "https://riversidegazette.example/rss")
+	if err != nil || len(f.Items) != 3 {
+		t.Fatalf("%v, %+v", err, f)
+	}
+	for i, want := range []string{"The county delays the repairs by four months.", "Open until midnight through December.", "Pumpkins, quilts and a tractor parade."} {
+		if got := strings.TrimSpace(f.Items[i].Summary); got != want {
+			t.Errorf("item %d summary %q, want %q", i, got, want)
+		}
+	}
+	if it := f.Items[0]; it.Published.IsZero() || it.GUID == "" {
+		t.Errorf("the parts after the description were not read: %+v", it)
+	}
+	if im := f.Items[2].Images; len(im) != 1 || im[0].URL != "https://riversidegazette.example/img/fair.jpg" {
+		t.Errorf("media:content read as %+v", im)
 	}
 }
 
@@ -200,6 +226,12 @@ func TestParseMendsAttributes(t *testing.T) {
 		if len(im) != 1 || im[0].URL != tt.image || im[0].Width != tt.width {
 			t.Errorf("item %d images %+v, want %s %d wide", tt.item, im, tt.image, tt.width)
 		}
+	}
+	// An unquoted value ending in "/" before the ">" of a channel's or
+	// an item's start tag: the "/" is the value's, the element not empty.
+	f, err = Parse(readCorpus(t, "unquoted-about.rdf"), "", "https://fieldnotes.example/index.rdf")
+	if err != nil || f.Title != "Field Notes" || len(f.Items) != 2 || f.Items[0].Link != "https://fieldnotes.example/2024/11/heron-count/" {
+		t.Fatalf("unquoted-about.rdf: %v %q %+v", err, f.Title, f.Items)
 	}
 }
 
@@ -332,6 +364,10 @@ func TestParseEncodings(t *testing.T) {
 		{"utf16le.xml", "Διεθνή Νέα", "Οι κάλπες έκλεισαν", "https://diethni.example/kalpes-ekleisan"},
 		{"utf16be.xml", "Διεθνή Νέα", "Οι κάλπες έκλεισαν", "https://diethni-be.example/kalpes-ekleisan"},
 		{"atom-in-xhtml.html", "Harbor Gazette", "Harbor commission seats decided", "https://harborgazette.example/2024/harbor-commission"},
+		// UTF-8 declared as ISO-8859-1, with two bytes of Windows-1252.
+		{"utf8-declared-latin1.xml", "La Gaceta del Valle", "Elecciones: la participación superó el 60 %", "https://gacetadelvalle.example/2024/11/participacion"},
+		// A PHP warning before the declaration, which names the encoding.
+		{"php-warning-1251.xml", "Вести Заречья / Новости", "В Заречье открылся новый избирательный участок", "http://zarechye.example/news/1204/"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
@@ -344,8 +380,29 @@ func TestParseEncodings(t *testing.T) {
 			}
 		})
 	}
+	f, err := Parse(readCorpus(t, "php-warning-1251.xml"), "", "http://zarechye.example/rss.php")
+	if err != nil || !strings.Contains(f.Malformed, "210 bytes of text before the XML declaration") {
+		t.Fatalf("php-warning-1251: %v %q", err, f.Malformed)
+	}
+	f, err = Parse(readCorpus(t, "utf8-declared-latin1.xml"), "", "https://gacetadelvalle.example/rss")
+	if err != nil || f.Items[1].Summary != "La oposición votó en contra." ||
+		!strings.Contains(f.Malformed, "UTF-8 though another encoding is declared; 2 bytes that are not UTF-8 read as Windows-1252") {
+		t.Fatalf("utf8-declared-latin1: %v %+v %q", err, f.Items, f.Malformed)
+	}
+	// A second declaration, added by a template before its own: the one
+	// that names the encoding the document is in counts.
+	doc := append([]byte(`<?xml version="1.0" encoding="UTF-8"?>`+"\n"+`<?xml version="1.0" encoding="ISO-8859-2"?>`+
+		`<rss version="2.0"><channel><title>Wiadomo`), 0xB6)
+	doc = append(doc, `ci</title><item><title>Wyniki g`...)
+	doc = append(doc, 0xB3, 0xB1)
+	doc = append(doc, `</title><link>https://wiadomosci.example/1</link></item></channel></rss>`...)
+	f, err = Parse(doc, "", "https://wiadomosci.example/rss")
+	if err != nil || f.Title != "Wiadomości" || len(f.Items) != 1 || f.Items[0].Title != "Wyniki głą" ||
+		!strings.Contains(f.Malformed, "2 XML declarations") {
+		t.Fatalf("two declarations: %v %q %+v %q", err, f.Title, f.Items, f.Malformed)
+	}
 	// A stray Latin-1 byte in a UTF-8 document costs that character only.
-	f, err := Parse(readCorpus(t, "bom-junk.xml"), "", "https://lequotidien.example/feed")
+	f, err = Parse(readCorpus(t, "bom-junk.xml"), "", "https://lequotidien.example/feed")
 	if err != nil || f.Title != "Le Quotidien — Politique" || !strings.Contains(f.Malformed, "1 bytes that are not UTF-8") ||
 		!strings.Contains(f.Malformed, "1 control characters dropped") {
 		t.Fatalf("bom-junk: %v %q %q", err, f.Title, f.Malformed)
@@ -382,6 +439,32 @@ func TestParseJSONFeedLeniently(t *testing.T) {
 	if err != nil || len(f.Items) != 2 || !strings.Contains(f.Malformed, "line 7: the document ends early") {
 		t.Fatalf("truncated JSON Feed: %v, %d items, %q", err, len(f.Items), f.Malformed)
 	}
+	// Written by a template: commas before closing brackets, a line
+	// break and a tab left raw in strings, a comment between items.
+	f, err = Parse(readCorpus(t, "json-template.json"), "application/feed+json", "https://harbornotes.example/feed.json")
+	if err != nil || len(f.Items) != 3 || len(f.Unreadable) != 0 {
+		t.Fatalf("JSON Feed from a template: %v, %d items, %v, %q", err, len(f.Items), f.Unreadable, f.Malformed)
+	}
+	if got := f.Items[0].Content; got != "<p>The 7:10 boat runs twice.\nRiders with a ballot envelope ride free.</p>" {
+		t.Errorf("content with a raw line break read as %q", got)
+	}
+	if got := f.Items[2].Title; got != "Candidate night at the grange hall" {
+		t.Errorf("last title %q", got)
+	}
+	for _, want := range []string{"line 11: a line break or tab not escaped in a string", "line 13: a comma before a closing bracket", "line 15: a comment"} {
+		if !strings.Contains(f.Malformed, want) {
+			t.Errorf("Malformed = %q, want it to say %q", f.Malformed, want)
+		}
+	}
+	// A PHP notice before the document.
+	f, err = Parse(readCorpus(t, "php-warning.json"), "application/feed+json", "https://harborlights.example/feed.json")
+	if err != nil {
+		t.Fatalf("JSON Feed after a PHP notice: %v", err)
+	}
+	if len(f.Items) != 2 || f.Items[1].Title != "Volunteers clear the harbor beach" ||
+		f.Malformed != "115 bytes of text before the JSON document: all 2 items read" {
+		t.Fatalf("JSON Feed after a PHP notice: %+v, %q", f.Items, f.Malformed)
+	}
 	// Items that are no list: said once.
 	f, err = Parse([]byte(`{"version":"https://jsonfeed.org/version/1.1","title":"Empty","items":null}`), "", "https://empty.example/feed.json")
 	if err != nil || len(f.Items) != 0 || f.Malformed != "malformed JSON Feed, read what could be read: items: want a list of items" {
@@ -417,6 +500,9 @@ func TestParseItemLinks(t *testing.T) {
 		{"idn-links.xml", []string{"https://xn--brgerbote-q9a.example/2024/11/gemeinderat-vorsitz", "https://xn--brgerbote-q9a.example/2024/11/%C3%B6ffnungszeiten", "https://xn--brgerbote-q9a.example/2024/11/briefwahl?ref="}},
 		{"xml-base.atom", []string{"https://quarrynotes.example/2024/11/precinct-maps/", "https://quarrynotes.example/2024/11/poll-worker-training/", "https://quarrynotes.example/2024/11/05.html#noon"}},
 		{"xml-base.xml", []string{"https://townpress.example/news.php?id=5", "https://townpress.example/stories/2024/harbor-board.html"}},
+		// A "%" that starts no escape.
+		{"percent-links.xml", []string{"https://dealsdesk.example/2024/11/coats-50%25-off", "https://dealsdesk.example/2024/11/refunds-100%25",
+			"https://dealsdesk.example/2024/11/cafe%20week-20%25-off"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {

@@ -22,6 +22,17 @@ import (
 // jsonfeed.org version, no list of items) is not a feed.
 func parseJSON(body []byte, feedURL string) (*Feed, error) {
 	top, items, hasItems, syntaxErr := readJSONFeed(body)
+	var problems []string
+	if syntaxErr != "" {
+		// Written by a template rather than an encoder: mended, the
+		// document may read further.
+		if mended, fixes := mendJSON(body); len(fixes) > 0 {
+			if t, i, h, e := readJSONFeed(mended); t != nil && len(i) >= len(items) {
+				top, items, hasItems, syntaxErr = t, i, h, e
+				problems = fixes
+			}
+		}
+	}
 	if top == nil {
 		return nil, fmt.Errorf("parse feed: %w: %s", ErrNotAFeed, syntaxErr)
 	}
@@ -29,7 +40,6 @@ func parseJSON(body []byte, feedURL string) (*Feed, error) {
 	if !strings.Contains(version, "jsonfeed.org/version/") && !hasItems {
 		return nil, fmt.Errorf("parse feed: %w: a JSON document without a JSON Feed version or items", ErrNotAFeed)
 	}
-	var problems []string
 	if syntaxErr != "" {
 		problems = append(problems, syntaxErr)
 	}
@@ -129,6 +139,107 @@ func readJSONFeed(body []byte) (top map[string]json.RawMessage, items []json.Raw
 		}
 	}
 	return top, items, hasItems, ""
+}
+
+// mendJSON mends what JSON written by a template rather than an encoder
+// often gets wrong, and a lenient reader forgives: a comma before a
+// closing bracket (a loop that writes one after every item), a line
+// break or tab left raw in a string (content pasted in unescaped), a
+// comment. It returns body as it is, and no fixes, when it has none of
+// them.
+func mendJSON(body []byte) ([]byte, []string) {
+	var out []byte // nil until the first fix
+	var fixes []string
+	said := map[string]bool{}
+	fix := func(i int, what string, with ...byte) {
+		if out == nil {
+			out = append(make([]byte, 0, len(body)+64), body[:i]...)
+		}
+		out = append(out, with...)
+		if !said[what] {
+			said[what] = true
+			fixes = append(fixes, fmt.Sprintf("line %d: %s", 1+bytes.Count(body[:i], []byte{'\n'}), what))
+		}
+	}
+	keep := func(c byte) {
+		if out != nil {
+			out = append(out, c)
+		}
+	}
+	inString := false
+	for i := 0; i < len(body); i++ {
+		c := body[i]
+		switch {
+		case inString && c == '\\' && i+1 < len(body):
+			keep(c)
+			i++
+			keep(body[i])
+		case inString && c == '"':
+			inString = false
+			keep(c)
+		case inString && c < 0x20:
+			fix(i, "a line break or tab not escaped in a string", jsonEscape(c)...)
+		case inString:
+			keep(c)
+		case c == '"':
+			inString = true
+			keep(c)
+		case c == ',' && closesNext(body[i+1:]):
+			fix(i, "a comma before a closing bracket")
+		case c == '/' && i+1 < len(body) && (body[i+1] == '/' || body[i+1] == '*'):
+			end := jsonCommentEnd(body, i)
+			// White space in its place, its line breaks kept, so that
+			// lines are numbered as the document numbers them.
+			fix(i, "a comment", bytes.Map(func(r rune) rune {
+				if r == '\n' {
+					return r
+				}
+				return ' '
+			}, body[i:end])...)
+			i = end - 1
+		default:
+			keep(c)
+		}
+	}
+	if out == nil {
+		return body, nil
+	}
+	return out, fixes
+}
+
+// closesNext reports whether the next character of b that is not white
+// space closes an object or a list.
+func closesNext(b []byte) bool {
+	b = bytes.TrimLeft(b, " \t\r\n")
+	return len(b) > 0 && (b[0] == '}' || b[0] == ']')
+}
+
+// jsonCommentEnd returns where the comment starting at body[i] ("//" to
+// the end of its line, or "/* … */") ends.
+func jsonCommentEnd(body []byte, i int) int {
+	if body[i+1] == '/' {
+		if k := bytes.IndexByte(body[i:], '\n'); k >= 0 {
+			return i + k
+		}
+		return len(body)
+	}
+	if k := bytes.Index(body[i+2:], []byte("*/")); k >= 0 {
+		return i + 2 + k + 2
+	}
+	return len(body)
+}
+
+// jsonEscape returns the escape of a control character in a JSON string.
+func jsonEscape(c byte) []byte {
+	switch c {
+	case '\n':
+		return []byte(`\n`)
+	case '\r':
+		return []byte(`\r`)
+	case '\t':
+		return []byte(`\t`)
+	}
+	return fmt.Appendf(nil, `\u%04x`, c)
 }
 
 // jsonItem reads one item; it returns nil when the item is not an object,

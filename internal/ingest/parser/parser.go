@@ -81,14 +81,19 @@ func Parse(body []byte, contentType, feedURL string) (*Feed, error) {
 	}
 	f, err := parseDecoded(body, feedURL)
 	if err == nil && len(mended) > 0 {
-		note := "malformed bytes (" + strings.Join(mended, "; ") + ")"
-		if f.Malformed == "" {
-			f.Malformed = fmt.Sprintf("%s: all %d items read", note, len(f.Items))
-		} else {
-			f.Malformed = note + "; " + f.Malformed
-		}
+		addNote(f, "malformed bytes ("+strings.Join(mended, "; ")+")")
 	}
 	return f, err
+}
+
+// addNote puts note, something mended before the feed was read, before
+// what f.Malformed says.
+func addNote(f *Feed, note string) {
+	if f.Malformed == "" {
+		f.Malformed = fmt.Sprintf("%s: all %d items read", note, len(f.Items))
+	} else {
+		f.Malformed = note + "; " + f.Malformed
+	}
 }
 
 func parseDecoded(body []byte, feedURL string) (*Feed, error) {
@@ -98,6 +103,14 @@ func parseDecoded(body []byte, feedURL string) (*Feed, error) {
 	}
 	sc := scanXML(body)
 	if sc.root == "" {
+		if k := jsonAfterText(body); k > 0 {
+			// A JSON Feed after a PHP warning or HTTP headers the
+			// server wrote into the body.
+			if f, err := parseJSON(body[k:], feedURL); err == nil {
+				addNote(f, fmt.Sprintf("%d bytes of text before the JSON document", k))
+				return f, nil
+			}
+		}
 		return nil, fmt.Errorf("parse feed: %w: no RSS, RDF or Atom root element", ErrNotAFeed)
 	}
 	// The document as a whole, mended where the scan found it broken: a
@@ -332,6 +345,12 @@ func cmpErr(errs ...error) error {
 	return nil
 }
 
+// jsonAfterText returns where the first line starting with "{" starts,
+// near the start of body; 0 when there is none.
+func jsonAfterText(body []byte) int {
+	return bytes.Index(body[:min(len(body), declHead)], []byte("\n{")) + 1
+}
+
 // firstByte returns the first byte of body that is not white space.
 func firstByte(body []byte) byte {
 	for _, c := range body {
@@ -553,6 +572,11 @@ func resolve(base *url.URL, ref string) string {
 		ref = strings.ReplaceAll(ref, "&amp;", "&")
 	}
 	u, err := url.Parse(ref)
+	if err != nil && strings.Contains(ref, "%") {
+		// "/50%-off-sale": a "%" that starts no escape is itself, as
+		// browsers and lenient readers read it.
+		u, err = url.Parse(escapeStrayPercent(ref))
+	}
 	if err != nil {
 		return ""
 	}
@@ -572,6 +596,21 @@ func resolve(base *url.URL, ref string) string {
 		u.Host = h
 	}
 	return u.String()
+}
+
+// escapeStrayPercent escapes each "%" of s that is not followed by two
+// hexadecimal digits.
+func escapeStrayPercent(s string) string {
+	isHex := func(c byte) bool { return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F' }
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] == '%' && (i+2 >= len(s) || !isHex(s[i+1]) || !isHex(s[i+2])) {
+			b.WriteString("%25")
+			continue
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
 }
 
 func isASCII(s string) bool {

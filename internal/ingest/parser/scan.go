@@ -50,7 +50,8 @@ type repair struct {
 var textOnly = map[string]bool{"title": true, "link": true, "guid": true, "pubdate": true,
 	"published": true, "updated": true, "id": true, "comments": true, "creator": true, "date": true,
 	"videoid": true, "channelid": true, "duration": true, "explicit": true, "episode": true,
-	"season": true, "episodetype": true, "origlink": true}
+	"season": true, "episodetype": true, "origlink": true, "category": true, "subject": true, "keywords": true,
+	"commentrss": true}
 
 // voidElement are the HTML elements that never have content ("<br>",
 // "<img …>"): in a feed's unescaped HTML one is an element closed where
@@ -69,6 +70,33 @@ var person = map[string]bool{"author": true, "contributor": true}
 var itemPart = map[string]bool{"description": true, "encoded": true, "author": true, "category": true,
 	"enclosure": true, "source": true, "creator": true, "date": true, "summary": true, "content": true,
 	"thumbnail": true}
+
+// htmlPart are the elements of an item or entry that hold its HTML,
+// escaped or not; htmlToo the item parts HTML has elements of the same
+// name as ("<details><summary>", "<picture><source>").
+var (
+	htmlPart = map[string]bool{"description": true, "summary": true, "content": true, "encoded": true}
+	htmlToo  = map[string]bool{"summary": true, "source": true}
+)
+
+// endsPart reports whether the start tag of an element named name at
+// doc[at:], right inside the item's part open (openQName as written, its
+// start tag at doc[start:]), means that part was left open: a part that
+// holds only text holds no element, and one that holds HTML no other
+// part of the item. A category holding no text before another is
+// iTunes's, around its subcategory; a media:content holds a title and a
+// description of its own.
+func endsPart(doc []byte, open, openQName string, start int, name string, at int) bool {
+	switch {
+	case open == "category" && name == "category":
+		return holdsText(doc, start, at)
+	case textOnly[open]:
+		return textOnly[name] || itemPart[name]
+	case htmlPart[open] && !strings.HasPrefix(openQName, "media:"):
+		return (textOnly[name] || itemPart[name]) && !htmlToo[name]
+	}
+	return false
+}
 
 // recordName is the element that holds one entry for each root.
 func recordName(root string) string {
@@ -161,6 +189,14 @@ func scanXML(doc []byte) *scan {
 			i += n
 		case bytes.HasPrefix(rest, []byte("</")):
 			qname := tagName(rest[2:])
+			if qname == "" {
+				// "</" and no name (an end tag cut short where a PHP
+				// error was written in): a stray "<", as in text.
+				s.repairs = append(s.repairs, repair{pos: i, cut: 1, text: "&lt;"})
+				s.note(lineOf(i), "unescaped \"<\" in text")
+				i++
+				continue
+			}
 			n := tagEnd(doc, i+2+len(qname), false)
 			end := i + 2 + len(qname) + n
 			name := localName(qname)
@@ -221,6 +257,15 @@ func scanXML(doc []byte) *scan {
 				if len(stack) == recDepth {
 					s.records[rec].lastChild = end
 				}
+			} else if rec >= 0 && name == recName && len(stack) > recDepth && unclosedIn(stack, name) == recDepth-1 {
+				// "<description>Text</item>": what was left open in the
+				// item ends with it.
+				s.note(lineOf(starts[recDepth]), "<%s> not closed", qnames[recDepth])
+				for k := len(stack) - 1; k >= recDepth; k-- {
+					s.repairs = append(s.repairs, repair{pos: i, text: "</" + qnames[k] + ">"})
+				}
+				popTo(name)
+				closeRecord(end, true)
 			} else if popTo(name) && rec >= 0 {
 				switch {
 				case len(stack) < recDepth:
@@ -244,7 +289,14 @@ func scanXML(doc []byte) *scan {
 				i++
 				continue
 			}
+			name := localName(qname)
 			selfClosing := n > 0 && bytes.HasSuffix(doc[i:end], []byte("/>"))
+			if selfClosing && (name == recName || name == "channel") && s.root != "" && slashOfValue(doc[i:end-2]) {
+				// <item rdf:about=https://example.com/a/>: the "/" ends an
+				// unquoted value, as HTML reads it; a channel, item or
+				// entry is never empty but by mistake.
+				selfClosing = false
+			}
 			attrsEnd := end
 			switch {
 			case selfClosing:
@@ -252,7 +304,6 @@ func scanXML(doc []byte) *scan {
 			case n > 0 && doc[end-1] == '>':
 				attrsEnd--
 			}
-			name := localName(qname)
 			if s.root == "" {
 				switch name {
 				case "rss", "rdf", "feed":
@@ -288,9 +339,10 @@ func scanXML(doc []byte) *scan {
 					linkText, textLink = true, k
 				}
 			}
-			if rec >= 0 && len(stack) == recDepth+1 && textOnly[stack[recDepth]] && (textOnly[name] || itemPart[name]) {
-				// "<title>Results<link>...": an element that holds only
-				// text was left open; it ends where the next one starts.
+			if rec >= 0 && len(stack) == recDepth+1 && endsPart(doc, stack[recDepth], qnames[recDepth], starts[recDepth], name, i) {
+				// "<title>Results<link>...", "<description>Text<guid>":
+				// a part of the item was left open; it ends where the
+				// next one starts.
 				s.repairs = append(s.repairs, repair{pos: i, text: "</" + qnames[recDepth] + ">"})
 				s.note(lineOf(i), "<%s> not closed", qnames[recDepth])
 				stack, qnames, starts = stack[:recDepth], qnames[:recDepth], starts[:recDepth]
@@ -435,6 +487,24 @@ func closedInRecord(doc []byte, from int, name, recName string) bool {
 			return false
 		}
 	}
+}
+
+// slashOfValue reports whether tag, a start tag up to the "/" of its
+// "/>", ends with an unquoted attribute value, which the "/" is part of.
+func slashOfValue(tag []byte) bool {
+	k := bytes.LastIndexByte(tag, '=')
+	if k < 0 {
+		return false
+	}
+	v := bytes.TrimLeft(tag[k+1:], " \t\r\n")
+	return len(v) > 0 && v[0] != '"' && v[0] != '\'' && !bytes.ContainsAny(v, " \t\r\n")
+}
+
+// holdsText reports whether the element whose start tag is at doc[start:]
+// holds text other than white space before doc[end:].
+func holdsText(doc []byte, start, end int) bool {
+	k := bytes.IndexByte(doc[start:end], '>')
+	return k >= 0 && len(bytes.TrimSpace(doc[start+k+1:end])) > 0
 }
 
 // hasEndTag reports whether b holds an end tag of the element whose local
