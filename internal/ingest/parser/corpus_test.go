@@ -382,7 +382,9 @@ func TestParseJSONFeedLeniently(t *testing.T) {
 // FeedBurner redirect, a permalink GUID relative to the site, a link
 // escaped twice, a host name in its ASCII form, a link that ends where
 // markup starts, a link written with the feed's own entity, links relative
-// to an xml:base that names a file (WordPress's "wp-atom.php").
+// to an xml:base that names a file (WordPress's "wp-atom.php"), links
+// written without their scheme ("www.site.example/a", as python-feedgen
+// writes a bare host) or with one slash of it ("http:/site").
 func TestParseItemLinks(t *testing.T) {
 	tests := []struct {
 		file  string
@@ -398,6 +400,7 @@ func TestParseItemLinks(t *testing.T) {
 		{"idn-links.xml", []string{"https://xn--brgerbote-q9a.example/2024/11/gemeinderat-vorsitz", "https://xn--brgerbote-q9a.example/2024/11/%C3%B6ffnungszeiten", "https://xn--brgerbote-q9a.example/2024/11/briefwahl?ref="}},
 		{"xml-base.atom", []string{"https://quarrynotes.example/2024/11/precinct-maps/", "https://quarrynotes.example/2024/11/poll-worker-training/", "https://quarrynotes.example/2024/11/05.html#noon"}},
 		{"xml-base.xml", []string{"https://townpress.example/news.php?id=5", "https://townpress.example/stories/2024/harbor-board.html"}},
+		{"bare-hosts.xml", []string{"https://www.wardwatch.example/ward-4", "http://www.wardwatch.example/ward-3", "https://www.wardwatch.example/ward-2?precinct=all"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {

@@ -551,7 +551,7 @@ func resolve(base *url.URL, ref string) string {
 		// means "&amp;" in its query.
 		ref = strings.ReplaceAll(ref, "&amp;", "&")
 	}
-	u, err := url.Parse(ref)
+	u, err := url.Parse(mendAddress(base, ref))
 	if err != nil {
 		return ""
 	}
@@ -571,6 +571,34 @@ func resolve(base *url.URL, ref string) string {
 		u.Host = h
 	}
 	return u.String()
+}
+
+// mendAddress writes out in full a web address whose writer mistyped or
+// left out its start: "http:/site.example/a" (one slash; Go reads a
+// path, and no host) and "www.site.example/a" (no scheme; RFC 3986 reads
+// a path on the feed's own site), as feed generators fed a bare host
+// write them. The scheme of the latter is the feed's.
+func mendAddress(base *url.URL, ref string) string {
+	if i := strings.IndexByte(ref, ':'); i == 4 || i == 5 {
+		scheme := strings.ToLower(ref[:i])
+		rest := strings.TrimLeft(ref[i+1:], "/")
+		if (scheme == "http" || scheme == "https") && rest != "" && len(ref)-len(rest) != i+3 {
+			return scheme + "://" + rest
+		}
+		return ref
+	}
+	if len(ref) < 5 || !strings.EqualFold(ref[:4], "www.") {
+		return ref
+	}
+	host := ref[:strings.IndexAny(ref+"/", "/?#")]
+	if !strings.Contains(host[4:], ".") {
+		return ref
+	}
+	scheme := "https"
+	if base != nil && base.Scheme == "http" {
+		scheme = "http"
+	}
+	return scheme + "://" + ref
 }
 
 func isASCII(s string) bool {
