@@ -532,8 +532,9 @@ func TestParseBoundsEntityExpansion(t *testing.T) {
 // Unix time in seconds and milliseconds, ordinal days, JSON Feed dates
 // with a space for the "T" or an offset without its colon, ISO 8601's
 // other forms (one-digit seconds, an offset in hours only, its basic
-// format, "24:00:00"), slashes for dashes, an offset from GMT or UTC. A
-// date that does not read leaves the item undated, not unread.
+// format, "24:00:00"), slashes for dashes, an offset from GMT or UTC, the
+// form Go prints a time in. A date that does not read (or Go's zero time)
+// leaves the item undated, not unread.
 func TestParseReadsItemDates(t *testing.T) {
 	tests := []struct {
 		file string
@@ -546,6 +547,7 @@ func TestParseReadsItemDates(t *testing.T) {
 			"2024-10-31T21:30:00Z", "2024-10-31T03:00:00Z"}},
 		{"iso-dates.xml", []string{"2024-11-05T11:35:09Z", "2024-11-04T15:00:00Z", "2024-11-03T09:00:00Z", "2024-11-03T00:00:00Z",
 			"2024-11-01T16:30:00Z", "2024-10-31T16:00:00Z", "2024-10-30T14:00:00Z"}},
+		{"go-time-dates.xml", []string{"2024-10-28T23:30:00Z", "2024-10-30T08:15:42Z", ""}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {

@@ -114,11 +114,14 @@ func TestParseDateReadsTheFormsFeedsWrite(t *testing.T) {
 		{"2024-11-05T10:00:00 UTC+01:00", "2024-11-05T09:00:00Z"},         //
 		{"Tue, 05 Nov 2024 10:00:00 -0500 (EST)", "2024-11-05T15:00:00Z"}, // a comment after the zone
 		{"Tue, 05 Nov 2024 10:00:00 GMT+2 (EET)", "2024-11-05T08:00:00Z"}, //
-		{"2024-11-05", "2024-11-05T00:00:00Z"},                            // a date is no offset
-		{"2024-11-05T10:00:00+25", ""},                                    // no such offset
-		{"20241105", ""},                                                  // eight digits: neither a Unix time nor a layout
-		{"17308008001", ""},                                               // eleven digits
-		{"-1730800800", ""},                                               // before 1970
+		{"2024-11-05 10:00:00 +0100 CET", "2024-11-05T09:00:00Z"},         // as Go prints a time
+		{"2024-11-05 10:00:00.123456789 +0000 UTC", "2024-11-05T10:00:00.123456789Z"},
+		{"2024-11-05 10:00:00.5 -0500 EST m=+0.001234567", "2024-11-05T15:00:00.5Z"},
+		{"2024-11-05", "2024-11-05T00:00:00Z"}, // a date is no offset
+		{"2024-11-05T10:00:00+25", ""},         // no such offset
+		{"20241105", ""},                       // eight digits: neither a Unix time nor a layout
+		{"17308008001", ""},                    // eleven digits
+		{"-1730800800", ""},                    // before 1970
 		{"yesterday", ""},
 		{"", ""},
 	}
