@@ -363,6 +363,21 @@ func TestParseJSONFeedLeniently(t *testing.T) {
 	if err != nil || len(f.Items) != 2 || !strings.Contains(f.Malformed, "line 7: the document ends early") {
 		t.Fatalf("truncated JSON Feed: %v, %d items, %q", err, len(f.Items), f.Malformed)
 	}
+	// Text a template pastes in raw (line breaks, tabs, a backslash that
+	// starts no escape), as spatie/laravel-feed writes a summary, is
+	// mended rather than the end of the feed.
+	f, err = Parse(readCorpus(t, "hand-written-json.json"), "", "https://elections.harborcounty.example/feed.json")
+	if err != nil || len(f.Items) != 3 || f.Items[1].Title != `Where to find the "results" files` ||
+		!strings.Contains(f.Items[1].Content, `S:\Elections\Results on the county share,`+"\t") ||
+		!strings.Contains(f.Malformed, "mended 4 line breaks or tabs written raw in text, 4 backslashes that start no escape") {
+		t.Fatalf("raw text in strings: %v, %d items, %q", err, len(f.Items), f.Malformed)
+	}
+	// So is a comma before a closing bracket.
+	f, err = Parse([]byte(`{"version":"https://jsonfeed.org/version/1","title":"T","items":[`+
+		`{"id":"1","url":"https://t.example/1","title":"One",},{"id":"2","url":"https://t.example/2","title":"Two"},]}`), "", "https://t.example/feed.json")
+	if err != nil || len(f.Items) != 2 || !strings.Contains(f.Malformed, "mended 2 commas before a closing bracket") {
+		t.Fatalf("trailing commas: %v, %d items, %q", err, len(f.Items), f.Malformed)
+	}
 	// Items that are no list: said once.
 	f, err = Parse([]byte(`{"version":"https://jsonfeed.org/version/1.1","title":"Empty","items":null}`), "", "https://empty.example/feed.json")
 	if err != nil || len(f.Items) != 0 || f.Malformed != "malformed JSON Feed, read what could be read: items: want a list of items" {

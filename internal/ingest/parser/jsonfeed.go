@@ -22,6 +22,18 @@ import (
 // jsonfeed.org version, no list of items) is not a feed.
 func parseJSON(body []byte, feedURL string) (*Feed, error) {
 	top, items, hasItems, syntaxErr := readJSONFeed(body)
+	var problems []string
+	if syntaxErr != "" {
+		// Read again with what templates leave unescaped mended, where
+		// that reads further.
+		if mended, fixed := mendJSON(body); fixed != "" {
+			t, its, has, err := readJSONFeed(mended)
+			if t != nil && (err == "" || len(its) > len(items)) {
+				top, items, hasItems, syntaxErr = t, its, has, err
+				problems = append(problems, fixed)
+			}
+		}
+	}
 	if top == nil {
 		return nil, fmt.Errorf("parse feed: %w: %s", ErrNotAFeed, syntaxErr)
 	}
@@ -29,7 +41,6 @@ func parseJSON(body []byte, feedURL string) (*Feed, error) {
 	if !strings.Contains(version, "jsonfeed.org/version/") && !hasItems {
 		return nil, fmt.Errorf("parse feed: %w: a JSON document without a JSON Feed version or items", ErrNotAFeed)
 	}
-	var problems []string
 	if syntaxErr != "" {
 		problems = append(problems, syntaxErr)
 	}
@@ -129,6 +140,81 @@ func readJSONFeed(body []byte) (top map[string]json.RawMessage, items []json.Raw
 		}
 	}
 	return top, items, hasItems, ""
+}
+
+// mendJSON escapes what templates that write JSON by hand leave raw in a
+// string, the line breaks and tabs of the text they paste in and a
+// backslash that starts no escape (spatie/laravel-feed escapes only the
+// quotes of a summary), and drops a comma before a closing bracket:
+// mistakes that leave the rest of a feed unreadable. fixed words what was
+// mended; "" when nothing was.
+func mendJSON(body []byte) (out []byte, fixed string) {
+	var b bytes.Buffer
+	b.Grow(len(body) + 64)
+	var raw, slashes, commas int
+	inString := false
+	for i := 0; i < len(body); i++ {
+		c := body[i]
+		switch {
+		case inString && c == '\\':
+			if validEscape(body[i+1:]) {
+				b.Write(body[i : i+2])
+				i++
+				continue
+			}
+			b.WriteString(`\\`)
+			slashes++
+		case inString && c < 0x20:
+			fmt.Fprintf(&b, `\u%04x`, c)
+			raw++
+		case c == '"':
+			inString = !inString
+			b.WriteByte(c)
+		case !inString && c == ',' && closesNext(body[i+1:]):
+			commas++
+		default:
+			b.WriteByte(c)
+		}
+	}
+	var words []string
+	for _, w := range []struct {
+		n    int
+		what string
+	}{{raw, "line breaks or tabs written raw in text"}, {slashes, "backslashes that start no escape"}, {commas, "commas before a closing bracket"}} {
+		if w.n > 0 {
+			words = append(words, fmt.Sprintf("%d %s", w.n, w.what))
+		}
+	}
+	if len(words) == 0 {
+		return body, ""
+	}
+	return b.Bytes(), "mended " + strings.Join(words, ", ")
+}
+
+// validEscape reports whether rest, what follows a backslash in a JSON
+// string, continues an escape.
+func validEscape(rest []byte) bool {
+	if len(rest) == 0 {
+		return false
+	}
+	switch rest[0] {
+	case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+		return true
+	case 'u':
+		if len(rest) < 5 {
+			return false
+		}
+		_, err := strconv.ParseUint(string(rest[1:5]), 16, 16)
+		return err == nil
+	}
+	return false
+}
+
+// closesNext reports whether the next byte of rest that is no white space
+// closes an object or a list.
+func closesNext(rest []byte) bool {
+	rest = bytes.TrimLeft(rest, " \t\r\n")
+	return len(rest) > 0 && (rest[0] == '}' || rest[0] == ']')
 }
 
 // jsonItem reads one item; it returns nil when the item is not an object,
