@@ -156,6 +156,10 @@ var corpusCases = []corpusCase{
 	// breaks, backslashes), as spatie/laravel-feed writes summaries:
 	// feedparser reads none of it.
 	{file: "hand-written-json.json", lenient: 3, stored: 3},
+	// Placeholders for no link ("undefined", as jpmonette/feed writes one;
+	// "None"): one item is known by its GUID, one by its media file, one
+	// by neither.
+	{file: "placeholder-links.xml", lenient: 2, stored: 2, notStored: map[string]int{ReasonNoLink: 1}},
 }
 
 // TestCorpusIngestedInOneRound serves the corpus on loopback, ingests it

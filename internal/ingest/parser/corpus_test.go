@@ -399,7 +399,8 @@ func TestParseJSONFeedLeniently(t *testing.T) {
 // markup starts, a link written with the feed's own entity, links relative
 // to an xml:base that names a file (WordPress's "wp-atom.php"), links
 // written without their scheme ("www.site.example/a", as python-feedgen
-// writes a bare host) or with one slash of it ("http:/site").
+// writes a bare host) or with one slash of it ("http:/site"), and a
+// generator's placeholder for no link ("undefined", "None"), which is none.
 func TestParseItemLinks(t *testing.T) {
 	tests := []struct {
 		file  string
@@ -416,6 +417,7 @@ func TestParseItemLinks(t *testing.T) {
 		{"xml-base.atom", []string{"https://quarrynotes.example/2024/11/precinct-maps/", "https://quarrynotes.example/2024/11/poll-worker-training/", "https://quarrynotes.example/2024/11/05.html#noon"}},
 		{"xml-base.xml", []string{"https://townpress.example/news.php?id=5", "https://townpress.example/stories/2024/harbor-board.html"}},
 		{"bare-hosts.xml", []string{"https://www.wardwatch.example/ward-4", "http://www.wardwatch.example/ward-3", "https://www.wardwatch.example/ward-2?precinct=all"}},
+		{"placeholder-links.xml", []string{"https://precinctreleases.example/releases/canvass-observers", "https://media.precinctreleases.example/briefings/2024-11-05.mp3", ""}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {

@@ -543,7 +543,7 @@ func resolve(base *url.URL, ref string) string {
 		// "<", so the link ends before it, as lenient readers read it.
 		ref = strings.TrimSpace(ref[:i])
 	}
-	if ref == "" {
+	if ref == "" || placeholderLinks[strings.ToLower(ref)] {
 		return ""
 	}
 	if strings.Contains(ref, "&amp;") {
@@ -571,6 +571,14 @@ func resolve(base *url.URL, ref string) string {
 		u.Host = h
 	}
 	return u.String()
+}
+
+// placeholderLinks are what generators write where they have no link: a
+// template's empty value ("undefined" from jpmonette/feed, Python's "None",
+// "N/A") or an anchor to nothing. As a relative reference each would
+// resolve to a page of the feed's site that is not the item's.
+var placeholderLinks = map[string]bool{
+	"undefined": true, "null": true, "none": true, "nil": true, "n/a": true, "false": true, "#": true,
 }
 
 // mendAddress writes out in full a web address whose writer mistyped or
