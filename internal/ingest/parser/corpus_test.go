@@ -432,6 +432,28 @@ func TestParseItemLinks(t *testing.T) {
 	}
 }
 
+// TestParseMovesPreviewAddressesToTheSite checks a feed built with its
+// generator's preview address (Jekyll's "http://localhost:4000"): its
+// links, GUIDs and pictures name the site that serves it, unless that is
+// this machine too.
+func TestParseMovesPreviewAddressesToTheSite(t *testing.T) {
+	body := readCorpus(t, "preview-host.atom")
+	f, err := Parse(body, "", "https://wardnotes.example/wardnotes/feed.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	it := f.Items[0]
+	const page = "https://wardnotes.example/wardnotes/notes/2024/11/06/counting-day"
+	if f.SiteURL != "https://wardnotes.example/wardnotes/" || it.Link != page+".html" || it.GUID != page ||
+		len(it.Images) != 1 || it.Images[0].URL != "https://wardnotes.example/wardnotes/assets/img/tally-sheet.png" {
+		t.Errorf("site %q, item %+v", f.SiteURL, it)
+	}
+	f, err = Parse(body, "", "http://127.0.0.1:4000/wardnotes/feed.xml")
+	if err != nil || f.Items[0].Link != "http://localhost:4000/wardnotes/notes/2024/11/06/counting-day.html" {
+		t.Fatalf("served from this machine: %v, %+v", err, f.Items)
+	}
+}
+
 // TestParseReadsTitles checks titles written with what looks like markup:
 // a tag of no HTML element ("</Suspense>", "<PrecinctMap />") is words
 // about markup and kept, HTML escaped into a title is markup and dropped.

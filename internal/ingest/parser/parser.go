@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"html"
+	"net"
 	"net/url"
 	"strconv"
 	"strings"
@@ -80,6 +81,9 @@ func Parse(body []byte, contentType, feedURL string) (*Feed, error) {
 		return nil, err
 	}
 	f, err := parseDecoded(body, feedURL)
+	if err == nil {
+		rebaseLoopback(f, feedURL)
+	}
 	if err == nil && len(mended) > 0 {
 		note := "malformed bytes (" + strings.Join(mended, "; ") + ")"
 		if f.Malformed == "" {
@@ -415,6 +419,55 @@ func extDate(gi *gofeed.Item, names [][2]string) time.Time {
 		}
 	}
 	return time.Time{}
+}
+
+// rebaseLoopback moves onto the published site the addresses of a feed
+// built with its generator's preview address ("http://localhost:4000/",
+// as Jekyll and Hugo write it when a site is built with its development
+// URL): they name the site's pages on a host no reader reaches. So are
+// its GUIDs, which would otherwise be those of every other site built so
+// ("http://localhost:4000/2024/11/05/welcome"). The site is the feed's
+// link where that is public, else the host that serves the feed; a feed
+// served from a loopback host is left as it is.
+func rebaseLoopback(f *Feed, feedURL string) {
+	site, err := url.Parse(f.SiteURL)
+	if err != nil || site.Host == "" || isLoopback(site.Hostname()) {
+		site, err = url.Parse(feedURL)
+	}
+	if err != nil || site.Host == "" || isLoopback(site.Hostname()) {
+		return
+	}
+	rebase := func(s *string) {
+		u, err := url.Parse(*s)
+		if err != nil || u.Host == "" || !isLoopback(u.Hostname()) {
+			return
+		}
+		u.Scheme, u.Host = site.Scheme, site.Host
+		*s = u.String()
+	}
+	rebase(&f.SiteURL)
+	for i := range f.Items {
+		it := &f.Items[i]
+		rebase(&it.Link)
+		rebase(&it.GUID)
+		for j := range it.Enclosures {
+			rebase(&it.Enclosures[j])
+		}
+		for j := range it.Images {
+			rebase(&it.Images[j].URL)
+		}
+	}
+}
+
+// isLoopback reports whether host names this machine: "localhost" or a
+// loopback or unspecified address.
+func isLoopback(host string) bool {
+	host = strings.ToLower(host)
+	if host == "localhost" || strings.HasSuffix(host, ".localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && (ip.IsLoopback() || ip.IsUnspecified())
 }
 
 // sameSite reports whether page is on the site of base (a host of the
