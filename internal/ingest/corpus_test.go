@@ -160,6 +160,9 @@ var corpusCases = []corpusCase{
 	// "None"): one item is known by its GUID, one by its media file, one
 	// by neither.
 	{file: "placeholder-links.xml", lenient: 2, stored: 2, notStored: map[string]int{ReasonNoLink: 1}},
+	// A generator's "https://" before addresses that have their own, the
+	// site's among them.
+	{file: "doubled-scheme.xml", lenient: 3, stored: 3},
 	// Jekyll built with its preview address: every link on localhost.
 	{file: "preview-host.atom", lenient: 2, stored: 2},
 }

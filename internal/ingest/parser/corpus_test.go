@@ -399,7 +399,9 @@ func TestParseJSONFeedLeniently(t *testing.T) {
 // markup starts, a link written with the feed's own entity, links relative
 // to an xml:base that names a file (WordPress's "wp-atom.php"), links
 // written without their scheme ("www.site.example/a", as python-feedgen
-// writes a bare host) or with one slash of it ("http:/site"), and a
+// writes a bare host), with one slash of it ("http:/site") or after a
+// generator's own ("https://https://site", the site's link so written
+// too), and a
 // generator's placeholder for no link ("undefined", "None"), which is none.
 func TestParseItemLinks(t *testing.T) {
 	tests := []struct {
@@ -417,6 +419,8 @@ func TestParseItemLinks(t *testing.T) {
 		{"xml-base.atom", []string{"https://quarrynotes.example/2024/11/precinct-maps/", "https://quarrynotes.example/2024/11/poll-worker-training/", "https://quarrynotes.example/2024/11/05.html#noon"}},
 		{"xml-base.xml", []string{"https://townpress.example/news.php?id=5", "https://townpress.example/stories/2024/harbor-board.html"}},
 		{"bare-hosts.xml", []string{"https://www.wardwatch.example/ward-4", "http://www.wardwatch.example/ward-3", "https://www.wardwatch.example/ward-2?precinct=all"}},
+		{"doubled-scheme.xml", []string{"https://carnet-bureau.example/blog/le-depouillement-etape-par-etape", "https://carnet-bureau.example/blog/procurations-ce-qui-change",
+			"https://carnet-bureau.example/blog/tenir-un-bureau-de-vote"}},
 		{"placeholder-links.xml", []string{"https://precinctreleases.example/releases/canvass-observers", "https://media.precinctreleases.example/briefings/2024-11-05.mp3", ""}},
 	}
 	for _, tt := range tests {

@@ -636,14 +636,17 @@ var placeholderLinks = map[string]bool{
 
 // mendAddress writes out in full a web address whose writer mistyped or
 // left out its start: "http:/site.example/a" (one slash; Go reads a
-// path, and no host) and "www.site.example/a" (no scheme; RFC 3986 reads
-// a path on the feed's own site), as feed generators fed a bare host
-// write them. The scheme of the latter is the feed's.
+// path, and no host), "https://https://site.example/a" (a generator's
+// prefix before an address that has its own) and "www.site.example/a"
+// (no scheme; RFC 3986 reads a path on the feed's own site), as feed
+// generators fed a bare host or a whole address write them. The scheme
+// of the last is the feed's.
 func mendAddress(base *url.URL, ref string) string {
-	if i := strings.IndexByte(ref, ':'); i == 4 || i == 5 {
-		scheme := strings.ToLower(ref[:i])
-		rest := strings.TrimLeft(ref[i+1:], "/")
-		if (scheme == "http" || scheme == "https") && rest != "" && len(ref)-len(rest) != i+3 {
+	if scheme, rest, ok := webScheme(ref); ok {
+		if _, _, inner := webScheme(rest); inner {
+			return mendAddress(base, rest)
+		}
+		if rest != "" && len(ref)-len(rest) != len(scheme)+3 {
 			return scheme + "://" + rest
 		}
 		return ref
@@ -660,6 +663,20 @@ func mendAddress(base *url.URL, ref string) string {
 		scheme = "http"
 	}
 	return scheme + "://" + ref
+}
+
+// webScheme splits an address written with the http or https scheme into
+// the scheme, lower-cased, and what follows its colon and slashes.
+func webScheme(ref string) (scheme, rest string, ok bool) {
+	i := strings.IndexByte(ref, ':')
+	if i != 4 && i != 5 {
+		return "", "", false
+	}
+	scheme = strings.ToLower(ref[:i])
+	if scheme != "http" && scheme != "https" {
+		return "", "", false
+	}
+	return scheme, strings.TrimLeft(ref[i+1:], "/"), true
 }
 
 func isASCII(s string) bool {
