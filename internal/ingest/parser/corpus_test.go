@@ -452,9 +452,13 @@ func TestParseMovesPreviewAddressesToTheSite(t *testing.T) {
 		len(it.Images) != 1 || it.Images[0].URL != "https://wardnotes.example/wardnotes/assets/img/tally-sheet.png" {
 		t.Errorf("site %q, item %+v", f.SiteURL, it)
 	}
-	f, err = Parse(body, "", "http://127.0.0.1:4000/wardnotes/feed.xml")
-	if err != nil || f.Items[0].Link != "http://localhost:4000/wardnotes/notes/2024/11/06/counting-day.html" {
-		t.Fatalf("served from this machine: %v, %+v", err, f.Items)
+	// Served from this machine, even where the site's link is public.
+	public := bytes.Replace(body, []byte(`href="http://localhost:4000/wardnotes/" rel="alternate"`), []byte(`href="https://wardnotes.example/wardnotes/" rel="alternate"`), 1)
+	for _, b := range [][]byte{body, public} {
+		f, err = Parse(b, "", "http://127.0.0.1:4000/wardnotes/feed.xml")
+		if err != nil || f.Items[0].Link != "http://localhost:4000/wardnotes/notes/2024/11/06/counting-day.html" {
+			t.Fatalf("served from this machine: %v, %+v", err, f.Items)
+		}
 	}
 }
 

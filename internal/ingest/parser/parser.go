@@ -430,12 +430,13 @@ func extDate(gi *gofeed.Item, names [][2]string) time.Time {
 // link where that is public, else the host that serves the feed; a feed
 // served from a loopback host is left as it is.
 func rebaseLoopback(f *Feed, feedURL string) {
+	served, err := url.Parse(feedURL)
+	if err != nil || served.Host == "" || isLoopback(served.Hostname()) {
+		return
+	}
 	site, err := url.Parse(f.SiteURL)
 	if err != nil || site.Host == "" || isLoopback(site.Hostname()) {
-		site, err = url.Parse(feedURL)
-	}
-	if err != nil || site.Host == "" || isLoopback(site.Hostname()) {
-		return
+		site = served
 	}
 	rebase := func(s *string) {
 		u, err := url.Parse(*s)
