@@ -465,6 +465,22 @@ func TestParseJSONFeedLeniently(t *testing.T) {
 		f.Malformed != "115 bytes of text before the JSON document: all 2 items read" {
 		t.Fatalf("JSON Feed after a PHP notice: %+v, %q", f.Items, f.Malformed)
 	}
+	// Text a template pastes in raw (line breaks, tabs, a backslash that
+	// starts no escape), as spatie/laravel-feed writes a summary, is
+	// mended rather than the end of the feed.
+	f, err = Parse(readCorpus(t, "hand-written-json.json"), "", "https://elections.harborcounty.example/feed.json")
+	if err != nil || len(f.Items) != 3 || f.Items[1].Title != `Where to find the "results" files` ||
+		!strings.Contains(f.Items[1].Content, `S:\Elections\Results on the county share,`+"\t") ||
+		!strings.Contains(f.Malformed, "a line break or tab not escaped in a string") ||
+		!strings.Contains(f.Malformed, "a backslash that starts no escape") {
+		t.Fatalf("raw text in strings: %v, %d items, %q", err, len(f.Items), f.Malformed)
+	}
+	// So is a comma before a closing bracket.
+	f, err = Parse([]byte(`{"version":"https://jsonfeed.org/version/1","title":"T","items":[`+
+		`{"id":"1","url":"https://t.example/1","title":"One",},{"id":"2","url":"https://t.example/2","title":"Two"},]}`), "", "https://t.example/feed.json")
+	if err != nil || len(f.Items) != 2 || !strings.Contains(f.Malformed, "a comma before a closing bracket") {
+		t.Fatalf("trailing commas: %v, %d items, %q", err, len(f.Items), f.Malformed)
+	}
 	// Items that are no list: said once.
 	f, err = Parse([]byte(`{"version":"https://jsonfeed.org/version/1.1","title":"Empty","items":null}`), "", "https://empty.example/feed.json")
 	if err != nil || len(f.Items) != 0 || f.Malformed != "malformed JSON Feed, read what could be read: items: want a list of items" {
@@ -484,7 +500,12 @@ func TestParseJSONFeedLeniently(t *testing.T) {
 // FeedBurner redirect, a permalink GUID relative to the site, a link
 // escaped twice, a host name in its ASCII form, a link that ends where
 // markup starts, a link written with the feed's own entity, links relative
-// to an xml:base that names a file (WordPress's "wp-atom.php").
+// to an xml:base that names a file (WordPress's "wp-atom.php"), links
+// written without their scheme ("www.site.example/a", as python-feedgen
+// writes a bare host), with one slash of it ("http:/site") or after a
+// generator's own ("https://https://site", the site's link so written
+// too), and a
+// generator's placeholder for no link ("undefined", "None"), which is none.
 func TestParseItemLinks(t *testing.T) {
 	tests := []struct {
 		file  string
@@ -503,6 +524,10 @@ func TestParseItemLinks(t *testing.T) {
 		// A "%" that starts no escape.
 		{"percent-links.xml", []string{"https://dealsdesk.example/2024/11/coats-50%25-off", "https://dealsdesk.example/2024/11/refunds-100%25",
 			"https://dealsdesk.example/2024/11/cafe%20week-20%25-off"}},
+		{"bare-hosts.xml", []string{"https://www.wardwatch.example/ward-4", "http://www.wardwatch.example/ward-3", "https://www.wardwatch.example/ward-2?precinct=all"}},
+		{"doubled-scheme.xml", []string{"https://carnet-bureau.example/blog/le-depouillement-etape-par-etape", "https://carnet-bureau.example/blog/procurations-ce-qui-change",
+			"https://carnet-bureau.example/blog/tenir-un-bureau-de-vote"}},
+		{"placeholder-links.xml", []string{"https://precinctreleases.example/releases/canvass-observers", "https://media.precinctreleases.example/briefings/2024-11-05.mp3", ""}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
@@ -514,6 +539,50 @@ func TestParseItemLinks(t *testing.T) {
 				t.Fatalf("links %q, want %q", got, tt.links)
 			}
 		})
+	}
+}
+
+// TestParseMovesPreviewAddressesToTheSite checks a feed built with its
+// generator's preview address (Jekyll's "http://localhost:4000"): its
+// links, GUIDs and pictures name the site that serves it, unless that is
+// this machine too.
+func TestParseMovesPreviewAddressesToTheSite(t *testing.T) {
+	body := readCorpus(t, "preview-host.atom")
+	f, err := Parse(body, "", "https://wardnotes.example/wardnotes/feed.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	it := f.Items[0]
+	const page = "https://wardnotes.example/wardnotes/notes/2024/11/06/counting-day"
+	if f.SiteURL != "https://wardnotes.example/wardnotes/" || it.Link != page+".html" || it.GUID != page ||
+		len(it.Images) != 1 || it.Images[0].URL != "https://wardnotes.example/wardnotes/assets/img/tally-sheet.png" {
+		t.Errorf("site %q, item %+v", f.SiteURL, it)
+	}
+	// Served from this machine, even where the site's link is public.
+	public := bytes.Replace(body, []byte(`href="http://localhost:4000/wardnotes/" rel="alternate"`), []byte(`href="https://wardnotes.example/wardnotes/" rel="alternate"`), 1)
+	for _, b := range [][]byte{body, public} {
+		f, err = Parse(b, "", "http://127.0.0.1:4000/wardnotes/feed.xml")
+		if err != nil || f.Items[0].Link != "http://localhost:4000/wardnotes/notes/2024/11/06/counting-day.html" {
+			t.Fatalf("served from this machine: %v, %+v", err, f.Items)
+		}
+	}
+}
+
+// TestLinkHostNamesTheHostAsURLParseDoes checks the quick look at a
+// link's host that spares parsing every link of every item.
+func TestLinkHostNamesTheHostAsURLParseDoes(t *testing.T) {
+	for _, link := range []string{
+		"http://localhost:4000/notes/a.html", "https://LOCALHOST/a", "http://user:pw@127.0.0.1:8080/x?y=1",
+		"http://[::1]:4000/", "http://[::1]/a", "https://site.example?x=1", "https://site.example#top",
+		"https://site.example:8443/a/b", "/relative/path", "", "mailto:clerk@site.example",
+	} {
+		want := ""
+		if u, err := url.Parse(link); err == nil {
+			want = u.Hostname()
+		}
+		if got := linkHost(link); got != want {
+			t.Errorf("linkHost(%q) = %q, url.Parse gives %q", link, got, want)
+		}
 	}
 }
 
@@ -634,8 +703,9 @@ func TestParseBoundsEntityExpansion(t *testing.T) {
 // Unix time in seconds and milliseconds, ordinal days, JSON Feed dates
 // with a space for the "T" or an offset without its colon, ISO 8601's
 // other forms (one-digit seconds, an offset in hours only, its basic
-// format, "24:00:00"), slashes for dashes, an offset from GMT or UTC. A
-// date that does not read leaves the item undated, not unread.
+// format, "24:00:00"), slashes for dashes, an offset from GMT or UTC, the
+// form Go prints a time in. A date that does not read (or Go's zero time)
+// leaves the item undated, not unread.
 func TestParseReadsItemDates(t *testing.T) {
 	tests := []struct {
 		file string
@@ -651,6 +721,7 @@ func TestParseReadsItemDates(t *testing.T) {
 		// A Perforce date with its day name, in its zone; a month alone;
 		// two-digit years; a year alone is no date.
 		{"short-dates.xml", []string{"2024-11-01T12:30:00Z", "2024-10-01T00:00:00Z", "2024-10-28T00:00:00Z", "2024-10-27T00:00:00Z", ""}},
+		{"go-time-dates.xml", []string{"2024-10-28T23:30:00Z", "2024-10-30T08:15:42Z", ""}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {

@@ -55,12 +55,14 @@ func zonedDate(raw string) (t time.Time, ok bool) {
 
 // dateLayouts are the standard forms of a date and the variants feed
 // software writes of them: a space for the "T", an offset without its
-// colon or after a space, no zone at all (read as UTC), no seconds.
+// colon or after a space, no zone at all (read as UTC), no seconds, and
+// the form Go prints a time in (time.Time's String, which generators
+// written in Go give when they format no date).
 var dateLayouts = []string{
 	time.RFC3339, "2006-01-02T15:04:05", "2006-01-02T15:04:05Z0700", "2006-01-02T15:04:05 Z0700",
 	"2006-01-02 15:04:05Z07:00", "2006-01-02 15:04:05Z0700", "2006-01-02 15:04:05 Z07:00", "2006-01-02 15:04:05 Z0700",
 	"2006-01-02 15:04:05", "2006-01-02T15:04Z07:00", "2006-01-02T15:04", "2006-01-02 15:04", "2006-01-02",
-	time.RFC1123Z, time.RFC1123,
+	time.RFC1123Z, time.RFC1123, "2006-01-02 15:04:05 -0700 MST",
 }
 
 // zoneComment matches a comment after a date's zone, as mail software
@@ -77,6 +79,9 @@ func parseDate(s string) (time.Time, error) {
 	s = strings.TrimSpace(s)
 	if strings.HasSuffix(s, ")") {
 		s = zoneComment.ReplaceAllString(s, "")
+	}
+	if i := strings.Index(s, " m=+"); i > 0 {
+		s = s[:i] // the monotonic clock's reading Go prints after a time
 	}
 	s, endOfDay := isoForms(s)
 	t, err := parseForms(s)

@@ -145,6 +145,8 @@ func readJSONFeed(body []byte) (top map[string]json.RawMessage, items []json.Raw
 // often gets wrong, and a lenient reader forgives: a comma before a
 // closing bracket (a loop that writes one after every item), a line
 // break or tab left raw in a string (content pasted in unescaped), a
+// backslash that starts no escape (spatie/laravel-feed escapes only the
+// quotes of a summary, so a Windows path keeps its backslashes), a
 // comment. It returns body as it is, and no fixes, when it has none of
 // them.
 func mendJSON(body []byte) ([]byte, []string) {
@@ -170,10 +172,12 @@ func mendJSON(body []byte) ([]byte, []string) {
 	for i := 0; i < len(body); i++ {
 		c := body[i]
 		switch {
-		case inString && c == '\\' && i+1 < len(body):
+		case inString && c == '\\' && validEscape(body[i+1:]):
 			keep(c)
 			i++
 			keep(body[i])
+		case inString && c == '\\':
+			fix(i, "a backslash that starts no escape", '\\', '\\')
 		case inString && c == '"':
 			inString = false
 			keep(c)
@@ -240,6 +244,25 @@ func jsonEscape(c byte) []byte {
 		return []byte(`\t`)
 	}
 	return fmt.Appendf(nil, `\u%04x`, c)
+}
+
+// validEscape reports whether rest, what follows a backslash in a JSON
+// string, continues an escape.
+func validEscape(rest []byte) bool {
+	if len(rest) == 0 {
+		return false
+	}
+	switch rest[0] {
+	case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+		return true
+	case 'u':
+		if len(rest) < 5 {
+			return false
+		}
+		_, err := strconv.ParseUint(string(rest[1:5]), 16, 16)
+		return err == nil
+	}
+	return false
 }
 
 // jsonItem reads one item; it returns nil when the item is not an object,

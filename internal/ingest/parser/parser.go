@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"html"
+	"net"
 	"net/url"
 	"strconv"
 	"strings"
@@ -80,6 +81,9 @@ func Parse(body []byte, contentType, feedURL string) (*Feed, error) {
 		return nil, err
 	}
 	f, err := parseDecoded(body, feedURL)
+	if err == nil {
+		rebaseLoopback(f, feedURL)
+	}
 	if err == nil && len(mended) > 0 {
 		addNote(f, "malformed bytes ("+strings.Join(mended, "; ")+")")
 	}
@@ -437,6 +441,84 @@ func extDate(gi *gofeed.Item, names [][2]string) time.Time {
 	return time.Time{}
 }
 
+// rebaseLoopback moves onto the published site the addresses of a feed
+// built with its generator's preview address ("http://localhost:4000/",
+// as Jekyll and Hugo write it when a site is built with its development
+// URL): they name the site's pages on a host no reader reaches. So are
+// its GUIDs, which would otherwise be those of every other site built so
+// ("http://localhost:4000/2024/11/05/welcome"). The site is the feed's
+// link where that is public, else the host that serves the feed; a feed
+// served from a loopback host is left as it is.
+func rebaseLoopback(f *Feed, feedURL string) {
+	served, err := url.Parse(feedURL)
+	if err != nil || served.Host == "" || isLoopback(served.Hostname()) {
+		return
+	}
+	site, err := url.Parse(f.SiteURL)
+	if err != nil || site.Host == "" || isLoopback(site.Hostname()) {
+		site = served
+	}
+	rebase := func(s *string) {
+		if !isLoopback(linkHost(*s)) {
+			return // most links: not parsed, as this runs on every item
+		}
+		u, err := url.Parse(*s)
+		if err != nil || u.Host == "" || !isLoopback(u.Hostname()) {
+			return
+		}
+		u.Scheme, u.Host = site.Scheme, site.Host
+		*s = u.String()
+	}
+	rebase(&f.SiteURL)
+	for i := range f.Items {
+		it := &f.Items[i]
+		rebase(&it.Link)
+		rebase(&it.GUID)
+		for j := range it.Enclosures {
+			rebase(&it.Enclosures[j])
+		}
+		for j := range it.Images {
+			rebase(&it.Images[j].URL)
+		}
+	}
+}
+
+// linkHost returns the host an absolute address names, without parsing
+// it: "" when it has none.
+func linkHost(s string) string {
+	_, rest, ok := strings.Cut(s, "://")
+	if !ok {
+		return ""
+	}
+	if i := strings.IndexAny(rest, "/?#"); i >= 0 {
+		rest = rest[:i]
+	}
+	if i := strings.LastIndexByte(rest, '@'); i >= 0 {
+		rest = rest[i+1:]
+	}
+	if strings.HasPrefix(rest, "[") {
+		if i := strings.IndexByte(rest, ']'); i >= 0 {
+			return rest[1:i]
+		}
+		return rest
+	}
+	if i := strings.LastIndexByte(rest, ':'); i >= 0 {
+		rest = rest[:i]
+	}
+	return rest
+}
+
+// isLoopback reports whether host names this machine: "localhost" or a
+// loopback or unspecified address.
+func isLoopback(host string) bool {
+	host = strings.ToLower(host)
+	if host == "localhost" || strings.HasSuffix(host, ".localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && (ip.IsLoopback() || ip.IsUnspecified())
+}
+
 // sameSite reports whether page is on the site of base (a host of the
 // same registrable domain: "www.", "news." and the bare domain are one
 // site), or base is unknown.
@@ -563,7 +645,7 @@ func resolve(base *url.URL, ref string) string {
 		// "<", so the link ends before it, as lenient readers read it.
 		ref = strings.TrimSpace(ref[:i])
 	}
-	if ref == "" {
+	if ref == "" || placeholderLinks[strings.ToLower(ref)] {
 		return ""
 	}
 	if strings.Contains(ref, "&amp;") {
@@ -571,6 +653,7 @@ func resolve(base *url.URL, ref string) string {
 		// means "&amp;" in its query.
 		ref = strings.ReplaceAll(ref, "&amp;", "&")
 	}
+	ref = mendAddress(base, ref)
 	u, err := url.Parse(ref)
 	if err != nil && strings.Contains(ref, "%") {
 		// "/50%-off-sale": a "%" that starts no escape is itself, as
@@ -611,6 +694,59 @@ func escapeStrayPercent(s string) string {
 		b.WriteByte(s[i])
 	}
 	return b.String()
+}
+
+// placeholderLinks are what generators write where they have no link: a
+// template's empty value ("undefined" from jpmonette/feed, Python's "None",
+// "N/A") or an anchor to nothing. As a relative reference each would
+// resolve to a page of the feed's site that is not the item's.
+var placeholderLinks = map[string]bool{
+	"undefined": true, "null": true, "none": true, "nil": true, "n/a": true, "false": true, "#": true,
+}
+
+// mendAddress writes out in full a web address whose writer mistyped or
+// left out its start: "http:/site.example/a" (one slash; Go reads a
+// path, and no host), "https://https://site.example/a" (a generator's
+// prefix before an address that has its own) and "www.site.example/a"
+// (no scheme; RFC 3986 reads a path on the feed's own site), as feed
+// generators fed a bare host or a whole address write them. The scheme
+// of the last is the feed's.
+func mendAddress(base *url.URL, ref string) string {
+	if scheme, rest, ok := webScheme(ref); ok {
+		if _, _, inner := webScheme(rest); inner {
+			return mendAddress(base, rest)
+		}
+		if rest != "" && len(ref)-len(rest) != len(scheme)+3 {
+			return scheme + "://" + rest
+		}
+		return ref
+	}
+	if len(ref) < 5 || !strings.EqualFold(ref[:4], "www.") {
+		return ref
+	}
+	host := ref[:strings.IndexAny(ref+"/", "/?#")]
+	if !strings.Contains(host[4:], ".") {
+		return ref
+	}
+	scheme := "https"
+	if base != nil && base.Scheme == "http" {
+		scheme = "http"
+	}
+	return scheme + "://" + ref
+}
+
+// webScheme splits an address written with the http or https scheme into
+// the scheme, lower-cased, and what follows its colon and slashes.
+func webScheme(ref string) (scheme, rest string, ok bool) {
+	i := strings.IndexByte(ref, ':')
+	if i != 4 && i != 5 {
+		return "", "", false
+	}
+	scheme = strings.ToLower(ref[:i])
+	if scheme != "http" && scheme != "https" {
+		return "", "", false
+	}
+	return scheme, strings.TrimLeft(ref[i+1:], "/"), true
 }
 
 func isASCII(s string) bool {
