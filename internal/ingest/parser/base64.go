@@ -12,28 +12,20 @@ import (
 // text type, and Atom 0.3 gives one ("text/html") to most content. A
 // text that does not decode is left as it is.
 func decodeBase64Texts(doc []byte) []byte {
-	const attr = "mode"
 	if !bytes.Contains(doc, []byte("base64")) {
 		return doc
 	}
 	var out []byte
 	done := 0
-	for i := 0; ; {
-		k := bytes.Index(doc[i:], []byte(attr))
-		if k < 0 {
-			break
-		}
-		at := i + k
-		i = at + len(attr)
-		start, end, ok := attrValue(doc, i)
-		if !ok || at == 0 || !isSpace(doc[at-1]) || string(doc[start:end]) != "base64" {
+	for a := range tagAttrs(doc, "mode") {
+		if a.name < done || string(doc[a.start:a.end]) != "base64" {
 			continue
 		}
-		tagEnd := bytes.IndexByte(doc[end:], '>')
-		if tagEnd < 0 || bytes.LastIndexByte(doc[:at], '<') < bytes.LastIndexByte(doc[:at], '>') {
+		tagEnd := bytes.IndexByte(doc[a.end:], '>')
+		if tagEnd < 0 {
 			continue // not in a start tag
 		}
-		textStart := end + tagEnd + 1
+		textStart := a.end + tagEnd + 1
 		textEnd := bytes.IndexByte(doc[textStart:], '<')
 		if doc[textStart-2] == '/' || textEnd < 0 {
 			continue
@@ -47,7 +39,7 @@ func decodeBase64Texts(doc []byte) []byte {
 		out = append(out, "<![CDATA["...)
 		out = append(out, bytes.ReplaceAll(text, []byte("]]>"), []byte("]]]]><![CDATA[>"))...)
 		out = append(out, "]]>"...)
-		done, i = textEnd, textEnd
+		done = textEnd
 	}
 	if out == nil {
 		return doc

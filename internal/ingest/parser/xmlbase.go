@@ -3,6 +3,7 @@ package parser
 import (
 	"bytes"
 	"html"
+	"iter"
 	"net/url"
 	"strconv"
 	"strings"
@@ -38,26 +39,15 @@ type baseMark struct {
 // markBases returns doc with each xml:base that names a file replaced by
 // its stand-in, and the marks put in; doc itself when it has none.
 func markBases(doc []byte) ([]byte, []baseMark) {
-	const attr = "xml:base"
-	if !bytes.Contains(doc, []byte(attr)) {
-		return doc, nil
-	}
 	var out []byte
 	var marks []baseMark
 	seen := map[string]string{}
 	done := 0
-	for i := 0; ; {
-		k := bytes.Index(doc[i:], []byte(attr))
-		if k < 0 {
-			break
+	for a := range tagAttrs(doc, "xml:base") {
+		if a.name < done {
+			continue
 		}
-		at := i + k
-		i = at + len(attr)
-		start, end, ok := attrValue(doc, i)
-		if !ok || bytes.LastIndexByte(doc[:at], '<') < bytes.LastIndexByte(doc[:at], '>') {
-			continue // not in a tag: text that speaks of xml:base
-		}
-		raw := html.UnescapeString(string(doc[start:end]))
+		raw := html.UnescapeString(string(doc[a.start:a.end]))
 		stand, ok := seen[raw]
 		if !ok {
 			var m baseMark
@@ -70,13 +60,46 @@ func markBases(doc []byte) ([]byte, []baseMark) {
 		if stand == "" {
 			continue
 		}
-		out = append(append(out, doc[done:start]...), stand...)
-		done, i = end, end
+		out = append(append(out, doc[done:a.start]...), stand...)
+		done = a.end
 	}
 	if marks == nil {
 		return doc, nil
 	}
 	return append(out, doc[done:]...), marks
+}
+
+// tagAttr is where an attribute of a tag is: its name's start and its
+// quoted value's span.
+type tagAttr struct{ name, start, end int }
+
+// tagAttrs yields each attribute called name, with a quoted value, that
+// doc writes inside a tag (text that speaks of one is not), without
+// reading the document as XML: for the few attributes gofeed reads
+// otherwise than lenient readers do.
+func tagAttrs(doc []byte, name string) iter.Seq[tagAttr] {
+	return func(yield func(tagAttr) bool) {
+		if !bytes.Contains(doc, []byte(name)) {
+			return
+		}
+		for i := 0; ; {
+			k := bytes.Index(doc[i:], []byte(name))
+			if k < 0 {
+				return
+			}
+			at := i + k
+			i = at + len(name)
+			start, end, ok := attrValue(doc, i)
+			if !ok || at == 0 || !isSpace(doc[at-1]) ||
+				bytes.LastIndexByte(doc[:at], '<') < bytes.LastIndexByte(doc[:at], '>') {
+				continue
+			}
+			if !yield(tagAttr{at, start, end}) {
+				return
+			}
+			i = end
+		}
+	}
 }
 
 // attrValue returns the span of the quoted value of the attribute whose
