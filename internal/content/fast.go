@@ -227,6 +227,10 @@ func (p *fastParser) mapping(ind, start int) (node, bool) {
 	return n, true
 }
 
+// maxKeyChars is the longest plain key YAML reads: the YAML parser takes
+// a longer one for no key at all, and rejects the line.
+const maxKeyChars = 1024
+
 // key finds the colon ending a plain key that starts at offset start of
 // the current line.
 func (p *fastParser) key(start int) (int, bool) {
@@ -242,7 +246,7 @@ func (p *fastParser) key(start int) (int, bool) {
 		switch s[i] {
 		case ':':
 			if i+1 == p.le || s[i+1] == ' ' {
-				if s[i-1] == ' ' {
+				if s[i-1] == ' ' || i-start > maxKeyChars && utf8.RuneCountInString(s[start:i]) > maxKeyChars {
 					return 0, false
 				}
 				return i, true

@@ -115,6 +115,28 @@ func TestParseOutsideFastSubset(t *testing.T) {
 	}
 }
 
+// TestLongKeysAreReadAsYAMLReadsThem checks the fast reader against
+// YAML's longest plain key, 1,024 characters: a longer one is no key to
+// YAML, and its line an error, so the fast reader leaves it to YAML.
+func TestLongKeysAreReadAsYAMLReadsThem(t *testing.T) {
+	for _, tt := range []struct {
+		key     string
+		invalid bool
+	}{
+		{strings.Repeat("k", 1024), false},
+		{strings.Repeat("é", 1024), false},
+		{strings.Repeat("k", 1025), true},
+		{strings.Repeat("é", 1025), true},
+	} {
+		src := []byte("domain: a.example\n" + tt.key + ": v\n")
+		_, fastErr := parseFast(src, 0, false)
+		_, err := Parse("_data/organizations/a.example.md", []byte("---\n"+string(src)+"---\n"))
+		if (fastErr != nil) != tt.invalid || (err != nil) != tt.invalid {
+			t.Errorf("a key of %d bytes: fast reader %v, Parse %v; want an error: %v", len(tt.key), fastErr, err, tt.invalid)
+		}
+	}
+}
+
 func TestRenderEditsOtherKinds(t *testing.T) {
 	files := sampleFiles(t)
 	tests := []struct {
