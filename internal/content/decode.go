@@ -226,23 +226,35 @@ func (d *decoder) items(name string, n *node, f func(i int, v *node)) {
 	}
 }
 
-func (d *decoder) images(name string, n *node) []model.Image {
-	var out []model.Image
+// decodeList decodes the list n, called name, one item at a time; item
+// reports false for an item it leaves out (an error it has noted, or
+// nothing to keep).
+func decodeList[T any](d *decoder, name string, n *node, item func(it *node) (T, bool)) []T {
 	if !d.fits(name, n) {
 		return nil
 	}
+	var out []T
 	if n.kind == seqNode {
-		out = make([]model.Image, 0, int(n.n))
+		out = make([]T, 0, int(n.n))
 	}
 	d.enter(name)
 	defer d.leave()
 	d.items("", n, func(i int, it *node) {
-		var img model.Image
 		d.at(i)
 		defer d.leave()
+		if v, ok := item(it); ok {
+			out = append(out, v)
+		}
+	})
+	return out
+}
+
+func (d *decoder) images(name string, n *node) []model.Image {
+	return decodeList(d, name, n, func(it *node) (model.Image, bool) {
+		var img model.Image
 		if it.kind != mapNode {
 			d.typeErr("", it, "a map")
-			return
+			return img, false
 		}
 		d.fields("", it, func(k string, v *node) {
 			switch k {
@@ -258,9 +270,8 @@ func (d *decoder) images(name string, n *node) []model.Image {
 				img.Title = d.str("title", v)
 			}
 		})
-		out = append(out, img)
+		return img, true
 	})
-	return out
 }
 
 func (d *decoder) provider(name string, n *node) model.Provider {
@@ -288,19 +299,8 @@ func (d *decoder) provider(name string, n *node) model.Provider {
 // name, domain and images, as Smartable writes them; an item given as a
 // bare name is a party of that name.
 func (d *decoder) parties(name string, n *node) []model.Party {
-	var out []model.Party
-	if !d.fits(name, n) {
-		return nil
-	}
-	if n.kind == seqNode {
-		out = make([]model.Party, 0, int(n.n))
-	}
-	d.enter(name)
-	defer d.leave()
-	d.items("", n, func(i int, it *node) {
+	return decodeList(d, name, n, func(it *node) (model.Party, bool) {
 		var pt model.Party
-		d.at(i)
-		defer d.leave()
 		switch it.kind {
 		case mapNode:
 			d.fields("", it, func(k string, v *node) {
@@ -314,13 +314,12 @@ func (d *decoder) parties(name string, n *node) []model.Party {
 				}
 			})
 		case nullNode:
-			return
+			return pt, false
 		default:
 			pt.Name = d.str("", it)
 		}
-		out = append(out, pt)
+		return pt, true
 	})
-	return out
 }
 
 // required reports a missing or empty required field.
@@ -385,22 +384,11 @@ func (d *decoder) article(root *node, archived bool) *model.Article {
 }
 
 func (d *decoder) related(name string, n *node) []model.Related {
-	var out []model.Related
-	if !d.fits(name, n) {
-		return nil
-	}
-	if n.kind == seqNode {
-		out = make([]model.Related, 0, int(n.n))
-	}
-	d.enter(name)
-	defer d.leave()
-	d.items("", n, func(i int, it *node) {
+	return decodeList(d, name, n, func(it *node) (model.Related, bool) {
 		var r model.Related
-		d.at(i)
-		defer d.leave()
 		if it.kind != mapNode {
 			d.typeErr("", it, "a map")
-			return
+			return r, false
 		}
 		itKids := d.t.kids(it)
 		for i := range itKids {
@@ -430,9 +418,8 @@ func (d *decoder) related(name string, n *node) []model.Related {
 				r.Images = d.images("images", v)
 			}
 		}
-		out = append(out, r)
+		return r, true
 	})
-	return out
 }
 
 func (d *decoder) person(root *node) *model.Person {

@@ -29,14 +29,27 @@ func readCorpus(t *testing.T, name string) []byte {
 	return b
 }
 
-// itemLinks lists the links of a feed's items, in order.
-func itemLinks(f *Feed) []string {
-	var links []string
-	for _, it := range f.Items {
-		links = append(links, it.Link)
+// parseCorpus reads the corpus file as the feed it is at feeds.example.
+func parseCorpus(t *testing.T, file string) *Feed {
+	t.Helper()
+	f, err := Parse(readCorpus(t, file), "", "https://feeds.example/"+file)
+	if err != nil {
+		t.Fatalf("%s: %v", file, err)
 	}
-	return links
+	return f
 }
+
+// itemsOf lists what of gives of each of a feed's items, in order.
+func itemsOf(f *Feed, of func(it *Item) string) []string {
+	var out []string
+	for i := range f.Items {
+		out = append(out, of(&f.Items[i]))
+	}
+	return out
+}
+
+// itemLinks lists the links of a feed's items, in order.
+func itemLinks(f *Feed) []string { return itemsOf(f, func(it *Item) string { return it.Link }) }
 
 // TestParseAgreesWithGofeedOnWellFormedFeeds checks that the well-formed
 // files of the corpus read exactly as gofeed reads them, item for item: the
@@ -531,11 +544,7 @@ func TestParseItemLinks(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
-			f, err := Parse(readCorpus(t, tt.file), "", "https://feeds.example/"+tt.file)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got := itemLinks(f); strings.Join(got, " ") != strings.Join(tt.links, " ") {
+			if got := itemLinks(parseCorpus(t, tt.file)); strings.Join(got, " ") != strings.Join(tt.links, " ") {
 				t.Fatalf("links %q, want %q", got, tt.links)
 			}
 		})
@@ -599,14 +608,7 @@ func TestParseReadsTitles(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
-			f, err := Parse(readCorpus(t, tt.file), "", "https://feeds.example/"+tt.file)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var got []string
-			for _, it := range f.Items {
-				got = append(got, it.Title)
-			}
+			got := itemsOf(parseCorpus(t, tt.file), func(it *Item) string { return it.Title })
 			if strings.Join(got, "|") != strings.Join(tt.titles, "|") {
 				t.Errorf("titles %q, want %q", got, tt.titles)
 			}
@@ -725,18 +727,13 @@ func TestParseReadsItemDates(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
-			f, err := Parse(readCorpus(t, tt.file), "", "https://feeds.example/"+tt.file)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var got []string
-			for _, it := range f.Items {
-				d := ""
-				if !it.Published.IsZero() {
-					d = it.Published.Format(time.RFC3339)
+			f := parseCorpus(t, tt.file)
+			got := itemsOf(f, func(it *Item) string {
+				if it.Published.IsZero() {
+					return ""
 				}
-				got = append(got, d)
-			}
+				return it.Published.Format(time.RFC3339)
+			})
 			if strings.Join(got, " ") != strings.Join(tt.want, " ") {
 				t.Errorf("dates %q, want %q", got, tt.want)
 			}
@@ -778,14 +775,7 @@ func TestParseReadsOtherItemDates(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
-			f, err := Parse(readCorpus(t, tt.file), "", "https://feeds.example/"+tt.file)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var got []string
-			for _, it := range f.Items {
-				got = append(got, format(it.Published)+" "+format(it.Updated))
-			}
+			got := itemsOf(parseCorpus(t, tt.file), func(it *Item) string { return format(it.Published) + " " + format(it.Updated) })
 			if strings.Join(got, "|") != strings.Join(tt.want, "|") {
 				t.Errorf("dates\n%q, want\n%q", got, tt.want)
 			}
