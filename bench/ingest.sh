@@ -28,6 +28,7 @@
 #                         (roundR.N.log; INGEST_ARGS="-v" logs the first round's steps)
 #   MEMPROFILE            a file for the heap profile of the first round at
 #                         its largest live heap (go tool pprof reads it)
+#   CPUPROFILE            a file for the CPU profile of the first round
 #   NEWSHUB=BIN           a built newshub to measure instead of this checkout's
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -143,7 +144,7 @@ measure() {
 load_before=$(cut -d' ' -f1 /proc/loadavg 2>/dev/null || echo "?")
 pg0=$(pg_cpu)
 if [ -n "${PG_STATS:-}" ]; then "${pg_psql[@]}" -d postgres -c "CREATE EXTENSION pg_stat_statements" >/dev/null; fi
-measure "$PROCS" env ${MEMPROFILE:+NEWSHUB_MEMPROFILE="$MEMPROFILE"} "${newshub[@]}" ingest --once "${ingest_args[@]}"
+measure "$PROCS" env ${MEMPROFILE:+NEWSHUB_MEMPROFILE="$MEMPROFILE"} ${CPUPROFILE:+NEWSHUB_CPUPROFILE="$CPUPROFILE"} "${newshub[@]}" ingest --once "${ingest_args[@]}"
 sleep 0.5 # the backends' ends are reaped
 if [ -n "${PG_STATS:-}" ]; then
   "${pg_psql[@]}" -d postgres -c "SELECT calls, round(total_exec_time::numeric) AS exec_ms, round(total_plan_time::numeric) AS plan_ms, rows, left(regexp_replace(query, '\s+', ' ', 'g'), 160) AS statement FROM pg_stat_statements ORDER BY total_exec_time + total_plan_time DESC LIMIT 25" \
