@@ -408,3 +408,44 @@ func TestDocumentHoldsItsWeightsInOneAllocation(t *testing.T) {
 		t.Errorf("a document takes %d bytes, want at most 96", size)
 	}
 }
+
+// TestCommonWordsLookedUpAsScanned checks that the two ways score finds
+// the common words' weights in the candidates (a pass over their posting
+// lists, a search of each candidate's words) give the same assignments,
+// with the same similarities, on a stream whose window holds thousands of
+// articles and Seed's path as well as Add's.
+func TestCommonWordsLookedUpAsScanned(t *testing.T) {
+	docs := synthetic(12000, 5)
+	run := func(cost int) []Assignment {
+		c := New(Options{})
+		c.lookupCost = cost
+		var out []Assignment
+		for i, d := range docs {
+			if i%5 == 0 {
+				c.Seed(d, fmt.Sprintf("seeded-%d", i%40))
+				continue
+			}
+			out = append(out, c.Add(d))
+		}
+		c.Refine()
+		for _, d := range docs {
+			out = append(out, Assignment{Story: c.Story(d.ID)})
+		}
+		return out
+	}
+	looked, scanned := run(0), run(1<<30)
+	if len(looked) != len(scanned) {
+		t.Fatalf("%d assignments looked up, %d scanned", len(looked), len(scanned))
+	}
+	differ := 0
+	for i := range looked {
+		if looked[i] != scanned[i] {
+			if differ++; differ <= 3 {
+				t.Errorf("assignment %d: looked up %+v, scanned %+v", i, looked[i], scanned[i])
+			}
+		}
+	}
+	if differ > 0 {
+		t.Errorf("%d of %d assignments differ", differ, len(looked))
+	}
+}
