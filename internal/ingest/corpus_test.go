@@ -190,6 +190,11 @@ var corpusCases = []corpusCase{
 	{file: "doubled-scheme.xml", lenient: 3, stored: 3},
 	// Jekyll built with its preview address: every link on localhost.
 	{file: "preview-host.atom", lenient: 2, stored: 2},
+	// Links through Google Alerts' and Bing News' redirects, stored under
+	// the articles' own addresses: the road bond's is the County Ledger's
+	// (wordpress.xml).
+	{file: "google-alerts.atom", lenient: 3, stored: 2, notStored: map[string]int{ReasonDuplicate: 1}, group: "county ledger"},
+	{file: "bing-news.xml", lenient: 3, stored: 3},
 }
 
 // TestCorpusIngestedInOneRound serves the corpus on loopback, ingests it
@@ -327,6 +332,16 @@ func TestCorpusIngestedInOneRound(t *testing.T) {
 		}
 		if got != image || len(a.Images) > 1 {
 			t.Errorf("%s stored with images %+v, want %q", link, a.Images, image)
+		}
+	}
+	// An article found through an aggregator's redirect is its
+	// publisher's.
+	for link, domain := range map[string]string{
+		"https://millbrookweekly.example/news/what-the-road-bond-pays-for?page=2": "millbrookweekly.example",
+		"https://civictimes.example/explainers/canvass?id=77":                     "civictimes.example",
+	} {
+		if a := news[link]; a == nil || a.Provider.Domain != domain {
+			t.Errorf("%s stored as %+v, want it %s's", link, a, domain)
 		}
 	}
 	// A video's excerpt is its description.

@@ -518,7 +518,9 @@ func TestParseJSONFeedLeniently(t *testing.T) {
 // writes a bare host), with one slash of it ("http:/site") or after a
 // generator's own ("https://https://site", the site's link so written
 // too), and a
-// generator's placeholder for no link ("undefined", "None"), which is none.
+// generator's placeholder for no link ("undefined", "None"), which is none,
+// and the article an aggregator's redirect names (Google Alerts, Bing
+// News).
 func TestParseItemLinks(t *testing.T) {
 	tests := []struct {
 		file  string
@@ -541,6 +543,11 @@ func TestParseItemLinks(t *testing.T) {
 		{"doubled-scheme.xml", []string{"https://carnet-bureau.example/blog/le-depouillement-etape-par-etape", "https://carnet-bureau.example/blog/procurations-ce-qui-change",
 			"https://carnet-bureau.example/blog/tenir-un-bureau-de-vote"}},
 		{"placeholder-links.xml", []string{"https://precinctreleases.example/releases/canvass-observers", "https://media.precinctreleases.example/briefings/2024-11-05.mp3", ""}},
+		// Through Google Alerts' and Bing News' redirects.
+		{"google-alerts.atom", []string{"https://countyledger.example/2024/11/05/road-bond-passes/", "https://millbrookweekly.example/news/what-the-road-bond-pays-for?page=2",
+			"https://millbrooklibrary.example/events/road-bond-forum"}},
+		{"bing-news.xml", []string{"https://ledgerwire.example/news/canvass-begins-monday", "https://civictimes.example/explainers/canvass?id=77",
+			"https://ridgebulletin.example/notices/canvass-observers"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {

@@ -582,7 +582,8 @@ func enclosureLink(media []string, encs []*gofeed.Enclosure, base *url.URL) stri
 // itemLink returns the item's absolute http(s) link: the original
 // address a FeedBurner feed gives beside its redirect (as lenient readers
 // take it), else its link, else its first other link, else a GUID that is
-// itself a URL.
+// itself a URL. A link through an aggregator's redirect is the article's
+// it names (see unwrapRedirect).
 func itemLink(gi *gofeed.Item, base *url.URL) string {
 	var orig []string
 	for _, e := range gi.Extensions["feedburner"]["origLink"] {
@@ -590,7 +591,7 @@ func itemLink(gi *gofeed.Item, base *url.URL) string {
 	}
 	for _, c := range append(append(orig, gi.Link), gi.Links...) {
 		if abs := resolve(base, c); isHTTP(abs) {
-			return abs
+			return unwrapRedirect(abs)
 		}
 	}
 	// An Atom link inside an RSS item (atom:link rel="alternate").
