@@ -520,7 +520,7 @@ func TestParseJSONFeedLeniently(t *testing.T) {
 // too), and a
 // generator's placeholder for no link ("undefined", "None"), which is none,
 // and the article an aggregator's redirect names (Google Alerts, Bing
-// News).
+// News, Google News).
 func TestParseItemLinks(t *testing.T) {
 	tests := []struct {
 		file  string
@@ -543,6 +543,11 @@ func TestParseItemLinks(t *testing.T) {
 		{"doubled-scheme.xml", []string{"https://carnet-bureau.example/blog/le-depouillement-etape-par-etape", "https://carnet-bureau.example/blog/procurations-ce-qui-change",
 			"https://carnet-bureau.example/blog/tenir-un-bureau-de-vote"}},
 		{"placeholder-links.xml", []string{"https://precinctreleases.example/releases/canvass-observers", "https://media.precinctreleases.example/briefings/2024-11-05.mp3", ""}},
+		// Google News: the article its link's identifier names, where
+		// it is of the older kind, which does; else the link itself.
+		{"google-news.xml", []string{"https://countyledger.example/2024/11/04/where-to-vote/",
+			"https://www.harborcityregister.example/news/politics/elections/2024/11/06/turnout-tops-70-percent-in-three-wards-after-late-surge-at-the-polls",
+			"https://news.google.com/rss/articles/CBMiP0FVX3lxTFB2M2tYblFtOFRnUnoxV2JMYzVZZEhzN0pmS2UyTmFPdTRWaTlNdEdwRHg2WnJTcTBFd19CbC1IeQ?oc=5"}},
 		// Through Google Alerts' and Bing News' redirects.
 		{"google-alerts.atom", []string{"https://countyledger.example/2024/11/05/road-bond-passes/", "https://millbrookweekly.example/news/what-the-road-bond-pays-for?page=2",
 			"https://millbrooklibrary.example/events/road-bond-forum"}},

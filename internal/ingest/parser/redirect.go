@@ -1,6 +1,8 @@
 package parser
 
 import (
+	"encoding/base64"
+	"encoding/binary"
 	"net/url"
 	"strings"
 
@@ -11,11 +13,15 @@ import (
 // where the redirect names it in its query: Google Alerts' links
 // ("https://www.google.com/url?rct=j&sa=t&url=https://site/a&ct=ga&usg=…")
 // and Bing News' ("http://www.bing.com/news/apiclick.aspx?ref=FexRss&url=
-// https%3a%2f%2fsite%2fa&c=…"). The article is stored under its
+// https%3a%2f%2fsite%2fa&c=…"), or in the link itself: Google News' (see
+// googleNewsTarget). The article is stored under its
 // publisher's own address, as a reader reaches it: so it is known as the
 // same article its publisher's feed gives, and by its publisher's name.
 // Any other link is returned as it is.
 func unwrapRedirect(link string) string {
+	if target := googleNewsTarget(link); target != "" {
+		return target
+	}
 	params := redirectParams(link)
 	if params == nil {
 		return link
@@ -61,4 +67,35 @@ func redirectParams(link string) []string {
 		return []string{"url"}
 	}
 	return nil
+}
+
+// googleNewsTarget returns the article a Google News link names
+// ("https://news.google.com/rss/articles/CBMiU2h0dHBz…?oc=5"): its
+// identifier is, in base64, a protocol buffer whose fourth field is the
+// article's address. "" for any other link, and for an identifier of the
+// newer kind, which holds an opaque key ("AU_yqL…") in its place.
+func googleNewsTarget(link string) string {
+	if !strings.EqualFold(linkHost(link), "news.google.com") {
+		return ""
+	}
+	_, rest, _ := strings.Cut(link, "/articles/")
+	id, _, _ := strings.Cut(rest, "?")
+	b, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(id, "="))
+	if err != nil || len(b) < 2 || b[0] != 0x08 {
+		return ""
+	}
+	// Field 1, a number; then field 4 (tag 0x22), of a length and bytes.
+	_, k := binary.Uvarint(b[1:])
+	if k <= 0 || 1+k >= len(b) || b[1+k] != 0x22 {
+		return ""
+	}
+	b = b[2+k:]
+	n, k := binary.Uvarint(b)
+	if k <= 0 || n > uint64(len(b)-k) {
+		return ""
+	}
+	if target := resolve(nil, string(b[k:k+int(n)])); isHTTP(target) {
+		return target
+	}
+	return ""
 }
