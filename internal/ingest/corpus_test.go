@@ -195,6 +195,8 @@ var corpusCases = []corpusCase{
 	// (wordpress.xml).
 	{file: "google-alerts.atom", lenient: 3, stored: 2, notStored: map[string]int{ReasonDuplicate: 1}, group: "county ledger"},
 	{file: "bing-news.xml", lenient: 3, stored: 3},
+	// HTTPS's port under the http scheme ("http://site.example:443/").
+	{file: "https-port.xml", lenient: 2, stored: 2},
 	// Google News: two links name their articles, one of them the County
 	// Ledger's; the third is opaque, and stored as it is.
 	{file: "google-news.xml", lenient: 3, stored: 2, notStored: map[string]int{ReasonDuplicate: 1}, group: "county ledger"},

@@ -517,7 +517,7 @@ func TestParseJSONFeedLeniently(t *testing.T) {
 // written without their scheme ("www.site.example/a", as python-feedgen
 // writes a bare host), with one slash of it ("http:/site") or after a
 // generator's own ("https://https://site", the site's link so written
-// too), and a
+// too), with HTTPS's port under the http scheme ("http://site:443/"), and a
 // generator's placeholder for no link ("undefined", "None"), which is none,
 // and the article an aggregator's redirect names (Google Alerts, Bing
 // News, Google News).
@@ -543,6 +543,10 @@ func TestParseItemLinks(t *testing.T) {
 		{"doubled-scheme.xml", []string{"https://carnet-bureau.example/blog/le-depouillement-etape-par-etape", "https://carnet-bureau.example/blog/procurations-ce-qui-change",
 			"https://carnet-bureau.example/blog/tenir-un-bureau-de-vote"}},
 		{"placeholder-links.xml", []string{"https://precinctreleases.example/releases/canvass-observers", "https://media.precinctreleases.example/briefings/2024-11-05.mp3", ""}},
+		// HTTPS's port under the http scheme, in the original link
+		// beside a FeedBurner redirect and in a link of its own.
+		{"https-port.xml", []string{"https://www.registrarsdesk.example/topics/ballots/provisional-ballots-checked/",
+			"https://www.registrarsdesk.example/topics/canvass/schedule/?day=1"}},
 		// Google News: the article its link's identifier names, where
 		// it is of the older kind, which does; else the link itself.
 		{"google-news.xml", []string{"https://countyledger.example/2024/11/04/where-to-vote/",

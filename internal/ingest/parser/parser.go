@@ -710,12 +710,21 @@ var placeholderLinks = map[string]bool{
 // path, and no host), "https://https://site.example/a" (a generator's
 // prefix before an address that has its own) and "www.site.example/a"
 // (no scheme; RFC 3986 reads a path on the feed's own site), as feed
-// generators fed a bare host or a whole address write them. The scheme
-// of the last is the feed's.
+// generators fed a bare host or a whole address write them, and
+// "http://site.example:443/a" (HTTPS's port with the http scheme). The
+// scheme of "www." is the feed's.
 func mendAddress(base *url.URL, ref string) string {
 	if scheme, rest, ok := webScheme(ref); ok {
 		if _, _, inner := webScheme(rest); inner {
 			return mendAddress(base, rest)
+		}
+		host := rest[:strings.IndexAny(rest+"/", "/?#")]
+		if h, ok := strings.CutSuffix(host, ":443"); ok && scheme == "http" {
+			// HTTPS's port under the http scheme, as a generator
+			// that adds the port it was served on writes it
+			// ("http://www.blog.google:443/"): no server answers
+			// plain HTTP there, and its pages are at https.
+			return "https://" + h + rest[len(host):]
 		}
 		if rest != "" && len(ref)-len(rest) != len(scheme)+3 {
 			return scheme + "://" + rest
