@@ -97,9 +97,15 @@ func images(og model.Image, feed []model.Image) []model.Image {
 
 // provider names the publisher: the organization the source names, else
 // the one whose domain the page (after redirects) or the link is on; else
-// the registrable domain with the best name the page or feed gives.
+// the registrable domain with the best name the page or feed gives. An
+// aggregator's item (see parser.Item.Publisher) is its publisher's, by
+// the site and name it gives: its page and its feed are the aggregator's.
 func (in *Ingester) provider(src model.Source, feedTitle string, c *candidate) model.Provider {
 	hosts := []string{src.Provider, hostOf(c.page), hostOf(c.item.Link)}
+	publisher := hostOf(c.item.PublisherURL)
+	if publisher != "" {
+		hosts = []string{src.Provider, publisher}
+	}
 	for _, h := range hosts {
 		if h == "" {
 			continue
@@ -110,9 +116,12 @@ func (in *Ingester) provider(src model.Source, feedTitle string, c *candidate) m
 	}
 	domain := src.Provider
 	if domain == "" {
-		domain = curate.RegistrableDomain(cmp.Or(hostOf(c.page), hostOf(c.item.Link)))
+		domain = curate.RegistrableDomain(cmp.Or(publisher, hostOf(c.page), hostOf(c.item.Link)))
 	}
 	name := cmp.Or(c.meta.Publisher, c.meta.SiteName, feedTitle, domain)
+	if publisher != "" && src.Provider == "" {
+		name = cmp.Or(c.item.Publisher, domain)
+	}
 	// A publisher's articles share one copy of each: the domain would
 	// otherwise be part of the page's address, and keep all of it, in
 	// every record a round holds until its batch is stored.

@@ -350,6 +350,12 @@ func TestCorpusIngestedInOneRound(t *testing.T) {
 			t.Errorf("%s stored as %+v, want it %s's", link, a, domain)
 		}
 	}
+	// A Google News item whose link is opaque is its publisher's, by the
+	// <source> it names, under the headline without that name.
+	if a := news["https://news.google.com/rss/articles/CBMiP0FVX3lxTFB2M2tYblFtOFRnUnoxV2JMYzVZZEhzN0pmS2UyTmFPdTRWaTlNdEdwRHg2WnJTcTBFd19CbC1IeQ?oc=5"]; a == nil ||
+		a.Provider.Name != "Valley Wire" || a.Provider.Domain != "valleywire.example" || a.Title != "Recount requested in District 9" {
+		t.Errorf("Google News item stored as %+v", a)
+	}
 	// A video's excerpt is its description.
 	if a := news["https://www.youtube.com/watch?v=Qa7bC3dE9fG"]; a == nil || !strings.HasPrefix(a.Excerpt, "Q&A with the clerk: why results < 100% at 9 p.m. are normal.") {
 		t.Errorf("video stored as %+v", a)

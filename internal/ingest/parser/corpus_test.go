@@ -632,6 +632,38 @@ func TestParseReadsTitles(t *testing.T) {
 	}
 }
 
+// TestParseNamesAnAggregatorsPublishers checks the publisher an
+// aggregator's item names in its <source>: Google News' items, whose links
+// are on news.google.com, are their publishers', and their titles lose the
+// publisher's name Google News ends them with; a feed's <source> naming its
+// own site, or an item linking to the site its source names, names no
+// other publisher.
+func TestParseNamesAnAggregatorsPublishers(t *testing.T) {
+	publishers := func(f *Feed) []string {
+		return itemsOf(f, func(it *Item) string { return it.Publisher + " " + it.PublisherURL + " " + it.Title })
+	}
+	want := []string{
+		"The County Ledger https://countyledger.example Where to vote: every polling place in the county",
+		"Harbor City Register https://www.harborcityregister.example Turnout tops 70% in three wards",
+		"Valley Wire https://valleywire.example Recount requested in District 9",
+	}
+	if got := publishers(parseCorpus(t, "google-news.xml")); strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("Google News: %q, want %q", got, want)
+	}
+	for _, got := range publishers(parseCorpus(t, "go-time-dates.xml")) {
+		if !strings.HasPrefix(got, "  ") {
+			t.Errorf("a feed's own source: %q", got)
+		}
+	}
+	planet := `<rss version="2.0"><channel><title>Planet Precincts</title><link>https://planet.example/</link>
+<item><title>Counting day - Ward Notes</title><link>https://wardnotes.example/counting-day</link>
+<source url="https://wardnotes.example/feed.xml">Ward Notes</source></item></channel></rss>`
+	f, err := Parse([]byte(planet), "", "https://planet.example/rss")
+	if err != nil || len(f.Items) != 1 || f.Items[0].Publisher != "" || f.Items[0].Title != "Counting day - Ward Notes" {
+		t.Errorf("planet: %v, %+v", err, f.Items)
+	}
+}
+
 // TestParseRecoversOtherShapes covers shapes of brokenness seen less often:
 // a truncated RSS 1.0 document, items outside any channel, a link broken
 // over lines, text before the root element.
