@@ -340,14 +340,17 @@ func TestCorpusIngestedInOneRound(t *testing.T) {
 		}
 	}
 	// An article found through an aggregator's redirect is its
-	// publisher's.
-	for link, domain := range map[string]string{
-		"https://millbrookweekly.example/news/what-the-road-bond-pays-for?page=2":                                                                        "millbrookweekly.example",
-		"https://civictimes.example/explainers/canvass?id=77":                                                                                            "civictimes.example",
-		"https://www.harborcityregister.example/news/politics/elections/2024/11/06/turnout-tops-70-percent-in-three-wards-after-late-surge-at-the-polls": "harborcityregister.example",
+	// publisher's, not named after the alert or search that found it; a
+	// feed's own item, after its feed.
+	for link, want := range map[string]model.Provider{
+		"https://millbrookweekly.example/news/what-the-road-bond-pays-for?page=2": {Name: "millbrookweekly.example", Domain: "millbrookweekly.example"},
+		// An episode known by its file on a podcast host is its show's.
+		"https://traffic.podhost.example/ballotbox/2024-11-12.mp3": {Name: "Ballot Box Radio", Domain: "podhost.example"},
+		"https://civictimes.example/explainers/canvass?id=77":      {Name: "civictimes.example", Domain: "civictimes.example"},
+		"https://www.harborcityregister.example/news/politics/elections/2024/11/06/turnout-tops-70-percent-in-three-wards-after-late-surge-at-the-polls": {Name: "Harbor City Register", Domain: "harborcityregister.example"},
 	} {
-		if a := news[link]; a == nil || a.Provider.Domain != domain {
-			t.Errorf("%s stored as %+v, want it %s's", link, a, domain)
+		if a := news[link]; a == nil || a.Provider.Domain != want.Domain || a.Provider.Name != want.Name {
+			t.Errorf("%s stored as %+v, want it %s's", link, a, want.Name)
 		}
 	}
 	// A Google News item whose link is opaque is its publisher's, by the

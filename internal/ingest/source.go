@@ -92,7 +92,7 @@ func (r *round) source(ctx context.Context, j job) *result {
 	st.ETag, st.LastModified = resp.ETag, resp.LastModified
 	// Keep only what is needed while pages are read, not the feed's bytes
 	// or its parsed items.
-	status, title := resp.Status, feed.Title
+	status, head := resp.Status, feedHead{title: feed.Title, site: feed.SiteURL}
 	resp, feed = nil, nil
 	finish := func() *result {
 		if res.report.Malformed != "" {
@@ -118,7 +118,7 @@ func (r *round) source(ctx context.Context, j job) *result {
 	r.pending.Add(1)
 	go func() {
 		defer func() { <-r.pageSources; r.pending.Done() }()
-		res.recs = r.articles(ctx, j.src, title, fresh, res)
+		res.recs = r.articles(ctx, j.src, head, fresh, res)
 		if ctx.Err() != nil {
 			// Stopped half-way: record nothing, so the next round
 			// fetches these items again in full.
@@ -207,7 +207,7 @@ func (r *round) newItems(ctx context.Context, src model.Source, feed *parser.Fee
 
 // articles reads the pages of the candidates (a few at a time: the
 // fetcher's per-host limit is the real bound) and builds their records.
-func (r *round) articles(ctx context.Context, src model.Source, feedTitle string, cands []*candidate, res *result) []*model.Record {
+func (r *round) articles(ctx context.Context, src model.Source, head feedHead, cands []*candidate, res *result) []*model.Record {
 	in := r.in
 	if !in.opts.SkipPages && len(cands) > 0 {
 		res.pages = map[string]int{}
@@ -235,7 +235,7 @@ func (r *round) articles(ctx context.Context, src model.Source, feedTitle string
 	now := in.now()
 	recs := make([]*model.Record, 0, len(cands))
 	for _, c := range cands {
-		a := in.article(src, feedTitle, c, now)
+		a := in.article(src, head, c, now)
 		if a == nil {
 			res.drop(in.log, c.drop(ReasonNoTitle, "neither the item nor its page has a title or text"))
 			continue
