@@ -518,6 +518,54 @@ func TestMediaFilesAreNotReadAsPages(t *testing.T) {
 	}
 }
 
+// TestAggregatorPagesAreNotRead checks that the page behind an
+// aggregator's opaque link (Google News' news.google.com/rss/articles/…,
+// whose item names its publisher in <source>) is not read for the article:
+// it is the aggregator's, and its picture and site name are not the
+// article's; the article keeps its publisher's name and the feed's text.
+// An item of the same feed linking to its publisher's page has it read.
+func TestAggregatorPagesAreNotRead(t *testing.T) {
+	var mu sync.Mutex
+	hits := map[string]int{}
+	var srv *httptest.Server
+	srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		hits[r.URL.Path]++
+		mu.Unlock()
+		switch r.URL.Path {
+		case "/robots.txt":
+			http.NotFound(w, r)
+		case "/rss/search":
+			w.Header().Set("Content-Type", "application/rss+xml")
+			fmt.Fprintf(w, `<rss version="2.0"><channel><title>"recount" - News Search</title><link>%[1]s/search?q=recount</link>
+<item><title>Recount requested in District 9 - Valley Wire</title><link>%[1]s/rss/articles/AU_yqLPv3kXn?oc=5</link>
+<description>Recount requested in District 9 Valley Wire</description><source url="https://valleywire.example">Valley Wire</source></item>
+</channel></rss>`, srv.URL)
+		default:
+			w.Header().Set("Content-Type", "text/html")
+			fmt.Fprint(w, `<html><head><title>News Search</title><meta property="og:site_name" content="News Search">
+<meta property="og:image" content="https://static.search.example/logo.png"></head><body>Redirecting…</body></html>`)
+		}
+	}))
+	defer srv.Close()
+	h := newHub(t, true, model.Source{URL: srv.URL + "/rss/search"})
+	in := h.ingester(testOptions())
+	defer in.Close()
+	sum, err := in.RunOnce(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := h.news(t)[srv.URL+"/rss/articles/AU_yqLPv3kXn?oc=5"]
+	if a == nil || a.Provider.Name != "Valley Wire" || a.Provider.Domain != "valleywire.example" || len(a.Images) != 0 || a.Title != "Recount requested in District 9" {
+		t.Errorf("stored as %+v", a)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if sum.New != 1 || sum.Pages[pageAggregator] != 1 || hits["/rss/articles/AU_yqLPv3kXn"] != 0 {
+		t.Errorf("summary %+v, hits %v", sum, hits)
+	}
+}
+
 // TestUntitledItemsAreTitledOrCounted checks microposts: an untitled item
 // takes its page's title, else its first words; one with neither title
 // nor text nor a titled page is counted, and does not keep another

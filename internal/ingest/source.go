@@ -300,6 +300,7 @@ const (
 	pageRobotsError = "not read: robots.txt unreachable"
 	pageMedia       = "not read: the link is the item's media file"
 	pageNotHTML     = "not read: not a web page"
+	pageAggregator  = "not read: the aggregator's page, not the article's"
 )
 
 // pageTypes are the media types of the article pages read: an item's link
@@ -312,6 +313,9 @@ func (r *round) page(ctx context.Context, c *candidate) string {
 	in := r.in
 	if slices.Contains(c.item.Enclosures, c.item.Link) || slices.ContainsFunc(c.item.Images, func(im model.Image) bool { return im.URL == c.item.Link }) {
 		return pageMedia // an episode's audio or video, a photo: no page to read, and large
+	}
+	if aggregated(c.item) {
+		return pageAggregator
 	}
 	if !in.opts.IgnoreRobots {
 		switch err := in.robots.Check(ctx, c.item.Link); {
@@ -342,6 +346,15 @@ func (r *round) page(ctx context.Context, c *candidate) string {
 		return pageFailed
 	}
 	return pageRead
+}
+
+// aggregated reports whether an item's link leads to an aggregator's page
+// rather than to its publisher's (a Google News link whose identifier
+// names the article opaquely; see parser.Item.Publisher): that page says
+// nothing of the article, and its picture, canonical address and site
+// name would be taken for the article's.
+func aggregated(it parser.Item) bool {
+	return it.PublisherURL != "" && curate.RegistrableDomain(hostOf(it.Link)) != curate.RegistrableDomain(hostOf(it.PublisherURL))
 }
 
 func firstTime(ts ...time.Time) time.Time {
