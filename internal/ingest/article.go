@@ -19,7 +19,7 @@ const untitledLength = 80
 // article builds the news value of a new item from its feed entry and its
 // page's metadata; nil when it has no title at all. An untitled item (a
 // micropost) takes its page's title, else the first words of its text.
-func (in *Ingester) article(src model.Source, feedTitle string, c *candidate, now time.Time) *model.Article {
+func (in *Ingester) article(src model.Source, head feedHead, c *candidate, now time.Time) *model.Article {
 	it, m := c.item, c.meta
 	text := itemText(it)
 	title := cmp.Or(it.Title, parser.PlainText(m.Title), parser.PlainText(m.Headline), parser.Truncate(text, untitledLength))
@@ -38,7 +38,7 @@ func (in *Ingester) article(src model.Source, feedTitle string, c *candidate, no
 		OriginalURL:       it.Link,
 		WebURL:            it.Link,
 		Type:              "article",
-		Provider:          in.provider(src, feedTitle, c),
+		Provider:          in.provider(src, head, c),
 		Topics:            slices.Clone(src.Topics),
 		Images:            images(m.Image, it.Images),
 		CanonicalURL:      c.canon,
@@ -95,11 +95,25 @@ func images(og model.Image, feed []model.Image) []model.Image {
 	return out
 }
 
+// feedHead is what a feed says of itself that its articles keep.
+type feedHead struct {
+	title string
+	site  string // its site's address; "" when it names none
+}
+
 // provider names the publisher: the organization the source names, else
 // the one whose domain the page (after redirects) or the link is on; else
-// the registrable domain with the best name the page or feed gives.
-func (in *Ingester) provider(src model.Source, feedTitle string, c *candidate) model.Provider {
+// the registrable domain with the best name the page gives, or the feed's
+// title for an item of its own (see feedsOwn; the feed's site, or when it
+// names none its host): a link post's, or an alert's, is another's. An aggregator's item (see
+// parser.Item.Publisher) is its publisher's, by the site and name it
+// gives: its page and its feed are the aggregator's.
+func (in *Ingester) provider(src model.Source, head feedHead, c *candidate) model.Provider {
 	hosts := []string{src.Provider, hostOf(c.page), hostOf(c.item.Link)}
+	publisher := hostOf(c.item.PublisherURL)
+	if publisher != "" {
+		hosts = []string{src.Provider, publisher}
+	}
 	for _, h := range hosts {
 		if h == "" {
 			continue
@@ -110,13 +124,30 @@ func (in *Ingester) provider(src model.Source, feedTitle string, c *candidate) m
 	}
 	domain := src.Provider
 	if domain == "" {
-		domain = curate.RegistrableDomain(cmp.Or(hostOf(c.page), hostOf(c.item.Link)))
+		domain = curate.RegistrableDomain(cmp.Or(publisher, hostOf(c.page), hostOf(c.item.Link)))
 	}
-	name := cmp.Or(c.meta.Publisher, c.meta.SiteName, feedTitle, domain)
+	name := cmp.Or(c.meta.Publisher, c.meta.SiteName)
+	if name == "" && feedsOwn(cmp.Or(head.site, src.URL), c.item) {
+		name = head.title
+	}
+	name = cmp.Or(name, domain)
+	if publisher != "" && src.Provider == "" {
+		name = cmp.Or(c.item.Publisher, domain)
+	}
 	// A publisher's articles share one copy of each: the domain would
 	// otherwise be part of the page's address, and keep all of it, in
 	// every record a round holds until its batch is stored.
 	return model.Provider{Name: unique.Make(name).Value(), Domain: unique.Make(domain).Value()}
+}
+
+// feedsOwn reports whether an item is its feed's own: it links to a page
+// of the feed's site, or to a file the feed carries (an episode known by
+// its media file, which a podcast host serves).
+func feedsOwn(site string, it parser.Item) bool {
+	if curate.RegistrableDomain(hostOf(site)) == curate.RegistrableDomain(hostOf(it.Link)) {
+		return true
+	}
+	return slices.Contains(it.Enclosures, it.Link) || slices.ContainsFunc(it.Images, func(im model.Image) bool { return im.URL == it.Link })
 }
 
 // logo returns an organization's 50x50 logo with an absolute URL, as

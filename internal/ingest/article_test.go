@@ -26,7 +26,7 @@ func TestArticlesOfAPublisherShareItsNames(t *testing.T) {
 		page := fmt.Sprintf("https://www.news.example/articles/%d?ref=feed", i)
 		c := &candidate{item: parser.Item{Link: page}, page: page,
 			meta: pagemeta.Meta{SiteName: strings.Clone("News Example")}}
-		got = append(got, in.provider(src, "Feed title", c))
+		got = append(got, in.provider(src, feedHead{title: "Feed title"}, c))
 	}
 	for _, p := range got {
 		if p.Name != "News Example" || p.Domain != "news.example" {

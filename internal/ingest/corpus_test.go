@@ -190,6 +190,16 @@ var corpusCases = []corpusCase{
 	{file: "doubled-scheme.xml", lenient: 3, stored: 3},
 	// Jekyll built with its preview address: every link on localhost.
 	{file: "preview-host.atom", lenient: 2, stored: 2},
+	// Links through Google Alerts' and Bing News' redirects, stored under
+	// the articles' own addresses: the road bond's is the County Ledger's
+	// (wordpress.xml).
+	{file: "google-alerts.atom", lenient: 3, stored: 2, notStored: map[string]int{ReasonDuplicate: 1}, group: "county ledger"},
+	{file: "bing-news.xml", lenient: 3, stored: 3},
+	// HTTPS's port under the http scheme ("http://site.example:443/").
+	{file: "https-port.xml", lenient: 2, stored: 2},
+	// Google News: two links name their articles, one of them the County
+	// Ledger's; the third is opaque, and stored as it is.
+	{file: "google-news.xml", lenient: 3, stored: 2, notStored: map[string]int{ReasonDuplicate: 1}, group: "county ledger"},
 }
 
 // TestCorpusIngestedInOneRound serves the corpus on loopback, ingests it
@@ -328,6 +338,26 @@ func TestCorpusIngestedInOneRound(t *testing.T) {
 		if got != image || len(a.Images) > 1 {
 			t.Errorf("%s stored with images %+v, want %q", link, a.Images, image)
 		}
+	}
+	// An article found through an aggregator's redirect is its
+	// publisher's, not named after the alert or search that found it; a
+	// feed's own item, after its feed.
+	for link, want := range map[string]model.Provider{
+		"https://millbrookweekly.example/news/what-the-road-bond-pays-for?page=2": {Name: "millbrookweekly.example", Domain: "millbrookweekly.example"},
+		// An episode known by its file on a podcast host is its show's.
+		"https://traffic.podhost.example/ballotbox/2024-11-12.mp3": {Name: "Ballot Box Radio", Domain: "podhost.example"},
+		"https://civictimes.example/explainers/canvass?id=77":      {Name: "civictimes.example", Domain: "civictimes.example"},
+		"https://www.harborcityregister.example/news/politics/elections/2024/11/06/turnout-tops-70-percent-in-three-wards-after-late-surge-at-the-polls": {Name: "Harbor City Register", Domain: "harborcityregister.example"},
+	} {
+		if a := news[link]; a == nil || a.Provider.Domain != want.Domain || a.Provider.Name != want.Name {
+			t.Errorf("%s stored as %+v, want it %s's", link, a, want.Name)
+		}
+	}
+	// A Google News item whose link is opaque is its publisher's, by the
+	// <source> it names, under the headline without that name.
+	if a := news["https://news.google.com/rss/articles/CBMiP0FVX3lxTFB2M2tYblFtOFRnUnoxV2JMYzVZZEhzN0pmS2UyTmFPdTRWaTlNdEdwRHg2WnJTcTBFd19CbC1IeQ?oc=5"]; a == nil ||
+		a.Provider.Name != "Valley Wire" || a.Provider.Domain != "valleywire.example" || a.Title != "Recount requested in District 9" {
+		t.Errorf("Google News item stored as %+v", a)
 	}
 	// A video's excerpt is its description.
 	if a := news["https://www.youtube.com/watch?v=Qa7bC3dE9fG"]; a == nil || !strings.HasPrefix(a.Excerpt, "Q&A with the clerk: why results < 100% at 9 p.m. are normal.") {
@@ -484,6 +514,54 @@ func TestMediaFilesAreNotReadAsPages(t *testing.T) {
 		}
 	}
 	if sum.New != 5 || sum.Pages[pageMedia] != 3 || sum.Pages[pageRead] != 1 || sum.Pages[pageNotHTML] != 1 || hits["/notes"] != 1 {
+		t.Errorf("summary %+v, hits %v", sum, hits)
+	}
+}
+
+// TestAggregatorPagesAreNotRead checks that the page behind an
+// aggregator's opaque link (Google News' news.google.com/rss/articles/…,
+// whose item names its publisher in <source>) is not read for the article:
+// it is the aggregator's, and its picture and site name are not the
+// article's; the article keeps its publisher's name and the feed's text.
+// An item of the same feed linking to its publisher's page has it read.
+func TestAggregatorPagesAreNotRead(t *testing.T) {
+	var mu sync.Mutex
+	hits := map[string]int{}
+	var srv *httptest.Server
+	srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		hits[r.URL.Path]++
+		mu.Unlock()
+		switch r.URL.Path {
+		case "/robots.txt":
+			http.NotFound(w, r)
+		case "/rss/search":
+			w.Header().Set("Content-Type", "application/rss+xml")
+			fmt.Fprintf(w, `<rss version="2.0"><channel><title>"recount" - News Search</title><link>%[1]s/search?q=recount</link>
+<item><title>Recount requested in District 9 - Valley Wire</title><link>%[1]s/rss/articles/AU_yqLPv3kXn?oc=5</link>
+<description>Recount requested in District 9 Valley Wire</description><source url="https://valleywire.example">Valley Wire</source></item>
+</channel></rss>`, srv.URL)
+		default:
+			w.Header().Set("Content-Type", "text/html")
+			fmt.Fprint(w, `<html><head><title>News Search</title><meta property="og:site_name" content="News Search">
+<meta property="og:image" content="https://static.search.example/logo.png"></head><body>Redirecting…</body></html>`)
+		}
+	}))
+	defer srv.Close()
+	h := newHub(t, true, model.Source{URL: srv.URL + "/rss/search"})
+	in := h.ingester(testOptions())
+	defer in.Close()
+	sum, err := in.RunOnce(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := h.news(t)[srv.URL+"/rss/articles/AU_yqLPv3kXn?oc=5"]
+	if a == nil || a.Provider.Name != "Valley Wire" || a.Provider.Domain != "valleywire.example" || len(a.Images) != 0 || a.Title != "Recount requested in District 9" {
+		t.Errorf("stored as %+v", a)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if sum.New != 1 || sum.Pages[pageAggregator] != 1 || hits["/rss/articles/AU_yqLPv3kXn"] != 0 {
 		t.Errorf("summary %+v, hits %v", sum, hits)
 	}
 }

@@ -92,7 +92,7 @@ func (r *round) source(ctx context.Context, j job) *result {
 	st.ETag, st.LastModified = resp.ETag, resp.LastModified
 	// Keep only what is needed while pages are read, not the feed's bytes
 	// or its parsed items.
-	status, title := resp.Status, feed.Title
+	status, head := resp.Status, feedHead{title: feed.Title, site: feed.SiteURL}
 	resp, feed = nil, nil
 	finish := func() *result {
 		if res.report.Malformed != "" {
@@ -118,7 +118,7 @@ func (r *round) source(ctx context.Context, j job) *result {
 	r.pending.Add(1)
 	go func() {
 		defer func() { <-r.pageSources; r.pending.Done() }()
-		res.recs = r.articles(ctx, j.src, title, fresh, res)
+		res.recs = r.articles(ctx, j.src, head, fresh, res)
 		if ctx.Err() != nil {
 			// Stopped half-way: record nothing, so the next round
 			// fetches these items again in full.
@@ -207,7 +207,7 @@ func (r *round) newItems(ctx context.Context, src model.Source, feed *parser.Fee
 
 // articles reads the pages of the candidates (a few at a time: the
 // fetcher's per-host limit is the real bound) and builds their records.
-func (r *round) articles(ctx context.Context, src model.Source, feedTitle string, cands []*candidate, res *result) []*model.Record {
+func (r *round) articles(ctx context.Context, src model.Source, head feedHead, cands []*candidate, res *result) []*model.Record {
 	in := r.in
 	if !in.opts.SkipPages && len(cands) > 0 {
 		res.pages = map[string]int{}
@@ -235,7 +235,7 @@ func (r *round) articles(ctx context.Context, src model.Source, feedTitle string
 	now := in.now()
 	recs := make([]*model.Record, 0, len(cands))
 	for _, c := range cands {
-		a := in.article(src, feedTitle, c, now)
+		a := in.article(src, head, c, now)
 		if a == nil {
 			res.drop(in.log, c.drop(ReasonNoTitle, "neither the item nor its page has a title or text"))
 			continue
@@ -300,6 +300,7 @@ const (
 	pageRobotsError = "not read: robots.txt unreachable"
 	pageMedia       = "not read: the link is the item's media file"
 	pageNotHTML     = "not read: not a web page"
+	pageAggregator  = "not read: the aggregator's page, not the article's"
 )
 
 // pageTypes are the media types of the article pages read: an item's link
@@ -312,6 +313,9 @@ func (r *round) page(ctx context.Context, c *candidate) string {
 	in := r.in
 	if slices.Contains(c.item.Enclosures, c.item.Link) || slices.ContainsFunc(c.item.Images, func(im model.Image) bool { return im.URL == c.item.Link }) {
 		return pageMedia // an episode's audio or video, a photo: no page to read, and large
+	}
+	if aggregated(c.item) {
+		return pageAggregator
 	}
 	if !in.opts.IgnoreRobots {
 		switch err := in.robots.Check(ctx, c.item.Link); {
@@ -342,6 +346,15 @@ func (r *round) page(ctx context.Context, c *candidate) string {
 		return pageFailed
 	}
 	return pageRead
+}
+
+// aggregated reports whether an item's link leads to an aggregator's page
+// rather than to its publisher's (a Google News link whose identifier
+// names the article opaquely; see parser.Item.Publisher): that page says
+// nothing of the article, and its picture, canonical address and site
+// name would be taken for the article's.
+func aggregated(it parser.Item) bool {
+	return it.PublisherURL != "" && curate.RegistrableDomain(hostOf(it.Link)) != curate.RegistrableDomain(hostOf(it.PublisherURL))
 }
 
 func firstTime(ts ...time.Time) time.Time {

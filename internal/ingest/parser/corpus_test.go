@@ -517,8 +517,10 @@ func TestParseJSONFeedLeniently(t *testing.T) {
 // written without their scheme ("www.site.example/a", as python-feedgen
 // writes a bare host), with one slash of it ("http:/site") or after a
 // generator's own ("https://https://site", the site's link so written
-// too), and a
-// generator's placeholder for no link ("undefined", "None"), which is none.
+// too), with HTTPS's port under the http scheme ("http://site:443/"), and a
+// generator's placeholder for no link ("undefined", "None"), which is none,
+// and the article an aggregator's redirect names (Google Alerts, Bing
+// News, Google News).
 func TestParseItemLinks(t *testing.T) {
 	tests := []struct {
 		file  string
@@ -541,6 +543,20 @@ func TestParseItemLinks(t *testing.T) {
 		{"doubled-scheme.xml", []string{"https://carnet-bureau.example/blog/le-depouillement-etape-par-etape", "https://carnet-bureau.example/blog/procurations-ce-qui-change",
 			"https://carnet-bureau.example/blog/tenir-un-bureau-de-vote"}},
 		{"placeholder-links.xml", []string{"https://precinctreleases.example/releases/canvass-observers", "https://media.precinctreleases.example/briefings/2024-11-05.mp3", ""}},
+		// HTTPS's port under the http scheme, in the original link
+		// beside a FeedBurner redirect and in a link of its own.
+		{"https-port.xml", []string{"https://www.registrarsdesk.example/topics/ballots/provisional-ballots-checked/",
+			"https://www.registrarsdesk.example/topics/canvass/schedule/?day=1"}},
+		// Google News: the article its link's identifier names, where
+		// it is of the older kind, which does; else the link itself.
+		{"google-news.xml", []string{"https://countyledger.example/2024/11/04/where-to-vote/",
+			"https://www.harborcityregister.example/news/politics/elections/2024/11/06/turnout-tops-70-percent-in-three-wards-after-late-surge-at-the-polls",
+			"https://news.google.com/rss/articles/CBMiP0FVX3lxTFB2M2tYblFtOFRnUnoxV2JMYzVZZEhzN0pmS2UyTmFPdTRWaTlNdEdwRHg2WnJTcTBFd19CbC1IeQ?oc=5"}},
+		// Through Google Alerts' and Bing News' redirects.
+		{"google-alerts.atom", []string{"https://countyledger.example/2024/11/05/road-bond-passes/", "https://millbrookweekly.example/news/what-the-road-bond-pays-for?page=2",
+			"https://millbrooklibrary.example/events/road-bond-forum"}},
+		{"bing-news.xml", []string{"https://ledgerwire.example/news/canvass-begins-monday", "https://civictimes.example/explainers/canvass?id=77",
+			"https://ridgebulletin.example/notices/canvass-observers"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
@@ -613,6 +629,38 @@ func TestParseReadsTitles(t *testing.T) {
 				t.Errorf("titles %q, want %q", got, tt.titles)
 			}
 		})
+	}
+}
+
+// TestParseNamesAnAggregatorsPublishers checks the publisher an
+// aggregator's item names in its <source>: Google News' items, whose links
+// are on news.google.com, are their publishers', and their titles lose the
+// publisher's name Google News ends them with; a feed's <source> naming its
+// own site, or an item linking to the site its source names, names no
+// other publisher.
+func TestParseNamesAnAggregatorsPublishers(t *testing.T) {
+	publishers := func(f *Feed) []string {
+		return itemsOf(f, func(it *Item) string { return it.Publisher + " " + it.PublisherURL + " " + it.Title })
+	}
+	want := []string{
+		"The County Ledger https://countyledger.example Where to vote: every polling place in the county",
+		"Harbor City Register https://www.harborcityregister.example Turnout tops 70% in three wards",
+		"Valley Wire https://valleywire.example Recount requested in District 9",
+	}
+	if got := publishers(parseCorpus(t, "google-news.xml")); strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("Google News: %q, want %q", got, want)
+	}
+	for _, got := range publishers(parseCorpus(t, "go-time-dates.xml")) {
+		if !strings.HasPrefix(got, "  ") {
+			t.Errorf("a feed's own source: %q", got)
+		}
+	}
+	planet := `<rss version="2.0"><channel><title>Planet Precincts</title><link>https://planet.example/</link>
+<item><title>Counting day - Ward Notes</title><link>https://wardnotes.example/counting-day</link>
+<source url="https://wardnotes.example/feed.xml">Ward Notes</source></item></channel></rss>`
+	f, err := Parse([]byte(planet), "", "https://planet.example/rss")
+	if err != nil || len(f.Items) != 1 || f.Items[0].Publisher != "" || f.Items[0].Title != "Counting day - Ward Notes" {
+		t.Errorf("planet: %v, %+v", err, f.Items)
 	}
 }
 

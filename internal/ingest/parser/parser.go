@@ -62,6 +62,11 @@ type Item struct {
 	Images     []model.Image
 	Enclosures []string // absolute URLs of the media it carries other than images (a podcast's episode)
 	Authors    []string
+	// Publisher and PublisherURL name the publisher of an aggregator's
+	// item, as RSS's <source> gives it (Google News): its name and its
+	// site. Empty for an item its feed's own site published.
+	Publisher    string
+	PublisherURL string // absolute
 }
 
 // ErrNotAFeed is wrapped when the document is no feed: neither an RSS,
@@ -162,6 +167,9 @@ func (t rssTranslator) Translate(feed any) (*gofeed.Feed, error) {
 		return f, err
 	}
 	for i, ri := range rf.Items {
+		if ri.Source != nil {
+			setSource(f.Items[i], ri.Source)
+		}
 		if ri.GUID == nil || strings.EqualFold(strings.TrimSpace(ri.GUID.IsPermalink), "false") {
 			continue
 		}
@@ -170,6 +178,21 @@ func (t rssTranslator) Translate(feed any) (*gofeed.Feed, error) {
 		}
 	}
 	return f, nil
+}
+
+// Keys of gofeed's Custom map under which the translator leaves an RSS
+// item's <source>, which gofeed's items have no field for.
+const (
+	sourceTitleKey = "source.title"
+	sourceURLKey   = "source.url"
+)
+
+func setSource(gi *gofeed.Item, src *rss.Source) {
+	if gi.Custom == nil {
+		gi.Custom = map[string]string{}
+	}
+	gi.Custom[sourceTitleKey] = src.Title
+	gi.Custom[sourceURLKey] = src.URL
 }
 
 // atomTranslator is gofeed's, except that an entry's links leave out its
@@ -378,6 +401,14 @@ func item(gi *gofeed.Item, base *url.URL) Item {
 	if strings.TrimSpace(it.Summary) == "" && strings.TrimSpace(it.Content) == "" {
 		it.Summary = mediaDescription(gi)
 	}
+	if name, site := publisher(gi, base); site != "" {
+		it.Publisher, it.PublisherURL = name, site
+		// Google News ends every title with its publisher's name,
+		// which the hub gives beside it.
+		if t, ok := strings.CutSuffix(it.Title, " - "+name); ok && name != "" && strings.TrimSpace(t) != "" {
+			it.Title = strings.TrimSpace(t)
+		}
+	}
 	it.Published = itemDate(gi.PublishedParsed, gi.Published)
 	it.Updated = itemDate(gi.UpdatedParsed, gi.Updated)
 	if it.Published.IsZero() {
@@ -415,6 +446,25 @@ func item(gi *gofeed.Item, base *url.URL) Item {
 		it.Link = enclosureLink(it.Enclosures, gi.Enclosures, base)
 	}
 	return it
+}
+
+// publisher returns the name and site of the publisher an item names in
+// RSS's <source> where the item is an aggregator's: its own link is on the
+// feed's site (base), and the source names another (Google News, whose
+// links lead through news.google.com). Elsewhere the item's link names its
+// site, and "" is returned: a <source> may as well name the feed an item
+// was copied from.
+func publisher(gi *gofeed.Item, base *url.URL) (name, site string) {
+	site = resolve(nil, gi.Custom[sourceURLKey])
+	if !isHTTP(site) || base == nil || base.Host == "" {
+		return "", ""
+	}
+	link, err := url.Parse(resolve(base, gi.Link))
+	src, serr := url.Parse(site)
+	if err != nil || serr != nil || link.Host == "" || !sameSite(link, base) || sameSite(src, base) {
+		return "", ""
+	}
+	return titleText(gi.Custom[sourceTitleKey]), site
 }
 
 // publishedExts and updatedExts are the elements of other vocabularies
@@ -582,7 +632,8 @@ func enclosureLink(media []string, encs []*gofeed.Enclosure, base *url.URL) stri
 // itemLink returns the item's absolute http(s) link: the original
 // address a FeedBurner feed gives beside its redirect (as lenient readers
 // take it), else its link, else its first other link, else a GUID that is
-// itself a URL.
+// itself a URL. A link through an aggregator's redirect is the article's
+// it names (see unwrapRedirect).
 func itemLink(gi *gofeed.Item, base *url.URL) string {
 	var orig []string
 	for _, e := range gi.Extensions["feedburner"]["origLink"] {
@@ -590,7 +641,7 @@ func itemLink(gi *gofeed.Item, base *url.URL) string {
 	}
 	for _, c := range append(append(orig, gi.Link), gi.Links...) {
 		if abs := resolve(base, c); isHTTP(abs) {
-			return abs
+			return unwrapRedirect(abs)
 		}
 	}
 	// An Atom link inside an RSS item (atom:link rel="alternate").
@@ -709,12 +760,21 @@ var placeholderLinks = map[string]bool{
 // path, and no host), "https://https://site.example/a" (a generator's
 // prefix before an address that has its own) and "www.site.example/a"
 // (no scheme; RFC 3986 reads a path on the feed's own site), as feed
-// generators fed a bare host or a whole address write them. The scheme
-// of the last is the feed's.
+// generators fed a bare host or a whole address write them, and
+// "http://site.example:443/a" (HTTPS's port with the http scheme). The
+// scheme of "www." is the feed's.
 func mendAddress(base *url.URL, ref string) string {
 	if scheme, rest, ok := webScheme(ref); ok {
 		if _, _, inner := webScheme(rest); inner {
 			return mendAddress(base, rest)
+		}
+		host := rest[:strings.IndexAny(rest+"/", "/?#")]
+		if h, ok := strings.CutSuffix(host, ":443"); ok && scheme == "http" {
+			// HTTPS's port under the http scheme, as a generator
+			// that adds the port it was served on writes it
+			// ("http://www.blog.google:443/"): no server answers
+			// plain HTTP there, and its pages are at https.
+			return "https://" + h + rest[len(host):]
 		}
 		if rest != "" && len(ref)-len(rest) != len(scheme)+3 {
 			return scheme + "://" + rest
