@@ -190,6 +190,9 @@ var corpusCases = []corpusCase{
 	{file: "doubled-scheme.xml", lenient: 3, stored: 3},
 	// Jekyll built with its preview address: every link on localhost.
 	{file: "preview-host.atom", lenient: 2, stored: 2},
+	// Each item's page beside a <link rel="self"> to the feed, as Arc XP
+	// writes them; the channel's hub too.
+	{file: "self-links.xml", lenient: 3, stored: 3},
 }
 
 // TestCorpusIngestedInOneRound serves the corpus on loopback, ingests it
@@ -288,6 +291,7 @@ func TestCorpusIngestedInOneRound(t *testing.T) {
 		"https://quarrynotes.example/2024/11/precinct-maps/":             "Precinct maps, redrawn",
 		"https://quarrylane.example/posts/block-party":                   "Block party after the polls close 🎉",
 		"https://quarrylane.example/posts/garden-day":                    "Community garden day 🌱",
+		"https://www.statehouseledger.example/politics/2024/11/06/turnout-map/?utm_medium=referral&utm_source=rss&utm_campaign=headlines": "Turnout by county, mapped",
 	} {
 		if a := news[link]; a == nil || a.Title != title {
 			t.Errorf("%s stored as %+v, want title %q", link, a, title)

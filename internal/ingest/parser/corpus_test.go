@@ -541,6 +541,11 @@ func TestParseItemLinks(t *testing.T) {
 		{"doubled-scheme.xml", []string{"https://carnet-bureau.example/blog/le-depouillement-etape-par-etape", "https://carnet-bureau.example/blog/procurations-ce-qui-change",
 			"https://carnet-bureau.example/blog/tenir-un-bureau-de-vote"}},
 		{"placeholder-links.xml", []string{"https://precinctreleases.example/releases/canvass-observers", "https://media.precinctreleases.example/briefings/2024-11-05.mp3", ""}},
+		// Each item's page, and beside it, before or after, a <link
+		// rel="self"> to the feed, as Arc XP writes them.
+		{"self-links.xml", []string{"https://www.statehouseledger.example/politics/2024/11/06/recount-petitions/?utm_medium=referral&utm_source=rss&utm_campaign=headlines",
+			"https://www.statehouseledger.example/politics/2024/11/06/turnout-map/?utm_medium=referral&utm_source=rss&utm_campaign=headlines",
+			"https://www.statehouseledger.example/politics/2024/11/05/session-agenda/?utm_medium=referral&utm_source=rss&utm_campaign=headlines"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {

@@ -139,9 +139,9 @@ func parseDecoded(body []byte, feedURL string) (*Feed, error) {
 // 0.3's base64 texts decoded (see decodeBase64Texts).
 func parseGofeed(doc []byte) (*gofeed.Feed, error) {
 	p := gofeed.NewParser()
-	p.RSSTranslator = rssTranslator{gofeed.DefaultRSSTranslator{DisableContentImageScan: true}}
-	p.AtomTranslator = atomTranslator{}
 	doc, marks := markBases(decodeBase64Texts(doc))
+	p.RSSTranslator = rssTranslator{gofeed.DefaultRSSTranslator{DisableContentImageScan: true}, nonPageLinks(doc)}
+	p.AtomTranslator = atomTranslator{}
 	gf, err := p.Parse(bytes.NewReader(doc))
 	if errors.Is(err, gofeed.ErrFeedTypeNotDetected) {
 		return nil, fmt.Errorf("%w: %w", ErrNotAFeed, err)
@@ -152,14 +152,27 @@ func parseGofeed(doc []byte) (*gofeed.Feed, error) {
 
 // rssTranslator is gofeed's, except that an item whose only address is a
 // permalink GUID relative to the site ("/2024/11/post") gets it as a link
-// to resolve: gofeed takes a GUID for an opaque identifier.
-type rssTranslator struct{ gofeed.DefaultRSSTranslator }
+// to resolve: gofeed takes a GUID for an opaque identifier. And a <link>
+// written as Atom writes one, with a rel that says it is no page (see
+// nonPageLinks), is not the channel's or an item's link: gofeed keeps an
+// element's last <link>, which Arc XP's feeds write as the feed's own
+// address after each item's page.
+type rssTranslator struct {
+	gofeed.DefaultRSSTranslator
+	notPages map[string]bool
+}
 
 func (t rssTranslator) Translate(feed any) (*gofeed.Feed, error) {
 	f, err := t.DefaultRSSTranslator.Translate(feed)
 	rf, ok := feed.(*rss.Feed)
 	if err != nil || !ok || len(rf.Items) != len(f.Items) {
 		return f, err
+	}
+	if len(t.notPages) > 0 {
+		f.Link, f.Links = pageLinks(f.Link, f.Links, t.notPages)
+		for _, it := range f.Items {
+			it.Link, it.Links = pageLinks(it.Link, it.Links, t.notPages)
+		}
 	}
 	for i, ri := range rf.Items {
 		if ri.GUID == nil || strings.EqualFold(strings.TrimSpace(ri.GUID.IsPermalink), "false") {
@@ -170,6 +183,52 @@ func (t rssTranslator) Translate(feed any) (*gofeed.Feed, error) {
 		}
 	}
 	return f, nil
+}
+
+// nonPageLinks returns the addresses of the <link> elements (not
+// atom:link) that doc writes with an href and a rel other than
+// "alternate": rel="self" names the feed, rel="hub" its WebSub hub, and
+// neither is the page of the channel or item they are in, as lenient
+// readers read them. nil when there are none.
+func nonPageLinks(doc []byte) map[string]bool {
+	var out map[string]bool
+	for a := range tagAttrs(doc, "rel") {
+		if rel := strings.ToLower(strings.TrimSpace(string(doc[a.start:a.end]))); rel == "" || rel == "alternate" {
+			continue
+		}
+		open := bytes.LastIndexByte(doc[:a.name], '<')
+		end := bytes.IndexByte(doc[a.end:], '>')
+		if end < 0 || !bytes.HasPrefix(doc[open:], []byte("<link")) || !isSpace(doc[open+len("<link")]) {
+			continue
+		}
+		tag := doc[open : a.end+end]
+		for h := range tagAttrs(tag, "href") {
+			if out == nil {
+				out = map[string]bool{}
+			}
+			out[strings.TrimSpace(html.UnescapeString(string(tag[h.start:h.end])))] = true
+		}
+	}
+	return out
+}
+
+// pageLinks returns links without those in notPages, and link, or the
+// first of them left when link is one of notPages. When none is left, the
+// links are returned as they are: an element's only link is its link.
+func pageLinks(link string, links []string, notPages map[string]bool) (string, []string) {
+	var kept []string
+	for _, l := range links {
+		if !notPages[strings.TrimSpace(l)] {
+			kept = append(kept, l)
+		}
+	}
+	if len(kept) == 0 {
+		return link, links
+	}
+	if notPages[strings.TrimSpace(link)] {
+		link = kept[0]
+	}
+	return link, kept
 }
 
 // atomTranslator is gofeed's, except that an entry's links leave out its
