@@ -610,6 +610,10 @@ func TestParseReadsTitles(t *testing.T) {
 	}{
 		{"escaped-tag-titles.xml", []string{"Fixing </Suspense> boundaries that never resolve", "Why the ballot parser stops at </contest>",
 			"Rendering <PrecinctMap /> on the server", "Release notes for results viewer 2.4"}},
+		// JSON Feed titles escaped twice ("&amp;#39;"), as RSS-Bridge
+		// writes them: decoded as RSS and Atom titles so written are.
+		{"double-escaped.json", []string{"The courthouse bell's first election night", `"Glass ballot boxes" & why they went away`,
+			"The first clerk's ledger, R&D notes & all"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
