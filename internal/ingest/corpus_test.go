@@ -135,6 +135,8 @@ var corpusCases = []corpusCase{
 	{file: "zone-names.xml", lenient: 7, stored: 7},
 	// JSON Feed titles escaped as HTML, dates in SQL's form.
 	{file: "escaped-titles.json", lenient: 3, stored: 3},
+	// Titles and HTML wrapped in CDATA sections that are escaped.
+	{file: "escaped-cdata.xml", lenient: 3, stored: 3},
 	// JSON Feed titles escaped twice.
 	{file: "double-escaped.json", lenient: 3, stored: 3},
 	// Links relative to an xml:base naming a file (WordPress's

@@ -707,6 +707,31 @@ func TestParseBoundsEntityExpansion(t *testing.T) {
 	}
 }
 
+// TestParseUnwrapsEscapedCDATA checks titles and HTML that a generator
+// wrapped in a CDATA section and then escaped ("&lt;![CDATA[…]]&gt;"): the
+// section's text is the title or the HTML, as it is where the section is
+// not escaped, not text that starts "<![CDATA[" or HTML that holds none.
+func TestParseUnwrapsEscapedCDATA(t *testing.T) {
+	f := parseCorpus(t, "escaped-cdata.xml")
+	if f.Title != "Channel 9 Valley News" {
+		t.Errorf("feed title %q", f.Title)
+	}
+	titles := itemsOf(f, func(it *Item) string { return it.Title })
+	texts := itemsOf(f, func(it *Item) string { return PlainText(it.Summary + " " + it.Content) })
+	for i, want := range [][2]string{
+		{"Early voting lines wrap the library", "Some voters waited two hours on the last day."},
+		{"Sample ballots mailed this week", "Check yours for the new precinct."},
+		{"Polling place moves for precinct 14", "The church hall is under repair. Voters go to the fire station instead."},
+	} {
+		if titles[i] != want[0] || texts[i] != want[1] {
+			t.Errorf("item %d: %q, %q; want %q", i, titles[i], texts[i], want)
+		}
+	}
+	if im := f.Items[1].Images; len(im) != 1 || im[0].URL != "https://valleynews9.example/wp-content/uploads/2024/11/ballot.jpg" {
+		t.Errorf("images %+v", im)
+	}
+}
+
 // TestParseReadsItemDates checks the dates feeds write in other forms
 // than RFC 822 and RFC 3339, each read as the time it says: Russian
 // month names, a zone named by its abbreviation (Australia's, Japan's, New

@@ -276,7 +276,7 @@ func isPageType(t string) bool {
 func convert(gf *gofeed.Feed, base *url.URL, items []*gofeed.Item) *Feed {
 	f := &Feed{Type: "rss"}
 	if gf != nil {
-		f.Title, f.Type, f.Version = titleText(gf.Title), gf.FeedType, gf.FeedVersion
+		f.Title, f.Type, f.Version = titleText(unwrapCDATA(gf.Title)), gf.FeedType, gf.FeedVersion
 		f.SiteURL = resolve(base, gf.Link)
 	}
 	// Item links are relative to the site when it names one, else to the
@@ -429,9 +429,9 @@ func firstByte(body []byte) byte {
 func item(gi *gofeed.Item, base *url.URL) Item {
 	it := Item{
 		GUID:    strings.TrimSpace(gi.GUID),
-		Title:   titleText(gi.Title),
-		Summary: joinSurrogates(gi.Description),
-		Content: joinSurrogates(gi.Content),
+		Title:   titleText(unwrapCDATA(gi.Title)),
+		Summary: joinSurrogates(unwrapCDATA(gi.Description)),
+		Content: joinSurrogates(unwrapCDATA(gi.Content)),
 		Link:    itemLink(gi, base),
 	}
 	if strings.TrimSpace(it.Summary) == "" && strings.TrimSpace(it.Content) == "" {

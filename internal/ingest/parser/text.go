@@ -40,6 +40,18 @@ func titleText(s string) string {
 	return PlainText(s)
 }
 
+// unwrapCDATA returns the text of a CDATA section that s is, wholly, once
+// its XML is read: a section the feed's generator escaped along with what
+// it wraps ("&lt;![CDATA[<p>Text</p>]]&gt;"), which is that text to the
+// writer, and to HTML a section it drops. Any other s is returned as it is.
+func unwrapCDATA(s string) string {
+	t := strings.TrimSpace(s)
+	if !strings.HasPrefix(t, "<![CDATA[") || !strings.HasSuffix(t, "]]>") {
+		return s
+	}
+	return t[len("<![CDATA[") : len(t)-len("]]>")]
+}
+
 // unescapeText returns the text of a field that is plain text by its
 // format's definition (a JSON Feed title) as generators write it: with
 // the character references they escape it with ("Q&amp;A", "&#8217;")
