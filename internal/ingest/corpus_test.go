@@ -138,6 +138,8 @@ var corpusCases = []corpusCase{
 	// A cache plugin's gzip copy of a feed, served with no
 	// Content-Encoding (the fetcher decompresses it).
 	{file: "cached-gzip.xml", lenient: 2, stored: 2},
+	// Offsets with a one-digit hour, or glued to the time.
+	{file: "glued-offsets.xml", lenient: 5, stored: 5},
 	// Titles and HTML wrapped in CDATA sections that are escaped.
 	{file: "escaped-cdata.xml", lenient: 3, stored: 3},
 	// JSON Feed titles escaped twice.
@@ -305,13 +307,14 @@ func TestCorpusIngestedInOneRound(t *testing.T) {
 		}
 	}
 	for link, date := range map[string]string{
-		"https://gorodnews.example/news/2024/11/05/yavka/":               "2024-11-05T09:40:00Z",
-		"https://precinctnotes.example/posts/ballot-printing":            "2024-11-04T10:00:00Z",
-		"https://millerquarterly.example/2024/11/county-clerks-q-and-a/": "2024-11-05T10:00:00Z",
-		"https://ridgebulletin.example/notices/observers-briefing":       "2024-10-31T16:00:00Z",
-		"https://millpondclerk.example/notices/precinct-3-moves":         "2024-10-21T19:30:00Z",
-		"https://fernhillwatch.example/2024/10/training":                 "2024-10-28T17:00:00Z",
-		"https://precinctlog.example/doors-week-one.html":                "2024-10-28T23:30:00Z",
+		"https://gorodnews.example/news/2024/11/05/yavka/":                                   "2024-11-05T09:40:00Z",
+		"https://precinctnotes.example/posts/ballot-printing":                                "2024-11-04T10:00:00Z",
+		"https://millerquarterly.example/2024/11/county-clerks-q-and-a/":                     "2024-11-05T10:00:00Z",
+		"https://ridgebulletin.example/notices/observers-briefing":                           "2024-10-31T16:00:00Z",
+		"https://millpondclerk.example/notices/precinct-3-moves":                             "2024-10-21T19:30:00Z",
+		"https://fernhillwatch.example/2024/10/training":                                     "2024-10-28T17:00:00Z",
+		"https://precinctlog.example/doors-week-one.html":                                    "2024-10-28T23:30:00Z",
+		"https://www.metroballotdesk.example/elections/counting-resumes-11730908950123.html": "2024-11-06T17:22:30Z",
 	} {
 		if a := news[link]; a == nil || a.PublishedDateTime.Format(time.RFC3339) != date {
 			t.Errorf("%s stored as %+v, want it dated %s", link, a, date)

@@ -758,6 +758,9 @@ func TestParseReadsItemDates(t *testing.T) {
 		// two-digit years; a year alone is no date.
 		{"short-dates.xml", []string{"2024-11-01T12:30:00Z", "2024-10-01T00:00:00Z", "2024-10-28T00:00:00Z", "2024-10-27T00:00:00Z", ""}},
 		{"go-time-dates.xml", []string{"2024-10-28T23:30:00Z", "2024-10-30T08:15:42Z", ""}},
+		// Offsets with a one-digit hour, or glued to the time, as Indian
+		// publishers' feeds write them ("22:52:30+5:30").
+		{"glued-offsets.xml", []string{"2024-11-06T17:22:30Z", "2024-11-06T02:35:00Z", "2024-11-05T13:55:00Z", "2024-11-05T13:00:00Z", "2024-11-05T04:30:00Z"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
