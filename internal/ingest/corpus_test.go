@@ -140,6 +140,8 @@ var corpusCases = []corpusCase{
 	{file: "cached-gzip.xml", lenient: 2, stored: 2},
 	// Offsets with a one-digit hour, or glued to the time.
 	{file: "glued-offsets.xml", lenient: 5, stored: 5},
+	// Atom titles that are text naming HTML's elements.
+	{file: "text-titles.atom", lenient: 3, stored: 3},
 	// Titles and HTML wrapped in CDATA sections that are escaped.
 	{file: "escaped-cdata.xml", lenient: 3, stored: 3},
 	// JSON Feed titles escaped twice.
@@ -290,16 +292,17 @@ func TestCorpusIngestedInOneRound(t *testing.T) {
 	}
 	news := h.news(t)
 	for link, title := range map[string]string{
-		"https://feuilleton.example.de/artikel/rueckkehr-i-und-b":        "Die Rückkehr von <i> und <b>",
-		"https://mastodon.example/@clerk/113403":                         "Reminder: bring ID.",
-		"http://scripting.example.com/2017/06/26.html#a101044":           "I've been using a new outliner all day & it's great.",
-		"https://diethni.example/kalpes-ekleisan":                        "Οι κάλπες έκλεισαν",
-		"https://news.example.cn/2018/09/24/a1.html":                     "国务院召开常务会议",
-		"https://ballotbox.example/audio/2024-11-07.mp3":                 "Turnout, county by county",
-		"https://millerquarterly.example/2024/11/county-clerks-q-and-a/": "The County Clerk’s Q&A: “Every ballot counts”",
-		"https://quarrynotes.example/2024/11/precinct-maps/":             "Precinct maps, redrawn",
-		"https://quarrylane.example/posts/block-party":                   "Block party after the polls close 🎉",
-		"https://quarrylane.example/posts/garden-day":                    "Community garden day 🌱",
+		"https://feuilleton.example.de/artikel/rueckkehr-i-und-b":                             "Die Rückkehr von <i> und <b>",
+		"https://mastodon.example/@clerk/113403":                                              "Reminder: bring ID.",
+		"http://scripting.example.com/2017/06/26.html#a101044":                                "I've been using a new outliner all day & it's great.",
+		"https://diethni.example/kalpes-ekleisan":                                             "Οι κάλπες έκλεισαν",
+		"https://news.example.cn/2018/09/24/a1.html":                                          "国务院召开常务会议",
+		"https://ballotbox.example/audio/2024-11-07.mp3":                                      "Turnout, county by county",
+		"https://millerquarterly.example/2024/11/county-clerks-q-and-a/":                      "The County Clerk’s Q&A: “Every ballot counts”",
+		"https://quarrynotes.example/2024/11/precinct-maps/":                                  "Precinct maps, redrawn",
+		"https://quarrylane.example/posts/block-party":                                        "Block party after the polls close 🎉",
+		"https://quarrylane.example/posts/garden-day":                                         "Community garden day 🌱",
+		"https://qa.example/questions/79161190/when-to-use-em-and-when-i-for-candidate-names": "When to use <em> and when <i> for candidate names",
 		"https://www.statehouseledger.example/politics/2024/11/06/turnout-map/?utm_medium=referral&utm_source=rss&utm_campaign=headlines": "Turnout by county, mapped",
 	} {
 		if a := news[link]; a == nil || a.Title != title {

@@ -610,6 +610,11 @@ func TestParseReadsTitles(t *testing.T) {
 	}{
 		{"escaped-tag-titles.xml", []string{"Fixing </Suspense> boundaries that never resolve", "Why the ballot parser stops at </contest>",
 			"Rendering <PrecinctMap /> on the server", "Release notes for results viewer 2.4"}},
+		// Atom titles that are text (type "text", or none) naming HTML's
+		// elements ("<br>", "<em>"), as Q&A sites' tag feeds write
+		// them: text, where a title of type "html" is markup.
+		{"text-titles.atom", []string{"Why does <br> inside a <label> break the ballot form layout?", "When to use <em> and when <i> for candidate names",
+			"Styling the results table"}},
 		// JSON Feed titles escaped twice ("&amp;#39;"), as RSS-Bridge
 		// writes them: decoded as RSS and Atom titles so written are.
 		{"double-escaped.json", []string{"The courthouse bell's first election night", `"Glass ballot boxes" & why they went away`,

@@ -141,7 +141,7 @@ func parseGofeed(doc []byte) (*gofeed.Feed, error) {
 	p := gofeed.NewParser()
 	doc, marks := markBases(decodeBase64Texts(doc))
 	p.RSSTranslator = rssTranslator{gofeed.DefaultRSSTranslator{DisableContentImageScan: true}, nonPageLinks(doc)}
-	p.AtomTranslator = atomTranslator{}
+	p.AtomTranslator = atomTranslator{textTitles: textTitles(doc)}
 	gf, err := p.Parse(bytes.NewReader(doc))
 	if errors.Is(err, gofeed.ErrFeedTypeNotDetected) {
 		return nil, fmt.Errorf("%w: %w", ErrNotAFeed, err)
@@ -234,8 +234,14 @@ func pageLinks(link string, links []string, notPages map[string]bool) (string, [
 // atomTranslator is gofeed's, except that an entry's links leave out its
 // rel="self" link: the entry's address in the feed's own API (Blogger's
 // /feeds/…/posts/default/ID), not a page to read, which an entry without
-// an alternate link would otherwise be stored under.
-type atomTranslator struct{ gofeed.DefaultAtomTranslator }
+// an alternate link would otherwise be stored under. And a title that is
+// text (see textTitles) is given escaped, as the HTML titles are read as:
+// gofeed gives both as they read, and a text title naming an element
+// ("Why <br> breaks") would lose it.
+type atomTranslator struct {
+	gofeed.DefaultAtomTranslator
+	textTitles map[string]bool
+}
 
 func (t atomTranslator) Translate(feed any) (*gofeed.Feed, error) {
 	f, err := t.DefaultAtomTranslator.Translate(feed)
@@ -243,7 +249,13 @@ func (t atomTranslator) Translate(feed any) (*gofeed.Feed, error) {
 	if err != nil || !ok || len(af.Entries) != len(f.Items) {
 		return f, err
 	}
+	if t.textTitles[f.Title] {
+		f.Title = html.EscapeString(f.Title)
+	}
 	for i, e := range af.Entries {
+		if t.textTitles[f.Items[i].Title] {
+			f.Items[i].Title = html.EscapeString(f.Items[i].Title)
+		}
 		f.Items[i].Links = nil
 		var others []string
 		for _, l := range e.Links {
@@ -263,6 +275,49 @@ func (t atomTranslator) Translate(feed any) (*gofeed.Feed, error) {
 		}
 	}
 	return f, nil
+}
+
+// textTitles returns the text of each <title> in doc that is an Atom
+// text construct (of type "text", or of none, which RFC 4287 reads as
+// text) and holds what HTML reads as markup ("&lt;br&gt;", written to be
+// read as "<br>"); nil when there is none.
+func textTitles(doc []byte) map[string]bool {
+	if !bytes.Contains(doc, []byte("&lt;")) && !bytes.Contains(doc, []byte("<![CDATA[")) {
+		return nil
+	}
+	var out map[string]bool
+	for i := 0; ; {
+		k := bytes.Index(doc[i:], []byte("<title"))
+		if k < 0 {
+			return out
+		}
+		start := i + k
+		end := start + 1 + tagEnd(doc, start+1, false)
+		i = end
+		if end >= len(doc) || (doc[start+6] != '>' && !isSpace(doc[start+6])) || doc[end-1] != '>' || doc[end-2] == '/' {
+			continue
+		}
+		typ := "text"
+		for a := range tagAttrs(doc[start:end], "type") {
+			typ = strings.ToLower(strings.TrimSpace(string(doc[start+a.start : start+a.end])))
+		}
+		n := bytes.Index(doc[end:], []byte("</title>"))
+		if typ != "text" || n < 0 {
+			continue
+		}
+		text := string(doc[end : end+n])
+		if strings.Contains(text, "<![CDATA[") {
+			text = strings.NewReplacer("<![CDATA[", "", "]]>", "").Replace(text)
+		} else {
+			text = html.UnescapeString(text)
+		}
+		if text = strings.TrimSpace(text); htmlMarkup.MatchString(text) {
+			if out == nil {
+				out = map[string]bool{}
+			}
+			out[text] = true
+		}
+	}
 }
 
 // isPageType reports whether an Atom link's type is a web page's (or
