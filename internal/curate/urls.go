@@ -19,6 +19,10 @@ var trackingParams = map[string]bool{
 	"smid": true, "smtyp": true, "s_cid": true, "sr_share": true, "xtor": true,
 	"__twitter_impression": true, "ito": true, "usqp": true, "amp_js_v": true,
 	"amp_gsa": true, "cmp": true, "ref_src": true, "ref_url": true,
+	// AT Internet's (Piano Analytics'), as the BBC's feeds add them
+	// ("?at_medium=RSS&at_campaign=rss"); xtor above is its older one.
+	"at_medium": true, "at_campaign": true, "at_campaign_type": true, "at_format": true,
+	"at_link_id": true, "at_link_type": true, "at_link_origin": true, "at_ptr_name": true, "at_bbc_team": true,
 }
 
 // feedValueParams are dropped only when their value names a feed
