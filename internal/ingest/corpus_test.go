@@ -142,6 +142,9 @@ var corpusCases = []corpusCase{
 	{file: "glued-offsets.xml", lenient: 5, stored: 5},
 	// Atom titles that are text naming HTML's elements.
 	{file: "text-titles.atom", lenient: 3, stored: 3},
+	// One article given twice, its GUID the article's address with a
+	// count of its republishing after a "#" ("#0", "#3").
+	{file: "republished.xml", lenient: 4, stored: 3, notStored: map[string]int{ReasonDuplicate: 1}},
 	// Titles and HTML wrapped in CDATA sections that are escaped.
 	{file: "escaped-cdata.xml", lenient: 3, stored: 3},
 	// JSON Feed titles escaped twice.
