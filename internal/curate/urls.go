@@ -322,9 +322,30 @@ func ArticleKeys(canonicalURL, guid, originalURL string) []string {
 		}
 	}
 	if originalURL != "" {
-		if c := CanonicalURL(originalURL); c != canonicalURL && !strings.HasPrefix(canonicalURL, c+"#") {
+		c := CanonicalURL(originalURL)
+		if c != canonicalURL && !strings.HasPrefix(canonicalURL, c+"#") {
 			keys = append(keys, c)
+		}
+		if k := FragmentKey(canonicalURL, originalURL); k != "" && c == canonicalURL && k != guid {
+			keys = append(keys, k)
 		}
 	}
 	return keys
+}
+
+// FragmentKey returns the key of an item whose link names a part of a page
+// ("…/2024/11/05.html#a1200", one of a day's posts on its page): key, the
+// page's, refined by that part, as ingest keys items that share the page;
+// "" when key is refined already or the link names no part. An item keyed
+// by its page alone, the only one of the page in its feed, is known by it
+// too: its feed may give the page's other parts later, or give them first.
+func FragmentKey(key, link string) string {
+	if key == "" || strings.Contains(key, "#") {
+		return ""
+	}
+	u, err := url.Parse(link)
+	if err != nil || u.Fragment == "" {
+		return ""
+	}
+	return key + "#" + u.Fragment
 }

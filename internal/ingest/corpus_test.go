@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -145,6 +146,9 @@ var corpusCases = []corpusCase{
 	// One article given twice, its GUID the article's address with a
 	// count of its republishing after a "#" ("#0", "#3").
 	{file: "republished.xml", lenient: 4, stored: 3, notStored: map[string]int{ReasonDuplicate: 1}},
+	// A day's posts on the day's page, told apart by their fragments,
+	// with no GUIDs.
+	{file: "day-pages.xml", lenient: 3, stored: 3},
 	// Titles and HTML wrapped in CDATA sections that are escaped.
 	{file: "escaped-cdata.xml", lenient: 3, stored: 3},
 	// JSON Feed titles escaped twice.
@@ -443,6 +447,49 @@ func TestItemsSharingAGUIDAreToldApartByTheirLinks(t *testing.T) {
 		if err != nil || sum.New != want.new || sum.NotStored[ReasonKnown] != want.know || len(sum.NotStored) > min(want.know, 1) {
 			t.Fatalf("round %d: %+v, %v", n+1, sum, err)
 		}
+	}
+}
+
+// TestPartsOfAPageAreKnownAloneOrNot checks a feed of a day's posts on
+// the day's page, known by their fragments, without GUIDs: a post given
+// alone on its page one round, with the page's other posts the next, or
+// the other way round, is known, not stored again.
+func TestPartsOfAPageAreKnownAloneOrNot(t *testing.T) {
+	body, err := os.ReadFile(filepath.Join("testdata", "corpus", "day-pages.xml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	without := func(part string) []byte {
+		return regexp.MustCompile(`(?s)<item>(?:[^<]|<[^/]|</[^i])*?`+part+`</link>\s*</item>`).ReplaceAll(body, nil)
+	}
+	for _, tt := range []struct {
+		name   string
+		rounds [][]byte
+		new    []int
+	}{
+		{"alone first", [][]byte{without("#a1530"), body}, []int{2, 1}},
+		{"alone after", [][]byte{body, without("#a0915")}, []int{3, 0}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			round := 0
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				w.Write(tt.rounds[round])
+			}))
+			defer srv.Close()
+			h := newHub(t, true, model.Source{URL: srv.URL + "/rss.xml"})
+			opts := testOptions()
+			opts.SkipPages, opts.All = true, true
+			in := h.ingester(opts)
+			defer in.Close()
+			for n, want := range tt.new {
+				round = n
+				sum, err := in.RunOnce(context.Background())
+				known := bytes.Count(tt.rounds[n], []byte("<item>")) - want
+				if err != nil || sum.New != want || sum.NotStored[ReasonKnown] != known || len(sum.NotStored) > min(known, 1) {
+					t.Fatalf("round %d: %+v, %v; want %d new, %d known", n+1, sum, err, want, known)
+				}
+			}
+		})
 	}
 }
 
