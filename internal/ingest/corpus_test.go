@@ -149,6 +149,8 @@ var corpusCases = []corpusCase{
 	// A day's posts on the day's page, told apart by their fragments,
 	// with no GUIDs.
 	{file: "day-pages.xml", lenient: 3, stored: 3},
+	// Jekyll with no site URL: links and xml:base relative to the site.
+	{file: "relative-base.atom", lenient: 2, stored: 2},
 	// Titles and HTML wrapped in CDATA sections that are escaped.
 	{file: "escaped-cdata.xml", lenient: 3, stored: 3},
 	// JSON Feed titles escaped twice.

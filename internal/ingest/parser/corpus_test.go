@@ -294,6 +294,10 @@ func TestParseChoosesPictures(t *testing.T) {
 		{"lazy-images.xml", "https://birchfieldweekly.example/feed/", 4, "https://cdn.birchfieldweekly.example/2024/11/tree.jpg", 0},
 		// A placeholder with no address beside it is passed over.
 		{"lazy-images.xml", "https://birchfieldweekly.example/feed/", 5, "https://cdn.birchfieldweekly.example/2024/11/council.jpg", 800},
+		// Jekyll's feed of a site with no URL set: each post's xml:base
+		// its page, relative, which a picture beside it is relative to.
+		{"relative-base.atom", "https://captainslog.example/feed.xml", 0, "https://captainslog.example/2024/11/06/precinct-map.png", 800},
+		{"relative-base.atom", "https://captainslog.example/feed.xml", 1, "https://captainslog.example/assets/img/checklist.jpg", 0},
 		// A byline's portrait, stated under 50 by 50, is passed over; a
 		// small thumbnail and a narrow banner are pictures.
 		{"byline-avatars.xml", "https://eastbankcourier.example/feed/", 0, "https://eastbankcourier.example/uploads/2024/11/ferry-landing.jpg", 640},
