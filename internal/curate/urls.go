@@ -19,6 +19,10 @@ var trackingParams = map[string]bool{
 	"smid": true, "smtyp": true, "s_cid": true, "sr_share": true, "xtor": true,
 	"__twitter_impression": true, "ito": true, "usqp": true, "amp_js_v": true,
 	"amp_gsa": true, "cmp": true, "ref_src": true, "ref_url": true,
+	// AT Internet's (Piano Analytics'), as the BBC's feeds add them
+	// ("?at_medium=RSS&at_campaign=rss"); xtor above is its older one.
+	"at_medium": true, "at_campaign": true, "at_campaign_type": true, "at_format": true,
+	"at_link_id": true, "at_link_type": true, "at_link_origin": true, "at_ptr_name": true, "at_bbc_team": true,
 }
 
 // feedValueParams are dropped only when their value names a feed
@@ -318,9 +322,30 @@ func ArticleKeys(canonicalURL, guid, originalURL string) []string {
 		}
 	}
 	if originalURL != "" {
-		if c := CanonicalURL(originalURL); c != canonicalURL && !strings.HasPrefix(canonicalURL, c+"#") {
+		c := CanonicalURL(originalURL)
+		if c != canonicalURL && !strings.HasPrefix(canonicalURL, c+"#") {
 			keys = append(keys, c)
+		}
+		if k := FragmentKey(canonicalURL, originalURL); k != "" && c == canonicalURL && k != guid {
+			keys = append(keys, k)
 		}
 	}
 	return keys
+}
+
+// FragmentKey returns the key of an item whose link names a part of a page
+// ("…/2024/11/05.html#a1200", one of a day's posts on its page): key, the
+// page's, refined by that part, as ingest keys items that share the page;
+// "" when key is refined already or the link names no part. An item keyed
+// by its page alone, the only one of the page in its feed, is known by it
+// too: its feed may give the page's other parts later, or give them first.
+func FragmentKey(key, link string) string {
+	if key == "" || strings.Contains(key, "#") {
+		return ""
+	}
+	u, err := url.Parse(link)
+	if err != nil || u.Fragment == "" {
+		return ""
+	}
+	return key + "#" + u.Fragment
 }

@@ -19,6 +19,7 @@ func TestCanonicalURLFoldsVariantsOfOnePage(t *testing.T) {
 		{"other port kept", "http://localhost:8080/a/b/", "https://localhost:8080/a/b"},
 		{"utm params", "https://www.politico.com/news/2021/02/04/greene-491640?utm_source=rss&utm_medium=feed&utm_campaign=x", "https://politico.com/news/2021/02/04/greene-491640"},
 		{"click ids", "https://www.cbsnews.com/news/harris-desk/?fbclid=IwAR0abc&gclid=xyz&ocid=msn", "https://cbsnews.com/news/harris-desk"},
+		{"at internet", "https://www.broadcaster.example/news/articles/c0w4k9e2r1yo?at_medium=RSS&at_campaign=rss", "https://broadcaster.example/news/articles/c0w4k9e2r1yo"},
 		{"mailchimp and cmpid", "https://www.wsj.com/articles/trump-rally-11624725002?mc_cid=1&mc_eid=2&cmpid=3&ncid=4&taid=5", "https://wsj.com/articles/trump-rally-11624725002"},
 		{"track=rss", "https://www.theguardian.com/us-news/2021/jun/27/trump-ohio?track=rss", "https://theguardian.com/us-news/2021/jun/27/trump-ohio"},
 		{"ref=rss", "https://www.newsweek.com/trump-ohio-rally-1604592?ref=rss", "https://newsweek.com/trump-ohio-rally-1604592"},

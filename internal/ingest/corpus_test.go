@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -135,6 +136,25 @@ var corpusCases = []corpusCase{
 	{file: "zone-names.xml", lenient: 7, stored: 7},
 	// JSON Feed titles escaped as HTML, dates in SQL's form.
 	{file: "escaped-titles.json", lenient: 3, stored: 3},
+	// A cache plugin's gzip copy of a feed, served with no
+	// Content-Encoding (the fetcher decompresses it).
+	{file: "cached-gzip.xml", lenient: 2, stored: 2},
+	// Offsets with a one-digit hour, or glued to the time.
+	{file: "glued-offsets.xml", lenient: 5, stored: 5},
+	// Atom titles that are text naming HTML's elements.
+	{file: "text-titles.atom", lenient: 3, stored: 3},
+	// One article given twice, its GUID the article's address with a
+	// count of its republishing after a "#" ("#0", "#3").
+	{file: "republished.xml", lenient: 4, stored: 3, notStored: map[string]int{ReasonDuplicate: 1}},
+	// A day's posts on the day's page, told apart by their fragments,
+	// with no GUIDs.
+	{file: "day-pages.xml", lenient: 3, stored: 3},
+	// Jekyll with no site URL: links and xml:base relative to the site.
+	{file: "relative-base.atom", lenient: 2, stored: 2},
+	// Titles and HTML wrapped in CDATA sections that are escaped.
+	{file: "escaped-cdata.xml", lenient: 3, stored: 3},
+	// JSON Feed titles escaped twice.
+	{file: "double-escaped.json", lenient: 3, stored: 3},
 	// Links relative to an xml:base naming a file (WordPress's
 	// wp-atom.php, a script, a day's page).
 	{file: "xml-base.atom", lenient: 3, stored: 3},
@@ -200,6 +220,9 @@ var corpusCases = []corpusCase{
 	// Google News: two links name their articles, one of them the County
 	// Ledger's; the third is opaque, and stored as it is.
 	{file: "google-news.xml", lenient: 3, stored: 2, notStored: map[string]int{ReasonDuplicate: 1}, group: "county ledger"},
+	// Each item's page beside a <link rel="self"> to the feed, as Arc XP
+	// writes them; the channel's hub too.
+	{file: "self-links.xml", lenient: 3, stored: 3},
 }
 
 // TestCorpusIngestedInOneRound serves the corpus on loopback, ingests it
@@ -288,29 +311,32 @@ func TestCorpusIngestedInOneRound(t *testing.T) {
 	}
 	news := h.news(t)
 	for link, title := range map[string]string{
-		"https://feuilleton.example.de/artikel/rueckkehr-i-und-b":        "Die Rückkehr von <i> und <b>",
-		"https://mastodon.example/@clerk/113403":                         "Reminder: bring ID.",
-		"http://scripting.example.com/2017/06/26.html#a101044":           "I've been using a new outliner all day & it's great.",
-		"https://diethni.example/kalpes-ekleisan":                        "Οι κάλπες έκλεισαν",
-		"https://news.example.cn/2018/09/24/a1.html":                     "国务院召开常务会议",
-		"https://ballotbox.example/audio/2024-11-07.mp3":                 "Turnout, county by county",
-		"https://millerquarterly.example/2024/11/county-clerks-q-and-a/": "The County Clerk’s Q&A: “Every ballot counts”",
-		"https://quarrynotes.example/2024/11/precinct-maps/":             "Precinct maps, redrawn",
-		"https://quarrylane.example/posts/block-party":                   "Block party after the polls close 🎉",
-		"https://quarrylane.example/posts/garden-day":                    "Community garden day 🌱",
+		"https://feuilleton.example.de/artikel/rueckkehr-i-und-b":                             "Die Rückkehr von <i> und <b>",
+		"https://mastodon.example/@clerk/113403":                                              "Reminder: bring ID.",
+		"http://scripting.example.com/2017/06/26.html#a101044":                                "I've been using a new outliner all day & it's great.",
+		"https://diethni.example/kalpes-ekleisan":                                             "Οι κάλπες έκλεισαν",
+		"https://news.example.cn/2018/09/24/a1.html":                                          "国务院召开常务会议",
+		"https://ballotbox.example/audio/2024-11-07.mp3":                                      "Turnout, county by county",
+		"https://millerquarterly.example/2024/11/county-clerks-q-and-a/":                      "The County Clerk’s Q&A: “Every ballot counts”",
+		"https://quarrynotes.example/2024/11/precinct-maps/":                                  "Precinct maps, redrawn",
+		"https://quarrylane.example/posts/block-party":                                        "Block party after the polls close 🎉",
+		"https://quarrylane.example/posts/garden-day":                                         "Community garden day 🌱",
+		"https://qa.example/questions/79161190/when-to-use-em-and-when-i-for-candidate-names": "When to use <em> and when <i> for candidate names",
+		"https://www.statehouseledger.example/politics/2024/11/06/turnout-map/?utm_medium=referral&utm_source=rss&utm_campaign=headlines": "Turnout by county, mapped",
 	} {
 		if a := news[link]; a == nil || a.Title != title {
 			t.Errorf("%s stored as %+v, want title %q", link, a, title)
 		}
 	}
 	for link, date := range map[string]string{
-		"https://gorodnews.example/news/2024/11/05/yavka/":               "2024-11-05T09:40:00Z",
-		"https://precinctnotes.example/posts/ballot-printing":            "2024-11-04T10:00:00Z",
-		"https://millerquarterly.example/2024/11/county-clerks-q-and-a/": "2024-11-05T10:00:00Z",
-		"https://ridgebulletin.example/notices/observers-briefing":       "2024-10-31T16:00:00Z",
-		"https://millpondclerk.example/notices/precinct-3-moves":         "2024-10-21T19:30:00Z",
-		"https://fernhillwatch.example/2024/10/training":                 "2024-10-28T17:00:00Z",
-		"https://precinctlog.example/doors-week-one.html":                "2024-10-28T23:30:00Z",
+		"https://gorodnews.example/news/2024/11/05/yavka/":                                   "2024-11-05T09:40:00Z",
+		"https://precinctnotes.example/posts/ballot-printing":                                "2024-11-04T10:00:00Z",
+		"https://millerquarterly.example/2024/11/county-clerks-q-and-a/":                     "2024-11-05T10:00:00Z",
+		"https://ridgebulletin.example/notices/observers-briefing":                           "2024-10-31T16:00:00Z",
+		"https://millpondclerk.example/notices/precinct-3-moves":                             "2024-10-21T19:30:00Z",
+		"https://fernhillwatch.example/2024/10/training":                                     "2024-10-28T17:00:00Z",
+		"https://precinctlog.example/doors-week-one.html":                                    "2024-10-28T23:30:00Z",
+		"https://www.metroballotdesk.example/elections/counting-resumes-11730908950123.html": "2024-11-06T17:22:30Z",
 	} {
 		if a := news[link]; a == nil || a.PublishedDateTime.Format(time.RFC3339) != date {
 			t.Errorf("%s stored as %+v, want it dated %s", link, a, date)
@@ -453,6 +479,49 @@ func TestItemsSharingAGUIDAreToldApartByTheirLinks(t *testing.T) {
 		if err != nil || sum.New != want.new || sum.NotStored[ReasonKnown] != want.know || len(sum.NotStored) > min(want.know, 1) {
 			t.Fatalf("round %d: %+v, %v", n+1, sum, err)
 		}
+	}
+}
+
+// TestPartsOfAPageAreKnownAloneOrNot checks a feed of a day's posts on
+// the day's page, known by their fragments, without GUIDs: a post given
+// alone on its page one round, with the page's other posts the next, or
+// the other way round, is known, not stored again.
+func TestPartsOfAPageAreKnownAloneOrNot(t *testing.T) {
+	body, err := os.ReadFile(filepath.Join("testdata", "corpus", "day-pages.xml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	without := func(part string) []byte {
+		return regexp.MustCompile(`(?s)<item>(?:[^<]|<[^/]|</[^i])*?`+part+`</link>\s*</item>`).ReplaceAll(body, nil)
+	}
+	for _, tt := range []struct {
+		name   string
+		rounds [][]byte
+		new    []int
+	}{
+		{"alone first", [][]byte{without("#a1530"), body}, []int{2, 1}},
+		{"alone after", [][]byte{body, without("#a0915")}, []int{3, 0}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			round := 0
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				w.Write(tt.rounds[round])
+			}))
+			defer srv.Close()
+			h := newHub(t, true, model.Source{URL: srv.URL + "/rss.xml"})
+			opts := testOptions()
+			opts.SkipPages, opts.All = true, true
+			in := h.ingester(opts)
+			defer in.Close()
+			for n, want := range tt.new {
+				round = n
+				sum, err := in.RunOnce(context.Background())
+				known := bytes.Count(tt.rounds[n], []byte("<item>")) - want
+				if err != nil || sum.New != want || sum.NotStored[ReasonKnown] != known || len(sum.NotStored) > min(known, 1) {
+					t.Fatalf("round %d: %+v, %v; want %d new, %d known", n+1, sum, err, want, known)
+				}
+			}
+		})
 	}
 }
 

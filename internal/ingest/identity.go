@@ -60,7 +60,7 @@ func distinction(items []parser.Item, idx []int) func(parser.Item) string {
 			if it.GUID == "" {
 				return ""
 			}
-			return "guid:" + it.GUID
+			return "guid:" + republishedGUID(it)
 		},
 		func(it parser.Item) string {
 			if len(it.Enclosures) == 0 {
@@ -85,6 +85,18 @@ func distinction(items []parser.Item, idx []int) func(parser.Item) string {
 		}
 	}
 	return nil
+}
+
+// republishedGUID returns the item's GUID, or its link when the GUID is
+// the link's page with a number after a "#", as the BBC's feeds count the
+// times they republished an article ("…/articles/c0w4k9e2r1yo#3"): each
+// copy's GUID differs, and each is the one article.
+func republishedGUID(it parser.Item) string {
+	page, n, ok := strings.Cut(it.GUID, "#")
+	if !ok || n == "" || strings.Trim(n, "0123456789") != "" || curate.CanonicalURL(page) != curate.CanonicalURL(it.Link) {
+		return it.GUID
+	}
+	return it.Link
 }
 
 // fragment returns the "#" part of a link, "" when it has none.

@@ -163,9 +163,14 @@ func (r *round) newItems(ctx context.Context, src model.Source, feed *parser.Fee
 	}
 	keys := itemKeys(feed)
 	guids := guidKeys(src.URL, feed, keys)
-	all := make([]string, 0, 2*len(keys))
-	for i := range feed.Items {
-		all = append(all, keys[i], guids[i])
+	// parts are the keys of items keyed by their page alone whose links
+	// name a part of it: such an item is known by the part when the part
+	// was stored from a feed that gave the page's other parts too.
+	parts := make([]string, len(keys))
+	all := make([]string, 0, 3*len(keys))
+	for i, it := range feed.Items {
+		parts[i] = curate.FragmentKey(keys[i], it.Link)
+		all = append(all, keys[i], guids[i], parts[i])
 	}
 	stored, err := r.in.index.lookup(ctx, r.in.st, src.URL, all)
 	if err != nil {
@@ -180,9 +185,9 @@ func (r *round) newItems(ctx context.Context, src model.Source, feed *parser.Fee
 			res.drop(r.in.log, c.drop(ReasonNoLink, "the item has no http or https link"))
 			continue
 		}
-		if p, key, purged := r.known(stored, c.canon, c.guid); key != "" {
+		if p, key, purged := r.known(stored, c.canon, c.guid, parts[i]); key != "" {
 			reason := ReasonKnown
-			if key != c.canon {
+			if key != c.canon && key != parts[i] {
 				reason = ReasonDuplicate // another link, same GUID
 				if p == "" {
 					p = r.in.index.path(ctx, r.in.st, key)

@@ -413,7 +413,32 @@ func (f *Fetcher) readBody(resp *http.Response) ([]byte, error) {
 	if int64(buf.Len()) > max {
 		return firstBytes(buf.Bytes(), max), fmt.Errorf("%s: %w (%d bytes)", what, ErrTooLarge, max)
 	}
-	return buf.Bytes(), nil
+	return gunzipLeft(buf.Bytes(), max)
+}
+
+// gunzipLeft decompresses a body that is still gzip data once read as
+// labelled: a cache plugin's compressed copy served with no
+// Content-Encoding (W3 Total Cache's), or a body compressed twice (by PHP's
+// zlib.output_compression, then by the server). No document a reader asks
+// for starts with gzip's magic bytes. A body that does not decompress is
+// returned as it is.
+func gunzipLeft(body []byte, max int64) ([]byte, error) {
+	if len(body) < 2 || body[0] != 0x1f || body[1] != 0x8b {
+		return body, nil
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(body))
+	if err != nil {
+		return body, nil
+	}
+	defer zr.Close()
+	out, err := io.ReadAll(io.LimitReader(zr, max+1))
+	switch {
+	case err != nil:
+		return body, nil
+	case int64(len(out)) > max:
+		return firstBytes(out, max), fmt.Errorf("decompressed body: %w (%d bytes)", ErrTooLarge, max)
+	}
+	return out, nil
 }
 
 // firstBytes returns at most the first max bytes of b: what readBody

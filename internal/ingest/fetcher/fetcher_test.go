@@ -196,6 +196,44 @@ func TestFetchDecompresses(t *testing.T) {
 	}
 }
 
+// TestFetchDecompressesGzipLeftInTheBody checks bodies that are gzip data
+// still once read as their Content-Encoding says: a cached copy served
+// compressed with no Content-Encoding, and a body compressed twice.
+func TestFetchDecompressesGzipLeftInTheBody(t *testing.T) {
+	feed := `<?xml version="1.0"?><rss version="2.0"><channel><title>Cached</title></channel></rss>`
+	gz := func(b string) string {
+		var buf bytes.Buffer
+		zw := gzip.NewWriter(&buf)
+		zw.Write([]byte(b))
+		zw.Close()
+		return buf.String()
+	}
+	for _, tt := range []struct {
+		name, encoding, body, want string
+	}{
+		{"unlabelled", "", gz(feed), feed},
+		{"compressed twice", "gzip", gz(gz(feed)), feed},
+		{"not gzip after its magic bytes", "", "\x1f\x8bnot gzip", "\x1f\x8bnot gzip"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if tt.encoding != "" {
+					w.Header().Set("Content-Encoding", tt.encoding)
+				}
+				w.Write([]byte(tt.body))
+			}))
+			defer srv.Close()
+			resp, err := New(testOptions()).Fetch(context.Background(), Request{URL: srv.URL})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if string(resp.Body) != tt.want {
+				t.Fatalf("body %q, want %q", resp.Body, tt.want)
+			}
+		})
+	}
+}
+
 // hostile servers: each must end in an error, quickly, without hanging.
 func TestFetchSurvivesHostileServers(t *testing.T) {
 	bomb := func() []byte { // 10 MiB of zeros in about 10 KiB

@@ -294,6 +294,10 @@ func TestParseChoosesPictures(t *testing.T) {
 		{"lazy-images.xml", "https://birchfieldweekly.example/feed/", 4, "https://cdn.birchfieldweekly.example/2024/11/tree.jpg", 0},
 		// A placeholder with no address beside it is passed over.
 		{"lazy-images.xml", "https://birchfieldweekly.example/feed/", 5, "https://cdn.birchfieldweekly.example/2024/11/council.jpg", 800},
+		// Jekyll's feed of a site with no URL set: each post's xml:base
+		// its page, relative, which a picture beside it is relative to.
+		{"relative-base.atom", "https://captainslog.example/feed.xml", 0, "https://captainslog.example/2024/11/06/precinct-map.png", 800},
+		{"relative-base.atom", "https://captainslog.example/feed.xml", 1, "https://captainslog.example/assets/img/checklist.jpg", 0},
 		// A byline's portrait, stated under 50 by 50, is passed over; a
 		// small thumbnail and a narrow banner are pictures.
 		{"byline-avatars.xml", "https://eastbankcourier.example/feed/", 0, "https://eastbankcourier.example/uploads/2024/11/ferry-landing.jpg", 640},
@@ -557,6 +561,11 @@ func TestParseItemLinks(t *testing.T) {
 			"https://millbrooklibrary.example/events/road-bond-forum"}},
 		{"bing-news.xml", []string{"https://ledgerwire.example/news/canvass-begins-monday", "https://civictimes.example/explainers/canvass?id=77",
 			"https://ridgebulletin.example/notices/canvass-observers"}},
+		// Each item's page, and beside it, before or after, a <link
+		// rel="self"> to the feed, as Arc XP writes them.
+		{"self-links.xml", []string{"https://www.statehouseledger.example/politics/2024/11/06/recount-petitions/?utm_medium=referral&utm_source=rss&utm_campaign=headlines",
+			"https://www.statehouseledger.example/politics/2024/11/06/turnout-map/?utm_medium=referral&utm_source=rss&utm_campaign=headlines",
+			"https://www.statehouseledger.example/politics/2024/11/05/session-agenda/?utm_medium=referral&utm_source=rss&utm_campaign=headlines"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
@@ -621,6 +630,15 @@ func TestParseReadsTitles(t *testing.T) {
 	}{
 		{"escaped-tag-titles.xml", []string{"Fixing </Suspense> boundaries that never resolve", "Why the ballot parser stops at </contest>",
 			"Rendering <PrecinctMap /> on the server", "Release notes for results viewer 2.4"}},
+		// Atom titles that are text (type "text", or none) naming HTML's
+		// elements ("<br>", "<em>"), as Q&A sites' tag feeds write
+		// them: text, where a title of type "html" is markup.
+		{"text-titles.atom", []string{"Why does <br> inside a <label> break the ballot form layout?", "When to use <em> and when <i> for candidate names",
+			"Styling the results table"}},
+		// JSON Feed titles escaped twice ("&amp;#39;"), as RSS-Bridge
+		// writes them: decoded as RSS and Atom titles so written are.
+		{"double-escaped.json", []string{"The courthouse bell's first election night", `"Glass ballot boxes" & why they went away`,
+			"The first clerk's ledger, R&D notes & all"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
@@ -746,6 +764,31 @@ func TestParseBoundsEntityExpansion(t *testing.T) {
 	}
 }
 
+// TestParseUnwrapsEscapedCDATA checks titles and HTML that a generator
+// wrapped in a CDATA section and then escaped ("&lt;![CDATA[…]]&gt;"): the
+// section's text is the title or the HTML, as it is where the section is
+// not escaped, not text that starts "<![CDATA[" or HTML that holds none.
+func TestParseUnwrapsEscapedCDATA(t *testing.T) {
+	f := parseCorpus(t, "escaped-cdata.xml")
+	if f.Title != "Channel 9 Valley News" {
+		t.Errorf("feed title %q", f.Title)
+	}
+	titles := itemsOf(f, func(it *Item) string { return it.Title })
+	texts := itemsOf(f, func(it *Item) string { return PlainText(it.Summary + " " + it.Content) })
+	for i, want := range [][2]string{
+		{"Early voting lines wrap the library", "Some voters waited two hours on the last day."},
+		{"Sample ballots mailed this week", "Check yours for the new precinct."},
+		{"Polling place moves for precinct 14", "The church hall is under repair. Voters go to the fire station instead."},
+	} {
+		if titles[i] != want[0] || texts[i] != want[1] {
+			t.Errorf("item %d: %q, %q; want %q", i, titles[i], texts[i], want)
+		}
+	}
+	if im := f.Items[1].Images; len(im) != 1 || im[0].URL != "https://valleynews9.example/wp-content/uploads/2024/11/ballot.jpg" {
+		t.Errorf("images %+v", im)
+	}
+}
+
 // TestParseReadsItemDates checks the dates feeds write in other forms
 // than RFC 822 and RFC 3339, each read as the time it says: Russian
 // month names, a zone named by its abbreviation (Australia's, Japan's, New
@@ -772,6 +815,9 @@ func TestParseReadsItemDates(t *testing.T) {
 		// two-digit years; a year alone is no date.
 		{"short-dates.xml", []string{"2024-11-01T12:30:00Z", "2024-10-01T00:00:00Z", "2024-10-28T00:00:00Z", "2024-10-27T00:00:00Z", ""}},
 		{"go-time-dates.xml", []string{"2024-10-28T23:30:00Z", "2024-10-30T08:15:42Z", ""}},
+		// Offsets with a one-digit hour, or glued to the time, as Indian
+		// publishers' feeds write them ("22:52:30+5:30").
+		{"glued-offsets.xml", []string{"2024-11-06T17:22:30Z", "2024-11-06T02:35:00Z", "2024-11-05T13:55:00Z", "2024-11-05T13:00:00Z", "2024-11-05T04:30:00Z"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {

@@ -193,8 +193,10 @@ func shortYear(s string) string {
 
 // offsetZone rewrites a date whose zone is an offset Go reads as UTC or
 // not at all, an offset from GMT or UTC ("GMT+2", "UTC+01:00", "UTC-0500")
-// or one in hours only after a time ("10:00:00+01", "10:00:00 -05"), with
-// the offset as "+hhmm"; ok is false for any other date.
+// or one after a time in hours only ("10:00:00+01", "10:00:00 -05") or
+// with a one-digit hour ("22:52:30+5:30", as Indian publishers' feeds
+// write India's), with the offset as "+hhmm"; ok is false for any other
+// date.
 func offsetZone(s string) (_ string, ok bool) {
 	i := strings.LastIndexAny(s, "+-")
 	if i < 1 {
@@ -205,10 +207,11 @@ func offsetZone(s string) (_ string, ok bool) {
 		return s, false
 	}
 	head := s[:i]
+	hours, _, _ := strings.Cut(s[i+1:], ":")
 	switch {
 	case strings.HasSuffix(head, "GMT") || strings.HasSuffix(head, "UTC"):
 		head = head[:len(head)-3]
-	case len(s)-i == 3 && afterTime(head): // "+01"
+	case (len(s)-i == 3 || len(hours) == 1) && afterTime(head): // "+01", "+5:30"
 	default:
 		return s, false
 	}
@@ -279,6 +282,10 @@ var localizedDate = regexp.MustCompile(`^(?:[^\s\d,]+\.?,?\s+)?(\d{1,2})\.?\s+([
 // one ("Tuesday, November 5, 2024 10:00 AM", "Nov 5, 2024").
 var monthFirstDate = regexp.MustCompile(`^(?:[^\s\d,]+,?\s+)?([^\s\d.,]+)\.?\s+(\d{1,2}),?\s+(\d{4})` + clock)
 
+// gluedOffset matches an offset written right after a time, with no
+// space ("22:52:30+0530"), which a written-out date's zone is read after.
+var gluedOffset = regexp.MustCompile(`(\d:\d\d)([+-]\d)`)
+
 // ordinal matches a day written as an English ordinal ("5th").
 var ordinal = regexp.MustCompile(`\b(\d{1,2})(?:st|nd|rd|th)\b`)
 
@@ -338,6 +345,7 @@ var zoneOffsets = map[string]string{
 // and is read as UTC.
 func parseLocalizedDate(s string) (time.Time, error) {
 	s = ordinal.ReplaceAllString(strings.TrimSpace(s), "$1")
+	s = gluedOffset.ReplaceAllString(s, "$1 $2")
 	var day, name string
 	m := localizedDate.FindStringSubmatch(s)
 	if m != nil {

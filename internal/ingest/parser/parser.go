@@ -144,9 +144,9 @@ func parseDecoded(body []byte, feedURL string) (*Feed, error) {
 // 0.3's base64 texts decoded (see decodeBase64Texts).
 func parseGofeed(doc []byte) (*gofeed.Feed, error) {
 	p := gofeed.NewParser()
-	p.RSSTranslator = rssTranslator{gofeed.DefaultRSSTranslator{DisableContentImageScan: true}}
-	p.AtomTranslator = atomTranslator{}
 	doc, marks := markBases(decodeBase64Texts(doc))
+	p.RSSTranslator = rssTranslator{gofeed.DefaultRSSTranslator{DisableContentImageScan: true}, nonPageLinks(doc)}
+	p.AtomTranslator = atomTranslator{textTitles: textTitles(doc)}
 	gf, err := p.Parse(bytes.NewReader(doc))
 	if errors.Is(err, gofeed.ErrFeedTypeNotDetected) {
 		return nil, fmt.Errorf("%w: %w", ErrNotAFeed, err)
@@ -157,14 +157,27 @@ func parseGofeed(doc []byte) (*gofeed.Feed, error) {
 
 // rssTranslator is gofeed's, except that an item whose only address is a
 // permalink GUID relative to the site ("/2024/11/post") gets it as a link
-// to resolve: gofeed takes a GUID for an opaque identifier.
-type rssTranslator struct{ gofeed.DefaultRSSTranslator }
+// to resolve: gofeed takes a GUID for an opaque identifier. And a <link>
+// written as Atom writes one, with a rel that says it is no page (see
+// nonPageLinks), is not the channel's or an item's link: gofeed keeps an
+// element's last <link>, which Arc XP's feeds write as the feed's own
+// address after each item's page.
+type rssTranslator struct {
+	gofeed.DefaultRSSTranslator
+	notPages map[string]bool
+}
 
 func (t rssTranslator) Translate(feed any) (*gofeed.Feed, error) {
 	f, err := t.DefaultRSSTranslator.Translate(feed)
 	rf, ok := feed.(*rss.Feed)
 	if err != nil || !ok || len(rf.Items) != len(f.Items) {
 		return f, err
+	}
+	if len(t.notPages) > 0 {
+		f.Link, f.Links = pageLinks(f.Link, f.Links, t.notPages)
+		for _, it := range f.Items {
+			it.Link, it.Links = pageLinks(it.Link, it.Links, t.notPages)
+		}
 	}
 	for i, ri := range rf.Items {
 		if ri.Source != nil {
@@ -195,11 +208,63 @@ func setSource(gi *gofeed.Item, src *rss.Source) {
 	gi.Custom[sourceURLKey] = src.URL
 }
 
+// nonPageLinks returns the addresses of the <link> elements (not
+// atom:link) that doc writes with an href and a rel other than
+// "alternate": rel="self" names the feed, rel="hub" its WebSub hub, and
+// neither is the page of the channel or item they are in, as lenient
+// readers read them. nil when there are none.
+func nonPageLinks(doc []byte) map[string]bool {
+	var out map[string]bool
+	for a := range tagAttrs(doc, "rel") {
+		if rel := strings.ToLower(strings.TrimSpace(string(doc[a.start:a.end]))); rel == "" || rel == "alternate" {
+			continue
+		}
+		open := bytes.LastIndexByte(doc[:a.name], '<')
+		end := bytes.IndexByte(doc[a.end:], '>')
+		if end < 0 || !bytes.HasPrefix(doc[open:], []byte("<link")) || !isSpace(doc[open+len("<link")]) {
+			continue
+		}
+		tag := doc[open : a.end+end]
+		for h := range tagAttrs(tag, "href") {
+			if out == nil {
+				out = map[string]bool{}
+			}
+			out[strings.TrimSpace(html.UnescapeString(string(tag[h.start:h.end])))] = true
+		}
+	}
+	return out
+}
+
+// pageLinks returns links without those in notPages, and link, or the
+// first of them left when link is one of notPages. When none is left, the
+// links are returned as they are: an element's only link is its link.
+func pageLinks(link string, links []string, notPages map[string]bool) (string, []string) {
+	var kept []string
+	for _, l := range links {
+		if !notPages[strings.TrimSpace(l)] {
+			kept = append(kept, l)
+		}
+	}
+	if len(kept) == 0 {
+		return link, links
+	}
+	if notPages[strings.TrimSpace(link)] {
+		link = kept[0]
+	}
+	return link, kept
+}
+
 // atomTranslator is gofeed's, except that an entry's links leave out its
 // rel="self" link: the entry's address in the feed's own API (Blogger's
 // /feeds/…/posts/default/ID), not a page to read, which an entry without
-// an alternate link would otherwise be stored under.
-type atomTranslator struct{ gofeed.DefaultAtomTranslator }
+// an alternate link would otherwise be stored under. And a title that is
+// text (see textTitles) is given escaped, as the HTML titles are read as:
+// gofeed gives both as they read, and a text title naming an element
+// ("Why <br> breaks") would lose it.
+type atomTranslator struct {
+	gofeed.DefaultAtomTranslator
+	textTitles map[string]bool
+}
 
 func (t atomTranslator) Translate(feed any) (*gofeed.Feed, error) {
 	f, err := t.DefaultAtomTranslator.Translate(feed)
@@ -207,7 +272,13 @@ func (t atomTranslator) Translate(feed any) (*gofeed.Feed, error) {
 	if err != nil || !ok || len(af.Entries) != len(f.Items) {
 		return f, err
 	}
+	if t.textTitles[f.Title] {
+		f.Title = html.EscapeString(f.Title)
+	}
 	for i, e := range af.Entries {
+		if t.textTitles[f.Items[i].Title] {
+			f.Items[i].Title = html.EscapeString(f.Items[i].Title)
+		}
 		f.Items[i].Links = nil
 		var others []string
 		for _, l := range e.Links {
@@ -229,6 +300,49 @@ func (t atomTranslator) Translate(feed any) (*gofeed.Feed, error) {
 	return f, nil
 }
 
+// textTitles returns the text of each <title> in doc that is an Atom
+// text construct (of type "text", or of none, which RFC 4287 reads as
+// text) and holds what HTML reads as markup ("&lt;br&gt;", written to be
+// read as "<br>"); nil when there is none.
+func textTitles(doc []byte) map[string]bool {
+	if !bytes.Contains(doc, []byte("&lt;")) && !bytes.Contains(doc, []byte("<![CDATA[")) {
+		return nil
+	}
+	var out map[string]bool
+	for i := 0; ; {
+		k := bytes.Index(doc[i:], []byte("<title"))
+		if k < 0 {
+			return out
+		}
+		start := i + k
+		end := start + 1 + tagEnd(doc, start+1, false)
+		i = end
+		if end >= len(doc) || (doc[start+6] != '>' && !isSpace(doc[start+6])) || doc[end-1] != '>' || doc[end-2] == '/' {
+			continue
+		}
+		typ := "text"
+		for a := range tagAttrs(doc[start:end], "type") {
+			typ = strings.ToLower(strings.TrimSpace(string(doc[start+a.start : start+a.end])))
+		}
+		n := bytes.Index(doc[end:], []byte("</title>"))
+		if typ != "text" || n < 0 {
+			continue
+		}
+		text := string(doc[end : end+n])
+		if strings.Contains(text, "<![CDATA[") {
+			text = strings.NewReplacer("<![CDATA[", "", "]]>", "").Replace(text)
+		} else {
+			text = html.UnescapeString(text)
+		}
+		if text = strings.TrimSpace(text); htmlMarkup.MatchString(text) {
+			if out == nil {
+				out = map[string]bool{}
+			}
+			out[text] = true
+		}
+	}
+}
+
 // isPageType reports whether an Atom link's type is a web page's (or
 // unsaid, which means one).
 func isPageType(t string) bool {
@@ -240,7 +354,7 @@ func isPageType(t string) bool {
 func convert(gf *gofeed.Feed, base *url.URL, items []*gofeed.Item) *Feed {
 	f := &Feed{Type: "rss"}
 	if gf != nil {
-		f.Title, f.Type, f.Version = titleText(gf.Title), gf.FeedType, gf.FeedVersion
+		f.Title, f.Type, f.Version = titleText(unwrapCDATA(gf.Title)), gf.FeedType, gf.FeedVersion
 		f.SiteURL = resolve(base, gf.Link)
 	}
 	// Item links are relative to the site when it names one, else to the
@@ -393,9 +507,9 @@ func firstByte(body []byte) byte {
 func item(gi *gofeed.Item, base *url.URL) Item {
 	it := Item{
 		GUID:    strings.TrimSpace(gi.GUID),
-		Title:   titleText(gi.Title),
-		Summary: joinSurrogates(gi.Description),
-		Content: joinSurrogates(gi.Content),
+		Title:   titleText(unwrapCDATA(gi.Title)),
+		Summary: joinSurrogates(unwrapCDATA(gi.Description)),
+		Content: joinSurrogates(unwrapCDATA(gi.Content)),
 		Link:    itemLink(gi, base),
 	}
 	if strings.TrimSpace(it.Summary) == "" && strings.TrimSpace(it.Content) == "" {

@@ -40,22 +40,44 @@ func titleText(s string) string {
 	return PlainText(s)
 }
 
+// unwrapCDATA returns the text of a CDATA section that s is, wholly, once
+// its XML is read: a section the feed's generator escaped along with what
+// it wraps ("&lt;![CDATA[<p>Text</p>]]&gt;"), which is that text to the
+// writer, and to HTML a section it drops. Any other s is returned as it is.
+func unwrapCDATA(s string) string {
+	t := strings.TrimSpace(s)
+	if !strings.HasPrefix(t, "<![CDATA[") || !strings.HasSuffix(t, "]]>") {
+		return s
+	}
+	return t[len("<![CDATA[") : len(t)-len("]]>")]
+}
+
 // unescapeText returns the text of a field that is plain text by its
 // format's definition (a JSON Feed title) as generators write it: with
 // the character references they escape it with ("Q&amp;A", "&#8217;")
 // decoded, as lenient readers decode them, and what looks like a tag
 // kept as text. Only a complete reference, ended by ";", is one: "R&D",
-// "&copy 2024" are text as they stand.
+// "&copy 2024" are text as they stand. A reference escaped twice
+// ("&amp;#39;", as RSS-Bridge writes titles) is decoded too, as it is in
+// an RSS or Atom title, where the XML's own escaping is the first.
 func unescapeText(s string) string {
 	if strings.Contains(s, "&") {
+		s = escapedCharRef.ReplaceAllString(s, "&$1")
 		s = charRef.ReplaceAllStringFunc(joinSurrogates(s), html.UnescapeString)
 	}
 	return NormalizeSpace(s)
 }
 
-// charRef matches a character reference ended by ";": decimal, hex or by
-// name (one HTML does not know stays as written).
-var charRef = regexp.MustCompile(`&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});`)
+// charRefBody is what follows the "&" of a character reference ended by
+// ";": decimal, hex or by name (one HTML does not know stays as written).
+const charRefBody = `(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});`
+
+// charRef matches a character reference; escapedCharRef one whose "&"
+// is itself escaped, with the reference after it.
+var (
+	charRef        = regexp.MustCompile(`&` + charRefBody)
+	escapedCharRef = regexp.MustCompile(`&amp;(` + charRefBody + `)`)
+)
 
 // joinSurrogates rewrites each pair of character references to the two
 // halves of a UTF-16 surrogate pair ("&#55357;&#56832;", as generators

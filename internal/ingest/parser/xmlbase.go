@@ -2,6 +2,7 @@ package parser
 
 import (
 	"bytes"
+	"cmp"
 	"html"
 	"iter"
 	"net/url"
@@ -37,7 +38,8 @@ type baseMark struct {
 }
 
 // markBases returns doc with each xml:base that names a file replaced by
-// its stand-in, and the marks put in; doc itself when it has none.
+// its stand-in, or by its folder when it is relative (see relativeFolder),
+// and the marks put in; doc itself when it has none.
 func markBases(doc []byte) ([]byte, []baseMark) {
 	var out []byte
 	var marks []baseMark
@@ -54,6 +56,8 @@ func markBases(doc []byte) ([]byte, []baseMark) {
 			if m, ok = newBaseMark(raw, len(marks)); ok {
 				marks = append(marks, m)
 				stand = m.whole
+			} else if folder, ok := relativeFolder(raw); ok {
+				stand = html.EscapeString(folder)
 			}
 			seen[raw] = stand
 		}
@@ -63,10 +67,25 @@ func markBases(doc []byte) ([]byte, []baseMark) {
 		out = append(append(out, doc[done:a.start]...), stand...)
 		done = a.end
 	}
-	if marks == nil {
+	if out == nil {
 		return doc, nil
 	}
 	return append(out, doc[done:]...), marks
+}
+
+// relativeFolder returns the folder of a relative xml:base that names a
+// file ("/2024/11/06/post.html", as jekyll-feed writes each post's when
+// the site's URL is not set), which gofeed would read as a folder of the
+// file's name ("…/post.html/map.png"): against the folder, what has a
+// path of its own resolves as against the file. ok is false for any
+// other base; an absolute one is marked (see newBaseMark).
+func relativeFolder(raw string) (string, bool) {
+	u, err := url.Parse(strings.TrimSpace(raw))
+	if err != nil || u.Scheme != "" || u.Host != "" || u.Path == "" || strings.HasSuffix(u.Path, "/") {
+		return "", false
+	}
+	p := u.EscapedPath()
+	return cmp.Or(p[:strings.LastIndexByte(p, '/')+1], "./"), true
 }
 
 // tagAttr is where an attribute of a tag is: its name's start and its
