@@ -55,14 +55,15 @@ func zonedDate(raw string) (t time.Time, ok bool) {
 
 // dateLayouts are the standard forms of a date and the variants feed
 // software writes of them: a space for the "T", an offset without its
-// colon or after a space, no zone at all (read as UTC), no seconds, and
-// the form Go prints a time in (time.Time's String, which generators
-// written in Go give when they format no date).
+// colon or after a space, no zone at all (read as UTC), no seconds, the
+// form Go prints a time in (time.Time's String, which generators written
+// in Go give when they format no date), and a twelve-hour clock.
 var dateLayouts = []string{
 	time.RFC3339, "2006-01-02T15:04:05", "2006-01-02T15:04:05Z0700", "2006-01-02T15:04:05 Z0700",
 	"2006-01-02 15:04:05Z07:00", "2006-01-02 15:04:05Z0700", "2006-01-02 15:04:05 Z07:00", "2006-01-02 15:04:05 Z0700",
 	"2006-01-02 15:04:05", "2006-01-02T15:04Z07:00", "2006-01-02T15:04", "2006-01-02 15:04", "2006-01-02",
 	time.RFC1123Z, time.RFC1123, "2006-01-02 15:04:05 -0700 MST",
+	"2006-01-02T15:04:05 Z07:00", "2006-01-02 3:04:05 PM", "2006-01-02 3:04 PM",
 }
 
 // zoneComment matches a comment after a date's zone, as mail software
