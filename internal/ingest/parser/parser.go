@@ -80,7 +80,21 @@ var ErrNotAFeed = errors.New("not a feed")
 // truncated document, an unterminated CDATA section, a stray "<", an
 // element left open around the items), and Feed.Malformed says what was
 // wrong and where.
-func Parse(body []byte, contentType, feedURL string) (*Feed, error) {
+//
+// A document the parser itself fails on (a fault of its own, which its
+// fuzz test looks for) is that feed's error, not the end of the process
+// reading every other feed.
+func Parse(body []byte, contentType, feedURL string) (f *Feed, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			f, err = nil, fmt.Errorf("parse feed: the parser failed on this document: %v", p)
+		}
+	}()
+	return parse(body, contentType, feedURL)
+}
+
+// parse is Parse without its guard.
+func parse(body []byte, contentType, feedURL string) (*Feed, error) {
 	body, mended, err := decode(body, contentType)
 	if err != nil {
 		return nil, err
@@ -766,8 +780,11 @@ func itemLink(gi *gofeed.Item, base *url.URL) string {
 			}
 		}
 	}
-	if g := strings.TrimSpace(gi.GUID); isHTTP(g) { // an opaque GUID is no link
-		return resolve(nil, g)
+	// An opaque GUID is no link, nor one that names no host ("http://").
+	if g := strings.TrimSpace(gi.GUID); isHTTP(g) {
+		if abs := resolve(nil, g); isHTTP(abs) {
+			return abs
+		}
 	}
 	return ""
 }

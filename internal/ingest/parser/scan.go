@@ -783,17 +783,18 @@ func (s *scan) note(line int, format string, args ...any) {
 }
 
 // text returns a copy of doc[from:to] with the repairs that fall inside
-// applied.
+// applied. A repair inside what an earlier one cut is gone with it, and a
+// cut that runs past to ends there.
 func (s *scan) text(doc []byte, from, to int) []byte {
 	b := make([]byte, 0, to-from+16)
 	at := from
 	for _, r := range s.repairs {
-		if r.pos < from || r.pos > to || (r.pos == to && r.cut > 0) {
+		if r.pos < at || r.pos > to || (r.pos == to && r.cut > 0) {
 			continue
 		}
 		b = append(b, doc[at:r.pos]...)
 		b = append(b, r.text...)
-		at = r.pos + r.cut
+		at = min(r.pos+r.cut, to)
 	}
 	return append(b, doc[at:to]...)
 }
