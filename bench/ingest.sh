@@ -30,6 +30,8 @@
 #                         its largest live heap (go tool pprof reads it)
 #   CPUPROFILE            a file for the CPU profile of the first round
 #   NEWSHUB=BIN           a built newshub to measure instead of this checkout's
+#   KEEP=DIR              keep the hub's site folder (its database in
+#                         .newshub/) in DIR after the rounds, to look into
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/feedsite.sh
@@ -52,6 +54,7 @@ pg_pid=""
 cleanup() {
   if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
   if [ ${#pg_stop[@]} -gt 0 ]; then "${pg_stop[@]}" >/dev/null 2>&1 || true; fi
+  if [ -n "${KEEP:-}" ] && [ -d "$work/site" ]; then rm -rf "$KEEP" && cp -a "$work/site" "$KEEP"; fi
   rm -rf "$work"
 }
 trap cleanup EXIT
