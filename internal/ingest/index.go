@@ -1,11 +1,13 @@
 package ingest
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 	"sync"
 
 	"newshub/internal/content"
@@ -64,15 +66,25 @@ func (ix *index) ensure(ctx context.Context, st store.Store) error {
 	if ix.built && ix.gen == gen {
 		return nil
 	}
-	aliases := map[string]string{}
-	err = st.ScanNews(ctx, store.NewsQuery{}, func(e store.NewsEntry) error {
-		for _, k := range aliasesOf(e.CanonicalURL, e.GUID, e.OriginalURL) {
-			aliases[k] = e.Path
-		}
+	// Read in the file's order, which is far cheaper than time order on a
+	// store filled batch by batch, then put in time order: a key two
+	// records share names the older one, as it always has.
+	var entries []store.NewsEntry
+	err = st.ScanNews(ctx, store.NewsQuery{Order: store.ByStorage}, func(e store.NewsEntry) error {
+		entries = append(entries, e)
 		return nil
 	})
 	if err != nil {
 		return fmt.Errorf("ingest: index stored news: %w", err)
+	}
+	slices.SortFunc(entries, func(a, b store.NewsEntry) int {
+		return cmp.Or(b.PublishedAt.Compare(a.PublishedAt), strings.Compare(a.Path, b.Path))
+	})
+	aliases := make(map[string]string, len(entries))
+	for _, e := range entries {
+		for _, k := range aliasesOf(e.CanonicalURL, e.GUID, e.OriginalURL) {
+			aliases[k] = e.Path
+		}
 	}
 	purged, gone, err := tombstones(ctx, st)
 	if err != nil {

@@ -223,7 +223,9 @@ type wholeReads struct {
 }
 
 func (w *wholeReads) ScanNews(ctx context.Context, q store.NewsQuery, fn func(store.NewsEntry) error) error {
-	if reflect.ValueOf(q).IsZero() {
+	all := q
+	all.Order = store.ByTime // every record, in whatever order
+	if reflect.ValueOf(all).IsZero() {
 		w.n.Add(1)
 	}
 	return w.Store.ScanNews(ctx, q, fn)
@@ -307,6 +309,39 @@ func TestAliasFollowsItsArticleIntoTheArchive(t *testing.T) {
 		if err != nil || found[alias] != step.want {
 			t.Errorf("%s: %q found at %q (%v), want %q", step.name, alias, found[alias], err, step.want)
 		}
+	}
+}
+
+// A key two stored records share names the older one, whatever order the
+// store keeps them in (the older stored last here).
+func TestSharedAliasNamesTheOlderRecord(t *testing.T) {
+	h := newHub(t, true)
+	const link = "https://other.example/shared"
+	for _, r := range []struct {
+		path string
+		day  int
+	}{{"_news/2024-11-05-older.md", 5}, {"_news/2024-11-06-newer.md", 6}} {
+		rec := &model.Record{Path: r.path, Kind: model.KindNews, Article: &model.Article{
+			Category: "news", Title: "Shared " + r.path, Excerpt: "Shared.", Type: "article", Topics: []string{"Election"},
+			PublishedDateTime: time.Date(2024, 11, r.day, 12, 0, 0, 0, time.UTC), OriginalURL: link, WebURL: link,
+			Provider: model.Provider{Name: "Other", Domain: "other.example"}}}
+		if err := content.Render(rec); err != nil {
+			t.Fatal(err)
+		}
+		if err := h.st.Upsert(context.Background(), []*model.Record{rec}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	in := h.ingester(testOptions())
+	defer in.Close()
+	ctx := context.Background()
+	if err := in.index.ensure(ctx, h.st); err != nil {
+		t.Fatal(err)
+	}
+	alias := curate.CanonicalURL(link)
+	found, err := in.index.find(ctx, h.st, []string{alias})
+	if err != nil || found[alias] != "_news/2024-11-05-older.md" {
+		t.Errorf("%q found at %q (%v), want the older record", alias, found[alias], err)
 	}
 }
 

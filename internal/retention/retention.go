@@ -262,6 +262,7 @@ func readLeads(ctx context.Context, st store.Store, entries map[string]*entry) e
 
 // addEntries adds to entries the news records q selects that it lacks.
 func addEntries(ctx context.Context, st store.Store, entries map[string]*entry, q store.NewsQuery) error {
+	q.Order = store.ByStorage // a set: the cheapest order
 	err := st.ScanNews(ctx, q, func(e store.NewsEntry) error {
 		if entries[e.Path] == nil {
 			entries[e.Path] = &entry{NewsEntry: e}

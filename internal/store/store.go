@@ -183,6 +183,12 @@ const (
 	ByTime    Order = iota // publishedDateTime descending, then path
 	ByHeat                 // heat descending, then publishedDateTime descending
 	ByQuality              // quality descending, then publishedDateTime ascending
+	// ByStorage is the order the store keeps records in: no order a
+	// reader would choose, but the cheapest to read a large selection
+	// in, for a scan that builds a set or an index (retention, ingest's
+	// keys). Read in time order, a selection that arrived in batches
+	// reads the file's pages in no order, one page for each record.
+	ByStorage
 )
 
 // NewsQuery selects news records. Zero values select everything.

@@ -173,6 +173,8 @@ func orderBy(o store.Order, tcol string) string {
 		return ` ORDER BY r.heat DESC, r.published_at DESC, r.path`
 	case store.ByQuality:
 		return ` ORDER BY r.quality DESC, r.published_at ASC, r.path`
+	case store.ByStorage:
+		return ` ORDER BY r.id`
 	default:
 		return ` ORDER BY ` + tcol + `.published_at DESC, ` + tcol + `.path`
 	}
@@ -192,7 +194,7 @@ func limitOffset(limit, offset int, args *params) string {
 // decoded as they arrive, so a listing of the whole hub is one statement
 // streamed.
 func (s *Store) News(ctx context.Context, q store.NewsQuery) ([]*model.Record, error) {
-	if q.Order < store.ByTime || q.Order > store.ByQuality {
+	if q.Order < store.ByTime || q.Order > store.ByStorage {
 		return nil, fmt.Errorf("news: unknown order %d", q.Order)
 	}
 	var args params

@@ -16,7 +16,7 @@ import (
 // ScanNews calls fn with the indexed fields of the news records q selects,
 // in q's order, without reading their values.
 func (s *Store) ScanNews(ctx context.Context, q store.NewsQuery, fn func(store.NewsEntry) error) error {
-	if q.Order < store.ByTime || q.Order > store.ByQuality {
+	if q.Order < store.ByTime || q.Order > store.ByStorage {
 		return fmt.Errorf("scan news: unknown order %d", q.Order)
 	}
 	var args params

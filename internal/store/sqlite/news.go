@@ -229,6 +229,8 @@ func orderBy(o store.Order, tcol string) string {
 		return ` ORDER BY r.heat DESC, r.published_at DESC, r.path`
 	case store.ByQuality:
 		return ` ORDER BY r.quality DESC, r.published_at ASC, r.path`
+	case store.ByStorage:
+		return ` ORDER BY r.id`
 	default:
 		return ` ORDER BY ` + tcol + `.published_at DESC, ` + tcol + `.path`
 	}
@@ -270,7 +272,7 @@ func (s *Store) News(ctx context.Context, q store.NewsQuery) ([]*model.Record, e
 }
 
 func checkOrder(o store.Order) error {
-	if o < store.ByTime || o > store.ByQuality {
+	if o < store.ByTime || o > store.ByStorage {
 		return fmt.Errorf("news: unknown order %d", o)
 	}
 	return nil

@@ -30,7 +30,13 @@ func (s *Store) ScanNews(ctx context.Context, q store.NewsQuery, fn func(store.N
 		return fmt.Errorf("scan news: %w", err)
 	}
 	defer done()
-	rows, err := rd.db.QueryContext(ctx, sqlNewsEntry+from+orderBy(q.Order, tcol)+lim, append(args, largs...)...)
+	query := sqlNewsEntry + from + orderBy(q.Order, tcol) + lim
+	if q.Order == store.ByStorage {
+		// The ids first, from the indexes, then the rows in the file's
+		// order: each page is read once, not once for each of its rows.
+		query = sqlNewsEntry + ` FROM records r WHERE r.id IN (SELECT r.id` + from + `) ORDER BY r.id` + lim
+	}
+	rows, err := rd.db.QueryContext(ctx, query, append(args, largs...)...)
 	if err != nil {
 		return fmt.Errorf("scan news: %w", err)
 	}

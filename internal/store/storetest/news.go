@@ -175,6 +175,35 @@ func sameEntries(t *testing.T, st store.Store, q store.NewsQuery, recs []*model.
 			t.Errorf("ScanNews(%+v) entry %d\n got %+v\nwant %+v", q, i, got[i], want[i])
 		}
 	}
+	if q.Limit == 0 && q.Offset == 0 {
+		sameEntrySet(t, st, q, want)
+	}
+}
+
+// sameEntrySet fails the test unless ScanNews in the store's own order gives
+// the entries want, in any order.
+func sameEntrySet(t *testing.T, st store.Store, q store.NewsQuery, want []store.NewsEntry) {
+	t.Helper()
+	q.Order = store.ByStorage
+	left := map[store.NewsEntry]int{}
+	for _, e := range want {
+		left[e]++
+	}
+	n := 0
+	err := st.ScanNews(context.Background(), q, func(e store.NewsEntry) error {
+		n++
+		if left[e] == 0 {
+			t.Errorf("ScanNews(%+v) gives %+v, which the query does not select (or twice)", q, e)
+		}
+		left[e]--
+		return nil
+	})
+	if err != nil {
+		t.Fatalf("ScanNews(%+v): %v", q, err)
+	}
+	if n != len(want) {
+		t.Errorf("ScanNews(%+v) gives %d entries, want %d", q, n, len(want))
+	}
 }
 
 // slugOf returns the slug article() was given for r.
