@@ -99,7 +99,7 @@ func TestImportKilledMidwayThenRerunLeavesEveryRecordOnce(t *testing.T) {
 					t.Error("the full-text index finds nothing")
 				}
 				if n := count(t, db, `SELECT count(*) FROM sqlite_master WHERE type = 'index'
-					AND name IN ('records_news_heat', 'records_news_quality', 'records_news_id')`); n != 3 {
+					AND name IN ('records_news_heat', 'records_news_id', 'records_news_current')`); n != 3 {
 					t.Errorf("%d of the indexes a bulk load makes last are there, want 3", n)
 				}
 				sqlitetest.AssertIntegrity(t, dbPath)
@@ -108,7 +108,7 @@ func TestImportKilledMidwayThenRerunLeavesEveryRecordOnce(t *testing.T) {
 					t.Error("the full-text index finds nothing")
 				}
 				if n := count(t, db, `SELECT count(*) FROM pg_indexes WHERE indexname IN ('records_news_heat',
-					'records_news_quality', 'records_news_topics', 'record_topics_key', 'news_search_doc')`); n != 5 {
+					'records_news_current', 'records_news_topics', 'record_topics_key', 'news_search_doc')`); n != 5 {
 					t.Errorf("%d of the indexes a bulk load makes last are there, want 5", n)
 				}
 			}

@@ -31,7 +31,6 @@ const lockBulk int64 = 0x6e657773_00000003
 // while the records arrive, and the writes through the primary keys.
 var deferredIndexes = []struct{ name, sql string }{
 	{"records_news_heat", `CREATE INDEX IF NOT EXISTS records_news_heat ON records (heat DESC, published_at DESC, path) WHERE kind = 'news'`},
-	{"records_news_quality", `CREATE INDEX IF NOT EXISTS records_news_quality ON records (quality DESC, published_at, path) WHERE kind = 'news'`},
 	{"records_news_topics", `CREATE INDEX IF NOT EXISTS records_news_topics ON records USING gin (topics) WHERE kind = 'news'`},
 	{"record_topics_key", `CREATE UNIQUE INDEX IF NOT EXISTS record_topics_key ON record_topics (topic, published_at DESC, path)`},
 	{"news_search_doc", `CREATE INDEX IF NOT EXISTS news_search_doc ON news_search USING gin (doc, topics)`},

@@ -45,7 +45,6 @@ const bulkCacheKiB = 32 << 10
 // while the records arrive.
 var deferredIndexes = []struct{ name, sql string }{
 	{"records_news_heat", `CREATE INDEX IF NOT EXISTS records_news_heat ON records (heat DESC, published_at DESC, path) WHERE kind = 'news'`},
-	{"records_news_quality", `CREATE INDEX IF NOT EXISTS records_news_quality ON records (quality DESC, published_at, path) WHERE kind = 'news'`},
 	{"records_news_id", `CREATE INDEX IF NOT EXISTS records_news_id ON records (id, published_at) WHERE kind = 'news'`},
 	{"records_news_current", `CREATE INDEX IF NOT EXISTS records_news_current ON records (published_at DESC, path) WHERE kind = 'news' AND archived = 0`},
 }
