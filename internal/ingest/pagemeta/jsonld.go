@@ -2,47 +2,87 @@ package pagemeta
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
+	"html"
 	"strings"
 
+	"newshub/internal/ingest/parser"
 	"newshub/internal/model"
 )
 
 // jsonLD is the part of a schema.org object that pagemeta reads.
 type jsonLD struct {
+	ID            string          `json:"@id"`
 	Type          json.RawMessage `json:"@type"`
 	Graph         []jsonLD        `json:"@graph"`
+	MainEntity    json.RawMessage `json:"mainEntity"`
+	Name          string          `json:"name"`
 	Headline      string          `json:"headline"`
 	DatePublished string          `json:"datePublished"`
 	DateModified  string          `json:"dateModified"`
 	Publisher     json.RawMessage `json:"publisher"`
 	Image         json.RawMessage `json:"image"`
+	// An ImageObject's.
+	URL        string          `json:"url"`
+	ContentURL string          `json:"contentUrl"`
+	Width      json.RawMessage `json:"width"`
+	Height     json.RawMessage `json:"height"`
 }
 
 // decodeJSONLD returns the objects of one ld+json block: a single object,
-// an array of them, or an @graph, flattened. Broken JSON gives nothing.
+// an array of them, or an @graph, with the mainEntity of each, flattened.
+// JSON as templates write it (a trailing comma, a raw line break, a
+// comment, a "//<![CDATA[" wrapper) is mended; JSON broken otherwise gives
+// nothing.
 func decodeJSONLD(raw []byte) []jsonLD {
 	raw = bytes.TrimSpace(raw)
 	raw = bytes.TrimPrefix(raw, []byte("<!--"))
 	raw = bytes.TrimSpace(bytes.TrimSuffix(raw, []byte("-->")))
-	// One decoding, chosen by the first byte: a failed attempt at the
-	// other form would cost a full scan of the block.
-	var list []jsonLD
-	if len(raw) > 0 && raw[0] == '[' {
-		if err := json.Unmarshal(raw, &list); err != nil {
-			return nil
+	raw = bytes.TrimPrefix(raw, []byte("<![CDATA["))
+	raw = bytes.TrimSpace(bytes.TrimSuffix(raw, []byte("]]>")))
+	list, ok := objects(raw)
+	if !ok {
+		// Mended only when it fails: most blocks are written by encoders.
+		if mended, fixes := parser.MendJSON(raw); len(fixes) > 0 {
+			list, _ = objects(bytes.TrimSpace(mended))
 		}
-	} else {
-		var one jsonLD
-		if err := json.Unmarshal(raw, &one); err != nil {
-			return nil
-		}
-		list = []jsonLD{one}
 	}
 	var out []jsonLD
 	for _, o := range list {
-		out = append(out, o)
-		out = append(out, o.Graph...)
+		out = o.flatten(out)
+	}
+	return out
+}
+
+// objects decodes one object or an array of them. One decoding, chosen
+// by the first byte: a failed attempt at the other form would cost a full
+// scan of the block.
+func objects(raw []byte) ([]jsonLD, bool) {
+	if len(raw) > 0 && raw[0] == '[' {
+		var list []jsonLD
+		err := json.Unmarshal(raw, &list)
+		return list, err == nil
+	}
+	var one jsonLD
+	if err := json.Unmarshal(raw, &one); err != nil {
+		return nil, false
+	}
+	return []jsonLD{one}, true
+}
+
+// flatten appends o, the objects of its @graph and its mainEntity (a
+// WebPage whose main entity is the NewsArticle) to out.
+func (o jsonLD) flatten(out []jsonLD) []jsonLD {
+	out = append(out, o)
+	for _, g := range o.Graph {
+		out = g.flatten(out)
+	}
+	if len(o.MainEntity) > 0 {
+		inner, _ := objects(bytes.TrimSpace(o.MainEntity))
+		for _, e := range inner {
+			out = e.flatten(out)
+		}
 	}
 	return out
 }
@@ -77,45 +117,73 @@ func pickArticle(objs []jsonLD) *jsonLD {
 	return best
 }
 
-func (o *jsonLD) publisherName() string {
-	var p struct {
-		Name string `json:"name"`
+// publisherName reads schema.org publisher: a name, an Organization, a
+// reference to one by its @id (as Yoast and Rank Math write it in their
+// @graph), or a list of these; byID holds the page's objects by @id.
+func (o *jsonLD) publisherName(byID map[string]*jsonLD) string {
+	var name string
+	if json.Unmarshal(o.Publisher, &name) != nil {
+		var list []jsonLD
+		if json.Unmarshal(o.Publisher, &list) != nil {
+			var one jsonLD
+			json.Unmarshal(o.Publisher, &one)
+			list = []jsonLD{one}
+		}
+		if len(list) == 0 {
+			return ""
+		}
+		p := &list[0]
+		if p.Name == "" && byID[p.ID] != nil {
+			p = byID[p.ID]
+		}
+		name = p.Name
 	}
-	if json.Unmarshal(o.Publisher, &p) == nil && p.Name != "" {
-		return strings.TrimSpace(p.Name)
-	}
-	var list []struct {
-		Name string `json:"name"`
-	}
-	if json.Unmarshal(o.Publisher, &list) == nil && len(list) > 0 {
-		return strings.TrimSpace(list[0].Name)
-	}
-	return ""
+	return text(name)
 }
 
-// image reads schema.org image: a URL, an ImageObject, or a list of either.
-func (o *jsonLD) image() model.Image {
-	return decodeImage(o.Image)
+// text is a JSON-LD string as text: templates write the entities of the
+// HTML around them ("Smith &amp; Sons").
+func text(s string) string {
+	return strings.TrimSpace(html.UnescapeString(s))
 }
 
-func decodeImage(raw json.RawMessage) model.Image {
+// image reads schema.org image: a URL, an ImageObject, a reference to
+// one by its @id, or a list of these.
+func (o *jsonLD) image(byID map[string]*jsonLD) model.Image {
+	return decodeImage(o.Image, byID)
+}
+
+func decodeImage(raw json.RawMessage, byID map[string]*jsonLD) model.Image {
 	var s string
 	if json.Unmarshal(raw, &s) == nil {
 		return model.Image{URL: s}
 	}
-	var obj struct {
-		URL    string          `json:"url"`
-		Width  json.RawMessage `json:"width"`
-		Height json.RawMessage `json:"height"`
-	}
-	if json.Unmarshal(raw, &obj) == nil && obj.URL != "" {
-		return model.Image{URL: obj.URL, Width: dimension(obj.Width), Height: dimension(obj.Height)}
+	var obj jsonLD
+	if json.Unmarshal(raw, &obj) == nil {
+		if obj.URL == "" && obj.ContentURL == "" && byID[obj.ID] != nil {
+			obj = *byID[obj.ID]
+		}
+		if u := cmp.Or(obj.URL, obj.ContentURL); u != "" {
+			return model.Image{URL: u, Width: dimension(obj.Width), Height: dimension(obj.Height)}
+		}
+		return model.Image{}
 	}
 	var list []json.RawMessage
 	if json.Unmarshal(raw, &list) == nil && len(list) > 0 {
-		return decodeImage(list[0])
+		return decodeImage(list[0], byID)
 	}
 	return model.Image{}
+}
+
+// byID indexes objects by their @id; the first of an @id wins.
+func byID(objs []jsonLD) map[string]*jsonLD {
+	m := map[string]*jsonLD{}
+	for i := range objs {
+		if id := objs[i].ID; id != "" && m[id] == nil {
+			m[id] = &objs[i]
+		}
+	}
+	return m
 }
 
 // dimension reads 1200, "1200" or {"value": 1200}.

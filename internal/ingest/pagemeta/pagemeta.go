@@ -193,12 +193,13 @@ func (m *Meta) finish(base *url.URL, image, secure string, w, h int, published s
 	m.AMP = resolve(base, m.AMP)
 	m.Title = strings.TrimSpace(m.Title)
 	if a := pickArticle(ld); a != nil {
+		ids := byID(ld)
 		m.Published = parseTime(a.DatePublished)
 		m.Modified = parseTime(a.DateModified)
-		m.Publisher = a.publisherName()
-		m.Headline = strings.TrimSpace(a.Headline)
+		m.Publisher = a.publisherName(ids)
+		m.Headline = text(a.Headline)
 		if m.Image.URL == "" {
-			if im := a.image(); im.URL != "" {
+			if im := a.image(ids); im.URL != "" {
 				im.URL = resolve(base, im.URL)
 				m.Image = im
 			}

@@ -53,6 +53,44 @@ func TestParseJSONLDArrayAndImageObject(t *testing.T) {
 	}
 }
 
+// TestParseFollowsJSONLDReferences reads an @graph as Yoast SEO writes it:
+// the article's publisher and picture are references by @id to other
+// objects of the graph, and its strings carry the entities of the page.
+func TestParseFollowsJSONLDReferences(t *testing.T) {
+	m := Parse(read(t, "yoast-graph.html"), "text/html; charset=UTF-8", "https://harborledger.example/2024/11/05/ferry-fares/")
+	checks := []struct{ name, got, want string }{
+		{"publisher", m.Publisher, "Harbor Ledger Media & Print"},
+		{"headline", m.Headline, "Ferry fares rise & routes shrink"},
+		{"image", m.Image.URL, "https://harborledger.example/wp-content/uploads/2024/11/ferry.jpg"},
+		{"published", m.Published.Format(time.RFC3339), "2024-11-05T14:00:00Z"},
+	}
+	for _, c := range checks {
+		if c.got != c.want {
+			t.Errorf("%s = %q, want %q", c.name, c.got, c.want)
+		}
+	}
+	if m.Image.Width != 1200 || m.Image.Height != 800 {
+		t.Errorf("image size %dx%d", m.Image.Width, m.Image.Height)
+	}
+}
+
+// TestParseReadsPublisherForms reads a publisher given by its name alone,
+// and an article that is a WebPage's mainEntity.
+func TestParseReadsPublisherForms(t *testing.T) {
+	for _, tt := range []struct{ name, ld string }{
+		{"name", `{"@type":"NewsArticle","headline":"H","publisher":"Tideline Gazette"}`},
+		{"main entity", `{"@type":"WebPage","mainEntity":{"@type":"NewsArticle","headline":"H","publisher":{"@type":"Organization","name":"Tideline Gazette"}}}`},
+		{"main entities", `{"@type":"WebPage","mainEntity":[{"@type":"NewsArticle","headline":"H","publisher":{"@type":"Organization","name":"Tideline Gazette"}}]}`},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			page := `<html><head><script type="application/ld+json">` + tt.ld + `</script></head></html>`
+			if m := Parse([]byte(page), "", "https://e.com/a"); m.Publisher != "Tideline Gazette" || m.Headline != "H" {
+				t.Fatalf("publisher %q, headline %q", m.Publisher, m.Headline)
+			}
+		})
+	}
+}
+
 func TestParseFallsBackToArticlePublishedTime(t *testing.T) {
 	page := []byte(`<html><head><meta property="article:published_time" content="2024-01-02T03:04:05Z"></head></html>`)
 	if got := Parse(page, "", "https://e.com/").Published.Format(time.RFC3339); got != "2024-01-02T03:04:05Z" {
@@ -85,6 +123,13 @@ func TestDecodeJSONLDForms(t *testing.T) {
 		{"array in a comment", "<!--\n [{\"headline\":\"One\"}]\n-->", []string{"One"}},
 		{"object in a comment", "<!-- {\"headline\":\"One\"} -->", []string{"One"}},
 		{"graph", `{"@graph":[{"headline":"Inner"}],"headline":"Outer"}`, []string{"Outer", "Inner"}},
+		{"main entity", `{"@type":"WebPage","mainEntity":{"headline":"Inner"}}`, []string{"", "Inner"}},
+		// JSON as templates write it, mended.
+		{"trailing commas", "{\"headline\":\"One\",\n \"publisher\":{\"name\":\"P\",},\n}", []string{"One"}},
+		{"raw line break", "{\"headline\":\"One\",\"description\":\"a\nb\tc\"}", []string{"One"}},
+		{"comment", "/* schema */\n{\"headline\":\"One\"}", []string{"One"}},
+		{"CDATA in comments", "//<![CDATA[\n{\"headline\":\"One\"}\n//]]>", []string{"One"}},
+		{"CDATA", "<![CDATA[{\"headline\":\"One\"}]]>", []string{"One"}},
 		{"broken", `{"headline":`, nil},
 		{"broken array", `[{"headline":"One"},`, nil},
 	}
