@@ -6,6 +6,7 @@ package pagemeta
 
 import (
 	"bytes"
+	"cmp"
 	"net/url"
 	"strconv"
 	"strings"
@@ -15,6 +16,7 @@ import (
 	"golang.org/x/net/html/atom"
 	"golang.org/x/net/html/charset"
 
+	"newshub/internal/ingest/parser"
 	"newshub/internal/model"
 )
 
@@ -46,11 +48,7 @@ func Parse(body []byte, contentType, pageURL string) Meta {
 		}
 	}
 	var m Meta
-	var og struct {
-		image, secureImage string
-		width, height      int
-		published          string
-	}
+	var og openGraph
 	var ld []jsonLD
 	z := html.NewTokenizer(bytes.NewReader(body))
 	inScript := false
@@ -58,7 +56,7 @@ func Parse(body []byte, contentType, pageURL string) Meta {
 		tt := z.Next()
 		switch tt {
 		case html.ErrorToken:
-			m.finish(base, og.image, og.secureImage, og.width, og.height, og.published, ld)
+			m.finish(base, &og, ld)
 			return m
 		case html.StartTagToken, html.SelfClosingTagToken:
 			name, hasAttr := z.TagName()
@@ -108,6 +106,8 @@ func Parse(body []byte, contentType, pageURL string) Meta {
 					}
 				case "article:published_time":
 					og.published = v
+				default:
+					og.otherDate(key, a.itemprop, v)
 				}
 			case atom.Link:
 				if !hasAttr {
@@ -124,6 +124,14 @@ func Parse(body []byte, contentType, pageURL string) Meta {
 						if m.AMP == "" {
 							m.AMP = a.href
 						}
+					}
+				}
+			case atom.Time, atom.Abbr:
+				// Microdata's date on the element that shows it, as
+				// <time datetime> or, in Blogger's templates, <abbr title>.
+				if hasAttr {
+					if a := attrs(z); strings.EqualFold(a.itemprop, "datePublished") && og.microdata == "" {
+						og.microdata = strings.TrimSpace(cmp.Or(a.datetime, a.title, a.content))
 					}
 				}
 			case atom.Title:
@@ -148,10 +156,45 @@ func Parse(body []byte, contentType, pageURL string) Meta {
 	}
 }
 
+// openGraph is what Parse gathers for finish: Open Graph's picture and
+// the dates of the page's meta tags and microdata.
+type openGraph struct {
+	image, secureImage string
+	width, height      int
+	published          string // article:published_time
+	microdata          string // itemprop=datePublished
+	named              string // the first of pubDateNames
+}
+
+// pubDateNames are the other meta tags that name a page's date of
+// publication, as newspaper3k reads them: schema.org's rNews, Open Graph's
+// variant, and those of news CMSs, Sailthru, Parse.ly and Dublin Core.
+var pubDateNames = map[string]bool{
+	"og:published_time": true, "rnews:datepublished": true, "originalpublicationdate": true,
+	"article_date_original": true, "publication_date": true, "publishdate": true, "pubdate": true,
+	"sailthru.date": true, "parsely-pub-date": true, "dc.date.issued": true, "dcterms.issued": true,
+}
+
+// otherDate keeps the date of a meta tag named by key or itemprop, when it
+// is one of a page's dates of publication.
+func (og *openGraph) otherDate(key, itemprop, v string) {
+	switch {
+	case v == "":
+	case strings.EqualFold(itemprop, "datePublished"):
+		if og.microdata == "" {
+			og.microdata = v
+		}
+	case pubDateNames[strings.ToLower(key)]:
+		if og.named == "" {
+			og.named = v
+		}
+	}
+}
+
 // tagAttrs are the attributes of a tag that Parse reads; the last of a
 // repeated one wins.
 type tagAttrs struct {
-	property, name, content, rel, href, typ string
+	property, name, content, rel, href, typ, itemprop, datetime, title string
 }
 
 // attrs reads the current tag's attributes, copying only those Parse
@@ -173,6 +216,12 @@ func attrs(z *html.Tokenizer) tagAttrs {
 			a.href = string(v)
 		case "type":
 			a.typ = string(v)
+		case "itemprop":
+			a.itemprop = string(v)
+		case "datetime":
+			a.datetime = string(v)
+		case "title":
+			a.title = string(v)
 		}
 		if !more {
 			return a
@@ -182,12 +231,9 @@ func attrs(z *html.Tokenizer) tagAttrs {
 
 // finish resolves URLs and merges JSON-LD, which wins for dates and the
 // publisher because it is the most precise.
-func (m *Meta) finish(base *url.URL, image, secure string, w, h int, published string, ld []jsonLD) {
-	if secure != "" {
-		image = secure
-	}
-	if image != "" {
-		m.Image = model.Image{URL: resolve(base, image), Width: max(w, 0), Height: max(h, 0)}
+func (m *Meta) finish(base *url.URL, og *openGraph, ld []jsonLD) {
+	if image := cmp.Or(og.secureImage, og.image); image != "" {
+		m.Image = model.Image{URL: resolve(base, image), Width: max(og.width, 0), Height: max(og.height, 0)}
 	}
 	m.Canonical = resolve(base, m.Canonical)
 	m.AMP = resolve(base, m.AMP)
@@ -205,8 +251,11 @@ func (m *Meta) finish(base *url.URL, image, secure string, w, h int, published s
 			}
 		}
 	}
-	if m.Published.IsZero() {
-		m.Published = parseTime(published)
+	for _, d := range []string{og.published, og.microdata, og.named} {
+		if !m.Published.IsZero() {
+			break
+		}
+		m.Published = parseTime(d)
 	}
 }
 
@@ -228,15 +277,16 @@ func resolve(base *url.URL, ref string) string {
 	return u.String()
 }
 
+// parseTime reads a date as the feed parser does: pages' templates bend
+// ISO 8601 as feeds' do ("2024-11-05 10:00:00", an offset without its
+// colon, a date written out); zero when it does not read.
 func parseTime(s string) time.Time {
-	s = strings.TrimSpace(s)
-	if s == "" {
+	if strings.TrimSpace(s) == "" {
 		return time.Time{}
 	}
-	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05Z0700", "2006-01-02T15:04:05", "2006-01-02T15:04Z07:00", "2006-01-02"} {
-		if t, err := time.Parse(layout, s); err == nil {
-			return t.UTC()
-		}
+	t, err := parser.ParseDate(s)
+	if err != nil {
+		return time.Time{}
 	}
-	return time.Time{}
+	return t
 }

@@ -98,6 +98,38 @@ func TestParseFallsBackToArticlePublishedTime(t *testing.T) {
 	}
 }
 
+// TestParseReadsDatesAsTemplatesWriteThem reads the date of publication in
+// the forms and places pages give it when they give no JSON-LD date, or
+// one Go's layouts do not read.
+func TestParseReadsDatesAsTemplatesWriteThem(t *testing.T) {
+	ld := func(date string) string {
+		return `<script type="application/ld+json">{"@type":"NewsArticle","headline":"H","datePublished":"` + date + `"}</script>`
+	}
+	for _, tt := range []struct{ name, head, want string }{
+		{"JSON-LD in SQL's form", ld("2024-11-05 10:00:00"), "2024-11-05T10:00:00Z"},
+		{"JSON-LD with an offset after a space", ld("2024-11-05 10:00:00 +0100"), "2024-11-05T09:00:00Z"},
+		{"JSON-LD in RFC 1123", ld("Tue, 05 Nov 2024 10:00:00 GMT"), "2024-11-05T10:00:00Z"},
+		{"Open Graph with milliseconds", `<meta property="article:published_time" content="2024-11-05T10:00:00.000+0100">`, "2024-11-05T09:00:00Z"},
+		{"microdata meta", `<meta itemprop="datePublished" content="2024-11-05T10:00:00+01:00">`, "2024-11-05T09:00:00Z"},
+		{"microdata time", `</head><body><time itemprop="datePublished" datetime="2024-11-05T10:00:00Z">Nov 5</time>`, "2024-11-05T10:00:00Z"},
+		{"Sailthru", `<meta name="sailthru.date" content="2024-11-05 10:00:00">`, "2024-11-05T10:00:00Z"},
+		{"Dublin Core", `<meta name="DC.date.issued" content="2024-11-05">`, "2024-11-05T00:00:00Z"},
+		{"Open Graph before microdata", `<meta itemprop="datePublished" content="2024-11-04T10:00:00Z"><meta property="article:published_time" content="2024-11-05T10:00:00Z">`, "2024-11-05T10:00:00Z"},
+		{"microdata before named tags", `<meta name="pubdate" content="2024-11-04T10:00:00Z"><meta itemprop="datePublished" content="2024-11-05T10:00:00Z">`, "2024-11-05T10:00:00Z"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			m := Parse([]byte("<html><head>"+tt.head+"</html>"), "", "https://e.com/a")
+			if got := m.Published.Format(time.RFC3339); got != tt.want {
+				t.Fatalf("published %s, want %s", got, tt.want)
+			}
+		})
+	}
+	// Blogger's templates give the date only as the title of an <abbr>.
+	if got := Parse(read(t, "blogger-post.html"), "text/html", "https://precinctdiary.example/2024/11/quiet-morning.html").Published.Format(time.RFC3339); got != "2024-11-05T15:45:00Z" {
+		t.Fatalf("Blogger post published %s", got)
+	}
+}
+
 func TestParseDecodesDeclaredCharset(t *testing.T) {
 	if got := Parse(read(t, "latin1.html"), "text/html", "https://e.fr/").Title; got != "Café crème" {
 		t.Fatalf("title %q", got)
