@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"sync"
@@ -232,7 +233,8 @@ func (r *round) articles(ctx context.Context, src model.Source, head feedHead, c
 		}
 		wg.Wait()
 	}
-	stored, err := in.index.find(ctx, in.st, pageCanonicals(cands))
+	canonicals := in.pageCanonicals(cands, res)
+	stored, err := in.index.find(ctx, in.st, slices.Collect(maps.Values(canonicals)))
 	if err != nil {
 		// The curator still merges such an article into the stored one.
 		in.log.Warn("looking up the canonical addresses of pages failed", "source", src.URL, "err", err)
@@ -253,7 +255,7 @@ func (r *round) articles(ctx context.Context, src model.Source, head feedHead, c
 		}
 		// The page may name a canonical address another feed's item
 		// already has: that is the same article.
-		if pc := pageCanonical(c); pc != "" {
+		if pc := canonicals[c]; pc != "" {
 			if p, key, purged := r.known(stored, pc); key != "" {
 				if p == "" {
 					p = in.index.path(ctx, in.st, key)
@@ -276,22 +278,55 @@ func (r *round) articles(ctx context.Context, src model.Source, head feedHead, c
 
 // pageCanonical returns the canonical address the candidate's page names
 // when it is another than the item's, "" otherwise. (Not for an item whose
-// link is shared by others of its feed: the page is theirs too.)
-func pageCanonical(c *candidate) string {
-	pc := curate.CanonicalURL(c.meta.Canonical)
-	if c.meta.Canonical == "" || pc == c.canon || !pathful(pc) || strings.Contains(c.canon, "#") {
-		return ""
+// link is shared by others of its feed: the page is theirs too.) ignored
+// says the page named one that cannot be the article's: the site's home
+// page, or a section whose address the item's is under ("/news" for
+// "/news/2024/11/05/a-story"), as templates name for every page of it.
+func pageCanonical(c *candidate) (pc string, ignored bool) {
+	pc = curate.CanonicalURL(c.meta.Canonical)
+	if c.meta.Canonical == "" || pc == c.canon || strings.Contains(c.canon, "#") {
+		return "", false
 	}
-	return pc
+	if !pathful(pc) || strings.HasPrefix(c.canon, pc+"/") || strings.HasPrefix(curate.CanonicalURL(c.page), pc+"/") {
+		return "", true
+	}
+	return pc, false
 }
 
 // pageCanonicals returns the canonical addresses of the candidates' pages
-// that are not their items' own.
-func pageCanonicals(cands []*candidate) []string {
-	var out []string
+// that are not their items' own (see pageCanonical), by candidate, leaving
+// out those the pages of two or more items of the feed name: a template's
+// (a theme's or a layout's one address for every page), which would make
+// the feed's articles one. The pages that named an address not taken are
+// counted under pageCanonicalIgnored rather than pageRead.
+func (in *Ingester) pageCanonicals(cands []*candidate, res *result) map[*candidate]string {
+	out := map[*candidate]string{}
+	var ignored []*candidate
+	items := map[string]map[string]bool{} // the items' keys by address
 	for _, c := range cands {
-		if pc := pageCanonical(c); pc != "" {
-			out = append(out, pc)
+		pc, bad := pageCanonical(c)
+		switch {
+		case bad:
+			ignored = append(ignored, c)
+		case pc != "":
+			out[c] = pc
+			if items[pc] == nil {
+				items[pc] = map[string]bool{}
+			}
+			items[pc][c.canon] = true
+		}
+	}
+	for c, pc := range out {
+		if len(items[pc]) > 1 {
+			delete(out, c)
+			ignored = append(ignored, c)
+		}
+	}
+	for _, c := range ignored {
+		in.log.Debug("page's canonical address not taken as the article's", "url", c.item.Link, "canonical", c.meta.Canonical)
+		if res.pages != nil {
+			res.pages[pageRead]--
+			res.pages[pageCanonicalIgnored]++
 		}
 	}
 	return out
@@ -299,13 +334,17 @@ func pageCanonicals(cands []*candidate) []string {
 
 // Outcomes of reading an article page.
 const (
-	pageRead        = "read"
-	pageFailed      = "failed"
-	pageDisallowed  = "disallowed by robots.txt"
-	pageRobotsError = "not read: robots.txt unreachable"
-	pageMedia       = "not read: the link is the item's media file"
-	pageNotHTML     = "not read: not a web page"
-	pageAggregator  = "not read: the aggregator's page, not the article's"
+	pageRead = "read"
+	// Read, but its canonical address was not taken as the article's:
+	// the site's home page, a section's, or one the feed's other pages
+	// name too (see pageCanonicals).
+	pageCanonicalIgnored = "read, its canonical address not the article's"
+	pageFailed           = "failed"
+	pageDisallowed       = "disallowed by robots.txt"
+	pageRobotsError      = "not read: robots.txt unreachable"
+	pageMedia            = "not read: the link is the item's media file"
+	pageNotHTML          = "not read: not a web page"
+	pageAggregator       = "not read: the aggregator's page, not the article's"
 )
 
 // pageTypes are the media types of the article pages read: an item's link
