@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"net/url"
 	"slices"
 	"strings"
 	"sync"
@@ -339,12 +340,16 @@ const (
 	// the site's home page, a section's, or one the feed's other pages
 	// name too (see pageCanonicals).
 	pageCanonicalIgnored = "read, its canonical address not the article's"
-	pageFailed           = "failed"
-	pageDisallowed       = "disallowed by robots.txt"
-	pageRobotsError      = "not read: robots.txt unreachable"
-	pageMedia            = "not read: the link is the item's media file"
-	pageNotHTML          = "not read: not a web page"
-	pageAggregator       = "not read: the aggregator's page, not the article's"
+	// Read, but not the article: an error page answered with 200 OK, or
+	// a consent, login or home page the link was redirected to (see
+	// interstitial). The item keeps what its feed says.
+	pageNotArticle  = "read, not the article's page"
+	pageFailed      = "failed"
+	pageDisallowed  = "disallowed by robots.txt"
+	pageRobotsError = "not read: robots.txt unreachable"
+	pageMedia       = "not read: the link is the item's media file"
+	pageNotHTML     = "not read: not a web page"
+	pageAggregator  = "not read: the aggregator's page, not the article's"
 )
 
 // pageTypes are the media types of the article pages read: an item's link
@@ -375,11 +380,20 @@ func (r *round) page(ctx context.Context, c *candidate) string {
 	// bodies in memory at once are bounded by the slots, not by how
 	// many pages wait for the CPU.
 	req := fetcher.Request{URL: c.item.Link, Accept: "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5", Types: pageTypes}
+	notArticle := ""
 	_, err := in.fetch.FetchAndUse(ctx, req, func(resp *fetcher.Response) {
-		c.page = resp.URL
-		c.meta = pagemeta.Parse(resp.Body, resp.Header.Get("Content-Type"), resp.URL)
+		m := pagemeta.Parse(resp.Body, resp.Header.Get("Content-Type"), resp.URL)
+		if notArticle = interstitial(c.item.Link, resp.URL); m.NotFound {
+			notArticle = "an error page"
+		}
+		if notArticle == "" {
+			c.page, c.meta = resp.URL, m
+		}
 	})
 	switch {
+	case err == nil && notArticle != "":
+		in.log.Debug("page not the article's", "url", c.item.Link, "why", notArticle)
+		return pageNotArticle
 	case errors.Is(err, fetcher.ErrUnwantedType):
 		in.log.Debug("page not read", "url", c.item.Link, "err", err)
 		return pageNotHTML
@@ -390,6 +404,49 @@ func (r *round) page(ctx context.Context, c *candidate) string {
 		return pageFailed
 	}
 	return pageRead
+}
+
+// interstitialLabels are the first labels of the hosts that ask for
+// consent or a login before a page (Yahoo's consent.yahoo.com and
+// guce.yahoo.com, Google's consent.google.com, DPG Media's
+// myprivacy.dpgmedia.nl), interstitialSegments the path segments of such
+// pages on a site's own host.
+var (
+	interstitialLabels   = []string{"consent", "guce", "myprivacy", "login", "signin", "sso", "auth", "accounts"}
+	interstitialSegments = []string{"consent", "collectconsent", "login", "log-in", "signin", "sign-in", "logon", "sso", "auth", "subscribe", "paywall", "register"}
+)
+
+// interstitial says why the page a link was redirected to is not the
+// article's, "" when it may be: the site's home page (where sites send a
+// removed article's readers), a page that asks for consent or a login,
+// or one that carries the link in its query to return the reader to it
+// afterwards ("?continue=", "?callbackUrl=", "?redirect_to=").
+func interstitial(link, final string) string {
+	from, err1 := url.Parse(link)
+	to, err2 := url.Parse(final)
+	if err1 != nil || err2 != nil || curate.CanonicalURL(link) == curate.CanonicalURL(final) {
+		return ""
+	}
+	switch label, _, _ := strings.Cut(strings.ToLower(to.Hostname()), "."); {
+	case pathful(link) && !pathful(final):
+		return "redirected to the home page"
+	case slices.Contains(interstitialLabels, label):
+		return "redirected to " + to.Host
+	case slices.ContainsFunc(strings.Split(strings.ToLower(to.Path), "/"), func(s string) bool { return slices.Contains(interstitialSegments, s) }):
+		return "redirected to " + to.Path
+	case len(strings.Trim(from.Path, "/")) > 1 && strings.Contains(queryText(to), strings.TrimRight(from.Path, "/")):
+		return "redirected to a page that returns to the link"
+	}
+	return ""
+}
+
+// queryText is a URL's query with its escapes undone.
+func queryText(u *url.URL) string {
+	q, err := url.QueryUnescape(u.RawQuery)
+	if err != nil {
+		return u.RawQuery
+	}
+	return q
 }
 
 // aggregated reports whether an item's link leads to an aggregator's page

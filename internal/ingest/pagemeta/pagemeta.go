@@ -33,6 +33,10 @@ type Meta struct {
 	Modified    time.Time
 	Publisher   string // JSON-LD publisher name
 	Headline    string // JSON-LD headline
+	// NotFound says the page calls itself an error page ("Page not found
+	// – Site"), as sites answer for a removed article with 200 OK: what
+	// it says is not the article's.
+	NotFound bool
 }
 
 // maxJSONLD bounds one JSON-LD block; larger ones are skipped.
@@ -251,12 +255,32 @@ func (m *Meta) finish(base *url.URL, og *openGraph, ld []jsonLD) {
 			}
 		}
 	}
+	m.NotFound = m.Type != "article" && m.Headline == "" && notFoundTitle(m.Title)
 	for _, d := range []string{og.published, og.microdata, og.named} {
 		if !m.Published.IsZero() {
 			break
 		}
 		m.Published = parseTime(d)
 	}
+}
+
+// notFoundTitles begin the titles of error pages as CMS themes write them
+// (WordPress's "Page not found – Site", Drupal's "Page not found | Site",
+// a server's "404 Not Found"), longest first.
+var notFoundTitles = []string{"404 page not found", "error 404", "page not found", "404 not found", "not found", "404"}
+
+// notFoundTitle reports whether a title is an error page's: one of
+// notFoundTitles alone or before a separator ("404 - Page not found"),
+// not a headline that begins with one ("404 errors rise").
+func notFoundTitle(title string) bool {
+	t := strings.ToLower(title)
+	for _, p := range notFoundTitles {
+		if rest, ok := strings.CutPrefix(t, p); ok {
+			rest = strings.TrimSpace(rest)
+			return rest == "" || strings.ContainsRune("|-–—·»", []rune(rest)[0])
+		}
+	}
+	return false
 }
 
 func resolve(base *url.URL, ref string) string {

@@ -177,3 +177,26 @@ func TestDecodeJSONLDForms(t *testing.T) {
 		})
 	}
 }
+
+// TestParseTellsErrorPages tells the error pages sites answer with 200 OK
+// for a removed article from articles whose headlines begin alike.
+func TestParseTellsErrorPages(t *testing.T) {
+	for _, tt := range []struct {
+		head string
+		want bool
+	}{
+		{`<title>Page not found &#8211; Harbor Ledger</title>`, true},
+		{`<title>Page Not Found | Harbor Ledger</title><meta property="og:type" content="website">`, true},
+		{`<title>404 - Page not found</title>`, true},
+		{`<title>404 Not Found</title>`, true},
+		{`<meta property="og:title" content="Not Found"><title>Harbor Ledger</title>`, true},
+		{`<title>404 errors rise as the county's site moves</title>`, false},
+		{`<title>Not found: the ballots of ward 9</title>`, false},
+		{`<title>Page not found - a play in two acts</title><meta property="og:type" content="article">`, false},
+		{`<title>Page not found - a play</title><script type="application/ld+json">{"@type":"NewsArticle","headline":"Page not found - a play"}</script>`, false},
+	} {
+		if got := Parse([]byte("<html><head>"+tt.head+"</head></html>"), "", "https://e.com/a").NotFound; got != tt.want {
+			t.Errorf("%s: NotFound %v, want %v", tt.head, got, tt.want)
+		}
+	}
+}
