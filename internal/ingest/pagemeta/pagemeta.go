@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
@@ -46,7 +47,7 @@ const maxJSONLD = 1 << 20
 // URL) with the given Content-Type. Malformed HTML gives what could be read.
 func Parse(body []byte, contentType, pageURL string) Meta {
 	base, _ := url.Parse(pageURL)
-	if enc, name, _ := charset.DetermineEncoding(body[:min(len(body), 1024)], contentType); name != "utf-8" && enc != nil {
+	if enc, name, _ := charset.DetermineEncoding(body[:min(len(body), 1024)], contentType); name != "utf-8" && enc != nil && !keepUTF8(body, name) {
 		if decoded, err := enc.NewDecoder().Bytes(body); err == nil {
 			body = decoded
 		}
@@ -193,6 +194,17 @@ func (og *openGraph) otherDate(key, itemprop, v string) {
 			og.named = v
 		}
 	}
+}
+
+// keepUTF8 reports whether a page declared in the named encoding is read
+// as UTF-8 all the same, as the feed parser reads feeds (see
+// parser.ToUTF8): it is valid UTF-8, which text in a legacy encoding with
+// any letter beyond ASCII almost never is, and servers label pages
+// ISO-8859-1 by default (Apache's AddDefaultCharset) whatever the page's
+// own <meta charset> says. UTF-16 declared is UTF-16: ASCII in it is valid
+// UTF-8.
+func keepUTF8(body []byte, name string) bool {
+	return !strings.HasPrefix(name, "utf-16") && utf8.Valid(body)
 }
 
 // tagAttrs are the attributes of a tag that Parse reads; the last of a

@@ -136,6 +136,20 @@ func TestParseDecodesDeclaredCharset(t *testing.T) {
 	}
 }
 
+// TestParseKeepsUTF8LabelledLatin1 reads a page in UTF-8, as its <meta
+// charset> says, that its server labels ISO-8859-1.
+func TestParseKeepsUTF8LabelledLatin1(t *testing.T) {
+	m := Parse(read(t, "utf8-labelled-latin1.html"), "text/html; charset=ISO-8859-1", "https://lequai.example/terrasse")
+	if m.Title != "Café crème\u00a0: la terrasse rouvre" || m.SiteName != "Le Quai à Rouen" {
+		t.Fatalf("title %q, site %q", m.Title, m.SiteName)
+	}
+	// UTF-16 declared is decoded, though ASCII in it is valid UTF-8.
+	page := []byte("<\x00t\x00i\x00t\x00l\x00e\x00>\x00A\x00<\x00/\x00t\x00i\x00t\x00l\x00e\x00>\x00")
+	if got := Parse(page, "text/html; charset=utf-16le", "https://e.com/").Title; got != "A" {
+		t.Fatalf("UTF-16 title %q", got)
+	}
+}
+
 func TestParseToleratesBrokenPages(t *testing.T) {
 	for _, body := range [][]byte{read(t, "broken.html"), nil, []byte("\x00\xff garbage"), []byte(`<link rel="canonical" href="javascript:alert(1)">`)} {
 		m := Parse(body, "", "https://e.com/")
