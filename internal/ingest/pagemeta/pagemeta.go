@@ -144,7 +144,7 @@ func Parse(body []byte, contentType, pageURL string) Meta {
 					m.Title = strings.TrimSpace(html.UnescapeString(string(z.Text())))
 				}
 			case atom.Script:
-				if tt == html.StartTagToken && hasAttr && strings.EqualFold(strings.TrimSpace(attrs(z).typ), "application/ld+json") {
+				if tt == html.StartTagToken && hasAttr && isJSONLD(attrs(z).typ) {
 					inScript = true
 				}
 			}
@@ -194,6 +194,13 @@ func (og *openGraph) otherDate(key, itemprop, v string) {
 			og.named = v
 		}
 	}
+}
+
+// isJSONLD reports whether a script's type is JSON-LD's, parameters
+// aside ("application/ld+json; charset=utf-8", as some CMSs write it).
+func isJSONLD(typ string) bool {
+	typ, _, _ = strings.Cut(typ, ";")
+	return strings.EqualFold(strings.TrimSpace(typ), "application/ld+json")
 }
 
 // keepUTF8 reports whether a page declared in the named encoding is read

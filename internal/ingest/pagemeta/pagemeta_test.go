@@ -91,6 +91,17 @@ func TestParseReadsPublisherForms(t *testing.T) {
 	}
 }
 
+// TestParseReadsJSONLDTypedWithParameters reads a block whose type
+// carries a charset, or is written in capitals.
+func TestParseReadsJSONLDTypedWithParameters(t *testing.T) {
+	for _, typ := range []string{"application/ld+json; charset=utf-8", "application/ld+json;charset=UTF-8", " Application/LD+JSON "} {
+		page := `<html><head><script type="` + typ + `">{"@type":"NewsArticle","headline":"H","publisher":{"name":"Tideline Gazette"}}</script></head></html>`
+		if m := Parse([]byte(page), "", "https://e.com/a"); m.Publisher != "Tideline Gazette" {
+			t.Errorf("%q: publisher %q", typ, m.Publisher)
+		}
+	}
+}
+
 func TestParseFallsBackToArticlePublishedTime(t *testing.T) {
 	page := []byte(`<html><head><meta property="article:published_time" content="2024-01-02T03:04:05Z"></head></html>`)
 	if got := Parse(page, "", "https://e.com/").Published.Format(time.RFC3339); got != "2024-01-02T03:04:05Z" {
