@@ -81,6 +81,10 @@ func Parse(body []byte, contentType, pageURL string) Meta {
 					m.Title = v
 				case "og:description":
 					m.Description = v
+				case "twitter:title":
+					og.twitterTitle = cmp.Or(og.twitterTitle, v)
+				case "twitter:description":
+					og.twitterDescription = cmp.Or(og.twitterDescription, v)
 				case "description":
 					if m.Description == "" {
 						m.Description = v
@@ -139,9 +143,14 @@ func Parse(body []byte, contentType, pageURL string) Meta {
 						og.microdata = strings.TrimSpace(cmp.Or(a.datetime, a.title, a.content))
 					}
 				}
+			case atom.Svg:
+				if tt == html.StartTagToken {
+					og.svg++
+				}
 			case atom.Title:
-				if m.Title == "" && z.Next() == html.TextToken {
-					m.Title = strings.TrimSpace(html.UnescapeString(string(z.Text())))
+				// The document's, not an SVG icon's ("Close", "Share").
+				if og.docTitle == "" && og.svg == 0 && z.Next() == html.TextToken {
+					og.docTitle = strings.TrimSpace(string(z.Text()))
 				}
 			case atom.Script:
 				if tt == html.StartTagToken && hasAttr && isJSONLD(attrs(z).typ) {
@@ -157,6 +166,9 @@ func Parse(body []byte, contentType, pageURL string) Meta {
 			}
 		case html.EndTagToken:
 			inScript = false
+			if name, _ := z.TagName(); og.svg > 0 && atom.Lookup(name) == atom.Svg {
+				og.svg--
+			}
 		}
 	}
 }
@@ -169,6 +181,10 @@ type openGraph struct {
 	published          string // article:published_time
 	microdata          string // itemprop=datePublished
 	named              string // the first of pubDateNames
+	// Twitter's card, for pages that give no Open Graph, and the
+	// document's <title>.
+	twitterTitle, twitterDescription, docTitle string
+	svg                                        int // depth in <svg> elements
 }
 
 // pubDateNames are the other meta tags that name a page's date of
@@ -260,7 +276,6 @@ func (m *Meta) finish(base *url.URL, og *openGraph, ld []jsonLD) {
 	}
 	m.Canonical = resolve(base, m.Canonical)
 	m.AMP = resolve(base, m.AMP)
-	m.Title = strings.TrimSpace(m.Title)
 	if a := pickArticle(ld); a != nil {
 		ids := byID(ld)
 		m.Published = parseTime(a.DatePublished)
@@ -274,6 +289,11 @@ func (m *Meta) finish(base *url.URL, og *openGraph, ld []jsonLD) {
 			}
 		}
 	}
+	// Titles carry the site's name as SEO plugins write them (Yoast's
+	// og:title is its "%%title%% %%sep%% %%sitename%%"), the <title>
+	// most of all.
+	m.Title = siteless(cmp.Or(m.Title, og.twitterTitle, og.docTitle), m.Headline, m.SiteName, m.Publisher)
+	m.Description = cmp.Or(m.Description, og.twitterDescription)
 	m.NotFound = m.Type != "article" && m.Headline == "" && notFoundTitle(m.Title)
 	for _, d := range []string{og.published, og.microdata, og.named} {
 		if !m.Published.IsZero() {
@@ -281,6 +301,32 @@ func (m *Meta) finish(base *url.URL, og *openGraph, ld []jsonLD) {
 		}
 		m.Published = parseTime(d)
 	}
+}
+
+// titleSeparators join a headline and its site's name in a <title>, as
+// themes write them ("Headline | Site", "Site - Headline", "Headline » Site").
+var titleSeparators = []string{" | ", " - ", " – ", " — ", " · ", " » ", " :: "}
+
+// siteless is a title without its site's name: the headline it begins
+// with, else the title with one of names cut from its end or its start.
+func siteless(title, headline string, names ...string) string {
+	for _, sep := range titleSeparators {
+		if headline != "" && len(title) > len(headline+sep) && strings.EqualFold(title[:len(headline+sep)], headline+sep) {
+			return headline
+		}
+		for _, name := range names {
+			if name == "" || len(title) <= len(sep+name) {
+				continue
+			}
+			if end := len(title) - len(sep+name); strings.EqualFold(title[end:], sep+name) {
+				return strings.TrimSpace(title[:end])
+			}
+			if strings.EqualFold(title[:len(name+sep)], name+sep) {
+				return strings.TrimSpace(title[len(name+sep):])
+			}
+		}
+	}
+	return title
 }
 
 // notFoundTitles begin the titles of error pages as CMS themes write them

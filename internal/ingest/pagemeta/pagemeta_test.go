@@ -60,6 +60,7 @@ func TestParseFollowsJSONLDReferences(t *testing.T) {
 	m := Parse(read(t, "yoast-graph.html"), "text/html; charset=UTF-8", "https://harborledger.example/2024/11/05/ferry-fares/")
 	checks := []struct{ name, got, want string }{
 		{"publisher", m.Publisher, "Harbor Ledger Media & Print"},
+		{"title", m.Title, "Ferry fares rise & routes shrink"},
 		{"headline", m.Headline, "Ferry fares rise & routes shrink"},
 		{"image", m.Image.URL, "https://harborledger.example/wp-content/uploads/2024/11/ferry.jpg"},
 		{"published", m.Published.Format(time.RFC3339), "2024-11-05T14:00:00Z"},
@@ -99,6 +100,28 @@ func TestParseReadsJSONLDTypedWithParameters(t *testing.T) {
 		if m := Parse([]byte(page), "", "https://e.com/a"); m.Publisher != "Tideline Gazette" {
 			t.Errorf("%q: publisher %q", typ, m.Publisher)
 		}
+	}
+}
+
+// TestParseTitlesWithoutTheSiteName reads the title of pages that give
+// no og:title, or give one with the site's name, as themes write them.
+func TestParseTitlesWithoutTheSiteName(t *testing.T) {
+	for _, tt := range []struct{ name, head, want string }{
+		{"Twitter's card only", `<title>Bridge closes | Harbor Herald</title><meta name="twitter:title" content="Bridge closes for repairs">`, "Bridge closes for repairs"},
+		{"site name after", `<title>Bridge closes for repairs | The Harbor Herald</title><meta property="og:site_name" content="The Harbor Herald">`, "Bridge closes for repairs"},
+		{"site name before", `<title>Harbor Herald - Bridge closes for repairs</title><meta property="og:site_name" content="Harbor Herald">`, "Bridge closes for repairs"},
+		{"publisher's name", `<title>Bridge closes for repairs &#8211; Harbor Herald Media</title><script type="application/ld+json">{"@type":"NewsArticle","publisher":"Harbor Herald Media"}</script>`, "Bridge closes for repairs"},
+		{"headline", `<title>Bridge closes for repairs » Herald</title><script type="application/ld+json">{"@type":"NewsArticle","headline":"Bridge closes for repairs"}</script>`, "Bridge closes for repairs"},
+		{"og:title with the site name", `<meta property="og:title" content="Bridge closes for repairs - Harbor Herald"><meta property="og:site_name" content="Harbor Herald">`, "Bridge closes for repairs"},
+		{"no site name known", `<title>Bridge closes for repairs - Harbor Herald</title>`, "Bridge closes for repairs - Harbor Herald"},
+		{"the name alone", `<title>Harbor Herald</title><meta property="og:site_name" content="Harbor Herald">`, "Harbor Herald"},
+		{"an icon's title", `</head><body><svg viewBox="0 0 24 24"><title>Close</title><path d="M0 0"/></svg><title>Bridge closes for repairs</title>`, "Bridge closes for repairs"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := Parse([]byte("<html><head>"+tt.head+"</html>"), "", "https://e.com/a").Title; got != tt.want {
+				t.Fatalf("title %q, want %q", got, tt.want)
+			}
+		})
 	}
 }
 
