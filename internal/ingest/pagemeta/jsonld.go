@@ -11,23 +11,52 @@ import (
 	"newshub/internal/model"
 )
 
-// jsonLD is the part of a schema.org object that pagemeta reads.
+// jsonLD is the part of a schema.org object that pagemeta reads. Its
+// texts are ldText and its objects raw, so that a value of another type
+// than the usual one costs that value, not the object.
 type jsonLD struct {
-	ID            string          `json:"@id"`
+	ID            ldText          `json:"@id"`
 	Type          json.RawMessage `json:"@type"`
-	Graph         []jsonLD        `json:"@graph"`
+	Graph         json.RawMessage `json:"@graph"`
 	MainEntity    json.RawMessage `json:"mainEntity"`
-	Name          string          `json:"name"`
-	Headline      string          `json:"headline"`
-	DatePublished string          `json:"datePublished"`
-	DateModified  string          `json:"dateModified"`
+	Name          ldText          `json:"name"`
+	Headline      ldText          `json:"headline"`
+	DatePublished ldText          `json:"datePublished"`
+	DateModified  ldText          `json:"dateModified"`
 	Publisher     json.RawMessage `json:"publisher"`
 	Image         json.RawMessage `json:"image"`
 	// An ImageObject's.
-	URL        string          `json:"url"`
-	ContentURL string          `json:"contentUrl"`
+	URL        ldText          `json:"url"`
+	ContentURL ldText          `json:"contentUrl"`
 	Width      json.RawMessage `json:"width"`
 	Height     json.RawMessage `json:"height"`
+}
+
+// ldText is a JSON-LD text: a string, the first string of a list
+// (["2024-11-05T10:00:00Z"]) or a value object ({"@value": "…"}); any
+// other value reads as none.
+type ldText string
+
+func (t *ldText) UnmarshalJSON(b []byte) error {
+	var s string
+	var list []ldText
+	var value struct {
+		Value ldText `json:"@value"`
+	}
+	switch {
+	case json.Unmarshal(b, &s) == nil:
+		*t = ldText(s)
+	case json.Unmarshal(b, &list) == nil:
+		for _, e := range list {
+			if e != "" {
+				*t = e
+				break
+			}
+		}
+	case json.Unmarshal(b, &value) == nil:
+		*t = value.Value
+	}
+	return nil
 }
 
 // decodeJSONLD returns the objects of one ld+json block: a single object,
@@ -75,13 +104,12 @@ func objects(raw []byte) ([]jsonLD, bool) {
 // WebPage whose main entity is the NewsArticle) to out.
 func (o jsonLD) flatten(out []jsonLD) []jsonLD {
 	out = append(out, o)
-	for _, g := range o.Graph {
-		out = g.flatten(out)
-	}
-	if len(o.MainEntity) > 0 {
-		inner, _ := objects(bytes.TrimSpace(o.MainEntity))
-		for _, e := range inner {
-			out = e.flatten(out)
+	for _, nested := range []json.RawMessage{o.Graph, o.MainEntity} {
+		if len(nested) > 0 {
+			inner, _ := objects(bytes.TrimSpace(nested))
+			for _, e := range inner {
+				out = e.flatten(out)
+			}
 		}
 	}
 	return out
@@ -133,10 +161,10 @@ func (o *jsonLD) publisherName(byID map[string]*jsonLD) string {
 			return ""
 		}
 		p := &list[0]
-		if p.Name == "" && byID[p.ID] != nil {
-			p = byID[p.ID]
+		if p.Name == "" && byID[string(p.ID)] != nil {
+			p = byID[string(p.ID)]
 		}
-		name = p.Name
+		name = string(p.Name)
 	}
 	return text(name)
 }
@@ -160,11 +188,11 @@ func decodeImage(raw json.RawMessage, byID map[string]*jsonLD) model.Image {
 	}
 	var obj jsonLD
 	if json.Unmarshal(raw, &obj) == nil {
-		if obj.URL == "" && obj.ContentURL == "" && byID[obj.ID] != nil {
-			obj = *byID[obj.ID]
+		if obj.URL == "" && obj.ContentURL == "" && byID[string(obj.ID)] != nil {
+			obj = *byID[string(obj.ID)]
 		}
 		if u := cmp.Or(obj.URL, obj.ContentURL); u != "" {
-			return model.Image{URL: u, Width: dimension(obj.Width), Height: dimension(obj.Height)}
+			return model.Image{URL: string(u), Width: dimension(obj.Width), Height: dimension(obj.Height)}
 		}
 		return model.Image{}
 	}
@@ -179,7 +207,7 @@ func decodeImage(raw json.RawMessage, byID map[string]*jsonLD) model.Image {
 func byID(objs []jsonLD) map[string]*jsonLD {
 	m := map[string]*jsonLD{}
 	for i := range objs {
-		if id := objs[i].ID; id != "" && m[id] == nil {
+		if id := string(objs[i].ID); id != "" && m[id] == nil {
 			m[id] = &objs[i]
 		}
 	}

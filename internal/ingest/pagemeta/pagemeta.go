@@ -278,10 +278,10 @@ func (m *Meta) finish(base *url.URL, og *openGraph, ld []jsonLD) {
 	m.AMP = resolve(base, m.AMP)
 	if a := pickArticle(ld); a != nil {
 		ids := byID(ld)
-		m.Published = parseTime(a.DatePublished)
-		m.Modified = parseTime(a.DateModified)
+		m.Published = parseTime(string(a.DatePublished))
+		m.Modified = parseTime(string(a.DateModified))
 		m.Publisher = a.publisherName(ids)
-		m.Headline = text(a.Headline)
+		m.Headline = text(string(a.Headline))
 		if m.Image.URL == "" {
 			if im := a.image(ids); im.URL != "" {
 				im.URL = resolve(base, im.URL)

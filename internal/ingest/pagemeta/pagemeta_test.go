@@ -77,6 +77,18 @@ func TestParseFollowsJSONLDReferences(t *testing.T) {
 
 // TestParseReadsPublisherForms reads a publisher given by its name alone,
 // and an article that is a WebPage's mainEntity.
+// TestParseReadsArticlesWithOddValues reads an article one of whose values
+// is of another type than schema.org's usual one, which used to cost the
+// whole object.
+func TestParseReadsArticlesWithOddValues(t *testing.T) {
+	page := `<html><head><script type="application/ld+json">{"@type":"NewsArticle","headline":"H","datePublished":["2024-11-05T10:00:00Z"],
+"url":["https://e.com/a","https://e.com/amp/a"],"publisher":{"@type":"Organization","name":"Tideline Gazette","url":null}}</script></head></html>`
+	m := Parse([]byte(page), "", "https://e.com/a")
+	if m.Publisher != "Tideline Gazette" || m.Published.Format(time.RFC3339) != "2024-11-05T10:00:00Z" {
+		t.Fatalf("publisher %q, published %s", m.Publisher, m.Published)
+	}
+}
+
 func TestParseReadsPublisherForms(t *testing.T) {
 	for _, tt := range []struct{ name, ld string }{
 		{"name", `{"@type":"NewsArticle","headline":"H","publisher":"Tideline Gazette"}`},
@@ -210,6 +222,11 @@ func TestDecodeJSONLDForms(t *testing.T) {
 		{"comment", "/* schema */\n{\"headline\":\"One\"}", []string{"One"}},
 		{"CDATA in comments", "//<![CDATA[\n{\"headline\":\"One\"}\n//]]>", []string{"One"}},
 		{"CDATA", "<![CDATA[{\"headline\":\"One\"}]]>", []string{"One"}},
+		// Values of another type than the usual one cost that value only.
+		{"headline in a list", `{"headline":["One","Uno"]}`, []string{"One"}},
+		{"value object", `{"headline":{"@value":"One","@language":"en"}}`, []string{"One"}},
+		{"number for a text", `{"headline":"One","url":404,"name":{"first":"x"}}`, []string{"One"}},
+		{"graph as an object", `{"@graph":{"headline":"Inner"}}`, []string{"", "Inner"}},
 		{"broken", `{"headline":`, nil},
 		{"broken array", `[{"headline":"One"},`, nil},
 	}
@@ -217,7 +234,7 @@ func TestDecodeJSONLDForms(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			var got []string
 			for _, o := range decodeJSONLD([]byte(tt.raw)) {
-				got = append(got, o.Headline)
+				got = append(got, string(o.Headline))
 			}
 			if !slices.Equal(got, tt.want) {
 				t.Fatalf("headlines %q, want %q", got, tt.want)
