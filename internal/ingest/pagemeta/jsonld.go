@@ -115,21 +115,36 @@ func (o jsonLD) flatten(out []jsonLD) []jsonLD {
 	return out
 }
 
+// types returns the object's schema.org types, by their names: pages
+// write them as IRIs too ("https://schema.org/NewsArticle", "schema:…").
 func (o *jsonLD) types() []string {
+	var many []string
 	var one string
 	if json.Unmarshal(o.Type, &one) == nil {
-		return []string{one}
+		many = []string{one}
+	} else {
+		json.Unmarshal(o.Type, &many)
 	}
-	var many []string
-	json.Unmarshal(o.Type, &many)
+	for i, t := range many {
+		for _, prefix := range []string{"https://schema.org/", "http://schema.org/", "schema:"} {
+			if rest, ok := strings.CutPrefix(t, prefix); ok {
+				many[i] = rest
+				break
+			}
+		}
+	}
 	return many
 }
 
 // articleRank orders schema.org types: a NewsArticle beats a generic
-// Article beats a blog post.
+// Article (or another of its kinds: a Report, a TechArticle) beats a blog
+// post or another posting (LinkedIn's and Pinterest's SocialMediaPosting,
+// a forum's).
 var articleRank = map[string]int{
 	"NewsArticle": 4, "ReportageNewsArticle": 4, "AnalysisNewsArticle": 4, "OpinionNewsArticle": 4,
-	"BackgroundNewsArticle": 4, "LiveBlogPosting": 3, "Article": 2, "BlogPosting": 1, "WebPage": 0,
+	"BackgroundNewsArticle": 4, "ReviewNewsArticle": 4, "AskPublicNewsArticle": 4, "LiveBlogPosting": 3,
+	"Article": 2, "Report": 2, "ScholarlyArticle": 2, "TechArticle": 2, "SatiricalArticle": 2,
+	"BlogPosting": 1, "SocialMediaPosting": 1, "DiscussionForumPosting": 1, "WebPage": 0,
 }
 
 func pickArticle(objs []jsonLD) *jsonLD {

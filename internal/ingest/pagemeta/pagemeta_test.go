@@ -89,6 +89,17 @@ func TestParseReadsArticlesWithOddValues(t *testing.T) {
 	}
 }
 
+// TestParseReadsArticleKinds reads the other kinds of schema.org's Article,
+// and types written as IRIs.
+func TestParseReadsArticleKinds(t *testing.T) {
+	for _, typ := range []string{`"SocialMediaPosting"`, `"Report"`, `"TechArticle"`, `"https://schema.org/NewsArticle"`, `"http://schema.org/BlogPosting"`, `["schema:Article"]`} {
+		page := `<html><head><script type="application/ld+json">{"@type":` + typ + `,"headline":"H","datePublished":"2024-11-05T10:00:00Z","publisher":{"name":"Tideline Gazette"}}</script></head></html>`
+		if m := Parse([]byte(page), "", "https://e.com/a"); m.Publisher != "Tideline Gazette" || m.Published.IsZero() {
+			t.Errorf("%s: publisher %q, published %s", typ, m.Publisher, m.Published)
+		}
+	}
+}
+
 func TestParseReadsPublisherForms(t *testing.T) {
 	for _, tt := range []struct{ name, ld string }{
 		{"name", `{"@type":"NewsArticle","headline":"H","publisher":"Tideline Gazette"}`},
