@@ -229,7 +229,23 @@ func byID(objs []jsonLD) map[string]*jsonLD {
 	return m
 }
 
-// dimension reads 1200, "1200" or {"value": 1200}.
+// pixels reads a size given as text: "1200" or "1200px"; 0 for any other.
+func pixels(s string) int {
+	s = strings.TrimSuffix(strings.TrimSpace(s), "px")
+	if len(s) > 6 {
+		return 0
+	}
+	var v int
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return 0
+		}
+		v = v*10 + int(r-'0')
+	}
+	return v
+}
+
+// dimension reads 1200, "1200", "1200px" or {"value": 1200}.
 func dimension(raw json.RawMessage) int {
 	var n float64
 	if json.Unmarshal(raw, &n) == nil && n > 0 {
@@ -237,15 +253,7 @@ func dimension(raw json.RawMessage) int {
 	}
 	var s string
 	if json.Unmarshal(raw, &s) == nil {
-		s = strings.TrimSuffix(strings.TrimSpace(s), "px")
-		var v int
-		for _, r := range s {
-			if r < '0' || r > '9' {
-				return 0
-			}
-			v = v*10 + int(r-'0')
-		}
-		return v
+		return pixels(s)
 	}
 	var q struct {
 		Value float64 `json:"value"`

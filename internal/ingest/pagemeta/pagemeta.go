@@ -8,7 +8,6 @@ import (
 	"bytes"
 	"cmp"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -103,11 +102,11 @@ func Parse(body []byte, contentType, pageURL string) Meta {
 					}
 				case "og:image:width":
 					if og.width == 0 {
-						og.width, _ = strconv.Atoi(v)
+						og.width = pixels(v)
 					}
 				case "og:image:height":
 					if og.height == 0 {
-						og.height, _ = strconv.Atoi(v)
+						og.height = pixels(v)
 					}
 				case "twitter:image", "twitter:image:src":
 					if og.image == "" && og.secureImage == "" {

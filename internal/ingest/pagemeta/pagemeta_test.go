@@ -276,3 +276,12 @@ func TestParseTellsErrorPages(t *testing.T) {
 		}
 	}
 }
+
+// TestParseReadsImageSizesWithUnits reads og:image's size written with
+// CSS's unit, as many hand-written heads write it ("1200px").
+func TestParseReadsImageSizesWithUnits(t *testing.T) {
+	page := []byte(`<meta property="og:image" content="/lead.jpg"><meta property="og:image:width" content="1200px"><meta property="og:image:height" content=" 630 ">`)
+	if im := Parse(page, "", "https://e.com/a").Image; im.Width != 1200 || im.Height != 630 {
+		t.Fatalf("image %+v", im)
+	}
+}
