@@ -142,6 +142,17 @@ func Parse(body []byte, contentType, pageURL string) Meta {
 						og.microdata = strings.TrimSpace(cmp.Or(a.datetime, a.title, a.content))
 					}
 				}
+			case atom.Base:
+				// The first <base href> is what relative addresses are
+				// relative to, as a browser reads them.
+				if hasAttr && !og.based {
+					if href := strings.TrimSpace(attrs(z).href); href != "" {
+						og.based = true
+						if b, err := url.Parse(href); err == nil && base != nil {
+							base = base.ResolveReference(b)
+						}
+					}
+				}
 			case atom.Svg:
 				if tt == html.StartTagToken {
 					og.svg++
@@ -183,7 +194,8 @@ type openGraph struct {
 	// Twitter's card, for pages that give no Open Graph, and the
 	// document's <title>.
 	twitterTitle, twitterDescription, docTitle string
-	svg                                        int // depth in <svg> elements
+	svg                                        int  // depth in <svg> elements
+	based                                      bool // a <base href> was read
 }
 
 // pubDateNames are the other meta tags that name a page's date of

@@ -285,3 +285,19 @@ func TestParseReadsImageSizesWithUnits(t *testing.T) {
 		t.Fatalf("image %+v", im)
 	}
 }
+
+// TestParseResolvesAgainstTheBase resolves relative addresses against the
+// page's first <base href>, as a browser does, not the page's address.
+func TestParseResolvesAgainstTheBase(t *testing.T) {
+	page := []byte(`<html><head><base href="https://static.example.net/site/"><base href="https://other.example/">
+<meta property="og:image" content="img/lead.jpg"><link rel="canonical" href="news/ferry-fares"><link rel="amphtml" href="/amp/news/ferry-fares"></head></html>`)
+	m := Parse(page, "", "https://www.example.com/2024/11/05/ferry-fares")
+	if m.Image.URL != "https://static.example.net/site/img/lead.jpg" || m.Canonical != "https://static.example.net/site/news/ferry-fares" || m.AMP != "https://static.example.net/amp/news/ferry-fares" {
+		t.Fatalf("image %q, canonical %q, amp %q", m.Image.URL, m.Canonical, m.AMP)
+	}
+	// A relative base is relative to the page.
+	page = []byte(`<base href="/en/"><link rel="canonical" href="ferry-fares">`)
+	if m := Parse(page, "", "https://www.example.com/2024/11/05/ferry-fares"); m.Canonical != "https://www.example.com/en/ferry-fares" {
+		t.Fatalf("canonical %q", m.Canonical)
+	}
+}
