@@ -102,7 +102,8 @@ func TestWrongCanonicalsDoNotMergeArticles(t *testing.T) {
 // leads to that are not the article: a consent wall (as Yahoo's
 // collectConsent), a login page, the home page a removed article is
 // redirected to, a page that returns to the link once it is done, an
-// error page answered with 200 OK. Their title, picture and site name are
+// error page answered with 200 OK, a link shortener's page that sends the
+// reader on. Their title, picture and site name are
 // not the article's: each item keeps what its feed says. A paywall's
 // teaser is the article's page, and read.
 func TestPagesThatAreNotTheArticleKeepTheFeedsWords(t *testing.T) {
@@ -117,6 +118,7 @@ func TestPagesThatAreNotTheArticleKeepTheFeedsWords(t *testing.T) {
 <item><title>Council delays the vote</title><link>{{BASE}}/2024/11/05/council-vote</link></item>
 <item><title>Turnout tops 70 percent</title><link>{{BASE}}/2024/11/05/turnout</link></item>
 <item><title>School board race tightens</title><link>{{BASE}}/2024/11/05/school-board</link></item>
+<item><link>{{BASE}}/s/x7Qk2</link><description>Polls close at eight tonight.</description></item>
 </channel></rss>`,
 		"/2024/11/05/ferry-fares":    "redirect:{{BASE}}/v2/collectConsent?sessionId=3_cc-session_0a1b2c",
 		"/v2/collectConsent":         wall,
@@ -128,6 +130,8 @@ func TestPagesThatAreNotTheArticleKeepTheFeedsWords(t *testing.T) {
 <meta property="og:type" content="website"><meta property="og:image" content="{{BASE}}/default-share.png"></head><body>Nothing here.</body></html>`,
 		"/2024/11/05/turnout": "redirect:{{BASE}}/gate?callbackUrl={{BASE}}%2F2024%2F11%2F05%2Fturnout",
 		"/gate":               wall,
+		// A link shortener's page, as t.co writes one.
+		"/s/x7Qk2": `<head><meta name="referrer" content="always"><noscript><META http-equiv="refresh" content="0;URL={{BASE}}/2024/11/05/polls"></noscript><title>{{BASE}}/2024/11/05/polls</title></head><script>window.opener = null; location.replace("{{BASE}}/2024/11/05/polls")</script>`,
 		"/2024/11/05/school-board": `<html><head><title>School board race tightens | Ledger</title>
 <meta property="og:type" content="article"><meta property="og:image" content="{{BASE}}/img/school.jpg"></head>
 <body><p>The first lines…</p><div class="paywall">Subscribe to read on.</div></body></html>`,
@@ -146,6 +150,7 @@ func TestPagesThatAreNotTheArticleKeepTheFeedsWords(t *testing.T) {
 		"/2024/11/05/library-hours":  "Library hours change",
 		"/2024/11/05/council-vote":   "Council delays the vote",
 		"/2024/11/05/turnout":        "Turnout tops 70 percent",
+		"/s/x7Qk2":                   "Polls close at eight tonight.",
 	} {
 		a := news[srv.URL+path]
 		if a == nil || a.Title != title || len(a.Images) != 0 || a.Provider.Name == "Example Media Group" {
@@ -155,7 +160,7 @@ func TestPagesThatAreNotTheArticleKeepTheFeedsWords(t *testing.T) {
 	if a := news[srv.URL+"/2024/11/05/school-board"]; a == nil || len(a.Images) != 1 || a.Images[0].URL != srv.URL+"/img/school.jpg" {
 		t.Errorf("paywalled article stored as %+v", a)
 	}
-	if sum.New != 6 || sum.Pages[pageNotArticle] != 5 || sum.Pages[pageRead] != 1 {
+	if sum.New != 7 || sum.Pages[pageNotArticle] != 6 || sum.Pages[pageRead] != 1 {
 		t.Errorf("summary %+v", sum)
 	}
 }

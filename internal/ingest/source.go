@@ -340,9 +340,10 @@ const (
 	// the site's home page, a section's, or one the feed's other pages
 	// name too (see pageCanonicals).
 	pageCanonicalIgnored = "read, its canonical address not the article's"
-	// Read, but not the article: an error page answered with 200 OK, or
-	// a consent, login or home page the link was redirected to (see
-	// interstitial). The item keeps what its feed says.
+	// Read, but not the article: an error page answered with 200 OK, a
+	// page that sends the reader on, or a consent, login or home page the
+	// link was redirected to (see notArticlePage). The item keeps what
+	// its feed says.
 	pageNotArticle  = "read, not the article's page"
 	pageFailed      = "failed"
 	pageDisallowed  = "disallowed by robots.txt"
@@ -383,10 +384,7 @@ func (r *round) page(ctx context.Context, c *candidate) string {
 	notArticle := ""
 	_, err := in.fetch.FetchAndUse(ctx, req, func(resp *fetcher.Response) {
 		m := pagemeta.Parse(resp.Body, resp.Header.Get("Content-Type"), resp.URL)
-		if notArticle = interstitial(c.item.Link, resp.URL); m.NotFound {
-			notArticle = "an error page"
-		}
-		if notArticle == "" {
+		if notArticle = notArticlePage(c.item.Link, resp.URL, m); notArticle == "" {
 			c.page, c.meta = resp.URL, m
 		}
 	})
@@ -404,6 +402,19 @@ func (r *round) page(ctx context.Context, c *candidate) string {
 		return pageFailed
 	}
 	return pageRead
+}
+
+// notArticlePage says why the page a link led to is not the article's, ""
+// when it may be: an error page, a page that sends the reader on at once
+// (a link shortener's, a redirect written in HTML), or an interstitial.
+func notArticlePage(link, final string, m pagemeta.Meta) string {
+	switch {
+	case m.NotFound:
+		return "an error page"
+	case m.Refresh != "" && curate.CanonicalURL(m.Refresh) != curate.CanonicalURL(final):
+		return "a page that sends the reader on to " + m.Refresh
+	}
+	return interstitial(link, final)
 }
 
 // interstitialLabels are the first labels of the hosts that ask for

@@ -8,6 +8,7 @@ import (
 	"bytes"
 	"cmp"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -37,6 +38,10 @@ type Meta struct {
 	// – Site"), as sites answer for a removed article with 200 OK: what
 	// it says is not the article's.
 	NotFound bool
+	// Refresh is the address a <meta http-equiv="refresh"> sends the
+	// reader on to within a few seconds, as link shorteners' and
+	// redirecting pages do: what such a page says is its own.
+	Refresh string
 }
 
 // maxJSONLD bounds one JSON-LD block; larger ones are skipped.
@@ -75,6 +80,9 @@ func Parse(body []byte, contentType, pageURL string) Meta {
 					key = a.name
 				}
 				v := strings.TrimSpace(a.content)
+				if strings.EqualFold(a.httpEquiv, "refresh") && og.refresh == "" {
+					og.refresh = refreshTarget(v)
+				}
 				switch strings.ToLower(key) {
 				case "og:title":
 					m.Title = v
@@ -153,6 +161,10 @@ func Parse(body []byte, contentType, pageURL string) Meta {
 						}
 					}
 				}
+			case atom.Noscript:
+				// Read as a browser without scripts reads it: markup, not
+				// text. Link shorteners put their refresh there (t.co).
+				z.NextIsNotRawText()
 			case atom.Svg:
 				if tt == html.StartTagToken {
 					og.svg++
@@ -196,6 +208,7 @@ type openGraph struct {
 	twitterTitle, twitterDescription, docTitle string
 	svg                                        int  // depth in <svg> elements
 	based                                      bool // a <base href> was read
+	refresh                                    string
 }
 
 // pubDateNames are the other meta tags that name a page's date of
@@ -244,7 +257,7 @@ func keepUTF8(body []byte, name string) bool {
 // tagAttrs are the attributes of a tag that Parse reads; the last of a
 // repeated one wins.
 type tagAttrs struct {
-	property, name, content, rel, href, typ, itemprop, datetime, title string
+	property, name, content, rel, href, typ, itemprop, datetime, title, httpEquiv string
 }
 
 // attrs reads the current tag's attributes, copying only those Parse
@@ -268,6 +281,8 @@ func attrs(z *html.Tokenizer) tagAttrs {
 			a.typ = string(v)
 		case "itemprop":
 			a.itemprop = string(v)
+		case "http-equiv":
+			a.httpEquiv = string(v)
 		case "datetime":
 			a.datetime = string(v)
 		case "title":
@@ -287,6 +302,7 @@ func (m *Meta) finish(base *url.URL, og *openGraph, ld []jsonLD) {
 	}
 	m.Canonical = resolve(base, m.Canonical)
 	m.AMP = resolve(base, m.AMP)
+	m.Refresh = resolve(base, og.refresh)
 	if a := pickArticle(ld); a != nil {
 		ids := byID(ld)
 		m.Published = parseTime(string(a.DatePublished))
@@ -312,6 +328,24 @@ func (m *Meta) finish(base *url.URL, og *openGraph, ld []jsonLD) {
 		}
 		m.Published = parseTime(d)
 	}
+}
+
+// refreshTarget returns the address of a refresh's content ("0;
+// URL='https://…'") when it sends the reader on within a few seconds; ""
+// for a page that reloads itself ("300").
+func refreshTarget(content string) string {
+	delay, target, ok := strings.Cut(content, ";")
+	if !ok {
+		delay, target, ok = strings.Cut(content, ",")
+	}
+	if secs, err := strconv.ParseFloat(strings.TrimSpace(delay), 64); !ok || err != nil || secs > 5 {
+		return ""
+	}
+	target = strings.TrimSpace(target)
+	if len(target) > 4 && strings.EqualFold(target[:4], "url=") {
+		target = strings.TrimSpace(target[4:])
+	}
+	return strings.Trim(target, `'"`)
 }
 
 // titleSeparators join a headline and its site's name in a <title>, as

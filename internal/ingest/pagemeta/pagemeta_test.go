@@ -301,3 +301,25 @@ func TestParseResolvesAgainstTheBase(t *testing.T) {
 		t.Fatalf("canonical %q", m.Canonical)
 	}
 }
+
+// TestParseReadsRefreshes reads where a <meta http-equiv="refresh"> sends
+// the reader at once, in a <noscript> too, as link shorteners write it;
+// a page that reloads itself, or sends the reader on later, sends none.
+func TestParseReadsRefreshes(t *testing.T) {
+	for _, tt := range []struct{ head, want string }{
+		{`<noscript><META http-equiv="refresh" content="0;URL=https://news.example/a"></noscript>`, "https://news.example/a"},
+		{`<meta http-equiv="Refresh" content="0; url='/a?b=1'">`, "https://e.com/a?b=1"},
+		{`<meta http-equiv="refresh" content='2;"https://news.example/a"'>`, "https://news.example/a"},
+		{`<meta http-equiv="refresh" content="300">`, ""},
+		{`<meta http-equiv="refresh" content="600; url=https://e.com/live">`, ""},
+		{`<meta http-equiv="refresh" content="0;url=javascript:void(0)">`, ""},
+	} {
+		if got := Parse([]byte("<html><head>"+tt.head+"</head></html>"), "", "https://e.com/s/1").Refresh; got != tt.want {
+			t.Errorf("%s: refresh %q, want %q", tt.head, got, tt.want)
+		}
+	}
+	// Open Graph in a <noscript> is read as well.
+	if m := Parse([]byte(`<head><noscript><meta property="og:image" content="/lead.jpg"></noscript></head>`), "", "https://e.com/a"); m.Image.URL != "https://e.com/lead.jpg" {
+		t.Errorf("image %+v", m.Image)
+	}
+}
