@@ -13,8 +13,9 @@ import (
 	"newshub/internal/model"
 )
 
-// siteServer serves pages by path, with {{BASE}} replaced by its address
-// and {{HOST}} by its host, under the Content-Type their paths say: ".xml"
+// siteServer serves pages by path, with {{BASE}} replaced by its address,
+// {{HOST}} by its host and {{OTHER}} by its address under another site's
+// name (localhost's), under the Content-Type their paths say: ".xml"
 // a feed, HTML otherwise; a page "redirect:" and an address is a redirect
 // there. "/robots.txt" is not found.
 func siteServer(t *testing.T, pages map[string]string) *httptest.Server {
@@ -26,7 +27,8 @@ func siteServer(t *testing.T, pages map[string]string) *httptest.Server {
 			http.NotFound(w, r)
 			return
 		}
-		page = strings.NewReplacer("{{BASE}}", srv.URL, "{{HOST}}", r.Host).Replace(page)
+		other := strings.Replace(srv.URL, "127.0.0.1", "localhost", 1)
+		page = strings.NewReplacer("{{BASE}}", srv.URL, "{{HOST}}", r.Host, "{{OTHER}}", other).Replace(page)
 		if to, ok := strings.CutPrefix(page, "redirect:"); ok {
 			http.Redirect(w, r, to, http.StatusFound)
 			return
@@ -50,10 +52,11 @@ func canonicalPage(title, href string) string {
 
 // TestWrongCanonicalsDoNotMergeArticles checks the canonical addresses
 // pages name wrongly, as templates write them: one address for every page
-// of a site (Flarum's "/all", a Next.js layout's), its home page, the
-// section an article is in. None makes two articles one, and the pages
-// are counted as such; a page naming another article's address still
-// makes its item that article.
+// of a site (Flarum's "/all", a Next.js layout's), in one feed or in two,
+// its home page, the section an article is in. None makes two articles
+// one, and the pages of a feed that name them are counted as such; a page
+// naming another article's address still makes its item that article, and
+// copies on other sites naming one original are one article.
 func TestWrongCanonicalsDoNotMergeArticles(t *testing.T) {
 	srv := siteServer(t, map[string]string{
 		"/ledger.xml": `<rss version="2.0"><channel><title>Ledger</title><link>{{BASE}}/</link>
@@ -66,7 +69,21 @@ func TestWrongCanonicalsDoNotMergeArticles(t *testing.T) {
 		"/wire.xml": `<rss version="2.0"><channel><title>Wire</title><link>{{BASE}}/</link>
 <item><title>Turnout tops 70 percent</title><link>{{BASE}}/news/2024/11/05/turnout</link></item>
 <item><title>Harbor plan approved (wire copy)</title><link>{{BASE}}/wire/harbor-copy</link></item>
+<item><title>Dam report released (wire copy)</title><link>{{OTHER}}/wire/dam-report</link></item>
 </channel></rss>`,
+		"/politics.xml": `<rss version="2.0"><channel><title>Politics</title><link>{{BASE}}/politics</link>
+<item><title>Recount requested</title><link>{{BASE}}/2024/11/05/recount</link></item>
+</channel></rss>`,
+		"/sports.xml": `<rss version="2.0"><channel><title>Sports</title><link>{{BASE}}/sports</link>
+<item><title>Regatta postponed</title><link>{{BASE}}/2024/11/05/regatta</link></item>
+</channel></rss>`,
+		"/agency.xml": `<rss version="2.0"><channel><title>Agency</title><link>{{OTHER}}/</link>
+<item><title>Dam report released</title><link>{{OTHER}}/agency/dam-report</link></item>
+</channel></rss>`,
+		"/2024/11/05/recount":           canonicalPage("Recount requested", "/all"),
+		"/2024/11/05/regatta":           canonicalPage("Regatta postponed", "{{BASE}}/all"),
+		"/agency/dam-report":            canonicalPage("Dam report released", "{{BASE}}/2024/11/04/dam-report"),
+		"/wire/dam-report":              canonicalPage("Dam report released", "{{BASE}}/2024/11/04/dam-report"),
 		"/2024/11/05/ferry-fares":       canonicalPage("Ferry fares rise", "/all"),
 		"/2024/11/05/bridge-repairs":    canonicalPage("Bridge closes for repairs", "/all"),
 		"/news/2024/11/05/council-vote": canonicalPage("Council delays the vote", "{{BASE}}/news/"),
@@ -75,7 +92,8 @@ func TestWrongCanonicalsDoNotMergeArticles(t *testing.T) {
 		"/2024/11/05/harbor-plan":       canonicalPage("Harbor plan approved", "{{BASE}}/2024/11/05/harbor-plan"),
 		"/wire/harbor-copy":             canonicalPage("Harbor plan approved", "{{BASE}}/2024/11/05/harbor-plan?utm_source=wire"),
 	})
-	h := newHub(t, true, model.Source{URL: srv.URL + "/ledger.xml"}, model.Source{URL: srv.URL + "/wire.xml"})
+	h := newHub(t, true, model.Source{URL: srv.URL + "/ledger.xml"}, model.Source{URL: srv.URL + "/wire.xml"},
+		model.Source{URL: srv.URL + "/politics.xml"}, model.Source{URL: srv.URL + "/sports.xml"}, model.Source{URL: srv.URL + "/agency.xml"})
 	in := h.ingester(testOptions())
 	defer in.Close()
 	sum, err := in.RunOnce(context.Background())
@@ -83,7 +101,7 @@ func TestWrongCanonicalsDoNotMergeArticles(t *testing.T) {
 		t.Fatal(err)
 	}
 	news := h.news(t)
-	for _, path := range []string{"/2024/11/05/ferry-fares", "/2024/11/05/bridge-repairs", "/news/2024/11/05/council-vote", "/2024/11/05/library-hours", "/news/2024/11/05/turnout"} {
+	for _, path := range []string{"/2024/11/05/recount", "/2024/11/05/regatta", "/2024/11/05/ferry-fares", "/2024/11/05/bridge-repairs", "/news/2024/11/05/council-vote", "/2024/11/05/library-hours", "/news/2024/11/05/turnout"} {
 		if news[srv.URL+path] == nil {
 			t.Errorf("%s not stored; stored %v", path, slices.Sorted(maps.Keys(news)))
 		}
@@ -93,7 +111,12 @@ func TestWrongCanonicalsDoNotMergeArticles(t *testing.T) {
 	if (news[srv.URL+"/2024/11/05/harbor-plan"] == nil) == (news[srv.URL+"/wire/harbor-copy"] == nil) {
 		t.Errorf("harbor plan stored as %v", slices.Sorted(maps.Keys(news)))
 	}
-	if sum.New != 6 || sum.Duplicates != 1 || sum.Pages[pageCanonicalIgnored] != 5 {
+	// The agency's and the wire's copies of one report are one article.
+	other := strings.Replace(srv.URL, "127.0.0.1", "localhost", 1)
+	if (news[other+"/agency/dam-report"] == nil) == (news[other+"/wire/dam-report"] == nil) {
+		t.Errorf("dam report stored as %v", slices.Sorted(maps.Keys(news)))
+	}
+	if sum.New != 9 || sum.Duplicates != 2 || sum.Pages[pageCanonicalIgnored] != 5 {
 		t.Errorf("summary %+v", sum)
 	}
 }

@@ -267,7 +267,7 @@ func (r *round) articles(ctx context.Context, src model.Source, head feedHead, c
 				res.drop(in.log, c.drop(ReasonPurged, "its page's canonical address is that of "+purged+", purged"))
 				continue
 			}
-			if by := r.claimKey(pc, c.item.Link, src.URL); by != "" {
+			if by := r.claimCanonical(pc, c.item.Link, src.URL); by != "" {
 				res.drop(in.log, c.drop(ReasonDuplicate, "its page's canonical address is that of "+by))
 				continue
 			}
