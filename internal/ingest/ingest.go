@@ -18,7 +18,9 @@ import (
 	"fmt"
 	"log/slog"
 	"net/url"
+	"path"
 	"runtime"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -532,9 +534,11 @@ func (r *round) claimKey(key, link, feed string, more ...string) string {
 // pageCanonical) for the item with the given link, or names the item that
 // has it already: the item whose own address it is, or one whose page
 // names it too. Two pages of a site naming an address of that site that is
-// neither's own are not one article for that: a template names one
-// address for the pages of many feeds of its site (see pageCanonicals),
-// while copies on other sites name their original's.
+// neither's own are one article when both links end in that address's
+// slug (an article under two sections, "/politics/levy-vote" and
+// "/elections/levy-vote" for "/news/levy-vote"), not otherwise: a template
+// names one address ("/all") for the pages of many feeds of its site (see
+// pageCanonicals). Copies on other sites name their original's.
 func (r *round) claimCanonical(pc, link, feed string) string {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -543,10 +547,23 @@ func (r *round) claimCanonical(pc, link, feed string) string {
 		r.claimed[pc] = &claimant{link: link, feed: feed, alias: true}
 		return ""
 	}
-	if by.alias && sameSite(pc, link) && sameSite(pc, by.link) {
+	if by.alias && sameSite(pc, link) && sameSite(pc, by.link) && !(slugOf(pc, link) && slugOf(pc, by.link)) {
 		return ""
 	}
 	return by.by(link)
+}
+
+// slugOf reports whether a link ends in the last segment of the path of
+// an article's address, an extension aside ("levy-vote.html").
+func slugOf(article, link string) bool {
+	a, err1 := url.Parse(article)
+	l, err2 := url.Parse(link)
+	if err1 != nil || err2 != nil {
+		return false
+	}
+	slug := path.Base(strings.TrimRight(a.Path, "/"))
+	last := path.Base(strings.TrimRight(l.Path, "/"))
+	return slug != "." && slug != "/" && (last == slug || strings.TrimSuffix(last, path.Ext(last)) == slug)
 }
 
 // sameSite reports whether two addresses are on one registrable domain.

@@ -55,8 +55,9 @@ func canonicalPage(title, href string) string {
 // of a site (Flarum's "/all", a Next.js layout's), in one feed or in two,
 // its home page, the section an article is in. None makes two articles
 // one, and the pages of a feed that name them are counted as such; a page
-// naming another article's address still makes its item that article, and
-// copies on other sites naming one original are one article.
+// naming another article's address still makes its item that article, as
+// it does an article under two sections, in one feed or two, and copies
+// on other sites naming one original.
 func TestWrongCanonicalsDoNotMergeArticles(t *testing.T) {
 	srv := siteServer(t, map[string]string{
 		"/ledger.xml": `<rss version="2.0"><channel><title>Ledger</title><link>{{BASE}}/</link>
@@ -65,6 +66,8 @@ func TestWrongCanonicalsDoNotMergeArticles(t *testing.T) {
 <item><title>Council delays the vote</title><link>{{BASE}}/news/2024/11/05/council-vote</link></item>
 <item><title>Library hours change</title><link>{{BASE}}/2024/11/05/library-hours</link></item>
 <item><title>Harbor plan approved</title><link>{{BASE}}/2024/11/05/harbor-plan</link></item>
+<item><title>Pier reopens</title><link>{{BASE}}/local/pier-reopens</link></item>
+<item><title>Pier reopens</title><link>{{BASE}}/waterfront/pier-reopens</link></item>
 </channel></rss>`,
 		"/wire.xml": `<rss version="2.0"><channel><title>Wire</title><link>{{BASE}}/</link>
 <item><title>Turnout tops 70 percent</title><link>{{BASE}}/news/2024/11/05/turnout</link></item>
@@ -73,14 +76,20 @@ func TestWrongCanonicalsDoNotMergeArticles(t *testing.T) {
 </channel></rss>`,
 		"/politics.xml": `<rss version="2.0"><channel><title>Politics</title><link>{{BASE}}/politics</link>
 <item><title>Recount requested</title><link>{{BASE}}/2024/11/05/recount</link></item>
+<item><title>Levy vote passes</title><link>{{BASE}}/politics/levy-vote</link></item>
 </channel></rss>`,
 		"/sports.xml": `<rss version="2.0"><channel><title>Sports</title><link>{{BASE}}/sports</link>
 <item><title>Regatta postponed</title><link>{{BASE}}/2024/11/05/regatta</link></item>
+<item><title>Levy vote passes</title><link>{{BASE}}/elections/levy-vote.html</link></item>
 </channel></rss>`,
 		"/agency.xml": `<rss version="2.0"><channel><title>Agency</title><link>{{OTHER}}/</link>
 <item><title>Dam report released</title><link>{{OTHER}}/agency/dam-report</link></item>
 </channel></rss>`,
 		"/2024/11/05/recount":           canonicalPage("Recount requested", "/all"),
+		"/politics/levy-vote":           canonicalPage("Levy vote passes", "/news/levy-vote"),
+		"/elections/levy-vote.html":     canonicalPage("Levy vote passes", "/news/levy-vote"),
+		"/local/pier-reopens":           canonicalPage("Pier reopens", "/news/pier-reopens/"),
+		"/waterfront/pier-reopens":      canonicalPage("Pier reopens", "/news/pier-reopens/"),
 		"/2024/11/05/regatta":           canonicalPage("Regatta postponed", "{{BASE}}/all"),
 		"/agency/dam-report":            canonicalPage("Dam report released", "{{BASE}}/2024/11/04/dam-report"),
 		"/wire/dam-report":              canonicalPage("Dam report released", "{{BASE}}/2024/11/04/dam-report"),
@@ -111,12 +120,18 @@ func TestWrongCanonicalsDoNotMergeArticles(t *testing.T) {
 	if (news[srv.URL+"/2024/11/05/harbor-plan"] == nil) == (news[srv.URL+"/wire/harbor-copy"] == nil) {
 		t.Errorf("harbor plan stored as %v", slices.Sorted(maps.Keys(news)))
 	}
+	// An article under two sections is one, in one feed or two.
+	for _, paths := range [][2]string{{"/politics/levy-vote", "/elections/levy-vote.html"}, {"/local/pier-reopens", "/waterfront/pier-reopens"}} {
+		if (news[srv.URL+paths[0]] == nil) == (news[srv.URL+paths[1]] == nil) {
+			t.Errorf("%s stored as %v", paths[0], slices.Sorted(maps.Keys(news)))
+		}
+	}
 	// The agency's and the wire's copies of one report are one article.
 	other := strings.Replace(srv.URL, "127.0.0.1", "localhost", 1)
 	if (news[other+"/agency/dam-report"] == nil) == (news[other+"/wire/dam-report"] == nil) {
 		t.Errorf("dam report stored as %v", slices.Sorted(maps.Keys(news)))
 	}
-	if sum.New != 9 || sum.Duplicates != 2 || sum.Pages[pageCanonicalIgnored] != 5 {
+	if sum.New != 11 || sum.Duplicates != 4 || sum.Pages[pageCanonicalIgnored] != 5 {
 		t.Errorf("summary %+v", sum)
 	}
 }

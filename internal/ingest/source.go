@@ -296,14 +296,15 @@ func pageCanonical(c *candidate) (pc string, ignored bool) {
 
 // pageCanonicals returns the canonical addresses of the candidates' pages
 // that are not their items' own (see pageCanonical), by candidate, leaving
-// out those the pages of two or more items of the feed name: a template's
-// (a theme's or a layout's one address for every page), which would make
-// the feed's articles one. The pages that named an address not taken are
+// out those the pages of two or more items of the feed name that do not
+// all end in its slug (see slugOf): a template's (a theme's or a layout's
+// one address for every page), which would make the feed's articles one. The pages that named an address not taken are
 // counted under pageCanonicalIgnored rather than pageRead.
 func (in *Ingester) pageCanonicals(cands []*candidate, res *result) map[*candidate]string {
 	out := map[*candidate]string{}
 	var ignored []*candidate
 	items := map[string]map[string]bool{} // the items' keys by address
+	slugs := map[string]bool{}            // the addresses whose items all end in their slugs
 	for _, c := range cands {
 		pc, bad := pageCanonical(c)
 		switch {
@@ -313,12 +314,14 @@ func (in *Ingester) pageCanonicals(cands []*candidate, res *result) map[*candida
 			out[c] = pc
 			if items[pc] == nil {
 				items[pc] = map[string]bool{}
+				slugs[pc] = true
 			}
 			items[pc][c.canon] = true
+			slugs[pc] = slugs[pc] && slugOf(pc, c.item.Link)
 		}
 	}
 	for c, pc := range out {
-		if len(items[pc]) > 1 {
+		if len(items[pc]) > 1 && !slugs[pc] {
 			delete(out, c)
 			ignored = append(ignored, c)
 		}
