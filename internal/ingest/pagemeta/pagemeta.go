@@ -376,8 +376,13 @@ func siteless(title, headline string, names ...string) string {
 
 // notFoundTitles begin the titles of error pages as CMS themes write them
 // (WordPress's "Page not found – Site", Drupal's "Page not found | Site",
-// a server's "404 Not Found"), longest first.
-var notFoundTitles = []string{"404 page not found", "error 404", "page not found", "404 not found", "not found", "404"}
+// a server's "404 Not Found"), and as WordPress's translations of them
+// write them, longest first where one begins another.
+var notFoundTitles = []string{
+	"404 page not found", "error 404", "page not found", "404 not found", "not found", "404",
+	"seite nicht gefunden", "page non trouvée", "page introuvable", "página no encontrada", "página não encontrada",
+	"pagina non trovata", "pagina niet gevonden", "страница не найдена", "nie znaleziono strony",
+}
 
 // notFoundTitle reports whether a title is an error page's: one of
 // notFoundTitles alone or before a separator ("404 - Page not found"),
