@@ -51,11 +51,7 @@ const maxJSONLD = 1 << 20
 // URL) with the given Content-Type. Malformed HTML gives what could be read.
 func Parse(body []byte, contentType, pageURL string) Meta {
 	base, _ := url.Parse(pageURL)
-	if enc, name, _ := charset.DetermineEncoding(body[:min(len(body), 1024)], contentType); name != "utf-8" && enc != nil && !keepUTF8(body, name) {
-		if decoded, err := enc.NewDecoder().Bytes(body); err == nil {
-			body = decoded
-		}
-	}
+	body = decodePage(body, contentType)
 	var m Meta
 	var og openGraph
 	var ld []jsonLD
@@ -234,6 +230,27 @@ func (og *openGraph) otherDate(key, itemprop, v string) {
 			og.named = v
 		}
 	}
+}
+
+// decodePage returns a page's body as UTF-8, decoded from the encoding its
+// Content-Type or, without one, its <meta charset> names (see keepUTF8).
+// A page that is not UTF-8 though its server says so is read in the
+// encoding the page itself names, else as Windows-1252, as servers label
+// every page UTF-8 (Apache's AddDefaultCharset, nginx's charset) whatever
+// an old page's own <meta charset> says.
+func decodePage(body []byte, contentType string) []byte {
+	head := body[:min(len(body), 1024)]
+	enc, name, _ := charset.DetermineEncoding(head, contentType)
+	if name == "utf-8" && !utf8.Valid(body) {
+		enc, name, _ = charset.DetermineEncoding(head, "")
+	}
+	if name == "utf-8" || enc == nil || keepUTF8(body, name) {
+		return body
+	}
+	if decoded, err := enc.NewDecoder().Bytes(body); err == nil {
+		return decoded
+	}
+	return body
 }
 
 // isJSONLD reports whether a script's type is JSON-LD's, parameters

@@ -207,6 +207,20 @@ func TestParseKeepsUTF8LabelledLatin1(t *testing.T) {
 	}
 }
 
+// TestParseReadsLegacyPagesLabelledUTF8 reads a page in Windows-1252, as
+// its <meta> says, that its server labels UTF-8; and one that names no
+// encoding as Windows-1252.
+func TestParseReadsLegacyPagesLabelledUTF8(t *testing.T) {
+	body := read(t, "cp1252-labelled-utf8.html")
+	if m := Parse(body, "text/html; charset=UTF-8", "https://lequai.example/terrasse"); m.Title != "Café crème rouvre “enfin”" {
+		t.Fatalf("title %q", m.Title)
+	}
+	page := []byte("<title>Caf\xe9 cr\xe8me</title>")
+	if got := Parse(page, "text/html; charset=utf-8", "https://e.fr/").Title; got != "Café crème" {
+		t.Fatalf("undeclared page's title %q", got)
+	}
+}
+
 func TestParseToleratesBrokenPages(t *testing.T) {
 	for _, body := range [][]byte{read(t, "broken.html"), nil, []byte("\x00\xff garbage"), []byte(`<link rel="canonical" href="javascript:alert(1)">`)} {
 		m := Parse(body, "", "https://e.com/")
