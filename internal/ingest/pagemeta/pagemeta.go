@@ -337,6 +337,11 @@ func (m *Meta) finish(base *url.URL, og *openGraph, ld []jsonLD) {
 	// og:title is its "%%title%% %%sep%% %%sitename%%"), the <title>
 	// most of all.
 	m.Title = siteless(cmp.Or(m.Title, og.twitterTitle, og.docTitle), m.Headline, m.SiteName, m.Publisher)
+	if strings.EqualFold(m.Title, m.SiteName) || strings.EqualFold(m.Title, m.Publisher) {
+		// The site's name alone, as themes title an untitled post's
+		// page, names no article.
+		m.Title = ""
+	}
 	m.Description = cmp.Or(m.Description, og.twitterDescription)
 	m.NotFound = m.Type != "article" && m.Headline == "" && notFoundTitle(m.Title)
 	for _, d := range []string{og.published, og.microdata, og.named} {

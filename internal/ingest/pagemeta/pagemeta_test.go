@@ -137,7 +137,9 @@ func TestParseTitlesWithoutTheSiteName(t *testing.T) {
 		{"headline", `<title>Bridge closes for repairs » Herald</title><script type="application/ld+json">{"@type":"NewsArticle","headline":"Bridge closes for repairs"}</script>`, "Bridge closes for repairs"},
 		{"og:title with the site name", `<meta property="og:title" content="Bridge closes for repairs - Harbor Herald"><meta property="og:site_name" content="Harbor Herald">`, "Bridge closes for repairs"},
 		{"no site name known", `<title>Bridge closes for repairs - Harbor Herald</title>`, "Bridge closes for repairs - Harbor Herald"},
-		{"the name alone", `<title>Harbor Herald</title><meta property="og:site_name" content="Harbor Herald">`, "Harbor Herald"},
+		// An untitled post's page, as themes title it, names no article.
+		{"the name alone", `<title>Harbor Herald</title><meta property="og:site_name" content="Harbor Herald">`, ""},
+		{"the publisher alone", `<meta property="og:title" content="Harbor Herald Media"><script type="application/ld+json">{"@type":"BlogPosting","publisher":"Harbor Herald Media"}</script>`, ""},
 		{"an icon's title", `</head><body><svg viewBox="0 0 24 24"><title>Close</title><path d="M0 0"/></svg><title>Bridge closes for repairs</title>`, "Bridge closes for repairs"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
