@@ -218,6 +218,8 @@ func TestInterstitial(t *testing.T) {
 		{"https://www.paper.example/news/story", "https://www.paper.example/news/story", false},
 		{"http://paper.example/news/story", "https://www.paper.example/news/story/", false},
 		{"https://www.paper.example/?p=123", "https://www.paper.example/2024/11/05/story/", false},
+		// WordPress's plain permalinks are on the home page's path.
+		{"https://www.paper.example/2024/11/05/story/", "https://www.paper.example/?p=123", false},
 		{"https://www.paper.example/news/123", "https://www.paper.example/news/123/consent-decree-signed", false},
 		{"https://feedproxy.example/~r/Paper/~3/abc/story", "https://www.paper.example/news/story?utm_source=feedburner&utm_medium=feed", false},
 		{"https://www.paper.example/", "https://www.paper.example/?lang=en", false},

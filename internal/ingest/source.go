@@ -442,7 +442,7 @@ func interstitial(link, final string) string {
 		return ""
 	}
 	switch label, _, _ := strings.Cut(strings.ToLower(to.Hostname()), "."); {
-	case pathful(link) && !pathful(final):
+	case pathful(link) && !pathful(final) && to.RawQuery == "":
 		return "redirected to the home page"
 	case slices.Contains(interstitialLabels, label):
 		return "redirected to " + to.Host
