@@ -25,6 +25,7 @@ type jsonLD struct {
 	DateModified  ldText          `json:"dateModified"`
 	Publisher     json.RawMessage `json:"publisher"`
 	Image         json.RawMessage `json:"image"`
+	Logo          json.RawMessage `json:"logo"` // an Organization's
 	// An ImageObject's.
 	URL        ldText          `json:"url"`
 	ContentURL ldText          `json:"contentUrl"`
@@ -160,28 +161,52 @@ func pickArticle(objs []jsonLD) *jsonLD {
 	return best
 }
 
-// publisherName reads schema.org publisher: a name, an Organization, a
+// publisher reads schema.org publisher: a name, an Organization, a
 // reference to one by its @id (as Yoast and Rank Math write it in their
-// @graph), or a list of these; byID holds the page's objects by @id.
-func (o *jsonLD) publisherName(byID map[string]*jsonLD) string {
+// @graph), or a list of these; byID holds the page's objects by @id. The
+// Organization is nil for a name.
+func (o *jsonLD) publisher(byID map[string]*jsonLD) (string, *jsonLD) {
 	var name string
-	if json.Unmarshal(o.Publisher, &name) != nil {
-		var list []jsonLD
-		if json.Unmarshal(o.Publisher, &list) != nil {
-			var one jsonLD
-			json.Unmarshal(o.Publisher, &one)
-			list = []jsonLD{one}
-		}
-		if len(list) == 0 {
-			return ""
-		}
-		p := &list[0]
-		if p.Name == "" && byID[string(p.ID)] != nil {
-			p = byID[string(p.ID)]
-		}
-		name = string(p.Name)
+	if json.Unmarshal(o.Publisher, &name) == nil {
+		return text(name), nil
 	}
-	return text(name)
+	var list []jsonLD
+	if json.Unmarshal(o.Publisher, &list) != nil {
+		var one jsonLD
+		json.Unmarshal(o.Publisher, &one)
+		list = []jsonLD{one}
+	}
+	if len(list) == 0 {
+		return "", nil
+	}
+	p := &list[0]
+	if p.Name == "" && p.Logo == nil && byID[string(p.ID)] != nil {
+		p = byID[string(p.ID)]
+	}
+	return text(string(p.Name)), p
+}
+
+// logos returns the logos of the publisher and of the page's other
+// organizations: the picture a page gives when its article has none
+// (Yoast SEO's default image, which sites set to their logo).
+func logos(ld []jsonLD, publisher *jsonLD, byID map[string]*jsonLD) []string {
+	var out []string
+	for _, o := range append([]*jsonLD{publisher}, pointers(ld)...) {
+		if o != nil && len(o.Logo) > 0 {
+			if u := decodeImage(o.Logo, byID).URL; u != "" {
+				out = append(out, u)
+			}
+		}
+	}
+	return out
+}
+
+func pointers(objs []jsonLD) []*jsonLD {
+	out := make([]*jsonLD, len(objs))
+	for i := range objs {
+		out[i] = &objs[i]
+	}
+	return out
 }
 
 // text is a JSON-LD string as text: templates write the entities of the

@@ -8,6 +8,7 @@ import (
 	"bytes"
 	"cmp"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -324,10 +325,17 @@ func (m *Meta) finish(base *url.URL, og *openGraph, ld []jsonLD) {
 		ids := byID(ld)
 		m.Published = parseTime(string(a.DatePublished))
 		m.Modified = parseTime(string(a.DateModified))
-		m.Publisher = a.publisherName(ids)
+		var org *jsonLD
+		m.Publisher, org = a.publisher(ids)
 		m.Headline = text(string(a.Headline))
+		logo := func(u string) bool {
+			return slices.ContainsFunc(logos(ld, org, ids), func(l string) bool { return resolve(base, l) == u })
+		}
+		if logo(m.Image.URL) {
+			m.Image = model.Image{}
+		}
 		if m.Image.URL == "" {
-			if im := a.image(ids); im.URL != "" {
+			if im := a.image(ids); im.URL != "" && !logo(resolve(base, im.URL)) {
 				im.URL = resolve(base, im.URL)
 				m.Image = im
 			}

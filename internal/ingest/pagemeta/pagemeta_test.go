@@ -344,3 +344,18 @@ func TestParseReadsRefreshes(t *testing.T) {
 		t.Errorf("image %+v", m.Image)
 	}
 }
+
+// TestParseLeavesOutThePublishersLogo leaves out the picture a page gives
+// when it is its publisher's logo (Yoast SEO's default image for a post
+// without one, which sites set to their logo): it is not the article's.
+func TestParseLeavesOutThePublishersLogo(t *testing.T) {
+	if m := Parse(read(t, "yoast-default-image.html"), "text/html", "https://harborledger.example/2024/12/01/ferry-schedule/"); m.Image.URL != "" {
+		t.Fatalf("image %+v", m.Image)
+	}
+	// The article's own picture is taken in its place.
+	page := []byte(`<meta property="og:image" content="/logo.png"><script type="application/ld+json">{"@type":"NewsArticle","headline":"H",
+"image":"https://e.com/lead.jpg","publisher":{"@type":"Organization","name":"P","logo":"https://e.com/logo.png"}}</script>`)
+	if m := Parse(page, "", "https://e.com/a"); m.Image.URL != "https://e.com/lead.jpg" {
+		t.Fatalf("image %+v", m.Image)
+	}
+}
