@@ -298,8 +298,9 @@ func pageCanonical(c *candidate) (pc string, ignored bool) {
 // that are not their items' own (see pageCanonical), by candidate, leaving
 // out those the pages of two or more items of the feed name that do not
 // all end in its slug (see slugOf): a template's (a theme's or a layout's
-// one address for every page), which would make the feed's articles one. The pages that named an address not taken are
-// counted under pageCanonicalIgnored rather than pageRead.
+// one address for every page), which would make the feed's articles one.
+// The pages that named an address not taken are counted under
+// pageCanonicalIgnored rather than pageRead.
 func (in *Ingester) pageCanonicals(cands []*candidate, res *result) map[*candidate]string {
 	out := map[*candidate]string{}
 	var ignored []*candidate

@@ -192,8 +192,9 @@ func Parse(body []byte, contentType, pageURL string) Meta {
 	}
 }
 
-// openGraph is what Parse gathers for finish: Open Graph's picture and
-// the dates of the page's meta tags and microdata.
+// openGraph is what Parse gathers for finish besides Meta's own fields:
+// Open Graph's picture, the dates of the page's meta tags and microdata,
+// the titles to fall back on, and the state of the reading.
 type openGraph struct {
 	image, secureImage string
 	width, height      int
@@ -203,9 +204,9 @@ type openGraph struct {
 	// Twitter's card, for pages that give no Open Graph, and the
 	// document's <title>.
 	twitterTitle, twitterDescription, docTitle string
-	svg                                        int  // depth in <svg> elements
-	based                                      bool // a <base href> was read
-	refresh                                    string
+	svg                                        int    // depth in <svg> elements
+	based                                      bool   // a <base href> was read
+	refresh                                    string // a <meta http-equiv="refresh">'s address
 }
 
 // pubDateNames are the other meta tags that name a page's date of
@@ -406,8 +407,8 @@ func siteless(title, headline string, names ...string) string {
 
 // notFoundTitles begin the titles of error pages as CMS themes write them
 // (WordPress's "Page not found – Site", Drupal's "Page not found | Site",
-// a server's "404 Not Found"), and as WordPress's translations of them
-// write them, longest first where one begins another.
+// a server's "404 Not Found"), and as translated themes write them,
+// longest first where one begins another.
 var notFoundTitles = []string{
 	"404 page not found", "error 404", "page not found", "404 not found", "not found", "404",
 	"seite nicht gefunden", "page non trouvée", "page introuvable", "página no encontrada", "página não encontrada",
