@@ -18,7 +18,9 @@ import (
 	"fmt"
 	"log/slog"
 	"net/url"
+	"path"
 	"runtime"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -487,8 +489,20 @@ type round struct {
 	claimed map[string]*claimant // canonical URLs and GUIDs taken this round
 }
 
-// claimant is the item that took a key this round.
-type claimant struct{ link, feed string }
+// claimant is the item that took a key this round; alias marks a key it
+// took as the canonical address its page names, not as its own.
+type claimant struct {
+	link, feed string
+	alias      bool
+}
+
+// by names the claimant to the item with the given link.
+func (by *claimant) by(link string) string {
+	if by.link == link {
+		return "another item of " + by.feed + " with the same link and GUID"
+	}
+	return by.link + " (" + by.feed + ")"
+}
 
 // claim takes the candidate's keys for it this round. When another item
 // has one of them already, it takes nothing and names that item.
@@ -504,10 +518,7 @@ func (r *round) claimKey(key, link, feed string, more ...string) string {
 	defer r.mu.Unlock()
 	for _, k := range keys {
 		if by := r.claimed[k]; k != "" && by != nil {
-			if by.link == link {
-				return "another item of " + by.feed + " with the same link and GUID"
-			}
-			return by.link + " (" + by.feed + ")"
+			return by.by(link)
 		}
 	}
 	who := &claimant{link: link, feed: feed}
@@ -517,6 +528,47 @@ func (r *round) claimKey(key, link, feed string, more ...string) string {
 		}
 	}
 	return ""
+}
+
+// claimCanonical takes the canonical address a page names (see
+// pageCanonical) for the item with the given link, or names the item that
+// has it already: the item whose own address it is, or one whose page
+// names it too. Two pages of a site naming an address of that site that is
+// neither's own are one article when both links end in that address's
+// slug (an article under two sections, "/politics/levy-vote" and
+// "/elections/levy-vote" for "/news/levy-vote"), not otherwise: a template
+// names one address ("/all") for the pages of many feeds of its site (see
+// pageCanonicals). Copies on other sites name their original's.
+func (r *round) claimCanonical(pc, link, feed string) string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	by := r.claimed[pc]
+	if by == nil {
+		r.claimed[pc] = &claimant{link: link, feed: feed, alias: true}
+		return ""
+	}
+	if by.alias && sameSite(pc, link) && sameSite(pc, by.link) && !(slugOf(pc, link) && slugOf(pc, by.link)) {
+		return ""
+	}
+	return by.by(link)
+}
+
+// slugOf reports whether a link ends in the last segment of the path of
+// an article's address, an extension aside ("levy-vote.html").
+func slugOf(article, link string) bool {
+	a, err1 := url.Parse(article)
+	l, err2 := url.Parse(link)
+	if err1 != nil || err2 != nil {
+		return false
+	}
+	slug := path.Base(strings.TrimRight(a.Path, "/"))
+	last := path.Base(strings.TrimRight(l.Path, "/"))
+	return slug != "." && slug != "/" && (last == slug || strings.TrimSuffix(last, path.Ext(last)) == slug)
+}
+
+// sameSite reports whether two addresses are on one registrable domain.
+func sameSite(a, b string) bool {
+	return curate.RegistrableDomain(hostOf(a)) == curate.RegistrableDomain(hostOf(b))
 }
 
 // ensureIndex brings the index up to date once per round, on first need:

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
+	"net/url"
 	"slices"
 	"strings"
 	"sync"
@@ -232,7 +234,8 @@ func (r *round) articles(ctx context.Context, src model.Source, head feedHead, c
 		}
 		wg.Wait()
 	}
-	stored, err := in.index.find(ctx, in.st, pageCanonicals(cands))
+	canonicals := in.pageCanonicals(cands, res)
+	stored, err := in.index.find(ctx, in.st, slices.Collect(maps.Values(canonicals)))
 	if err != nil {
 		// The curator still merges such an article into the stored one.
 		in.log.Warn("looking up the canonical addresses of pages failed", "source", src.URL, "err", err)
@@ -253,7 +256,7 @@ func (r *round) articles(ctx context.Context, src model.Source, head feedHead, c
 		}
 		// The page may name a canonical address another feed's item
 		// already has: that is the same article.
-		if pc := pageCanonical(c); pc != "" {
+		if pc := canonicals[c]; pc != "" {
 			if p, key, purged := r.known(stored, pc); key != "" {
 				if p == "" {
 					p = in.index.path(ctx, in.st, key)
@@ -264,7 +267,7 @@ func (r *round) articles(ctx context.Context, src model.Source, head feedHead, c
 				res.drop(in.log, c.drop(ReasonPurged, "its page's canonical address is that of "+purged+", purged"))
 				continue
 			}
-			if by := r.claimKey(pc, c.item.Link, src.URL); by != "" {
+			if by := r.claimCanonical(pc, c.item.Link, src.URL); by != "" {
 				res.drop(in.log, c.drop(ReasonDuplicate, "its page's canonical address is that of "+by))
 				continue
 			}
@@ -276,22 +279,59 @@ func (r *round) articles(ctx context.Context, src model.Source, head feedHead, c
 
 // pageCanonical returns the canonical address the candidate's page names
 // when it is another than the item's, "" otherwise. (Not for an item whose
-// link is shared by others of its feed: the page is theirs too.)
-func pageCanonical(c *candidate) string {
-	pc := curate.CanonicalURL(c.meta.Canonical)
-	if c.meta.Canonical == "" || pc == c.canon || !pathful(pc) || strings.Contains(c.canon, "#") {
-		return ""
+// link is shared by others of its feed: the page is theirs too.) ignored
+// says the page named one that cannot be the article's: the site's home
+// page, or a section whose address the item's is under ("/news" for
+// "/news/2024/11/05/a-story"), as templates name for every page of it.
+func pageCanonical(c *candidate) (pc string, ignored bool) {
+	pc = curate.CanonicalURL(c.meta.Canonical)
+	if c.meta.Canonical == "" || pc == c.canon || strings.Contains(c.canon, "#") {
+		return "", false
 	}
-	return pc
+	if !pathful(pc) || strings.HasPrefix(c.canon, pc+"/") || strings.HasPrefix(curate.CanonicalURL(c.page), pc+"/") {
+		return "", true
+	}
+	return pc, false
 }
 
 // pageCanonicals returns the canonical addresses of the candidates' pages
-// that are not their items' own.
-func pageCanonicals(cands []*candidate) []string {
-	var out []string
+// that are not their items' own (see pageCanonical), by candidate, leaving
+// out those the pages of two or more items of the feed name that do not
+// all end in its slug (see slugOf): a template's (a theme's or a layout's
+// one address for every page), which would make the feed's articles one.
+// The pages that named an address not taken are counted under
+// pageCanonicalIgnored rather than pageRead.
+func (in *Ingester) pageCanonicals(cands []*candidate, res *result) map[*candidate]string {
+	out := map[*candidate]string{}
+	var ignored []*candidate
+	items := map[string]map[string]bool{} // the items' keys by address
+	slugs := map[string]bool{}            // the addresses whose items all end in their slugs
 	for _, c := range cands {
-		if pc := pageCanonical(c); pc != "" {
-			out = append(out, pc)
+		pc, bad := pageCanonical(c)
+		switch {
+		case bad:
+			ignored = append(ignored, c)
+		case pc != "":
+			out[c] = pc
+			if items[pc] == nil {
+				items[pc] = map[string]bool{}
+				slugs[pc] = true
+			}
+			items[pc][c.canon] = true
+			slugs[pc] = slugs[pc] && slugOf(pc, c.item.Link)
+		}
+	}
+	for c, pc := range out {
+		if len(items[pc]) > 1 && !slugs[pc] {
+			delete(out, c)
+			ignored = append(ignored, c)
+		}
+	}
+	for _, c := range ignored {
+		in.log.Debug("page's canonical address not taken as the article's", "url", c.item.Link, "canonical", c.meta.Canonical)
+		if res.pages != nil {
+			res.pages[pageRead]--
+			res.pages[pageCanonicalIgnored]++
 		}
 	}
 	return out
@@ -299,7 +339,16 @@ func pageCanonicals(cands []*candidate) []string {
 
 // Outcomes of reading an article page.
 const (
-	pageRead        = "read"
+	pageRead = "read"
+	// Read, but its canonical address was not taken as the article's:
+	// the site's home page, a section's, or one the feed's other pages
+	// name too (see pageCanonicals).
+	pageCanonicalIgnored = "read, its canonical address not the article's"
+	// Read, but not the article: an error page answered with 200 OK, a
+	// page that sends the reader on, or a consent, login or home page the
+	// link was redirected to (see notArticlePage). The item keeps what
+	// its feed says.
+	pageNotArticle  = "read, not the article's page"
 	pageFailed      = "failed"
 	pageDisallowed  = "disallowed by robots.txt"
 	pageRobotsError = "not read: robots.txt unreachable"
@@ -336,11 +385,17 @@ func (r *round) page(ctx context.Context, c *candidate) string {
 	// bodies in memory at once are bounded by the slots, not by how
 	// many pages wait for the CPU.
 	req := fetcher.Request{URL: c.item.Link, Accept: "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5", Types: pageTypes}
+	notArticle := ""
 	_, err := in.fetch.FetchAndUse(ctx, req, func(resp *fetcher.Response) {
-		c.page = resp.URL
-		c.meta = pagemeta.Parse(resp.Body, resp.Header.Get("Content-Type"), resp.URL)
+		m := pagemeta.Parse(resp.Body, resp.Header.Get("Content-Type"), resp.URL)
+		if notArticle = notArticlePage(c.item.Link, resp.URL, m); notArticle == "" {
+			c.page, c.meta = resp.URL, m
+		}
 	})
 	switch {
+	case err == nil && notArticle != "":
+		in.log.Debug("page not the article's", "url", c.item.Link, "why", notArticle)
+		return pageNotArticle
 	case errors.Is(err, fetcher.ErrUnwantedType):
 		in.log.Debug("page not read", "url", c.item.Link, "err", err)
 		return pageNotHTML
@@ -351,6 +406,62 @@ func (r *round) page(ctx context.Context, c *candidate) string {
 		return pageFailed
 	}
 	return pageRead
+}
+
+// notArticlePage says why the page a link led to is not the article's, ""
+// when it may be: an error page, a page that sends the reader on at once
+// (a link shortener's, a redirect written in HTML), or an interstitial.
+func notArticlePage(link, final string, m pagemeta.Meta) string {
+	switch {
+	case m.NotFound:
+		return "an error page"
+	case m.Refresh != "" && curate.CanonicalURL(m.Refresh) != curate.CanonicalURL(final):
+		return "a page that sends the reader on to " + m.Refresh
+	}
+	return interstitial(link, final)
+}
+
+// interstitialLabels are the first labels of the hosts that ask for
+// consent or a login before a page (Yahoo's consent.yahoo.com and
+// guce.yahoo.com, Google's consent.google.com, DPG Media's
+// myprivacy.dpgmedia.nl), interstitialSegments the path segments of such
+// pages on a site's own host.
+var (
+	interstitialLabels   = []string{"consent", "guce", "myprivacy", "login", "signin", "sso", "auth", "accounts"}
+	interstitialSegments = []string{"consent", "collectconsent", "login", "log-in", "signin", "sign-in", "logon", "sso", "auth", "subscribe", "paywall", "register"}
+)
+
+// interstitial says why the page a link was redirected to is not the
+// article's, "" when it may be: the site's home page (where sites send a
+// removed article's readers), a page that asks for consent or a login,
+// or one that carries the link in its query to return the reader to it
+// afterwards ("?continue=", "?callbackUrl=", "?redirect_to=").
+func interstitial(link, final string) string {
+	from, err1 := url.Parse(link)
+	to, err2 := url.Parse(final)
+	if err1 != nil || err2 != nil || curate.CanonicalURL(link) == curate.CanonicalURL(final) {
+		return ""
+	}
+	switch label, _, _ := strings.Cut(strings.ToLower(to.Hostname()), "."); {
+	case pathful(link) && !pathful(final) && to.RawQuery == "":
+		return "redirected to the home page"
+	case slices.Contains(interstitialLabels, label):
+		return "redirected to " + to.Host
+	case slices.ContainsFunc(strings.Split(strings.ToLower(to.Path), "/"), func(s string) bool { return slices.Contains(interstitialSegments, s) }):
+		return "redirected to " + to.Path
+	case len(strings.Trim(from.Path, "/")) > 1 && strings.Contains(queryText(to), strings.TrimRight(from.Path, "/")):
+		return "redirected to a page that returns to the link"
+	}
+	return ""
+}
+
+// queryText is a URL's query with its escapes undone.
+func queryText(u *url.URL) string {
+	q, err := url.QueryUnescape(u.RawQuery)
+	if err != nil {
+		return u.RawQuery
+	}
+	return q
 }
 
 // aggregated reports whether an item's link leads to an aggregator's page

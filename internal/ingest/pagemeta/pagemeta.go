@@ -6,15 +6,19 @@ package pagemeta
 
 import (
 	"bytes"
+	"cmp"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
 	"golang.org/x/net/html/charset"
 
+	"newshub/internal/ingest/parser"
 	"newshub/internal/model"
 )
 
@@ -31,6 +35,14 @@ type Meta struct {
 	Modified    time.Time
 	Publisher   string // JSON-LD publisher name
 	Headline    string // JSON-LD headline
+	// NotFound says the page calls itself an error page ("Page not found
+	// – Site"), as sites answer for a removed article with 200 OK: what
+	// it says is not the article's.
+	NotFound bool
+	// Refresh is the address a <meta http-equiv="refresh"> sends the
+	// reader on to within a few seconds, as link shorteners' and
+	// redirecting pages do: what such a page says is its own.
+	Refresh string
 }
 
 // maxJSONLD bounds one JSON-LD block; larger ones are skipped.
@@ -40,17 +52,9 @@ const maxJSONLD = 1 << 20
 // URL) with the given Content-Type. Malformed HTML gives what could be read.
 func Parse(body []byte, contentType, pageURL string) Meta {
 	base, _ := url.Parse(pageURL)
-	if enc, name, _ := charset.DetermineEncoding(body[:min(len(body), 1024)], contentType); name != "utf-8" && enc != nil {
-		if decoded, err := enc.NewDecoder().Bytes(body); err == nil {
-			body = decoded
-		}
-	}
+	body = decodePage(body, contentType)
 	var m Meta
-	var og struct {
-		image, secureImage string
-		width, height      int
-		published          string
-	}
+	var og openGraph
 	var ld []jsonLD
 	z := html.NewTokenizer(bytes.NewReader(body))
 	inScript := false
@@ -58,7 +62,7 @@ func Parse(body []byte, contentType, pageURL string) Meta {
 		tt := z.Next()
 		switch tt {
 		case html.ErrorToken:
-			m.finish(base, og.image, og.secureImage, og.width, og.height, og.published, ld)
+			m.finish(base, &og, ld)
 			return m
 		case html.StartTagToken, html.SelfClosingTagToken:
 			name, hasAttr := z.TagName()
@@ -73,11 +77,18 @@ func Parse(body []byte, contentType, pageURL string) Meta {
 					key = a.name
 				}
 				v := strings.TrimSpace(a.content)
+				if strings.EqualFold(a.httpEquiv, "refresh") && og.refresh == "" {
+					og.refresh = refreshTarget(v)
+				}
 				switch strings.ToLower(key) {
 				case "og:title":
 					m.Title = v
 				case "og:description":
 					m.Description = v
+				case "twitter:title":
+					og.twitterTitle = cmp.Or(og.twitterTitle, v)
+				case "twitter:description":
+					og.twitterDescription = cmp.Or(og.twitterDescription, v)
 				case "description":
 					if m.Description == "" {
 						m.Description = v
@@ -96,11 +107,11 @@ func Parse(body []byte, contentType, pageURL string) Meta {
 					}
 				case "og:image:width":
 					if og.width == 0 {
-						og.width, _ = strconv.Atoi(v)
+						og.width = pixels(v)
 					}
 				case "og:image:height":
 					if og.height == 0 {
-						og.height, _ = strconv.Atoi(v)
+						og.height = pixels(v)
 					}
 				case "twitter:image", "twitter:image:src":
 					if og.image == "" && og.secureImage == "" {
@@ -108,6 +119,8 @@ func Parse(body []byte, contentType, pageURL string) Meta {
 					}
 				case "article:published_time":
 					og.published = v
+				default:
+					og.otherDate(key, a.itemprop, v)
 				}
 			case atom.Link:
 				if !hasAttr {
@@ -126,12 +139,40 @@ func Parse(body []byte, contentType, pageURL string) Meta {
 						}
 					}
 				}
+			case atom.Time, atom.Abbr:
+				// Microdata's date on the element that shows it, as
+				// <time datetime> or, in Blogger's templates, <abbr title>.
+				if hasAttr {
+					if a := attrs(z); strings.EqualFold(a.itemprop, "datePublished") && og.microdata == "" {
+						og.microdata = strings.TrimSpace(cmp.Or(a.datetime, a.title, a.content))
+					}
+				}
+			case atom.Base:
+				// The first <base href> is what relative addresses are
+				// relative to, as a browser reads them.
+				if hasAttr && !og.based {
+					if href := strings.TrimSpace(attrs(z).href); href != "" {
+						og.based = true
+						if b, err := url.Parse(href); err == nil && base != nil {
+							base = base.ResolveReference(b)
+						}
+					}
+				}
+			case atom.Noscript:
+				// Read as a browser without scripts reads it: markup, not
+				// text. Link shorteners put their refresh there (t.co).
+				z.NextIsNotRawText()
+			case atom.Svg:
+				if tt == html.StartTagToken {
+					og.svg++
+				}
 			case atom.Title:
-				if m.Title == "" && z.Next() == html.TextToken {
-					m.Title = strings.TrimSpace(html.UnescapeString(string(z.Text())))
+				// The document's, not an SVG icon's ("Close", "Share").
+				if og.docTitle == "" && og.svg == 0 && z.Next() == html.TextToken {
+					og.docTitle = strings.TrimSpace(string(z.Text()))
 				}
 			case atom.Script:
-				if tt == html.StartTagToken && hasAttr && strings.EqualFold(strings.TrimSpace(attrs(z).typ), "application/ld+json") {
+				if tt == html.StartTagToken && hasAttr && isJSONLD(attrs(z).typ) {
 					inScript = true
 				}
 			}
@@ -144,14 +185,98 @@ func Parse(body []byte, contentType, pageURL string) Meta {
 			}
 		case html.EndTagToken:
 			inScript = false
+			if name, _ := z.TagName(); og.svg > 0 && atom.Lookup(name) == atom.Svg {
+				og.svg--
+			}
 		}
 	}
+}
+
+// openGraph is what Parse gathers for finish besides Meta's own fields:
+// Open Graph's picture, the dates of the page's meta tags and microdata,
+// the titles to fall back on, and the state of the reading.
+type openGraph struct {
+	image, secureImage string
+	width, height      int
+	published          string // article:published_time
+	microdata          string // itemprop=datePublished
+	named              string // the first of pubDateNames
+	// Twitter's card, for pages that give no Open Graph, and the
+	// document's <title>.
+	twitterTitle, twitterDescription, docTitle string
+	svg                                        int    // depth in <svg> elements
+	based                                      bool   // a <base href> was read
+	refresh                                    string // a <meta http-equiv="refresh">'s address
+}
+
+// pubDateNames are the other meta tags that name a page's date of
+// publication, as newspaper3k reads them: schema.org's rNews, Open Graph's
+// variant, and those of news CMSs, Sailthru, Parse.ly and Dublin Core.
+var pubDateNames = map[string]bool{
+	"og:published_time": true, "rnews:datepublished": true, "originalpublicationdate": true,
+	"article_date_original": true, "publication_date": true, "publishdate": true, "pubdate": true,
+	"sailthru.date": true, "parsely-pub-date": true, "dc.date.issued": true, "dcterms.issued": true,
+}
+
+// otherDate keeps the date of a meta tag named by key or itemprop, when it
+// is one of a page's dates of publication.
+func (og *openGraph) otherDate(key, itemprop, v string) {
+	switch {
+	case v == "":
+	case strings.EqualFold(itemprop, "datePublished"):
+		if og.microdata == "" {
+			og.microdata = v
+		}
+	case pubDateNames[strings.ToLower(key)]:
+		if og.named == "" {
+			og.named = v
+		}
+	}
+}
+
+// decodePage returns a page's body as UTF-8, decoded from the encoding its
+// Content-Type or, without one, its <meta charset> names (see keepUTF8).
+// A page that is not UTF-8 though its server says so is read in the
+// encoding the page itself names, else as Windows-1252, as servers label
+// every page UTF-8 (Apache's AddDefaultCharset, nginx's charset) whatever
+// an old page's own <meta charset> says.
+func decodePage(body []byte, contentType string) []byte {
+	head := body[:min(len(body), 1024)]
+	enc, name, _ := charset.DetermineEncoding(head, contentType)
+	if name == "utf-8" && !utf8.Valid(body) {
+		enc, name, _ = charset.DetermineEncoding(head, "")
+	}
+	if name == "utf-8" || enc == nil || keepUTF8(body, name) {
+		return body
+	}
+	if decoded, err := enc.NewDecoder().Bytes(body); err == nil {
+		return decoded
+	}
+	return body
+}
+
+// isJSONLD reports whether a script's type is JSON-LD's, parameters
+// aside ("application/ld+json; charset=utf-8", as some CMSs write it).
+func isJSONLD(typ string) bool {
+	typ, _, _ = strings.Cut(typ, ";")
+	return strings.EqualFold(strings.TrimSpace(typ), "application/ld+json")
+}
+
+// keepUTF8 reports whether a page declared in the named encoding is read
+// as UTF-8 all the same, as the feed parser reads feeds (see
+// parser.ToUTF8): it is valid UTF-8, which text in a legacy encoding with
+// any letter beyond ASCII almost never is, and servers label pages
+// ISO-8859-1 by default (Apache's AddDefaultCharset) whatever the page's
+// own <meta charset> says. UTF-16 declared is UTF-16: ASCII in it is valid
+// UTF-8.
+func keepUTF8(body []byte, name string) bool {
+	return !strings.HasPrefix(name, "utf-16") && utf8.Valid(body)
 }
 
 // tagAttrs are the attributes of a tag that Parse reads; the last of a
 // repeated one wins.
 type tagAttrs struct {
-	property, name, content, rel, href, typ string
+	property, name, content, rel, href, typ, itemprop, datetime, title, httpEquiv string
 }
 
 // attrs reads the current tag's attributes, copying only those Parse
@@ -173,6 +298,14 @@ func attrs(z *html.Tokenizer) tagAttrs {
 			a.href = string(v)
 		case "type":
 			a.typ = string(v)
+		case "itemprop":
+			a.itemprop = string(v)
+		case "http-equiv":
+			a.httpEquiv = string(v)
+		case "datetime":
+			a.datetime = string(v)
+		case "title":
+			a.title = string(v)
 		}
 		if !more {
 			return a
@@ -182,31 +315,118 @@ func attrs(z *html.Tokenizer) tagAttrs {
 
 // finish resolves URLs and merges JSON-LD, which wins for dates and the
 // publisher because it is the most precise.
-func (m *Meta) finish(base *url.URL, image, secure string, w, h int, published string, ld []jsonLD) {
-	if secure != "" {
-		image = secure
-	}
-	if image != "" {
-		m.Image = model.Image{URL: resolve(base, image), Width: max(w, 0), Height: max(h, 0)}
+func (m *Meta) finish(base *url.URL, og *openGraph, ld []jsonLD) {
+	if image := cmp.Or(og.secureImage, og.image); image != "" {
+		m.Image = model.Image{URL: resolve(base, image), Width: max(og.width, 0), Height: max(og.height, 0)}
 	}
 	m.Canonical = resolve(base, m.Canonical)
 	m.AMP = resolve(base, m.AMP)
-	m.Title = strings.TrimSpace(m.Title)
+	m.Refresh = resolve(base, og.refresh)
 	if a := pickArticle(ld); a != nil {
-		m.Published = parseTime(a.DatePublished)
-		m.Modified = parseTime(a.DateModified)
-		m.Publisher = a.publisherName()
-		m.Headline = strings.TrimSpace(a.Headline)
+		ids := byID(ld)
+		m.Published = parseTime(string(a.DatePublished))
+		m.Modified = parseTime(string(a.DateModified))
+		var org *jsonLD
+		m.Publisher, org = a.publisher(ids)
+		m.Headline = text(string(a.Headline))
+		logo := func(u string) bool {
+			return slices.ContainsFunc(logos(ld, org, ids), func(l string) bool { return resolve(base, l) == u })
+		}
+		if logo(m.Image.URL) {
+			m.Image = model.Image{}
+		}
 		if m.Image.URL == "" {
-			if im := a.image(); im.URL != "" {
+			if im := a.image(ids); im.URL != "" && !logo(resolve(base, im.URL)) {
 				im.URL = resolve(base, im.URL)
 				m.Image = im
 			}
 		}
 	}
-	if m.Published.IsZero() {
-		m.Published = parseTime(published)
+	// Titles carry the site's name as SEO plugins write them (Yoast's
+	// og:title is its "%%title%% %%sep%% %%sitename%%"), the <title>
+	// most of all.
+	m.Title = siteless(cmp.Or(m.Title, og.twitterTitle, og.docTitle), m.Headline, m.SiteName, m.Publisher)
+	if strings.EqualFold(m.Title, m.SiteName) || strings.EqualFold(m.Title, m.Publisher) {
+		// The site's name alone, as themes title an untitled post's
+		// page, names no article.
+		m.Title = ""
 	}
+	m.Description = cmp.Or(m.Description, og.twitterDescription)
+	m.NotFound = m.Type != "article" && m.Headline == "" && notFoundTitle(m.Title)
+	for _, d := range []string{og.published, og.microdata, og.named} {
+		if !m.Published.IsZero() {
+			break
+		}
+		m.Published = parseTime(d)
+	}
+}
+
+// refreshTarget returns the address of a refresh's content ("0;
+// URL='https://…'") when it sends the reader on within a few seconds; ""
+// for a page that reloads itself ("300").
+func refreshTarget(content string) string {
+	delay, target, ok := strings.Cut(content, ";")
+	if !ok {
+		delay, target, ok = strings.Cut(content, ",")
+	}
+	if secs, err := strconv.ParseFloat(strings.TrimSpace(delay), 64); !ok || err != nil || secs > 5 {
+		return ""
+	}
+	target = strings.TrimSpace(target)
+	if len(target) > 4 && strings.EqualFold(target[:4], "url=") {
+		target = strings.TrimSpace(target[4:])
+	}
+	return strings.Trim(target, `'"`)
+}
+
+// titleSeparators join a headline and its site's name in a <title>, as
+// themes write them ("Headline | Site", "Site - Headline", "Headline » Site").
+var titleSeparators = []string{" | ", " - ", " – ", " — ", " · ", " » ", " :: "}
+
+// siteless is a title without its site's name: the headline it begins
+// with, else the title with one of names cut from its end or its start.
+func siteless(title, headline string, names ...string) string {
+	for _, sep := range titleSeparators {
+		if headline != "" && len(title) > len(headline+sep) && strings.EqualFold(title[:len(headline+sep)], headline+sep) {
+			return headline
+		}
+		for _, name := range names {
+			if name == "" || len(title) <= len(sep+name) {
+				continue
+			}
+			if end := len(title) - len(sep+name); strings.EqualFold(title[end:], sep+name) {
+				return strings.TrimSpace(title[:end])
+			}
+			if strings.EqualFold(title[:len(name+sep)], name+sep) {
+				return strings.TrimSpace(title[len(name+sep):])
+			}
+		}
+	}
+	return title
+}
+
+// notFoundTitles begin the titles of error pages as CMS themes write them
+// (WordPress's "Page not found – Site", Drupal's "Page not found | Site",
+// a server's "404 Not Found"), and as translated themes write them,
+// longest first where one begins another.
+var notFoundTitles = []string{
+	"404 page not found", "error 404", "page not found", "404 not found", "not found", "404",
+	"seite nicht gefunden", "page non trouvée", "page introuvable", "página no encontrada", "página não encontrada",
+	"pagina non trovata", "pagina niet gevonden", "страница не найдена", "nie znaleziono strony",
+}
+
+// notFoundTitle reports whether a title is an error page's: one of
+// notFoundTitles alone or before a separator ("404 - Page not found"),
+// not a headline that begins with one ("404 errors rise").
+func notFoundTitle(title string) bool {
+	t := strings.ToLower(title)
+	for _, p := range notFoundTitles {
+		if rest, ok := strings.CutPrefix(t, p); ok {
+			rest = strings.TrimSpace(rest)
+			return rest == "" || strings.ContainsRune("|-–—·»", []rune(rest)[0])
+		}
+	}
+	return false
 }
 
 func resolve(base *url.URL, ref string) string {
@@ -227,15 +447,16 @@ func resolve(base *url.URL, ref string) string {
 	return u.String()
 }
 
+// parseTime reads a date as the feed parser does: pages' templates bend
+// ISO 8601 as feeds' do ("2024-11-05 10:00:00", an offset without its
+// colon, a date written out); zero when it does not read.
 func parseTime(s string) time.Time {
-	s = strings.TrimSpace(s)
-	if s == "" {
+	if strings.TrimSpace(s) == "" {
 		return time.Time{}
 	}
-	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05Z0700", "2006-01-02T15:04:05", "2006-01-02T15:04Z07:00", "2006-01-02"} {
-		if t, err := time.Parse(layout, s); err == nil {
-			return t.UTC()
-		}
+	t, err := parser.ParseDate(s)
+	if err != nil {
+		return time.Time{}
 	}
-	return time.Time{}
+	return t
 }

@@ -9,16 +9,16 @@ import (
 	"time"
 )
 
-// itemDate is the raw date read as parseDate reads it when it ends in a
+// itemDate is the raw date read as ParseDate reads it when it ends in a
 // zone's abbreviation (see zonedDate) or in an offset gofeed reads as UTC
 // ("GMT+2", "10:00:00 +01"), else the time gofeed parsed, else the raw
-// date read as parseDate reads it; zero when none reads.
+// date read as ParseDate reads it; zero when none reads.
 func itemDate(parsed *time.Time, raw string) time.Time {
 	if t, ok := zonedDate(raw); ok {
 		return t
 	}
 	if _, ok := offsetZone(strings.TrimSpace(raw)); ok {
-		if t, err := parseDate(raw); err == nil {
+		if t, err := ParseDate(raw); err == nil {
 			return t
 		}
 	}
@@ -28,7 +28,7 @@ func itemDate(parsed *time.Time, raw string) time.Time {
 	if strings.TrimSpace(raw) == "" {
 		return time.Time{} // most RSS items have no updated date
 	}
-	if t, err := parseDate(raw); err == nil {
+	if t, err := ParseDate(raw); err == nil {
 		return t
 	}
 	return time.Time{}
@@ -49,7 +49,7 @@ func zonedDate(raw string) (t time.Time, ok bool) {
 	if offset == "" || offset == "+0000" {
 		return time.Time{}, false
 	}
-	t, err := parseDate(raw[:i+1] + offset)
+	t, err := ParseDate(raw[:i+1] + offset)
 	return t, err == nil
 }
 
@@ -70,13 +70,13 @@ var dateLayouts = []string{
 // writes one ("+0000 (UTC)").
 var zoneComment = regexp.MustCompile(`\s*\([A-Za-z ]{1,40}\)$`)
 
-// parseDate reads a date in any of the forms feeds give one: the
+// ParseDate reads a date in any of the forms feeds give one: the
 // standard layouts and their usual variants (dateLayouts), the other
 // forms of ISO 8601 and the ways feeds bend it (see isoForms), Unix time
 // in seconds or milliseconds, and dates written out with day and month
 // names in English or the site's language, ordinals included ("Nov 5th,
 // 2024"). The time it returns is in UTC.
-func parseDate(s string) (time.Time, error) {
+func ParseDate(s string) (time.Time, error) {
 	s = strings.TrimSpace(s)
 	if strings.HasSuffix(s, ")") {
 		s = zoneComment.ReplaceAllString(s, "")

@@ -140,7 +140,7 @@ func TestParseDateReadsTheFormsFeedsWrite(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
-			got, err := parseDate(tt.in)
+			got, err := ParseDate(tt.in)
 			if tt.want == "" {
 				if err == nil {
 					t.Fatalf("read as %s; want an error", got.Format(time.RFC3339))
@@ -157,14 +157,14 @@ func TestParseDateReadsTheFormsFeedsWrite(t *testing.T) {
 	}
 }
 
-// BenchmarkParseDate measures the dates gofeed leaves to parseDate: one
+// BenchmarkParseDate measures the dates gofeed leaves to ParseDate: one
 // in a layout, one in a form rewritten first, one written out, one that
 // does not read.
 func BenchmarkParseDate(b *testing.B) {
 	for _, s := range []string{"2024-11-05 10:00:00", "2024-11-05T12:35:9+01:00", "Seg, 24 Set 2018 10:15:00 -0300", "sometime last week"} {
 		b.Run(s, func(b *testing.B) {
 			for b.Loop() {
-				parseDate(s)
+				ParseDate(s)
 			}
 		})
 	}

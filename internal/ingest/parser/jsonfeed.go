@@ -26,7 +26,7 @@ func parseJSON(body []byte, feedURL string) (*Feed, error) {
 	if syntaxErr != "" {
 		// Written by a template rather than an encoder: mended, the
 		// document may read further.
-		if mended, fixes := mendJSON(body); len(fixes) > 0 {
+		if mended, fixes := MendJSON(body); len(fixes) > 0 {
 			if t, i, h, e := readJSONFeed(mended); t != nil && len(i) >= len(items) {
 				top, items, hasItems, syntaxErr = t, i, h, e
 				problems = fixes
@@ -141,7 +141,7 @@ func readJSONFeed(body []byte) (top map[string]json.RawMessage, items []json.Raw
 	return top, items, hasItems, ""
 }
 
-// mendJSON mends what JSON written by a template rather than an encoder
+// MendJSON mends what JSON written by a template rather than an encoder
 // often gets wrong, and a lenient reader forgives: a comma before a
 // closing bracket (a loop that writes one after every item), a line
 // break or tab left raw in a string (content pasted in unescaped), a
@@ -149,7 +149,7 @@ func readJSONFeed(body []byte) (top map[string]json.RawMessage, items []json.Raw
 // quotes of a summary, so a Windows path keeps its backslashes), a
 // comment. It returns body as it is, and no fixes, when it has none of
 // them.
-func mendJSON(body []byte) ([]byte, []string) {
+func MendJSON(body []byte) ([]byte, []string) {
 	var out []byte // nil until the first fix
 	var fixes []string
 	said := map[string]bool{}
@@ -306,7 +306,7 @@ func jsonItem(raw json.RawMessage, base *url.URL) (*Item, []string) {
 	}
 	for key, dst := range map[string]*time.Time{"date_published": &it.Published, "date_modified": &it.Updated} {
 		if s := str(key); s != "" {
-			if t, err := parseDate(s); err == nil {
+			if t, err := ParseDate(s); err == nil {
 				*dst = t
 			} else {
 				bad = append(bad, fmt.Sprintf("%s: %q is not a date", key, s))

@@ -607,11 +607,11 @@ var (
 )
 
 // extDate returns the first date of the item's extension elements named
-// in names that reads (see parseDate); zero when none does.
+// in names that reads (see ParseDate); zero when none does.
 func extDate(gi *gofeed.Item, names [][2]string) time.Time {
 	for _, n := range names {
 		for _, e := range gi.Extensions[n[0]][n[1]] {
-			if t, err := parseDate(e.Value); err == nil {
+			if t, err := ParseDate(e.Value); err == nil {
 				return t
 			}
 		}

@@ -1,0 +1,231 @@
+package ingest
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"strings"
+	"testing"
+
+	"newshub/internal/model"
+)
+
+// siteServer serves pages by path, with {{BASE}} replaced by its address,
+// {{HOST}} by its host and {{OTHER}} by its address under another site's
+// name (localhost's), under the Content-Type their paths say: ".xml"
+// a feed, HTML otherwise; a page "redirect:" and an address is a redirect
+// there. "/robots.txt" is not found.
+func siteServer(t *testing.T, pages map[string]string) *httptest.Server {
+	t.Helper()
+	var srv *httptest.Server
+	srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		page, ok := pages[r.URL.Path]
+		if !ok {
+			http.NotFound(w, r)
+			return
+		}
+		other := strings.Replace(srv.URL, "127.0.0.1", "localhost", 1)
+		page = strings.NewReplacer("{{BASE}}", srv.URL, "{{HOST}}", r.Host, "{{OTHER}}", other).Replace(page)
+		if to, ok := strings.CutPrefix(page, "redirect:"); ok {
+			http.Redirect(w, r, to, http.StatusFound)
+			return
+		}
+		if strings.HasSuffix(r.URL.Path, ".xml") {
+			w.Header().Set("Content-Type", "application/rss+xml")
+		} else {
+			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		}
+		fmt.Fprint(w, page)
+	}))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// canonicalPage is an article page whose rel=canonical is href.
+func canonicalPage(title, href string) string {
+	return `<!DOCTYPE html><html><head><meta charset="utf-8"><title>` + title + `</title>
+<link rel="canonical" href="` + href + `"></head><body><p>` + title + `.</p></body></html>`
+}
+
+// TestWrongCanonicalsDoNotMergeArticles checks the canonical addresses
+// pages name wrongly, as templates write them: one address for every page
+// of a site (Flarum's "/all", a Next.js layout's), in one feed or in two,
+// its home page, the section an article is in. None makes two articles
+// one, and the pages of a feed that name them are counted as such; a page
+// naming another article's address still makes its item that article, as
+// it does an article under two sections, in one feed or two, and copies
+// on other sites naming one original.
+func TestWrongCanonicalsDoNotMergeArticles(t *testing.T) {
+	srv := siteServer(t, map[string]string{
+		"/ledger.xml": `<rss version="2.0"><channel><title>Ledger</title><link>{{BASE}}/</link>
+<item><title>Ferry fares rise</title><link>{{BASE}}/2024/11/05/ferry-fares</link></item>
+<item><title>Bridge closes for repairs</title><link>{{BASE}}/2024/11/05/bridge-repairs</link></item>
+<item><title>Council delays the vote</title><link>{{BASE}}/news/2024/11/05/council-vote</link></item>
+<item><title>Library hours change</title><link>{{BASE}}/2024/11/05/library-hours</link></item>
+<item><title>Harbor plan approved</title><link>{{BASE}}/2024/11/05/harbor-plan</link></item>
+<item><title>Pier reopens</title><link>{{BASE}}/local/pier-reopens</link></item>
+<item><title>Pier reopens</title><link>{{BASE}}/waterfront/pier-reopens</link></item>
+</channel></rss>`,
+		"/wire.xml": `<rss version="2.0"><channel><title>Wire</title><link>{{BASE}}/</link>
+<item><title>Turnout tops 70 percent</title><link>{{BASE}}/news/2024/11/05/turnout</link></item>
+<item><title>Harbor plan approved (wire copy)</title><link>{{BASE}}/wire/harbor-copy</link></item>
+<item><title>Dam report released (wire copy)</title><link>{{OTHER}}/wire/dam-report</link></item>
+</channel></rss>`,
+		"/politics.xml": `<rss version="2.0"><channel><title>Politics</title><link>{{BASE}}/politics</link>
+<item><title>Recount requested</title><link>{{BASE}}/2024/11/05/recount</link></item>
+<item><title>Levy vote passes</title><link>{{BASE}}/politics/levy-vote</link></item>
+</channel></rss>`,
+		"/sports.xml": `<rss version="2.0"><channel><title>Sports</title><link>{{BASE}}/sports</link>
+<item><title>Regatta postponed</title><link>{{BASE}}/2024/11/05/regatta</link></item>
+<item><title>Levy vote passes</title><link>{{BASE}}/elections/levy-vote.html</link></item>
+</channel></rss>`,
+		"/agency.xml": `<rss version="2.0"><channel><title>Agency</title><link>{{OTHER}}/</link>
+<item><title>Dam report released</title><link>{{OTHER}}/agency/dam-report</link></item>
+</channel></rss>`,
+		"/2024/11/05/recount":           canonicalPage("Recount requested", "/all"),
+		"/politics/levy-vote":           canonicalPage("Levy vote passes", "/news/levy-vote"),
+		"/elections/levy-vote.html":     canonicalPage("Levy vote passes", "/news/levy-vote"),
+		"/local/pier-reopens":           canonicalPage("Pier reopens", "/news/pier-reopens/"),
+		"/waterfront/pier-reopens":      canonicalPage("Pier reopens", "/news/pier-reopens/"),
+		"/2024/11/05/regatta":           canonicalPage("Regatta postponed", "{{BASE}}/all"),
+		"/agency/dam-report":            canonicalPage("Dam report released", "{{BASE}}/2024/11/04/dam-report"),
+		"/wire/dam-report":              canonicalPage("Dam report released", "{{BASE}}/2024/11/04/dam-report"),
+		"/2024/11/05/ferry-fares":       canonicalPage("Ferry fares rise", "/all"),
+		"/2024/11/05/bridge-repairs":    canonicalPage("Bridge closes for repairs", "/all"),
+		"/news/2024/11/05/council-vote": canonicalPage("Council delays the vote", "{{BASE}}/news/"),
+		"/2024/11/05/library-hours":     canonicalPage("Library hours change", "{{BASE}}/"),
+		"/news/2024/11/05/turnout":      canonicalPage("Turnout tops 70 percent", "//{{HOST}}/news"),
+		"/2024/11/05/harbor-plan":       canonicalPage("Harbor plan approved", "{{BASE}}/2024/11/05/harbor-plan"),
+		"/wire/harbor-copy":             canonicalPage("Harbor plan approved", "{{BASE}}/2024/11/05/harbor-plan?utm_source=wire"),
+	})
+	h := newHub(t, true, model.Source{URL: srv.URL + "/ledger.xml"}, model.Source{URL: srv.URL + "/wire.xml"},
+		model.Source{URL: srv.URL + "/politics.xml"}, model.Source{URL: srv.URL + "/sports.xml"}, model.Source{URL: srv.URL + "/agency.xml"})
+	in := h.ingester(testOptions())
+	defer in.Close()
+	sum, err := in.RunOnce(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	news := h.news(t)
+	for _, path := range []string{"/2024/11/05/recount", "/2024/11/05/regatta", "/2024/11/05/ferry-fares", "/2024/11/05/bridge-repairs", "/news/2024/11/05/council-vote", "/2024/11/05/library-hours", "/news/2024/11/05/turnout"} {
+		if news[srv.URL+path] == nil {
+			t.Errorf("%s not stored; stored %v", path, slices.Sorted(maps.Keys(news)))
+		}
+	}
+	// The wire's copy names the ledger's article: one of the two is
+	// stored, whichever feed was read first.
+	if (news[srv.URL+"/2024/11/05/harbor-plan"] == nil) == (news[srv.URL+"/wire/harbor-copy"] == nil) {
+		t.Errorf("harbor plan stored as %v", slices.Sorted(maps.Keys(news)))
+	}
+	// An article under two sections is one, in one feed or two.
+	for _, paths := range [][2]string{{"/politics/levy-vote", "/elections/levy-vote.html"}, {"/local/pier-reopens", "/waterfront/pier-reopens"}} {
+		if (news[srv.URL+paths[0]] == nil) == (news[srv.URL+paths[1]] == nil) {
+			t.Errorf("%s stored as %v", paths[0], slices.Sorted(maps.Keys(news)))
+		}
+	}
+	// The agency's and the wire's copies of one report are one article.
+	other := strings.Replace(srv.URL, "127.0.0.1", "localhost", 1)
+	if (news[other+"/agency/dam-report"] == nil) == (news[other+"/wire/dam-report"] == nil) {
+		t.Errorf("dam report stored as %v", slices.Sorted(maps.Keys(news)))
+	}
+	if sum.New != 11 || sum.Duplicates != 4 || sum.Pages[pageCanonicalIgnored] != 5 {
+		t.Errorf("summary %+v", sum)
+	}
+}
+
+// TestPagesThatAreNotTheArticleKeepTheFeedsWords checks the pages a link
+// leads to that are not the article: a consent wall (as Yahoo's
+// collectConsent), a login page, the home page a removed article is
+// redirected to, a page that returns to the link once it is done, an
+// error page answered with 200 OK, a link shortener's page that sends the
+// reader on. Their title, picture and site name are
+// not the article's: each item keeps what its feed says. A paywall's
+// teaser is the article's page, and read.
+func TestPagesThatAreNotTheArticleKeepTheFeedsWords(t *testing.T) {
+	const wall = `<html><head><title>Before you continue</title><meta property="og:title" content="Your privacy choices">
+<meta property="og:site_name" content="Example Media Group"><meta property="og:image" content="{{BASE}}/brand.png">
+<link rel="canonical" href="{{BASE}}/v2/collectConsent"></head><body><form method="post"></form></body></html>`
+	srv := siteServer(t, map[string]string{
+		"/ledger.xml": `<rss version="2.0"><channel><title>Ledger</title><link>{{BASE}}/</link>
+<item><link>{{BASE}}/2024/11/05/ferry-fares</link><description>Ferry fares rise by a tenth in January.</description></item>
+<item><title>Bridge closes for repairs</title><link>{{BASE}}/2024/11/05/bridge-repairs</link></item>
+<item><title>Library hours change</title><link>{{BASE}}/2024/11/05/library-hours</link></item>
+<item><title>Council delays the vote</title><link>{{BASE}}/2024/11/05/council-vote</link></item>
+<item><title>Turnout tops 70 percent</title><link>{{BASE}}/2024/11/05/turnout</link></item>
+<item><title>School board race tightens</title><link>{{BASE}}/2024/11/05/school-board</link></item>
+<item><link>{{BASE}}/s/x7Qk2</link><description>Polls close at eight tonight.</description></item>
+</channel></rss>`,
+		"/2024/11/05/ferry-fares":    "redirect:{{BASE}}/v2/collectConsent?sessionId=3_cc-session_0a1b2c",
+		"/v2/collectConsent":         wall,
+		"/2024/11/05/bridge-repairs": "redirect:{{BASE}}/account/login?redirect_to=%2F2024%2F11%2F05%2Fbridge-repairs",
+		"/account/login":             wall,
+		"/2024/11/05/library-hours":  "redirect:{{BASE}}/",
+		"/":                          wall,
+		"/2024/11/05/council-vote": `<html><head><title>Page not found &#8211; Ledger</title>
+<meta property="og:type" content="website"><meta property="og:image" content="{{BASE}}/default-share.png"></head><body>Nothing here.</body></html>`,
+		"/2024/11/05/turnout": "redirect:{{BASE}}/gate?callbackUrl={{BASE}}%2F2024%2F11%2F05%2Fturnout",
+		"/gate":               wall,
+		// A link shortener's page, as t.co writes one.
+		"/s/x7Qk2": `<head><meta name="referrer" content="always"><noscript><META http-equiv="refresh" content="0;URL={{BASE}}/2024/11/05/polls"></noscript><title>{{BASE}}/2024/11/05/polls</title></head><script>window.opener = null; location.replace("{{BASE}}/2024/11/05/polls")</script>`,
+		"/2024/11/05/school-board": `<html><head><title>School board race tightens | Ledger</title>
+<meta property="og:type" content="article"><meta property="og:image" content="{{BASE}}/img/school.jpg"></head>
+<body><p>The first lines…</p><div class="paywall">Subscribe to read on.</div></body></html>`,
+	})
+	h := newHub(t, true, model.Source{URL: srv.URL + "/ledger.xml"})
+	in := h.ingester(testOptions())
+	defer in.Close()
+	sum, err := in.RunOnce(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	news := h.news(t)
+	for path, title := range map[string]string{
+		"/2024/11/05/ferry-fares":    "Ferry fares rise by a tenth in January.",
+		"/2024/11/05/bridge-repairs": "Bridge closes for repairs",
+		"/2024/11/05/library-hours":  "Library hours change",
+		"/2024/11/05/council-vote":   "Council delays the vote",
+		"/2024/11/05/turnout":        "Turnout tops 70 percent",
+		"/s/x7Qk2":                   "Polls close at eight tonight.",
+	} {
+		a := news[srv.URL+path]
+		if a == nil || a.Title != title || len(a.Images) != 0 || a.Provider.Name == "Example Media Group" {
+			t.Errorf("%s stored as %+v, want it titled %q with no picture", path, a, title)
+		}
+	}
+	if a := news[srv.URL+"/2024/11/05/school-board"]; a == nil || len(a.Images) != 1 || a.Images[0].URL != srv.URL+"/img/school.jpg" {
+		t.Errorf("paywalled article stored as %+v", a)
+	}
+	if sum.New != 7 || sum.Pages[pageNotArticle] != 6 || sum.Pages[pageRead] != 1 {
+		t.Errorf("summary %+v", sum)
+	}
+}
+
+func TestInterstitial(t *testing.T) {
+	for _, tt := range []struct {
+		link, final string
+		want        bool
+	}{
+		{"https://www.engadget.example/2024/11/05/story.html", "https://consent.yahoo.example/v2/collectConsent?sessionId=3_cc-session_1", true},
+		{"https://www.news.example/a/story", "https://guce.news.example/consent?brandType=nonEu", true},
+		{"https://www.nu.example/politiek/123/story.html", "https://myprivacy.dpgmedia.example/consent?siteKey=x&callbackUrl=https%3A%2F%2Fwww.nu.example%2Fpolitiek%2F123%2Fstory.html", true},
+		{"https://www.paper.example/news/story", "https://www.paper.example/account/login?return=%2Fnews%2Fstory", true},
+		{"https://www.paper.example/news/story", "https://www.paper.example/", true},
+		{"https://www.paper.example/news/story", "https://www.paper.example/gate?continue=https://www.paper.example/news/story", true},
+		// Redirects to the article itself.
+		{"https://www.paper.example/news/story", "https://www.paper.example/news/story", false},
+		{"http://paper.example/news/story", "https://www.paper.example/news/story/", false},
+		{"https://www.paper.example/?p=123", "https://www.paper.example/2024/11/05/story/", false},
+		// WordPress's plain permalinks are on the home page's path.
+		{"https://www.paper.example/2024/11/05/story/", "https://www.paper.example/?p=123", false},
+		{"https://www.paper.example/news/123", "https://www.paper.example/news/123/consent-decree-signed", false},
+		{"https://feedproxy.example/~r/Paper/~3/abc/story", "https://www.paper.example/news/story?utm_source=feedburner&utm_medium=feed", false},
+		{"https://www.paper.example/", "https://www.paper.example/?lang=en", false},
+	} {
+		if got := interstitial(tt.link, tt.final) != ""; got != tt.want {
+			t.Errorf("interstitial(%s, %s) = %v, want %v", tt.link, tt.final, got, tt.want)
+		}
+	}
+}
