@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"html"
 	"strings"
+	"unicode/utf8"
 
 	"newshub/internal/ingest/parser"
 	"newshub/internal/model"
@@ -44,17 +45,19 @@ func (t *ldText) UnmarshalJSON(b []byte) error {
 	var value struct {
 		Value ldText `json:"@value"`
 	}
-	switch {
-	case json.Unmarshal(b, &s) == nil:
+	switch kind := jsonKind(b); {
+	case kind == '"' && len(b) >= 2 && b[len(b)-1] == '"' && bytes.IndexByte(b[1:len(b)-1], '\\') < 0 && bytes.IndexByte(b[1:len(b)-1], '"') < 0 && utf8.Valid(b):
+		*t = ldText(b[1 : len(b)-1]) // most strings have no escape to undo
+	case kind == '"' && json.Unmarshal(b, &s) == nil:
 		*t = ldText(s)
-	case json.Unmarshal(b, &list) == nil:
+	case kind == '[' && json.Unmarshal(b, &list) == nil:
 		for _, e := range list {
 			if e != "" {
 				*t = e
 				break
 			}
 		}
-	case json.Unmarshal(b, &value) == nil:
+	case kind == '{' && json.Unmarshal(b, &value) == nil:
 		*t = value.Value
 	}
 	return nil
@@ -121,10 +124,10 @@ func (o jsonLD) flatten(out []jsonLD) []jsonLD {
 func (o *jsonLD) types() []string {
 	var many []string
 	var one string
-	if json.Unmarshal(o.Type, &one) == nil {
-		many = []string{one}
-	} else {
+	if jsonKind(o.Type) == '[' {
 		json.Unmarshal(o.Type, &many)
+	} else if json.Unmarshal(o.Type, &one) == nil {
+		many = []string{one}
 	}
 	for i, t := range many {
 		for _, prefix := range []string{"https://schema.org/", "http://schema.org/", "schema:"} {
@@ -167,11 +170,11 @@ func pickArticle(objs []jsonLD) *jsonLD {
 // Organization is nil for a name.
 func (o *jsonLD) publisher(byID map[string]*jsonLD) (string, *jsonLD) {
 	var name string
-	if json.Unmarshal(o.Publisher, &name) == nil {
+	if jsonKind(o.Publisher) == '"' && json.Unmarshal(o.Publisher, &name) == nil {
 		return text(name), nil
 	}
 	var list []jsonLD
-	if json.Unmarshal(o.Publisher, &list) != nil {
+	if jsonKind(o.Publisher) != '[' || json.Unmarshal(o.Publisher, &list) != nil {
 		var one jsonLD
 		json.Unmarshal(o.Publisher, &one)
 		list = []jsonLD{one}
@@ -223,11 +226,12 @@ func (o *jsonLD) image(byID map[string]*jsonLD) model.Image {
 
 func decodeImage(raw json.RawMessage, byID map[string]*jsonLD) model.Image {
 	var s string
-	if json.Unmarshal(raw, &s) == nil {
+	kind := jsonKind(raw)
+	if kind == '"' && json.Unmarshal(raw, &s) == nil {
 		return model.Image{URL: s}
 	}
 	var obj jsonLD
-	if json.Unmarshal(raw, &obj) == nil {
+	if kind == '{' && json.Unmarshal(raw, &obj) == nil {
 		if obj.URL == "" && obj.ContentURL == "" && byID[string(obj.ID)] != nil {
 			obj = *byID[string(obj.ID)]
 		}
@@ -237,10 +241,23 @@ func decodeImage(raw json.RawMessage, byID map[string]*jsonLD) model.Image {
 		return model.Image{}
 	}
 	var list []json.RawMessage
-	if json.Unmarshal(raw, &list) == nil && len(list) > 0 {
+	if kind == '[' && json.Unmarshal(raw, &list) == nil && len(list) > 0 {
 		return decodeImage(list[0], byID)
 	}
 	return model.Image{}
+}
+
+// jsonKind returns the first byte of a JSON value, white space aside: '"',
+// '{', '[' or that of a number or literal. A value decoded as the wrong
+// kind first costs a whole scan of it for nothing, and pages nest their
+// objects deep.
+func jsonKind(raw []byte) byte {
+	for _, c := range raw {
+		if c != ' ' && c != '\t' && c != '\n' && c != '\r' {
+			return c
+		}
+	}
+	return 0
 }
 
 // byID indexes objects by their @id; the first of an @id wins.

@@ -329,8 +329,15 @@ func (m *Meta) finish(base *url.URL, og *openGraph, ld []jsonLD) {
 		var org *jsonLD
 		m.Publisher, org = a.publisher(ids)
 		m.Headline = text(string(a.Headline))
+		var logoURLs []string // read once, on first need
 		logo := func(u string) bool {
-			return slices.ContainsFunc(logos(ld, org, ids), func(l string) bool { return resolve(base, l) == u })
+			if u == "" {
+				return false
+			}
+			if logoURLs == nil {
+				logoURLs = append(logos(ld, org, ids), "")
+			}
+			return slices.ContainsFunc(logoURLs, func(l string) bool { return l != "" && resolve(base, l) == u })
 		}
 		if logo(m.Image.URL) {
 			m.Image = model.Image{}

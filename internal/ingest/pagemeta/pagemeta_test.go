@@ -1,6 +1,7 @@
 package pagemeta
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"slices"
@@ -357,5 +358,21 @@ func TestParseLeavesOutThePublishersLogo(t *testing.T) {
 "image":"https://e.com/lead.jpg","publisher":{"@type":"Organization","name":"P","logo":"https://e.com/logo.png"}}</script>`)
 	if m := Parse(page, "", "https://e.com/a"); m.Image.URL != "https://e.com/lead.jpg" {
 		t.Fatalf("image %+v", m.Image)
+	}
+}
+
+// A JSON-LD text read without encoding/json (a string with nothing to
+// undo) is read as encoding/json reads it.
+func TestLDTextReadsStringsAsJSONDoes(t *testing.T) {
+	for _, raw := range []string{`"Plain headline"`, `""`, `"Smith &amp; Sons"`, `"say \"no\""`,
+		`"caf\u00e9 \/ bar"`, `"tab\there"`, "\"bad \xff byte\"", `"日本語の見出し"`} {
+		var want string
+		if err := json.Unmarshal([]byte(raw), &want); err != nil {
+			t.Fatalf("%s: %v", raw, err)
+		}
+		var got ldText
+		if err := json.Unmarshal([]byte(raw), &got); err != nil || string(got) != want {
+			t.Errorf("%s read as %q (%v), want %q", raw, got, err, want)
+		}
 	}
 }
