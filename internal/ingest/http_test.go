@@ -127,6 +127,10 @@ var serverCases = []serverCase{
 		w.Header().Set("Content-Encoding", "br")
 		w.Write([]byte("\x1b\x10\x01\x00\x00\x00\x00\x00\x00\x00garbage"))
 	}, failed: true, status: `unsupported Content-Encoding "br"`},
+	{name: "Content-Length longer than the body", serve: func(w http.ResponseWriter, r *http.Request, s serving) {
+		cut := bytes.Index(s.feed, []byte("<item>\n\t\t<title>Lighthouse"))
+		hijack(w, fmt.Sprintf("HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\nContent-Length: %d\r\n\r\n%s", len(s.feed), s.feed[:cut+20]))
+	}, new: 2, status: "the body ended early (unexpected EOF)", check: noValidators},
 	{name: "Content-Length shorter than the body", serve: func(w http.ResponseWriter, r *http.Request, s serving) {
 		cut := bytes.Index(s.feed, []byte("<item>\n\t\t<title>Lighthouse"))
 		hijack(w, fmt.Sprintf("HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\nContent-Length: %d\r\n\r\n%s", cut+20, s.feed))
@@ -134,6 +138,20 @@ var serverCases = []serverCase{
 	{name: "HTTP/1.0 without a length", serve: func(w http.ResponseWriter, r *http.Request, s serving) {
 		hijack(w, "HTTP/1.0 200 OK\r\nContent-Type: text/xml\r\n\r\n"+string(s.feed))
 	}, new: 3, status: "200 OK"},
+	{name: "chunked, cut in a chunk", serve: func(w http.ResponseWriter, r *http.Request, s serving) {
+		cut := bytes.Index(s.feed, []byte("<item>\n\t\t<title>Lighthouse"))
+		hijack(w, fmt.Sprintf("HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\nTransfer-Encoding: chunked\r\n\r\n%x\r\n%s", len(s.feed), s.feed[:cut+20]))
+	}, new: 2, status: "the body ended early (unexpected EOF)"},
+	{name: "chunked, a bad chunk size", serve: func(w http.ResponseWriter, r *http.Request, s serving) {
+		hijack(w, fmt.Sprintf("HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\nTransfer-Encoding: chunked\r\n\r\n%x\r\n%s\r\nzz\r\n", len(s.feed), s.feed))
+	}, new: 3, status: "the body ended early (invalid byte in chunk length)"},
+	{name: "gzip cut mid-way", serve: func(w http.ResponseWriter, r *http.Request, s serving) {
+		gz := compress("gzip", s.feed)
+		hijack(w, fmt.Sprintf("HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: %d\r\n\r\n%s", len(gz), gz[:len(gz)*3/4]))
+	}, new: 2, status: "the body ended early (unexpected EOF)"},
+	{name: "cut before the first item", serve: func(w http.ResponseWriter, r *http.Request, s serving) {
+		hijack(w, fmt.Sprintf("HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n%s", len(s.feed), s.feed[:200]))
+	}, failed: true, status: "the body ended early (unexpected EOF) after 200 bytes, with no whole item before"},
 	{name: "served as text/html", serve: func(w http.ResponseWriter, r *http.Request, s serving) {
 		w.Header().Set("Content-Type", "text/html; charset=UTF-8")
 		w.Write(s.feed)

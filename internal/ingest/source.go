@@ -53,10 +53,14 @@ func (r *round) source(ctx context.Context, j job) *result {
 		return res
 	}
 	feed, err := parser.Parse(resp.Body, resp.Header.Get("Content-Type"), resp.URL)
-	if resp.Cut && (err != nil || len(feed.Items)+len(feed.Unreadable) == 0) {
+	whole := err == nil && len(feed.Items)+len(feed.Unreadable) > 0
+	switch {
+	case resp.Cut && !whole:
 		// Nothing whole before the cap: an endless or padded body, which
 		// fails as one over the cap does, and is fetched less often.
 		err = fmt.Errorf("%w (%d bytes) and holds no whole item before it", fetcher.ErrTooLarge, len(resp.Body))
+	case resp.Short != nil && !whole:
+		err = fmt.Errorf("the body ended early (%w) after %d bytes, with no whole item before", resp.Short, len(resp.Body))
 	}
 	if err != nil {
 		res.failed = true
@@ -66,11 +70,13 @@ func (r *round) source(ctx context.Context, j job) *result {
 		in.log.Warn("source failed", "url", j.src.URL, "errors", st.Errors, "err", err)
 		return res
 	}
-	if resp.Cut {
-		// Its complete items are read; those after the cap are not
-		// known, so not counted either: the source says why.
-		cut := fmt.Sprintf("longer than the size cap (%d bytes): read up to it, the items after it are not read", len(resp.Body))
-		feed.Malformed = strings.TrimPrefix(feed.Malformed+"; "+cut, "; ")
+	// Its complete items are read; those after the cap or the end are
+	// not known, so not counted either: the source says why.
+	switch {
+	case resp.Cut:
+		feed.Malformed = note(feed.Malformed, fmt.Sprintf("longer than the size cap (%d bytes): read up to it, the items after it are not read", len(resp.Body)))
+	case resp.Short != nil:
+		feed.Malformed = note(feed.Malformed, fmt.Sprintf("the body ended early (%v) after %d bytes: read up to there, the items after it are not read", resp.Short, len(resp.Body)))
 	}
 	res.fetched = true
 	res.report.Items = len(feed.Items) + len(feed.Unreadable)
@@ -90,6 +96,10 @@ func (r *round) source(ctx context.Context, j job) *result {
 		return res
 	}
 	st.ETag, st.LastModified = resp.ETag, resp.LastModified
+	if resp.Short != nil {
+		// A 304 would leave the rest unread until the feed changes.
+		st.ETag, st.LastModified = "", ""
+	}
 	// Keep only what is needed while pages are read, not the feed's bytes
 	// or its parsed items.
 	status, head := resp.Status, feedHead{title: feed.Title, site: feed.SiteURL}
@@ -129,6 +139,11 @@ func (r *round) source(ctx context.Context, j job) *result {
 		r.results <- finish()
 	}()
 	return nil
+}
+
+// note adds what to a feed's note of what was malformed.
+func note(malformed, what string) string {
+	return strings.TrimPrefix(malformed+"; "+what, "; ")
 }
 
 // candidate is a feed item not seen before.

@@ -146,8 +146,11 @@ type Request struct {
 	// declares no type is read.
 	Types []string
 	// Cut has a body longer than MaxBodySize cut at it rather than
-	// refused (Response.Cut says so): a feed is read from its start, so
-	// one larger than the cap still gives the items that fit.
+	// refused (Response.Cut says so), and a body the server ended early
+	// (its connection closed before the length it gave, a broken chunk,
+	// compressed data cut off) returned up to where it ended
+	// (Response.Short says so): a feed is read from its start, so either
+	// still gives the items it holds whole.
 	Cut bool
 }
 
@@ -162,7 +165,8 @@ type Response struct {
 	ETag         string
 	LastModified string
 	NotModified  bool
-	Cut          bool // Body is the first MaxBodySize bytes of a longer one (see Request.Cut)
+	Cut          bool  // Body is the first MaxBodySize bytes of a longer one (see Request.Cut)
+	Short        error // what ended Body before its end (see Request.Cut); nil when it is whole
 }
 
 // Fetcher fetches documents politely and safely. It is safe for concurrent
@@ -320,9 +324,13 @@ func (f *Fetcher) fetchOnce(ctx context.Context, req Request, use func(*Response
 		// downloading a large file to reuse it.
 		return nil, fmt.Errorf("fetch %s: %w (%s)", req.URL, ErrUnwantedType, mt)
 	}
-	body, err := f.readBody(resp)
-	if errors.Is(err, ErrTooLarge) && req.Cut && len(body) > 0 {
+	body, err := f.readBody(resp, f.opts.MaxBodySize)
+	switch {
+	case err == nil || !req.Cut || len(body) == 0 || ctx.Err() != nil:
+	case errors.Is(err, ErrTooLarge):
 		out.Cut, err = true, nil
+	default:
+		out.Short, err = err, nil
 	}
 	if err != nil {
 		return nil, f.wrapErr(ctx, req.URL, err)
@@ -362,9 +370,9 @@ func (f *Fetcher) wrapErr(ctx context.Context, u string, err error) error {
 }
 
 // readBody reads the body, decompressing it, with both the transferred and
-// the decompressed size capped: a small gzip bomb cannot expand past it.
-func (f *Fetcher) readBody(resp *http.Response) ([]byte, error) {
-	max := f.opts.MaxBodySize
+// the decompressed size capped at max: a small gzip bomb cannot expand
+// past it.
+func (f *Fetcher) readBody(resp *http.Response, max int64) ([]byte, error) {
 	raw := http.MaxBytesReader(nil, resp.Body, max)
 	var r io.Reader = raw
 	switch strings.ToLower(strings.TrimSpace(resp.Header.Get("Content-Encoding"))) {
