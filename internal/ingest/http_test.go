@@ -127,6 +127,10 @@ var serverCases = []serverCase{
 		w.Header().Set("Content-Encoding", "br")
 		w.Write([]byte("\x1b\x10\x01\x00\x00\x00\x00\x00\x00\x00garbage"))
 	}, failed: true, status: `unsupported Content-Encoding "br"`},
+	{name: "unknown encoding", serve: func(w http.ResponseWriter, r *http.Request, s serving) {
+		w.Header().Set("Content-Encoding", "x-snappy")
+		w.Write([]byte("\xff\x06\x00\x00sNaPpY\x01\x02\x03"))
+	}, failed: true, status: `unsupported Content-Encoding "x-snappy": the body is no text`},
 	{name: "Content-Length longer than the body", serve: func(w http.ResponseWriter, r *http.Request, s serving) {
 		cut := bytes.Index(s.feed, []byte("<item>\n\t\t<title>Lighthouse"))
 		hijack(w, fmt.Sprintf("HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\nContent-Length: %d\r\n\r\n%s", len(s.feed), s.feed[:cut+20]))

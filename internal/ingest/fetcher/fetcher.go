@@ -406,6 +406,13 @@ func (f *Fetcher) readBody(resp *http.Response, max int64) ([]byte, error) {
 	default:
 		// A label no client asked for ("UTF-8", "none", "binary"): servers
 		// that send it send the body as it is, and readers take it so.
+		// A body that is no text is in an encoding unknown here: its
+		// bytes read as they are would be taken for a broken document.
+		br := bufio.NewReader(raw)
+		if head, _ := br.Peek(512); http.DetectContentType(head) == "application/octet-stream" {
+			return nil, fmt.Errorf("unsupported Content-Encoding %q: the body is no text", resp.Header.Get("Content-Encoding"))
+		}
+		r = br
 	}
 	what := "body"
 	if _, plain := r.(*bufio.Reader); r != raw && !plain {
