@@ -120,6 +120,10 @@ var serverCases = []serverCase{
 		w.Header().Set("Content-Encoding", "gzip")
 		w.Write(compress("gzip", compress("gzip", s.feed)))
 	}, new: 3, status: "200 OK"},
+	{name: "gzip twice, labelled twice", serve: func(w http.ResponseWriter, r *http.Request, s serving) {
+		w.Header().Set("Content-Encoding", "gzip, gzip")
+		w.Write(compress("gzip", compress("gzip", s.feed)))
+	}, new: 3, status: "200 OK"},
 	{name: "gzip unlabelled", serve: func(w http.ResponseWriter, r *http.Request, s serving) {
 		w.Write(compress("gzip", s.feed))
 	}, new: 3, status: "200 OK"},

@@ -375,7 +375,7 @@ func (f *Fetcher) wrapErr(ctx context.Context, u string, err error) error {
 func (f *Fetcher) readBody(resp *http.Response, max int64) ([]byte, error) {
 	raw := http.MaxBytesReader(nil, resp.Body, max)
 	var r io.Reader = raw
-	switch strings.ToLower(strings.TrimSpace(resp.Header.Get("Content-Encoding"))) {
+	switch outerCoding(resp.Header.Get("Content-Encoding")) {
 	case "", "identity":
 	case "gzip", "x-gzip":
 		br := bufio.NewReader(raw)
@@ -429,6 +429,16 @@ func (f *Fetcher) readBody(resp *http.Response, max int64) ([]byte, error) {
 		return firstBytes(buf.Bytes(), max), fmt.Errorf("%s: %w (%d bytes)", what, ErrTooLarge, max)
 	}
 	return gunzipLeft(buf.Bytes(), max)
+}
+
+// outerCoding returns the content coding applied last, in lower case: a
+// body compressed twice may be labelled twice ("gzip, gzip"); it is
+// undone first, and the one left is gzip's, which gunzipLeft undoes.
+func outerCoding(v string) string {
+	if i := strings.LastIndexByte(v, ','); i >= 0 {
+		v = v[i+1:]
+	}
+	return strings.ToLower(strings.TrimSpace(v))
 }
 
 // gunzipLeft decompresses a body that is still gzip data once read as
