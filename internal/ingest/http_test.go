@@ -216,6 +216,27 @@ var serverCases = []serverCase{
 		}
 		w.Write(s.feed)
 	}, new: 3, status: "200 OK"},
+	{name: "cookie wall", serve: func(w http.ResponseWriter, r *http.Request, s serving) {
+		if _, err := r.Cookie("visitor"); err != nil {
+			http.SetCookie(w, &http.Cookie{Name: "visitor", Value: "a1b2c3", Path: "/"})
+			http.Redirect(w, r, "/feed", http.StatusFound)
+			return
+		}
+		w.Write(s.feed)
+	}, new: 3, status: "200 OK"},
+	{name: "cookie wall, the cookie kept by no later fetch", rounds: 2, serve: func(w http.ResponseWriter, r *http.Request, s serving) {
+		// Each cookie says which request set it: the one just before.
+		c, err := r.Cookie("visitor")
+		switch {
+		case err != nil:
+			http.SetCookie(w, &http.Cookie{Name: "visitor", Value: fmt.Sprint(s.n), Path: "/"})
+			http.Redirect(w, r, "/feed", http.StatusFound)
+		case c.Value != fmt.Sprint(s.n-1):
+			http.Error(w, "a cookie of an earlier fetch was sent again", http.StatusBadRequest)
+		default:
+			w.Write(s.feed)
+		}
+	}, new: 3, status: "200 OK"},
 	{name: "redirect loop", serve: func(w http.ResponseWriter, r *http.Request, s serving) {
 		http.Redirect(w, r, "/feed", http.StatusMovedPermanently)
 	}, failed: true, status: "redirects"},

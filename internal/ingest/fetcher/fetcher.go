@@ -18,11 +18,14 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"net/http/cookiejar"
 	"net/url"
 	"strconv"
 	"strings"
 	"syscall"
 	"time"
+
+	"golang.org/x/net/publicsuffix"
 
 	"newshub/internal/ingest/guard"
 )
@@ -287,7 +290,7 @@ func (f *Fetcher) fetchOnce(ctx context.Context, req Request, use func(*Response
 	if req.LastModified != "" {
 		hreq.Header.Set("If-Modified-Since", req.LastModified)
 	}
-	resp, err := f.client.Do(hreq)
+	resp, err := f.withCookies().Do(hreq)
 	if err != nil {
 		return nil, f.wrapErr(ctx, req.URL, err)
 	}
@@ -340,6 +343,17 @@ func (f *Fetcher) fetchOnce(ctx context.Context, req Request, use func(*Response
 		use(out)
 	}
 	return out, nil
+}
+
+// withCookies returns the client with a jar of its own: the cookies a
+// site sets on the way are sent back on the redirects of the same fetch
+// (a "cookie wall" that sets one and redirects to the page asked, which
+// without it redirects again and again), and forgotten with it, so no
+// site follows the hub from one fetch to the next.
+func (f *Fetcher) withCookies() *http.Client {
+	c := *f.client
+	c.Jar, _ = cookiejar.New(&cookiejar.Options{PublicSuffixList: publicsuffix.List}) // never fails
+	return &c
 }
 
 // wanted tells whether a response with the Content-Type header ct is one
