@@ -292,6 +292,9 @@ var serverCases = []serverCase{
 		w.Header().Set("ETag", `"v1"`)
 		w.Write(s.feed)
 	}, new: 3, status: "304"},
+	{name: "304 to a request without validators", serve: func(w http.ResponseWriter, r *http.Request, s serving) {
+		w.WriteHeader(http.StatusNotModified)
+	}, failed: true, status: "304 Not Modified to a request that was not conditional"},
 	{name: "slow to answer", serve: func(w http.ResponseWriter, r *http.Request, s serving) {
 		select {
 		case <-r.Context().Done():

@@ -305,6 +305,10 @@ func (f *Fetcher) fetchOnce(ctx context.Context, req Request, use func(*Response
 		LastModified: resp.Header.Get("Last-Modified"),
 	}
 	switch {
+	case resp.StatusCode == http.StatusNotModified && req.ETag == "" && req.LastModified == "":
+		// Nothing was asked to be compared: a cache answering for another
+		// client. Taken as "unchanged", the source would never be read.
+		return nil, &StatusError{URL: req.URL, StatusCode: resp.StatusCode, Status: resp.Status + " to a request that was not conditional"}
 	case resp.StatusCode == http.StatusNotModified:
 		out.NotModified = true
 		if out.ETag == "" {
