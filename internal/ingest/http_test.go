@@ -295,6 +295,10 @@ var serverCases = []serverCase{
 	{name: "304 to a request without validators", serve: func(w http.ResponseWriter, r *http.Request, s serving) {
 		w.WriteHeader(http.StatusNotModified)
 	}, failed: true, status: "304 Not Modified to a request that was not conditional"},
+	{name: "200 with an empty body", serve: func(w http.ResponseWriter, r *http.Request, s serving) {
+		w.Header().Set("Content-Type", "application/rss+xml")
+		w.WriteHeader(http.StatusOK)
+	}, failed: true, status: "not a feed: the body is empty"},
 	{name: "slow to answer", serve: func(w http.ResponseWriter, r *http.Request, s serving) {
 		select {
 		case <-r.Context().Done():

@@ -121,6 +121,9 @@ func addNote(f *Feed, note string) {
 
 func parseDecoded(body []byte, feedURL string) (*Feed, error) {
 	base, _ := url.Parse(feedURL)
+	if len(bytes.TrimSpace(body)) == 0 {
+		return nil, fmt.Errorf("parse feed: %w: the body is empty", ErrNotAFeed)
+	}
 	if c := firstByte(body); c == '{' || c == '[' {
 		return parseJSON(body, feedURL)
 	}
