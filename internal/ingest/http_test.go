@@ -199,6 +199,18 @@ var serverCases = []serverCase{
 		}
 		w.Write(out)
 	}, new: 3, status: "200 OK"},
+	{name: "HTML page naming its feed", serve: func(w http.ResponseWriter, r *http.Request, s serving) {
+		w.Header().Set("Content-Type", "text/html; charset=UTF-8")
+		fmt.Fprintf(w, `<!DOCTYPE html>
+<html lang="en-GB"><head><meta charset="UTF-8"><title>Harbour Ledger – News of the harbour town</title>
+<link rel="alternate" type="application/rss+xml" title="Harbour Ledger &raquo; Feed" href="%s/feed/" />
+<link rel="alternate" type="application/rss+xml" title="Harbour Ledger &raquo; Comments Feed" href="/comments/feed/" />
+</head><body><h1>Harbour Ledger</h1></body></html>`, s.base)
+	}, failed: true, status: `not a feed: an HTML page ("Harbour Ledger – News of the harbour town"), whose feed is {{BASE}}/feed/ (of 2 it names): list the source under that address`},
+	{name: "HTML error page", serve: func(w http.ResponseWriter, r *http.Request, s serving) {
+		w.Header().Set("Content-Type", "text/html")
+		w.Write([]byte("<html>\n<head><title>Error establishing a database connection</title></head>\n<body><h1>Error establishing a database connection</h1></body></html>"))
+	}, failed: true, status: `not a feed: an HTML page ("Error establishing a database connection") that names no feed`},
 	{name: "permanent after temporary redirect", serve: func(w http.ResponseWriter, r *http.Request, s serving) {
 		switch r.URL.Path {
 		case "/feed":

@@ -137,6 +137,9 @@ func parseDecoded(body []byte, feedURL string) (*Feed, error) {
 				return f, nil
 			}
 		}
+		if page := pageNotFeed(body, base); page != "" {
+			return nil, fmt.Errorf("parse feed: %w: %s", ErrNotAFeed, page)
+		}
 		return nil, fmt.Errorf("parse feed: %w: no RSS, RDF or Atom root element", ErrNotAFeed)
 	}
 	// The document as a whole, mended where the scan found it broken: a
