@@ -211,6 +211,23 @@ var serverCases = []serverCase{
 		w.Header().Set("Content-Type", "text/html")
 		w.Write([]byte("<html>\n<head><title>Error establishing a database connection</title></head>\n<body><h1>Error establishing a database connection</h1></body></html>"))
 	}, failed: true, status: `not a feed: an HTML page ("Error establishing a database connection") that names no feed`},
+	{name: "Cloudflare challenge", serve: func(w http.ResponseWriter, r *http.Request, s serving) {
+		w.Header().Set("Content-Type", "text/html; charset=UTF-8")
+		w.Header().Set("Server", "cloudflare")
+		w.Header().Set("Cf-Mitigated", "challenge")
+		w.WriteHeader(http.StatusForbidden)
+		w.Write([]byte(`<!DOCTYPE html><html lang="en-US"><head><title>Just a moment...</title></head><body><noscript>Enable JavaScript and cookies to continue</noscript><script src="/cdn-cgi/challenge-platform/h/g/orchestrate/chl_page/v1"></script></body></html>`))
+	}, failed: true, status: "403 Forbidden: blocked by the site's bot protection: Cloudflare's bot challenge"},
+	{name: "WAF page, 503", serve: func(w http.ResponseWriter, r *http.Request, s serving) {
+		w.Header().Set("Content-Type", "text/html")
+		w.Header().Set("Server", "cloudflare")
+		w.WriteHeader(http.StatusServiceUnavailable)
+		w.Write([]byte(`<!DOCTYPE html><html><head><title>Attention Required! | Cloudflare</title></head><body><h1>Sorry, you have been blocked</h1><span>Cloudflare Ray ID: 8a1b2c3d4e5f6a7b</span></body></html>`))
+	}, failed: true, status: "503 Service Unavailable: blocked by the site's bot protection: Cloudflare's firewall"},
+	{name: "bot check answered 200", serve: func(w http.ResponseWriter, r *http.Request, s serving) {
+		w.Header().Set("Content-Type", "text/html")
+		w.Write([]byte(`<html><head><title>Just a moment...</title><meta http-equiv="refresh" content="5"></head><body><div id="challenge-running">Checking your browser before accessing example.com.</div></body></html>`))
+	}, failed: true, status: "blocked by the site's bot protection: Cloudflare's bot challenge"},
 	{name: "permanent after temporary redirect", serve: func(w http.ResponseWriter, r *http.Request, s serving) {
 		switch r.URL.Path {
 		case "/feed":
@@ -392,5 +409,48 @@ func TestWhatServersSend(t *testing.T) {
 				c.check(t, h, feedURL)
 			}
 		})
+	}
+}
+
+// TestPagesBehindBotProtectionAreCountedAsSuch serves a feed whose
+// article pages are behind a bot challenge, answered 403 and 200: the
+// items are stored from the feed, and the pages counted as blocked, not
+// read (the challenge's title and picture are no article's).
+func TestPagesBehindBotProtectionAreCountedAsSuch(t *testing.T) {
+	const challenge = `<!DOCTYPE html><html lang="en-US"><head><title>Just a moment...</title><meta property="og:image" content="/cdn-cgi/images/trace.png"></head><body><noscript>Enable JavaScript and cookies to continue</noscript></body></html>`
+	var base string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch {
+		case r.URL.Path == "/feed":
+			w.Write(bytes.ReplaceAll([]byte(serverFeed), []byte("{{BASE}}"), []byte(base)))
+		case strings.HasPrefix(r.URL.Path, "/2026/11/harbour"):
+			w.Header().Set("Cf-Mitigated", "challenge")
+			w.WriteHeader(http.StatusForbidden)
+			w.Write([]byte(challenge))
+		case strings.HasPrefix(r.URL.Path, "/2026/11/ferry"):
+			w.Header().Set("Content-Type", "text/html; charset=UTF-8")
+			w.Write([]byte(challenge))
+		case strings.HasPrefix(r.URL.Path, "/2026/"):
+			w.Write([]byte(`<html><head><title>Lighthouse reopens after repairs</title></head><body><p>The tower is open.</p></body></html>`))
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+	defer srv.Close()
+	base = srv.URL
+	h := newHub(t, true, model.Source{URL: srv.URL + "/feed"})
+	in := h.ingester(testOptions())
+	defer in.Close()
+	sum, err := in.RunOnce(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.New != 3 || sum.Pages[pageBlocked] != 2 || sum.Pages[pageRead] != 1 {
+		t.Fatalf("summary %+v: want 3 new, 2 pages blocked and 1 read", sum)
+	}
+	for _, a := range h.news(t) {
+		if a.Title == "Just a moment..." {
+			t.Errorf("the challenge's title was taken for %s's", a.OriginalURL)
+		}
 	}
 }

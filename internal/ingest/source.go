@@ -321,6 +321,7 @@ const (
 	pageMedia       = "not read: the link is the item's media file"
 	pageNotHTML     = "not read: not a web page"
 	pageAggregator  = "not read: the aggregator's page, not the article's"
+	pageBlocked     = "not read: blocked by the site's bot protection"
 )
 
 // pageTypes are the media types of the article pages read: an item's link
@@ -359,6 +360,9 @@ func (r *round) page(ctx context.Context, c *candidate) string {
 	case errors.Is(err, fetcher.ErrUnwantedType):
 		in.log.Debug("page not read", "url", c.item.Link, "err", err)
 		return pageNotHTML
+	case errors.Is(err, fetcher.ErrBlocked):
+		in.log.Debug("page not read", "url", c.item.Link, "err", err)
+		return pageBlocked
 	case err != nil:
 		if !errors.Is(err, context.Canceled) {
 			in.log.Debug("page failed", "url", c.item.Link, "err", err)

@@ -122,18 +122,31 @@ type StatusError struct {
 	StatusCode int
 	Status     string
 	RetryAfter time.Duration // from the Retry-After header; 0 when absent
+	// Blocker names the bot protection that answered in the site's
+	// stead ("Cloudflare's bot challenge"); "" when the site did.
+	Blocker string
 }
 
 func (e *StatusError) Error() string {
-	if e.RetryAfter > 0 {
-		return fmt.Sprintf("%s: %s (retry after %s)", e.URL, e.Status, e.RetryAfter)
+	msg := fmt.Sprintf("%s: %s", e.URL, e.Status)
+	if e.Blocker != "" {
+		msg += fmt.Sprintf(": %v: %s", ErrBlocked, e.Blocker)
 	}
-	return fmt.Sprintf("%s: %s", e.URL, e.Status)
+	if e.RetryAfter > 0 {
+		msg += fmt.Sprintf(" (retry after %s)", e.RetryAfter)
+	}
+	return msg
 }
 
-// Temporary reports whether the status is worth retrying later.
+// Is makes an answer of a bot protection match ErrBlocked.
+func (e *StatusError) Is(target error) bool {
+	return target == ErrBlocked && e.Blocker != ""
+}
+
+// Temporary reports whether the status is worth retrying later: not a
+// bot protection's, which answers a retry as it did.
 func (e *StatusError) Temporary() bool {
-	return e.StatusCode == http.StatusTooManyRequests || e.StatusCode >= 500
+	return e.Blocker == "" && (e.StatusCode == http.StatusTooManyRequests || e.StatusCode >= 500)
 }
 
 // Request is one GET. ETag and LastModified make it conditional.
@@ -322,9 +335,12 @@ func (f *Fetcher) fetchOnce(ctx context.Context, req Request, use func(*Response
 		}
 		return out, nil
 	case resp.StatusCode < 200 || resp.StatusCode > 299:
-		io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10)) // lets the connection be reused
+		// The page's head says who answered; reading it lets the
+		// connection be reused too.
+		head, _ := f.readBody(resp, blockHead)
 		return nil, &StatusError{URL: req.URL, StatusCode: resp.StatusCode, Status: resp.Status,
-			RetryAfter: parseRetryAfter(resp.Header.Get("Retry-After"), time.Now())}
+			RetryAfter: parseRetryAfter(resp.Header.Get("Retry-After"), time.Now()),
+			Blocker:    blocker(resp.StatusCode, resp.Header, head)}
 	}
 	if mt, ok := wanted(req.Types, resp.Header.Get("Content-Type")); !ok {
 		// Closing the body unread drops the connection rather than
@@ -341,6 +357,9 @@ func (f *Fetcher) fetchOnce(ctx context.Context, req Request, use func(*Response
 	}
 	if err != nil {
 		return nil, f.wrapErr(ctx, req.URL, err)
+	}
+	if who := blocker(resp.StatusCode, resp.Header, body); who != "" {
+		return nil, fmt.Errorf("fetch %s: %w: %s", req.URL, ErrBlocked, who)
 	}
 	out.Body = body
 	if use != nil {
