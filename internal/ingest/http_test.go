@@ -228,6 +228,36 @@ var serverCases = []serverCase{
 		w.Header().Set("Content-Type", "text/html")
 		w.Write([]byte(`<html><head><title>Just a moment...</title><meta http-equiv="refresh" content="5"></head><body><div id="challenge-running">Checking your browser before accessing example.com.</div></body></html>`))
 	}, failed: true, status: "blocked by the site's bot protection: Cloudflare's bot challenge"},
+	{name: "moved permanently", serve: func(w http.ResponseWriter, r *http.Request, s serving) {
+		if r.URL.Path == "/feed" {
+			http.Redirect(w, r, "/new/feed.xml", http.StatusMovedPermanently)
+			return
+		}
+		w.Write(s.feed)
+	}, new: 3, status: "200 OK; moved permanently to {{BASE}}/new/feed.xml: list the source under that address"},
+	{name: "moved permanently, then unchanged", rounds: 2, serve: func(w http.ResponseWriter, r *http.Request, s serving) {
+		switch {
+		case r.URL.Path == "/feed":
+			http.Redirect(w, r, "/feed.xml", http.StatusMovedPermanently)
+		case r.Header.Get("If-None-Match") == `"v1"`:
+			w.WriteHeader(http.StatusNotModified)
+		default:
+			w.Header().Set("ETag", `"v1"`)
+			w.Write(s.feed)
+		}
+	}, new: 3, status: "304 Not Modified; moved permanently to {{BASE}}/feed.xml: list"},
+	{name: "permanent redirect, relative, two hops", serve: func(w http.ResponseWriter, r *http.Request, s serving) {
+		switch r.URL.Path {
+		case "/feed":
+			w.Header().Set("Location", "feed/")
+			w.WriteHeader(http.StatusPermanentRedirect)
+		case "/feed/":
+			w.Header().Set("Location", "../rss.xml")
+			w.WriteHeader(http.StatusMovedPermanently)
+		default:
+			w.Write(s.feed)
+		}
+	}, new: 3, status: "200 OK; moved permanently to {{BASE}}/rss.xml: list"},
 	{name: "permanent after temporary redirect", serve: func(w http.ResponseWriter, r *http.Request, s serving) {
 		switch r.URL.Path {
 		case "/feed":

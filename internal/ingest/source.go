@@ -46,10 +46,13 @@ func (r *round) source(ctx context.Context, j job) *result {
 		in.log.Warn("source failed", "url", j.src.URL, "errors", st.Errors, "err", err)
 		return res
 	}
+	if resp.Moved != "" {
+		in.log.Warn("source moved permanently", "url", j.src.URL, "to", resp.Moved)
+	}
 	if resp.NotModified {
 		res.notModified = true
 		st.ETag, st.LastModified = resp.ETag, resp.LastModified
-		policy.Success(st, r.began, now, resp.Status, policy.Interval(configured, st.Interval, nil, now))
+		policy.Success(st, r.began, now, resp.Status+moved(resp), policy.Interval(configured, st.Interval, nil, now))
 		return res
 	}
 	feed, err := parser.Parse(resp.Body, resp.Header.Get("Content-Type"), resp.URL)
@@ -102,7 +105,7 @@ func (r *round) source(ctx context.Context, j job) *result {
 	}
 	// Keep only what is needed while pages are read, not the feed's bytes
 	// or its parsed items.
-	status, head := resp.Status, feedHead{title: feed.Title, site: feed.SiteURL}
+	status, head := resp.Status+moved(resp), feedHead{title: feed.Title, site: feed.SiteURL}
 	resp, feed = nil, nil
 	finish := func() *result {
 		if res.report.Malformed != "" {
@@ -139,6 +142,17 @@ func (r *round) source(ctx context.Context, j job) *result {
 		r.results <- finish()
 	}()
 	return nil
+}
+
+// moved words, for a source's status, the address its feed was moved to
+// for good: the source is read there through its redirects, until it is
+// listed under it (followed unasked, a hijacked or misconfigured site's
+// redirect would take the source over).
+func moved(resp *fetcher.Response) string {
+	if resp.Moved == "" {
+		return ""
+	}
+	return "; moved permanently to " + resp.Moved + ": list the source under that address"
 }
 
 // note adds what to a feed's note of what was malformed.

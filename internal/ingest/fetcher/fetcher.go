@@ -183,6 +183,10 @@ type Response struct {
 	NotModified  bool
 	Cut          bool  // Body is the first MaxBodySize bytes of a longer one (see Request.Cut)
 	Short        error // what ended Body before its end (see Request.Cut); nil when it is whole
+	// Moved is the address the one asked was moved to for good: the end
+	// of the permanent redirects (301, 308) it led to first; "" when
+	// there were none. A redirect past a temporary one does not count.
+	Moved string
 }
 
 // Fetcher fetches documents politely and safely. It is safe for concurrent
@@ -316,6 +320,7 @@ func (f *Fetcher) fetchOnce(ctx context.Context, req Request, use func(*Response
 		Header:       resp.Header,
 		ETag:         resp.Header.Get("ETag"),
 		LastModified: resp.Header.Get("Last-Modified"),
+		Moved:        movedTo(resp.Request),
 	}
 	switch {
 	case resp.StatusCode == http.StatusNotModified && req.ETag == "" && req.LastModified == "":
@@ -377,6 +382,24 @@ func (f *Fetcher) withCookies() *http.Client {
 	c := *f.client
 	c.Jar, _ = cookiejar.New(&cookiejar.Options{PublicSuffixList: publicsuffix.List}) // never fails
 	return &c
+}
+
+// movedTo returns the address of the last request of the chain of
+// permanent redirects that began the chain ending in last; "" when the
+// first redirect was not permanent.
+func movedTo(last *http.Request) string {
+	var chain []*http.Request // from the first redirected request on
+	for r := last; r.Response != nil; r = r.Response.Request {
+		chain = append(chain, r)
+	}
+	moved := ""
+	for i := len(chain) - 1; i >= 0; i-- {
+		if c := chain[i].Response.StatusCode; c != http.StatusMovedPermanently && c != http.StatusPermanentRedirect {
+			break
+		}
+		moved = chain[i].URL.String()
+	}
+	return moved
 }
 
 // wanted tells whether a response with the Content-Type header ct is one
