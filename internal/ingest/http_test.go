@@ -299,6 +299,9 @@ var serverCases = []serverCase{
 	{name: "redirect loop", serve: func(w http.ResponseWriter, r *http.Request, s serving) {
 		http.Redirect(w, r, "/feed", http.StatusMovedPermanently)
 	}, failed: true, status: "redirects"},
+	{name: "gone", serve: func(w http.ResponseWriter, r *http.Request, s serving) {
+		http.Error(w, "Gone", http.StatusGone)
+	}, failed: true, status: "410 Gone: the feed was removed for good; paused until resumed", check: paused},
 	{name: "404 then back", rounds: 2, serve: func(w http.ResponseWriter, r *http.Request, s serving) {
 		if s.n == 1 {
 			http.NotFound(w, r)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"slices"
 	"strings"
 	"sync"
@@ -42,7 +43,12 @@ func (r *round) source(ctx context.Context, j job) *result {
 			return res
 		}
 		res.failed = true
+		gone := gone(err)
+		if gone {
+			err = fmt.Errorf("%w: the feed was removed for good; paused until resumed", err)
+		}
 		policy.Failure(st, now, err, fetcher.RetryAfter(err))
+		st.Paused = st.Paused || gone
 		in.log.Warn("source failed", "url", j.src.URL, "errors", st.Errors, "err", err)
 		return res
 	}
@@ -142,6 +148,15 @@ func (r *round) source(ctx context.Context, j job) *result {
 		r.results <- finish()
 	}()
 	return nil
+}
+
+// gone reports whether a fetch failed with 410 Gone: the server says the
+// feed was removed and will not come back, and asks readers to stop
+// (RSS readers since RSS Bandit and SimplePie pause such a feed), where
+// a 404 may be a mistake put right tomorrow.
+func gone(err error) bool {
+	var se *fetcher.StatusError
+	return errors.As(err, &se) && se.StatusCode == http.StatusGone
 }
 
 // moved words, for a source's status, the address its feed was moved to
