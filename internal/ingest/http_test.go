@@ -268,6 +268,21 @@ var serverCases = []serverCase{
 			w.Write(s.feed)
 		}
 	}, new: 3, status: "200 OK |"},
+	{name: "moved to an address that is not found", serve: func(w http.ResponseWriter, r *http.Request, s serving) {
+		if r.URL.Path == "/feed" {
+			http.Redirect(w, r, "/blog/feed/", http.StatusMovedPermanently)
+			return
+		}
+		http.NotFound(w, r)
+	}, failed: true, status: "/feed: 404 Not Found (at {{BASE}}/blog/feed/)"},
+	{name: "redirect to an address not in ASCII", serve: func(w http.ResponseWriter, r *http.Request, s serving) {
+		if r.URL.Path == "/feed" {
+			w.Header().Set("Location", "/flux/actualités.xml")
+			w.WriteHeader(http.StatusFound)
+			return
+		}
+		w.Write(s.feed)
+	}, new: 3, status: "200 OK"},
 	{name: "temporary redirect", serve: func(w http.ResponseWriter, r *http.Request, s serving) {
 		if r.URL.Path == "/feed" {
 			http.Redirect(w, r, "/today.xml", http.StatusFound)

@@ -118,7 +118,10 @@ var (
 
 // StatusError is an HTTP answer other than 2xx or 304.
 type StatusError struct {
-	URL        string
+	URL string
+	// At is the address that answered, when redirects led from URL to
+	// another: the error is that address's, not URL's.
+	At         string
 	StatusCode int
 	Status     string
 	RetryAfter time.Duration // from the Retry-After header; 0 when absent
@@ -129,6 +132,9 @@ type StatusError struct {
 
 func (e *StatusError) Error() string {
 	msg := fmt.Sprintf("%s: %s", e.URL, e.Status)
+	if e.At != "" {
+		msg += fmt.Sprintf(" (at %s)", e.At)
+	}
 	if e.Blocker != "" {
 		msg += fmt.Sprintf(": %v: %s", ErrBlocked, e.Blocker)
 	}
@@ -343,7 +349,7 @@ func (f *Fetcher) fetchOnce(ctx context.Context, req Request, use func(*Response
 		// The page's head says who answered; reading it lets the
 		// connection be reused too.
 		head, _ := f.readBody(resp, blockHead)
-		return nil, &StatusError{URL: req.URL, StatusCode: resp.StatusCode, Status: resp.Status,
+		return nil, &StatusError{URL: req.URL, At: redirectedTo(u.String(), out.URL), StatusCode: resp.StatusCode, Status: resp.Status,
 			RetryAfter: parseRetryAfter(resp.Header.Get("Retry-After"), time.Now()),
 			Blocker:    blocker(resp.StatusCode, resp.Header, head)}
 	}
@@ -371,6 +377,15 @@ func (f *Fetcher) fetchOnce(ctx context.Context, req Request, use func(*Response
 		use(out)
 	}
 	return out, nil
+}
+
+// redirectedTo returns final, the address a request for asked ended
+// at, when redirects led to another; "" otherwise.
+func redirectedTo(asked, final string) string {
+	if final == asked {
+		return ""
+	}
+	return final
 }
 
 // withCookies returns the client with a jar of its own: the cookies a
