@@ -502,3 +502,37 @@ func TestPagesBehindBotProtectionAreCountedAsSuch(t *testing.T) {
 		}
 	}
 }
+
+// TestHostAskingToWaitIsLeftAlone serves a feed whose first article page
+// answers 429 with a Retry-After of an hour: the other pages of the host
+// are not asked for in the round, and are counted as such.
+func TestHostAskingToWaitIsLeftAlone(t *testing.T) {
+	var base string
+	var pages atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch {
+		case r.URL.Path == "/feed":
+			w.Write(bytes.ReplaceAll([]byte(serverFeed), []byte("{{BASE}}"), []byte(base)))
+		case strings.HasPrefix(r.URL.Path, "/2026/"):
+			pages.Add(1)
+			w.Header().Set("Retry-After", "3600")
+			http.Error(w, "Too Many Requests", http.StatusTooManyRequests)
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+	defer srv.Close()
+	base = srv.URL
+	h := newHub(t, true, model.Source{URL: srv.URL + "/feed"})
+	opts := testOptions()
+	opts.Fetch.PerHostConcurrency = 1 // one page after the other
+	in := h.ingester(opts)
+	defer in.Close()
+	sum, err := in.RunOnce(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pages.Load() != 1 || sum.New != 3 || sum.Pages[pageFailed] != 1 || sum.Pages[pageHeldOff] != 2 {
+		t.Fatalf("%d pages asked for, summary %+v: want 1, and 2 left alone", pages.Load(), sum)
+	}
+}

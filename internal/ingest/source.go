@@ -351,6 +351,7 @@ const (
 	pageNotHTML     = "not read: not a web page"
 	pageAggregator  = "not read: the aggregator's page, not the article's"
 	pageBlocked     = "not read: blocked by the site's bot protection"
+	pageHeldOff     = "not read: its host asked to be left alone for a while (Retry-After)"
 )
 
 // pageTypes are the media types of the article pages read: an item's link
@@ -389,6 +390,9 @@ func (r *round) page(ctx context.Context, c *candidate) string {
 	case errors.Is(err, fetcher.ErrUnwantedType):
 		in.log.Debug("page not read", "url", c.item.Link, "err", err)
 		return pageNotHTML
+	case errors.As(err, new(*fetcher.HeldOffError)):
+		in.log.Debug("page not read", "url", c.item.Link, "err", err)
+		return pageHeldOff
 	case errors.Is(err, fetcher.ErrBlocked):
 		in.log.Debug("page not read", "url", c.item.Link, "err", err)
 		return pageBlocked

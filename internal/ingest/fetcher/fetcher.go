@@ -9,6 +9,7 @@ package fetcher
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"compress/flate"
 	"compress/gzip"
 	"compress/zlib"
@@ -155,6 +156,19 @@ func (e *StatusError) Temporary() bool {
 	return e.Blocker == "" && (e.StatusCode == http.StatusTooManyRequests || e.StatusCode >= 500)
 }
 
+// HeldOffError is a request not sent: its host answered an earlier one
+// with a Retry-After longer than a fetch waits, and is left alone until
+// then, as it asked, rather than asked for every other page of a round.
+type HeldOffError struct {
+	URL   string
+	Until time.Time
+	Wait  time.Duration // from the request's time to Until
+}
+
+func (e *HeldOffError) Error() string {
+	return fmt.Sprintf("%s: not asked: its host asked, by a Retry-After, to be left alone until %s", e.URL, e.Until.UTC().Format(time.RFC1123))
+}
+
 // Request is one GET. ETag and LastModified make it conditional.
 type Request struct {
 	URL          string
@@ -255,7 +269,8 @@ func (f *Fetcher) Close() { f.client.CloseIdleConnections() }
 // Fetch GETs req.URL, retrying 429 and 5xx answers up to Retries times.
 // It waits Retry-After when the server gives one, else an exponential
 // backoff; a wait longer than MaxRetryWait is not slept but returned in
-// the StatusError for the caller to schedule.
+// the StatusError for the caller to schedule, and the host is not asked
+// again until it is over (see HeldOffError).
 func (f *Fetcher) Fetch(ctx context.Context, req Request) (*Response, error) {
 	return f.FetchAndUse(ctx, req, nil)
 }
@@ -268,15 +283,19 @@ func (f *Fetcher) FetchAndUse(ctx context.Context, req Request, use func(*Respon
 	for attempt := 0; ; attempt++ {
 		resp, err := f.fetchOnce(ctx, req, use)
 		var se *StatusError
-		if err == nil || !errors.As(err, &se) || !se.Temporary() || attempt >= f.opts.Retries {
+		if err == nil || !errors.As(err, &se) || !se.Temporary() {
 			return resp, err
+		}
+		if se.RetryAfter > f.opts.MaxRetryWait {
+			f.hosts.holdOff(answeredBy(se), time.Now().Add(se.RetryAfter))
+			return nil, err
 		}
 		wait := se.RetryAfter
 		if wait <= 0 {
 			wait = f.opts.BaseBackoff << attempt
 		}
-		if wait > f.opts.MaxRetryWait {
-			return nil, err
+		if attempt >= f.opts.Retries || wait > f.opts.MaxRetryWait {
+			return resp, err
 		}
 		t := time.NewTimer(wait)
 		select {
@@ -295,6 +314,10 @@ func (f *Fetcher) fetchOnce(ctx context.Context, req Request, use func(*Response
 	}
 	if u.Scheme != "http" && u.Scheme != "https" {
 		return nil, fmt.Errorf("fetch %s: %w %q", req.URL, ErrUnsupportedScheme, u.Scheme)
+	}
+	now := time.Now()
+	if until := f.hosts.heldOff(u.Host, now); !until.IsZero() {
+		return nil, &HeldOffError{URL: req.URL, Until: until, Wait: until.Sub(now).Round(time.Second)}
 	}
 	ctx, cancel := context.WithTimeout(ctx, f.opts.Timeout)
 	defer cancel()
@@ -350,7 +373,7 @@ func (f *Fetcher) fetchOnce(ctx context.Context, req Request, use func(*Response
 		// connection be reused too.
 		head, _ := f.readBody(resp, blockHead)
 		return nil, &StatusError{URL: req.URL, At: redirectedTo(u.String(), out.URL), StatusCode: resp.StatusCode, Status: resp.Status,
-			RetryAfter: parseRetryAfter(resp.Header.Get("Retry-After"), time.Now()),
+			RetryAfter: parseRetryAfter(resp.Header.Get("Retry-After"), now),
 			Blocker:    blocker(resp.StatusCode, resp.Header, head)}
 	}
 	if mt, ok := wanted(req.Types, resp.Header.Get("Content-Type")); !ok {
@@ -377,6 +400,15 @@ func (f *Fetcher) fetchOnce(ctx context.Context, req Request, use func(*Response
 		use(out)
 	}
 	return out, nil
+}
+
+// answeredBy returns the host (with its port) that answered with se.
+func answeredBy(se *StatusError) string {
+	u, err := url.Parse(cmp.Or(se.At, se.URL))
+	if err != nil {
+		return ""
+	}
+	return u.Host
 }
 
 // redirectedTo returns final, the address a request for asked ended
@@ -601,11 +633,15 @@ func parseRetryAfter(v string, now time.Time) time.Duration {
 }
 
 // RetryAfter returns the wait a fetch error asks for: the server's
-// Retry-After, or 0.
+// Retry-After, what is left of an earlier one of its host, or 0.
 func RetryAfter(err error) time.Duration {
 	var se *StatusError
 	if errors.As(err, &se) {
 		return se.RetryAfter
+	}
+	var he *HeldOffError
+	if errors.As(err, &he) {
+		return he.Wait
 	}
 	return 0
 }
