@@ -141,7 +141,7 @@ var serverCases = []serverCase{
 	}, new: 2, status: "the body ended early (unexpected EOF)", check: noValidators},
 	{name: "Content-Length shorter than the body", serve: func(w http.ResponseWriter, r *http.Request, s serving) {
 		cut := bytes.Index(s.feed, []byte("<item>\n\t\t<title>Lighthouse"))
-		hijack(w, fmt.Sprintf("HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\nContent-Length: %d\r\n\r\n%s", cut+20, s.feed))
+		hijack(w, fmt.Sprintf("HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\nContent-Length: %d\r\nConnection: close\r\n\r\n%s", cut+20, s.feed))
 	}, new: 2, status: "malformed"},
 	{name: "HTTP/1.0 without a length", serve: func(w http.ResponseWriter, r *http.Request, s serving) {
 		hijack(w, "HTTP/1.0 200 OK\r\nContent-Type: text/xml\r\n\r\n"+string(s.feed))
@@ -227,7 +227,7 @@ var serverCases = []serverCase{
 	{name: "bot check answered 200", serve: func(w http.ResponseWriter, r *http.Request, s serving) {
 		w.Header().Set("Content-Type", "text/html")
 		w.Write([]byte(`<html><head><title>Just a moment...</title><meta http-equiv="refresh" content="5"></head><body><div id="challenge-running">Checking your browser before accessing example.com.</div></body></html>`))
-	}, failed: true, status: "blocked by the site's bot protection: Cloudflare's bot challenge"},
+	}, failed: true, status: "blocked by the site's bot protection: a bot challenge"},
 	{name: "moved permanently", serve: func(w http.ResponseWriter, r *http.Request, s serving) {
 		if r.URL.Path == "/feed" {
 			http.Redirect(w, r, "/new/feed.xml", http.StatusMovedPermanently)
@@ -465,7 +465,7 @@ func TestWhatServersSend(t *testing.T) {
 // items are stored from the feed, and the pages counted as blocked, not
 // read (the challenge's title and picture are no article's).
 func TestPagesBehindBotProtectionAreCountedAsSuch(t *testing.T) {
-	const challenge = `<!DOCTYPE html><html lang="en-US"><head><title>Just a moment...</title><meta property="og:image" content="/cdn-cgi/images/trace.png"></head><body><noscript>Enable JavaScript and cookies to continue</noscript></body></html>`
+	const challenge = `<!DOCTYPE html><html lang="en-US"><head><title>Just a moment...</title><meta property="og:image" content="/cdn-cgi/images/trace.png"></head><body><noscript>Enable JavaScript and cookies to continue</noscript><script>(function(){window._cf_chl_opt={cType:'managed',cRay:'8e1f2a3b4c5d6e7f'};}());</script></body></html>`
 	var base string
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch {

@@ -32,16 +32,20 @@ type blockMark struct {
 // blockMarks are the marks of the bot protections feed readers meet
 // most, as FreshRSS, Nextcloud News and the W3C's feed validator report
 // them: Cloudflare's challenge (whose answers have carried
-// "cf-mitigated: challenge" since 2023, and before that a page "Checking
-// your browser") and its firewall's block page ("Attention Required!"),
+// "cf-mitigated: challenge" since 2023, whose page sets its options in
+// window._cf_chl_opt, and before that a page "Checking your browser"
+// that posted to chk_jschl; its title, "Just a moment...", is an
+// article's too) and its firewall's block page ("Attention Required!"),
 // Vercel's and AWS WAF's challenges, Sucuri's, Imperva's (Incapsula's)
 // and Akamai's firewalls, and DDoS-Guard's check.
 var blockMarks = []blockMark{
 	{header: "Cf-Mitigated", value: "challenge", sure: true, who: "Cloudflare's bot challenge"},
 	{header: "X-Vercel-Mitigated", sure: true, who: "Vercel's bot challenge"},
 	{header: "X-Amzn-Waf-Action", sure: true, who: "AWS WAF's bot challenge"},
-	{body: "<title>just a moment...</title>", sure: true, who: "Cloudflare's bot challenge"},
+	{body: "window._cf_chl_opt", sure: true, who: "Cloudflare's bot challenge"},
+	{body: "/cdn-cgi/l/chk_jschl", sure: true, who: "Cloudflare's bot challenge"},
 	{body: "checking your browser before accessing", sure: true, who: "a bot challenge"},
+	{body: "<title>just a moment...</title>", who: "Cloudflare's bot challenge"},
 	{body: "sucuri website firewall", sure: true, who: "Sucuri's firewall"},
 	{body: "incapsula incident id", sure: true, who: "Imperva's firewall (Incapsula)"},
 	{body: "/cdn-cgi/challenge-platform/", who: "Cloudflare's bot challenge"},

@@ -21,6 +21,8 @@ func TestFetchNamesBotProtections(t *testing.T) {
 		// A page of the site's own that Cloudflare's script is put into,
 		// and an article quoting a block page.
 		ownPage = `<!DOCTYPE html><html><head><title>Council passes the harbour budget</title></head><body><p>Visitors saw "Sorry, you have been blocked" and a Cloudflare Ray ID.</p><script src="/cdn-cgi/challenge-platform/scripts/jsd/main.js"></script></body></html>`
+		// An article of the site's own so titled.
+		article = `<!DOCTYPE html><html><head><title>Just a moment...</title></head><body><p>A short story of waiting.</p></body></html>`
 		feed    = `<?xml version="1.0"?><rss version="2.0"><channel><title>Waiting</title><item><title>Just a moment...</title></item></channel></rss>`
 	)
 	cases := []struct {
@@ -39,6 +41,7 @@ func TestFetchNamesBotProtections(t *testing.T) {
 		{"Incapsula", 200, nil, incapsula, "Imperva's firewall (Incapsula)"},
 		{"Akamai", 403, map[string]string{"Server": "AkamaiGHost"}, `<HTML><HEAD><TITLE>Access Denied</TITLE></HEAD><BODY>Reference #18.1234abcd</BODY></HTML>`, "Akamai's firewall"},
 		{"the site's page with Cloudflare's script", 200, map[string]string{"Server": "cloudflare"}, ownPage, ""},
+		{"an article so titled", 200, map[string]string{"Content-Type": "text/html"}, article, ""},
 		{"a feed item so titled", 200, map[string]string{"Content-Type": "text/html"}, feed, ""},
 		{"a 404 through Cloudflare", 404, map[string]string{"Server": "cloudflare"}, `<html><head><title>Attention Required! | Cloudflare</title></head></html>`, ""},
 	}
