@@ -157,8 +157,10 @@ func (e *StatusError) Temporary() bool {
 }
 
 // HeldOffError is a request not sent: its host answered an earlier one
-// with a Retry-After longer than a fetch waits, and is left alone until
-// then, as it asked, rather than asked for every other page of a round.
+// 429 Too Many Requests with a Retry-After longer than a fetch waits, and
+// is left alone until then, as it asked, rather than asked for every
+// other page of a round. (A 503's Retry-After may be one feed's alone, as
+// one route of an RSSHub is down: it delays that source only.)
 type HeldOffError struct {
 	URL   string
 	Until time.Time
@@ -269,8 +271,8 @@ func (f *Fetcher) Close() { f.client.CloseIdleConnections() }
 // Fetch GETs req.URL, retrying 429 and 5xx answers up to Retries times.
 // It waits Retry-After when the server gives one, else an exponential
 // backoff; a wait longer than MaxRetryWait is not slept but returned in
-// the StatusError for the caller to schedule, and the host is not asked
-// again until it is over (see HeldOffError).
+// the StatusError for the caller to schedule, and after a 429 the host
+// is not asked again until it is over (see HeldOffError).
 func (f *Fetcher) Fetch(ctx context.Context, req Request) (*Response, error) {
 	return f.FetchAndUse(ctx, req, nil)
 }
@@ -287,7 +289,9 @@ func (f *Fetcher) FetchAndUse(ctx context.Context, req Request, use func(*Respon
 			return resp, err
 		}
 		if se.RetryAfter > f.opts.MaxRetryWait {
-			f.hosts.holdOff(answeredBy(se), time.Now().Add(se.RetryAfter))
+			if se.StatusCode == http.StatusTooManyRequests {
+				f.hosts.holdOff(answeredBy(se), time.Now().Add(se.RetryAfter))
+			}
 			return nil, err
 		}
 		wait := se.RetryAfter

@@ -432,6 +432,29 @@ func TestFetchReturnsLongRetryAfterWithoutSleepingAndHoldsOff(t *testing.T) {
 	}
 }
 
+// A 503's Retry-After delays what was asked, not the host's other
+// addresses: one route of a server of many feeds may be down alone.
+func TestFetchDoesNotHoldOffAHostAfterA503(t *testing.T) {
+	var calls atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		calls.Add(1)
+		if r.URL.Path == "/down" {
+			w.Header().Set("Retry-After", "120")
+			http.Error(w, "route down", http.StatusServiceUnavailable)
+			return
+		}
+		w.Write([]byte("feed"))
+	}))
+	defer srv.Close()
+	f := New(testOptions())
+	if _, err := f.Fetch(context.Background(), Request{URL: srv.URL + "/down"}); RetryAfter(err) != 120*time.Second {
+		t.Fatalf("err = %v", err)
+	}
+	if resp, err := f.Fetch(context.Background(), Request{URL: srv.URL + "/up"}); err != nil || string(resp.Body) != "feed" || calls.Load() != 2 {
+		t.Fatalf("got %v after %d calls, want the other route read", err, calls.Load())
+	}
+}
+
 func TestParseRetryAfter(t *testing.T) {
 	now := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 	tests := []struct {
