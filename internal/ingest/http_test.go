@@ -376,6 +376,14 @@ var serverCases = []serverCase{
 		w.Header().Set("Content-Type", "application/rss+xml")
 		w.WriteHeader(http.StatusOK)
 	}, failed: true, status: "not a feed: the body is empty"},
+	{name: "over the size cap, no item whole before it", serve: func(w http.ResponseWriter, r *http.Request, s serving) {
+		w.Write(s.feed[:bytes.Index(s.feed, []byte("<description>"))+13])
+		w.Write(bytes.Repeat([]byte("Words of a very long entry. "), 12000))
+	}, failed: true, status: "body exceeds the size cap (262144 bytes) and holds no whole item before it"},
+	{name: "asks for a login", serve: func(w http.ResponseWriter, r *http.Request, s serving) {
+		w.Header().Set("WWW-Authenticate", `Basic realm="Members"`)
+		http.Error(w, "Unauthorized", http.StatusUnauthorized)
+	}, failed: true, status: "401 Unauthorized"},
 	{name: "slow to answer", serve: func(w http.ResponseWriter, r *http.Request, s serving) {
 		select {
 		case <-r.Context().Done():
