@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"net/http"
 	"net/url"
 	"slices"
 	"strings"
@@ -44,21 +45,33 @@ func (r *round) source(ctx context.Context, j job) *result {
 			return res
 		}
 		res.failed = true
+		gone := gone(err)
+		if gone {
+			err = fmt.Errorf("%w: the feed was removed for good; paused until resumed", err)
+		}
 		policy.Failure(st, now, err, fetcher.RetryAfter(err))
+		st.Paused = st.Paused || gone
 		in.log.Warn("source failed", "url", j.src.URL, "errors", st.Errors, "err", err)
 		return res
+	}
+	if resp.Moved != "" {
+		in.log.Warn("source moved permanently", "url", j.src.URL, "to", resp.Moved)
 	}
 	if resp.NotModified {
 		res.notModified = true
 		st.ETag, st.LastModified = resp.ETag, resp.LastModified
-		policy.Success(st, r.began, now, resp.Status, policy.Interval(configured, st.Interval, nil, now))
+		policy.Success(st, r.began, now, resp.Status+moved(resp), policy.Interval(configured, st.Interval, nil, now))
 		return res
 	}
 	feed, err := parser.Parse(resp.Body, resp.Header.Get("Content-Type"), resp.URL)
-	if resp.Cut && (err != nil || len(feed.Items)+len(feed.Unreadable) == 0) {
+	whole := err == nil && len(feed.Items)+len(feed.Unreadable) > 0
+	switch {
+	case resp.Cut && !whole:
 		// Nothing whole before the cap: an endless or padded body, which
 		// fails as one over the cap does, and is fetched less often.
 		err = fmt.Errorf("%w (%d bytes) and holds no whole item before it", fetcher.ErrTooLarge, len(resp.Body))
+	case resp.Short != nil && !whole:
+		err = fmt.Errorf("the body ended early (%w) after %d bytes, with no whole item before", resp.Short, len(resp.Body))
 	}
 	if err != nil {
 		res.failed = true
@@ -68,11 +81,13 @@ func (r *round) source(ctx context.Context, j job) *result {
 		in.log.Warn("source failed", "url", j.src.URL, "errors", st.Errors, "err", err)
 		return res
 	}
-	if resp.Cut {
-		// Its complete items are read; those after the cap are not
-		// known, so not counted either: the source says why.
-		cut := fmt.Sprintf("longer than the size cap (%d bytes): read up to it, the items after it are not read", len(resp.Body))
-		feed.Malformed = strings.TrimPrefix(feed.Malformed+"; "+cut, "; ")
+	// Its complete items are read; those after the cap or the end are
+	// not known, so not counted either: the source says why.
+	switch {
+	case resp.Cut:
+		feed.Malformed = note(feed.Malformed, fmt.Sprintf("longer than the size cap (%d bytes): read up to it, the items after it are not read", len(resp.Body)))
+	case resp.Short != nil:
+		feed.Malformed = note(feed.Malformed, fmt.Sprintf("the body ended early (%v) after %d bytes: read up to there, the items after it are not read", resp.Short, len(resp.Body)))
 	}
 	res.fetched = true
 	res.report.Items = len(feed.Items) + len(feed.Unreadable)
@@ -92,9 +107,13 @@ func (r *round) source(ctx context.Context, j job) *result {
 		return res
 	}
 	st.ETag, st.LastModified = resp.ETag, resp.LastModified
+	if resp.Short != nil {
+		// A 304 would leave the rest unread until the feed changes.
+		st.ETag, st.LastModified = "", ""
+	}
 	// Keep only what is needed while pages are read, not the feed's bytes
 	// or its parsed items.
-	status, head := resp.Status, feedHead{title: feed.Title, site: feed.SiteURL}
+	status, head := resp.Status+moved(resp), feedHead{title: feed.Title, site: feed.SiteURL}
 	resp, feed = nil, nil
 	finish := func() *result {
 		if res.report.Malformed != "" {
@@ -131,6 +150,31 @@ func (r *round) source(ctx context.Context, j job) *result {
 		r.results <- finish()
 	}()
 	return nil
+}
+
+// gone reports whether a fetch failed with 410 Gone: the server says the
+// feed was removed and will not come back, and asks readers to stop
+// (RSS readers since RSS Bandit and SimplePie pause such a feed), where
+// a 404 may be a mistake put right tomorrow.
+func gone(err error) bool {
+	var se *fetcher.StatusError
+	return errors.As(err, &se) && se.StatusCode == http.StatusGone
+}
+
+// moved words, for a source's status, the address its feed was moved to
+// for good: the source is read there through its redirects, until it is
+// listed under it (followed unasked, a hijacked or misconfigured site's
+// redirect would take the source over).
+func moved(resp *fetcher.Response) string {
+	if resp.Moved == "" {
+		return ""
+	}
+	return "; moved permanently to " + resp.Moved + ": list the source under that address"
+}
+
+// note adds what to a feed's note of what was malformed.
+func note(malformed, what string) string {
+	return strings.TrimPrefix(malformed+"; "+what, "; ")
 }
 
 // candidate is a feed item not seen before.
@@ -355,6 +399,8 @@ const (
 	pageMedia       = "not read: the link is the item's media file"
 	pageNotHTML     = "not read: not a web page"
 	pageAggregator  = "not read: the aggregator's page, not the article's"
+	pageBlocked     = "not read: blocked by the site's bot protection"
+	pageHeldOff     = "not read: its host asked to be left alone for a while (Retry-After)"
 )
 
 // pageTypes are the media types of the article pages read: an item's link
@@ -399,6 +445,12 @@ func (r *round) page(ctx context.Context, c *candidate) string {
 	case errors.Is(err, fetcher.ErrUnwantedType):
 		in.log.Debug("page not read", "url", c.item.Link, "err", err)
 		return pageNotHTML
+	case errors.As(err, new(*fetcher.HeldOffError)):
+		in.log.Debug("page not read", "url", c.item.Link, "err", err)
+		return pageHeldOff
+	case errors.Is(err, fetcher.ErrBlocked):
+		in.log.Debug("page not read", "url", c.item.Link, "err", err)
+		return pageBlocked
 	case err != nil:
 		if !errors.Is(err, context.Canceled) {
 			in.log.Debug("page failed", "url", c.item.Link, "err", err)

@@ -9,6 +9,7 @@ package fetcher
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"compress/flate"
 	"compress/gzip"
 	"compress/zlib"
@@ -18,11 +19,14 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"net/http/cookiejar"
 	"net/url"
 	"strconv"
 	"strings"
 	"syscall"
 	"time"
+
+	"golang.org/x/net/publicsuffix"
 
 	"newshub/internal/ingest/guard"
 )
@@ -115,22 +119,56 @@ var (
 
 // StatusError is an HTTP answer other than 2xx or 304.
 type StatusError struct {
-	URL        string
+	URL string
+	// At is the address that answered, when redirects led from URL to
+	// another: the error is that address's, not URL's.
+	At         string
 	StatusCode int
 	Status     string
 	RetryAfter time.Duration // from the Retry-After header; 0 when absent
+	// Blocker names the bot protection that answered in the site's
+	// stead ("Cloudflare's bot challenge"); "" when the site did.
+	Blocker string
 }
 
 func (e *StatusError) Error() string {
-	if e.RetryAfter > 0 {
-		return fmt.Sprintf("%s: %s (retry after %s)", e.URL, e.Status, e.RetryAfter)
+	msg := fmt.Sprintf("%s: %s", e.URL, e.Status)
+	if e.At != "" {
+		msg += fmt.Sprintf(" (at %s)", e.At)
 	}
-	return fmt.Sprintf("%s: %s", e.URL, e.Status)
+	if e.Blocker != "" {
+		msg += fmt.Sprintf(": %v: %s", ErrBlocked, e.Blocker)
+	}
+	if e.RetryAfter > 0 {
+		msg += fmt.Sprintf(" (retry after %s)", e.RetryAfter)
+	}
+	return msg
 }
 
-// Temporary reports whether the status is worth retrying later.
+// Is makes an answer of a bot protection match ErrBlocked.
+func (e *StatusError) Is(target error) bool {
+	return target == ErrBlocked && e.Blocker != ""
+}
+
+// Temporary reports whether the status is worth retrying later: not a
+// bot protection's, which answers a retry as it did.
 func (e *StatusError) Temporary() bool {
-	return e.StatusCode == http.StatusTooManyRequests || e.StatusCode >= 500
+	return e.Blocker == "" && (e.StatusCode == http.StatusTooManyRequests || e.StatusCode >= 500)
+}
+
+// HeldOffError is a request not sent: its host answered an earlier one
+// 429 Too Many Requests with a Retry-After longer than a fetch waits, and
+// is left alone until then, as it asked, rather than asked for every
+// other page of a round. (A 503's Retry-After may be one feed's alone, as
+// one route of an RSSHub is down: it delays that source only.)
+type HeldOffError struct {
+	URL   string
+	Until time.Time
+	Wait  time.Duration // from the request's time to Until
+}
+
+func (e *HeldOffError) Error() string {
+	return fmt.Sprintf("%s: not asked: its host asked, by a Retry-After, to be left alone until %s", e.URL, e.Until.UTC().Format(time.RFC1123))
 }
 
 // Request is one GET. ETag and LastModified make it conditional.
@@ -146,8 +184,11 @@ type Request struct {
 	// declares no type is read.
 	Types []string
 	// Cut has a body longer than MaxBodySize cut at it rather than
-	// refused (Response.Cut says so): a feed is read from its start, so
-	// one larger than the cap still gives the items that fit.
+	// refused (Response.Cut says so), and a body the server ended early
+	// (its connection closed before the length it gave, a broken chunk,
+	// compressed data cut off) returned up to where it ended
+	// (Response.Short says so): a feed is read from its start, so either
+	// still gives the items it holds whole.
 	Cut bool
 }
 
@@ -162,7 +203,12 @@ type Response struct {
 	ETag         string
 	LastModified string
 	NotModified  bool
-	Cut          bool // Body is the first MaxBodySize bytes of a longer one (see Request.Cut)
+	Cut          bool  // Body is the first MaxBodySize bytes of a longer one (see Request.Cut)
+	Short        error // what ended Body before its end (see Request.Cut); nil when it is whole
+	// Moved is the address the one asked was moved to for good: the end
+	// of the permanent redirects (301, 308) it led to first; "" when
+	// there were none. A redirect past a temporary one does not count.
+	Moved string
 }
 
 // Fetcher fetches documents politely and safely. It is safe for concurrent
@@ -225,7 +271,8 @@ func (f *Fetcher) Close() { f.client.CloseIdleConnections() }
 // Fetch GETs req.URL, retrying 429 and 5xx answers up to Retries times.
 // It waits Retry-After when the server gives one, else an exponential
 // backoff; a wait longer than MaxRetryWait is not slept but returned in
-// the StatusError for the caller to schedule.
+// the StatusError for the caller to schedule, and after a 429 the host
+// is not asked again until it is over (see HeldOffError).
 func (f *Fetcher) Fetch(ctx context.Context, req Request) (*Response, error) {
 	return f.FetchAndUse(ctx, req, nil)
 }
@@ -238,15 +285,21 @@ func (f *Fetcher) FetchAndUse(ctx context.Context, req Request, use func(*Respon
 	for attempt := 0; ; attempt++ {
 		resp, err := f.fetchOnce(ctx, req, use)
 		var se *StatusError
-		if err == nil || !errors.As(err, &se) || !se.Temporary() || attempt >= f.opts.Retries {
+		if err == nil || !errors.As(err, &se) || !se.Temporary() {
 			return resp, err
+		}
+		if se.RetryAfter > f.opts.MaxRetryWait {
+			if se.StatusCode == http.StatusTooManyRequests {
+				f.hosts.holdOff(answeredBy(se), time.Now().Add(se.RetryAfter))
+			}
+			return nil, err
 		}
 		wait := se.RetryAfter
 		if wait <= 0 {
 			wait = f.opts.BaseBackoff << attempt
 		}
-		if wait > f.opts.MaxRetryWait {
-			return nil, err
+		if attempt >= f.opts.Retries || wait > f.opts.MaxRetryWait {
+			return resp, err
 		}
 		t := time.NewTimer(wait)
 		select {
@@ -266,6 +319,10 @@ func (f *Fetcher) fetchOnce(ctx context.Context, req Request, use func(*Response
 	if u.Scheme != "http" && u.Scheme != "https" {
 		return nil, fmt.Errorf("fetch %s: %w %q", req.URL, ErrUnsupportedScheme, u.Scheme)
 	}
+	now := time.Now()
+	if until := f.hosts.heldOff(u.Host, now); !until.IsZero() {
+		return nil, &HeldOffError{URL: req.URL, Until: until, Wait: until.Sub(now).Round(time.Second)}
+	}
 	ctx, cancel := context.WithTimeout(ctx, f.opts.Timeout)
 	defer cancel()
 	hreq, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
@@ -283,7 +340,7 @@ func (f *Fetcher) fetchOnce(ctx context.Context, req Request, use func(*Response
 	if req.LastModified != "" {
 		hreq.Header.Set("If-Modified-Since", req.LastModified)
 	}
-	resp, err := f.client.Do(hreq)
+	resp, err := f.withCookies().Do(hreq)
 	if err != nil {
 		return nil, f.wrapErr(ctx, req.URL, err)
 	}
@@ -296,8 +353,13 @@ func (f *Fetcher) fetchOnce(ctx context.Context, req Request, use func(*Response
 		Header:       resp.Header,
 		ETag:         resp.Header.Get("ETag"),
 		LastModified: resp.Header.Get("Last-Modified"),
+		Moved:        movedTo(resp.Request),
 	}
 	switch {
+	case resp.StatusCode == http.StatusNotModified && req.ETag == "" && req.LastModified == "":
+		// Nothing was asked to be compared: a cache answering for another
+		// client. Taken as "unchanged", the source would never be read.
+		return nil, &StatusError{URL: req.URL, StatusCode: resp.StatusCode, Status: resp.Status + " to a request that was not conditional"}
 	case resp.StatusCode == http.StatusNotModified:
 		out.NotModified = true
 		if out.ETag == "" {
@@ -311,27 +373,84 @@ func (f *Fetcher) fetchOnce(ctx context.Context, req Request, use func(*Response
 		}
 		return out, nil
 	case resp.StatusCode < 200 || resp.StatusCode > 299:
-		io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10)) // lets the connection be reused
-		return nil, &StatusError{URL: req.URL, StatusCode: resp.StatusCode, Status: resp.Status,
-			RetryAfter: parseRetryAfter(resp.Header.Get("Retry-After"), time.Now())}
+		// The page's head says who answered; reading it lets the
+		// connection be reused too.
+		head, _ := f.readBody(resp, blockHead)
+		return nil, &StatusError{URL: req.URL, At: redirectedTo(u.String(), out.URL), StatusCode: resp.StatusCode, Status: resp.Status,
+			RetryAfter: parseRetryAfter(resp.Header.Get("Retry-After"), now),
+			Blocker:    blocker(resp.StatusCode, resp.Header, head)}
 	}
 	if mt, ok := wanted(req.Types, resp.Header.Get("Content-Type")); !ok {
 		// Closing the body unread drops the connection rather than
 		// downloading a large file to reuse it.
 		return nil, fmt.Errorf("fetch %s: %w (%s)", req.URL, ErrUnwantedType, mt)
 	}
-	body, err := f.readBody(resp)
-	if errors.Is(err, ErrTooLarge) && req.Cut && len(body) > 0 {
+	body, err := f.readBody(resp, f.opts.MaxBodySize)
+	switch {
+	case err == nil || !req.Cut || len(body) == 0 || ctx.Err() != nil:
+	case errors.Is(err, ErrTooLarge):
 		out.Cut, err = true, nil
+	default:
+		out.Short, err = err, nil
 	}
 	if err != nil {
 		return nil, f.wrapErr(ctx, req.URL, err)
+	}
+	if who := blocker(resp.StatusCode, resp.Header, body); who != "" {
+		return nil, fmt.Errorf("fetch %s: %w: %s", req.URL, ErrBlocked, who)
 	}
 	out.Body = body
 	if use != nil {
 		use(out)
 	}
 	return out, nil
+}
+
+// answeredBy returns the host (with its port) that answered with se.
+func answeredBy(se *StatusError) string {
+	u, err := url.Parse(cmp.Or(se.At, se.URL))
+	if err != nil {
+		return ""
+	}
+	return u.Host
+}
+
+// redirectedTo returns final, the address a request for asked ended
+// at, when redirects led to another; "" otherwise.
+func redirectedTo(asked, final string) string {
+	if final == asked {
+		return ""
+	}
+	return final
+}
+
+// withCookies returns the client with a jar of its own: the cookies a
+// site sets on the way are sent back on the redirects of the same fetch
+// (a "cookie wall" that sets one and redirects to the page asked, which
+// without it redirects again and again), and forgotten with it, so no
+// site follows the hub from one fetch to the next.
+func (f *Fetcher) withCookies() *http.Client {
+	c := *f.client
+	c.Jar, _ = cookiejar.New(&cookiejar.Options{PublicSuffixList: publicsuffix.List}) // never fails
+	return &c
+}
+
+// movedTo returns the address of the last request of the chain of
+// permanent redirects that began the chain ending in last; "" when the
+// first redirect was not permanent.
+func movedTo(last *http.Request) string {
+	var chain []*http.Request // from the first redirected request on
+	for r := last; r.Response != nil; r = r.Response.Request {
+		chain = append(chain, r)
+	}
+	moved := ""
+	for i := len(chain) - 1; i >= 0; i-- {
+		if c := chain[i].Response.StatusCode; c != http.StatusMovedPermanently && c != http.StatusPermanentRedirect {
+			break
+		}
+		moved = chain[i].URL.String()
+	}
+	return moved
 }
 
 // wanted tells whether a response with the Content-Type header ct is one
@@ -362,12 +481,12 @@ func (f *Fetcher) wrapErr(ctx context.Context, u string, err error) error {
 }
 
 // readBody reads the body, decompressing it, with both the transferred and
-// the decompressed size capped: a small gzip bomb cannot expand past it.
-func (f *Fetcher) readBody(resp *http.Response) ([]byte, error) {
-	max := f.opts.MaxBodySize
+// the decompressed size capped at max: a small gzip bomb cannot expand
+// past it.
+func (f *Fetcher) readBody(resp *http.Response, max int64) ([]byte, error) {
 	raw := http.MaxBytesReader(nil, resp.Body, max)
 	var r io.Reader = raw
-	switch strings.ToLower(strings.TrimSpace(resp.Header.Get("Content-Encoding"))) {
+	switch outerCoding(resp.Header.Get("Content-Encoding")) {
 	case "", "identity":
 	case "gzip", "x-gzip":
 		br := bufio.NewReader(raw)
@@ -398,6 +517,13 @@ func (f *Fetcher) readBody(resp *http.Response) ([]byte, error) {
 	default:
 		// A label no client asked for ("UTF-8", "none", "binary"): servers
 		// that send it send the body as it is, and readers take it so.
+		// A body that is no text is in an encoding unknown here: its
+		// bytes read as they are would be taken for a broken document.
+		br := bufio.NewReader(raw)
+		if head, _ := br.Peek(512); http.DetectContentType(head) == "application/octet-stream" {
+			return nil, fmt.Errorf("unsupported Content-Encoding %q: the body is no text", resp.Header.Get("Content-Encoding"))
+		}
+		r = br
 	}
 	what := "body"
 	if _, plain := r.(*bufio.Reader); r != raw && !plain {
@@ -414,6 +540,16 @@ func (f *Fetcher) readBody(resp *http.Response) ([]byte, error) {
 		return firstBytes(buf.Bytes(), max), fmt.Errorf("%s: %w (%d bytes)", what, ErrTooLarge, max)
 	}
 	return gunzipLeft(buf.Bytes(), max)
+}
+
+// outerCoding returns the content coding applied last, in lower case: a
+// body compressed twice may be labelled twice ("gzip, gzip"); it is
+// undone first, and the one left is gzip's, which gunzipLeft undoes.
+func outerCoding(v string) string {
+	if i := strings.LastIndexByte(v, ','); i >= 0 {
+		v = v[i+1:]
+	}
+	return strings.ToLower(strings.TrimSpace(v))
 }
 
 // gunzipLeft decompresses a body that is still gzip data once read as
@@ -501,11 +637,15 @@ func parseRetryAfter(v string, now time.Time) time.Duration {
 }
 
 // RetryAfter returns the wait a fetch error asks for: the server's
-// Retry-After, or 0.
+// Retry-After, what is left of an earlier one of its host, or 0.
 func RetryAfter(err error) time.Duration {
 	var se *StatusError
 	if errors.As(err, &se) {
 		return se.RetryAfter
+	}
+	var he *HeldOffError
+	if errors.As(err, &he) {
+		return he.Wait
 	}
 	return 0
 }

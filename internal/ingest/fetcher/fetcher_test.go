@@ -404,7 +404,7 @@ func TestFetchRetriesServerErrorsWithBackoff(t *testing.T) {
 	}
 }
 
-func TestFetchReturnsLongRetryAfterWithoutSleeping(t *testing.T) {
+func TestFetchReturnsLongRetryAfterWithoutSleepingAndHoldsOff(t *testing.T) {
 	var calls atomic.Int32
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		calls.Add(1)
@@ -412,7 +412,8 @@ func TestFetchReturnsLongRetryAfterWithoutSleeping(t *testing.T) {
 		http.Error(w, "slow down", http.StatusTooManyRequests)
 	}))
 	defer srv.Close()
-	_, err := New(testOptions()).Fetch(context.Background(), Request{URL: srv.URL})
+	f := New(testOptions())
+	_, err := f.Fetch(context.Background(), Request{URL: srv.URL})
 	var se *StatusError
 	if !errors.As(err, &se) || se.StatusCode != 429 || se.RetryAfter != 120*time.Second {
 		t.Fatalf("err = %v", err)
@@ -422,6 +423,35 @@ func TestFetchReturnsLongRetryAfterWithoutSleeping(t *testing.T) {
 	}
 	if calls.Load() != 1 {
 		t.Fatalf("retried a 120 s Retry-After in place: %d calls", calls.Load())
+	}
+	// The host is left alone as it asked: another fetch is not sent.
+	_, err = f.Fetch(context.Background(), Request{URL: srv.URL + "/other"})
+	var he *HeldOffError
+	if !errors.As(err, &he) || RetryAfter(err) < 110*time.Second || calls.Load() != 1 {
+		t.Fatalf("err = %v after %d calls, want the second request held off", err, calls.Load())
+	}
+}
+
+// A 503's Retry-After delays what was asked, not the host's other
+// addresses: one route of a server of many feeds may be down alone.
+func TestFetchDoesNotHoldOffAHostAfterA503(t *testing.T) {
+	var calls atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		calls.Add(1)
+		if r.URL.Path == "/down" {
+			w.Header().Set("Retry-After", "120")
+			http.Error(w, "route down", http.StatusServiceUnavailable)
+			return
+		}
+		w.Write([]byte("feed"))
+	}))
+	defer srv.Close()
+	f := New(testOptions())
+	if _, err := f.Fetch(context.Background(), Request{URL: srv.URL + "/down"}); RetryAfter(err) != 120*time.Second {
+		t.Fatalf("err = %v", err)
+	}
+	if resp, err := f.Fetch(context.Background(), Request{URL: srv.URL + "/up"}); err != nil || string(resp.Body) != "feed" || calls.Load() != 2 {
+		t.Fatalf("got %v after %d calls, want the other route read", err, calls.Load())
 	}
 }
 

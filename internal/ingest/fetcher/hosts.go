@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"time"
 
 	"golang.org/x/time/rate"
 )
@@ -25,6 +26,31 @@ type hostLimits struct {
 type hostLimit struct {
 	sem     chan struct{}
 	limiter *rate.Limiter
+
+	mu    sync.Mutex
+	until time.Time // the host asked, by a Retry-After, to be left alone until then
+}
+
+// holdOff records that host asked to be left alone until until.
+func (h *hostLimits) holdOff(host string, until time.Time) {
+	l := h.get(host)
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if until.After(l.until) {
+		l.until = until
+	}
+}
+
+// heldOff returns until when host asked to be left alone, if that is
+// after now; the zero time otherwise.
+func (h *hostLimits) heldOff(host string, now time.Time) time.Time {
+	l := h.get(host)
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.until.After(now) {
+		return l.until
+	}
+	return time.Time{}
 }
 
 func newHostLimits(conc int, perSecond float64, burst, inFlight int) *hostLimits {

@@ -1,9 +1,12 @@
 package parser
 
 import (
+	"bytes"
 	"cmp"
+	"fmt"
 	"net/url"
 	"path"
+	"slices"
 	"strings"
 
 	"golang.org/x/net/html"
@@ -163,4 +166,85 @@ func notPictureURL(u *url.URL) bool {
 		return q.Has("idsite") && q.Has("rec")
 	}
 	return counterNames[file]
+}
+
+// feedTypes are the media types a page's <link rel="alternate"> names a
+// feed by, RSS 1.0's RDF and JSON Feed's included. Not plain JSON:
+// WordPress names every page's record in its REST API so.
+var feedTypes = map[string]bool{"application/rss+xml": true, "application/atom+xml": true, "application/rdf+xml": true,
+	"application/feed+json": true}
+
+// pageNotFeed describes an HTML page served where a feed was asked for
+// (a site's home page, the feed moved and its old address sent to the
+// home page), by its title and the feeds it names, the first of which
+// is most often the one to list; "" for a document that is no HTML page.
+func pageNotFeed(body []byte, base *url.URL) string {
+	title, feeds, isPage := pageHead(body, base)
+	if !isPage {
+		return ""
+	}
+	what := "an HTML page"
+	if title != "" {
+		what += fmt.Sprintf(" (%q)", title)
+	}
+	switch len(feeds) {
+	case 0:
+		return what + " that names no feed"
+	case 1:
+		return fmt.Sprintf("%s, whose feed is %s: list the source under that address", what, feeds[0])
+	}
+	return fmt.Sprintf("%s, whose feed is %s (of %d it names): list the source under that address", what, feeds[0], len(feeds))
+}
+
+// pageHead reads an HTML page's head: its title and the absolute
+// addresses of the feeds it names (but for the page's own). isPage is
+// false when the document has none of an HTML page's elements.
+func pageHead(body []byte, base *url.URL) (title string, feeds []string, isPage bool) {
+	z := html.NewTokenizer(bytes.NewReader(body))
+	if base == nil {
+		base = &url.URL{}
+	}
+	self := base.String()
+	for {
+		tt := z.Next()
+		switch tt {
+		case html.ErrorToken:
+			return title, feeds, isPage
+		case html.StartTagToken, html.SelfClosingTagToken:
+			name, hasAttr := z.TagName()
+			switch string(name) {
+			case "html", "head", "meta":
+				isPage = true
+			case "body":
+				return title, feeds, true
+			case "title":
+				isPage = true
+				if z.Next() == html.TextToken && title == "" {
+					title = NormalizeSpace(string(z.Text()))
+				}
+			case "link":
+				if !hasAttr {
+					continue
+				}
+				attrs := map[string]string{}
+				for more := true; more; {
+					var k, v []byte
+					k, v, more = z.TagAttr()
+					attrs[string(k)] = strings.TrimSpace(string(v))
+				}
+				rel := " " + strings.ToLower(attrs["rel"]) + " "
+				mt, _, _ := strings.Cut(strings.ToLower(attrs["type"]), ";")
+				if !strings.Contains(rel, " alternate ") || !feedTypes[strings.TrimSpace(mt)] {
+					continue
+				}
+				if u := resolve(base, attrs["href"]); u != "" && u != self && !slices.Contains(feeds, u) {
+					feeds = append(feeds, u)
+				}
+			}
+		case html.EndTagToken:
+			if name, _ := z.TagName(); string(name) == "head" {
+				return title, feeds, true
+			}
+		}
+	}
 }

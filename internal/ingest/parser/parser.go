@@ -121,6 +121,9 @@ func addNote(f *Feed, note string) {
 
 func parseDecoded(body []byte, feedURL string) (*Feed, error) {
 	base, _ := url.Parse(feedURL)
+	if len(bytes.TrimSpace(body)) == 0 {
+		return nil, fmt.Errorf("parse feed: %w: the body is empty", ErrNotAFeed)
+	}
 	if c := firstByte(body); c == '{' || c == '[' {
 		return parseJSON(body, feedURL)
 	}
@@ -133,6 +136,9 @@ func parseDecoded(body []byte, feedURL string) (*Feed, error) {
 				addNote(f, fmt.Sprintf("%d bytes of text before the JSON document", k))
 				return f, nil
 			}
+		}
+		if page := pageNotFeed(body, base); page != "" {
+			return nil, fmt.Errorf("parse feed: %w: %s", ErrNotAFeed, page)
 		}
 		return nil, fmt.Errorf("parse feed: %w: no RSS, RDF or Atom root element", ErrNotAFeed)
 	}

@@ -91,7 +91,8 @@ func isDone(ch chan struct{}) bool {
 	}
 }
 
-// fetch reads an origin's robots.txt. A 4xx means no rules; a 5xx, a
+// fetch reads an origin's robots.txt. A 4xx means no rules, and so does
+// a 3xx not followed (a 304 nothing asked for); a 5xx, a
 // network error, a refused address or a body that cannot be read is an
 // error, for which nothing is fetched from the site for a while (RFC 9309
 // §2.3.1), retried sooner than a good answer.
@@ -100,7 +101,7 @@ func (c *Cache) fetch(ctx context.Context, origin string) (*Rules, time.Time, er
 	now := c.now()
 	if err != nil {
 		var se *fetcher.StatusError
-		if errors.As(err, &se) && se.StatusCode >= 400 && se.StatusCode < 500 && se.StatusCode != 429 {
+		if errors.As(err, &se) && se.StatusCode < 500 && se.StatusCode != 429 {
 			return AllowAll, now.Add(c.ttl), nil
 		}
 		return nil, now.Add(min(c.ttl, time.Hour)), fmt.Errorf("robots.txt unreachable: %w", err)

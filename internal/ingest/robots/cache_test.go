@@ -59,6 +59,7 @@ func TestCacheStatusRules(t *testing.T) {
 	}{
 		{"404", func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNotFound) }, nil},
 		{"403", func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusForbidden) }, nil},
+		{"304 to a request without validators", func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNotModified) }, nil},
 		{"500", func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusInternalServerError) }, errUnread},
 		{"503", func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusServiceUnavailable) }, errUnread},
 		{"connection dropped", func(w http.ResponseWriter, r *http.Request) {

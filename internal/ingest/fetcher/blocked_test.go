@@ -1,0 +1,78 @@
+package fetcher
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+)
+
+// TestFetchNamesBotProtections checks that the answers of bot
+// protections fail with ErrBlocked, named, and are not retried, while
+// a site's own pages that look like them in part are read or fail as
+// they are.
+func TestFetchNamesBotProtections(t *testing.T) {
+	const (
+		challenge = `<!DOCTYPE html><html lang="en-US"><head><title>Just a moment...</title><meta http-equiv="refresh" content="390"></head><body><div class="main-wrapper"><noscript>Enable JavaScript and cookies to continue</noscript></div><script>(function(){window._cf_chl_opt={cType:'managed'};var a=document.createElement('script');a.src='/cdn-cgi/challenge-platform/h/g/orchestrate/chl_page/v1?ray=8e1f2a3b4c5d6e7f';document.getElementsByTagName('head')[0].appendChild(a);}());</script></body></html>`
+		sucuri    = `<!DOCTYPE html><html><head><title>Sucuri WebSite Firewall - Access Denied</title></head><body><h2>Access Denied - Sucuri Website Firewall</h2></body></html>`
+		incapsula = `<html><head><META NAME="robots" CONTENT="noindex,nofollow"></head><body><iframe src="/_Incapsula_Resource?CWUDNSAI=9&xinfo=1-2-3"></iframe>Request unsuccessful. Incapsula incident ID: 123000450012345678-901234567890123</body></html>`
+		// A page of the site's own that Cloudflare's script is put into,
+		// and an article quoting a block page.
+		ownPage = `<!DOCTYPE html><html><head><title>Council passes the harbour budget</title></head><body><p>Visitors saw "Sorry, you have been blocked" and a Cloudflare Ray ID.</p><script src="/cdn-cgi/challenge-platform/scripts/jsd/main.js"></script></body></html>`
+		// An article of the site's own so titled.
+		article = `<!DOCTYPE html><html><head><title>Just a moment...</title></head><body><p>A short story of waiting.</p></body></html>`
+		feed    = `<?xml version="1.0"?><rss version="2.0"><channel><title>Waiting</title><item><title>Just a moment...</title></item></channel></rss>`
+	)
+	cases := []struct {
+		name    string
+		status  int
+		header  map[string]string
+		body    string
+		blocker string // "" when the answer is the site's
+	}{
+		{"Cloudflare's challenge", 403, map[string]string{"Cf-Mitigated": "challenge", "Server": "cloudflare"}, challenge, "Cloudflare's bot challenge"},
+		{"Cloudflare's challenge, unmarked", 503, map[string]string{"Server": "cloudflare"}, challenge, "Cloudflare's bot challenge"},
+		{"Cloudflare's challenge answered 200", 200, nil, challenge, "Cloudflare's bot challenge"},
+		{"Cloudflare's firewall", 403, map[string]string{"Server": "cloudflare"}, `<html><head><title>Attention Required! | Cloudflare</title></head><body>Sorry, you have been blocked</body></html>`, "Cloudflare's firewall"},
+		{"Vercel's challenge", 429, map[string]string{"X-Vercel-Mitigated": "challenge"}, `<html><head><title>Vercel Security Checkpoint</title></head></html>`, "Vercel's bot challenge"},
+		{"Sucuri", 403, nil, sucuri, "Sucuri's firewall"},
+		{"Incapsula", 200, nil, incapsula, "Imperva's firewall (Incapsula)"},
+		{"Akamai", 403, map[string]string{"Server": "AkamaiGHost"}, `<HTML><HEAD><TITLE>Access Denied</TITLE></HEAD><BODY>Reference #18.1234abcd</BODY></HTML>`, "Akamai's firewall"},
+		{"the site's page with Cloudflare's script", 200, map[string]string{"Server": "cloudflare"}, ownPage, ""},
+		{"an article so titled", 200, map[string]string{"Content-Type": "text/html"}, article, ""},
+		{"a feed item so titled", 200, map[string]string{"Content-Type": "text/html"}, feed, ""},
+		{"a 404 through Cloudflare", 404, map[string]string{"Server": "cloudflare"}, `<html><head><title>Attention Required! | Cloudflare</title></head></html>`, ""},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			calls := 0
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				calls++
+				for k, v := range c.header {
+					w.Header().Set(k, v)
+				}
+				w.WriteHeader(c.status)
+				w.Write([]byte(c.body))
+			}))
+			defer srv.Close()
+			resp, err := New(testOptions()).Fetch(context.Background(), Request{URL: srv.URL})
+			if c.blocker == "" {
+				if errors.Is(err, ErrBlocked) {
+					t.Fatalf("taken for a bot protection: %v", err)
+				}
+				if c.status == 200 && (err != nil || string(resp.Body) != c.body) {
+					t.Fatalf("the site's answer not read: %v", err)
+				}
+				return
+			}
+			if !errors.Is(err, ErrBlocked) || !strings.HasSuffix(err.Error(), c.blocker) {
+				t.Fatalf("err = %v, want ErrBlocked by %s", err, c.blocker)
+			}
+			if calls != 1 {
+				t.Fatalf("asked %d times: a bot protection answers a retry as it did", calls)
+			}
+		})
+	}
+}
