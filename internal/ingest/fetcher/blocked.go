@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"strings"
+	"sync"
 )
 
 // ErrBlocked is wrapped when a site's bot protection answered in the
@@ -55,6 +56,25 @@ var blockMarks = []blockMark{
 	{header: "Server", value: "akamaighost", who: "Akamai's firewall"},
 }
 
+// heads are buffers for the lower-cased start of a body: every page a
+// round reads is searched, and a copy each would be garbage as large as
+// the pages' heads.
+var heads = sync.Pool{New: func() any { return new([blockHead]byte) }}
+
+// lowerASCII writes b with its ASCII letters in lower case into dst, which
+// is at least as long, and returns that part of dst. The marks are ASCII,
+// so other bytes need not change, as bytes.ToLower would change them.
+func lowerASCII(dst, b []byte) []byte {
+	dst = dst[:len(b)]
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		dst[i] = c
+	}
+	return dst
+}
+
 // blocker names the bot protection that answered, from the answer's
 // headers and the start of its body; "" when none did. Protections answer
 // 403, 429 or 503; an answer of 2xx is judged by the sure marks alone,
@@ -69,7 +89,9 @@ func blocker(status int, h http.Header, body []byte) string {
 	case !ok && status != http.StatusForbidden && status != http.StatusTooManyRequests && status != http.StatusServiceUnavailable:
 		return ""
 	}
-	head := bytes.ToLower(body[:min(len(body), blockHead)])
+	buf := heads.Get().(*[blockHead]byte)
+	defer heads.Put(buf)
+	head := lowerASCII(buf[:], body[:min(len(body), blockHead)])
 	for _, m := range blockMarks {
 		if ok && !m.sure {
 			continue

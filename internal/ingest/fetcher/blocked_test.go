@@ -76,3 +76,21 @@ func TestFetchNamesBotProtections(t *testing.T) {
 		})
 	}
 }
+
+// The head is lower-cased as bytes.ToLower does it for ASCII, which the
+// marks are, and left as it is otherwise.
+func TestLowerASCIIAsToLowerForTheMarks(t *testing.T) {
+	for _, s := range []string{"<TITLE>Just a moment...</TITLE>", "Window._CF_chl_OPT", "Ünïcode STAYS ü", ""} {
+		dst := make([]byte, len(s))
+		got := string(lowerASCII(dst, []byte(s)))
+		want := strings.Map(func(r rune) rune {
+			if r < 0x80 {
+				return []rune(strings.ToLower(string(r)))[0]
+			}
+			return r
+		}, s)
+		if got != want {
+			t.Errorf("lowerASCII(%q) = %q, want %q", s, got, want)
+		}
+	}
+}

@@ -394,22 +394,28 @@ var titleSeparators = []string{" | ", " - ", " – ", " — ", " · ", " » ", "
 // with, else the title with one of names cut from its end or its start.
 func siteless(title, headline string, names ...string) string {
 	for _, sep := range titleSeparators {
-		if headline != "" && len(title) > len(headline+sep) && strings.EqualFold(title[:len(headline+sep)], headline+sep) {
+		if headline != "" && len(title) > len(headline)+len(sep) && foldPrefix(title, headline, sep) {
 			return headline
 		}
 		for _, name := range names {
-			if name == "" || len(title) <= len(sep+name) {
+			if name == "" || len(title) <= len(sep)+len(name) {
 				continue
 			}
-			if end := len(title) - len(sep+name); strings.EqualFold(title[end:], sep+name) {
+			if end := len(title) - len(sep) - len(name); foldPrefix(title[end:], sep, name) {
 				return strings.TrimSpace(title[:end])
 			}
-			if strings.EqualFold(title[:len(name+sep)], name+sep) {
-				return strings.TrimSpace(title[len(name+sep):])
+			if foldPrefix(title, name, sep) {
+				return strings.TrimSpace(title[len(name)+len(sep):])
 			}
 		}
 	}
 	return title
+}
+
+// foldPrefix reports whether s begins with a then b, case folded, without
+// building a+b: siteless tries every separator with every name.
+func foldPrefix(s, a, b string) bool {
+	return len(s) >= len(a)+len(b) && strings.EqualFold(s[:len(a)], a) && strings.EqualFold(s[len(a):len(a)+len(b)], b)
 }
 
 // notFoundTitles begin the titles of error pages as CMS themes write them
