@@ -29,12 +29,7 @@ func firstImg(fragment string) (string, int, int) {
 			if string(name) != "img" || !hasAttr {
 				continue
 			}
-			attrs := map[string]string{}
-			for more := true; more; {
-				var k, v []byte
-				k, v, more = z.TagAttr()
-				attrs[string(k)] = strings.TrimSpace(string(v))
-			}
+			attrs := htmlAttrs(z)
 			src, w, h := imgSource(attrs), atoi(attrs["width"]), atoi(attrs["height"])
 			if src != "" && !notPicture(src, w, h) {
 				return src, w, h
@@ -226,12 +221,7 @@ func pageHead(body []byte, base *url.URL) (title string, feeds []string, isPage 
 				if !hasAttr {
 					continue
 				}
-				attrs := map[string]string{}
-				for more := true; more; {
-					var k, v []byte
-					k, v, more = z.TagAttr()
-					attrs[string(k)] = strings.TrimSpace(string(v))
-				}
+				attrs := htmlAttrs(z)
 				rel := " " + strings.ToLower(attrs["rel"]) + " "
 				mt, _, _ := strings.Cut(strings.ToLower(attrs["type"]), ";")
 				if !strings.Contains(rel, " alternate ") || !feedTypes[strings.TrimSpace(mt)] {
@@ -247,4 +237,17 @@ func pageHead(body []byte, base *url.URL) (title string, feeds []string, isPage 
 			}
 		}
 	}
+}
+
+// htmlAttrs returns the current tag's attributes by name (the tokenizer
+// gives names in lower case), their values trimmed; the last of a name
+// repeated wins.
+func htmlAttrs(z *html.Tokenizer) map[string]string {
+	attrs := map[string]string{}
+	for more := true; more; {
+		var k, v []byte
+		k, v, more = z.TagAttr()
+		attrs[string(k)] = strings.TrimSpace(string(v))
+	}
+	return attrs
 }
