@@ -30,6 +30,8 @@
 #                         its largest live heap (go tool pprof reads it)
 #   CPUPROFILE            a file for the CPU profile of the first round
 #   NEWSHUB=BIN           a built newshub to measure instead of this checkout's
+#   GCTRACE=FILE          keep the first round's collections (the runtime's
+#                         gctrace lines, heap sizes in MB over time) in FILE
 #   KEEP=DIR              keep the hub's site folder (its database in
 #                         .newshub/) in DIR after the rounds, to look into
 set -euo pipefail
@@ -141,6 +143,7 @@ measure() {
     mkdir -p "$LOGS"
     for i in $(seq 1 "$n"); do grep -v '^gc [0-9]' "$work/run.$i.err" >"$LOGS/round$rounds.$i.log" || true; done
   fi
+  if [ -n "${GCTRACE:-}" ] && [ "$rounds" = 1 ]; then grep -h '^gc [0-9]' "$work"/run.*.err >"$GCTRACE" || true; fi
   rm -f "$work"/run.*.out "$work"/run.*.err "$work"/time.*
 }
 
