@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"newshub/internal/ingest/fetcher"
 	"newshub/internal/model"
 )
 
@@ -542,5 +543,36 @@ func TestHostAskingToWaitIsLeftAlone(t *testing.T) {
 	}
 	if pages.Load() != 1 || sum.New != 3 || sum.Pages[pageFailed] != 1 || sum.Pages[pageHeldOff] != 2 {
 		t.Fatalf("%d pages asked for, summary %+v: want 1, and 2 left alone", pages.Load(), sum)
+	}
+}
+
+// TestHostAskingToWaitIsLeftAloneBeforeItsRobotsTxt serves a feed whose
+// article pages are on a host that answered 429 with a Retry-After of an
+// hour before its robots.txt was read: the pages are counted as left
+// alone, as they are once it was read, not as robots.txt unreachable.
+func TestHostAskingToWaitIsLeftAloneBeforeItsRobotsTxt(t *testing.T) {
+	var asked atomic.Int32
+	pagesSrv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		asked.Add(1)
+		w.Header().Set("Retry-After", "3600")
+		http.Error(w, "Too Many Requests", http.StatusTooManyRequests)
+	}))
+	defer pagesSrv.Close()
+	feedSrv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Write(bytes.ReplaceAll([]byte(serverFeed), []byte("{{BASE}}"), []byte(pagesSrv.URL)))
+	}))
+	defer feedSrv.Close()
+	h := newHub(t, true, model.Source{URL: feedSrv.URL + "/feed"})
+	in := h.ingester(testOptions())
+	defer in.Close()
+	if _, err := in.fetch.Fetch(context.Background(), fetcher.Request{URL: pagesSrv.URL + "/feed"}); fetcher.RetryAfter(err) != time.Hour {
+		t.Fatalf("the pages' host: %v, want a 429 asking to wait an hour", err)
+	}
+	sum, err := in.RunOnce(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if asked.Load() != 1 || sum.New != 3 || sum.Pages[pageHeldOff] != 3 {
+		t.Fatalf("%d requests to the pages' host, summary %+v: want 1, and 3 pages left alone", asked.Load(), sum)
 	}
 }

@@ -422,6 +422,9 @@ func (r *round) page(ctx context.Context, c *candidate) string {
 		case errors.Is(err, robots.ErrDisallowed):
 			in.log.Debug("page disallowed by robots.txt", "url", c.item.Link)
 			return pageDisallowed
+		case errors.As(err, new(*fetcher.HeldOffError)):
+			in.log.Debug("page not read", "url", c.item.Link, "err", err)
+			return pageHeldOff
 		case err != nil:
 			in.log.Debug("page not read: robots.txt unreachable", "url", c.item.Link, "err", err)
 			return pageRobotsError
