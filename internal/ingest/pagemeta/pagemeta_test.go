@@ -224,6 +224,19 @@ func TestParseReadsLegacyPagesLabelledUTF8(t *testing.T) {
 	}
 }
 
+// TestParseReadsUTF8PagesWithAStrayByte reads a UTF-8 page, labelled so
+// by its server and naming no encoding itself, with one byte that is not
+// UTF-8 far from its title (a footer's "\xa9" left from an older
+// template): it is UTF-8 still, as the feed parser reads such a feed,
+// not a page in Windows-1252 whose every letter beyond ASCII is two.
+func TestParseReadsUTF8PagesWithAStrayByte(t *testing.T) {
+	page := []byte("<html><head><title>Café crème rouvre sur le quai</title></head>" +
+		"<body><p>La terrasse rouvre à midi.</p><footer>\xa9 2026 Le Quai</footer></body></html>")
+	if got := Parse(page, "text/html; charset=utf-8", "https://lequai.example/terrasse").Title; got != "Café crème rouvre sur le quai" {
+		t.Fatalf("title %q", got)
+	}
+}
+
 func TestParseToleratesBrokenPages(t *testing.T) {
 	for _, body := range [][]byte{read(t, "broken.html"), nil, []byte("\x00\xff garbage"), []byte(`<link rel="canonical" href="javascript:alert(1)">`)} {
 		m := Parse(body, "", "https://e.com/")
