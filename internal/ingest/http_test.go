@@ -140,6 +140,18 @@ var serverCases = []serverCase{
 		cut := bytes.Index(s.feed, []byte("<item>\n\t\t<title>Lighthouse"))
 		hijack(w, fmt.Sprintf("HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\nContent-Length: %d\r\n\r\n%s", len(s.feed), s.feed[:cut+20]))
 	}, new: 2, status: "the body ended early (unexpected EOF)", check: noValidators},
+	{name: "Content-Length longer than the body, cut in an item after its link", serve: func(w http.ResponseWriter, r *http.Request, s serving) {
+		cut := bytes.Index(s.feed, []byte("<pubDate>Wed"))
+		hijack(w, fmt.Sprintf("HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\nContent-Length: %d\r\n\r\n%s", len(s.feed), s.feed[:cut+10]))
+	}, new: 2, status: "the body ended early (unexpected EOF)"},
+	{name: "cut in an item after its link, then whole", rounds: 2, serve: func(w http.ResponseWriter, r *http.Request, s serving) {
+		if s.n == 1 {
+			cut := bytes.Index(s.feed, []byte("<pubDate>Wed"))
+			hijack(w, fmt.Sprintf("HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\nContent-Length: %d\r\n\r\n%s", len(s.feed), s.feed[:cut+10]))
+			return
+		}
+		w.Write(s.feed)
+	}, new: 3, status: "200 OK", check: dated("Lighthouse reopens after repairs", "2026-11-04T08:15:00Z")},
 	{name: "Content-Length shorter than the body", serve: func(w http.ResponseWriter, r *http.Request, s serving) {
 		cut := bytes.Index(s.feed, []byte("<item>\n\t\t<title>Lighthouse"))
 		hijack(w, fmt.Sprintf("HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\nContent-Length: %d\r\nConnection: close\r\n\r\n%s", cut+20, s.feed))
@@ -156,8 +168,9 @@ var serverCases = []serverCase{
 	}, new: 3, status: "the body ended early (invalid byte in chunk length)"},
 	{name: "gzip cut mid-way", serve: func(w http.ResponseWriter, r *http.Request, s serving) {
 		gz := compress("gzip", s.feed)
+		// It ends in the second item, after its link, before its date.
 		hijack(w, fmt.Sprintf("HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: %d\r\n\r\n%s", len(gz), gz[:len(gz)*3/4]))
-	}, new: 2, status: "the body ended early (unexpected EOF)"},
+	}, new: 1, status: "the body ended early (unexpected EOF)"},
 	{name: "cut before the first item", serve: func(w http.ResponseWriter, r *http.Request, s serving) {
 		hijack(w, fmt.Sprintf("HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n%s", len(s.feed), s.feed[:200]))
 	}, failed: true, status: "the body ended early (unexpected EOF) after 200 bytes, with no whole item before"},
@@ -409,6 +422,22 @@ func titled(title string) func(t *testing.T, h *hub, feedURL string) {
 	return func(t *testing.T, h *hub, feedURL string) {
 		for _, a := range h.news(t) {
 			if a.Title == title {
+				return
+			}
+		}
+		t.Errorf("no article titled %q", title)
+	}
+}
+
+// dated checks that the article of the given title has the date its item
+// gives, and its text: an item read only up to a cut in it has neither.
+func dated(title, date string) func(t *testing.T, h *hub, feedURL string) {
+	return func(t *testing.T, h *hub, feedURL string) {
+		for _, a := range h.news(t) {
+			if a.Title == title {
+				if got := a.PublishedDateTime.Format(time.RFC3339); got != date || a.Excerpt == "" {
+					t.Errorf("%q dated %s with excerpt %q, want %s and its text", title, got, a.Excerpt, date)
+				}
 				return
 			}
 		}

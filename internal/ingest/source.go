@@ -63,7 +63,11 @@ func (r *round) source(ctx context.Context, j job) *result {
 		policy.Success(st, r.began, now, resp.Status+moved(resp), policy.Interval(configured, st.Interval, nil, now))
 		return res
 	}
-	feed, err := parser.Parse(resp.Body, resp.Header.Get("Content-Type"), resp.URL)
+	parse := parser.Parse
+	if resp.Cut || resp.Short != nil {
+		parse = parser.ParseCut
+	}
+	feed, err := parse(resp.Body, resp.Header.Get("Content-Type"), resp.URL)
 	whole := err == nil && len(feed.Items)+len(feed.Unreadable) > 0
 	switch {
 	case resp.Cut && !whole:
