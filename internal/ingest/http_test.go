@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"newshub/internal/ingest/fetcher"
+	"newshub/internal/ingest/scheduler"
 	"newshub/internal/model"
 )
 
@@ -603,5 +604,59 @@ func TestHostAskingToWaitIsLeftAloneBeforeItsRobotsTxt(t *testing.T) {
 	}
 	if asked.Load() != 1 || sum.New != 3 || sum.Pages[pageHeldOff] != 3 {
 		t.Fatalf("%d requests to the pages' host, summary %+v: want 1, and 3 pages left alone", asked.Load(), sum)
+	}
+}
+
+// TestFeedAskingToWaitIsAskedOnceTheWaitIsOver serves a feed that answers
+// 429 with a Retry-After of 2 s, half a second after it was asked, then
+// its items. Its host is left alone for 2 s from that answer, but the feed
+// is due 2 s from the round that fetched it: a round then does not send
+// the fetch, which is no failure of the source's, so neither its error
+// count nor its backoff grows, and the first round after the wait asks.
+func TestFeedAskingToWaitIsAskedOnceTheWaitIsOver(t *testing.T) {
+	var asked atomic.Int32
+	var base string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch {
+		case r.URL.Path != "/feed":
+			http.NotFound(w, r)
+		case asked.Add(1) == 1:
+			time.Sleep(500 * time.Millisecond)
+			w.Header().Set("Retry-After", "2")
+			http.Error(w, "Too Many Requests", http.StatusTooManyRequests)
+		default:
+			w.Write(bytes.ReplaceAll([]byte(serverFeed), []byte("{{BASE}}"), []byte(base)))
+		}
+	}))
+	defer srv.Close()
+	base = srv.URL
+	feedURL := srv.URL + "/feed"
+	h := newHub(t, true, model.Source{URL: feedURL})
+	opts := testOptions()
+	opts.SkipPages = true
+	opts.Fetch.MaxRetryWait = 100 * time.Millisecond // 2 s is a wait to schedule
+	opts.Policy = scheduler.Policy{Min: time.Second, Default: time.Second}
+	in := h.ingester(opts)
+	defer in.Close()
+	began := time.Now()
+	round := func(at time.Duration) {
+		t.Helper()
+		time.Sleep(time.Until(began.Add(at)))
+		if _, err := in.RunOnce(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	round(0)
+	if s := h.state(t, feedURL); s.Errors != 1 || !s.NextFetch.Before(began.Add(2100*time.Millisecond)) {
+		t.Fatalf("after the 429: %d errors, next fetch in %s, status %q", s.Errors, s.NextFetch.Sub(began), s.LastStatus)
+	}
+	round(2100 * time.Millisecond) // the feed is due, its host's wait not over
+	if s := h.state(t, feedURL); s.Errors != 1 || asked.Load() != 1 {
+		t.Fatalf("a round before the wait was over: %d errors, %d requests, next fetch at %s, status %q",
+			s.Errors, asked.Load(), s.NextFetch.Sub(began).Round(100*time.Millisecond), s.LastStatus)
+	}
+	round(3300 * time.Millisecond)
+	if s := h.state(t, feedURL); s.Errors != 0 || asked.Load() != 2 || len(h.news(t)) != 3 {
+		t.Fatalf("after the wait: %d errors, %d requests, %d articles, status %q", s.Errors, asked.Load(), len(h.news(t)), s.LastStatus)
 	}
 }

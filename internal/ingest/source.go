@@ -45,6 +45,12 @@ func (r *round) source(ctx context.Context, j job) *result {
 			return res
 		}
 		res.failed = true
+		var held *fetcher.HeldOffError
+		if errors.As(err, &held) {
+			policy.NotAsked(st, err, held.Until)
+			in.log.Info("source not asked: its host asked to wait", "url", j.src.URL, "until", held.Until)
+			return res
+		}
 		gone := gone(err)
 		if gone {
 			err = fmt.Errorf("%w: the feed was removed for good; paused until resumed", err)
