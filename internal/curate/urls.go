@@ -157,6 +157,13 @@ var genericSlugs = map[string]bool{
 	"story.html": true, "article.html": true, "default.aspx": true,
 }
 
+// GenericSlug reports whether the last segment of an address's path names
+// no article by itself ("index.html", "story.html"): the addresses of many
+// articles of a site may end in it.
+func GenericSlug(segment string) bool {
+	return genericSlugs[strings.ToLower(segment)]
+}
+
 // feedProxyKey maps a FeedBurner-style redirect path
 // /~r/<feed>/<section…>/~3/<id>/<slug> on feeds.<publisher> or
 // rss.<publisher> to <publisher>/<section…>/<slug> when the feed is named
@@ -174,7 +181,7 @@ func feedProxyKey(host, path string) (string, string, bool) {
 		return "", "", false
 	}
 	_, slug, ok := strings.Cut(item, "/") // drop the item id
-	if !ok || genericSlugs[strings.ToLower(strings.Trim(slug, "/"))] {
+	if !ok || GenericSlug(strings.Trim(slug, "/")) {
 		return "", "", false
 	}
 	publisher := ""

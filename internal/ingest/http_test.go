@@ -14,7 +14,10 @@ import (
 	"testing"
 	"time"
 
+	"newshub/internal/ingest/fetcher"
+	"newshub/internal/ingest/scheduler"
 	"newshub/internal/model"
+	"newshub/internal/store"
 )
 
 // serverFeed is the feed the servers of TestWhatServersSend send, each
@@ -139,6 +142,18 @@ var serverCases = []serverCase{
 		cut := bytes.Index(s.feed, []byte("<item>\n\t\t<title>Lighthouse"))
 		hijack(w, fmt.Sprintf("HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\nContent-Length: %d\r\n\r\n%s", len(s.feed), s.feed[:cut+20]))
 	}, new: 2, status: "the body ended early (unexpected EOF)", check: noValidators},
+	{name: "Content-Length longer than the body, cut in an item after its link", serve: func(w http.ResponseWriter, r *http.Request, s serving) {
+		cut := bytes.Index(s.feed, []byte("<pubDate>Wed"))
+		hijack(w, fmt.Sprintf("HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\nContent-Length: %d\r\n\r\n%s", len(s.feed), s.feed[:cut+10]))
+	}, new: 2, status: "the body ended early (unexpected EOF)"},
+	{name: "cut in an item after its link, then whole", rounds: 2, serve: func(w http.ResponseWriter, r *http.Request, s serving) {
+		if s.n == 1 {
+			cut := bytes.Index(s.feed, []byte("<pubDate>Wed"))
+			hijack(w, fmt.Sprintf("HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\nContent-Length: %d\r\n\r\n%s", len(s.feed), s.feed[:cut+10]))
+			return
+		}
+		w.Write(s.feed)
+	}, new: 3, status: "200 OK", check: dated("Lighthouse reopens after repairs", "2026-11-04T08:15:00Z")},
 	{name: "Content-Length shorter than the body", serve: func(w http.ResponseWriter, r *http.Request, s serving) {
 		cut := bytes.Index(s.feed, []byte("<item>\n\t\t<title>Lighthouse"))
 		hijack(w, fmt.Sprintf("HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\nContent-Length: %d\r\nConnection: close\r\n\r\n%s", cut+20, s.feed))
@@ -155,8 +170,9 @@ var serverCases = []serverCase{
 	}, new: 3, status: "the body ended early (invalid byte in chunk length)"},
 	{name: "gzip cut mid-way", serve: func(w http.ResponseWriter, r *http.Request, s serving) {
 		gz := compress("gzip", s.feed)
+		// It ends in the second item, after its link, before its date.
 		hijack(w, fmt.Sprintf("HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: %d\r\n\r\n%s", len(gz), gz[:len(gz)*3/4]))
-	}, new: 2, status: "the body ended early (unexpected EOF)"},
+	}, new: 1, status: "the body ended early (unexpected EOF)"},
 	{name: "cut before the first item", serve: func(w http.ResponseWriter, r *http.Request, s serving) {
 		hijack(w, fmt.Sprintf("HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n%s", len(s.feed), s.feed[:200]))
 	}, failed: true, status: "the body ended early (unexpected EOF) after 200 bytes, with no whole item before"},
@@ -415,6 +431,22 @@ func titled(title string) func(t *testing.T, h *hub, feedURL string) {
 	}
 }
 
+// dated checks that the article of the given title has the date its item
+// gives, and its text: an item read only up to a cut in it has neither.
+func dated(title, date string) func(t *testing.T, h *hub, feedURL string) {
+	return func(t *testing.T, h *hub, feedURL string) {
+		for _, a := range h.news(t) {
+			if a.Title == title {
+				if got := a.PublishedDateTime.Format(time.RFC3339); got != date || a.Excerpt == "" {
+					t.Errorf("%q dated %s with excerpt %q, want %s and its text", title, got, a.Excerpt, date)
+				}
+				return
+			}
+		}
+		t.Errorf("no article titled %q", title)
+	}
+}
+
 func nextAfter(d time.Duration) func(t *testing.T, h *hub, feedURL string) {
 	return func(t *testing.T, h *hub, feedURL string) {
 		if s := h.state(t, feedURL); time.Until(s.NextFetch) < d {
@@ -542,5 +574,89 @@ func TestHostAskingToWaitIsLeftAlone(t *testing.T) {
 	}
 	if pages.Load() != 1 || sum.New != 3 || sum.Pages[pageFailed] != 1 || sum.Pages[pageHeldOff] != 2 {
 		t.Fatalf("%d pages asked for, summary %+v: want 1, and 2 left alone", pages.Load(), sum)
+	}
+}
+
+// TestHostAskingToWaitIsLeftAloneBeforeItsRobotsTxt serves a feed whose
+// article pages are on a host that answered 429 with a Retry-After of an
+// hour before its robots.txt was read: the pages are counted as left
+// alone, as they are once it was read, not as robots.txt unreachable.
+func TestHostAskingToWaitIsLeftAloneBeforeItsRobotsTxt(t *testing.T) {
+	var asked atomic.Int32
+	pagesSrv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		asked.Add(1)
+		w.Header().Set("Retry-After", "3600")
+		http.Error(w, "Too Many Requests", http.StatusTooManyRequests)
+	}))
+	defer pagesSrv.Close()
+	feedSrv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Write(bytes.ReplaceAll([]byte(serverFeed), []byte("{{BASE}}"), []byte(pagesSrv.URL)))
+	}))
+	defer feedSrv.Close()
+	h := newHub(t, true, model.Source{URL: feedSrv.URL + "/feed"})
+	in := h.ingester(testOptions())
+	defer in.Close()
+	if _, err := in.fetch.Fetch(context.Background(), fetcher.Request{URL: pagesSrv.URL + "/feed"}); fetcher.RetryAfter(err) != time.Hour {
+		t.Fatalf("the pages' host: %v, want a 429 asking to wait an hour", err)
+	}
+	sum, err := in.RunOnce(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if asked.Load() != 1 || sum.New != 3 || sum.Pages[pageHeldOff] != 3 {
+		t.Fatalf("%d requests to the pages' host, summary %+v: want 1, and 3 pages left alone", asked.Load(), sum)
+	}
+}
+
+// TestFeedAskingToWaitIsAskedOnceTheWaitIsOver serves a feed that answers
+// 429 with a Retry-After of 2 s, most of a second after it was asked,
+// then its items. Its host is left alone for 2 s from that answer, but the
+// feed is due 2 s from when its fetch began: a round then does not send
+// the fetch, which is no failure of the source's, so neither its error
+// count nor its backoff grows, and the first round after the wait asks.
+func TestFeedAskingToWaitIsAskedOnceTheWaitIsOver(t *testing.T) {
+	var asked atomic.Int32
+	var base string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch {
+		case r.URL.Path != "/feed":
+			http.NotFound(w, r)
+		case asked.Add(1) == 1:
+			time.Sleep(700 * time.Millisecond)
+			w.Header().Set("Retry-After", "2")
+			http.Error(w, "Too Many Requests", http.StatusTooManyRequests)
+		default:
+			w.Write(bytes.ReplaceAll([]byte(serverFeed), []byte("{{BASE}}"), []byte(base)))
+		}
+	}))
+	defer srv.Close()
+	base = srv.URL
+	feedURL := srv.URL + "/feed"
+	h := newHub(t, true, model.Source{URL: feedURL})
+	opts := testOptions()
+	opts.SkipPages = true
+	opts.Fetch.MaxRetryWait = 100 * time.Millisecond // 2 s is a wait to schedule
+	opts.Policy = scheduler.Policy{Min: time.Second, Default: time.Second}
+	in := h.ingester(opts)
+	defer in.Close()
+	round := func(at time.Time) store.SourceState {
+		t.Helper()
+		time.Sleep(time.Until(at))
+		if _, err := in.RunOnce(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		return h.state(t, feedURL)
+	}
+	s := round(time.Now())
+	if s.Errors != 1 || asked.Load() != 1 {
+		t.Fatalf("after the 429: %d errors, %d requests, status %q", s.Errors, asked.Load(), s.LastStatus)
+	}
+	// Due, its host's wait not over.
+	if s = round(s.NextFetch); s.Errors != 1 || asked.Load() != 1 {
+		t.Fatalf("a round before the wait was over: %d errors, %d requests, next fetch in %s, status %q",
+			s.Errors, asked.Load(), time.Until(s.NextFetch).Round(100*time.Millisecond), s.LastStatus)
+	}
+	if s = round(s.NextFetch); s.Errors != 0 || asked.Load() != 2 || len(h.news(t)) != 3 {
+		t.Fatalf("after the wait: %d errors, %d requests, %d articles, status %q", s.Errors, asked.Load(), len(h.news(t)), s.LastStatus)
 	}
 }

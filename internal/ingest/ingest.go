@@ -554,7 +554,9 @@ func (r *round) claimCanonical(pc, link, feed string) string {
 }
 
 // slugOf reports whether a link ends in the last segment of the path of
-// an article's address, an extension aside ("levy-vote.html").
+// an article's address, an extension aside ("levy-vote.html"). A segment
+// that names no article by itself ("index.html", which the addresses of
+// every article of some sites end in) is no slug.
 func slugOf(article, link string) bool {
 	a, err1 := url.Parse(article)
 	l, err2 := url.Parse(link)
@@ -563,7 +565,7 @@ func slugOf(article, link string) bool {
 	}
 	slug := path.Base(strings.TrimRight(a.Path, "/"))
 	last := path.Base(strings.TrimRight(l.Path, "/"))
-	return slug != "." && slug != "/" && (last == slug || strings.TrimSuffix(last, path.Ext(last)) == slug)
+	return slug != "." && slug != "/" && !curate.GenericSlug(slug) && (last == slug || strings.TrimSuffix(last, path.Ext(last)) == slug)
 }
 
 // sameSite reports whether two addresses are on one registrable domain.

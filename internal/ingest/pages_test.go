@@ -136,6 +136,36 @@ func TestWrongCanonicalsDoNotMergeArticles(t *testing.T) {
 	}
 }
 
+// TestTemplateCanonicalWithAGenericNameDoesNotMergeArticles serves a
+// site whose articles' addresses all end in "index.html" (as CNN's do)
+// and whose template names its home page, written "/index.html", as every
+// page's canonical address: the links all ending in that address's last
+// segment make no article under two sections, in one feed or in two.
+func TestTemplateCanonicalWithAGenericNameDoesNotMergeArticles(t *testing.T) {
+	srv := siteServer(t, map[string]string{
+		"/politics.xml": `<rss version="2.0"><channel><title>Politics</title><link>{{BASE}}/politics</link>
+<item><title>Levy vote passes</title><link>{{BASE}}/2024/11/05/politics/levy-vote/index.html</link></item>
+<item><title>Recount requested</title><link>{{BASE}}/2024/11/05/politics/recount/index.html</link></item>
+</channel></rss>`,
+		"/local.xml": `<rss version="2.0"><channel><title>Local</title><link>{{BASE}}/local</link>
+<item><title>Pier reopens</title><link>{{BASE}}/2024/11/05/local/pier-reopens/index.html</link></item>
+</channel></rss>`,
+		"/2024/11/05/politics/levy-vote/index.html": canonicalPage("Levy vote passes", "{{BASE}}/index.html"),
+		"/2024/11/05/politics/recount/index.html":   canonicalPage("Recount requested", "{{BASE}}/index.html"),
+		"/2024/11/05/local/pier-reopens/index.html": canonicalPage("Pier reopens", "{{BASE}}/index.html"),
+	})
+	h := newHub(t, true, model.Source{URL: srv.URL + "/politics.xml"}, model.Source{URL: srv.URL + "/local.xml"})
+	in := h.ingester(testOptions())
+	defer in.Close()
+	sum, err := in.RunOnce(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if news := h.news(t); len(news) != 3 || sum.Duplicates != 0 {
+		t.Errorf("stored %v, summary %+v: want the three articles", slices.Sorted(maps.Keys(news)), sum)
+	}
+}
+
 // TestPagesThatAreNotTheArticleKeepTheFeedsWords checks the pages a link
 // leads to that are not the article: a consent wall (as Yahoo's
 // collectConsent), a login page, the home page a removed article is

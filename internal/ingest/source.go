@@ -45,6 +45,12 @@ func (r *round) source(ctx context.Context, j job) *result {
 			return res
 		}
 		res.failed = true
+		var held *fetcher.HeldOffError
+		if errors.As(err, &held) {
+			policy.NotAsked(st, err, held.Until)
+			in.log.Info("source not asked: its host asked to wait", "url", j.src.URL, "until", held.Until)
+			return res
+		}
 		gone := gone(err)
 		if gone {
 			err = fmt.Errorf("%w: the feed was removed for good; paused until resumed", err)
@@ -63,7 +69,11 @@ func (r *round) source(ctx context.Context, j job) *result {
 		policy.Success(st, r.began, now, resp.Status+moved(resp), policy.Interval(configured, st.Interval, nil, now))
 		return res
 	}
-	feed, err := parser.Parse(resp.Body, resp.Header.Get("Content-Type"), resp.URL)
+	parse := parser.Parse
+	if resp.Cut || resp.Short != nil {
+		parse = parser.ParseCut
+	}
+	feed, err := parse(resp.Body, resp.Header.Get("Content-Type"), resp.URL)
 	whole := err == nil && len(feed.Items)+len(feed.Unreadable) > 0
 	switch {
 	case resp.Cut && !whole:
@@ -422,6 +432,9 @@ func (r *round) page(ctx context.Context, c *candidate) string {
 		case errors.Is(err, robots.ErrDisallowed):
 			in.log.Debug("page disallowed by robots.txt", "url", c.item.Link)
 			return pageDisallowed
+		case errors.As(err, new(*fetcher.HeldOffError)):
+			in.log.Debug("page not read", "url", c.item.Link, "err", err)
+			return pageHeldOff
 		case err != nil:
 			in.log.Debug("page not read: robots.txt unreachable", "url", c.item.Link, "err", err)
 			return pageRobotsError

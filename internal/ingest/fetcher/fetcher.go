@@ -256,7 +256,9 @@ func newFetcher(opts Options, control func(network, address string, c syscall.Ra
 			if req.URL.Scheme != "http" && req.URL.Scheme != "https" {
 				return fmt.Errorf("%w: redirect to %q", ErrUnsupportedScheme, req.URL.Scheme)
 			}
-			return nil
+			// A feed's bare host often sends it on to the www one that
+			// asked to be left alone.
+			return hosts.heldOffErr(req.URL.String(), req.URL.Host, time.Now())
 		},
 	}
 	return &Fetcher{opts: opts, client: client, hosts: hosts}
@@ -320,8 +322,8 @@ func (f *Fetcher) fetchOnce(ctx context.Context, req Request, use func(*Response
 		return nil, fmt.Errorf("fetch %s: %w %q", req.URL, ErrUnsupportedScheme, u.Scheme)
 	}
 	now := time.Now()
-	if until := f.hosts.heldOff(u.Host, now); !until.IsZero() {
-		return nil, &HeldOffError{URL: req.URL, Until: until, Wait: until.Sub(now).Round(time.Second)}
+	if err := f.hosts.heldOffErr(req.URL, u.Host, now); err != nil {
+		return nil, err
 	}
 	ctx, cancel := context.WithTimeout(ctx, f.opts.Timeout)
 	defer cancel()

@@ -432,6 +432,32 @@ func TestFetchReturnsLongRetryAfterWithoutSleepingAndHoldsOff(t *testing.T) {
 	}
 }
 
+// A host held off is not asked through a redirect either: a feed listed
+// at the bare host ("http://example.com/feed") that redirects to the
+// host that answered 429 ("https://www.example.com/feed").
+func TestFetchHoldsOffAHostReachedThroughARedirect(t *testing.T) {
+	var calls atomic.Int32
+	www := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		calls.Add(1)
+		w.Header().Set("Retry-After", "120")
+		http.Error(w, "slow down", http.StatusTooManyRequests)
+	}))
+	defer www.Close()
+	bare := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, www.URL+r.URL.Path, http.StatusMovedPermanently)
+	}))
+	defer bare.Close()
+	f := New(testOptions())
+	if _, err := f.Fetch(context.Background(), Request{URL: www.URL + "/feed"}); RetryAfter(err) != 120*time.Second {
+		t.Fatalf("err = %v", err)
+	}
+	_, err := f.Fetch(context.Background(), Request{URL: bare.URL + "/feed"})
+	var he *HeldOffError
+	if !errors.As(err, &he) || RetryAfter(err) < 110*time.Second || calls.Load() != 1 {
+		t.Fatalf("err = %v after %d calls, want the redirect to the held-off host not followed", err, calls.Load())
+	}
+}
+
 // A 503's Retry-After delays what was asked, not the host's other
 // addresses: one route of a server of many feeds may be down alone.
 func TestFetchDoesNotHoldOffAHostAfterA503(t *testing.T) {

@@ -53,6 +53,16 @@ func (h *hostLimits) heldOff(host string, now time.Time) time.Time {
 	return time.Time{}
 }
 
+// heldOffErr returns the HeldOffError of a request for asked that would
+// go to host, when host asked to be left alone past now; nil otherwise.
+func (h *hostLimits) heldOffErr(asked, host string, now time.Time) error {
+	until := h.heldOff(host, now)
+	if until.IsZero() {
+		return nil
+	}
+	return &HeldOffError{URL: asked, Until: until, Wait: until.Sub(now).Round(time.Second)}
+}
+
 func newHostLimits(conc int, perSecond float64, burst, inFlight int) *hostLimits {
 	r := rate.Limit(perSecond)
 	if perSecond < 0 {

@@ -236,15 +236,23 @@ func (og *openGraph) otherDate(key, itemprop, v string) {
 
 // decodePage returns a page's body as UTF-8, decoded from the encoding its
 // Content-Type or, without one, its <meta charset> names (see keepUTF8).
-// A page that is not UTF-8 though its server says so is read in the
-// encoding the page itself names, else as Windows-1252, as servers label
-// every page UTF-8 (Apache's AddDefaultCharset, nginx's charset) whatever
-// an old page's own <meta charset> says.
+// A page that is UTF-8 but for a few stray bytes (a footer left from an
+// older template) is UTF-8 whatever it is labelled, as the feed parser
+// reads feeds. A page that is not UTF-8 though its server says so (more of
+// its bytes beyond ASCII are not UTF-8 than are) is read in the encoding
+// the page itself names, else as Windows-1252, as servers label every
+// page UTF-8 (Apache's AddDefaultCharset, nginx's charset) whatever an old
+// page's own <meta charset> says.
 func decodePage(body []byte, contentType string) []byte {
 	head := body[:min(len(body), 1024)]
 	enc, name, _ := charset.DetermineEncoding(head, contentType)
-	if name == "utf-8" && !utf8.Valid(body) {
-		enc, name, _ = charset.DetermineEncoding(head, "")
+	if !strings.HasPrefix(name, "utf-16") && !utf8.Valid(body) {
+		if mended, ok := parser.MendUTF8(body); ok {
+			return mended
+		}
+		if name == "utf-8" {
+			enc, name, _ = charset.DetermineEncoding(head, "")
+		}
 	}
 	if name == "utf-8" || enc == nil || keepUTF8(body, name) {
 		return body

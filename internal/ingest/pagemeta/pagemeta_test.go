@@ -224,6 +224,22 @@ func TestParseReadsLegacyPagesLabelledUTF8(t *testing.T) {
 	}
 }
 
+// TestParseReadsUTF8PagesWithAStrayByte reads a UTF-8 page naming no
+// encoding itself, with one byte that is not UTF-8 far from its title (a
+// footer's "\xa9" left from an older template), labelled UTF-8 by its
+// server or, by a server's default, ISO-8859-1: it is UTF-8 still, as
+// the feed parser reads such a feed, not a page in Windows-1252 whose
+// every letter beyond ASCII is two.
+func TestParseReadsUTF8PagesWithAStrayByte(t *testing.T) {
+	page := []byte("<html><head><title>Café crème rouvre sur le quai</title></head>" +
+		"<body><p>La terrasse rouvre à midi.</p><footer>\xa9 2026 Le Quai</footer></body></html>")
+	for _, ct := range []string{"text/html; charset=utf-8", "text/html; charset=ISO-8859-1"} {
+		if got := Parse(page, ct, "https://lequai.example/terrasse").Title; got != "Café crème rouvre sur le quai" {
+			t.Errorf("labelled %q: title %q", ct, got)
+		}
+	}
+}
+
 func TestParseToleratesBrokenPages(t *testing.T) {
 	for _, body := range [][]byte{read(t, "broken.html"), nil, []byte("\x00\xff garbage"), []byte(`<link rel="canonical" href="javascript:alert(1)">`)} {
 		m := Parse(body, "", "https://e.com/")

@@ -138,6 +138,18 @@ func declareUTF8(body []byte) []byte {
 	return append(out, body[at:]...)
 }
 
+// MendUTF8 returns body, a document that is UTF-8 but for a few stray
+// bytes, with those read as Windows-1252, as ToUTF8 reads a feed so; ok
+// is false, and body as it was, when more of its non-ASCII bytes are not
+// UTF-8 than are: it is in another encoding.
+func MendUTF8(body []byte) (mended []byte, ok bool) {
+	if !mostlyUTF8(body) {
+		return body, false
+	}
+	mended, _, _ = fixUTF8(body)
+	return mended, true
+}
+
 // mostlyUTF8 reports whether more of body's non-ASCII bytes form valid
 // UTF-8 than do not: a UTF-8 document with a few stray bytes, rather than
 // one in another encoding (whose byte pairs now and then happen to be

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -373,6 +374,23 @@ func TestParseTruncatedItemKeepsOnlyItsCompleteParts(t *testing.T) {
 	last := f.Items[len(f.Items)-1]
 	if last.Link != "https://statehousewire.example/2024/11/recount-rules" || last.Published.IsZero() || last.Summary != "" {
 		t.Fatalf("truncated item %+v", last)
+	}
+}
+
+// TestParseCutLeavesOutTheItemCutIn reads the same document as a body
+// known to be cut (at the size cap, or by the server): the item it ends
+// in is not read, only those before it, whole.
+func TestParseCutLeavesOutTheItemCutIn(t *testing.T) {
+	f, err := ParseCut(readCorpus(t, "truncated.xml"), "", "https://statehousewire.example/feed")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var titles []string
+	for _, it := range f.Items {
+		titles = append(titles, it.Title)
+	}
+	if want := []string{"Legislature adjourns without a budget", "Governor signs voting hours bill"}; !slices.Equal(titles, want) {
+		t.Fatalf("items %q, want %q", titles, want)
 	}
 }
 

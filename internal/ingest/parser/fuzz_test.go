@@ -27,7 +27,7 @@ func FuzzParse(f *testing.F) {
 		}
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		feed, err := parse(data, "", "https://feeds.example/rss") // unguarded: a panic fails the test
+		feed, err := parse(data, "", "https://feeds.example/rss", false) // unguarded: a panic fails the test
 		if err != nil {
 			return
 		}

@@ -84,22 +84,37 @@ var ErrNotAFeed = errors.New("not a feed")
 // A document the parser itself fails on (a fault of its own, which its
 // fuzz test looks for) is that feed's error, not the end of the process
 // reading every other feed.
-func Parse(body []byte, contentType, feedURL string) (f *Feed, err error) {
+func Parse(body []byte, contentType, feedURL string) (*Feed, error) {
+	return guarded(body, contentType, feedURL, false)
+}
+
+// ParseCut is Parse for a body known to end before its document does: cut
+// at a size cap, or ended early by the server. The item the body ends in
+// is left out: it holds only what came before the cut (a link without
+// the date and text after it), and an item stored so would be known from
+// then on, never read whole.
+func ParseCut(body []byte, contentType, feedURL string) (*Feed, error) {
+	return guarded(body, contentType, feedURL, true)
+}
+
+// guarded is parse, with a fault of its own the document's error.
+func guarded(body []byte, contentType, feedURL string, cut bool) (f *Feed, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			f, err = nil, fmt.Errorf("parse feed: the parser failed on this document: %v", p)
 		}
 	}()
-	return parse(body, contentType, feedURL)
+	return parse(body, contentType, feedURL, cut)
 }
 
-// parse is Parse without its guard.
-func parse(body []byte, contentType, feedURL string) (*Feed, error) {
+// parse is Parse without its guard; cut says the body ends before its
+// document does (see ParseCut).
+func parse(body []byte, contentType, feedURL string, cut bool) (*Feed, error) {
 	body, mended, err := decode(body, contentType)
 	if err != nil {
 		return nil, err
 	}
-	f, err := parseDecoded(body, feedURL)
+	f, err := parseDecoded(body, feedURL, cut)
 	if err == nil {
 		rebaseLoopback(f, feedURL)
 	}
@@ -119,7 +134,7 @@ func addNote(f *Feed, note string) {
 	}
 }
 
-func parseDecoded(body []byte, feedURL string) (*Feed, error) {
+func parseDecoded(body []byte, feedURL string, cut bool) (*Feed, error) {
 	base, _ := url.Parse(feedURL)
 	if len(bytes.TrimSpace(body)) == 0 {
 		return nil, fmt.Errorf("parse feed: %w: the body is empty", ErrNotAFeed)
@@ -128,6 +143,11 @@ func parseDecoded(body []byte, feedURL string) (*Feed, error) {
 		return parseJSON(body, feedURL)
 	}
 	sc := scanXML(body)
+	if n := len(sc.records); cut && n > 0 && sc.records[n-1].truncated {
+		// Read up to the item the body ends in.
+		body = body[:sc.records[n-1].start]
+		sc = scanXML(body)
+	}
 	if sc.root == "" {
 		if k := jsonAfterText(body); k > 0 {
 			// A JSON Feed after a PHP warning or HTTP headers the

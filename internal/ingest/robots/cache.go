@@ -95,7 +95,8 @@ func isDone(ch chan struct{}) bool {
 // a 3xx not followed (a 304 nothing asked for); a 5xx, a
 // network error, a refused address or a body that cannot be read is an
 // error, for which nothing is fetched from the site for a while (RFC 9309
-// §2.3.1), retried sooner than a good answer.
+// §2.3.1), retried sooner than a good answer. One not asked while its
+// host is held off (see fetcher.HeldOffError) is asked again after.
 func (c *Cache) fetch(ctx context.Context, origin string) (*Rules, time.Time, error) {
 	resp, err := c.f.Fetch(ctx, fetcher.Request{URL: origin + "/robots.txt", Accept: "text/plain"})
 	now := c.now()
@@ -103,6 +104,12 @@ func (c *Cache) fetch(ctx context.Context, origin string) (*Rules, time.Time, er
 		var se *fetcher.StatusError
 		if errors.As(err, &se) && se.StatusCode < 500 && se.StatusCode != 429 {
 			return AllowAll, now.Add(c.ttl), nil
+		}
+		var he *fetcher.HeldOffError
+		if errors.As(err, &he) {
+			// Not asked, as its host asked to wait: no error of the
+			// site's, kept for the wait alone.
+			return nil, he.Until, fmt.Errorf("robots.txt not asked: %w", err)
 		}
 		return nil, now.Add(min(c.ttl, time.Hour)), fmt.Errorf("robots.txt unreachable: %w", err)
 	}

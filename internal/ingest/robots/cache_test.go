@@ -87,3 +87,36 @@ func TestCacheStatusRules(t *testing.T) {
 }
 
 var errUnread = errors.New("any read error")
+
+// TestCacheAsksAgainWhenItsHostsWaitIsOver checks a robots.txt not asked
+// for because its host answered 429 with a Retry-After: no verdict is
+// kept past that wait, which is no error of the site's, so the site's
+// pages are not refused for an hour after the site asked for a second.
+func TestCacheAsksAgainWhenItsHostsWaitIsOver(t *testing.T) {
+	var fetches atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/robots.txt" {
+			fetches.Add(1)
+			w.Write([]byte("User-agent: *\nDisallow: /private/\n"))
+			return
+		}
+		w.Header().Set("Retry-After", "1")
+		http.Error(w, "slow down", http.StatusTooManyRequests)
+	}))
+	defer srv.Close()
+	f := fetcher.New(fetcher.Options{AllowPrivateNetworks: true, PerHostRate: -1, Retries: -1,
+		Timeout: 2 * time.Second, UserAgent: "newshub/test", MaxRetryWait: 10 * time.Millisecond})
+	if _, err := f.Fetch(context.Background(), fetcher.Request{URL: srv.URL + "/feed"}); fetcher.RetryAfter(err) != time.Second {
+		t.Fatalf("feed: %v, want a 429 asking to wait a second", err)
+	}
+	c := NewCache(f, "newshub", time.Hour)
+	err := c.Check(context.Background(), srv.URL+"/news/a")
+	var he *fetcher.HeldOffError
+	if !errors.As(err, &he) || fetches.Load() != 0 {
+		t.Fatalf("Check while held off = %v after %d fetches, want the host's wait", err, fetches.Load())
+	}
+	time.Sleep(time.Until(he.Until) + 10*time.Millisecond)
+	if err := c.Check(context.Background(), srv.URL+"/news/a"); err != nil || fetches.Load() != 1 {
+		t.Fatalf("Check after the wait = %v after %d fetches, want robots.txt read", err, fetches.Load())
+	}
+}

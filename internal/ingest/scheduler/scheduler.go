@@ -181,6 +181,15 @@ func (p Policy) Failure(st *store.SourceState, now time.Time, err error, retryAf
 	}
 }
 
+// NotAsked records a fetch not sent, as the source's host asked, by a
+// Retry-After, to be left alone until until: no failure of the source's,
+// so neither its error count nor its backoff grows. It is due again once
+// the wait is over, and no round begun before then takes it.
+func (p Policy) NotAsked(st *store.SourceState, err error, until time.Time) {
+	st.LastStatus = clip(err.Error())
+	st.NextFetch = until.Add(p.gather())
+}
+
 // Resume clears a source's pause and error count so it is due at once.
 func Resume(st *store.SourceState) {
 	st.Paused = false

@@ -93,6 +93,22 @@ func TestFailureHonoursRetryAfter(t *testing.T) {
 	}
 }
 
+// A fetch not sent while its host's wait runs is no failure: the error
+// count and the backoff stay, and no round begun before the wait is over
+// takes the source.
+func TestNotAskedWaitsForItsHostWithoutFailing(t *testing.T) {
+	p := Policy{}
+	until := now.Add(time.Hour)
+	st := store.SourceState{Interval: 30 * time.Minute, Errors: 1, NextFetch: now}
+	p.NotAsked(&st, errors.New("not asked: its host asked to wait"), until)
+	if st.Errors != 1 || st.Paused || !strings.Contains(st.LastStatus, "not asked") {
+		t.Fatalf("state %+v", st)
+	}
+	if p.RoundTakes(st, until.Add(-time.Second)) || !p.RoundTakes(st, until) {
+		t.Fatalf("next fetch at %s, want a round at the wait's end to take it and none before", st.NextFetch.Sub(now))
+	}
+}
+
 func TestDueAndNextWake(t *testing.T) {
 	p := Policy{}
 	states := []store.SourceState{
