@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"newshub/internal/content"
 	"newshub/internal/curate"
@@ -68,22 +69,31 @@ func (ix *index) ensure(ctx context.Context, st store.Store) error {
 	}
 	// Read in the file's order, which is far cheaper than time order on a
 	// store filled batch by batch, then put in time order: a key two
-	// records share names the older one, as it always has.
-	var entries []store.NewsEntry
+	// records share names the older one, as it always has. Only the
+	// articles that have aliases are kept for the sort, few of the store's,
+	// so the memory follows the aliases and not the store.
+	type aliased struct {
+		path string
+		at   time.Time
+		keys []string
+	}
+	var entries []aliased
 	err = st.ScanNews(ctx, store.NewsQuery{Order: store.ByStorage}, func(e store.NewsEntry) error {
-		entries = append(entries, e)
+		if keys := aliasesOf(e.CanonicalURL, e.GUID, e.OriginalURL); len(keys) > 0 {
+			entries = append(entries, aliased{e.Path, e.PublishedAt, keys})
+		}
 		return nil
 	})
 	if err != nil {
 		return fmt.Errorf("ingest: index stored news: %w", err)
 	}
-	slices.SortFunc(entries, func(a, b store.NewsEntry) int {
-		return cmp.Or(b.PublishedAt.Compare(a.PublishedAt), strings.Compare(a.Path, b.Path))
+	slices.SortFunc(entries, func(a, b aliased) int {
+		return cmp.Or(b.at.Compare(a.at), strings.Compare(a.path, b.path))
 	})
 	aliases := make(map[string]string, len(entries))
 	for _, e := range entries {
-		for _, k := range aliasesOf(e.CanonicalURL, e.GUID, e.OriginalURL) {
-			aliases[k] = e.Path
+		for _, k := range e.keys {
+			aliases[k] = e.path
 		}
 	}
 	purged, gone, err := tombstones(ctx, st)
