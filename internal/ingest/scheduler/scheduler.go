@@ -155,8 +155,8 @@ func (p Policy) Success(st *store.SourceState, round, fetched time.Time, status 
 }
 
 // Failure records a failed fetch: the error count grows, the next fetch
-// backs off exponentially from the interval (never sooner than the
-// server's Retry-After), and after PauseAfter failures in a row the source
+// backs off exponentially from the interval (and no round takes it
+// before the server's Retry-After is over), and after PauseAfter failures in a row the source
 // is paused.
 func (p Policy) Failure(st *store.SourceState, now time.Time, err error, retryAfter time.Duration) {
 	p = p.withDefaults()
@@ -172,10 +172,12 @@ func (p Policy) Failure(st *store.SourceState, now time.Time, err error, retryAf
 	if shift := st.Errors - 1; shift < 16 {
 		backoff = min(base<<shift, p.Max)
 	}
-	if retryAfter > backoff {
-		backoff = min(retryAfter, 7*24*time.Hour)
-	}
 	st.NextFetch = now.Add(backoff)
+	if retryAfter > 0 {
+		// A round takes a source up to gather before it is due: one
+		// due at the server's time would be asked before it.
+		st.NextFetch = later(st.NextFetch, now.Add(min(retryAfter, 7*24*time.Hour)+p.gather()))
+	}
 	if st.Errors >= p.PauseAfter {
 		st.Paused = true
 	}
@@ -188,6 +190,14 @@ func (p Policy) Failure(st *store.SourceState, now time.Time, err error, retryAf
 func (p Policy) NotAsked(st *store.SourceState, err error, until time.Time) {
 	st.LastStatus = clip(err.Error())
 	st.NextFetch = until.Add(p.gather())
+}
+
+// later returns the later of two times.
+func later(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
 }
 
 // Resume clears a source's pause and error count so it is due at once.

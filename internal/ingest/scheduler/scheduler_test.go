@@ -78,21 +78,6 @@ func TestFailureBacksOffThenPauses(t *testing.T) {
 	}
 }
 
-func TestFailureHonoursRetryAfter(t *testing.T) {
-	p := Policy{}
-	st := store.SourceState{Interval: 5 * time.Minute}
-	p.Failure(&st, now, errors.New("429 Too Many Requests"), 3*time.Hour)
-	if st.NextFetch != now.Add(3*time.Hour) {
-		t.Fatalf("next fetch in %s", st.NextFetch.Sub(now))
-	}
-	// A backoff longer than Retry-After keeps the backoff.
-	st = store.SourceState{Interval: 5 * time.Minute, Errors: 5}
-	p.Failure(&st, now, errors.New("429"), time.Second)
-	if st.NextFetch != now.Add(160*time.Minute) {
-		t.Fatalf("next fetch in %s", st.NextFetch.Sub(now))
-	}
-}
-
 // A fetch not sent while its host's wait runs is no failure: the error
 // count and the backoff stay, and no round begun before the wait is over
 // takes the source.
@@ -106,6 +91,31 @@ func TestNotAskedWaitsForItsHostWithoutFailing(t *testing.T) {
 	}
 	if p.RoundTakes(st, until.Add(-time.Second)) || !p.RoundTakes(st, until) {
 		t.Fatalf("next fetch at %s, want a round at the wait's end to take it and none before", st.NextFetch.Sub(now))
+	}
+}
+
+// TestFailureHonoursRetryAfter checks that no round takes a source before
+// the Retry-After its server gave is over, though rounds take sources a
+// little before they are due, and that one begun then does; a backoff
+// longer than the Retry-After is kept.
+func TestFailureHonoursRetryAfter(t *testing.T) {
+	p := Policy{}
+	for _, c := range []struct {
+		name       string
+		st         store.SourceState
+		retryAfter time.Duration
+		due        time.Duration // when a round first takes the source
+	}{
+		{"longer than the backoff", store.SourceState{Interval: 5 * time.Minute}, 3 * time.Hour, 3 * time.Hour},
+		{"just under the backoff", store.SourceState{Interval: 30 * time.Minute}, 29 * time.Minute, 29*time.Minute + 30*time.Second},
+		{"the backoff's length", store.SourceState{Interval: 30 * time.Minute, Errors: 1}, time.Hour, time.Hour},
+		{"shorter than the backoff", store.SourceState{Interval: 5 * time.Minute, Errors: 5}, time.Second, 160*time.Minute - 30*time.Second},
+	} {
+		st := c.st
+		p.Failure(&st, now, errors.New("503 Service Unavailable"), c.retryAfter)
+		if p.RoundTakes(st, now.Add(c.due-time.Second)) || !p.RoundTakes(st, now.Add(c.due)) {
+			t.Errorf("%s: next fetch %s after the failure, want a round first taking it %s after", c.name, st.NextFetch.Sub(now), c.due)
+		}
 	}
 }
 
