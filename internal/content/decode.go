@@ -143,13 +143,22 @@ func (d *decoder) boolPtr(name string, n *node) *bool {
 	return &v
 }
 
-// timeLayouts are the timestamp forms YAML allows, most common first.
+// timeLayouts are the timestamp forms YAML allows, most common first, and
+// those Jekyll reads besides (through Ruby's YAML): a zone after a space
+// or without its colon, as in "2016-12-07 14:51:39 +0100", the date Jekyll
+// writes in the posts it makes, which people copy into records they write
+// by hand. Months and days may have one digit, as YAML allows.
 var timeLayouts = []string{
 	time.RFC3339Nano,
-	"2006-01-02T15:04:05.999999999",
-	"2006-01-02 15:04:05.999999999Z07:00",
-	"2006-01-02 15:04:05.999999999",
-	"2006-01-02",
+	"2006-1-2T15:04:05.999999999Z07:00",
+	"2006-1-2T15:04:05.999999999-0700",
+	"2006-1-2T15:04:05.999999999",
+	"2006-1-2 15:04:05.999999999 -0700",
+	"2006-1-2 15:04:05.999999999 Z07:00",
+	"2006-1-2 15:04:05.999999999Z07:00",
+	"2006-1-2 15:04:05.999999999-0700",
+	"2006-1-2 15:04:05.999999999",
+	"2006-1-2",
 }
 
 func (d *decoder) time(name string, n *node) time.Time {

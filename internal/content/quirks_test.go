@@ -142,6 +142,30 @@ func TestSmartableQuirks(t *testing.T) {
 			edit: heat, removed: []string{"heat: 100"}, added: []string{"heat: 7"},
 		},
 		{
+			name: "dates as Jekyll writes a post's: a space before the zone, which has no colon, or none at all",
+			path: "_news/2016-12-07-written-by-hand.md",
+			data: quirkNews("title: \"Written by hand\"\nexcerpt: \"x\"\npublishedDateTime: 2016-12-07 14:51:39 +0100\noriginalUrl: \"https://a.example/h\"\nwebUrl: \"https://a.example/h\"\n",
+				quirkProvider+"related:\n  - title: \"Other\"\n    excerpt: \"y\"\n    publishedDateTime: 2016-12-7 9:05:00\n    webUrl: \"https://b.example/o\"\n    type: article\n    provider:\n      name: B\n      domain: b.example\n    quality: 70\n\n"),
+			check: func(r *model.Record) bool {
+				a := r.Article
+				return a.PublishedDateTime.Equal(utc("2016-12-07T13:51:39Z")) && len(a.Related) == 1 &&
+					a.Related[0].PublishedDateTime.Equal(utc("2016-12-07T09:05:00Z"))
+			},
+			edit: heat, removed: []string{"heat: 100"}, added: []string{"heat: 7"},
+		},
+		{
+			name: "event dated as Jekyll writes a post's, the zone with its colon",
+			path: "_events/2020-10-15-debate-watch.md",
+			data: "---\nname: \"Debate watch\"\nexcerpt: \"x\"\noriginalUrl: https://www.example.org/watch\ntype: conference\nstartDateTime: 2020-10-15 17:00:00 -07:00\nendDateTime: 2020-10-15 18:30:00 -0700\n\ntopics:\n  - Election\n\n---\n\n",
+			check: func(r *model.Record) bool {
+				e := r.Event
+				_, off := e.StartDateTime.Zone()
+				return e.StartDateTime.Equal(utc("2020-10-16T00:00:00Z")) && off == -7*3600 && e.EndDateTime.Equal(utc("2020-10-16T01:30:00Z"))
+			},
+			edit:    func(r *model.Record) { r.Event.Name = "Debate night" },
+			removed: []string{"name: \"Debate watch\""}, added: []string{"name: \"Debate night\""},
+		},
+		{
 			name: "excerpt folded over lines",
 			path: "_news/2021-03-03-folded.md",
 			data: quirkNews("title: \"Folded\"\nexcerpt: \"A long excerpt that a YAML writer\n  folded over two lines.\"\npublishedDateTime: 2021-03-03T08:00:00Z\noriginalUrl: \"https://a.example/f\"\nwebUrl: \"https://a.example/f\"\n", quirkProvider),
