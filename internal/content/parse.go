@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"path"
 	"strings"
 	"unicode/utf8"
 
@@ -132,6 +133,44 @@ func StaticFile(p string, data []byte) bool {
 	}
 	first, _, _ := cutLine(bytes.TrimPrefix(data, utf8BOM))
 	return !isDelimiter(first, false)
+}
+
+// Misnamed tells why newshub does not read the file at the site path p
+// although it lies in a folder of records, or below one, and has the shape
+// of one of its records: front matter (which makes it a document of the
+// collection in Jekyll's eyes: Jekyll reads every extension, upper case
+// included, and subfolders) or, in a folder of YAML records, a YAML
+// extension. It returns "" for a file newshub reads (KindOf), one of
+// another shape (a picture, an empty file) and one Jekyll leaves out too
+// (hidden, "_" or "#" first, a backup ending in "~").
+func Misnamed(p string, data []byte) string {
+	if _, ok := KindOf(p); ok {
+		return ""
+	}
+	dir, name := path.Split(cleanPath(p))
+	if name == "" || strings.ContainsAny(name[:1], "._#~") || strings.HasSuffix(name, "~") {
+		return ""
+	}
+	for dir = strings.TrimSuffix(dir, "/"); dir != "" && dir != "."; dir = path.Dir(dir) {
+		for _, ext := range []string{".md", ".html", ".yaml"} {
+			kind, ok := KindOf(dir + "/x" + ext)
+			if !ok {
+				continue
+			}
+			if hasFrontMatter(kind) {
+				first, _, _ := cutLine(bytes.TrimPrefix(data, utf8BOM))
+				if !isDelimiter(first, false) {
+					return ""
+				}
+				return fmt.Sprintf("opens with front matter like the records of %s/, which newshub reads only from files named *%s directly in %s/", dir, ext, dir)
+			}
+			if e := strings.ToLower(path.Ext(name)); e != ".yaml" && e != ".yml" {
+				return ""
+			}
+			return fmt.Sprintf("is a YAML file like the records of %s/, which newshub reads only from files named *.yaml or *.yml directly in %s/", dir, dir)
+		}
+	}
+	return ""
 }
 
 // utf8BOM is the byte order mark some editors put at the start of a

@@ -19,8 +19,9 @@ type parsed struct {
 	err  error
 	// unchanged says the store holds the record's bytes already.
 	unchanged bool
-	// keep, when set, says why a file of a kind newshub reads is kept as
-	// it is, not read: rec is then an opaque record.
+	// keep, when set, says why a file of a kind newshub reads, or shaped
+	// like one (content.Misnamed), is kept as it is, not read: rec is
+	// then an opaque record.
 	keep string
 }
 
@@ -86,6 +87,10 @@ func (imp *importer) parseFile(ref fileRef) parsed {
 	}
 	if ref.kind == model.KindOpaque {
 		p.rec = content.Opaque(ref.rel, data)
+		// One that looks like a record (a news article named .MD or
+		// .markdown, or in a subfolder, as Jekyll reads them) is named:
+		// its author expects it read.
+		p.keep = content.Misnamed(ref.rel, data)
 		return p
 	}
 	if content.StaticFile(ref.rel, data) {
