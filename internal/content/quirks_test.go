@@ -185,6 +185,18 @@ func TestSmartableQuirks(t *testing.T) {
 			edit: heat, removed: []string{"heat: 100\r"}, added: []string{"heat: 7\r"},
 		},
 		{
+			name: "lines ending both ways: CR LF in the lines a Windows editor wrote, LF in the generator's",
+			path: "_news/2021-03-05-mixed.md",
+			data: strings.Replace(quirkNews("title: \"Mixed\"\nexcerpt: \"x\"\npublishedDateTime: 2021-03-05T08:00:00Z\noriginalUrl: \"https://a.example/m\"\nwebUrl: \"https://a.example/m\"\n", quirkProvider),
+				"---\ncategory: news\ntitle: \"Mixed\"\n", "---\r\ncategory: news\r\ntitle: \"Mixed\"\r\n", 1),
+			check: func(r *model.Record) bool {
+				a := r.Article
+				return a.Title == "Mixed" && a.Category == "news" && a.Heat == 100
+			},
+			edit:    func(r *model.Record) { r.Article.Heat = 7; r.Article.Title = "Mixed up" },
+			removed: []string{"heat: 100", "title: \"Mixed\"\r"}, added: []string{"heat: 7", "title: \"Mixed up\"\r"},
+		},
+		{
 			name: "event at a local offset, unquoted address, no location, provider or images",
 			path: "_events/2020-10-15-town-hall.md",
 			data: "---\nname: \"Town Hall\"\nexcerpt: \"Questions from voters.\"\noriginalUrl: https://www.example.org/town-hall\ntype: conference\nstartDateTime: 2020-10-15T17:00:00-07:00\nendDateTime: 2020-10-15T18:30:00-07:00\n\ntopics:\n  - Election\n\n---\n\n",

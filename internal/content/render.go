@@ -200,8 +200,8 @@ func renderEdit[T any](sp spec[T], raw []byte, doc *document, v, old *T, body st
 			edits = append(edits, insertion(sp, spans, raw, doc, fi, prev, text))
 		}
 	}
-	if crlf(raw) {
-		for i := range edits {
+	for i := range edits {
+		if crlfAt(raw, edits[i]) {
 			edits[i].text = toCRLF(edits[i].text)
 		}
 	}
@@ -227,6 +227,18 @@ func renderEdit[T any](sp spec[T], raw []byte, doc *document, v, old *T, body st
 func crlf(raw []byte) bool {
 	i := bytes.IndexByte(raw, '\n')
 	return i > 0 && raw[i-1] == '\r'
+}
+
+// crlfAt reports whether the lines an edit writes end with CR LF: as the
+// last line it replaces does, or for an insertion the line before it. A
+// file whose lines end both ways (lines a Windows editor added to a
+// generator's) so keeps each line's own ending; the first line's decides
+// where no line comes before.
+func crlfAt(raw []byte, ed edit) bool {
+	if p := ed.end; p > 0 && raw[p-1] == '\n' {
+		return p > 1 && raw[p-2] == '\r'
+	}
+	return crlf(raw)
 }
 
 // toCRLF ends every line of text, a field as the encoder writes it, with
