@@ -135,6 +135,26 @@ func StaticFile(p string, data []byte) bool {
 	return !isDelimiter(first, false)
 }
 
+// NoFrontMatter words why a file StaticFile finds with no front matter has
+// none, for its author to mend: most open with something else (a README's
+// title), but an empty file, one saved as UTF-16 (Windows Notepad's
+// "Unicode") and one whose lines end with a lone CR (classic Mac OS) look
+// like records in an editor all the same.
+func NoFrontMatter(data []byte) string {
+	const static = ": Jekyll copies it as a static file"
+	switch {
+	case len(data) == 0:
+		return "empty file, so no front matter" + static
+	case bytes.HasPrefix(data, []byte("\xff\xfe")) || bytes.HasPrefix(data, []byte("\xfe\xff")):
+		return "no front matter that UTF-8 can read: the file is UTF-16 text (it opens with a UTF-16 byte order mark), and records are UTF-8" + static
+	}
+	first, _, _ := cutLine(bytes.TrimPrefix(data, utf8BOM))
+	if i := bytes.IndexByte(first, '\r'); i >= 0 && i+1 < len(first) && isDelimiter(first[:i], false) {
+		return "no front matter: the file's lines end with a lone CR (as classic Mac OS ended them), so it does not start with a --- line" + static
+	}
+	return "no front matter (the file does not start with a --- line)" + static
+}
+
 // Misnamed tells why newshub does not read the file at the site path p
 // although it lies in a folder of records, or below one, and has the shape
 // of one of its records: front matter (which makes it a document of the

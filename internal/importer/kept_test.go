@@ -18,12 +18,12 @@ import (
 // already (Smartable's own hubs hold an article in both _news and
 // _archive/news: the live copy in _news is read, though the archive comes
 // first in path order) and some have no front matter (a README, an empty
-// file: static files to Jekyll): those are kept as they are, each named
-// with its line and why; hidden files, which Jekyll does not read either,
-// are kept as they are too, and so are files shaped like records but named
-// or placed where newshub does not read them, each named with why; every
-// file comes back from the store byte for
-// byte; a second import finds them all unchanged.
+// file, one saved as UTF-16 or with lone CRs: static files to Jekyll):
+// those are kept as they are, each named with its line and why; hidden
+// files, which Jekyll does not read either, are kept as they are too, and
+// so are files shaped like records but named or placed where newshub does
+// not read them, each named with why; every file comes back from the store
+// byte for byte; a second import finds them all unchanged.
 func TestImportKeepsAsTheyAreFilesItCannotTakeAsRecords(t *testing.T) {
 	tests := []struct {
 		rel  string
@@ -35,10 +35,12 @@ func TestImportKeepsAsTheyAreFilesItCannotTakeAsRecords(t *testing.T) {
 		{"_news/2020-09-13-same-story.md", model.KindNews, 0, ""},
 		{"_news/2020-09-14-same-story-retitled.md", model.KindOpaque, 6, "is already given by _news/2020-09-13-same-story.md"},
 		{"_news/2020-09-15-bom.md", model.KindNews, 0, ""},
-		{"_news/README.md", model.KindOpaque, 1, "no front matter"},
+		{"_news/README.md", model.KindOpaque, 1, "no front matter (the file does not start with a --- line)"},
+		{"_news/2020-09-21-saved-as-unicode.md", model.KindOpaque, 1, "the file is UTF-16 text"},
+		{"_news/2020-09-22-classic-mac.md", model.KindOpaque, 1, "lines end with a lone CR"},
 		{"_news/.gitkeep", model.KindOpaque, 0, ""},
 		{"_news/.2020-09-16-draft.md", model.KindOpaque, 0, ""},
-		{"_people/empty.md", model.KindOpaque, 1, "no front matter"},
+		{"_people/empty.md", model.KindOpaque, 1, "empty file, so no front matter"},
 		// Shaped like records, but named or placed where newshub does
 		// not read them (Jekyll does: it names its posts .markdown,
 		// reads upper-case extensions and subfolders).
@@ -97,19 +99,19 @@ func TestImportKeepsAsTheyAreFilesItCannotTakeAsRecords(t *testing.T) {
 	if len(stored) != len(files) || len(stored) != len(tests) {
 		t.Errorf("%d records stored for %d files, want %d", len(stored), len(files), len(tests))
 	}
-	if streamed != len(res.Kept) || len(res.Kept) != 11 || res.Unread != 11 {
-		t.Errorf("%d reports streamed, %d in the result, %d counted unread, want 11", streamed, len(res.Kept), res.Unread)
+	if streamed != len(res.Kept) || len(res.Kept) != 13 || res.Unread != 13 {
+		t.Errorf("%d reports streamed, %d in the result, %d counted unread, want 13", streamed, len(res.Kept), res.Unread)
 	}
-	if c := res.Collections["_news"]; c.Files != 11 || c.Opaque != 9 {
-		t.Errorf("_news counted %+v, want 11 files of which 9 kept as they are", c)
+	if c := res.Collections["_news"]; c.Files != 13 || c.Opaque != 11 {
+		t.Errorf("_news counted %+v, want 13 files of which 11 kept as they are", c)
 	}
 	if c := res.Collections["_archive"]; c.Files != 1 || c.Opaque != 1 {
 		t.Errorf("_archive counted %+v, want 1 file kept as it is", c)
 	}
 
 	again := importInto(t, dbPath, src, Options{})
-	if again.Unchanged != len(files) || len(again.Rejected) != 0 || again.Kinds[model.KindOpaque] != 15 {
-		t.Errorf("second import: %d unchanged, %d rejected, %d opaque; want all %d unchanged, none rejected, 15 opaque",
+	if again.Unchanged != len(files) || len(again.Rejected) != 0 || again.Kinds[model.KindOpaque] != 17 {
+		t.Errorf("second import: %d unchanged, %d rejected, %d opaque; want all %d unchanged, none rejected, 17 opaque",
 			again.Unchanged, len(again.Rejected), again.Kinds[model.KindOpaque], len(files))
 	}
 }

@@ -97,7 +97,7 @@ func (imp *importer) parseFile(ref fileRef) parsed {
 		// Not a record in Jekyll's eyes either (a README, an empty file):
 		// refusing it would lose it from export.
 		p.rec = content.Opaque(ref.rel, data)
-		p.keep = "no front matter (the file does not start with a --- line): Jekyll copies it as a static file"
+		p.keep = content.NoFrontMatter(data)
 		return p
 	}
 	rec, err := content.Parse(ref.rel, data)
