@@ -51,12 +51,15 @@ func parse(path string, data []byte) (*model.Record, *document, error) {
 		return nil, nil, &ParseError{Path: path, Line: 1, Msg: "empty file"}
 	}
 	// A config file keeps keys newshub does not read, which hold what they
-	// like; every other kind is held to the list limits as it is read.
-	limits := model.ListLimit
+	// like; every other kind is held to the list limits as it is read. Of
+	// a key a config file gives twice the last is read, as Jekyll reads
+	// it: a site's _config.yml grows by settings added at its end over
+	// the years (a second plugins: or paginate:), and Jekyll builds it.
+	limits, lastWins := model.ListLimit, false
 	if kind == model.KindConfig {
-		limits = nil
+		limits, lastWins = nil, true
 	}
-	t, err := parseYAML(path, data[doc.yamlStart:doc.yamlEnd], doc.lineBase, plain, limits)
+	t, err := parseYAML(path, data[doc.yamlStart:doc.yamlEnd], doc.lineBase, plain, limits, lastWins)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -277,8 +280,10 @@ func invalidUTF8Line(data []byte) int {
 
 // parseYAML reads src with the fast reader, falling back to the full YAML
 // parser for anything outside the subset the fast reader knows.
-// checked says src is known to hold only characters the fast reader takes.
-func parseYAML(path string, src []byte, lineBase int, checked bool, listLimit func(string) int) (*tree, error) {
+// checked says src is known to hold only characters the fast reader takes;
+// lastWins lets a map give a key twice, the last value read (see
+// parseFull).
+func parseYAML(path string, src []byte, lineBase int, checked bool, listLimit func(string) int, lastWins bool) (*tree, error) {
 	t, err := parseFastLimited(src, lineBase, checked, listLimit)
 	if err == nil {
 		return t, nil
@@ -290,5 +295,5 @@ func parseYAML(path string, src []byte, lineBase int, checked bool, listLimit fu
 	if !errors.Is(err, errOutside) {
 		return nil, err
 	}
-	return parseFull(path, src, lineBase)
+	return parseFull(path, src, lineBase, lastWins)
 }
