@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"newshub/internal/importer"
 	"newshub/internal/model"
 	"newshub/internal/progress"
 	"newshub/internal/store"
@@ -30,7 +31,7 @@ func runExport(ctx context.Context, env *Env, args []string) error {
 		return usageError("want one output folder, got %d arguments", fs.NArg())
 	}
 	out := fs.Arg(0)
-	st, _, err := env.openHubFor(ctx, onePass) // the configuration as the site folder has it
+	st, err := env.openForExport(ctx)
 	if err != nil {
 		return err
 	}
@@ -61,6 +62,25 @@ func runExport(ctx context.Context, env *Env, args []string) error {
 		return errFailed
 	}
 	return nil
+}
+
+// openForExport opens the store with the configuration files stored as
+// the site folder has them, their source of truth. Export reads none of
+// their settings, so a _config.yml that does not read is reported, not a
+// reason to refuse as commands that run the hub do: import keeps such a
+// file as it is, and export writes it back like any other.
+func (env *Env) openForExport(ctx context.Context) (store.Store, error) {
+	st, err := env.openStoreFor(ctx, onePass)
+	if err != nil {
+		return nil, err
+	}
+	res, err := importer.SyncSite(ctx, st, env.Site)
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	res.Log(env.Log)
+	return st, nil
 }
 
 type exportResult struct {

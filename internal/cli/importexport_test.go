@@ -341,6 +341,40 @@ func TestImportThenExportKeepsEveryFileOfAHub(t *testing.T) {
 	}
 }
 
+// TestExportWritesBackAConfigThatDoesNotRead imports testdata/tabbed-config,
+// whose _config.yml indents with a tab, which YAML forbids (as Jekyll's
+// own users' do): import names the file and keeps it as it is, saying
+// export writes it back, and export, which reads no setting, does so
+// instead of refusing to start from it as the commands that run the hub do.
+func TestExportWritesBackAConfigThatDoesNotRead(t *testing.T) {
+	src := filepath.Join(t.TempDir(), "hub")
+	if err := os.CopyFS(src, os.DirFS("testdata/tabbed-config")); err != nil {
+		t.Fatal(err)
+	}
+	config := filepath.Join(src, "_config.yml")
+	code, _, errs := run(t, "--site", src, "import")
+	if want := config + ":7: invalid YAML"; code != 1 || !strings.Contains(errs, want) || !strings.Contains(errs, "export writes it back") {
+		t.Fatalf("import exit %d, want 1 and %q, kept as it is:\n%s", code, want, errs)
+	}
+	out := filepath.Join(t.TempDir(), "out")
+	code, _, errs = run(t, "--site", src, "export", out)
+	if code != 0 {
+		t.Fatalf("export exit %d, want 0:\n%s", code, errs)
+	}
+	if !strings.Contains(errs, config+":7: invalid YAML") {
+		t.Errorf("export does not name the config that does not read:\n%s", errs)
+	}
+	exported := testutil.Files(t, out)
+	for rel, data := range testutil.Files(t, src) {
+		if strings.HasPrefix(rel, ".newshub/") {
+			continue
+		}
+		if got, ok := exported[rel]; !ok || !bytes.Equal(got, data) {
+			t.Errorf("%s: not exported as it was (exported: %v)", rel, ok)
+		}
+	}
+}
+
 // TestLearningOfEveryKindIsPublishedAndKeptFilesAreNot builds the hub of
 // testdata/hub: its courses and books are published like its articles and
 // videos, and nothing of the files it keeps without reading is.
