@@ -196,6 +196,15 @@ func Misnamed(p string, data []byte) string {
 	return ""
 }
 
+// EmptyData reports whether data, the bytes of a file at the site path p
+// of a kind written as YAML throughout that names a record (a topic), holds
+// only blank and comment lines: Jekyll reads such a data file as no data,
+// where Parse finds no record in it.
+func EmptyData(p string, data []byte) bool {
+	kind, ok := KindOf(p)
+	return ok && kind == model.KindTopic && isBlank(bytes.TrimPrefix(data, utf8BOM))
+}
+
 // utf8BOM is the byte order mark some editors put at the start of a
 // UTF-8 file.
 var utf8BOM = []byte("\xef\xbb\xbf")

@@ -17,13 +17,14 @@ import (
 // a hub whose files are all sound but some give what another file gives
 // already (Smartable's own hubs hold an article in both _news and
 // _archive/news: the live copy in _news is read, though the archive comes
-// first in path order) and some have no front matter (a README, an empty
-// file, one saved as UTF-16 or with lone CRs: static files to Jekyll):
-// those are kept as they are, each named with its line and why; hidden
-// files, which Jekyll does not read either, are kept as they are too, and
-// so are files shaped like records but named or placed where newshub does
-// not read them, each named with why; every file comes back from the store
-// byte for byte; a second import finds them all unchanged.
+// first in path order) and some hold no record (a README, an empty file,
+// one saved as UTF-16 or with lone CRs: static files to Jekyll; an empty
+// data file, which Jekyll reads as no data): those are kept as they are,
+// each named with its line and why; hidden files, which Jekyll does not
+// read either, are kept as they are too, and so are files shaped like
+// records but named or placed where newshub does not read them, each named
+// with why; every file comes back from the store byte for byte; a second
+// import finds them all unchanged.
 func TestImportKeepsAsTheyAreFilesItCannotTakeAsRecords(t *testing.T) {
 	tests := []struct {
 		rel  string
@@ -54,6 +55,8 @@ func TestImportKeepsAsTheyAreFilesItCannotTakeAsRecords(t *testing.T) {
 		{"_news/cover.png", model.KindOpaque, 0, ""},
 		{"_data/topics/00-election.yaml", model.KindTopic, 0, ""},
 		{"_data/topics/01-election-again.yaml", model.KindOpaque, 2, `topic _id "election" is already given by _data/topics/00-election.yaml`},
+		{"_data/topics/02-to-come.yaml", model.KindOpaque, 1, "empty file (blank or comment lines only): Jekyll reads it as no data"},
+		{"_data/topics/03-empty.yml", model.KindOpaque, 1, "empty file (blank or comment lines only): Jekyll reads it as no data"},
 		{"_data/organizations/example.com.md", model.KindOrganization, 0, ""},
 		{"_data/organizations/www.example.com.md", model.KindOpaque, 5, `organization domain "example.com" is already given by _data/organizations/example.com.md`},
 	}
@@ -99,8 +102,8 @@ func TestImportKeepsAsTheyAreFilesItCannotTakeAsRecords(t *testing.T) {
 	if len(stored) != len(files) || len(stored) != len(tests) {
 		t.Errorf("%d records stored for %d files, want %d", len(stored), len(files), len(tests))
 	}
-	if streamed != len(res.Kept) || len(res.Kept) != 13 || res.Unread != 13 {
-		t.Errorf("%d reports streamed, %d in the result, %d counted unread, want 13", streamed, len(res.Kept), res.Unread)
+	if streamed != len(res.Kept) || len(res.Kept) != 15 || res.Unread != 15 {
+		t.Errorf("%d reports streamed, %d in the result, %d counted unread, want 15", streamed, len(res.Kept), res.Unread)
 	}
 	if c := res.Collections["_news"]; c.Files != 13 || c.Opaque != 11 {
 		t.Errorf("_news counted %+v, want 13 files of which 11 kept as they are", c)
@@ -110,8 +113,8 @@ func TestImportKeepsAsTheyAreFilesItCannotTakeAsRecords(t *testing.T) {
 	}
 
 	again := importInto(t, dbPath, src, Options{})
-	if again.Unchanged != len(files) || len(again.Rejected) != 0 || again.Kinds[model.KindOpaque] != 17 {
-		t.Errorf("second import: %d unchanged, %d rejected, %d opaque; want all %d unchanged, none rejected, 17 opaque",
+	if again.Unchanged != len(files) || len(again.Rejected) != 0 || again.Kinds[model.KindOpaque] != 19 {
+		t.Errorf("second import: %d unchanged, %d rejected, %d opaque; want all %d unchanged, none rejected, 19 opaque",
 			again.Unchanged, len(again.Rejected), again.Kinds[model.KindOpaque], len(files))
 	}
 }

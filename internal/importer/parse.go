@@ -93,11 +93,17 @@ func (imp *importer) parseFile(ref fileRef) parsed {
 		p.keep = content.Misnamed(ref.rel, data)
 		return p
 	}
-	if content.StaticFile(ref.rel, data) {
-		// Not a record in Jekyll's eyes either (a README, an empty file):
-		// refusing it would lose it from export.
-		p.rec = content.Opaque(ref.rel, data)
+	// Not a record in Jekyll's eyes either (a README, an empty file, an
+	// empty data file): kept as it is, as refusing it would lose it from
+	// export, and named.
+	switch {
+	case content.StaticFile(ref.rel, data):
 		p.keep = content.NoFrontMatter(data)
+	case content.EmptyData(ref.rel, data):
+		p.keep = "empty file (blank or comment lines only): Jekyll reads it as no data, so it gives no topic"
+	}
+	if p.keep != "" {
+		p.rec = content.Opaque(ref.rel, data)
 		return p
 	}
 	rec, err := content.Parse(ref.rel, data)
