@@ -331,11 +331,20 @@ func (d *decoder) parties(name string, n *node) []model.Party {
 	})
 }
 
-// required reports a missing or empty required field.
-func (d *decoder) required(line int, have bool, key string) {
-	if !have {
-		d.failf(line, "required field %q is missing or empty", key)
+// required reports a required field of the map root that is missing, at
+// the map's line, or empty, at the field's own.
+func (d *decoder) required(root *node, have bool, key string) {
+	if have {
+		return
 	}
+	kids := d.t.kids(root)
+	for i := range kids {
+		if d.t.key(&kids[i]) == key {
+			d.failf(int(kids[i].line), "required field %q is empty", key)
+			return
+		}
+	}
+	d.failf(int(root.line), "required field %q is missing", key)
 }
 
 func (d *decoder) article(root *node, archived bool) *model.Article {
@@ -386,9 +395,9 @@ func (d *decoder) article(root *node, archived bool) *model.Article {
 			a.Secured = d.str(key, v)
 		}
 	}
-	d.required(int(root.line), a.Title != "", "title")
-	d.required(int(root.line), hasDate, "publishedDateTime")
-	d.required(int(root.line), a.OriginalURL != "" || a.WebURL != "", "originalUrl")
+	d.required(root, a.Title != "", "title")
+	d.required(root, hasDate, "publishedDateTime")
+	d.required(root, a.OriginalURL != "" || a.WebURL != "", "originalUrl")
 	return a
 }
 
@@ -485,7 +494,7 @@ func (d *decoder) person(root *node) *model.Person {
 			pr.Secured = d.str(key, v)
 		}
 	}
-	d.required(int(root.line), pr.Name != "", "name")
+	d.required(root, pr.Name != "", "name")
 	return pr
 }
 
@@ -539,8 +548,8 @@ func (d *decoder) event(root *node) *model.Event {
 			e.Images = d.images(key, v)
 		}
 	}
-	d.required(int(root.line), e.Name != "", "name")
-	d.required(int(root.line), hasStart, "startDateTime")
+	d.required(root, e.Name != "", "name")
+	d.required(root, hasStart, "startDateTime")
 	return e
 }
 
@@ -700,8 +709,8 @@ func (d *decoder) topic(root *node, order int) *model.Topic {
 			t.Highlight = h
 		}
 	}
-	d.required(int(root.line), t.ID != "", "_id")
-	d.required(int(root.line), t.Name != "", "name")
+	d.required(root, t.ID != "", "_id")
+	d.required(root, t.Name != "", "name")
 	return t
 }
 
@@ -748,7 +757,7 @@ func (d *decoder) organization(root *node) *model.Organization {
 			o.Quality = d.int(key, v)
 		}
 	}
-	d.required(int(root.line), o.Domain != "", "domain")
+	d.required(root, o.Domain != "", "domain")
 	return o
 }
 
