@@ -30,3 +30,28 @@ func TestResolvesAsNonStringSkipsLongText(t *testing.T) {
 		}
 	}
 }
+
+func TestLineComment(t *testing.T) {
+	tests := []struct {
+		line string
+		want int // offset of the blanks before the comment; -1 for none
+	}{
+		{"quality: 80 # by hand", 11},
+		{"heat: 7\t\t# hot", 7},
+		{"title: C# in a week", -1},
+		{"title: \"Issue #5\"", -1},
+		{"title: 'It''s #1' # note", 17},
+		{"'quality': 80 # quoted key", 13},
+		{"originalUrl: https://a.example/x#frag", -1},
+		{"originalUrl: https://a.example/x # frag", 32},
+		{"topics: [a, b] # flow", -1},
+		{"excerpt: > # folded", -1},
+		{"title: \"never closed # x", -1},
+		{"# a comment line", -1},
+	}
+	for _, tc := range tests {
+		if got := lineComment([]byte(tc.line)); got != tc.want {
+			t.Errorf("lineComment(%q) = %d, want %d", tc.line, got, tc.want)
+		}
+	}
+}

@@ -166,6 +166,19 @@ func TestSmartableQuirks(t *testing.T) {
 			removed: []string{"name: \"Debate watch\""}, added: []string{"name: \"Debate night\""},
 		},
 		{
+			name: "comments an editor left beside values that curation and edits change",
+			path: "_news/2021-03-06-noted.md",
+			data: strings.Replace(quirkNews("title: \"Issue #5\" # renumbered later\nexcerpt: \"x\"\npublishedDateTime: 2021-03-06T08:00:00Z\noriginalUrl: \"https://a.example/c\"\nwebUrl: \"https://a.example/c\"\n", quirkProvider),
+				"quality: 80\nheat: 100\n", "quality: 80  # raised by hand\nheat: 100\t# hot\n", 1),
+			check: func(r *model.Record) bool {
+				a := r.Article
+				return a.Title == "Issue #5" && a.Quality == 80 && a.Heat == 100
+			},
+			edit:    func(r *model.Record) { r.Article.Heat, r.Article.Quality, r.Article.Title = 7, 90, "Issue #6" },
+			removed: []string{"heat: 100\t# hot", "quality: 80  # raised by hand", "title: \"Issue #5\" # renumbered later"},
+			added:   []string{"heat: 7\t# hot", "quality: 90  # raised by hand", "title: \"Issue #6\" # renumbered later"},
+		},
+		{
 			name: "excerpt folded over lines",
 			path: "_news/2021-03-03-folded.md",
 			data: quirkNews("title: \"Folded\"\nexcerpt: \"A long excerpt that a YAML writer\n  folded over two lines.\"\npublishedDateTime: 2021-03-03T08:00:00Z\noriginalUrl: \"https://a.example/f\"\nwebUrl: \"https://a.example/f\"\n", quirkProvider),

@@ -188,7 +188,7 @@ func renderEdit[T any](sp spec[T], raw []byte, doc *document, v, old *T, body st
 		text := append([]byte(nil), ne.b...)
 		switch {
 		case present && len(text) > 0:
-			edits = append(edits, edit{sp0.start, sp0.end, text})
+			edits = append(edits, edit{sp0.start, sp0.end, keepComment(raw[sp0.start:sp0.end], text)})
 			prev = fi
 		case present:
 			end := sp0.end
@@ -227,6 +227,86 @@ func renderEdit[T any](sp spec[T], raw []byte, doc *document, v, old *T, body st
 func crlf(raw []byte) bool {
 	i := bytes.IndexByte(raw, '\n')
 	return i > 0 && raw[i-1] == '\r'
+}
+
+// keepComment carries the comment that ends the old line of a one-line
+// field (quality: 80  # set by hand) onto the line written in its place,
+// so an edit of the value keeps the note an editor left beside it. A field
+// over several lines, or a value that is no plain or quoted scalar, keeps
+// nothing.
+func keepComment(old, text []byte) []byte {
+	old = bytes.TrimSuffix(bytes.TrimSuffix(old, []byte{'\n'}), []byte{'\r'})
+	if bytes.IndexByte(old, '\n') >= 0 || bytes.IndexByte(text, '\n') != len(text)-1 {
+		return text
+	}
+	c := lineComment(old)
+	if c < 0 {
+		return text
+	}
+	out := make([]byte, 0, len(text)+len(old)-c)
+	out = append(out, text[:len(text)-1]...)
+	out = append(out, old[c:]...)
+	return append(out, '\n')
+}
+
+// lineComment returns the offset in line, a "key: value" line, of the
+// blanks before the comment that ends it, or -1 when it has none or its
+// value is no plain or quoted scalar.
+func lineComment(line []byte) int {
+	i := skipScalar(line, 0)
+	if i < 0 || i >= len(line) || line[i] != ':' {
+		return -1
+	}
+	i++
+	for i < len(line) && (line[i] == ' ' || line[i] == '\t') {
+		i++
+	}
+	if i < len(line) && bytes.IndexByte([]byte("[{|>&*!#"), line[i]) >= 0 {
+		return -1
+	}
+	if i = skipScalar(line, i); i < 0 {
+		return -1
+	}
+	blank := i
+	for i < len(line) && (line[i] == ' ' || line[i] == '\t') {
+		i++
+	}
+	if blank == i || i >= len(line) || line[i] != '#' {
+		return -1
+	}
+	return blank
+}
+
+// skipScalar returns the offset after the scalar starting at offset i of
+// line: a quoted one up to its closing quote, a plain one up to a ": "
+// (a key's end) or the blanks before a "#"; -1 when a quote is not closed.
+func skipScalar(line []byte, i int) int {
+	if i < len(line) && (line[i] == '"' || line[i] == '\'') {
+		q := line[i]
+		for j := i + 1; j < len(line); j++ {
+			switch {
+			case q == '"' && line[j] == '\\':
+				j++
+			case q == '\'' && line[j] == '\'' && j+1 < len(line) && line[j+1] == '\'':
+				j++
+			case line[j] == q:
+				return j + 1
+			}
+		}
+		return -1
+	}
+	for j := i; j < len(line); j++ {
+		switch {
+		case line[j] == ':' && (j+1 == len(line) || line[j+1] == ' ' || line[j+1] == '\t'):
+			return j
+		case line[j] == '#' && j > i && (line[j-1] == ' ' || line[j-1] == '\t'):
+			for j > i && (line[j-1] == ' ' || line[j-1] == '\t') {
+				j--
+			}
+			return j
+		}
+	}
+	return len(line)
 }
 
 // crlfAt reports whether the lines an edit writes end with CR LF: as the
