@@ -40,7 +40,8 @@ func parse(path string, data []byte) (*model.Record, *document, error) {
 	// fastChars implies valid UTF-8 and spares the fast reader its own check.
 	plain := fastChars(data)
 	if !plain && !utf8.Valid(data) {
-		return nil, nil, &ParseError{Path: path, Line: invalidUTF8Line(data), Msg: "invalid UTF-8"}
+		line, msg := invalidUTF8(data)
+		return nil, nil, &ParseError{Path: path, Line: line, Msg: msg}
 	}
 	doc := &document{kind: kind, yamlEnd: len(data), bodyStart: -1}
 	if hasFrontMatter(kind) {
@@ -272,19 +273,24 @@ func isBlank(b []byte) bool {
 	return true
 }
 
-func invalidUTF8Line(data []byte) int {
-	line := 1
+// invalidUTF8 finds the first byte of data that is not UTF-8 and words
+// it with its line and column: most often a character of a file saved as
+// Windows-1252 or Latin-1 (a curly quote 0x93, an é 0xE9), which the
+// author can find and save again as UTF-8.
+func invalidUTF8(data []byte) (line int, msg string) {
+	line, start := 1, 0
 	for i := 0; i < len(data); {
 		r, size := utf8.DecodeRune(data[i:])
 		if r == utf8.RuneError && size <= 1 {
-			return line
+			col := utf8.RuneCount(data[start:i]) + 1
+			return line, fmt.Sprintf("invalid UTF-8: byte 0x%02X in column %d, as a file saved as Windows-1252 or Latin-1 holds; records are UTF-8", data[i], col)
 		}
 		if r == '\n' {
-			line++
+			line, start = line+1, i+1
 		}
 		i += size
 	}
-	return line
+	return line, "invalid UTF-8"
 }
 
 // parseYAML reads src with the fast reader, falling back to the full YAML
