@@ -179,6 +179,21 @@ func TestSmartableQuirks(t *testing.T) {
 			added:   []string{"heat: 7\t# hot", "quality: 90  # raised by hand", "title: \"Issue #6\" # renumbered later"},
 		},
 		{
+			name: "values aligned as Jekyll writes a post's front matter, a quoted key, a blank before a colon",
+			path: "_news/2016-12-07-aligned.md",
+			data: "---\ncategory: news\ntitle:  \"Aligned\"\nexcerpt: \"x\"\npublishedDateTime:   2016-12-07 14:51:39 +0100\noriginalUrl: \"https://a.example/al\"\ntype : article\n'quality': 80\nheat:    100\npublished: true\n---\n",
+			check: func(r *model.Record) bool {
+				a := r.Article
+				return a.Title == "Aligned" && a.Type == "article" && a.Quality == 80 && a.Heat == 100
+			},
+			edit: func(r *model.Record) {
+				r.Article.Title, r.Article.Type, r.Article.Quality, r.Article.Heat = "Aligned again", "video", 90, 7
+				r.Article.PublishedDateTime = r.Article.PublishedDateTime.Add(time.Hour)
+			},
+			removed: []string{"title:  \"Aligned\"", "type : article", "'quality': 80", "heat:    100", "publishedDateTime:   2016-12-07 14:51:39 +0100"},
+			added:   []string{"title:  \"Aligned again\"", "type : video", "'quality': 90", "heat:    7", "publishedDateTime:   2016-12-07T14:51:39Z"},
+		},
+		{
 			name: "excerpt folded over lines",
 			path: "_news/2021-03-03-folded.md",
 			data: quirkNews("title: \"Folded\"\nexcerpt: \"A long excerpt that a YAML writer\n  folded over two lines.\"\npublishedDateTime: 2021-03-03T08:00:00Z\noriginalUrl: \"https://a.example/f\"\nwebUrl: \"https://a.example/f\"\n", quirkProvider),

@@ -188,7 +188,7 @@ func renderEdit[T any](sp spec[T], raw []byte, doc *document, v, old *T, body st
 		text := append([]byte(nil), ne.b...)
 		switch {
 		case present && len(text) > 0:
-			edits = append(edits, edit{sp0.start, sp0.end, keepComment(raw[sp0.start:sp0.end], text)})
+			edits = append(edits, edit{sp0.start, sp0.end, keepStyle(raw[sp0.start:sp0.end], text)})
 			prev = fi
 		case present:
 			end := sp0.end
@@ -229,52 +229,57 @@ func crlf(raw []byte) bool {
 	return i > 0 && raw[i-1] == '\r'
 }
 
-// keepComment carries the comment that ends the old line of a one-line
-// field (quality: 80  # set by hand) onto the line written in its place,
-// so an edit of the value keeps the note an editor left beside it. A field
-// over several lines, or a value that is no plain or quoted scalar, keeps
-// nothing.
-func keepComment(old, text []byte) []byte {
+// keepStyle carries what the old line of a one-line field holds of its
+// writer's own onto the line written in its place: the key as spelled
+// ('quality', or a blank before the colon), the blanks that align its
+// value (title:  "x", as Jekyll writes a post's) and a comment after the
+// value (quality: 80  # raised by hand). A field over several lines, or a
+// value that is no plain or quoted scalar, keeps nothing.
+func keepStyle(old, text []byte) []byte {
 	old = bytes.TrimSuffix(bytes.TrimSuffix(old, []byte{'\n'}), []byte{'\r'})
 	if bytes.IndexByte(old, '\n') >= 0 || bytes.IndexByte(text, '\n') != len(text)-1 {
 		return text
 	}
-	c := lineComment(old)
-	if c < 0 {
+	line := text[:len(text)-1]
+	ov, oc, ok := scalarLine(old)
+	nv, nc, nok := scalarLine(line)
+	if !ok || !nok || nc != len(line) {
 		return text
 	}
-	out := make([]byte, 0, len(text)+len(old)-c)
-	out = append(out, text[:len(text)-1]...)
-	out = append(out, old[c:]...)
+	out := make([]byte, 0, len(text)+len(old))
+	out = append(out, old[:ov]...)
+	out = append(out, line[nv:]...)
+	out = append(out, old[oc:]...)
 	return append(out, '\n')
 }
 
-// lineComment returns the offset in line, a "key: value" line, of the
-// blanks before the comment that ends it, or -1 when it has none or its
-// value is no plain or quoted scalar.
-func lineComment(line []byte) int {
-	i := skipScalar(line, 0)
-	if i < 0 || i >= len(line) || line[i] != ':' {
-		return -1
+// scalarLine splits line, a "key: value" line whose value is a plain or
+// quoted scalar after at least one blank, at the offset of its value and
+// at the end of the value, where the blanks and comment that end the line
+// begin (len(line) when none do). ok is false for any other line.
+func scalarLine(line []byte) (value, end int, ok bool) {
+	colon := skipScalar(line, 0)
+	if colon <= 0 || colon >= len(line) || line[colon] != ':' {
+		return 0, 0, false
 	}
-	i++
+	value = colon + 1
+	for value < len(line) && (line[value] == ' ' || line[value] == '\t') {
+		value++
+	}
+	if value == colon+1 || value == len(line) || bytes.IndexByte([]byte("[{|>&*!#"), line[value]) >= 0 {
+		return 0, 0, false
+	}
+	if end = skipScalar(line, value); end < 0 {
+		return 0, 0, false
+	}
+	i := end
 	for i < len(line) && (line[i] == ' ' || line[i] == '\t') {
 		i++
 	}
-	if i < len(line) && bytes.IndexByte([]byte("[{|>&*!#"), line[i]) >= 0 {
-		return -1
+	if i < len(line) && line[i] != '#' {
+		return 0, 0, false
 	}
-	if i = skipScalar(line, i); i < 0 {
-		return -1
-	}
-	blank := i
-	for i < len(line) && (line[i] == ' ' || line[i] == '\t') {
-		i++
-	}
-	if blank == i || i >= len(line) || line[i] != '#' {
-		return -1
-	}
-	return blank
+	return value, end, true
 }
 
 // skipScalar returns the offset after the scalar starting at offset i of
