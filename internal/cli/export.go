@@ -93,6 +93,7 @@ type exportFile struct {
 	path string
 	kind model.Kind
 	raw  []byte
+	err  error // why it is not written, found before writing
 }
 
 // exportStore writes every record's bytes to out/<path>.
@@ -113,6 +114,10 @@ func exportStore(ctx context.Context, st store.Store, out string, env *Env) (exp
 	bar := progress.New(env.Stderr, "export", "records", int64(total))
 	defer bar.Finish()
 
+	var clashes caseClashes
+	if foldsCase(out) {
+		clashes = caseClashes{}
+	}
 	w := &exportWriter{out: out, dirs: map[string]bool{}}
 	files := make(chan exportFile, 256)
 	var mu sync.Mutex
@@ -137,7 +142,7 @@ func exportStore(ctx context.Context, st store.Store, out string, env *Env) (exp
 	}
 	send := func(p string, kind model.Kind, raw []byte) error {
 		select {
-		case files <- exportFile{p, kind, raw}:
+		case files <- exportFile{p, kind, raw, clashes.clash(p)}:
 			return nil
 		case <-ctx.Done():
 			return ctx.Err()
@@ -163,6 +168,9 @@ type exportWriter struct {
 }
 
 func (w *exportWriter) write(f exportFile) error {
+	if f.err != nil {
+		return f.err
+	}
 	if !safePath(f.path) {
 		return errors.New("unsafe record path: not written")
 	}
@@ -181,6 +189,47 @@ func (w *exportWriter) write(f exportFile) error {
 		}
 	}
 	return os.WriteFile(name, f.raw, 0o644)
+}
+
+// caseClashes maps the lower-case form of each path exported to the path,
+// where the export folder's file system takes names that differ only by
+// case for one file (Windows' and macOS's do by default): a hub kept on
+// another system may hold both, and writing both would leave one file, the
+// other lost without a word.
+type caseClashes map[string]string
+
+// clash reports why the record at p is not written: an earlier one's path
+// differs from it only by case. A nil map finds no clash.
+func (c caseClashes) clash(p string) error {
+	if c == nil {
+		return nil
+	}
+	key := strings.ToLower(p)
+	first, ok := c[key]
+	if !ok {
+		c[key] = p
+		return nil
+	}
+	if first == p {
+		return nil
+	}
+	return fmt.Errorf("not written: the path differs from %s only by case, and the file system of the export folder takes both for one file", first)
+}
+
+// foldsCase reports whether the file system of the folder dir takes names
+// that differ only by case for one file; a variable so that tests can
+// stand in for such a file system.
+var foldsCase = func(dir string) bool {
+	f, err := os.CreateTemp(dir, ".newshub-case-")
+	if err != nil {
+		return false
+	}
+	name := f.Name()
+	f.Close()
+	defer os.Remove(name)
+	a, errA := os.Stat(name)
+	b, errB := os.Stat(filepath.Join(dir, strings.ToUpper(filepath.Base(name))))
+	return errA == nil && errB == nil && os.SameFile(a, b)
 }
 
 // safePath reports whether a record path stays inside the output folder.

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -372,6 +373,36 @@ func TestExportWritesBackAConfigThatDoesNotRead(t *testing.T) {
 		if got, ok := exported[rel]; !ok || !bytes.Equal(got, data) {
 			t.Errorf("%s: not exported as it was (exported: %v)", rel, ok)
 		}
+	}
+}
+
+// TestExportNamesRecordsACaseBlindFileSystemCannotHoldApart imports
+// testdata/case-twins, two articles whose file names differ only by case
+// (a hub kept on Linux may hold them), and exports them where the file
+// system takes both names for one file, as Windows' and macOS's do: one is
+// written, the other named and not written over it, and export fails.
+func TestExportNamesRecordsACaseBlindFileSystemCannotHoldApart(t *testing.T) {
+	if runtime.GOOS == "linux" && foldsCase(t.TempDir()) {
+		t.Fatal("foldsCase finds a Linux temporary folder blind to case")
+	}
+	db := "sqlite:" + filepath.Join(t.TempDir(), "hub.db")
+	if code, _, errs := run(t, "--db", db, "--site", "testdata/case-twins", "import"); code != 0 {
+		t.Fatalf("import exit %d:\n%s", code, errs)
+	}
+	defer func(f func(string) bool) { foldsCase = f }(foldsCase)
+	foldsCase = func(string) bool { return true }
+	out := filepath.Join(t.TempDir(), "out")
+	code, _, errs := run(t, "--db", db, "--site", "testdata/case-twins", "export", out)
+	const upper, lower = "_news/2021-06-20-Election-Night.md", "_news/2021-06-20-election-night.md"
+	if want := lower + ":1: not written: the path differs from " + upper + " only by case"; code != 1 || !strings.Contains(errs, want) {
+		t.Fatalf("export exit %d, want 1 and %q:\n%s", code, want, errs)
+	}
+	exported := testutil.Files(t, out)
+	if _, ok := exported[lower]; ok {
+		t.Errorf("%s written", lower)
+	}
+	if want := testutil.Files(t, "testdata/case-twins")[upper]; !bytes.Equal(exported[upper], want) {
+		t.Errorf("%s not exported as it was", upper)
 	}
 }
 
