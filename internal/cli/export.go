@@ -11,6 +11,8 @@ import (
 	"sync"
 	"time"
 
+	"golang.org/x/text/unicode/norm"
+
 	"newshub/internal/importer"
 	"newshub/internal/model"
 	"newshub/internal/progress"
@@ -191,20 +193,22 @@ func (w *exportWriter) write(f exportFile) error {
 	return os.WriteFile(name, f.raw, 0o644)
 }
 
-// caseClashes maps the lower-case form of each path exported to the path,
-// where the export folder's file system takes names that differ only by
-// case for one file (Windows' and macOS's do by default): a hub kept on
-// another system may hold both, and writing both would leave one file, the
-// other lost without a word.
+// caseClashes maps the folded form of each path exported (lower case,
+// composed accents) to the path, where the export folder's file system
+// takes names that differ only by case for one file (Windows' and macOS's
+// do by default; macOS's takes an accent composed or not, é or e and
+// U+0301, for one too): a hub kept on another system may hold both, and
+// writing both would leave one file, the other lost without a word.
 type caseClashes map[string]string
 
 // clash reports why the record at p is not written: an earlier one's path
-// differs from it only by case. A nil map finds no clash.
+// differs from it only by case or by how its accents are composed. A nil
+// map finds no clash.
 func (c caseClashes) clash(p string) error {
 	if c == nil {
 		return nil
 	}
-	key := strings.ToLower(p)
+	key := strings.ToLower(norm.NFC.String(p))
 	first, ok := c[key]
 	if !ok {
 		c[key] = p
@@ -213,7 +217,7 @@ func (c caseClashes) clash(p string) error {
 	if first == p {
 		return nil
 	}
-	return fmt.Errorf("not written: the path differs from %s only by case, and the file system of the export folder takes both for one file", first)
+	return fmt.Errorf("not written: the path differs from %s only by case or accents composed otherwise, and the file system of the export folder takes both for one file", first)
 }
 
 // foldsCase reports whether the file system of the folder dir takes names
