@@ -248,8 +248,11 @@ func TestMisnamed(t *testing.T) {
 		{"_newsletters/a.md", append([]byte("\xef\xbb\xbf"), fm...), "files named *.html directly in _newsletters/"},
 		{"_data/topics/old/01-x.yml", []byte("name: X\n"), "*.yaml or *.yml directly in _data/topics/"},
 		{"_data/topics/01-x.json", []byte("{}"), ""},
+		{"_data/organizations/example.org.yml", []byte("name: Example\ndomain: example.org\n"), "a data file Jekyll reads, but the records of _data/organizations/ that newshub reads are front matter in files named *.md"},
+		{"_data/organizations/example.org.json", []byte(`{"domain": "example.org"}`), "a data file"},
+		{"_data/organizations/logo.png", []byte("\x89PNG\r\n"), ""},
 		{"_news/a.markdown", []byte("Just text.\n"), ""}, // a static file to Jekyll
-		{"_news/a.markdown~", fm, ""},                    // a backup, which Jekyll leaves out
+		{"_news/a.markdown~", fm, ""}, // a backup, which Jekyll leaves out
 		{"_news/#a.md#", fm, ""},
 		{"_news/.a.markdown", fm, ""},
 		{"_news/cover.png", []byte("\x89PNG\r\n"), ""},

@@ -181,14 +181,20 @@ func Misnamed(p string, data []byte) string {
 			if !ok {
 				continue
 			}
+			e := strings.ToLower(path.Ext(name))
 			if hasFrontMatter(kind) {
 				first, _, _ := cutLine(bytes.TrimPrefix(data, utf8BOM))
-				if !isDelimiter(first, false) {
-					return ""
+				switch {
+				case isDelimiter(first, false):
+					return fmt.Sprintf("opens with front matter like the records of %s/, which newshub reads only from files named *%s directly in %s/", dir, ext, dir)
+				case strings.HasPrefix(dir, "_data/") && (e == ".yaml" || e == ".yml" || e == ".json"):
+					// Jekyll reads it as data of the folder, as a
+					// publisher written as YAML rather than front matter.
+					return fmt.Sprintf("is a data file Jekyll reads, but the records of %s/ that newshub reads are front matter in files named *%s directly in %s/", dir, ext, dir)
 				}
-				return fmt.Sprintf("opens with front matter like the records of %s/, which newshub reads only from files named *%s directly in %s/", dir, ext, dir)
+				return ""
 			}
-			if e := strings.ToLower(path.Ext(name)); e != ".yaml" && e != ".yml" {
+			if e != ".yaml" && e != ".yml" {
 				return ""
 			}
 			return fmt.Sprintf("is a YAML file like the records of %s/, which newshub reads only from files named *.yaml or *.yml directly in %s/", dir, dir)
