@@ -11,6 +11,9 @@ import (
 	"sync"
 	"time"
 
+	"golang.org/x/text/unicode/norm"
+
+	"newshub/internal/importer"
 	"newshub/internal/model"
 	"newshub/internal/progress"
 	"newshub/internal/store"
@@ -30,7 +33,7 @@ func runExport(ctx context.Context, env *Env, args []string) error {
 		return usageError("want one output folder, got %d arguments", fs.NArg())
 	}
 	out := fs.Arg(0)
-	st, _, err := env.openHubFor(ctx, onePass) // the configuration as the site folder has it
+	st, err := env.openForExport(ctx)
 	if err != nil {
 		return err
 	}
@@ -63,6 +66,25 @@ func runExport(ctx context.Context, env *Env, args []string) error {
 	return nil
 }
 
+// openForExport opens the store with the configuration files stored as
+// the site folder has them, their source of truth. Export reads none of
+// their settings, so a _config.yml that does not read is reported, not a
+// reason to refuse as commands that run the hub do: import keeps such a
+// file as it is, and export writes it back like any other.
+func (env *Env) openForExport(ctx context.Context) (store.Store, error) {
+	st, err := env.openStoreFor(ctx, onePass)
+	if err != nil {
+		return nil, err
+	}
+	res, err := importer.SyncSite(ctx, st, env.Site)
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	res.Log(env.Log)
+	return st, nil
+}
+
 type exportResult struct {
 	kinds   map[model.Kind]int
 	failed  int
@@ -73,6 +95,7 @@ type exportFile struct {
 	path string
 	kind model.Kind
 	raw  []byte
+	err  error // why it is not written, found before writing
 }
 
 // exportStore writes every record's bytes to out/<path>.
@@ -93,6 +116,10 @@ func exportStore(ctx context.Context, st store.Store, out string, env *Env) (exp
 	bar := progress.New(env.Stderr, "export", "records", int64(total))
 	defer bar.Finish()
 
+	var clashes caseClashes
+	if foldsCase(out) {
+		clashes = caseClashes{}
+	}
 	w := &exportWriter{out: out, dirs: map[string]bool{}}
 	files := make(chan exportFile, 256)
 	var mu sync.Mutex
@@ -117,7 +144,7 @@ func exportStore(ctx context.Context, st store.Store, out string, env *Env) (exp
 	}
 	send := func(p string, kind model.Kind, raw []byte) error {
 		select {
-		case files <- exportFile{p, kind, raw}:
+		case files <- exportFile{p, kind, raw, clashes.clash(p)}:
 			return nil
 		case <-ctx.Done():
 			return ctx.Err()
@@ -143,6 +170,9 @@ type exportWriter struct {
 }
 
 func (w *exportWriter) write(f exportFile) error {
+	if f.err != nil {
+		return f.err
+	}
 	if !safePath(f.path) {
 		return errors.New("unsafe record path: not written")
 	}
@@ -161,6 +191,49 @@ func (w *exportWriter) write(f exportFile) error {
 		}
 	}
 	return os.WriteFile(name, f.raw, 0o644)
+}
+
+// caseClashes maps the folded form of each path exported (lower case,
+// composed accents) to the path, where the export folder's file system
+// takes names that differ only by case for one file (Windows' and macOS's
+// do by default; macOS's takes an accent composed or not, é or e and
+// U+0301, for one too): a hub kept on another system may hold both, and
+// writing both would leave one file, the other lost without a word.
+type caseClashes map[string]string
+
+// clash reports why the record at p is not written: an earlier one's path
+// differs from it only by case or by how its accents are composed. A nil
+// map finds no clash.
+func (c caseClashes) clash(p string) error {
+	if c == nil {
+		return nil
+	}
+	key := strings.ToLower(norm.NFC.String(p))
+	first, ok := c[key]
+	if !ok {
+		c[key] = p
+		return nil
+	}
+	if first == p {
+		return nil
+	}
+	return fmt.Errorf("not written: the path differs from %s only by case or accents composed otherwise, and the file system of the export folder takes both for one file", first)
+}
+
+// foldsCase reports whether the file system of the folder dir takes names
+// that differ only by case for one file; a variable so that tests can
+// stand in for such a file system.
+var foldsCase = func(dir string) bool {
+	f, err := os.CreateTemp(dir, ".newshub-case-")
+	if err != nil {
+		return false
+	}
+	name := f.Name()
+	f.Close()
+	defer os.Remove(name)
+	a, errA := os.Stat(name)
+	b, errB := os.Stat(filepath.Join(dir, strings.ToUpper(filepath.Base(name))))
+	return errA == nil && errB == nil && os.SameFile(a, b)
 }
 
 // safePath reports whether a record path stays inside the output folder.

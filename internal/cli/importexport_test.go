@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -337,6 +338,81 @@ func TestImportThenExportKeepsEveryFileOfAHub(t *testing.T) {
 	} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("summary lacks %q:\n%s", want, stdout)
+		}
+	}
+}
+
+// TestExportWritesBackAConfigThatDoesNotRead imports testdata/tabbed-config,
+// whose _config.yml indents with a tab, which YAML forbids (as Jekyll's
+// own users' do): import names the file and keeps it as it is, saying
+// export writes it back, and export, which reads no setting, does so
+// instead of refusing to start from it as the commands that run the hub do.
+func TestExportWritesBackAConfigThatDoesNotRead(t *testing.T) {
+	src := filepath.Join(t.TempDir(), "hub")
+	if err := os.CopyFS(src, os.DirFS("testdata/tabbed-config")); err != nil {
+		t.Fatal(err)
+	}
+	config := filepath.Join(src, "_config.yml")
+	code, _, errs := run(t, "--site", src, "import")
+	if want := config + ":7: invalid YAML"; code != 1 || !strings.Contains(errs, want) || !strings.Contains(errs, "export writes it back") {
+		t.Fatalf("import exit %d, want 1 and %q, kept as it is:\n%s", code, want, errs)
+	}
+	out := filepath.Join(t.TempDir(), "out")
+	code, _, errs = run(t, "--site", src, "export", out)
+	if code != 0 {
+		t.Fatalf("export exit %d, want 0:\n%s", code, errs)
+	}
+	if !strings.Contains(errs, config+":7: invalid YAML") {
+		t.Errorf("export does not name the config that does not read:\n%s", errs)
+	}
+	exported := testutil.Files(t, out)
+	for rel, data := range testutil.Files(t, src) {
+		if strings.HasPrefix(rel, ".newshub/") {
+			continue
+		}
+		if got, ok := exported[rel]; !ok || !bytes.Equal(got, data) {
+			t.Errorf("%s: not exported as it was (exported: %v)", rel, ok)
+		}
+	}
+}
+
+// TestExportNamesRecordsACaseBlindFileSystemCannotHoldApart imports
+// testdata/case-twins, two articles whose file names differ only by case
+// and two whose names differ only by an é composed or not (a hub kept on
+// Linux may hold them), and exports them where the file system takes each
+// pair of names for one file, as macOS's does: of each pair one is
+// written, the other named and not written over it, and export fails.
+func TestExportNamesRecordsACaseBlindFileSystemCannotHoldApart(t *testing.T) {
+	if runtime.GOOS == "linux" && foldsCase(t.TempDir()) {
+		t.Fatal("foldsCase finds a Linux temporary folder blind to case")
+	}
+	db := "sqlite:" + filepath.Join(t.TempDir(), "hub.db")
+	if code, _, errs := run(t, "--db", db, "--site", "testdata/case-twins", "import"); code != 0 {
+		t.Fatalf("import exit %d:\n%s", code, errs)
+	}
+	defer func(f func(string) bool) { foldsCase = f }(foldsCase)
+	foldsCase = func(string) bool { return true }
+	out := filepath.Join(t.TempDir(), "out")
+	code, _, errs := run(t, "--db", db, "--site", "testdata/case-twins", "export", out)
+	const upper, lower = "_news/2021-06-20-Election-Night.md", "_news/2021-06-20-election-night.md"
+	if want := lower + ":1: not written: the path differs from " + upper + " only by case"; code != 1 || !strings.Contains(errs, want) {
+		t.Fatalf("export exit %d, want 1 and %q:\n%s", code, want, errs)
+	}
+	// The same name with its é composed, and decomposed as macOS names it.
+	const composed, decomposed = "_news/2021-06-21-caf\u00e9-de-la-gare.md", "_news/2021-06-21-cafe\u0301-de-la-gare.md"
+	if want := composed + ":1: not written: the path differs from " + decomposed + " only by case or accents composed otherwise"; !strings.Contains(errs, want) {
+		t.Errorf("export does not name %q:\n%s", want, errs)
+	}
+	exported := testutil.Files(t, out)
+	for _, p := range []string{lower, composed} {
+		if _, ok := exported[p]; ok {
+			t.Errorf("%s written", p)
+		}
+	}
+	src := testutil.Files(t, "testdata/case-twins")
+	for _, p := range []string{upper, decomposed} {
+		if !bytes.Equal(exported[p], src[p]) {
+			t.Errorf("%s not exported as it was", p)
 		}
 	}
 }

@@ -214,3 +214,27 @@ func TestConfigRetentionSettingsErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestConfigKeyGivenTwiceReadsTheLast reads testdata/config-grown.yml, a
+// _config.yml grown by settings added at its end (a second title:,
+// paginate: and plugins:), which Jekyll builds, reading the last of each:
+// so does newshub, and an edit of such a setting rewrites the last. A
+// record giving a field twice is still refused.
+func TestConfigKeyGivenTwiceReadsTheLast(t *testing.T) {
+	src := readTestdata(t, "config-grown.yml")
+	rec, err := Parse("_config.yml", src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := rec.Config; c.Title != "Example News Hub" || c.Topic != "Example" {
+		t.Fatalf("title %q, topic %q; want the last title, Example News Hub, and Example", c.Title, c.Topic)
+	}
+	checkConfigEdit(t, rec, string(src), func(c *model.Config) { c.Title = "Example Hub Daily" },
+		"title: Example News Hub", "title: Example Hub Daily")
+
+	news := "---\ncategory: news\ntitle: \"A\"\ntitle: \"B\"\npublishedDateTime: 2021-06-27T09:14:00Z\noriginalUrl: \"https://a.example/x\"\n---\n"
+	var pe *ParseError
+	if _, err := Parse("_news/2021-06-27-a.md", []byte(news)); !errors.As(err, &pe) || pe.Line != 4 || !strings.Contains(pe.Msg, `key "title" already defined at line 3`) {
+		t.Errorf("news giving title twice: %v, want line 4: key \"title\" already defined at line 3", err)
+	}
+}

@@ -143,13 +143,22 @@ func (d *decoder) boolPtr(name string, n *node) *bool {
 	return &v
 }
 
-// timeLayouts are the timestamp forms YAML allows, most common first.
+// timeLayouts are the timestamp forms YAML allows, most common first, and
+// those Jekyll reads besides (through Ruby's YAML): a zone after a space
+// or without its colon, as in "2016-12-07 14:51:39 +0100", the date Jekyll
+// writes in the posts it makes, which people copy into records they write
+// by hand. Months and days may have one digit, as YAML allows.
 var timeLayouts = []string{
 	time.RFC3339Nano,
-	"2006-01-02T15:04:05.999999999",
-	"2006-01-02 15:04:05.999999999Z07:00",
-	"2006-01-02 15:04:05.999999999",
-	"2006-01-02",
+	"2006-1-2T15:04:05.999999999Z07:00",
+	"2006-1-2T15:04:05.999999999-0700",
+	"2006-1-2T15:04:05.999999999",
+	"2006-1-2 15:04:05.999999999 -0700",
+	"2006-1-2 15:04:05.999999999 Z07:00",
+	"2006-1-2 15:04:05.999999999Z07:00",
+	"2006-1-2 15:04:05.999999999-0700",
+	"2006-1-2 15:04:05.999999999",
+	"2006-1-2",
 }
 
 func (d *decoder) time(name string, n *node) time.Time {
@@ -322,11 +331,20 @@ func (d *decoder) parties(name string, n *node) []model.Party {
 	})
 }
 
-// required reports a missing or empty required field.
-func (d *decoder) required(line int, have bool, key string) {
-	if !have {
-		d.failf(line, "required field %q is missing or empty", key)
+// required reports a required field of the map root that is missing, at
+// the map's line, or empty, at the field's own.
+func (d *decoder) required(root *node, have bool, key string) {
+	if have {
+		return
 	}
+	kids := d.t.kids(root)
+	for i := range kids {
+		if d.t.key(&kids[i]) == key {
+			d.failf(int(kids[i].line), "required field %q is empty", key)
+			return
+		}
+	}
+	d.failf(int(root.line), "required field %q is missing", key)
 }
 
 func (d *decoder) article(root *node, archived bool) *model.Article {
@@ -377,9 +395,9 @@ func (d *decoder) article(root *node, archived bool) *model.Article {
 			a.Secured = d.str(key, v)
 		}
 	}
-	d.required(int(root.line), a.Title != "", "title")
-	d.required(int(root.line), hasDate, "publishedDateTime")
-	d.required(int(root.line), a.OriginalURL != "" || a.WebURL != "", "originalUrl")
+	d.required(root, a.Title != "", "title")
+	d.required(root, hasDate, "publishedDateTime")
+	d.required(root, a.OriginalURL != "" || a.WebURL != "", "originalUrl")
 	return a
 }
 
@@ -476,7 +494,7 @@ func (d *decoder) person(root *node) *model.Person {
 			pr.Secured = d.str(key, v)
 		}
 	}
-	d.required(int(root.line), pr.Name != "", "name")
+	d.required(root, pr.Name != "", "name")
 	return pr
 }
 
@@ -530,8 +548,8 @@ func (d *decoder) event(root *node) *model.Event {
 			e.Images = d.images(key, v)
 		}
 	}
-	d.required(int(root.line), e.Name != "", "name")
-	d.required(int(root.line), hasStart, "startDateTime")
+	d.required(root, e.Name != "", "name")
+	d.required(root, hasStart, "startDateTime")
 	return e
 }
 
@@ -691,8 +709,8 @@ func (d *decoder) topic(root *node, order int) *model.Topic {
 			t.Highlight = h
 		}
 	}
-	d.required(int(root.line), t.ID != "", "_id")
-	d.required(int(root.line), t.Name != "", "name")
+	d.required(root, t.ID != "", "_id")
+	d.required(root, t.Name != "", "name")
 	return t
 }
 
@@ -739,7 +757,7 @@ func (d *decoder) organization(root *node) *model.Organization {
 			o.Quality = d.int(key, v)
 		}
 	}
-	d.required(int(root.line), o.Domain != "", "domain")
+	d.required(root, o.Domain != "", "domain")
 	return o
 }
 

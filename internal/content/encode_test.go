@@ -30,3 +30,37 @@ func TestResolvesAsNonStringSkipsLongText(t *testing.T) {
 		}
 	}
 }
+
+func TestScalarLine(t *testing.T) {
+	tests := []struct {
+		line       string
+		value, end int // offsets; -1 when the line is no key and scalar
+	}{
+		{"quality: 80 # by hand", 9, 11},
+		{"heat: 7\t\t# hot", 6, 7},
+		{"title:  \"Welcome\"", 8, 17},
+		{"title: C# in a week", 7, 19},
+		{"title: \"Issue #5\"", 7, 17},
+		{"title: 'It''s #1' # note", 7, 17},
+		{"'quality': 80 # quoted key", 11, 13},
+		{"type : article", 7, 14},
+		{"originalUrl: https://a.example/x#frag", 13, 37},
+		{"originalUrl: https://a.example/x # frag", 13, 32},
+		{"topics: [a, b] # flow", -1, -1},
+		{"excerpt: > # folded", -1, -1},
+		{"title: \"never closed # x", -1, -1},
+		{"title: \"a\" b", -1, -1},
+		{"# a comment line", -1, -1},
+		{"title:", -1, -1},
+		{"title:x", -1, -1},
+	}
+	for _, tc := range tests {
+		value, end, ok := scalarLine([]byte(tc.line))
+		if !ok {
+			value, end = -1, -1
+		}
+		if value != tc.value || end != tc.end {
+			t.Errorf("scalarLine(%q) = %d, %d, %v; want %d, %d", tc.line, value, end, ok, tc.value, tc.end)
+		}
+	}
+}

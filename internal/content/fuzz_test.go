@@ -127,7 +127,7 @@ func checkFastMatchesFull(t *testing.T, path string, data []byte) {
 	if err != nil {
 		return
 	}
-	full, err := parseFull(path, src, doc.lineBase)
+	full, err := parseFull(path, src, doc.lineBase, false)
 	if err != nil {
 		t.Fatalf("fast reader accepted what the YAML parser rejects (%v):\n%s", err, src)
 	}

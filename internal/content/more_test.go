@@ -232,3 +232,38 @@ func TestRenderCuratedFieldsAndHas(t *testing.T) {
 		t.Fatalf("Has after Render = %+v", rec.Article.Has)
 	}
 }
+
+func TestMisnamed(t *testing.T) {
+	fm := []byte("---\ntitle: \"x\"\n---\n")
+	tests := []struct {
+		path string
+		data []byte
+		want string // words of the reason; "" for none
+	}{
+		{"_news/2021-06-27-a.md", fm, ""}, // read
+		{"_news/2021-06-27-a.markdown", fm, "files named *.md directly in _news/"},
+		{"_news/2021-06-27-a.MD", fm, "files named *.md directly in _news/"},
+		{"_archive/news/2021/06/2021-06-27-a.md", fm, "directly in _archive/news/"},
+		{"_learning/videos/old/a.md", fm, "directly in _learning/videos/"},
+		{"_newsletters/a.md", append([]byte("\xef\xbb\xbf"), fm...), "files named *.html directly in _newsletters/"},
+		{"_data/topics/old/01-x.yml", []byte("name: X\n"), "*.yaml or *.yml directly in _data/topics/"},
+		{"_data/topics/01-x.json", []byte("{}"), ""},
+		{"_data/organizations/example.org.yml", []byte("name: Example\ndomain: example.org\n"), "a data file Jekyll reads, but the records of _data/organizations/ that newshub reads are front matter in files named *.md"},
+		{"_data/organizations/example.org.json", []byte(`{"domain": "example.org"}`), "a data file"},
+		{"_data/organizations/logo.png", []byte("\x89PNG\r\n"), ""},
+		{"_news/a.markdown", []byte("Just text.\n"), ""}, // a static file to Jekyll
+		{"_news/a.markdown~", fm, ""}, // a backup, which Jekyll leaves out
+		{"_news/#a.md#", fm, ""},
+		{"_news/.a.markdown", fm, ""},
+		{"_news/cover.png", []byte("\x89PNG\r\n"), ""},
+		{"_learning/a.md", fm, ""}, // no folder of records newshub reads
+		{"_challenges/a.md", fm, ""},
+		{"assets/a.md", fm, ""},
+	}
+	for _, tc := range tests {
+		got := Misnamed(tc.path, tc.data)
+		if tc.want == "" && got != "" || !strings.Contains(got, tc.want) {
+			t.Errorf("Misnamed(%q) = %q, want %q", tc.path, got, tc.want)
+		}
+	}
+}

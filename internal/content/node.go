@@ -89,8 +89,11 @@ func (n *node) describe() string {
 var yamlLine = regexp.MustCompile(`^yaml: (?:line (\d+): )?(.*)$`)
 
 // parseFull parses src with the full YAML parser. offset is the number of
-// file lines before src, so node lines are file lines.
-func parseFull(path string, src []byte, offset int) (t *tree, err error) {
+// file lines before src, so node lines are file lines. A key a map gives
+// twice is an error, unless lastWins: both pairs are then kept in order,
+// so whoever reads the map in order ends with the last value, as Ruby's
+// YAML gives it (the fast reader takes no such map).
+func parseFull(path string, src []byte, offset int, lastWins bool) (t *tree, err error) {
 	defer func() {
 		// The full parser has panicked on hostile input in the past; a bad
 		// file must not take the process down.
@@ -131,7 +134,7 @@ func parseFull(path string, src []byte, offset int) (t *tree, err error) {
 		t.root = node{kind: nullNode, line: int32(offset + 1)}
 		return t, nil
 	}
-	c := converter{path: path, offset: offset, t: t}
+	c := converter{path: path, offset: offset, t: t, lastWins: lastWins}
 	t.root = c.convert(doc.Content[0])
 	if c.err != nil {
 		return nil, c.err
@@ -263,6 +266,8 @@ type converter struct {
 	offset int
 	count  int
 	depth  int
+	// lastWins takes a key given twice in a map (see parseFull).
+	lastWins bool
 }
 
 func (c *converter) convert(y *yaml.Node) node {
@@ -299,7 +304,7 @@ func (c *converter) convert(y *yaml.Node) node {
 			kids[i].line = int32(c.offset + k.Line)
 			kids[i].val = c.convert(y.Content[2*i+1])
 		}
-		if c.err == nil {
+		if c.err == nil && !c.lastWins {
 			if dup, first := duplicateKey(c.t, kids); dup >= 0 {
 				c.err = &ParseError{Path: c.path, Line: int(kids[dup].line),
 					Msg: fmt.Sprintf("invalid YAML: key %q already defined at line %d", c.t.key(&kids[dup]), first)}

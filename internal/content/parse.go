@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"path"
 	"strings"
 	"unicode/utf8"
 
@@ -39,7 +40,8 @@ func parse(path string, data []byte) (*model.Record, *document, error) {
 	// fastChars implies valid UTF-8 and spares the fast reader its own check.
 	plain := fastChars(data)
 	if !plain && !utf8.Valid(data) {
-		return nil, nil, &ParseError{Path: path, Line: invalidUTF8Line(data), Msg: "invalid UTF-8"}
+		line, msg := invalidUTF8(data)
+		return nil, nil, &ParseError{Path: path, Line: line, Msg: msg}
 	}
 	doc := &document{kind: kind, yamlEnd: len(data), bodyStart: -1}
 	if hasFrontMatter(kind) {
@@ -50,12 +52,15 @@ func parse(path string, data []byte) (*model.Record, *document, error) {
 		return nil, nil, &ParseError{Path: path, Line: 1, Msg: "empty file"}
 	}
 	// A config file keeps keys newshub does not read, which hold what they
-	// like; every other kind is held to the list limits as it is read.
-	limits := model.ListLimit
+	// like; every other kind is held to the list limits as it is read. Of
+	// a key a config file gives twice the last is read, as Jekyll reads
+	// it: a site's _config.yml grows by settings added at its end over
+	// the years (a second plugins: or paginate:), and Jekyll builds it.
+	limits, lastWins := model.ListLimit, false
 	if kind == model.KindConfig {
-		limits = nil
+		limits, lastWins = nil, true
 	}
-	t, err := parseYAML(path, data[doc.yamlStart:doc.yamlEnd], doc.lineBase, plain, limits)
+	t, err := parseYAML(path, data[doc.yamlStart:doc.yamlEnd], doc.lineBase, plain, limits, lastWins)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -134,6 +139,79 @@ func StaticFile(p string, data []byte) bool {
 	return !isDelimiter(first, false)
 }
 
+// NoFrontMatter words why a file StaticFile finds with no front matter has
+// none, for its author to mend: most open with something else (a README's
+// title), but an empty file, one saved as UTF-16 (Windows Notepad's
+// "Unicode") and one whose lines end with a lone CR (classic Mac OS) look
+// like records in an editor all the same.
+func NoFrontMatter(data []byte) string {
+	const static = ": Jekyll copies it as a static file"
+	switch {
+	case len(data) == 0:
+		return "empty file, so no front matter" + static
+	case bytes.HasPrefix(data, []byte("\xff\xfe")) || bytes.HasPrefix(data, []byte("\xfe\xff")):
+		return "no front matter that UTF-8 can read: the file is UTF-16 text (it opens with a UTF-16 byte order mark), and records are UTF-8" + static
+	}
+	first, _, _ := cutLine(bytes.TrimPrefix(data, utf8BOM))
+	if i := bytes.IndexByte(first, '\r'); i >= 0 && i+1 < len(first) && isDelimiter(first[:i], false) {
+		return "no front matter: the file's lines end with a lone CR (as classic Mac OS ended them), so it does not start with a --- line" + static
+	}
+	return "no front matter (the file does not start with a --- line)" + static
+}
+
+// Misnamed tells why newshub does not read the file at the site path p
+// although it lies in a folder of records, or below one, and has the shape
+// of one of its records: front matter (which makes it a document of the
+// collection in Jekyll's eyes: Jekyll reads every extension, upper case
+// included, and subfolders) or, in a folder of YAML records, a YAML
+// extension. It returns "" for a file newshub reads (KindOf), one of
+// another shape (a picture, an empty file) and one Jekyll leaves out too
+// (hidden, "_" or "#" first, a backup ending in "~").
+func Misnamed(p string, data []byte) string {
+	if _, ok := KindOf(p); ok {
+		return ""
+	}
+	dir, name := path.Split(cleanPath(p))
+	if name == "" || strings.ContainsAny(name[:1], "._#~") || strings.HasSuffix(name, "~") {
+		return ""
+	}
+	for dir = strings.TrimSuffix(dir, "/"); dir != "" && dir != "."; dir = path.Dir(dir) {
+		for _, ext := range []string{".md", ".html", ".yaml"} {
+			kind, ok := KindOf(dir + "/x" + ext)
+			if !ok {
+				continue
+			}
+			e := strings.ToLower(path.Ext(name))
+			if hasFrontMatter(kind) {
+				first, _, _ := cutLine(bytes.TrimPrefix(data, utf8BOM))
+				switch {
+				case isDelimiter(first, false):
+					return fmt.Sprintf("opens with front matter like the records of %s/, which newshub reads only from files named *%s directly in %s/", dir, ext, dir)
+				case strings.HasPrefix(dir, "_data/") && (e == ".yaml" || e == ".yml" || e == ".json"):
+					// Jekyll reads it as data of the folder, as a
+					// publisher written as YAML rather than front matter.
+					return fmt.Sprintf("is a data file Jekyll reads, but the records of %s/ that newshub reads are front matter in files named *%s directly in %s/", dir, ext, dir)
+				}
+				return ""
+			}
+			if e != ".yaml" && e != ".yml" {
+				return ""
+			}
+			return fmt.Sprintf("is a YAML file like the records of %s/, which newshub reads only from files named *.yaml or *.yml directly in %s/", dir, dir)
+		}
+	}
+	return ""
+}
+
+// EmptyData reports whether data, the bytes of a file at the site path p
+// of a kind written as YAML throughout that names a record (a topic), holds
+// only blank and comment lines: Jekyll reads such a data file as no data,
+// where Parse finds no record in it.
+func EmptyData(p string, data []byte) bool {
+	kind, ok := KindOf(p)
+	return ok && kind == model.KindTopic && isBlank(bytes.TrimPrefix(data, utf8BOM))
+}
+
 // utf8BOM is the byte order mark some editors put at the start of a
 // UTF-8 file.
 var utf8BOM = []byte("\xef\xbb\xbf")
@@ -201,25 +279,32 @@ func isBlank(b []byte) bool {
 	return true
 }
 
-func invalidUTF8Line(data []byte) int {
-	line := 1
+// invalidUTF8 finds the first byte of data that is not UTF-8 and words
+// it with its line and column: most often a character of a file saved as
+// Windows-1252 or Latin-1 (a curly quote 0x93, an é 0xE9), which the
+// author can find and save again as UTF-8.
+func invalidUTF8(data []byte) (line int, msg string) {
+	line, start := 1, 0
 	for i := 0; i < len(data); {
 		r, size := utf8.DecodeRune(data[i:])
 		if r == utf8.RuneError && size <= 1 {
-			return line
+			col := utf8.RuneCount(data[start:i]) + 1
+			return line, fmt.Sprintf("invalid UTF-8: byte 0x%02X in column %d, as a file saved as Windows-1252 or Latin-1 holds; records are UTF-8", data[i], col)
 		}
 		if r == '\n' {
-			line++
+			line, start = line+1, i+1
 		}
 		i += size
 	}
-	return line
+	return line, "invalid UTF-8"
 }
 
 // parseYAML reads src with the fast reader, falling back to the full YAML
 // parser for anything outside the subset the fast reader knows.
-// checked says src is known to hold only characters the fast reader takes.
-func parseYAML(path string, src []byte, lineBase int, checked bool, listLimit func(string) int) (*tree, error) {
+// checked says src is known to hold only characters the fast reader takes;
+// lastWins lets a map give a key twice, the last value read (see
+// parseFull).
+func parseYAML(path string, src []byte, lineBase int, checked bool, listLimit func(string) int, lastWins bool) (*tree, error) {
 	t, err := parseFastLimited(src, lineBase, checked, listLimit)
 	if err == nil {
 		return t, nil
@@ -231,5 +316,5 @@ func parseYAML(path string, src []byte, lineBase int, checked bool, listLimit fu
 	if !errors.Is(err, errOutside) {
 		return nil, err
 	}
-	return parseFull(path, src, lineBase)
+	return parseFull(path, src, lineBase, lastWins)
 }

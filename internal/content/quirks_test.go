@@ -142,6 +142,58 @@ func TestSmartableQuirks(t *testing.T) {
 			edit: heat, removed: []string{"heat: 100"}, added: []string{"heat: 7"},
 		},
 		{
+			name: "dates as Jekyll writes a post's: a space before the zone, which has no colon, or none at all",
+			path: "_news/2016-12-07-written-by-hand.md",
+			data: quirkNews("title: \"Written by hand\"\nexcerpt: \"x\"\npublishedDateTime: 2016-12-07 14:51:39 +0100\noriginalUrl: \"https://a.example/h\"\nwebUrl: \"https://a.example/h\"\n",
+				quirkProvider+"related:\n  - title: \"Other\"\n    excerpt: \"y\"\n    publishedDateTime: 2016-12-7 9:05:00\n    webUrl: \"https://b.example/o\"\n    type: article\n    provider:\n      name: B\n      domain: b.example\n    quality: 70\n\n"),
+			check: func(r *model.Record) bool {
+				a := r.Article
+				return a.PublishedDateTime.Equal(utc("2016-12-07T13:51:39Z")) && len(a.Related) == 1 &&
+					a.Related[0].PublishedDateTime.Equal(utc("2016-12-07T09:05:00Z"))
+			},
+			edit: heat, removed: []string{"heat: 100"}, added: []string{"heat: 7"},
+		},
+		{
+			name: "event dated as Jekyll writes a post's, the zone with its colon",
+			path: "_events/2020-10-15-debate-watch.md",
+			data: "---\nname: \"Debate watch\"\nexcerpt: \"x\"\noriginalUrl: https://www.example.org/watch\ntype: conference\nstartDateTime: 2020-10-15 17:00:00 -07:00\nendDateTime: 2020-10-15 18:30:00 -0700\n\ntopics:\n  - Election\n\n---\n\n",
+			check: func(r *model.Record) bool {
+				e := r.Event
+				_, off := e.StartDateTime.Zone()
+				return e.StartDateTime.Equal(utc("2020-10-16T00:00:00Z")) && off == -7*3600 && e.EndDateTime.Equal(utc("2020-10-16T01:30:00Z"))
+			},
+			edit:    func(r *model.Record) { r.Event.Name = "Debate night" },
+			removed: []string{"name: \"Debate watch\""}, added: []string{"name: \"Debate night\""},
+		},
+		{
+			name: "comments an editor left beside values that curation and edits change",
+			path: "_news/2021-03-06-noted.md",
+			data: strings.Replace(quirkNews("title: \"Issue #5\" # renumbered later\nexcerpt: \"x\"\npublishedDateTime: 2021-03-06T08:00:00Z\noriginalUrl: \"https://a.example/c\"\nwebUrl: \"https://a.example/c\"\n", quirkProvider),
+				"quality: 80\nheat: 100\n", "quality: 80  # raised by hand\nheat: 100\t# hot\n", 1),
+			check: func(r *model.Record) bool {
+				a := r.Article
+				return a.Title == "Issue #5" && a.Quality == 80 && a.Heat == 100
+			},
+			edit:    func(r *model.Record) { r.Article.Heat, r.Article.Quality, r.Article.Title = 7, 90, "Issue #6" },
+			removed: []string{"heat: 100\t# hot", "quality: 80  # raised by hand", "title: \"Issue #5\" # renumbered later"},
+			added:   []string{"heat: 7\t# hot", "quality: 90  # raised by hand", "title: \"Issue #6\" # renumbered later"},
+		},
+		{
+			name: "values aligned as Jekyll writes a post's front matter, a quoted key, a blank before a colon",
+			path: "_news/2016-12-07-aligned.md",
+			data: "---\ncategory: news\ntitle:  \"Aligned\"\nexcerpt: \"x\"\npublishedDateTime:   2016-12-07 14:51:39 +0100\noriginalUrl: \"https://a.example/al\"\ntype : article\n'quality': 80\nheat:    100\npublished: true\n---\n",
+			check: func(r *model.Record) bool {
+				a := r.Article
+				return a.Title == "Aligned" && a.Type == "article" && a.Quality == 80 && a.Heat == 100
+			},
+			edit: func(r *model.Record) {
+				r.Article.Title, r.Article.Type, r.Article.Quality, r.Article.Heat = "Aligned again", "video", 90, 7
+				r.Article.PublishedDateTime = r.Article.PublishedDateTime.Add(time.Hour)
+			},
+			removed: []string{"title:  \"Aligned\"", "type : article", "'quality': 80", "heat:    100", "publishedDateTime:   2016-12-07 14:51:39 +0100"},
+			added:   []string{"title:  \"Aligned again\"", "type : video", "'quality': 90", "heat:    7", "publishedDateTime:   2016-12-07T14:51:39Z"},
+		},
+		{
 			name: "excerpt folded over lines",
 			path: "_news/2021-03-03-folded.md",
 			data: quirkNews("title: \"Folded\"\nexcerpt: \"A long excerpt that a YAML writer\n  folded over two lines.\"\npublishedDateTime: 2021-03-03T08:00:00Z\noriginalUrl: \"https://a.example/f\"\nwebUrl: \"https://a.example/f\"\n", quirkProvider),
@@ -159,6 +211,18 @@ func TestSmartableQuirks(t *testing.T) {
 				return a.Title == "CRLF" && a.WebURL == "https://a.example/w" && a.Provider.Domain == "example-wire.com" && a.Heat == 100
 			},
 			edit: heat, removed: []string{"heat: 100\r"}, added: []string{"heat: 7\r"},
+		},
+		{
+			name: "lines ending both ways: CR LF in the lines a Windows editor wrote, LF in the generator's",
+			path: "_news/2021-03-05-mixed.md",
+			data: strings.Replace(quirkNews("title: \"Mixed\"\nexcerpt: \"x\"\npublishedDateTime: 2021-03-05T08:00:00Z\noriginalUrl: \"https://a.example/m\"\nwebUrl: \"https://a.example/m\"\n", quirkProvider),
+				"---\ncategory: news\ntitle: \"Mixed\"\n", "---\r\ncategory: news\r\ntitle: \"Mixed\"\r\n", 1),
+			check: func(r *model.Record) bool {
+				a := r.Article
+				return a.Title == "Mixed" && a.Category == "news" && a.Heat == 100
+			},
+			edit:    func(r *model.Record) { r.Article.Heat = 7; r.Article.Title = "Mixed up" },
+			removed: []string{"heat: 100", "title: \"Mixed\"\r"}, added: []string{"heat: 7", "title: \"Mixed up\"\r"},
 		},
 		{
 			name: "event at a local offset, unquoted address, no location, provider or images",

@@ -188,7 +188,7 @@ func renderEdit[T any](sp spec[T], raw []byte, doc *document, v, old *T, body st
 		text := append([]byte(nil), ne.b...)
 		switch {
 		case present && len(text) > 0:
-			edits = append(edits, edit{sp0.start, sp0.end, text})
+			edits = append(edits, edit{sp0.start, sp0.end, keepStyle(raw[sp0.start:sp0.end], text)})
 			prev = fi
 		case present:
 			end := sp0.end
@@ -200,8 +200,8 @@ func renderEdit[T any](sp spec[T], raw []byte, doc *document, v, old *T, body st
 			edits = append(edits, insertion(sp, spans, raw, doc, fi, prev, text))
 		}
 	}
-	if crlf(raw) {
-		for i := range edits {
+	for i := range edits {
+		if crlfAt(raw, edits[i]) {
 			edits[i].text = toCRLF(edits[i].text)
 		}
 	}
@@ -227,6 +227,103 @@ func renderEdit[T any](sp spec[T], raw []byte, doc *document, v, old *T, body st
 func crlf(raw []byte) bool {
 	i := bytes.IndexByte(raw, '\n')
 	return i > 0 && raw[i-1] == '\r'
+}
+
+// keepStyle carries what the old line of a one-line field holds of its
+// writer's own onto the line written in its place: the key as spelled
+// ('quality', or a blank before the colon), the blanks that align its
+// value (title:  "x", as Jekyll writes a post's) and a comment after the
+// value (quality: 80  # raised by hand). A field over several lines, or a
+// value that is no plain or quoted scalar, keeps nothing.
+func keepStyle(old, text []byte) []byte {
+	old = bytes.TrimSuffix(bytes.TrimSuffix(old, []byte{'\n'}), []byte{'\r'})
+	if bytes.IndexByte(old, '\n') >= 0 || bytes.IndexByte(text, '\n') != len(text)-1 {
+		return text
+	}
+	line := text[:len(text)-1]
+	ov, oc, ok := scalarLine(old)
+	nv, nc, nok := scalarLine(line)
+	if !ok || !nok || nc != len(line) {
+		return text
+	}
+	out := make([]byte, 0, len(text)+len(old))
+	out = append(out, old[:ov]...)
+	out = append(out, line[nv:]...)
+	out = append(out, old[oc:]...)
+	return append(out, '\n')
+}
+
+// scalarLine splits line, a "key: value" line whose value is a plain or
+// quoted scalar after at least one blank, at the offset of its value and
+// at the end of the value, where the blanks and comment that end the line
+// begin (len(line) when none do). ok is false for any other line.
+func scalarLine(line []byte) (value, end int, ok bool) {
+	colon := skipScalar(line, 0)
+	if colon <= 0 || colon >= len(line) || line[colon] != ':' {
+		return 0, 0, false
+	}
+	value = colon + 1
+	for value < len(line) && (line[value] == ' ' || line[value] == '\t') {
+		value++
+	}
+	if value == colon+1 || value == len(line) || bytes.IndexByte([]byte("[{|>&*!#"), line[value]) >= 0 {
+		return 0, 0, false
+	}
+	if end = skipScalar(line, value); end < 0 {
+		return 0, 0, false
+	}
+	i := end
+	for i < len(line) && (line[i] == ' ' || line[i] == '\t') {
+		i++
+	}
+	if i < len(line) && line[i] != '#' {
+		return 0, 0, false
+	}
+	return value, end, true
+}
+
+// skipScalar returns the offset after the scalar starting at offset i of
+// line: a quoted one up to its closing quote, a plain one up to a ": "
+// (a key's end) or the blanks before a "#"; -1 when a quote is not closed.
+func skipScalar(line []byte, i int) int {
+	if i < len(line) && (line[i] == '"' || line[i] == '\'') {
+		q := line[i]
+		for j := i + 1; j < len(line); j++ {
+			switch {
+			case q == '"' && line[j] == '\\':
+				j++
+			case q == '\'' && line[j] == '\'' && j+1 < len(line) && line[j+1] == '\'':
+				j++
+			case line[j] == q:
+				return j + 1
+			}
+		}
+		return -1
+	}
+	for j := i; j < len(line); j++ {
+		switch {
+		case line[j] == ':' && (j+1 == len(line) || line[j+1] == ' ' || line[j+1] == '\t'):
+			return j
+		case line[j] == '#' && j > i && (line[j-1] == ' ' || line[j-1] == '\t'):
+			for j > i && (line[j-1] == ' ' || line[j-1] == '\t') {
+				j--
+			}
+			return j
+		}
+	}
+	return len(line)
+}
+
+// crlfAt reports whether the lines an edit writes end with CR LF: as the
+// last line it replaces does, or for an insertion the line before it. A
+// file whose lines end both ways (lines a Windows editor added to a
+// generator's) so keeps each line's own ending; the first line's decides
+// where no line comes before.
+func crlfAt(raw []byte, ed edit) bool {
+	if p := ed.end; p > 0 && raw[p-1] == '\n' {
+		return p > 1 && raw[p-2] == '\r'
+	}
+	return crlf(raw)
 }
 
 // toCRLF ends every line of text, a field as the encoder writes it, with

@@ -17,11 +17,14 @@ import (
 // a hub whose files are all sound but some give what another file gives
 // already (Smartable's own hubs hold an article in both _news and
 // _archive/news: the live copy in _news is read, though the archive comes
-// first in path order) and some have no front matter (a README, an empty
-// file: static files to Jekyll): those are kept as they are, each named
-// with its line and why; hidden files, which Jekyll does not read either,
-// are kept as they are too; every file comes back from the store byte for
-// byte; a second import finds them all unchanged.
+// first in path order) and some hold no record (a README, an empty file,
+// one saved as UTF-16 or with lone CRs: static files to Jekyll; an empty
+// data file, which Jekyll reads as no data): those are kept as they are,
+// each named with its line and why; hidden files, which Jekyll does not
+// read either, are kept as they are too, and so are files shaped like
+// records but named or placed where newshub does not read them, each named
+// with why; every file comes back from the store byte for byte; a second
+// import finds them all unchanged.
 func TestImportKeepsAsTheyAreFilesItCannotTakeAsRecords(t *testing.T) {
 	tests := []struct {
 		rel  string
@@ -33,13 +36,29 @@ func TestImportKeepsAsTheyAreFilesItCannotTakeAsRecords(t *testing.T) {
 		{"_news/2020-09-13-same-story.md", model.KindNews, 0, ""},
 		{"_news/2020-09-14-same-story-retitled.md", model.KindOpaque, 6, "is already given by _news/2020-09-13-same-story.md"},
 		{"_news/2020-09-15-bom.md", model.KindNews, 0, ""},
-		{"_news/README.md", model.KindOpaque, 1, "no front matter"},
+		{"_news/README.md", model.KindOpaque, 1, "no front matter (the file does not start with a --- line)"},
+		{"_news/2020-09-21-saved-as-unicode.md", model.KindOpaque, 1, "the file is UTF-16 text"},
+		{"_news/2020-09-22-classic-mac.md", model.KindOpaque, 1, "lines end with a lone CR"},
 		{"_news/.gitkeep", model.KindOpaque, 0, ""},
 		{"_news/.2020-09-16-draft.md", model.KindOpaque, 0, ""},
-		{"_people/empty.md", model.KindOpaque, 1, "no front matter"},
+		{"_people/empty.md", model.KindOpaque, 1, "empty file, so no front matter"},
+		// Shaped like records, but named or placed where newshub does
+		// not read them (Jekyll does: it names its posts .markdown,
+		// reads upper-case extensions and subfolders).
+		{"_news/2020-09-17-welcome-to-the-hub.markdown", model.KindOpaque, 1, "front matter like the records of _news/, which newshub reads only from files named *.md directly in _news/"},
+		{"_news/2020-09-18-saved-on-windows.MD", model.KindOpaque, 1, "files named *.md directly in _news/"},
+		{"_news/2020/09/2020-09-19-filed-by-month.md", model.KindOpaque, 1, "files named *.md directly in _news/"},
+		{"_newsletters/hub-2020-09-20.md", model.KindOpaque, 1, "files named *.html directly in _newsletters/"},
+		{"_data/topics/retired/02-primaries.yaml", model.KindOpaque, 1, "a YAML file like the records of _data/topics/, which newshub reads only from files named *.yaml or *.yml directly in _data/topics/"},
+		// Not shaped like records, or left out by Jekyll too: no report.
+		{"_news/2020-09-17-welcome-to-the-hub.markdown~", model.KindOpaque, 0, ""},
+		{"_news/cover.png", model.KindOpaque, 0, ""},
 		{"_data/topics/00-election.yaml", model.KindTopic, 0, ""},
 		{"_data/topics/01-election-again.yaml", model.KindOpaque, 2, `topic _id "election" is already given by _data/topics/00-election.yaml`},
+		{"_data/topics/02-to-come.yaml", model.KindOpaque, 1, "empty file (blank or comment lines only): Jekyll reads it as no data"},
+		{"_data/topics/03-empty.yml", model.KindOpaque, 1, "empty file (blank or comment lines only): Jekyll reads it as no data"},
 		{"_data/organizations/example.com.md", model.KindOrganization, 0, ""},
+		{"_data/organizations/example.net.yml", model.KindOpaque, 1, "a data file Jekyll reads, but the records of _data/organizations/ that newshub reads are front matter in files named *.md"},
 		{"_data/organizations/www.example.com.md", model.KindOpaque, 5, `organization domain "example.com" is already given by _data/organizations/example.com.md`},
 	}
 	src := filepath.Join(t.TempDir(), "hub")
@@ -84,19 +103,19 @@ func TestImportKeepsAsTheyAreFilesItCannotTakeAsRecords(t *testing.T) {
 	if len(stored) != len(files) || len(stored) != len(tests) {
 		t.Errorf("%d records stored for %d files, want %d", len(stored), len(files), len(tests))
 	}
-	if streamed != len(res.Kept) || len(res.Kept) != 6 || res.Unread != 6 {
-		t.Errorf("%d reports streamed, %d in the result, %d counted unread, want 6", streamed, len(res.Kept), res.Unread)
+	if streamed != len(res.Kept) || len(res.Kept) != 16 || res.Unread != 16 {
+		t.Errorf("%d reports streamed, %d in the result, %d counted unread, want 16", streamed, len(res.Kept), res.Unread)
 	}
-	if c := res.Collections["_news"]; c.Files != 6 || c.Opaque != 4 {
-		t.Errorf("_news counted %+v, want 6 files of which 4 kept as they are", c)
+	if c := res.Collections["_news"]; c.Files != 13 || c.Opaque != 11 {
+		t.Errorf("_news counted %+v, want 13 files of which 11 kept as they are", c)
 	}
 	if c := res.Collections["_archive"]; c.Files != 1 || c.Opaque != 1 {
 		t.Errorf("_archive counted %+v, want 1 file kept as it is", c)
 	}
 
 	again := importInto(t, dbPath, src, Options{})
-	if again.Unchanged != len(files) || len(again.Rejected) != 0 || again.Kinds[model.KindOpaque] != 8 {
-		t.Errorf("second import: %d unchanged, %d rejected, %d opaque; want all %d unchanged, none rejected, 8 opaque",
+	if again.Unchanged != len(files) || len(again.Rejected) != 0 || again.Kinds[model.KindOpaque] != 20 {
+		t.Errorf("second import: %d unchanged, %d rejected, %d opaque; want all %d unchanged, none rejected, 20 opaque",
 			again.Unchanged, len(again.Rejected), again.Kinds[model.KindOpaque], len(files))
 	}
 }

@@ -19,8 +19,9 @@ type parsed struct {
 	err  error
 	// unchanged says the store holds the record's bytes already.
 	unchanged bool
-	// keep, when set, says why a file of a kind newshub reads is kept as
-	// it is, not read: rec is then an opaque record.
+	// keep, when set, says why a file of a kind newshub reads, or shaped
+	// like one (content.Misnamed), is kept as it is, not read: rec is
+	// then an opaque record.
 	keep string
 }
 
@@ -86,13 +87,23 @@ func (imp *importer) parseFile(ref fileRef) parsed {
 	}
 	if ref.kind == model.KindOpaque {
 		p.rec = content.Opaque(ref.rel, data)
+		// One that looks like a record (a news article named .MD or
+		// .markdown, or in a subfolder, as Jekyll reads them) is named:
+		// its author expects it read.
+		p.keep = content.Misnamed(ref.rel, data)
 		return p
 	}
-	if content.StaticFile(ref.rel, data) {
-		// Not a record in Jekyll's eyes either (a README, an empty file):
-		// refusing it would lose it from export.
+	// Not a record in Jekyll's eyes either (a README, an empty file, an
+	// empty data file): kept as it is, as refusing it would lose it from
+	// export, and named.
+	switch {
+	case content.StaticFile(ref.rel, data):
+		p.keep = content.NoFrontMatter(data)
+	case content.EmptyData(ref.rel, data):
+		p.keep = "empty file (blank or comment lines only): Jekyll reads it as no data, so it gives no topic"
+	}
+	if p.keep != "" {
 		p.rec = content.Opaque(ref.rel, data)
-		p.keep = "no front matter (the file does not start with a --- line): Jekyll copies it as a static file"
 		return p
 	}
 	rec, err := content.Parse(ref.rel, data)

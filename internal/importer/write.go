@@ -126,8 +126,13 @@ func (imp *importer) keepUnread(p parsed, line int, msg string) parsed {
 	return imp.opaque(p)
 }
 
-// opaque makes p's file an opaque record of its collection.
+// opaque makes p's file an opaque record of its collection, and counts
+// it as unread.
 func (imp *importer) opaque(p parsed) parsed {
+	imp.res.Unread++
+	if p.ref.kind == model.KindOpaque {
+		return p // counted as opaque when it was found (recordFile)
+	}
 	p.ref.kind = model.KindOpaque
 	p.rec = content.Opaque(p.ref.rel, p.rec.Raw)
 	p.unchanged = imp.unchanged(p.rec)
@@ -135,7 +140,6 @@ func (imp *importer) opaque(p parsed) parsed {
 	c := imp.res.Collections[col]
 	c.Opaque++
 	imp.res.Collections[col] = c
-	imp.res.Unread++
 	return p
 }
 
