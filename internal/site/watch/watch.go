@@ -14,8 +14,10 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"path"
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -30,6 +32,12 @@ import (
 // is read: an editor writes a file in several steps, and a checkout
 // changes many at once.
 const Settle = 200 * time.Millisecond
+
+// MaxDelay bounds how long a change waits for the folder to settle: an
+// editor saving on every keystroke, or a sync tool rewriting a folder for
+// minutes, never lets it stay quiet, and the edits already made would
+// otherwise wait for it.
+const MaxDelay = 2 * time.Second
 
 // folders are the folders of the site watched, beside the site folder
 // itself (for _config.yml): those that hold the configuration files.
@@ -96,7 +104,7 @@ func (w *Watcher) Run(ctx context.Context) error {
 	// An edit made since New read the folder, before it was watched,
 	// raised no event: read the folder once now that it is.
 	w.Sync(ctx)
-	var settle <-chan time.Time
+	var settle, due <-chan time.Time
 	for {
 		select {
 		case <-ctx.Done():
@@ -105,10 +113,16 @@ func (w *Watcher) Run(ctx context.Context) error {
 			if !ok {
 				return nil
 			}
+			if !w.relevant(ev.Name) {
+				continue
+			}
 			if ev.Has(fsnotify.Create) {
 				w.addFolders(fw) // _data or one of its folders made since
 			}
 			settle = time.After(Settle)
+			if due == nil {
+				due = time.After(MaxDelay)
+			}
 		case err, ok := <-fw.Errors:
 			if !ok {
 				return nil
@@ -117,10 +131,39 @@ func (w *Watcher) Run(ctx context.Context) error {
 			w.log.Warn("site watch: " + err.Error())
 			settle = time.After(Settle)
 		case <-settle:
-			settle = nil
+			settle, due = nil, nil
+			w.Sync(ctx)
+		case <-due:
+			settle, due = nil, nil
 			w.Sync(ctx)
 		}
 	}
+}
+
+// relevant says whether an event on the file or folder name can change
+// the configuration. Other files of the site folder, such as a log or a
+// database written there all the time, would keep it from ever settling.
+func (w *Watcher) relevant(name string) bool {
+	if name == w.dir {
+		return true
+	}
+	rel, ok := strings.CutPrefix(name, w.dir+string(filepath.Separator))
+	if !ok {
+		return false
+	}
+	rel = filepath.ToSlash(rel)
+	dir, base := path.Split(rel)
+	switch {
+	case strings.HasPrefix(base, ".."):
+		// Kubernetes mounts a ConfigMap as links through ..data, which
+		// it swaps to a new ..<timestamp> folder on each update.
+		return true
+	case strings.HasPrefix(base, ".") || strings.HasSuffix(base, "~"):
+		return false // editors' swap and backup files
+	}
+	dir = strings.TrimSuffix(dir, "/")
+	return rel == "_config.yml" || rel == "_data/sources.yaml" || slices.Contains(folders, rel) ||
+		(dir != "_data" && slices.Contains(folders, dir))
 }
 
 // addFolders watches the configuration folders that exist and are not

@@ -290,3 +290,52 @@ func TestEditBeforeRunTakesEffect(t *testing.T) {
 		t.Errorf("title %q after the edit", s.Config.Title)
 	}
 }
+
+// TestEditTakesEffectWhileAFileIsWrittenAllTheTime writes a file of the
+// site folder every 50 ms while _config.yml is edited: the edit takes
+// effect all the same. A log or database kept in the site folder is no
+// configuration and is not waited for; a draft topic that an editor saves
+// on every keystroke is, but no longer than MaxDelay.
+func TestEditTakesEffectWhileAFileIsWrittenAllTheTime(t *testing.T) {
+	for _, c := range []struct{ name, busy, line string }{
+		{"access log in the site folder", "serve.log", "127.0.0.1 - GET /api/news/ 200\n"},
+		{"SQLite journal in the site folder", "hub.db-wal", "WAL frame\n"},
+		{"topic saved on every keystroke", "_data/topics/02-housing.yaml", "taxonomy: topic\n_id: housing\nname: Housing\nparent: Election\n# drafting\n"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			dir := newSite(t)
+			w, _, sub, logs := start(t, dir)
+			stop := make(chan struct{})
+			done := make(chan struct{})
+			go func() {
+				defer close(done)
+				p := filepath.Join(dir, filepath.FromSlash(c.busy))
+				for text := c.line; ; text += c.line {
+					if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+						t.Error(err)
+						return
+					}
+					select {
+					case <-stop:
+						return
+					case <-time.After(50 * time.Millisecond):
+					}
+				}
+			}()
+			defer func() { close(stop); <-done }()
+			time.Sleep(Settle) // the writer under way
+			edit(t, dir, "_config.yml", "title: Election Pulse", "title: Ballot Watch")
+			for deadline := time.After(10 * time.Second); ; {
+				select {
+				case s := <-sub:
+					if s.Config.Title == "Ballot Watch" {
+						return
+					}
+				case <-deadline:
+					t.Fatalf("the edit did not take effect in 10 s while %s was written: title %q\n%s",
+						c.busy, w.Site().Config.Title, logs)
+				}
+			}
+		})
+	}
+}
