@@ -61,7 +61,8 @@ func New(ctx context.Context, dir string, st store.Store, log *slog.Logger) (*Wa
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	w := &Watcher{dir: dir, st: st, log: log}
+	// Clean, as fsnotify names the events ("site/" gives "site/_config.yml").
+	w := &Watcher{dir: filepath.Clean(dir), st: st, log: log}
 	res, err := importer.SyncSite(ctx, st, dir)
 	if err != nil {
 		return nil, err
@@ -100,7 +101,14 @@ func (w *Watcher) Run(ctx context.Context) error {
 	if err := fw.Add(w.dir); err != nil {
 		return fmt.Errorf("watch %s: %w", w.dir, err)
 	}
-	w.addFolders(fw)
+	// The folder holding the site folder tells when the site folder is
+	// replaced: a link swapped to a new target (git-sync's worktree, a
+	// release folder), or the folder moved away and back.
+	if err := fw.Add(filepath.Dir(w.dir)); err != nil {
+		w.log.Warn("site watch: a site folder replaced will not be noticed", "err", err)
+	}
+	at := map[string]os.FileInfo{}
+	w.watchFolders(fw, at)
 	// An edit made since New read the folder, before it was watched,
 	// raised no event: read the folder once now that it is.
 	w.Sync(ctx)
@@ -116,9 +124,7 @@ func (w *Watcher) Run(ctx context.Context) error {
 			if !w.relevant(ev.Name) {
 				continue
 			}
-			if ev.Has(fsnotify.Create) {
-				w.addFolders(fw) // _data or one of its folders made since
-			}
+			w.watchFolders(fw, at) // a folder made, replaced or swapped since
 			settle = time.After(Settle)
 			if due == nil {
 				due = time.After(MaxDelay)
@@ -166,19 +172,28 @@ func (w *Watcher) relevant(name string) bool {
 		(dir != "_data" && slices.Contains(folders, dir))
 }
 
-// addFolders watches the configuration folders that exist and are not
-// watched yet.
-func (w *Watcher) addFolders(fw *fsnotify.Watcher) {
-	for _, f := range folders {
+// watchFolders watches the site folder and its configuration folders
+// that exist and are not watched, or were watched where their path led
+// before: inotify watches a folder, not its path, so a path that now leads
+// to another folder (a link swapped, a folder replaced by a copy) is
+// watched anew. at holds the folder each path led to when watched.
+func (w *Watcher) watchFolders(fw *fsnotify.Watcher, at map[string]os.FileInfo) {
+	watched := fw.WatchList()
+	for _, f := range append([]string{"."}, folders...) {
 		p := filepath.Join(w.dir, filepath.FromSlash(f))
-		if slices.Contains(fw.WatchList(), p) {
+		fi, err := os.Stat(p)
+		if err != nil || !fi.IsDir() {
+			continue // not there (yet)
+		}
+		if old := at[p]; old != nil && os.SameFile(old, fi) && slices.Contains(watched, p) {
 			continue
 		}
-		if fi, err := os.Stat(p); err == nil && fi.IsDir() {
-			if err := fw.Add(p); err != nil {
-				w.log.Warn("site watch: cannot watch "+p, "err", err)
-			}
+		fw.Remove(p) // the folder it led to before, if still watched
+		if err := fw.Add(p); err != nil {
+			w.log.Warn("site watch: cannot watch "+p, "err", err)
+			continue
 		}
+		at[p] = fi
 	}
 }
 

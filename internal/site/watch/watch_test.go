@@ -339,3 +339,133 @@ func TestEditTakesEffectWhileAFileIsWrittenAllTheTime(t *testing.T) {
 		})
 	}
 }
+
+// swapLink points the link at path to target in one step, as git-sync and
+// release tools do: a new link renamed over the old.
+func swapLink(t *testing.T, target, link string) {
+	t.Helper()
+	tmp := link + ".tmp"
+	if err := os.Symlink(target, tmp); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(tmp, link); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestReplacedFolderIsWatchedAnew replaces the site folder or its _data
+// folder under a running watcher: the configuration of the new folder
+// takes effect, and so does an edit made in it afterwards. inotify
+// watches a folder, not its path: a path that leads to a new folder must
+// be watched again.
+func TestReplacedFolderIsWatchedAnew(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		// replace sets up the site at dir (which it may make a link) and
+		// returns a function that replaces it by a copy whose title is
+		// Ballot Watch, and the folder that copy is in.
+		replace func(t *testing.T, dir string) (string, func() string)
+	}{
+		{"site folder a link swapped to a new worktree (git-sync)", func(t *testing.T, dir string) (string, func() string) {
+			link := filepath.Join(t.TempDir(), "current")
+			if err := os.Symlink(dir, link); err != nil {
+				t.Fatal(err)
+			}
+			return link, func() string {
+				next := copySite(t, dir)
+				edit(t, next, "_config.yml", "title: Election Pulse", "title: Ballot Watch")
+				swapLink(t, next, link)
+				return link
+			}
+		}},
+		{"_data a link swapped to a new release", func(t *testing.T, dir string) (string, func() string) {
+			data := filepath.Join(t.TempDir(), "data-1")
+			if err := os.Rename(filepath.Join(dir, "_data"), data); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Symlink(data, filepath.Join(dir, "_data")); err != nil {
+				t.Fatal(err)
+			}
+			return dir, func() string {
+				next := filepath.Join(t.TempDir(), "data-2")
+				if err := os.CopyFS(next, os.DirFS(data)); err != nil {
+					t.Fatal(err)
+				}
+				edit(t, next, "topics/01-economy.yaml", "name: Economy", "name: The Economy")
+				swapLink(t, next, filepath.Join(dir, "_data"))
+				edit(t, dir, "_config.yml", "title: Election Pulse", "title: Ballot Watch")
+				return dir
+			}
+		}},
+		{"site folder moved away and back", func(t *testing.T, dir string) (string, func() string) {
+			return dir, func() string {
+				away := dir + ".old"
+				if err := os.Rename(dir, away); err != nil {
+					t.Fatal(err)
+				}
+				edit(t, away, "_config.yml", "title: Election Pulse", "title: Ballot Watch")
+				time.Sleep(2 * Settle) // read while away: the store's configuration stays
+				if err := os.Rename(away, dir); err != nil {
+					t.Fatal(err)
+				}
+				return dir
+			}
+		}},
+		{"_data moved away and a copy put in its place", func(t *testing.T, dir string) (string, func() string) {
+			return dir, func() string {
+				data := filepath.Join(dir, "_data")
+				if err := os.Rename(data, data+".old"); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.CopyFS(data, os.DirFS(data+".old")); err != nil {
+					t.Fatal(err)
+				}
+				edit(t, dir, "_config.yml", "title: Election Pulse", "title: Ballot Watch")
+				return dir
+			}
+		}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			dir, replace := c.replace(t, newSite(t))
+			dir += string(filepath.Separator) // as an operator may type it
+			w, _, sub, logs := start(t, dir)
+			// Run watches once it has read an edit.
+			edit(t, dir, "_data/topics/00-election.yaml", "  - ballot\n", "  - ballot\n  - vote\n")
+			next(t, sub)
+			dir = replace()
+			waitFor(t, sub, logs, "the replacement's title", func(s *site.Site) bool { return s.Config.Title == "Ballot Watch" })
+			edit(t, dir, "_data/topics/01-economy.yaml", "keywords:\n", "keywords:\n  - wages\n")
+			waitFor(t, sub, logs, "the edit made in the replacement", func(s *site.Site) bool {
+				return slices.Contains(s.TopicByID("economy").Keywords, "wages")
+			})
+			if w.Site().TopicByID("economy") == nil {
+				t.Error("the economy topic is gone")
+			}
+		})
+	}
+}
+
+// copySite copies the site folder dir to a new folder and returns it.
+func copySite(t *testing.T, dir string) string {
+	t.Helper()
+	next := filepath.Join(t.TempDir(), "site")
+	if err := os.CopyFS(next, os.DirFS(dir)); err != nil {
+		t.Fatal(err)
+	}
+	return next
+}
+
+// waitFor waits for a configuration pushed to sub of which ok holds.
+func waitFor(t *testing.T, sub <-chan *site.Site, logs *logBuffer, what string, ok func(*site.Site) bool) {
+	t.Helper()
+	for deadline := time.After(10 * time.Second); ; {
+		select {
+		case s := <-sub:
+			if ok(s) {
+				return
+			}
+		case <-deadline:
+			t.Fatalf("%s did not take effect in 10 s\n%s", what, logs)
+		}
+	}
+}
