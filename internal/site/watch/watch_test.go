@@ -469,3 +469,69 @@ func waitFor(t *testing.T, sub <-chan *site.Site, logs *logBuffer, what string, 
 		}
 	}
 }
+
+// configMap lays out files in dir as Kubernetes mounts a ConfigMap: each
+// file a link through ..data to a ..<timestamp> folder that holds them. A
+// second call is an update: a new folder, ..data swapped to it, the old
+// folder removed.
+func configMap(t *testing.T, dir string, files map[string]string) {
+	t.Helper()
+	stamp := filepath.Join(dir, "..2026_12_06_00_00_00."+strconv.FormatInt(time.Now().UnixNano(), 10))
+	if err := os.MkdirAll(stamp, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for name, text := range files {
+		if err := os.WriteFile(filepath.Join(stamp, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	old, _ := os.Readlink(filepath.Join(dir, "..data"))
+	if err := os.Symlink(filepath.Base(stamp), filepath.Join(dir, "..data_tmp")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(filepath.Join(dir, "..data_tmp"), filepath.Join(dir, "..data")); err != nil {
+		t.Fatal(err)
+	}
+	for name := range files {
+		if err := os.Symlink(filepath.Join("..data", name), filepath.Join(dir, name)); err != nil && !errors.Is(err, os.ErrExist) {
+			t.Fatal(err)
+		}
+	}
+	if old != "" {
+		if err := os.RemoveAll(filepath.Join(dir, old)); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// TestConfigMapUpdateTakesEffect mounts the topics as a Kubernetes
+// ConfigMap and updates it: the files' names never change, only the
+// ..data link their links go through, and the update takes effect.
+func TestConfigMapUpdateTakesEffect(t *testing.T) {
+	dir := newSite(t)
+	topics := filepath.Join(dir, "_data", "topics")
+	files := map[string]string{}
+	for _, name := range []string{"00-election.yaml", "01-economy.yaml"} {
+		b, err := os.ReadFile(filepath.Join(topics, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		files[name] = string(b)
+		if err := os.Remove(filepath.Join(topics, name)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	configMap(t, topics, files)
+	w, _, sub, logs := start(t, dir)
+	if w.Site().TopicByID("economy") == nil {
+		t.Fatalf("the topics mounted are not read\n%s", logs)
+	}
+	files["01-economy.yaml"] = strings.Replace(files["01-economy.yaml"], "  - jobs\n", "  - jobs\n  - wages\n", 1)
+	configMap(t, topics, files)
+	waitFor(t, sub, logs, "the ConfigMap's update", func(s *site.Site) bool {
+		return slices.Contains(s.TopicByID("economy").Keywords, "wages")
+	})
+	if strings.Contains(logs.String(), "..") && strings.Contains(logs.String(), "not a configuration file") {
+		t.Errorf("the ConfigMap's own entries are named as stray files:\n%s", logs)
+	}
+}
