@@ -105,6 +105,9 @@ func SyncSite(ctx context.Context, st store.Store, dir string) (SiteSync, error)
 			// a bad edit, and what the store holds stays in force.
 			p.line, p.err = 1, errors.New(p.keep)
 		}
+		if p.err == nil && emptied(p.rec, stored[f.rel]) {
+			p.line, p.err = 1, errEmptied
+		}
 		var in standIn
 		if p.err == nil {
 			if msg, line, owner := imp.claim(p); msg != "" {
@@ -144,6 +147,18 @@ func SyncSite(ctx context.Context, st store.Store, dir string) (SiteSync, error)
 	}
 	res.Site, err = loadSite(ctx, res.Records)
 	return res, err
+}
+
+// errEmptied is why an emptied configuration file is not taken.
+var errEmptied = errors.New("empty file: a save under way, or emptied by mistake (sources: [] empties the sources list)")
+
+// emptied says whether a file the store holds a configuration for is now
+// empty. A file saved in place is truncated before it is written again,
+// and read between the two its configuration would be the defaults:
+// private networks refused, no sources, no title. A topic or publisher
+// file does not parse empty; _config.yml and the sources list do.
+func emptied(rec, old *model.Record) bool {
+	return old != nil && len(bytes.TrimSpace(old.Raw)) > 0 && len(bytes.TrimSpace(rec.Raw)) == 0
 }
 
 // Log logs what the sync did: each file it did not take as path:line:

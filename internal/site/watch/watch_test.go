@@ -535,3 +535,62 @@ func TestConfigMapUpdateTakesEffect(t *testing.T) {
 		t.Errorf("the ConfigMap's own entries are named as stray files:\n%s", logs)
 	}
 }
+
+// TestFileTruncatedBeforeItIsWrittenIsNotTaken saves _config.yml and the
+// sources list in place, as an editor that keeps the file's inode does
+// (vim with backupcopy=yes, a shell's >): the file is truncated, and its
+// new text written a while later. The empty file in between is not taken:
+// it is named path:1: reason and the configuration in force stays, with
+// allow_private_networks and the sources it had; the text written then
+// takes effect.
+func TestFileTruncatedBeforeItIsWrittenIsNotTaken(t *testing.T) {
+	for _, c := range []struct {
+		path, old, new string
+		check          func(*site.Site, store.Store) bool
+	}{
+		{"_config.yml", "title: Election Pulse", "title: Ballot Watch",
+			func(s *site.Site, _ store.Store) bool { return s.Config.Title == "Ballot Watch" }},
+		{"_data/sources.yaml", "feed.xml\n", "feed.xml\n  - url: https://clerk.example.org/rss\n",
+			func(_ *site.Site, st store.Store) bool {
+				r, err := st.Get(context.Background(), "_data/sources.yaml")
+				return err == nil && len(r.Sources.Sources) == 2
+			}},
+	} {
+		t.Run(c.path, func(t *testing.T) {
+			dir := newSite(t)
+			edit(t, dir, "_config.yml", "title: Election Pulse", "title: Election Pulse\nallow_private_networks: true")
+			w, st, sub, logs := start(t, dir)
+			inForce, was := w.Site(), stored(t, st, c.path)
+			if !inForce.Config.AllowPrivateNetworks {
+				t.Fatal("allow_private_networks not in force to begin with")
+			}
+			p := filepath.Join(dir, filepath.FromSlash(c.path))
+			f, err := os.OpenFile(p, os.O_WRONLY|os.O_TRUNC, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer f.Close()
+			where := regexp.QuoteMeta(p) + `:1: empty file`
+			for deadline := time.Now().Add(10 * time.Second); !regexp.MustCompile(where).MatchString(logs.String()); {
+				if time.Now().After(deadline) {
+					t.Fatalf("the emptied file was not named as %s:\n%s", where, logs)
+				}
+				time.Sleep(10 * time.Millisecond)
+			}
+			select {
+			case s := <-sub:
+				t.Fatalf("a configuration was pushed from the emptied file: %+v", s.Config)
+			default:
+			}
+			if w.Site() != inForce || !bytes.Equal(stored(t, st, c.path), was) {
+				t.Fatal("the configuration in force changed")
+			}
+			if _, err := f.WriteString(strings.Replace(string(was), c.old, c.new, 1)); err != nil {
+				t.Fatal(err)
+			}
+			waitFor(t, sub, logs, "the text written", func(s *site.Site) bool {
+				return c.check(s, st) && s.Config.AllowPrivateNetworks
+			})
+		})
+	}
+}
