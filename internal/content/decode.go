@@ -900,7 +900,13 @@ func (d *decoder) source(it *node) model.Source {
 		case "topics":
 			src.Topics = d.strs(key, v)
 		case "interval":
-			src.Interval = d.str(key, v)
+			// Checked here, with its line: a fetch would only fall back
+			// to the adaptive schedule, and the operator never learn why.
+			if src.Interval = d.str(key, v); src.Interval != "" {
+				if _, err := model.ParseInterval(src.Interval); err != nil {
+					d.failf(int(v.line), "%s: %v", d.name(key), err)
+				}
+			}
 		case "enabled":
 			src.Enabled = d.boolPtr(key, v)
 		case "dedicated":

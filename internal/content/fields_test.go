@@ -3,6 +3,7 @@ package content
 import (
 	"bytes"
 	"fmt"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -18,9 +19,14 @@ var notInFile = map[model.Kind][]string{
 }
 
 // validate gives the fields the format checks (a time of day, mail
-// addresses, a port, one form of password) values it accepts, still each
-// its own.
+// addresses, a port, one form of password, a source's interval) values it
+// accepts, still each its own.
 func validate(rec *model.Record) {
+	if s := rec.Sources; s != nil {
+		for i := range s.Sources {
+			s.Sources[i].Interval = strconv.Itoa(90+i) + "m"
+		}
+	}
 	if c := rec.Config; c != nil {
 		c.NewsletterTime = "07:45"
 		c.ArchiveAfter, c.PurgeAfter = "30d", "2w" // ages are checked when read

@@ -649,6 +649,23 @@ func SourceKey(raw string) string {
 	return strings.TrimSuffix(u.String(), "/")
 }
 
+// ParseInterval reads a source interval: a Go duration ("30m", "2h") or,
+// as ages are written (see ParseAge), whole days ("1d") or weeks ("1w").
+// It must be at least a minute.
+func ParseInterval(s string) (time.Duration, error) {
+	s = strings.TrimSpace(s)
+	d, err := parseDays(s)
+	if err != nil {
+		if d, err = time.ParseDuration(s); err != nil {
+			return 0, fmt.Errorf("interval %q: want a duration such as 30m, 2h or 1d", s)
+		}
+	}
+	if d < time.Minute {
+		return 0, fmt.Errorf("interval %q: at least 1m", s)
+	}
+	return d, nil
+}
+
 // IsEnabled reports whether the source should be fetched.
 func (s Source) IsEnabled() bool { return s.Enabled == nil || *s.Enabled }
 

@@ -10,8 +10,6 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
-	"strings"
-	"time"
 
 	"newshub/internal/atomicfile"
 	"newshub/internal/content"
@@ -140,24 +138,11 @@ func Validate(s model.Source) error {
 		return fmt.Errorf("source %q: want an absolute http or https URL", s.URL)
 	}
 	if s.Interval != "" {
-		if _, err := ParseInterval(s.Interval); err != nil {
+		if _, err := model.ParseInterval(s.Interval); err != nil {
 			return fmt.Errorf("source %s: %w", s.URL, err)
 		}
 	}
 	return nil
-}
-
-// ParseInterval reads a source interval such as "30m" or "2h"; it must be
-// at least a minute.
-func ParseInterval(s string) (time.Duration, error) {
-	d, err := time.ParseDuration(strings.TrimSpace(s))
-	if err != nil {
-		return 0, fmt.Errorf("interval %q: want a duration such as 30m or 2h", s)
-	}
-	if d < time.Minute {
-		return 0, fmt.Errorf("interval %q: at least 1m", s)
-	}
-	return d, nil
 }
 
 // SetEnabled turns fetching of the listed source with the given URL on or
