@@ -150,12 +150,14 @@ func (w *Watcher) Run(ctx context.Context) error {
 // the configuration. Other files of the site folder, such as a log or a
 // database written there all the time, would keep it from ever settling.
 func (w *Watcher) relevant(name string) bool {
-	if name == w.dir {
-		return true
+	// By Rel, not by prefix: for the site folder ".", fsnotify names
+	// "./_config.yml" but "_data/sources.yaml".
+	rel, err := filepath.Rel(w.dir, name)
+	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return false // beside the site folder, in the folder holding it
 	}
-	rel, ok := strings.CutPrefix(name, w.dir+string(filepath.Separator))
-	if !ok {
-		return false
+	if rel == "." {
+		return true
 	}
 	rel = filepath.ToSlash(rel)
 	dir, base := path.Split(rel)

@@ -594,3 +594,31 @@ func TestFileTruncatedBeforeItIsWrittenIsNotTaken(t *testing.T) {
 		})
 	}
 }
+
+// TestRelativeSiteFolderIsFollowed runs the watcher on the site folder
+// named as serve's --site is by default, ".", and as a relative path: an
+// edit of each configuration folder takes effect. fsnotify names the
+// events by the path each folder was watched by, "./_config.yml" beside
+// "_data/sources.yaml".
+func TestRelativeSiteFolderIsFollowed(t *testing.T) {
+	for _, c := range []struct{ name, cwd, dir string }{
+		{"dot", "site", "."},
+		{"relative", ".", "site"},
+		{"relative with a dot", ".", "./site/"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			dir := newSite(t)
+			t.Chdir(filepath.Join(filepath.Dir(dir), c.cwd))
+			_, _, sub, logs := start(t, c.dir)
+			edit(t, dir, "_config.yml", "title: Election Pulse", "title: Ballot Watch")
+			waitFor(t, sub, logs, "the title's edit", func(s *site.Site) bool { return s.Config.Title == "Ballot Watch" })
+			for _, id := range []string{"economy", "election"} {
+				edit(t, dir, "_data/topics/"+map[string]string{"election": "00", "economy": "01"}[id]+"-"+id+".yaml",
+					"keywords:\n", "keywords:\n  - wages\n")
+				waitFor(t, sub, logs, "the edit of the topic "+id, func(s *site.Site) bool {
+					return slices.Contains(s.TopicByID(id).Keywords, "wages")
+				})
+			}
+		})
+	}
+}
