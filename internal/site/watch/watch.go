@@ -39,15 +39,22 @@ const Settle = 200 * time.Millisecond
 // otherwise wait for it.
 const MaxDelay = 2 * time.Second
 
+// Poll is how often the folder is read whatever events say: a network
+// file system (NFS, SMB, a container's mount of its host's folder) raises
+// no event for an edit made on another machine, and a host out of inotify
+// instances gives no watcher at all.
+const Poll = 30 * time.Second
+
 // folders are the folders of the site watched, beside the site folder
 // itself (for _config.yml): those that hold the configuration files.
 var folders = []string{"_data", "_data/topics", "_data/organizations"}
 
 // Watcher holds a hub's configuration and follows its site folder.
 type Watcher struct {
-	dir string
-	st  store.Store
-	log *slog.Logger
+	dir  string
+	st   store.Store
+	log  *slog.Logger
+	poll time.Duration // Poll; shorter in tests
 
 	mu   sync.Mutex
 	cur  *site.Site
@@ -62,7 +69,7 @@ func New(ctx context.Context, dir string, st store.Store, log *slog.Logger) (*Wa
 		log = slog.New(slog.DiscardHandler)
 	}
 	// Clean, as fsnotify names the events ("site/" gives "site/_config.yml").
-	w := &Watcher{dir: filepath.Clean(dir), st: st, log: log}
+	w := &Watcher{dir: filepath.Clean(dir), st: st, log: log, poll: Poll}
 	res, err := importer.SyncSite(ctx, st, dir)
 	if err != nil {
 		return nil, err
@@ -90,34 +97,30 @@ func (w *Watcher) Subscribe() <-chan *site.Site {
 	return c
 }
 
-// Run follows the site folder until ctx is done. It returns nil then, and
-// an error only when the folder cannot be watched at all.
+// Run follows the site folder until ctx is done, and returns nil then.
+// Where the folder cannot be watched, it is read every Poll.
 func (w *Watcher) Run(ctx context.Context) error {
-	fw, err := fsnotify.NewWatcher()
-	if err != nil {
-		return fmt.Errorf("watch %s: %w", w.dir, err)
-	}
-	defer fw.Close()
-	if err := fw.Add(w.dir); err != nil {
-		return fmt.Errorf("watch %s: %w", w.dir, err)
-	}
-	// The folder holding the site folder tells when the site folder is
-	// replaced: a link swapped to a new target (git-sync's worktree, a
-	// release folder), or the folder moved away and back.
-	if err := fw.Add(filepath.Dir(w.dir)); err != nil {
-		w.log.Warn("site watch: a site folder replaced will not be noticed", "err", err)
-	}
+	var events <-chan fsnotify.Event
+	var errs <-chan error
 	at := map[string]os.FileInfo{}
-	w.watchFolders(fw, at)
+	fw, err := w.watch(at)
+	if err != nil {
+		w.log.Warn("site watch: " + err.Error() + "; the folder is read every " + w.poll.String() + " instead")
+	} else {
+		defer fw.Close()
+		events, errs = fw.Events, fw.Errors
+	}
 	// An edit made since New read the folder, before it was watched,
 	// raised no event: read the folder once now that it is.
 	w.Sync(ctx)
+	poll := time.NewTicker(w.poll)
+	defer poll.Stop()
 	var settle, due <-chan time.Time
 	for {
 		select {
 		case <-ctx.Done():
 			return nil
-		case ev, ok := <-fw.Events:
+		case ev, ok := <-events:
 			if !ok {
 				return nil
 			}
@@ -129,7 +132,7 @@ func (w *Watcher) Run(ctx context.Context) error {
 			if due == nil {
 				due = time.After(MaxDelay)
 			}
-		case err, ok := <-fw.Errors:
+		case err, ok := <-errs:
 			if !ok {
 				return nil
 			}
@@ -142,8 +145,34 @@ func (w *Watcher) Run(ctx context.Context) error {
 		case <-due:
 			settle, due = nil, nil
 			w.Sync(ctx)
+		case <-poll.C:
+			if fw != nil {
+				w.watchFolders(fw, at)
+			}
+			w.Sync(ctx)
 		}
 	}
+}
+
+// watch returns a watcher of the site folder, its configuration folders
+// and the folder holding it.
+func (w *Watcher) watch(at map[string]os.FileInfo) (*fsnotify.Watcher, error) {
+	fw, err := fsnotify.NewWatcher()
+	if err != nil {
+		return nil, fmt.Errorf("watch %s: %w", w.dir, err)
+	}
+	if err := fw.Add(w.dir); err != nil {
+		fw.Close()
+		return nil, fmt.Errorf("watch %s: %w", w.dir, err)
+	}
+	// The folder holding the site folder tells when the site folder is
+	// replaced: a link swapped to a new target (git-sync's worktree, a
+	// release folder), or the folder moved away and back.
+	if err := fw.Add(filepath.Dir(w.dir)); err != nil {
+		w.log.Warn("site watch: a site folder replaced will not be noticed", "err", err)
+	}
+	w.watchFolders(fw, at)
+	return fw, nil
 }
 
 // relevant says whether an event on the file or folder name can change

@@ -622,3 +622,57 @@ func TestRelativeSiteFolderIsFollowed(t *testing.T) {
 		})
 	}
 }
+
+// TestFolderIsReadWhenNoEventTellsOfAnEdit makes edits that raise no
+// event: a file written through a hard link in another folder, as an edit
+// made on another machine of a network file system's folder is seen, and
+// a site folder that was not there to be watched when the hub started (a
+// volume mounted late). Each takes effect at the next poll.
+func TestFolderIsReadWhenNoEventTellsOfAnEdit(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		// before is done before the watcher starts, edit after.
+		before, edit func(t *testing.T, dir string)
+	}{
+		{"written through a hard link elsewhere", func(t *testing.T, dir string) {
+			if err := os.Link(filepath.Join(dir, "_config.yml"), filepath.Join(filepath.Dir(dir), "config-link.yml")); err != nil {
+				t.Fatal(err)
+			}
+		}, func(t *testing.T, dir string) {
+			f, err := os.OpenFile(filepath.Join(filepath.Dir(dir), "config-link.yml"), os.O_WRONLY, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer f.Close()
+			if _, err := f.WriteString("title: Ballot Watch!\n"); err != nil { // over "title: Election Pulse"
+				t.Fatal(err)
+			}
+		}},
+		{"site folder made after the start", func(t *testing.T, dir string) {
+			if err := os.Rename(dir, dir+".later"); err != nil {
+				t.Fatal(err)
+			}
+		}, func(t *testing.T, dir string) {
+			edit(t, dir+".later", "_config.yml", "title: Election Pulse", "title: Ballot Watch!")
+			if err := os.Rename(dir+".later", dir); err != nil {
+				t.Fatal(err)
+			}
+		}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			dir := newSite(t)
+			c.before(t, dir)
+			logs := &logBuffer{}
+			w, err := New(context.Background(), dir, sqlitetest.Open(t), slog.New(slog.NewTextHandler(logs, nil)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			w.poll = 300 * time.Millisecond
+			sub := w.Subscribe()
+			run(t, w)
+			time.Sleep(2 * Settle) // Run under way
+			c.edit(t, dir)
+			waitFor(t, sub, logs, "the edit", func(s *site.Site) bool { return s.Config.Title == "Ballot Watch!" })
+		})
+	}
+}
