@@ -56,6 +56,10 @@ type Watcher struct {
 	log  *slog.Logger
 	poll time.Duration // Poll; shorter in tests
 
+	// said is what the last sync said of files not taken, so that a
+	// poll that finds the folder as it was does not say it again.
+	said string
+
 	mu   sync.Mutex
 	cur  *site.Site
 	subs []chan *site.Site
@@ -75,6 +79,7 @@ func New(ctx context.Context, dir string, st store.Store, log *slog.Logger) (*Wa
 		return nil, err
 	}
 	w.report(res)
+	w.said = fmt.Sprint(res.Rejected, res.Ignored)
 	w.cur = res.Site
 	return w, nil
 }
@@ -111,8 +116,9 @@ func (w *Watcher) Run(ctx context.Context) error {
 		events, errs = fw.Events, fw.Errors
 	}
 	// An edit made since New read the folder, before it was watched,
-	// raised no event: read the folder once now that it is.
-	w.Sync(ctx)
+	// raised no event: read the folder once now that it is (and, as a
+	// poll, say nothing New said already).
+	w.sync(ctx, true)
 	poll := time.NewTicker(w.poll)
 	defer poll.Stop()
 	var settle, due <-chan time.Time
@@ -149,7 +155,7 @@ func (w *Watcher) Run(ctx context.Context) error {
 			if fw != nil {
 				w.watchFolders(fw, at)
 			}
-			w.Sync(ctx)
+			w.sync(ctx, true)
 		}
 	}
 }
@@ -230,7 +236,11 @@ func (w *Watcher) watchFolders(fw *fsnotify.Watcher, at map[string]os.FileInfo) 
 
 // Sync reads the site folder now, as Run does after an edit, and reports
 // whether the configuration changed.
-func (w *Watcher) Sync(ctx context.Context) bool {
+func (w *Watcher) Sync(ctx context.Context) bool { return w.sync(ctx, false) }
+
+// sync is Sync; polled says no event asked for it, and a folder found as
+// it was is then not reported again.
+func (w *Watcher) sync(ctx context.Context, polled bool) bool {
 	res, err := importer.SyncSite(ctx, w.st, w.dir)
 	if err != nil {
 		if !errors.Is(err, context.Canceled) {
@@ -238,8 +248,13 @@ func (w *Watcher) Sync(ctx context.Context) bool {
 		}
 		return false
 	}
-	w.report(res)
-	if len(res.Stored)+len(res.Deleted) == 0 {
+	changed := len(res.Stored)+len(res.Deleted) > 0
+	said := fmt.Sprint(res.Rejected, res.Ignored)
+	if changed || !polled || said != w.said {
+		w.report(res)
+	}
+	w.said = said
+	if !changed {
 		return false
 	}
 	w.mu.Lock()

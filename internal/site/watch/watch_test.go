@@ -676,3 +676,31 @@ func TestFolderIsReadWhenNoEventTellsOfAnEdit(t *testing.T) {
 		})
 	}
 }
+
+// TestPollSaysNothingNew leaves a note in the topics folder and a topic
+// file that does not read: each is named once, not again at every poll
+// that finds the folder as it was; an edit of the bad file names it anew.
+func TestPollSaysNothingNew(t *testing.T) {
+	dir := newSite(t)
+	write(t, dir, "_data/topics/notes.txt", "to do: a topic on polls\n")
+	write(t, dir, "_data/topics/02-housing.yaml", "taxonomy: topic\n_id: housing\nname: [Housing\n")
+	logs := &logBuffer{}
+	w, err := New(context.Background(), dir, sqlitetest.Open(t), slog.New(slog.NewTextHandler(logs, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.poll = 50 * time.Millisecond
+	run(t, w)
+	time.Sleep(20 * w.poll)
+	for _, said := range []string{"notes.txt: not a configuration file", "02-housing.yaml:3: "} {
+		if n := strings.Count(logs.String(), said); n != 1 {
+			t.Errorf("%q said %d times in 20 polls, want once:\n%s", said, n, logs)
+		}
+	}
+	write(t, dir, "_data/topics/02-housing.yaml", "taxonomy: topic\n_id: housing\nname: [Housing, Homes\n")
+	for deadline := time.Now().Add(10 * time.Second); strings.Count(logs.String(), "02-housing.yaml:3: ") < 2; time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("the bad file saved again is not named again:\n%s", logs)
+		}
+	}
+}
