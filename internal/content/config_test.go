@@ -214,3 +214,19 @@ func TestConfigRetentionSettingsErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestQuotedSettingIsNamedAsText writes a boolean and a number in quotes,
+// as operators quote values by habit: each is refused with its line, and
+// the message says the value is text in quotes, not that "true" is not
+// true or false.
+func TestQuotedSettingIsNamedAsText(t *testing.T) {
+	for _, c := range []struct{ line, want string }{
+		{`allow_private_networks: "true"`, `:2: allow_private_networks: expected true or false, found text in quotes, "true"`},
+		{`news_page_size: '30'`, `:2: news_page_size: expected an integer, found text in quotes, "30"`},
+	} {
+		_, err := Parse("_config.yml", []byte("title: Pulse\n"+c.line+"\n"))
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: %v, want %s", c.line, err, c.want)
+		}
+	}
+}

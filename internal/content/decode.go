@@ -62,6 +62,11 @@ func (d *decoder) typeErr(name string, n *node, want string) {
 	what := n.describe()
 	if n.kind == scalarNode {
 		what = strconv.Quote(clip(d.t.val(n)))
+		if n.quoted {
+			// allow_private_networks: "true" is text: said plainly, or
+			// the message reads "expected true or false, found "true"".
+			what = "text in quotes, " + what
+		}
 	}
 	d.failf(int(n.line), "%s: expected %s, found %s", d.name(name), want, what)
 }
