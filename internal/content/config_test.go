@@ -230,3 +230,34 @@ func TestQuotedSettingIsNamedAsText(t *testing.T) {
 		}
 	}
 }
+
+// TestStoryWindowMustBeASpan reads story_window as operators write it:
+// days as the age settings take them, or hours; one that is neither, or
+// nothing, is refused with its line, where curation would only have
+// fallen back to its default window without a word.
+func TestStoryWindowMustBeASpan(t *testing.T) {
+	for _, c := range []struct {
+		window string
+		want   time.Duration // 0: refused
+	}{
+		{"72h", 72 * time.Hour},
+		{"3d", 72 * time.Hour},
+		{"1w", 7 * 24 * time.Hour},
+		{"soon", 0},
+		{"0h", 0},
+		{"3 days", 0},
+	} {
+		rec, err := Parse("_config.yml", []byte("title: Pulse\nstory_window: "+c.window+"\n"))
+		if c.want == 0 {
+			if err == nil || !strings.Contains(err.Error(), ":2: story_window: ") {
+				t.Errorf("story_window: %s: %v, want an error naming line 2", c.window, err)
+			}
+			continue
+		}
+		if err != nil {
+			t.Errorf("story_window: %s: %v", c.window, err)
+		} else if d, _ := model.ParseSpan(rec.Config.StoryWindow); d != c.want {
+			t.Errorf("story_window: %s read as %v, want %v", c.window, d, c.want)
+		}
+	}
+}

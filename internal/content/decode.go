@@ -777,7 +777,15 @@ func (d *decoder) config(root *node) *model.Config {
 		case "allow_private_networks":
 			c.AllowPrivateNetworks = d.bool(key, v)
 		case "story_window":
-			c.StoryWindow = d.str(key, v)
+			// Checked here, with its line: curation would only fall back
+			// to its default window.
+			if c.StoryWindow = d.str(key, v); c.StoryWindow != "" {
+				if w, err := model.ParseSpan(c.StoryWindow); err != nil {
+					d.failf(int(p.line), "%s: %v", key, err)
+				} else if w <= 0 {
+					d.failf(int(p.line), "%s: %q: want more than nothing", key, c.StoryWindow)
+				}
+			}
 		case "newsletter_time":
 			c.NewsletterTime = d.str(key, v)
 			if _, err := model.ParseClock(c.NewsletterTime); err != nil && v.kind != nullNode {

@@ -19,7 +19,7 @@ var notInFile = map[model.Kind][]string{
 }
 
 // validate gives the fields the format checks (a time of day, mail
-// addresses, a port, one form of password, a source's interval) values it
+// addresses, a port, one form of password, spans of time) values it
 // accepts, still each its own.
 func validate(rec *model.Record) {
 	if s := rec.Sources; s != nil {
@@ -30,6 +30,7 @@ func validate(rec *model.Record) {
 	if c := rec.Config; c != nil {
 		c.NewsletterTime = "07:45"
 		c.ArchiveAfter, c.PurgeAfter = "30d", "2w" // ages are checked when read
+		c.StoryWindow = "3d"
 		if m := c.SMTP; m != nil {
 			m.Port = 2525
 			m.From = "hub@example.org"
