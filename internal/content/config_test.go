@@ -261,3 +261,26 @@ func TestStoryWindowMustBeASpan(t *testing.T) {
 		}
 	}
 }
+
+// TestTimezoneMustBeAZone refuses, with its line, a time zone the hub
+// cannot load, where API times would only have been given in UTC.
+func TestTimezoneMustBeAZone(t *testing.T) {
+	for _, c := range []struct {
+		zone string
+		ok   bool
+	}{
+		{"America/Los_Angeles", true},
+		{"UTC", true},
+		{"Mars/Olympus", false},
+		{"america/los_angeles", false}, // the zone files' names are cased
+		{"Pacific Standard Time", false},
+	} {
+		_, err := Parse("_config.yml", []byte("title: Pulse\ntimezone: "+c.zone+"\n"))
+		if c.ok && err != nil {
+			t.Errorf("timezone: %s: %v", c.zone, err)
+		}
+		if !c.ok && (err == nil || !strings.Contains(err.Error(), ":2: timezone: ")) {
+			t.Errorf("timezone: %s: %v, want an error naming line 2", c.zone, err)
+		}
+	}
+}

@@ -769,7 +769,13 @@ func (d *decoder) config(root *node) *model.Config {
 		case "topic":
 			c.Topic = d.str(key, v)
 		case "timezone":
-			c.Timezone = d.str(key, v)
+			// Checked here, with its line: times would only be given in
+			// UTC, and newsletters sent by UTC's clock.
+			if c.Timezone = d.str(key, v); c.Timezone != "" {
+				if _, err := time.LoadLocation(c.Timezone); err != nil {
+					d.failf(int(p.line), "%s: %q is not a time zone: want a name such as Europe/Paris (the case counts)", key, c.Timezone)
+				}
+			}
 		case "news_page_size":
 			c.NewsPageSize = d.int(key, v)
 		case "related_limit":

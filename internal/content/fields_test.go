@@ -19,8 +19,8 @@ var notInFile = map[model.Kind][]string{
 }
 
 // validate gives the fields the format checks (a time of day, mail
-// addresses, a port, one form of password, spans of time) values it
-// accepts, still each its own.
+// addresses, a port, one form of password, spans of time, a time zone)
+// values it accepts, still each its own.
 func validate(rec *model.Record) {
 	if s := rec.Sources; s != nil {
 		for i := range s.Sources {
@@ -30,7 +30,7 @@ func validate(rec *model.Record) {
 	if c := rec.Config; c != nil {
 		c.NewsletterTime = "07:45"
 		c.ArchiveAfter, c.PurgeAfter = "30d", "2w" // ages are checked when read
-		c.StoryWindow = "3d"
+		c.StoryWindow, c.Timezone = "3d", "Europe/Paris"
 		if m := c.SMTP; m != nil {
 			m.Port = 2525
 			m.From = "hub@example.org"
