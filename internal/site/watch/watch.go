@@ -36,8 +36,10 @@ const Settle = 200 * time.Millisecond
 // MaxDelay bounds how long a change waits for the folder to settle: an
 // editor saving on every keystroke, or a sync tool rewriting a folder for
 // minutes, never lets it stay quiet, and the edits already made would
-// otherwise wait for it.
-const MaxDelay = 2 * time.Second
+// otherwise wait for it. Long enough that a checkout of many files is
+// read once it is done, not half way, and that an editor saving as one
+// types does not restart ingest every second.
+const MaxDelay = 5 * time.Second
 
 // Poll is how often the folder is read whatever events say: a network
 // file system (NFS, SMB, a container's mount of its host's folder) raises
