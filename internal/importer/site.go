@@ -39,9 +39,12 @@ type SiteSync struct {
 	// FromStore says the folder holds no _config.yml, so is no site: the
 	// configuration is the store's.
 	FromStore bool
-	Stored    []string     // site paths of the files stored: new or changed
-	Deleted   []string     // site paths of the records deleted: their files are gone
-	Rejected  []*FileError // files that do not parse, or give again a record another file gives
+	Stored    []string // site paths of the files stored: new or changed
+	Deleted   []string // site paths of the records deleted: their files are gone
+	// Held are the site paths of files gone whose records SyncSiteHolding
+	// kept in force, neither deleted nor left out.
+	Held     []string
+	Rejected []*FileError // files that do not parse, or give again a record another file gives
 	// instead says, for each file of Rejected, what the configuration in
 	// force holds in its place.
 	instead []standIn
@@ -71,6 +74,20 @@ type standIn struct {
 // record is the one in force. A dir without _config.yml is not a site: the
 // store's configuration is used as it is.
 func SyncSite(ctx context.Context, st store.Store, dir string) (SiteSync, error) {
+	return syncSite(ctx, st, dir, false)
+}
+
+// SyncSiteHolding is SyncSite, except that the record of a file gone stays
+// in force, neither deleted nor left out, and is named in Held: an editor
+// that saves by moving the old file away before it writes the new one, or
+// a checkout that removes a file before it writes it again, leaves the
+// folder without it for a moment. A SyncSite a moment later deletes it if
+// it is still gone.
+func SyncSiteHolding(ctx context.Context, st store.Store, dir string) (SiteSync, error) {
+	return syncSite(ctx, st, dir, true)
+}
+
+func syncSite(ctx context.Context, st store.Store, dir string, hold bool) (SiteSync, error) {
 	var res SiteSync
 	stored := map[string]*model.Record{}
 	err := st.Scan(ctx, siteKinds, func(r *model.Record) error {
@@ -135,9 +152,19 @@ func SyncSite(ctx context.Context, st store.Store, dir string) (SiteSync, error)
 		}
 	}
 	for _, p := range slices.Sorted(maps.Keys(stored)) {
-		if !onDisk[p] {
-			res.Deleted = append(res.Deleted, p)
+		if onDisk[p] {
+			continue
 		}
+		// Held unless another file now gives what it gives (a topic's
+		// file renamed): it would be a second record of it.
+		if hold {
+			if msg, _, _ := imp.claim(parsed{ref: fileRef{rel: p}, rec: stored[p]}); msg == "" {
+				res.Held = append(res.Held, p)
+				res.Records = append(res.Records, stored[p])
+				continue
+			}
+		}
+		res.Deleted = append(res.Deleted, p)
 	}
 	if err := st.Upsert(ctx, changed); err != nil {
 		return res, fmt.Errorf("site: store %d changed files: %w", len(changed), err)

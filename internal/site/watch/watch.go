@@ -41,6 +41,12 @@ const Settle = 200 * time.Millisecond
 // types does not restart ingest every second.
 const MaxDelay = 5 * time.Second
 
+// Hold is how long a file found gone stays in force before the folder is
+// read again and it is deleted if still gone: an editor saving by moving
+// the old file away writes the new one a moment later, longer on a slow
+// disk than Settle.
+const Hold = time.Second
+
 // Poll is how often the folder is read whatever events say: a network
 // file system (NFS, SMB, a container's mount of its host's folder) raises
 // no event for an edit made on another machine, and a host out of inotify
@@ -117,13 +123,20 @@ func (w *Watcher) Run(ctx context.Context) error {
 		defer fw.Close()
 		events, errs = fw.Events, fw.Errors
 	}
+	// A file found gone is held in force for Hold, then read again
+	// (confirm): it may be a save under way (see SyncSiteHolding).
+	var settle, due, confirm <-chan time.Time
+	read := func(polled bool) {
+		if _, held := w.sync(ctx, polled, true); held && confirm == nil {
+			confirm = time.After(Hold)
+		}
+	}
 	// An edit made since New read the folder, before it was watched,
 	// raised no event: read the folder once now that it is (and, as a
 	// poll, say nothing New said already).
-	w.sync(ctx, true)
+	read(true)
 	poll := time.NewTicker(w.poll)
 	defer poll.Stop()
-	var settle, due <-chan time.Time
 	for {
 		select {
 		case <-ctx.Done():
@@ -149,15 +162,18 @@ func (w *Watcher) Run(ctx context.Context) error {
 			settle = time.After(Settle)
 		case <-settle:
 			settle, due = nil, nil
-			w.Sync(ctx)
+			read(false)
 		case <-due:
 			settle, due = nil, nil
+			read(false)
+		case <-confirm:
+			confirm = nil
 			w.Sync(ctx)
 		case <-poll.C:
 			if fw != nil {
 				w.watchFolders(fw, at)
 			}
-			w.sync(ctx, true)
+			read(true)
 		}
 	}
 }
@@ -237,27 +253,36 @@ func (w *Watcher) watchFolders(fw *fsnotify.Watcher, at map[string]os.FileInfo) 
 }
 
 // Sync reads the site folder now, as Run does after an edit, and reports
-// whether the configuration changed.
-func (w *Watcher) Sync(ctx context.Context) bool { return w.sync(ctx, false) }
+// whether the configuration changed. A file gone is deleted at once.
+func (w *Watcher) Sync(ctx context.Context) bool {
+	changed, _ := w.sync(ctx, false, false)
+	return changed
+}
 
 // sync is Sync; polled says no event asked for it, and a folder found as
-// it was is then not reported again.
-func (w *Watcher) sync(ctx context.Context, polled bool) bool {
-	res, err := importer.SyncSite(ctx, w.st, w.dir)
+// it was is then not reported again; hold keeps the record of a file gone
+// in force (see importer.SyncSiteHolding) and reports whether one was.
+func (w *Watcher) sync(ctx context.Context, polled, hold bool) (changed, held bool) {
+	read := importer.SyncSite
+	if hold {
+		read = importer.SyncSiteHolding
+	}
+	res, err := read(ctx, w.st, w.dir)
 	if err != nil {
 		if !errors.Is(err, context.Canceled) {
 			w.log.Error("site: read the configuration again", "err", err)
 		}
-		return false
+		return false, false
 	}
-	changed := len(res.Stored)+len(res.Deleted) > 0
+	held = len(res.Held) > 0
+	changed = len(res.Stored)+len(res.Deleted) > 0
 	said := fmt.Sprint(res.Rejected, res.Ignored)
 	if changed || !polled || said != w.said {
 		w.report(res)
 	}
 	w.said = said
 	if !changed {
-		return false
+		return false, held
 	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
@@ -269,7 +294,7 @@ func (w *Watcher) sync(ctx context.Context, polled bool) bool {
 		}
 		c <- res.Site
 	}
-	return true
+	return true, held
 }
 
 // report logs what a sync did.

@@ -704,3 +704,58 @@ func TestPollSaysNothingNew(t *testing.T) {
 		}
 	}
 }
+
+// TestFileMovedAwayWhileSavedStaysInForce saves a topic as an editor that
+// moves the old file away first does (vim with backupcopy=no, a checkout
+// that removes a file before it writes it again), slowly: the folder is
+// read while the file is gone, and the topic stays in force all along;
+// the new text takes effect. A file still gone after Hold is deleted (see
+// TestDeletingATopicFileDeletesItsRecord).
+func TestFileMovedAwayWhileSavedStaysInForce(t *testing.T) {
+	dir := newSite(t)
+	_, st, sub, logs := start(t, dir)
+	// Run watches once it has read an edit.
+	edit(t, dir, "_config.yml", "title: Election Pulse", "title: Ballot Watch")
+	next(t, sub)
+
+	const rel = "_data/topics/01-economy.yaml"
+	p := filepath.Join(dir, filepath.FromSlash(rel))
+	text := strings.Replace(mustRead(t, dir, rel), "name: Economy", "name: The Economy", 1)
+	if err := os.Rename(p, p+"~"); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(Settle + Hold/3) // read while gone
+	if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(p + "~"); err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.After(10 * time.Second); ; {
+		select {
+		case s := <-sub:
+			tp := s.TopicByID("economy")
+			if tp == nil {
+				t.Fatalf("the topic left the configuration while its file was saved\n%s", logs)
+			}
+			if tp.Name == "The Economy" {
+				if stored(t, st, rel) == nil {
+					t.Error("the topic's record was deleted")
+				}
+				return
+			}
+		case <-deadline:
+			t.Fatalf("the new text did not take effect in 10 s\n%s", logs)
+		}
+	}
+}
+
+// mustRead returns the text of the file rel of dir.
+func mustRead(t *testing.T, dir, rel string) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(rel)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
