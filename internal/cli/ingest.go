@@ -11,7 +11,7 @@ import (
 
 	"newshub/internal/ingest"
 	"newshub/internal/metrics"
-	"newshub/internal/site"
+	"newshub/internal/site/watch"
 )
 
 // runIngest fetches the configured sources once (--once) or on schedule
@@ -70,7 +70,7 @@ func runIngest(ctx context.Context, env *Env, args []string) error {
 		}
 		defer stop()
 	}
-	in := ingest.New(s, st, ingest.Options{
+	opts := ingest.Options{
 		Version:   version(),
 		SiteDir:   env.Site,
 		Log:       log,
@@ -81,20 +81,29 @@ func runIngest(ctx context.Context, env *Env, args []string) error {
 		Metrics:   m,
 		LeaseTTL:  *lease,
 		Retention: &pol,
-	})
-	defer in.Close()
+	}
 	if !*once {
+		// On schedule, the configuration follows the site folder's
+		// edits as serve's does: a source added by hand is fetched
+		// without a restart.
+		sw, err := watch.New(ctx, env.Site, st, env.Log)
+		if err != nil {
+			return err
+		}
+		defer follow(ctx, env, sw)()
 		if *publishTo != "" {
-			stop, err := startPublishing(ctx, env, st, func() *site.Site { return s }, nil, *publishTo, "")
+			stop, err := startPublishing(ctx, env, st, sw.Site, nil, *publishTo, "")
 			if err != nil {
 				return err
 			}
 			defer stop()
 		}
 		env.Log.Info("ingest: fetching sources on schedule until stopped")
-		defer scheduleNewsletters(ctx, env, st, func() *site.Site { return s })()
-		return in.Run(ctx)
+		defer scheduleNewsletters(ctx, env, st, sw.Site)()
+		return ingestFollowing(sw, st, opts)(ctx)
 	}
+	in := ingest.New(s, st, opts)
+	defer in.Close()
 	sum, err := in.RunOnce(ctx)
 	printSummary(env.Stdout, sum)
 	if *metricsFile != "" {

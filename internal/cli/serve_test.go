@@ -21,35 +21,44 @@ import (
 // test ends, and returns its standard output once it has printed want.
 func startServe(t *testing.T, env map[string]string, want *regexp.Regexp, args ...string) *syncBuffer {
 	t.Helper()
+	out, _ := startCommand(t, env, want, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...)...)
+	return out
+}
+
+// startCommand runs a command that runs until interrupted (serve, ingest
+// on schedule) in-process with the given environment until the test
+// ends, and returns its standard output and error once either has printed
+// want.
+func startCommand(t *testing.T, env map[string]string, want *regexp.Regexp, args ...string) (out, errs *syncBuffer) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	var out, errs syncBuffer
+	out, errs = &syncBuffer{}, &syncBuffer{}
 	done := make(chan int, 1)
 	go func() {
-		done <- Run(ctx, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...), &out, &errs,
-			func(k string) string { return env[k] })
+		done <- Run(ctx, args, out, errs, func(k string) string { return env[k] })
 	}()
 	t.Cleanup(func() {
 		cancel()
 		select {
 		case code := <-done:
 			if code != 0 {
-				t.Errorf("serve exit %d after interrupt:\n%s", code, errs.String())
+				t.Errorf("%s exit %d after interrupt:\n%s", args[0], code, errs.String())
 			}
 		case <-time.After(30 * time.Second):
-			t.Error("serve did not stop when its context ended")
+			t.Errorf("%s did not stop when its context ended", args[0])
 		}
 	})
-	for deadline := time.Now().Add(time.Minute); !want.MatchString(out.String()); {
+	for deadline := time.Now().Add(time.Minute); !want.MatchString(out.String()) && !want.MatchString(errs.String()); {
 		select {
 		case code := <-done:
-			t.Fatalf("serve ended with %d:\n%s\n%s", code, out.String(), errs.String())
+			t.Fatalf("%s ended with %d:\n%s\n%s", args[0], code, out.String(), errs.String())
 		case <-time.After(20 * time.Millisecond):
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("serve printed no %q:\n%s\n%s", want, out.String(), errs.String())
+			t.Fatalf("%s printed no %q:\n%s\n%s", args[0], want, out.String(), errs.String())
 		}
 	}
-	return &out
+	return out, errs
 }
 
 // servedSite makes a site with one source, a feed served by a test server

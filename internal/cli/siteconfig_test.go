@@ -1,13 +1,16 @@
 package cli
 
 import (
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 )
 
 // TestConfigEditsTakeEffectWithoutImport serves a feed on loopback, which
@@ -72,5 +75,72 @@ func TestConfigEditsTakeEffectWithoutImport(t *testing.T) {
 	}
 	if code != ExitFailure || strings.Contains(out, "fetched") {
 		t.Errorf("ingest started from a configuration that does not parse: exit %d:\n%s%s", code, out, errs)
+	}
+}
+
+// TestSourceAddedByHandIsFetchedByARunningHub adds a source to
+// _data/sources.yaml by hand while serve, or ingest on schedule, runs: the
+// new source is fetched without a restart, as one added by `sources add`
+// to the store would be. Ingest on schedule reads the site folder as
+// serve does, not only when it starts.
+func TestSourceAddedByHandIsFetchedByARunningHub(t *testing.T) {
+	for _, args := range [][]string{
+		{"serve", "--addr", "127.0.0.1:0", "--quiet"},
+		{"ingest"},
+	} {
+		t.Run(args[0], func(t *testing.T) {
+			var mu sync.Mutex
+			fetched := map[string]int{}
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				mu.Lock()
+				fetched[r.URL.Path]++
+				mu.Unlock()
+				w.Header().Set("Content-Type", "application/rss+xml")
+				io.WriteString(w, `<?xml version="1.0"?><rss version="2.0"><channel><title>Wire</title><link>https://wire.example/</link></channel></rss>`)
+			}))
+			defer srv.Close()
+			waitFetched := func(path string) {
+				t.Helper()
+				for deadline := time.Now().Add(15 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+					mu.Lock()
+					n := fetched[path]
+					mu.Unlock()
+					if n > 0 {
+						return
+					}
+					if time.Now().After(deadline) {
+						t.Fatalf("%s not fetched in 15 s", path)
+					}
+				}
+			}
+			dir := filepath.Join(t.TempDir(), "site")
+			if code, _, errs := run(t, "init", dir); code != 0 {
+				t.Fatal(errs)
+			}
+			cfg := filepath.Join(dir, "_config.yml")
+			b, err := os.ReadFile(cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(cfg, append(b, "allow_private_networks: true\n"...), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			if code, _, errs := run(t, "--site", dir, "sources", "add", srv.URL+"/wire.xml"); code != 0 {
+				t.Fatal(errs)
+			}
+			startCommand(t, nil, regexp.MustCompile(`serving http://|fetching sources on schedule`), append(args, "--site", dir)...)
+			waitFetched("/wire.xml")
+
+			list := filepath.Join(dir, "_data", "sources.yaml")
+			b, err = os.ReadFile(list)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b = append(b, "  - url: "+srv.URL+"/clerk.xml\n"...)
+			if err := os.WriteFile(list, b, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			waitFetched("/clerk.xml")
+		})
 	}
 }

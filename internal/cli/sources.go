@@ -20,7 +20,7 @@ func runSources(ctx context.Context, env *Env, args []string) error {
 	fs := env.newFlagSet("sources")
 	provider := fs.String("provider", "", "add: the publisher's organization domain")
 	topics := fs.String("topics", "", "add: topics the source assigns, comma separated")
-	interval := fs.String("interval", "", "add: fixed fetch interval, e.g. 30m (default: adapts to the source)")
+	interval := fs.String("interval", "", "add: fixed fetch interval, e.g. 30m, 2h or 1d (default: adapts to the source)")
 	disabled := fs.Bool("disabled", false, "add: list the source without fetching it")
 	dedicated := fs.Bool("dedicated", false, "add: every item of the source is on the hub's topic")
 	pos, err := parseInterspersed(env, fs, args)

@@ -238,3 +238,73 @@ func TestConfigKeyGivenTwiceReadsTheLast(t *testing.T) {
 		t.Errorf("news giving title twice: %v, want line 4: key \"title\" already defined at line 3", err)
 	}
 }
+
+// TestQuotedSettingIsNamedAsText writes a boolean and a number in quotes,
+// as operators quote values by habit: each is refused with its line, and
+// the message says the value is text in quotes, not that "true" is not
+// true or false.
+func TestQuotedSettingIsNamedAsText(t *testing.T) {
+	for _, c := range []struct{ line, want string }{
+		{`allow_private_networks: "true"`, `:2: allow_private_networks: expected true or false, found text in quotes, "true"`},
+		{`news_page_size: '30'`, `:2: news_page_size: expected an integer, found text in quotes, "30"`},
+	} {
+		_, err := Parse("_config.yml", []byte("title: Pulse\n"+c.line+"\n"))
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: %v, want %s", c.line, err, c.want)
+		}
+	}
+}
+
+// TestStoryWindowMustBeASpan reads story_window as operators write it:
+// days as the age settings take them, or hours; one that is neither, or
+// nothing, is refused with its line, where curation would only have
+// fallen back to its default window without a word.
+func TestStoryWindowMustBeASpan(t *testing.T) {
+	for _, c := range []struct {
+		window string
+		want   time.Duration // 0: refused
+	}{
+		{"72h", 72 * time.Hour},
+		{"3d", 72 * time.Hour},
+		{"1w", 7 * 24 * time.Hour},
+		{"soon", 0},
+		{"0h", 0},
+		{"3 days", 0},
+	} {
+		rec, err := Parse("_config.yml", []byte("title: Pulse\nstory_window: "+c.window+"\n"))
+		if c.want == 0 {
+			if err == nil || !strings.Contains(err.Error(), ":2: story_window: ") {
+				t.Errorf("story_window: %s: %v, want an error naming line 2", c.window, err)
+			}
+			continue
+		}
+		if err != nil {
+			t.Errorf("story_window: %s: %v", c.window, err)
+		} else if d, _ := model.ParseSpan(rec.Config.StoryWindow); d != c.want {
+			t.Errorf("story_window: %s read as %v, want %v", c.window, d, c.want)
+		}
+	}
+}
+
+// TestTimezoneMustBeAZone refuses, with its line, a time zone the hub
+// cannot load, where API times would only have been given in UTC.
+func TestTimezoneMustBeAZone(t *testing.T) {
+	for _, c := range []struct {
+		zone string
+		ok   bool
+	}{
+		{"America/Los_Angeles", true},
+		{"UTC", true},
+		{"Mars/Olympus", false},
+		{"america/los_angeles", false}, // the zone files' names are cased
+		{"Pacific Standard Time", false},
+	} {
+		_, err := Parse("_config.yml", []byte("title: Pulse\ntimezone: "+c.zone+"\n"))
+		if c.ok && err != nil {
+			t.Errorf("timezone: %s: %v", c.zone, err)
+		}
+		if !c.ok && (err == nil || !strings.Contains(err.Error(), ":2: timezone: ")) {
+			t.Errorf("timezone: %s: %v, want an error naming line 2", c.zone, err)
+		}
+	}
+}

@@ -276,6 +276,9 @@ func TestParseErrors(t *testing.T) {
 		{"invalid utf8", "_news/a.md", "---\ntitle: t\nexcerpt: \xff\n---\n", 3, "invalid UTF-8: byte 0xFF in column 10"},
 		{"windows-1252 quotes", "_news/a.md", "---\ntitle: t\nexcerpt: \"Le \x93mot\x94 \xe9t\xe9\"\n---\n", 3, "invalid UTF-8: byte 0x93 in column 14, as a file saved as Windows-1252 or Latin-1 holds"},
 		{"latin-1 after utf-8", "_data/topics/01-x.yaml", "name: \"Élection\"\n_id: x\nshortname: \xc9lection\n", 3, "byte 0xC9 in column 12"},
+		// As Windows Notepad saves "Unicode": UTF-16 with a byte order mark.
+		{"utf-16 config", "_config.yml", "\xff\xfet\x00i\x00t\x00l\x00e\x00:\x00 \x00P\x00\n\x00", 1, "the file is UTF-16; save it as UTF-8"},
+		{"utf-16 big-endian topic", "_data/topics/01-x.yaml", "\xfe\xff\x00_\x00i\x00d\x00:\x00 \x00x\x00\n", 1, "UTF-16"},
 		{"person name", "_people/x.md", "---\nbio: b\n---\n", 2, `"name"`},
 		{"event start", "_events/x.md", "---\nname: n\n---\n", 2, `"startDateTime"`},
 		{"topic id", "_data/topics/01-x.yaml", "name: X\n", 1, `"_id"`},

@@ -62,6 +62,11 @@ func (d *decoder) typeErr(name string, n *node, want string) {
 	what := n.describe()
 	if n.kind == scalarNode {
 		what = strconv.Quote(clip(d.t.val(n)))
+		if n.quoted {
+			// allow_private_networks: "true" is text: said plainly, or
+			// the message reads "expected true or false, found "true"".
+			what = "text in quotes, " + what
+		}
 	}
 	d.failf(int(n.line), "%s: expected %s, found %s", d.name(name), want, what)
 }
@@ -782,7 +787,13 @@ func (d *decoder) config(root *node) *model.Config {
 		case "topic":
 			c.Topic = d.str(key, v)
 		case "timezone":
-			c.Timezone = d.str(key, v)
+			// Checked here, with its line: times would only be given in
+			// UTC, and newsletters sent by UTC's clock.
+			if c.Timezone = d.str(key, v); c.Timezone != "" {
+				if _, err := time.LoadLocation(c.Timezone); err != nil {
+					d.failf(int(p.line), "%s: %q is not a time zone: want a name such as Europe/Paris (the case counts)", key, c.Timezone)
+				}
+			}
 		case "news_page_size":
 			c.NewsPageSize = d.int(key, v)
 		case "related_limit":
@@ -790,7 +801,15 @@ func (d *decoder) config(root *node) *model.Config {
 		case "allow_private_networks":
 			c.AllowPrivateNetworks = d.bool(key, v)
 		case "story_window":
-			c.StoryWindow = d.str(key, v)
+			// Checked here, with its line: curation would only fall back
+			// to its default window.
+			if c.StoryWindow = d.str(key, v); c.StoryWindow != "" {
+				if w, err := model.ParseSpan(c.StoryWindow); err != nil {
+					d.failf(int(p.line), "%s: %v", key, err)
+				} else if w <= 0 {
+					d.failf(int(p.line), "%s: %q: want more than nothing", key, c.StoryWindow)
+				}
+			}
 		case "newsletter_time":
 			c.NewsletterTime = d.str(key, v)
 			if _, err := model.ParseClock(c.NewsletterTime); err != nil && v.kind != nullNode {
@@ -918,7 +937,13 @@ func (d *decoder) source(it *node) model.Source {
 		case "topics":
 			src.Topics = d.strs(key, v)
 		case "interval":
-			src.Interval = d.str(key, v)
+			// Checked here, with its line: a fetch would only fall back
+			// to the adaptive schedule, and the operator never learn why.
+			if src.Interval = d.str(key, v); src.Interval != "" {
+				if _, err := model.ParseInterval(src.Interval); err != nil {
+					d.failf(int(v.line), "%s: %v", d.name(key), err)
+				}
+			}
 		case "enabled":
 			src.Enabled = d.boolPtr(key, v)
 		case "dedicated":

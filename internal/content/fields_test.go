@@ -3,6 +3,7 @@ package content
 import (
 	"bytes"
 	"fmt"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -18,12 +19,18 @@ var notInFile = map[model.Kind][]string{
 }
 
 // validate gives the fields the format checks (a time of day, mail
-// addresses, a port, one form of password) values it accepts, still each
-// its own.
+// addresses, a port, one form of password, spans of time, a time zone)
+// values it accepts, still each its own.
 func validate(rec *model.Record) {
+	if s := rec.Sources; s != nil {
+		for i := range s.Sources {
+			s.Sources[i].Interval = strconv.Itoa(90+i) + "m"
+		}
+	}
 	if c := rec.Config; c != nil {
 		c.NewsletterTime = "07:45"
 		c.ArchiveAfter, c.PurgeAfter = "30d", "2w" // ages are checked when read
+		c.StoryWindow, c.Timezone = "3d", "Europe/Paris"
 		if m := c.SMTP; m != nil {
 			m.Port = 2525
 			m.From = "hub@example.org"

@@ -292,9 +292,9 @@ func FuzzRenderParse(f *testing.F) {
 			{Path: fuzzPaths[9], Organization: &model.Organization{Taxonomy: s1, ID: s2, Name: s3, Domain: nonEmpty(s4),
 				Images: []model.Image{img}, Voice: s1, Quality: n1}},
 			{Path: fuzzPaths[10], Config: &model.Config{Title: s1, URL: s2, BaseURL: s3, WebURL: s4, Locale: s1, Topic: s2,
-				Timezone: s3, NewsPageSize: n1, RelatedLimit: n2, AllowPrivateNetworks: b, StoryWindow: s4}},
+				Timezone: "Asia/Tokyo", NewsPageSize: n1, RelatedLimit: n2, AllowPrivateNetworks: b, StoryWindow: "96h"}},
 			{Path: fuzzPaths[11], Sources: &model.Sources{Sources: []model.Source{{URL: nonEmpty(s1), Provider: s2,
-				Topics: topics, Interval: s3, Enabled: &cached, Dedicated: b}, {URL: nonEmpty(s4)}}}},
+				Topics: topics, Interval: "45m", Enabled: &cached, Dedicated: b}, {URL: nonEmpty(s4)}}}},
 		}
 		for _, rec := range records {
 			rec.Kind, _ = KindOf(rec.Path)

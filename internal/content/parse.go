@@ -40,6 +40,10 @@ func parse(path string, data []byte) (*model.Record, *document, error) {
 	// fastChars implies valid UTF-8 and spares the fast reader its own check.
 	plain := fastChars(data)
 	if !plain && !utf8.Valid(data) {
+		if bytes.HasPrefix(data, []byte{0xFF, 0xFE}) || bytes.HasPrefix(data, []byte{0xFE, 0xFF}) {
+			// As Windows Notepad saves "Unicode".
+			return nil, nil, &ParseError{Path: path, Line: 1, Msg: "invalid UTF-8: the file is UTF-16; save it as UTF-8"}
+		}
 		line, msg := invalidUTF8(data)
 		return nil, nil, &ParseError{Path: path, Line: line, Msg: msg}
 	}

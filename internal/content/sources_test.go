@@ -50,3 +50,33 @@ func TestSourcesDedicatedMustBeABoolean(t *testing.T) {
 		t.Errorf("Parse: %v, want an error naming line 3 and dedicated", err)
 	}
 }
+
+// TestSourcesIntervalMustBeADuration reads the intervals operators write
+// by hand: days as the age settings take them, and a duration; one that
+// is neither, or under a minute, is an error naming its line, where the
+// fetch would only have fallen back to the adaptive schedule without a
+// word.
+func TestSourcesIntervalMustBeADuration(t *testing.T) {
+	for _, c := range []struct {
+		interval string
+		ok       bool
+	}{
+		{"90m", true},
+		{"2h30m", true},
+		{`"1h"`, true},
+		{"often", false},
+		{"1d", true}, // as archive_after is written
+		{"2 days", false},
+		{"30s", false},
+		{"30", false},
+	} {
+		raw := "sources:\n  - url: https://space.example/feed\n    interval: " + c.interval + "\n"
+		_, err := Parse("_data/sources.yaml", []byte(raw))
+		if c.ok && err != nil {
+			t.Errorf("interval %s: %v", c.interval, err)
+		}
+		if !c.ok && (err == nil || !strings.Contains(err.Error(), ":3: sources[0].interval: ")) {
+			t.Errorf("interval %s: %v, want an error naming line 3 and sources[0].interval", c.interval, err)
+		}
+	}
+}

@@ -146,7 +146,7 @@ func (c *Curator) takeReadings(recs []*model.Record) map[*model.Article]*scope.R
 func New(s *site.Site, st store.Store, opts Options) *Curator {
 	c := &Curator{site: s, st: st, window: opts.Window, now: opts.Now, limit: s.Config.Related(), siteDir: opts.SiteDir}
 	if c.window <= 0 {
-		if d, err := time.ParseDuration(s.Config.StoryWindow); err == nil && d > 0 {
+		if d, err := model.ParseSpan(s.Config.StoryWindow); err == nil && d > 0 {
 			c.window = d
 		} else {
 			c.window = cluster.DefaultWindow

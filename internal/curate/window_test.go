@@ -10,6 +10,7 @@ import (
 
 	"newshub/internal/content"
 	"newshub/internal/model"
+	"newshub/internal/site"
 )
 
 // TestArriveKeepsTheFileOfAStoredRecordItChanges checks that a stored
@@ -134,5 +135,14 @@ func TestLeanCopiesAreAllocatedTogether(t *testing.T) {
 			t.Fatalf("copy %d was allocated apart from copy %d", i, i-1)
 		}
 		prev = l
+	}
+}
+
+// TestStoryWindowInDays takes story_window as the settings beside it are
+// written, in days: "2d" is a window of 48 hours, not the default.
+func TestStoryWindowInDays(t *testing.T) {
+	c := New(site.New(&model.Config{StoryWindow: "2d"}, nil, nil), nil, Options{})
+	if c.window != 48*time.Hour {
+		t.Errorf("window %v for story_window: 2d, want 48h", c.window)
 	}
 }

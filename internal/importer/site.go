@@ -39,9 +39,12 @@ type SiteSync struct {
 	// FromStore says the folder holds no _config.yml, so is no site: the
 	// configuration is the store's.
 	FromStore bool
-	Stored    []string     // site paths of the files stored: new or changed
-	Deleted   []string     // site paths of the records deleted: their files are gone
-	Rejected  []*FileError // files that do not parse, or give again a record another file gives
+	Stored    []string // site paths of the files stored: new or changed
+	Deleted   []string // site paths of the records deleted: their files are gone
+	// Held are the site paths of files gone whose records SyncSiteHolding
+	// kept in force, neither deleted nor left out.
+	Held     []string
+	Rejected []*FileError // files that do not parse, or give again a record another file gives
 	// instead says, for each file of Rejected, what the configuration in
 	// force holds in its place.
 	instead []standIn
@@ -71,6 +74,20 @@ type standIn struct {
 // record is the one in force. A dir without _config.yml is not a site: the
 // store's configuration is used as it is.
 func SyncSite(ctx context.Context, st store.Store, dir string) (SiteSync, error) {
+	return syncSite(ctx, st, dir, false)
+}
+
+// SyncSiteHolding is SyncSite, except that the record of a file gone stays
+// in force, neither deleted nor left out, and is named in Held: an editor
+// that saves by moving the old file away before it writes the new one, or
+// a checkout that removes a file before it writes it again, leaves the
+// folder without it for a moment. A SyncSite a moment later deletes it if
+// it is still gone.
+func SyncSiteHolding(ctx context.Context, st store.Store, dir string) (SiteSync, error) {
+	return syncSite(ctx, st, dir, true)
+}
+
+func syncSite(ctx context.Context, st store.Store, dir string, hold bool) (SiteSync, error) {
 	var res SiteSync
 	stored := map[string]*model.Record{}
 	err := st.Scan(ctx, siteKinds, func(r *model.Record) error {
@@ -105,6 +122,9 @@ func SyncSite(ctx context.Context, st store.Store, dir string) (SiteSync, error)
 			// a bad edit, and what the store holds stays in force.
 			p.line, p.err = 1, errors.New(p.keep)
 		}
+		if p.err == nil && emptied(p.rec, stored[f.rel]) {
+			p.line, p.err = 1, errEmptied
+		}
 		var in standIn
 		if p.err == nil {
 			if msg, line, owner := imp.claim(p); msg != "" {
@@ -132,9 +152,19 @@ func SyncSite(ctx context.Context, st store.Store, dir string) (SiteSync, error)
 		}
 	}
 	for _, p := range slices.Sorted(maps.Keys(stored)) {
-		if !onDisk[p] {
-			res.Deleted = append(res.Deleted, p)
+		if onDisk[p] {
+			continue
 		}
+		// Held unless another file now gives what it gives (a topic's
+		// file renamed): it would be a second record of it.
+		if hold {
+			if msg, _, _ := imp.claim(parsed{ref: fileRef{rel: p}, rec: stored[p]}); msg == "" {
+				res.Held = append(res.Held, p)
+				res.Records = append(res.Records, stored[p])
+				continue
+			}
+		}
+		res.Deleted = append(res.Deleted, p)
 	}
 	if err := st.Upsert(ctx, changed); err != nil {
 		return res, fmt.Errorf("site: store %d changed files: %w", len(changed), err)
@@ -144,6 +174,18 @@ func SyncSite(ctx context.Context, st store.Store, dir string) (SiteSync, error)
 	}
 	res.Site, err = loadSite(ctx, res.Records)
 	return res, err
+}
+
+// errEmptied is why an emptied configuration file is not taken.
+var errEmptied = errors.New("empty file: a save under way, or emptied by mistake (sources: [] empties the sources list)")
+
+// emptied says whether a file the store holds a configuration for is now
+// empty. A file saved in place is truncated before it is written again,
+// and read between the two its configuration would be the defaults:
+// private networks refused, no sources, no title. A topic or publisher
+// file does not parse empty; _config.yml and the sources list do.
+func emptied(rec, old *model.Record) bool {
+	return old != nil && len(bytes.TrimSpace(old.Raw)) > 0 && len(bytes.TrimSpace(rec.Raw)) == 0
 }
 
 // Log logs what the sync did: each file it did not take as path:line:

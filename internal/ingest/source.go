@@ -17,7 +17,6 @@ import (
 	"newshub/internal/ingest/pagemeta"
 	"newshub/internal/ingest/parser"
 	"newshub/internal/ingest/robots"
-	"newshub/internal/ingest/sources"
 	"newshub/internal/model"
 	"newshub/internal/store"
 )
@@ -35,7 +34,7 @@ func (r *round) source(ctx context.Context, j job) *result {
 	policy := in.opts.Policy
 	var configured time.Duration
 	if j.src.Interval != "" {
-		configured, _ = sources.ParseInterval(j.src.Interval)
+		configured, _ = model.ParseInterval(j.src.Interval) // checked when the list was read
 	}
 
 	resp, err := in.fetch.Fetch(ctx, fetcher.Request{URL: j.src.URL, ETag: st.ETag, LastModified: st.LastModified, Accept: feedAccept, Cut: true})

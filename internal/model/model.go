@@ -649,6 +649,34 @@ func SourceKey(raw string) string {
 	return strings.TrimSuffix(u.String(), "/")
 }
 
+// ParseSpan reads a span of time as a hub's settings write it: whole
+// days ("3d") or weeks ("1w"), as ages are (see ParseAge), or a Go
+// duration ("72h", "90m").
+func ParseSpan(s string) (time.Duration, error) {
+	s = strings.TrimSpace(s)
+	if d, err := parseDays(s); err == nil {
+		return d, nil
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil {
+		return 0, fmt.Errorf("%q is not a span of time: want days (3d), weeks (1w), hours (72h) or minutes (90m)", s)
+	}
+	return d, nil
+}
+
+// ParseInterval reads a source interval (see ParseSpan); it must be at
+// least a minute.
+func ParseInterval(s string) (time.Duration, error) {
+	d, err := ParseSpan(s)
+	if err != nil {
+		return 0, fmt.Errorf("interval %w", err)
+	}
+	if d < time.Minute {
+		return 0, fmt.Errorf("interval %q: at least 1m", s)
+	}
+	return d, nil
+}
+
 // IsEnabled reports whether the source should be fetched.
 func (s Source) IsEnabled() bool { return s.Enabled == nil || *s.Enabled }
 

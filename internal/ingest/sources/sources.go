@@ -4,14 +4,14 @@
 package sources
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net/url"
 	"os"
 	"path/filepath"
-	"strings"
-	"time"
 
 	"newshub/internal/atomicfile"
 	"newshub/internal/content"
@@ -26,6 +26,9 @@ const Path = "_data/sources.yaml"
 // the bytes of the entries that did not change.
 type List struct {
 	rec *model.Record
+	// read is the text the list was read from, which the site folder's
+	// file must still hold when the list is written over it.
+	read []byte
 }
 
 // Sources returns the entries, in file order.
@@ -41,7 +44,7 @@ func Load(ctx context.Context, st store.Store, siteDir string) (*List, error) {
 	rec, err := st.Get(ctx, Path)
 	switch {
 	case err == nil && rec.Sources != nil:
-		return &List{rec: rec}, nil
+		return &List{rec: rec, read: rec.Raw}, nil
 	case err != nil && !errors.Is(err, store.ErrNotFound):
 		return nil, fmt.Errorf("load sources: %w", err)
 	}
@@ -53,7 +56,7 @@ func Load(ctx context.Context, st store.Store, siteDir string) (*List, error) {
 			if err != nil {
 				return nil, fmt.Errorf("load sources: %w", err)
 			}
-			return &List{rec: rec}, nil
+			return &List{rec: rec, read: data}, nil
 		case !errors.Is(err, os.ErrNotExist):
 			return nil, fmt.Errorf("load sources: %w", err)
 		}
@@ -62,25 +65,49 @@ func Load(ctx context.Context, st store.Store, siteDir string) (*List, error) {
 }
 
 // Save renders the list, stores it and, when siteDir is a folder, writes
-// _data/sources.yaml there too (replacing it atomically).
+// _data/sources.yaml there too (replacing it atomically). It refuses to
+// write over a file that no longer holds what the list was read from.
 func (l *List) Save(ctx context.Context, st store.Store, siteDir string) error {
+	file := ""
+	if fi, err := os.Stat(siteDir); siteDir != "" && err == nil && fi.IsDir() {
+		file = filepath.Join(siteDir, filepath.FromSlash(Path))
+		if err := l.unchanged(file); err != nil {
+			return fmt.Errorf("save sources: %w", err)
+		}
+	}
 	if err := content.Render(l.rec); err != nil {
 		return fmt.Errorf("save sources: %w", err)
 	}
 	if err := st.Upsert(ctx, []*model.Record{l.rec}); err != nil {
 		return fmt.Errorf("save sources: %w", err)
 	}
-	if siteDir == "" {
+	if file == "" {
 		return nil
 	}
-	if fi, err := os.Stat(siteDir); err != nil || !fi.IsDir() {
-		return nil
-	}
-	file := filepath.Join(siteDir, filepath.FromSlash(Path))
 	if err := atomicfile.Write(file, l.rec.Raw, 0o644); err != nil {
 		return fmt.Errorf("save sources: %w", err)
 	}
 	return nil
+}
+
+// unchanged checks that file holds what the list was read from, or
+// nothing. An edit made by hand since, or one that does not read and so
+// stayed out of the hub's configuration, would be lost under the list.
+func (l *List) unchanged(file string) error {
+	data, err := os.ReadFile(file)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil
+	case err != nil:
+		return err
+	case bytes.Equal(data, l.read), len(bytes.TrimSpace(data)) == 0:
+		return nil
+	}
+	var pe *content.ParseError
+	if _, err := content.Parse(Path, data); errors.As(err, &pe) {
+		return fmt.Errorf("%s:%d: %s (fix the file, or remove it, and run again: the list is not written over an edit)", file, pe.Line, pe.Msg)
+	}
+	return fmt.Errorf("%s was edited since the list was read: run again to take the edit in", file)
 }
 
 // Find returns the index of the source with the given URL, or -1.
@@ -140,24 +167,11 @@ func Validate(s model.Source) error {
 		return fmt.Errorf("source %q: want an absolute http or https URL", s.URL)
 	}
 	if s.Interval != "" {
-		if _, err := ParseInterval(s.Interval); err != nil {
+		if _, err := model.ParseInterval(s.Interval); err != nil {
 			return fmt.Errorf("source %s: %w", s.URL, err)
 		}
 	}
 	return nil
-}
-
-// ParseInterval reads a source interval such as "30m" or "2h"; it must be
-// at least a minute.
-func ParseInterval(s string) (time.Duration, error) {
-	d, err := time.ParseDuration(strings.TrimSpace(s))
-	if err != nil {
-		return 0, fmt.Errorf("interval %q: want a duration such as 30m or 2h", s)
-	}
-	if d < time.Minute {
-		return 0, fmt.Errorf("interval %q: at least 1m", s)
-	}
-	return d, nil
 }
 
 // SetEnabled turns fetching of the listed source with the given URL on or

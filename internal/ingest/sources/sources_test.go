@@ -130,3 +130,76 @@ func TestOPMLRoundTrip(t *testing.T) {
 		t.Fatal("broken OPML accepted")
 	}
 }
+
+// TestSaveDoesNotWriteOverAnEdit adds a source while the site folder's
+// file holds an edit the hub has not taken: one that does not read (two
+// sources added by hand, one with a bracket left open) is named by line
+// and kept, as is one made since the list was read; a file emptied or
+// gone holds nothing to lose and is written.
+func TestSaveDoesNotWriteOverAnEdit(t *testing.T) {
+	const handEdit = "sources:\n  - url: https://wire.example.org/feed.xml\n  - url: https://clerk.example.org/rss\n  - url: [https://courier.example.net/atom\n"
+	for _, c := range []struct {
+		name string
+		file *string // nil: removed
+		want string  // in the error; "" for none
+	}{
+		{"does not read", ptr(handEdit), "sources.yaml:4: "},
+		{"edited since read", ptr("sources:\n  - url: https://clerk.example.org/rss\n"), "edited since the list was read"},
+		{"emptied", ptr(""), ""},
+		{"removed", nil, ""},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			ctx := context.Background()
+			dir := t.TempDir()
+			st, err := sqlite.Open(ctx, filepath.Join(dir, ".newshub", "db"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer st.Close()
+			l, err := Load(ctx, st, dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := l.Add(model.Source{URL: "https://wire.example.org/feed.xml"}); err != nil {
+				t.Fatal(err)
+			}
+			if err := l.Save(ctx, st, dir); err != nil {
+				t.Fatal(err)
+			}
+			if l, err = Load(ctx, st, dir); err != nil {
+				t.Fatal(err)
+			}
+			file := filepath.Join(dir, "_data", "sources.yaml")
+			if c.file == nil {
+				err = os.Remove(file)
+			} else {
+				err = os.WriteFile(file, []byte(*c.file), 0o644)
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := l.Add(model.Source{URL: "https://desk.example.com/feed"}); err != nil {
+				t.Fatal(err)
+			}
+			err = l.Save(ctx, st, dir)
+			got, _ := os.ReadFile(file)
+			if c.want == "" {
+				if err != nil || !bytes.Equal(got, l.Record().Raw) {
+					t.Fatalf("Save: %v; the file holds:\n%s", err, got)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Errorf("Save: %v, want an error saying %q", err, c.want)
+			}
+			if string(got) != *c.file {
+				t.Errorf("the edit was written over:\n%s", got)
+			}
+			if rec, err := st.Get(ctx, Path); err != nil || strings.Contains(string(rec.Raw), "desk.example.com") {
+				t.Errorf("the store took the list not written: %v\n%s", err, rec.Raw)
+			}
+		})
+	}
+}
+
+func ptr(s string) *string { return &s }

@@ -14,8 +14,10 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"path"
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -31,15 +33,40 @@ import (
 // changes many at once.
 const Settle = 200 * time.Millisecond
 
+// MaxDelay bounds how long a change waits for the folder to settle: an
+// editor saving on every keystroke, or a sync tool rewriting a folder for
+// minutes, never lets it stay quiet, and the edits already made would
+// otherwise wait for it. Long enough that a checkout of many files is
+// read once it is done, not half way, and that an editor saving as one
+// types does not restart ingest every second.
+const MaxDelay = 5 * time.Second
+
+// Hold is how long a file found gone stays in force before the folder is
+// read again and it is deleted if still gone: an editor saving by moving
+// the old file away writes the new one a moment later, longer on a slow
+// disk than Settle.
+const Hold = time.Second
+
+// Poll is how often the folder is read whatever events say: a network
+// file system (NFS, SMB, a container's mount of its host's folder) raises
+// no event for an edit made on another machine, and a host out of inotify
+// instances gives no watcher at all.
+const Poll = 30 * time.Second
+
 // folders are the folders of the site watched, beside the site folder
 // itself (for _config.yml): those that hold the configuration files.
 var folders = []string{"_data", "_data/topics", "_data/organizations"}
 
 // Watcher holds a hub's configuration and follows its site folder.
 type Watcher struct {
-	dir string
-	st  store.Store
-	log *slog.Logger
+	dir  string
+	st   store.Store
+	log  *slog.Logger
+	poll time.Duration // Poll; shorter in tests
+
+	// said is what the last sync said of files not taken, so that a
+	// poll that finds the folder as it was does not say it again.
+	said string
 
 	mu   sync.Mutex
 	cur  *site.Site
@@ -53,12 +80,14 @@ func New(ctx context.Context, dir string, st store.Store, log *slog.Logger) (*Wa
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	w := &Watcher{dir: dir, st: st, log: log}
+	// Clean, as fsnotify names the events ("site/" gives "site/_config.yml").
+	w := &Watcher{dir: filepath.Clean(dir), st: st, log: log, poll: Poll}
 	res, err := importer.SyncSite(ctx, st, dir)
 	if err != nil {
 		return nil, err
 	}
 	w.report(res)
+	w.said = fmt.Sprint(res.Rejected, res.Ignored)
 	w.cur = res.Site
 	return w, nil
 }
@@ -81,35 +110,50 @@ func (w *Watcher) Subscribe() <-chan *site.Site {
 	return c
 }
 
-// Run follows the site folder until ctx is done. It returns nil then, and
-// an error only when the folder cannot be watched at all.
+// Run follows the site folder until ctx is done, and returns nil then.
+// Where the folder cannot be watched, it is read every Poll.
 func (w *Watcher) Run(ctx context.Context) error {
-	fw, err := fsnotify.NewWatcher()
+	var events <-chan fsnotify.Event
+	var errs <-chan error
+	at := map[string]os.FileInfo{}
+	fw, err := w.watch(at)
 	if err != nil {
-		return fmt.Errorf("watch %s: %w", w.dir, err)
+		w.log.Warn("site watch: " + err.Error() + "; the folder is read every " + w.poll.String() + " instead")
+	} else {
+		defer fw.Close()
+		events, errs = fw.Events, fw.Errors
 	}
-	defer fw.Close()
-	if err := fw.Add(w.dir); err != nil {
-		return fmt.Errorf("watch %s: %w", w.dir, err)
+	// A file found gone is held in force for Hold, then read again
+	// (confirm): it may be a save under way (see SyncSiteHolding).
+	var settle, due, confirm <-chan time.Time
+	read := func(polled bool) {
+		if _, held := w.sync(ctx, polled, true); held && confirm == nil {
+			confirm = time.After(Hold)
+		}
 	}
-	w.addFolders(fw)
 	// An edit made since New read the folder, before it was watched,
-	// raised no event: read the folder once now that it is.
-	w.Sync(ctx)
-	var settle <-chan time.Time
+	// raised no event: read the folder once now that it is (and, as a
+	// poll, say nothing New said already).
+	read(true)
+	poll := time.NewTicker(w.poll)
+	defer poll.Stop()
 	for {
 		select {
 		case <-ctx.Done():
 			return nil
-		case ev, ok := <-fw.Events:
+		case ev, ok := <-events:
 			if !ok {
 				return nil
 			}
-			if ev.Has(fsnotify.Create) {
-				w.addFolders(fw) // _data or one of its folders made since
+			if !w.relevant(ev.Name) {
+				continue
 			}
+			w.watchFolders(fw, at) // a folder made, replaced or swapped since
 			settle = time.After(Settle)
-		case err, ok := <-fw.Errors:
+			if due == nil {
+				due = time.After(MaxDelay)
+			}
+		case err, ok := <-errs:
 			if !ok {
 				return nil
 			}
@@ -117,41 +161,128 @@ func (w *Watcher) Run(ctx context.Context) error {
 			w.log.Warn("site watch: " + err.Error())
 			settle = time.After(Settle)
 		case <-settle:
-			settle = nil
+			settle, due = nil, nil
+			read(false)
+		case <-due:
+			settle, due = nil, nil
+			read(false)
+		case <-confirm:
+			confirm = nil
 			w.Sync(ctx)
+		case <-poll.C:
+			if fw != nil {
+				w.watchFolders(fw, at)
+			}
+			read(true)
 		}
 	}
 }
 
-// addFolders watches the configuration folders that exist and are not
-// watched yet.
-func (w *Watcher) addFolders(fw *fsnotify.Watcher) {
-	for _, f := range folders {
+// watch returns a watcher of the site folder, its configuration folders
+// and the folder holding it.
+func (w *Watcher) watch(at map[string]os.FileInfo) (*fsnotify.Watcher, error) {
+	fw, err := fsnotify.NewWatcher()
+	if err != nil {
+		return nil, fmt.Errorf("watch %s: %w", w.dir, err)
+	}
+	if err := fw.Add(w.dir); err != nil {
+		fw.Close()
+		return nil, fmt.Errorf("watch %s: %w", w.dir, err)
+	}
+	// The folder holding the site folder tells when the site folder is
+	// replaced: a link swapped to a new target (git-sync's worktree, a
+	// release folder), or the folder moved away and back.
+	if err := fw.Add(filepath.Dir(w.dir)); err != nil {
+		w.log.Warn("site watch: a site folder replaced will not be noticed", "err", err)
+	}
+	w.watchFolders(fw, at)
+	return fw, nil
+}
+
+// relevant says whether an event on the file or folder name can change
+// the configuration. Other files of the site folder, such as a log or a
+// database written there all the time, would keep it from ever settling.
+func (w *Watcher) relevant(name string) bool {
+	// By Rel, not by prefix: for the site folder ".", fsnotify names
+	// "./_config.yml" but "_data/sources.yaml".
+	rel, err := filepath.Rel(w.dir, name)
+	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return false // beside the site folder, in the folder holding it
+	}
+	if rel == "." {
+		return true
+	}
+	rel = filepath.ToSlash(rel)
+	dir, base := path.Split(rel)
+	switch {
+	case strings.HasPrefix(base, ".."):
+		// Kubernetes mounts a ConfigMap as links through ..data, which
+		// it swaps to a new ..<timestamp> folder on each update.
+		return true
+	case strings.HasPrefix(base, ".") || strings.HasSuffix(base, "~"):
+		return false // editors' swap and backup files
+	}
+	dir = strings.TrimSuffix(dir, "/")
+	return rel == "_config.yml" || rel == "_data/sources.yaml" || slices.Contains(folders, rel) ||
+		(dir != "_data" && slices.Contains(folders, dir))
+}
+
+// watchFolders watches the site folder and its configuration folders
+// that exist and are not watched, or were watched where their path led
+// before: inotify watches a folder, not its path, so a path that now leads
+// to another folder (a link swapped, a folder replaced by a copy) is
+// watched anew. at holds the folder each path led to when watched.
+func (w *Watcher) watchFolders(fw *fsnotify.Watcher, at map[string]os.FileInfo) {
+	watched := fw.WatchList()
+	for _, f := range append([]string{"."}, folders...) {
 		p := filepath.Join(w.dir, filepath.FromSlash(f))
-		if slices.Contains(fw.WatchList(), p) {
+		fi, err := os.Stat(p)
+		if err != nil || !fi.IsDir() {
+			continue // not there (yet)
+		}
+		if old := at[p]; old != nil && os.SameFile(old, fi) && slices.Contains(watched, p) {
 			continue
 		}
-		if fi, err := os.Stat(p); err == nil && fi.IsDir() {
-			if err := fw.Add(p); err != nil {
-				w.log.Warn("site watch: cannot watch "+p, "err", err)
-			}
+		fw.Remove(p) // the folder it led to before, if still watched
+		if err := fw.Add(p); err != nil {
+			w.log.Warn("site watch: cannot watch "+p, "err", err)
+			continue
 		}
+		at[p] = fi
 	}
 }
 
 // Sync reads the site folder now, as Run does after an edit, and reports
-// whether the configuration changed.
+// whether the configuration changed. A file gone is deleted at once.
 func (w *Watcher) Sync(ctx context.Context) bool {
-	res, err := importer.SyncSite(ctx, w.st, w.dir)
+	changed, _ := w.sync(ctx, false, false)
+	return changed
+}
+
+// sync is Sync; polled says no event asked for it, and a folder found as
+// it was is then not reported again; hold keeps the record of a file gone
+// in force (see importer.SyncSiteHolding) and reports whether one was.
+func (w *Watcher) sync(ctx context.Context, polled, hold bool) (changed, held bool) {
+	read := importer.SyncSite
+	if hold {
+		read = importer.SyncSiteHolding
+	}
+	res, err := read(ctx, w.st, w.dir)
 	if err != nil {
 		if !errors.Is(err, context.Canceled) {
 			w.log.Error("site: read the configuration again", "err", err)
 		}
-		return false
+		return false, false
 	}
-	w.report(res)
-	if len(res.Stored)+len(res.Deleted) == 0 {
-		return false
+	held = len(res.Held) > 0
+	changed = len(res.Stored)+len(res.Deleted) > 0
+	said := fmt.Sprint(res.Rejected, res.Ignored)
+	if changed || !polled || said != w.said {
+		w.report(res)
+	}
+	w.said = said
+	if !changed {
+		return false, held
 	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
@@ -163,7 +294,7 @@ func (w *Watcher) Sync(ctx context.Context) bool {
 		}
 		c <- res.Site
 	}
-	return true
+	return true, held
 }
 
 // report logs what a sync did.

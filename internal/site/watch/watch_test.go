@@ -290,3 +290,472 @@ func TestEditBeforeRunTakesEffect(t *testing.T) {
 		t.Errorf("title %q after the edit", s.Config.Title)
 	}
 }
+
+// TestEditTakesEffectWhileAFileIsWrittenAllTheTime writes a file of the
+// site folder every 50 ms while _config.yml is edited: the edit takes
+// effect all the same. A log or database kept in the site folder is no
+// configuration and is not waited for; a draft topic that an editor saves
+// on every keystroke is, but no longer than MaxDelay.
+func TestEditTakesEffectWhileAFileIsWrittenAllTheTime(t *testing.T) {
+	for _, c := range []struct{ name, busy, line string }{
+		{"access log in the site folder", "serve.log", "127.0.0.1 - GET /api/news/ 200\n"},
+		{"SQLite journal in the site folder", "hub.db-wal", "WAL frame\n"},
+		{"topic saved on every keystroke", "_data/topics/02-housing.yaml", "taxonomy: topic\n_id: housing\nname: Housing\nparent: Election\n# drafting\n"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			dir := newSite(t)
+			w, _, sub, logs := start(t, dir)
+			stop := make(chan struct{})
+			done := make(chan struct{})
+			go func() {
+				defer close(done)
+				p := filepath.Join(dir, filepath.FromSlash(c.busy))
+				for text := c.line; ; text += c.line {
+					if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+						t.Error(err)
+						return
+					}
+					select {
+					case <-stop:
+						return
+					case <-time.After(50 * time.Millisecond):
+					}
+				}
+			}()
+			defer func() { close(stop); <-done }()
+			time.Sleep(Settle) // the writer under way
+			edit(t, dir, "_config.yml", "title: Election Pulse", "title: Ballot Watch")
+			for deadline := time.After(10 * time.Second); ; {
+				select {
+				case s := <-sub:
+					if s.Config.Title == "Ballot Watch" {
+						return
+					}
+				case <-deadline:
+					t.Fatalf("the edit did not take effect in 10 s while %s was written: title %q\n%s",
+						c.busy, w.Site().Config.Title, logs)
+				}
+			}
+		})
+	}
+}
+
+// swapLink points the link at path to target in one step, as git-sync and
+// release tools do: a new link renamed over the old.
+func swapLink(t *testing.T, target, link string) {
+	t.Helper()
+	tmp := link + ".tmp"
+	if err := os.Symlink(target, tmp); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(tmp, link); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestReplacedFolderIsWatchedAnew replaces the site folder or its _data
+// folder under a running watcher: the configuration of the new folder
+// takes effect, and so does an edit made in it afterwards. inotify
+// watches a folder, not its path: a path that leads to a new folder must
+// be watched again.
+func TestReplacedFolderIsWatchedAnew(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		// replace sets up the site at dir (which it may make a link) and
+		// returns a function that replaces it by a copy whose title is
+		// Ballot Watch, and the folder that copy is in.
+		replace func(t *testing.T, dir string) (string, func() string)
+	}{
+		{"site folder a link swapped to a new worktree (git-sync)", func(t *testing.T, dir string) (string, func() string) {
+			link := filepath.Join(t.TempDir(), "current")
+			if err := os.Symlink(dir, link); err != nil {
+				t.Fatal(err)
+			}
+			return link, func() string {
+				next := copySite(t, dir)
+				edit(t, next, "_config.yml", "title: Election Pulse", "title: Ballot Watch")
+				swapLink(t, next, link)
+				return link
+			}
+		}},
+		{"_data a link swapped to a new release", func(t *testing.T, dir string) (string, func() string) {
+			data := filepath.Join(t.TempDir(), "data-1")
+			if err := os.Rename(filepath.Join(dir, "_data"), data); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Symlink(data, filepath.Join(dir, "_data")); err != nil {
+				t.Fatal(err)
+			}
+			return dir, func() string {
+				next := filepath.Join(t.TempDir(), "data-2")
+				if err := os.CopyFS(next, os.DirFS(data)); err != nil {
+					t.Fatal(err)
+				}
+				edit(t, next, "topics/01-economy.yaml", "name: Economy", "name: The Economy")
+				swapLink(t, next, filepath.Join(dir, "_data"))
+				edit(t, dir, "_config.yml", "title: Election Pulse", "title: Ballot Watch")
+				return dir
+			}
+		}},
+		{"site folder moved away and back", func(t *testing.T, dir string) (string, func() string) {
+			return dir, func() string {
+				away := dir + ".old"
+				if err := os.Rename(dir, away); err != nil {
+					t.Fatal(err)
+				}
+				edit(t, away, "_config.yml", "title: Election Pulse", "title: Ballot Watch")
+				time.Sleep(2 * Settle) // read while away: the store's configuration stays
+				if err := os.Rename(away, dir); err != nil {
+					t.Fatal(err)
+				}
+				return dir
+			}
+		}},
+		{"_data moved away and a copy put in its place", func(t *testing.T, dir string) (string, func() string) {
+			return dir, func() string {
+				data := filepath.Join(dir, "_data")
+				if err := os.Rename(data, data+".old"); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.CopyFS(data, os.DirFS(data+".old")); err != nil {
+					t.Fatal(err)
+				}
+				edit(t, dir, "_config.yml", "title: Election Pulse", "title: Ballot Watch")
+				return dir
+			}
+		}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			dir, replace := c.replace(t, newSite(t))
+			dir += string(filepath.Separator) // as an operator may type it
+			w, _, sub, logs := start(t, dir)
+			// Run watches once it has read an edit.
+			edit(t, dir, "_data/topics/00-election.yaml", "  - ballot\n", "  - ballot\n  - vote\n")
+			next(t, sub)
+			dir = replace()
+			waitFor(t, sub, logs, "the replacement's title", func(s *site.Site) bool { return s.Config.Title == "Ballot Watch" })
+			edit(t, dir, "_data/topics/01-economy.yaml", "keywords:\n", "keywords:\n  - wages\n")
+			waitFor(t, sub, logs, "the edit made in the replacement", func(s *site.Site) bool {
+				return slices.Contains(s.TopicByID("economy").Keywords, "wages")
+			})
+			if w.Site().TopicByID("economy") == nil {
+				t.Error("the economy topic is gone")
+			}
+		})
+	}
+}
+
+// copySite copies the site folder dir to a new folder and returns it.
+func copySite(t *testing.T, dir string) string {
+	t.Helper()
+	next := filepath.Join(t.TempDir(), "site")
+	if err := os.CopyFS(next, os.DirFS(dir)); err != nil {
+		t.Fatal(err)
+	}
+	return next
+}
+
+// waitFor waits for a configuration pushed to sub of which ok holds.
+func waitFor(t *testing.T, sub <-chan *site.Site, logs *logBuffer, what string, ok func(*site.Site) bool) {
+	t.Helper()
+	for deadline := time.After(10 * time.Second); ; {
+		select {
+		case s := <-sub:
+			if ok(s) {
+				return
+			}
+		case <-deadline:
+			t.Fatalf("%s did not take effect in 10 s\n%s", what, logs)
+		}
+	}
+}
+
+// configMap lays out files in dir as Kubernetes mounts a ConfigMap: each
+// file a link through ..data to a ..<timestamp> folder that holds them. A
+// second call is an update: a new folder, ..data swapped to it, the old
+// folder removed.
+func configMap(t *testing.T, dir string, files map[string]string) {
+	t.Helper()
+	stamp := filepath.Join(dir, "..2026_12_06_00_00_00."+strconv.FormatInt(time.Now().UnixNano(), 10))
+	if err := os.MkdirAll(stamp, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for name, text := range files {
+		if err := os.WriteFile(filepath.Join(stamp, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	old, _ := os.Readlink(filepath.Join(dir, "..data"))
+	if err := os.Symlink(filepath.Base(stamp), filepath.Join(dir, "..data_tmp")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(filepath.Join(dir, "..data_tmp"), filepath.Join(dir, "..data")); err != nil {
+		t.Fatal(err)
+	}
+	for name := range files {
+		if err := os.Symlink(filepath.Join("..data", name), filepath.Join(dir, name)); err != nil && !errors.Is(err, os.ErrExist) {
+			t.Fatal(err)
+		}
+	}
+	if old != "" {
+		if err := os.RemoveAll(filepath.Join(dir, old)); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// TestConfigMapUpdateTakesEffect mounts the topics as a Kubernetes
+// ConfigMap and updates it: the files' names never change, only the
+// ..data link their links go through, and the update takes effect.
+func TestConfigMapUpdateTakesEffect(t *testing.T) {
+	dir := newSite(t)
+	topics := filepath.Join(dir, "_data", "topics")
+	files := map[string]string{}
+	for _, name := range []string{"00-election.yaml", "01-economy.yaml"} {
+		b, err := os.ReadFile(filepath.Join(topics, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		files[name] = string(b)
+		if err := os.Remove(filepath.Join(topics, name)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	configMap(t, topics, files)
+	w, _, sub, logs := start(t, dir)
+	if w.Site().TopicByID("economy") == nil {
+		t.Fatalf("the topics mounted are not read\n%s", logs)
+	}
+	files["01-economy.yaml"] = strings.Replace(files["01-economy.yaml"], "  - jobs\n", "  - jobs\n  - wages\n", 1)
+	configMap(t, topics, files)
+	waitFor(t, sub, logs, "the ConfigMap's update", func(s *site.Site) bool {
+		return slices.Contains(s.TopicByID("economy").Keywords, "wages")
+	})
+	if strings.Contains(logs.String(), "..") && strings.Contains(logs.String(), "not a configuration file") {
+		t.Errorf("the ConfigMap's own entries are named as stray files:\n%s", logs)
+	}
+}
+
+// TestFileTruncatedBeforeItIsWrittenIsNotTaken saves _config.yml and the
+// sources list in place, as an editor that keeps the file's inode does
+// (vim with backupcopy=yes, a shell's >): the file is truncated, and its
+// new text written a while later. The empty file in between is not taken:
+// it is named path:1: reason and the configuration in force stays, with
+// allow_private_networks and the sources it had; the text written then
+// takes effect.
+func TestFileTruncatedBeforeItIsWrittenIsNotTaken(t *testing.T) {
+	for _, c := range []struct {
+		path, old, new string
+		check          func(*site.Site, store.Store) bool
+	}{
+		{"_config.yml", "title: Election Pulse", "title: Ballot Watch",
+			func(s *site.Site, _ store.Store) bool { return s.Config.Title == "Ballot Watch" }},
+		{"_data/sources.yaml", "feed.xml\n", "feed.xml\n  - url: https://clerk.example.org/rss\n",
+			func(_ *site.Site, st store.Store) bool {
+				r, err := st.Get(context.Background(), "_data/sources.yaml")
+				return err == nil && len(r.Sources.Sources) == 2
+			}},
+	} {
+		t.Run(c.path, func(t *testing.T) {
+			dir := newSite(t)
+			edit(t, dir, "_config.yml", "title: Election Pulse", "title: Election Pulse\nallow_private_networks: true")
+			w, st, sub, logs := start(t, dir)
+			inForce, was := w.Site(), stored(t, st, c.path)
+			if !inForce.Config.AllowPrivateNetworks {
+				t.Fatal("allow_private_networks not in force to begin with")
+			}
+			p := filepath.Join(dir, filepath.FromSlash(c.path))
+			f, err := os.OpenFile(p, os.O_WRONLY|os.O_TRUNC, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer f.Close()
+			where := regexp.QuoteMeta(p) + `:1: empty file`
+			for deadline := time.Now().Add(10 * time.Second); !regexp.MustCompile(where).MatchString(logs.String()); {
+				if time.Now().After(deadline) {
+					t.Fatalf("the emptied file was not named as %s:\n%s", where, logs)
+				}
+				time.Sleep(10 * time.Millisecond)
+			}
+			select {
+			case s := <-sub:
+				t.Fatalf("a configuration was pushed from the emptied file: %+v", s.Config)
+			default:
+			}
+			if w.Site() != inForce || !bytes.Equal(stored(t, st, c.path), was) {
+				t.Fatal("the configuration in force changed")
+			}
+			if _, err := f.WriteString(strings.Replace(string(was), c.old, c.new, 1)); err != nil {
+				t.Fatal(err)
+			}
+			waitFor(t, sub, logs, "the text written", func(s *site.Site) bool {
+				return c.check(s, st) && s.Config.AllowPrivateNetworks
+			})
+		})
+	}
+}
+
+// TestRelativeSiteFolderIsFollowed runs the watcher on the site folder
+// named as serve's --site is by default, ".", and as a relative path: an
+// edit of each configuration folder takes effect. fsnotify names the
+// events by the path each folder was watched by, "./_config.yml" beside
+// "_data/sources.yaml".
+func TestRelativeSiteFolderIsFollowed(t *testing.T) {
+	for _, c := range []struct{ name, cwd, dir string }{
+		{"dot", "site", "."},
+		{"relative", ".", "site"},
+		{"relative with a dot", ".", "./site/"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			dir := newSite(t)
+			t.Chdir(filepath.Join(filepath.Dir(dir), c.cwd))
+			_, _, sub, logs := start(t, c.dir)
+			edit(t, dir, "_config.yml", "title: Election Pulse", "title: Ballot Watch")
+			waitFor(t, sub, logs, "the title's edit", func(s *site.Site) bool { return s.Config.Title == "Ballot Watch" })
+			for _, id := range []string{"economy", "election"} {
+				edit(t, dir, "_data/topics/"+map[string]string{"election": "00", "economy": "01"}[id]+"-"+id+".yaml",
+					"keywords:\n", "keywords:\n  - wages\n")
+				waitFor(t, sub, logs, "the edit of the topic "+id, func(s *site.Site) bool {
+					return slices.Contains(s.TopicByID(id).Keywords, "wages")
+				})
+			}
+		})
+	}
+}
+
+// TestFolderIsReadWhenNoEventTellsOfAnEdit makes edits that raise no
+// event: a file written through a hard link in another folder, as an edit
+// made on another machine of a network file system's folder is seen, and
+// a site folder that was not there to be watched when the hub started (a
+// volume mounted late). Each takes effect at the next poll.
+func TestFolderIsReadWhenNoEventTellsOfAnEdit(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		// before is done before the watcher starts, edit after.
+		before, edit func(t *testing.T, dir string)
+	}{
+		{"written through a hard link elsewhere", func(t *testing.T, dir string) {
+			if err := os.Link(filepath.Join(dir, "_config.yml"), filepath.Join(filepath.Dir(dir), "config-link.yml")); err != nil {
+				t.Fatal(err)
+			}
+		}, func(t *testing.T, dir string) {
+			f, err := os.OpenFile(filepath.Join(filepath.Dir(dir), "config-link.yml"), os.O_WRONLY, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer f.Close()
+			if _, err := f.WriteString("title: Ballot Watch!\n"); err != nil { // over "title: Election Pulse"
+				t.Fatal(err)
+			}
+		}},
+		{"site folder made after the start", func(t *testing.T, dir string) {
+			if err := os.Rename(dir, dir+".later"); err != nil {
+				t.Fatal(err)
+			}
+		}, func(t *testing.T, dir string) {
+			edit(t, dir+".later", "_config.yml", "title: Election Pulse", "title: Ballot Watch!")
+			if err := os.Rename(dir+".later", dir); err != nil {
+				t.Fatal(err)
+			}
+		}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			dir := newSite(t)
+			c.before(t, dir)
+			logs := &logBuffer{}
+			w, err := New(context.Background(), dir, sqlitetest.Open(t), slog.New(slog.NewTextHandler(logs, nil)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			w.poll = 300 * time.Millisecond
+			sub := w.Subscribe()
+			run(t, w)
+			time.Sleep(2 * Settle) // Run under way
+			c.edit(t, dir)
+			waitFor(t, sub, logs, "the edit", func(s *site.Site) bool { return s.Config.Title == "Ballot Watch!" })
+		})
+	}
+}
+
+// TestPollSaysNothingNew leaves a note in the topics folder and a topic
+// file that does not read: each is named once, not again at every poll
+// that finds the folder as it was; an edit of the bad file names it anew.
+func TestPollSaysNothingNew(t *testing.T) {
+	dir := newSite(t)
+	write(t, dir, "_data/topics/notes.txt", "to do: a topic on polls\n")
+	write(t, dir, "_data/topics/02-housing.yaml", "taxonomy: topic\n_id: housing\nname: [Housing\n")
+	logs := &logBuffer{}
+	w, err := New(context.Background(), dir, sqlitetest.Open(t), slog.New(slog.NewTextHandler(logs, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.poll = 50 * time.Millisecond
+	run(t, w)
+	time.Sleep(20 * w.poll)
+	for _, said := range []string{"notes.txt: not a configuration file", "02-housing.yaml:3: "} {
+		if n := strings.Count(logs.String(), said); n != 1 {
+			t.Errorf("%q said %d times in 20 polls, want once:\n%s", said, n, logs)
+		}
+	}
+	write(t, dir, "_data/topics/02-housing.yaml", "taxonomy: topic\n_id: housing\nname: [Housing, Homes\n")
+	for deadline := time.Now().Add(10 * time.Second); strings.Count(logs.String(), "02-housing.yaml:3: ") < 2; time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("the bad file saved again is not named again:\n%s", logs)
+		}
+	}
+}
+
+// TestFileMovedAwayWhileSavedStaysInForce saves a topic as an editor that
+// moves the old file away first does (vim with backupcopy=no, a checkout
+// that removes a file before it writes it again), slowly: the folder is
+// read while the file is gone, and the topic stays in force all along;
+// the new text takes effect. A file still gone after Hold is deleted (see
+// TestDeletingATopicFileDeletesItsRecord).
+func TestFileMovedAwayWhileSavedStaysInForce(t *testing.T) {
+	dir := newSite(t)
+	_, st, sub, logs := start(t, dir)
+	// Run watches once it has read an edit.
+	edit(t, dir, "_config.yml", "title: Election Pulse", "title: Ballot Watch")
+	next(t, sub)
+
+	const rel = "_data/topics/01-economy.yaml"
+	p := filepath.Join(dir, filepath.FromSlash(rel))
+	text := strings.Replace(mustRead(t, dir, rel), "name: Economy", "name: The Economy", 1)
+	if err := os.Rename(p, p+"~"); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(Settle + Hold/3) // read while gone
+	if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(p + "~"); err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.After(10 * time.Second); ; {
+		select {
+		case s := <-sub:
+			tp := s.TopicByID("economy")
+			if tp == nil {
+				t.Fatalf("the topic left the configuration while its file was saved\n%s", logs)
+			}
+			if tp.Name == "The Economy" {
+				if stored(t, st, rel) == nil {
+					t.Error("the topic's record was deleted")
+				}
+				return
+			}
+		case <-deadline:
+			t.Fatalf("the new text did not take effect in 10 s\n%s", logs)
+		}
+	}
+}
+
+// mustRead returns the text of the file rel of dir.
+func mustRead(t *testing.T, dir, rel string) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(rel)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
