@@ -6,7 +6,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -78,18 +77,7 @@ func servedSite(t *testing.T) (string, *atomic.Int64) {
 		io.WriteString(w, `<?xml version="1.0"?><rss version="2.0"><channel><title>Wire</title><link>https://wire.example/</link></channel></rss>`)
 	}))
 	t.Cleanup(srv.Close)
-	dir := filepath.Join(t.TempDir(), "site")
-	if code, _, errs := run(t, "init", dir); code != 0 {
-		t.Fatal(errs)
-	}
-	cfg := filepath.Join(dir, "_config.yml")
-	b, err := os.ReadFile(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(cfg, append(b, "allow_private_networks: true\n"...), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	dir := localSite(t)
 	if code, _, errs := run(t, "--site", dir, "import"); code != 0 {
 		t.Fatal(errs)
 	}

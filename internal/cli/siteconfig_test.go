@@ -113,18 +113,7 @@ func TestSourceAddedByHandIsFetchedByARunningHub(t *testing.T) {
 					}
 				}
 			}
-			dir := filepath.Join(t.TempDir(), "site")
-			if code, _, errs := run(t, "init", dir); code != 0 {
-				t.Fatal(errs)
-			}
-			cfg := filepath.Join(dir, "_config.yml")
-			b, err := os.ReadFile(cfg)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := os.WriteFile(cfg, append(b, "allow_private_networks: true\n"...), 0o644); err != nil {
-				t.Fatal(err)
-			}
+			dir := localSite(t)
 			if code, _, errs := run(t, "--site", dir, "sources", "add", srv.URL+"/wire.xml"); code != 0 {
 				t.Fatal(errs)
 			}
@@ -132,7 +121,7 @@ func TestSourceAddedByHandIsFetchedByARunningHub(t *testing.T) {
 			waitFetched("/wire.xml")
 
 			list := filepath.Join(dir, "_data", "sources.yaml")
-			b, err = os.ReadFile(list)
+			b, err := os.ReadFile(list)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -13,14 +13,20 @@ import (
 	"newshub/internal/store/sqlite"
 )
 
-func TestAddSaveLoadRemove(t *testing.T) {
-	ctx := context.Background()
+// siteStore opens a store in a new site folder, closed when the test ends.
+func siteStore(t *testing.T) (context.Context, string, *sqlite.Store) {
+	t.Helper()
 	dir := t.TempDir()
-	st, err := sqlite.Open(ctx, filepath.Join(dir, ".newshub", "db"))
+	st, err := sqlite.Open(context.Background(), filepath.Join(dir, ".newshub", "db"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer st.Close()
+	t.Cleanup(func() { st.Close() })
+	return context.Background(), dir, st
+}
+
+func TestAddSaveLoadRemove(t *testing.T) {
+	ctx, dir, st := siteStore(t)
 
 	l, err := Load(ctx, st, dir)
 	if err != nil || len(l.Sources()) != 0 {
@@ -149,13 +155,7 @@ func TestSaveDoesNotWriteOverAnEdit(t *testing.T) {
 		{"removed", nil, ""},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			ctx := context.Background()
-			dir := t.TempDir()
-			st, err := sqlite.Open(ctx, filepath.Join(dir, ".newshub", "db"))
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer st.Close()
+			ctx, dir, st := siteStore(t)
 			l, err := Load(ctx, st, dir)
 			if err != nil {
 				t.Fatal(err)

@@ -1,7 +1,6 @@
 package sources
 
 import (
-	"context"
 	"os"
 	"path/filepath"
 	"testing"
@@ -9,20 +8,13 @@ import (
 
 	"newshub/internal/model"
 	"newshub/internal/store"
-	"newshub/internal/store/sqlite"
 )
 
 // TestPauseAndResume checks that a pause is written to the list (store and
 // file), that Statuses shows it, and that resuming enables the source and
 // clears a pause after failures.
 func TestPauseAndResume(t *testing.T) {
-	ctx := context.Background()
-	dir := t.TempDir()
-	st, err := sqlite.Open(ctx, filepath.Join(dir, ".newshub", "db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	ctx, dir, st := siteStore(t)
 	const failing, fresh = "https://news.example.com/feed.xml", "https://other.example.org/rss"
 	l, _ := Load(ctx, st, dir)
 	for _, u := range []string{failing, fresh} {
