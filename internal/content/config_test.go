@@ -215,6 +215,22 @@ func TestConfigRetentionSettingsErrors(t *testing.T) {
 	}
 }
 
+// TestConfigCountsMustBeOneOrMore checks that a page size or a limit of
+// related coverage of 0 or less is refused with its line, where the
+// default was taken for it without a word.
+func TestConfigCountsMustBeOneOrMore(t *testing.T) {
+	for _, c := range []struct{ data, want string }{
+		{"news_page_size: 0\n", "_config.yml:2: news_page_size: 0: want 1 or more (leave it out for the default, 30)"},
+		{"related_limit: -5\n", "_config.yml:2: related_limit: -5: want 1 or more (leave it out for the default, 20)"},
+		{"news_page_size: 12\nrelated_limit: 3\n", ""},
+	} {
+		_, err := Parse("_config.yml", []byte("title: Pulse\n"+c.data))
+		if c.want == "" && err != nil || c.want != "" && (err == nil || err.Error() != c.want) {
+			t.Errorf("%q: %v, want %q", c.data, err, c.want)
+		}
+	}
+}
+
 // TestConfigKeyGivenTwiceReadsTheLast reads testdata/config-grown.yml, a
 // _config.yml grown by settings added at its end (a second title:,
 // paginate: and plugins:), which Jekyll builds, reading the last of each:

@@ -795,9 +795,9 @@ func (d *decoder) config(root *node) *model.Config {
 				}
 			}
 		case "news_page_size":
-			c.NewsPageSize = d.int(key, v)
+			c.NewsPageSize = d.count(p, model.DefaultNewsPageSize)
 		case "related_limit":
-			c.RelatedLimit = d.int(key, v)
+			c.RelatedLimit = d.count(p, model.DefaultRelatedLimit)
 		case "allow_private_networks":
 			c.AllowPrivateNetworks = d.bool(key, v)
 		case "story_window":
@@ -824,6 +824,18 @@ func (d *decoder) config(root *node) *model.Config {
 		}
 	}
 	return c
+}
+
+// count decodes a setting that counts things (a page's news, a story's
+// related coverage), checked with its line: the default, def, would
+// otherwise be taken without a word for 0 or less.
+func (d *decoder) count(p *pair, def int) int {
+	key, v := d.t.key(p), &p.val
+	n := d.int(key, v)
+	if n <= 0 && v.kind != nullNode && d.err == nil {
+		d.failf(int(p.line), "%s: %d: want 1 or more (leave it out for the default, %d)", key, n, def)
+	}
+	return n
 }
 
 // age decodes a retention setting (model.ParseAge), checked with its line.

@@ -292,7 +292,7 @@ func FuzzRenderParse(f *testing.F) {
 			{Path: fuzzPaths[9], Organization: &model.Organization{Taxonomy: s1, ID: s2, Name: s3, Domain: nonEmpty(s4),
 				Images: []model.Image{img}, Voice: s1, Quality: n1}},
 			{Path: fuzzPaths[10], Config: &model.Config{Title: s1, URL: s2, BaseURL: s3, WebURL: s4, Locale: s1, Topic: s2,
-				Timezone: "Asia/Tokyo", NewsPageSize: n1, RelatedLimit: n2, AllowPrivateNetworks: b, StoryWindow: "96h"}},
+				Timezone: "Asia/Tokyo", NewsPageSize: max(n1, 0), RelatedLimit: max(n2, 0), AllowPrivateNetworks: b, StoryWindow: "96h"}},
 			{Path: fuzzPaths[11], Sources: &model.Sources{Sources: []model.Source{{URL: nonEmpty(s1), Provider: s2,
 				Topics: topics, Interval: "45m", Enabled: &cached, Dedicated: b}, {URL: nonEmpty(s4)}}}},
 		}
