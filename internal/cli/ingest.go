@@ -129,6 +129,9 @@ func runIngest(ctx context.Context, env *Env, args []string) error {
 func printSummary(w io.Writer, s ingest.Summary) {
 	fmt.Fprintf(w, "sources: %d listed, %d due, %d fetched, %d not modified, %d failed, %d paused",
 		s.Sources, s.Due, s.Fetched, s.NotModified, s.Failed, s.Paused)
+	if s.HeldOff > 0 {
+		fmt.Fprintf(w, ", %d not asked: their host asked to wait", s.HeldOff)
+	}
 	if s.Elsewhere > 0 {
 		fmt.Fprintf(w, ", %d fetched by other workers", s.Elsewhere)
 	}

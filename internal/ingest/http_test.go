@@ -639,22 +639,24 @@ func TestFeedAskingToWaitIsAskedOnceTheWaitIsOver(t *testing.T) {
 	opts.Policy = scheduler.Policy{Min: time.Second, Default: time.Second}
 	in := h.ingester(opts)
 	defer in.Close()
+	var sum Summary
 	round := func(at time.Time) store.SourceState {
 		t.Helper()
 		time.Sleep(time.Until(at))
-		if _, err := in.RunOnce(context.Background()); err != nil {
+		var err error
+		if sum, err = in.RunOnce(context.Background()); err != nil {
 			t.Fatal(err)
 		}
 		return h.state(t, feedURL)
 	}
 	s := round(time.Now())
-	if s.Errors != 1 || asked.Load() != 1 {
-		t.Fatalf("after the 429: %d errors, %d requests, status %q", s.Errors, asked.Load(), s.LastStatus)
+	if s.Errors != 1 || asked.Load() != 1 || sum.Failed != 1 {
+		t.Fatalf("after the 429: %d errors, %d requests, status %q, summary %+v", s.Errors, asked.Load(), s.LastStatus, sum)
 	}
-	// Due, its host's wait not over.
-	if s = round(s.NextFetch); s.Errors != 1 || asked.Load() != 1 {
-		t.Fatalf("a round before the wait was over: %d errors, %d requests, next fetch in %s, status %q",
-			s.Errors, asked.Load(), time.Until(s.NextFetch).Round(100*time.Millisecond), s.LastStatus)
+	// Due, its host's wait not over: not asked, and no failure.
+	if s = round(s.NextFetch); s.Errors != 1 || asked.Load() != 1 || sum.Failed != 0 || sum.HeldOff != 1 {
+		t.Fatalf("a round before the wait was over: %d errors, %d requests, next fetch in %s, status %q, summary %+v",
+			s.Errors, asked.Load(), time.Until(s.NextFetch).Round(100*time.Millisecond), s.LastStatus, sum)
 	}
 	if s = round(s.NextFetch); s.Errors != 0 || asked.Load() != 2 || len(h.news(t)) != 3 {
 		t.Fatalf("after the wait: %d errors, %d requests, %d articles, status %q", s.Errors, asked.Load(), len(h.news(t)), s.LastStatus)

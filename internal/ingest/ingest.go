@@ -108,6 +108,7 @@ type Summary struct {
 	Fetched     int            // answered with a feed (200)
 	NotModified int            // answered 304
 	Failed      int            // fetch or parse failed
+	HeldOff     int            // due, not asked: their host asked to wait (Retry-After)
 	Paused      int            // paused sources (not fetched)
 	Elsewhere   int            // due, but fetched by another worker meanwhile
 	Items       int            // feed items seen, readable or not
@@ -438,6 +439,7 @@ type result struct {
 	cancelled bool // the round was stopped: nothing to record
 
 	fetched, notModified, failed bool
+	heldOff                      bool             // not asked: its host asked to wait (Retry-After)
 	report                       store.ReadReport // of a fetched feed
 	pages                        map[string]int   // page outcomes
 

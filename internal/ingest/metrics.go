@@ -7,6 +7,7 @@ const (
 	fetchFetched     = "fetched"
 	fetchNotModified = "not modified"
 	fetchFailed      = "failed"
+	fetchNotAsked    = "not asked" // the host asked to wait (Retry-After)
 )
 
 // measured is the round as the metrics count it: the summary's own
@@ -20,7 +21,7 @@ func (s Summary) measured(err error) metrics.Round {
 	return metrics.Round{
 		Duration: s.Duration,
 		Err:      err != nil,
-		Fetches:  map[string]int{fetchFetched: s.Fetched, fetchNotModified: s.NotModified, fetchFailed: s.Failed},
+		Fetches:  map[string]int{fetchFetched: s.Fetched, fetchNotModified: s.NotModified, fetchFailed: s.Failed, fetchNotAsked: s.HeldOff},
 		Items:    items,
 		Pages:    s.Pages,
 	}

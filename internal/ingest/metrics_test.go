@@ -45,6 +45,7 @@ func TestMetricsCountWhatRoundsDid(t *testing.T) {
 		fetches["fetched"] += sum.Fetched
 		fetches["not modified"] += sum.NotModified
 		fetches["failed"] += sum.Failed
+		fetches["not asked"] += sum.HeldOff
 		items["stored"] += sum.New
 		for reason, n := range sum.NotStored {
 			items[reason] += n

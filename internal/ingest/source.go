@@ -43,13 +43,14 @@ func (r *round) source(ctx context.Context, j job) *result {
 			res.cancelled = true
 			return res
 		}
-		res.failed = true
 		var held *fetcher.HeldOffError
 		if errors.As(err, &held) {
+			res.heldOff = true // no failure of the source's (see Policy.NotAsked)
 			policy.NotAsked(st, err, held.Until)
 			in.log.Info("source not asked: its host asked to wait", "url", j.src.URL, "until", held.Until)
 			return res
 		}
+		res.failed = true
 		gone := gone(err)
 		if gone {
 			err = fmt.Errorf("%w: the feed was removed for good; paused until resumed", err)

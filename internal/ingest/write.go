@@ -173,6 +173,8 @@ func (r *round) count(res *result, sum *Summary) {
 	switch {
 	case res.failed:
 		sum.Failed++
+	case res.heldOff:
+		sum.HeldOff++
 	case res.notModified:
 		sum.NotModified++
 	case res.fetched:

@@ -96,7 +96,7 @@ func New(opts Options) *Metrics {
 	}
 	m.all = prometheus.Gatherers{m.reg, m.state}
 	f := factory{m.reg}
-	m.fetches = f.counters(nameFetches, "Feed fetches by outcome: fetched, not modified, failed.", "outcome")
+	m.fetches = f.counters(nameFetches, "Feed fetches by outcome: fetched, not modified, failed, not asked (the host asked to wait).", "outcome")
 	for _, o := range []string{"fetched", "not modified", "failed"} {
 		m.fetches.WithLabelValues(o)
 	}
@@ -159,7 +159,7 @@ const OutcomeStored = "stored"
 type Round struct {
 	Duration time.Duration
 	Err      bool           // the round stopped on an error
-	Fetches  map[string]int // by outcome: "fetched", "not modified", "failed"
+	Fetches  map[string]int // by outcome: "fetched", "not modified", "failed", "not asked"
 	Items    map[string]int // by outcome: "stored", or why not stored
 	Pages    map[string]int // article pages by outcome
 }
