@@ -40,8 +40,7 @@ func parse(path string, data []byte) (*model.Record, *document, error) {
 	// fastChars implies valid UTF-8 and spares the fast reader its own check.
 	plain := fastChars(data)
 	if !plain && !utf8.Valid(data) {
-		if bytes.HasPrefix(data, []byte{0xFF, 0xFE}) || bytes.HasPrefix(data, []byte{0xFE, 0xFF}) {
-			// As Windows Notepad saves "Unicode".
+		if isUTF16(data) {
 			return nil, nil, &ParseError{Path: path, Line: 1, Msg: "invalid UTF-8: the file is UTF-16; save it as UTF-8"}
 		}
 		line, msg := invalidUTF8(data)
@@ -153,7 +152,7 @@ func NoFrontMatter(data []byte) string {
 	switch {
 	case len(data) == 0:
 		return "empty file, so no front matter" + static
-	case bytes.HasPrefix(data, []byte("\xff\xfe")) || bytes.HasPrefix(data, []byte("\xfe\xff")):
+	case isUTF16(data):
 		return "no front matter that UTF-8 can read: the file is UTF-16 text (it opens with a UTF-16 byte order mark), and records are UTF-8" + static
 	}
 	first, _, _ := cutLine(bytes.TrimPrefix(data, utf8BOM))
@@ -214,6 +213,12 @@ func Misnamed(p string, data []byte) string {
 func EmptyData(p string, data []byte) bool {
 	kind, ok := KindOf(p)
 	return ok && kind == model.KindTopic && isBlank(bytes.TrimPrefix(data, utf8BOM))
+}
+
+// isUTF16 reports whether data opens with a UTF-16 byte order mark, as
+// Windows Notepad saves "Unicode".
+func isUTF16(data []byte) bool {
+	return bytes.HasPrefix(data, []byte("\xff\xfe")) || bytes.HasPrefix(data, []byte("\xfe\xff"))
 }
 
 // utf8BOM is the byte order mark some editors put at the start of a
