@@ -18,6 +18,8 @@
 #                         (default 1): each fetches the sources it leases
 #   DELAY, PAGE_DELAY     how long each feed, each page takes to answer
 #                         (a slow publisher; default 0, e.g. 200ms)
+#   CONTENT=N             give each item about N bytes of full text in
+#                         content:encoded, as blogs' feeds do (default 0: none)
 #   INGEST_ARGS           more flags for the first round (e.g. "--workers 16")
 #   KEYWORDS              the root topic's keywords, comma separated (default none)
 #   GOMEMLIMIT            overrides the soft memory limit ingest sets itself
@@ -85,7 +87,7 @@ if [ -n "$KEYWORDS" ]; then
   tr ',' '\n' <<<"$KEYWORDS" | sed 's/^ */  - /' >>"$site/_data/topics/01-election.yaml"
 fi
 
-"$work/feedserver" -feeds "$FEEDS" -items "$ITEMS" -hosts "$HOSTS" -delay "$DELAY" -page-delay "$PAGE_DELAY" \
+"$work/feedserver" -feeds "$FEEDS" -items "$ITEMS" -hosts "$HOSTS" -delay "$DELAY" -page-delay "$PAGE_DELAY" -content "${CONTENT:-0}" \
   -sources "$site/_data/sources.yaml" -for 30m >"$work/feedserver.out" 2>&1 &
 server_pid=$!
 for _ in $(seq 1 300); do

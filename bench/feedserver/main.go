@@ -43,6 +43,7 @@ func main() {
 	rotateItems := flag.Int("rotate-items", 5, "items each feed gains and drops every -rotate")
 	delay := flag.Duration("delay", 0, "wait this long before answering a feed request (a slow publisher)")
 	pageDelay := flag.Duration("page-delay", 0, "wait this long before answering an article page request")
+	content := flag.Int("content", 0, "give each item its full text in content:encoded, about this many bytes of HTML (as WordPress feeds do; 0: none)")
 	flag.Parse()
 	if *hosts > *feeds {
 		*hosts = *feeds
@@ -52,7 +53,7 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	g.delay, g.pageDelay = *delay, *pageDelay
+	g.delay, g.pageDelay, g.content = *delay, *pageDelay, *content
 	var addrs []string
 	var lns []net.Listener
 	for i := 0; i < *hosts; i++ {
@@ -121,6 +122,7 @@ type generator struct {
 	rot *rotation // nil: the feeds never change
 
 	delay, pageDelay time.Duration // before answering a feed, a page
+	content          int           // bytes of full text per item (see fullText)
 }
 
 // wait sleeps d, or until the request is given up.
@@ -265,18 +267,33 @@ func (g *generator) story(f, i int) (string, string, time.Time) {
 func (g *generator) feed(base string, f, k int) []byte {
 	var b strings.Builder
 	fmt.Fprintf(&b, `<?xml version="1.0" encoding="UTF-8"?>
-<rss version="2.0" xmlns:media="http://search.yahoo.com/mrss/">
+<rss version="2.0" xmlns:media="http://search.yahoo.com/mrss/" xmlns:content="http://purl.org/rss/1.0/modules/content/">
 <channel><title>Publisher %d</title><link>%s/</link><description>Generated feed %d</description>
 `, f, base, f)
 	for _, i := range g.listed(k) {
 		title, text, pub := g.story(f, i)
 		link := fmt.Sprintf("%s/articles/%d/%d", base, f, i)
 		fmt.Fprintf(&b, `<item><title>%s</title><link>%s?utm_source=rss</link><guid isPermaLink="false">%d-%d</guid><pubDate>%s</pubDate>
-<description>&lt;p&gt;%s&lt;/p&gt;</description><media:thumbnail url="%s/img/%d/%d-thumb.jpg" width="150" height="100"/></item>
-`, html.EscapeString(title), link, f, i, pub.Format(time.RFC1123Z), html.EscapeString(text), base, f, i)
+<description>&lt;p&gt;%s&lt;/p&gt;</description>%s<media:thumbnail url="%s/img/%d/%d-thumb.jpg" width="150" height="100"/></item>
+`, html.EscapeString(title), link, f, i, pub.Format(time.RFC1123Z), html.EscapeString(text), g.fullText(text), base, f, i)
 	}
 	b.WriteString("</channel></rss>\n")
 	return []byte(b.String())
+}
+
+// fullText is an item's content:encoded of about g.content bytes: its
+// text in paragraphs again and again, as a blog's full post would be.
+func (g *generator) fullText(text string) string {
+	if g.content <= 0 {
+		return ""
+	}
+	var b strings.Builder
+	b.WriteString("<content:encoded><![CDATA[")
+	for n := 0; n < g.content; n += len(text) + 7 {
+		b.WriteString("<p>" + text + "</p>")
+	}
+	b.WriteString("]]></content:encoded>")
+	return b.String()
 }
 
 func (g *generator) page(base string, f, i int) []byte {
