@@ -16,12 +16,17 @@ import (
 // untitledLength bounds a title made of an untitled item's first words.
 const untitledLength = 80
 
+// textKept is how many runes of an item's text its article can take: an
+// excerpt, or a title where it has none (see candidate.keepText).
+func (in *Ingester) textKept() int {
+	return max(in.opts.ExcerptLength, untitledLength)
+}
+
 // article builds the news value of a new item from its feed entry and its
 // page's metadata; nil when it has no title at all. An untitled item (a
 // micropost) takes its page's title, else the first words of its text.
 func (in *Ingester) article(src model.Source, head feedHead, c *candidate, now time.Time) *model.Article {
-	it, m := c.item, c.meta
-	text := itemText(it)
+	it, m, text := c.item, c.meta, c.text
 	title := cmp.Or(it.Title, parser.PlainText(m.Title), parser.PlainText(m.Headline), parser.Truncate(text, untitledLength))
 	if title == "" {
 		return nil

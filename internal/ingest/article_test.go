@@ -1,9 +1,16 @@
 package ingest
 
 import (
+	"bytes"
+	"context"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+	"unicode/utf8"
 	"unsafe"
 
 	"newshub/internal/ingest/pagemeta"
@@ -38,5 +45,117 @@ func TestArticlesOfAPublisherShareItsNames(t *testing.T) {
 	}
 	if unsafe.StringData(got[0].Domain) != unsafe.StringData(got[1].Domain) {
 		t.Error("two articles of one publisher hold two copies of its domain")
+	}
+}
+
+// TestCandidatesKeepOnlyTheTextTheirArticlesTake checks that a candidate
+// lets go of its item's HTML and keeps no more of its text than its
+// article takes, and that the excerpts and titles cut from what it keeps
+// are those cut from the whole text.
+func TestCandidatesKeepOnlyTheTextTheirArticlesTake(t *testing.T) {
+	tests := []struct{ name, text string }{
+		{"empty", ""},
+		{"short", "Polls are closed."},
+		{"exactly the length", strings.Repeat("a", 200)},
+		{"one rune more", strings.Repeat("é", 201)},
+		{"long", strings.Repeat("Counting continues through the night at the county building. ", 40)},
+		{"long, multi-byte", strings.Repeat("選挙結果は金曜日に確定する予定です。", 30)},
+		{"a word across the cut", strings.Repeat("x", 195) + " averyverylongwordacrossthecut and more"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := &candidate{item: parser.Item{Summary: "<p>" + tt.text + "</p>", Content: "<div>" + tt.text + "</div>"}}
+			c.keepText(tt.text, 200)
+			if c.item.Summary != "" || c.item.Content != "" {
+				t.Error("the candidate still holds its item's HTML")
+			}
+			if n := utf8.RuneCountInString(c.text); n > 201 {
+				t.Errorf("kept %d runes, want at most 201", n)
+			}
+			for _, n := range []int{untitledLength, 200} {
+				if got, want := parser.Truncate(c.text, n), parser.Truncate(tt.text, n); got != want {
+					t.Errorf("cut at %d: %q, want %q", n, got, want)
+				}
+			}
+		})
+	}
+}
+
+// TestFullPostsGiveTheirArticlesExcerptsAndTitles checks a blog's feed
+// giving each post whole in content:encoded: the excerpt is the summary's
+// when there is one, else the post's first words, and an untitled post is
+// titled by its first words.
+func TestFullPostsGiveTheirArticlesExcerptsAndTitles(t *testing.T) {
+	var srv *httptest.Server
+	srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/feed/" {
+			http.NotFound(w, r)
+			return
+		}
+		b, err := os.ReadFile(filepath.Join("testdata", "full-posts.xml"))
+		if err != nil {
+			t.Error(err)
+		}
+		w.Header().Set("Content-Type", "application/rss+xml; charset=UTF-8")
+		w.Write(bytes.ReplaceAll(b, []byte("{{BASE}}"), []byte(srv.URL)))
+	}))
+	defer srv.Close()
+	h := newHub(t, true, model.Source{URL: srv.URL + "/feed/"})
+	in := h.ingester(testOptions())
+	defer in.Close()
+	if _, err := in.RunOnce(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	news := h.news(t)
+	tests := []struct{ path, title, excerpt string }{
+		{"/2024/11/06/levy-vote-count/", "Levy vote: what the count showed",
+			"The school levy passed by 412 votes after a night of counting at the county building."},
+		{"/2024/11/05/decompte-hotel-de-ville/", "Élection municipale : le décompte à l’hôtel de ville",
+			"À l’hôtel de ville, les bénévoles ont ouvert les urnes à vingt heures précises. Les premières feuilles de décompte sont arrivées du quartier de la gare, où la participation a dépassé soixante pour ..."},
+		{"/2024/11/05/council-note/", "Council will meet on Thursday at six to hear the clerk’s report on the count ...",
+			"Council will meet on Thursday at six to hear the clerk’s report on the count, and the public may speak for three minutes each on any item of the agenda, the levy included. Sign up at the door from ..."},
+	}
+	for _, tt := range tests {
+		a := news[srv.URL+tt.path]
+		if a == nil {
+			t.Errorf("%s not stored; have %v", tt.path, keys(news))
+			continue
+		}
+		if a.Title != tt.title || a.Excerpt != tt.excerpt {
+			t.Errorf("%s: title %q, excerpt %q; want %q, %q", tt.path, a.Title, a.Excerpt, tt.title, tt.excerpt)
+		}
+	}
+}
+
+// TestNewItemsLetGoOfTheirItemsHTML checks that the candidates a feed's
+// new items become, held while their pages are read, no longer hold the
+// items' HTML: a blog's post each, for every source reading its pages.
+func TestNewItemsLetGoOfTheirItemsHTML(t *testing.T) {
+	h := newHub(t, true)
+	in := h.ingester(testOptions())
+	defer in.Close()
+	b, err := os.ReadFile(filepath.Join("testdata", "full-posts.xml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const base = "https://civic.example"
+	feed, err := parser.Parse(bytes.ReplaceAll(b, []byte("{{BASE}}"), []byte(base)), "application/rss+xml", base+"/feed/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := model.Source{URL: base + "/feed/"}
+	r := &round{in: in, claimed: map[string]*claimant{}}
+	cands, _, err := r.newItems(context.Background(), src, feed, &result{src: src})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cands) != 3 {
+		t.Fatalf("%d candidates, want 3", len(cands))
+	}
+	for _, c := range cands {
+		if c.item.Summary != "" || c.item.Content != "" || c.text == "" ||
+			utf8.RuneCountInString(c.text) > in.textKept()+1 {
+			t.Errorf("%s: summary %d bytes, content %d, text %d runes", c.item.Link, len(c.item.Summary), len(c.item.Content), utf8.RuneCountInString(c.text))
+		}
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"newshub/internal/curate"
 	"newshub/internal/ingest/fetcher"
@@ -195,6 +196,26 @@ type candidate struct {
 	late  bool // untitled and without text: claimed once its page gives it a title
 	meta  pagemeta.Meta
 	page  string // final page URL, when fetched
+	text  string // the item's plain text, as much as its article takes (see keepText)
+}
+
+// keepText keeps of the item's plain text the first n runes and one more,
+// all that Truncate reads to cut an excerpt or a title of at most n, and
+// lets go of its HTML: a blog's feed gives each post whole, and the
+// candidates of every source reading its pages at once would otherwise
+// hold all of them until their pages are read.
+func (c *candidate) keepText(text string, n int) {
+	c.item.Summary, c.item.Content = "", ""
+	i := 0
+	for range n + 1 {
+		if i >= len(text) {
+			break
+		}
+		_, size := utf8.DecodeRuneInString(text[i:])
+		i += size
+	}
+	// A copy, so that the kept text holds no more of the item's.
+	c.text = strings.Clone(text[:i])
 }
 
 // drop is an item of the candidate that is not stored.
@@ -255,12 +276,14 @@ func (r *round) newItems(ctx context.Context, src model.Source, feed *parser.Fee
 			res.drop(r.in.log, c.drop(ReasonPurged, "the article was purged from "+purged))
 			continue
 		}
-		if it.Title == "" && itemText(it) == "" {
+		text := itemText(it)
+		if it.Title == "" && text == "" {
 			c.late = true
 		} else if by := r.claim(c, src.URL); by != "" {
 			res.drop(r.in.log, c.drop(ReasonDuplicate, by))
 			continue
 		}
+		c.keepText(text, r.in.textKept())
 		out = append(out, c)
 	}
 	return out, published, nil
