@@ -20,6 +20,9 @@
 #                         (a slow publisher; default 0, e.g. 200ms)
 #   CONTENT=N             give each item about N bytes of full text in
 #                         content:encoded, as blogs' feeds do (default 0: none)
+#   PAGE_SIZE=N           pad each article page to about N bytes with menus,
+#                         links to other stories and scripts, as news sites'
+#                         pages are (default 0: a page of about 2 KB)
 #   INGEST_ARGS           more flags for the first round (e.g. "--workers 16")
 #   KEYWORDS              the root topic's keywords, comma separated (default none)
 #   GOMEMLIMIT            overrides the soft memory limit ingest sets itself
@@ -87,7 +90,7 @@ if [ -n "$KEYWORDS" ]; then
   tr ',' '\n' <<<"$KEYWORDS" | sed 's/^ */  - /' >>"$site/_data/topics/01-election.yaml"
 fi
 
-"$work/feedserver" -feeds "$FEEDS" -items "$ITEMS" -hosts "$HOSTS" -delay "$DELAY" -page-delay "$PAGE_DELAY" -content "${CONTENT:-0}" \
+"$work/feedserver" -feeds "$FEEDS" -items "$ITEMS" -hosts "$HOSTS" -delay "$DELAY" -page-delay "$PAGE_DELAY" -content "${CONTENT:-0}" -page-size "${PAGE_SIZE:-0}" \
   -sources "$site/_data/sources.yaml" -for 30m >"$work/feedserver.out" 2>&1 &
 server_pid=$!
 for _ in $(seq 1 300); do

@@ -13,6 +13,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"flag"
 	"fmt"
@@ -43,6 +44,7 @@ func main() {
 	rotateItems := flag.Int("rotate-items", 5, "items each feed gains and drops every -rotate")
 	delay := flag.Duration("delay", 0, "wait this long before answering a feed request (a slow publisher)")
 	pageDelay := flag.Duration("page-delay", 0, "wait this long before answering an article page request")
+	pageSize := flag.Int("page-size", 0, "pad each article page to about this many bytes with what real pages carry around the article (menus, links to other stories, scripts; 0: no padding)")
 	content := flag.Int("content", 0, "give each item its full text in content:encoded, about this many bytes of HTML (as WordPress feeds do; 0: none)")
 	flag.Parse()
 	if *hosts > *feeds {
@@ -54,6 +56,7 @@ func main() {
 		log.Fatal(err)
 	}
 	g.delay, g.pageDelay, g.content = *delay, *pageDelay, *content
+	g.padding = padding(*pageSize)
 	var addrs []string
 	var lns []net.Listener
 	for i := 0; i < *hosts; i++ {
@@ -123,6 +126,7 @@ type generator struct {
 
 	delay, pageDelay time.Duration // before answering a feed, a page
 	content          int           // bytes of full text per item (see fullText)
+	padding          []byte        // put in every page before its footer (see padding)
 }
 
 // wait sleeps d, or until the request is given up.
@@ -246,8 +250,16 @@ func (g *generator) handler(base string) http.Handler {
 		if body == nil {
 			body = g.page(base, f, i)
 		}
-		w.Header().Set("Content-Length", strconv.Itoa(len(body)))
-		w.Write(body)
+		foot := bytes.LastIndex(body, []byte("<footer>"))
+		if len(g.padding) == 0 || foot < 0 {
+			w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+			w.Write(body)
+			return
+		}
+		w.Header().Set("Content-Length", strconv.Itoa(len(body)+len(g.padding)))
+		w.Write(body[:foot])
+		w.Write(g.padding)
+		w.Write(body[foot:])
 	})
 	return mux
 }
@@ -279,6 +291,30 @@ func (g *generator) feed(base string, f, k int) []byte {
 	}
 	b.WriteString("</channel></rss>\n")
 	return []byte(b.String())
+}
+
+// padding is about n bytes of what a news site's page holds beside its
+// article: lists of links to its other stories, and inline scripts. One
+// copy serves every page, so the server's memory does not grow with n.
+func padding(n int) []byte {
+	if n <= 0 {
+		return nil
+	}
+	var b bytes.Buffer
+	for i := 0; b.Len() < n; i++ {
+		if i%20 == 0 {
+			b.WriteString(`<aside class="more-stories"><h2>More from this section</h2><ul>`)
+		}
+		fmt.Fprintf(&b, `<li class="story-card"><a href="/politics/2024/11/story-%d"><img src="/img/thumb-%d.jpg" alt="" loading="lazy" width="160" height="90"><span class="headline">Another headline from the section, number %d</span></a></li>`, i, i, i)
+		if i%20 == 19 {
+			b.WriteString("</ul></aside>\n")
+			fmt.Fprintf(&b, `<script>window.dataLayer=window.dataLayer||[];dataLayer.push({"event":"module_view","module":"more-stories-%d","position":%d,"experiment":"b"});</script>`+"\n", i, i)
+		}
+	}
+	if !bytes.HasSuffix(b.Bytes(), []byte("</script>\n")) {
+		b.WriteString("</ul></aside>\n")
+	}
+	return b.Bytes()
 }
 
 // fullText is an item's content:encoded of about g.content bytes: its
