@@ -43,6 +43,7 @@ const (
 	DefaultRetries            = 2
 	DefaultBaseBackoff        = time.Second
 	DefaultMaxRetryWait       = 10 * time.Second
+	DefaultBodiesInUse        = 32
 )
 
 // Options configures a Fetcher. Zero values take the defaults above.
@@ -66,6 +67,12 @@ type Options struct {
 	// body is closed; 0 means no bound. A request waiting on a polite
 	// host holds no global slot, so many hosts are read side by side.
 	MaxInFlight int
+	// BodiesInUse bounds the bodies FetchAndUse reads and hands to its
+	// caller at once, over all hosts: the other requests wait with their
+	// headers read. A news site's page is 100 KB to 1 MB of HTML, and
+	// with hundreds of requests in flight the bodies read and waiting for
+	// the CPU to parse them would otherwise fill the memory.
+	BodiesInUse int
 }
 
 func (o *Options) setDefaults() {
@@ -106,6 +113,9 @@ func (o *Options) setDefaults() {
 	}
 	if o.MaxRetryWait <= 0 {
 		o.MaxRetryWait = DefaultMaxRetryWait
+	}
+	if o.BodiesInUse <= 0 {
+		o.BodiesInUse = DefaultBodiesInUse
 	}
 }
 
@@ -217,6 +227,7 @@ type Fetcher struct {
 	opts   Options
 	client *http.Client
 	hosts  *hostLimits
+	bodies chan struct{} // see Options.BodiesInUse
 }
 
 // New returns a Fetcher.
@@ -261,7 +272,7 @@ func newFetcher(opts Options, control func(network, address string, c syscall.Ra
 			return hosts.heldOffErr(req.URL.String(), req.URL.Host, time.Now())
 		},
 	}
-	return &Fetcher{opts: opts, client: client, hosts: hosts}
+	return &Fetcher{opts: opts, client: client, hosts: hosts, bodies: make(chan struct{}, opts.BodiesInUse)}
 }
 
 // Options returns the options in force, defaults filled in.
@@ -386,6 +397,16 @@ func (f *Fetcher) fetchOnce(ctx context.Context, req Request, use func(*Response
 		// Closing the body unread drops the connection rather than
 		// downloading a large file to reuse it.
 		return nil, fmt.Errorf("fetch %s: %w (%s)", req.URL, ErrUnwantedType, mt)
+	}
+	if use != nil {
+		// The body is read and used, then let go of, under one of the
+		// slots for bodies (a body Fetch returns is its caller's to keep).
+		select {
+		case f.bodies <- struct{}{}:
+			defer func() { <-f.bodies }()
+		case <-ctx.Done():
+			return nil, f.wrapErr(ctx, req.URL, ctx.Err())
+		}
 	}
 	body, err := f.readBody(resp, f.opts.MaxBodySize)
 	switch {

@@ -626,6 +626,32 @@ func TestFetchAndUseHoldsItsSlotWhileUsing(t *testing.T) {
 	bodies.check(t, 2, "bodies used")
 }
 
+// FetchAndUse reads and hands on no more bodies at once than BodiesInUse,
+// however many requests may be in flight: the others wait, and are all
+// served in turn.
+func TestFetchAndUseBoundsTheBodiesInUse(t *testing.T) {
+	urls := servers(t, 4, func(w http.ResponseWriter, r *http.Request) {
+		w.Write([]byte("page"))
+	})
+	opts := testOptions()
+	opts.PerHostConcurrency = 8
+	opts.BodiesInUse = 3
+	f := New(opts)
+	var bodies peakCounter
+	var used atomic.Int32
+	fetchAll(t, 24, func(i int) error {
+		_, err := f.FetchAndUse(context.Background(), Request{URL: urls[i%len(urls)]}, func(resp *Response) {
+			bodies.hold()
+			used.Add(1)
+		})
+		return err
+	})
+	bodies.check(t, 3, "bodies used")
+	if n := used.Load(); n != 24 {
+		t.Fatalf("%d bodies used, want 24", n)
+	}
+}
+
 // A request waiting for its host's rate token holds no global slot: with
 // room for one request in flight, another host is served meanwhile.
 func TestFetchWaitingOnHostRateHoldsNoGlobalSlot(t *testing.T) {
