@@ -255,6 +255,26 @@ func TestConfigKeyGivenTwiceReadsTheLast(t *testing.T) {
 	}
 }
 
+// TestConfigKeyGivenTwiceChecksOnlyTheLast reads a _config.yml whose
+// settings were mended by giving them again at its end, as such files
+// grow: Jekyll reads the last of each, so the one before it, which no one
+// reads, does not make the file refused.
+func TestConfigKeyGivenTwiceChecksOnlyTheLast(t *testing.T) {
+	src := "title: Pulse\ntimezone: europe/paris\nnews_page_size: 0\nsmtp:\n  host: mail.example.com\n  port: 0\n  from: hub@example.com\n  to: [desk@example.com]\n" +
+		"\n# Mended below.\ntimezone: Europe/Paris\nnews_page_size: 20\nsmtp:\n  host: mail.example.com\n  port: 587\n  port: 2525\n  from: hub@example.com\n  to: [desk@example.com]\n"
+	rec, err := Parse("_config.yml", []byte(src))
+	if err != nil {
+		t.Fatalf("%v, want the last of each setting read", err)
+	}
+	if c := rec.Config; c.Timezone != "Europe/Paris" || c.NewsPageSize != 20 || c.SMTP == nil || c.SMTP.Port != 2525 {
+		t.Errorf("timezone %q, news_page_size %d, smtp %+v; want Europe/Paris, 20 and port 2525", c.Timezone, c.NewsPageSize, c.SMTP)
+	}
+	// The last, when it does not read, is refused with its line.
+	if _, err := Parse("_config.yml", []byte("timezone: Europe/Paris\ntimezone: europe/paris\n")); err == nil || !strings.Contains(err.Error(), "_config.yml:2: timezone:") {
+		t.Errorf("the last timezone not a zone: %v, want it refused at line 2", err)
+	}
+}
+
 // TestQuotedSettingIsNamedAsText writes a boolean and a number in quotes,
 // as operators quote values by habit: each is refused with its line, and
 // the message says the value is text in quotes, not that "true" is not

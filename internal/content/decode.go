@@ -769,7 +769,11 @@ func (d *decoder) organization(root *node) *model.Organization {
 func (d *decoder) config(root *node) *model.Config {
 	c := &model.Config{}
 	rootKids := d.t.kids(root)
+	again := d.givenAgain(rootKids)
 	for i := range rootKids {
+		if again[i] {
+			continue
+		}
 		p := &rootKids[i]
 		key := d.t.key(p)
 		v := &p.val
@@ -826,6 +830,23 @@ func (d *decoder) config(root *node) *model.Config {
 	return c
 }
 
+// givenAgain reports, for each pair of a _config.yml's map, whether a
+// later pair gives its key again (see parseFull): Jekyll reads the last,
+// so the one before it is neither read nor checked, and a setting mended
+// by giving it again at the file's end does not have the file refused.
+func (d *decoder) givenAgain(kids []pair) []bool {
+	again := make([]bool, len(kids))
+	last := make(map[string]int, len(kids))
+	for i := range kids {
+		k := d.t.key(&kids[i])
+		if j, ok := last[k]; ok {
+			again[j] = true
+		}
+		last[k] = i
+	}
+	return again
+}
+
 // count decodes a setting that counts things (a page's news, a story's
 // related coverage), checked with its line: the default, def, would
 // otherwise be taken without a word for 0 or less.
@@ -863,7 +884,11 @@ func (d *decoder) smtp(p *pair) *model.SMTP {
 	}
 	lines := map[string]int{}
 	kids := d.t.kids(&p.val)
+	again := d.givenAgain(kids)
 	for i := range kids {
+		if again[i] {
+			continue
+		}
 		k, v := d.t.key(&kids[i]), &kids[i].val
 		lines[k] = int(kids[i].line)
 		switch k {

@@ -74,20 +74,23 @@ type standIn struct {
 // record is the one in force. A dir without _config.yml is not a site: the
 // store's configuration is used as it is.
 func SyncSite(ctx context.Context, st store.Store, dir string) (SiteSync, error) {
-	return syncSite(ctx, st, dir, false)
+	return syncSite(ctx, st, dir, nil)
 }
 
 // SyncSiteHolding is SyncSite, except that the record of a file gone stays
 // in force, neither deleted nor left out, and is named in Held: an editor
 // that saves by moving the old file away before it writes the new one, or
 // a checkout that removes a file before it writes it again, leaves the
-// folder without it for a moment. A SyncSite a moment later deletes it if
-// it is still gone.
-func SyncSiteHolding(ctx context.Context, st store.Store, dir string) (SiteSync, error) {
-	return syncSite(ctx, st, dir, true)
+// folder without it for a moment. A SyncSiteHolding a moment later, given
+// the paths held then as expired, deletes those still gone, and holds only
+// the files gone since.
+func SyncSiteHolding(ctx context.Context, st store.Store, dir string, expired ...string) (SiteSync, error) {
+	return syncSite(ctx, st, dir, func(p string) bool { return !slices.Contains(expired, p) })
 }
 
-func syncSite(ctx context.Context, st store.Store, dir string, hold bool) (SiteSync, error) {
+// syncSite is SyncSite; hold, when set, says which records of files gone
+// stay in force (see SyncSiteHolding).
+func syncSite(ctx context.Context, st store.Store, dir string, hold func(path string) bool) (SiteSync, error) {
 	var res SiteSync
 	stored := map[string]*model.Record{}
 	err := st.Scan(ctx, siteKinds, func(r *model.Record) error {
@@ -157,7 +160,7 @@ func syncSite(ctx context.Context, st store.Store, dir string, hold bool) (SiteS
 		}
 		// Held unless another file now gives what it gives (a topic's
 		// file renamed): it would be a second record of it.
-		if hold {
+		if hold != nil && hold(p) {
 			if msg, _, _ := imp.claim(parsed{ref: fileRef{rel: p}, rec: stored[p]}); msg == "" {
 				res.Held = append(res.Held, p)
 				res.Records = append(res.Records, stored[p])

@@ -662,3 +662,35 @@ func TestFeedAskingToWaitIsAskedOnceTheWaitIsOver(t *testing.T) {
 		t.Fatalf("after the wait: %d errors, %d requests, %d articles, status %q", s.Errors, asked.Load(), len(h.news(t)), s.LastStatus)
 	}
 }
+
+// TestHostAskingToWaitYearsIsAskedAgainWithinAWeek serves two feeds of one
+// host, the first answering 429 with a Retry-After given as a date years
+// away (a server's clock or template gone wrong): the second feed, not
+// asked while the host's wait runs, is due again within the week a
+// Retry-After in seconds is held to, as the first is, not years later.
+func TestHostAskingToWaitYearsIsAskedAgainWithinAWeek(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/politics.xml" {
+			w.Header().Set("Retry-After", time.Now().AddDate(10, 0, 0).UTC().Format(http.TimeFormat))
+			http.Error(w, "Too Many Requests", http.StatusTooManyRequests)
+			return
+		}
+		w.Write([]byte(serverFeed))
+	}))
+	defer srv.Close()
+	feedURL := srv.URL + "/economy.xml"
+	h := newHub(t, true, model.Source{URL: feedURL})
+	in := h.ingester(testOptions())
+	defer in.Close()
+	if _, err := in.fetch.Fetch(context.Background(), fetcher.Request{URL: srv.URL + "/politics.xml"}); fetcher.RetryAfter(err) > 7*24*time.Hour {
+		t.Errorf("the first feed: %v, want a wait of a week at most", err)
+	}
+	sum, err := in.RunOnce(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := h.state(t, feedURL)
+	if sum.HeldOff != 1 || time.Until(s.NextFetch) > 8*24*time.Hour {
+		t.Fatalf("summary %+v, next fetch %s: want the feed not asked, and due again within a week", sum, s.NextFetch)
+	}
+}

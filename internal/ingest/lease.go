@@ -188,13 +188,13 @@ func (r *round) dispatch(ctx context.Context, due []job, jobs chan<- job) (elsew
 		if err != nil {
 			return elsewhere, fmt.Errorf("ingest: %w", err)
 		}
-		last := make(map[string]time.Time, len(states))
+		byURL := make(map[string]store.SourceState, len(states))
 		for _, s := range states {
-			last[s.URL] = s.LastFetch
+			byURL[s.URL] = s
 		}
 		pending = slices.DeleteFunc(waiting, func(j job) bool {
-			t, ok := last[j.src.URL]
-			fetched := ok && !t.Equal(j.state.LastFetch)
+			s, ok := byURL[j.src.URL]
+			fetched := ok && recordedSince(j.state, s)
 			if fetched {
 				elsewhere++
 			}
@@ -236,7 +236,7 @@ func (r *round) dispatchChunk(ctx context.Context, part []job, jobs chan<- job) 
 	for _, u := range got {
 		leased[u] = true
 	}
-	var done []string // leased, but fetched by another worker since the round began
+	var done []string // leased, but recorded by another worker since the round began
 	defer func() {
 		if rerr := r.leases.release(ctx, done...); rerr != nil && err == nil {
 			err = fmt.Errorf("ingest: %w", rerr)
@@ -251,7 +251,7 @@ func (r *round) dispatchChunk(ctx context.Context, part []job, jobs chan<- job) 
 		switch {
 		case ctx.Err() != nil:
 			return held, len(done), nil
-		case err == nil && !fresh.LastFetch.Equal(j.state.LastFetch):
+		case err == nil && recordedSince(j.state, fresh):
 			done = append(done, j.src.URL)
 			continue
 		case err == nil:
@@ -320,4 +320,12 @@ func (w *waiter) wait(ctx context.Context) bool {
 		w.looked = time.Now()
 		return true
 	}
+}
+
+// recordedSince reports whether another worker recorded a source since
+// its state was before: it fetched it, or did not ask it as its host
+// asked to wait (scheduler.Policy.NotAsked), which leaves the last fetch
+// as it was and moves the next.
+func recordedSince(before, now store.SourceState) bool {
+	return !now.LastFetch.Equal(before.LastFetch) || !now.NextFetch.Equal(before.NextFetch)
 }

@@ -9,11 +9,14 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
+	"newshub/internal/ingest/fetcher"
 	"newshub/internal/model"
 	"newshub/internal/site"
+	"newshub/internal/store"
 	"newshub/internal/store/sqlite"
 )
 
@@ -138,5 +141,57 @@ func TestWorkerDoesNotTakeAPathAnotherStoredMeanwhile(t *testing.T) {
 	}
 	if len(byLink) != len(want) {
 		t.Errorf("stored %v, want %v", byLink, want)
+	}
+}
+
+// TestSourceNotAskedByAnotherWorkerIsLeftToIt has two workers with
+// handles of their own on one SQLite file list a feed whose host answered
+// the first 429 with a Retry-After of an hour. The first, in its round,
+// does not ask the feed and records it due once the wait is over; the
+// second, whose round took the feed as due before that, finds it recorded
+// when it gets the feed's lease and leaves it, as it leaves one another
+// worker fetched, rather than ask the host that asked to wait.
+func TestSourceNotAskedByAnotherWorkerIsLeftToIt(t *testing.T) {
+	ctx := context.Background()
+	var asked atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/feed" {
+			asked.Add(1)
+		}
+		w.Header().Set("Retry-After", "3600")
+		http.Error(w, "Too Many Requests", http.StatusTooManyRequests)
+	}))
+	defer srv.Close()
+	feedURL := srv.URL + "/feed"
+	db := filepath.Join(t.TempDir(), "hub.db")
+	worker := func(srcs ...model.Source) (*hub, *Ingester) {
+		st, err := sqlite.Open(ctx, db)
+		if err != nil {
+			t.Fatal(err)
+		}
+		h := newHubIn(t, st, true, srcs...) // the list is the store's, listed once
+		in := h.ingester(testOptions())
+		t.Cleanup(in.Close)
+		return h, in
+	}
+	_, a := worker(model.Source{URL: feedURL})
+	hb, b := worker()
+	// The second worker's round begins: the feed, never fetched, is due.
+	due := job{src: model.Source{URL: feedURL}, state: store.SourceState{URL: feedURL}}
+
+	if _, err := a.fetch.Fetch(ctx, fetcher.Request{URL: srv.URL + "/busy"}); fetcher.RetryAfter(err) != time.Hour {
+		t.Fatalf("the host: %v, want a 429 asking to wait an hour", err)
+	}
+	if sum, err := a.RunOnce(ctx); err != nil || sum.HeldOff != 1 {
+		t.Fatalf("first worker: %+v, %v; want the feed not asked", sum, err)
+	}
+	r := &round{in: b, began: time.Now(), queue: newQueue(1, 10),
+		leases: &leases{st: hb.st, holder: b.holder, ttl: time.Minute, held: map[string]bool{}}}
+	jobs := make(chan job, 1)
+	if _, elsewhere, err := r.dispatchChunk(ctx, []job{due}, jobs); err != nil || len(jobs) != 0 || elsewhere != 1 {
+		t.Fatalf("second worker: %d sources handed to its fetchers, %d left to the other worker (%v); want the feed left", len(jobs), elsewhere, err)
+	}
+	if asked.Load() != 0 {
+		t.Errorf("the feed was asked %d times, want none", asked.Load())
 	}
 }

@@ -97,7 +97,7 @@ func New(opts Options) *Metrics {
 	m.all = prometheus.Gatherers{m.reg, m.state}
 	f := factory{m.reg}
 	m.fetches = f.counters(nameFetches, "Feed fetches by outcome: fetched, not modified, failed, not asked (the host asked to wait).", "outcome")
-	for _, o := range []string{"fetched", "not modified", "failed"} {
+	for _, o := range []string{"fetched", "not modified", "failed", "not asked"} {
 		m.fetches.WithLabelValues(o)
 	}
 	m.items = f.counters(nameItems, "Feed items by outcome: stored, or the reason they were not (already stored, duplicate, malformed, ...).", "outcome")

@@ -58,6 +58,13 @@ func TestHandlerServesRuntimeAndProcessMetrics(t *testing.T) {
 	if v, _ := f.Value("go_gc_heap_live_bytes"); v <= 0 {
 		t.Errorf("go_gc_heap_live_bytes = %v", v)
 	}
+	// Each outcome of a fetch is served from the start, at zero, so that
+	// the first of one counts in a rate or an increase.
+	for _, o := range []string{"fetched", "not modified", "failed", "not asked"} {
+		if _, ok := f.Value("newshub_ingest_fetches_total", "outcome", o); !ok {
+			t.Errorf("no newshub_ingest_fetches_total{outcome=%q} before any round", o)
+		}
+	}
 	// Without a store, nothing of the hub's state is served.
 	if _, ok := f["newshub_store_up"]; ok {
 		t.Error("store state served without a store")

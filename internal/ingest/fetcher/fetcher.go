@@ -639,6 +639,11 @@ func zlibHeader(b []byte) bool {
 	return len(b) == 2 && b[0]&0x0f == 8 && (uint16(b[0])<<8|uint16(b[1]))%31 == 0
 }
 
+// maxRetryAfter is the longest wait a Retry-After is taken for, in
+// seconds or as a date: a date years away (a server's clock or template
+// gone wrong) would leave its host's every feed unasked for as long.
+const maxRetryAfter = 7 * 24 * time.Hour
+
 // parseRetryAfter reads a Retry-After value: seconds or an HTTP date.
 func parseRetryAfter(v string, now time.Time) time.Duration {
 	v = strings.TrimSpace(v)
@@ -649,11 +654,11 @@ func parseRetryAfter(v string, now time.Time) time.Duration {
 		if s < 0 {
 			return 0
 		}
-		return time.Duration(min(s, 7*24*3600)) * time.Second
+		return time.Duration(min(s, int(maxRetryAfter/time.Second))) * time.Second
 	}
 	if t, err := http.ParseTime(v); err == nil {
 		if d := t.Sub(now); d > 0 {
-			return d.Round(time.Second)
+			return min(d.Round(time.Second), maxRetryAfter)
 		}
 	}
 	return 0

@@ -493,6 +493,8 @@ func TestParseRetryAfter(t *testing.T) {
 		{"soon", 0},
 		{now.Add(90 * time.Second).Format(http.TimeFormat), 90 * time.Second},
 		{now.Add(-time.Hour).Format(http.TimeFormat), 0},
+		{"86400000", 7 * 24 * time.Hour},
+		{now.AddDate(10, 0, 0).Format(http.TimeFormat), 7 * 24 * time.Hour},
 	}
 	for _, tt := range tests {
 		if got := parseRetryAfter(tt.in, now); got != tt.want {

@@ -95,8 +95,9 @@ func isDone(ch chan struct{}) bool {
 // a 3xx not followed (a 304 nothing asked for); a 5xx, a
 // network error, a refused address or a body that cannot be read is an
 // error, for which nothing is fetched from the site for a while (RFC 9309
-// §2.3.1), retried sooner than a good answer. One not asked while its
-// host is held off (see fetcher.HeldOffError) is asked again after.
+// §2.3.1), retried sooner than a good answer, or once the wait an answer's
+// Retry-After gives is over. One not asked while its host is held off
+// (see fetcher.HeldOffError) is asked again after.
 func (c *Cache) fetch(ctx context.Context, origin string) (*Rules, time.Time, error) {
 	resp, err := c.f.Fetch(ctx, fetcher.Request{URL: origin + "/robots.txt", Accept: "text/plain"})
 	now := c.now()
@@ -111,7 +112,13 @@ func (c *Cache) fetch(ctx context.Context, origin string) (*Rules, time.Time, er
 			// site's, kept for the wait alone.
 			return nil, he.Until, fmt.Errorf("robots.txt not asked: %w", err)
 		}
-		return nil, now.Add(min(c.ttl, time.Hour)), fmt.Errorf("robots.txt unreachable: %w", err)
+		wait := min(c.ttl, time.Hour)
+		if se != nil && se.RetryAfter > 0 {
+			// The server said when to come back (a 429's or a 503's
+			// Retry-After): asked again then, not an hour later.
+			wait = min(wait, se.RetryAfter)
+		}
+		return nil, now.Add(wait), fmt.Errorf("robots.txt unreachable: %w", err)
 	}
 	rules, err := Parse(resp.Body, c.agent)
 	if err != nil {

@@ -120,3 +120,35 @@ func TestCacheAsksAgainWhenItsHostsWaitIsOver(t *testing.T) {
 		t.Fatalf("Check after the wait = %v after %d fetches, want robots.txt read", err, fetches.Load())
 	}
 }
+
+// TestCacheAsksAgainWhenTheWaitItWasGivenIsOver checks a robots.txt
+// answered 429, or 503, with a Retry-After of a second: the site's pages
+// are refused until then, as robots.txt could not be read, and it is
+// asked again once the wait is over, not an hour later as one unreachable
+// without a word of when to come back.
+func TestCacheAsksAgainWhenTheWaitItWasGivenIsOver(t *testing.T) {
+	for _, code := range []int{http.StatusTooManyRequests, http.StatusServiceUnavailable} {
+		t.Run(http.StatusText(code), func(t *testing.T) {
+			var fetches atomic.Int32
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if fetches.Add(1) == 1 {
+					w.Header().Set("Retry-After", "1")
+					http.Error(w, "come back later", code)
+					return
+				}
+				w.Write([]byte("User-agent: *\nDisallow: /private/\n"))
+			}))
+			defer srv.Close()
+			f := fetcher.New(fetcher.Options{AllowPrivateNetworks: true, PerHostRate: -1, Retries: -1,
+				Timeout: 2 * time.Second, UserAgent: "newshub/test", MaxRetryWait: 10 * time.Millisecond})
+			c := NewCache(f, "newshub", time.Hour)
+			if err := c.Check(context.Background(), srv.URL+"/news/a"); err == nil || errors.Is(err, ErrDisallowed) {
+				t.Fatalf("Check during the wait = %v, want robots.txt unreadable", err)
+			}
+			time.Sleep(1100 * time.Millisecond)
+			if err := c.Check(context.Background(), srv.URL+"/news/a"); err != nil || fetches.Load() != 2 {
+				t.Fatalf("Check after the wait = %v after %d fetches, want robots.txt read", err, fetches.Load())
+			}
+		})
+	}
+}

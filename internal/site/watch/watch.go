@@ -124,11 +124,14 @@ func (w *Watcher) Run(ctx context.Context) error {
 		events, errs = fw.Events, fw.Errors
 	}
 	// A file found gone is held in force for Hold, then read again
-	// (confirm): it may be a save under way (see SyncSiteHolding).
+	// (confirm) and deleted if still gone: it may be a save under way
+	// (see SyncSiteHolding). holding are the files held when confirm was
+	// set; one found gone since is held for a Hold of its own.
 	var settle, due, confirm <-chan time.Time
+	var holding []string
 	read := func(polled bool) {
-		if _, held := w.sync(ctx, polled, true); held && confirm == nil {
-			confirm = time.After(Hold)
+		if _, held := w.sync(ctx, polled, true); len(held) > 0 && confirm == nil {
+			confirm, holding = time.After(Hold), held
 		}
 	}
 	// An edit made since New read the folder, before it was watched,
@@ -167,8 +170,11 @@ func (w *Watcher) Run(ctx context.Context) error {
 			settle, due = nil, nil
 			read(false)
 		case <-confirm:
-			confirm = nil
-			w.Sync(ctx)
+			_, held := w.sync(ctx, false, true, holding...)
+			confirm, holding = nil, nil
+			if len(held) > 0 {
+				confirm, holding = time.After(Hold), held
+			}
 		case <-poll.C:
 			if fw != nil {
 				w.watchFolders(fw, at)
@@ -260,21 +266,24 @@ func (w *Watcher) Sync(ctx context.Context) bool {
 }
 
 // sync is Sync; polled says no event asked for it, and a folder found as
-// it was is then not reported again; hold keeps the record of a file gone
-// in force (see importer.SyncSiteHolding) and reports whether one was.
-func (w *Watcher) sync(ctx context.Context, polled, hold bool) (changed, held bool) {
+// it was is then not reported again; hold keeps the records of files gone
+// in force, but those of expired (see importer.SyncSiteHolding), and
+// returns the files held.
+func (w *Watcher) sync(ctx context.Context, polled, hold bool, expired ...string) (changed bool, held []string) {
 	read := importer.SyncSite
 	if hold {
-		read = importer.SyncSiteHolding
+		read = func(ctx context.Context, st store.Store, dir string) (importer.SiteSync, error) {
+			return importer.SyncSiteHolding(ctx, st, dir, expired...)
+		}
 	}
 	res, err := read(ctx, w.st, w.dir)
 	if err != nil {
 		if !errors.Is(err, context.Canceled) {
 			w.log.Error("site: read the configuration again", "err", err)
 		}
-		return false, false
+		return false, nil
 	}
-	held = len(res.Held) > 0
+	held = res.Held
 	changed = len(res.Stored)+len(res.Deleted) > 0
 	said := fmt.Sprint(res.Rejected, res.Ignored)
 	if changed || !polled || said != w.said {

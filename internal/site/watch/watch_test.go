@@ -750,6 +750,50 @@ func TestFileMovedAwayWhileSavedStaysInForce(t *testing.T) {
 	}
 }
 
+// TestFileSavedSlowlyWhileAnotherIsHeldStaysInForce deletes a topic's
+// file and, while its record is held, saves another topic as an editor
+// that moves the old file away first does, slowly: the Hold of the first
+// is no Hold of the second, which stays in force all along, though the
+// first is deleted once its own Hold is over.
+func TestFileSavedSlowlyWhileAnotherIsHeldStaysInForce(t *testing.T) {
+	dir := newSite(t)
+	_, _, sub, logs := start(t, dir)
+	write(t, dir, "_data/topics/02-housing.yaml", "taxonomy: topic\n_id: housing\nname: Housing\n")
+	waitFor(t, sub, logs, "the new topic", func(s *site.Site) bool { return s.TopicByID("housing") != nil })
+
+	if err := os.Remove(filepath.Join(dir, "_data", "topics", "02-housing.yaml")); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(Settle + Hold*3/5) // the first is held
+	const rel = "_data/topics/01-economy.yaml"
+	p := filepath.Join(dir, filepath.FromSlash(rel))
+	text := strings.Replace(mustRead(t, dir, rel), "name: Economy", "name: The Economy", 1)
+	if err := os.Rename(p, p+"~"); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(Hold * 7 / 10) // the first's Hold ends while the second is gone
+	if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(p + "~"); err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.After(10 * time.Second); ; {
+		select {
+		case s := <-sub:
+			tp := s.TopicByID("economy")
+			if tp == nil {
+				t.Fatalf("the topic saved left the configuration while the other's file was held\n%s", logs)
+			}
+			if tp.Name == "The Economy" && s.TopicByID("housing") == nil {
+				return
+			}
+		case <-deadline:
+			t.Fatalf("the delete and the new text did not take effect in 10 s\n%s", logs)
+		}
+	}
+}
+
 // mustRead returns the text of the file rel of dir.
 func mustRead(t *testing.T, dir, rel string) string {
 	t.Helper()
