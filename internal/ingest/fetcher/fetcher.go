@@ -23,6 +23,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -228,6 +229,11 @@ type Fetcher struct {
 	client *http.Client
 	hosts  *hostLimits
 	bodies chan struct{} // see Options.BodiesInUse
+	// bufs holds *bytes.Buffer: the bodies FetchAndUse hands on are read
+	// into them, each read into again once its body is used. A round reads
+	// tens of thousands of pages of 100 KB and more, and a buffer of its
+	// own for each was half of what the round allocated.
+	bufs sync.Pool
 }
 
 // New returns a Fetcher.
@@ -388,7 +394,7 @@ func (f *Fetcher) fetchOnce(ctx context.Context, req Request, use func(*Response
 	case resp.StatusCode < 200 || resp.StatusCode > 299:
 		// The page's head says who answered; reading it lets the
 		// connection be reused too.
-		head, _ := f.readBody(resp, blockHead)
+		head, _ := f.readBody(resp, blockHead, nil)
 		return nil, &StatusError{URL: req.URL, At: redirectedTo(u.String(), out.URL), StatusCode: resp.StatusCode, Status: resp.Status,
 			RetryAfter: parseRetryAfter(resp.Header.Get("Retry-After"), now),
 			Blocker:    blocker(resp.StatusCode, resp.Header, head)}
@@ -398,6 +404,7 @@ func (f *Fetcher) fetchOnce(ctx context.Context, req Request, use func(*Response
 		// downloading a large file to reuse it.
 		return nil, fmt.Errorf("fetch %s: %w (%s)", req.URL, ErrUnwantedType, mt)
 	}
+	var buf *bytes.Buffer
 	if use != nil {
 		// The body is read and used, then let go of, under one of the
 		// slots for bodies (a body Fetch returns is its caller's to keep).
@@ -407,8 +414,10 @@ func (f *Fetcher) fetchOnce(ctx context.Context, req Request, use func(*Response
 		case <-ctx.Done():
 			return nil, f.wrapErr(ctx, req.URL, ctx.Err())
 		}
+		buf = f.buffer()
+		defer f.reuse(buf)
 	}
-	body, err := f.readBody(resp, f.opts.MaxBodySize)
+	body, err := f.readBody(resp, f.opts.MaxBodySize, buf)
 	switch {
 	case err == nil || !req.Cut || len(body) == 0 || ctx.Err() != nil:
 	case errors.Is(err, ErrTooLarge):
@@ -425,8 +434,29 @@ func (f *Fetcher) fetchOnce(ctx context.Context, req Request, use func(*Response
 	out.Body = body
 	if use != nil {
 		use(out)
+		out.Body = nil // its buffer is read into again
 	}
 	return out, nil
+}
+
+// maxReused is the largest buffer kept for another body: a rare page of
+// several megabytes is not held on to for the pages of common sizes.
+const maxReused = 4 << 20
+
+// buffer returns an empty buffer to read a body into.
+func (f *Fetcher) buffer() *bytes.Buffer {
+	if b, ok := f.bufs.Get().(*bytes.Buffer); ok {
+		return b
+	}
+	return new(bytes.Buffer)
+}
+
+// reuse keeps buf, its body used, for another.
+func (f *Fetcher) reuse(buf *bytes.Buffer) {
+	if buf.Cap() <= maxReused {
+		buf.Reset()
+		f.bufs.Put(buf)
+	}
 }
 
 // answeredBy returns the host (with its port) that answered with se.
@@ -505,8 +535,9 @@ func (f *Fetcher) wrapErr(ctx context.Context, u string, err error) error {
 
 // readBody reads the body, decompressing it, with both the transferred and
 // the decompressed size capped at max: a small gzip bomb cannot expand
-// past it.
-func (f *Fetcher) readBody(resp *http.Response, max int64) ([]byte, error) {
+// past it. It reads into buf when given one (a new buffer otherwise),
+// so the body returned may be buf's bytes.
+func (f *Fetcher) readBody(resp *http.Response, max int64, buf *bytes.Buffer) ([]byte, error) {
 	raw := http.MaxBytesReader(nil, resp.Body, max)
 	var r io.Reader = raw
 	switch outerCoding(resp.Header.Get("Content-Encoding")) {
@@ -552,7 +583,9 @@ func (f *Fetcher) readBody(resp *http.Response, max int64) ([]byte, error) {
 	if _, plain := r.(*bufio.Reader); r != raw && !plain {
 		r, what = io.LimitReader(r, max+1), "decompressed body"
 	}
-	var buf bytes.Buffer
+	if buf == nil {
+		buf = new(bytes.Buffer)
+	}
 	if resp.ContentLength > 0 && resp.ContentLength <= max {
 		buf.Grow(int(resp.ContentLength))
 	}

@@ -12,6 +12,8 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"sync"
@@ -651,6 +653,61 @@ func TestFetchAndUseBoundsTheBodiesInUse(t *testing.T) {
 	bodies.check(t, 3, "bodies used")
 	if n := used.Load(); n != 24 {
 		t.Fatalf("%d bodies used, want 24", n)
+	}
+}
+
+// The bodies FetchAndUse hands on are read into buffers used again: each
+// is its page's whole and alone (a short page after a long one, plain or
+// gzipped), none is left in the response returned, and reading a large
+// page again and again allocates about one page, not one a read.
+func TestFetchAndUseReusesBodyBuffers(t *testing.T) {
+	long := strings.Repeat("<li><a href=/story>Another story</a></li>\n", 25_000) // about 1 MB
+	pages := map[string]string{"/long": long, "/short": "<title>Short page</title>", "/gzipped": "<title>Gzipped</title>"}
+	urls := servers(t, 1, func(w http.ResponseWriter, r *http.Request) {
+		page := pages[r.URL.Path]
+		if r.URL.Path == "/gzipped" {
+			w.Header().Set("Content-Encoding", "gzip")
+			zw := gzip.NewWriter(w)
+			zw.Write([]byte(page))
+			zw.Close()
+			return
+		}
+		io.WriteString(w, page) // no copy of its own: the test counts the client's
+	})
+	opts := testOptions()
+	opts.MaxBodySize = 2 << 20
+	f := New(opts)
+	fetch := func(path string) {
+		t.Helper()
+		resp, err := f.FetchAndUse(context.Background(), Request{URL: urls[0] + path}, func(resp *Response) {
+			if string(resp.Body) != pages[path] {
+				t.Errorf("%s: body of %d bytes, want its %d", path, len(resp.Body), len(pages[path]))
+			}
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if resp.Body != nil {
+			t.Errorf("%s: the response returned holds its body's buffer", path)
+		}
+	}
+	for _, path := range []string{"/long", "/short", "/long", "/gzipped", "/short"} {
+		fetch(path)
+	}
+	if raceEnabled {
+		return
+	}
+	// A collection empties the pool; this counts reuse, not collections.
+	defer debug.SetGCPercent(debug.SetGCPercent(-1))
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	const reads = 20
+	for range reads {
+		fetch("/long")
+	}
+	runtime.ReadMemStats(&after)
+	if got, oneEach := after.TotalAlloc-before.TotalAlloc, uint64(reads*len(long)); got > oneEach/2 {
+		t.Errorf("%d reads of a page of %d bytes allocated %d bytes: a buffer for each", reads, len(long), got)
 	}
 }
 
