@@ -586,22 +586,25 @@ func firstBytes(b []byte, max int64) []byte {
 }
 
 // rawDeflate reads a body labelled deflate that has no zlib header: raw
-// deflate data, or, when it does not inflate, the body as it was sent.
+// deflate data, or, when it does not inflate, the body as it was sent. A
+// stream that ends early, or a connection that does, gives what inflated
+// with the error, as a gzip body cut short does (see Request.Cut).
 func rawDeflate(r io.Reader, max int64) ([]byte, error) {
-	raw, err := io.ReadAll(r)
-	if err != nil {
-		return nil, tooLarge(err, "body", max)
-	}
+	raw, readErr := io.ReadAll(r)
+	readErr = tooLarge(readErr, "body", max)
 	fr := flate.NewReader(bytes.NewReader(raw))
 	defer fr.Close()
 	out, err := io.ReadAll(io.LimitReader(fr, max+1))
+	var corrupt flate.CorruptInputError
 	switch {
-	case err != nil:
-		return raw, nil // labelled deflate, sent plain
 	case int64(len(out)) > max:
 		return firstBytes(out, max), fmt.Errorf("decompressed body: %w (%d bytes)", ErrTooLarge, max)
+	case errors.As(err, &corrupt) || err != nil && len(out) == 0:
+		return raw, readErr // labelled deflate, sent plain
+	case readErr != nil:
+		return out, readErr
 	}
-	return out, nil
+	return out, err
 }
 
 // tooLarge words the error of a body read past the cap as ErrTooLarge.
