@@ -258,7 +258,7 @@ func newFetcher(opts Options, control func(network, address string, c syscall.Ra
 			}
 			// A feed's bare host often sends it on to the www one that
 			// asked to be left alone.
-			return hosts.heldOffErr(req.URL.String(), req.URL.Host, time.Now())
+			return hosts.heldOffErr(req.URL.String(), hostKey(req.URL), time.Now())
 		},
 	}
 	return &Fetcher{opts: opts, client: client, hosts: hosts}
@@ -322,7 +322,7 @@ func (f *Fetcher) fetchOnce(ctx context.Context, req Request, use func(*Response
 		return nil, fmt.Errorf("fetch %s: %w %q", req.URL, ErrUnsupportedScheme, u.Scheme)
 	}
 	now := time.Now()
-	if err := f.hosts.heldOffErr(req.URL, u.Host, now); err != nil {
+	if err := f.hosts.heldOffErr(req.URL, hostKey(u), now); err != nil {
 		return nil, err
 	}
 	ctx, cancel := context.WithTimeout(ctx, f.opts.Timeout)
@@ -408,13 +408,13 @@ func (f *Fetcher) fetchOnce(ctx context.Context, req Request, use func(*Response
 	return out, nil
 }
 
-// answeredBy returns the host (with its port) that answered with se.
+// answeredBy returns the host that answered with se, as hostKey names it.
 func answeredBy(se *StatusError) string {
 	u, err := url.Parse(cmp.Or(se.At, se.URL))
 	if err != nil {
 		return ""
 	}
-	return u.Host
+	return hostKey(u)
 }
 
 // redirectedTo returns final, the address a request for asked ended
