@@ -174,9 +174,13 @@ func Misnamed(p string, data []byte) string {
 	if _, ok := KindOf(p); ok {
 		return ""
 	}
-	dir, name := path.Split(cleanPath(p))
+	p = cleanPath(p)
+	dir, name := path.Split(p)
 	if name == "" || strings.ContainsAny(name[:1], "._#~") || strings.HasSuffix(name, "~") {
 		return ""
+	}
+	if want := dataFileOf(p); want != "" {
+		return fmt.Sprintf("is the data file Jekyll reads as site.data.%s, which newshub reads only from %s", strings.TrimSuffix(name, path.Ext(name)), want)
 	}
 	for dir = strings.TrimSuffix(dir, "/"); dir != "" && dir != "."; dir = path.Dir(dir) {
 		for _, ext := range []string{".md", ".html", ".yaml"} {
@@ -201,6 +205,26 @@ func Misnamed(p string, data []byte) string {
 				return ""
 			}
 			return fmt.Sprintf("is a YAML file like the records of %s/, which newshub reads only from files named *.yaml or *.yml directly in %s/", dir, dir)
+		}
+	}
+	return ""
+}
+
+// dataFileOf returns the path of the data file newshub reads (sources,
+// decisions) that Jekyll reads p as, under another extension: Jekyll's
+// data reader takes .yml, .yaml, .json, .csv and .tsv alike, whatever
+// their case, so _data/sources.yml is the hub's list of sources to it;
+// "" for any other path.
+func dataFileOf(p string) string {
+	ext := path.Ext(p)
+	switch strings.ToLower(ext) {
+	case ".yml", ".yaml", ".json", ".csv", ".tsv":
+	default:
+		return ""
+	}
+	for _, want := range []string{"_data/sources.yaml", "_data/decisions.yaml"} {
+		if p != want && strings.TrimSuffix(p, ext) == strings.TrimSuffix(want, ".yaml") {
+			return want
 		}
 	}
 	return ""
