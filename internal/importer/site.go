@@ -113,6 +113,7 @@ func syncSite(ctx context.Context, st store.Store, dir string, hold bool) (SiteS
 	}
 	res.Ignored = ignored
 	var changed []*model.Record
+	modes := map[string]fs.FileMode{} // of the files changed
 	onDisk := map[string]bool{}
 	for _, f := range files {
 		onDisk[f.rel] = true
@@ -148,6 +149,7 @@ func syncSite(ctx context.Context, st store.Store, dir string, hold bool) (SiteS
 		res.Records = append(res.Records, p.rec)
 		if old := stored[f.rel]; old == nil || !bytes.Equal(old.Raw, p.rec.Raw) {
 			changed = append(changed, p.rec)
+			modes[f.rel] = p.perm
 			res.Stored = append(res.Stored, f.rel)
 		}
 	}
@@ -168,6 +170,9 @@ func syncSite(ctx context.Context, st store.Store, dir string, hold bool) (SiteS
 	}
 	if err := st.Upsert(ctx, changed); err != nil {
 		return res, fmt.Errorf("site: store %d changed files: %w", len(changed), err)
+	}
+	if err := st.SetModes(ctx, modes); err != nil {
+		return res, fmt.Errorf("site: %w", err)
 	}
 	if err := st.Delete(ctx, res.Deleted...); err != nil {
 		return res, fmt.Errorf("site: delete the records of %d files gone: %w", len(res.Deleted), err)
