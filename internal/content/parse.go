@@ -230,6 +230,26 @@ func dataFileOf(p string) string {
 	return ""
 }
 
+// Entries counts what a record file's YAML holds at its top and one level
+// under it: a config's settings and those of its smtp block, the sources
+// of the list, a topic's fields and keywords. A save cut short holds
+// fewer. A file that does not parse counts 0.
+func Entries(p string, data []byte) int {
+	_, doc, err := parse(p, data)
+	if err != nil {
+		return 0
+	}
+	t := doc.tree
+	n := 0
+	for _, kid := range t.kids(&t.root) {
+		n++
+		if kid.val.kind == mapNode || kid.val.kind == seqNode {
+			n += int(kid.val.n)
+		}
+	}
+	return n
+}
+
 // EmptyData reports whether data, the bytes of a file at the site path p
 // of a kind written as YAML throughout that names a record (a topic), holds
 // only blank and comment lines: Jekyll reads such a data file as no data,

@@ -30,7 +30,10 @@ import (
 
 // Settle is how long the folder must stay quiet after a change before it
 // is read: an editor writes a file in several steps, and a checkout
-// changes many at once.
+// changes many at once. The configuration files' sizes and modification
+// times must then be as they were a Settle before (see look): a save in
+// parts (scp, an editor writing a large file in chunks) may pause longer
+// than Settle between two.
 const Settle = 200 * time.Millisecond
 
 // MaxDelay bounds how long a change waits for the folder to settle: an
@@ -67,6 +70,8 @@ type Watcher struct {
 	// said is what the last sync said of files not taken, so that a
 	// poll that finds the folder as it was does not say it again.
 	said string
+	// seen is what look gave before New read the folder.
+	seen string
 
 	mu   sync.Mutex
 	cur  *site.Site
@@ -82,6 +87,7 @@ func New(ctx context.Context, dir string, st store.Store, log *slog.Logger) (*Wa
 	}
 	// Clean, as fsnotify names the events ("site/" gives "site/_config.yml").
 	w := &Watcher{dir: filepath.Clean(dir), st: st, log: log, poll: Poll}
+	w.seen = w.look()
 	res, err := importer.SyncSite(ctx, st, dir)
 	if err != nil {
 		return nil, err
@@ -124,17 +130,39 @@ func (w *Watcher) Run(ctx context.Context) error {
 		events, errs = fw.Events, fw.Errors
 	}
 	// A file found gone is held in force for Hold, then read again
-	// (confirm): it may be a save under way (see SyncSiteHolding).
+	// (confirm): it may be a save under way (see SyncSiteHolding); so is
+	// one that looks cut short (see importer.Unsettled), until taken.
 	var settle, due, confirm <-chan time.Time
+	seen := w.seen
 	read := func(polled bool) {
-		if _, held := w.sync(ctx, polled, true); held && confirm == nil {
+		seen = w.look()
+		if _, again := w.sync(ctx, polled, true); again && confirm == nil {
 			confirm = time.After(Hold)
+		}
+	}
+	// moved says whether a configuration file changed since the last
+	// look (see Settle): the folder is then read only once it has not
+	// for a Settle, as after an event.
+	moved := func() bool {
+		now := w.look()
+		changed := now != seen
+		seen = now
+		return changed
+	}
+	awhile := func() {
+		settle = time.After(Settle)
+		if due == nil {
+			due = time.After(MaxDelay)
 		}
 	}
 	// An edit made since New read the folder, before it was watched,
 	// raised no event: read the folder once now that it is (and, as a
 	// poll, say nothing New said already).
-	read(true)
+	if moved() {
+		awhile()
+	} else {
+		read(true)
+	}
 	poll := time.NewTicker(w.poll)
 	defer poll.Stop()
 	for {
@@ -149,10 +177,7 @@ func (w *Watcher) Run(ctx context.Context) error {
 				continue
 			}
 			w.watchFolders(fw, at) // a folder made, replaced or swapped since
-			settle = time.After(Settle)
-			if due == nil {
-				due = time.After(MaxDelay)
-			}
+			awhile()
 		case err, ok := <-errs:
 			if !ok {
 				return nil
@@ -161,6 +186,12 @@ func (w *Watcher) Run(ctx context.Context) error {
 			w.log.Warn("site watch: " + err.Error())
 			settle = time.After(Settle)
 		case <-settle:
+			if moved() {
+				// Changed within the last Settle, events or not: a save
+				// in parts may go on. Look again a Settle on.
+				settle = time.After(Settle)
+				continue
+			}
 			settle, due = nil, nil
 			read(false)
 		case <-due:
@@ -168,12 +199,19 @@ func (w *Watcher) Run(ctx context.Context) error {
 			read(false)
 		case <-confirm:
 			confirm = nil
-			w.Sync(ctx)
+			// As a poll: a file still cut short is not named again.
+			if _, again := w.sync(ctx, true, false); again {
+				confirm = time.After(Hold)
+			}
 		case <-poll.C:
 			if fw != nil {
 				w.watchFolders(fw, at)
 			}
-			read(true)
+			if moved() {
+				awhile() // an edit no event told of, perhaps under way
+			} else {
+				read(true)
+			}
 		}
 	}
 }
@@ -261,8 +299,10 @@ func (w *Watcher) Sync(ctx context.Context) bool {
 
 // sync is Sync; polled says no event asked for it, and a folder found as
 // it was is then not reported again; hold keeps the record of a file gone
-// in force (see importer.SyncSiteHolding) and reports whether one was.
-func (w *Watcher) sync(ctx context.Context, polled, hold bool) (changed, held bool) {
+// in force (see importer.SyncSiteHolding). again reports whether a file
+// was held so, or left out as cut short: the folder is worth reading again
+// in a moment.
+func (w *Watcher) sync(ctx context.Context, polled, hold bool) (changed, again bool) {
 	read := importer.SyncSite
 	if hold {
 		read = importer.SyncSiteHolding
@@ -274,7 +314,7 @@ func (w *Watcher) sync(ctx context.Context, polled, hold bool) (changed, held bo
 		}
 		return false, false
 	}
-	held = len(res.Held) > 0
+	again = len(res.Held)+len(res.Unsettled) > 0
 	changed = len(res.Stored)+len(res.Deleted) > 0
 	said := fmt.Sprint(res.Rejected, res.Ignored)
 	if changed || !polled || said != w.said {
@@ -282,7 +322,7 @@ func (w *Watcher) sync(ctx context.Context, polled, hold bool) (changed, held bo
 	}
 	w.said = said
 	if !changed {
-		return false, held
+		return false, again
 	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
@@ -294,7 +334,34 @@ func (w *Watcher) sync(ctx context.Context, polled, hold bool) (changed, held bo
 		}
 		c <- res.Site
 	}
-	return true, held
+	return true, again
+}
+
+// look returns the size and modification time of each configuration
+// file, in a string that changes when any of them does.
+func (w *Watcher) look() string {
+	var b strings.Builder
+	add := func(p string, fi os.FileInfo) {
+		fmt.Fprintf(&b, "%s %d %d\n", p, fi.Size(), fi.ModTime().UnixNano())
+	}
+	for _, rel := range []string{"_config.yml", "_data/sources.yaml"} {
+		p := filepath.Join(w.dir, filepath.FromSlash(rel))
+		if fi, err := os.Stat(p); err == nil {
+			add(p, fi)
+		}
+	}
+	for _, f := range folders {
+		if f == "_data" {
+			continue // its sources list is above; its other files are no configuration
+		}
+		entries, _ := os.ReadDir(filepath.Join(w.dir, filepath.FromSlash(f)))
+		for _, e := range entries {
+			if fi, err := e.Info(); err == nil && !e.IsDir() {
+				add(path.Join(f, e.Name()), fi)
+			}
+		}
+	}
+	return b.String()
 }
 
 // report logs what a sync did.
