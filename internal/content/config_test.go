@@ -415,6 +415,18 @@ sources:
 	}
 }
 
+// A merge key of a map written in place, no anchor nor alias, as the
+// fast reader would otherwise take for a key of its own.
+func TestConfigReadsAMergeKeyOfAMapInPlace(t *testing.T) {
+	rec, err := Parse("_config.yml", []byte("<<:\n  title: Harbour Hub\n  news_page_size: 12\nurl: https://hub.example.org\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := rec.Config; c.Title != "Harbour Hub" || c.NewsPageSize != 12 {
+		t.Fatalf("config = %+v", c)
+	}
+}
+
 // A merge key's value that is no map is an error, with its line, rather
 // than dropped.
 func TestMergeKeyOfAScalarIsAnError(t *testing.T) {
