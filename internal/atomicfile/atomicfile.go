@@ -39,3 +39,14 @@ func Write(path string, data []byte, perm os.FileMode) error {
 	}
 	return os.Rename(tmp.Name(), path)
 }
+
+// Perm returns the permission bits of the file at path, or def when there
+// is none: a file of the site folder the hub writes again (the sources
+// list, the decisions log) keeps the mode its owner gave it, a sources
+// list kept 0600 or shared with a group 0664, rather than become def.
+func Perm(path string, def os.FileMode) os.FileMode {
+	if fi, err := os.Stat(path); err == nil && fi.Mode().IsRegular() {
+		return fi.Mode().Perm()
+	}
+	return def
+}

@@ -6,6 +6,28 @@ import (
 	"testing"
 )
 
+// TestPermKeepsAFilesMode gives the mode of a file there, and the default
+// for a path with no file, or a folder.
+func TestPermKeepsAFilesMode(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "sources.yaml")
+	if got := Perm(path, 0o644); got != 0o644 {
+		t.Errorf("no file: %v, want the default", got)
+	}
+	if got := Perm(dir, 0o644); got != 0o644 {
+		t.Errorf("a folder: %v, want the default", got)
+	}
+	if err := os.WriteFile(path, []byte("sources: []\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(path, 0o664); err != nil {
+		t.Fatal(err)
+	}
+	if got := Perm(path, 0o644); got != 0o664 {
+		t.Errorf("a file of 0664: %v", got)
+	}
+}
+
 // TestWriteReplacesTheFileWhole writes a file in folders that do not
 // exist yet, replaces it, and checks the bytes, the permissions and that
 // no temporary file is left beside it.

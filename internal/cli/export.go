@@ -1,9 +1,11 @@
 package cli
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
@@ -95,7 +97,8 @@ type exportFile struct {
 	path string
 	kind model.Kind
 	raw  []byte
-	err  error // why it is not written, found before writing
+	perm fs.FileMode // as import read the file; 0 when not known
+	err  error       // why it is not written, found before writing
 }
 
 // exportStore writes every record's bytes to out/<path>.
@@ -111,6 +114,10 @@ func exportStore(ctx context.Context, st store.Store, out string, env *Env) (exp
 		total += n
 	}
 	if err := os.MkdirAll(out, 0o755); err != nil {
+		return res, fmt.Errorf("export: %w", err)
+	}
+	modes, err := st.Modes(ctx)
+	if err != nil {
 		return res, fmt.Errorf("export: %w", err)
 	}
 	bar := progress.New(env.Stderr, "export", "records", int64(total))
@@ -144,7 +151,7 @@ func exportStore(ctx context.Context, st store.Store, out string, env *Env) (exp
 	}
 	send := func(p string, kind model.Kind, raw []byte) error {
 		select {
-		case files <- exportFile{p, kind, raw, clashes.clash(p)}:
+		case files <- exportFile{p, kind, raw, modes[p], clashes.clash(p)}:
 			return nil
 		case <-ctx.Done():
 			return ctx.Err()
@@ -190,7 +197,19 @@ func (w *exportWriter) write(f exportFile) error {
 			w.mu.Unlock()
 		}
 	}
-	return os.WriteFile(name, f.raw, 0o644)
+	perm := cmp.Or(f.perm, 0o644)
+	// Made with its mode, so a private file is never readable by others
+	// on the way.
+	if err := os.WriteFile(name, f.raw, perm); err != nil {
+		return err
+	}
+	if perm != 0o644 {
+		// Then set whole: the umask takes bits off a mode given to
+		// WriteFile (a group-writable 0664), and a file already there
+		// keeps its own.
+		return os.Chmod(name, perm)
+	}
+	return nil
 }
 
 // caseClashes maps the folded form of each path exported (lower case,

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -461,4 +462,70 @@ func leftOutBy(rel string, leftOut map[string]string) string {
 // regexpLine reports whether a line of s matches the pattern.
 func regexpLine(s, pattern string) bool {
 	return regexp.MustCompile("(?m)^.*" + pattern + ".*$").MatchString(s)
+}
+
+// TestExportKeepsEachFileMode imports a hub whose files have modes of
+// their own (a _config.yml holding the SMTP password kept 0600, a
+// script kept in the site 0755, a file the group may write 0664) and
+// exports it: each file has the mode import read, a file made private
+// since, its bytes the same, too, and the others the usual 0644.
+func TestExportKeepsEachFileMode(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("no Unix permission bits")
+	}
+	src := filepath.Join(t.TempDir(), "hub")
+	if err := os.CopyFS(src, os.DirFS("testdata/hub")); err != nil {
+		t.Fatal(err)
+	}
+	script := filepath.Join(src, "_includes", "deploy.sh")
+	if err := os.WriteFile(script, []byte("#!/bin/sh\nbundle exec jekyll build\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	modes := map[string]os.FileMode{
+		"_config.yml":                    0o600,
+		"_includes/deploy.sh":            0o755,
+		"_data/navigation.yml":           0o664,
+		"_people/donald-knuth.md":        0o644,
+		"_data/topics/00-algorithm.yaml": 0o640,
+	}
+	chmod := func(rel string, m os.FileMode) {
+		t.Helper()
+		if err := os.Chmod(filepath.Join(src, filepath.FromSlash(rel)), m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for rel, m := range modes {
+		chmod(rel, m)
+	}
+	exportModes := func() map[string]os.FileMode {
+		t.Helper()
+		out := filepath.Join(t.TempDir(), "out")
+		if code, _, errs := run(t, "--site", src, "export", out); code != 0 {
+			t.Fatalf("export exit %d:\n%s", code, errs)
+		}
+		got := map[string]os.FileMode{}
+		for rel := range modes {
+			fi, err := os.Stat(filepath.Join(out, filepath.FromSlash(rel)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			got[rel] = fi.Mode().Perm()
+		}
+		return got
+	}
+	if code, stdout, errs := run(t, "--site", src, "import"); code != 0 {
+		t.Fatalf("import exit %d:\n%s%s", code, stdout, errs)
+	}
+	if got := exportModes(); !maps.Equal(got, modes) {
+		t.Errorf("exported modes %v, want %v", got, modes)
+	}
+	// Made private since, its bytes unchanged: import records the mode.
+	chmod("_people/donald-knuth.md", 0o600)
+	modes["_people/donald-knuth.md"] = 0o600
+	if code, stdout, errs := run(t, "--site", src, "import"); code != 0 {
+		t.Fatalf("import exit %d:\n%s%s", code, stdout, errs)
+	}
+	if got := exportModes(); !maps.Equal(got, modes) {
+		t.Errorf("after a second import, exported modes %v, want %v", got, modes)
+	}
 }

@@ -344,3 +344,115 @@ func TestTimezoneMustBeAZone(t *testing.T) {
 		}
 	}
 }
+
+// mergedConfig is a _config.yml that shares settings through YAML merge
+// keys, as Jekyll sites do for their environments: a map merged at the
+// top level, one merged into smtp and overridden in part there.
+const mergedConfig = `defaults: &defaults
+  title: Harbour Hub
+  news_page_size: 12
+mail: &mail
+  host: mail.example.org
+  port: 2525
+  to:
+    - desk@example.org
+
+<<: *defaults
+url: https://hub.example.org
+smtp:
+  <<: *mail
+  port: 587
+  from: "Harbour Hub <news@example.org>"
+`
+
+// TestConfigReadsMergeKeys reads the settings a merge key brings in as
+// Jekyll's YAML reader (Psych) does, the map's own keys winning; the
+// file is written back as it was, and an edit of a merged setting writes
+// it in the map itself, leaving the shared one alone.
+func TestConfigReadsMergeKeys(t *testing.T) {
+	rec, err := Parse("_config.yml", []byte(mergedConfig))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := rec.Config
+	if c.Title != "Harbour Hub" || c.NewsPageSize != 12 || c.URL != "https://hub.example.org" {
+		t.Fatalf("config = %+v", c)
+	}
+	if s := c.SMTP; s == nil || s.Host != "mail.example.org" || s.Port != 587 || strings.Join(s.To, ",") != "desk@example.org" || s.From != "Harbour Hub <news@example.org>" {
+		t.Fatalf("smtp = %+v", s)
+	}
+	if err := Render(rec); err != nil || string(rec.Raw) != mergedConfig {
+		t.Fatalf("an unchanged config was rewritten (%v):\n%s", err, rec.Raw)
+	}
+	rec.Config.Title = "Harbour Ledger"
+	if err := Render(rec); err != nil {
+		t.Fatal(err)
+	}
+	back, err := Parse("_config.yml", rec.Raw)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, rec.Raw)
+	}
+	if back.Config.Title != "Harbour Ledger" || back.Config.NewsPageSize != 12 || !strings.Contains(string(rec.Raw), "  title: Harbour Hub\n") {
+		t.Fatalf("edited config reads %+v:\n%s", back.Config, rec.Raw)
+	}
+}
+
+// TestDataFilesReadMergeKeys reads a source list whose entries share
+// their settings through a merge key, a list of maps merged in order:
+// the first map that gives a key wins, as YAML's merge key says.
+func TestDataFilesReadMergeKeys(t *testing.T) {
+	const src = `x-daily: &daily
+  interval: 24h
+  topics: [harbour]
+x-quiet: &quiet
+  enabled: false
+  interval: 7d
+sources:
+  - url: https://ledger.example.com/feed/
+    <<: *daily
+  - url: https://pier.example.net/rss
+    <<: [*quiet, *daily]
+  - url: https://tides.example.org/atom.xml
+    <<: *daily
+    interval: 2h
+`
+	rec, err := Parse("_data/sources.yaml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := rec.Sources.Sources
+	if len(got) != 3 {
+		t.Fatalf("sources = %+v", got)
+	}
+	for i, want := range []struct {
+		interval string
+		enabled  bool
+	}{{"24h", true}, {"7d", false}, {"2h", true}} {
+		s := got[i]
+		if s.Interval != want.interval || s.IsEnabled() != want.enabled || strings.Join(s.Topics, ",") != "harbour" {
+			t.Errorf("source %d = %+v, want interval %s, enabled %v, topic harbour", i, s, want.interval, want.enabled)
+		}
+	}
+}
+
+// A merge key of a map written in place, no anchor nor alias, as the
+// fast reader would otherwise take for a key of its own.
+func TestConfigReadsAMergeKeyOfAMapInPlace(t *testing.T) {
+	rec, err := Parse("_config.yml", []byte("<<:\n  title: Harbour Hub\n  news_page_size: 12\nurl: https://hub.example.org\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := rec.Config; c.Title != "Harbour Hub" || c.NewsPageSize != 12 {
+		t.Fatalf("config = %+v", c)
+	}
+}
+
+// A merge key's value that is no map is an error, with its line, rather
+// than dropped.
+func TestMergeKeyOfAScalarIsAnError(t *testing.T) {
+	_, err := Parse("_config.yml", []byte("base: &b plain\ntitle: Hub\n<<: *b\n"))
+	var pe *ParseError
+	if !errors.As(err, &pe) || pe.Line != 3 || !strings.Contains(pe.Msg, "merge key") {
+		t.Fatalf("err = %v", err)
+	}
+}

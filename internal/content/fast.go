@@ -249,6 +249,9 @@ func (p *fastParser) key(start int) (int, bool) {
 				if s[i-1] == ' ' || i-start > maxKeyChars && utf8.RuneCountInString(s[start:i]) > maxKeyChars {
 					return 0, false
 				}
+				if s[start:i] == "<<" {
+					return 0, false // a merge key, which the full parser reads
+				}
 				return i, true
 			}
 		case '#':

@@ -251,8 +251,14 @@ func TestMisnamed(t *testing.T) {
 		{"_data/organizations/example.org.yml", []byte("name: Example\ndomain: example.org\n"), "a data file Jekyll reads, but the records of _data/organizations/ that newshub reads are front matter in files named *.md"},
 		{"_data/organizations/example.org.json", []byte(`{"domain": "example.org"}`), "a data file"},
 		{"_data/organizations/logo.png", []byte("\x89PNG\r\n"), ""},
+		// Data files Jekyll reads under the names of those newshub reads.
+		{"_data/sources.yml", []byte("sources:\n  - url: https://example.com/feed\n"), "the data file Jekyll reads as site.data.sources, which newshub reads only from _data/sources.yaml"},
+		{"_data/sources.YAML", []byte("sources: []\n"), "reads only from _data/sources.yaml"},
+		{"_data/decisions.json", []byte(`{"decisions": []}`), "site.data.decisions, which newshub reads only from _data/decisions.yaml"},
+		{"_data/sources.md", fm, ""},
+		{"_data/sources-old.yml", []byte("sources: []\n"), ""},
 		{"_news/a.markdown", []byte("Just text.\n"), ""}, // a static file to Jekyll
-		{"_news/a.markdown~", fm, ""}, // a backup, which Jekyll leaves out
+		{"_news/a.markdown~", fm, ""},                    // a backup, which Jekyll leaves out
 		{"_news/#a.md#", fm, ""},
 		{"_news/.a.markdown", fm, ""},
 		{"_news/cover.png", []byte("\x89PNG\r\n"), ""},

@@ -37,7 +37,11 @@ type tree struct {
 // fallback) produce it, so the record decoders have one input.
 type node struct {
 	kind   nodeKind
-	quoted bool  // scalar was quoted: never a number, bool or null
+	quoted bool // scalar was quoted: never a number, bool or null
+	// merged says a map entry's value came in through a merge key
+	// ("<<: *defaults"): it is written elsewhere in the file, under
+	// another key (see converter.merged).
+	merged bool
 	line   int32 // line in the file
 	v, vn  int32 // scalar: text[v:v+vn], or extra[^v] when v < 0
 	first  int32 // map or list: its entries are pairs[first:first+n]
@@ -271,8 +275,8 @@ type converter struct {
 }
 
 func (c *converter) convert(y *yaml.Node) node {
-	for y.Kind == yaml.AliasNode && y.Alias != nil && c.depth < 1000 {
-		y = y.Alias
+	if c.depth < 1000 {
+		y = resolveAlias(y)
 	}
 	c.count++
 	if c.count > maxConverted || c.depth > 1000 {
@@ -294,15 +298,24 @@ func (c *converter) convert(y *yaml.Node) node {
 		}
 	case yaml.MappingNode:
 		n.kind = mapNode
-		kids := make([]pair, len(y.Content)/2)
-		for i := range kids {
-			k := y.Content[2*i]
+		kids := make([]pair, 0, len(y.Content)/2)
+		merges := false
+		for i := 0; i+1 < len(y.Content); i += 2 {
+			k := y.Content[i]
 			if k.Kind == yaml.AliasNode && k.Alias != nil {
 				k = k.Alias
 			}
-			kids[i].k, kids[i].kn = c.t.intern(k.Value)
-			kids[i].line = int32(c.offset + k.Line)
-			kids[i].val = c.convert(y.Content[2*i+1])
+			if k.Kind == yaml.ScalarNode && k.ShortTag() == "!!merge" {
+				kids, merges = append(kids, c.merged(k, y.Content[i+1])...), true
+				continue
+			}
+			p := pair{line: int32(c.offset + k.Line)}
+			p.k, p.kn = c.t.intern(k.Value)
+			p.val = c.convert(y.Content[i+1])
+			kids = append(kids, p)
+		}
+		if merges {
+			kids = dropShadowed(c.t, kids)
 		}
 		if c.err == nil && !c.lastWins {
 			if dup, first := duplicateKey(c.t, kids); dup >= 0 {
@@ -325,6 +338,65 @@ func (c *converter) convert(y *yaml.Node) node {
 		n.kind = nullNode
 	}
 	return n
+}
+
+// merged returns the entries a merge key ("<<: *defaults", or a list of
+// such maps) brings into the map holding it, as Jekyll's YAML reader
+// (Psych) and yaml.v3's decoder take them; each is marked as merged, and
+// dropShadowed keeps those the map does not give itself.
+func (c *converter) merged(key, v *yaml.Node) []pair {
+	from := []*yaml.Node{v}
+	if target := resolveAlias(v); target.Kind == yaml.SequenceNode {
+		from = target.Content
+	}
+	var out []pair
+	for _, m := range from {
+		mn := c.convert(m)
+		if mn.kind != mapNode {
+			if c.err == nil {
+				c.err = &ParseError{Path: c.path, Line: c.offset + key.Line,
+					Msg: "invalid YAML: a merge key (<<) takes a map or a list of maps, not " + mn.describe()}
+			}
+			return nil
+		}
+		for _, p := range c.t.kids(&mn) {
+			p.val.merged = true
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// resolveAlias returns the node an alias names; y itself when it is none.
+func resolveAlias(y *yaml.Node) *yaml.Node {
+	for i := 0; y.Kind == yaml.AliasNode && y.Alias != nil && i < 1000; i++ {
+		y = y.Alias
+	}
+	return y
+}
+
+// dropShadowed drops the merged entries of a map whose key the map gives
+// itself, or an earlier merged map gave: those win, as YAML's merge key
+// says.
+func dropShadowed(t *tree, pairs []pair) []pair {
+	own := map[string]bool{}
+	for i := range pairs {
+		if !pairs[i].val.merged {
+			own[t.key(&pairs[i])] = true
+		}
+	}
+	out := pairs[:0]
+	for _, p := range pairs {
+		k := t.key(&p)
+		if p.val.merged {
+			if own[k] {
+				continue
+			}
+			own[k] = true
+		}
+		out = append(out, p)
+	}
+	return out
 }
 
 // duplicateKey returns the index of the first key that repeats an earlier

@@ -174,9 +174,13 @@ func Misnamed(p string, data []byte) string {
 	if _, ok := KindOf(p); ok {
 		return ""
 	}
-	dir, name := path.Split(cleanPath(p))
+	p = cleanPath(p)
+	dir, name := path.Split(p)
 	if name == "" || strings.ContainsAny(name[:1], "._#~") || strings.HasSuffix(name, "~") {
 		return ""
+	}
+	if want := dataFileOf(p); want != "" {
+		return fmt.Sprintf("is the data file Jekyll reads as site.data.%s, which newshub reads only from %s", strings.TrimSuffix(name, path.Ext(name)), want)
 	}
 	for dir = strings.TrimSuffix(dir, "/"); dir != "" && dir != "."; dir = path.Dir(dir) {
 		for _, ext := range []string{".md", ".html", ".yaml"} {
@@ -204,6 +208,46 @@ func Misnamed(p string, data []byte) string {
 		}
 	}
 	return ""
+}
+
+// dataFileOf returns the path of the data file newshub reads (sources,
+// decisions) that Jekyll reads p as, under another extension: Jekyll's
+// data reader takes .yml, .yaml, .json, .csv and .tsv alike, whatever
+// their case, so _data/sources.yml is the hub's list of sources to it;
+// "" for any other path.
+func dataFileOf(p string) string {
+	ext := path.Ext(p)
+	switch strings.ToLower(ext) {
+	case ".yml", ".yaml", ".json", ".csv", ".tsv":
+	default:
+		return ""
+	}
+	for _, want := range []string{"_data/sources.yaml", "_data/decisions.yaml"} {
+		if p != want && strings.TrimSuffix(p, ext) == strings.TrimSuffix(want, ".yaml") {
+			return want
+		}
+	}
+	return ""
+}
+
+// Entries counts what a record file's YAML holds at its top and one level
+// under it: a config's settings and those of its smtp block, the sources
+// of the list, a topic's fields and keywords. A save cut short holds
+// fewer. A file that does not parse counts 0.
+func Entries(p string, data []byte) int {
+	_, doc, err := parse(p, data)
+	if err != nil {
+		return 0
+	}
+	t := doc.tree
+	n := 0
+	for _, kid := range t.kids(&t.root) {
+		n++
+		if kid.val.kind == mapNode || kid.val.kind == seqNode {
+			n += int(kid.val.n)
+		}
+	}
+	return n
 }
 
 // EmptyData reports whether data, the bytes of a file at the site path p

@@ -152,7 +152,7 @@ type edit struct {
 }
 
 func renderEdit[T any](sp spec[T], raw []byte, doc *document, v, old *T, body string) ([]byte, error) {
-	kids := doc.tree.kids(&doc.tree.root)
+	kids := written(doc.tree.kids(&doc.tree.root))
 	starts := make([]int, len(kids))
 	pos, line := 0, 1
 	for i := range kids {
@@ -220,6 +220,25 @@ func renderEdit[T any](sp spec[T], raw []byte, doc *document, v, old *T, body st
 		pos = ed.end
 	}
 	return append(out, raw[pos:]...), nil
+}
+
+// written returns the entries of a map written in it, in the file's
+// order: those a merge key brought in are written under another key, and
+// an edit of one writes it in the map itself, where it wins.
+func written(kids []pair) []pair {
+	var out []pair
+	for i, p := range kids {
+		switch {
+		case p.val.merged && out == nil:
+			out = append(make([]pair, 0, len(kids)), kids[:i]...)
+		case !p.val.merged && out != nil:
+			out = append(out, p)
+		}
+	}
+	if out == nil {
+		return kids
+	}
+	return out
 }
 
 // crlf reports whether the file ends its lines with CR LF, as files

@@ -57,7 +57,7 @@ func Append(ctx context.Context, st store.Store, siteDir string, ds ...model.Dec
 	if err != nil {
 		return nil, fmt.Errorf("decisions: %w", err)
 	}
-	if err := atomicfile.Write(File(siteDir), raw, 0o644); err != nil {
+	if err := atomicfile.Write(File(siteDir), raw, atomicfile.Perm(File(siteDir), 0o644)); err != nil {
 		return nil, fmt.Errorf("decisions: %w", err)
 	}
 	rec, err := content.Parse(Path, raw)

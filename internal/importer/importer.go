@@ -39,6 +39,7 @@ import (
 	"crypto/sha256"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"runtime"
 	"strings"
@@ -225,6 +226,9 @@ type importer struct {
 	// already in the store, so a file that has not changed is not curated
 	// and written again.
 	stored map[string]storedFile
+	// modes holds the permission bits recorded of the stored records'
+	// files (store.Store.Modes), so only those that changed are written.
+	modes map[string]fs.FileMode
 
 	mu          sync.Mutex // guards res.Rejected, res.Kept and done: the parser and the writer both report
 	res         Result     // Kinds and Unchanged are the writer's alone
@@ -286,7 +290,7 @@ type storedFile struct {
 }
 
 // loadStored records the kind and a digest of the bytes of every stored
-// record.
+// record, and the permission bits recorded of their files.
 func (imp *importer) loadStored(ctx context.Context) error {
 	imp.stored = map[string]storedFile{}
 	err := imp.st.ScanRaw(ctx, nil, func(path string, kind model.Kind, raw []byte) error {
@@ -294,6 +298,9 @@ func (imp *importer) loadStored(ctx context.Context) error {
 		return nil
 	})
 	if err != nil {
+		return fmt.Errorf("import: %w", err)
+	}
+	if imp.modes, err = imp.st.Modes(ctx); err != nil {
 		return fmt.Errorf("import: %w", err)
 	}
 	return nil

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"errors"
+	"io/fs"
 	"strings"
 
 	"newshub/internal/content"
@@ -19,6 +20,8 @@ type parsed struct {
 	err  error
 	// unchanged says the store holds the record's bytes already.
 	unchanged bool
+	// perm is the file's permission bits, which export writes back.
+	perm fs.FileMode
 	// keep, when set, says why a file of a kind newshub reads, or shaped
 	// like one (content.Misnamed), is kept as it is, not read: rec is
 	// then an opaque record.
@@ -80,7 +83,8 @@ func (imp *importer) parseAll(ctx context.Context, files []fileRef, prepare func
 // parseFile reads one file within the size cap and parses it.
 func (imp *importer) parseFile(ref fileRef) parsed {
 	p := parsed{ref: ref}
-	data, err := readCapped(ref.abs, imp.opts.MaxSize)
+	data, perm, err := readCapped(ref.abs, imp.opts.MaxSize)
+	p.perm = perm
 	if err != nil {
 		p.err = err
 		return p

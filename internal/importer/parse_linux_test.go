@@ -2,6 +2,7 @@ package importer
 
 import (
 	"bytes"
+	"io/fs"
 	"os"
 	"strings"
 	"testing"
@@ -21,13 +22,13 @@ func TestReadCappedReadsFilesLargerThanStatSays(t *testing.T) {
 	}
 	for _, read := range []struct {
 		name string
-		fn   func(string, int64) ([]byte, error)
+		fn   func(string, int64) ([]byte, fs.FileMode, error)
 	}{{"readCapped", readCapped}, {"readFileOS", readFileOS}} {
-		got, err := read.fn(name, int64(len(want)))
+		got, _, err := read.fn(name, int64(len(want)))
 		if err != nil || !bytes.Equal(got, want) {
 			t.Errorf("%s(%s) = %q, %v; want %q", read.name, name, got, err, want)
 		}
-		if _, err := read.fn(name, int64(len(want))-1); err == nil || !strings.Contains(err.Error(), "over the size cap") {
+		if _, _, err := read.fn(name, int64(len(want))-1); err == nil || !strings.Contains(err.Error(), "over the size cap") {
 			t.Errorf("%s over the cap: %v", read.name, err)
 		}
 	}

@@ -5,6 +5,7 @@ package importer
 import (
 	"bytes"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,8 +13,8 @@ import (
 )
 
 // TestReadCappedAgreesWithReadFileOS reads the same files with the
-// system-call reader and the portable one: the bytes and the errors must
-// be the same.
+// system-call reader and the portable one: the bytes, the permission
+// bits and the errors must be the same.
 func TestReadCappedAgreesWithReadFileOS(t *testing.T) {
 	dir := t.TempDir()
 	const limit = 4096
@@ -27,6 +28,13 @@ func TestReadCappedAgreesWithReadFileOS(t *testing.T) {
 	}
 	for name, data := range files {
 		if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		perm := fs.FileMode(0o600) // private; executable when odd-sized
+		if len(data)%2 == 1 {
+			perm = 0o755
+		}
+		if err := os.Chmod(filepath.Join(dir, name), perm); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -44,10 +52,10 @@ func TestReadCappedAgreesWithReadFileOS(t *testing.T) {
 	}
 	for _, name := range names {
 		path := filepath.Join(dir, name)
-		got, gotErr := readCapped(path, limit)
-		want, wantErr := readFileOS(path, limit)
-		if !bytes.Equal(got, want) || fmt.Sprint(gotErr) != fmt.Sprint(wantErr) {
-			t.Errorf("%s: readCapped = %q, %v; readFileOS = %q, %v", name, got, gotErr, want, wantErr)
+		got, gotPerm, gotErr := readCapped(path, limit)
+		want, wantPerm, wantErr := readFileOS(path, limit)
+		if !bytes.Equal(got, want) || gotPerm != wantPerm || fmt.Sprint(gotErr) != fmt.Sprint(wantErr) {
+			t.Errorf("%s: readCapped = %q, %v, %v; readFileOS = %q, %v, %v", name, got, gotPerm, gotErr, want, wantPerm, wantErr)
 		}
 		if data, ok := files[name]; ok && len(data) <= limit && (gotErr != nil || !bytes.Equal(got, data)) {
 			t.Errorf("%s: readCapped = %q, %v; want the file's %d bytes", name, got, gotErr, len(data))

@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"time"
 
 	"newshub/internal/content"
 	"newshub/internal/model"
@@ -43,8 +44,12 @@ type SiteSync struct {
 	Deleted   []string // site paths of the records deleted: their files are gone
 	// Held are the site paths of files gone whose records SyncSiteHolding
 	// kept in force, neither deleted nor left out.
-	Held     []string
-	Rejected []*FileError // files that do not parse, or give again a record another file gives
+	Held []string
+	// Unsettled are the site paths of files that look cut short, a save
+	// under way, whose records stay in force (see unsettled); among
+	// Rejected too. They are worth reading again in a moment.
+	Unsettled []string
+	Rejected  []*FileError // files that do not parse, or give again a record another file gives
 	// instead says, for each file of Rejected, what the configuration in
 	// force holds in its place.
 	instead []standIn
@@ -116,6 +121,7 @@ func syncSite(ctx context.Context, st store.Store, dir string, hold func(path st
 	}
 	res.Ignored = ignored
 	var changed []*model.Record
+	modes := map[string]fs.FileMode{} // of the files changed
 	onDisk := map[string]bool{}
 	for _, f := range files {
 		onDisk[f.rel] = true
@@ -127,6 +133,12 @@ func syncSite(ctx context.Context, st store.Store, dir string, hold func(path st
 		}
 		if p.err == nil && emptied(p.rec, stored[f.rel]) {
 			p.line, p.err = 1, errEmptied
+		}
+		if p.err == nil {
+			if msg := unsettled(p, stored[f.rel], time.Now()); msg != "" {
+				p.line, p.err = bytes.Count(p.rec.Raw, []byte{'\n'})+1, errors.New(msg)
+				res.Unsettled = append(res.Unsettled, f.rel)
+			}
 		}
 		var in standIn
 		if p.err == nil {
@@ -151,6 +163,7 @@ func syncSite(ctx context.Context, st store.Store, dir string, hold func(path st
 		res.Records = append(res.Records, p.rec)
 		if old := stored[f.rel]; old == nil || !bytes.Equal(old.Raw, p.rec.Raw) {
 			changed = append(changed, p.rec)
+			modes[f.rel] = p.perm
 			res.Stored = append(res.Stored, f.rel)
 		}
 	}
@@ -172,11 +185,41 @@ func syncSite(ctx context.Context, st store.Store, dir string, hold func(path st
 	if err := st.Upsert(ctx, changed); err != nil {
 		return res, fmt.Errorf("site: store %d changed files: %w", len(changed), err)
 	}
+	if err := st.SetModes(ctx, modes); err != nil {
+		return res, fmt.Errorf("site: %w", err)
+	}
 	if err := st.Delete(ctx, res.Deleted...); err != nil {
 		return res, fmt.Errorf("site: delete the records of %d files gone: %w", len(res.Deleted), err)
 	}
 	res.Site, err = loadSite(ctx, res.Records)
 	return res, err
+}
+
+// Unsettled is how long a configuration file that looks cut short is
+// left out of force after it was last written (see unsettled).
+const Unsettled = 5 * time.Second
+
+// unsettled says why a configuration file that parses is taken for a save
+// under way, "" when it is not: it ends mid-line, holding fewer entries
+// (content.Entries) than the record in force, old, and was written less
+// than Unsettled before now. An editor or scp writing a file in parts
+// leaves it so for a moment, and cut in a line's value it reads as a
+// configuration without what follows (a truncated url, no timezone).
+// Left so that long it is an edit, and taken.
+func unsettled(p parsed, old *model.Record, now time.Time) string {
+	raw := p.rec.Raw
+	if old == nil || len(raw) == 0 || raw[len(raw)-1] == '\n' {
+		return ""
+	}
+	n, was := content.Entries(p.rec.Path, raw), content.Entries(old.Path, old.Raw)
+	if n >= was {
+		return ""
+	}
+	fi, err := os.Stat(p.ref.abs)
+	if err != nil || now.Sub(fi.ModTime()) >= Unsettled {
+		return ""
+	}
+	return fmt.Sprintf("ends mid-line, with %d entries where the file in force has %d: a save under way, or cut short; taken if left so for %s", n, was, Unsettled)
 }
 
 // errEmptied is why an emptied configuration file is not taken.

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"newshub/internal/store/sqlite/sqlitetest"
 	"newshub/internal/testutil"
@@ -154,5 +155,49 @@ func TestSyncSiteKeepsNoSecondRecordOfATopic(t *testing.T) {
 	}
 	if n != 1 {
 		t.Errorf("%d topics with _id sites in force, want 1", n)
+	}
+}
+
+// TestSyncSiteTakesAConfigCutShortOnlyOnceLeftSo syncs a _config.yml
+// cut in a line's value, as a save in parts leaves it for a moment: it
+// reads, with fewer settings than the one stored and a cut url, and is
+// named and not taken while fresh; left so for Unsettled it is an edit,
+// and taken. A file ending mid-line with as many settings (saved with no
+// final newline, as some editors do) is taken at once.
+func TestSyncSiteTakesAConfigCutShortOnlyOnceLeftSo(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	name := filepath.Join(dir, "_config.yml")
+	save := func(text string, age time.Duration) {
+		t.Helper()
+		if err := os.WriteFile(name, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		at := time.Now().Add(-age)
+		if err := os.Chtimes(name, at, at); err != nil {
+			t.Fatal(err)
+		}
+	}
+	st := sqlitetest.Open(t)
+	save("title: Pulse\nurl: https://hub.example.org\ntopic: Election\ntimezone: UTC\n", 0)
+	if res, err := SyncSite(ctx, st, dir); err != nil || len(res.Rejected) > 0 {
+		t.Fatalf("%v %v", err, res.Rejected)
+	}
+	save("title: Pulse\nurl: https://hub.exa", 0)
+	res, err := SyncSite(ctx, st, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Rejected) != 1 || !strings.Contains(res.Rejected[0].Error(), "_config.yml:2: ends mid-line, with 2 entries where the file in force has 4") ||
+		!slices.Equal(res.Unsettled, []string{"_config.yml"}) || len(res.Stored) > 0 || res.Site.Config.Timezone != "UTC" {
+		t.Fatalf("a fresh cut file: rejected %v, unsettled %v, stored %v, in force %+v", res.Rejected, res.Unsettled, res.Stored, res.Site.Config)
+	}
+	save("title: Pulse\nurl: https://hub.exa", Unsettled+time.Second)
+	if res, err = SyncSite(ctx, st, dir); err != nil || len(res.Rejected) > 0 || len(res.Unsettled) > 0 || res.Site.Config.URL != "https://hub.exa" {
+		t.Fatalf("the file left so: %v, rejected %v, unsettled %v, in force %+v", err, res.Rejected, res.Unsettled, res.Site.Config)
+	}
+	save("title: Pulse\nurl: https://hub.example.org\ntimezone: Europe/Paris", 0)
+	if res, err = SyncSite(ctx, st, dir); err != nil || len(res.Rejected) > 0 || res.Site.Config.Timezone != "Europe/Paris" {
+		t.Fatalf("no final newline, more settings: %v, rejected %v, in force %+v", err, res.Rejected, res.Site.Config)
 	}
 }

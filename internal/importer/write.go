@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"strings"
 
 	"newshub/internal/content"
@@ -101,6 +102,9 @@ func (imp *importer) store(ctx context.Context, batch []parsed, cur committer) e
 		recs = append(recs, p.rec)
 		fresh = append(fresh, p)
 	}
+	if err := imp.setModes(ctx, batch); err != nil {
+		return err
+	}
 	imp.advance(len(batch) - len(fresh))
 	if len(fresh) == 0 {
 		return nil
@@ -114,6 +118,23 @@ func (imp *importer) store(ctx context.Context, batch []parsed, cur committer) e
 	}
 	imp.count(fresh, rejected)
 	imp.advance(len(fresh))
+	return nil
+}
+
+// setModes records the permission bits of the batch's files whose bits
+// the store does not hold yet (a new file, a file made private since),
+// so export writes each back as import read it. A file mode changed
+// alone, its bytes stored unchanged, counts too.
+func (imp *importer) setModes(ctx context.Context, batch []parsed) error {
+	changed := map[string]fs.FileMode{}
+	for _, p := range batch {
+		if m, ok := imp.modes[p.rec.Path]; !ok || m != p.perm {
+			changed[p.rec.Path] = p.perm
+		}
+	}
+	if err := imp.st.SetModes(ctx, changed); err != nil {
+		return fmt.Errorf("import: %w", err)
+	}
 	return nil
 }
 

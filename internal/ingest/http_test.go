@@ -173,6 +173,20 @@ var serverCases = []serverCase{
 		// It ends in the second item, after its link, before its date.
 		hijack(w, fmt.Sprintf("HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: %d\r\n\r\n%s", len(gz), gz[:len(gz)*3/4]))
 	}, new: 1, status: "the body ended early (unexpected EOF)"},
+	{name: "raw deflate cut mid-way", serve: func(w http.ResponseWriter, r *http.Request, s serving) {
+		fl := compress("flate", s.feed)
+		// Raw DEFLATE, no zlib header, as IIS and some PHP setups send
+		// it; cut as the gzip case above is.
+		hijack(w, fmt.Sprintf("HTTP/1.1 200 OK\r\nContent-Encoding: deflate\r\nContent-Length: %d\r\n\r\n%s", len(fl), fl[:len(fl)*3/4]))
+	}, new: 1, status: "the body ended early (unexpected EOF)"},
+	{name: "zlib deflate cut mid-way", serve: func(w http.ResponseWriter, r *http.Request, s serving) {
+		zl := compress("zlib", s.feed)
+		hijack(w, fmt.Sprintf("HTTP/1.1 200 OK\r\nContent-Encoding: deflate\r\nContent-Length: %d\r\n\r\n%s", len(zl), zl[:len(zl)*3/4]))
+	}, new: 1, status: "the body ended early (unexpected EOF)"},
+	{name: "raw deflate whole, then the connection cut", serve: func(w http.ResponseWriter, r *http.Request, s serving) {
+		fl := compress("flate", s.feed)
+		hijack(w, fmt.Sprintf("HTTP/1.1 200 OK\r\nContent-Encoding: deflate\r\nContent-Length: %d\r\n\r\n%s", len(fl)+10, fl))
+	}, new: 3, status: "the body ended early (unexpected EOF)"},
 	{name: "cut before the first item", serve: func(w http.ResponseWriter, r *http.Request, s serving) {
 		hijack(w, fmt.Sprintf("HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n%s", len(s.feed), s.feed[:200]))
 	}, failed: true, status: "the body ended early (unexpected EOF) after 200 bytes, with no whole item before"},

@@ -54,7 +54,8 @@ func Save(ctx context.Context, st store.Store, siteDir string, rec *model.Record
 	if fi, err := os.Stat(siteDir); err != nil || !fi.IsDir() {
 		return nil
 	}
-	if err := atomicfile.Write(filepath.Join(siteDir, filepath.FromSlash(rec.Path)), rec.Raw, 0o644); err != nil {
+	name := filepath.Join(siteDir, filepath.FromSlash(rec.Path))
+	if err := atomicfile.Write(name, rec.Raw, atomicfile.Perm(name, 0o644)); err != nil {
 		return fmt.Errorf("save %s: %w", rec.Path, err)
 	}
 	return nil

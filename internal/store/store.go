@@ -12,6 +12,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"strings"
 	"time"
 
@@ -75,6 +76,13 @@ type Store interface {
 	// kind and file bytes (a copy fn may keep), for callers such as export
 	// that only write Raw.
 	ScanRaw(ctx context.Context, kinds []model.Kind, fn func(path string, kind model.Kind, raw []byte) error) error
+	// SetModes records the permission bits of the files of records, by
+	// path, as the site folder had them when imported (0600 on a config
+	// holding a password, 0755 on a script kept in the site), replacing
+	// what was recorded for those paths, so export writes them back so.
+	SetModes(ctx context.Context, modes map[string]fs.FileMode) error
+	// Modes returns the permission bits SetModes recorded, by path.
+	Modes(ctx context.Context) (map[string]fs.FileMode, error)
 	// Count returns the number of records of each kind.
 	Count(ctx context.Context) (map[model.Kind]int, error)
 	// Generation returns a number that changes whenever anything is

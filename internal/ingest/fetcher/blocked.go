@@ -27,7 +27,10 @@ type blockMark struct {
 	// sure says the mark is the protection's alone, so it is trusted on
 	// a 2xx answer too; other marks name who sent an error status.
 	sure bool
-	who  string
+	// server says the mark is only the name of the proxy that answered:
+	// it passes the site's own answers on too (see rateLimit).
+	server bool
+	who    string
 }
 
 // blockMarks are the marks of the bot protections feed readers meet
@@ -38,7 +41,8 @@ type blockMark struct {
 // that posted to chk_jschl; its title, "Just a moment...", is an
 // article's too) and its firewall's block page ("Attention Required!"),
 // Vercel's and AWS WAF's challenges, Sucuri's, Imperva's (Incapsula's)
-// and Akamai's firewalls, and DDoS-Guard's check.
+// and Akamai's firewalls, and DDoS-Guard's check (a page titled
+// "DDoS-Guard", as Prowlarr and Maigret tell it).
 var blockMarks = []blockMark{
 	{header: "Cf-Mitigated", value: "challenge", sure: true, who: "Cloudflare's bot challenge"},
 	{header: "X-Vercel-Mitigated", sure: true, who: "Vercel's bot challenge"},
@@ -52,8 +56,9 @@ var blockMarks = []blockMark{
 	{body: "/cdn-cgi/challenge-platform/", who: "Cloudflare's bot challenge"},
 	{body: "attention required! | cloudflare", who: "Cloudflare's firewall"},
 	{body: "sorry, you have been blocked", who: "a firewall"},
-	{header: "Server", value: "ddos-guard", who: "DDoS-Guard's bot check"},
-	{header: "Server", value: "akamaighost", who: "Akamai's firewall"},
+	{body: "<title>ddos-guard</title>", who: "DDoS-Guard's bot check"},
+	{header: "Server", value: "ddos-guard", server: true, who: "DDoS-Guard's bot check"},
+	{header: "Server", value: "akamaighost", server: true, who: "Akamai's firewall"},
 }
 
 // heads are buffers for the lower-cased start of a body: every page a
@@ -92,8 +97,9 @@ func blocker(status int, h http.Header, body []byte) string {
 	buf := heads.Get().(*[blockHead]byte)
 	defer heads.Put(buf)
 	head := lowerASCII(buf[:], body[:min(len(body), blockHead)])
+	limit := rateLimit(status, h)
 	for _, m := range blockMarks {
-		if ok && !m.sure {
+		if ok && !m.sure || limit && m.server {
 			continue
 		}
 		var found bool
@@ -108,4 +114,12 @@ func blocker(status int, h http.Header, body []byte) string {
 		}
 	}
 	return ""
+}
+
+// rateLimit reports whether an answer is a 429 with a Retry-After: the
+// host asking to wait, which a proxy in front of it (DDoS-Guard, Akamai)
+// passes on under its own Server name. Only a check page's own marks
+// make it a bot protection's.
+func rateLimit(status int, h http.Header) bool {
+	return status == http.StatusTooManyRequests && strings.TrimSpace(h.Get("Retry-After")) != ""
 }

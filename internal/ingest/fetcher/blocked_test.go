@@ -6,7 +6,9 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 )
 
 // TestFetchNamesBotProtections checks that the answers of bot
@@ -40,6 +42,8 @@ func TestFetchNamesBotProtections(t *testing.T) {
 		{"Sucuri", 403, nil, sucuri, "Sucuri's firewall"},
 		{"Incapsula", 200, nil, incapsula, "Imperva's firewall (Incapsula)"},
 		{"Akamai", 403, map[string]string{"Server": "AkamaiGHost"}, `<HTML><HEAD><TITLE>Access Denied</TITLE></HEAD><BODY>Reference #18.1234abcd</BODY></HTML>`, "Akamai's firewall"},
+		{"DDoS-Guard's check", 403, map[string]string{"Server": "ddos-guard", "Set-Cookie": "__ddg1_=Xk2b9Qm; Path=/"}, `<!DOCTYPE html><html><head><title>DDoS-Guard</title></head><body><div id="ddg-l10n-title">Checking your browser before accessing example.com</div><script src="/.well-known/ddos-guard/check?context=free_splash"></script></body></html>`, "a bot challenge"},
+		{"DDoS-Guard's check, answered 429", 429, map[string]string{"Server": "ddos-guard", "Retry-After": "5"}, `<!DOCTYPE html><html><head><title>DDoS-Guard</title></head><body><script src="/.well-known/ddos-guard/check?context=free_splash"></script></body></html>`, "DDoS-Guard's bot check"},
 		{"the site's page with Cloudflare's script", 200, map[string]string{"Server": "cloudflare"}, ownPage, ""},
 		{"an article so titled", 200, map[string]string{"Content-Type": "text/html"}, article, ""},
 		{"a feed item so titled", 200, map[string]string{"Content-Type": "text/html"}, feed, ""},
@@ -67,7 +71,7 @@ func TestFetchNamesBotProtections(t *testing.T) {
 				}
 				return
 			}
-			if !errors.Is(err, ErrBlocked) || !strings.HasSuffix(err.Error(), c.blocker) {
+			if !errors.Is(err, ErrBlocked) || !strings.Contains(err.Error(), ": "+c.blocker) {
 				t.Fatalf("err = %v, want ErrBlocked by %s", err, c.blocker)
 			}
 			if calls != 1 {
@@ -92,5 +96,36 @@ func TestLowerASCIIAsToLowerForTheMarks(t *testing.T) {
 		if got != want {
 			t.Errorf("lowerASCII(%q) = %q, want %q", s, got, want)
 		}
+	}
+}
+
+// A 429 with a Retry-After is the host asking to wait, whoever's server
+// words it: DDoS-Guard and Akamai pass a site's own rate limit on with
+// their Server header, and the host is left alone as it asked rather
+// than taken for blocked. Their check pages are told by what they hold.
+func TestFetchTakesA429WithRetryAfterAsARateLimitWhateverTheServer(t *testing.T) {
+	for _, server := range []string{"ddos-guard", "AkamaiGHost"} {
+		t.Run(server, func(t *testing.T) {
+			var calls atomic.Int32
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				calls.Add(1)
+				w.Header().Set("Server", server)
+				w.Header().Set("Retry-After", "120")
+				w.Header().Set("Content-Type", "text/html")
+				w.WriteHeader(http.StatusTooManyRequests)
+				w.Write([]byte("<html><head><title>429 Too Many Requests</title></head><body><h1>429 Too Many Requests</h1></body></html>"))
+			}))
+			defer srv.Close()
+			f := New(testOptions())
+			_, err := f.Fetch(context.Background(), Request{URL: srv.URL + "/feed"})
+			if errors.Is(err, ErrBlocked) || RetryAfter(err) != 120*time.Second {
+				t.Fatalf("err = %v, want a rate limit of 120s", err)
+			}
+			_, err = f.Fetch(context.Background(), Request{URL: srv.URL + "/other"})
+			var he *HeldOffError
+			if !errors.As(err, &he) || calls.Load() != 1 {
+				t.Fatalf("err = %v after %d calls, want the host held off", err, calls.Load())
+			}
+		})
 	}
 }

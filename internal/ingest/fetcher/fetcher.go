@@ -275,7 +275,7 @@ func newFetcher(opts Options, control func(network, address string, c syscall.Ra
 			}
 			// A feed's bare host often sends it on to the www one that
 			// asked to be left alone.
-			return hosts.heldOffErr(req.URL.String(), req.URL.Host, time.Now())
+			return hosts.heldOffErr(req.URL.String(), hostKey(req.URL), time.Now())
 		},
 	}
 	return &Fetcher{opts: opts, client: client, hosts: hosts, bodies: make(chan struct{}, opts.BodiesInUse)}
@@ -339,7 +339,7 @@ func (f *Fetcher) fetchOnce(ctx context.Context, req Request, use func(*Response
 		return nil, fmt.Errorf("fetch %s: %w %q", req.URL, ErrUnsupportedScheme, u.Scheme)
 	}
 	now := time.Now()
-	if err := f.hosts.heldOffErr(req.URL, u.Host, now); err != nil {
+	if err := f.hosts.heldOffErr(req.URL, hostKey(u), now); err != nil {
 		return nil, err
 	}
 	ctx, cancel := context.WithTimeout(ctx, f.opts.Timeout)
@@ -459,13 +459,13 @@ func (f *Fetcher) reuse(buf *bytes.Buffer) {
 	}
 }
 
-// answeredBy returns the host (with its port) that answered with se.
+// answeredBy returns the host that answered with se, as hostKey names it.
 func answeredBy(se *StatusError) string {
 	u, err := url.Parse(cmp.Or(se.At, se.URL))
 	if err != nil {
 		return ""
 	}
-	return u.Host
+	return hostKey(u)
 }
 
 // redirectedTo returns final, the address a request for asked ended
@@ -640,22 +640,25 @@ func firstBytes(b []byte, max int64) []byte {
 }
 
 // rawDeflate reads a body labelled deflate that has no zlib header: raw
-// deflate data, or, when it does not inflate, the body as it was sent.
+// deflate data, or, when it does not inflate, the body as it was sent. A
+// stream that ends early, or a connection that does, gives what inflated
+// with the error, as a gzip body cut short does (see Request.Cut).
 func rawDeflate(r io.Reader, max int64) ([]byte, error) {
-	raw, err := io.ReadAll(r)
-	if err != nil {
-		return nil, tooLarge(err, "body", max)
-	}
+	raw, readErr := io.ReadAll(r)
+	readErr = tooLarge(readErr, "body", max)
 	fr := flate.NewReader(bytes.NewReader(raw))
 	defer fr.Close()
 	out, err := io.ReadAll(io.LimitReader(fr, max+1))
+	var corrupt flate.CorruptInputError
 	switch {
-	case err != nil:
-		return raw, nil // labelled deflate, sent plain
 	case int64(len(out)) > max:
 		return firstBytes(out, max), fmt.Errorf("decompressed body: %w (%d bytes)", ErrTooLarge, max)
+	case errors.As(err, &corrupt) || err != nil && len(out) == 0:
+		return raw, readErr // labelled deflate, sent plain
+	case readErr != nil:
+		return out, readErr
 	}
-	return out, nil
+	return out, err
 }
 
 // tooLarge words the error of a body read past the cap as ErrTooLarge.

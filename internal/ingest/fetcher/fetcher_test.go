@@ -801,3 +801,52 @@ func TestGuardRefusesRedirectToPrivateAddress(t *testing.T) {
 		t.Fatal("the private server was reached")
 	}
 }
+
+// answer is a round tripper that answers every request as it is told,
+// sending nothing: what a host named by the URL would answer.
+type answer func(*http.Request) *http.Response
+
+func (a answer) RoundTrip(r *http.Request) (*http.Response, error) { return a(r), nil }
+
+// The forms of one host's name (its case, its default port, a trailing
+// dot, its Unicode and punycode spellings) hold it as one: a feed listed
+// as "https://Example.com./feed" is not asked after "https://example.com"
+// asked to wait, while another port or host is.
+func TestFetchHoldsOffAHostUnderEveryFormOfItsName(t *testing.T) {
+	f := New(testOptions())
+	var asked []string
+	f.client.Transport.(*limitedTransport).next = answer(func(r *http.Request) *http.Response {
+		asked = append(asked, r.URL.String())
+		return &http.Response{StatusCode: http.StatusTooManyRequests, Status: "429 Too Many Requests",
+			Header: http.Header{"Retry-After": {"120"}}, Body: io.NopCloser(strings.NewReader("")), Request: r}
+	})
+	for _, c := range []struct {
+		first string
+		same  []string
+		other []string
+	}{
+		{"https://example.com/feed", []string{"https://EXAMPLE.com/a", "https://example.com:443/b", "https://example.com./c", "https://Example.COM.:443/d"}, []string{"https://example.com:8443/e", "https://www.example.com/f"}},
+		{"http://news.example.org:80/feed", []string{"http://news.example.org/a", "http://NEWS.example.org./b"}, []string{"http://news.example.org:8080/c"}},
+		{"https://bücher.example/feed", []string{"https://xn--bcher-kva.example/a", "https://BÜCHER.example./b", "https://XN--BCHER-KVA.example:443/c"}, nil},
+	} {
+		asked = nil
+		if _, err := f.Fetch(context.Background(), Request{URL: c.first}); RetryAfter(err) != 120*time.Second {
+			t.Fatalf("%s: err = %v", c.first, err)
+		}
+		for _, u := range c.same {
+			var he *HeldOffError
+			if _, err := f.Fetch(context.Background(), Request{URL: u}); !errors.As(err, &he) {
+				t.Errorf("%s after %s: err = %v, want it held off", u, c.first, err)
+			}
+		}
+		for _, u := range c.other {
+			var he *HeldOffError
+			if _, err := f.Fetch(context.Background(), Request{URL: u}); errors.As(err, &he) {
+				t.Errorf("%s after %s: held off as the same host", u, c.first)
+			}
+		}
+		if len(asked) != 1+len(c.other) {
+			t.Errorf("after %s asked %q", c.first, asked)
+		}
+	}
+}

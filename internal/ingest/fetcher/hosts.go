@@ -2,15 +2,18 @@ package fetcher
 
 import (
 	"io"
+	"net"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 	"time"
 
+	"golang.org/x/net/idna"
 	"golang.org/x/time/rate"
 )
 
-// hostLimits holds, per host (with port), a concurrency semaphore and a
+// hostLimits holds, per host (with port, see hostKey), a concurrency semaphore and a
 // token-bucket rate limiter, and a semaphore over all hosts (nil when
 // unbounded).
 type hostLimits struct {
@@ -75,8 +78,23 @@ func newHostLimits(conc int, perSecond float64, burst, inFlight int) *hostLimits
 	return h
 }
 
+// hostKey names the host u is asked of, one name for all its spellings:
+// in lower case, without a trailing dot, in ASCII (punycode) and without
+// the scheme's default port, so "https://EXAMPLE.com.:443" is held and
+// limited as "https://example.com" is.
+func hostKey(u *url.URL) string {
+	host := strings.TrimSuffix(strings.ToLower(u.Hostname()), ".")
+	if ascii, err := idna.Lookup.ToASCII(host); err == nil {
+		host = ascii
+	}
+	port := u.Port()
+	if port == "" || port == "80" && u.Scheme == "http" || port == "443" && u.Scheme == "https" {
+		return host
+	}
+	return net.JoinHostPort(host, port)
+}
+
 func (h *hostLimits) get(host string) *hostLimit {
-	host = strings.ToLower(host)
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	l := h.hosts[host]
@@ -104,7 +122,7 @@ func (t *limitedTransport) CloseIdleConnections() {
 }
 
 func (t *limitedTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	l := t.hosts.get(req.URL.Host)
+	l := t.hosts.get(hostKey(req.URL))
 	ctx := req.Context()
 	select {
 	case l.sem <- struct{}{}:

@@ -84,7 +84,7 @@ func (l *List) Save(ctx context.Context, st store.Store, siteDir string) error {
 	if file == "" {
 		return nil
 	}
-	if err := atomicfile.Write(file, l.rec.Raw, 0o644); err != nil {
+	if err := atomicfile.Write(file, l.rec.Raw, atomicfile.Perm(file, 0o644)); err != nil {
 		return fmt.Errorf("save sources: %w", err)
 	}
 	return nil

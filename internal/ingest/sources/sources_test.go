@@ -77,6 +77,36 @@ func TestAddSaveLoadRemove(t *testing.T) {
 	}
 }
 
+// TestSaveKeepsTheFilesMode saves the list over a sources file its owner
+// keeps private: it stays so, as an editor's save leaves it.
+func TestSaveKeepsTheFilesMode(t *testing.T) {
+	ctx, dir, st := siteStore(t)
+	file := filepath.Join(dir, "_data", "sources.yaml")
+	if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(file, []byte("sources:\n  - url: https://ledger.example.com/feed/\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	l, err := Load(ctx, st, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := l.Add(model.Source{URL: "https://pier.example.net/rss"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := l.Save(ctx, st, dir); err != nil {
+		t.Fatal(err)
+	}
+	fi, err := os.Stat(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fi.Mode().Perm() != 0o600 {
+		t.Fatalf("mode after save: %v, want 0600", fi.Mode().Perm())
+	}
+}
+
 func TestLoadFallsBackToSiteFile(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()

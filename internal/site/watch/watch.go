@@ -30,7 +30,10 @@ import (
 
 // Settle is how long the folder must stay quiet after a change before it
 // is read: an editor writes a file in several steps, and a checkout
-// changes many at once.
+// changes many at once. The configuration files' sizes and modification
+// times must then be as they were a Settle before (see look): a save in
+// parts (scp, an editor writing a large file in chunks) may pause longer
+// than Settle between two.
 const Settle = 200 * time.Millisecond
 
 // MaxDelay bounds how long a change waits for the folder to settle: an
@@ -67,6 +70,8 @@ type Watcher struct {
 	// said is what the last sync said of files not taken, so that a
 	// poll that finds the folder as it was does not say it again.
 	said string
+	// seen is what look gave before New read the folder.
+	seen string
 
 	mu   sync.Mutex
 	cur  *site.Site
@@ -82,6 +87,7 @@ func New(ctx context.Context, dir string, st store.Store, log *slog.Logger) (*Wa
 	}
 	// Clean, as fsnotify names the events ("site/" gives "site/_config.yml").
 	w := &Watcher{dir: filepath.Clean(dir), st: st, log: log, poll: Poll}
+	w.seen = w.look()
 	res, err := importer.SyncSite(ctx, st, dir)
 	if err != nil {
 		return nil, err
@@ -125,19 +131,41 @@ func (w *Watcher) Run(ctx context.Context) error {
 	}
 	// A file found gone is held in force for Hold, then read again
 	// (confirm) and deleted if still gone: it may be a save under way
-	// (see SyncSiteHolding). holding are the files held when confirm was
-	// set; one found gone since is held for a Hold of its own.
+	// (see SyncSiteHolding); so is one that looks cut short (see
+	// importer.Unsettled), until taken. holding are the files held when
+	// confirm was set; one found gone since is held for a Hold of its own.
 	var settle, due, confirm <-chan time.Time
 	var holding []string
+	seen := w.seen
 	read := func(polled bool) {
-		if _, held := w.sync(ctx, polled, true); len(held) > 0 && confirm == nil {
+		seen = w.look()
+		if _, held, unsettled := w.sync(ctx, polled, true); (len(held) > 0 || unsettled) && confirm == nil {
 			confirm, holding = time.After(Hold), held
+		}
+	}
+	// moved says whether a configuration file changed since the last
+	// look (see Settle): the folder is then read only once it has not
+	// for a Settle, as after an event.
+	moved := func() bool {
+		now := w.look()
+		changed := now != seen
+		seen = now
+		return changed
+	}
+	awhile := func() {
+		settle = time.After(Settle)
+		if due == nil {
+			due = time.After(MaxDelay)
 		}
 	}
 	// An edit made since New read the folder, before it was watched,
 	// raised no event: read the folder once now that it is (and, as a
 	// poll, say nothing New said already).
-	read(true)
+	if moved() {
+		awhile()
+	} else {
+		read(true)
+	}
 	poll := time.NewTicker(w.poll)
 	defer poll.Stop()
 	for {
@@ -152,10 +180,7 @@ func (w *Watcher) Run(ctx context.Context) error {
 				continue
 			}
 			w.watchFolders(fw, at) // a folder made, replaced or swapped since
-			settle = time.After(Settle)
-			if due == nil {
-				due = time.After(MaxDelay)
-			}
+			awhile()
 		case err, ok := <-errs:
 			if !ok {
 				return nil
@@ -164,22 +189,33 @@ func (w *Watcher) Run(ctx context.Context) error {
 			w.log.Warn("site watch: " + err.Error())
 			settle = time.After(Settle)
 		case <-settle:
+			if moved() {
+				// Changed within the last Settle, events or not: a save
+				// in parts may go on. Look again a Settle on.
+				settle = time.After(Settle)
+				continue
+			}
 			settle, due = nil, nil
 			read(false)
 		case <-due:
 			settle, due = nil, nil
 			read(false)
 		case <-confirm:
-			_, held := w.sync(ctx, false, true, holding...)
+			// As a poll: a file still cut short is not named again.
+			_, held, unsettled := w.sync(ctx, true, true, holding...)
 			confirm, holding = nil, nil
-			if len(held) > 0 {
+			if len(held) > 0 || unsettled {
 				confirm, holding = time.After(Hold), held
 			}
 		case <-poll.C:
 			if fw != nil {
 				w.watchFolders(fw, at)
 			}
-			read(true)
+			if moved() {
+				awhile() // an edit no event told of, perhaps under way
+			} else {
+				read(true)
+			}
 		}
 	}
 }
@@ -261,15 +297,16 @@ func (w *Watcher) watchFolders(fw *fsnotify.Watcher, at map[string]os.FileInfo) 
 // Sync reads the site folder now, as Run does after an edit, and reports
 // whether the configuration changed. A file gone is deleted at once.
 func (w *Watcher) Sync(ctx context.Context) bool {
-	changed, _ := w.sync(ctx, false, false)
+	changed, _, _ := w.sync(ctx, false, false)
 	return changed
 }
 
 // sync is Sync; polled says no event asked for it, and a folder found as
 // it was is then not reported again; hold keeps the records of files gone
 // in force, but those of expired (see importer.SyncSiteHolding), and
-// returns the files held.
-func (w *Watcher) sync(ctx context.Context, polled, hold bool, expired ...string) (changed bool, held []string) {
+// returns the files held. unsettled reports a file left out as cut short
+// (see importer.Unsettled): the folder is worth reading again in a moment.
+func (w *Watcher) sync(ctx context.Context, polled, hold bool, expired ...string) (changed bool, held []string, unsettled bool) {
 	read := importer.SyncSite
 	if hold {
 		read = func(ctx context.Context, st store.Store, dir string) (importer.SiteSync, error) {
@@ -281,9 +318,9 @@ func (w *Watcher) sync(ctx context.Context, polled, hold bool, expired ...string
 		if !errors.Is(err, context.Canceled) {
 			w.log.Error("site: read the configuration again", "err", err)
 		}
-		return false, nil
+		return false, nil, false
 	}
-	held = res.Held
+	held, unsettled = res.Held, len(res.Unsettled) > 0
 	changed = len(res.Stored)+len(res.Deleted) > 0
 	said := fmt.Sprint(res.Rejected, res.Ignored)
 	if changed || !polled || said != w.said {
@@ -291,7 +328,7 @@ func (w *Watcher) sync(ctx context.Context, polled, hold bool, expired ...string
 	}
 	w.said = said
 	if !changed {
-		return false, held
+		return false, held, unsettled
 	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
@@ -303,7 +340,34 @@ func (w *Watcher) sync(ctx context.Context, polled, hold bool, expired ...string
 		}
 		c <- res.Site
 	}
-	return true, held
+	return true, held, unsettled
+}
+
+// look returns the size and modification time of each configuration
+// file, in a string that changes when any of them does.
+func (w *Watcher) look() string {
+	var b strings.Builder
+	add := func(p string, fi os.FileInfo) {
+		fmt.Fprintf(&b, "%s %d %d\n", p, fi.Size(), fi.ModTime().UnixNano())
+	}
+	for _, rel := range []string{"_config.yml", "_data/sources.yaml"} {
+		p := filepath.Join(w.dir, filepath.FromSlash(rel))
+		if fi, err := os.Stat(p); err == nil {
+			add(p, fi)
+		}
+	}
+	for _, f := range folders {
+		if f == "_data" {
+			continue // its sources list is above; its other files are no configuration
+		}
+		entries, _ := os.ReadDir(filepath.Join(w.dir, filepath.FromSlash(f)))
+		for _, e := range entries {
+			if fi, err := e.Info(); err == nil && !e.IsDir() {
+				add(path.Join(f, e.Name()), fi)
+			}
+		}
+	}
+	return b.String()
 }
 
 // report logs what a sync did.

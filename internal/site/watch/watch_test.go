@@ -803,3 +803,82 @@ func mustRead(t *testing.T, dir, rel string) string {
 	}
 	return string(b)
 }
+
+// saveInParts writes text to the file rel of dir in place, as scp or an
+// editor writing a large file in chunks does: truncated, then each part
+// after a pause, the file half-written in between.
+func saveInParts(t *testing.T, dir, rel string, pause time.Duration, parts ...string) <-chan struct{} {
+	t.Helper()
+	f, err := os.OpenFile(filepath.Join(dir, filepath.FromSlash(rel)), os.O_WRONLY|os.O_TRUNC, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		defer f.Close()
+		for i, part := range parts {
+			if i > 0 {
+				time.Sleep(pause)
+			}
+			if _, err := f.WriteString(part); err != nil {
+				t.Error(err)
+				return
+			}
+		}
+	}()
+	return done
+}
+
+// TestConfigSavedInPartsIsTakenWhole saves _config.yml in parts while the
+// hub runs, the file half-written for longer than Settle between two, as
+// a save over a slow link is: parts ending at a line's end, each a
+// configuration that reads, and a part ending in a line's value, which
+// reads as one with a cut url and no settings after it. No configuration
+// pushed lacks the settings the file keeps throughout, and the whole file
+// is taken once written.
+func TestConfigSavedInPartsIsTakenWhole(t *testing.T) {
+	for _, c := range []struct {
+		name  string
+		pause time.Duration
+		parts []string
+	}{
+		// Longer than Settle, shorter than two: two looks a Settle
+		// apart see the file grow.
+		{"at line ends", Settle * 5 / 4, []string{
+			"title: Ballot Watch\nurl: https://hub.example.org\n",
+			"baseurl: /election\nwebUrl: https://hub.example.org/election/\n",
+			"locale: \"en-us\"\ntopic: Election\ntimezone: UTC\n"}},
+		// Longer than Hold: the cut file is read, and not taken.
+		{"in a value", Hold + 4*Settle, []string{
+			"title: Ballot Watch\nurl: https://hub.exa",
+			"mple.org\nbaseurl: /election\nwebUrl: https://hub.example.org/election/\nlocale: \"en-us\"\ntopic: Election\ntimezone: UTC\n"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			dir := newSite(t)
+			w, _, sub, logs := start(t, dir)
+			if s := w.Site(); s.Config.BaseURL != "/election" || s.Config.Timezone != "UTC" {
+				t.Fatalf("to begin with: %+v", s.Config)
+			}
+			// Run under way, watching: the save's first part raises an
+			// event, from which the looks are spaced.
+			time.Sleep(Settle)
+			done := saveInParts(t, dir, "_config.yml", c.pause, c.parts...)
+			for deadline := time.After(15 * time.Second); ; {
+				select {
+				case s := <-sub:
+					if s.Config.BaseURL != "/election" || s.Config.Timezone != "UTC" || s.Config.URL != "https://hub.example.org" {
+						<-done
+						t.Fatalf("a half-written _config.yml was taken: %+v\n%s", s.Config, logs)
+					}
+					if s.Config.Title == "Ballot Watch" {
+						<-done
+						return
+					}
+				case <-deadline:
+					t.Fatalf("the whole file was not taken in 15 s: %+v\n%s", w.Site().Config, logs)
+				}
+			}
+		})
+	}
+}

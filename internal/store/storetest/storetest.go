@@ -43,6 +43,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"GenerationChangesOnEveryWrite", testGeneration},
 		{"ScanVisitsKindsInPathOrder", testScan},
 		{"ScanRawGivesFileBytes", testScanRaw},
+		{"ModesRoundTripAndReplace", testModes},
 		{"ScanStopsAtCallbackError", testScanStops},
 		{"WritesInsideScanCallbackProceed", testWriteDuringScan},
 		{"SearchRanksTitleMatchesFirst", testSearchRanking},

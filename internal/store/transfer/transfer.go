@@ -132,6 +132,14 @@ func Copy(ctx context.Context, from, to store.Store, opt Options) (Summary, erro
 			return Summary{}, fmt.Errorf("copy: %w", err)
 		}
 	}
+	// The files' modes go along, for export from the copy to write them.
+	modes, err := from.Modes(ctx)
+	if err != nil {
+		return Summary{}, fmt.Errorf("copy: %w", err)
+	}
+	if err := to.SetModes(ctx, modes); err != nil {
+		return Summary{}, fmt.Errorf("copy: %w", err)
+	}
 	// The ingest rounds' log goes along, oldest first as it was written.
 	rounds, err := from.Rounds(ctx, store.MaxRounds)
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -31,8 +32,8 @@ func news(slug, title string) *model.Record {
 			PublishedDateTime: time.Date(2020, 8, 30, 12, 0, 0, 0, time.UTC)}}
 }
 
-// seeded returns a store holding n news records, a person and a source
-// state.
+// seeded returns a store holding n news records, a person (whose file's
+// mode is recorded) and a source state.
 func seeded(t *testing.T, n int) store.Store {
 	t.Helper()
 	ctx := context.Background()
@@ -58,6 +59,9 @@ func seeded(t *testing.T, n int) store.Store {
 	err = st.PutSourceState(ctx, store.SourceState{URL: "https://example.com/feed.xml", ETag: `"x"`,
 		LastFetch: time.Date(2020, 8, 30, 12, 0, 0, 123000, time.UTC), Items: 3})
 	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.SetModes(ctx, map[string]fs.FileMode{"_people/jane.md": 0o600}); err != nil {
 		t.Fatal(err)
 	}
 	for i := range 2 {
@@ -89,6 +93,9 @@ func TestCopyWritesEverythingInBatchesAndVerifies(t *testing.T) {
 	// The rounds' log is copied in its order.
 	if rs, err := to.Rounds(ctx, 10); err != nil || len(rs) != 2 || string(rs[0].Summary) != `{"Due":2}` || string(rs[1].Summary) != `{"Due":1}` {
 		t.Errorf("rounds copied: %v, %v; want the two, newest first", rs, err)
+	}
+	if m, err := to.Modes(ctx); err != nil || len(m) != 1 || m["_people/jane.md"] != 0o600 {
+		t.Errorf("modes copied: %v, %v; want the person's 0600", m, err)
 	}
 	// A second copy into the now full store is refused, writing nothing.
 	g, _ := to.Generation(ctx)

@@ -1,0 +1,55 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"io/fs"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// SetModes records the permission bits of files by path, in one
+// statement. The generation stays: no page shows them. A path no record
+// can have (see storablePath) is left out.
+func (s *Store) SetModes(ctx context.Context, modes map[string]fs.FileMode) error {
+	paths := make([]string, 0, len(modes))
+	bits := make([]int32, 0, len(modes))
+	for p, m := range modes {
+		if storablePath(p) {
+			paths, bits = append(paths, p), append(bits, int32(m.Perm()))
+		}
+	}
+	if len(paths) == 0 {
+		return nil
+	}
+	err := s.write(ctx, func(tx pgx.Tx, _ int64) (bool, error) {
+		_, err := tx.Exec(ctx, `INSERT INTO file_modes (path, mode) SELECT * FROM unnest($1::text[], $2::integer[])
+			ON CONFLICT (path) DO UPDATE SET mode = excluded.mode`, paths, bits)
+		return false, err
+	})
+	if err != nil {
+		return fmt.Errorf("set modes: %w", err)
+	}
+	return nil
+}
+
+// Modes returns the permission bits SetModes recorded, by path.
+func (s *Store) Modes(ctx context.Context) (map[string]fs.FileMode, error) {
+	rows, err := s.pool.Query(ctx, `SELECT path, mode FROM file_modes`)
+	if err != nil {
+		return nil, fmt.Errorf("modes: %w", err)
+	}
+	modes := map[string]fs.FileMode{}
+	var (
+		p    string
+		mode int32
+	)
+	_, err = pgx.ForEachRow(rows, []any{&p, &mode}, func() error {
+		modes[p] = fs.FileMode(mode).Perm()
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("modes: %w", err)
+	}
+	return modes, nil
+}

@@ -1,0 +1,64 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"io/fs"
+	"maps"
+	"slices"
+)
+
+// SetModes records the permission bits of files by path, in one
+// transaction. The generation stays: no page shows them.
+func (s *Store) SetModes(ctx context.Context, modes map[string]fs.FileMode) error {
+	if len(modes) == 0 {
+		return nil
+	}
+	err := s.writeTx(ctx, func(tx *sql.Tx, _ int64) (bool, error) {
+		stmt, err := tx.PrepareContext(ctx, `INSERT OR REPLACE INTO file_modes (path, mode) VALUES (?, ?)`)
+		if err != nil {
+			return false, err
+		}
+		defer stmt.Close()
+		for _, p := range slices.Sorted(maps.Keys(modes)) {
+			if _, err := stmt.ExecContext(ctx, p, int64(modes[p].Perm())); err != nil {
+				return false, fmt.Errorf("%s: %w", p, err)
+			}
+		}
+		return false, nil
+	})
+	if err != nil {
+		return fmt.Errorf("set modes: %w", err)
+	}
+	return nil
+}
+
+// Modes returns the permission bits SetModes recorded, by path.
+func (s *Store) Modes(ctx context.Context) (map[string]fs.FileMode, error) {
+	rd, done, err := s.reads()
+	if err != nil {
+		return nil, fmt.Errorf("modes: %w", err)
+	}
+	defer done()
+	rows, err := rd.db.QueryContext(ctx, `SELECT path, mode FROM file_modes`)
+	if err != nil {
+		return nil, fmt.Errorf("modes: %w", err)
+	}
+	defer rows.Close()
+	modes := map[string]fs.FileMode{}
+	for rows.Next() {
+		var (
+			p    string
+			mode int64
+		)
+		if err := rows.Scan(&p, &mode); err != nil {
+			return nil, fmt.Errorf("modes: %w", err)
+		}
+		modes[p] = fs.FileMode(mode).Perm()
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("modes: %w", err)
+	}
+	return modes, nil
+}

@@ -1,0 +1,42 @@
+package storetest
+
+import (
+	"context"
+	"io/fs"
+	"maps"
+	"testing"
+
+	"newshub/internal/store"
+)
+
+// testModes records files' permission bits and reads them back: a later
+// SetModes replaces those of the paths it gives and leaves the others, and
+// the generation, which pages are cached by, stays.
+func testModes(t *testing.T, st store.Store) {
+	ctx := context.Background()
+	if got, err := st.Modes(ctx); err != nil || len(got) != 0 {
+		t.Fatalf("Modes of an empty store = %v, %v", got, err)
+	}
+	gen, err := st.Generation(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first := map[string]fs.FileMode{"_config.yml": 0o600, "_includes/deploy.sh": 0o755, "_news/2021-06-27-a.md": 0o644}
+	if err := st.SetModes(ctx, first); err != nil {
+		t.Fatalf("SetModes: %v", err)
+	}
+	if err := st.SetModes(ctx, map[string]fs.FileMode{"_config.yml": 0o640, "_data/sources.yaml": 0o664 | fs.ModeSetuid}); err != nil {
+		t.Fatalf("SetModes: %v", err)
+	}
+	got, err := st.Modes(ctx)
+	if err != nil {
+		t.Fatalf("Modes: %v", err)
+	}
+	want := map[string]fs.FileMode{"_config.yml": 0o640, "_includes/deploy.sh": 0o755, "_news/2021-06-27-a.md": 0o644, "_data/sources.yaml": 0o664}
+	if !maps.Equal(got, want) {
+		t.Errorf("Modes = %v, want %v", got, want)
+	}
+	if now, err := st.Generation(ctx); err != nil || now != gen {
+		t.Errorf("generation %d after SetModes, was %d (%v)", now, gen, err)
+	}
+}
