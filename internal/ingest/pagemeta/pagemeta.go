@@ -65,12 +65,8 @@ func Parse(body []byte, contentType, pageURL string) Meta {
 			m.finish(base, &og, ld)
 			return m
 		case html.StartTagToken, html.SelfClosingTagToken:
-			name, hasAttr := z.TagName()
-			switch atom.Lookup(name) {
+			switch tagAtom(z.Raw()) {
 			case atom.Meta:
-				if !hasAttr {
-					continue
-				}
 				a := attrs(z)
 				key := a.property
 				if key == "" {
@@ -123,9 +119,6 @@ func Parse(body []byte, contentType, pageURL string) Meta {
 					og.otherDate(key, a.itemprop, v)
 				}
 			case atom.Link:
-				if !hasAttr {
-					continue
-				}
 				a := attrs(z)
 				for _, rel := range strings.Fields(strings.ToLower(a.rel)) {
 					switch rel {
@@ -142,15 +135,13 @@ func Parse(body []byte, contentType, pageURL string) Meta {
 			case atom.Time, atom.Abbr:
 				// Microdata's date on the element that shows it, as
 				// <time datetime> or, in Blogger's templates, <abbr title>.
-				if hasAttr {
-					if a := attrs(z); strings.EqualFold(a.itemprop, "datePublished") && og.microdata == "" {
-						og.microdata = strings.TrimSpace(cmp.Or(a.datetime, a.title, a.content))
-					}
+				if a := attrs(z); strings.EqualFold(a.itemprop, "datePublished") && og.microdata == "" {
+					og.microdata = strings.TrimSpace(cmp.Or(a.datetime, a.title, a.content))
 				}
 			case atom.Base:
 				// The first <base href> is what relative addresses are
 				// relative to, as a browser reads them.
-				if hasAttr && !og.based {
+				if !og.based {
 					if href := strings.TrimSpace(attrs(z).href); href != "" {
 						og.based = true
 						if b, err := url.Parse(href); err == nil && base != nil {
@@ -172,7 +163,7 @@ func Parse(body []byte, contentType, pageURL string) Meta {
 					og.docTitle = strings.TrimSpace(string(z.Text()))
 				}
 			case atom.Script:
-				if tt == html.StartTagToken && hasAttr && isJSONLD(attrs(z).typ) {
+				if tt == html.StartTagToken && isJSONLD(attrs(z).typ) {
 					inScript = true
 				}
 			}
@@ -185,11 +176,32 @@ func Parse(body []byte, contentType, pageURL string) Meta {
 			}
 		case html.EndTagToken:
 			inScript = false
-			if name, _ := z.TagName(); og.svg > 0 && atom.Lookup(name) == atom.Svg {
+			if og.svg > 0 && tagAtom(z.Raw()) == atom.Svg {
 				og.svg--
 			}
 		}
 	}
+}
+
+// tagAtom returns the element of a start or end tag as the tokenizer read
+// it (raw), without the copy Tokenizer.TagName makes of every name: a news
+// site's page is thousands of elements, of which Parse reads a few.
+func tagAtom(raw []byte) atom.Atom {
+	name := bytes.TrimPrefix(bytes.TrimPrefix(raw, []byte("<")), []byte("/"))
+	if i := bytes.IndexAny(name, " \t\n\f\r/>"); i >= 0 {
+		name = name[:i]
+	}
+	var lower [16]byte // longer than any element Parse reads
+	if len(name) > len(lower) {
+		return 0
+	}
+	for i, c := range name {
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		lower[i] = c
+	}
+	return atom.Lookup(lower[:len(name)])
 }
 
 // openGraph is what Parse gathers for finish besides Meta's own fields:

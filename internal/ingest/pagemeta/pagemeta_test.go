@@ -5,8 +5,11 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
+
+	"golang.org/x/net/html/atom"
 )
 
 func read(t *testing.T, name string) []byte {
@@ -390,5 +393,51 @@ func TestLDTextReadsStringsAsJSONDoes(t *testing.T) {
 		if err := json.Unmarshal([]byte(raw), &got); err != nil || string(got) != want {
 			t.Errorf("%s read as %q (%v), want %q", raw, got, err, want)
 		}
+	}
+}
+
+func TestTagAtomNamesTheElementOfARawTag(t *testing.T) {
+	tests := []struct {
+		raw  string
+		want atom.Atom
+	}{
+		{`<meta property="og:title" content="x">`, atom.Meta},
+		{`<META NAME=description>`, atom.Meta},
+		{`<link/>`, atom.Link},
+		{"<title\n>", atom.Title},
+		{`</svg>`, atom.Svg},
+		{`</SVG >`, atom.Svg},
+		{`<li class="story-card">`, atom.Li},
+		{`<my-custom-element-name data-x=1>`, 0},
+		{`<`, 0},
+		{``, 0},
+	}
+	for _, tt := range tests {
+		if got := tagAtom([]byte(tt.raw)); got != tt.want {
+			t.Errorf("tagAtom(%q) = %v, want %v", tt.raw, got, tt.want)
+		}
+	}
+}
+
+// A news site's page is thousands of elements around its article, of
+// which Parse reads a few: passing over the others allocates nothing.
+func TestParsePassesOverOtherElementsWithoutAllocating(t *testing.T) {
+	head := `<!DOCTYPE html><html><head><meta charset="utf-8"><title>Levy passes</title>` +
+		`<meta property="og:title" content="Levy passes"><link rel="canonical" href="https://news.example/levy"></head><body>`
+	page := func(n int) []byte {
+		return []byte(head + strings.Repeat("<div><ul><li><span>Another story</span></li></ul></div>\n", n) + "</body></html>")
+	}
+	allocs := func(b []byte) float64 {
+		return testing.AllocsPerRun(20, func() { Parse(b, "text/html; charset=utf-8", "https://news.example/levy") })
+	}
+	small, large := allocs(page(10)), allocs(page(1010))
+	// 8,000 more tags, start and end: a copy of each name would be 8,000
+	// more allocations.
+	if large-small > 100 {
+		t.Errorf("1,000 more runs of elements took %.0f more allocations (%.0f against %.0f)", large-small, large, small)
+	}
+	m := Parse(page(1010), "text/html; charset=utf-8", "https://news.example/levy")
+	if m.Title != "Levy passes" || m.Canonical != "https://news.example/levy" {
+		t.Errorf("read %+v", m)
 	}
 }
