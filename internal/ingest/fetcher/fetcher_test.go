@@ -607,52 +607,47 @@ func TestFetchRateLimitsPerHost(t *testing.T) {
 	}
 }
 
-// What FetchAndUse does with a body counts against MaxInFlight: no more
-// bodies are being used at once than requests may be in flight.
-func TestFetchAndUseHoldsItsSlotWhileUsing(t *testing.T) {
-	urls := servers(t, 4, func(w http.ResponseWriter, r *http.Request) {
-		w.Write([]byte("page"))
-	})
-	opts := testOptions()
-	opts.PerHostConcurrency = 4
-	opts.MaxInFlight = 2
-	f := New(opts)
-	var bodies peakCounter
-	fetchAll(t, 16, func(i int) error {
-		_, err := f.FetchAndUse(context.Background(), Request{URL: urls[i%len(urls)]}, func(resp *Response) {
-			if string(resp.Body) != "page" {
-				t.Errorf("body %q", resp.Body)
-			}
-			bodies.hold()
-		})
-		return err
-	})
-	bodies.check(t, 2, "bodies used")
-}
-
-// FetchAndUse reads and hands on no more bodies at once than BodiesInUse,
-// however many requests may be in flight: the others wait, and are all
+// FetchAndUse uses no more bodies at once than requests may be in flight
+// (what it does with a body counts against MaxInFlight), nor than
+// BodiesInUse, however many requests may be: the others wait, and are all
 // served in turn.
-func TestFetchAndUseBoundsTheBodiesInUse(t *testing.T) {
-	urls := servers(t, 4, func(w http.ResponseWriter, r *http.Request) {
-		w.Write([]byte("page"))
-	})
-	opts := testOptions()
-	opts.PerHostConcurrency = 8
-	opts.BodiesInUse = 3
-	f := New(opts)
-	var bodies peakCounter
-	var used atomic.Int32
-	fetchAll(t, 24, func(i int) error {
-		_, err := f.FetchAndUse(context.Background(), Request{URL: urls[i%len(urls)]}, func(resp *Response) {
-			bodies.hold()
-			used.Add(1)
+func TestFetchAndUseBoundsTheBodiesUsedAtOnce(t *testing.T) {
+	tests := []struct {
+		name                         string
+		perHost, maxInFlight, bodies int
+		fetches                      int
+		want                         int32
+	}{
+		{"max in flight", 4, 2, 0, 16, 2},
+		{"bodies in use", 8, 0, 3, 24, 3},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			urls := servers(t, 4, func(w http.ResponseWriter, r *http.Request) {
+				w.Write([]byte("page"))
+			})
+			opts := testOptions()
+			opts.PerHostConcurrency = tt.perHost
+			opts.MaxInFlight = tt.maxInFlight
+			opts.BodiesInUse = tt.bodies
+			f := New(opts)
+			var bodies peakCounter
+			var used atomic.Int32
+			fetchAll(t, tt.fetches, func(i int) error {
+				_, err := f.FetchAndUse(context.Background(), Request{URL: urls[i%len(urls)]}, func(resp *Response) {
+					if string(resp.Body) != "page" {
+						t.Errorf("body %q", resp.Body)
+					}
+					bodies.hold()
+					used.Add(1)
+				})
+				return err
+			})
+			bodies.check(t, tt.want, "bodies used")
+			if n := used.Load(); n != int32(tt.fetches) {
+				t.Fatalf("%d bodies used, want %d", n, tt.fetches)
+			}
 		})
-		return err
-	})
-	bodies.check(t, 3, "bodies used")
-	if n := used.Load(); n != 24 {
-		t.Fatalf("%d bodies used, want 24", n)
 	}
 }
 

@@ -719,18 +719,7 @@ func TestFileMovedAwayWhileSavedStaysInForce(t *testing.T) {
 	next(t, sub)
 
 	const rel = "_data/topics/01-economy.yaml"
-	p := filepath.Join(dir, filepath.FromSlash(rel))
-	text := strings.Replace(mustRead(t, dir, rel), "name: Economy", "name: The Economy", 1)
-	if err := os.Rename(p, p+"~"); err != nil {
-		t.Fatal(err)
-	}
-	time.Sleep(Settle + Hold/3) // read while gone
-	if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Remove(p + "~"); err != nil {
-		t.Fatal(err)
-	}
+	saveMovingAway(t, dir, rel, Settle+Hold/3) // read while gone
 	for deadline := time.After(10 * time.Second); ; {
 		select {
 		case s := <-sub:
@@ -750,6 +739,24 @@ func TestFileMovedAwayWhileSavedStaysInForce(t *testing.T) {
 	}
 }
 
+// saveMovingAway saves the topic file rel renamed "The Economy" as an
+// editor that moves the old file away first does, the file gone for gone.
+func saveMovingAway(t *testing.T, dir, rel string, gone time.Duration) {
+	t.Helper()
+	p := filepath.Join(dir, filepath.FromSlash(rel))
+	text := strings.Replace(mustRead(t, dir, rel), "name: Economy", "name: The Economy", 1)
+	if err := os.Rename(p, p+"~"); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(gone)
+	if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(p + "~"); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // TestFileSavedSlowlyWhileAnotherIsHeldStaysInForce deletes a topic's
 // file and, while its record is held, saves another topic as an editor
 // that moves the old file away first does, slowly: the Hold of the first
@@ -766,18 +773,7 @@ func TestFileSavedSlowlyWhileAnotherIsHeldStaysInForce(t *testing.T) {
 	}
 	time.Sleep(Settle + Hold*3/5) // the first is held
 	const rel = "_data/topics/01-economy.yaml"
-	p := filepath.Join(dir, filepath.FromSlash(rel))
-	text := strings.Replace(mustRead(t, dir, rel), "name: Economy", "name: The Economy", 1)
-	if err := os.Rename(p, p+"~"); err != nil {
-		t.Fatal(err)
-	}
-	time.Sleep(Hold * 7 / 10) // the first's Hold ends while the second is gone
-	if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Remove(p + "~"); err != nil {
-		t.Fatal(err)
-	}
+	saveMovingAway(t, dir, rel, Hold*7/10) // the first's Hold ends while the second is gone
 	for deadline := time.After(10 * time.Second); ; {
 		select {
 		case s := <-sub:
