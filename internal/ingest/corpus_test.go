@@ -223,6 +223,9 @@ var corpusCases = []corpusCase{
 	// Each item's page beside a <link rel="self"> to the feed, as Arc XP
 	// writes them; the channel's hub too.
 	{file: "self-links.xml", lenient: 3, stored: 3},
+	// Items titled only by their video's or picture's media:title, one
+	// with its video's description as its only text.
+	{file: "media-titles.xml", lenient: 4, stored: 4},
 }
 
 // TestCorpusIngestedInOneRound serves the corpus on loopback, ingests it

@@ -335,6 +335,10 @@ func TestParseReadsVideoDescriptions(t *testing.T) {
 		{"youtube.xml", 1, "Turnout by age, county and hour."},
 		{"youtube-descriptions.xml", 0, "Q&amp;A with the clerk: why results &lt; 100% at 9 p.m. are normal.\nFull schedule: https://www.civicchannel.example/schedule"},
 		{"news-site.xml", 0, "Results from three states will decide the majority."},
+		// A video's own description, in its media:content; a picture's
+		// is its alternative text, not read.
+		{"media-titles.xml", 0, "<p>Four members, one <b>Bible</b> and a short speech.</p>"},
+		{"media-titles.xml", 3, ""},
 	}
 	for _, tt := range tests {
 		f, err := Parse(readCorpus(t, tt.file), "", "https://feeds.example/"+tt.file)
@@ -657,6 +661,11 @@ func TestParseReadsTitles(t *testing.T) {
 		// writes them: decoded as RSS and Atom titles so written are.
 		{"double-escaped.json", []string{"The courthouse bell's first election night", `"Glass ballot boxes" & why they went away`,
 			"The first clerk's ledger, R&D notes & all"}},
+		// Items titled only by their video's or picture's media:title,
+		// as video sites give them (feedparser reads it as the title);
+		// an item's own title is kept over its video's file name.
+		{"media-titles.xml", []string{"Canvass board swears in its new members", "Ballot drop box pickup, start to finish",
+			"Public comment: the polling place on Birch Street", "The line outside the annex at noon"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {

@@ -555,6 +555,9 @@ func item(gi *gofeed.Item, base *url.URL) Item {
 	if strings.TrimSpace(it.Summary) == "" && strings.TrimSpace(it.Content) == "" {
 		it.Summary = mediaDescription(gi)
 	}
+	if it.Title == "" {
+		it.Title = mediaTitle(gi)
+	}
 	if name, site := publisher(gi, base); site != "" {
 		it.Publisher, it.PublisherURL = name, site
 		// Google News ends every title with its publisher's name,
@@ -741,27 +744,56 @@ func sameSite(page, base *url.URL) bool {
 }
 
 // mediaDescription returns, as HTML, the Media RSS description of an item
-// that has no other text: a YouTube video's, inside its media:group, or
-// one of the item's own. A media:content's description (a photo's
-// alternative text, as Mastodon gives it) says what a picture shows, and
-// is not read.
+// that has no other text (see mediaTexts): a YouTube video's, inside its
+// media:group, one of the item's own, or its video's.
 func mediaDescription(gi *gofeed.Item) string {
+	v, isHTML := mediaText(gi, "description")
+	if isHTML {
+		return v
+	}
+	return html.EscapeString(v)
+}
+
+// mediaTitle returns the Media RSS title of an item that has no other
+// (see mediaTexts), as feedparser takes it: a video site's item may give
+// its title only as its video's.
+func mediaTitle(gi *gofeed.Item) string {
+	v, isHTML := mediaText(gi, "title")
+	if !isHTML {
+		return NormalizeSpace(v)
+	}
+	return titleText(v)
+}
+
+// mediaText returns the first of the item's Media RSS elements called
+// name that holds text (see mediaTexts), and whether it is HTML.
+func mediaText(gi *gofeed.Item, name string) (text string, isHTML bool) {
+	for _, e := range mediaTexts(gi, name) {
+		if v := strings.TrimSpace(e.Value); v != "" {
+			return v, strings.EqualFold(e.Attrs["type"], "html")
+		}
+	}
+	return "", false
+}
+
+// mediaTexts returns the item's Media RSS elements called name that speak
+// for it: its own, its media:group's, and those of its media:content, in
+// a group or not, but for a picture's description. That is its
+// alternative text (as Mastodon gives it): it says what the picture
+// shows, not what the item says, where a video's says what the item is.
+func mediaTexts(gi *gofeed.Item, name string) []ext.Extension {
 	media := gi.Extensions["media"]
-	descs := media["description"]
+	out, contents := media[name], media["content"]
 	for _, g := range media["group"] {
-		descs = append(descs, g.Children["description"]...)
+		out = append(out, g.Children[name]...)
+		contents = append(contents, g.Children["content"]...)
 	}
-	for _, d := range descs {
-		v := strings.TrimSpace(d.Value)
-		if v == "" {
-			continue
+	for _, c := range contents {
+		if name != "description" || !isPicture(c) {
+			out = append(out, c.Children[name]...)
 		}
-		if strings.EqualFold(d.Attrs["type"], "html") {
-			return v
-		}
-		return html.EscapeString(v)
 	}
-	return ""
+	return out
 }
 
 // enclosureLink returns the link of an item that has no other: its first
@@ -1025,14 +1057,20 @@ func images(gi *gofeed.Item, base, pageBase *url.URL) []model.Image {
 
 func mediaImages(m map[string][]ext.Extension, add func(string, int, int)) {
 	for _, c := range m["content"] {
-		medium, typ := c.Attrs["medium"], strings.ToLower(c.Attrs["type"])
-		if medium == "image" || strings.HasPrefix(typ, "image/") || (medium == "" && typ == "" && looksLikeImage(c.Attrs["url"])) {
+		if isPicture(c) {
 			add(c.Attrs["url"], atoi(c.Attrs["width"]), atoi(c.Attrs["height"]))
 		}
 	}
 	for _, c := range m["thumbnail"] {
 		add(c.Attrs["url"], atoi(c.Attrs["width"]), atoi(c.Attrs["height"]))
 	}
+}
+
+// isPicture reports whether a media:content is a picture: by its medium,
+// its type, or, when it states neither, its address.
+func isPicture(c ext.Extension) bool {
+	medium, typ := c.Attrs["medium"], strings.ToLower(c.Attrs["type"])
+	return medium == "image" || strings.HasPrefix(typ, "image/") || (medium == "" && typ == "" && looksLikeImage(c.Attrs["url"]))
 }
 
 func looksLikeImage(u string) bool {
