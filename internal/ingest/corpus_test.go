@@ -226,6 +226,9 @@ var corpusCases = []corpusCase{
 	// Items titled only by their video's or picture's media:title, one
 	// with its video's description as its only text.
 	{file: "media-titles.xml", lenient: 4, stored: 4},
+	// Chinese in GBK, declared as GB2312, whose byte pairs happen to be
+	// more valid UTF-8 than not (a title is checked below).
+	{file: "gbk-declared.xml", lenient: 2, stored: 2},
 }
 
 // TestCorpusIngestedInOneRound serves the corpus on loopback, ingests it
@@ -326,6 +329,7 @@ func TestCorpusIngestedInOneRound(t *testing.T) {
 		"https://quarrylane.example/posts/garden-day":                                         "Community garden day 🌱",
 		"https://qa.example/questions/79161190/when-to-use-em-and-when-i-for-candidate-names": "When to use <em> and when <i> for candidate names",
 		"https://www.statehouseledger.example/politics/2024/11/06/turnout-map/?utm_medium=referral&utm_source=rss&utm_campaign=headlines": "Turnout by county, mapped",
+		"https://news.shancheng-wanbao.example/local/2024/1104/yeshi.shtml":                                                               "夜市搬迁",
 	} {
 		if a := news[link]; a == nil || a.Title != title {
 			t.Errorf("%s stored as %+v, want title %q", link, a, title)

@@ -75,11 +75,13 @@ func decode(body []byte, contentType string) ([]byte, []string, error) {
 		// The header's charset, else the first declared encoding that
 		// is not UTF-8: a document that is not UTF-8 is not what a
 		// second declaration saying UTF-8 says.
-		enc := pickEncoding(declared...)
+		enc, name := pickEncoding(declared...)
 		mostly := mostlyUTF8(body)
-		if enc != nil && mostly {
+		if enc != nil && mostly && !(isMultiByte(name) && readsWhole(enc, body)) {
 			// Read as declared, every character of its UTF-8 would be
-			// garbled.
+			// garbled. A Chinese, Japanese or Korean encoding that reads
+			// the document without a fault is its own all the same:
+			// UTF-8 read in one leaves bytes that pair with nothing.
 			enc = nil
 			notes = append(notes, "UTF-8 though another encoding is declared")
 		}
@@ -298,11 +300,27 @@ func doubleByteEncoding(body []byte) (name string, enc encoding.Encoding) {
 		return "", nil
 	}
 	enc, name = charset.Lookup(label)
-	out, err := enc.NewDecoder().Bytes(body)
-	if err != nil || bytes.ContainsRune(out, utf8.RuneError) {
+	if !readsWhole(enc, body) {
 		return "", nil
 	}
 	return name, enc
+}
+
+// isMultiByte reports whether the encoding named is one of the encodings of Chinese,
+// Japanese and Korean that read a byte from 0x80 with the next, which
+// only some bytes may be.
+func isMultiByte(name string) bool {
+	switch name {
+	case "gbk", "gb18030", "big5", "shift_jis", "euc-jp", "euc-kr":
+		return true
+	}
+	return false
+}
+
+// readsWhole reports whether body decodes in enc without a fault.
+func readsWhole(enc encoding.Encoding, body []byte) bool {
+	out, err := enc.NewDecoder().Bytes(body)
+	return err == nil && !bytes.ContainsRune(out, utf8.RuneError)
 }
 
 // utf16Encoding returns the UTF-16 encoding body is in, or nil.
@@ -428,16 +446,16 @@ func headerCharset(contentType string) string {
 }
 
 // pickEncoding returns the first usable non-UTF-8 encoding among the
-// labels, or nil.
-func pickEncoding(labels ...string) encoding.Encoding {
+// labels, with its name; nil when there is none.
+func pickEncoding(labels ...string) (encoding.Encoding, string) {
 	for _, l := range labels {
 		if l == "" {
 			continue
 		}
 		enc, name := charset.Lookup(l)
 		if enc != nil && name != "utf-8" {
-			return enc
+			return enc, name
 		}
 	}
-	return nil
+	return nil, ""
 }

@@ -407,6 +407,9 @@ func TestParseEncodings(t *testing.T) {
 		{"utf8-declared-latin1.xml", "La Gaceta del Valle", "Elecciones: la participación superó el 60 %", "https://gacetadelvalle.example/2024/11/participacion"},
 		// A PHP warning before the declaration, which names the encoding.
 		{"php-warning-1251.xml", "Вести Заречья / Новости", "В Заречье открылся новый избирательный участок", "http://zarechye.example/news/1204/"},
+		// GBK declared as GB2312, whose byte pairs happen to be more
+		// valid UTF-8 than not: read as declared, as it reads whole.
+		{"gbk-declared.xml", "山城快讯", "缆车恢复运营", "https://news.shancheng-wanbao.example/local/2024/1105/lanche.shtml"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
