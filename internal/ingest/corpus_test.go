@@ -229,6 +229,8 @@ var corpusCases = []corpusCase{
 	// Chinese in GBK, declared as GB2312, whose byte pairs happen to be
 	// more valid UTF-8 than not (a title is checked below).
 	{file: "gbk-declared.xml", lenient: 2, stored: 2},
+	// Japanese in ISO-2022-JP, which is ASCII (a title is checked below).
+	{file: "iso-2022-jp.rdf", lenient: 2, stored: 2},
 }
 
 // TestCorpusIngestedInOneRound serves the corpus on loopback, ingests it
@@ -330,6 +332,7 @@ func TestCorpusIngestedInOneRound(t *testing.T) {
 		"https://qa.example/questions/79161190/when-to-use-em-and-when-i-for-candidate-names": "When to use <em> and when <i> for candidate names",
 		"https://www.statehouseledger.example/politics/2024/11/06/turnout-map/?utm_medium=referral&utm_source=rss&utm_campaign=headlines": "Turnout by county, mapped",
 		"https://news.shancheng-wanbao.example/local/2024/1104/yeshi.shtml":                                                               "夜市搬迁",
+		"https://kawabe-town.example/news/2024/1104-teibou.html":                                                                          "堤防の工事が完了しました",
 	} {
 		if a := news[link]; a == nil || a.Title != title {
 			t.Errorf("%s stored as %+v, want title %q", link, a, title)

@@ -18,6 +18,9 @@ import (
 // xmlDecl matches an XML declaration, and the encoding it names.
 var xmlDecl = regexp.MustCompile(`(?i)<\?xml\s(?:[^>]*?\bencoding\s*=\s*["']([A-Za-z0-9._:-]+)["'])?[^>]*\?>`)
 
+// iso2022Escape is the byte that starts the escape sequences of ISO-2022-JP.
+const iso2022Escape = 0x1b
+
 // declHead is how far into a document its XML declarations are looked
 // for: past a PHP warning or HTTP headers a server wrote before the
 // document, and a second declaration a template added to its own.
@@ -71,7 +74,15 @@ func decode(body []byte, contentType string) ([]byte, []string, error) {
 	if len(decls) > 1 {
 		notes = append(notes, fmt.Sprintf("%d XML declarations", len(decls)))
 	}
-	if !utf8.Valid(body) {
+	if enc, name := pickEncoding(declared...); name == "iso-2022-jp" && bytes.IndexByte(body, iso2022Escape) >= 0 {
+		// Japanese in ISO-2022-JP is ASCII, valid UTF-8 as it stands:
+		// its characters are written between escape sequences.
+		decoded, err := enc.NewDecoder().Bytes(body)
+		if err != nil {
+			return nil, nil, fmt.Errorf("decode charset: %w", err)
+		}
+		body = decoded
+	} else if !utf8.Valid(body) {
 		// The header's charset, else the first declared encoding that
 		// is not UTF-8: a document that is not UTF-8 is not what a
 		// second declaration saying UTF-8 says.

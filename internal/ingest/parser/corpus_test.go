@@ -410,6 +410,9 @@ func TestParseEncodings(t *testing.T) {
 		// GBK declared as GB2312, whose byte pairs happen to be more
 		// valid UTF-8 than not: read as declared, as it reads whole.
 		{"gbk-declared.xml", "山城快讯", "缆车恢复运营", "https://news.shancheng-wanbao.example/local/2024/1105/lanche.shtml"},
+		// Japanese in ISO-2022-JP: ASCII, its characters written between
+		// escape sequences.
+		{"iso-2022-jp.rdf", "川辺町からのお知らせ", "町議会議員選挙の投票所について", "https://kawabe-town.example/news/2024/1105-senkyo.html"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
