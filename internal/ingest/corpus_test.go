@@ -231,6 +231,8 @@ var corpusCases = []corpusCase{
 	{file: "gbk-declared.xml", lenient: 2, stored: 2},
 	// Japanese in ISO-2022-JP, which is ASCII (a title is checked below).
 	{file: "iso-2022-jp.rdf", lenient: 2, stored: 2},
+	// Dates with Greek day and month names.
+	{file: "greek-dates.xml", lenient: 3, stored: 3},
 }
 
 // TestCorpusIngestedInOneRound serves the corpus on loopback, ingests it

@@ -838,6 +838,9 @@ func TestParseReadsItemDates(t *testing.T) {
 		want []string // each item's date, RFC 3339 in UTC; "" for none
 	}{
 		{"ru-dates.xml", []string{"2024-11-05T05:15:00Z", "2024-11-05T09:40:00Z", "2024-11-04T00:00:00Z"}},
+		// Greek day and month names, as Greek sites write RFC 822's
+		// (feedparser reads them), in Windows-1253.
+		{"greek-dates.xml", []string{"2024-11-05T08:00:00Z", "2024-06-23T15:30:00Z", "2024-05-11T06:00:00Z"}},
 		{"odd-dates.xml", []string{"2024-11-05T10:00:00Z", "2024-11-04T10:00:00Z", "2024-11-03T00:00:00Z", "2024-11-02T21:30:00Z", ""}},
 		{"escaped-titles.json", []string{"2024-11-05T10:00:00Z", "2024-11-04T17:30:00Z", "2024-10-28T06:45:00Z"}},
 		{"zone-names.xml", []string{"2024-11-04T23:00:00Z", "2024-11-04T09:30:00Z", "2024-11-02T19:15:00Z", "2024-11-02T21:30:00Z", "2024-11-01T08:00:00Z",
