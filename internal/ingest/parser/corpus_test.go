@@ -568,6 +568,10 @@ func TestParseItemLinks(t *testing.T) {
 		{"idn-links.xml", []string{"https://xn--brgerbote-q9a.example/2024/11/gemeinderat-vorsitz", "https://xn--brgerbote-q9a.example/2024/11/%C3%B6ffnungszeiten", "https://xn--brgerbote-q9a.example/2024/11/briefwahl?ref="}},
 		{"xml-base.atom", []string{"https://quarrynotes.example/2024/11/precinct-maps/", "https://quarrynotes.example/2024/11/poll-worker-training/", "https://quarrynotes.example/2024/11/05.html#noon"}},
 		{"xml-base.xml", []string{"https://townpress.example/news.php?id=5", "https://townpress.example/stories/2024/harbor-board.html"}},
+		// Atom's namespace under https, as ExpressionEngine's sample
+		// template and hexo-generator-feed's have written it.
+		{"atom-https-namespace.atom", []string{"https://elections.fenwickcounty.example/news/unofficial-results-posted",
+			"https://elections.fenwickcounty.example/news/canvass-board-meets", "https://elections.fenwickcounty.example/news/in-line-at-8"}},
 		// A "%" that starts no escape.
 		{"percent-links.xml", []string{"https://dealsdesk.example/2024/11/coats-50%25-off", "https://dealsdesk.example/2024/11/refunds-100%25",
 			"https://dealsdesk.example/2024/11/cafe%20week-20%25-off"}},

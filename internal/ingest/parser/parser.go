@@ -13,6 +13,7 @@ import (
 	"html"
 	"net"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -184,7 +185,7 @@ func parseDecoded(body []byte, feedURL string, cut bool) (*Feed, error) {
 // 0.3's base64 texts decoded (see decodeBase64Texts).
 func parseGofeed(doc []byte) (*gofeed.Feed, error) {
 	p := gofeed.NewParser()
-	doc, marks := markBases(decodeBase64Texts(doc))
+	doc, marks := markBases(decodeBase64Texts(mendAtomNamespace(doc)))
 	p.RSSTranslator = rssTranslator{gofeed.DefaultRSSTranslator{DisableContentImageScan: true}, nonPageLinks(doc)}
 	p.AtomTranslator = atomTranslator{textTitles: textTitles(doc)}
 	gf, err := p.Parse(bytes.NewReader(doc))
@@ -193,6 +194,34 @@ func parseGofeed(doc []byte) (*gofeed.Feed, error) {
 	}
 	restoreFeed(gf, marks)
 	return gf, err
+}
+
+// atomNamespace matches a declaration of Atom's namespace, written as it
+// is or as generators misspell it: under https (as hexo-generator-feed's
+// template and ExpressionEngine's sample one have written it), in lower
+// case, with a slash after it. Its first group is the namespace's name.
+var atomNamespace = regexp.MustCompile(`(?i)\bxmlns(?::[\w.-]+)?\s*=\s*["'](https?://www\.w3\.org/2005/atom/?)["']`)
+
+// mendAtomNamespace returns doc with the misspellings of Atom's namespace
+// its root declares (see atomNamespace) written as RFC 4287 spells it:
+// feedparser reads such a feed as Atom, where gofeed reads every entry in
+// it as an element of another vocabulary, and none as an entry. Only the
+// document's head is looked at, where its root's start tag declares it.
+func mendAtomNamespace(doc []byte) []byte {
+	const atom = "http://www.w3.org/2005/Atom"
+	var out []byte
+	last := 0
+	for _, m := range atomNamespace.FindAllSubmatchIndex(doc[:min(len(doc), 4096)], -1) {
+		if string(doc[m[2]:m[3]]) == atom {
+			continue
+		}
+		out = append(append(out, doc[last:m[2]]...), atom...)
+		last = m[3]
+	}
+	if out == nil {
+		return doc
+	}
+	return append(out, doc[last:]...)
 }
 
 // rssTranslator is gofeed's, except that an item whose only address is a
