@@ -223,8 +223,9 @@ var corpusCases = []corpusCase{
 	// Each item's page beside a <link rel="self"> to the feed, as Arc XP
 	// writes them; the channel's hub too.
 	{file: "self-links.xml", lenient: 3, stored: 3},
-	// Items titled only by their video's or picture's media:title, one
-	// with its video's description as its only text.
+	// Items titled only by their video's media:title, one with its
+	// video's description as its only text; an untitled post beside its
+	// author's Gravatar.
 	{file: "media-titles.xml", lenient: 4, stored: 4},
 	// Chinese in GBK, declared as GB2312, whose byte pairs happen to be
 	// more valid UTF-8 than not (a title is checked below).

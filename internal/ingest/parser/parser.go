@@ -807,9 +807,11 @@ func mediaText(gi *gofeed.Item, name string) (text string, isHTML bool) {
 
 // mediaTexts returns the item's Media RSS elements called name that speak
 // for it: its own, its media:group's, and those of its media:content, in
-// a group or not, but for a picture's description. That is its
-// alternative text (as Mastodon gives it): it says what the picture
-// shows, not what the item says, where a video's says what the item is.
+// a group or not, but a picture's. A picture's description is its
+// alternative text (as Mastodon gives it), and its title may name the
+// author it portrays (WordPress.com's Gravatar beside each post): they
+// say what the picture shows, not what the item says, where a video's
+// say what the item is.
 func mediaTexts(gi *gofeed.Item, name string) []ext.Extension {
 	media := gi.Extensions["media"]
 	out, contents := media[name], media["content"]
@@ -818,7 +820,7 @@ func mediaTexts(gi *gofeed.Item, name string) []ext.Extension {
 		contents = append(contents, g.Children["content"]...)
 	}
 	for _, c := range contents {
-		if name != "description" || !isPicture(c) {
+		if !isPicture(c) {
 			out = append(out, c.Children[name]...)
 		}
 	}
