@@ -760,6 +760,12 @@ func TestParseRecoversOtherShapes(t *testing.T) {
 		{"a warning before the document", "Warning: Cannot modify header information in feed.php on line 3\n" +
 			`<?xml version="1.0"?><rss version="2.0"><channel><title>W</title><item><title>A</title><link>https://w.example/a</link></item></channel></rss>`,
 			[]string{"https://w.example/a"}},
+		{"Atom's namespace in lower case, with a slash after it", `<feed xmlns="http://www.w3.org/2005/atom/"><title>N</title>
+<entry><title>A</title><link href="https://n.example/a"/><id>a</id></entry></feed>`,
+			[]string{"https://n.example/a"}},
+		{"Atom's namespace under https, given a prefix", `<atom:feed xmlns:atom='https://www.w3.org/2005/Atom'><atom:title>P</atom:title>
+<atom:entry><atom:title>A</atom:title><atom:link href="https://p.example/a"/><atom:id>a</atom:id></atom:entry></atom:feed>`,
+			[]string{"https://p.example/a"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
