@@ -236,6 +236,8 @@ var corpusCases = []corpusCase{
 	{file: "greek-dates.xml", lenient: 3, stored: 3},
 	// Atom's namespace under https (gofeed reads no entry of it).
 	{file: "atom-https-namespace.atom", lenient: 3, stored: 3},
+	// An Atom Entry Document (a post as Blogger's API serves it).
+	{file: "entry-document.atom", lenient: 1, stored: 1},
 }
 
 // TestCorpusIngestedInOneRound serves the corpus on loopback, ingests it

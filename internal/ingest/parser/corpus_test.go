@@ -568,6 +568,9 @@ func TestParseItemLinks(t *testing.T) {
 		{"idn-links.xml", []string{"https://xn--brgerbote-q9a.example/2024/11/gemeinderat-vorsitz", "https://xn--brgerbote-q9a.example/2024/11/%C3%B6ffnungszeiten", "https://xn--brgerbote-q9a.example/2024/11/briefwahl?ref="}},
 		{"xml-base.atom", []string{"https://quarrynotes.example/2024/11/precinct-maps/", "https://quarrynotes.example/2024/11/poll-worker-training/", "https://quarrynotes.example/2024/11/05.html#noon"}},
 		{"xml-base.xml", []string{"https://townpress.example/news.php?id=5", "https://townpress.example/stories/2024/harbor-board.html"}},
+		// An Atom Entry Document, as Blogger's API serves a post: a feed
+		// of its one entry.
+		{"entry-document.atom", []string{"https://pollbookdiary.blogspot.example/2024/11/a-long-day-at-precinct-9.html"}},
 		// Atom's namespace under https, as ExpressionEngine's sample
 		// template and hexo-generator-feed's have written it.
 		{"atom-https-namespace.atom", []string{"https://elections.fenwickcounty.example/news/unofficial-results-posted",

@@ -150,6 +150,9 @@ func parseDecoded(body []byte, feedURL string, cut bool) (*Feed, error) {
 		sc = scanXML(body)
 	}
 	if sc.root == "" {
+		if feed, ok := entryDocument(body); ok {
+			return parseDecoded(feed, feedURL, cut)
+		}
 		if k := jsonAfterText(body); k > 0 {
 			// A JSON Feed after a PHP warning or HTTP headers the
 			// server wrote into the body.
@@ -178,6 +181,39 @@ func parseDecoded(body []byte, feedURL string, cut bool) (*Feed, error) {
 		return f, nil
 	}
 	return recoverFeed(body, sc, base, gf, strictErr)
+}
+
+// entryDocument returns an Atom Entry Document (RFC 4287's document of one
+// entry, as Blogger's API serves a post) as a feed of its entry, as
+// feedparser reads it; ok is false for any other document.
+func entryDocument(body []byte) (feed []byte, ok bool) {
+	for i := 0; i < len(body); {
+		j := bytes.IndexByte(body[i:], '<')
+		if j < 0 {
+			return nil, false
+		}
+		i += j
+		switch rest := body[i+1:]; {
+		case bytes.HasPrefix(rest, []byte("!--")):
+			end := bytes.Index(rest, []byte("-->"))
+			if end < 0 {
+				return nil, false
+			}
+			i += 1 + end + len("-->")
+		case bytes.HasPrefix(rest, []byte("?")), bytes.HasPrefix(rest, []byte("!")):
+			i += 1 + tagEnd(body, i+1, true)
+		case localName(tagName(rest)) != "entry":
+			return nil, false
+		default:
+			tag := bytes.ToLower(body[i : i+1+tagEnd(body, i+1, false)])
+			if !bytes.Contains(tag, []byte("//www.w3.org/2005/atom")) {
+				return nil, false
+			}
+			feed = append([]byte(`<feed xmlns="http://www.w3.org/2005/Atom">`), body[i:]...)
+			return append(feed, "</feed>"...), true
+		}
+	}
+	return nil, false
 }
 
 // parseGofeed parses one XML document with gofeed, what is relative to
