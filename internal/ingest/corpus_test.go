@@ -223,6 +223,21 @@ var corpusCases = []corpusCase{
 	// Each item's page beside a <link rel="self"> to the feed, as Arc XP
 	// writes them; the channel's hub too.
 	{file: "self-links.xml", lenient: 3, stored: 3},
+	// Items titled only by their video's media:title, one with its
+	// video's description as its only text; an untitled post beside its
+	// author's Gravatar.
+	{file: "media-titles.xml", lenient: 4, stored: 4},
+	// Chinese in GBK, declared as GB2312, whose byte pairs happen to be
+	// more valid UTF-8 than not (a title is checked below).
+	{file: "gbk-declared.xml", lenient: 2, stored: 2},
+	// Japanese in ISO-2022-JP, which is ASCII (a title is checked below).
+	{file: "iso-2022-jp.rdf", lenient: 2, stored: 2},
+	// Dates with Greek day and month names.
+	{file: "greek-dates.xml", lenient: 3, stored: 3},
+	// Atom's namespace under https (gofeed reads no entry of it).
+	{file: "atom-https-namespace.atom", lenient: 3, stored: 3},
+	// An Atom Entry Document (a post as Blogger's API serves it).
+	{file: "entry-document.atom", lenient: 1, stored: 1},
 }
 
 // TestCorpusIngestedInOneRound serves the corpus on loopback, ingests it
@@ -323,6 +338,8 @@ func TestCorpusIngestedInOneRound(t *testing.T) {
 		"https://quarrylane.example/posts/garden-day":                                         "Community garden day 🌱",
 		"https://qa.example/questions/79161190/when-to-use-em-and-when-i-for-candidate-names": "When to use <em> and when <i> for candidate names",
 		"https://www.statehouseledger.example/politics/2024/11/06/turnout-map/?utm_medium=referral&utm_source=rss&utm_campaign=headlines": "Turnout by county, mapped",
+		"https://news.shancheng-wanbao.example/local/2024/1104/yeshi.shtml":                                                               "夜市搬迁",
+		"https://kawabe-town.example/news/2024/1104-teibou.html":                                                                          "堤防の工事が完了しました",
 	} {
 		if a := news[link]; a == nil || a.Title != title {
 			t.Errorf("%s stored as %+v, want title %q", link, a, title)

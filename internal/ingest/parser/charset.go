@@ -18,6 +18,9 @@ import (
 // xmlDecl matches an XML declaration, and the encoding it names.
 var xmlDecl = regexp.MustCompile(`(?i)<\?xml\s(?:[^>]*?\bencoding\s*=\s*["']([A-Za-z0-9._:-]+)["'])?[^>]*\?>`)
 
+// iso2022Escape is the byte that starts the escape sequences of ISO-2022-JP.
+const iso2022Escape = 0x1b
+
 // declHead is how far into a document its XML declarations are looked
 // for: past a PHP warning or HTTP headers a server wrote before the
 // document, and a second declaration a template added to its own.
@@ -71,15 +74,25 @@ func decode(body []byte, contentType string) ([]byte, []string, error) {
 	if len(decls) > 1 {
 		notes = append(notes, fmt.Sprintf("%d XML declarations", len(decls)))
 	}
-	if !utf8.Valid(body) {
+	if enc, name := pickEncoding(declared...); name == "iso-2022-jp" && bytes.IndexByte(body, iso2022Escape) >= 0 {
+		// Japanese in ISO-2022-JP is ASCII, valid UTF-8 as it stands:
+		// its characters are written between escape sequences.
+		decoded, err := enc.NewDecoder().Bytes(body)
+		if err != nil {
+			return nil, nil, fmt.Errorf("decode charset: %w", err)
+		}
+		body = decoded
+	} else if !utf8.Valid(body) {
 		// The header's charset, else the first declared encoding that
 		// is not UTF-8: a document that is not UTF-8 is not what a
 		// second declaration saying UTF-8 says.
-		enc := pickEncoding(declared...)
+		enc, name := pickEncoding(declared...)
 		mostly := mostlyUTF8(body)
-		if enc != nil && mostly {
+		if enc != nil && mostly && !(isMultiByte(name) && readsWhole(enc, body)) {
 			// Read as declared, every character of its UTF-8 would be
-			// garbled.
+			// garbled. A Chinese, Japanese or Korean encoding that reads
+			// the document without a fault is its own all the same:
+			// UTF-8 read in one leaves bytes that pair with nothing.
 			enc = nil
 			notes = append(notes, "UTF-8 though another encoding is declared")
 		}
@@ -298,11 +311,27 @@ func doubleByteEncoding(body []byte) (name string, enc encoding.Encoding) {
 		return "", nil
 	}
 	enc, name = charset.Lookup(label)
-	out, err := enc.NewDecoder().Bytes(body)
-	if err != nil || bytes.ContainsRune(out, utf8.RuneError) {
+	if !readsWhole(enc, body) {
 		return "", nil
 	}
 	return name, enc
+}
+
+// isMultiByte reports whether the encoding named is one of the encodings of Chinese,
+// Japanese and Korean that read a byte from 0x80 with the next, which
+// only some bytes may be.
+func isMultiByte(name string) bool {
+	switch name {
+	case "gbk", "gb18030", "big5", "shift_jis", "euc-jp", "euc-kr":
+		return true
+	}
+	return false
+}
+
+// readsWhole reports whether body decodes in enc without a fault.
+func readsWhole(enc encoding.Encoding, body []byte) bool {
+	out, err := enc.NewDecoder().Bytes(body)
+	return err == nil && !bytes.ContainsRune(out, utf8.RuneError)
 }
 
 // utf16Encoding returns the UTF-16 encoding body is in, or nil.
@@ -428,16 +457,16 @@ func headerCharset(contentType string) string {
 }
 
 // pickEncoding returns the first usable non-UTF-8 encoding among the
-// labels, or nil.
-func pickEncoding(labels ...string) encoding.Encoding {
+// labels, with its name; nil when there is none.
+func pickEncoding(labels ...string) (encoding.Encoding, string) {
 	for _, l := range labels {
 		if l == "" {
 			continue
 		}
 		enc, name := charset.Lookup(l)
 		if enc != nil && name != "utf-8" {
-			return enc
+			return enc, name
 		}
 	}
-	return nil
+	return nil, ""
 }

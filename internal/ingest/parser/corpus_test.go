@@ -335,6 +335,10 @@ func TestParseReadsVideoDescriptions(t *testing.T) {
 		{"youtube.xml", 1, "Turnout by age, county and hour."},
 		{"youtube-descriptions.xml", 0, "Q&amp;A with the clerk: why results &lt; 100% at 9 p.m. are normal.\nFull schedule: https://www.civicchannel.example/schedule"},
 		{"news-site.xml", 0, "Results from three states will decide the majority."},
+		// A video's own description, in its media:content; a picture's
+		// is its alternative text, not read.
+		{"media-titles.xml", 0, "<p>Four members, one <b>Bible</b> and a short speech.</p>"},
+		{"media-titles.xml", 3, "Line outside the annex at noon, umbrellas up."},
 	}
 	for _, tt := range tests {
 		f, err := Parse(readCorpus(t, tt.file), "", "https://feeds.example/"+tt.file)
@@ -403,6 +407,12 @@ func TestParseEncodings(t *testing.T) {
 		{"utf8-declared-latin1.xml", "La Gaceta del Valle", "Elecciones: la participación superó el 60 %", "https://gacetadelvalle.example/2024/11/participacion"},
 		// A PHP warning before the declaration, which names the encoding.
 		{"php-warning-1251.xml", "Вести Заречья / Новости", "В Заречье открылся новый избирательный участок", "http://zarechye.example/news/1204/"},
+		// GBK declared as GB2312, whose byte pairs happen to be more
+		// valid UTF-8 than not: read as declared, as it reads whole.
+		{"gbk-declared.xml", "山城快讯", "缆车恢复运营", "https://news.shancheng-wanbao.example/local/2024/1105/lanche.shtml"},
+		// Japanese in ISO-2022-JP: ASCII, its characters written between
+		// escape sequences.
+		{"iso-2022-jp.rdf", "川辺町からのお知らせ", "町議会議員選挙の投票所について", "https://kawabe-town.example/news/2024/1105-senkyo.html"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
@@ -558,6 +568,13 @@ func TestParseItemLinks(t *testing.T) {
 		{"idn-links.xml", []string{"https://xn--brgerbote-q9a.example/2024/11/gemeinderat-vorsitz", "https://xn--brgerbote-q9a.example/2024/11/%C3%B6ffnungszeiten", "https://xn--brgerbote-q9a.example/2024/11/briefwahl?ref="}},
 		{"xml-base.atom", []string{"https://quarrynotes.example/2024/11/precinct-maps/", "https://quarrynotes.example/2024/11/poll-worker-training/", "https://quarrynotes.example/2024/11/05.html#noon"}},
 		{"xml-base.xml", []string{"https://townpress.example/news.php?id=5", "https://townpress.example/stories/2024/harbor-board.html"}},
+		// An Atom Entry Document, as Blogger's API serves a post: a feed
+		// of its one entry.
+		{"entry-document.atom", []string{"https://pollbookdiary.blogspot.example/2024/11/a-long-day-at-precinct-9.html"}},
+		// Atom's namespace under https, as ExpressionEngine's sample
+		// template and hexo-generator-feed's have written it.
+		{"atom-https-namespace.atom", []string{"https://elections.fenwickcounty.example/news/unofficial-results-posted",
+			"https://elections.fenwickcounty.example/news/canvass-board-meets", "https://elections.fenwickcounty.example/news/in-line-at-8"}},
 		// A "%" that starts no escape.
 		{"percent-links.xml", []string{"https://dealsdesk.example/2024/11/coats-50%25-off", "https://dealsdesk.example/2024/11/refunds-100%25",
 			"https://dealsdesk.example/2024/11/cafe%20week-20%25-off"}},
@@ -657,6 +674,13 @@ func TestParseReadsTitles(t *testing.T) {
 		// writes them: decoded as RSS and Atom titles so written are.
 		{"double-escaped.json", []string{"The courthouse bell's first election night", `"Glass ballot boxes" & why they went away`,
 			"The first clerk's ledger, R&D notes & all"}},
+		// Items titled only by their video's media:title, as video sites
+		// give them (feedparser reads it as the title); an item's own
+		// title is kept over its video's file name, and a picture's title
+		// (the author's Gravatar, as WordPress.com names it) titles no
+		// untitled post.
+		{"media-titles.xml", []string{"Canvass board swears in its new members", "Ballot drop box pickup, start to finish",
+			"Public comment: the polling place on Birch Street", ""}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
@@ -739,6 +763,12 @@ func TestParseRecoversOtherShapes(t *testing.T) {
 		{"a warning before the document", "Warning: Cannot modify header information in feed.php on line 3\n" +
 			`<?xml version="1.0"?><rss version="2.0"><channel><title>W</title><item><title>A</title><link>https://w.example/a</link></item></channel></rss>`,
 			[]string{"https://w.example/a"}},
+		{"Atom's namespace in lower case, with a slash after it", `<feed xmlns="http://www.w3.org/2005/atom/"><title>N</title>
+<entry><title>A</title><link href="https://n.example/a"/><id>a</id></entry></feed>`,
+			[]string{"https://n.example/a"}},
+		{"Atom's namespace under https, given a prefix", `<atom:feed xmlns:atom='https://www.w3.org/2005/Atom'><atom:title>P</atom:title>
+<atom:entry><atom:title>A</atom:title><atom:link href="https://p.example/a"/><atom:id>a</atom:id></atom:entry></atom:feed>`,
+			[]string{"https://p.example/a"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -823,6 +853,9 @@ func TestParseReadsItemDates(t *testing.T) {
 		want []string // each item's date, RFC 3339 in UTC; "" for none
 	}{
 		{"ru-dates.xml", []string{"2024-11-05T05:15:00Z", "2024-11-05T09:40:00Z", "2024-11-04T00:00:00Z"}},
+		// Greek day and month names, as Greek sites write RFC 822's
+		// (feedparser reads them), in Windows-1253.
+		{"greek-dates.xml", []string{"2024-11-05T08:00:00Z", "2024-06-23T15:30:00Z", "2024-05-11T06:00:00Z"}},
 		{"odd-dates.xml", []string{"2024-11-05T10:00:00Z", "2024-11-04T10:00:00Z", "2024-11-03T00:00:00Z", "2024-11-02T21:30:00Z", ""}},
 		{"escaped-titles.json", []string{"2024-11-05T10:00:00Z", "2024-11-04T17:30:00Z", "2024-10-28T06:45:00Z"}},
 		{"zone-names.xml", []string{"2024-11-04T23:00:00Z", "2024-11-04T09:30:00Z", "2024-11-02T19:15:00Z", "2024-11-02T21:30:00Z", "2024-11-01T08:00:00Z",

@@ -292,24 +292,24 @@ var ordinal = regexp.MustCompile(`\b(\d{1,2})(?:st|nd|rd|th)\b`)
 
 // monthNames maps month names and their usual abbreviations in the
 // languages of localized feeds (Portuguese, Spanish, French, German,
-// Italian, Dutch, Russian, in its nominative and genitive forms; English
-// too) to the month, in lower case and without the trailing dot of an
-// abbreviation.
+// Italian, Dutch, Russian and Greek, in their nominative and genitive
+// forms, Greek's with and without its accents; English too) to the month,
+// in lower case and without the trailing dot of an abbreviation.
 var monthNames = func() map[string]time.Month {
 	m := map[string]time.Month{}
 	for month, names := range [12]string{
-		"jan january janeiro enero janvier janv januar jän gennaio gen januari янв январь января",
-		"feb february fev fevereiro febrero février févr fevr februar febbraio februari фев февраль февраля",
-		"mar march março marco marzo mars märz mär mrz maart mrt март марта",
-		"apr april abr abril avril avr aprile апр апрель апреля",
-		"may mai maio mayo mei maggio mag май мая",
-		"jun june junho junio juin juni giugno giu июн июнь июня",
-		"jul july julho julio juillet juil juli luglio lug июл июль июля",
-		"aug august ago agosto août aout augustus авг август августа",
-		"sep sept september set setembro septiembre setiembre septembre settembre сен сент сентябрь сентября",
-		"oct october out outubro oct octubre octobre okt oktober ottobre ott окт октябрь октября",
-		"nov november novembro noviembre novembre ноя нояб ноябрь ноября",
-		"dec december dez dezembro dic diciembre décembre déc dezember dicembre дек декабрь декабря",
+		"jan january janeiro enero janvier janv januar jän gennaio gen januari янв январь января ιαν ιανουαρίου ιανουάριος",
+		"feb february fev fevereiro febrero février févr fevr februar febbraio februari фев февраль февраля φεβ φεβρουαρίου φεβρουάριος",
+		"mar march março marco marzo mars märz mär mrz maart mrt март марта μάρ μαρ μαρτίου μάρτιος",
+		"apr april abr abril avril avr aprile апр апрель апреля απρ απριλίου απρίλιος",
+		"may mai maio mayo mei maggio mag май мая μάι μαϊ μαι μαΐ μαΐου μάιος",
+		"jun june junho junio juin juni giugno giu июн июнь июня ιούν ιουν ιον ιουνίου ιούνιος",
+		"jul july julho julio juillet juil juli luglio lug июл июль июля ιούλ ιουλ ιολ ιουλίου ιούλιος",
+		"aug august ago agosto août aout augustus авг август августа αύγ αυγ αυγούστου αύγουστος",
+		"sep sept september set setembro septiembre setiembre septembre settembre сен сент сентябрь сентября σεπ σεπτεμβρίου σεπτέμβριος",
+		"oct october out outubro oct octubre octobre okt oktober ottobre ott окт октябрь октября οκτ οκτωβρίου οκτώβριος",
+		"nov november novembro noviembre novembre ноя нояб ноябрь ноября νοέ νοε νοεμβρίου νοέμβριος",
+		"dec december dez dezembro dic diciembre décembre déc dezember dicembre дек декабрь декабря δεκ δεκεμβρίου δεκέμβριος",
 	} {
 		for _, n := range strings.Fields(names) {
 			m[n] = time.Month(month + 1)

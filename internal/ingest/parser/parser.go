@@ -13,6 +13,7 @@ import (
 	"html"
 	"net"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -149,6 +150,9 @@ func parseDecoded(body []byte, feedURL string, cut bool) (*Feed, error) {
 		sc = scanXML(body)
 	}
 	if sc.root == "" {
+		if feed, ok := entryDocument(body); ok {
+			return parseDecoded(feed, feedURL, cut)
+		}
 		if k := jsonAfterText(body); k > 0 {
 			// A JSON Feed after a PHP warning or HTTP headers the
 			// server wrote into the body.
@@ -179,12 +183,45 @@ func parseDecoded(body []byte, feedURL string, cut bool) (*Feed, error) {
 	return recoverFeed(body, sc, base, gf, strictErr)
 }
 
+// entryDocument returns an Atom Entry Document (RFC 4287's document of one
+// entry, as Blogger's API serves a post) as a feed of its entry, as
+// feedparser reads it; ok is false for any other document.
+func entryDocument(body []byte) (feed []byte, ok bool) {
+	for i := 0; i < len(body); {
+		j := bytes.IndexByte(body[i:], '<')
+		if j < 0 {
+			return nil, false
+		}
+		i += j
+		switch rest := body[i+1:]; {
+		case bytes.HasPrefix(rest, []byte("!--")):
+			end := bytes.Index(rest, []byte("-->"))
+			if end < 0 {
+				return nil, false
+			}
+			i += 1 + end + len("-->")
+		case bytes.HasPrefix(rest, []byte("?")), bytes.HasPrefix(rest, []byte("!")):
+			i += 1 + tagEnd(body, i+1, true)
+		case localName(tagName(rest)) != "entry":
+			return nil, false
+		default:
+			tag := bytes.ToLower(body[i : i+1+tagEnd(body, i+1, false)])
+			if !bytes.Contains(tag, []byte("//www.w3.org/2005/atom")) {
+				return nil, false
+			}
+			feed = append([]byte(`<feed xmlns="http://www.w3.org/2005/Atom">`), body[i:]...)
+			return append(feed, "</feed>"...), true
+		}
+	}
+	return nil, false
+}
+
 // parseGofeed parses one XML document with gofeed, what is relative to
 // an xml:base resolved as RFC 3986 resolves it (see markBases), Atom
 // 0.3's base64 texts decoded (see decodeBase64Texts).
 func parseGofeed(doc []byte) (*gofeed.Feed, error) {
 	p := gofeed.NewParser()
-	doc, marks := markBases(decodeBase64Texts(doc))
+	doc, marks := markBases(decodeBase64Texts(mendAtomNamespace(doc)))
 	p.RSSTranslator = rssTranslator{gofeed.DefaultRSSTranslator{DisableContentImageScan: true}, nonPageLinks(doc)}
 	p.AtomTranslator = atomTranslator{textTitles: textTitles(doc)}
 	gf, err := p.Parse(bytes.NewReader(doc))
@@ -193,6 +230,34 @@ func parseGofeed(doc []byte) (*gofeed.Feed, error) {
 	}
 	restoreFeed(gf, marks)
 	return gf, err
+}
+
+// atomNamespace matches a declaration of Atom's namespace, written as it
+// is or as generators misspell it: under https (as hexo-generator-feed's
+// template and ExpressionEngine's sample one have written it), in lower
+// case, with a slash after it. Its first group is the namespace's name.
+var atomNamespace = regexp.MustCompile(`(?i)\bxmlns(?::[\w.-]+)?\s*=\s*["'](https?://www\.w3\.org/2005/atom/?)["']`)
+
+// mendAtomNamespace returns doc with the misspellings of Atom's namespace
+// its root declares (see atomNamespace) written as RFC 4287 spells it:
+// feedparser reads such a feed as Atom, where gofeed reads every entry in
+// it as an element of another vocabulary, and none as an entry. Only the
+// document's head is looked at, where its root's start tag declares it.
+func mendAtomNamespace(doc []byte) []byte {
+	const atom = "http://www.w3.org/2005/Atom"
+	var out []byte
+	last := 0
+	for _, m := range atomNamespace.FindAllSubmatchIndex(doc[:min(len(doc), 4096)], -1) {
+		if string(doc[m[2]:m[3]]) == atom {
+			continue
+		}
+		out = append(append(out, doc[last:m[2]]...), atom...)
+		last = m[3]
+	}
+	if out == nil {
+		return doc
+	}
+	return append(out, doc[last:]...)
 }
 
 // rssTranslator is gofeed's, except that an item whose only address is a
@@ -555,6 +620,9 @@ func item(gi *gofeed.Item, base *url.URL) Item {
 	if strings.TrimSpace(it.Summary) == "" && strings.TrimSpace(it.Content) == "" {
 		it.Summary = mediaDescription(gi)
 	}
+	if it.Title == "" {
+		it.Title = mediaTitle(gi)
+	}
 	if name, site := publisher(gi, base); site != "" {
 		it.Publisher, it.PublisherURL = name, site
 		// Google News ends every title with its publisher's name,
@@ -741,27 +809,58 @@ func sameSite(page, base *url.URL) bool {
 }
 
 // mediaDescription returns, as HTML, the Media RSS description of an item
-// that has no other text: a YouTube video's, inside its media:group, or
-// one of the item's own. A media:content's description (a photo's
-// alternative text, as Mastodon gives it) says what a picture shows, and
-// is not read.
+// that has no other text (see mediaTexts): a YouTube video's, inside its
+// media:group, one of the item's own, or its video's.
 func mediaDescription(gi *gofeed.Item) string {
+	v, isHTML := mediaText(gi, "description")
+	if isHTML {
+		return v
+	}
+	return html.EscapeString(v)
+}
+
+// mediaTitle returns the Media RSS title of an item that has no other
+// (see mediaTexts), as feedparser takes it: a video site's item may give
+// its title only as its video's.
+func mediaTitle(gi *gofeed.Item) string {
+	v, isHTML := mediaText(gi, "title")
+	if !isHTML {
+		return NormalizeSpace(v)
+	}
+	return titleText(v)
+}
+
+// mediaText returns the first of the item's Media RSS elements called
+// name that holds text (see mediaTexts), and whether it is HTML.
+func mediaText(gi *gofeed.Item, name string) (text string, isHTML bool) {
+	for _, e := range mediaTexts(gi, name) {
+		if v := strings.TrimSpace(e.Value); v != "" {
+			return v, strings.EqualFold(e.Attrs["type"], "html")
+		}
+	}
+	return "", false
+}
+
+// mediaTexts returns the item's Media RSS elements called name that speak
+// for it: its own, its media:group's, and those of its media:content, in
+// a group or not, but a picture's. A picture's description is its
+// alternative text (as Mastodon gives it), and its title may name the
+// author it portrays (WordPress.com's Gravatar beside each post): they
+// say what the picture shows, not what the item says, where a video's
+// say what the item is.
+func mediaTexts(gi *gofeed.Item, name string) []ext.Extension {
 	media := gi.Extensions["media"]
-	descs := media["description"]
+	out, contents := media[name], media["content"]
 	for _, g := range media["group"] {
-		descs = append(descs, g.Children["description"]...)
+		out = append(out, g.Children[name]...)
+		contents = append(contents, g.Children["content"]...)
 	}
-	for _, d := range descs {
-		v := strings.TrimSpace(d.Value)
-		if v == "" {
-			continue
+	for _, c := range contents {
+		if !isPicture(c) {
+			out = append(out, c.Children[name]...)
 		}
-		if strings.EqualFold(d.Attrs["type"], "html") {
-			return v
-		}
-		return html.EscapeString(v)
 	}
-	return ""
+	return out
 }
 
 // enclosureLink returns the link of an item that has no other: its first
@@ -1025,14 +1124,20 @@ func images(gi *gofeed.Item, base, pageBase *url.URL) []model.Image {
 
 func mediaImages(m map[string][]ext.Extension, add func(string, int, int)) {
 	for _, c := range m["content"] {
-		medium, typ := c.Attrs["medium"], strings.ToLower(c.Attrs["type"])
-		if medium == "image" || strings.HasPrefix(typ, "image/") || (medium == "" && typ == "" && looksLikeImage(c.Attrs["url"])) {
+		if isPicture(c) {
 			add(c.Attrs["url"], atoi(c.Attrs["width"]), atoi(c.Attrs["height"]))
 		}
 	}
 	for _, c := range m["thumbnail"] {
 		add(c.Attrs["url"], atoi(c.Attrs["width"]), atoi(c.Attrs["height"]))
 	}
+}
+
+// isPicture reports whether a media:content is a picture: by its medium,
+// its type, or, when it states neither, its address.
+func isPicture(c ext.Extension) bool {
+	medium, typ := c.Attrs["medium"], strings.ToLower(c.Attrs["type"])
+	return medium == "image" || strings.HasPrefix(typ, "image/") || (medium == "" && typ == "" && looksLikeImage(c.Attrs["url"]))
 }
 
 func looksLikeImage(u string) bool {
