@@ -44,6 +44,7 @@ func main() {
 	rotateItems := flag.Int("rotate-items", 5, "items each feed gains and drops every -rotate")
 	delay := flag.Duration("delay", 0, "wait this long before answering a feed request (a slow publisher)")
 	pageDelay := flag.Duration("page-delay", 0, "wait this long before answering an article page request")
+	pageTransfer := flag.Duration("page-transfer", 0, "send each article page's body in two halves this long apart, as a page arrives over a real network after its headers (0: at once)")
 	pageSize := flag.Int("page-size", 0, "pad each article page to about this many bytes with what real pages carry around the article (menus, links to other stories, scripts; 0: no padding)")
 	content := flag.Int("content", 0, "give each item its full text in content:encoded, about this many bytes of HTML (as WordPress feeds do; 0: none)")
 	flag.Parse()
@@ -55,7 +56,7 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	g.delay, g.pageDelay, g.content = *delay, *pageDelay, *content
+	g.delay, g.pageDelay, g.pageTransfer, g.content = *delay, *pageDelay, *pageTransfer, *content
 	g.padding = padding(*pageSize)
 	var addrs []string
 	var lns []net.Listener
@@ -125,6 +126,7 @@ type generator struct {
 	rot *rotation // nil: the feeds never change
 
 	delay, pageDelay time.Duration // before answering a feed, a page
+	pageTransfer     time.Duration // between a page body's two halves
 	content          int           // bytes of full text per item (see fullText)
 	padding          []byte        // put in every page before its footer (see padding)
 }
@@ -250,18 +252,37 @@ func (g *generator) handler(base string) http.Handler {
 		if body == nil {
 			body = g.page(base, f, i)
 		}
-		foot := bytes.LastIndex(body, []byte("<footer>"))
-		if len(g.padding) == 0 || foot < 0 {
-			w.Header().Set("Content-Length", strconv.Itoa(len(body)))
-			w.Write(body)
-			return
+		parts := [][]byte{body}
+		if foot := bytes.LastIndex(body, []byte("<footer>")); len(g.padding) > 0 && foot >= 0 {
+			parts = [][]byte{body[:foot], g.padding, body[foot:]}
 		}
-		w.Header().Set("Content-Length", strconv.Itoa(len(body)+len(g.padding)))
-		w.Write(body[:foot])
-		w.Write(g.padding)
-		w.Write(body[foot:])
+		g.writeBody(w, r, parts)
 	})
 	return mux
+}
+
+// writeBody sends the parts of a page's body, its first half then, after
+// -page-transfer, the rest.
+func (g *generator) writeBody(w http.ResponseWriter, r *http.Request, parts [][]byte) {
+	n := 0
+	for _, p := range parts {
+		n += len(p)
+	}
+	w.Header().Set("Content-Length", strconv.Itoa(n))
+	half := n / 2
+	for _, p := range parts {
+		if g.pageTransfer > 0 && half >= 0 && half < len(p) {
+			w.Write(p[:half])
+			http.NewResponseController(w).Flush()
+			if !wait(r, g.pageTransfer) {
+				return
+			}
+			p, half = p[half:], -1
+		} else {
+			half -= len(p)
+		}
+		w.Write(p)
+	}
 }
 
 // story returns the title, text and date of item i of feed f.
