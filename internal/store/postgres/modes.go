@@ -33,6 +33,14 @@ func (s *Store) SetModes(ctx context.Context, modes map[string]fs.FileMode) erro
 	return nil
 }
 
+// sqlDropModes and sqlMoveModes give the modes of the files at $1 to the
+// paths at $2, as Move gives the records their new paths: a mode noted
+// where no record was is stale.
+const (
+	sqlDropModes = `DELETE FROM file_modes WHERE path = ANY($1)`
+	sqlMoveModes = `UPDATE file_modes f SET path = m.dst FROM unnest($1::text[], $2::text[]) AS m (src, dst) WHERE f.path = m.src`
+)
+
 // Modes returns the permission bits SetModes recorded, by path.
 func (s *Store) Modes(ctx context.Context) (map[string]fs.FileMode, error) {
 	rows, err := s.pool.Query(ctx, `SELECT path, mode FROM file_modes`)

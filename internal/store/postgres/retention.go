@@ -104,6 +104,8 @@ func (s *Store) Move(ctx context.Context, moves []store.Move) error {
 		if len(ins.topic) > 0 {
 			b.Queue(sqlInsertTopics, ins.topic, ins.at, ins.path)
 		}
+		b.Queue(sqlDropModes, to)
+		b.Queue(sqlMoveModes, from, to)
 		return true, tx.SendBatch(ctx, b).Close()
 	})
 	return writeErr("move", err)

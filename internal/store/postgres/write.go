@@ -616,8 +616,12 @@ func (s *Store) Delete(ctx context.Context, paths ...string) error {
 }
 
 // remove deletes the records at paths (each storable) with their topic
-// rows, reporting whether there was any.
+// rows and file modes, reporting whether there was any.
 func remove(ctx context.Context, tx pgx.Tx, paths []string) (bool, error) {
+	// A file written at the path later is a new one, of its own mode.
+	if _, err := tx.Exec(ctx, sqlDropModes, paths); err != nil {
+		return false, err
+	}
 	rows, err := tx.Query(ctx, `DELETE FROM records WHERE path = ANY($1) RETURNING path, kind, published_at, topics`, paths)
 	if err != nil {
 		return false, err

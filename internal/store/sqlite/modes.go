@@ -34,6 +34,9 @@ func (s *Store) SetModes(ctx context.Context, modes map[string]fs.FileMode) erro
 	return nil
 }
 
+// sqlDropMode forgets the mode of the file at a path.
+const sqlDropMode = `DELETE FROM file_modes WHERE path = ?`
+
 // Modes returns the permission bits SetModes recorded, by path.
 func (s *Store) Modes(ctx context.Context) (map[string]fs.FileMode, error) {
 	rd, done, err := s.reads()

@@ -142,11 +142,12 @@ func (s *Store) Move(ctx context.Context, moves []store.Move) error {
 	err := s.writeTx(ctx, func(tx *sql.Tx, version int64) (bool, error) {
 		st, err := statements(ctx, tx, sqlSelectStored, sqlDeleteTopics,
 			`UPDATE records SET path = ?, value = ?, archived = ?, version = ? WHERE id = ?`,
-			`INSERT OR IGNORE INTO record_topics (topic, published_at, path) VALUES (?, ?, ?)`)
+			`INSERT OR IGNORE INTO record_topics (topic, published_at, path) VALUES (?, ?, ?)`,
+			sqlDropMode, `UPDATE file_modes SET path = ? WHERE path = ?`)
 		if err != nil {
 			return false, err
 		}
-		sel, delTopics, update, insTopic := st[0], st[1], st[2], st[3]
+		sel, delTopics, update, insTopic, dropMode, moveMode := st[0], st[1], st[2], st[3], st[4], st[5]
 		found := make([]storedAt, len(moves))
 		var conflicts []string
 		targets := map[string]bool{}
@@ -192,6 +193,13 @@ func (s *Store) Move(ctx context.Context, moves []store.Move) error {
 				}
 			}
 			if _, err := update.ExecContext(ctx, m.To, value, archived, version, r.id); err != nil {
+				return false, fmt.Errorf("%s: %w", m.From, err)
+			}
+			// The file keeps its mode; one noted where no record was is stale.
+			if _, err := dropMode.ExecContext(ctx, m.To); err != nil {
+				return false, fmt.Errorf("%s: %w", m.To, err)
+			}
+			if _, err := moveMode.ExecContext(ctx, m.To, m.From); err != nil {
 				return false, fmt.Errorf("%s: %w", m.From, err)
 			}
 			if archived == nil {

@@ -735,19 +735,19 @@ func (s *Store) Delete(ctx context.Context, paths ...string) error {
 	return nil
 }
 
-// remover deletes records with their topic and full-text rows inside a
-// write transaction.
+// remover deletes records with their topic and full-text rows and their
+// file modes inside a write transaction.
 type remover struct {
-	sel, delTopics, delText, del *sql.Stmt
+	sel, delTopics, delText, del, delMode *sql.Stmt
 }
 
 func newRemover(ctx context.Context, tx *sql.Tx) (*remover, error) {
 	st, err := statements(ctx, tx, `SELECT id, kind FROM records WHERE path = ?`, sqlDeleteTopics, sqlDeleteText,
-		`DELETE FROM records WHERE id = ?`)
+		`DELETE FROM records WHERE id = ?`, sqlDropMode)
 	if err != nil {
 		return nil, err
 	}
-	return &remover{sel: st[0], delTopics: st[1], delText: st[2], del: st[3]}, nil
+	return &remover{sel: st[0], delTopics: st[1], delText: st[2], del: st[3], delMode: st[4]}, nil
 }
 
 // remove deletes the record at path, reporting whether there was one.
@@ -772,6 +772,10 @@ func (rm *remover) remove(ctx context.Context, path string) (bool, error) {
 		}
 	}
 	if _, err := rm.del.ExecContext(ctx, id); err != nil {
+		return false, err
+	}
+	// A file written at the path later is a new one, of its own mode.
+	if _, err := rm.delMode.ExecContext(ctx, path); err != nil {
 		return false, err
 	}
 	return true, nil

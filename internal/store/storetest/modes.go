@@ -5,6 +5,7 @@ import (
 	"io/fs"
 	"maps"
 	"testing"
+	"time"
 
 	"newshub/internal/store"
 )
@@ -38,5 +39,40 @@ func testModes(t *testing.T, st store.Store) {
 	}
 	if now, err := st.Generation(ctx); err != nil || now != gen {
 		t.Errorf("generation %d after SetModes, was %d (%v)", now, gen, err)
+	}
+}
+
+// testModesFollowFiles checks that a file's mode goes where its record
+// goes: moved with it (over a mode noted at the new path, which no file
+// had), and gone with it when it is deleted or purged, so that a file
+// written at that path later is not given the mode of one that was there.
+func testModesFollowFiles(t *testing.T, st store.Store) {
+	ctx := context.Background()
+	news := seedNews(t, st)
+	moved, deleted, purged, kept := news[0], news[1], get(t, st, news[2].Path), news[3]
+	stale := archivePath(moved.Path)
+	err := st.SetModes(ctx, map[string]fs.FileMode{
+		moved.Path: 0o600, deleted.Path: 0o640, purged.Path: 0o660, kept.Path: 0o604, stale: 0o755,
+	})
+	if err != nil {
+		t.Fatalf("SetModes: %v", err)
+	}
+	if err := st.Move(ctx, []store.Move{{From: moved.Path, To: stale, Version: moved.Version}}); err != nil {
+		t.Fatalf("Move: %v", err)
+	}
+	if err := st.Delete(ctx, deleted.Path); err != nil {
+		t.Fatalf("Delete: %v", err)
+	}
+	purge := store.Purge{Path: purged.Path, Version: purged.Version, Keys: []string{purged.Article.CanonicalURL}, At: time.Now()}
+	if err := st.Purge(ctx, []store.Purge{purge}); err != nil {
+		t.Fatalf("Purge: %v", err)
+	}
+	got, err := st.Modes(ctx)
+	if err != nil {
+		t.Fatalf("Modes: %v", err)
+	}
+	want := map[string]fs.FileMode{stale: 0o600, kept.Path: 0o604}
+	if !maps.Equal(got, want) {
+		t.Errorf("Modes = %v, want %v", got, want)
 	}
 }

@@ -44,6 +44,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"ScanVisitsKindsInPathOrder", testScan},
 		{"ScanRawGivesFileBytes", testScanRaw},
 		{"ModesRoundTripAndReplace", testModes},
+		{"ModesFollowTheirFiles", testModesFollowFiles},
 		{"ScanStopsAtCallbackError", testScanStops},
 		{"WritesInsideScanCallbackProceed", testWriteDuringScan},
 		{"SearchRanksTitleMatchesFirst", testSearchRanking},
