@@ -197,13 +197,13 @@ func (w *exportWriter) write(f exportFile) error {
 			w.mu.Unlock()
 		}
 	}
-	perm := cmp.Or(f.perm, 0o644)
+	perm := cmp.Or(f.perm, store.DefaultMode)
 	// Made with its mode, so a private file is never readable by others
 	// on the way.
 	if err := os.WriteFile(name, f.raw, perm); err != nil {
 		return err
 	}
-	if perm != 0o644 {
+	if perm != store.DefaultMode {
 		// Then set whole: the umask takes bits off a mode given to
 		// WriteFile (a group-writable 0664), and a file already there
 		// keeps its own.

@@ -528,4 +528,14 @@ func TestExportKeepsEachFileMode(t *testing.T) {
 	if got := exportModes(); !maps.Equal(got, modes) {
 		t.Errorf("after a second import, exported modes %v, want %v", got, modes)
 	}
+	// Given the usual mode back: import records that too, though it
+	// records the usual mode of no new file.
+	chmod("_people/donald-knuth.md", 0o644)
+	modes["_people/donald-knuth.md"] = 0o644
+	if code, stdout, errs := run(t, "--site", src, "import"); code != 0 {
+		t.Fatalf("import exit %d:\n%s%s", code, stdout, errs)
+	}
+	if got := exportModes(); !maps.Equal(got, modes) {
+		t.Errorf("after a third import, exported modes %v, want %v", got, modes)
+	}
 }

@@ -10,6 +10,7 @@ import (
 	"newshub/internal/content"
 	"newshub/internal/curate"
 	"newshub/internal/model"
+	"newshub/internal/store"
 )
 
 // committer curates arriving news and stores it with the stored records
@@ -124,11 +125,13 @@ func (imp *importer) store(ctx context.Context, batch []parsed, cur committer) e
 // setModes records the permission bits of the batch's files whose bits
 // the store does not hold yet (a new file, a file made private since),
 // so export writes each back as import read it. A file mode changed
-// alone, its bytes stored unchanged, counts too.
+// alone, its bytes stored unchanged, counts too; a new file of the
+// default mode does not (export writes it so).
 func (imp *importer) setModes(ctx context.Context, batch []parsed) error {
 	changed := map[string]fs.FileMode{}
 	for _, p := range batch {
-		if m, ok := imp.modes[p.rec.Path]; !ok || m != p.perm {
+		m, ok := imp.modes[p.rec.Path]
+		if ok && m != p.perm || !ok && p.perm != store.DefaultMode {
 			changed[p.rec.Path] = p.perm
 		}
 	}

@@ -45,6 +45,11 @@ func (e *ConflictError) Error() string {
 // Is makes errors.Is(err, ErrConflict) true.
 func (e *ConflictError) Is(target error) bool { return target == ErrConflict }
 
+// DefaultMode is the mode of a file whose mode no one recorded: export
+// writes such a file so, and import records the modes of the others only,
+// as nearly every file of a site has this one.
+const DefaultMode fs.FileMode = 0o644
+
 // Store keeps records and ingest state. All methods are safe for concurrent
 // use; readers are never blocked by a writer for longer than a transaction.
 type Store interface {
