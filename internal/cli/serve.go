@@ -91,7 +91,7 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	if *fetchEvery > 0 {
 		// One interval for every source, failures included: a soak
 		// test compresses days of rounds into minutes.
-		policy = scheduler.Policy{Min: *fetchEvery, Max: *fetchEvery, Default: *fetchEvery}
+		policy = scheduler.Policy{Min: *fetchEvery, Max: *fetchEvery, Default: *fetchEvery, Every: *fetchEvery}
 	}
 	m := metrics.New(metrics.Options{Store: st, SiteDir: env.Site, Policy: policy, Log: env.Log})
 	// One view of the hub for the API, the feeds, the website and search.

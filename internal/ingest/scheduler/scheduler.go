@@ -26,9 +26,17 @@ const (
 
 // Policy holds the scheduling bounds.
 type Policy struct {
-	Min, Max   time.Duration // bounds of any interval
+	// Min and Max bound the intervals the policy picks. An operator's
+	// interval for a source is raised to Min, which spares publishers,
+	// but is not cut to Max: fetching less often than a day spares them
+	// too.
+	Min, Max   time.Duration
 	Default    time.Duration // interval when nothing better is known
 	PauseAfter int           // consecutive failures that pause a source
+	// Every, when set, is every source's interval, configured or not,
+	// failures included: a soak test compresses days of rounds into
+	// minutes (serve --fetch-interval).
+	Every time.Duration
 }
 
 func (p Policy) withDefaults() Policy {
@@ -51,7 +59,19 @@ func (p Policy) withDefaults() Policy {
 }
 
 func (p Policy) clamp(d time.Duration) time.Duration {
+	if p.Every > 0 {
+		return p.Every
+	}
 	return min(max(d, p.Min), p.Max)
+}
+
+// bound keeps an interval within the policy's bounds, but an operator's
+// longer than Max (see Policy).
+func (p Policy) bound(d time.Duration, configured bool) time.Duration {
+	if configured && p.Every <= 0 {
+		return max(d, p.Min)
+	}
+	return p.clamp(d)
 }
 
 // Due reports whether a source is to be fetched now. A paused source is
@@ -64,12 +84,12 @@ func (p Policy) Due(st store.SourceState, now time.Time) bool {
 }
 
 // Interval returns the interval for a source: the configured one when
-// set, else one adapted to the dates of the items the feed lists, else
-// the previous interval, else the default; always within bounds.
+// set (at least Min), else one adapted to the dates of the items the feed
+// lists, else the previous interval, else the default, within bounds.
 func (p Policy) Interval(configured, previous time.Duration, published []time.Time, now time.Time) time.Duration {
 	p = p.withDefaults()
 	if configured > 0 {
-		return p.clamp(configured)
+		return p.bound(configured, true)
 	}
 	if d, ok := p.adaptive(published, now); ok {
 		return d
@@ -150,7 +170,7 @@ func (p Policy) Success(st *store.SourceState, round, fetched time.Time, status 
 	st.LastStatus = clip(status)
 	st.Errors = 0
 	st.Paused = false
-	st.Interval = p.clamp(interval)
+	st.Interval = p.bound(interval, interval > p.Max) // only an operator's is longer
 	st.NextFetch = p.next(round, fetched, st.Interval)
 }
 
@@ -167,10 +187,16 @@ func (p Policy) Failure(st *store.SourceState, now time.Time, err error, retryAf
 	if base <= 0 {
 		base = p.Default
 	}
-	base = p.clamp(base)
-	backoff := p.Max
+	// A source fetched less often than Max, as its operator asked, backs
+	// off from its own interval no further than that.
+	base = p.bound(base, base > p.Max)
+	limit := max(p.Max, base)
+	if p.Every > 0 {
+		limit = p.Every
+	}
+	backoff := limit
 	if shift := st.Errors - 1; shift < 16 {
-		backoff = min(base<<shift, p.Max)
+		backoff = min(base<<shift, limit)
 	}
 	st.NextFetch = now.Add(backoff)
 	if retryAfter > 0 {

@@ -30,6 +30,7 @@ func TestIntervalAdaptsToPublishingRate(t *testing.T) {
 	}{
 		{"configured wins", 45 * time.Minute, 0, ago(time.Minute, 2*time.Minute), 45 * time.Minute},
 		{"configured below the minimum is raised", time.Minute, 0, nil, 5 * time.Minute},
+		{"configured above the maximum is kept", 72 * time.Hour, 0, ago(time.Minute, 2*time.Minute), 72 * time.Hour},
 		{"busy feed hits the minimum", 0, 0, ago(time.Minute, 2*time.Minute, 3*time.Minute, 4*time.Minute), 5 * time.Minute},
 		{"hourly feed", 0, 0, ago(time.Hour, 2*time.Hour, 3*time.Hour, 4*time.Hour), time.Hour},
 		{"quiet for a week gets the maximum", 0, 0, ago(10*24*time.Hour, 20*24*time.Hour), 24 * time.Hour},
@@ -41,6 +42,43 @@ func TestIntervalAdaptsToPublishingRate(t *testing.T) {
 	for _, tt := range tests {
 		if got := p.Interval(tt.configured, tt.previous, tt.published, now); got != tt.want {
 			t.Errorf("%s: Interval = %s, want %s", tt.name, got, tt.want)
+		}
+	}
+}
+
+// TestEveryIsEverySourcesInterval checks the one interval serve
+// --fetch-interval gives every source: configured or adapted, after a
+// success or a failure.
+func TestEveryIsEverySourcesInterval(t *testing.T) {
+	p := Policy{Min: 10 * time.Second, Max: 10 * time.Second, Default: 10 * time.Second, Every: 10 * time.Second}
+	for _, configured := range []time.Duration{0, time.Minute, 72 * time.Hour} {
+		if got := p.Interval(configured, time.Hour, ago(time.Hour, 2*time.Hour), now); got != p.Every {
+			t.Errorf("Interval(configured %s) = %s, want %s", configured, got, p.Every)
+		}
+	}
+	st := store.SourceState{URL: "https://e.com/feed", Interval: 72 * time.Hour}
+	p.Failure(&st, now, errors.New("fetch: 500 Internal Server Error"), 0)
+	if wait := st.NextFetch.Sub(now); wait != p.Every {
+		t.Errorf("after a failure, due in %s, want %s", wait, p.Every)
+	}
+}
+
+// TestSourcesFetchedLessThanDailyKeepTheirInterval checks a source its
+// operator has fetched every three days: its interval after a success,
+// and its backoff after failures, which grows from that interval and no
+// further.
+func TestSourcesFetchedLessThanDailyKeepTheirInterval(t *testing.T) {
+	p := Policy{}
+	every := 72 * time.Hour
+	var st store.SourceState
+	p.Success(&st, now, now, "200 OK", p.Interval(every, 0, nil, now))
+	if st.Interval != every || st.NextFetch.Sub(now) != every {
+		t.Fatalf("after a success: interval %s, due in %s; want %s", st.Interval, st.NextFetch.Sub(now), every)
+	}
+	for i := range 2 {
+		p.Failure(&st, now, errors.New("fetch: 503 Service Unavailable"), 0)
+		if wait := st.NextFetch.Sub(now); wait != every {
+			t.Errorf("failure %d: due in %s, want %s", i+1, wait, every)
 		}
 	}
 }
