@@ -3,6 +3,7 @@ package admin
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"html"
 	"net/http"
@@ -15,7 +16,9 @@ import (
 	"time"
 
 	"newshub/internal/explain"
+	"newshub/internal/ingest"
 	"newshub/internal/ingest/sources"
+	"newshub/internal/store"
 )
 
 var flashText = regexp.MustCompile(`(?s)<p class="notice( error)? flash" role="status">(.*?)</p>`)
@@ -125,11 +128,28 @@ func TestSourceForms(t *testing.T) {
 
 func TestRoundsPage(t *testing.T) {
 	f := newFixture(t, nil)
+	// A later round whose sources' host asked it to wait: they were due,
+	// and not asked.
+	held, err := json.Marshal(ingest.Round{Summary: ingest.Summary{Sources: 3, Due: 3, Fetched: 1, HeldOff: 2}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	later := store.Round{Started: time.Date(2026, 11, 20, 13, 0, 0, 0, time.UTC), Summary: held}
+	if err := f.st.AddRound(context.Background(), later); err != nil {
+		t.Fatal(err)
+	}
 	body := f.signedIn(t).page(Prefix + "rounds/")
-	for _, want := range []string{"2026-11-20 12:00 UTC", "3 of 3", "duplicate: 1, no usable link: 1", `class="has-errors"`} {
+	for _, want := range []string{"2026-11-20 12:00 UTC", "3 of 3", "duplicate: 1, no usable link: 1", `class="has-errors"`,
+		">Held off</th>"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("rounds page lacks %q", want)
 		}
+	}
+	// Fetched, not modified, failed, held off.
+	heldRow := regexp.MustCompile(`13:00 UTC</td>\s*<td class="num">[^<]*</td>\s*<td class="num">3 of 3</td>\s*` +
+		`<td class="num">1</td>\s*<td class="num">0</td>\s*<td class="num">0</td>\s*<td class="num">2</td>`)
+	if !heldRow.MatchString(body) {
+		t.Errorf("rounds page does not show the round's 2 sources held off:\n%s", body)
 	}
 }
 
