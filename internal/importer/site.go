@@ -115,13 +115,18 @@ func syncSite(ctx context.Context, st store.Store, dir string, hold func(path st
 	}
 	imp := &importer{st: st, src: dir, opts: Options{MaxSize: DefaultMaxSize}, owners: map[string]string{},
 		res: Result{Kinds: map[model.Kind]int{}, Collections: map[string]Collection{}}}
-	// A file's mode changed alone (a _config.yml made private) is
-	// recorded too, as import records it.
-	if imp.modes, err = st.Modes(ctx); err != nil {
-		return res, fmt.Errorf("site: %w", err)
-	}
 	files, ignored, err := siteFiles(dir)
 	if err != nil {
+		return res, fmt.Errorf("site: %w", err)
+	}
+	// A file's mode changed alone (a _config.yml made private) is
+	// recorded too, as import records it. Only the site files' are read:
+	// import records one for every file, news and all.
+	rels := make([]string, len(files))
+	for i, f := range files {
+		rels[i] = f.rel
+	}
+	if imp.modes, err = st.Modes(ctx, rels...); err != nil {
 		return res, fmt.Errorf("site: %w", err)
 	}
 	res.Ignored = ignored
