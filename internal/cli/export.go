@@ -209,7 +209,8 @@ func writeFile(name string, data []byte, perm fs.FileMode) error {
 	f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, perm)
 	set := perm != 0o644
 	if errors.Is(err, fs.ErrExist) {
-		f, err = os.OpenFile(name, os.O_WRONLY|os.O_TRUNC, 0)
+		// As os.WriteFile opens it (a link to no file makes its target).
+		f, err = os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, perm)
 		set = true
 	}
 	if err != nil {
