@@ -197,19 +197,36 @@ func (w *exportWriter) write(f exportFile) error {
 			w.mu.Unlock()
 		}
 	}
-	perm := cmp.Or(f.perm, store.DefaultMode)
-	// Made with its mode, so a private file is never readable by others
-	// on the way.
-	if err := os.WriteFile(name, f.raw, perm); err != nil {
+	return writeFile(name, f.raw, cmp.Or(f.perm, store.DefaultMode))
+}
+
+// writeFile writes data to the file name with the mode perm. A new file
+// is made with it, so a private file is never readable by others on the
+// way, then given it whole when the umask may have taken bits off (a
+// group-writable 0664). A file already there (an earlier export's) would
+// keep its own mode: it is given perm before its new bytes go in.
+func writeFile(name string, data []byte, perm fs.FileMode) error {
+	f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, perm)
+	set := perm != store.DefaultMode
+	if errors.Is(err, fs.ErrExist) {
+		// As os.WriteFile opens it (a link to no file makes its target).
+		f, err = os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, perm)
+		set = true
+	}
+	if err != nil {
 		return err
 	}
-	if perm != store.DefaultMode {
-		// Then set whole: the umask takes bits off a mode given to
-		// WriteFile (a group-writable 0664), and a file already there
-		// keeps its own.
-		return os.Chmod(name, perm)
+	if set {
+		if err := f.Chmod(perm); err != nil {
+			f.Close()
+			return err
+		}
 	}
-	return nil
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }
 
 // caseClashes maps the folded form of each path exported (lower case,

@@ -539,3 +539,70 @@ func TestExportKeepsEachFileMode(t *testing.T) {
 		t.Errorf("after a third import, exported modes %v, want %v", got, modes)
 	}
 }
+
+// TestExportKeepsAConfigMadePrivateSinceImport makes a hub's _config.yml
+// private (it holds the SMTP password) after import and exports at once:
+// export reads the site's configuration first, and the file is written
+// 0600, not the 0644 recorded at import.
+func TestExportKeepsAConfigMadePrivateSinceImport(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("no Unix permission bits")
+	}
+	src := filepath.Join(t.TempDir(), "hub")
+	if err := os.CopyFS(src, os.DirFS("testdata/hub")); err != nil {
+		t.Fatal(err)
+	}
+	config := filepath.Join(src, "_config.yml")
+	if err := os.Chmod(config, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, stdout, errs := run(t, "--site", src, "import"); code != 0 {
+		t.Fatalf("import exit %d:\n%s%s", code, stdout, errs)
+	}
+	if err := os.Chmod(config, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(t.TempDir(), "out")
+	if code, _, errs := run(t, "--site", src, "export", out); code != 0 {
+		t.Fatalf("export exit %d:\n%s", code, errs)
+	}
+	fi, err := os.Stat(filepath.Join(out, "_config.yml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := fi.Mode().Perm(); got != 0o600 {
+		t.Errorf("exported _config.yml %v, want -rw-------", got)
+	}
+}
+
+// TestExportIntoAnEarlierExportGivesEachFileItsMode exports a hub twice
+// into one folder, as a backup taken each night is, its _config.yml made
+// readable to all (0644) in between: the file already there, written 0600
+// the first time, takes the mode of the second export, where it kept its
+// own.
+func TestExportIntoAnEarlierExportGivesEachFileItsMode(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("no Unix permission bits")
+	}
+	src := filepath.Join(t.TempDir(), "hub")
+	if err := os.CopyFS(src, os.DirFS("testdata/hub")); err != nil {
+		t.Fatal(err)
+	}
+	config := filepath.Join(src, "_config.yml")
+	out := filepath.Join(t.TempDir(), "out")
+	for _, mode := range []os.FileMode{0o600, 0o644} {
+		if err := os.Chmod(config, mode); err != nil {
+			t.Fatal(err)
+		}
+		if code, _, errs := run(t, "--site", src, "export", out); code != 0 {
+			t.Fatalf("export exit %d:\n%s", code, errs)
+		}
+		fi, err := os.Stat(filepath.Join(out, "_config.yml"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := fi.Mode().Perm(); got != mode {
+			t.Errorf("exported _config.yml %v, want %v", got, mode)
+		}
+	}
+}

@@ -113,15 +113,25 @@ func syncSite(ctx context.Context, st store.Store, dir string, hold func(path st
 		res.Site, err = loadSite(ctx, res.Records)
 		return res, err
 	}
-	imp := &importer{src: dir, opts: Options{MaxSize: DefaultMaxSize}, owners: map[string]string{},
+	imp := &importer{st: st, src: dir, opts: Options{MaxSize: DefaultMaxSize}, owners: map[string]string{},
 		res: Result{Kinds: map[model.Kind]int{}, Collections: map[string]Collection{}}}
 	files, ignored, err := siteFiles(dir)
 	if err != nil {
 		return res, fmt.Errorf("site: %w", err)
 	}
+	// A file's mode changed alone (a _config.yml made private) is
+	// recorded too, as import records it. Only the site files' are read:
+	// import records one for every file, news and all.
+	rels := make([]string, len(files))
+	for i, f := range files {
+		rels[i] = f.rel
+	}
+	if imp.modes, err = st.Modes(ctx, rels...); err != nil {
+		return res, fmt.Errorf("site: %w", err)
+	}
 	res.Ignored = ignored
 	var changed []*model.Record
-	modes := map[string]fs.FileMode{} // of the files changed
+	var taken []parsed // the files in force as read
 	onDisk := map[string]bool{}
 	for _, f := range files {
 		onDisk[f.rel] = true
@@ -161,9 +171,9 @@ func syncSite(ctx context.Context, st store.Store, dir string, hold func(path st
 			continue
 		}
 		res.Records = append(res.Records, p.rec)
+		taken = append(taken, p)
 		if old := stored[f.rel]; old == nil || !bytes.Equal(old.Raw, p.rec.Raw) {
 			changed = append(changed, p.rec)
-			modes[f.rel] = p.perm
 			res.Stored = append(res.Stored, f.rel)
 		}
 	}
@@ -185,8 +195,8 @@ func syncSite(ctx context.Context, st store.Store, dir string, hold func(path st
 	if err := st.Upsert(ctx, changed); err != nil {
 		return res, fmt.Errorf("site: store %d changed files: %w", len(changed), err)
 	}
-	if err := st.SetModes(ctx, modes); err != nil {
-		return res, fmt.Errorf("site: %w", err)
+	if err := imp.setModes(ctx, taken); err != nil {
+		return res, err
 	}
 	if err := st.Delete(ctx, res.Deleted...); err != nil {
 		return res, fmt.Errorf("site: delete the records of %d files gone: %w", len(res.Deleted), err)

@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -199,5 +200,41 @@ func TestSyncSiteTakesAConfigCutShortOnlyOnceLeftSo(t *testing.T) {
 	save("title: Pulse\nurl: https://hub.example.org\ntimezone: Europe/Paris", 0)
 	if res, err = SyncSite(ctx, st, dir); err != nil || len(res.Rejected) > 0 || res.Site.Config.Timezone != "Europe/Paris" {
 		t.Fatalf("no final newline, more settings: %v, rejected %v, in force %+v", err, res.Rejected, res.Site.Config)
+	}
+}
+
+// TestSyncSiteRecordsAModeChangedAlone syncs a _config.yml made private
+// (chmod 600, for the SMTP password it holds) while the hub runs, its
+// bytes the same: the mode is recorded, as import records it, so that
+// export writes the file back private and not 0644.
+func TestSyncSiteRecordsAModeChangedAlone(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("no Unix permission bits")
+	}
+	ctx := context.Background()
+	dir := t.TempDir()
+	name := filepath.Join(dir, "_config.yml")
+	if err := os.WriteFile(name, []byte("title: Pulse\nurl: https://hub.example.org\ntimezone: UTC\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(name, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	st := sqlitetest.Open(t)
+	if _, err := SyncSite(ctx, st, dir); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(name, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := SyncSite(ctx, st, dir); err != nil {
+		t.Fatal(err)
+	}
+	modes, err := st.Modes(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := modes["_config.yml"]; got != 0o600 {
+		t.Errorf("recorded mode of _config.yml %v, want -rw-------", got)
 	}
 }

@@ -86,8 +86,9 @@ type Store interface {
 	// holding a password, 0755 on a script kept in the site), replacing
 	// what was recorded for those paths, so export writes them back so.
 	SetModes(ctx context.Context, modes map[string]fs.FileMode) error
-	// Modes returns the permission bits SetModes recorded, by path.
-	Modes(ctx context.Context) (map[string]fs.FileMode, error)
+	// Modes returns the permission bits SetModes recorded, by path: of
+	// the paths given, or of every path when none is.
+	Modes(ctx context.Context, paths ...string) (map[string]fs.FileMode, error)
 	// Count returns the number of records of each kind.
 	Count(ctx context.Context) (map[model.Kind]int, error)
 	// Generation returns a number that changes whenever anything is

@@ -41,9 +41,20 @@ const (
 	sqlMoveModes = `UPDATE file_modes f SET path = m.dst FROM unnest($1::text[], $2::text[]) AS m (src, dst) WHERE f.path = m.src`
 )
 
-// Modes returns the permission bits SetModes recorded, by path.
-func (s *Store) Modes(ctx context.Context) (map[string]fs.FileMode, error) {
-	rows, err := s.pool.Query(ctx, `SELECT path, mode FROM file_modes`)
+// Modes returns the permission bits SetModes recorded, by path: of
+// paths, or of every path when none is given.
+func (s *Store) Modes(ctx context.Context, paths ...string) (map[string]fs.FileMode, error) {
+	query, args := `SELECT path, mode FROM file_modes`, []any(nil)
+	if len(paths) > 0 {
+		keys := make([]string, 0, len(paths))
+		for _, p := range paths {
+			if storablePath(p) { // no other path is recorded
+				keys = append(keys, p)
+			}
+		}
+		query, args = query+` WHERE path = ANY($1)`, []any{keys}
+	}
+	rows, err := s.pool.Query(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("modes: %w", err)
 	}

@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"io/fs"
 	"maps"
@@ -37,14 +38,23 @@ func (s *Store) SetModes(ctx context.Context, modes map[string]fs.FileMode) erro
 // sqlDropMode forgets the mode of the file at a path.
 const sqlDropMode = `DELETE FROM file_modes WHERE path = ?`
 
-// Modes returns the permission bits SetModes recorded, by path.
-func (s *Store) Modes(ctx context.Context) (map[string]fs.FileMode, error) {
+// Modes returns the permission bits SetModes recorded, by path: of
+// paths, or of every path when none is given.
+func (s *Store) Modes(ctx context.Context, paths ...string) (map[string]fs.FileMode, error) {
+	query, args := `SELECT path, mode FROM file_modes`, []any(nil)
+	if len(paths) > 0 {
+		list, err := json.Marshal(paths)
+		if err != nil {
+			return nil, fmt.Errorf("modes: %w", err)
+		}
+		query, args = query+` WHERE path IN (SELECT value FROM json_each(?))`, []any{string(list)}
+	}
 	rd, done, err := s.reads()
 	if err != nil {
 		return nil, fmt.Errorf("modes: %w", err)
 	}
 	defer done()
-	rows, err := rd.db.QueryContext(ctx, `SELECT path, mode FROM file_modes`)
+	rows, err := rd.db.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("modes: %w", err)
 	}

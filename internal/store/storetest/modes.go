@@ -10,9 +10,10 @@ import (
 	"newshub/internal/store"
 )
 
-// testModes records files' permission bits and reads them back: a later
-// SetModes replaces those of the paths it gives and leaves the others, and
-// the generation, which pages are cached by, stays.
+// testModes records files' permission bits and reads them back, all or
+// those of some paths: a later SetModes replaces those of the paths it
+// gives and leaves the others, and the generation, which pages are cached
+// by, stays.
 func testModes(t *testing.T, st store.Store) {
 	ctx := context.Background()
 	if got, err := st.Modes(ctx); err != nil || len(got) != 0 {
@@ -36,6 +37,11 @@ func testModes(t *testing.T, st store.Store) {
 	want := map[string]fs.FileMode{"_config.yml": 0o640, "_includes/deploy.sh": 0o755, "_news/2021-06-27-a.md": 0o644, "_data/sources.yaml": 0o664}
 	if !maps.Equal(got, want) {
 		t.Errorf("Modes = %v, want %v", got, want)
+	}
+	// Of some paths: those recorded, the others left out.
+	got, err = st.Modes(ctx, "_config.yml", "_data/sources.yaml", "_data/topics/00-none.yaml")
+	if want := map[string]fs.FileMode{"_config.yml": 0o640, "_data/sources.yaml": 0o664}; err != nil || !maps.Equal(got, want) {
+		t.Errorf("Modes of three paths = %v, %v; want %v", got, err, want)
 	}
 	if now, err := st.Generation(ctx); err != nil || now != gen {
 		t.Errorf("generation %d after SetModes, was %d (%v)", now, gen, err)
