@@ -24,6 +24,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -45,6 +46,7 @@ const (
 	DefaultBaseBackoff        = time.Second
 	DefaultMaxRetryWait       = 10 * time.Second
 	DefaultBodiesInUse        = 32
+	DefaultSlowBody           = time.Second
 )
 
 // Options configures a Fetcher. Zero values take the defaults above.
@@ -74,6 +76,12 @@ type Options struct {
 	// with hundreds of requests in flight the bodies read and waiting for
 	// the CPU to parse them would otherwise fill the memory.
 	BodiesInUse int
+	// SlowBody is how long a body may take to arrive before its slot
+	// goes to a request waiting for one: a body arriving at a slow
+	// server's pace holds little memory and needs no processor, and the
+	// slots held by a few such would otherwise keep every other page
+	// waiting. It takes a slot again once read, to be used.
+	SlowBody time.Duration
 }
 
 func (o *Options) setDefaults() {
@@ -117,6 +125,9 @@ func (o *Options) setDefaults() {
 	}
 	if o.BodiesInUse <= 0 {
 		o.BodiesInUse = DefaultBodiesInUse
+	}
+	if o.SlowBody <= 0 {
+		o.SlowBody = DefaultSlowBody
 	}
 }
 
@@ -404,20 +415,24 @@ func (f *Fetcher) fetchOnce(ctx context.Context, req Request, use func(*Response
 		// downloading a large file to reuse it.
 		return nil, fmt.Errorf("fetch %s: %w (%s)", req.URL, ErrUnwantedType, mt)
 	}
-	var buf *bytes.Buffer
+	var (
+		buf  *bytes.Buffer
+		slot *bodySlot
+	)
 	if use != nil {
 		// The body is read and used, then let go of, under one of the
 		// slots for bodies (a body Fetch returns is its caller's to keep).
-		select {
-		case f.bodies <- struct{}{}:
-			defer func() { <-f.bodies }()
-		case <-ctx.Done():
-			return nil, f.wrapErr(ctx, req.URL, ctx.Err())
+		slot = &bodySlot{slots: f.bodies}
+		if err := slot.take(ctx); err != nil {
+			return nil, f.wrapErr(ctx, req.URL, err)
 		}
+		defer slot.release()
 		buf = f.buffer()
 		defer f.reuse(buf)
 	}
+	stopWaiting := slot.releaseAfter(f.opts.SlowBody)
 	body, err := f.readBody(resp, f.opts.MaxBodySize, buf)
+	stopWaiting()
 	switch {
 	case err == nil || !req.Cut || len(body) == 0 || ctx.Err() != nil:
 	case errors.Is(err, ErrTooLarge):
@@ -433,10 +448,61 @@ func (f *Fetcher) fetchOnce(ctx context.Context, req Request, use func(*Response
 	}
 	out.Body = body
 	if use != nil {
+		if err := slot.take(ctx); err != nil {
+			return nil, f.wrapErr(ctx, req.URL, err)
+		}
 		use(out)
 		out.Body = nil // its buffer is read into again
 	}
 	return out, nil
+}
+
+// bodySlot is a request's hold of one of the slots for bodies (see
+// Options.BodiesInUse), which a body slow to arrive gives up meanwhile
+// (see Options.SlowBody).
+type bodySlot struct {
+	slots chan struct{}
+	held  atomic.Bool
+}
+
+// take waits for a slot, unless one is held.
+func (s *bodySlot) take(ctx context.Context) error {
+	if s.held.Load() {
+		return nil
+	}
+	select {
+	case s.slots <- struct{}{}:
+		s.held.Store(true)
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// release gives the slot back, if held.
+func (s *bodySlot) release() {
+	if s.held.CompareAndSwap(true, false) {
+		<-s.slots
+	}
+}
+
+// releaseAfter releases the slot after d, unless the returned stop is
+// called first; stop returns once the slot is released, if it is. A nil
+// slot is never released.
+func (s *bodySlot) releaseAfter(d time.Duration) (stop func()) {
+	if s == nil {
+		return func() {}
+	}
+	released := make(chan struct{})
+	t := time.AfterFunc(d, func() {
+		s.release()
+		close(released)
+	})
+	return func() {
+		if !t.Stop() {
+			<-released
+		}
+	}
 }
 
 // maxReused is the largest buffer kept for another body: a rare page of

@@ -651,6 +651,70 @@ func TestFetchAndUseBoundsTheBodiesUsedAtOnce(t *testing.T) {
 	}
 }
 
+// A body slow to arrive gives its slot up meanwhile: two pages trickling
+// from a slow server, holding the only two slots, keep no other page
+// waiting, and each is used whole, under a slot, once it has arrived.
+func TestFetchAndUseLetsPagesPassSlowBodies(t *testing.T) {
+	const head, tail = "<html><head><title>Slow page</title>", "</head><body>its text</body></html>"
+	started := make(chan struct{}, 2)
+	arrive := make(chan struct{}) // closed when the slow pages may end
+	urls := servers(t, 2, func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/fast" {
+			io.WriteString(w, "fast page")
+			return
+		}
+		io.WriteString(w, head)
+		http.NewResponseController(w).Flush()
+		started <- struct{}{}
+		select {
+		case <-arrive:
+		case <-r.Context().Done():
+			return
+		}
+		io.WriteString(w, tail)
+	})
+	opts := testOptions()
+	opts.Timeout = time.Minute // no request gives up on its own here
+	opts.PerHostConcurrency = 8
+	opts.BodiesInUse = 2
+	opts.SlowBody = 50 * time.Millisecond
+	f := New(opts)
+	var used peakCounter
+	fetch := func(url, want string) error {
+		_, err := f.FetchAndUse(context.Background(), Request{URL: url}, func(resp *Response) {
+			if string(resp.Body) != want {
+				t.Errorf("%s: body %q, want %q", url, resp.Body, want)
+			}
+			used.hold()
+		})
+		return err
+	}
+	var slow sync.WaitGroup
+	for _, u := range urls {
+		slow.Go(func() {
+			if err := fetch(u+"/slow", head+tail); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	<-started
+	<-started
+	fast := make(chan struct{})
+	go func() {
+		defer close(fast)
+		fetchAll(t, 6, func(i int) error { return fetch(urls[i%2]+"/fast", "fast page") })
+	}()
+	select {
+	case <-fast:
+	case <-time.After(10 * time.Second):
+		t.Error("the pages of a fast server waited for two slow ones to arrive")
+	}
+	close(arrive)
+	slow.Wait()
+	<-fast
+	used.check(t, 2, "bodies used")
+}
+
 // The bodies FetchAndUse hands on are read into buffers used again: each
 // is its page's whole and alone (a short page after a long one, plain or
 // gzipped), none is left in the response returned, and reading a large
