@@ -20,6 +20,7 @@
 #                         (a slow publisher; default 0, e.g. 200ms)
 #   PAGE_TRANSFER         how long each page's body takes to arrive once
 #                         answered (its halves sent this far apart; default 0)
+#   PAGE_TRANSFER_EVERY=N only every Nth page is sent so (default 1: all)
 #   CONTENT=N             give each item about N bytes of full text in
 #                         content:encoded, as blogs' feeds do (default 0: none)
 #   PAGE_SIZE=N           pad each article page to about N bytes with menus,
@@ -92,7 +93,7 @@ if [ -n "$KEYWORDS" ]; then
   tr ',' '\n' <<<"$KEYWORDS" | sed 's/^ */  - /' >>"$site/_data/topics/01-election.yaml"
 fi
 
-"$work/feedserver" -feeds "$FEEDS" -items "$ITEMS" -hosts "$HOSTS" -delay "$DELAY" -page-delay "$PAGE_DELAY" -page-transfer "${PAGE_TRANSFER:-0s}" -content "${CONTENT:-0}" -page-size "${PAGE_SIZE:-0}" \
+"$work/feedserver" -feeds "$FEEDS" -items "$ITEMS" -hosts "$HOSTS" -delay "$DELAY" -page-delay "$PAGE_DELAY" -page-transfer "${PAGE_TRANSFER:-0s}" -page-transfer-every "${PAGE_TRANSFER_EVERY:-1}" -content "${CONTENT:-0}" -page-size "${PAGE_SIZE:-0}" \
   -sources "$site/_data/sources.yaml" -for 30m >"$work/feedserver.out" 2>&1 &
 server_pid=$!
 for _ in $(seq 1 300); do
@@ -177,7 +178,7 @@ second_304=$(sed -n 's/^sources:.* \([0-9]*\) not modified.*/\1/p' "$work/run.ou
 load_after=$(cut -d' ' -f1 /proc/loadavg 2>/dev/null || echo "?")
 rate=$(awk -v n="$first_new" -v s="$first_secs" 'BEGIN { if (s > 0) printf "%.0f", n / s; else print "?" }')
 
-echo "| ingest ($FEEDS feeds x $ITEMS items, pages, $HOSTS hosts, $DB, $PROCS process(es), feed delay $DELAY, page delay $PAGE_DELAY, page transfer ${PAGE_TRANSFER:-0s}; keywords: ${KEYWORDS:-none}) | result | target |"
+echo "| ingest ($FEEDS feeds x $ITEMS items, pages, $HOSTS hosts, $DB, $PROCS process(es), feed delay $DELAY, page delay $PAGE_DELAY, page transfer ${PAGE_TRANSFER:-0s} (every ${PAGE_TRANSFER_EVERY:-1}. page); keywords: ${KEYWORDS:-none}) | result | target |"
 echo "|---|---|---|"
 echo "| first round: wall time (CPU time of newshub) | ${first_secs} s (${first_cpu} s) | < 30 s |"
 if [ "$DB" = postgres ]; then

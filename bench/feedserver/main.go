@@ -45,6 +45,7 @@ func main() {
 	delay := flag.Duration("delay", 0, "wait this long before answering a feed request (a slow publisher)")
 	pageDelay := flag.Duration("page-delay", 0, "wait this long before answering an article page request")
 	pageTransfer := flag.Duration("page-transfer", 0, "send each article page's body in two halves this long apart, as a page arrives over a real network after its headers (0: at once)")
+	slowEvery := flag.Int("page-transfer-every", 1, "send only every this many pages (by item number) so, the others at once: a few slow servers among fast ones")
 	pageSize := flag.Int("page-size", 0, "pad each article page to about this many bytes with what real pages carry around the article (menus, links to other stories, scripts; 0: no padding)")
 	content := flag.Int("content", 0, "give each item its full text in content:encoded, about this many bytes of HTML (as WordPress feeds do; 0: none)")
 	flag.Parse()
@@ -57,6 +58,7 @@ func main() {
 		log.Fatal(err)
 	}
 	g.delay, g.pageDelay, g.pageTransfer, g.content = *delay, *pageDelay, *pageTransfer, *content
+	g.slowEvery = max(1, *slowEvery)
 	g.padding = padding(*pageSize)
 	var addrs []string
 	var lns []net.Listener
@@ -127,6 +129,7 @@ type generator struct {
 
 	delay, pageDelay time.Duration // before answering a feed, a page
 	pageTransfer     time.Duration // between a page body's two halves
+	slowEvery        int           // of every this many pages
 	content          int           // bytes of full text per item (see fullText)
 	padding          []byte        // put in every page before its footer (see padding)
 }
@@ -256,14 +259,14 @@ func (g *generator) handler(base string) http.Handler {
 		if foot := bytes.LastIndex(body, []byte("<footer>")); len(g.padding) > 0 && foot >= 0 {
 			parts = [][]byte{body[:foot], g.padding, body[foot:]}
 		}
-		g.writeBody(w, r, parts)
+		g.writeBody(w, r, parts, i%g.slowEvery == 0)
 	})
 	return mux
 }
 
-// writeBody sends the parts of a page's body, its first half then, after
-// -page-transfer, the rest.
-func (g *generator) writeBody(w http.ResponseWriter, r *http.Request, parts [][]byte) {
+// writeBody sends the parts of a page's body: a slow page's first half
+// then, after -page-transfer, the rest.
+func (g *generator) writeBody(w http.ResponseWriter, r *http.Request, parts [][]byte, slow bool) {
 	n := 0
 	for _, p := range parts {
 		n += len(p)
@@ -271,7 +274,7 @@ func (g *generator) writeBody(w http.ResponseWriter, r *http.Request, parts [][]
 	w.Header().Set("Content-Length", strconv.Itoa(n))
 	half := n / 2
 	for _, p := range parts {
-		if g.pageTransfer > 0 && half >= 0 && half < len(p) {
+		if slow && g.pageTransfer > 0 && half >= 0 && half < len(p) {
 			w.Write(p[:half])
 			http.NewResponseController(w).Flush()
 			if !wait(r, g.pageTransfer) {
