@@ -188,6 +188,11 @@ func renderEdit[T any](sp spec[T], raw []byte, doc *document, v, old *T, body st
 		text := append([]byte(nil), ne.b...)
 		switch {
 		case present && len(text) > 0:
+			if kept := sp.edits[f.key]; kept != nil && old != nil {
+				if t := kept(raw[sp0.start:sp0.end], v, old); t != nil {
+					text = t
+				}
+			}
 			edits = append(edits, edit{sp0.start, sp0.end, keepStyle(raw[sp0.start:sp0.end], text)})
 			prev = fi
 		case present:

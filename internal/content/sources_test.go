@@ -1,8 +1,12 @@
 package content
 
 import (
+	"reflect"
+	"slices"
 	"strings"
 	"testing"
+
+	"newshub/internal/model"
 )
 
 func TestSourcesDedicatedRoundTrips(t *testing.T) {
@@ -78,5 +82,85 @@ func TestSourcesIntervalMustBeADuration(t *testing.T) {
 		if !c.ok && (err == nil || !strings.Contains(err.Error(), ":3: sources[0].interval: ")) {
 			t.Errorf("interval %s: %v, want an error naming line 3 and sources[0].interval", c.interval, err)
 		}
+	}
+}
+
+// TestSourcesEditKeepsTheOperatorsLines changes a hand-written sources
+// list as the hub does (a source added, removed, turned off) and checks
+// that the lines of every other entry stay as written: comments, blank
+// lines, flow lists, anchors and merge keys. Where keeping them cannot
+// give the list wanted (an alias whose anchor goes), the list is written
+// whole, its values kept.
+func TestSourcesEditKeepsTheOperatorsLines(t *testing.T) {
+	const handWritten = "# Feeds of the election hub.\n" +
+		"sources:\n" +
+		"  # National papers\n" +
+		"  - url: https://a.example.com/feed.xml   # the main one\n" +
+		"    topics: [Election]\n" +
+		"  - &daily\n" +
+		"    url: https://b.example.com/feed.xml\n" +
+		"    interval: 1d\n" +
+		"\n" +
+		"  # Local\n" +
+		"  - <<: *daily\n" +
+		"    url: https://c.example.com/feed.xml\n" +
+		"defaults: {}\n"
+	off := false
+	tests := []struct {
+		name   string
+		raw    string
+		change func(s []model.Source) []model.Source
+		want   string
+	}{
+		{"a source added", handWritten, func(s []model.Source) []model.Source {
+			return append(s, model.Source{URL: "https://d.example.com/feed.xml", Topics: []string{"Election"}})
+		}, strings.Replace(handWritten, "defaults: {}\n", "  - url: https://d.example.com/feed.xml\n    topics:\n      - Election\ndefaults: {}\n", 1)},
+		{"a source removed with the comments above it", handWritten, func(s []model.Source) []model.Source {
+			return s[1:]
+		}, strings.Replace(handWritten, "  # National papers\n  - url: https://a.example.com/feed.xml   # the main one\n    topics: [Election]\n", "", 1)},
+		{"a source turned off, written anew in its place", handWritten, func(s []model.Source) []model.Source {
+			s[0].Enabled = &off
+			return s
+		}, strings.Replace(handWritten, "  - url: https://a.example.com/feed.xml   # the main one\n    topics: [Election]\n",
+			"  - url: https://a.example.com/feed.xml\n    topics:\n      - Election\n    enabled: false\n", 1)},
+		{"entries at the key's own column", "sources:\n- url: https://a.example.com/feed.xml  # kept\n", func(s []model.Source) []model.Source {
+			return append(s, model.Source{URL: "https://b.example.com/feed.xml"})
+		}, "sources:\n- url: https://a.example.com/feed.xml  # kept\n- url: https://b.example.com/feed.xml\n"},
+		{"line ends of Windows", "sources:\r\n  # one\r\n  - url: https://a.example.com/feed.xml\r\n", func(s []model.Source) []model.Source {
+			return append(s, model.Source{URL: "https://b.example.com/feed.xml"})
+		}, "sources:\r\n  # one\r\n  - url: https://a.example.com/feed.xml\r\n  - url: https://b.example.com/feed.xml\r\n"},
+		{"the anchor's entry removed: written whole", handWritten, func(s []model.Source) []model.Source {
+			return append(s[:1], s[2])
+		}, "# Feeds of the election hub.\n" +
+			"sources:\n" +
+			"  - url: https://a.example.com/feed.xml\n" +
+			"    topics:\n" +
+			"      - Election\n" +
+			"  - url: https://c.example.com/feed.xml\n" +
+			"    interval: 1d\n" +
+			"defaults: {}\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rec, err := Parse("_data/sources.yaml", []byte(tt.raw))
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := tt.change(slices.Clone(rec.Sources.Sources))
+			rec.Sources.Sources = want
+			if err := Render(rec); err != nil {
+				t.Fatal(err)
+			}
+			if string(rec.Raw) != tt.want {
+				t.Errorf("written as\n%s\nwant\n%s", rec.Raw, tt.want)
+			}
+			back, err := Parse("_data/sources.yaml", rec.Raw)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(back.Sources.Sources, want) {
+				t.Errorf("reads back as %+v, want %+v", back.Sources.Sources, want)
+			}
+		})
 	}
 }

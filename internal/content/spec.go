@@ -18,6 +18,10 @@ type field[T any] struct {
 // spec is the canonical layout of one kind.
 type spec[T any] struct {
 	fields []field[T]
+	// edits write a changed field over its old text keeping what they can
+	// of it (see editSources), by key; one that returns nil, or none, has
+	// the field written anew.
+	edits  map[string]func(old []byte, v, prior *T) []byte
 	blocks bool   // blank lines between groups and before the closing ---
 	tail   string // what follows the closing --- in a new file
 	utc    bool   // times are written in UTC
@@ -246,29 +250,33 @@ var configSpec = spec[model.Config]{fields: []field[model.Config]{
 	}},
 }}
 
-var sourcesSpec = spec[model.Sources]{fields: []field[model.Sources]{
-	{"sources", 0, func(e *enc, v *model.Sources) {
-		if len(v.Sources) == 0 {
-			e.b = append(e.b, "sources: []\n"...)
-			return
+var sourcesSpec = spec[model.Sources]{
+	fields: []field[model.Sources]{{"sources", 0, putSources}},
+	edits:  map[string]func(old []byte, v, prior *model.Sources) []byte{"sources": editSources},
+}
+
+// putSources writes the sources list.
+func putSources(e *enc, v *model.Sources) {
+	if len(v.Sources) == 0 {
+		e.b = append(e.b, "sources: []\n"...)
+		return
+	}
+	e.b = append(e.b, "sources:\n"...)
+	for _, s := range v.Sources {
+		e.b = append(e.b, "  - url: "...)
+		e.b = appendScalar(e.b, s.URL, false)
+		e.b = append(e.b, '\n')
+		e.p(4, "provider", s.Provider)
+		e.list(4, "topics", s.Topics, false, false)
+		e.p(4, "interval", s.Interval)
+		if s.Enabled != nil {
+			e.bool(4, "enabled", *s.Enabled)
 		}
-		e.b = append(e.b, "sources:\n"...)
-		for _, s := range v.Sources {
-			e.b = append(e.b, "  - url: "...)
-			e.b = appendScalar(e.b, s.URL, false)
-			e.b = append(e.b, '\n')
-			e.p(4, "provider", s.Provider)
-			e.list(4, "topics", s.Topics, false, false)
-			e.p(4, "interval", s.Interval)
-			if s.Enabled != nil {
-				e.bool(4, "enabled", *s.Enabled)
-			}
-			if s.Dedicated {
-				e.bool(4, "dedicated", true)
-			}
+		if s.Dedicated {
+			e.bool(4, "dedicated", true)
 		}
-	}},
-}}
+	}
+}
 
 var decisionsSpec = spec[model.Decisions]{utc: true, fields: []field[model.Decisions]{
 	{"decisions", 0, func(e *enc, v *model.Decisions) {

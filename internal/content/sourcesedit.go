@@ -1,0 +1,146 @@
+package content
+
+import (
+	"bytes"
+	"reflect"
+	"strings"
+
+	"newshub/internal/model"
+)
+
+// editSources writes the sources list of v over old, the list's field as
+// the file holds it (prior's entries), keeping the lines of every entry
+// that did not change: an operator's comments, blank lines, flow lists,
+// anchors and merge keys, where adding a source through the hub wrote
+// the whole list anew. An entry changed is written anew in its place,
+// after the comments above it; one removed goes with the comments above
+// it; a new one comes after the last. It returns nil when it cannot tell
+// the file's entries apart, or its result would not read back as v (an
+// alias left without its anchor, say): the list is then written whole.
+func editSources(old []byte, v, prior *model.Sources) []byte {
+	if prior == nil || len(v.Sources) == 0 {
+		return nil
+	}
+	lines := strings.SplitAfter(strings.ReplaceAll(string(old), "\r\n", "\n"), "\n")
+	if lines[len(lines)-1] == "" {
+		lines = lines[:len(lines)-1]
+	}
+	if !strings.HasSuffix(lines[len(lines)-1], "\n") {
+		lines[len(lines)-1] += "\n"
+	}
+	if head := strings.TrimSpace(lines[0]); head != "sources:" && !strings.HasPrefix(head, "sources: #") && !strings.HasPrefix(head, "sources:\t#") {
+		return nil // a flow list, or a key spelled otherwise
+	}
+	starts := entryStarts(lines)
+	if len(starts) != len(prior.Sources) {
+		return nil
+	}
+	dash := indentOf(lines[starts[0]])
+	// Each entry's lines run from the comments and blank lines above it
+	// to the next one's.
+	from := make([]int, len(starts)+1)
+	for k, s := range starts {
+		from[k] = s
+		for from[k] > 1 && (k == 0 || from[k] > starts[k-1]+1) && aboveEntry(lines[from[k]-1], dash) {
+			from[k]--
+		}
+	}
+	from[len(starts)] = len(lines)
+	var b strings.Builder
+	for _, l := range lines[:from[0]] {
+		b.WriteString(l)
+	}
+	used := make([]bool, len(prior.Sources))
+	for _, s := range v.Sources {
+		j := priorEntry(prior.Sources, used, s.URL)
+		switch {
+		case j >= 0 && reflect.DeepEqual(prior.Sources[j], s):
+			for _, l := range lines[from[j]:from[j+1]] {
+				b.WriteString(l)
+			}
+		case j >= 0:
+			for _, l := range lines[from[j]:starts[j]] {
+				b.WriteString(l)
+			}
+			b.WriteString(sourceEntry(s, dash))
+		default:
+			b.WriteString(sourceEntry(s, dash))
+		}
+	}
+	out := []byte(b.String())
+	back, err := Parse("_data/sources.yaml", out)
+	if err != nil || back.Sources == nil || !reflect.DeepEqual(back.Sources.Sources, v.Sources) {
+		return nil
+	}
+	return out
+}
+
+// entryStarts returns the indexes of the lines that begin the list's
+// entries (a dash at the list's indentation), or nil when a line at or
+// left of that indentation is neither an entry's, a comment nor blank.
+func entryStarts(lines []string) []int {
+	var starts []int
+	dash := -1
+	for i := 1; i < len(lines); i++ {
+		t := strings.TrimSpace(lines[i])
+		if t == "" || t[0] == '#' {
+			continue
+		}
+		ind := indentOf(lines[i])
+		if dash < 0 {
+			dash = ind
+		}
+		switch {
+		case ind > dash:
+		case ind == dash && (t == "-" || strings.HasPrefix(t, "- ")):
+			starts = append(starts, i)
+		default:
+			return nil
+		}
+	}
+	return starts
+}
+
+// aboveEntry reports whether a line goes with the entry below it: blank,
+// or a comment no deeper than the entry's dash (a deeper one is the last
+// line of the entry above).
+func aboveEntry(line string, dash int) bool {
+	t := strings.TrimSpace(line)
+	return t == "" || t[0] == '#' && indentOf(line) <= dash
+}
+
+// priorEntry returns the index of the first entry of prior not yet used
+// for the same feed as url, marking it used, or -1.
+func priorEntry(prior []model.Source, used []bool, url string) int {
+	key := model.SourceKey(url)
+	for j, p := range prior {
+		if !used[j] && model.SourceKey(p.URL) == key {
+			used[j] = true
+			return j
+		}
+	}
+	return -1
+}
+
+// sourceEntry writes one entry as the list's field writes it, its dash
+// at column dash.
+func sourceEntry(s model.Source, dash int) string {
+	e := &enc{}
+	putSources(e, &model.Sources{Sources: []model.Source{s}})
+	text := string(bytes.TrimPrefix(e.b, []byte("sources:\n")))
+	var b strings.Builder
+	for _, l := range strings.SplitAfter(text, "\n") {
+		if l == "" {
+			continue
+		}
+		// The field writes an entry's dash at column 2.
+		b.WriteString(strings.Repeat(" ", dash))
+		b.WriteString(strings.TrimPrefix(l, "  "))
+	}
+	return b.String()
+}
+
+// indentOf returns the spaces a line begins with.
+func indentOf(line string) int {
+	return len(line) - len(strings.TrimLeft(line, " "))
+}
