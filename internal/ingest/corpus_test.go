@@ -238,6 +238,9 @@ var corpusCases = []corpusCase{
 	{file: "atom-https-namespace.atom", lenient: 3, stored: 3},
 	// An Atom Entry Document (a post as Blogger's API serves it).
 	{file: "entry-document.atom", lenient: 1, stored: 1},
+	// A PHP template's RSS: links printed as HTML anchors (as DreamVids'
+	// view prints them) or after a comment, <br/> between elements.
+	{file: "anchor-links.xml", lenient: 3, stored: 3},
 }
 
 // TestCorpusIngestedInOneRound serves the corpus on loopback, ingests it

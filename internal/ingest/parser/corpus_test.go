@@ -601,6 +601,9 @@ func TestParseItemLinks(t *testing.T) {
 		{"self-links.xml", []string{"https://www.statehouseledger.example/politics/2024/11/06/recount-petitions/?utm_medium=referral&utm_source=rss&utm_campaign=headlines",
 			"https://www.statehouseledger.example/politics/2024/11/06/turnout-map/?utm_medium=referral&utm_source=rss&utm_campaign=headlines",
 			"https://www.statehouseledger.example/politics/2024/11/05/session-agenda/?utm_medium=referral&utm_source=rss&utm_campaign=headlines"}},
+		// Links written as HTML anchors, as DreamVids' RSS view prints
+		// them, and after a comment.
+		{"anchor-links.xml", []string{"https://clipdepot.example/watch/481", "https://clipdepot.example/watch/482", "https://clipdepot.example/watch/483"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {

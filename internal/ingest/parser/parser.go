@@ -947,6 +947,10 @@ func resolve(base *url.URL, ref string) string {
 	if strings.ContainsAny(ref, "\t\r\n") {
 		ref = joinLines(ref)
 	}
+	if strings.HasPrefix(ref, "<") {
+		// The link written as HTML (see markupLink).
+		ref = markupLink(ref)
+	}
 	if i := strings.IndexByte(ref, '<'); i >= 0 {
 		// Markup in a link ("?ref=<b>rss</b>"): a URL never holds a
 		// "<", so the link ends before it, as lenient readers read it.
