@@ -241,6 +241,9 @@ var corpusCases = []corpusCase{
 	// A PHP template's RSS: links printed as HTML anchors (as DreamVids'
 	// view prints them) or after a comment, <br/> between elements.
 	{file: "anchor-links.xml", lenient: 3, stored: 3},
+	// Links written with backslashes, as PHP templates on Windows write
+	// them ("http:\\site.example\posts\42").
+	{file: "backslash-links.xml", lenient: 2, stored: 2},
 }
 
 // TestCorpusIngestedInOneRound serves the corpus on loopback, ingests it

@@ -604,6 +604,8 @@ func TestParseItemLinks(t *testing.T) {
 		// Links written as HTML anchors, as DreamVids' RSS view prints
 		// them, and after a comment.
 		{"anchor-links.xml", []string{"https://clipdepot.example/watch/481", "https://clipdepot.example/watch/482", "https://clipdepot.example/watch/483"}},
+		// Backslashes for slashes ("http:\\site.example\posts\42").
+		{"backslash-links.xml", []string{"http://barrio-blog.example/posts/41", "http://barrio-blog.example/posts/42?vista=completa"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {

@@ -1025,6 +1025,12 @@ var placeholderLinks = map[string]bool{
 // scheme of "www." is the feed's.
 func mendAddress(base *url.URL, ref string) string {
 	if scheme, rest, ok := webScheme(ref); ok {
+		if end := strings.IndexAny(ref+"?", "?#"); strings.Contains(ref[:end], `\`) {
+			// "http:\\site.example\news\1.html", as templates written
+			// on Windows give it: the URL Standard reads a backslash
+			// before the query as a slash, as browsers do.
+			return mendAddress(base, strings.ReplaceAll(ref[:end], `\`, "/")+ref[end:])
+		}
 		if _, _, inner := webScheme(rest); inner {
 			return mendAddress(base, rest)
 		}
