@@ -126,9 +126,9 @@ func decode(body []byte, contentType string) ([]byte, []string, error) {
 		}
 	}
 	body = declareUTF8(body)
-	if clean := dropControls(body); len(clean) < len(body) {
-		notes = append(notes, fmt.Sprintf("%d control characters dropped", len(body)-len(clean)))
-		body = clean
+	body, n := dropControls(body)
+	if n > 0 {
+		notes = append(notes, fmt.Sprintf("%d control characters dropped or made spaces", n))
 	}
 	return body, notes, nil
 }
@@ -425,24 +425,34 @@ func surrogateHalf(b []byte) (rune, bool) {
 }
 
 // dropControls removes the C0 control characters other than tab, line
-// feed and carriage return, which neither XML nor JSON allows raw.
-func dropControls(body []byte) []byte {
+// feed and carriage return, which neither XML nor JSON allows raw, and
+// says how many there were. A vertical tab or form feed is white space,
+// a line break to whoever wrote it (Word writes its manual line break
+// as a vertical tab, and mail pasted into a feed keeps it), and becomes
+// a space: the words on either side stay apart.
+func dropControls(body []byte) ([]byte, int) {
 	bad := func(c byte) bool { return c < 0x20 && c != '\t' && c != '\n' && c != '\r' }
 	i := 0
 	for i < len(body) && !bad(body[i]) {
 		i++
 	}
 	if i == len(body) {
-		return body
+		return body, 0
 	}
-	out := body[:i:i]
-	out = append([]byte(nil), out...)
+	out := append([]byte(nil), body[:i]...)
+	n := 0
 	for _, c := range body[i:] {
-		if !bad(c) {
+		switch {
+		case !bad(c):
 			out = append(out, c)
+		case c == '\v' || c == '\f':
+			out = append(out, ' ')
+			n++
+		default:
+			n++
 		}
 	}
-	return out
+	return out, n
 }
 
 func headerCharset(contentType string) string {

@@ -686,6 +686,10 @@ func TestParseReadsTitles(t *testing.T) {
 		// untitled post.
 		{"media-titles.xml", []string{"Canvass board swears in its new members", "Ballot drop box pickup, start to finish",
 			"Public comment: the polling place on Birch Street", ""}},
+		// Newsletters turned into a feed, their mail's line breaks
+		// written as vertical tabs and form feeds (XML allows neither):
+		// white space, not nothing.
+		{"newsletter-controls.atom", []string{"Polls close at 8 what to bring with you", "The count, ward by ward"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
