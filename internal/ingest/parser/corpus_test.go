@@ -119,6 +119,11 @@ func TestParseRecoversMalformedXML(t *testing.T) {
 		{"php-fatal.xml", []string{"Cider mill reopens after the fire", "Frost warning for the upper valley", "School bus routes change Monday"}, 0, "line 34: unescaped \"<\" in text; line 27: document ends inside <item>"},
 		{"cesu8-emoji.xml", []string{"Block party after the vote 🎉", "Polling place moved to the library 📚", "Lost dog near the school"}, 0, "7 surrogate halves encoded one by one, as CESU-8 writes them"},
 		{"unescaped-markup.xml", []string{"Parsing into Vec<String> without copies", "When HashMap<K, V> beats BTreeMap", "Benchmarks where n<ten thousand mislead", "Release notes for 0.9"}, 0, "line 9: <String> not closed; line 13: <br> not closed"},
+		// Quotes left unescaped in attribute values, as RSS-Bridge's
+		// Atom format wrote its categories: the words between them are
+		// no attribute names.
+		{"quoted-terms.atom", []string{"Measure A/B: what the two questions ask", "Turnout by ward, hour by hour", "Canvass board meeting notes"}, 0,
+			`line 25: stray "A/B" in a tag`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
