@@ -16,6 +16,7 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/mmcdole/gofeed"
 
@@ -250,6 +251,10 @@ var corpusCases = []corpusCase{
 	// Quotes left unescaped in category terms, as RSS-Bridge's Atom
 	// format wrote them ("Ballot "A/B" measures").
 	{file: "quoted-terms.atom", lenient: 3, stored: 3},
+	// A mirror of a microblog titling each post with its whole text, one
+	// longer than a record's title may be: stored, its title cut. A link
+	// longer than a record's address may be is none.
+	{file: "long-post-titles.xml", lenient: 3, stored: 2, notStored: map[string]int{ReasonNoLink: 1}},
 }
 
 // TestCorpusIngestedInOneRound serves the corpus on loopback, ingests it
@@ -356,6 +361,11 @@ func TestCorpusIngestedInOneRound(t *testing.T) {
 		if a := news[link]; a == nil || a.Title != title {
 			t.Errorf("%s stored as %+v, want title %q", link, a, title)
 		}
+	}
+	// A title longer than a record holds is cut to its limit.
+	if a := news["https://mirror.example/countyclerk/status/1853931006482013#m"]; a == nil ||
+		utf8.RuneCountInString(a.Title) != model.MaxTitle || !strings.HasPrefix(a.Title, "Thread on tonight's count") || !strings.HasSuffix(a.Title, "…") {
+		t.Errorf("the long post stored as %+v, want its title cut to %d characters", a, model.MaxTitle)
 	}
 	for link, date := range map[string]string{
 		"https://gorodnews.example/news/2024/11/05/yavka/":                                   "2024-11-05T09:40:00Z",
