@@ -255,6 +255,9 @@ var corpusCases = []corpusCase{
 	// longer than a record's title may be: stored, its title cut. A link
 	// longer than a record's address may be is none.
 	{file: "long-post-titles.xml", lenient: 3, stored: 2, notStored: map[string]int{ReasonNoLink: 1}},
+	// Blogger's feed cut by a proxy in its last entry, after the link to
+	// the entry's comments and before its alternate link.
+	{file: "blogger-cut.atom", lenient: 3, stored: 3},
 }
 
 // TestCorpusIngestedInOneRound serves the corpus on loopback, ingests it

@@ -611,6 +611,11 @@ func TestParseItemLinks(t *testing.T) {
 		{"anchor-links.xml", []string{"https://clipdepot.example/watch/481", "https://clipdepot.example/watch/482", "https://clipdepot.example/watch/483"}},
 		// Backslashes for slashes ("http:\\site.example\posts\42").
 		{"backslash-links.xml", []string{"http://barrio-blog.example/posts/41", "http://barrio-blog.example/posts/42?vista=completa"}},
+		// Blogger's feed cut between an entry's comments' page and its
+		// alternate link: the page of its comments, without their anchor,
+		// is the entry's.
+		{"blogger-cut.atom", []string{"https://ballotbench.blogspot.example/2024/11/recount-request.html",
+			"https://ballotbench.blogspot.example/2024/11/seal-logs.html", "https://ballotbench.blogspot.example/2024/11/last-voter.html"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {

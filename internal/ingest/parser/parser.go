@@ -398,11 +398,30 @@ func (t atomTranslator) Translate(feed any) (*gofeed.Feed, error) {
 		// An entry's web page before its other versions (a PDF, a feed
 		// of its own), whichever comes first.
 		f.Items[i].Links = append(f.Items[i].Links, others...)
+		if len(f.Items[i].Links) == 0 {
+			f.Items[i].Links = repliesPage(e.Links)
+		}
 		if f.Items[i].Link != "" && len(f.Items[i].Links) > 0 {
 			f.Items[i].Link = f.Items[i].Links[0]
 		}
 	}
 	return f, nil
+}
+
+// repliesPage returns, as an entry's only link, the page of its comments
+// (rel="replies" of a web page's type, RFC 4685) without the anchor of
+// its comments: the entry's own page, as Blogger and WordPress write it
+// ("…/post.html#comment-form"). Blogger writes it before the entry's
+// alternate link, which a feed cut between the two has lost. nil when
+// there is none.
+func repliesPage(links []*atom.Link) []string {
+	for _, l := range links {
+		if l != nil && l.Rel == "replies" && l.Type != "" && isPageType(l.Type) {
+			page, _, _ := strings.Cut(l.Href, "#")
+			return []string{page}
+		}
+	}
+	return nil
 }
 
 // textTitles returns the text of each <title> in doc that is an Atom
