@@ -258,6 +258,8 @@ var corpusCases = []corpusCase{
 	// Blogger's feed cut by a proxy in its last entry, after the link to
 	// the entry's comments and before its alternate link.
 	{file: "blogger-cut.atom", lenient: 3, stored: 3},
+	// Windows-1251 under a misspelt label ("cp-1251").
+	{file: "cp-1251-label.xml", lenient: 2, stored: 2},
 }
 
 // TestCorpusIngestedInOneRound serves the corpus on loopback, ingests it

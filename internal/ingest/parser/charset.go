@@ -473,8 +473,32 @@ func pickEncoding(labels ...string) (encoding.Encoding, string) {
 		if l == "" {
 			continue
 		}
-		enc, name := charset.Lookup(l)
+		enc, name := lookupEncoding(l)
 		if enc != nil && name != "utf-8" {
+			return enc, name
+		}
+	}
+	return nil, ""
+}
+
+// lookupEncoding returns the encoding a label names (see charset.Lookup),
+// also as generators misspell it: with "_" for "-", as Java and Python
+// name encodings ("EUC_JP", "ISO8859_2"), with a "-" too many ("cp-1251",
+// which SimplePie's users met) or too few ("windows1251", "win-1251").
+func lookupEncoding(label string) (encoding.Encoding, string) {
+	if enc, name := charset.Lookup(label); enc != nil {
+		return enc, name
+	}
+	l := strings.ToLower(strings.TrimSpace(label))
+	bare := strings.NewReplacer("-", "", "_", "", " ", "").Replace(l)
+	tries := []string{strings.ReplaceAll(l, "_", "-"), bare}
+	for _, prefix := range []string{"windows", "win"} {
+		if n, ok := strings.CutPrefix(bare, prefix); ok && len(n) == 4 && strings.HasPrefix(n, "12") {
+			tries = append(tries, "windows-"+n)
+		}
+	}
+	for _, t := range tries {
+		if enc, name := charset.Lookup(t); enc != nil {
 			return enc, name
 		}
 	}

@@ -418,6 +418,9 @@ func TestParseEncodings(t *testing.T) {
 		// Japanese in ISO-2022-JP: ASCII, its characters written between
 		// escape sequences.
 		{"iso-2022-jp.rdf", "川辺町からのお知らせ", "町議会議員選挙の投票所について", "https://kawabe-town.example/news/2024/1105-senkyo.html"},
+		// Windows-1251 declared by a misspelt label ("cp-1251"), with no
+		// language to tell it by.
+		{"cp-1251-label.xml", "Приречный вестник", "Участковые комиссии завершили подсчёт голосов", "http://prirechny-vestnik.example/news/2024/11/06/podschet.html"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
