@@ -246,23 +246,25 @@ func languageEncoding(body []byte) (lang, name string, enc encoding.Encoding) {
 	return lang, name, enc
 }
 
-// doubleByteEncoding returns the Chinese or Korean encoding a document
-// that declares neither its encoding nor its language is in, told by the
-// shape of its bytes, with the encoding's name; nil when the bytes do not
-// say it clearly. In those encodings every byte from 0x80 leads a pair,
-// whose second byte is no space, digit or punctuation: a document in a
-// Windows code page (a Latin letter with an accent before a space, an
+// doubleByteEncoding returns the Chinese, Japanese or Korean encoding a
+// document that declares neither its encoding nor its language is in, told
+// by the shape of its bytes, with the encoding's name; nil when the bytes
+// do not say it clearly. In those encodings every byte from 0x80 leads a
+// pair, whose second byte is no space, digit or punctuation: a document in
+// a Windows code page (a Latin letter with an accent before a space, an
 // odd-length Cyrillic word, typographic quotes below 0xA1) is not one.
-// Their letters come in runs, where a Latin text's accented letters
-// that happen to pair with the next letter ("ção") stand alone: half
-// the pairs at least must be next to another. Pairs whose both bytes are
-// from 0xA1 are EUC (GB2312, or Korean when
-// almost all its letters are Hangul syllables, rows 0xB0 to 0xC8); Big5
-// pairs often end below 0xA1, and its common characters lead with 0xA4
-// to 0xC6, where a Latin-1 text's lower-case letters never do. The guess
-// must decode without a fault.
+// Their letters come in runs, where a Latin text's accented letters that
+// happen to pair with the next letter ("ção") stand alone: half the pairs
+// at least must be next to another. Pairs whose both bytes are from 0xA1
+// are EUC: Japanese when a quarter of them at least are kana (rows 0xA4
+// and 0xA5, which Japanese writes between its kanji, and Chinese and
+// Korean seldom use), Korean when almost all its letters are Hangul
+// syllables (rows 0xB0 to 0xC8), else GB2312; Big5 pairs often end below
+// 0xA1, and its common characters lead with 0xA4 to 0xC6, where a Latin-1
+// text's lower-case letters never do. The guess must decode without a
+// fault.
 func doubleByteEncoding(body []byte) (name string, enc encoding.Encoding) {
-	var pairs, inRuns, lowTrail, letters, hangul, big5Common int
+	var pairs, inRuns, lowTrail, letters, hangul, kana, big5Common int
 	run, lastEnd := 0, -2 // the pairs of the current run, where the last ended
 	for i := 0; i < len(body); i++ {
 		lead := body[i]
@@ -287,6 +289,9 @@ func doubleByteEncoding(body []byte) (name string, enc encoding.Encoding) {
 		if body[i] < 0xa1 {
 			lowTrail++
 		}
+		if lead == 0xa4 || lead == 0xa5 {
+			kana++
+		}
 		if lead >= 0xb0 {
 			letters++
 			if lead <= 0xc8 {
@@ -301,6 +306,8 @@ func doubleByteEncoding(body []byte) (name string, enc encoding.Encoding) {
 	switch {
 	case pairs < 4 || inRuns*2 < pairs:
 		return "", nil
+	case lowTrail == 0 && kana*4 >= pairs:
+		label = "euc-jp"
 	case lowTrail == 0 && hangul*10 >= letters*9:
 		label = "euc-kr"
 	case lowTrail == 0:

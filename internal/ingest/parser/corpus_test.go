@@ -421,6 +421,9 @@ func TestParseEncodings(t *testing.T) {
 		// Windows-1251 declared by a misspelt label ("cp-1251"), with no
 		// language to tell it by.
 		{"cp-1251-label.xml", "Приречный вестник", "Участковые комиссии завершили подсчёт голосов", "http://prirechny-vestnik.example/news/2024/11/06/podschet.html"},
+		// Japanese in EUC-JP, with neither its encoding nor its language
+		// declared: told from GB2312, which has the same kana, by them.
+		{"euc-jp-undeclared.rdf", "山の手日記", "投票所の受付は午後八時までです", "http://yamanote-nikki.example/archives/2024/11/000412.html"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
