@@ -260,8 +260,10 @@ var corpusCases = []corpusCase{
 	{file: "blogger-cut.atom", lenient: 3, stored: 3},
 	// Windows-1251 under a misspelt label ("cp-1251").
 	{file: "cp-1251-label.xml", lenient: 2, stored: 2},
-	// Japanese in EUC-JP, its encoding and language undeclared.
+	// Japanese in EUC-JP and in Shift_JIS, their encodings and language
+	// undeclared.
 	{file: "euc-jp-undeclared.rdf", lenient: 2, stored: 2},
+	{file: "shift-jis-undeclared.xml", lenient: 2, stored: 2},
 }
 
 // TestCorpusIngestedInOneRound serves the corpus on loopback, ingests it

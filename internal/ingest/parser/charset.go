@@ -262,8 +262,13 @@ func languageEncoding(body []byte) (lang, name string, enc encoding.Encoding) {
 // syllables (rows 0xB0 to 0xC8), else GB2312; Big5 pairs often end below
 // 0xA1, and its common characters lead with 0xA4 to 0xC6, where a Latin-1
 // text's lower-case letters never do. The guess must decode without a
-// fault.
+// fault. Japanese in Shift_JIS, whose pairs may lead below 0xA1, is told
+// first (see isShiftJIS).
 func doubleByteEncoding(body []byte) (name string, enc encoding.Encoding) {
+	if isShiftJIS(body) {
+		enc, name = charset.Lookup("shift_jis")
+		return name, enc
+	}
 	var pairs, inRuns, lowTrail, letters, hangul, kana, big5Common int
 	run, lastEnd := 0, -2 // the pairs of the current run, where the last ended
 	for i := 0; i < len(body); i++ {
@@ -322,6 +327,32 @@ func doubleByteEncoding(body []byte) (name string, enc encoding.Encoding) {
 		return "", nil
 	}
 	return name, enc
+}
+
+// isShiftJIS reports whether body is Japanese in Shift_JIS: each byte
+// from 0x80 is a half-width katakana (0xA1 to 0xDF) or leads a pair
+// (0x81 to 0x9F, 0xE0 to 0xFC) whose second byte is from 0x40 but 0x7F,
+// a quarter of the pairs at least are kana (led by 0x82 and 0x83, which
+// Windows-1252 reads as a low quote and "ƒ", and no text there writes
+// so), and it decodes without a fault.
+func isShiftJIS(body []byte) bool {
+	var pairs, kana int
+	for i := 0; i < len(body); i++ {
+		lead := body[i]
+		switch {
+		case lead < 0x80 || lead >= 0xa1 && lead <= 0xdf:
+			continue
+		case lead == 0x80 || lead == 0xa0 || lead > 0xfc || i+1 == len(body) || body[i+1] < 0x40 || body[i+1] == 0x7f || body[i+1] > 0xfc:
+			return false
+		}
+		i++
+		pairs++
+		if lead == 0x82 || lead == 0x83 {
+			kana++
+		}
+	}
+	enc, _ := charset.Lookup("shift_jis")
+	return pairs >= 4 && kana*4 >= pairs && readsWhole(enc, body)
 }
 
 // isMultiByte reports whether the encoding named is one of the encodings of Chinese,

@@ -424,6 +424,8 @@ func TestParseEncodings(t *testing.T) {
 		// Japanese in EUC-JP, with neither its encoding nor its language
 		// declared: told from GB2312, which has the same kana, by them.
 		{"euc-jp-undeclared.rdf", "山の手日記", "投票所の受付は午後八時までです", "http://yamanote-nikki.example/archives/2024/11/000412.html"},
+		// And in Shift_JIS.
+		{"shift-jis-undeclared.xml", "みなと商店街だより", "選挙の日は午後七時で閉店します", "http://minato-shotengai.example/news/1105.html"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
