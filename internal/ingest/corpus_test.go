@@ -264,6 +264,8 @@ var corpusCases = []corpusCase{
 	// undeclared.
 	{file: "euc-jp-undeclared.rdf", lenient: 2, stored: 2},
 	{file: "shift-jis-undeclared.xml", lenient: 2, stored: 2},
+	// A UTF-8 feed in Russian with an item in Windows-1251.
+	{file: "mixed-1251.xml", lenient: 2, stored: 2},
 }
 
 // TestCorpusIngestedInOneRound serves the corpus on loopback, ingests it

@@ -12,6 +12,7 @@ import (
 	"golang.org/x/net/html/charset"
 	"golang.org/x/text/encoding"
 	"golang.org/x/text/encoding/charmap"
+	"golang.org/x/text/encoding/htmlindex"
 	"golang.org/x/text/encoding/unicode"
 )
 
@@ -33,7 +34,8 @@ const declHead = 1024
 // A UTF-16 byte-order mark (or a UTF-16 "<?" with none) decides the
 // encoding. UTF-8 is kept as it is whatever the feed declares, and so is
 // a document that is UTF-8 but for a few stray bytes, which are read as
-// Windows-1252: a multi-byte UTF-8 sequence is almost never meant as
+// Windows-1252 (or in the code page usual for the language it declares,
+// see strayCharmap): a multi-byte UTF-8 sequence is almost never meant as
 // Latin-1, and feeds declaring ISO-8859-1 while sending UTF-8 are common.
 // Otherwise the charset of the Content-Type header wins, then the XML
 // declaration; an undeclared document is read as Windows-1252 (the usual
@@ -110,9 +112,10 @@ func decode(body []byte, contentType string) ([]byte, []string, error) {
 		}
 		if enc == nil {
 			var fixed, halves int
-			body, fixed, halves = fixUTF8(body)
+			stray, name := strayCharmap(body)
+			body, fixed, halves = fixUTF8(body, stray)
 			if fixed > 0 {
-				notes = append(notes, fmt.Sprintf("%d bytes that are not UTF-8 read as Windows-1252", fixed))
+				notes = append(notes, fmt.Sprintf("%d bytes that are not UTF-8 read as %s", fixed, name))
 			}
 			if halves > 0 {
 				notes = append(notes, fmt.Sprintf("%d surrogate halves encoded one by one, as CESU-8 writes them", halves))
@@ -159,7 +162,7 @@ func MendUTF8(body []byte) (mended []byte, ok bool) {
 	if !mostlyUTF8(body) {
 		return body, false
 	}
-	mended, _, _ = fixUTF8(body)
+	mended, _, _ = fixUTF8(body, charmap.Windows1252)
 	return mended, true
 }
 
@@ -405,15 +408,34 @@ func skipToMarkup(body []byte) []byte {
 	return body[i:]
 }
 
-// fixUTF8 keeps the valid UTF-8 of body and reads each invalid byte as
-// Windows-1252, saying how many there were; a body with no multi-byte
-// UTF-8 at all is Windows-1252 throughout (an encoding, not a fault). A
+// strayCharmap returns the code page, and its name, a UTF-8 document's
+// stray bytes are read in: the single-byte one usual for the language it
+// declares (a Russian feed's are Windows-1251: an item that a site's
+// older database keeps in that code page, pasted into its UTF-8
+// template), else Windows-1252.
+func strayCharmap(body []byte) (*charmap.Charmap, string) {
+	if _, name, e := languageEncoding(body); e != nil {
+		// charset.Lookup's encodings hide their code page; htmlindex
+		// gives it by the same name.
+		if e, err := htmlindex.Get(name); err == nil {
+			if cm, ok := e.(*charmap.Charmap); ok {
+				return cm, strings.Replace(name, "windows", "Windows", 1)
+			}
+		}
+	}
+	return charmap.Windows1252, "Windows-1252"
+}
+
+// fixUTF8 keeps the valid UTF-8 of body and reads each invalid byte in
+// the code page stray, saying how many there were; a body with no
+// multi-byte UTF-8 at all is in stray throughout (an encoding, not a
+// fault). A
 // character beyond the Basic Multilingual Plane written as its two
 // surrogate halves, each encoded as UTF-8 would encode it (CESU-8, as
 // Java's modified UTF-8 and MySQL's old "utf8" write an emoji), is that
 // character; a half on its own is dropped. halves says how many halves
 // there were.
-func fixUTF8(body []byte) (out []byte, fixed, halves int) {
+func fixUTF8(body []byte, stray *charmap.Charmap) (out []byte, fixed, halves int) {
 	multi := false
 	for i := 0; i < len(body) && !multi; {
 		r, n := utf8.DecodeRune(body[i:])
@@ -421,7 +443,7 @@ func fixUTF8(body []byte) (out []byte, fixed, halves int) {
 		multi = n > 1 && r != utf8.RuneError || half
 		i += n
 	}
-	dec := charmap.Windows1252.NewDecoder()
+	dec := stray.NewDecoder()
 	if !multi {
 		if out, err := dec.Bytes(body); err == nil {
 			return out, 0, 0
@@ -443,7 +465,7 @@ func fixUTF8(body []byte) (out []byte, fixed, halves int) {
 			continue
 		}
 		if r == utf8.RuneError && n == 1 {
-			out = utf8.AppendRune(out, charmap.Windows1252.DecodeByte(body[i]))
+			out = utf8.AppendRune(out, stray.DecodeByte(body[i]))
 			fixed++
 		} else {
 			out = append(out, body[i:i+n]...)

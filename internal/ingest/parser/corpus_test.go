@@ -708,6 +708,10 @@ func TestParseReadsTitles(t *testing.T) {
 		// written as vertical tabs and form feeds (XML allows neither):
 		// white space, not nothing.
 		{"newsletter-controls.atom", []string{"Polls close at 8 what to bring with you", "The count, ward by ward"}},
+		// A UTF-8 feed in Russian with an item in Windows-1251, as a site
+		// keeps its older items: its bytes that are not UTF-8 are read in
+		// its language's usual code page.
+		{"mixed-1251.xml", []string{"Избирательные участки открылись в восемь утра", "Архив: как голосовали пять лет назад"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
