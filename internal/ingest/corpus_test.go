@@ -266,6 +266,8 @@ var corpusCases = []corpusCase{
 	{file: "shift-jis-undeclared.xml", lenient: 2, stored: 2},
 	// A UTF-8 feed in Russian with an item in Windows-1251.
 	{file: "mixed-1251.xml", lenient: 2, stored: 2},
+	// Atom rels in capitals ("Alternate") or with spaces around them.
+	{file: "rel-case.atom", lenient: 3, stored: 3},
 }
 
 // TestCorpusIngestedInOneRound serves the corpus on loopback, ingests it

@@ -619,6 +619,9 @@ func TestParseItemLinks(t *testing.T) {
 		{"anchor-links.xml", []string{"https://clipdepot.example/watch/481", "https://clipdepot.example/watch/482", "https://clipdepot.example/watch/483"}},
 		// Backslashes for slashes ("http:\\site.example\posts\42").
 		{"backslash-links.xml", []string{"http://barrio-blog.example/posts/41", "http://barrio-blog.example/posts/42?vista=completa"}},
+		// Rels in capitals or with spaces around them.
+		{"rel-case.atom", []string{"https://lakeshoretownship.example/clerk/news/unofficial-results",
+			"https://lakeshoretownship.example/clerk/news/drop-box-hours", "https://lakeshoretownship.example/clerk/news/precinct-2-moves"}},
 		// Blogger's feed cut between an entry's comments' page and its
 		// alternate link: the page of its comments, without their anchor,
 		// is the entry's.
@@ -631,6 +634,14 @@ func TestParseItemLinks(t *testing.T) {
 				t.Fatalf("links %q, want %q", got, tt.links)
 			}
 		})
+	}
+}
+
+// TestParseReadsRelsInAnyCase checks that rel="Alternate" names the
+// feed's site as it names its entries' pages.
+func TestParseReadsRelsInAnyCase(t *testing.T) {
+	if f := parseCorpus(t, "rel-case.atom"); f.SiteURL != "https://lakeshoretownship.example/clerk/" {
+		t.Errorf("site %q", f.SiteURL)
 	}
 }
 

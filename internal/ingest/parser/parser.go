@@ -380,6 +380,14 @@ func (t atomTranslator) Translate(feed any) (*gofeed.Feed, error) {
 	if t.textTitles[f.Title] {
 		f.Title = html.EscapeString(f.Title)
 	}
+	for _, l := range af.Links {
+		if f.Link != "" {
+			break
+		}
+		if l != nil && isRel(l.Rel, "alternate") {
+			f.Link = l.Href
+		}
+	}
 	for i, e := range af.Entries {
 		if t.textTitles[f.Items[i].Title] {
 			f.Items[i].Title = html.EscapeString(f.Items[i].Title)
@@ -388,7 +396,7 @@ func (t atomTranslator) Translate(feed any) (*gofeed.Feed, error) {
 		var others []string
 		for _, l := range e.Links {
 			switch {
-			case l.Rel != "alternate": // the parser's reading of no rel, too
+			case !isRel(l.Rel, "alternate"): // the parser's reading of no rel, too
 			case isPageType(l.Type):
 				f.Items[i].Links = append(f.Items[i].Links, l.Href)
 			default:
@@ -416,7 +424,7 @@ func (t atomTranslator) Translate(feed any) (*gofeed.Feed, error) {
 // there is none.
 func repliesPage(links []*atom.Link) []string {
 	for _, l := range links {
-		if l != nil && l.Rel == "replies" && l.Type != "" && isPageType(l.Type) {
+		if l != nil && isRel(l.Rel, "replies") && l.Type != "" && isPageType(l.Type) {
 			page, _, _ := strings.Cut(l.Href, "#")
 			return []string{page}
 		}
@@ -465,6 +473,13 @@ func textTitles(doc []byte) map[string]bool {
 			out[text] = true
 		}
 	}
+}
+
+// isRel reports whether a link's rel names the relation name, which is
+// compared without regard to case (RFC 8288) or the spaces around it, as
+// feedparser compares it: rel="Alternate" is an entry's page.
+func isRel(rel, name string) bool {
+	return strings.EqualFold(strings.TrimSpace(rel), name)
 }
 
 // isPageType reports whether an Atom link's type is a web page's (or
@@ -918,7 +933,7 @@ func itemLink(gi *gofeed.Item, base *url.URL) string {
 	}
 	// An Atom link inside an RSS item (atom:link rel="alternate").
 	for _, l := range gi.Extensions["atom"]["link"] {
-		if rel := l.Attrs["rel"]; rel == "" || rel == "alternate" {
+		if rel := l.Attrs["rel"]; rel == "" || isRel(rel, "alternate") {
 			if abs := resolve(base, l.Attrs["href"]); isHTTP(abs) {
 				return abs
 			}
