@@ -268,6 +268,9 @@ var corpusCases = []corpusCase{
 	{file: "mixed-1251.xml", lenient: 2, stored: 2},
 	// Atom rels in capitals ("Alternate") or with spaces around them.
 	{file: "rel-case.atom", lenient: 3, stored: 3},
+	// Atom's <updated> and <published> in RSS items, without its
+	// namespace (@astrojs/rss's customData).
+	{file: "custom-dates.xml", lenient: 3, stored: 3},
 }
 
 // TestCorpusIngestedInOneRound serves the corpus on loopback, ingests it

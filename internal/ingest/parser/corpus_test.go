@@ -953,6 +953,9 @@ func TestParseReadsOtherItemDates(t *testing.T) {
 			"2024-10-27T18:00:00Z -",                    // its own pubDate before dcterms created
 		}},
 		{"dc-dates.atom", []string{"2024-10-28T17:00:00Z -", "2024-10-29T07:00:00Z -"}},
+		// Atom's <updated> and <published> in RSS items, without its
+		// namespace, as @astrojs/rss's customData adds them.
+		{"custom-dates.xml", []string{"2024-11-05T00:00:00Z 2024-11-06T10:00:00Z", "- 2024-11-04T09:30:00Z", "2024-11-03T08:00:00Z -"}},
 	}
 	format := func(t time.Time) string {
 		if t.IsZero() {

@@ -670,8 +670,14 @@ func item(gi *gofeed.Item, base *url.URL) Item {
 	if it.Published.IsZero() {
 		it.Published = extDate(gi, publishedExts)
 	}
+	if it.Published.IsZero() {
+		it.Published = customDate(gi, "published")
+	}
 	if it.Updated.IsZero() {
 		it.Updated = extDate(gi, updatedExts)
+	}
+	if it.Updated.IsZero() {
+		it.Updated = customDate(gi, "updated")
 	}
 	for _, a := range gi.Authors {
 		if a != nil && strings.TrimSpace(a.Name) != "" {
@@ -743,6 +749,18 @@ func extDate(gi *gofeed.Item, names [][2]string) time.Time {
 				return t
 			}
 		}
+	}
+	return time.Time{}
+}
+
+// customDate returns the date of the element of no namespace named name
+// in an RSS item, which gofeed keeps as text in Custom: hand-written
+// generators give RSS items Atom's <published> and <updated> without
+// its namespace (as templates for @astrojs/rss's customData do), which
+// feedparser reads. Zero when there is none, or it does not read.
+func customDate(gi *gofeed.Item, name string) time.Time {
+	if t, err := ParseDate(gi.Custom[name]); err == nil {
+		return t
 	}
 	return time.Time{}
 }
