@@ -271,6 +271,9 @@ var corpusCases = []corpusCase{
 	// Atom's <updated> and <published> in RSS items, without its
 	// namespace (@astrojs/rss's customData).
 	{file: "custom-dates.xml", lenient: 3, stored: 3},
+	// Atom's <summary> and <content> in RSS items, without its
+	// namespace: one item has no title, and its text titles it.
+	{file: "atom-text-in-rss.xml", lenient: 3, stored: 3},
 }
 
 // TestCorpusIngestedInOneRound serves the corpus on loopback, ingests it

@@ -637,6 +637,17 @@ func TestParseItemLinks(t *testing.T) {
 	}
 }
 
+// TestParseReadsAtomTextInRSS checks that an RSS item's <summary> or
+// <content> of no namespace, Atom's, is its text where it has no other.
+func TestParseReadsAtomTextInRSS(t *testing.T) {
+	got := itemsOf(parseCorpus(t, "atom-text-in-rss.xml"), func(it *Item) string { return it.Summary })
+	want := []string{"Four hundred doors, ninety conversations, two dogs.",
+		"<p>Coffee for the poll workers is at the side door until seven.</p>", "We watched the count come in at the library."}
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("summaries %q, want %q", got, want)
+	}
+}
+
 // TestParseReadsRelsInAnyCase checks that rel="Alternate" names the
 // feed's site as it names its entries' pages.
 func TestParseReadsRelsInAnyCase(t *testing.T) {

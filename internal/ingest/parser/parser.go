@@ -652,6 +652,12 @@ func item(gi *gofeed.Item, base *url.URL) Item {
 		Link:    itemLink(gi, base),
 	}
 	if strings.TrimSpace(it.Summary) == "" && strings.TrimSpace(it.Content) == "" {
+		// Atom's <summary> or <content> in an RSS item without its
+		// namespace, as hand-written generators mix the two (gofeed
+		// keeps their text in Custom; feedparser reads them).
+		it.Summary = joinSurrogates(unwrapCDATA(cmp.Or(gi.Custom["summary"], gi.Custom["content"])))
+	}
+	if strings.TrimSpace(it.Summary) == "" && strings.TrimSpace(it.Content) == "" {
 		it.Summary = mediaDescription(gi)
 	}
 	if it.Title == "" {
