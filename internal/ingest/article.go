@@ -52,11 +52,20 @@ func (in *Ingester) article(src model.Source, head feedHead, c *candidate, now t
 		Source:            src.URL,
 	}
 	if m.AMP != "" {
-		a.AmpWebURL = m.AMP
-		a.CdnAmpWebURL = curate.CdnAmpURL(m.AMP)
+		if cdn := curate.CdnAmpURL(m.AMP); !model.OverLimit(cdn, model.MaxURL) {
+			a.AmpWebURL, a.CdnAmpWebURL = m.AMP, cdn
+		}
 	}
 	if a.Topics == nil {
 		a.Topics = []string{}
+	}
+	// Texts longer than a record holds (a post's whole text as its
+	// title, as feeds of microposts give it) are cut to fit, which
+	// curation would otherwise refuse the article for. Addresses are
+	// never cut: a link too long is none (see newItems), and so is a
+	// picture's.
+	if cut := model.FitArticle(a); len(cut) > 0 {
+		in.log.Debug("article cut to the limits of a record", "url", a.OriginalURL, "fields", cut)
 	}
 	return a
 }
@@ -78,7 +87,7 @@ func images(og model.Image, feed []model.Image) []model.Image {
 	var out []model.Image
 	seen := map[string]int{}
 	add := func(im model.Image) {
-		if im.URL == "" {
+		if im.URL == "" || model.OverLimit(im.URL, model.MaxURL) {
 			return
 		}
 		if i, ok := seen[im.URL]; ok {

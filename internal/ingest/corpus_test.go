@@ -16,6 +16,7 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/mmcdole/gofeed"
 
@@ -238,6 +239,41 @@ var corpusCases = []corpusCase{
 	{file: "atom-https-namespace.atom", lenient: 3, stored: 3},
 	// An Atom Entry Document (a post as Blogger's API serves it).
 	{file: "entry-document.atom", lenient: 1, stored: 1},
+	// A PHP template's RSS: links printed as HTML anchors (as DreamVids'
+	// view prints them) or after a comment, <br/> between elements.
+	{file: "anchor-links.xml", lenient: 3, stored: 3},
+	// Links written with backslashes, as PHP templates on Windows write
+	// them ("http:\\site.example\posts\42").
+	{file: "backslash-links.xml", lenient: 2, stored: 2},
+	// Newsletters made a feed, as Kill the Newsletter! makes them, with
+	// the vertical tabs of their mail's line breaks.
+	{file: "newsletter-controls.atom", lenient: 2, stored: 2},
+	// Quotes left unescaped in category terms, as RSS-Bridge's Atom
+	// format wrote them ("Ballot "A/B" measures").
+	{file: "quoted-terms.atom", lenient: 3, stored: 3},
+	// A mirror of a microblog titling each post with its whole text, one
+	// longer than a record's title may be: stored, its title cut. A link
+	// longer than a record's address may be is none.
+	{file: "long-post-titles.xml", lenient: 3, stored: 2, notStored: map[string]int{ReasonNoLink: 1}},
+	// Blogger's feed cut by a proxy in its last entry, after the link to
+	// the entry's comments and before its alternate link.
+	{file: "blogger-cut.atom", lenient: 3, stored: 3},
+	// Windows-1251 under a misspelt label ("cp-1251").
+	{file: "cp-1251-label.xml", lenient: 2, stored: 2},
+	// Japanese in EUC-JP and in Shift_JIS, their encodings and language
+	// undeclared.
+	{file: "euc-jp-undeclared.rdf", lenient: 2, stored: 2},
+	{file: "shift-jis-undeclared.xml", lenient: 2, stored: 2},
+	// A UTF-8 feed in Russian with an item in Windows-1251.
+	{file: "mixed-1251.xml", lenient: 2, stored: 2},
+	// Atom rels in capitals ("Alternate") or with spaces around them.
+	{file: "rel-case.atom", lenient: 3, stored: 3},
+	// Atom's <updated> and <published> in RSS items, without its
+	// namespace (@astrojs/rss's customData).
+	{file: "custom-dates.xml", lenient: 3, stored: 3},
+	// Atom's <summary> and <content> in RSS items, without its
+	// namespace: one item has no title, and its text titles it.
+	{file: "atom-text-in-rss.xml", lenient: 3, stored: 3},
 }
 
 // TestCorpusIngestedInOneRound serves the corpus on loopback, ingests it
@@ -344,6 +380,11 @@ func TestCorpusIngestedInOneRound(t *testing.T) {
 		if a := news[link]; a == nil || a.Title != title {
 			t.Errorf("%s stored as %+v, want title %q", link, a, title)
 		}
+	}
+	// A title longer than a record holds is cut to its limit.
+	if a := news["https://mirror.example/countyclerk/status/1853931006482013#m"]; a == nil ||
+		utf8.RuneCountInString(a.Title) != model.MaxTitle || !strings.HasPrefix(a.Title, "Thread on tonight's count") || !strings.HasSuffix(a.Title, "…") {
+		t.Errorf("the long post stored as %+v, want its title cut to %d characters", a, model.MaxTitle)
 	}
 	for link, date := range map[string]string{
 		"https://gorodnews.example/news/2024/11/05/yavka/":                                   "2024-11-05T09:40:00Z",

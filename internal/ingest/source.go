@@ -262,6 +262,10 @@ func (r *round) newItems(ctx context.Context, src model.Source, feed *parser.Fee
 			res.drop(r.in.log, c.drop(ReasonNoLink, "the item has no http or https link"))
 			continue
 		}
+		if model.OverLimit(it.Link, model.MaxURL) {
+			res.drop(r.in.log, c.drop(ReasonNoLink, fmt.Sprintf("the item's link is longer than %d characters", model.MaxURL)))
+			continue
+		}
 		if p, key, purged := r.known(stored, c.canon, c.guid, parts[i]); key != "" {
 			reason := ReasonKnown
 			if key != c.canon && key != parts[i] {

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/base64"
 	"unicode/utf8"
+
+	"golang.org/x/text/encoding/charmap"
 )
 
 // decodeBase64Texts returns doc with the text of each element that Atom
@@ -61,7 +63,7 @@ func decodeBase64(b []byte) ([]byte, bool) {
 		return nil, false
 	}
 	if !utf8.Valid(text) {
-		text, _, _ = fixUTF8(text)
+		text, _, _ = fixUTF8(text, charmap.Windows1252)
 	}
 	return text, true
 }

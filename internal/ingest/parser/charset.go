@@ -12,6 +12,7 @@ import (
 	"golang.org/x/net/html/charset"
 	"golang.org/x/text/encoding"
 	"golang.org/x/text/encoding/charmap"
+	"golang.org/x/text/encoding/htmlindex"
 	"golang.org/x/text/encoding/unicode"
 )
 
@@ -33,7 +34,8 @@ const declHead = 1024
 // A UTF-16 byte-order mark (or a UTF-16 "<?" with none) decides the
 // encoding. UTF-8 is kept as it is whatever the feed declares, and so is
 // a document that is UTF-8 but for a few stray bytes, which are read as
-// Windows-1252: a multi-byte UTF-8 sequence is almost never meant as
+// Windows-1252 (or in the code page usual for the language it declares,
+// see strayCharmap): a multi-byte UTF-8 sequence is almost never meant as
 // Latin-1, and feeds declaring ISO-8859-1 while sending UTF-8 are common.
 // Otherwise the charset of the Content-Type header wins, then the XML
 // declaration; an undeclared document is read as Windows-1252 (the usual
@@ -110,9 +112,10 @@ func decode(body []byte, contentType string) ([]byte, []string, error) {
 		}
 		if enc == nil {
 			var fixed, halves int
-			body, fixed, halves = fixUTF8(body)
+			stray, name := strayCharmap(body)
+			body, fixed, halves = fixUTF8(body, stray)
 			if fixed > 0 {
-				notes = append(notes, fmt.Sprintf("%d bytes that are not UTF-8 read as Windows-1252", fixed))
+				notes = append(notes, fmt.Sprintf("%d bytes that are not UTF-8 read as %s", fixed, name))
 			}
 			if halves > 0 {
 				notes = append(notes, fmt.Sprintf("%d surrogate halves encoded one by one, as CESU-8 writes them", halves))
@@ -126,9 +129,9 @@ func decode(body []byte, contentType string) ([]byte, []string, error) {
 		}
 	}
 	body = declareUTF8(body)
-	if clean := dropControls(body); len(clean) < len(body) {
-		notes = append(notes, fmt.Sprintf("%d control characters dropped", len(body)-len(clean)))
-		body = clean
+	body, n := dropControls(body)
+	if n > 0 {
+		notes = append(notes, fmt.Sprintf("%d control characters dropped or made spaces", n))
 	}
 	return body, notes, nil
 }
@@ -159,7 +162,7 @@ func MendUTF8(body []byte) (mended []byte, ok bool) {
 	if !mostlyUTF8(body) {
 		return body, false
 	}
-	mended, _, _ = fixUTF8(body)
+	mended, _, _ = fixUTF8(body, charmap.Windows1252)
 	return mended, true
 }
 
@@ -246,23 +249,30 @@ func languageEncoding(body []byte) (lang, name string, enc encoding.Encoding) {
 	return lang, name, enc
 }
 
-// doubleByteEncoding returns the Chinese or Korean encoding a document
-// that declares neither its encoding nor its language is in, told by the
-// shape of its bytes, with the encoding's name; nil when the bytes do not
-// say it clearly. In those encodings every byte from 0x80 leads a pair,
-// whose second byte is no space, digit or punctuation: a document in a
-// Windows code page (a Latin letter with an accent before a space, an
+// doubleByteEncoding returns the Chinese, Japanese or Korean encoding a
+// document that declares neither its encoding nor its language is in, told
+// by the shape of its bytes, with the encoding's name; nil when the bytes
+// do not say it clearly. In those encodings every byte from 0x80 leads a
+// pair, whose second byte is no space, digit or punctuation: a document in
+// a Windows code page (a Latin letter with an accent before a space, an
 // odd-length Cyrillic word, typographic quotes below 0xA1) is not one.
-// Their letters come in runs, where a Latin text's accented letters
-// that happen to pair with the next letter ("ção") stand alone: half
-// the pairs at least must be next to another. Pairs whose both bytes are
-// from 0xA1 are EUC (GB2312, or Korean when
-// almost all its letters are Hangul syllables, rows 0xB0 to 0xC8); Big5
-// pairs often end below 0xA1, and its common characters lead with 0xA4
-// to 0xC6, where a Latin-1 text's lower-case letters never do. The guess
-// must decode without a fault.
+// Their letters come in runs, where a Latin text's accented letters that
+// happen to pair with the next letter ("ção") stand alone: half the pairs
+// at least must be next to another. Pairs whose both bytes are from 0xA1
+// are EUC: Japanese when a quarter of them at least are kana (rows 0xA4
+// and 0xA5, which Japanese writes between its kanji, and Chinese and
+// Korean seldom use), Korean when almost all its letters are Hangul
+// syllables (rows 0xB0 to 0xC8), else GB2312; Big5 pairs often end below
+// 0xA1, and its common characters lead with 0xA4 to 0xC6, where a Latin-1
+// text's lower-case letters never do. The guess must decode without a
+// fault. Japanese in Shift_JIS, whose pairs may lead below 0xA1, is told
+// first (see isShiftJIS).
 func doubleByteEncoding(body []byte) (name string, enc encoding.Encoding) {
-	var pairs, inRuns, lowTrail, letters, hangul, big5Common int
+	if isShiftJIS(body) {
+		enc, name = charset.Lookup("shift_jis")
+		return name, enc
+	}
+	var pairs, inRuns, lowTrail, letters, hangul, kana, big5Common int
 	run, lastEnd := 0, -2 // the pairs of the current run, where the last ended
 	for i := 0; i < len(body); i++ {
 		lead := body[i]
@@ -287,6 +297,9 @@ func doubleByteEncoding(body []byte) (name string, enc encoding.Encoding) {
 		if body[i] < 0xa1 {
 			lowTrail++
 		}
+		if lead == 0xa4 || lead == 0xa5 {
+			kana++
+		}
 		if lead >= 0xb0 {
 			letters++
 			if lead <= 0xc8 {
@@ -301,6 +314,8 @@ func doubleByteEncoding(body []byte) (name string, enc encoding.Encoding) {
 	switch {
 	case pairs < 4 || inRuns*2 < pairs:
 		return "", nil
+	case lowTrail == 0 && kana*4 >= pairs:
+		label = "euc-jp"
 	case lowTrail == 0 && hangul*10 >= letters*9:
 		label = "euc-kr"
 	case lowTrail == 0:
@@ -315,6 +330,32 @@ func doubleByteEncoding(body []byte) (name string, enc encoding.Encoding) {
 		return "", nil
 	}
 	return name, enc
+}
+
+// isShiftJIS reports whether body is Japanese in Shift_JIS: each byte
+// from 0x80 is a half-width katakana (0xA1 to 0xDF) or leads a pair
+// (0x81 to 0x9F, 0xE0 to 0xFC) whose second byte is from 0x40 but 0x7F,
+// a quarter of the pairs at least are kana (led by 0x82 and 0x83, which
+// Windows-1252 reads as a low quote and "ƒ", and no text there writes
+// so), and it decodes without a fault.
+func isShiftJIS(body []byte) bool {
+	var pairs, kana int
+	for i := 0; i < len(body); i++ {
+		lead := body[i]
+		switch {
+		case lead < 0x80 || lead >= 0xa1 && lead <= 0xdf:
+			continue
+		case lead == 0x80 || lead == 0xa0 || lead > 0xfc || i+1 == len(body) || body[i+1] < 0x40 || body[i+1] == 0x7f || body[i+1] > 0xfc:
+			return false
+		}
+		i++
+		pairs++
+		if lead == 0x82 || lead == 0x83 {
+			kana++
+		}
+	}
+	enc, _ := charset.Lookup("shift_jis")
+	return pairs >= 4 && kana*4 >= pairs && readsWhole(enc, body)
 }
 
 // isMultiByte reports whether the encoding named is one of the encodings of Chinese,
@@ -367,15 +408,34 @@ func skipToMarkup(body []byte) []byte {
 	return body[i:]
 }
 
-// fixUTF8 keeps the valid UTF-8 of body and reads each invalid byte as
-// Windows-1252, saying how many there were; a body with no multi-byte
-// UTF-8 at all is Windows-1252 throughout (an encoding, not a fault). A
+// strayCharmap returns the code page, and its name, a UTF-8 document's
+// stray bytes are read in: the single-byte one usual for the language it
+// declares (a Russian feed's are Windows-1251: an item that a site's
+// older database keeps in that code page, pasted into its UTF-8
+// template), else Windows-1252.
+func strayCharmap(body []byte) (*charmap.Charmap, string) {
+	if _, name, e := languageEncoding(body); e != nil {
+		// charset.Lookup's encodings hide their code page; htmlindex
+		// gives it by the same name.
+		if e, err := htmlindex.Get(name); err == nil {
+			if cm, ok := e.(*charmap.Charmap); ok {
+				return cm, strings.Replace(name, "windows", "Windows", 1)
+			}
+		}
+	}
+	return charmap.Windows1252, "Windows-1252"
+}
+
+// fixUTF8 keeps the valid UTF-8 of body and reads each invalid byte in
+// the code page stray, saying how many there were; a body with no
+// multi-byte UTF-8 at all is in stray throughout (an encoding, not a
+// fault). A
 // character beyond the Basic Multilingual Plane written as its two
 // surrogate halves, each encoded as UTF-8 would encode it (CESU-8, as
 // Java's modified UTF-8 and MySQL's old "utf8" write an emoji), is that
 // character; a half on its own is dropped. halves says how many halves
 // there were.
-func fixUTF8(body []byte) (out []byte, fixed, halves int) {
+func fixUTF8(body []byte, stray *charmap.Charmap) (out []byte, fixed, halves int) {
 	multi := false
 	for i := 0; i < len(body) && !multi; {
 		r, n := utf8.DecodeRune(body[i:])
@@ -383,7 +443,7 @@ func fixUTF8(body []byte) (out []byte, fixed, halves int) {
 		multi = n > 1 && r != utf8.RuneError || half
 		i += n
 	}
-	dec := charmap.Windows1252.NewDecoder()
+	dec := stray.NewDecoder()
 	if !multi {
 		if out, err := dec.Bytes(body); err == nil {
 			return out, 0, 0
@@ -405,7 +465,7 @@ func fixUTF8(body []byte) (out []byte, fixed, halves int) {
 			continue
 		}
 		if r == utf8.RuneError && n == 1 {
-			out = utf8.AppendRune(out, charmap.Windows1252.DecodeByte(body[i]))
+			out = utf8.AppendRune(out, stray.DecodeByte(body[i]))
 			fixed++
 		} else {
 			out = append(out, body[i:i+n]...)
@@ -425,24 +485,34 @@ func surrogateHalf(b []byte) (rune, bool) {
 }
 
 // dropControls removes the C0 control characters other than tab, line
-// feed and carriage return, which neither XML nor JSON allows raw.
-func dropControls(body []byte) []byte {
+// feed and carriage return, which neither XML nor JSON allows raw, and
+// says how many there were. A vertical tab or form feed is white space,
+// a line break to whoever wrote it (Word writes its manual line break
+// as a vertical tab, and mail pasted into a feed keeps it), and becomes
+// a space: the words on either side stay apart.
+func dropControls(body []byte) ([]byte, int) {
 	bad := func(c byte) bool { return c < 0x20 && c != '\t' && c != '\n' && c != '\r' }
 	i := 0
 	for i < len(body) && !bad(body[i]) {
 		i++
 	}
 	if i == len(body) {
-		return body
+		return body, 0
 	}
-	out := body[:i:i]
-	out = append([]byte(nil), out...)
+	out := append([]byte(nil), body[:i]...)
+	n := 0
 	for _, c := range body[i:] {
-		if !bad(c) {
+		switch {
+		case !bad(c):
 			out = append(out, c)
+		case c == '\v' || c == '\f':
+			out = append(out, ' ')
+			n++
+		default:
+			n++
 		}
 	}
-	return out
+	return out, n
 }
 
 func headerCharset(contentType string) string {
@@ -463,8 +533,32 @@ func pickEncoding(labels ...string) (encoding.Encoding, string) {
 		if l == "" {
 			continue
 		}
-		enc, name := charset.Lookup(l)
+		enc, name := lookupEncoding(l)
 		if enc != nil && name != "utf-8" {
+			return enc, name
+		}
+	}
+	return nil, ""
+}
+
+// lookupEncoding returns the encoding a label names (see charset.Lookup),
+// also as generators misspell it: with "_" for "-", as Java and Python
+// name encodings ("EUC_JP", "ISO8859_2"), with a "-" too many ("cp-1251",
+// which SimplePie's users met) or too few ("windows1251", "win-1251").
+func lookupEncoding(label string) (encoding.Encoding, string) {
+	if enc, name := charset.Lookup(label); enc != nil {
+		return enc, name
+	}
+	l := strings.ToLower(strings.TrimSpace(label))
+	bare := strings.NewReplacer("-", "", "_", "", " ", "").Replace(l)
+	tries := []string{strings.ReplaceAll(l, "_", "-"), bare}
+	for _, prefix := range []string{"windows", "win"} {
+		if n, ok := strings.CutPrefix(bare, prefix); ok && len(n) == 4 && strings.HasPrefix(n, "12") {
+			tries = append(tries, "windows-"+n)
+		}
+	}
+	for _, t := range tries {
+		if enc, name := charset.Lookup(t); enc != nil {
 			return enc, name
 		}
 	}

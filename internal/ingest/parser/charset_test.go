@@ -5,6 +5,7 @@ import (
 
 	"golang.org/x/text/encoding"
 	"golang.org/x/text/encoding/charmap"
+	"golang.org/x/text/encoding/japanese"
 	"golang.org/x/text/encoding/korean"
 	"golang.org/x/text/encoding/simplifiedchinese"
 	"golang.org/x/text/encoding/traditionalchinese"
@@ -31,6 +32,10 @@ func TestDoubleByteEncodingLeavesOtherTextsAlone(t *testing.T) {
 		{"<title>社区图书馆重新开放</title>", simplifiedchinese.GBK, "gb18030"},                                                            //
 		{"<title>社區圖書館重新開放</title>", traditionalchinese.Big5, "big5"},                                                             //
 		{"<title>동네 도서관 새 단장</title>", korean.EUCKR, "euc-kr"},                                                                    //
+		{"<title>選挙の結果が発表されました</title><title>投票所は午後八時に閉まります</title>", japanese.EUCJP, "euc-jp"},
+		{"<title>選挙の結果が発表されました</title><title>投票所は午後八時に閉まります</title>", japanese.ShiftJIS, "shift_jis"},
+		{"<title>„Wahl“ – Ergebnisse für Köln</title><p>‚Zitat‘ und ƒ</p>", charmap.Windows1252, ""},                         // low quotes and "ƒ", which lead Shift_JIS's kana
+		{"<title>社区图书馆重新开放</title><title>动画《ゆうちゃん》今晚首播</title><title>市政府公布新的公交线路</title>", simplifiedchinese.GBK, "gb18030"}, // a Japanese name among Chinese
 	}
 	for _, tt := range tests {
 		t.Run(tt.text, func(t *testing.T) {

@@ -119,6 +119,11 @@ func TestParseRecoversMalformedXML(t *testing.T) {
 		{"php-fatal.xml", []string{"Cider mill reopens after the fire", "Frost warning for the upper valley", "School bus routes change Monday"}, 0, "line 34: unescaped \"<\" in text; line 27: document ends inside <item>"},
 		{"cesu8-emoji.xml", []string{"Block party after the vote 🎉", "Polling place moved to the library 📚", "Lost dog near the school"}, 0, "7 surrogate halves encoded one by one, as CESU-8 writes them"},
 		{"unescaped-markup.xml", []string{"Parsing into Vec<String> without copies", "When HashMap<K, V> beats BTreeMap", "Benchmarks where n<ten thousand mislead", "Release notes for 0.9"}, 0, "line 9: <String> not closed; line 13: <br> not closed"},
+		// Quotes left unescaped in attribute values, as RSS-Bridge's
+		// Atom format wrote its categories: the words between them are
+		// no attribute names.
+		{"quoted-terms.atom", []string{"Measure A/B: what the two questions ask", "Turnout by ward, hour by hour", "Canvass board meeting notes"}, 0,
+			`line 25: stray "A/B" in a tag`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
@@ -413,6 +418,14 @@ func TestParseEncodings(t *testing.T) {
 		// Japanese in ISO-2022-JP: ASCII, its characters written between
 		// escape sequences.
 		{"iso-2022-jp.rdf", "川辺町からのお知らせ", "町議会議員選挙の投票所について", "https://kawabe-town.example/news/2024/1105-senkyo.html"},
+		// Windows-1251 declared by a misspelt label ("cp-1251"), with no
+		// language to tell it by.
+		{"cp-1251-label.xml", "Приречный вестник", "Участковые комиссии завершили подсчёт голосов", "http://prirechny-vestnik.example/news/2024/11/06/podschet.html"},
+		// Japanese in EUC-JP, with neither its encoding nor its language
+		// declared: told from GB2312, which has the same kana, by them.
+		{"euc-jp-undeclared.rdf", "山の手日記", "投票所の受付は午後八時までです", "http://yamanote-nikki.example/archives/2024/11/000412.html"},
+		// And in Shift_JIS.
+		{"shift-jis-undeclared.xml", "みなと商店街だより", "選挙の日は午後七時で閉店します", "http://minato-shotengai.example/news/1105.html"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
@@ -601,6 +614,19 @@ func TestParseItemLinks(t *testing.T) {
 		{"self-links.xml", []string{"https://www.statehouseledger.example/politics/2024/11/06/recount-petitions/?utm_medium=referral&utm_source=rss&utm_campaign=headlines",
 			"https://www.statehouseledger.example/politics/2024/11/06/turnout-map/?utm_medium=referral&utm_source=rss&utm_campaign=headlines",
 			"https://www.statehouseledger.example/politics/2024/11/05/session-agenda/?utm_medium=referral&utm_source=rss&utm_campaign=headlines"}},
+		// Links written as HTML anchors, as DreamVids' RSS view prints
+		// them, and after a comment.
+		{"anchor-links.xml", []string{"https://clipdepot.example/watch/481", "https://clipdepot.example/watch/482", "https://clipdepot.example/watch/483"}},
+		// Backslashes for slashes ("http:\\site.example\posts\42").
+		{"backslash-links.xml", []string{"http://barrio-blog.example/posts/41", "http://barrio-blog.example/posts/42?vista=completa"}},
+		// Rels in capitals or with spaces around them.
+		{"rel-case.atom", []string{"https://lakeshoretownship.example/clerk/news/unofficial-results",
+			"https://lakeshoretownship.example/clerk/news/drop-box-hours", "https://lakeshoretownship.example/clerk/news/precinct-2-moves"}},
+		// Blogger's feed cut between an entry's comments' page and its
+		// alternate link: the page of its comments, without their anchor,
+		// is the entry's.
+		{"blogger-cut.atom", []string{"https://ballotbench.blogspot.example/2024/11/recount-request.html",
+			"https://ballotbench.blogspot.example/2024/11/seal-logs.html", "https://ballotbench.blogspot.example/2024/11/last-voter.html"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
@@ -608,6 +634,25 @@ func TestParseItemLinks(t *testing.T) {
 				t.Fatalf("links %q, want %q", got, tt.links)
 			}
 		})
+	}
+}
+
+// TestParseReadsAtomTextInRSS checks that an RSS item's <summary> or
+// <content> of no namespace, Atom's, is its text where it has no other.
+func TestParseReadsAtomTextInRSS(t *testing.T) {
+	got := itemsOf(parseCorpus(t, "atom-text-in-rss.xml"), func(it *Item) string { return it.Summary })
+	want := []string{"Four hundred doors, ninety conversations, two dogs.",
+		"<p>Coffee for the poll workers is at the side door until seven.</p>", "We watched the count come in at the library."}
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("summaries %q, want %q", got, want)
+	}
+}
+
+// TestParseReadsRelsInAnyCase checks that rel="Alternate" names the
+// feed's site as it names its entries' pages.
+func TestParseReadsRelsInAnyCase(t *testing.T) {
+	if f := parseCorpus(t, "rel-case.atom"); f.SiteURL != "https://lakeshoretownship.example/clerk/" {
+		t.Errorf("site %q", f.SiteURL)
 	}
 }
 
@@ -681,6 +726,14 @@ func TestParseReadsTitles(t *testing.T) {
 		// untitled post.
 		{"media-titles.xml", []string{"Canvass board swears in its new members", "Ballot drop box pickup, start to finish",
 			"Public comment: the polling place on Birch Street", ""}},
+		// Newsletters turned into a feed, their mail's line breaks
+		// written as vertical tabs and form feeds (XML allows neither):
+		// white space, not nothing.
+		{"newsletter-controls.atom", []string{"Polls close at 8 what to bring with you", "The count, ward by ward"}},
+		// A UTF-8 feed in Russian with an item in Windows-1251, as a site
+		// keeps its older items: its bytes that are not UTF-8 are read in
+		// its language's usual code page.
+		{"mixed-1251.xml", []string{"Избирательные участки открылись в восемь утра", "Архив: как голосовали пять лет назад"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
@@ -911,6 +964,9 @@ func TestParseReadsOtherItemDates(t *testing.T) {
 			"2024-10-27T18:00:00Z -",                    // its own pubDate before dcterms created
 		}},
 		{"dc-dates.atom", []string{"2024-10-28T17:00:00Z -", "2024-10-29T07:00:00Z -"}},
+		// Atom's <updated> and <published> in RSS items, without its
+		// namespace, as @astrojs/rss's customData adds them.
+		{"custom-dates.xml", []string{"2024-11-05T00:00:00Z 2024-11-06T10:00:00Z", "- 2024-11-04T09:30:00Z", "2024-11-03T08:00:00Z -"}},
 	}
 	format := func(t time.Time) string {
 		if t.IsZero() {

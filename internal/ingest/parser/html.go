@@ -251,3 +251,27 @@ func htmlAttrs(z *html.Tokenizer) map[string]string {
 	}
 	return attrs
 }
+
+// markupLink returns the address of a link written as HTML, as PHP
+// templates that print the item's link as an anchor write it ("<a
+// href=…>…</a>", DreamVids' RSS view), or with a comment before it: the
+// anchor's href, else the text left once the tags and comments are
+// dropped. "" when it has neither.
+func markupLink(fragment string) string {
+	z := html.NewTokenizer(strings.NewReader(fragment))
+	var text strings.Builder
+	for {
+		switch z.Next() {
+		case html.ErrorToken:
+			return strings.TrimSpace(text.String())
+		case html.StartTagToken, html.SelfClosingTagToken:
+			if name, hasAttr := z.TagName(); string(name) == "a" && hasAttr {
+				if href := htmlAttrs(z)["href"]; href != "" {
+					return href
+				}
+			}
+		case html.TextToken:
+			text.Write(z.Text())
+		}
+	}
+}

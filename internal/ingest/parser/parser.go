@@ -380,6 +380,14 @@ func (t atomTranslator) Translate(feed any) (*gofeed.Feed, error) {
 	if t.textTitles[f.Title] {
 		f.Title = html.EscapeString(f.Title)
 	}
+	for _, l := range af.Links {
+		if f.Link != "" {
+			break
+		}
+		if l != nil && isRel(l.Rel, "alternate") {
+			f.Link = l.Href
+		}
+	}
 	for i, e := range af.Entries {
 		if t.textTitles[f.Items[i].Title] {
 			f.Items[i].Title = html.EscapeString(f.Items[i].Title)
@@ -388,7 +396,7 @@ func (t atomTranslator) Translate(feed any) (*gofeed.Feed, error) {
 		var others []string
 		for _, l := range e.Links {
 			switch {
-			case l.Rel != "alternate": // the parser's reading of no rel, too
+			case !isRel(l.Rel, "alternate"): // the parser's reading of no rel, too
 			case isPageType(l.Type):
 				f.Items[i].Links = append(f.Items[i].Links, l.Href)
 			default:
@@ -398,11 +406,30 @@ func (t atomTranslator) Translate(feed any) (*gofeed.Feed, error) {
 		// An entry's web page before its other versions (a PDF, a feed
 		// of its own), whichever comes first.
 		f.Items[i].Links = append(f.Items[i].Links, others...)
+		if len(f.Items[i].Links) == 0 {
+			f.Items[i].Links = repliesPage(e.Links)
+		}
 		if f.Items[i].Link != "" && len(f.Items[i].Links) > 0 {
 			f.Items[i].Link = f.Items[i].Links[0]
 		}
 	}
 	return f, nil
+}
+
+// repliesPage returns, as an entry's only link, the page of its comments
+// (rel="replies" of a web page's type, RFC 4685) without the anchor of
+// its comments: the entry's own page, as Blogger and WordPress write it
+// ("…/post.html#comment-form"). Blogger writes it before the entry's
+// alternate link, which a feed cut between the two has lost. nil when
+// there is none.
+func repliesPage(links []*atom.Link) []string {
+	for _, l := range links {
+		if l != nil && isRel(l.Rel, "replies") && l.Type != "" && isPageType(l.Type) {
+			page, _, _ := strings.Cut(l.Href, "#")
+			return []string{page}
+		}
+	}
+	return nil
 }
 
 // textTitles returns the text of each <title> in doc that is an Atom
@@ -446,6 +473,13 @@ func textTitles(doc []byte) map[string]bool {
 			out[text] = true
 		}
 	}
+}
+
+// isRel reports whether a link's rel names the relation name, which is
+// compared without regard to case (RFC 8288) or the spaces around it, as
+// feedparser compares it: rel="Alternate" is an entry's page.
+func isRel(rel, name string) bool {
+	return strings.EqualFold(strings.TrimSpace(rel), name)
 }
 
 // isPageType reports whether an Atom link's type is a web page's (or
@@ -618,6 +652,12 @@ func item(gi *gofeed.Item, base *url.URL) Item {
 		Link:    itemLink(gi, base),
 	}
 	if strings.TrimSpace(it.Summary) == "" && strings.TrimSpace(it.Content) == "" {
+		// Atom's <summary> or <content> in an RSS item without its
+		// namespace, as hand-written generators mix the two (gofeed
+		// keeps their text in Custom; feedparser reads them).
+		it.Summary = joinSurrogates(unwrapCDATA(cmp.Or(gi.Custom["summary"], gi.Custom["content"])))
+	}
+	if strings.TrimSpace(it.Summary) == "" && strings.TrimSpace(it.Content) == "" {
 		it.Summary = mediaDescription(gi)
 	}
 	if it.Title == "" {
@@ -636,8 +676,14 @@ func item(gi *gofeed.Item, base *url.URL) Item {
 	if it.Published.IsZero() {
 		it.Published = extDate(gi, publishedExts)
 	}
+	if it.Published.IsZero() {
+		it.Published = customDate(gi, "published")
+	}
 	if it.Updated.IsZero() {
 		it.Updated = extDate(gi, updatedExts)
+	}
+	if it.Updated.IsZero() {
+		it.Updated = customDate(gi, "updated")
 	}
 	for _, a := range gi.Authors {
 		if a != nil && strings.TrimSpace(a.Name) != "" {
@@ -709,6 +755,18 @@ func extDate(gi *gofeed.Item, names [][2]string) time.Time {
 				return t
 			}
 		}
+	}
+	return time.Time{}
+}
+
+// customDate returns the date of the element of no namespace named name
+// in an RSS item, which gofeed keeps as text in Custom: hand-written
+// generators give RSS items Atom's <published> and <updated> without
+// its namespace (as templates for @astrojs/rss's customData do), which
+// feedparser reads. Zero when there is none, or it does not read.
+func customDate(gi *gofeed.Item, name string) time.Time {
+	if t, err := ParseDate(gi.Custom[name]); err == nil {
+		return t
 	}
 	return time.Time{}
 }
@@ -899,7 +957,7 @@ func itemLink(gi *gofeed.Item, base *url.URL) string {
 	}
 	// An Atom link inside an RSS item (atom:link rel="alternate").
 	for _, l := range gi.Extensions["atom"]["link"] {
-		if rel := l.Attrs["rel"]; rel == "" || rel == "alternate" {
+		if rel := l.Attrs["rel"]; rel == "" || isRel(rel, "alternate") {
 			if abs := resolve(base, l.Attrs["href"]); isHTTP(abs) {
 				return abs
 			}
@@ -946,6 +1004,10 @@ func resolve(base *url.URL, ref string) string {
 	ref = strings.TrimSpace(ref)
 	if strings.ContainsAny(ref, "\t\r\n") {
 		ref = joinLines(ref)
+	}
+	if strings.HasPrefix(ref, "<") {
+		// The link written as HTML (see markupLink).
+		ref = markupLink(ref)
 	}
 	if i := strings.IndexByte(ref, '<'); i >= 0 {
 		// Markup in a link ("?ref=<b>rss</b>"): a URL never holds a
@@ -1021,6 +1083,12 @@ var placeholderLinks = map[string]bool{
 // scheme of "www." is the feed's.
 func mendAddress(base *url.URL, ref string) string {
 	if scheme, rest, ok := webScheme(ref); ok {
+		if end := strings.IndexAny(ref+"?", "?#"); strings.Contains(ref[:end], `\`) {
+			// "http:\\site.example\news\1.html", as templates written
+			// on Windows give it: the URL Standard reads a backslash
+			// before the query as a slash, as browsers do.
+			return mendAddress(base, strings.ReplaceAll(ref[:end], `\`, "/")+ref[end:])
+		}
 		if _, _, inner := webScheme(rest); inner {
 			return mendAddress(base, rest)
 		}

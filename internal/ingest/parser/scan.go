@@ -524,7 +524,8 @@ func hasEndTag(b []byte, name string) bool {
 
 // attrs mends the attributes of a start tag, doc[from:to]: a bare "&" or
 // a "<" in a value is escaped, and what stands where the name of an
-// attribute should (a stray quote: width="460"" or a quoted word) is
+// attribute should (a stray quote: width="460"", or a word no name can
+// be: the rest of a value whose own quotes were not escaped) is
 // dropped. A reader rejects the element, and the item with it, for
 // either.
 func (s *scan) attrs(doc []byte, from, to int, lineOf func(int) int) {
@@ -546,10 +547,19 @@ func (s *scan) attrs(doc []byte, from, to int, lineOf func(int) int) {
 // name alone, name=value or name="value" (a reader takes the first two
 // from HTML).
 func (s *scan) attr(doc []byte, k, to int, lineOf func(int) int) int {
+	name := k
 	for ; k < to; k++ {
 		if c := doc[k]; c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '=' || c == '"' || c == '\'' {
 			break
 		}
+	}
+	if !isName(string(doc[name:k])) {
+		// A word of a value whose own quotes were not escaped
+		// (title="The "AC/DC" pack", as e107 wrote its plugins' names):
+		// no name, and dropped, as HTML drops it.
+		s.note(lineOf(name), "stray %q in a tag", doc[name:k])
+		s.repairs = append(s.repairs, repair{pos: name, cut: k - name})
+		return k
 	}
 	j := k
 	for j < to && (doc[j] == ' ' || doc[j] == '\t' || doc[j] == '\n' || doc[j] == '\r') {
