@@ -470,13 +470,7 @@ func regexpLine(s, pattern string) bool {
 // exports it: each file has the mode import read, a file made private
 // since, its bytes the same, too, and the others the usual 0644.
 func TestExportKeepsEachFileMode(t *testing.T) {
-	if runtime.GOOS == "windows" {
-		t.Skip("no Unix permission bits")
-	}
-	src := filepath.Join(t.TempDir(), "hub")
-	if err := os.CopyFS(src, os.DirFS("testdata/hub")); err != nil {
-		t.Fatal(err)
-	}
+	src := hubWithModes(t)
 	script := filepath.Join(src, "_includes", "deploy.sh")
 	if err := os.WriteFile(script, []byte("#!/bin/sh\nbundle exec jekyll build\n"), 0o644); err != nil {
 		t.Fatal(err)
@@ -545,13 +539,7 @@ func TestExportKeepsEachFileMode(t *testing.T) {
 // export reads the site's configuration first, and the file is written
 // 0600, not the 0644 recorded at import.
 func TestExportKeepsAConfigMadePrivateSinceImport(t *testing.T) {
-	if runtime.GOOS == "windows" {
-		t.Skip("no Unix permission bits")
-	}
-	src := filepath.Join(t.TempDir(), "hub")
-	if err := os.CopyFS(src, os.DirFS("testdata/hub")); err != nil {
-		t.Fatal(err)
-	}
+	src := hubWithModes(t)
 	config := filepath.Join(src, "_config.yml")
 	if err := os.Chmod(config, 0o644); err != nil {
 		t.Fatal(err)
@@ -562,15 +550,7 @@ func TestExportKeepsAConfigMadePrivateSinceImport(t *testing.T) {
 	if err := os.Chmod(config, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	out := filepath.Join(t.TempDir(), "out")
-	if code, _, errs := run(t, "--site", src, "export", out); code != 0 {
-		t.Fatalf("export exit %d:\n%s", code, errs)
-	}
-	fi, err := os.Stat(filepath.Join(out, "_config.yml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got := fi.Mode().Perm(); got != 0o600 {
+	if got := exportedMode(t, src, filepath.Join(t.TempDir(), "out"), "_config.yml"); got != 0o600 {
 		t.Errorf("exported _config.yml %v, want -rw-------", got)
 	}
 }
@@ -581,6 +561,23 @@ func TestExportKeepsAConfigMadePrivateSinceImport(t *testing.T) {
 // the first time, takes the mode of the second export, where it kept its
 // own.
 func TestExportIntoAnEarlierExportGivesEachFileItsMode(t *testing.T) {
+	src := hubWithModes(t)
+	config := filepath.Join(src, "_config.yml")
+	out := filepath.Join(t.TempDir(), "out")
+	for _, mode := range []os.FileMode{0o600, 0o644} {
+		if err := os.Chmod(config, mode); err != nil {
+			t.Fatal(err)
+		}
+		if got := exportedMode(t, src, out, "_config.yml"); got != mode {
+			t.Errorf("exported _config.yml %v, want %v", got, mode)
+		}
+	}
+}
+
+// hubWithModes returns a copy of the test hub to give its files modes of
+// their own; it skips the test where files have no Unix permission bits.
+func hubWithModes(t *testing.T) string {
+	t.Helper()
 	if runtime.GOOS == "windows" {
 		t.Skip("no Unix permission bits")
 	}
@@ -588,21 +585,19 @@ func TestExportIntoAnEarlierExportGivesEachFileItsMode(t *testing.T) {
 	if err := os.CopyFS(src, os.DirFS("testdata/hub")); err != nil {
 		t.Fatal(err)
 	}
-	config := filepath.Join(src, "_config.yml")
-	out := filepath.Join(t.TempDir(), "out")
-	for _, mode := range []os.FileMode{0o600, 0o644} {
-		if err := os.Chmod(config, mode); err != nil {
-			t.Fatal(err)
-		}
-		if code, _, errs := run(t, "--site", src, "export", out); code != 0 {
-			t.Fatalf("export exit %d:\n%s", code, errs)
-		}
-		fi, err := os.Stat(filepath.Join(out, "_config.yml"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if got := fi.Mode().Perm(); got != mode {
-			t.Errorf("exported _config.yml %v, want %v", got, mode)
-		}
+	return src
+}
+
+// exportedMode exports the hub of site src into out and returns the
+// mode of its file rel there.
+func exportedMode(t *testing.T, src, out, rel string) os.FileMode {
+	t.Helper()
+	if code, _, errs := run(t, "--site", src, "export", out); code != 0 {
+		t.Fatalf("export exit %d:\n%s", code, errs)
 	}
+	fi, err := os.Stat(filepath.Join(out, filepath.FromSlash(rel)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fi.Mode().Perm()
 }
