@@ -129,7 +129,7 @@ type generator struct {
 
 	delay, pageDelay time.Duration // before answering a feed, a page
 	pageTransfer     time.Duration // between a page body's two halves
-	slowEvery        int           // of every this many pages
+	slowEvery        int           // of every this many pages (0 or 1: all)
 	content          int           // bytes of full text per item (see fullText)
 	padding          []byte        // put in every page before its footer (see padding)
 }
@@ -259,7 +259,7 @@ func (g *generator) handler(base string) http.Handler {
 		if foot := bytes.LastIndex(body, []byte("<footer>")); len(g.padding) > 0 && foot >= 0 {
 			parts = [][]byte{body[:foot], g.padding, body[foot:]}
 		}
-		g.writeBody(w, r, parts, i%g.slowEvery == 0)
+		g.writeBody(w, r, parts, g.slowEvery <= 1 || i%g.slowEvery == 0)
 	})
 	return mux
 }
