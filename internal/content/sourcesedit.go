@@ -25,6 +25,9 @@ func editSources(old []byte, v, prior *model.Sources) []byte {
 	if lines[len(lines)-1] == "" {
 		lines = lines[:len(lines)-1]
 	}
+	if len(lines) == 0 {
+		return nil
+	}
 	if !strings.HasSuffix(lines[len(lines)-1], "\n") {
 		lines[len(lines)-1] += "\n"
 	}
