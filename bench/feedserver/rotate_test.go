@@ -27,6 +27,23 @@ func fetch(t *testing.T, srv *httptest.Server, path, etag string) (int, string, 
 	return resp.StatusCode, resp.Header.Get("ETag"), string(body)
 }
 
+// serveGenerated serves a generator of feeds × items, its feeds and
+// pages rendered first, as main does, until the test ends.
+func serveGenerated(t *testing.T, feeds, items int) (*generator, *httptest.Server) {
+	t.Helper()
+	g, err := newGenerator(feeds, items, 1, time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewUnstartedServer(nil)
+	base := "http://" + srv.Listener.Addr().String()
+	g.prerender([]string{base})
+	srv.Config.Handler = g.handler(base)
+	srv.Start()
+	t.Cleanup(srv.Close)
+	return g, srv
+}
+
 var (
 	itemLink  = regexp.MustCompile(`<link>[^<]*/articles/\d+/(\d+)\?`)
 	itemTitle = regexp.MustCompile(`<item><title>([^<]*)</title>`)
@@ -45,16 +62,7 @@ func matches(re *regexp.Regexp, s string) []string {
 // and pages, while the n oldest drop off.
 func TestRotatingFeedChangesEachRoundAndAnswers304Within(t *testing.T) {
 	const feeds, items, n = 3, 10, 4
-	g, err := newGenerator(feeds, items, 1, time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC))
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewUnstartedServer(nil)
-	base := "http://" + srv.Listener.Addr().String()
-	g.prerender([]string{base})
-	srv.Config.Handler = g.handler(base)
-	srv.Start()
-	defer srv.Close()
+	g, srv := serveGenerated(t, feeds, items)
 	// Two rounds ago: a period of an hour leaves no chance of a third.
 	g.rot = newRotation(g, time.Hour, n, 1, time.Now().Add(-2*time.Hour-time.Minute))
 

@@ -507,30 +507,25 @@ func TestExportKeepsEachFileMode(t *testing.T) {
 		}
 		return got
 	}
-	if code, stdout, errs := run(t, "--site", src, "import"); code != 0 {
-		t.Fatalf("import exit %d:\n%s%s", code, stdout, errs)
-	}
-	if got := exportModes(); !maps.Equal(got, modes) {
-		t.Errorf("exported modes %v, want %v", got, modes)
-	}
-	// Made private since, its bytes unchanged: import records the mode.
-	chmod("_people/donald-knuth.md", 0o600)
-	modes["_people/donald-knuth.md"] = 0o600
-	if code, stdout, errs := run(t, "--site", src, "import"); code != 0 {
-		t.Fatalf("import exit %d:\n%s%s", code, stdout, errs)
-	}
-	if got := exportModes(); !maps.Equal(got, modes) {
-		t.Errorf("after a second import, exported modes %v, want %v", got, modes)
-	}
-	// Given the usual mode back: import records that too, though it
-	// records the usual mode of no new file.
-	chmod("_people/donald-knuth.md", 0o644)
-	modes["_people/donald-knuth.md"] = 0o644
-	if code, stdout, errs := run(t, "--site", src, "import"); code != 0 {
-		t.Fatalf("import exit %d:\n%s%s", code, stdout, errs)
-	}
-	if got := exportModes(); !maps.Equal(got, modes) {
-		t.Errorf("after a third import, exported modes %v, want %v", got, modes)
+	const knuth = "_people/donald-knuth.md"
+	for _, step := range []struct {
+		what string
+		mode os.FileMode // given to knuth before the import; 0: none
+	}{
+		{"the first import", 0},
+		{"made private since, its bytes unchanged: import records the mode", 0o600},
+		{"given the usual mode back: recorded too, though no new file's usual mode is", 0o644},
+	} {
+		if step.mode != 0 {
+			chmod(knuth, step.mode)
+			modes[knuth] = step.mode
+		}
+		if code, stdout, errs := run(t, "--site", src, "import"); code != 0 {
+			t.Fatalf("%s: import exit %d:\n%s%s", step.what, code, stdout, errs)
+		}
+		if got := exportModes(); !maps.Equal(got, modes) {
+			t.Errorf("%s: exported modes %v, want %v", step.what, got, modes)
+		}
 	}
 }
 
