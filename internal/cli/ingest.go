@@ -16,6 +16,25 @@ import (
 
 // runIngest fetches the configured sources once (--once) or on schedule
 // until stopped.
+// The soft memory limits of an ingest round (GOMEMLIMIT sets one for all
+// of it instead). Collecting sooner near the limit keeps garbage from
+// doubling the live heap, and the resident memory follows the limit: it
+// is the limit plus what SQLite and the binary hold outside the Go heap
+// (45-55 MB: SQLite's allocator keeps what a batch freed for the next).
+// While sources are read, both cores fetch and parse and the live heap
+// holds thousands of connections, goroutine stacks and parsed feeds: a
+// limit below 224 MiB there has the collector take CPU time the fetching
+// needs (200 MiB all round long: sources read in 22 s instead of 12.5).
+// A batch's curation runs on one core and holds the round's largest live
+// heap (its arrivals, the stored window's lean copies and their
+// clusterer, about 150 MB): a lower limit there has the collector run
+// more often on the core curation leaves idle, and brings the round's
+// peak under 250 MB.
+const (
+	fetchMemoryLimit  = 224 << 20
+	curateMemoryLimit = 200 << 20
+)
+
 func runIngest(ctx context.Context, env *Env, args []string) error {
 	fs := env.newFlagSet("ingest")
 	once := fs.Bool("once", false, "run one round over the due sources, print a summary and exit")
@@ -37,19 +56,8 @@ func runIngest(ctx context.Context, env *Env, args []string) error {
 	if *metricsFile != "" && !*once {
 		return usageError("--metrics-file goes with --once; on schedule, serve the metrics with --admin-addr")
 	}
-	// Collecting sooner near the limit keeps garbage from doubling the
-	// live heap, and the resident memory follows the limit: it is the
-	// limit plus what SQLite and the binary hold outside the Go heap
-	// (35-50 MB with the readers' small caches, see ingestRounds). A
-	// round's live heap peaks near 140 MB (a batch's arrivals, a
-	// window's lean copies of stored news and their clusterer) only
-	// while a batch is curated, so the collector runs more often there
-	// alone: in bench/ingest.sh 224 MiB takes about 102 collections where
-	// 232 MiB took 95, for 8 MB less resident memory. Much less makes it
-	// run all the time, each collection marking the whole live heap:
-	// 200 MiB keeps the round under 250 MB for a tenth to a quarter more CPU
-	// time (GOMEMLIMIT sets it).
-	env.softMemoryLimit(224 << 20)
+	// See fetchMemoryLimit.
+	env.softMemoryLimit(fetchMemoryLimit)
 	// Ingest reads the store as curation does, window by window: mapping
 	// the file or large reader caches would only add to the resident
 	// memory.
@@ -81,6 +89,7 @@ func runIngest(ctx context.Context, env *Env, args []string) error {
 		Metrics:   m,
 		LeaseTTL:  *lease,
 		Retention: &pol,
+		Curating:  env.curationMemoryLimit(fetchMemoryLimit, curateMemoryLimit),
 	}
 	if !*once {
 		// On schedule, the configuration follows the site folder's

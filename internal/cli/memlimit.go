@@ -10,3 +10,19 @@ func (env *Env) softMemoryLimit(bytes int64) {
 		debug.SetMemoryLimit(bytes)
 	}
 }
+
+// curationMemoryLimit returns an ingest.Options.Curating that lowers the
+// soft limit to curate while a batch is curated and sets it back to fetch
+// after; nil when GOMEMLIMIT is set, which then holds throughout.
+func (env *Env) curationMemoryLimit(fetch, curate int64) func(on bool) {
+	if env.Getenv("GOMEMLIMIT") != "" {
+		return nil
+	}
+	return func(on bool) {
+		if on {
+			debug.SetMemoryLimit(curate)
+		} else {
+			debug.SetMemoryLimit(fetch)
+		}
+	}
+}

@@ -99,6 +99,13 @@ type Options struct {
 	// Metrics counts the rounds, fetches, items, pages, failed sources
 	// and curation time; nil counts nothing.
 	Metrics *metrics.Metrics
+	// Curating, when set, is called with true before a batch is curated
+	// and stored and with false after. A batch's curation holds a round's
+	// largest live heap on one core, where reading sources holds
+	// thousands of connections and parsers on all of them: the ingest
+	// command lowers the soft memory limit through it for curation
+	// alone.
+	Curating func(on bool)
 }
 
 // Summary counts what one round did.
@@ -405,8 +412,11 @@ func (in *Ingester) round(ctx context.Context) (Summary, error) {
 	in.log.Debug("sources read", "sources", len(due), "after", time.Since(start).Round(time.Millisecond),
 		"workers_idle", time.Duration(r.idle.Load()).Round(time.Millisecond))
 	// Every fetch of the round is done: the connections kept for the next
-	// page of a host are of no more use while the last batch is curated.
+	// page of a host are of no more use while the last batch is curated,
+	// and neither are the keys items claimed (tens of thousands in a
+	// large round), which the curation of that batch would hold on to.
 	in.fetch.Close()
+	r.forgetClaims()
 	close(r.results)
 	err = <-writerDone
 	stopRenewing()
@@ -530,6 +540,14 @@ func (r *round) claimKey(key, link, feed string, more ...string) string {
 		}
 	}
 	return ""
+}
+
+// forgetClaims lets the round's claimed keys go once no item is read any
+// more; a claim after it panics.
+func (r *round) forgetClaims() {
+	r.mu.Lock()
+	r.claimed = nil
+	r.mu.Unlock()
 }
 
 // claimCanonical takes the canonical address a page names (see

@@ -293,6 +293,14 @@ func (r *round) commitTurn(ctx context.Context, sg store.Stager, q *queue, paths
 	return err
 }
 
+// curating tells Options.Curating, if set, that a batch's curation
+// begins (on) or has ended.
+func (in *Ingester) curating(on bool) {
+	if f := in.opts.Curating; f != nil {
+		f(on)
+	}
+}
+
 // turn commits, under the curate lock, what the queue holds and, with a
 // store that stages, the arrivals other workers staged, and again while
 // more are staged meanwhile: one turn stores what would otherwise take
@@ -326,7 +334,9 @@ func (r *round) turn(ctx context.Context, sg store.Stager, q *queue, paths map[s
 			return recorded, nil
 		}
 		r.in.log.Debug("curating", "sources", len(batch), "staged", len(ids))
+		r.in.curating(true)
 		rec, err := r.commitLocked(ctx, batch, paths, sum, ids)
+		r.in.curating(false)
 		recorded = append(recorded, rec...)
 		if err != nil {
 			if len(ids) > 0 {

@@ -74,6 +74,64 @@ func countRecs(rs []*result) int {
 	return n
 }
 
+// Options.Curating is told before each batch is curated and after it is
+// stored, in turn (the ingest command lowers the memory limit between):
+// every article of the round is stored while it says curating.
+func TestCuratingIsToldAroundEachBatch(t *testing.T) {
+	srv := newFixtureServer(t)
+	h := newHub(t, true,
+		model.Source{URL: srv.URL + "/feeds/a.xml", Provider: "example-news.com"},
+		model.Source{URL: srv.URL + "/feeds/b.atom"},
+		model.Source{URL: srv.URL + "/feeds/feed.json"},
+	)
+	ctx := context.Background()
+	stored := func() int {
+		n := 0
+		err := h.st.Scan(ctx, []model.Kind{model.KindNews}, func(*model.Record) error { n++; return nil })
+		if err != nil {
+			panic(err)
+		}
+		return n
+	}
+	var (
+		calls    []bool
+		inCurate int // news stored between a true and the false after it
+		before   int
+	)
+	opts := testOptions()
+	opts.All = true
+	opts.BatchSize = 1
+	opts.Workers = 1 // sources one after another: several batches
+	opts.Curating = func(on bool) {
+		calls = append(calls, on)
+		if on {
+			before = stored()
+		} else {
+			inCurate += stored() - before
+		}
+	}
+	var logged bytes.Buffer
+	opts.Log = slog.New(slog.NewTextHandler(&logged, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	in := h.ingester(opts)
+	defer in.Close()
+	sum, err := in.RunOnce(ctx)
+	if err != nil || sum.New != 6 {
+		t.Fatalf("round %+v %v", sum, err)
+	}
+	batches := strings.Count(logged.String(), "batch stored")
+	if batches < 2 || len(calls) != 2*batches {
+		t.Fatalf("%d calls for %d batches stored, want two a batch (several batches)", len(calls), batches)
+	}
+	for i, on := range calls {
+		if on != (i%2 == 0) {
+			t.Fatalf("calls %v: want true and false in turn", calls)
+		}
+	}
+	if inCurate != 6 {
+		t.Errorf("%d of the 6 news stored while curating", inCurate)
+	}
+}
+
 // Small batches, committed while sources are still read, store every
 // article once, and a second round adds and rewrites nothing.
 func TestSmallBatchesStoreEveryArticleOnce(t *testing.T) {
