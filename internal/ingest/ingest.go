@@ -100,11 +100,11 @@ type Options struct {
 	// and curation time; nil counts nothing.
 	Metrics *metrics.Metrics
 	// Curating, when set, is called with true before a batch is curated
-	// and stored and with false after. A batch's curation holds a round's
-	// largest live heap on one core, where reading sources holds
+	// and stored, or retention applied, and with false after. A batch's
+	// curation holds a round's largest live heap on one core, and
+	// retention reads every stored article, where reading sources holds
 	// thousands of connections and parsers on all of them: the ingest
-	// command lowers the soft memory limit through it for curation
-	// alone.
+	// command lowers the soft memory limit through it for those alone.
 	Curating func(on bool)
 }
 
@@ -303,6 +303,8 @@ func (in *Ingester) retain(ctx context.Context, sum *Summary) error {
 	// index follows only when the generation moved by retention's writes
 	// alone.
 	var rs retention.Summary
+	in.curating(true) // retention reads every stored article
+	defer in.curating(false)
 	err := in.st.Exclusive(ctx, curateLock, func(ctx context.Context) error {
 		before, err := in.st.Generation(ctx)
 		if err != nil {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"newshub/internal/model"
+	"newshub/internal/retention"
 	"newshub/internal/store"
 )
 
@@ -75,9 +76,10 @@ func countRecs(rs []*result) int {
 }
 
 // Options.Curating is told before each batch is curated and after it is
-// stored, in turn (the ingest command lowers the memory limit between):
-// every article of the round is stored while it says curating.
-func TestCuratingIsToldAroundEachBatch(t *testing.T) {
+// stored, and around retention after the round, in turn (the ingest
+// command lowers the memory limit between): every article of the round
+// is stored while it says curating.
+func TestCuratingIsToldAroundEachBatchAndRetention(t *testing.T) {
 	srv := newFixtureServer(t)
 	h := newHub(t, true,
 		model.Source{URL: srv.URL + "/feeds/a.xml", Provider: "example-news.com"},
@@ -102,6 +104,7 @@ func TestCuratingIsToldAroundEachBatch(t *testing.T) {
 	opts.All = true
 	opts.BatchSize = 1
 	opts.Workers = 1 // sources one after another: several batches
+	opts.Retention = &retention.Policy{ArchiveAfter: 30 * 24 * time.Hour}
 	opts.Curating = func(on bool) {
 		calls = append(calls, on)
 		if on {
@@ -119,8 +122,8 @@ func TestCuratingIsToldAroundEachBatch(t *testing.T) {
 		t.Fatalf("round %+v %v", sum, err)
 	}
 	batches := strings.Count(logged.String(), "batch stored")
-	if batches < 2 || len(calls) != 2*batches {
-		t.Fatalf("%d calls for %d batches stored, want two a batch (several batches)", len(calls), batches)
+	if batches < 2 || len(calls) != 2*batches+2 {
+		t.Fatalf("%d calls for %d batches stored and retention, want two each (several batches)", len(calls), batches)
 	}
 	for i, on := range calls {
 		if on != (i%2 == 0) {
