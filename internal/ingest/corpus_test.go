@@ -274,6 +274,8 @@ var corpusCases = []corpusCase{
 	// Atom's <summary> and <content> in RSS items, without its
 	// namespace: one item has no title, and its text titles it.
 	{file: "atom-text-in-rss.xml", lenient: 3, stored: 3},
+	// Dates in Persian digits, Solar Hijri ones among them.
+	{file: "persian-dates.atom", lenient: 3, stored: 3},
 }
 
 // TestCorpusIngestedInOneRound serves the corpus on loopback, ingests it

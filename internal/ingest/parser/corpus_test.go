@@ -921,6 +921,10 @@ func TestParseReadsItemDates(t *testing.T) {
 		{"go-time-dates.xml", []string{"2024-10-28T23:30:00Z", "2024-10-30T08:15:42Z", ""}},
 		// Offsets with a one-digit hour, or glued to the time, as Indian
 		// publishers' feeds write them ("22:52:30+5:30").
+		// Persian digits, as Iranian WordPress sites' date plugins write an
+		// Atom entry's <published>: Solar Hijri dates ("۱۴۰۳-۰۸-۱۵", which
+		// feedparser reads as of the year 1403) and a Gregorian one.
+		{"persian-dates.atom", []string{"2024-11-05T10:30:00Z", "2024-11-02T11:32:00Z", "2024-11-01T05:30:00Z"}},
 		{"glued-offsets.xml", []string{"2024-11-06T17:22:30Z", "2024-11-06T02:35:00Z", "2024-11-05T13:55:00Z", "2024-11-05T13:00:00Z", "2024-11-05T04:30:00Z"}},
 	}
 	for _, tt := range tests {

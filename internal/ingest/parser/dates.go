@@ -7,17 +7,26 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 )
 
 // itemDate is the raw date read as ParseDate reads it when it ends in a
 // zone's abbreviation (see zonedDate) or in an offset gofeed reads as UTC
-// ("GMT+2", "10:00:00 +01"), else the time gofeed parsed, else the raw
-// date read as ParseDate reads it; zero when none reads.
+// ("GMT+2", "10:00:00 +01") or is not ASCII, else the time gofeed parsed,
+// else the raw date read as ParseDate reads it; zero when none reads.
 func itemDate(parsed *time.Time, raw string) time.Time {
 	if t, ok := zonedDate(raw); ok {
 		return t
 	}
 	if _, ok := offsetZone(strings.TrimSpace(raw)); ok {
+		if t, err := ParseDate(raw); err == nil {
+			return t
+		}
+	}
+	if !isASCII(raw) {
+		// gofeed reads no date written in another script (digits
+		// included), and gives an Atom entry whose <published> it
+		// cannot read its <updated> as parsed.
 		if t, err := ParseDate(raw); err == nil {
 			return t
 		}
@@ -75,9 +84,13 @@ var zoneComment = regexp.MustCompile(`\s*\([A-Za-z ]{1,40}\)$`)
 // forms of ISO 8601 and the ways feeds bend it (see isoForms), Unix time
 // in seconds or milliseconds, and dates written out with day and month
 // names in English or the site's language, ordinals included ("Nov 5th,
-// 2024"). The time it returns is in UTC.
+// 2024"), any of them in another script's digits (see asciiDigits). The
+// time it returns is in UTC.
 func ParseDate(s string) (time.Time, error) {
 	s = strings.TrimSpace(s)
+	if !isASCII(s) {
+		s = asciiDigits(s)
+	}
 	if strings.HasSuffix(s, ")") {
 		s = zoneComment.ReplaceAllString(s, "")
 	}
@@ -383,4 +396,73 @@ func parseLocalizedDate(s string) (time.Time, error) {
 		zone = zoneOffsets[strings.ToUpper(z)]
 	}
 	return time.Parse("2 1 2006 15:04:05 -0700", fmt.Sprintf("%s %d %s %s %s", day, month, m[3], hms, zone))
+}
+
+// asciiDigits writes the decimal digits of other scripts in s as ASCII
+// ones ("۲۰۲۴" as "2024"), as feedparser reads them (Python's int does).
+// A date written year first in Persian digits and in a year of the Solar
+// Hijri calendar ("۱۴۰۳-۰۸-۱۵"), as Iranian WordPress sites' date plugins
+// write an Atom entry's <published>, is written as the Gregorian date it
+// is: read as it stands, its year (1403) is six centuries early.
+func asciiDigits(s string) string {
+	persian := false
+	s = strings.Map(func(r rune) rune {
+		if r < 0x80 || !unicode.IsDigit(r) {
+			return r
+		}
+		persian = persian || 0x06f0 <= r && r <= 0x06f9
+		return '0' + digitValue(r)
+	}, s)
+	if persian {
+		s = jalaliToGregorian(s)
+	}
+	return s
+}
+
+// digitValue is the value of a decimal digit of any script: Unicode gives
+// each script's ten digits in a run of their own, from zero up.
+func digitValue(r rune) rune {
+	n := rune(0)
+	for unicode.IsDigit(r - n - 1) {
+		n++
+	}
+	return n % 10
+}
+
+// jalaliDate is a Solar Hijri date written year first, with dashes or
+// slashes.
+var jalaliDate = regexp.MustCompile(`^(1[2-5]\d\d)[-/](\d\d?)[-/](\d\d?)`)
+
+// jalaliToGregorian rewrites a date that starts with a Solar Hijri one
+// (see jalaliDate) with the Gregorian date of the same day, by the
+// calendar's 33-year cycle of leap years as Iranian software computes it;
+// any other s is returned as it is.
+func jalaliToGregorian(s string) string {
+	m := jalaliDate.FindStringSubmatch(s)
+	if m == nil {
+		return s
+	}
+	y, _ := strconv.Atoi(m[1])
+	mo, _ := strconv.Atoi(m[2])
+	d, _ := strconv.Atoi(m[3])
+	if mo < 1 || mo > 12 || d < 1 || d > 31 {
+		return s
+	}
+	days := d
+	if mo <= 6 {
+		days += (mo - 1) * 31 // the first six months have 31 days,
+	} else {
+		days += 186 + (mo-7)*30 // the next five 30
+	}
+	g := time.Date(2024, time.March, 20, 0, 0, 0, 0, time.UTC) // 1 Farvardin 1403
+	g = g.AddDate(0, 0, jalaliDays(y, days)-jalaliDays(1403, 1))
+	return g.Format("2006-01-02") + s[len(m[0]):]
+}
+
+// jalaliDays counts the days to a day of a Solar Hijri year from a fixed
+// day long before: eight leap years in every 33, as the jdf functions
+// Iranian PHP software uses count them.
+func jalaliDays(year, dayOfYear int) int {
+	y := year + 1595
+	return 365*y + y/33*8 + (y%33+3)/4 + dayOfYear
 }
