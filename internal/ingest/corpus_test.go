@@ -276,6 +276,9 @@ var corpusCases = []corpusCase{
 	{file: "atom-text-in-rss.xml", lenient: 3, stored: 3},
 	// Dates in Persian digits, Solar Hijri ones among them.
 	{file: "persian-dates.atom", lenient: 3, stored: 3},
+	// Day and month names in Turkish (in ISO-8859-9) and Polish.
+	{file: "tr-dates.xml", lenient: 3, stored: 3},
+	{file: "pl-dates.xml", lenient: 3, stored: 3},
 }
 
 // TestCorpusIngestedInOneRound serves the corpus on loopback, ingests it

@@ -924,6 +924,10 @@ func TestParseReadsItemDates(t *testing.T) {
 		// Persian digits, as Iranian WordPress sites' date plugins write an
 		// Atom entry's <published>: Solar Hijri dates ("۱۴۰۳-۰۸-۱۵", which
 		// feedparser reads as of the year 1403) and a Gregorian one.
+		// Turkish and Polish day and month names, abbreviated or not,
+		// as their news sites write RFC 822's (the Turkish in ISO-8859-9).
+		{"tr-dates.xml", []string{"2024-11-05T07:00:00Z", "2024-10-14T05:30:00Z", "2024-12-02T09:15:00Z"}},
+		{"pl-dates.xml", []string{"2024-11-05T09:00:00Z", "2024-10-14T06:00:00Z", "2024-11-05T14:30:00Z"}},
 		{"persian-dates.atom", []string{"2024-11-05T10:30:00Z", "2024-11-02T11:32:00Z", "2024-11-01T05:30:00Z"}},
 		{"glued-offsets.xml", []string{"2024-11-06T17:22:30Z", "2024-11-06T02:35:00Z", "2024-11-05T13:55:00Z", "2024-11-05T13:00:00Z", "2024-11-05T04:30:00Z"}},
 	}

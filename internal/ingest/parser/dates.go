@@ -284,7 +284,7 @@ func unixDate(s string) (time.Time, bool) {
 
 // clock is an optional time of day in a written-out date, with an
 // optional AM or PM, and an optional zone after it.
-const clock = `(?:,?\s+(?:at\s+|um\s+|à\s+|a\s+las\s+|alle\s+)?(\d{1,2})[:.h](\d{2})(?:[:.](\d{2}))?(?:\s*([AaPp])\.?[Mm]\.?)?)?(?:\s+(\S+))?$`
+const clock = `(?:,?\s+(?:at\s+|um\s+|à\s+|a\s+las\s+|alle\s+|klo\s+)?(\d{1,2})[:.h](\d{2})(?:[:.](\d{2}))?(?:\s*([AaPp])\.?[Mm]\.?)?)?(?:\s+(\S+))?$`
 
 // localizedDate is an RFC 822 date with its day and month names in the
 // site's language, as feeds written by localized blog software give them
@@ -307,22 +307,39 @@ var ordinal = regexp.MustCompile(`\b(\d{1,2})(?:st|nd|rd|th)\b`)
 // languages of localized feeds (Portuguese, Spanish, French, German,
 // Italian, Dutch, Russian and Greek, in their nominative and genitive
 // forms, Greek's with and without its accents; English too) to the month,
-// in lower case and without the trailing dot of an abbreviation.
+// in lower case and without the trailing dot of an abbreviation; and, on
+// each month's second line, those of Finnish and Hungarian (which
+// SimplePie reads), Polish, Czech, Ukrainian, Turkish (also in ASCII's
+// letters, as "ARALIK" lowers to), Indonesian, the Scandinavian
+// languages' own, Hindi and Arabic (the Egyptian, Maghreb and Levantine
+// names) as their news sites write RFC 822's dates.
 var monthNames = func() map[string]time.Month {
 	m := map[string]time.Month{}
 	for month, names := range [12]string{
-		"jan january janeiro enero janvier janv januar jän gennaio gen januari янв январь января ιαν ιανουαρίου ιανουάριος",
-		"feb february fev fevereiro febrero février févr fevr februar febbraio februari фев февраль февраля φεβ φεβρουαρίου φεβρουάριος",
-		"mar march março marco marzo mars märz mär mrz maart mrt март марта μάρ μαρ μαρτίου μάρτιος",
-		"apr april abr abril avril avr aprile апр апрель апреля απρ απριλίου απρίλιος",
-		"may mai maio mayo mei maggio mag май мая μάι μαϊ μαι μαΐ μαΐου μάιος",
-		"jun june junho junio juin juni giugno giu июн июнь июня ιούν ιουν ιον ιουνίου ιούνιος",
-		"jul july julho julio juillet juil juli luglio lug июл июль июля ιούλ ιουλ ιολ ιουλίου ιούλιος",
-		"aug august ago agosto août aout augustus авг август августа αύγ αυγ αυγούστου αύγουστος",
-		"sep sept september set setembro septiembre setiembre septembre settembre сен сент сентябрь сентября σεπ σεπτεμβρίου σεπτέμβριος",
-		"oct october out outubro oct octubre octobre okt oktober ottobre ott окт октябрь октября οκτ οκτωβρίου οκτώβριος",
-		"nov november novembro noviembre novembre ноя нояб ноябрь ноября νοέ νοε νοεμβρίου νοέμβριος",
-		"dec december dez dezembro dic diciembre décembre déc dezember dicembre дек декабрь декабря δεκ δεκεμβρίου δεκέμβριος",
+		"jan january janeiro enero janvier janv januar jän gennaio gen januari янв январь января ιαν ιανουαρίου ιανουάριος " +
+			"tammikuu tammikuuta tammi január styczeń stycznia sty leden ledna led січень січня січ ocak oca जनवरी يناير جانفي",
+		"feb february fev fevereiro febrero février févr fevr februar febbraio februari фев февраль февраля φεβ φεβρουαρίου φεβρουάριος " +
+			"helmikuu helmikuuta helmi február febr luty lutego lut únor února úno лютий лютого лют şubat subat şub pebruari peb फ़रवरी फ़रवरी फरवरी فبراير فيفري شباط",
+		"mar march março marco marzo mars märz mär mrz maart mrt март марта μάρ μαρ μαρτίου μάρτιος " +
+			"maaliskuu maaliskuuta maalis március márc marzec marca březen března bře березень березня бер mart maret marts मार्च مارس آذار",
+		"apr april abr abril avril avr aprile апр апрель апреля απρ απριλίου απρίλιος " +
+			"huhtikuu huhtikuuta huhti április ápr kwiecień kwietnia kwi duben dubna dub квітень квітня кві nisan nis अप्रैल أبريل ابريل إبريل أفريل نيسان",
+		"may mai maio mayo mei maggio mag май мая μάι μαϊ μαι μαΐ μαΐου μάιος " +
+			"toukokuu toukokuuta touko május máj maj maja květen května kvě травень травня тра mayıs mayis मई مايو ماي أيار",
+		"jun june junho junio juin juni giugno giu июн июнь июня ιούν ιουν ιον ιουνίου ιούνιος " +
+			"kesäkuu kesäkuuta kesä június jún czerwiec czerwca cze červen června čvn червень червня чер haziran haz जून يونيو جوان حزيران",
+		"jul july julho julio juillet juil juli luglio lug июл июль июля ιούλ ιουλ ιολ ιουλίου ιούλιος " +
+			"heinäkuu heinäkuuta heinä július júl lipiec lipca lip červenec července čvc липень липня лип temmuz tem जुलाई يوليو جويلية تموز",
+		"aug august ago agosto août aout augustus авг август августа αύγ αυγ αυγούστου αύγουστος " +
+			"elokuu elokuuta elo augusztus augusti sierpień sierpnia sie srpen srpna srp серпень серпня сер ağustos agustos ağu agustus agt अगस्त أغسطس اغسطس أوت آب",
+		"sep sept september set setembro septiembre setiembre septembre settembre сен сент сентябрь сентября σεπ σεπτεμβρίου σεπτέμβριος " +
+			"syyskuu syyskuuta syys szeptember szept wrzesień września wrz září zář вересень вересня вер eylül eylul eyl सितंबर सितम्बर سبتمبر أيلول",
+		"oct october out outubro oct octubre octobre okt oktober ottobre ott окт октябрь октября οκτ οκτωβρίου οκτώβριος " +
+			"lokakuu lokakuuta loka október październik października paź říjen října říj жовтень жовтня жов ekim eki अक्टूबर अक्तूबर أكتوبر اكتوبر",
+		"nov november novembro noviembre novembre ноя нояб ноябрь ноября νοέ νοε νοεμβρίου νοέμβριος " +
+			"marraskuu marraskuuta marras listopad listopada listopadu lis листопад листопада лис kasım kasim kas nopember nop नवंबर नवम्बर نوفمبر",
+		"dec december dez dezembro dic diciembre décembre déc dezember dicembre дек декабрь декабря δεκ δεκεμβρίου δεκέμβριος " +
+			"joulukuu joulukuuta joulu grudzień grudnia gru prosinec prosince pro грудень грудня гру aralık aralik ara desember des दिसंबर दिसम्बर ديسمبر",
 	} {
 		for _, n := range strings.Fields(names) {
 			m[n] = time.Month(month + 1)
