@@ -279,6 +279,10 @@ var corpusCases = []corpusCase{
 	// Day and month names in Turkish (in ISO-8859-9) and Polish.
 	{file: "tr-dates.xml", lenient: 3, stored: 3},
 	{file: "pl-dates.xml", lenient: 3, stored: 3},
+	// Dates by their signs for year, month and day, in Japanese and
+	// Korean (in EUC-KR).
+	{file: "ja-dates.xml", lenient: 2, stored: 2},
+	{file: "ko-dates.xml", lenient: 2, stored: 2},
 }
 
 // TestCorpusIngestedInOneRound serves the corpus on loopback, ingests it

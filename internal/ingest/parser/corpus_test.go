@@ -928,6 +928,11 @@ func TestParseReadsItemDates(t *testing.T) {
 		// as their news sites write RFC 822's (the Turkish in ISO-8859-9).
 		{"tr-dates.xml", []string{"2024-11-05T07:00:00Z", "2024-10-14T05:30:00Z", "2024-12-02T09:15:00Z"}},
 		{"pl-dates.xml", []string{"2024-11-05T09:00:00Z", "2024-10-14T06:00:00Z", "2024-11-05T14:30:00Z"}},
+		// Dates as Japanese and Korean sites write them (the Korean in
+		// EUC-KR): year, month and day by their signs, the afternoon
+		// before its time.
+		{"ja-dates.xml", []string{"2024-11-05T10:00:00Z", "2024-11-04T09:30:00Z"}},
+		{"ko-dates.xml", []string{"2024-11-05T10:00:00Z", "2024-11-04T15:30:00Z"}},
 		{"persian-dates.atom", []string{"2024-11-05T10:30:00Z", "2024-11-02T11:32:00Z", "2024-11-01T05:30:00Z"}},
 		{"glued-offsets.xml", []string{"2024-11-06T17:22:30Z", "2024-11-06T02:35:00Z", "2024-11-05T13:55:00Z", "2024-11-05T13:00:00Z", "2024-11-05T04:30:00Z"}},
 	}

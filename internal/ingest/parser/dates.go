@@ -89,7 +89,7 @@ var zoneComment = regexp.MustCompile(`\s*\([A-Za-z ]{1,40}\)$`)
 func ParseDate(s string) (time.Time, error) {
 	s = strings.TrimSpace(s)
 	if !isASCII(s) {
-		s = asciiDigits(s)
+		s = cjkDate(asciiDigits(s))
 	}
 	if strings.HasSuffix(s, ")") {
 		s = zoneComment.ReplaceAllString(s, "")
@@ -482,4 +482,33 @@ func jalaliToGregorian(s string) string {
 func jalaliDays(year, dayOfYear int) int {
 	y := year + 1595
 	return 365*y + y/33*8 + (y%33+3)/4 + dayOfYear
+}
+
+// cjkYearMonthDay is a date as Chinese, Japanese and Korean write it
+// ("2024年11月05日", "2024년 11월 5일"), with the day of the week that may
+// follow it ("(火)", "星期二", "(화)").
+var cjkYearMonthDay = regexp.MustCompile(`^(\d{4})\s*[年년]\s*(\d{1,2})\s*[月월]\s*(\d{1,2})\s*[日일]\s*(?:[(（][^)）]{1,4}[)）]|星期.|周.|.曜日)?`)
+
+// meridiem is a time after the word for morning or afternoon, which
+// Chinese, Japanese and Korean write before it ("오후 3:30:00").
+var meridiem = regexp.MustCompile(`(오전|오후|上午|下午|午前|午後)\s*(\d{1,2}:\d\d(?::\d\d)?)`)
+
+// cjkDate rewrites a date written as Chinese, Japanese and Korean sites
+// write their feeds' ("2024年11月05日 10:00", "2024-11-04 오후 3:30:00") in
+// the forms dateLayouts read ("2024-11-05 10:00", "2024-11-04 3:30:00
+// PM"); any other s is returned as it is.
+func cjkDate(s string) string {
+	if m := cjkYearMonthDay.FindStringSubmatch(s); m != nil {
+		mo, _ := strconv.Atoi(m[2])
+		d, _ := strconv.Atoi(m[3])
+		s = strings.TrimSpace(fmt.Sprintf("%s-%02d-%02d %s", m[1], mo, d, strings.TrimSpace(s[len(m[0]):])))
+	}
+	return meridiem.ReplaceAllStringFunc(s, func(t string) string {
+		m := meridiem.FindStringSubmatch(t)
+		switch m[1] {
+		case "오전", "上午", "午前":
+			return m[2] + " AM"
+		}
+		return m[2] + " PM"
+	})
 }
