@@ -595,6 +595,11 @@ func TestParseItemLinks(t *testing.T) {
 		{"doubled-scheme.xml", []string{"https://carnet-bureau.example/blog/le-depouillement-etape-par-etape", "https://carnet-bureau.example/blog/procurations-ce-qui-change",
 			"https://carnet-bureau.example/blog/tenir-un-bureau-de-vote"}},
 		{"placeholder-links.xml", []string{"https://precinctreleases.example/releases/canvass-observers", "https://media.precinctreleases.example/briefings/2024-11-05.mp3", ""}},
+		// A placeholder before the path, where the site's address was not
+		// set ("undefined/blog/…", as jpmonette/feed writes it) or a
+		// template's tag was not filled in: no link, and no page of the
+		// feed's site; an address in the GUID is the item's.
+		{"placeholder-prefixes.xml", []string{"https://wardnotes.example/blog/recount-requested-in-ward-6", "", ""}},
 		// HTTPS's port under the http scheme, in the original link
 		// beside a FeedBurner redirect and in a link of its own.
 		{"https-port.xml", []string{"https://www.registrarsdesk.example/topics/ballots/provisional-ballots-checked/",

@@ -1014,7 +1014,7 @@ func resolve(base *url.URL, ref string) string {
 		// "<", so the link ends before it, as lenient readers read it.
 		ref = strings.TrimSpace(ref[:i])
 	}
-	if ref == "" || placeholderLinks[strings.ToLower(ref)] {
+	if ref == "" || placeholderLinks[strings.ToLower(ref)] || placeholderStart(ref) {
 		return ""
 	}
 	if strings.Contains(ref, "&amp;") {
@@ -1071,6 +1071,25 @@ func escapeStrayPercent(s string) string {
 // resolve to a page of the feed's site that is not the item's.
 var placeholderLinks = map[string]bool{
 	"undefined": true, "null": true, "none": true, "nil": true, "n/a": true, "false": true, "#": true,
+}
+
+// placeholderStart reports whether ref starts where its template left
+// the site's address out, with the placeholder of an empty value
+// ("undefined/blog/a-post", as jpmonette/feed writes `${siteUrl}/blog/…`
+// when the site's address is not set) or with a template's tag not filled
+// in at all ("{{ site.url }}/blog/a-post"). Resolved as a relative
+// reference, it names a page of the feed's site that does not exist.
+func placeholderStart(ref string) bool {
+	first, _, ok := strings.Cut(ref, "/")
+	if ok && first != "#" && placeholderLinks[strings.ToLower(first)] {
+		return true
+	}
+	for _, tag := range []string{"{{", "{%", "${", "<%"} {
+		if strings.HasPrefix(ref, tag) {
+			return true
+		}
+	}
+	return false
 }
 
 // mendAddress writes out in full a web address whose writer mistyped or
