@@ -79,6 +79,11 @@ var dateLayouts = []string{
 // writes one ("+0000 (UTC)").
 var zoneComment = regexp.MustCompile(`\s*\([A-Za-z ]{1,40}\)$`)
 
+// zoneID matches the zone's ID Java writes after a ZonedDateTime's offset
+// ("2024-11-05T10:00:00+01:00[Europe/Paris]"), which the offset says
+// already.
+var zoneID = regexp.MustCompile(`\[[A-Za-z][A-Za-z0-9/_+-]{0,40}\]$`)
+
 // ParseDate reads a date in any of the forms feeds give one: the
 // standard layouts and their usual variants (dateLayouts), the other
 // forms of ISO 8601 and the ways feeds bend it (see isoForms), Unix time
@@ -93,6 +98,9 @@ func ParseDate(s string) (time.Time, error) {
 	}
 	if strings.HasSuffix(s, ")") {
 		s = zoneComment.ReplaceAllString(s, "")
+	}
+	if strings.HasSuffix(s, "]") {
+		s = zoneID.ReplaceAllString(s, "")
 	}
 	if i := strings.Index(s, " m=+"); i > 0 {
 		s = s[:i] // the monotonic clock's reading Go prints after a time
