@@ -287,6 +287,9 @@ var corpusCases = []corpusCase{
 	// ("undefined/blog/…"): lenient readers keep them as they are, no web
 	// address; one item has an address for its GUID.
 	{file: "placeholder-prefixes.xml", lenient: 0, stored: 1, notStored: map[string]int{ReasonNoLink: 2}},
+	// U+FFFE and U+FFFF in an item's title and text (gofeed reads no
+	// item of it).
+	{file: "noncharacters.xml", lenient: 3, stored: 3},
 }
 
 // TestCorpusIngestedInOneRound serves the corpus on loopback, ingests it

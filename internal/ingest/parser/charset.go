@@ -484,16 +484,18 @@ func surrogateHalf(b []byte) (rune, bool) {
 	return 0xD000 | rune(b[1]&0x3F)<<6 | rune(b[2]&0x3F), true
 }
 
-// dropControls removes the C0 control characters other than tab, line
-// feed and carriage return, which neither XML nor JSON allows raw, and
-// says how many there were. A vertical tab or form feed is white space,
+// dropControls removes the characters XML allows nowhere: the C0 control
+// characters other than tab, line feed and carriage return, which neither
+// XML nor JSON allows raw, and the noncharacters U+FFFE and U+FFFF (a
+// byte-order mark read the wrong way round, a program's placeholder for
+// no character), on which Go's XML decoder stops as it does on a control.
+// It says how many there were. A vertical tab or form feed is white space,
 // a line break to whoever wrote it (Word writes its manual line break
 // as a vertical tab, and mail pasted into a feed keeps it), and becomes
 // a space: the words on either side stay apart.
 func dropControls(body []byte) ([]byte, int) {
-	bad := func(c byte) bool { return c < 0x20 && c != '\t' && c != '\n' && c != '\r' }
 	i := 0
-	for i < len(body) && !bad(body[i]) {
+	for i < len(body) && illegalAt(body, i) == 0 {
 		i++
 	}
 	if i == len(body) {
@@ -501,18 +503,32 @@ func dropControls(body []byte) ([]byte, int) {
 	}
 	out := append([]byte(nil), body[:i]...)
 	n := 0
-	for _, c := range body[i:] {
-		switch {
-		case !bad(c):
-			out = append(out, c)
-		case c == '\v' || c == '\f':
-			out = append(out, ' ')
-			n++
-		default:
-			n++
+	for i < len(body) {
+		k := illegalAt(body, i)
+		if k == 0 {
+			out = append(out, body[i])
+			i++
+			continue
 		}
+		if body[i] == '\v' || body[i] == '\f' {
+			out = append(out, ' ')
+		}
+		n++
+		i += k
 	}
 	return out, n
+}
+
+// illegalAt is the length of the character at body[i] if dropControls
+// drops it (U+FFFE and U+FFFF are EF BF BE and EF BF BF in UTF-8), else 0.
+func illegalAt(body []byte, i int) int {
+	switch c := body[i]; {
+	case c < 0x20 && c != '\t' && c != '\n' && c != '\r':
+		return 1
+	case c == 0xEF && i+2 < len(body) && body[i+1] == 0xBF && body[i+2] >= 0xBE:
+		return 3
+	}
+	return 0
 }
 
 func headerCharset(contentType string) string {
