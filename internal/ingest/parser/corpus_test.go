@@ -599,6 +599,10 @@ func TestParseItemLinks(t *testing.T) {
 		// set ("undefined/blog/…", as jpmonette/feed writes it) or a
 		// template's tag was not filled in: no link, and no page of the
 		// feed's site; an address in the GUID is the item's.
+		// Right-to-left and left-to-right marks and a zero-width space
+		// around links, as editors of Arabic text leave them.
+		{"rtl-marks.xml", []string{"https://akhbar-almadina.example/news/1001", "https://akhbar-almadina.example/news/1000",
+			"https://akhbar-almadina.example/news/999"}},
 		{"placeholder-prefixes.xml", []string{"https://wardnotes.example/blog/recount-requested-in-ward-6", "", ""}},
 		// HTTPS's port under the http scheme, in the original link
 		// beside a FeedBurner redirect and in a link of its own.

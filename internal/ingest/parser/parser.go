@@ -17,6 +17,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/mmcdole/gofeed"
 	"github.com/mmcdole/gofeed/atom"
@@ -1001,7 +1002,7 @@ func isHTTP(s string) bool {
 // that cannot be parsed. A link broken over lines is joined again: tabs,
 // and white space around a line break, are dropped.
 func resolve(base *url.URL, ref string) string {
-	ref = strings.TrimSpace(ref)
+	ref = strings.TrimFunc(ref, isBlank)
 	if strings.ContainsAny(ref, "\t\r\n") {
 		ref = joinLines(ref)
 	}
@@ -1048,6 +1049,15 @@ func resolve(base *url.URL, ref string) string {
 		u.Host = h
 	}
 	return u.String()
+}
+
+// isBlank reports whether r is white space or an invisible formatting
+// character (a right-to-left or left-to-right mark, a zero-width space, a
+// byte-order mark), which editors of right-to-left text and text pasted
+// from word processors leave around a link: no address starts or ends
+// with one.
+func isBlank(r rune) bool {
+	return unicode.IsSpace(r) || unicode.Is(unicode.Cf, r)
 }
 
 // escapeStrayPercent escapes each "%" of s that is not followed by two
