@@ -98,6 +98,12 @@ func decode(body []byte, contentType string) ([]byte, []string, error) {
 			enc = nil
 			notes = append(notes, "UTF-8 though another encoding is declared")
 		}
+		if enc != nil {
+			if e, n := windowsSibling(name, body); e != nil {
+				notes = append(notes, fmt.Sprintf("declared %s, read as %s: bytes the first has no character for", name, n))
+				enc = e
+			}
+		}
 		if enc == nil && !mostly {
 			lang, name, e := languageEncoding(body)
 			switch {
@@ -482,6 +488,56 @@ func surrogateHalf(b []byte) (rune, bool) {
 		return 0, false
 	}
 	return 0xD000 | rune(b[1]&0x3F)<<6 | rune(b[2]&0x3F), true
+}
+
+// windowsSiblings are, for ISO 8859 encodings, the Windows code page of
+// the same script: it gives characters (letters of the script, typographic
+// quotes and dashes) to the bytes the ISO encoding leaves to the C1 control
+// characters or to none.
+var windowsSiblings = map[string]struct {
+	iso, windows *charmap.Charmap
+	name         string
+}{
+	"iso-8859-2":   {charmap.ISO8859_2, charmap.Windows1250, "windows-1250"},
+	"iso-8859-5":   {charmap.ISO8859_5, charmap.Windows1251, "windows-1251"},
+	"iso-8859-6":   {charmap.ISO8859_6, charmap.Windows1256, "windows-1256"},
+	"iso-8859-7":   {charmap.ISO8859_7, charmap.Windows1253, "windows-1253"},
+	"iso-8859-8":   {charmap.ISO8859_8, charmap.Windows1255, "windows-1255"},
+	"iso-8859-8-i": {charmap.ISO8859_8, charmap.Windows1255, "windows-1255"},
+	"iso-8859-13":  {charmap.ISO8859_13, charmap.Windows1257, "windows-1257"},
+	"iso-8859-15":  {charmap.ISO8859_15, charmap.Windows1252, "windows-1252"},
+}
+
+// windowsSibling returns the Windows code page of the declared ISO 8859
+// encoding's script, with its name, when the body holds bytes the ISO
+// encoding reads as a C1 control character or as none (no text holds
+// one) and the code page reads every byte of it as a character: text
+// written on Windows and declared as its ISO sibling, as Central European,
+// Greek, Hebrew and Arabic sites declare theirs. Else it returns nil.
+func windowsSibling(name string, body []byte) (encoding.Encoding, string) {
+	sibling, ok := windowsSiblings[name]
+	if !ok {
+		return nil, ""
+	}
+	var seen [256]bool
+	for _, c := range body {
+		seen[c] = true
+	}
+	noCharacter := func(r rune) bool { return r == utf8.RuneError || 0x80 <= r && r <= 0x9f }
+	tell := false
+	for c := 0x80; c < 0x100; c++ {
+		if !seen[c] {
+			continue
+		}
+		if noCharacter(sibling.windows.DecodeByte(byte(c))) {
+			return nil, ""
+		}
+		tell = tell || noCharacter(sibling.iso.DecodeByte(byte(c)))
+	}
+	if !tell {
+		return nil, ""
+	}
+	return sibling.windows, sibling.name
 }
 
 // dropControls removes the characters XML allows nowhere: the C0 control

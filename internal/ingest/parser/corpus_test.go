@@ -745,6 +745,10 @@ func TestParseReadsTitles(t *testing.T) {
 		// Noncharacters XML allows nowhere (U+FFFE, a byte-order mark
 		// read the wrong way round, and U+FFFF) in an item: dropped,
 		// where Go's XML decoder stopped on them.
+		// Windows-1250 declared as ISO-8859-2, as Polish and Czech sites
+		// write theirs: "Ś", "ź", the quotes and dash are C1 controls in
+		// ISO-8859-2, and "ą" is its "š".
+		{"cp1250-declared-latin2.xml", []string{"Źródło w parku znów czynne – „woda jest czysta”", "Żółte autobusy wracają na trasę do Łagowa"}},
 		{"noncharacters.xml", []string{"Board adopts the 2025 levy", "Minutes of the October 28 meeting", "Polling place hours"}},
 		{"mixed-1251.xml", []string{"Избирательные участки открылись в восемь утра", "Архив: как голосовали пять лет назад"}},
 	}
