@@ -319,8 +319,9 @@ var ordinal = regexp.MustCompile(`\b(\d{1,2})(?:st|nd|rd|th)\b`)
 // each month's second line, those of Finnish and Hungarian (which
 // SimplePie reads), Polish, Czech, Ukrainian, Turkish (also in ASCII's
 // letters, as "ARALIK" lowers to), Indonesian, the Scandinavian
-// languages' own, Hindi and Arabic (the Egyptian, Maghreb and Levantine
-// names) as their news sites write RFC 822's dates.
+// languages' own, Hindi (February's nukta composed or not) and Arabic (the
+// Egyptian, Maghreb and Levantine names) as their news sites write RFC
+// 822's dates.
 var monthNames = func() map[string]time.Month {
 	m := map[string]time.Month{}
 	for month, names := range [12]string{
