@@ -274,6 +274,27 @@ var corpusCases = []corpusCase{
 	// Atom's <summary> and <content> in RSS items, without its
 	// namespace: one item has no title, and its text titles it.
 	{file: "atom-text-in-rss.xml", lenient: 3, stored: 3},
+	// Dates in Persian digits, Solar Hijri ones among them.
+	{file: "persian-dates.atom", lenient: 3, stored: 3},
+	// Day and month names in Turkish (in ISO-8859-9) and Polish.
+	{file: "tr-dates.xml", lenient: 3, stored: 3},
+	{file: "pl-dates.xml", lenient: 3, stored: 3},
+	// Dates by their signs for year, month and day, in Japanese and
+	// Korean (in EUC-KR).
+	{file: "ja-dates.xml", lenient: 2, stored: 2},
+	{file: "ko-dates.xml", lenient: 2, stored: 2},
+	// Links after a placeholder where the site's address was left out
+	// ("undefined/blog/…"): lenient readers keep them as they are, no web
+	// address; one item has an address for its GUID.
+	{file: "placeholder-prefixes.xml", lenient: 0, stored: 1, notStored: map[string]int{ReasonNoLink: 2}},
+	// U+FFFE and U+FFFF in an item's title and text (gofeed reads no
+	// item of it).
+	{file: "noncharacters.xml", lenient: 3, stored: 3},
+	// Invisible marks around links; lenient readers take the link that
+	// starts with one for no web address.
+	{file: "rtl-marks.xml", lenient: 2, stored: 3},
+	// Windows-1250 declared as ISO-8859-2.
+	{file: "cp1250-declared-latin2.xml", lenient: 2, stored: 2},
 }
 
 // TestCorpusIngestedInOneRound serves the corpus on loopback, ingests it

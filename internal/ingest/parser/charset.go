@@ -98,6 +98,12 @@ func decode(body []byte, contentType string) ([]byte, []string, error) {
 			enc = nil
 			notes = append(notes, "UTF-8 though another encoding is declared")
 		}
+		if enc != nil {
+			if e, n := windowsSibling(name, body); e != nil {
+				notes = append(notes, fmt.Sprintf("declared %s, read as %s: bytes the first has no character for", name, n))
+				enc = e
+			}
+		}
 		if enc == nil && !mostly {
 			lang, name, e := languageEncoding(body)
 			switch {
@@ -484,16 +490,68 @@ func surrogateHalf(b []byte) (rune, bool) {
 	return 0xD000 | rune(b[1]&0x3F)<<6 | rune(b[2]&0x3F), true
 }
 
-// dropControls removes the C0 control characters other than tab, line
-// feed and carriage return, which neither XML nor JSON allows raw, and
-// says how many there were. A vertical tab or form feed is white space,
+// windowsSiblings are, for ISO 8859 encodings, the Windows code page of
+// the same script: it gives characters (letters of the script, typographic
+// quotes and dashes) to the bytes the ISO encoding leaves to the C1 control
+// characters or to none.
+var windowsSiblings = map[string]struct {
+	iso, windows *charmap.Charmap
+	name         string
+}{
+	"iso-8859-2":   {charmap.ISO8859_2, charmap.Windows1250, "windows-1250"},
+	"iso-8859-5":   {charmap.ISO8859_5, charmap.Windows1251, "windows-1251"},
+	"iso-8859-6":   {charmap.ISO8859_6, charmap.Windows1256, "windows-1256"},
+	"iso-8859-7":   {charmap.ISO8859_7, charmap.Windows1253, "windows-1253"},
+	"iso-8859-8":   {charmap.ISO8859_8, charmap.Windows1255, "windows-1255"},
+	"iso-8859-8-i": {charmap.ISO8859_8, charmap.Windows1255, "windows-1255"},
+	"iso-8859-13":  {charmap.ISO8859_13, charmap.Windows1257, "windows-1257"},
+	"iso-8859-15":  {charmap.ISO8859_15, charmap.Windows1252, "windows-1252"},
+}
+
+// windowsSibling returns the Windows code page of the declared ISO 8859
+// encoding's script, with its name, when the body holds bytes the ISO
+// encoding reads as a C1 control character or as none (no text holds
+// one) and the code page reads every byte of it as a character: text
+// written on Windows and declared as its ISO sibling, as Central European,
+// Greek, Hebrew and Arabic sites declare theirs. Else it returns nil.
+func windowsSibling(name string, body []byte) (encoding.Encoding, string) {
+	sibling, ok := windowsSiblings[name]
+	if !ok {
+		return nil, ""
+	}
+	var seen [256]bool
+	for _, c := range body {
+		seen[c] = true
+	}
+	noCharacter := func(r rune) bool { return r == utf8.RuneError || 0x80 <= r && r <= 0x9f }
+	tell := false
+	for c := 0x80; c < 0x100; c++ {
+		if !seen[c] {
+			continue
+		}
+		if noCharacter(sibling.windows.DecodeByte(byte(c))) {
+			return nil, ""
+		}
+		tell = tell || noCharacter(sibling.iso.DecodeByte(byte(c)))
+	}
+	if !tell {
+		return nil, ""
+	}
+	return sibling.windows, sibling.name
+}
+
+// dropControls removes the characters XML allows nowhere: the C0 control
+// characters other than tab, line feed and carriage return, which neither
+// XML nor JSON allows raw, and the noncharacters U+FFFE and U+FFFF (a
+// byte-order mark read the wrong way round, a program's placeholder for
+// no character), on which Go's XML decoder stops as it does on a control.
+// It says how many there were. A vertical tab or form feed is white space,
 // a line break to whoever wrote it (Word writes its manual line break
 // as a vertical tab, and mail pasted into a feed keeps it), and becomes
 // a space: the words on either side stay apart.
 func dropControls(body []byte) ([]byte, int) {
-	bad := func(c byte) bool { return c < 0x20 && c != '\t' && c != '\n' && c != '\r' }
 	i := 0
-	for i < len(body) && !bad(body[i]) {
+	for i < len(body) && illegalAt(body, i) == 0 {
 		i++
 	}
 	if i == len(body) {
@@ -501,18 +559,32 @@ func dropControls(body []byte) ([]byte, int) {
 	}
 	out := append([]byte(nil), body[:i]...)
 	n := 0
-	for _, c := range body[i:] {
-		switch {
-		case !bad(c):
-			out = append(out, c)
-		case c == '\v' || c == '\f':
-			out = append(out, ' ')
-			n++
-		default:
-			n++
+	for i < len(body) {
+		k := illegalAt(body, i)
+		if k == 0 {
+			out = append(out, body[i])
+			i++
+			continue
 		}
+		if body[i] == '\v' || body[i] == '\f' {
+			out = append(out, ' ')
+		}
+		n++
+		i += k
 	}
 	return out, n
+}
+
+// illegalAt is the length of the character at body[i] if dropControls
+// drops it (U+FFFE and U+FFFF are EF BF BE and EF BF BF in UTF-8), else 0.
+func illegalAt(body []byte, i int) int {
+	switch c := body[i]; {
+	case c < 0x20 && c != '\t' && c != '\n' && c != '\r':
+		return 1
+	case c == 0xEF && i+2 < len(body) && body[i+1] == 0xBF && body[i+2] >= 0xBE:
+		return 3
+	}
+	return 0
 }
 
 func headerCharset(contentType string) string {

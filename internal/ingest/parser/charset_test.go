@@ -49,3 +49,33 @@ func TestDoubleByteEncodingLeavesOtherTextsAlone(t *testing.T) {
 		})
 	}
 }
+
+// TestWindowsSiblingTellsWindowsTextFromISO: a document declared in an
+// ISO 8859 encoding whose bytes that encoding reads as C1 controls, or as
+// nothing, is in the Windows code page of its script; one whose bytes all
+// read as the declared encoding's characters is in it.
+func TestWindowsSiblingTellsWindowsTextFromISO(t *testing.T) {
+	tests := []struct {
+		declared, text string
+		enc            *charmap.Charmap
+		want           string // the code page's name; "" for the declared encoding
+	}{
+		{"iso-8859-8", "<title>נפתחה ספרייה חדשה – “הגדולה”</title>", charmap.Windows1255, "windows-1255"}, // quotes and dash
+		{"iso-8859-8", "<title>נפתחה ספרייה חדשה</title>", charmap.ISO8859_8, ""},                          //
+		{"iso-8859-6", "<title>افتتاح مكتبة في المدينة</title>", charmap.Windows1256, "windows-1256"},      // "ف" and "ك" are no characters of ISO-8859-6
+		{"iso-8859-6", "<title>افتتاح مكتبة في المدينة</title>", charmap.ISO8859_6, ""},                    //
+		{"iso-8859-7", "<title>Νέα της πόλης – «εκλογές»</title>", charmap.Windows1253, "windows-1253"},    //
+		{"iso-8859-2", "<title>Ścieżka do źródła</title>", charmap.Windows1250, "windows-1250"},            //
+		{"iso-8859-2", "<title>Ścieżka do źródła</title>", charmap.ISO8859_2, ""},                          //
+		{"iso-8859-1", "<title>“Quoted”</title>", charmap.Windows1252, ""},                                 // read as Windows-1252 already
+	}
+	for _, tt := range tests {
+		body, err := tt.enc.NewEncoder().Bytes([]byte(tt.text))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, got := windowsSibling(tt.declared, body); got != tt.want {
+			t.Errorf("%s declared as %s: read as %q, want %q", tt.text, tt.declared, got, tt.want)
+		}
+	}
+}

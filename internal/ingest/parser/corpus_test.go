@@ -595,6 +595,15 @@ func TestParseItemLinks(t *testing.T) {
 		{"doubled-scheme.xml", []string{"https://carnet-bureau.example/blog/le-depouillement-etape-par-etape", "https://carnet-bureau.example/blog/procurations-ce-qui-change",
 			"https://carnet-bureau.example/blog/tenir-un-bureau-de-vote"}},
 		{"placeholder-links.xml", []string{"https://precinctreleases.example/releases/canvass-observers", "https://media.precinctreleases.example/briefings/2024-11-05.mp3", ""}},
+		// A placeholder before the path, where the site's address was not
+		// set ("undefined/blog/…", as jpmonette/feed writes it) or a
+		// template's tag was not filled in: no link, and no page of the
+		// feed's site; an address in the GUID is the item's.
+		// Right-to-left and left-to-right marks and a zero-width space
+		// around links, as editors of Arabic text leave them.
+		{"rtl-marks.xml", []string{"https://akhbar-almadina.example/news/1001", "https://akhbar-almadina.example/news/1000",
+			"https://akhbar-almadina.example/news/999"}},
+		{"placeholder-prefixes.xml", []string{"https://wardnotes.example/blog/recount-requested-in-ward-6", "", ""}},
 		// HTTPS's port under the http scheme, in the original link
 		// beside a FeedBurner redirect and in a link of its own.
 		{"https-port.xml", []string{"https://www.registrarsdesk.example/topics/ballots/provisional-ballots-checked/",
@@ -733,6 +742,14 @@ func TestParseReadsTitles(t *testing.T) {
 		// A UTF-8 feed in Russian with an item in Windows-1251, as a site
 		// keeps its older items: its bytes that are not UTF-8 are read in
 		// its language's usual code page.
+		// Noncharacters XML allows nowhere (U+FFFE, a byte-order mark
+		// read the wrong way round, and U+FFFF) in an item: dropped,
+		// where Go's XML decoder stopped on them.
+		// Windows-1250 declared as ISO-8859-2, as Polish and Czech sites
+		// write theirs: "Ś", "ź", the quotes and dash are C1 controls in
+		// ISO-8859-2, and "ą" is its "š".
+		{"cp1250-declared-latin2.xml", []string{"Źródło w parku znów czynne – „woda jest czysta”", "Żółte autobusy wracają na trasę do Łagowa"}},
+		{"noncharacters.xml", []string{"Board adopts the 2025 levy", "Minutes of the October 28 meeting", "Polling place hours"}},
 		{"mixed-1251.xml", []string{"Избирательные участки открылись в восемь утра", "Архив: как голосовали пять лет назад"}},
 	}
 	for _, tt := range tests {
@@ -921,6 +938,19 @@ func TestParseReadsItemDates(t *testing.T) {
 		{"go-time-dates.xml", []string{"2024-10-28T23:30:00Z", "2024-10-30T08:15:42Z", ""}},
 		// Offsets with a one-digit hour, or glued to the time, as Indian
 		// publishers' feeds write them ("22:52:30+5:30").
+		// Persian digits, as Iranian WordPress sites' date plugins write an
+		// Atom entry's <published>: Solar Hijri dates ("۱۴۰۳-۰۸-۱۵", which
+		// feedparser reads as of the year 1403) and a Gregorian one.
+		// Turkish and Polish day and month names, abbreviated or not,
+		// as their news sites write RFC 822's (the Turkish in ISO-8859-9).
+		{"tr-dates.xml", []string{"2024-11-05T07:00:00Z", "2024-10-14T05:30:00Z", "2024-12-02T09:15:00Z"}},
+		{"pl-dates.xml", []string{"2024-11-05T09:00:00Z", "2024-10-14T06:00:00Z", "2024-11-05T14:30:00Z"}},
+		// Dates as Japanese and Korean sites write them (the Korean in
+		// EUC-KR): year, month and day by their signs, the afternoon
+		// before its time.
+		{"ja-dates.xml", []string{"2024-11-05T10:00:00Z", "2024-11-04T09:30:00Z"}},
+		{"ko-dates.xml", []string{"2024-11-05T10:00:00Z", "2024-11-04T15:30:00Z"}},
+		{"persian-dates.atom", []string{"2024-11-05T10:30:00Z", "2024-11-02T11:32:00Z", "2024-11-01T05:30:00Z"}},
 		{"glued-offsets.xml", []string{"2024-11-06T17:22:30Z", "2024-11-06T02:35:00Z", "2024-11-05T13:55:00Z", "2024-11-05T13:00:00Z", "2024-11-05T04:30:00Z"}},
 	}
 	for _, tt := range tests {

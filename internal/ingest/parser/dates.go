@@ -7,17 +7,26 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 )
 
 // itemDate is the raw date read as ParseDate reads it when it ends in a
 // zone's abbreviation (see zonedDate) or in an offset gofeed reads as UTC
-// ("GMT+2", "10:00:00 +01"), else the time gofeed parsed, else the raw
-// date read as ParseDate reads it; zero when none reads.
+// ("GMT+2", "10:00:00 +01") or is not ASCII, else the time gofeed parsed,
+// else the raw date read as ParseDate reads it; zero when none reads.
 func itemDate(parsed *time.Time, raw string) time.Time {
 	if t, ok := zonedDate(raw); ok {
 		return t
 	}
 	if _, ok := offsetZone(strings.TrimSpace(raw)); ok {
+		if t, err := ParseDate(raw); err == nil {
+			return t
+		}
+	}
+	if !isASCII(raw) {
+		// gofeed reads no date written in another script (digits
+		// included), and gives an Atom entry whose <published> it
+		// cannot read its <updated> as parsed.
 		if t, err := ParseDate(raw); err == nil {
 			return t
 		}
@@ -70,16 +79,28 @@ var dateLayouts = []string{
 // writes one ("+0000 (UTC)").
 var zoneComment = regexp.MustCompile(`\s*\([A-Za-z ]{1,40}\)$`)
 
+// zoneID matches the zone's ID Java writes after a ZonedDateTime's offset
+// ("2024-11-05T10:00:00+01:00[Europe/Paris]"), which the offset says
+// already.
+var zoneID = regexp.MustCompile(`\[[A-Za-z][A-Za-z0-9/_+-]{0,40}\]$`)
+
 // ParseDate reads a date in any of the forms feeds give one: the
 // standard layouts and their usual variants (dateLayouts), the other
 // forms of ISO 8601 and the ways feeds bend it (see isoForms), Unix time
 // in seconds or milliseconds, and dates written out with day and month
 // names in English or the site's language, ordinals included ("Nov 5th,
-// 2024"). The time it returns is in UTC.
+// 2024"), any of them in another script's digits (see asciiDigits). The
+// time it returns is in UTC.
 func ParseDate(s string) (time.Time, error) {
 	s = strings.TrimSpace(s)
+	if !isASCII(s) {
+		s = cjkDate(asciiDigits(s))
+	}
 	if strings.HasSuffix(s, ")") {
 		s = zoneComment.ReplaceAllString(s, "")
+	}
+	if strings.HasSuffix(s, "]") {
+		s = zoneID.ReplaceAllString(s, "")
 	}
 	if i := strings.Index(s, " m=+"); i > 0 {
 		s = s[:i] // the monotonic clock's reading Go prints after a time
@@ -271,7 +292,7 @@ func unixDate(s string) (time.Time, bool) {
 
 // clock is an optional time of day in a written-out date, with an
 // optional AM or PM, and an optional zone after it.
-const clock = `(?:,?\s+(?:at\s+|um\s+|à\s+|a\s+las\s+|alle\s+)?(\d{1,2})[:.h](\d{2})(?:[:.](\d{2}))?(?:\s*([AaPp])\.?[Mm]\.?)?)?(?:\s+(\S+))?$`
+const clock = `(?:,?\s+(?:at\s+|um\s+|à\s+|a\s+las\s+|alle\s+|klo\s+)?(\d{1,2})[:.h](\d{2})(?:[:.](\d{2}))?(?:\s*([AaPp])\.?[Mm]\.?)?)?(?:\s+(\S+))?$`
 
 // localizedDate is an RFC 822 date with its day and month names in the
 // site's language, as feeds written by localized blog software give them
@@ -294,22 +315,40 @@ var ordinal = regexp.MustCompile(`\b(\d{1,2})(?:st|nd|rd|th)\b`)
 // languages of localized feeds (Portuguese, Spanish, French, German,
 // Italian, Dutch, Russian and Greek, in their nominative and genitive
 // forms, Greek's with and without its accents; English too) to the month,
-// in lower case and without the trailing dot of an abbreviation.
+// in lower case and without the trailing dot of an abbreviation; and, on
+// each month's second line, those of Finnish and Hungarian (which
+// SimplePie reads), Polish, Czech, Ukrainian, Turkish (also in ASCII's
+// letters, as "ARALIK" lowers to), Indonesian, the Scandinavian
+// languages' own, Hindi (February's nukta composed or not) and Arabic (the
+// Egyptian, Maghreb and Levantine names) as their news sites write RFC
+// 822's dates.
 var monthNames = func() map[string]time.Month {
 	m := map[string]time.Month{}
 	for month, names := range [12]string{
-		"jan january janeiro enero janvier janv januar jän gennaio gen januari янв январь января ιαν ιανουαρίου ιανουάριος",
-		"feb february fev fevereiro febrero février févr fevr februar febbraio februari фев февраль февраля φεβ φεβρουαρίου φεβρουάριος",
-		"mar march março marco marzo mars märz mär mrz maart mrt март марта μάρ μαρ μαρτίου μάρτιος",
-		"apr april abr abril avril avr aprile апр апрель апреля απρ απριλίου απρίλιος",
-		"may mai maio mayo mei maggio mag май мая μάι μαϊ μαι μαΐ μαΐου μάιος",
-		"jun june junho junio juin juni giugno giu июн июнь июня ιούν ιουν ιον ιουνίου ιούνιος",
-		"jul july julho julio juillet juil juli luglio lug июл июль июля ιούλ ιουλ ιολ ιουλίου ιούλιος",
-		"aug august ago agosto août aout augustus авг август августа αύγ αυγ αυγούστου αύγουστος",
-		"sep sept september set setembro septiembre setiembre septembre settembre сен сент сентябрь сентября σεπ σεπτεμβρίου σεπτέμβριος",
-		"oct october out outubro oct octubre octobre okt oktober ottobre ott окт октябрь октября οκτ οκτωβρίου οκτώβριος",
-		"nov november novembro noviembre novembre ноя нояб ноябрь ноября νοέ νοε νοεμβρίου νοέμβριος",
-		"dec december dez dezembro dic diciembre décembre déc dezember dicembre дек декабрь декабря δεκ δεκεμβρίου δεκέμβριος",
+		"jan january janeiro enero janvier janv januar jän gennaio gen januari янв январь января ιαν ιανουαρίου ιανουάριος " +
+			"tammikuu tammikuuta tammi január styczeń stycznia sty leden ledna led січень січня січ ocak oca जनवरी يناير جانفي",
+		"feb february fev fevereiro febrero février févr fevr februar febbraio februari фев февраль февраля φεβ φεβρουαρίου φεβρουάριος " +
+			"helmikuu helmikuuta helmi február febr luty lutego lut únor února úno лютий лютого лют şubat subat şub pebruari peb फ़रवरी फ़रवरी फरवरी فبراير فيفري شباط",
+		"mar march março marco marzo mars märz mär mrz maart mrt март марта μάρ μαρ μαρτίου μάρτιος " +
+			"maaliskuu maaliskuuta maalis március márc marzec marca březen března bře березень березня бер mart maret marts मार्च مارس آذار",
+		"apr april abr abril avril avr aprile апр апрель апреля απρ απριλίου απρίλιος " +
+			"huhtikuu huhtikuuta huhti április ápr kwiecień kwietnia kwi duben dubna dub квітень квітня кві nisan nis अप्रैल أبريل ابريل إبريل أفريل نيسان",
+		"may mai maio mayo mei maggio mag май мая μάι μαϊ μαι μαΐ μαΐου μάιος " +
+			"toukokuu toukokuuta touko május máj maj maja květen května kvě травень травня тра mayıs mayis मई مايو ماي أيار",
+		"jun june junho junio juin juni giugno giu июн июнь июня ιούν ιουν ιον ιουνίου ιούνιος " +
+			"kesäkuu kesäkuuta kesä június jún czerwiec czerwca cze červen června čvn червень червня чер haziran haz जून يونيو جوان حزيران",
+		"jul july julho julio juillet juil juli luglio lug июл июль июля ιούλ ιουλ ιολ ιουλίου ιούλιος " +
+			"heinäkuu heinäkuuta heinä július júl lipiec lipca lip červenec července čvc липень липня лип temmuz tem जुलाई يوليو جويلية تموز",
+		"aug august ago agosto août aout augustus авг август августа αύγ αυγ αυγούστου αύγουστος " +
+			"elokuu elokuuta elo augusztus augusti sierpień sierpnia sie srpen srpna srp серпень серпня сер ağustos agustos ağu agustus agt अगस्त أغسطس اغسطس أوت آب",
+		"sep sept september set setembro septiembre setiembre septembre settembre сен сент сентябрь сентября σεπ σεπτεμβρίου σεπτέμβριος " +
+			"syyskuu syyskuuta syys szeptember szept wrzesień września wrz září zář вересень вересня вер eylül eylul eyl सितंबर सितम्बर سبتمبر أيلول",
+		"oct october out outubro oct octubre octobre okt oktober ottobre ott окт октябрь октября οκτ οκτωβρίου οκτώβριος " +
+			"lokakuu lokakuuta loka október październik października paź říjen října říj жовтень жовтня жов ekim eki अक्टूबर अक्तूबर أكتوبر اكتوبر",
+		"nov november novembro noviembre novembre ноя нояб ноябрь ноября νοέ νοε νοεμβρίου νοέμβριος " +
+			"marraskuu marraskuuta marras listopad listopada listopadu lis листопад листопада лис kasım kasim kas nopember nop नवंबर नवम्बर نوفمبر",
+		"dec december dez dezembro dic diciembre décembre déc dezember dicembre дек декабрь декабря δεκ δεκεμβρίου δεκέμβριος " +
+			"joulukuu joulukuuta joulu grudzień grudnia gru prosinec prosince pro грудень грудня гру aralık aralik ara desember des दिसंबर दिसम्बर ديسمبر",
 	} {
 		for _, n := range strings.Fields(names) {
 			m[n] = time.Month(month + 1)
@@ -383,4 +422,102 @@ func parseLocalizedDate(s string) (time.Time, error) {
 		zone = zoneOffsets[strings.ToUpper(z)]
 	}
 	return time.Parse("2 1 2006 15:04:05 -0700", fmt.Sprintf("%s %d %s %s %s", day, month, m[3], hms, zone))
+}
+
+// asciiDigits writes the decimal digits of other scripts in s as ASCII
+// ones ("۲۰۲۴" as "2024"), as feedparser reads them (Python's int does).
+// A date written year first in Persian digits and in a year of the Solar
+// Hijri calendar ("۱۴۰۳-۰۸-۱۵"), as Iranian WordPress sites' date plugins
+// write an Atom entry's <published>, is written as the Gregorian date it
+// is: read as it stands, its year (1403) is six centuries early.
+func asciiDigits(s string) string {
+	persian := false
+	s = strings.Map(func(r rune) rune {
+		if r < 0x80 || !unicode.IsDigit(r) {
+			return r
+		}
+		persian = persian || 0x06f0 <= r && r <= 0x06f9
+		return '0' + digitValue(r)
+	}, s)
+	if persian {
+		s = jalaliToGregorian(s)
+	}
+	return s
+}
+
+// digitValue is the value of a decimal digit of any script: Unicode gives
+// each script's ten digits in a run of their own, from zero up.
+func digitValue(r rune) rune {
+	n := rune(0)
+	for unicode.IsDigit(r - n - 1) {
+		n++
+	}
+	return n % 10
+}
+
+// jalaliDate is a Solar Hijri date written year first, with dashes or
+// slashes.
+var jalaliDate = regexp.MustCompile(`^(1[2-5]\d\d)[-/](\d\d?)[-/](\d\d?)`)
+
+// jalaliToGregorian rewrites a date that starts with a Solar Hijri one
+// (see jalaliDate) with the Gregorian date of the same day, by the
+// calendar's 33-year cycle of leap years as Iranian software computes it;
+// any other s is returned as it is.
+func jalaliToGregorian(s string) string {
+	m := jalaliDate.FindStringSubmatch(s)
+	if m == nil {
+		return s
+	}
+	y, _ := strconv.Atoi(m[1])
+	mo, _ := strconv.Atoi(m[2])
+	d, _ := strconv.Atoi(m[3])
+	if mo < 1 || mo > 12 || d < 1 || d > 31 {
+		return s
+	}
+	days := d
+	if mo <= 6 {
+		days += (mo - 1) * 31 // the first six months have 31 days,
+	} else {
+		days += 186 + (mo-7)*30 // the next five 30
+	}
+	g := time.Date(2024, time.March, 20, 0, 0, 0, 0, time.UTC) // 1 Farvardin 1403
+	g = g.AddDate(0, 0, jalaliDays(y, days)-jalaliDays(1403, 1))
+	return g.Format("2006-01-02") + s[len(m[0]):]
+}
+
+// jalaliDays counts the days to a day of a Solar Hijri year from a fixed
+// day long before: eight leap years in every 33, as the jdf functions
+// Iranian PHP software uses count them.
+func jalaliDays(year, dayOfYear int) int {
+	y := year + 1595
+	return 365*y + y/33*8 + (y%33+3)/4 + dayOfYear
+}
+
+// cjkYearMonthDay is a date as Chinese, Japanese and Korean write it
+// ("2024年11月05日", "2024년 11월 5일"), with the day of the week that may
+// follow it ("(火)", "星期二", "(화)").
+var cjkYearMonthDay = regexp.MustCompile(`^(\d{4})\s*[年년]\s*(\d{1,2})\s*[月월]\s*(\d{1,2})\s*[日일]\s*(?:[(（][^)）]{1,4}[)）]|星期.|周.|.曜日)?`)
+
+// meridiem is a time after the word for morning or afternoon, which
+// Chinese, Japanese and Korean write before it ("오후 3:30:00").
+var meridiem = regexp.MustCompile(`(오전|오후|上午|下午|午前|午後)\s*(\d{1,2}:\d\d(?::\d\d)?)`)
+
+// cjkDate rewrites a date written as Chinese, Japanese and Korean sites
+// write their feeds' ("2024年11月05日 10:00", "2024-11-04 오후 3:30:00") in
+// the forms dateLayouts read ("2024-11-05 10:00", "2024-11-04 3:30:00
+// PM"); any other s is returned as it is.
+func cjkDate(s string) string {
+	if m := cjkYearMonthDay.FindStringSubmatch(s); m != nil {
+		mo, _ := strconv.Atoi(m[2])
+		d, _ := strconv.Atoi(m[3])
+		s = strings.TrimSpace(fmt.Sprintf("%s-%02d-%02d %s", m[1], mo, d, strings.TrimSpace(s[len(m[0]):])))
+	}
+	return meridiem.ReplaceAllStringFunc(s, func(t string) string {
+		m := meridiem.FindStringSubmatch(t)
+		switch m[1] {
+		case "오전", "上午", "午前":
+			return m[2] + " AM"
+		}
+		return m[2] + " PM"
+	})
 }

@@ -17,6 +17,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/mmcdole/gofeed"
 	"github.com/mmcdole/gofeed/atom"
@@ -1001,7 +1002,7 @@ func isHTTP(s string) bool {
 // that cannot be parsed. A link broken over lines is joined again: tabs,
 // and white space around a line break, are dropped.
 func resolve(base *url.URL, ref string) string {
-	ref = strings.TrimSpace(ref)
+	ref = strings.TrimFunc(ref, isBlank)
 	if strings.ContainsAny(ref, "\t\r\n") {
 		ref = joinLines(ref)
 	}
@@ -1014,7 +1015,7 @@ func resolve(base *url.URL, ref string) string {
 		// "<", so the link ends before it, as lenient readers read it.
 		ref = strings.TrimSpace(ref[:i])
 	}
-	if ref == "" || placeholderLinks[strings.ToLower(ref)] {
+	if ref == "" || placeholderLinks[strings.ToLower(ref)] || placeholderStart(ref) {
 		return ""
 	}
 	if strings.Contains(ref, "&amp;") {
@@ -1050,6 +1051,15 @@ func resolve(base *url.URL, ref string) string {
 	return u.String()
 }
 
+// isBlank reports whether r is white space or an invisible formatting
+// character (a right-to-left or left-to-right mark, a zero-width space, a
+// byte-order mark), which editors of right-to-left text and text pasted
+// from word processors leave around a link: no address starts or ends
+// with one.
+func isBlank(r rune) bool {
+	return unicode.IsSpace(r) || unicode.Is(unicode.Cf, r)
+}
+
 // escapeStrayPercent escapes each "%" of s that is not followed by two
 // hexadecimal digits.
 func escapeStrayPercent(s string) string {
@@ -1071,6 +1081,25 @@ func escapeStrayPercent(s string) string {
 // resolve to a page of the feed's site that is not the item's.
 var placeholderLinks = map[string]bool{
 	"undefined": true, "null": true, "none": true, "nil": true, "n/a": true, "false": true, "#": true,
+}
+
+// placeholderStart reports whether ref starts where its template left
+// the site's address out, with the placeholder of an empty value
+// ("undefined/blog/a-post", as jpmonette/feed writes `${siteUrl}/blog/…`
+// when the site's address is not set) or with a template's tag not filled
+// in at all ("{{ site.url }}/blog/a-post"). Resolved as a relative
+// reference, it names a page of the feed's site that does not exist.
+func placeholderStart(ref string) bool {
+	first, _, ok := strings.Cut(ref, "/")
+	if ok && first != "#" && placeholderLinks[strings.ToLower(first)] {
+		return true
+	}
+	for _, tag := range []string{"{{", "{%", "${", "<%"} {
+		if strings.HasPrefix(ref, tag) {
+			return true
+		}
+	}
+	return false
 }
 
 // mendAddress writes out in full a web address whose writer mistyped or
