@@ -105,6 +105,15 @@ func TestSourcesEditKeepsTheOperatorsLines(t *testing.T) {
 		"  - <<: *daily\n" +
 		"    url: https://c.example.com/feed.xml\n" +
 		"defaults: {}\n"
+	// Entries commented out after the last, as operators keep feeds
+	// they mean to read again.
+	const commentedOut = "sources:\n" +
+		"  - url: https://a.example.com/feed.xml\n" +
+		"  - url: https://b.example.com/feed.xml\n" +
+		"\n" +
+		"  # - url: https://old.example.com/rss   # gone quiet\n" +
+		"  #   topics: [Election]\n" +
+		"defaults: {}\n"
 	off := false
 	tests := []struct {
 		name   string
@@ -129,6 +138,16 @@ func TestSourcesEditKeepsTheOperatorsLines(t *testing.T) {
 		{"line ends of Windows", "sources:\r\n  # one\r\n  - url: https://a.example.com/feed.xml\r\n", func(s []model.Source) []model.Source {
 			return append(s, model.Source{URL: "https://b.example.com/feed.xml"})
 		}, "sources:\r\n  # one\r\n  - url: https://a.example.com/feed.xml\r\n  - url: https://b.example.com/feed.xml\r\n"},
+		{"a comment after the last entry kept when it is turned off", commentedOut, func(s []model.Source) []model.Source {
+			s[1].Enabled = &off
+			return s
+		}, strings.Replace(commentedOut, "  - url: https://b.example.com/feed.xml\n", "  - url: https://b.example.com/feed.xml\n    enabled: false\n", 1)},
+		{"a comment after the last entry kept when it is removed", commentedOut, func(s []model.Source) []model.Source {
+			return s[:1]
+		}, strings.Replace(commentedOut, "  - url: https://b.example.com/feed.xml\n", "", 1)},
+		{"a comment after the last entry kept after one added", commentedOut, func(s []model.Source) []model.Source {
+			return append(s, model.Source{URL: "https://d.example.com/feed.xml"})
+		}, strings.Replace(commentedOut, "\n\n  # - url:", "\n  - url: https://d.example.com/feed.xml\n\n  # - url:", 1)},
 		{"the anchor's entry removed: written whole", handWritten, func(s []model.Source) []model.Source {
 			return append(s[:1], s[2])
 		}, "# Feeds of the election hub.\n" +

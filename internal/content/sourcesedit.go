@@ -14,9 +14,11 @@ import (
 // anchors and merge keys, where adding a source through the hub wrote
 // the whole list anew. An entry changed is written anew in its place,
 // after the comments above it; one removed goes with the comments above
-// it; a new one comes after the last. It returns nil when it cannot tell
-// the file's entries apart, or its result would not read back as v (an
-// alias left without its anchor, say): the list is then written whole.
+// it; a new one comes after the last, before the comments that end the
+// list (entries commented out), which stay. It returns nil when it
+// cannot tell the file's entries apart, or its result would not read back
+// as v (an alias left without its anchor, say): the list is then written
+// whole.
 func editSources(old []byte, v, prior *model.Sources) []byte {
 	if prior == nil || len(v.Sources) == 0 {
 		return nil
@@ -48,7 +50,13 @@ func editSources(old []byte, v, prior *model.Sources) []byte {
 			from[k]--
 		}
 	}
-	from[len(starts)] = len(lines)
+	// The comments after the last entry's lines end the list, whatever
+	// becomes of that entry.
+	end := len(lines)
+	for end > starts[len(starts)-1]+1 && aboveEntry(lines[end-1], dash) {
+		end--
+	}
+	from[len(starts)] = end
 	var b strings.Builder
 	for _, l := range lines[:from[0]] {
 		b.WriteString(l)
@@ -69,6 +77,9 @@ func editSources(old []byte, v, prior *model.Sources) []byte {
 		default:
 			b.WriteString(sourceEntry(s, dash))
 		}
+	}
+	for _, l := range lines[end:] {
+		b.WriteString(l)
 	}
 	out := []byte(b.String())
 	back, err := Parse("_data/sources.yaml", out)
