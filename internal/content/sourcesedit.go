@@ -33,7 +33,9 @@ func editSources(old []byte, v, prior *model.Sources) []byte {
 	if !strings.HasSuffix(lines[len(lines)-1], "\n") {
 		lines[len(lines)-1] += "\n"
 	}
-	if head := strings.TrimSpace(lines[0]); head != "sources:" && !strings.HasPrefix(head, "sources: #") && !strings.HasPrefix(head, "sources:\t#") {
+	// The key's line may begin with the file's byte order mark (as
+	// Notepad saves), which it keeps.
+	if head := strings.TrimSpace(strings.TrimPrefix(lines[0], "\ufeff")); head != "sources:" && !strings.HasPrefix(head, "sources: #") && !strings.HasPrefix(head, "sources:\t#") {
 		return nil // a flow list, or a key spelled otherwise
 	}
 	starts := entryStarts(lines)
