@@ -138,6 +138,9 @@ func TestSourcesEditKeepsTheOperatorsLines(t *testing.T) {
 		{"line ends of Windows", "sources:\r\n  # one\r\n  - url: https://a.example.com/feed.xml\r\n", func(s []model.Source) []model.Source {
 			return append(s, model.Source{URL: "https://b.example.com/feed.xml"})
 		}, "sources:\r\n  # one\r\n  - url: https://a.example.com/feed.xml\r\n  - url: https://b.example.com/feed.xml\r\n"},
+		{"a comment aligned after the key", "sources:    # what the hub reads\n  - url: https://a.example.com/feed.xml  # kept\n", func(s []model.Source) []model.Source {
+			return append(s, model.Source{URL: "https://b.example.com/feed.xml"})
+		}, "sources:    # what the hub reads\n  - url: https://a.example.com/feed.xml  # kept\n  - url: https://b.example.com/feed.xml\n"},
 		{"a byte order mark, as Notepad writes it", "\ufeffsources:\r\n  # one\r\n  - url: https://a.example.com/feed.xml\r\n", func(s []model.Source) []model.Source {
 			return append(s, model.Source{URL: "https://b.example.com/feed.xml"})
 		}, "\ufeffsources:\r\n  # one\r\n  - url: https://a.example.com/feed.xml\r\n  - url: https://b.example.com/feed.xml\r\n"},

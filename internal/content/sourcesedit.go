@@ -33,9 +33,7 @@ func editSources(old []byte, v, prior *model.Sources) []byte {
 	if !strings.HasSuffix(lines[len(lines)-1], "\n") {
 		lines[len(lines)-1] += "\n"
 	}
-	// The key's line may begin with the file's byte order mark (as
-	// Notepad saves), which it keeps.
-	if head := strings.TrimSpace(strings.TrimPrefix(lines[0], "\ufeff")); head != "sources:" && !strings.HasPrefix(head, "sources: #") && !strings.HasPrefix(head, "sources:\t#") {
+	if !blockKey(lines[0]) {
 		return nil // a flow list, or a key spelled otherwise
 	}
 	starts := entryStarts(lines)
@@ -89,6 +87,17 @@ func editSources(old []byte, v, prior *model.Sources) []byte {
 		return nil
 	}
 	return out
+}
+
+// blockKey reports whether line is the list's key with nothing after it
+// but a comment, however far off ("sources:    # feeds"). It may begin
+// with the file's byte order mark (as Notepad saves), which is kept.
+func blockKey(line string) bool {
+	rest, ok := strings.CutPrefix(strings.TrimSpace(strings.TrimPrefix(line, "\ufeff")), "sources:")
+	if !ok || rest == "" {
+		return ok
+	}
+	return (rest[0] == ' ' || rest[0] == '\t') && strings.TrimLeft(rest, " \t")[0] == '#'
 }
 
 // entryStarts returns the indexes of the lines that begin the list's
