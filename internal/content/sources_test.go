@@ -154,6 +154,12 @@ func TestSourcesEditKeepsTheOperatorsLines(t *testing.T) {
 		{"a comment after the last entry kept after one added", commentedOut, func(s []model.Source) []model.Source {
 			return append(s, model.Source{URL: "https://d.example.com/feed.xml"})
 		}, strings.Replace(commentedOut, "\n\n  # - url:", "\n  - url: https://d.example.com/feed.xml\n\n  # - url:", 1)},
+		{"the first source of a list of none yet", "sources:\n", func(s []model.Source) []model.Source {
+			return append(s, model.Source{URL: "https://d.example.com/feed.xml"})
+		}, "sources:\n  - url: https://d.example.com/feed.xml\n"},
+		{"the first source of a list of entries commented out", "sources:\n  # - url: https://old.example.com/rss\n", func(s []model.Source) []model.Source {
+			return append(s, model.Source{URL: "https://d.example.com/feed.xml"})
+		}, "sources:\n  - url: https://d.example.com/feed.xml\n  # - url: https://old.example.com/rss\n"},
 		{"the anchor's entry removed: written whole", handWritten, func(s []model.Source) []model.Source {
 			return append(s[:1], s[2])
 		}, "# Feeds of the election hub.\n" +

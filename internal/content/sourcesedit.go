@@ -36,11 +36,16 @@ func editSources(old []byte, v, prior *model.Sources) []byte {
 	if !blockKey(lines[0]) {
 		return nil // a flow list, or a key spelled otherwise
 	}
-	starts := entryStarts(lines)
-	if len(starts) != len(prior.Sources) {
+	starts, ok := entryStarts(lines)
+	if !ok || len(starts) != len(prior.Sources) {
 		return nil
 	}
-	dash := indentOf(lines[starts[0]])
+	// A list of no entries yet ("sources:" over entries commented out)
+	// takes them where the field writes them.
+	dash, last := 2, 0
+	if len(starts) > 0 {
+		dash, last = indentOf(lines[starts[0]]), starts[len(starts)-1]
+	}
 	// Each entry's lines run from the comments and blank lines above it
 	// to the next one's.
 	from := make([]int, len(starts)+1)
@@ -53,7 +58,7 @@ func editSources(old []byte, v, prior *model.Sources) []byte {
 	// The comments after the last entry's lines end the list, whatever
 	// becomes of that entry.
 	end := len(lines)
-	for end > starts[len(starts)-1]+1 && aboveEntry(lines[end-1], dash) {
+	for end > last+1 && aboveEntry(lines[end-1], dash) {
 		end--
 	}
 	from[len(starts)] = end
@@ -101,10 +106,9 @@ func blockKey(line string) bool {
 }
 
 // entryStarts returns the indexes of the lines that begin the list's
-// entries (a dash at the list's indentation), or nil when a line at or
-// left of that indentation is neither an entry's, a comment nor blank.
-func entryStarts(lines []string) []int {
-	var starts []int
+// entries (a dash at the list's indentation); ok is false when a line at
+// or left of that indentation is neither an entry's, a comment nor blank.
+func entryStarts(lines []string) (starts []int, ok bool) {
 	dash := -1
 	for i := 1; i < len(lines); i++ {
 		t := strings.TrimSpace(lines[i])
@@ -120,10 +124,10 @@ func entryStarts(lines []string) []int {
 		case ind == dash && (t == "-" || strings.HasPrefix(t, "- ")):
 			starts = append(starts, i)
 		default:
-			return nil
+			return nil, false
 		}
 	}
-	return starts
+	return starts, true
 }
 
 // aboveEntry reports whether a line goes with the entry below it: blank,
