@@ -15,12 +15,12 @@ import (
 // the whole list anew. An entry changed is written anew in its place,
 // after the comments above it; one removed goes with the comments above
 // it; a new one comes after the last, before the comments that end the
-// list (entries commented out), which stay. It returns nil when it
-// cannot tell the file's entries apart, or its result would not read back
-// as v (an alias left without its anchor, say): the list is then written
-// whole.
+// list (entries commented out), which stay, as they do when no entry
+// is left. It returns nil when it cannot tell the file's entries apart,
+// or its result would not read back as v (an alias left without its
+// anchor, say): the list is then written whole.
 func editSources(old []byte, v, prior *model.Sources) []byte {
-	if prior == nil || len(v.Sources) == 0 {
+	if prior == nil {
 		return nil
 	}
 	lines := strings.SplitAfter(strings.ReplaceAll(string(old), "\r\n", "\n"), "\n")
@@ -63,7 +63,8 @@ func editSources(old []byte, v, prior *model.Sources) []byte {
 	}
 	from[len(starts)] = end
 	var b strings.Builder
-	for _, l := range lines[:from[0]] {
+	b.WriteString(keyLine(lines[0], len(v.Sources) == 0))
+	for _, l := range lines[1:from[0]] {
 		b.WriteString(l)
 	}
 	used := make([]bool, len(prior.Sources))
@@ -103,6 +104,17 @@ func blockKey(line string) bool {
 		return ok
 	}
 	return (rest[0] == ' ' || rest[0] == '\t') && strings.TrimLeft(rest, " \t")[0] == '#'
+}
+
+// keyLine returns the list's key line, saying the list is empty when it
+// is ("sources: []", its comment kept): a key over no entries reads as
+// no list.
+func keyLine(line string, empty bool) string {
+	if !empty {
+		return line
+	}
+	i := strings.Index(line, "sources:") + len("sources:")
+	return line[:i] + " []" + line[i:]
 }
 
 // entryStarts returns the indexes of the lines that begin the list's
