@@ -36,6 +36,7 @@ func editSources(old []byte, v, prior *model.Sources) []byte {
 	if !blockKey(lines[0]) {
 		return nil // a flow list, or a key spelled otherwise
 	}
+	lines, rest := firstDocument(lines)
 	starts, ok := entryStarts(lines)
 	if !ok || len(starts) != len(prior.Sources) {
 		return nil
@@ -87,6 +88,9 @@ func editSources(old []byte, v, prior *model.Sources) []byte {
 	for _, l := range lines[end:] {
 		b.WriteString(l)
 	}
+	for _, l := range rest {
+		b.WriteString(l)
+	}
 	out := []byte(b.String())
 	back, err := Parse("_data/sources.yaml", out)
 	if err != nil || back.Sources == nil || !reflect.DeepEqual(back.Sources.Sources, v.Sources) {
@@ -104,6 +108,18 @@ func blockKey(line string) bool {
 		return ok
 	}
 	return (rest[0] == ' ' || rest[0] == '\t') && strings.TrimLeft(rest, " \t")[0] == '#'
+}
+
+// firstDocument parts lines at the marker that ends the file's first
+// YAML document ("---" or "..."): what follows is read by neither Jekyll
+// nor the hub, and stays as written.
+func firstDocument(lines []string) (first, rest []string) {
+	for i := 1; i < len(lines); i++ {
+		if isDelimiter([]byte(strings.TrimSuffix(lines[i], "\n")), true) {
+			return lines[:i], lines[i:]
+		}
+	}
+	return lines, nil
 }
 
 // keyLine returns the list's key line, saying the list is empty when it
