@@ -1,10 +1,12 @@
 package content
 
 import (
+	"fmt"
 	"reflect"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"newshub/internal/model"
 )
@@ -200,5 +202,41 @@ func TestSourcesEditKeepsTheOperatorsLines(t *testing.T) {
 				t.Errorf("reads back as %+v, want %+v", back.Sources.Sources, want)
 			}
 		})
+	}
+}
+
+// TestSourcesEditOfALongListCostsWhatReadingItDoes adds a source to a
+// list of 30,000 entries, as a large hub's is: keeping their lines costs
+// a few readings of the list, where looking each entry up from the start
+// of the list cost a hundred (at the 100,000 sources a list may hold, the
+// admin's form waited ten seconds). Each is timed at its best of three.
+func TestSourcesEditOfALongListCostsWhatReadingItDoes(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("# Feeds, kept by hand\nsources:\n")
+	for i := range 30_000 {
+		fmt.Fprintf(&b, "  - url: https://feeds%d.example.com/rss\n", i)
+	}
+	raw := b.String()
+	want := raw + "  - url: https://new.example.com/rss\n"
+	read, edit := time.Hour, time.Hour
+	for range 3 {
+		start := time.Now()
+		rec, err := Parse("_data/sources.yaml", []byte(raw))
+		if err != nil {
+			t.Fatal(err)
+		}
+		read = min(read, time.Since(start))
+		rec.Sources.Sources = append(rec.Sources.Sources, model.Source{URL: "https://new.example.com/rss"})
+		start = time.Now()
+		if err := Render(rec); err != nil {
+			t.Fatal(err)
+		}
+		edit = min(edit, time.Since(start))
+		if string(rec.Raw) != want {
+			t.Fatalf("written as %d bytes, want the list as it was and the new source (%d bytes)", len(rec.Raw), len(want))
+		}
+	}
+	if edit > 40*read {
+		t.Errorf("adding a source took %s, reading the list %s", edit, read)
 	}
 }
