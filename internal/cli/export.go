@@ -204,13 +204,18 @@ func (w *exportWriter) write(f exportFile) error {
 // is made with it, so a private file is never readable by others on the
 // way, then given it whole when the umask may have taken bits off (a
 // group-writable 0664). A file already there (an earlier export's) would
-// keep its own mode: it is given perm before its new bytes go in.
+// keep its own mode: it is given perm before its new bytes go in, and
+// one its owner may not write (an earlier export of a read-only 0400
+// file) is made writable to its owner first.
 func writeFile(name string, data []byte, perm fs.FileMode) error {
 	f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, perm)
 	set := perm != store.DefaultMode
 	if errors.Is(err, fs.ErrExist) {
 		// As os.WriteFile opens it (a link to no file makes its target).
 		f, err = os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, perm)
+		if errors.Is(err, fs.ErrPermission) && os.Chmod(name, perm|0o200) == nil {
+			f, err = os.OpenFile(name, os.O_WRONLY|os.O_TRUNC, perm)
+		}
 		set = true
 	}
 	if err != nil {

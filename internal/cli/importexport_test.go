@@ -550,16 +550,17 @@ func TestExportKeepsAConfigMadePrivateSinceImport(t *testing.T) {
 	}
 }
 
-// TestExportIntoAnEarlierExportGivesEachFileItsMode exports a hub twice
-// into one folder, as a backup taken each night is, its _config.yml made
-// readable to all (0644) in between: the file already there, written 0600
-// the first time, takes the mode of the second export, where it kept its
-// own.
+// TestExportIntoAnEarlierExportGivesEachFileItsMode exports a hub again
+// and again into one folder, as a backup taken each night is, its
+// _config.yml made readable to all (0644) in between: the file already
+// there, written 0600 the first time, takes the mode of the second
+// export, where it kept its own. One made read-only (0400, as operators
+// keep a file holding a password) is written over all the same.
 func TestExportIntoAnEarlierExportGivesEachFileItsMode(t *testing.T) {
 	src := hubWithModes(t)
 	config := filepath.Join(src, "_config.yml")
 	out := filepath.Join(t.TempDir(), "out")
-	for _, mode := range []os.FileMode{0o600, 0o644} {
+	for _, mode := range []os.FileMode{0o600, 0o644, 0o400, 0o400, 0o644} {
 		if err := os.Chmod(config, mode); err != nil {
 			t.Fatal(err)
 		}

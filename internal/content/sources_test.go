@@ -1,10 +1,12 @@
 package content
 
 import (
+	"fmt"
 	"reflect"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"newshub/internal/model"
 )
@@ -105,6 +107,15 @@ func TestSourcesEditKeepsTheOperatorsLines(t *testing.T) {
 		"  - <<: *daily\n" +
 		"    url: https://c.example.com/feed.xml\n" +
 		"defaults: {}\n"
+	// Entries commented out after the last, as operators keep feeds
+	// they mean to read again.
+	const commentedOut = "sources:\n" +
+		"  - url: https://a.example.com/feed.xml\n" +
+		"  - url: https://b.example.com/feed.xml\n" +
+		"\n" +
+		"  # - url: https://old.example.com/rss   # gone quiet\n" +
+		"  #   topics: [Election]\n" +
+		"defaults: {}\n"
 	off := false
 	tests := []struct {
 		name   string
@@ -129,6 +140,35 @@ func TestSourcesEditKeepsTheOperatorsLines(t *testing.T) {
 		{"line ends of Windows", "sources:\r\n  # one\r\n  - url: https://a.example.com/feed.xml\r\n", func(s []model.Source) []model.Source {
 			return append(s, model.Source{URL: "https://b.example.com/feed.xml"})
 		}, "sources:\r\n  # one\r\n  - url: https://a.example.com/feed.xml\r\n  - url: https://b.example.com/feed.xml\r\n"},
+		{"a comment aligned after the key", "sources:    # what the hub reads\n  - url: https://a.example.com/feed.xml  # kept\n", func(s []model.Source) []model.Source {
+			return append(s, model.Source{URL: "https://b.example.com/feed.xml"})
+		}, "sources:    # what the hub reads\n  - url: https://a.example.com/feed.xml  # kept\n  - url: https://b.example.com/feed.xml\n"},
+		{"a byte order mark, as Notepad writes it", "\ufeffsources:\r\n  # one\r\n  - url: https://a.example.com/feed.xml\r\n", func(s []model.Source) []model.Source {
+			return append(s, model.Source{URL: "https://b.example.com/feed.xml"})
+		}, "\ufeffsources:\r\n  # one\r\n  - url: https://a.example.com/feed.xml\r\n  - url: https://b.example.com/feed.xml\r\n"},
+		{"a comment after the last entry kept when it is turned off", commentedOut, func(s []model.Source) []model.Source {
+			s[1].Enabled = &off
+			return s
+		}, strings.Replace(commentedOut, "  - url: https://b.example.com/feed.xml\n", "  - url: https://b.example.com/feed.xml\n    enabled: false\n", 1)},
+		{"a comment after the last entry kept when it is removed", commentedOut, func(s []model.Source) []model.Source {
+			return s[:1]
+		}, strings.Replace(commentedOut, "  - url: https://b.example.com/feed.xml\n", "", 1)},
+		{"a comment after the last entry kept after one added", commentedOut, func(s []model.Source) []model.Source {
+			return append(s, model.Source{URL: "https://d.example.com/feed.xml"})
+		}, strings.Replace(commentedOut, "\n\n  # - url:", "\n  - url: https://d.example.com/feed.xml\n\n  # - url:", 1)},
+		{"a comment after the last entry kept when every source is removed", commentedOut, func(s []model.Source) []model.Source {
+			return s[:0]
+		}, strings.Replace(commentedOut, "sources:\n  - url: https://a.example.com/feed.xml\n  - url: https://b.example.com/feed.xml\n", "sources: []\n", 1)},
+		{"a second document, which neither Jekyll nor the hub reads, kept", "sources:\n  - url: https://a.example.com/feed.xml\n---\n# Last year's list\nsources:\n  - url: https://old.example.com/rss\n",
+			func(s []model.Source) []model.Source {
+				return append(s, model.Source{URL: "https://d.example.com/feed.xml"})
+			}, "sources:\n  - url: https://a.example.com/feed.xml\n  - url: https://d.example.com/feed.xml\n---\n# Last year's list\nsources:\n  - url: https://old.example.com/rss\n"},
+		{"the first source of a list of none yet", "sources:\n", func(s []model.Source) []model.Source {
+			return append(s, model.Source{URL: "https://d.example.com/feed.xml"})
+		}, "sources:\n  - url: https://d.example.com/feed.xml\n"},
+		{"the first source of a list of entries commented out", "sources:\n  # - url: https://old.example.com/rss\n", func(s []model.Source) []model.Source {
+			return append(s, model.Source{URL: "https://d.example.com/feed.xml"})
+		}, "sources:\n  - url: https://d.example.com/feed.xml\n  # - url: https://old.example.com/rss\n"},
 		{"the anchor's entry removed: written whole", handWritten, func(s []model.Source) []model.Source {
 			return append(s[:1], s[2])
 		}, "# Feeds of the election hub.\n" +
@@ -162,5 +202,41 @@ func TestSourcesEditKeepsTheOperatorsLines(t *testing.T) {
 				t.Errorf("reads back as %+v, want %+v", back.Sources.Sources, want)
 			}
 		})
+	}
+}
+
+// TestSourcesEditOfALongListCostsWhatReadingItDoes adds a source to a
+// list of 30,000 entries, as a large hub's is: keeping their lines costs
+// a few readings of the list, where looking each entry up from the start
+// of the list cost a hundred (at the 100,000 sources a list may hold, the
+// admin's form waited ten seconds). Each is timed at its best of three.
+func TestSourcesEditOfALongListCostsWhatReadingItDoes(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("# Feeds, kept by hand\nsources:\n")
+	for i := range 30_000 {
+		fmt.Fprintf(&b, "  - url: https://feeds%d.example.com/rss\n", i)
+	}
+	raw := b.String()
+	want := raw + "  - url: https://new.example.com/rss\n"
+	read, edit := time.Hour, time.Hour
+	for range 3 {
+		start := time.Now()
+		rec, err := Parse("_data/sources.yaml", []byte(raw))
+		if err != nil {
+			t.Fatal(err)
+		}
+		read = min(read, time.Since(start))
+		rec.Sources.Sources = append(rec.Sources.Sources, model.Source{URL: "https://new.example.com/rss"})
+		start = time.Now()
+		if err := Render(rec); err != nil {
+			t.Fatal(err)
+		}
+		edit = min(edit, time.Since(start))
+		if string(rec.Raw) != want {
+			t.Fatalf("written as %d bytes, want the list as it was and the new source (%d bytes)", len(rec.Raw), len(want))
+		}
+	}
+	if edit > 40*read {
+		t.Errorf("adding a source took %s, reading the list %s", edit, read)
 	}
 }

@@ -14,11 +14,13 @@ import (
 // anchors and merge keys, where adding a source through the hub wrote
 // the whole list anew. An entry changed is written anew in its place,
 // after the comments above it; one removed goes with the comments above
-// it; a new one comes after the last. It returns nil when it cannot tell
-// the file's entries apart, or its result would not read back as v (an
-// alias left without its anchor, say): the list is then written whole.
+// it; a new one comes after the last, before the comments that end the
+// list (entries commented out), which stay, as they do when no entry
+// is left. It returns nil when it cannot tell the file's entries apart,
+// or its result would not read back as v (an alias left without its
+// anchor, say): the list is then written whole.
 func editSources(old []byte, v, prior *model.Sources) []byte {
-	if prior == nil || len(v.Sources) == 0 {
+	if prior == nil {
 		return nil
 	}
 	lines := strings.SplitAfter(strings.ReplaceAll(string(old), "\r\n", "\n"), "\n")
@@ -31,14 +33,20 @@ func editSources(old []byte, v, prior *model.Sources) []byte {
 	if !strings.HasSuffix(lines[len(lines)-1], "\n") {
 		lines[len(lines)-1] += "\n"
 	}
-	if head := strings.TrimSpace(lines[0]); head != "sources:" && !strings.HasPrefix(head, "sources: #") && !strings.HasPrefix(head, "sources:\t#") {
+	if !blockKey(lines[0]) {
 		return nil // a flow list, or a key spelled otherwise
 	}
-	starts := entryStarts(lines)
-	if len(starts) != len(prior.Sources) {
+	lines, rest := firstDocument(lines)
+	starts, ok := entryStarts(lines)
+	if !ok || len(starts) != len(prior.Sources) {
 		return nil
 	}
-	dash := indentOf(lines[starts[0]])
+	// A list of no entries yet ("sources:" over entries commented out)
+	// takes them where the field writes them.
+	dash, last := 2, 0
+	if len(starts) > 0 {
+		dash, last = indentOf(lines[starts[0]]), starts[len(starts)-1]
+	}
 	// Each entry's lines run from the comments and blank lines above it
 	// to the next one's.
 	from := make([]int, len(starts)+1)
@@ -48,14 +56,21 @@ func editSources(old []byte, v, prior *model.Sources) []byte {
 			from[k]--
 		}
 	}
-	from[len(starts)] = len(lines)
+	// The comments after the last entry's lines end the list, whatever
+	// becomes of that entry.
+	end := len(lines)
+	for end > last+1 && aboveEntry(lines[end-1], dash) {
+		end--
+	}
+	from[len(starts)] = end
 	var b strings.Builder
-	for _, l := range lines[:from[0]] {
+	b.WriteString(keyLine(lines[0], len(v.Sources) == 0))
+	for _, l := range lines[1:from[0]] {
 		b.WriteString(l)
 	}
-	used := make([]bool, len(prior.Sources))
+	entries := byFeed(prior.Sources)
 	for _, s := range v.Sources {
-		j := priorEntry(prior.Sources, used, s.URL)
+		j := entries.take(s.URL)
 		switch {
 		case j >= 0 && reflect.DeepEqual(prior.Sources[j], s):
 			for _, l := range lines[from[j]:from[j+1]] {
@@ -70,6 +85,12 @@ func editSources(old []byte, v, prior *model.Sources) []byte {
 			b.WriteString(sourceEntry(s, dash))
 		}
 	}
+	for _, l := range lines[end:] {
+		b.WriteString(l)
+	}
+	for _, l := range rest {
+		b.WriteString(l)
+	}
 	out := []byte(b.String())
 	back, err := Parse("_data/sources.yaml", out)
 	if err != nil || back.Sources == nil || !reflect.DeepEqual(back.Sources.Sources, v.Sources) {
@@ -78,11 +99,44 @@ func editSources(old []byte, v, prior *model.Sources) []byte {
 	return out
 }
 
+// blockKey reports whether line is the list's key with nothing after it
+// but a comment, however far off ("sources:    # feeds"). It may begin
+// with the file's byte order mark (as Notepad saves), which is kept.
+func blockKey(line string) bool {
+	rest, ok := strings.CutPrefix(strings.TrimSpace(strings.TrimPrefix(line, "\ufeff")), "sources:")
+	if !ok || rest == "" {
+		return ok
+	}
+	return (rest[0] == ' ' || rest[0] == '\t') && strings.TrimLeft(rest, " \t")[0] == '#'
+}
+
+// firstDocument parts lines at the marker that ends the file's first
+// YAML document ("---" or "..."): what follows is read by neither Jekyll
+// nor the hub, and stays as written.
+func firstDocument(lines []string) (first, rest []string) {
+	for i := 1; i < len(lines); i++ {
+		if isDelimiter([]byte(strings.TrimSuffix(lines[i], "\n")), true) {
+			return lines[:i], lines[i:]
+		}
+	}
+	return lines, nil
+}
+
+// keyLine returns the list's key line, saying the list is empty when it
+// is ("sources: []", its comment kept): a key over no entries reads as
+// no list.
+func keyLine(line string, empty bool) string {
+	if !empty {
+		return line
+	}
+	i := strings.Index(line, "sources:") + len("sources:")
+	return line[:i] + " []" + line[i:]
+}
+
 // entryStarts returns the indexes of the lines that begin the list's
-// entries (a dash at the list's indentation), or nil when a line at or
-// left of that indentation is neither an entry's, a comment nor blank.
-func entryStarts(lines []string) []int {
-	var starts []int
+// entries (a dash at the list's indentation); ok is false when a line at
+// or left of that indentation is neither an entry's, a comment nor blank.
+func entryStarts(lines []string) (starts []int, ok bool) {
 	dash := -1
 	for i := 1; i < len(lines); i++ {
 		t := strings.TrimSpace(lines[i])
@@ -98,10 +152,10 @@ func entryStarts(lines []string) []int {
 		case ind == dash && (t == "-" || strings.HasPrefix(t, "- ")):
 			starts = append(starts, i)
 		default:
-			return nil
+			return nil, false
 		}
 	}
-	return starts
+	return starts, true
 }
 
 // aboveEntry reports whether a line goes with the entry below it: blank,
@@ -112,17 +166,32 @@ func aboveEntry(line string, dash int) bool {
 	return t == "" || t[0] == '#' && indentOf(line) <= dash
 }
 
-// priorEntry returns the index of the first entry of prior not yet used
-// for the same feed as url, marking it used, or -1.
-func priorEntry(prior []model.Source, used []bool, url string) int {
-	key := model.SourceKey(url)
-	for j, p := range prior {
-		if !used[j] && model.SourceKey(p.URL) == key {
-			used[j] = true
-			return j
-		}
+// feedEntries holds the indexes of a list's entries by feed
+// (model.SourceKey), in file order, so that each is found without a
+// search: looked up from the start, a list of 100,000 sources took
+// seconds.
+type feedEntries map[string][]int
+
+// byFeed indexes the entries of list.
+func byFeed(list []model.Source) feedEntries {
+	e := make(feedEntries, len(list))
+	for j, s := range list {
+		key := model.SourceKey(s.URL)
+		e[key] = append(e[key], j)
 	}
-	return -1
+	return e
+}
+
+// take returns the index of the first entry not yet taken for the same
+// feed as url, or -1.
+func (e feedEntries) take(url string) int {
+	key := model.SourceKey(url)
+	js := e[key]
+	if len(js) == 0 {
+		return -1
+	}
+	e[key] = js[1:]
+	return js[0]
 }
 
 // sourceEntry writes one entry as the list's field writes it, its dash

@@ -636,6 +636,11 @@ func TestParseItemLinks(t *testing.T) {
 		// is the entry's.
 		{"blogger-cut.atom", []string{"https://ballotbench.blogspot.example/2024/11/recount-request.html",
 			"https://ballotbench.blogspot.example/2024/11/seal-logs.html", "https://ballotbench.blogspot.example/2024/11/last-voter.html"}},
+		// Cut so too, where the blog takes comments on Blogger's own
+		// form: the page of its comments is that form, no page of the
+		// entry's, and the cut entry has no link.
+		{"blogger-comment-form-cut.atom", []string{"https://wardsix.blogspot.example/2024/11/provisional-ballots.html",
+			"https://wardsix.blogspot.example/2024/11/school-gym-midnight.html", ""}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {

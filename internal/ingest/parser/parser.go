@@ -421,13 +421,16 @@ func (t atomTranslator) Translate(feed any) (*gofeed.Feed, error) {
 // (rel="replies" of a web page's type, RFC 4685) without the anchor of
 // its comments: the entry's own page, as Blogger and WordPress write it
 // ("…/post.html#comment-form"). Blogger writes it before the entry's
-// alternate link, which a feed cut between the two has lost. nil when
+// alternate link, which a feed cut between the two has lost. A page of
+// comments with no anchor is a page of its own, no entry's (Blogger's
+// comment form, "blogger.com/comment.g?blogID=…&postID=…"). nil when
 // there is none.
 func repliesPage(links []*atom.Link) []string {
 	for _, l := range links {
 		if l != nil && isRel(l.Rel, "replies") && l.Type != "" && isPageType(l.Type) {
-			page, _, _ := strings.Cut(l.Href, "#")
-			return []string{page}
+			if page, anchor, ok := strings.Cut(l.Href, "#"); ok && page != "" && anchor != "" {
+				return []string{page}
+			}
 		}
 	}
 	return nil

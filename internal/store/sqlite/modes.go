@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io/fs"
@@ -43,11 +44,17 @@ const sqlDropMode = `DELETE FROM file_modes WHERE path = ?`
 func (s *Store) Modes(ctx context.Context, paths ...string) (map[string]fs.FileMode, error) {
 	query, args := `SELECT path, mode FROM file_modes`, []any(nil)
 	if len(paths) > 0 {
-		list, err := json.Marshal(paths)
+		// In hex: JSON would read a path that is not UTF-8 (a file
+		// named in Latin-1) as another, whose mode is none.
+		keys := make([]string, len(paths))
+		for i, p := range paths {
+			keys[i] = hex.EncodeToString([]byte(p))
+		}
+		list, err := json.Marshal(keys)
 		if err != nil {
 			return nil, fmt.Errorf("modes: %w", err)
 		}
-		query, args = query+` WHERE path IN (SELECT value FROM json_each(?))`, []any{string(list)}
+		query, args = query+` WHERE path IN (SELECT CAST(unhex(value) AS TEXT) FROM json_each(?))`, []any{string(list)}
 	}
 	rd, done, err := s.reads()
 	if err != nil {

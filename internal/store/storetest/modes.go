@@ -43,6 +43,24 @@ func testModes(t *testing.T, st store.Store) {
 	if want := map[string]fs.FileMode{"_config.yml": 0o640, "_data/sources.yaml": 0o664}; err != nil || !maps.Equal(got, want) {
 		t.Errorf("Modes of three paths = %v, %v; want %v", got, err, want)
 	}
+	// A path that is not UTF-8 (a file named in Latin-1 on an older
+	// disk): Modes of it says what Modes of all says of it, whether a
+	// store keeps it or not.
+	latin1 := "_data/topics/caf\xe9.yaml"
+	if err := st.SetModes(ctx, map[string]fs.FileMode{latin1: 0o600}); err != nil {
+		t.Fatalf("SetModes: %v", err)
+	}
+	all, err := st.Modes(ctx)
+	if err != nil {
+		t.Fatalf("Modes: %v", err)
+	}
+	want = map[string]fs.FileMode{}
+	if m, ok := all[latin1]; ok {
+		want[latin1] = m
+	}
+	if got, err = st.Modes(ctx, latin1); err != nil || !maps.Equal(got, want) {
+		t.Errorf("Modes of %q = %v, %v; want %v, as Modes of all says", latin1, got, err, want)
+	}
 	if now, err := st.Generation(ctx); err != nil || now != gen {
 		t.Errorf("generation %d after SetModes, was %d (%v)", now, gen, err)
 	}
