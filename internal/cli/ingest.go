@@ -14,8 +14,6 @@ import (
 	"newshub/internal/site/watch"
 )
 
-// runIngest fetches the configured sources once (--once) or on schedule
-// until stopped.
 // The soft memory limits of an ingest round (GOMEMLIMIT sets one for all
 // of it instead). Collecting sooner near the limit keeps garbage from
 // doubling the live heap, and the resident memory follows the limit: it
@@ -25,16 +23,20 @@ import (
 // holds thousands of connections, goroutine stacks and parsed feeds: a
 // limit below 224 MiB there has the collector take CPU time the fetching
 // needs (200 MiB all round long: sources read in 22 s instead of 12.5).
-// A batch's curation runs on one core and holds the round's largest live
-// heap (its arrivals, the stored window's lean copies and their
-// clusterer, about 150 MB): a lower limit there has the collector run
-// more often on the core curation leaves idle, and brings the round's
-// peak under 250 MB.
+// Once they are read, the batches left are curated on one core, holding
+// the round's largest live heap (their arrivals, the stored window's
+// lean copies and their clusterer, about 150 MB), and retention reads
+// every stored article: a lower limit there has the collector run more
+// often on the core they leave idle. A batch curated while sources are
+// still read keeps the higher limit: under the lower one, the fetching's
+// heap and the batch's together had the collector run all the time.
 const (
 	fetchMemoryLimit  = 224 << 20
 	curateMemoryLimit = 200 << 20
 )
 
+// runIngest fetches the configured sources once (--once) or on schedule
+// until stopped.
 func runIngest(ctx context.Context, env *Env, args []string) error {
 	fs := env.newFlagSet("ingest")
 	once := fs.Bool("once", false, "run one round over the due sources, print a summary and exit")

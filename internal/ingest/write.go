@@ -334,9 +334,17 @@ func (r *round) turn(ctx context.Context, sg store.Stager, q *queue, paths map[s
 			return recorded, nil
 		}
 		r.in.log.Debug("curating", "sources", len(batch), "staged", len(ids))
-		r.in.curating(true)
+		// A batch curated while sources are still read keeps the
+		// fetch's memory limit: under curation's, the two together
+		// had the collector run all the time.
+		alone := r.read.Load()
+		if alone {
+			r.in.curating(true)
+		}
 		rec, err := r.commitLocked(ctx, batch, paths, sum, ids)
-		r.in.curating(false)
+		if alone {
+			r.in.curating(false)
+		}
 		recorded = append(recorded, rec...)
 		if err != nil {
 			if len(ids) > 0 {
