@@ -67,6 +67,17 @@ func TestQueuePutWaitsWhileFull(t *testing.T) {
 	}
 }
 
+// newThreeFeedHub returns the fixture server and a hub of three of its
+// feeds: an RSS, an Atom and a JSON Feed, seven items, one a duplicate.
+func newThreeFeedHub(t *testing.T) (*fixtureServer, *hub) {
+	srv := newFixtureServer(t)
+	return srv, newHub(t, true,
+		model.Source{URL: srv.URL + "/feeds/a.xml", Provider: "example-news.com"},
+		model.Source{URL: srv.URL + "/feeds/b.atom"},
+		model.Source{URL: srv.URL + "/feeds/feed.json"},
+	)
+}
+
 func countRecs(rs []*result) int {
 	n := 0
 	for _, r := range rs {
@@ -81,12 +92,7 @@ func countRecs(rs []*result) int {
 // arrivals than a batch is curated at its end, and every article of it is
 // stored while it says curating.
 func TestCuratingIsToldAroundTheRoundsEnd(t *testing.T) {
-	srv := newFixtureServer(t)
-	h := newHub(t, true,
-		model.Source{URL: srv.URL + "/feeds/a.xml", Provider: "example-news.com"},
-		model.Source{URL: srv.URL + "/feeds/b.atom"},
-		model.Source{URL: srv.URL + "/feeds/feed.json"},
-	)
+	_, h := newThreeFeedHub(t)
 	ctx := context.Background()
 	stored := func() int {
 		n := 0
@@ -137,12 +143,7 @@ func TestCuratingIsToldAroundTheRoundsEnd(t *testing.T) {
 // Small batches, committed while sources are still read, store every
 // article once, and a second round adds and rewrites nothing.
 func TestSmallBatchesStoreEveryArticleOnce(t *testing.T) {
-	srv := newFixtureServer(t)
-	h := newHub(t, true,
-		model.Source{URL: srv.URL + "/feeds/a.xml", Provider: "example-news.com"},
-		model.Source{URL: srv.URL + "/feeds/b.atom"},
-		model.Source{URL: srv.URL + "/feeds/feed.json"},
-	)
+	srv, h := newThreeFeedHub(t)
 	opts := testOptions()
 	opts.All = true
 	opts.BatchSize = 1
