@@ -12,8 +12,9 @@ func (env *Env) softMemoryLimit(bytes int64) {
 }
 
 // curationMemoryLimit returns an ingest.Options.Curating that lowers the
-// soft limit to curate while a batch is curated and sets it back to fetch
-// after; nil when GOMEMLIMIT is set, which then holds throughout.
+// soft limit to curate while the round's end is curated (see
+// fetchMemoryLimit) and sets it back to fetch after; nil when GOMEMLIMIT
+// is set, which then holds throughout.
 func (env *Env) curationMemoryLimit(fetch, curate int64) func(on bool) {
 	if env.Getenv("GOMEMLIMIT") != "" {
 		return nil
