@@ -443,7 +443,9 @@ func (p *fastParser) doubleQuoted(i int, n *node) (int, bool) {
 			b = append(b, 13)
 		case 'e':
 			b = append(b, 0x1b)
-		case ' ', '"', '/', '\\':
+		case ' ', '"', '\\':
+			// Not "\/": YAML 1.2 has it, but the YAML parser rejects it,
+			// and the fast reader must accept only what it accepts.
 			b = append(b, e)
 		case 'N':
 			b = utf8.AppendRune(b, 0x85)
