@@ -304,6 +304,21 @@ func newFetcher(opts Options, control func(network, address string, c syscall.Ra
 		bodies: make(chan struct{}, opts.BodiesInUse), slow: make(chan struct{}, opts.SlowBodies)}
 }
 
+// Holds returns the hosts that asked, by a Retry-After, to be left alone
+// past now, with until when, for a fetcher started again to keep to
+// (see HoldOff). Hosts are named as the fetcher names them.
+func (f *Fetcher) Holds(now time.Time) map[string]time.Time {
+	return f.hosts.holds(now)
+}
+
+// HoldOff leaves each host of holds (as Holds names them) alone until its
+// time, unless it is held longer already.
+func (f *Fetcher) HoldOff(holds map[string]time.Time) {
+	for host, until := range holds {
+		f.hosts.holdOff(host, until)
+	}
+}
+
 // Options returns the options in force, defaults filled in.
 func (f *Fetcher) Options() Options { return f.opts }
 
