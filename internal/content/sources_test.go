@@ -86,6 +86,32 @@ func TestSourcesIntervalMustBeADuration(t *testing.T) {
 	}
 }
 
+// TestSourcesIntervalTooLong checks intervals of decades up to the
+// longest span newshub takes, and past it: one too long is an error naming
+// its line and saying so, not a value wrapped past the longest duration.
+func TestSourcesIntervalTooLong(t *testing.T) {
+	for _, c := range []struct {
+		interval string
+		ok       bool
+	}{
+		{"200000h", true},
+		{"100000d", true},
+		{"100001d", false},
+		{"30501w", false},
+		{"2562048h", false},
+		{"99999999999m", false},
+	} {
+		raw := "sources:\n  - url: https://space.example/feed\n    interval: " + c.interval + "\n"
+		_, err := Parse("_data/sources.yaml", []byte(raw))
+		if c.ok && err != nil {
+			t.Errorf("interval %s: %v", c.interval, err)
+		}
+		if !c.ok && (err == nil || !strings.Contains(err.Error(), ":3: sources[0].interval: interval \""+c.interval+"\" is too long")) {
+			t.Errorf("interval %s: %v, want an error naming line 3 and saying it is too long", c.interval, err)
+		}
+	}
+}
+
 // TestSourcesEditKeepsTheOperatorsLines changes a hand-written sources
 // list as the hub does (a source added, removed, turned off) and checks
 // that the lines of every other entry stay as written: comments, blank

@@ -16,6 +16,7 @@ import (
 
 	"newshub/internal/ingest/fetcher"
 	"newshub/internal/ingest/scheduler"
+	"newshub/internal/ingest/sources"
 	"newshub/internal/model"
 	"newshub/internal/store"
 )
@@ -588,6 +589,56 @@ func TestHostAskingToWaitIsLeftAlone(t *testing.T) {
 	}
 	if pages.Load() != 1 || sum.New != 3 || sum.Pages[pageFailed] != 1 || sum.Pages[pageHeldOff] != 2 {
 		t.Fatalf("%d pages asked for, summary %+v: want 1, and 2 left alone", pages.Load(), sum)
+	}
+}
+
+// TestHostAskingToWaitIsLeftAloneAfterARestart serves a feed that answers
+// 429 with a Retry-After of an hour; the process then starts again (a new
+// ingester on the store) and a second feed of the host is listed: it is
+// not asked while the wait runs, as the process before would not have
+// asked it, nor counted a failure of its own.
+func TestHostAskingToWaitIsLeftAloneAfterARestart(t *testing.T) {
+	var asked atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		asked.Add(1)
+		if r.URL.Path == "/politics.xml" {
+			w.Header().Set("Retry-After", "3600")
+			http.Error(w, "Too Many Requests", http.StatusTooManyRequests)
+			return
+		}
+		w.Write([]byte(serverFeed))
+	}))
+	defer srv.Close()
+	ctx := context.Background()
+	h := newHub(t, true, model.Source{URL: srv.URL + "/politics.xml"})
+	opts := testOptions()
+	opts.SkipPages = true
+	first := h.ingester(opts)
+	sum, err := first.RunOnce(ctx)
+	first.Close()
+	if err != nil || sum.Failed != 1 || asked.Load() != 1 {
+		t.Fatalf("first round: %d requests, summary %+v, %v; want the feed asked once, failed", asked.Load(), sum, err)
+	}
+	list, err := sources.Load(ctx, h.st, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	economy := srv.URL + "/economy.xml"
+	if err := list.Add(model.Source{URL: economy}); err != nil {
+		t.Fatal(err)
+	}
+	if err := list.Save(ctx, h.st, ""); err != nil {
+		t.Fatal(err)
+	}
+	again := h.ingester(opts)
+	defer again.Close()
+	if sum, err = again.RunOnce(ctx); err != nil {
+		t.Fatal(err)
+	}
+	s := h.state(t, economy)
+	if asked.Load() != 1 || sum.HeldOff != 1 || s.Errors != 0 || time.Until(s.NextFetch) < 50*time.Minute {
+		t.Fatalf("after the restart: %d requests, summary %+v, %s due in %s with %d errors; want it not asked until the hour is over",
+			asked.Load(), sum, economy, time.Until(s.NextFetch).Round(time.Minute), s.Errors)
 	}
 }
 

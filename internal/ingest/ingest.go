@@ -159,6 +159,9 @@ type Ingester struct {
 	holder  string // this worker, as it holds leases
 
 	retained *retention.Summary // the last application of retention
+
+	holdsMu    sync.Mutex
+	holdsSaved map[string]time.Time // the hosts' holds last recorded (see saveHolds)
 }
 
 // New returns an Ingester for the hub s kept in st.
@@ -339,6 +342,7 @@ func (in *Ingester) round(ctx context.Context) (Summary, error) {
 	if err != nil {
 		return sum, fmt.Errorf("ingest: %w", err)
 	}
+	in.loadHolds(ctx)
 	byURL := make(map[string]store.SourceState, len(states))
 	for _, s := range states {
 		byURL[s.URL] = s

@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/metrics"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -685,6 +686,38 @@ func TestEveryFeedFormatIsIngested(t *testing.T) {
 		if !titles[want] {
 			t.Errorf("title %q missing", want)
 		}
+	}
+}
+
+// TestAtomEntriesWithOnlyRelatedLinksAreCounted ingests a link blog's
+// Atom feed whose entries link only to the pages written about
+// (rel="related") or where they were seen (rel="via"): those are stored
+// under their own page or their id where it is one, as feedparser reads
+// them, and the rest, with no page of their own, are counted as having no
+// usable link, not dropped unsaid.
+func TestAtomEntriesWithOnlyRelatedLinksAreCounted(t *testing.T) {
+	srv := newFixtureServer(t)
+	feed := srv.URL + "/formats/atom-related-links.xml"
+	h := newHub(t, true, model.Source{URL: feed})
+	opts := testOptions()
+	opts.SkipPages = true // their links point elsewhere
+	in := h.ingester(opts)
+	defer in.Close()
+	if _, err := in.RunOnce(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	rep := h.state(t, feed).LastRead
+	if rep.Items != 6 || rep.New != 3 || rep.NotStored[ReasonNoLink] != 3 || len(rep.NotStored) != 1 {
+		t.Errorf("read %+v; want 6 items, 3 new, 3 with no usable link", rep)
+	}
+	var links []string
+	for _, a := range h.news(t) {
+		links = append(links, a.OriginalURL)
+	}
+	slices.Sort(links)
+	want := []string{"https://harbourwatch.example.org/links/104", "https://harbourwatch.example.org/links/105", "https://harbourwatch.example.org/links/106"}
+	if !slices.Equal(links, want) {
+		t.Errorf("stored under %q, want %q", links, want)
 	}
 }
 

@@ -609,6 +609,7 @@ func (r *round) recordStates(ctx context.Context, ids []int64, states []store.So
 	if err != nil {
 		return fmt.Errorf("ingest: record the state of %d sources: %w", len(states), err)
 	}
+	r.in.saveHolds(ctx)
 	return nil
 }
 

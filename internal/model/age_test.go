@@ -47,3 +47,48 @@ func TestParseAge(t *testing.T) {
 		}
 	}
 }
+
+// TestSpansTooLong checks spans past the longest newshub takes (100000
+// days, within a time.Duration): each is an error that says so, in days,
+// weeks or a Go duration, never a value wrapped past the longest
+// duration (30501 weeks wrapped to three days).
+func TestSpansTooLong(t *testing.T) {
+	const day = 24 * time.Hour
+	tests := []struct {
+		in   string
+		want time.Duration // 0: too long
+	}{
+		{"100000d", 100000 * day},
+		{"14285w", 14285 * 7 * day},
+		{"200000h", 200000 * time.Hour},
+		{"2400000h", 100000 * day},
+		{"100001d", 0},
+		{"14286w", 0},
+		{"30501w", 0},
+		{"999999w", 0},
+		{"1000000d", 0},
+		{"2400001h", 0},
+		{"2562048h", 0},
+		{"99999999999m", 0},
+		{"9223372036854775808ns", 0},
+		{"1h99999999999999999999s", 0},
+	}
+	for _, tt := range tests {
+		got, err := ParseSpan(tt.in)
+		if tt.want == 0 {
+			if err == nil || !strings.Contains(err.Error(), "too long: at most 100000 days") {
+				t.Errorf("ParseSpan(%q) = %v, %v; want an error saying it is too long", tt.in, got, err)
+			}
+		} else if err != nil || got != tt.want {
+			t.Errorf("ParseSpan(%q) = %v, %v; want %v", tt.in, got, err, tt.want)
+		}
+		age, err := ParseAge(tt.in)
+		if tt.want == 0 {
+			if err == nil || !strings.Contains(err.Error(), "not an age: too long") {
+				t.Errorf("ParseAge(%q) = %v, %v; want an error saying it is too long", tt.in, age, err)
+			}
+		} else if err != nil || age != tt.want {
+			t.Errorf("ParseAge(%q) = %v, %v; want %v", tt.in, age, err, tt.want)
+		}
+	}
+}

@@ -11,6 +11,8 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"regexp"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -518,11 +520,12 @@ func ParseAge(s string) (time.Duration, error) {
 	if s == Off {
 		return 0, nil
 	}
-	d, err := parseDays(s)
+	d, err := parseSpan(s)
+	if errors.Is(err, errTooLong) {
+		return 0, fmt.Errorf("%q is not an age: %w", s, err)
+	}
 	if err != nil {
-		if d, err = time.ParseDuration(s); err != nil {
-			return 0, fmt.Errorf("%q is not an age: want days (30d), weeks (2w), hours (36h) or off", s)
-		}
+		return 0, fmt.Errorf("%q is not an age: want days (30d), weeks (2w), hours (36h) or off", s)
 	}
 	if d <= 0 {
 		return 0, fmt.Errorf("%q is not an age: want more than nothing, or off", s)
@@ -530,35 +533,63 @@ func ParseAge(s string) (time.Duration, error) {
 	return d, nil
 }
 
+// parseSpan reads whole days or weeks (parseDays) or a Go duration
+// ("36h"), either up to maxAgeDays. One longer is errTooLong, whatever
+// time.ParseDuration reports for one past the longest duration.
+func parseSpan(s string) (time.Duration, error) {
+	d, err := parseDays(s)
+	if err == nil || errors.Is(err, errTooLong) {
+		return d, err
+	}
+	d, err = time.ParseDuration(s)
+	switch {
+	case err != nil && goDuration.MatchString(s):
+		// Well formed, so its only fault is its length.
+		return 0, errTooLong
+	case err != nil:
+		return 0, err
+	case d > maxAgeDays*24*time.Hour:
+		return 0, errTooLong
+	}
+	return d, nil
+}
+
+// goDuration matches what time.ParseDuration reads, whatever its length.
+var goDuration = regexp.MustCompile(`^\+?(?:(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:ns|us|µs|μs|ms|s|m|h))+$`)
+
 // parseDays reads a whole number of days ("30d") or weeks ("2w"), up to
-// maxAgeDays.
+// maxAgeDays. The count is checked before it is multiplied: 30501 weeks
+// in nanoseconds wrap past the longest duration to some three days.
 func parseDays(s string) (time.Duration, error) {
 	n := len(s) - 1
-	if n < 1 || n > 6 || !isDigits(s[:n]) {
+	if n < 1 || !isDigits(s[:n]) {
 		return 0, errNotDays
 	}
-	unit := 24 * time.Hour
+	perUnit := 1
 	switch s[n] {
 	case 'd':
 	case 'w':
-		unit *= 7
+		perUnit = 7
 	default:
 		return 0, errNotDays
 	}
-	days := 0
-	for i := range n {
-		days = days*10 + int(s[i]-'0')
+	if n > len(strconv.Itoa(maxAgeDays)) {
+		return 0, errTooLong
 	}
-	if d := time.Duration(days) * unit; d <= maxAgeDays*24*time.Hour {
-		return d, nil
+	days, _ := strconv.Atoi(s[:n]) // a few digits, checked above
+	if days > maxAgeDays/perUnit {
+		return 0, errTooLong
 	}
-	return 0, errNotDays
+	return time.Duration(days*perUnit) * 24 * time.Hour, nil
 }
 
-// maxAgeDays bounds an age in days, well within a time.Duration.
+// maxAgeDays bounds an age or span in days, well within a time.Duration.
 const maxAgeDays = 100000
 
-var errNotDays = errors.New("not a number of days or weeks")
+var (
+	errNotDays = errors.New("not a number of days or weeks")
+	errTooLong = fmt.Errorf("too long: at most %d days", maxAgeDays)
+)
 
 // Defaults of the retention settings.
 const (
@@ -654,10 +685,10 @@ func SourceKey(raw string) string {
 // duration ("72h", "90m").
 func ParseSpan(s string) (time.Duration, error) {
 	s = strings.TrimSpace(s)
-	if d, err := parseDays(s); err == nil {
-		return d, nil
+	d, err := parseSpan(s)
+	if errors.Is(err, errTooLong) {
+		return 0, fmt.Errorf("%q is %w", s, err)
 	}
-	d, err := time.ParseDuration(s)
 	if err != nil {
 		return 0, fmt.Errorf("%q is not a span of time: want days (3d), weeks (1w), hours (72h) or minutes (90m)", s)
 	}

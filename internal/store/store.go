@@ -144,6 +144,14 @@ type Store interface {
 	// PutSourceState stores the ingest state of each source given, in one
 	// transaction.
 	PutSourceState(ctx context.Context, states ...SourceState) error
+	// HostHolds returns the hosts that asked, by a Retry-After, to be left
+	// alone until after now, with until when.
+	HostHolds(ctx context.Context, now time.Time) (map[string]time.Time, error)
+	// PutHostHolds records such holds, by host, in one transaction: each
+	// replaces the one recorded for its host unless that one ends later
+	// (another process's). Those over by now are forgotten. Like the
+	// rounds' log, they are not hub data: the Generation stays.
+	PutHostHolds(ctx context.Context, holds map[string]time.Time, now time.Time) error
 
 	// AddRound logs an ingest round, keeping the newest MaxRounds. The
 	// log is not hub data: adding to it does not change the Generation.

@@ -47,6 +47,7 @@ const (
 	DefaultMaxRetryWait       = 10 * time.Second
 	DefaultBodiesInUse        = 32
 	DefaultSlowBody           = time.Second
+	DefaultSlowBodies         = 32
 )
 
 // Options configures a Fetcher. Zero values take the defaults above.
@@ -82,6 +83,12 @@ type Options struct {
 	// slots held by a few such would otherwise keep every other page
 	// waiting. It takes a slot again once read, to be used.
 	SlowBody time.Duration
+	// SlowBodies bounds the slow bodies that go on arriving without a
+	// slot of BodiesInUse, each held in memory as it arrives: past it, a
+	// slow body keeps its slot until another slow one has arrived. So no
+	// more than BodiesInUse and SlowBodies bodies are held at once,
+	// however many pages are in flight.
+	SlowBodies int
 }
 
 func (o *Options) setDefaults() {
@@ -128,6 +135,9 @@ func (o *Options) setDefaults() {
 	}
 	if o.SlowBody <= 0 {
 		o.SlowBody = DefaultSlowBody
+	}
+	if o.SlowBodies <= 0 {
+		o.SlowBodies = DefaultSlowBodies
 	}
 }
 
@@ -240,6 +250,7 @@ type Fetcher struct {
 	client *http.Client
 	hosts  *hostLimits
 	bodies chan struct{} // see Options.BodiesInUse
+	slow   chan struct{} // see Options.SlowBodies
 	// bufs holds *bytes.Buffer: the bodies FetchAndUse hands on are read
 	// into them, each read into again once its body is used. A round reads
 	// tens of thousands of pages of 100 KB and more, and a buffer of its
@@ -289,7 +300,23 @@ func newFetcher(opts Options, control func(network, address string, c syscall.Ra
 			return hosts.heldOffErr(req.URL.String(), hostKey(req.URL), time.Now())
 		},
 	}
-	return &Fetcher{opts: opts, client: client, hosts: hosts, bodies: make(chan struct{}, opts.BodiesInUse)}
+	return &Fetcher{opts: opts, client: client, hosts: hosts,
+		bodies: make(chan struct{}, opts.BodiesInUse), slow: make(chan struct{}, opts.SlowBodies)}
+}
+
+// Holds returns the hosts that asked, by a Retry-After, to be left alone
+// past now, with until when, for a fetcher started again to keep to
+// (see HoldOff). Hosts are named as the fetcher names them.
+func (f *Fetcher) Holds(now time.Time) map[string]time.Time {
+	return f.hosts.holds(now)
+}
+
+// HoldOff leaves each host of holds (as Holds names them) alone until its
+// time, unless it is held longer already.
+func (f *Fetcher) HoldOff(holds map[string]time.Time) {
+	for host, until := range holds {
+		f.hosts.holdOff(host, until)
+	}
 }
 
 // Options returns the options in force, defaults filled in.
@@ -370,6 +397,10 @@ func (f *Fetcher) fetchOnce(ctx context.Context, req Request, use func(*Response
 	if req.LastModified != "" {
 		hreq.Header.Set("If-Modified-Since", req.LastModified)
 	}
+	// The body's slot goes once the body is closed: its bytes never
+	// outlive it.
+	var slot *bodySlot
+	defer func() { slot.release() }()
 	resp, err := f.withCookies().Do(hreq)
 	if err != nil {
 		return nil, f.wrapErr(ctx, req.URL, err)
@@ -415,22 +446,18 @@ func (f *Fetcher) fetchOnce(ctx context.Context, req Request, use func(*Response
 		// downloading a large file to reuse it.
 		return nil, fmt.Errorf("fetch %s: %w (%s)", req.URL, ErrUnwantedType, mt)
 	}
-	var (
-		buf  *bytes.Buffer
-		slot *bodySlot
-	)
+	var buf *bytes.Buffer
 	if use != nil {
 		// The body is read and used, then let go of, under one of the
 		// slots for bodies (a body Fetch returns is its caller's to keep).
-		slot = &bodySlot{slots: f.bodies}
+		slot = &bodySlot{slots: f.bodies, slow: f.slow}
 		if err := slot.take(ctx); err != nil {
 			return nil, f.wrapErr(ctx, req.URL, err)
 		}
-		defer slot.release()
 		buf = f.buffer()
 		defer f.reuse(buf)
 	}
-	stopWaiting := slot.releaseAfter(f.opts.SlowBody)
+	stopWaiting := slot.slowAfter(f.opts.SlowBody)
 	body, err := f.readBody(resp, f.opts.MaxBodySize, buf)
 	stopWaiting()
 	switch {
@@ -458,49 +485,70 @@ func (f *Fetcher) fetchOnce(ctx context.Context, req Request, use func(*Response
 }
 
 // bodySlot is a request's hold of one of the slots for bodies (see
-// Options.BodiesInUse), which a body slow to arrive gives up meanwhile
-// (see Options.SlowBody).
+// Options.BodiesInUse), which a body slow to arrive trades for one of the
+// slots for slow bodies meanwhile (see Options.SlowBody and SlowBodies).
+// A body is read only under one or the other, and held until it is let
+// go of under one: so the two bound the bodies in memory.
 type bodySlot struct {
-	slots chan struct{}
-	held  atomic.Bool
+	slots, slow    chan struct{}
+	held, slowHeld atomic.Bool
 }
 
-// take waits for a slot, unless one is held.
+// take waits for a slot, unless one is held, and then gives up the slot
+// for slow bodies, if held: the body has arrived.
 func (s *bodySlot) take(ctx context.Context) error {
-	if s.held.Load() {
-		return nil
+	if !s.held.Load() {
+		select {
+		case s.slots <- struct{}{}:
+			s.held.Store(true)
+		case <-ctx.Done():
+			return ctx.Err()
+		}
 	}
-	select {
-	case s.slots <- struct{}{}:
-		s.held.Store(true)
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
+	if s.slowHeld.CompareAndSwap(true, false) {
+		<-s.slow
 	}
+	return nil
 }
 
-// release gives the slot back, if held.
+// release gives back the slots held. A nil slot holds none.
 func (s *bodySlot) release() {
+	if s == nil {
+		return
+	}
 	if s.held.CompareAndSwap(true, false) {
 		<-s.slots
 	}
+	if s.slowHeld.CompareAndSwap(true, false) {
+		<-s.slow
+	}
 }
 
-// releaseAfter releases the slot after d, unless the returned stop is
-// called first; stop returns once the slot is released, if it is. A nil
-// slot is never released.
-func (s *bodySlot) releaseAfter(d time.Duration) (stop func()) {
+// slowAfter trades the slot for one for slow bodies after d, once one is
+// free, unless the returned stop is called first; stop returns once the
+// slot is traded, if it is. Until one is free the body keeps its slot
+// and goes on arriving: one waiting unread would hold what it has read
+// all the same. A nil slot is never traded.
+func (s *bodySlot) slowAfter(d time.Duration) (stop func()) {
 	if s == nil {
 		return func() {}
 	}
-	released := make(chan struct{})
+	quit, done := make(chan struct{}), make(chan struct{})
 	t := time.AfterFunc(d, func() {
-		s.release()
-		close(released)
+		defer close(done)
+		select {
+		case s.slow <- struct{}{}:
+			s.slowHeld.Store(true)
+			if s.held.CompareAndSwap(true, false) {
+				<-s.slots
+			}
+		case <-quit:
+		}
 	})
 	return func() {
 		if !t.Stop() {
-			<-released
+			close(quit)
+			<-done
 		}
 	}
 }

@@ -715,6 +715,113 @@ func TestFetchAndUseLetsPagesPassSlowBodies(t *testing.T) {
 	used.check(t, 2, "bodies used")
 }
 
+// Slow bodies go on arriving without a slot of BodiesInUse, but no more
+// of them than SlowBodies: ten pages trickling from a slow server, with
+// two slots and two for slow bodies, have no more than four bodies held
+// at once (read from their first byte until closed), the others waiting
+// unread; each is used whole once it has arrived.
+func TestFetchAndUseBoundsTheSlowBodiesHeld(t *testing.T) {
+	const head, tail = "<html><head><title>Slow page</title>", "</head><body>its text</body></html>"
+	const pages, bound = 10, 4
+	arrive := make(chan struct{}) // closed when the pages may end
+	urls := servers(t, 1, func(w http.ResponseWriter, r *http.Request) {
+		io.WriteString(w, head)
+		http.NewResponseController(w).Flush()
+		select {
+		case <-arrive:
+		case <-r.Context().Done():
+			return
+		}
+		io.WriteString(w, tail)
+	})
+	opts := testOptions()
+	opts.Timeout = time.Minute // no request gives up on its own here
+	opts.PerHostConcurrency = pages
+	opts.BodiesInUse = 2
+	opts.SlowBodies = 2
+	opts.SlowBody = time.Millisecond
+	f := New(opts)
+	lt := f.client.Transport.(*limitedTransport)
+	bodies := &bodyCounter{next: lt.next}
+	lt.next = bodies
+	var used atomic.Int32
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		fetchAll(t, pages, func(int) error {
+			_, err := f.FetchAndUse(context.Background(), Request{URL: urls[0]}, func(resp *Response) {
+				if string(resp.Body) != head+tail {
+					t.Errorf("body %q, want %q", resp.Body, head+tail)
+				}
+				used.Add(1)
+			})
+			return err
+		})
+	}()
+	// Once every slot of both kinds is held by a body still arriving, no
+	// other body is read until one of them has arrived.
+	for len(f.bodies) < cap(f.bodies) || len(f.slow) < cap(f.slow) || bodies.cur.Load() < bound {
+		if bodies.cur.Load() > bound {
+			break
+		}
+		time.Sleep(time.Millisecond)
+	}
+	held := bodies.cur.Load()
+	close(arrive)
+	<-done
+	if held > bound || bodies.peak.Load() > bound {
+		t.Errorf("%d bodies held while arriving, %d at most; want at most %d", held, bodies.peak.Load(), bound)
+	}
+	if n := used.Load(); n != pages {
+		t.Errorf("%d bodies used, want %d", n, pages)
+	}
+}
+
+// bodyCounter counts the response bodies held at once, each from its
+// first read until it is closed, and the most held at once.
+type bodyCounter struct {
+	next      http.RoundTripper
+	cur, peak atomic.Int32
+}
+
+func (c *bodyCounter) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := c.next.RoundTrip(req)
+	if err == nil {
+		resp.Body = &countedBody{ReadCloser: resp.Body, c: c}
+	}
+	return resp, err
+}
+
+type countedBody struct {
+	io.ReadCloser
+	c      *bodyCounter
+	mu     sync.Mutex
+	read   bool // counted
+	closed bool
+}
+
+func (b *countedBody) Read(p []byte) (int, error) {
+	b.mu.Lock()
+	if !b.read && !b.closed {
+		b.read = true
+		n := b.c.cur.Add(1)
+		for p := b.c.peak.Load(); n > p && !b.c.peak.CompareAndSwap(p, n); p = b.c.peak.Load() {
+		}
+	}
+	b.mu.Unlock()
+	return b.ReadCloser.Read(p)
+}
+
+func (b *countedBody) Close() error {
+	b.mu.Lock()
+	if b.read && !b.closed {
+		b.c.cur.Add(-1)
+	}
+	b.closed = true
+	b.mu.Unlock()
+	return b.ReadCloser.Close()
+}
+
 // The bodies FetchAndUse hands on are read into buffers used again: each
 // is its page's whole and alone (a short page after a long one, plain or
 // gzipped), none is left in the response returned, and reading a large

@@ -44,6 +44,25 @@ func (h *hostLimits) holdOff(host string, until time.Time) {
 	}
 }
 
+// holds returns the hosts held off past now, with until when.
+func (h *hostLimits) holds(now time.Time) map[string]time.Time {
+	h.mu.Lock()
+	hosts := make(map[string]*hostLimit, len(h.hosts))
+	for host, l := range h.hosts {
+		hosts[host] = l
+	}
+	h.mu.Unlock()
+	out := map[string]time.Time{}
+	for host, l := range hosts {
+		l.mu.Lock()
+		if l.until.After(now) {
+			out[host] = l.until
+		}
+		l.mu.Unlock()
+	}
+	return out
+}
+
 // heldOff returns until when host asked to be left alone, if that is
 // after now; the zero time otherwise.
 func (h *hostLimits) heldOff(host string, now time.Time) time.Time {

@@ -208,3 +208,29 @@ func TestParseAtomEntryLinksLeaveOutTheAPIAddress(t *testing.T) {
 		}
 	}
 }
+
+// TestParseAtomEntryRelatedAndViaLinksAreNoPage checks entries of a link
+// blog whose links are rel="related" (the page written about) or
+// rel="via" (where it was seen): neither is the entry's own page, and
+// feedparser takes neither as its link, but the entry's id where that
+// is a URL, as newshub does; an entry with neither a page nor such an
+// id has no link.
+func TestParseAtomEntryRelatedAndViaLinksAreNoPage(t *testing.T) {
+	f := parseFixture(t, "atom-related-links.xml", "", "https://harbourwatch.example.org/links.atom")
+	want := []struct{ title, link string }{
+		{"Ferry timetable changes from December", ""},
+		{"Dredging starts at the north quay", ""},
+		{"Fish market opening hours", ""},
+		{"Lighthouse open day", "https://harbourwatch.example.org/links/104"},
+		{"New moorings for the sailing club", "https://harbourwatch.example.org/links/105"},
+		{"Storm warning lifted", "https://harbourwatch.example.org/links/106"},
+	}
+	if len(f.Items) != len(want) {
+		t.Fatalf("%d items, want %d", len(f.Items), len(want))
+	}
+	for i, w := range want {
+		if it := f.Items[i]; it.Title != w.title || it.Link != w.link {
+			t.Errorf("item %d: %q at %q, want %q at %q", i, it.Title, it.Link, w.title, w.link)
+		}
+	}
+}

@@ -194,11 +194,7 @@ func (p Policy) Failure(st *store.SourceState, now time.Time, err error, retryAf
 	if p.Every > 0 {
 		limit = p.Every
 	}
-	backoff := limit
-	if shift := st.Errors - 1; shift < 16 {
-		backoff = min(base<<shift, limit)
-	}
-	st.NextFetch = now.Add(backoff)
+	st.NextFetch = now.Add(backoff(base, limit, st.Errors))
 	if retryAfter > 0 {
 		// A round takes a source up to gather before it is due: one
 		// due at the server's time would be asked before it.
@@ -207,6 +203,21 @@ func (p Policy) Failure(st *store.SourceState, now time.Time, err error, retryAf
 	if st.Errors >= p.PauseAfter {
 		st.Paused = true
 	}
+}
+
+// backoff returns the wait after the given number of failures in a row:
+// base doubled for each after the first, up to limit. It stops doubling
+// at the limit rather than shifting: an operator's interval of decades
+// doubled past the longest duration would wrap to a wait in the past.
+func backoff(base, limit time.Duration, failures int) time.Duration {
+	wait := min(base, limit)
+	for range failures - 1 {
+		if wait >= limit/2 {
+			return limit
+		}
+		wait *= 2
+	}
+	return wait
 }
 
 // NotAsked records a fetch not sent, as the source's host asked, by a

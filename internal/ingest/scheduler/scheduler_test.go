@@ -2,6 +2,7 @@ package scheduler
 
 import (
 	"errors"
+	"math"
 	"strings"
 	"testing"
 	"time"
@@ -80,6 +81,50 @@ func TestSourcesFetchedLessThanDailyKeepTheirInterval(t *testing.T) {
 		if wait := st.NextFetch.Sub(now); wait != every {
 			t.Errorf("failure %d: due in %s, want %s", i+1, wait, every)
 		}
+	}
+}
+
+// TestLongIntervalsBackOffWithoutOverflow checks sources whose operator
+// gave intervals of decades, up to the longest a duration holds: each
+// failure backs off by the interval itself, never by a doubling that
+// wraps to a wait in the past (fetched at once, round after round).
+func TestLongIntervalsBackOffWithoutOverflow(t *testing.T) {
+	p := Policy{PauseAfter: 40}
+	for _, every := range []time.Duration{
+		200000 * time.Hour,           // some 23 years: the fifth failure's wait wraps
+		100000 * 24 * time.Hour,      // the longest interval in days: the second's wraps
+		1<<62 + 1,                    // past half the longest duration
+		time.Duration(math.MaxInt64), // the longest
+	} {
+		var st store.SourceState
+		p.Success(&st, now, now, "200 OK", p.Interval(every, 0, nil, now))
+		for i := range 40 {
+			p.Failure(&st, now, errors.New("fetch: 503 Service Unavailable"), 0)
+			if wait := st.NextFetch.Sub(now); wait != every {
+				t.Errorf("interval %s, failure %d: due in %s, want %s", every, i+1, wait, every)
+				break
+			}
+		}
+	}
+}
+
+// TestBackoffStopsAtItsLimit checks the doubling of a short interval over
+// many failures in a row (a source paused late, or resumed into the same
+// fault): it grows to the limit and stays there.
+func TestBackoffStopsAtItsLimit(t *testing.T) {
+	p := Policy{PauseAfter: 100}
+	st := store.SourceState{URL: "https://e.com/feed", Interval: 10 * time.Minute}
+	prev := time.Duration(0)
+	for i := range 100 {
+		p.Failure(&st, now, errors.New("fetch: 500 Internal Server Error"), 0)
+		wait := st.NextFetch.Sub(now)
+		if wait < prev || wait > DefaultMax {
+			t.Fatalf("failure %d: due in %s after %s; want it to grow to %s", i+1, wait, prev, DefaultMax)
+		}
+		prev = wait
+	}
+	if prev != DefaultMax {
+		t.Errorf("after 100 failures due in %s, want %s", prev, DefaultMax)
 	}
 }
 

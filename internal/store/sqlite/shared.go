@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -181,7 +182,13 @@ func (s *Store) StoredPaths(ctx context.Context, paths []string) ([]string, erro
 	if len(paths) == 0 {
 		return nil, nil
 	}
-	list, err := json.Marshal(paths)
+	// In hex, as Modes has them: JSON would read a path that is not
+	// UTF-8 (a news file named in Latin-1) as another, stored at none.
+	keys := make([]string, len(paths))
+	for i, p := range paths {
+		keys[i] = hex.EncodeToString([]byte(p))
+	}
+	list, err := json.Marshal(keys)
 	if err != nil {
 		return nil, fmt.Errorf("stored paths: %w", err)
 	}
@@ -190,7 +197,7 @@ func (s *Store) StoredPaths(ctx context.Context, paths []string) ([]string, erro
 		return nil, fmt.Errorf("stored paths: %w", err)
 	}
 	defer done()
-	rows, err := rd.db.QueryContext(ctx, `SELECT path FROM records WHERE path IN (SELECT value FROM json_each(?))`, string(list))
+	rows, err := rd.db.QueryContext(ctx, `SELECT path FROM records WHERE path IN (SELECT CAST(unhex(value) AS TEXT) FROM json_each(?))`, string(list))
 	if err != nil {
 		return nil, fmt.Errorf("stored paths: %w", err)
 	}

@@ -346,4 +346,20 @@ func testStoredPaths(t *testing.T, a, b store.Store) {
 	if want := []string{recs[0].Path, recs[1].Path}; !slices.Equal(got, want) {
 		t.Errorf("StoredPaths(%q) = %q, want %q", ask, got, want)
 	}
+	// A path that is not UTF-8 (a news file named in Latin-1): StoredPaths
+	// of it says what Get says of it, whether a store keeps it or not.
+	latin1 := article("caf\xe9", "Caf\u00e9", hours(2))
+	_ = a.Upsert(context.Background(), []*model.Record{latin1}) // a store may refuse it
+	_, err = b.Get(context.Background(), latin1.Path)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		t.Fatal(err)
+	}
+	var want []string
+	if err == nil {
+		want = []string{latin1.Path}
+	}
+	got, err = pl.StoredPaths(context.Background(), []string{latin1.Path})
+	if err != nil || !slices.Equal(got, want) {
+		t.Errorf("StoredPaths(%q) = %q, %v; want %q, as Get says", latin1.Path, got, err, want)
+	}
 }

@@ -55,6 +55,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"SearchRejectsBadQueries", testSearchBadQuery},
 		{"SourceStateRoundTrips", testSourceState},
 		{"RoundLogKeepsTheNewest", testRounds},
+		{"HostHoldsKeepTheLatestUntilOver", testHostHolds},
 		{"FailedBatchWritesNothing", testFailedBatch},
 		{"ReadersSeeWholeBatchesDuringWrites", testConcurrentReaders},
 		{"ReadsCarryTheVersionEachWriteChanges", testVersions},

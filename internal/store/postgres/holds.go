@@ -1,0 +1,63 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// HostHolds returns the hosts held off past now, with until when.
+func (s *Store) HostHolds(ctx context.Context, now time.Time) (map[string]time.Time, error) {
+	rows, err := s.pool.Query(ctx, `SELECT host, until FROM host_holds WHERE until > $1`, now)
+	if err != nil {
+		return nil, fmt.Errorf("host holds: %w", err)
+	}
+	holds := map[string]time.Time{}
+	var (
+		host  string
+		until time.Time
+	)
+	_, err = pgx.ForEachRow(rows, []any{&host, &until}, func() error {
+		holds[host] = until.UTC()
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("host holds: %w", err)
+	}
+	return holds, nil
+}
+
+// PutHostHolds records holds, each kept unless a later one is recorded
+// for its host, and forgets those over by now, in one transaction. The
+// generation stays: no page shows them.
+func (s *Store) PutHostHolds(ctx context.Context, holds map[string]time.Time, now time.Time) error {
+	// One row a host as stored: an insert may not change a row twice.
+	latest := map[string]time.Time{}
+	for host, until := range holds {
+		if h := text(host); until.After(now) && until.After(latest[h]) {
+			latest[h] = until
+		}
+	}
+	hosts := make([]string, 0, len(latest))
+	untils := make([]time.Time, 0, len(latest))
+	for host, until := range latest {
+		hosts, untils = append(hosts, host), append(untils, until.Truncate(time.Microsecond))
+	}
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `DELETE FROM host_holds WHERE until <= $1`, now); err != nil {
+			return err
+		}
+		if len(hosts) == 0 {
+			return nil
+		}
+		_, err := tx.Exec(ctx, `INSERT INTO host_holds (host, until) SELECT * FROM unnest($1::text[], $2::timestamptz[])
+			ON CONFLICT (host) DO UPDATE SET until = greatest(host_holds.until, excluded.until)`, hosts, untils)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("put host holds: %w", err)
+	}
+	return nil
+}

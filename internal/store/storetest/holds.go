@@ -1,0 +1,70 @@
+package storetest
+
+import (
+	"context"
+	"maps"
+	"testing"
+	"time"
+
+	"newshub/internal/store"
+)
+
+// testHostHolds checks the holds of hosts that asked to be left alone:
+// read back as written, the later of two for one host kept, those over
+// left out and forgotten, and no change of the generation.
+func testHostHolds(t *testing.T, st store.Store) {
+	ctx := context.Background()
+	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	gen := generation(t, st)
+	if got, err := st.HostHolds(ctx, now); err != nil || len(got) != 0 {
+		t.Fatalf("HostHolds of none = %v, %v; want none", got, err)
+	}
+	put := func(holds map[string]time.Time, at time.Time) {
+		t.Helper()
+		if err := st.PutHostHolds(ctx, holds, at); err != nil {
+			t.Fatalf("PutHostHolds: %v", err)
+		}
+	}
+	put(map[string]time.Time{
+		"news.example.com":            now.Add(2 * time.Hour),
+		"127.0.0.1:19201":             now.Add(time.Hour + 500*time.Microsecond),
+		"over.example.org":            now.Add(-time.Minute), // over already: not kept
+		"xn--nachrichten-q9a.example": now.Add(30 * time.Minute),
+	}, now)
+	want := map[string]time.Time{
+		"news.example.com":            now.Add(2 * time.Hour),
+		"127.0.0.1:19201":             now.Add(time.Hour + 500*time.Microsecond),
+		"xn--nachrichten-q9a.example": now.Add(30 * time.Minute),
+	}
+	holds := func(at time.Time) map[string]time.Time {
+		t.Helper()
+		got, err := st.HostHolds(ctx, at)
+		if err != nil {
+			t.Fatalf("HostHolds: %v", err)
+		}
+		return got
+	}
+	if got := holds(now); !maps.EqualFunc(got, want, time.Time.Equal) {
+		t.Errorf("HostHolds = %v, want %v", got, want)
+	}
+	// An earlier hold (another process's, older) leaves the later one; a
+	// later one replaces it.
+	put(map[string]time.Time{"news.example.com": now.Add(time.Hour), "127.0.0.1:19201": now.Add(3 * time.Hour)}, now)
+	want["127.0.0.1:19201"] = now.Add(3 * time.Hour)
+	if got := holds(now); !maps.EqualFunc(got, want, time.Time.Equal) {
+		t.Errorf("after a second put, HostHolds = %v, want %v", got, want)
+	}
+	// Past one, it is left out, and forgotten once holds are put then.
+	later := now.Add(45 * time.Minute)
+	delete(want, "xn--nachrichten-q9a.example")
+	if got := holds(later); !maps.EqualFunc(got, want, time.Time.Equal) {
+		t.Errorf("at %s, HostHolds = %v, want %v", later, got, want)
+	}
+	put(nil, later)
+	if got := holds(now); !maps.EqualFunc(got, want, time.Time.Equal) {
+		t.Errorf("after a put at %s, HostHolds of before = %v, want %v: the hold over then forgotten", later, got, want)
+	}
+	if g := generation(t, st); g != gen {
+		t.Errorf("generation %d after holds were put, was %d", g, gen)
+	}
+}
