@@ -99,14 +99,15 @@ type Options struct {
 	// Metrics counts the rounds, fetches, items, pages, failed sources
 	// and curation time; nil counts nothing.
 	Metrics *metrics.Metrics
-	// Curating, when set, is called with true before a batch is curated
-	// and stored once the round's sources are all read, or retention
-	// applied, and with false after. Those run on one core and hold a
-	// round's largest live heap (retention reads every stored article),
-	// where reading sources holds thousands of connections and parsers on
-	// all of them, and a batch curated meanwhile competes with it: the
-	// ingest command lowers the soft memory limit through it for the
-	// round's end alone.
+	// Curating, when set, is called with true when curation comes to run
+	// alone: before a batch is curated and stored once the round's sources
+	// are all read, when they are all read while a batch is curated, and
+	// before retention is applied; and with false after each. Those run on
+	// one core and hold a round's largest live heap (retention reads every
+	// stored article), where reading sources holds thousands of
+	// connections and parsers on all of them, and a batch curated
+	// meanwhile competes with it: the ingest command lowers the soft
+	// memory limit through it for the round's end alone.
 	Curating func(on bool)
 }
 
@@ -425,7 +426,7 @@ func (in *Ingester) round(ctx context.Context) (Summary, error) {
 	// large round), which the curation of that batch would hold on to.
 	in.fetch.Close()
 	r.forgetClaims()
-	r.read.Store(true)
+	r.alone.sourcesRead(in)
 	close(r.results)
 	err = <-writerDone
 	stopRenewing()
@@ -486,9 +487,9 @@ type round struct {
 	inFlight atomic.Int64
 	// awaiting says the dispatcher waits for sources other workers hold.
 	awaiting atomic.Bool
-	// read is set once every source of the round is read: the batches
-	// curated after it have the processor to themselves.
-	read atomic.Bool
+	// alone tells Options.Curating when the round's curation has the
+	// processor to itself.
+	alone curationTurns
 	// idle sums the time the source workers waited for a source to be
 	// handed them (leased), for the log.
 	idle atomic.Int64

@@ -293,11 +293,47 @@ func (r *round) commitTurn(ctx context.Context, sg store.Stager, q *queue, paths
 	return err
 }
 
-// curating tells Options.Curating, if set, that a batch's curation
-// begins (on) or has ended.
+// curating tells Options.Curating, if set, that curation alone runs
+// from now on (on), or no longer.
 func (in *Ingester) curating(on bool) {
 	if f := in.opts.Curating; f != nil {
 		f(on)
+	}
+}
+
+// curationTurns tells Options.Curating when a round's curation runs
+// alone: from a batch's start once the sources are read, or from the
+// moment they are all read when a batch is curated then, to the batch's
+// end. A batch curated while sources are still read keeps the fetch's
+// memory limit: under curation's, the two together had the collector run
+// all the time; the rest of it, once they are read, does not.
+type curationTurns struct {
+	mu       sync.Mutex
+	read     bool // the round's sources are all read
+	curating bool // a batch is being curated and stored
+	told     bool // Curating(true) was the last call
+}
+
+// batch notes that a batch's curation begins (on) or has ended.
+func (c *curationTurns) batch(in *Ingester, on bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.curating = on
+	c.tell(in)
+}
+
+// sourcesRead notes that the round's sources are all read.
+func (c *curationTurns) sourcesRead(in *Ingester) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.read = true
+	c.tell(in)
+}
+
+func (c *curationTurns) tell(in *Ingester) {
+	if alone := c.read && c.curating; alone != c.told {
+		c.told = alone
+		in.curating(alone)
 	}
 }
 
@@ -334,17 +370,9 @@ func (r *round) turn(ctx context.Context, sg store.Stager, q *queue, paths map[s
 			return recorded, nil
 		}
 		r.in.log.Debug("curating", "sources", len(batch), "staged", len(ids))
-		// A batch curated while sources are still read keeps the
-		// fetch's memory limit: under curation's, the two together
-		// had the collector run all the time.
-		alone := r.read.Load()
-		if alone {
-			r.in.curating(true)
-		}
+		r.alone.batch(r.in, true)
 		rec, err := r.commitLocked(ctx, batch, paths, sum, ids)
-		if alone {
-			r.in.curating(false)
-		}
+		r.alone.batch(r.in, false)
 		recorded = append(recorded, rec...)
 		if err != nil {
 			if len(ids) > 0 {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"log/slog"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -137,6 +138,43 @@ func TestCuratingIsToldAroundTheRoundsEnd(t *testing.T) {
 	}
 	if inCurate != 6 {
 		t.Errorf("%d of the 6 news stored while curating", inCurate)
+	}
+}
+
+// Curation runs alone from a batch's start once the sources are read, or
+// from the moment they are read when a batch is under way then, to the
+// batch's end; a batch that ends before they are read never does.
+func TestCurationTurnsTellWhenCurationRunsAlone(t *testing.T) {
+	tests := []struct {
+		name   string
+		events string // b: a batch begins, e: it ends, r: the sources are read
+		want   []bool
+	}{
+		{"batches after the sources are read", "rbebe", []bool{true, false, true, false}},
+		{"a batch under way when they are read", "bre", []bool{true, false}},
+		{"a batch before, one after", "berbe", []bool{true, false}},
+		{"batches before only", "bebe", nil},
+		{"read with no batch", "r", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var calls []bool
+			in := &Ingester{opts: Options{Curating: func(on bool) { calls = append(calls, on) }}}
+			var c curationTurns
+			for _, e := range tt.events {
+				switch e {
+				case 'b':
+					c.batch(in, true)
+				case 'e':
+					c.batch(in, false)
+				case 'r':
+					c.sourcesRead(in)
+				}
+			}
+			if !slices.Equal(calls, tt.want) {
+				t.Errorf("%s: calls %v, want %v", tt.events, calls, tt.want)
+			}
+		})
 	}
 }
 

@@ -3,8 +3,6 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"io/fs"
 	"maps"
@@ -42,43 +40,47 @@ const sqlDropMode = `DELETE FROM file_modes WHERE path = ?`
 // Modes returns the permission bits SetModes recorded, by path: of
 // paths, or of every path when none is given.
 func (s *Store) Modes(ctx context.Context, paths ...string) (map[string]fs.FileMode, error) {
-	query, args := `SELECT path, mode FROM file_modes`, []any(nil)
-	if len(paths) > 0 {
-		// In hex: JSON would read a path that is not UTF-8 (a file
-		// named in Latin-1) as another, whose mode is none.
-		keys := make([]string, len(paths))
-		for i, p := range paths {
-			keys[i] = hex.EncodeToString([]byte(p))
-		}
-		list, err := json.Marshal(keys)
-		if err != nil {
-			return nil, fmt.Errorf("modes: %w", err)
-		}
-		query, args = query+` WHERE path IN (SELECT CAST(unhex(value) AS TEXT) FROM json_each(?))`, []any{string(list)}
-	}
 	rd, done, err := s.reads()
 	if err != nil {
 		return nil, fmt.Errorf("modes: %w", err)
 	}
 	defer done()
-	rows, err := rd.db.QueryContext(ctx, query, args...)
+	modes := map[string]fs.FileMode{}
+	if len(paths) == 0 {
+		err = readModes(ctx, rd.db, modes, `SELECT path, mode FROM file_modes`)
+	}
+	for part := range slices.Chunk(paths, lookupChunk) {
+		list, err := hexList(part)
+		if err == nil {
+			err = readModes(ctx, rd.db, modes, `SELECT path, mode FROM file_modes
+				WHERE path IN (SELECT CAST(unhex(value) AS TEXT) FROM json_each(?))`, list)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("modes: %w", err)
+		}
+	}
 	if err != nil {
 		return nil, fmt.Errorf("modes: %w", err)
 	}
+	return modes, nil
+}
+
+// readModes adds the paths and modes query returns to modes.
+func readModes(ctx context.Context, db *sql.DB, modes map[string]fs.FileMode, query string, args ...any) error {
+	rows, err := db.QueryContext(ctx, query, args...)
+	if err != nil {
+		return err
+	}
 	defer rows.Close()
-	modes := map[string]fs.FileMode{}
 	for rows.Next() {
 		var (
 			p    string
 			mode int64
 		)
 		if err := rows.Scan(&p, &mode); err != nil {
-			return nil, fmt.Errorf("modes: %w", err)
+			return err
 		}
 		modes[p] = fs.FileMode(mode).Perm()
 	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("modes: %w", err)
-	}
-	return modes, nil
+	return rows.Err()
 }

@@ -1,6 +1,7 @@
 package sqlite
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
@@ -312,15 +313,62 @@ func (s *Store) story(ctx context.Context, id, cols string) ([]*model.Record, er
 		return nil, fmt.Errorf("story %s: %w", id, err)
 	}
 	defer done()
-	rows, err := rd.db.QueryContext(ctx, `SELECT `+cols+` FROM records r
-		WHERE r.story = ? AND r.kind = 'news'
-		ORDER BY r.published DESC, r.quality DESC, r.published_at ASC, r.path`, id)
+	// Sorted here, not by an ORDER BY: SQLite's sorter would copy every
+	// member's value into a buffer that grows to 16 MiB for a large story
+	// (250 of the file's 64 KiB pages), which its allocator then keeps
+	// mapped, where the members are collected here whole anyway.
+	rows, err := rd.db.QueryContext(ctx, `SELECT `+cols+`, r.published, r.quality, r.published_at FROM records r
+		WHERE r.story = ? AND r.kind = 'news'`, id)
 	if err != nil {
 		return nil, fmt.Errorf("story %s: %w", id, err)
 	}
-	recs, err := collect(rows)
+	members, err := collectMembers(rows)
 	if err != nil {
 		return nil, fmt.Errorf("story %s: %w", id, err)
+	}
+	slices.SortFunc(members, storyOrder)
+	recs := make([]*model.Record, len(members))
+	for i, m := range members {
+		recs[i] = m.rec
 	}
 	return recs, nil
+}
+
+// member is a story's record with the columns it is ordered by.
+type member struct {
+	rec                    *model.Record
+	published, quality, at sql.NullInt64
+}
+
+func collectMembers(rows *sql.Rows) ([]member, error) {
+	defer rows.Close()
+	var ms []member
+	for rows.Next() {
+		var m member
+		rec, err := decodeRow(extraScanner{rows, []any{&m.published, &m.quality, &m.at}})
+		if err != nil {
+			return nil, err
+		}
+		m.rec = rec
+		ms = append(ms, m)
+	}
+	return ms, rows.Err()
+}
+
+// storyOrder is the order of a story's members: published first, then by
+// quality, then the earliest, then by path; a NULL sorts below every
+// value, as in SQLite's ORDER BY.
+func storyOrder(a, b member) int {
+	return cmp.Or(compareNull(b.published, a.published), compareNull(b.quality, a.quality),
+		compareNull(a.at, b.at), strings.Compare(a.rec.Path, b.rec.Path))
+}
+
+func compareNull(a, b sql.NullInt64) int {
+	if a.Valid != b.Valid {
+		if a.Valid {
+			return 1
+		}
+		return -1
+	}
+	return cmp.Compare(a.Int64, b.Int64)
 }

@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -182,36 +183,55 @@ func (s *Store) StoredPaths(ctx context.Context, paths []string) ([]string, erro
 	if len(paths) == 0 {
 		return nil, nil
 	}
-	// In hex, as Modes has them: JSON would read a path that is not
-	// UTF-8 (a news file named in Latin-1) as another, stored at none.
-	keys := make([]string, len(paths))
-	for i, p := range paths {
-		keys[i] = hex.EncodeToString([]byte(p))
-	}
-	list, err := json.Marshal(keys)
-	if err != nil {
-		return nil, fmt.Errorf("stored paths: %w", err)
-	}
 	rd, done, err := s.reads()
 	if err != nil {
 		return nil, fmt.Errorf("stored paths: %w", err)
 	}
 	defer done()
-	rows, err := rd.db.QueryContext(ctx, `SELECT path FROM records WHERE path IN (SELECT CAST(unhex(value) AS TEXT) FROM json_each(?))`, string(list))
+	var found []string
+	for part := range slices.Chunk(paths, lookupChunk) {
+		if found, err = appendStoredPaths(ctx, rd.db, found, part); err != nil {
+			return nil, fmt.Errorf("stored paths: %w", err)
+		}
+	}
+	return found, nil
+}
+
+// lookupChunk is how many keys one look-up through a JSON list binds. A
+// batch's 50,000 paths in one list are megabytes of text, which SQLite
+// parses and indexes in regions of several MiB that its allocator keeps
+// mapped for reuse once the query is done (16 MB of an ingest round's
+// resident memory, measured); lists of this size reuse small regions.
+const lookupChunk = 1000
+
+// hexList is keys as a JSON list of their bytes in hex, for a look-up
+// through json_each: JSON would read a key that is not UTF-8 (a file
+// named in Latin-1) as another, stored at none.
+func hexList(keys []string) (string, error) {
+	hexed := make([]string, len(keys))
+	for i, k := range keys {
+		hexed[i] = hex.EncodeToString([]byte(k))
+	}
+	list, err := json.Marshal(hexed)
+	return string(list), err
+}
+
+func appendStoredPaths(ctx context.Context, db *sql.DB, found, paths []string) ([]string, error) {
+	list, err := hexList(paths)
 	if err != nil {
-		return nil, fmt.Errorf("stored paths: %w", err)
+		return nil, err
+	}
+	rows, err := db.QueryContext(ctx, `SELECT path FROM records WHERE path IN (SELECT CAST(unhex(value) AS TEXT) FROM json_each(?))`, list)
+	if err != nil {
+		return nil, err
 	}
 	defer rows.Close()
-	var found []string
 	for rows.Next() {
 		var p string
 		if err := rows.Scan(&p); err != nil {
-			return nil, fmt.Errorf("stored paths: %w", err)
+			return nil, err
 		}
 		found = append(found, p)
 	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("stored paths: %w", err)
-	}
-	return found, nil
+	return found, rows.Err()
 }

@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"context"
+	"fmt"
 	"io/fs"
 	"maps"
 	"testing"
@@ -60,6 +61,21 @@ func testModes(t *testing.T, st store.Store) {
 	}
 	if got, err = st.Modes(ctx, latin1); err != nil || !maps.Equal(got, want) {
 		t.Errorf("Modes of %q = %v, %v; want %v, as Modes of all says", latin1, got, err, want)
+	}
+	// Of more paths than a store may look up at once (an export's files):
+	// each recorded one, whichever look-up it falls in.
+	many := map[string]fs.FileMode{}
+	var ask []string
+	for i := range 2500 {
+		p := fmt.Sprintf("_includes/many-%d.sh", i)
+		many[p] = 0o700
+		ask = append(ask, p, fmt.Sprintf("_includes/none-%d.sh", i))
+	}
+	if err := st.SetModes(ctx, many); err != nil {
+		t.Fatalf("SetModes: %v", err)
+	}
+	if got, err = st.Modes(ctx, ask...); err != nil || !maps.Equal(got, many) {
+		t.Errorf("Modes of %d paths: %d found (%v), want the %d recorded", len(ask), len(got), err, len(many))
 	}
 	if now, err := st.Generation(ctx); err != nil || now != gen {
 		t.Errorf("generation %d after SetModes, was %d (%v)", now, gen, err)

@@ -362,4 +362,26 @@ func testStoredPaths(t *testing.T, a, b store.Store) {
 	if err != nil || !slices.Equal(got, want) {
 		t.Errorf("StoredPaths(%q) = %q, %v; want %q, as Get says", latin1.Path, got, err, want)
 	}
+	// A batch's paths, more than a store may look up at once: each stored
+	// one is found once, whichever look-up it falls in.
+	many := make([]*model.Record, 2500)
+	ask = ask[:0]
+	for i := range many {
+		many[i] = article(fmt.Sprintf("many-%d", i), "Many", hours(2+i%40))
+		ask = append(ask, many[i].Path, fmt.Sprintf("_news/2020-08-30-none-%d.md", i))
+	}
+	upsert(t, a, many...)
+	got, err = pl.StoredPaths(context.Background(), ask)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want = make([]string, len(many))
+	for i, r := range many {
+		want[i] = r.Path
+	}
+	slices.Sort(got)
+	slices.Sort(want)
+	if !slices.Equal(got, want) {
+		t.Errorf("StoredPaths of %d paths found %d, want the %d stored", len(ask), len(got), len(want))
+	}
 }
