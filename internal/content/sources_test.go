@@ -184,6 +184,10 @@ func TestSourcesEditKeepsTheOperatorsLines(t *testing.T) {
 		{"a comment after the last entry kept when every source is removed", commentedOut, func(s []model.Source) []model.Source {
 			return s[:0]
 		}, strings.Replace(commentedOut, "sources:\n  - url: https://a.example.com/feed.xml\n  - url: https://b.example.com/feed.xml\n", "sources: []\n", 1)},
+		{"a source added to a list emptied, its comments kept", "sources: []  # none for now\n  # - url: https://old.example.com/rss\ndefaults: {}\n",
+			func(s []model.Source) []model.Source {
+				return append(s, model.Source{URL: "https://d.example.com/feed.xml"})
+			}, "sources:  # none for now\n  - url: https://d.example.com/feed.xml\n  # - url: https://old.example.com/rss\ndefaults: {}\n"},
 		{"a second document, which neither Jekyll nor the hub reads, kept", "sources:\n  - url: https://a.example.com/feed.xml\n---\n# Last year's list\nsources:\n  - url: https://old.example.com/rss\n",
 			func(s []model.Source) []model.Source {
 				return append(s, model.Source{URL: "https://d.example.com/feed.xml"})

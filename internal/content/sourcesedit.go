@@ -33,6 +33,9 @@ func editSources(old []byte, v, prior *model.Sources) []byte {
 	if !strings.HasSuffix(lines[len(lines)-1], "\n") {
 		lines[len(lines)-1] += "\n"
 	}
+	if head, ok := emptiedKey(lines[0]); ok {
+		lines[0] = head // the list written empty, its comments kept
+	}
 	if !blockKey(lines[0]) {
 		return nil // a flow list, or a key spelled otherwise
 	}
@@ -108,6 +111,28 @@ func blockKey(line string) bool {
 		return ok
 	}
 	return (rest[0] == ' ' || rest[0] == '\t') && strings.TrimLeft(rest, " \t")[0] == '#'
+}
+
+// emptiedKey returns the key line of an empty list ("sources: []  #
+// none", as keyLine writes a list whose last entry went) as the key of a
+// block list ("sources:  # none"), and whether it was one: the entries
+// commented out below it are kept when one is added again.
+func emptiedKey(line string) (string, bool) {
+	k := strings.Index(line, "sources:")
+	if k < 0 {
+		return line, false
+	}
+	i := k + len("sources:")
+	list := strings.TrimLeft(line[i:], " \t")
+	rest, ok := strings.CutPrefix(list, "[")
+	if !ok {
+		return line, false
+	}
+	if rest, ok = strings.CutPrefix(strings.TrimLeft(rest, " \t"), "]"); !ok {
+		return line, false
+	}
+	head := line[:i] + rest
+	return head, blockKey(head)
 }
 
 // firstDocument parts lines at the marker that ends the file's first

@@ -513,28 +513,43 @@ var windowsSiblings = map[string]struct {
 // encoding reads as a C1 control character or as none (no text holds
 // one) and the code page reads every byte of it as a character: text
 // written on Windows and declared as its ISO sibling, as Central European,
-// Greek, Hebrew and Arabic sites declare theirs. Else it returns nil.
+// Greek, Hebrew and Arabic sites declare theirs. Else it returns nil; so
+// too when the ISO encoding reads more of the bytes as letters where the
+// code page reads neither letters nor quotation marks ("ą" where it reads
+// "±"): that is text in the ISO encoding with a character pasted from a
+// Windows program (a typographic quote), whose letters the code page
+// would garble.
 func windowsSibling(name string, body []byte) (encoding.Encoding, string) {
 	sibling, ok := windowsSiblings[name]
 	if !ok {
 		return nil, ""
 	}
-	var seen [256]bool
+	var seen [256]int
 	for _, c := range body {
-		seen[c] = true
+		seen[c]++
 	}
 	noCharacter := func(r rune) bool { return r == utf8.RuneError || 0x80 <= r && r <= 0x9f }
 	tell := false
+	letters := 0 // the code page's letters less the ISO encoding's
 	for c := 0x80; c < 0x100; c++ {
-		if !seen[c] {
+		if seen[c] == 0 {
 			continue
 		}
-		if noCharacter(sibling.windows.DecodeByte(byte(c))) {
+		w, iso := sibling.windows.DecodeByte(byte(c)), sibling.iso.DecodeByte(byte(c))
+		if noCharacter(w) {
 			return nil, ""
 		}
-		tell = tell || noCharacter(sibling.iso.DecodeByte(byte(c)))
+		tell = tell || noCharacter(iso)
+		switch {
+		case isLetter(w) && !isLetter(iso):
+			letters += seen[c]
+		case isLetter(iso) && !isLetter(w) && !isQuote(w):
+			// Not a guillemet: Windows-1251's, in every other Russian
+			// title, are letters of ISO-8859-5.
+			letters -= seen[c]
+		}
 	}
-	if !tell {
+	if !tell || letters < 0 {
 		return nil, ""
 	}
 	return sibling.windows, sibling.name

@@ -60,14 +60,15 @@ func TestWindowsSiblingTellsWindowsTextFromISO(t *testing.T) {
 		enc            *charmap.Charmap
 		want           string // the code page's name; "" for the declared encoding
 	}{
-		{"iso-8859-8", "<title>נפתחה ספרייה חדשה – “הגדולה”</title>", charmap.Windows1255, "windows-1255"}, // quotes and dash
-		{"iso-8859-8", "<title>נפתחה ספרייה חדשה</title>", charmap.ISO8859_8, ""},                          //
-		{"iso-8859-6", "<title>افتتاح مكتبة في المدينة</title>", charmap.Windows1256, "windows-1256"},      // "ف" and "ك" are no characters of ISO-8859-6
-		{"iso-8859-6", "<title>افتتاح مكتبة في المدينة</title>", charmap.ISO8859_6, ""},                    //
-		{"iso-8859-7", "<title>Νέα της πόλης – «εκλογές»</title>", charmap.Windows1253, "windows-1253"},    //
-		{"iso-8859-2", "<title>Ścieżka do źródła</title>", charmap.Windows1250, "windows-1250"},            //
-		{"iso-8859-2", "<title>Ścieżka do źródła</title>", charmap.ISO8859_2, ""},                          //
-		{"iso-8859-1", "<title>“Quoted”</title>", charmap.Windows1252, ""},                                 // read as Windows-1252 already
+		{"iso-8859-8", "<title>נפתחה ספרייה חדשה – “הגדולה”</title>", charmap.Windows1255, "windows-1255"},    // quotes and dash
+		{"iso-8859-8", "<title>נפתחה ספרייה חדשה</title>", charmap.ISO8859_8, ""},                             //
+		{"iso-8859-6", "<title>افتتاح مكتبة في المدينة</title>", charmap.Windows1256, "windows-1256"},         // "ف" and "ك" are no characters of ISO-8859-6
+		{"iso-8859-6", "<title>افتتاح مكتبة في المدينة</title>", charmap.ISO8859_6, ""},                       //
+		{"iso-8859-7", "<title>Νέα της πόλης – «εκλογές»</title>", charmap.Windows1253, "windows-1253"},       //
+		{"iso-8859-2", "<title>Ścieżka do źródła</title>", charmap.Windows1250, "windows-1250"},               //
+		{"iso-8859-2", "<title>Ścieżka do źródła</title>", charmap.ISO8859_2, ""},                             //
+		{"iso-8859-5", "<title>«Спартак» обыграл «Зенит» – 2:1</title>", charmap.Windows1251, "windows-1251"}, // "«" and "»" are letters of ISO-8859-5
+		{"iso-8859-1", "<title>“Quoted”</title>", charmap.Windows1252, ""},                                    // read as Windows-1252 already
 	}
 	for _, tt := range tests {
 		body, err := tt.enc.NewEncoder().Bytes([]byte(tt.text))
@@ -76,6 +77,38 @@ func TestWindowsSiblingTellsWindowsTextFromISO(t *testing.T) {
 		}
 		if _, got := windowsSibling(tt.declared, body); got != tt.want {
 			t.Errorf("%s declared as %s: read as %q, want %q", tt.text, tt.declared, got, tt.want)
+		}
+	}
+}
+
+// TestWindowsSiblingLeavesISOTextWithAPastedCharacter: a document in the
+// declared ISO 8859 encoding holding one character pasted from a Windows
+// program (a typographic quote, a byte the ISO encoding reads as a C1
+// control) stays in it: its letters the code page reads as symbols ("ą"
+// as "±", "œ" as "½") say the rest is not the code page's.
+func TestWindowsSiblingLeavesISOTextWithAPastedCharacter(t *testing.T) {
+	tests := []struct {
+		declared      string
+		enc           *charmap.Charmap
+		before, after string // the text in the ISO encoding either side of the pasted byte
+		pasted        byte
+	}{
+		{"iso-8859-2", charmap.ISO8859_2, "<title>Świąteczne ślady na łąkach ", "Kraków</title>", 0x84}, // Windows-1250's „
+		{"iso-8859-15", charmap.ISO8859_15, "<title>Le cœur de l", "œuvre</title>", 0x92},               // Windows-1252's ’
+		{"iso-8859-7", charmap.ISO8859_7, "<title>Άρθρο για την Άνοιξη ", " στην Αθήνα</title>", 0x96},  // Windows-1253's –
+	}
+	for _, tt := range tests {
+		before, err := tt.enc.NewEncoder().Bytes([]byte(tt.before))
+		if err != nil {
+			t.Fatal(err)
+		}
+		after, err := tt.enc.NewEncoder().Bytes([]byte(tt.after))
+		if err != nil {
+			t.Fatal(err)
+		}
+		body := append(append(before, tt.pasted), after...)
+		if _, got := windowsSibling(tt.declared, body); got != "" {
+			t.Errorf("%s%s declared as %s: read as %s, want as declared", tt.before, tt.after, tt.declared, got)
 		}
 	}
 }

@@ -94,7 +94,11 @@ var zoneID = regexp.MustCompile(`\[[A-Za-z][A-Za-z0-9/_+-]{0,40}\]$`)
 func ParseDate(s string) (time.Time, error) {
 	s = strings.TrimSpace(s)
 	if !isASCII(s) {
-		s = cjkDate(asciiDigits(s))
+		var ok bool
+		if s, ok = asciiDigits(s); !ok {
+			return time.Time{}, fmt.Errorf("unrecognised date %q: no such day of the Solar Hijri calendar", s)
+		}
+		s = cjkDate(s)
 	}
 	if strings.HasSuffix(s, ")") {
 		s = zoneComment.ReplaceAllString(s, "")
@@ -429,8 +433,9 @@ func parseLocalizedDate(s string) (time.Time, error) {
 // A date written year first in Persian digits and in a year of the Solar
 // Hijri calendar ("۱۴۰۳-۰۸-۱۵"), as Iranian WordPress sites' date plugins
 // write an Atom entry's <published>, is written as the Gregorian date it
-// is: read as it stands, its year (1403) is six centuries early.
-func asciiDigits(s string) string {
+// is: read as it stands, its year (1403) is six centuries early. ok is
+// false for a Solar Hijri date of a day the calendar does not have.
+func asciiDigits(s string) (_ string, ok bool) {
 	persian := false
 	s = strings.Map(func(r rune) rune {
 		if r < 0x80 || !unicode.IsDigit(r) {
@@ -440,9 +445,9 @@ func asciiDigits(s string) string {
 		return '0' + digitValue(r)
 	}, s)
 	if persian {
-		s = jalaliToGregorian(s)
+		return jalaliToGregorian(s)
 	}
-	return s
+	return s, true
 }
 
 // digitValue is the value of a decimal digit of any script: Unicode gives
@@ -462,17 +467,19 @@ var jalaliDate = regexp.MustCompile(`^(1[2-5]\d\d)[-/](\d\d?)[-/](\d\d?)`)
 // jalaliToGregorian rewrites a date that starts with a Solar Hijri one
 // (see jalaliDate) with the Gregorian date of the same day, by the
 // calendar's 33-year cycle of leap years as Iranian software computes it;
-// any other s is returned as it is.
-func jalaliToGregorian(s string) string {
+// any other s is returned as it is. ok is false when the day is not one
+// of its month's (the 31st of a month of 30, the 30th of the last month
+// of a common year): counted on, it would be read as another day.
+func jalaliToGregorian(s string) (_ string, ok bool) {
 	m := jalaliDate.FindStringSubmatch(s)
 	if m == nil {
-		return s
+		return s, true
 	}
 	y, _ := strconv.Atoi(m[1])
 	mo, _ := strconv.Atoi(m[2])
 	d, _ := strconv.Atoi(m[3])
-	if mo < 1 || mo > 12 || d < 1 || d > 31 {
-		return s
+	if mo < 1 || mo > 12 || d < 1 || d > jalaliMonthDays(y, mo) {
+		return s, false
 	}
 	days := d
 	if mo <= 6 {
@@ -482,7 +489,20 @@ func jalaliToGregorian(s string) string {
 	}
 	g := time.Date(2024, time.March, 20, 0, 0, 0, 0, time.UTC) // 1 Farvardin 1403
 	g = g.AddDate(0, 0, jalaliDays(y, days)-jalaliDays(1403, 1))
-	return g.Format("2006-01-02") + s[len(m[0]):]
+	return g.Format("2006-01-02") + s[len(m[0]):], true
+}
+
+// jalaliMonthDays is the number of days of a month of a Solar Hijri year:
+// 31 in the first six, 30 in the next five, and in the last what is left
+// of the year's 365 or 366.
+func jalaliMonthDays(year, month int) int {
+	switch {
+	case month <= 6:
+		return 31
+	case month <= 11:
+		return 30
+	}
+	return jalaliDays(year+1, 1) - jalaliDays(year, 1) - 336
 }
 
 // jalaliDays counts the days to a day of a Solar Hijri year from a fixed

@@ -154,6 +154,9 @@ func TestParseDateReadsTheFormsFeedsWrite(t *testing.T) {
 		{"۱۴۰۳-۰۸-۱۵T۱۰:۳۰:۰۰Z", "2024-11-05T10:30:00Z"},            // a Solar Hijri date in Persian digits
 		{"۱۴۰۴/۱۱/۰۷ ۱۱:۳۲", "2026-01-27T11:32:00Z"},                //
 		{"۱۴۰۳-۱۲-۳۰", "2025-03-20T00:00:00Z"},                      // a leap year's last day
+		{"۱۴۰۳-۰۲-۳۱", "2024-05-20T00:00:00Z"},                      // the second month's 31st
+		{"۱۴۰۳-۰۷-۳۱", ""},                                          // no such day: the seventh month has 30
+		{"۱۴۰۴-۱۲-۳۰", ""},                                          // nor a common year's 30th of the last
 		{"1403-08-15T10:30:00Z", "1403-08-15T10:30:00Z"},            // in ASCII digits: as it stands
 		{"2024年11月05日 10:00", "2024-11-05T10:00:00Z"},               // Chinese and Japanese
 		{"2024年11月5日 星期二 10:00:00", "2024-11-05T10:00:00Z"},         // a day of the week after it

@@ -1063,6 +1063,13 @@ func isBlank(r rune) bool {
 	return unicode.IsSpace(r) || unicode.Is(unicode.Cf, r)
 }
 
+// isLetter reports whether r is a letter, for the files of the package
+// that import the encodings' unicode package.
+func isLetter(r rune) bool { return unicode.IsLetter(r) }
+
+// isQuote reports whether r is an opening or closing quotation mark.
+func isQuote(r rune) bool { return unicode.In(r, unicode.Pi, unicode.Pf) }
+
 // escapeStrayPercent escapes each "%" of s that is not followed by two
 // hexadecimal digits.
 func escapeStrayPercent(s string) string {
