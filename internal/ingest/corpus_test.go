@@ -147,6 +147,8 @@ var corpusCases = []corpusCase{
 	{file: "glued-offsets.xml", lenient: 5, stored: 5},
 	// Atom titles that are text naming HTML's elements.
 	{file: "text-titles.atom", lenient: 3, stored: 3},
+	// Atom summaries and contents that are text holding a "<".
+	{file: "text-summaries.atom", lenient: 3, stored: 3},
 	// One article given twice, its GUID the article's address with a
 	// count of its republishing after a "#" ("#0", "#3").
 	{file: "republished.xml", lenient: 4, stored: 3, notStored: map[string]int{ReasonDuplicate: 1}},
@@ -471,6 +473,10 @@ func TestCorpusIngestedInOneRound(t *testing.T) {
 	if a := news["https://news.google.com/rss/articles/CBMiP0FVX3lxTFB2M2tYblFtOFRnUnoxV2JMYzVZZEhzN0pmS2UyTmFPdTRWaTlNdEdwRHg2WnJTcTBFd19CbC1IeQ?oc=5"]; a == nil ||
 		a.Provider.Name != "Valley Wire" || a.Provider.Domain != "valleywire.example" || a.Title != "Recount requested in District 9" {
 		t.Errorf("Google News item stored as %+v", a)
+	}
+	// An abstract that is text keeps what follows its "<".
+	if a := news["https://preprints.example/abs/2411.03117"]; a == nil || !strings.Contains(a.Excerpt, "For $k<n$ colours the bound holds, and for $n>2k$ it fails. The case p<q remains open.") {
+		t.Errorf("abstract stored as %+v", a)
 	}
 	// A video's excerpt is its description.
 	if a := news["https://www.youtube.com/watch?v=Qa7bC3dE9fG"]; a == nil || !strings.HasPrefix(a.Excerpt, "Q&A with the clerk: why results < 100% at 9 p.m. are normal.") {
