@@ -149,6 +149,8 @@ var corpusCases = []corpusCase{
 	{file: "text-titles.atom", lenient: 3, stored: 3},
 	// Atom summaries and contents that are text holding a "<".
 	{file: "text-summaries.atom", lenient: 3, stored: 3},
+	// Episodes described only by their iTunes summaries, one holding "<".
+	{file: "itunes-summaries.xml", lenient: 3, stored: 3},
 	// One article given twice, its GUID the article's address with a
 	// count of its republishing after a "#" ("#0", "#3").
 	{file: "republished.xml", lenient: 4, stored: 3, notStored: map[string]int{ReasonDuplicate: 1}},
@@ -477,6 +479,10 @@ func TestCorpusIngestedInOneRound(t *testing.T) {
 	// An abstract that is text keeps what follows its "<".
 	if a := news["https://preprints.example/abs/2411.03117"]; a == nil || !strings.Contains(a.Excerpt, "For $k<n$ colours the bound holds, and for $n>2k$ it fails. The case p<q remains open.") {
 		t.Errorf("abstract stored as %+v", a)
+	}
+	// So does an episode's iTunes summary.
+	if a := news["https://tallytalk.example/episodes/41"]; a == nil || !strings.Contains(a.Excerpt, "When k<n ballots are left the count holds; when n>2k it is called.") {
+		t.Errorf("episode stored as %+v", a)
 	}
 	// A video's excerpt is its description.
 	if a := news["https://www.youtube.com/watch?v=Qa7bC3dE9fG"]; a == nil || !strings.HasPrefix(a.Excerpt, "Q&A with the clerk: why results < 100% at 9 p.m. are normal.") {

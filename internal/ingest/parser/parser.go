@@ -271,7 +271,10 @@ func mendAtomNamespace(doc []byte) []byte {
 // written as Atom writes one, with a rel that says it is no page (see
 // nonPageLinks), is not the channel's or an item's link: gofeed keeps an
 // element's last <link>, which Arc XP's feeds write as the feed's own
-// address after each item's page.
+// address after each item's page. An item whose only description is its
+// iTunes summary, plain text by iTunes's definition, has it as text unless
+// it holds markup (see textOrMarkup): gofeed gives it as the description,
+// which is read as HTML, and "when k<n the count holds" lost its end.
 type rssTranslator struct {
 	gofeed.DefaultRSSTranslator
 	notPages map[string]bool
@@ -292,6 +295,9 @@ func (t rssTranslator) Translate(feed any) (*gofeed.Feed, error) {
 	for i, ri := range rf.Items {
 		if ri.Source != nil {
 			setSource(f.Items[i], ri.Source)
+		}
+		if ri.Description == "" && ri.ITunesExt != nil && f.Items[i].Description == ri.ITunesExt.Summary {
+			f.Items[i].Description = textOrMarkup(f.Items[i].Description)
 		}
 		if ri.GUID == nil || strings.EqualFold(strings.TrimSpace(ri.GUID.IsPermalink), "false") {
 			continue

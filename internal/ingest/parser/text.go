@@ -51,6 +51,17 @@ func titleText(s string) string {
 	return PlainText(s)
 }
 
+// textOrMarkup returns s, a field plain text by its format's definition
+// that feeds write HTML into all the same (iTunes's summary), as HTML:
+// escaped when it holds a "<" but no markup ("when k<n the count holds"),
+// as feedparser reads such a field as text unless it looks like HTML.
+func textOrMarkup(s string) string {
+	if strings.Contains(s, "<") && !htmlMarkup.MatchString(s) && !blockTag.MatchString(s) {
+		return html.EscapeString(s)
+	}
+	return s
+}
+
 // unwrapCDATA returns the text of a CDATA section that s is, wholly, once
 // its XML is read: a section the feed's generator escaped along with what
 // it wraps ("&lt;![CDATA[<p>Text</p>]]&gt;"), which is that text to the
