@@ -767,6 +767,40 @@ func TestParseReadsTitles(t *testing.T) {
 	}
 }
 
+// TestParseReadsITunesSummariesAsText checks podcast episodes described
+// only by their iTunes summary, which is plain text: a "<" in it ("when
+// k<n") is a character, where a summary that holds markup, as hosts write
+// theirs, is HTML, and an episode's own description comes first.
+func TestParseReadsITunesSummariesAsText(t *testing.T) {
+	f := parseCorpus(t, "itunes-summaries.xml")
+	got := itemsOf(f, func(it *Item) string { return PlainText(it.Summary) })
+	want := []string{
+		"When k<n ballots are left the count holds; when n>2k it is called. Turnout <40% in two wards.",
+		"Where the drop boxes are. Who empties them, and when.",
+		"Training day: k<n is fine.",
+	}
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("summaries %q, want %q", got, want)
+	}
+}
+
+// TestParseReadsAtomTextAsText checks Atom summaries and contents that are
+// text (of type "text", or of none), as arXiv writes its abstracts: a "<"
+// in them ("for $k<n$") is a character, not the start of a tag that would
+// take the words after it, where a summary of type "html" is markup.
+func TestParseReadsAtomTextAsText(t *testing.T) {
+	f := parseCorpus(t, "text-summaries.atom")
+	got := itemsOf(f, func(it *Item) string { return PlainText(it.Summary + " " + it.Content) })
+	want := []string{
+		"arXiv:2411.03117v1 Announce Type: new Abstract: We colour the adjacency graph of a county's precincts. For $k<n$ colours the bound holds, and for $n>2k$ it fails. The case p<q remains open.",
+		"Abstract: A ballot's long list of measures folds under <details> and <summary>; a<b>c is not bold.",
+		"Abstract: turnout peaks at 7.",
+	}
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("texts %q, want %q", got, want)
+	}
+}
+
 // TestParseNamesAnAggregatorsPublishers checks the publisher an
 // aggregator's item names in its <source>: Google News' items, whose links
 // are on news.google.com, are their publishers', and their titles lose the

@@ -224,7 +224,11 @@ func parseGofeed(doc []byte) (*gofeed.Feed, error) {
 	p := gofeed.NewParser()
 	doc, marks := markBases(decodeBase64Texts(mendAtomNamespace(doc)))
 	p.RSSTranslator = rssTranslator{gofeed.DefaultRSSTranslator{DisableContentImageScan: true}, nonPageLinks(doc)}
-	p.AtomTranslator = atomTranslator{textTitles: textTitles(doc)}
+	p.AtomTranslator = atomTranslator{
+		textTitles:    textConstructs(doc, "title", htmlMarkup.MatchString),
+		textSummaries: textConstructs(doc, "summary", holdsLT),
+		textContents:  textConstructs(doc, "content", holdsLT),
+	}
 	gf, err := p.Parse(bytes.NewReader(doc))
 	if errors.Is(err, gofeed.ErrFeedTypeNotDetected) {
 		return nil, fmt.Errorf("%w: %w", ErrNotAFeed, err)
@@ -267,7 +271,10 @@ func mendAtomNamespace(doc []byte) []byte {
 // written as Atom writes one, with a rel that says it is no page (see
 // nonPageLinks), is not the channel's or an item's link: gofeed keeps an
 // element's last <link>, which Arc XP's feeds write as the feed's own
-// address after each item's page.
+// address after each item's page. An item whose only description is its
+// iTunes summary, plain text by iTunes's definition, has it as text unless
+// it holds markup (see textOrMarkup): gofeed gives it as the description,
+// which is read as HTML, and "when k<n the count holds" lost its end.
 type rssTranslator struct {
 	gofeed.DefaultRSSTranslator
 	notPages map[string]bool
@@ -288,6 +295,9 @@ func (t rssTranslator) Translate(feed any) (*gofeed.Feed, error) {
 	for i, ri := range rf.Items {
 		if ri.Source != nil {
 			setSource(f.Items[i], ri.Source)
+		}
+		if ri.Description == "" && ri.ITunesExt != nil && f.Items[i].Description == ri.ITunesExt.Summary {
+			f.Items[i].Description = textOrMarkup(f.Items[i].Description)
 		}
 		if ri.GUID == nil || strings.EqualFold(strings.TrimSpace(ri.GUID.IsPermalink), "false") {
 			continue
@@ -364,13 +374,18 @@ func pageLinks(link string, links []string, notPages map[string]bool) (string, [
 // rel="self" link: the entry's address in the feed's own API (Blogger's
 // /feeds/…/posts/default/ID), not a page to read, which an entry without
 // an alternate link would otherwise be stored under. And a title that is
-// text (see textTitles) is given escaped, as the HTML titles are read as:
-// gofeed gives both as they read, and a text title naming an element
-// ("Why <br> breaks") would lose it.
+// text (see textConstructs) is given escaped, as the HTML titles are read
+// as: gofeed gives both as they read, and a text title naming an element
+// ("Why <br> breaks") would lose it. So is a summary or a content that is
+// text, which is read as HTML too: an abstract's "for $k<n$ the bound
+// holds" would lose what follows "<" as a tag.
 type atomTranslator struct {
 	gofeed.DefaultAtomTranslator
-	textTitles map[string]bool
+	textTitles, textSummaries, textContents map[string]bool
 }
+
+// holdsLT reports whether s holds a "<", which HTML may read as a tag.
+func holdsLT(s string) bool { return strings.Contains(s, "<") }
 
 func (t atomTranslator) Translate(feed any) (*gofeed.Feed, error) {
 	f, err := t.DefaultAtomTranslator.Translate(feed)
@@ -392,6 +407,12 @@ func (t atomTranslator) Translate(feed any) (*gofeed.Feed, error) {
 	for i, e := range af.Entries {
 		if t.textTitles[f.Items[i].Title] {
 			f.Items[i].Title = html.EscapeString(f.Items[i].Title)
+		}
+		if t.textSummaries[f.Items[i].Description] {
+			f.Items[i].Description = html.EscapeString(f.Items[i].Description)
+		}
+		if t.textContents[f.Items[i].Content] {
+			f.Items[i].Content = html.EscapeString(f.Items[i].Content)
 		}
 		f.Items[i].Links = nil
 		var others []string
@@ -436,32 +457,36 @@ func repliesPage(links []*atom.Link) []string {
 	return nil
 }
 
-// textTitles returns the text of each <title> in doc that is an Atom
-// text construct (of type "text", or of none, which RFC 4287 reads as
-// text) and holds what HTML reads as markup ("&lt;br&gt;", written to be
-// read as "<br>"); nil when there is none.
-func textTitles(doc []byte) map[string]bool {
+// textConstructs returns the text of each element called name in doc
+// that is an Atom text construct (of type "text", or of none, which RFC
+// 4287 reads as text) and holds what HTML would read otherwise (a title's
+// "&lt;br&gt;", written to be read as "<br>"); nil when there is none.
+func textConstructs(doc []byte, name string, holds func(string) bool) map[string]bool {
 	if !bytes.Contains(doc, []byte("&lt;")) && !bytes.Contains(doc, []byte("<![CDATA[")) {
 		return nil
 	}
+	open, closing := []byte("<"+name), []byte("</"+name+">")
 	var out map[string]bool
 	for i := 0; ; {
-		k := bytes.Index(doc[i:], []byte("<title"))
+		k := bytes.Index(doc[i:], open)
 		if k < 0 {
 			return out
 		}
 		start := i + k
 		end := start + 1 + tagEnd(doc, start+1, false)
 		i = end
-		if end >= len(doc) || (doc[start+6] != '>' && !isSpace(doc[start+6])) || doc[end-1] != '>' || doc[end-2] == '/' {
+		if end >= len(doc) || (doc[start+len(open)] != '>' && !isSpace(doc[start+len(open)])) || doc[end-1] != '>' || doc[end-2] == '/' {
 			continue
 		}
-		typ := "text"
+		typ, mode := "text", ""
 		for a := range tagAttrs(doc[start:end], "type") {
-			typ = strings.ToLower(strings.TrimSpace(string(doc[start+a.start : start+a.end])))
+			typ = string(doc[start+a.start : start+a.end])
 		}
-		n := bytes.Index(doc[end:], []byte("</title>"))
-		if typ != "text" || n < 0 {
+		for a := range tagAttrs(doc[start:end], "mode") {
+			mode = strings.TrimSpace(string(doc[start+a.start : start+a.end]))
+		}
+		n := bytes.Index(doc[end:], closing)
+		if !isTextType(typ) || mode != "" || n < 0 {
 			continue
 		}
 		text := string(doc[end : end+n])
@@ -470,13 +495,20 @@ func textTitles(doc []byte) map[string]bool {
 		} else {
 			text = html.UnescapeString(text)
 		}
-		if text = strings.TrimSpace(text); htmlMarkup.MatchString(text) {
+		if text = strings.TrimSpace(text); holds(text) {
 			if out == nil {
 				out = map[string]bool{}
 			}
 			out[text] = true
 		}
 	}
+}
+
+// isTextType reports whether an Atom text construct's or content's type
+// says it is plain text: "text", Atom 0.3's "text/plain", or none.
+func isTextType(t string) bool {
+	t = strings.ToLower(strings.TrimSpace(t))
+	return t == "" || t == "text" || t == "text/plain"
 }
 
 // isRel reports whether a link's rel names the relation name, which is

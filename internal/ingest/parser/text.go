@@ -20,13 +20,24 @@ var strict = sync.OnceValue(bluemonday.StrictPolicy)
 
 // PlainText returns the text of an HTML fragment: tags removed by
 // bluemonday's strict policy, entities decoded, runs of white space folded
-// into single spaces.
+// into single spaces. A line break or the edge of a block (a paragraph, a
+// list item, a cell) ends a word as a browser shows it, where the tag is
+// all that separates two words ("<p>One.</p><p>Two.</p>", a link then
+// "<br>" in a micropost): it is read as a space, which the strict policy
+// alone drops, running the words together.
 func PlainText(fragment string) string {
 	if strings.ContainsAny(fragment, "<&") {
+		if strings.Contains(fragment, "<") {
+			fragment = blockTag.ReplaceAllString(fragment, " $0 ")
+		}
 		fragment = html.UnescapeString(strict().Sanitize(joinSurrogates(fragment)))
 	}
 	return NormalizeSpace(fragment)
 }
+
+// blockTag matches a start or end tag of an element that breaks the line
+// it is on: <br>, <hr> and HTML's block elements.
+var blockTag = regexp.MustCompile(`(?i)</?(?:address|article|aside|blockquote|br|caption|dd|details|dialog|div|dl|dt|fieldset|figcaption|figure|footer|form|h[1-6]|header|hgroup|hr|legend|li|main|nav|ol|p|pre|section|summary|table|tbody|td|tfoot|th|thead|tr|ul)\b[^<>]*>`)
 
 // titleText returns the text of a feed's or item's title, which a feed
 // may give as HTML or as plain text: one that holds a "<" but no markup
@@ -38,6 +49,17 @@ func titleText(s string) string {
 		return NormalizeSpace(html.UnescapeString(joinSurrogates(s)))
 	}
 	return PlainText(s)
+}
+
+// textOrMarkup returns s, a field plain text by its format's definition
+// that feeds write HTML into all the same (iTunes's summary), as HTML:
+// escaped when it holds a "<" but no markup ("when k<n the count holds"),
+// as feedparser reads such a field as text unless it looks like HTML.
+func textOrMarkup(s string) string {
+	if strings.Contains(s, "<") && !htmlMarkup.MatchString(s) && !blockTag.MatchString(s) {
+		return html.EscapeString(s)
+	}
+	return s
 }
 
 // unwrapCDATA returns the text of a CDATA section that s is, wholly, once

@@ -14,6 +14,14 @@ func TestPlainTextSanitizesAndNormalizes(t *testing.T) {
 		{"  plain\u00a0text\t\r\n", "plain text"},
 		{`<img src=x onerror=alert(1)>caption`, "caption"},
 		{"", ""},
+		// Paragraphs, line breaks and other blocks end a word where the
+		// markup has no white space between them; inline markup does not.
+		{"<p>Precinct 4 has reported.</p><p>Turnout was 61 percent.</p>", "Precinct 4 has reported. Turnout was 61 percent."},
+		{"Ward 3<br>Ward 4<br/>Ward 5<BR />Ward 6", "Ward 3 Ward 4 Ward 5 Ward 6"},
+		{"<div><cite>Harbor Gazette</cite></div><div>DOI: 10.5555/hg.2024.113</div>", "Harbor Gazette DOI: 10.5555/hg.2024.113"},
+		{"<ul><li>Ward 1</li><li>Ward 2</li></ul><h2>Totals</h2><table><tr><td>61</td><td>39</td></tr></table>", "Ward 1 Ward 2 Totals 61 39"},
+		{"<details><summary>Totals</summary>Ward 3 leads.</details>", "Totals Ward 3 leads."},
+		{"<b>Pre</b>cinct <a href=\"https://example.com/\">maps</a><span>,</span> <em>re</em>drawn", "Precinct maps, redrawn"},
 	}
 	for _, tt := range tests {
 		if got := PlainText(tt.in); got != tt.want {
