@@ -18,20 +18,23 @@ import (
 // of it instead). Collecting sooner near the limit keeps garbage from
 // doubling the live heap, and the resident memory follows the limit: it
 // is the limit plus what SQLite and the binary hold outside the Go heap
-// (45-55 MB: SQLite's allocator keeps what a batch freed for the next).
+// (30-45 MB: the binary's pages, and SQLite's caches and what its
+// allocator keeps of what a batch freed, for the next).
 // While sources are read, both cores fetch and parse and the live heap
 // holds thousands of connections, goroutine stacks and parsed feeds: a
-// limit below 224 MiB there has the collector take CPU time the fetching
-// needs (200 MiB all round long: sources read in 22 s instead of 12.5).
+// limit much below 216 MiB there has the collector take CPU time the
+// fetching needs (200 MiB all round long: sources read in 22 s instead
+// of 12.5; 216 MiB and 224 MiB read them alike).
 // Once they are read, the batches left are curated on one core, holding
 // the round's largest live heap (their arrivals, the stored window's
 // lean copies and their clusterer, about 150 MB), and retention reads
 // every stored article: a lower limit there has the collector run more
-// often on the core they leave idle. A batch curated while sources are
-// still read keeps the higher limit: under the lower one, the fetching's
-// heap and the batch's together had the collector run all the time.
+// often on the core they leave idle. A batch begun while sources are
+// still read keeps the higher limit until they are: under the lower one,
+// the fetching's heap and the batch's together had the collector run all
+// the time.
 const (
-	fetchMemoryLimit  = 224 << 20
+	fetchMemoryLimit  = 216 << 20
 	curateMemoryLimit = 200 << 20
 )
 
