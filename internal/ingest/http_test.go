@@ -642,6 +642,52 @@ func TestHostAskingToWaitIsLeftAloneAfterARestart(t *testing.T) {
 	}
 }
 
+// TestHostHeldFurtherOffThanAnyRetryAfterIsAsked stores holds of the
+// feed's host that end years or a day past the longest wait a Retry-After
+// is taken for, as a process whose clock ran that far ahead would have
+// recorded them: no server asked for them, and a round asks the feed
+// rather than leave the host alone for years. A hold within that wait is
+// kept to.
+func TestHostHeldFurtherOffThanAnyRetryAfterIsAsked(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		until time.Duration // from now
+		asked int32
+	}{
+		{"ten years", 10 * 365 * 24 * time.Hour, 1},
+		{"eight days", 8 * 24 * time.Hour, 1},
+		{"six days", 6 * 24 * time.Hour, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var asked atomic.Int32
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				asked.Add(1)
+				w.Write([]byte(serverFeed))
+			}))
+			defer srv.Close()
+			ctx := context.Background()
+			feed := srv.URL + "/politics.xml"
+			h := newHub(t, true, model.Source{URL: feed})
+			host := strings.TrimPrefix(srv.URL, "http://")
+			now := time.Now()
+			if err := h.st.PutHostHolds(ctx, map[string]time.Time{host: now.Add(tc.until)}, now); err != nil {
+				t.Fatal(err)
+			}
+			opts := testOptions()
+			opts.SkipPages = true
+			in := h.ingester(opts)
+			defer in.Close()
+			sum, err := in.RunOnce(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if asked.Load() != tc.asked || sum.HeldOff != int(1-tc.asked) {
+				t.Errorf("held until %s from now: %d requests, %d held off; want %d requests", tc.until, asked.Load(), sum.HeldOff, tc.asked)
+			}
+		})
+	}
+}
+
 // TestHostAskingToWaitIsLeftAloneBeforeItsRobotsTxt serves a feed whose
 // article pages are on a host that answered 429 with a Retry-After of an
 // hour before its robots.txt was read: the pages are counted as left

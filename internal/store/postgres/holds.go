@@ -52,7 +52,11 @@ func (s *Store) PutHostHolds(ctx context.Context, holds map[string]time.Time, no
 		if len(hosts) == 0 {
 			return nil
 		}
-		_, err := tx.Exec(ctx, `INSERT INTO host_holds (host, until) SELECT * FROM unnest($1::text[], $2::timestamptz[])
+		// In the hosts' order: workers put the same hosts at once (each
+		// read the others' holds), and rows locked in a map's order
+		// deadlocked one against another.
+		_, err := tx.Exec(ctx, `INSERT INTO host_holds (host, until)
+			SELECT h, u FROM unnest($1::text[], $2::timestamptz[]) AS t(h, u) ORDER BY h COLLATE "C"
 			ON CONFLICT (host) DO UPDATE SET until = greatest(host_holds.until, excluded.until)`, hosts, untils)
 		return err
 	})

@@ -2,7 +2,9 @@ package storetest
 
 import (
 	"context"
+	"fmt"
 	"maps"
+	"sync"
 	"testing"
 	"time"
 
@@ -66,5 +68,60 @@ func testHostHolds(t *testing.T, st store.Store) {
 	}
 	if g := generation(t, st); g != gen {
 		t.Errorf("generation %d after holds were put, was %d", g, gen)
+	}
+}
+
+// testHostHoldsPutAtOnce has the workers of a hub record their holds at
+// once, as each does once its sources' states are stored: each worker
+// holds the hosts the others recorded (it read them at its round's start),
+// and a put of one may not fail for another's under way.
+func testHostHoldsPutAtOnce(t *testing.T, st store.Store) {
+	ctx := context.Background()
+	now := time.Now().UTC().Truncate(time.Microsecond)
+	holds := map[string]time.Time{}
+	for i := range 200 {
+		holds[fmt.Sprintf("feeds-%d.example.org", i)] = now.Add(time.Duration(i+1) * time.Minute)
+	}
+	const workers, puts = 4, 15
+	errs := make(chan error, workers*puts)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for p := range puts {
+				// Each worker's holds end a little later than the last
+				// recorded: every put changes every row.
+				mine := make(map[string]time.Time, len(holds))
+				for host, until := range holds {
+					mine[host] = until.Add(time.Duration(w*puts+p) * time.Second)
+				}
+				errs <- st.PutHostHolds(ctx, mine, now)
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	failed := 0
+	for err := range errs {
+		if err != nil {
+			if failed == 0 {
+				t.Errorf("PutHostHolds of one of %d workers at once: %v", workers, err)
+			}
+			failed++
+		}
+	}
+	if failed > 0 {
+		t.Errorf("%d of %d puts failed", failed, workers*puts)
+	}
+	got, err := st.HostHolds(ctx, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	last := time.Duration(workers*puts-1) * time.Second
+	for host, until := range holds {
+		if want := until.Add(last); !got[host].Equal(want) {
+			t.Errorf("hold of %s until %s, want the latest put, %s", host, got[host], want)
+		}
 	}
 }

@@ -56,6 +56,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"SourceStateRoundTrips", testSourceState},
 		{"RoundLogKeepsTheNewest", testRounds},
 		{"HostHoldsKeepTheLatestUntilOver", testHostHolds},
+		{"HostHoldsPutAtOnceByWorkers", testHostHoldsPutAtOnce},
 		{"FailedBatchWritesNothing", testFailedBatch},
 		{"ReadersSeeWholeBatchesDuringWrites", testConcurrentReaders},
 		{"ReadsCarryTheVersionEachWriteChanges", testVersions},
