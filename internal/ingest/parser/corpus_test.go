@@ -1033,6 +1033,14 @@ func TestParseReadsOtherItemDates(t *testing.T) {
 			"2024-10-27T18:00:00Z -",                    // its own pubDate before dcterms created
 		}},
 		{"dc-dates.atom", []string{"2024-10-28T17:00:00Z -", "2024-10-29T07:00:00Z -"}},
+		// An advisories' RDF feed whose dc:date is a note's last revision
+		// and dcterms:issued its publication: issued is the item's date,
+		// dc:date its update; alone, dc:date stays both, as gofeed reads it.
+		{"dcterms-issued.rdf", []string{
+			"2024-11-04T15:00:00Z 2024-11-12T00:30:00Z", // issued, with dc:date and modified
+			"2024-11-01T05:00:00Z 2024-11-01T05:00:00Z", // dc:date only
+			"2024-10-30T01:00:00Z 2024-11-08T09:00:00Z", // issued before dc:date, no modified
+		}},
 		// Atom's <updated> and <published> in RSS items, without its
 		// namespace, as @astrojs/rss's customData adds them.
 		{"custom-dates.xml", []string{"2024-11-05T00:00:00Z 2024-11-06T10:00:00Z", "- 2024-11-04T09:30:00Z", "2024-11-03T08:00:00Z -"}},

@@ -711,6 +711,11 @@ func item(gi *gofeed.Item, base *url.URL) Item {
 	it.Updated = itemDate(gi.UpdatedParsed, gi.Updated)
 	if it.Published.IsZero() {
 		it.Published = extDate(gi, publishedExts)
+	} else if issued := extDate(gi, issuedExts); !issued.IsZero() && datedByDC(gi) {
+		// gofeed takes an RSS item's dc:date for its publication, where
+		// feeds naming the issue apart (advisories, journals) give in
+		// dc:date the last revision, and feedparser takes it so.
+		it.Published = issued
 	}
 	if it.Published.IsZero() {
 		it.Published = customDate(gi, "published")
@@ -781,6 +786,19 @@ var (
 	publishedExts = [][2]string{{"dc", "date"}, {"dcterms", "issued"}, {"atom03", "issued"}, {"dcterms", "created"}, {"atom03", "created"}}
 	updatedExts   = [][2]string{{"dcterms", "modified"}, {"atom03", "modified"}, {"atom", "updated"}}
 )
+
+// issuedExts names the element giving an item's issue apart from its
+// Dublin Core date.
+var issuedExts = [][2]string{{"dcterms", "issued"}}
+
+// datedByDC reports whether gofeed took the item's publication from its
+// dc:date, the item having no date of its own (an RSS 1.0 item).
+func datedByDC(gi *gofeed.Item) bool {
+	if gi.DublinCoreExt == nil || len(gi.DublinCoreExt.Date) == 0 {
+		return false
+	}
+	return strings.TrimSpace(gi.Published) == strings.TrimSpace(gi.DublinCoreExt.Date[0])
+}
 
 // extDate returns the first date of the item's extension elements named
 // in names that reads (see ParseDate); zero when none does.
