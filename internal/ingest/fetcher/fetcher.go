@@ -810,11 +810,15 @@ func parseRetryAfter(v string, now time.Time) time.Duration {
 	if v == "" {
 		return 0
 	}
-	if s, err := strconv.Atoi(v); err == nil {
-		if s < 0 {
-			return 0
-		}
+	s, err := strconv.Atoi(v)
+	switch {
+	case err == nil && s < 0:
+		return 0
+	case err == nil:
 		return time.Duration(min(s, int(maxRetryAfter/time.Second))) * time.Second
+	case errors.Is(err, strconv.ErrRange) && v[0] != '-':
+		// More seconds than an int holds: a very long wait, not none.
+		return maxRetryAfter
 	}
 	if t, err := http.ParseTime(v); err == nil {
 		if d := t.Sub(now); d > 0 {

@@ -496,6 +496,9 @@ func TestParseRetryAfter(t *testing.T) {
 		{now.Add(90 * time.Second).Format(http.TimeFormat), 90 * time.Second},
 		{now.Add(-time.Hour).Format(http.TimeFormat), 0},
 		{"86400000", 7 * 24 * time.Hour},
+		// Too many seconds for an int: the longest wait, not none.
+		{"99999999999999999999", 7 * 24 * time.Hour},
+		{"-99999999999999999999", 0},
 		{now.AddDate(10, 0, 0).Format(http.TimeFormat), 7 * 24 * time.Hour},
 	}
 	for _, tt := range tests {
