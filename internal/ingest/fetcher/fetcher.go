@@ -363,7 +363,7 @@ func (f *Fetcher) FetchAndUse(ctx context.Context, req Request, use func(*Respon
 		}
 		wait := se.RetryAfter
 		if wait <= 0 {
-			wait = f.opts.BaseBackoff << attempt
+			wait = backoff(f.opts.BaseBackoff, attempt)
 		}
 		if attempt >= f.opts.Retries || wait > f.opts.MaxRetryWait {
 			return resp, err
@@ -803,6 +803,20 @@ func zlibHeader(b []byte) bool {
 // seconds or as a date: a date years away (a server's clock or template
 // gone wrong) would leave its host's every feed unasked for as long.
 const maxRetryAfter = 7 * 24 * time.Hour
+
+// backoff is base doubled for each attempt made, until it reaches
+// maxRetryAfter: doubled on, it overflowed to a negative or zero wait and
+// the server was asked again at once for every retry left.
+func backoff(base time.Duration, attempt int) time.Duration {
+	wait := base
+	for range attempt {
+		if wait >= maxRetryAfter {
+			break
+		}
+		wait *= 2
+	}
+	return wait
+}
 
 // parseRetryAfter reads a Retry-After value: seconds or an HTTP date.
 func parseRetryAfter(v string, now time.Time) time.Duration {

@@ -406,6 +406,36 @@ func TestFetchRetriesServerErrorsWithBackoff(t *testing.T) {
 	}
 }
 
+// The backoff doubles up to a bound rather than overflow: doubled past
+// it, a wait turned negative or zero and the server was asked again at
+// once for every retry left. A first answer asks for a second's wait;
+// the next gives none, and its backoff is far past MaxRetryWait.
+func TestFetchBackoffDoesNotOverflow(t *testing.T) {
+	for _, base := range []time.Duration{1 << 62, 3 << 61, 5 << 60} {
+		t.Run(fmt.Sprintf("%#x", int64(base)), func(t *testing.T) {
+			t.Parallel()
+			var calls atomic.Int32
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if calls.Add(1) == 1 {
+					w.Header().Set("Retry-After", "1")
+				}
+				http.Error(w, "busy", http.StatusServiceUnavailable)
+			}))
+			defer srv.Close()
+			opts := testOptions()
+			opts.Retries, opts.BaseBackoff, opts.MaxRetryWait = 20, base, 2*time.Second
+			_, err := New(opts).Fetch(context.Background(), Request{URL: srv.URL})
+			var se *StatusError
+			if !errors.As(err, &se) || se.StatusCode != http.StatusServiceUnavailable {
+				t.Fatalf("err = %v", err)
+			}
+			if calls.Load() != 2 {
+				t.Fatalf("%d calls, want 2: the second backoff is past MaxRetryWait", calls.Load())
+			}
+		})
+	}
+}
+
 func TestFetchReturnsLongRetryAfterWithoutSleepingAndHoldsOff(t *testing.T) {
 	var calls atomic.Int32
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
