@@ -558,6 +558,56 @@ func TestPagesBehindBotProtectionAreCountedAsSuch(t *testing.T) {
 	}
 }
 
+// TestPagesLongerThanTheCapAreCountedAsSuch serves a feed whose first
+// article page is longer than the size cap, as it is and compressed: the
+// item is stored from the feed, and the page counted as left for its
+// size, not as failed.
+func TestPagesLongerThanTheCapAreCountedAsSuch(t *testing.T) {
+	opts := testOptions()
+	var page bytes.Buffer
+	page.WriteString(`<!DOCTYPE html><html lang="en"><head><title>Council passes the harbour budget</title></head><body><article>`)
+	for page.Len() < 2*int(opts.Fetch.MaxBodySize) {
+		page.WriteString("<p>The council passed the budget by seven votes to two, after a debate on the breakwater.</p>\n")
+	}
+	page.WriteString("</article></body></html>")
+	for _, gzipped := range []bool{false, true} {
+		t.Run(fmt.Sprintf("gzip=%v", gzipped), func(t *testing.T) {
+			var base string
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				switch {
+				case r.URL.Path == "/feed":
+					w.Write(bytes.ReplaceAll([]byte(serverFeed), []byte("{{BASE}}"), []byte(base)))
+				case strings.HasPrefix(r.URL.Path, "/2026/11/harbour") && gzipped:
+					w.Header().Set("Content-Type", "text/html; charset=UTF-8")
+					w.Header().Set("Content-Encoding", "gzip")
+					zw := gzip.NewWriter(w)
+					zw.Write(page.Bytes())
+					zw.Close()
+				case strings.HasPrefix(r.URL.Path, "/2026/11/harbour"):
+					w.Header().Set("Content-Type", "text/html; charset=UTF-8")
+					w.Write(page.Bytes())
+				case strings.HasPrefix(r.URL.Path, "/2026/"):
+					w.Write([]byte(`<html><head><title>An article of the harbour</title></head><body><p>News.</p></body></html>`))
+				default:
+					http.NotFound(w, r)
+				}
+			}))
+			defer srv.Close()
+			base = srv.URL
+			h := newHub(t, true, model.Source{URL: srv.URL + "/feed"})
+			in := h.ingester(opts)
+			defer in.Close()
+			sum, err := in.RunOnce(context.Background())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if sum.New != 3 || sum.Pages[pageTooLarge] != 1 || sum.Pages[pageRead] != 2 || sum.Pages[pageFailed] != 0 {
+				t.Fatalf("summary %+v: want 3 new, 1 page longer than the cap and 2 read", sum)
+			}
+		})
+	}
+}
+
 // TestHostAskingToWaitIsLeftAlone serves a feed whose first article page
 // answers 429 with a Retry-After of an hour: the other pages of the host
 // are not asked for in the round, and are counted as such.

@@ -438,6 +438,7 @@ const (
 	pageAggregator  = "not read: the aggregator's page, not the article's"
 	pageBlocked     = "not read: blocked by the site's bot protection"
 	pageHeldOff     = "not read: its host asked to be left alone for a while (Retry-After)"
+	pageTooLarge    = "not read: longer than the size cap" // the item keeps what its feed says
 )
 
 // pageTypes are the media types of the article pages read: an item's link
@@ -491,6 +492,9 @@ func (r *round) page(ctx context.Context, c *candidate) string {
 	case errors.Is(err, fetcher.ErrBlocked):
 		in.log.Debug("page not read", "url", c.item.Link, "err", err)
 		return pageBlocked
+	case errors.Is(err, fetcher.ErrTooLarge):
+		in.log.Debug("page not read", "url", c.item.Link, "err", err)
+		return pageTooLarge
 	case err != nil:
 		if !errors.Is(err, context.Canceled) {
 			in.log.Debug("page failed", "url", c.item.Link, "err", err)

@@ -363,7 +363,7 @@ func (f *Fetcher) FetchAndUse(ctx context.Context, req Request, use func(*Respon
 		}
 		wait := se.RetryAfter
 		if wait <= 0 {
-			wait = f.opts.BaseBackoff << attempt
+			wait = backoff(f.opts.BaseBackoff, attempt)
 		}
 		if attempt >= f.opts.Retries || wait > f.opts.MaxRetryWait {
 			return resp, err
@@ -804,17 +804,35 @@ func zlibHeader(b []byte) bool {
 // gone wrong) would leave its host's every feed unasked for as long.
 const maxRetryAfter = 7 * 24 * time.Hour
 
+// backoff is base doubled for each attempt made, until it reaches
+// maxRetryAfter: doubled on, it overflowed to a negative or zero wait and
+// the server was asked again at once for every retry left.
+func backoff(base time.Duration, attempt int) time.Duration {
+	wait := base
+	for range attempt {
+		if wait >= maxRetryAfter {
+			break
+		}
+		wait *= 2
+	}
+	return wait
+}
+
 // parseRetryAfter reads a Retry-After value: seconds or an HTTP date.
 func parseRetryAfter(v string, now time.Time) time.Duration {
 	v = strings.TrimSpace(v)
 	if v == "" {
 		return 0
 	}
-	if s, err := strconv.Atoi(v); err == nil {
-		if s < 0 {
-			return 0
-		}
+	s, err := strconv.Atoi(v)
+	switch {
+	case err == nil && s < 0:
+		return 0
+	case err == nil:
 		return time.Duration(min(s, int(maxRetryAfter/time.Second))) * time.Second
+	case errors.Is(err, strconv.ErrRange) && v[0] != '-':
+		// More seconds than an int holds: a very long wait, not none.
+		return maxRetryAfter
 	}
 	if t, err := http.ParseTime(v); err == nil {
 		if d := t.Sub(now); d > 0 {

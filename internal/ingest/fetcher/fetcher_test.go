@@ -406,6 +406,36 @@ func TestFetchRetriesServerErrorsWithBackoff(t *testing.T) {
 	}
 }
 
+// The backoff doubles up to a bound rather than overflow: doubled past
+// it, a wait turned negative or zero and the server was asked again at
+// once for every retry left. A first answer asks for a second's wait;
+// the next gives none, and its backoff is far past MaxRetryWait.
+func TestFetchBackoffDoesNotOverflow(t *testing.T) {
+	for _, base := range []time.Duration{1 << 62, 3 << 61, 5 << 60} {
+		t.Run(fmt.Sprintf("%#x", int64(base)), func(t *testing.T) {
+			t.Parallel()
+			var calls atomic.Int32
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if calls.Add(1) == 1 {
+					w.Header().Set("Retry-After", "1")
+				}
+				http.Error(w, "busy", http.StatusServiceUnavailable)
+			}))
+			defer srv.Close()
+			opts := testOptions()
+			opts.Retries, opts.BaseBackoff, opts.MaxRetryWait = 20, base, 2*time.Second
+			_, err := New(opts).Fetch(context.Background(), Request{URL: srv.URL})
+			var se *StatusError
+			if !errors.As(err, &se) || se.StatusCode != http.StatusServiceUnavailable {
+				t.Fatalf("err = %v", err)
+			}
+			if calls.Load() != 2 {
+				t.Fatalf("%d calls, want 2: the second backoff is past MaxRetryWait", calls.Load())
+			}
+		})
+	}
+}
+
 func TestFetchReturnsLongRetryAfterWithoutSleepingAndHoldsOff(t *testing.T) {
 	var calls atomic.Int32
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -496,6 +526,9 @@ func TestParseRetryAfter(t *testing.T) {
 		{now.Add(90 * time.Second).Format(http.TimeFormat), 90 * time.Second},
 		{now.Add(-time.Hour).Format(http.TimeFormat), 0},
 		{"86400000", 7 * 24 * time.Hour},
+		// Too many seconds for an int: the longest wait, not none.
+		{"99999999999999999999", 7 * 24 * time.Hour},
+		{"-99999999999999999999", 0},
 		{now.AddDate(10, 0, 0).Format(http.TimeFormat), 7 * 24 * time.Hour},
 	}
 	for _, tt := range tests {
@@ -651,27 +684,41 @@ func TestFetchAndUseBoundsTheBodiesUsedAtOnce(t *testing.T) {
 	}
 }
 
-// A body slow to arrive gives its slot up meanwhile: two pages trickling
-// from a slow server, holding the only two slots, keep no other page
-// waiting, and each is used whole, under a slot, once it has arrived.
-func TestFetchAndUseLetsPagesPassSlowBodies(t *testing.T) {
-	const head, tail = "<html><head><title>Slow page</title>", "</head><body>its text</body></html>"
-	started := make(chan struct{}, 2)
-	arrive := make(chan struct{}) // closed when the slow pages may end
-	urls := servers(t, 2, func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path == "/fast" {
-			io.WriteString(w, "fast page")
-			return
-		}
-		io.WriteString(w, head)
+// slowHead and slowTail are the parts of the page slowPage sends.
+const slowHead, slowTail = "<html><head><title>Slow page</title>", "</head><body>its text</body></html>"
+
+// slowPage serves a page arriving at a slow server's pace: its head at
+// once, then, after a send on started (when not nil), its tail once
+// arrive is closed; nothing more if the request is given up first.
+func slowPage(arrive <-chan struct{}, started chan<- struct{}) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		io.WriteString(w, slowHead)
 		http.NewResponseController(w).Flush()
-		started <- struct{}{}
+		if started != nil {
+			started <- struct{}{}
+		}
 		select {
 		case <-arrive:
 		case <-r.Context().Done():
 			return
 		}
-		io.WriteString(w, tail)
+		io.WriteString(w, slowTail)
+	}
+}
+
+// A body slow to arrive gives its slot up meanwhile: two pages trickling
+// from a slow server, holding the only two slots, keep no other page
+// waiting, and each is used whole, under a slot, once it has arrived.
+func TestFetchAndUseLetsPagesPassSlowBodies(t *testing.T) {
+	started := make(chan struct{}, 2)
+	arrive := make(chan struct{}) // closed when the slow pages may end
+	slowly := slowPage(arrive, started)
+	urls := servers(t, 2, func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/fast" {
+			io.WriteString(w, "fast page")
+			return
+		}
+		slowly(w, r)
 	})
 	opts := testOptions()
 	opts.Timeout = time.Minute // no request gives up on its own here
@@ -692,7 +739,7 @@ func TestFetchAndUseLetsPagesPassSlowBodies(t *testing.T) {
 	var slow sync.WaitGroup
 	for _, u := range urls {
 		slow.Go(func() {
-			if err := fetch(u+"/slow", head+tail); err != nil {
+			if err := fetch(u+"/slow", slowHead+slowTail); err != nil {
 				t.Error(err)
 			}
 		})
@@ -721,19 +768,9 @@ func TestFetchAndUseLetsPagesPassSlowBodies(t *testing.T) {
 // at once (read from their first byte until closed), the others waiting
 // unread; each is used whole once it has arrived.
 func TestFetchAndUseBoundsTheSlowBodiesHeld(t *testing.T) {
-	const head, tail = "<html><head><title>Slow page</title>", "</head><body>its text</body></html>"
 	const pages, bound = 10, 4
 	arrive := make(chan struct{}) // closed when the pages may end
-	urls := servers(t, 1, func(w http.ResponseWriter, r *http.Request) {
-		io.WriteString(w, head)
-		http.NewResponseController(w).Flush()
-		select {
-		case <-arrive:
-		case <-r.Context().Done():
-			return
-		}
-		io.WriteString(w, tail)
-	})
+	urls := servers(t, 1, slowPage(arrive, nil))
 	opts := testOptions()
 	opts.Timeout = time.Minute // no request gives up on its own here
 	opts.PerHostConcurrency = pages
@@ -750,8 +787,8 @@ func TestFetchAndUseBoundsTheSlowBodiesHeld(t *testing.T) {
 		defer close(done)
 		fetchAll(t, pages, func(int) error {
 			_, err := f.FetchAndUse(context.Background(), Request{URL: urls[0]}, func(resp *Response) {
-				if string(resp.Body) != head+tail {
-					t.Errorf("body %q, want %q", resp.Body, head+tail)
+				if string(resp.Body) != slowHead+slowTail {
+					t.Errorf("body %q, want %q", resp.Body, slowHead+slowTail)
 				}
 				used.Add(1)
 			})

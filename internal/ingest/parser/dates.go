@@ -10,16 +10,17 @@ import (
 	"unicode"
 )
 
-// itemDate is the raw date read as ParseDate reads it when it ends in a
-// zone's abbreviation (see zonedDate) or in an offset gofeed reads as UTC
-// ("GMT+2", "10:00:00 +01") or is not ASCII, else the time gofeed parsed,
-// else the raw date read as ParseDate reads it; zero when none reads.
-func itemDate(parsed *time.Time, raw string) time.Time {
-	if t, ok := zonedDate(raw); ok {
+// itemDate is the raw date read as parseDate reads it in the feed's
+// language lang when it ends in a zone's abbreviation (see zonedDate) or
+// in an offset gofeed reads as UTC ("GMT+2", "10:00:00 +01") or is not
+// ASCII, else the time gofeed parsed, else the raw date read as parseDate
+// reads it; zero when none reads.
+func itemDate(parsed *time.Time, raw, lang string) time.Time {
+	if t, ok := zonedDate(raw, lang); ok {
 		return t
 	}
 	if _, ok := offsetZone(strings.TrimSpace(raw)); ok {
-		if t, err := ParseDate(raw); err == nil {
+		if t, err := parseDate(raw, lang); err == nil {
 			return t
 		}
 	}
@@ -27,7 +28,7 @@ func itemDate(parsed *time.Time, raw string) time.Time {
 		// gofeed reads no date written in another script (digits
 		// included), and gives an Atom entry whose <published> it
 		// cannot read its <updated> as parsed.
-		if t, err := ParseDate(raw); err == nil {
+		if t, err := parseDate(raw, lang); err == nil {
 			return t
 		}
 	}
@@ -37,7 +38,7 @@ func itemDate(parsed *time.Time, raw string) time.Time {
 	if strings.TrimSpace(raw) == "" {
 		return time.Time{} // most RSS items have no updated date
 	}
-	if t, err := ParseDate(raw); err == nil {
+	if t, err := parseDate(raw, lang); err == nil {
 		return t
 	}
 	return time.Time{}
@@ -48,7 +49,7 @@ func itemDate(parsed *time.Time, raw string) time.Time {
 // of zoneOffsets in its place: Go, and gofeed with it, reads an
 // abbreviation it does not know as UTC, which moves the time by the
 // zone's offset. ok is false for any other date.
-func zonedDate(raw string) (t time.Time, ok bool) {
+func zonedDate(raw, lang string) (t time.Time, ok bool) {
 	raw = strings.TrimSpace(raw)
 	i := strings.LastIndexByte(raw, ' ')
 	if i < 0 {
@@ -58,7 +59,7 @@ func zonedDate(raw string) (t time.Time, ok bool) {
 	if offset == "" || offset == "+0000" {
 		return time.Time{}, false
 	}
-	t, err := ParseDate(raw[:i+1] + offset)
+	t, err := parseDate(raw[:i+1]+offset, lang)
 	return t, err == nil
 }
 
@@ -92,6 +93,14 @@ var zoneID = regexp.MustCompile(`\[[A-Za-z][A-Za-z0-9/_+-]{0,40}\]$`)
 // 2024"), any of them in another script's digits (see asciiDigits). The
 // time it returns is in UTC.
 func ParseDate(s string) (time.Time, error) {
+	return parseDate(s, "")
+}
+
+// parseDate is ParseDate for a date of a feed in the language lang (as
+// the feed declares it, "hr-HR"), whose month names are read as that
+// language's where another's name another month by them (see
+// languageMonths); "" for a feed that declares none.
+func parseDate(s, lang string) (time.Time, error) {
 	s = strings.TrimSpace(s)
 	if !isASCII(s) {
 		var ok bool
@@ -110,7 +119,7 @@ func ParseDate(s string) (time.Time, error) {
 		s = s[:i] // the monotonic clock's reading Go prints after a time
 	}
 	s, endOfDay := isoForms(s)
-	t, err := parseForms(s)
+	t, err := parseForms(s, lang)
 	if err != nil || !endOfDay {
 		return t, err
 	}
@@ -120,8 +129,9 @@ func ParseDate(s string) (time.Time, error) {
 	return t.Add(24 * time.Hour), nil
 }
 
-// parseForms reads s in the layouts, as Unix time, or written out.
-func parseForms(s string) (time.Time, error) {
+// parseForms reads s in the layouts, as Unix time, or written out in the
+// language lang.
+func parseForms(s, lang string) (time.Time, error) {
 	for _, layout := range dateLayouts {
 		// (Parsing accepts fractions of a second after the seconds.)
 		if t, err := time.Parse(layout, s); err == nil {
@@ -131,7 +141,7 @@ func parseForms(s string) (time.Time, error) {
 	if t, ok := unixDate(s); ok {
 		return t, nil
 	}
-	t, err := parseLocalizedDate(s)
+	t, err := parseLocalizedDate(s, lang)
 	if err != nil {
 		return time.Time{}, err
 	}
@@ -301,8 +311,10 @@ const clock = `(?:,?\s+(?:at\s+|um\s+|à\s+|a\s+las\s+|alle\s+|klo\s+)?(\d{1,2})
 // localizedDate is an RFC 822 date with its day and month names in the
 // site's language, as feeds written by localized blog software give them
 // ("Seg, 24 Set 2018 10:15:00 -0300"): an optional day name, the day, the
-// month's name or abbreviation, the year, an optional time and zone.
-var localizedDate = regexp.MustCompile(`^(?:[^\s\d,]+\.?,?\s+)?(\d{1,2})\.?\s+([^\s\d.,]+)\.?,?\s+(\d{4})` + clock)
+// month's name or abbreviation, the year (with the dot Croatian and
+// Serbian write after it, "5. listopada 2025."), an optional time and
+// zone.
+var localizedDate = regexp.MustCompile(`^(?:[^\s\d,]+\.?,?\s+)?(\d{1,2})\.?\s+([^\s\d.,]+)\.?,?\s+(\d{4})\.?` + clock)
 
 // monthFirstDate is a date written month first, as English prose writes
 // one ("Tuesday, November 5, 2024 10:00 AM", "Nov 5, 2024").
@@ -321,38 +333,39 @@ var ordinal = regexp.MustCompile(`\b(\d{1,2})(?:st|nd|rd|th)\b`)
 // forms, Greek's with and without its accents; English too) to the month,
 // in lower case and without the trailing dot of an abbreviation; and, on
 // each month's second line, those of Finnish and Hungarian (which
-// SimplePie reads), Polish, Czech, Ukrainian, Turkish (also in ASCII's
-// letters, as "ARALIK" lowers to), Indonesian, the Scandinavian
-// languages' own, Hindi (February's nukta composed or not) and Arabic (the
-// Egyptian, Maghreb and Levantine names) as their news sites write RFC
-// 822's dates.
+// SimplePie reads), Polish, Czech, Croatian (but for the names it shares
+// with them for another month, see languageMonths), Ukrainian, Turkish
+// (also in ASCII's letters, as "ARALIK" lowers to), Indonesian, the
+// Scandinavian languages' own, Hindi (February's nukta composed or not)
+// and Arabic (the Egyptian, Maghreb and Levantine names) as their news
+// sites write RFC 822's dates.
 var monthNames = func() map[string]time.Month {
 	m := map[string]time.Month{}
 	for month, names := range [12]string{
 		"jan january janeiro enero janvier janv januar jän gennaio gen januari янв январь января ιαν ιανουαρίου ιανουάριος " +
-			"tammikuu tammikuuta tammi január styczeń stycznia sty leden ledna led січень січня січ ocak oca जनवरी يناير جانفي",
+			"tammikuu tammikuuta tammi január styczeń stycznia sty leden ledna led sij siječanj siječnja січень січня січ ocak oca जनवरी يناير جانفي",
 		"feb february fev fevereiro febrero février févr fevr februar febbraio februari фев февраль февраля φεβ φεβρουαρίου φεβρουάριος " +
-			"helmikuu helmikuuta helmi február febr luty lutego lut únor února úno лютий лютого лют şubat subat şub pebruari peb फ़रवरी फ़रवरी फरवरी فبراير فيفري شباط",
+			"helmikuu helmikuuta helmi február febr luty lutego lut únor února úno velj veljača veljače лютий лютого лют şubat subat şub pebruari peb फ़रवरी फ़रवरी फरवरी فبراير فيفري شباط",
 		"mar march março marco marzo mars märz mär mrz maart mrt март марта μάρ μαρ μαρτίου μάρτιος " +
-			"maaliskuu maaliskuuta maalis március márc marzec marca březen března bře березень березня бер mart maret marts मार्च مارس آذار",
+			"maaliskuu maaliskuuta maalis március márc marzec marca březen března bře ožu ožujak ožujka березень березня бер mart maret marts मार्च مارس آذار",
 		"apr april abr abril avril avr aprile апр апрель апреля απρ απριλίου απρίλιος " +
-			"huhtikuu huhtikuuta huhti április ápr kwiecień kwietnia kwi duben dubna dub квітень квітня кві nisan nis अप्रैल أبريل ابريل إبريل أفريل نيسان",
+			"huhtikuu huhtikuuta huhti április ápr kwiecień kwietnia kwi duben dubna dub tra travanj travnja квітень квітня кві nisan nis अप्रैल أبريل ابريل إبريل أفريل نيسان",
 		"may mai maio mayo mei maggio mag май мая μάι μαϊ μαι μαΐ μαΐου μάιος " +
-			"toukokuu toukokuuta touko május máj maj maja květen května kvě травень травня тра mayıs mayis मई مايو ماي أيار",
+			"toukokuu toukokuuta touko május máj maj maja květen května kvě svi svibanj svibnja травень травня тра mayıs mayis मई مايو ماي أيار",
 		"jun june junho junio juin juni giugno giu июн июнь июня ιούν ιουν ιον ιουνίου ιούνιος " +
-			"kesäkuu kesäkuuta kesä június jún czerwiec czerwca cze červen června čvn червень червня чер haziran haz जून يونيو جوان حزيران",
+			"kesäkuu kesäkuuta kesä június jún czerwiec czerwca cze červen června čvn lipanj lipnja червень червня чер haziran haz जून يونيو جوان حزيران",
 		"jul july julho julio juillet juil juli luglio lug июл июль июля ιούλ ιουλ ιολ ιουλίου ιούλιος " +
-			"heinäkuu heinäkuuta heinä július júl lipiec lipca lip červenec července čvc липень липня лип temmuz tem जुलाई يوليو جويلية تموز",
+			"heinäkuu heinäkuuta heinä július júl lipiec lipca lip červenec července čvc srpanj srpnja липень липня лип temmuz tem जुलाई يوليو جويلية تموز",
 		"aug august ago agosto août aout augustus авг август августа αύγ αυγ αυγούστου αύγουστος " +
-			"elokuu elokuuta elo augusztus augusti sierpień sierpnia sie srpen srpna srp серпень серпня сер ağustos agustos ağu agustus agt अगस्त أغسطس اغسطس أوت آب",
+			"elokuu elokuuta elo augusztus augusti sierpień sierpnia sie srpen srpna srp kolovoz kolovoza kol серпень серпня сер ağustos agustos ağu agustus agt अगस्त أغسطس اغسطس أوت آب",
 		"sep sept september set setembro septiembre setiembre septembre settembre сен сент сентябрь сентября σεπ σεπτεμβρίου σεπτέμβριος " +
-			"syyskuu syyskuuta syys szeptember szept wrzesień września wrz září zář вересень вересня вер eylül eylul eyl सितंबर सितम्बर سبتمبر أيلول",
+			"syyskuu syyskuuta syys szeptember szept wrzesień września wrz září zář rujan rujna ruj вересень вересня вер eylül eylul eyl सितंबर सितम्बर سبتمبر أيلول",
 		"oct october out outubro oct octubre octobre okt oktober ottobre ott окт октябрь октября οκτ οκτωβρίου οκτώβριος " +
 			"lokakuu lokakuuta loka október październik października paź říjen října říj жовтень жовтня жов ekim eki अक्टूबर अक्तूबर أكتوبر اكتوبر",
 		"nov november novembro noviembre novembre ноя нояб ноябрь ноября νοέ νοε νοεμβρίου νοέμβριος " +
-			"marraskuu marraskuuta marras listopad listopada listopadu lis листопад листопада лис kasım kasim kas nopember nop नवंबर नवम्बर نوفمبر",
+			"marraskuu marraskuuta marras listopad listopada listopadu lis studeni studenoga studenog stu листопад листопада лис kasım kasim kas nopember nop नवंबर नवम्बर نوفمبر",
 		"dec december dez dezembro dic diciembre décembre déc dezember dicembre дек декабрь декабря δεκ δεκεμβρίου δεκέμβριος " +
-			"joulukuu joulukuuta joulu grudzień grudnia gru prosinec prosince pro грудень грудня гру aralık aralik ara desember des दिसंबर दिसम्बर ديسمبر",
+			"joulukuu joulukuuta joulu grudzień grudnia gru prosinec prosince pro prosinac prosinca грудень грудня гру aralık aralik ara desember des दिसंबर दिसम्बर ديسمبر",
 	} {
 		for _, n := range strings.Fields(names) {
 			m[n] = time.Month(month + 1)
@@ -360,6 +373,24 @@ var monthNames = func() map[string]time.Month {
 	}
 	return m
 }()
+
+// languageMonths are, by language, the month names it writes that
+// monthNames reads as another language's, for another month: Croatian's
+// "lis" and "listopad" are October, Polish and Czech's November, its "lip"
+// June (Polish's July), its "srp" July (Czech's August). They are read so
+// in a feed declaring the language only: in any other, they stay the
+// other language's.
+var languageMonths = map[string]map[string]time.Month{
+	"hr": {"lip": time.June, "srp": time.July, "lis": time.October, "listopad": time.October, "listopada": time.October},
+}
+
+// primaryLanguage is the language of a language tag ("hr" of "hr-HR" or
+// "HR_hr"), in lower case.
+func primaryLanguage(tag string) string {
+	primary, _, _ := strings.Cut(strings.TrimSpace(tag), "-")
+	primary, _, _ = strings.Cut(primary, "_")
+	return strings.ToLower(primary)
+}
 
 // zoneOffsets are the zone abbreviations RFC 822 names, North America's
 // generic ones ("PT", read as standard time, as lenient readers read
@@ -383,11 +414,12 @@ var zoneOffsets = map[string]string{
 }
 
 // parseLocalizedDate reads a date written out with day and month names,
-// English or localized, which the standard layouts do not know. A zone
-// given as an offset, or as an abbreviation of zoneOffsets, is kept; any
-// other abbreviation cannot be told apart from another language's word
-// and is read as UTC.
-func parseLocalizedDate(s string) (time.Time, error) {
+// English or localized (in the feed's language lang where its names are
+// another language's for another month, see languageMonths), which the
+// standard layouts do not know. A zone given as an offset, or as an
+// abbreviation of zoneOffsets, is kept; any other abbreviation cannot be
+// told apart from another language's word and is read as UTC.
+func parseLocalizedDate(s, lang string) (time.Time, error) {
 	s = ordinal.ReplaceAllString(strings.TrimSpace(s), "$1")
 	s = gluedOffset.ReplaceAllString(s, "$1 $2")
 	var day, name string
@@ -399,7 +431,10 @@ func parseLocalizedDate(s string) (time.Time, error) {
 	} else {
 		return time.Time{}, fmt.Errorf("unrecognised date %q", s)
 	}
-	month, ok := monthNames[strings.ToLower(name)]
+	month, ok := languageMonths[primaryLanguage(lang)][strings.ToLower(name)]
+	if !ok {
+		month, ok = monthNames[strings.ToLower(name)]
+	}
 	if !ok {
 		return time.Time{}, fmt.Errorf("unrecognised month %q in date %q", name, s)
 	}

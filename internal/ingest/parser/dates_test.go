@@ -55,7 +55,7 @@ func TestParseLocalizedDateReadsDayAndMonthNames(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
-			got, err := parseLocalizedDate(tt.in)
+			got, err := parseLocalizedDate(tt.in, "")
 			if tt.want == "" {
 				if err == nil {
 					t.Fatalf("read as %s; want an error", got.UTC().Format(time.RFC3339))
@@ -90,6 +90,96 @@ func TestParseReadsLocalizedItemDates(t *testing.T) {
 	}
 	if !strings.Contains(f.Items[0].Title, "Eleição") {
 		t.Errorf("title %q", f.Items[0].Title)
+	}
+}
+
+// A feed declaring Croatian has its month names read as Croatian, where
+// Polish and Czech name another month by some of them ("lis" is October
+// in Croatian, November in Polish); a feed in any other language keeps
+// reading them as before. A date that does not read is none, not a wrong
+// month.
+func TestParseReadsCroatianMonthsInACroatianFeed(t *testing.T) {
+	tests := []struct {
+		fixture, feedURL string
+		want             map[string]string // title: Published in RFC 3339, UTC; "" for none
+	}{
+		{"hr-dates.xml", "https://otok.example.hr/feed", map[string]string{
+			"Trajektna linija ukinuta": "2025-10-08T08:00:00Z",
+			"Novi dom zdravlja":        "2025-06-02T07:30:00Z",
+			"Ljetni festival":          "2025-07-17T18:00:00Z",
+			"Proračun za iduću godinu": "2025-12-09T11:00:00Z",
+			"Zimska regata":            "2025-01-13T10:00:00Z",
+			"Sajam maslinova ulja":     "2025-02-14T09:00:00Z",
+			"Obnova rive":              "2025-03-15T07:00:00Z",
+			"Uskrsni koncert":          "2025-04-20T17:00:00Z",
+			"Otvorena plaža":           "2025-05-21T08:00:00Z",
+			"Rekordna sezona":          "2025-08-25T08:00:00Z",
+			"Berba grožđa":             "2025-09-16T05:00:00Z",
+			"Nova školska zgrada":      "2025-11-06T09:00:00Z",
+			"Godišnja skupština":       "2025-10-05T18:00:00Z",
+			"Dan otoka":                "2025-07-04T10:00:00Z",
+			"Bez datuma":               "",
+		}},
+		{"hr-dates.atom", "https://grad.example.hr/feed", map[string]string{
+			"Nova biciklistička staza": "2025-10-09T08:00:00Z",
+		}},
+		{"pl-dates.xml", "https://pomorze.example.pl/feed", map[string]string{
+			"Nowy most":      "2025-11-05T09:00:00Z",
+			"Festiwal szant": "2025-07-03T08:00:00Z",
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.fixture, func(t *testing.T) {
+			f := parseFixture(t, tt.fixture, "", tt.feedURL)
+			if len(f.Items) != len(tt.want) {
+				t.Fatalf("%d items, want %d", len(f.Items), len(tt.want))
+			}
+			for _, it := range f.Items {
+				want, ok := tt.want[it.Title]
+				if !ok {
+					t.Errorf("unexpected item %q", it.Title)
+					continue
+				}
+				got := ""
+				if !it.Published.IsZero() {
+					got = it.Published.UTC().Format(time.RFC3339)
+				}
+				if got != want {
+					t.Errorf("%q published %q, want %q", it.Title, got, want)
+				}
+			}
+		})
+	}
+}
+
+// The language is the feed's tag, in whatever case and form it is
+// written; its region does not matter.
+func TestParseDateReadsMonthsInTheFeedsLanguage(t *testing.T) {
+	tests := []struct {
+		in, lang, want string
+	}{
+		{"05 lis 2025 10:00:00 +0200", "hr", "2025-10-05T08:00:00Z"},
+		{"05 lis 2025 10:00:00 +0200", "HR", "2025-10-05T08:00:00Z"},
+		{"05 lis 2025 10:00:00 +0200", "hr_HR", "2025-10-05T08:00:00Z"},
+		{"05 lis 2025 10:00:00 +0200", " hr-BA ", "2025-10-05T08:00:00Z"},
+		{"05 lis 2025 10:00:00 +0200", "pl", "2025-11-05T08:00:00Z"},
+		{"05 lis 2025 10:00:00 +0200", "", "2025-11-05T08:00:00Z"},
+		{"5. listopada 2025.", "hr", "2025-10-05T00:00:00Z"},
+		{"5 listopada 2025", "pl", "2025-11-05T00:00:00Z"},
+		{"17 srp 2025", "hr", "2025-07-17T00:00:00Z"},
+		{"17 srp 2025", "cs", "2025-08-17T00:00:00Z"},
+		{"2 lip 2025", "hr", "2025-06-02T00:00:00Z"},
+		{"2 lip 2025", "pl", "2025-07-02T00:00:00Z"},
+	}
+	for _, tt := range tests {
+		got, err := parseDate(tt.in, tt.lang)
+		if err != nil {
+			t.Errorf("parseDate(%q, %q): %v", tt.in, tt.lang, err)
+			continue
+		}
+		if s := got.Format(time.RFC3339); s != tt.want {
+			t.Errorf("parseDate(%q, %q) = %s, want %s", tt.in, tt.lang, s, tt.want)
+		}
 	}
 }
 

@@ -538,9 +538,13 @@ func convert(gf *gofeed.Feed, base *url.URL, items []*gofeed.Item) *Feed {
 	if u, err := url.Parse(f.SiteURL); err == nil && u.IsAbs() {
 		itemBase = u
 	}
+	lang := "" // its items' dates are read in the language it declares
+	if gf != nil {
+		lang = gf.Language
+	}
 	f.Items = make([]Item, 0, len(items))
 	for _, gi := range items {
-		f.Items = append(f.Items, item(gi, itemBase))
+		f.Items = append(f.Items, item(gi, itemBase, lang))
 	}
 	return f
 }
@@ -679,7 +683,7 @@ func firstByte(body []byte) byte {
 	return 0
 }
 
-func item(gi *gofeed.Item, base *url.URL) Item {
+func item(gi *gofeed.Item, base *url.URL, lang string) Item {
 	it := Item{
 		GUID:    strings.TrimSpace(gi.GUID),
 		Title:   titleText(unwrapCDATA(gi.Title)),
@@ -707,8 +711,8 @@ func item(gi *gofeed.Item, base *url.URL) Item {
 			it.Title = strings.TrimSpace(t)
 		}
 	}
-	it.Published = itemDate(gi.PublishedParsed, gi.Published)
-	it.Updated = itemDate(gi.UpdatedParsed, gi.Updated)
+	it.Published = itemDate(gi.PublishedParsed, gi.Published, lang)
+	it.Updated = itemDate(gi.UpdatedParsed, gi.Updated, lang)
 	if it.Published.IsZero() {
 		it.Published = extDate(gi, publishedExts)
 	} else if issued := extDate(gi, issuedExts); !issued.IsZero() && datedByDC(gi) {
