@@ -444,6 +444,51 @@
 // under the ROC curve 0.847 against 0.908; Sci/Tech 0.858 against 0.915),
 // and added to it ranks them no better (0.907 at half weight).
 //
+// Tried the same way and not kept (the default 1.798, 1.194; 0.733, 0.681
+// on these runs). At the end of the Business stream in its own order, the
+// off-topic component that 392 of its 543 keyword hits would join, read
+// as off topic, holds 404 Business articles beside 1,070 Sci/Tech ones:
+// the company news, of which the on-topic class (1,225 Business articles,
+// 331 Sci/Tech) knows little. Teachers the stream holds, measured before
+// building them: articles of one story, an earlier article among the
+// 2,000 before whose words, weighed by their rarity in the articles
+// before, are at cosine 0.4 or more, are 174 of the 7,600 (166 with its
+// label); carrying the earlier one's on-topic decision reaches 4 of
+// Business's 697 misses in its own order and adds 2 false positives
+// (Sci/Tech 2 of 595, and 2; at cosine 0.3, 14 and 17, Sci/Tech 8 and 15):
+// the caller's stories (basis story) stay the teacher. Words of 8 or more
+// of the first 3,000 articles, half or more of them keyword hits
+// ("investor", "ticker", "insurance"), as weak keywords: of the later
+// articles without keyword that have one, 97 are on topic and 85 off
+// (Sci/Tech 110 and 47), where the gate misses 10 (3) and would add 73
+// (36) false positives; the model weighs those words already. The
+// development streams have no publishers and no URLs: those features
+// weigh nothing there. The rare words that speak against the missed
+// articles (names met once or twice, each −1 to −1.9 in their
+// explanations): their distance from the background shrunk by n/(n+0.5),
+// n the articles with the word, 1.790, 0.937; 0.717, 0.648; capped at
+// ±1.5, 1.799, 1.191; 0.731, 0.680; words of fewer than two articles
+// ignored, 1.790, 1.084; 0.734, 0.658: the words that speak for the topic
+// are as rare. The off-topic components' word prior doubled, 1.632,
+// 0.589; 0.584, 0.757 (Business's recall 0.81; Sci/Tech takes in company
+// news, precision 0.49); doubled from the 500th article on, 1.727, 0.614;
+// 0.737, 0.731, and 2.5 times from the 1,000th, 1.728, 0.815; 0.745,
+// 0.706: in their own order neither hub drifts, but where on-topic
+// articles are few precision falls (Sci/Tech at 5%: 0.389 to 0.340 and
+// 0.328); doubled for deciding only, the lessons as before, 1.790, 1.173;
+// 0.727, 0.685. Keyword weights of at least 0.5, 1.763, 1.094; 0.733,
+// 0.697 (Business at 5%: precision 0.266 to 0.233). A keyword hit vetoed
+// below 0.1 + 0.4 × (1 − its keyword's weight), so that hits of a keyword
+// used in several senses need more of their words on topic, 1.807, 1.201;
+// 0.733, 0.678 (on the 30 orders after: 1.816, 0.942 against 1.808,
+// 0.945), and with weights of at least 0.5, 1.768, 1.100; 0.732, 0.695.
+// Four refits that may label an article again, 1.801, 1.167; 0.733,
+// 0.686; five off-topic components, 1.801, 1.078; 0.719, 0.679; a word
+// prior of 0.4, 1.784, 1.042; 0.725, 0.685. What raises Business's recall
+// in its own order draws in the neighbouring topic where on-topic
+// articles are few, and the agreement's veto, which holds precision
+// there, costs Business the hits of "business" and "market" in its sense.
+//
 // # Limits
 //
 // The gate learns the topic as its keywords' hits show it. A part of the
