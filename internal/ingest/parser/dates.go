@@ -379,10 +379,18 @@ var monthNames = func() map[string]time.Month {
 // "lis" and "listopad" are October, Polish and Czech's November, its "lip"
 // June (Polish's July), its "srp" July (Czech's August). They are read so
 // in a feed declaring the language only: in any other, they stay the
-// other language's.
-var languageMonths = map[string]map[string]time.Month{
-	"hr": {"lip": time.June, "srp": time.July, "lis": time.October, "listopad": time.October, "listopada": time.October},
-}
+// other language's. Bosnian (whose standard has Croatian's names beside
+// "januar"), Montenegrin, Serbian and the Serbo-Croatian tag some sites
+// still give write them as Croatian does, under their two- and
+// three-letter codes, and name no other month by them.
+var languageMonths = func() map[string]map[string]time.Month {
+	croatian := map[string]time.Month{"lip": time.June, "srp": time.July, "lis": time.October, "listopad": time.October, "listopada": time.October}
+	m := map[string]map[string]time.Month{}
+	for _, lang := range []string{"hr", "hrv", "bs", "bos", "cnr", "sr", "srp", "sh", "hbs"} {
+		m[lang] = croatian
+	}
+	return m
+}()
 
 // primaryLanguage is the language of a language tag ("hr" of "hr-HR" or
 // "HR_hr"), in lower case.

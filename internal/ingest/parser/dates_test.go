@@ -93,9 +93,10 @@ func TestParseReadsLocalizedItemDates(t *testing.T) {
 	}
 }
 
-// A feed declaring Croatian has its month names read as Croatian, where
-// Polish and Czech name another month by some of them ("lis" is October
-// in Croatian, November in Polish); a feed in any other language keeps
+// A feed declaring Croatian, or Bosnian, which writes its names too, has
+// its month names read as Croatian, where Polish and Czech name another
+// month by some of them ("lis" is October in Croatian, November in
+// Polish); a feed in any other language keeps
 // reading them as before. A date that does not read is none, not a wrong
 // month.
 func TestParseReadsCroatianMonthsInACroatianFeed(t *testing.T) {
@@ -119,6 +120,12 @@ func TestParseReadsCroatianMonthsInACroatianFeed(t *testing.T) {
 			"Godišnja skupština":       "2025-10-05T18:00:00Z",
 			"Dan otoka":                "2025-07-04T10:00:00Z",
 			"Bez datuma":               "",
+		}},
+		{"bs-dates.xml", "https://dolina.example.ba/feed", map[string]string{
+			"Novi most preko rijeke": "2025-10-08T08:00:00Z",
+			"Otvoren vrtić":          "2025-06-02T07:30:00Z",
+			"Ljetna smotra folklora": "2025-07-17T20:00:00Z",
+			"Sjednica vijeća":        "2025-10-05T18:00:00Z",
 		}},
 		{"hr-dates.atom", "https://grad.example.hr/feed", map[string]string{
 			"Nova biciklistička staza": "2025-10-09T08:00:00Z",
@@ -170,6 +177,15 @@ func TestParseDateReadsMonthsInTheFeedsLanguage(t *testing.T) {
 		{"17 srp 2025", "cs", "2025-08-17T00:00:00Z"},
 		{"2 lip 2025", "hr", "2025-06-02T00:00:00Z"},
 		{"2 lip 2025", "pl", "2025-07-02T00:00:00Z"},
+		// The languages of Croatian's standard write its names too (Bosnian's
+		// allows them beside "januar"), and name no other month by them.
+		{"5. listopada 2025.", "bs", "2025-10-05T00:00:00Z"},
+		{"05 lis 2025 10:00:00 +0200", "sh", "2025-10-05T08:00:00Z"},
+		{"05 lis 2025 10:00:00 +0200", "sr-Latn-RS", "2025-10-05T08:00:00Z"},
+		{"05 lis 2025 10:00:00 +0200", "cnr", "2025-10-05T08:00:00Z"},
+		{"2 lip 2025", "hrv", "2025-06-02T00:00:00Z"},
+		{"17 srp 2025", "bos", "2025-07-17T00:00:00Z"},
+		{"05 lis 2025 10:00:00 +0200", "sk", "2025-11-05T08:00:00Z"},
 	}
 	for _, tt := range tests {
 		got, err := parseDate(tt.in, tt.lang)
