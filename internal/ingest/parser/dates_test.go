@@ -130,6 +130,16 @@ func TestParseReadsCroatianMonthsInACroatianFeed(t *testing.T) {
 		{"hr-dates.atom", "https://grad.example.hr/feed", map[string]string{
 			"Nova biciklistička staza": "2025-10-09T08:00:00Z",
 		}},
+		// The language declared where gofeed does not look: on an RSS
+		// document's root, on an Atom feed's entries.
+		{"hr-xmllang.xml", "https://jadran.example.hr/feed", map[string]string{
+			"Nova trajektna luka": "2025-10-08T08:00:00Z",
+			"Ljetno kino":         "2025-07-17T19:00:00Z",
+		}},
+		{"hr-entrylang.atom", "https://portal.example.hr/feed", map[string]string{
+			"Obnovljen park": "2025-10-09T08:00:00Z",
+			"Otvoren bazen":  "2025-06-02T07:00:00Z",
+		}},
 		{"pl-dates.xml", "https://pomorze.example.pl/feed", map[string]string{
 			"Nowy most":      "2025-11-05T09:00:00Z",
 			"Festiwal szant": "2025-07-03T08:00:00Z",

@@ -175,7 +175,7 @@ func parseDecoded(body []byte, feedURL string, cut bool) (*Feed, error) {
 	}
 	gf, strictErr := parseGofeed(doc)
 	if strictErr == nil && len(gf.Items) >= len(sc.records) {
-		f := convert(gf, base, gf.Items)
+		f := convert(gf, base, gf.Items, declaredLanguage(gf, body))
 		if len(sc.notes) > 0 {
 			f.Malformed = fmt.Sprintf("malformed XML (%s): all %d items read", strings.Join(sc.notes, "; "), len(f.Items))
 		}
@@ -525,8 +525,10 @@ func isPageType(t string) bool {
 	return t == "" || t == "text/html" || t == "application/xhtml+xml"
 }
 
-// convert makes a Feed of gofeed's feed header and items.
-func convert(gf *gofeed.Feed, base *url.URL, items []*gofeed.Item) *Feed {
+// convert makes a Feed of gofeed's feed header and items, the items'
+// dates read in the language lang the feed declares (see
+// declaredLanguage).
+func convert(gf *gofeed.Feed, base *url.URL, items []*gofeed.Item, lang string) *Feed {
 	f := &Feed{Type: "rss"}
 	if gf != nil {
 		f.Title, f.Type, f.Version = titleText(unwrapCDATA(gf.Title)), gf.FeedType, gf.FeedVersion
@@ -538,15 +540,26 @@ func convert(gf *gofeed.Feed, base *url.URL, items []*gofeed.Item) *Feed {
 	if u, err := url.Parse(f.SiteURL); err == nil && u.IsAbs() {
 		itemBase = u
 	}
-	lang := "" // its items' dates are read in the language it declares
-	if gf != nil {
-		lang = gf.Language
-	}
 	f.Items = make([]Item, 0, len(items))
 	for _, gi := range items {
 		f.Items = append(f.Items, item(gi, itemBase, lang))
 	}
 	return f
+}
+
+// declaredLanguage is the language a feed declares: as gofeed reads it
+// (RSS's <language> or <dc:language>, an Atom feed's xml:lang), else the
+// first xml:lang near the document's start (see feedLanguage), which
+// gofeed reads neither on an RSS document's root or channel nor on an
+// Atom entry; "" when it declares none.
+func declaredLanguage(gf *gofeed.Feed, body []byte) string {
+	if gf != nil && strings.TrimSpace(gf.Language) != "" {
+		return gf.Language
+	}
+	if m := feedLanguage.FindSubmatch(body[:min(len(body), 4096)]); m != nil {
+		return string(m[1]) + string(m[2])
+	}
+	return ""
 }
 
 // recoverFeed reads a malformed document item by item: all the items in
@@ -580,7 +593,7 @@ func recoverFeed(body []byte, sc *scan, base *url.URL, strict *gofeed.Feed, stri
 		texts = append(texts, t)
 	}
 	items := parseRecords(open, closing, texts, sc.records, &unreadable)
-	f := convert(head, base, items)
+	f := convert(head, base, items, declaredLanguage(head, body))
 	if head == nil {
 		f.Type = map[string]string{"feed": "atom"}[sc.root]
 		if f.Type == "" {
