@@ -140,6 +140,10 @@ func TestParseReadsCroatianMonthsInACroatianFeed(t *testing.T) {
 			"Obnovljen park": "2025-10-09T08:00:00Z",
 			"Otvoren bazen":  "2025-06-02T07:00:00Z",
 		}},
+		{"hr-dates.json", "https://glasnik.example.hr/feed.json", map[string]string{
+			"Nova lučica":     "2025-10-08T08:00:00Z",
+			"Koncert na rivi": "2025-06-02T18:00:00Z",
+		}},
 		{"pl-dates.xml", "https://pomorze.example.pl/feed", map[string]string{
 			"Nowy most":      "2025-11-05T09:00:00Z",
 			"Festiwal szant": "2025-07-03T08:00:00Z",
