@@ -326,3 +326,23 @@ func BenchmarkParseDate(b *testing.B) {
 		})
 	}
 }
+
+// The dates an item gives in other vocabularies' elements (Dublin Core's
+// terms, Atom's <published> without its namespace) are read in the
+// feed's language too.
+func TestParseReadsOtherElementsDatesInTheFeedsLanguage(t *testing.T) {
+	f := parseFixture(t, "hr-extdates.xml", "", "https://zupanija.example.hr/feed")
+	want := map[string][2]string{ // title: published, updated
+		"Nova cesta do sela": {"2025-10-08T08:00:00Z", "2025-10-09T10:00:00Z"},
+		"Sajam cvijeća":      {"2025-06-02T07:00:00Z", "2025-06-03T09:00:00Z"},
+	}
+	if len(f.Items) != len(want) {
+		t.Fatalf("%d items, want %d", len(f.Items), len(want))
+	}
+	for _, it := range f.Items {
+		got := [2]string{it.Published.UTC().Format(time.RFC3339), it.Updated.UTC().Format(time.RFC3339)}
+		if got != want[it.Title] {
+			t.Errorf("%q published and updated %q, want %q", it.Title, got, want[it.Title])
+		}
+	}
+}

@@ -727,21 +727,21 @@ func item(gi *gofeed.Item, base *url.URL, lang string) Item {
 	it.Published = itemDate(gi.PublishedParsed, gi.Published, lang)
 	it.Updated = itemDate(gi.UpdatedParsed, gi.Updated, lang)
 	if it.Published.IsZero() {
-		it.Published = extDate(gi, publishedExts)
-	} else if issued := extDate(gi, issuedExts); !issued.IsZero() && datedByDC(gi) {
+		it.Published = extDate(gi, publishedExts, lang)
+	} else if issued := extDate(gi, issuedExts, lang); !issued.IsZero() && datedByDC(gi) {
 		// gofeed takes an RSS item's dc:date for its publication, where
 		// feeds naming the issue apart (advisories, journals) give in
 		// dc:date the last revision, and feedparser takes it so.
 		it.Published = issued
 	}
 	if it.Published.IsZero() {
-		it.Published = customDate(gi, "published")
+		it.Published = customDate(gi, "published", lang)
 	}
 	if it.Updated.IsZero() {
-		it.Updated = extDate(gi, updatedExts)
+		it.Updated = extDate(gi, updatedExts, lang)
 	}
 	if it.Updated.IsZero() {
-		it.Updated = customDate(gi, "updated")
+		it.Updated = customDate(gi, "updated", lang)
 	}
 	for _, a := range gi.Authors {
 		if a != nil && strings.TrimSpace(a.Name) != "" {
@@ -818,11 +818,12 @@ func datedByDC(gi *gofeed.Item) bool {
 }
 
 // extDate returns the first date of the item's extension elements named
-// in names that reads (see ParseDate); zero when none does.
-func extDate(gi *gofeed.Item, names [][2]string) time.Time {
+// in names that reads (see ParseDate) in the feed's language lang; zero
+// when none does.
+func extDate(gi *gofeed.Item, names [][2]string, lang string) time.Time {
 	for _, n := range names {
 		for _, e := range gi.Extensions[n[0]][n[1]] {
-			if t, err := ParseDate(e.Value); err == nil {
+			if t, err := parseDate(e.Value, lang); err == nil {
 				return t
 			}
 		}
@@ -834,9 +835,10 @@ func extDate(gi *gofeed.Item, names [][2]string) time.Time {
 // in an RSS item, which gofeed keeps as text in Custom: hand-written
 // generators give RSS items Atom's <published> and <updated> without
 // its namespace (as templates for @astrojs/rss's customData do), which
-// feedparser reads. Zero when there is none, or it does not read.
-func customDate(gi *gofeed.Item, name string) time.Time {
-	if t, err := ParseDate(gi.Custom[name]); err == nil {
+// feedparser reads, read in the feed's language lang. Zero when there
+// is none, or it does not read.
+func customDate(gi *gofeed.Item, name, lang string) time.Time {
+	if t, err := parseDate(gi.Custom[name], lang); err == nil {
 		return t
 	}
 	return time.Time{}
