@@ -334,7 +334,8 @@ var ordinal = regexp.MustCompile(`\b(\d{1,2})(?:st|nd|rd|th)\b`)
 // in lower case and without the trailing dot of an abbreviation; and, on
 // each month's second line, those of Finnish and Hungarian (which
 // SimplePie reads), Polish, Czech, Croatian (but for the names it shares
-// with them for another month, see languageMonths), Ukrainian, Turkish
+// with them for another month, see languageMonths), Serbian (in both its
+// scripts), Bosnian and Montenegrin, Slovenian, Slovak, Ukrainian, Turkish
 // (also in ASCII's letters, as "ARALIK" lowers to), Indonesian, the
 // Scandinavian languages' own, Hindi (February's nukta composed or not)
 // and Arabic (the Egyptian, Maghreb and Levantine names) as their news
@@ -343,29 +344,29 @@ var monthNames = func() map[string]time.Month {
 	m := map[string]time.Month{}
 	for month, names := range [12]string{
 		"jan january janeiro enero janvier janv januar jän gennaio gen januari янв январь января ιαν ιανουαρίου ιανουάριος " +
-			"tammikuu tammikuuta tammi január styczeń stycznia sty leden ledna led sij siječanj siječnja січень січня січ ocak oca जनवरी يناير جانفي",
+			"tammikuu tammikuuta tammi január styczeń stycznia sty leden ledna led sij siječanj siječnja januara јануар јануара januarja januára січень січня січ ocak oca जनवरी يناير جانفي",
 		"feb february fev fevereiro febrero février févr fevr februar febbraio februari фев февраль февраля φεβ φεβρουαρίου φεβρουάριος " +
-			"helmikuu helmikuuta helmi február febr luty lutego lut únor února úno velj veljača veljače лютий лютого лют şubat subat şub pebruari peb फ़रवरी फ़रवरी फरवरी فبراير فيفري شباط",
+			"helmikuu helmikuuta helmi február febr luty lutego lut únor února úno velj veljača veljače februara фебруар фебруара februarja februára лютий лютого лют şubat subat şub pebruari peb फ़रवरी फ़रवरी फरवरी فبراير فيفري شباط",
 		"mar march março marco marzo mars märz mär mrz maart mrt март марта μάρ μαρ μαρτίου μάρτιος " +
-			"maaliskuu maaliskuuta maalis március márc marzec marca březen března bře ožu ožujak ožujka березень березня бер mart maret marts मार्च مارس آذار",
+			"maaliskuu maaliskuuta maalis március márc marzec marca březen března bře ožu ožujak ožujka marta marec березень березня бер mart maret marts मार्च مارس آذار",
 		"apr april abr abril avril avr aprile апр апрель апреля απρ απριλίου απρίλιος " +
-			"huhtikuu huhtikuuta huhti április ápr kwiecień kwietnia kwi duben dubna dub tra travanj travnja квітень квітня кві nisan nis अप्रैल أبريل ابريل إبريل أفريل نيسان",
+			"huhtikuu huhtikuuta huhti április ápr kwiecień kwietnia kwi duben dubna dub tra travanj travnja aprila април априла apríl apríla квітень квітня кві nisan nis अप्रैल أبريل ابريل إبريل أفريل نيسان",
 		"may mai maio mayo mei maggio mag май мая μάι μαϊ μαι μαΐ μαΐου μάιος " +
-			"toukokuu toukokuuta touko május máj maj maja květen května kvě svi svibanj svibnja травень травня тра mayıs mayis मई مايو ماي أيار",
+			"toukokuu toukokuuta touko május máj maj maja květen května kvě svi svibanj svibnja мај маја mája травень травня тра mayıs mayis मई مايو ماي أيار",
 		"jun june junho junio juin juni giugno giu июн июнь июня ιούν ιουν ιον ιουνίου ιούνιος " +
-			"kesäkuu kesäkuuta kesä június jún czerwiec czerwca cze červen června čvn lipanj lipnja червень червня чер haziran haz जून يونيو جوان حزيران",
+			"kesäkuu kesäkuuta kesä június jún czerwiec czerwca cze červen června čvn lipanj lipnja juna јун јуна junij junija júna червень червня чер haziran haz जून يونيو جوان حزيران",
 		"jul july julho julio juillet juil juli luglio lug июл июль июля ιούλ ιουλ ιολ ιουλίου ιούλιος " +
-			"heinäkuu heinäkuuta heinä július júl lipiec lipca lip červenec července čvc srpanj srpnja липень липня лип temmuz tem जुलाई يوليو جويلية تموز",
+			"heinäkuu heinäkuuta heinä július júl lipiec lipca lip červenec července čvc srpanj srpnja jula јул јула julij julija júla липень липня лип temmuz tem जुलाई يوليو جويلية تموز",
 		"aug august ago agosto août aout augustus авг август августа αύγ αυγ αυγούστου αύγουστος " +
-			"elokuu elokuuta elo augusztus augusti sierpień sierpnia sie srpen srpna srp kolovoz kolovoza kol серпень серпня сер ağustos agustos ağu agustus agt अगस्त أغسطس اغسطس أوت آب",
+			"elokuu elokuuta elo augusztus augusti sierpień sierpnia sie srpen srpna srp kolovoz kolovoza kol avg avgust avgusta augusta серпень серпня сер ağustos agustos ağu agustus agt अगस्त أغسطس اغسطس أوت آب",
 		"sep sept september set setembro septiembre setiembre septembre settembre сен сент сентябрь сентября σεπ σεπτεμβρίου σεπτέμβριος " +
-			"syyskuu syyskuuta syys szeptember szept wrzesień września wrz září zář rujan rujna ruj вересень вересня вер eylül eylul eyl सितंबर सितम्बर سبتمبر أيلول",
+			"syyskuu syyskuuta syys szeptember szept wrzesień września wrz září zář rujan rujna ruj septembar septembra септембар септембра вересень вересня вер eylül eylul eyl सितंबर सितम्बर سبتمبر أيلول",
 		"oct october out outubro oct octubre octobre okt oktober ottobre ott окт октябрь октября οκτ οκτωβρίου οκτώβριος " +
-			"lokakuu lokakuuta loka október październik października paź říjen října říj жовтень жовтня жов ekim eki अक्टूबर अक्तूबर أكتوبر اكتوبر",
+			"lokakuu lokakuuta loka október październik października paź říjen října říj oktobar oktobra октобар октобра októbra жовтень жовтня жов ekim eki अक्टूबर अक्तूबर أكتوبر اكتوبر",
 		"nov november novembro noviembre novembre ноя нояб ноябрь ноября νοέ νοε νοεμβρίου νοέμβριος " +
-			"marraskuu marraskuuta marras listopad listopada listopadu lis studeni studenoga studenog stu листопад листопада лис kasım kasim kas nopember nop नवंबर नवम्बर نوفمبر",
+			"marraskuu marraskuuta marras listopad listopada listopadu lis studeni studenoga studenog stu novembar novembra новембар новембра листопад листопада лис kasım kasim kas nopember nop नवंबर नवम्बर نوفمبر",
 		"dec december dez dezembro dic diciembre décembre déc dezember dicembre дек декабрь декабря δεκ δεκεμβρίου δεκέμβριος " +
-			"joulukuu joulukuuta joulu grudzień grudnia gru prosinec prosince pro prosinac prosinca грудень грудня гру aralık aralik ara desember des दिसंबर दिसम्बर ديسمبر",
+			"joulukuu joulukuuta joulu grudzień grudnia gru prosinec prosince pro prosinac prosinca decembar decembra децембар децембра грудень грудня гру aralık aralik ara desember des दिसंबर दिसम्बर ديسمبر",
 	} {
 		for _, n := range strings.Fields(names) {
 			m[n] = time.Month(month + 1)
