@@ -304,9 +304,11 @@ func unixDate(s string) (time.Time, bool) {
 	return time.Unix(n, 0).UTC(), true
 }
 
-// clock is an optional time of day in a written-out date, with an
-// optional AM or PM, and an optional zone after it.
-const clock = `(?:,?\s+(?:at\s+|um\s+|à\s+|a\s+las\s+|alle\s+|klo\s+)?(\d{1,2})[:.h](\d{2})(?:[:.](\d{2}))?(?:\s*([AaPp])\.?[Mm]\.?)?)?(?:\s+(\S+))?$`
+// clock is an optional time of day in a written-out date, after the word
+// for "at" of some languages (Croatian, Bosnian and Serbian's "u",
+// Slovenian's "ob", Polish and Slovak's "o", Czech's "v" among them), with
+// an optional AM or PM, and an optional zone after it.
+const clock = `(?:,?\s+(?:at\s+|um\s+|à\s+|a\s+las\s+|alle\s+|klo\s+|u\s+|ob\s+|o\s+|v\s+)?(\d{1,2})[:.h](\d{2})(?:[:.](\d{2}))?(?:\s*([AaPp])\.?[Mm]\.?)?)?(?:\s+(\S+))?$`
 
 // localizedDate is an RFC 822 date with its day and month names in the
 // site's language, as feeds written by localized blog software give them

@@ -54,6 +54,11 @@ func TestParseLocalizedDateReadsDayAndMonthNames(t *testing.T) {
 		{"5. марта 2024.", "2024-03-05T00:00:00Z"},                          // Serbian in Cyrillic
 		{"5. новембар 2024. 10:00", "2024-11-05T10:00:00Z"},                 //
 		{"20. јула 2024.", "2024-07-20T00:00:00Z"},                          //
+		{"5. studenoga 2024. u 10:00", "2024-11-05T10:00:00Z"},              // Croatian, "u" before the time
+		{"5. novembra 2024. u 10:00", "2024-11-05T10:00:00Z"},               // Serbian
+		{"5. novembra 2024 ob 10.00", "2024-11-05T10:00:00Z"},               // Slovenian, "ob"
+		{"5. novembra 2024 o 10:00", "2024-11-05T10:00:00Z"},                // Slovak, "o"
+		{"5. listopadu 2024 v 10:00", "2024-11-05T10:00:00Z"},               // Czech, "v"
 		{"5. junija 2024", "2024-06-05T00:00:00Z"},                          // Slovenian
 		{"15. marec 2024", "2024-03-15T00:00:00Z"},                          //
 		{"1. julij 2024", "2024-07-01T00:00:00Z"},                           //
