@@ -67,13 +67,16 @@ func zonedDate(raw, lang string) (t time.Time, ok bool) {
 // software writes of them: a space for the "T", an offset without its
 // colon or after a space, no zone at all (read as UTC), no seconds, the
 // form Go prints a time in (time.Time's String, which generators written
-// in Go give when they format no date), and a twelve-hour clock.
+// in Go give when they format no date), a twelve-hour clock, and the day
+// first with a dot after the year, as Croatian and Serbian write a date
+// in digits ("05.11.2024. 10:00", "5. 11. 2024.").
 var dateLayouts = []string{
 	time.RFC3339, "2006-01-02T15:04:05", "2006-01-02T15:04:05Z0700", "2006-01-02T15:04:05 Z0700",
 	"2006-01-02 15:04:05Z07:00", "2006-01-02 15:04:05Z0700", "2006-01-02 15:04:05 Z07:00", "2006-01-02 15:04:05 Z0700",
 	"2006-01-02 15:04:05", "2006-01-02T15:04Z07:00", "2006-01-02T15:04", "2006-01-02 15:04", "2006-01-02",
 	time.RFC1123Z, time.RFC1123, "2006-01-02 15:04:05 -0700 MST",
 	"2006-01-02T15:04:05 Z07:00", "2006-01-02 3:04:05 PM", "2006-01-02 3:04 PM",
+	"2.1.2006. 15:04:05", "2.1.2006. 15:04", "2.1.2006.", "2. 1. 2006. 15:04:05", "2. 1. 2006. 15:04", "2. 1. 2006.",
 }
 
 // zoneComment matches a comment after a date's zone, as mail software
