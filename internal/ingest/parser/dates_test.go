@@ -164,6 +164,10 @@ func TestParseReadsCroatianMonthsInACroatianFeed(t *testing.T) {
 			"Nova lučica":     "2025-10-08T08:00:00Z",
 			"Koncert na rivi": "2025-06-02T18:00:00Z",
 		}},
+		{"hr-itemlang.json", "https://notes.example.com/feed.json", map[string]string{
+			"Nova luka u Puli":      "2025-10-08T08:00:00Z", // the item's language, not the feed's
+			"A new harbour in Pula": "2025-10-08T08:00:00Z",
+		}},
 		{"pl-dates.xml", "https://pomorze.example.pl/feed", map[string]string{
 			"Nowy most":      "2025-11-05T09:00:00Z",
 			"Festiwal szant": "2025-07-03T08:00:00Z",

@@ -266,8 +266,9 @@ func validEscape(rest []byte) bool {
 	return false
 }
 
-// jsonItem reads one item of a feed in the language lang; it returns nil
-// when the item is not an object, and the fields it had to leave out.
+// jsonItem reads one item of a feed in the language lang (unless the item
+// names its own); it returns nil when the item is not an object, and the
+// fields it had to leave out.
 func jsonItem(raw json.RawMessage, base *url.URL, lang string) (*Item, []string) {
 	var m map[string]json.RawMessage
 	if err := json.Unmarshal(raw, &m); err != nil {
@@ -304,6 +305,9 @@ func jsonItem(raw json.RawMessage, base *url.URL, lang string) (*Item, []string)
 	}
 	if it.Link == "" && isHTTP(it.GUID) {
 		it.Link = resolve(nil, it.GUID)
+	}
+	if l := strings.TrimSpace(jsonString(m["language"])); l != "" {
+		lang = l // JSON Feed 1.1's item in a language of its own
 	}
 	for key, dst := range map[string]*time.Time{"date_published": &it.Published, "date_modified": &it.Updated} {
 		if s := str(key); s != "" {
