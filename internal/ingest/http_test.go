@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -559,9 +560,10 @@ func TestPagesBehindBotProtectionAreCountedAsSuch(t *testing.T) {
 }
 
 // TestPagesLongerThanTheCapAreCountedAsSuch serves a feed whose first
-// article page is longer than the size cap, as it is and compressed: the
-// item is stored from the feed, and the page counted as left for its
-// size, not as failed.
+// article page is longer than the size cap, as it is, compressed, and
+// slowly with its length said (which is not waited for): the item is
+// stored from the feed, and the page counted as left for its size, not
+// as failed.
 func TestPagesLongerThanTheCapAreCountedAsSuch(t *testing.T) {
 	opts := testOptions()
 	var page bytes.Buffer
@@ -570,19 +572,25 @@ func TestPagesLongerThanTheCapAreCountedAsSuch(t *testing.T) {
 		page.WriteString("<p>The council passed the budget by seven votes to two, after a debate on the breakwater.</p>\n")
 	}
 	page.WriteString("</article></body></html>")
-	for _, gzipped := range []bool{false, true} {
-		t.Run(fmt.Sprintf("gzip=%v", gzipped), func(t *testing.T) {
+	for _, sent := range []string{"plain", "gzip", "slowly, its length said"} {
+		t.Run(sent, func(t *testing.T) {
 			var base string
 			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 				switch {
 				case r.URL.Path == "/feed":
 					w.Write(bytes.ReplaceAll([]byte(serverFeed), []byte("{{BASE}}"), []byte(base)))
-				case strings.HasPrefix(r.URL.Path, "/2026/11/harbour") && gzipped:
+				case strings.HasPrefix(r.URL.Path, "/2026/11/harbour") && sent == "gzip":
 					w.Header().Set("Content-Type", "text/html; charset=UTF-8")
 					w.Header().Set("Content-Encoding", "gzip")
 					zw := gzip.NewWriter(w)
 					zw.Write(page.Bytes())
 					zw.Close()
+				case strings.HasPrefix(r.URL.Path, "/2026/11/harbour") && sent != "plain":
+					w.Header().Set("Content-Type", "text/html; charset=UTF-8")
+					w.Header().Set("Content-Length", strconv.Itoa(page.Len()))
+					w.Write(page.Bytes()[:1024])
+					http.NewResponseController(w).Flush()
+					<-r.Context().Done()
 				case strings.HasPrefix(r.URL.Path, "/2026/11/harbour"):
 					w.Header().Set("Content-Type", "text/html; charset=UTF-8")
 					w.Write(page.Bytes())

@@ -456,6 +456,11 @@ func (f *Fetcher) fetchOnce(ctx context.Context, req Request, use func(*Response
 		// downloading a large file to reuse it.
 		return nil, fmt.Errorf("fetch %s: %w (%s)", req.URL, ErrUnwantedType, mt)
 	}
+	if resp.ContentLength > f.opts.MaxBodySize && !req.Cut {
+		// Its length says it is over the cap: read up to the cap, it was
+		// dropped then, and when it came slowly it timed out first.
+		return nil, fmt.Errorf("fetch %s: body: %w (%d bytes, %d said)", req.URL, ErrTooLarge, f.opts.MaxBodySize, resp.ContentLength)
+	}
 	var buf *bytes.Buffer
 	if use != nil {
 		// The body is read and used, then let go of, under one of the

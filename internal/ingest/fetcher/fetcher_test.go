@@ -15,6 +15,7 @@ import (
 	"runtime"
 	"runtime/debug"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -291,6 +292,13 @@ func TestFetchSurvivesHostileServers(t *testing.T) {
 					return
 				}
 			}
+		}, func(err error) bool { return errors.Is(err, ErrTooLarge) }},
+		{"length over the cap, sent slowly", func(w http.ResponseWriter, r *http.Request) {
+			// Its length says it is over the cap: it is not waited for.
+			w.Header().Set("Content-Length", strconv.Itoa(4*int(testOptions().MaxBodySize)))
+			w.Write([]byte("<html><head><title>A long page</title>"))
+			http.NewResponseController(w).Flush()
+			<-r.Context().Done()
 		}, func(err error) bool { return errors.Is(err, ErrTooLarge) }},
 		{"gzip bomb", func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Content-Encoding", "gzip")

@@ -67,13 +67,16 @@ func zonedDate(raw, lang string) (t time.Time, ok bool) {
 // software writes of them: a space for the "T", an offset without its
 // colon or after a space, no zone at all (read as UTC), no seconds, the
 // form Go prints a time in (time.Time's String, which generators written
-// in Go give when they format no date), and a twelve-hour clock.
+// in Go give when they format no date), a twelve-hour clock, and the day
+// first with a dot after the year, as Croatian and Serbian write a date
+// in digits ("05.11.2024. 10:00", "5. 11. 2024.").
 var dateLayouts = []string{
 	time.RFC3339, "2006-01-02T15:04:05", "2006-01-02T15:04:05Z0700", "2006-01-02T15:04:05 Z0700",
 	"2006-01-02 15:04:05Z07:00", "2006-01-02 15:04:05Z0700", "2006-01-02 15:04:05 Z07:00", "2006-01-02 15:04:05 Z0700",
 	"2006-01-02 15:04:05", "2006-01-02T15:04Z07:00", "2006-01-02T15:04", "2006-01-02 15:04", "2006-01-02",
 	time.RFC1123Z, time.RFC1123, "2006-01-02 15:04:05 -0700 MST",
 	"2006-01-02T15:04:05 Z07:00", "2006-01-02 3:04:05 PM", "2006-01-02 3:04 PM",
+	"2.1.2006. 15:04:05", "2.1.2006. 15:04", "2.1.2006.", "2. 1. 2006. 15:04:05", "2. 1. 2006. 15:04", "2. 1. 2006.",
 }
 
 // zoneComment matches a comment after a date's zone, as mail software
@@ -304,9 +307,11 @@ func unixDate(s string) (time.Time, bool) {
 	return time.Unix(n, 0).UTC(), true
 }
 
-// clock is an optional time of day in a written-out date, with an
-// optional AM or PM, and an optional zone after it.
-const clock = `(?:,?\s+(?:at\s+|um\s+|à\s+|a\s+las\s+|alle\s+|klo\s+)?(\d{1,2})[:.h](\d{2})(?:[:.](\d{2}))?(?:\s*([AaPp])\.?[Mm]\.?)?)?(?:\s+(\S+))?$`
+// clock is an optional time of day in a written-out date, after the word
+// for "at" of some languages (Croatian, Bosnian and Serbian's "u",
+// Slovenian's "ob", Polish and Slovak's "o", Czech's "v" among them), with
+// an optional AM or PM, and an optional zone after it.
+const clock = `(?:,?\s+(?:at\s+|um\s+|à\s+|a\s+las\s+|alle\s+|klo\s+|u\s+|ob\s+|o\s+|v\s+)?(\d{1,2})[:.h](\d{2})(?:[:.](\d{2}))?(?:\s*([AaPp])\.?[Mm]\.?)?)?(?:\s+(\S+))?$`
 
 // localizedDate is an RFC 822 date with its day and month names in the
 // site's language, as feeds written by localized blog software give them
@@ -334,7 +339,8 @@ var ordinal = regexp.MustCompile(`\b(\d{1,2})(?:st|nd|rd|th)\b`)
 // in lower case and without the trailing dot of an abbreviation; and, on
 // each month's second line, those of Finnish and Hungarian (which
 // SimplePie reads), Polish, Czech, Croatian (but for the names it shares
-// with them for another month, see languageMonths), Ukrainian, Turkish
+// with them for another month, see languageMonths), Serbian (in both its
+// scripts), Bosnian and Montenegrin, Slovenian, Slovak, Ukrainian, Turkish
 // (also in ASCII's letters, as "ARALIK" lowers to), Indonesian, the
 // Scandinavian languages' own, Hindi (February's nukta composed or not)
 // and Arabic (the Egyptian, Maghreb and Levantine names) as their news
@@ -343,29 +349,29 @@ var monthNames = func() map[string]time.Month {
 	m := map[string]time.Month{}
 	for month, names := range [12]string{
 		"jan january janeiro enero janvier janv januar jän gennaio gen januari янв январь января ιαν ιανουαρίου ιανουάριος " +
-			"tammikuu tammikuuta tammi január styczeń stycznia sty leden ledna led sij siječanj siječnja січень січня січ ocak oca जनवरी يناير جانفي",
+			"tammikuu tammikuuta tammi január styczeń stycznia sty leden ledna led sij siječanj siječnja januara јануар јануара januarja januára січень січня січ ocak oca जनवरी يناير جانفي",
 		"feb february fev fevereiro febrero février févr fevr februar febbraio februari фев февраль февраля φεβ φεβρουαρίου φεβρουάριος " +
-			"helmikuu helmikuuta helmi február febr luty lutego lut únor února úno velj veljača veljače лютий лютого лют şubat subat şub pebruari peb फ़रवरी फ़रवरी फरवरी فبراير فيفري شباط",
+			"helmikuu helmikuuta helmi február febr luty lutego lut únor února úno velj veljača veljače februara фебруар фебруара februarja februára лютий лютого лют şubat subat şub pebruari peb फ़रवरी फ़रवरी फरवरी فبراير فيفري شباط",
 		"mar march março marco marzo mars märz mär mrz maart mrt март марта μάρ μαρ μαρτίου μάρτιος " +
-			"maaliskuu maaliskuuta maalis március márc marzec marca březen března bře ožu ožujak ožujka березень березня бер mart maret marts मार्च مارس آذار",
+			"maaliskuu maaliskuuta maalis március márc marzec marca březen března bře ožu ožujak ožujka marta marec березень березня бер mart maret marts मार्च مارس آذار",
 		"apr april abr abril avril avr aprile апр апрель апреля απρ απριλίου απρίλιος " +
-			"huhtikuu huhtikuuta huhti április ápr kwiecień kwietnia kwi duben dubna dub tra travanj travnja квітень квітня кві nisan nis अप्रैल أبريل ابريل إبريل أفريل نيسان",
+			"huhtikuu huhtikuuta huhti április ápr kwiecień kwietnia kwi duben dubna dub tra travanj travnja aprila април априла apríl apríla квітень квітня кві nisan nis अप्रैल أبريل ابريل إبريل أفريل نيسان",
 		"may mai maio mayo mei maggio mag май мая μάι μαϊ μαι μαΐ μαΐου μάιος " +
-			"toukokuu toukokuuta touko május máj maj maja květen května kvě svi svibanj svibnja травень травня тра mayıs mayis मई مايو ماي أيار",
+			"toukokuu toukokuuta touko május máj maj maja květen května kvě svi svibanj svibnja мај маја mája травень травня тра mayıs mayis मई مايو ماي أيار",
 		"jun june junho junio juin juni giugno giu июн июнь июня ιούν ιουν ιον ιουνίου ιούνιος " +
-			"kesäkuu kesäkuuta kesä június jún czerwiec czerwca cze červen června čvn lipanj lipnja червень червня чер haziran haz जून يونيو جوان حزيران",
+			"kesäkuu kesäkuuta kesä június jún czerwiec czerwca cze červen června čvn lipanj lipnja juna јун јуна junij junija júna червень червня чер haziran haz जून يونيو جوان حزيران",
 		"jul july julho julio juillet juil juli luglio lug июл июль июля ιούλ ιουλ ιολ ιουλίου ιούλιος " +
-			"heinäkuu heinäkuuta heinä július júl lipiec lipca lip červenec července čvc srpanj srpnja липень липня лип temmuz tem जुलाई يوليو جويلية تموز",
+			"heinäkuu heinäkuuta heinä július júl lipiec lipca lip červenec července čvc srpanj srpnja jula јул јула julij julija júla липень липня лип temmuz tem जुलाई يوليو جويلية تموز",
 		"aug august ago agosto août aout augustus авг август августа αύγ αυγ αυγούστου αύγουστος " +
-			"elokuu elokuuta elo augusztus augusti sierpień sierpnia sie srpen srpna srp kolovoz kolovoza kol серпень серпня сер ağustos agustos ağu agustus agt अगस्त أغسطس اغسطس أوت آب",
+			"elokuu elokuuta elo augusztus augusti sierpień sierpnia sie srpen srpna srp kolovoz kolovoza kol avg avgust avgusta augusta серпень серпня сер ağustos agustos ağu agustus agt अगस्त أغسطس اغسطس أوت آب",
 		"sep sept september set setembro septiembre setiembre septembre settembre сен сент сентябрь сентября σεπ σεπτεμβρίου σεπτέμβριος " +
-			"syyskuu syyskuuta syys szeptember szept wrzesień września wrz září zář rujan rujna ruj вересень вересня вер eylül eylul eyl सितंबर सितम्बर سبتمبر أيلول",
+			"syyskuu syyskuuta syys szeptember szept wrzesień września wrz září zář rujan rujna ruj septembar septembra септембар септембра вересень вересня вер eylül eylul eyl सितंबर सितम्बर سبتمبر أيلول",
 		"oct october out outubro oct octubre octobre okt oktober ottobre ott окт октябрь октября οκτ οκτωβρίου οκτώβριος " +
-			"lokakuu lokakuuta loka október październik października paź říjen října říj жовтень жовтня жов ekim eki अक्टूबर अक्तूबर أكتوبر اكتوبر",
+			"lokakuu lokakuuta loka október październik października paź říjen října říj oktobar oktobra октобар октобра októbra жовтень жовтня жов ekim eki अक्टूबर अक्तूबर أكتوبر اكتوبر",
 		"nov november novembro noviembre novembre ноя нояб ноябрь ноября νοέ νοε νοεμβρίου νοέμβριος " +
-			"marraskuu marraskuuta marras listopad listopada listopadu lis studeni studenoga studenog stu листопад листопада лис kasım kasim kas nopember nop नवंबर नवम्बर نوفمبر",
+			"marraskuu marraskuuta marras listopad listopada listopadu lis studeni studenoga studenog stu novembar novembra новембар новембра листопад листопада лис kasım kasim kas nopember nop नवंबर नवम्बर نوفمبر",
 		"dec december dez dezembro dic diciembre décembre déc dezember dicembre дек декабрь декабря δεκ δεκεμβρίου δεκέμβριος " +
-			"joulukuu joulukuuta joulu grudzień grudnia gru prosinec prosince pro prosinac prosinca грудень грудня гру aralık aralik ara desember des दिसंबर दिसम्बर ديسمبر",
+			"joulukuu joulukuuta joulu grudzień grudnia gru prosinec prosince pro prosinac prosinca decembar decembra децембар децембра грудень грудня гру aralık aralik ara desember des दिसंबर दिसम्बर ديسمبر",
 	} {
 		for _, n := range strings.Fields(names) {
 			m[n] = time.Month(month + 1)
@@ -379,10 +385,18 @@ var monthNames = func() map[string]time.Month {
 // "lis" and "listopad" are October, Polish and Czech's November, its "lip"
 // June (Polish's July), its "srp" July (Czech's August). They are read so
 // in a feed declaring the language only: in any other, they stay the
-// other language's.
-var languageMonths = map[string]map[string]time.Month{
-	"hr": {"lip": time.June, "srp": time.July, "lis": time.October, "listopad": time.October, "listopada": time.October},
-}
+// other language's. Bosnian (whose standard has Croatian's names beside
+// "januar"), Montenegrin, Serbian and the Serbo-Croatian tag some sites
+// still give write them as Croatian does, under their two- and
+// three-letter codes, and name no other month by them.
+var languageMonths = func() map[string]map[string]time.Month {
+	croatian := map[string]time.Month{"lip": time.June, "srp": time.July, "lis": time.October, "listopad": time.October, "listopada": time.October}
+	m := map[string]map[string]time.Month{}
+	for _, lang := range []string{"hr", "hrv", "bs", "bos", "cnr", "sr", "srp", "sh", "hbs"} {
+		m[lang] = croatian
+	}
+	return m
+}()
 
 // primaryLanguage is the language of a language tag ("hr" of "hr-HR" or
 // "HR_hr"), in lower case.

@@ -45,6 +45,26 @@ func TestParseLocalizedDateReadsDayAndMonthNames(t *testing.T) {
 		{"ti, 05 marras 2024 10:00:00 +0200", "2024-11-05T08:00:00Z"},       // Finnish
 		{"5. marraskuuta 2024 klo 10.00", "2024-11-05T10:00:00Z"},           //
 		{"szombat, 05 október 2024 10:00:00 +0200", "2024-10-05T08:00:00Z"}, // Hungarian
+		{"uto, 05 nov 2024 10:00:00 +0100", "2024-11-05T09:00:00Z"},         // Serbian, Bosnian, Montenegrin
+		{"5. novembar 2024. 10:00", "2024-11-05T10:00:00Z"},                 //
+		{"05. avgusta 2024. 10:00", "2024-08-05T10:00:00Z"},                 //
+		{"12. septembra 2024.", "2024-09-12T00:00:00Z"},                     //
+		{"1. oktobar 2024.", "2024-10-01T00:00:00Z"},                        //
+		{"24. decembra 2024.", "2024-12-24T00:00:00Z"},                      //
+		{"5. марта 2024.", "2024-03-05T00:00:00Z"},                          // Serbian in Cyrillic
+		{"5. новембар 2024. 10:00", "2024-11-05T10:00:00Z"},                 //
+		{"20. јула 2024.", "2024-07-20T00:00:00Z"},                          //
+		{"5. studenoga 2024. u 10:00", "2024-11-05T10:00:00Z"},              // Croatian, "u" before the time
+		{"5. novembra 2024. u 10:00", "2024-11-05T10:00:00Z"},               // Serbian
+		{"5. novembra 2024 ob 10.00", "2024-11-05T10:00:00Z"},               // Slovenian, "ob"
+		{"5. novembra 2024 o 10:00", "2024-11-05T10:00:00Z"},                // Slovak, "o"
+		{"5. listopadu 2024 v 10:00", "2024-11-05T10:00:00Z"},               // Czech, "v"
+		{"5. junija 2024", "2024-06-05T00:00:00Z"},                          // Slovenian
+		{"15. marec 2024", "2024-03-15T00:00:00Z"},                          //
+		{"1. julij 2024", "2024-07-01T00:00:00Z"},                           //
+		{"5. októbra 2024 10:00", "2024-10-05T10:00:00Z"},                   // Slovak
+		{"5. júla 2024", "2024-07-05T00:00:00Z"},                            //
+		{"31. augusta 2024", "2024-08-31T00:00:00Z"},                        //
 		{"Kamis, 05 Desember 2024 10:00:00 +0700", "2024-12-05T03:00:00Z"},  // Indonesian
 		{"tor, 05 desember 2024 10:00:00 +0100", "2024-12-05T09:00:00Z"},    // Norwegian
 		{"tis, 05 augusti 2024 10:00:00 +0200", "2024-08-05T08:00:00Z"},     // Swedish
@@ -93,9 +113,10 @@ func TestParseReadsLocalizedItemDates(t *testing.T) {
 	}
 }
 
-// A feed declaring Croatian has its month names read as Croatian, where
-// Polish and Czech name another month by some of them ("lis" is October
-// in Croatian, November in Polish); a feed in any other language keeps
+// A feed declaring Croatian, or Bosnian, which writes its names too, has
+// its month names read as Croatian, where Polish and Czech name another
+// month by some of them ("lis" is October in Croatian, November in
+// Polish); a feed in any other language keeps
 // reading them as before. A date that does not read is none, not a wrong
 // month.
 func TestParseReadsCroatianMonthsInACroatianFeed(t *testing.T) {
@@ -120,8 +141,32 @@ func TestParseReadsCroatianMonthsInACroatianFeed(t *testing.T) {
 			"Dan otoka":                "2025-07-04T10:00:00Z",
 			"Bez datuma":               "",
 		}},
+		{"bs-dates.xml", "https://dolina.example.ba/feed", map[string]string{
+			"Novi most preko rijeke": "2025-10-08T08:00:00Z",
+			"Otvoren vrtić":          "2025-06-02T07:30:00Z",
+			"Ljetna smotra folklora": "2025-07-17T20:00:00Z",
+			"Sjednica vijeća":        "2025-10-05T18:00:00Z",
+		}},
 		{"hr-dates.atom", "https://grad.example.hr/feed", map[string]string{
 			"Nova biciklistička staza": "2025-10-09T08:00:00Z",
+		}},
+		// The language declared where gofeed does not look: on an RSS
+		// document's root, on an Atom feed's entries.
+		{"hr-xmllang.xml", "https://jadran.example.hr/feed", map[string]string{
+			"Nova trajektna luka": "2025-10-08T08:00:00Z",
+			"Ljetno kino":         "2025-07-17T19:00:00Z",
+		}},
+		{"hr-entrylang.atom", "https://portal.example.hr/feed", map[string]string{
+			"Obnovljen park": "2025-10-09T08:00:00Z",
+			"Otvoren bazen":  "2025-06-02T07:00:00Z",
+		}},
+		{"hr-dates.json", "https://glasnik.example.hr/feed.json", map[string]string{
+			"Nova lučica":     "2025-10-08T08:00:00Z",
+			"Koncert na rivi": "2025-06-02T18:00:00Z",
+		}},
+		{"hr-itemlang.json", "https://notes.example.com/feed.json", map[string]string{
+			"Nova luka u Puli":      "2025-10-08T08:00:00Z", // the item's language, not the feed's
+			"A new harbour in Pula": "2025-10-08T08:00:00Z",
 		}},
 		{"pl-dates.xml", "https://pomorze.example.pl/feed", map[string]string{
 			"Nowy most":      "2025-11-05T09:00:00Z",
@@ -170,6 +215,15 @@ func TestParseDateReadsMonthsInTheFeedsLanguage(t *testing.T) {
 		{"17 srp 2025", "cs", "2025-08-17T00:00:00Z"},
 		{"2 lip 2025", "hr", "2025-06-02T00:00:00Z"},
 		{"2 lip 2025", "pl", "2025-07-02T00:00:00Z"},
+		// The languages of Croatian's standard write its names too (Bosnian's
+		// allows them beside "januar"), and name no other month by them.
+		{"5. listopada 2025.", "bs", "2025-10-05T00:00:00Z"},
+		{"05 lis 2025 10:00:00 +0200", "sh", "2025-10-05T08:00:00Z"},
+		{"05 lis 2025 10:00:00 +0200", "sr-Latn-RS", "2025-10-05T08:00:00Z"},
+		{"05 lis 2025 10:00:00 +0200", "cnr", "2025-10-05T08:00:00Z"},
+		{"2 lip 2025", "hrv", "2025-06-02T00:00:00Z"},
+		{"17 srp 2025", "bos", "2025-07-17T00:00:00Z"},
+		{"05 lis 2025 10:00:00 +0200", "sk", "2025-11-05T08:00:00Z"},
 	}
 	for _, tt := range tests {
 		got, err := parseDate(tt.in, tt.lang)
@@ -214,6 +268,13 @@ func TestParseDateReadsTheFormsFeedsWrite(t *testing.T) {
 		{"2024-11-05T24:00:30Z", ""},                                        // no such time
 		{"2024/11/05 10:00:00", "2024-11-05T10:00:00Z"},                     // slashes
 		{"2024/11/05", "2024-11-05T00:00:00Z"},                              //
+		{"05.11.2024. 10:00", "2024-11-05T10:00:00Z"},                       // day first, a dot after the year (Croatian, Serbian)
+		{"5.11.2024. 10:00:30", "2024-11-05T10:00:30Z"},                     //
+		{"5. 11. 2024. 10:00", "2024-11-05T10:00:00Z"},                      //
+		{"05.11.2024.", "2024-11-05T00:00:00Z"},                             //
+		{"13.11.2024. 24:00", "2024-11-14T00:00:00Z"},                       //
+		{"11.13.2024. 10:00", ""},                                           // no 13th month: not read month first
+		{"2024. 11. 05.", ""},                                               // year first (Korean, Hungarian): not read
 		{"Tue, 05 Nov 2024 10:00:00 GMT+2", "2024-11-05T08:00:00Z"},         // an offset from GMT
 		{"Tue, 05 Nov 2024 10:00:00 GMT+02:00", "2024-11-05T08:00:00Z"},     //
 		{"Tue, 05 Nov 2024 10:00:00 UTC+0100", "2024-11-05T09:00:00Z"},      //
@@ -294,5 +355,25 @@ func BenchmarkParseDate(b *testing.B) {
 				ParseDate(s)
 			}
 		})
+	}
+}
+
+// The dates an item gives in other vocabularies' elements (Dublin Core's
+// terms, Atom's <published> without its namespace) are read in the
+// feed's language too.
+func TestParseReadsOtherElementsDatesInTheFeedsLanguage(t *testing.T) {
+	f := parseFixture(t, "hr-extdates.xml", "", "https://zupanija.example.hr/feed")
+	want := map[string][2]string{ // title: published, updated
+		"Nova cesta do sela": {"2025-10-08T08:00:00Z", "2025-10-09T10:00:00Z"},
+		"Sajam cvijeća":      {"2025-06-02T07:00:00Z", "2025-06-03T09:00:00Z"},
+	}
+	if len(f.Items) != len(want) {
+		t.Fatalf("%d items, want %d", len(f.Items), len(want))
+	}
+	for _, it := range f.Items {
+		got := [2]string{it.Published.UTC().Format(time.RFC3339), it.Updated.UTC().Format(time.RFC3339)}
+		if got != want[it.Title] {
+			t.Errorf("%q published and updated %q, want %q", it.Title, got, want[it.Title])
+		}
 	}
 }

@@ -58,8 +58,9 @@ func parseJSON(body []byte, feedURL string) (*Feed, error) {
 		itemBase = u
 	}
 	feedAuthors := jsonAuthors(top)
+	lang := jsonString(top["language"]) // JSON Feed 1.1's, its dates read in it
 	for n, raw := range items {
-		it, bad := jsonItem(raw, itemBase)
+		it, bad := jsonItem(raw, itemBase, lang)
 		for _, b := range bad {
 			problems = append(problems, fmt.Sprintf("item %d: %s", n+1, b))
 		}
@@ -265,9 +266,10 @@ func validEscape(rest []byte) bool {
 	return false
 }
 
-// jsonItem reads one item; it returns nil when the item is not an object,
-// and the fields it had to leave out.
-func jsonItem(raw json.RawMessage, base *url.URL) (*Item, []string) {
+// jsonItem reads one item of a feed in the language lang (unless the item
+// names its own); it returns nil when the item is not an object, and the
+// fields it had to leave out.
+func jsonItem(raw json.RawMessage, base *url.URL, lang string) (*Item, []string) {
 	var m map[string]json.RawMessage
 	if err := json.Unmarshal(raw, &m); err != nil {
 		return nil, nil
@@ -304,9 +306,12 @@ func jsonItem(raw json.RawMessage, base *url.URL) (*Item, []string) {
 	if it.Link == "" && isHTTP(it.GUID) {
 		it.Link = resolve(nil, it.GUID)
 	}
+	if l := strings.TrimSpace(jsonString(m["language"])); l != "" {
+		lang = l // JSON Feed 1.1's item in a language of its own
+	}
 	for key, dst := range map[string]*time.Time{"date_published": &it.Published, "date_modified": &it.Updated} {
 		if s := str(key); s != "" {
-			if t, err := ParseDate(s); err == nil {
+			if t, err := parseDate(s, lang); err == nil {
 				*dst = t
 			} else {
 				bad = append(bad, fmt.Sprintf("%s: %q is not a date", key, s))

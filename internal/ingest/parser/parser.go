@@ -175,7 +175,7 @@ func parseDecoded(body []byte, feedURL string, cut bool) (*Feed, error) {
 	}
 	gf, strictErr := parseGofeed(doc)
 	if strictErr == nil && len(gf.Items) >= len(sc.records) {
-		f := convert(gf, base, gf.Items)
+		f := convert(gf, base, gf.Items, declaredLanguage(gf, body))
 		if len(sc.notes) > 0 {
 			f.Malformed = fmt.Sprintf("malformed XML (%s): all %d items read", strings.Join(sc.notes, "; "), len(f.Items))
 		}
@@ -525,8 +525,10 @@ func isPageType(t string) bool {
 	return t == "" || t == "text/html" || t == "application/xhtml+xml"
 }
 
-// convert makes a Feed of gofeed's feed header and items.
-func convert(gf *gofeed.Feed, base *url.URL, items []*gofeed.Item) *Feed {
+// convert makes a Feed of gofeed's feed header and items, the items'
+// dates read in the language lang the feed declares (see
+// declaredLanguage).
+func convert(gf *gofeed.Feed, base *url.URL, items []*gofeed.Item, lang string) *Feed {
 	f := &Feed{Type: "rss"}
 	if gf != nil {
 		f.Title, f.Type, f.Version = titleText(unwrapCDATA(gf.Title)), gf.FeedType, gf.FeedVersion
@@ -538,15 +540,26 @@ func convert(gf *gofeed.Feed, base *url.URL, items []*gofeed.Item) *Feed {
 	if u, err := url.Parse(f.SiteURL); err == nil && u.IsAbs() {
 		itemBase = u
 	}
-	lang := "" // its items' dates are read in the language it declares
-	if gf != nil {
-		lang = gf.Language
-	}
 	f.Items = make([]Item, 0, len(items))
 	for _, gi := range items {
 		f.Items = append(f.Items, item(gi, itemBase, lang))
 	}
 	return f
+}
+
+// declaredLanguage is the language a feed declares: as gofeed reads it
+// (RSS's <language> or <dc:language>, an Atom feed's xml:lang), else the
+// first xml:lang near the document's start (see feedLanguage), which
+// gofeed reads neither on an RSS document's root or channel nor on an
+// Atom entry; "" when it declares none.
+func declaredLanguage(gf *gofeed.Feed, body []byte) string {
+	if gf != nil && strings.TrimSpace(gf.Language) != "" {
+		return gf.Language
+	}
+	if m := feedLanguage.FindSubmatch(body[:min(len(body), 4096)]); m != nil {
+		return string(m[1]) + string(m[2])
+	}
+	return ""
 }
 
 // recoverFeed reads a malformed document item by item: all the items in
@@ -580,7 +593,7 @@ func recoverFeed(body []byte, sc *scan, base *url.URL, strict *gofeed.Feed, stri
 		texts = append(texts, t)
 	}
 	items := parseRecords(open, closing, texts, sc.records, &unreadable)
-	f := convert(head, base, items)
+	f := convert(head, base, items, declaredLanguage(head, body))
 	if head == nil {
 		f.Type = map[string]string{"feed": "atom"}[sc.root]
 		if f.Type == "" {
@@ -714,21 +727,21 @@ func item(gi *gofeed.Item, base *url.URL, lang string) Item {
 	it.Published = itemDate(gi.PublishedParsed, gi.Published, lang)
 	it.Updated = itemDate(gi.UpdatedParsed, gi.Updated, lang)
 	if it.Published.IsZero() {
-		it.Published = extDate(gi, publishedExts)
-	} else if issued := extDate(gi, issuedExts); !issued.IsZero() && datedByDC(gi) {
+		it.Published = extDate(gi, publishedExts, lang)
+	} else if issued := extDate(gi, issuedExts, lang); !issued.IsZero() && datedByDC(gi) {
 		// gofeed takes an RSS item's dc:date for its publication, where
 		// feeds naming the issue apart (advisories, journals) give in
 		// dc:date the last revision, and feedparser takes it so.
 		it.Published = issued
 	}
 	if it.Published.IsZero() {
-		it.Published = customDate(gi, "published")
+		it.Published = customDate(gi, "published", lang)
 	}
 	if it.Updated.IsZero() {
-		it.Updated = extDate(gi, updatedExts)
+		it.Updated = extDate(gi, updatedExts, lang)
 	}
 	if it.Updated.IsZero() {
-		it.Updated = customDate(gi, "updated")
+		it.Updated = customDate(gi, "updated", lang)
 	}
 	for _, a := range gi.Authors {
 		if a != nil && strings.TrimSpace(a.Name) != "" {
@@ -805,11 +818,12 @@ func datedByDC(gi *gofeed.Item) bool {
 }
 
 // extDate returns the first date of the item's extension elements named
-// in names that reads (see ParseDate); zero when none does.
-func extDate(gi *gofeed.Item, names [][2]string) time.Time {
+// in names that reads (see ParseDate) in the feed's language lang; zero
+// when none does.
+func extDate(gi *gofeed.Item, names [][2]string, lang string) time.Time {
 	for _, n := range names {
 		for _, e := range gi.Extensions[n[0]][n[1]] {
-			if t, err := ParseDate(e.Value); err == nil {
+			if t, err := parseDate(e.Value, lang); err == nil {
 				return t
 			}
 		}
@@ -821,9 +835,10 @@ func extDate(gi *gofeed.Item, names [][2]string) time.Time {
 // in an RSS item, which gofeed keeps as text in Custom: hand-written
 // generators give RSS items Atom's <published> and <updated> without
 // its namespace (as templates for @astrojs/rss's customData do), which
-// feedparser reads. Zero when there is none, or it does not read.
-func customDate(gi *gofeed.Item, name string) time.Time {
-	if t, err := ParseDate(gi.Custom[name]); err == nil {
+// feedparser reads, read in the feed's language lang. Zero when there
+// is none, or it does not read.
+func customDate(gi *gofeed.Item, name, lang string) time.Time {
+	if t, err := parseDate(gi.Custom[name], lang); err == nil {
 		return t
 	}
 	return time.Time{}
