@@ -383,3 +383,57 @@ func TestADecisionWrittenByHandAppliesWithTheNextBatch(t *testing.T) {
 		t.Errorf("after the next batch: withheld %q, published %v; want hidden", a.Withheld, a.Published)
 	}
 }
+
+// TestApplyTakesAMemberOffTopicThroughItsStoryOutOfOtherLeadsRelated: an
+// article on topic only through its story's lead leaves the topic when an
+// editor hides that lead; a lead of another story that lists it as
+// related coverage (a similar story) drops it at once, as it drops the
+// hidden lead, since that list is published with the lead's document.
+func TestApplyTakesAMemberOffTopicThroughItsStoryOutOfOtherLeadsRelated(t *testing.T) {
+	ctx := context.Background()
+	st := openStore(t)
+	s, dir := spaceHub(t, "rocket")
+	c := New(s, st, Options{Now: func() time.Time { return judgeNow }, SiteDir: dir})
+	at := judgeNow.Add(-2 * time.Hour)
+	lead := fromFeed("Rocket carrying Kestrel satellite explodes over Atlantic after liftoff", "https://wire.example/kestrel", "https://wire.example/all.xml", at)
+	lead.Article.Excerpt = "The Kestrel weather satellite was lost when the vehicle exploded two minutes after liftoff over the Atlantic."
+	same := fromFeed("Kestrel satellite lost as vehicle explodes over Atlantic after liftoff", "https://news.example/kestrel-lost", "https://wire.example/all.xml", at.Add(10*time.Minute))
+	same.Article.Excerpt = "The Kestrel weather satellite was lost when its vehicle exploded over the Atlantic two minutes after liftoff."
+	other := fromFeed("Rocket engine test fires for full duration at Stennis", "https://wire.example/engine", "https://wire.example/all.xml", at.Add(30*time.Minute))
+	commit(t, c, lead)
+	commit(t, c, same)
+	commit(t, c, other)
+	b := stored(t, st, same)
+	if b.Relevance == nil || b.Relevance.Basis != "story" || b.Withheld != "" {
+		t.Fatalf("the keyword-less report: %+v, withheld %q; want on topic through its story", b.Relevance, b.Withheld)
+	}
+	// The other story's lead lists the report as a similar story's
+	// coverage, as curation lists similar stories.
+	o, err := st.Get(ctx, other.Path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !o.Article.Published || o.Article.Story == b.Story {
+		t.Fatalf("the engine test: published %v, story %s; want a lead of a story of its own", o.Article.Published, o.Article.Story)
+	}
+	o.Article.Related = append(o.Article.Related, RelatedOf(b))
+	if err := st.Upsert(ctx, []*model.Record{o}); err != nil {
+		t.Fatal(err)
+	}
+
+	d := model.Decision{Action: editorial.Hide, Article: lead.Article.WebURL, At: judgeNow}
+	if _, err := editorial.Append(ctx, st, dir, d); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Apply(ctx, []model.Decision{d}); err != nil {
+		t.Fatal(err)
+	}
+	if b := stored(t, st, same); b.Withheld != model.WithheldOffTopic || b.Published {
+		t.Fatalf("the report once its lead is hidden: %+v, withheld %q, published %v; want off topic, withheld", b.Relevance, b.Withheld, b.Published)
+	}
+	for _, rel := range stored(t, st, other).Related {
+		if rel.WebURL == same.Article.WebURL {
+			t.Errorf("the other story's lead still lists the report, now off topic, as related coverage")
+		}
+	}
+}
