@@ -154,3 +154,33 @@ func TestScopeCommandUsageErrors(t *testing.T) {
 		t.Errorf("missing input: exit status %d, stderr %q", code, stderr)
 	}
 }
+
+// TestScopeAndClusterReadOnPastALineTooLong: a line longer than 16 MiB
+// is a bad line like another, named with its number, and the commands
+// decide the lines before and after it.
+func TestScopeAndClusterReadOnPastALineTooLong(t *testing.T) {
+	in := filepath.Join(t.TempDir(), "in.jsonl")
+	lines := `{"id":"a","title":"Comet tail photographed by probe"}` + "\n" +
+		`{"id":"huge","title":"` + strings.Repeat("word ", 17<<20/5) + `"}` + "\n" +
+		`{"id":"c","title":"Crew completes walk outside the station"}` + "\n"
+	if err := os.WriteFile(in, []byte(lines), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{{"scope", "--hub", scopeData("hub.json")}, {"cluster"}} {
+		code, stdout, stderr := run(t, append(args, "--in", in)...)
+		if code != ExitFailure || !strings.Contains(stderr, in+":2: longer than 16 MiB") {
+			t.Errorf("%s: exit status %d, stderr %q; want %d naming line 2", args[0], code, stderr, ExitFailure)
+		}
+		var ids []string
+		for l := range strings.Lines(stdout) {
+			var r struct{ ID string }
+			if err := json.Unmarshal([]byte(l), &r); err != nil {
+				t.Fatalf("%s: output line %q: %v", args[0], l, err)
+			}
+			ids = append(ids, r.ID)
+		}
+		if got := strings.Join(ids, ","); got != "a,c" {
+			t.Errorf("%s: output ids %s, want a,c", args[0], got)
+		}
+	}
+}
