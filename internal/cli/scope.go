@@ -144,6 +144,10 @@ func readHub(path string, warn io.Writer) (scope.Hub, error) {
 		}
 		return h, fmt.Errorf("%s:%d: not a JSON object: %v", path, line, err)
 	}
+	if fields == nil {
+		// null reads as no fields: a hub of no keywords, open to everything.
+		return h, fmt.Errorf("%s:%d: not a JSON object: null", path, lineAt(b, bytes.Index(b, []byte("null"))))
+	}
 	for _, k := range slices.Sorted(maps.Keys(fields)) {
 		v := fields[k]
 		var err error

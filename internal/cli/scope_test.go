@@ -131,6 +131,7 @@ func TestScopeCommandReadsTheHubFile(t *testing.T) {
 		{"hub-bad-json.json", ExitFailure, scopeData("hub-bad-json.json") + ":4: not a JSON object"},
 		{"hub-bad-type.json", ExitFailure, scopeData("hub-bad-type.json") + ":3: keywords must be a list of strings"},
 		{"hub-extra.json", ExitOK, scopeData("hub-extra.json") + `:5: unknown field "color" ignored`},
+		{"hub-null.json", ExitFailure, scopeData("hub-null.json") + ":1: not a JSON object"},
 		{"missing.json", ExitFailure, "missing.json"},
 	} {
 		code, stdout, stderr := runScopeCmd(t, "--hub", scopeData(c.hub), "--in", in)
