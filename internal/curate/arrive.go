@@ -1006,6 +1006,9 @@ func (b *batch) clusterWindow(ctx context.Context, seeds, adds []*model.Record) 
 		if a.Relevance.OnTopic && b.j.article(a) == nil && a.Publishable() {
 			onTopic[a.Story] = true
 		}
+		// Withheld now, not when its story is settled: a story settled
+		// before lists the similar articles that may be published.
+		b.j.withhold(a)
 		if !touched[a.Story] {
 			touched[a.Story] = true
 			order = append(order, a.Story)

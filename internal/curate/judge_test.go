@@ -437,3 +437,55 @@ func TestApplyTakesAMemberOffTopicThroughItsStoryOutOfOtherLeadsRelated(t *testi
 		}
 	}
 }
+
+// TestAnOffTopicArrivalIsNotRelatedCoverageOfTheBatch: an off-topic
+// article that arrives in the batch of a similar on-topic one, in a story
+// of its own, is withheld and not listed in the other story's related
+// coverage, which is published with its lead; shown by an editor, it is.
+func TestAnOffTopicArrivalIsNotRelatedCoverageOfTheBatch(t *testing.T) {
+	background := []string{
+		"Crew returns from orbital station after six months",
+		"Astronomers find water vapour on distant exoplanet",
+		"Lunar lander touches down near south pole",
+		"Probe sends back images of Jupiter moon",
+		"Telescope mirror segments unfold in deep space",
+		"Comet visible to naked eye next week",
+		"Solar storm disrupts radio signals",
+	}
+	for _, c := range []struct {
+		on, off string
+		shown   bool
+	}{
+		{"Rocket lands at Kourou", "Kourou mayor resigns", false},
+		{"Kestrel rocket explodes", "Kestrel brewery closes", false},
+		{"Rocket lands at Kourou", "Kourou mayor resigns", true},
+	} {
+		ctx := context.Background()
+		st := openStore(t)
+		s, dir := spaceHub(t, "rocket")
+		if c.shown {
+			d := model.Decision{Action: editorial.Show, Article: "https://wire.example/off", At: judgeNow}
+			if _, err := editorial.Append(ctx, st, dir, d); err != nil {
+				t.Fatal(err)
+			}
+		}
+		cur := New(s, st, Options{Now: func() time.Time { return judgeNow }, SiteDir: dir})
+		at := judgeNow.Add(-time.Hour)
+		var recs []*model.Record
+		for i, title := range background {
+			recs = append(recs, fromFeed(title, fmt.Sprintf("https://agency.example/%d", i), "https://agency.example/feed", at.Add(-time.Duration(i+1)*time.Minute)))
+		}
+		on := fromFeed(c.on, "https://wire.example/on", "https://wire.example/all.xml", at)
+		off := fromFeed(c.off, "https://wire.example/off", "https://wire.example/all.xml", at.Add(time.Minute))
+		commit(t, cur, append(recs, on, off)...)
+		a, b := stored(t, st, on), stored(t, st, off)
+		if a.Story == b.Story || !a.Published || b.Publishable() != c.shown {
+			t.Fatalf("%q: stories %s and %s, published %v; %q withheld %q; want two stories, the first published, the second withheld unless shown",
+				c.on, a.Story, b.Story, a.Published, c.off, b.Withheld)
+		}
+		listed := slices.ContainsFunc(a.Related, func(r model.Related) bool { return r.WebURL == b.WebURL })
+		if listed != c.shown {
+			t.Errorf("%q lists %q (shown %v) as related coverage: %v", c.on, c.off, c.shown, listed)
+		}
+	}
+}
