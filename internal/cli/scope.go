@@ -61,6 +61,12 @@ func runScope(ctx context.Context, env *Env, args []string) error {
 	var w io.Writer = env.Stdout
 	var of *os.File
 	if *out != "" {
+		// Created, the output would be empty before the input is read.
+		if fi, err := os.Stat(*out); err == nil {
+			if ii, err := f.Stat(); err == nil && os.SameFile(fi, ii) {
+				return usageError("--out %s is the input file", *out)
+			}
+		}
 		if of, err = os.Create(*out); err != nil {
 			return fmt.Errorf("scope: %w", err)
 		}

@@ -185,3 +185,27 @@ func TestScopeAndClusterReadOnPastALineTooLong(t *testing.T) {
 		}
 	}
 }
+
+// TestScopeCommandRefusesToWriteOverItsInput: --out naming the input
+// file, under any spelling, is refused before anything is written; the
+// input is as it was.
+func TestScopeCommandRefusesToWriteOverItsInput(t *testing.T) {
+	dir := t.TempDir()
+	in := filepath.Join(dir, "in.jsonl")
+	lines := `{"id":"a","title":"Climate talks open in Bonn"}` + "\n"
+	if err := os.WriteFile(in, []byte(lines), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(in, filepath.Join(dir, "link.jsonl")); err != nil {
+		t.Fatal(err)
+	}
+	for _, out := range []string{in, filepath.Join(dir, ".", "in.jsonl"), filepath.Join(dir, "link.jsonl")} {
+		code, stdout, stderr := runScopeCmd(t, "--hub", scopeData("hub.json"), "--in", in, "--out", out)
+		if code != ExitUsage || !strings.Contains(stderr, "is the input file") || stdout != "" {
+			t.Errorf("--out %s: exit status %d, stderr %q; want %d saying it is the input file", out, code, stderr, ExitUsage)
+		}
+		if b, err := os.ReadFile(in); err != nil || string(b) != lines {
+			t.Fatalf("--out %s: the input now holds %q (%v)", out, b, err)
+		}
+	}
+}
