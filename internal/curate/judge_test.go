@@ -489,3 +489,28 @@ func TestAnOffTopicArrivalIsNotRelatedCoverageOfTheBatch(t *testing.T) {
 		}
 	}
 }
+
+// TestExplainScopeNamesTheKeywordsIgnored: a keyword the gate cannot
+// select by (a stop word, no words) is named in every explanation, so an
+// operator who wrote "US" for an election learns why it finds nothing.
+func TestExplainScopeNamesTheKeywordsIgnored(t *testing.T) {
+	st := openStore(t)
+	s, dir := spaceHub(t, "rocket", "The", "--")
+	c := New(s, st, Options{Now: func() time.Time { return judgeNow }, SiteDir: dir})
+	at := judgeNow.Add(-time.Hour)
+	hit := fromFeed("Rocket launch delayed by winds", "https://wire.example/launch", "https://wire.example/all.xml", at)
+	miss := fromFeed("The crew returns home", "https://wire.example/crew", "https://wire.example/all.xml", at)
+	commit(t, c, hit, miss)
+	for _, r := range []*model.Record{hit, miss} {
+		got, err := c.ExplainScope(context.Background(), &model.Record{Path: r.Path, Kind: model.KindNews, Article: stored(t, st, r)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		text := strings.Join(got, "\n")
+		for _, want := range []string{`keyword "The" is a stop word: ignored`, `keyword "--" has no words: ignored`} {
+			if strings.Count(text, want) != 1 {
+				t.Errorf("%q: explanation %q does not name once %q", r.Article.Title, text, want)
+			}
+		}
+	}
+}
