@@ -514,3 +514,42 @@ func TestExplainScopeNamesTheKeywordsIgnored(t *testing.T) {
 		}
 	}
 }
+
+// TestAnArticleOfARemovedDedicatedFeedStaysOnTopic: an article that came
+// from a dedicated feed keeps its decision when the feed is removed from
+// the list (no longer read, as a feed that moved is), as it keeps it when
+// keywords change; the feed still listed but no longer dedicated has its
+// articles judged by the gate.
+func TestAnArticleOfARemovedDedicatedFeedStaysOnTopic(t *testing.T) {
+	for _, c := range []struct {
+		name    string
+		sources []model.Source
+		on      bool
+	}{
+		{"removed", []model.Source{{URL: "https://wire.example/all.xml"}}, true},
+		{"no longer dedicated", []model.Source{{URL: "https://agency.example/feed"}, {URL: "https://wire.example/all.xml"}}, false},
+	} {
+		ctx := context.Background()
+		st := openStore(t)
+		s, dir := spaceHub(t, "rocket")
+		c0 := New(s, st, Options{Now: func() time.Time { return judgeNow }, SiteDir: dir})
+		probe := fromFeed("Probe photographs comet tail", "https://agency.example/comet", "https://agency.example/feed", judgeNow.Add(-time.Hour))
+		commit(t, c0, probe)
+		if a := stored(t, st, probe); a.Relevance == nil || a.Relevance.Basis != "dedicated" || !a.Published {
+			t.Fatalf("before: %+v, published %v; want on topic, dedicated, published", a.Relevance, a.Published)
+		}
+		srcs := &model.Record{Path: sourcesPath, Kind: model.KindSources, Sources: &model.Sources{Sources: c.sources}}
+		if err := content.Render(srcs); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, "_data", "sources.yaml"), srcs.Raw, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := New(s, st, Options{Now: func() time.Time { return judgeNow }, SiteDir: dir}).All(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if a := stored(t, st, probe); a.Relevance == nil || a.Relevance.OnTopic != c.on || a.Publishable() != c.on {
+			t.Errorf("feed %s: %+v, withheld %q; want on topic %v", c.name, a.Relevance, a.Withheld, c.on)
+		}
+	}
+}
