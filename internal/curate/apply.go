@@ -135,6 +135,8 @@ type applyWork struct {
 	byPath  map[string]*applied
 	byKey   map[string]*model.Record
 	stories storySet
+	// listed are the articles whose listing leads touched found already.
+	listed map[string]bool
 }
 
 // touched returns the ids of the stored stories ds touch.
@@ -199,6 +201,7 @@ func (w *applyWork) touched(ctx context.Context, ds []model.Decision) ([]string,
 			return nil, fmt.Errorf("curate: %w", err)
 		}
 	}
+	w.listed = withheld
 	if len(withheld) > 0 {
 		// Leads of other stories that list one of them as related
 		// coverage drop or take it back.
@@ -273,7 +276,9 @@ func (w *applyWork) withdrawn() map[string]bool {
 	for _, ap := range w.list {
 		if ap.published && !ap.gone && !ap.rec.Article.Publishable() {
 			ap.gone = true
-			keys[ap.rec.Article.CanonicalURL] = true
+			if k := ap.rec.Article.CanonicalURL; !w.listed[k] {
+				keys[k] = true
+			}
 		}
 	}
 	return keys
