@@ -141,6 +141,7 @@ func readHub(path string, warn io.Writer) (scope.Hub, error) {
 	if err != nil {
 		return h, err
 	}
+	b = bytes.TrimPrefix(b, []byte("\xef\xbb\xbf")) // a byte order mark, as Notepad writes one
 	var fields map[string]json.RawMessage
 	if err := json.Unmarshal(b, &fields); err != nil {
 		line := 1

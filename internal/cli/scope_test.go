@@ -209,3 +209,29 @@ func TestScopeCommandRefusesToWriteOverItsInput(t *testing.T) {
 		}
 	}
 }
+
+// TestScopeCommandReadsFilesWithAByteOrderMark: a stream and a hub file
+// saved with UTF-8's byte order mark (Notepad, PowerShell) are read as
+// they would be without it.
+func TestScopeCommandReadsFilesWithAByteOrderMark(t *testing.T) {
+	dir := t.TempDir()
+	hub, in := filepath.Join(dir, "hub.json"), filepath.Join(dir, "in.jsonl")
+	files := map[string]string{
+		hub: "\xef\xbb\xbf" + `{"topic": "Climate", "keywords": ["climate"]}` + "\r\n",
+		in: "\xef\xbb\xbf" + `{"id":"a","title":"Climate talks open in Bonn"}` + "\r\n" +
+			`{"id":"b","title":"Ten pasta recipes for a quick weeknight dinner"}` + "\r\n",
+	}
+	for name, text := range files {
+		if err := os.WriteFile(name, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	code, stdout, stderr := runScopeCmd(t, "--hub", hub, "--in", in)
+	if code != ExitOK {
+		t.Fatalf("exit status %d: %s", code, stderr)
+	}
+	rs := readScopeResults(t, stdout)
+	if len(rs) != 2 || rs[0].ID != "a" || !*rs[0].OnTopic || *rs[1].OnTopic {
+		t.Errorf("output %q, want a on topic by its keyword, b off", stdout)
+	}
+}

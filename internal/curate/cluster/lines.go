@@ -219,6 +219,9 @@ const maxLine = 16 << 20
 
 var errTooLong = fmt.Errorf("longer than %d MiB", maxLine>>20)
 
+// utf8BOM is UTF-8's byte order mark.
+var utf8BOM = []byte("\xef\xbb\xbf")
+
 // readLines decodes the input in a goroutine of its own, so that reading
 // and decoding overlap with clustering; lines arrive in order.
 func readLines(ctx context.Context, r io.Reader) <-chan parsedLine {
@@ -239,6 +242,11 @@ func readLines(ctx context.Context, r io.Reader) <-chan parsedLine {
 		for n := 1; ; n++ {
 			b, size, err := readLine(br, buf[:0])
 			buf = b[:0]
+			if n == 1 && bytes.HasPrefix(b, utf8BOM) {
+				// Editors and shells on Windows open a file with it; it
+				// is no part of the first line.
+				b, size, off = b[len(utf8BOM):], size-len(utf8BOM), off+int64(len(utf8BOM))
+			}
 			if size > 0 {
 				pl := parsedLine{n: n, off: off, size: size, err: errTooLong}
 				if len(bytes.TrimRight(b, "\r\n")) <= maxLine {

@@ -170,3 +170,23 @@ func TestLinesReportsALineTooLongAndReadsOn(t *testing.T) {
 		}
 	}
 }
+
+// TestLinesReadsPastAByteOrderMark: a file that opens with UTF-8's byte
+// order mark, as editors and shells on Windows write one, has its first
+// line read as the others, also when lines are read again by offset.
+func TestLinesReadsPastAByteOrderMark(t *testing.T) {
+	input := "\xef\xbb\xbf" + strings.Join([]string{
+		`{"id":"b","title":"Sbarro files for bankruptcy again","publishedDateTime":"2014-03-05T10:00:00Z"}`,
+		`{"id":"a","title":"Sbarro pizza chain files for bankruptcy","publishedDateTime":"2014-03-04T10:00:00Z"}`,
+	}, "\r\n") + "\r\n"
+	ms, order, bad := linesOf(t, input, LinesOptions{})
+	if len(bad) > 0 {
+		t.Errorf("bad lines %q", bad)
+	}
+	if got := strings.Join(order, ","); got != "b,a" {
+		t.Errorf("clustered %s, want b,a", got)
+	}
+	if ms["a"].Story == "" || ms["a"].Story != ms["b"].Story {
+		t.Errorf("the Sbarro articles are apart: %v", ms)
+	}
+}
