@@ -553,3 +553,46 @@ func TestAnArticleOfARemovedDedicatedFeedStaysOnTopic(t *testing.T) {
 		}
 	}
 }
+
+// lessons returns what an explanation of the text model says it learned
+// from: "N on-topic and M off-topic lessons".
+func lessons(t *testing.T, c *Curator, probe *model.Record) string {
+	t.Helper()
+	lines, err := c.ExplainScope(context.Background(), probe)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range lines {
+		if _, after, ok := strings.Cut(l, "(from "); ok {
+			return strings.TrimSuffix(after, ")")
+		}
+	}
+	t.Fatalf("explanation %q does not say what the model learned from", lines)
+	return ""
+}
+
+// TestTheRunningGateLearnsWhatIsStored: the gate of a process that
+// ingests learns each arrival as it is stored, so that a new process,
+// which learns from the store, has the same gate. An off-topic arrival
+// that joins a story led by an article on topic by the threshold alone is
+// stored off topic (the story rule does not apply to such a story), and
+// must not teach the running gate that it is on topic through its story:
+// the football the threshold lets in would teach the gate football.
+func TestTheRunningGateLearnsWhatIsStored(t *testing.T) {
+	st := openStore(t)
+	s, dir := spaceHub(t, "rocket", "launch")
+	start := judgeNow.Add(-200 * time.Minute)
+	c := New(s, st, Options{Now: func() time.Time { return judgeNow }, SiteDir: dir})
+	for i := range 40 {
+		at := start.Add(time.Duration(2*i+1) * time.Minute)
+		commit(t, c,
+			fromFeed(fmt.Sprintf("Rocket launch %d lifts crew to orbital station", i), fmt.Sprintf("https://wire.example/launch-%d", i), "https://wire.example/all.xml", at),
+			fromFeed(fmt.Sprintf("Striker scores twice as derby %d ends in draw", i), fmt.Sprintf("https://wire.example/derby-%d", i), "https://wire.example/all.xml", at.Add(time.Minute)))
+	}
+	probe := fresh("Crew reaches orbital station after smooth ride", "https://wire.example/crew", "Wire", judgeNow)
+	running := lessons(t, c, probe)
+	replayed := lessons(t, New(s, st, Options{Now: func() time.Time { return judgeNow }, SiteDir: dir}), probe)
+	if running != replayed {
+		t.Errorf("the running gate learned from %s, a new process's from the store %s", running, replayed)
+	}
+}
