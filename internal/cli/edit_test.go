@@ -422,4 +422,16 @@ func TestOffTopicItemsAreCountedPerSourceAndExplained(t *testing.T) {
 			t.Errorf("sources list after the show counts the shown item off topic:\n%s", l)
 		}
 	}
+	// An editor's hide --off-topic says the feed let in one more item off
+	// the topic; a plain hide (a duplicate, an error) says nothing of it.
+	h.run("edit", "hide", "https://wire.example/lunar-site", "--off-topic")
+	h.run("edit", "hide", "https://agency.example/walk")
+	for _, l := range strings.Split(h.run("sources", "list"), "\n") {
+		switch {
+		case strings.HasPrefix(l, wire) && counts(l) != "4 3":
+			t.Errorf("sources list after an editor's hide as off topic does not count it:\n%s", l)
+		case strings.HasPrefix(l, agency) && counts(l) != "2 0":
+			t.Errorf("sources list after a plain hide counts the item off topic:\n%s", l)
+		}
+	}
 }

@@ -61,6 +61,12 @@ func runScope(ctx context.Context, env *Env, args []string) error {
 	var w io.Writer = env.Stdout
 	var of *os.File
 	if *out != "" {
+		// Created, the output would be empty before the input is read.
+		if fi, err := os.Stat(*out); err == nil {
+			if ii, err := f.Stat(); err == nil && os.SameFile(fi, ii) {
+				return usageError("--out %s is the input file", *out)
+			}
+		}
 		if of, err = os.Create(*out); err != nil {
 			return fmt.Errorf("scope: %w", err)
 		}
@@ -135,6 +141,7 @@ func readHub(path string, warn io.Writer) (scope.Hub, error) {
 	if err != nil {
 		return h, err
 	}
+	b = bytes.TrimPrefix(b, []byte("\xef\xbb\xbf")) // a byte order mark, as Notepad writes one
 	var fields map[string]json.RawMessage
 	if err := json.Unmarshal(b, &fields); err != nil {
 		line := 1
@@ -143,6 +150,10 @@ func readHub(path string, warn io.Writer) (scope.Hub, error) {
 			line = lineAt(b, int(se.Offset))
 		}
 		return h, fmt.Errorf("%s:%d: not a JSON object: %v", path, line, err)
+	}
+	if fields == nil {
+		// null reads as no fields: a hub of no keywords, open to everything.
+		return h, fmt.Errorf("%s:%d: not a JSON object: null", path, lineAt(b, bytes.Index(b, []byte("null"))))
 	}
 	for _, k := range slices.Sorted(maps.Keys(fields)) {
 		v := fields[k]

@@ -131,6 +131,7 @@ func TestScopeCommandReadsTheHubFile(t *testing.T) {
 		{"hub-bad-json.json", ExitFailure, scopeData("hub-bad-json.json") + ":4: not a JSON object"},
 		{"hub-bad-type.json", ExitFailure, scopeData("hub-bad-type.json") + ":3: keywords must be a list of strings"},
 		{"hub-extra.json", ExitOK, scopeData("hub-extra.json") + `:5: unknown field "color" ignored`},
+		{"hub-null.json", ExitFailure, scopeData("hub-null.json") + ":1: not a JSON object"},
 		{"missing.json", ExitFailure, "missing.json"},
 	} {
 		code, stdout, stderr := runScopeCmd(t, "--hub", scopeData(c.hub), "--in", in)
@@ -152,5 +153,85 @@ func TestScopeCommandUsageErrors(t *testing.T) {
 	}
 	if code, _, stderr := runScopeCmd(t, "--hub", hub, "--in", filepath.Join(t.TempDir(), "missing.jsonl")); code != ExitFailure || !strings.Contains(stderr, "missing.jsonl") {
 		t.Errorf("missing input: exit status %d, stderr %q", code, stderr)
+	}
+}
+
+// TestScopeAndClusterReadOnPastALineTooLong: a line longer than 16 MiB
+// is a bad line like another, named with its number, and the commands
+// decide the lines before and after it.
+func TestScopeAndClusterReadOnPastALineTooLong(t *testing.T) {
+	in := filepath.Join(t.TempDir(), "in.jsonl")
+	lines := `{"id":"a","title":"Comet tail photographed by probe"}` + "\n" +
+		`{"id":"huge","title":"` + strings.Repeat("word ", 17<<20/5) + `"}` + "\n" +
+		`{"id":"c","title":"Crew completes walk outside the station"}` + "\n"
+	if err := os.WriteFile(in, []byte(lines), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{{"scope", "--hub", scopeData("hub.json")}, {"cluster"}} {
+		code, stdout, stderr := run(t, append(args, "--in", in)...)
+		if code != ExitFailure || !strings.Contains(stderr, in+":2: longer than 16 MiB") {
+			t.Errorf("%s: exit status %d, stderr %q; want %d naming line 2", args[0], code, stderr, ExitFailure)
+		}
+		var ids []string
+		for l := range strings.Lines(stdout) {
+			var r struct{ ID string }
+			if err := json.Unmarshal([]byte(l), &r); err != nil {
+				t.Fatalf("%s: output line %q: %v", args[0], l, err)
+			}
+			ids = append(ids, r.ID)
+		}
+		if got := strings.Join(ids, ","); got != "a,c" {
+			t.Errorf("%s: output ids %s, want a,c", args[0], got)
+		}
+	}
+}
+
+// TestScopeCommandRefusesToWriteOverItsInput: --out naming the input
+// file, under any spelling, is refused before anything is written; the
+// input is as it was.
+func TestScopeCommandRefusesToWriteOverItsInput(t *testing.T) {
+	dir := t.TempDir()
+	in := filepath.Join(dir, "in.jsonl")
+	lines := `{"id":"a","title":"Climate talks open in Bonn"}` + "\n"
+	if err := os.WriteFile(in, []byte(lines), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(in, filepath.Join(dir, "link.jsonl")); err != nil {
+		t.Fatal(err)
+	}
+	for _, out := range []string{in, filepath.Join(dir, ".", "in.jsonl"), filepath.Join(dir, "link.jsonl")} {
+		code, stdout, stderr := runScopeCmd(t, "--hub", scopeData("hub.json"), "--in", in, "--out", out)
+		if code != ExitUsage || !strings.Contains(stderr, "is the input file") || stdout != "" {
+			t.Errorf("--out %s: exit status %d, stderr %q; want %d saying it is the input file", out, code, stderr, ExitUsage)
+		}
+		if b, err := os.ReadFile(in); err != nil || string(b) != lines {
+			t.Fatalf("--out %s: the input now holds %q (%v)", out, b, err)
+		}
+	}
+}
+
+// TestScopeCommandReadsFilesWithAByteOrderMark: a stream and a hub file
+// saved with UTF-8's byte order mark (Notepad, PowerShell) are read as
+// they would be without it.
+func TestScopeCommandReadsFilesWithAByteOrderMark(t *testing.T) {
+	dir := t.TempDir()
+	hub, in := filepath.Join(dir, "hub.json"), filepath.Join(dir, "in.jsonl")
+	files := map[string]string{
+		hub: "\xef\xbb\xbf" + `{"topic": "Climate", "keywords": ["climate"]}` + "\r\n",
+		in: "\xef\xbb\xbf" + `{"id":"a","title":"Climate talks open in Bonn"}` + "\r\n" +
+			`{"id":"b","title":"Ten pasta recipes for a quick weeknight dinner"}` + "\r\n",
+	}
+	for name, text := range files {
+		if err := os.WriteFile(name, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	code, stdout, stderr := runScopeCmd(t, "--hub", hub, "--in", in)
+	if code != ExitOK {
+		t.Fatalf("exit status %d: %s", code, stderr)
+	}
+	rs := readScopeResults(t, stdout)
+	if len(rs) != 2 || rs[0].ID != "a" || !*rs[0].OnTopic || *rs[1].OnTopic {
+		t.Errorf("output %q, want a on topic by its keyword, b off", stdout)
 	}
 }

@@ -215,11 +215,18 @@ func lastRead(r store.ReadReport) string {
 
 // offTopicBySource counts the stored articles withheld as off topic, by
 // the feed they came from (editorial.SourceKey), as they stand now: what
-// curation and editors decided since they arrived included.
+// curation and editors decided since they arrived included. One withheld
+// for another reason (an editor hid it, its publisher is blocked) counts
+// when off topic all the same: an editor's hide --off-topic says the feed
+// is broader than the gate found.
 func offTopicBySource(ctx context.Context, st store.Store) (map[string]int, error) {
 	out := map[string]int{}
 	err := st.Scan(ctx, []model.Kind{model.KindNews}, func(r *model.Record) error {
-		if a := r.Article; a != nil && a.Source != "" && a.Withheld == model.WithheldOffTopic {
+		a := r.Article
+		if a == nil || a.Source == "" || a.Publishable() {
+			return nil
+		}
+		if a.Relevance != nil && !a.Relevance.OnTopic {
 			out[editorial.SourceKey(a.Source)]++
 		}
 		return nil

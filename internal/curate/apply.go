@@ -63,6 +63,9 @@ type applied struct {
 	rec    *model.Record
 	before [sha256.Size]byte
 	file   fileSnap
+	// published says the article could be published as read; gone, that
+	// it can no longer and the leads listing it were found.
+	published, gone bool
 }
 
 func (a *applied) changed() bool {
@@ -94,17 +97,26 @@ func (c *Curator) applyOnce(ctx context.Context, ds []model.Decision) ([]*applie
 	}
 	j.restructure(func(k string) *model.Record { return w.byKey[k] },
 		func(id string) []*model.Record { return w.stories.members[id] }, w.stories.move)
-	n := 0
-	for _, id := range w.stories.order {
-		members := w.stories.members[id]
-		if len(members) == 0 {
-			continue
+	settled := map[string]bool{}
+	for next := w.stories.order; len(next) > 0; {
+		for _, id := range next {
+			members := w.stories.members[id]
+			if len(members) == 0 {
+				continue
+			}
+			settled[id] = true
+			if err := w.settle(ctx, id, members); err != nil {
+				return nil, 0, err
+			}
 		}
-		n++
-		if err := w.settle(ctx, id, members); err != nil {
+		// Members that left publication with their story (on topic only
+		// through a lead now withheld) leave the related lists of other
+		// stories' leads too, which are published with those leads.
+		if next, err = w.listing(ctx, w.withdrawn()); err != nil {
 			return nil, 0, err
 		}
 	}
+	n := len(settled)
 	for _, r := range w.list {
 		if !fileSnapOf(r.rec.Article).equal(r.file) {
 			if err := render(r.rec); err != nil {
@@ -123,6 +135,8 @@ type applyWork struct {
 	byPath  map[string]*applied
 	byKey   map[string]*model.Record
 	stories storySet
+	// listed are the articles whose listing leads touched found already.
+	listed map[string]bool
 }
 
 // touched returns the ids of the stored stories ds touch.
@@ -187,6 +201,7 @@ func (w *applyWork) touched(ctx context.Context, ds []model.Decision) ([]string,
 			return nil, fmt.Errorf("curate: %w", err)
 		}
 	}
+	w.listed = withheld
 	if len(withheld) > 0 {
 		// Leads of other stories that list one of them as related
 		// coverage drop or take it back.
@@ -243,7 +258,7 @@ func (w *applyWork) load(ctx context.Context, id string) error {
 			a.Explain = &model.Explain{}
 		}
 		a.Explain.Editor = nil // what applies is written again
-		ap := &applied{rec: r, before: sha256.Sum256(v), file: fileSnapOf(a)}
+		ap := &applied{rec: r, before: sha256.Sum256(v), file: fileSnapOf(a), published: a.Publishable()}
 		w.list = append(w.list, ap)
 		w.byPath[r.Path] = ap
 		if _, ok := w.byKey[a.CanonicalURL]; !ok {
@@ -252,6 +267,61 @@ func (w *applyWork) load(ctx context.Context, id string) error {
 		w.stories.members[id] = append(w.stories.members[id], r)
 	}
 	return nil
+}
+
+// withdrawn returns the canonical URLs of the articles in play that could
+// be published as read and no longer can, each once.
+func (w *applyWork) withdrawn() map[string]bool {
+	keys := map[string]bool{}
+	for _, ap := range w.list {
+		if ap.published && !ap.gone && !ap.rec.Article.Publishable() {
+			ap.gone = true
+			if k := ap.rec.Article.CanonicalURL; !w.listed[k] {
+				keys[k] = true
+			}
+		}
+	}
+	return keys
+}
+
+// listing loads the stories whose lead lists one of the articles keys
+// names as related coverage and returns their ids: the stored leads, and
+// the leads in play as they are now.
+func (w *applyWork) listing(ctx context.Context, keys map[string]bool) ([]string, error) {
+	if len(keys) == 0 {
+		return nil, nil
+	}
+	leads, err := w.c.st.News(ctx, store.NewsQuery{PublishedOnly: true, NoRaw: true})
+	if err != nil {
+		return nil, fmt.Errorf("curate: %w", err)
+	}
+	var ids []string
+	add := func(a *model.Article) {
+		for _, rel := range a.Related {
+			if keys[w.c.canonical(rel.WebURL)] {
+				if !slices.Contains(ids, a.Story) {
+					ids = append(ids, a.Story)
+				}
+				return
+			}
+		}
+	}
+	for _, r := range leads {
+		if w.byPath[r.Path] == nil {
+			add(r.Article)
+		}
+	}
+	for _, ap := range w.list {
+		if ap.rec.Article.Published {
+			add(ap.rec.Article)
+		}
+	}
+	for _, id := range ids {
+		if err := w.load(ctx, id); err != nil {
+			return nil, err
+		}
+	}
+	return ids, nil
 }
 
 // settle judges and settles one story. Its related candidates beyond its

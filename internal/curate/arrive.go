@@ -14,6 +14,7 @@ import (
 	"unicode/utf8"
 
 	"newshub/internal/curate/cluster"
+	"newshub/internal/curate/scope"
 	"newshub/internal/editorial"
 	"newshub/internal/model"
 	"newshub/internal/store"
@@ -275,7 +276,9 @@ func (b *batch) loadWindows(ctx context.Context) error {
 	for _, r := range b.arrivals {
 		times = append(times, b.c.effectiveTime(r.Article))
 	}
-	onTopic := &model.Relevance{OnTopic: true} // shared by the lean copies, which nothing changes
+	// Shared by the lean copies, which nothing changes: on topic surely,
+	// or by the gate's threshold alone (see storyOnTopic).
+	onTopic := &leanRelevance{sure: &model.Relevance{OnTopic: true}, threshold: &model.Relevance{OnTopic: true, Basis: scope.Model.String()}}
 	for _, iv := range b.c.windows(times) {
 		err := b.c.scanWindow(ctx, iv, func(r *model.Record) {
 			if !isNews(r) {
@@ -375,11 +378,14 @@ const (
 	leanText  = 64 << 10 // bytes of kept strings allocated at once
 )
 
+// leanRelevance are the relevances lean copies share.
+type leanRelevance struct{ sure, threshold *model.Relevance }
+
 // copy returns a lean copy of a stored window record: what clustering,
 // lead choice and related coverage read of a record they do not change:
 // its words, addresses, time, story, quality and whether it may be
-// published (the relevance onTopic, when it is on topic).
-func (la *leanArena) copy(r *model.Record, onTopic *model.Relevance) *model.Record {
+// published (a relevance of onTopic, when it is on topic: whether surely).
+func (la *leanArena) copy(r *model.Record, onTopic *leanRelevance) *model.Record {
 	if len(la.recs) == 0 {
 		la.recs, la.arts = make([]model.Record, leanChunk), make([]model.Article, leanChunk)
 	}
@@ -402,8 +408,10 @@ func (la *leanArena) copy(r *model.Record, onTopic *model.Relevance) *model.Reco
 	if l.WebURL == l.OriginalURL {
 		l.WebURL = l.OriginalURL
 	}
-	if rel := a.Relevance; rel != nil && rel.OnTopic {
-		l.Relevance = onTopic
+	if rel := a.Relevance; surelyOnTopic(rel) {
+		l.Relevance = onTopic.sure
+	} else if rel != nil && rel.OnTopic {
+		l.Relevance = onTopic.threshold
 	}
 	*rec = model.Record{Path: la.keep(r.Path), Kind: r.Kind, Version: r.Version, Article: l}
 	return rec
@@ -954,10 +962,19 @@ func (b *batch) clusterWindow(ctx context.Context, seeds, adds []*model.Record) 
 	c.byTime(seeds)
 	c.byTime(adds)
 	cl := cluster.New(cluster.Options{Window: c.window})
+	// A story brings its arrivals on topic when it is led by an on-topic
+	// article and holds one surely on topic (storyOnTopic): an arrival
+	// given the story's relevance teaches the gate so, and a story on
+	// topic by the threshold alone would teach it whatever joins it.
 	onTopic := map[string]bool{} // stories led by an on-topic article
+	sure := map[string]bool{}    // stories holding an article surely on topic
 	for _, r := range seeds {
-		if a := r.Article; a.Published && a.Publishable() && a.Relevance != nil && a.Relevance.OnTopic {
+		a := r.Article
+		if a.Published && a.Publishable() && a.Relevance != nil && a.Relevance.OnTopic {
 			onTopic[a.Story] = true
+		}
+		if surelyOnTopic(a.Relevance) {
+			sure[a.Story] = true
 		}
 	}
 	touched := map[string]bool{}
@@ -1002,10 +1019,16 @@ func (b *batch) clusterWindow(ctx context.Context, seeds, adds []*model.Record) 
 		if err := b.move(ctx, r); err != nil {
 			return err
 		}
-		b.j.relevance(a, onTopic[a.Story])
+		b.j.relevance(a, onTopic[a.Story] && sure[a.Story])
 		if a.Relevance.OnTopic && b.j.article(a) == nil && a.Publishable() {
 			onTopic[a.Story] = true
 		}
+		if surelyOnTopic(a.Relevance) && a.Relevance.Basis != scope.Story.String() {
+			sure[a.Story] = true
+		}
+		// Withheld now, not when its story is settled: a story settled
+		// before lists the similar articles that may be published.
+		b.j.withhold(a)
 		if !touched[a.Story] {
 			touched[a.Story] = true
 			order = append(order, a.Story)

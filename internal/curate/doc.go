@@ -41,7 +41,8 @@
 // Beside the clustering, two things decide whether and how an article is
 // published (judge.go). The topic gate (curate/scope) gives each article
 // its relevance on its own, stored once made: an editor's lesson (a show,
-// a hide marked off topic), else its feed marked dedicated, else
+// a hide marked off topic), else its feed marked dedicated (as it was
+// when the article arrived, for a feed no longer listed), else
 // everything when the hub has nothing to go by, else the gate's decision.
 // The editors' decisions (internal/editorial) withhold an article (hidden,
 // its publisher or feed blocked) or publish it over everything (shown),

@@ -25,6 +25,7 @@ type judge struct {
 	rules     *editorial.Rules
 	gate      *scope.Gate
 	dedicated map[string]bool // feeds marked dedicated, by editorial.SourceKey
+	listed    map[string]bool // every feed of the sources list, by the same key
 	// teach says editors' lessons teach the gate: not while the gate has
 	// nothing else to go by (see editorial's package comment).
 	teach bool
@@ -49,8 +50,9 @@ func (c *Curator) newJudge(ctx context.Context, fresh bool) (*judge, error) {
 	if err != nil {
 		return nil, err
 	}
-	j := &judge{c: c, log: log, rules: editorial.Compile(log.Decisions, c.canonical), dedicated: map[string]bool{}}
+	j := &judge{c: c, log: log, rules: editorial.Compile(log.Decisions, c.canonical), dedicated: map[string]bool{}, listed: map[string]bool{}}
 	for _, s := range srcs {
+		j.listed[editorial.SourceKey(s.URL)] = true
 		if s.Dedicated {
 			j.dedicated[editorial.SourceKey(s.URL)] = true
 		}
@@ -222,8 +224,9 @@ func own(r *model.Relevance) *model.Relevance {
 func (j *judge) article(a *model.Article) *editorial.Article { return j.rules.Article(a.CanonicalURL) }
 
 // relevance gives an article its relevance on its own, its story aside:
-// an editor's lesson, else its dedicated source, else everything when the
-// gate has nothing to go by, else the gate's decision, stored once made.
+// an editor's lesson, else its dedicated source (the one it came from, if
+// no longer listed), else everything when the gate has nothing to go by,
+// else the gate's decision, stored once made.
 // A decision made now, or a lesson new to the gate, teaches the gate.
 // inOnTopicStory says the article has joined a story led by an on-topic
 // article, where the caller knows.
@@ -236,6 +239,13 @@ func (j *judge) relevance(a *model.Article, inOnTopicStory bool) {
 		if j.teach && (prev == nil || prev.Basis != a.Relevance.Basis || prev.OnTopic != on) {
 			j.gate.Learn(gateArticle(a, false), scope.Label{OnTopic: on, Basis: scope.Editor})
 		}
+		return
+	}
+	if prev != nil && prev.Basis == scope.Dedicated.String() && a.Source != "" && !j.listed[editorial.SourceKey(a.Source)] {
+		// Its feed is no longer read (removed, or moved to another
+		// address): it came from a dedicated feed, and stays so, as a
+		// keyword hit stays one when the keywords change. A feed still
+		// listed but no longer dedicated has its articles judged again.
 		return
 	}
 	if len(j.dedicated) > 0 && a.Source != "" && j.dedicated[editorial.SourceKey(a.Source)] {
@@ -625,6 +635,14 @@ func (c *Curator) ExplainScope(ctx context.Context, r *model.Record) ([]string, 
 			for _, why := range d.Reasons[1:] {
 				lines = append(lines, "  now: "+why)
 			}
+		}
+	}
+	// The keywords the gate cannot select by are named whatever decided:
+	// a stop word ("US", "IT") finds nothing, and the hub's other
+	// decisions do not say so.
+	for _, why := range j.gate.Ignored() {
+		if !slices.Contains(lines, "  "+why) {
+			lines = append(lines, "  "+why)
 		}
 	}
 	return lines, nil

@@ -383,3 +383,216 @@ func TestADecisionWrittenByHandAppliesWithTheNextBatch(t *testing.T) {
 		t.Errorf("after the next batch: withheld %q, published %v; want hidden", a.Withheld, a.Published)
 	}
 }
+
+// TestApplyTakesAMemberOffTopicThroughItsStoryOutOfOtherLeadsRelated: an
+// article on topic only through its story's lead leaves the topic when an
+// editor hides that lead; a lead of another story that lists it as
+// related coverage (a similar story) drops it at once, as it drops the
+// hidden lead, since that list is published with the lead's document.
+func TestApplyTakesAMemberOffTopicThroughItsStoryOutOfOtherLeadsRelated(t *testing.T) {
+	ctx := context.Background()
+	st := openStore(t)
+	s, dir := spaceHub(t, "rocket")
+	c := New(s, st, Options{Now: func() time.Time { return judgeNow }, SiteDir: dir})
+	at := judgeNow.Add(-2 * time.Hour)
+	lead := fromFeed("Rocket carrying Kestrel satellite explodes over Atlantic after liftoff", "https://wire.example/kestrel", "https://wire.example/all.xml", at)
+	lead.Article.Excerpt = "The Kestrel weather satellite was lost when the vehicle exploded two minutes after liftoff over the Atlantic."
+	same := fromFeed("Kestrel satellite lost as vehicle explodes over Atlantic after liftoff", "https://news.example/kestrel-lost", "https://wire.example/all.xml", at.Add(10*time.Minute))
+	same.Article.Excerpt = "The Kestrel weather satellite was lost when its vehicle exploded over the Atlantic two minutes after liftoff."
+	other := fromFeed("Rocket engine test fires for full duration at Stennis", "https://wire.example/engine", "https://wire.example/all.xml", at.Add(30*time.Minute))
+	commit(t, c, lead)
+	commit(t, c, same)
+	commit(t, c, other)
+	b := stored(t, st, same)
+	if b.Relevance == nil || b.Relevance.Basis != "story" || b.Withheld != "" {
+		t.Fatalf("the keyword-less report: %+v, withheld %q; want on topic through its story", b.Relevance, b.Withheld)
+	}
+	// The other story's lead lists the report as a similar story's
+	// coverage, as curation lists similar stories.
+	o, err := st.Get(ctx, other.Path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !o.Article.Published || o.Article.Story == b.Story {
+		t.Fatalf("the engine test: published %v, story %s; want a lead of a story of its own", o.Article.Published, o.Article.Story)
+	}
+	o.Article.Related = append(o.Article.Related, RelatedOf(b))
+	if err := st.Upsert(ctx, []*model.Record{o}); err != nil {
+		t.Fatal(err)
+	}
+
+	d := model.Decision{Action: editorial.Hide, Article: lead.Article.WebURL, At: judgeNow}
+	if _, err := editorial.Append(ctx, st, dir, d); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Apply(ctx, []model.Decision{d}); err != nil {
+		t.Fatal(err)
+	}
+	if b := stored(t, st, same); b.Withheld != model.WithheldOffTopic || b.Published {
+		t.Fatalf("the report once its lead is hidden: %+v, withheld %q, published %v; want off topic, withheld", b.Relevance, b.Withheld, b.Published)
+	}
+	for _, rel := range stored(t, st, other).Related {
+		if rel.WebURL == same.Article.WebURL {
+			t.Errorf("the other story's lead still lists the report, now off topic, as related coverage")
+		}
+	}
+}
+
+// TestAnOffTopicArrivalIsNotRelatedCoverageOfTheBatch: an off-topic
+// article that arrives in the batch of a similar on-topic one, in a story
+// of its own, is withheld and not listed in the other story's related
+// coverage, which is published with its lead; shown by an editor, it is.
+func TestAnOffTopicArrivalIsNotRelatedCoverageOfTheBatch(t *testing.T) {
+	background := []string{
+		"Crew returns from orbital station after six months",
+		"Astronomers find water vapour on distant exoplanet",
+		"Lunar lander touches down near south pole",
+		"Probe sends back images of Jupiter moon",
+		"Telescope mirror segments unfold in deep space",
+		"Comet visible to naked eye next week",
+		"Solar storm disrupts radio signals",
+	}
+	for _, c := range []struct {
+		on, off string
+		shown   bool
+	}{
+		{"Rocket lands at Kourou", "Kourou mayor resigns", false},
+		{"Kestrel rocket explodes", "Kestrel brewery closes", false},
+		{"Rocket lands at Kourou", "Kourou mayor resigns", true},
+	} {
+		ctx := context.Background()
+		st := openStore(t)
+		s, dir := spaceHub(t, "rocket")
+		if c.shown {
+			d := model.Decision{Action: editorial.Show, Article: "https://wire.example/off", At: judgeNow}
+			if _, err := editorial.Append(ctx, st, dir, d); err != nil {
+				t.Fatal(err)
+			}
+		}
+		cur := New(s, st, Options{Now: func() time.Time { return judgeNow }, SiteDir: dir})
+		at := judgeNow.Add(-time.Hour)
+		var recs []*model.Record
+		for i, title := range background {
+			recs = append(recs, fromFeed(title, fmt.Sprintf("https://agency.example/%d", i), "https://agency.example/feed", at.Add(-time.Duration(i+1)*time.Minute)))
+		}
+		on := fromFeed(c.on, "https://wire.example/on", "https://wire.example/all.xml", at)
+		off := fromFeed(c.off, "https://wire.example/off", "https://wire.example/all.xml", at.Add(time.Minute))
+		commit(t, cur, append(recs, on, off)...)
+		a, b := stored(t, st, on), stored(t, st, off)
+		if a.Story == b.Story || !a.Published || b.Publishable() != c.shown {
+			t.Fatalf("%q: stories %s and %s, published %v; %q withheld %q; want two stories, the first published, the second withheld unless shown",
+				c.on, a.Story, b.Story, a.Published, c.off, b.Withheld)
+		}
+		listed := slices.ContainsFunc(a.Related, func(r model.Related) bool { return r.WebURL == b.WebURL })
+		if listed != c.shown {
+			t.Errorf("%q lists %q (shown %v) as related coverage: %v", c.on, c.off, c.shown, listed)
+		}
+	}
+}
+
+// TestExplainScopeNamesTheKeywordsIgnored: a keyword the gate cannot
+// select by (a stop word, no words) is named in every explanation, so an
+// operator who wrote "US" for an election learns why it finds nothing.
+func TestExplainScopeNamesTheKeywordsIgnored(t *testing.T) {
+	st := openStore(t)
+	s, dir := spaceHub(t, "rocket", "The", "--")
+	c := New(s, st, Options{Now: func() time.Time { return judgeNow }, SiteDir: dir})
+	at := judgeNow.Add(-time.Hour)
+	hit := fromFeed("Rocket launch delayed by winds", "https://wire.example/launch", "https://wire.example/all.xml", at)
+	miss := fromFeed("The crew returns home", "https://wire.example/crew", "https://wire.example/all.xml", at)
+	commit(t, c, hit, miss)
+	for _, r := range []*model.Record{hit, miss} {
+		got, err := c.ExplainScope(context.Background(), &model.Record{Path: r.Path, Kind: model.KindNews, Article: stored(t, st, r)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		text := strings.Join(got, "\n")
+		for _, want := range []string{`keyword "The" is a stop word: ignored`, `keyword "--" has no words: ignored`} {
+			if strings.Count(text, want) != 1 {
+				t.Errorf("%q: explanation %q does not name once %q", r.Article.Title, text, want)
+			}
+		}
+	}
+}
+
+// TestAnArticleOfARemovedDedicatedFeedStaysOnTopic: an article that came
+// from a dedicated feed keeps its decision when the feed is removed from
+// the list (no longer read, as a feed that moved is), as it keeps it when
+// keywords change; the feed still listed but no longer dedicated has its
+// articles judged by the gate.
+func TestAnArticleOfARemovedDedicatedFeedStaysOnTopic(t *testing.T) {
+	for _, c := range []struct {
+		name    string
+		sources []model.Source
+		on      bool
+	}{
+		{"removed", []model.Source{{URL: "https://wire.example/all.xml"}}, true},
+		{"no longer dedicated", []model.Source{{URL: "https://agency.example/feed"}, {URL: "https://wire.example/all.xml"}}, false},
+	} {
+		ctx := context.Background()
+		st := openStore(t)
+		s, dir := spaceHub(t, "rocket")
+		c0 := New(s, st, Options{Now: func() time.Time { return judgeNow }, SiteDir: dir})
+		probe := fromFeed("Probe photographs comet tail", "https://agency.example/comet", "https://agency.example/feed", judgeNow.Add(-time.Hour))
+		commit(t, c0, probe)
+		if a := stored(t, st, probe); a.Relevance == nil || a.Relevance.Basis != "dedicated" || !a.Published {
+			t.Fatalf("before: %+v, published %v; want on topic, dedicated, published", a.Relevance, a.Published)
+		}
+		srcs := &model.Record{Path: sourcesPath, Kind: model.KindSources, Sources: &model.Sources{Sources: c.sources}}
+		if err := content.Render(srcs); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, "_data", "sources.yaml"), srcs.Raw, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := New(s, st, Options{Now: func() time.Time { return judgeNow }, SiteDir: dir}).All(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if a := stored(t, st, probe); a.Relevance == nil || a.Relevance.OnTopic != c.on || a.Publishable() != c.on {
+			t.Errorf("feed %s: %+v, withheld %q; want on topic %v", c.name, a.Relevance, a.Withheld, c.on)
+		}
+	}
+}
+
+// lessons returns what an explanation of the text model says it learned
+// from: "N on-topic and M off-topic lessons".
+func lessons(t *testing.T, c *Curator, probe *model.Record) string {
+	t.Helper()
+	lines, err := c.ExplainScope(context.Background(), probe)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range lines {
+		if _, after, ok := strings.Cut(l, "(from "); ok {
+			return strings.TrimSuffix(after, ")")
+		}
+	}
+	t.Fatalf("explanation %q does not say what the model learned from", lines)
+	return ""
+}
+
+// TestTheRunningGateLearnsWhatIsStored: the gate of a process that
+// ingests learns each arrival as it is stored, so that a new process,
+// which learns from the store, has the same gate. An off-topic arrival
+// that joins a story led by an article on topic by the threshold alone is
+// stored off topic (the story rule does not apply to such a story), and
+// must not teach the running gate that it is on topic through its story:
+// the football the threshold lets in would teach the gate football.
+func TestTheRunningGateLearnsWhatIsStored(t *testing.T) {
+	st := openStore(t)
+	s, dir := spaceHub(t, "rocket", "launch")
+	start := judgeNow.Add(-200 * time.Minute)
+	c := New(s, st, Options{Now: func() time.Time { return judgeNow }, SiteDir: dir})
+	for i := range 40 {
+		at := start.Add(time.Duration(2*i+1) * time.Minute)
+		commit(t, c,
+			fromFeed(fmt.Sprintf("Rocket launch %d lifts crew to orbital station", i), fmt.Sprintf("https://wire.example/launch-%d", i), "https://wire.example/all.xml", at),
+			fromFeed(fmt.Sprintf("Striker scores twice as derby %d ends in draw", i), fmt.Sprintf("https://wire.example/derby-%d", i), "https://wire.example/all.xml", at.Add(time.Minute)))
+	}
+	probe := fresh("Crew reaches orbital station after smooth ride", "https://wire.example/crew", "Wire", judgeNow)
+	running := lessons(t, c, probe)
+	replayed := lessons(t, New(s, st, Options{Now: func() time.Time { return judgeNow }, SiteDir: dir}), probe)
+	if running != replayed {
+		t.Errorf("the running gate learned from %s, a new process's from the store %s", running, replayed)
+	}
+}

@@ -111,7 +111,7 @@ func TestWindowCopiesShedWhatOnlyRelatedCoverageReads(t *testing.T) {
 // pages half full of lean copies.
 func TestLeanCopiesAreAllocatedTogether(t *testing.T) {
 	day := time.Date(2020, 9, 12, 17, 0, 0, 0, time.UTC)
-	onTopic := &model.Relevance{OnTopic: true}
+	onTopic := &leanRelevance{sure: &model.Relevance{OnTopic: true}}
 	var la leanArena
 	var prev *model.Record
 	for i := range 2 * leanChunk {

@@ -213,45 +213,75 @@ type linePos struct {
 	at   time.Time
 }
 
-// scanLine splits lines keeping the newline, so that offsets add up.
-func scanLine(data []byte, atEOF bool) (int, []byte, error) {
-	if i := bytes.IndexByte(data, '\n'); i >= 0 {
-		return i + 1, data[:i+1], nil
-	}
-	if atEOF && len(data) > 0 {
-		return len(data), data, nil
-	}
-	return 0, nil, nil
-}
+// maxLine is the longest line read: a longer one is reported and left
+// out, and the lines after it are read.
+const maxLine = 16 << 20
+
+var errTooLong = fmt.Errorf("longer than %d MiB", maxLine>>20)
+
+// utf8BOM is UTF-8's byte order mark.
+var utf8BOM = []byte("\xef\xbb\xbf")
 
 // readLines decodes the input in a goroutine of its own, so that reading
 // and decoding overlap with clustering; lines arrive in order.
 func readLines(ctx context.Context, r io.Reader) <-chan parsedLine {
 	ch := make(chan parsedLine, 1024)
+	send := func(pl parsedLine) bool {
+		select {
+		case ch <- pl:
+			return true
+		case <-ctx.Done():
+			return false
+		}
+	}
 	go func() {
 		defer close(ch)
-		sc := bufio.NewScanner(r)
-		sc.Buffer(make([]byte, 64*1024), 16<<20)
-		sc.Split(scanLine)
+		br := bufio.NewReaderSize(r, 64*1024)
+		var buf []byte
 		var off int64
-		for n := 1; sc.Scan(); n++ {
-			b := sc.Bytes()
-			d, err := parseLine(b)
-			select {
-			case ch <- parsedLine{n: n, off: off, size: len(b), doc: d, err: err}:
-			case <-ctx.Done():
-				return
+		for n := 1; ; n++ {
+			b, size, err := readLine(br, buf[:0])
+			buf = b[:0]
+			if n == 1 && bytes.HasPrefix(b, utf8BOM) {
+				// Editors and shells on Windows open a file with it; it
+				// is no part of the first line.
+				b, size, off = b[len(utf8BOM):], size-len(utf8BOM), off+int64(len(utf8BOM))
 			}
-			off += int64(len(b))
-		}
-		if err := sc.Err(); err != nil {
-			select {
-			case ch <- parsedLine{err: err}:
-			case <-ctx.Done():
+			if size > 0 {
+				pl := parsedLine{n: n, off: off, size: size, err: errTooLong}
+				if len(bytes.TrimRight(b, "\r\n")) <= maxLine {
+					pl.doc, pl.err = parseLine(b)
+				}
+				if !send(pl) {
+					return
+				}
+				off += int64(size)
+			}
+			if err != nil {
+				if err != io.EOF {
+					send(parsedLine{err: err})
+				}
+				return
 			}
 		}
 	}()
 	return ch
+}
+
+// readLine reads one line, keeping the newline, appended to buf; it keeps
+// no more than maxLine+1 bytes of a longer one and skips the rest. size is
+// the line's length in the input, so that offsets add up.
+func readLine(br *bufio.Reader, buf []byte) (line []byte, size int, err error) {
+	for {
+		chunk, err := br.ReadSlice('\n')
+		size += len(chunk)
+		if room := maxLine + 1 - len(buf); room > 0 {
+			buf = append(buf, chunk[:min(len(chunk), room)]...)
+		}
+		if err != bufio.ErrBufferFull {
+			return buf, size, err
+		}
+	}
 }
 
 // jsonLine is one input line; unknown fields are ignored.

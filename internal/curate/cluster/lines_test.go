@@ -137,3 +137,56 @@ func TestLinesKeepsTheStoryOfArticlesThatLeftTheWindow(t *testing.T) {
 		t.Errorf("%d stories, want one a day: %d", len(stories), days)
 	}
 }
+
+// TestLinesReportsALineTooLongAndReadsOn: a line longer than a line may
+// be is reported with its number and left out, as other bad lines are;
+// the lines after it are read, and read again by their offsets when out
+// of time order.
+func TestLinesReportsALineTooLongAndReadsOn(t *testing.T) {
+	huge := `{"id":"huge","title":"` + strings.Repeat("word ", (maxLine+5)/5) + `"}`
+	for _, c := range []struct {
+		name  string
+		input string
+		bad   string
+		order string
+	}{
+		{"in the middle", strings.Join([]string{
+			`{"id":"b","title":"Sbarro files for bankruptcy again","publishedDateTime":"2014-03-05T10:00:00Z"}`,
+			huge,
+			`{"id":"a","title":"Sbarro pizza chain files for bankruptcy","publishedDateTime":"2014-03-04T10:00:00Z"}`,
+		}, "\n") + "\n", "2: longer than 16 MiB", "b,a"},
+		{"last, without a newline", `{"id":"a","title":"Sbarro files for bankruptcy"}` + "\n" + huge, "2: longer than 16 MiB", "a"},
+		{"first, with CRLF", huge + "\r\n" + `{"id":"a","title":"Sbarro files for bankruptcy"}` + "\r\n", "1: longer than 16 MiB", "a"},
+	} {
+		ms, order, bad := linesOf(t, c.input, LinesOptions{})
+		if len(bad) != 1 || !strings.HasPrefix(bad[0], c.bad) {
+			t.Errorf("%s: bad lines %q, want %q", c.name, bad, c.bad)
+		}
+		if got := strings.Join(order, ","); got != c.order {
+			t.Errorf("%s: clustered %s, want %s", c.name, got, c.order)
+		}
+		if c.order == "b,a" && (ms["a"].Story == "" || ms["a"].Story != ms["b"].Story) {
+			t.Errorf("%s: the Sbarro articles read again after the long line are apart: %v", c.name, ms)
+		}
+	}
+}
+
+// TestLinesReadsPastAByteOrderMark: a file that opens with UTF-8's byte
+// order mark, as editors and shells on Windows write one, has its first
+// line read as the others, also when lines are read again by offset.
+func TestLinesReadsPastAByteOrderMark(t *testing.T) {
+	input := "\xef\xbb\xbf" + strings.Join([]string{
+		`{"id":"b","title":"Sbarro files for bankruptcy again","publishedDateTime":"2014-03-05T10:00:00Z"}`,
+		`{"id":"a","title":"Sbarro pizza chain files for bankruptcy","publishedDateTime":"2014-03-04T10:00:00Z"}`,
+	}, "\r\n") + "\r\n"
+	ms, order, bad := linesOf(t, input, LinesOptions{})
+	if len(bad) > 0 {
+		t.Errorf("bad lines %q", bad)
+	}
+	if got := strings.Join(order, ","); got != "b,a" {
+		t.Errorf("clustered %s, want b,a", got)
+	}
+	if ms["a"].Story == "" || ms["a"].Story != ms["b"].Story {
+		t.Errorf("the Sbarro articles are apart: %v", ms)
+	}
+}
