@@ -54,3 +54,37 @@ func TestCopyIntoPostgresOfSourcesItsCollationSortsOtherwise(t *testing.T) {
 		}
 	}
 }
+
+// TestCopyIntoPostgresOfTextItCannotHold copies a SQLite hub whose source
+// states hold what PostgreSQL's text cannot (a status a server sent in
+// Latin-1, an ETag with a NUL): the copy keeps them as that store keeps
+// such text, and both copies pass their check.
+func TestCopyIntoPostgresOfTextItCannotHold(t *testing.T) {
+	ctx := context.Background()
+	from := openSQLite(t)
+	if err := from.Upsert(ctx, []*model.Record{news("a", "Story A")}); err != nil {
+		t.Fatal(err)
+	}
+	state := store.SourceState{URL: "https://example.com/feed.xml", ETag: "\"v1\x00\"", LastModified: "Dom, 30 Ago 2020 12:00:00 GMT",
+		LastStatus: "404 N\xe3o encontrado", Errors: 2, LastFetch: time.Date(2020, 8, 30, 12, 0, 0, 0, time.UTC)}
+	if err := from.PutSourceState(ctx, state); err != nil {
+		t.Fatal(err)
+	}
+	pg := openPostgres(t)
+	back := openSQLite(t)
+	for _, hop := range []struct {
+		name     string
+		from, to store.Store
+	}{{"into PostgreSQL", from, pg}, {"back into SQLite", pg, back}} {
+		if _, err := Copy(ctx, hop.from, hop.to, Options{}); err != nil {
+			t.Fatalf("copy %s: %v", hop.name, err)
+		}
+	}
+	got, err := back.SourceState(ctx, state.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.LastStatus != "404 N\uFFFDo encontrado" || got.ETag != `"v1"` || got.Errors != 2 {
+		t.Errorf("state after the copies: status %q, ETag %q, %d errors; want the text as PostgreSQL keeps it", got.LastStatus, got.ETag, got.Errors)
+	}
+}
