@@ -35,6 +35,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"GetMissingIsNotFound", testGetNotFound},
 		{"ArticleByURLMatchesCanonicalURLOrGUID", testArticleByURL},
 		{"ArticlePathsAgreeWithArticleByURL", testArticlePaths},
+		{"LongestURLsAreKeysLikeOthers", testLongURLs},
 		{"NewsHonoursEveryQueryField", testNewsQueries},
 		{"NewsPagesCoverTheListingOnce", testNewsPaging},
 		{"StoryListsLeadFirstThenQuality", testStory},
