@@ -90,7 +90,7 @@ func (s *Store) Release(ctx context.Context, holder string, names ...string) err
 
 // Exclusive runs fn holding the session advisory lock called name on a
 // connection of its own: the server drops it if the process dies or the
-// connection is lost. It is not the lock every write transaction takes,
+// connection is lost, and fn's context is then cancelled. It is not the lock every write transaction takes,
 // which fn's writes need in turn.
 func (s *Store) Exclusive(ctx context.Context, name string, fn func(ctx context.Context) error) error {
 	key := lockKey(name)
@@ -102,14 +102,8 @@ func (s *Store) Exclusive(ctx context.Context, name string, fn func(ctx context.
 		conn.Release()
 		return fmt.Errorf("exclusive %s: %w", name, err)
 	}
-	defer func() {
-		if _, err := conn.Exec(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock($1)`, key); err != nil {
-			// Ending the session is the other way to drop its locks.
-			conn.Conn().Close(context.WithoutCancel(ctx))
-		}
-		conn.Release()
-	}()
-	return fn(ctx)
+	defer unlock(ctx, conn, name)
+	return holding(ctx, conn, name, fn)
 }
 
 // notifyChannel is where each new generation is announced, by bump.
