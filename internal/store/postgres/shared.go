@@ -115,10 +115,15 @@ const notifyChannel = "newshub_generation"
 const (
 	watchRetryMin = 100 * time.Millisecond
 	watchRetryMax = time.Second
-	// watchPing is how long a quiet watch waits before checking that its
-	// connection is alive: a connection lost without a word (a network
-	// gone) would otherwise leave it waiting for ever.
-	watchPing = 30 * time.Second
+)
+
+// watchPing is how long a quiet watch waits before checking that its
+// connection is alive, and watchPingAnswer how long it waits for the
+// answer: a connection lost without a word (a network gone) would
+// otherwise leave it waiting for ever. Variables, for tests.
+var (
+	watchPing       = 30 * time.Second
+	watchPingAnswer = 10 * time.Second
 )
 
 // Watch listens for the notifications bump sends with every commit that
@@ -148,19 +153,31 @@ func (s *Store) Watch(ctx context.Context) <-chan int64 {
 // listen sends the generations a connection hears of until it fails or
 // ctx is done, and reports whether it got as far as listening.
 func (s *Store) listen(ctx context.Context, feed *store.GenerationFeed) bool {
-	conn, err := pgx.ConnectConfig(ctx, s.pool.Config().ConnConfig.Copy())
+	// Each exchange with the server is bounded, the connection's too: on
+	// a network gone without a word, one would wait as long as the
+	// system keeps sending (a quarter of an hour), the watch deaf.
+	bounded := func() (context.Context, context.CancelFunc) { return context.WithTimeout(ctx, watchPingAnswer) }
+	cctx, cancel := bounded()
+	conn, err := pgx.ConnectConfig(cctx, s.pool.Config().ConnConfig.Copy())
+	cancel()
 	if err != nil {
 		return false
 	}
 	defer conn.Close(context.WithoutCancel(ctx))
-	if _, err := conn.Exec(ctx, `LISTEN `+notifyChannel); err != nil {
+	lctx, cancel := bounded()
+	_, err = conn.Exec(lctx, `LISTEN `+notifyChannel)
+	cancel()
+	if err != nil {
 		return false
 	}
 	for {
 		// Read after LISTEN: a commit between the two is heard of twice,
 		// never missed.
 		var g int64
-		if err := conn.QueryRow(ctx, `SELECT value FROM generation WHERE id = 1`).Scan(&g); err != nil {
+		qctx, cancel := bounded()
+		err := conn.QueryRow(qctx, `SELECT value FROM generation WHERE id = 1`).Scan(&g)
+		cancel()
+		if err != nil {
 			return true
 		}
 		feed.Send(g)
