@@ -59,6 +59,9 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 	if _, ok := cfg.ConnConfig.RuntimeParams["application_name"]; !ok {
 		cfg.ConnConfig.RuntimeParams["application_name"] = "newshub"
 	}
+	if _, ok := cfg.ConnConfig.RuntimeParams["tcp_keepalives_idle"]; !ok {
+		cfg.AfterConnect = keepalives
+	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("postgres store %s: %w", redact(cfg), err)
@@ -77,6 +80,21 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		return nil, fmt.Errorf("postgres store %s: %w", redact(cfg), err)
 	}
 	return st, nil
+}
+
+// keepalives has the server probe a quiet session of this process after
+// 30 s, every 10 s, and end it after 3 probes unanswered: a machine that
+// died or left the network closes no connection, and by the systems'
+// defaults (2 h, then 9 probes 75 s apart) the server would keep its
+// sessions, with the curate lock or a write's lock one of them holds, and
+// the hub's other workers would wait as long. Set once connected, rather
+// than asked for at the start, which a pooler may refuse.
+func keepalives(ctx context.Context, conn *pgx.Conn) error {
+	_, err := conn.Exec(ctx, `SET tcp_keepalives_idle = 30; SET tcp_keepalives_interval = 10; SET tcp_keepalives_count = 3`)
+	if err != nil {
+		return fmt.Errorf("set keepalives: %w", err)
+	}
+	return nil
 }
 
 // redact names the database without its password, for messages.

@@ -118,3 +118,24 @@ func TestExclusiveEndsWithItsSession(t *testing.T) {
 		})
 	}
 }
+
+// TestServerNoticesAVanishedClient checks what the server is told to do
+// of the store's sessions, the curate lock's among them: probe a quiet one
+// soon. A machine that dies or leaves the network closes no connection;
+// by the system's defaults the server then keeps its sessions, and the
+// curate lock or a write transaction's lock one of them holds, for two
+// hours and more, and the hub's other workers wait as long.
+func TestServerNoticesAVanishedClient(t *testing.T) {
+	ctx := context.Background()
+	st := openTemp(t)
+	defer st.Close()
+	var idle, interval, count int
+	err := st.pool.QueryRow(ctx, `SELECT current_setting('tcp_keepalives_idle')::int,
+		current_setting('tcp_keepalives_interval')::int, current_setting('tcp_keepalives_count')::int`).Scan(&idle, &interval, &count)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if idle == 0 || interval == 0 || count == 0 || idle+interval*count > 120 {
+		t.Errorf("keepalives after %ds, every %ds, %d times; want a vanished client noticed within two minutes", idle, interval, count)
+	}
+}
