@@ -17,6 +17,7 @@ import (
 	"runtime"
 	"strings"
 	"sync/atomic"
+	"time"
 	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
@@ -56,6 +57,9 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		// Room for reads nested inside a Scan callback, as curation does.
 		cfg.MaxConns = int32(max(8, 4*runtime.GOMAXPROCS(0)))
 	}
+	if !strings.Contains(dsn, "pool_ping_timeout") {
+		cfg.PingTimeout = pingTimeout
+	}
 	if _, ok := cfg.ConnConfig.RuntimeParams["application_name"]; !ok {
 		cfg.ConnConfig.RuntimeParams["application_name"] = "newshub"
 	}
@@ -81,6 +85,13 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 	}
 	return st, nil
 }
+
+// pingTimeout is how long the pool waits for a connection that was quiet
+// a while to answer before it is used, before giving it up for another: on
+// a network lost without a word (a fail-over, a firewall that forgot the
+// connection) no answer comes, and the read waited as long as the system
+// kept resending, a quarter of an hour.
+const pingTimeout = 3 * time.Second
 
 // keepalives has the server probe a quiet session of this process after
 // 30 s, every 10 s, and end it after 3 probes unanswered: a machine that

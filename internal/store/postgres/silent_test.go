@@ -129,3 +129,42 @@ func TestWatchReconnectsAfterASilentNetworkLoss(t *testing.T) {
 		last = storetest.NextGeneration(t, ch, last, 30*time.Second)
 	}
 }
+
+// TestReadsGoOnAfterASilentNetworkLoss loses the connections of a store's
+// pool without a word, as a fail-over to another server or a firewall
+// forgetting them does: a read must give up the dead connections and
+// make new ones, rather than wait for an answer that never comes (a
+// quarter of an hour, by the system's resending), which left serve's
+// view and ingest's rounds stalled as long.
+func TestReadsGoOnAfterASilentNetworkLoss(t *testing.T) {
+	dsn := pgtest.DSN(t)
+	u, err := url.Parse(dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := startProxy(t, u.Host)
+	u.Host = p.ln.Addr().String()
+	st := openDSN(t, u.String())
+	defer st.Close()
+	ctx := context.Background()
+	// Connections in the pool, quiet long enough to be checked before use.
+	var wg sync.WaitGroup
+	for range 3 {
+		wg.Go(func() {
+			if _, err := st.pool.Exec(ctx, `SELECT pg_sleep(0.2)`); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	time.Sleep(1500 * time.Millisecond)
+
+	p.silence()
+	rctx, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	for i := range 3 {
+		if _, err := st.Generation(rctx); err != nil {
+			t.Fatalf("read %d after the network was lost: %v", i, err)
+		}
+	}
+}
