@@ -70,6 +70,10 @@ func Copy(ctx context.Context, from, to store.Store, opt Options) (Summary, erro
 	if err := checkEmpty(ctx, to); err != nil {
 		return Summary{}, err
 	}
+	gen, err := from.Generation(ctx)
+	if err != nil {
+		return Summary{}, fmt.Errorf("copy: %w", err)
+	}
 	arrivals, err := staged(ctx, from)
 	if err != nil {
 		return Summary{}, fmt.Errorf("copy: %w", err)
@@ -164,6 +168,13 @@ func Copy(ctx context.Context, from, to store.Store, opt Options) (Summary, erro
 	}
 	sum, err := Verify(ctx, from, to)
 	sum.Elapsed = time.Since(start)
+	if err != nil {
+		// A writer left running, rather than the copy, is then the
+		// likelier cause: say so.
+		if now, gerr := from.Generation(ctx); gerr == nil && now != gen {
+			err = fmt.Errorf("the source changed during the copy (generation %d, then %d): stop what writes to it (ingest, an editor) and copy again into an empty store: %w", gen, now, err)
+		}
+	}
 	return sum, err
 }
 

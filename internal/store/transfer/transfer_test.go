@@ -171,3 +171,38 @@ func TestLockFileRefusesASecondHolder(t *testing.T) {
 		unlock()
 	}
 }
+
+// TestCopyOfASourceWrittenMeanwhileSaysSo writes into the source while it
+// is copied, as an ingest left running would: the check fails, and says
+// why, so the operator stops the writer rather than suspect the copy.
+func TestCopyOfASourceWrittenMeanwhileSaysSo(t *testing.T) {
+	ctx := context.Background()
+	writes := []struct {
+		name  string
+		write func(st store.Store) error
+	}{
+		{"a new article", func(st store.Store) error { return st.Upsert(ctx, []*model.Record{news("late", "Late story")}) }},
+		{"a record copied already", func(st store.Store) error {
+			r := news("a", "Story A")
+			r.Article.Heat = 99
+			return st.Upsert(ctx, []*model.Record{r})
+		}},
+	}
+	for _, w := range writes {
+		t.Run(w.name, func(t *testing.T) {
+			from, to := seeded(t, 60), openSQLite(t)
+			wrote := false
+			_, err := Copy(ctx, from, to, Options{Batch: 25, Progress: func(int) {
+				if !wrote {
+					wrote = true
+					if err := w.write(from); err != nil {
+						t.Fatal(err)
+					}
+				}
+			}})
+			if err == nil || !strings.Contains(err.Error(), "the source changed during the copy") {
+				t.Errorf("Copy of a source written meanwhile: %v, want it to say the source changed", err)
+			}
+		})
+	}
+}
