@@ -30,6 +30,11 @@ import (
 // DefaultBatch is how many records a copy writes per transaction.
 const DefaultBatch = 1000
 
+// maxBatchBytes bounds the file bytes of a batch, whatever its count: a
+// thousand newsletters of a megabyte each, two batches held at once (one
+// read while the other is written), would take gigabytes.
+const maxBatchBytes = 16 << 20
+
 // ErrNotEmpty is returned when the target of a copy already holds records.
 var ErrNotEmpty = errors.New("the target store is not empty")
 
@@ -39,7 +44,7 @@ var ErrStaged = errors.New("arrivals staged by ingest workers are not stored yet
 
 // Options tunes a copy.
 type Options struct {
-	Batch int // records per write; 0 means DefaultBatch
+	Batch int // records per write at most (fewer when large); 0 means DefaultBatch
 	// Progress, when set, is told the number of records to copy, then
 	// each batch's size as it is written.
 	Total    func(n int)
@@ -95,15 +100,19 @@ func Copy(ctx context.Context, from, to store.Store, opt Options) (Summary, erro
 	readErr := make(chan error, 1)
 	go func() {
 		defer close(batches)
-		var batch []*model.Record
+		var (
+			batch []*model.Record
+			size  int
+		)
 		err := from.Scan(ctx, nil, func(r *model.Record) error {
-			if batch = append(batch, r); len(batch) == batchSize {
+			batch, size = append(batch, r), size+len(r.Raw)
+			if len(batch) == batchSize || size >= maxBatchBytes {
 				select {
 				case batches <- batch:
 				case <-ctx.Done():
 					return ctx.Err()
 				}
-				batch = nil
+				batch, size = nil, 0
 			}
 			return nil
 		})

@@ -1,6 +1,7 @@
 package transfer
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -204,5 +205,38 @@ func TestCopyOfASourceWrittenMeanwhileSaysSo(t *testing.T) {
 				t.Errorf("Copy of a source written meanwhile: %v, want it to say the source changed", err)
 			}
 		})
+	}
+}
+
+// TestCopyBatchesLargeRecordsByTheirSize copies records of a megabyte
+// each (newsletters' bodies may be as large): a batch holds as many as fit
+// in its bytes, not a thousand of them, which with the batch read ahead
+// held gigabytes.
+func TestCopyBatchesLargeRecordsByTheirSize(t *testing.T) {
+	ctx := context.Background()
+	from, to := openSQLite(t), openSQLite(t)
+	const n = 3 * maxBatchBytes >> 20
+	var recs []*model.Record
+	for i := range n {
+		r := news(fmt.Sprintf("big-%03d", i), "Big issue")
+		r.Raw = append(r.Raw, bytes.Repeat([]byte("Ballots counted in every ward. "), 1<<20/31)...)
+		recs = append(recs, r)
+	}
+	if err := from.Upsert(ctx, recs); err != nil {
+		t.Fatal(err)
+	}
+	var batches []int
+	if _, err := Copy(ctx, from, to, Options{Progress: func(n int) { batches = append(batches, n) }}); err != nil {
+		t.Fatal(err)
+	}
+	copied := 0
+	for _, b := range batches {
+		copied += b
+		if b > maxBatchBytes>>20+1 {
+			t.Errorf("a batch of %d records of a megabyte each, want at most %d MB a batch", b, maxBatchBytes>>20)
+		}
+	}
+	if copied != n {
+		t.Errorf("%d records copied in batches %v, want %d", copied, batches, n)
 	}
 }
