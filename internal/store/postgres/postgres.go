@@ -14,6 +14,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"runtime"
 	"strings"
 	"sync/atomic"
@@ -57,6 +58,7 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		// Room for reads nested inside a Scan callback, as curation does.
 		cfg.MaxConns = int32(max(8, 4*runtime.GOMAXPROCS(0)))
 	}
+	cfg.ConnConfig.DialFunc = (&net.Dialer{Control: dialControl}).DialContext
 	if !strings.Contains(dsn, "pool_ping_timeout") {
 		cfg.PingTimeout = pingTimeout
 	}
@@ -92,6 +94,13 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 // connection) no answer comes, and the read waited as long as the system
 // kept resending, a quarter of an hour.
 const pingTimeout = 3 * time.Second
+
+// userTimeout is how long what a connection sends may go unacknowledged
+// before the system gives the connection up: by default it resends for a
+// quarter of an hour, and a query sent to a server that vanished (a
+// fail-over, a network gone) waited as long, holding up serve's view or
+// an ingest round. A minute leaves a slow but living server its time.
+const userTimeout = time.Minute
 
 // keepalives has the server probe a quiet session of this process after
 // 30 s, every 10 s, and end it after 3 probes unanswered: a machine that
