@@ -19,22 +19,24 @@ import (
 // than waited for (FOR UPDATE SKIP LOCKED), so workers asking for the same
 // names never queue behind each other, and a name inserted meanwhile by
 // another is left to it (ON CONFLICT DO NOTHING). Every part of the
-// statement sees one snapshot: a name is either updated or inserted.
+// statement sees one snapshot: a name is either updated or inserted. Names
+// are looked up by their digest, which the unique index holds
+// (0015_long_source_urls.sql).
 const sqlLease = `WITH want AS (
 		SELECT DISTINCT unnest($2::text[]) AS name
 	), free AS (
-		SELECT l.name FROM leases l JOIN want w ON w.name = l.name
+		SELECT l.name FROM leases l JOIN want w ON md5(l.name) = md5(w.name) AND l.name = w.name
 		WHERE l.holder = $1 OR l.expires_at <= now()
 		FOR UPDATE OF l SKIP LOCKED
 	), renewed AS (
 		UPDATE leases l SET holder = $1, expires_at = now() + $3 * interval '1 microsecond'
-		FROM free WHERE l.name = free.name
+		FROM free WHERE md5(l.name) = md5(free.name) AND l.name = free.name
 		RETURNING l.name
 	), added AS (
 		INSERT INTO leases (name, holder, expires_at)
 		SELECT w.name, $1, now() + $3 * interval '1 microsecond' FROM want w
-		WHERE NOT EXISTS (SELECT 1 FROM leases l WHERE l.name = w.name)
-		ON CONFLICT (name) DO NOTHING
+		WHERE NOT EXISTS (SELECT 1 FROM leases l WHERE md5(l.name) = md5(w.name) AND l.name = w.name)
+		ON CONFLICT ((md5(name))) DO NOTHING
 		RETURNING name
 	)
 	SELECT name FROM renewed UNION ALL SELECT name FROM added`
@@ -82,7 +84,8 @@ func (s *Store) Release(ctx context.Context, holder string, names ...string) err
 	for i, n := range names {
 		keys[i] = text(n)
 	}
-	if _, err := s.pool.Exec(ctx, `DELETE FROM leases WHERE holder = $1 AND name = ANY($2)`, text(holder), keys); err != nil {
+	if _, err := s.pool.Exec(ctx, `DELETE FROM leases WHERE md5(name) IN (SELECT md5(n) FROM unnest($2::text[]) n)
+		AND name = ANY($2) AND holder = $1`, text(holder), keys); err != nil {
 		return fmt.Errorf("release: %w", err)
 	}
 	return nil
