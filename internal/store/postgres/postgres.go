@@ -14,9 +14,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"runtime"
 	"strings"
 	"sync/atomic"
+	"time"
 	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
@@ -56,8 +58,15 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		// Room for reads nested inside a Scan callback, as curation does.
 		cfg.MaxConns = int32(max(8, 4*runtime.GOMAXPROCS(0)))
 	}
+	cfg.ConnConfig.DialFunc = (&net.Dialer{Control: dialControl}).DialContext
+	if !strings.Contains(dsn, "pool_ping_timeout") {
+		cfg.PingTimeout = pingTimeout
+	}
 	if _, ok := cfg.ConnConfig.RuntimeParams["application_name"]; !ok {
 		cfg.ConnConfig.RuntimeParams["application_name"] = "newshub"
+	}
+	if _, ok := cfg.ConnConfig.RuntimeParams["tcp_keepalives_idle"]; !ok {
+		cfg.AfterConnect = keepalives
 	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
@@ -77,6 +86,35 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		return nil, fmt.Errorf("postgres store %s: %w", redact(cfg), err)
 	}
 	return st, nil
+}
+
+// pingTimeout is how long the pool waits for a connection that was quiet
+// a while to answer before it is used, before giving it up for another: on
+// a network lost without a word (a fail-over, a firewall that forgot the
+// connection) no answer comes, and the read waited as long as the system
+// kept resending, a quarter of an hour.
+const pingTimeout = 3 * time.Second
+
+// userTimeout is how long what a connection sends may go unacknowledged
+// before the system gives the connection up: by default it resends for a
+// quarter of an hour, and a query sent to a server that vanished (a
+// fail-over, a network gone) waited as long, holding up serve's view or
+// an ingest round. A minute leaves a slow but living server its time.
+const userTimeout = time.Minute
+
+// keepalives has the server probe a quiet session of this process after
+// 30 s, every 10 s, and end it after 3 probes unanswered: a machine that
+// died or left the network closes no connection, and by the systems'
+// defaults (2 h, then 9 probes 75 s apart) the server would keep its
+// sessions, with the curate lock or a write's lock one of them holds, and
+// the hub's other workers would wait as long. Set once connected, rather
+// than asked for at the start, which a pooler may refuse.
+func keepalives(ctx context.Context, conn *pgx.Conn) error {
+	_, err := conn.Exec(ctx, `SET tcp_keepalives_idle = 30; SET tcp_keepalives_interval = 10; SET tcp_keepalives_count = 3`)
+	if err != nil {
+		return fmt.Errorf("set keepalives: %w", err)
+	}
+	return nil
 }
 
 // redact names the database without its password, for messages.

@@ -19,22 +19,24 @@ import (
 // than waited for (FOR UPDATE SKIP LOCKED), so workers asking for the same
 // names never queue behind each other, and a name inserted meanwhile by
 // another is left to it (ON CONFLICT DO NOTHING). Every part of the
-// statement sees one snapshot: a name is either updated or inserted.
+// statement sees one snapshot: a name is either updated or inserted. Names
+// are looked up by their digest, which the unique index holds
+// (0015_long_source_urls.sql).
 const sqlLease = `WITH want AS (
 		SELECT DISTINCT unnest($2::text[]) AS name
 	), free AS (
-		SELECT l.name FROM leases l JOIN want w ON w.name = l.name
+		SELECT l.name FROM leases l JOIN want w ON md5(l.name) = md5(w.name) AND l.name = w.name
 		WHERE l.holder = $1 OR l.expires_at <= now()
 		FOR UPDATE OF l SKIP LOCKED
 	), renewed AS (
 		UPDATE leases l SET holder = $1, expires_at = now() + $3 * interval '1 microsecond'
-		FROM free WHERE l.name = free.name
+		FROM free WHERE md5(l.name) = md5(free.name) AND l.name = free.name
 		RETURNING l.name
 	), added AS (
 		INSERT INTO leases (name, holder, expires_at)
 		SELECT w.name, $1, now() + $3 * interval '1 microsecond' FROM want w
-		WHERE NOT EXISTS (SELECT 1 FROM leases l WHERE l.name = w.name)
-		ON CONFLICT (name) DO NOTHING
+		WHERE NOT EXISTS (SELECT 1 FROM leases l WHERE md5(l.name) = md5(w.name) AND l.name = w.name)
+		ON CONFLICT ((md5(name))) DO NOTHING
 		RETURNING name
 	)
 	SELECT name FROM renewed UNION ALL SELECT name FROM added`
@@ -82,7 +84,8 @@ func (s *Store) Release(ctx context.Context, holder string, names ...string) err
 	for i, n := range names {
 		keys[i] = text(n)
 	}
-	if _, err := s.pool.Exec(ctx, `DELETE FROM leases WHERE holder = $1 AND name = ANY($2)`, text(holder), keys); err != nil {
+	if _, err := s.pool.Exec(ctx, `DELETE FROM leases WHERE md5(name) IN (SELECT md5(n) FROM unnest($2::text[]) n)
+		AND name = ANY($2) AND holder = $1`, text(holder), keys); err != nil {
 		return fmt.Errorf("release: %w", err)
 	}
 	return nil
@@ -90,7 +93,7 @@ func (s *Store) Release(ctx context.Context, holder string, names ...string) err
 
 // Exclusive runs fn holding the session advisory lock called name on a
 // connection of its own: the server drops it if the process dies or the
-// connection is lost. It is not the lock every write transaction takes,
+// connection is lost, and fn's context is then cancelled. It is not the lock every write transaction takes,
 // which fn's writes need in turn.
 func (s *Store) Exclusive(ctx context.Context, name string, fn func(ctx context.Context) error) error {
 	key := lockKey(name)
@@ -102,14 +105,8 @@ func (s *Store) Exclusive(ctx context.Context, name string, fn func(ctx context.
 		conn.Release()
 		return fmt.Errorf("exclusive %s: %w", name, err)
 	}
-	defer func() {
-		if _, err := conn.Exec(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock($1)`, key); err != nil {
-			// Ending the session is the other way to drop its locks.
-			conn.Conn().Close(context.WithoutCancel(ctx))
-		}
-		conn.Release()
-	}()
-	return fn(ctx)
+	defer unlock(ctx, conn, name)
+	return holding(ctx, conn, name, fn)
 }
 
 // notifyChannel is where each new generation is announced, by bump.
@@ -121,10 +118,15 @@ const notifyChannel = "newshub_generation"
 const (
 	watchRetryMin = 100 * time.Millisecond
 	watchRetryMax = time.Second
-	// watchPing is how long a quiet watch waits before checking that its
-	// connection is alive: a connection lost without a word (a network
-	// gone) would otherwise leave it waiting for ever.
-	watchPing = 30 * time.Second
+)
+
+// watchPing is how long a quiet watch waits before checking that its
+// connection is alive, and watchPingAnswer how long it waits for the
+// answer: a connection lost without a word (a network gone) would
+// otherwise leave it waiting for ever. Variables, for tests.
+var (
+	watchPing       = 30 * time.Second
+	watchPingAnswer = 10 * time.Second
 )
 
 // Watch listens for the notifications bump sends with every commit that
@@ -154,19 +156,31 @@ func (s *Store) Watch(ctx context.Context) <-chan int64 {
 // listen sends the generations a connection hears of until it fails or
 // ctx is done, and reports whether it got as far as listening.
 func (s *Store) listen(ctx context.Context, feed *store.GenerationFeed) bool {
-	conn, err := pgx.ConnectConfig(ctx, s.pool.Config().ConnConfig.Copy())
+	// Each exchange with the server is bounded, the connection's too: on
+	// a network gone without a word, one would wait as long as the
+	// system keeps sending (a quarter of an hour), the watch deaf.
+	bounded := func() (context.Context, context.CancelFunc) { return context.WithTimeout(ctx, watchPingAnswer) }
+	cctx, cancel := bounded()
+	conn, err := pgx.ConnectConfig(cctx, s.pool.Config().ConnConfig.Copy())
+	cancel()
 	if err != nil {
 		return false
 	}
 	defer conn.Close(context.WithoutCancel(ctx))
-	if _, err := conn.Exec(ctx, `LISTEN `+notifyChannel); err != nil {
+	lctx, cancel := bounded()
+	_, err = conn.Exec(lctx, `LISTEN `+notifyChannel)
+	cancel()
+	if err != nil {
 		return false
 	}
 	for {
 		// Read after LISTEN: a commit between the two is heard of twice,
 		// never missed.
 		var g int64
-		if err := conn.QueryRow(ctx, `SELECT value FROM generation WHERE id = 1`).Scan(&g); err != nil {
+		qctx, cancel := bounded()
+		err := conn.QueryRow(qctx, `SELECT value FROM generation WHERE id = 1`).Scan(&g)
+		cancel()
+		if err != nil {
 			return true
 		}
 		feed.Send(g)

@@ -30,7 +30,7 @@ func (s *Store) SourceStates(ctx context.Context) ([]store.SourceState, error) {
 
 // SourceState returns the state of the source at url, or store.ErrNotFound.
 func (s *Store) SourceState(ctx context.Context, url string) (store.SourceState, error) {
-	rows, err := s.pool.Query(ctx, `SELECT `+sourceColumns+` FROM source_states WHERE url = $1`, text(url))
+	rows, err := s.pool.Query(ctx, `SELECT `+sourceColumns+` FROM source_states WHERE md5(url) = md5($1) AND url = $1`, text(url))
 	if err != nil {
 		return store.SourceState{}, fmt.Errorf("source state %s: %w", url, err)
 	}
@@ -87,7 +87,7 @@ func queueSourceStates(b *pgx.Batch, states []store.SourceState) error {
 
 const sqlPutSourceState = `INSERT INTO source_states (` + sourceColumns + `)
 	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
-	ON CONFLICT (url) DO UPDATE SET etag = excluded.etag, last_modified = excluded.last_modified,
+	ON CONFLICT ((md5(url))) DO UPDATE SET etag = excluded.etag, last_modified = excluded.last_modified,
 		last_fetch = excluded.last_fetch, last_success = excluded.last_success,
 		last_status = excluded.last_status, items = excluded.items, errors = excluded.errors,
 		next_fetch = excluded.next_fetch, interval_ns = excluded.interval_ns, paused = excluded.paused,

@@ -14,15 +14,15 @@ import (
 // TryExclusive runs fn holding the advisory lock called name, as Exclusive
 // does, when no other session holds it; else it returns false at once.
 func (s *Store) TryExclusive(ctx context.Context, name string, fn func(ctx context.Context) error) (bool, error) {
-	unlock, err := s.TryLock(ctx, name)
+	conn, err := s.tryLock(ctx, name)
 	if errors.Is(err, ErrLocked) {
 		return false, nil
 	}
 	if err != nil {
 		return false, err
 	}
-	defer unlock()
-	return true, fn(ctx)
+	defer unlock(ctx, conn, name)
+	return true, holding(ctx, conn, name, fn)
 }
 
 // Stage keeps arrivals in the staged table and stores their sources'

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"sort"
 	"testing"
 	"time"
@@ -556,5 +557,52 @@ func testArticlePaths(t *testing.T, st store.Store) {
 	}
 	if found < 300 {
 		t.Errorf("only %d keys found: the check covers too little", found)
+	}
+}
+
+// longURL is an address of n characters that does not compress, as a
+// tracking token or a signed link is: a store cannot hold it shorter.
+func longURL(seed uint64, n int) string {
+	const letters = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+	r := rand.New(rand.NewPCG(seed, 1))
+	b := []byte("https://example.com/story?token=")
+	for len(b) < n {
+		b = append(b, letters[r.IntN(len(letters))])
+	}
+	return string(b)
+}
+
+// testLongURLs stores articles whose canonical URL and GUID are as long as
+// an address may be (model.MaxURL), beside an ordinary one in the same
+// batch, finds them by those keys and purges them, keeping the keys.
+func testLongURLs(t *testing.T, st store.Store) {
+	ctx := context.Background()
+	long := article("long-link", "Signed link", hours(0), "Election")
+	long.Article.CanonicalURL, long.Article.GUID = longURL(1, model.MaxURL), longURL(2, model.MaxURL)
+	long.Article.OriginalURL, long.Article.WebURL = long.Article.CanonicalURL, long.Article.CanonicalURL
+	refresh(long)
+	plain := article("plain", "Plain link", hours(1), "Election")
+	upsert(t, st, long, plain)
+	for _, key := range []string{long.Article.CanonicalURL, long.Article.GUID} {
+		if got, err := st.ArticleByURL(ctx, key); err != nil || got.Path != long.Path {
+			t.Errorf("ArticleByURL(%.40s…): %v; want %s", key, err, long.Path)
+		}
+	}
+	if pf, ok := st.(interface {
+		ArticlePaths(ctx context.Context, keys []string) (map[string]string, error)
+	}); ok {
+		got, err := pf.ArticlePaths(ctx, []string{long.Article.CanonicalURL, long.Article.GUID})
+		if err != nil || len(got) != 2 || got[long.Article.GUID] != long.Path {
+			t.Errorf("ArticlePaths of the long keys: %d found, %v; want both", len(got), err)
+		}
+	}
+	stored := get(t, st, long.Path)
+	err := st.Purge(ctx, []store.Purge{{Path: stored.Path, Version: stored.Version, At: hours(2),
+		Keys: []string{long.Article.CanonicalURL, long.Article.GUID}}})
+	if err != nil {
+		t.Fatalf("Purge: %v", err)
+	}
+	if ts, err := st.Tombstone(ctx, long.Article.GUID); err != nil || ts.Path != long.Path {
+		t.Errorf("Tombstone of the long GUID: %+v, %v; want it kept", ts, err)
 	}
 }

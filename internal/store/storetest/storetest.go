@@ -35,6 +35,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"GetMissingIsNotFound", testGetNotFound},
 		{"ArticleByURLMatchesCanonicalURLOrGUID", testArticleByURL},
 		{"ArticlePathsAgreeWithArticleByURL", testArticlePaths},
+		{"LongestURLsAreKeysLikeOthers", testLongURLs},
 		{"NewsHonoursEveryQueryField", testNewsQueries},
 		{"NewsPagesCoverTheListingOnce", testNewsPaging},
 		{"StoryListsLeadFirstThenQuality", testStory},
@@ -54,6 +55,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"SearchRanksTheMatchesStoredLast", testSearchRankLimit},
 		{"SearchRejectsBadQueries", testSearchBadQuery},
 		{"SourceStateRoundTrips", testSourceState},
+		{"LongestSourceURLsAreKeysLikeOthers", testLongSourceURLs},
 		{"RoundLogKeepsTheNewest", testRounds},
 		{"HostHoldsKeepTheLatestUntilOver", testHostHolds},
 		{"HostHoldsPutAtOnceByWorkers", testHostHoldsPutAtOnce},
@@ -497,6 +499,41 @@ func testSourceState(t *testing.T, st store.Store) {
 	}
 	_, err = st.SourceState(ctx, bad[0].URL)
 	mustNotFound(t, "SourceState of a state put with a bad one", err)
+}
+
+// testLongSourceURLs keeps the state of, and leases, a source whose URL
+// is as long as an address may be (model.MaxURL), beside an ordinary one
+// in the same calls.
+func testLongSourceURLs(t *testing.T, st store.Store) {
+	ctx := context.Background()
+	long, plain := longURL(3, model.MaxURL), "https://example.com/feed.xml"
+	states := []store.SourceState{{URL: long, Items: 4, LastFetch: day0}, {URL: plain, Items: 2, LastFetch: day0}}
+	if err := st.PutSourceState(ctx, states...); err != nil {
+		t.Fatalf("PutSourceState: %v", err)
+	}
+	states[0].Items = 5 // replaced, not added
+	if err := st.PutSourceState(ctx, states[0]); err != nil {
+		t.Fatalf("PutSourceState again: %v", err)
+	}
+	if got, err := st.SourceState(ctx, long); err != nil || got.Items != 5 {
+		t.Errorf("SourceState of the long URL: %d items, %v; want 5", got.Items, err)
+	}
+	if all, err := st.SourceStates(ctx); err != nil || len(all) != 2 {
+		t.Errorf("SourceStates: %d states, %v; want 2", len(all), err)
+	}
+	got, err := st.Lease(ctx, "A", time.Hour, long, plain)
+	if err != nil || len(got) != 2 {
+		t.Fatalf("Lease: %v, %v; want both", got, err)
+	}
+	if got, err := st.Lease(ctx, "B", time.Hour, long); err != nil || len(got) != 0 {
+		t.Errorf("Lease of the long URL another holds: %v, %v; want none", got, err)
+	}
+	if err := st.Release(ctx, "A", long); err != nil {
+		t.Fatalf("Release: %v", err)
+	}
+	if got, err := st.Lease(ctx, "B", time.Hour, long, plain); err != nil || len(got) != 1 || got[0] != long {
+		t.Errorf("Lease once released: %v, %v; want the long URL alone", got, err)
+	}
 }
 
 func sameState(t *testing.T, got, want store.SourceState) {

@@ -20,6 +20,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"newshub/internal/model"
 	"newshub/internal/store"
@@ -28,6 +29,11 @@ import (
 
 // DefaultBatch is how many records a copy writes per transaction.
 const DefaultBatch = 1000
+
+// maxBatchBytes bounds the file bytes of a batch, whatever its count: a
+// thousand newsletters of a megabyte each, two batches held at once (one
+// read while the other is written), would take gigabytes.
+const maxBatchBytes = 16 << 20
 
 // ErrNotEmpty is returned when the target of a copy already holds records.
 var ErrNotEmpty = errors.New("the target store is not empty")
@@ -38,7 +44,7 @@ var ErrStaged = errors.New("arrivals staged by ingest workers are not stored yet
 
 // Options tunes a copy.
 type Options struct {
-	Batch int // records per write; 0 means DefaultBatch
+	Batch int // records per write at most (fewer when large); 0 means DefaultBatch
 	// Progress, when set, is told the number of records to copy, then
 	// each batch's size as it is written.
 	Total    func(n int)
@@ -69,6 +75,10 @@ func Copy(ctx context.Context, from, to store.Store, opt Options) (Summary, erro
 	if err := checkEmpty(ctx, to); err != nil {
 		return Summary{}, err
 	}
+	gen, err := from.Generation(ctx)
+	if err != nil {
+		return Summary{}, fmt.Errorf("copy: %w", err)
+	}
 	arrivals, err := staged(ctx, from)
 	if err != nil {
 		return Summary{}, fmt.Errorf("copy: %w", err)
@@ -90,15 +100,19 @@ func Copy(ctx context.Context, from, to store.Store, opt Options) (Summary, erro
 	readErr := make(chan error, 1)
 	go func() {
 		defer close(batches)
-		var batch []*model.Record
+		var (
+			batch []*model.Record
+			size  int
+		)
 		err := from.Scan(ctx, nil, func(r *model.Record) error {
-			if batch = append(batch, r); len(batch) == batchSize {
+			batch, size = append(batch, r), size+len(r.Raw)
+			if len(batch) == batchSize || size >= maxBatchBytes {
 				select {
 				case batches <- batch:
 				case <-ctx.Done():
 					return ctx.Err()
 				}
-				batch = nil
+				batch, size = nil, 0
 			}
 			return nil
 		})
@@ -163,6 +177,13 @@ func Copy(ctx context.Context, from, to store.Store, opt Options) (Summary, erro
 	}
 	sum, err := Verify(ctx, from, to)
 	sum.Elapsed = time.Since(start)
+	if err != nil {
+		// A writer left running, rather than the copy, is then the
+		// likelier cause: say so.
+		if now, gerr := from.Generation(ctx); gerr == nil && now != gen {
+			err = fmt.Errorf("the source changed during the copy (generation %d, then %d): stop what writes to it (ingest, an editor) and copy again into an empty store: %w", gen, now, err)
+		}
+	}
 	return sum, err
 }
 
@@ -356,13 +377,34 @@ func Verify(ctx context.Context, a, b store.Store) (Summary, error) {
 	return sum, nil
 }
 
-// sameState compares source states, their times as instants.
+// sameState compares source states, their times as instants and their
+// text as every store can hold it (see holdable).
 func sameState(a, b store.SourceState) bool {
 	if !a.LastFetch.Equal(b.LastFetch) || !a.LastSuccess.Equal(b.LastSuccess) || !a.NextFetch.Equal(b.NextFetch) {
 		return false
 	}
 	a.LastFetch, a.LastSuccess, a.NextFetch = b.LastFetch, b.LastSuccess, b.NextFetch
+	for _, s := range []*store.SourceState{&a, &b} {
+		s.URL, s.ETag, s.LastModified, s.LastStatus = holdable(s.URL), holdable(s.ETag), holdable(s.LastModified), holdable(s.LastStatus)
+	}
 	return reflect.DeepEqual(a, b)
+}
+
+// holdable is s as PostgreSQL keeps it as text, which holds only UTF-8
+// without NUL: each invalid byte as U+FFFD, NULs dropped. SQLite keeps
+// such text whole; a server's status or ETag can hold it (a reason phrase
+// sent in Latin-1), and a copy between the two stores holds it as
+// PostgreSQL does.
+func holdable(s string) string {
+	if utf8.ValidString(s) && strings.IndexByte(s, 0) < 0 {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		if r == 0 {
+			return -1
+		}
+		return r
+	}, s)
 }
 
 // recordSum is the digest of one record.

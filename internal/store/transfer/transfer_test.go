@@ -1,6 +1,7 @@
 package transfer
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -169,5 +170,73 @@ func TestLockFileRefusesASecondHolder(t *testing.T) {
 		t.Errorf("LockFile after unlock: %v", err)
 	} else {
 		unlock()
+	}
+}
+
+// TestCopyOfASourceWrittenMeanwhileSaysSo writes into the source while it
+// is copied, as an ingest left running would: the check fails, and says
+// why, so the operator stops the writer rather than suspect the copy.
+func TestCopyOfASourceWrittenMeanwhileSaysSo(t *testing.T) {
+	ctx := context.Background()
+	writes := []struct {
+		name  string
+		write func(st store.Store) error
+	}{
+		{"a new article", func(st store.Store) error { return st.Upsert(ctx, []*model.Record{news("late", "Late story")}) }},
+		{"a record copied already", func(st store.Store) error {
+			r := news("a", "Story A")
+			r.Article.Heat = 99
+			return st.Upsert(ctx, []*model.Record{r})
+		}},
+	}
+	for _, w := range writes {
+		t.Run(w.name, func(t *testing.T) {
+			from, to := seeded(t, 60), openSQLite(t)
+			wrote := false
+			_, err := Copy(ctx, from, to, Options{Batch: 25, Progress: func(int) {
+				if !wrote {
+					wrote = true
+					if err := w.write(from); err != nil {
+						t.Fatal(err)
+					}
+				}
+			}})
+			if err == nil || !strings.Contains(err.Error(), "the source changed during the copy") {
+				t.Errorf("Copy of a source written meanwhile: %v, want it to say the source changed", err)
+			}
+		})
+	}
+}
+
+// TestCopyBatchesLargeRecordsByTheirSize copies records of a megabyte
+// each (newsletters' bodies may be as large): a batch holds as many as fit
+// in its bytes, not a thousand of them, which with the batch read ahead
+// held gigabytes.
+func TestCopyBatchesLargeRecordsByTheirSize(t *testing.T) {
+	ctx := context.Background()
+	from, to := openSQLite(t), openSQLite(t)
+	const n = 3 * maxBatchBytes >> 20
+	var recs []*model.Record
+	for i := range n {
+		r := news(fmt.Sprintf("big-%03d", i), "Big issue")
+		r.Raw = append(r.Raw, bytes.Repeat([]byte("Ballots counted in every ward. "), 1<<20/31)...)
+		recs = append(recs, r)
+	}
+	if err := from.Upsert(ctx, recs); err != nil {
+		t.Fatal(err)
+	}
+	var batches []int
+	if _, err := Copy(ctx, from, to, Options{Progress: func(n int) { batches = append(batches, n) }}); err != nil {
+		t.Fatal(err)
+	}
+	copied := 0
+	for _, b := range batches {
+		copied += b
+		if b > maxBatchBytes>>20+1 {
+			t.Errorf("a batch of %d records of a megabyte each, want at most %d MB a batch", b, maxBatchBytes>>20)
+		}
+	}
+	if copied != n {
+		t.Errorf("%d records copied in batches %v, want %d", copied, batches, n)
 	}
 }

@@ -1,0 +1,90 @@
+package transfer
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"newshub/internal/model"
+	"newshub/internal/store"
+	"newshub/internal/store/postgres"
+	"newshub/internal/store/postgres/pgtest"
+)
+
+// TestCopyIntoPostgresOfSourcesItsCollationSortsOtherwise copies a hub
+// whose sources' URLs sort one way byte by byte and another in a
+// database's linguistic collation (ICU's en-US, as many servers are set
+// up: capitals among small letters, punctuation ignored at first), both
+// ways between SQLite and PostgreSQL.
+func TestCopyIntoPostgresOfSourcesItsCollationSortsOtherwise(t *testing.T) {
+	ctx := context.Background()
+	urls := []string{"https://example.com/Feed.xml", "https://example.com/atom.xml",
+		"https://example.com/a-b.xml", "https://example.com/aa.xml", "https://Example.org/rss"}
+	from := openSQLite(t)
+	if err := from.Upsert(ctx, []*model.Record{news("a", "Story A")}); err != nil {
+		t.Fatal(err)
+	}
+	for i, u := range urls {
+		st := store.SourceState{URL: u, Items: i + 1, LastFetch: time.Date(2020, 8, 30, 12, i, 0, 0, time.UTC)}
+		if err := from.PutSourceState(ctx, st); err != nil {
+			t.Fatal(err)
+		}
+	}
+	pg, err := postgres.Open(ctx, pgtest.DSNWithLocale(t, "en-US"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { pg.Close() })
+	back := openSQLite(t)
+	for _, hop := range []struct {
+		name     string
+		from, to store.Store
+	}{{"into PostgreSQL", from, pg}, {"back into SQLite", pg, back}} {
+		sum, err := Copy(ctx, hop.from, hop.to, Options{})
+		if err != nil {
+			t.Fatalf("copy %s: %v", hop.name, err)
+		}
+		if sum.Sources != len(urls) {
+			t.Errorf("copy %s: %d source states, want %d", hop.name, sum.Sources, len(urls))
+		}
+	}
+	for i, u := range urls {
+		if st, err := back.SourceState(ctx, u); err != nil || st.Items != i+1 {
+			t.Errorf("%s after the copies: %+v, %v; want its %d items", u, st, err, i+1)
+		}
+	}
+}
+
+// TestCopyIntoPostgresOfTextItCannotHold copies a SQLite hub whose source
+// states hold what PostgreSQL's text cannot (a status a server sent in
+// Latin-1, an ETag with a NUL): the copy keeps them as that store keeps
+// such text, and both copies pass their check.
+func TestCopyIntoPostgresOfTextItCannotHold(t *testing.T) {
+	ctx := context.Background()
+	from := openSQLite(t)
+	if err := from.Upsert(ctx, []*model.Record{news("a", "Story A")}); err != nil {
+		t.Fatal(err)
+	}
+	state := store.SourceState{URL: "https://example.com/feed.xml", ETag: "\"v1\x00\"", LastModified: "Dom, 30 Ago 2020 12:00:00 GMT",
+		LastStatus: "404 N\xe3o encontrado", Errors: 2, LastFetch: time.Date(2020, 8, 30, 12, 0, 0, 0, time.UTC)}
+	if err := from.PutSourceState(ctx, state); err != nil {
+		t.Fatal(err)
+	}
+	pg := openPostgres(t)
+	back := openSQLite(t)
+	for _, hop := range []struct {
+		name     string
+		from, to store.Store
+	}{{"into PostgreSQL", from, pg}, {"back into SQLite", pg, back}} {
+		if _, err := Copy(ctx, hop.from, hop.to, Options{}); err != nil {
+			t.Fatalf("copy %s: %v", hop.name, err)
+		}
+	}
+	got, err := back.SourceState(ctx, state.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.LastStatus != "404 N\uFFFDo encontrado" || got.ETag != `"v1"` || got.Errors != 2 {
+		t.Errorf("state after the copies: status %q, ETag %q, %d errors; want the text as PostgreSQL keeps it", got.LastStatus, got.ETag, got.Errors)
+	}
+}
