@@ -809,9 +809,9 @@ func zlibHeader(b []byte) bool {
 // gone wrong) would leave its host's every feed unasked for as long.
 const maxRetryAfter = 7 * 24 * time.Hour
 
-// backoff is base doubled for each attempt made, until it reaches
-// maxRetryAfter: doubled on, it overflowed to a negative or zero wait and
-// the server was asked again at once for every retry left.
+// backoff is base doubled for each attempt made, up to maxRetryAfter (or
+// base, if longer): doubled on, it overflowed to a negative or zero wait
+// and the server was asked again at once for every retry left.
 func backoff(base time.Duration, attempt int) time.Duration {
 	wait := base
 	for range attempt {
@@ -820,7 +820,7 @@ func backoff(base time.Duration, attempt int) time.Duration {
 		}
 		wait *= 2
 	}
-	return wait
+	return min(wait, max(base, maxRetryAfter))
 }
 
 // parseRetryAfter reads a Retry-After value: seconds or an HTTP date.

@@ -444,6 +444,26 @@ func TestFetchBackoffDoesNotOverflow(t *testing.T) {
 	}
 }
 
+func TestBackoffDoublesUpToItsCap(t *testing.T) {
+	for _, c := range []struct {
+		base    time.Duration
+		attempt int
+		want    time.Duration
+	}{
+		{time.Second, 0, time.Second},
+		{time.Second, 3, 8 * time.Second},
+		{time.Second, 20, maxRetryAfter}, // 2^20 s is twelve days
+		{time.Second, 1 << 40, maxRetryAfter},
+		{5 * 24 * time.Hour, 1, maxRetryAfter},
+		{10 * 24 * time.Hour, 2, 10 * 24 * time.Hour}, // a base past the cap is kept
+		{1 << 62, 5, 1 << 62},
+	} {
+		if got := backoff(c.base, c.attempt); got != c.want {
+			t.Errorf("backoff(%v, %d) = %v, want %v", c.base, c.attempt, got, c.want)
+		}
+	}
+}
+
 func TestFetchReturnsLongRetryAfterWithoutSleepingAndHoldsOff(t *testing.T) {
 	var calls atomic.Int32
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
