@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"time"
 
+	"newshub/internal/model"
 	"newshub/internal/site"
 	"newshub/internal/store"
 )
@@ -15,7 +16,7 @@ import (
 // Scheduler writes each day's issue once it is due (see Due), and mails it
 // where the site configures smtp:. serve and ingest run one beside their
 // fetching; several processes of one hub may, since each reads the store's
-// latest issue before writing one.
+// latest issue before writing one, in turns where the store is shared.
 type Scheduler struct {
 	Store store.Store
 	// Site returns the configuration in force, read at each tick so an
@@ -44,15 +45,10 @@ func (s *Scheduler) Tick(ctx context.Context) (*Issue, error) {
 	if !ok {
 		return nil, nil
 	}
-	latest, err := Latest(ctx, s.Store)
-	if err != nil {
-		return nil, err
+	is, rec, err := s.write(ctx, st, d, opt)
+	if is == nil && err == nil {
+		return nil, nil // written already, here or by another process
 	}
-	if !latest.Before(d) {
-		s.last = latest // written already, here or by another process
-		return nil, nil
-	}
-	is, rec, err := Write(ctx, s.Store, st, s.SiteDir, d, opt)
 	if errors.Is(err, ErrNoNews) {
 		s.last = d
 		s.log().Info("newsletter: no news that day, no issue", "day", d.String())
@@ -73,6 +69,33 @@ func (s *Scheduler) Tick(ctx context.Context) (*Issue, error) {
 		}
 	}
 	return is, nil
+}
+
+// write writes the issue of day d unless the store holds one of that day
+// or a later one already; it returns no issue and no error then. Where
+// the store is shared by several processes (the workers of a hub, each
+// with its scheduler, tick together when started together), they take
+// turns to read and write, so that one writes and mails the issue and the
+// others find it written.
+func (s *Scheduler) write(ctx context.Context, st *site.Site, d Date, opt Options) (is *Issue, rec *model.Record, err error) {
+	once := func(ctx context.Context) error {
+		latest, err := Latest(ctx, s.Store)
+		if err != nil {
+			return err
+		}
+		if !latest.Before(d) {
+			s.last = latest
+			return nil
+		}
+		is, rec, err = Write(ctx, s.Store, st, s.SiteDir, d, opt)
+		return err
+	}
+	if sh, ok := s.Store.(store.Shared); ok {
+		err = sh.Exclusive(ctx, "newsletter", once)
+	} else {
+		err = once(ctx)
+	}
+	return is, rec, err
 }
 
 // Run ticks every interval (a minute when 0 or less), and once at once,
