@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"time"
 
 	"newshub/internal/model"
@@ -28,18 +29,52 @@ type Scheduler struct {
 	TLS     *tls.Config // for the mailer's STARTTLS; nil: the system's roots
 	Log     *slog.Logger
 
-	last Date // the last day written or found without news
+	last    Date         // the last day written or found without news
+	pending *pendingMail // the issue whose mailing is to be tried again
 }
+
+// pendingMail is an issue some addresses of which are still to get, the
+// server having put them off (see Mailer.send).
+type pendingMail struct {
+	issue *Issue
+	to    []string
+	sent  int       // messages accepted so far
+	tries int       // sends tried
+	next  time.Time // when to try again
+}
+
+// Mailing an issue is tried again after a minute, then after twice as
+// long each time, up to an hour, at most maxMailTries times in all (some
+// six hours), and not once the next issue is written: a server down
+// longer has readers' copies of the issue wait for the next one.
+const (
+	maxMailTries = 12
+	maxMailWait  = time.Hour
+)
 
 // Tick writes the issue due at the scheduler's now, if one is and no
 // other process wrote it, and mails it where smtp: is set. It returns the
 // issue written, or nil when none was due or the day had no news (which
 // is then not tried again). A failure to mail is logged, not returned:
-// the issue is written, and mailing it again would repeat it to the
-// addresses that got it.
+// the issue is written. The addresses the server put off (it could not be
+// reached, or answered "try again later") get it at a later tick; those
+// it accepted or refused for good are not sent it again.
 func (s *Scheduler) Tick(ctx context.Context) (*Issue, error) {
 	opt := s.Options.withDefaults()
 	st := s.Site()
+	is, err := s.tick(ctx, st, opt)
+	if is != nil && st.Config.SMTP != nil {
+		if p := s.pending; p != nil {
+			s.log().Error("newsletter: not mailed to every address, the next issue being written",
+				"path", p.issue.Path, "sent", p.sent, "not sent", len(p.to))
+		}
+		s.pending = &pendingMail{issue: is, to: slices.Clone(st.Config.SMTP.To)}
+	}
+	s.mail(ctx, st.Config.SMTP, opt.Now)
+	return is, err
+}
+
+func (s *Scheduler) tick(ctx context.Context, st *site.Site, opt Options) (*Issue, error) {
 	cfg := st.Config
 	d, ok := Due(opt.Now(), cfg, s.last)
 	if !ok {
@@ -59,16 +94,40 @@ func (s *Scheduler) Tick(ctx context.Context) (*Issue, error) {
 	}
 	s.last = d
 	s.log().Info("newsletter: issue written", "path", rec.Path, "stories", is.Stories, "publishers", is.Publishers)
-	if cfg.SMTP != nil {
-		m := &Mailer{SMTP: cfg.SMTP, SiteDir: s.SiteDir, TLS: s.TLS, Now: opt.Now}
-		sent, err := m.Send(ctx, is)
-		if err != nil {
-			s.log().Error("newsletter: mailing failed", "path", rec.Path, "sent", sent, "of", len(cfg.SMTP.To), "err", err)
-		} else {
-			s.log().Info("newsletter: mailed", "path", rec.Path, "to", sent)
-		}
-	}
 	return is, nil
+}
+
+// mail sends the pending issue, when its time has come, to the addresses
+// still to get it that the settings still list.
+func (s *Scheduler) mail(ctx context.Context, cfg *model.SMTP, now func() time.Time) {
+	p := s.pending
+	if p == nil || now().Before(p.next) {
+		return
+	}
+	if cfg == nil {
+		s.pending = nil // smtp: was taken out
+		return
+	}
+	to := slices.DeleteFunc(p.to, func(a string) bool { return !slices.Contains(cfg.To, a) })
+	m := &Mailer{SMTP: cfg, SiteDir: s.SiteDir, TLS: s.TLS, Now: now}
+	sent, retry, err := m.send(ctx, p.issue, to)
+	p.sent += sent
+	p.tries++
+	log := s.log().With("path", p.issue.Path, "sent", p.sent, "try", p.tries)
+	switch {
+	case err == nil:
+		log.Info("newsletter: mailed")
+	case len(retry) == 0:
+		log.Error("newsletter: mailing failed", "err", err)
+	case p.tries >= maxMailTries:
+		log.Error("newsletter: mailing failed, not tried again", "not sent", len(retry), "err", err)
+	default:
+		p.to = retry
+		p.next = now().Add(min(time.Minute<<(p.tries-1), maxMailWait))
+		log.Error("newsletter: mailing failed, to be tried again", "not sent", len(retry), "at", p.next, "err", err)
+		return
+	}
+	s.pending = nil
 }
 
 // write writes the issue of day d unless the store holds one of that day

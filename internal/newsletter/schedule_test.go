@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 
@@ -96,5 +97,59 @@ func TestSchedulerWithoutNewsletterTimeWritesNothing(t *testing.T) {
 	}
 	if last, err := Latest(context.Background(), h.st); err != nil || !last.IsZero() {
 		t.Fatalf("Latest = %s, %v; want none", last, err)
+	}
+}
+
+// TestSchedulerMailsAgainWhatTheServerPutOff has the SMTP server busy at
+// newsletter_time (a 421 greeting), then greylisting (450 to each
+// address once) and refusing one address for good (550): the issue
+// reaches each address the server takes once, at a later tick, and the
+// refused one is not tried again.
+func TestSchedulerMailsAgainWhatTheServerPutOff(t *testing.T) {
+	h := genHub(t, 1500, nil)
+	ctx := context.Background()
+	srv := smtptest.Start(t, smtptest.Options{Busy: 1, Greylist: 1, Reject: []string{"gone@example.org"}})
+	cfg := *h.site.Config
+	cfg.NewsletterTime = "07:00"
+	cfg.SMTP = &model.SMTP{Host: srv.Host, Port: srv.Port, From: "news@hub.example.org",
+		To: []string{"a@example.org", "gone@example.org", "b@example.org"}, StartTLS: new(bool)}
+	s := *h.site
+	s.Config = &cfg
+	la, err := time.LoadLocation("America/Los_Angeles")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var now time.Time
+	sc := &Scheduler{Store: h.st, Site: func() *site.Site { return &s }, SiteDir: h.dir,
+		Options: Options{Now: func() time.Time { return now }}}
+	steps := []struct {
+		name     string
+		now      time.Time
+		wrote    bool
+		sessions int      // connections the server has taken so far
+		mailed   []string // addresses that got the issue so far
+	}{
+		{"at 07:00 the server is busy", time.Date(2026, 11, 3, 7, 0, 0, 0, la), true, 1, nil},
+		{"a minute later it greylists", time.Date(2026, 11, 3, 7, 1, 0, 0, la), false, 2, nil},
+		{"not tried again at once", time.Date(2026, 11, 3, 7, 2, 0, 0, la), false, 2, nil},
+		{"two minutes later it takes them", time.Date(2026, 11, 3, 7, 3, 0, 0, la), false, 3, []string{"a@example.org", "b@example.org"}},
+		{"and nothing is sent again", time.Date(2026, 11, 3, 12, 0, 0, 0, la), false, 3, []string{"a@example.org", "b@example.org"}},
+	}
+	for _, st := range steps {
+		now = st.now
+		is, err := sc.Tick(ctx)
+		if err != nil {
+			t.Fatalf("%s: %v", st.name, err)
+		}
+		if (is != nil) != st.wrote {
+			t.Fatalf("%s: issue written: %v, want %v", st.name, is != nil, st.wrote)
+		}
+		var mailed []string
+		for _, m := range srv.Messages() {
+			mailed = append(mailed, m.To...)
+		}
+		if n := srv.Sessions(); n != st.sessions || !slices.Equal(mailed, st.mailed) {
+			t.Fatalf("%s: %d connections, mailed to %q; want %d, %q", st.name, n, mailed, st.sessions, st.mailed)
+		}
 	}
 }
