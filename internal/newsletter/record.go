@@ -85,8 +85,7 @@ func Issues(ctx context.Context, st store.Store) ([]*model.Record, error) {
 }
 
 // Latest returns the newest day an issue in the store was written for
-// (the date in its file name), or the zero Date when there is none: the
-// last day to give Due.
+// (the date in its file name), or the zero Date when there is none.
 func Latest(ctx context.Context, st store.Store) (Date, error) {
 	var last Date
 	err := st.ScanRaw(ctx, []model.Kind{model.KindNewsletter}, func(p string, _ model.Kind, _ []byte) error {
@@ -99,6 +98,22 @@ func Latest(ctx context.Context, st store.Store) (Date, error) {
 		return Date{}, fmt.Errorf("newsletters: %w", err)
 	}
 	return last, nil
+}
+
+// written reports whether the store holds an issue of day d, whatever
+// the site's name was when it was written.
+func written(ctx context.Context, st store.Store, d Date) (bool, error) {
+	found := false
+	err := st.ScanRaw(ctx, []model.Kind{model.KindNewsletter}, func(p string, _ model.Kind, _ []byte) error {
+		if day, ok := DateOfPath(p); ok && day == d {
+			found = true
+		}
+		return nil
+	})
+	if err != nil {
+		return false, fmt.Errorf("newsletters: %w", err)
+	}
+	return found, nil
 }
 
 // DateOfPath reads the day of an issue from its record path

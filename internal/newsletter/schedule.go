@@ -16,8 +16,9 @@ import (
 
 // Scheduler writes each day's issue once it is due (see Due), and mails it
 // where the site configures smtp:. serve and ingest run one beside their
-// fetching; several processes of one hub may, since each reads the store's
-// latest issue before writing one, in turns where the store is shared.
+// fetching; several processes of one hub may, since each looks for the
+// day's issue in the store before writing one, in turns where the store
+// is shared.
 type Scheduler struct {
 	Store store.Store
 	// Site returns the configuration in force, read at each tick so an
@@ -30,6 +31,7 @@ type Scheduler struct {
 	Log     *slog.Logger
 
 	last    Date         // the last day written or found without news
+	seen    time.Time    // the clock at the last tick
 	pending *pendingMail // the issue whose mailing is to be tried again
 }
 
@@ -76,7 +78,12 @@ func (s *Scheduler) Tick(ctx context.Context) (*Issue, error) {
 
 func (s *Scheduler) tick(ctx context.Context, st *site.Site, opt Options) (*Issue, error) {
 	cfg := st.Config
-	d, ok := Due(opt.Now(), cfg, s.last)
+	now := opt.Now()
+	if now.Before(s.seen) {
+		s.last = Date{} // the clock went back: the store says what is written
+	}
+	s.seen = now
+	d, ok := Due(now, cfg, s.last)
 	if !ok {
 		return nil, nil
 	}
@@ -131,19 +138,21 @@ func (s *Scheduler) mail(ctx context.Context, cfg *model.SMTP, now func() time.T
 }
 
 // write writes the issue of day d unless the store holds one of that day
-// or a later one already; it returns no issue and no error then. Where
+// already; it returns no issue and no error then. An issue of a later
+// day does not stand for it: one written while the clock ran ahead would
+// have kept every issue from being written until its day. Where
 // the store is shared by several processes (the workers of a hub, each
 // with its scheduler, tick together when started together), they take
 // turns to read and write, so that one writes and mails the issue and the
 // others find it written.
 func (s *Scheduler) write(ctx context.Context, st *site.Site, d Date, opt Options) (is *Issue, rec *model.Record, err error) {
 	once := func(ctx context.Context) error {
-		latest, err := Latest(ctx, s.Store)
+		found, err := written(ctx, s.Store, d)
 		if err != nil {
 			return err
 		}
-		if !latest.Before(d) {
-			s.last = latest
+		if found {
+			s.last = d
 			return nil
 		}
 		is, rec, err = Write(ctx, s.Store, st, s.SiteDir, d, opt)

@@ -153,3 +153,107 @@ func TestSchedulerMailsAgainWhatTheServerPutOff(t *testing.T) {
 		}
 	}
 }
+
+// TestSchedulerAfterAClockThatRanAhead runs the scheduler while the
+// clock is months ahead, when a fetched article is dated by it and the
+// issue of that day is written, then with the clock set right: the
+// issues of the days as they come are written, by the same process and
+// by one started again, the issue of the day to come notwithstanding.
+func TestSchedulerAfterAClockThatRanAhead(t *testing.T) {
+	ahead := time.Date(2027, 3, 9, 18, 0, 0, 0, time.UTC)
+	misdated := false
+	h := genHub(t, 1500, func(r *model.Record) {
+		if a := r.Article; !misdated && a != nil && a.Published {
+			a.PublishedDateTime = ahead
+			misdated = true
+		}
+	})
+	if !misdated {
+		t.Fatal("no published article generated")
+	}
+	ctx := context.Background()
+	cfg := *h.site.Config
+	cfg.NewsletterTime = "07:00"
+	s := *h.site
+	s.Config = &cfg
+	la, err := time.LoadLocation("America/Los_Angeles")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var now time.Time
+	sched := func() *Scheduler {
+		return &Scheduler{Store: h.st, Site: func() *site.Site { return &s }, SiteDir: h.dir,
+			Options: Options{Now: func() time.Time { return now }}}
+	}
+	sc := sched()
+	steps := []struct {
+		name  string
+		now   time.Time
+		sc    *Scheduler
+		wrote string
+	}{
+		{"the clock months ahead", time.Date(2027, 3, 10, 7, 0, 0, 0, la), sc, "2027-03-09"},
+		{"the clock set right", time.Date(2026, 11, 2, 7, 0, 0, 0, la), sc, "2026-11-01"},
+		{"the next day", time.Date(2026, 11, 3, 7, 0, 0, 0, la), sc, "2026-11-02"},
+		{"started again, the day's issue written", time.Date(2026, 11, 3, 8, 0, 0, 0, la), sched(), ""},
+		{"started again, the next day", time.Date(2026, 11, 4, 7, 0, 0, 0, la), sched(), "2026-11-03"},
+	}
+	for _, st := range steps {
+		now = st.now
+		is, err := st.sc.Tick(ctx)
+		if err != nil {
+			t.Fatalf("%s: %v", st.name, err)
+		}
+		got := ""
+		if is != nil {
+			got = is.Date.String()
+		}
+		if got != st.wrote {
+			t.Fatalf("%s: wrote %q, want %q", st.name, got, st.wrote)
+		}
+	}
+}
+
+// TestSchedulerWritesNoOlderIssueWhenNewsletterTimeMovesLater moves
+// newsletter_time from 07:00 to 18:00 after the day's issue went out: the
+// day due before 18:00 is then the day before, which the scheduler,
+// having come up after its time, never wrote, and is not to write now.
+func TestSchedulerWritesNoOlderIssueWhenNewsletterTimeMovesLater(t *testing.T) {
+	h := genHub(t, 1500, nil)
+	ctx := context.Background()
+	cfg := *h.site.Config
+	cfg.NewsletterTime = "07:00"
+	s := *h.site
+	s.Config = &cfg
+	la, err := time.LoadLocation("America/Los_Angeles")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var now time.Time
+	sc := &Scheduler{Store: h.st, Site: func() *site.Site { return &s }, SiteDir: h.dir,
+		Options: Options{Now: func() time.Time { return now }}}
+	for _, st := range []struct {
+		name    string
+		now     time.Time
+		setting string
+		wrote   string
+	}{
+		{"started after 07:00", time.Date(2026, 11, 3, 7, 30, 0, 0, la), "07:00", "2026-11-02"},
+		{"newsletter_time moved to 18:00", time.Date(2026, 11, 3, 8, 0, 0, 0, la), "18:00", ""},
+		{"at 18:00", time.Date(2026, 11, 3, 18, 0, 0, 0, la), "18:00", ""},
+		{"the next day at 18:00", time.Date(2026, 11, 4, 18, 0, 0, 0, la), "18:00", "2026-11-03"},
+	} {
+		now, cfg.NewsletterTime = st.now, st.setting
+		is, err := sc.Tick(ctx)
+		if err != nil {
+			t.Fatalf("%s: %v", st.name, err)
+		}
+		got := ""
+		if is != nil {
+			got = is.Date.String()
+		}
+		if got != st.wrote {
+			t.Fatalf("%s: wrote %q, want %q", st.name, got, st.wrote)
+		}
+	}
+}
