@@ -364,3 +364,55 @@ func TestUpdateReplacesAnArticleFolderLinkedToACopy(t *testing.T) {
 		})
 	}
 }
+
+// TestPublishingDropsAFileAFolderFromOutsideTookTheNameOf has a
+// publishing process (its manifest in memory) drop a file of its last
+// build that was replaced, from outside, by a folder holding a file: the
+// build goes on, leaving the folder as it leaves any file put in OUT
+// from outside, and the next one-shot build removes it.
+func TestPublishingDropsAFileAFolderFromOutsideTookTheNameOf(t *testing.T) {
+	st, s := genStore(t, 50)
+	ctx := context.Background()
+	out := filepath.Join(t.TempDir(), "out")
+	pages := func(m *Manifest, names ...string) BuildOptions {
+		return BuildOptions{Options: genOptions(), Manifest: m, Extra: []func(context.Context, *View, *Output) error{
+			func(_ context.Context, _ *View, out *Output) error {
+				for _, name := range names {
+					if err := out.Put(name, []byte("<p>"+name+"</p>\n")); err != nil {
+						return err
+					}
+				}
+				return nil
+			},
+		}}
+	}
+	m := &Manifest{}
+	for range 2 { // a whole build, then one in place
+		if _, err := Build(ctx, st, s, out, pages(m, "gone/index.html", "kept/index.html")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	gone := filepath.Join(out, "gone", "index.html")
+	if err := os.Remove(gone); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Join(gone, "sub"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(gone, "sub", "x.txt"), []byte("not the hub's\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+
+	opt := pages(m, "kept/index.html")
+	if _, err := Build(ctx, st, s, out, opt); err != nil {
+		t.Fatalf("publishing build: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(gone, "sub", "x.txt")); err != nil {
+		t.Errorf("the publishing build removed what was put in OUT from outside: %v", err)
+	}
+	opt.Manifest = nil
+	if _, err := Build(ctx, st, s, out, opt); err != nil {
+		t.Fatalf("one-shot build: %v", err)
+	}
+	equalsAFreshBuild(t, st, s, out, opt)
+}
