@@ -1,7 +1,9 @@
 package newsletter
 
 import (
+	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"newshub/internal/model"
@@ -15,13 +17,18 @@ type Date struct {
 	Day   int
 }
 
-// ParseDate reads a day written YYYY-MM-DD.
+// ParseDate reads a day written YYYY-MM-DD. The error of one well
+// written but not in the calendar says which part is out of range.
 func ParseDate(s string) (Date, error) {
 	t, err := time.Parse(time.DateOnly, s)
-	if err != nil {
-		return Date{}, fmt.Errorf("%q is not a date YYYY-MM-DD", s)
+	var pe *time.ParseError
+	switch {
+	case err == nil:
+		return DateOf(t), nil
+	case errors.As(err, &pe) && strings.HasSuffix(pe.Message, "out of range"):
+		return Date{}, fmt.Errorf("%q is not a date YYYY-MM-DD%s", s, pe.Message)
 	}
-	return DateOf(t), nil
+	return Date{}, fmt.Errorf("%q is not a date YYYY-MM-DD", s)
 }
 
 // DateOf returns the day t falls on in t's location.

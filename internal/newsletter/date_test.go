@@ -122,9 +122,16 @@ func TestDates(t *testing.T) {
 	if !d.Before(Date{2024, 3, 1}) || (Date{2024, 3, 1}).Before(d) || d.Before(d) || !(Date{}).Before(d) {
 		t.Fatal("Before")
 	}
-	for _, bad := range []string{"2024-2-28", "2024-02-30", "yesterday", ""} {
-		if _, err := ParseDate(bad); err == nil {
-			t.Errorf("ParseDate(%q) accepted", bad)
+	for bad, want := range map[string]string{
+		"2024-2-28":  `"2024-2-28" is not a date YYYY-MM-DD`,
+		"2024-02-30": `"2024-02-30" is not a date YYYY-MM-DD: day out of range`,
+		"2023-02-29": `"2023-02-29" is not a date YYYY-MM-DD: day out of range`,
+		"2026-13-01": `"2026-13-01" is not a date YYYY-MM-DD: month out of range`,
+		"yesterday":  `"yesterday" is not a date YYYY-MM-DD`,
+		"":           `"" is not a date YYYY-MM-DD`,
+	} {
+		if _, err := ParseDate(bad); err == nil || err.Error() != want {
+			t.Errorf("ParseDate(%q) = %v, want %q", bad, err, want)
 		}
 	}
 	for p, want := range map[string]Date{
