@@ -416,3 +416,43 @@ func TestPublishingDropsAFileAFolderFromOutsideTookTheNameOf(t *testing.T) {
 	}
 	equalsAFreshBuild(t, st, s, out, opt)
 }
+
+// TestBuildIntoALinkedOutKeepsTheLink builds into an OUT that is a link
+// to a folder elsewhere (a web root linking to another disk): the build,
+// whole and then in place, and a publishing process's, go to the folder
+// the link leads to, and the link stays a link.
+func TestBuildIntoALinkedOutKeepsTheLink(t *testing.T) {
+	st, s := genStore(t, 60)
+	ctx := context.Background()
+	dir := t.TempDir()
+	target := filepath.Join(dir, "disk", "hub")
+	if err := os.MkdirAll(target, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "www")
+	if err := os.Symlink(target, out); err != nil {
+		t.Fatal(err)
+	}
+	opt := BuildOptions{Options: genOptions(), Extra: []func(context.Context, *View, *Output) error{pageOfEveryArticle}}
+	m := &Manifest{}
+	publishing := opt
+	publishing.Manifest = m
+	for _, step := range []struct {
+		name string
+		opt  BuildOptions
+	}{{"whole", opt}, {"in place", opt}, {"publishing", publishing}} {
+		if _, err := Build(ctx, st, s, out, step.opt); err != nil {
+			t.Fatalf("%s: %v", step.name, err)
+		}
+		if fi, err := os.Lstat(out); err != nil || fi.Mode()&os.ModeSymlink == 0 {
+			t.Fatalf("%s: OUT is no longer a link (%v)", step.name, err)
+		}
+		equalsAFreshBuild(t, st, s, target, opt)
+	}
+	if err := SaveManifest(m, out); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(manifestFile(target)); err != nil {
+		t.Errorf("the publishing process's manifest is not beside the folder OUT links to: %v", err)
+	}
+}
