@@ -42,20 +42,19 @@ func (is *Issue) Record() (*model.Record, error) {
 	return rec, nil
 }
 
-// Save stores the record and, when siteDir is a folder, writes its file
-// there too, replacing an earlier version atomically.
+// Save writes the record's file when siteDir is a folder, replacing an
+// earlier version atomically, then stores the record. The file goes
+// first: a stored issue counts as written, and the scheduler, which
+// tries again an issue whose saving failed, would otherwise never write
+// the file nor mail the issue.
 func Save(ctx context.Context, st store.Store, siteDir string, rec *model.Record) error {
+	if fi, err := os.Stat(siteDir); siteDir != "" && err == nil && fi.IsDir() {
+		name := filepath.Join(siteDir, filepath.FromSlash(rec.Path))
+		if err := atomicfile.Write(name, rec.Raw, atomicfile.Perm(name, 0o644)); err != nil {
+			return fmt.Errorf("save %s: %w", rec.Path, err)
+		}
+	}
 	if err := st.Upsert(ctx, []*model.Record{rec}); err != nil {
-		return fmt.Errorf("save %s: %w", rec.Path, err)
-	}
-	if siteDir == "" {
-		return nil
-	}
-	if fi, err := os.Stat(siteDir); err != nil || !fi.IsDir() {
-		return nil
-	}
-	name := filepath.Join(siteDir, filepath.FromSlash(rec.Path))
-	if err := atomicfile.Write(name, rec.Raw, atomicfile.Perm(name, 0o644)); err != nil {
 		return fmt.Errorf("save %s: %w", rec.Path, err)
 	}
 	return nil

@@ -257,3 +257,48 @@ func TestSchedulerWritesNoOlderIssueWhenNewsletterTimeMovesLater(t *testing.T) {
 		}
 	}
 }
+
+// TestSchedulerWritesAndMailsOnceTheSiteFolderTakesTheFile has the issue's
+// file fail to be written at newsletter_time (a file stands where the
+// _newsletters folder goes, as a full or read-only disk fails a write):
+// the tick fails, and the next one, the folder mended, writes the issue
+// and mails it.
+func TestSchedulerWritesAndMailsOnceTheSiteFolderTakesTheFile(t *testing.T) {
+	h := genHub(t, 1500, nil)
+	ctx := context.Background()
+	srv := smtptest.Start(t, smtptest.Options{})
+	cfg := *h.site.Config
+	cfg.NewsletterTime = "07:00"
+	cfg.SMTP = &model.SMTP{Host: srv.Host, Port: srv.Port, From: "news@hub.example.org",
+		To: []string{"editors@example.org"}, StartTLS: new(bool)}
+	s := *h.site
+	s.Config = &cfg
+	la, err := time.LoadLocation("America/Los_Angeles")
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 11, 3, 7, 0, 0, 0, la)
+	sc := &Scheduler{Store: h.st, Site: func() *site.Site { return &s }, SiteDir: h.dir,
+		Options: Options{Now: func() time.Time { return now }}}
+	blocker := filepath.Join(h.dir, Dir)
+	if err := os.WriteFile(blocker, []byte("not a folder\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if is, err := sc.Tick(ctx); err == nil || is != nil {
+		t.Fatalf("tick with the folder blocked: %v, %v; want an error", is, err)
+	}
+	if err := os.Remove(blocker); err != nil {
+		t.Fatal(err)
+	}
+	now = now.Add(time.Minute)
+	is, err := sc.Tick(ctx)
+	if err != nil || is == nil || is.Date.String() != "2026-11-02" {
+		t.Fatalf("tick with the folder mended: %v, %v; want the issue of 2026-11-02", is, err)
+	}
+	if _, err := os.Stat(filepath.Join(h.dir, filepath.FromSlash(is.Path))); err != nil {
+		t.Errorf("the issue's file: %v", err)
+	}
+	if n := len(srv.Messages()); n != 1 {
+		t.Errorf("%d messages mailed, want 1", n)
+	}
+}
