@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"time"
 
 	"newshub/internal/atomicfile"
 	"newshub/internal/content"
@@ -100,11 +101,15 @@ func Latest(ctx context.Context, st store.Store) (Date, error) {
 }
 
 // written reports whether the store holds an issue of day d, whatever
-// the site's name was when it was written.
-func written(ctx context.Context, st store.Store, d Date) (bool, error) {
+// the site's name was when it was written, dated once the day was over
+// in loc. One written while the day lasted (newsletter --date of that
+// day, a preview, perhaps not mailed) holds part of its news only, and
+// the day's issue is still to be written.
+func written(ctx context.Context, st store.Store, d Date, loc *time.Location) (bool, error) {
+	end := d.AddDays(1).Start(loc)
 	found := false
-	err := st.ScanRaw(ctx, []model.Kind{model.KindNewsletter}, func(p string, _ model.Kind, _ []byte) error {
-		if day, ok := DateOfPath(p); ok && day == d {
+	err := st.Scan(ctx, []model.Kind{model.KindNewsletter}, func(r *model.Record) error {
+		if day, ok := DateOfPath(r.Path); ok && day == d && r.Newsletter != nil && !r.Newsletter.PublishedDateTime.Before(end) {
 			found = true
 		}
 		return nil

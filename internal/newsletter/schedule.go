@@ -138,7 +138,8 @@ func (s *Scheduler) mail(ctx context.Context, cfg *model.SMTP, now func() time.T
 }
 
 // write writes the issue of day d unless the store holds one of that day
-// already; it returns no issue and no error then. An issue of a later
+// already, written once the day was over (see written); it returns no
+// issue and no error then. An issue of a later
 // day does not stand for it: one written while the clock ran ahead would
 // have kept every issue from being written until its day. Where
 // the store is shared by several processes (the workers of a hub, each
@@ -147,7 +148,7 @@ func (s *Scheduler) mail(ctx context.Context, cfg *model.SMTP, now func() time.T
 // others find it written.
 func (s *Scheduler) write(ctx context.Context, st *site.Site, d Date, opt Options) (is *Issue, rec *model.Record, err error) {
 	once := func(ctx context.Context) error {
-		found, err := written(ctx, s.Store, d)
+		found, err := written(ctx, s.Store, d, st.Config.Location())
 		if err != nil {
 			return err
 		}

@@ -302,3 +302,55 @@ func TestSchedulerWritesAndMailsOnceTheSiteFolderTakesTheFile(t *testing.T) {
 		t.Errorf("%d messages mailed, want 1", n)
 	}
 }
+
+// TestSchedulerReplacesAnIssueWrittenBeforeItsDayWasOver writes the
+// issue of a day while it lasts, without mailing it (newsletter --date
+// of today --no-send, a preview): at newsletter_time the next day the
+// scheduler writes the whole day's issue over it and mails it.
+func TestSchedulerReplacesAnIssueWrittenBeforeItsDayWasOver(t *testing.T) {
+	h := genHub(t, 1500, nil)
+	ctx := context.Background()
+	srv := smtptest.Start(t, smtptest.Options{})
+	cfg := *h.site.Config
+	cfg.NewsletterTime = "07:00"
+	cfg.SMTP = &model.SMTP{Host: srv.Host, Port: srv.Port, From: "news@hub.example.org",
+		To: []string{"editors@example.org"}, StartTLS: new(bool)}
+	s := *h.site
+	s.Config = &cfg
+	la, err := time.LoadLocation("America/Los_Angeles")
+	if err != nil {
+		t.Fatal(err)
+	}
+	day := Date{2026, 11, 2}
+	during := time.Date(2026, 11, 2, 9, 0, 0, 0, la)
+	preview, _, err := Write(ctx, h.st, &s, h.dir, day, Options{Now: func() time.Time { return during }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 11, 3, 7, 0, 0, 0, la)
+	sc := &Scheduler{Store: h.st, Site: func() *site.Site { return &s }, SiteDir: h.dir,
+		Options: Options{Now: func() time.Time { return now }}}
+	is, err := sc.Tick(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if is == nil || is.Date != day || !is.Published.Equal(IssueTime(day, &cfg)) {
+		t.Fatalf("at newsletter_time: issue %+v; want the whole day's issue of %s, dated %s (the preview: %s)",
+			is, day, IssueTime(day, &cfg), preview.Published)
+	}
+	if n := len(srv.Messages()); n != 1 {
+		t.Errorf("%d messages mailed, want 1", n)
+	}
+	recs, err := Issues(ctx, h.st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(recs) != 1 || !recs[0].Newsletter.PublishedDateTime.Equal(is.Published) {
+		t.Errorf("%d issues stored, the first dated %v; want the whole day's alone", len(recs), recs[0].Newsletter.PublishedDateTime)
+	}
+	// Written, it stands: another tick writes nothing.
+	now = now.Add(time.Hour)
+	if again, err := (&Scheduler{Store: h.st, Site: sc.Site, SiteDir: h.dir, Options: sc.Options}).Tick(ctx); err != nil || again != nil {
+		t.Errorf("a tick after: %v, %v; want nothing written", again, err)
+	}
+}
