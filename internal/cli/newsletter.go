@@ -35,8 +35,16 @@ func runNewsletter(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	defer st.Close()
+	now := time.Now()
 	if day.IsZero() {
-		day = newsletter.LastDue(time.Now(), s.Config)
+		day = newsletter.LastDue(now, s.Config)
+	}
+	// A day to come has no news yet, but for a feed's misdated items; an
+	// issue of it would also stand for that day's issue, which the
+	// schedule would then never write.
+	if loc := s.Config.Location(); newsletter.DateOf(now.In(loc)).Before(day) {
+		return usageError("--date %s: the day has not begun (today is %s in %s, the site's timezone)",
+			day, newsletter.DateOf(now.In(loc)), loc)
 	}
 	is, rec, err := newsletter.Write(ctx, st, s, env.Site, day, newsletter.Options{})
 	if errors.Is(err, newsletter.ErrNoNews) {

@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"newshub/internal/content"
 	"newshub/internal/model"
@@ -77,11 +79,11 @@ func TestNewsletterWritesStoresAndMailsTheIssue(t *testing.T) {
 	}
 
 	// A day without news: nothing written, nothing sent, not a failure.
-	code, stdout, errs = run(t, "--site", dir, "newsletter", "--date", "2027-01-01")
-	if code != 0 || !strings.Contains(stdout, "no news on 2027-01-01: no issue written") {
+	code, stdout, errs = run(t, "--site", dir, "newsletter", "--date", "2020-01-01")
+	if code != 0 || !strings.Contains(stdout, "no news on 2020-01-01: no issue written") {
 		t.Fatalf("day without news: exit %d:\n%s\n%s", code, stdout, errs)
 	}
-	if _, err := os.Stat(filepath.Join(dir, "_newsletters", "election-pulse-2027-01-01.html")); !os.IsNotExist(err) {
+	if _, err := os.Stat(filepath.Join(dir, "_newsletters", "election-pulse-2020-01-01.html")); !os.IsNotExist(err) {
 		t.Fatalf("an issue was written for a day without news (%v)", err)
 	}
 	if n := len(srv.Messages()); n != 2 {
@@ -113,5 +115,49 @@ func TestImportNamesTheLineOfABadNewsletterSetting(t *testing.T) {
 		if code != ExitFailure || !strings.Contains(errs, want) {
 			t.Errorf("import exit %d, errors:\n%s\nwant %q", code, errs, want)
 		}
+	}
+}
+
+// TestNewsletterRefusesADayNotBegun asks for the issue of a day to come,
+// of which the hub holds an article (its publisher's clock is wrong): the
+// command says so and writes nothing, where an issue of it would have
+// stood for that day's and kept the schedule from writing any until then.
+func TestNewsletterRefusesADayNotBegun(t *testing.T) {
+	dir := genSite(t, 60, 4)
+	day := time.Now().UTC().AddDate(0, 0, 3).Format(time.DateOnly)
+	names, err := filepath.Glob(filepath.Join(dir, "_news", "*.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	misdated := false
+	for _, name := range names {
+		data, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Contains(data, []byte("\npublished: true\n")) {
+			continue
+		}
+		data = regexp.MustCompile(`(?m)^publishedDateTime: .*$`).ReplaceAll(data, []byte("publishedDateTime: "+day+"T12:00:00Z"))
+		if err := os.WriteFile(name, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		misdated = true
+		break
+	}
+	if !misdated {
+		t.Fatal("the generated site has no published article")
+	}
+	appendConfig(t, dir, "newsletter_time: \"07:00\"\n")
+	if code, _, errs := run(t, "--site", dir, "import"); code != 0 {
+		t.Fatalf("import exit %d:\n%s", code, errs)
+	}
+
+	code, stdout, errs := run(t, "--site", dir, "newsletter", "--date", day)
+	if want := "--date " + day + ": the day has not begun (today is "; code != ExitUsage || !strings.Contains(errs, want) {
+		t.Fatalf("newsletter --date %s: exit %d, want %d and %q:\n%s\n%s", day, code, ExitUsage, want, stdout, errs)
+	}
+	if written, _ := filepath.Glob(filepath.Join(dir, "_newsletters", "*")); len(written) > 0 {
+		t.Fatalf("an issue of a day not begun was written: %q", written)
 	}
 }

@@ -1,7 +1,9 @@
 package newsletter
 
 import (
+	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"newshub/internal/model"
@@ -15,13 +17,18 @@ type Date struct {
 	Day   int
 }
 
-// ParseDate reads a day written YYYY-MM-DD.
+// ParseDate reads a day written YYYY-MM-DD. The error of one well
+// written but not in the calendar says which part is out of range.
 func ParseDate(s string) (Date, error) {
 	t, err := time.Parse(time.DateOnly, s)
-	if err != nil {
-		return Date{}, fmt.Errorf("%q is not a date YYYY-MM-DD", s)
+	var pe *time.ParseError
+	switch {
+	case err == nil:
+		return DateOf(t), nil
+	case errors.As(err, &pe) && strings.HasSuffix(pe.Message, "out of range"):
+		return Date{}, fmt.Errorf("%q is not a date YYYY-MM-DD%s", s, pe.Message)
 	}
-	return DateOf(t), nil
+	return Date{}, fmt.Errorf("%q is not a date YYYY-MM-DD", s)
 }
 
 // DateOf returns the day t falls on in t's location.
@@ -54,7 +61,41 @@ func (d Date) AddDays(n int) Date {
 
 // Start returns the first instant of the day in loc.
 func (d Date) Start(loc *time.Location) time.Time {
-	return time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, loc)
+	return d.at(0, loc)
+}
+
+// at returns when loc's clocks read minutes after midnight on day d: the
+// first time where they go back over it, and where they skip it, as long
+// after the change as it is after the last reading before (02:30 on a
+// night that skips from 02:00 to 03:00 is 03:30), as cron runs a job the
+// change skipped. time.Date leaves both cases to chance, and takes the
+// instant before a skip west of UTC: a New York issue due at 02:30 went
+// out at 01:30, and a day of Santiago whose midnight is skipped began at
+// 23:00 the day before.
+func (d Date) at(minutes int, loc *time.Location) time.Time {
+	wall := time.Date(d.Year, d.Month, d.Day, 0, minutes, 0, 0, time.UTC)
+	// The offsets in force well before and well after the reading: a
+	// change of the clocks near it is between them.
+	_, before := wall.Add(-48 * time.Hour).In(loc).Zone()
+	_, after := wall.Add(48 * time.Hour).In(loc).Zone()
+	var first time.Time
+	for _, off := range []int{before, after} {
+		t := wall.Add(-time.Duration(off) * time.Second)
+		if sameReading(t.In(loc), wall) && (first.IsZero() || t.Before(first)) {
+			first = t
+		}
+	}
+	if first.IsZero() { // skipped
+		first = wall.Add(-time.Duration(before) * time.Second)
+	}
+	return first.In(loc)
+}
+
+// sameReading reports whether t's clock reads as wall's, to the minute.
+func sameReading(t, wall time.Time) bool {
+	y, m, d := t.Date()
+	wy, wm, wd := wall.Date()
+	return y == wy && m == wm && d == wd && t.Hour() == wall.Hour() && t.Minute() == wall.Minute()
 }
 
 // clock returns the site's newsletter_time in minutes after midnight;
@@ -73,7 +114,7 @@ func clock(cfg *model.Config) (int, bool) {
 // whole day. It is the issue's publishedDateTime.
 func IssueTime(d Date, cfg *model.Config) time.Time {
 	m, _ := clock(cfg)
-	return time.Date(d.Year, d.Month, d.Day+1, m/60, m%60, 0, 0, cfg.Location()).UTC()
+	return d.AddDays(1).at(m, cfg.Location()).UTC()
 }
 
 // LastDue returns the latest day whose issue is due at now: yesterday

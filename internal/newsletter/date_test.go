@@ -62,10 +62,51 @@ func TestIssueTime(t *testing.T) {
 		{&model.Config{Timezone: "America/Los_Angeles"}, Date{2026, 10, 31}, "2026-11-01T07:00:00Z"},
 		{&model.Config{}, Date{2026, 12, 31}, "2027-01-01T00:00:00Z"},
 		{&model.Config{Timezone: "Asia/Kolkata", NewsletterTime: "18:45"}, Date{2024, 2, 28}, "2024-02-29T13:15:00Z"},
+		// Clocks skip 02:00 to 03:00 on 2026-03-08 in New York and on
+		// 2026-03-29 in Berlin: 02:30 is read as 03:30, after the change,
+		// in both (never before it, at 01:30).
+		{&model.Config{Timezone: "America/New_York", NewsletterTime: "02:30"}, Date{2026, 3, 7}, "2026-03-08T07:30:00Z"},
+		{&model.Config{Timezone: "Europe/Berlin", NewsletterTime: "02:30"}, Date{2026, 3, 28}, "2026-03-29T01:30:00Z"},
+		// Clocks go back over 02:30 on 2026-10-25 in Berlin and over 01:30
+		// on 2026-11-01 in New York: the first 02:30 (CEST), the first 01:30
+		// (EDT).
+		{&model.Config{Timezone: "Europe/Berlin", NewsletterTime: "02:30"}, Date{2026, 10, 24}, "2026-10-25T00:30:00Z"},
+		{&model.Config{Timezone: "America/New_York", NewsletterTime: "01:30"}, Date{2026, 10, 31}, "2026-11-01T05:30:00Z"},
+		// The days either side of a skipped night are as any other.
+		{&model.Config{Timezone: "America/New_York", NewsletterTime: "02:30"}, Date{2026, 3, 8}, "2026-03-09T06:30:00Z"},
+		{&model.Config{Timezone: "Europe/Berlin", NewsletterTime: "02:30"}, Date{2026, 10, 25}, "2026-10-26T01:30:00Z"},
 	}
 	for _, tc := range tests {
 		if got := IssueTime(tc.day, tc.cfg).Format(time.RFC3339); got != tc.want {
 			t.Errorf("IssueTime(%s, %+v) = %s, want %s", tc.day, tc.cfg, got, tc.want)
+		}
+	}
+}
+
+// TestDayStart checks where a day begins when the clocks skip its
+// midnight (Santiago on 2026-09-06, Havana on 2026-03-08: 00:00 to
+// 01:00): at 01:00, not at 23:00 of the day before, whose last hour an
+// issue would otherwise lose to the next day's.
+func TestDayStart(t *testing.T) {
+	tests := []struct {
+		tz   string
+		day  Date
+		want string
+	}{
+		{"America/Santiago", Date{2026, 9, 6}, "2026-09-06T01:00:00-03:00"},
+		{"America/Santiago", Date{2026, 9, 5}, "2026-09-05T00:00:00-04:00"},
+		{"America/Havana", Date{2026, 3, 8}, "2026-03-08T01:00:00-04:00"},
+		{"Asia/Beirut", Date{2026, 3, 29}, "2026-03-29T01:00:00+03:00"},
+		{"Europe/Berlin", Date{2026, 10, 25}, "2026-10-25T00:00:00+02:00"},
+		{"UTC", Date{2026, 12, 31}, "2026-12-31T00:00:00Z"},
+	}
+	for _, tc := range tests {
+		loc, err := time.LoadLocation(tc.tz)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := tc.day.Start(loc).Format(time.RFC3339); got != tc.want {
+			t.Errorf("%s.Start(%s) = %s, want %s", tc.day, tc.tz, got, tc.want)
 		}
 	}
 }
@@ -81,9 +122,16 @@ func TestDates(t *testing.T) {
 	if !d.Before(Date{2024, 3, 1}) || (Date{2024, 3, 1}).Before(d) || d.Before(d) || !(Date{}).Before(d) {
 		t.Fatal("Before")
 	}
-	for _, bad := range []string{"2024-2-28", "2024-02-30", "yesterday", ""} {
-		if _, err := ParseDate(bad); err == nil {
-			t.Errorf("ParseDate(%q) accepted", bad)
+	for bad, want := range map[string]string{
+		"2024-2-28":  `"2024-2-28" is not a date YYYY-MM-DD`,
+		"2024-02-30": `"2024-02-30" is not a date YYYY-MM-DD: day out of range`,
+		"2023-02-29": `"2023-02-29" is not a date YYYY-MM-DD: day out of range`,
+		"2026-13-01": `"2026-13-01" is not a date YYYY-MM-DD: month out of range`,
+		"yesterday":  `"yesterday" is not a date YYYY-MM-DD`,
+		"":           `"" is not a date YYYY-MM-DD`,
+	} {
+		if _, err := ParseDate(bad); err == nil || err.Error() != want {
+			t.Errorf("ParseDate(%q) = %v, want %q", bad, err, want)
 		}
 	}
 	for p, want := range map[string]Date{

@@ -15,6 +15,7 @@ import (
 	"net/textproto"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -38,13 +39,26 @@ type Mailer struct {
 // and returns how many messages the server accepted. A recipient the
 // server refuses does not stop the others; the error names each one.
 func (m *Mailer) Send(ctx context.Context, is *Issue) (int, error) {
+	if m.SMTP == nil {
+		return 0, errors.New("newsletter: no smtp settings")
+	}
+	sent, _, err := m.send(ctx, is, m.SMTP.To)
+	return sent, err
+}
+
+// send mails the issue to the addresses to, as Send does, and also
+// returns those that were not sent for a fault that may pass: the server
+// could not be reached or the connection was lost, or it answered that
+// it cannot take the message now (a 4xx reply: busy, greylisting). An
+// address refused for good (a 5xx reply) or malformed is not among them.
+func (m *Mailer) send(ctx context.Context, is *Issue, to []string) (int, []string, error) {
 	cfg := m.SMTP
 	if cfg == nil {
-		return 0, errors.New("newsletter: no smtp settings")
+		return 0, nil, errors.New("newsletter: no smtp settings")
 	}
 	from, err := mail.ParseAddress(cfg.From)
 	if err != nil {
-		return 0, fmt.Errorf("newsletter: smtp.from: %w", err)
+		return 0, nil, fmt.Errorf("newsletter: smtp.from: %w", err)
 	}
 	now := time.Now
 	if m.Now != nil {
@@ -52,20 +66,27 @@ func (m *Mailer) Send(ctx context.Context, is *Issue) (int, error) {
 	}
 	body, boundary, err := is.mimeBody()
 	if err != nil {
-		return 0, err
+		return 0, nil, err
 	}
 	c, stop, err := m.dial(ctx)
 	if err != nil {
-		return 0, err
+		if transient(err) {
+			return 0, slices.Clone(to), err
+		}
+		return 0, nil, err
 	}
 	defer stop()
 	defer c.Close()
 	sent := 0
 	var errs []error
-	for _, to := range cfg.To {
-		rcpt, err := mail.ParseAddress(to)
+	var retry []string
+	fail := func(err error) error {
+		return fmt.Errorf("newsletter: send %s: %d of %d not sent: %w", is.Date, len(to)-sent, len(to), err)
+	}
+	for i, addr := range to {
+		rcpt, err := mail.ParseAddress(addr)
 		if err != nil {
-			errs = append(errs, fmt.Errorf("%s: %w", to, err))
+			errs = append(errs, fmt.Errorf("%s: %w", addr, err))
 			continue
 		}
 		msg := is.message(from, rcpt, now(), boundary, body)
@@ -74,24 +95,47 @@ func (m *Mailer) Send(ctx context.Context, is *Issue) (int, error) {
 		switch {
 		case err == nil:
 			sent++
+			continue
 		case errors.As(err, &reply):
 			errs = append(errs, fmt.Errorf("%s: %w", rcpt.Address, err))
-			if err := c.Reset(); err != nil {
-				return sent, fmt.Errorf("newsletter: send %s: %w", is.Date, errors.Join(append(errs, err)...))
+			if transient(err) {
+				retry = append(retry, addr)
 			}
-		default: // the connection failed: the rest cannot be sent either
+			rerr := c.Reset()
+			if rerr == nil {
+				continue
+			}
+			errs = append(errs, rerr)
+		default:
 			errs = append(errs, fmt.Errorf("%s: %w", rcpt.Address, err))
-			return sent, fmt.Errorf("newsletter: send %s: %w", is.Date, errors.Join(errs...))
+			retry = append(retry, addr)
 		}
+		// The connection failed: the rest cannot be sent either.
+		return sent, append(retry, to[i+1:]...), fail(errors.Join(errs...))
 	}
 	if err := c.Quit(); err != nil && len(errs) == 0 {
 		errs = append(errs, fmt.Errorf("quit: %w", err))
 	}
 	if len(errs) > 0 {
-		return sent, fmt.Errorf("newsletter: send %s: %d of %d not sent: %w", is.Date, len(cfg.To)-sent, len(cfg.To), errors.Join(errs...))
+		return sent, retry, fail(errors.Join(errs...))
 	}
-	return sent, nil
+	return sent, nil, nil
 }
+
+// transient reports whether a failure to mail may pass: any but a reply
+// of the server refusing for good (5xx) and a setting the server cannot
+// take (no STARTTLS offered).
+func transient(err error) bool {
+	var reply *textproto.Error
+	if errors.As(err, &reply) {
+		return reply.Code < 500
+	}
+	return !errors.Is(err, errNoStartTLS)
+}
+
+// errNoStartTLS says the server does not offer STARTTLS, which the
+// settings require.
+var errNoStartTLS = errors.New("the server does not offer STARTTLS (set starttls: false to send without TLS)")
 
 // dial connects, upgrades to TLS when the settings ask for it (the
 // default) and authenticates when a username is set. net/smtp's PLAIN
@@ -137,7 +181,7 @@ func (m *Mailer) start(conn net.Conn, cfg *model.SMTP) (*smtp.Client, error) {
 	}
 	if cfg.UseStartTLS() {
 		if ok, _ := c.Extension("STARTTLS"); !ok {
-			return nil, errors.New("the server does not offer STARTTLS (set starttls: false to send without TLS)")
+			return nil, errNoStartTLS
 		}
 		tc := &tls.Config{ServerName: cfg.Host}
 		if m.TLS != nil {

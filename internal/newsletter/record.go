@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"time"
 
 	"newshub/internal/atomicfile"
 	"newshub/internal/content"
@@ -42,20 +43,19 @@ func (is *Issue) Record() (*model.Record, error) {
 	return rec, nil
 }
 
-// Save stores the record and, when siteDir is a folder, writes its file
-// there too, replacing an earlier version atomically.
+// Save writes the record's file when siteDir is a folder, replacing an
+// earlier version atomically, then stores the record. The file goes
+// first: a stored issue counts as written, and the scheduler, which
+// tries again an issue whose saving failed, would otherwise never write
+// the file nor mail the issue.
 func Save(ctx context.Context, st store.Store, siteDir string, rec *model.Record) error {
+	if fi, err := os.Stat(siteDir); siteDir != "" && err == nil && fi.IsDir() {
+		name := filepath.Join(siteDir, filepath.FromSlash(rec.Path))
+		if err := atomicfile.Write(name, rec.Raw, atomicfile.Perm(name, 0o644)); err != nil {
+			return fmt.Errorf("save %s: %w", rec.Path, err)
+		}
+	}
 	if err := st.Upsert(ctx, []*model.Record{rec}); err != nil {
-		return fmt.Errorf("save %s: %w", rec.Path, err)
-	}
-	if siteDir == "" {
-		return nil
-	}
-	if fi, err := os.Stat(siteDir); err != nil || !fi.IsDir() {
-		return nil
-	}
-	name := filepath.Join(siteDir, filepath.FromSlash(rec.Path))
-	if err := atomicfile.Write(name, rec.Raw, atomicfile.Perm(name, 0o644)); err != nil {
 		return fmt.Errorf("save %s: %w", rec.Path, err)
 	}
 	return nil
@@ -85,8 +85,7 @@ func Issues(ctx context.Context, st store.Store) ([]*model.Record, error) {
 }
 
 // Latest returns the newest day an issue in the store was written for
-// (the date in its file name), or the zero Date when there is none: the
-// last day to give Due.
+// (the date in its file name), or the zero Date when there is none.
 func Latest(ctx context.Context, st store.Store) (Date, error) {
 	var last Date
 	err := st.ScanRaw(ctx, []model.Kind{model.KindNewsletter}, func(p string, _ model.Kind, _ []byte) error {
@@ -99,6 +98,26 @@ func Latest(ctx context.Context, st store.Store) (Date, error) {
 		return Date{}, fmt.Errorf("newsletters: %w", err)
 	}
 	return last, nil
+}
+
+// written reports whether the store holds an issue of day d, whatever
+// the site's name was when it was written, dated once the day was over
+// in loc. One written while the day lasted (newsletter --date of that
+// day, a preview, perhaps not mailed) holds part of its news only, and
+// the day's issue is still to be written.
+func written(ctx context.Context, st store.Store, d Date, loc *time.Location) (bool, error) {
+	end := d.AddDays(1).Start(loc)
+	found := false
+	err := st.Scan(ctx, []model.Kind{model.KindNewsletter}, func(r *model.Record) error {
+		if day, ok := DateOfPath(r.Path); ok && day == d && r.Newsletter != nil && !r.Newsletter.PublishedDateTime.Before(end) {
+			found = true
+		}
+		return nil
+	})
+	if err != nil {
+		return false, fmt.Errorf("newsletters: %w", err)
+	}
+	return found, nil
 }
 
 // DateOfPath reads the day of an issue from its record path

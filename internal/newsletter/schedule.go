@@ -6,16 +6,19 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"time"
 
+	"newshub/internal/model"
 	"newshub/internal/site"
 	"newshub/internal/store"
 )
 
 // Scheduler writes each day's issue once it is due (see Due), and mails it
 // where the site configures smtp:. serve and ingest run one beside their
-// fetching; several processes of one hub may, since each reads the store's
-// latest issue before writing one.
+// fetching; several processes of one hub may, since each looks for the
+// day's issue in the store before writing one, in turns where the store
+// is shared.
 type Scheduler struct {
 	Store store.Store
 	// Site returns the configuration in force, read at each tick so an
@@ -27,32 +30,67 @@ type Scheduler struct {
 	TLS     *tls.Config // for the mailer's STARTTLS; nil: the system's roots
 	Log     *slog.Logger
 
-	last Date // the last day written or found without news
+	last    Date         // the last day written or found without news
+	seen    time.Time    // the clock at the last tick
+	pending *pendingMail // the issue whose mailing is to be tried again
 }
+
+// pendingMail is an issue some addresses of which are still to get, the
+// server having put them off (see Mailer.send).
+type pendingMail struct {
+	issue *Issue
+	to    []string
+	sent  int       // messages accepted so far
+	tries int       // sends tried
+	next  time.Time // when to try again
+}
+
+// Mailing an issue is tried again after a minute, then after twice as
+// long each time, up to an hour, at most maxMailTries times in all (some
+// six hours), and not once the next issue is written: a server down
+// longer has readers' copies of the issue wait for the next one.
+const (
+	maxMailTries = 12
+	maxMailWait  = time.Hour
+)
 
 // Tick writes the issue due at the scheduler's now, if one is and no
 // other process wrote it, and mails it where smtp: is set. It returns the
 // issue written, or nil when none was due or the day had no news (which
 // is then not tried again). A failure to mail is logged, not returned:
-// the issue is written, and mailing it again would repeat it to the
-// addresses that got it.
+// the issue is written. The addresses the server put off (it could not be
+// reached, or answered "try again later") get it at a later tick; those
+// it accepted or refused for good are not sent it again.
 func (s *Scheduler) Tick(ctx context.Context) (*Issue, error) {
 	opt := s.Options.withDefaults()
 	st := s.Site()
+	is, err := s.tick(ctx, st, opt)
+	if is != nil && st.Config.SMTP != nil {
+		if p := s.pending; p != nil {
+			s.log().Error("newsletter: not mailed to every address, the next issue being written",
+				"path", p.issue.Path, "sent", p.sent, "not sent", len(p.to))
+		}
+		s.pending = &pendingMail{issue: is, to: slices.Clone(st.Config.SMTP.To)}
+	}
+	s.mail(ctx, st.Config.SMTP, opt.Now)
+	return is, err
+}
+
+func (s *Scheduler) tick(ctx context.Context, st *site.Site, opt Options) (*Issue, error) {
 	cfg := st.Config
-	d, ok := Due(opt.Now(), cfg, s.last)
+	now := opt.Now()
+	if now.Before(s.seen) {
+		s.last = Date{} // the clock went back: the store says what is written
+	}
+	s.seen = now
+	d, ok := Due(now, cfg, s.last)
 	if !ok {
 		return nil, nil
 	}
-	latest, err := Latest(ctx, s.Store)
-	if err != nil {
-		return nil, err
+	is, rec, err := s.write(ctx, st, d, opt)
+	if is == nil && err == nil {
+		return nil, nil // written already, here or by another process
 	}
-	if !latest.Before(d) {
-		s.last = latest // written already, here or by another process
-		return nil, nil
-	}
-	is, rec, err := Write(ctx, s.Store, st, s.SiteDir, d, opt)
 	if errors.Is(err, ErrNoNews) {
 		s.last = d
 		s.log().Info("newsletter: no news that day, no issue", "day", d.String())
@@ -63,16 +101,70 @@ func (s *Scheduler) Tick(ctx context.Context) (*Issue, error) {
 	}
 	s.last = d
 	s.log().Info("newsletter: issue written", "path", rec.Path, "stories", is.Stories, "publishers", is.Publishers)
-	if cfg.SMTP != nil {
-		m := &Mailer{SMTP: cfg.SMTP, SiteDir: s.SiteDir, TLS: s.TLS, Now: opt.Now}
-		sent, err := m.Send(ctx, is)
-		if err != nil {
-			s.log().Error("newsletter: mailing failed", "path", rec.Path, "sent", sent, "of", len(cfg.SMTP.To), "err", err)
-		} else {
-			s.log().Info("newsletter: mailed", "path", rec.Path, "to", sent)
-		}
-	}
 	return is, nil
+}
+
+// mail sends the pending issue, when its time has come, to the addresses
+// still to get it that the settings still list.
+func (s *Scheduler) mail(ctx context.Context, cfg *model.SMTP, now func() time.Time) {
+	p := s.pending
+	if p == nil || now().Before(p.next) {
+		return
+	}
+	if cfg == nil {
+		s.pending = nil // smtp: was taken out
+		return
+	}
+	to := slices.DeleteFunc(p.to, func(a string) bool { return !slices.Contains(cfg.To, a) })
+	m := &Mailer{SMTP: cfg, SiteDir: s.SiteDir, TLS: s.TLS, Now: now}
+	sent, retry, err := m.send(ctx, p.issue, to)
+	p.sent += sent
+	p.tries++
+	log := s.log().With("path", p.issue.Path, "sent", p.sent, "try", p.tries)
+	switch {
+	case err == nil:
+		log.Info("newsletter: mailed")
+	case len(retry) == 0:
+		log.Error("newsletter: mailing failed", "err", err)
+	case p.tries >= maxMailTries:
+		log.Error("newsletter: mailing failed, not tried again", "not sent", len(retry), "err", err)
+	default:
+		p.to = retry
+		p.next = now().Add(min(time.Minute<<(p.tries-1), maxMailWait))
+		log.Error("newsletter: mailing failed, to be tried again", "not sent", len(retry), "at", p.next, "err", err)
+		return
+	}
+	s.pending = nil
+}
+
+// write writes the issue of day d unless the store holds one of that day
+// already, written once the day was over (see written); it returns no
+// issue and no error then. An issue of a later
+// day does not stand for it: one written while the clock ran ahead would
+// have kept every issue from being written until its day. Where
+// the store is shared by several processes (the workers of a hub, each
+// with its scheduler, tick together when started together), they take
+// turns to read and write, so that one writes and mails the issue and the
+// others find it written.
+func (s *Scheduler) write(ctx context.Context, st *site.Site, d Date, opt Options) (is *Issue, rec *model.Record, err error) {
+	once := func(ctx context.Context) error {
+		found, err := written(ctx, s.Store, d, st.Config.Location())
+		if err != nil {
+			return err
+		}
+		if found {
+			s.last = d
+			return nil
+		}
+		is, rec, err = Write(ctx, s.Store, st, s.SiteDir, d, opt)
+		return err
+	}
+	if sh, ok := s.Store.(store.Shared); ok {
+		err = sh.Exclusive(ctx, "newsletter", once)
+	} else {
+		err = once(ctx)
+	}
+	return is, rec, err
 }
 
 // Run ticks every interval (a minute when 0 or less), and once at once,

@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 
@@ -96,5 +97,260 @@ func TestSchedulerWithoutNewsletterTimeWritesNothing(t *testing.T) {
 	}
 	if last, err := Latest(context.Background(), h.st); err != nil || !last.IsZero() {
 		t.Fatalf("Latest = %s, %v; want none", last, err)
+	}
+}
+
+// TestSchedulerMailsAgainWhatTheServerPutOff has the SMTP server busy at
+// newsletter_time (a 421 greeting), then greylisting (450 to each
+// address once) and refusing one address for good (550): the issue
+// reaches each address the server takes once, at a later tick, and the
+// refused one is not tried again.
+func TestSchedulerMailsAgainWhatTheServerPutOff(t *testing.T) {
+	h := genHub(t, 1500, nil)
+	ctx := context.Background()
+	srv := smtptest.Start(t, smtptest.Options{Busy: 1, Greylist: 1, Reject: []string{"gone@example.org"}})
+	cfg := *h.site.Config
+	cfg.NewsletterTime = "07:00"
+	cfg.SMTP = &model.SMTP{Host: srv.Host, Port: srv.Port, From: "news@hub.example.org",
+		To: []string{"a@example.org", "gone@example.org", "b@example.org"}, StartTLS: new(bool)}
+	s := *h.site
+	s.Config = &cfg
+	la, err := time.LoadLocation("America/Los_Angeles")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var now time.Time
+	sc := &Scheduler{Store: h.st, Site: func() *site.Site { return &s }, SiteDir: h.dir,
+		Options: Options{Now: func() time.Time { return now }}}
+	steps := []struct {
+		name     string
+		now      time.Time
+		wrote    bool
+		sessions int      // connections the server has taken so far
+		mailed   []string // addresses that got the issue so far
+	}{
+		{"at 07:00 the server is busy", time.Date(2026, 11, 3, 7, 0, 0, 0, la), true, 1, nil},
+		{"a minute later it greylists", time.Date(2026, 11, 3, 7, 1, 0, 0, la), false, 2, nil},
+		{"not tried again at once", time.Date(2026, 11, 3, 7, 2, 0, 0, la), false, 2, nil},
+		{"two minutes later it takes them", time.Date(2026, 11, 3, 7, 3, 0, 0, la), false, 3, []string{"a@example.org", "b@example.org"}},
+		{"and nothing is sent again", time.Date(2026, 11, 3, 12, 0, 0, 0, la), false, 3, []string{"a@example.org", "b@example.org"}},
+	}
+	for _, st := range steps {
+		now = st.now
+		is, err := sc.Tick(ctx)
+		if err != nil {
+			t.Fatalf("%s: %v", st.name, err)
+		}
+		if (is != nil) != st.wrote {
+			t.Fatalf("%s: issue written: %v, want %v", st.name, is != nil, st.wrote)
+		}
+		var mailed []string
+		for _, m := range srv.Messages() {
+			mailed = append(mailed, m.To...)
+		}
+		if n := srv.Sessions(); n != st.sessions || !slices.Equal(mailed, st.mailed) {
+			t.Fatalf("%s: %d connections, mailed to %q; want %d, %q", st.name, n, mailed, st.sessions, st.mailed)
+		}
+	}
+}
+
+// TestSchedulerAfterAClockThatRanAhead runs the scheduler while the
+// clock is months ahead, when a fetched article is dated by it and the
+// issue of that day is written, then with the clock set right: the
+// issues of the days as they come are written, by the same process and
+// by one started again, the issue of the day to come notwithstanding.
+func TestSchedulerAfterAClockThatRanAhead(t *testing.T) {
+	ahead := time.Date(2027, 3, 9, 18, 0, 0, 0, time.UTC)
+	misdated := false
+	h := genHub(t, 1500, func(r *model.Record) {
+		if a := r.Article; !misdated && a != nil && a.Published {
+			a.PublishedDateTime = ahead
+			misdated = true
+		}
+	})
+	if !misdated {
+		t.Fatal("no published article generated")
+	}
+	ctx := context.Background()
+	cfg := *h.site.Config
+	cfg.NewsletterTime = "07:00"
+	s := *h.site
+	s.Config = &cfg
+	la, err := time.LoadLocation("America/Los_Angeles")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var now time.Time
+	sched := func() *Scheduler {
+		return &Scheduler{Store: h.st, Site: func() *site.Site { return &s }, SiteDir: h.dir,
+			Options: Options{Now: func() time.Time { return now }}}
+	}
+	sc := sched()
+	steps := []struct {
+		name  string
+		now   time.Time
+		sc    *Scheduler
+		wrote string
+	}{
+		{"the clock months ahead", time.Date(2027, 3, 10, 7, 0, 0, 0, la), sc, "2027-03-09"},
+		{"the clock set right", time.Date(2026, 11, 2, 7, 0, 0, 0, la), sc, "2026-11-01"},
+		{"the next day", time.Date(2026, 11, 3, 7, 0, 0, 0, la), sc, "2026-11-02"},
+		{"started again, the day's issue written", time.Date(2026, 11, 3, 8, 0, 0, 0, la), sched(), ""},
+		{"started again, the next day", time.Date(2026, 11, 4, 7, 0, 0, 0, la), sched(), "2026-11-03"},
+	}
+	for _, st := range steps {
+		now = st.now
+		is, err := st.sc.Tick(ctx)
+		if err != nil {
+			t.Fatalf("%s: %v", st.name, err)
+		}
+		got := ""
+		if is != nil {
+			got = is.Date.String()
+		}
+		if got != st.wrote {
+			t.Fatalf("%s: wrote %q, want %q", st.name, got, st.wrote)
+		}
+	}
+}
+
+// TestSchedulerWritesNoOlderIssueWhenNewsletterTimeMovesLater moves
+// newsletter_time from 07:00 to 18:00 after the day's issue went out: the
+// day due before 18:00 is then the day before, which the scheduler,
+// having come up after its time, never wrote, and is not to write now.
+func TestSchedulerWritesNoOlderIssueWhenNewsletterTimeMovesLater(t *testing.T) {
+	h := genHub(t, 1500, nil)
+	ctx := context.Background()
+	cfg := *h.site.Config
+	cfg.NewsletterTime = "07:00"
+	s := *h.site
+	s.Config = &cfg
+	la, err := time.LoadLocation("America/Los_Angeles")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var now time.Time
+	sc := &Scheduler{Store: h.st, Site: func() *site.Site { return &s }, SiteDir: h.dir,
+		Options: Options{Now: func() time.Time { return now }}}
+	for _, st := range []struct {
+		name    string
+		now     time.Time
+		setting string
+		wrote   string
+	}{
+		{"started after 07:00", time.Date(2026, 11, 3, 7, 30, 0, 0, la), "07:00", "2026-11-02"},
+		{"newsletter_time moved to 18:00", time.Date(2026, 11, 3, 8, 0, 0, 0, la), "18:00", ""},
+		{"at 18:00", time.Date(2026, 11, 3, 18, 0, 0, 0, la), "18:00", ""},
+		{"the next day at 18:00", time.Date(2026, 11, 4, 18, 0, 0, 0, la), "18:00", "2026-11-03"},
+	} {
+		now, cfg.NewsletterTime = st.now, st.setting
+		is, err := sc.Tick(ctx)
+		if err != nil {
+			t.Fatalf("%s: %v", st.name, err)
+		}
+		got := ""
+		if is != nil {
+			got = is.Date.String()
+		}
+		if got != st.wrote {
+			t.Fatalf("%s: wrote %q, want %q", st.name, got, st.wrote)
+		}
+	}
+}
+
+// TestSchedulerWritesAndMailsOnceTheSiteFolderTakesTheFile has the issue's
+// file fail to be written at newsletter_time (a file stands where the
+// _newsletters folder goes, as a full or read-only disk fails a write):
+// the tick fails, and the next one, the folder mended, writes the issue
+// and mails it.
+func TestSchedulerWritesAndMailsOnceTheSiteFolderTakesTheFile(t *testing.T) {
+	h := genHub(t, 1500, nil)
+	ctx := context.Background()
+	srv := smtptest.Start(t, smtptest.Options{})
+	cfg := *h.site.Config
+	cfg.NewsletterTime = "07:00"
+	cfg.SMTP = &model.SMTP{Host: srv.Host, Port: srv.Port, From: "news@hub.example.org",
+		To: []string{"editors@example.org"}, StartTLS: new(bool)}
+	s := *h.site
+	s.Config = &cfg
+	la, err := time.LoadLocation("America/Los_Angeles")
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 11, 3, 7, 0, 0, 0, la)
+	sc := &Scheduler{Store: h.st, Site: func() *site.Site { return &s }, SiteDir: h.dir,
+		Options: Options{Now: func() time.Time { return now }}}
+	blocker := filepath.Join(h.dir, Dir)
+	if err := os.WriteFile(blocker, []byte("not a folder\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if is, err := sc.Tick(ctx); err == nil || is != nil {
+		t.Fatalf("tick with the folder blocked: %v, %v; want an error", is, err)
+	}
+	if err := os.Remove(blocker); err != nil {
+		t.Fatal(err)
+	}
+	now = now.Add(time.Minute)
+	is, err := sc.Tick(ctx)
+	if err != nil || is == nil || is.Date.String() != "2026-11-02" {
+		t.Fatalf("tick with the folder mended: %v, %v; want the issue of 2026-11-02", is, err)
+	}
+	if _, err := os.Stat(filepath.Join(h.dir, filepath.FromSlash(is.Path))); err != nil {
+		t.Errorf("the issue's file: %v", err)
+	}
+	if n := len(srv.Messages()); n != 1 {
+		t.Errorf("%d messages mailed, want 1", n)
+	}
+}
+
+// TestSchedulerReplacesAnIssueWrittenBeforeItsDayWasOver writes the
+// issue of a day while it lasts, without mailing it (newsletter --date
+// of today --no-send, a preview): at newsletter_time the next day the
+// scheduler writes the whole day's issue over it and mails it.
+func TestSchedulerReplacesAnIssueWrittenBeforeItsDayWasOver(t *testing.T) {
+	h := genHub(t, 1500, nil)
+	ctx := context.Background()
+	srv := smtptest.Start(t, smtptest.Options{})
+	cfg := *h.site.Config
+	cfg.NewsletterTime = "07:00"
+	cfg.SMTP = &model.SMTP{Host: srv.Host, Port: srv.Port, From: "news@hub.example.org",
+		To: []string{"editors@example.org"}, StartTLS: new(bool)}
+	s := *h.site
+	s.Config = &cfg
+	la, err := time.LoadLocation("America/Los_Angeles")
+	if err != nil {
+		t.Fatal(err)
+	}
+	day := Date{2026, 11, 2}
+	during := time.Date(2026, 11, 2, 9, 0, 0, 0, la)
+	preview, _, err := Write(ctx, h.st, &s, h.dir, day, Options{Now: func() time.Time { return during }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 11, 3, 7, 0, 0, 0, la)
+	sc := &Scheduler{Store: h.st, Site: func() *site.Site { return &s }, SiteDir: h.dir,
+		Options: Options{Now: func() time.Time { return now }}}
+	is, err := sc.Tick(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if is == nil || is.Date != day || !is.Published.Equal(IssueTime(day, &cfg)) {
+		t.Fatalf("at newsletter_time: issue %+v; want the whole day's issue of %s, dated %s (the preview: %s)",
+			is, day, IssueTime(day, &cfg), preview.Published)
+	}
+	if n := len(srv.Messages()); n != 1 {
+		t.Errorf("%d messages mailed, want 1", n)
+	}
+	recs, err := Issues(ctx, h.st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(recs) != 1 || !recs[0].Newsletter.PublishedDateTime.Equal(is.Published) {
+		t.Errorf("%d issues stored, the first dated %v; want the whole day's alone", len(recs), recs[0].Newsletter.PublishedDateTime)
+	}
+	// Written, it stands: another tick writes nothing.
+	now = now.Add(time.Hour)
+	if again, err := (&Scheduler{Store: h.st, Site: sc.Site, SiteDir: h.dir, Options: sc.Options}).Tick(ctx); err != nil || again != nil {
+		t.Errorf("a tick after: %v, %v; want nothing written", again, err)
 	}
 }

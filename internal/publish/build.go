@@ -75,7 +75,8 @@ type BuildStats struct {
 // written, each by a rename over the old one, in an order that never lets
 // a reader follow a link to a missing file (see update). Symbolic links
 // inside OUT are never followed: one found where the build puts a file or
-// a folder is replaced.
+// a folder is replaced. OUT itself may be a link to a folder (see
+// resolveOut).
 func Build(ctx context.Context, st store.Store, s *site.Site, out string, opt BuildOptions) (BuildStats, error) {
 	start := time.Now()
 	var stats BuildStats
@@ -83,7 +84,7 @@ func Build(ctx context.Context, st store.Store, s *site.Site, out string, opt Bu
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	out = filepath.Clean(out)
+	out = resolveOut(out)
 	parent, base := filepath.Dir(out), filepath.Base(out)
 	if err := os.MkdirAll(parent, 0o755); err != nil {
 		return stats, fmt.Errorf("build: %w", err)
@@ -197,6 +198,26 @@ func Build(ctx context.Context, st store.Store, s *site.Site, out string, opt Bu
 	log.Info("build: done", "whole", stats.Whole, "files", stats.Files, "written", stats.Written,
 		"unchanged", stats.Unchanged, "removed", stats.Removed, "took", stats.Duration.Round(time.Millisecond))
 	return stats, nil
+}
+
+// resolveOut returns the folder a build of out writes: out, or where out
+// is a link to a folder (a web root linking to another disk), the folder
+// it leads to, so that the build goes there and the link stays, where the
+// swap of a whole build put a folder in the link's place. A link to
+// anything else is replaced, as a link inside OUT is.
+func resolveOut(out string) string {
+	out = filepath.Clean(out)
+	if fi, err := os.Lstat(out); err != nil || fi.Mode()&fs.ModeSymlink == 0 {
+		return out
+	}
+	target, err := filepath.EvalSymlinks(out)
+	if err != nil {
+		return out
+	}
+	if fi, err := os.Stat(target); err != nil || !fi.IsDir() {
+		return out
+	}
+	return target
 }
 
 // hasBuild reports whether out is a folder (not a link to one) holding

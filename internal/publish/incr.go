@@ -476,7 +476,14 @@ func (c *incremental) removeKnown(ctx context.Context, kept func(rel string) boo
 		if !c.realDir(path.Dir(rel)) {
 			continue // never through a link
 		}
-		if err := os.Remove(filepath.Join(c.out, filepath.FromSlash(rel))); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		name := filepath.Join(c.out, filepath.FromSlash(rel))
+		if err := os.Remove(name); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			if fi, lerr := os.Lstat(name); lerr == nil && fi.IsDir() {
+				// A folder put in its place from outside, holding files:
+				// left, as any file put in OUT from outside, to
+				// removeStrays (of this build or the next one-shot one).
+				continue
+			}
 			return n, err
 		}
 		n++

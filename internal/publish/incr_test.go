@@ -364,3 +364,95 @@ func TestUpdateReplacesAnArticleFolderLinkedToACopy(t *testing.T) {
 		})
 	}
 }
+
+// TestPublishingDropsAFileAFolderFromOutsideTookTheNameOf has a
+// publishing process (its manifest in memory) drop a file of its last
+// build that was replaced, from outside, by a folder holding a file: the
+// build goes on, leaving the folder as it leaves any file put in OUT
+// from outside, and the next one-shot build removes it.
+func TestPublishingDropsAFileAFolderFromOutsideTookTheNameOf(t *testing.T) {
+	st, s := genStore(t, 50)
+	ctx := context.Background()
+	out := filepath.Join(t.TempDir(), "out")
+	pages := func(m *Manifest, names ...string) BuildOptions {
+		return BuildOptions{Options: genOptions(), Manifest: m, Extra: []func(context.Context, *View, *Output) error{
+			func(_ context.Context, _ *View, out *Output) error {
+				for _, name := range names {
+					if err := out.Put(name, []byte("<p>"+name+"</p>\n")); err != nil {
+						return err
+					}
+				}
+				return nil
+			},
+		}}
+	}
+	m := &Manifest{}
+	for range 2 { // a whole build, then one in place
+		if _, err := Build(ctx, st, s, out, pages(m, "gone/index.html", "kept/index.html")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	gone := filepath.Join(out, "gone", "index.html")
+	if err := os.Remove(gone); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Join(gone, "sub"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(gone, "sub", "x.txt"), []byte("not the hub's\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+
+	opt := pages(m, "kept/index.html")
+	if _, err := Build(ctx, st, s, out, opt); err != nil {
+		t.Fatalf("publishing build: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(gone, "sub", "x.txt")); err != nil {
+		t.Errorf("the publishing build removed what was put in OUT from outside: %v", err)
+	}
+	opt.Manifest = nil
+	if _, err := Build(ctx, st, s, out, opt); err != nil {
+		t.Fatalf("one-shot build: %v", err)
+	}
+	equalsAFreshBuild(t, st, s, out, opt)
+}
+
+// TestBuildIntoALinkedOutKeepsTheLink builds into an OUT that is a link
+// to a folder elsewhere (a web root linking to another disk): the build,
+// whole and then in place, and a publishing process's, go to the folder
+// the link leads to, and the link stays a link.
+func TestBuildIntoALinkedOutKeepsTheLink(t *testing.T) {
+	st, s := genStore(t, 60)
+	ctx := context.Background()
+	dir := t.TempDir()
+	target := filepath.Join(dir, "disk", "hub")
+	if err := os.MkdirAll(target, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "www")
+	if err := os.Symlink(target, out); err != nil {
+		t.Fatal(err)
+	}
+	opt := BuildOptions{Options: genOptions(), Extra: []func(context.Context, *View, *Output) error{pageOfEveryArticle}}
+	m := &Manifest{}
+	publishing := opt
+	publishing.Manifest = m
+	for _, step := range []struct {
+		name string
+		opt  BuildOptions
+	}{{"whole", opt}, {"in place", opt}, {"publishing", publishing}} {
+		if _, err := Build(ctx, st, s, out, step.opt); err != nil {
+			t.Fatalf("%s: %v", step.name, err)
+		}
+		if fi, err := os.Lstat(out); err != nil || fi.Mode()&os.ModeSymlink == 0 {
+			t.Fatalf("%s: OUT is no longer a link (%v)", step.name, err)
+		}
+		equalsAFreshBuild(t, st, s, target, opt)
+	}
+	if err := SaveManifest(m, out); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(manifestFile(target)); err != nil {
+		t.Errorf("the publishing process's manifest is not beside the folder OUT links to: %v", err)
+	}
+}

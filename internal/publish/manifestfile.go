@@ -134,7 +134,7 @@ func unnotedDirs(files map[string]fileSum) map[string]int64 {
 // knows nothing of out (its last build failed) or another build of out
 // is running.
 func SaveManifest(m *Manifest, out string) error {
-	out = filepath.Clean(out)
+	out = resolveOut(out)
 	unlock, err := lockOut(lockFile(out))
 	if err != nil {
 		return err

@@ -9,8 +9,9 @@
 // archive_after, so a story is never split between the current lists and
 // the archive: its lead stays in the lists while coverage is still
 // arriving, and a late article joining an archived story brings the story
-// back (its archived articles are restored to _news/). Lone articles are
-// stories of one. A record keeps its file name when it moves, so its
+// back (its archived articles are restored to _news/). A story an editor
+// pinned to the top stays current, or comes back, until the pin ends.
+// Lone articles are stories of one. A record keeps its file name when it moves, so its
 // article document and page keep their addresses, and the related lists of
 // other articles, which name publishers' URLs, stay as they are.
 //
@@ -204,6 +205,9 @@ type entry struct {
 // to stories whose newest article is past the cut, so they stay. The
 // current records are thus all read, which followStore relies on.
 //
+// The records of the stories an editor pinned past now are read too, in
+// either folder (readPinned).
+//
 // For purge_after, the unpublished records past its cut are read, and
 // every record within it (for when the next falls due), and for each of
 // their stories, whether it has a lead: one published record, looked up
@@ -226,12 +230,43 @@ func readEntries(ctx context.Context, st store.Store, pol Policy, now time.Time)
 			return nil, err
 		}
 	}
+	if pol.ArchiveAfter > 0 {
+		if err := readPinned(ctx, st, entries, now); err != nil {
+			return nil, err
+		}
+	}
 	if pol.PurgeAfter > 0 {
 		if err := readLeads(ctx, st, entries); err != nil {
 			return nil, err
 		}
 	}
 	return entries, nil
+}
+
+// readPinned adds to entries the records of the stories an editor pinned
+// past now, in either folder: a pinned story stays current, or comes back
+// whole, however old its news. Pins are few.
+func readPinned(ctx context.Context, st store.Store, entries map[string]*entry, now time.Time) error {
+	var stories []string
+	err := st.ScanNews(ctx, store.NewsQuery{PinnedAt: now, Order: store.ByStorage}, func(e store.NewsEntry) error {
+		if entries[e.Path] == nil {
+			entries[e.Path] = &entry{NewsEntry: e}
+		}
+		if e.Story != "" {
+			stories = append(stories, e.Story)
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("retention: %w", err)
+	}
+	slices.Sort(stories)
+	for _, id := range slices.Compact(stories) {
+		if err := addEntries(ctx, st, entries, store.NewsQuery{Story: id}); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // readLeads adds to entries a lead of each story of which an unpublished
@@ -290,6 +325,7 @@ type decisions struct {
 // story is what the decisions need to know of a story.
 type story struct {
 	newest  time.Time
+	pinned  time.Time // when an editor's pin of it ends
 	hasLead bool
 	moves   []store.Move
 	blocked bool // a record of it cannot move
@@ -318,17 +354,23 @@ func plan(entries map[string]*entry, pol Policy, now time.Time) decisions {
 		if e.PublishedAt.After(s.newest) {
 			s.newest = e.PublishedAt
 		}
+		if e.PinnedUntil.After(s.pinned) {
+			s.pinned = e.PinnedUntil
+		}
 		s.hasLead = s.hasLead || e.Published
 	}
 	var d decisions
+	soonest := func(at time.Time) {
+		if d.next.IsZero() || at.Before(d.next) {
+			d.next = at
+		}
+	}
 	due := func(t time.Time, after time.Duration) bool {
 		at := t.Add(after)
 		if now.After(at) {
 			return true
 		}
-		if d.next.IsZero() || at.Before(d.next) {
-			d.next = at.Add(time.Microsecond) // ages are "older than": due just after
-		}
+		soonest(at.Add(time.Microsecond)) // ages are "older than": due just after
 		return false
 	}
 	for _, p := range paths {
@@ -343,6 +385,11 @@ func plan(entries map[string]*entry, pol Policy, now time.Time) decisions {
 			continue
 		}
 		archive := due(s.newest, pol.ArchiveAfter)
+		if archive && now.Before(s.pinned) {
+			// An editor pinned it to the top: current until the pin ends.
+			archive = false
+			soonest(s.pinned)
+		}
 		if archive == e.Archived {
 			continue
 		}

@@ -255,6 +255,7 @@ type NewsEntry struct {
 	CanonicalURL string
 	GUID         string
 	OriginalURL  string
+	PinnedUntil  time.Time // when an editor's pin of its story ends, in UTC; zero: not pinned
 }
 
 // Move is one record to give a new path (see Store.Move).

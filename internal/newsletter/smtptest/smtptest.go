@@ -27,6 +27,12 @@ type Options struct {
 	Username string // when set, require AUTH PLAIN with Password (after STARTTLS when TLS)
 	Password string
 	Reject   []string // recipients answered 550
+	// Busy is how many sessions, the first ones, are greeted with 421
+	// and closed, as a server that is restarting or overloaded answers.
+	Busy int
+	// Greylist is how many times each recipient is answered 450 before it
+	// is taken, as a greylisting server answers an unknown sender.
+	Greylist int
 }
 
 // Message is one accepted message.
@@ -52,6 +58,7 @@ type Server struct {
 	mu      sync.Mutex
 	msgs    []Message
 	session int
+	greyed  map[string]int // times each recipient was answered 450
 }
 
 // Start starts a server on 127.0.0.1, stopped when the test ends.
@@ -94,12 +101,17 @@ func (s *Server) serve() {
 		}
 		s.mu.Lock()
 		s.session++
+		busy := s.session <= s.opts.Busy
 		s.mu.Unlock()
 		s.wg.Add(1)
 		go func() {
 			defer s.wg.Done()
 			defer conn.Close()
 			conn.SetDeadline(time.Now().Add(time.Minute))
+			if busy {
+				textproto.NewConn(conn).PrintfLine("421 127.0.0.1 busy, try again later")
+				return
+			}
 			s.session1(conn)
 		}()
 	}
@@ -182,6 +194,10 @@ func (s *Server) session1(conn net.Conn) {
 				reply(550, "no such user "+to)
 				continue
 			}
+			if s.greylists(to) {
+				reply(450, "greylisted, try again later")
+				continue
+			}
 			msg.To = append(msg.To, to)
 			reply(250, "ok")
 		case "DATA":
@@ -222,6 +238,22 @@ func (s *Server) rejects(addr string) bool {
 		}
 	}
 	return false
+}
+
+// greylists reports whether the recipient is still to be answered 450,
+// counting the answer.
+func (s *Server) greylists(addr string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.greyed == nil {
+		s.greyed = map[string]int{}
+	}
+	key := strings.ToLower(addr)
+	if s.greyed[key] >= s.opts.Greylist {
+		return false
+	}
+	s.greyed[key]++
+	return true
 }
 
 // address reads the path of "FROM:<a@b> SIZE=1" or "TO:<a@b>".

@@ -23,18 +23,22 @@ func (s *Store) ScanNews(ctx context.Context, q store.NewsQuery, fn func(store.N
 	from, tcol := newsWhere(q, &args)
 	rows, err := s.pool.Query(ctx, `SELECT r.path, r.version, coalesce(r.story, ''), coalesce(r.published, false),
 		coalesce(r.archived, false), coalesce(r.published_at, 0), coalesce(r.canonical_url, ''), coalesce(r.guid, ''),
-		coalesce(r.original_url, '')`+from+orderBy(q.Order, tcol)+limitOffset(q.Limit, q.Offset, &args),
+		coalesce(r.original_url, ''), coalesce(r.pinned_until, 0)`+from+orderBy(q.Order, tcol)+limitOffset(q.Limit, q.Offset, &args),
 		append([]any{planEachTime}, args...)...)
 	if err != nil {
 		return fmt.Errorf("scan news: %w", err)
 	}
 	var (
-		e  store.NewsEntry
-		at int64
+		e         store.NewsEntry
+		at, until int64
 	)
 	_, err = pgx.ForEachRow(rows, []any{&e.Path, &e.Version, &e.Story, &e.Published, &e.Archived, &at,
-		&e.CanonicalURL, &e.GUID, &e.OriginalURL}, func() error {
+		&e.CanonicalURL, &e.GUID, &e.OriginalURL, &until}, func() error {
 		e.PublishedAt = time.UnixMicro(at).UTC()
+		e.PinnedUntil = time.Time{}
+		if until != 0 {
+			e.PinnedUntil = time.UnixMicro(until).UTC()
+		}
 		return fn(e)
 	})
 	if err != nil {

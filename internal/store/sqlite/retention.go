@@ -15,7 +15,8 @@ import (
 
 // sqlNewsEntry reads a store.NewsEntry from the indexed columns.
 const sqlNewsEntry = `SELECT r.path, r.version, coalesce(r.story, ''), coalesce(r.published, 0), coalesce(r.archived, 0),
-	coalesce(r.published_at, 0), coalesce(r.canonical_url, ''), coalesce(r.guid, ''), coalesce(r.original_url, '')`
+	coalesce(r.published_at, 0), coalesce(r.canonical_url, ''), coalesce(r.guid, ''), coalesce(r.original_url, ''),
+	coalesce(r.pinned_until, 0)`
 
 // ScanNews calls fn with the indexed fields of the news records q selects,
 // in q's order, without reading their values.
@@ -43,14 +44,17 @@ func (s *Store) ScanNews(ctx context.Context, q store.NewsQuery, fn func(store.N
 	defer rows.Close()
 	for rows.Next() {
 		var (
-			e  store.NewsEntry
-			at int64
+			e         store.NewsEntry
+			at, until int64
 		)
 		if err := rows.Scan(&e.Path, &e.Version, &e.Story, &e.Published, &e.Archived, &at,
-			&e.CanonicalURL, &e.GUID, &e.OriginalURL); err != nil {
+			&e.CanonicalURL, &e.GUID, &e.OriginalURL, &until); err != nil {
 			return fmt.Errorf("scan news: %w", err)
 		}
 		e.PublishedAt = time.UnixMicro(at).UTC()
+		if until != 0 {
+			e.PinnedUntil = time.UnixMicro(until).UTC()
+		}
 		if err := fn(e); err != nil {
 			return err
 		}

@@ -166,7 +166,7 @@ func sameEntries(t *testing.T, st store.Store, q store.NewsQuery, recs []*model.
 		a := r.Article
 		want[i] = store.NewsEntry{Path: r.Path, Version: r.Version, Story: a.Story, Published: a.Published,
 			Archived: a.Archived, PublishedAt: a.PublishedDateTime.UTC(), CanonicalURL: a.CanonicalURL, GUID: a.GUID,
-			OriginalURL: a.OriginalURL}
+			OriginalURL: a.OriginalURL, PinnedUntil: a.PinnedUntil.UTC()}
 	}
 	if len(got) != len(want) {
 		t.Fatalf("ScanNews(%+v) gives %d entries, News %d records", q, len(got), len(want))

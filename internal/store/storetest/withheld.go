@@ -112,6 +112,17 @@ func testPinnedAtListsPinnedLeads(t *testing.T, st store.Store) {
 	if !back.Article.PinnedUntil.Equal(pinned.Article.PinnedUntil) {
 		t.Errorf("PinnedUntil read back %s, want %s", back.Article.PinnedUntil, pinned.Article.PinnedUntil)
 	}
+	// Retention reads the pin by the indexed fields.
+	var entries []store.NewsEntry
+	if err := st.ScanNews(ctx, store.NewsQuery{PinnedAt: now}, func(e store.NewsEntry) error {
+		entries = append(entries, e)
+		return nil
+	}); err != nil {
+		t.Fatalf("ScanNews: %v", err)
+	}
+	if len(entries) != 1 || entries[0].Path != pinned.Path || !entries[0].PinnedUntil.Equal(pinned.Article.PinnedUntil) {
+		t.Errorf("ScanNews pinned at %s: %+v, want %s pinned until %s", now, entries, pinned.Path, pinned.Article.PinnedUntil)
+	}
 	back.Article.PinnedUntil = time.Time{}
 	upsert(t, st, back)
 	if got := list(); len(got) != 0 {
