@@ -38,6 +38,8 @@ type Store struct {
 	bulk atomic.Pointer[pgxpool.Conn]
 	// growth decides when the planner's statistics are refreshed.
 	growth growth
+	// watch times Watch's checks of a quiet connection (see watchTimes).
+	watch watchTimes
 }
 
 var _ store.Store = (*Store)(nil)

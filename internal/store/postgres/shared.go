@@ -1,6 +1,7 @@
 package postgres
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -123,11 +124,19 @@ const (
 // watchPing is how long a quiet watch waits before checking that its
 // connection is alive, and watchPingAnswer how long it waits for the
 // answer: a connection lost without a word (a network gone) would
-// otherwise leave it waiting for ever. Variables, for tests.
-var (
+// otherwise leave it waiting for ever.
+const (
 	watchPing       = 30 * time.Second
 	watchPingAnswer = 10 * time.Second
 )
+
+// watchTimes are a store's watchPing and watchPingAnswer; zero for
+// those. Tests shorten them.
+type watchTimes struct{ ping, answer time.Duration }
+
+func (s *Store) watchTimes() (ping, answer time.Duration) {
+	return cmp.Or(s.watch.ping, watchPing), cmp.Or(s.watch.answer, watchPingAnswer)
+}
 
 // Watch listens for the notifications bump sends with every commit that
 // changes the generation, on a connection of its own. When the connection
@@ -159,7 +168,8 @@ func (s *Store) listen(ctx context.Context, feed *store.GenerationFeed) bool {
 	// Each exchange with the server is bounded, the connection's too: on
 	// a network gone without a word, one would wait as long as the
 	// system keeps sending (a quarter of an hour), the watch deaf.
-	bounded := func() (context.Context, context.CancelFunc) { return context.WithTimeout(ctx, watchPingAnswer) }
+	ping, answer := s.watchTimes()
+	bounded := func() (context.Context, context.CancelFunc) { return context.WithTimeout(ctx, answer) }
 	cctx, cancel := bounded()
 	conn, err := pgx.ConnectConfig(cctx, s.pool.Config().ConnConfig.Copy())
 	cancel()
@@ -185,7 +195,7 @@ func (s *Store) listen(ctx context.Context, feed *store.GenerationFeed) bool {
 		}
 		feed.Send(g)
 		for {
-			wctx, cancel := context.WithTimeout(ctx, watchPing)
+			wctx, cancel := context.WithTimeout(ctx, ping)
 			n, err := conn.WaitForNotification(wctx)
 			cancel()
 			if err != nil {

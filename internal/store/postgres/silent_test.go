@@ -99,8 +99,6 @@ func (p *proxy) silence() {
 // hear of the writes, rather than wait for ever on a connection that
 // will never answer.
 func TestWatchReconnectsAfterASilentNetworkLoss(t *testing.T) {
-	defer func(ping, answer time.Duration) { watchPing, watchPingAnswer = ping, answer }(watchPing, watchPingAnswer)
-	watchPing, watchPingAnswer = 200*time.Millisecond, 500*time.Millisecond
 	dsn := pgtest.DSN(t)
 	u, err := url.Parse(dsn)
 	if err != nil {
@@ -111,6 +109,7 @@ func TestWatchReconnectsAfterASilentNetworkLoss(t *testing.T) {
 	writer, watcher := openDSN(t, dsn), openDSN(t, u.String())
 	defer writer.Close()
 	defer watcher.Close()
+	watcher.watch = watchTimes{ping: 200 * time.Millisecond, answer: 500 * time.Millisecond}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	ch := watcher.Watch(ctx)
