@@ -327,6 +327,10 @@ func (s *Store) Count(ctx context.Context) (map[model.Kind]int, error) {
 	return counts, nil
 }
 
+// Text is s as the store keeps it as text (see text): what a copy into
+// it is compared with.
+func Text(s string) string { return text(s) }
+
 // text makes s storable as PostgreSQL text, which holds only valid UTF-8
 // without NUL: each invalid byte becomes U+FFFD (as encoding/json writes
 // it in the value) and each NUL is dropped. Indexed copies of fields and

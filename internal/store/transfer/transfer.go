@@ -20,11 +20,11 @@ import (
 	"slices"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"newshub/internal/model"
 	"newshub/internal/store"
 	"newshub/internal/store/codec"
+	"newshub/internal/store/postgres"
 )
 
 // DefaultBatch is how many records a copy writes per transaction.
@@ -378,33 +378,19 @@ func Verify(ctx context.Context, a, b store.Store) (Summary, error) {
 }
 
 // sameState compares source states, their times as instants and their
-// text as every store can hold it (see holdable).
+// text as every store can hold it: PostgreSQL holds only UTF-8 without
+// NUL, where SQLite keeps a server's status or ETag whole (a reason
+// phrase sent in Latin-1), and a copy between the two holds it as
+// PostgreSQL does (postgres.Text).
 func sameState(a, b store.SourceState) bool {
 	if !a.LastFetch.Equal(b.LastFetch) || !a.LastSuccess.Equal(b.LastSuccess) || !a.NextFetch.Equal(b.NextFetch) {
 		return false
 	}
 	a.LastFetch, a.LastSuccess, a.NextFetch = b.LastFetch, b.LastSuccess, b.NextFetch
 	for _, s := range []*store.SourceState{&a, &b} {
-		s.URL, s.ETag, s.LastModified, s.LastStatus = holdable(s.URL), holdable(s.ETag), holdable(s.LastModified), holdable(s.LastStatus)
+		s.URL, s.ETag, s.LastModified, s.LastStatus = postgres.Text(s.URL), postgres.Text(s.ETag), postgres.Text(s.LastModified), postgres.Text(s.LastStatus)
 	}
 	return reflect.DeepEqual(a, b)
-}
-
-// holdable is s as PostgreSQL keeps it as text, which holds only UTF-8
-// without NUL: each invalid byte as U+FFFD, NULs dropped. SQLite keeps
-// such text whole; a server's status or ETag can hold it (a reason phrase
-// sent in Latin-1), and a copy between the two stores holds it as
-// PostgreSQL does.
-func holdable(s string) string {
-	if utf8.ValidString(s) && strings.IndexByte(s, 0) < 0 {
-		return s
-	}
-	return strings.Map(func(r rune) rune {
-		if r == 0 {
-			return -1
-		}
-		return r
-	}, s)
 }
 
 // recordSum is the digest of one record.
