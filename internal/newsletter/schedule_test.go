@@ -53,17 +53,7 @@ func TestSchedulerWritesEachDayAtNewsletterTime(t *testing.T) {
 	}
 	for _, st := range steps {
 		now = st.now
-		is, err := st.sc.Tick(ctx)
-		if err != nil {
-			t.Fatalf("%s: %v", st.name, err)
-		}
-		got := ""
-		if is != nil {
-			got = is.Date.String()
-		}
-		if got != st.wrote {
-			t.Fatalf("%s: wrote %q, want %q", st.name, got, st.wrote)
-		}
+		tickWrites(t, ctx, st.sc, st.name, st.wrote)
 		if n := len(srv.Messages()); n != st.mails {
 			t.Fatalf("%s: %d messages mailed, want %d", st.name, n, st.mails)
 		}
@@ -200,17 +190,7 @@ func TestSchedulerAfterAClockThatRanAhead(t *testing.T) {
 	}
 	for _, st := range steps {
 		now = st.now
-		is, err := st.sc.Tick(ctx)
-		if err != nil {
-			t.Fatalf("%s: %v", st.name, err)
-		}
-		got := ""
-		if is != nil {
-			got = is.Date.String()
-		}
-		if got != st.wrote {
-			t.Fatalf("%s: wrote %q, want %q", st.name, got, st.wrote)
-		}
+		tickWrites(t, ctx, st.sc, st.name, st.wrote)
 	}
 }
 
@@ -244,17 +224,7 @@ func TestSchedulerWritesNoOlderIssueWhenNewsletterTimeMovesLater(t *testing.T) {
 		{"the next day at 18:00", time.Date(2026, 11, 4, 18, 0, 0, 0, la), "18:00", "2026-11-03"},
 	} {
 		now, cfg.NewsletterTime = st.now, st.setting
-		is, err := sc.Tick(ctx)
-		if err != nil {
-			t.Fatalf("%s: %v", st.name, err)
-		}
-		got := ""
-		if is != nil {
-			got = is.Date.String()
-		}
-		if got != st.wrote {
-			t.Fatalf("%s: wrote %q, want %q", st.name, got, st.wrote)
-		}
+		tickWrites(t, ctx, sc, st.name, st.wrote)
 	}
 }
 
@@ -352,5 +322,22 @@ func TestSchedulerReplacesAnIssueWrittenBeforeItsDayWasOver(t *testing.T) {
 	now = now.Add(time.Hour)
 	if again, err := (&Scheduler{Store: h.st, Site: sc.Site, SiteDir: h.dir, Options: sc.Options}).Tick(ctx); err != nil || again != nil {
 		t.Errorf("a tick after: %v, %v; want nothing written", again, err)
+	}
+}
+
+// tickWrites has sc tick, at step, and checks the date of the issue it
+// wrote: want, or "" for none.
+func tickWrites(t *testing.T, ctx context.Context, sc *Scheduler, step, want string) {
+	t.Helper()
+	is, err := sc.Tick(ctx)
+	if err != nil {
+		t.Fatalf("%s: %v", step, err)
+	}
+	got := ""
+	if is != nil {
+		got = is.Date.String()
+	}
+	if got != want {
+		t.Fatalf("%s: wrote %q, want %q", step, got, want)
 	}
 }
