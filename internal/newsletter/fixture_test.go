@@ -11,6 +11,7 @@ import (
 	"newshub/internal/content"
 	"newshub/internal/gen"
 	"newshub/internal/model"
+	"newshub/internal/newsletter/smtptest"
 	"newshub/internal/site"
 	"newshub/internal/store"
 	"newshub/internal/store/sqlite"
@@ -148,4 +149,26 @@ func mustHTML(t testing.TB, is *Issue) string {
 		t.Fatal(err)
 	}
 	return doc
+}
+
+// newsletterSite is a copy of h's site that writes its newsletter at
+// 07:00 and, given srv, mails it there to the addresses to (by default
+// one); and Los Angeles, whose days the generated hub's are.
+func newsletterSite(t testing.TB, h *hub, srv *smtptest.Server, to ...string) (*site.Site, *time.Location) {
+	t.Helper()
+	cfg := *h.site.Config
+	cfg.NewsletterTime = "07:00"
+	if len(to) == 0 {
+		to = []string{"editors@example.org"}
+	}
+	if srv != nil {
+		cfg.SMTP = &model.SMTP{Host: srv.Host, Port: srv.Port, From: "news@hub.example.org", To: to, StartTLS: new(bool)}
+	}
+	s := *h.site
+	s.Config = &cfg
+	la, err := time.LoadLocation("America/Los_Angeles")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &s, la
 }

@@ -20,19 +20,10 @@ func TestSchedulerWritesEachDayAtNewsletterTime(t *testing.T) {
 	h := genHub(t, 1500, nil)
 	ctx := context.Background()
 	srv := smtptest.Start(t, smtptest.Options{})
-	cfg := *h.site.Config
-	cfg.NewsletterTime = "07:00"
-	cfg.SMTP = &model.SMTP{Host: srv.Host, Port: srv.Port, From: "news@hub.example.org",
-		To: []string{"editors@example.org"}, StartTLS: new(bool)}
-	s := *h.site
-	s.Config = &cfg
-	la, err := time.LoadLocation("America/Los_Angeles")
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, la := newsletterSite(t, h, srv)
 	var now time.Time
 	sched := func() *Scheduler {
-		return &Scheduler{Store: h.st, Site: func() *site.Site { return &s }, SiteDir: h.dir,
+		return &Scheduler{Store: h.st, Site: func() *site.Site { return s }, SiteDir: h.dir,
 			Options: Options{Now: func() time.Time { return now }}}
 	}
 	sc := sched()
@@ -99,18 +90,9 @@ func TestSchedulerMailsAgainWhatTheServerPutOff(t *testing.T) {
 	h := genHub(t, 1500, nil)
 	ctx := context.Background()
 	srv := smtptest.Start(t, smtptest.Options{Busy: 1, Greylist: 1, Reject: []string{"gone@example.org"}})
-	cfg := *h.site.Config
-	cfg.NewsletterTime = "07:00"
-	cfg.SMTP = &model.SMTP{Host: srv.Host, Port: srv.Port, From: "news@hub.example.org",
-		To: []string{"a@example.org", "gone@example.org", "b@example.org"}, StartTLS: new(bool)}
-	s := *h.site
-	s.Config = &cfg
-	la, err := time.LoadLocation("America/Los_Angeles")
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, la := newsletterSite(t, h, srv, "a@example.org", "gone@example.org", "b@example.org")
 	var now time.Time
-	sc := &Scheduler{Store: h.st, Site: func() *site.Site { return &s }, SiteDir: h.dir,
+	sc := &Scheduler{Store: h.st, Site: func() *site.Site { return s }, SiteDir: h.dir,
 		Options: Options{Now: func() time.Time { return now }}}
 	steps := []struct {
 		name     string
@@ -162,17 +144,10 @@ func TestSchedulerAfterAClockThatRanAhead(t *testing.T) {
 		t.Fatal("no published article generated")
 	}
 	ctx := context.Background()
-	cfg := *h.site.Config
-	cfg.NewsletterTime = "07:00"
-	s := *h.site
-	s.Config = &cfg
-	la, err := time.LoadLocation("America/Los_Angeles")
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, la := newsletterSite(t, h, nil)
 	var now time.Time
 	sched := func() *Scheduler {
-		return &Scheduler{Store: h.st, Site: func() *site.Site { return &s }, SiteDir: h.dir,
+		return &Scheduler{Store: h.st, Site: func() *site.Site { return s }, SiteDir: h.dir,
 			Options: Options{Now: func() time.Time { return now }}}
 	}
 	sc := sched()
@@ -201,16 +176,9 @@ func TestSchedulerAfterAClockThatRanAhead(t *testing.T) {
 func TestSchedulerWritesNoOlderIssueWhenNewsletterTimeMovesLater(t *testing.T) {
 	h := genHub(t, 1500, nil)
 	ctx := context.Background()
-	cfg := *h.site.Config
-	cfg.NewsletterTime = "07:00"
-	s := *h.site
-	s.Config = &cfg
-	la, err := time.LoadLocation("America/Los_Angeles")
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, la := newsletterSite(t, h, nil)
 	var now time.Time
-	sc := &Scheduler{Store: h.st, Site: func() *site.Site { return &s }, SiteDir: h.dir,
+	sc := &Scheduler{Store: h.st, Site: func() *site.Site { return s }, SiteDir: h.dir,
 		Options: Options{Now: func() time.Time { return now }}}
 	for _, st := range []struct {
 		name    string
@@ -223,7 +191,7 @@ func TestSchedulerWritesNoOlderIssueWhenNewsletterTimeMovesLater(t *testing.T) {
 		{"at 18:00", time.Date(2026, 11, 3, 18, 0, 0, 0, la), "18:00", ""},
 		{"the next day at 18:00", time.Date(2026, 11, 4, 18, 0, 0, 0, la), "18:00", "2026-11-03"},
 	} {
-		now, cfg.NewsletterTime = st.now, st.setting
+		now, s.Config.NewsletterTime = st.now, st.setting
 		tickWrites(t, ctx, sc, st.name, st.wrote)
 	}
 }
@@ -237,18 +205,9 @@ func TestSchedulerWritesAndMailsOnceTheSiteFolderTakesTheFile(t *testing.T) {
 	h := genHub(t, 1500, nil)
 	ctx := context.Background()
 	srv := smtptest.Start(t, smtptest.Options{})
-	cfg := *h.site.Config
-	cfg.NewsletterTime = "07:00"
-	cfg.SMTP = &model.SMTP{Host: srv.Host, Port: srv.Port, From: "news@hub.example.org",
-		To: []string{"editors@example.org"}, StartTLS: new(bool)}
-	s := *h.site
-	s.Config = &cfg
-	la, err := time.LoadLocation("America/Los_Angeles")
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, la := newsletterSite(t, h, srv)
 	now := time.Date(2026, 11, 3, 7, 0, 0, 0, la)
-	sc := &Scheduler{Store: h.st, Site: func() *site.Site { return &s }, SiteDir: h.dir,
+	sc := &Scheduler{Store: h.st, Site: func() *site.Site { return s }, SiteDir: h.dir,
 		Options: Options{Now: func() time.Time { return now }}}
 	blocker := filepath.Join(h.dir, Dir)
 	if err := os.WriteFile(blocker, []byte("not a folder\n"), 0o644); err != nil {
@@ -281,32 +240,23 @@ func TestSchedulerReplacesAnIssueWrittenBeforeItsDayWasOver(t *testing.T) {
 	h := genHub(t, 1500, nil)
 	ctx := context.Background()
 	srv := smtptest.Start(t, smtptest.Options{})
-	cfg := *h.site.Config
-	cfg.NewsletterTime = "07:00"
-	cfg.SMTP = &model.SMTP{Host: srv.Host, Port: srv.Port, From: "news@hub.example.org",
-		To: []string{"editors@example.org"}, StartTLS: new(bool)}
-	s := *h.site
-	s.Config = &cfg
-	la, err := time.LoadLocation("America/Los_Angeles")
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, la := newsletterSite(t, h, srv)
 	day := Date{2026, 11, 2}
 	during := time.Date(2026, 11, 2, 9, 0, 0, 0, la)
-	preview, _, err := Write(ctx, h.st, &s, h.dir, day, Options{Now: func() time.Time { return during }})
+	preview, _, err := Write(ctx, h.st, s, h.dir, day, Options{Now: func() time.Time { return during }})
 	if err != nil {
 		t.Fatal(err)
 	}
 	now := time.Date(2026, 11, 3, 7, 0, 0, 0, la)
-	sc := &Scheduler{Store: h.st, Site: func() *site.Site { return &s }, SiteDir: h.dir,
+	sc := &Scheduler{Store: h.st, Site: func() *site.Site { return s }, SiteDir: h.dir,
 		Options: Options{Now: func() time.Time { return now }}}
 	is, err := sc.Tick(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if is == nil || is.Date != day || !is.Published.Equal(IssueTime(day, &cfg)) {
+	if is == nil || is.Date != day || !is.Published.Equal(IssueTime(day, s.Config)) {
 		t.Fatalf("at newsletter_time: issue %+v; want the whole day's issue of %s, dated %s (the preview: %s)",
-			is, day, IssueTime(day, &cfg), preview.Published)
+			is, day, IssueTime(day, s.Config), preview.Published)
 	}
 	if n := len(srv.Messages()); n != 1 {
 		t.Errorf("%d messages mailed, want 1", n)

@@ -7,7 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"newshub/internal/model"
 	"newshub/internal/newsletter/smtptest"
 	"newshub/internal/site"
 	"newshub/internal/store"
@@ -32,16 +31,7 @@ func TestSchedulersOfSeveralWorkersWriteAndMailADayOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	srv := smtptest.Start(t, smtptest.Options{})
-	cfg := *h.site.Config
-	cfg.NewsletterTime = "07:00"
-	cfg.SMTP = &model.SMTP{Host: srv.Host, Port: srv.Port, From: "news@hub.example.org",
-		To: []string{"editors@example.org"}, StartTLS: new(bool)}
-	s := *h.site
-	s.Config = &cfg
-	la, err := time.LoadLocation("America/Los_Angeles")
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, la := newsletterSite(t, h, srv)
 	now := time.Date(2026, 11, 3, 7, 0, 0, 0, la)
 
 	const workers = 10
@@ -56,7 +46,7 @@ func TestSchedulersOfSeveralWorkersWriteAndMailADayOnce(t *testing.T) {
 			t.Cleanup(func() { other.Close() })
 			st = other
 		}
-		scheds[i] = &Scheduler{Store: st, Site: func() *site.Site { return &s }, SiteDir: h.dir,
+		scheds[i] = &Scheduler{Store: st, Site: func() *site.Site { return s }, SiteDir: h.dir,
 			Options: Options{Now: func() time.Time { return now }}}
 	}
 	var (
