@@ -500,9 +500,12 @@ type round struct {
 	unstageable bool
 	// waitedLast is set once the committer waited for the other workers'
 	// last batches (see awaitLast), for at most lastWait
-	// (lastArrivalsWait when 0).
+	// (lastArrivalsBound when 0).
 	waitedLast bool
 	lastWait   time.Duration
+	// turnTook is the longest this worker's turns of curation took this
+	// round (see awaitLast). The committer alone uses it.
+	turnTook time.Duration
 	// handedLast is set while the last new articles this worker had were
 	// handed to the worker curating rather than written by this one: at
 	// the round's end another worker stored them after this one's last

@@ -22,8 +22,26 @@ func TestMain(m *testing.M) { pgtest.Main(m) }
 // A worker that curates once it has asked for every due source waits in
 // its turn for the round's end: the last batch another worker stages
 // meanwhile joins its batch rather than need a turn of its own, which
-// would read the stored window again.
+// would read the stored window again. It waits as long as its turns took
+// this round, longer than lastArrivalsWait when they took longer.
 func TestLastStagedBatchJoinsTheHoldersTurn(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		// the round's wait (lastWait) and its longest turn so far
+		lastWait, turnTook time.Duration
+		// how long after the holder took the lock the batch is staged
+		stageAfter time.Duration
+	}{
+		{name: "within the wait", lastWait: time.Minute},
+		{name: "past lastArrivalsWait, within a turn's length", turnTook: time.Minute, stageAfter: lastArrivalsWait + 500*time.Millisecond},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			lastStagedBatchJoinsTheHoldersTurn(t, tc.lastWait, tc.turnTook, tc.stageAfter)
+		})
+	}
+}
+
+func lastStagedBatchJoinsTheHoldersTurn(t *testing.T, lastWait, turnTook, stageAfter time.Duration) {
 	ctx := context.Background()
 	dsn := pgtest.DSN(t)
 	st, err := postgres.Open(ctx, dsn)
@@ -38,7 +56,7 @@ func TestLastStagedBatchJoinsTheHoldersTurn(t *testing.T) {
 	in := h.ingester(opts)
 	defer in.Close()
 	// Long enough for any machine: the wait ends when the queue closes.
-	r := &round{in: in, queue: newQueue(1, 10), lastWait: time.Minute,
+	r := &round{in: in, queue: newQueue(1, 10), lastWait: lastWait, turnTook: turnTook,
 		leases: &leases{st: h.st, holder: in.holder, ttl: time.Minute, held: map[string]bool{}}}
 	r.awaiting.Store(true) // every due source asked for: the rest are in flight
 	r.queue.put(&result{src: model.Source{URL: own}, state: store.SourceState{URL: own}, notModified: true})
@@ -62,6 +80,7 @@ func TestLastStagedBatchJoinsTheHoldersTurn(t *testing.T) {
 		default:
 		}
 	}
+	time.Sleep(stageAfter)
 	at := time.Date(2026, 6, 12, 9, 30, 0, 0, time.UTC)
 	link := "https://b.example.org/count"
 	arrival := &model.Record{Kind: model.KindNews, Article: &model.Article{Title: "Count begins", Excerpt: "The count begins.",

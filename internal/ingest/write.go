@@ -371,7 +371,9 @@ func (r *round) turn(ctx context.Context, sg store.Stager, q *queue, paths map[s
 		}
 		r.in.log.Debug("curating", "sources", len(batch), "staged", len(ids))
 		r.alone.batch(r.in, true)
+		t0 := time.Now()
 		rec, err := r.commitLocked(ctx, batch, paths, sum, ids)
+		r.turnTook = max(r.turnTook, time.Since(t0))
 		r.alone.batch(r.in, false)
 		recorded = append(recorded, rec...)
 		if err != nil {
@@ -386,24 +388,37 @@ func (r *round) turn(ctx context.Context, sg store.Stager, q *queue, paths map[s
 	}
 }
 
-// lastArrivalsWait bounds how long a holder of the curate lock waits for
-// the other workers' last batches (see awaitLast): less than a turn costs.
-const lastArrivalsWait = time.Second
+// lastArrivalsWait and maxLastArrivalsWait bound how long a holder of
+// the curate lock waits for the other workers' last batches (see
+// awaitLast): as long as a turn of its own took this round, within these.
+// A batch that misses the turn needs one more, which reads the stored
+// window again: waiting for it costs less than that turn, up to the turn's
+// own length.
+const (
+	lastArrivalsWait    = time.Second
+	maxLastArrivalsWait = 10 * time.Second
+)
+
+// lastArrivalsBound is how long a holder whose longest turn this round
+// took turnTook waits for the other workers' last batches.
+func lastArrivalsBound(turnTook time.Duration) time.Duration {
+	return min(max(turnTook, lastArrivalsWait), maxLastArrivalsWait)
+}
 
 // awaitLast has the holder of the curate lock, once it has asked for every
 // due source and waits only for those in flight, its own and other
 // workers', wait in its turn for the round's end (the queue closes once
-// each source is read by someone), up to lastArrivalsWait. The workers end
-// their rounds at about the same time: their last batches, staged
-// meanwhile, then join this turn rather than need one more, which would
-// read the stored window again. It waits once a round.
+// each source is read by someone), up to lastArrivalsBound. The workers
+// end their rounds at about the same time: their last batches, staged
+// meanwhile, then join this turn rather than need one more. It waits once
+// a round.
 func (r *round) awaitLast(ctx context.Context, sg store.Stager, q *queue) {
 	if sg == nil || r.unstageable || r.waitedLast || !r.awaiting.Load() {
 		return
 	}
 	r.waitedLast = true
 	t0 := time.Now()
-	t := time.NewTimer(cmp.Or(r.lastWait, lastArrivalsWait))
+	t := time.NewTimer(cmp.Or(r.lastWait, lastArrivalsBound(r.turnTook)))
 	defer t.Stop()
 	select {
 	case <-q.done:
