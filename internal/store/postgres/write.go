@@ -83,7 +83,9 @@ const (
 )
 
 // encoded is a record ready to write: its value as the codec encodes it
-// and, for news, the columns indexed beside it.
+// and, for news, the columns indexed beside it. The value of a record a
+// COPY writes is encoded as its row is sent (see copyRows), so a large
+// batch does not hold every value at once; until then it is nil.
 type encoded struct {
 	rec   *model.Record
 	raw   []byte
@@ -112,10 +114,11 @@ func encodeValue(rec *model.Record) ([]byte, error) {
 	return codec.Encode(rec)
 }
 
-// encode checks a record and computes what is stored for it. It runs
-// before the write transaction, so the lock is held only for the database's
-// work.
-func encode(rec *model.Record) (encoded, error) {
+// encode checks a record and computes what is stored for it, its value
+// too unless lazy. It runs before the write transaction, so the lock is
+// held only for the database's work; a lazy value is encoded in the
+// transaction, as its row is sent (see copyRows).
+func encode(rec *model.Record, lazy bool) (encoded, error) {
 	if rec == nil {
 		return encoded{}, errors.New("upsert: nil record")
 	}
@@ -125,22 +128,83 @@ func encode(rec *model.Record) (encoded, error) {
 	if !storablePath(rec.Path) {
 		return encoded{}, fmt.Errorf("upsert %q: a path must be UTF-8 without NUL", rec.Path)
 	}
-	value, err := encodeValue(rec)
-	if err != nil {
-		return encoded{}, fmt.Errorf("upsert %s: %w", rec.Path, err)
-	}
-	if string(value) == "null" { // a typed nil pointer for its kind
-		return encoded{}, fmt.Errorf("upsert %s: no value for kind %q", rec.Path, rec.Kind)
-	}
 	raw := rec.Raw
 	if raw == nil {
 		raw = []byte{}
 	}
-	e := encoded{rec: rec, raw: raw, value: value}
+	e := encoded{rec: rec, raw: raw}
+	if !lazy {
+		if err := e.encodeValue(); err != nil {
+			return encoded{}, err
+		}
+	}
 	if rec.Kind == model.KindNews && rec.Article != nil {
 		e.news = newsColumnsOf(rec)
 	}
 	return e, nil
+}
+
+// encodeValue sets e.value unless it is set.
+func (e *encoded) encodeValue() error {
+	if e.value != nil {
+		return nil
+	}
+	value, err := encodeValue(e.rec)
+	if err != nil {
+		return fmt.Errorf("upsert %s: %w", e.rec.Path, err)
+	}
+	if string(value) == "null" { // a typed nil pointer for its kind
+		return fmt.Errorf("upsert %s: no value for kind %q", e.rec.Path, e.rec.Kind)
+	}
+	e.value = value
+	return nil
+}
+
+// encodeValues encodes the values of batch's records that pick selects
+// (every one when pick is nil), spread over the processors, and returns
+// the first error in batch order.
+func encodeValues(batch []encoded, pick func(*encoded) bool) error {
+	errs := make([]error, len(batch))
+	inParallel(len(batch), func(i int) {
+		if e := &batch[i]; pick == nil || pick(e) {
+			errs[i] = e.encodeValue()
+		}
+	})
+	return firstError(errs)
+}
+
+// firstError returns the first non-nil error of errs, or nil.
+func firstError(errs []error) error {
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// inParallel calls fn for each of 0..n-1, spread over the processors in
+// chunks when n is large enough to be worth it.
+func inParallel(n int, fn func(i int)) {
+	const chunk = 64
+	var (
+		wg   sync.WaitGroup
+		next atomic.Int64
+	)
+	for range max(1, min(runtime.GOMAXPROCS(0), n/chunk)) {
+		wg.Go(func() {
+			for {
+				start := int(next.Add(chunk)) - chunk
+				if start >= n {
+					return
+				}
+				for i := start; i < min(start+chunk, n); i++ {
+					fn(i)
+				}
+			}
+		})
+	}
+	wg.Wait()
 }
 
 func newsColumnsOf(rec *model.Record) *newsColumns {
@@ -190,35 +254,15 @@ func storablePath(path string) bool {
 	return utf8.ValidString(path) && strings.IndexByte(path, 0) < 0
 }
 
-// encodeAll encodes a batch, spread over the processors when it is large
-// enough to be worth it, and keeps the last record of each path (a batch
-// may hold one path twice; the last wins).
-func encodeAll(recs []*model.Record) ([]encoded, error) {
+// encodeAll encodes a batch (see encode), spread over the processors when
+// it is large enough to be worth it, and keeps the last record of each
+// path (a batch may hold one path twice; the last wins).
+func encodeAll(recs []*model.Record, lazy bool) ([]encoded, error) {
 	batch := make([]encoded, len(recs))
 	errs := make([]error, len(recs))
-	const chunk = 64
-	var (
-		wg   sync.WaitGroup
-		next atomic.Int64
-	)
-	for range max(1, min(runtime.GOMAXPROCS(0), len(recs)/chunk)) {
-		wg.Go(func() {
-			for {
-				start := int(next.Add(chunk)) - chunk
-				if start >= len(recs) {
-					return
-				}
-				for i := start; i < min(start+chunk, len(recs)); i++ {
-					batch[i], errs[i] = encode(recs[i])
-				}
-			}
-		})
-	}
-	wg.Wait()
-	for _, err := range errs {
-		if err != nil {
-			return nil, err // the first in batch order, as when encoding in turn
-		}
+	inParallel(len(recs), func(i int) { batch[i], errs[i] = encode(recs[i], lazy) })
+	if err := firstError(errs); err != nil {
+		return nil, err // the first in batch order, as when encoding in turn
 	}
 	last := make(map[string]int, len(batch))
 	for i, e := range batch {
@@ -255,19 +299,25 @@ func (s *Store) upsert(ctx context.Context, recs []*model.Record, conditional bo
 	if len(recs) == 0 {
 		return nil
 	}
-	batch, err := encodeAll(recs)
+	bulk := s.bulk.Load() != nil
+	copied := func(n int) bool { return bulk || n >= copyFrom }
+	// The values of a batch a COPY writes are encoded as their rows are
+	// sent, not all before.
+	batch, err := encodeAll(recs, copied(len(recs)))
 	if err != nil {
 		return err
 	}
-	bulk := s.bulk.Load() != nil
 	err = s.write(ctx, func(tx pgx.Tx, version int64) (bool, error) {
 		if conditional {
 			if err := checkVersions(ctx, tx, batch); err != nil {
 				return false, err
 			}
 		}
-		if bulk || len(batch) >= copyFrom {
+		if copied(len(batch)) {
 			return copyNew(ctx, tx, batch, version)
+		}
+		if err := encodeValues(batch, nil); err != nil {
+			return false, err
 		}
 		return upsertParts(ctx, tx, batch, version)
 	})
@@ -280,6 +330,10 @@ func (s *Store) upsert(ctx context.Context, recs []*model.Record, conditional bo
 // checkVersions returns a *store.ConflictError naming the records of batch
 // that another writer changed since they were read, or nil.
 func checkVersions(ctx context.Context, tx pgx.Tx, batch []encoded) error {
+	stored := func(e *encoded) bool { return e.rec.Version != 0 }
+	if err := encodeValues(batch, stored); err != nil {
+		return err
+	}
 	var (
 		paths, kinds []string
 		versions     []int64
@@ -475,6 +529,9 @@ func copyNew(ctx context.Context, tx pgx.Tx, batch []encoded, version int64) (bo
 	}
 	changed := false
 	if len(old) > 0 {
+		if err := encodeValues(old, nil); err != nil {
+			return false, err
+		}
 		if changed, err = upsertParts(ctx, tx, old, version); err != nil {
 			return false, err
 		}
@@ -484,17 +541,7 @@ func copyNew(ctx context.Context, tx pgx.Tx, batch []encoded, version int64) (bo
 	}
 	_, err = tx.CopyFrom(ctx, pgx.Identifier{"records"}, []string{"path", "kind", "raw", "value", "canonical_url", "guid",
 		"story", "published", "published_at", "heat", "quality", "archived", "original_url", "web_url", "topics",
-		"search_key", "withheld", "pinned_until", "version"}, pgx.CopyFromSlice(len(fresh), func(i int) ([]any, error) {
-		e := &fresh[i]
-		row := []any{e.rec.Path, text(string(e.rec.Kind)), e.raw, e.value}
-		if n := e.news; n != nil {
-			row = append(row, n.canonicalURL, n.guid, n.story, n.published, n.publishedAt, n.heat, n.quality,
-				n.archived, n.originalURL, n.webURL, n.topics, n.searchKey, n.withheld, n.pinnedUntil)
-		} else {
-			row = append(row, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil)
-		}
-		return append(row, version), nil
-	}))
+		"search_key", "withheld", "pinned_until", "version"}, &copyRows{rows: fresh, version: version, i: -1})
 	if err != nil {
 		return false, err
 	}
@@ -522,6 +569,56 @@ func copyNew(ctx context.Context, tx pgx.Tx, batch []encoded, version int64) (bo
 	}
 	return true, d.write(ctx, tx)
 }
+
+// copyPart is how many values of a COPY's rows are encoded at once, ahead
+// of sending them: enough to spread the encoding over the processors, few
+// enough that their values weigh little (about 1.5 MB of articles).
+const copyPart = 1024
+
+// copyRows are the rows of records a COPY writes (pgx.CopyFromSource). It
+// encodes their values a part at a time as the rows are sent and drops
+// each once sent, so a batch of 25,000 articles does not hold all of
+// theirs (some 40 MB) while its rows go to the server. An error encoding
+// one ends the COPY, and so the write.
+type copyRows struct {
+	rows    []encoded
+	version int64
+	i       int // the row Values returns
+	ready   int // the rows before it have their values
+	err     error
+}
+
+func (c *copyRows) Next() bool {
+	if c.i >= 0 {
+		c.rows[c.i].value = nil // sent: pgx has encoded the row
+	}
+	c.i++
+	if c.i >= len(c.rows) {
+		return false
+	}
+	if c.i == c.ready {
+		end := min(c.i+copyPart, len(c.rows))
+		if c.err = encodeValues(c.rows[c.i:end], nil); c.err != nil {
+			return false
+		}
+		c.ready = end
+	}
+	return true
+}
+
+func (c *copyRows) Values() ([]any, error) {
+	e := &c.rows[c.i]
+	row := []any{e.rec.Path, text(string(e.rec.Kind)), e.raw, e.value}
+	if n := e.news; n != nil {
+		row = append(row, n.canonicalURL, n.guid, n.story, n.published, n.publishedAt, n.heat, n.quality,
+			n.archived, n.originalURL, n.webURL, n.topics, n.searchKey, n.withheld, n.pinnedUntil)
+	} else {
+		row = append(row, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil)
+	}
+	return append(row, c.version), nil
+}
+
+func (c *copyRows) Err() error { return c.err }
 
 // derived gathers the changes to record_topics and news_search that the
 // records written call for, to send them as one round trip.
