@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -46,7 +47,7 @@ func TestLargeBatchStoresWhatSmallBatchesStore(t *testing.T) {
 	for i := range 100 {
 		before = append(before, copyArticle(i, 0))
 	}
-	for i := range copyFrom + 100 {
+	for i := range copyPart + copyFrom { // values encoded in more than one part
 		rev := 0
 		if i%2 == 1 {
 			rev = 1 // a stored record changed, or a new one
@@ -80,6 +81,27 @@ func TestLargeBatchStoresWhatSmallBatchesStore(t *testing.T) {
 		if !reflect.DeepEqual(got, want) {
 			t.Errorf("the large batch stored other rows than the small ones:\n%s", q)
 		}
+	}
+}
+
+// A record whose value cannot be encoded, among the rows of a COPY past
+// its first part, fails the whole write: nothing of the batch is stored.
+func TestLargeBatchWithAnUnwritableRecordWritesNothing(t *testing.T) {
+	ctx := context.Background()
+	st := openTemp(t)
+	defer st.Close()
+	var recs []*model.Record
+	for i := range copyPart + 10 {
+		recs = append(recs, copyArticle(i, 0))
+	}
+	bad := recs[copyPart+5]
+	bad.Article = nil // a news record without its article: no value to store
+	err := st.Upsert(ctx, recs)
+	if err == nil || !strings.Contains(err.Error(), bad.Path) || !strings.Contains(err.Error(), "no value") {
+		t.Fatalf("Upsert = %v, want an error naming %s and its missing value", err, bad.Path)
+	}
+	if rows := dump(t, st, `SELECT path FROM records`); len(rows) != 0 {
+		t.Errorf("%d records stored of a batch that failed, want none", len(rows))
 	}
 }
 
