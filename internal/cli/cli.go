@@ -72,7 +72,7 @@ func commands() []command {
 		{"serve", "[--addr HOST:PORT] [--no-ingest]", "serve the API, feeds and website", runServe},
 		{"ingest", "[--once]", "fetch the configured sources, once or on schedule", runIngest},
 		{"status", "[--url URL]", "print the state of the hub: store, sources, last reads (from a running server's metrics with --url)", runStatus},
-		{"sources", "list|add URL [--provider DOMAIN] [--topics a,b] [--interval 30m] [--dedicated]|remove URL|pause URL|resume URL|import-opml FILE|export-opml", "manage the feeds the hub reads", runSources},
+		{"sources", "list|add URL [--provider DOMAIN] [--topics a,b] [--interval 30m] [--dedicated]|edit URL --dedicated[=false]|remove URL|pause URL|resume URL|import-opml FILE|export-opml", "manage the feeds the hub reads", runSources},
 		{"admin", "add-user NAME [--replace]|remove-user NAME|list-users", "manage the accounts of the admin area (password read from the terminal or standard input)", runAdmin},
 		{"version", "", "print the version", runVersion},
 	}
