@@ -66,7 +66,7 @@ func commands() []command {
 		{"explain", "PATH|URL", "show why an article got its topics, story, quality and heat, and whether it is published", runExplain},
 		{"edit", editUsage, "record an editorial decision (hide, show, block, move, merge, lead, pin, topics) and apply it", runEdit},
 		{"cluster", "--in FILE [--out FILE] [--related K]", "cluster JSON-lines articles into stories", runCluster},
-		{"newsletter", "[--date YYYY-MM-DD] [--no-send]", "write a day's newsletter issue now (and mail it where smtp: is set)", runNewsletter},
+		{"newsletter", "[--date YYYY-MM-DD] [--no-send] [--resend]", "write a day's newsletter issue now (and mail it where smtp: is set, to the addresses not mailed it before)", runNewsletter},
 		{"scope", "--hub HUB.json --in FILE [--out FILE]", "decide which JSON-lines articles are on the hub's topic", runScope},
 		{"build", "[--base-url URL] OUT", "write the static API, feeds and website to OUT", runBuild},
 		{"serve", "[--addr HOST:PORT] [--no-ingest]", "serve the API, feeds and website", runServe},

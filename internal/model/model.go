@@ -382,6 +382,20 @@ type Newsletter struct {
 	Type              string    `json:"type"`
 	Topics            []string  `json:"topics"`
 	Body              string    `json:"body"`
+	// Mailing is newshub's account of mailing the issue, kept in the
+	// store and not in the record's file; nil when it was never mailed.
+	Mailing *Mailing `json:"mailing,omitempty"`
+}
+
+// Mailing is what became of mailing an issue: the addresses done with
+// (the server took the issue, or refused it for good) are not sent it
+// again; those it put off (a 4xx reply, a connection lost) are tried
+// again at Next, by whichever process runs the hub's schedule then.
+type Mailing struct {
+	Done    []string  `json:"done,omitempty"`
+	Pending []string  `json:"pending,omitempty"`
+	Tries   int       `json:"tries,omitempty"` // sends tried of the pending addresses
+	Next    time.Time `json:"next,omitzero"`
 }
 
 // Highlight is the colour badge of a topic (voice topics carry one).

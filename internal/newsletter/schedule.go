@@ -70,7 +70,18 @@ func (s *Scheduler) Tick(ctx context.Context) (*Issue, error) {
 			s.log().Error("newsletter: not mailed to every address, the next issue being written",
 				"path", p.issue.Path, "sent", p.sent, "not sent", len(p.to))
 		}
-		s.pending = &pendingMail{issue: is, to: slices.Clone(st.Config.SMTP.To)}
+		s.pending = nil
+		mg, err := mailing(ctx, s.Store, is.Path)
+		if err != nil {
+			return is, err
+		}
+		to, done := notDone(st.Config.SMTP.To, mg)
+		if len(done) > 0 {
+			s.log().Info("newsletter: mailed before, not mailed again", "path", is.Path, "addresses", len(done))
+		}
+		if len(to) > 0 {
+			s.pending = &pendingMail{issue: is, to: to}
+		}
 	}
 	s.mail(ctx, st.Config.SMTP, opt.Now)
 	return is, err
@@ -121,6 +132,9 @@ func (s *Scheduler) mail(ctx context.Context, cfg *model.SMTP, now func() time.T
 	p.sent += sent
 	p.tries++
 	log := s.log().With("path", p.issue.Path, "sent", p.sent, "try", p.tries)
+	if rerr := recordSent(ctx, s.Store, p.issue.Path, to, retry); rerr != nil {
+		log.Error("newsletter", "err", rerr)
+	}
 	switch {
 	case err == nil:
 		log.Info("newsletter: mailed")
