@@ -390,12 +390,16 @@ type Newsletter struct {
 // Mailing is what became of mailing an issue: the addresses done with
 // (the server took the issue, or refused it for good) are not sent it
 // again; those it put off (a 4xx reply, a connection lost) are tried
-// again at Next, by whichever process runs the hub's schedule then.
+// again at Next, by whichever process runs the hub's schedule then, with
+// the subject and text part they were to get (the HTML part is the
+// record's body).
 type Mailing struct {
 	Done    []string  `json:"done,omitempty"`
 	Pending []string  `json:"pending,omitempty"`
 	Tries   int       `json:"tries,omitempty"` // sends tried of the pending addresses
 	Next    time.Time `json:"next,omitzero"`
+	Subject string    `json:"subject,omitempty"` // while addresses are pending
+	Text    string    `json:"text,omitempty"`    // while addresses are pending
 }
 
 // Highlight is the colour badge of a topic (voice topics carry one).

@@ -3,6 +3,8 @@ package newsletter
 import (
 	"context"
 	"slices"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -88,4 +90,78 @@ func runNewsletter(t *testing.T, h *hub, s *site.Site, day Date, now time.Time, 
 		t.Fatal(err)
 	}
 	return sent, skipped
+}
+
+// TestAMailingPutOffOutlivesTheProcess: the server puts off the issue (a
+// 421 greeting, then a 450 to each address), and the process that wrote
+// it ends before trying again; the next process, its scheduler started
+// afresh, mails the issue as it was written, once to each address. So
+// does the schedule for a run of newsletter that the server put off.
+func TestAMailingPutOffOutlivesTheProcess(t *testing.T) {
+	ctx := context.Background()
+	day := Date{2026, 11, 2}
+	for _, c := range []struct {
+		name  string
+		first func(t *testing.T, h *hub, s *site.Site, now time.Time)
+	}{
+		{"scheduled", func(t *testing.T, h *hub, s *site.Site, now time.Time) {
+			sc := &Scheduler{Store: h.st, Site: func() *site.Site { return s }, SiteDir: h.dir, Options: Options{Now: func() time.Time { return now }}}
+			for _, at := range []time.Time{now, now.Add(time.Minute)} {
+				now = at
+				if _, err := sc.Tick(ctx); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}},
+		{"by hand", func(t *testing.T, h *hub, s *site.Site, now time.Time) {
+			is, _, err := Write(ctx, h.st, s, h.dir, day, Options{Now: func() time.Time { return now }})
+			if err != nil {
+				t.Fatal(err)
+			}
+			m := &Mailer{SMTP: s.Config.SMTP, Now: func() time.Time { return now }}
+			if sent, _, err := m.SendOnce(ctx, h.st, is, false); sent != 0 || err == nil {
+				t.Fatalf("sent %d, %v; want the server to put it off", sent, err)
+			}
+		}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			h := genHub(t, 1500, nil)
+			srv := smtptest.Start(t, smtptest.Options{Busy: 1, Greylist: 1})
+			s, la := newsletterSite(t, h, srv, "a@example.org", "b@example.org")
+			now := time.Date(2026, 11, 3, 7, 0, 0, 0, la)
+			c.first(t, h, s, now)
+			if n := len(srv.Messages()); n != 0 {
+				t.Fatalf("the server took %d messages while putting them off", n)
+			}
+			stored, err := h.st.Get(ctx, "_newsletters/"+siteSlug(s.Config)+"-"+day.String()+".html")
+			if err != nil {
+				t.Fatal(err)
+			}
+			// The next process: a scheduler of its own, later.
+			later := now.Add(2 * time.Hour)
+			sc := &Scheduler{Store: h.st, Site: func() *site.Site { return s }, SiteDir: h.dir, Options: Options{Now: func() time.Time { return later }}}
+			for range 3 {
+				if is, err := sc.Tick(ctx); err != nil || is != nil {
+					t.Fatalf("the next process's tick: %v, %v; want nothing written", is, err)
+				}
+				later = later.Add(time.Hour)
+			}
+			if got, want := mailedTo(srv), []string{"a@example.org", "b@example.org"}; !slices.Equal(got, want) {
+				t.Fatalf("the next process mailed %q, want %q once each", got, want)
+			}
+			id := "Message-ID: <" + Slug(stored.Path) + "." + strconv.FormatInt(stored.Newsletter.PublishedDateTime.Unix(), 10) + "@hub.example.org>"
+			for _, m := range srv.Messages() {
+				if data := string(m.Data); !strings.Contains(data, id) || !strings.Contains(data, "Subject: ") || !strings.Contains(data, "text/plain") {
+					t.Errorf("message to %q is not the issue written (%s), with its subject and text part:\n%.600s", m.To, id, data)
+				}
+			}
+			after, err := h.st.Get(ctx, stored.Path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if mg := after.Newsletter.Mailing; mg == nil || len(mg.Pending) != 0 || len(mg.Done) != 2 || mg.Text != "" {
+				t.Errorf("the stored mailing is %+v, want both addresses done, none pending", mg)
+			}
+		})
+	}
 }
