@@ -247,7 +247,7 @@ func TestRetentionSettingsErrorsNameTheFileAndLine(t *testing.T) {
 		args    []string
 		want    string
 	}{
-		{"archive_after: 30 days\n", []string{"curate", "--archive"}, `archive_after: "30 days" is not an age`},
+		{"archive_after: 6m\n", []string{"curate", "--archive"}, `archive_after: "6m" is not an age: minutes or months? write months as 6mo`},
 		{"archive_after: 30d\npurge_after: soon\n", []string{"curate", "--archive"}, `:` + strconv.Itoa(line+1) + `: purge_after: "soon" is not an age`},
 		{"archive_after: 0d\n", []string{"ingest", "--once"}, "archive_after: \"0d\" is not an age: want more than nothing, or off"},
 		{"archive_after: [30d]\n", []string{"serve", "--addr", "127.0.0.1:0"}, "archive_after: expected a string"},
@@ -270,9 +270,9 @@ func TestRetentionSettingsErrorsNameTheFileAndLine(t *testing.T) {
 		})
 	}
 	// import reports the file by its line and keeps the configuration it had.
-	editConfig(t, site, regexp.MustCompile(`(?m)^archive_after: .*\n`), "archive_after: 30 days\n")
+	editConfig(t, site, regexp.MustCompile(`(?m)^archive_after: .*\n`), "archive_after: 6m\n")
 	code, out, errs := run(t, "--site", site, "import")
-	if !strings.Contains(out+errs, "_config.yml:"+strconv.Itoa(line)+": archive_after: \"30 days\" is not an age") {
+	if !strings.Contains(out+errs, "_config.yml:"+strconv.Itoa(line)+": archive_after: \"6m\" is not an age") {
 		t.Errorf("import: %d, want it to report _config.yml:%d:\n%s\n%s", code, line, out, errs)
 	}
 }
