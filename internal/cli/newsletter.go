@@ -12,11 +12,13 @@ import (
 )
 
 // runNewsletter writes one day's newsletter issue now, and mails it where
-// the site configures smtp:.
+// the site configures smtp: to the addresses not mailed it before (by
+// serve, ingest or an earlier run), or with --resend to every one.
 func runNewsletter(ctx context.Context, env *Env, args []string) error {
 	fs := env.newFlagSet("newsletter")
 	date := fs.String("date", "", "the day whose news the issue holds, YYYY-MM-DD in the site's time zone (default: the last day whose issue is due: yesterday once newsletter_time has passed)")
 	noSend := fs.Bool("no-send", false, "write the issue without mailing it")
+	resend := fs.Bool("resend", false, "mail the issue to every address of the list, those mailed it before too")
 	if err := env.parse(fs, args); err != nil {
 		return err
 	}
@@ -66,8 +68,15 @@ func runNewsletter(ctx context.Context, env *Env, args []string) error {
 		return nil
 	}
 	m := &newsletter.Mailer{SMTP: s.Config.SMTP, SiteDir: env.Site}
-	sent, err := m.Send(ctx, is)
-	fmt.Fprintf(env.Stdout, "mailed to %d of %d addresses\n", sent, len(s.Config.SMTP.To))
+	sent, skipped, err := m.SendOnce(ctx, st, is, *resend)
+	if len(skipped) > 0 {
+		env.Log.Info("newsletter: mailed before, not mailed again (--resend mails it again)", "path", rec.Path, "addresses", len(skipped))
+	}
+	fmt.Fprintf(env.Stdout, "mailed to %d of %d addresses", sent, len(s.Config.SMTP.To))
+	if len(skipped) > 0 {
+		fmt.Fprintf(env.Stdout, " (%d mailed it before)", len(skipped))
+	}
+	fmt.Fprintln(env.Stdout)
 	return err
 }
 

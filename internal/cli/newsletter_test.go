@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -159,5 +160,60 @@ func TestNewsletterRefusesADayNotBegun(t *testing.T) {
 	}
 	if written, _ := filepath.Glob(filepath.Join(dir, "_newsletters", "*")); len(written) > 0 {
 		t.Fatalf("an issue of a day not begun was written: %q", written)
+	}
+}
+
+// TestNewsletterMailsAnIssueOnce: a second run of newsletter for a day
+// mails no one the issue again, where every address got it twice; an
+// address added to the list since gets it; --resend mails every address.
+func TestNewsletterMailsAnIssueOnce(t *testing.T) {
+	srv := smtptest.Start(t, smtptest.Options{})
+	dir := genSite(t, 1200, 4)
+	smtp := func(to ...string) string {
+		return fmt.Sprintf("newsletter_time: \"07:00\"\nsmtp:\n  host: %s\n  port: %d\n  from: news@hub.example.org\n  to: [%s]\n  starttls: false\n",
+			srv.Host, srv.Port, strings.Join(to, ", "))
+	}
+	config, err := os.ReadFile(filepath.Join(dir, "_config.yml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	setList := func(to ...string) {
+		t.Helper()
+		if err := os.WriteFile(filepath.Join(dir, "_config.yml"), append(slices.Clone(config), smtp(to...)...), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if code, _, errs := run(t, "--site", dir, "import"); code != 0 {
+			t.Fatalf("import exit %d:\n%s", code, errs)
+		}
+	}
+	setList("a@example.org", "b@example.org")
+	for _, c := range []struct {
+		name   string
+		list   []string
+		args   []string
+		out    string
+		mailed []string // every address mailed so far, in order
+	}{
+		{"first run", nil, nil, "mailed to 2 of 2 addresses\n", []string{"a@example.org", "b@example.org"}},
+		{"second run", nil, nil, "mailed to 0 of 2 addresses (2 mailed it before)\n", []string{"a@example.org", "b@example.org"}},
+		{"an address added", []string{"a@example.org", "b@example.org", "c@example.org"}, nil,
+			"mailed to 1 of 3 addresses (2 mailed it before)\n", []string{"a@example.org", "b@example.org", "c@example.org"}},
+		{"--resend", nil, []string{"--resend"}, "mailed to 3 of 3 addresses\n",
+			[]string{"a@example.org", "b@example.org", "c@example.org", "a@example.org", "b@example.org", "c@example.org"}},
+	} {
+		if c.list != nil {
+			setList(c.list...)
+		}
+		code, stdout, errs := run(t, append([]string{"--site", dir, "newsletter", "--date", "2026-10-20"}, c.args...)...)
+		if code != 0 || !strings.HasSuffix(stdout, c.out) {
+			t.Fatalf("%s: exit %d, output %q; want it to end %q\n%s", c.name, code, stdout, c.out, errs)
+		}
+		var mailed []string
+		for _, m := range srv.Messages() {
+			mailed = append(mailed, m.To...)
+		}
+		if !slices.Equal(mailed, c.mailed) {
+			t.Fatalf("%s: mailed to %q, want %q", c.name, mailed, c.mailed)
+		}
 	}
 }

@@ -247,7 +247,7 @@ func TestRetentionSettingsErrorsNameTheFileAndLine(t *testing.T) {
 		args    []string
 		want    string
 	}{
-		{"archive_after: 30 days\n", []string{"curate", "--archive"}, `archive_after: "30 days" is not an age`},
+		{"archive_after: 6m\n", []string{"curate", "--archive"}, `archive_after: "6m" is not an age: minutes or months? write months as 6mo`},
 		{"archive_after: 30d\npurge_after: soon\n", []string{"curate", "--archive"}, `:` + strconv.Itoa(line+1) + `: purge_after: "soon" is not an age`},
 		{"archive_after: 0d\n", []string{"ingest", "--once"}, "archive_after: \"0d\" is not an age: want more than nothing, or off"},
 		{"archive_after: [30d]\n", []string{"serve", "--addr", "127.0.0.1:0"}, "archive_after: expected a string"},
@@ -270,9 +270,9 @@ func TestRetentionSettingsErrorsNameTheFileAndLine(t *testing.T) {
 		})
 	}
 	// import reports the file by its line and keeps the configuration it had.
-	editConfig(t, site, regexp.MustCompile(`(?m)^archive_after: .*\n`), "archive_after: 30 days\n")
+	editConfig(t, site, regexp.MustCompile(`(?m)^archive_after: .*\n`), "archive_after: 6m\n")
 	code, out, errs := run(t, "--site", site, "import")
-	if !strings.Contains(out+errs, "_config.yml:"+strconv.Itoa(line)+": archive_after: \"30 days\" is not an age") {
+	if !strings.Contains(out+errs, "_config.yml:"+strconv.Itoa(line)+": archive_after: \"6m\" is not an age") {
 		t.Errorf("import: %d, want it to report _config.yml:%d:\n%s\n%s", code, line, out, errs)
 	}
 }
@@ -453,4 +453,41 @@ func copySite(t *testing.T, src string) string {
 		t.Fatal(err)
 	}
 	return dst
+}
+
+// TestCurateArchiveAgesAnImportedArticleDatedAheadFromItsImport: an
+// article a hub imports dated years ahead (a clock or time-zone error of
+// the hub it came from), with the lifecycle values that keep its date as
+// it is, is archived archive_after its import, as one
+// dated on the day of the import would be, where it stayed current until
+// years after its date; one imported dated in the past goes by its date.
+func TestCurateArchiveAgesAnImportedArticleDatedAheadFromItsImport(t *testing.T) {
+	site := retentionSite(t, 30, "30d", "", func(string) {})
+	const ahead = "2031-05-04-clock-ran-ahead.md"
+	record := "---\ncategory: news\ntitle: \"Observatory opens its doors\"\nexcerpt: \"A record dated five years ahead by its hub's clock.\"\n" +
+		"publishedDateTime: 2031-05-04T09:00:00Z\noriginalUrl: \"https://observatory.example/opens\"\n" +
+		"webUrl: \"https://observatory.example/opens\"\ntype: article\nheat: 12\npublished: true\n\nprovider:\n  name: Observatory\n  domain: observatory.example\n---\n"
+	if err := os.WriteFile(filepath.Join(site, "_news", ahead), []byte(record), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	imported := time.Now()
+	importInProcess(t)(site)
+	for _, c := range []struct {
+		name     string
+		now      time.Time
+		archived bool
+	}{
+		{"a week after the import", imported.Add(7 * 24 * time.Hour), false},
+		{"31 days after the import", imported.Add(31 * 24 * time.Hour), true},
+	} {
+		code, out, errs := run(t, "--site", site, "curate", "--archive", "--now", c.now.UTC().Format(time.RFC3339))
+		if code != 0 {
+			t.Fatalf("%s: curate --archive: exit %d\n%s\n%s", c.name, code, out, errs)
+		}
+		_, inArchive := os.Stat(filepath.Join(site, "_archive", "news", ahead))
+		_, inNews := os.Stat(filepath.Join(site, "_news", ahead))
+		if (inArchive == nil) != c.archived || (inNews == nil) == c.archived {
+			t.Errorf("%s: archived %v, current %v; want archived %v", c.name, inArchive == nil, inNews == nil, c.archived)
+		}
+	}
 }

@@ -235,3 +235,31 @@ func TestScopeCommandReadsFilesWithAByteOrderMark(t *testing.T) {
 		t.Errorf("output %q, want a on topic by its keyword, b off", stdout)
 	}
 }
+
+// TestScopeCommandReadsAKeywordInCapitals: a hub whose only keyword is
+// "US" selects the articles about the US by it, and not those where "us"
+// is the pronoun, where the keyword was ignored and the gate kept
+// everything.
+func TestScopeCommandReadsAKeywordInCapitals(t *testing.T) {
+	dir := t.TempDir()
+	hub, in := filepath.Join(dir, "hub.json"), filepath.Join(dir, "in.jsonl")
+	if err := os.WriteFile(hub, []byte(`{"topic": "US politics", "keywords": ["US"]}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	lines := `{"id":"a","title":"US Senate passes the budget bill"}` + "\n" +
+		`{"id":"b","title":"Polls close across the U.S. tonight"}` + "\n"
+	if err := os.WriteFile(in, []byte(lines), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr := runScopeCmd(t, "--hub", hub, "--in", in)
+	if code != ExitOK {
+		t.Fatalf("exit status %d: %s", code, stderr)
+	}
+	if strings.Contains(stderr, "ignored") || !strings.Contains(stderr, "open=false") {
+		t.Errorf("stderr says the keyword is ignored or the gate open:\n%s", stderr)
+	}
+	rs := readScopeResults(t, stdout)
+	if len(rs) != 2 || !*rs[0].OnTopic || !*rs[1].OnTopic {
+		t.Errorf("output %q, want both articles on topic", stdout)
+	}
+}

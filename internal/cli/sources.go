@@ -22,7 +22,7 @@ func runSources(ctx context.Context, env *Env, args []string) error {
 	topics := fs.String("topics", "", "add: topics the source assigns, comma separated")
 	interval := fs.String("interval", "", "add: fixed fetch interval, e.g. 30m, 2h or 1d (default: adapts to the source)")
 	disabled := fs.Bool("disabled", false, "add: list the source without fetching it")
-	dedicated := fs.Bool("dedicated", false, "add: every item of the source is on the hub's topic")
+	dedicated := fs.Bool("dedicated", false, "add, edit: every item of the source is on the hub's topic (edit --dedicated=false unmarks it)")
 	pos, err := parseInterspersed(env, fs, args)
 	if err != nil {
 		return err
@@ -31,13 +31,18 @@ func runSources(ctx context.Context, env *Env, args []string) error {
 		return usageError("missing subcommand")
 	}
 	sub, pos := pos[0], pos[1:]
-	want := map[string]int{"list": 0, "add": 1, "remove": 1, "pause": 1, "resume": 1, "import-opml": 1, "export-opml": 0}
+	want := map[string]int{"list": 0, "add": 1, "edit": 1, "remove": 1, "pause": 1, "resume": 1, "import-opml": 1, "export-opml": 0}
 	n, ok := want[sub]
 	if !ok {
 		return usageError("unknown subcommand %q", sub)
 	}
 	if len(pos) != n {
 		return usageError("%s takes %d argument(s), got %d", sub, n, len(pos))
+	}
+	if sub == "edit" {
+		if err := editFlags(fs); err != nil {
+			return err
+		}
 	}
 	st, _, err := env.openHub(ctx)
 	if err != nil {
@@ -69,6 +74,18 @@ func runSources(ctx context.Context, env *Env, args []string) error {
 			return err
 		}
 		fmt.Fprintf(env.Stdout, "added %s\n", src.URL)
+	case "edit":
+		if !list.SetDedicated(pos[0], *dedicated) {
+			return fmt.Errorf("source %s is not listed", pos[0])
+		}
+		if err := list.Save(ctx, st, env.Site); err != nil {
+			return err
+		}
+		if *dedicated {
+			fmt.Fprintf(env.Stdout, "dedicated %s\n", pos[0])
+		} else {
+			fmt.Fprintf(env.Stdout, "not dedicated %s\n", pos[0])
+		}
 	case "remove":
 		if !list.Remove(pos[0]) {
 			return fmt.Errorf("source %s is not listed", pos[0])
@@ -95,6 +112,26 @@ func runSources(ctx context.Context, env *Env, args []string) error {
 			title = rec.Config.Title + " sources"
 		}
 		return sources.WriteOPML(env.Stdout, title, list.Sources())
+	}
+	return nil
+}
+
+// editFlags checks the flags of edit: --dedicated, which it sets or
+// clears, is the one a listed source's entry can change.
+func editFlags(fs *flag.FlagSet) error {
+	var given, other []string
+	fs.Visit(func(f *flag.Flag) {
+		if f.Name == "dedicated" {
+			given = append(given, f.Name)
+		} else {
+			other = append(other, "--"+f.Name)
+		}
+	})
+	switch {
+	case len(other) > 0:
+		return usageError("edit changes --dedicated only, not %s", strings.Join(other, ", "))
+	case len(given) == 0:
+		return usageError("edit needs --dedicated or --dedicated=false")
 	}
 	return nil
 }

@@ -162,6 +162,30 @@ func TestConfigRetentionSettingsRoundTrip(t *testing.T) {
 		"archive_after: 30d", "archive_after: 45d")
 }
 
+// TestConfigRetentionInCalendarUnits: an operator writes ages as a news
+// hub counts them, in days, weeks, months and years, in letters or words.
+func TestConfigRetentionInCalendarUnits(t *testing.T) {
+	const day = 24 * time.Hour
+	for _, c := range []struct {
+		archive, purge string
+		want           [2]time.Duration
+	}{
+		{"6mo", "1y", [2]time.Duration{180 * day, 365 * day}},
+		{"6 months", "2 years", [2]time.Duration{180 * day, 730 * day}},
+		{"30 days", "2w", [2]time.Duration{30 * day, 14 * day}},
+	} {
+		data := "title: Hub\narchive_after: " + c.archive + "\npurge_after: " + c.purge + "\n"
+		rec, err := Parse("_config.yml", []byte(data))
+		if err != nil {
+			t.Fatalf("%q: %v", data, err)
+		}
+		archive, purge, err := rec.Config.Retention()
+		if err != nil || archive != c.want[0] || purge != c.want[1] {
+			t.Errorf("%q: Retention() = %v, %v, %v; want %v", data, archive, purge, err, c.want)
+		}
+	}
+}
+
 func TestConfigRetentionDefaults(t *testing.T) {
 	for _, data := range []string{"title: Hub\n", "title: Hub\narchive_after:\npurge_after:\n", "title: Hub\npurge_after: off\n"} {
 		rec, err := Parse("_config.yml", []byte(data))
@@ -190,10 +214,12 @@ func TestConfigRetentionSettingsErrors(t *testing.T) {
 		msg        string
 	}{
 		{"no unit", head + "archive_after: 30\n", 3, `archive_after: "30" is not an age`},
-		{"words", head + "archive_after: 30 days\n", 3, `archive_after: "30 days" is not an age`},
+		{"words", head + "archive_after: 30 fortnights\n", 3, `archive_after: "30 fortnights" is not an age`},
+		{"minutes or months", head + "archive_after: 6m\n", 3, `archive_after: "6m" is not an age: minutes or months? write months as 6mo`},
+		{"minutes or months, lines down", "title: Hub\n\n\n\n\n\npurge_after: 10m\n", 7, `purge_after: "10m" is not an age: minutes or months? write months as 10mo, minutes as 600s`},
 		{"negative", head + "archive_after: -5h\n", 3, "more than nothing"},
 		{"zero", head + "purge_after: 0d\n", 3, "purge_after"},
-		{"unknown unit", "title: Hub\n\n\npurge_after: 3y\n", 4, `purge_after: "3y" is not an age`},
+		{"unknown unit", "title: Hub\n\n\npurge_after: 3q\n", 4, `purge_after: "3q" is not an age`},
 		{"list", head + "archive_after: [30d]\n", 3, "archive_after"},
 		{"map", head + "purge_after:\n  days: 30\n", 4, "purge_after: expected a string"},
 		{"true", head + "archive_after: yes\n", 3, "archive_after"},

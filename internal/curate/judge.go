@@ -638,7 +638,7 @@ func (c *Curator) ExplainScope(ctx context.Context, r *model.Record) ([]string, 
 		}
 	}
 	// The keywords the gate cannot select by are named whatever decided:
-	// a stop word ("US", "IT") finds nothing, and the hub's other
+	// a stop word in small letters ("us", "it") finds nothing, and the hub's other
 	// decisions do not say so.
 	for _, why := range j.gate.Ignored() {
 		if !slices.Contains(lines, "  "+why) {

@@ -596,3 +596,23 @@ func TestTheRunningGateLearnsWhatIsStored(t *testing.T) {
 		t.Errorf("the running gate learned from %s, a new process's from the store %s", running, replayed)
 	}
 }
+
+// TestExplainScopeOfAKeywordInCapitals: a hub whose operator wrote "US"
+// selects by it, and the explanation says the keyword decided, where it
+// named "US" a stop word that found nothing.
+func TestExplainScopeOfAKeywordInCapitals(t *testing.T) {
+	st := openStore(t)
+	s, dir := spaceHub(t, "US")
+	c := New(s, st, Options{Now: func() time.Time { return judgeNow }, SiteDir: dir})
+	at := judgeNow.Add(-time.Hour)
+	hit := fromFeed("US crew docks at the station", "https://wire.example/docks", "https://wire.example/all.xml", at)
+	commit(t, c, hit)
+	got, err := c.ExplainScope(context.Background(), &model.Record{Path: hit.Path, Kind: model.KindNews, Article: stored(t, st, hit)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := strings.Join(got, "\n")
+	if !strings.Contains(text, `keyword "US"`) || strings.Contains(text, "ignored") || !strings.Contains(text, "on topic") {
+		t.Errorf("explanation %q, want on topic by the keyword \"US\", nothing ignored", text)
+	}
+}

@@ -182,7 +182,7 @@ func Import(ctx context.Context, st store.Store, src string, opts Options) (Resu
 	if opts.Batch <= 0 {
 		opts.Batch = DefaultBatch
 	}
-	imp := &importer{st: st, src: src, opts: opts, owners: map[string]string{},
+	imp := &importer{st: st, src: src, opts: opts, now: start, owners: map[string]string{},
 		res: Result{Kinds: map[model.Kind]int{}, Collections: map[string]Collection{}}}
 	if bl, ok := st.(store.BulkLoader); ok && !opts.NoBulk {
 		err := bl.BulkLoad(ctx, func(ctx context.Context) error {
@@ -217,6 +217,7 @@ type importer struct {
 	st   store.Store
 	src  string
 	opts Options
+	now  time.Time // when the import began
 
 	// owners map the identity of a record to the file that first claimed
 	// it, so a second file claiming it is rejected.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"strings"
+	"time"
 
 	"newshub/internal/content"
 	"newshub/internal/curate"
@@ -100,6 +101,7 @@ func (imp *importer) store(ctx context.Context, batch []parsed, cur committer) e
 			imp.res.Unchanged++
 			continue
 		}
+		firstSeen(p.rec, imp.now)
 		recs = append(recs, p.rec)
 		fresh = append(fresh, p)
 	}
@@ -251,4 +253,18 @@ func (imp *importer) storeOneByOne(ctx context.Context, batch []parsed, cur comm
 	}
 	imp.advance(len(batch))
 	return nil
+}
+
+// firstSeen records, for an article dated ahead of the import (a clock
+// or time-zone error of the hub it comes from), that the hub first saw it
+// at the import, as ingest records when it fetched an item: retention
+// ages it from then rather than from a date years off. The record's file
+// is kept as it is: one carrying its lifecycle values keeps its date
+// (curation places the others at the import).
+func firstSeen(rec *model.Record, now time.Time) {
+	a := rec.Article
+	if rec.Kind != model.KindNews || a == nil || !a.FetchedAt.IsZero() || !a.PublishedDateTime.After(now.Add(time.Hour)) {
+		return
+	}
+	a.FetchedAt = now.UTC().Truncate(time.Second)
 }

@@ -382,6 +382,24 @@ type Newsletter struct {
 	Type              string    `json:"type"`
 	Topics            []string  `json:"topics"`
 	Body              string    `json:"body"`
+	// Mailing is newshub's account of mailing the issue, kept in the
+	// store and not in the record's file; nil when it was never mailed.
+	Mailing *Mailing `json:"mailing,omitempty"`
+}
+
+// Mailing is what became of mailing an issue: the addresses done with
+// (the server took the issue, or refused it for good) are not sent it
+// again; those it put off (a 4xx reply, a connection lost) are tried
+// again at Next, by whichever process runs the hub's schedule then, with
+// the subject and text part they were to get (the HTML part is the
+// record's body).
+type Mailing struct {
+	Done    []string  `json:"done,omitempty"`
+	Pending []string  `json:"pending,omitempty"`
+	Tries   int       `json:"tries,omitempty"` // sends tried of the pending addresses
+	Next    time.Time `json:"next,omitzero"`
+	Subject string    `json:"subject,omitempty"` // while addresses are pending
+	Text    string    `json:"text,omitempty"`    // while addresses are pending
 }
 
 // Highlight is the colour badge of a topic (voice topics carry one).
@@ -514,23 +532,68 @@ func Collection(path string) string {
 const Off = "off"
 
 // ParseAge reads an age setting such as archive_after: a whole number of
-// days ("30d") or weeks ("2w"), or a Go duration ("36h", "90m"), or
-// "off". It returns 0 for "off".
+// days ("30d", "30 days"), weeks ("2w", "2 weeks"), months ("6mo", "6
+// months", 30 days each) or years ("1y", "1 year", 365 days each), or a
+// Go duration ("36h"; "240s" where a test compresses a hub's months into
+// minutes), or "off". It returns 0 for "off". A number of "m" alone
+// ("6m") is an error rather than six minutes: a news hub's operator means
+// months by it.
 func ParseAge(s string) (time.Duration, error) {
 	if s == Off {
 		return 0, nil
 	}
-	d, err := parseSpan(s)
-	if errors.Is(err, errTooLong) {
+	d, err := parseCalendar(s)
+	if errors.Is(err, errNotCalendar) {
+		d, err = parseSpan(s)
+	}
+	switch {
+	case errors.Is(err, errTooLong):
 		return 0, fmt.Errorf("%q is not an age: %w", s, err)
-	}
-	if err != nil {
-		return 0, fmt.Errorf("%q is not an age: want days (30d), weeks (2w), hours (36h) or off", s)
-	}
-	if d <= 0 {
+	case err != nil:
+		return 0, fmt.Errorf("%q is not an age: want days (30d), weeks (2w), months (6mo), years (1y), hours (36h) or off", s)
+	case d <= 0:
 		return 0, fmt.Errorf("%q is not an age: want more than nothing, or off", s)
+	case onlyMinutes.MatchString(s):
+		return 0, fmt.Errorf("%q is not an age: minutes or months? write months as %smo, minutes as %ss", s, strings.TrimSuffix(s, "m"), strconv.FormatFloat(d.Seconds(), 'f', -1, 64))
 	}
 	return d, nil
+}
+
+// onlyMinutes matches a number of "m", which reads as minutes to Go and
+// as months to most people.
+var onlyMinutes = regexp.MustCompile(`^\+?[0-9]+(?:\.[0-9]*)?m$`)
+
+// calendarUnits are the units of an age beyond days and weeks' letters,
+// in days: written out, or "mo" and "y".
+var calendarUnits = map[string]int{
+	"d": 1, "day": 1, "days": 1,
+	"w": 7, "week": 7, "weeks": 7,
+	"mo": 30, "month": 30, "months": 30,
+	"y": 365, "year": 365, "years": 365,
+}
+
+var errNotCalendar = errors.New("not a number of days, weeks, months or years")
+
+// parseCalendar reads a whole number of days, weeks, months or years,
+// the unit a letter or a word after the number, spaced or not ("6mo",
+// "6 months", "1y"), up to maxAgeDays.
+func parseCalendar(s string) (time.Duration, error) {
+	i := 0
+	for i < len(s) && '0' <= s[i] && s[i] <= '9' {
+		i++
+	}
+	perUnit, ok := calendarUnits[strings.ToLower(strings.TrimLeft(s[i:], " "))]
+	if i == 0 || !ok {
+		return 0, errNotCalendar
+	}
+	if i > len(strconv.Itoa(maxAgeDays)) {
+		return 0, errTooLong
+	}
+	n, _ := strconv.Atoi(s[:i]) // a few digits, checked above
+	if n > maxAgeDays/perUnit {
+		return 0, errTooLong
+	}
+	return time.Duration(n*perUnit) * 24 * time.Hour, nil
 }
 
 // parseSpan reads whole days or weeks (parseDays) or a Go duration

@@ -42,8 +42,36 @@ func (m *Mailer) Send(ctx context.Context, is *Issue) (int, error) {
 	if m.SMTP == nil {
 		return 0, errors.New("newsletter: no smtp settings")
 	}
-	sent, _, err := m.send(ctx, is, m.SMTP.To)
+	l, err := is.letter()
+	if err != nil {
+		return 0, err
+	}
+	sent, _, err := m.send(ctx, l, m.SMTP.To)
 	return sent, err
+}
+
+// letter is what the messages of an issue are made of: an issue
+// composed, or one read back from the store to be mailed again.
+type letter struct {
+	path      string
+	date      Date
+	subject   string
+	html      string
+	text      string
+	published time.Time
+}
+
+// letter renders the issue's parts.
+func (is *Issue) letter() (*letter, error) {
+	text, err := is.Text()
+	if err != nil {
+		return nil, err
+	}
+	html, err := is.HTML()
+	if err != nil {
+		return nil, err
+	}
+	return &letter{path: is.Path, date: is.Date, subject: is.subject(), html: html, text: text, published: is.Published}, nil
 }
 
 // send mails the issue to the addresses to, as Send does, and also
@@ -51,7 +79,7 @@ func (m *Mailer) Send(ctx context.Context, is *Issue) (int, error) {
 // could not be reached or the connection was lost, or it answered that
 // it cannot take the message now (a 4xx reply: busy, greylisting). An
 // address refused for good (a 5xx reply) or malformed is not among them.
-func (m *Mailer) send(ctx context.Context, is *Issue, to []string) (int, []string, error) {
+func (m *Mailer) send(ctx context.Context, l *letter, to []string) (int, []string, error) {
 	cfg := m.SMTP
 	if cfg == nil {
 		return 0, nil, errors.New("newsletter: no smtp settings")
@@ -64,7 +92,7 @@ func (m *Mailer) send(ctx context.Context, is *Issue, to []string) (int, []strin
 	if m.Now != nil {
 		now = m.Now
 	}
-	body, boundary, err := is.mimeBody()
+	body, boundary, err := l.mimeBody()
 	if err != nil {
 		return 0, nil, err
 	}
@@ -81,7 +109,7 @@ func (m *Mailer) send(ctx context.Context, is *Issue, to []string) (int, []strin
 	var errs []error
 	var retry []string
 	fail := func(err error) error {
-		return fmt.Errorf("newsletter: send %s: %d of %d not sent: %w", is.Date, len(to)-sent, len(to), err)
+		return fmt.Errorf("newsletter: send %s: %d of %d not sent: %w", l.date, len(to)-sent, len(to), err)
 	}
 	for i, addr := range to {
 		rcpt, err := mail.ParseAddress(addr)
@@ -89,7 +117,7 @@ func (m *Mailer) send(ctx context.Context, is *Issue, to []string) (int, []strin
 			errs = append(errs, fmt.Errorf("%s: %w", addr, err))
 			continue
 		}
-		msg := is.message(from, rcpt, now(), boundary, body)
+		msg := l.message(from, rcpt, now(), boundary, body)
 		err = deliver(c, from.Address, rcpt.Address, msg)
 		var reply *textproto.Error
 		switch {
@@ -246,15 +274,8 @@ func deliver(c *smtp.Client, from, to string, msg []byte) error {
 
 // mimeBody writes the multipart/alternative body: the text part, then the
 // HTML part (the one clients prefer, last), both quoted-printable.
-func (is *Issue) mimeBody() ([]byte, string, error) {
-	text, err := is.Text()
-	if err != nil {
-		return nil, "", err
-	}
-	html, err := is.HTML()
-	if err != nil {
-		return nil, "", err
-	}
+func (l *letter) mimeBody() ([]byte, string, error) {
+	text, html := l.text, l.html
 	var b bytes.Buffer
 	mw := multipart.NewWriter(&b)
 	for _, p := range []struct{ typ, body string }{{"text/plain", text}, {"text/html", html}} {
@@ -280,14 +301,14 @@ func (is *Issue) mimeBody() ([]byte, string, error) {
 }
 
 // message puts the headers for one recipient before the body.
-func (is *Issue) message(from, to *mail.Address, date time.Time, boundary string, body []byte) []byte {
+func (l *letter) message(from, to *mail.Address, date time.Time, boundary string, body []byte) []byte {
 	var b bytes.Buffer
 	header := func(k, v string) { b.WriteString(k + ": " + v + "\r\n") }
 	header("From", from.String())
 	header("To", to.String())
-	header("Subject", mime.QEncoding.Encode("utf-8", is.subject()))
+	header("Subject", mime.QEncoding.Encode("utf-8", l.subject))
 	header("Date", date.Format(time.RFC1123Z))
-	header("Message-ID", "<"+Slug(is.Path)+"."+strconv.FormatInt(is.Published.Unix(), 10)+"@"+domainOf(from.Address)+">")
+	header("Message-ID", "<"+Slug(l.path)+"."+strconv.FormatInt(l.published.Unix(), 10)+"@"+domainOf(from.Address)+">")
 	header("MIME-Version", "1.0")
 	header("Content-Type", `multipart/alternative; boundary="`+boundary+`"`)
 	b.WriteString("\r\n")

@@ -3,6 +3,7 @@ package newsletter
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -47,8 +48,19 @@ func (is *Issue) Record() (*model.Record, error) {
 // earlier version atomically, then stores the record. The file goes
 // first: a stored issue counts as written, and the scheduler, which
 // tries again an issue whose saving failed, would otherwise never write
-// the file nor mail the issue.
+// the file nor mail the issue. An issue written again (the day's over one
+// written while it lasted) keeps the account of its mailing: a reader
+// mailed the day's issue is not mailed it again.
 func Save(ctx context.Context, st store.Store, siteDir string, rec *model.Record) error {
+	if rec.Newsletter != nil && rec.Newsletter.Mailing == nil {
+		old, err := st.Get(ctx, rec.Path)
+		switch {
+		case err == nil && old.Newsletter != nil:
+			rec.Newsletter.Mailing = old.Newsletter.Mailing
+		case err != nil && !errors.Is(err, store.ErrNotFound):
+			return fmt.Errorf("save %s: %w", rec.Path, err)
+		}
+	}
 	if fi, err := os.Stat(siteDir); siteDir != "" && err == nil && fi.IsDir() {
 		name := filepath.Join(siteDir, filepath.FromSlash(rec.Path))
 		if err := atomicfile.Write(name, rec.Raw, atomicfile.Perm(name, 0o644)); err != nil {

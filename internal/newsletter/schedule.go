@@ -33,12 +33,14 @@ type Scheduler struct {
 	last    Date         // the last day written or found without news
 	seen    time.Time    // the clock at the last tick
 	pending *pendingMail // the issue whose mailing is to be tried again
+	resumed bool         // the store was read for a mailing left to try
 }
 
 // pendingMail is an issue some addresses of which are still to get, the
-// server having put them off (see Mailer.send).
+// server having put them off (see Mailer.send). The store keeps it with
+// the issue (model.Mailing), so that a process started again tries it.
 type pendingMail struct {
-	issue *Issue
+	l     *letter
 	to    []string
 	sent  int       // messages accepted so far
 	tries int       // sends tried
@@ -59,21 +61,77 @@ const (
 // issue written, or nil when none was due or the day had no news (which
 // is then not tried again). A failure to mail is logged, not returned:
 // the issue is written. The addresses the server put off (it could not be
-// reached, or answered "try again later") get it at a later tick; those
-// it accepted or refused for good are not sent it again.
+// reached, or answered "try again later") get it at a later tick, of this
+// process or, the store keeping them with the issue, of the next one;
+// those it accepted or refused for good are not sent it again.
 func (s *Scheduler) Tick(ctx context.Context) (*Issue, error) {
 	opt := s.Options.withDefaults()
 	st := s.Site()
+	if !s.resumed {
+		if err := s.resume(ctx); err != nil {
+			return nil, err
+		}
+	}
 	is, err := s.tick(ctx, st, opt)
 	if is != nil && st.Config.SMTP != nil {
-		if p := s.pending; p != nil {
-			s.log().Error("newsletter: not mailed to every address, the next issue being written",
-				"path", p.issue.Path, "sent", p.sent, "not sent", len(p.to))
+		if err := s.pend(ctx, is, st.Config.SMTP, opt.Now()); err != nil {
+			return is, err
 		}
-		s.pending = &pendingMail{issue: is, to: slices.Clone(st.Config.SMTP.To)}
 	}
 	s.mail(ctx, st.Config.SMTP, opt.Now)
 	return is, err
+}
+
+// resume takes up the mailing of the newest issue where a process before
+// this one left it.
+func (s *Scheduler) resume(ctx context.Context) error {
+	recs, err := Issues(ctx, s.Store)
+	if err != nil {
+		return err
+	}
+	s.resumed = true
+	if len(recs) > 0 && s.pending == nil {
+		if s.pending = pendingOf(recs[0]); s.pending != nil {
+			s.log().Info("newsletter: mailing to be tried again", "path", s.pending.l.path, "addresses", len(s.pending.to), "at", s.pending.next)
+		}
+	}
+	return nil
+}
+
+// pend makes the issue just written the one to mail, to the addresses not
+// mailed it before, and records them in the store before any is sent.
+// An issue still pending is given up: its readers get the next.
+func (s *Scheduler) pend(ctx context.Context, is *Issue, cfg *model.SMTP, now time.Time) error {
+	if p := s.pending; p != nil {
+		s.log().Error("newsletter: not mailed to every address, the next issue being written",
+			"path", p.l.path, "sent", p.sent, "not sent", len(p.to))
+		if p.l.path != is.Path {
+			if err := updateMailing(ctx, s.Store, p.l.path, clearPending); err != nil {
+				return err
+			}
+		}
+	}
+	s.pending = nil
+	mg, err := mailing(ctx, s.Store, is.Path)
+	if err != nil {
+		return err
+	}
+	to, done := notDone(cfg.To, mg)
+	if len(done) > 0 {
+		s.log().Info("newsletter: mailed before, not mailed again", "path", is.Path, "addresses", len(done))
+	}
+	if len(to) == 0 {
+		return nil
+	}
+	l, err := is.letter()
+	if err != nil {
+		return err
+	}
+	if err := markPending(ctx, s.Store, l, to, now); err != nil {
+		return err
+	}
+	s.pending = &pendingMail{l: l, to: to, next: now}
+	return nil
 }
 
 func (s *Scheduler) tick(ctx context.Context, st *site.Site, opt Options) (*Issue, error) {
@@ -113,24 +171,58 @@ func (s *Scheduler) mail(ctx context.Context, cfg *model.SMTP, now func() time.T
 	}
 	if cfg == nil {
 		s.pending = nil // smtp: was taken out
+		if err := updateMailing(ctx, s.Store, p.l.path, clearPending); err != nil {
+			s.log().Error("newsletter", "err", err)
+		}
 		return
 	}
-	to := slices.DeleteFunc(p.to, func(a string) bool { return !slices.Contains(cfg.To, a) })
-	m := &Mailer{SMTP: cfg, SiteDir: s.SiteDir, TLS: s.TLS, Now: now}
-	sent, retry, err := m.send(ctx, p.issue, to)
-	p.sent += sent
-	p.tries++
-	log := s.log().With("path", p.issue.Path, "sent", p.sent, "try", p.tries)
+	var (
+		to, retry []string
+		err       error
+		again     bool
+	)
+	// Workers of a hub started again all take up its mailing: each sends
+	// in turn what the store still has pending, so that one mails it.
+	lerr := s.exclusive(ctx, func(ctx context.Context) error {
+		mg, merr := mailing(ctx, s.Store, p.l.path)
+		if merr != nil {
+			return merr
+		}
+		to = slices.DeleteFunc(p.to, func(a string) bool {
+			return !slices.Contains(cfg.To, a) || !slices.Contains(mg.Pending, a) || slices.Contains(mg.Done, a)
+		})
+		if len(to) == 0 {
+			return nil
+		}
+		m := &Mailer{SMTP: cfg, SiteDir: s.SiteDir, TLS: s.TLS, Now: now}
+		var sent int
+		sent, retry, err = m.send(ctx, p.l, to)
+		p.sent += sent
+		p.tries++
+		again = err != nil && len(retry) > 0 && p.tries < maxMailTries
+		p.next = now().Add(min(time.Minute<<(p.tries-1), maxMailWait))
+		return recordSent(ctx, s.Store, p.l.path, to, retry, again, p.next)
+	})
+	log := s.log().With("path", p.l.path, "sent", p.sent, "try", p.tries)
+	switch {
+	case lerr != nil && len(to) == 0:
+		log.Error("newsletter", "err", lerr)
+		return // tried again at the next tick
+	case lerr != nil:
+		log.Error("newsletter", "err", lerr)
+	case len(to) == 0:
+		s.pending = nil // mailed by another process, or no longer listed
+		return
+	}
 	switch {
 	case err == nil:
 		log.Info("newsletter: mailed")
 	case len(retry) == 0:
 		log.Error("newsletter: mailing failed", "err", err)
-	case p.tries >= maxMailTries:
+	case !again:
 		log.Error("newsletter: mailing failed, not tried again", "not sent", len(retry), "err", err)
 	default:
 		p.to = retry
-		p.next = now().Add(min(time.Minute<<(p.tries-1), maxMailWait))
 		log.Error("newsletter: mailing failed, to be tried again", "not sent", len(retry), "at", p.next, "err", err)
 		return
 	}
@@ -159,12 +251,17 @@ func (s *Scheduler) write(ctx context.Context, st *site.Site, d Date, opt Option
 		is, rec, err = Write(ctx, s.Store, st, s.SiteDir, d, opt)
 		return err
 	}
-	if sh, ok := s.Store.(store.Shared); ok {
-		err = sh.Exclusive(ctx, "newsletter", once)
-	} else {
-		err = once(ctx)
-	}
+	err = s.exclusive(ctx, once)
 	return is, rec, err
+}
+
+// exclusive runs fn while no other process of a shared store writes or
+// mails an issue.
+func (s *Scheduler) exclusive(ctx context.Context, fn func(context.Context) error) error {
+	if sh, ok := s.Store.(store.Shared); ok {
+		return sh.Exclusive(ctx, "newsletter", fn)
+	}
+	return fn(ctx)
 }
 
 // Run ticks every interval (a minute when 0 or less), and once at once,

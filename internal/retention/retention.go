@@ -4,7 +4,9 @@
 // deleted, the keys they were known by kept so that no feed brings them
 // back.
 //
-// Ages count from publishedDateTime, the time every listing sorts by. A
+// Ages count from publishedDateTime, the time every listing sorts by; an
+// article dated ahead of the run counts from when the hub first saw it
+// (fetched or imported it), where that is earlier. A
 // story is archived whole, when its newest article is older than
 // archive_after, so a story is never split between the current lists and
 // the archive: its lead stays in the lists while coverage is still
@@ -160,6 +162,9 @@ func Apply(ctx context.Context, st store.Store, pol Policy, opt Options) (Summar
 	if err != nil {
 		return sum, err
 	}
+	if err := ageFromFirstSeen(ctx, st, entries, now()); err != nil {
+		return sum, err
+	}
 	sum.News = len(entries)
 	p := plan(entries, pol, now())
 	sum.Next = p.next
@@ -296,6 +301,30 @@ func readLeads(ctx context.Context, st store.Store, entries map[string]*entry) e
 }
 
 // addEntries adds to entries the news records q selects that it lacks.
+// ageFromFirstSeen ages each article dated ahead of now from when the hub
+// first saw it (fetched it, or imported it), where that is known: one
+// dated years ahead by a clock or time-zone error would otherwise stay in
+// the current lists for years. There are few such articles, and their
+// records are read for it.
+func ageFromFirstSeen(ctx context.Context, st store.Store, entries map[string]*entry, now time.Time) error {
+	for _, e := range entries {
+		if !e.PublishedAt.After(now) {
+			continue
+		}
+		r, err := st.Get(ctx, e.Path)
+		switch {
+		case errors.Is(err, store.ErrNotFound):
+			continue // gone meanwhile: its move fails on its version
+		case err != nil:
+			return fmt.Errorf("retention: %w", err)
+		}
+		if a := r.Article; a != nil && !a.FetchedAt.IsZero() && a.FetchedAt.Before(e.PublishedAt) {
+			e.PublishedAt = a.FetchedAt.UTC()
+		}
+	}
+	return nil
+}
+
 func addEntries(ctx context.Context, st store.Store, entries map[string]*entry, q store.NewsQuery) error {
 	q.Order = store.ByStorage // a set: the cheapest order
 	err := st.ScanNews(ctx, q, func(e store.NewsEntry) error {

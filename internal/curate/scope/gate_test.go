@@ -691,3 +691,43 @@ func blurredStream(n int, on string, share float64, seed uint64) []synthArticle 
 	}
 	return out
 }
+
+// TestAStopWordKeywordInCapitalsIsAnAbbreviation: an operator who writes
+// "US" or "IT" means the country or the trade, not the pronoun: the
+// keyword finds the word written in capitals (or with dots) and nothing
+// else, where it found nothing at all; written in small letters it stays
+// ignored, and the decision says how to write it.
+func TestAStopWordKeywordInCapitalsIsAnAbbreviation(t *testing.T) {
+	g := New(Hub{Topic: "Elections", Keywords: []string{"US", "IT", "us"}, Hashtags: []string{"#WHO"}})
+	if g.Open() {
+		t.Fatal("the gate is open: its capital keywords select nothing")
+	}
+	for _, c := range []struct {
+		a    Article
+		want string // keyword found, or "" for none
+	}{
+		{Article{Title: "US votes in a close race"}, `keyword "US"`},
+		{Article{Title: "Polls close across the U.S. tonight"}, `keyword "US"`},
+		{Article{Title: "Budget", Excerpt: "Spending on IT rises again."}, `keyword "IT"`},
+		{Article{Title: "WHO warns of a hard winter"}, `keyword "#WHO"`},
+		{Article{Title: "Tell us what you think of it"}, ""},
+		{Article{Title: "Us and them: a family recipe"}, ""},
+		{Article{Title: "It is raining again"}, ""},
+		{Article{Title: "Who won the cup final"}, ""},
+	} {
+		d := g.Decide(c.a)
+		if c.want == "" {
+			if d.Basis == Keyword {
+				t.Errorf("%q: decided on %q, want no keyword", c.a.Title, d.Reasons)
+			}
+			continue
+		}
+		if !d.OnTopic || d.Basis != Keyword || !hasReason(d, c.want) {
+			t.Errorf("%q: %+v, want on topic for %s", c.a.Title, d, c.want)
+		}
+	}
+	ign := g.Ignored()
+	if len(ign) != 1 || !strings.Contains(ign[0], `keyword "us" is a stop word: ignored`) || !strings.Contains(ign[0], `"US"`) {
+		t.Errorf("ignored %q, want the small-letter \"us\" alone, saying how to write it", ign)
+	}
+}

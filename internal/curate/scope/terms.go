@@ -5,7 +5,10 @@ import "strings"
 // matcher finds the hub's keywords and hashtags in a text, as whole words
 // or phrases, in any case ("#ClimateChange" finds "climate change"). Words
 // are compared as written: "stocks" does not find "stock", which the text
-// model learns from the articles instead.
+// model learns from the articles instead. A keyword made only of stop
+// words is an abbreviation when written in capitals ("US", "IT"): it finds
+// the words written in capitals only ("US", "U.S."), never the pronoun
+// "us"; written otherwise it is ignored.
 type matcher struct {
 	phrases map[uint64][]phrase // by first word
 	terms   []string            // the keywords as written, by index
@@ -15,7 +18,8 @@ type matcher struct {
 
 type phrase struct {
 	words []uint64
-	term  int // index in terms
+	term  int  // index in terms
+	caps  bool // matches words written in capitals only
 }
 
 func newMatcher(keywords, hashtags []string) *matcher {
@@ -25,17 +29,19 @@ func newMatcher(keywords, hashtags []string) *matcher {
 	add := func(written, text string) {
 		t.out = t.out[:0]
 		var words []uint64
-		allStop := true
+		allStop, allCaps := true, true
 		for _, tk := range t.tokens(text) {
 			words = append(words, tk.raw)
 			allStop = allStop && tk.stop
+			allCaps = allCaps && tk.caps
 		}
 		switch {
 		case len(words) == 0:
 			m.ignored = append(m.ignored, "keyword "+quote(written)+" has no words: ignored")
 			return
-		case allStop:
-			m.ignored = append(m.ignored, "keyword "+quote(written)+" is a stop word: ignored")
+		case allStop && !allCaps:
+			m.ignored = append(m.ignored, "keyword "+quote(written)+
+				" is a stop word: ignored (an abbreviation written in capitals, as \"US\", finds the word in capitals only)")
 			return
 		}
 		key := phraseKey(words)
@@ -46,7 +52,7 @@ func newMatcher(keywords, hashtags []string) *matcher {
 		for _, tk := range t.out {
 			m.feats[tk.h] = true
 		}
-		m.phrases[words[0]] = append(m.phrases[words[0]], phrase{words: words, term: len(m.terms)})
+		m.phrases[words[0]] = append(m.phrases[words[0]], phrase{words: words, term: len(m.terms), caps: allStop})
 		m.terms = append(m.terms, written)
 	}
 	for _, k := range keywords {
@@ -72,7 +78,7 @@ func (m *matcher) match(toks []token) (set uint64, first int) {
 	}
 	for i, tk := range toks {
 		for _, p := range m.phrases[tk.raw] {
-			if hasPhrase(toks[i:], p.words) {
+			if hasPhrase(toks[i:], p.words, p.caps) {
 				set |= 1 << (p.term % 64)
 				if first < 0 {
 					first = p.term
@@ -83,12 +89,12 @@ func (m *matcher) match(toks []token) (set uint64, first int) {
 	return set, first
 }
 
-func hasPhrase(toks []token, words []uint64) bool {
+func hasPhrase(toks []token, words []uint64, caps bool) bool {
 	if len(toks) < len(words) {
 		return false
 	}
 	for j, h := range words {
-		if toks[j].raw != h {
+		if toks[j].raw != h || caps && !toks[j].caps {
 			return false
 		}
 	}

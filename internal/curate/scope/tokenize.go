@@ -13,12 +13,14 @@ const (
 )
 
 // token is one word of a text: the hashes of its normal form (plurals
-// folded) and of the word as written (lower-cased), and whether it is a
-// stop word. Hashes let the model and the keyword matcher compare words
-// without building strings.
+// folded) and of the word as written (lower-cased), whether it is a stop
+// word, and whether it was written in capitals ("US", "U.S.", "IT", as
+// an abbreviation is, where the pronoun is "us"). Hashes let the model and
+// the keyword matcher compare words without building strings.
 type token struct {
 	h, raw uint64
 	stop   bool
+	caps   bool
 }
 
 // FNV-1a, 64 bits.
@@ -49,6 +51,8 @@ type tokenizer struct {
 	abbrev bool // the word had dots between single letters
 	seg    int  // where the word's last dotted segment starts
 	neg    bool // the word was a negated contraction
+	upper  bool // the word has a capital letter
+	lower  bool // the word has a small letter
 	out    []token
 	// names, when set, records each word's normal form by hash, for
 	// explanations.
@@ -68,11 +72,13 @@ func (t *tokenizer) tokens(text string) []token {
 			case 'a' <= c && c <= 'z' || '0' <= c && c <= '9':
 				t.flushCJK()
 				t.word = append(t.word, c)
+				t.lower = t.lower || c >= 'a'
 				i++
 				continue
 			case 'A' <= c && c <= 'Z':
 				t.flushCJK()
 				t.word = append(t.word, c+'a'-'A')
+				t.upper = true
 				i++
 				continue
 			}
@@ -87,6 +93,8 @@ func (t *tokenizer) tokens(text string) []token {
 		case unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r):
 			t.flushCJK()
 			t.word = utf8.AppendRune(t.word, unicode.ToLower(r))
+			t.upper = t.upper || unicode.IsUpper(r)
+			t.lower = t.lower || unicode.IsLower(r)
 		case r == '’':
 			i = t.apostrophe(text, i, size)
 			continue
@@ -168,7 +176,7 @@ func (t *tokenizer) apostrophe(text string, i, size int) int {
 
 func (t *tokenizer) flushWord() {
 	if len(t.word) == 0 {
-		t.abbrev, t.neg, t.seg = false, false, 0
+		t.abbrev, t.neg, t.seg, t.upper, t.lower = false, false, 0, false, false
 		return
 	}
 	w := t.word
@@ -183,13 +191,14 @@ func (t *tokenizer) flushWord() {
 		stop := t.neg || !t.abbrev && stopHashes[raw]
 		st := stem(w)
 		h := hashBytes(fnvOffset, st)
-		t.out = append(t.out, token{h: h, raw: raw, stop: stop})
+		caps := t.upper && !t.lower
+		t.out = append(t.out, token{h: h, raw: raw, stop: stop, caps: caps})
 		if t.names != nil {
 			t.names[h] = string(st)
 		}
 	}
 	t.word = t.word[:0]
-	t.abbrev, t.neg, t.seg = false, false, 0
+	t.abbrev, t.neg, t.seg, t.upper, t.lower = false, false, 0, false, false
 }
 
 func (t *tokenizer) flushCJK() {

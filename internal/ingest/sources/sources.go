@@ -190,3 +190,15 @@ func (l *List) SetEnabled(rawURL string, on bool) bool {
 	}
 	return true
 }
+
+// SetDedicated marks the listed source with the given URL dedicated to
+// the hub's topic (dedicated: true) or not (the file says nothing), and
+// reports whether it is listed.
+func (l *List) SetDedicated(rawURL string, on bool) bool {
+	i := l.Find(rawURL)
+	if i < 0 {
+		return false
+	}
+	l.rec.Sources.Sources[i].Dedicated = on
+	return true
+}

@@ -1,0 +1,167 @@
+package newsletter
+
+import (
+	"context"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"newshub/internal/newsletter/smtptest"
+	"newshub/internal/site"
+)
+
+// mailedTo lists the recipients of every message the server took, in
+// order.
+func mailedTo(srv *smtptest.Server) []string {
+	var to []string
+	for _, m := range srv.Messages() {
+		to = append(to, m.To...)
+	}
+	return to
+}
+
+// TestAnIssueIsMailedOnceWhoeverMailsIt: the issue the scheduler of serve
+// or ingest mailed is not mailed again by a run of newsletter for its day,
+// nor by a second run, which write it again; --resend mails it again. The
+// schedule, finding the day's issue written and mailed by a run of
+// newsletter, mails no one either.
+func TestAnIssueIsMailedOnceWhoeverMailsIt(t *testing.T) {
+	ctx := context.Background()
+	day := Date{2026, 11, 2}
+	for _, c := range []struct {
+		name string
+		// first mails the day's issue at now, as the schedule or a run of
+		// newsletter does.
+		first func(t *testing.T, h *hub, s *site.Site, now time.Time)
+	}{
+		{"scheduled", func(t *testing.T, h *hub, s *site.Site, now time.Time) {
+			sc := &Scheduler{Store: h.st, Site: func() *site.Site { return s }, SiteDir: h.dir, Options: Options{Now: func() time.Time { return now }}}
+			if is, err := sc.Tick(ctx); err != nil || is == nil || is.Date != day {
+				t.Fatalf("tick: %v, %v; want the issue of %s", is, err, day)
+			}
+		}},
+		{"by hand", func(t *testing.T, h *hub, s *site.Site, now time.Time) {
+			runNewsletter(t, h, s, day, now, false)
+		}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			h := genHub(t, 1500, nil)
+			srv := smtptest.Start(t, smtptest.Options{})
+			s, la := newsletterSite(t, h, srv, "a@example.org", "b@example.org")
+			now := time.Date(2026, 11, 3, 7, 0, 0, 0, la)
+			c.first(t, h, s, now)
+			both := []string{"a@example.org", "b@example.org"}
+			if got := mailedTo(srv); !slices.Equal(got, both) {
+				t.Fatalf("first mailing went to %q, want %q", got, both)
+			}
+			for i := range 2 {
+				if sent, skipped := runNewsletter(t, h, s, day, now.Add(time.Duration(i+1)*time.Hour), false); sent != 0 || !slices.Equal(skipped, both) {
+					t.Errorf("run %d of newsletter: sent %d, skipped %q; want none sent, both skipped", i+1, sent, skipped)
+				}
+			}
+			sc := &Scheduler{Store: h.st, Site: func() *site.Site { return s }, SiteDir: h.dir, Options: Options{Now: func() time.Time { return now.Add(3 * time.Hour) }}}
+			if _, err := sc.Tick(ctx); err != nil {
+				t.Fatal(err)
+			}
+			if got := mailedTo(srv); !slices.Equal(got, both) {
+				t.Fatalf("after runs again: mailed to %q, want %q alone", got, both)
+			}
+			if sent, _ := runNewsletter(t, h, s, day, now.Add(4*time.Hour), true); sent != 2 || len(mailedTo(srv)) != 4 {
+				t.Errorf("--resend: sent %d, the server has %d messages; want 2 more, 4", sent, len(mailedTo(srv)))
+			}
+		})
+	}
+}
+
+// runNewsletter does what newshub newsletter --date day does at now:
+// writes the issue and mails it once (to every address with resend).
+func runNewsletter(t *testing.T, h *hub, s *site.Site, day Date, now time.Time, resend bool) (int, []string) {
+	t.Helper()
+	ctx := context.Background()
+	is, _, err := Write(ctx, h.st, s, h.dir, day, Options{Now: func() time.Time { return now }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := &Mailer{SMTP: s.Config.SMTP, Now: func() time.Time { return now }}
+	sent, skipped, err := m.SendOnce(ctx, h.st, is, resend)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sent, skipped
+}
+
+// TestAMailingPutOffOutlivesTheProcess: the server puts off the issue (a
+// 421 greeting, then a 450 to each address), and the process that wrote
+// it ends before trying again; the next process, its scheduler started
+// afresh, mails the issue as it was written, once to each address. So
+// does the schedule for a run of newsletter that the server put off.
+func TestAMailingPutOffOutlivesTheProcess(t *testing.T) {
+	ctx := context.Background()
+	day := Date{2026, 11, 2}
+	for _, c := range []struct {
+		name  string
+		first func(t *testing.T, h *hub, s *site.Site, now time.Time)
+	}{
+		{"scheduled", func(t *testing.T, h *hub, s *site.Site, now time.Time) {
+			sc := &Scheduler{Store: h.st, Site: func() *site.Site { return s }, SiteDir: h.dir, Options: Options{Now: func() time.Time { return now }}}
+			for _, at := range []time.Time{now, now.Add(time.Minute)} {
+				now = at
+				if _, err := sc.Tick(ctx); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}},
+		{"by hand", func(t *testing.T, h *hub, s *site.Site, now time.Time) {
+			is, _, err := Write(ctx, h.st, s, h.dir, day, Options{Now: func() time.Time { return now }})
+			if err != nil {
+				t.Fatal(err)
+			}
+			m := &Mailer{SMTP: s.Config.SMTP, Now: func() time.Time { return now }}
+			if sent, _, err := m.SendOnce(ctx, h.st, is, false); sent != 0 || err == nil {
+				t.Fatalf("sent %d, %v; want the server to put it off", sent, err)
+			}
+		}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			h := genHub(t, 1500, nil)
+			srv := smtptest.Start(t, smtptest.Options{Busy: 1, Greylist: 1})
+			s, la := newsletterSite(t, h, srv, "a@example.org", "b@example.org")
+			now := time.Date(2026, 11, 3, 7, 0, 0, 0, la)
+			c.first(t, h, s, now)
+			if n := len(srv.Messages()); n != 0 {
+				t.Fatalf("the server took %d messages while putting them off", n)
+			}
+			stored, err := h.st.Get(ctx, "_newsletters/"+siteSlug(s.Config)+"-"+day.String()+".html")
+			if err != nil {
+				t.Fatal(err)
+			}
+			// The next process: a scheduler of its own, later.
+			later := now.Add(2 * time.Hour)
+			sc := &Scheduler{Store: h.st, Site: func() *site.Site { return s }, SiteDir: h.dir, Options: Options{Now: func() time.Time { return later }}}
+			for range 3 {
+				if is, err := sc.Tick(ctx); err != nil || is != nil {
+					t.Fatalf("the next process's tick: %v, %v; want nothing written", is, err)
+				}
+				later = later.Add(time.Hour)
+			}
+			if got, want := mailedTo(srv), []string{"a@example.org", "b@example.org"}; !slices.Equal(got, want) {
+				t.Fatalf("the next process mailed %q, want %q once each", got, want)
+			}
+			id := "Message-ID: <" + Slug(stored.Path) + "." + strconv.FormatInt(stored.Newsletter.PublishedDateTime.Unix(), 10) + "@hub.example.org>"
+			for _, m := range srv.Messages() {
+				if data := string(m.Data); !strings.Contains(data, id) || !strings.Contains(data, "Subject: ") || !strings.Contains(data, "text/plain") {
+					t.Errorf("message to %q is not the issue written (%s), with its subject and text part:\n%.600s", m.To, id, data)
+				}
+			}
+			after, err := h.st.Get(ctx, stored.Path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if mg := after.Newsletter.Mailing; mg == nil || len(mg.Pending) != 0 || len(mg.Done) != 2 || mg.Text != "" {
+				t.Errorf("the stored mailing is %+v, want both addresses done, none pending", mg)
+			}
+		})
+	}
+}
