@@ -15,7 +15,7 @@
 // the request came over TLS or the hub's address is https. Signing in
 // always starts a new session; signing out ends it; a session ends after
 // Config.IdleTimeout without a request, after Config.MaxAge in any case,
-// and at once when its account is removed.
+// and at once when its account is removed or given a new password.
 //
 // Every state-changing request is a POST and carries a token in a hidden
 // field: the session's own, compared in constant time; the sign-in form,

@@ -62,19 +62,26 @@ func sameToken(got, want string) bool {
 	return got != "" && subtle.ConstantTimeCompare([]byte(got), []byte(want)) == 1
 }
 
-// session returns the request's live session whose account still exists.
+// session returns the request's live session whose account still exists
+// with the password it was signed in with.
 func (h *Handler) session(r *http.Request) (session, bool) {
 	s, ok := h.sessions.find(h.cookie(r, sessionCookie), h.now())
 	if !ok {
 		return session{}, false
 	}
-	exists, err := h.users.Exists(s.user)
+	stamp, exists, err := h.users.Stamp(s.user)
 	if err != nil {
 		h.log.Error("admin: accounts", "err", err)
 		return session{}, false
 	}
-	if !exists {
+	switch {
+	case !exists:
 		h.sessions.endUser(s.user)
+		return session{}, false
+	case stamp != s.stamp:
+		// A password set anew is often one that leaked: whoever signed
+		// in with the old one is signed out.
+		h.sessions.end(s.id)
 		return session{}, false
 	}
 	return s, true

@@ -552,3 +552,27 @@ func TestOversizedFormsAreRefused(t *testing.T) {
 		t.Errorf("oversized sign-in: %d", w.Code)
 	}
 }
+
+// TestNewPasswordEndsSessions sets a new password for an account, as
+// `newshub admin add-user --replace` does: the sessions signed in with the
+// old one end, whoever holds them, and the new password signs in.
+func TestNewPasswordEndsSessions(t *testing.T) {
+	f := newFixture(t, nil)
+	stolen := f.signedIn(t)
+	other := f.signedIn(t)
+	if err := f.admin.users.Add(adminName, "a brand new password", true, f.clock.now()); err != nil {
+		t.Fatal(err)
+	}
+	for name, c := range map[string]*client{"a session signed in with the old password": stolen, "another": other} {
+		if w := c.do("GET", Prefix+"sources/", nil); w.Code != http.StatusSeeOther {
+			t.Errorf("%s still serves after the password changed: %d", name, w.Code)
+		}
+	}
+	c := newClient(t, f.admin)
+	if w := c.signIn(adminName, "a brand new password"); w.Code != http.StatusSeeOther {
+		t.Fatalf("sign-in with the new password: %d", w.Code)
+	}
+	if w := c.do("GET", Prefix+"sources/", nil); w.Code != http.StatusOK {
+		t.Errorf("the session signed in with the new password: %d", w.Code)
+	}
+}

@@ -22,6 +22,9 @@ type session struct {
 	id   string // the cookie's value
 	user string
 	csrf string // the token every form of the session carries
+	// stamp is the account's password stamp (users.Accounts.Stamp) at
+	// sign-in: a new password ends the sessions signed in with the old.
+	stamp string
 }
 
 // flash is a message shown once, on the page a form leads back to.
@@ -32,6 +35,7 @@ type flash struct {
 
 type sessionEntry struct {
 	user, csrf    string
+	stamp         string
 	created, seen time.Time
 	flash         flash
 }
@@ -57,16 +61,17 @@ func token() string {
 
 func key(id string) [32]byte { return sha256.Sum256([]byte(id)) }
 
-// start begins a new session for user.
-func (s *sessions) start(user string, now time.Time) session {
+// start begins a new session for user, signed in with the password
+// stamp names.
+func (s *sessions) start(user, stamp string, now time.Time) session {
 	id, csrf := token(), token()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if len(s.m) >= maxSessions {
 		s.prune(now)
 	}
-	s.m[key(id)] = &sessionEntry{user: user, csrf: csrf, created: now, seen: now}
-	return session{id: id, user: user, csrf: csrf}
+	s.m[key(id)] = &sessionEntry{user: user, csrf: csrf, stamp: stamp, created: now, seen: now}
+	return session{id: id, user: user, csrf: csrf, stamp: stamp}
 }
 
 // find returns the live session named id, and marks it used.
@@ -86,7 +91,7 @@ func (s *sessions) find(id string, now time.Time) (session, bool) {
 		return session{}, false
 	}
 	e.seen = now
-	return session{id: id, user: e.user, csrf: e.csrf}, true
+	return session{id: id, user: e.user, csrf: e.csrf, stamp: e.stamp}, true
 }
 
 func (s *sessions) expired(e *sessionEntry, now time.Time) bool {

@@ -86,7 +86,7 @@ func (h *Handler) signIn(w http.ResponseWriter, r *http.Request) {
 		h.showSignIn(w, r, http.StatusTooManyRequests, f)
 		return
 	}
-	ok, err := h.verify(r, name, password)
+	stamp, ok, err := h.verify(r, name, password)
 	if err != nil {
 		h.log.Error("admin: sign-in", "name", name, "err", err)
 	}
@@ -101,7 +101,7 @@ func (h *Handler) signIn(w http.ResponseWriter, r *http.Request) {
 	if old := h.cookie(r, sessionCookie); old != "" {
 		h.sessions.end(old)
 	}
-	s := h.sessions.start(name, h.now())
+	s := h.sessions.start(name, stamp, h.now())
 	h.setCookie(w, r, sessionCookie, s.id, 0)
 	h.setCookie(w, r, signInCookie, "", -1)
 	h.log.Info("admin: signed in", "user", name, "remote", r.RemoteAddr)
@@ -109,15 +109,16 @@ func (h *Handler) signIn(w http.ResponseWriter, r *http.Request) {
 }
 
 // verify checks a password, at most two at once: each check holds the
-// memory argon2id asks for.
-func (h *Handler) verify(r *http.Request, name, password string) (bool, error) {
+// memory argon2id asks for. It returns the password's stamp, which the
+// session keeps (see users.Accounts.Stamp).
+func (h *Handler) verify(r *http.Request, name, password string) (string, bool, error) {
 	select {
 	case h.hashing <- struct{}{}:
 	case <-r.Context().Done():
-		return false, r.Context().Err()
+		return "", false, r.Context().Err()
 	}
 	defer func() { <-h.hashing }()
-	return h.users.Verify(name, password)
+	return h.users.VerifyStamp(name, password)
 }
 
 func (h *Handler) signOut(w http.ResponseWriter, r *http.Request, s session) {

@@ -21,6 +21,7 @@ func runExplain(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	defer st.Close()
-	_, err = explain.Run(ctx, env.Stdout, st, s, env.Site, fs.Arg(0))
+	// What it shows comes partly from feeds (titles, GUIDs, reasons).
+	_, err = explain.Run(ctx, terminalText{env.Stdout}, st, s, env.Site, fs.Arg(0))
 	return err
 }

@@ -66,3 +66,62 @@ func TestItemsNotStoredAreShownEverywhere(t *testing.T) {
 		t.Errorf("explain of the item of the unclosed element: %d\n%s", code, out)
 	}
 }
+
+// TestFeedTextReachesTheTerminalAsText ingests a feed whose item GUID
+// holds terminal control sequences (one writing the clipboard, one
+// clearing the screen) and a feed whose server answers with them in its
+// status line: `sources list` and `explain` show them escaped, as text,
+// never as bytes a terminal would act on.
+func TestFeedTextReachesTheTerminalAsText(t *testing.T) {
+	feed, err := os.ReadFile(filepath.Join("testdata", "feed-with-controls.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("/feed.json", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/feed+json")
+		w.Write(feed)
+	})
+	mux.HandleFunc("/down.xml", func(w http.ResponseWriter, r *http.Request) {
+		// A status line of the server's own making: net/http writes none
+		// like it.
+		conn, buf, err := http.NewResponseController(w).Hijack()
+		if err != nil {
+			t.Error(err)
+			return
+		}
+		defer conn.Close()
+		buf.WriteString("HTTP/1.1 503 Down \x1b]0;owned\x07\x1b[1A\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+		buf.Flush()
+	})
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+	dir := localSite(t)
+	for _, u := range []string{srv.URL + "/feed.json", srv.URL + "/down.xml"} {
+		if code, _, errs := run(t, "--site", dir, "sources", "add", u); code != 0 {
+			t.Fatal(errs)
+		}
+	}
+	if code, out, errs := run(t, "--site", dir, "ingest", "--once", "--no-pages"); code != 0 {
+		t.Fatalf("ingest: %d\n%s\n%s", code, out, errs)
+	}
+	guid := `precinct-note-\x1b]52;c;cm0gLXJmIH4=\a\x1b[2J\u009b31m`
+	for _, args := range [][]string{{"sources", "list"}, {"explain", "precinct-note-\x1b]52;c;cm0gLXJmIH4=\a\x1b[2J\u009b31m"}} {
+		code, out, errs := run(t, append([]string{"--site", dir}, args...)...)
+		if code != 0 {
+			t.Fatalf("%s: %d\n%s", args[0], code, errs)
+		}
+		for i, r := range out {
+			if r != '\n' && r != '\t' && (r < 0x20 || r >= 0x7f && r < 0xa0) {
+				t.Errorf("%s writes the control character %U at %d:\n%q", args[0], r, i, out)
+				break
+			}
+		}
+		if !strings.Contains(out, guid) {
+			t.Errorf("%s does not show the item's GUID as text %s:\n%s", args[0], guid, out)
+		}
+	}
+	if _, out, _ := run(t, "--site", dir, "sources", "list"); !strings.Contains(out, `503 Down \x1b]`) {
+		t.Errorf("sources list does not show the status line as text:\n%s", out)
+	}
+}

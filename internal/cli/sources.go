@@ -197,8 +197,12 @@ func listSources(ctx context.Context, env *Env, st store.Store, list *sources.Li
 	if err != nil {
 		return err
 	}
+	// Statuses and drops hold what feeds and their servers wrote; escaped
+	// before the table is laid out, so its columns stay aligned.
+	out := terminalText{env.Stdout}
 	tw := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "URL\tPROVIDER\tENABLED\tLAST FETCH\tLAST STATUS\tITEMS\tOFF TOPIC\tLAST READ\tERRORS\tNEXT FETCH\tPAUSED")
+	rows := terminalText{tw}
+	fmt.Fprintln(rows, "URL\tPROVIDER\tENABLED\tLAST FETCH\tLAST STATUS\tITEMS\tOFF TOPIC\tLAST READ\tERRORS\tNEXT FETCH\tPAUSED")
 	for _, ss := range all {
 		src, s := ss.Source, ss.State
 		status := "-"
@@ -212,7 +216,7 @@ func listSources(ctx context.Context, env *Env, st store.Store, list *sources.Li
 				next = when(t)
 			}
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\t%d\t%s\t%d\t%s\t%s\n", src.URL, dash(src.Provider), yesNo(src.IsEnabled()),
+		fmt.Fprintf(rows, "%s\t%s\t%s\t%s\t%s\t%d\t%d\t%s\t%d\t%s\t%s\n", src.URL, dash(src.Provider), yesNo(src.IsEnabled()),
 			when(s.LastFetch), status, s.Items, offTopic[editorial.SourceKey(src.URL)], lastRead(s.LastRead), s.Errors, next, yesNo(s.Paused))
 	}
 	if err := tw.Flush(); err != nil {
@@ -223,12 +227,12 @@ func listSources(ctx context.Context, env *Env, st store.Store, list *sources.Li
 	for _, ss := range all {
 		url, rep := ss.Source.URL, ss.State.LastRead
 		if rep.Malformed != "" {
-			fmt.Fprintf(env.Stdout, "%s: %s\n", url, rep.Malformed)
+			fmt.Fprintf(out, "%s: %s\n", url, rep.Malformed)
 		}
 		if parts := countsBy(rep.NotStored, ""); len(parts) > 0 {
-			fmt.Fprintf(env.Stdout, "%s: not stored: %s\n", url, strings.Join(parts, ", "))
+			fmt.Fprintf(out, "%s: not stored: %s\n", url, strings.Join(parts, ", "))
 			for _, d := range rep.Drops {
-				fmt.Fprintf(env.Stdout, "  %s: %s%s\n", d.Reason, itemName(d), detail(d.Detail))
+				fmt.Fprintf(out, "  %s: %s%s\n", d.Reason, itemName(d), detail(d.Detail))
 			}
 		}
 	}

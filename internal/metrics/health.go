@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"strings"
 	"time"
@@ -52,8 +53,25 @@ func Healthz() http.Handler {
 }
 
 // Readyz answers 200 "ready" when every check holds, else 503 with a line
-// per check that does not ("store: database is closed").
+// per check that does not ("store: database is closed"). It is for an
+// address only operators reach; see PublicReadyz.
 func Readyz(checks ...Check) http.Handler {
+	return readyz(func(c Check, err error) string { return fmt.Sprintf("%s: %v", c.Name, err) }, checks)
+}
+
+// PublicReadyz is Readyz for an address anyone reaches (the site's): a
+// check that does not hold is named ("store: not ready") and its error
+// logged, not told, since a database driver's error names the database's
+// user, name and address.
+func PublicReadyz(log *slog.Logger, checks ...Check) http.Handler {
+	return readyz(func(c Check, err error) string {
+		log.Warn("not ready", "check", c.Name, "err", err)
+		return c.Name + ": not ready"
+	}, checks)
+}
+
+// readyz runs the checks, and says each that does not hold with tell.
+func readyz(tell func(Check, error) string, checks []Check) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if !getOrHead(w, r) {
 			return
@@ -64,7 +82,7 @@ func Readyz(checks ...Check) http.Handler {
 			err := c.Run(ctx)
 			cancel()
 			if err != nil {
-				failed = append(failed, fmt.Sprintf("%s: %v", c.Name, err))
+				failed = append(failed, tell(c, err))
 			}
 		}
 		if len(failed) > 0 {

@@ -135,7 +135,7 @@ func New(cfg Config) *Server {
 		ready = append(ready, metrics.StoreReachable(cfg.Store))
 	}
 	handle(RouteHealth, http.HandlerFunc(s.healthz), "/healthz")
-	handle(RouteHealth, metrics.Readyz(ready...), "/readyz")
+	handle(RouteHealth, metrics.PublicReadyz(cfg.Logger, ready...), "/readyz")
 	handle(RouteAPI, http.HandlerFunc(s.api), "/api", "/api/")
 	handle(RouteFeeds, http.HandlerFunc(s.api), "/feeds/")
 	handle(RouteSearch, s.admitSearch(http.HandlerFunc(s.search)), "/api/search", "/api/search/")

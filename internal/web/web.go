@@ -172,11 +172,19 @@ func (w *Web) route(ctx context.Context, vc *viewCache, r *http.Request) (*page,
 	return nil, errNotFound
 }
 
+// maxDepth is more folders than any page or picture of a site is in
+// (an article's page is in five).
+const maxDepth = 16
+
 // serveError answers a failed page: 404, 400 or 500 (logged).
 func (w *Web) serveError(rw http.ResponseWriter, r *http.Request, err error) {
 	var bad *publish.BadRequest
 	vc := w.cache.Load() // the newest view's, if there is one
 	switch {
+	case errors.Is(err, errNotFound) && strings.Count(r.URL.Path, "/") > maxDepth:
+		// No page is this deep, and each relative link of the 404 page
+		// would climb the whole path: a path of 60 KB made a page of 2 MB.
+		http.Error(rw, "Page not found.", http.StatusNotFound)
 	case errors.Is(err, errNotFound):
 		w.writePage(rw, r, w.notFoundPage(vc, r.URL.Path), http.StatusNotFound)
 	case errors.As(err, &bad):

@@ -502,3 +502,23 @@ func TestSearchWithinRootTopicSearchesTheHub(t *testing.T) {
 		}
 	}
 }
+
+// TestDeepPathsAnswerA404OfTheirOwnSize asks for paths far deeper than
+// any page, under each route that answers 404: the answer is no larger
+// than the 404 page of a shallow path, where each of its relative links
+// climbed the whole path (a 60 KB path made a 2 MB page).
+func TestDeepPathsAnswerA404OfTheirOwnSize(t *testing.T) {
+	h := newHub(t, "https://img.example.org/")
+	_, shallow := h.get(t, "/nope/")
+	deep := strings.Repeat("a/", 20000)
+	for _, p := range []string{"/" + deep, "/topics/" + deep, "/pictures/" + deep + "x.png", "/assets/" + deep + "x.css"} {
+		code, body := h.get(t, p)
+		if code != http.StatusNotFound || len(body) > len(shallow) {
+			t.Errorf("GET %s…: status %d, %d bytes (the 404 page of /nope/ has %d)", p[:20], code, len(body), len(shallow))
+		}
+	}
+	// A path as deep as a page's is answered with the page of the site.
+	if code, body := h.get(t, "/news/2020/01/01/missing/a/b/"); code != http.StatusNotFound || !strings.Contains(body, "Page not found") {
+		t.Errorf("a 404 at a page's depth: %d", code)
+	}
+}

@@ -26,6 +26,7 @@ package users
 import (
 	"bytes"
 	"crypto/rand"
+	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
 	"errors"
@@ -167,11 +168,40 @@ func (a *Accounts) Exists(name string) (bool, error) {
 	return slices.ContainsFunc(us, func(u User) bool { return u.Name == name }), nil
 }
 
+// Stamp returns what changes whenever name's password is set anew (a
+// digest of its hash), so that a session signed in with the old password
+// can be told apart; ok is false when name has no account.
+func (a *Accounts) Stamp(name string) (stamp string, ok bool, err error) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	us, err := a.load()
+	if err != nil {
+		return "", false, err
+	}
+	i := slices.IndexFunc(us, func(u User) bool { return u.Name == name })
+	if i < 0 {
+		return "", false, nil
+	}
+	return stampOf(us[i].Hash), true, nil
+}
+
+func stampOf(hash string) string {
+	sum := sha256.Sum256([]byte(hash))
+	return base64.RawURLEncoding.EncodeToString(sum[:])
+}
+
 // Verify reports whether password is the password of name. It does the
 // same work whether or not name has an account (see the package comment).
 // An error means the file cannot be read or the account's hash is
 // malformed; the answer is then false.
 func (a *Accounts) Verify(name, password string) (bool, error) {
+	_, ok, err := a.VerifyStamp(name, password)
+	return ok, err
+}
+
+// VerifyStamp is Verify that also returns the Stamp of the password it
+// checked, taken from the same reading of the file.
+func (a *Accounts) VerifyStamp(name, password string) (stamp string, ok bool, err error) {
 	a.mu.Lock()
 	if a.decoy == "" {
 		// Made on the first sign-in, whoever signs in, so that one is no
@@ -190,14 +220,18 @@ func (a *Accounts) Verify(name, password string) (bool, error) {
 		password = password[:MaxPassword] // hashed all the same, never matching a stored one
 		known = false
 	}
-	ok, herr := a.check(hash, password)
+	match, herr := a.check(hash, password)
+	stamp = stampOf(hash) // for a name without an account too: the same work
 	if err != nil {
-		return false, err
+		return "", false, err
 	}
 	if herr != nil {
-		return false, fmt.Errorf("%s: user %s: %w", a.path, name, herr)
+		return "", false, fmt.Errorf("%s: user %s: %w", a.path, name, herr)
 	}
-	return ok && known, nil
+	if !match || !known {
+		return "", false, nil
+	}
+	return stamp, true, nil
 }
 
 // Add adds an account, or with replace sets the password of an existing

@@ -221,3 +221,34 @@ func TestConcurrentWritersAllLand(t *testing.T) {
 		t.Fatalf("after 8 concurrent adds: %d accounts, %v", len(us), err)
 	}
 }
+
+// TestStampChangesWithThePassword checks that a password's stamp, which
+// a session keeps, is the same for every sign-in with it and changes when
+// the password is set anew, and that a failed check gives none.
+func TestStampChangesWithThePassword(t *testing.T) {
+	a := Open(t.TempDir(), cheap)
+	if err := a.Add("ada", "correct horse battery", false, now); err != nil {
+		t.Fatal(err)
+	}
+	first, ok, err := a.VerifyStamp("ada", "correct horse battery")
+	if err != nil || !ok || first == "" {
+		t.Fatalf("VerifyStamp: %q %v %v", first, ok, err)
+	}
+	if s, ok, err := a.Stamp("ada"); err != nil || !ok || s != first {
+		t.Errorf("Stamp: %q %v %v, want %q", s, ok, err, first)
+	}
+	for _, c := range []struct{ name, password string }{{"ada", "not the password"}, {"mallory", "correct horse battery"}} {
+		if s, ok, err := a.VerifyStamp(c.name, c.password); err != nil || ok || s != "" {
+			t.Errorf("VerifyStamp(%s, %s): %q %v %v, want no stamp", c.name, c.password, s, ok, err)
+		}
+	}
+	if _, ok, err := a.Stamp("mallory"); err != nil || ok {
+		t.Errorf("Stamp of a name without an account: %v %v", ok, err)
+	}
+	if err := a.Add("ada", "a brand new password", true, now); err != nil {
+		t.Fatal(err)
+	}
+	if s, ok, err := a.Stamp("ada"); err != nil || !ok || s == first {
+		t.Errorf("Stamp after a new password: %q %v %v, the old one was %q", s, ok, err, first)
+	}
+}
