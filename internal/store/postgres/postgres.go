@@ -74,7 +74,7 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("postgres store %s: %w", redact(cfg), err)
 	}
-	if err := migrate(ctx, pool, nil); err != nil {
+	if err := migrate(ctx, pool, nil, defaultMigrateWait); err != nil {
 		pool.Close()
 		return nil, fmt.Errorf("postgres store %s: %w", redact(cfg), err)
 	}
