@@ -140,6 +140,12 @@ func completeBulk(ctx context.Context, pool *pgxpool.Pool) error {
 	if err != nil || present == len(names) {
 		return err
 	}
+	// A standby can build no index, nor see the primary's advisory
+	// locks: the primary's load, or its next Open, builds them.
+	var standby bool
+	if err := pool.QueryRow(ctx, `SELECT pg_is_in_recovery()`).Scan(&standby); err != nil || standby {
+		return err
+	}
 	conn, err := pool.Acquire(ctx)
 	if err != nil {
 		return err

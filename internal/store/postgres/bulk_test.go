@@ -125,3 +125,38 @@ func TestBulkLoadOfAStoreWhileAnotherLoadsIsRefused(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestOpenOfAStandbyDuringABulkLoad opens a hot standby of a store the
+// primary is bulk loading (its put-off indexes missing), as an API server
+// on a replica starts: a standby can build no index and does not see the
+// load's lock, so Open must leave the indexes to the primary, not fail.
+func TestOpenOfAStandbyDuringABulkLoad(t *testing.T) {
+	ctx := context.Background()
+	dsn := pgtest.DSN(t)
+	st := openDSN(t, dsn)
+	defer st.Close()
+	if err := st.Upsert(ctx, []*model.Record{bulkRecord("a")}); err != nil {
+		t.Fatal(err)
+	}
+	for _, ix := range deferredIndexes {
+		if _, err := st.pool.Exec(ctx, `DROP INDEX `+ix.name); err != nil {
+			t.Fatal(err)
+		}
+	}
+	conn, err := st.pool.Acquire(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Release()
+	if _, err := conn.Exec(ctx, `SELECT pg_advisory_lock($1)`, lockBulk); err != nil {
+		t.Fatal(err)
+	}
+	replica, err := Open(ctx, pgtest.Standby(t, dsn))
+	if err != nil {
+		t.Fatalf("Open of a standby during a bulk load: %v", err)
+	}
+	defer replica.Close()
+	if counts, err := replica.Count(ctx); err != nil || counts[model.KindNews] != 1 {
+		t.Errorf("the standby counts %v (%v), want the one news record", counts, err)
+	}
+}
