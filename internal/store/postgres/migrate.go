@@ -124,6 +124,10 @@ func migrateNext(ctx context.Context, pool *pgxpool.Pool, ms []migration.Migrati
 					busy = &busyError{migration: m.Name, wait: wait, err: err}
 					return busy
 				}
+				if errors.As(err, &pgErr) && pgErr.Code == codeReadOnly {
+					return fmt.Errorf("migration %s: the database is read-only, a standby or a replica: "+
+						"open it with this version on the primary first, whose changes it follows: %w", m.Name, err)
+				}
 				return fmt.Errorf("migration %s: %w", m.Name, err)
 			}
 			if _, err := tx.Exec(ctx, `INSERT INTO schema_version (version, name) VALUES ($1, $2)`, m.Version, m.Name); err != nil {
@@ -147,6 +151,10 @@ func migrateNext(ctx context.Context, pool *pgxpool.Pool, ms []migration.Migrati
 // codeLockNotAvailable is PostgreSQL's error code for a lock not granted
 // within lock_timeout.
 const codeLockNotAvailable = "55P03"
+
+// codeReadOnly is PostgreSQL's error code for a write refused by a
+// read-only transaction, as every transaction of a standby is.
+const codeReadOnly = "25006"
 
 // busyError says a migration gave up waiting for the lock of a table.
 type busyError struct {

@@ -246,3 +246,27 @@ reading:
 		t.Errorf("schema_version lists %v, want %d applied", got, next)
 	}
 }
+
+// TestMigrationOfAStandbyTellsToMigrateThePrimary opens a hot standby
+// with a program that knows a migration the primary lacks: the standby
+// refuses the change, and the message says where to run it.
+func TestMigrationOfAStandbyTellsToMigrateThePrimary(t *testing.T) {
+	ctx := context.Background()
+	dsn := pgtest.DSN(t)
+	openDSN(t, dsn).Close()
+	pool, err := pgxpool.New(ctx, pgtest.Standby(t, dsn))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pool.Close()
+	ms, err := migration.Load(migrationFiles, "migrations/*.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	more := append(ms[:len(ms):len(ms)], migration.Migration{Version: ms[len(ms)-1].Version + 1, Name: "later.sql",
+		SQL: `ALTER TABLE records ADD COLUMN later integer`})
+	err = migrate(ctx, pool, more, defaultMigrateWait)
+	if err == nil || !strings.Contains(err.Error(), "later.sql") || !strings.Contains(err.Error(), "on the primary") {
+		t.Errorf("migration of a standby: %v, want a refusal saying to migrate the primary", err)
+	}
+}
