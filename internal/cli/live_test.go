@@ -411,9 +411,10 @@ func TestServeRidesOutAPostgreSQLRestart(t *testing.T) {
 
 // TestServeOnAStandbyFollowsThePrimary runs `serve --no-ingest` over a
 // hot standby of a PostgreSQL hub (a streaming replica, which refuses
-// writes and LISTEN), as operators put API servers on replicas: it
-// serves, and follows a write committed on the primary once the standby
-// has it.
+// writes and LISTEN), as operators put API servers on replicas, with an
+// edit of the site folder not yet stored through the primary, which the
+// standby cannot store: it serves the configuration stored, and follows a
+// write committed on the primary once the standby has it.
 func TestServeOnAStandbyFollowsThePrimary(t *testing.T) {
 	bin := testutil.BuildBinary(t)
 	site := filepath.Join(t.TempDir(), "site")
@@ -426,6 +427,14 @@ func TestServeOnAStandbyFollowsThePrimary(t *testing.T) {
 		t.Fatal(errs)
 	}
 	standby := pgtest.Standby(t, primary)
+	cfg := filepath.Join(site, "_config.yml")
+	data, err := os.ReadFile(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(cfg, append(data, "description: Edited on this machine only\n"...), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	s := startServer(t, bin, site, standby)
 	before := s.generation(t)
 

@@ -131,6 +131,17 @@ func (s *Store) Close() error {
 	return nil
 }
 
+// ReadOnly reports whether the database refuses writes: a hot standby (a
+// streaming replica), or a session whose transactions are read-only
+// (default_transaction_read_only).
+func (s *Store) ReadOnly(ctx context.Context) (bool, error) {
+	var ro bool
+	if err := s.pool.QueryRow(ctx, `SELECT pg_is_in_recovery() OR current_setting('transaction_read_only') = 'on'`).Scan(&ro); err != nil {
+		return false, fmt.Errorf("read-only: %w", err)
+	}
+	return ro, nil
+}
+
 // Generation returns the counter every write transaction bumps: one
 // indexed row, cheap enough to poll.
 func (s *Store) Generation(ctx context.Context) (int64, error) {
