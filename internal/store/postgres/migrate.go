@@ -69,7 +69,7 @@ func migrate(ctx context.Context, pool *pgxpool.Pool, ms []migration.Migration, 
 		// Two processes creating the table at once: one fails on the
 		// catalog's unique key; the table exists either way.
 		if _, err2 := pool.Exec(ctx, `SELECT 1 FROM schema_version LIMIT 1`); err2 != nil {
-			return fmt.Errorf("migrate: %w", err)
+			return fmt.Errorf("migrate: %w", readOnlyHint(err))
 		}
 	}
 	backoff := wait.backoff
@@ -124,11 +124,7 @@ func migrateNext(ctx context.Context, pool *pgxpool.Pool, ms []migration.Migrati
 					busy = &busyError{migration: m.Name, wait: wait, err: err}
 					return busy
 				}
-				if errors.As(err, &pgErr) && pgErr.Code == codeReadOnly {
-					return fmt.Errorf("migration %s: the database is read-only, a standby or a replica: "+
-						"open it with this version on the primary first, whose changes it follows: %w", m.Name, err)
-				}
-				return fmt.Errorf("migration %s: %w", m.Name, err)
+				return fmt.Errorf("migration %s: %w", m.Name, readOnlyHint(err))
 			}
 			if _, err := tx.Exec(ctx, `INSERT INTO schema_version (version, name) VALUES ($1, $2)`, m.Version, m.Name); err != nil {
 				return fmt.Errorf("migration %s: %w", m.Name, err)
@@ -155,6 +151,17 @@ const codeLockNotAvailable = "55P03"
 // codeReadOnly is PostgreSQL's error code for a write refused by a
 // read-only transaction, as every transaction of a standby is.
 const codeReadOnly = "25006"
+
+// readOnlyHint adds to a refusal by a read-only database (a standby)
+// where a migration must run.
+func readOnlyHint(err error) error {
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) && pgErr.Code == codeReadOnly {
+		return fmt.Errorf("the database is read-only, a standby or a replica: "+
+			"open it with this version on the primary first, whose changes it follows: %w", err)
+	}
+	return err
+}
 
 // busyError says a migration gave up waiting for the lock of a table.
 type busyError struct {

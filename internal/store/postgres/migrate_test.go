@@ -247,26 +247,42 @@ reading:
 	}
 }
 
-// TestMigrationOfAStandbyTellsToMigrateThePrimary opens a hot standby
-// with a program that knows a migration the primary lacks: the standby
-// refuses the change, and the message says where to run it.
+// TestMigrationOfAStandbyTellsToMigrateThePrimary opens hot standbys
+// with a program that knows migrations their primary lacks (one, or all:
+// a server started on a replica before anything ran on the primary): the
+// standby refuses the change, and the message says where to run it.
 func TestMigrationOfAStandbyTellsToMigrateThePrimary(t *testing.T) {
 	ctx := context.Background()
-	dsn := pgtest.DSN(t)
-	openDSN(t, dsn).Close()
-	pool, err := pgxpool.New(ctx, pgtest.Standby(t, dsn))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer pool.Close()
 	ms, err := migration.Load(migrationFiles, "migrations/*.sql")
 	if err != nil {
 		t.Fatal(err)
 	}
 	more := append(ms[:len(ms):len(ms)], migration.Migration{Version: ms[len(ms)-1].Version + 1, Name: "later.sql",
 		SQL: `ALTER TABLE records ADD COLUMN later integer`})
-	err = migrate(ctx, pool, more, defaultMigrateWait)
-	if err == nil || !strings.Contains(err.Error(), "later.sql") || !strings.Contains(err.Error(), "on the primary") {
-		t.Errorf("migration of a standby: %v, want a refusal saying to migrate the primary", err)
+	for _, tt := range []struct {
+		name     string
+		migrated bool     // the primary has the migrations before later.sql
+		want     []string // in the message
+	}{
+		{"one behind", true, []string{"later.sql", "on the primary"}},
+		{"never migrated", false, []string{"on the primary"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			dsn := pgtest.DSN(t)
+			if tt.migrated {
+				openDSN(t, dsn).Close()
+			}
+			pool, err := pgxpool.New(ctx, pgtest.Standby(t, dsn))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer pool.Close()
+			err = migrate(ctx, pool, more, defaultMigrateWait)
+			for _, want := range tt.want {
+				if err == nil || !strings.Contains(err.Error(), want) {
+					t.Errorf("migration of a standby: %v, want a refusal saying %q", err, want)
+				}
+			}
+		})
 	}
 }
