@@ -140,10 +140,10 @@ func completeBulk(ctx context.Context, pool *pgxpool.Pool) error {
 	if err != nil || present == len(names) {
 		return err
 	}
-	// A standby can build no index, nor see the primary's advisory
-	// locks: the primary's load, or its next Open, builds them.
-	var standby bool
-	if err := pool.QueryRow(ctx, `SELECT pg_is_in_recovery()`).Scan(&standby); err != nil || standby {
+	// A read-only session can build no index, and a standby sees none
+	// of the primary's advisory locks: the load, or the next Open that
+	// may write, builds them.
+	if ro, err := readOnly(ctx, pool); err != nil || ro {
 		return err
 	}
 	conn, err := pool.Acquire(ctx)

@@ -134,9 +134,11 @@ func (s *Store) Close() error {
 // ReadOnly reports whether the database refuses writes: a hot standby (a
 // streaming replica), or a session whose transactions are read-only
 // (default_transaction_read_only).
-func (s *Store) ReadOnly(ctx context.Context) (bool, error) {
+func (s *Store) ReadOnly(ctx context.Context) (bool, error) { return readOnly(ctx, s.pool) }
+
+func readOnly(ctx context.Context, pool *pgxpool.Pool) (bool, error) {
 	var ro bool
-	if err := s.pool.QueryRow(ctx, `SELECT pg_is_in_recovery() OR current_setting('transaction_read_only') = 'on'`).Scan(&ro); err != nil {
+	if err := pool.QueryRow(ctx, `SELECT pg_is_in_recovery() OR current_setting('transaction_read_only') = 'on'`).Scan(&ro); err != nil {
 		return false, fmt.Errorf("read-only: %w", err)
 	}
 	return ro, nil
