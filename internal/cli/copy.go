@@ -43,20 +43,24 @@ func runCopy(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	defer dst.Close()
-	unlock, err := lockForCopy(ctx, *to, dst)
-	if err != nil {
+	var (
+		bar *progress.Reporter
+		sum transfer.Summary
+	)
+	err = lockedForCopy(ctx, *to, dst, func(ctx context.Context) error {
+		var err error
+		sum, err = transfer.Copy(ctx, src, dst, transfer.Options{
+			Batch:    *batch,
+			Total:    func(n int) { bar = progress.New(env.Stderr, "copy", "records", int64(n)) },
+			Progress: func(n int) { bar.Add(n) },
+		})
+		if bar != nil {
+			bar.Finish()
+		}
 		return err
-	}
-	defer unlock()
-
-	var bar *progress.Reporter
-	sum, err := transfer.Copy(ctx, src, dst, transfer.Options{
-		Batch:    *batch,
-		Total:    func(n int) { bar = progress.New(env.Stderr, "copy", "records", int64(n)) },
-		Progress: func(n int) { bar.Add(n) },
 	})
-	if bar != nil {
-		bar.Finish()
+	if errors.Is(err, errCopyLocked) {
+		return fmt.Errorf("copy into %s: %w", redactDSN(*to), err)
 	}
 	if errors.Is(err, transfer.ErrNotEmpty) {
 		return fmt.Errorf("copy into %s: %w: copy into a new database", redactDSN(*to), err)
@@ -81,18 +85,29 @@ func runCopy(ctx context.Context, env *Env, args []string) error {
 	return nil
 }
 
-// lockForCopy takes the lock that keeps two copies from writing into one
-// store at once: an advisory lock on PostgreSQL, a lock file beside a
-// SQLite database.
-func lockForCopy(ctx context.Context, dsn string, st store.Store) (unlock func() error, err error) {
-	switch {
-	case postgres.IsDSN(dsn):
-		unlock, err = st.(*postgres.Store).TryLock(ctx, "copy")
-	default:
-		unlock, err = transfer.LockFile(strings.TrimPrefix(dsn, "sqlite:") + ".copy-lock")
+// errCopyLocked says another copy holds the target's copy lock.
+var errCopyLocked = errors.New("another copy into it is running")
+
+// lockedForCopy runs fn holding the lock that keeps two copies from
+// writing into one store at once: an advisory lock on PostgreSQL, a lock
+// file beside a SQLite database. PostgreSQL drops the lock with its
+// session (a server restart, a connection ended), when another copy may
+// take it: fn's context is then cancelled, and the copy stops.
+func lockedForCopy(ctx context.Context, dsn string, st store.Store, fn func(ctx context.Context) error) error {
+	if postgres.IsDSN(dsn) {
+		ran, err := st.(*postgres.Store).TryExclusive(ctx, "copy", fn)
+		if !ran && err == nil {
+			return errCopyLocked
+		}
+		return err
 	}
-	if errors.Is(err, postgres.ErrLocked) || errors.Is(err, transfer.ErrLocked) {
-		return nil, fmt.Errorf("copy into %s: another copy into it is running", redactDSN(dsn))
+	unlock, err := transfer.LockFile(strings.TrimPrefix(dsn, "sqlite:") + ".copy-lock")
+	if errors.Is(err, transfer.ErrLocked) {
+		return errCopyLocked
 	}
-	return unlock, err
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	return fn(ctx)
 }

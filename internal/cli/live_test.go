@@ -408,3 +408,64 @@ func TestServeRidesOutAPostgreSQLRestart(t *testing.T) {
 		}
 	}
 }
+
+// TestServeOnAStandbyFollowsThePrimary runs `serve --no-ingest` over a
+// hot standby of a PostgreSQL hub (a streaming replica, which refuses
+// writes and LISTEN), as operators put API servers on replicas, with an
+// edit of the site folder not yet stored through the primary, which the
+// standby cannot store: it serves the configuration stored, and follows a
+// write committed on the primary once the standby has it.
+func TestServeOnAStandbyFollowsThePrimary(t *testing.T) {
+	bin := testutil.BuildBinary(t)
+	site := filepath.Join(t.TempDir(), "site")
+	if code, _, errs := run(t, "gen", "--articles", "60", "--seed", "11", site); code != 0 {
+		t.Fatal(errs)
+	}
+	primary := pgtest.DSN(t)
+	folders, docs := holdBack(t, site, 1)
+	if code, _, errs := run(t, "--site", site, "--db", primary, "import"); code != 0 {
+		t.Fatal(errs)
+	}
+	standby := pgtest.Standby(t, primary)
+	cfg := filepath.Join(site, "_config.yml")
+	data, err := os.ReadFile(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(cfg, append(data, "description: Edited on this machine only\n"...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s := startServer(t, bin, site, standby)
+	before := s.generation(t)
+
+	if out, err := exec.Command(bin, "--site", site, "--db", primary, "import", folders[0]).CombinedOutput(); err != nil {
+		t.Fatalf("import on the primary: %v\n%s", err, out)
+	}
+	st, err := openDSN(context.Background(), primary, randomReads)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	gen, err := st.Generation(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if gen == before {
+		t.Fatalf("the import left the primary at generation %d", gen)
+	}
+	for deadline := time.Now().Add(30 * time.Second); s.generation(t) != gen; time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("the standby's server still serves generation %d 30 s after the primary committed %d\n%s", s.generation(t), gen, s.errs.String())
+		}
+	}
+	for _, p := range docs[0] {
+		resp, err := http.Get(s.url + "/" + p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			t.Errorf("the news written on the primary, %s: %s", p, resp.Status)
+		}
+	}
+}

@@ -230,6 +230,85 @@ func TestTwoCopiesAtOnceOneRefuses(t *testing.T) {
 	}
 }
 
+// TestCopyStopsWhenItsLockSessionEnds ends the server session holding a
+// copy's lock while the copy writes, as a server restart or an ended
+// connection does: the server drops the lock, so a second copy may start,
+// and the first must stop rather than go on writing beside it.
+func TestCopyStopsWhenItsLockSessionEnds(t *testing.T) {
+	ctx := context.Background()
+	src := "sqlite:" + filepath.Join(t.TempDir(), "src.db")
+	if code, _, errs := run(t, "--db", src, "import", genSite(t, 40, 5)); code != 0 {
+		t.Fatalf("import: exit %d\n%s", code, errs)
+	}
+	dst := pgtest.DSN(t)
+	st, err := postgres.Open(ctx, dst) // migrated before the table is held
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	// The copy's writes wait for the table while the test holds it.
+	holder := pgConn(t, dst)
+	tx, err := holder.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback(ctx)
+	if _, err := tx.Exec(ctx, `LOCK TABLE records IN EXCLUSIVE MODE`); err != nil {
+		t.Fatal(err)
+	}
+	type result struct {
+		code      int
+		out, errs string
+	}
+	done := make(chan result, 1)
+	go func() {
+		code, out, errs := run(t, "copy", "--from", src, "--to", dst)
+		done <- result{code, out, errs}
+	}()
+
+	// The lock's session is the copy's idle one holding an advisory lock;
+	// its writes wait on the table meanwhile.
+	admin := pgConn(t, pgtest.Admin(t))
+	db := holder.Config().Database
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		var waiting, ended bool
+		err := admin.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE datname = $1 AND wait_event_type = 'Lock')`, db).Scan(&waiting)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if waiting {
+			err = admin.QueryRow(ctx, `SELECT coalesce(bool_or(pg_terminate_backend(a.pid)), false) FROM pg_locks l
+				JOIN pg_stat_activity a ON a.pid = l.pid
+				WHERE l.locktype = 'advisory' AND l.granted AND a.datname = $1 AND a.state = 'idle'`, db).Scan(&ended)
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		if ended {
+			break
+		}
+		select {
+		case r := <-done:
+			t.Fatalf("the copy ended before its lock's session could be: exit %d\n%s%s", r.code, r.out, r.errs)
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the copy never waited for the table while holding its lock")
+		}
+	}
+	if err := tx.Rollback(ctx); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case r := <-done:
+		if r.code != ExitFailure || !strings.Contains(r.errs, "the lock's session ended") {
+			t.Errorf("copy whose lock's session ended: exit %d, %q; want it stopped, saying so", r.code, r.errs)
+		}
+	case <-time.After(time.Minute):
+		t.Fatal("the copy still runs a minute after its lock's session ended")
+	}
+}
+
 // TestStagedArrivalsAreNeverLeftOutSilently stages two arrivals in a
 // PostgreSQL hub, as a worker that died before storing them leaves them:
 // a copy into SQLite, which cannot hold them, is refused with what to do

@@ -73,14 +73,26 @@ type Watcher struct {
 	// seen is what look gave before New read the folder.
 	seen string
 
+	// readOnly says the store refuses writes (a hot standby of a
+	// PostgreSQL hub): the configuration is the one stored, which the
+	// primary's processes keep in step with their folder.
+	readOnly bool
+
 	mu   sync.Mutex
 	cur  *site.Site
 	subs []chan *site.Site
 }
 
+// readOnlyStore is a store that can tell it refuses writes.
+type readOnlyStore interface {
+	ReadOnly(ctx context.Context) (bool, error)
+}
+
 // New brings the store in step with the site folder dir (see
 // importer.SyncSite) and returns a Watcher holding the configuration in
-// force. Run follows the folder from then on.
+// force. Run follows the folder from then on. On a store that refuses
+// writes (a standby) the configuration in force is the one stored, and
+// the folder is not followed.
 func New(ctx context.Context, dir string, st store.Store, log *slog.Logger) (*Watcher, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
@@ -88,6 +100,22 @@ func New(ctx context.Context, dir string, st store.Store, log *slog.Logger) (*Wa
 	// Clean, as fsnotify names the events ("site/" gives "site/_config.yml").
 	w := &Watcher{dir: filepath.Clean(dir), st: st, log: log, poll: Poll}
 	w.seen = w.look()
+	if ro, ok := st.(readOnlyStore); ok {
+		var err error
+		if w.readOnly, err = ro.ReadOnly(ctx); err != nil {
+			return nil, err
+		}
+	}
+	if w.readOnly {
+		s, err := site.Load(ctx, st)
+		if err != nil {
+			return nil, err
+		}
+		log.Warn("site: the store is read-only (a standby): the configuration in force is the one stored, " +
+			"and edits of the site folder take effect once stored through the primary")
+		w.cur = s
+		return w, nil
+	}
 	res, err := importer.SyncSite(ctx, st, dir)
 	if err != nil {
 		return nil, err
@@ -119,6 +147,10 @@ func (w *Watcher) Subscribe() <-chan *site.Site {
 // Run follows the site folder until ctx is done, and returns nil then.
 // Where the folder cannot be watched, it is read every Poll.
 func (w *Watcher) Run(ctx context.Context) error {
+	if w.readOnly {
+		<-ctx.Done() // the folder's edits could not be stored
+		return nil
+	}
 	var events <-chan fsnotify.Event
 	var errs <-chan error
 	at := map[string]os.FileInfo{}

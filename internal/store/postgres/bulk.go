@@ -140,6 +140,12 @@ func completeBulk(ctx context.Context, pool *pgxpool.Pool) error {
 	if err != nil || present == len(names) {
 		return err
 	}
+	// A read-only session can build no index, and a standby sees none
+	// of the primary's advisory locks: the load, or the next Open that
+	// may write, builds them.
+	if ro, err := readOnly(ctx, pool); err != nil || ro {
+		return err
+	}
 	conn, err := pool.Acquire(ctx)
 	if err != nil {
 		return err

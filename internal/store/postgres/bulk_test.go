@@ -125,3 +125,56 @@ func TestBulkLoadOfAStoreWhileAnotherLoadsIsRefused(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestOpenReadOnlyOfABulkLoadedStore opens a store whose put-off indexes
+// are missing from a session that cannot build them: a hot standby of a
+// store the primary is bulk loading (a standby does not see the load's
+// lock either), a session whose transactions are read-only of a store
+// whose load died. Open must leave the indexes to a process that can
+// build them, not fail, as an API server on a replica or with a read-only
+// session starts.
+func TestOpenReadOnlyOfABulkLoadedStore(t *testing.T) {
+	ctx := context.Background()
+	for _, tt := range []struct {
+		name    string
+		loading bool // a load holds its lock on the primary
+		open    func(t *testing.T, dsn string) string
+	}{
+		{"standby during a load", true, func(t *testing.T, dsn string) string { return pgtest.Standby(t, dsn) }},
+		{"read-only session after a dead load", false, func(t *testing.T, dsn string) string {
+			return dsn + "&default_transaction_read_only=on"
+		}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			dsn := pgtest.DSN(t)
+			st := openDSN(t, dsn)
+			defer st.Close()
+			if err := st.Upsert(ctx, []*model.Record{bulkRecord("a")}); err != nil {
+				t.Fatal(err)
+			}
+			for _, ix := range deferredIndexes {
+				if _, err := st.pool.Exec(ctx, `DROP INDEX `+ix.name); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if tt.loading {
+				conn, err := st.pool.Acquire(ctx)
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer conn.Release()
+				if _, err := conn.Exec(ctx, `SELECT pg_advisory_lock($1)`, lockBulk); err != nil {
+					t.Fatal(err)
+				}
+			}
+			reader, err := Open(ctx, tt.open(t, dsn))
+			if err != nil {
+				t.Fatalf("Open: %v", err)
+			}
+			defer reader.Close()
+			if counts, err := reader.Count(ctx); err != nil || counts[model.KindNews] != 1 {
+				t.Errorf("the reader counts %v (%v), want the one news record", counts, err)
+			}
+		})
+	}
+}

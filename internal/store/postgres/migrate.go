@@ -3,9 +3,14 @@ package postgres
 import (
 	"context"
 	"embed"
+	"errors"
 	"fmt"
+	"log/slog"
+	"strings"
+	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"newshub/internal/store/migration"
@@ -29,10 +34,27 @@ const (
 	lockWrite   int64 = 0x6e657773_00000002 // every write transaction
 )
 
+// migrateWait bounds how long a migration waits for the locks of the
+// tables it changes. A schema change waits for every transaction that has
+// read the table, and every query of the table queues behind its request:
+// a session that holds a long transaction open would stall the whole hub
+// for as long. A migration gives up its request after lockTimeout, lets
+// the queries go on, and tries again after backoff (doubling), tries times
+// in all before it fails naming the tables and the sessions holding them.
+type migrateWait struct {
+	lockTimeout time.Duration
+	tries       int
+	backoff     time.Duration
+}
+
+// defaultMigrateWait stalls a busy hub's queries for at most 2 s at a
+// time, and gives the sessions in the way about half a minute to finish.
+var defaultMigrateWait = migrateWait{lockTimeout: 2 * time.Second, tries: 5, backoff: time.Second}
+
 // migrate applies the migrations the database lacks. ms nil means the
 // embedded ones. Processes opening the store at once apply each migration
 // once: the others wait on the lock, then find it applied.
-func migrate(ctx context.Context, pool *pgxpool.Pool, ms []migration.Migration) error {
+func migrate(ctx context.Context, pool *pgxpool.Pool, ms []migration.Migration, wait migrateWait) error {
 	if ms == nil {
 		var err error
 		if ms, err = migration.Load(migrationFiles, "migrations/*.sql"); err != nil {
@@ -47,20 +69,35 @@ func migrate(ctx context.Context, pool *pgxpool.Pool, ms []migration.Migration) 
 		// Two processes creating the table at once: one fails on the
 		// catalog's unique key; the table exists either way.
 		if _, err2 := pool.Exec(ctx, `SELECT 1 FROM schema_version LIMIT 1`); err2 != nil {
-			return fmt.Errorf("migrate: %w", err)
+			return fmt.Errorf("migrate: %w", readOnlyHint(err))
 		}
 	}
-	for {
-		done, err := migrateNext(ctx, pool, ms)
+	backoff := wait.backoff
+	for try := 1; ; try++ {
+		done, err := migrateNext(ctx, pool, ms, wait)
+		var busy *busyError
+		if errors.As(err, &busy) && try < wait.tries {
+			slog.Warn("migration waits for tables other sessions hold; trying again",
+				"migration", busy.migration, "held", busy.held(), "try", try, "of", wait.tries, "again_in", backoff)
+			select {
+			case <-ctx.Done():
+				return fmt.Errorf("migrate: %w", ctx.Err())
+			case <-time.After(backoff):
+			}
+			backoff *= 2
+			continue
+		}
 		if err != nil || done {
 			return err
 		}
+		try, backoff = 0, wait.backoff
 	}
 }
 
 // migrateNext applies the first migration the database lacks, in one
 // transaction, and reports whether there was none left.
-func migrateNext(ctx context.Context, pool *pgxpool.Pool, ms []migration.Migration) (done bool, err error) {
+func migrateNext(ctx context.Context, pool *pgxpool.Pool, ms []migration.Migration, wait migrateWait) (done bool, err error) {
+	var busy *busyError
 	err = pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, lockMigrate); err != nil {
 			return err
@@ -76,8 +113,18 @@ func migrateNext(ctx context.Context, pool *pgxpool.Pool, ms []migration.Migrati
 			if m.Version <= current {
 				continue
 			}
-			if _, err := tx.Exec(ctx, m.SQL); err != nil {
+			// Set once the migration lock is held: processes queued on
+			// it wait for the one migrating, as long as it takes.
+			if _, err := tx.Exec(ctx, fmt.Sprintf(`SET LOCAL lock_timeout = %d`, wait.lockTimeout.Milliseconds())); err != nil {
 				return fmt.Errorf("migration %s: %w", m.Name, err)
+			}
+			if _, err := tx.Exec(ctx, m.SQL); err != nil {
+				var pgErr *pgconn.PgError
+				if errors.As(err, &pgErr) && pgErr.Code == codeLockNotAvailable {
+					busy = &busyError{migration: m.Name, wait: wait, err: err}
+					return busy
+				}
+				return fmt.Errorf("migration %s: %w", m.Name, readOnlyHint(err))
 			}
 			if _, err := tx.Exec(ctx, `INSERT INTO schema_version (version, name) VALUES ($1, $2)`, m.Version, m.Name); err != nil {
 				return fmt.Errorf("migration %s: %w", m.Name, err)
@@ -87,8 +134,88 @@ func migrateNext(ctx context.Context, pool *pgxpool.Pool, ms []migration.Migrati
 		done = true
 		return nil
 	})
+	if busy != nil {
+		// Asked once the transaction is over, on another connection.
+		busy.holders = holders(ctx, pool, wait.lockTimeout)
+	}
 	if err != nil {
 		return false, fmt.Errorf("migrate: %w", err)
 	}
 	return done, nil
+}
+
+// codeLockNotAvailable is PostgreSQL's error code for a lock not granted
+// within lock_timeout.
+const codeLockNotAvailable = "55P03"
+
+// codeReadOnly is PostgreSQL's error code for a write refused by a
+// read-only transaction, as every transaction of a standby is.
+const codeReadOnly = "25006"
+
+// readOnlyHint adds to a refusal by a read-only database (a standby)
+// where a migration must run.
+func readOnlyHint(err error) error {
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) && pgErr.Code == codeReadOnly {
+		return fmt.Errorf("the database is read-only, a standby or a replica: "+
+			"open it with this version on the primary first, whose changes it follows: %w", err)
+	}
+	return err
+}
+
+// busyError says a migration gave up waiting for the lock of a table.
+type busyError struct {
+	migration string
+	wait      migrateWait
+	holders   []string // the tables in the way and who holds them
+	err       error
+}
+
+func (e *busyError) held() string {
+	if len(e.holders) == 0 {
+		return "(the sessions were gone when asked)"
+	}
+	return strings.Join(e.holders, "; ")
+}
+
+func (e *busyError) Error() string {
+	return fmt.Sprintf("migration %s waited %d times %s for the lock of a table other sessions hold: %s: "+
+		"let them finish or end them (pg_terminate_backend), then start again (%v)",
+		e.migration, e.wait.tries, e.wait.lockTimeout, e.held(), e.err)
+}
+
+func (e *busyError) Unwrap() error { return e.err }
+
+// holders names the tables of the database that sessions other than this
+// one have held locked for at least d, which a migration waiting d for
+// its lock was likely waiting for, with the sessions: "table records
+// (session 1234 of newshub, idle in transaction since 13:02:05)".
+func holders(ctx context.Context, pool *pgxpool.Pool, d time.Duration) []string {
+	rows, err := pool.Query(ctx, `SELECT DISTINCT c.relname, a.pid, coalesce(a.state, ''), a.xact_start, a.application_name
+		FROM pg_locks l
+		JOIN pg_class c ON c.oid = l.relation AND c.relkind IN ('r', 'p')
+		JOIN pg_stat_activity a ON a.pid = l.pid
+		WHERE l.locktype = 'relation' AND l.granted AND l.pid <> pg_backend_pid()
+			AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+			AND c.relnamespace = (SELECT oid FROM pg_namespace WHERE nspname = current_schema())
+			AND a.xact_start <= now() - $1 * interval '1 millisecond'
+		ORDER BY c.relname, a.pid`, d.Milliseconds())
+	if err != nil {
+		return nil
+	}
+	var out []string
+	var (
+		table, state, app string
+		pid               int
+		since             time.Time
+	)
+	pgx.ForEachRow(rows, []any{&table, &pid, &state, &since, &app}, func() error {
+		who := fmt.Sprintf("session %d", pid)
+		if app != "" {
+			who += " of " + app
+		}
+		out = append(out, fmt.Sprintf("table %s (%s, %s since %s)", table, who, state, since.UTC().Format(time.TimeOnly)))
+		return nil
+	})
+	return out
 }

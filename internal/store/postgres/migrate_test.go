@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -57,7 +58,7 @@ func TestMigrationInterruptedHalfwayRunsAgainCleanly(t *testing.T) {
 		SQL: `CREATE TABLE half_done (x integer); INSERT INTO half_done VALUES (1); SELECT pg_sleep(60);`})
 
 	errc := make(chan error, 1)
-	go func() { errc <- migrate(ctx, pool, slow) }()
+	go func() { errc <- migrate(ctx, pool, slow, defaultMigrateWait) }()
 	admin, err := pgx.Connect(ctx, pgtest.Admin(t))
 	if err != nil {
 		t.Fatal(err)
@@ -92,7 +93,7 @@ func TestMigrationInterruptedHalfwayRunsAgainCleanly(t *testing.T) {
 	fixed := append(ms[:len(ms):len(ms)], migration.Migration{Version: next, Name: "slow.sql",
 		SQL: `CREATE TABLE half_done (x integer); INSERT INTO half_done VALUES (1);`})
 	for run := 1; run <= 2; run++ { // the second run finds nothing to do
-		if err := migrate(ctx, pool, fixed); err != nil {
+		if err := migrate(ctx, pool, fixed, defaultMigrateWait); err != nil {
 			t.Fatalf("run %d after the interruption: %v", run, err)
 		}
 	}
@@ -146,5 +147,142 @@ func TestOpenRefusesNewerSchema(t *testing.T) {
 	_, err := Open(ctx, dsn)
 	if err == nil || !strings.Contains(err.Error(), "newer than this program knows") {
 		t.Fatalf("Open of a newer schema: %v, want a refusal saying so", err)
+	}
+}
+
+// TestMigrationWaitingForABusyTableLetsReadsGoOn runs a migration that
+// changes a table another session keeps open in a long transaction. The
+// migration's lock request must not queue every read of the table behind
+// it for as long as that session lasts (the whole hub stalled): it gives
+// the request up after its lock timeout, tries again a few times, and
+// fails naming the table and the session, while reads go on; once the
+// session is gone it runs.
+func TestMigrationWaitingForABusyTableLetsReadsGoOn(t *testing.T) {
+	ctx := context.Background()
+	dsn := pgtest.DSN(t)
+	openDSN(t, dsn).Close()
+	pool, err := pgxpool.New(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pool.Close()
+	ms, err := migration.Load(migrationFiles, "migrations/*.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	next := ms[len(ms)-1].Version + 1
+	more := append(ms[:len(ms):len(ms)], migration.Migration{Version: next, Name: "busy.sql",
+		SQL: `ALTER TABLE records ADD COLUMN busy integer`})
+
+	holder, err := pgx.Connect(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer holder.Close(ctx)
+	var holderPID int
+	if err := holder.QueryRow(ctx, `SELECT pg_backend_pid()`).Scan(&holderPID); err != nil {
+		t.Fatal(err)
+	}
+	tx, err := holder.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tx.Exec(ctx, `SELECT count(*) FROM records`); err != nil {
+		t.Fatal(err)
+	}
+
+	wait := migrateWait{lockTimeout: 300 * time.Millisecond, tries: 3, backoff: 100 * time.Millisecond}
+	errc := make(chan error, 1)
+	go func() { errc <- migrate(ctx, pool, more, wait) }()
+	var (
+		reads   int
+		readErr error
+		migErr  error
+	)
+	giveUp := time.After(time.Minute)
+reading:
+	for {
+		select {
+		case migErr = <-errc:
+			break reading
+		case <-giveUp:
+			t.Fatal("the migration still waits for the table a minute on, every read queued behind it")
+		default:
+		}
+		rctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+		var n int
+		err := pool.QueryRow(rctx, `SELECT count(*) FROM records`).Scan(&n)
+		cancel()
+		if err != nil {
+			readErr = err
+			break
+		}
+		reads++
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Logf("the migration: %v", migErr)
+	if readErr != nil {
+		t.Fatalf("a read of the table while the migration waited: %v", readErr)
+	}
+	if reads == 0 {
+		t.Error("no read of the table went through while the migration waited")
+	}
+	for _, want := range []string{"busy.sql", "table records", fmt.Sprintf("session %d", holderPID)} {
+		if migErr == nil || !strings.Contains(migErr.Error(), want) {
+			t.Errorf("migration of a table held by a long transaction: %v, want a failure naming %q", migErr, want)
+		}
+	}
+	if got := versions(t, ctx, pool); got[len(got)-1] != ms[len(ms)-1].Version {
+		t.Errorf("schema_version lists %v after the migration gave up, want it without %d", got, next)
+	}
+
+	if err := tx.Commit(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := migrate(ctx, pool, more, wait); err != nil {
+		t.Fatalf("the migration once the table is free: %v", err)
+	}
+	if got := versions(t, ctx, pool); got[len(got)-1] != next {
+		t.Errorf("schema_version lists %v, want %d applied", got, next)
+	}
+}
+
+// TestMigrationOfAStandbyTellsToMigrateThePrimary opens hot standbys
+// with a program that knows migrations their primary lacks (one, or all:
+// a server started on a replica before anything ran on the primary): the
+// standby refuses the change, and the message says where to run it.
+func TestMigrationOfAStandbyTellsToMigrateThePrimary(t *testing.T) {
+	ctx := context.Background()
+	ms, err := migration.Load(migrationFiles, "migrations/*.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	more := append(ms[:len(ms):len(ms)], migration.Migration{Version: ms[len(ms)-1].Version + 1, Name: "later.sql",
+		SQL: `ALTER TABLE records ADD COLUMN later integer`})
+	for _, tt := range []struct {
+		name     string
+		migrated bool     // the primary has the migrations before later.sql
+		want     []string // in the message
+	}{
+		{"one behind", true, []string{"later.sql", "on the primary"}},
+		{"never migrated", false, []string{"on the primary"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			dsn := pgtest.DSN(t)
+			if tt.migrated {
+				openDSN(t, dsn).Close()
+			}
+			pool, err := pgxpool.New(ctx, pgtest.Standby(t, dsn))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer pool.Close()
+			err = migrate(ctx, pool, more, defaultMigrateWait)
+			for _, want := range tt.want {
+				if err == nil || !strings.Contains(err.Error(), want) {
+					t.Errorf("migration of a standby: %v, want a refusal saying %q", err, want)
+				}
+			}
+		})
 	}
 }

@@ -74,7 +74,7 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("postgres store %s: %w", redact(cfg), err)
 	}
-	if err := migrate(ctx, pool, nil); err != nil {
+	if err := migrate(ctx, pool, nil, defaultMigrateWait); err != nil {
 		pool.Close()
 		return nil, fmt.Errorf("postgres store %s: %w", redact(cfg), err)
 	}
@@ -129,6 +129,19 @@ func redact(cfg *pgxpool.Config) string {
 func (s *Store) Close() error {
 	s.pool.Close()
 	return nil
+}
+
+// ReadOnly reports whether the database refuses writes: a hot standby (a
+// streaming replica), or a session whose transactions are read-only
+// (default_transaction_read_only).
+func (s *Store) ReadOnly(ctx context.Context) (bool, error) { return readOnly(ctx, s.pool) }
+
+func readOnly(ctx context.Context, pool *pgxpool.Pool) (bool, error) {
+	var ro bool
+	if err := pool.QueryRow(ctx, `SELECT pg_is_in_recovery() OR current_setting('transaction_read_only') = 'on'`).Scan(&ro); err != nil {
+		return false, fmt.Errorf("read-only: %w", err)
+	}
+	return ro, nil
 }
 
 // Generation returns the counter every write transaction bumps: one

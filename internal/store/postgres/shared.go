@@ -141,7 +141,8 @@ func (s *Store) watchTimes() (ping, answer time.Duration) {
 // Watch listens for the notifications bump sends with every commit that
 // changes the generation, on a connection of its own. When the connection
 // is lost (a server restart) it connects again, and reads the generation
-// once listening, so a change made meanwhile is reported too.
+// once listening, so a change made meanwhile is reported too. On a hot
+// standby, which refuses LISTEN, it reads the generation every second.
 func (s *Store) Watch(ctx context.Context) <-chan int64 {
 	feed := store.NewGenerationFeed()
 	go func() {
@@ -177,6 +178,17 @@ func (s *Store) listen(ctx context.Context, feed *store.GenerationFeed) bool {
 		return false
 	}
 	defer conn.Close(context.WithoutCancel(ctx))
+	var standby bool
+	rctx, cancel := bounded()
+	err = conn.QueryRow(rctx, `SELECT pg_is_in_recovery()`).Scan(&standby)
+	cancel()
+	if err != nil {
+		return false
+	}
+	if standby {
+		pollStandby(ctx, conn, feed, bounded)
+		return true
+	}
 	lctx, cancel := bounded()
 	_, err = conn.Exec(lctx, `LISTEN `+notifyChannel)
 	cancel()
@@ -207,6 +219,39 @@ func (s *Store) listen(ctx context.Context, feed *store.GenerationFeed) bool {
 			if g, err := strconv.ParseInt(n.Payload, 10, 64); err == nil {
 				feed.Send(g)
 			}
+		}
+	}
+}
+
+// standbyPoll is how often a watch of a standby reads the generation: the
+// primary's notifications never reach a standby, which refuses LISTEN
+// besides, and a server on a replica must still see a new generation
+// within 2 s of the standby's having it.
+const standbyPoll = time.Second
+
+// pollStandby sends the generation a standby's connection reads, every
+// standbyPoll, until the connection fails, ctx is done or the standby is
+// promoted, when the watch connects again and listens.
+func pollStandby(ctx context.Context, conn *pgx.Conn, feed *store.GenerationFeed, bounded func() (context.Context, context.CancelFunc)) {
+	for {
+		var (
+			g       int64
+			standby bool
+		)
+		qctx, cancel := bounded()
+		err := conn.QueryRow(qctx, `SELECT value, pg_is_in_recovery() FROM generation WHERE id = 1`).Scan(&g, &standby)
+		cancel()
+		if err != nil {
+			return
+		}
+		feed.Send(g)
+		if !standby {
+			return
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(standbyPoll):
 		}
 	}
 }

@@ -139,3 +139,37 @@ func TestServerNoticesAVanishedClient(t *testing.T) {
 		t.Errorf("keepalives after %ds, every %ds, %d times; want a vanished client noticed within two minutes", idle, interval, count)
 	}
 }
+
+// TestWatchOfAStandbyHearsThePrimary watches a hot standby of the hub, a
+// streaming replica as operators put API servers on: it refuses LISTEN,
+// and the primary's notifications never reach it, yet the watch must
+// report each generation the primary commits once the standby has it.
+func TestWatchOfAStandbyHearsThePrimary(t *testing.T) {
+	dsn := pgtest.DSN(t)
+	primary := openDSN(t, dsn)
+	defer primary.Close()
+	replica := openDSN(t, pgtest.Standby(t, dsn))
+	defer replica.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var standby bool
+	if err := replica.pool.QueryRow(ctx, `SELECT pg_is_in_recovery()`).Scan(&standby); err != nil || !standby {
+		t.Fatalf("the standby is in recovery: %v, %v", standby, err)
+	}
+	ch := replica.Watch(ctx)
+	last := storetest.NextGeneration(t, ch, -1, 30*time.Second)
+	for i := range 2 {
+		rec := &model.Record{Path: fmt.Sprintf("_people/p%d.md", i), Kind: model.KindPerson,
+			Person: &model.Person{Name: "Ana Horvat", Type: "person"}, Raw: []byte("---\nname: Ana Horvat\n---\n")}
+		if err := primary.Upsert(ctx, []*model.Record{rec}); err != nil {
+			t.Fatal(err)
+		}
+		want, err := primary.Generation(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for last != want {
+			last = storetest.NextGeneration(t, ch, last, 30*time.Second)
+		}
+	}
+}

@@ -292,6 +292,95 @@ func Restart(t testing.TB) {
 	}
 }
 
+// Standby starts a hot standby of the throwaway server, a streaming
+// replica made with pg_basebackup as an operator makes one, and returns
+// the address of dsn's database (one of DSN's) on it, once the standby
+// holds it. The standby stops when t ends. A test run against an existing
+// server (EnvServer) is skipped.
+func Standby(t testing.TB, dsn string) string {
+	t.Helper()
+	s := get(t)
+	if s.dir == "" {
+		t.Skipf("skipping: %s names a server these tests may not make a standby of", EnvServer)
+	}
+	sb, err := s.standby()
+	if err != nil {
+		t.Fatalf("pgtest: standby: %v", err)
+	}
+	t.Cleanup(func() {
+		if err := sb.stop(); err != nil {
+			t.Errorf("pgtest: standby: %v", err)
+		}
+	})
+	u, err := url.Parse(dsn)
+	if err != nil {
+		t.Fatalf("pgtest: %v", err)
+	}
+	u.Host = fmt.Sprintf("127.0.0.1:%d", sb.port)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	for {
+		// A database made after the backup began comes with the stream.
+		c, err := pgx.Connect(ctx, u.String())
+		if err == nil {
+			c.Close(ctx)
+			return u.String()
+		}
+		select {
+		case <-ctx.Done():
+			t.Fatalf("pgtest: the standby has no database %s within a minute: %v", u.Path, err)
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+}
+
+// standby copies the throwaway server's cluster with pg_basebackup -R,
+// which leaves it set up to follow the server, and starts it.
+func (s *server) standby() (*server, error) {
+	dir, err := os.MkdirTemp("", "newshub-pg-standby-")
+	if err != nil {
+		return nil, err
+	}
+	sb := &server{dir: dir, bin: s.bin, cred: s.cred, owner: s.owner}
+	if s.cred != nil {
+		if err := os.Chown(dir, s.cred.uid, s.cred.gid); err != nil {
+			os.RemoveAll(dir)
+			return nil, err
+		}
+	}
+	backup := exec.Command(s.tool("pg_basebackup"), "-h", "127.0.0.1", "-p", strconv.Itoa(s.port), "-U", "newshub",
+		"-D", filepath.Join(dir, "data"), "-R", "-X", "stream", "--no-sync", "-c", "fast")
+	backup.SysProcAttr = procAttr(s.cred, false)
+	if out, err := backup.CombinedOutput(); err != nil {
+		os.RemoveAll(dir)
+		return nil, fmt.Errorf("pg_basebackup: %w\n%s", err, out)
+	}
+	if sb.port, err = freePort(); err != nil {
+		os.RemoveAll(dir)
+		return nil, err
+	}
+	sb.admin = fmt.Sprintf("postgres://newshub@127.0.0.1:%d/postgres?sslmode=disable", sb.port)
+	if err := sb.run(); err != nil {
+		os.RemoveAll(dir)
+		return nil, err
+	}
+	return sb, nil
+}
+
+// tool returns the path of the server's program called name: beside
+// initdb, or beside what initdb links to (a PATH may hold links to a few
+// of the programs only).
+func (s *server) tool(name string) string {
+	p := filepath.Join(s.bin, name)
+	if _, err := os.Stat(p); err == nil {
+		return p
+	}
+	if real, err := filepath.EvalSymlinks(filepath.Join(s.bin, "initdb")); err == nil {
+		return filepath.Join(filepath.Dir(real), name)
+	}
+	return p
+}
+
 // credential returns who the server runs as: PostgreSQL refuses to run as
 // root, so a root test run hands the folder to the postgres user.
 func (s *server) credential() (*account, error) {
