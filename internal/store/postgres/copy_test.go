@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"reflect"
 	"strings"
@@ -9,6 +10,7 @@ import (
 	"time"
 
 	"newshub/internal/model"
+	"newshub/internal/store"
 )
 
 // copyArticle is the i-th news record of a set, its fields set by rev: a
@@ -81,6 +83,52 @@ func TestLargeBatchStoresWhatSmallBatchesStore(t *testing.T) {
 		if !reflect.DeepEqual(got, want) {
 			t.Errorf("the large batch stored other rows than the small ones:\n%s", q)
 		}
+	}
+}
+
+// A batch whose files the store renders as it writes them
+// (UpsertRendering) stores what one given its files stores, in a batch
+// large enough for COPY and in a small one.
+func TestRenderedBatchStoresWhatAGivenOneStores(t *testing.T) {
+	ctx := context.Background()
+	render := func(r *model.Record) ([]byte, error) {
+		raw, err := r.MarshalValue()
+		return append([]byte("---\n"), raw...), err
+	}
+	for _, n := range []int{copyFrom / 2, copyPart + copyFrom} {
+		t.Run(fmt.Sprint(n), func(t *testing.T) {
+			given, rendered := openTemp(t), openTemp(t)
+			defer given.Close()
+			defer rendered.Close()
+			var withFiles, without []*model.Record
+			for i := range n {
+				withFiles = append(withFiles, copyArticle(i, 0))
+				r := copyArticle(i, 0)
+				r.Raw = nil
+				without = append(without, r)
+			}
+			if err := given.Upsert(ctx, withFiles); err != nil {
+				t.Fatal(err)
+			}
+			if err := rendered.UpsertRendering(ctx, without, render); err != nil {
+				t.Fatal(err)
+			}
+			q := `SELECT path, kind, raw, value, search_key FROM records ORDER BY path`
+			want, got := dump(t, given, q), dump(t, rendered, q)
+			if len(want) != n {
+				t.Fatalf("%d rows, want %d", len(want), n)
+			}
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("the rendered batch stored other rows than the given one")
+			}
+			// A record changed since it was read is a conflict, as with
+			// UpsertIfUnchanged.
+			stale := copyArticle(0, 1)
+			stale.Raw, stale.Version = nil, 12345
+			if err := rendered.UpsertRendering(ctx, []*model.Record{stale}, render); !errors.Is(err, store.ErrConflict) {
+				t.Errorf("UpsertRendering of a stale record = %v, want a conflict", err)
+			}
+		})
 	}
 }
 

@@ -82,15 +82,17 @@ const (
 			withheld = excluded.withheld`
 )
 
-// encoded is a record ready to write: its value as the codec encodes it
-// and, for news, the columns indexed beside it. The value of a record a
-// COPY writes is encoded as its row is sent (see copyRows), so a large
-// batch does not hold every value at once; until then it is nil.
+// encoded is a record ready to write: its file (raw), its value as the
+// codec encodes it and, for news, the columns indexed beside it. The value
+// of a record a COPY writes, and its file when the writer renders them
+// (UpsertRendering), are made as its row is sent (see copyRows), so a
+// large batch does not hold all of them at once; until then they are nil.
 type encoded struct {
-	rec   *model.Record
-	raw   []byte
-	value []byte
-	news  *newsColumns // nil for other kinds
+	rec    *model.Record
+	raw    []byte
+	value  []byte
+	news   *newsColumns                        // nil for other kinds
+	render func(*model.Record) ([]byte, error) // makes raw; nil once made
 }
 
 // newsColumns are the indexed copies of a news record's fields, and the
@@ -118,7 +120,7 @@ func encodeValue(rec *model.Record) ([]byte, error) {
 // too unless lazy. It runs before the write transaction, so the lock is
 // held only for the database's work; a lazy value is encoded in the
 // transaction, as its row is sent (see copyRows).
-func encode(rec *model.Record, lazy bool) (encoded, error) {
+func encode(rec *model.Record, lazy bool, render func(*model.Record) ([]byte, error)) (encoded, error) {
 	if rec == nil {
 		return encoded{}, errors.New("upsert: nil record")
 	}
@@ -128,11 +130,10 @@ func encode(rec *model.Record, lazy bool) (encoded, error) {
 	if !storablePath(rec.Path) {
 		return encoded{}, fmt.Errorf("upsert %q: a path must be UTF-8 without NUL", rec.Path)
 	}
-	raw := rec.Raw
-	if raw == nil {
-		raw = []byte{}
+	e := encoded{rec: rec, raw: rec.Raw, render: render}
+	if render == nil && e.raw == nil {
+		e.raw = []byte{}
 	}
-	e := encoded{rec: rec, raw: raw}
 	if !lazy {
 		if err := e.encodeValue(); err != nil {
 			return encoded{}, err
@@ -144,8 +145,19 @@ func encode(rec *model.Record, lazy bool) (encoded, error) {
 	return e, nil
 }
 
-// encodeValue sets e.value unless it is set.
+// encodeValue sets e.value unless it is set, and e.raw when it is to be
+// rendered.
 func (e *encoded) encodeValue() error {
+	if e.render != nil && e.raw == nil {
+		raw, err := e.render(e.rec)
+		if err != nil {
+			return fmt.Errorf("upsert %s: %w", e.rec.Path, err)
+		}
+		e.raw = raw
+		if e.raw == nil {
+			e.raw = []byte{}
+		}
+	}
 	if e.value != nil {
 		return nil
 	}
@@ -257,10 +269,10 @@ func storablePath(path string) bool {
 // encodeAll encodes a batch (see encode), spread over the processors when
 // it is large enough to be worth it, and keeps the last record of each
 // path (a batch may hold one path twice; the last wins).
-func encodeAll(recs []*model.Record, lazy bool) ([]encoded, error) {
+func encodeAll(recs []*model.Record, lazy bool, render func(*model.Record) ([]byte, error)) ([]encoded, error) {
 	batch := make([]encoded, len(recs))
 	errs := make([]error, len(recs))
-	inParallel(len(recs), func(i int) { batch[i], errs[i] = encode(recs[i], lazy) })
+	inParallel(len(recs), func(i int) { batch[i], errs[i] = encode(recs[i], lazy, render) })
 	if err := firstError(errs); err != nil {
 		return nil, err // the first in batch order, as when encoding in turn
 	}
@@ -284,7 +296,7 @@ func encodeAll(recs []*model.Record, lazy bool) ([]encoded, error) {
 // none of it. Records stored already with the same bytes and value are
 // left alone, so re-importing an unchanged site writes next to nothing.
 func (s *Store) Upsert(ctx context.Context, recs []*model.Record) error {
-	return s.upsert(ctx, recs, false)
+	return s.upsert(ctx, recs, false, nil)
 }
 
 // UpsertIfUnchanged is Upsert that writes a record carrying a version only
@@ -292,10 +304,17 @@ func (s *Store) Upsert(ctx context.Context, recs []*model.Record) error {
 // write are one transaction under the write lock, so no other write comes
 // between them.
 func (s *Store) UpsertIfUnchanged(ctx context.Context, recs []*model.Record) error {
-	return s.upsert(ctx, recs, true)
+	return s.upsert(ctx, recs, true, nil)
 }
 
-func (s *Store) upsert(ctx context.Context, recs []*model.Record, conditional bool) error {
+// UpsertRendering is UpsertIfUnchanged for records whose files render
+// makes: a large batch's are made as their rows are sent, spread over the
+// processors, so the files of a whole batch are never held at once.
+func (s *Store) UpsertRendering(ctx context.Context, recs []*model.Record, render func(*model.Record) ([]byte, error)) error {
+	return s.upsert(ctx, recs, true, render)
+}
+
+func (s *Store) upsert(ctx context.Context, recs []*model.Record, conditional bool, render func(*model.Record) ([]byte, error)) error {
 	if len(recs) == 0 {
 		return nil
 	}
@@ -303,7 +322,7 @@ func (s *Store) upsert(ctx context.Context, recs []*model.Record, conditional bo
 	copied := func(n int) bool { return bulk || n >= copyFrom }
 	// The values of a batch a COPY writes are encoded as their rows are
 	// sent, not all before.
-	batch, err := encodeAll(recs, copied(len(recs)))
+	batch, err := encodeAll(recs, copied(len(recs)), render)
 	if err != nil {
 		return err
 	}
@@ -590,7 +609,13 @@ type copyRows struct {
 
 func (c *copyRows) Next() bool {
 	if c.i >= 0 {
-		c.rows[c.i].value = nil // sent: pgx has encoded the row
+		// Sent: pgx has encoded the row. A file rendered here is made
+		// again should the write be tried again.
+		e := &c.rows[c.i]
+		e.value = nil
+		if e.render != nil {
+			e.raw = nil
+		}
 	}
 	c.i++
 	if c.i >= len(c.rows) {
