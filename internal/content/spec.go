@@ -27,7 +27,7 @@ type spec[T any] struct {
 	utc    bool   // times are written in UTC
 }
 
-var newsSpec = spec[model.Article]{blocks: true, tail: "\n", utc: true, fields: []field[model.Article]{
+var newsSpec = spec[model.Article]{blocks: true, tail: "\n", utc: true, edits: newsEdits, fields: []field[model.Article]{
 	{"category", 0, func(e *enc, a *model.Article) { e.p(0, "category", a.Category) }},
 	{"title", 0, func(e *enc, a *model.Article) { e.q(0, "title", a.Title) }},
 	{"excerpt", 0, func(e *enc, a *model.Article) { e.q(0, "excerpt", a.Excerpt) }},
@@ -61,6 +61,9 @@ var newsSpec = spec[model.Article]{blocks: true, tail: "\n", utc: true, fields: 
 	{"related", 5, func(e *enc, a *model.Article) { e.related(a.Related) }},
 	{"secured", 6, func(e *enc, a *model.Article) { e.q(0, "secured", a.Secured) }},
 }}
+
+// newsEdits keep what they can of a news record's changed fields.
+var newsEdits = map[string]func(old []byte, v, prior *model.Article) []byte{"related": editRelated}
 
 func (e *enc) related(rs []model.Related) {
 	if len(rs) == 0 {

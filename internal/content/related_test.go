@@ -1,0 +1,105 @@
+package content
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"newshub/internal/model"
+)
+
+// TestRenderKeepsTheLinesOfRelatedEntriesThatStay changes a related list
+// as curation does when a story gains or loses coverage: every entry
+// that stays as it was keeps its lines, with what newshub does not read
+// in them (a field of the desk's own, a photo credit, comments), where
+// the list was written anew and they were lost. An entry added is written
+// in the generator's style, one removed goes with the comment above it.
+func TestRenderKeepsTheLinesOfRelatedEntriesThatStay(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("testdata", "news-related-notes.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	added := model.Related{
+		Title: "Board backs the ferry timetable", Excerpt: "A new timetable from spring.",
+		PublishedDateTime: time.Date(2026, 3, 2, 14, 0, 0, 0, time.UTC),
+		WebURL:            "https://bay.example.net/board-backs-timetable", Type: "article",
+		Provider: model.Provider{Name: "Bay News", Domain: "bay.example.net"}, Quality: 60,
+	}
+	kept := []string{
+		"  # confirmed with the ferry company by phone\n",
+		"    deskNote: \"the operator's own figures\"\n",
+		"        credit: \"Coast Daily photo desk\"\n",
+		"    quality: 50 # raised by hand\n",
+	}
+	tests := []struct {
+		name     string
+		edit     func(rs []model.Related) []model.Related
+		want     []string // lines the file must hold after the edit
+		gone     []string // lines it must no longer hold
+		wantURLs []string
+	}{
+		{"an entry added among them", func(rs []model.Related) []model.Related {
+			return []model.Related{rs[0], added, rs[1]}
+		}, append(kept, "    webUrl: \"https://bay.example.net/board-backs-timetable\"\n"), nil,
+			[]string{"https://coast.example.com/ferries-every-twenty-minutes", added.WebURL, "https://tides.example.org/timetable-vote"}},
+		{"the first removed", func(rs []model.Related) []model.Related {
+			return []model.Related{rs[1]}
+		}, kept[3:], kept[:3], []string{"https://tides.example.org/timetable-vote"}},
+		{"one changed", func(rs []model.Related) []model.Related {
+			rs[1].Quality = 55
+			return rs
+		}, append(kept[:3:3], "    quality: 55\n"), kept[3:],
+			[]string{"https://coast.example.com/ferries-every-twenty-minutes", "https://tides.example.org/timetable-vote"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			for _, crlf := range []bool{false, true} {
+				in := data
+				if crlf {
+					in = []byte(strings.ReplaceAll(string(data), "\n", "\r\n"))
+				}
+				rec, err := Parse("_news/2026-03-02-harbour-board-approves-the-new-ferry-timetable.md", in)
+				if err != nil {
+					t.Fatal(err)
+				}
+				rec.Article.Related = tt.edit(rec.Article.Related)
+				if err := Render(rec); err != nil {
+					t.Fatalf("render: %v", err)
+				}
+				out := string(rec.Raw)
+				if crlf {
+					if strings.Count(out, "\n") != strings.Count(out, "\r\n") {
+						t.Errorf("a CR LF file was given LF lines:\n%q", out)
+					}
+					out = strings.ReplaceAll(out, "\r\n", "\n")
+				}
+				for _, l := range tt.want {
+					if !strings.Contains(out, l) {
+						t.Errorf("crlf %v: the file lost %q:\n%s", crlf, l, out)
+					}
+				}
+				for _, l := range tt.gone {
+					if strings.Contains(out, l) {
+						t.Errorf("crlf %v: the file still holds %q:\n%s", crlf, l, out)
+					}
+				}
+				back, err := Parse(rec.Path, rec.Raw)
+				if err != nil {
+					t.Fatal(err)
+				}
+				var urls []string
+				for _, r := range back.Article.Related {
+					urls = append(urls, r.WebURL)
+				}
+				if strings.Join(urls, " ") != strings.Join(tt.wantURLs, " ") {
+					t.Errorf("crlf %v: related reads %v, want %v", crlf, urls, tt.wantURLs)
+				}
+				if !strings.HasSuffix(out, "\nsecured: \"ZmVycnk=;dGltZXRhYmxl\"\n---\n\n") || !strings.Contains(out, "  - Harbour\n\nrelated:\n") {
+					t.Errorf("crlf %v: lines around the list changed:\n%s", crlf, out)
+				}
+			}
+		})
+	}
+}
