@@ -21,36 +21,11 @@ func editRelated(old []byte, v, prior *model.Article) []byte {
 	if prior == nil || len(v.Related) == 0 {
 		return nil
 	}
-	lines := strings.SplitAfter(strings.ReplaceAll(string(old), "\r\n", "\n"), "\n")
-	if lines[len(lines)-1] == "" {
-		lines = lines[:len(lines)-1]
-	}
-	if len(lines) == 0 || !onlyKey(lines[0], "related:") {
-		return nil // a flow list, an anchor, a key spelled otherwise
-	}
-	if !strings.HasSuffix(lines[len(lines)-1], "\n") {
-		lines[len(lines)-1] += "\n"
-	}
-	starts, ok := entryStarts(lines)
-	if !ok || len(starts) == 0 || len(starts) != len(prior.Related) {
+	ls, ok := splitList(old, "related:", len(prior.Related))
+	if !ok {
 		return nil
 	}
-	dash, last := indentOf(lines[starts[0]]), starts[len(starts)-1]
-	// Each entry's lines run from the comments and blank lines above it
-	// to the next one's; the comments after the last entry end the list.
-	from := make([]int, len(starts)+1)
-	for k, s := range starts {
-		from[k] = s
-		for from[k] > 1 && (k == 0 || from[k] > starts[k-1]+1) && aboveEntry(lines[from[k]-1], dash) {
-			from[k]--
-		}
-	}
-	end := len(lines)
-	for end > last+1 && aboveEntry(lines[end-1], dash) {
-		end--
-	}
-	from[len(starts)] = end
-
+	lines, starts, from, end := ls.lines, ls.starts, ls.from, ls.end
 	byURL := make(map[string][]int, len(prior.Related))
 	for j, r := range prior.Related {
 		byURL[r.WebURL] = append(byURL[r.WebURL], j)
@@ -75,9 +50,9 @@ func editRelated(old []byte, v, prior *model.Article) []byte {
 			for _, l := range lines[from[j]:starts[j]] {
 				b.WriteString(l)
 			}
-			b.WriteString(relatedEntry(r, dash))
+			b.WriteString(relatedEntry(r, ls.dash))
 		default:
-			b.WriteString(relatedEntry(r, dash))
+			b.WriteString(relatedEntry(r, ls.dash))
 		}
 	}
 	for _, l := range lines[end:] {
@@ -90,16 +65,6 @@ func editRelated(old []byte, v, prior *model.Article) []byte {
 	return []byte(out)
 }
 
-// onlyKey reports whether line is key with nothing after it but a
-// comment ("related:   # coverage").
-func onlyKey(line, key string) bool {
-	rest, ok := strings.CutPrefix(strings.TrimRight(line, " \t\r\n"), key)
-	if !ok || rest == "" {
-		return ok
-	}
-	return (rest[0] == ' ' || rest[0] == '\t') && strings.TrimLeft(rest, " \t")[0] == '#'
-}
-
 // relatedText is one related entry as the list's field writes it.
 func relatedText(r model.Related) []byte {
 	e := &enc{utc: true} // as newsSpec writes times
@@ -110,17 +75,7 @@ func relatedText(r model.Related) []byte {
 // relatedEntry writes one entry as the list's field writes it, its dash
 // at column dash.
 func relatedEntry(r model.Related, dash int) string {
-	text := string(bytes.TrimPrefix(relatedText(r), []byte("related:\n")))
-	var b strings.Builder
-	for _, l := range strings.SplitAfter(text, "\n") {
-		if l == "" {
-			continue
-		}
-		// The field writes an entry's dash at column 2.
-		b.WriteString(strings.Repeat(" ", dash))
-		b.WriteString(strings.TrimPrefix(l, "  "))
-	}
-	return b.String()
+	return indented(string(bytes.TrimPrefix(relatedText(r), []byte("related:\n"))), dash)
 }
 
 // sameRelated reports whether field, a related list's lines, reads as rs.

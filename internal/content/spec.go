@@ -281,7 +281,7 @@ func putSources(e *enc, v *model.Sources) {
 	}
 }
 
-var decisionsSpec = spec[model.Decisions]{utc: true, fields: []field[model.Decisions]{
+var decisionsSpec = spec[model.Decisions]{utc: true, edits: decisionsEdits, fields: []field[model.Decisions]{
 	{"decisions", 0, func(e *enc, v *model.Decisions) {
 		if len(v.Decisions) == 0 {
 			e.b = append(e.b, "decisions: []\n"...)
@@ -293,6 +293,9 @@ var decisionsSpec = spec[model.Decisions]{utc: true, fields: []field[model.Decis
 		}
 	}},
 }}
+
+// decisionsEdits keep the lines of the decisions already in the log.
+var decisionsEdits = map[string]func(old []byte, v, prior *model.Decisions) []byte{"decisions": editDecisions}
 
 // decision writes one entry of the decisions list.
 func (e *enc) decision(d *model.Decision) {
