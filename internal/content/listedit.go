@@ -2,6 +2,7 @@ package content
 
 import (
 	"bytes"
+	"slices"
 	"strings"
 
 	"newshub/internal/model"
@@ -129,4 +130,66 @@ func decisionText(d *model.Decision) []byte {
 	e := &enc{utc: true} // as decisionsSpec writes times
 	e.decision(d)
 	return e.b
+}
+
+// editTopics writes the topics of v over old, the list's field as the
+// file holds it (prior's topics), keeping the line of every topic that
+// stays and the comments above it, where curation and editors' topic
+// decisions wrote the list anew and lost every comment in it. A topic
+// removed goes with the comments above it; one added is written where v
+// has it. It returns nil when it cannot tell the file's entries apart,
+// keeps none, or its result would not read back as v's topics.
+func editTopics(old []byte, v, prior *model.Article) []byte {
+	if prior == nil || len(v.Topics) == 0 {
+		return nil
+	}
+	ls, ok := splitList(old, "topics:", len(prior.Topics))
+	if !ok {
+		return nil
+	}
+	byName := make(map[string][]int, len(prior.Topics))
+	for j, t := range prior.Topics {
+		byName[t] = append(byName[t], j)
+	}
+	var b strings.Builder
+	keptAny := false
+	for _, l := range ls.lines[:ls.from[0]] {
+		b.WriteString(l)
+	}
+	for _, t := range v.Topics {
+		if js := byName[t]; len(js) > 0 {
+			j := js[0]
+			byName[t], keptAny = js[1:], true
+			for _, l := range ls.lines[ls.from[j]:ls.from[j+1]] {
+				b.WriteString(l)
+			}
+			continue
+		}
+		e := &enc{}
+		e.list(0, "topics", []string{t}, false, true)
+		b.WriteString(indented(strings.TrimPrefix(string(e.b), "topics:\n"), ls.dash))
+	}
+	for _, l := range ls.lines[ls.end:] {
+		b.WriteString(l)
+	}
+	out := b.String()
+	if !keptAny {
+		return nil
+	}
+	back, ok := readNewsField(out)
+	if !ok || !slices.Equal(back.Topics, v.Topics) {
+		return nil
+	}
+	return []byte(out)
+}
+
+// readNewsField reads field, the lines of one field of a news record, as
+// the value of a record holding it and the fields a record needs.
+func readNewsField(field string) (*model.Article, bool) {
+	const head = "---\ntitle: \"x\"\npublishedDateTime: 2000-01-01T00:00:00Z\nwebUrl: \"x\"\n"
+	back, err := Parse("_news/2000-01-01-x.md", []byte(head+field+"---\n"))
+	if err != nil {
+		return nil, false
+	}
+	return back.Article, true
 }

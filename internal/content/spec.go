@@ -63,7 +63,7 @@ var newsSpec = spec[model.Article]{blocks: true, tail: "\n", utc: true, edits: n
 }}
 
 // newsEdits keep what they can of a news record's changed fields.
-var newsEdits = map[string]func(old []byte, v, prior *model.Article) []byte{"related": editRelated}
+var newsEdits = map[string]func(old []byte, v, prior *model.Article) []byte{"topics": editTopics, "related": editRelated}
 
 func (e *enc) related(rs []model.Related) {
 	if len(rs) == 0 {
