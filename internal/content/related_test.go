@@ -103,3 +103,46 @@ func TestRenderKeepsTheLinesOfRelatedEntriesThatStay(t *testing.T) {
 		})
 	}
 }
+
+// FuzzRenderEditsLists parses a news record, changes its topics and
+// related list as curation does (an entry dropped, one added, the order
+// turned) and renders it: the file reads back as the changed value,
+// whatever the lines of the lists kept.
+func FuzzRenderEditsLists(f *testing.F) {
+	for _, p := range []string{"news.md", "news-related-notes.md", "news-topics-notes.md", "news-anchors.md"} {
+		f.Add(readTestdata(f, p), uint8(0), uint8(1))
+		f.Add(readTestdata(f, p), uint8(3), uint8(2))
+	}
+	f.Fuzz(func(t *testing.T, data []byte, drop, turn uint8) {
+		rec, err := Parse("_news/2026-03-02-x.md", data)
+		if err != nil || rec.Article == nil {
+			return
+		}
+		a := rec.Article
+		if n := len(a.Topics); n > 0 {
+			a.Topics = append(a.Topics[:int(drop)%n:int(drop)%n], a.Topics[int(drop)%n+1:]...)
+		}
+		a.Topics = append(a.Topics, "Added Topic")
+		if n := len(a.Related); n > 0 {
+			rs := append([]model.Related(nil), a.Related...)
+			rs = append(rs[:int(drop)%n], rs[int(drop)%n+1:]...)
+			if len(rs) > 1 {
+				k := int(turn) % len(rs)
+				rs[0], rs[k] = rs[k], rs[0]
+			}
+			a.Related = append(rs, model.Related{Title: "Added", WebURL: "https://added.example.org/x", Type: "article",
+				PublishedDateTime: time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC), Provider: model.Provider{Name: "Added", Domain: "added.example.org"}})
+		}
+		want := valueJSON(t, rec)
+		if err := Render(rec); err != nil {
+			return // refused, as a value the file cannot hold is
+		}
+		back, err := Parse(rec.Path, rec.Raw)
+		if err != nil {
+			t.Fatalf("edited record does not parse: %v\n%s", err, rec.Raw)
+		}
+		if got := valueJSON(t, back); got != want {
+			t.Fatalf("value changed through the edit:\n got %s\nwant %s\n%s", got, want, rec.Raw)
+		}
+	})
+}
