@@ -200,12 +200,6 @@ func (w *exportWriter) write(f exportFile) error {
 	return writeFile(name, f.raw, cmp.Or(f.perm, store.DefaultMode))
 }
 
-// exportTemp ends the name of the hidden file beside each file export
-// writes, which holds the new bytes until they are all written. It is the
-// same name each time, so an export run again after one was killed takes
-// the file the killed one left over.
-const exportTemp = ".newshub-export"
-
 // maxName is the longest file name most file systems take, in bytes.
 const maxName = 255
 
@@ -217,7 +211,9 @@ const maxName = 255
 // name leaves no room for the hidden one's.
 func writeFile(name string, data []byte, perm fs.FileMode) error {
 	fi, err := os.Lstat(name)
-	tmp := filepath.Join(filepath.Dir(name), "."+filepath.Base(name)+exportTemp)
+	// The same name each time, so an export run again after one was
+	// killed takes the file the killed one left; import leaves it out.
+	tmp := filepath.Join(filepath.Dir(name), "."+filepath.Base(name)+importer.ExportTemp)
 	if (err == nil && fi.Mode()&fs.ModeSymlink != 0) || len(filepath.Base(tmp)) > maxName {
 		return writeInPlace(name, data, perm)
 	}
