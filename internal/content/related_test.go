@@ -14,8 +14,9 @@ import (
 // as curation does when a story gains or loses coverage: every entry
 // that stays as it was keeps its lines, with what newshub does not read
 // in them (a field of the desk's own, a photo credit, comments), where
-// the list was written anew and they were lost. An entry added is written
-// in the generator's style, one removed goes with the comment above it.
+// the list was written anew and they were lost; an entry changed keeps
+// the lines of its fields that stayed. An entry added is written in the
+// generator's style, one removed goes with the comment above it.
 func TestRenderKeepsTheLinesOfRelatedEntriesThatStay(t *testing.T) {
 	data, err := os.ReadFile(filepath.Join("testdata", "news-related-notes.md"))
 	if err != nil {
@@ -48,9 +49,14 @@ func TestRenderKeepsTheLinesOfRelatedEntriesThatStay(t *testing.T) {
 			return []model.Related{rs[1]}
 		}, kept[3:], kept[:3], []string{"https://tides.example.org/timetable-vote"}},
 		{"one changed", func(rs []model.Related) []model.Related {
+			rs[0].Quality = 65
+			return rs
+		}, append(kept, "    quality: 65\n"), []string{"    quality: 70\n"},
+			[]string{"https://coast.example.com/ferries-every-twenty-minutes", "https://tides.example.org/timetable-vote"}},
+		{"one changed, its comment kept", func(rs []model.Related) []model.Related {
 			rs[1].Quality = 55
 			return rs
-		}, append(kept[:3:3], "    quality: 55\n"), kept[3:],
+		}, append(kept[:3:3], "    quality: 55 # raised by hand\n"), kept[3:],
 			[]string{"https://coast.example.com/ferries-every-twenty-minutes", "https://tides.example.org/timetable-vote"}},
 	}
 	for _, tt := range tests {
@@ -105,8 +111,8 @@ func TestRenderKeepsTheLinesOfRelatedEntriesThatStay(t *testing.T) {
 }
 
 // FuzzRenderEditsLists parses a news record, changes its topics and
-// related list as curation does (an entry dropped, one added, the order
-// turned) and renders it: the file reads back as the changed value,
+// related list as curation does (an entry dropped, one added, one
+// changed, the order turned) and renders it: the file reads back as the changed value,
 // whatever the lines of the lists kept.
 func FuzzRenderEditsLists(f *testing.F) {
 	for _, p := range []string{"news.md", "news-related-notes.md", "news-topics-notes.md", "news-anchors.md"} {
@@ -129,6 +135,7 @@ func FuzzRenderEditsLists(f *testing.F) {
 			if len(rs) > 1 {
 				k := int(turn) % len(rs)
 				rs[0], rs[k] = rs[k], rs[0]
+				rs[k].Quality++
 			}
 			a.Related = append(rs, model.Related{Title: "Added", WebURL: "https://added.example.org/x", Type: "article",
 				PublishedDateTime: time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC), Provider: model.Provider{Name: "Added", Domain: "added.example.org"}})

@@ -12,8 +12,9 @@ import (
 // that did not change: what newshub does not read in an entry (a field
 // of the desk's own, a photo credit) and comments, where curation adding
 // coverage to a story wrote the whole list anew and lost them. Entries
-// are matched by webUrl. An entry changed is written anew in its place,
-// after the comments above it; one removed goes with the comments above
+// are matched by webUrl. An entry changed has the fields that changed
+// written in its place, its other lines kept (see editEntry), or is
+// written anew after the comments above it; one removed goes with the comments above
 // it; one added is written where v has it. It returns nil when it cannot
 // tell the file's entries apart, keeps none, or its result would not read
 // back as v's list: the list is then written whole.
@@ -50,7 +51,12 @@ func editRelated(old []byte, v, prior *model.Article) []byte {
 			for _, l := range lines[from[j]:starts[j]] {
 				b.WriteString(l)
 			}
-			b.WriteString(relatedEntry(r, ls.dash))
+			if text, ok := editEntry(lines[starts[j]:from[j+1]], relatedEntry(prior.Related[j], ls.dash), relatedEntry(r, ls.dash), ls.dash, relatedKeys); ok {
+				keptAny = true
+				b.WriteString(text)
+			} else {
+				b.WriteString(relatedEntry(r, ls.dash))
+			}
 		default:
 			b.WriteString(relatedEntry(r, ls.dash))
 		}
@@ -64,6 +70,11 @@ func editRelated(old []byte, v, prior *model.Article) []byte {
 	}
 	return []byte(out)
 }
+
+// relatedKeys are the fields of a related entry, as the list's field
+// writes them.
+var relatedKeys = map[string]bool{"title": true, "excerpt": true, "publishedDateTime": true, "webUrl": true,
+	"ampWebUrl": true, "cdnAmpWebUrl": true, "type": true, "provider": true, "quality": true, "images": true}
 
 // relatedText is one related entry as the list's field writes it.
 func relatedText(r model.Related) []byte {
