@@ -77,10 +77,11 @@ func editEntry(old []string, prior, fresh string, dash int, known map[string]boo
 	for _, b := range now {
 		byKey[b.key] = b
 	}
-	same := map[string]bool{}
+	same, wrote := map[string]bool{}, map[string]bool{}
 	for _, b := range before {
 		nb, ok := byKey[b.key]
 		same[b.key] = ok && strings.Join(b.lines, "") == strings.Join(nb.lines, "")
+		wrote[b.key] = true
 	}
 	done := map[string]bool{}
 	var out []block
@@ -89,8 +90,14 @@ func editEntry(old []string, prior, fresh string, dash int, known map[string]boo
 			out = append(out, b)
 			continue
 		}
+		if done[b.key] {
+			continue
+		}
 		nb, keep := byKey[b.key]
-		if !keep || done[b.key] {
+		if !keep {
+			if !wrote[b.key] {
+				out = append(out, b) // a value written as none (dedicated: false) that stays none
+			}
 			continue
 		}
 		done[b.key] = true
