@@ -233,6 +233,9 @@ func writeFile(name string, data []byte, perm fs.FileMode) error {
 	if existed || perm != store.DefaultMode {
 		err = f.Chmod(perm)
 	}
+	if existed {
+		keepOwner(f, fi)
+	}
 	if err == nil {
 		_, err = f.Write(data)
 	}

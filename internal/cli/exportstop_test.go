@@ -133,3 +133,33 @@ func TestExportKilledMidwayThenRerunLeavesEveryFileWhole(t *testing.T) {
 	}
 	assertSameFiles(t, want, folderFiles(t, out))
 }
+
+// TestExportIntoAnEarlierExportKeepsEachFileOwner exports as root into a
+// folder whose files belong to another account, as a site folder does:
+// each file replaced keeps its owner and group, as one written in place
+// did, where the rename gave it to root.
+func TestExportIntoAnEarlierExportKeepsEachFileOwner(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("only root gives files to another account")
+	}
+	src := hubWithLongIssues(t, 1, 4<<10)
+	out := filepath.Join(t.TempDir(), "out")
+	if code, _, errs := run(t, "--site", src, "export", out); code != 0 {
+		t.Fatalf("export exit %d:\n%s", code, errs)
+	}
+	const uid, gid = 65534, 65534 // nobody's, by custom
+	config := filepath.Join(out, "_config.yml")
+	if err := os.Chown(config, uid, gid); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, errs := run(t, "--site", src, "export", out); code != 0 {
+		t.Fatalf("export again exit %d:\n%s", code, errs)
+	}
+	fi, err := os.Stat(config)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st := fi.Sys().(*syscall.Stat_t); st.Uid != uid || st.Gid != gid {
+		t.Errorf("_config.yml belongs to %d:%d after the export, want %d:%d", st.Uid, st.Gid, uid, gid)
+	}
+}
