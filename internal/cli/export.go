@@ -200,14 +200,80 @@ func (w *exportWriter) write(f exportFile) error {
 	return writeFile(name, f.raw, cmp.Or(f.perm, store.DefaultMode))
 }
 
-// writeFile writes data to the file name with the mode perm. A new file
-// is made with it, so a private file is never readable by others on the
-// way, then given it whole when the umask may have taken bits off (a
-// group-writable 0664). A file already there (an earlier export's) would
-// keep its own mode: it is given perm before its new bytes go in, and
-// one its owner may not write (an earlier export of a read-only 0400
-// file) is made writable to its owner first.
+// maxName is the longest file name most file systems take, in bytes.
+const maxName = 255
+
+// writeFile writes data to the file name with the mode perm, so that an
+// export that stops midway (killed, the disk full) leaves the file an
+// earlier export wrote there whole: the bytes go to a hidden file beside
+// it, renamed over it once all are written. A link is written through and
+// kept (a rename would put a file in its place), and so is a file whose
+// name leaves no room for the hidden one's.
 func writeFile(name string, data []byte, perm fs.FileMode) error {
+	fi, err := os.Lstat(name)
+	// The same name each time, so an export run again after one was
+	// killed takes the file the killed one left; import leaves it out.
+	tmp := filepath.Join(filepath.Dir(name), "."+filepath.Base(name)+importer.ExportTemp)
+	if (err == nil && fi.Mode()&fs.ModeSymlink != 0) || len(filepath.Base(tmp)) > maxName {
+		return writeInPlace(name, data, perm)
+	}
+	existed := err == nil
+	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, perm)
+	if errors.Is(err, fs.ErrExist) { // left by an export killed while writing it
+		if err := os.Remove(tmp); err != nil {
+			return err
+		}
+		f, err = os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, perm)
+	}
+	if err != nil {
+		return err
+	}
+	// The umask may have taken bits off; a file replaced gets perm whole,
+	// as one written in place did.
+	if existed || perm != store.DefaultMode {
+		err = f.Chmod(perm)
+	}
+	if existed {
+		keepOwner(f, fi)
+	}
+	if err == nil {
+		_, err = f.Write(data)
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp, name)
+	}
+	if err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("write %s: %w", name, unwrapPath(err))
+	}
+	return nil
+}
+
+// unwrapPath returns the error under a *fs.PathError or *os.LinkError,
+// which name the hidden file rather than the one being written.
+func unwrapPath(err error) error {
+	var pe *fs.PathError
+	var le *os.LinkError
+	switch {
+	case errors.As(err, &pe):
+		return pe.Err
+	case errors.As(err, &le):
+		return le.Err
+	}
+	return err
+}
+
+// writeInPlace writes data to the file name with the mode perm, in place.
+// A new file is made with it, so a private file is never readable by
+// others on the way, then given it whole when the umask may have taken
+// bits off (a group-writable 0664). A file already there (an earlier
+// export's) would keep its own mode: it is given perm before its new bytes
+// go in, and one its owner may not write (an earlier export of a read-only
+// 0400 file) is made writable to its owner first.
+func writeInPlace(name string, data []byte, perm fs.FileMode) error {
 	f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, perm)
 	set := perm != store.DefaultMode
 	if errors.Is(err, fs.ErrExist) {

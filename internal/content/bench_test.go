@@ -63,3 +63,26 @@ func BenchmarkParseSample(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.N*len(files))/b.Elapsed().Seconds(), "records/s")
 }
+
+// BenchmarkRenderNewsRelated renders a record of a story with 300 related
+// entries after curation added one, as the large records of a hub's
+// busiest stories are.
+func BenchmarkRenderNewsRelated(b *testing.B) {
+	data := []byte(quirkNews("title: \"T\"\npublishedDateTime: 2020-09-07T10:00:00Z\nwebUrl: \"https://example.com/t\"\n", quirkProvider+quirkRelated(300)))
+	rec, err := Parse("_news/2020-09-07-t.md", data)
+	if err != nil {
+		b.Fatal(err)
+	}
+	prior := rec.Article.Related
+	extra := prior[len(prior)-1]
+	extra.WebURL, extra.Quality = "https://late.example.net/story", 1
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		rec.Raw = data
+		rec.Article.Related = append(prior[:len(prior):len(prior)], extra)
+		if err := Render(rec); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

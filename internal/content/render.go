@@ -193,7 +193,8 @@ func renderEdit[T any](sp spec[T], raw []byte, doc *document, v, old *T, body st
 					text = t
 				}
 			}
-			edits = append(edits, edit{sp0.start, sp0.end, keepStyle(raw[sp0.start:sp0.end], text)})
+			old := raw[sp0.start:sp0.end]
+			edits = append(edits, edit{sp0.start, sp0.end, keepAnchor(old, keepStyle(old, text))})
 			prev = fi
 		case present:
 			end := sp0.end
@@ -275,6 +276,55 @@ func keepStyle(old, text []byte) []byte {
 	out = append(out, line[nv:]...)
 	out = append(out, old[oc:]...)
 	return append(out, '\n')
+}
+
+// keepAnchor puts the anchor of the old field's value (quality: &score 70,
+// topics: &subjects) on the value written in its place, where an alias
+// elsewhere in the file (a field newshub does not know) may name it:
+// without it the alias names nothing and the file no longer reads.
+func keepAnchor(old, text []byte) []byte {
+	name := anchorOf(old)
+	if name == nil {
+		return text
+	}
+	line, _, _ := bytes.Cut(text, []byte{'\n'})
+	colon := skipScalar(line, 0)
+	if colon <= 0 || colon >= len(line) || line[colon] != ':' {
+		return text
+	}
+	out := make([]byte, 0, len(text)+len(name)+2)
+	out = append(out, text[:colon+1]...)
+	out = append(out, " &"...)
+	out = append(out, name...)
+	return append(out, text[colon+1:]...)
+}
+
+// anchorOf returns the name of the anchor on the value of the field whose
+// lines are field, after any tag (key: !!seq &name), or nil for none.
+func anchorOf(field []byte) []byte {
+	line, _, _ := bytes.Cut(field, []byte{'\n'})
+	line = bytes.TrimSuffix(line, []byte{'\r'})
+	colon := skipScalar(line, 0)
+	if colon <= 0 || colon >= len(line) || line[colon] != ':' {
+		return nil
+	}
+	for rest := line[colon+1:]; ; {
+		rest = bytes.TrimLeft(rest, " \t")
+		if len(rest) == 0 || (rest[0] != '&' && rest[0] != '!') {
+			return nil
+		}
+		end := bytes.IndexAny(rest, " \t")
+		if end < 0 {
+			end = len(rest)
+		}
+		if rest[0] == '&' {
+			if end == 1 {
+				return nil
+			}
+			return rest[1:end]
+		}
+		rest = rest[end:]
+	}
 }
 
 // scalarLine splits line, a "key: value" line whose value is a plain or

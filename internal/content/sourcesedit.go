@@ -12,8 +12,10 @@ import (
 // the file holds it (prior's entries), keeping the lines of every entry
 // that did not change: an operator's comments, blank lines, flow lists,
 // anchors and merge keys, where adding a source through the hub wrote
-// the whole list anew. An entry changed is written anew in its place,
-// after the comments above it; one removed goes with the comments above
+// the whole list anew. An entry changed has the fields that changed
+// written in its place, its other lines kept (see editEntry), or, when
+// its lines cannot be told apart, is written anew after the comments
+// above it; one removed goes with the comments above
 // it; a new one comes after the last, before the comments that end the
 // list (entries commented out), which stay, as they do when no entry
 // is left. It returns nil when it cannot tell the file's entries apart,
@@ -83,7 +85,11 @@ func editSources(old []byte, v, prior *model.Sources) []byte {
 			for _, l := range lines[from[j]:starts[j]] {
 				b.WriteString(l)
 			}
-			b.WriteString(sourceEntry(s, dash))
+			if text, ok := editEntry(lines[starts[j]:from[j+1]], sourceEntry(prior.Sources[j], dash), sourceEntry(s, dash), dash, sourceKeys); ok {
+				b.WriteString(text)
+			} else {
+				b.WriteString(sourceEntry(s, dash))
+			}
 		default:
 			b.WriteString(sourceEntry(s, dash))
 		}
@@ -101,6 +107,9 @@ func editSources(old []byte, v, prior *model.Sources) []byte {
 	}
 	return out
 }
+
+// sourceKeys are the fields of a source, as the list's field writes them.
+var sourceKeys = map[string]bool{"url": true, "provider": true, "topics": true, "interval": true, "enabled": true, "dedicated": true}
 
 // blockKey reports whether line is the list's key with nothing after it
 // but a comment, however far off ("sources:    # feeds"). It may begin

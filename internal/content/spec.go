@@ -27,7 +27,7 @@ type spec[T any] struct {
 	utc    bool   // times are written in UTC
 }
 
-var newsSpec = spec[model.Article]{blocks: true, tail: "\n", utc: true, fields: []field[model.Article]{
+var newsSpec = spec[model.Article]{blocks: true, tail: "\n", utc: true, edits: newsEdits, fields: []field[model.Article]{
 	{"category", 0, func(e *enc, a *model.Article) { e.p(0, "category", a.Category) }},
 	{"title", 0, func(e *enc, a *model.Article) { e.q(0, "title", a.Title) }},
 	{"excerpt", 0, func(e *enc, a *model.Article) { e.q(0, "excerpt", a.Excerpt) }},
@@ -61,6 +61,9 @@ var newsSpec = spec[model.Article]{blocks: true, tail: "\n", utc: true, fields: 
 	{"related", 5, func(e *enc, a *model.Article) { e.related(a.Related) }},
 	{"secured", 6, func(e *enc, a *model.Article) { e.q(0, "secured", a.Secured) }},
 }}
+
+// newsEdits keep what they can of a news record's changed fields.
+var newsEdits = map[string]func(old []byte, v, prior *model.Article) []byte{"topics": editTopics, "related": editRelated}
 
 func (e *enc) related(rs []model.Related) {
 	if len(rs) == 0 {
@@ -278,7 +281,7 @@ func putSources(e *enc, v *model.Sources) {
 	}
 }
 
-var decisionsSpec = spec[model.Decisions]{utc: true, fields: []field[model.Decisions]{
+var decisionsSpec = spec[model.Decisions]{utc: true, edits: decisionsEdits, fields: []field[model.Decisions]{
 	{"decisions", 0, func(e *enc, v *model.Decisions) {
 		if len(v.Decisions) == 0 {
 			e.b = append(e.b, "decisions: []\n"...)
@@ -290,6 +293,9 @@ var decisionsSpec = spec[model.Decisions]{utc: true, fields: []field[model.Decis
 		}
 	}},
 }}
+
+// decisionsEdits keep the lines of the decisions already in the log.
+var decisionsEdits = map[string]func(old []byte, v, prior *model.Decisions) []byte{"decisions": editDecisions}
 
 // decision writes one entry of the decisions list.
 func (e *enc) decision(d *model.Decision) {

@@ -124,7 +124,13 @@ const (
 	SkipJekyllOutput = "the site Jekyll built"
 	SkipPackages     = "installed packages"
 	SkipSiteFile     = "a page or static file, served from the folder as it is"
+	SkipExportTemp   = "a file an export stopped writing (export writes each file beside its place, then renames it there)"
 )
+
+// ExportTemp ends the name of the hidden file export writes a record to
+// beside its place (".name.md" + ExportTemp), renamed there once whole:
+// one found in a site is what an export killed left, part of a record.
+const ExportTemp = ".newshub-export"
 
 // leftOut returns why the entry name (a folder when dir) of the folder rel
 // is not a record, or "" when it is one or holds some. Records are the
@@ -144,6 +150,8 @@ func leftOut(rel, name string, dir bool) string {
 		return SkipNewshub
 	case strings.HasPrefix(name, ".") && (dir || rel == ""):
 		return SkipHidden // caches (.jekyll-cache, .sass-cache), .github, editor folders...
+	case !dir && strings.HasPrefix(name, ".") && strings.HasSuffix(name, ExportTemp):
+		return SkipExportTemp
 	case name == "node_modules":
 		return SkipPackages
 	case rel != "":

@@ -31,7 +31,7 @@ const (
 	// the path is new), from which the derived rows are brought in step.
 	sqlUpsert = `WITH input AS (
 		SELECT * FROM unnest($1::text[], $2::text[], $3::bytea[], $4::bytea[], $5::text[], $6::text[], $7::text[],
-			$8::boolean[], $9::bigint[], $10::integer[], $11::integer[], $12::boolean[], $13::text[], $14::text[],
+			$8::boolean[], $9::bigint[], $10::bigint[], $11::bigint[], $12::boolean[], $13::text[], $14::text[],
 			$15::text[], $16::bytea[], $18::text[], $19::bigint[])
 		AS i (path, kind, raw, value, canonical_url, guid, story, published, published_at, heat, quality, archived,
 			original_url, web_url, topics, search_key, withheld, pinned_until)
@@ -101,7 +101,7 @@ type newsColumns struct {
 	canonicalURL, guid, story, originalURL, webURL *string
 	published, archived                            bool
 	publishedAt                                    int64
-	heat, quality                                  int32
+	heat, quality                                  int64
 	topics                                         []string // as stored: text()
 	topicsJSON                                     string   // the same, as a JSON array for unnest
 	title, excerpt, provider                       string   // search words
@@ -230,8 +230,8 @@ func newsColumnsOf(rec *model.Record) *newsColumns {
 		published:    a.Published,
 		archived:     a.Archived || strings.HasPrefix(rec.Path, "_archive/"),
 		publishedAt:  a.PublishedDateTime.UnixMicro(),
-		heat:         int32(a.Heat),
-		quality:      int32(a.Quality),
+		heat:         int64(a.Heat),
+		quality:      int64(a.Quality),
 		topics:       make([]string, len(a.Topics)),
 		title:        searchText(a.Title),
 		excerpt:      searchText(a.Excerpt),
@@ -448,7 +448,7 @@ func upsert(ctx context.Context, tx pgx.Tx, batch []encoded, version int64) (boo
 		canonicalURL, guid, story, originalURL, webURL, tps []*string
 		published, archived                                 []*bool
 		publishedAt                                         []*int64
-		heat, quality                                       []*int32
+		heat, quality                                       []*int64
 		withheld                                            []*string
 		pinnedUntil                                         []*int64
 	}

@@ -32,6 +32,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"UpsertLastDuplicateInBatchWins", testUpsertDuplicateInBatch},
 		{"UpsertOfUnchangedRecordsKeepsThem", testUpsertUnchanged},
 		{"UpsertStoresOddInput", testUpsertOddInput},
+		{"HeatBeyondInt32ListsInOrder", testHeatBeyondInt32},
 		{"GetMissingIsNotFound", testGetNotFound},
 		{"ArticleByURLMatchesCanonicalURLOrGUID", testArticleByURL},
 		{"ArticlePathsAgreeWithArticleByURL", testArticlePaths},
