@@ -5,7 +5,6 @@ package cli
 import (
 	"bufio"
 	"bytes"
-	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -44,29 +43,6 @@ func hubWithLongIssues(t *testing.T, n, size int) string {
 	return src
 }
 
-// folderFiles returns every file under dir, hidden ones too, by slash
-// path, with its bytes.
-func folderFiles(t *testing.T, dir string) map[string][]byte {
-	t.Helper()
-	files := map[string][]byte{}
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		data, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		rel, err := filepath.Rel(dir, p)
-		files[filepath.ToSlash(rel)] = data
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return files
-}
-
 // TestExportThatStopsMidFileLeavesTheEarlierFileWhole exports a hub
 // again into its earlier export with the files it may write capped below
 // the size of its long issues, as a disk that fills up midway caps them:
@@ -80,7 +56,7 @@ func TestExportThatStopsMidFileLeavesTheEarlierFileWhole(t *testing.T) {
 	if code, _, errs := run(t, "--site", src, "export", out); code != 0 {
 		t.Fatalf("export exit %d:\n%s", code, errs)
 	}
-	want := folderFiles(t, out)
+	want := testutil.Files(t, out)
 
 	// ulimit -f counts blocks of 512 bytes or 1 KiB, by shell: 128 or 256 KiB.
 	cmd := exec.Command("sh", "-c", `ulimit -f 256 && exec "$@"`, "sh", bin, "--site", src, "export", out)
@@ -88,7 +64,7 @@ func TestExportThatStopsMidFileLeavesTheEarlierFileWhole(t *testing.T) {
 	if err == nil || !bytes.Contains(res, []byte("file too large")) {
 		t.Fatalf("the capped export did not fail for a file too large (%v): the test proves nothing\n%s", err, res)
 	}
-	assertSameFiles(t, want, folderFiles(t, out))
+	assertSameFiles(t, want, testutil.Files(t, out))
 }
 
 // TestExportKilledMidwayThenRerunLeavesEveryFileWhole kills an export into
@@ -105,7 +81,7 @@ func TestExportKilledMidwayThenRerunLeavesEveryFileWhole(t *testing.T) {
 	if code, _, errs := run(t, "--site", src, "export", out); code != 0 {
 		t.Fatalf("export exit %d:\n%s", code, errs)
 	}
-	want := folderFiles(t, out)
+	want := testutil.Files(t, out)
 
 	cmd := exec.Command(bin, "--site", src, "export", out)
 	stderr, err := cmd.StderrPipe()
@@ -131,7 +107,7 @@ func TestExportKilledMidwayThenRerunLeavesEveryFileWhole(t *testing.T) {
 	if code, _, errs := run(t, "--site", src, "export", out); code != 0 {
 		t.Fatalf("export again exit %d:\n%s", code, errs)
 	}
-	assertSameFiles(t, want, folderFiles(t, out))
+	assertSameFiles(t, want, testutil.Files(t, out))
 }
 
 // TestExportIntoAnEarlierExportKeepsEachFileOwner exports as root into a
