@@ -40,8 +40,16 @@ func splitList(old []byte, key string, n int) (l listLines, ok bool) {
 		return l, false
 	}
 	dash, last := indentOf(lines[starts[0]]), starts[len(starts)-1]
-	// Each entry's lines run from the comments and blank lines above it
-	// to the next one's; the comments after the last entry end the list.
+	from := entrySpans(lines, starts, dash, last)
+	return listLines{lines: lines, starts: starts, from: from, end: from[len(starts)], dash: dash}, true
+}
+
+// entrySpans returns where each entry's lines begin, from the comments
+// and blank lines above it (they run to the next entry's), and, last,
+// where the list ends: the comments after the last entry's lines, which
+// starts at line last, end the list whatever becomes of that entry.
+// Entries' dashes are at column dash.
+func entrySpans(lines []string, starts []int, dash, last int) []int {
 	from := make([]int, len(starts)+1)
 	for k, s := range starts {
 		from[k] = s
@@ -54,7 +62,7 @@ func splitList(old []byte, key string, n int) (l listLines, ok bool) {
 		end--
 	}
 	from[len(starts)] = end
-	return listLines{lines: lines, starts: starts, from: from, end: end, dash: dash}, true
+	return from
 }
 
 // onlyKey reports whether line is key with nothing after it but a

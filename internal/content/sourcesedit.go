@@ -52,22 +52,8 @@ func editSources(old []byte, v, prior *model.Sources) []byte {
 	if len(starts) > 0 {
 		dash, last = indentOf(lines[starts[0]]), starts[len(starts)-1]
 	}
-	// Each entry's lines run from the comments and blank lines above it
-	// to the next one's.
-	from := make([]int, len(starts)+1)
-	for k, s := range starts {
-		from[k] = s
-		for from[k] > 1 && (k == 0 || from[k] > starts[k-1]+1) && aboveEntry(lines[from[k]-1], dash) {
-			from[k]--
-		}
-	}
-	// The comments after the last entry's lines end the list, whatever
-	// becomes of that entry.
-	end := len(lines)
-	for end > last+1 && aboveEntry(lines[end-1], dash) {
-		end--
-	}
-	from[len(starts)] = end
+	from := entrySpans(lines, starts, dash, last)
+	end := from[len(starts)]
 	var b strings.Builder
 	b.WriteString(keyLine(lines[0], len(v.Sources) == 0))
 	for _, l := range lines[1:from[0]] {
