@@ -586,10 +586,17 @@ func parseCalendar(s string) (time.Duration, error) {
 	if i == 0 || !ok {
 		return 0, errNotCalendar
 	}
-	if i > len(strconv.Itoa(maxAgeDays)) {
+	return daysOf(s[:i], perUnit)
+}
+
+// daysOf returns digits units of perUnit days, up to maxAgeDays. The
+// count is checked before it is multiplied: 30501 weeks in nanoseconds
+// wrap past the longest duration to some three days.
+func daysOf(digits string, perUnit int) (time.Duration, error) {
+	if len(digits) > len(strconv.Itoa(maxAgeDays)) {
 		return 0, errTooLong
 	}
-	n, _ := strconv.Atoi(s[:i]) // a few digits, checked above
+	n, _ := strconv.Atoi(digits) // a few digits, checked above
 	if n > maxAgeDays/perUnit {
 		return 0, errTooLong
 	}
@@ -621,8 +628,7 @@ func parseSpan(s string) (time.Duration, error) {
 var goDuration = regexp.MustCompile(`^\+?(?:(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:ns|us|µs|μs|ms|s|m|h))+$`)
 
 // parseDays reads a whole number of days ("30d") or weeks ("2w"), up to
-// maxAgeDays. The count is checked before it is multiplied: 30501 weeks
-// in nanoseconds wrap past the longest duration to some three days.
+// maxAgeDays.
 func parseDays(s string) (time.Duration, error) {
 	n := len(s) - 1
 	if n < 1 || !isDigits(s[:n]) {
@@ -636,14 +642,7 @@ func parseDays(s string) (time.Duration, error) {
 	default:
 		return 0, errNotDays
 	}
-	if n > len(strconv.Itoa(maxAgeDays)) {
-		return 0, errTooLong
-	}
-	days, _ := strconv.Atoi(s[:n]) // a few digits, checked above
-	if days > maxAgeDays/perUnit {
-		return 0, errTooLong
-	}
-	return time.Duration(days*perUnit) * 24 * time.Hour, nil
+	return daysOf(s[:n], perUnit)
 }
 
 // maxAgeDays bounds an age or span in days, well within a time.Duration.
