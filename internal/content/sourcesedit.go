@@ -219,17 +219,7 @@ func (e feedEntries) take(url string) int {
 func sourceEntry(s model.Source, dash int) string {
 	e := &enc{}
 	putSources(e, &model.Sources{Sources: []model.Source{s}})
-	text := string(bytes.TrimPrefix(e.b, []byte("sources:\n")))
-	var b strings.Builder
-	for _, l := range strings.SplitAfter(text, "\n") {
-		if l == "" {
-			continue
-		}
-		// The field writes an entry's dash at column 2.
-		b.WriteString(strings.Repeat(" ", dash))
-		b.WriteString(strings.TrimPrefix(l, "  "))
-	}
-	return b.String()
+	return indented(string(bytes.TrimPrefix(e.b, []byte("sources:\n"))), dash)
 }
 
 // indentOf returns the spaces a line begins with.
