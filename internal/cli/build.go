@@ -130,9 +130,10 @@ func publishOnce(ctx context.Context, env *Env, st store.Store, s *site.Site, ou
 const publishQuiet = time.Second
 
 // publishing builds out at once, then again each time the store's
-// generation moves and stays still for publishQuiet, one build at a
-// time; writes during a build bring one more after it. A failed build is
-// logged and tried again at the next change.
+// generation moves and stays still for publishQuiet, and when a pin the
+// last build showed ends, one build at a time; writes during a build
+// bring one more after it. A failed build is logged and tried again at
+// the next change.
 func publishing(ctx context.Context, st store.Store, siteOf func() *site.Site, out string, opt publish.BuildOptions, w io.Writer, log *slog.Logger) {
 	// Each build compares with what the last one left in OUT, not with
 	// OUT's bytes read again.
@@ -146,23 +147,33 @@ func publishing(ctx context.Context, st store.Store, siteOf func() *site.Site, o
 	}()
 	changes := generations(ctx, st)
 	built := int64(-1)
+	var pinEnds time.Time // of the last build, on the clock: see afterPin
 	for {
 		gen, err := st.Generation(ctx)
 		if err != nil && ctx.Err() == nil {
 			log.Error("publish: cannot read the store's generation", "err", err)
 		}
-		if err == nil && gen != built {
+		if err == nil && (gen != built || !pinEnds.IsZero() && !time.Now().Before(pinEnds)) {
 			stats, err := publish.Build(ctx, st, siteOf(), out, opt)
 			switch {
 			case err == nil:
 				built = gen
+				if opt.Now == nil {
+					pinEnds = stats.PinEnds
+				}
 				printBuild(w, out, stats)
 			case ctx.Err() == nil:
 				log.Error("publish: build failed; trying again at the next change", "out", out, "err", err)
+				pinEnds = time.Time{}
 			}
 		}
-		if _, ok := <-changes; !ok {
-			return
+		select {
+		case _, ok := <-changes:
+			if !ok {
+				return
+			}
+		case <-afterPin(pinEnds):
+			continue // no round to wait for
 		}
 		// Let the round finish its writes.
 		for quiet := false; !quiet; {
@@ -176,6 +187,17 @@ func publishing(ctx context.Context, st store.Store, siteOf func() *site.Site, o
 			}
 		}
 	}
+}
+
+// afterPin tells when a pin the last build showed ends, after which a
+// build of the same store leads with other stories: a pin ends with no
+// write to the store. Nil, which never tells, for none (or a build at a
+// fixed time, which shows the same pins at every build).
+func afterPin(ends time.Time) <-chan time.Time {
+	if ends.IsZero() {
+		return nil
+	}
+	return time.After(time.Until(ends))
 }
 
 // generations tells of changes of the store's generation: by the store's

@@ -6,6 +6,7 @@ import (
 	"html"
 	"io"
 	"io/fs"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"os"
@@ -17,6 +18,7 @@ import (
 
 	"newshub/internal/model"
 	"newshub/internal/publish"
+	"newshub/internal/site"
 	"newshub/internal/store"
 	"newshub/internal/store/sqlite"
 )
@@ -264,5 +266,70 @@ func TestBuiltHubHonoursHideAndPin(t *testing.T) {
 	}
 	if !leadsFirst(string(home), pinned.Article.Title, h.leads) {
 		t.Error("the pinned story does not lead the built home page")
+	}
+}
+
+// TestPublishedCopyFollowsAPinToItsEnd runs the live path (what serve
+// and ingest --publish run) on the clock and pins an old story for a few
+// seconds: the copy's api/news and home page lead with it, then, once
+// the pin ended, with no write to the store since, no longer.
+func TestPublishedCopyFollowsAPinToItsEnd(t *testing.T) {
+	for _, served := range []bool{false, true} {
+		t.Run(map[bool]string{false: "alone", true: "served"}[served], func(t *testing.T) {
+			h := newPublishedHub(t)
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			st, err := sqlite.Open(ctx, h.db)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer st.Close()
+			s, err := site.Load(ctx, st)
+			if err != nil {
+				t.Fatal(err)
+			}
+			out := filepath.Join(t.TempDir(), "out")
+			opt, err := buildOptions(st, "", "", true, slog.New(slog.DiscardHandler))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if served {
+				opt.Views = publish.NewViews(publish.ViewsConfig{Store: st, Options: opt.Options})
+			}
+			var said syncBuffer
+			done := make(chan struct{})
+			go func() {
+				defer close(done)
+				publishing(ctx, st, func() *site.Site { return s }, out, opt, &said, slog.New(slog.DiscardHandler))
+			}()
+			defer func() { cancel(); <-done }()
+			pinned := h.old.Article
+			leads := func() (news, home bool) {
+				b, err := os.ReadFile(filepath.Join(out, "api", "news", "index.json"))
+				if err != nil {
+					return false, false
+				}
+				page, err := os.ReadFile(filepath.Join(out, "index.html"))
+				if err != nil {
+					return false, false
+				}
+				return firstTitle(t, string(b)) == pinned.Title, leadsFirst(string(page), pinned.Title, h.leads)
+			}
+			waitFor(t, "the first build", func() bool { return strings.Contains(said.String(), "built ") })
+			if news, home := leads(); news || home {
+				t.Fatal("the old story leads the copy before it is pinned")
+			}
+
+			h.run("edit", "pin", pinned.CanonicalURL, "--until", "10s")
+			waitFor(t, "the pinned story leads the copy", func() bool {
+				news, home := leads()
+				return news && home
+			})
+			// The pin ends with no write to the store.
+			waitFor(t, "the story leaves the top of the copy once its pin ended", func() bool {
+				news, home := leads()
+				return !news && !home
+			})
+		})
 	}
 }

@@ -63,6 +63,9 @@ type BuildStats struct {
 	ReadBack  int64  // files of OUT read to be compared (the others: by size, or by a Manifest)
 	Skipped   []Skip // records left out: no file could be written for them
 	Duration  time.Duration
+	// PinEnds is when the first pin the build shows ends, zero for none:
+	// from then on a build of the same store ranks its leads otherwise.
+	PinEnds time.Time
 }
 
 // Build writes the API tree (OUT/api/**/index.json) and the feeds
@@ -194,6 +197,7 @@ func Build(ctx context.Context, st store.Store, s *site.Site, out string, opt Bu
 			log.Warn("build: manifest not saved", "err", err)
 		}
 	}
+	stats.PinEnds = v.rank.pinEnds
 	stats.Duration = time.Since(start)
 	log.Info("build: done", "whole", stats.Whole, "files", stats.Files, "written", stats.Written,
 		"unchanged", stats.Unchanged, "removed", stats.Removed, "took", stats.Duration.Round(time.Millisecond))

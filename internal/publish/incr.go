@@ -380,8 +380,9 @@ func (c *incremental) update(ctx context.Context, stats *BuildStats, log *slog.L
 			return t, ok
 		})
 	}
-	*stats = BuildStats{Files: files, Written: int64(len(staged)), Added: int64(len(added)),
-		Unchanged: int64(len(c.unchanged)), Removed: removed, ReadBack: c.readBack.Load()}
+	// The counts only: the rest (the records left out) is the build's.
+	stats.Files, stats.Written, stats.Added = files, int64(len(staged)), int64(len(added))
+	stats.Unchanged, stats.Removed, stats.ReadBack = int64(len(c.unchanged)), removed, c.readBack.Load()
 	return nil
 }
 

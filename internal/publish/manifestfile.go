@@ -20,6 +20,11 @@ import (
 // short, is not trusted. A build removes the file before it changes OUT
 // and saves the new one once OUT is complete, so a build killed between
 // leaves none, and the next one reads OUT back as without a manifest.
+// A manifest saved by another build of the program (see program) is
+// trusted for what OUT's files hold, not for what they were rendered
+// from: its stamps and articles are dropped, so every page and document
+// is rendered again and compared, as a new release may render them
+// otherwise.
 //
 // A publishing process keeps its manifest in memory and saves it when it
 // stops (SaveManifest), so that the next process, publishing or one-shot,
@@ -29,7 +34,7 @@ import (
 
 // manifestMagic starts a saved manifest; its last digit is the format's
 // version.
-const manifestMagic = "newshub manifest 2\n"
+const manifestMagic = "newshub manifest 3\n"
 
 // lockFile is the file whose lock a build of out holds (see lockOut).
 func lockFile(out string) string {
@@ -86,6 +91,7 @@ func saveManifest(m *Manifest, out string) error {
 func appendManifest(b []byte, id string, files map[string]fileSum, stamps map[string]string, dirs map[string]int64,
 	articles map[string]articleRef, articleStamp string) []byte {
 	b = appendString(b, id)
+	b = appendString(b, program())
 	b = binary.AppendUvarint(b, uint64(len(files)))
 	for rel, f := range files {
 		b = appendString(b, rel)
@@ -185,6 +191,7 @@ func loadManifest(m *Manifest, out string) error {
 	if r.string() != id {
 		return errors.New("manifest: saved for another folder at OUT's path")
 	}
+	prog := r.string()
 	n := r.uvarint()
 	files := make(map[string]fileSum, min(n, 1<<20))
 	for ; n > 0 && r.ok; n-- {
@@ -215,6 +222,9 @@ func loadManifest(m *Manifest, out string) error {
 	}
 	if len(articles) == 0 {
 		articles, articleStamp = nil, ""
+	}
+	if prog == "" || prog != program() {
+		stamps, articles, articleStamp = nil, nil, ""
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()

@@ -262,3 +262,53 @@ func TestPublishingProcessLeavesItsManifestForTheNext(t *testing.T) {
 		})
 	}
 }
+
+// TestManifestOfAnotherProgramRendersStampedFilesAgain checks that a
+// stamped file is kept by its stamp only where the manifest was saved by
+// the same build of the program: after an upgrade whose pages look
+// otherwise for the same inputs (a new stylesheet's address in every
+// page), OUT ends equal to a fresh build of the new release.
+func TestManifestOfAnotherProgramRendersStampedFilesAgain(t *testing.T) {
+	st, s := genStore(t, 60)
+	ctx := context.Background()
+	out := filepath.Join(t.TempDir(), "out")
+	was := program
+	t.Cleanup(func() { program = was })
+	var look string // how the release renders the page: not in its stamp
+	page := func(ctx context.Context, v *View, o *Output) error {
+		const rel, stamp = "look/index.html", "the same inputs"
+		if o.KeepStamped(rel, func(prev string) bool { return prev == stamp }) {
+			return nil
+		}
+		return o.PutStamped(rel, []byte(look), stamp)
+	}
+	opt := BuildOptions{Options: genOptions(), Extra: []func(context.Context, *View, *Output) error{page}}
+	tests := []struct {
+		program, look string
+		want          string // the page after the build
+	}{
+		{"release 1", "old markup", "old markup"},
+		{"release 2", "new markup", "new markup"},
+		// The same release: the stamp holds, the page is kept (a look
+		// that changes within one release is this test's own doing).
+		{"release 2", "other markup", "new markup"},
+		{"", "unknown markup", "unknown markup"}, // a program that cannot be told: never the same
+	}
+	for _, tt := range tests {
+		program = func() string { return tt.program }
+		look = tt.look
+		if _, err := Build(ctx, st, s, out, opt); err != nil {
+			t.Fatal(err)
+		}
+		got, err := os.ReadFile(filepath.Join(out, "look", "index.html"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(got) != tt.want {
+			t.Errorf("%q rendering %q: the page holds %q, want %q", tt.program, tt.look, got, tt.want)
+		}
+		if tt.want == tt.look {
+			equalsAFreshBuild(t, st, s, out, opt)
+		}
+	}
+}
