@@ -17,6 +17,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -152,6 +153,9 @@ func newshubArgs(words []string) ([]string, bool) {
 		}
 		return nil, false
 	}
+	if len(words) > 2 && words[0] == "go" && words[1] == "run" && words[2] == "./cmd/newshub" {
+		return words[3:], true
+	}
 	if len(words) > 0 && (words[0] == "newshub" || strings.HasSuffix(words[0], "/newshub")) {
 		return words[1:], true
 	}
@@ -213,7 +217,7 @@ func checkInvocation(t *testing.T, args []string) string {
 		if fs.NArg() == 0 {
 			return ""
 		}
-		if name != "sources" { // the only command that takes flags after its arguments
+		if !interspersed[name] {
 			for _, a := range fs.Args() {
 				if strings.HasPrefix(a, "-") {
 					return "flag " + a + " after an argument is not read as a flag"
@@ -224,6 +228,10 @@ func checkInvocation(t *testing.T, args []string) string {
 		rest = fs.Args()[1:]
 	}
 }
+
+// interspersed are the commands that read flags after their arguments too
+// (parseInterspersed: "sources add URL --provider x").
+var interspersed = map[string]bool{"sources": true, "edit": true, "admin": true}
 
 // invocation is a newshub command line written somewhere in the project.
 type invocation struct {
@@ -266,28 +274,174 @@ func deployInvocations(t *testing.T, root string) []invocation {
 	return invs
 }
 
+// readmeBlocks returns the README's code blocks: runs of lines indented
+// by four spaces or more after a blank line (a list item's block by six).
+func readmeBlocks(t *testing.T, root string) []docBlock {
+	t.Helper()
+	lines := strings.Split(string(mustRead(t, filepath.Join(root, "README.md"))), "\n")
+	var blocks []docBlock
+	var cur *docBlock
+	indent := ""
+	for i, l := range lines {
+		indented := strings.HasPrefix(l, "    ") && strings.TrimSpace(l) != ""
+		switch {
+		case cur == nil && indented && i > 0 && strings.TrimSpace(lines[i-1]) == "":
+			cur = &docBlock{file: "README.md", line: i + 1, info: "indented"}
+			indent = l[:len(l)-len(strings.TrimLeft(l, " "))]
+			fallthrough
+		case cur != nil && (indented || strings.TrimSpace(l) == ""):
+			// The block's own indentation kept: YAML's nesting.
+			cur.text += strings.TrimPrefix(l, indent) + "\n"
+		case cur != nil:
+			blocks = append(blocks, *cur)
+			cur = nil
+		}
+	}
+	if cur != nil {
+		blocks = append(blocks, *cur)
+	}
+	return blocks
+}
+
 func TestDocsCommandsUseTheFlagsCommandsDefine(t *testing.T) {
 	root := testutil.Root(t)
 	invs := deployInvocations(t, root)
-	for _, b := range docBlocks(t, root) {
+	readme := readmeBlocks(t, root)
+	for _, b := range append(docBlocks(t, root), readme...) {
 		lines, numbers := shellLines(b.text, b.line)
 		for i, l := range lines {
-			words := shellWords(l)
 			if v, ok := strings.CutPrefix(l, "ExecStart="); ok && b.info == "ini" {
-				words = shellWords(v)
+				l = v
 			}
-			if args, ok := newshubArgs(words); ok {
-				invs = append(invs, invocation{b.file + ":" + strconv.Itoa(numbers[i]), args})
+			// Each command of a pipeline: "printf … | newshub admin add-user …".
+			for _, cmd := range strings.Split(l, " | ") {
+				if args, ok := newshubArgs(shellWords(cmd)); ok {
+					invs = append(invs, invocation{b.file + ":" + strconv.Itoa(numbers[i]), args})
+				}
 			}
 		}
 	}
-	// A page without a single command would pass; the deploy page has many.
+	// A page without a single command would pass; the deploy page has many,
+	// the README its first screen's and the admin area's.
 	if len(invs) < 20 {
 		t.Fatalf("found only %d newshub commands to check", len(invs))
+	}
+	if n := countIn(invs, "README.md:"); n < 3 {
+		t.Fatalf("found %d newshub commands in the README's blocks, want demo and the two add-user lines", n)
 	}
 	for _, inv := range invs {
 		if msg := checkInvocation(t, inv.args); msg != "" {
 			t.Errorf("%s: newshub %s: %s", inv.where, strings.Join(inv.args, " "), msg)
+		}
+	}
+}
+
+func countIn(invs []invocation, prefix string) int {
+	n := 0
+	for _, inv := range invs {
+		if strings.HasPrefix(inv.where, prefix) {
+			n++
+		}
+	}
+	return n
+}
+
+// codeSpan is an inline `code` span that names a command and its flags: a
+// synopsis ("newshub build [--base-url URL] OUT", "edit move URL --to
+// STORY\|--out") or a use ("serve --publish OUT").
+var codeSpan = regexp.MustCompile("`([^`]+)`")
+
+// spanFlags returns the command a code span names and the flags it gives
+// it, or ok false when the span names no command with flags. A span of a
+// command's own words ("ingest --once") starts with the command and a
+// flag; a span of a subcommand ("edit URL --dedicated", of sources) is
+// not read, as its command is not written.
+func spanFlags(span string) (name string, flags []string, ok bool) {
+	words := strings.Fields(strings.ReplaceAll(span, `\|`, "|"))
+	full := len(words) > 0 && words[0] == "newshub"
+	if full {
+		words = words[1:]
+	}
+	for len(words) > 1 && (words[0] == "--site" || words[0] == "--db") {
+		words = words[2:]
+	}
+	if len(words) < 2 {
+		return "", nil, false
+	}
+	if _, known := lookup(words[0]); !known || !full && !strings.HasPrefix(words[1], "-") {
+		return "", nil, false
+	}
+	for _, w := range words[1:] {
+		for _, alt := range strings.Split(w, "|") {
+			if alt = strings.Trim(alt, "[]()"); strings.HasPrefix(alt, "-") {
+				f, _, _ := strings.Cut(strings.TrimLeft(alt, "-"), "[")
+				f, _, _ = strings.Cut(f, "=")
+				flags = append(flags, f)
+			}
+		}
+	}
+	if len(flags) == 0 {
+		return "", nil, false
+	}
+	return words[0], flags, true
+}
+
+// TestDocsSynopsesNameTheFlagsCommandsDefine checks the flags of every
+// command the README's and the docs' inline code names (the README's table
+// of commands, "serve --publish OUT" in a sentence) against the flags the
+// command defines.
+func TestDocsSynopsesNameTheFlagsCommandsDefine(t *testing.T) {
+	root := testutil.Root(t)
+	pages, err := filepath.Glob(filepath.Join(root, "docs", "*.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	checked := 0
+	for _, p := range append([]string{filepath.Join(root, "README.md")}, pages...) {
+		rel, _ := filepath.Rel(root, p)
+		text := string(mustRead(t, p))
+		for _, m := range codeSpan.FindAllStringSubmatchIndex(text, -1) {
+			name, flags, ok := spanFlags(text[m[2]:m[3]])
+			if !ok {
+				continue
+			}
+			checked++
+			defined := commandFlags(t, name)
+			for _, f := range flags {
+				if _, ok := defined[f]; !ok && f != "h" && f != "help" {
+					line := 1 + strings.Count(text[:m[0]], "\n")
+					t.Errorf("%s:%d: `%s`: newshub %s has no flag --%s", filepath.ToSlash(rel), line, text[m[2]:m[3]], name, f)
+				}
+			}
+		}
+	}
+	// The README's table alone names some twenty commands with flags.
+	if checked < 20 {
+		t.Fatalf("found only %d code spans naming a command's flags", checked)
+	}
+}
+
+func TestSpanFlags(t *testing.T) {
+	tests := []struct {
+		span  string
+		name  string
+		flags []string
+	}{
+		{"newshub build [--base-url URL] [--now TIME] OUT", "build", []string{"base-url", "now"}},
+		{`newshub edit move URL --to STORY\|--out`, "edit", []string{"to", "out"}},
+		{"newshub --site orbit admin add-user NAME", "", nil},
+		{"serve --publish OUT", "serve", []string{"publish"}},
+		{"ingest -v", "ingest", []string{"v"}},
+		{"newshub sources edit URL --dedicated[=false]", "sources", []string{"dedicated"}},
+		{"newshub admin add-user NAME [--replace]\\|list-users", "admin", []string{"replace"}},
+		{"edit URL --dedicated=false", "", nil}, // sources edit, its command unwritten
+		{"newshub COMMAND -h", "", nil},
+		{"--lease", "", nil},
+	}
+	for _, tt := range tests {
+		name, flags, ok := spanFlags(tt.span)
+		if name != tt.name || !slices.Equal(flags, tt.flags) || ok != (tt.name != "") {
+			t.Errorf("spanFlags(%q) = %q, %q, %v; want %q, %q", tt.span, name, flags, ok, tt.name, tt.flags)
 		}
 	}
 }
@@ -306,6 +460,10 @@ func TestCheckInvocationFindsWrongFlags(t *testing.T) {
 		{[]string{"publish", "out"}, true},
 		{[]string{"--site"}, true},
 		{[]string{"ingest", "-v", "--once"}, false},
+		{[]string{"edit", "hide", "https://x/a", "--off-topic"}, false},
+		{[]string{"admin", "add-user", "ada", "--replace"}, false},
+		{[]string{"admin", "add-user", "ada", "--replaced"}, true},
+		{[]string{"import", "hub", "--max-size", "1MiB"}, true},
 	}
 	for _, tt := range tests {
 		if msg := checkInvocation(t, tt.args); (msg != "") != tt.bad {
