@@ -16,6 +16,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"slices"
 	"strconv"
@@ -23,6 +24,8 @@ import (
 	"testing"
 	"time"
 
+	"newshub/internal/content"
+	"newshub/internal/model"
 	"newshub/internal/testutil"
 )
 
@@ -699,4 +702,99 @@ func selfSigned(t *testing.T, dir string) (cert, key string) {
 	write(cert, "CERTIFICATE", der)
 	write(key, "EC PRIVATE KEY", kder)
 	return cert, key
+}
+
+// topKey is a key at the top of a YAML block.
+var topKey = regexp.MustCompile(`(?m)^([A-Za-z_][A-Za-z0-9_]*):`)
+
+// configKeys returns the keys of _config.yml a block of the docs sets, or
+// nil when it sets none (a decisions list, a topic, a scrape job).
+func configKeys(text string) []string {
+	known := map[string]bool{}
+	for _, f := range reflect.VisibleFields(reflect.TypeFor[model.Config]()) {
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		known[name] = true
+	}
+	var keys []string
+	isConfig := false
+	for _, m := range topKey.FindAllStringSubmatch(text, -1) {
+		keys = append(keys, m[1])
+		isConfig = isConfig || known[m[1]]
+	}
+	if !isConfig {
+		return nil
+	}
+	return keys
+}
+
+// TestDocsConfigKeysAreRead reads every block of the README and the docs
+// that sets _config.yml keys as a site's _config.yml, and checks that the
+// file is taken and that each key the block sets (and each of its smtp:
+// block) is one newshub reads, where a key it does not know would be kept
+// and do nothing.
+func TestDocsConfigKeysAreRead(t *testing.T) {
+	root := testutil.Root(t)
+	checked := 0
+	for _, b := range append(readmeBlocks(t, root), docBlocks(t, root)...) {
+		keys := configKeys(b.text)
+		if keys == nil {
+			continue
+		}
+		checked++
+		rec, err := content.Parse("_config.yml", []byte("title: Docs\nurl: https://news.example.org\n"+b.text))
+		if err != nil {
+			t.Errorf("%s:%d: newshub refuses the block as _config.yml: %v", b.file, b.line, err)
+			continue
+		}
+		read := jsonKeys(t, rec.Config)
+		for _, k := range keys {
+			if _, ok := read[k]; !ok {
+				t.Errorf("%s:%d: _config.yml key %s is not read", b.file, b.line, k)
+			}
+		}
+		if rec.Config.SMTP == nil {
+			continue
+		}
+		read = jsonKeys(t, rec.Config.SMTP)
+		for _, k := range topKey.FindAllStringSubmatch(smtpBlock(b.text), -1) {
+			if _, ok := read[k[1]]; !ok {
+				t.Errorf("%s:%d: _config.yml key smtp.%s is not read", b.file, b.line, k[1])
+			}
+		}
+	}
+	// The README's newsletter and retention settings at least.
+	if checked < 2 {
+		t.Fatalf("found %d blocks of _config.yml settings, want 2 or more", checked)
+	}
+}
+
+// jsonKeys returns the keys v has as JSON: the settings decoded into it.
+func jsonKeys(t *testing.T, v any) map[string]json.RawMessage {
+	t.Helper()
+	data, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(data, &m); err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+// smtpBlock returns the lines of the smtp: map of a block, unindented.
+func smtpBlock(text string) string {
+	var b strings.Builder
+	in := false
+	for _, l := range strings.Split(text, "\n") {
+		switch {
+		case strings.HasPrefix(l, "smtp:"):
+			in = true
+		case in && strings.HasPrefix(l, "  "):
+			b.WriteString(strings.TrimLeft(l, " ") + "\n")
+		case in && strings.TrimSpace(l) != "":
+			in = false
+		}
+	}
+	return b.String()
 }
