@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -127,6 +128,46 @@ func TestReadmeLinksEveryDoc(t *testing.T) {
 		target := m[1] + m[3]
 		if _, err := os.Stat(filepath.Join(root, filepath.FromSlash(target))); err != nil {
 			t.Errorf("README.md links to %s: %v", target, err)
+		}
+	}
+}
+
+// TestReadmeTellsWhatTheTestScriptDoes checks the README's account of
+// scripts/test against the script: its first screen names every package
+// the script installs, and its section on tests every package the race
+// detector goes over.
+func TestReadmeTellsWhatTheTestScriptDoes(t *testing.T) {
+	root := testutil.Root(t)
+	script := string(mustRead(t, filepath.Join(root, "scripts", "test")))
+	readme := string(mustRead(t, filepath.Join(root, "README.md")))
+	first, _, _ := strings.Cut(readme, "\n---\n")
+	installs := regexp.MustCompile(`(?m)(?:^\s*|\|\| )install ([a-z][\w.-]*)`).FindAllStringSubmatch(script, -1)
+	if len(installs) < 3 {
+		t.Fatalf("found %d packages scripts/test installs", len(installs))
+	}
+	for _, m := range installs {
+		name, _, _ := strings.Cut(m[1], "-") // postgresql-15: PostgreSQL
+		if !strings.Contains(strings.ToLower(first), name) {
+			t.Errorf("the README's first screen does not say that ./scripts/test installs %s", m[1])
+		}
+	}
+	_, race, ok := strings.Cut(script, "go test -race")
+	if !ok {
+		t.Fatal("scripts/test runs no race detector")
+	}
+	race, _, _ = strings.Cut(race, "\n\n")
+	_, tests, _ := strings.Cut(readme, "## Tests and benchmarks")
+	said := regexp.MustCompile(`the race\s+detector over [^(]*\(([^;)]*)`).FindStringSubmatch(tests)
+	if said == nil {
+		t.Fatal("the README does not say which packages the race detector goes over")
+	}
+	pkgs := regexp.MustCompile(`\./internal/(\w+)/\.\.\.`).FindAllStringSubmatch(race, -1)
+	if len(pkgs) < 3 {
+		t.Fatalf("found %d packages under the race detector in scripts/test", len(pkgs))
+	}
+	for _, m := range pkgs {
+		if !slices.Contains(strings.Split(strings.ReplaceAll(said[1], "\n", " "), ", "), m[1]) {
+			t.Errorf("the README's race detector list (%s) leaves out %s, which scripts/test races", said[1], m[1])
 		}
 	}
 }
