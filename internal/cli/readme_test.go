@@ -171,3 +171,31 @@ func TestReadmeTellsWhatTheTestScriptDoes(t *testing.T) {
 		}
 	}
 }
+
+// TestReadmeTableHasEveryCommand checks the README's table of commands
+// against the commands newshub help lists: a row for each, and none for a
+// command newshub does not have.
+func TestReadmeTableHasEveryCommand(t *testing.T) {
+	readme := string(mustRead(t, filepath.Join(testutil.Root(t), "README.md")))
+	rows := map[string]bool{}
+	for _, m := range regexp.MustCompile("(?m)^\\| `newshub ([a-z-]+)").FindAllStringSubmatch(readme, -1) {
+		rows[m[1]] = true
+	}
+	var help strings.Builder
+	printHelp(&help)
+	_, list, _ := strings.Cut(help.String(), "Commands:\n")
+	list, _, _ = strings.Cut(list, "\n\n")
+	listed := regexp.MustCompile(`(?m)^  ([a-z][a-z-]*) +\S`).FindAllStringSubmatch(list, -1)
+	if len(listed) < 10 {
+		t.Fatalf("newshub help lists %d commands:\n%s", len(listed), help.String())
+	}
+	for _, m := range listed {
+		if !rows[m[1]] {
+			t.Errorf("the README's table of commands has no row for newshub %s", m[1])
+		}
+		delete(rows, m[1])
+	}
+	for name := range rows {
+		t.Errorf("the README's table of commands has a row for newshub %s, which newshub help does not list", name)
+	}
+}
