@@ -31,8 +31,9 @@ import (
 
 // The documentation's commands are checked two ways: the shell blocks
 // marked "sh check" (commands that work offline) run for real, in order, in
-// one folder; every newshub command line of the docs, of the systemd unit
-// and of the Dockerfile is parsed with the flags the command defines.
+// one folder; every newshub command line of the docs and the README, of the
+// systemd unit and of the Dockerfile is parsed with the flags the command
+// defines, and so are the flags of the commands their inline code names.
 
 // docBlock is a fenced block of a page of docs/.
 type docBlock struct {
