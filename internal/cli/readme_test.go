@@ -199,3 +199,35 @@ func TestReadmeTableHasEveryCommand(t *testing.T) {
 		t.Errorf("the README's table of commands has a row for newshub %s, which newshub help does not list", name)
 	}
 }
+
+// TestDocsEnvironmentIsRead checks that every NEWSHUB_ variable the README
+// and the docs name is read by newshub's code (a test server's included).
+func TestDocsEnvironmentIsRead(t *testing.T) {
+	root := testutil.Root(t)
+	var code strings.Builder
+	err := filepath.WalkDir(filepath.Join(root, "internal"), func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".go") || strings.HasSuffix(p, "_test.go") {
+			return err
+		}
+		code.Write(mustRead(t, p))
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pages, _ := filepath.Glob(filepath.Join(root, "docs", "*.md"))
+	named := 0
+	for _, p := range append(pages, filepath.Join(root, "README.md")) {
+		for _, v := range regexp.MustCompile(`NEWSHUB_[A-Z_]*[A-Z]`).FindAllString(string(mustRead(t, p)), -1) {
+			named++
+			if !strings.Contains(code.String(), `"`+v+`"`) {
+				rel, _ := filepath.Rel(root, p)
+				t.Errorf("%s names %s, which newshub does not read", filepath.ToSlash(rel), v)
+			}
+		}
+	}
+	// --site's and --db's variables at least.
+	if named < 2 {
+		t.Fatalf("found %d NEWSHUB_ variables in the docs", named)
+	}
+}
