@@ -16,19 +16,24 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"newshub/internal/content"
+	"newshub/internal/model"
 	"newshub/internal/testutil"
 )
 
 // The documentation's commands are checked two ways: the shell blocks
 // marked "sh check" (commands that work offline) run for real, in order, in
-// one folder; every newshub command line of the docs, of the systemd unit
-// and of the Dockerfile is parsed with the flags the command defines.
+// one folder; every newshub command line of the docs and the README, of the
+// systemd unit and of the Dockerfile is parsed with the flags the command
+// defines, and so are the flags of the commands their inline code names.
 
 // docBlock is a fenced block of a page of docs/.
 type docBlock struct {
@@ -152,6 +157,9 @@ func newshubArgs(words []string) ([]string, bool) {
 		}
 		return nil, false
 	}
+	if len(words) > 2 && words[0] == "go" && words[1] == "run" && words[2] == "./cmd/newshub" {
+		return words[3:], true
+	}
 	if len(words) > 0 && (words[0] == "newshub" || strings.HasSuffix(words[0], "/newshub")) {
 		return words[1:], true
 	}
@@ -213,7 +221,7 @@ func checkInvocation(t *testing.T, args []string) string {
 		if fs.NArg() == 0 {
 			return ""
 		}
-		if name != "sources" { // the only command that takes flags after its arguments
+		if !interspersed[name] {
 			for _, a := range fs.Args() {
 				if strings.HasPrefix(a, "-") {
 					return "flag " + a + " after an argument is not read as a flag"
@@ -224,6 +232,10 @@ func checkInvocation(t *testing.T, args []string) string {
 		rest = fs.Args()[1:]
 	}
 }
+
+// interspersed are the commands that read flags after their arguments too
+// (parseInterspersed: "sources add URL --provider x").
+var interspersed = map[string]bool{"sources": true, "edit": true, "admin": true}
 
 // invocation is a newshub command line written somewhere in the project.
 type invocation struct {
@@ -266,28 +278,174 @@ func deployInvocations(t *testing.T, root string) []invocation {
 	return invs
 }
 
+// readmeBlocks returns the README's code blocks: runs of lines indented
+// by four spaces or more after a blank line (a list item's block by six).
+func readmeBlocks(t *testing.T, root string) []docBlock {
+	t.Helper()
+	lines := strings.Split(string(mustRead(t, filepath.Join(root, "README.md"))), "\n")
+	var blocks []docBlock
+	var cur *docBlock
+	indent := ""
+	for i, l := range lines {
+		indented := strings.HasPrefix(l, "    ") && strings.TrimSpace(l) != ""
+		switch {
+		case cur == nil && indented && i > 0 && strings.TrimSpace(lines[i-1]) == "":
+			cur = &docBlock{file: "README.md", line: i + 1, info: "indented"}
+			indent = l[:len(l)-len(strings.TrimLeft(l, " "))]
+			fallthrough
+		case cur != nil && (indented || strings.TrimSpace(l) == ""):
+			// The block's own indentation kept: YAML's nesting.
+			cur.text += strings.TrimPrefix(l, indent) + "\n"
+		case cur != nil:
+			blocks = append(blocks, *cur)
+			cur = nil
+		}
+	}
+	if cur != nil {
+		blocks = append(blocks, *cur)
+	}
+	return blocks
+}
+
 func TestDocsCommandsUseTheFlagsCommandsDefine(t *testing.T) {
 	root := testutil.Root(t)
 	invs := deployInvocations(t, root)
-	for _, b := range docBlocks(t, root) {
+	readme := readmeBlocks(t, root)
+	for _, b := range append(docBlocks(t, root), readme...) {
 		lines, numbers := shellLines(b.text, b.line)
 		for i, l := range lines {
-			words := shellWords(l)
 			if v, ok := strings.CutPrefix(l, "ExecStart="); ok && b.info == "ini" {
-				words = shellWords(v)
+				l = v
 			}
-			if args, ok := newshubArgs(words); ok {
-				invs = append(invs, invocation{b.file + ":" + strconv.Itoa(numbers[i]), args})
+			// Each command of a pipeline: "printf … | newshub admin add-user …".
+			for _, cmd := range strings.Split(l, " | ") {
+				if args, ok := newshubArgs(shellWords(cmd)); ok {
+					invs = append(invs, invocation{b.file + ":" + strconv.Itoa(numbers[i]), args})
+				}
 			}
 		}
 	}
-	// A page without a single command would pass; the deploy page has many.
+	// A page without a single command would pass; the deploy page has many,
+	// the README its first screen's and the admin area's.
 	if len(invs) < 20 {
 		t.Fatalf("found only %d newshub commands to check", len(invs))
+	}
+	if n := countIn(invs, "README.md:"); n < 3 {
+		t.Fatalf("found %d newshub commands in the README's blocks, want demo and the two add-user lines", n)
 	}
 	for _, inv := range invs {
 		if msg := checkInvocation(t, inv.args); msg != "" {
 			t.Errorf("%s: newshub %s: %s", inv.where, strings.Join(inv.args, " "), msg)
+		}
+	}
+}
+
+func countIn(invs []invocation, prefix string) int {
+	n := 0
+	for _, inv := range invs {
+		if strings.HasPrefix(inv.where, prefix) {
+			n++
+		}
+	}
+	return n
+}
+
+// codeSpan is an inline `code` span that names a command and its flags: a
+// synopsis ("newshub build [--base-url URL] OUT", "edit move URL --to
+// STORY\|--out") or a use ("serve --publish OUT").
+var codeSpan = regexp.MustCompile("`([^`]+)`")
+
+// spanFlags returns the command a code span names and the flags it gives
+// it, or ok false when the span names no command with flags. A span of a
+// command's own words ("ingest --once") starts with the command and a
+// flag; a span of a subcommand ("edit URL --dedicated", of sources) is
+// not read, as its command is not written.
+func spanFlags(span string) (name string, flags []string, ok bool) {
+	words := strings.Fields(strings.ReplaceAll(span, `\|`, "|"))
+	full := len(words) > 0 && words[0] == "newshub"
+	if full {
+		words = words[1:]
+	}
+	for len(words) > 1 && (words[0] == "--site" || words[0] == "--db") {
+		words = words[2:]
+	}
+	if len(words) < 2 {
+		return "", nil, false
+	}
+	if _, known := lookup(words[0]); !known || !full && !strings.HasPrefix(words[1], "-") {
+		return "", nil, false
+	}
+	for _, w := range words[1:] {
+		for _, alt := range strings.Split(w, "|") {
+			if alt = strings.Trim(alt, "[]()"); strings.HasPrefix(alt, "-") {
+				f, _, _ := strings.Cut(strings.TrimLeft(alt, "-"), "[")
+				f, _, _ = strings.Cut(f, "=")
+				flags = append(flags, f)
+			}
+		}
+	}
+	if len(flags) == 0 {
+		return "", nil, false
+	}
+	return words[0], flags, true
+}
+
+// TestDocsSynopsesNameTheFlagsCommandsDefine checks the flags of every
+// command the README's and the docs' inline code names (the README's table
+// of commands, "serve --publish OUT" in a sentence) against the flags the
+// command defines.
+func TestDocsSynopsesNameTheFlagsCommandsDefine(t *testing.T) {
+	root := testutil.Root(t)
+	pages, err := filepath.Glob(filepath.Join(root, "docs", "*.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	checked := 0
+	for _, p := range append([]string{filepath.Join(root, "README.md")}, pages...) {
+		rel, _ := filepath.Rel(root, p)
+		text := string(mustRead(t, p))
+		for _, m := range codeSpan.FindAllStringSubmatchIndex(text, -1) {
+			name, flags, ok := spanFlags(text[m[2]:m[3]])
+			if !ok {
+				continue
+			}
+			checked++
+			defined := commandFlags(t, name)
+			for _, f := range flags {
+				if _, ok := defined[f]; !ok && f != "h" && f != "help" {
+					line := 1 + strings.Count(text[:m[0]], "\n")
+					t.Errorf("%s:%d: `%s`: newshub %s has no flag --%s", filepath.ToSlash(rel), line, text[m[2]:m[3]], name, f)
+				}
+			}
+		}
+	}
+	// The README's table alone names some twenty commands with flags.
+	if checked < 20 {
+		t.Fatalf("found only %d code spans naming a command's flags", checked)
+	}
+}
+
+func TestSpanFlags(t *testing.T) {
+	tests := []struct {
+		span  string
+		name  string
+		flags []string
+	}{
+		{"newshub build [--base-url URL] [--now TIME] OUT", "build", []string{"base-url", "now"}},
+		{`newshub edit move URL --to STORY\|--out`, "edit", []string{"to", "out"}},
+		{"newshub --site orbit admin add-user NAME", "", nil},
+		{"serve --publish OUT", "serve", []string{"publish"}},
+		{"ingest -v", "ingest", []string{"v"}},
+		{"newshub sources edit URL --dedicated[=false]", "sources", []string{"dedicated"}},
+		{"newshub admin add-user NAME [--replace]\\|list-users", "admin", []string{"replace"}},
+		{"edit URL --dedicated=false", "", nil}, // sources edit, its command unwritten
+		{"newshub COMMAND -h", "", nil},
+		{"--lease", "", nil},
+	}
+	for _, tt := range tests {
+		name, flags, ok := spanFlags(tt.span)
+		if name != tt.name || !slices.Equal(flags, tt.flags) || ok != (tt.name != "") {
+			t.Errorf("spanFlags(%q) = %q, %q, %v; want %q, %q", tt.span, name, flags, ok, tt.name, tt.flags)
 		}
 	}
 }
@@ -306,6 +464,10 @@ func TestCheckInvocationFindsWrongFlags(t *testing.T) {
 		{[]string{"publish", "out"}, true},
 		{[]string{"--site"}, true},
 		{[]string{"ingest", "-v", "--once"}, false},
+		{[]string{"edit", "hide", "https://x/a", "--off-topic"}, false},
+		{[]string{"admin", "add-user", "ada", "--replace"}, false},
+		{[]string{"admin", "add-user", "ada", "--replaced"}, true},
+		{[]string{"import", "hub", "--max-size", "1MiB"}, true},
 	}
 	for _, tt := range tests {
 		if msg := checkInvocation(t, tt.args); (msg != "") != tt.bad {
@@ -541,4 +703,99 @@ func selfSigned(t *testing.T, dir string) (cert, key string) {
 	write(cert, "CERTIFICATE", der)
 	write(key, "EC PRIVATE KEY", kder)
 	return cert, key
+}
+
+// topKey is a key at the top of a YAML block.
+var topKey = regexp.MustCompile(`(?m)^([A-Za-z_][A-Za-z0-9_]*):`)
+
+// configKeys returns the keys of _config.yml a block of the docs sets, or
+// nil when it sets none (a decisions list, a topic, a scrape job).
+func configKeys(text string) []string {
+	known := map[string]bool{}
+	for _, f := range reflect.VisibleFields(reflect.TypeFor[model.Config]()) {
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		known[name] = true
+	}
+	var keys []string
+	isConfig := false
+	for _, m := range topKey.FindAllStringSubmatch(text, -1) {
+		keys = append(keys, m[1])
+		isConfig = isConfig || known[m[1]]
+	}
+	if !isConfig {
+		return nil
+	}
+	return keys
+}
+
+// TestDocsConfigKeysAreRead reads every block of the README and the docs
+// that sets _config.yml keys as a site's _config.yml, and checks that the
+// file is taken and that each key the block sets (and each of its smtp:
+// block) is one newshub reads, where a key it does not know would be kept
+// and do nothing.
+func TestDocsConfigKeysAreRead(t *testing.T) {
+	root := testutil.Root(t)
+	checked := 0
+	for _, b := range append(readmeBlocks(t, root), docBlocks(t, root)...) {
+		keys := configKeys(b.text)
+		if keys == nil {
+			continue
+		}
+		checked++
+		rec, err := content.Parse("_config.yml", []byte("title: Docs\nurl: https://news.example.org\n"+b.text))
+		if err != nil {
+			t.Errorf("%s:%d: newshub refuses the block as _config.yml: %v", b.file, b.line, err)
+			continue
+		}
+		read := jsonKeys(t, rec.Config)
+		for _, k := range keys {
+			if _, ok := read[k]; !ok {
+				t.Errorf("%s:%d: _config.yml key %s is not read", b.file, b.line, k)
+			}
+		}
+		if rec.Config.SMTP == nil {
+			continue
+		}
+		read = jsonKeys(t, rec.Config.SMTP)
+		for _, k := range topKey.FindAllStringSubmatch(smtpBlock(b.text), -1) {
+			if _, ok := read[k[1]]; !ok {
+				t.Errorf("%s:%d: _config.yml key smtp.%s is not read", b.file, b.line, k[1])
+			}
+		}
+	}
+	// The README's newsletter and retention settings at least.
+	if checked < 2 {
+		t.Fatalf("found %d blocks of _config.yml settings, want 2 or more", checked)
+	}
+}
+
+// jsonKeys returns the keys v has as JSON: the settings decoded into it.
+func jsonKeys(t *testing.T, v any) map[string]json.RawMessage {
+	t.Helper()
+	data, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(data, &m); err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+// smtpBlock returns the lines of the smtp: map of a block, unindented.
+func smtpBlock(text string) string {
+	var b strings.Builder
+	in := false
+	for _, l := range strings.Split(text, "\n") {
+		switch {
+		case strings.HasPrefix(l, "smtp:"):
+			in = true
+		case in && strings.HasPrefix(l, "  "):
+			b.WriteString(strings.TrimLeft(l, " ") + "\n")
+		case in && strings.TrimSpace(l) != "":
+			in = false
+		}
+	}
+	return b.String()
 }

@@ -44,7 +44,7 @@ func runImport(ctx context.Context, env *Env, args []string) error {
 	}
 	// Curation reads a few records around each batch: mapping the file
 	// would only add the pages it reads to the resident memory.
-	st, err := env.openStoreFor(ctx, onePass)
+	st, err := env.openStoreIn(ctx, onePass)
 	if err != nil {
 		return err
 	}

@@ -2,8 +2,11 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
 	"net/url"
+	"os"
 	"path/filepath"
 	"strings"
 
@@ -30,6 +33,34 @@ func (env *Env) openStore(ctx context.Context) (store.Store, error) {
 }
 
 func (env *Env) openStoreFor(ctx context.Context, use storeUse) (store.Store, error) {
+	if err := env.checkSiteFolder(); err != nil {
+		return nil, err
+	}
+	return env.openStoreIn(ctx, use)
+}
+
+// checkSiteFolder refuses a site folder that does not exist when the
+// database is the one inside it (no --db): a mistyped --site would make a
+// new, empty hub there, which the command would serve, build or report.
+func (env *Env) checkSiteFolder() error {
+	if env.DB != "" {
+		return nil
+	}
+	fi, err := os.Stat(env.Site)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return fmt.Errorf("site folder %s does not exist: newshub init %s makes one, or give --site", env.Site, env.Site)
+	case err != nil:
+		return fmt.Errorf("site folder: %w", err)
+	case !fi.IsDir():
+		return fmt.Errorf("site folder %s is not a folder", env.Site)
+	}
+	return nil
+}
+
+// openStoreIn opens the database --db names, making a new one where
+// there is none: import makes the hub's store so, from the folder it reads.
+func (env *Env) openStoreIn(ctx context.Context, use storeUse) (store.Store, error) {
 	st, err := openDSN(ctx, env.DSN(), use)
 	if r, ok := st.(interface{ Rebuilt() bool }); ok && r.Rebuilt() {
 		env.Log.Warn("the store held the remains of a bulk import that was interrupted: it starts again empty; import the site again",

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -128,5 +129,105 @@ func TestReadmeLinksEveryDoc(t *testing.T) {
 		if _, err := os.Stat(filepath.Join(root, filepath.FromSlash(target))); err != nil {
 			t.Errorf("README.md links to %s: %v", target, err)
 		}
+	}
+}
+
+// TestReadmeTellsWhatTheTestScriptDoes checks the README's account of
+// scripts/test against the script: its first screen names every package
+// the script installs, and its section on tests every package the race
+// detector goes over.
+func TestReadmeTellsWhatTheTestScriptDoes(t *testing.T) {
+	root := testutil.Root(t)
+	script := string(mustRead(t, filepath.Join(root, "scripts", "test")))
+	readme := string(mustRead(t, filepath.Join(root, "README.md")))
+	first, _, _ := strings.Cut(readme, "\n---\n")
+	installs := regexp.MustCompile(`(?m)(?:^\s*|\|\| )install ([a-z][\w.-]*)`).FindAllStringSubmatch(script, -1)
+	if len(installs) < 3 {
+		t.Fatalf("found %d packages scripts/test installs", len(installs))
+	}
+	for _, m := range installs {
+		name, _, _ := strings.Cut(m[1], "-") // postgresql-15: PostgreSQL
+		if !strings.Contains(strings.ToLower(first), name) {
+			t.Errorf("the README's first screen does not say that ./scripts/test installs %s", m[1])
+		}
+	}
+	_, race, ok := strings.Cut(script, "go test -race")
+	if !ok {
+		t.Fatal("scripts/test runs no race detector")
+	}
+	race, _, _ = strings.Cut(race, "\n\n")
+	_, tests, _ := strings.Cut(readme, "## Tests and benchmarks")
+	said := regexp.MustCompile(`the race\s+detector over [^(]*\(([^;)]*)`).FindStringSubmatch(tests)
+	if said == nil {
+		t.Fatal("the README does not say which packages the race detector goes over")
+	}
+	pkgs := regexp.MustCompile(`\./internal/(\w+)/\.\.\.`).FindAllStringSubmatch(race, -1)
+	if len(pkgs) < 3 {
+		t.Fatalf("found %d packages under the race detector in scripts/test", len(pkgs))
+	}
+	for _, m := range pkgs {
+		if !slices.Contains(strings.Split(strings.ReplaceAll(said[1], "\n", " "), ", "), m[1]) {
+			t.Errorf("the README's race detector list (%s) leaves out %s, which scripts/test races", said[1], m[1])
+		}
+	}
+}
+
+// TestReadmeTableHasEveryCommand checks the README's table of commands
+// against the commands newshub help lists: a row for each, and none for a
+// command newshub does not have.
+func TestReadmeTableHasEveryCommand(t *testing.T) {
+	readme := string(mustRead(t, filepath.Join(testutil.Root(t), "README.md")))
+	rows := map[string]bool{}
+	for _, m := range regexp.MustCompile("(?m)^\\| `newshub ([a-z-]+)").FindAllStringSubmatch(readme, -1) {
+		rows[m[1]] = true
+	}
+	var help strings.Builder
+	printHelp(&help)
+	_, list, _ := strings.Cut(help.String(), "Commands:\n")
+	list, _, _ = strings.Cut(list, "\n\n")
+	listed := regexp.MustCompile(`(?m)^  ([a-z][a-z-]*) +\S`).FindAllStringSubmatch(list, -1)
+	if len(listed) < 10 {
+		t.Fatalf("newshub help lists %d commands:\n%s", len(listed), help.String())
+	}
+	for _, m := range listed {
+		if !rows[m[1]] {
+			t.Errorf("the README's table of commands has no row for newshub %s", m[1])
+		}
+		delete(rows, m[1])
+	}
+	for name := range rows {
+		t.Errorf("the README's table of commands has a row for newshub %s, which newshub help does not list", name)
+	}
+}
+
+// TestDocsEnvironmentIsRead checks that every NEWSHUB_ variable the README
+// and the docs name is read by newshub's code (a test server's included).
+func TestDocsEnvironmentIsRead(t *testing.T) {
+	root := testutil.Root(t)
+	var code strings.Builder
+	err := filepath.WalkDir(filepath.Join(root, "internal"), func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".go") || strings.HasSuffix(p, "_test.go") {
+			return err
+		}
+		code.Write(mustRead(t, p))
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pages, _ := filepath.Glob(filepath.Join(root, "docs", "*.md"))
+	named := 0
+	for _, p := range append(pages, filepath.Join(root, "README.md")) {
+		for _, v := range regexp.MustCompile(`NEWSHUB_[A-Z_]*[A-Z]`).FindAllString(string(mustRead(t, p)), -1) {
+			named++
+			if !strings.Contains(code.String(), `"`+v+`"`) {
+				rel, _ := filepath.Rel(root, p)
+				t.Errorf("%s names %s, which newshub does not read", filepath.ToSlash(rel), v)
+			}
+		}
+	}
+	// --site's and --db's variables at least.
+	if named < 2 {
+		t.Fatalf("found %d NEWSHUB_ variables in the docs", named)
 	}
 }
