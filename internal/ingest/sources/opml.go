@@ -17,13 +17,20 @@ type opmlDoc struct {
 }
 
 type opmlEntry struct {
-	Text     string      `xml:"text,attr,omitempty"`
-	Title    string      `xml:"title,attr,omitempty"`
-	Type     string      `xml:"type,attr,omitempty"`
-	XMLURL   string      `xml:"xmlUrl,attr,omitempty"`
-	HTMLURL  string      `xml:"htmlUrl,attr,omitempty"`
-	Category string      `xml:"category,attr,omitempty"`
-	Children []opmlEntry `xml:"outline"`
+	Text     string `xml:"text,attr,omitempty"`
+	Title    string `xml:"title,attr,omitempty"`
+	Type     string `xml:"type,attr,omitempty"`
+	XMLURL   string `xml:"xmlUrl,attr,omitempty"`
+	HTMLURL  string `xml:"htmlUrl,attr,omitempty"`
+	Category string `xml:"category,attr,omitempty"`
+	// newshub's own attributes: what a source holds beyond its address
+	// and topics, so that a hub's sources move to another whole. Other
+	// readers leave attributes they do not know.
+	Provider  string      `xml:"provider,attr,omitempty"`
+	Interval  string      `xml:"interval,attr,omitempty"`
+	Dedicated bool        `xml:"dedicated,attr,omitempty"`
+	Paused    bool        `xml:"paused,attr,omitempty"`
+	Children  []opmlEntry `xml:"outline"`
 }
 
 // maxOPML bounds an OPML file.
@@ -45,7 +52,12 @@ func ReadOPML(r io.Reader) ([]model.Source, error) {
 	walk = func(es []opmlEntry) {
 		for _, e := range es {
 			if u := strings.TrimSpace(e.XMLURL); u != "" {
-				out = append(out, model.Source{URL: u, Topics: categories(e.Category)})
+				s := model.Source{URL: u, Topics: categories(e.Category), Provider: strings.TrimSpace(e.Provider),
+					Interval: strings.TrimSpace(e.Interval), Dedicated: e.Dedicated}
+				if e.Paused {
+					s.Enabled = new(false)
+				}
+				out = append(out, s)
 			}
 			walk(e.Children)
 		}
@@ -63,7 +75,8 @@ func WriteOPML(w io.Writer, title string, srcs []model.Source) error {
 			text = s.URL
 		}
 		doc.Body = append(doc.Body, opmlEntry{Text: text, Title: text, Type: "rss", XMLURL: s.URL,
-			Category: strings.Join(s.Topics, ",")})
+			Category: strings.Join(s.Topics, ","), Provider: s.Provider, Interval: s.Interval,
+			Dedicated: s.Dedicated, Paused: s.Enabled != nil && !*s.Enabled})
 	}
 	if _, err := io.WriteString(w, xml.Header); err != nil {
 		return err

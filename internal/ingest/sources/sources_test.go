@@ -5,6 +5,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -164,6 +165,29 @@ func TestOPMLRoundTrip(t *testing.T) {
 	}
 	if _, err := ReadOPML(strings.NewReader("<opml><body><outline")); err == nil {
 		t.Fatal("broken OPML accepted")
+	}
+}
+
+// A hub's sources written as OPML and read back keep what each holds
+// beyond its address and topics: its provider, interval, whether it is
+// dedicated to the topic and whether it is paused.
+func TestOPMLKeepsWhatASourceHolds(t *testing.T) {
+	srcs := []model.Source{
+		{URL: "https://ledger.example.org/feed.xml", Provider: "ledger.example.org", Topics: []string{"Election"},
+			Interval: "45m", Dedicated: true},
+		{URL: "https://wire.example.com/rss", Provider: "wire.example.com", Enabled: new(false)},
+		{URL: "https://plain.example.net/atom"},
+	}
+	var buf bytes.Buffer
+	if err := WriteOPML(&buf, "hub", srcs); err != nil {
+		t.Fatal(err)
+	}
+	back, err := ReadOPML(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(back, srcs) {
+		t.Errorf("read back\n%+v\nwant\n%+v\nfrom:\n%s", back, srcs, buf.String())
 	}
 }
 
