@@ -105,6 +105,11 @@ func ParseDate(s string) (time.Time, error) {
 // languageMonths); "" for a feed that declares none.
 func parseDate(s, lang string) (time.Time, error) {
 	s = strings.TrimSpace(s)
+	if s == "" {
+		// Most items have no date of some kind: each layout tried would
+		// make an error of its own.
+		return time.Time{}, fmt.Errorf("unrecognised date %q", s)
+	}
 	if !isASCII(s) {
 		var ok bool
 		if s, ok = asciiDigits(s); !ok {
