@@ -106,7 +106,8 @@ func scanNews(ctx context.Context, st store.Store, gen int64, archived *bool, ou
 	}
 	// Written meanwhile, or a record the time ranges cannot hold (no
 	// publication time): fill in what the chunks missed from one Scan.
-	// Records sent twice are replaced by their later version.
+	// A record already sent is not sent again, so what was written
+	// meanwhile may be mixed: a view is then read again (see loadView).
 	return st.Scan(ctx, []model.Kind{model.KindNews}, func(r *model.Record) error {
 		if r.Article == nil || !r.Article.Publishable() || archived != nil && isArchived(r) != *archived {
 			return nil

@@ -132,7 +132,33 @@ func load(ctx context.Context, st store.Store, s *site.Site, opt Options, each f
 	return loadView(ctx, st, s, opt, nil, each)
 }
 
+// loadAttempts bounds how many times a view is read while the store is
+// written meanwhile.
+const loadAttempts = 3
+
+// loadView builds the view. A view is read with several queries, from
+// several connections at once: a commit landing between them leaves a view
+// that mixes two generations, under the older's number. Such a view is read
+// again, up to loadAttempts times in all; the last is kept mixed, under the
+// older number, which has the next check of the generation load it again.
+// A load with each is read once: each has written what it was given.
 func loadView(ctx context.Context, st store.Store, s *site.Site, opt Options, prev *View, each func(*View, *model.Record, *newsJSON)) (*View, error) {
+	for attempt := 1; ; attempt++ {
+		v, err := loadViewOnce(ctx, st, s, opt, prev, each)
+		if err != nil || each != nil || attempt == loadAttempts {
+			return v, err
+		}
+		after, err := st.Generation(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("publish: generation: %w", err)
+		}
+		if after == v.gen {
+			return v, nil
+		}
+	}
+}
+
+func loadViewOnce(ctx context.Context, st store.Store, s *site.Site, opt Options, prev *View, each func(*View, *model.Record, *newsJSON)) (*View, error) {
 	gen, err := st.Generation(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("publish: generation: %w", err)

@@ -258,3 +258,69 @@ func TestViewsWithoutSiteFollowTheConfiguration(t *testing.T) {
 		t.Errorf("the feed does not carry the new title %q:\n%.600s", title, d.Body)
 	}
 }
+
+// writeDuringLoad is a store that commits a write of its own the first
+// time a load reads news from it, as another process's ingest would.
+type writeDuringLoad struct {
+	store.Store
+	once  sync.Once
+	write func()
+}
+
+func (w *writeDuringLoad) News(ctx context.Context, q store.NewsQuery) ([]*model.Record, error) {
+	w.once.Do(w.write)
+	return w.Store.News(ctx, q)
+}
+
+// TestAViewReadDuringAWriteIsReadAgain checks that a view whose load saw
+// a commit land is not served as the generation it began at: its content
+// and its generation must be of one state of the store, as a static build
+// of that generation would be.
+func TestAViewReadDuringAWriteIsReadAgain(t *testing.T) {
+	st, s := genStore(t, 60)
+	ctx := context.Background()
+	recs, err := st.News(ctx, store.NewsQuery{Public: true, Limit: 1})
+	if err != nil || len(recs) == 0 {
+		t.Fatalf("no news: %v", err)
+	}
+	path, before := recs[0].Path, recs[0].Article.Title
+	w := &writeDuringLoad{Store: st}
+	w.write = func() {
+		recs[0].Article.Title = before + " (written meanwhile)"
+		if err := st.Upsert(ctx, recs); err != nil {
+			t.Error(err)
+		}
+	}
+	startGen, err := st.Generation(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	vs := NewViews(ViewsConfig{Store: w, Site: s, Options: genOptions()})
+	v, err := vs.Current(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := v.Entry(path)
+	if e == nil {
+		t.Fatalf("%s is not in the view", path)
+	}
+	endGen, err := st.Generation(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if endGen == startGen {
+		t.Fatal("the write during the load did not move the generation")
+	}
+	switch v.Generation() {
+	case endGen:
+		if e.Title == before {
+			t.Errorf("the view of generation %d shows the title of generation %d", endGen, startGen)
+		}
+	case startGen:
+		if e.Title != before {
+			t.Errorf("the view of generation %d shows the title written after it, %q", startGen, e.Title)
+		}
+	default:
+		t.Errorf("the view is of generation %d, the store was at %d then %d", v.Generation(), startGen, endGen)
+	}
+}
