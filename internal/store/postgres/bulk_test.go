@@ -138,11 +138,25 @@ func TestOpenReadOnlyOfABulkLoadedStore(t *testing.T) {
 	for _, tt := range []struct {
 		name    string
 		loading bool // a load holds its lock on the primary
-		open    func(t *testing.T, dsn string) string
+		open    func(t *testing.T, st *Store, dsn string) string
 	}{
-		{"standby during a load", true, func(t *testing.T, dsn string) string { return pgtest.Standby(t, dsn) }},
-		{"read-only session after a dead load", false, func(t *testing.T, dsn string) string {
+		{"standby during a load", true, func(t *testing.T, _ *Store, dsn string) string { return pgtest.Standby(t, dsn) }},
+		{"read-only session after a dead load", false, func(t *testing.T, _ *Store, dsn string) string {
 			return dsn + "&default_transaction_read_only=on"
+		}},
+		{"role that may only read, after a dead load", false, func(t *testing.T, st *Store, dsn string) string {
+			// An API server's role, as operators grant one: it may read
+			// the tables and owns none, so it can build no index.
+			for _, q := range []string{
+				`DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'hubreader') THEN CREATE ROLE hubreader LOGIN; END IF; END $$`,
+				`GRANT USAGE ON SCHEMA public TO hubreader`,
+				`GRANT SELECT ON ALL TABLES IN SCHEMA public TO hubreader`,
+			} {
+				if _, err := st.pool.Exec(ctx, q); err != nil {
+					t.Fatal(err)
+				}
+			}
+			return strings.Replace(dsn, "//newshub@", "//hubreader@", 1)
 		}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
@@ -167,7 +181,7 @@ func TestOpenReadOnlyOfABulkLoadedStore(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			reader, err := Open(ctx, tt.open(t, dsn))
+			reader, err := Open(ctx, tt.open(t, st, dsn))
 			if err != nil {
 				t.Fatalf("Open: %v", err)
 			}
