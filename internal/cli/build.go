@@ -103,7 +103,7 @@ func startPublishing(ctx context.Context, env *Env, st store.Store, siteOf func(
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		publishing(ctx, st, siteOf, out, opt, env.Stdout, env.Log)
+		publishing(ctx, st, siteOf, out, opt, publish.DefaultRankEvery, env.Stdout, env.Log)
 	}()
 	return func() {
 		cancel()
@@ -130,11 +130,15 @@ func publishOnce(ctx context.Context, env *Env, st store.Store, s *site.Site, ou
 const publishQuiet = time.Second
 
 // publishing builds out at once, then again each time the store's
-// generation moves and stays still for publishQuiet, and when a pin the
-// last build showed ends, one build at a time; writes during a build
-// bring one more after it. A failed build is logged and tried again at
-// the next change.
-func publishing(ctx context.Context, st store.Store, siteOf func() *site.Site, out string, opt publish.BuildOptions, w io.Writer, log *slog.Logger) {
+// generation moves and stays still for publishQuiet, when a pin the last
+// build showed ends, and rankEvery after the last build, one build at a
+// time; writes during a build bring one more after it. The top stories'
+// order follows the clock (a fresh build an hour later ranks them
+// otherwise), so a copy of a store nothing writes is ranked again as a
+// server's view is; the build writes only what the new order changes. A
+// failed build is logged and tried again at the next change, or once the
+// ranking is due.
+func publishing(ctx context.Context, st store.Store, siteOf func() *site.Site, out string, opt publish.BuildOptions, rankEvery time.Duration, w io.Writer, log *slog.Logger) {
 	// Each build compares with what the last one left in OUT, not with
 	// OUT's bytes read again.
 	opt.Manifest = &publish.Manifest{}
@@ -147,14 +151,18 @@ func publishing(ctx context.Context, st store.Store, siteOf func() *site.Site, o
 	}()
 	changes := generations(ctx, st)
 	built := int64(-1)
-	var pinEnds time.Time // of the last build, on the clock: see afterPin
+	var pinEnds time.Time // of the last build, on the clock: see after
+	var rankDue time.Time // when the last build's ranking is due again, zero for never
 	for {
 		gen, err := st.Generation(ctx)
 		if err != nil && ctx.Err() == nil {
 			log.Error("publish: cannot read the store's generation", "err", err)
 		}
-		if err == nil && (gen != built || !pinEnds.IsZero() && !time.Now().Before(pinEnds)) {
+		if err == nil && (gen != built || passed(pinEnds) || passed(rankDue)) {
 			stats, err := publish.Build(ctx, st, siteOf(), out, opt)
+			if opt.Now == nil {
+				rankDue = time.Now().Add(rankEvery)
+			}
 			switch {
 			case err == nil:
 				built = gen
@@ -172,8 +180,10 @@ func publishing(ctx context.Context, st store.Store, siteOf func() *site.Site, o
 			if !ok {
 				return
 			}
-		case <-afterPin(pinEnds):
+		case <-after(pinEnds):
 			continue // no round to wait for
+		case <-after(rankDue):
+			continue
 		}
 		// Let the round finish its writes.
 		for quiet := false; !quiet; {
@@ -189,16 +199,20 @@ func publishing(ctx context.Context, st store.Store, siteOf func() *site.Site, o
 	}
 }
 
-// afterPin tells when a pin the last build showed ends, after which a
-// build of the same store leads with other stories: a pin ends with no
-// write to the store. Nil, which never tells, for none (or a build at a
-// fixed time, which shows the same pins at every build).
-func afterPin(ends time.Time) <-chan time.Time {
-	if ends.IsZero() {
+// after tells when t comes: when a pin the last build showed ends, after
+// which a build of the same store leads with other stories (a pin ends
+// with no write to the store), or when its ranking is due. Nil, which
+// never tells, for a zero t (no pin, or a build at a fixed time, which
+// ranks alike at every build).
+func after(t time.Time) <-chan time.Time {
+	if t.IsZero() {
 		return nil
 	}
-	return time.After(time.Until(ends))
+	return time.After(time.Until(t))
 }
+
+// passed reports whether t is set and has come.
+func passed(t time.Time) bool { return !t.IsZero() && !time.Now().Before(t) }
 
 // generations tells of changes of the store's generation: by the store's
 // own watch where it has one, else once a second (publishing compares).

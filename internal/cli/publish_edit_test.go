@@ -7,6 +7,7 @@ import (
 	"io"
 	"io/fs"
 	"log/slog"
+	"math"
 	"net/http"
 	"net/url"
 	"os"
@@ -16,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"newshub/internal/curate"
 	"newshub/internal/model"
 	"newshub/internal/publish"
 	"newshub/internal/site"
@@ -300,7 +302,7 @@ func TestPublishedCopyFollowsAPinToItsEnd(t *testing.T) {
 			done := make(chan struct{})
 			go func() {
 				defer close(done)
-				publishing(ctx, st, func() *site.Site { return s }, out, opt, &said, slog.New(slog.DiscardHandler))
+				publishing(ctx, st, func() *site.Site { return s }, out, opt, publish.DefaultRankEvery, &said, slog.New(slog.DiscardHandler))
 			}()
 			defer func() { cancel(); <-done }()
 			pinned := h.old.Article
@@ -332,4 +334,62 @@ func TestPublishedCopyFollowsAPinToItsEnd(t *testing.T) {
 			})
 		})
 	}
+}
+
+// TestPublishedCopyRanksAgainAsTimePasses runs the live path on the clock
+// over a store nothing writes: two leads are given heats whose scores
+// cross a few seconds after the first build (the older one decays the
+// slower), so a fresh build made then ranks the older first on the home
+// page; the copy must follow without a write.
+func TestPublishedCopyRanksAgainAsTimePasses(t *testing.T) {
+	h := newPublishedHub(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	st, err := sqlite.Open(ctx, h.db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	s, err := site.Load(ctx, st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	newer, older := h.newest, h.old
+	if !older.Article.PublishedDateTime.Before(newer.Article.PublishedDateTime) {
+		t.Fatal("the old lead is not older than the newest")
+	}
+	// Heats far over every other lead's, crossing at cross.
+	cross := time.Now().Add(6 * time.Second)
+	newer.Article.Heat = 1_000_000_000
+	ratio := curate.RankScore(newer.Article, cross) / curate.RankScore(&model.Article{Heat: 1, PublishedDateTime: older.Article.PublishedDateTime}, cross)
+	older.Article.Heat = int(math.Round(ratio))
+	if err := st.Upsert(ctx, []*model.Record{newer, older}); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(t.TempDir(), "out")
+	opt, err := buildOptions(st, "", "", true, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var said syncBuffer
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		publishing(ctx, st, func() *site.Site { return s }, out, opt, 300*time.Millisecond, &said, slog.New(slog.DiscardHandler))
+	}()
+	defer func() { cancel(); <-done }()
+	homeLeads := func(title string) bool {
+		page, err := os.ReadFile(filepath.Join(out, "index.html"))
+		return err == nil && leadsFirst(string(page), title, h.leads)
+	}
+	waitFor(t, "the first build", func() bool { return strings.Contains(said.String(), "built ") })
+	if time.Now().After(cross) {
+		t.Skip("the first build ended after the scores crossed")
+	}
+	if !homeLeads(newer.Article.Title) {
+		t.Fatal("the newer, hotter lead is not first on the home page before the scores cross")
+	}
+	waitFor(t, "the older lead first on the copy's home page once the scores crossed", func() bool {
+		return homeLeads(older.Article.Title)
+	})
 }

@@ -24,8 +24,8 @@ type ViewsConfig struct {
 	// 0 means one second.
 	CheckEvery time.Duration
 	// RankEvery is how old a ranking may get before the leads are ranked
-	// again, so recency counts while nothing is written; 0 means five
-	// minutes.
+	// again, so recency counts while nothing is written; 0 means
+	// DefaultRankEvery.
 	RankEvery time.Duration
 	// MinReload is the least time between the end of one load and the
 	// start of the next; loads are also spaced by four times the last
@@ -36,6 +36,10 @@ type ViewsConfig struct {
 	// Logger receives reloads and their failures; nil discards them.
 	Logger *slog.Logger
 }
+
+// DefaultRankEvery is how old a ranking of the top stories may get while
+// nothing is written: their order follows the clock (curate.RankScore).
+const DefaultRankEvery = 5 * time.Minute
 
 // Views keeps the current view of a store for everything a server
 // answers (documents, feeds, pages, search), with one refresh policy:
@@ -70,7 +74,7 @@ func NewViews(cfg ViewsConfig) *Views {
 		cfg.CheckEvery = time.Second
 	}
 	if cfg.RankEvery <= 0 {
-		cfg.RankEvery = 5 * time.Minute
+		cfg.RankEvery = DefaultRankEvery
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
