@@ -14,7 +14,9 @@
 # each run's rate, distinct URLs stored and load, the ratio of each pair and
 # the median ratio (target: 3 workers at least 2.5 times one).
 # Usage: bench/workers.sh
-#   (env FEEDS, ITEMS, DELAY, WORKERS, PROCS, DB, REPEAT, SAME_TOTAL)
+#   (env FEEDS, ITEMS, DELAY, WORKERS, PROCS, DB, REPEAT, SAME_TOTAL;
+#   INGEST_ARGS: more flags for every process, e.g. "-v" with LOGS=DIR,
+#   which keeps each run's logs in DIR/NAME, see bench/ingest.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export FEEDS=${FEEDS:-1000} ITEMS=${ITEMS:-10} DELAY=${DELAY:-200ms} PAGE_DELAY=${PAGE_DELAY:-${DELAY:-200ms}}
@@ -30,7 +32,8 @@ trap 'rm -rf "$out"' EXIT
 
 # run NAME PROCS WORKERS: one bench/ingest.sh run, its table kept as NAME.
 run() {
-  PROCS=$2 INGEST_ARGS="--workers $3" bench/ingest.sh >"$out/$1"
+  local logs=${LOGS:+$LOGS/$1}
+  PROCS=$2 INGEST_ARGS="--workers $3 ${INGEST_ARGS:-}" LOGS=$logs bench/ingest.sh >"$out/$1"
 }
 
 echo "| workers ($FEEDS feeds x $ITEMS items, $DB, each answering after $DELAY) | articles/s | news records / distinct URLs | load before / after | wall (CPU) |"
