@@ -25,6 +25,9 @@ func runNewsletter(ctx context.Context, env *Env, args []string) error {
 	if fs.NArg() > 0 {
 		return usageError("newsletter takes no arguments, got %q", fs.Args())
 	}
+	if *noSend && *resend {
+		return usageError("--resend mails the issue again and --no-send mails nothing: give one of them")
+	}
 	var day newsletter.Date
 	if *date != "" {
 		var err error

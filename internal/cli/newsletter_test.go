@@ -217,3 +217,16 @@ func TestNewsletterMailsAnIssueOnce(t *testing.T) {
 		}
 	}
 }
+
+// TestNewsletterRefusesResendWithNoSend: --resend asks for mail, --no-send
+// for none; the command refused neither and wrote the issue unmailed.
+func TestNewsletterRefusesResendWithNoSend(t *testing.T) {
+	dir := genSite(t, 20, 2)
+	code, stdout, errs := run(t, "--site", dir, "newsletter", "--resend", "--no-send")
+	if want := "--resend mails the issue again and --no-send mails nothing"; code != ExitUsage || !strings.Contains(errs, want) {
+		t.Fatalf("newsletter --resend --no-send: exit %d, want %d and %q:\n%s\n%s", code, ExitUsage, want, stdout, errs)
+	}
+	if written, _ := filepath.Glob(filepath.Join(dir, "_newsletters", "*")); len(written) > 0 {
+		t.Fatalf("an issue was written: %q", written)
+	}
+}
