@@ -279,32 +279,7 @@ func TestPublishedCopyFollowsAPinToItsEnd(t *testing.T) {
 	for _, served := range []bool{false, true} {
 		t.Run(map[bool]string{false: "alone", true: "served"}[served], func(t *testing.T) {
 			h := newPublishedHub(t)
-			ctx, cancel := context.WithCancel(context.Background())
-			defer cancel()
-			st, err := sqlite.Open(ctx, h.db)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer st.Close()
-			s, err := site.Load(ctx, st)
-			if err != nil {
-				t.Fatal(err)
-			}
-			out := filepath.Join(t.TempDir(), "out")
-			opt, err := buildOptions(st, "", "", true, slog.New(slog.DiscardHandler))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if served {
-				opt.Views = publish.NewViews(publish.ViewsConfig{Store: st, Options: opt.Options})
-			}
-			var said syncBuffer
-			done := make(chan struct{})
-			go func() {
-				defer close(done)
-				publishing(ctx, st, func() *site.Site { return s }, out, opt, publish.DefaultRankEvery, &said, slog.New(slog.DiscardHandler))
-			}()
-			defer func() { cancel(); <-done }()
+			out, said := publishLive(t, h.db, served, publish.DefaultRankEvery)
 			pinned := h.old.Article
 			leads := func() (news, home bool) {
 				b, err := os.ReadFile(filepath.Join(out, "api", "news", "index.json"))
@@ -343,17 +318,6 @@ func TestPublishedCopyFollowsAPinToItsEnd(t *testing.T) {
 // page; the copy must follow without a write.
 func TestPublishedCopyRanksAgainAsTimePasses(t *testing.T) {
 	h := newPublishedHub(t)
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	st, err := sqlite.Open(ctx, h.db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	s, err := site.Load(ctx, st)
-	if err != nil {
-		t.Fatal(err)
-	}
 	newer, older := h.newest, h.old
 	if !older.Article.PublishedDateTime.Before(newer.Article.PublishedDateTime) {
 		t.Fatal("the old lead is not older than the newest")
@@ -363,21 +327,16 @@ func TestPublishedCopyRanksAgainAsTimePasses(t *testing.T) {
 	newer.Article.Heat = 1_000_000_000
 	ratio := curate.RankScore(newer.Article, cross) / curate.RankScore(&model.Article{Heat: 1, PublishedDateTime: older.Article.PublishedDateTime}, cross)
 	older.Article.Heat = int(math.Round(ratio))
-	if err := st.Upsert(ctx, []*model.Record{newer, older}); err != nil {
-		t.Fatal(err)
-	}
-	out := filepath.Join(t.TempDir(), "out")
-	opt, err := buildOptions(st, "", "", true, slog.New(slog.DiscardHandler))
+	st, err := sqlite.Open(context.Background(), h.db)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var said syncBuffer
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		publishing(ctx, st, func() *site.Site { return s }, out, opt, 300*time.Millisecond, &said, slog.New(slog.DiscardHandler))
-	}()
-	defer func() { cancel(); <-done }()
+	err = st.Upsert(context.Background(), []*model.Record{newer, older})
+	st.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, said := publishLive(t, h.db, false, 300*time.Millisecond)
 	homeLeads := func(title string) bool {
 		page, err := os.ReadFile(filepath.Join(out, "index.html"))
 		return err == nil && leadsFirst(string(page), title, h.leads)
@@ -392,4 +351,46 @@ func TestPublishedCopyRanksAgainAsTimePasses(t *testing.T) {
 	waitFor(t, "the older lead first on the copy's home page once the scores crossed", func() bool {
 		return homeLeads(older.Article.Title)
 	})
+}
+
+// publishLive runs the live path (what serve and ingest --publish run)
+// over the store at db on the clock, keeping a copy in step until the test
+// ends; served shares a server's views, as serve does. It returns the
+// copy's folder and what the loop says.
+func publishLive(t *testing.T, db string, served bool, rankEvery time.Duration) (string, *syncBuffer) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	st, err := sqlite.Open(ctx, db)
+	if err != nil {
+		cancel()
+		t.Fatal(err)
+	}
+	s, err := site.Load(ctx, st)
+	if err != nil {
+		cancel()
+		st.Close()
+		t.Fatal(err)
+	}
+	out := filepath.Join(t.TempDir(), "out")
+	opt, err := buildOptions(st, "", "", true, slog.New(slog.DiscardHandler))
+	if err != nil {
+		cancel()
+		st.Close()
+		t.Fatal(err)
+	}
+	if served {
+		opt.Views = publish.NewViews(publish.ViewsConfig{Store: st, Options: opt.Options})
+	}
+	said := &syncBuffer{}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		publishing(ctx, st, func() *site.Site { return s }, out, opt, rankEvery, said, slog.New(slog.DiscardHandler))
+	}()
+	t.Cleanup(func() {
+		cancel()
+		<-done
+		st.Close()
+	})
+	return out, said
 }
