@@ -295,3 +295,44 @@ func TestBrowserDemoHub(t *testing.T) {
 		b.Check(t, "demo "+p)
 	}
 }
+
+// TestBrowserLongWordsFitAPhone shows an article whose title, excerpt and
+// publisher hold words longer than a phone is wide (an address, a name run
+// together, a hashtag) on every page it is on, 360 px wide: no page may
+// scroll sideways, the words breaking where they must.
+func TestBrowserLongWordsFitAPhone(t *testing.T) {
+	const (
+		word = "Supercalifragilisticexpialidociousandantidisestablishmentarianism"
+		name = "TheDailyMorningCourierAndEveningGazetteOfGreaterMetropolis"
+	)
+	mux := http.NewServeMux()
+	var handler http.Handler
+	mux.HandleFunc("/img/", imageServer)
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) { handler.ServeHTTP(w, r) })
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	recs := fixtureRecords(srv.URL + "/img/")
+	long := newsRec(srv.URL+"/img/", "long-words", "Senate "+word+" border #"+word, "courier.example.com", name,
+		"s-long", 20*time.Minute, true, "Joe Biden")
+	long.Article.Heat = 500
+	long.Article.Excerpt = "See https://courier.example.com/2026/11/20/" + word + "-" + word + "/index.html?utm_source=" + word
+	recs = append(recs, long,
+		newsRec(srv.URL+"/img/", "long-words-2", "Senate border "+word, "reuters.com", "Reuters", "s-long", 40*time.Minute, false, "Joe Biden"))
+	h := newHubFrom(t, recs)
+	handler = h.srv
+	b := browser.New(t)
+	phone := emulation.SetDeviceMetricsOverrideParams{Width: 360, Height: 800, DeviceScaleFactor: 1, Mobile: true}
+	if _, err := chromedp.Call(b.Ctx, emulation.SetDeviceMetricsOverride, phone); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{"/", "/stories/s-long/", "/" + pagePath(long), "/topics/joe-biden/", "/search/?q=" + word} {
+		b.Do(t, p, chromedp.Navigate(srv.URL+p), chromedp.WaitVisible(chromedp.CSS("main")))
+		if !strings.Contains(browser.Read(t, b, p, chromedp.Evaluate[string](`document.body.innerText`)), word) {
+			t.Errorf("%s: the long word is not on the page", p)
+		}
+		if w := browser.Read(t, b, p, chromedp.Evaluate[int](`document.documentElement.scrollWidth`)); w > 360 {
+			t.Errorf("%s: the page is %d px wide on a 360 px phone", p, w)
+		}
+		b.Check(t, p)
+	}
+}
