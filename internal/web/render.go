@@ -577,9 +577,10 @@ func (p *page) writeArticle(b *bytes.Buffer) {
 		b.WriteString("</figure>")
 	}
 	if d.Excerpt != "" {
-		b.WriteString("\n  <div class=\"excerpt-full\"><p>")
-		b.WriteString(string(d.Excerpt)) // sanitized HTML
-		b.WriteString("</p></div>")
+		// The excerpt may hold paragraphs, which no <p> may hold.
+		b.WriteString("\n  <div class=\"excerpt-full\">")
+		b.WriteString(string(d.Excerpt)) // sanitized HTML, its elements closed
+		b.WriteString("</div>")
 	}
 	b.WriteString("\n  <p class=\"actions\">")
 	if c.WebURL != "" {

@@ -3,12 +3,17 @@ package web
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
 
 	"newshub/internal/model"
 )
@@ -521,4 +526,85 @@ func TestDeepPathsAnswerA404OfTheirOwnSize(t *testing.T) {
 	if code, body := h.get(t, "/news/2020/01/01/missing/a/b/"); code != http.StatusNotFound || !strings.Contains(body, "Page not found") {
 		t.Errorf("a 404 at a page's depth: %d", code)
 	}
+}
+
+// TestExcerptMarkupStaysInTheExcerpt renders articles whose excerpts hold
+// markup left open, closed twice or in paragraphs of their own, and parses
+// each page as a browser does: what follows the excerpt (the buttons, the
+// other coverage) must not take the excerpt's bold or italics, and no
+// paragraph may be made of a stray tag.
+func TestExcerptMarkupStaysInTheExcerpt(t *testing.T) {
+	tests := []struct{ name, excerpt, text string }{
+		{"left open", "<i>Analysis: the senate vote", "Analysis: the senate vote"},
+		{"bold left open", "The <b>senate vote tonight", "The senate vote tonight"},
+		{"closed twice", "The vote</p> is tonight.", "The vote is tonight."},
+		{"paragraphs", "<p>The vote.</p><p>The count.</p>", "The vote.The count."},
+		{"cut in a tag", "The <em>senate</em> vote <strong", "The senate vote"},
+	}
+	recs := fixtureRecords("https://img.example.org/")
+	for i, tt := range tests {
+		r := newsRec("https://img.example.org/", fmt.Sprintf("markup-%d", i), "Markup "+tt.name, "reuters.com", "Reuters",
+			"s-border", time.Duration(10+i)*time.Minute, false)
+		r.Article.Excerpt = tt.excerpt
+		recs = append(recs, r)
+	}
+	h := newHubFrom(t, recs)
+	for i, tt := range tests {
+		path := fmt.Sprintf("/news/2026/11/20/markup-%d/", i)
+		code, body := h.get(t, path)
+		if code != http.StatusOK {
+			t.Fatalf("%s: GET %s: status %d", tt.name, path, code)
+		}
+		doc, err := html.Parse(strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var excerpt *html.Node
+		for n := range doc.Descendants() {
+			if n.Type != html.ElementNode {
+				continue
+			}
+			if hasClass(n, "excerpt-full") {
+				excerpt = n
+			}
+			if n.DataAtom == atom.P && n.FirstChild == nil {
+				t.Errorf("%s: the page holds an empty paragraph", tt.name)
+			}
+			if hasClass(n, "button") || hasClass(n, "item-title") {
+				for p := n.Parent; p != nil; p = p.Parent {
+					if p.DataAtom == atom.I || p.DataAtom == atom.B || p.DataAtom == atom.Em || p.DataAtom == atom.Strong {
+						t.Errorf("%s: %q is set in the excerpt's <%s>", tt.name, text(n), p.Data)
+						break
+					}
+				}
+			}
+		}
+		if excerpt == nil || strings.TrimSpace(text(excerpt)) != tt.text {
+			t.Errorf("%s: the excerpt reads %q, want %q", tt.name, text(excerpt), tt.text)
+		}
+	}
+}
+
+// hasClass reports whether the element n has the class c.
+func hasClass(n *html.Node, c string) bool {
+	for _, a := range n.Attr {
+		if a.Key == "class" && slices.Contains(strings.Fields(a.Val), c) {
+			return true
+		}
+	}
+	return false
+}
+
+// text is the text of n and its descendants.
+func text(n *html.Node) string {
+	if n == nil {
+		return ""
+	}
+	var b strings.Builder
+	for d := range n.Descendants() {
+		if d.Type == html.TextNode {
+			b.WriteString(d.Data)
+		}
+	}
+	return b.String()
 }
