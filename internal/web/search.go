@@ -91,6 +91,9 @@ type searchData struct {
 	Topics  []navItem // id in Path
 	Spans   []spanOption
 	PageURL []pageLink
+	// LastPage is the path of the last page of results when the page asked
+	// is past it (a link kept from before articles left the hub).
+	LastPage string
 }
 
 type spanOption struct {
@@ -161,6 +164,9 @@ func (w *Web) searchPage(ctx context.Context, vc *viewCache, v url.Values, stati
 	}
 	if req.Page < d.Pages {
 		pg.Next = link(req.Page + 1)
+	}
+	if req.Page > d.Pages && d.Pages > 0 {
+		d.LastPage = link(d.Pages)
 	}
 	if d.Pages > 1 {
 		for _, i := range pageWindow(req.Page, min(d.Pages, searchMaxPage)) {

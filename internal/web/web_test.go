@@ -608,3 +608,28 @@ func text(n *html.Node) string {
 	}
 	return b.String()
 }
+
+// TestSearchPagePastTheEndSaysWhereTheResultsEnd asks a page of results
+// past the last (a link kept from before articles left the hub): the page
+// must not say that nothing matches, nor count a page 3 of 2, and it must
+// lead to the last page.
+func TestSearchPagePastTheEndSaysWhereTheResultsEnd(t *testing.T) {
+	h := newHub(t, "https://img.example.org/")
+	tests := []struct{ query, wants, last string }{
+		{"q=biden&page=3", "24 articles match", `href="../search/?page=2&amp;q=biden"`},
+		{"q=biden&page=500", "24 articles match", `href="../search/?page=2&amp;q=biden"`},
+		{"q=border&page=2", "5 articles match", `href="../search/?q=border"`},
+	}
+	for _, tt := range tests {
+		code, body := h.get(t, "/search/?"+tt.query)
+		if code != http.StatusOK {
+			t.Fatalf("search %s: status %d", tt.query, code)
+		}
+		contains(t, tt.query, body, tt.wants, "The results end on page", tt.last)
+		lacks(t, tt.query, body, "Nothing matches", "Try fewer", " of 2</p>", " of 1</p>")
+	}
+	// Within the pages, the page says which it is.
+	_, body := h.get(t, "/search/?q=biden&page=2")
+	contains(t, "page 2", body, "24 articles match · page 2 of 2")
+	lacks(t, "page 2", body, "The results end on page")
+}
