@@ -166,8 +166,12 @@ func (v *View) feed(topicID, format string) ([]byte, string, error) {
 		list = list[:FeedItems]
 	}
 	items := v.feedEntries(list)
+	// The page the feed mirrors, which a reader opens from the feed.
 	home := v.web
-	if home == "" {
+	switch {
+	case topicID != "":
+		home = v.base + "/topics/" + topicID + "/"
+	case home == "":
 		home = v.base + "/"
 	}
 	var updated time.Time

@@ -441,6 +441,14 @@ func TestFeedsParseAndCarryTheLeads(t *testing.T) {
 			if f.Title == "" {
 				t.Errorf("%s%s: no title", prefix, name)
 			}
+			// A feed links to the page it mirrors: a topic's, its topic page.
+			page := h.web
+			if topic != "" {
+				page = h.base + "/topics/" + topic + "/"
+			}
+			if f.Link != page {
+				t.Errorf("%s%s: links to %q, want the page it mirrors, %q", prefix, name, f.Link, page)
+			}
 			if len(f.Items) != len(leads) {
 				t.Fatalf("%s%s: %d items, want %d", prefix, name, len(f.Items), len(leads))
 			}
