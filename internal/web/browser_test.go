@@ -336,3 +336,43 @@ func TestBrowserLongWordsFitAPhone(t *testing.T) {
 		b.Check(t, p)
 	}
 }
+
+// TestBrowserStaticSearchPages opens the static build under a sub-path of
+// a host that answers the search API beside it, as deploy.md tells: a
+// search matching more than a page must lead to the next page and back,
+// as the live site's does.
+func TestBrowserStaticSearchPages(t *testing.T) {
+	b := browser.New(t)
+	h, _ := browserHub(t)
+	dir := t.TempDir()
+	if err := h.build(t, dir); err != nil {
+		t.Fatal(err)
+	}
+	mux := http.NewServeMux()
+	mux.Handle("/hub/api/search", http.StripPrefix("/hub", h.srv))
+	mux.Handle("/hub/", http.StripPrefix("/hub", http.FileServer(http.Dir(dir))))
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+	cards := `document.querySelectorAll('#search-results .card').length`
+	b.Do(t, "static search", chromedp.Navigate(srv.URL+"/hub/search/?q=biden"),
+		chromedp.WaitVisible(chromedp.CSS("#search-results .card")))
+	status := browser.Read(t, b, "static search", chromedp.Text(chromedp.CSS("#search-status")))
+	if n := browser.Read(t, b, "static search", chromedp.Evaluate[int](cards)); n != searchPageSize || !strings.Contains(status, "24 articles match") {
+		t.Fatalf("static search: %d cards, status %q; want %d of 24", n, status, searchPageSize)
+	}
+	b.Do(t, "static search page 2", chromedp.Click(chromedp.CSS("#search-results .pager a[rel=next]")),
+		chromedp.WaitVisible(chromedp.CSS("#search-results .pager a[rel=prev]")))
+	loc := browser.Read(t, b, "static search page 2", chromedp.Location())
+	if n := browser.Read(t, b, "static search page 2", chromedp.Evaluate[int](cards)); n != 24-searchPageSize || !strings.Contains(loc, "page=2") {
+		t.Errorf("static search page 2: %d cards at %s; want %d", n, loc, 24-searchPageSize)
+	}
+	if n := browser.Read(t, b, "static search page 2", chromedp.Evaluate[int](`document.querySelectorAll('#search-results .pager a[rel=next]').length`)); n != 0 {
+		t.Errorf("static search page 2: the last page links to a next one")
+	}
+	b.Do(t, "static search back", chromedp.Click(chromedp.CSS("#search-results .pager a[rel=prev]")),
+		chromedp.WaitVisible(chromedp.CSS("#search-results .pager a[rel=next]")))
+	if n := browser.Read(t, b, "static search back", chromedp.Evaluate[int](cards)); n != searchPageSize {
+		t.Errorf("static search back on page 1: %d cards", n)
+	}
+	b.Check(t, "static search")
+}
