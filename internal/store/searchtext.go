@@ -45,7 +45,7 @@ func ParseSearch(text string) ([]Phrase, error) {
 		if rest[0] == '"' {
 			end := strings.IndexByte(rest[1:], '"')
 			if end < 0 {
-				return nil, fmt.Errorf("%w: unbalanced quote in %q: close the quoted phrase or remove the quote", ErrBadQuery, text)
+				return nil, fmt.Errorf("%w: unbalanced quote in “%s”: close the quoted phrase or remove the quote", ErrBadQuery, text)
 			}
 			term, rest = rest[1:1+end], rest[2+end:]
 		} else {
@@ -72,7 +72,7 @@ func ParseSearch(text string) ([]Phrase, error) {
 		}
 	}
 	if len(phrases) == 0 {
-		return nil, fmt.Errorf("%w: no word to search for in %q: type letters or digits", ErrBadQuery, text)
+		return nil, fmt.Errorf("%w: no word to search for in “%s”: type letters or digits", ErrBadQuery, text)
 	}
 	return phrases, nil
 }

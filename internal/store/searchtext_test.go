@@ -59,3 +59,20 @@ func TestParseSearchRejectsWithReason(t *testing.T) {
 		}
 	}
 }
+
+// TestParseSearchQuotesTheQueryAsTyped: the reason a query is refused is
+// shown to the reader who typed it, so it gives the query as typed, not
+// escaped as Go source ("\"voting rights").
+func TestParseSearchQuotesTheQueryAsTyped(t *testing.T) {
+	tests := []struct{ text, want string }{
+		{`"voting rights`, `unbalanced quote in “"voting rights”`},
+		{`senate "`, `unbalanced quote in “senate "”`},
+		{`"" *`, `no word to search for in “"" *”`},
+	}
+	for _, tt := range tests {
+		_, err := ParseSearch(tt.text)
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("ParseSearch(%q): error %v, want it to say %s", tt.text, err, tt.want)
+		}
+	}
+}
