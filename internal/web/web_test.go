@@ -633,3 +633,23 @@ func TestSearchPagePastTheEndSaysWhereTheResultsEnd(t *testing.T) {
 	contains(t, "page 2", body, "24 articles match · page 2 of 2")
 	lacks(t, "page 2", body, "The results end on page")
 }
+
+// TestSearchPagerSaysNextNotOlder: search results go from the best match
+// to the least, not from the newest article to the oldest, so their pager
+// says next and previous where a topic's says older and newer.
+func TestSearchPagerSaysNextNotOlder(t *testing.T) {
+	h := newHub(t, "https://img.example.org/")
+	tests := []struct {
+		path         string
+		wants, lacks []string
+	}{
+		{"/search/?q=biden", []string{`rel="next" href="../search/?page=2&amp;q=biden">Next →</a>`}, []string{"Older →", "Newer"}},
+		{"/search/?q=biden&page=2", []string{`rel="prev" href="../search/?q=biden">← Previous</a>`}, []string{"Older →", "Newer"}},
+		{"/topics/joe-biden/", []string{"Older →</a>"}, []string{"Next →"}},
+	}
+	for _, tt := range tests {
+		_, body := h.get(t, tt.path)
+		contains(t, tt.path, body, tt.wants...)
+		lacks(t, tt.path, body, tt.lacks...)
+	}
+}

@@ -74,8 +74,8 @@
           a.href = "?" + p.toString();
           nav.appendChild(a);
         };
-        if (page > 1) link(page - 1, "prev", "← Newer");
-        if (body.nextPage) link(body.nextPage, "next", "Older →");
+        if (page > 1) link(page - 1, "prev", "← Previous");
+        if (body.nextPage) link(body.nextPage, "next", "Next →");
         box.appendChild(nav);
       }
     }).catch(function () {
