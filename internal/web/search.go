@@ -210,7 +210,7 @@ func badQueryMessage(err error) string {
 	if i := strings.Index(msg, store.ErrBadQuery.Error()+": "); i >= 0 {
 		msg = msg[i+len(store.ErrBadQuery.Error())+2:]
 	}
-	return "This search could not be understood: " + msg + ". Search for words, put \"exact phrases\" in quotes, end a word with * to match its beginning."
+	return "This search could not be understood: " + msg + ". Search for words, put \"exact phrases\" in quotes, end a word with * to match its beginning, put - before a word to leave it out."
 }
 
 // searchItem is one hit of the JSON search API.
