@@ -555,3 +555,32 @@ func TestTopicSetsShareEqualListsOnly(t *testing.T) {
 		t.Errorf("intern gave %q and %q", odd, pair)
 	}
 }
+
+// TestFeedsGiveTheLanguageAsATag: a site's locale written as og:locale and
+// many Jekyll sites write it ("en_US") is a language tag in the feeds
+// ("en-US"), which readers take for a language.
+func TestFeedsGiveTheLanguageAsATag(t *testing.T) {
+	st, s := genStore(t, 30)
+	ctx := context.Background()
+	tests := []struct{ locale, want string }{
+		{"en_US", "en-US"},
+		{"pt_br", "pt-br"},
+		{"en-us", "en-us"},
+	}
+	for _, tt := range tests {
+		s.Config.Locale = tt.locale
+		h, err := Load(ctx, st, s, genOptions())
+		if err != nil {
+			t.Fatal(err)
+		}
+		for name, want := range map[string]string{"rss.xml": "<language>" + tt.want + "</language>", "feed.json": `"language": "` + tt.want + `"`} {
+			d, err := h.Doc(ctx, "feeds/"+name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Contains(d.Body, []byte(want)) {
+				t.Errorf("locale %q: feeds/%s lacks %s", tt.locale, name, want)
+			}
+		}
+	}
+}

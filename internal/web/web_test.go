@@ -475,11 +475,20 @@ func TestPagesSendSecurityHeaders(t *testing.T) {
 }
 
 func TestLanguageComesFromLocale(t *testing.T) {
-	recs := fixtureRecords("https://img.example.org/")
-	recs[0].Config.Locale = "en-us"
-	h := newHubFrom(t, recs)
-	_, body := h.get(t, "/")
-	contains(t, "home", body, `<html lang="en-US">`)
+	tests := []struct{ locale, lang string }{
+		{"en-us", "en-US"},
+		{"en_US", "en-US"}, // as og:locale and many Jekyll sites write it
+		{"pt_br", "pt-BR"},
+		{"fr", "fr"},
+		{"", "en"},
+	}
+	for _, tt := range tests {
+		recs := fixtureRecords("https://img.example.org/")
+		recs[0].Config.Locale = tt.locale
+		h := newHubFrom(t, recs)
+		_, body := h.get(t, "/")
+		contains(t, "home of "+tt.locale, body, `<html lang="`+tt.lang+`">`)
+	}
 }
 
 // TestSearchWithinRootTopicSearchesTheHub checks that the root topic, like
