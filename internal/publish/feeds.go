@@ -166,8 +166,12 @@ func (v *View) feed(topicID, format string) ([]byte, string, error) {
 		list = list[:FeedItems]
 	}
 	items := v.feedEntries(list)
+	// The page the feed mirrors, which a reader opens from the feed.
 	home := v.web
-	if home == "" {
+	switch {
+	case topicID != "":
+		home = v.base + "/topics/" + topicID + "/"
+	case home == "":
 		home = v.base + "/"
 	}
 	var updated time.Time
@@ -183,7 +187,7 @@ func (v *View) feed(topicID, format string) ([]byte, string, error) {
 	switch format {
 	case "rss":
 		doc := rssDoc{Version: "2.0", AtomNS: "http://www.w3.org/2005/Atom", Channel: rssChannel{
-			Title: title, Link: home, Description: desc, Language: v.locale,
+			Title: title, Link: home, Description: desc, Language: site.Language(v.locale),
 			LastBuildDate: updated.Format(time.RFC1123Z),
 			Self:          rssSelf{Href: prefix + "rss.xml", Rel: "self", Type: "application/rss+xml"},
 		}}
@@ -219,7 +223,7 @@ func (v *View) feed(topicID, format string) ([]byte, string, error) {
 		return b, TypeAtom, err
 	case "json":
 		doc := jsonFeed{Version: "https://jsonfeed.org/version/1.1", Title: title, HomePageURL: home,
-			FeedURL: prefix + "feed.json", Language: v.locale, Items: []jsonFeedItem{}}
+			FeedURL: prefix + "feed.json", Language: site.Language(v.locale), Items: []jsonFeedItem{}}
 		for _, e := range items {
 			it := jsonFeedItem{ID: v.apiURL("news/" + e.Key), URL: e.link, Title: e.title, Summary: e.excerpt,
 				ContentText: e.excerpt, Image: e.image, DatePublished: e.Time.In(v.loc).Format(time.RFC3339), Tags: e.Topics}

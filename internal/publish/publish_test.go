@@ -441,6 +441,14 @@ func TestFeedsParseAndCarryTheLeads(t *testing.T) {
 			if f.Title == "" {
 				t.Errorf("%s%s: no title", prefix, name)
 			}
+			// A feed links to the page it mirrors: a topic's, its topic page.
+			page := h.web
+			if topic != "" {
+				page = h.base + "/topics/" + topic + "/"
+			}
+			if f.Link != page {
+				t.Errorf("%s%s: links to %q, want the page it mirrors, %q", prefix, name, f.Link, page)
+			}
 			if len(f.Items) != len(leads) {
 				t.Fatalf("%s%s: %d items, want %d", prefix, name, len(f.Items), len(leads))
 			}
@@ -545,5 +553,34 @@ func TestTopicSetsShareEqualListsOnly(t *testing.T) {
 	pair := ts.intern([]string{"a", "b"})
 	if !slices.Equal(odd, []string{"a\x00b"}) || !slices.Equal(pair, []string{"a", "b"}) {
 		t.Errorf("intern gave %q and %q", odd, pair)
+	}
+}
+
+// TestFeedsGiveTheLanguageAsATag: a site's locale written as og:locale and
+// many Jekyll sites write it ("en_US") is a language tag in the feeds
+// ("en-US"), which readers take for a language.
+func TestFeedsGiveTheLanguageAsATag(t *testing.T) {
+	st, s := genStore(t, 30)
+	ctx := context.Background()
+	tests := []struct{ locale, want string }{
+		{"en_US", "en-US"},
+		{"pt_br", "pt-br"},
+		{"en-us", "en-us"},
+	}
+	for _, tt := range tests {
+		s.Config.Locale = tt.locale
+		h, err := Load(ctx, st, s, genOptions())
+		if err != nil {
+			t.Fatal(err)
+		}
+		for name, want := range map[string]string{"rss.xml": "<language>" + tt.want + "</language>", "feed.json": `"language": "` + tt.want + `"`} {
+			d, err := h.Doc(ctx, "feeds/"+name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Contains(d.Body, []byte(want)) {
+				t.Errorf("locale %q: feeds/%s lacks %s", tt.locale, name, want)
+			}
+		}
 	}
 }

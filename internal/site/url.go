@@ -18,3 +18,11 @@ func SafeURL(u string) string {
 	}
 	return p.String()
 }
+
+// Language returns a site's locale as a language tag (BCP 47), as HTML's
+// lang and the feeds' language want it: og:locale and many Jekyll sites
+// write theirs with an underscore ("en_US"), which readers take for no
+// language.
+func Language(locale string) string {
+	return strings.ReplaceAll(strings.TrimSpace(locale), "_", "-")
+}

@@ -22,6 +22,12 @@ func TestParseSearchSplitsWordsAndPhrases(t *testing.T) {
 		{"NEAR(x y)", []Phrase{{Words: []string{"NEAR", "x"}}, {Words: []string{"y"}}}},
 		{"café Zürich", []Phrase{{Words: []string{"café"}}, {Words: []string{"Zürich"}}}},
 		{`"" - senate`, []Phrase{{Words: []string{"senate"}}}},
+		{"senate -gazette", []Phrase{{Words: []string{"senate"}}, {Words: []string{"gazette"}, Not: true}}},
+		{`senate -"voting rights"`, []Phrase{{Words: []string{"senate"}}, {Words: []string{"voting", "rights"}, Not: true}}},
+		{"-sena* vote", []Phrase{{Words: []string{"sena"}, Prefix: true, Not: true}, {Words: []string{"vote"}}}},
+		{"covid -19", []Phrase{{Words: []string{"covid"}}, {Words: []string{"19"}, Not: true}}},
+		{"vote --- count", []Phrase{{Words: []string{"vote"}}, {Words: []string{"count"}}}},
+		{"vote -(count)", []Phrase{{Words: []string{"vote"}}, {Words: []string{"count"}}}},
 	}
 	for _, tt := range tests {
 		got, err := ParseSearch(tt.text)
@@ -44,6 +50,8 @@ func TestParseSearchRejectsWithReason(t *testing.T) {
 		{"- ( ) *", "no word"},
 		{`"voting rights`, "unbalanced quote"},
 		{`senate "`, "unbalanced quote"},
+		{"-senate", "only words to leave out"},
+		{`-senate -"voting rights"`, "only words to leave out"},
 		{strings.Repeat("a ", 600), "longer than"},
 		{strings.Repeat("w ", 40), "more than 32 terms"},
 		{"bad \xff byte", "UTF-8"},
@@ -56,6 +64,23 @@ func TestParseSearchRejectsWithReason(t *testing.T) {
 		}
 		if !strings.Contains(err.Error(), tt.reason) {
 			t.Errorf("ParseSearch(%.20q): error %q does not say %q", tt.text, err, tt.reason)
+		}
+	}
+}
+
+// TestParseSearchQuotesTheQueryAsTyped: the reason a query is refused is
+// shown to the reader who typed it, so it gives the query as typed, not
+// escaped as Go source ("\"voting rights").
+func TestParseSearchQuotesTheQueryAsTyped(t *testing.T) {
+	tests := []struct{ text, want string }{
+		{`"voting rights`, `unbalanced quote in “"voting rights”`},
+		{`senate "`, `unbalanced quote in “senate "”`},
+		{`"" *`, `no word to search for in “"" *”`},
+	}
+	for _, tt := range tests {
+		_, err := ParseSearch(tt.text)
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("ParseSearch(%q): error %v, want it to say %s", tt.text, err, tt.want)
 		}
 	}
 }

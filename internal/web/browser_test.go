@@ -295,3 +295,84 @@ func TestBrowserDemoHub(t *testing.T) {
 		b.Check(t, "demo "+p)
 	}
 }
+
+// TestBrowserLongWordsFitAPhone shows an article whose title, excerpt and
+// publisher hold words longer than a phone is wide (an address, a name run
+// together, a hashtag) on every page it is on, 360 px wide: no page may
+// scroll sideways, the words breaking where they must.
+func TestBrowserLongWordsFitAPhone(t *testing.T) {
+	const (
+		word = "Supercalifragilisticexpialidociousandantidisestablishmentarianism"
+		name = "TheDailyMorningCourierAndEveningGazetteOfGreaterMetropolis"
+	)
+	mux := http.NewServeMux()
+	var handler http.Handler
+	mux.HandleFunc("/img/", imageServer)
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) { handler.ServeHTTP(w, r) })
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	recs := fixtureRecords(srv.URL + "/img/")
+	long := newsRec(srv.URL+"/img/", "long-words", "Senate "+word+" border #"+word, "courier.example.com", name,
+		"s-long", 20*time.Minute, true, "Joe Biden")
+	long.Article.Heat = 500
+	long.Article.Excerpt = "See https://courier.example.com/2026/11/20/" + word + "-" + word + "/index.html?utm_source=" + word
+	recs = append(recs, long,
+		newsRec(srv.URL+"/img/", "long-words-2", "Senate border "+word, "reuters.com", "Reuters", "s-long", 40*time.Minute, false, "Joe Biden"))
+	h := newHubFrom(t, recs)
+	handler = h.srv
+	b := browser.New(t)
+	phone := emulation.SetDeviceMetricsOverrideParams{Width: 360, Height: 800, DeviceScaleFactor: 1, Mobile: true}
+	if _, err := chromedp.Call(b.Ctx, emulation.SetDeviceMetricsOverride, phone); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{"/", "/stories/s-long/", "/" + pagePath(long), "/topics/joe-biden/", "/search/?q=" + word} {
+		b.Do(t, p, chromedp.Navigate(srv.URL+p), chromedp.WaitVisible(chromedp.CSS("main")))
+		if !strings.Contains(browser.Read(t, b, p, chromedp.Evaluate[string](`document.body.innerText`)), word) {
+			t.Errorf("%s: the long word is not on the page", p)
+		}
+		if w := browser.Read(t, b, p, chromedp.Evaluate[int](`document.documentElement.scrollWidth`)); w > 360 {
+			t.Errorf("%s: the page is %d px wide on a 360 px phone", p, w)
+		}
+		b.Check(t, p)
+	}
+}
+
+// TestBrowserStaticSearchPages opens the static build under a sub-path of
+// a host that answers the search API beside it, as deploy.md tells: a
+// search matching more than a page must lead to the next page and back,
+// as the live site's does.
+func TestBrowserStaticSearchPages(t *testing.T) {
+	b := browser.New(t)
+	h, _ := browserHub(t)
+	dir := t.TempDir()
+	if err := h.build(t, dir); err != nil {
+		t.Fatal(err)
+	}
+	mux := http.NewServeMux()
+	mux.Handle("/hub/api/search", http.StripPrefix("/hub", h.srv))
+	mux.Handle("/hub/", http.StripPrefix("/hub", http.FileServer(http.Dir(dir))))
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+	cards := `document.querySelectorAll('#search-results .card').length`
+	b.Do(t, "static search", chromedp.Navigate(srv.URL+"/hub/search/?q=biden"),
+		chromedp.WaitVisible(chromedp.CSS("#search-results .card")))
+	status := browser.Read(t, b, "static search", chromedp.Text(chromedp.CSS("#search-status")))
+	if n := browser.Read(t, b, "static search", chromedp.Evaluate[int](cards)); n != searchPageSize || !strings.Contains(status, "24 articles match") {
+		t.Fatalf("static search: %d cards, status %q; want %d of 24", n, status, searchPageSize)
+	}
+	b.Do(t, "static search page 2", chromedp.Click(chromedp.CSS("#search-results .pager a[rel=next]")),
+		chromedp.WaitVisible(chromedp.CSS("#search-results .pager a[rel=prev]")))
+	loc := browser.Read(t, b, "static search page 2", chromedp.Location())
+	if n := browser.Read(t, b, "static search page 2", chromedp.Evaluate[int](cards)); n != 24-searchPageSize || !strings.Contains(loc, "page=2") {
+		t.Errorf("static search page 2: %d cards at %s; want %d", n, loc, 24-searchPageSize)
+	}
+	if n := browser.Read(t, b, "static search page 2", chromedp.Evaluate[int](`document.querySelectorAll('#search-results .pager a[rel=next]').length`)); n != 0 {
+		t.Errorf("static search page 2: the last page links to a next one")
+	}
+	b.Do(t, "static search back", chromedp.Click(chromedp.CSS("#search-results .pager a[rel=prev]")),
+		chromedp.WaitVisible(chromedp.CSS("#search-results .pager a[rel=next]")))
+	if n := browser.Read(t, b, "static search back", chromedp.Evaluate[int](cards)); n != searchPageSize {
+		t.Errorf("static search back on page 1: %d cards", n)
+	}
+	b.Check(t, "static search")
+}

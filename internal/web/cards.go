@@ -13,6 +13,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/microcosm-cc/bluemonday"
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
 
 	"newshub/internal/model"
 	"newshub/internal/publish"
@@ -329,9 +331,28 @@ var (
 	}()
 )
 
-// richText sanitizes an excerpt for display as HTML.
+// richText sanitizes an excerpt for display as HTML, as the content of a
+// <div>. The sanitizer keeps tags as they come: an <i> left open (or cut
+// off by the clip) would set the rest of the page in italics, and a stray
+// </p> make a paragraph of its own. So the excerpt is parsed as a browser
+// parses it, in a <div>, and written back with every element closed,
+// empty paragraphs left out.
 func richText(s string) template.HTML {
-	return template.HTML(strings.TrimSpace(excerptPolicy.Sanitize(model.Clip(s, model.MaxExcerpt))))
+	clean := excerptPolicy.Sanitize(model.Clip(s, model.MaxExcerpt))
+	nodes, err := html.ParseFragment(strings.NewReader(clean), &html.Node{Type: html.ElementNode, Data: "div", DataAtom: atom.Div})
+	if err != nil { // only a failed read fails, and a string does not
+		return template.HTML(template.HTMLEscapeString(publish.PlainText(s)))
+	}
+	var b strings.Builder
+	for _, n := range nodes {
+		if n.Type == html.ElementNode && n.DataAtom == atom.P && n.FirstChild == nil {
+			continue
+		}
+		if err := html.Render(&b, n); err != nil {
+			return template.HTML(template.HTMLEscapeString(publish.PlainText(s)))
+		}
+	}
+	return template.HTML(strings.TrimSpace(b.String()))
 }
 
 // embedHTML sanitizes a video embed; it returns "" when nothing of it is

@@ -186,7 +186,7 @@ type pageCommon struct {
 func (vc *viewCache) pageCommon() *pageCommon {
 	vc.commonOnce.Do(func() {
 		c := &pageCommon{title: siteTitle(vc.site), lang: "en"}
-		if l := vc.site.Config.Locale; l != "" {
+		if l := site.Language(vc.site.Config.Locale); l != "" {
 			if lang, region, ok := strings.Cut(l, "-"); ok {
 				c.lang = strings.ToLower(lang) + "-" + strings.ToUpper(region)
 			} else {

@@ -532,9 +532,15 @@ func (p *page) writePager(b *bytes.Buffer, links []pageLink) {
 	if len(links) <= 1 {
 		return
 	}
+	// Lists go from the newest to the oldest; search results from the
+	// best match to the least.
+	prev, next := "\">← Newer</a>", "\">Older →</a>"
+	if p.Template == "search" {
+		prev, next = "\">← Previous</a>", "\">Next →</a>"
+	}
 	b.WriteString("\n<nav class=\"pager\" aria-label=\"Pages\">")
 	if p.Prev != "" {
-		p.writeHref(b, "<a rel=\"prev\" href=\"", p.Prev, "\">← Newer</a>")
+		p.writeHref(b, "<a rel=\"prev\" href=\"", p.Prev, prev)
 	}
 	b.WriteString("\n  <ol>")
 	for _, l := range links {
@@ -550,7 +556,7 @@ func (p *page) writePager(b *bytes.Buffer, links []pageLink) {
 	}
 	b.WriteString("\n  </ol>")
 	if p.Next != "" {
-		p.writeHref(b, "<a rel=\"next\" href=\"", p.Next, "\">Older →</a>")
+		p.writeHref(b, "<a rel=\"next\" href=\"", p.Next, next)
 	}
 	b.WriteString("\n</nav>")
 }
@@ -577,9 +583,10 @@ func (p *page) writeArticle(b *bytes.Buffer) {
 		b.WriteString("</figure>")
 	}
 	if d.Excerpt != "" {
-		b.WriteString("\n  <div class=\"excerpt-full\"><p>")
-		b.WriteString(string(d.Excerpt)) // sanitized HTML
-		b.WriteString("</p></div>")
+		// The excerpt may hold paragraphs, which no <p> may hold.
+		b.WriteString("\n  <div class=\"excerpt-full\">")
+		b.WriteString(string(d.Excerpt)) // sanitized HTML, its elements closed
+		b.WriteString("</div>")
 	}
 	b.WriteString("\n  <p class=\"actions\">")
 	if c.WebURL != "" {

@@ -91,6 +91,9 @@ type searchData struct {
 	Topics  []navItem // id in Path
 	Spans   []spanOption
 	PageURL []pageLink
+	// LastPage is the path of the last page of results when the page asked
+	// is past it (a link kept from before articles left the hub).
+	LastPage string
 }
 
 type spanOption struct {
@@ -162,6 +165,9 @@ func (w *Web) searchPage(ctx context.Context, vc *viewCache, v url.Values, stati
 	if req.Page < d.Pages {
 		pg.Next = link(req.Page + 1)
 	}
+	if req.Page > d.Pages && d.Pages > 0 {
+		d.LastPage = link(d.Pages)
+	}
 	if d.Pages > 1 {
 		for _, i := range pageWindow(req.Page, min(d.Pages, searchMaxPage)) {
 			d.PageURL = append(d.PageURL, pageLink{N: i, Path: link(i), Current: i == req.Page})
@@ -204,7 +210,7 @@ func badQueryMessage(err error) string {
 	if i := strings.Index(msg, store.ErrBadQuery.Error()+": "); i >= 0 {
 		msg = msg[i+len(store.ErrBadQuery.Error())+2:]
 	}
-	return "This search could not be understood: " + msg + ". Search for words, put \"exact phrases\" in quotes, end a word with * to match its beginning."
+	return "This search could not be understood: " + msg + ". Search for words, put \"exact phrases\" in quotes, end a word with * to match its beginning, put - before a word to leave it out."
 }
 
 // searchItem is one hit of the JSON search API.

@@ -3,12 +3,17 @@ package web
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
 
 	"newshub/internal/model"
 )
@@ -470,11 +475,20 @@ func TestPagesSendSecurityHeaders(t *testing.T) {
 }
 
 func TestLanguageComesFromLocale(t *testing.T) {
-	recs := fixtureRecords("https://img.example.org/")
-	recs[0].Config.Locale = "en-us"
-	h := newHubFrom(t, recs)
-	_, body := h.get(t, "/")
-	contains(t, "home", body, `<html lang="en-US">`)
+	tests := []struct{ locale, lang string }{
+		{"en-us", "en-US"},
+		{"en_US", "en-US"}, // as og:locale and many Jekyll sites write it
+		{"pt_br", "pt-BR"},
+		{"fr", "fr"},
+		{"", "en"},
+	}
+	for _, tt := range tests {
+		recs := fixtureRecords("https://img.example.org/")
+		recs[0].Config.Locale = tt.locale
+		h := newHubFrom(t, recs)
+		_, body := h.get(t, "/")
+		contains(t, "home of "+tt.locale, body, `<html lang="`+tt.lang+`">`)
+	}
 }
 
 // TestSearchWithinRootTopicSearchesTheHub checks that the root topic, like
@@ -520,5 +534,131 @@ func TestDeepPathsAnswerA404OfTheirOwnSize(t *testing.T) {
 	// A path as deep as a page's is answered with the page of the site.
 	if code, body := h.get(t, "/news/2020/01/01/missing/a/b/"); code != http.StatusNotFound || !strings.Contains(body, "Page not found") {
 		t.Errorf("a 404 at a page's depth: %d", code)
+	}
+}
+
+// TestExcerptMarkupStaysInTheExcerpt renders articles whose excerpts hold
+// markup left open, closed twice or in paragraphs of their own, and parses
+// each page as a browser does: what follows the excerpt (the buttons, the
+// other coverage) must not take the excerpt's bold or italics, and no
+// paragraph may be made of a stray tag.
+func TestExcerptMarkupStaysInTheExcerpt(t *testing.T) {
+	tests := []struct{ name, excerpt, text string }{
+		{"left open", "<i>Analysis: the senate vote", "Analysis: the senate vote"},
+		{"bold left open", "The <b>senate vote tonight", "The senate vote tonight"},
+		{"closed twice", "The vote</p> is tonight.", "The vote is tonight."},
+		{"paragraphs", "<p>The vote.</p><p>The count.</p>", "The vote.The count."},
+		{"cut in a tag", "The <em>senate</em> vote <strong", "The senate vote"},
+	}
+	recs := fixtureRecords("https://img.example.org/")
+	for i, tt := range tests {
+		r := newsRec("https://img.example.org/", fmt.Sprintf("markup-%d", i), "Markup "+tt.name, "reuters.com", "Reuters",
+			"s-border", time.Duration(10+i)*time.Minute, false)
+		r.Article.Excerpt = tt.excerpt
+		recs = append(recs, r)
+	}
+	h := newHubFrom(t, recs)
+	for i, tt := range tests {
+		path := fmt.Sprintf("/news/2026/11/20/markup-%d/", i)
+		code, body := h.get(t, path)
+		if code != http.StatusOK {
+			t.Fatalf("%s: GET %s: status %d", tt.name, path, code)
+		}
+		doc, err := html.Parse(strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var excerpt *html.Node
+		for n := range doc.Descendants() {
+			if n.Type != html.ElementNode {
+				continue
+			}
+			if hasClass(n, "excerpt-full") {
+				excerpt = n
+			}
+			if n.DataAtom == atom.P && n.FirstChild == nil {
+				t.Errorf("%s: the page holds an empty paragraph", tt.name)
+			}
+			if hasClass(n, "button") || hasClass(n, "item-title") {
+				for p := n.Parent; p != nil; p = p.Parent {
+					if p.DataAtom == atom.I || p.DataAtom == atom.B || p.DataAtom == atom.Em || p.DataAtom == atom.Strong {
+						t.Errorf("%s: %q is set in the excerpt's <%s>", tt.name, text(n), p.Data)
+						break
+					}
+				}
+			}
+		}
+		if excerpt == nil || strings.TrimSpace(text(excerpt)) != tt.text {
+			t.Errorf("%s: the excerpt reads %q, want %q", tt.name, text(excerpt), tt.text)
+		}
+	}
+}
+
+// hasClass reports whether the element n has the class c.
+func hasClass(n *html.Node, c string) bool {
+	for _, a := range n.Attr {
+		if a.Key == "class" && slices.Contains(strings.Fields(a.Val), c) {
+			return true
+		}
+	}
+	return false
+}
+
+// text is the text of n and its descendants.
+func text(n *html.Node) string {
+	if n == nil {
+		return ""
+	}
+	var b strings.Builder
+	for d := range n.Descendants() {
+		if d.Type == html.TextNode {
+			b.WriteString(d.Data)
+		}
+	}
+	return b.String()
+}
+
+// TestSearchPagePastTheEndSaysWhereTheResultsEnd asks a page of results
+// past the last (a link kept from before articles left the hub): the page
+// must not say that nothing matches, nor count a page 3 of 2, and it must
+// lead to the last page.
+func TestSearchPagePastTheEndSaysWhereTheResultsEnd(t *testing.T) {
+	h := newHub(t, "https://img.example.org/")
+	tests := []struct{ query, wants, last string }{
+		{"q=biden&page=3", "24 articles match", `href="../search/?page=2&amp;q=biden"`},
+		{"q=biden&page=500", "24 articles match", `href="../search/?page=2&amp;q=biden"`},
+		{"q=border&page=2", "5 articles match", `href="../search/?q=border"`},
+	}
+	for _, tt := range tests {
+		code, body := h.get(t, "/search/?"+tt.query)
+		if code != http.StatusOK {
+			t.Fatalf("search %s: status %d", tt.query, code)
+		}
+		contains(t, tt.query, body, tt.wants, "The results end on page", tt.last)
+		lacks(t, tt.query, body, "Nothing matches", "Try fewer", " of 2</p>", " of 1</p>")
+	}
+	// Within the pages, the page says which it is.
+	_, body := h.get(t, "/search/?q=biden&page=2")
+	contains(t, "page 2", body, "24 articles match · page 2 of 2")
+	lacks(t, "page 2", body, "The results end on page")
+}
+
+// TestSearchPagerSaysNextNotOlder: search results go from the best match
+// to the least, not from the newest article to the oldest, so their pager
+// says next and previous where a topic's says older and newer.
+func TestSearchPagerSaysNextNotOlder(t *testing.T) {
+	h := newHub(t, "https://img.example.org/")
+	tests := []struct {
+		path         string
+		wants, lacks []string
+	}{
+		{"/search/?q=biden", []string{`rel="next" href="../search/?page=2&amp;q=biden">Next →</a>`}, []string{"Older →", "Newer"}},
+		{"/search/?q=biden&page=2", []string{`rel="prev" href="../search/?q=biden">← Previous</a>`}, []string{"Older →", "Newer"}},
+		{"/topics/joe-biden/", []string{"Older →</a>"}, []string{"Next →"}},
+	}
+	for _, tt := range tests {
+		_, body := h.get(t, tt.path)
+		contains(t, tt.path, body, tt.wants...)
+		lacks(t, tt.path, body, tt.lacks...)
 	}
 }

@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"unicode"
 
@@ -60,11 +61,24 @@ func fold(w string) string {
 }
 
 // tsquery writes the text-search query of parsed phrases: every phrase
-// must match. Plain words and phrases go to websearch_to_tsquery, each
-// quoted, so nothing the user typed is read as its syntax (OR, -); prefix
-// terms, which that syntax lacks, go to to_tsquery as quoted lexemes with
-// :*. Words hold only letters, digits and marks, never a quote.
+// must match, but those to leave out, which must not. Plain words and
+// phrases go to websearch_to_tsquery, each quoted, so nothing the user
+// typed is read as its syntax (OR, -); prefix terms, which that syntax
+// lacks, go to to_tsquery as quoted lexemes with :*. Words hold only
+// letters, digits and marks, never a quote.
 func tsquery(phrases []store.Phrase, args *params) string {
+	var parts []string
+	for _, p := range phrases {
+		if p.Not {
+			parts = append(parts, "!!"+termsQuery([]store.Phrase{p}, args))
+		}
+	}
+	pos := slices.DeleteFunc(slices.Clone(phrases), func(p store.Phrase) bool { return p.Not })
+	return "(" + strings.Join(append([]string{termsQuery(pos, args)}, parts...), " && ") + ")"
+}
+
+// termsQuery writes the query that matches every one of phrases.
+func termsQuery(phrases []store.Phrase, args *params) string {
 	var plain, prefix []string
 	for _, p := range phrases {
 		words := make([]string, len(p.Words))

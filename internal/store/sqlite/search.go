@@ -18,21 +18,29 @@ const rankExpr = `bm25(news_fts, 10.0, 4.0, 2.0, 0.0)`
 // ftsQuery renders parsed phrases as an FTS5 query over the text columns,
 // within topic when it is not empty, leaving out withheld records when
 // public. Every word is quoted, so nothing the user typed is read as FTS5
-// syntax; phrases are ANDed.
+// syntax; phrases are ANDed, and those to leave out follow NOT (which
+// binds tighter than AND).
 func ftsQuery(phrases []store.Phrase, topic string, public bool) string {
 	var b strings.Builder
 	b.WriteString(`{title excerpt provider} : (`)
-	for i, p := range phrases {
-		if i > 0 {
+	first := true
+	for _, p := range phrases {
+		if p.Not {
+			continue
+		}
+		if !first {
 			b.WriteByte(' ')
 		}
-		// Words hold only letters, digits and marks, never a quote.
-		b.WriteString(`"` + strings.Join(p.Words, " ") + `"`)
-		if p.Prefix {
-			b.WriteByte('*')
-		}
+		first = false
+		writePhrase(&b, p)
 	}
 	b.WriteByte(')')
+	for _, p := range phrases {
+		if p.Not {
+			b.WriteString(` NOT {title excerpt provider} : `)
+			writePhrase(&b, p)
+		}
+	}
 	if topic != "" {
 		b.WriteString(` AND {topics} : "` + topicToken(topic) + `"`)
 	}
@@ -40,6 +48,15 @@ func ftsQuery(phrases []store.Phrase, topic string, public bool) string {
 		b.WriteString(` NOT {topics} : "` + withheldToken + `"`)
 	}
 	return b.String()
+}
+
+// writePhrase writes p as a quoted FTS5 phrase. Words hold only letters,
+// digits and marks, never a quote.
+func writePhrase(b *strings.Builder, p store.Phrase) {
+	b.WriteString(`"` + strings.Join(p.Words, " ") + `"`)
+	if p.Prefix {
+		b.WriteByte('*')
+	}
 }
 
 // Search runs a full-text query over news titles, excerpts and publishers,

@@ -121,6 +121,8 @@ func TestFTSQueryQuotesEveryWord(t *testing.T) {
 		{"NEAR(a b) OR c", "", text + `"NEAR a" "b" "OR" "c")`, false},
 		{"senate", `Joe "Biden"`, text + `"senate") AND {topics} : "t4a6f652022426964656e22"`, false},
 		{"senate", "", text + `"senate") NOT {topics} : "withheld"`, true},
+		{`-gaz* senate -"voting rights"`, "Election", text + `"senate") NOT {title excerpt provider} : "gaz"* NOT {title excerpt provider} : "voting rights"` +
+			` AND {topics} : "t456c656374696f6e" NOT {topics} : "withheld"`, true},
 	}
 	for _, tt := range tests {
 		ph, err := store.ParseSearch(tt.text)

@@ -79,17 +79,22 @@ func testSearchSyntax(t *testing.T, st store.Store) {
 	}{
 		{"voting", []string{"title", "rights"}},
 		{"VOTING", []string{"title", "rights"}},
-		{"voting rights", []string{"title", "rights"}},        // every word, any place
-		{`"voting rights"`, []string{"title"}},                // adjacent, in order
-		{`"rights voting"`, nil},                              // wrong order
-		{`senate "voting rights"`, []string{"title"}},         // word and phrase
-		{"sena*", []string{"title", "excerpt", "provider"}},   // prefix
-		{"gazette", []string{"provider"}},                     // publisher name
-		{"voting-rights", []string{"title"}},                  // punctuation joins words into a phrase
-		{"rights OR budget", nil},                             // OR is a word, not an operator
-		{"NOT senate", nil},                                   // so is NOT
-		{"title:senate", nil},                                 // no column filters
-		{"senate)", []string{"title", "excerpt", "provider"}}, // stray punctuation is ignored
+		{"voting rights", []string{"title", "rights"}},               // every word, any place
+		{`"voting rights"`, []string{"title"}},                       // adjacent, in order
+		{`"rights voting"`, nil},                                     // wrong order
+		{`senate "voting rights"`, []string{"title"}},                // word and phrase
+		{"sena*", []string{"title", "excerpt", "provider"}},          // prefix
+		{"gazette", []string{"provider"}},                            // publisher name
+		{"voting-rights", []string{"title"}},                         // punctuation joins words into a phrase
+		{"rights OR budget", nil},                                    // OR is a word, not an operator
+		{"NOT senate", nil},                                          // so is NOT
+		{"title:senate", nil},                                        // no column filters
+		{"senate)", []string{"title", "excerpt", "provider"}},        // stray punctuation is ignored
+		{"senate -gazette", []string{"title", "excerpt"}},            // a word left out
+		{`senate -"voting rights"`, []string{"excerpt", "provider"}}, // a phrase left out
+		{`voting -"rights voting"`, []string{"title", "rights"}},     // a phrase that is nowhere
+		{"sena* -capitol -desk", []string{"provider"}},               // each left out
+		{"senate -gaz*", []string{"title", "excerpt"}},               // a prefix left out
 		{"café", []string{"accent"}},
 		{"nothing-matches-this", nil},
 	}
@@ -128,6 +133,8 @@ func testSearchFilters(t *testing.T, st store.Store) {
 		{"since inclusive", store.SearchQuery{Text: "senate", Since: hours(1)}, []string{"excerpt", "provider"}},
 		{"until exclusive", store.SearchQuery{Text: "senate", Until: hours(1)}, []string{"title"}},
 		{"topic and time", store.SearchQuery{Text: "voting", Topic: "Election", Since: hours(1), Until: hours(10)}, []string{"rights"}},
+		{"topic and a word left out", store.SearchQuery{Text: "senate -capitol", Topic: "Election"}, []string{"excerpt"}},
+		{"time and a word left out", store.SearchQuery{Text: "senate -capitol", Until: hours(2), Public: true}, []string{"excerpt"}},
 	}
 	for _, tt := range tests {
 		res := search(t, st, tt.q)

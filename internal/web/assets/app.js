@@ -1,7 +1,7 @@
 // newshub: small enhancements, the pages work without them.
 // 1. Relative times ("3 h ago") are refreshed, so a static copy stays right.
 // 2. On a static copy, the search page asks the live search API when there
-//    is one, and says so plainly when there is none.
+//    is one, with its pages, and says so plainly when there is none.
 "use strict";
 (function () {
   function ago(t, now) {
@@ -61,6 +61,23 @@
         grid.appendChild(card);
       });
       box.appendChild(grid);
+      // Pages as the live site's search has them, by the page's own address.
+      var page = body.page || 1;
+      if (page > 1 || body.nextPage) {
+        var nav = el("nav", "pager");
+        nav.setAttribute("aria-label", "Pages");
+        var link = function (n, rel, text) {
+          var p = new URLSearchParams(params);
+          if (n > 1) p.set("page", String(n)); else p.delete("page");
+          var a = el("a", null, text);
+          a.rel = rel;
+          a.href = "?" + p.toString();
+          nav.appendChild(a);
+        };
+        if (page > 1) link(page - 1, "prev", "← Previous");
+        if (body.nextPage) link(body.nextPage, "next", "Next →");
+        box.appendChild(nav);
+      }
     }).catch(function () {
       status.textContent = "Search is not available in this static copy of the site: it needs the live server. Browse the topics instead.";
       status.className = "notice";
