@@ -28,7 +28,10 @@ const RedoRounds = 3
 //
 // Stories come from two sources. Records tied together by the related lists
 // of records that are not leads (the coverage lists Smartable wrote, which
-// curation never rewrites) form one story, as on import. Every other
+// curation never rewrites) form one story, as on import; an ingested
+// article's list is curation's own (a demoted lead keeps its story's
+// coverage), and tying by it would make each run's stories depend on the
+// last one's and on the batches articles arrived in. Every other
 // article is clustered in time order by the story clusterer, which may
 // join it to such a story. Source topics come from the hub's sources list:
 // the article's own feed's, else (a record read from a file) its
@@ -441,7 +444,7 @@ func (c *Curator) assignAll(recs []*model.Record) storySet {
 	uf := unionFind{}
 	for _, r := range recs {
 		uf.find(recordKey(r))
-		for _, k := range c.linkKeys(r.Article, !r.Article.Published) {
+		for _, k := range c.linkKeys(r.Article, !r.Article.Published && r.Article.Source == "") {
 			uf.union(recordKey(r), "url:"+k)
 		}
 	}
