@@ -212,6 +212,7 @@ func (p *pass) settle(id string) *model.Article {
 		}
 	}
 	p.j.finishStory(id, arts, lead, extra)
+	pruneOthers(arts, lead, func(k string) bool { return p.known[k] })
 	for _, a := range arts {
 		a.Explain.Heat = heatExplain(a, lead)
 	}
