@@ -862,6 +862,69 @@ func (b *batch) settleImported(ctx context.Context, g *linkGroup) error {
 		// records carried: the story is settled as curation would.
 		return b.settle(ctx, nil, id, false, g.arrivals, true)
 	}
+	return b.demoteStored(ctx, id, g.arrivals)
+}
+
+// demoteStored keeps one lead in story id when an arrival that updates a
+// stored record (an older copy brought back by an import: a backup, a
+// checkout of the site folder) says it leads the story another stored
+// article has led since: the import says what the hub shows, so the
+// stored leads are demoted as curation demotes a lead (unpublished, heat
+// -1, keeping only their story's coverage).
+func (b *batch) demoteStored(ctx context.Context, id string, arrivals []*model.Record) error {
+	var lead *model.Article
+	for _, r := range arrivals {
+		if a := r.Article; a.Published && b.prior[r.Path] != "" && (lead == nil || compareLead(a, lead) < 0) {
+			lead = a
+		}
+	}
+	if lead == nil {
+		return nil
+	}
+	members, err := b.storyValues(ctx, id)
+	if err != nil {
+		return fmt.Errorf("curate: %w", err)
+	}
+	keys := map[string]bool{}
+	for _, r := range arrivals {
+		keys[articleKey(r.Article)] = true
+	}
+	var leads []string
+	for _, r := range members {
+		if b.arrived[r.Path] {
+			continue
+		}
+		if w := b.work[r.Path]; w != nil {
+			r = w
+		}
+		if r.Article.Story != id {
+			continue
+		}
+		keys[articleKey(r.Article)] = true
+		if r.Article.Published {
+			leads = append(leads, r.Path)
+		}
+	}
+	for _, p := range leads {
+		r, err := b.full(ctx, p)
+		if err != nil {
+			return err
+		}
+		if r == nil {
+			continue // gone meanwhile
+		}
+		a := r.Article
+		a.Published, a.Heat = false, -1
+		a.Related = slices.DeleteFunc(slices.Clone(a.Related), func(rel model.Related) bool {
+			return !keys[CanonicalURL(rel.WebURL)]
+		})
+		if a.Explain == nil {
+			a.Explain = &model.Explain{}
+		}
+		a.Explain.Heat = heatExplain(a, lead)
+		b.dirty[r] = true
+		b.changed[p] = r
+	}
 	return nil
 }
 
