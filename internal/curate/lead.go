@@ -15,8 +15,16 @@ import (
 // RelatedHeat is what each related entry adds to a lead's heat.
 const RelatedHeat = 20
 
-// Heat is a lead's heat: quality + 20 × the length of its related list.
-func Heat(quality, related int) int { return quality + RelatedHeat*related }
+// Heat is a lead's heat: quality + 20 × the length of its related list,
+// at most the largest int: a quality a record carries may be that large,
+// and the sum would wrap round to a negative heat that ranks it last.
+func Heat(quality, related int) int {
+	add := RelatedHeat * related
+	if quality > math.MaxInt-add {
+		return math.MaxInt
+	}
+	return quality + add
+}
 
 // compareLead orders the members of a story, the lead first: quality
 // descending, then earliest published, then provider name, then canonical
