@@ -52,3 +52,35 @@ func TestAnEditorsTopicBringsItsParents(t *testing.T) {
 	}
 	check("after curate")
 }
+
+// TestAnEditorsTopicGoneFromTheTaxonomyIsNotGiven: a topic an editor
+// added and the taxonomy no longer has (removed, or renamed since) is
+// not given to the article: it would name a topic the hub has no page
+// for, on arrival and after every curate.
+func TestAnEditorsTopicGoneFromTheTaxonomyIsNotGiven(t *testing.T) {
+	ctx := context.Background()
+	st := openStore(t)
+	dir := t.TempDir()
+	now := time.Date(2021, 4, 7, 12, 0, 0, 0, time.UTC)
+	c := New(testSite(), st, Options{Now: func() time.Time { return now }, SiteDir: dir})
+	r := fresh("Crowds gather at the county fairground", "https://local.example/fair", "Local", now.Add(-time.Hour))
+	for _, d := range []model.Decision{
+		{Action: editorial.TopicAdd, Article: r.Article.OriginalURL, Topic: "Rally Season", At: now},
+		{Action: editorial.TopicAdd, Article: r.Article.OriginalURL, Topic: "Mike Pence", At: now},
+	} {
+		if _, err := editorial.Append(ctx, st, dir, d); err != nil {
+			t.Fatal(err)
+		}
+	}
+	commit(t, c, r)
+	want := []string{"Election", "Mike Pence"}
+	if got := stored(t, st, r).Topics; !slices.Equal(got, want) {
+		t.Errorf("on arrival: topics %q, want %q", got, want)
+	}
+	if _, err := c.All(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := stored(t, st, r).Topics; !slices.Equal(got, want) {
+		t.Errorf("after curate: topics %q, want %q", got, want)
+	}
+}

@@ -358,10 +358,17 @@ func (j *judge) editTopics(a *model.Article) bool {
 	before := slices.Clone(a.Topics)
 	for _, d := range ed.Topics {
 		name := d.Topic
-		if t := j.c.site.TopicByName(name); t == nil {
+		t := j.c.site.TopicByName(name)
+		if t == nil {
 			if t = j.c.site.TopicByID(name); t != nil {
 				name = t.Name
 			}
+		}
+		if t == nil && d.Action == editorial.TopicAdd {
+			// Removed from the taxonomy, or renamed, since: the hub has
+			// no page for it.
+			j.note(a, editorial.Describe(d)+" (no longer in the taxonomy)")
+			continue
 		}
 		if d.Action == editorial.TopicAdd {
 			if !slices.Contains(a.Topics, name) {
