@@ -352,7 +352,7 @@ func (w *applyWork) settle(ctx context.Context, id string, members []*model.Reco
 		}
 	}
 	w.j.finishStory(id, arts, lead, extra)
-	held, err := w.held(ctx, arts)
+	held, err := w.held(ctx, arts, lead)
 	if err != nil {
 		return err
 	}
@@ -367,10 +367,17 @@ func (w *applyWork) settle(ctx context.Context, id string, members []*model.Reco
 }
 
 // held returns the keys of the articles the hub holds among those the
-// related lists of a story's members name.
-func (w *applyWork) held(ctx context.Context, members []*model.Article) (map[string]bool, error) {
+// related lists of a story's members other than its lead name beyond the
+// story (what pruneOthers asks).
+func (w *applyWork) held(ctx context.Context, members []*model.Article, lead *model.Article) (map[string]bool, error) {
 	held := map[string]bool{}
 	for _, a := range members {
+		held[a.CanonicalURL] = true
+	}
+	for _, a := range members {
+		if a == lead {
+			continue
+		}
 		for _, rel := range a.Related {
 			k := w.c.canonical(rel.WebURL)
 			if _, done := held[k]; done {
