@@ -862,23 +862,33 @@ func (b *batch) settleImported(ctx context.Context, g *linkGroup) error {
 		// records carried: the story is settled as curation would.
 		return b.settle(ctx, nil, id, false, g.arrivals, true)
 	}
-	return b.demoteStored(ctx, id, g.arrivals)
+	return b.oneLead(ctx, id, g.arrivals)
 }
 
-// demoteStored keeps one lead in story id when an arrival that updates a
-// stored record (an older copy brought back by an import: a backup, a
-// checkout of the site folder) says it leads the story another stored
-// article has led since: the import says what the hub shows, so the
-// stored leads are demoted as curation demotes a lead (unpublished, heat
-// -1, keeping only their story's coverage).
-func (b *batch) demoteStored(ctx context.Context, id string, arrivals []*model.Record) error {
+// oneLead keeps one lead in story id when arrivals update stored records
+// (older copies brought back by an import: a backup, a checkout of the
+// site folder) whose lifecycle values the story has changed since. An
+// arrival that says it leads the story another stored article has led
+// since leads it: the import says what the hub shows, so the stored leads
+// are demoted as curation demotes a lead (unpublished, heat -1, keeping
+// only their story's coverage). Arrivals that say none leads a story whose
+// stored lead was one of them leave it without a lead: it is settled as
+// curation would.
+func (b *batch) oneLead(ctx context.Context, id string, arrivals []*model.Record) error {
 	var lead *model.Article
+	updates, published, publishable := false, false, false
 	for _, r := range arrivals {
-		if a := r.Article; a.Published && b.prior[r.Path] != "" && (lead == nil || compareLead(a, lead) < 0) {
-			lead = a
+		a := r.Article
+		if b.prior[r.Path] != "" {
+			updates = true
+			if a.Published && (lead == nil || compareLead(a, lead) < 0) {
+				lead = a
+			}
 		}
+		published = published || a.Published
+		publishable = publishable || a.Publishable()
 	}
-	if lead == nil {
+	if !updates {
 		return nil
 	}
 	members, err := b.storyValues(ctx, id)
@@ -901,9 +911,16 @@ func (b *batch) demoteStored(ctx context.Context, id string, arrivals []*model.R
 			continue
 		}
 		keys[articleKey(r.Article)] = true
+		publishable = publishable || r.Article.Publishable()
 		if r.Article.Published {
 			leads = append(leads, r.Path)
 		}
+	}
+	if lead == nil {
+		if published || len(leads) > 0 || !publishable {
+			return nil
+		}
+		return b.settle(ctx, nil, id, false, arrivals, true)
 	}
 	for _, p := range leads {
 		r, err := b.full(ctx, p)

@@ -2,11 +2,13 @@ package curate
 
 import (
 	"bytes"
+	"context"
 	"strings"
 	"testing"
 	"time"
 
 	"newshub/internal/content"
+	"newshub/internal/editorial"
 	"newshub/internal/model"
 )
 
@@ -60,5 +62,52 @@ func TestAnOlderCopyOfALeadImportedKeepsOneLead(t *testing.T) {
 	}
 	if len(leads) != 1 || leads[0] != first.Article.WebURL {
 		t.Errorf("leads %q after the older copy came back, want the one it says leads", leads)
+	}
+}
+
+// TestAnOlderCopyOfTheLeadAsAMemberKeepsOneLead: a record imported again
+// as an older copy of it says (made while another article led its story)
+// is not the lead of a story it has led since; its story is settled as
+// curation would rather than left without a lead, out of every list.
+func TestAnOlderCopyOfTheLeadAsAMemberKeepsOneLead(t *testing.T) {
+	ctx := context.Background()
+	st := openStore(t)
+	s, dir := spaceHub(t, "rocket")
+	c := New(s, st, Options{Now: func() time.Time { return judgeNow }, SiteDir: dir})
+	at := judgeNow.Add(-5 * time.Hour)
+	best := fromFeed("Rocket engine test fires for full duration at Stennis", "https://best.example/engine", "https://wire.example/all.xml", at)
+	best.Article.Excerpt = strings.Repeat("The engine ran for the full planned duration. ", 6)
+	other := fromFeed("Rocket engine test fires for full duration at Stennis", "https://other.example/engine", "https://wire.example/all.xml", at.Add(10*time.Minute))
+	commit(t, c, best, other)
+	saved := mustGet(t, st, other.Path)
+	if saved.Article.Published {
+		t.Fatal("the other report leads its story")
+	}
+	backup := bytes.Clone(saved.Raw)
+	d := model.Decision{Action: editorial.Hide, Article: best.Article.WebURL, At: judgeNow}
+	if _, err := editorial.Append(ctx, st, dir, d); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Apply(ctx, []model.Decision{d}); err != nil {
+		t.Fatal(err)
+	}
+	if a := stored(t, st, other); !a.Published {
+		t.Fatal("the other report does not lead once the best is hidden")
+	}
+
+	back, err := content.Parse(other.Path, backup)
+	if err != nil {
+		t.Fatal(err)
+	}
+	commit(t, c, back)
+	got := mustGet(t, st, other.Path)
+	if a := got.Article; !a.Published || a.Heat != Heat(a.Quality, len(a.Related)) {
+		t.Errorf("the other report after its older copy came back: published %v, heat %d; want the lead of its story", a.Published, a.Heat)
+	}
+	if file, err := content.Parse(got.Path, got.Raw); err != nil || !file.Article.Published {
+		t.Errorf("its file does not say it leads (%v)", err)
+	}
+	if a := stored(t, st, best); a.Published {
+		t.Error("the hidden report leads")
 	}
 }
