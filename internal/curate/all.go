@@ -28,10 +28,14 @@ const RedoRounds = 3
 //
 // Stories come from two sources. Records tied together by the related lists
 // of records that are not leads (the coverage lists Smartable wrote, which
-// curation never rewrites) form one story, as on import. Every other
+// curation never rewrites) form one story, as on import; an ingested
+// article's list is curation's own (a demoted lead keeps its story's
+// coverage), and tying by it would make each run's stories depend on the
+// last one's and on the batches articles arrived in. Every other
 // article is clustered in time order by the story clusterer, which may
-// join it to such a story. Source topics come from the hub's sources list,
-// by publisher domain.
+// join it to such a story. Source topics come from the hub's sources list:
+// the article's own feed's, else (a record read from a file) its
+// publisher's feeds'.
 //
 // All reads the store once and writes only over what it read
 // (UpsertIfUnchanged): a record another writer changed meanwhile (an edit,
@@ -131,7 +135,7 @@ func (c *Curator) All(ctx context.Context) (Summary, error) {
 type pass struct {
 	c         *Curator
 	j         *judge
-	srcTopics map[string][]string
+	srcTopics feedTopics
 	stories   storySet
 	byPath    map[string]*model.Record
 	known     map[string]bool // canonical URLs of the records in the run
@@ -208,6 +212,7 @@ func (p *pass) settle(id string) *model.Article {
 		}
 	}
 	p.j.finishStory(id, arts, lead, extra)
+	pruneOthers(arts, lead, func(k string) bool { return p.known[k] })
 	for _, a := range arts {
 		a.Explain.Heat = heatExplain(a, lead)
 	}
@@ -352,7 +357,7 @@ func (s fileSnap) equal(t fileSnap) bool {
 
 // recompute sets an article's canonical URL, AMP-cache address, quality and
 // topics afresh, with their explanations.
-func (c *Curator) recompute(a *model.Article, srcTopics map[string][]string) {
+func (c *Curator) recompute(a *model.Article, srcTopics feedTopics) {
 	a.Explain = &model.Explain{}
 	a.CanonicalURL = ArticleKey(a.CanonicalURL, a.OriginalURL)
 	if a.CanonicalURL == "" {
@@ -363,36 +368,54 @@ func (c *Curator) recompute(a *model.Article, srcTopics map[string][]string) {
 	}
 	host := publisherHost(a)
 	a.Quality, a.Explain.Quality = Quality(a, c.site.Organization(host))
-	var given []string
-	given = append(given, srcTopics[strings.ToLower(host)]...)
-	if d := RegistrableDomain(host); d != strings.ToLower(host) {
-		given = append(given, srcTopics[d]...)
-	}
-	a.Topics, a.Explain.Topics = Topics(a, c.site, given)
+	a.Topics, a.Explain.Topics = Topics(a, c.site, srcTopics.of(a, host))
 }
 
-// sourceTopics maps a publisher domain to the topics its sources assign.
-func (c *Curator) sourceTopics(ctx context.Context) (map[string][]string, error) {
-	out := map[string][]string{}
-	err := c.st.Scan(ctx, []model.Kind{model.KindSources}, func(r *model.Record) error {
-		if r.Sources == nil {
-			return nil
+// feedTopics are the topics the hub's sources assign: by feed, and by
+// publisher domain (those of all its feeds).
+type feedTopics struct {
+	byFeed   map[string][]string // by model.SourceKey; every listed feed
+	byDomain map[string][]string
+}
+
+// of returns the topics the sources give an article: those of the feed it
+// came from, as ingest gave them, when the feed is listed, so that a
+// publisher's two feeds (one labelled "Democratic Voice", one "Republican
+// Voice") do not give each other's articles their topics; else, for a
+// record read from a file or of a feed no longer listed, those of every
+// feed of its publisher.
+func (ft feedTopics) of(a *model.Article, host string) []string {
+	if a.Source != "" {
+		if ts, ok := ft.byFeed[model.SourceKey(a.Source)]; ok {
+			return ts
 		}
-		for _, s := range r.Sources.Sources {
-			d := strings.ToLower(s.Provider)
-			if d == "" || len(s.Topics) == 0 {
-				continue
-			}
-			for _, t := range s.Topics {
-				if !slices.Contains(out[d], t) {
-					out[d] = append(out[d], t)
-				}
-			}
-		}
-		return nil
-	})
+	}
+	given := ft.byDomain[strings.ToLower(host)]
+	if d := RegistrableDomain(host); d != strings.ToLower(host) {
+		given = append(slices.Clone(given), ft.byDomain[d]...)
+	}
+	return given
+}
+
+// sourceTopics reads the topics the hub's sources assign.
+func (c *Curator) sourceTopics(ctx context.Context) (feedTopics, error) {
+	out := feedTopics{byFeed: map[string][]string{}, byDomain: map[string][]string{}}
+	srcs, err := c.sources(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("curate: read sources: %w", err)
+		return out, err
+	}
+	for _, s := range srcs {
+		k := model.SourceKey(s.URL)
+		out.byFeed[k] = append(out.byFeed[k], s.Topics...)
+		d := strings.ToLower(s.Provider)
+		if d == "" {
+			continue
+		}
+		for _, t := range s.Topics {
+			if !slices.Contains(out.byDomain[d], t) {
+				out.byDomain[d] = append(out.byDomain[d], t)
+			}
+		}
 	}
 	return out, nil
 }
@@ -422,7 +445,7 @@ func (c *Curator) assignAll(recs []*model.Record) storySet {
 	uf := unionFind{}
 	for _, r := range recs {
 		uf.find(recordKey(r))
-		for _, k := range c.linkKeys(r.Article, !r.Article.Published) {
+		for _, k := range c.linkKeys(r.Article, !r.Article.Published && r.Article.Source == "") {
 			uf.union(recordKey(r), "url:"+k)
 		}
 	}

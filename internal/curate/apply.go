@@ -352,6 +352,11 @@ func (w *applyWork) settle(ctx context.Context, id string, members []*model.Reco
 		}
 	}
 	w.j.finishStory(id, arts, lead, extra)
+	held, err := w.held(ctx, arts, lead)
+	if err != nil {
+		return err
+	}
+	pruneOthers(arts, lead, func(k string) bool { return held[k] })
 	for _, a := range arts {
 		a.Explain.Heat = heatExplain(a, lead)
 		if a.Explain.Story == "" || !strings.HasPrefix(a.Explain.Story, "story "+id) {
@@ -359,6 +364,37 @@ func (w *applyWork) settle(ctx context.Context, id string, members []*model.Reco
 		}
 	}
 	return nil
+}
+
+// held returns the keys of the articles the hub holds among those the
+// related lists of a story's members other than its lead name beyond the
+// story (what pruneOthers asks).
+func (w *applyWork) held(ctx context.Context, members []*model.Article, lead *model.Article) (map[string]bool, error) {
+	held := map[string]bool{}
+	for _, a := range members {
+		held[a.CanonicalURL] = true
+	}
+	for _, a := range members {
+		if a == lead {
+			continue
+		}
+		for _, rel := range a.Related {
+			k := w.c.canonical(rel.WebURL)
+			if _, done := held[k]; done {
+				continue
+			}
+			if w.byKey[k] != nil {
+				held[k] = true
+				continue
+			}
+			r, err := w.c.st.ArticleByURL(ctx, k)
+			if err != nil && !errors.Is(err, store.ErrNotFound) {
+				return nil, fmt.Errorf("curate: %w", err)
+			}
+			held[k] = err == nil && isNews(r)
+		}
+	}
+	return held, nil
 }
 
 // publishable reports whether the article with key k may be published:

@@ -862,6 +862,86 @@ func (b *batch) settleImported(ctx context.Context, g *linkGroup) error {
 		// records carried: the story is settled as curation would.
 		return b.settle(ctx, nil, id, false, g.arrivals, true)
 	}
+	return b.oneLead(ctx, id, g.arrivals)
+}
+
+// oneLead keeps one lead in story id when arrivals update stored records
+// (older copies brought back by an import: a backup, a checkout of the
+// site folder) whose lifecycle values the story has changed since. An
+// arrival that says it leads the story another stored article has led
+// since leads it: the import says what the hub shows, so the stored leads
+// are demoted as curation demotes a lead (unpublished, heat -1, keeping
+// only their story's coverage). Arrivals that say none leads a story whose
+// stored lead was one of them leave it without a lead: it is settled as
+// curation would.
+func (b *batch) oneLead(ctx context.Context, id string, arrivals []*model.Record) error {
+	var lead *model.Article
+	updates, published, publishable := false, false, false
+	for _, r := range arrivals {
+		a := r.Article
+		if b.prior[r.Path] != "" {
+			updates = true
+			if a.Published && (lead == nil || compareLead(a, lead) < 0) {
+				lead = a
+			}
+		}
+		published = published || a.Published
+		publishable = publishable || a.Publishable()
+	}
+	if !updates {
+		return nil
+	}
+	members, err := b.storyValues(ctx, id)
+	if err != nil {
+		return fmt.Errorf("curate: %w", err)
+	}
+	keys := map[string]bool{}
+	for _, r := range arrivals {
+		keys[articleKey(r.Article)] = true
+	}
+	var leads []string
+	for _, r := range members {
+		if b.arrived[r.Path] {
+			continue
+		}
+		if w := b.work[r.Path]; w != nil {
+			r = w
+		}
+		if r.Article.Story != id {
+			continue
+		}
+		keys[articleKey(r.Article)] = true
+		publishable = publishable || r.Article.Publishable()
+		if r.Article.Published {
+			leads = append(leads, r.Path)
+		}
+	}
+	if lead == nil {
+		if published || len(leads) > 0 || !publishable {
+			return nil
+		}
+		return b.settle(ctx, nil, id, false, arrivals, true)
+	}
+	for _, p := range leads {
+		r, err := b.full(ctx, p)
+		if err != nil {
+			return err
+		}
+		if r == nil {
+			continue // gone meanwhile
+		}
+		a := r.Article
+		a.Published, a.Heat = false, -1
+		a.Related = slices.DeleteFunc(slices.Clone(a.Related), func(rel model.Related) bool {
+			return !keys[CanonicalURL(rel.WebURL)]
+		})
+		if a.Explain == nil {
+			a.Explain = &model.Explain{}
+		}
+		a.Explain.Heat = heatExplain(a, lead)
+		b.dirty[r] = true
+		b.changed[p] = r
+	}
 	return nil
 }
 

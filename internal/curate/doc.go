@@ -69,6 +69,8 @@
 //
 // Curator.Arrive keeps every curated value a record carried (an imported
 // hub round-trips byte for byte) and computes only what is missing;
-// imported records form stories through their related lists. Curator.All
-// recomputes everything (the curate command).
+// imported records form stories through their related lists. An import
+// that brings back an older copy of a stored record still leaves its
+// story one lead: the one the copy says, else as curation picks it.
+// Curator.All recomputes everything (the curate command).
 package curate

@@ -358,10 +358,17 @@ func (j *judge) editTopics(a *model.Article) bool {
 	before := slices.Clone(a.Topics)
 	for _, d := range ed.Topics {
 		name := d.Topic
-		if t := j.c.site.TopicByName(name); t == nil {
+		t := j.c.site.TopicByName(name)
+		if t == nil {
 			if t = j.c.site.TopicByID(name); t != nil {
 				name = t.Name
 			}
+		}
+		if t == nil && d.Action == editorial.TopicAdd {
+			// Removed from the taxonomy, or renamed, since: the hub has
+			// no page for it.
+			j.note(a, editorial.Describe(d)+" (no longer in the taxonomy)")
+			continue
 		}
 		if d.Action == editorial.TopicAdd {
 			if !slices.Contains(a.Topics, name) {
@@ -374,9 +381,32 @@ func (j *judge) editTopics(a *model.Article) bool {
 		if a.Explain != nil {
 			a.Explain.Topics = append(a.Explain.Topics, name+": "+editorial.Describe(d))
 		}
+		if d.Action == editorial.TopicAdd {
+			j.addParents(a, name)
+		}
 	}
 	j.sortTopics(a.Topics)
 	return !slices.Equal(before, a.Topics)
+}
+
+// addParents adds to an article the topics above the topic named name
+// that it lacks, as Topics does: a child topic implies its parent.
+func (j *judge) addParents(a *model.Article, name string) {
+	t := j.c.site.TopicByName(name)
+	for seen := map[string]bool{name: true}; t != nil && t.Parent != ""; {
+		parent := j.c.site.TopicByName(t.Parent)
+		if parent == nil || seen[parent.Name] {
+			return
+		}
+		seen[parent.Name] = true
+		if !slices.Contains(a.Topics, parent.Name) {
+			a.Topics = append(a.Topics, parent.Name)
+			if a.Explain != nil {
+				a.Explain.Topics = append(a.Explain.Topics, line(parent.Name+": parent of "+t.Name))
+			}
+		}
+		t = parent
+	}
 }
 
 // sortTopics orders topic names as the taxonomy does, unknown names last.

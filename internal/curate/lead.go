@@ -15,8 +15,16 @@ import (
 // RelatedHeat is what each related entry adds to a lead's heat.
 const RelatedHeat = 20
 
-// Heat is a lead's heat: quality + 20 × the length of its related list.
-func Heat(quality, related int) int { return quality + RelatedHeat*related }
+// Heat is a lead's heat: quality + 20 × the length of its related list,
+// at most the largest int: a quality a record carries may be that large,
+// and the sum would wrap round to a negative heat that ranks it last.
+func Heat(quality, related int) int {
+	add := RelatedHeat * related
+	if quality > math.MaxInt-add {
+		return math.MaxInt
+	}
+	return quality + add
+}
 
 // compareLead orders the members of a story, the lead first: quality
 // descending, then earliest published, then provider name, then canonical
@@ -171,6 +179,31 @@ func SettleLed(members []*model.Article, lead *model.Article, extra []model.Rela
 		a.Heat = -1
 	}
 	return lead
+}
+
+// pruneOthers drops from the related lists of a story's members other than
+// its lead the entries that name an article the hub holds (held reports
+// it) in another story: one an editor or the clusterer moved out since
+// the list was made. Such a list is published with the member's own
+// document and lists the coverage of its story, as a demoted lead's does;
+// coverage the hub does not hold (Smartable's lists name it) stays.
+func pruneOthers(members []*model.Article, lead *model.Article, held func(key string) bool) {
+	keys := make(map[string]bool, len(members))
+	for _, a := range members {
+		keys[articleKey(a)] = true
+	}
+	for _, a := range members {
+		if a == lead || len(a.Related) == 0 {
+			continue
+		}
+		elsewhere := func(r model.Related) bool {
+			k := CanonicalURL(r.WebURL)
+			return !keys[k] && held(k)
+		}
+		if slices.ContainsFunc(a.Related, elsewhere) {
+			a.Related = slices.DeleteFunc(slices.Clone(a.Related), elsewhere)
+		}
+	}
 }
 
 // heatExplain says how an article's heat was reached.

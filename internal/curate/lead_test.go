@@ -1,6 +1,7 @@
 package curate
 
 import (
+	"math"
 	"slices"
 	"strings"
 	"testing"
@@ -139,5 +140,21 @@ func TestBuildRelatedKeepsNoRoomBeyondItsEntries(t *testing.T) {
 	}
 	if got := BuildRelated(lead, nil, 10); got != nil {
 		t.Errorf("no candidates: %v, want nil", got)
+	}
+}
+
+func TestHeatStopsAtTheLargestInt(t *testing.T) {
+	tests := []struct{ quality, related, want int }{
+		{105, 0, 105},
+		{105, 3, 165},
+		{math.MaxInt, 0, math.MaxInt},
+		{math.MaxInt, 2, math.MaxInt},
+		{math.MaxInt - 30, 2, math.MaxInt},
+		{math.MaxInt - 40, 2, math.MaxInt},
+	}
+	for _, tt := range tests {
+		if got := Heat(tt.quality, tt.related); got != tt.want {
+			t.Errorf("Heat(%d, %d) = %d, want %d", tt.quality, tt.related, got, tt.want)
+		}
 	}
 }

@@ -2,6 +2,7 @@ package curate
 
 import (
 	"fmt"
+	"math"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -38,7 +39,10 @@ func Quality(a *model.Article, org *model.Organization) (int, []string) {
 	}
 
 	if org != nil && org.Quality > 0 {
-		add(org.Quality, "publisher prior (%s)", org.Domain)
+		// A prior as large as an int holds would wrap round to the
+		// floor with the other terms; any prior this far past the
+		// ceiling gives the ceiling.
+		add(min(org.Quality, math.MaxInt32), "publisher prior (%s)", org.Domain)
 	} else {
 		add(DefaultPrior, "publisher prior (default)")
 	}

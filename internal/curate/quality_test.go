@@ -1,6 +1,7 @@
 package curate
 
 import (
+	"math"
 	"strings"
 	"testing"
 
@@ -40,6 +41,10 @@ func TestQualityAddsDocumentedTerms(t *testing.T) {
 		{"clickbait curly apostrophe", func(a *model.Article) { a.Title = "You won’t believe what Pence did at this fundraiser" }, nil, 105},
 		{"clamped at the floor", func(a *model.Article) { *a = model.Article{} }, nil, MinQuality},
 		{"clamped at the ceiling", func(*model.Article) {}, &model.Organization{Quality: 500}, MaxQuality},
+		// A prior the article's terms would carry past the largest int
+		// is at the ceiling too, not wrapped round to the floor.
+		{"prior of the largest int", func(*model.Article) {}, &model.Organization{Quality: math.MaxInt}, MaxQuality},
+		{"prior of the largest int, no title", func(a *model.Article) { a.Title = "" }, &model.Organization{Quality: math.MaxInt}, MaxQuality},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

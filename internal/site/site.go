@@ -80,16 +80,38 @@ func FromRecords(recs []*model.Record) *Site {
 // New builds a Site from its parts; topics are put in display order.
 func New(cfg *model.Config, topics []*model.Topic, orgs map[string]*model.Organization) *Site {
 	sort.SliceStable(topics, func(i, j int) bool { return topics[i].Order < topics[j].Order })
-	s := &Site{Config: cfg, Topics: topics, Orgs: orgs,
+	s := &Site{Config: cfg, Topics: topics, Orgs: orgsByHost(orgs),
 		byID: map[string]*model.Topic{}, byName: map[string]*model.Topic{}}
-	if s.Orgs == nil {
-		s.Orgs = map[string]*model.Organization{}
-	}
 	for _, t := range topics {
 		s.byID[t.ID] = t
 		s.byName[t.Name] = t
 	}
 	return s
+}
+
+// orgsByHost keys publishers as Organization looks them up: in lower case
+// and without "www.", so that a file giving its domain as "www.cnn.com"
+// names the publisher of cnn.com's articles. Of a publisher given both
+// ways, the file of the bare domain is kept.
+func orgsByHost(orgs map[string]*model.Organization) map[string]*model.Organization {
+	out := make(map[string]*model.Organization, len(orgs))
+	var www []string
+	for k, o := range orgs {
+		host := strings.ToLower(k)
+		if strings.HasPrefix(host, "www.") {
+			www = append(www, k)
+			continue
+		}
+		out[host] = o
+	}
+	sort.Strings(www)
+	for _, k := range www {
+		host := strings.TrimPrefix(strings.ToLower(k), "www.")
+		if _, ok := out[host]; !ok {
+			out[host] = orgs[k]
+		}
+	}
+	return out
 }
 
 // TopicByID returns the topic with the given _id, or nil.

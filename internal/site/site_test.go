@@ -80,6 +80,38 @@ func TestOrganizationMatchesHostAndParentDomains(t *testing.T) {
 	}
 }
 
+// TestOrganizationWrittenWithWWWIsFound holds a publisher whose file gives
+// its domain with "www." (or in capitals) to the hosts it stands for,
+// however the articles spell them: its voice and quality depend on it.
+func TestOrganizationWrittenWithWWWIsFound(t *testing.T) {
+	s := FromRecords([]*model.Record{
+		{Kind: model.KindOrganization, Organization: &model.Organization{Domain: "www.press.example", Name: "Press", Voice: "Democratic Voice"}},
+		{Kind: model.KindOrganization, Organization: &model.Organization{Domain: "WWW.Wire.Example", Name: "Wire"}},
+		// Given both ways, the publisher's bare domain is its name.
+		{Kind: model.KindOrganization, Organization: &model.Organization{Domain: "daily.example", Name: "Daily"}},
+		{Kind: model.KindOrganization, Organization: &model.Organization{Domain: "www.daily.example", Name: "Daily (www)"}},
+	})
+	tests := []struct{ host, want string }{
+		{"press.example", "Press"},
+		{"www.press.example", "Press"},
+		{"news.press.example", "Press"},
+		{"wire.example", "Wire"},
+		{"WWW.WIRE.EXAMPLE", "Wire"},
+		{"daily.example", "Daily"},
+		{"www.daily.example", "Daily"},
+		{"other.example", ""},
+	}
+	for _, tt := range tests {
+		got := ""
+		if o := s.Organization(tt.host); o != nil {
+			got = o.Name
+		}
+		if got != tt.want {
+			t.Errorf("Organization(%q) = %q, want %q", tt.host, got, tt.want)
+		}
+	}
+}
+
 func TestAbsoluteResolvesSiteRelativeURLsOnly(t *testing.T) {
 	s := New(&model.Config{URL: "https://hub.example.org/", BaseURL: "/election/"}, nil, nil)
 	base := s.BaseURL()
