@@ -174,11 +174,22 @@ func (v *View) feed(topicID, format string) ([]byte, string, error) {
 	case home == "":
 		home = v.base + "/"
 	}
+	// When the feed last changed: its newest item's time, or for a topic
+	// with no news yet the hub's newest (a reader showed 1970 for it).
+	// RSS leaves the date out for a hub with no news at all; Atom needs
+	// one.
 	var updated time.Time
-	if len(list) > 0 {
+	switch {
+	case len(list) > 0:
 		updated = list[0].Time.In(v.loc)
-	} else {
+	case len(v.leads) > 0:
+		updated = v.leads[0].Time.In(v.loc)
+	default:
 		updated = time.Unix(0, 0).In(v.loc)
+	}
+	lastBuild := updated.Format(time.RFC1123Z)
+	if len(v.leads) == 0 {
+		lastBuild = ""
 	}
 	desc := "Latest news"
 	if v.root != nil {
@@ -188,7 +199,7 @@ func (v *View) feed(topicID, format string) ([]byte, string, error) {
 	case "rss":
 		doc := rssDoc{Version: "2.0", AtomNS: "http://www.w3.org/2005/Atom", Channel: rssChannel{
 			Title: title, Link: home, Description: desc, Language: site.Language(v.locale),
-			LastBuildDate: updated.Format(time.RFC1123Z),
+			LastBuildDate: lastBuild,
 			Self:          rssSelf{Href: prefix + "rss.xml", Rel: "self", Type: "application/rss+xml"},
 		}}
 		for _, e := range items {

@@ -584,3 +584,41 @@ func TestFeedsGiveTheLanguageAsATag(t *testing.T) {
 		}
 	}
 }
+
+// TestFeedsOfATopicWithNoNewsSayWhenTheHubChanged: a topic no article has
+// yet gave feeds last updated in 1970; they give the hub's newest news's
+// time, as its other feeds do.
+func TestFeedsOfATopicWithNoNewsSayWhenTheHubChanged(t *testing.T) {
+	st, s := genStore(t, 3)
+	ctx := context.Background()
+	h, err := Load(ctx, st, s, genOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(h.leads) == 0 {
+		t.Fatal("the generated hub has no leads")
+	}
+	empty := ""
+	for _, tp := range s.Topics {
+		if len(h.topicLeads[tp.ID]) == 0 {
+			empty = tp.ID
+			break
+		}
+	}
+	if empty == "" {
+		t.Fatal("every topic of the generated hub has news")
+	}
+	newest := h.leads[0].Time.In(h.loc)
+	for name, want := range map[string]string{
+		"rss.xml":  "<lastBuildDate>" + newest.Format(time.RFC1123Z) + "</lastBuildDate>",
+		"atom.xml": "<updated>" + newest.Format(time.RFC3339) + "</updated>",
+	} {
+		d, err := h.Doc(ctx, "feeds/"+empty+"/"+name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Contains(d.Body, []byte(want)) || bytes.Contains(d.Body, []byte("1970")) {
+			t.Errorf("feeds/%s/%s lacks %s:\n%s", empty, name, want, d.Body)
+		}
+	}
+}
