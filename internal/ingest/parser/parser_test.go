@@ -131,6 +131,12 @@ func TestParseCharsets(t *testing.T) {
 		{"big5-nolanguage.atom", "", "社區新聞", "社區圖書館重新開放"},
 		// A header or a declaration still wins over the language.
 		{"cp1251-undeclared.xml", "text/xml; charset=windows-1251", "Новости", "Выборы в Москве"},
+		// The header's ISO-8859-1 (or its kin) is a server's default, which
+		// Apache's AddDefaultCharset and Java's servlet containers add
+		// knowing nothing of the document: the document's declaration wins.
+		{"cp1253-declared.xml", "", "Νέα της πόλης", "Εκλογές στον δήμο την Κυριακή"},
+		{"cp1253-declared.xml", "text/xml; charset=ISO-8859-1", "Νέα της πόλης", "Εκλογές στον δήμο την Κυριακή"},
+		{"cp1253-declared.xml", "application/rss+xml; charset=us-ascii", "Νέα της πόλης", "Εκλογές στον δήμο την Κυριακή"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file+" "+tt.contentType, func(t *testing.T) {
