@@ -127,6 +127,53 @@ func TestFullPostsGiveTheirArticlesExcerptsAndTitles(t *testing.T) {
 	}
 }
 
+// TestPostFootersAreLeftOutOfExcerpts serves a WordPress feed whose SEO
+// plugin ends each post's text with its footer ("The post … appeared first
+// on …", in the site's language), linking to the post and to the site:
+// the excerpt is the post's words without it. A last paragraph of the
+// post's own that links to it stays.
+func TestPostFootersAreLeftOutOfExcerpts(t *testing.T) {
+	var srv *httptest.Server
+	srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/feed/" {
+			http.NotFound(w, r)
+			return
+		}
+		b, err := os.ReadFile(filepath.Join("testdata", "post-footers.xml"))
+		if err != nil {
+			t.Error(err)
+		}
+		w.Header().Set("Content-Type", "application/rss+xml; charset=UTF-8")
+		w.Write(bytes.ReplaceAll(b, []byte("{{BASE}}"), []byte(srv.URL)))
+	}))
+	defer srv.Close()
+	h := newHub(t, true, model.Source{URL: srv.URL + "/feed/"})
+	opts := testOptions()
+	opts.SkipPages = true
+	in := h.ingester(opts)
+	defer in.Close()
+	if _, err := in.RunOnce(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	news := h.news(t)
+	tests := []struct{ path, excerpt string }{
+		{"/2024/11/06/ward-count/", "The last box from the ferry terminal was counted at 12:40."},
+		{"/2024/11/05/wahlbeteiligung/?utm_source=rss&utm_medium=rss", "Bis 16 Uhr hatten 48 Prozent gewählt."},
+		{"/2024/11/05/izmir-sayim/", "İzmir'de oylar İl Seçim Kurulu'nda sayılıyor. İlçelerin İlk sonuçları İnciraltı, İzmir Limanı ve İkiçeşmelik sandıklarından geldi."},
+		{"/2024/11/05/polling-station/", "The station at the school hall is closed for repairs. Read the council's notice for the new hours."},
+	}
+	for _, tt := range tests {
+		a := news[srv.URL+tt.path]
+		if a == nil {
+			t.Errorf("%s not stored; have %v", tt.path, keys(news))
+			continue
+		}
+		if a.Excerpt != tt.excerpt {
+			t.Errorf("%s: excerpt %q, want %q", tt.path, a.Excerpt, tt.excerpt)
+		}
+	}
+}
+
 // TestNewItemsLetGoOfTheirItemsHTML checks that the candidates a feed's
 // new items become, held while their pages are read, no longer hold the
 // items' HTML: a blog's post each, for every source reading its pages.

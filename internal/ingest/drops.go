@@ -2,8 +2,12 @@ package ingest
 
 import (
 	"log/slog"
+	"regexp"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
+	"newshub/internal/curate"
 	"newshub/internal/ingest/parser"
 	"newshub/internal/store"
 )
@@ -40,10 +44,57 @@ func (res *result) drop(log *slog.Logger, d store.Drop) {
 	}
 }
 
-// itemText returns the plain text of an item's summary, else its content.
+// itemText returns the plain text of an item's summary, else its content,
+// without the footer a plugin adds to each post (see withoutFooter).
 func itemText(it parser.Item) string {
-	if t := parser.PlainText(strings.TrimSpace(it.Summary)); t != "" {
+	if t := parser.PlainText(withoutFooter(strings.TrimSpace(it.Summary), it.Link)); t != "" {
 		return t
 	}
-	return parser.PlainText(it.Content)
+	return parser.PlainText(withoutFooter(it.Content, it.Link))
+}
+
+// anchor matches a link of HTML, its address the first group.
+var anchor = regexp.MustCompile(`(?is)<a\b[^>]*?\bhref\s*=\s*["']([^"']*)["'][^>]*>.*?</a\s*>`)
+
+// footerWords bounds the words of a footer besides its links' ("The post
+// … appeared first on …", "Der Beitrag … erschien zuerst auf …").
+const footerWords = 60
+
+// withoutFooter returns an item's HTML without the last paragraph when that
+// is a footer that names where the post appeared first, as WordPress's SEO
+// plugins (Yoast's "The post … appeared first on …", in the site's
+// language) add to every post of a feed: a few words around a link to the
+// post itself and one to its site's home page. In an excerpt it says
+// nothing of the article.
+func withoutFooter(html, link string) string {
+	body := strings.TrimRightFunc(html, unicode.IsSpace)
+	if len(body) < len("</p>") || !strings.EqualFold(body[len(body)-len("</p>"):], "</p>") {
+		return html
+	}
+	start := lastParagraph(body)
+	if start < 0 {
+		return html
+	}
+	para := body[start:]
+	links := anchor.FindAllStringSubmatch(para, -1)
+	if len(links) != 2 || utf8.RuneCountInString(parser.PlainText(anchor.ReplaceAllString(para, ""))) > footerWords {
+		return html
+	}
+	own, home := links[0][1], links[1][1]
+	if curate.CanonicalURL(own) != curate.CanonicalURL(link) || pathful(home) || !sameSite(home, link) {
+		return html
+	}
+	return body[:start]
+}
+
+// lastParagraph returns where the last start tag of a paragraph in s
+// begins, -1 when there is none. Its bytes are compared, not those of a
+// lower-cased copy, whose letters may be longer (Turkish "İ").
+func lastParagraph(s string) int {
+	for i := len(s) - 3; i >= 0; i-- {
+		if s[i] == '<' && s[i+1]|0x20 == 'p' && strings.IndexByte("> \t\r\n", s[i+2]) >= 0 {
+			return i
+		}
+	}
+	return -1
 }
