@@ -129,9 +129,10 @@ func TestFullPostsGiveTheirArticlesExcerptsAndTitles(t *testing.T) {
 
 // TestPostFootersAreLeftOutOfExcerpts serves a WordPress feed whose SEO
 // plugin ends each post's text with its footer ("The post … appeared first
-// on …", in the site's language), linking to the post and to the site:
-// the excerpt is the post's words without it. A last paragraph of the
-// post's own that links to it stays.
+// on …", in the site's language), linking to the post and to the site,
+// and whose theme ends a post cut short with a link to read on: the
+// excerpt is the post's words without them. A last paragraph of the
+// post's own that links to it stays, and so does a link post's link.
 func TestPostFootersAreLeftOutOfExcerpts(t *testing.T) {
 	var srv *httptest.Server
 	srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -161,9 +162,15 @@ func TestPostFootersAreLeftOutOfExcerpts(t *testing.T) {
 		{"/2024/11/05/wahlbeteiligung/?utm_source=rss&utm_medium=rss", "Bis 16 Uhr hatten 48 Prozent gewählt."},
 		{"/2024/11/05/izmir-sayim/", "İzmir'de oylar İl Seçim Kurulu'nda sayılıyor. İlçelerin İlk sonuçları İnciraltı, İzmir Limanı ve İkiçeşmelik sandıklarından geldi."},
 		{"/2024/11/05/polling-station/", "The station at the school hall is closed for repairs. Read the council's notice for the new hours."},
+		{"/2024/11/04/council-budget/", "The council met on Monday to go over the budget line by line …"},
+		{"/2024/11/04/ferry-fares/", "The fares stay where they are until spring, the operator said […]"},
+		{"https://ballots.example/guide", "Worth reading before Tuesday: the guide to the new ballot"},
 	}
 	for _, tt := range tests {
-		a := news[srv.URL+tt.path]
+		a := news[tt.path]
+		if strings.HasPrefix(tt.path, "/") {
+			a = news[srv.URL+tt.path]
+		}
 		if a == nil {
 			t.Errorf("%s not stored; have %v", tt.path, keys(news))
 			continue

@@ -45,12 +45,55 @@ func (res *result) drop(log *slog.Logger, d store.Drop) {
 }
 
 // itemText returns the plain text of an item's summary, else its content,
-// without the footer a plugin adds to each post (see withoutFooter).
+// without the footer a plugin adds to each post (see withoutFooter) or
+// the link a theme adds to read on (see withoutMoreLink).
 func itemText(it parser.Item) string {
-	if t := parser.PlainText(withoutFooter(strings.TrimSpace(it.Summary), it.Link)); t != "" {
+	if t := parser.PlainText(withoutMoreLink(withoutFooter(strings.TrimSpace(it.Summary), it.Link), it.Link)); t != "" {
 		return t
 	}
-	return parser.PlainText(withoutFooter(it.Content, it.Link))
+	return parser.PlainText(withoutMoreLink(withoutFooter(it.Content, it.Link), it.Link))
+}
+
+// tailLength is how much of the end of an item's HTML is looked at for
+// the link that ends it.
+const tailLength = 2048
+
+var (
+	// closingTags matches end tags alone, and white space.
+	closingTags = regexp.MustCompile(`^(?:\s*</[a-zA-Z][a-zA-Z0-9]*\s*>)*\s*$`)
+	// blockStart matches the start tag of a paragraph or a division at
+	// the end of a fragment.
+	blockStart = regexp.MustCompile(`(?i)<(?:p|div)\b[^>]*>$`)
+)
+
+// withoutMoreLink returns an item's HTML without the link to the post
+// itself that ends it, as WordPress's themes end a post cut short
+// ("Continue reading “Title”", "Read more »", in the site's language),
+// when it stands in a paragraph of its own or after the mark of the cut
+// ("…", "[…]"): in an excerpt it says nothing of the article. A link
+// post's link at the end of its words (to the page the item links to)
+// stays.
+func withoutMoreLink(html, link string) string {
+	// The link ends the post: only its tail is looked at, where a blog
+	// gives each post whole.
+	from := max(0, len(html)-tailLength)
+	ms := anchor.FindAllStringSubmatchIndex(html[from:], -1)
+	if len(ms) == 0 {
+		return html
+	}
+	m := ms[len(ms)-1]
+	for i := range m {
+		m[i] += from
+	}
+	if !closingTags.MatchString(html[m[1]:]) || curate.CanonicalURL(html[m[2]:m[3]]) != curate.CanonicalURL(link) {
+		return html
+	}
+	before := strings.TrimRightFunc(html[:m[0]], unicode.IsSpace)
+	text := strings.TrimRight(parser.PlainText(before), " ]")
+	if !blockStart.MatchString(before) && !strings.HasSuffix(text, "…") && !strings.HasSuffix(text, "...") {
+		return html
+	}
+	return html[:m[0]] + html[m[1]:]
 }
 
 // anchor matches a link of HTML, its address the first group.
