@@ -70,15 +70,18 @@ func (in *Ingester) article(src model.Source, head feedHead, c *candidate, now t
 	return a
 }
 
-// publishedTime is the first known date among the feed's and the page's,
-// in whole seconds, UTC; a date in the future (a clock or time-zone error)
-// or none at all gives the time of fetching.
+// publishedTime is the first possible date among the feed's and the
+// page's, in whole seconds, UTC. A date in the future (a clock or
+// time-zone error, a year mistyped) or before there were feeds (Unix
+// time's zero, which CMSs write for a date they do not have) is none: the
+// next one is taken, and the time of fetching when none is left.
 func publishedTime(now time.Time, ts ...time.Time) time.Time {
-	t := firstTime(ts...)
-	if t.IsZero() || t.After(now.Add(time.Hour)) || t.Year() < 1995 {
-		t = now
+	for _, t := range ts {
+		if !t.IsZero() && !t.After(now.Add(time.Hour)) && t.Year() >= 1995 {
+			return t.UTC().Truncate(time.Second)
+		}
 	}
-	return t.UTC().Truncate(time.Second)
+	return now.UTC().Truncate(time.Second)
 }
 
 // images puts the page's og:image (chosen by the publisher, with its size)

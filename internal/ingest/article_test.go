@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
 	"unsafe"
 
@@ -177,6 +178,47 @@ func TestPostFootersAreLeftOutOfExcerpts(t *testing.T) {
 		}
 		if a.Excerpt != tt.excerpt {
 			t.Errorf("%s: excerpt %q, want %q", tt.path, a.Excerpt, tt.excerpt)
+		}
+	}
+}
+
+// TestImpossibleFeedDatesGiveWayToThePages serves a feed whose items are
+// dated Unix time's zero (a CMS's placeholder for no date) or years ahead:
+// an article is dated by its page where the page gives a date, and by the
+// time it was fetched where it gives none.
+func TestImpossibleFeedDatesGiveWayToThePages(t *testing.T) {
+	feed, err := os.ReadFile(filepath.Join("testdata", "impossible-dates.xml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := siteServer(t, map[string]string{
+		"/feed.xml": string(feed),
+		"/notices/sample-ballots": `<html><head><title>Sample ballots are mailed</title>
+<meta property="article:published_time" content="2024-10-28T08:00:00+00:00"></head><body></body></html>`,
+		"/notices/canvass-board": `<html><head><title>Canvass board</title><script type="application/ld+json">
+{"@context":"https://schema.org","@type":"NewsArticle","headline":"Canvass board","datePublished":"2024-11-04T09:30:00Z"}</script></head><body></body></html>`,
+		"/notices/observers": `<html><head><title>Observers sign in at the door</title></head><body></body></html>`,
+	})
+	fetched := time.Date(2024, 11, 6, 12, 0, 0, 0, time.UTC)
+	h := newHub(t, true, model.Source{URL: srv.URL + "/feed.xml"})
+	opts := testOptions()
+	opts.Now = func() time.Time { return fetched }
+	in := h.ingester(opts)
+	defer in.Close()
+	if _, err := in.RunOnce(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	news := h.news(t)
+	for path, want := range map[string]string{
+		"/notices/sample-ballots": "2024-10-28T08:00:00Z",
+		"/notices/canvass-board":  "2024-11-04T09:30:00Z",
+		"/notices/observers":      "2024-11-06T12:00:00Z",
+	} {
+		a := news[srv.URL+path]
+		if a == nil {
+			t.Errorf("%s not stored; have %v", path, keys(news))
+		} else if got := a.PublishedDateTime.Format(time.RFC3339); got != want {
+			t.Errorf("%s dated %s, want %s", path, got, want)
 		}
 	}
 }
