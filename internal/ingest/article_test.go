@@ -16,6 +16,7 @@ import (
 
 	"newshub/internal/ingest/pagemeta"
 	"newshub/internal/ingest/parser"
+	"newshub/internal/ingest/scheduler"
 	"newshub/internal/model"
 )
 
@@ -220,6 +221,31 @@ func TestImpossibleFeedDatesGiveWayToThePages(t *testing.T) {
 		} else if got := a.PublishedDateTime.Format(time.RFC3339); got != want {
 			t.Errorf("%s dated %s, want %s", path, got, want)
 		}
+	}
+}
+
+// TestFeedDatedUnixTimesZeroIsFetchedAsAnUndatedOne serves a feed whose
+// every item is dated Unix time's zero: the feed says nothing of how often
+// it publishes, and is fetched at the default interval, not at the longest
+// one, as a feed with nothing new for a week is.
+func TestFeedDatedUnixTimesZeroIsFetchedAsAnUndatedOne(t *testing.T) {
+	feed, err := os.ReadFile(filepath.Join("testdata", "impossible-dates.xml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := siteServer(t, map[string]string{
+		"/feed.xml": strings.ReplaceAll(string(feed), "Fri, 05 Nov 2077 10:00:00 +0000", "Thu, 01 Jan 1970 00:00:00 +0000"),
+	})
+	h := newHub(t, true, model.Source{URL: srv.URL + "/feed.xml"})
+	opts := testOptions()
+	opts.SkipPages = true
+	in := h.ingester(opts)
+	defer in.Close()
+	if sum, err := in.RunOnce(context.Background()); err != nil || sum.New != 3 {
+		t.Fatalf("%+v, %v", sum, err)
+	}
+	if got := h.state(t, srv.URL+"/feed.xml").Interval; got != scheduler.DefaultInterval {
+		t.Errorf("fetched every %s, want %s", got, scheduler.DefaultInterval)
 	}
 }
 

@@ -225,8 +225,8 @@ func (c *candidate) drop(reason, detail string) store.Drop {
 
 // newItems keeps the items that have a link and are neither in the store
 // nor taken by another item this round; every other item is dropped with
-// its reason. It also returns every item's date, for the adaptive
-// interval.
+// its reason. It also returns every item's date (see itemDate), for the
+// adaptive interval.
 func (r *round) newItems(ctx context.Context, src model.Source, feed *parser.Feed, res *result) ([]*candidate, []time.Time, error) {
 	if err := r.ensureIndex(ctx); err != nil {
 		return nil, nil, err
@@ -261,7 +261,7 @@ func (r *round) newItems(ctx context.Context, src model.Source, feed *parser.Fee
 	published := make([]time.Time, 0, len(feed.Items))
 	storedAlone := r.storedAlone(ctx, stored)
 	for i, it := range feed.Items {
-		published = append(published, firstTime(it.Published, it.Updated))
+		published = append(published, itemDate(it))
 		c := &candidate{item: it, canon: keys[i], guid: guids[i]}
 		if it.Link == "" {
 			res.drop(r.in.log, c.drop(ReasonNoLink, "the item has no http or https link"))
@@ -647,13 +647,4 @@ func queryText(u *url.URL) string {
 // name would be taken for the article's.
 func aggregated(it parser.Item) bool {
 	return it.PublisherURL != "" && curate.RegistrableDomain(hostOf(it.Link)) != curate.RegistrableDomain(hostOf(it.PublisherURL))
-}
-
-func firstTime(ts ...time.Time) time.Time {
-	for _, t := range ts {
-		if !t.IsZero() {
-			return t
-		}
-	}
-	return time.Time{}
 }
