@@ -70,15 +70,34 @@ func (in *Ingester) article(src model.Source, head feedHead, c *candidate, now t
 	return a
 }
 
-// publishedTime is the first known date among the feed's and the page's,
-// in whole seconds, UTC; a date in the future (a clock or time-zone error)
-// or none at all gives the time of fetching.
+// publishedTime is the first possible date among the feed's and the
+// page's, in whole seconds, UTC. A date in the future (a clock or
+// time-zone error, a year mistyped) or before there were feeds (Unix
+// time's zero, which CMSs write for a date they do not have) is none: the
+// next one is taken, and the time of fetching when none is left.
 func publishedTime(now time.Time, ts ...time.Time) time.Time {
-	t := firstTime(ts...)
-	if t.IsZero() || t.After(now.Add(time.Hour)) || t.Year() < 1995 {
-		t = now
+	for _, t := range ts {
+		if !undated(t) && !t.After(now.Add(time.Hour)) {
+			return t.UTC().Truncate(time.Second)
+		}
 	}
-	return t.UTC().Truncate(time.Second)
+	return now.UTC().Truncate(time.Second)
+}
+
+// undated reports whether t says nothing of when an article appeared: it
+// is zero, or before there were feeds (Unix time's zero).
+func undated(t time.Time) bool { return t.IsZero() || t.Year() < 1995 }
+
+// itemDate is the first of an item's dates that says when it appeared
+// (see undated), for the interval adapted to how often its feed
+// publishes; zero when none does.
+func itemDate(it parser.Item) time.Time {
+	for _, t := range []time.Time{it.Published, it.Updated} {
+		if !undated(t) {
+			return t
+		}
+	}
+	return time.Time{}
 }
 
 // images puts the page's og:image (chosen by the publisher, with its size)

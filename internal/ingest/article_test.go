@@ -10,11 +10,13 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
 	"unsafe"
 
 	"newshub/internal/ingest/pagemeta"
 	"newshub/internal/ingest/parser"
+	"newshub/internal/ingest/scheduler"
 	"newshub/internal/model"
 )
 
@@ -124,6 +126,126 @@ func TestFullPostsGiveTheirArticlesExcerptsAndTitles(t *testing.T) {
 		if a.Title != tt.title || a.Excerpt != tt.excerpt {
 			t.Errorf("%s: title %q, excerpt %q; want %q, %q", tt.path, a.Title, a.Excerpt, tt.title, tt.excerpt)
 		}
+	}
+}
+
+// TestPostFootersAreLeftOutOfExcerpts serves a WordPress feed whose SEO
+// plugin ends each post's text with its footer ("The post … appeared first
+// on …", in the site's language), linking to the post and to the site,
+// and whose theme ends a post cut short with a link to read on: the
+// excerpt is the post's words without them. A last paragraph of the
+// post's own that links to it stays, and so does a link post's link.
+func TestPostFootersAreLeftOutOfExcerpts(t *testing.T) {
+	var srv *httptest.Server
+	srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/feed/" {
+			http.NotFound(w, r)
+			return
+		}
+		b, err := os.ReadFile(filepath.Join("testdata", "post-footers.xml"))
+		if err != nil {
+			t.Error(err)
+		}
+		w.Header().Set("Content-Type", "application/rss+xml; charset=UTF-8")
+		w.Write(bytes.ReplaceAll(b, []byte("{{BASE}}"), []byte(srv.URL)))
+	}))
+	defer srv.Close()
+	h := newHub(t, true, model.Source{URL: srv.URL + "/feed/"})
+	opts := testOptions()
+	opts.SkipPages = true
+	in := h.ingester(opts)
+	defer in.Close()
+	if _, err := in.RunOnce(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	news := h.news(t)
+	tests := []struct{ path, excerpt string }{
+		{"/2024/11/06/ward-count/", "The last box from the ferry terminal was counted at 12:40."},
+		{"/2024/11/05/wahlbeteiligung/?utm_source=rss&utm_medium=rss", "Bis 16 Uhr hatten 48 Prozent gewählt."},
+		{"/2024/11/05/izmir-sayim/", "İzmir'de oylar İl Seçim Kurulu'nda sayılıyor. İlçelerin İlk sonuçları İnciraltı, İzmir Limanı ve İkiçeşmelik sandıklarından geldi."},
+		{"/2024/11/05/polling-station/", "The station at the school hall is closed for repairs. Read the council's notice for the new hours."},
+		{"/2024/11/04/council-budget/", "The council met on Monday to go over the budget line by line …"},
+		{"/2024/11/04/ferry-fares/", "The fares stay where they are until spring, the operator said […]"},
+		{"https://ballots.example/guide", "Worth reading before Tuesday: the guide to the new ballot"},
+	}
+	for _, tt := range tests {
+		a := news[tt.path]
+		if strings.HasPrefix(tt.path, "/") {
+			a = news[srv.URL+tt.path]
+		}
+		if a == nil {
+			t.Errorf("%s not stored; have %v", tt.path, keys(news))
+			continue
+		}
+		if a.Excerpt != tt.excerpt {
+			t.Errorf("%s: excerpt %q, want %q", tt.path, a.Excerpt, tt.excerpt)
+		}
+	}
+}
+
+// TestImpossibleFeedDatesGiveWayToThePages serves a feed whose items are
+// dated Unix time's zero (a CMS's placeholder for no date) or years ahead:
+// an article is dated by its page where the page gives a date, and by the
+// time it was fetched where it gives none.
+func TestImpossibleFeedDatesGiveWayToThePages(t *testing.T) {
+	feed, err := os.ReadFile(filepath.Join("testdata", "impossible-dates.xml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := siteServer(t, map[string]string{
+		"/feed.xml": string(feed),
+		"/notices/sample-ballots": `<html><head><title>Sample ballots are mailed</title>
+<meta property="article:published_time" content="2024-10-28T08:00:00+00:00"></head><body></body></html>`,
+		"/notices/canvass-board": `<html><head><title>Canvass board</title><script type="application/ld+json">
+{"@context":"https://schema.org","@type":"NewsArticle","headline":"Canvass board","datePublished":"2024-11-04T09:30:00Z"}</script></head><body></body></html>`,
+		"/notices/observers": `<html><head><title>Observers sign in at the door</title></head><body></body></html>`,
+	})
+	fetched := time.Date(2024, 11, 6, 12, 0, 0, 0, time.UTC)
+	h := newHub(t, true, model.Source{URL: srv.URL + "/feed.xml"})
+	opts := testOptions()
+	opts.Now = func() time.Time { return fetched }
+	in := h.ingester(opts)
+	defer in.Close()
+	if _, err := in.RunOnce(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	news := h.news(t)
+	for path, want := range map[string]string{
+		"/notices/sample-ballots": "2024-10-28T08:00:00Z",
+		"/notices/canvass-board":  "2024-11-04T09:30:00Z",
+		"/notices/observers":      "2024-11-06T12:00:00Z",
+	} {
+		a := news[srv.URL+path]
+		if a == nil {
+			t.Errorf("%s not stored; have %v", path, keys(news))
+		} else if got := a.PublishedDateTime.Format(time.RFC3339); got != want {
+			t.Errorf("%s dated %s, want %s", path, got, want)
+		}
+	}
+}
+
+// TestFeedDatedUnixTimesZeroIsFetchedAsAnUndatedOne serves a feed whose
+// every item is dated Unix time's zero: the feed says nothing of how often
+// it publishes, and is fetched at the default interval, not at the longest
+// one, as a feed with nothing new for a week is.
+func TestFeedDatedUnixTimesZeroIsFetchedAsAnUndatedOne(t *testing.T) {
+	feed, err := os.ReadFile(filepath.Join("testdata", "impossible-dates.xml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := siteServer(t, map[string]string{
+		"/feed.xml": strings.ReplaceAll(string(feed), "Fri, 05 Nov 2077 10:00:00 +0000", "Thu, 01 Jan 1970 00:00:00 +0000"),
+	})
+	h := newHub(t, true, model.Source{URL: srv.URL + "/feed.xml"})
+	opts := testOptions()
+	opts.SkipPages = true
+	in := h.ingester(opts)
+	defer in.Close()
+	if sum, err := in.RunOnce(context.Background()); err != nil || sum.New != 3 {
+		t.Fatalf("%+v, %v", sum, err)
+	}
+	if got := h.state(t, srv.URL+"/feed.xml").Interval; got != scheduler.DefaultInterval {
+		t.Errorf("fetched every %s, want %s", got, scheduler.DefaultInterval)
 	}
 }
 

@@ -157,6 +157,9 @@ var corpusCases = []corpusCase{
 	// A day's posts on the day's page, told apart by their fragments,
 	// with no GUIDs.
 	{file: "day-pages.xml", lenient: 3, stored: 3},
+	// A day's bulletins on the day's page, with neither fragments nor
+	// GUIDs: told apart by their titles.
+	{file: "day-bulletins.xml", lenient: 3, stored: 3},
 	// Jekyll with no site URL: links and xml:base relative to the site.
 	{file: "relative-base.atom", lenient: 2, stored: 2},
 	// Titles and HTML wrapped in CDATA sections that are escaped.
@@ -619,6 +622,58 @@ func TestPartsOfAPageAreKnownAloneOrNot(t *testing.T) {
 				if err != nil || sum.New != want || sum.NotStored[ReasonKnown] != known || len(sum.NotStored) > min(known, 1) {
 					t.Fatalf("round %d: %+v, %v; want %d new, %d known", n+1, sum, err, want, known)
 				}
+			}
+		})
+	}
+}
+
+// TestPostsOfAPageToldApartByTitleAreKnownAloneOrNot serves a feed whose
+// posts of a day all link to the day's page, with neither an anchor nor a
+// GUID: a post stored while it was the page's only one in the feed, or
+// while the page had others there, is known once they come or go, as the
+// feed's window moves on, rather than stored again.
+func TestPostsOfAPageToldApartByTitleAreKnownAloneOrNot(t *testing.T) {
+	body, err := os.ReadFile(filepath.Join("testdata", "corpus", "day-bulletins.xml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	without := func(title string) []byte {
+		return regexp.MustCompile(`(?s)\s*<item>\s*<title>`+title+`[^<]*</title>.*?</item>`).ReplaceAll(body, nil)
+	}
+	for _, tt := range []struct {
+		name   string
+		rounds [][]byte
+		new    []int
+	}{
+		{"alone first", [][]byte{without("Ward 3 polling"), body}, []int{2, 1}},
+		{"alone after", [][]byte{body, without("Ward 3 polling")}, []int{3, 0}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			round := 0
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				w.Write(tt.rounds[round])
+			}))
+			defer srv.Close()
+			h := newHub(t, true, model.Source{URL: srv.URL + "/bulletins.rss"})
+			opts := testOptions()
+			opts.SkipPages, opts.All = true, true
+			in := h.ingester(opts)
+			defer in.Close()
+			for n, want := range tt.new {
+				round = n
+				sum, err := in.RunOnce(context.Background())
+				known := bytes.Count(tt.rounds[n], []byte("<item>")) - want
+				if err != nil || sum.New != want || sum.NotStored[ReasonKnown] != known || len(sum.NotStored) > min(known, 1) {
+					t.Fatalf("round %d: %+v, %v; want %d new, %d known", n+1, sum, err, want, known)
+				}
+			}
+			var titles []string
+			h.st.Scan(context.Background(), []model.Kind{model.KindNews}, func(r *model.Record) error {
+				titles = append(titles, r.Article.Title)
+				return nil
+			})
+			if len(titles) != 3 {
+				t.Errorf("stored %q, want each of the 3 posts once", titles)
 			}
 		})
 	}

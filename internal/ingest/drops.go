@@ -2,8 +2,12 @@ package ingest
 
 import (
 	"log/slog"
+	"regexp"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
+	"newshub/internal/curate"
 	"newshub/internal/ingest/parser"
 	"newshub/internal/store"
 )
@@ -40,10 +44,100 @@ func (res *result) drop(log *slog.Logger, d store.Drop) {
 	}
 }
 
-// itemText returns the plain text of an item's summary, else its content.
+// itemText returns the plain text of an item's summary, else its content,
+// without the footer a plugin adds to each post (see withoutFooter) or
+// the link a theme adds to read on (see withoutMoreLink).
 func itemText(it parser.Item) string {
-	if t := parser.PlainText(strings.TrimSpace(it.Summary)); t != "" {
+	if t := parser.PlainText(withoutMoreLink(withoutFooter(strings.TrimSpace(it.Summary), it.Link), it.Link)); t != "" {
 		return t
 	}
-	return parser.PlainText(it.Content)
+	return parser.PlainText(withoutMoreLink(withoutFooter(it.Content, it.Link), it.Link))
+}
+
+// tailLength is how much of the end of an item's HTML is looked at for
+// the link that ends it.
+const tailLength = 2048
+
+var (
+	// closingTags matches end tags alone, and white space.
+	closingTags = regexp.MustCompile(`^(?:\s*</[a-zA-Z][a-zA-Z0-9]*\s*>)*\s*$`)
+	// blockStart matches the start tag of a paragraph or a division at
+	// the end of a fragment.
+	blockStart = regexp.MustCompile(`(?i)<(?:p|div)\b[^>]*>$`)
+)
+
+// withoutMoreLink returns an item's HTML without the link to the post
+// itself that ends it, as WordPress's themes end a post cut short
+// ("Continue reading “Title”", "Read more »", in the site's language),
+// when it stands in a paragraph of its own or after the mark of the cut
+// ("…", "[…]"): in an excerpt it says nothing of the article. A link
+// post's link at the end of its words (to the page the item links to)
+// stays.
+func withoutMoreLink(html, link string) string {
+	// The link ends the post: only its tail is looked at, where a blog
+	// gives each post whole.
+	from := max(0, len(html)-tailLength)
+	ms := anchor.FindAllStringSubmatchIndex(html[from:], -1)
+	if len(ms) == 0 {
+		return html
+	}
+	m := ms[len(ms)-1]
+	for i := range m {
+		m[i] += from
+	}
+	if !closingTags.MatchString(html[m[1]:]) || curate.CanonicalURL(html[m[2]:m[3]]) != curate.CanonicalURL(link) {
+		return html
+	}
+	before := strings.TrimRightFunc(html[:m[0]], unicode.IsSpace)
+	text := strings.TrimRight(parser.PlainText(before), " ]")
+	if !blockStart.MatchString(before) && !strings.HasSuffix(text, "…") && !strings.HasSuffix(text, "...") {
+		return html
+	}
+	return html[:m[0]] + html[m[1]:]
+}
+
+// anchor matches a link of HTML, its address the first group.
+var anchor = regexp.MustCompile(`(?is)<a\b[^>]*?\bhref\s*=\s*["']([^"']*)["'][^>]*>.*?</a\s*>`)
+
+// footerWords bounds the words of a footer besides its links' ("The post
+// … appeared first on …", "Der Beitrag … erschien zuerst auf …").
+const footerWords = 60
+
+// withoutFooter returns an item's HTML without the last paragraph when that
+// is a footer that names where the post appeared first, as WordPress's SEO
+// plugins (Yoast's "The post … appeared first on …", in the site's
+// language) add to every post of a feed: a few words around a link to the
+// post itself and one to its site's home page. In an excerpt it says
+// nothing of the article.
+func withoutFooter(html, link string) string {
+	body := strings.TrimRightFunc(html, unicode.IsSpace)
+	if len(body) < len("</p>") || !strings.EqualFold(body[len(body)-len("</p>"):], "</p>") {
+		return html
+	}
+	start := lastParagraph(body)
+	if start < 0 {
+		return html
+	}
+	para := body[start:]
+	links := anchor.FindAllStringSubmatch(para, -1)
+	if len(links) != 2 || utf8.RuneCountInString(parser.PlainText(anchor.ReplaceAllString(para, ""))) > footerWords {
+		return html
+	}
+	own, home := links[0][1], links[1][1]
+	if curate.CanonicalURL(own) != curate.CanonicalURL(link) || pathful(home) || !sameSite(home, link) {
+		return html
+	}
+	return body[:start]
+}
+
+// lastParagraph returns where the last start tag of a paragraph in s
+// begins, -1 when there is none. Its bytes are compared, not those of a
+// lower-cased copy, whose letters may be longer (Turkish "İ").
+func lastParagraph(s string) int {
+	for i := len(s) - 3; i >= 0; i-- {
+		if s[i] == '<' && s[i+1]|0x20 == 'p' && strings.IndexByte("> \t\r\n", s[i+2]) >= 0 {
+			return i
+		}
+	}
+	return -1
 }

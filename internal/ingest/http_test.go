@@ -222,6 +222,11 @@ var serverCases = []serverCase{
 		w.Header().Set("Content-Type", "application/rss+xml; charset=windows-1251")
 		w.Write(bytes.Replace(s.feed, []byte("Ferry timetable"), []byte("\xcf\xe0\xf0\xee\xec ferry timetable"), 1))
 	}, new: 3, status: "200 OK", check: titled("Паром ferry timetable changes for winter")},
+	{name: "header says Latin-1, the declaration Windows-1251", serve: func(w http.ResponseWriter, r *http.Request, s serving) {
+		w.Header().Set("Content-Type", "text/xml; charset=ISO-8859-1") // a servlet container's default
+		doc := bytes.Replace(s.feed, []byte(`encoding="UTF-8"`), []byte(`encoding="windows-1251"`), 1)
+		w.Write(bytes.Replace(doc, []byte("Ferry timetable"), []byte("\xcf\xe0\xf0\xee\xec ferry timetable"), 1))
+	}, new: 3, status: "200 OK", check: titled("Паром ferry timetable changes for winter")},
 	{name: "UTF-16 with a BOM, header says UTF-8", serve: func(w http.ResponseWriter, r *http.Request, s serving) {
 		w.Header().Set("Content-Type", "application/xml; charset=utf-8")
 		doc := strings.Replace(string(s.feed), `encoding="UTF-8"`, `encoding="UTF-16"`, 1)

@@ -49,33 +49,11 @@ func itemKeys(feed *parser.Feed) []string {
 }
 
 // distinction returns what tells apart the items at idx, which share a
-// link: the first of fragment, GUID, enclosure and title that every one
-// of them has and that differs among them (for a lone item, the first it
-// has); nil when none does. Items that agree on it keep one key, and are
-// one article.
+// link: the first of itemParts that every one of them has and that
+// differs among them (for a lone item, the first it has); nil when none
+// does. Items that agree on it keep one key, and are one article.
 func distinction(items []parser.Item, idx []int) func(parser.Item) string {
-	parts := []func(parser.Item) string{
-		func(it parser.Item) string { return fragment(it.Link) },
-		func(it parser.Item) string {
-			if it.GUID == "" {
-				return ""
-			}
-			return "guid:" + republishedGUID(it)
-		},
-		func(it parser.Item) string {
-			if len(it.Enclosures) == 0 {
-				return ""
-			}
-			return "enclosure:" + curate.CanonicalURL(it.Enclosures[0])
-		},
-		func(it parser.Item) string {
-			if it.Title == "" {
-				return ""
-			}
-			return "title:" + strings.ToLower(it.Title)
-		},
-	}
-	for _, part := range parts {
+	for _, part := range itemParts {
 		seen := map[string]bool{}
 		for _, i := range idx {
 			seen[part(items[i])] = true
@@ -85,6 +63,63 @@ func distinction(items []parser.Item, idx []int) func(parser.Item) string {
 		}
 	}
 	return nil
+}
+
+// itemParts are what may tell apart items sharing a link, in the order
+// they are tried: fragment, GUID, enclosure and title; each gives "" for
+// an item that has none.
+var itemParts = []func(parser.Item) string{
+	func(it parser.Item) string { return fragment(it.Link) },
+	func(it parser.Item) string {
+		if it.GUID == "" {
+			return ""
+		}
+		return "guid:" + republishedGUID(it)
+	},
+	func(it parser.Item) string {
+		if len(it.Enclosures) == 0 {
+			return ""
+		}
+		return "enclosure:" + curate.CanonicalURL(it.Enclosures[0])
+	},
+	func(it parser.Item) string {
+		if it.Title == "" {
+			return ""
+		}
+		return "title:" + strings.ToLower(it.Title)
+	},
+}
+
+// aloneKeys returns the keys an item keyed by its page alone (key) had
+// when other items of its feed shared the page: key refined by each of
+// its parts (see itemParts). As a feed's window moves on, the other posts
+// of a page leave it, and the one left is the article stored under one of
+// these. nil for a key refined already.
+func aloneKeys(key string, it parser.Item) []string {
+	if key == "" || strings.Contains(key, "#") {
+		return nil
+	}
+	var out []string
+	for _, part := range itemParts {
+		if p := part(it); p != "" {
+			out = append(out, key+"#"+p)
+		}
+	}
+	return out
+}
+
+// sharedPage splits the key of an item refined because others of its
+// feed share its page (see itemKeys) into the page's key and the part
+// that tells the item apart; page is "" for any other key, and for a part
+// its link names, which the article stored under the page alone is known
+// by already (see curate.ArticleKeys).
+func sharedPage(key string, it parser.Item) (page, part string) {
+	base := curate.CanonicalURL(it.Link)
+	part, ok := strings.CutPrefix(key, base+"#")
+	if !ok || part == "" || part == fragment(it.Link) {
+		return "", ""
+	}
+	return base, part
 }
 
 // republishedGUID returns the item's GUID, or its link when the GUID is

@@ -225,8 +225,8 @@ func (c *candidate) drop(reason, detail string) store.Drop {
 
 // newItems keeps the items that have a link and are neither in the store
 // nor taken by another item this round; every other item is dropped with
-// its reason. It also returns every item's date, for the adaptive
-// interval.
+// its reason. It also returns every item's date (see itemDate), for the
+// adaptive interval.
 func (r *round) newItems(ctx context.Context, src model.Source, feed *parser.Feed, res *result) ([]*candidate, []time.Time, error) {
 	if err := r.ensureIndex(ctx); err != nil {
 		return nil, nil, err
@@ -253,10 +253,15 @@ func (r *round) newItems(ctx context.Context, src model.Source, feed *parser.Fee
 	if err != nil {
 		return nil, nil, err
 	}
+	alone, pages, err := r.lookupShared(ctx, feed, keys, guids, parts, stored)
+	if err != nil {
+		return nil, nil, err
+	}
 	var out []*candidate
 	published := make([]time.Time, 0, len(feed.Items))
+	storedAlone := r.storedAlone(ctx, stored)
 	for i, it := range feed.Items {
-		published = append(published, firstTime(it.Published, it.Updated))
+		published = append(published, itemDate(it))
 		c := &candidate{item: it, canon: keys[i], guid: guids[i]}
 		if it.Link == "" {
 			res.drop(r.in.log, c.drop(ReasonNoLink, "the item has no http or https link"))
@@ -266,9 +271,13 @@ func (r *round) newItems(ctx context.Context, src model.Source, feed *parser.Fee
 			res.drop(r.in.log, c.drop(ReasonNoLink, fmt.Sprintf("the item's link is longer than %d characters", model.MaxURL)))
 			continue
 		}
-		if p, key, purged := r.known(stored, c.canon, c.guid, parts[i]); key != "" {
+		own := append([]string{c.canon, parts[i]}, alone[i]...)
+		if storedAlone(c) {
+			own = append(own, pages[i])
+		}
+		if p, key, purged := r.known(stored, append(own, c.guid)...); key != "" {
 			reason := ReasonKnown
-			if key != c.canon && key != parts[i] {
+			if !slices.Contains(own, key) {
 				reason = ReasonDuplicate // another link, same GUID
 				if p == "" {
 					p = r.in.index.path(ctx, r.in.st, key)
@@ -291,6 +300,77 @@ func (r *round) newItems(ctx context.Context, src model.Source, feed *parser.Fee
 		out = append(out, c)
 	}
 	return out, published, nil
+}
+
+// lookupShared looks up, for the items of a feed that the store knows by
+// none of their keys, those they had when their page had other items of
+// the feed beside them, or none, as the feed's window moved on: an item
+// keyed by its page alone is known by the keys it had beside them (alone,
+// see aloneKeys); one told apart from them (see sharedPage) may be the
+// article stored under its page alone (see storedAlone). It returns those
+// keys by item, and adds to stored what of them the index found. Items
+// known already ask for nothing more, and a feed of them for no query.
+func (r *round) lookupShared(ctx context.Context, feed *parser.Feed, keys, guids, parts []string, stored map[string]string) (alone [][]string, pages []string, _ error) {
+	alone, pages = make([][]string, len(keys)), make([]string, len(keys))
+	var more []string
+	for i, it := range feed.Items {
+		if _, key, purged := r.known(stored, keys[i], guids[i], parts[i]); keys[i] == "" || key != "" || purged != "" {
+			continue
+		}
+		alone[i] = aloneKeys(keys[i], it)
+		pages[i], _ = sharedPage(keys[i], it)
+		more = append(append(more, pages[i]), alone[i]...)
+	}
+	if len(more) == 0 {
+		return alone, pages, nil
+	}
+	found, err := r.in.index.find(ctx, r.in.st, more)
+	if err != nil {
+		return nil, nil, err
+	}
+	maps.Copy(stored, found)
+	return alone, pages, nil
+}
+
+// storedAlone returns whether the article stored under the page a
+// candidate shares with other items of its feed (see sharedPage) is the
+// candidate, stored while it was the page's only item there. stored is
+// what the index found of the feed's keys; each such article is read
+// once.
+func (r *round) storedAlone(ctx context.Context, stored map[string]string) func(c *candidate) bool {
+	articles := map[string]*model.Article{}
+	return func(c *candidate) bool {
+		page, part := sharedPage(c.canon, c.item)
+		p, ok := stored[page]
+		if !ok || page == "" {
+			return false
+		}
+		a, ok := articles[page]
+		if !ok {
+			a = r.storedArticle(ctx, page, p)
+			articles[page] = a
+		}
+		// By its title: an item told apart by its GUID or its fragment
+		// is known by them already.
+		return a != nil && strings.HasPrefix(part, "title:") && part == "title:"+strings.ToLower(a.Title)
+	}
+}
+
+// storedArticle returns the stored article known by key, at path when
+// the index said where; nil when there is none or it cannot be read.
+func (r *round) storedArticle(ctx context.Context, key, path string) *model.Article {
+	if path == "" {
+		found, err := r.in.index.find(ctx, r.in.st, []string{key})
+		if err != nil || found[key] == "" {
+			return nil
+		}
+		path = found[key]
+	}
+	rec, err := r.in.st.Get(ctx, path)
+	if err != nil || rec == nil {
+		return nil
+	}
+	return rec.Article
 }
 
 // articles reads the pages of the candidates (a few at a time: the
@@ -567,13 +647,4 @@ func queryText(u *url.URL) string {
 // name would be taken for the article's.
 func aggregated(it parser.Item) bool {
 	return it.PublisherURL != "" && curate.RegistrableDomain(hostOf(it.Link)) != curate.RegistrableDomain(hostOf(it.PublisherURL))
-}
-
-func firstTime(ts ...time.Time) time.Time {
-	for _, t := range ts {
-		if !t.IsZero() {
-			return t
-		}
-	}
-	return time.Time{}
 }

@@ -37,8 +37,9 @@ const declHead = 1024
 // Windows-1252 (or in the code page usual for the language it declares,
 // see strayCharmap): a multi-byte UTF-8 sequence is almost never meant as
 // Latin-1, and feeds declaring ISO-8859-1 while sending UTF-8 are common.
-// Otherwise the charset of the Content-Type header wins, then the XML
-// declaration; an undeclared document is read as Windows-1252 (the usual
+// Otherwise the charset of the Content-Type header wins (but for a
+// server's default over a declaration naming another, see
+// serverDefaultLast), then the XML declaration; an undeclared document is read as Windows-1252 (the usual
 // undeclared encoding, and a superset of ISO-8859-1 for text). Bytes
 // before the document's first "<" or "{" (stray bytes after a byte-order
 // mark) and control characters XML and JSON forbid are dropped.
@@ -70,6 +71,7 @@ func decode(body []byte, contentType string) ([]byte, []string, error) {
 			declared = append(declared, string(body[m[2]:m[3]]))
 		}
 	}
+	declared = serverDefaultLast(declared)
 	if len(decls) > 0 && len(bytes.TrimSpace(body[:decls[0][0]])) > 0 {
 		notes = append(notes, fmt.Sprintf("%d bytes of text before the XML declaration", decls[0][0]))
 	}
@@ -611,6 +613,28 @@ func headerCharset(contentType string) string {
 		return ""
 	}
 	return params["charset"]
+}
+
+// serverDefaultLast returns the labels, the header's charset first and
+// then the document's declarations, with the header's after them when it
+// names ISO-8859-1 or its kin (US-ASCII, Windows-1252: one encoding to
+// WHATWG) and a declaration names another encoding: that is the default
+// of HTTP/1.1, which Apache's AddDefaultCharset and Java's servlet
+// containers add knowing nothing of the document, and a Greek or Russian
+// feed declaring its code page was read as Latin-1, every letter garbled.
+func serverDefaultLast(labels []string) []string {
+	if len(labels) < 2 {
+		return labels
+	}
+	if _, name := lookupEncoding(labels[0]); name != "windows-1252" {
+		return labels
+	}
+	for _, l := range labels[1:] {
+		if enc, name := lookupEncoding(l); enc != nil && name != "utf-8" && name != "windows-1252" {
+			return append(append([]string{}, labels[1:]...), labels[0])
+		}
+	}
+	return labels
 }
 
 // pickEncoding returns the first usable non-UTF-8 encoding among the

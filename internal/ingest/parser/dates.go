@@ -322,9 +322,10 @@ const clock = `(?:,?\s+(?:at\s+|um\s+|à\s+|a\s+las\s+|alle\s+|klo\s+|u\s+|ob\s+
 // site's language, as feeds written by localized blog software give them
 // ("Seg, 24 Set 2018 10:15:00 -0300"): an optional day name, the day, the
 // month's name or abbreviation, the year (with the dot Croatian and
-// Serbian write after it, "5. listopada 2025."), an optional time and
-// zone.
-var localizedDate = regexp.MustCompile(`^(?:[^\s\d,]+\.?,?\s+)?(\d{1,2})\.?\s+([^\s\d.,]+)\.?,?\s+(\d{4})\.?` + clock)
+// Serbian write after it, "5. listopada 2025."; or in two digits, as RFC
+// 822 writes it, "05 Nov 24 10:00 GMT", which Go's layouts do not read
+// without the seconds), an optional time and zone.
+var localizedDate = regexp.MustCompile(`^(?:[^\s\d,]+\.?,?\s+)?(\d{1,2})\.?\s+([^\s\d.,]+)\.?,?\s+(\d{4}|\d{2})\.?` + clock)
 
 // monthFirstDate is a date written month first, as English prose writes
 // one ("Tuesday, November 5, 2024 10:00 AM", "Nov 5, 2024").
@@ -479,7 +480,15 @@ func parseLocalizedDate(s, lang string) (time.Time, error) {
 	case zoneOffsets[strings.ToUpper(z)] != "":
 		zone = zoneOffsets[strings.ToUpper(z)]
 	}
-	return time.Parse("2 1 2006 15:04:05 -0700", fmt.Sprintf("%s %d %s %s %s", day, month, m[3], hms, zone))
+	year := m[3]
+	if len(year) == 2 {
+		century := "20"
+		if year >= "69" { // as Go, and shortYear, read two-digit years
+			century = "19"
+		}
+		year = century + year
+	}
+	return time.Parse("2 1 2006 15:04:05 -0700", fmt.Sprintf("%s %d %s %s %s", day, month, year, hms, zone))
 }
 
 // asciiDigits writes the decimal digits of other scripts in s as ASCII

@@ -354,7 +354,7 @@ func jsonItem(raw json.RawMessage, base *url.URL, lang string) (*Item, []string)
 			if u == "" {
 				continue
 			}
-			if strings.HasPrefix(strings.ToLower(typ), "image/") {
+			if typ = strings.ToLower(strings.TrimSpace(typ)); strings.HasPrefix(typ, "image/") || typ == "" && looksLikeImage(u) {
 				addImage(u)
 				if photo == "" {
 					photo = resolve(imageBase, u)

@@ -761,7 +761,7 @@ func item(gi *gofeed.Item, base *url.URL, lang string) Item {
 	}
 	it.Images = images(gi, base, pageBase)
 	for _, e := range gi.Enclosures {
-		if e == nil || strings.HasPrefix(strings.ToLower(e.Type), "image/") {
+		if e == nil || isPictureEnclosure(e) {
 			continue
 		}
 		if u := resolve(base, e.URL); isHTTP(u) {
@@ -1275,7 +1275,7 @@ func images(gi *gofeed.Item, base, pageBase *url.URL) []model.Image {
 		}
 	}
 	for _, e := range gi.Enclosures {
-		if e != nil && strings.HasPrefix(strings.ToLower(e.Type), "image/") {
+		if e != nil && isPictureEnclosure(e) {
 			add(e.URL, 0, 0)
 		}
 	}
@@ -1307,6 +1307,14 @@ func mediaImages(m map[string][]ext.Extension, add func(string, int, int)) {
 	for _, c := range m["thumbnail"] {
 		add(c.Attrs["url"], atoi(c.Attrs["width"]), atoi(c.Attrs["height"]))
 	}
+}
+
+// isPictureEnclosure reports whether an enclosure is a picture: by its
+// type, or, when it states none (which RSS requires, and gallery plugins
+// leave out), its address, as a media:content is told (see isPicture).
+func isPictureEnclosure(e *gofeed.Enclosure) bool {
+	typ := strings.ToLower(strings.TrimSpace(e.Type))
+	return strings.HasPrefix(typ, "image/") || typ == "" && looksLikeImage(e.URL)
 }
 
 // isPicture reports whether a media:content is a picture: by its medium,

@@ -107,6 +107,39 @@ func TestParseCollectsImages(t *testing.T) {
 
 func itoa(n int) string { return strconv.Itoa(n) }
 
+// TestParseTakesUntypedImageEnclosuresAsPictures checks enclosures
+// written without the type RSS requires (and attachments without the
+// mime_type JSON Feed requires), as gallery plugins write them: a
+// picture's address makes it a picture of its item (and the link of an
+// item with no other, as a typed one is), anything else the item's media.
+func TestParseTakesUntypedImageEnclosuresAsPictures(t *testing.T) {
+	f := parseFixture(t, "untyped-enclosures.xml", "", "https://ridgefieldgazette.example/photos/feed")
+	tests := []struct{ link, image, media string }{
+		{"https://ridgefieldgazette.example/photos/fire-hall-queue", "https://ridgefieldgazette.example/uploads/fire-hall-queue.jpg", ""},
+		{"https://ridgefieldgazette.example/uploads/gym-count.PNG?w=1200", "https://ridgefieldgazette.example/uploads/gym-count.PNG?w=1200", ""},
+		{"https://ridgefieldgazette.example/photos/clerk-update", "", "https://ridgefieldgazette.example/uploads/clerk-update.mp3"},
+	}
+	if len(f.Items) != len(tests) {
+		t.Fatalf("%d items, want %d", len(f.Items), len(tests))
+	}
+	for i, tt := range tests {
+		it := f.Items[i]
+		var image string
+		if len(it.Images) > 0 {
+			image = it.Images[0].URL
+		}
+		if it.Link != tt.link || image != tt.image || strings.Join(it.Enclosures, " ") != tt.media {
+			t.Errorf("item %d: link %q, picture %q, media %q; want %q, %q, %q", i+1, it.Link, image, it.Enclosures, tt.link, tt.image, tt.media)
+		}
+	}
+	// A JSON Feed's attachments without their mime_type, likewise.
+	j := parseFixture(t, "untyped-attachments.json", "", "https://ridgefieldgazette.example/photos/feed.json")
+	if len(j.Items) != 2 || len(j.Items[0].Images) != 1 || len(j.Items[0].Enclosures) != 0 || j.Items[0].Link != "https://ridgefieldgazette.example/uploads/boxes-sealed.webp" ||
+		len(j.Items[1].Images) != 0 || len(j.Items[1].Enclosures) != 1 {
+		t.Errorf("JSON Feed attachments: %+v", j.Items)
+	}
+}
+
 func TestParseCharsets(t *testing.T) {
 	tests := []struct {
 		file, contentType string
@@ -131,6 +164,12 @@ func TestParseCharsets(t *testing.T) {
 		{"big5-nolanguage.atom", "", "社區新聞", "社區圖書館重新開放"},
 		// A header or a declaration still wins over the language.
 		{"cp1251-undeclared.xml", "text/xml; charset=windows-1251", "Новости", "Выборы в Москве"},
+		// The header's ISO-8859-1 (or its kin) is a server's default, which
+		// Apache's AddDefaultCharset and Java's servlet containers add
+		// knowing nothing of the document: the document's declaration wins.
+		{"cp1253-declared.xml", "", "Νέα της πόλης", "Εκλογές στον δήμο την Κυριακή"},
+		{"cp1253-declared.xml", "text/xml; charset=ISO-8859-1", "Νέα της πόλης", "Εκλογές στον δήμο την Κυριακή"},
+		{"cp1253-declared.xml", "application/rss+xml; charset=us-ascii", "Νέα της πόλης", "Εκλογές στον δήμο την Κυριακή"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file+" "+tt.contentType, func(t *testing.T) {
