@@ -2,6 +2,7 @@ package newsletter
 
 import (
 	"context"
+	"crypto/sha256"
 	"crypto/tls"
 	"errors"
 	"fmt"
@@ -9,6 +10,7 @@ import (
 	"slices"
 	"time"
 
+	"newshub/internal/editorial"
 	"newshub/internal/model"
 	"newshub/internal/site"
 	"newshub/internal/store"
@@ -34,6 +36,9 @@ type Scheduler struct {
 	seen    time.Time    // the clock at the last tick
 	pending *pendingMail // the issue whose mailing is to be tried again
 	resumed bool         // the store was read for a mailing left to try
+	// decisions is a digest of the decisions log as the issues were last
+	// refreshed after (see refresh); "" before the first tick.
+	decisions string
 }
 
 // pendingMail is an issue some addresses of which are still to get, the
@@ -72,6 +77,7 @@ func (s *Scheduler) Tick(ctx context.Context) (*Issue, error) {
 			return nil, err
 		}
 	}
+	s.refresh(ctx)
 	is, err := s.tick(ctx, st, opt)
 	if is != nil && st.Config.SMTP != nil {
 		if err := s.pend(ctx, is, st.Config.SMTP, opt.Now()); err != nil {
@@ -80,6 +86,40 @@ func (s *Scheduler) Tick(ctx context.Context) (*Issue, error) {
 	}
 	s.mail(ctx, st.Config.SMTP, opt.Now)
 	return is, err
+}
+
+// refresh writes the issues again (see Refresh) at the first tick and
+// when the decisions log the store holds changed since the last: the
+// decisions taken in the site folder by hand, or brought by git, are
+// applied by the curation of serve and ingest, where nothing else would
+// take their articles out of the issues (`newshub edit`, the admin area
+// and curate refresh the issues themselves). The topic gate's own
+// changes of mind are left to curate: looking every issue's articles up
+// after every round would cost more than the rare change is worth.
+func (s *Scheduler) refresh(ctx context.Context) {
+	var digest string
+	r, err := s.Store.Get(ctx, editorial.Path)
+	switch {
+	case err == nil:
+		digest = fmt.Sprintf("%x", sha256.Sum256(r.Raw))
+	case errors.Is(err, store.ErrNotFound):
+		digest = "none"
+	default:
+		s.log().Error("newsletter", "err", fmt.Errorf("refresh issues: %w", err))
+		return
+	}
+	if digest == s.decisions {
+		return
+	}
+	paths, err := Refresh(ctx, s.Store, s.SiteDir)
+	if err != nil {
+		s.log().Error("newsletter", "err", fmt.Errorf("refresh issues: %w", err))
+		return
+	}
+	s.decisions = digest
+	if len(paths) > 0 {
+		s.log().Info("newsletter: issues written again, leaving out the articles withheld from publication", "issues", len(paths))
+	}
 }
 
 // resume takes up the mailing of the newest issue where a process before
@@ -258,10 +298,7 @@ func (s *Scheduler) write(ctx context.Context, st *site.Site, d Date, opt Option
 // exclusive runs fn while no other process of a shared store writes or
 // mails an issue.
 func (s *Scheduler) exclusive(ctx context.Context, fn func(context.Context) error) error {
-	if sh, ok := s.Store.(store.Shared); ok {
-		return sh.Exclusive(ctx, "newsletter", fn)
-	}
-	return fn(ctx)
+	return exclusive(ctx, s.Store, fn)
 }
 
 // Run ticks every interval (a minute when 0 or less), and once at once,
