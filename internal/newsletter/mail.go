@@ -306,7 +306,7 @@ func (l *letter) message(from, to *mail.Address, date time.Time, boundary string
 	header := func(k, v string) { b.WriteString(k + ": " + v + "\r\n") }
 	header("From", from.String())
 	header("To", to.String())
-	header("Subject", mime.QEncoding.Encode("utf-8", l.subject))
+	b.WriteString(fold("Subject", mime.QEncoding.Encode("utf-8", l.subject)))
 	header("Date", date.Format(time.RFC1123Z))
 	header("Message-ID", "<"+Slug(l.path)+"."+strconv.FormatInt(l.published.Unix(), 10)+"@"+domainOf(from.Address)+">")
 	header("MIME-Version", "1.0")
@@ -320,9 +320,33 @@ func (l *letter) message(from, to *mail.Address, date time.Time, boundary string
 func (is *Issue) subject() string {
 	s := is.SiteName + ", " + is.Day
 	if top, _, _ := strings.Cut(is.Excerpt, " / "); top != "" {
-		s += ": " + top
+		s += ": " + model.Clip(top, subjectHeadline)
 	}
 	return s
+}
+
+// maxHeaderLine is the longest line fold writes where the words allow:
+// RFC 2047's bound for a line holding encoded words (RFC 5322 asks for
+// 78 characters at most, and refuses more than 998).
+const maxHeaderLine = 76
+
+// fold writes a header field, its value folded at its spaces so that each
+// line holds at most maxHeaderLine characters but for a word longer than
+// that, which has a line of its own. Go's encoder writes no encoded word
+// longer than 75 characters, and separates them by spaces. Unfolding (the
+// line breaks taken out) gives the value back.
+func fold(name, value string) string {
+	var b strings.Builder
+	line := name + ":"
+	for _, w := range strings.Split(value, " ") {
+		if len(line)+1+len(w) > maxHeaderLine && strings.TrimSpace(line) != "" {
+			b.WriteString(line + "\r\n")
+			line = ""
+		}
+		line += " " + w
+	}
+	b.WriteString(line + "\r\n")
+	return b.String()
 }
 
 func domainOf(addr string) string {
@@ -331,3 +355,7 @@ func domainOf(addr string) string {
 	}
 	return "localhost"
 }
+
+// subjectHeadline is how many characters of the top headline a subject
+// holds: mail clients show fewer, and a headline may have a thousand.
+const subjectHeadline = 150
