@@ -165,3 +165,42 @@ func TestAMailingPutOffOutlivesTheProcess(t *testing.T) {
 		})
 	}
 }
+
+// TestARunningScheduleMailsWhatARunOfNewsletterLeft: serve runs its
+// schedule when the editor mails a day's issue by hand, which the server
+// puts off (a 450 to each address, as a greylisting server answers a new
+// sender); the running schedule, not only one started afterwards, mails
+// it later, once to each address.
+func TestARunningScheduleMailsWhatARunOfNewsletterLeft(t *testing.T) {
+	ctx := context.Background()
+	h := genHub(t, 1500, nil)
+	srv := smtptest.Start(t, smtptest.Options{Greylist: 1})
+	s, la := newsletterSite(t, h, srv, "a@example.org", "b@example.org")
+	cfg := *s.Config
+	cfg.NewsletterTime = "" // issues are written by hand
+	s.Config = &cfg
+	now := time.Date(2026, 11, 3, 9, 0, 0, 0, la)
+	clock := func() time.Time { return now }
+	sc := &Scheduler{Store: h.st, Site: func() *site.Site { return s }, SiteDir: h.dir, Options: Options{Now: clock}}
+	if _, err := sc.Tick(ctx); err != nil {
+		t.Fatal(err)
+	}
+
+	is, _, err := Write(ctx, h.st, s, h.dir, Date{2026, 11, 2}, Options{Now: clock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := &Mailer{SMTP: s.Config.SMTP, Now: clock}
+	if sent, _, err := m.SendOnce(ctx, h.st, is, false); sent != 0 || err == nil {
+		t.Fatalf("sent %d, %v; want the server to put it off", sent, err)
+	}
+	for range 30 {
+		now = now.Add(time.Minute)
+		if _, err := sc.Tick(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got, want := mailedTo(srv), []string{"a@example.org", "b@example.org"}; !slices.Equal(got, want) {
+		t.Fatalf("the running schedule mailed the issue written by hand to %q, want %q once each", got, want)
+	}
+}

@@ -35,7 +35,7 @@ type Scheduler struct {
 	last    Date         // the last day written or found without news
 	seen    time.Time    // the clock at the last tick
 	pending *pendingMail // the issue whose mailing is to be tried again
-	resumed bool         // the store was read for a mailing left to try
+	resumed time.Time    // when the store was last read for a mailing left to try
 	// decisions is a digest of the decisions log as the issues were last
 	// refreshed after (see refresh); "" before the first tick.
 	decisions string
@@ -67,13 +67,14 @@ const (
 // is then not tried again). A failure to mail is logged, not returned:
 // the issue is written. The addresses the server put off (it could not be
 // reached, or answered "try again later") get it at a later tick, of this
-// process or, the store keeping them with the issue, of the next one;
+// process or, the store keeping them with the issue, of another one (the
+// next, or one running when a run of newsletter was put off);
 // those it accepted or refused for good are not sent it again.
 func (s *Scheduler) Tick(ctx context.Context) (*Issue, error) {
 	opt := s.Options.withDefaults()
 	st := s.Site()
-	if !s.resumed {
-		if err := s.resume(ctx); err != nil {
+	if now := opt.Now(); s.pending == nil && (s.resumed.IsZero() || now.Before(s.resumed) || !now.Before(s.resumed.Add(resumeEvery))) {
+		if err := s.resume(ctx, now); err != nil {
 			return nil, err
 		}
 	}
@@ -122,14 +123,19 @@ func (s *Scheduler) refresh(ctx context.Context) {
 	}
 }
 
-// resume takes up the mailing of the newest issue where a process before
-// this one left it.
-func (s *Scheduler) resume(ctx context.Context) error {
+// resumeEvery is how often a scheduler with no mailing of its own to
+// try reads the store for one: a run of newsletter, or a process before
+// this one, may have left one.
+const resumeEvery = 10 * time.Minute
+
+// resume takes up the mailing of the newest issue where another process
+// (one before this one, a run of newsletter) left it.
+func (s *Scheduler) resume(ctx context.Context, now time.Time) error {
 	recs, err := Issues(ctx, s.Store)
 	if err != nil {
 		return err
 	}
-	s.resumed = true
+	s.resumed = now
 	if len(recs) > 0 && s.pending == nil {
 		if s.pending = pendingOf(recs[0]); s.pending != nil {
 			s.log().Info("newsletter: mailing to be tried again", "path", s.pending.l.path, "addresses", len(s.pending.to), "at", s.pending.next)
