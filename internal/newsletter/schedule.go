@@ -242,7 +242,7 @@ func (s *Scheduler) mail(ctx context.Context, cfg *model.SMTP, now func() time.T
 		}
 		m := &Mailer{SMTP: cfg, SiteDir: s.SiteDir, TLS: s.TLS, Now: now}
 		var sent int
-		sent, retry, err = m.send(ctx, p.l, to)
+		sent, retry, err = m.send(ctx, p.l, to, recordDone(ctx, s.Store, p.l.path))
 		p.sent += sent
 		p.tries++
 		again = err != nil && len(retry) > 0 && p.tries < maxMailTries
