@@ -185,3 +185,35 @@ func TestSchedulerRefreshesIssuesWhenDecisionsChange(t *testing.T) {
 		t.Errorf("after the tick, the issue still names the hidden %q", lead.Title)
 	}
 }
+
+// TestAnIssueWhoseEveryStoryIsWithheldSaysSo: every story of an issue
+// withheld since it was written, the issue, which was read and may have
+// been mailed, stays, and says its stories were withdrawn rather than
+// counting none.
+func TestAnIssueWhoseEveryStoryIsWithheldSaysSo(t *testing.T) {
+	ctx := context.Background()
+	h := genHub(t, 1500, func(r *model.Record) {
+		if a := r.Article; a != nil {
+			a.CanonicalURL = curate.CanonicalURL(a.OriginalURL)
+		}
+	})
+	is, first, err := Write(ctx, h.st, h.site, h.dir, dayWithCoverage(t, h), testOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, sec := range is.Sections {
+		for _, st := range sec.Stories {
+			setWithheld(t, h, st.Key, model.WithheldHidden)
+		}
+	}
+	if _, err := Refresh(ctx, h.st, h.dir); err != nil {
+		t.Fatal(err)
+	}
+	body := storedIssue(t, h, first.Path).Newsletter.Body
+	if !strings.Contains(body, "withdrawn from publication") || strings.Contains(body, "0 stories") {
+		t.Errorf("the issue without a story does not say its stories were withdrawn:\n%s", body)
+	}
+	if text, err := is.without(is.keys()).Text(); err != nil || !strings.Contains(text, "withdrawn from publication") {
+		t.Errorf("its text part does not say so either (%v):\n%s", err, text)
+	}
+}
