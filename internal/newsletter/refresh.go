@@ -17,7 +17,8 @@ import (
 // blocked publisher or feed), and with those that may be published again
 // (shown, unblocked). The issue stays one record that every page,
 // document, feed and build renders, so none of them shows a withheld
-// article's title; the copies mailed cannot be recalled. An issue keeps
+// article's title. The copies mailed cannot be recalled; those still to
+// be mailed (the server put them off) go out as the issue now is. An issue keeps
 // its date, its time and the account of its mailing; an issue newshub
 // did not compose (imported) is left as it is. It returns the paths of the
 // issues written.
@@ -76,9 +77,19 @@ func refresh(ctx context.Context, st store.Store, siteDir string, r *model.Recor
 	if slices.Equal(out, n.Withdrawn) {
 		return false, nil
 	}
-	rec, err := is.without(out).record(&is, out)
+	shown := is.without(out)
+	rec, err := shown.record(&is, out)
 	if err != nil {
 		return false, err
+	}
+	// The addresses still to be mailed get the issue as it is now.
+	if mg := n.Mailing; mg != nil && len(mg.Pending) > 0 {
+		l, err := shown.letter()
+		if err != nil {
+			return false, err
+		}
+		mg.Subject, mg.Text = l.subject, l.text
+		rec.Newsletter.Mailing = mg
 	}
 	if err := Save(ctx, st, siteDir, rec); err != nil {
 		return false, err

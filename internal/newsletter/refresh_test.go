@@ -4,16 +4,19 @@ import (
 	"bytes"
 	"context"
 	"html/template"
+	"mime"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"newshub/internal/content"
 	"newshub/internal/curate"
 	"newshub/internal/editorial"
 	"newshub/internal/model"
+	"newshub/internal/newsletter/smtptest"
 	"newshub/internal/site"
 )
 
@@ -215,5 +218,63 @@ func TestAnIssueWhoseEveryStoryIsWithheldSaysSo(t *testing.T) {
 	}
 	if text, err := is.without(is.keys()).Text(); err != nil || !strings.Contains(text, "withdrawn from publication") {
 		t.Errorf("its text part does not say so either (%v):\n%s", err, text)
+	}
+}
+
+// TestAMailingPutOffGoesOutWithoutWhatIsWithheldSince: the server puts
+// off the day's issue, then its top story is withheld and the issue
+// written again; the addresses still to get it get it as it now is,
+// subject, text and HTML without the story's title.
+func TestAMailingPutOffGoesOutWithoutWhatIsWithheldSince(t *testing.T) {
+	ctx := context.Background()
+	h := genHub(t, 1500, func(r *model.Record) {
+		if a := r.Article; a != nil {
+			a.CanonicalURL = curate.CanonicalURL(a.OriginalURL)
+		}
+	})
+	srv := smtptest.Start(t, smtptest.Options{Greylist: 1})
+	s, la := newsletterSite(t, h, srv, "a@example.org", "b@example.org")
+	now := time.Date(2026, 11, 3, 7, 0, 0, 0, la)
+	sc := &Scheduler{Store: h.st, Site: func() *site.Site { return s }, SiteDir: h.dir, Options: Options{Now: func() time.Time { return now }}}
+	is, err := sc.Tick(ctx)
+	if err != nil || is == nil {
+		t.Fatalf("no issue written: %v", err)
+	}
+	if n := len(srv.Messages()); n != 0 {
+		t.Fatalf("the server took %d messages while putting them off", n)
+	}
+	top := is.Sections[0].Stories[0]
+	for _, sec := range is.Sections {
+		for _, st := range sec.Stories {
+			if st.Rank == 0 {
+				top = st
+			}
+		}
+	}
+	setWithheld(t, h, top.Key, model.WithheldHidden)
+	if _, err := Refresh(ctx, h.st, h.dir); err != nil {
+		t.Fatal(err)
+	}
+	for range 3 {
+		now = now.Add(2 * time.Minute)
+		if _, err := sc.Tick(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	msgs := srv.Messages()
+	if len(msgs) != 2 {
+		t.Fatalf("the server took %d messages, want one for each address", len(msgs))
+	}
+	for _, m := range msgs {
+		msg, body := parts(t, m.Data)
+		subject, err := new(mime.WordDecoder).DecodeHeader(msg.Header.Get("Subject"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for part, text := range map[string]string{"subject": subject, "text": body["text/plain"], "html": body["text/html"]} {
+			if strings.Contains(text, top.Title) || strings.Contains(text, template.HTMLEscapeString(top.Title)) {
+				t.Errorf("the %s mailed to %s names the withheld %q", part, m.To, top.Title)
+			}
+		}
 	}
 }

@@ -230,9 +230,18 @@ func (s *Scheduler) mail(ctx context.Context, cfg *model.SMTP, now func() time.T
 	// Workers of a hub started again all take up its mailing: each sends
 	// in turn what the store still has pending, so that one mails it.
 	lerr := s.exclusive(ctx, func(ctx context.Context) error {
-		mg, merr := mailing(ctx, s.Store, p.l.path)
+		rec, merr := s.Store.Get(ctx, p.l.path)
 		if merr != nil {
-			return merr
+			return fmt.Errorf("newsletter %s: %w", p.l.path, merr)
+		}
+		mg := &model.Mailing{}
+		if rec.Newsletter != nil && rec.Newsletter.Mailing != nil {
+			mg = rec.Newsletter.Mailing
+		}
+		// The issue as stored now: written again since without an
+		// article withheld, the rest of the list gets it so.
+		if fresh := pendingOf(rec); fresh != nil {
+			p.l = fresh.l
 		}
 		to = slices.DeleteFunc(p.to, func(a string) bool {
 			return !slices.Contains(cfg.To, a) || !slices.Contains(mg.Pending, a) || slices.Contains(mg.Done, a)
