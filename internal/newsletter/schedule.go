@@ -73,7 +73,7 @@ const (
 func (s *Scheduler) Tick(ctx context.Context) (*Issue, error) {
 	opt := s.Options.withDefaults()
 	st := s.Site()
-	if now := opt.Now(); s.pending == nil && (s.resumed.IsZero() || now.Before(s.resumed) || !now.Before(s.resumed.Add(resumeEvery))) {
+	if now := opt.Now(); s.resumeDue(now) {
 		if err := s.resume(ctx, now); err != nil {
 			return nil, err
 		}
@@ -127,6 +127,13 @@ func (s *Scheduler) refresh(ctx context.Context) {
 // try reads the store for one: a run of newsletter, or a process before
 // this one, may have left one.
 const resumeEvery = 10 * time.Minute
+
+// resumeDue reports whether the store is to be read for a mailing left
+// to try: with none of its own, at the first tick, then every
+// resumeEvery (and when the clock went back).
+func (s *Scheduler) resumeDue(now time.Time) bool {
+	return s.pending == nil && (s.resumed.IsZero() || now.Before(s.resumed) || !now.Before(s.resumed.Add(resumeEvery)))
+}
 
 // resume takes up the mailing of the newest issue where another process
 // (one before this one, a run of newsletter) left it.
