@@ -40,8 +40,10 @@ func newAdminArea(st store.Store, siteDir, baseURL string, hub func() *site.Site
 // the site folder's log, then applied to the stored stories they touch.
 func hubEditor(st store.Store, siteDir string, hub func() *site.Site) *editorial.Editor {
 	return editorial.NewEditor(st, siteDir, func(ctx context.Context, ds []model.Decision) error {
-		_, err := curate.New(hub(), st, curate.Options{SiteDir: siteDir}).Apply(ctx, ds)
-		return err
+		if _, err := curate.New(hub(), st, curate.Options{SiteDir: siteDir}).Apply(ctx, ds); err != nil {
+			return err
+		}
+		return refreshNewsletters(ctx, st, siteDir, nil)
 	})
 }
 

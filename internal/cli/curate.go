@@ -70,6 +70,9 @@ func runCurate(ctx context.Context, env *Env, args []string) error {
 		}
 		fmt.Fprintln(env.Stdout)
 	}
+	if err := refreshNewsletters(ctx, st, env.Site, env.Stdout); err != nil {
+		return err
+	}
 	if sum.Redone > 0 {
 		fmt.Fprintf(env.Stdout, "%d records changed by another writer meanwhile were curated again from their new version", sum.Redone)
 		if sum.Left > 0 {

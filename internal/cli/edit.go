@@ -115,7 +115,7 @@ func runEdit(ctx context.Context, env *Env, args []string) error {
 	}
 	fmt.Fprintf(env.Stdout, "decision %d: %s\n", log.Len(), editorial.Describe(d))
 	fmt.Fprintf(env.Stdout, "applied: %d stories, %d articles, %d records written\n", sum.Stories, sum.Articles, sum.Changed)
-	return nil
+	return refreshNewsletters(ctx, st, env.Site, env.Stdout)
 }
 
 // editor resolves what an edit names.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"time"
 
 	"newshub/internal/newsletter"
@@ -98,4 +99,18 @@ func scheduleNewsletters(ctx context.Context, env *Env, st store.Store, s func()
 		cancel()
 		<-done
 	}
+}
+
+// refreshNewsletters writes again the newsletter issues that name an
+// article whose publication a curation just changed (see
+// newsletter.Refresh), and says so on w when w is not nil.
+func refreshNewsletters(ctx context.Context, st store.Store, siteDir string, w io.Writer) error {
+	paths, err := newsletter.Refresh(ctx, st, siteDir)
+	if err != nil {
+		return fmt.Errorf("newsletter issues: %w", err)
+	}
+	if len(paths) > 0 && w != nil {
+		fmt.Fprintf(w, "%d newsletter issues written again, leaving out the articles withheld from publication\n", len(paths))
+	}
+	return nil
 }

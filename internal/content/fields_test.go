@@ -16,7 +16,7 @@ import (
 var notInFile = map[model.Kind][]string{
 	model.KindNews: {"Article.CanonicalURL", "Article.GUID", "Article.Story", "Article.FetchedAt", "Article.Explain",
 		"Article.Source", "Article.Relevance", "Article.Withheld", "Article.PinnedUntil"},
-	model.KindNewsletter: {"Newsletter.Mailing"},
+	model.KindNewsletter: {"Newsletter.Mailing", "Newsletter.Composed", "Newsletter.Withdrawn"},
 }
 
 // validate gives the fields the format checks (a time of day, mail

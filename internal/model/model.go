@@ -385,6 +385,15 @@ type Newsletter struct {
 	// Mailing is newshub's account of mailing the issue, kept in the
 	// store and not in the record's file; nil when it was never mailed.
 	Mailing *Mailing `json:"mailing,omitempty"`
+	// Composed is the issue as newshub composed it (the newsletter
+	// package's model, as JSON text), kept in the store and not in the record's
+	// file, so that the issue can be written again without an article
+	// withheld since, and with it once it may be published again; nil for
+	// an issue newshub did not compose.
+	Composed string `json:"composed,omitempty"`
+	// Withdrawn lists the articles (canonical URLs) of Composed that the
+	// issue leaves out, withheld from publication since it was composed.
+	Withdrawn []string `json:"withdrawn,omitempty"`
 }
 
 // Mailing is what became of mailing an issue: the addresses done with

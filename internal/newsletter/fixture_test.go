@@ -14,6 +14,7 @@ import (
 	"newshub/internal/newsletter/smtptest"
 	"newshub/internal/site"
 	"newshub/internal/store"
+	"newshub/internal/store/postgres/pgtest"
 	"newshub/internal/store/sqlite"
 	"newshub/internal/store/sqlite/sqlitetest"
 	"newshub/internal/testutil"
@@ -45,16 +46,17 @@ var shared struct {
 	err  error
 }
 
-// TestMain removes the shared hub's folder.
+// TestMain removes the shared hub's folder, and stops the PostgreSQL
+// server the tests of several workers started.
 func TestMain(m *testing.M) {
-	code := m.Run()
-	if shared.h != nil {
-		shared.h.st.Close()
-	}
-	if shared.dir != "" {
-		os.RemoveAll(shared.dir)
-	}
-	os.Exit(code)
+	pgtest.Main(m, func() {
+		if shared.h != nil {
+			shared.h.st.Close()
+		}
+		if shared.dir != "" {
+			os.RemoveAll(shared.dir)
+		}
+	})
 }
 
 // sharedHub is one generated hub of 6,000 articles for the tests that only

@@ -46,7 +46,7 @@ func (m *Mailer) Send(ctx context.Context, is *Issue) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	sent, _, err := m.send(ctx, l, m.SMTP.To)
+	sent, _, err := m.send(ctx, l, m.SMTP.To, nil)
 	return sent, err
 }
 
@@ -79,7 +79,12 @@ func (is *Issue) letter() (*letter, error) {
 // could not be reached or the connection was lost, or it answered that
 // it cannot take the message now (a 4xx reply: busy, greylisting). An
 // address refused for good (a 5xx reply) or malformed is not among them.
-func (m *Mailer) send(ctx context.Context, l *letter, to []string) (int, []string, error) {
+// done, when not nil, records each address done with (taken, refused for
+// good, malformed) as soon as it is, so that a process that ends before
+// the list does, or a store that fails, leaves the others only to be
+// mailed again; when it fails, the rest of the list is not sent, and is
+// returned among those to try again.
+func (m *Mailer) send(ctx context.Context, l *letter, to []string, done func(addr string) error) (int, []string, error) {
 	cfg := m.SMTP
 	if cfg == nil {
 		return 0, nil, errors.New("newsletter: no smtp settings")
@@ -111,10 +116,24 @@ func (m *Mailer) send(ctx context.Context, l *letter, to []string) (int, []strin
 	fail := func(err error) error {
 		return fmt.Errorf("newsletter: send %s: %d of %d not sent: %w", l.date, len(to)-sent, len(to), err)
 	}
+	record := func(i int, addr string) error {
+		if done == nil {
+			return nil
+		}
+		if err := done(addr); err != nil {
+			errs = append(errs, fmt.Errorf("record the mailing: %w", err))
+			retry = append(retry, to[i+1:]...)
+			return fail(errors.Join(errs...))
+		}
+		return nil
+	}
 	for i, addr := range to {
 		rcpt, err := mail.ParseAddress(addr)
 		if err != nil {
 			errs = append(errs, fmt.Errorf("%s: %w", addr, err))
+			if err := record(i, addr); err != nil {
+				return sent, retry, err
+			}
 			continue
 		}
 		msg := l.message(from, rcpt, now(), boundary, body)
@@ -123,11 +142,16 @@ func (m *Mailer) send(ctx context.Context, l *letter, to []string) (int, []strin
 		switch {
 		case err == nil:
 			sent++
+			if err := record(i, addr); err != nil {
+				return sent, retry, err
+			}
 			continue
 		case errors.As(err, &reply):
 			errs = append(errs, fmt.Errorf("%s: %w", rcpt.Address, err))
 			if transient(err) {
 				retry = append(retry, addr)
+			} else if err := record(i, addr); err != nil {
+				return sent, retry, err
 			}
 			rerr := c.Reset()
 			if rerr == nil {
@@ -306,7 +330,7 @@ func (l *letter) message(from, to *mail.Address, date time.Time, boundary string
 	header := func(k, v string) { b.WriteString(k + ": " + v + "\r\n") }
 	header("From", from.String())
 	header("To", to.String())
-	header("Subject", mime.QEncoding.Encode("utf-8", l.subject))
+	b.WriteString(fold("Subject", mime.QEncoding.Encode("utf-8", l.subject)))
 	header("Date", date.Format(time.RFC1123Z))
 	header("Message-ID", "<"+Slug(l.path)+"."+strconv.FormatInt(l.published.Unix(), 10)+"@"+domainOf(from.Address)+">")
 	header("MIME-Version", "1.0")
@@ -320,9 +344,33 @@ func (l *letter) message(from, to *mail.Address, date time.Time, boundary string
 func (is *Issue) subject() string {
 	s := is.SiteName + ", " + is.Day
 	if top, _, _ := strings.Cut(is.Excerpt, " / "); top != "" {
-		s += ": " + top
+		s += ": " + model.Clip(top, subjectHeadline)
 	}
 	return s
+}
+
+// maxHeaderLine is the longest line fold writes where the words allow:
+// RFC 2047's bound for a line holding encoded words (RFC 5322 asks for
+// 78 characters at most, and refuses more than 998).
+const maxHeaderLine = 76
+
+// fold writes a header field, its value folded at its spaces so that each
+// line holds at most maxHeaderLine characters but for a word longer than
+// that, which has a line of its own. Go's encoder writes no encoded word
+// longer than 75 characters, and separates them by spaces. Unfolding (the
+// line breaks taken out) gives the value back.
+func fold(name, value string) string {
+	var b strings.Builder
+	line := name + ":"
+	for _, w := range strings.Split(value, " ") {
+		if len(line)+1+len(w) > maxHeaderLine && strings.TrimSpace(line) != "" {
+			b.WriteString(line + "\r\n")
+			line = ""
+		}
+		line += " " + w
+	}
+	b.WriteString(line + "\r\n")
+	return b.String()
 }
 
 func domainOf(addr string) string {
@@ -331,3 +379,7 @@ func domainOf(addr string) string {
 	}
 	return "localhost"
 }
+
+// subjectHeadline is how many characters of the top headline a subject
+// holds: mail clients show fewer, and a headline may have a thousand.
+const subjectHeadline = 150

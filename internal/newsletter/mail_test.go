@@ -178,3 +178,59 @@ func TestSendStopsWithTheContext(t *testing.T) {
 		t.Fatalf("sent %d with a cancelled context (%v)", sent, err)
 	}
 }
+
+// TestSubjectIsFoldedAndEncoded mails issues whose top headline is long,
+// or not ASCII, or one long word: the Subject field is folded into lines
+// a mail server takes (RFC 5322: 998 characters at most, 78 where the
+// words allow), written as RFC 2047 encoded words where it is not ASCII,
+// and reads back as the site's name, the day and the headline, cut when
+// too long for a subject.
+func TestSubjectIsFoldedAndEncoded(t *testing.T) {
+	const prefix = "Election Pulse, Wednesday, October 14, 2026: "
+	long := strings.TrimSpace(strings.Repeat("Senate passes the long awaited budget bill ", 23))
+	tests := []struct {
+		name, headline string
+		maxLine        int // the longest line the Subject field may have
+		want           string
+	}{
+		{"short", "Zoë Müller wins the primary", 78, prefix + "Zoë Müller wins the primary"},
+		{"long", long, 78, prefix + model.Clip(long, subjectHeadline)},
+		{"long, not ASCII", strings.Repeat("Zoë Müller wins über-close race, ", 30), 78,
+			prefix + model.Clip(strings.Repeat("Zoë Müller wins über-close race, ", 30), subjectHeadline)},
+		{"one long word", strings.Repeat("x", 990), 998, prefix + model.Clip(strings.Repeat("x", 990), subjectHeadline)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := smtptest.Start(t, smtptest.Options{})
+			is := *testIssue(t)
+			is.Excerpt = tt.headline + " / Another headline"
+			m := mailer(srv, model.SMTP{From: "news@hub.example.org", StartTLS: new(bool), To: []string{"a@example.org"}})
+			if sent, err := m.Send(context.Background(), &is); err != nil || sent != 1 {
+				t.Fatalf("sent %d: %v", sent, err)
+			}
+			data := srv.Messages()[0].Data
+			head, _, _ := bytes.Cut(data, []byte("\r\n\r\n"))
+			in := false
+			for _, line := range strings.Split(string(head), "\r\n") {
+				switch {
+				case strings.HasPrefix(line, "Subject:"):
+					in = true
+				case !strings.HasPrefix(line, " ") && !strings.HasPrefix(line, "\t"):
+					in = false
+				}
+				if in && len(line) > tt.maxLine {
+					t.Errorf("a line of the Subject field has %d characters, want at most %d: %q", len(line), tt.maxLine, line)
+				}
+			}
+			msg, _ := parts(t, data)
+			raw := msg.Header.Get("Subject")
+			if strings.ContainsFunc(raw, func(r rune) bool { return r > 126 }) {
+				t.Errorf("the Subject field holds characters that are not ASCII: %q", raw)
+			}
+			got, err := new(mime.WordDecoder).DecodeHeader(raw)
+			if err != nil || got != tt.want {
+				t.Errorf("Subject reads %q (%v), want %q", got, err, tt.want)
+			}
+		})
+	}
+}

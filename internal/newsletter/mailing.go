@@ -42,7 +42,7 @@ func (m *Mailer) SendOnce(ctx context.Context, st store.Store, is *Issue, resend
 	if err := markPending(ctx, st, l, to, now); err != nil {
 		return 0, skipped, err
 	}
-	sent, retry, err := m.send(ctx, l, to)
+	sent, retry, err := m.send(ctx, l, to, recordDone(ctx, st, l.path))
 	if rerr := recordSent(ctx, st, l.path, to, retry, len(retry) > 0, now.Add(time.Minute)); rerr != nil {
 		return sent, skipped, errors.Join(err, rerr)
 	}
@@ -113,6 +113,20 @@ func markPending(ctx context.Context, st store.Store, l *letter, to []string, no
 		mg.Tries, mg.Next = 0, now
 		mg.Subject, mg.Text = l.subject, l.text
 	})
+}
+
+// recordDone returns a function that records in the stored issue at path
+// that an address is done with, as send reports each: mailed, it is not
+// mailed again whatever becomes of the rest of the list.
+func recordDone(ctx context.Context, st store.Store, path string) func(string) error {
+	return func(addr string) error {
+		return updateMailing(ctx, st, path, func(mg *model.Mailing) {
+			if !slices.Contains(mg.Done, addr) {
+				mg.Done = append(mg.Done, addr)
+			}
+			mg.Pending = slices.DeleteFunc(mg.Pending, func(a string) bool { return a == addr })
+		})
+	}
 }
 
 // recordSent records a send to the addresses to: those the server did not

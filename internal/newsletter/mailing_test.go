@@ -2,14 +2,17 @@ package newsletter
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"newshub/internal/model"
 	"newshub/internal/newsletter/smtptest"
 	"newshub/internal/site"
+	"newshub/internal/store"
 )
 
 // mailedTo lists the recipients of every message the server took, in
@@ -163,5 +166,89 @@ func TestAMailingPutOffOutlivesTheProcess(t *testing.T) {
 				t.Errorf("the stored mailing is %+v, want both addresses done, none pending", mg)
 			}
 		})
+	}
+}
+
+// TestARunningScheduleMailsWhatARunOfNewsletterLeft: serve runs its
+// schedule when the editor mails a day's issue by hand, which the server
+// puts off (a 450 to each address, as a greylisting server answers a new
+// sender); the running schedule, not only one started afterwards, mails
+// it later, once to each address.
+func TestARunningScheduleMailsWhatARunOfNewsletterLeft(t *testing.T) {
+	ctx := context.Background()
+	h := genHub(t, 1500, nil)
+	srv := smtptest.Start(t, smtptest.Options{Greylist: 1})
+	s, la := newsletterSite(t, h, srv, "a@example.org", "b@example.org")
+	cfg := *s.Config
+	cfg.NewsletterTime = "" // issues are written by hand
+	s.Config = &cfg
+	now := time.Date(2026, 11, 3, 9, 0, 0, 0, la)
+	clock := func() time.Time { return now }
+	sc := &Scheduler{Store: h.st, Site: func() *site.Site { return s }, SiteDir: h.dir, Options: Options{Now: clock}}
+	if _, err := sc.Tick(ctx); err != nil {
+		t.Fatal(err)
+	}
+
+	is, _, err := Write(ctx, h.st, s, h.dir, Date{2026, 11, 2}, Options{Now: clock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := &Mailer{SMTP: s.Config.SMTP, Now: clock}
+	if sent, _, err := m.SendOnce(ctx, h.st, is, false); sent != 0 || err == nil {
+		t.Fatalf("sent %d, %v; want the server to put it off", sent, err)
+	}
+	for range 30 {
+		now = now.Add(time.Minute)
+		if _, err := sc.Tick(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got, want := mailedTo(srv), []string{"a@example.org", "b@example.org"}; !slices.Equal(got, want) {
+		t.Fatalf("the running schedule mailed the issue written by hand to %q, want %q once each", got, want)
+	}
+}
+
+// failingStore fails every write once the server has taken after
+// messages: a process killed, or a database lost, in the middle of a
+// mailing.
+type failingStore struct {
+	store.Store
+	srv   *smtptest.Server
+	after int
+}
+
+func (s *failingStore) Upsert(ctx context.Context, recs []*model.Record) error {
+	if len(s.srv.Messages()) >= s.after {
+		return errors.New("the database is gone")
+	}
+	return s.Store.Upsert(ctx, recs)
+}
+
+// TestAMailingCutShortIsNotSentTwice: the store can no longer be written
+// once the server took the issue for the third of five addresses; the
+// next run of newsletter mails the addresses not recorded as mailed, so
+// that no one but the third, whose message went out as the store failed,
+// gets the issue twice.
+func TestAMailingCutShortIsNotSentTwice(t *testing.T) {
+	ctx := context.Background()
+	h := genHub(t, 1500, nil)
+	srv := smtptest.Start(t, smtptest.Options{})
+	to := []string{"a@example.org", "b@example.org", "c@example.org", "d@example.org", "e@example.org"}
+	s, la := newsletterSite(t, h, srv, to...)
+	now := time.Date(2026, 11, 3, 9, 0, 0, 0, la)
+	is, _, err := Write(ctx, h.st, s, h.dir, Date{2026, 11, 2}, Options{Now: func() time.Time { return now }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := &Mailer{SMTP: s.Config.SMTP, Now: func() time.Time { return now }}
+	if _, _, err := m.SendOnce(ctx, &failingStore{Store: h.st, srv: srv, after: 3}, is, false); err == nil {
+		t.Fatal("the mailing went on as if recorded")
+	}
+	if _, _, err := m.SendOnce(ctx, h.st, is, false); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"a@example.org", "b@example.org", "c@example.org", "c@example.org", "d@example.org", "e@example.org"}
+	if got := mailedTo(srv); !slices.Equal(got, want) {
+		t.Fatalf("the server took the issue for %q, want %q", got, want)
 	}
 }

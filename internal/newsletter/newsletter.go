@@ -8,7 +8,10 @@
 // Compose reads the store and builds an Issue; Issue.HTML, Issue.Text and
 // Issue.Record render it; Save writes the record to the store and the site
 // folder; Mailer sends it; Due says when the next issue is due. Issues and
-// Latest read the issues back for publishing.
+// Latest read the issues back for publishing. The store keeps each issue
+// as composed beside its record, and Refresh writes it again without the
+// articles withheld from publication since, and with them once published
+// again: the issue's pages, documents and feeds follow its record.
 package newsletter
 
 import (
@@ -21,6 +24,7 @@ import (
 	"strings"
 	"time"
 
+	"newshub/internal/curate"
 	"newshub/internal/ingest/parser"
 	"newshub/internal/model"
 	"newshub/internal/site"
@@ -90,23 +94,31 @@ type Section struct {
 
 // Story is a lead article with its related coverage.
 type Story struct {
-	Path     string // the lead's record path
-	Title    string
-	Excerpt  string
-	URL      string // the article at its publisher
-	Provider string
-	Time     string // local time of publication, e.g. "3:04 PM"
-	Heat     int
-	Voice    *Voice
-	Image    *Image
-	Related  []Link
-	More     int // related articles not listed
+	Path      string // the lead's record path
+	Key       string // the lead's canonical URL: the article Refresh looks up
+	Rank      int    // place among the issue's stories by heat, from 0
+	Publisher string // the publisher's key, to count the issue's publishers
+	Title     string
+	Excerpt   string
+	URL       string // the article at its publisher
+	Provider  string
+	Time      string // local time of publication, e.g. "3:04 PM"
+	Heat      int
+	Voice     *Voice
+	Image     *Image
+	Related   []Link
+	More      int // related articles not listed
+	// MorePublishers are the publishers of those (keys), counted among
+	// the issue's publishers.
+	MorePublishers []string `json:",omitempty"`
 }
 
 // Link is one related article.
 type Link struct {
 	Title, URL, Provider string
 	Voice                *Voice
+	Key                  string // the article's canonical URL
+	Publisher            string // the publisher's key
 }
 
 // Voice is the voice label of a publisher, with its colours (hex).
@@ -151,18 +163,14 @@ func Compose(ctx context.Context, st store.Store, s *site.Site, d Date, opt Opti
 			return nil, fmt.Errorf("newsletter %s: %w", d, err)
 		}
 	}
-	c := composer{site: s, loc: loc, opt: opt, publishers: map[string]bool{}, issue: is}
-	var headlines []string
+	c := composer{site: s, loc: loc, opt: opt}
 	bySection := map[string][]*Story{}
-	for _, r := range recs {
+	for i, r := range recs {
 		st := c.story(r)
-		if len(headlines) < 3 {
-			headlines = append(headlines, st.Title)
-		}
+		st.Rank = i
 		sec := c.section(r.Article)
 		bySection[sec] = append(bySection[sec], st)
 	}
-	is.Excerpt = strings.Join(headlines, " / ")
 	for _, t := range s.Topics {
 		if stories := bySection[t.Name]; len(stories) > 0 {
 			is.Sections = append(is.Sections, Section{Topic: t.Name, Stories: stories})
@@ -172,9 +180,43 @@ func Compose(ctx context.Context, st store.Store, s *site.Site, d Date, opt Opti
 	if stories := bySection[""]; len(stories) > 0 {
 		is.Sections = append(is.Sections, Section{Topic: "More news", Stories: stories})
 	}
-	is.Stories = len(recs)
-	is.Publishers = len(c.publishers)
+	is.summarize()
 	return is, nil
+}
+
+// summarize counts the issue's stories, publishers and titles without a
+// link, and takes its excerpt from the three hottest stories, from the
+// stories its sections hold.
+func (is *Issue) summarize() {
+	var stories []*Story
+	publishers := map[string]bool{}
+	is.Unlinked = 0
+	for _, sec := range is.Sections {
+		for _, st := range sec.Stories {
+			stories = append(stories, st)
+			publishers[st.Publisher] = true
+			if st.URL == "" {
+				is.Unlinked++
+			}
+			for _, l := range st.Related {
+				publishers[l.Publisher] = true
+				if l.URL == "" {
+					is.Unlinked++
+				}
+			}
+			for _, p := range st.MorePublishers {
+				publishers[p] = true
+			}
+		}
+	}
+	slices.SortStableFunc(stories, func(a, b *Story) int { return cmp.Compare(a.Rank, b.Rank) })
+	var headlines []string
+	for _, st := range stories[:min(len(stories), 3)] {
+		headlines = append(headlines, st.Title)
+	}
+	is.Excerpt = strings.Join(headlines, " / ")
+	is.Stories = len(stories)
+	is.Publishers = len(publishers)
 }
 
 // newIssue fills what an issue takes from the site and the day.
@@ -204,25 +246,25 @@ func newIssue(s *site.Site, d Date, now time.Time) *Issue {
 
 // composer turns records into the issue's stories.
 type composer struct {
-	site       *site.Site
-	loc        *time.Location
-	opt        Options
-	publishers map[string]bool
-	issue      *Issue
+	site *site.Site
+	loc  *time.Location
+	opt  Options
 }
 
 func (c *composer) story(r *model.Record) *Story {
 	a := r.Article
 	st := &Story{
-		Path:     r.Path,
-		Title:    text(a.Title),
-		Excerpt:  parser.Excerpt(a.Excerpt, 280),
-		URL:      cmp.Or(site.SafeURL(a.WebURL), site.SafeURL(a.OriginalURL)),
-		Provider: c.providerName(a.Provider),
-		Time:     a.PublishedDateTime.In(c.loc).Format("3:04 PM"),
-		Heat:     a.Heat,
-		Voice:    c.voice(a.Topics, a.Provider.Domain),
-		Image:    thumbnail(a.Images, text(a.Title), c.site.BaseURL()),
+		Path:      r.Path,
+		Key:       articleKey(a),
+		Publisher: publisherKey(a.Provider),
+		Title:     text(a.Title),
+		Excerpt:   parser.Excerpt(a.Excerpt, 280),
+		URL:       cmp.Or(site.SafeURL(a.WebURL), site.SafeURL(a.OriginalURL)),
+		Provider:  c.providerName(a.Provider),
+		Time:      a.PublishedDateTime.In(c.loc).Format("3:04 PM"),
+		Heat:      a.Heat,
+		Voice:     c.voice(a.Topics, a.Provider.Domain),
+		Image:     thumbnail(a.Images, text(a.Title), c.site.BaseURL()),
 	}
 	if st.Title == "" {
 		st.Title = "(untitled)"
@@ -230,23 +272,16 @@ func (c *composer) story(r *model.Record) *Story {
 	if st.Excerpt == st.Title {
 		st.Excerpt = ""
 	}
-	if st.URL == "" {
-		c.issue.Unlinked++
-	}
-	c.publishers[publisherKey(a.Provider)] = true
 	for _, rel := range a.Related {
-		c.publishers[publisherKey(rel.Provider)] = true
 		if len(st.Related) == c.opt.MaxRelated {
 			st.More++
+			st.MorePublishers = append(st.MorePublishers, publisherKey(rel.Provider))
 			continue
 		}
 		l := Link{Title: text(rel.Title), URL: site.SafeURL(rel.WebURL), Provider: c.providerName(rel.Provider),
-			Voice: c.voice(nil, rel.Provider.Domain)}
+			Voice: c.voice(nil, rel.Provider.Domain), Key: curate.CanonicalURL(rel.WebURL), Publisher: publisherKey(rel.Provider)}
 		if l.Title == "" {
 			l.Title = "(untitled)"
-		}
-		if l.URL == "" {
-			c.issue.Unlinked++
 		}
 		st.Related = append(st.Related, l)
 	}
@@ -299,6 +334,14 @@ func (c *composer) providerName(p model.Provider) string {
 		return text(o.Name)
 	}
 	return text(p.Domain)
+}
+
+// articleKey is the key the store finds an article by (ArticleByURL).
+func articleKey(a *model.Article) string {
+	if a.CanonicalURL != "" {
+		return a.CanonicalURL
+	}
+	return curate.CanonicalURL(cmp.Or(a.OriginalURL, a.WebURL))
 }
 
 func publisherKey(p model.Provider) string {

@@ -3,6 +3,7 @@ package newsletter
 import (
 	"cmp"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -23,11 +24,20 @@ const Dir = "_newsletters"
 func slug(s string) string { return content.Slug(s) }
 
 // Record returns the issue as a record, its bytes rendered: Smartable's
-// newsletter front matter followed by the HTML e-mail.
-func (is *Issue) Record() (*model.Record, error) {
+// newsletter front matter followed by the HTML e-mail. The store keeps
+// the issue as composed beside it (model.Newsletter.Composed).
+func (is *Issue) Record() (*model.Record, error) { return is.record(is, nil) }
+
+// record renders is, the issue as published, keeping composed, the issue
+// it was made from by leaving out the articles withdrawn.
+func (is *Issue) record(composed *Issue, withdrawn []string) (*model.Record, error) {
 	body, err := is.HTML()
 	if err != nil {
 		return nil, err
+	}
+	composedJSON, err := json.Marshal(composed)
+	if err != nil {
+		return nil, fmt.Errorf("newsletter %s: %w", is.Date, err)
 	}
 	rec := &model.Record{Path: is.Path, Kind: model.KindNewsletter, Newsletter: &model.Newsletter{
 		Title:             is.Title,
@@ -37,6 +47,8 @@ func (is *Issue) Record() (*model.Record, error) {
 		Type:              "article",
 		Topics:            is.Topics,
 		Body:              body,
+		Composed:          string(composedJSON),
+		Withdrawn:         withdrawn,
 	}}
 	if err := content.Render(rec); err != nil {
 		return nil, fmt.Errorf("newsletter %s: %w", is.Date, err)

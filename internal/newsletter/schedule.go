@@ -2,6 +2,7 @@ package newsletter
 
 import (
 	"context"
+	"crypto/sha256"
 	"crypto/tls"
 	"errors"
 	"fmt"
@@ -9,6 +10,7 @@ import (
 	"slices"
 	"time"
 
+	"newshub/internal/editorial"
 	"newshub/internal/model"
 	"newshub/internal/site"
 	"newshub/internal/store"
@@ -33,7 +35,10 @@ type Scheduler struct {
 	last    Date         // the last day written or found without news
 	seen    time.Time    // the clock at the last tick
 	pending *pendingMail // the issue whose mailing is to be tried again
-	resumed bool         // the store was read for a mailing left to try
+	resumed time.Time    // when the store was last read for a mailing left to try
+	// decisions is a digest of the decisions log as the issues were last
+	// refreshed after (see refresh); "" before the first tick.
+	decisions string
 }
 
 // pendingMail is an issue some addresses of which are still to get, the
@@ -62,16 +67,18 @@ const (
 // is then not tried again). A failure to mail is logged, not returned:
 // the issue is written. The addresses the server put off (it could not be
 // reached, or answered "try again later") get it at a later tick, of this
-// process or, the store keeping them with the issue, of the next one;
+// process or, the store keeping them with the issue, of another one (the
+// next, or one running when a run of newsletter was put off);
 // those it accepted or refused for good are not sent it again.
 func (s *Scheduler) Tick(ctx context.Context) (*Issue, error) {
 	opt := s.Options.withDefaults()
 	st := s.Site()
-	if !s.resumed {
-		if err := s.resume(ctx); err != nil {
+	if now := opt.Now(); s.resumeDue(now) {
+		if err := s.resume(ctx, now); err != nil {
 			return nil, err
 		}
 	}
+	s.refresh(ctx)
 	is, err := s.tick(ctx, st, opt)
 	if is != nil && st.Config.SMTP != nil {
 		if err := s.pend(ctx, is, st.Config.SMTP, opt.Now()); err != nil {
@@ -82,14 +89,60 @@ func (s *Scheduler) Tick(ctx context.Context) (*Issue, error) {
 	return is, err
 }
 
-// resume takes up the mailing of the newest issue where a process before
-// this one left it.
-func (s *Scheduler) resume(ctx context.Context) error {
+// refresh writes the issues again (see Refresh) at the first tick and
+// when the decisions log the store holds changed since the last: the
+// decisions taken in the site folder by hand, or brought by git, are
+// applied by the curation of serve and ingest, where nothing else would
+// take their articles out of the issues (`newshub edit`, the admin area
+// and curate refresh the issues themselves). The topic gate's own
+// changes of mind are left to curate: looking every issue's articles up
+// after every round would cost more than the rare change is worth.
+func (s *Scheduler) refresh(ctx context.Context) {
+	var digest string
+	r, err := s.Store.Get(ctx, editorial.Path)
+	switch {
+	case err == nil:
+		digest = fmt.Sprintf("%x", sha256.Sum256(r.Raw))
+	case errors.Is(err, store.ErrNotFound):
+		digest = "none"
+	default:
+		s.log().Error("newsletter", "err", fmt.Errorf("refresh issues: %w", err))
+		return
+	}
+	if digest == s.decisions {
+		return
+	}
+	paths, err := Refresh(ctx, s.Store, s.SiteDir)
+	if err != nil {
+		s.log().Error("newsletter", "err", fmt.Errorf("refresh issues: %w", err))
+		return
+	}
+	s.decisions = digest
+	if len(paths) > 0 {
+		s.log().Info("newsletter: issues written again, leaving out the articles withheld from publication", "issues", len(paths))
+	}
+}
+
+// resumeEvery is how often a scheduler with no mailing of its own to
+// try reads the store for one: a run of newsletter, or a process before
+// this one, may have left one.
+const resumeEvery = 10 * time.Minute
+
+// resumeDue reports whether the store is to be read for a mailing left
+// to try: with none of its own, at the first tick, then every
+// resumeEvery (and when the clock went back).
+func (s *Scheduler) resumeDue(now time.Time) bool {
+	return s.pending == nil && (s.resumed.IsZero() || now.Before(s.resumed) || !now.Before(s.resumed.Add(resumeEvery)))
+}
+
+// resume takes up the mailing of the newest issue where another process
+// (one before this one, a run of newsletter) left it.
+func (s *Scheduler) resume(ctx context.Context, now time.Time) error {
 	recs, err := Issues(ctx, s.Store)
 	if err != nil {
 		return err
 	}
-	s.resumed = true
+	s.resumed = now
 	if len(recs) > 0 && s.pending == nil {
 		if s.pending = pendingOf(recs[0]); s.pending != nil {
 			s.log().Info("newsletter: mailing to be tried again", "path", s.pending.l.path, "addresses", len(s.pending.to), "at", s.pending.next)
@@ -184,9 +237,18 @@ func (s *Scheduler) mail(ctx context.Context, cfg *model.SMTP, now func() time.T
 	// Workers of a hub started again all take up its mailing: each sends
 	// in turn what the store still has pending, so that one mails it.
 	lerr := s.exclusive(ctx, func(ctx context.Context) error {
-		mg, merr := mailing(ctx, s.Store, p.l.path)
+		rec, merr := s.Store.Get(ctx, p.l.path)
 		if merr != nil {
-			return merr
+			return fmt.Errorf("newsletter %s: %w", p.l.path, merr)
+		}
+		mg := &model.Mailing{}
+		if rec.Newsletter != nil && rec.Newsletter.Mailing != nil {
+			mg = rec.Newsletter.Mailing
+		}
+		// The issue as stored now: written again since without an
+		// article withheld, the rest of the list gets it so.
+		if fresh := pendingOf(rec); fresh != nil {
+			p.l = fresh.l
 		}
 		to = slices.DeleteFunc(p.to, func(a string) bool {
 			return !slices.Contains(cfg.To, a) || !slices.Contains(mg.Pending, a) || slices.Contains(mg.Done, a)
@@ -196,7 +258,7 @@ func (s *Scheduler) mail(ctx context.Context, cfg *model.SMTP, now func() time.T
 		}
 		m := &Mailer{SMTP: cfg, SiteDir: s.SiteDir, TLS: s.TLS, Now: now}
 		var sent int
-		sent, retry, err = m.send(ctx, p.l, to)
+		sent, retry, err = m.send(ctx, p.l, to, recordDone(ctx, s.Store, p.l.path))
 		p.sent += sent
 		p.tries++
 		again = err != nil && len(retry) > 0 && p.tries < maxMailTries
@@ -258,10 +320,7 @@ func (s *Scheduler) write(ctx context.Context, st *site.Site, d Date, opt Option
 // exclusive runs fn while no other process of a shared store writes or
 // mails an issue.
 func (s *Scheduler) exclusive(ctx context.Context, fn func(context.Context) error) error {
-	if sh, ok := s.Store.(store.Shared); ok {
-		return sh.Exclusive(ctx, "newsletter", fn)
-	}
-	return fn(ctx)
+	return exclusive(ctx, s.Store, fn)
 }
 
 // Run ticks every interval (a minute when 0 or less), and once at once,

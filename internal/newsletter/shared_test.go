@@ -10,18 +10,39 @@ import (
 	"newshub/internal/newsletter/smtptest"
 	"newshub/internal/site"
 	"newshub/internal/store"
+	"newshub/internal/store/postgres"
+	"newshub/internal/store/postgres/pgtest"
 	"newshub/internal/store/sqlite"
 )
 
 // TestSchedulersOfSeveralWorkersWriteAndMailADayOnce runs the schedulers
 // of several ingest workers of one hub, each with its own handle on the
-// SQLite file as a process of its own has, ticking together at the
-// minute the issue falls due, as workers started together do: the issue
-// is written once and each address gets one message.
+// SQLite file or the PostgreSQL database as a process of its own has,
+// ticking together at the minute the issue falls due, as workers started
+// together do: the issue is written once and each address gets one
+// message.
 func TestSchedulersOfSeveralWorkersWriteAndMailADayOnce(t *testing.T) {
+	tests := []struct {
+		name string
+		open func(t *testing.T) func(context.Context) (store.Store, error)
+	}{
+		{"sqlite", func(t *testing.T) func(context.Context) (store.Store, error) {
+			dbPath := filepath.Join(t.TempDir(), "hub.db")
+			return func(ctx context.Context) (store.Store, error) { return sqlite.Open(ctx, dbPath) }
+		}},
+		{"postgres", func(t *testing.T) func(context.Context) (store.Store, error) {
+			dsn := pgtest.DSN(t)
+			return func(ctx context.Context) (store.Store, error) { return postgres.Open(ctx, dsn) }
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) { severalWorkersWriteAndMailADayOnce(t, tt.open(t)) })
+	}
+}
+
+func severalWorkersWriteAndMailADayOnce(t *testing.T, open func(context.Context) (store.Store, error)) {
 	ctx := context.Background()
-	dbPath := filepath.Join(t.TempDir(), "hub.db")
-	first, err := sqlite.Open(ctx, dbPath)
+	first, err := open(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -39,7 +60,7 @@ func TestSchedulersOfSeveralWorkersWriteAndMailADayOnce(t *testing.T) {
 	for i := range scheds {
 		var st store.Store = first
 		if i > 0 {
-			other, err := sqlite.Open(ctx, dbPath)
+			other, err := open(ctx)
 			if err != nil {
 				t.Fatal(err)
 			}
