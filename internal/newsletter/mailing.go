@@ -115,10 +115,18 @@ func markPending(ctx context.Context, st store.Store, l *letter, to []string, no
 	})
 }
 
+// recordTimeout bounds the recording of a send that outlives its context.
+const recordTimeout = 10 * time.Second
+
 // recordSent records a send to the addresses to: those the server did not
 // put off (not in retry) are done with; those it did stay pending, to be
 // tried again at next, when again, else are left for a later run.
 func recordSent(ctx context.Context, st store.Store, path string, to, retry []string, again bool, next time.Time) error {
+	// What the server took is recorded even when ctx ended the send (a
+	// SIGTERM midway): left pending, it would be mailed again by the next
+	// process.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), recordTimeout)
+	defer cancel()
 	return updateMailing(ctx, st, path, func(mg *model.Mailing) {
 		for _, a := range to {
 			if !slices.Contains(retry, a) && !slices.Contains(mg.Done, a) {
