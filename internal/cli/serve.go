@@ -10,7 +10,10 @@ import (
 	"net"
 	"net/http"
 	"net/http/pprof"
+	"os"
+	"os/signal"
 	runtimemetrics "runtime/metrics"
+	"syscall"
 	"time"
 
 	"newshub/internal/ingest"
@@ -191,18 +194,36 @@ func serveRuntimeMetrics(w http.ResponseWriter, r *http.Request) {
 }
 
 // follow runs the watcher of the site folder until the function it
-// returns is called.
+// returns is called. A SIGHUP, which operators send for a reload (and
+// which would otherwise end the process at once, unsaved), has the
+// folder read again now.
 func follow(ctx context.Context, env *Env, sw *watch.Watcher) (stop func()) {
 	ctx, cancel := context.WithCancel(ctx)
-	done := make(chan struct{})
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	done := make(chan struct{}, 2)
 	go func() {
-		defer close(done)
+		defer func() { done <- struct{}{} }()
 		if err := sw.Run(ctx); err != nil {
 			env.Log.Error("edits of the site folder will not take effect until serve starts again", "err", err)
 		}
 	}()
+	go func() {
+		defer func() { done <- struct{}{} }()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-hup:
+				env.Log.Info("SIGHUP: reading the site folder again")
+				sw.ReadNow()
+			}
+		}
+	}()
 	return func() {
+		signal.Stop(hup)
 		cancel()
+		<-done
 		<-done
 	}
 }

@@ -3,6 +3,8 @@ package cli
 import (
 	"io"
 	"net/http"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -59,5 +61,62 @@ func TestServeMountsTheAdminArea(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusNotFound {
 		t.Errorf("the admin address answers /api/news/ with %s", resp.Status)
+	}
+}
+
+// TestServeReadyzTellsTheDatabaseFileGone deletes, then replaces, the
+// SQLite file a server has open: the server goes on reading and writing
+// the file it holds, which vanishes with the process, so /readyz says the
+// store is not ready (an operator's alert) until the file is back.
+func TestServeReadyzTellsTheDatabaseFileGone(t *testing.T) {
+	dir, _ := servedSite(t)
+	out := startServe(t, nil, regexp.MustCompile(`(?s)admin http://.*serving http://`), "--site", dir, "--quiet", "--no-ingest", "--admin-addr", "127.0.0.1:0")
+	admin := regexp.MustCompile(`admin (http://\S+)/`).FindStringSubmatch(out.String())[1]
+	readyz := func() (int, string) {
+		t.Helper()
+		resp, err := http.Get(admin + "/readyz")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		body, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(body)
+	}
+	db := filepath.Join(dir, ".newshub", "newshub.db")
+	aside := db + ".aside"
+	other := filepath.Join(t.TempDir(), "other.db")
+	for _, step := range []struct {
+		name  string
+		do    func() error
+		ready bool
+	}{
+		{"as opened", func() error { return nil }, true},
+		{"deleted", func() error { return os.Rename(db, aside) }, false},
+		{"put back", func() error { return os.Rename(aside, db) }, true},
+		{"replaced by another file", func() error {
+			b, err := os.ReadFile(db)
+			if err != nil {
+				return err
+			}
+			if err := os.Rename(db, aside); err != nil {
+				return err
+			}
+			if err := os.WriteFile(other, b, 0o644); err != nil {
+				return err
+			}
+			return os.Rename(other, db)
+		}, false},
+		{"the file opened put back", func() error { return os.Rename(aside, db) }, true},
+	} {
+		if err := step.do(); err != nil {
+			t.Fatalf("%s: %v", step.name, err)
+		}
+		code, body := readyz()
+		if ready := code == http.StatusOK; ready != step.ready {
+			t.Errorf("database file %s: /readyz %d %q, want ready %v", step.name, code, body, step.ready)
+		}
+		if !step.ready && !strings.Contains(body, "store: ") {
+			t.Errorf("database file %s: /readyz %q names no store", step.name, body)
+		}
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"newshub/internal/curate"
+	"newshub/internal/ingest/fetcher"
 	"newshub/internal/ingest/parser"
 	"newshub/internal/store"
 )
@@ -40,7 +41,7 @@ func (res *result) drop(log *slog.Logger, d store.Drop) {
 		rep.Drops = append(rep.Drops, d)
 	}
 	if d.Reason != ReasonKnown {
-		log.Debug("item not stored", "feed", res.src.URL, "url", d.URL, "title", d.Title, "reason", d.Reason, "detail", d.Detail)
+		log.Debug("item not stored", "feed", fetcher.Masked(res.src.URL), "url", d.URL, "title", d.Title, "reason", d.Reason, "detail", d.Detail)
 	}
 }
 

@@ -1,9 +1,16 @@
 package ingest
 
 import (
+	"bytes"
 	"context"
+	"io"
+	"log/slog"
+	"net/http"
 	"net/http/httptest"
 	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 
 	"newshub/internal/metrics"
@@ -129,4 +136,83 @@ func checkCounts(t *testing.T, round int, what string, got map[string]float64, w
 			t.Errorf("round %d: %s{%q} = %v, summaries add up to %d", round, what, k, got[k], want[k])
 		}
 	}
+}
+
+// A feed read with a password in its address (https://user:password@host/,
+// which Go's client sends as Basic authentication) fails: neither the
+// round's log nor the metrics, which go to whoever reads the journal or
+// scrapes Prometheus, hold the password; they name the source by its
+// address with the password masked.
+func TestFailingSourceLogsAndMetricsHideItsPassword(t *testing.T) {
+	const password = "s3cret-feed-pw"
+	var authed atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if _, pw, ok := r.BasicAuth(); ok && pw == password {
+			authed.Add(1)
+		}
+		if r.URL.Path == "/garbled.xml" {
+			w.Header().Set("Content-Type", "application/rss+xml")
+			io.WriteString(w, "not a feed at all")
+			return
+		}
+		http.Error(w, "down", http.StatusInternalServerError)
+	}))
+	defer srv.Close()
+	base := strings.Replace(srv.URL, "http://", "http://reader:"+password+"@", 1)
+	failing := []string{base + "/private.xml", base + "/garbled.xml"}
+	h := newHub(t, true, model.Source{URL: failing[0]}, model.Source{URL: failing[1]})
+	m := metrics.New(metrics.Options{Store: h.st, NoRuntime: true})
+	scrape := httptest.NewServer(m.Handler())
+	defer scrape.Close()
+	var logged syncBuffer
+	opts := testOptions()
+	opts.All = true
+	opts.Metrics = m
+	opts.Log = slog.New(slog.NewTextHandler(&logged, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	in := h.ingester(opts)
+	defer in.Close()
+	sum, err := in.RunOnce(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Failed != len(failing) || authed.Load() == 0 {
+		t.Fatalf("%d sources failed, %d requests authenticated; want %d failed, asked with the password", sum.Failed, authed.Load(), len(failing))
+	}
+	if strings.Contains(logged.String(), password) {
+		t.Errorf("the log holds the feed's password:\n%s", logged.String())
+	}
+	if !strings.Contains(logged.String(), "reader:xxxxx@") {
+		t.Errorf("the log names no source by its masked address:\n%s", logged.String())
+	}
+	resp, err := http.Get(scrape.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if strings.Contains(string(body), password) {
+		t.Errorf("/metrics holds the feed's password:\n%s", body)
+	}
+	f := metricstest.Scrape(t, scrape.URL)
+	if got := f.LabelValues("newshub_ingest_source_errors_total", "source"); len(got) != len(failing) {
+		t.Errorf("sources with errors %v, want %d", got, len(failing))
+	}
+}
+
+// syncBuffer is a buffer the round's goroutines may log to at once.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }

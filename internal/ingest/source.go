@@ -48,7 +48,7 @@ func (r *round) source(ctx context.Context, j job) *result {
 		if errors.As(err, &held) {
 			res.heldOff = true // no failure of the source's (see Policy.NotAsked)
 			policy.NotAsked(st, err, held.Until)
-			in.log.Info("source not asked: its host asked to wait", "url", j.src.URL, "until", held.Until)
+			in.log.Info("source not asked: its host asked to wait", "url", fetcher.Masked(j.src.URL), "until", held.Until)
 			return res
 		}
 		res.failed = true
@@ -58,11 +58,11 @@ func (r *round) source(ctx context.Context, j job) *result {
 		}
 		policy.Failure(st, now, err, fetcher.RetryAfter(err))
 		st.Paused = st.Paused || gone
-		in.log.Warn("source failed", "url", j.src.URL, "errors", st.Errors, "err", err)
+		in.log.Warn("source failed", "url", fetcher.Masked(j.src.URL), "errors", st.Errors, "err", err)
 		return res
 	}
 	if resp.Moved != "" {
-		in.log.Warn("source moved permanently", "url", j.src.URL, "to", resp.Moved)
+		in.log.Warn("source moved permanently", "url", fetcher.Masked(j.src.URL), "to", resp.Moved)
 	}
 	if resp.NotModified {
 		res.notModified = true
@@ -88,8 +88,8 @@ func (r *round) source(ctx context.Context, j job) *result {
 		res.failed = true
 		// Forget the validators so the next round refetches in full.
 		st.ETag, st.LastModified = "", ""
-		policy.Failure(st, now, fmt.Errorf("%s: %s: %w", j.src.URL, resp.Status, err), 0)
-		in.log.Warn("source failed", "url", j.src.URL, "errors", st.Errors, "err", err)
+		policy.Failure(st, now, fmt.Errorf("%s: %s: %w", fetcher.Masked(j.src.URL), resp.Status, err), 0)
+		in.log.Warn("source failed", "url", fetcher.Masked(j.src.URL), "errors", st.Errors, "err", err)
 		return res
 	}
 	// Its complete items are read; those after the cap or the end are
@@ -104,7 +104,7 @@ func (r *round) source(ctx context.Context, j job) *result {
 	res.report.Items = len(feed.Items) + len(feed.Unreadable)
 	res.report.Malformed = feed.Malformed
 	if feed.Malformed != "" {
-		in.log.Info("feed malformed, read leniently", "url", j.src.URL, "what", feed.Malformed)
+		in.log.Info("feed malformed, read leniently", "url", fetcher.Masked(j.src.URL), "what", feed.Malformed)
 	}
 
 	fresh, published, err := r.newItems(ctx, j.src, feed, res)
@@ -399,7 +399,7 @@ func (r *round) articles(ctx context.Context, src model.Source, head feedHead, c
 	stored, err := in.index.find(ctx, in.st, slices.Collect(maps.Values(canonicals)))
 	if err != nil {
 		// The curator still merges such an article into the stored one.
-		in.log.Warn("looking up the canonical addresses of pages failed", "source", src.URL, "err", err)
+		in.log.Warn("looking up the canonical addresses of pages failed", "source", fetcher.Masked(src.URL), "err", err)
 	}
 	now := in.now()
 	recs := make([]*model.Record, 0, len(cands))

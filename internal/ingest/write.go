@@ -12,6 +12,7 @@ import (
 
 	"newshub/internal/content"
 	"newshub/internal/curate"
+	"newshub/internal/ingest/fetcher"
 	"newshub/internal/metrics"
 	"newshub/internal/model"
 	"newshub/internal/store"
@@ -464,7 +465,7 @@ func (r *round) stage(ctx context.Context, sg store.Stager, batch []*result, sum
 		r.count(res, sum)
 		st := res.state
 		if res.failed {
-			in.opts.Metrics.SourceFailed(st.URL)
+			in.opts.Metrics.SourceFailed(fetcher.Masked(st.URL))
 		}
 		if res.fetched {
 			st.LastRead = res.report
@@ -604,10 +605,10 @@ func (r *round) commitLocked(ctx context.Context, batch []*result, paths map[str
 		if storeErr != nil && len(res.recs) > 0 {
 			st.ETag, st.LastModified = "", ""
 			in.opts.Policy.Failure(&st, now, storeErr, 0)
-			in.opts.Metrics.SourceFailed(st.URL)
+			in.opts.Metrics.SourceFailed(fetcher.Masked(st.URL))
 		} else {
 			if res.failed {
-				in.opts.Metrics.SourceFailed(st.URL)
+				in.opts.Metrics.SourceFailed(fetcher.Masked(st.URL))
 			}
 			st.Items += res.report.New
 			if res.fetched {

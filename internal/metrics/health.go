@@ -23,11 +23,18 @@ type Check struct {
 // within it is not ready.
 const checkTimeout = 2 * time.Second
 
-// StoreReachable is ready when the store answers a read.
+// StoreReachable is ready when the store answers a read and, for a store
+// kept in a file (SQLite), the file it has open is still the one at its
+// path.
 func StoreReachable(st store.Store) Check {
 	return Check{Name: "store", Run: func(ctx context.Context) error {
-		_, err := st.Generation(ctx)
-		return err
+		if _, err := st.Generation(ctx); err != nil {
+			return err
+		}
+		if f, ok := st.(interface{ Present() error }); ok {
+			return f.Present()
+		}
+		return nil
 	}}
 }
 

@@ -115,11 +115,17 @@ func markPending(ctx context.Context, st store.Store, l *letter, to []string, no
 	})
 }
 
+// recordTimeout bounds the recording of a send that outlives its context.
+const recordTimeout = 10 * time.Second
+
 // recordDone returns a function that records in the stored issue at path
 // that an address is done with, as send reports each: mailed, it is not
-// mailed again whatever becomes of the rest of the list.
+// mailed again whatever becomes of the rest of the list. It records even
+// when ctx has ended the send (a SIGTERM midway), as recordSent does.
 func recordDone(ctx context.Context, st store.Store, path string) func(string) error {
 	return func(addr string) error {
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), recordTimeout)
+		defer cancel()
 		return updateMailing(ctx, st, path, func(mg *model.Mailing) {
 			if !slices.Contains(mg.Done, addr) {
 				mg.Done = append(mg.Done, addr)
@@ -133,6 +139,11 @@ func recordDone(ctx context.Context, st store.Store, path string) func(string) e
 // put off (not in retry) are done with; those it did stay pending, to be
 // tried again at next, when again, else are left for a later run.
 func recordSent(ctx context.Context, st store.Store, path string, to, retry []string, again bool, next time.Time) error {
+	// What the server took is recorded even when ctx ended the send (a
+	// SIGTERM midway): left pending, it would be mailed again by the next
+	// process.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), recordTimeout)
+	defer cancel()
 	return updateMailing(ctx, st, path, func(mg *model.Mailing) {
 		for _, a := range to {
 			if !slices.Contains(retry, a) && !slices.Contains(mg.Done, a) {

@@ -252,3 +252,66 @@ func TestAMailingCutShortIsNotSentTwice(t *testing.T) {
 		t.Fatalf("the server took the issue for %q, want %q", got, want)
 	}
 }
+
+// TestAMailingStoppedMidwayIsNotMailedTwice: the process mailing an issue
+// is stopped (SIGTERM, a restart) after the server took the first message
+// and while it waits on the second; what was sent is recorded all the
+// same, so the next process, or a run of newsletter, mails the rest, and
+// no reader gets the issue twice.
+func TestAMailingStoppedMidwayIsNotMailedTwice(t *testing.T) {
+	day := Date{2026, 11, 2}
+	all := []string{"a@example.org", "b@example.org", "c@example.org"}
+	for _, c := range []struct {
+		name string
+		// first mails the day's issue at now with ctx, which ends midway;
+		// then mails what is left afresh at later.
+		first, then func(ctx context.Context, t *testing.T, h *hub, s *site.Site, now time.Time)
+	}{
+		{"scheduled", func(ctx context.Context, t *testing.T, h *hub, s *site.Site, now time.Time) {
+			sc := &Scheduler{Store: h.st, Site: func() *site.Site { return s }, SiteDir: h.dir, Options: Options{Now: func() time.Time { return now }}}
+			sc.Tick(ctx)
+		}, func(ctx context.Context, t *testing.T, h *hub, s *site.Site, now time.Time) {
+			sc := &Scheduler{Store: h.st, Site: func() *site.Site { return s }, SiteDir: h.dir, Options: Options{Now: func() time.Time { return now }}}
+			if _, err := sc.Tick(ctx); err != nil {
+				t.Fatal(err)
+			}
+		}},
+		{"by hand", func(ctx context.Context, t *testing.T, h *hub, s *site.Site, now time.Time) {
+			is, _, err := Write(ctx, h.st, s, h.dir, day, Options{Now: func() time.Time { return now }})
+			if err != nil {
+				t.Fatal(err)
+			}
+			m := &Mailer{SMTP: s.Config.SMTP, Now: func() time.Time { return now }}
+			if _, _, err := m.SendOnce(ctx, h.st, is, false); err == nil {
+				t.Fatal("a mailing stopped midway reported no error")
+			}
+		}, func(ctx context.Context, t *testing.T, h *hub, s *site.Site, now time.Time) {
+			runNewsletter(t, h, s, day, now, false)
+		}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			h := genHub(t, 1500, nil)
+			ctx, stop := context.WithCancel(context.Background())
+			defer stop()
+			srv := smtptest.Start(t, smtptest.Options{OnMail: func(taken int) bool {
+				if taken == 1 && ctx.Err() == nil {
+					stop()
+					return true
+				}
+				return false
+			}})
+			s, la := newsletterSite(t, h, srv, all...)
+			now := time.Date(2026, 11, 3, 7, 0, 0, 0, la)
+			c.first(ctx, t, h, s, now)
+			if got := mailedTo(srv); !slices.Equal(got, all[:1]) {
+				t.Fatalf("before the stop the server took %q, want %q", got, all[:1])
+			}
+			c.then(context.Background(), t, h, s, now.Add(2*time.Minute))
+			got := mailedTo(srv)
+			slices.Sort(got)
+			if !slices.Equal(got, all) {
+				t.Errorf("mailed, all told, to %q; want each of %q once", got, all)
+			}
+		})
+	}
+}

@@ -383,18 +383,21 @@ func (f *Fetcher) fetchOnce(ctx context.Context, req Request, use func(*Response
 	if err != nil {
 		return nil, fmt.Errorf("fetch %s: %w", req.URL, err)
 	}
+	// Errors name the address with its password masked: they are logged,
+	// and kept as the source's last error.
+	name := u.Redacted()
 	if u.Scheme != "http" && u.Scheme != "https" {
-		return nil, fmt.Errorf("fetch %s: %w %q", req.URL, ErrUnsupportedScheme, u.Scheme)
+		return nil, fmt.Errorf("fetch %s: %w %q", name, ErrUnsupportedScheme, u.Scheme)
 	}
 	now := time.Now()
-	if err := f.hosts.heldOffErr(req.URL, hostKey(u), now); err != nil {
+	if err := f.hosts.heldOffErr(name, hostKey(u), now); err != nil {
 		return nil, err
 	}
 	ctx, cancel := context.WithTimeout(ctx, f.opts.Timeout)
 	defer cancel()
 	hreq, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {
-		return nil, fmt.Errorf("fetch %s: %w", req.URL, err)
+		return nil, fmt.Errorf("fetch %s: %w", name, err)
 	}
 	hreq.Header.Set("User-Agent", f.opts.UserAgent)
 	hreq.Header.Set("Accept-Encoding", "gzip, deflate")
@@ -413,7 +416,7 @@ func (f *Fetcher) fetchOnce(ctx context.Context, req Request, use func(*Response
 	defer func() { slot.release() }()
 	resp, err := f.withCookies().Do(hreq)
 	if err != nil {
-		return nil, f.wrapErr(ctx, req.URL, err)
+		return nil, f.wrapErr(ctx, name, err)
 	}
 	defer resp.Body.Close()
 
@@ -430,7 +433,7 @@ func (f *Fetcher) fetchOnce(ctx context.Context, req Request, use func(*Response
 	case resp.StatusCode == http.StatusNotModified && req.ETag == "" && req.LastModified == "":
 		// Nothing was asked to be compared: a cache answering for another
 		// client. Taken as "unchanged", the source would never be read.
-		return nil, &StatusError{URL: req.URL, StatusCode: resp.StatusCode, Status: resp.Status + " to a request that was not conditional"}
+		return nil, &StatusError{URL: name, StatusCode: resp.StatusCode, Status: resp.Status + " to a request that was not conditional"}
 	case resp.StatusCode == http.StatusNotModified:
 		out.NotModified = true
 		if out.ETag == "" {
@@ -447,19 +450,19 @@ func (f *Fetcher) fetchOnce(ctx context.Context, req Request, use func(*Response
 		// The page's head says who answered; reading it lets the
 		// connection be reused too.
 		head, _ := f.readBody(resp, blockHead, nil)
-		return nil, &StatusError{URL: req.URL, At: redirectedTo(u.String(), out.URL), StatusCode: resp.StatusCode, Status: resp.Status,
+		return nil, &StatusError{URL: name, At: redirectedTo(u.String(), out.URL), StatusCode: resp.StatusCode, Status: resp.Status,
 			RetryAfter: parseRetryAfter(resp.Header.Get("Retry-After"), now),
 			Blocker:    blocker(resp.StatusCode, resp.Header, head)}
 	}
 	if mt, ok := wanted(req.Types, resp.Header.Get("Content-Type")); !ok {
 		// Closing the body unread drops the connection rather than
 		// downloading a large file to reuse it.
-		return nil, fmt.Errorf("fetch %s: %w (%s)", req.URL, ErrUnwantedType, mt)
+		return nil, fmt.Errorf("fetch %s: %w (%s)", name, ErrUnwantedType, mt)
 	}
 	if resp.ContentLength > f.opts.MaxBodySize && !req.Cut {
 		// Its length says it is over the cap: read up to the cap, it was
 		// dropped then, and when it came slowly it timed out first.
-		return nil, fmt.Errorf("fetch %s: body: %w (%d bytes, %d said)", req.URL, ErrTooLarge, f.opts.MaxBodySize, resp.ContentLength)
+		return nil, fmt.Errorf("fetch %s: body: %w (%d bytes, %d said)", name, ErrTooLarge, f.opts.MaxBodySize, resp.ContentLength)
 	}
 	var buf *bytes.Buffer
 	if use != nil {
@@ -467,7 +470,7 @@ func (f *Fetcher) fetchOnce(ctx context.Context, req Request, use func(*Response
 		// slots for bodies (a body Fetch returns is its caller's to keep).
 		slot = &bodySlot{slots: f.bodies, slow: f.slow}
 		if err := slot.take(ctx); err != nil {
-			return nil, f.wrapErr(ctx, req.URL, err)
+			return nil, f.wrapErr(ctx, name, err)
 		}
 		buf = f.buffer()
 		defer f.reuse(buf)
@@ -483,15 +486,15 @@ func (f *Fetcher) fetchOnce(ctx context.Context, req Request, use func(*Response
 		out.Short, err = err, nil
 	}
 	if err != nil {
-		return nil, f.wrapErr(ctx, req.URL, err)
+		return nil, f.wrapErr(ctx, name, err)
 	}
 	if who := blocker(resp.StatusCode, resp.Header, body); who != "" {
-		return nil, fmt.Errorf("fetch %s: %w: %s", req.URL, ErrBlocked, who)
+		return nil, fmt.Errorf("fetch %s: %w: %s", name, ErrBlocked, who)
 	}
 	out.Body = body
 	if use != nil {
 		if err := slot.take(ctx); err != nil {
-			return nil, f.wrapErr(ctx, req.URL, err)
+			return nil, f.wrapErr(ctx, name, err)
 		}
 		use(out)
 		out.Body = nil // its buffer is read into again
@@ -586,6 +589,17 @@ func (f *Fetcher) reuse(buf *bytes.Buffer) {
 		buf.Reset()
 		f.bufs.Put(buf)
 	}
+}
+
+// Masked returns the address raw with the password it may hold masked
+// (https://user:xxxxx@host/), for logs and metrics: a feed read with
+// Basic authentication carries it in its address.
+func Masked(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.User == nil {
+		return raw
+	}
+	return u.Redacted()
 }
 
 // answeredBy returns the host that answered with se, as hostKey names it.

@@ -33,6 +33,12 @@ type Options struct {
 	// Greylist is how many times each recipient is answered 450 before it
 	// is taken, as a greylisting server answers an unknown sender.
 	Greylist int
+	// OnMail, when set, is called at each MAIL command with the number of
+	// messages taken so far; when it returns true the command is not
+	// answered and the session ends once the client goes, as a server
+	// that stopped answering: a test stops its client there, between two
+	// messages.
+	OnMail func(taken int) (hang bool)
 }
 
 // Message is one accepted message.
@@ -181,6 +187,10 @@ func (s *Server) session1(conn net.Conn) {
 			if s.opts.Username != "" && user == "" {
 				reply(530, "authentication required")
 				continue
+			}
+			if s.opts.OnMail != nil && s.opts.OnMail(len(s.Messages())) {
+				io.Copy(io.Discard, conn)
+				return
 			}
 			msg = &Message{From: address(arg), TLS: secure, User: user}
 			reply(250, "ok")

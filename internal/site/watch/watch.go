@@ -78,6 +78,9 @@ type Watcher struct {
 	// primary's processes keep in step with their folder.
 	readOnly bool
 
+	// now asks Run to read the folder at once (see ReadNow).
+	now chan struct{}
+
 	mu   sync.Mutex
 	cur  *site.Site
 	subs []chan *site.Site
@@ -98,7 +101,7 @@ func New(ctx context.Context, dir string, st store.Store, log *slog.Logger) (*Wa
 		log = slog.New(slog.DiscardHandler)
 	}
 	// Clean, as fsnotify names the events ("site/" gives "site/_config.yml").
-	w := &Watcher{dir: filepath.Clean(dir), st: st, log: log, poll: Poll}
+	w := &Watcher{dir: filepath.Clean(dir), st: st, log: log, poll: Poll, now: make(chan struct{}, 1)}
 	w.seen = w.look()
 	if ro, ok := st.(readOnlyStore); ok {
 		var err error
@@ -239,6 +242,9 @@ func (w *Watcher) Run(ctx context.Context) error {
 			if len(held) > 0 || unsettled {
 				confirm, holding = time.After(Hold), held
 			}
+		case <-w.now:
+			settle, due = nil, nil
+			read(false)
 		case <-poll.C:
 			if fw != nil {
 				w.watchFolders(fw, at)
@@ -323,6 +329,16 @@ func (w *Watcher) watchFolders(fw *fsnotify.Watcher, at map[string]os.FileInfo) 
 			continue
 		}
 		at[p] = fi
+	}
+}
+
+// ReadNow has Run read the site folder at once, as after an edit, and say
+// again what it leaves out: an operator's way to have an edit taken when
+// no event told of it and the next poll is far (a SIGHUP).
+func (w *Watcher) ReadNow() {
+	select {
+	case w.now <- struct{}{}:
+	default: // a read is asked for already
 	}
 }
 

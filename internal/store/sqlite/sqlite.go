@@ -13,6 +13,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -109,9 +110,10 @@ func WriteCache(bytes int64) Option {
 // Store is a store.Store kept in one SQLite database file.
 type Store struct {
 	path    string
-	w       *sql.DB // the single writer connection
-	r       *sql.DB // read-only connections
-	readers int     // idle read connections kept
+	file    os.FileInfo // the file opened, nil if it could not be told
+	w       *sql.DB     // the single writer connection
+	r       *sql.DB     // read-only connections
+	readers int         // idle read connections kept
 
 	// rebuilt says Open found the remains of a bulk load that died and
 	// started the store again.
@@ -191,12 +193,32 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 		return nil, fmt.Errorf("sqlite store %s: %w", path, err)
 	}
 	s := &Store{path: path, w: w, r: r, readers: readers, rebuilt: rebuilt}
+	s.file, _ = os.Stat(path)
 	if s.pool, err = newReaders(ctx, r, false); err != nil {
 		s.Close()
 		return nil, fmt.Errorf("sqlite store %s: %w", path, err)
 	}
 	s.rd.Store(s.pool)
 	return s, nil
+}
+
+// Present returns an error when the database file is no longer at its
+// path, deleted or replaced by another: the store goes on reading and
+// writing the file it opened, whose writes are then lost with the process.
+func (s *Store) Present() error {
+	if s.file == nil {
+		return nil
+	}
+	fi, err := os.Stat(s.path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return fmt.Errorf("the database file %s was removed: what is written goes to the file open, which vanishes with the process", s.path)
+	case err != nil:
+		return fmt.Errorf("the database file: %w", err)
+	case !os.SameFile(fi, s.file):
+		return fmt.Errorf("the database file %s was replaced by another: what is written goes to the file open, not to it", s.path)
+	}
+	return nil
 }
 
 // Rebuilt reports whether Open found the remains of a bulk load that died

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -514,5 +515,32 @@ func TestCachesAreSizedAsTold(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// Present tells a database file deleted or replaced under the open store,
+// and is content again once the file opened is back at its path.
+func TestPresentTellsTheFileGoneOrReplaced(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "newshub.db")
+	st := openPath(t, path)
+	defer st.Close()
+	aside := path + ".aside"
+	for _, step := range []struct {
+		name string
+		do   func() error
+		want string // in the error; "" for none
+	}{
+		{"as opened", func() error { return nil }, ""},
+		{"removed", func() error { return os.Rename(path, aside) }, "was removed"},
+		{"another in its place", func() error { return os.WriteFile(path, nil, 0o644) }, "was replaced"},
+		{"the one opened back", func() error { return os.Rename(aside, path) }, ""},
+	} {
+		if err := step.do(); err != nil {
+			t.Fatalf("%s: %v", step.name, err)
+		}
+		err := st.Present()
+		if step.want == "" && err != nil || step.want != "" && (err == nil || !strings.Contains(err.Error(), step.want)) {
+			t.Errorf("%s: Present() = %v, want %q", step.name, err, step.want)
+		}
 	}
 }
