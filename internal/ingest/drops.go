@@ -16,17 +16,18 @@ import (
 // Reasons a feed item is not stored, as `sources list`, `ingest -v` and
 // `explain` show them.
 const (
-	ReasonKnown     = "already stored"   // the store has it, under its own link
-	ReasonDuplicate = "duplicate"        // the same article as another record (the detail says which)
-	ReasonNoLink    = "no usable link"   // no http or https link
-	ReasonNoTitle   = "no title or text" // nothing to call it by
-	ReasonMalformed = "malformed"        // the feed's text of it could not be read
-	ReasonRejected  = "rejected"         // curation could not make a record of it
-	ReasonPurged    = "purged earlier"   // an unpublished duplicate retention deleted, its keys kept
+	ReasonKnown     = "already stored"                          // the store has it, under its own link
+	ReasonKnownPage = "already stored under its page's address" // the store has it from its feed's earlier link to its page (a link that changes at every fetch)
+	ReasonDuplicate = "duplicate"                               // the same article as another record (the detail says which)
+	ReasonNoLink    = "no usable link"                          // no http or https link
+	ReasonNoTitle   = "no title or text"                        // nothing to call it by
+	ReasonMalformed = "malformed"                               // the feed's text of it could not be read
+	ReasonRejected  = "rejected"                                // curation could not make a record of it
+	ReasonPurged    = "purged earlier"                          // an unpublished duplicate retention deleted, its keys kept
 )
 
 // reasons lists every reason, for the metrics to serve from the start.
-var reasons = []string{ReasonKnown, ReasonDuplicate, ReasonNoLink, ReasonNoTitle, ReasonMalformed, ReasonRejected}
+var reasons = []string{ReasonKnown, ReasonKnownPage, ReasonDuplicate, ReasonNoLink, ReasonNoTitle, ReasonMalformed, ReasonRejected}
 
 // drop counts an item not stored under its reason, keeps it for the
 // source's report (but for the items already stored under their own

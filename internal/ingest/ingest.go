@@ -3,7 +3,8 @@
 // limits), parses their feeds, drops items already known (by canonical URL
 // or feed GUID, in the store and across the feeds of the round), reads the
 // article pages of new items for their metadata (robots.txt honoured),
-// builds news records, has the curator place them and stores them. Every
+// drops those whose page names the address of a known article, builds
+// news records, has the curator place them and stores them. Every
 // source's state is recorded every round, and the scheduler decides when
 // each is fetched next.
 //

@@ -8,9 +8,13 @@ import (
 	"net/http/httptest"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 
+	"newshub/internal/explain"
 	"newshub/internal/model"
+	"newshub/internal/store/postgres"
+	"newshub/internal/store/postgres/pgtest"
 )
 
 // siteServer serves pages by path, with {{BASE}} replaced by its address,
@@ -257,5 +261,132 @@ func TestInterstitial(t *testing.T) {
 		if got := interstitial(tt.link, tt.final) != ""; got != tt.want {
 			t.Errorf("interstitial(%s, %s) = %v, want %v", tt.link, tt.final, got, tt.want)
 		}
+	}
+}
+
+// tokenServer serves a feed of one item without a GUID whose link carries
+// a token that changes at every fetch ("?t=1733480001", "?t=1733480002"),
+// as some CMSs and proxies write it, its title and fragment those the
+// round's fetch gives; and the item's page, whose canonical address is
+// canonical ({{BASE}} and {{OTHER}} as siteServer has them).
+func tokenServer(t *testing.T, title func(n int) string, fragment, canonical string) *httptest.Server {
+	t.Helper()
+	var fetches atomic.Int64
+	var srv *httptest.Server
+	srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		base, other := srv.URL, strings.Replace(srv.URL, "127.0.0.1", "localhost", 1)
+		switch r.URL.Path {
+		case "/feed.xml":
+			n := int(fetches.Add(1))
+			w.Header().Set("Content-Type", "application/rss+xml")
+			fmt.Fprintf(w, `<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0"><channel><title>Harbor Gazette</title><link>%[1]s/</link>
+<item><title>%[2]s</title><link>%[1]s/2024/11/05/harbor-plan?t=%[3]d%[4]s</link><description>The council voted on the harbor plan.</description></item>
+</channel></rss>`, base, title(n), 1733480000+n, fragment)
+		case "/2024/11/05/harbor-plan":
+			href := strings.NewReplacer("{{BASE}}", base, "{{OTHER}}", other).Replace(canonical)
+			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+			fmt.Fprint(w, canonicalPage("Harbor plan approved", href))
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// TestLinkWithATokenIsStoredOnce reads three times a feed whose item,
+// without a GUID, links to its page with a token that changes at every
+// fetch: its page's canonical address, on the link's site and the one
+// the link ends in, is the article's, and the article is stored once,
+// whatever the store, and by a new process as by the one that stored it.
+// Later fetches are counted as known, with the stored article named for
+// explain. A canonical address that cannot be the article's own (the
+// site's home page, another site's, a template's that the link does not
+// end in) or a link to a part of the page (a day's posts, each its own
+// article) stores each fetch as before.
+func TestLinkWithATokenIsStoredOnce(t *testing.T) {
+	same := func(int) string { return "Harbor plan approved" }
+	update := func(n int) string { return fmt.Sprintf("Harbor plan: update %d", n) }
+	for _, tc := range []struct {
+		name      string
+		title     func(n int) string
+		fragment  string
+		canonical string
+		stored    int    // articles after the three rounds
+		reason    string // why the second and third fetches were not stored; "" when stored
+	}{
+		{name: "page's address", title: same, canonical: "{{BASE}}/2024/11/05/harbor-plan", stored: 1, reason: ReasonKnownPage},
+		{name: "page's address, relative", title: same, canonical: "/2024/11/05/harbor-plan/", stored: 1, reason: ReasonKnownPage},
+		{name: "home page", title: same, canonical: "{{BASE}}/", stored: 3},
+		{name: "another site's", title: same, canonical: "{{OTHER}}/2024/11/05/harbor-plan", stored: 3},
+		{name: "a part of the page", title: update, fragment: "#update", canonical: "{{BASE}}/2024/11/05/harbor-plan", stored: 3},
+		{name: "a template's, for every page", title: update, canonical: "{{BASE}}/all", stored: 3},
+	} {
+		for _, db := range []string{"sqlite", "postgres"} {
+			t.Run(tc.name+"/"+db, func(t *testing.T) {
+				ctx := context.Background()
+				srv := tokenServer(t, tc.title, tc.fragment, tc.canonical)
+				feed := srv.URL + "/feed.xml"
+				var h *hub
+				if db == "sqlite" {
+					h = newHub(t, true, model.Source{URL: feed})
+				} else {
+					st, err := postgres.Open(ctx, pgtest.DSN(t))
+					if err != nil {
+						t.Fatal(err)
+					}
+					h = newHubIn(t, st, true, model.Source{URL: feed})
+				}
+				opts := testOptions()
+				opts.All = true
+				in := h.ingester(opts)
+				for round := 1; round <= 3; round++ {
+					if round == 3 {
+						// A new process's: its index knows nothing the
+						// store does not say.
+						in.Close()
+						in = h.ingester(opts)
+					}
+					sum, err := in.RunOnce(ctx)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if round > 1 {
+						checkTokenRound(t, h, feed, round, tc.reason, sum)
+					}
+				}
+				in.Close()
+				if news := h.news(t); len(news) != tc.stored {
+					t.Errorf("stored %v; want %d articles", slices.Sorted(maps.Keys(news)), tc.stored)
+				}
+			})
+		}
+	}
+}
+
+// checkTokenRound checks a later round of TestLinkWithATokenIsStoredOnce:
+// its item stored anew when reason is "", else counted as known for it,
+// with the stored article named in the source's report.
+func checkTokenRound(t *testing.T, h *hub, feed string, round int, reason string, sum Summary) {
+	t.Helper()
+	if reason == "" {
+		if sum.New != 1 {
+			t.Errorf("round %d: %+v; want the item stored", round, sum)
+		}
+		return
+	}
+	if sum.New != 0 || sum.NotStored[reason] != 1 || sum.Duplicates != 1 {
+		t.Errorf("round %d: %+v; want the item counted as %q", round, sum, reason)
+	}
+	drops := h.state(t, feed).LastRead.Drops
+	paths := slices.Collect(maps.Keys(h.newsPaths(t)))
+	if len(drops) != 1 || drops[0].Reason != reason || len(paths) != 1 || !strings.HasSuffix(drops[0].Detail, paths[0]) {
+		t.Errorf("round %d: drops %+v; want one %q naming %v", round, drops, reason, paths)
+	}
+	link := strings.TrimSuffix(feed, "/feed.xml") + fmt.Sprintf("/2024/11/05/harbor-plan?t=%d", 1733480000+round)
+	var out strings.Builder
+	if found, err := explain.Drops(context.Background(), &out, h.st, link); err != nil || !found || !strings.Contains(out.String(), reason) {
+		t.Errorf("round %d: explain %s says %q (%v); want %q", round, link, out.String(), err, reason)
 	}
 }

@@ -422,7 +422,11 @@ func (r *round) articles(ctx context.Context, src model.Source, head feedHead, c
 				if p == "" {
 					p = in.index.path(ctx, in.st, key)
 				}
-				res.drop(in.log, c.drop(ReasonDuplicate, "its page's canonical address is that of "+p))
+				reason := ReasonDuplicate
+				if r.readBefore(ctx, src, c, pc, p) {
+					reason = ReasonKnownPage
+				}
+				res.drop(in.log, c.drop(reason, "its page's canonical address is that of "+p))
 				continue
 			} else if purged != "" {
 				res.drop(in.log, c.drop(ReasonPurged, "its page's canonical address is that of "+purged+", purged"))
@@ -432,10 +436,38 @@ func (r *round) articles(ctx context.Context, src model.Source, head feedHead, c
 				res.drop(in.log, c.drop(ReasonDuplicate, "its page's canonical address is that of "+by))
 				continue
 			}
+			if a.GUID == "" && pageOwn(c, pc) {
+				// Without a GUID, the article is known by its page's
+				// address too: its next fetch may link to the page with
+				// another token in the query, which the link's key keeps.
+				a.GUID = pc
+			}
 		}
 		recs = append(recs, &model.Record{Kind: model.KindNews, Article: a})
 	}
 	return recs
+}
+
+// pageOwn reports whether the canonical address a candidate's page names
+// (see pageCanonicals) is the page's own, so that the article may be
+// known by it: an address on the link's site that the link ends in (see
+// slugOf), as "/story-1?t=1733480000" ends in "/story-1", for a link that
+// names no part of a page ("#a1200", one of a day's posts). An address on
+// another site is an original's, which its own item is known by.
+func pageOwn(c *candidate, pc string) bool {
+	return fragment(c.item.Link) == "" && sameSite(pc, c.item.Link) && slugOf(pc, c.item.Link)
+}
+
+// readBefore reports whether the stored article at path, which the page
+// of the candidate names the address of (pc), is the candidate read
+// before at another link: its feed's, known by that address as its own
+// (see pageOwn).
+func (r *round) readBefore(ctx context.Context, src model.Source, c *candidate, pc, path string) bool {
+	if !pageOwn(c, pc) {
+		return false
+	}
+	a := r.storedArticle(ctx, pc, path)
+	return a != nil && a.Source == src.URL && (a.GUID == pc || a.CanonicalURL == pc)
 }
 
 // pageCanonical returns the canonical address the candidate's page names

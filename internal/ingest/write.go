@@ -197,7 +197,7 @@ func countItems(rep store.ReadReport, sum *Summary) {
 			sum.NotStored = map[string]int{}
 		}
 		sum.NotStored[reason] += n
-		if reason == ReasonKnown || reason == ReasonDuplicate || reason == ReasonPurged {
+		if reason == ReasonKnown || reason == ReasonKnownPage || reason == ReasonDuplicate || reason == ReasonPurged {
 			sum.Duplicates += n
 		} else {
 			sum.Skipped += n

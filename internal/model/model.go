@@ -197,7 +197,7 @@ type Article struct {
 	// newshub's additions, stored beside the record.
 	Archived     bool      `json:"archived,omitempty"`     // lives under _archive/news/
 	CanonicalURL string    `json:"canonicalUrl,omitempty"` // curate.CanonicalURL of OriginalURL
-	GUID         string    `json:"guid,omitempty"`         // feed item id, when ingested
+	GUID         string    `json:"guid,omitempty"`         // feed item id, when ingested; else its page's own address (see ingest)
 	Story        string    `json:"story,omitempty"`        // story cluster id
 	FetchedAt    time.Time `json:"fetchedAt,omitzero"`     // when ingest first saw it
 	Explain      *Explain  `json:"explain,omitempty"`      // why curation decided what it did
