@@ -340,6 +340,11 @@ func (in *Ingester) round(ctx context.Context) (Summary, error) {
 	if err != nil {
 		return sum, err
 	}
+	listed := make([]string, 0, len(list.Sources()))
+	for _, src := range list.Sources() {
+		listed = append(listed, fetcher.Masked(src.URL))
+	}
+	in.opts.Metrics.KeepSources(listed)
 	states, err := in.st.SourceStates(ctx)
 	if err != nil {
 		return sum, fmt.Errorf("ingest: %w", err)

@@ -13,6 +13,7 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"newshub/internal/ingest/sources"
 	"newshub/internal/metrics"
 	"newshub/internal/metrics/metricstest"
 	"newshub/internal/model"
@@ -215,4 +216,49 @@ func (s *syncBuffer) String() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.String()
+}
+
+// TestARemovedSourceLeavesTheMetrics: a failing source removed from the
+// list kept its error series in /metrics as long as the process ran, one
+// more for every address an operator ever removed; a source still listed
+// keeps its count.
+func TestARemovedSourceLeavesTheMetrics(t *testing.T) {
+	srv := newFixtureServer(t)
+	removed, kept := srv.URL+"/hostile/500", srv.URL+"/hostile/missing"
+	h := newHub(t, true, model.Source{URL: removed}, model.Source{URL: kept})
+	m := metrics.New(metrics.Options{Store: h.st, NoRuntime: true})
+	scrape := httptest.NewServer(m.Handler())
+	defer scrape.Close()
+	opts := testOptions()
+	opts.All = true
+	opts.Metrics = m
+	in := h.ingester(opts)
+	defer in.Close()
+	ctx := context.Background()
+	if _, err := in.RunOnce(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := metricstest.Scrape(t, scrape.URL).LabelValues("newshub_ingest_source_errors_total", "source"); len(got) != 2 {
+		t.Fatalf("sources with errors after the first round: %v, want both", got)
+	}
+	list, err := sources.Load(ctx, h.st, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !list.Remove(removed) {
+		t.Fatalf("%s is not listed", removed)
+	}
+	if err := list.Save(ctx, h.st, ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := in.RunOnce(ctx); err != nil {
+		t.Fatal(err)
+	}
+	f := metricstest.Scrape(t, scrape.URL)
+	if got := f.LabelValues("newshub_ingest_source_errors_total", "source"); len(got) != 1 || got[0] != kept {
+		t.Errorf("sources with errors after %s was removed: %v, want only %s", removed, got, kept)
+	}
+	if v, _ := f.Value("newshub_ingest_source_errors_total", "source", kept); v != 2 {
+		t.Errorf("errors of %s = %v, want 2", kept, v)
+	}
 }

@@ -51,6 +51,8 @@ type Metrics struct {
 	items         *prometheus.CounterVec
 	pages         *prometheus.CounterVec
 	sourceErrors  *prometheus.CounterVec
+	failedMu      sync.Mutex
+	failed        map[string]bool // the sources sourceErrors has a series of
 	rounds        *prometheus.CounterVec
 	roundTime     prometheus.Histogram
 	lastRound     prometheus.Gauge
@@ -197,7 +199,35 @@ func (m *Metrics) SourceFailed(url string) {
 	if m == nil {
 		return
 	}
+	m.failedMu.Lock()
+	if m.failed == nil {
+		m.failed = map[string]bool{}
+	}
+	m.failed[url] = true
+	m.failedMu.Unlock()
 	m.sourceErrors.WithLabelValues(url).Inc()
+}
+
+// KeepSources drops the error counts of the sources not among urls (the
+// sources listed now): a source removed from the list, or moved to another
+// address, would otherwise keep its series as long as the process runs,
+// one more for every address an operator ever removed.
+func (m *Metrics) KeepSources(urls []string) {
+	if m == nil {
+		return
+	}
+	keep := make(map[string]bool, len(urls))
+	for _, u := range urls {
+		keep[u] = true
+	}
+	m.failedMu.Lock()
+	defer m.failedMu.Unlock()
+	for u := range m.failed {
+		if !keep[u] {
+			m.sourceErrors.DeleteLabelValues(u)
+			delete(m.failed, u)
+		}
+	}
 }
 
 // Curation modes.
