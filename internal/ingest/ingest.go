@@ -226,15 +226,19 @@ func (in *Ingester) Close() { in.fetch.Close() }
 // source is due (checking at least every minute for new sources). It
 // returns nil when ctx is cancelled.
 func (in *Ingester) Run(ctx context.Context) error {
-	const maxSleep = time.Minute
+	failed := 0 // rounds failed in a row
 	for {
 		sum, err := in.RunOnce(ctx)
 		if ctx.Err() != nil {
 			return nil
 		}
 		if err != nil {
-			in.log.Error("ingest round failed", "err", err)
-		} else if sum.Due > 0 {
+			failed++
+			in.log.Error("ingest round failed", "err", err, "failed_in_a_row", failed)
+		} else {
+			failed = 0
+		}
+		if err == nil && sum.Due > 0 {
 			in.log.Info("ingest round", "due", sum.Due, "new", sum.New, "not_modified", sum.NotModified,
 				"failed", sum.Failed, "duration", sum.Duration.Round(time.Millisecond))
 		}
@@ -246,13 +250,11 @@ func (in *Ingester) Run(ctx context.Context) error {
 			// happened to leave, and the scavenger returns the rest.
 			runtime.GC()
 		}
-		wait := maxSleep
+		var next time.Time
 		if states, err := in.st.SourceStates(ctx); err == nil {
-			if next := in.opts.Policy.NextWake(states); !next.IsZero() {
-				wait = min(max(next.Sub(in.now()), time.Second), maxSleep)
-			}
+			next = in.opts.Policy.NextWake(states)
 		}
-		t := time.NewTimer(wait)
+		t := time.NewTimer(roundWait(next, in.now(), failed))
 		select {
 		case <-ctx.Done():
 			t.Stop()
@@ -260,6 +262,27 @@ func (in *Ingester) Run(ctx context.Context) error {
 		case <-t.C:
 		}
 	}
+}
+
+// maxRoundWait is the longest Run sleeps between rounds: it reads the
+// sources' states again at least this often.
+const maxRoundWait = time.Minute
+
+// roundWait is how long Run sleeps before the next round: until the next
+// source is due (next, zero for none known), at least a second and at
+// most maxRoundWait; after rounds that failed in a row (a store that
+// refuses writes, a full disk), at least twice as long for each, so that
+// a hub that cannot write does not start a round, and log its failure,
+// every second while its sources stay due.
+func roundWait(next, now time.Time, failed int) time.Duration {
+	wait := maxRoundWait
+	if !next.IsZero() {
+		wait = min(max(next.Sub(now), time.Second), maxRoundWait)
+	}
+	if failed > 0 {
+		wait = max(wait, min(time.Second<<min(failed, 6), maxRoundWait))
+	}
+	return wait
 }
 
 // RunOnce runs one round over the due sources, then retention, and

@@ -115,3 +115,34 @@ func TestRoundsKeepTheirSourcesTogether(t *testing.T) {
 		t.Fatalf("round with one source due later: %+v, %v; want %d sources", sum, err, n-1)
 	}
 }
+
+// TestFailedRoundsBackOff: a round that failed (a store refusing writes
+// leaves every source due) was followed by the next a second later,
+// logging its failure each time; rounds failing in a row wait twice as
+// long each, up to the longest wait, and one that succeeds waits as
+// before.
+func TestFailedRoundsBackOff(t *testing.T) {
+	now := time.Date(2026, 12, 6, 12, 0, 0, 0, time.UTC)
+	due := now.Add(-time.Minute) // sources already due
+	tests := []struct {
+		next   time.Time
+		failed int
+		want   time.Duration
+	}{
+		{due, 0, time.Second},
+		{now.Add(20 * time.Second), 0, 20 * time.Second},
+		{time.Time{}, 0, maxRoundWait},
+		{due, 1, 2 * time.Second},
+		{due, 2, 4 * time.Second},
+		{due, 3, 8 * time.Second},
+		{due, 5, 32 * time.Second},
+		{due, 6, maxRoundWait},
+		{due, 60, maxRoundWait},
+		{now.Add(20 * time.Second), 1, 20 * time.Second},
+	}
+	for _, tt := range tests {
+		if got := roundWait(tt.next, now, tt.failed); got != tt.want {
+			t.Errorf("roundWait(next in %v, %d failed) = %v, want %v", tt.next.Sub(now), tt.failed, got, tt.want)
+		}
+	}
+}
