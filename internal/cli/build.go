@@ -48,6 +48,10 @@ func runBuild(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	printBuild(env.Stdout, out, stats)
+	if *baseURL == "" && s.BaseURL() == "" {
+		// Feed readers and search engines resolve no relative link.
+		env.Log.Warn("build: the site gives no url in _config.yml and --base-url is not set: the feeds' links and ids, the sitemap and the pages' canonical links are relative, which feed readers cannot follow; set url (and baseurl) in _config.yml, or give --base-url")
+	}
 	return nil
 }
 

@@ -630,3 +630,32 @@ func publishingFollowsTheStore(t *testing.T, served bool) {
 	}
 	sameTree(t, "live copy against a fresh build", treeOf(t, out), treeOf(t, fresh))
 }
+
+// TestBuildWithoutAURLSaysItsLinksAreRelative: a site whose _config.yml
+// gives no url built feeds whose links and ids were relative, which feed
+// readers cannot follow, without a word; the build says so, and says
+// nothing once --base-url gives the address.
+func TestBuildWithoutAURLSaysItsLinksAreRelative(t *testing.T) {
+	dir := genSite(t, 20, 3)
+	cfg := filepath.Join(dir, "_config.yml")
+	data, err := os.ReadFile(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data = regexp.MustCompile(`(?m)^(url|webUrl): .*\n`).ReplaceAll(data, nil)
+	if err := os.WriteFile(cfg, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, errs := run(t, "--site", dir, "import"); code != 0 {
+		t.Fatalf("import: %s", errs)
+	}
+	const warning = "the site gives no url in _config.yml and --base-url is not set"
+	code, _, errs := run(t, "--site", dir, "build", filepath.Join(t.TempDir(), "out"))
+	if code != 0 || !strings.Contains(errs, warning) {
+		t.Errorf("build without a url: exit %d, want 0 and a warning %q:\n%s", code, warning, errs)
+	}
+	code, _, errs = run(t, "--site", dir, "build", "--base-url", "https://news.example.org/hub", filepath.Join(t.TempDir(), "out"))
+	if code != 0 || strings.Contains(errs, warning) {
+		t.Errorf("build with --base-url: exit %d, want 0 and no warning:\n%s", code, errs)
+	}
+}
