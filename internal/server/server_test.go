@@ -13,6 +13,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -534,6 +535,66 @@ func TestSearchIsAnsweredAsTheAPI(t *testing.T) {
 	if resp, _ := do(t, "OPTIONS", url, map[string]string{"Origin": "https://a.example", "Access-Control-Request-Method": "GET"}); resp.StatusCode != 204 ||
 		resp.Header.Get("Access-Control-Allow-Methods") == "" {
 		t.Errorf("search preflight: %s %v", resp.Status, resp.Header)
+	}
+}
+
+// TestSearchFindsWordsInsideCJKText serves a hub whose articles are
+// written in Japanese, Chinese and Korean, and searches its API and its
+// search page for words inside runs written without spaces.
+func TestSearchFindsWordsInsideCJKText(t *testing.T) {
+	ctx := context.Background()
+	st := genStore(t, 20)
+	titles := []string{"東京オリンピック延期が決定", "北京市发布暴雨预警", "서울에서 대규모 집회"}
+	var recs []*model.Record
+	st.Scan(ctx, []model.Kind{model.KindNews}, func(r *model.Record) error {
+		if len(recs) < len(titles) {
+			r.Article.Title, r.Article.Excerpt = titles[len(recs)], "大会組織委員会が発表した。"
+			recs = append(recs, r)
+		}
+		return nil
+	})
+	if err := st.Upsert(ctx, recs); err != nil {
+		t.Fatal(err)
+	}
+	_, ts := hubServer(t, st)
+	tests := []struct {
+		q    string
+		want []string // titles, any order
+	}{
+		{"東京", titles[:1]},
+		{"オリンピック", titles[:1]},
+		{"オリンピック延期", titles[:1]},
+		{"東大", nil},
+		{"暴雨", titles[1:2]},
+		{"서울", titles[2:]},
+		{"組織", titles},
+	}
+	for _, tt := range tests {
+		resp, body := get(t, ts.URL+"/api/search?q="+url.QueryEscape(tt.q), nil)
+		if resp.StatusCode != 200 {
+			t.Errorf("search %q: %s %s", tt.q, resp.Status, body)
+			continue
+		}
+		var res struct {
+			Total int
+			Value []struct{ Title string }
+		}
+		if err := json.Unmarshal(body, &res); err != nil {
+			t.Fatalf("search %q: %v", tt.q, err)
+		}
+		var got []string
+		for _, v := range res.Value {
+			got = append(got, v.Title)
+		}
+		slices.Sort(got)
+		want := slices.Sorted(slices.Values(tt.want))
+		if res.Total != len(tt.want) || !slices.Equal(got, want) {
+			t.Errorf("search %q: total %d, titles %q; want %q", tt.q, res.Total, got, want)
+		}
+	}
+	resp, body := get(t, ts.URL+"/search?q="+url.QueryEscape("オリンピック"), nil)
+	if resp.StatusCode != 200 || !strings.Contains(string(body), titles[0]) {
+		t.Errorf("search page for オリンピック: %s, without %q", resp.Status, titles[0])
 	}
 }
 

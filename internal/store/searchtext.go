@@ -6,6 +6,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"newshub/internal/cjk"
 )
 
 // Limits on what a user may type into search, so one query cannot make the
@@ -97,11 +99,123 @@ func isWordStart(s string) bool {
 	return len(SearchWords(string(r))) > 0
 }
 
-// SearchWords splits s into runs of letters, digits and marks, the same
-// runs a Unicode word tokenizer indexes: the words of a query, and of the
-// text a store indexes for it.
+// SearchWords splits s into the words a search matches: runs of letters,
+// digits and marks, the same runs a Unicode word tokenizer indexes, but
+// that a run of a script written without spaces between words (see
+// pairedRune) is read as its overlapping pairs of characters, "東京五輪"
+// as "東京", "京五", "五輪" (one character alone is itself). These are
+// the words of a query, whose phrase "東京五輪" then matches the pairs in
+// order, and of the text a store indexes for it.
 func SearchWords(s string) []string {
-	return strings.FieldsFunc(s, func(r rune) bool {
-		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && !unicode.IsNumber(r) && !unicode.IsMark(r)
+	var words []string
+	for _, w := range strings.FieldsFunc(s, notWordRune) {
+		if !hasPaired(w) {
+			words = append(words, w)
+			continue
+		}
+		splitPaired(w, func(seg string, paired bool) {
+			if paired {
+				words = appendPairs(words, seg)
+			} else {
+				words = append(words, seg)
+			}
+		})
+	}
+	return words
+}
+
+// SearchIndexText returns s as a store's word tokenizer is to index it: s
+// itself but that each run SearchWords reads as pairs of characters is
+// replaced by the pairs, between spaces, so the tokenizer finds the words
+// SearchWords finds. Text without such runs is returned as it is.
+func SearchIndexText(s string) string {
+	if !hasPaired(s) {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(3 * len(s))
+	splitPaired(s, func(seg string, paired bool) {
+		if !paired {
+			b.WriteString(seg)
+			return
+		}
+		b.WriteByte(' ')
+		b.WriteString(strings.Join(appendPairs(nil, seg), " "))
+		b.WriteByte(' ')
 	})
+	return b.String()
+}
+
+func notWordRune(r rune) bool {
+	return !unicode.IsLetter(r) && !unicode.IsDigit(r) && !unicode.IsNumber(r) && !unicode.IsMark(r)
+}
+
+// pairedRune reports whether r starts a character of a run read as pairs:
+// the scripts written without spaces between words (cjk.Is), the
+// katakana long vowel mark those words hold ("コーヒー"), and Korean,
+// whose nouns carry their particles ("서울에서", in Seoul), as Lucene's
+// CJK analyzer reads it.
+func pairedRune(r rune) bool {
+	return cjk.Is(r) || r == 'ー' || r == 'ｰ' || unicode.Is(unicode.Hangul, r)
+}
+
+// hasPaired reports whether s holds a character read as pairs. Those are
+// past U+0E00, three bytes or more in UTF-8, so Latin, Greek and Cyrillic
+// text costs one pass over its bytes.
+func hasPaired(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < 0xE0 {
+			continue
+		}
+		if r, _ := utf8.DecodeRuneInString(s[i:]); pairedRune(r) {
+			return true
+		}
+	}
+	return false
+}
+
+// splitPaired calls yield with the consecutive segments of s, each the
+// longest run of characters read as pairs (paired) or of anything else.
+// A character is a rune with the marks that follow it, so a Thai vowel or
+// tone mark stays with its letter.
+func splitPaired(s string, yield func(seg string, paired bool)) {
+	start, in := 0, false
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if unicode.IsMark(r) && i > 0 {
+			i += size // a mark stays in the segment of its letter
+			continue
+		}
+		if p := pairedRune(r); p != in {
+			if i > start {
+				yield(s[start:i], in)
+			}
+			start, in = i, p
+		}
+		i += size
+	}
+	if len(s) > start {
+		yield(s[start:], in)
+	}
+}
+
+// appendPairs appends the overlapping pairs of characters of run (a rune
+// and its marks each) to words, or run itself when it is one character.
+func appendPairs(words []string, run string) []string {
+	var bounds []int // where each character starts, and the end
+	for i := 0; i < len(run); {
+		r, size := utf8.DecodeRuneInString(run[i:])
+		if !unicode.IsMark(r) || i == 0 {
+			bounds = append(bounds, i)
+		}
+		i += size
+	}
+	bounds = append(bounds, len(run))
+	if len(bounds) <= 3 {
+		return append(words, run)
+	}
+	for i := 0; i+2 < len(bounds); i++ {
+		words = append(words, run[bounds[i]:bounds[i+2]])
+	}
+	return words
 }

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"newshub/internal/cjk"
 )
 
 // Limits that keep one absurd input from costing more than a normal one.
@@ -43,16 +45,6 @@ var urlNoise = func() map[string]bool {
 	return m
 }()
 
-// isCJK reports whether r belongs to a script written without spaces between
-// words, which is tokenized into character bigrams instead of words.
-func isCJK(r rune) bool {
-	if r < 0x0E00 {
-		return false
-	}
-	return unicode.Is(unicode.Han, r) || unicode.Is(unicode.Hiragana, r) ||
-		unicode.Is(unicode.Katakana, r) || unicode.Is(unicode.Thai, r)
-}
-
 func isWordRune(r rune) bool {
 	if r < utf8.RuneSelf {
 		return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9'
@@ -67,7 +59,7 @@ func isWordRune(r rune) bool {
 // is dropped. It reads at most limit runes.
 func tokenize(text string, limit int, emit func(tok string)) {
 	var word []rune
-	var cjk []rune
+	var run []rune // the CJK characters read since the last word
 	flushWord := func() {
 		if len(word) > 0 {
 			emitWord(word, emit)
@@ -76,14 +68,14 @@ func tokenize(text string, limit int, emit func(tok string)) {
 	}
 	flushCJK := func() {
 		switch {
-		case len(cjk) == 1:
-			emit(string(cjk))
-		case len(cjk) > 1:
-			for i := 0; i+1 < len(cjk); i++ {
-				emit(string(cjk[i : i+2]))
+		case len(run) == 1:
+			emit(string(run))
+		case len(run) > 1:
+			for i := 0; i+1 < len(run); i++ {
+				emit(string(run[i : i+2]))
 			}
 		}
-		cjk = cjk[:0]
+		run = run[:0]
 	}
 	n := 0
 	for i := 0; i < len(text); {
@@ -93,9 +85,9 @@ func tokenize(text string, limit int, emit func(tok string)) {
 			break
 		}
 		switch {
-		case isCJK(r):
+		case cjk.Is(r):
 			flushWord()
-			cjk = append(cjk, r)
+			run = append(run, r)
 			continue
 		case isWordRune(r):
 			flushCJK()

@@ -4,6 +4,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"newshub/internal/cjk"
 )
 
 // Limits that keep one absurd input from costing more than a normal one.
@@ -87,7 +89,7 @@ func (t *tokenizer) tokens(text string) []token {
 		}
 		r, size := utf8.DecodeRuneInString(text[i:])
 		switch {
-		case isCJK(r):
+		case cjk.Is(r):
 			t.flushWord()
 			t.cjk = append(t.cjk, r)
 		case unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r):
@@ -253,16 +255,6 @@ func stem(w []byte) []byte {
 
 func hasSuffix(w []byte, s string) bool {
 	return len(w) >= len(s) && string(w[len(w)-len(s):]) == s
-}
-
-// isCJK reports whether r belongs to a script written without spaces
-// between words.
-func isCJK(r rune) bool {
-	if r < 0x0E00 {
-		return false
-	}
-	return unicode.Is(unicode.Han, r) || unicode.Is(unicode.Hiragana, r) ||
-		unicode.Is(unicode.Katakana, r) || unicode.Is(unicode.Thai, r)
 }
 
 func isLetter(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' }

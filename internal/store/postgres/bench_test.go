@@ -11,6 +11,7 @@ import (
 func openBench(tb testing.TB) store.Store { return openTemp(tb) }
 
 func BenchmarkUpsertNews(b *testing.B)      { storetest.BenchUpsertNews(b, openBench) }
+func BenchmarkUpsertNewsCJK(b *testing.B)   { storetest.BenchUpsertNewsCJK(b, openBench) }
 func BenchmarkUpsertReplace(b *testing.B)   { storetest.BenchUpsertReplace(b, openBench) }
 func BenchmarkUpsertUnchanged(b *testing.B) { storetest.BenchUpsertUnchanged(b, openBench) }
 func BenchmarkNews(b *testing.B)            { storetest.BenchNews(b, openBench) }

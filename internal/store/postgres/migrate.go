@@ -13,6 +13,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"newshub/internal/model"
 	"newshub/internal/store/migration"
 )
 
@@ -126,6 +127,11 @@ func migrateNext(ctx context.Context, pool *pgxpool.Pool, ms []migration.Migrati
 				}
 				return fmt.Errorf("migration %s: %w", m.Name, readOnlyHint(err))
 			}
+			if step := migrationSteps[m.Name]; step != nil {
+				if err := step(ctx, tx); err != nil {
+					return fmt.Errorf("migration %s: %w", m.Name, err)
+				}
+			}
 			if _, err := tx.Exec(ctx, `INSERT INTO schema_version (version, name) VALUES ($1, $2)`, m.Version, m.Name); err != nil {
 				return fmt.Errorf("migration %s: %w", m.Name, err)
 			}
@@ -142,6 +148,65 @@ func migrateNext(ctx context.Context, pool *pgxpool.Pool, ms []migration.Migrati
 		return false, fmt.Errorf("migrate: %w", err)
 	}
 	return done, nil
+}
+
+// migrationSteps are the parts of migrations that SQL cannot say, run
+// after the file they are named by, in its transaction.
+var migrationSteps = map[string]func(context.Context, pgx.Tx) error{
+	"0018_search_pairs.sql": reindexPaired,
+}
+
+// reindexPaired makes again the search documents that hold a word of a
+// script past U+0E00 (a superset of those read as pairs of characters,
+// each of whose runs was one word in the documents made before), from
+// their records, a page of ids at a time.
+func reindexPaired(ctx context.Context, tx pgx.Tx) error {
+	const page = 1000
+	type row struct {
+		id    int64
+		path  string
+		value []byte
+	}
+	for after := int64(0); ; {
+		rows, err := tx.Query(ctx, `SELECT r.id, r.path, r.value FROM news_search s JOIN records r ON r.id = s.id
+			WHERE s.id > $1 AND s.doc::text ~ '[^\x01-\u0dff]' ORDER BY s.id LIMIT $2`, after, page)
+		if err != nil {
+			return err
+		}
+		rs, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (row, error) {
+			var x row
+			return x, r.Scan(&x.id, &x.path, &x.value)
+		})
+		if err != nil || len(rs) == 0 {
+			return err
+		}
+		var (
+			d    derived
+			keys [][]byte
+		)
+		for _, x := range rs {
+			rec := &model.Record{Path: x.path, Kind: model.KindNews}
+			if decodeValue(rec, x.value) != nil {
+				continue // unreadable: its document stays as it was
+			}
+			n := newsColumnsOf(rec)
+			d.searchID, d.searchAt = append(d.searchID, x.id), append(d.searchAt, n.publishedAt)
+			d.searchTopics = append(d.searchTopics, n.topicsJSON)
+			d.title, d.excerpt, d.provide = append(d.title, n.title), append(d.excerpt, n.excerpt), append(d.provide, n.provider)
+			d.searchWithheld = append(d.searchWithheld, n.withheld != nil)
+			keys = append(keys, n.searchKey)
+		}
+		if err := d.write(ctx, tx); err != nil {
+			return err
+		}
+		// The digests of the documents made, so the next write of an
+		// unchanged record keeps its document.
+		if _, err := tx.Exec(ctx, `UPDATE records r SET search_key = k.key
+			FROM unnest($1::bigint[], $2::bytea[]) AS k (id, key) WHERE r.id = k.id`, d.searchID, keys); err != nil {
+			return err
+		}
+		after = rs[len(rs)-1].id
+	}
 }
 
 // codeLockNotAvailable is PostgreSQL's error code for a lock not granted

@@ -7,10 +7,13 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"unicode"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"newshub/internal/model"
+	"newshub/internal/store"
 	"newshub/internal/store/migration"
 	"newshub/internal/store/postgres/pgtest"
 )
@@ -285,4 +288,111 @@ func TestMigrationOfAStandbyTellsToMigrateThePrimary(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestMigrationIndexesCJKPairs makes the search documents of a database as
+// they were before schema 18, each run of CJK text one word, and checks
+// that the migration makes them as a write makes them now, runs read as
+// pairs of characters, and leaves the others as they were.
+func TestMigrationIndexesCJKPairs(t *testing.T) {
+	ctx := context.Background()
+	dsn := pgtest.DSN(t)
+	st := openDSN(t, dsn)
+	at := time.Date(2026, 1, 2, 12, 0, 0, 0, time.UTC)
+	mk := func(path, title, provider string, topics ...string) *model.Record {
+		return &model.Record{Path: path, Kind: model.KindNews, Raw: []byte("---\ntitle: " + title + "\n---\n"),
+			Article: &model.Article{Title: title, Excerpt: "An excerpt.", Provider: model.Provider{Name: provider},
+				PublishedDateTime: at, Topics: topics}}
+	}
+	withheld := mk("_news/2026-01-05-withheld.md", "東京五輪の新日程", "Wire", "Sports")
+	withheld.Article.Withheld = "duplicate"
+	recs := []*model.Record{
+		mk("_news/2026-01-02-tokyo.md", "東京オリンピック延期が決定", "Wire", "Sports"),
+		mk("_news/2026-01-03-seoul.md", "서울에서 대규모 집회", "한빛일보", "Politics"),
+		mk("_news/2026-01-04-senate.md", "Senate passes the bill — at last", "Wire", "Politics"),
+		withheld,
+	}
+	if err := st.Upsert(ctx, recs); err != nil {
+		t.Fatal(err)
+	}
+	written := searchRows(t, ctx, st)
+	// Back to schema 17: each document made of the words as they were.
+	old := func(s string) string {
+		words := strings.FieldsFunc(s, func(r rune) bool {
+			return !unicode.IsLetter(r) && !unicode.IsDigit(r) && !unicode.IsNumber(r) && !unicode.IsMark(r)
+		})
+		for i, w := range words {
+			words[i] = fold(w)
+		}
+		return strings.Join(words, " ")
+	}
+	for _, r := range recs {
+		a := r.Article
+		if _, err := st.pool.Exec(ctx, `UPDATE news_search SET doc = search_doc($2, $3, $4)
+			WHERE id = (SELECT id FROM records WHERE path = $1)`, r.Path, old(a.Title), old(a.Excerpt), old(a.Provider.Name)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := st.pool.Exec(ctx, `UPDATE records SET search_key = NULL WHERE path = $1`, recs[2].Path); err != nil {
+		t.Fatal(err) // a document of Latin text is not made again: its digest stays
+	}
+	if _, err := st.pool.Exec(ctx, `DELETE FROM schema_version WHERE version = 18`); err != nil {
+		t.Fatal(err)
+	}
+	if res, err := st.Search(ctx, store.SearchQuery{Text: "東京"}); err != nil || res.Total != 0 {
+		t.Fatalf("before migration, search 東京: total %d, %v; want 0, the runs being one word", res.Total, err)
+	}
+	st.Close()
+	st = openDSN(t, dsn)
+	defer st.Close()
+	migrated := searchRows(t, ctx, st)
+	for path, want := range written {
+		got := migrated[path]
+		if path == recs[2].Path {
+			want.key = ""
+		}
+		if got != want {
+			t.Errorf("after migration, %s has document %s and digest %s; want %s and %s", path, got.doc, got.key, want.doc, want.key)
+		}
+	}
+	tests := []struct {
+		q    store.SearchQuery
+		want int
+	}{
+		{store.SearchQuery{Text: "東京"}, 2},
+		{store.SearchQuery{Text: "東京", Public: true}, 1},
+		{store.SearchQuery{Text: "オリンピック", Topic: "Sports"}, 1},
+		{store.SearchQuery{Text: "서울"}, 1},
+		{store.SearchQuery{Text: "한빛"}, 1},
+		{store.SearchQuery{Text: "senate", Topic: "Politics"}, 1},
+	}
+	for _, tt := range tests {
+		res, err := st.Search(ctx, tt.q)
+		if err != nil || res.Total != tt.want || len(res.Hits) != tt.want {
+			t.Errorf("after migration, search %q (topic %q, public %v): total %d, %d hits, %v; want %d",
+				tt.q.Text, tt.q.Topic, tt.q.Public, res.Total, len(res.Hits), err, tt.want)
+		}
+	}
+}
+
+// searchRow is a record's search document and digest, as text.
+type searchRow struct{ doc, key string }
+
+// searchRows returns the search row of every news record, by path.
+func searchRows(t *testing.T, ctx context.Context, st *Store) map[string]searchRow {
+	t.Helper()
+	rows, err := st.pool.Query(ctx, `SELECT r.path, s.doc::text, coalesce(encode(r.search_key, 'hex'), '')
+		FROM records r JOIN news_search s ON s.id = r.id`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := map[string]searchRow{}
+	var (
+		path string
+		row  searchRow
+	)
+	if _, err := pgx.ForEachRow(rows, []any{&path, &row.doc, &row.key}, func() error { m[path] = row; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	return m
 }

@@ -18,10 +18,10 @@ import (
 const rankWeights = `'{0, 0.2, 0.4, 1.0}'`
 
 // searchText returns the words of s as the search document holds them:
-// the runs of letters, digits and marks that a query's words are (see
-// store.ParseSearch), case-folded, with the accents of Latin letters
-// removed (as SQLite's tokenizer removes them), joined by
-// spaces. PostgreSQL's parser then finds exactly these words, whatever
+// the runs of letters, digits and marks that a query's words are, runs of
+// CJK text as their pairs of characters (see store.SearchWords),
+// case-folded, with the accents of Latin letters removed (as SQLite's
+// tokenizer removes them), joined by spaces. PostgreSQL's parser then finds exactly these words, whatever
 // punctuation the text had: "covid-19" and "example.com" are two words
 // each, as in SQLite.
 func searchText(s string) string {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"embed"
+	"encoding/json"
 	"fmt"
 	"io/fs"
 	"path"
@@ -55,6 +56,61 @@ func migrations() ([]migration, error) {
 	return ms, nil
 }
 
+// migrationSteps are the parts of migrations that SQL cannot say, run
+// after the file they are named by, in its transaction.
+var migrationSteps = map[string]func(context.Context, *sql.Tx) error{
+	"0015_search_pairs.sql": reindexPaired,
+}
+
+// reindexPaired makes again the full-text rows of the news whose title,
+// excerpt or publisher's name holds a run search reads as pairs of
+// characters, each such run one word in the rows made before.
+func reindexPaired(ctx context.Context, tx *sql.Tx) error {
+	rows, err := tx.QueryContext(ctx, `SELECT id, value FROM records WHERE kind = 'news'`)
+	if err != nil {
+		return err
+	}
+	var texts []any // the new rows, five values each
+	var ids []int64
+	err = func() error {
+		defer rows.Close()
+		for rows.Next() {
+			var (
+				id    int64
+				value sql.RawBytes
+			)
+			if err := rows.Scan(&id, &value); err != nil {
+				return err
+			}
+			// Only the indexed fields are decoded; the rest is skipped.
+			var v struct {
+				Title, Excerpt string
+				Provider       struct{ Name string }
+				Topics         []string
+				Withheld       string
+			}
+			if err := json.Unmarshal(value, &v); err != nil {
+				continue // unreadable: its row stays as it was
+			}
+			title, excerpt, provider := indexText(v.Title), indexText(v.Excerpt), indexText(v.Provider.Name)
+			if title == validText(v.Title) && excerpt == validText(v.Excerpt) && provider == validText(v.Provider.Name) {
+				continue // indexed as before
+			}
+			ids = append(ids, id)
+			texts = append(texts, id, title, excerpt, provider, validText(topicTokens(v.Topics, v.Withheld != "")))
+		}
+		return rows.Err()
+	}()
+	if err != nil || len(ids) == 0 {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM news_fts WHERE rowid IN (SELECT value FROM json_each(?))`,
+		appendJSONInts(nil, ids)); err != nil {
+		return err
+	}
+	return insertRows(ctx, tx, sqlInsertTexts, 5, insertParams, texts)
+}
+
 // migrate brings the schema up to date in one transaction: a failed
 // migration leaves the database as it was.
 func migrate(ctx context.Context, db *sql.DB) error {
@@ -94,6 +150,11 @@ func migrate(ctx context.Context, db *sql.DB) error {
 		}
 		if _, err := tx.ExecContext(ctx, m.sql); err != nil {
 			return fmt.Errorf("migration %s: %w", m.name, err)
+		}
+		if step := migrationSteps[m.name]; step != nil {
+			if err := step(ctx, tx); err != nil {
+				return fmt.Errorf("migration %s: %w", m.name, err)
+			}
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO schema_version (version, name, applied_at) VALUES (?, ?, ?)`,
 			m.version, m.name, time.Now().UTC().Format(time.RFC3339)); err != nil {

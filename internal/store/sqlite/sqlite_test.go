@@ -235,6 +235,82 @@ func TestMigrationIndexesTopics(t *testing.T) {
 	}
 }
 
+// TestMigrationIndexesCJKPairs opens a store whose full-text rows hold
+// runs of CJK text as whole words, as written before schema 15, and checks
+// that the migration indexes them as pairs of characters, the rows of
+// other text and the topics as they were.
+func TestMigrationIndexesCJKPairs(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "hub.db")
+	st, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	withheld := newsRecord("_news/2026-01-05-withheld.md", "東京五輪の新日程", "Sports")
+	withheld.Article.Withheld = "duplicate"
+	recs := []*model.Record{
+		newsRecord("_news/2026-01-02-tokyo.md", "東京オリンピック延期が決定", "Sports"),
+		newsRecord("_news/2026-01-03-seoul.md", "서울에서 대규모 집회", "Politics"),
+		newsRecord("_news/2026-01-04-senate.md", "Senate passes the bill", "Politics"),
+		withheld,
+	}
+	recs[1].Article.Provider.Name = "한빛일보"
+	if err := st.Upsert(ctx, recs); err != nil {
+		t.Fatal(err)
+	}
+	// Back to schema 14: each row made again from the text as it is.
+	for _, r := range recs {
+		a := r.Article
+		if _, err := st.w.ExecContext(ctx, `DELETE FROM news_fts WHERE rowid = (SELECT id FROM records WHERE path = ?)`, r.Path); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := st.w.ExecContext(ctx, `INSERT INTO news_fts (rowid, title, excerpt, provider, topics)
+			SELECT id, ?, ?, ?, ? FROM records WHERE path = ?`,
+			a.Title, a.Excerpt, a.Provider.Name, topicTokens(a.Topics, a.Withheld != ""), r.Path); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := st.w.ExecContext(ctx, `DELETE FROM schema_version WHERE version = 15`); err != nil {
+		t.Fatal(err)
+	}
+	if res, err := st.Search(ctx, store.SearchQuery{Text: "東京"}); err != nil || res.Total != 0 {
+		t.Fatalf("before migration, search 東京: total %d, %v; want 0, the runs being one word", res.Total, err)
+	}
+	st.Close()
+	if st, err = Open(ctx, path); err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	tests := []struct {
+		q    store.SearchQuery
+		want int
+	}{
+		{store.SearchQuery{Text: "東京"}, 2},
+		{store.SearchQuery{Text: "東京", Public: true}, 1},
+		{store.SearchQuery{Text: "オリンピック", Topic: "Sports"}, 1},
+		{store.SearchQuery{Text: "서울"}, 1},
+		{store.SearchQuery{Text: "한빛"}, 1},
+		{store.SearchQuery{Text: "senate", Topic: "Politics"}, 1},
+		{store.SearchQuery{Text: "excerpt"}, 4},
+	}
+	for _, tt := range tests {
+		res, err := st.Search(ctx, tt.q)
+		if err != nil || res.Total != tt.want || len(res.Hits) != tt.want {
+			t.Errorf("after migration, search %q (topic %q, public %v): total %d, %d hits, %v; want %d", tt.q.Text, tt.q.Topic, tt.q.Public, res.Total, len(res.Hits), err, tt.want)
+		}
+	}
+	// A record written again keeps one row in the index.
+	recs[0].Article.Title += "、日程は未定"
+	if err := st.Upsert(ctx, recs[:1]); err != nil {
+		t.Fatal(err)
+	}
+	for text, want := range map[string]int{"東京": 2, "日程": 2, "オリンピック": 1} {
+		if res, err := st.Search(ctx, store.SearchQuery{Text: text}); err != nil || res.Total != want {
+			t.Errorf("after a write, search %s: total %d, %v; want %d", text, res.Total, err, want)
+		}
+	}
+}
+
 func TestTopicListingUsesIndex(t *testing.T) {
 	st := openTemp(t)
 	defer st.Close()

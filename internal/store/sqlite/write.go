@@ -612,7 +612,7 @@ func (u *upserter) flush(ctx context.Context, tx *sql.Tx) error {
 	texts := slices.SortedFunc(maps.Values(u.textRows), func(a, b textRow) int { return cmp.Compare(a.id, b.id) })
 	args = make([]any, 0, 5*len(texts))
 	for _, r := range texts {
-		args = append(args, r.id, validText(r.title), validText(r.excerpt), validText(r.provider), validText(r.topics))
+		args = append(args, r.id, indexText(r.title), indexText(r.excerpt), indexText(r.provider), validText(r.topics))
 	}
 	return insertRows(ctx, tx, sqlInsertTexts, 5, insertParams, args)
 }
@@ -657,6 +657,11 @@ func validText(s string) string {
 	}
 	return strings.Map(func(r rune) rune { return r }, s)
 }
+
+// indexText is a text column of a full-text row: s as valid UTF-8, with
+// the runs search reads as pairs of characters written as the pairs
+// (store.SearchIndexText), which the table's word tokenizer then finds.
+func indexText(s string) string { return store.SearchIndexText(validText(s)) }
 
 func appendJSONInts(b []byte, ns []int64) []byte {
 	b = append(b, '[')

@@ -94,11 +94,58 @@ func reportCPU(b *testing.B, cpu0 time.Duration) {
 // BenchUpsertNews measures importing news in batches of 1000 into a
 // growing database; one op is one batch.
 func BenchUpsertNews(b *testing.B, open func(testing.TB) store.Store) {
+	benchUpsertNews(b, open, benchArticles(20*1000))
+}
+
+// BenchUpsertNewsCJK is BenchUpsertNews with titles and excerpts in
+// Japanese and Chinese, written without spaces between words, whose runs
+// the search index reads as overlapping pairs of characters.
+func BenchUpsertNewsCJK(b *testing.B, open func(testing.TB) store.Store) {
+	pool := benchArticles(20 * 1000)
+	rng := rand.New(rand.NewPCG(3, 4))
+	zipf := rand.NewZipf(rng, 1.1, 2, uint64(len(benchCJKVocab)-1))
+	words := func(n int) string {
+		var w strings.Builder
+		for j := range n {
+			w.WriteString(benchCJKVocab[zipf.Uint64()])
+			if j%8 == 7 {
+				w.WriteString("、")
+			}
+		}
+		return w.String() + "。"
+	}
+	for _, r := range pool {
+		r.Article.Title, r.Article.Excerpt = words(10), words(35)
+	}
+	benchUpsertNews(b, open, pool)
+}
+
+// benchCJKVocab is the vocabulary of generated CJK text: made-up words of
+// two or three characters drawn from the common Han and katakana blocks.
+var benchCJKVocab = func() []string {
+	rng := rand.New(rand.NewPCG(5, 6))
+	words := make([]string, 5000)
+	for i := range words {
+		var w []rune
+		for range 2 + i%2 {
+			if i%4 == 0 {
+				w = append(w, rune(0x30A1+rng.IntN(0x5A))) // katakana
+			} else {
+				w = append(w, rune(0x4E00+rng.IntN(0x5000))) // Han
+			}
+		}
+		words[i] = string(w)
+	}
+	return words
+}()
+
+// benchUpsertNews measures importing pool in batches of 1000 into a
+// growing database; one op is one batch.
+func benchUpsertNews(b *testing.B, open func(testing.TB) store.Store, pool []*model.Record) {
 	const batch = 1000
 	ctx := context.Background()
 	st := open(b)
 	defer st.Close()
-	pool := benchArticles(20 * batch)
 	cpu0 := testutil.CPUTime()
 	for i := 0; b.Loop(); i++ {
 		recs := pool[(i%20)*batch : (i%20+1)*batch]

@@ -308,3 +308,72 @@ func testSearchBadQuery(t *testing.T, st store.Store) {
 		}
 	}
 }
+
+// cjkSet holds articles in scripts written without spaces between words
+// (and Korean, whose nouns carry their particles), beside one in English.
+func cjkSet() map[string]*model.Record {
+	mk := func(slug, title, excerpt, provider string, at int) *model.Record {
+		r := article(slug, title, hours(at))
+		r.Article.Excerpt = excerpt
+		r.Article.Provider.Name = provider
+		refresh(r)
+		return r
+	}
+	return map[string]*model.Record{
+		"ja":      mk("tokyo-games", "東京オリンピック延期が決定", "大会組織委員会は延期を発表した。", "東京新報", 0),
+		"zh":      mk("beijing-rain", "北京市发布暴雨预警", "市民注意出行安全。", "华北日报", 1),
+		"ko":      mk("seoul-rally", "서울에서 대규모 집회", "시민 수만 명이 모였다.", "한빛일보", 2),
+		"th":      mk("bangkok-flood", "กรุงเทพมหานครประกาศเตือนภัยน้ำท่วม", "ประชาชนเตรียมพร้อม", "ข่าวสยาม", 3),
+		"mixed":   mk("phone-queue", "iPhone15発売、東京で行列", "コーヒー片手に待つ人も。", "Example News", 4),
+		"english": mk("tokyo-english", "Tokyo Olympics postponed", "Organisers announced the delay.", "Example News", 5),
+	}
+}
+
+func testSearchCJK(t *testing.T, st store.Store) {
+	recs := cjkSet()
+	var batch []*model.Record
+	for _, r := range recs {
+		batch = append(batch, r)
+	}
+	upsert(t, st, batch...)
+	tests := []struct {
+		text string
+		want []string // keys of cjkSet, any order
+	}{
+		{"東京", []string{"ja", "mixed"}},   // a word at a run's start, and in a publisher's name
+		{"オリンピック", []string{"ja"}},        // a word inside a run
+		{"延期", []string{"ja"}},            // in the title and the excerpt
+		{"オリンピック延期", []string{"ja"}},      // a longer run: its pairs in order
+		{`"延期 決定"`, nil},                  // not adjacent in the text
+		{"東大", nil},                       // both characters are there, not together
+		{"東京 -オリンピック", []string{"mixed"}}, // a word left out
+		{"東京オ*", []string{"ja"}},          // prefix
+		{"東*", []string{"ja", "mixed"}},   // one character's prefix
+		{"暴雨", []string{"zh"}},            // Chinese
+		{"预警", []string{"zh"}},            // at the run's end
+		{"华北", []string{"zh"}},            // publisher
+		{"서울", []string{"ko"}},            // a Korean noun with its particle
+		{"집회", []string{"ko"}},            // a Korean word as written
+		{"กรุงเทพ", []string{"th"}},       // Thai
+		{"น้ำท่วม", []string{"th"}},       // Thai with its marks
+		{"発売", []string{"mixed"}},         // after Latin letters
+		{"iphone15", []string{"mixed"}},   // Latin letters before CJK stay a word
+		{"コーヒー", []string{"mixed"}},       // katakana with the long vowel mark
+		{"tokyo", []string{"english"}},    // English as before
+		{"olympics postponed", []string{"english"}},
+	}
+	for _, tt := range tests {
+		res := search(t, st, store.SearchQuery{Text: tt.text})
+		want := map[string]bool{}
+		for _, k := range tt.want {
+			want[recs[k].Path] = true
+		}
+		got := map[string]bool{}
+		for _, h := range res.Hits {
+			got[h.Path] = true
+		}
+		if res.Total != len(want) || !equalSets(got, want) {
+			t.Errorf("search %q: total %d, hits %v; want %v", tt.text, res.Total, paths(res.Hits), tt.want)
+		}
+	}
+}

@@ -55,6 +55,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"SearchPagesWithTotal", testSearchPaging},
 		{"SearchRanksTheMatchesStoredLast", testSearchRankLimit},
 		{"SearchRejectsBadQueries", testSearchBadQuery},
+		{"SearchFindsWordsInsideCJKText", testSearchCJK},
 		{"SourceStateRoundTrips", testSourceState},
 		{"LongestSourceURLsAreKeysLikeOthers", testLongSourceURLs},
 		{"RoundLogKeepsTheNewest", testRounds},
