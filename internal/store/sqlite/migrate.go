@@ -82,13 +82,7 @@ func reindexPaired(ctx context.Context, tx *sql.Tx) error {
 			if err := rows.Scan(&id, &value); err != nil {
 				return err
 			}
-			// Only the indexed fields are decoded; the rest is skipped.
-			var v struct {
-				Title, Excerpt string
-				Provider       struct{ Name string }
-				Topics         []string
-				Withheld       string
-			}
+			var v indexedFields
 			if err := json.Unmarshal(value, &v); err != nil {
 				continue // unreadable: its row stays as it was
 			}

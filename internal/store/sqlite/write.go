@@ -680,6 +680,15 @@ type stored struct {
 	textKey, topicsKey []byte // nil when unknown
 }
 
+// indexedFields are the fields of a news record's value its full-text
+// rows are made of: decoding only them skips the rest.
+type indexedFields struct {
+	Title, Excerpt string
+	Provider       struct{ Name string }
+	Topics         []string
+	Withheld       string
+}
+
 // readIndexed computes the digests of a news record stored without them
 // from its value.
 func (u *upserter) readIndexed(ctx context.Context, id int64, old *stored) error {
@@ -701,13 +710,7 @@ func (u *upserter) readIndexed(ctx context.Context, id int64, old *stored) error
 	if err := rows.Scan(&publishedAt, &value); err != nil {
 		return err
 	}
-	// Only the indexed fields are decoded; the rest is skipped.
-	var v struct {
-		Title, Excerpt string
-		Provider       struct{ Name string }
-		Topics         []string
-		Withheld       string
-	}
+	var v indexedFields
 	old.textKey, old.topicsKey = nil, nil
 	if err := json.Unmarshal(value, &v); err != nil {
 		return nil // unreadable: the rows are replaced

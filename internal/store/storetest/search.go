@@ -99,24 +99,7 @@ func testSearchSyntax(t *testing.T, st store.Store) {
 		{"nothing-matches-this", nil},
 	}
 	for _, tt := range tests {
-		res := search(t, st, store.SearchQuery{Text: tt.text})
-		want := map[string]bool{}
-		for _, k := range tt.want {
-			want[recs[k].Path] = true
-		}
-		got := map[string]bool{}
-		for _, h := range res.Hits {
-			got[h.Path] = true
-		}
-		if res.Total != len(want) || len(got) != len(want) {
-			t.Errorf("search %q: total %d, hits %v; want %v", tt.text, res.Total, paths(res.Hits), tt.want)
-			continue
-		}
-		for p := range want {
-			if !got[p] {
-				t.Errorf("search %q: missing %s", tt.text, p)
-			}
-		}
+		checkFinds(t, st, recs, tt.text, tt.want)
 	}
 }
 
@@ -268,6 +251,24 @@ func testSearchRankLimit(t *testing.T, st store.Store) {
 	}
 }
 
+// checkFinds checks that searching text finds exactly the records of recs
+// named by want (any order), and counts as many.
+func checkFinds(t *testing.T, st store.Store, recs map[string]*model.Record, text string, want []string) {
+	t.Helper()
+	res := search(t, st, store.SearchQuery{Text: text})
+	wantPaths := map[string]bool{}
+	for _, k := range want {
+		wantPaths[recs[k].Path] = true
+	}
+	got := map[string]bool{}
+	for _, h := range res.Hits {
+		got[h.Path] = true
+	}
+	if res.Total != len(wantPaths) || !equalSets(got, wantPaths) {
+		t.Errorf("search %q: total %d, hits %v; want %v", text, res.Total, paths(res.Hits), want)
+	}
+}
+
 func equalSets(a, b map[string]bool) bool {
 	if len(a) != len(b) {
 		return false
@@ -363,17 +364,6 @@ func testSearchCJK(t *testing.T, st store.Store) {
 		{"olympics postponed", []string{"english"}},
 	}
 	for _, tt := range tests {
-		res := search(t, st, store.SearchQuery{Text: tt.text})
-		want := map[string]bool{}
-		for _, k := range tt.want {
-			want[recs[k].Path] = true
-		}
-		got := map[string]bool{}
-		for _, h := range res.Hits {
-			got[h.Path] = true
-		}
-		if res.Total != len(want) || !equalSets(got, want) {
-			t.Errorf("search %q: total %d, hits %v; want %v", tt.text, res.Total, paths(res.Hits), tt.want)
-		}
+		checkFinds(t, st, recs, tt.text, tt.want)
 	}
 }
