@@ -32,6 +32,10 @@ type Env struct {
 	Stdin  io.Reader
 	Log    *slog.Logger
 	Getenv func(string) string
+
+	// hangupEnds leaves a SIGHUP to end the process, as closing its
+	// terminal does: demo runs in the terminal it was started from.
+	hangupEnds bool
 }
 
 // command is one entry of the command table.

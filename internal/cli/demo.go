@@ -63,9 +63,13 @@ func runDemo(ctx context.Context, env *Env, args []string) error {
 		return nil
 	}
 	fmt.Fprintf(env.Stdout, "\nstarting the server (Ctrl-C stops it)\n")
+	// Closing the terminal ends the demo, as it did before serve took a
+	// SIGHUP for a reload: left running unseen, it would hold its address.
+	denv := *env
+	denv.hangupEnds = true
 	// Links in the API point at this server rather than the demo site's
 	// made-up address; the demo has no feeds to fetch.
-	return runServe(ctx, env, []string{"--addr", *addr, "--base-url", "http://" + *addr, "--no-ingest"})
+	return runServe(ctx, &denv, []string{"--addr", *addr, "--base-url", "http://" + *addr, "--no-ingest"})
 }
 
 // isEmptyDir reports whether dir is absent or holds nothing.

@@ -196,11 +196,13 @@ func serveRuntimeMetrics(w http.ResponseWriter, r *http.Request) {
 // follow runs the watcher of the site folder until the function it
 // returns is called. A SIGHUP, which operators send for a reload (and
 // which would otherwise end the process at once, unsaved), has the
-// folder read again now.
+// folder read again now; unless env leaves it to end the process (demo).
 func follow(ctx context.Context, env *Env, sw *watch.Watcher) (stop func()) {
 	ctx, cancel := context.WithCancel(ctx)
 	hup := make(chan os.Signal, 1)
-	signal.Notify(hup, syscall.SIGHUP)
+	if !env.hangupEnds {
+		signal.Notify(hup, syscall.SIGHUP)
+	}
 	done := make(chan struct{}, 2)
 	go func() {
 		defer func() { done <- struct{}{} }()

@@ -92,3 +92,37 @@ func TestSIGHUPReadsTheSiteFolderAgain(t *testing.T) {
 		})
 	}
 }
+
+// TestDemoEndsWithItsTerminal: closing the terminal a demo runs in sends
+// it a SIGHUP, which ended it before serve took the signal for a reload;
+// the demo must still end, rather than hold its address unseen.
+func TestDemoEndsWithItsTerminal(t *testing.T) {
+	bin := testutil.BuildBinary(t)
+	var out, errs syncBuffer
+	cmd := exec.Command(bin, "demo", "--dir", filepath.Join(t.TempDir(), "demo"), "--articles", "40", "--addr", "127.0.0.1:0")
+	cmd.Stdout, cmd.Stderr = &out, &errs
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	defer cmd.Process.Kill()
+	for deadline := time.Now().Add(2 * time.Minute); !strings.Contains(out.String()+errs.String(), "serving http://"); time.Sleep(20 * time.Millisecond) {
+		select {
+		case err := <-exited:
+			t.Fatalf("demo ended (%v) before serving:\n%s%s", err, out.String(), errs.String())
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("demo not serving in two minutes:\n%s%s", out.String(), errs.String())
+		}
+	}
+	if err := cmd.Process.Signal(syscall.SIGHUP); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-exited:
+	case <-time.After(30 * time.Second):
+		t.Fatalf("demo still runs 30 s after a SIGHUP:\n%s%s", out.String(), errs.String())
+	}
+}
