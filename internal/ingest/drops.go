@@ -27,7 +27,7 @@ const (
 )
 
 // reasons lists every reason, for the metrics to serve from the start.
-var reasons = []string{ReasonKnown, ReasonKnownPage, ReasonDuplicate, ReasonNoLink, ReasonNoTitle, ReasonMalformed, ReasonRejected}
+var reasons = []string{ReasonKnown, ReasonKnownPage, ReasonDuplicate, ReasonNoLink, ReasonNoTitle, ReasonMalformed, ReasonRejected, ReasonPurged}
 
 // drop counts an item not stored under its reason, keeps it for the
 // source's report (but for the items already stored under their own
