@@ -190,10 +190,7 @@ func reindexPaired(ctx context.Context, tx pgx.Tx) error {
 				continue // unreadable: its document stays as it was
 			}
 			n := newsColumnsOf(rec)
-			d.searchID, d.searchAt = append(d.searchID, x.id), append(d.searchAt, n.publishedAt)
-			d.searchTopics = append(d.searchTopics, n.topicsJSON)
-			d.title, d.excerpt, d.provide = append(d.title, n.title), append(d.excerpt, n.excerpt), append(d.provide, n.provider)
-			d.searchWithheld = append(d.searchWithheld, n.withheld != nil)
+			d.putSearch(x.id, n)
 			keys = append(keys, n.searchKey)
 		}
 		if err := d.write(ctx, tx); err != nil {

@@ -688,11 +688,16 @@ func (d *derived) add(e *encoded, p prior) {
 	case n == nil && wasNews:
 		d.delSearch = append(d.delSearch, p.id)
 	case n != nil && !(wasNews && string(p.searchKey) == string(n.searchKey)):
-		d.searchID, d.searchAt = append(d.searchID, p.id), append(d.searchAt, n.publishedAt)
-		d.searchTopics = append(d.searchTopics, n.topicsJSON)
-		d.title, d.excerpt, d.provide = append(d.title, n.title), append(d.excerpt, n.excerpt), append(d.provide, n.provider)
-		d.searchWithheld = append(d.searchWithheld, n.withheld != nil)
+		d.putSearch(p.id, n)
 	}
+}
+
+// putSearch has the search row of the record id made again from n.
+func (d *derived) putSearch(id int64, n *newsColumns) {
+	d.searchID, d.searchAt = append(d.searchID, id), append(d.searchAt, n.publishedAt)
+	d.searchTopics = append(d.searchTopics, n.topicsJSON)
+	d.title, d.excerpt, d.provide = append(d.title, n.title), append(d.excerpt, n.excerpt), append(d.provide, n.provider)
+	d.searchWithheld = append(d.searchWithheld, n.withheld != nil)
 }
 
 // write sends the derived changes in one batch.
