@@ -2,6 +2,7 @@ package newsletter
 
 import (
 	"context"
+	"crypto/sha256"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -25,28 +26,94 @@ import (
 func Refresh(ctx context.Context, st store.Store, siteDir string) ([]string, error) {
 	var written []string
 	err := exclusive(ctx, st, func(ctx context.Context) error {
-		recs, err := Issues(ctx, st)
+		w, err := readWithheld(ctx, st)
 		if err != nil {
 			return err
 		}
-		withheld := map[string]bool{} // by article key, looked up once
-		for _, r := range recs {
-			ok, err := refresh(ctx, st, siteDir, r, withheld)
-			if err != nil {
-				return err
-			}
-			if ok {
-				written = append(written, r.Path)
-			}
-		}
-		return nil
+		written, err = refreshAll(ctx, st, siteDir, w)
+		return err
 	})
 	return written, err
 }
 
+// refreshAll writes again the issues whose articles changed state, given
+// the withheld news as read, and returns their paths.
+func refreshAll(ctx context.Context, st store.Store, siteDir string, w *withheldNews) ([]string, error) {
+	recs, err := Issues(ctx, st)
+	if err != nil {
+		return nil, err
+	}
+	var written []string
+	for _, r := range recs {
+		ok, err := refresh(ctx, st, siteDir, r, w)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			written = append(written, r.Path)
+		}
+	}
+	return written, nil
+}
+
+// withheldNews is what the store holds of the withheld news, read in one
+// scan of an index: an issue's article none of whose keys is here may be
+// published (or is gone), and only the others are looked up.
+type withheldNews struct {
+	keys   map[string]bool // canonical URLs and GUIDs
+	digest [sha256.Size]byte
+	known  map[string]bool // by article key, as looked up
+}
+
+// readWithheld reads the keys of the withheld news, and a digest of them
+// that changes when one is withheld, shown again or purged.
+func readWithheld(ctx context.Context, st store.Store) (*withheldNews, error) {
+	w := &withheldNews{keys: map[string]bool{}, known: map[string]bool{}}
+	h := sha256.New()
+	err := st.ScanNews(ctx, store.NewsQuery{Withheld: true, Order: store.ByStorage}, func(e store.NewsEntry) error {
+		for _, k := range []string{e.CanonicalURL, e.GUID} {
+			if k != "" {
+				w.keys[k] = true
+			}
+		}
+		fmt.Fprintf(h, "%s\x00%s\x00%s\x00", e.Path, e.CanonicalURL, e.GUID)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("newsletter: the withheld news: %w", err)
+	}
+	h.Sum(w.digest[:0])
+	return w, nil
+}
+
+// withheld reports whether the article the store finds by key may not be
+// published.
+func (w *withheldNews) withheld(ctx context.Context, st store.Store, key string) (bool, error) {
+	if !w.keys[key] {
+		return false, nil
+	}
+	if v, ok := w.known[key]; ok {
+		return v, nil
+	}
+	// Another record by the key may come first: ask as the issue was
+	// composed, by ArticleByURL.
+	a, err := st.ArticleByURL(ctx, key)
+	v := false
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		// Gone (purged) since read: nothing is withheld.
+	case err != nil:
+		return false, err
+	default:
+		v = a.Article != nil && !a.Article.Publishable()
+	}
+	w.known[key] = v
+	return v, nil
+}
+
 // refresh writes the issue r again when the articles it leaves out are no
 // longer those withheld, and reports whether it did.
-func refresh(ctx context.Context, st store.Store, siteDir string, r *model.Record, withheld map[string]bool) (bool, error) {
+func refresh(ctx context.Context, st store.Store, siteDir string, r *model.Record, w *withheldNews) (bool, error) {
 	n := r.Newsletter
 	if len(n.Composed) == 0 {
 		return false, nil
@@ -57,20 +124,11 @@ func refresh(ctx context.Context, st store.Store, siteDir string, r *model.Recor
 	}
 	var out []string
 	for _, k := range is.keys() {
-		w, seen := withheld[k]
-		if !seen {
-			a, err := st.ArticleByURL(ctx, k)
-			switch {
-			case errors.Is(err, store.ErrNotFound):
-				// Gone (purged): nothing is withheld.
-			case err != nil:
-				return false, fmt.Errorf("newsletter %s: %w", r.Path, err)
-			default:
-				w = a.Article != nil && !a.Article.Publishable()
-			}
-			withheld[k] = w
+		v, err := w.withheld(ctx, st, k)
+		if err != nil {
+			return false, fmt.Errorf("newsletter %s: %w", r.Path, err)
 		}
-		if w {
+		if v {
 			out = append(out, k)
 		}
 	}

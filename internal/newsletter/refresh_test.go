@@ -189,6 +189,58 @@ func TestSchedulerRefreshesIssuesWhenDecisionsChange(t *testing.T) {
 	}
 }
 
+// TestSchedulerFollowsTheGatesChangeOfMind withholds an issue's lead as
+// the topic gate does on an article fetched again, with no decision
+// logged: the next tick writes the issue again without it; a tick after
+// a write that withholds nothing more writes nothing; shown again, the
+// lead is back at the next tick, the issue as first written.
+func TestSchedulerFollowsTheGatesChangeOfMind(t *testing.T) {
+	ctx := context.Background()
+	h := genHub(t, 1500, func(r *model.Record) {
+		if a := r.Article; a != nil {
+			a.CanonicalURL = curate.CanonicalURL(a.OriginalURL)
+		}
+	})
+	is, first, err := Write(ctx, h.st, h.site, h.dir, dayWithCoverage(t, h), testOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc := &Scheduler{Store: h.st, Site: func() *site.Site { return h.site }, SiteDir: h.dir, Options: testOptions()}
+	tick := func() *model.Record {
+		t.Helper()
+		if _, err := sc.Tick(ctx); err != nil {
+			t.Fatal(err)
+		}
+		return storedIssue(t, h, first.Path)
+	}
+	stored := storedIssue(t, h, first.Path)
+	if got := tick(); got.Version != stored.Version {
+		t.Fatalf("the first tick wrote the issue again with nothing withheld")
+	}
+	lead := is.Sections[0].Stories[0]
+	setWithheld(t, h, lead.Key, model.WithheldOffTopic)
+	gated := tick()
+	if strings.Contains(gated.Newsletter.Body, template.HTMLEscapeString(lead.Title)) {
+		t.Errorf("after the tick, the issue still names %q, off topic since", lead.Title)
+	}
+	other := is.Sections[len(is.Sections)-1].Stories[0]
+	r, err := h.st.ArticleByURL(ctx, other.Key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Article.Heat++
+	if err := h.st.Upsert(ctx, []*model.Record{r}); err != nil {
+		t.Fatal(err)
+	}
+	if got := tick(); got.Version != gated.Version {
+		t.Errorf("a write that withholds nothing more had the issue written again")
+	}
+	setWithheld(t, h, lead.Key, "")
+	if got := tick(); !bytes.Equal(got.Raw, first.Raw) {
+		t.Errorf("shown again, the issue differs from the one first written")
+	}
+}
+
 // TestAnIssueWhoseEveryStoryIsWithheldSaysSo: every story of an issue
 // withheld since it was written, the issue, which was read and may have
 // been mailed, stays, and says its stories were withdrawn rather than

@@ -10,7 +10,6 @@ import (
 	"slices"
 	"time"
 
-	"newshub/internal/editorial"
 	"newshub/internal/model"
 	"newshub/internal/site"
 	"newshub/internal/store"
@@ -36,9 +35,12 @@ type Scheduler struct {
 	seen    time.Time    // the clock at the last tick
 	pending *pendingMail // the issue whose mailing is to be tried again
 	resumed time.Time    // when the store was last read for a mailing left to try
-	// decisions is a digest of the decisions log as the issues were last
-	// refreshed after (see refresh); "" before the first tick.
-	decisions string
+	// The store's generation and the digest of its withheld news when
+	// the issues were last refreshed (see refresh); refreshed is false
+	// before the first tick.
+	refreshed  bool
+	generation int64
+	withheld   [sha256.Size]byte
 }
 
 // pendingMail is an issue some addresses of which are still to get, the
@@ -90,34 +92,39 @@ func (s *Scheduler) Tick(ctx context.Context) (*Issue, error) {
 }
 
 // refresh writes the issues again (see Refresh) at the first tick and
-// when the decisions log the store holds changed since the last: the
-// decisions taken in the site folder by hand, or brought by git, are
-// applied by the curation of serve and ingest, where nothing else would
-// take their articles out of the issues (`newshub edit`, the admin area
-// and curate refresh the issues themselves). The topic gate's own
-// changes of mind are left to curate: looking every issue's articles up
-// after every round would cost more than the rare change is worth.
+// whenever the withheld news changed since: an article taken out by an
+// editor, by the decisions of the site folder that curation applied, or
+// by the topic gate's change of mind on an article fetched again, leaves
+// the issues that name it within a tick. A tick with no write to the
+// store since the last costs one read of its generation, and one with
+// writes but the same withheld news a scan of an index.
 func (s *Scheduler) refresh(ctx context.Context) {
-	var digest string
-	r, err := s.Store.Get(ctx, editorial.Path)
-	switch {
-	case err == nil:
-		digest = fmt.Sprintf("%x", sha256.Sum256(r.Raw))
-	case errors.Is(err, store.ErrNotFound):
-		digest = "none"
-	default:
-		s.log().Error("newsletter", "err", fmt.Errorf("refresh issues: %w", err))
-		return
-	}
-	if digest == s.decisions {
-		return
-	}
-	paths, err := Refresh(ctx, s.Store, s.SiteDir)
+	gen, err := s.Store.Generation(ctx)
 	if err != nil {
 		s.log().Error("newsletter", "err", fmt.Errorf("refresh issues: %w", err))
 		return
 	}
-	s.decisions = digest
+	if s.refreshed && gen == s.generation {
+		return
+	}
+	var paths []string
+	err = s.exclusive(ctx, func(ctx context.Context) error {
+		w, err := readWithheld(ctx, s.Store)
+		if err != nil {
+			return err
+		}
+		if !s.refreshed || w.digest != s.withheld {
+			if paths, err = refreshAll(ctx, s.Store, s.SiteDir, w); err != nil {
+				return err
+			}
+		}
+		s.refreshed, s.withheld, s.generation = true, w.digest, gen
+		return nil
+	})
+	if err != nil {
+		s.log().Error("newsletter", "err", fmt.Errorf("refresh issues: %w", err))
+		return
+	}
 	if len(paths) > 0 {
 		s.log().Info("newsletter: issues written again, leaving out the articles withheld from publication", "issues", len(paths))
 	}

@@ -223,6 +223,10 @@ type NewsQuery struct {
 	// publisher or feed): what the public hub may show. Curation never
 	// makes a withheld record a lead, so PublishedOnly implies it.
 	Public bool
+	// Withheld keeps only the records withheld from publication: what
+	// may have to leave what was published before, such as a newsletter
+	// issue.
+	Withheld bool
 	// PinnedAt, when set, keeps only the records an editor pinned to the
 	// top past that time (Article.PinnedUntil after it): the leads a
 	// front page ranks first.

@@ -336,7 +336,8 @@ func TestMigrationIndexesCJKPairs(t *testing.T) {
 	if _, err := st.pool.Exec(ctx, `UPDATE records SET search_key = NULL WHERE path = $1`, recs[2].Path); err != nil {
 		t.Fatal(err) // a document of Latin text is not made again: its digest stays
 	}
-	if _, err := st.pool.Exec(ctx, `DELETE FROM schema_version WHERE version = 18`); err != nil {
+	// The later migrations may run again (IF NOT EXISTS).
+	if _, err := st.pool.Exec(ctx, `DELETE FROM schema_version WHERE version >= 18`); err != nil {
 		t.Fatal(err)
 	}
 	if res, err := st.Search(ctx, store.SearchQuery{Text: "東京"}); err != nil || res.Total != 0 {

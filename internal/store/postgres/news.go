@@ -140,6 +140,9 @@ func newsWhere(q store.NewsQuery, args *params) (from string, tcol string) {
 	if q.Public {
 		b.WriteString(` AND r.withheld IS NULL`)
 	}
+	if q.Withheld {
+		b.WriteString(` AND r.withheld IS NOT NULL`)
+	}
 	if !q.StoryActiveSince.IsZero() {
 		b.WriteString(` AND r.story IN (SELECT a.story FROM records a WHERE a.kind = 'news' AND a.published_at >= ` +
 			args.add(q.StoryActiveSince.UnixMicro()) + ` AND a.story IS NOT NULL)`)

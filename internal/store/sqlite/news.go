@@ -190,6 +190,9 @@ func newsWhere(q store.NewsQuery) (from string, tcol string, args []any) {
 	if q.Public {
 		b.WriteString(` AND r.withheld IS NULL`)
 	}
+	if q.Withheld {
+		b.WriteString(` AND r.withheld IS NOT NULL`)
+	}
 	if !q.StoryActiveSince.IsZero() {
 		// The stories come from the time index's recent end, and their
 		// records from the story index: the cost follows the recent news,

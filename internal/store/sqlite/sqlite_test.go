@@ -340,6 +340,32 @@ func TestTopicListingUsesIndex(t *testing.T) {
 	}
 }
 
+// TestWithheldScanUsesItsIndex: the scan of the withheld news, which the
+// newsletter's scheduler runs after every change of the store, finds its
+// rows by their partial index, not by a walk through every record.
+func TestWithheldScanUsesItsIndex(t *testing.T) {
+	st := openTemp(t)
+	defer st.Close()
+	from, _, args := newsWhere(store.NewsQuery{Withheld: true})
+	rows, err := st.r.Query(`EXPLAIN QUERY PLAN `+sqlNewsEntry+` FROM records r WHERE r.id IN (SELECT r.id`+from+`) ORDER BY r.id`, args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var plan []string
+	for rows.Next() {
+		var id, parent, notused int
+		var detail string
+		if err := rows.Scan(&id, &parent, &notused, &detail); err != nil {
+			t.Fatal(err)
+		}
+		plan = append(plan, detail)
+	}
+	if !slices.ContainsFunc(plan, func(step string) bool { return contains(step, "INDEX records_withheld") }) {
+		t.Errorf("the scan of the withheld news does not read their index: %v", plan)
+	}
+}
+
 func contains(s, sub string) bool { return strings.Contains(s, sub) }
 
 // TestReplaceRecordWrittenWithoutDigests checks that a news record stored

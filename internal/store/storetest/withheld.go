@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"context"
+	"slices"
 	"testing"
 	"time"
 
@@ -11,7 +12,8 @@ import (
 
 // testPublicLeavesOutWithheld checks that public listings, counts and
 // searches leave out withheld records, and take them back in once they
-// are no longer withheld, whatever else the record keeps.
+// are no longer withheld, whatever else the record keeps; and that a
+// listing of the withheld holds the others.
 func testPublicLeavesOutWithheld(t *testing.T, st store.Store) {
 	ctx := context.Background()
 	open := article("senate-open", "Senate passes voting bill", hours(0), "Election")
@@ -22,6 +24,7 @@ func testPublicLeavesOutWithheld(t *testing.T, st store.Store) {
 	offTopic.Article.Withheld = model.WithheldOffTopic
 	offTopic.Article.Published = false
 	upsert(t, st, open, hidden, offTopic)
+	stored := []string{open.Path, hidden.Path, offTopic.Path}
 
 	check := func(step string, wantPublic ...*model.Record) {
 		t.Helper()
@@ -56,6 +59,16 @@ func testPublicLeavesOutWithheld(t *testing.T, st store.Store) {
 			if !sameSet(paths(res.Hits), want) || res.Total != len(want) {
 				t.Errorf("%s: Search(%+v) = %v (total %d), want %v", step, q, paths(res.Hits), res.Total, want)
 			}
+		}
+		var withheld []string
+		if err := st.ScanNews(ctx, store.NewsQuery{Withheld: true}, func(e store.NewsEntry) error {
+			withheld = append(withheld, e.Path)
+			return nil
+		}); err != nil {
+			t.Fatalf("%s: ScanNews(Withheld): %v", step, err)
+		}
+		if want := without(stored, want); !sameSet(withheld, want) {
+			t.Errorf("%s: ScanNews(Withheld) = %v, want %v", step, withheld, want)
 		}
 		all, err := st.News(ctx, store.NewsQuery{})
 		if err != nil {
@@ -128,6 +141,17 @@ func testPinnedAtListsPinnedLeads(t *testing.T, st store.Store) {
 	if got := list(); len(got) != 0 {
 		t.Errorf("after unpinning: %v, want none", got)
 	}
+}
+
+// without returns the strings of all that are not in drop.
+func without(all, drop []string) []string {
+	var out []string
+	for _, s := range all {
+		if !slices.Contains(drop, s) {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 func sameSet(a, b []string) bool {
