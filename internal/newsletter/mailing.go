@@ -83,8 +83,21 @@ func notDone(to []string, mg *model.Mailing) (todo, done []string) {
 }
 
 // updateMailing changes what the stored issue at path records of its
-// mailing.
+// mailing, as fn changes it. fn is called again on the issue read again
+// when another writer changed it between the read and the write (the
+// issue written again without a withheld article): neither undoes the
+// other.
 func updateMailing(ctx context.Context, st store.Store, path string, fn func(*model.Mailing)) error {
+	for try := 1; ; try++ {
+		err := updateMailingOnce(ctx, st, path, fn)
+		var conflict *store.ConflictError
+		if !errors.As(err, &conflict) || try == saveTries {
+			return err
+		}
+	}
+}
+
+func updateMailingOnce(ctx context.Context, st store.Store, path string, fn func(*model.Mailing)) error {
 	rec, err := st.Get(ctx, path)
 	if err != nil {
 		return fmt.Errorf("newsletter %s: record mailing: %w", path, err)
@@ -98,7 +111,7 @@ func updateMailing(ctx context.Context, st store.Store, path string, fn func(*mo
 	}
 	fn(mg)
 	rec.Newsletter.Mailing = mg
-	if err := st.Upsert(ctx, []*model.Record{rec}); err != nil {
+	if err := st.UpsertIfUnchanged(ctx, []*model.Record{rec}); err != nil {
 		return fmt.Errorf("newsletter %s: record mailing: %w", path, err)
 	}
 	return nil

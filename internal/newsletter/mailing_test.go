@@ -224,6 +224,13 @@ func (s *failingStore) Upsert(ctx context.Context, recs []*model.Record) error {
 	return s.Store.Upsert(ctx, recs)
 }
 
+func (s *failingStore) UpsertIfUnchanged(ctx context.Context, recs []*model.Record) error {
+	if len(s.srv.Messages()) >= s.after {
+		return errors.New("the database is gone")
+	}
+	return s.Store.UpsertIfUnchanged(ctx, recs)
+}
+
 // TestAMailingCutShortIsNotSentTwice: the store can no longer be written
 // once the server took the issue for the third of five addresses; the
 // next run of newsletter mails the addresses not recorded as mailed, so

@@ -62,24 +62,57 @@ func (is *Issue) record(composed *Issue, withdrawn []string) (*model.Record, err
 // tries again an issue whose saving failed, would otherwise never write
 // the file nor mail the issue. An issue written again (the day's over one
 // written while it lasted) keeps the account of its mailing: a reader
-// mailed the day's issue is not mailed it again.
+// mailed the day's issue is not mailed it again. The record is stored
+// only if the issue stored is still the one read (its Version, or the
+// one whose mailing it keeps), so that a mailing recording an address
+// meanwhile is never undone; it returns a *store.ConflictError when not.
 func Save(ctx context.Context, st store.Store, siteDir string, rec *model.Record) error {
-	if rec.Newsletter != nil && rec.Newsletter.Mailing == nil {
-		old, err := st.Get(ctx, rec.Path)
-		switch {
-		case err == nil && old.Newsletter != nil:
-			rec.Newsletter.Mailing = old.Newsletter.Mailing
-		case err != nil && !errors.Is(err, store.ErrNotFound):
-			return fmt.Errorf("save %s: %w", rec.Path, err)
+	keep := rec.Newsletter != nil && rec.Newsletter.Mailing == nil
+	for try := 1; ; try++ {
+		if keep {
+			if err := keepMailing(ctx, st, rec); err != nil {
+				return err
+			}
+		}
+		err := save(ctx, st, siteDir, rec)
+		var conflict *store.ConflictError
+		if !keep || !errors.As(err, &conflict) || try == saveTries {
+			return err
 		}
 	}
+}
+
+// saveTries bounds how often Save reads the mailing again to keep it,
+// another writer having changed the issue meanwhile.
+const saveTries = 5
+
+// keepMailing gives rec the account of the mailing of the issue stored
+// at its path, if any, and the version it was read at.
+func keepMailing(ctx context.Context, st store.Store, rec *model.Record) error {
+	old, err := st.Get(ctx, rec.Path)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		rec.Newsletter.Mailing, rec.Version = nil, 0
+	case err != nil:
+		return fmt.Errorf("save %s: %w", rec.Path, err)
+	case old.Newsletter != nil:
+		rec.Newsletter.Mailing, rec.Version = old.Newsletter.Mailing, old.Version
+	default:
+		rec.Newsletter.Mailing, rec.Version = nil, old.Version
+	}
+	return nil
+}
+
+// save writes rec's file, then the record if the stored one is still at
+// rec's version.
+func save(ctx context.Context, st store.Store, siteDir string, rec *model.Record) error {
 	if fi, err := os.Stat(siteDir); siteDir != "" && err == nil && fi.IsDir() {
 		name := filepath.Join(siteDir, filepath.FromSlash(rec.Path))
 		if err := atomicfile.Write(name, rec.Raw, atomicfile.Perm(name, 0o644)); err != nil {
 			return fmt.Errorf("save %s: %w", rec.Path, err)
 		}
 	}
-	if err := st.Upsert(ctx, []*model.Record{rec}); err != nil {
+	if err := st.UpsertIfUnchanged(ctx, []*model.Record{rec}); err != nil {
 		return fmt.Errorf("save %s: %w", rec.Path, err)
 	}
 	return nil

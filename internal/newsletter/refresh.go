@@ -112,8 +112,25 @@ func (w *withheldNews) withheld(ctx context.Context, st store.Store, key string)
 }
 
 // refresh writes the issue r again when the articles it leaves out are no
-// longer those withheld, and reports whether it did.
+// longer those withheld, and reports whether it did. A mailing that
+// recorded an address since r was read has it read again, and the issue
+// written from what it now holds.
 func refresh(ctx context.Context, st store.Store, siteDir string, r *model.Record, w *withheldNews) (bool, error) {
+	for try := 1; ; try++ {
+		ok, err := refreshOnce(ctx, st, siteDir, r, w)
+		var conflict *store.ConflictError
+		if !errors.As(err, &conflict) || try == saveTries {
+			return ok, err
+		}
+		path := r.Path
+		if r, err = st.Get(ctx, path); err != nil {
+			return false, fmt.Errorf("newsletter %s: %w", path, err)
+		}
+	}
+}
+
+// refreshOnce is refresh of the issue as r holds it.
+func refreshOnce(ctx context.Context, st store.Store, siteDir string, r *model.Record, w *withheldNews) (bool, error) {
 	n := r.Newsletter
 	if len(n.Composed) == 0 {
 		return false, nil
@@ -147,7 +164,7 @@ func refresh(ctx context.Context, st store.Store, siteDir string, r *model.Recor
 			return false, err
 		}
 		mg.Subject, mg.Text = l.subject, l.text
-		rec.Newsletter.Mailing = mg
+		rec.Newsletter.Mailing, rec.Version = mg, r.Version
 	}
 	if err := Save(ctx, st, siteDir, rec); err != nil {
 		return false, err

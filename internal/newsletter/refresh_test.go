@@ -330,3 +330,74 @@ func TestAMailingPutOffGoesOutWithoutWhatIsWithheldSince(t *testing.T) {
 		}
 	}
 }
+
+// TestRefreshAndAMailingDoNotUndoEachOther interleaves the two writers of
+// a stored issue: a mailing recording an address and a refresh writing
+// the issue again without a withheld article, each writing what it read
+// before the other wrote. Both writes stay, whichever comes second.
+func TestRefreshAndAMailingDoNotUndoEachOther(t *testing.T) {
+	ctx := context.Background()
+	tests := []struct {
+		name string
+		// interleave runs the second writer inside the first; the
+		// article with the key is withheld before.
+		interleave func(t *testing.T, h *hub, path string, w *withheldNews) error
+	}{
+		{"refresh of the issue read before an address was recorded", func(t *testing.T, h *hub, path string, w *withheldNews) error {
+			stale := storedIssue(t, h, path)
+			if err := updateMailing(ctx, h.st, path, func(mg *model.Mailing) { mg.Done = append(mg.Done, "a@example.org") }); err != nil {
+				return err
+			}
+			_, err := refresh(ctx, h.st, h.dir, stale, w)
+			return err
+		}},
+		{"an address recorded on the issue read before the refresh", func(t *testing.T, h *hub, path string, w *withheldNews) error {
+			refreshed := false
+			return updateMailing(ctx, h.st, path, func(mg *model.Mailing) {
+				mg.Done = append(mg.Done, "a@example.org")
+				if !refreshed {
+					refreshed = true
+					if _, err := Refresh(ctx, h.st, h.dir); err != nil {
+						t.Error(err)
+					}
+				}
+			})
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := genHub(t, 1500, func(r *model.Record) {
+				if a := r.Article; a != nil {
+					a.CanonicalURL = curate.CanonicalURL(a.OriginalURL)
+				}
+			})
+			is, first, err := Write(ctx, h.st, h.site, h.dir, dayWithCoverage(t, h), testOptions())
+			if err != nil {
+				t.Fatal(err)
+			}
+			// The server put b off: the issue is still to be mailed to it.
+			if err := updateMailing(ctx, h.st, first.Path, func(mg *model.Mailing) { mg.Pending = []string{"a@example.org", "b@example.org"} }); err != nil {
+				t.Fatal(err)
+			}
+			lead := is.Sections[0].Stories[0]
+			setWithheld(t, h, lead.Key, model.WithheldHidden)
+			w, err := readWithheld(ctx, h.st)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := tt.interleave(t, h, first.Path, w); err != nil {
+				t.Fatal(err)
+			}
+			n := storedIssue(t, h, first.Path).Newsletter
+			if strings.Contains(n.Body, template.HTMLEscapeString(lead.Title)) {
+				t.Errorf("the issue names %q again, withheld before", lead.Title)
+			}
+			if n.Mailing == nil || !slices.Contains(n.Mailing.Done, "a@example.org") {
+				t.Errorf("the address recorded was lost: %+v", n.Mailing)
+			}
+			if n.Mailing == nil || strings.Contains(n.Mailing.Text, lead.Title) {
+				t.Errorf("the text still to be mailed names %q", lead.Title)
+			}
+		})
+	}
+}
