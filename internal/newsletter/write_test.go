@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 )
@@ -60,5 +61,49 @@ func TestIssueOfTheDayNotOverIsDatedWhenWritten(t *testing.T) {
 	}
 	if !is.Published.Equal(now) {
 		t.Fatalf("publishedDateTime %s, want the time of writing %s", is.Published, now)
+	}
+}
+
+// TestARenamedSiteKeepsOneIssueADay: the day's issue written while the day
+// lasted, the site renamed, the whole day's issue is written where the
+// first was (its address mailed and in the feeds), under the new name; a
+// day has one issue, in the store and in the site folder.
+func TestARenamedSiteKeepsOneIssueADay(t *testing.T) {
+	ctx := context.Background()
+	h := genHub(t, 1500, nil)
+	d := Date{2026, 11, 2}
+	during := Options{Now: func() time.Time { return time.Date(2026, 11, 2, 20, 0, 0, 0, time.UTC) }}
+	_, first, err := Write(ctx, h.st, h.site, h.dir, d, during)
+	if err != nil {
+		t.Fatal(err)
+	}
+	renamed := *h.site
+	cfg := *renamed.Config
+	cfg.Title = "Ballot Watch"
+	renamed.Config = &cfg
+	is, rec, err := Write(ctx, h.st, &renamed, h.dir, d, testOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rec.Path != first.Path || is.WebURL != first.Newsletter.WebURL {
+		t.Errorf("the day's issue moved from %s (%s) to %s (%s)", first.Path, first.Newsletter.WebURL, rec.Path, is.WebURL)
+	}
+	if !strings.Contains(rec.Newsletter.Title, "Ballot Watch") {
+		t.Errorf("the day's issue is titled %q, not by the site's new name", rec.Newsletter.Title)
+	}
+	recs, err := Issues(ctx, h.st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var paths []string
+	for _, r := range recs {
+		paths = append(paths, r.Path)
+	}
+	if len(paths) != 1 {
+		t.Errorf("the store holds the issues %q, want the day's one", paths)
+	}
+	entries, err := os.ReadDir(filepath.Join(h.dir, Dir))
+	if err != nil || len(entries) != 1 {
+		t.Errorf("the site folder holds %d issue files (%v), want the day's one", len(entries), err)
 	}
 }
