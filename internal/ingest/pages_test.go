@@ -268,8 +268,9 @@ func TestInterstitial(t *testing.T) {
 // a token that changes at every fetch ("?t=1733480001", "?t=1733480002"),
 // as some CMSs and proxies write it, its title and fragment those the
 // round's fetch gives; and the item's page, whose canonical address is
-// canonical ({{BASE}} and {{OTHER}} as siteServer has them).
-func tokenServer(t *testing.T, title func(n int) string, fragment, canonical string) *httptest.Server {
+// canonical ({{BASE}} and {{OTHER}} as siteServer has them), written by
+// page (canonicalPage when nil).
+func tokenServer(t *testing.T, title func(n int) string, fragment, canonical string, page func(title, href string) string) *httptest.Server {
 	t.Helper()
 	var fetches atomic.Int64
 	var srv *httptest.Server
@@ -286,7 +287,10 @@ func tokenServer(t *testing.T, title func(n int) string, fragment, canonical str
 		case "/2024/11/05/harbor-plan":
 			href := strings.NewReplacer("{{BASE}}", base, "{{OTHER}}", other).Replace(canonical)
 			w.Header().Set("Content-Type", "text/html; charset=utf-8")
-			fmt.Fprint(w, canonicalPage("Harbor plan approved", href))
+			if page == nil {
+				page = canonicalPage
+			}
+			fmt.Fprint(w, page("Harbor plan approved", href))
 		default:
 			http.NotFound(w, r)
 		}
@@ -326,7 +330,7 @@ func TestLinkWithATokenIsStoredOnce(t *testing.T) {
 		for _, db := range []string{"sqlite", "postgres"} {
 			t.Run(tc.name+"/"+db, func(t *testing.T) {
 				ctx := context.Background()
-				srv := tokenServer(t, tc.title, tc.fragment, tc.canonical)
+				srv := tokenServer(t, tc.title, tc.fragment, tc.canonical, nil)
 				feed := srv.URL + "/feed.xml"
 				var h *hub
 				if db == "sqlite" {
@@ -388,5 +392,73 @@ func checkTokenRound(t *testing.T, h *hub, feed string, round int, reason string
 	var out strings.Builder
 	if found, err := explain.Drops(context.Background(), &out, h.st, link); err != nil || !found || !strings.Contains(out.String(), reason) {
 		t.Errorf("round %d: explain %s says %q (%v); want %q", round, link, out.String(), err, reason)
+	}
+}
+
+// ogURLPage is an article page whose own address only its og:url names,
+// as themes without a canonical link write it; canonical, when not "", is
+// its canonical link too.
+func ogURLPage(canonical string) func(title, href string) string {
+	return func(title, href string) string {
+		link := ""
+		if canonical != "" {
+			link = `<link rel="canonical" href="` + canonical + `">`
+		}
+		return `<!DOCTYPE html><html><head><meta charset="utf-8"><title>` + title + `</title>
+<meta property="og:type" content="article"><meta property="og:title" content="` + title + `">
+<meta property="og:url" content="` + href + `">` + link + `</head><body><p>` + title + `.</p></body></html>`
+	}
+}
+
+// TestOGURLIsThePagesAddress reads three times a feed whose item, without
+// a GUID, links to its page with a token that changes at every fetch, its
+// page naming its address by og:url alone: an og:url on the link's site
+// that the link ends in is the page's own, and the article is stored
+// once. An og:url is a sharing hint templates often write wrong, so one
+// that is not the page's own (another site's, the home page, a relative
+// "/", a template's for every page) stores each fetch as before, and a
+// canonical link, where the page has one, is read instead.
+func TestOGURLIsThePagesAddress(t *testing.T) {
+	same := func(int) string { return "Harbor plan approved" }
+	update := func(n int) string { return fmt.Sprintf("Harbor plan: update %d", n) }
+	for _, tc := range []struct {
+		name, ogURL, canonical string
+		title                  func(n int) string
+		stored                 int    // articles after the three rounds
+		reason                 string // why the second and third fetches were not stored; "" when stored
+	}{
+		{name: "page's address", ogURL: "{{BASE}}/2024/11/05/harbor-plan", title: same, stored: 1, reason: ReasonKnownPage},
+		{name: "page's address, relative", ogURL: "/2024/11/05/harbor-plan", title: same, stored: 1, reason: ReasonKnownPage},
+		{name: "another site's", ogURL: "{{OTHER}}/2024/11/05/harbor-plan", title: same, stored: 3},
+		{name: "home page", ogURL: "{{BASE}}/", title: same, stored: 3},
+		{name: "relative home page", ogURL: "/", title: same, stored: 3},
+		{name: "a template's, for every page", ogURL: "{{BASE}}/all", title: update, stored: 3},
+		{name: "canonical link to the home page", ogURL: "{{BASE}}/2024/11/05/harbor-plan", canonical: "/", title: same, stored: 3},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx := context.Background()
+			srv := tokenServer(t, tc.title, "", tc.ogURL, ogURLPage(tc.canonical))
+			feed := srv.URL + "/feed.xml"
+			h := newHub(t, true, model.Source{URL: feed})
+			opts := testOptions()
+			opts.All = true
+			in := h.ingester(opts)
+			defer func() { in.Close() }()
+			for round := 1; round <= 3; round++ {
+				sum, err := in.RunOnce(ctx)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if round > 1 {
+					checkTokenRound(t, h, feed, round, tc.reason, sum)
+				}
+				if tc.reason == "" && sum.Pages[pageCanonicalIgnored] != 1 {
+					t.Errorf("round %d: pages %v; want the page counted as %q", round, sum.Pages, pageCanonicalIgnored)
+				}
+			}
+			if news := h.news(t); len(news) != tc.stored {
+				t.Errorf("stored %v; want %d articles", slices.Sorted(maps.Keys(news)), tc.stored)
+			}
+		})
 	}
 }

@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -476,12 +477,26 @@ func (r *round) readBefore(ctx context.Context, src model.Source, c *candidate, 
 // says the page named one that cannot be the article's: the site's home
 // page, or a section whose address the item's is under ("/news" for
 // "/news/2024/11/05/a-story"), as templates name for every page of it.
+//
+// A page without a canonical link is known by its og:url only where that
+// is its own address (see pageOwn): Open Graph's address is a hint for
+// sharing cards that no search engine takes as canonical, and templates
+// write it wrong more often (the site's main host on every regional
+// one's pages, the home page, a staging host), so an og:url never makes
+// the article another site's or another page's.
 func pageCanonical(c *candidate) (pc string, ignored bool) {
-	pc = curate.CanonicalURL(c.meta.Canonical)
-	if c.meta.Canonical == "" || pc == c.canon || strings.Contains(c.canon, "#") {
+	named, og := c.meta.Canonical, false
+	if named == "" {
+		named, og = c.meta.URL, true
+	}
+	pc = curate.CanonicalURL(named)
+	if named == "" || pc == c.canon || strings.Contains(c.canon, "#") {
 		return "", false
 	}
 	if !pathful(pc) || strings.HasPrefix(c.canon, pc+"/") || strings.HasPrefix(curate.CanonicalURL(c.page), pc+"/") {
+		return "", true
+	}
+	if og && !pageOwn(c, pc) {
 		return "", true
 	}
 	return pc, false
@@ -521,7 +536,7 @@ func (in *Ingester) pageCanonicals(cands []*candidate, res *result) map[*candida
 		}
 	}
 	for _, c := range ignored {
-		in.log.Debug("page's canonical address not taken as the article's", "url", c.item.Link, "canonical", c.meta.Canonical)
+		in.log.Debug("page's canonical address not taken as the article's", "url", c.item.Link, "canonical", cmp.Or(c.meta.Canonical, c.meta.URL))
 		if res.pages != nil {
 			res.pages[pageRead]--
 			res.pages[pageCanonicalIgnored]++
