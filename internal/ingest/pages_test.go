@@ -462,3 +462,88 @@ func TestOGURLIsThePagesAddress(t *testing.T) {
 		})
 	}
 }
+
+// guidServer serves a feed whose items' GUIDs change at every fetch
+// ("urn:uuid:…-1", "…-2"), as some CMSs write a fresh one each time the
+// feed is built, while their links stay: items by path, "{{BASE}}" and
+// "{{N}}" (the fetch's number) replaced.
+func guidServer(t *testing.T, items string) *httptest.Server {
+	t.Helper()
+	var fetches atomic.Int64
+	var srv *httptest.Server
+	srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/feed.xml":
+			n := fetches.Add(1)
+			w.Header().Set("Content-Type", "application/rss+xml")
+			fmt.Fprint(w, strings.NewReplacer("{{BASE}}", srv.URL, "{{N}}", fmt.Sprint(n)).Replace(`<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0"><channel><title>Harbor Gazette</title><link>{{BASE}}/</link>
+`+items+`
+</channel></rss>`))
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// TestGUIDThatChangesAtEveryFetchIsStoredOnce reads three times a feed
+// whose items' GUIDs change at every fetch while their links stay: an
+// item alone in its feed with its link, by path or by query (WordPress's
+// "/?p=1204"), is known by it, as feed readers know an item of a feed by
+// its link, and stored once, by a new process as by the one that stored
+// it; its later fetches are counted as already stored. A link to the home
+// page, or one that items share and their GUIDs alone told apart (a
+// podcast's episodes linking to the show's page), names no one article:
+// such items cannot be known across rounds when their GUIDs change, and
+// are stored anew rather than merged.
+func TestGUIDThatChangesAtEveryFetchIsStoredOnce(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		items  string
+		stored int // articles after the three rounds
+		known  int // items counted as already stored in each later round
+	}{
+		{name: "one item", items: `<item><title>Harbor plan approved</title><link>{{BASE}}/2024/11/05/harbor-plan</link><guid isPermaLink="false">urn:uuid:6c1f0e2a-{{N}}</guid></item>`,
+			stored: 1, known: 1},
+		{name: "two items", items: `<item><title>Harbor plan approved</title><link>{{BASE}}/2024/11/05/harbor-plan</link><guid isPermaLink="false">urn:uuid:6c1f0e2a-{{N}}</guid></item>
+<item><title>Ferry fares rise</title><link>{{BASE}}/2024/11/05/ferry-fares</link><guid isPermaLink="false">urn:uuid:9b3d41c7-{{N}}</guid></item>`,
+			stored: 2, known: 2},
+		{name: "a link by query", items: `<item><title>Harbor plan approved</title><link>{{BASE}}/?p=1204</link><guid isPermaLink="false">urn:uuid:6c1f0e2a-{{N}}</guid></item>`,
+			stored: 1, known: 1},
+		{name: "a link to the home page", items: `<item><title>Harbor plan approved</title><link>{{BASE}}/</link><guid isPermaLink="false">urn:uuid:6c1f0e2a-{{N}}</guid></item>`,
+			stored: 3, known: 0},
+		{name: "episodes on the show's page", items: `<item><title>Episode 1</title><link>{{BASE}}/show</link><guid isPermaLink="false">ep1-{{N}}</guid></item>
+<item><title>Episode 2</title><link>{{BASE}}/show</link><guid isPermaLink="false">ep2-{{N}}</guid></item>`,
+			stored: 6, known: 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx := context.Background()
+			srv := guidServer(t, tc.items)
+			feed := srv.URL + "/feed.xml"
+			h := newHub(t, true, model.Source{URL: feed})
+			opts := testOptions()
+			opts.All = true
+			opts.SkipPages = true
+			in := h.ingester(opts)
+			defer func() { in.Close() }()
+			for round := 1; round <= 3; round++ {
+				if round == 3 {
+					in.Close()
+					in = h.ingester(opts)
+				}
+				sum, err := in.RunOnce(ctx)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if round > 1 && sum.NotStored[ReasonKnown] != tc.known {
+					t.Errorf("round %d: %+v; want %d counted as %q", round, sum, tc.known, ReasonKnown)
+				}
+			}
+			if news := h.newsPaths(t); len(news) != tc.stored {
+				t.Errorf("stored %v; want %d articles", slices.Sorted(maps.Keys(news)), tc.stored)
+			}
+		})
+	}
+}
