@@ -547,3 +547,86 @@ func TestGUIDThatChangesAtEveryFetchIsStoredOnce(t *testing.T) {
 		})
 	}
 }
+
+// TestGUIDReusedForAnotherArticleDoesNotMergeIt reads a feed whose
+// generator numbers its items by their place in it ("1" the newest), so
+// that a GUID names another article each time one is published: the new
+// article is stored, the others known by their links, by a new process as
+// by the one that read the feed before, and after the articles that had
+// its GUID left the feed. An article whose link changed under its GUID
+// (its slug edited), with its title, is still the one article; with
+// another title too, it is stored again rather than risk losing one.
+func TestGUIDReusedForAnotherArticleDoesNotMergeIt(t *testing.T) {
+	item := func(title, link, guid string) string {
+		return `<item><title>` + title + `</title><link>{{BASE}}` + link + `</link><guid isPermaLink="false">` + guid + `</guid></item>`
+	}
+	for _, tc := range []struct {
+		name       string
+		rounds     []string
+		newProcess bool
+		new, known []int // by round
+		duplicates []int
+	}{
+		{name: "numbered by place",
+			rounds: []string{
+				item("Harbor plan approved", "/2024/11/05/harbor-plan", "1") + item("Ferry fares rise", "/2024/11/04/ferry-fares", "2"),
+				item("Bridge closes for repairs", "/2024/11/06/bridge-repairs", "1") + item("Harbor plan approved", "/2024/11/05/harbor-plan", "2") + item("Ferry fares rise", "/2024/11/04/ferry-fares", "3"),
+				// The articles that had "1" and "2" have left the feed.
+				item("Library hours change", "/2024/11/07/library-hours", "1") + item("Bridge closes for repairs", "/2024/11/06/bridge-repairs", "2"),
+			},
+			new: []int{2, 1, 1}, known: []int{0, 2, 1}, duplicates: []int{0, 0, 0}},
+		{name: "numbered by place, a new process",
+			rounds: []string{
+				item("Harbor plan approved", "/2024/11/05/harbor-plan", "1") + item("Ferry fares rise", "/2024/11/04/ferry-fares", "2"),
+				item("Bridge closes for repairs", "/2024/11/06/bridge-repairs", "1") + item("Harbor plan approved", "/2024/11/05/harbor-plan", "2") + item("Ferry fares rise", "/2024/11/04/ferry-fares", "3"),
+				// The articles that had "1" and "2" have left the feed.
+				item("Library hours change", "/2024/11/07/library-hours", "1") + item("Bridge closes for repairs", "/2024/11/06/bridge-repairs", "2"),
+			},
+			newProcess: true, new: []int{2, 1, 1}, known: []int{0, 2, 1}, duplicates: []int{0, 0, 0}},
+		{name: "link changed under its GUID",
+			rounds: []string{
+				item("Harbor plan approved", "/2024/11/05/harbor-plan", "story-4471"),
+				item("Harbor plan approved", "/2024/11/05/harbor-plan-approved", "story-4471"),
+			},
+			new: []int{1, 0}, known: []int{0, 0}, duplicates: []int{0, 1}},
+		{name: "link and title changed under its GUID",
+			rounds: []string{
+				item("Harbor plan approved", "/2024/11/05/harbor-plan", "story-4471"),
+				item("Council approves the harbor plan", "/2024/11/05/council-harbor-plan", "story-4471"),
+			},
+			new: []int{1, 1}, known: []int{0, 0}, duplicates: []int{0, 0}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx := context.Background()
+			var round atomic.Int64
+			var srv *httptest.Server
+			srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Content-Type", "application/rss+xml")
+				fmt.Fprint(w, strings.ReplaceAll(`<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0"><channel><title>Harbor Gazette</title><link>{{BASE}}/</link>
+`+tc.rounds[round.Load()]+`
+</channel></rss>`, "{{BASE}}", srv.URL))
+			}))
+			defer srv.Close()
+			h := newHub(t, true, model.Source{URL: srv.URL + "/feed.xml"})
+			opts := testOptions()
+			opts.All, opts.SkipPages = true, true
+			in := h.ingester(opts)
+			defer func() { in.Close() }()
+			for n := range tc.rounds {
+				round.Store(int64(n))
+				if n > 0 && tc.newProcess {
+					in.Close()
+					in = h.ingester(opts)
+				}
+				sum, err := in.RunOnce(ctx)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if sum.New != tc.new[n] || sum.NotStored[ReasonKnown] != tc.known[n] || sum.NotStored[ReasonDuplicate] != tc.duplicates[n] {
+					t.Errorf("round %d: new %d, not stored %v; want %d new, %d known, %d duplicates", n+1, sum.New, sum.NotStored, tc.new[n], tc.known[n], tc.duplicates[n])
+				}
+			}
+		})
+	}
+}

@@ -261,6 +261,7 @@ func (r *round) newItems(ctx context.Context, src model.Source, feed *parser.Fee
 	var out []*candidate
 	published := make([]time.Time, 0, len(feed.Items))
 	storedAlone := r.storedAlone(ctx, stored)
+	reused := r.reusedGUIDs(ctx, src, feed, stored, keys, guids)
 	for i, it := range feed.Items {
 		published = append(published, itemDate(it))
 		c := &candidate{item: it, canon: keys[i], guid: guids[i]}
@@ -275,6 +276,11 @@ func (r *round) newItems(ctx context.Context, src model.Source, feed *parser.Fee
 		own := append([]string{c.canon, parts[i]}, alone[i]...)
 		if storedAlone(c) {
 			own = append(own, pages[i])
+		}
+		if _, key, _ := r.known(stored, own...); key == "" && reused(i) {
+			// Known by its links alone, and stored without the GUID,
+			// which the curator would merge it by.
+			c.guid = ""
 		}
 		if p, key, purged := r.known(stored, append(own, c.guid)...); key != "" {
 			reason := ReasonKnown
@@ -301,6 +307,53 @@ func (r *round) newItems(ctx context.Context, src model.Source, feed *parser.Fee
 		out = append(out, c)
 	}
 	return out, published, nil
+}
+
+// reusedGUIDs returns a function that reports whether the GUID key of the
+// feed's i'th item names a stored article it is not: the generator gave
+// the GUID to a new article, as feeds that number their items by their
+// place in the feed do ("1" the newest). That article is another when
+// another item of the feed is known by it by its own link, or when it
+// has another title (and another link, or the item would be known by its
+// own). An article whose link changed under its GUID keeps its title.
+// Only GUIDs that are not addresses, known within their feed (see
+// guidKey), are so reused. The paths are looked up once, on first need.
+func (r *round) reusedGUIDs(ctx context.Context, src model.Source, feed *parser.Feed, stored map[string]string, keys, guids []string) func(i int) bool {
+	var paths map[string]string // the articles' paths by key
+	path := func(k string) string {
+		if paths == nil {
+			var ask []string
+			for _, k := range slices.Concat(keys, guids) {
+				if p, ok := stored[k]; ok && p == "" {
+					ask = append(ask, k) // known from the feed's last read
+				}
+			}
+			found, err := r.in.index.find(ctx, r.in.st, ask)
+			if err != nil {
+				r.in.log.Warn("looking up the stored articles of a feed's items failed", "err", err)
+				found = map[string]string{}
+			}
+			paths = found
+		}
+		return cmp.Or(stored[k], paths[k])
+	}
+	return func(i int) bool {
+		if _, ok := stored[guids[i]]; !ok || !strings.HasPrefix(guids[i], src.URL+"#") {
+			return false // none, or an address: another feed's item may give it
+		}
+		p := path(guids[i])
+		if p == "" {
+			return false
+		}
+		for j, k := range keys {
+			if _, ok := stored[k]; ok && j != i && k != "" && k != keys[i] && path(k) == p {
+				return true
+			}
+		}
+		a := r.storedArticle(ctx, guids[i], p)
+		title := feed.Items[i].Title
+		return a != nil && title != "" && !strings.EqualFold(parser.NormalizeSpace(a.Title), parser.NormalizeSpace(title))
+	}
 }
 
 // lookupShared looks up, for the items of a feed that the store knows by
