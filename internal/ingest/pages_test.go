@@ -494,7 +494,7 @@ func guidServer(t *testing.T, items string) *httptest.Server {
 // "/?p=1204"), is known by it, as feed readers know an item of a feed by
 // its link, and stored once, by a new process as by the one that stored
 // it; its later fetches are counted as already stored. A link to the home
-// page, or one that items share and their GUIDs alone told apart (a
+// page, by a query of words too ("/?lang=en"), or one that items share and their GUIDs alone told apart (a
 // podcast's episodes linking to the show's page), names no one article:
 // such items cannot be known across rounds when their GUIDs change, and
 // are stored anew rather than merged.
@@ -513,6 +513,8 @@ func TestGUIDThatChangesAtEveryFetchIsStoredOnce(t *testing.T) {
 		{name: "a link by query", items: `<item><title>Harbor plan approved</title><link>{{BASE}}/?p=1204</link><guid isPermaLink="false">urn:uuid:6c1f0e2a-{{N}}</guid></item>`,
 			stored: 1, known: 1},
 		{name: "a link to the home page", items: `<item><title>Harbor plan approved</title><link>{{BASE}}/</link><guid isPermaLink="false">urn:uuid:6c1f0e2a-{{N}}</guid></item>`,
+			stored: 3, known: 0},
+		{name: "a link to the home page by a query", items: `<item><title>Harbor plan: update {{N}}</title><link>{{BASE}}/?lang=en</link><guid isPermaLink="false">urn:uuid:6c1f0e2a-{{N}}</guid></item>`,
 			stored: 3, known: 0},
 		{name: "episodes on the show's page", items: `<item><title>Episode 1</title><link>{{BASE}}/show</link><guid isPermaLink="false">ep1-{{N}}</guid></item>
 <item><title>Episode 2</title><link>{{BASE}}/show</link><guid isPermaLink="false">ep2-{{N}}</guid></item>`,
