@@ -133,6 +133,16 @@ func namedZone(s string) (_ string, loc *time.Location, err error) {
 	return rest, loc, nil
 }
 
+// unknownZone returns the name of the time zone a raw date ends in when
+// the tz database does not have it, "" otherwise.
+func unknownZone(raw string) string {
+	s := strings.TrimSpace(raw)
+	if _, _, err := namedZone(s); err == nil {
+		return ""
+	}
+	return zoneName.FindStringSubmatch(s)[1]
+}
+
 // inZone reads the time of day of t, read as UTC, as the time of day it
 // is in loc.
 func inZone(t time.Time, loc *time.Location) time.Time {

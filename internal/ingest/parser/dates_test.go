@@ -425,7 +425,7 @@ func TestParseDateReadsAZoneByItsName(t *testing.T) {
 
 // TestParseReadsItemDatesInTheirZone reads a feed whose items' dates name
 // their zone: each is read in it, and one whose zone is unknown has no
-// date rather than a wrong one.
+// date rather than a wrong one, which the feed's note counts and names.
 func TestParseReadsItemDatesInTheirZone(t *testing.T) {
 	body, err := os.ReadFile("testdata/zone-names.xml")
 	if err != nil {
@@ -447,5 +447,8 @@ func TestParseReadsItemDatesInTheirZone(t *testing.T) {
 		if got != want[i] {
 			t.Errorf("item %d (%s): published %q; want %q", i, it.Title, got, want[i])
 		}
+	}
+	if want := `1 item's date names a time zone the time zone database does not have ("Hudson/Valley"): read as undated`; !strings.Contains(f.Malformed, want) {
+		t.Errorf("note %q; want it to say %q", f.Malformed, want)
 	}
 }
