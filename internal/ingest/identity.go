@@ -32,7 +32,7 @@ func itemKeys(feed *parser.Feed) []string {
 		home = curate.CanonicalURL(feed.SiteURL)
 	}
 	for base, idx := range groups {
-		if len(idx) == 1 && base != home && pathful(base) {
+		if len(idx) == 1 && base != home && namesPage(base) {
 			continue
 		}
 		by := distinction(feed.Items, idx)
@@ -46,6 +46,18 @@ func itemKeys(feed *parser.Feed) []string {
 		}
 	}
 	return keys
+}
+
+// namesPage reports whether a link names a page of its site rather than
+// its home page: by its path, or by a number in its query, as
+// WordPress's plain permalinks do ("/?p=1204"); a query of words
+// ("/?lang=en") is the home page's. An item linking to it alone in its
+// feed is known by it, whatever its GUID: some generators give an item a
+// new GUID at every fetch, and feed readers know an item of a feed by its
+// link too.
+func namesPage(link string) bool {
+	u, err := url.Parse(link)
+	return err == nil && (strings.Trim(u.Path, "/") != "" || strings.ContainsAny(u.RawQuery, "0123456789"))
 }
 
 // distinction returns what tells apart the items at idx, which share a

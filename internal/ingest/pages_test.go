@@ -268,8 +268,9 @@ func TestInterstitial(t *testing.T) {
 // a token that changes at every fetch ("?t=1733480001", "?t=1733480002"),
 // as some CMSs and proxies write it, its title and fragment those the
 // round's fetch gives; and the item's page, whose canonical address is
-// canonical ({{BASE}} and {{OTHER}} as siteServer has them).
-func tokenServer(t *testing.T, title func(n int) string, fragment, canonical string) *httptest.Server {
+// canonical ({{BASE}} and {{OTHER}} as siteServer has them), written by
+// page (canonicalPage when nil).
+func tokenServer(t *testing.T, title func(n int) string, fragment, canonical string, page func(title, href string) string) *httptest.Server {
 	t.Helper()
 	var fetches atomic.Int64
 	var srv *httptest.Server
@@ -286,7 +287,10 @@ func tokenServer(t *testing.T, title func(n int) string, fragment, canonical str
 		case "/2024/11/05/harbor-plan":
 			href := strings.NewReplacer("{{BASE}}", base, "{{OTHER}}", other).Replace(canonical)
 			w.Header().Set("Content-Type", "text/html; charset=utf-8")
-			fmt.Fprint(w, canonicalPage("Harbor plan approved", href))
+			if page == nil {
+				page = canonicalPage
+			}
+			fmt.Fprint(w, page("Harbor plan approved", href))
 		default:
 			http.NotFound(w, r)
 		}
@@ -326,7 +330,7 @@ func TestLinkWithATokenIsStoredOnce(t *testing.T) {
 		for _, db := range []string{"sqlite", "postgres"} {
 			t.Run(tc.name+"/"+db, func(t *testing.T) {
 				ctx := context.Background()
-				srv := tokenServer(t, tc.title, tc.fragment, tc.canonical)
+				srv := tokenServer(t, tc.title, tc.fragment, tc.canonical, nil)
 				feed := srv.URL + "/feed.xml"
 				var h *hub
 				if db == "sqlite" {
@@ -388,5 +392,243 @@ func checkTokenRound(t *testing.T, h *hub, feed string, round int, reason string
 	var out strings.Builder
 	if found, err := explain.Drops(context.Background(), &out, h.st, link); err != nil || !found || !strings.Contains(out.String(), reason) {
 		t.Errorf("round %d: explain %s says %q (%v); want %q", round, link, out.String(), err, reason)
+	}
+}
+
+// ogURLPage is an article page whose own address only its og:url names,
+// as themes without a canonical link write it; canonical, when not "", is
+// its canonical link too.
+func ogURLPage(canonical string) func(title, href string) string {
+	return func(title, href string) string {
+		link := ""
+		if canonical != "" {
+			link = `<link rel="canonical" href="` + canonical + `">`
+		}
+		return `<!DOCTYPE html><html><head><meta charset="utf-8"><title>` + title + `</title>
+<meta property="og:type" content="article"><meta property="og:title" content="` + title + `">
+<meta property="og:url" content="` + href + `">` + link + `</head><body><p>` + title + `.</p></body></html>`
+	}
+}
+
+// TestOGURLIsThePagesAddress reads three times a feed whose item, without
+// a GUID, links to its page with a token that changes at every fetch, its
+// page naming its address by og:url alone: an og:url on the link's site
+// that the link ends in is the page's own, and the article is stored
+// once. An og:url is a sharing hint templates often write wrong, so one
+// that is not the page's own (another site's, the home page, a relative
+// "/", a template's for every page) stores each fetch as before, and a
+// canonical link, where the page has one, is read instead.
+func TestOGURLIsThePagesAddress(t *testing.T) {
+	same := func(int) string { return "Harbor plan approved" }
+	update := func(n int) string { return fmt.Sprintf("Harbor plan: update %d", n) }
+	for _, tc := range []struct {
+		name, ogURL, canonical string
+		title                  func(n int) string
+		stored                 int    // articles after the three rounds
+		reason                 string // why the second and third fetches were not stored; "" when stored
+	}{
+		{name: "page's address", ogURL: "{{BASE}}/2024/11/05/harbor-plan", title: same, stored: 1, reason: ReasonKnownPage},
+		{name: "page's address, relative", ogURL: "/2024/11/05/harbor-plan", title: same, stored: 1, reason: ReasonKnownPage},
+		{name: "another site's", ogURL: "{{OTHER}}/2024/11/05/harbor-plan", title: same, stored: 3},
+		{name: "home page", ogURL: "{{BASE}}/", title: same, stored: 3},
+		{name: "relative home page", ogURL: "/", title: same, stored: 3},
+		{name: "a template's, for every page", ogURL: "{{BASE}}/all", title: update, stored: 3},
+		{name: "canonical link to the home page", ogURL: "{{BASE}}/2024/11/05/harbor-plan", canonical: "/", title: same, stored: 3},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx := context.Background()
+			srv := tokenServer(t, tc.title, "", tc.ogURL, ogURLPage(tc.canonical))
+			feed := srv.URL + "/feed.xml"
+			h := newHub(t, true, model.Source{URL: feed})
+			opts := testOptions()
+			opts.All = true
+			in := h.ingester(opts)
+			defer func() { in.Close() }()
+			for round := 1; round <= 3; round++ {
+				sum, err := in.RunOnce(ctx)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if round > 1 {
+					checkTokenRound(t, h, feed, round, tc.reason, sum)
+				}
+				if tc.reason == "" && sum.Pages[pageCanonicalIgnored] != 1 {
+					t.Errorf("round %d: pages %v; want the page counted as %q", round, sum.Pages, pageCanonicalIgnored)
+				}
+			}
+			if news := h.news(t); len(news) != tc.stored {
+				t.Errorf("stored %v; want %d articles", slices.Sorted(maps.Keys(news)), tc.stored)
+			}
+		})
+	}
+}
+
+// guidServer serves a feed whose items' GUIDs change at every fetch
+// ("urn:uuid:…-1", "…-2"), as some CMSs write a fresh one each time the
+// feed is built, while their links stay: items by path, "{{BASE}}" and
+// "{{N}}" (the fetch's number) replaced.
+func guidServer(t *testing.T, items string) *httptest.Server {
+	t.Helper()
+	var fetches atomic.Int64
+	var srv *httptest.Server
+	srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/feed.xml":
+			n := fetches.Add(1)
+			w.Header().Set("Content-Type", "application/rss+xml")
+			fmt.Fprint(w, strings.NewReplacer("{{BASE}}", srv.URL, "{{N}}", fmt.Sprint(n)).Replace(`<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0"><channel><title>Harbor Gazette</title><link>{{BASE}}/</link>
+`+items+`
+</channel></rss>`))
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// TestGUIDThatChangesAtEveryFetchIsStoredOnce reads three times a feed
+// whose items' GUIDs change at every fetch while their links stay: an
+// item alone in its feed with its link, by path or by query (WordPress's
+// "/?p=1204"), is known by it, as feed readers know an item of a feed by
+// its link, and stored once, by a new process as by the one that stored
+// it; its later fetches are counted as already stored. A link to the home
+// page, by a query of words too ("/?lang=en"), or one that items share and their GUIDs alone told apart (a
+// podcast's episodes linking to the show's page), names no one article:
+// such items cannot be known across rounds when their GUIDs change, and
+// are stored anew rather than merged.
+func TestGUIDThatChangesAtEveryFetchIsStoredOnce(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		items  string
+		stored int // articles after the three rounds
+		known  int // items counted as already stored in each later round
+	}{
+		{name: "one item", items: `<item><title>Harbor plan approved</title><link>{{BASE}}/2024/11/05/harbor-plan</link><guid isPermaLink="false">urn:uuid:6c1f0e2a-{{N}}</guid></item>`,
+			stored: 1, known: 1},
+		{name: "two items", items: `<item><title>Harbor plan approved</title><link>{{BASE}}/2024/11/05/harbor-plan</link><guid isPermaLink="false">urn:uuid:6c1f0e2a-{{N}}</guid></item>
+<item><title>Ferry fares rise</title><link>{{BASE}}/2024/11/05/ferry-fares</link><guid isPermaLink="false">urn:uuid:9b3d41c7-{{N}}</guid></item>`,
+			stored: 2, known: 2},
+		{name: "a link by query", items: `<item><title>Harbor plan approved</title><link>{{BASE}}/?p=1204</link><guid isPermaLink="false">urn:uuid:6c1f0e2a-{{N}}</guid></item>`,
+			stored: 1, known: 1},
+		{name: "a link to the home page", items: `<item><title>Harbor plan approved</title><link>{{BASE}}/</link><guid isPermaLink="false">urn:uuid:6c1f0e2a-{{N}}</guid></item>`,
+			stored: 3, known: 0},
+		{name: "a link to the home page by a query", items: `<item><title>Harbor plan: update {{N}}</title><link>{{BASE}}/?lang=en</link><guid isPermaLink="false">urn:uuid:6c1f0e2a-{{N}}</guid></item>`,
+			stored: 3, known: 0},
+		{name: "episodes on the show's page", items: `<item><title>Episode 1</title><link>{{BASE}}/show</link><guid isPermaLink="false">ep1-{{N}}</guid></item>
+<item><title>Episode 2</title><link>{{BASE}}/show</link><guid isPermaLink="false">ep2-{{N}}</guid></item>`,
+			stored: 6, known: 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx := context.Background()
+			srv := guidServer(t, tc.items)
+			feed := srv.URL + "/feed.xml"
+			h := newHub(t, true, model.Source{URL: feed})
+			opts := testOptions()
+			opts.All = true
+			opts.SkipPages = true
+			in := h.ingester(opts)
+			defer func() { in.Close() }()
+			for round := 1; round <= 3; round++ {
+				if round == 3 {
+					in.Close()
+					in = h.ingester(opts)
+				}
+				sum, err := in.RunOnce(ctx)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if round > 1 && sum.NotStored[ReasonKnown] != tc.known {
+					t.Errorf("round %d: %+v; want %d counted as %q", round, sum, tc.known, ReasonKnown)
+				}
+			}
+			if news := h.newsPaths(t); len(news) != tc.stored {
+				t.Errorf("stored %v; want %d articles", slices.Sorted(maps.Keys(news)), tc.stored)
+			}
+		})
+	}
+}
+
+// TestGUIDReusedForAnotherArticleDoesNotMergeIt reads a feed whose
+// generator numbers its items by their place in it ("1" the newest), so
+// that a GUID names another article each time one is published: the new
+// article is stored, the others known by their links, by a new process as
+// by the one that read the feed before, and after the articles that had
+// its GUID left the feed. An article whose link changed under its GUID
+// (its slug edited), with its title, is still the one article; with
+// another title too, it is stored again rather than risk losing one.
+func TestGUIDReusedForAnotherArticleDoesNotMergeIt(t *testing.T) {
+	item := func(title, link, guid string) string {
+		return `<item><title>` + title + `</title><link>{{BASE}}` + link + `</link><guid isPermaLink="false">` + guid + `</guid></item>`
+	}
+	for _, tc := range []struct {
+		name       string
+		rounds     []string
+		newProcess bool
+		new, known []int // by round
+		duplicates []int
+	}{
+		{name: "numbered by place",
+			rounds: []string{
+				item("Harbor plan approved", "/2024/11/05/harbor-plan", "1") + item("Ferry fares rise", "/2024/11/04/ferry-fares", "2"),
+				item("Bridge closes for repairs", "/2024/11/06/bridge-repairs", "1") + item("Harbor plan approved", "/2024/11/05/harbor-plan", "2") + item("Ferry fares rise", "/2024/11/04/ferry-fares", "3"),
+				// The articles that had "1" and "2" have left the feed.
+				item("Library hours change", "/2024/11/07/library-hours", "1") + item("Bridge closes for repairs", "/2024/11/06/bridge-repairs", "2"),
+			},
+			new: []int{2, 1, 1}, known: []int{0, 2, 1}, duplicates: []int{0, 0, 0}},
+		{name: "numbered by place, a new process",
+			rounds: []string{
+				item("Harbor plan approved", "/2024/11/05/harbor-plan", "1") + item("Ferry fares rise", "/2024/11/04/ferry-fares", "2"),
+				item("Bridge closes for repairs", "/2024/11/06/bridge-repairs", "1") + item("Harbor plan approved", "/2024/11/05/harbor-plan", "2") + item("Ferry fares rise", "/2024/11/04/ferry-fares", "3"),
+				// The articles that had "1" and "2" have left the feed.
+				item("Library hours change", "/2024/11/07/library-hours", "1") + item("Bridge closes for repairs", "/2024/11/06/bridge-repairs", "2"),
+			},
+			newProcess: true, new: []int{2, 1, 1}, known: []int{0, 2, 1}, duplicates: []int{0, 0, 0}},
+		{name: "link changed under its GUID",
+			rounds: []string{
+				item("Harbor plan approved", "/2024/11/05/harbor-plan", "story-4471"),
+				item("Harbor plan approved", "/2024/11/05/harbor-plan-approved", "story-4471"),
+			},
+			new: []int{1, 0}, known: []int{0, 0}, duplicates: []int{0, 1}},
+		{name: "link and title changed under its GUID",
+			rounds: []string{
+				item("Harbor plan approved", "/2024/11/05/harbor-plan", "story-4471"),
+				item("Council approves the harbor plan", "/2024/11/05/council-harbor-plan", "story-4471"),
+			},
+			new: []int{1, 1}, known: []int{0, 0}, duplicates: []int{0, 0}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx := context.Background()
+			var round atomic.Int64
+			var srv *httptest.Server
+			srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Content-Type", "application/rss+xml")
+				fmt.Fprint(w, strings.ReplaceAll(`<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0"><channel><title>Harbor Gazette</title><link>{{BASE}}/</link>
+`+tc.rounds[round.Load()]+`
+</channel></rss>`, "{{BASE}}", srv.URL))
+			}))
+			defer srv.Close()
+			h := newHub(t, true, model.Source{URL: srv.URL + "/feed.xml"})
+			opts := testOptions()
+			opts.All, opts.SkipPages = true, true
+			in := h.ingester(opts)
+			defer func() { in.Close() }()
+			for n := range tc.rounds {
+				round.Store(int64(n))
+				if n > 0 && tc.newProcess {
+					in.Close()
+					in = h.ingester(opts)
+				}
+				sum, err := in.RunOnce(ctx)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if sum.New != tc.new[n] || sum.NotStored[ReasonKnown] != tc.known[n] || sum.NotStored[ReasonDuplicate] != tc.duplicates[n] {
+					t.Errorf("round %d: new %d, not stored %v; want %d new, %d known, %d duplicates", n+1, sum.New, sum.NotStored, tc.new[n], tc.known[n], tc.duplicates[n])
+				}
+			}
+		})
 	}
 }

@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -260,6 +261,7 @@ func (r *round) newItems(ctx context.Context, src model.Source, feed *parser.Fee
 	var out []*candidate
 	published := make([]time.Time, 0, len(feed.Items))
 	storedAlone := r.storedAlone(ctx, stored)
+	reused := r.reusedGUIDs(ctx, src, feed, stored, keys, guids)
 	for i, it := range feed.Items {
 		published = append(published, itemDate(it))
 		c := &candidate{item: it, canon: keys[i], guid: guids[i]}
@@ -274,6 +276,11 @@ func (r *round) newItems(ctx context.Context, src model.Source, feed *parser.Fee
 		own := append([]string{c.canon, parts[i]}, alone[i]...)
 		if storedAlone(c) {
 			own = append(own, pages[i])
+		}
+		if _, key, _ := r.known(stored, own...); key == "" && reused(i) {
+			// Known by its links alone, and stored without the GUID,
+			// which the curator would merge it by.
+			c.guid = ""
 		}
 		if p, key, purged := r.known(stored, append(own, c.guid)...); key != "" {
 			reason := ReasonKnown
@@ -300,6 +307,53 @@ func (r *round) newItems(ctx context.Context, src model.Source, feed *parser.Fee
 		out = append(out, c)
 	}
 	return out, published, nil
+}
+
+// reusedGUIDs returns a function that reports whether the GUID key of the
+// feed's i'th item names a stored article it is not: the generator gave
+// the GUID to a new article, as feeds that number their items by their
+// place in the feed do ("1" the newest). That article is another when
+// another item of the feed is known by it by its own link, or when it
+// has another title (and another link, or the item would be known by its
+// own). An article whose link changed under its GUID keeps its title.
+// Only GUIDs that are not addresses, known within their feed (see
+// guidKey), are so reused. The paths are looked up once, on first need.
+func (r *round) reusedGUIDs(ctx context.Context, src model.Source, feed *parser.Feed, stored map[string]string, keys, guids []string) func(i int) bool {
+	var paths map[string]string // the articles' paths by key
+	path := func(k string) string {
+		if paths == nil {
+			var ask []string
+			for _, k := range slices.Concat(keys, guids) {
+				if p, ok := stored[k]; ok && p == "" {
+					ask = append(ask, k) // known from the feed's last read
+				}
+			}
+			found, err := r.in.index.find(ctx, r.in.st, ask)
+			if err != nil {
+				r.in.log.Warn("looking up the stored articles of a feed's items failed", "err", err)
+				found = map[string]string{}
+			}
+			paths = found
+		}
+		return cmp.Or(stored[k], paths[k])
+	}
+	return func(i int) bool {
+		if _, ok := stored[guids[i]]; !ok || !strings.HasPrefix(guids[i], src.URL+"#") {
+			return false // none, or an address: another feed's item may give it
+		}
+		p := path(guids[i])
+		if p == "" {
+			return false
+		}
+		for j, k := range keys {
+			if _, ok := stored[k]; ok && j != i && k != "" && k != keys[i] && path(k) == p {
+				return true
+			}
+		}
+		a := r.storedArticle(ctx, guids[i], p)
+		title := feed.Items[i].Title
+		return a != nil && title != "" && !strings.EqualFold(parser.NormalizeSpace(a.Title), parser.NormalizeSpace(title))
+	}
 }
 
 // lookupShared looks up, for the items of a feed that the store knows by
@@ -476,12 +530,26 @@ func (r *round) readBefore(ctx context.Context, src model.Source, c *candidate, 
 // says the page named one that cannot be the article's: the site's home
 // page, or a section whose address the item's is under ("/news" for
 // "/news/2024/11/05/a-story"), as templates name for every page of it.
+//
+// A page without a canonical link is known by its og:url only where that
+// is its own address (see pageOwn): Open Graph's address is a hint for
+// sharing cards that no search engine takes as canonical, and templates
+// write it wrong more often (the site's main host on every regional
+// one's pages, the home page, a staging host), so an og:url never makes
+// the article another site's or another page's.
 func pageCanonical(c *candidate) (pc string, ignored bool) {
-	pc = curate.CanonicalURL(c.meta.Canonical)
-	if c.meta.Canonical == "" || pc == c.canon || strings.Contains(c.canon, "#") {
+	named, og := c.meta.Canonical, false
+	if named == "" {
+		named, og = c.meta.URL, true
+	}
+	pc = curate.CanonicalURL(named)
+	if named == "" || pc == c.canon || strings.Contains(c.canon, "#") {
 		return "", false
 	}
 	if !pathful(pc) || strings.HasPrefix(c.canon, pc+"/") || strings.HasPrefix(curate.CanonicalURL(c.page), pc+"/") {
+		return "", true
+	}
+	if og && !pageOwn(c, pc) {
 		return "", true
 	}
 	return pc, false
@@ -521,7 +589,7 @@ func (in *Ingester) pageCanonicals(cands []*candidate, res *result) map[*candida
 		}
 	}
 	for _, c := range ignored {
-		in.log.Debug("page's canonical address not taken as the article's", "url", c.item.Link, "canonical", c.meta.Canonical)
+		in.log.Debug("page's canonical address not taken as the article's", "url", c.item.Link, "canonical", cmp.Or(c.meta.Canonical, c.meta.URL))
 		if res.pages != nil {
 			res.pages[pageRead]--
 			res.pages[pageCanonicalIgnored]++

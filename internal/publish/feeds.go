@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/xml"
 	"html"
+	"strings"
 	"time"
 
 	"newshub/internal/model"
@@ -125,15 +126,15 @@ type jsonFeedAuthor struct {
 // reach them.
 type feedEntry struct {
 	*Entry
-	title, excerpt, link, image string
+	title, excerpt, link, image, provider string
 }
 
 func (v *View) feedEntries(list []*Entry) []feedEntry {
 	out := make([]feedEntry, len(list))
 	for i, e := range list {
 		d := e.Details()
-		out[i] = feedEntry{Entry: e, title: model.Clip(e.Title, model.MaxTitle),
-			excerpt: PlainText(d.Excerpt), link: site.SafeURL(d.WebURL)}
+		out[i] = feedEntry{Entry: e, title: xmlText(model.Clip(e.Title, model.MaxTitle)),
+			excerpt: PlainText(d.Excerpt), link: site.SafeURL(d.WebURL), provider: xmlText(e.Provider)}
 		if out[i].link == "" {
 			// The hub's own page of the article, which links out by the
 			// same rule.
@@ -159,6 +160,7 @@ func (v *View) feed(topicID, format string) ([]byte, string, error) {
 		title += ": " + v.site.TopicByID(topicID).Name
 		prefix += topicID + "/"
 	}
+	title = xmlText(title)
 	if title == "" {
 		title = "News"
 	}
@@ -193,7 +195,7 @@ func (v *View) feed(topicID, format string) ([]byte, string, error) {
 	}
 	desc := "Latest news"
 	if v.root != nil {
-		desc = "Latest news about " + v.root.Name
+		desc = "Latest news about " + xmlText(v.root.Name)
 	}
 	switch format {
 	case "rss":
@@ -208,8 +210,8 @@ func (v *View) feed(topicID, format string) ([]byte, string, error) {
 			it := rssItem{Title: e.title, Link: e.link,
 				GUID:    rssGUID{IsPermaLink: "false", Value: v.apiURL("news/" + e.Key)},
 				PubDate: e.Time.In(v.loc).Format(time.RFC1123Z), Description: html.EscapeString(e.excerpt), Categories: e.Topics}
-			if e.Provider != "" {
-				it.Source = &rssSrc{URL: prefix + "rss.xml", Value: e.Provider}
+			if e.provider != "" {
+				it.Source = &rssSrc{URL: prefix + "rss.xml", Value: e.provider}
 			}
 			doc.Channel.Items = append(doc.Channel.Items, it)
 		}
@@ -221,7 +223,7 @@ func (v *View) feed(topicID, format string) ([]byte, string, error) {
 		for _, e := range items {
 			ent := atomEntry{Title: e.title, ID: v.apiURL("news/" + e.Key), Link: atomLink{Href: e.link, Rel: "alternate"},
 				Published: e.Time.In(v.loc).Format(time.RFC3339), Updated: e.Time.In(v.loc).Format(time.RFC3339),
-				Summary: e.excerpt, Author: atomAuthor{Name: e.Provider}}
+				Summary: e.excerpt, Author: atomAuthor{Name: e.provider}}
 			if ent.Author.Name == "" {
 				ent.Author.Name = title
 			}
@@ -238,8 +240,8 @@ func (v *View) feed(topicID, format string) ([]byte, string, error) {
 		for _, e := range items {
 			it := jsonFeedItem{ID: v.apiURL("news/" + e.Key), URL: e.link, Title: e.title, Summary: e.excerpt,
 				ContentText: e.excerpt, Image: e.image, DatePublished: e.Time.In(v.loc).Format(time.RFC3339), Tags: e.Topics}
-			if e.Provider != "" {
-				it.Authors = []jsonFeedAuthor{{Name: e.Provider}}
+			if e.provider != "" {
+				it.Authors = []jsonFeedAuthor{{Name: e.provider}}
 			}
 			doc.Items = append(doc.Items, it)
 		}
@@ -247,6 +249,32 @@ func (v *View) feed(topicID, format string) ([]byte, string, error) {
 		return b, TypeJSONFeed, err
 	}
 	return nil, "", ErrNotFound
+}
+
+// xmlText returns s without the characters XML 1.0 forbids (the C0
+// controls but tab, newline and carriage return; U+FFFE and U+FFFF),
+// which the XML encoder would write as U+FFFD: a vertical tab or a form
+// feed, which word processors write for a line break, becomes a space,
+// any other is dropped. Every format gets the same text, the JSON Feed
+// too, and the record keeps what it holds.
+func xmlText(s string) string {
+	if !strings.ContainsFunc(s, xmlForbidden) {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r == '\v' || r == '\f':
+			return ' '
+		case xmlForbidden(r):
+			return -1
+		}
+		return r
+	}, s)
+}
+
+// xmlForbidden reports whether XML 1.0 forbids r as a character.
+func xmlForbidden(r rune) bool {
+	return r < 0x20 && r != '\t' && r != '\n' && r != '\r' || r == 0xFFFE || r == 0xFFFF
 }
 
 func marshalXML(v any) ([]byte, error) {

@@ -1,5 +1,5 @@
 // Package pagemeta reads what an article page says about itself: Open
-// Graph (og:title, og:description, og:image with its width and height),
+// Graph (og:title, og:description, og:url, og:image with its width and height),
 // link rel=canonical and rel=amphtml, and the JSON-LD NewsArticle
 // (datePublished, publisher). It reads, it never runs anything.
 package pagemeta
@@ -30,6 +30,7 @@ type Meta struct {
 	Type        string // og:type
 	Image       model.Image
 	Canonical   string
+	URL         string // og:url, which the page's sharing cards name it by
 	AMP         string
 	Published   time.Time // JSON-LD datePublished, else article:published_time
 	Modified    time.Time
@@ -88,6 +89,10 @@ func Parse(body []byte, contentType, pageURL string) Meta {
 				case "description":
 					if m.Description == "" {
 						m.Description = v
+					}
+				case "og:url":
+					if og.url == "" {
+						og.url = v
 					}
 				case "og:site_name":
 					m.SiteName = v
@@ -219,6 +224,7 @@ type openGraph struct {
 	svg                                        int    // depth in <svg> elements
 	based                                      bool   // a <base href> was read
 	refresh                                    string // a <meta http-equiv="refresh">'s address
+	url                                        string // og:url
 }
 
 // pubDateNames are the other meta tags that name a page's date of
@@ -340,6 +346,7 @@ func (m *Meta) finish(base *url.URL, og *openGraph, ld []jsonLD) {
 		m.Image = model.Image{URL: resolve(base, image), Width: max(og.width, 0), Height: max(og.height, 0)}
 	}
 	m.Canonical = resolve(base, m.Canonical)
+	m.URL = resolve(base, og.url)
 	m.AMP = resolve(base, m.AMP)
 	m.Refresh = resolve(base, og.refresh)
 	if a := pickArticle(ld); a != nil {

@@ -19,6 +19,12 @@ func itemDate(parsed *time.Time, raw, lang string) time.Time {
 	if t, ok := zonedDate(raw, lang); ok {
 		return t
 	}
+	if zoneName.MatchString(strings.TrimSpace(raw)) {
+		// Read here whatever gofeed made of it: a zone's name is no
+		// zone to it. A name the database lacks gives no date.
+		t, _ := parseDate(raw, lang)
+		return t
+	}
 	if _, ok := offsetZone(strings.TrimSpace(raw)); ok {
 		if t, err := parseDate(raw, lang); err == nil {
 			return t
@@ -88,13 +94,72 @@ var zoneComment = regexp.MustCompile(`\s*\([A-Za-z ]{1,40}\)$`)
 // already.
 var zoneID = regexp.MustCompile(`\[[A-Za-z][A-Za-z0-9/_+-]{0,40}\]$`)
 
+// zoneName matches the name of a time zone in the tz database after a
+// date, as PHP's "e" and Python's zoneinfo write it ("2026-03-01
+// 10:00:00 America/New_York"), or in brackets after a Java
+// ZonedDateTime's time ("[Europe/Paris]"). Only names of an area and a
+// place are taken: a word alone may be a language's.
+var zoneName = regexp.MustCompile(`(?:\s+|\[)([A-Za-z]+(?:/[A-Za-z0-9_+-]+)+)\]?$`)
+
+// endsInZone matches a time followed by its offset, or by a word that
+// may be its zone's abbreviation (or "AM", "PM"), the word submatched.
+var endsInZone = regexp.MustCompile(`\d:\d\d(?::\d\d(?:[.,]\d+)?)?\s*(?:[Zz]|[+-]\d\d(?::?\d\d)?|(?:GMT|UTC)(?:[+-]\d{1,2}(?::?\d\d)?)?|([A-Za-z]{1,5}))$`)
+
+// namedZone takes the name of a time zone off the end of s (see
+// zoneName), and returns the zone its time is to be read in: nil when s
+// names none, or when its time gives its offset, which says the zone
+// already. An abbreviation before the name ("CET Europe/Paris") is left
+// for the name, which says more. A name the tz database does not have is
+// an error, not UTC.
+// (The newshub binary carries the database, time/tzdata: a name is
+// unknown only when it is none.)
+func namedZone(s string) (_ string, loc *time.Location, err error) {
+	m := zoneName.FindStringSubmatchIndex(s)
+	if m == nil || strings.HasPrefix(s[m[0]:], "[") != strings.HasSuffix(s, "]") {
+		return s, nil, nil
+	}
+	name, rest := s[m[2]:m[3]], strings.TrimSpace(s[:m[0]])
+	switch z := endsInZone.FindStringSubmatch(rest); {
+	case z == nil, strings.EqualFold(z[1], "AM"), strings.EqualFold(z[1], "PM"):
+	case z[1] == "":
+		return rest, nil, nil // an offset
+	default:
+		rest = strings.TrimSpace(strings.TrimSuffix(rest, z[1]))
+	}
+	loc, err = time.LoadLocation(name)
+	if err != nil {
+		return s, nil, fmt.Errorf("unrecognised date %q: time zone %q not in the time zone database", s, name)
+	}
+	return rest, loc, nil
+}
+
+// unknownZone returns the name of the time zone a raw date ends in when
+// the tz database does not have it, "" otherwise.
+func unknownZone(raw string) string {
+	s := strings.TrimSpace(raw)
+	if _, _, err := namedZone(s); err == nil {
+		return ""
+	}
+	return zoneName.FindStringSubmatch(s)[1]
+}
+
+// inZone reads the time of day of t, read as UTC, as the time of day it
+// is in loc.
+func inZone(t time.Time, loc *time.Location) time.Time {
+	if loc == nil {
+		return t
+	}
+	return time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), loc).UTC()
+}
+
 // ParseDate reads a date in any of the forms feeds give one: the
 // standard layouts and their usual variants (dateLayouts), the other
 // forms of ISO 8601 and the ways feeds bend it (see isoForms), Unix time
 // in seconds or milliseconds, and dates written out with day and month
 // names in English or the site's language, ordinals included ("Nov 5th,
-// 2024"), any of them in another script's digits (see asciiDigits). The
-// time it returns is in UTC.
+// 2024"), any of them in another script's digits (see asciiDigits), and
+// followed by their zone's name (see namedZone). The time it returns is
+// in UTC.
 func ParseDate(s string) (time.Time, error) {
 	return parseDate(s, "")
 }
@@ -120,6 +185,10 @@ func parseDate(s, lang string) (time.Time, error) {
 	if strings.HasSuffix(s, ")") {
 		s = zoneComment.ReplaceAllString(s, "")
 	}
+	s, loc, err := namedZone(s)
+	if err != nil {
+		return time.Time{}, err
+	}
 	if strings.HasSuffix(s, "]") {
 		s = zoneID.ReplaceAllString(s, "")
 	}
@@ -128,6 +197,9 @@ func parseDate(s, lang string) (time.Time, error) {
 	}
 	s, endOfDay := isoForms(s)
 	t, err := parseForms(s, lang)
+	if err == nil && loc != nil && !isDigits(s) { // Unix time is UTC's whatever the name says
+		t = inZone(t, loc)
+	}
 	if err != nil || !endOfDay {
 		return t, err
 	}

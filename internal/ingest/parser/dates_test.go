@@ -1,6 +1,7 @@
 package parser
 
 import (
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -381,5 +382,73 @@ func TestParseReadsOtherElementsDatesInTheFeedsLanguage(t *testing.T) {
 		if got != want[it.Title] {
 			t.Errorf("%q published and updated %q, want %q", it.Title, got, want[it.Title])
 		}
+	}
+}
+
+// TestParseDateReadsAZoneByItsName reads dates followed by the name of
+// their time zone in the tz database, as PHP's and Python's formatters
+// write them: the time is the zone's, its daylight saving time included,
+// where it was read as UTC or not at all. A date that carries an offset
+// too keeps its offset, as a Java ZonedDateTime's does; a name the
+// database does not have is refused with it named, not read as UTC.
+func TestParseDateReadsAZoneByItsName(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want string // RFC 3339 in UTC; "" when it must not read
+		err  string // what the error names when it must not
+	}{
+		{in: "2026-03-01 10:00:00 America/New_York", want: "2026-03-01T15:00:00Z"},
+		{in: "2026-07-01 10:00:00 America/New_York", want: "2026-07-01T14:00:00Z"}, // daylight saving time
+		{in: "2026-03-01T10:00:00 Europe/Paris", want: "2026-03-01T09:00:00Z"},
+		{in: "2026-03-01 10:00 Asia/Kolkata", want: "2026-03-01T04:30:00Z"},
+		{in: "Mon, 02 Mar 2026 10:00:00 Europe/Paris", want: "2026-03-02T09:00:00Z"},
+		{in: "Wed, 01 Jul 2026 09:30:00 America/Argentina/Buenos_Aires", want: "2026-07-01T12:30:00Z"},
+		{in: "lun., 02 mars 2026 10:00:00 Europe/Paris", want: "2026-03-02T09:00:00Z"},
+		{in: "2026-03-01T10:00:00[Europe/Paris]", want: "2026-03-01T09:00:00Z"},
+		{in: "2026-03-01T10:00:00+01:00[Europe/Paris]", want: "2026-03-01T09:00:00Z"},
+		{in: "2026-03-01 10:00:00 +0100 Europe/Paris", want: "2026-03-01T09:00:00Z"}, // the offset says it
+		{in: "2026-03-01 3:00 PM America/New_York", want: "2026-03-01T20:00:00Z"},
+		{in: "2026-03-01 America/New_York", want: "2026-03-01T05:00:00Z"}, // the day's start there
+		{in: "Mon, 02 Mar 2026 10:00:00 CET Europe/Paris", want: "2026-03-02T09:00:00Z"},
+		{in: "2026-03-01 10:00:00 Hudson/Valley", err: `"Hudson/Valley"`},
+		{in: "Tue, 03 Mar 2026 10:00:00 Hudson/Valley", err: `"Hudson/Valley"`},
+	} {
+		got, err := ParseDate(tc.in)
+		switch {
+		case tc.want == "" && (err == nil || !strings.Contains(err.Error(), tc.err)):
+			t.Errorf("ParseDate(%q) = %v, %v; want an error naming %s", tc.in, got, err, tc.err)
+		case tc.want != "" && (err != nil || got.Format(time.RFC3339) != tc.want):
+			t.Errorf("ParseDate(%q) = %v, %v; want %s", tc.in, got, err, tc.want)
+		}
+	}
+}
+
+// TestParseReadsItemDatesInTheirZone reads a feed whose items' dates name
+// their zone: each is read in it, and one whose zone is unknown has no
+// date rather than a wrong one, which the feed's note counts and names.
+func TestParseReadsItemDatesInTheirZone(t *testing.T) {
+	body, err := os.ReadFile("testdata/zone-names.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := Parse(body, "application/rss+xml", "https://www.hudson-ledger.example/feed")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"2026-03-01T15:00:00Z", "2026-03-02T09:00:00Z", "2026-07-01T13:30:00Z", ""}
+	if len(f.Items) != len(want) {
+		t.Fatalf("%d items; want %d", len(f.Items), len(want))
+	}
+	for i, it := range f.Items {
+		got := ""
+		if !it.Published.IsZero() {
+			got = it.Published.UTC().Format(time.RFC3339)
+		}
+		if got != want[i] {
+			t.Errorf("item %d (%s): published %q; want %q", i, it.Title, got, want[i])
+		}
+	}
+	if want := `1 item's date names a time zone the time zone database does not have ("Hudson/Valley"): read as undated`; !strings.Contains(f.Malformed, want) {
+		t.Errorf("note %q; want it to say %q", f.Malformed, want)
 	}
 }

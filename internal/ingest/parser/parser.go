@@ -14,6 +14,7 @@ import (
 	"net"
 	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -43,6 +44,9 @@ type Feed struct {
 	// Unreadable lists the items the document holds that could not be
 	// read at all.
 	Unreadable []Unreadable
+	// zones are the names of time zones the items' dates end in that the
+	// tz database does not have, one for each such date (see namedZone).
+	zones []string
 }
 
 // Unreadable is an item of a malformed feed that could not be read.
@@ -123,7 +127,25 @@ func parse(body []byte, contentType, feedURL string, cut bool) (*Feed, error) {
 	if err == nil && len(mended) > 0 {
 		addNote(f, "malformed bytes ("+strings.Join(mended, "; ")+")")
 	}
+	if err == nil && len(f.zones) > 0 {
+		addNote(f, zonesNote(f.zones))
+	}
 	return f, err
+}
+
+// zonesNote says how many items' dates name a time zone the tz database
+// does not have, and which: those items are undated (see namedZone),
+// their articles dated when they were read.
+func zonesNote(zones []string) string {
+	names := slices.Compact(slices.Sorted(slices.Values(zones)))
+	for i, z := range names {
+		names[i] = strconv.Quote(z)
+	}
+	what := "1 item's date names"
+	if len(zones) > 1 {
+		what = fmt.Sprintf("%d items' dates name", len(zones))
+	}
+	return what + " a time zone the time zone database does not have (" + strings.Join(names, ", ") + "): read as undated"
 }
 
 // addNote puts note, something mended before the feed was read, before
@@ -543,6 +565,9 @@ func convert(gf *gofeed.Feed, base *url.URL, items []*gofeed.Item, lang string) 
 	f.Items = make([]Item, 0, len(items))
 	for _, gi := range items {
 		f.Items = append(f.Items, item(gi, itemBase, lang))
+		if z := unknownZone(gi.Published); z != "" && f.Items[len(f.Items)-1].Published.IsZero() {
+			f.zones = append(f.zones, z)
+		}
 	}
 	return f
 }
