@@ -50,7 +50,7 @@ func runBuild(ctx context.Context, env *Env, args []string) error {
 	printBuild(env.Stdout, out, stats)
 	if *baseURL == "" && s.BaseURL() == "" {
 		// Feed readers and search engines resolve no relative link.
-		env.Log.Warn("build: the site gives no url in _config.yml and --base-url is not set: the feeds' links and ids, the sitemap and the pages' canonical links are relative, which feed readers cannot follow; set url (and baseurl) in _config.yml, or give --base-url")
+		env.Log.Warn("build: the site gives no url in _config.yml and --base-url is not set: the feeds' links and ids and the pages' canonical links are relative, which feed readers cannot follow; set url (and baseurl) in _config.yml, or give --base-url")
 	}
 	return nil
 }
