@@ -667,6 +667,9 @@ func (c *Curator) ExplainScope(ctx context.Context, r *model.Record) ([]string, 
 			}
 		}
 	}
+	if now, ok := j.decidedNow(a, rel); ok {
+		lines = append(lines, now)
+	}
 	// The keywords the gate cannot select by are named whatever decided:
 	// a stop word in small letters ("us", "it") finds nothing, and the hub's other
 	// decisions do not say so.
@@ -676,6 +679,43 @@ func (c *Curator) ExplainScope(ctx context.Context, r *model.Record) ([]string, 
 		}
 	}
 	return lines, nil
+}
+
+// decidedNow says what the gate decides of a now, when the hub's keywords
+// or sources have changed what its stored decision rests on: a keyword
+// added that the article holds, one removed, keywords given to a hub that
+// had none. A stored decision of the gate stays as made, so an operator
+// who changed the keywords learns why the article is still withheld (or
+// published), and what would change it.
+func (j *judge) decidedNow(a *model.Article, rel *model.Relevance) (string, bool) {
+	switch rel.Basis {
+	case scope.Everything.String(), scope.Keyword.String(), scope.Model.String():
+	default:
+		return "", false // an editor's, a dedicated feed's, a story's: not the keywords'
+	}
+	d := j.gate.Decide(gateArticle(a, false))
+	if d.Basis.String() == rel.Basis && (d.Basis != scope.Keyword || keywordOf(d.Reasons) == keywordOf(rel.Reasons)) {
+		return "", false
+	}
+	next := "a stored decision stays as made: edit show or hide decides over it"
+	if d.Basis == scope.Everything || rel.Basis == scope.Everything.String() {
+		next = "curate decides it again"
+	}
+	why := ""
+	if len(d.Reasons) > 0 {
+		why = ", " + d.Reasons[0]
+	}
+	return fmt.Sprintf("the hub's topic now: %s%s (%s)", onOff(d.OnTopic), why, next), true
+}
+
+// keywordOf returns the keyword a keyword decision names, quoted.
+func keywordOf(reasons []string) string {
+	if len(reasons) == 0 {
+		return ""
+	}
+	_, after, _ := strings.Cut(reasons[0], `"`)
+	kw, _, _ := strings.Cut(after, `"`)
+	return kw
 }
 
 func onOff(on bool) string {
