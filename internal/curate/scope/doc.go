@@ -38,7 +38,8 @@
 // The gate reads plain text, as ingestion stores titles and excerpts (the
 // scope command reads its stream the same way): markup is not the
 // article's words. Titles and excerpts are split into words: lower-cased,
-// English plurals folded ("companies" is "company"), HTML entities
+// in composed form (an accent written as a combining mark is read as the
+// accented letter), English plurals folded ("companies" is "company"), HTML entities
 // skipped, abbreviations with dots kept ("U.S." is "us", not the
 // pronoun), numbers with separators kept whole, a contraction's ending
 // dropped ("Men's" is "men"), links ("https://…", "www.…") skipped as

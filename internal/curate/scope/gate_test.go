@@ -100,6 +100,28 @@ func TestKeywordsMatchWholeWordsAndPhrases(t *testing.T) {
 	}
 }
 
+// TestKeywordsMatchWhateverTheAccentsAreWrittenWith: a letter with an
+// accent is one character (é) or a letter and a combining mark (e and
+// U+0301), as editors and feeds write it; a keyword finds either.
+func TestKeywordsMatchWhateverTheAccentsAreWrittenWith(t *testing.T) {
+	composed := New(Hub{Topic: "Brazil", Keywords: []string{"S\u00e3o Paulo", "caf\u00e9"}})
+	decomposed := New(Hub{Topic: "Brazil", Keywords: []string{"Sa\u0303o Paulo", "cafe\u0301"}})
+	for _, c := range []struct {
+		name string
+		g    *Gate
+		a    Article
+	}{
+		{"decomposed text", composed, Article{Title: "Floods in Sa\u0303o Paulo"}},
+		{"decomposed text in capitals", composed, Article{Title: "CAFE\u0301 PRICES SOAR"}},
+		{"decomposed keyword", decomposed, Article{Title: "Floods in S\u00e3o Paulo"}},
+		{"both composed", composed, Article{Title: "Floods in S\u00e3o Paulo"}},
+	} {
+		if d := c.g.Decide(c.a); !d.OnTopic || d.Basis != Keyword {
+			t.Errorf("%s: %q decided %+v, want on topic by its keyword", c.name, c.a.Title, d)
+		}
+	}
+}
+
 func TestGateLearnsPastItsKeywords(t *testing.T) {
 	stream := synthStream(4000, "space", 0.25, 3, false)
 	g := New(Hub{Topic: "Space", Keywords: []string{"NASA", "astronaut"}})
