@@ -664,3 +664,57 @@ func TestExplainScopeSaysWhatTodaysKeywordsWouldDecide(t *testing.T) {
 		}
 	}
 }
+
+// TestExplainScopeSaysWhatTodaysSourcesWouldDecide: a feed marked
+// dedicated, or unmarked, after its articles were decided: the
+// explanation says what the sources list as it is now decides, which
+// curate then stores; a feed removed keeps its articles' decision.
+func TestExplainScopeSaysWhatTodaysSourcesWouldDecide(t *testing.T) {
+	for _, c := range []struct {
+		name    string
+		feed    string
+		sources []model.Source
+		want    string // what explain says now, "" for nothing
+		on      bool   // on topic after curate
+	}{
+		{"marked dedicated", "https://wire.example/all.xml",
+			[]model.Source{{URL: "https://agency.example/feed", Dedicated: true}, {URL: "https://wire.example/all.xml", Dedicated: true}},
+			"the hub's topic now: on topic, from https://wire.example/all.xml, a source dedicated to the topic (curate decides it again)", true},
+		{"unmarked", "https://agency.example/feed",
+			[]model.Source{{URL: "https://agency.example/feed"}, {URL: "https://wire.example/all.xml"}},
+			"the hub's topic now: off topic, no keyword", false},
+		{"removed", "https://agency.example/feed",
+			[]model.Source{{URL: "https://wire.example/all.xml"}}, "", true},
+	} {
+		ctx := context.Background()
+		st := openStore(t)
+		s, dir := spaceHub(t, "rocket")
+		r := fromFeed("Comet tail photographed from the ground", "https://news.example/comet", c.feed, judgeNow.Add(-time.Hour))
+		commit(t, New(s, st, Options{Now: func() time.Time { return judgeNow }, SiteDir: dir}), r)
+		srcs := &model.Record{Path: sourcesPath, Kind: model.KindSources, Sources: &model.Sources{Sources: c.sources}}
+		if err := content.Render(srcs); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, "_data", "sources.yaml"), srcs.Raw, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		cur := New(s, st, Options{Now: func() time.Time { return judgeNow }, SiteDir: dir})
+		got, err := cur.ExplainScope(ctx, &model.Record{Path: r.Path, Kind: model.KindNews, Article: stored(t, st, r)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		text := strings.Join(got, "\n")
+		switch {
+		case c.want == "" && strings.Contains(text, "the hub's topic now"):
+			t.Errorf("%s: explanation %q says the decision changed", c.name, text)
+		case c.want != "" && !strings.Contains(text, c.want):
+			t.Errorf("%s: explanation %q lacks %q", c.name, text, c.want)
+		}
+		if _, err := cur.All(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if a := stored(t, st, r); a.Relevance == nil || a.Relevance.OnTopic != c.on {
+			t.Errorf("%s: after curate %+v, want on topic %v", c.name, a.Relevance, c.on)
+		}
+	}
+}
