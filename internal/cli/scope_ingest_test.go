@@ -153,3 +153,50 @@ func TestScopeDecidesAsIngestion(t *testing.T) {
 		t.Errorf("scope and ingestion decide %d of %d articles apart:\n%s", len(differ), len(items), strings.Join(differ, "\n"))
 	}
 }
+
+// TestSourcesEditSaysWhatCurateJudgesAgain marks a feed whose items were
+// withheld off topic dedicated, and unmarks a dedicated one: each edit
+// says how many stored articles keep their decision until curate, and
+// curate then publishes the first feed's and judges the second's.
+func TestSourcesEditSaysWhatCurateJudgesAgain(t *testing.T) {
+	feeds := map[string][]byte{}
+	for _, f := range []string{"scope-agency.xml", "scope-wire.xml"} {
+		b, err := os.ReadFile(filepath.Join("testdata", f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		feeds["/"+f] = b
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write(feeds[r.URL.Path]) }))
+	defer srv.Close()
+	dir := filepath.Join(t.TempDir(), "site")
+	h := &editHub{t: t, site: dir, db: filepath.Join(dir, ".newshub", "newshub.db")}
+	if code, _, errs := run(t, "init", "--topic", "Space", dir); code != 0 {
+		t.Fatal(errs)
+	}
+	cfg := filepath.Join(dir, "_config.yml")
+	b, _ := os.ReadFile(cfg)
+	os.WriteFile(cfg, append(b, "allow_private_networks: true\n"...), 0o644)
+	h.run("import")
+	agency, wire := srv.URL+"/scope-agency.xml", srv.URL+"/scope-wire.xml"
+	h.run("sources", "add", agency, "--dedicated")
+	h.run("sources", "add", wire)
+	h.run("ingest", "--once", "--no-pages")
+
+	if out := h.run("sources", "edit", wire, "--dedicated"); !strings.Contains(out, "3 stored articles of it withheld as off topic are on topic once curated") {
+		t.Errorf("sources edit --dedicated:\n%s", out)
+	}
+	if out := h.run("sources", "edit", agency, "--dedicated=false"); !strings.Contains(out, "2 stored articles of it on topic as dedicated are judged by the topic gate once curated") {
+		t.Errorf("sources edit --dedicated=false:\n%s", out)
+	}
+	h.run("curate")
+	if out := h.run("sources", "edit", wire, "--dedicated"); strings.Contains(out, "stored articles") {
+		t.Errorf("sources edit --dedicated after curate still counts articles to judge:\n%s", out)
+	}
+	if out := h.run("explain", "https://wire.example/derby"); !strings.Contains(out, "on topic (dedicated") {
+		t.Errorf("explain of the newly dedicated feed's item after curate:\n%s", out)
+	}
+	if out := h.run("explain", "https://agency.example/walk"); strings.Contains(out, "(dedicated") {
+		t.Errorf("explain of the unmarked feed's item after curate:\n%s", out)
+	}
+}
