@@ -26,10 +26,12 @@
 // and teaches the gate with Learn (basis Editor).
 //
 // Keywords are read as written ("stocks" does not find "stock"): the model
-// learns the other forms. A hashtag is split at case changes ("#NetZero"
-// finds "net zero"). A keyword made only of stop words and written in
-// capitals is an abbreviation ("US", "IT"): it finds those words written
-// in capitals only ("US", "U.S."), never the pronoun "us" or "it". One
+// learns the other forms. A hashtag finds its tag as one word ("#MeToo"
+// finds "metoo") and, when each part is a word, split at case changes
+// ("#NetZero" finds "net zero"; "#iPhone" finds "iPhone", never
+// "phone"). A keyword made only of stop words and written in capitals is
+// an abbreviation ("US", "IT"): it finds those words written in capitals
+// only ("US", "U.S."), never the pronoun "us" or "it". One
 // written otherwise ("the", "Us") or of no words at all cannot select
 // anything; it is ignored and the decision says so.
 //

@@ -122,6 +122,37 @@ func TestKeywordsMatchWhateverTheAccentsAreWrittenWith(t *testing.T) {
 	}
 }
 
+// TestHashtagsFindTheirTag: a hashtag finds its tag written as one word
+// ("iPhone", "#MeToo") and, split at its case changes, as words ("net
+// zero"), but never a part of it alone: "#iPhone" is not "phone".
+func TestHashtagsFindTheirTag(t *testing.T) {
+	g := New(Hub{Topic: "Tech", Hashtags: []string{"#iPhone", "eSports", "#MeToo", "#NetZero"}})
+	if ig := g.Ignored(); len(ig) > 0 {
+		t.Errorf("ignored %q, want every hashtag kept", ig)
+	}
+	for _, c := range []struct {
+		title string
+		want  string // hashtag found, or "" for none
+	}{
+		{"New iPhone unveiled", `keyword "#iPhone"`},
+		{"Phone prices rise", ""},
+		{"Esports league signs a broadcaster", `keyword "#eSports"`},
+		{"Sports results", ""},
+		{"Thousands march under #MeToo banners", `keyword "#MeToo"`},
+		{"Me too, said the minister", ""},
+		{"Firms pledge net zero by 2040", `keyword "#NetZero"`},
+		{"NetZero pledges pile up", `keyword "#NetZero"`},
+	} {
+		d := g.Decide(Article{Title: c.title})
+		switch {
+		case c.want == "" && d.Basis == Keyword:
+			t.Errorf("%q: decided on %q, want no hashtag", c.title, d.Reasons)
+		case c.want != "" && (!d.OnTopic || d.Basis != Keyword || !hasReason(d, c.want)):
+			t.Errorf("%q: %+v, want on topic for %s", c.title, d, c.want)
+		}
+	}
+}
+
 func TestGateLearnsPastItsKeywords(t *testing.T) {
 	stream := synthStream(4000, "space", 0.25, 3, false)
 	g := New(Hub{Topic: "Space", Keywords: []string{"NASA", "astronaut"}})
