@@ -3,7 +3,6 @@ package cli
 import (
 	"bufio"
 	"bytes"
-	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -11,9 +10,11 @@ import (
 	"io"
 	"maps"
 	"math"
+	"net/url"
 	"os"
 	"slices"
 
+	"newshub/internal/curate"
 	"newshub/internal/curate/cluster"
 	"newshub/internal/curate/scope"
 	"newshub/internal/ingest/parser"
@@ -31,7 +32,8 @@ type scopeOut struct {
 // learning from the stream as it goes; it writes one {"id","onTopic",
 // "score"} line per input line, in order. Titles and excerpts are read as
 // ingestion stores them, as plain text: markup in a feed's description
-// (links, tags) is not the article's words.
+// (links, tags) is not the article's words; the publisher as ingestion
+// gives it (see publisher).
 func runScope(ctx context.Context, env *Env, args []string) error {
 	fs := env.newFlagSet("scope")
 	hubFile := fs.String("hub", "", "hub `FILE`: JSON {\"topic\", \"keywords\", \"hashtags\"}")
@@ -100,7 +102,7 @@ func runScope(ctx context.Context, env *Env, args []string) error {
 			Title:    parser.PlainText(doc.Title),
 			Excerpt:  parser.PlainText(doc.Excerpt),
 			URL:      doc.URL,
-			Provider: cmp.Or(doc.Domain, doc.Provider),
+			Provider: publisher(doc),
 		})
 		n++
 		if d.OnTopic {
@@ -131,6 +133,21 @@ func runScope(ctx context.Context, env *Env, args []string) error {
 		return errFailed
 	}
 	return nil
+}
+
+// publisher is the publisher the gate reads of an article, as ingestion
+// gives it: the domain given, else its URL's registrable domain, else the
+// name given. Read by its name first, a stream's articles had other
+// publishers than the same articles ingested, and the gate learned and
+// decided them otherwise.
+func publisher(d cluster.Doc) string {
+	if d.Domain != "" {
+		return d.Domain
+	}
+	if u, err := url.Parse(d.URL); err == nil && u.Hostname() != "" {
+		return curate.RegistrableDomain(u.Hostname())
+	}
+	return d.Provider
 }
 
 // readHub reads a hub file, {"topic", "keywords", "hashtags"}; other

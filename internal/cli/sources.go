@@ -86,6 +86,7 @@ func runSources(ctx context.Context, env *Env, args []string) error {
 		} else {
 			fmt.Fprintf(env.Stdout, "not dedicated %s\n", pos[0])
 		}
+		return sayStoredToJudge(ctx, env, st, pos[0], *dedicated)
 	case "remove":
 		if !list.Remove(pos[0]) {
 			return fmt.Errorf("source %s is not listed", pos[0])
@@ -252,6 +253,35 @@ func lastRead(r store.ReadReport) string {
 		s += fmt.Sprintf(" (%d off topic)", r.OffTopic)
 	}
 	return s
+}
+
+// sayStoredToJudge tells how many stored articles of a feed just marked
+// dedicated (or unmarked) curate judges again: their decisions stay as
+// stored until then, withheld off topic (or on topic as dedicated), and
+// the operator who marked the feed to publish them would see nothing
+// change.
+func sayStoredToJudge(ctx context.Context, env *Env, st store.Store, url string, dedicated bool) error {
+	key, n := editorial.SourceKey(url), 0
+	err := st.Scan(ctx, []model.Kind{model.KindNews}, func(r *model.Record) error {
+		a := r.Article
+		if a == nil || a.Relevance == nil || editorial.SourceKey(a.Source) != key {
+			return nil
+		}
+		if dedicated && a.Withheld == model.WithheldOffTopic || !dedicated && a.Relevance.Basis == "dedicated" {
+			n++
+		}
+		return nil
+	})
+	switch {
+	case err != nil:
+		return fmt.Errorf("count its stored articles: %w", err)
+	case n == 0:
+	case dedicated:
+		fmt.Fprintf(env.Stdout, "%d stored articles of it withheld as off topic are on topic once curated (newshub curate)\n", n)
+	default:
+		fmt.Fprintf(env.Stdout, "%d stored articles of it on topic as dedicated are judged by the topic gate once curated (newshub curate)\n", n)
+	}
+	return nil
 }
 
 // offTopicBySource counts the stored articles withheld as off topic, by

@@ -250,7 +250,7 @@ func (j *judge) relevance(a *model.Article, inOnTopicStory bool) {
 	}
 	if len(j.dedicated) > 0 && a.Source != "" && j.dedicated[editorial.SourceKey(a.Source)] {
 		a.Relevance = &model.Relevance{OnTopic: true, Score: 1, Basis: scope.Dedicated.String(),
-			Reasons: []string{"from " + a.Source + ", a source dedicated to the topic"}, Own: mine}
+			Reasons: []string{dedicatedReason(a.Source)}, Own: mine}
 		if prev == nil || prev.Basis != a.Relevance.Basis {
 			j.gate.Learn(gateArticle(a, false), scope.Label{OnTopic: true, Basis: scope.Dedicated})
 		}
@@ -667,6 +667,9 @@ func (c *Curator) ExplainScope(ctx context.Context, r *model.Record) ([]string, 
 			}
 		}
 	}
+	if now, ok := j.decidedNow(a, rel); ok {
+		lines = append(lines, now)
+	}
 	// The keywords the gate cannot select by are named whatever decided:
 	// a stop word in small letters ("us", "it") finds nothing, and the hub's other
 	// decisions do not say so.
@@ -676,6 +679,58 @@ func (c *Curator) ExplainScope(ctx context.Context, r *model.Record) ([]string, 
 		}
 	}
 	return lines, nil
+}
+
+// decidedNow says what the gate decides of a now, when the hub's keywords
+// or sources have changed what its stored decision rests on: a keyword
+// added that the article holds, one removed, keywords given to a hub that
+// had none, its feed marked dedicated or unmarked. So an operator who
+// changed them learns why the article is still withheld (or published),
+// and what would change it.
+func (j *judge) decidedNow(a *model.Article, rel *model.Relevance) (string, bool) {
+	key := editorial.SourceKey(a.Source)
+	dedicated := a.Source != "" && j.dedicated[key]
+	switch rel.Basis {
+	case scope.Everything.String(), scope.Keyword.String(), scope.Model.String():
+	case scope.Dedicated.String():
+		if a.Source == "" || !j.listed[key] {
+			return "", false // its feed removed: it stays on topic
+		}
+	default:
+		return "", false // an editor's, a story's: not the hub's words or feeds
+	}
+	d := scope.Decision{OnTopic: true, Basis: scope.Dedicated, Reasons: []string{dedicatedReason(a.Source)}}
+	if !dedicated {
+		d = j.gate.Decide(gateArticle(a, false))
+	}
+	if d.Basis.String() == rel.Basis && (d.Basis != scope.Keyword || keywordOf(d.Reasons) == keywordOf(rel.Reasons)) {
+		return "", false
+	}
+	// Curate keeps the gate's own decisions (keyword, model) as made and
+	// makes the others again.
+	next := "a stored decision stays as made: edit show or hide decides over it"
+	if own(rel) == nil || own(&model.Relevance{Basis: d.Basis.String()}) == nil {
+		next = "curate decides it again"
+	}
+	why := ""
+	if len(d.Reasons) > 0 {
+		why = ", " + d.Reasons[0]
+	}
+	return fmt.Sprintf("the hub's topic now: %s%s (%s)", onOff(d.OnTopic), why, next), true
+}
+
+func dedicatedReason(source string) string {
+	return "from " + source + ", a source dedicated to the topic"
+}
+
+// keywordOf returns the keyword a keyword decision names, quoted.
+func keywordOf(reasons []string) string {
+	if len(reasons) == 0 {
+		return ""
+	}
+	_, after, _ := strings.Cut(reasons[0], `"`)
+	kw, _, _ := strings.Cut(after, `"`)
+	return kw
 }
 
 func onOff(on bool) string {

@@ -616,3 +616,105 @@ func TestExplainScopeOfAKeywordInCapitals(t *testing.T) {
 		t.Errorf("explanation %q, want on topic by the keyword \"US\", nothing ignored", text)
 	}
 }
+
+// TestExplainScopeSaysWhatTodaysKeywordsWouldDecide: an article decided
+// before the operator changed the hub's keywords keeps its stored
+// decision, and the explanation says what the keywords as they are now
+// decide, where it said "no keyword" of a title that holds one, named a
+// keyword the hub no longer has, or said the topic has no keywords.
+func TestExplainScopeSaysWhatTodaysKeywordsWouldDecide(t *testing.T) {
+	for _, c := range []struct {
+		name          string
+		before, after []string
+		noSources     bool // no sources list: a hub without keywords is open
+		title         string
+		want          string
+	}{
+		{"keyword added", []string{"rocket"}, []string{"rocket", "comet"}, false,
+			"Comet tail photographed from the ground",
+			`the hub's topic now: on topic, keyword "comet" (a stored decision stays as made: edit show or hide decides over it)`},
+		{"keyword removed", []string{"rocket", "comet"}, []string{"rocket"}, false,
+			"Comet tail photographed from the ground",
+			`the hub's topic now: off topic, no keyword`},
+		{"keywords given to an open hub", nil, []string{"rocket"}, true,
+			"Comet tail photographed from the ground",
+			`the hub's topic now: off topic, no keyword, and too few on-topic articles yet to learn from (curate decides it again)`},
+		{"keywords unchanged", []string{"rocket"}, []string{"rocket"}, false,
+			"Comet tail photographed from the ground", ""},
+	} {
+		st := openStore(t)
+		s, dir := spaceHub(t, c.before...)
+		if c.noSources {
+			dir = t.TempDir()
+		}
+		r := fromFeed(c.title, "https://wire.example/comet", "https://wire.example/all.xml", judgeNow.Add(-time.Hour))
+		commit(t, New(s, st, Options{Now: func() time.Time { return judgeNow }, SiteDir: dir}), r)
+		s2, _ := spaceHub(t, c.after...)
+		got, err := New(s2, st, Options{Now: func() time.Time { return judgeNow }, SiteDir: dir}).
+			ExplainScope(context.Background(), &model.Record{Path: r.Path, Kind: model.KindNews, Article: stored(t, st, r)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		text := strings.Join(got, "\n")
+		switch {
+		case c.want == "" && strings.Contains(text, "the hub's topic now"):
+			t.Errorf("%s: explanation %q says the decision changed", c.name, text)
+		case c.want != "" && !strings.Contains(text, c.want):
+			t.Errorf("%s: explanation %q lacks %q", c.name, text, c.want)
+		}
+	}
+}
+
+// TestExplainScopeSaysWhatTodaysSourcesWouldDecide: a feed marked
+// dedicated, or unmarked, after its articles were decided: the
+// explanation says what the sources list as it is now decides, which
+// curate then stores; a feed removed keeps its articles' decision.
+func TestExplainScopeSaysWhatTodaysSourcesWouldDecide(t *testing.T) {
+	for _, c := range []struct {
+		name    string
+		feed    string
+		sources []model.Source
+		want    string // what explain says now, "" for nothing
+		on      bool   // on topic after curate
+	}{
+		{"marked dedicated", "https://wire.example/all.xml",
+			[]model.Source{{URL: "https://agency.example/feed", Dedicated: true}, {URL: "https://wire.example/all.xml", Dedicated: true}},
+			"the hub's topic now: on topic, from https://wire.example/all.xml, a source dedicated to the topic (curate decides it again)", true},
+		{"unmarked", "https://agency.example/feed",
+			[]model.Source{{URL: "https://agency.example/feed"}, {URL: "https://wire.example/all.xml"}},
+			"the hub's topic now: off topic, no keyword", false},
+		{"removed", "https://agency.example/feed",
+			[]model.Source{{URL: "https://wire.example/all.xml"}}, "", true},
+	} {
+		ctx := context.Background()
+		st := openStore(t)
+		s, dir := spaceHub(t, "rocket")
+		r := fromFeed("Comet tail photographed from the ground", "https://news.example/comet", c.feed, judgeNow.Add(-time.Hour))
+		commit(t, New(s, st, Options{Now: func() time.Time { return judgeNow }, SiteDir: dir}), r)
+		srcs := &model.Record{Path: sourcesPath, Kind: model.KindSources, Sources: &model.Sources{Sources: c.sources}}
+		if err := content.Render(srcs); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, "_data", "sources.yaml"), srcs.Raw, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		cur := New(s, st, Options{Now: func() time.Time { return judgeNow }, SiteDir: dir})
+		got, err := cur.ExplainScope(ctx, &model.Record{Path: r.Path, Kind: model.KindNews, Article: stored(t, st, r)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		text := strings.Join(got, "\n")
+		switch {
+		case c.want == "" && strings.Contains(text, "the hub's topic now"):
+			t.Errorf("%s: explanation %q says the decision changed", c.name, text)
+		case c.want != "" && !strings.Contains(text, c.want):
+			t.Errorf("%s: explanation %q lacks %q", c.name, text, c.want)
+		}
+		if _, err := cur.All(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if a := stored(t, st, r); a.Relevance == nil || a.Relevance.OnTopic != c.on {
+			t.Errorf("%s: after curate %+v, want on topic %v", c.name, a.Relevance, c.on)
+		}
+	}
+}

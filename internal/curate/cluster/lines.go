@@ -300,9 +300,13 @@ func parseLine(b []byte) (Doc, error) {
 	if len(bytes.TrimSpace(b)) == 0 {
 		return Doc{}, errBlank
 	}
+	if string(bytes.TrimSpace(b)) == "null" {
+		// It decodes as an object of no fields, and would read "missing id".
+		return Doc{}, errors.New("not a JSON object: null")
+	}
 	var l jsonLine
 	if err := json.Unmarshal(b, &l); err != nil {
-		return Doc{}, fmt.Errorf("not a JSON object: %v", err)
+		return Doc{}, decodeError(err)
 	}
 	id, err := lineID(l.ID)
 	if err != nil {
@@ -326,6 +330,29 @@ func parseLine(b []byte) (Doc, error) {
 		d.Published = t
 	}
 	return d, nil
+}
+
+// decodeError says what is wrong with a line that does not decode, in the
+// input's words: the field of the wrong type, or what the line is instead
+// of an object, rather than the program's names for them.
+func decodeError(err error) error {
+	var te *json.UnmarshalTypeError
+	if !errors.As(err, &te) {
+		return fmt.Errorf("not a JSON object: %v", err)
+	}
+	if te.Field != "" {
+		return fmt.Errorf("%s must be a string, not %s", te.Field, withArticle(te.Value))
+	}
+	return fmt.Errorf("not a JSON object: %s", withArticle(te.Value))
+}
+
+// withArticle names a kind of JSON value ("number", "array") with its
+// indefinite article.
+func withArticle(kind string) string {
+	if strings.ContainsAny(kind[:min(1, len(kind))], "aeiou") {
+		return "an " + kind
+	}
+	return "a " + kind
 }
 
 // lineID reads an id given as a JSON string or number.

@@ -190,3 +190,24 @@ func TestLinesReadsPastAByteOrderMark(t *testing.T) {
 		t.Errorf("the Sbarro articles are apart: %v", ms)
 	}
 }
+
+// TestParseLineSaysWhatIsWrong: a line that is a JSON object with a field
+// of the wrong type is named by that field, and one that is not an object
+// says what it is, in the input's words rather than the program's.
+func TestParseLineSaysWhatIsWrong(t *testing.T) {
+	for _, c := range []struct{ line, want string }{
+		{`{"id":"x","title":"Rates held","excerpt":5}`, "excerpt must be a string, not a number"},
+		{`{"id":"x","title":["Rates","held"]}`, "title must be a string, not an array"},
+		{`{"id":"x","title":"Rates held","publishedDateTime":20261120}`, "publishedDateTime must be a string, not a number"},
+		{`{"id":"x","title":"Rates held","url":{"href":"https://wire.example/a"}}`, "url must be a string, not an object"},
+		{`[{"id":"x"}]`, "not a JSON object: an array"},
+		{`"Rates held"`, "not a JSON object: a string"},
+		{`null`, "not a JSON object: null"},
+		{`{"id":"x", "title": `, "not a JSON object: unexpected end of JSON input"},
+	} {
+		_, err := parseLine([]byte(c.line))
+		if err == nil || err.Error() != c.want {
+			t.Errorf("%s: error %v, want %q", c.line, err, c.want)
+		}
+	}
+}

@@ -26,10 +26,12 @@
 // and teaches the gate with Learn (basis Editor).
 //
 // Keywords are read as written ("stocks" does not find "stock"): the model
-// learns the other forms. A hashtag is split at case changes ("#NetZero"
-// finds "net zero"). A keyword made only of stop words and written in
-// capitals is an abbreviation ("US", "IT"): it finds those words written
-// in capitals only ("US", "U.S."), never the pronoun "us" or "it". One
+// learns the other forms. A hashtag finds its tag as one word ("#MeToo"
+// finds "metoo") and, when each part is a word, split at case changes
+// ("#NetZero" finds "net zero"; "#iPhone" finds "iPhone", never
+// "phone"). A keyword made only of stop words and written in capitals is
+// an abbreviation ("US", "IT"): it finds those words written in capitals
+// only ("US", "U.S."), never the pronoun "us" or "it". One
 // written otherwise ("the", "Us") or of no words at all cannot select
 // anything; it is ignored and the decision says so.
 //
@@ -38,7 +40,8 @@
 // The gate reads plain text, as ingestion stores titles and excerpts (the
 // scope command reads its stream the same way): markup is not the
 // article's words. Titles and excerpts are split into words: lower-cased,
-// English plurals folded ("companies" is "company"), HTML entities
+// in composed form (an accent written as a combining mark is read as the
+// accented letter), English plurals folded ("companies" is "company"), HTML entities
 // skipped, abbreviations with dots kept ("U.S." is "us", not the
 // pronoun), numbers with separators kept whole, a contraction's ending
 // dropped ("Men's" is "men"), links ("https://…", "www.…") skipped as

@@ -100,6 +100,59 @@ func TestKeywordsMatchWholeWordsAndPhrases(t *testing.T) {
 	}
 }
 
+// TestKeywordsMatchWhateverTheAccentsAreWrittenWith: a letter with an
+// accent is one character (é) or a letter and a combining mark (e and
+// U+0301), as editors and feeds write it; a keyword finds either.
+func TestKeywordsMatchWhateverTheAccentsAreWrittenWith(t *testing.T) {
+	composed := New(Hub{Topic: "Brazil", Keywords: []string{"S\u00e3o Paulo", "caf\u00e9"}})
+	decomposed := New(Hub{Topic: "Brazil", Keywords: []string{"Sa\u0303o Paulo", "cafe\u0301"}})
+	for _, c := range []struct {
+		name string
+		g    *Gate
+		a    Article
+	}{
+		{"decomposed text", composed, Article{Title: "Floods in Sa\u0303o Paulo"}},
+		{"decomposed text in capitals", composed, Article{Title: "CAFE\u0301 PRICES SOAR"}},
+		{"decomposed keyword", decomposed, Article{Title: "Floods in S\u00e3o Paulo"}},
+		{"both composed", composed, Article{Title: "Floods in S\u00e3o Paulo"}},
+	} {
+		if d := c.g.Decide(c.a); !d.OnTopic || d.Basis != Keyword {
+			t.Errorf("%s: %q decided %+v, want on topic by its keyword", c.name, c.a.Title, d)
+		}
+	}
+}
+
+// TestHashtagsFindTheirTag: a hashtag finds its tag written as one word
+// ("iPhone", "#MeToo") and, split at its case changes, as words ("net
+// zero"), but never a part of it alone: "#iPhone" is not "phone".
+func TestHashtagsFindTheirTag(t *testing.T) {
+	g := New(Hub{Topic: "Tech", Hashtags: []string{"#iPhone", "eSports", "#MeToo", "#NetZero"}})
+	if ig := g.Ignored(); len(ig) > 0 {
+		t.Errorf("ignored %q, want every hashtag kept", ig)
+	}
+	for _, c := range []struct {
+		title string
+		want  string // hashtag found, or "" for none
+	}{
+		{"New iPhone unveiled", `keyword "#iPhone"`},
+		{"Phone prices rise", ""},
+		{"Esports league signs a broadcaster", `keyword "#eSports"`},
+		{"Sports results", ""},
+		{"Thousands march under #MeToo banners", `keyword "#MeToo"`},
+		{"Me too, said the minister", ""},
+		{"Firms pledge net zero by 2040", `keyword "#NetZero"`},
+		{"NetZero pledges pile up", `keyword "#NetZero"`},
+	} {
+		d := g.Decide(Article{Title: c.title})
+		switch {
+		case c.want == "" && d.Basis == Keyword:
+			t.Errorf("%q: decided on %q, want no hashtag", c.title, d.Reasons)
+		case c.want != "" && (!d.OnTopic || d.Basis != Keyword || !hasReason(d, c.want)):
+			t.Errorf("%q: %+v, want on topic for %s", c.title, d, c.want)
+		}
+	}
+}
+
 func TestGateLearnsPastItsKeywords(t *testing.T) {
 	stream := synthStream(4000, "space", 0.25, 3, false)
 	g := New(Hub{Topic: "Space", Keywords: []string{"NASA", "astronaut"}})

@@ -1,6 +1,9 @@
 package scope
 
-import "strings"
+import (
+	"strings"
+	"unicode/utf8"
+)
 
 // matcher finds the hub's keywords and hashtags in a text, as whole words
 // or phrases, in any case ("#ClimateChange" finds "climate change"). Words
@@ -26,34 +29,45 @@ func newMatcher(keywords, hashtags []string) *matcher {
 	m := &matcher{phrases: map[uint64][]phrase{}, feats: map[uint64]bool{}}
 	var t tokenizer
 	seen := map[string]bool{}
-	add := func(written, text string) {
-		t.out = t.out[:0]
-		var words []uint64
-		allStop, allCaps := true, true
-		for _, tk := range t.tokens(text) {
-			words = append(words, tk.raw)
-			allStop = allStop && tk.stop
-			allCaps = allCaps && tk.caps
+	// add makes a term of what was written, found as any of texts.
+	add := func(written string, texts ...string) {
+		term, why, dup, kept := len(m.terms), "", false, false
+		for _, text := range texts {
+			t.out = t.out[:0]
+			var words []uint64
+			allStop, allCaps := true, true
+			for _, tk := range t.tokens(text) {
+				words = append(words, tk.raw)
+				allStop = allStop && tk.stop
+				allCaps = allCaps && tk.caps
+			}
+			switch {
+			case len(words) == 0:
+				why = "keyword " + quote(written) + " has no words: ignored"
+				continue
+			case allStop && !allCaps:
+				why = "keyword " + quote(written) +
+					" is a stop word: ignored (an abbreviation written in capitals, as \"US\", finds the word in capitals only)"
+				continue
+			}
+			key := phraseKey(words)
+			if seen[key] {
+				dup = true
+				continue
+			}
+			seen[key] = true
+			for _, tk := range t.out {
+				m.feats[tk.h] = true
+			}
+			m.phrases[words[0]] = append(m.phrases[words[0]], phrase{words: words, term: term, caps: allStop})
+			kept = true
 		}
 		switch {
-		case len(words) == 0:
-			m.ignored = append(m.ignored, "keyword "+quote(written)+" has no words: ignored")
-			return
-		case allStop && !allCaps:
-			m.ignored = append(m.ignored, "keyword "+quote(written)+
-				" is a stop word: ignored (an abbreviation written in capitals, as \"US\", finds the word in capitals only)")
-			return
+		case kept:
+			m.terms = append(m.terms, written)
+		case !dup && why != "":
+			m.ignored = append(m.ignored, why)
 		}
-		key := phraseKey(words)
-		if seen[key] {
-			return
-		}
-		seen[key] = true
-		for _, tk := range t.out {
-			m.feats[tk.h] = true
-		}
-		m.phrases[words[0]] = append(m.phrases[words[0]], phrase{words: words, term: len(m.terms), caps: allStop})
-		m.terms = append(m.terms, written)
 	}
 	for _, k := range keywords {
 		if k = strings.TrimSpace(k); k != "" {
@@ -62,11 +76,30 @@ func newMatcher(keywords, hashtags []string) *matcher {
 	}
 	for _, h := range hashtags {
 		h = strings.TrimSpace(strings.TrimLeft(strings.TrimSpace(h), "#"))
-		if h != "" {
-			add("#"+h, splitCamel(h))
+		if h == "" {
+			continue
 		}
+		// The tag as one word ("iPhone", "#MeToo" in a post), and split
+		// at its case changes ("NetZero", "net zero") when each part is
+		// a word: "iPhone" split would find "phone".
+		texts := []string{h}
+		if s := splitCamel(h); s != h && !hasLetterAlone(s) {
+			texts = append(texts, s)
+		}
+		add("#"+h, texts...)
 	}
 	return m
+}
+
+// hasLetterAlone reports whether s has a word of one letter, which the
+// tokenizer does not read as a word.
+func hasLetterAlone(s string) bool {
+	for _, f := range strings.Fields(s) {
+		if utf8.RuneCountInString(f) == 1 {
+			return true
+		}
+	}
+	return false
 }
 
 // match returns the set of terms found in toks (term i is bit i mod 64)

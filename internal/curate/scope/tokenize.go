@@ -5,6 +5,8 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"golang.org/x/text/unicode/norm"
+
 	"newshub/internal/cjk"
 )
 
@@ -182,6 +184,12 @@ func (t *tokenizer) flushWord() {
 		return
 	}
 	w := t.word
+	if !norm.NFC.IsNormal(w) {
+		// An accent written as a combining mark (e and U+0301) is the
+		// same letter as the one character (é) a keyword may be written
+		// with; each word is read in its composed form.
+		w = norm.NFC.Bytes(w)
+	}
 	if len(w) > maxWordBytes {
 		w = w[:maxWordBytes]
 		for len(w) > 0 && !utf8.Valid(w) {
