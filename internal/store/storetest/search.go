@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 
 	"newshub/internal/model"
@@ -365,5 +366,35 @@ func testSearchCJK(t *testing.T, st store.Store) {
 	}
 	for _, tt := range tests {
 		checkFinds(t, st, recs, tt.text, tt.want)
+	}
+}
+
+// testSearchNewerFirstAmongEqual checks that matches a query finds equally
+// relevant, such as news reports of one shape, come newest first, as a
+// news reader expects, on every page.
+func testSearchNewerFirstAmongEqual(t *testing.T, st store.Store) {
+	var stored []*model.Record // oldest first, stored one by one
+	for i, place := range []string{"Alder", "Birch", "Cedar", "Dogwood"} {
+		r := article("wildfire-"+strings.ToLower(place), "Wildfire reaches "+place+" Creek", hours(i), "Weather")
+		upsert(t, st, r)
+		stored = append(stored, r)
+	}
+	var want []string
+	for i := len(stored) - 1; i >= 0; i-- {
+		want = append(want, stored[i].Path)
+	}
+	if got := paths(search(t, st, store.SearchQuery{Text: "wildfire"}).Hits); !equalStrings(got, want) {
+		t.Errorf("search wildfire: %v\nwant the newest first %v", got, want)
+	}
+	var pages []string
+	for off := 0; off < len(stored); off += 3 {
+		pages = append(pages, paths(search(t, st, store.SearchQuery{Text: "wildfire", Offset: off, Limit: 3}).Hits)...)
+	}
+	if !equalStrings(pages, want) {
+		t.Errorf("search wildfire by pages of 3: %v\nwant the newest first %v", pages, want)
+	}
+	since := search(t, st, store.SearchQuery{Text: "wildfire", Since: hours(1)})
+	if got := paths(since.Hits); !equalStrings(got, want[:3]) {
+		t.Errorf("search wildfire since hour 1: %v\nwant the newest first %v", got, want[:3])
 	}
 }
