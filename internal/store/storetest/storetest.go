@@ -57,6 +57,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"SearchRejectsBadQueries", testSearchBadQuery},
 		{"SearchFindsWordsInsideCJKText", testSearchCJK},
 		{"SearchRanksNewerFirstAmongEqualMatches", testSearchNewerFirstAmongEqual},
+		{"SearchKeepsMarksInWords", testSearchMarks},
 		{"SourceStateRoundTrips", testSourceState},
 		{"LongestSourceURLsAreKeysLikeOthers", testLongSourceURLs},
 		{"RoundLogKeepsTheNewest", testRounds},
