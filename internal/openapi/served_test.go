@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/getkin/kin-openapi/openapi3"
+
 	"newshub/internal/openapi"
 )
 
@@ -210,6 +212,11 @@ func checkCaching(t *testing.T, c *checker, hub *servedHub, path string, first e
 		conditions = append(conditions, http.Header{"If-Modified-Since": {lm}})
 	}
 	for _, hdr := range conditions {
+		for name := range hdr {
+			if v := c.check(first); !documentsHeader(v.tpl.item.Get, name) {
+				t.Errorf("%s: answered with a validator for %s, which is not documented as a parameter", v.tpl.path, name)
+			}
+		}
 		ex := hub.get(t, path, hdr)
 		if ex.resp.StatusCode != http.StatusNotModified || len(ex.body) != 0 || ex.resp.Header.Get("ETag") != etag {
 			t.Errorf("GET %s with %v: %s, %d bytes, ETag %q; want 304, no body, ETag %s",
@@ -229,4 +236,15 @@ func checkCaching(t *testing.T, c *checker, hub *servedHub, path string, first e
 	if ex.resp.Header.Get("Access-Control-Expose-Headers") == "" {
 		t.Errorf("GET %s with an Origin: no Access-Control-Expose-Headers", path)
 	}
+}
+
+// documentsHeader reports whether op lists the request header name among
+// its parameters, so a client reading the document knows to send it.
+func documentsHeader(op *openapi3.Operation, name string) bool {
+	for _, p := range op.Parameters {
+		if p.Value != nil && p.Value.In == openapi3.ParameterInHeader && strings.EqualFold(p.Value.Name, name) {
+			return true
+		}
+	}
+	return false
 }

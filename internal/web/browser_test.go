@@ -376,3 +376,50 @@ func TestBrowserStaticSearchPages(t *testing.T) {
 	}
 	b.Check(t, "static search")
 }
+
+// TestBrowserStaticSearchSaysWhatTheLiveOneSays opens the static build's
+// search as TestBrowserStaticSearchPages does, where the live site's page
+// says more than the count: where the results end for a page past them (a
+// link kept from before articles left), that nothing matches, and that a
+// broad search shows the matches added most recently.
+func TestBrowserStaticSearchSaysWhatTheLiveOneSays(t *testing.T) {
+	b := browser.New(t)
+	h, _ := browserHub(t)
+	dir := t.TempDir()
+	if err := h.build(t, dir); err != nil {
+		t.Fatal(err)
+	}
+	mux := http.NewServeMux()
+	mux.Handle("/hub/api/search", http.StripPrefix("/hub", h.srv))
+	mux.Handle("/hub/", http.StripPrefix("/hub", http.FileServer(http.Dir(dir))))
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+	results := func(step, query string) string {
+		b.Do(t, step, chromedp.Navigate(srv.URL+"/hub/search/?"+query),
+			chromedp.WaitReady(chromedp.CSS("#search-results .grid")))
+		return browser.Read(t, b, step, chromedp.Evaluate[string](`document.getElementById('search-results').innerText`))
+	}
+
+	text := results("past the end", "q=biden&page=5") // 24 match: two pages
+	if !strings.Contains(text, "The results end on page 2: go to page 2.") {
+		t.Errorf("static search past the end says %q; want where the results end", text)
+	}
+	last := browser.Read(t, b, "past the end", chromedp.Evaluate[string](
+		`Array.from(document.querySelectorAll('#search-results a')).filter(a => a.textContent === 'go to page 2').map(a => a.href).join()`))
+	if !strings.Contains(last, "/hub/search/?") || !strings.Contains(last, "page=2") || !strings.Contains(last, "q=biden") {
+		t.Errorf("static search past the end: the last page's link is %q", last)
+	}
+	if prev := browser.Read(t, b, "past the end", chromedp.Evaluate[int](`document.querySelectorAll('#search-results .pager a[rel=prev]').length`)); prev != 0 {
+		t.Errorf("static search past the end links to a previous page, itself past the end")
+	}
+
+	if text := results("nothing", "q=zzqqxxnothing"); !strings.Contains(text, "Nothing matches.") {
+		t.Errorf("static search matching nothing says %q", text)
+	}
+
+	h.web.rankLimit = 10
+	if text := results("bounded", "q=biden"); !strings.Contains(text, "Showing the best of the 10 added most recently.") {
+		t.Errorf("bounded static search says %q; want that it shows the 10 added most recently", text)
+	}
+	b.Check(t, "static search")
+}

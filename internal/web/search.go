@@ -94,6 +94,8 @@ type searchData struct {
 	// LastPage is the path of the last page of results when the page asked
 	// is past it (a link kept from before articles left the hub).
 	LastPage string
+	// PageSize is the hits of a page, for the static copy's script.
+	PageSize int
 }
 
 type spanOption struct {
@@ -107,7 +109,7 @@ func (w *Web) searchPage(ctx context.Context, vc *viewCache, v url.Values, stati
 	pg := w.newPage(vc, "search", "search/", "Search")
 	pg.NoIndex = true
 	pg.Static = static
-	d := &searchData{}
+	d := &searchData{PageSize: searchPageSize}
 	pg.Data = d
 	for _, t := range vc.site.Topics {
 		d.Topics = append(d.Topics, navItem{Name: t.Name, Path: t.ID})

@@ -141,17 +141,18 @@ func (s *Store) Search(ctx context.Context, q store.SearchQuery) (store.SearchRe
 	// page is empty) joined to it. The matches are read once (from the GIN
 	// index, or the table for a word most documents hold); each ranked
 	// one's document is then looked up by its key, a plan that holds
-	// whatever the planner knows of the table.
+	// whatever the planner knows of the table. Equal matches come the last
+	// stored first, the newest, as in SQLite.
 	sql := `WITH matches AS MATERIALIZED (
 			SELECT s.id FROM news_search s WHERE ` + where + `
 		), page AS (
 			SELECT m.id, ts_rank(` + rankWeights + `, (SELECT s.doc FROM news_search s WHERE s.id = m.id), ` + query + `) AS score
 			FROM (SELECT id FROM matches ORDER BY id DESC LIMIT ` + args.add(rankLimit) + `) m
-			ORDER BY score DESC, m.id` + limitOffset(q.Limit, q.Offset, &args) + `
+			ORDER BY score DESC, m.id DESC` + limitOffset(q.Limit, q.Offset, &args) + `
 		)
 		SELECT ` + recordColumns + `, c.n FROM (SELECT count(*) AS n FROM matches) c
 		LEFT JOIN (page p JOIN records r ON r.id = p.id) ON true
-		ORDER BY p.score DESC, p.id`
+		ORDER BY p.score DESC, p.id DESC`
 	rows, err := s.pool.Query(ctx, sql, append([]any{planEachTime}, args...)...)
 	if err != nil {
 		return store.SearchResult{}, fmt.Errorf("search %q: %w", q.Text, err)

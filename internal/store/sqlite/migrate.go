@@ -60,6 +60,54 @@ func migrations() ([]migration, error) {
 // after the file they are named by, in its transaction.
 var migrationSteps = map[string]func(context.Context, *sql.Tx) error{
 	"0015_search_pairs.sql": reindexPaired,
+	"0016_search_marks.sql": reindexAll,
+}
+
+// reindexBatch is how many news records reindexAll reads at a time, so a
+// large hub's migration holds a bounded part of its text in memory.
+var reindexBatch = 2000
+
+// reindexAll fills the emptied full-text index with the rows of every news
+// record, as a write makes them.
+func reindexAll(ctx context.Context, tx *sql.Tx) error {
+	for after := int64(0); ; {
+		rows, err := tx.QueryContext(ctx, `SELECT id, value FROM records WHERE kind = 'news' AND id > ? ORDER BY id LIMIT ?`,
+			after, reindexBatch)
+		if err != nil {
+			return err
+		}
+		var texts []any // the new rows, five values each
+		n := 0
+		err = func() error {
+			defer rows.Close()
+			for rows.Next() {
+				var value sql.RawBytes
+				if err := rows.Scan(&after, &value); err != nil {
+					return err
+				}
+				n++
+				var v indexedFields
+				if err := json.Unmarshal(value, &v); err != nil {
+					continue // unreadable: no row, as search could not show it
+				}
+				texts = append(texts, indexRow(after, v)...)
+			}
+			return rows.Err()
+		}()
+		if err == nil && len(texts) > 0 {
+			err = insertRows(ctx, tx, sqlInsertTexts, 5, insertParams, texts)
+		}
+		if err != nil || n < reindexBatch {
+			return err
+		}
+	}
+}
+
+// indexRow returns the values of the full-text row of the news record id
+// whose value holds v: its rowid and four columns.
+func indexRow(id int64, v indexedFields) []any {
+	return []any{id, indexText(v.Title), indexText(v.Excerpt), indexText(v.Provider.Name),
+		validText(topicTokens(v.Topics, v.Withheld != ""))}
 }
 
 // reindexPaired makes again the full-text rows of the news whose title,
@@ -91,7 +139,7 @@ func reindexPaired(ctx context.Context, tx *sql.Tx) error {
 				continue // indexed as before
 			}
 			ids = append(ids, id)
-			texts = append(texts, id, title, excerpt, provider, validText(topicTokens(v.Topics, v.Withheld != "")))
+			texts = append(texts, indexRow(id, v)...)
 		}
 		return rows.Err()
 	}()

@@ -108,15 +108,17 @@ func newest(cols, from string) string {
 const scored = `news_fts.rowid AS id, ` + rankExpr + ` AS score`
 
 // pageOf selects the records of the page lim of ranked (id, score, extra),
-// best first, with the extra column after the record's.
+// best first, with the extra column after the record's. Equal matches (news
+// reports of one shape score alike) come the last stored first, the newest
+// a reader looks for.
 func pageOf(ranked, extra, lim string) string {
 	cols := recordColumns
 	if extra != "" {
 		cols += ", p." + extra
 		extra = ", " + extra
 	}
-	return `SELECT ` + cols + ` FROM (SELECT id, score` + extra + ` FROM (` + ranked + `) ORDER BY score, id` + lim + `)
-		p JOIN records r ON r.id = p.id ORDER BY p.score, p.id`
+	return `SELECT ` + cols + ` FROM (SELECT id, score` + extra + ` FROM (` + ranked + `) ORDER BY score, id DESC` + lim + `)
+		p JOIN records r ON r.id = p.id ORDER BY p.score, p.id DESC`
 }
 
 // with returns args followed by more, leaving args as it was.

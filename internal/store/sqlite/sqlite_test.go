@@ -311,6 +311,89 @@ func TestMigrationIndexesCJKPairs(t *testing.T) {
 	}
 }
 
+// TestMigrationKeepsMarksInWords opens a store whose full-text index split
+// words at their marks (vowel signs), as made before schema 16, and checks
+// that the migration indexes every news record again, in batches, with the
+// marks in the words, the pairs of CJK text, the topics and the withheld
+// token as a write makes them.
+func TestMigrationKeepsMarksInWords(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "hub.db")
+	st, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	withheld := newsRecord("_news/2026-01-06-withheld.md", "दाल का भंडार", "Economy")
+	withheld.Article.Withheld = "duplicate"
+	recs := []*model.Record{
+		newsRecord("_news/2026-01-02-delhi.md", "दिल्ली में भारी बारिश", "Weather"),
+		newsRecord("_news/2026-01-03-dal.md", "दाल के दाम बढ़े", "Economy"),
+		newsRecord("_news/2026-01-04-tokyo.md", "東京オリンピック延期が決定", "Sports"),
+		newsRecord("_news/2026-01-05-cafe.md", "Café owners protest", "Economy"),
+		withheld,
+	}
+	if err := st.Upsert(ctx, recs); err != nil {
+		t.Fatal(err)
+	}
+	// Back to schema 15: the index with the tokenizer of before.
+	for _, q := range []string{
+		`DROP TABLE news_fts`,
+		`CREATE VIRTUAL TABLE news_fts USING fts5 (title, excerpt, provider, topics, content = '', contentless_delete = 1,
+			tokenize = 'unicode61 remove_diacritics 2')`,
+		`DELETE FROM schema_version WHERE version = 16`,
+	} {
+		if _, err := st.w.ExecContext(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, r := range recs {
+		a := r.Article
+		if _, err := st.w.ExecContext(ctx, `INSERT INTO news_fts (rowid, title, excerpt, provider, topics)
+			SELECT id, ?, ?, ?, ? FROM records WHERE path = ?`, indexText(a.Title), indexText(a.Excerpt),
+			indexText(a.Provider.Name), topicTokens(a.Topics, a.Withheld != ""), r.Path); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if res, err := st.Search(ctx, store.SearchQuery{Text: "दाल"}); err != nil || res.Total != 3 {
+		t.Fatalf("before migration, search दाल: total %d, %v; want 3, दिल्ली read as द and ल", res.Total, err)
+	}
+	st.Close()
+	defer func(n int) { reindexBatch = n }(reindexBatch)
+	reindexBatch = 2 // several batches, the last one short
+	if st, err = Open(ctx, path); err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	tests := []struct {
+		q    store.SearchQuery
+		want int
+	}{
+		{store.SearchQuery{Text: "दाल"}, 2},
+		{store.SearchQuery{Text: "दाल", Public: true}, 1},
+		{store.SearchQuery{Text: "दाल", Topic: "Weather"}, 0},
+		{store.SearchQuery{Text: "दिल्ली"}, 1},
+		{store.SearchQuery{Text: "オリンピック", Topic: "Sports"}, 1},
+		{store.SearchQuery{Text: "cafe"}, 1},
+		{store.SearchQuery{Text: "excerpt"}, 5},
+	}
+	for _, tt := range tests {
+		res, err := st.Search(ctx, tt.q)
+		if err != nil || res.Total != tt.want || len(res.Hits) != tt.want {
+			t.Errorf("after migration, search %q (topic %q, public %v): total %d, %d hits, %v; want %d", tt.q.Text, tt.q.Topic, tt.q.Public, res.Total, len(res.Hits), err, tt.want)
+		}
+	}
+	// A record written again keeps one row in the index.
+	recs[1].Article.Title += " और सब्ज़ियाँ"
+	if err := st.Upsert(ctx, recs[1:2]); err != nil {
+		t.Fatal(err)
+	}
+	for text, want := range map[string]int{"दाल": 2, "सब्ज़ियाँ": 1} {
+		if res, err := st.Search(ctx, store.SearchQuery{Text: text}); err != nil || res.Total != want {
+			t.Errorf("after a write, search %s: total %d, %v; want %d", text, res.Total, err, want)
+		}
+	}
+}
+
 func TestTopicListingUsesIndex(t *testing.T) {
 	st := openTemp(t)
 	defer st.Close()
@@ -554,7 +637,7 @@ func TestIndexRowsHoldTheValuesText(t *testing.T) {
 	}
 	for _, q := range []string{
 		`CREATE VIRTUAL TABLE temp.ref USING fts5 (title, excerpt, provider, topics, content = '',
-			tokenize = 'unicode61 remove_diacritics 2')`,
+			tokenize = 'unicode61 remove_diacritics 2 categories ''L* N* Co M*''')`,
 		`CREATE VIRTUAL TABLE temp.got_terms USING fts5vocab(main, news_fts, instance)`,
 		`CREATE VIRTUAL TABLE temp.ref_terms USING fts5vocab(temp, ref, instance)`,
 	} {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 
 	"newshub/internal/model"
@@ -362,6 +363,78 @@ func testSearchCJK(t *testing.T, st store.Store) {
 		{"コーヒー", []string{"mixed"}},       // katakana with the long vowel mark
 		{"tokyo", []string{"english"}},    // English as before
 		{"olympics postponed", []string{"english"}},
+	}
+	for _, tt := range tests {
+		checkFinds(t, st, recs, tt.text, tt.want)
+	}
+}
+
+// testSearchNewerFirstAmongEqual checks that matches a query finds equally
+// relevant, such as news reports of one shape, come newest first, as a
+// news reader expects, on every page.
+func testSearchNewerFirstAmongEqual(t *testing.T, st store.Store) {
+	var stored []*model.Record // oldest first, stored one by one
+	for i, place := range []string{"Alder", "Birch", "Cedar", "Dogwood"} {
+		r := article("wildfire-"+strings.ToLower(place), "Wildfire reaches "+place+" Creek", hours(i), "Weather")
+		upsert(t, st, r)
+		stored = append(stored, r)
+	}
+	var want []string
+	for i := len(stored) - 1; i >= 0; i-- {
+		want = append(want, stored[i].Path)
+	}
+	if got := paths(search(t, st, store.SearchQuery{Text: "wildfire"}).Hits); !equalStrings(got, want) {
+		t.Errorf("search wildfire: %v\nwant the newest first %v", got, want)
+	}
+	var pages []string
+	for off := 0; off < len(stored); off += 3 {
+		pages = append(pages, paths(search(t, st, store.SearchQuery{Text: "wildfire", Offset: off, Limit: 3}).Hits)...)
+	}
+	if !equalStrings(pages, want) {
+		t.Errorf("search wildfire by pages of 3: %v\nwant the newest first %v", pages, want)
+	}
+	since := search(t, st, store.SearchQuery{Text: "wildfire", Since: hours(1)})
+	if got := paths(since.Hits); !equalStrings(got, want[:3]) {
+		t.Errorf("search wildfire since hour 1: %v\nwant the newest first %v", got, want[:3])
+	}
+}
+
+// testSearchMarks checks that a word holding vowel signs or other marks
+// (Hindi, Bengali, Tamil) is one word, as a reader types it: searching
+// दाल (lentils) finds it, not दिल्ली (Delhi), which has the same letters
+// with other vowel signs.
+func testSearchMarks(t *testing.T, st store.Store) {
+	mk := func(slug, title, excerpt string, at int) *model.Record {
+		r := article(slug, title, hours(at))
+		r.Article.Excerpt = excerpt
+		refresh(r)
+		return r
+	}
+	recs := map[string]*model.Record{
+		"delhi":   mk("delhi-rain", "दिल्ली में भारी बारिश", "सड़कों पर पानी भरा।", 0),
+		"dal":     mk("dal-prices", "दाल के दाम बढ़े", "मंडी में दाल महंगी हुई।", 1),
+		"bengali": mk("kolkata-fair", "কলকাতায় বইমেলা শুরু", "পাঠকদের ভিড়।", 2),
+		"tamil":   mk("chennai-port", "சென்னை துறைமுகம் விரிவாக்கம்", "கப்பல் போக்குவரத்து அதிகரிப்பு.", 3),
+	}
+	var batch []*model.Record
+	for _, r := range recs {
+		batch = append(batch, r)
+	}
+	upsert(t, st, batch...)
+	tests := []struct {
+		text string
+		want []string // keys of recs, any order
+	}{
+		{"दाल", []string{"dal"}},
+		{"दिल्ली", []string{"delhi"}},
+		{"दिल", nil}, // heart: a word of its own
+		{"बारिश", []string{"delhi"}},
+		{`"भारी बारिश"`, []string{"delhi"}},
+		{"दा*", []string{"dal"}},
+		{"বইমেলা", []string{"bengali"}},
+		{"বই", nil},
+		{"சென்னை", []string{"tamil"}},
+		{"சென", nil},
 	}
 	for _, tt := range tests {
 		checkFinds(t, st, recs, tt.text, tt.want)

@@ -56,6 +56,8 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"SearchRanksTheMatchesStoredLast", testSearchRankLimit},
 		{"SearchRejectsBadQueries", testSearchBadQuery},
 		{"SearchFindsWordsInsideCJKText", testSearchCJK},
+		{"SearchRanksNewerFirstAmongEqualMatches", testSearchNewerFirstAmongEqual},
+		{"SearchKeepsMarksInWords", testSearchMarks},
 		{"SourceStateRoundTrips", testSourceState},
 		{"LongestSourceURLsAreKeysLikeOthers", testLongSourceURLs},
 		{"RoundLogKeepsTheNewest", testRounds},

@@ -44,8 +44,26 @@
     }).then(function (res) {
       if (!res.ok) { status.textContent = res.body.error || "This search could not be run."; status.className = "notice error"; return; }
       var body = res.body;
-      status.textContent = body.capped ? "More than " + body.total + " articles match" :
-        body.total === 1 ? "1 article matches" : body.total + " articles match";
+      var page = body.page || 1;
+      var size = Number(box.getAttribute("data-page-size")) || 20;
+      var pages = Math.ceil((body.ranked || 0) / size);
+      var num = function (n) { return n.toLocaleString("en-US"); };
+      status.textContent = (body.capped ? "More than " + num(body.total) + " articles match" :
+        body.total === 1 ? "1 article matches" : num(body.total) + " articles match") +
+        (pages > 1 && page <= pages ? " · page " + page + " of " + pages : "");
+      // What the live page says beside the count, in its words.
+      if (body.capped || body.ranked < body.total) {
+        box.appendChild(el("p", "sub", "Showing the best of the " + num(body.ranked) +
+          " added most recently. Add words or choose a topic to narrow the search."));
+      }
+      var link = function (n, rel, text) {
+        var p = new URLSearchParams(params);
+        if (n > 1) p.set("page", String(n)); else p.delete("page");
+        var a = el("a", null, text);
+        if (rel) a.rel = rel;
+        a.href = "?" + p.toString();
+        return a;
+      };
       var grid = el("div", "grid");
       body.value.forEach(function (it) {
         var card = el("article", "card");
@@ -61,21 +79,22 @@
         grid.appendChild(card);
       });
       box.appendChild(grid);
+      if (!body.value.length && page > pages && pages > 0) {
+        // A page past the results, from a link kept from before articles left.
+        var end = el("p", "empty", "The results end on page " + pages + ": ");
+        end.appendChild(link(pages, null, "go to page " + pages));
+        end.appendChild(document.createTextNode("."));
+        box.appendChild(end);
+      } else if (!body.value.length) {
+        box.appendChild(el("p", "empty", "Nothing matches. Try fewer or different words, or remove the filters."));
+      }
       // Pages as the live site's search has them, by the page's own address.
-      var page = body.page || 1;
-      if (page > 1 || body.nextPage) {
+      var prev = page > 1 && page <= pages + 1;
+      if (prev || body.nextPage) {
         var nav = el("nav", "pager");
         nav.setAttribute("aria-label", "Pages");
-        var link = function (n, rel, text) {
-          var p = new URLSearchParams(params);
-          if (n > 1) p.set("page", String(n)); else p.delete("page");
-          var a = el("a", null, text);
-          a.rel = rel;
-          a.href = "?" + p.toString();
-          nav.appendChild(a);
-        };
-        if (page > 1) link(page - 1, "prev", "← Previous");
-        if (body.nextPage) link(body.nextPage, "next", "Next →");
+        if (prev) nav.appendChild(link(page - 1, "prev", "← Previous"));
+        if (body.nextPage) nav.appendChild(link(body.nextPage, "next", "Next →"));
         box.appendChild(nav);
       }
     }).catch(function () {
