@@ -233,11 +233,14 @@ type busyError struct {
 	err       error
 }
 
-func (e *busyError) held() string {
-	if len(e.holders) == 0 {
+func (e *busyError) held() string { return heldBy(e.holders) }
+
+// heldBy names what holders found for a message.
+func heldBy(holders []string) string {
+	if len(holders) == 0 {
 		return "(the sessions were gone when asked)"
 	}
-	return strings.Join(e.holders, "; ")
+	return strings.Join(holders, "; ")
 }
 
 func (e *busyError) Error() string {

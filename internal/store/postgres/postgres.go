@@ -40,6 +40,8 @@ type Store struct {
 	growth growth
 	// watch times Watch's checks of a quiet connection (see watchTimes).
 	watch watchTimes
+	// lockTimeout is writeLockTimeout; zero for that. Tests shorten it.
+	lockTimeout time.Duration
 }
 
 var _ store.Store = (*Store)(nil)
