@@ -62,6 +62,12 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		// Room for reads nested inside a Scan callback, as curation does.
 		cfg.MaxConns = int32(max(8, 4*runtime.GOMAXPROCS(0)))
 	}
+	if !strings.Contains(dsn, "pool_max_conn_idle_time") {
+		cfg.MaxConnIdleTime = connIdle
+	}
+	if !strings.Contains(dsn, "pool_health_check_period") {
+		cfg.HealthCheckPeriod = connIdle / 4
+	}
 	cfg.ConnConfig.DialFunc = (&net.Dialer{Control: dialControl}).DialContext
 	if !strings.Contains(dsn, "pool_ping_timeout") {
 		cfg.PingTimeout = pingTimeout
@@ -91,6 +97,14 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 	}
 	return st, nil
 }
+
+// connIdle is how long a connection of the pool may stand unused before
+// it is closed (checked every quarter of that): the processes of a hub
+// share the server's max_connections, and a burst of requests to one
+// server left it holding its pool's connections idle for half an hour,
+// pgx's default, while the others' rounds failed with "too many clients".
+// A variable, which tests shorten.
+var connIdle = time.Minute
 
 // pingTimeout is how long the pool waits for a connection that was quiet
 // a while to answer before it is used, before giving it up for another: on
