@@ -115,8 +115,11 @@ func migrateNext(ctx context.Context, pool *pgxpool.Pool, ms []migration.Migrati
 				continue
 			}
 			// Set once the migration lock is held: processes queued on
-			// it wait for the one migrating, as long as it takes.
-			if _, err := tx.Exec(ctx, fmt.Sprintf(`SET LOCAL lock_timeout = %d`, wait.lockTimeout.Milliseconds())); err != nil {
+			// it wait for the one migrating, as long as it takes. A
+			// statement timeout the DBA set for the role stops runaway
+			// queries; a change over a large table would fail at every
+			// start, and the store never open again.
+			if _, err := tx.Exec(ctx, fmt.Sprintf(`SET LOCAL lock_timeout = %d; SET LOCAL statement_timeout = 0`, wait.lockTimeout.Milliseconds())); err != nil {
 				return fmt.Errorf("migration %s: %w", m.Name, err)
 			}
 			if _, err := tx.Exec(ctx, m.SQL); err != nil {
