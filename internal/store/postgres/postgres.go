@@ -61,6 +61,10 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 	if !strings.Contains(dsn, "pool_max_conns") {
 		// Room for reads nested inside a Scan callback, as curation does.
 		cfg.MaxConns = int32(max(8, 4*runtime.GOMAXPROCS(0)))
+	} else if cfg.MaxConns < minConns {
+		return nil, fmt.Errorf("postgres store %s: pool_max_conns=%d is too few: a process of the hub takes up to %d connections at once "+
+			"(a lock held on one, a scan on another, reads inside the scan), and with fewer waits for one for ever: give at least %d",
+			redact(cfg), cfg.MaxConns, minConns, minConns)
 	}
 	if !strings.Contains(dsn, "pool_max_conn_idle_time") {
 		cfg.MaxConnIdleTime = connIdle
@@ -97,6 +101,11 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 	}
 	return st, nil
 }
+
+// minConns is the fewest connections a process of the hub works with:
+// a lock held on one (curation, an ingest turn), a scan on another, a
+// read inside the scan on a third.
+const minConns = 3
 
 // connIdle is how long a connection of the pool may stand unused before
 // it is closed (checked every quarter of that): the processes of a hub
