@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"net/url"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -64,5 +65,24 @@ func TestHelpMasksThePasswordOfNEWSHUBDB(t *testing.T) {
 		if !strings.Contains(out.String(), "db.example.org") {
 			t.Errorf("%s -h does not show the database it would open:\n%s", cmd, out.String())
 		}
+	}
+}
+
+// TestDemoMasksThePasswordOfItsDatabase runs the demo into a PostgreSQL
+// database given with a password (which the test server, trusting its
+// clients, does not ask for): what it prints names the database with the
+// password masked.
+func TestDemoMasksThePasswordOfItsDatabase(t *testing.T) {
+	const secret = "S3cretOfTheHub"
+	dsn := strings.Replace(pgtest.DSN(t), "//newshub@", "//newshub:"+secret+"@", 1)
+	code, stdout, errs := run(t, "--db", dsn, "demo", "--dir", filepath.Join(t.TempDir(), "demo"), "--articles", "20", "--no-serve")
+	if code != 0 {
+		t.Fatalf("demo exit %d:\n%s\n%s", code, stdout, errs)
+	}
+	if strings.Contains(stdout+errs, secret) {
+		t.Errorf("the demo prints the password:\n%s%s", stdout, errs)
+	}
+	if !strings.Contains(stdout, "newshub:xxxxx@") {
+		t.Errorf("the demo does not name its database with the password masked:\n%s", stdout)
 	}
 }
