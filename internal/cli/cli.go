@@ -169,6 +169,8 @@ func (env *Env) addGlobalFlags(fs *flag.FlagSet) {
 	}
 	fs.StringVar(&env.Site, "site", site, "site folder (env NEWSHUB_SITE)")
 	fs.StringVar(&env.DB, "db", db, "database DSN, sqlite:PATH or postgres://… (env NEWSHUB_DB; default sqlite:<site>/.newshub/newshub.db)")
+	// Help shows the default, here the environment's DSN.
+	fs.Lookup("db").DefValue = redactDSN(db)
 }
 
 // newFlagSet returns a flag set for a command that also accepts the global

@@ -51,7 +51,7 @@ func runDemo(ctx context.Context, env *Env, args []string) error {
 	}
 
 	env.Site = *dir
-	fmt.Fprintf(env.Stdout, "importing %s into %s\n", *dir, env.DSN())
+	fmt.Fprintf(env.Stdout, "importing %s into %s\n", *dir, redactDSN(env.DSN()))
 	if err := runImport(ctx, env, nil); err != nil {
 		return err
 	}

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -113,16 +112,29 @@ func (env *Env) storeFiles() []string {
 	return []string{p, p + "-wal", p + "-shm", p + "-journal"}
 }
 
-// redactDSN returns dsn without the password it may hold, for messages.
+// redactDSN returns dsn with the password it may hold masked, for
+// messages: in its user part or as its password parameter, both of which
+// PostgreSQL takes, and whether or not the address parses, as a mistyped
+// one printed to say so does not.
 func redactDSN(dsn string) string {
-	u, err := url.Parse(dsn)
-	if err != nil || u.User == nil {
-		return dsn
+	rest, query, hasQuery := strings.Cut(dsn, "?")
+	if scheme, auth, ok := strings.Cut(rest, "://"); ok {
+		if at := strings.LastIndex(auth, "@"); at >= 0 {
+			if user, _, ok := strings.Cut(auth[:at], ":"); ok {
+				rest = scheme + "://" + user + ":xxxxx" + auth[at:]
+			}
+		}
 	}
-	if _, ok := u.User.Password(); ok {
-		u.User = url.UserPassword(u.User.Username(), "xxxxx")
+	if !hasQuery {
+		return rest
 	}
-	return u.String()
+	params := strings.Split(query, "&")
+	for i, p := range params {
+		if k, _, ok := strings.Cut(p, "="); ok && k == "password" {
+			params[i] = k + "=xxxxx"
+		}
+	}
+	return rest + "?" + strings.Join(params, "&")
 }
 
 // openHub opens the store, brings its configuration in step with the

@@ -111,7 +111,9 @@ func unlockSession(conn *pgxpool.Conn, key int64) {
 // buildDeferred builds the indexes a bulk load dropped, and the planner's
 // statistics of the tables it filled.
 func buildDeferred(ctx context.Context, conn *pgx.Conn) error {
-	if _, err := conn.Exec(ctx, `SET maintenance_work_mem = '256MB'`); err != nil {
+	// No statement timeout, which the DBA may set for the role: a build
+	// over a large table would fail, and with it every Open after.
+	if _, err := conn.Exec(ctx, `SET maintenance_work_mem = '256MB'; SET statement_timeout = 0`); err != nil {
 		return fmt.Errorf("bulk load: %w", err)
 	}
 	for _, ix := range deferredIndexes {
@@ -124,7 +126,7 @@ func buildDeferred(ctx context.Context, conn *pgx.Conn) error {
 	if _, err := conn.Exec(ctx, `ANALYZE records, record_topics, news_search`); err != nil {
 		return fmt.Errorf("bulk load: %w", err)
 	}
-	_, err := conn.Exec(ctx, `RESET maintenance_work_mem`)
+	_, err := conn.Exec(ctx, `RESET maintenance_work_mem; RESET statement_timeout`)
 	return err
 }
 

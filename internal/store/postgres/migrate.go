@@ -115,8 +115,11 @@ func migrateNext(ctx context.Context, pool *pgxpool.Pool, ms []migration.Migrati
 				continue
 			}
 			// Set once the migration lock is held: processes queued on
-			// it wait for the one migrating, as long as it takes.
-			if _, err := tx.Exec(ctx, fmt.Sprintf(`SET LOCAL lock_timeout = %d`, wait.lockTimeout.Milliseconds())); err != nil {
+			// it wait for the one migrating, as long as it takes. A
+			// statement timeout the DBA set for the role stops runaway
+			// queries; a change over a large table would fail at every
+			// start, and the store never open again.
+			if _, err := tx.Exec(ctx, fmt.Sprintf(`SET LOCAL lock_timeout = %d; SET LOCAL statement_timeout = 0`, wait.lockTimeout.Milliseconds())); err != nil {
 				return fmt.Errorf("migration %s: %w", m.Name, err)
 			}
 			if _, err := tx.Exec(ctx, m.SQL); err != nil {
@@ -233,11 +236,14 @@ type busyError struct {
 	err       error
 }
 
-func (e *busyError) held() string {
-	if len(e.holders) == 0 {
+func (e *busyError) held() string { return heldBy(e.holders) }
+
+// heldBy names what holders found for a message.
+func heldBy(holders []string) string {
+	if len(holders) == 0 {
 		return "(the sessions were gone when asked)"
 	}
-	return strings.Join(e.holders, "; ")
+	return strings.Join(holders, "; ")
 }
 
 func (e *busyError) Error() string {

@@ -40,6 +40,8 @@ type Store struct {
 	growth growth
 	// watch times Watch's checks of a quiet connection (see watchTimes).
 	watch watchTimes
+	// lockTimeout is writeLockTimeout; zero for that. Tests shorten it.
+	lockTimeout time.Duration
 }
 
 var _ store.Store = (*Store)(nil)
@@ -59,6 +61,16 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 	if !strings.Contains(dsn, "pool_max_conns") {
 		// Room for reads nested inside a Scan callback, as curation does.
 		cfg.MaxConns = int32(max(8, 4*runtime.GOMAXPROCS(0)))
+	} else if cfg.MaxConns < minConns {
+		return nil, fmt.Errorf("postgres store %s: pool_max_conns=%d is too few: a process of the hub takes up to %d connections at once "+
+			"(a lock held on one, a scan on another, reads inside the scan), and with fewer waits for one for ever: give at least %d",
+			redact(cfg), cfg.MaxConns, minConns, minConns)
+	}
+	if !strings.Contains(dsn, "pool_max_conn_idle_time") {
+		cfg.MaxConnIdleTime = connIdle
+	}
+	if !strings.Contains(dsn, "pool_health_check_period") {
+		cfg.HealthCheckPeriod = connIdle / 4
 	}
 	cfg.ConnConfig.DialFunc = (&net.Dialer{Control: dialControl}).DialContext
 	if !strings.Contains(dsn, "pool_ping_timeout") {
@@ -89,6 +101,19 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 	}
 	return st, nil
 }
+
+// minConns is the fewest connections a process of the hub works with:
+// a lock held on one (curation, an ingest turn), a scan on another, a
+// read inside the scan on a third.
+const minConns = 3
+
+// connIdle is how long a connection of the pool may stand unused before
+// it is closed (checked every quarter of that): the processes of a hub
+// share the server's max_connections, and a burst of requests to one
+// server left it holding its pool's connections idle for half an hour,
+// pgx's default, while the others' rounds failed with "too many clients".
+// A variable, which tests shorten.
+var connIdle = time.Minute
 
 // pingTimeout is how long the pool waits for a connection that was quiet
 // a while to answer before it is used, before giving it up for another: on

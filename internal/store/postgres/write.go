@@ -1,6 +1,7 @@
 package postgres
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/binary"
@@ -12,9 +13,11 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"newshub/internal/model"
 	"newshub/internal/store"
@@ -415,11 +418,17 @@ func (s *Store) write(ctx context.Context, fn func(tx pgx.Tx, version int64) (ch
 	if c := s.bulk.Load(); c != nil {
 		db = c // which holds the write lock for the whole load
 	}
-	return pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
+	wait := cmp.Or(s.lockTimeout, writeLockTimeout)
+	err := pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
 		var gen int64
 		err := tx.QueryRow(ctx, `SELECT pg_advisory_xact_lock($1), (SELECT value FROM generation WHERE id = 1)`,
 			lockWrite).Scan(nil, &gen)
 		if err != nil {
+			return err
+		}
+		// Set once the write lock is held: a writer queued on it waits
+		// for the one writing, as long as that takes.
+		if _, err := tx.Exec(ctx, fmt.Sprintf(`SET LOCAL lock_timeout = %d`, wait.Milliseconds())); err != nil {
 			return err
 		}
 		changed, err := fn(tx, gen+1)
@@ -428,7 +437,35 @@ func (s *Store) write(ctx context.Context, fn func(tx pgx.Tx, version int64) (ch
 		}
 		return bump(ctx, tx)
 	})
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) && pgErr.Code == codeLockNotAvailable {
+		// Asked once the transaction is over, on another connection.
+		return &heldError{wait: wait, holders: holders(ctx, s.pool, wait), err: err}
+	}
+	return err
 }
+
+// writeLockTimeout bounds how long a write waits for a table or row lock
+// once it holds the write lock. Only a session outside the hub's writers
+// can be in its way (a psql left in a transaction after LOCK TABLE or an
+// UPDATE, a schema change made by hand), and for as long as it lasts the
+// write waited without a word, with every other writer of the hub queued
+// behind its write lock.
+const writeLockTimeout = 30 * time.Second
+
+// heldError says a write gave up waiting for a lock another session holds.
+type heldError struct {
+	wait    time.Duration
+	holders []string // the tables likely in the way and who holds them
+	err     error
+}
+
+func (e *heldError) Error() string {
+	return fmt.Sprintf("write waited %s for a lock another session holds: %s: "+
+		"let it finish or end it (pg_terminate_backend); nothing of the write was stored (%v)", e.wait, heldBy(e.holders), e.err)
+}
+
+func (e *heldError) Unwrap() error { return e.err }
 
 // prior is what a write learns of the row it replaced.
 type prior struct {
