@@ -72,6 +72,12 @@ func generatedRecords(t *testing.T) []*model.Record {
 					Images: []model.Image{{URL: "/assets/images/organizations/contoso.com-50x50.jpg", Width: 50, Height: 50}}}
 				negativeSize(r.Person.Images)
 			}
+			if people == 3 { // counts below 0, as a record written by hand may give: served 0
+				r.Person.YouTube = &model.Channel{URL: "https://www.youtube.com/user/example3", Subscribers: -3}
+				if r.Person.Twitter != nil {
+					r.Person.Twitter.Followers = -5
+				}
+			}
 		case r.Learning != nil && r.Kind == model.KindLearning:
 			learning++
 			switch {
@@ -85,6 +91,7 @@ func generatedRecords(t *testing.T) []*model.Record {
 				negativeSize(r.Learning.Provider.Images)
 			case learning == 3 && r.Learning.Provider != nil:
 				r.Learning.Provider.SetAuthors([]model.Party{{Name: "T. H. Example"}})
+				r.Learning.Ratings = &model.Ratings{Count: -2, Average: 4.5}
 			}
 		}
 		recs = append(recs, r)

@@ -624,7 +624,7 @@ func (v *View) personItem(r *model.Record) *personJSON {
 		it.Type = "profile"
 	}
 	if p.Twitter != nil {
-		it.Twitter = &twitterJSON{Username: p.Twitter.Username, URL: p.Twitter.URL, Followers: p.Twitter.Followers}
+		it.Twitter = &twitterJSON{Username: p.Twitter.Username, URL: p.Twitter.URL, Followers: tally(p.Twitter.Followers)}
 	}
 	it.LinkedIn, it.YouTube, it.Facebook = channelOf(p.LinkedIn), channelOf(p.YouTube), channelOf(p.Facebook)
 	if a := p.Affiliation; a != nil {

@@ -262,7 +262,7 @@ func channelOf(c *model.Channel) *channelJSON {
 	if c == nil {
 		return nil
 	}
-	return &channelJSON{URL: c.URL, Subscribers: c.Subscribers}
+	return &channelJSON{URL: c.URL, Subscribers: tally(c.Subscribers)}
 }
 
 // personJSON is a person (V1). LinkedIn and Affiliation follow the
@@ -356,7 +356,7 @@ func ratingsOf(r *model.Ratings) *ratingsJSON {
 	if r == nil {
 		return nil
 	}
-	return &ratingsJSON{Count: r.Count, Average: r.Average}
+	return &ratingsJSON{Count: tally(r.Count), Average: r.Average}
 }
 
 // learningV3JSON is the per-item learning document (V3): every key, nulls
@@ -446,6 +446,10 @@ func nonNil(s []string) []string {
 // one, which only a record written by hand holds (ingest reads none), is
 // unknown, 0.
 func pixels(n int) int { return max(n, 0) }
+
+// tally is a count of followers, subscribers or ratings as the API gives
+// it: one below 0, which only a record written by hand holds, is none.
+func tally(n int) int { return max(n, 0) }
 
 func boolOr(b *bool, def bool) bool {
 	if b == nil {
