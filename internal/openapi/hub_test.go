@@ -78,6 +78,9 @@ func generatedRecords(t *testing.T) []*model.Record {
 					r.Person.Twitter.Followers = -5
 				}
 			}
+		case r.Topic != nil && r.Topic.Parent != "" && len(r.Topic.Services) > 0:
+			// A service written as a path of the site, as its pictures may be.
+			r.Topic.Services[0].Endpoint = "/api/news/" + r.Topic.ID + "/"
 		case r.Learning != nil && r.Kind == model.KindLearning:
 			learning++
 			switch {
