@@ -275,6 +275,11 @@ func TestParseErrors(t *testing.T) {
 		{"bad int", "_news/a.md", "---\ntitle: t\nwebUrl: u\npublishedDateTime: 2021-01-01T00:00:00Z\nquality: high\n---\n", 5, "quality"},
 		{"invalid utf8", "_news/a.md", "---\ntitle: t\nexcerpt: \xff\n---\n", 3, "invalid UTF-8: byte 0xFF in column 10"},
 		{"windows-1252 quotes", "_news/a.md", "---\ntitle: t\nexcerpt: \"Le \x93mot\x94 \xe9t\xe9\"\n---\n", 3, "invalid UTF-8: byte 0x93 in column 14, as a file saved as Windows-1252 or Latin-1 holds"},
+		// YAML takes no control character but tab and line breaks, and
+		// the YAML parser names none and no line: the file's is found.
+		{"control character", "_news/a.md", "---\ntitle: t\nwebUrl: u\nexcerpt: \"a\x01b\"\n---\n", 4, "control character U+0001 in column 12"},
+		{"nul byte", "_news/a.md", "---\ntitle: t\n\nexcerpt: \"é\x00\"\n---\n", 4, "control character U+0000 in column 12"},
+		{"delete after a tab", "_news/a.md", "---\ntitle: t\nexcerpt: \"\ta\x7f\"\n---\n", 3, "control character U+007F in column 13"},
 		{"latin-1 after utf-8", "_data/topics/01-x.yaml", "name: \"Élection\"\n_id: x\nshortname: \xc9lection\n", 3, "byte 0xC9 in column 12"},
 		// As Windows Notepad saves "Unicode": UTF-16 with a byte order mark.
 		{"utf-16 config", "_config.yml", "\xff\xfet\x00i\x00t\x00l\x00e\x00:\x00 \x00P\x00\n\x00", 1, "the file is UTF-16; save it as UTF-8"},

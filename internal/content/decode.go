@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"net/mail"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -166,6 +167,29 @@ var timeLayouts = []string{
 	"2006-1-2",
 }
 
+// timestampForm is YAML's timestamp, with an offset without its colon as
+// Ruby's YAML reads it too: the forms timeLayouts leave out are a
+// lower-case "t", an offset in hours ("+02", "-5", as PostgreSQL prints
+// one) and a space before the zone after a "T".
+var timestampForm = regexp.MustCompile(`^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?:[Tt]|[ \t]+)([0-9]{1,2}):([0-9]{2}):([0-9]{2})(\.[0-9]*)?(?:[ \t]*(?:(Z)|([-+])([0-9]{1,2})(?::?([0-9]{2}))?))?$`)
+
+// yamlTimestamp reads s in a form of timestampForm, checked as RFC 3339
+// checks its fields; a time without a zone is UTC, as YAML reads it.
+func yamlTimestamp(s string) (time.Time, bool) {
+	m := timestampForm.FindStringSubmatch(s)
+	if m == nil {
+		return time.Time{}, false
+	}
+	n := func(i int) int { v, _ := strconv.Atoi(m[i]); return v }
+	zone := "Z"
+	if m[9] != "" {
+		zone = fmt.Sprintf("%s%02d:%02d", m[9], n(10), n(11))
+	}
+	frac := strings.TrimSuffix(m[7], ".")
+	t, err := time.Parse(time.RFC3339Nano, fmt.Sprintf("%s-%02d-%02dT%02d:%s:%s%s%s", m[1], n(2), n(3), n(4), m[5], m[6], frac, zone))
+	return t, err == nil
+}
+
 func (d *decoder) time(name string, n *node) time.Time {
 	if n.kind == nullNode {
 		return time.Time{}
@@ -176,6 +200,12 @@ func (d *decoder) time(name string, n *node) time.Time {
 			if err != nil {
 				continue
 			}
+			if _, off := t.Zone(); off == 0 || d.utc {
+				t = t.UTC()
+			}
+			return t
+		}
+		if t, ok := yamlTimestamp(d.t.val(n)); ok {
 			if _, off := t.Zone(); off == 0 || d.utc {
 				t = t.UTC()
 			}

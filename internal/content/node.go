@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
 
@@ -123,6 +124,12 @@ func parseFull(path string, src []byte, offset int, lastWins bool) (t *tree, err
 		}
 		if line > 0 && strings.HasPrefix(msg, "did not find expected") {
 			line++ // these messages count lines from 0
+		}
+		if msg == "control characters are not allowed" {
+			// The parser names neither the character nor where it is.
+			if l, m, ok := controlChar(src); ok {
+				line, msg = l, m
+			}
 		}
 		if line == 0 {
 			line = guessLine(src, msg)
@@ -422,6 +429,27 @@ func duplicateKey(t *tree, pairs []pair) (int, int) {
 		seen[k] = int(pairs[i].line)
 	}
 	return -1, 0
+}
+
+// controlChar finds the first character of src that YAML does not allow
+// (a control character but tab and line breaks, a surrogate, U+FFFE or
+// U+FFFF), as the YAML parser refuses it, and describes it with its line
+// (1-based in src) and column.
+func controlChar(src []byte) (line int, msg string, ok bool) {
+	line, start := 1, 0
+	for i, r := range string(src) {
+		switch {
+		case r == '\n':
+			line, start = line+1, i+1
+			continue
+		case r == '\t' || r == '\r' || r == 0x85 || r >= 0x20 && r <= 0x7e,
+			r >= 0xa0 && r <= 0xd7ff || r >= 0xe000 && r <= 0xfffd || r >= 0x10000 && r <= 0x10ffff:
+			continue
+		}
+		col := utf8.RuneCount(src[start:i]) + 1
+		return line, fmt.Sprintf("control character %U in column %d; YAML allows none but tab and line breaks", r, col), true
+	}
+	return 0, "", false
 }
 
 // anchorMsg matches errors about an alias whose anchor is unknown.

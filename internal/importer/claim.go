@@ -1,10 +1,12 @@
 package importer
 
 import (
+	"context"
 	"fmt"
 	"strconv"
 	"strings"
 
+	"newshub/internal/content"
 	"newshub/internal/model"
 )
 
@@ -40,6 +42,36 @@ func (imp *importer) claimKey(p parsed, key, what, field string) (string, int, s
 	}
 	imp.owners[key] = p.ref.rel
 	return "", 0, ""
+}
+
+// storedTwin reports a news file whose article the store holds under the
+// same file name in the other news folder (_news/ or _archive/news/), the
+// file's own path holding no article: a copy from before retention moved
+// it (an older export, a backup brought back). Read, it would make the
+// article two records, an archived one listed among current news again,
+// and retention could move neither, each folder holding a record of that
+// name. It is kept as it is, as a second copy within the folder is.
+func (imp *importer) storedTwin(ctx context.Context, p parsed) (msg string, line int) {
+	a := p.rec.Article
+	if p.rec.Kind != model.KindNews || a.CanonicalURL == "" {
+		return "", 0
+	}
+	if f, ok := imp.stored[p.rec.Path]; ok && f.kind == model.KindNews {
+		return "", 0
+	}
+	twin, ok := content.NewsPathIn(p.rec.Path, !a.Archived)
+	if f, stored := imp.stored[twin]; !ok || !stored || f.kind != model.KindNews {
+		return "", 0
+	}
+	line = lineOf(p.rec.Raw, "originalUrl")
+	rec, err := imp.st.Get(ctx, twin)
+	if err != nil {
+		return fmt.Sprintf("cannot tell whether %s holds its article already: %v", twin, err), line
+	}
+	if rec.Article == nil || rec.Article.CanonicalURL != a.CanonicalURL {
+		return "", 0
+	}
+	return fmt.Sprintf("duplicate record: article URL %s is already stored at %s", strconv.Quote(a.CanonicalURL), twin), line
 }
 
 // lineOf returns the line of the top-level key in a record's bytes, or 1.

@@ -24,11 +24,12 @@
 //
 // A file whose identity another file gives already (a copy of an article
 // in both _news and _archive/news, as Smartable's own hubs hold: current
-// news is taken before the archive, so the live copy is the one read), or
-// one with no front matter at all (which Jekyll copies as a static file),
-// is not read but kept as it is, like an opaque record, and reported as a
-// FileError in Result.Kept: export writes it back, and nothing publishes
-// it.
+// news is taken before the archive, so the live copy is the one read, and
+// a news file whose article the store holds under its name in the other
+// news folder, where retention moved it), or one with no front matter at
+// all (which Jekyll copies as a static file), is not read but kept as it
+// is, like an opaque record, and reported as a FileError in Result.Kept:
+// export writes it back, and nothing publishes it.
 //
 // Every file not imported is reported as a FileError (path:line: reason):
 // nothing is dropped silently.

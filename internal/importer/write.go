@@ -70,6 +70,8 @@ func (imp *importer) load(ctx context.Context, files []fileRef, cur committer) e
 		}
 		if p.keep != "" {
 			p = imp.keepUnread(p, 1, p.keep)
+		} else if msg, line := imp.storedTwin(ctx, p); msg != "" {
+			p = imp.keepUnread(p, line, msg)
 		} else if msg, line, _ := imp.claim(p); msg != "" {
 			p = imp.keepUnread(p, line, msg)
 		}

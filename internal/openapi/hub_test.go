@@ -70,7 +70,17 @@ func generatedRecords(t *testing.T) []*model.Record {
 				r.Person.Facebook = &model.Channel{URL: "https://www.facebook.com/example"}
 				r.Person.Affiliation = &model.Provider{Name: "Contoso", Domain: "contoso.com",
 					Images: []model.Image{{URL: "/assets/images/organizations/contoso.com-50x50.jpg", Width: 50, Height: 50}}}
+				negativeSize(r.Person.Images)
 			}
+			if people == 3 { // counts below 0, as a record written by hand may give: served 0
+				r.Person.YouTube = &model.Channel{URL: "https://www.youtube.com/user/example3", Subscribers: -3}
+				if r.Person.Twitter != nil {
+					r.Person.Twitter.Followers = -5
+				}
+			}
+		case r.Topic != nil && r.Topic.Parent != "" && len(r.Topic.Services) > 0:
+			// A service written as a path of the site, as its pictures may be.
+			r.Topic.Services[0].Endpoint = "/api/news/" + r.Topic.ID + "/"
 		case r.Learning != nil && r.Kind == model.KindLearning:
 			learning++
 			switch {
@@ -78,10 +88,13 @@ func generatedRecords(t *testing.T) []*model.Record {
 				r.Learning.Provider, r.Learning.Images, r.Learning.PublishedDateTime = nil, nil, time.Time{}
 			case learning == 2 && r.Learning.Provider != nil:
 				r.Learning.Provider.SetPublishers([]model.Party{{Name: "Example University", Domain: "university.example.edu",
-					Images: []model.Image{{URL: "/assets/images/organizations/university.example.edu-50x50.jpg", Width: 50, Height: 50}}},
+					Images: []model.Image{{URL: "/assets/images/organizations/university.example.edu-50x50.jpg", Width: -50, Height: 50}}},
 					{Name: "Plain College"}})
+				negativeSize(r.Learning.Images)
+				negativeSize(r.Learning.Provider.Images)
 			case learning == 3 && r.Learning.Provider != nil:
 				r.Learning.Provider.SetAuthors([]model.Party{{Name: "T. H. Example"}})
+				r.Learning.Ratings = &model.Ratings{Count: -2, Average: 4.5}
 			}
 		}
 		recs = append(recs, r)
@@ -91,6 +104,14 @@ func generatedRecords(t *testing.T) []*model.Record {
 		t.Fatal(err)
 	}
 	return recs
+}
+
+// negativeSize gives the first of imgs a negative width and height, as a
+// record written by hand may: the API answers 0, "unknown", for them.
+func negativeSize(imgs []model.Image) {
+	if len(imgs) > 0 {
+		imgs[0].Width, imgs[0].Height = -1, -400
+	}
 }
 
 // varyEvent puts some events on a voice topic (so topic events pages list
@@ -105,6 +126,7 @@ func varyEvent(e *model.Event, n int) {
 		e.Provider, e.Images, e.Location = nil, nil, ""
 	case 3:
 		e.EndDateTime = time.Time{}
+		negativeSize(e.Images)
 	case 0:
 		if e.Provider != nil {
 			e.Provider.SetPublishers([]model.Party{{Name: "Example Civic Trust", Domain: "trust.example.org"}})
@@ -120,6 +142,8 @@ func varyArticle(a *model.Article, n int) {
 	case 2:
 		a.AmpWebURL = a.WebURL + "?amp"
 		a.CdnAmpWebURL = a.WebURL + "?cdn-amp"
+		negativeSize(a.Images)
+		negativeSize(a.Provider.Images)
 	case 3:
 		a.Provider.SetAuthors([]model.Party{{Name: "R. Writer"}})
 	case 4:

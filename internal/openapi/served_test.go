@@ -127,7 +127,8 @@ func (w *walk) get(p probe) {
 		return
 	}
 	for _, l := range links(w.hub.url, ex.body) {
-		if !w.published[l] {
+		// A folder's address (a topic's services) is answered by its index.json.
+		if !w.published[l] && !(strings.HasSuffix(l, "/") && w.published[l+"index.json"]) {
 			w.fail(key, "GET %s links to %s, which the publisher does not write", p.path, l)
 		}
 	}

@@ -17,6 +17,7 @@ import (
 
 	"newshub/internal/model"
 	"newshub/internal/openapi"
+	"newshub/internal/site"
 	"newshub/internal/store"
 )
 
@@ -624,7 +625,7 @@ func (v *View) personItem(r *model.Record) *personJSON {
 		it.Type = "profile"
 	}
 	if p.Twitter != nil {
-		it.Twitter = &twitterJSON{Username: p.Twitter.Username, URL: p.Twitter.URL, Followers: p.Twitter.Followers}
+		it.Twitter = &twitterJSON{Username: p.Twitter.Username, URL: p.Twitter.URL, Followers: tally(p.Twitter.Followers)}
 	}
 	it.LinkedIn, it.YouTube, it.Facebook = channelOf(p.LinkedIn), channelOf(p.YouTube), channelOf(p.Facebook)
 	if a := p.Affiliation; a != nil {
@@ -737,7 +738,9 @@ func (v *View) topicsDoc() ([]byte, error) {
 			it.Shortname = t.Name
 		}
 		for _, s := range t.Services {
-			it.Services = append(it.Services, serviceJSON(s))
+			// An endpoint written as a path of the site is given absolute,
+			// as the topic's pictures are.
+			it.Services = append(it.Services, serviceJSON{Name: s.Name, Endpoint: site.Absolute(v.base, s.Endpoint)})
 		}
 		items = append(items, it)
 	}

@@ -117,7 +117,7 @@ func partiesV1(base string, ps []model.Party) []partyV1 {
 func providerImagesV1(base string, imgs []model.Image) []learningProviderImage {
 	var out []learningProviderImage
 	for _, im := range imgs {
-		out = append(out, learningProviderImage{URL: site.Absolute(base, im.URL), Width: im.Width, Height: im.Height, IsCached: boolOr(im.IsCached, false)})
+		out = append(out, learningProviderImage{URL: site.Absolute(base, im.URL), Width: pixels(im.Width), Height: pixels(im.Height), IsCached: boolOr(im.IsCached, false)})
 	}
 	return out
 }
@@ -262,7 +262,7 @@ func channelOf(c *model.Channel) *channelJSON {
 	if c == nil {
 		return nil
 	}
-	return &channelJSON{URL: c.URL, Subscribers: c.Subscribers}
+	return &channelJSON{URL: c.URL, Subscribers: tally(c.Subscribers)}
 }
 
 // personJSON is a person (V1). LinkedIn and Affiliation follow the
@@ -356,7 +356,7 @@ func ratingsOf(r *model.Ratings) *ratingsJSON {
 	if r == nil {
 		return nil
 	}
-	return &ratingsJSON{Count: r.Count, Average: r.Average}
+	return &ratingsJSON{Count: tally(r.Count), Average: r.Average}
 }
 
 // learningV3JSON is the per-item learning document (V3): every key, nulls
@@ -442,6 +442,15 @@ func nonNil(s []string) []string {
 	return s
 }
 
+// pixels is an image's width or height as the API gives it: a negative
+// one, which only a record written by hand holds (ingest reads none), is
+// unknown, 0.
+func pixels(n int) int { return max(n, 0) }
+
+// tally is a count of followers, subscribers or ratings as the API gives
+// it: one below 0, which only a record written by hand holds, is none.
+func tally(n int) int { return max(n, 0) }
+
 func boolOr(b *bool, def bool) bool {
 	if b == nil {
 		return def
@@ -455,7 +464,7 @@ func newsImages(base string, imgs []model.Image, forceUncached bool) []newsImage
 	}
 	out := make([]newsImage, len(imgs))
 	for i, im := range imgs {
-		out[i] = newsImage{URL: site.Absolute(base, im.URL), Width: im.Width, Height: im.Height,
+		out[i] = newsImage{URL: site.Absolute(base, im.URL), Width: pixels(im.Width), Height: pixels(im.Height),
 			Title: strPtr(im.Title), IsCached: !forceUncached && boolOr(im.IsCached, false)}
 	}
 	return out
@@ -467,7 +476,7 @@ func v1Images(base string, imgs []model.Image) []v1Image {
 	}
 	out := make([]v1Image, len(imgs))
 	for i, im := range imgs {
-		out[i] = v1Image{URL: site.Absolute(base, im.URL), Width: im.Width, Height: im.Height, IsCached: im.IsCached}
+		out[i] = v1Image{URL: site.Absolute(base, im.URL), Width: pixels(im.Width), Height: pixels(im.Height), IsCached: im.IsCached}
 	}
 	return out
 }
@@ -478,7 +487,7 @@ func personImages(base string, imgs []model.Image) []personImage {
 	}
 	out := make([]personImage, len(imgs))
 	for i, im := range imgs {
-		out[i] = personImage{URL: site.Absolute(base, im.URL), Width: im.Width, Height: im.Height, Title: im.Title, IsCached: im.IsCached}
+		out[i] = personImage{URL: site.Absolute(base, im.URL), Width: pixels(im.Width), Height: pixels(im.Height), Title: im.Title, IsCached: im.IsCached}
 	}
 	return out
 }
