@@ -3,9 +3,6 @@ package newsletter
 import (
 	"context"
 	"testing"
-
-	"newshub/internal/curate"
-	"newshub/internal/model"
 )
 
 // BenchmarkCompose reads a day's leads from a store of 6,000 articles.
@@ -37,11 +34,7 @@ func BenchmarkRender(b *testing.B) {
 // gate's changes of mind.
 func BenchmarkRefresh(b *testing.B) {
 	ctx := context.Background()
-	h := genHub(b, 6000, func(r *model.Record) {
-		if a := r.Article; a != nil {
-			a.CanonicalURL = curate.CanonicalURL(a.OriginalURL)
-		}
-	})
+	h := curatedHub(b, 6000)
 	issues := 0
 	for d := DateOf(genUntil).AddDays(-180); d.Before(DateOf(genUntil)); d = d.AddDays(1) {
 		is, _, err := Write(ctx, h.st, h.site, h.dir, d, testOptions())

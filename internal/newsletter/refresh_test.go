@@ -50,13 +50,7 @@ func TestRefreshLeavesOutWhatIsWithheldAndBringsItBack(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			// Curation gives every stored article its canonical URL, which
-			// the store finds it by.
-			h := genHub(t, 1500, func(r *model.Record) {
-				if a := r.Article; a != nil {
-					a.CanonicalURL = curate.CanonicalURL(a.OriginalURL)
-				}
-			})
+			h := curatedHub(t, 1500)
 			d := dayWithCoverage(t, h)
 			is, first, err := Write(ctx, h.st, h.site, h.dir, d, testOptions())
 			if err != nil {
@@ -159,11 +153,7 @@ func storedIssue(t *testing.T, h *hub, path string) *model.Record {
 // issue again without the lead.
 func TestSchedulerRefreshesIssuesWhenDecisionsChange(t *testing.T) {
 	ctx := context.Background()
-	h := genHub(t, 1500, func(r *model.Record) {
-		if a := r.Article; a != nil {
-			a.CanonicalURL = curate.CanonicalURL(a.OriginalURL)
-		}
-	})
+	h := curatedHub(t, 1500)
 	is, first, err := Write(ctx, h.st, h.site, h.dir, dayWithCoverage(t, h), testOptions())
 	if err != nil {
 		t.Fatal(err)
@@ -196,11 +186,7 @@ func TestSchedulerRefreshesIssuesWhenDecisionsChange(t *testing.T) {
 // lead is back at the next tick, the issue as first written.
 func TestSchedulerFollowsTheGatesChangeOfMind(t *testing.T) {
 	ctx := context.Background()
-	h := genHub(t, 1500, func(r *model.Record) {
-		if a := r.Article; a != nil {
-			a.CanonicalURL = curate.CanonicalURL(a.OriginalURL)
-		}
-	})
+	h := curatedHub(t, 1500)
 	is, first, err := Write(ctx, h.st, h.site, h.dir, dayWithCoverage(t, h), testOptions())
 	if err != nil {
 		t.Fatal(err)
@@ -247,11 +233,7 @@ func TestSchedulerFollowsTheGatesChangeOfMind(t *testing.T) {
 // counting none.
 func TestAnIssueWhoseEveryStoryIsWithheldSaysSo(t *testing.T) {
 	ctx := context.Background()
-	h := genHub(t, 1500, func(r *model.Record) {
-		if a := r.Article; a != nil {
-			a.CanonicalURL = curate.CanonicalURL(a.OriginalURL)
-		}
-	})
+	h := curatedHub(t, 1500)
 	is, first, err := Write(ctx, h.st, h.site, h.dir, dayWithCoverage(t, h), testOptions())
 	if err != nil {
 		t.Fatal(err)
@@ -279,11 +261,7 @@ func TestAnIssueWhoseEveryStoryIsWithheldSaysSo(t *testing.T) {
 // subject, text and HTML without the story's title.
 func TestAMailingPutOffGoesOutWithoutWhatIsWithheldSince(t *testing.T) {
 	ctx := context.Background()
-	h := genHub(t, 1500, func(r *model.Record) {
-		if a := r.Article; a != nil {
-			a.CanonicalURL = curate.CanonicalURL(a.OriginalURL)
-		}
-	})
+	h := curatedHub(t, 1500)
 	srv := smtptest.Start(t, smtptest.Options{Greylist: 1})
 	s, la := newsletterSite(t, h, srv, "a@example.org", "b@example.org")
 	now := time.Date(2026, 11, 3, 7, 0, 0, 0, la)
@@ -366,11 +344,7 @@ func TestRefreshAndAMailingDoNotUndoEachOther(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			h := genHub(t, 1500, func(r *model.Record) {
-				if a := r.Article; a != nil {
-					a.CanonicalURL = curate.CanonicalURL(a.OriginalURL)
-				}
-			})
+			h := curatedHub(t, 1500)
 			is, first, err := Write(ctx, h.st, h.site, h.dir, dayWithCoverage(t, h), testOptions())
 			if err != nil {
 				t.Fatal(err)
@@ -400,4 +374,14 @@ func TestRefreshAndAMailingDoNotUndoEachOther(t *testing.T) {
 			}
 		})
 	}
+}
+
+// curatedHub is genHub with each article's canonical URL, which curation
+// gives every stored article and the store finds it by.
+func curatedHub(t testing.TB, n int) *hub {
+	return genHub(t, n, func(r *model.Record) {
+		if a := r.Article; a != nil {
+			a.CanonicalURL = curate.CanonicalURL(a.OriginalURL)
+		}
+	})
 }

@@ -399,20 +399,7 @@ func TestTopicListingUsesIndex(t *testing.T) {
 	defer st.Close()
 	from, tcol, args := newsWhere(store.NewsQuery{Topic: "Election", PublishedOnly: true})
 	lim, largs := limitOffset(30, 0)
-	rows, err := st.r.Query(`EXPLAIN QUERY PLAN SELECT `+recordColumns+from+orderBy(store.ByTime, tcol)+lim, append(args, largs...)...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	var plan []string
-	for rows.Next() {
-		var id, parent, notused int
-		var detail string
-		if err := rows.Scan(&id, &parent, &notused, &detail); err != nil {
-			t.Fatal(err)
-		}
-		plan = append(plan, detail)
-	}
+	plan := queryPlan(t, st, `SELECT `+recordColumns+from+orderBy(store.ByTime, tcol)+lim, append(args, largs...)...)
 	for _, step := range plan {
 		if contains(step, "TEMP B-TREE") {
 			t.Errorf("topic listing sorts instead of reading the index in order: %v", plan)
@@ -430,7 +417,16 @@ func TestWithheldScanUsesItsIndex(t *testing.T) {
 	st := openTemp(t)
 	defer st.Close()
 	from, _, args := newsWhere(store.NewsQuery{Withheld: true})
-	rows, err := st.r.Query(`EXPLAIN QUERY PLAN `+sqlNewsEntry+` FROM records r WHERE r.id IN (SELECT r.id`+from+`) ORDER BY r.id`, args...)
+	plan := queryPlan(t, st, sqlNewsEntry+` FROM records r WHERE r.id IN (SELECT r.id`+from+`) ORDER BY r.id`, args...)
+	if !slices.ContainsFunc(plan, func(step string) bool { return contains(step, "INDEX records_withheld") }) {
+		t.Errorf("the scan of the withheld news does not read their index: %v", plan)
+	}
+}
+
+// queryPlan returns the steps of SQLite's plan for the query.
+func queryPlan(t *testing.T, st *Store, query string, args ...any) []string {
+	t.Helper()
+	rows, err := st.r.Query(`EXPLAIN QUERY PLAN `+query, args...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -444,9 +440,10 @@ func TestWithheldScanUsesItsIndex(t *testing.T) {
 		}
 		plan = append(plan, detail)
 	}
-	if !slices.ContainsFunc(plan, func(step string) bool { return contains(step, "INDEX records_withheld") }) {
-		t.Errorf("the scan of the withheld news does not read their index: %v", plan)
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
 	}
+	return plan
 }
 
 func contains(s, sub string) bool { return strings.Contains(s, sub) }
