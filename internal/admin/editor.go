@@ -24,6 +24,7 @@ type Decision = model.Decision
 const (
 	Hide             = editorial.Hide             // Article (OffTopic)
 	Show             = editorial.Show             // Article
+	Unhide           = editorial.Unhide           // Article
 	BlockPublisher   = editorial.BlockPublisher   // Publisher
 	UnblockPublisher = editorial.UnblockPublisher // Publisher
 	BlockSource      = editorial.BlockSource      // Source
@@ -90,7 +91,7 @@ func (h *Handler) decide(w http.ResponseWriter, r *http.Request, s session) {
 }
 
 // decisions reads the decisions a form posted: one, or with all=1 on a
-// hide or show of a story, one per article of the story.
+// hide, show or unhide of a story, one per article of the story.
 func (h *Handler) decisions(r *http.Request, s session) ([]Decision, error) {
 	f := func(k string) string { return strings.TrimSpace(r.PostFormValue(k)) }
 	at := h.now().UTC().Truncate(time.Second)
@@ -103,7 +104,7 @@ func (h *Handler) decisions(r *http.Request, s session) ([]Decision, error) {
 		return nil, fmt.Errorf("the note is longer than %d characters", maxNote)
 	}
 	need := map[string][]string{
-		Hide: {"article"}, Show: {"article"}, Lead: {"article", "story"}, TopicAdd: {"article", "topic"},
+		Hide: {"article"}, Show: {"article"}, Unhide: {"article"}, Lead: {"article", "story"}, TopicAdd: {"article", "topic"},
 		TopicRemove: {"article", "topic"}, BlockPublisher: {"publisher"}, UnblockPublisher: {"publisher"},
 		BlockSource: {"source"}, UnblockSource: {"source"}, Move: {"article"}, Merge: {"story", "into"},
 		Pin: {"story", "for"}, Unpin: {"story"},
@@ -112,7 +113,7 @@ func (h *Handler) decisions(r *http.Request, s session) ([]Decision, error) {
 	if !ok {
 		return nil, fmt.Errorf("unknown action %q", d.Action)
 	}
-	all := f("all") == "1" && (d.Action == Hide || d.Action == Show)
+	all := f("all") == "1" && (d.Action == Hide || d.Action == Show || d.Action == Unhide)
 	for _, k := range fields {
 		if f(k) == "" && !(k == "article" && all) {
 			return nil, fmt.Errorf("%s: %s is missing", d.Action, k)
@@ -196,7 +197,7 @@ func canonical(a *model.Article) string {
 // describe says what a decision does, for the message after it.
 func describe(d Decision) string {
 	switch d.Action {
-	case Hide, Show, Lead:
+	case Hide, Show, Unhide, Lead:
 		return fmt.Sprintf("%s %s", d.Action, d.Article)
 	case TopicAdd, TopicRemove:
 		return fmt.Sprintf("%s %q on %s", d.Action, d.Topic, d.Article)
@@ -232,7 +233,7 @@ type standing struct {
 // same thing".
 func target(d Decision) string {
 	switch d.Action {
-	case Hide, Show:
+	case Hide, Show, Unhide:
 		return "article " + d.Article
 	case BlockPublisher, UnblockPublisher:
 		return "publisher " + d.Publisher
@@ -299,9 +300,11 @@ type decisionRow struct {
 	Undo *Decision // the decision that undoes it, while it is the last on its thing
 }
 
-// undoOf returns the decision that undoes d, or nil.
+// undoOf returns the decision that undoes d, or nil. A hide is taken
+// back by an unhide, not a show: a show would publish the article whatever
+// a block or the gate says, and teach the gate it is on topic.
 func undoOf(d Decision) *Decision {
-	inverse := map[string]string{Hide: Show, BlockPublisher: UnblockPublisher, BlockSource: UnblockSource, Pin: Unpin}
+	inverse := map[string]string{Hide: Unhide, BlockPublisher: UnblockPublisher, BlockSource: UnblockSource, Pin: Unpin}
 	a, ok := inverse[d.Action]
 	if !ok {
 		return nil
