@@ -151,6 +151,11 @@ func (h *Handler) decisions(r *http.Request, s session) ([]Decision, error) {
 			return nil, fmt.Errorf("story %s has no articles", d.Story)
 		}
 		d.StoryArticle = canonical(members[0].Article)
+		if d.Action == Lead {
+			if err := h.inStory(ctx, d.Article, d.Story, members); err != nil {
+				return nil, err
+			}
+		}
 	}
 	if d.Into != "" {
 		into, err := h.cfg.Store.Story(ctx, d.Into)
@@ -176,6 +181,24 @@ func (h *Handler) decisions(r *http.Request, s session) ([]Decision, error) {
 		return nil, fmt.Errorf("%s: story is missing", d.Action)
 	}
 	return out, nil
+}
+
+// inStory checks that the article a lead names is a member of the story:
+// a page read before another editor moved it out (or merged its story
+// away) posts a lead that would not lead the story, yet be kept, and lead
+// whatever story the article joined later.
+func (h *Handler) inStory(ctx context.Context, article, story string, members []*model.Record) error {
+	key := curate.CanonicalURL(article)
+	for _, m := range members {
+		if canonical(m.Article) == key {
+			return nil
+		}
+	}
+	now := "no story"
+	if rec, err := h.cfg.Store.ArticleByURL(ctx, key); err == nil && rec.Article.Story != "" {
+		now = "story " + rec.Article.Story
+	}
+	return fmt.Errorf("lead: %s is not in story %s (it is in %s now): reload the story's page", article, story, now)
 }
 
 func absoluteURL(s string) bool {

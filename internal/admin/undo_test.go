@@ -100,3 +100,41 @@ func (f *fixture) article(t *testing.T, u string) *model.Article {
 	}
 	return r.Article
 }
+
+// TestStalePageDecisionsAreRefused checks two editors at once: one takes
+// an article out of a story while the other, on the story's page as it
+// was, makes it the story's lead; the lead is refused with what happened,
+// not reported done and kept in the log.
+func TestStalePageDecisionsAreRefused(t *testing.T) {
+	f := newFixture(t, nil)
+	ada, bea := f.signedIn(t), f.signedIn(t)
+	const member = "https://statedaily.example/politics/senate-passes-border-bill"
+	id := f.storyID(t)
+	stale := ada.page(Prefix + "stories/" + id + "/")
+	var lead url.Values
+	for _, m := range formBlock.FindAllStringSubmatch(stale, -1) {
+		if strings.Contains(m[1], ">Make lead</button>") && strings.Contains(m[1], member) {
+			lead = url.Values{}
+			for _, in := range hiddenInput.FindAllStringSubmatch(m[1], -1) {
+				if in[1] != "csrf" {
+					lead.Set(in[1], in[2])
+				}
+			}
+		}
+	}
+	if lead == nil {
+		t.Fatalf("no Make lead form for %s on:\n%s", member, stale)
+	}
+	if msg, isErr := bea.follow(Prefix+"decide", url.Values{"action": {"move"}, "article": {member}, "out": {"1"}}); isErr {
+		t.Fatal(msg)
+	}
+	before, _ := f.editor.Decisions(context.Background())
+	msg, isErr := ada.follow(Prefix+"decide", lead)
+	after, _ := f.editor.Decisions(context.Background())
+	if !isErr || !strings.Contains(msg, "not in story "+id) {
+		t.Errorf("lead of an article moved out since: message %q (error %v), want it refused", msg, isErr)
+	}
+	if len(after) != len(before) {
+		t.Errorf("lead of an article moved out since: kept %+v", after[len(before):])
+	}
+}
