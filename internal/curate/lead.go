@@ -141,7 +141,7 @@ func SettleLed(members []*model.Article, lead *model.Article, extra []model.Rela
 			}
 		}
 		cands = append(cands, extra...)
-		lead.Related = BuildRelated(lead, cands, limit)
+		lead.Related, lead.HeldRelated = BuildRelated(lead, cands, limit), nil
 		lead.Published = true
 		lead.Heat = Heat(lead.Quality, len(lead.Related))
 	}
@@ -157,13 +157,9 @@ func SettleLed(members []*model.Article, lead *model.Article, extra []model.Rela
 		if a == lead {
 			continue
 		}
-		if len(withheld) > 0 {
-			// The related list a member's record carries (as imported)
-			// names no withheld member either: its document is public.
-			a.Related = slices.DeleteFunc(slices.Clone(a.Related), func(r model.Related) bool {
-				return withheld[CanonicalURL(r.WebURL)]
-			})
-		}
+		// The related list a member's record carries (as imported)
+		// names no withheld member either: its document is public.
+		holdRelated(a, keys, withheld)
 		if a.Published {
 			// A demoted lead keeps only the coverage of its own story, so the
 			// similar stories it listed never tie stories together later.
@@ -179,6 +175,47 @@ func SettleLed(members []*model.Article, lead *model.Article, extra []model.Rela
 		a.Heat = -1
 	}
 	return lead
+}
+
+// holdRelated takes out of a member's related list the entries that name
+// a withheld member of its story (withheld), and puts back where they were
+// those it took out before that name a member (keys) no longer withheld:
+// a hide taken back, a show or a block lifted lists the article again as
+// the list had it.
+func holdRelated(a *model.Article, keys, withheld map[string]bool) {
+	if len(a.HeldRelated) == 0 && !slices.ContainsFunc(a.Related, func(r model.Related) bool {
+		return withheld[CanonicalURL(r.WebURL)]
+	}) {
+		return
+	}
+	// The whole list: the entries listed, the held ones back at their
+	// places.
+	type entry struct {
+		model.Related
+		held bool
+	}
+	whole := make([]entry, 0, len(a.Related)+len(a.HeldRelated))
+	held, listed := a.HeldRelated, a.Related
+	for len(held) > 0 || len(listed) > 0 {
+		if len(held) > 0 && (held[0].At <= len(whole) || len(listed) == 0) {
+			whole = append(whole, entry{held[0].Related, true})
+			held = held[1:]
+			continue
+		}
+		whole = append(whole, entry{listed[0], false})
+		listed = listed[1:]
+	}
+	a.Related, a.HeldRelated = nil, nil
+	for i, e := range whole {
+		k := CanonicalURL(e.WebURL)
+		// One held that names an article gone to another story (or out
+		// of the hub) stays held: the list names its story's coverage.
+		if withheld[k] || e.held && !keys[k] {
+			a.HeldRelated = append(a.HeldRelated, model.HeldRelated{At: i, Related: e.Related})
+			continue
+		}
+		a.Related = append(a.Related, e.Related)
+	}
 }
 
 // pruneOthers drops from the related lists of a story's members other than
