@@ -13,9 +13,10 @@ import (
 
 // TestAHideTakenBackRestoresTheRelatedListsOfItsStory: a member's related
 // list (as imported, or a demoted lead's) leaves out a member while it is
-// withheld, and lists it again, where it was, once it may be published
-// again: by an unhide, a show, or an unblock of its publisher; through the
-// decision's own application and through a whole curate.
+// withheld or in another story, and lists it again, where it was, once it
+// may be published again (an unhide, a show, an unblock of its publisher)
+// or is moved back; through the decision's own application and through a
+// whole curate.
 func TestAHideTakenBackRestoresTheRelatedListsOfItsStory(t *testing.T) {
 	for _, tt := range []struct {
 		name       string
@@ -27,6 +28,10 @@ func TestAHideTakenBackRestoresTheRelatedListsOfItsStory(t *testing.T) {
 		{"unhide, then curate", model.Decision{Action: editorial.Hide}, model.Decision{Action: editorial.Unhide}, true},
 		{"unblock", model.Decision{Action: editorial.BlockPublisher, Publisher: "moved.example"},
 			model.Decision{Action: editorial.UnblockPublisher, Publisher: "moved.example"}, false},
+		{"moved out and back", model.Decision{Action: editorial.Move, Out: true},
+			model.Decision{Action: editorial.Move, IntoArticle: "https://best.example/engine"}, false},
+		{"moved out and back, then curate", model.Decision{Action: editorial.Move, Out: true},
+			model.Decision{Action: editorial.Move, IntoArticle: "https://best.example/engine"}, true},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			ctx := context.Background()
@@ -62,6 +67,9 @@ func TestAHideTakenBackRestoresTheRelatedListsOfItsStory(t *testing.T) {
 				t.Helper()
 				if d.Publisher == "" {
 					d.Article = held.Article.WebURL
+				}
+				if d.IntoArticle != "" {
+					d.Into = stored(t, st, best).Story
 				}
 				d.At = judgeNow
 				if _, err := editorial.Append(ctx, st, dir, d); err != nil {
