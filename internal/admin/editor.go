@@ -13,6 +13,7 @@ import (
 	"newshub/internal/curate"
 	"newshub/internal/editorial"
 	"newshub/internal/model"
+	"newshub/internal/store"
 )
 
 // Decision is an editorial decision, as the hub's decisions log keeps it
@@ -147,6 +148,14 @@ func (h *Handler) decisions(r *http.Request, s session) ([]Decision, error) {
 		if members, err = h.cfg.Store.Story(ctx, d.Story); err != nil {
 			return nil, err
 		}
+		if len(members) == 0 && f("story_article") != "" {
+			// The story has another id since (merged away, clustered
+			// anew): the article the decision named it by finds it, as
+			// curation does.
+			if d.Story, members, err = h.storyOf(ctx, f("story_article"), d.Story); err != nil {
+				return nil, err
+			}
+		}
 		if len(members) == 0 {
 			return nil, fmt.Errorf("story %s has no articles", d.Story)
 		}
@@ -181,6 +190,20 @@ func (h *Handler) decisions(r *http.Request, s session) ([]Decision, error) {
 		return nil, fmt.Errorf("%s: story is missing", d.Action)
 	}
 	return out, nil
+}
+
+// storyOf returns the story the article at u is in now and its members,
+// or id and none when it is in none.
+func (h *Handler) storyOf(ctx context.Context, u, id string) (string, []*model.Record, error) {
+	rec, err := h.cfg.Store.ArticleByURL(ctx, curate.CanonicalURL(u))
+	switch {
+	case errors.Is(err, store.ErrNotFound) || err == nil && (rec.Article == nil || rec.Article.Story == ""):
+		return id, nil, nil
+	case err != nil:
+		return "", nil, err
+	}
+	members, err := h.cfg.Store.Story(ctx, rec.Article.Story)
+	return rec.Article.Story, members, err
 }
 
 // inStory checks that the article a lead names is a member of the story:
@@ -332,7 +355,7 @@ func undoOf(d Decision) *Decision {
 	if !ok {
 		return nil
 	}
-	u := Decision{Action: a, Article: d.Article, Publisher: d.Publisher, Source: d.Source, Story: d.Story}
+	u := Decision{Action: a, Article: d.Article, Publisher: d.Publisher, Source: d.Source, Story: d.Story, StoryArticle: d.StoryArticle}
 	return &u
 }
 

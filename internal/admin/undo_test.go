@@ -138,3 +138,44 @@ func TestStalePageDecisionsAreRefused(t *testing.T) {
 		t.Errorf("lead of an article moved out since: kept %+v", after[len(before):])
 	}
 }
+
+// TestUndoOfAPinFollowsItsStoryMerged checks the undo of a pin after
+// another editor merged the pinned story into another: the pin follows
+// the story's articles, and so does its undo, where the undo named the
+// story by its old id and was refused.
+func TestUndoOfAPinFollowsItsStoryMerged(t *testing.T) {
+	f := newFixture(t, nil)
+	ada, bea := f.signedIn(t), f.signedIn(t)
+	const lead = "https://capitolwire.example/2026/11/20/senate-border-bill"
+	id := f.storyID(t)
+	other := f.article(t, "https://capitolwire.example/2026/11/20/governor-polls").Story
+	if msg, isErr := ada.follow(Prefix+"decide", url.Values{"action": {"pin"}, "story": {id}, "for": {"24h"}}); isErr {
+		t.Fatal(msg)
+	}
+	f.clock.advance(time.Minute)
+	if msg, isErr := bea.follow(Prefix+"decide", url.Values{"action": {"merge"}, "story": {id}, "into": {other}}); isErr {
+		t.Fatal(msg)
+	}
+	if f.article(t, lead).Story == id {
+		t.Fatalf("the story %s was not merged away", id)
+	}
+	pinned := func() bool {
+		t.Helper()
+		for _, u := range []string{lead, "https://capitolwire.example/2026/11/20/governor-polls"} {
+			if a := f.article(t, u); a.Published && !a.PinnedUntil.IsZero() {
+				return true
+			}
+		}
+		return false
+	}
+	if !pinned() {
+		t.Fatal("the merged story's lead is not pinned")
+	}
+	f.clock.advance(time.Minute)
+	if msg, isErr := ada.follow(Prefix+"decide", formWith(t, ada.page(Prefix+"decisions/"), "Undo")); isErr {
+		t.Errorf("undo of the pin: %q", msg)
+	}
+	if pinned() {
+		t.Error("after the undo, the story is pinned still")
+	}
+}
