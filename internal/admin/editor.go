@@ -13,6 +13,7 @@ import (
 	"newshub/internal/curate"
 	"newshub/internal/editorial"
 	"newshub/internal/model"
+	"newshub/internal/store"
 )
 
 // Decision is an editorial decision, as the hub's decisions log keeps it
@@ -24,6 +25,7 @@ type Decision = model.Decision
 const (
 	Hide             = editorial.Hide             // Article (OffTopic)
 	Show             = editorial.Show             // Article
+	Unhide           = editorial.Unhide           // Article
 	BlockPublisher   = editorial.BlockPublisher   // Publisher
 	UnblockPublisher = editorial.UnblockPublisher // Publisher
 	BlockSource      = editorial.BlockSource      // Source
@@ -90,7 +92,7 @@ func (h *Handler) decide(w http.ResponseWriter, r *http.Request, s session) {
 }
 
 // decisions reads the decisions a form posted: one, or with all=1 on a
-// hide or show of a story, one per article of the story.
+// hide, show or unhide of a story, one per article of the story.
 func (h *Handler) decisions(r *http.Request, s session) ([]Decision, error) {
 	f := func(k string) string { return strings.TrimSpace(r.PostFormValue(k)) }
 	at := h.now().UTC().Truncate(time.Second)
@@ -103,7 +105,7 @@ func (h *Handler) decisions(r *http.Request, s session) ([]Decision, error) {
 		return nil, fmt.Errorf("the note is longer than %d characters", maxNote)
 	}
 	need := map[string][]string{
-		Hide: {"article"}, Show: {"article"}, Lead: {"article", "story"}, TopicAdd: {"article", "topic"},
+		Hide: {"article"}, Show: {"article"}, Unhide: {"article"}, Lead: {"article", "story"}, TopicAdd: {"article", "topic"},
 		TopicRemove: {"article", "topic"}, BlockPublisher: {"publisher"}, UnblockPublisher: {"publisher"},
 		BlockSource: {"source"}, UnblockSource: {"source"}, Move: {"article"}, Merge: {"story", "into"},
 		Pin: {"story", "for"}, Unpin: {"story"},
@@ -112,7 +114,7 @@ func (h *Handler) decisions(r *http.Request, s session) ([]Decision, error) {
 	if !ok {
 		return nil, fmt.Errorf("unknown action %q", d.Action)
 	}
-	all := f("all") == "1" && (d.Action == Hide || d.Action == Show)
+	all := f("all") == "1" && (d.Action == Hide || d.Action == Show || d.Action == Unhide)
 	for _, k := range fields {
 		if f(k) == "" && !(k == "article" && all) {
 			return nil, fmt.Errorf("%s: %s is missing", d.Action, k)
@@ -146,10 +148,23 @@ func (h *Handler) decisions(r *http.Request, s session) ([]Decision, error) {
 		if members, err = h.cfg.Store.Story(ctx, d.Story); err != nil {
 			return nil, err
 		}
+		if len(members) == 0 && f("story_article") != "" {
+			// The story has another id since (merged away, clustered
+			// anew): the article the decision named it by finds it, as
+			// curation does.
+			if d.Story, members, err = h.storyOf(ctx, f("story_article"), d.Story); err != nil {
+				return nil, err
+			}
+		}
 		if len(members) == 0 {
 			return nil, fmt.Errorf("story %s has no articles", d.Story)
 		}
 		d.StoryArticle = canonical(members[0].Article)
+		if d.Action == Lead {
+			if err := h.inStory(ctx, d.Article, d.Story, members); err != nil {
+				return nil, err
+			}
+		}
 	}
 	if d.Into != "" {
 		into, err := h.cfg.Store.Story(ctx, d.Into)
@@ -177,6 +192,38 @@ func (h *Handler) decisions(r *http.Request, s session) ([]Decision, error) {
 	return out, nil
 }
 
+// storyOf returns the story the article at u is in now and its members,
+// or id and none when it is in none.
+func (h *Handler) storyOf(ctx context.Context, u, id string) (string, []*model.Record, error) {
+	rec, err := h.cfg.Store.ArticleByURL(ctx, curate.CanonicalURL(u))
+	switch {
+	case errors.Is(err, store.ErrNotFound) || err == nil && (rec.Article == nil || rec.Article.Story == ""):
+		return id, nil, nil
+	case err != nil:
+		return "", nil, err
+	}
+	members, err := h.cfg.Store.Story(ctx, rec.Article.Story)
+	return rec.Article.Story, members, err
+}
+
+// inStory checks that the article a lead names is a member of the story:
+// a page read before another editor moved it out (or merged its story
+// away) posts a lead that would not lead the story, yet be kept, and lead
+// whatever story the article joined later.
+func (h *Handler) inStory(ctx context.Context, article, story string, members []*model.Record) error {
+	key := curate.CanonicalURL(article)
+	for _, m := range members {
+		if canonical(m.Article) == key {
+			return nil
+		}
+	}
+	now := "no story"
+	if rec, err := h.cfg.Store.ArticleByURL(ctx, key); err == nil && rec.Article.Story != "" {
+		now = "story " + rec.Article.Story
+	}
+	return fmt.Errorf("lead: %s is not in story %s (it is in %s now): reload the story's page", article, story, now)
+}
+
 func absoluteURL(s string) bool {
 	u, err := url.Parse(s)
 	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
@@ -196,7 +243,7 @@ func canonical(a *model.Article) string {
 // describe says what a decision does, for the message after it.
 func describe(d Decision) string {
 	switch d.Action {
-	case Hide, Show, Lead:
+	case Hide, Show, Unhide, Lead:
 		return fmt.Sprintf("%s %s", d.Action, d.Article)
 	case TopicAdd, TopicRemove:
 		return fmt.Sprintf("%s %q on %s", d.Action, d.Topic, d.Article)
@@ -232,7 +279,7 @@ type standing struct {
 // same thing".
 func target(d Decision) string {
 	switch d.Action {
-	case Hide, Show:
+	case Hide, Show, Unhide:
 		return "article " + d.Article
 	case BlockPublisher, UnblockPublisher:
 		return "publisher " + d.Publisher
@@ -299,14 +346,16 @@ type decisionRow struct {
 	Undo *Decision // the decision that undoes it, while it is the last on its thing
 }
 
-// undoOf returns the decision that undoes d, or nil.
+// undoOf returns the decision that undoes d, or nil. A hide is taken
+// back by an unhide, not a show: a show would publish the article whatever
+// a block or the gate says, and teach the gate it is on topic.
 func undoOf(d Decision) *Decision {
-	inverse := map[string]string{Hide: Show, BlockPublisher: UnblockPublisher, BlockSource: UnblockSource, Pin: Unpin}
+	inverse := map[string]string{Hide: Unhide, BlockPublisher: UnblockPublisher, BlockSource: UnblockSource, Pin: Unpin}
 	a, ok := inverse[d.Action]
 	if !ok {
 		return nil
 	}
-	u := Decision{Action: a, Article: d.Article, Publisher: d.Publisher, Source: d.Source, Story: d.Story}
+	u := Decision{Action: a, Article: d.Article, Publisher: d.Publisher, Source: d.Source, Story: d.Story, StoryArticle: d.StoryArticle}
 	return &u
 }
 

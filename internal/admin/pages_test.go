@@ -290,7 +290,7 @@ func TestDecisionsPageOffersUndoOfTheLatest(t *testing.T) {
 	const u = "https://capitolwire.example/2026/11/20/clerks-turnout"
 	c.follow(Prefix+"decide", url.Values{"action": {"hide"}, "article": {u}, "note": {"<b>bold</b> claim"}})
 	body := c.page(Prefix + "decisions/")
-	if !strings.Contains(body, `<input type="hidden" name="action" value="show">`) || !strings.Contains(body, ">Undo</button>") ||
+	if !strings.Contains(body, `<input type="hidden" name="action" value="unhide">`) || !strings.Contains(body, ">Undo</button>") ||
 		!strings.Contains(body, "<b>bold</b> claim") {
 		t.Errorf("decisions page after a hide:\n%s", body)
 	}

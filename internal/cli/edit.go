@@ -18,7 +18,7 @@ import (
 )
 
 // editUsage is the synopsis of the edit subcommands.
-const editUsage = `hide URL|PATH [--off-topic] | show URL|PATH | block-publisher DOMAIN | block-source URL |
+const editUsage = `hide URL|PATH [--off-topic] | show URL|PATH | unhide URL|PATH | block-publisher DOMAIN | block-source URL |
     unblock DOMAIN|URL | move URL --to STORY|--out | merge STORY STORY | lead STORY URL |
     pin STORY --until TIME | unpin STORY | topic add|remove URL TOPIC | list   [--note TEXT] [--by NAME]`
 
@@ -41,7 +41,7 @@ func runEdit(ctx context.Context, env *Env, args []string) error {
 		return usageError("missing subcommand")
 	}
 	sub, pos := pos[0], pos[1:]
-	want := map[string]int{"hide": 1, "show": 1, "block-publisher": 1, "block-source": 1, "unblock": 1,
+	want := map[string]int{"hide": 1, "show": 1, "unhide": 1, "block-publisher": 1, "block-source": 1, "unblock": 1,
 		"unblock-publisher": 1, "unblock-source": 1, "move": 1, "merge": 2, "lead": 2, "pin": 1, "unpin": 1,
 		"topic": 3, "list": 0}
 	n, ok := want[sub]
@@ -68,7 +68,7 @@ func runEdit(ctx context.Context, env *Env, args []string) error {
 		d.By = cmp.Or(env.Getenv("NEWSHUB_EDITOR"), env.Getenv("USER"))
 	}
 	switch sub {
-	case "hide", "show":
+	case "hide", "show", "unhide":
 		d.Article, err = e.article(ctx, pos[0], true)
 		d.OffTopic = *offTopic && sub == "hide"
 	case "block-publisher", "unblock-publisher":

@@ -246,9 +246,11 @@ func TestEditDecisionsSurviveCurateReclusteringAndExportImport(t *testing.T) {
 	h.run("curate")
 	check("after curating the new hub")
 
-	// Undoing: an unpin and an unblock hold through curate as well.
+	// Undoing: an unpin, an unblock and an unhide hold through curate as
+	// well; the unhide takes the hide back, teaching the gate nothing.
 	h.run("edit", "unpin", pinned)
 	h.run("edit", "unblock", publisher)
+	h.run("edit", "unhide", hidden)
 	for _, step := range []string{"after unpin and unblock", "after curate again"} {
 		if step != "after unpin and unblock" {
 			h.run("curate")
@@ -257,6 +259,9 @@ func TestEditDecisionsSurviveCurateReclusteringAndExportImport(t *testing.T) {
 		h.invariants(step, true)
 		if l := h.lead(pinned); l == nil || !l.PinnedUntil.IsZero() {
 			t.Errorf("%s: the unpinned story's lead %v", step, l)
+		}
+		if a := h.art(hidden); a.Withheld != "" || a.Relevance == nil || a.Relevance.Basis == "editor" {
+			t.Errorf("%s: the article unhidden: withheld %q, relevance %+v", step, a.Withheld, a.Relevance)
 		}
 		for _, a := range h.publishers[publisher] {
 			if a.Withheld == model.WithheldPublisher {

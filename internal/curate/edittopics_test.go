@@ -84,3 +84,36 @@ func TestAnEditorsTopicGoneFromTheTaxonomyIsNotGiven(t *testing.T) {
 		t.Errorf("after curate: topics %q, want %q", got, want)
 	}
 }
+
+// TestTopicEditsAreExplainedOnceEach: each decision applied at once (as
+// edit and the admin area apply it) explains the article's topics as a
+// whole curate does, each editor's topic edit once, where every later
+// edit on the article wrote the earlier ones' lines again.
+func TestTopicEditsAreExplainedOnceEach(t *testing.T) {
+	ctx := context.Background()
+	st := openStore(t)
+	dir := t.TempDir()
+	now := time.Date(2021, 4, 7, 12, 0, 0, 0, time.UTC)
+	c := New(testSite(), st, Options{Now: func() time.Time { return now }, SiteDir: dir})
+	r := fresh("Crowds gather at the county fairground", "https://local.example/fair", "Local", now.Add(-time.Hour))
+	commit(t, c, r)
+	for _, d := range []model.Decision{
+		{Action: editorial.TopicAdd, Article: r.Article.OriginalURL, Topic: "Mike Pence", At: now},
+		{Action: editorial.TopicAdd, Article: r.Article.OriginalURL, Topic: "Trump Rallies", At: now},
+		{Action: editorial.TopicRemove, Article: r.Article.OriginalURL, Topic: "Mike Pence", At: now},
+	} {
+		if _, err := editorial.Append(ctx, st, dir, d); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.Apply(ctx, []model.Decision{d}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	applied := stored(t, st, r).Explain.Topics
+	if _, err := c.All(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if curated := stored(t, st, r).Explain.Topics; !slices.Equal(applied, curated) {
+		t.Errorf("topics explained as applied:\n%q\nwant as curate explains them:\n%q", applied, curated)
+	}
+}

@@ -378,8 +378,10 @@ func (j *judge) editTopics(a *model.Article) bool {
 			a.Topics = slices.DeleteFunc(a.Topics, func(s string) bool { return s == name })
 		}
 		j.note(a, editorial.Describe(d))
-		if a.Explain != nil {
-			a.Explain.Topics = append(a.Explain.Topics, name+": "+editorial.Describe(d))
+		// An article settled again by a decision keeps the lines of the
+		// edits applied before: each is written once.
+		if why := name + ": " + editorial.Describe(d); a.Explain != nil && !slices.Contains(a.Explain.Topics, why) {
+			a.Explain.Topics = append(a.Explain.Topics, why)
 		}
 		if d.Action == editorial.TopicAdd {
 			j.addParents(a, name)

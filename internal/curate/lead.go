@@ -141,7 +141,7 @@ func SettleLed(members []*model.Article, lead *model.Article, extra []model.Rela
 			}
 		}
 		cands = append(cands, extra...)
-		lead.Related = BuildRelated(lead, cands, limit)
+		lead.Related, lead.HeldRelated = BuildRelated(lead, cands, limit), nil
 		lead.Published = true
 		lead.Heat = Heat(lead.Quality, len(lead.Related))
 	}
@@ -157,13 +157,9 @@ func SettleLed(members []*model.Article, lead *model.Article, extra []model.Rela
 		if a == lead {
 			continue
 		}
-		if len(withheld) > 0 {
-			// The related list a member's record carries (as imported)
-			// names no withheld member either: its document is public.
-			a.Related = slices.DeleteFunc(slices.Clone(a.Related), func(r model.Related) bool {
-				return withheld[CanonicalURL(r.WebURL)]
-			})
-		}
+		// The related list a member's record carries (as imported)
+		// names no withheld member either: its document is public.
+		holdRelated(a, keys, withheld)
 		if a.Published {
 			// A demoted lead keeps only the coverage of its own story, so the
 			// similar stories it listed never tie stories together later.
@@ -181,12 +177,61 @@ func SettleLed(members []*model.Article, lead *model.Article, extra []model.Rela
 	return lead
 }
 
-// pruneOthers drops from the related lists of a story's members other than
-// its lead the entries that name an article the hub holds (held reports
-// it) in another story: one an editor or the clusterer moved out since
-// the list was made. Such a list is published with the member's own
+// holdRelated takes out of a member's related list the entries that name
+// a withheld member of its story (withheld), and puts back where they were
+// those it took out before that name a member (keys) no longer withheld:
+// a hide taken back, a show or a block lifted lists the article again as
+// the list had it, and so does an article moved back into the story
+// (pruneOthers holds the entries of one moved out).
+func holdRelated(a *model.Article, keys, withheld map[string]bool) {
+	if len(a.HeldRelated) == 0 && !slices.ContainsFunc(a.Related, func(r model.Related) bool {
+		return withheld[CanonicalURL(r.WebURL)]
+	}) {
+		return
+	}
+	// One held that names an article in another story (or gone from the
+	// hub) stays held: the list names its story's coverage.
+	regroup(a, func(k string, held bool) bool { return withheld[k] || held && !keys[k] })
+}
+
+// regroup sorts a related list and its held entries anew: the whole list,
+// each held entry back at its place, is split into the entries hold
+// (given each one's key and whether it was held) says to hold and the
+// others, listed in their order.
+func regroup(a *model.Article, hold func(key string, held bool) bool) {
+	type entry struct {
+		model.Related
+		held bool
+	}
+	whole := make([]entry, 0, len(a.Related)+len(a.HeldRelated))
+	held, listed := a.HeldRelated, a.Related
+	for len(held) > 0 || len(listed) > 0 {
+		if len(held) > 0 && (held[0].At <= len(whole) || len(listed) == 0) {
+			whole = append(whole, entry{held[0].Related, true})
+			held = held[1:]
+			continue
+		}
+		whole = append(whole, entry{listed[0], false})
+		listed = listed[1:]
+	}
+	a.Related, a.HeldRelated = nil, nil
+	for i, e := range whole {
+		if hold(CanonicalURL(e.WebURL), e.held) {
+			a.HeldRelated = append(a.HeldRelated, model.HeldRelated{At: i, Related: e.Related})
+			continue
+		}
+		a.Related = append(a.Related, e.Related)
+	}
+}
+
+// pruneOthers holds out of the related lists of a story's members other
+// than its lead the entries that name an article the hub holds (held
+// reports it) in another story: one an editor or the clusterer moved out
+// since the list was made. Such a list is published with the member's own
 // document and lists the coverage of its story, as a demoted lead's does;
-// coverage the hub does not hold (Smartable's lists name it) stays.
+// coverage the hub does not hold (Smartable's lists name it) stays. An
+// entry held comes back where it was when its article joins the story
+// again (holdRelated).
 func pruneOthers(members []*model.Article, lead *model.Article, held func(key string) bool) {
 	keys := make(map[string]bool, len(members))
 	for _, a := range members {
@@ -201,7 +246,7 @@ func pruneOthers(members []*model.Article, lead *model.Article, held func(key st
 			return !keys[k] && held(k)
 		}
 		if slices.ContainsFunc(a.Related, elsewhere) {
-			a.Related = slices.DeleteFunc(slices.Clone(a.Related), elsewhere)
+			regroup(a, func(k string, wasHeld bool) bool { return wasHeld || !keys[k] && held(k) })
 		}
 	}
 }

@@ -78,6 +78,8 @@ func TestValidateEachAction(t *testing.T) {
 		{model.Decision{Action: Hide, Article: u, At: at, OffTopic: true}, ""},
 		{model.Decision{Action: Hide, Article: "example.org/a", At: at}, "want an absolute http or https URL"},
 		{model.Decision{Action: Show, Article: u, At: at, OffTopic: true}, "off_topic does not apply"},
+		{model.Decision{Action: Unhide, Article: u, At: at}, ""},
+		{model.Decision{Action: Unhide, Article: u, At: at, OffTopic: true}, "off_topic does not apply"},
 		{model.Decision{Action: BlockPublisher, Publisher: "example.org", At: at}, ""},
 		{model.Decision{Action: UnblockPublisher, Publisher: "localhost", At: at}, "want a domain"},
 		{model.Decision{Action: BlockSource, Source: "https://example.org/feed.xml", At: at}, ""},
@@ -154,6 +156,44 @@ func TestRulesLaterDecisionsOverrideEarlierOnes(t *testing.T) {
 	}
 	if r.Article(b).LeadSeq <= r.Article(a).LeadSeq {
 		t.Error("the later lead decision does not rank after the earlier")
+	}
+}
+
+// TestRulesUnhideBringsBackWhatHeldBeforeTheHide checks that an unhide
+// takes a hide back and nothing more: the show or lesson in force before
+// the hide holds again, and none is made.
+func TestRulesUnhideBringsBackWhatHeldBeforeTheHide(t *testing.T) {
+	at := time.Date(2026, 12, 3, 10, 0, 0, 0, time.UTC)
+	const u = "https://example.org/a"
+	for _, tt := range []struct {
+		name       string
+		ds         []string // actions on u, in order; "hide!" is a hide as off topic
+		hidden     bool
+		shown      bool
+		lesson, on bool
+	}{
+		{"a hide taken back", []string{Hide, Unhide}, false, false, false, false},
+		{"an off-topic hide taken back", []string{"hide!", Unhide}, false, false, false, false},
+		{"two hides taken back", []string{Hide, "hide!", Unhide}, false, false, false, false},
+		{"a show, then a hide taken back", []string{Show, Hide, Unhide}, false, true, true, true},
+		{"an off-topic hide, then a hide taken back", []string{"hide!", Show, "hide!", Unhide}, false, true, true, true},
+		{"nothing hidden", []string{Show, Unhide}, false, true, true, true},
+		{"hidden again", []string{Hide, Unhide, "hide!"}, true, false, true, false},
+	} {
+		var ds []model.Decision
+		for _, a := range tt.ds {
+			d := model.Decision{Action: a, Article: u, At: at}
+			if a == "hide!" {
+				d.Action, d.OffTopic = Hide, true
+			}
+			ds = append(ds, d)
+		}
+		x := Compile(ds, func(s string) string { return s }).Article(u)
+		on, lesson := x.OnTopicLesson()
+		if (x.Hidden != nil) != tt.hidden || (x.Shown != nil) != tt.shown || lesson != tt.lesson || on != tt.on {
+			t.Errorf("%s: hidden %v, shown %v, lesson %v (on topic %v); want %v, %v, %v (%v)", tt.name,
+				x.Hidden != nil, x.Shown != nil, lesson, on, tt.hidden, tt.shown, tt.lesson, tt.on)
+		}
 	}
 }
 

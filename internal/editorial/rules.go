@@ -41,6 +41,9 @@ type Article struct {
 	// Lesson is the last decision that teaches the topic gate about the
 	// article: a show (on topic) or a hide marked off topic.
 	Lesson *model.Decision
+	// unhidden is what held before the hide in force, which an unhide
+	// brings back.
+	unhidden struct{ shown, lesson *model.Decision }
 }
 
 // OnTopicLesson reports what the article's lesson teaches, when it has
@@ -72,6 +75,9 @@ func Compile(ds []model.Decision, key func(string) string) *Rules {
 		switch d.Action {
 		case Hide:
 			a := art(d.Article)
+			if a.Hidden == nil {
+				a.unhidden.shown, a.unhidden.lesson = a.Shown, a.Lesson
+			}
 			a.Hidden, a.Shown = &d, nil
 			if d.OffTopic {
 				a.Lesson = &d
@@ -79,6 +85,12 @@ func Compile(ds []model.Decision, key func(string) string) *Rules {
 		case Show:
 			a := art(d.Article)
 			a.Shown, a.Hidden, a.Lesson = &d, nil, &d
+		case Unhide:
+			// Not a show: a block or the gate withholds the article again,
+			// and the gate learns nothing from the hide taken back.
+			if a := art(d.Article); a.Hidden != nil {
+				a.Hidden, a.Shown, a.Lesson = nil, a.unhidden.shown, a.unhidden.lesson
+			}
 		case Lead:
 			a := art(d.Article)
 			a.Lead, a.LeadSeq = &d, i+1

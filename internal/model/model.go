@@ -215,6 +215,18 @@ type Article struct {
 	// PinnedUntil is set on the lead of a story an editor pinned to the
 	// top of the hub: the hub ranks it first until then.
 	PinnedUntil time.Time `json:"pinnedUntil,omitzero"`
+	// HeldRelated are the entries of Related (of an article that is not
+	// its story's lead) taken out while the members they name are
+	// withheld, each with its place in the whole list, so a hide taken
+	// back or a block lifted lists them again where they were.
+	HeldRelated []HeldRelated `json:"heldRelated,omitempty"`
+}
+
+// HeldRelated is a related entry kept out of an article's list, and its
+// index in the list with every held entry back in it.
+type HeldRelated struct {
+	At int `json:"at"`
+	Related
 }
 
 // Reasons an article is withheld from publication (Article.Withheld).

@@ -464,33 +464,55 @@ func (d *jsonReader) related() []model.Related {
 	out := []model.Related{}
 	d.array(func() {
 		var r model.Related
-		d.object(func(key []byte) {
-			switch string(key) {
-			case "title":
-				r.Title = d.string()
-			case "excerpt":
-				r.Excerpt = d.string()
-			case "publishedDateTime":
-				r.PublishedDateTime = d.time()
-			case "webUrl":
-				r.WebURL = d.string()
-			case "ampWebUrl":
-				r.AmpWebURL = d.string()
-			case "cdnAmpWebUrl":
-				r.CdnAmpWebURL = d.string()
-			case "type":
-				r.Type = d.string()
-			case "provider":
-				d.provider(&r.Provider)
-			case "quality":
-				r.Quality = d.int()
-			case "images":
-				r.Images = d.images()
-			default:
-				d.bad = true
-			}
-		})
+		d.object(func(key []byte) { d.relatedField(&r, key) })
 		out = append(out, r)
+	})
+	return out
+}
+
+// relatedField reads the value of one field of a related entry.
+func (d *jsonReader) relatedField(r *model.Related, key []byte) {
+	switch string(key) {
+	case "title":
+		r.Title = d.string()
+	case "excerpt":
+		r.Excerpt = d.string()
+	case "publishedDateTime":
+		r.PublishedDateTime = d.time()
+	case "webUrl":
+		r.WebURL = d.string()
+	case "ampWebUrl":
+		r.AmpWebURL = d.string()
+	case "cdnAmpWebUrl":
+		r.CdnAmpWebURL = d.string()
+	case "type":
+		r.Type = d.string()
+	case "provider":
+		d.provider(&r.Provider)
+	case "quality":
+		r.Quality = d.int()
+	case "images":
+		r.Images = d.images()
+	default:
+		d.bad = true
+	}
+}
+
+func (d *jsonReader) heldRelated() []model.HeldRelated {
+	if d.null() {
+		return nil
+	}
+	out := []model.HeldRelated{}
+	d.array(func() {
+		var h model.HeldRelated
+		d.object(func(key []byte) {
+			if string(key) == "at" {
+				h.At = d.int()
+				return
+			}
+			d.relatedField(&h.Related, key)
+		})
+		out = append(out, h)
 	})
 	return out
 }
@@ -625,6 +647,8 @@ func (d *jsonReader) article(a *model.Article) {
 			a.Withheld = d.string()
 		case "pinnedUntil":
 			a.PinnedUntil = d.time()
+		case "heldRelated":
+			a.HeldRelated = d.heldRelated()
 		default:
 			d.bad = true
 		}
