@@ -192,3 +192,34 @@ func TestOpenReadOnlyOfABulkLoadedStore(t *testing.T) {
 		})
 	}
 }
+
+// TestAWriteToAStandbySaysToWriteOnThePrimary: a session whose
+// transactions are read-only, as every one of a standby is, opens the
+// store, but each write it tries (a record stored, a source leased, as an
+// ingest round begins) is refused saying where writes run, not only
+// PostgreSQL's words for the statement.
+func TestAWriteToAStandbySaysToWriteOnThePrimary(t *testing.T) {
+	ctx := context.Background()
+	dsn := pgtest.DSN(t)
+	openDSN(t, dsn).Close()
+	reader, err := Open(ctx, dsn+"&default_transaction_read_only=on")
+	if err != nil {
+		t.Fatalf("Open: %v", err)
+	}
+	defer reader.Close()
+	for _, tt := range []struct {
+		name  string
+		write func() error
+	}{
+		{"upsert", func() error { return reader.Upsert(ctx, []*model.Record{bulkRecord("a")}) }},
+		{"lease", func() error {
+			_, err := reader.Lease(ctx, "worker-1", time.Minute, "https://example.org/feed.xml")
+			return err
+		}},
+	} {
+		err := tt.write()
+		if err == nil || !strings.Contains(err.Error(), "runs against the primary") || !strings.Contains(err.Error(), "read-only") {
+			t.Errorf("%s on a read-only session: %v, want a refusal saying to write on the primary", tt.name, err)
+		}
+	}
+}

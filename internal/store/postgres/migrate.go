@@ -228,6 +228,18 @@ func readOnlyHint(err error) error {
 	return err
 }
 
+// onPrimary adds to a write refused by a read-only database (a standby, a
+// replica, a session whose transactions are read-only) where it must run:
+// PostgreSQL's own words name only the statement.
+func onPrimary(err error) error {
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) && pgErr.Code == codeReadOnly {
+		return fmt.Errorf("the database is read-only, a standby, a replica or a read-only session: "+
+			"what writes (ingest, curate, edit, import, retention) runs against the primary, where serve --no-ingest may read a standby: %w", err)
+	}
+	return err
+}
+
 // busyError says a migration gave up waiting for the lock of a table.
 type busyError struct {
 	migration string

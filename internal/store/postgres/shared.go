@@ -60,11 +60,11 @@ func (s *Store) Lease(ctx context.Context, holder string, ttl time.Duration, nam
 	}
 	rows, err := s.pool.Query(ctx, sqlLease, text(holder), keys, ttl.Microseconds())
 	if err != nil {
-		return nil, fmt.Errorf("lease: %w", err)
+		return nil, fmt.Errorf("lease: %w", onPrimary(err))
 	}
 	claimed, err := pgx.CollectRows(rows, pgx.RowTo[string])
 	if err != nil {
-		return nil, fmt.Errorf("lease: %w", err)
+		return nil, fmt.Errorf("lease: %w", onPrimary(err))
 	}
 	// In the order given, each once, as the caller named them.
 	got := make([]string, 0, len(claimed))
