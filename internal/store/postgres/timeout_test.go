@@ -82,11 +82,14 @@ func TestSchemaWorkRunsPastTheStatementTimeout(t *testing.T) {
 		if _, err := tx.Exec(ctx, `LOCK TABLE records IN ROW EXCLUSIVE MODE`); err != nil {
 			t.Fatal(err)
 		}
+		committed := make(chan struct{})
 		go func() {
+			defer close(committed)
 			time.Sleep(3 * timeout)
 			tx.Commit(ctx)
 		}()
 		after, err := Open(ctx, withStatementTimeout(dsn, timeout))
+		<-committed // the holder's connection is the goroutine's until then
 		if err != nil {
 			t.Fatalf("Open building a dead load's indexes longer than the statement timeout: %v", err)
 		}
