@@ -213,10 +213,11 @@ type entry struct {
 // The records of the stories an editor pinned past now are read too, in
 // either folder (readPinned).
 //
-// For purge_after, the unpublished records past its cut are read, and
-// every record within it (for when the next falls due), and for each of
-// their stories, whether it has a lead: one published record, looked up
-// when none was read.
+// For purge_after, the unpublished records are read, those within its cut
+// for when the next falls due, and for each story of one past it, whether
+// it has a lead: one published record, looked up when none was read. The
+// published records within the cut are not read: no rule applies to the
+// archived ones, which with a purge_after of a year are most of the hub.
 func readEntries(ctx context.Context, st store.Store, pol Policy, now time.Time) (map[string]*entry, error) {
 	entries := map[string]*entry{}
 	yes, no := true, false
@@ -227,8 +228,7 @@ func readEntries(ctx context.Context, st store.Store, pol Policy, now time.Time)
 			store.NewsQuery{Archived: &yes, Until: cut, StoryActiveSince: cut})
 	}
 	if pol.PurgeAfter > 0 {
-		cut := now.Add(-pol.PurgeAfter)
-		queries = append(queries, store.NewsQuery{Since: cut}, store.NewsQuery{Unpublished: true, Until: cut})
+		queries = append(queries, store.NewsQuery{Unpublished: true})
 	}
 	for _, q := range queries {
 		if err := addEntries(ctx, st, entries, q); err != nil {
@@ -241,7 +241,7 @@ func readEntries(ctx context.Context, st store.Store, pol Policy, now time.Time)
 		}
 	}
 	if pol.PurgeAfter > 0 {
-		if err := readLeads(ctx, st, entries); err != nil {
+		if err := readLeads(ctx, st, entries, now.Add(-pol.PurgeAfter), now); err != nil {
 			return nil, err
 		}
 	}
@@ -275,9 +275,11 @@ func readPinned(ctx context.Context, st store.Store, entries map[string]*entry, 
 }
 
 // readLeads adds to entries a lead of each story of which an unpublished
-// record was read and no published one, where the store has one: a
-// duplicate is purged only beside its lead.
-func readLeads(ctx context.Context, st store.Store, entries map[string]*entry) error {
+// record past cut was read and no published one, where the store has one:
+// a duplicate is purged only beside its lead. A record dated ahead of now
+// counts as past cut, as it may be by when the hub first saw it (see
+// ageFromFirstSeen).
+func readLeads(ctx context.Context, st store.Store, entries map[string]*entry, cut, now time.Time) error {
 	led := map[string]bool{}
 	for _, e := range entries {
 		if e.Published {
@@ -286,7 +288,8 @@ func readLeads(ctx context.Context, st store.Store, entries map[string]*entry) e
 	}
 	var ask []string
 	for _, e := range entries {
-		if !e.Published && e.Story != "" && !led[e.Story] {
+		due := e.PublishedAt.Before(cut) || e.PublishedAt.After(now)
+		if !e.Published && e.Story != "" && !led[e.Story] && due {
 			led[e.Story] = true // asked once
 			ask = append(ask, e.Story)
 		}
@@ -405,7 +408,10 @@ func plan(entries map[string]*entry, pol Policy, now time.Time) decisions {
 	for _, p := range paths {
 		e := entries[p]
 		s := storyOf(e)
-		if pol.PurgeAfter > 0 && !e.Published && e.Story != "" && s.hasLead && due(e.PublishedAt, pol.PurgeAfter) {
+		// Whether a story has a lead is known only where a record of it
+		// is due: a record not yet due counts towards the next due time
+		// either way, at worst a run that finds nothing to do.
+		if pol.PurgeAfter > 0 && !e.Published && e.Story != "" && due(e.PublishedAt, pol.PurgeAfter) && s.hasLead {
 			d.purges = append(d.purges, []store.Purge{{Path: e.Path, Version: e.Version,
 				Keys: curate.ArticleKeys(e.CanonicalURL, e.GUID, e.OriginalURL), At: now}})
 			continue
