@@ -102,6 +102,10 @@ type Summary struct {
 	Keys     int // keys kept for them
 	// Left counts the records due to move or go that stayed, by reason.
 	Left map[string]int
+	// Taken names, sorted, the records left because the other folder
+	// holds a record of their name: their stories stay where they are at
+	// every run until someone removes one of the two.
+	Taken []string
 	// Files says what happened in the site folder.
 	Files FileSummary
 	// Next is when a rule next applies to a record stored now (zero:
@@ -169,7 +173,8 @@ func Apply(ctx context.Context, st store.Store, pol Policy, opt Options) (Summar
 	p := plan(entries, pol, now())
 	sum.Next = p.next
 	sum.leave(ReasonNotNews, p.notNews)
-	sum.leave(ReasonNameTaken, p.taken)
+	sum.leave(ReasonNameTaken, len(p.taken))
+	sum.Taken = p.taken
 	sum.leave(ReasonWithStory, p.held)
 	r := &runner{st: st, opt: opt, sum: &sum, entries: entries}
 	if err := r.purge(ctx, p.purges); err != nil {
@@ -183,6 +188,7 @@ func Apply(ctx context.Context, st store.Store, pol Policy, opt Options) (Summar
 			return sum, err
 		}
 	}
+	slices.Sort(sum.Taken)
 	if sum.Generation, err = st.Generation(ctx); err != nil {
 		return sum, fmt.Errorf("retention: %w", err)
 	}
@@ -348,7 +354,7 @@ type decisions struct {
 	// story's records move in one transaction.
 	moves   [][]store.Move
 	purges  [][]store.Purge // one a group
-	taken   int             // records left: the name is taken in the other folder
+	taken   []string        // records left: the name is taken in the other folder
 	notNews int             // records in neither news folder
 	held    int             // records left with their story, one of which cannot move
 	next    time.Time       // when the next decision falls due
@@ -434,7 +440,7 @@ func plan(entries map[string]*entry, pol Policy, now time.Time) decisions {
 			d.notNews++
 			s.blocked = true
 		case entries[to] != nil:
-			d.taken++
+			d.taken = append(d.taken, e.Path)
 			s.blocked = true
 		default:
 			if len(s.moves) == 0 {
@@ -566,6 +572,7 @@ func without[T any](batch [][]T, named []string, paths func(T) (string, string),
 				changed++
 			case to != "" && bad[to]:
 				taken++
+				sum.Taken = append(sum.Taken, from)
 			}
 		}
 		if changed+taken == 0 {
