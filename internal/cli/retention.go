@@ -93,8 +93,26 @@ func printRetention(w io.Writer, pol retention.Policy, rs retention.Summary) {
 		fmt.Fprintf(w, "; left: %s", strings.Join(parts, ", "))
 	}
 	fmt.Fprintln(w)
+	printNames(w, retention.ReasonBothFiles, rs.Files.Both)
 	if parts := countsBy(rs.Left, ""); len(parts) > 0 {
 		fmt.Fprintf(w, "left:      %s\n", strings.Join(parts, ", "))
+	}
+	printNames(w, retention.ReasonNameTaken, rs.Taken)
+}
+
+// maxNames is how many paths printNames lists.
+const maxNames = 10
+
+// printNames lists the paths left for reason, the first maxNames of them:
+// they stay at every run until the operator removes one of the two of a
+// name, and a count alone does not say where to look.
+func printNames(w io.Writer, reason string, paths []string) {
+	for i, p := range paths {
+		if i == maxNames {
+			fmt.Fprintf(w, "           and %d more\n", len(paths)-maxNames)
+			break
+		}
+		fmt.Fprintf(w, "           %s: %s\n", p, reason)
 	}
 }
 

@@ -21,6 +21,10 @@ type FileSummary struct {
 	// Left counts the files that stay out of step with the store, by
 	// reason.
 	Left map[string]int
+	// Both names, sorted, the files left because the other folder has a
+	// file of their name, the one of the stored record: they stay at
+	// every run until someone removes one of the two.
+	Both []string
 }
 
 // ReasonBothFiles is why a file was not moved: the folder it would move to
@@ -111,11 +115,13 @@ func followStore(ctx context.Context, st store.Store, siteDir string, entries ma
 				orphans = append(orphans, p)
 			case side.peer[name]:
 				sum.leave(ReasonBothFiles)
+				sum.Both = append(sum.Both, p)
 			default:
 				renames = append(renames, rename{p, other})
 			}
 		}
 	}
+	slices.Sort(sum.Both)
 	slices.SortFunc(renames, func(a, b rename) int { return strings.Compare(a.from, b.from) })
 	for _, r := range renames {
 		if err := ctx.Err(); err != nil {

@@ -102,6 +102,10 @@ type Summary struct {
 	Keys     int // keys kept for them
 	// Left counts the records due to move or go that stayed, by reason.
 	Left map[string]int
+	// Taken names, sorted, the records left because the other folder
+	// holds a record of their name: their stories stay where they are at
+	// every run until someone removes one of the two.
+	Taken []string
 	// Files says what happened in the site folder.
 	Files FileSummary
 	// Next is when a rule next applies to a record stored now (zero:
@@ -169,7 +173,8 @@ func Apply(ctx context.Context, st store.Store, pol Policy, opt Options) (Summar
 	p := plan(entries, pol, now())
 	sum.Next = p.next
 	sum.leave(ReasonNotNews, p.notNews)
-	sum.leave(ReasonNameTaken, p.taken)
+	sum.leave(ReasonNameTaken, len(p.taken))
+	sum.Taken = p.taken
 	sum.leave(ReasonWithStory, p.held)
 	r := &runner{st: st, opt: opt, sum: &sum, entries: entries}
 	if err := r.purge(ctx, p.purges); err != nil {
@@ -183,6 +188,7 @@ func Apply(ctx context.Context, st store.Store, pol Policy, opt Options) (Summar
 			return sum, err
 		}
 	}
+	slices.Sort(sum.Taken)
 	if sum.Generation, err = st.Generation(ctx); err != nil {
 		return sum, fmt.Errorf("retention: %w", err)
 	}
@@ -213,10 +219,11 @@ type entry struct {
 // The records of the stories an editor pinned past now are read too, in
 // either folder (readPinned).
 //
-// For purge_after, the unpublished records past its cut are read, and
-// every record within it (for when the next falls due), and for each of
-// their stories, whether it has a lead: one published record, looked up
-// when none was read.
+// For purge_after, the unpublished records are read, those within its cut
+// for when the next falls due, and for each story of one past it, whether
+// it has a lead: one published record, looked up when none was read. The
+// published records within the cut are not read: no rule applies to the
+// archived ones, which with a purge_after of a year are most of the hub.
 func readEntries(ctx context.Context, st store.Store, pol Policy, now time.Time) (map[string]*entry, error) {
 	entries := map[string]*entry{}
 	yes, no := true, false
@@ -227,8 +234,7 @@ func readEntries(ctx context.Context, st store.Store, pol Policy, now time.Time)
 			store.NewsQuery{Archived: &yes, Until: cut, StoryActiveSince: cut})
 	}
 	if pol.PurgeAfter > 0 {
-		cut := now.Add(-pol.PurgeAfter)
-		queries = append(queries, store.NewsQuery{Since: cut}, store.NewsQuery{Unpublished: true, Until: cut})
+		queries = append(queries, store.NewsQuery{Unpublished: true})
 	}
 	for _, q := range queries {
 		if err := addEntries(ctx, st, entries, q); err != nil {
@@ -241,7 +247,7 @@ func readEntries(ctx context.Context, st store.Store, pol Policy, now time.Time)
 		}
 	}
 	if pol.PurgeAfter > 0 {
-		if err := readLeads(ctx, st, entries); err != nil {
+		if err := readLeads(ctx, st, entries, now.Add(-pol.PurgeAfter), now); err != nil {
 			return nil, err
 		}
 	}
@@ -275,9 +281,11 @@ func readPinned(ctx context.Context, st store.Store, entries map[string]*entry, 
 }
 
 // readLeads adds to entries a lead of each story of which an unpublished
-// record was read and no published one, where the store has one: a
-// duplicate is purged only beside its lead.
-func readLeads(ctx context.Context, st store.Store, entries map[string]*entry) error {
+// record past cut was read and no published one, where the store has one:
+// a duplicate is purged only beside its lead. A record dated ahead of now
+// counts as past cut, as it may be by when the hub first saw it (see
+// ageFromFirstSeen).
+func readLeads(ctx context.Context, st store.Store, entries map[string]*entry, cut, now time.Time) error {
 	led := map[string]bool{}
 	for _, e := range entries {
 		if e.Published {
@@ -286,7 +294,8 @@ func readLeads(ctx context.Context, st store.Store, entries map[string]*entry) e
 	}
 	var ask []string
 	for _, e := range entries {
-		if !e.Published && e.Story != "" && !led[e.Story] {
+		due := e.PublishedAt.Before(cut) || e.PublishedAt.After(now)
+		if !e.Published && e.Story != "" && !led[e.Story] && due {
 			led[e.Story] = true // asked once
 			ask = append(ask, e.Story)
 		}
@@ -345,7 +354,7 @@ type decisions struct {
 	// story's records move in one transaction.
 	moves   [][]store.Move
 	purges  [][]store.Purge // one a group
-	taken   int             // records left: the name is taken in the other folder
+	taken   []string        // records left: the name is taken in the other folder
 	notNews int             // records in neither news folder
 	held    int             // records left with their story, one of which cannot move
 	next    time.Time       // when the next decision falls due
@@ -405,7 +414,10 @@ func plan(entries map[string]*entry, pol Policy, now time.Time) decisions {
 	for _, p := range paths {
 		e := entries[p]
 		s := storyOf(e)
-		if pol.PurgeAfter > 0 && !e.Published && e.Story != "" && s.hasLead && due(e.PublishedAt, pol.PurgeAfter) {
+		// Whether a story has a lead is known only where a record of it
+		// is due: a record not yet due counts towards the next due time
+		// either way, at worst a run that finds nothing to do.
+		if pol.PurgeAfter > 0 && !e.Published && e.Story != "" && due(e.PublishedAt, pol.PurgeAfter) && s.hasLead {
 			d.purges = append(d.purges, []store.Purge{{Path: e.Path, Version: e.Version,
 				Keys: curate.ArticleKeys(e.CanonicalURL, e.GUID, e.OriginalURL), At: now}})
 			continue
@@ -428,7 +440,7 @@ func plan(entries map[string]*entry, pol Policy, now time.Time) decisions {
 			d.notNews++
 			s.blocked = true
 		case entries[to] != nil:
-			d.taken++
+			d.taken = append(d.taken, e.Path)
 			s.blocked = true
 		default:
 			if len(s.moves) == 0 {
@@ -560,6 +572,7 @@ func without[T any](batch [][]T, named []string, paths func(T) (string, string),
 				changed++
 			case to != "" && bad[to]:
 				taken++
+				sum.Taken = append(sum.Taken, from)
 			}
 		}
 		if changed+taken == 0 {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -352,8 +353,8 @@ func TestApplyLeavesANameTakenInTheArchive(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if sum.Left[ReasonNameTaken] != 1 {
-		t.Errorf("left %v, want 1 for %q", sum.Left, ReasonNameTaken)
+	if sum.Left[ReasonNameTaken] != 1 || !slices.Equal(sum.Taken, []string{due.Path}) {
+		t.Errorf("left %v naming %v, want 1 for %q naming %s", sum.Left, sum.Taken, ReasonNameTaken, due.Path)
 	}
 	for _, p := range []string{due.Path, other.Path} {
 		if _, err := h.st.Get(ctx, p); err != nil {
