@@ -38,6 +38,8 @@ var deferredIndexes = []struct{ name, sql string }{
 		ALTER TABLE record_topics REPLICA IDENTITY USING INDEX record_topics_key`}, // as 0016_replica_identity.sql has it
 	{"news_search_doc", `CREATE INDEX IF NOT EXISTS news_search_doc ON news_search USING gin (doc, topics)`},
 	{"records_news_current", `CREATE INDEX IF NOT EXISTS records_news_current ON records (published_at DESC, path) WHERE kind = 'news' AND NOT archived`},
+	{"records_withheld", `CREATE INDEX IF NOT EXISTS records_withheld ON records (withheld, canonical_url, guid) WHERE kind = 'news' AND withheld IS NOT NULL`},
+	{"records_unpublished", `CREATE INDEX IF NOT EXISTS records_unpublished ON records (published_at) WHERE kind = 'news' AND NOT coalesce(published, false)`},
 }
 
 // BulkLoad implements store.BulkLoader. Writes of the store go through the

@@ -47,6 +47,8 @@ var deferredIndexes = []struct{ name, sql string }{
 	{"records_news_heat", `CREATE INDEX IF NOT EXISTS records_news_heat ON records (heat DESC, published_at DESC, path) WHERE kind = 'news'`},
 	{"records_news_id", `CREATE INDEX IF NOT EXISTS records_news_id ON records (id, published_at) WHERE kind = 'news'`},
 	{"records_news_current", `CREATE INDEX IF NOT EXISTS records_news_current ON records (published_at DESC, path) WHERE kind = 'news' AND archived = 0`},
+	{"records_withheld", `CREATE INDEX IF NOT EXISTS records_withheld ON records (withheld, canonical_url, guid) WHERE kind = 'news' AND withheld IS NOT NULL`},
+	{"records_unpublished", `CREATE INDEX IF NOT EXISTS records_unpublished ON records (published_at) WHERE kind = 'news' AND coalesce(published, 0) = 0`},
 }
 
 // BulkLoad implements store.BulkLoader. The store must not be used by
