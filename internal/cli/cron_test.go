@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -74,5 +75,67 @@ func TestIngestOnceLeavesWithheldArticlesOutOfIssues(t *testing.T) {
 	h.run("build", "--now", buildNow, site)
 	if files := holdingFiles(site, title); len(files) > 0 {
 		t.Errorf("the build after the round shows the hidden lead %q in %v", title, files)
+	}
+}
+
+// TestLogLevelQuietsACrontabsRuns: a crontab mails whatever a run writes
+// to stderr, so `--log-level warn` (or NEWSHUB_LOG_LEVEL) leaves a build
+// that went well silent there, while a warning still reaches it; a level
+// that is none is refused as bad usage.
+func TestLogLevelQuietsACrontabsRuns(t *testing.T) {
+	dir := localSite(t)
+	// Without url, build warns: what a crontab must still be mailed.
+	cfg := filepath.Join(dir, "_config.yml")
+	b, err := os.ReadFile(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var kept []string
+	for _, line := range strings.Split(string(b), "\n") {
+		if !strings.HasPrefix(line, "url:") {
+			kept = append(kept, line)
+		}
+	}
+	if err := os.WriteFile(cfg, []byte(strings.Join(kept, "\n")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, errs := run(t, "--site", dir, "import"); code != 0 {
+		t.Fatal(errs)
+	}
+	out := filepath.Join(t.TempDir(), "out")
+	for _, c := range []struct {
+		name   string
+		args   []string
+		env    map[string]string
+		code   int
+		stderr []string // what stderr holds; none: it is empty
+	}{
+		{"default", []string{"build", out}, nil, ExitOK, []string{"level=INFO", "level=WARN", "no url"}},
+		{"flag before", []string{"--log-level", "warn", "build", out}, nil, ExitOK, []string{"level=WARN msg=\"build: the site gives no url"}},
+		{"flag after", []string{"build", "--log-level=error", out}, nil, ExitOK, nil},
+		{"environment", []string{"build", out}, map[string]string{"NEWSHUB_LOG_LEVEL": "error"}, ExitOK, nil},
+		{"flag over environment", []string{"--log-level", "info", "build", out}, map[string]string{"NEWSHUB_LOG_LEVEL": "error"}, ExitOK, []string{"level=INFO"}},
+		{"no level", []string{"--log-level", "loud", "build", out}, nil, ExitUsage, []string{"--log-level", "loud"}},
+		{"no level in the environment", []string{"build", out}, map[string]string{"NEWSHUB_LOG_LEVEL": "loud"}, ExitUsage, []string{"NEWSHUB_LOG_LEVEL", "loud"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			var stdout, stderr strings.Builder
+			args := append([]string{"--site", dir}, c.args...)
+			code := Run(context.Background(), args, &stdout, &stderr, func(k string) string { return c.env[k] })
+			if code != c.code {
+				t.Fatalf("exit %d, want %d\n%s%s", code, c.code, stdout.String(), stderr.String())
+			}
+			if c.stderr == nil && stderr.Len() > 0 {
+				t.Errorf("stderr is not empty:\n%s", stderr.String())
+			}
+			for _, want := range c.stderr {
+				if !strings.Contains(stderr.String(), want) {
+					t.Errorf("stderr lacks %q:\n%s", want, stderr.String())
+				}
+			}
+			if c.code == ExitOK && !strings.Contains(stdout.String(), "out") {
+				t.Errorf("the build's line is not on stdout:\n%s", stdout.String())
+			}
+		})
 	}
 }
