@@ -33,6 +33,10 @@ type Env struct {
 	Log    *slog.Logger
 	Getenv func(string) string
 
+	// level is the least level Log writes: a crontab mails every line a
+	// run writes to stderr, and one set to warn mails only what went wrong.
+	level *slog.LevelVar
+
 	// hangupEnds leaves a SIGHUP to end the process, as closing its
 	// terminal does: demo runs in the terminal it was started from.
 	hangupEnds bool
@@ -85,8 +89,14 @@ func commands() []command {
 // Run executes the command line args (without the program name) and returns
 // the exit status.
 func Run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
-	env := &Env{Stdin: os.Stdin, Stdout: stdout, Stderr: stderr, Getenv: getenv}
-	env.Log = slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	env := &Env{Stdin: os.Stdin, Stdout: stdout, Stderr: stderr, Getenv: getenv, level: new(slog.LevelVar)}
+	env.Log = slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: env.level}))
+	if v := getenv("NEWSHUB_LOG_LEVEL"); v != "" {
+		if err := env.level.UnmarshalText([]byte(v)); err != nil {
+			fmt.Fprintf(stderr, "newshub: NEWSHUB_LOG_LEVEL=%q: want debug, info, warn or error\n", v)
+			return ExitUsage
+		}
+	}
 
 	fs := flag.NewFlagSet("newshub", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
@@ -171,6 +181,15 @@ func (env *Env) addGlobalFlags(fs *flag.FlagSet) {
 	fs.StringVar(&env.DB, "db", db, "database DSN, sqlite:PATH or postgres://… (env NEWSHUB_DB; default sqlite:<site>/.newshub/newshub.db)")
 	// Help shows the default, here the environment's DSN.
 	fs.Lookup("db").DefValue = redactDSN(db)
+	if env.level == nil {
+		env.level = new(slog.LevelVar)
+	}
+	fs.Func("log-level", "least `level` of the log lines written to stderr: debug, info, warn or error (env NEWSHUB_LOG_LEVEL; default info)", func(v string) error {
+		if err := env.level.UnmarshalText([]byte(v)); err != nil {
+			return fmt.Errorf("want debug, info, warn or error, got %q", v)
+		}
+		return nil
+	})
 }
 
 // newFlagSet returns a flag set for a command that also accepts the global
@@ -207,7 +226,7 @@ func (env *Env) DSN() string {
 func printHelp(w io.Writer) {
 	fmt.Fprintf(w, `newshub: a topic news hub engine.
 
-Usage: newshub [--site DIR] [--db DSN] COMMAND [ARGS]
+Usage: newshub [--site DIR] [--db DSN] [--log-level LEVEL] COMMAND [ARGS]
 
 Commands:
 `)
@@ -218,6 +237,9 @@ Commands:
 Global flags (also after the command name):
   --site DIR  site folder (env NEWSHUB_SITE, default .)
   --db DSN    database (env NEWSHUB_DB, default sqlite:<site>/.newshub/newshub.db)
+  --log-level LEVEL
+              least level of the log lines on stderr: debug, info, warn or error
+              (env NEWSHUB_LOG_LEVEL, default info)
 
 Run "newshub COMMAND -h" for a command's flags.
 `)

@@ -134,6 +134,13 @@ func runIngest(ctx context.Context, env *Env, args []string) error {
 	if err == nil && ctx.Err() != nil {
 		return fmt.Errorf("interrupted: sources not recorded will be fetched again next time")
 	}
+	// The round's batches applied the decisions written by hand since and
+	// the gate's decisions on articles fetched again: the issues naming
+	// an article withheld since are written again now, as curate and edit
+	// do, for a crontab has no schedule of serve's to do it later.
+	if err == nil {
+		err = refreshNewsletters(ctx, st, env.Site, env.Stdout)
+	}
 	if err == nil && *publishTo != "" {
 		err = publishOnce(ctx, env, st, s, *publishTo)
 	}

@@ -23,6 +23,18 @@ func (m *Mailer) SendOnce(ctx context.Context, st store.Store, is *Issue, resend
 	if m.SMTP == nil {
 		return 0, nil, errors.New("newsletter: no smtp settings")
 	}
+	// Under the lock the schedule mails under: a run started while
+	// another process mails the issue waits, then finds its readers done
+	// with, rather than reading that no one had it and mailing it again.
+	err = exclusive(ctx, st, func(ctx context.Context) error {
+		var serr error
+		sent, skipped, serr = m.sendOnce(ctx, st, is, resend)
+		return serr
+	})
+	return sent, skipped, err
+}
+
+func (m *Mailer) sendOnce(ctx context.Context, st store.Store, is *Issue, resend bool) (sent int, skipped []string, err error) {
 	mg, err := mailing(ctx, st, is.Path)
 	if err != nil {
 		return 0, nil, err

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -320,5 +321,84 @@ func TestAMailingStoppedMidwayIsNotMailedTwice(t *testing.T) {
 				t.Errorf("mailed, all told, to %q; want each of %q once", got, all)
 			}
 		})
+	}
+}
+
+// lockWatch is the hub's store, saying when a process asks for a lock of
+// it.
+type lockWatch struct {
+	store.Store
+	asked func()
+}
+
+func (w lockWatch) Exclusive(ctx context.Context, name string, fn func(context.Context) error) error {
+	w.asked()
+	return w.Store.(store.Shared).Exclusive(ctx, name, fn)
+}
+
+func (w lockWatch) Lease(ctx context.Context, holder string, ttl time.Duration, names ...string) ([]string, error) {
+	return w.Store.(store.Shared).Lease(ctx, holder, ttl, names...)
+}
+
+func (w lockWatch) Release(ctx context.Context, holder string, names ...string) error {
+	return w.Store.(store.Shared).Release(ctx, holder, names...)
+}
+
+// TestTwoRunsAtOnceMailAnIssueOnce: a run of newsletter starts while an
+// earlier one is still mailing the same issue (a crontab's runs on a slow
+// server): the second waits for the first and mails no one, where both
+// read that no one had it and mailed every address twice.
+func TestTwoRunsAtOnceMailAnIssueOnce(t *testing.T) {
+	ctx := context.Background()
+	day := Date{2026, 11, 2}
+	h := genHub(t, 1500, nil)
+	var (
+		mu      sync.Mutex
+		calls   int
+		started = make(chan struct{})
+		release = make(chan struct{})
+		free    = sync.OnceFunc(func() { close(release) })
+	)
+	// The first run's first message waits at its MAIL until the second
+	// run either asks for the lock or sends a MAIL of its own.
+	srv := smtptest.Start(t, smtptest.Options{OnMail: func(int) bool {
+		mu.Lock()
+		calls++
+		first := calls == 1
+		mu.Unlock()
+		if first {
+			close(started)
+			<-release
+		} else {
+			free()
+		}
+		return false
+	}})
+	s, la := newsletterSite(t, h, srv, "a@example.org", "b@example.org")
+	now := time.Date(2026, 11, 3, 7, 0, 0, 0, la)
+	is, _, err := Write(ctx, h.st, s, h.dir, day, Options{Now: func() time.Time { return now }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := &Mailer{SMTP: s.Config.SMTP, Now: func() time.Time { return now }}
+	firstDone := make(chan error, 1)
+	go func() {
+		_, _, err := m.SendOnce(ctx, h.st, is, false)
+		firstDone <- err
+	}()
+	<-started
+	sent, skipped, err := m.SendOnce(ctx, lockWatch{Store: h.st, asked: free}, is, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := <-firstDone; err != nil {
+		t.Fatal(err)
+	}
+	both := []string{"a@example.org", "b@example.org"}
+	if got := mailedTo(srv); !slices.Equal(got, both) {
+		t.Errorf("two runs at once mailed to %q, want %q once each", got, both)
+	}
+	if sent != 0 || !slices.Equal(skipped, both) {
+		t.Errorf("the second run sent %d, skipped %q; want none sent, both skipped", sent, skipped)
 	}
 }
