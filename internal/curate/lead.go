@@ -141,6 +141,15 @@ func SettleLed(members []*model.Article, lead *model.Article, extra []model.Rela
 			}
 		}
 		cands = append(cands, extra...)
+		if !lead.Published && lead.Heat == -1 && lead.MemberRelated == nil {
+			// A member made the lead: its own list is listed again when
+			// the decision that made it lead is taken back (demote).
+			whole := wholeRelated(lead)
+			if whole == nil {
+				whole = []model.Related{} // stored as [], not as none
+			}
+			lead.MemberRelated = &whole
+		}
 		lead.Related, lead.HeldRelated = BuildRelated(lead, cands, limit), nil
 		lead.Published = true
 		lead.Heat = Heat(lead.Quality, len(lead.Related))
@@ -157,24 +166,48 @@ func SettleLed(members []*model.Article, lead *model.Article, extra []model.Rela
 		if a == lead {
 			continue
 		}
+		if a.Published {
+			demote(a, keys)
+		}
 		// The related list a member's record carries (as imported)
 		// names no withheld member either: its document is public.
 		holdRelated(a, keys, withheld)
-		if a.Published {
-			// A demoted lead keeps only the coverage of its own story, so the
-			// similar stories it listed never tie stories together later.
-			var own []model.Related
-			for _, r := range a.Related {
-				if keys[CanonicalURL(r.WebURL)] {
-					own = append(own, r)
-				}
-			}
-			a.Related = own
-		}
 		a.Published = false
 		a.Heat = -1
 	}
 	return lead
+}
+
+// demote gives a lead that is no longer one the related list of a member
+// of its story (keys): the one it had as a member, when it was one before
+// it led; else only the coverage of its own story, so the similar stories
+// it listed never tie stories together later.
+func demote(a *model.Article, keys map[string]bool) {
+	if m := a.MemberRelated; m != nil {
+		a.Related, a.HeldRelated, a.MemberRelated = nil, nil, nil
+		if len(*m) > 0 {
+			a.Related = slices.Clone(*m)
+		}
+		return
+	}
+	var own []model.Related
+	for _, r := range a.Related {
+		if keys[CanonicalURL(r.WebURL)] {
+			own = append(own, r)
+		}
+	}
+	a.Related = own
+}
+
+// wholeRelated is an article's related list with its held entries back
+// where they were.
+func wholeRelated(a *model.Article) []model.Related {
+	if len(a.HeldRelated) == 0 {
+		return slices.Clone(a.Related)
+	}
+	c := *a
+	regroup(&c, func(string, bool) bool { return false })
+	return c.Related
 }
 
 // holdRelated takes out of a member's related list the entries that name
