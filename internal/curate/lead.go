@@ -141,9 +141,10 @@ func SettleLed(members []*model.Article, lead *model.Article, extra []model.Rela
 			}
 		}
 		cands = append(cands, extra...)
-		if !lead.Published && lead.Heat == -1 && lead.MemberRelated == nil {
-			// A member made the lead: its own list is listed again when
-			// the decision that made it lead is taken back (demote).
+		if !lead.Published && lead.MemberRelated == nil && (lead.Heat == -1 || standsIn(members, lead)) {
+			// A member made the lead, or an arrival that leads only while
+			// a better member is withheld: its own list is listed again
+			// when it is a member again (demote).
 			whole := wholeRelated(lead)
 			if whole == nil {
 				whole = []model.Related{} // stored as [], not as none
@@ -197,6 +198,13 @@ func demote(a *model.Article, keys map[string]bool) {
 		}
 	}
 	a.Related = own
+}
+
+// standsIn reports whether a member better than the lead is withheld.
+func standsIn(members []*model.Article, lead *model.Article) bool {
+	return slices.ContainsFunc(members, func(a *model.Article) bool {
+		return a != lead && !a.Publishable() && compareLead(a, lead) < 0
+	})
 }
 
 // wholeRelated is an article's related list with its held entries back
