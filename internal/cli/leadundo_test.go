@@ -2,6 +2,7 @@ package cli
 
 import (
 	"path/filepath"
+	"slices"
 	"testing"
 )
 
@@ -13,55 +14,72 @@ import (
 func TestALeadWithheldAndTakenBackLeavesTheStaticCopyAsItWas(t *testing.T) {
 	for _, tt := range []struct {
 		name       string
-		take, back func(h *editHub, lead string, publisher string) []string
+		take, back func(s undoStory) []string
+		// took says whether the decision was taken, as the store has it.
+		took func(h *editHub, s undoStory) bool
 	}{
 		{"hide, unhide",
-			func(_ *editHub, lead, _ string) []string { return []string{"edit", "hide", lead} },
-			func(_ *editHub, lead, _ string) []string { return []string{"edit", "unhide", lead} }},
+			func(s undoStory) []string { return []string{"edit", "hide", s.lead} },
+			func(s undoStory) []string { return []string{"edit", "unhide", s.lead} }, leadWithheld},
 		{"block, unblock the publisher",
-			func(_ *editHub, _, p string) []string { return []string{"edit", "block-publisher", p} },
-			func(_ *editHub, _, p string) []string { return []string{"edit", "unblock", p} }},
+			func(s undoStory) []string { return []string{"edit", "block-publisher", s.publisher} },
+			func(s undoStory) []string { return []string{"edit", "unblock", s.publisher} }, leadWithheld},
+		{"another lead, the lead again",
+			func(s undoStory) []string { return []string{"edit", "lead", s.lead, s.member} },
+			func(s undoStory) []string { return []string{"edit", "lead", s.lead, s.lead} },
+			func(h *editHub, s undoStory) bool { return h.art(s.member).Published }},
+		{"a topic removed, added again",
+			func(s undoStory) []string { return []string{"edit", "topic", "remove", s.lead, s.topic} },
+			func(s undoStory) []string { return []string{"edit", "topic", "add", s.lead, s.topic} },
+			func(h *editHub, s undoStory) bool { return !slices.Contains(h.art(s.lead).Topics, s.topic) }},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			h := &editHub{t: t, site: genSite(t, 300, 11), db: filepath.Join(t.TempDir(), "hub.db")}
 			h.run("import")
 			h.run("curate")
 			h.read()
-			lead, publisher := leadWithMembers(h)
-			if lead == "" {
+			s := leadWithMembers(h)
+			if s.lead == "" {
 				t.Fatal("the generated hub has no story of several publishers")
 			}
 			dir := t.TempDir()
 			before, after := filepath.Join(dir, "before"), filepath.Join(dir, "after")
 			h.run("build", "--now", buildNow, before)
-			h.run(tt.take(h, lead, publisher)...)
+			h.run(tt.take(s)...)
 			h.read()
-			if h.art(lead).Published {
-				t.Fatal("the withheld lead is still published")
+			if !tt.took(h, s) {
+				t.Fatal("the decision is not in the store")
 			}
-			h.run(tt.back(h, lead, publisher)...)
+			h.run(tt.back(s)...)
 			h.run("build", "--now", buildNow, after)
 			sameTree(t, "after the decision taken back", treeOf(t, after), treeOf(t, before))
 		})
 	}
 }
 
+func leadWithheld(h *editHub, s undoStory) bool { return !h.art(s.lead).Published }
+
+// undoStory is a story decisions are taken on and back: its lead, the
+// lead's publisher and first topic, and a publishable member of another
+// publisher.
+type undoStory struct{ lead, publisher, topic, member string }
+
 // leadWithMembers returns a current lead of a story with publishable
-// members of other publishers, and its publisher.
-func leadWithMembers(h *editHub) (string, string) {
+// members of other publishers.
+func leadWithMembers(h *editHub) undoStory {
 	for _, l := range h.leads {
 		if l.Archived {
 			continue
 		}
-		n := 0
+		var others []string
 		for _, a := range h.stories[l.Story] {
 			if a.Publishable() && a.Provider.Domain != l.Provider.Domain {
-				n++
+				others = append(others, a.CanonicalURL)
 			}
 		}
-		if n >= 2 {
-			return l.CanonicalURL, l.Provider.Domain
+		if len(others) >= 2 && len(l.Topics) > 0 {
+			return undoStory{l.CanonicalURL, l.Provider.Domain, l.Topics[0], others[0]}
 		}
 	}
-	return "", ""
+	return undoStory{}
 }
