@@ -932,9 +932,7 @@ func (b *batch) oneLead(ctx context.Context, id string, arrivals []*model.Record
 		}
 		a := r.Article
 		a.Published, a.Heat = false, -1
-		a.Related = slices.DeleteFunc(slices.Clone(a.Related), func(rel model.Related) bool {
-			return !keys[CanonicalURL(rel.WebURL)]
-		})
+		demote(a, keys)
 		if a.Explain == nil {
 			a.Explain = &model.Explain{}
 		}
@@ -1210,6 +1208,7 @@ func (b *batch) settle(ctx context.Context, cl *cluster.Clusterer, id string, fo
 		if b.arrived[r.Path] && carriesStory(&saved[i]) && !force {
 			// An imported arrival keeps the values its record carried.
 			a.Published, a.Heat, a.Related = saved[i].Published, saved[i].Heat, saved[i].Related
+			a.HeldRelated, a.MemberRelated = saved[i].HeldRelated, saved[i].MemberRelated
 			continue
 		}
 		if a.Explain == nil {

@@ -141,6 +141,16 @@ func SettleLed(members []*model.Article, lead *model.Article, extra []model.Rela
 			}
 		}
 		cands = append(cands, extra...)
+		if !lead.Published && lead.MemberRelated == nil && (lead.Heat == -1 || standsIn(members, lead)) {
+			// A member made the lead, or an arrival that leads only while
+			// a better member is withheld: its own list is listed again
+			// when it is a member again (demote).
+			whole := wholeRelated(lead)
+			if whole == nil {
+				whole = []model.Related{} // stored as [], not as none
+			}
+			lead.MemberRelated = &whole
+		}
 		lead.Related, lead.HeldRelated = BuildRelated(lead, cands, limit), nil
 		lead.Published = true
 		lead.Heat = Heat(lead.Quality, len(lead.Related))
@@ -157,24 +167,55 @@ func SettleLed(members []*model.Article, lead *model.Article, extra []model.Rela
 		if a == lead {
 			continue
 		}
+		if a.Published {
+			demote(a, keys)
+		}
 		// The related list a member's record carries (as imported)
 		// names no withheld member either: its document is public.
 		holdRelated(a, keys, withheld)
-		if a.Published {
-			// A demoted lead keeps only the coverage of its own story, so the
-			// similar stories it listed never tie stories together later.
-			var own []model.Related
-			for _, r := range a.Related {
-				if keys[CanonicalURL(r.WebURL)] {
-					own = append(own, r)
-				}
-			}
-			a.Related = own
-		}
 		a.Published = false
 		a.Heat = -1
 	}
 	return lead
+}
+
+// demote gives a lead that is no longer one the related list of a member
+// of its story (keys): the one it had as a member, when it was one before
+// it led; else only the coverage of its own story, so the similar stories
+// it listed never tie stories together later.
+func demote(a *model.Article, keys map[string]bool) {
+	if m := a.MemberRelated; m != nil {
+		a.Related, a.HeldRelated, a.MemberRelated = nil, nil, nil
+		if len(*m) > 0 {
+			a.Related = slices.Clone(*m)
+		}
+		return
+	}
+	var own []model.Related
+	for _, r := range a.Related {
+		if keys[CanonicalURL(r.WebURL)] {
+			own = append(own, r)
+		}
+	}
+	a.Related = own
+}
+
+// standsIn reports whether a member better than the lead is withheld.
+func standsIn(members []*model.Article, lead *model.Article) bool {
+	return slices.ContainsFunc(members, func(a *model.Article) bool {
+		return a != lead && !a.Publishable() && compareLead(a, lead) < 0
+	})
+}
+
+// wholeRelated is an article's related list with its held entries back
+// where they were.
+func wholeRelated(a *model.Article) []model.Related {
+	if len(a.HeldRelated) == 0 {
+		return slices.Clone(a.Related)
+	}
+	c := *a
+	regroup(&c, func(string, bool) bool { return false })
+	return c.Related
 }
 
 // holdRelated takes out of a member's related list the entries that name

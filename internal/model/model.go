@@ -220,6 +220,11 @@ type Article struct {
 	// withheld, each with its place in the whole list, so a hide taken
 	// back or a block lifted lists them again where they were.
 	HeldRelated []HeldRelated `json:"heldRelated,omitempty"`
+	// MemberRelated is the related list (its held entries back in place)
+	// the lead had as a member of its story before it was made the lead,
+	// nil for a lead never a member: an editor's decision taken back that
+	// makes it a member again lists that again, as it was.
+	MemberRelated *[]Related `json:"memberRelated,omitempty"`
 }
 
 // HeldRelated is a related entry kept out of an article's list, and its

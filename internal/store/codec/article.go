@@ -517,6 +517,14 @@ func (d *jsonReader) heldRelated() []model.HeldRelated {
 	return out
 }
 
+func (d *jsonReader) memberRelated() *[]model.Related {
+	if d.null() {
+		return nil
+	}
+	l := d.related()
+	return &l
+}
+
 func (d *jsonReader) curated(c *model.Curated) {
 	d.object(func(key []byte) {
 		switch string(key) {
@@ -649,6 +657,8 @@ func (d *jsonReader) article(a *model.Article) {
 			a.PinnedUntil = d.time()
 		case "heldRelated":
 			a.HeldRelated = d.heldRelated()
+		case "memberRelated":
+			a.MemberRelated = d.memberRelated()
 		default:
 			d.bad = true
 		}
