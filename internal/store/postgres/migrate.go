@@ -220,22 +220,21 @@ const codeReadOnly = "25006"
 // readOnlyHint adds to a refusal by a read-only database (a standby)
 // where a migration must run.
 func readOnlyHint(err error) error {
-	var pgErr *pgconn.PgError
-	if errors.As(err, &pgErr) && pgErr.Code == codeReadOnly {
-		return fmt.Errorf("the database is read-only, a standby or a replica: "+
-			"open it with this version on the primary first, whose changes it follows: %w", err)
-	}
-	return err
+	return onReadOnly(err, "open it with this version on the primary first, whose changes it follows")
 }
 
 // onPrimary adds to a write refused by a read-only database (a standby, a
 // replica, a session whose transactions are read-only) where it must run:
 // PostgreSQL's own words name only the statement.
 func onPrimary(err error) error {
+	return onReadOnly(err, "what writes (ingest, curate, edit, import, retention) runs against the primary, where serve --no-ingest may read a standby")
+}
+
+// onReadOnly adds advice to err when a read-only database refused it.
+func onReadOnly(err error, advice string) error {
 	var pgErr *pgconn.PgError
 	if errors.As(err, &pgErr) && pgErr.Code == codeReadOnly {
-		return fmt.Errorf("the database is read-only, a standby, a replica or a read-only session: "+
-			"what writes (ingest, curate, edit, import, retention) runs against the primary, where serve --no-ingest may read a standby: %w", err)
+		return fmt.Errorf("the database is read-only, a standby, a replica or a read-only session: %s: %w", advice, err)
 	}
 	return err
 }
