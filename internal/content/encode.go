@@ -160,6 +160,10 @@ func (e *enc) parties(ind int, k string, ps []model.Party, quoteURL bool) {
 	}
 }
 
+// maxImplicitKey is the longest key, in characters, YAML reads without a
+// "?" marking it as a key.
+const maxImplicitKey = 1024
+
 // appendKey writes a map key, quoted when it is not a safe plain key.
 func appendKey(b []byte, k string) []byte {
 	if plainSafe(k) && !strings.ContainsAny(k, ",[]{}") {

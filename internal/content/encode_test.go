@@ -1,8 +1,11 @@
 package content
 
 import (
+	"reflect"
 	"strings"
 	"testing"
+
+	"newshub/internal/model"
 )
 
 // TestResolvesAsNonStringSkipsLongText checks that looking only at short
@@ -61,6 +64,37 @@ func TestScalarLine(t *testing.T) {
 		}
 		if value != tc.value || end != tc.end {
 			t.Errorf("scalarLine(%q) = %d, %d, %v; want %d, %d", tc.line, value, end, ok, tc.value, tc.end)
+		}
+	}
+}
+
+// TestLongServiceNameReadsBack checks that a service name whose written key
+// is over YAML's 1,024-character limit on an implicit key still reads back:
+// the name is a key, and each control character takes four to write.
+func TestLongServiceNameReadsBack(t *testing.T) {
+	tests := []struct{ name, endpoint string }{
+		{strings.Repeat("\x01", model.MaxLabel), "https://example.org/api/news/"},
+		{strings.Repeat("\x01", model.MaxLabel), ""},
+		{strings.Repeat("é\"", model.MaxLabel/2), "e"},
+		{strings.Repeat("a", model.MaxLabel), "https://example.org/"},
+		// Written as 1,023, 1,024 and 1,025 characters with the quotes.
+		{strings.Repeat("\x01", 255) + "a", "e"},
+		{strings.Repeat("\x01", 255) + "aa", "e"},
+		{strings.Repeat("\x01", 255) + "aaa", "e"},
+	}
+	for _, tt := range tests {
+		rec := &model.Record{Path: "_data/topics/03-a.yaml", Kind: model.KindTopic, Topic: &model.Topic{
+			Taxonomy: "topic", ID: "a", Name: "A", Order: 3,
+			Services: []model.Service{{Name: "news", Endpoint: "x"}, {Name: tt.name, Endpoint: tt.endpoint}, {Name: "z"}}}}
+		if err := Render(rec); err != nil {
+			t.Fatalf("Render(%.20q): %v", tt.name, err)
+		}
+		back, err := Parse(rec.Path, rec.Raw)
+		if err != nil {
+			t.Fatalf("%.20q: written record does not parse: %v\n%s", tt.name, err, rec.Raw)
+		}
+		if !reflect.DeepEqual(back.Topic.Services, rec.Topic.Services) {
+			t.Errorf("%.20q: services read back as %+v", tt.name, back.Topic.Services)
 		}
 	}
 }

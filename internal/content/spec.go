@@ -2,6 +2,7 @@ package content
 
 import (
 	"strconv"
+	"unicode/utf8"
 
 	"newshub/internal/model"
 )
@@ -186,8 +187,15 @@ var topicSpec = spec[model.Topic]{fields: []field[model.Topic]{
 	{"services", 0, func(e *enc, v *model.Topic) {
 		e.b = append(e.b, "services:\n"...)
 		for _, s := range v.Services {
+			key := appendKey(nil, s.Name)
 			e.indent(2)
-			e.b = appendKey(e.b, s.Name)
+			if utf8.RuneCount(key) > maxImplicitKey {
+				// YAML reads a key this long only when it is marked explicit.
+				e.b = append(append(append(e.b, "? "...), key...), '\n')
+				e.indent(2)
+			} else {
+				e.b = append(e.b, key...)
+			}
 			e.b = append(e.b, ':')
 			if s.Endpoint != "" {
 				e.b = append(e.b, ' ')
