@@ -338,6 +338,9 @@ func TestCorpusIngestedInOneRound(t *testing.T) {
 	h := newHub(t, true, srcs...)
 	opts := testOptions()
 	opts.SkipPages = true // the items link to sites of the world, not to this server
+	// No server here is hostile: the limits only have to outlast a loaded
+	// machine running the race detector over every file of the corpus.
+	opts.Fetch.HeaderTimeout, opts.Fetch.Timeout = 30*time.Second, 30*time.Second
 	in := h.ingester(opts)
 	defer in.Close()
 	sum, err := in.RunOnce(context.Background())
