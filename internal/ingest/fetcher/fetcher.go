@@ -191,8 +191,10 @@ func (e *StatusError) Temporary() bool {
 // HeldOffError is a request not sent: its host answered an earlier one
 // 429 Too Many Requests with a Retry-After longer than a fetch waits, and
 // is left alone until then, as it asked, rather than asked for every
-// other page of a round. (A 503's Retry-After may be one feed's alone, as
-// one route of an RSSHub is down: it delays that source only.)
+// other page of a round. (A request to a host whose wait ends within
+// MaxRetryWait waits it out, as a retry does. A 503's Retry-After may be
+// one feed's alone, as one route of an RSSHub is down: it delays that
+// source only.)
 type HeldOffError struct {
 	URL   string
 	Until time.Time
@@ -297,7 +299,7 @@ func newFetcher(opts Options, control func(network, address string, c syscall.Ra
 			}
 			// A feed's bare host often sends it on to the www one that
 			// asked to be left alone.
-			return hosts.heldOffErr(req.URL.String(), hostKey(req.URL), time.Now())
+			return hosts.await(req.Context(), req.URL.String(), hostKey(req.URL), opts.MaxRetryWait)
 		},
 	}
 	return &Fetcher{opts: opts, client: client, hosts: hosts,
@@ -338,8 +340,10 @@ func (f *Fetcher) Close() { f.client.CloseIdleConnections() }
 // Fetch GETs req.URL, retrying 429 and 5xx answers up to Retries times.
 // It waits Retry-After when the server gives one, else an exponential
 // backoff; a wait longer than MaxRetryWait is not slept but returned in
-// the StatusError for the caller to schedule, and after a 429 the host
-// is not asked again until it is over (see HeldOffError).
+// the StatusError for the caller to schedule. After a 429 with a
+// Retry-After the host is not asked again until it is over: a request
+// for it waits, or fails with a HeldOffError when the wait is longer
+// than MaxRetryWait.
 func (f *Fetcher) Fetch(ctx context.Context, req Request) (*Response, error) {
 	return f.FetchAndUse(ctx, req, nil)
 }
@@ -355,10 +359,12 @@ func (f *Fetcher) FetchAndUse(ctx context.Context, req Request, use func(*Respon
 		if err == nil || !errors.As(err, &se) || !se.Temporary() {
 			return resp, err
 		}
+		if se.StatusCode == http.StatusTooManyRequests && se.RetryAfter > 0 {
+			// The wait is the host's, however short: its other
+			// addresses wait for it too (see HeldOffError).
+			f.hosts.holdOff(answeredBy(se), time.Now().Add(se.RetryAfter))
+		}
 		if se.RetryAfter > f.opts.MaxRetryWait {
-			if se.StatusCode == http.StatusTooManyRequests {
-				f.hosts.holdOff(answeredBy(se), time.Now().Add(se.RetryAfter))
-			}
 			return nil, err
 		}
 		wait := se.RetryAfter
@@ -389,10 +395,10 @@ func (f *Fetcher) fetchOnce(ctx context.Context, req Request, use func(*Response
 	if u.Scheme != "http" && u.Scheme != "https" {
 		return nil, fmt.Errorf("fetch %s: %w %q", name, ErrUnsupportedScheme, u.Scheme)
 	}
-	now := time.Now()
-	if err := f.hosts.heldOffErr(name, hostKey(u), now); err != nil {
+	if err := f.hosts.await(ctx, name, hostKey(u), f.opts.MaxRetryWait); err != nil {
 		return nil, err
 	}
+	now := time.Now()
 	ctx, cancel := context.WithTimeout(ctx, f.opts.Timeout)
 	defer cancel()
 	hreq, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)

@@ -1081,3 +1081,58 @@ func TestFetchHoldsOffAHostUnderEveryFormOfItsName(t *testing.T) {
 		}
 	}
 }
+
+// A 429's Retry-After short enough to be waited out in place is the
+// host's too: the host's other addresses are not asked before it is over
+// (a host of many feeds, one for each of its sections, that rate-limits
+// its readers), and the request that met it is asked again once it is.
+func TestFetchKeepsAShortRetryAfterForTheWholeHost(t *testing.T) {
+	for _, retries := range []int{-1, 1} {
+		t.Run(fmt.Sprintf("retries %d", retries), func(t *testing.T) {
+			var mu sync.Mutex
+			var limited time.Time // when the server answered 429
+			var early []string    // what was asked before the wait was over
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				mu.Lock()
+				defer mu.Unlock()
+				if !limited.IsZero() && time.Since(limited) < 2*time.Second {
+					early = append(early, r.URL.Path)
+				}
+				if r.URL.Path == "/world" && limited.IsZero() {
+					limited = time.Now()
+					w.Header().Set("Retry-After", "2")
+					http.Error(w, "slow down", http.StatusTooManyRequests)
+					return
+				}
+				w.Write([]byte("feed of " + r.URL.Path))
+			}))
+			defer srv.Close()
+			opts := testOptions()
+			opts.Retries, opts.Timeout, opts.MaxRetryWait = retries, 10*time.Second, 5*time.Second
+			f := New(opts)
+			resp, err := f.Fetch(context.Background(), Request{URL: srv.URL + "/world"})
+			switch {
+			case retries < 0 && RetryAfter(err) != 2*time.Second:
+				t.Fatalf("err = %v, want the 429 with its Retry-After", err)
+			case retries > 0 && (err != nil || string(resp.Body) != "feed of /world"):
+				t.Fatalf("got %v, %v, want the feed asked again after the wait", resp, err)
+			}
+			// Asked at once, the others wait for the host as it asked.
+			var wg sync.WaitGroup
+			for _, path := range []string{"/sport", "/arts"} {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					resp, err := f.Fetch(context.Background(), Request{URL: srv.URL + path})
+					if err != nil || string(resp.Body) != "feed of "+path {
+						t.Errorf("%s: got %v, %v", path, resp, err)
+					}
+				}()
+			}
+			wg.Wait()
+			if len(early) > 0 {
+				t.Errorf("asked %q before the 2 s its Retry-After asked for were over", early)
+			}
+		})
+	}
+}

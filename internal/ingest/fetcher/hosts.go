@@ -1,6 +1,8 @@
 package fetcher
 
 import (
+	"context"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -75,14 +77,28 @@ func (h *hostLimits) heldOff(host string, now time.Time) time.Time {
 	return time.Time{}
 }
 
-// heldOffErr returns the HeldOffError of a request for asked that would
-// go to host, when host asked to be left alone past now; nil otherwise.
-func (h *hostLimits) heldOffErr(asked, host string, now time.Time) error {
-	until := h.heldOff(host, now)
-	if until.IsZero() {
-		return nil
+// await waits, for a request for asked that would go to host, until the
+// host's hold is over, when it ends within maxWait, as the request that
+// met the 429 waits before it asks again; it returns the HeldOffError of
+// a longer hold, and ctx's error if it ends first.
+func (h *hostLimits) await(ctx context.Context, asked, host string, maxWait time.Duration) error {
+	for {
+		now := time.Now()
+		until := h.heldOff(host, now)
+		if until.IsZero() {
+			return nil
+		}
+		if until.Sub(now) > maxWait {
+			return &HeldOffError{URL: asked, Until: until, Wait: until.Sub(now).Round(time.Second)}
+		}
+		t := time.NewTimer(until.Sub(now))
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return fmt.Errorf("%s: waiting for its host's Retry-After to be over: %w", asked, ctx.Err())
+		case <-t.C:
+		}
 	}
-	return &HeldOffError{URL: asked, Until: until, Wait: until.Sub(now).Round(time.Second)}
 }
 
 func newHostLimits(conc int, perSecond float64, burst, inFlight int) *hostLimits {
