@@ -655,6 +655,47 @@ func TestHostAskingToWaitIsLeftAlone(t *testing.T) {
 	}
 }
 
+// TestHostTimingOutIsNotAskedForMorePages serves a feed whose article
+// pages stall (a site whose feed and robots.txt a cache still answers
+// while its own server hangs): once one page has timed out, the host's
+// other pages are not asked for in the round, each waiting the timeout,
+// which held the round, and every other source's new articles, for the
+// timeout again for each of them; the items are stored from the feed.
+func TestHostTimingOutIsNotAskedForMorePages(t *testing.T) {
+	var base string
+	var pages atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch {
+		case r.URL.Path == "/feed":
+			w.Write(bytes.ReplaceAll([]byte(serverFeed), []byte("{{BASE}}"), []byte(base)))
+		case strings.HasPrefix(r.URL.Path, "/2026/"):
+			pages.Add(1)
+			<-r.Context().Done()
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+	defer srv.Close()
+	base = srv.URL
+	h := newHub(t, true, model.Source{URL: srv.URL + "/feed"})
+	opts := testOptions()
+	opts.Fetch.PerHostConcurrency = 1 // one page after the other
+	in := h.ingester(opts)
+	defer in.Close()
+	sum, err := in.RunOnce(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pages.Load() != 1 || sum.New != 3 || sum.Pages[pageFailed] != 1 || sum.Pages[pageHostTimedOut] != 2 {
+		t.Fatalf("%d pages asked for, summary %+v: want 1, and 2 not asked for", pages.Load(), sum)
+	}
+	for _, a := range h.news(t) {
+		if a.Excerpt == "" {
+			t.Errorf("%s stored without its feed's text", a.OriginalURL)
+		}
+	}
+}
+
 // TestHostAskingToWaitIsLeftAloneAfterARestart serves a feed that answers
 // 429 with a Retry-After of an hour; the process then starts again (a new
 // ingester on the store) and a second feed of the host is listed: it is

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"net"
 	"net/http"
 	"net/url"
 	"slices"
@@ -619,6 +620,9 @@ const (
 	pageBlocked     = "not read: blocked by the site's bot protection"
 	pageHeldOff     = "not read: its host asked to be left alone for a while (Retry-After)"
 	pageTooLarge    = "not read: longer than the size cap" // the item keeps what its feed says
+	// Not asked for: another page of its host timed out this round (see
+	// round.timedOut).
+	pageHostTimedOut = "not read: its host timed out on another page"
 )
 
 // pageTypes are the media types of the article pages read: an item's link
@@ -634,6 +638,10 @@ func (r *round) page(ctx context.Context, c *candidate) string {
 	}
 	if aggregated(c.item) {
 		return pageAggregator
+	}
+	host := pageHost(c.item.Link)
+	if _, ok := r.timedOut.Load(host); ok {
+		return pageHostTimedOut
 	}
 	if !in.opts.IgnoreRobots {
 		switch err := in.robots.Check(ctx, c.item.Link); {
@@ -679,9 +687,29 @@ func (r *round) page(ctx context.Context, c *candidate) string {
 		if !errors.Is(err, context.Canceled) {
 			in.log.Debug("page failed", "url", c.item.Link, "err", err)
 		}
+		if timedOut(err) && ctx.Err() == nil {
+			r.timedOut.Store(host, true)
+		}
 		return pageFailed
 	}
 	return pageRead
+}
+
+// pageHost names the host of a page's link, port included, for
+// round.timedOut.
+func pageHost(link string) string {
+	u, err := url.Parse(link)
+	if err != nil {
+		return ""
+	}
+	return strings.ToLower(u.Host)
+}
+
+// timedOut reports whether a fetch failed for want of an answer in time:
+// no connection, no headers or not the whole body before its timeout.
+func timedOut(err error) bool {
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout()
 }
 
 // notArticlePage says why the page a link led to is not the article's, ""
