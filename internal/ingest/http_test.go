@@ -696,6 +696,44 @@ func TestHostTimingOutIsNotAskedForMorePages(t *testing.T) {
 	}
 }
 
+// TestPagesOfABusyHostWaitForTheirTurnNoLongerThanTheTimeout serves
+// four feeds of one host whose article pages are slow to come: the pages
+// queued for the host's turn wait no longer than a fetch may take, and
+// once one has, the host's other pages are not asked for in the round;
+// the items are stored from their feeds, none of them failed.
+func TestPagesOfABusyHostWaitForTheirTurnNoLongerThanTheTimeout(t *testing.T) {
+	var base string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch section, rest, _ := strings.Cut(strings.TrimPrefix(r.URL.Path, "/"), "/"); {
+		case rest == "feed":
+			w.Write(bytes.ReplaceAll([]byte(serverFeed), []byte("{{BASE}}"), []byte(base+"/"+section)))
+		case strings.HasPrefix(rest, "2026/"):
+			time.Sleep(400 * time.Millisecond)
+			w.Write([]byte(`<html><head><title>An article of the harbour</title></head><body><p>News.</p></body></html>`))
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+	defer srv.Close()
+	base = srv.URL
+	var srcs []model.Source
+	for _, section := range []string{"town", "port", "sport", "arts"} {
+		srcs = append(srcs, model.Source{URL: srv.URL + "/" + section + "/feed"})
+	}
+	h := newHub(t, true, srcs...)
+	opts := testOptions()
+	opts.Fetch.PerHostConcurrency, opts.Fetch.Timeout = 1, time.Second
+	in := h.ingester(opts)
+	defer in.Close()
+	sum, err := in.RunOnce(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.New != 12 || sum.Pages[pageNoTurn] == 0 || sum.Pages[pageFailed] != 0 {
+		t.Fatalf("summary %+v: want 12 new, pages left for their host's turn, none failed", sum)
+	}
+}
+
 // TestHostAskingToWaitIsLeftAloneAfterARestart serves a feed that answers
 // 429 with a Retry-After of an hour; the process then starts again (a new
 // ingester on the store) and a second feed of the host is listed: it is

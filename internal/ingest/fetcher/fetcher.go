@@ -55,7 +55,7 @@ type Options struct {
 	UserAgent          string
 	ConnectTimeout     time.Duration // TCP connect
 	HeaderTimeout      time.Duration // from request sent to response headers
-	Timeout            time.Duration // whole request, body included, per attempt
+	Timeout            time.Duration // whole request, body included, per attempt, from its turn at its host
 	MaxBodySize        int64         // bytes, before and after decompression
 	MaxRedirects       int
 	PerHostConcurrency int
@@ -224,6 +224,11 @@ type Request struct {
 	// (Response.Short says so): a feed is read from its start, so either
 	// still gives the items it holds whole.
 	Cut bool
+	// MaxWait bounds the wait for the request's turn at its host (its
+	// slot and rate token, and a slot of MaxInFlight), which Timeout does
+	// not count; past it the request fails with ErrNoTurn. 0 waits as
+	// long as it takes: politeness queues the many feeds of a host.
+	MaxWait time.Duration
 }
 
 // Response is a fetched document. Body is decompressed and at most
@@ -399,8 +404,10 @@ func (f *Fetcher) fetchOnce(ctx context.Context, req Request, use func(*Response
 		return nil, err
 	}
 	now := time.Now()
-	ctx, cancel := context.WithTimeout(ctx, f.opts.Timeout)
-	defer cancel()
+	// The timeout runs from the request's turn at its host (see
+	// turnClock).
+	ctx, clock, done := withTurnClock(ctx, f.opts.Timeout, req.MaxWait)
+	defer done()
 	hreq, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {
 		return nil, fmt.Errorf("fetch %s: %w", name, err)
@@ -484,6 +491,7 @@ func (f *Fetcher) fetchOnce(ctx context.Context, req Request, use func(*Response
 	stopWaiting := slot.slowAfter(f.opts.SlowBody)
 	body, err := f.readBody(resp, f.opts.MaxBodySize, buf)
 	stopWaiting()
+	clock.stop()
 	switch {
 	case err == nil || !req.Cut || len(body) == 0 || ctx.Err() != nil:
 	case errors.Is(err, ErrTooLarge):
@@ -672,12 +680,13 @@ func wanted(types []string, ct string) (string, bool) {
 
 // wrapErr words an error with the URL, naming a timeout as such.
 func (f *Fetcher) wrapErr(ctx context.Context, u string, err error) error {
-	if ctx.Err() == context.DeadlineExceeded {
-		return fmt.Errorf("fetch %s: timed out after %s: %w", u, f.opts.Timeout, err)
-	}
 	var ue *url.Error
 	if errors.As(err, &ue) {
 		err = ue.Err // url.Error repeats the URL
+	}
+	var te *timeoutError
+	if errors.As(context.Cause(ctx), &te) && !errors.As(err, &te) {
+		return fmt.Errorf("fetch %s: %w: %w", u, te, err)
 	}
 	return fmt.Errorf("fetch %s: %w", u, err)
 }
