@@ -678,11 +678,16 @@ func wanted(types []string, ct string) (string, bool) {
 	return mt, false
 }
 
-// wrapErr words an error with the URL, naming a timeout as such.
+// wrapErr words an error with the URL, and the address a redirect led
+// to when it was that address's (a private address the guard refused),
+// naming a timeout as such.
 func (f *Fetcher) wrapErr(ctx context.Context, u string, err error) error {
 	var ue *url.Error
 	if errors.As(err, &ue) {
 		err = ue.Err // url.Error repeats the URL
+		if at, perr := url.Parse(ue.URL); perr == nil && at.IsAbs() && Masked(ue.URL) != u {
+			u += " (redirected to " + Masked(ue.URL) + ")"
+		}
 	}
 	var te *timeoutError
 	if errors.As(context.Cause(ctx), &te) && !errors.As(err, &te) {

@@ -1028,6 +1028,11 @@ func TestGuardRefusesRedirectToPrivateAddress(t *testing.T) {
 	if !errors.Is(err, guard.ErrRefused) {
 		t.Fatalf("err = %v, want guard.ErrRefused", err)
 	}
+	// The address refused is named, not only its IP: the feed's own
+	// is public, and its operator looks for why it led there.
+	if want := "(redirected to " + private.URL + "/admin"; !strings.Contains(err.Error(), want) {
+		t.Errorf("err = %v, want it to say %q", err, want)
+	}
 	if reached.Load() {
 		t.Fatal("the private server was reached")
 	}
