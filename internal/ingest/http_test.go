@@ -421,6 +421,13 @@ var serverCases = []serverCase{
 		w.Header().Set("WWW-Authenticate", `Basic realm="Members"`)
 		http.Error(w, "Unauthorized", http.StatusUnauthorized)
 	}, failed: true, status: "401 Unauthorized"},
+	{name: "stalls after two items", serve: func(w http.ResponseWriter, r *http.Request, s serving) {
+		second := bytes.Index(s.feed, []byte("</item>")) + 1
+		second += bytes.Index(s.feed[second:], []byte("</item>")) + len("</item>")
+		w.Write(s.feed[:second+20])
+		http.NewResponseController(w).Flush()
+		<-r.Context().Done()
+	}, new: 2, status: "timed out after 3s) after", check: noValidators},
 	{name: "slow to answer", serve: func(w http.ResponseWriter, r *http.Request, s serving) {
 		select {
 		case <-r.Context().Done():

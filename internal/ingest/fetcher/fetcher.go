@@ -220,9 +220,10 @@ type Request struct {
 	// Cut has a body longer than MaxBodySize cut at it rather than
 	// refused (Response.Cut says so), and a body the server ended early
 	// (its connection closed before the length it gave, a broken chunk,
-	// compressed data cut off) returned up to where it ended
-	// (Response.Short says so): a feed is read from its start, so either
-	// still gives the items it holds whole.
+	// compressed data cut off) or that was still arriving at the
+	// timeout returned up to where it ended (Response.Short says so): a
+	// feed is read from its start, so either still gives the items it
+	// holds whole.
 	Cut bool
 	// MaxWait bounds the wait for the request's turn at its host (its
 	// slot and rate token, and a slot of MaxInFlight), which Timeout does
@@ -492,10 +493,15 @@ func (f *Fetcher) fetchOnce(ctx context.Context, req Request, use func(*Response
 	body, err := f.readBody(resp, f.opts.MaxBodySize, buf)
 	stopWaiting()
 	clock.stop()
-	switch {
-	case err == nil || !req.Cut || len(body) == 0 || ctx.Err() != nil:
+	switch timedOut := clockTimedOut(ctx); {
+	case err == nil || !req.Cut || len(body) == 0 || ctx.Err() != nil && !timedOut:
 	case errors.Is(err, ErrTooLarge):
 		out.Cut, err = true, nil
+	case timedOut:
+		// A body still arriving at the timeout (a server that stalls,
+		// or keeps the connection open short of the length it gave)
+		// is one ended there.
+		out.Short, err = context.Cause(ctx), nil
 	default:
 		out.Short, err = err, nil
 	}

@@ -281,6 +281,12 @@ func (e *timeoutError) Timeout() bool        { return true }
 func (e *timeoutError) Temporary() bool      { return true }
 func (e *timeoutError) Is(target error) bool { return target == context.DeadlineExceeded }
 
+// clockTimedOut reports whether ctx was ended by its turnClock.
+func clockTimedOut(ctx context.Context) bool {
+	var te *timeoutError
+	return errors.As(context.Cause(ctx), &te)
+}
+
 type turnClockKey struct{}
 
 // turnClock times a request out once it has had its turn at its host
