@@ -421,6 +421,13 @@ var serverCases = []serverCase{
 		w.Header().Set("WWW-Authenticate", `Basic realm="Members"`)
 		http.Error(w, "Unauthorized", http.StatusUnauthorized)
 	}, failed: true, status: "401 Unauthorized"},
+	{name: "stalls after two items", serve: func(w http.ResponseWriter, r *http.Request, s serving) {
+		second := bytes.Index(s.feed, []byte("</item>")) + 1
+		second += bytes.Index(s.feed[second:], []byte("</item>")) + len("</item>")
+		w.Write(s.feed[:second+20])
+		http.NewResponseController(w).Flush()
+		<-r.Context().Done()
+	}, new: 2, status: "timed out after 3s) after", check: noValidators},
 	{name: "slow to answer", serve: func(w http.ResponseWriter, r *http.Request, s serving) {
 		select {
 		case <-r.Context().Done():
@@ -652,6 +659,85 @@ func TestHostAskingToWaitIsLeftAlone(t *testing.T) {
 	}
 	if pages.Load() != 1 || sum.New != 3 || sum.Pages[pageFailed] != 1 || sum.Pages[pageHeldOff] != 2 {
 		t.Fatalf("%d pages asked for, summary %+v: want 1, and 2 left alone", pages.Load(), sum)
+	}
+}
+
+// TestHostTimingOutIsNotAskedForMorePages serves a feed whose article
+// pages stall (a site whose feed and robots.txt a cache still answers
+// while its own server hangs): once one page has timed out, the host's
+// other pages are not asked for in the round, each waiting the timeout,
+// which held the round, and every other source's new articles, for the
+// timeout again for each of them; the items are stored from the feed.
+func TestHostTimingOutIsNotAskedForMorePages(t *testing.T) {
+	var base string
+	var pages atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch {
+		case r.URL.Path == "/feed":
+			w.Write(bytes.ReplaceAll([]byte(serverFeed), []byte("{{BASE}}"), []byte(base)))
+		case strings.HasPrefix(r.URL.Path, "/2026/"):
+			pages.Add(1)
+			<-r.Context().Done()
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+	defer srv.Close()
+	base = srv.URL
+	h := newHub(t, true, model.Source{URL: srv.URL + "/feed"})
+	opts := testOptions()
+	opts.Fetch.PerHostConcurrency = 1 // one page after the other
+	in := h.ingester(opts)
+	defer in.Close()
+	sum, err := in.RunOnce(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pages.Load() != 1 || sum.New != 3 || sum.Pages[pageFailed] != 1 || sum.Pages[pageHostTimedOut] != 2 {
+		t.Fatalf("%d pages asked for, summary %+v: want 1, and 2 not asked for", pages.Load(), sum)
+	}
+	for _, a := range h.news(t) {
+		if a.Excerpt == "" {
+			t.Errorf("%s stored without its feed's text", a.OriginalURL)
+		}
+	}
+}
+
+// TestPagesOfABusyHostWaitForTheirTurnNoLongerThanTheTimeout serves
+// four feeds of one host whose article pages are slow to come: the pages
+// queued for the host's turn wait no longer than a fetch may take, and
+// once one has, the host's other pages are not asked for in the round;
+// the items are stored from their feeds, none of them failed.
+func TestPagesOfABusyHostWaitForTheirTurnNoLongerThanTheTimeout(t *testing.T) {
+	var base string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch section, rest, _ := strings.Cut(strings.TrimPrefix(r.URL.Path, "/"), "/"); {
+		case rest == "feed":
+			w.Write(bytes.ReplaceAll([]byte(serverFeed), []byte("{{BASE}}"), []byte(base+"/"+section)))
+		case strings.HasPrefix(rest, "2026/"):
+			time.Sleep(400 * time.Millisecond)
+			w.Write([]byte(`<html><head><title>An article of the harbour</title></head><body><p>News.</p></body></html>`))
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+	defer srv.Close()
+	base = srv.URL
+	var srcs []model.Source
+	for _, section := range []string{"town", "port", "sport", "arts"} {
+		srcs = append(srcs, model.Source{URL: srv.URL + "/" + section + "/feed"})
+	}
+	h := newHub(t, true, srcs...)
+	opts := testOptions()
+	opts.Fetch.PerHostConcurrency, opts.Fetch.Timeout = 1, time.Second
+	in := h.ingester(opts)
+	defer in.Close()
+	sum, err := in.RunOnce(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.New != 12 || sum.Pages[pageNoTurn] == 0 || sum.Pages[pageFailed] != 0 {
+		t.Fatalf("summary %+v: want 12 new, pages left for their host's turn, none failed", sum)
 	}
 }
 

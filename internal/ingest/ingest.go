@@ -505,6 +505,13 @@ type round struct {
 	pending     sync.WaitGroup // sources whose pages are being read
 	pageSources chan struct{}  // bounds the sources reading pages at once
 
+	// timedOut holds the hosts (as pageHost names them) that a page
+	// request timed out on this round, or waited as long for its turn
+	// at: their other pages are not asked for, each of which would wait
+	// the timeout in turn, with the round and every other source's new
+	// articles waiting on them.
+	timedOut sync.Map
+
 	indexOnce sync.Once // the index is built when a feed first has items
 	indexErr  error
 

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"net"
 	"net/http"
 	"net/url"
 	"slices"
@@ -619,6 +620,10 @@ const (
 	pageBlocked     = "not read: blocked by the site's bot protection"
 	pageHeldOff     = "not read: its host asked to be left alone for a while (Retry-After)"
 	pageTooLarge    = "not read: longer than the size cap" // the item keeps what its feed says
+	// Not asked for: another page of its host timed out this round, or
+	// waited for its turn there as long (see round.timedOut).
+	pageHostTimedOut = "not read: its host timed out, or was too busy, on another page"
+	pageNoTurn       = "not read: its host was too busy for it (waited the fetch timeout for its turn)"
 )
 
 // pageTypes are the media types of the article pages read: an item's link
@@ -634,6 +639,10 @@ func (r *round) page(ctx context.Context, c *candidate) string {
 	}
 	if aggregated(c.item) {
 		return pageAggregator
+	}
+	host := pageHost(c.item.Link)
+	if _, ok := r.timedOut.Load(host); ok {
+		return pageHostTimedOut
 	}
 	if !in.opts.IgnoreRobots {
 		switch err := in.robots.Check(ctx, c.item.Link); {
@@ -651,7 +660,10 @@ func (r *round) page(ctx context.Context, c *candidate) string {
 	// The page is parsed while its request holds its fetcher slot, so the
 	// bodies in memory at once are bounded by the slots, not by how
 	// many pages wait for the CPU.
-	req := fetcher.Request{URL: c.item.Link, Accept: "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5", Types: pageTypes}
+	// A page waits for its host's turn no longer than it may take once
+	// it has it: a page is worth less than the round it would hold.
+	req := fetcher.Request{URL: c.item.Link, Accept: "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5", Types: pageTypes,
+		MaxWait: in.fetch.Options().Timeout}
 	notArticle := ""
 	_, err := in.fetch.FetchAndUse(ctx, req, func(resp *fetcher.Response) {
 		m := pagemeta.Parse(resp.Body, resp.Header.Get("Content-Type"), resp.URL)
@@ -675,13 +687,37 @@ func (r *round) page(ctx context.Context, c *candidate) string {
 	case errors.Is(err, fetcher.ErrTooLarge):
 		in.log.Debug("page not read", "url", c.item.Link, "err", err)
 		return pageTooLarge
+	case errors.Is(err, fetcher.ErrNoTurn):
+		in.log.Debug("page not read", "url", c.item.Link, "err", err)
+		r.timedOut.Store(host, true)
+		return pageNoTurn
 	case err != nil:
 		if !errors.Is(err, context.Canceled) {
 			in.log.Debug("page failed", "url", c.item.Link, "err", err)
 		}
+		if timedOut(err) && ctx.Err() == nil {
+			r.timedOut.Store(host, true)
+		}
 		return pageFailed
 	}
 	return pageRead
+}
+
+// pageHost names the host of a page's link, port included, for
+// round.timedOut.
+func pageHost(link string) string {
+	u, err := url.Parse(link)
+	if err != nil {
+		return ""
+	}
+	return strings.ToLower(u.Host)
+}
+
+// timedOut reports whether a fetch failed for want of an answer in time:
+// no connection, no headers or not the whole body before its timeout.
+func timedOut(err error) bool {
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout()
 }
 
 // notArticlePage says why the page a link led to is not the article's, ""

@@ -55,7 +55,7 @@ type Options struct {
 	UserAgent          string
 	ConnectTimeout     time.Duration // TCP connect
 	HeaderTimeout      time.Duration // from request sent to response headers
-	Timeout            time.Duration // whole request, body included, per attempt
+	Timeout            time.Duration // whole request, body included, per attempt, from its turn at its host
 	MaxBodySize        int64         // bytes, before and after decompression
 	MaxRedirects       int
 	PerHostConcurrency int
@@ -191,8 +191,10 @@ func (e *StatusError) Temporary() bool {
 // HeldOffError is a request not sent: its host answered an earlier one
 // 429 Too Many Requests with a Retry-After longer than a fetch waits, and
 // is left alone until then, as it asked, rather than asked for every
-// other page of a round. (A 503's Retry-After may be one feed's alone, as
-// one route of an RSSHub is down: it delays that source only.)
+// other page of a round. (A request to a host whose wait ends within
+// MaxRetryWait waits it out, as a retry does. A 503's Retry-After may be
+// one feed's alone, as one route of an RSSHub is down: it delays that
+// source only.)
 type HeldOffError struct {
 	URL   string
 	Until time.Time
@@ -218,10 +220,16 @@ type Request struct {
 	// Cut has a body longer than MaxBodySize cut at it rather than
 	// refused (Response.Cut says so), and a body the server ended early
 	// (its connection closed before the length it gave, a broken chunk,
-	// compressed data cut off) returned up to where it ended
-	// (Response.Short says so): a feed is read from its start, so either
-	// still gives the items it holds whole.
+	// compressed data cut off) or that was still arriving at the
+	// timeout returned up to where it ended (Response.Short says so): a
+	// feed is read from its start, so either still gives the items it
+	// holds whole.
 	Cut bool
+	// MaxWait bounds the wait for the request's turn at its host (its
+	// slot and rate token, and a slot of MaxInFlight), which Timeout does
+	// not count; past it the request fails with ErrNoTurn. 0 waits as
+	// long as it takes: politeness queues the many feeds of a host.
+	MaxWait time.Duration
 }
 
 // Response is a fetched document. Body is decompressed and at most
@@ -297,7 +305,7 @@ func newFetcher(opts Options, control func(network, address string, c syscall.Ra
 			}
 			// A feed's bare host often sends it on to the www one that
 			// asked to be left alone.
-			return hosts.heldOffErr(req.URL.String(), hostKey(req.URL), time.Now())
+			return hosts.await(req.Context(), req.URL.String(), hostKey(req.URL), opts.MaxRetryWait)
 		},
 	}
 	return &Fetcher{opts: opts, client: client, hosts: hosts,
@@ -338,8 +346,10 @@ func (f *Fetcher) Close() { f.client.CloseIdleConnections() }
 // Fetch GETs req.URL, retrying 429 and 5xx answers up to Retries times.
 // It waits Retry-After when the server gives one, else an exponential
 // backoff; a wait longer than MaxRetryWait is not slept but returned in
-// the StatusError for the caller to schedule, and after a 429 the host
-// is not asked again until it is over (see HeldOffError).
+// the StatusError for the caller to schedule. After a 429 with a
+// Retry-After the host is not asked again until it is over: a request
+// for it waits, or fails with a HeldOffError when the wait is longer
+// than MaxRetryWait.
 func (f *Fetcher) Fetch(ctx context.Context, req Request) (*Response, error) {
 	return f.FetchAndUse(ctx, req, nil)
 }
@@ -355,10 +365,12 @@ func (f *Fetcher) FetchAndUse(ctx context.Context, req Request, use func(*Respon
 		if err == nil || !errors.As(err, &se) || !se.Temporary() {
 			return resp, err
 		}
+		if se.StatusCode == http.StatusTooManyRequests && se.RetryAfter > 0 {
+			// The wait is the host's, however short: its other
+			// addresses wait for it too (see HeldOffError).
+			f.hosts.holdOff(answeredBy(se), time.Now().Add(se.RetryAfter))
+		}
 		if se.RetryAfter > f.opts.MaxRetryWait {
-			if se.StatusCode == http.StatusTooManyRequests {
-				f.hosts.holdOff(answeredBy(se), time.Now().Add(se.RetryAfter))
-			}
 			return nil, err
 		}
 		wait := se.RetryAfter
@@ -389,12 +401,14 @@ func (f *Fetcher) fetchOnce(ctx context.Context, req Request, use func(*Response
 	if u.Scheme != "http" && u.Scheme != "https" {
 		return nil, fmt.Errorf("fetch %s: %w %q", name, ErrUnsupportedScheme, u.Scheme)
 	}
-	now := time.Now()
-	if err := f.hosts.heldOffErr(name, hostKey(u), now); err != nil {
+	if err := f.hosts.await(ctx, name, hostKey(u), f.opts.MaxRetryWait); err != nil {
 		return nil, err
 	}
-	ctx, cancel := context.WithTimeout(ctx, f.opts.Timeout)
-	defer cancel()
+	now := time.Now()
+	// The timeout runs from the request's turn at its host (see
+	// turnClock).
+	ctx, clock, done := withTurnClock(ctx, f.opts.Timeout, req.MaxWait)
+	defer done()
 	hreq, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {
 		return nil, fmt.Errorf("fetch %s: %w", name, err)
@@ -478,10 +492,16 @@ func (f *Fetcher) fetchOnce(ctx context.Context, req Request, use func(*Response
 	stopWaiting := slot.slowAfter(f.opts.SlowBody)
 	body, err := f.readBody(resp, f.opts.MaxBodySize, buf)
 	stopWaiting()
-	switch {
-	case err == nil || !req.Cut || len(body) == 0 || ctx.Err() != nil:
+	clock.stop()
+	switch timedOut := clockTimedOut(ctx); {
+	case err == nil || !req.Cut || len(body) == 0 || ctx.Err() != nil && !timedOut:
 	case errors.Is(err, ErrTooLarge):
 		out.Cut, err = true, nil
+	case timedOut:
+		// A body still arriving at the timeout (a server that stalls,
+		// or keeps the connection open short of the length it gave)
+		// is one ended there.
+		out.Short, err = context.Cause(ctx), nil
 	default:
 		out.Short, err = err, nil
 	}
@@ -664,14 +684,20 @@ func wanted(types []string, ct string) (string, bool) {
 	return mt, false
 }
 
-// wrapErr words an error with the URL, naming a timeout as such.
+// wrapErr words an error with the URL, and the address a redirect led
+// to when it was that address's (a private address the guard refused),
+// naming a timeout as such.
 func (f *Fetcher) wrapErr(ctx context.Context, u string, err error) error {
-	if ctx.Err() == context.DeadlineExceeded {
-		return fmt.Errorf("fetch %s: timed out after %s: %w", u, f.opts.Timeout, err)
-	}
 	var ue *url.Error
 	if errors.As(err, &ue) {
 		err = ue.Err // url.Error repeats the URL
+		if at, perr := url.Parse(ue.URL); perr == nil && at.IsAbs() && Masked(ue.URL) != u {
+			u += " (redirected to " + Masked(ue.URL) + ")"
+		}
+	}
+	var te *timeoutError
+	if errors.As(context.Cause(ctx), &te) && !errors.As(err, &te) {
+		return fmt.Errorf("fetch %s: %w: %w", u, te, err)
 	}
 	return fmt.Errorf("fetch %s: %w", u, err)
 }

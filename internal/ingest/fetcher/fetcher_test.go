@@ -1028,6 +1028,11 @@ func TestGuardRefusesRedirectToPrivateAddress(t *testing.T) {
 	if !errors.Is(err, guard.ErrRefused) {
 		t.Fatalf("err = %v, want guard.ErrRefused", err)
 	}
+	// The address refused is named, not only its IP: the feed's own
+	// is public, and its operator looks for why it led there.
+	if want := "(redirected to " + private.URL + "/admin"; !strings.Contains(err.Error(), want) {
+		t.Errorf("err = %v, want it to say %q", err, want)
+	}
 	if reached.Load() {
 		t.Fatal("the private server was reached")
 	}
@@ -1079,5 +1084,169 @@ func TestFetchHoldsOffAHostUnderEveryFormOfItsName(t *testing.T) {
 		if len(asked) != 1+len(c.other) {
 			t.Errorf("after %s asked %q", c.first, asked)
 		}
+	}
+}
+
+// A 429's Retry-After short enough to be waited out in place is the
+// host's too: the host's other addresses are not asked before it is over
+// (a host of many feeds, one for each of its sections, that rate-limits
+// its readers), and the request that met it is asked again once it is.
+func TestFetchKeepsAShortRetryAfterForTheWholeHost(t *testing.T) {
+	for _, retries := range []int{-1, 1} {
+		t.Run(fmt.Sprintf("retries %d", retries), func(t *testing.T) {
+			var mu sync.Mutex
+			var limited time.Time // when the server answered 429
+			var early []string    // what was asked before the wait was over
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				mu.Lock()
+				defer mu.Unlock()
+				if !limited.IsZero() && time.Since(limited) < 2*time.Second {
+					early = append(early, r.URL.Path)
+				}
+				if r.URL.Path == "/world" && limited.IsZero() {
+					limited = time.Now()
+					w.Header().Set("Retry-After", "2")
+					http.Error(w, "slow down", http.StatusTooManyRequests)
+					return
+				}
+				w.Write([]byte("feed of " + r.URL.Path))
+			}))
+			defer srv.Close()
+			opts := testOptions()
+			opts.Retries, opts.Timeout, opts.MaxRetryWait = retries, 10*time.Second, 5*time.Second
+			f := New(opts)
+			resp, err := f.Fetch(context.Background(), Request{URL: srv.URL + "/world"})
+			switch {
+			case retries < 0 && RetryAfter(err) != 2*time.Second:
+				t.Fatalf("err = %v, want the 429 with its Retry-After", err)
+			case retries > 0 && (err != nil || string(resp.Body) != "feed of /world"):
+				t.Fatalf("got %v, %v, want the feed asked again after the wait", resp, err)
+			}
+			// Asked at once, the others wait for the host as it asked.
+			var wg sync.WaitGroup
+			for _, path := range []string{"/sport", "/arts"} {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					resp, err := f.Fetch(context.Background(), Request{URL: srv.URL + path})
+					if err != nil || string(resp.Body) != "feed of "+path {
+						t.Errorf("%s: got %v, %v", path, resp, err)
+					}
+				}()
+			}
+			wg.Wait()
+			if len(early) > 0 {
+				t.Errorf("asked %q before the 2 s its Retry-After asked for were over", early)
+			}
+		})
+	}
+}
+
+// A request's timeout counts from its turn at its host, not from when it
+// was asked for: many feeds and pages of one host, asked at once, wait
+// for the host's few slots (PerHostConcurrency), and those at the back
+// timed out in the queue, never sent, each failed as the host's.
+func TestFetchTimeoutCountsFromTheHostsTurn(t *testing.T) {
+	urls := servers(t, 1, func(w http.ResponseWriter, r *http.Request) {
+		time.Sleep(300 * time.Millisecond) // a busy server, well within the timeout
+		w.Write([]byte("feed"))
+	})
+	opts := testOptions()
+	opts.PerHostConcurrency, opts.Timeout = 1, 2*time.Second
+	f := New(opts)
+	fetchAll(t, 12, func(i int) error {
+		req := Request{URL: fmt.Sprintf("%s/section/%d/feed", urls[0], i)}
+		if i%2 == 1 {
+			// FetchAndUse waits for its body's turn too.
+			_, err := f.FetchAndUse(context.Background(), req, func(*Response) {})
+			return err
+		}
+		_, err := f.Fetch(context.Background(), req)
+		return err
+	})
+}
+
+// A host that does not answer times out the request that has its turn;
+// the requests that waited for theirs meanwhile are not sent, each of
+// which would wait the timeout in turn, and say why. A request asked
+// after is sent: the host may answer again.
+func TestFetchQueuedForAHostThatTimedOutIsNotSent(t *testing.T) {
+	var asked atomic.Int32
+	stall := make(chan struct{})
+	urls := servers(t, 1, func(w http.ResponseWriter, r *http.Request) {
+		if asked.Add(1) == 1 {
+			close(stall)
+		}
+		if r.URL.Path != "/after" {
+			w.WriteHeader(http.StatusOK)
+			w.Write([]byte("<rss><channel>"))
+			http.NewResponseController(w).Flush()
+			<-r.Context().Done() // stalls mid-body
+			return
+		}
+		w.Write([]byte("feed"))
+	})
+	opts := testOptions()
+	opts.PerHostConcurrency, opts.Timeout = 1, 2*time.Second
+	f := New(opts)
+	errs := make([]error, 6)
+	var wg sync.WaitGroup
+	for i := range errs {
+		if i == 1 {
+			<-stall // the others wait behind the first
+		}
+		wg.Go(func() {
+			_, errs[i] = f.Fetch(context.Background(), Request{URL: fmt.Sprintf("%s/section/%d/feed", urls[0], i)})
+		})
+	}
+	wg.Wait()
+	if !errors.Is(errs[0], context.DeadlineExceeded) || !strings.Contains(errs[0].Error(), "timed out after 2s") {
+		t.Errorf("first request: %v, want it timed out", errs[0])
+	}
+	for _, err := range errs[1:] {
+		if !errors.Is(err, ErrHostTimedOut) {
+			t.Errorf("queued request: %v, want %v", err, ErrHostTimedOut)
+		}
+	}
+	if asked.Load() != 1 {
+		t.Errorf("%d requests sent, want the first alone", asked.Load())
+	}
+	if resp, err := f.Fetch(context.Background(), Request{URL: urls[0] + "/after"}); err != nil || string(resp.Body) != "feed" {
+		t.Errorf("a request asked after: %v, %v", resp, err)
+	}
+}
+
+// A request with a MaxWait waits no longer for its turn at a busy host:
+// the requests whose turn does not come in time are not sent, and say
+// why; those sent are read whole, within their own timeout.
+func TestFetchWaitsForItsTurnNoLongerThanMaxWait(t *testing.T) {
+	var asked atomic.Int32
+	urls := servers(t, 1, func(w http.ResponseWriter, r *http.Request) {
+		asked.Add(1)
+		time.Sleep(400 * time.Millisecond)
+		w.Write([]byte("page"))
+	})
+	opts := testOptions()
+	opts.PerHostConcurrency, opts.Timeout = 1, 5*time.Second
+	f := New(opts)
+	var read, notSent atomic.Int32
+	fetchAll(t, 8, func(i int) error {
+		resp, err := f.Fetch(context.Background(), Request{URL: fmt.Sprintf("%s/article/%d", urls[0], i), MaxWait: time.Second})
+		switch {
+		case errors.Is(err, ErrNoTurn):
+			notSent.Add(1)
+			return nil
+		case err != nil:
+			return err
+		case string(resp.Body) != "page":
+			return fmt.Errorf("read %q", resp.Body)
+		}
+		read.Add(1)
+		return nil
+	})
+	// Eight requests one after the other take 3.2 s at the server: the
+	// last ones wait more than a second.
+	if notSent.Load() == 0 || read.Load() != asked.Load() || read.Load()+notSent.Load() != 8 {
+		t.Errorf("%d read, %d not sent, %d sent: want some not sent, and the others read", read.Load(), notSent.Load(), asked.Load())
 	}
 }

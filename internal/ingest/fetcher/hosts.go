@@ -1,6 +1,9 @@
 package fetcher
 
 import (
+	"context"
+	"errors"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -32,6 +35,25 @@ type hostLimit struct {
 
 	mu    sync.Mutex
 	until time.Time // the host asked, by a Retry-After, to be left alone until then
+	// timedOut is when a request last timed out after it had its turn
+	// at the host (see turnClock).
+	timedOut time.Time
+}
+
+// markTimedOut records that a request that had its turn at the host
+// timed out at now.
+func (l *hostLimit) markTimedOut(now time.Time) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.timedOut = now
+}
+
+// timedOutSince reports whether a request timed out at the host after
+// since.
+func (l *hostLimit) timedOutSince(since time.Time) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.timedOut.After(since)
 }
 
 // holdOff records that host asked to be left alone until until.
@@ -75,14 +97,28 @@ func (h *hostLimits) heldOff(host string, now time.Time) time.Time {
 	return time.Time{}
 }
 
-// heldOffErr returns the HeldOffError of a request for asked that would
-// go to host, when host asked to be left alone past now; nil otherwise.
-func (h *hostLimits) heldOffErr(asked, host string, now time.Time) error {
-	until := h.heldOff(host, now)
-	if until.IsZero() {
-		return nil
+// await waits, for a request for asked that would go to host, until the
+// host's hold is over, when it ends within maxWait, as the request that
+// met the 429 waits before it asks again; it returns the HeldOffError of
+// a longer hold, and ctx's error if it ends first.
+func (h *hostLimits) await(ctx context.Context, asked, host string, maxWait time.Duration) error {
+	for {
+		now := time.Now()
+		until := h.heldOff(host, now)
+		if until.IsZero() {
+			return nil
+		}
+		if until.Sub(now) > maxWait {
+			return &HeldOffError{URL: asked, Until: until, Wait: until.Sub(now).Round(time.Second)}
+		}
+		t := time.NewTimer(until.Sub(now))
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return fmt.Errorf("%s: waiting for its host's Retry-After to be over: %w", asked, ctx.Err())
+		case <-t.C:
+		}
 	}
-	return &HeldOffError{URL: asked, Until: until, Wait: until.Sub(now).Round(time.Second)}
 }
 
 func newHostLimits(conc int, perSecond float64, burst, inFlight int) *hostLimits {
@@ -126,7 +162,9 @@ func (h *hostLimits) get(host string) *hostLimit {
 
 // limitedTransport takes a host slot, a rate token and then a global slot
 // before each round trip (redirect hops included) and gives the slots back
-// when the body is closed.
+// when the body is closed. The request's timeout runs from when it has
+// them (see turnClock); one that waited for them while another request
+// to the host timed out is not sent (see ErrHostTimedOut).
 type limitedTransport struct {
 	next  http.RoundTripper
 	hosts *hostLimits
@@ -143,24 +181,18 @@ func (t *limitedTransport) CloseIdleConnections() {
 func (t *limitedTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	l := t.hosts.get(hostKey(req.URL))
 	ctx := req.Context()
-	select {
-	case l.sem <- struct{}{}:
-	case <-ctx.Done():
-		return nil, ctx.Err()
-	}
-	if err := l.limiter.Wait(ctx); err != nil {
-		<-l.sem
+	c, _ := ctx.Value(turnClockKey{}).(*turnClock)
+	queued := time.Now()
+	release, err := t.turn(ctx, c, l)
+	if err != nil {
 		return nil, err
 	}
-	release := func() { <-l.sem }
-	if g := t.hosts.global; g != nil {
-		select {
-		case g <- struct{}{}:
-		case <-ctx.Done():
-			<-l.sem
-			return nil, ctx.Err()
-		}
-		release = func() { <-g; <-l.sem }
+	if l.timedOutSince(queued) {
+		release()
+		return nil, ErrHostTimedOut
+	}
+	if c != nil {
+		c.start(l)
 	}
 	resp, err := t.next.RoundTrip(req)
 	if err != nil {
@@ -169,6 +201,45 @@ func (t *limitedTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 	}
 	resp.Body = &releaseBody{ReadCloser: resp.Body, release: release}
 	return resp, nil
+}
+
+// turn waits for the request's turn at l: its host's slot and rate
+// token, then a global slot; for no longer than the request's MaxWait,
+// when its clock has one (see Request.MaxWait). It returns the function
+// that gives the slots back.
+func (t *limitedTransport) turn(ctx context.Context, c *turnClock, l *hostLimit) (func(), error) {
+	wait := ctx
+	if c != nil && c.maxWait > 0 {
+		var cancel context.CancelFunc
+		wait, cancel = context.WithTimeout(ctx, c.maxWait)
+		defer cancel()
+	}
+	waitErr := func() error {
+		if ctx.Err() != nil {
+			return context.Cause(ctx)
+		}
+		return fmt.Errorf("%w (%s)", ErrNoTurn, c.maxWait)
+	}
+	select {
+	case l.sem <- struct{}{}:
+	case <-wait.Done():
+		return nil, waitErr()
+	}
+	if err := l.limiter.Wait(wait); err != nil {
+		<-l.sem
+		return nil, waitErr()
+	}
+	g := t.hosts.global
+	if g == nil {
+		return func() { <-l.sem }, nil
+	}
+	select {
+	case g <- struct{}{}:
+	case <-wait.Done():
+		<-l.sem
+		return nil, waitErr()
+	}
+	return func() { <-g; <-l.sem }, nil
 }
 
 type releaseBody struct {
@@ -181,4 +252,97 @@ func (b *releaseBody) Close() error {
 	err := b.ReadCloser.Close()
 	b.once.Do(b.release)
 	return err
+}
+
+// ErrHostTimedOut is a request not sent: another request to its host
+// timed out while it waited for its turn there. The host is not
+// answering, and the requests queued behind would otherwise each wait
+// the timeout in turn. It is a timeout (net.Error).
+var ErrHostTimedOut error = hostTimedOutError{}
+
+type hostTimedOutError struct{}
+
+func (hostTimedOutError) Error() string {
+	return "not asked: another request to its host timed out while this one waited its turn"
+}
+func (hostTimedOutError) Timeout() bool   { return true }
+func (hostTimedOutError) Temporary() bool { return true }
+
+// ErrNoTurn is wrapped by a request not sent: its turn at its host did
+// not come within its MaxWait.
+var ErrNoTurn = errors.New("not asked: its turn at its host did not come in time")
+
+// timeoutError is what a request's turnClock cancels it with. It is a
+// timeout (net.Error), and is context.DeadlineExceeded as a deadline's is.
+type timeoutError struct{ after time.Duration }
+
+func (e *timeoutError) Error() string        { return fmt.Sprintf("timed out after %s", e.after) }
+func (e *timeoutError) Timeout() bool        { return true }
+func (e *timeoutError) Temporary() bool      { return true }
+func (e *timeoutError) Is(target error) bool { return target == context.DeadlineExceeded }
+
+// clockTimedOut reports whether ctx was ended by its turnClock.
+func clockTimedOut(ctx context.Context) bool {
+	var te *timeoutError
+	return errors.As(context.Cause(ctx), &te)
+}
+
+type turnClockKey struct{}
+
+// turnClock times a request out once it has had its turn at its host
+// for the timeout: the waits for the host's slots and rate (politeness,
+// the hub's own queue) do not count, where a request at the back of a
+// queue of many feeds of one host timed out unsent, as though the host
+// had not answered it. The host whose turn it had when it timed out is
+// marked (see ErrHostTimedOut).
+type turnClock struct {
+	after   time.Duration
+	maxWait time.Duration // see Request.MaxWait
+	cancel  context.CancelCauseFunc
+
+	mu      sync.Mutex
+	timer   *time.Timer
+	host    *hostLimit // the host of the hop that has its turn
+	stopped bool
+}
+
+// withTurnClock returns ctx with a turnClock of the timeout after, which
+// the request made with it starts once it has its turn (waited for no
+// longer than maxWait, when set), and a function that lets ctx go.
+func withTurnClock(ctx context.Context, after, maxWait time.Duration) (context.Context, *turnClock, func()) {
+	ctx, cancel := context.WithCancelCause(ctx)
+	c := &turnClock{after: after, maxWait: maxWait, cancel: cancel}
+	return context.WithValue(ctx, turnClockKey{}, c), c, func() { c.stop(); cancel(nil) }
+}
+
+// start starts the clock, if it has not started, at the request's turn
+// at host; a redirect's hop to another host runs on the same clock.
+func (c *turnClock) start(host *hostLimit) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.host = host
+	if c.timer != nil || c.stopped {
+		return
+	}
+	c.timer = time.AfterFunc(c.after, func() {
+		c.mu.Lock()
+		h, stopped := c.host, c.stopped
+		c.mu.Unlock()
+		if stopped {
+			return
+		}
+		h.markTimedOut(time.Now())
+		c.cancel(&timeoutError{after: c.after})
+	})
+}
+
+// stop stops the clock: the body is read, and what is done with it is
+// no wait for the host.
+func (c *turnClock) stop() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.stopped = true
+	if c.timer != nil {
+		c.timer.Stop()
+	}
 }
