@@ -3,6 +3,7 @@ package cli
 import (
 	"bufio"
 	"context"
+	"fmt"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -37,7 +38,7 @@ func TestCurateKilledMidwayLeavesEveryStoryWhole(t *testing.T) {
 	controlRaws, _ := storedNews(t, openSite(t, control))
 
 	for _, batches := range []int{1, 3, 4} {
-		t.Run("after "+strings.Repeat("I", batches), func(t *testing.T) {
+		t.Run(fmt.Sprintf("after %d batches", batches), func(t *testing.T) {
 			site := copySite(t, base)
 			cmd := exec.Command(bin, "--site", site, "--log-level", "debug", "curate")
 			stderr, err := cmd.StderrPipe()
