@@ -50,7 +50,7 @@ func runCurate(ctx context.Context, env *Env, args []string) error {
 	}
 	m := metrics.New(metrics.Options{NoRuntime: true})
 	start := time.Now()
-	sum, err := curate.New(s, st, curate.Options{Window: *window, SiteDir: env.Site}).All(ctx)
+	sum, err := curate.New(s, st, curate.Options{Window: *window, SiteDir: env.Site, Log: env.Log}).All(ctx)
 	if err != nil {
 		return err
 	}

@@ -15,22 +15,30 @@ func TestALeadWithheldAndTakenBackLeavesTheStaticCopyAsItWas(t *testing.T) {
 	for _, tt := range []struct {
 		name       string
 		take, back func(s undoStory) []string
+		// then and again, when set, are a second decision taken after
+		// take and taken back after back.
+		then, again func(s undoStory) []string
 		// took says whether the decision was taken, as the store has it.
 		took func(h *editHub, s undoStory) bool
 	}{
 		{"hide, unhide",
 			func(s undoStory) []string { return []string{"edit", "hide", s.lead} },
-			func(s undoStory) []string { return []string{"edit", "unhide", s.lead} }, leadWithheld},
+			func(s undoStory) []string { return []string{"edit", "unhide", s.lead} }, nil, nil, leadWithheld},
+		{"hide the lead, move a member out, unhide, move it back",
+			func(s undoStory) []string { return []string{"edit", "hide", s.lead} },
+			func(s undoStory) []string { return []string{"edit", "unhide", s.lead} },
+			func(s undoStory) []string { return []string{"edit", "move", s.member, "--out"} },
+			func(s undoStory) []string { return []string{"edit", "move", s.member, "--to", s.lead} }, leadWithheld},
 		{"block, unblock the publisher",
 			func(s undoStory) []string { return []string{"edit", "block-publisher", s.publisher} },
-			func(s undoStory) []string { return []string{"edit", "unblock", s.publisher} }, leadWithheld},
+			func(s undoStory) []string { return []string{"edit", "unblock", s.publisher} }, nil, nil, leadWithheld},
 		{"another lead, the lead again",
 			func(s undoStory) []string { return []string{"edit", "lead", s.lead, s.member} },
-			func(s undoStory) []string { return []string{"edit", "lead", s.lead, s.lead} },
+			func(s undoStory) []string { return []string{"edit", "lead", s.lead, s.lead} }, nil, nil,
 			func(h *editHub, s undoStory) bool { return h.art(s.member).Published }},
 		{"a topic removed, added again",
 			func(s undoStory) []string { return []string{"edit", "topic", "remove", s.lead, s.topic} },
-			func(s undoStory) []string { return []string{"edit", "topic", "add", s.lead, s.topic} },
+			func(s undoStory) []string { return []string{"edit", "topic", "add", s.lead, s.topic} }, nil, nil,
 			func(h *editHub, s undoStory) bool { return !slices.Contains(h.art(s.lead).Topics, s.topic) }},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
@@ -46,11 +54,17 @@ func TestALeadWithheldAndTakenBackLeavesTheStaticCopyAsItWas(t *testing.T) {
 			before, after := filepath.Join(dir, "before"), filepath.Join(dir, "after")
 			h.run("build", "--now", buildNow, before)
 			h.run(tt.take(s)...)
+			if tt.then != nil {
+				h.run(tt.then(s)...)
+			}
 			h.read()
 			if !tt.took(h, s) {
 				t.Fatal("the decision is not in the store")
 			}
 			h.run(tt.back(s)...)
+			if tt.again != nil {
+				h.run(tt.again(s)...)
+			}
 			h.run("build", "--now", buildNow, after)
 			sameTree(t, "after the decision taken back", treeOf(t, after), treeOf(t, before))
 		})

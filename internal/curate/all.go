@@ -56,7 +56,7 @@ func (c *Curator) All(ctx context.Context) (Summary, error) {
 		return sum, err
 	}
 	p := &pass{c: c, j: j, srcTopics: srcTopics, before: map[*model.Record][sha256.Size]byte{},
-		files: map[*model.Record]fileSnap{}, written: map[string]bool{}}
+		files: map[*model.Record]fileSnap{}, written: map[string]bool{}, stored: map[*model.Record]string{}}
 	recs, err := p.read(ctx)
 	if err != nil {
 		return sum, fmt.Errorf("curate: read news: %w", err)
@@ -146,6 +146,9 @@ type pass struct {
 	before  map[*model.Record][sha256.Size]byte
 	files   map[*model.Record]fileSnap
 	written map[string]bool // paths written
+	// stored holds the story each record had as read, to write a story's
+	// old and new members together (see wholeStories).
+	stored map[*model.Record]string
 }
 
 // read reads every news record, keeping the digest of each one's value.
@@ -155,6 +158,7 @@ func (p *pass) read(ctx context.Context) ([]*model.Record, error) {
 		if isNews(r) {
 			recs = append(recs, r)
 			p.before[r] = sha256.Sum256(value)
+			p.stored[r] = r.Article.Story
 		}
 	}
 	if vs, ok := p.c.st.(valueScanner); ok {
@@ -219,10 +223,31 @@ func (p *pass) settle(id string) *model.Article {
 	return lead
 }
 
-// write writes the records whose value changed, in batches, each only over
-// the version it read. It returns the paths of the records another writer
-// changed meanwhile, which it left alone.
+// write writes the records whose value changed, each only over the
+// version it read, in batches that each hold whole the stories they touch
+// (see wholeStories), so that a run stopped between two (killed, the disk
+// full) leaves every story as it was or as it is to be, one lead each,
+// and the next run writes the rest. It returns the paths of the records
+// another writer changed meanwhile, which it left alone.
 func (p *pass) write(ctx context.Context, recs []*model.Record) (changed []string, err error) {
+	var out []*model.Record
+	for _, r := range recs {
+		if !fileSnapOf(r.Article).equal(p.files[r]) {
+			if err := render(r); err != nil {
+				return nil, err
+			}
+		}
+		v, err := codec.Encode(r)
+		if err != nil {
+			return nil, fmt.Errorf("curate: %w", err)
+		}
+		if sha256.Sum256(v) != p.before[r] {
+			out = append(out, r)
+		}
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+	}
 	var batch []*model.Record
 	flush := func() error {
 		left, err := p.flush(ctx, batch)
@@ -230,30 +255,42 @@ func (p *pass) write(ctx context.Context, recs []*model.Record) (changed []strin
 		batch = batch[:0]
 		return err
 	}
-	for _, r := range recs {
-		if !fileSnapOf(r.Article).equal(p.files[r]) {
-			if err := render(r); err != nil {
-				return changed, err
-			}
-		}
-		v, err := codec.Encode(r)
-		if err != nil {
-			return changed, fmt.Errorf("curate: %w", err)
-		}
-		if sha256.Sum256(v) == p.before[r] {
-			continue
-		}
-		batch = append(batch, r)
+	for _, group := range p.wholeStories(out) {
+		batch = append(batch, group...)
 		if len(batch) >= WriteBatch {
 			if err := flush(); err != nil {
 				return changed, err
 			}
 		}
-		if err := ctx.Err(); err != nil {
-			return changed, err
-		}
 	}
 	return changed, flush()
+}
+
+// wholeStories groups the records to write so that a story's members as
+// stored and as they are to be all fall in one group: a record moving from
+// story A to story B ties the two, as writing B's new members without A's
+// would leave A without its lead, or B with two. Groups keep the order of
+// their first record.
+func (p *pass) wholeStories(recs []*model.Record) [][]*model.Record {
+	uf := unionFind{}
+	for _, r := range recs {
+		if s := p.stored[r]; s != "" {
+			uf.union("s:"+s, "s:"+r.Article.Story)
+		}
+	}
+	at := map[string]int{}
+	var groups [][]*model.Record
+	for _, r := range recs {
+		root := uf.find("s:" + r.Article.Story)
+		i, ok := at[root]
+		if !ok {
+			i = len(groups)
+			at[root] = i
+			groups = append(groups, nil)
+		}
+		groups[i] = append(groups[i], r)
+	}
+	return groups
 }
 
 // flush writes one batch over the versions read. The store refuses a
@@ -270,6 +307,7 @@ func (p *pass) flush(ctx context.Context, batch []*model.Record) (changed []stri
 			for _, r := range batch {
 				p.written[r.Path] = true
 			}
+			p.c.log.Debug("curate: wrote a batch", "records", len(batch), "written", len(p.written))
 			return changed, nil
 		}
 		changed = append(changed, conflict.Paths...)
@@ -311,7 +349,7 @@ func (p *pass) refresh(ctx context.Context, paths []string) ([]*model.Record, er
 			if err != nil {
 				return nil, fmt.Errorf("curate: %w", err)
 			}
-			p.before[r], p.files[r] = sha256.Sum256(v), fileSnapOf(r.Article)
+			p.before[r], p.files[r], p.stored[r] = sha256.Sum256(v), fileSnapOf(r.Article), r.Article.Story
 			p.c.recompute(r.Article, p.srcTopics)
 			p.j.editTopics(r.Article)
 			p.j.relevance(r.Article, false)

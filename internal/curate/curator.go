@@ -6,6 +6,7 @@ import (
 	"crypto/sha1"
 	"encoding/hex"
 	"fmt"
+	"log/slog"
 	"slices"
 	"sort"
 	"strings"
@@ -31,6 +32,8 @@ type Options struct {
 	// (_data/decisions.yaml) and sources list every run reads: they take
 	// effect without an import. "" reads the copies the store holds.
 	SiteDir string
+	// Log receives a debug line per batch All writes; nil discards them.
+	Log *slog.Logger
 }
 
 // Curator curates a hub's news: incrementally as articles arrive (Arrive)
@@ -49,6 +52,7 @@ type Curator struct {
 	windowPage int
 
 	siteDir string
+	log     *slog.Logger
 	// gate is the topic gate articles arriving in this process are
 	// decided by, taught from the store on first use (see sharedGate);
 	// gateKey is the hub's topic it was made for.
@@ -144,7 +148,10 @@ func (c *Curator) takeReadings(recs []*model.Record) map[*model.Article]*scope.R
 
 // New returns a Curator for the hub s kept in st.
 func New(s *site.Site, st store.Store, opts Options) *Curator {
-	c := &Curator{site: s, st: st, window: opts.Window, now: opts.Now, limit: s.Config.Related(), siteDir: opts.SiteDir}
+	c := &Curator{site: s, st: st, window: opts.Window, now: opts.Now, limit: s.Config.Related(), siteDir: opts.SiteDir, log: opts.Log}
+	if c.log == nil {
+		c.log = slog.New(slog.DiscardHandler)
+	}
 	if c.window <= 0 {
 		if d, err := model.ParseSpan(s.Config.StoryWindow); err == nil && d > 0 {
 			c.window = d

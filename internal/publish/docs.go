@@ -217,7 +217,8 @@ func (v *View) parse(path string) (target, bool) {
 		if p, ok := pageOf(rest); ok {
 			return target{kind: tStories, page: p}, true
 		}
-		if len(rest) == 1 && validID(rest[0]) && v.storyBy[rest[0]] != nil {
+		if len(rest) == 1 && validID(rest[0]) {
+			// One not in the view may have been merged away (see storyMerged).
 			return target{kind: tStory, a: rest[0]}, true
 		}
 	}
@@ -382,7 +383,11 @@ func (v *View) render(ctx context.Context, t target) ([]byte, string, error) {
 	case tStories:
 		b, err = v.storiesPage(t.page)
 	case tStory:
-		b, err = v.storyDoc(v.storyBy[t.a])
+		if s := v.storyBy[t.a]; s != nil {
+			b, err = v.storyDoc(s)
+		} else {
+			err = v.storyMerged(ctx, t.a)
+		}
 	case tFeed:
 		return v.feed(t.a, t.b)
 	case tNewsletters:

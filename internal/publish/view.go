@@ -86,6 +86,8 @@ type View struct {
 	// before it (see patch).
 	read int
 
+	merges *mergeLog // stories merged away, read on a request for one; shared by the rankings of one load
+
 	docs *docCache // shared by the rankings of one load
 	rank *ranking
 }
@@ -260,7 +262,7 @@ func newView(st store.Store, s *site.Site, opt Options, gen int64) *View {
 		topicLeads:  map[string][]*Entry{},
 		eventBySlug: map[string]*model.Record{}, personBy: map[string]*model.Record{},
 		peopleList: map[string]*model.Record{}, learnBy: map[string]*model.Record{},
-		storyBy: map[string]*Story{}, newsletterBy: map[string]*model.Record{}, docs: &docCache{docs: map[docKey]*Doc{}},
+		storyBy: map[string]*Story{}, newsletterBy: map[string]*model.Record{}, docs: &docCache{docs: map[docKey]*Doc{}}, merges: &mergeLog{},
 		skipped: skipped,
 	}
 	var names []string

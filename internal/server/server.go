@@ -427,7 +427,10 @@ func (s *Server) apiView(w http.ResponseWriter, r *http.Request) (*publish.View,
 // 503 (logged).
 func (s *Server) writeErr(w http.ResponseWriter, r *http.Request, err error) {
 	var bad *publish.BadRequest
+	var merged *publish.StoryMerged
 	switch {
+	case errors.As(err, &merged):
+		writeError(w, http.StatusNotFound, merged.Error())
 	case errors.Is(err, publish.ErrNotFound):
 		writeError(w, http.StatusNotFound, "not found")
 	case errors.As(err, &bad):

@@ -412,9 +412,15 @@ type timelineEntry struct {
 // story is flagged as a blindspot for the others.
 const blindspotShare = 0.75
 
-func (w *Web) storyPage(vc *viewCache, id string) (*page, error) {
+func (w *Web) storyPage(ctx context.Context, vc *viewCache, id string) (*page, error) {
 	s := vc.v.Story(id)
 	if s == nil {
+		// An editor's merge says where it went (serveError).
+		err := vc.v.StoryMerged(ctx, id)
+		var merged *publish.StoryMerged
+		if errors.As(err, &merged) || !errors.Is(err, publish.ErrNotFound) {
+			return nil, err
+		}
 		return nil, errNotFound
 	}
 	return w.storyView(vc, vc.storyCards(s))

@@ -18,11 +18,13 @@ package web
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -155,7 +157,7 @@ func (w *Web) route(ctx context.Context, vc *viewCache, r *http.Request) (*page,
 		}
 		return w.topicPage(vc, seg[1], n)
 	case seg[0] == "stories" && len(seg) == 2:
-		return w.storyPage(vc, seg[1])
+		return w.storyPage(ctx, vc, seg[1])
 	case seg[0] == "news" && len(seg) == 5:
 		return w.articlePage(ctx, vc, strings.Join(seg[1:], "/"))
 	case seg[0] == "events" && len(seg) == 1:
@@ -179,8 +181,11 @@ const maxDepth = 16
 // serveError answers a failed page: 404, 400 or 500 (logged).
 func (w *Web) serveError(rw http.ResponseWriter, r *http.Request, err error) {
 	var bad *publish.BadRequest
+	var merged *publish.StoryMerged
 	vc := w.cache.Load() // the newest view's, if there is one
 	switch {
+	case errors.As(err, &merged):
+		w.writePage(rw, r, w.messagePage(vc, r.URL.Path, "Story merged", mergedMessage(vc, merged)), http.StatusNotFound)
 	case errors.Is(err, errNotFound) && strings.Count(r.URL.Path, "/") > maxDepth:
 		// No page is this deep, and each relative link of the 404 page
 		// would climb the whole path: a path of 60 KB made a page of 2 MB.
@@ -201,6 +206,19 @@ func (w *Web) serveError(rw http.ResponseWriter, r *http.Request, err error) {
 		w.log.Error("web page", "path", r.URL.Path, "err", err)
 		w.writePage(rw, r, w.messagePage(vc, r.URL.Path, "Something went wrong", "The page could not be built. Please try again later."), http.StatusInternalServerError)
 	}
+}
+
+// mergedMessage says where the coverage of a story merged away is now.
+func mergedMessage(vc *viewCache, m *publish.StoryMerged) string {
+	msg := "An editor merged this story into another"
+	if m.Now == "" {
+		return msg + "; its coverage is not published now."
+	}
+	at := "stories/" + url.PathEscape(m.Now) + "/"
+	if vc != nil {
+		at = cmp.Or(absURL(vc.v, at), at)
+	}
+	return msg + ": its coverage is now at " + at
 }
 
 // writePage renders a page into a buffer first, so a template error never
