@@ -329,7 +329,7 @@ func (s *Server) api(w http.ResponseWriter, r *http.Request) {
 		s.writeErr(w, r, err)
 		return
 	}
-	s.writeDoc(w, r, d, v.ModTime())
+	s.writeDoc(w, r, d, d.Modified)
 }
 
 // search answers the search API as the other API documents are answered.
