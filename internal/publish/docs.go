@@ -48,6 +48,11 @@ type Doc struct {
 	// clock changed it since (an event ended, a pin ended). Zero is
 	// unknown.
 	Modified time.Time
+	// ModifiedShared is set when another form of the document, of the
+	// view loaded before within the same second, may carry the same
+	// Modified: If-Modified-Since cannot tell the client's copy current,
+	// only its ETag can.
+	ModifiedShared bool
 
 	gzOnce sync.Once
 	gz     []byte
@@ -140,7 +145,7 @@ func (v *View) doc(ctx context.Context, t target) (*Doc, error) {
 		return nil, err
 	}
 	d := NewDoc(body, ctype)
-	d.Modified = mod
+	d.Modified, d.ModifiedShared = mod, v.modShared && mod.Equal(v.modTime)
 	return v.docs.put(key, d, v.opt.CacheBytes), nil
 }
 

@@ -5,11 +5,13 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"newshub/internal/model"
+	"newshub/internal/publish"
 	"newshub/internal/store"
 )
 
@@ -118,4 +120,74 @@ func endingPin(t *testing.T, st store.Store, at time.Time) {
 	if err := st.Upsert(context.Background(), []*model.Record{oldest}); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// TestIfModifiedSinceTellsViewsOfOneSecondApart checks two views of the
+// store loaded within one second, as a burst of writes (an ingest round,
+// an editor's decisions) loads them: their documents' Last-Modified is
+// the same date, so a client revalidating the first view's copy by that
+// date alone must get the second view's document, not a 304.
+func TestIfModifiedSinceTellsViewsOfOneSecondApart(t *testing.T) {
+	st := genStore(t, 40)
+	views := publish.NewViews(publish.ViewsConfig{Store: st, CheckEvery: time.Hour, Options: publish.Options{Now: clock}})
+	ts := httptest.NewServer(New(Config{Store: st, Views: views}))
+	defer ts.Close()
+	lead := currentLead(t, st)
+	for attempt := 0; attempt < 20; attempt++ {
+		// Start early in a second, so that both loads likely fall in it.
+		time.Sleep(time.Until(time.Now().Truncate(time.Second).Add(time.Second)))
+		lead.Article.Title = "First title " + strconv.Itoa(attempt)
+		v1 := upsertAndLoad(t, views, st, lead)
+		resp, before := get(t, ts.URL+"/api/news/", nil)
+		lm := resp.Header.Get("Last-Modified")
+		lead.Article.Title = "Second title " + strconv.Itoa(attempt)
+		v2 := upsertAndLoad(t, views, st, lead)
+		if !v2.ModTime().Equal(v1.ModTime()) {
+			continue // a second passed between the loads: try again
+		}
+		resp, after := get(t, ts.URL+"/api/news/", map[string]string{"If-Modified-Since": lm})
+		if resp.StatusCode != http.StatusOK || bytes.Equal(after, before) || !bytes.Contains(after, []byte(lead.Article.Title)) {
+			t.Fatalf("If-Modified-Since %s, the date of the view before: %s, want 200 and the new list", lm, resp.Status)
+		}
+		// A view loaded in a later second answers 304 to its own date.
+		time.Sleep(time.Until(time.Now().Truncate(time.Second).Add(time.Second)))
+		lead.Article.Title = "Third title " + strconv.Itoa(attempt)
+		upsertAndLoad(t, views, st, lead)
+		resp, _ = get(t, ts.URL+"/api/news/", nil)
+		if resp, _ := get(t, ts.URL+"/api/news/", map[string]string{"If-Modified-Since": resp.Header.Get("Last-Modified")}); resp.StatusCode != http.StatusNotModified {
+			t.Errorf("If-Modified-Since its own date, on a view alone in its second: %s, want 304", resp.Status)
+		}
+		return
+	}
+	t.Fatal("no two loads fell within one second in 20 attempts")
+}
+
+// currentLead returns a current lead of the store.
+func currentLead(t *testing.T, st store.Store) *model.Record {
+	t.Helper()
+	var lead *model.Record
+	err := st.Scan(context.Background(), []model.Kind{model.KindNews}, func(r *model.Record) error {
+		if lead == nil && r.Article.Published && !r.Article.Archived {
+			lead = r
+		}
+		return nil
+	})
+	if err != nil || lead == nil {
+		t.Fatalf("no current lead: %v", err)
+	}
+	return lead
+}
+
+// upsertAndLoad writes r and returns the view of the store it leaves.
+func upsertAndLoad(t *testing.T, views *publish.Views, st store.Store, r *model.Record) *publish.View {
+	t.Helper()
+	ctx := context.Background()
+	if err := st.Upsert(ctx, []*model.Record{r}); err != nil {
+		t.Fatal(err)
+	}
+	v, err := views.Fresh(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
 }

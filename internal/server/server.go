@@ -471,6 +471,11 @@ func (s *Server) writeDoc(w http.ResponseWriter, r *http.Request, d *publish.Doc
 		// a third of what net/http allocates per request.
 		hdr["Access-Control-Expose-Headers"] = exposeHdrs
 	}
+	if d.ModifiedShared {
+		// Its date is no validator: a copy of the view before carries it
+		// too. The ETag revalidates.
+		mod = time.Time{}
+	}
 	if notModified(r, etag, d.ETag, mod) {
 		delete(hdr, "Content-Type")
 		w.WriteHeader(http.StatusNotModified)
