@@ -43,6 +43,16 @@ type Doc struct {
 	Body        []byte
 	ContentType string
 	ETag        string // strong, quoted
+	// Modified is when the document last changed as far as its view
+	// knows, its Last-Modified: the view's load, or later, the moment the
+	// clock changed it since (an event ended, a pin ended). Zero is
+	// unknown.
+	Modified time.Time
+	// ModifiedShared is set when another form of the document, of the
+	// view loaded before within the same second, may carry the same
+	// Modified: If-Modified-Since cannot tell the client's copy current,
+	// only its ETag can.
+	ModifiedShared bool
 
 	gzOnce sync.Once
 	gz     []byte
@@ -112,13 +122,20 @@ func (v *View) Doc(ctx context.Context, path string) (*Doc, error) {
 
 func (v *View) doc(ctx context.Context, t target) (*Doc, error) {
 	key := docKey{target: t, past: -1}
+	// The clock changes some documents while a view lasts: their
+	// Last-Modified is when it last did, if the view is older, so a client
+	// revalidating by date alone gets the new document.
+	mod := v.modTime
 	switch t.kind {
 	case tEvents, tEventsTopic:
 		// The future/past split moves with the clock: cache per split.
-		key.past = v.pastCount(v.opt.Now())
+		var ended time.Time
+		key.past, ended = v.pastAt(v.opt.Now())
+		mod = later(mod, ended)
 	case tNewsPage:
 		// Pinned leads come first while their pins last.
 		key.pins = v.rank.pinned
+		mod = later(mod, v.rank.pinEnded)
 	}
 	if d := v.docs.get(key); d != nil {
 		return d, nil
@@ -127,7 +144,17 @@ func (v *View) doc(ctx context.Context, t target) (*Doc, error) {
 	if err != nil {
 		return nil, err
 	}
-	return v.docs.put(key, NewDoc(body, ctype), v.opt.CacheBytes), nil
+	d := NewDoc(body, ctype)
+	d.Modified, d.ModifiedShared = mod, v.modShared && mod.Equal(v.modTime)
+	return v.docs.put(key, d, v.opt.CacheBytes), nil
+}
+
+// later returns the later of a and b.
+func later(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
 }
 
 // docCache keeps rendered documents up to a size, for every ranking of
@@ -487,24 +514,29 @@ func (v *View) articleBytes(r *model.Record) ([]byte, error) {
 	return encodeNews(v.newsItem(r.Path, r.Article, true), ""), nil
 }
 
-// pastCount is the number of events that have ended at now.
-func (v *View) pastCount(now time.Time) int {
-	n := 0
+// pastAt returns the number of events that have ended at now, and when
+// the last of them ended (zero for none).
+func (v *View) pastAt(now time.Time) (n int, ended time.Time) {
 	for _, r := range v.events {
 		if EventPast(r.Event, now) {
 			n++
+			ended = later(ended, eventEnd(r.Event))
 		}
 	}
-	return n
+	return n, ended
 }
 
 // EventPast reports whether an event has ended (or, without an end, begun).
 func EventPast(e *model.Event, now time.Time) bool {
-	end := e.EndDateTime
-	if end.IsZero() {
-		end = e.StartDateTime
+	return !eventEnd(e).After(now)
+}
+
+// eventEnd is when an event ends, or without an end, begins.
+func eventEnd(e *model.Event) time.Time {
+	if e.EndDateTime.IsZero() {
+		return e.StartDateTime
 	}
-	return !end.After(now)
+	return e.EndDateTime
 }
 
 // splitEvents gives the future events by start ascending and the past ones

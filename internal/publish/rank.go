@@ -25,8 +25,9 @@ type ranking struct {
 	latest      []*Entry
 	topicLatest map[string][]*Entry
 	// pinEnds is when the next pin ends, zero for none: the ranking is
-	// due again then.
-	pinEnds time.Time
+	// due again then. pinEnded is when the last pin ended by at, zero for
+	// none: the time-ordered lists changed then.
+	pinEnds, pinEnded time.Time
 }
 
 // rankAt orders the leads for top stories at now, as curate.Rank does:
@@ -81,6 +82,8 @@ func (v *View) pinsAt(r *ranking) {
 			if r.pinEnds.IsZero() || e.PinnedUntil.Before(r.pinEnds) {
 				r.pinEnds = e.PinnedUntil
 			}
+		} else {
+			r.pinEnded = later(r.pinEnded, e.PinnedUntil)
 		}
 	}
 	if r.pinned == 0 {

@@ -81,6 +81,10 @@ type View struct {
 	apiStories []*Story // those with an id that is a safe path segment
 	storyBy    map[string]*Story
 
+	// modShared is set when the view was loaded within the second of the
+	// one it replaced: their documents' Last-Modified is one date.
+	modShared bool
+
 	// read counts the entries made from records read since the last view
 	// loaded whole: a patched view shares the others with the views
 	// before it (see patch).

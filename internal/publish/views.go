@@ -175,10 +175,15 @@ func (vs *Views) load(ctx context.Context) (*View, error) {
 			return nil, err
 		}
 	}
-	v, err := loadAfter(ctx, vs.cfg.Store, s, vs.cfg.Options, vs.cur.Load())
+	prev := vs.cur.Load()
+	v, err := loadAfter(ctx, vs.cfg.Store, s, vs.cfg.Options, prev)
 	if err != nil {
 		return nil, err
 	}
+	// A date has whole seconds: loaded within the second of the view
+	// before, the view's documents share their Last-Modified with that
+	// view's, which told apart only by their ETags.
+	v.modShared = prev != nil && !v.modTime.After(prev.modTime)
 	vs.cur.Store(v)
 	took := time.Since(start)
 	if vs.cfg.OnLoad != nil {

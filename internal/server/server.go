@@ -23,6 +23,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"path"
 	"runtime"
 	"runtime/debug"
 	"strconv"
@@ -273,7 +274,37 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		sw.ResponseWriter = nil
 		swPool.Put(sw)
 	}()
-	s.mux.ServeHTTP(sw, r)
+	s.mux.ServeHTTP(sw, cleanAPIPath(r))
+}
+
+// cleanAPIPath returns r with its path cleaned when it holds a doubled
+// slash or a dot segment and names the API or the feeds ("//api/news/",
+// from a base URL joined with a slash too many): such a path is answered
+// as its clean form, as a static host that merges slashes answers it,
+// where the mux would redirect it, and a browser follows no redirect
+// without CORS headers, nor any from a preflight. Other paths are left
+// to the mux.
+func cleanAPIPath(r *http.Request) *http.Request {
+	ep := r.URL.EscapedPath()
+	if !strings.Contains(ep, "//") && !strings.Contains(ep, "/.") {
+		return r
+	}
+	c := path.Clean(ep)
+	if strings.HasSuffix(ep, "/") && c != "/" {
+		c += "/"
+	}
+	if c == ep || !strings.HasPrefix(c, "/api/") && !strings.HasPrefix(c, "/feeds/") {
+		return r
+	}
+	p, err := url.PathUnescape(c)
+	if err != nil {
+		return r
+	}
+	u := *r.URL
+	u.Path, u.RawPath = p, c
+	r2 := *r
+	r2.URL = &u
+	return &r2
 }
 
 // web answers a page of the website, compressed when the client takes
@@ -329,7 +360,7 @@ func (s *Server) api(w http.ResponseWriter, r *http.Request) {
 		s.writeErr(w, r, err)
 		return
 	}
-	s.writeDoc(w, r, d, v.ModTime())
+	s.writeDoc(w, r, d, d.Modified)
 }
 
 // search answers the search API as the other API documents are answered.
@@ -473,6 +504,11 @@ func (s *Server) writeDoc(w http.ResponseWriter, r *http.Request, d *publish.Doc
 		// uncompressed answer within eight keys, its small form, which saves
 		// a third of what net/http allocates per request.
 		hdr["Access-Control-Expose-Headers"] = exposeHdrs
+	}
+	if d.ModifiedShared {
+		// Its date is no validator: a copy of the view before carries it
+		// too. The ETag revalidates.
+		mod = time.Time{}
 	}
 	if notModified(r, etag, d.ETag, mod) {
 		delete(hdr, "Content-Type")
