@@ -35,3 +35,22 @@ func EachRaw(rows Rows, fn func(path string, kind model.Kind, raw []byte) error)
 	}
 	return nil
 }
+
+// EachRecord hands fn each record decode reads from the current row of
+// rows, with its value as stored, for the stores' ScanValues. The caller
+// closes rows.
+func EachRecord(rows Rows, decode func() (*model.Record, []byte, error), fn func(rec *model.Record, value []byte) error) error {
+	for rows.Next() {
+		rec, value, err := decode()
+		if err != nil {
+			return fmt.Errorf("scan: %w", err)
+		}
+		if err := fn(rec, value); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("scan: %w", err)
+	}
+	return nil
+}
