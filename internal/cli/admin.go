@@ -20,21 +20,10 @@ import (
 func runAdmin(ctx context.Context, env *Env, args []string) error {
 	fs := env.newFlagSet("admin")
 	replace := fs.Bool("replace", false, "add-user: set a new password for an existing account")
-	pos, err := parseInterspersed(env, fs, args)
+	sub, pos, err := parseSubcommand(env, fs, args, "missing subcommand: add-user NAME, remove-user NAME or list-users",
+		map[string]int{"add-user": 1, "remove-user": 1, "list-users": 0})
 	if err != nil {
 		return err
-	}
-	if len(pos) == 0 {
-		return usageError("missing subcommand: add-user NAME, remove-user NAME or list-users")
-	}
-	sub, pos := pos[0], pos[1:]
-	want := map[string]int{"add-user": 1, "remove-user": 1, "list-users": 0}
-	n, ok := want[sub]
-	if !ok {
-		return usageError("unknown subcommand %q", sub)
-	}
-	if len(pos) != n {
-		return usageError("%s takes %d argument(s), got %d", sub, n, len(pos))
 	}
 	if fi, err := os.Stat(env.Site); err != nil || !fi.IsDir() {
 		return fmt.Errorf("site folder %s: not a folder", env.Site)

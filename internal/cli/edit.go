@@ -33,23 +33,12 @@ func runEdit(ctx context.Context, env *Env, args []string) error {
 	to := fs.String("to", "", "move: the story to move the article into (a story id or an article of it)")
 	out := fs.Bool("out", false, "move: take the article out of its story, into one of its own")
 	until := fs.String("until", "", "pin: until when (2026-12-24, 2026-12-24T18:00:00Z, or a duration such as 48h)")
-	pos, err := parseInterspersed(env, fs, args)
+	sub, pos, err := parseSubcommand(env, fs, args, "missing subcommand",
+		map[string]int{"hide": 1, "show": 1, "unhide": 1, "block-publisher": 1, "block-source": 1, "unblock": 1,
+			"unblock-publisher": 1, "unblock-source": 1, "move": 1, "merge": 2, "lead": 2, "pin": 1, "unpin": 1,
+			"topic": 3, "list": 0})
 	if err != nil {
 		return err
-	}
-	if len(pos) == 0 {
-		return usageError("missing subcommand")
-	}
-	sub, pos := pos[0], pos[1:]
-	want := map[string]int{"hide": 1, "show": 1, "unhide": 1, "block-publisher": 1, "block-source": 1, "unblock": 1,
-		"unblock-publisher": 1, "unblock-source": 1, "move": 1, "merge": 2, "lead": 2, "pin": 1, "unpin": 1,
-		"topic": 3, "list": 0}
-	n, ok := want[sub]
-	if !ok {
-		return usageError("unknown subcommand %q", sub)
-	}
-	if len(pos) != n {
-		return usageError("%s takes %d argument(s), got %d", sub, n, len(pos))
 	}
 	if sub != "pin" && *until != "" || sub != "move" && (*to != "" || *out) || sub != "hide" && *offTopic {
 		return usageError("a flag given does not apply to %s", sub)

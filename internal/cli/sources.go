@@ -23,21 +23,10 @@ func runSources(ctx context.Context, env *Env, args []string) error {
 	interval := fs.String("interval", "", "add: fixed fetch interval, e.g. 30m, 2h or 1d (default: adapts to the source)")
 	disabled := fs.Bool("disabled", false, "add: list the source without fetching it")
 	dedicated := fs.Bool("dedicated", false, "add, edit: every item of the source is on the hub's topic (edit --dedicated=false unmarks it)")
-	pos, err := parseInterspersed(env, fs, args)
+	sub, pos, err := parseSubcommand(env, fs, args, "missing subcommand",
+		map[string]int{"list": 0, "add": 1, "edit": 1, "remove": 1, "pause": 1, "resume": 1, "import-opml": 1, "export-opml": 0})
 	if err != nil {
 		return err
-	}
-	if len(pos) == 0 {
-		return usageError("missing subcommand")
-	}
-	sub, pos := pos[0], pos[1:]
-	want := map[string]int{"list": 0, "add": 1, "edit": 1, "remove": 1, "pause": 1, "resume": 1, "import-opml": 1, "export-opml": 0}
-	n, ok := want[sub]
-	if !ok {
-		return usageError("unknown subcommand %q", sub)
-	}
-	if len(pos) != n {
-		return usageError("%s takes %d argument(s), got %d", sub, n, len(pos))
 	}
 	if sub == "edit" {
 		if err := editFlags(fs); err != nil {
@@ -135,6 +124,28 @@ func editFlags(fs *flag.FlagSet) error {
 		return usageError("edit needs --dedicated or --dedicated=false")
 	}
 	return nil
+}
+
+// parseSubcommand parses a command's flags and its subcommand, one of
+// want, with the number of arguments want gives it; missing is the usage
+// error when none is named.
+func parseSubcommand(env *Env, fs *flag.FlagSet, args []string, missing string, want map[string]int) (string, []string, error) {
+	pos, err := parseInterspersed(env, fs, args)
+	if err != nil {
+		return "", nil, err
+	}
+	if len(pos) == 0 {
+		return "", nil, usageError("%s", missing)
+	}
+	sub, pos := pos[0], pos[1:]
+	n, ok := want[sub]
+	if !ok {
+		return "", nil, usageError("unknown subcommand %q", sub)
+	}
+	if len(pos) != n {
+		return "", nil, usageError("%s takes %d argument(s), got %d", sub, n, len(pos))
+	}
+	return sub, pos, nil
 }
 
 // parseInterspersed parses flags given before, between or after the

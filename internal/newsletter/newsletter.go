@@ -320,7 +320,7 @@ func (c *composer) voice(topics []string, domain string) *Voice {
 		}
 	}
 	v := &Voice{Name: name, Color: "#ffffff", Background: "#4b5563"}
-	if hl != nil && isColor(hl.TextColor) && isColor(hl.BackgroundColor) {
+	if hl != nil && site.IsColor(hl.TextColor) && site.IsColor(hl.BackgroundColor) {
 		v.Color, v.Background = hl.TextColor, hl.BackgroundColor
 	}
 	return v
@@ -374,25 +374,6 @@ func thumbnail(ims []model.Image, alt, base string) *Image {
 
 // text turns a title or name that may hold markup into plain text.
 func text(s string) string { return parser.PlainText(s) }
-
-// isColor accepts hex colours only, the website's rule for voice colours:
-// anything else could break out of a style attribute.
-func isColor(c string) bool {
-	switch len(c) {
-	case 4, 5, 7, 9:
-	default:
-		return false
-	}
-	if c[0] != '#' {
-		return false
-	}
-	for i := 1; i < len(c); i++ {
-		if !('0' <= c[i] && c[i] <= '9' || 'a' <= c[i] && c[i] <= 'f' || 'A' <= c[i] && c[i] <= 'F') {
-			return false
-		}
-	}
-	return true
-}
 
 // siteName is the name the digest goes by.
 func siteName(cfg *model.Config) string {

@@ -45,6 +45,16 @@ func (e *ConflictError) Error() string {
 // Is makes errors.Is(err, ErrConflict) true.
 func (e *ConflictError) Is(target error) bool { return target == ErrConflict }
 
+// WriteErr wraps the error of the write op, but for a conflict, which
+// callers match as it is.
+func WriteErr(op string, err error) error {
+	var ce *ConflictError
+	if err == nil || errors.As(err, &ce) {
+		return err
+	}
+	return fmt.Errorf("%s: %w", op, err)
+}
+
 // DefaultMode is the mode of a file whose mode no one recorded: export
 // writes such a file so, and import records the modes of the others only,
 // as nearly every file of a site has this one.

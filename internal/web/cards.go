@@ -187,38 +187,15 @@ func (c *viewCache) newBadge(t *model.Topic) *badge {
 	}
 	fg, bg := "#ffffff", "#555555"
 	if hl := c.highlights[t.Name]; hl != nil {
-		if isColor(hl.TextColor) {
+		if site.IsColor(hl.TextColor) {
 			fg = hl.TextColor
 		}
-		if isColor(hl.BackgroundColor) {
+		if site.IsColor(hl.BackgroundColor) {
 			bg = hl.BackgroundColor
 		}
 	}
 	b.Style = template.CSS("--vfg:" + fg + ";--vbg:" + bg)
 	return b
-}
-
-// isColor accepts hex colours only (#rgb, #rgba, #rrggbb, #rrggbbaa):
-// anything else could break out of CSS.
-func isColor(c string) bool {
-	switch len(c) {
-	case 4, 5, 7, 9:
-	default:
-		return false
-	}
-	if c[0] != '#' {
-		return false
-	}
-	for i := 1; i < len(c); i++ {
-		if !isHex(c[i]) {
-			return false
-		}
-	}
-	return true
-}
-
-func isHex(b byte) bool {
-	return '0' <= b && b <= '9' || 'a' <= b && b <= 'f' || 'A' <= b && b <= 'F'
 }
 
 // provider describes a publisher: the record's logo, else the

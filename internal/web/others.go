@@ -87,13 +87,7 @@ func (c *viewCache) newPeopleList(r *model.Record, people map[string]*personView
 	p := r.Person
 	v := &collectionView{Name: cleanText(p.Name), Excerpt: shorten(publish.PlainText(p.Bio), 280), Heat: p.Heat,
 		Image: c.firstImage(p.Images, cleanText(p.Name))}
-	for _, slug := range p.Items {
-		if pv := people[slug]; pv != nil {
-			v.People = append(v.People, pv)
-		} else {
-			v.Missing++
-		}
-	}
+	v.People, v.Missing = resolveItems(p.Items, people)
 	return v
 }
 
@@ -102,14 +96,21 @@ func (c *viewCache) newLearningList(r *model.Record, res map[string]*learningVie
 	l := r.Learning
 	v := &collectionView{Name: cleanText(l.Title), Excerpt: shorten(publish.PlainText(l.Excerpt), 280), Heat: l.Heat,
 		Image: c.firstImage(l.Images, cleanText(l.Title))}
-	for _, key := range l.Items {
-		if lv := res[key]; lv != nil {
-			v.Learning = append(v.Learning, lv)
+	v.Learning, v.Missing = resolveItems(l.Items, res)
+	return v
+}
+
+// resolveItems returns the views of a collection's items, in its order,
+// and how many of them have none (items the store does not hold).
+func resolveItems[V any](keys []string, views map[string]*V) (found []*V, missing int) {
+	for _, key := range keys {
+		if v := views[key]; v != nil {
+			found = append(found, v)
 		} else {
-			v.Missing++
+			missing++
 		}
 	}
-	return v
+	return found, missing
 }
 
 // isoDuration turns "PT2M22S" into "2:22"; other text is returned cleaned.

@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -112,17 +111,7 @@ func (s *Store) Move(ctx context.Context, moves []store.Move) error {
 		b.Queue(sqlMoveModes, from, to)
 		return true, tx.SendBatch(ctx, b).Close()
 	})
-	return writeErr("move", err)
-}
-
-// writeErr wraps the error of the write op, but for a conflict, which
-// callers match as it is.
-func writeErr(op string, err error) error {
-	var ce *store.ConflictError
-	if err == nil || errors.As(err, &ce) {
-		return err
-	}
-	return fmt.Errorf("%s: %w", op, err)
+	return store.WriteErr("move", err)
 }
 
 // movedRow is what a move reads of the record at its From path.
@@ -229,7 +218,7 @@ func (s *Store) Purge(ctx context.Context, purges []store.Purge) error {
 			ON CONFLICT ((md5(key))) DO UPDATE SET path = excluded.path, purged_at = excluded.purged_at`, keys, keyPaths, ats)
 		return true, err
 	})
-	return writeErr("purge", err)
+	return store.WriteErr("purge", err)
 }
 
 // Tombstone returns the tombstone of key, or store.ErrNotFound.

@@ -346,7 +346,7 @@ func (s *Store) upsert(ctx context.Context, recs []*model.Record, conditional bo
 	if err == nil && !bulk {
 		s.wrote(ctx, len(batch)) // a bulk load analyzes at its end
 	}
-	return writeErr("upsert", err)
+	return store.WriteErr("upsert", err)
 }
 
 // checkVersions returns a *store.ConflictError naming the records of batch

@@ -94,16 +94,6 @@ func (s *Store) writeTx(ctx context.Context, fn func(tx *sql.Tx, version int64) 
 	return tx.Commit()
 }
 
-// writeErr wraps the error of the write op, but for a conflict, which
-// callers match as it is.
-func writeErr(op string, err error) error {
-	var ce *store.ConflictError
-	if err == nil || errors.As(err, &ce) {
-		return err
-	}
-	return fmt.Errorf("%s: %w", op, err)
-}
-
 // statements prepares sqls in tx, in order.
 func statements(ctx context.Context, tx *sql.Tx, sqls ...string) ([]*sql.Stmt, error) {
 	out := make([]*sql.Stmt, len(sqls))
@@ -221,7 +211,7 @@ func (s *Store) Move(ctx context.Context, moves []store.Move) error {
 		}
 		return true, nil
 	})
-	return writeErr("move", err)
+	return store.WriteErr("move", err)
 }
 
 // Purge deletes records and keeps their keys as tombstones, in one
@@ -275,7 +265,7 @@ func (s *Store) Purge(ctx context.Context, purges []store.Purge) error {
 		}
 		return true, nil
 	})
-	return writeErr("purge", err)
+	return store.WriteErr("purge", err)
 }
 
 const sqlTombstone = `SELECT key, path, purged_at FROM tombstones`

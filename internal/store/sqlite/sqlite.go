@@ -363,19 +363,7 @@ func (s *Store) ScanValues(ctx context.Context, kinds []model.Kind, fn func(rec 
 		return fmt.Errorf("scan: %w", err)
 	}
 	defer rows.Close()
-	for rows.Next() {
-		rec, value, err := decodeRowValue(rows)
-		if err != nil {
-			return fmt.Errorf("scan: %w", err)
-		}
-		if err := fn(rec, value); err != nil {
-			return err
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("scan: %w", err)
-	}
-	return nil
+	return store.EachRecord(rows, func() (*model.Record, []byte, error) { return decodeRowValue(rows) }, fn)
 }
 
 // ScanRaw streams path, kind and file bytes of the records of the given
@@ -392,22 +380,7 @@ func (s *Store) ScanRaw(ctx context.Context, kinds []model.Kind, fn func(path st
 		return fmt.Errorf("scan: %w", err)
 	}
 	defer rows.Close()
-	for rows.Next() {
-		var (
-			path, kind string
-			raw        []byte
-		)
-		if err := rows.Scan(&path, &kind, &raw); err != nil {
-			return fmt.Errorf("scan: %w", err)
-		}
-		if err := fn(path, model.Kind(kind), raw); err != nil {
-			return err
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("scan: %w", err)
-	}
-	return nil
+	return store.EachRaw(rows, fn)
 }
 
 // Count returns the number of records of each kind present.

@@ -73,8 +73,8 @@ func TestReopenKeepsDataAndSchema(t *testing.T) {
 	if err := st.r.QueryRowContext(ctx, `SELECT count(*), max(version) FROM schema_version`).Scan(&versions, &latest); err != nil {
 		t.Fatal(err)
 	}
-	if versions != len(ms) || latest != ms[len(ms)-1].version {
-		t.Errorf("schema_version has %d rows up to %d, want %d up to %d", versions, latest, len(ms), ms[len(ms)-1].version)
+	if versions != len(ms) || latest != ms[len(ms)-1].Version {
+		t.Errorf("schema_version has %d rows up to %d, want %d up to %d", versions, latest, len(ms), ms[len(ms)-1].Version)
 	}
 	var mode string
 	if err := st.r.QueryRowContext(ctx, `PRAGMA journal_mode`).Scan(&mode); err != nil || mode != "wal" {

@@ -1,4 +1,4 @@
-package web
+package site
 
 import (
 	"regexp"
@@ -15,8 +15,8 @@ func TestIsColorAgreesWithItsPattern(t *testing.T) {
 		"", "#", "#ff", "#fffff", "#1234567", "#123456789", "fff", "#ggg", "#12 456",
 		"red", "#fff;background:url(x)", "#fff}", "＃fff", "#ｆｆｆ", "#ff\x00", "#é12",
 	} {
-		if got, want := isColor(c), re.MatchString(c); got != want {
-			t.Errorf("isColor(%q) = %v, the pattern says %v", c, got, want)
+		if got, want := IsColor(c), re.MatchString(c); got != want {
+			t.Errorf("IsColor(%q) = %v, the pattern says %v", c, got, want)
 		}
 	}
 }
