@@ -102,6 +102,11 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	fs.SetOutput(io.Discard)
 	env.addGlobalFlags(fs)
 	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			// "newshub --help" asks for what "newshub help" gives.
+			printHelp(stdout)
+			return ExitOK
+		}
 		fmt.Fprintf(stderr, "newshub: %v\n\n", err)
 		printHelp(stderr)
 		return ExitUsage
