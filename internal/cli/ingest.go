@@ -144,7 +144,23 @@ func runIngest(ctx context.Context, env *Env, args []string) error {
 	if err == nil && *publishTo != "" {
 		err = publishOnce(ctx, env, st, s, *publishTo)
 	}
+	if err == nil {
+		err = roundReadNothing(sum)
+	}
 	return err
+}
+
+// roundReadNothing fails a round in which every source asked failed and
+// no other worker read one: the hub is not kept current at all (the
+// network down, a proxy or the address guard refusing every feed), which
+// a timer, a job runner or a monitor of the exit status must learn of.
+// One source failing among others that answer is a feed's trouble, named
+// by its WARN line and counted, and the round still succeeds.
+func roundReadNothing(sum ingest.Summary) error {
+	if sum.Failed == 0 || sum.Fetched+sum.NotModified+sum.Elsewhere > 0 {
+		return nil
+	}
+	return fmt.Errorf("every source the round fetched failed (%d): the hub read nothing; newshub sources list gives each one's last status", sum.Failed)
 }
 
 func printSummary(w io.Writer, s ingest.Summary) {
