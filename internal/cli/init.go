@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"newshub/internal/content"
 	"newshub/internal/model"
@@ -32,10 +33,13 @@ func runInit(ctx context.Context, env *Env, args []string) error {
 	if strings.TrimSpace(*topic) == "" || content.Slug(*topic) == "" {
 		return usageError("--topic %q: want a name with letters or digits", *topic)
 	}
+	if _, err := time.LoadLocation(*tz); err != nil {
+		return usageError("--timezone %q is not a time zone: want a name such as Europe/Paris (the case counts)", *tz)
+	}
 	if *title == "" {
 		abs, err := filepath.Abs(dir)
 		if err != nil {
-			return fmt.Errorf("init: %w", err)
+			return err
 		}
 		*title = filepath.Base(abs)
 	}
@@ -60,9 +64,9 @@ func initSite(dir string, cfg *model.Config) ([]string, error) {
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 	case err != nil:
-		return nil, fmt.Errorf("init: %w", err)
+		return nil, err
 	case len(entries) > 0:
-		return nil, fmt.Errorf("init: %s is not empty; a new site needs an empty folder", dir)
+		return nil, fmt.Errorf("%s is not empty; a new site needs an empty folder", dir)
 	}
 	id := content.Slug(cfg.Topic)
 	base := cfg.URL + cfg.BaseURL
@@ -78,20 +82,25 @@ func initSite(dir string, cfg *model.Config) ([]string, error) {
 		{Path: "_data/topics/00-" + id + ".yaml", Kind: model.KindTopic, Topic: root},
 		{Path: "_data/sources.yaml", Kind: model.KindSources, Sources: &model.Sources{Sources: []model.Source{}}},
 	}
+	// Every file is rendered before the folder is made: a setting that
+	// does not render leaves no folder that init run again would refuse
+	// as not empty.
+	for _, r := range recs {
+		if err := content.Render(r); err != nil {
+			return nil, err
+		}
+	}
 	if err := os.MkdirAll(filepath.Join(dir, ".newshub"), 0o755); err != nil {
-		return nil, fmt.Errorf("init: %w", err)
+		return nil, err
 	}
 	var made []string
 	for _, r := range recs {
-		if err := content.Render(r); err != nil {
-			return nil, fmt.Errorf("init: %w", err)
-		}
 		name := filepath.Join(dir, filepath.FromSlash(r.Path))
 		if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
-			return nil, fmt.Errorf("init: %w", err)
+			return nil, err
 		}
 		if err := os.WriteFile(name, r.Raw, 0o644); err != nil {
-			return nil, fmt.Errorf("init: %w", err)
+			return nil, err
 		}
 		made = append(made, r.Path)
 	}
