@@ -12,6 +12,7 @@ import (
 
 	"newshub/internal/content"
 	"newshub/internal/model"
+	"newshub/internal/site"
 )
 
 // runInit creates a new site.
@@ -36,6 +37,20 @@ func runInit(ctx context.Context, env *Env, args []string) error {
 	if _, err := time.LoadLocation(*tz); err != nil {
 		return usageError("--timezone %q is not a time zone: want a name such as Europe/Paris (the case counts)", *tz)
 	}
+	// The hub's links and API addresses are made of url and baseurl: a
+	// host given alone would give none the hub can publish.
+	if site.SafeURL(*url) == "" {
+		example := "https://news.example.org"
+		if *url != "" && !strings.Contains(*url, ":") {
+			example = "https://" + *url
+		}
+		return usageError("--url %q: want an http or https address with its host, such as %s", *url, example)
+	}
+	*url = strings.TrimRight(*url, "/")
+	*baseURL = strings.TrimRight(*baseURL, "/")
+	if *baseURL != "" && !strings.HasPrefix(*baseURL, "/") {
+		return usageError("--baseurl %q: want a path from the root, such as /%s", *baseURL, *baseURL)
+	}
 	if *title == "" {
 		abs, err := filepath.Abs(dir)
 		if err != nil {
@@ -43,8 +58,8 @@ func runInit(ctx context.Context, env *Env, args []string) error {
 		}
 		*title = filepath.Base(abs)
 	}
-	cfg := &model.Config{Title: *title, URL: strings.TrimRight(*url, "/"), BaseURL: *baseURL,
-		WebURL: strings.TrimRight(*url, "/") + *baseURL, Locale: *locale, Topic: *topic, Timezone: *tz}
+	cfg := &model.Config{Title: *title, URL: *url, BaseURL: *baseURL,
+		WebURL: *url + *baseURL, Locale: *locale, Topic: *topic, Timezone: *tz}
 	paths, err := initSite(dir, cfg)
 	if err != nil {
 		return err

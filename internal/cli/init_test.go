@@ -19,6 +19,9 @@ func TestInitRefusesAFlagBeforeWriting(t *testing.T) {
 		good []string // the flag mended
 	}{
 		{"time zone", []string{"--timezone", "Paris"}, `newshub init: --timezone "Paris" is not a time zone: want a name such as Europe/Paris`, []string{"--timezone", "Europe/Paris"}},
+		{"address without its scheme", []string{"--url", "bees.example.org"}, `newshub init: --url "bees.example.org": want an http or https address with its host, such as https://bees.example.org`, []string{"--url", "https://bees.example.org"}},
+		{"address of no host", []string{"--url", "https://"}, `newshub init: --url "https://": want an http or https address with its host`, []string{"--url", "https://bees.example.org/"}},
+		{"path under the address not from the root", []string{"--baseurl", "bees"}, `newshub init: --baseurl "bees": want a path from the root, such as /bees`, []string{"--baseurl", "/bees"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -35,6 +38,39 @@ func TestInitRefusesAFlagBeforeWriting(t *testing.T) {
 			}
 			if code, _, errs := run(t, append(append([]string{"init"}, tt.good...), dir)...); code != ExitOK {
 				t.Errorf("init %s after the mistake: exit %d\n%s", strings.Join(tt.good, " "), code, errs)
+			}
+		})
+	}
+}
+
+// TestInitJoinsAddressAndPath: the site's address and the path under it
+// are joined with one slash whichever of them ends with one, in webUrl
+// and in the root topic's API addresses.
+func TestInitJoinsAddressAndPath(t *testing.T) {
+	for _, args := range [][]string{
+		{"--url", "https://bees.example.org", "--baseurl", "/hive"},
+		{"--url", "https://bees.example.org/", "--baseurl", "/hive/"},
+	} {
+		t.Run(strings.Join(args, " "), func(t *testing.T) {
+			dir := filepath.Join(t.TempDir(), "hub")
+			if code, _, errs := run(t, append(append([]string{"init", "--topic", "Bees"}, args...), dir)...); code != ExitOK {
+				t.Fatalf("exit %d\n%s", code, errs)
+			}
+			cfg, err := os.ReadFile(filepath.Join(dir, "_config.yml"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, want := range []string{"\nurl: https://bees.example.org\n", "\nbaseurl: \"/hive\"\n", "\nwebUrl: https://bees.example.org/hive\n"} {
+				if !strings.Contains(string(cfg), want) {
+					t.Errorf("_config.yml lacks %q:\n%s", want, cfg)
+				}
+			}
+			topic, err := os.ReadFile(filepath.Join(dir, "_data", "topics", "00-bees.yaml"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := "news: https://bees.example.org/hive/api/news/\n"; !strings.Contains(string(topic), want) {
+				t.Errorf("the root topic lacks %q:\n%s", want, topic)
 			}
 		})
 	}
