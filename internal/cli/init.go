@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -68,8 +69,18 @@ func runInit(ctx context.Context, env *Env, args []string) error {
 	for _, p := range paths {
 		fmt.Fprintf(env.Stdout, "  %s\n", p)
 	}
-	fmt.Fprintf(env.Stdout, "next: newshub --site %s import, then newshub --site %s serve\n", dir, dir)
+	printNextSteps(env.Stdout, dir, paths[1])
 	return nil
+}
+
+// printNextSteps names what makes a new site a hub: a site served as init
+// leaves it has no feed, and publishes nothing.
+func printNextSteps(w io.Writer, dir, topicFile string) {
+	fmt.Fprintf(w, "next:\n")
+	fmt.Fprintf(w, "  write the words your topic's news uses under keywords: in %s\n", filepath.Join(dir, filepath.FromSlash(topicFile)))
+	fmt.Fprintf(w, "  newshub --site %s sources add FEED_URL   (each feed the hub is to read)\n", dir)
+	fmt.Fprintf(w, "  newshub --site %s ingest --once          (fetch them)\n", dir)
+	fmt.Fprintf(w, "  newshub --site %s serve                  (look at the hub; it fetches the feeds on schedule)\n", dir)
 }
 
 // initSite writes a new site's configuration, root topic and empty sources

@@ -1,8 +1,12 @@
 package cli
 
 import (
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -73,5 +77,65 @@ func TestInitJoinsAddressAndPath(t *testing.T) {
 				t.Errorf("the root topic lacks %q:\n%s", want, topic)
 			}
 		})
+	}
+}
+
+// TestInitNextStepsMakeAHub follows the steps init prints after it, with a
+// feed served on loopback in place of FEED_URL: they give a hub that
+// publishes the feed's articles, where a new site served as it is
+// publishes nothing.
+func TestInitNextStepsMakeAHub(t *testing.T) {
+	feed, err := os.ReadFile(filepath.Join("testdata", "feed-county-clerk.xml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/rss+xml")
+		w.Write(feed)
+	}))
+	defer srv.Close()
+	dir := filepath.Join(t.TempDir(), "hub")
+	code, out, errs := run(t, "init", "--topic", "Voting", dir)
+	if code != ExitOK {
+		t.Fatalf("init: exit %d\n%s", code, errs)
+	}
+	_, next, ok := strings.Cut(out, "next:")
+	if !ok {
+		t.Fatalf("init names no next steps:\n%s", out)
+	}
+	cfg := filepath.Join(dir, "_config.yml")
+	b, err := os.ReadFile(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(cfg, append(b, "allow_private_networks: true\n"...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var ran []string
+	for _, line := range regexp.MustCompile(`newshub [^,()\n]+`).FindAllString(next, -1) {
+		args := strings.Fields(line)[1:]
+		for i, w := range args {
+			if w == "FEED_URL" {
+				args[i] = srv.URL + "/feed.xml"
+			}
+		}
+		if args[len(args)-1] == "serve" {
+			ran = append(ran, "serve")
+			break // the last step, which runs until stopped
+		}
+		if slices.Contains(args, "ingest") {
+			args = append(args, "--no-pages") // the articles' pages are on no network here
+		}
+		if code, out, errs := run(t, args...); code != ExitOK {
+			t.Fatalf("%s: exit %d\n%s%s", line, code, out, errs)
+		}
+		ran = append(ran, strings.Join(args[2:], " "))
+	}
+	if len(ran) == 0 || ran[len(ran)-1] != "serve" {
+		t.Errorf("the steps do not end with serve: %q\n%s", ran, next)
+	}
+	code, out, errs = run(t, "--site", dir, "explain", "https://clerk.example/news/early-voting-locations")
+	if code != ExitOK || !strings.Contains(out, "publication: may be published") {
+		t.Errorf("after the steps %q, the feed's article is not published: exit %d\n%s%s", ran, code, out, errs)
 	}
 }
