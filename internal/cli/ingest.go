@@ -173,6 +173,11 @@ func printSummary(w io.Writer, s ingest.Summary) {
 		fmt.Fprintf(w, ", %d fetched by other workers", s.Elsewhere)
 	}
 	fmt.Fprintln(w)
+	if s.Due == 0 && s.Sources > s.Paused {
+		// A source added or mended after it failed waits for its turn:
+		// the round run to see it fetched would otherwise say nothing.
+		fmt.Fprintln(w, "         none due yet: sources list says when each is next; ingest --once --all fetches them now")
+	}
 	notStored := 0
 	for _, n := range s.NotStored {
 		notStored += n

@@ -187,3 +187,50 @@ func TestIngestOnceFailsWhenEverySourceFails(t *testing.T) {
 		})
 	}
 }
+
+// TestIngestOnceSaysHowToFetchSourcesNotDue: a source that failed waits
+// before it is fetched again, so the round run after the mistake is mended
+// (here the address guard allowed in _config.yml) fetches nothing; its
+// summary says so and how to fetch the sources now, as the user who
+// mended it is waiting for them.
+func TestIngestOnceSaysHowToFetchSourcesNotDue(t *testing.T) {
+	feed, err := os.ReadFile(filepath.Join("testdata", "feed-county-clerk.xml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/rss+xml")
+		w.Write(feed)
+	}))
+	defer srv.Close()
+	dir := filepath.Join(t.TempDir(), "site")
+	if code, _, errs := run(t, "init", dir); code != 0 {
+		t.Fatal(errs)
+	}
+	if code, _, errs := run(t, "--site", dir, "sources", "add", srv.URL+"/feed.xml"); code != 0 {
+		t.Fatal(errs)
+	}
+	const hint = "ingest --once --all fetches them now"
+	if _, out, errs := run(t, "--site", dir, "ingest", "--once", "--no-pages"); !strings.Contains(out, "1 failed") || strings.Contains(out, hint) {
+		t.Fatalf("the round refused by the address guard:\n%s%s", out, errs)
+	}
+	cfg := filepath.Join(dir, "_config.yml")
+	b, err := os.ReadFile(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(cfg, append(b, "allow_private_networks: true\n"...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errs := run(t, "--site", dir, "ingest", "--once", "--no-pages")
+	if code != ExitOK || !strings.Contains(out, "1 listed, 0 due") {
+		t.Fatalf("the round after the mend: exit %d, want the source not due\n%s%s", code, out, errs)
+	}
+	if !strings.Contains(out, hint) {
+		t.Errorf("the summary of a round with no source due lacks %q:\n%s", hint, out)
+	}
+	code, out, errs = run(t, "--site", dir, "ingest", "--once", "--no-pages", "--all")
+	if code != ExitOK || !strings.Contains(out, "1 fetched") || strings.Contains(out, hint) {
+		t.Errorf("ingest --once --all: exit %d, want the source fetched\n%s%s", code, out, errs)
+	}
+}
