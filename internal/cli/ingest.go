@@ -61,6 +61,11 @@ func runIngest(ctx context.Context, env *Env, args []string) error {
 	if *metricsFile != "" && !*once {
 		return usageError("--metrics-file goes with --once; on schedule, serve the metrics with --admin-addr")
 	}
+	if *publishTo != "" {
+		if err := env.checkOut(*publishTo); err != nil {
+			return fmt.Errorf("--publish: %w", err)
+		}
+	}
 	// See fetchMemoryLimit.
 	env.softMemoryLimit(fetchMemoryLimit)
 	// Ingest reads the store as curation does, window by window: mapping
