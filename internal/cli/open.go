@@ -35,7 +35,27 @@ func (env *Env) openStoreFor(ctx context.Context, use storeUse) (store.Store, er
 	if err := env.checkSiteFolder(); err != nil {
 		return nil, err
 	}
+	if err := env.checkDBFolder(); err != nil {
+		return nil, err
+	}
 	return env.openStoreIn(ctx, use)
+}
+
+// checkDBFolder refuses a SQLite database given by --db (or NEWSHUB_DB)
+// in a folder that does not exist, as checkSiteFolder refuses a site
+// folder: a mistyped path, or a disk not mounted, would make the folders
+// and a new, empty hub in them. import, which makes a hub's database, opens
+// the store without this check.
+func (env *Env) checkDBFolder() error {
+	path, ok := strings.CutPrefix(env.DB, "sqlite:")
+	if !ok {
+		return nil
+	}
+	dir := filepath.Dir(path)
+	if _, err := os.Stat(dir); errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("database %s (--db, NEWSHUB_DB): folder %s does not exist; newshub import makes a hub's database from its site folder", env.DB, dir)
+	}
+	return nil
 }
 
 // checkSiteFolder refuses a site folder that does not exist when the
