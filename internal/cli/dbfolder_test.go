@@ -57,3 +57,33 @@ func TestDatabaseInAFolderThatIsNotIsRefused(t *testing.T) {
 		}
 	})
 }
+
+// TestADatabaseOfNoKindNamesWhereItWasGiven: a DSN that is neither
+// sqlite:PATH nor postgres://… is named with the flag or the variable
+// that gave it, where every one was called --db, copy's --to and --from
+// and NEWSHUB_DB included.
+func TestADatabaseOfNoKindNamesWhereItWasGiven(t *testing.T) {
+	site := localSite(t)
+	good := "sqlite:" + filepath.Join(t.TempDir(), "copy.db")
+	tests := []struct {
+		name string
+		args []string
+		env  map[string]string
+		want string
+	}{
+		{"--db", []string{"--db", "hub.db", "sources", "list"}, nil, `newshub sources: --db "hub.db": want sqlite:PATH or postgres://…`},
+		{"NEWSHUB_DB", []string{"sources", "list"}, map[string]string{"NEWSHUB_DB": "hub.db"}, `newshub sources: NEWSHUB_DB "hub.db": want sqlite:PATH or postgres://…`},
+		{"copy --to", []string{"copy", "--to", "copy.db"}, nil, `newshub copy: --to "copy.db": want sqlite:PATH or postgres://…`},
+		{"copy --from", []string{"copy", "--from", "hub.db", "--to", good}, nil, `newshub copy: --from "hub.db": want sqlite:PATH or postgres://…`},
+		{"copy from NEWSHUB_DB", []string{"copy", "--to", good}, map[string]string{"NEWSHUB_DB": "hub.db"}, `newshub copy: NEWSHUB_DB "hub.db": want sqlite:PATH or postgres://…`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			code := Run(context.Background(), append([]string{"--site", site}, tt.args...), &stdout, &stderr, func(k string) string { return tt.env[k] })
+			if code != ExitUsage || !strings.Contains(stderr.String(), tt.want) {
+				t.Errorf("exit %d, want %d and %q\n%s%s", code, ExitUsage, tt.want, stdout.String(), stderr.String())
+			}
+		})
+	}
+}

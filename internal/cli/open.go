@@ -80,6 +80,9 @@ func (env *Env) checkSiteFolder() error {
 // openStoreIn opens the database --db names, making a new one where
 // there is none: import makes the hub's store so, from the folder it reads.
 func (env *Env) openStoreIn(ctx context.Context, use storeUse) (store.Store, error) {
+	if err := checkDSN(env.dbName(), env.DSN()); err != nil {
+		return nil, err
+	}
 	st, err := openDSN(ctx, env.DSN(), use)
 	if r, ok := st.(interface{ Rebuilt() bool }); ok && r.Rebuilt() {
 		env.Log.Warn("the store held the remains of a bulk import that was interrupted: it starts again empty; import the site again",
@@ -117,8 +120,25 @@ func openDSN(ctx context.Context, dsn string, use storeUse) (store.Store, error)
 		}
 		return st, nil
 	default:
-		return nil, usageError("--db %q: want sqlite:PATH or postgres://…", dsn)
+		return nil, checkDSN("database", dsn)
 	}
+}
+
+// checkDSN refuses a DSN of no kind newshub opens, naming the flag or the
+// variable that gave it.
+func checkDSN(name, dsn string) error {
+	if strings.HasPrefix(dsn, "sqlite:") || postgres.IsDSN(dsn) {
+		return nil
+	}
+	return usageError("%s %q: want sqlite:PATH or postgres://…", name, redactDSN(dsn))
+}
+
+// dbName names where the DSN of --db came from, for messages.
+func (env *Env) dbName() string {
+	if env.DB != "" && env.DB == env.Getenv("NEWSHUB_DB") {
+		return "NEWSHUB_DB"
+	}
+	return "--db"
 }
 
 // storeFiles returns the files of the SQLite database the --db flag names
