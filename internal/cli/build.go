@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
+	"path/filepath"
 	"time"
 
 	"newshub/internal/publish"
@@ -27,6 +29,9 @@ func runBuild(ctx context.Context, env *Env, args []string) error {
 		return usageError("want one OUT folder")
 	}
 	out := fs.Arg(0)
+	if err := env.checkOut(out); err != nil {
+		return err
+	}
 	now, err := parseNow(*at)
 	if err != nil {
 		return err
@@ -53,6 +58,46 @@ func runBuild(ctx context.Context, env *Env, args []string) error {
 		env.Log.Warn("build: the site gives no url in _config.yml and --base-url is not set: the feeds' links and ids and the pages' canonical links are relative, which feed readers cannot follow; set url (and baseurl) in _config.yml, or give --base-url")
 	}
 	return nil
+}
+
+// checkOut refuses an OUT folder that holds the site folder or the SQLite
+// database: a build removes from OUT every file it does not write, so
+// "newshub build ." run in the site would remove the site and its store.
+func (env *Env) checkOut(out string) error {
+	fo, err := os.Stat(out)
+	if err != nil {
+		return nil // the build makes it, or says why it cannot
+	}
+	held := []struct{ path, what string }{{env.Site, "the site folder " + env.Site}}
+	if files := env.storeFiles(); len(files) > 0 {
+		held = append(held, struct{ path, what string }{files[0], "the database " + files[0]})
+	}
+	for _, h := range held {
+		if holds(fo, h.path) {
+			return fmt.Errorf("OUT %s holds %s, and a build removes from OUT every file it does not write: build into a folder of its own", out, h.what)
+		}
+	}
+	return nil
+}
+
+// holds reports whether the folder dir is p or one of the folders above
+// it, as the file system has them (links followed).
+func holds(dir os.FileInfo, p string) bool {
+	if real, err := filepath.EvalSymlinks(p); err == nil {
+		p = real
+	}
+	abs, err := filepath.Abs(p)
+	if err != nil {
+		return false
+	}
+	for d := abs; ; d = filepath.Dir(d) {
+		if fi, err := os.Stat(d); err == nil && os.SameFile(fi, dir) {
+			return true
+		}
+		if filepath.Dir(d) == d {
+			return false
+		}
+	}
 }
 
 // buildOptions are a static build's options: the website with the API

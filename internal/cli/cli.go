@@ -102,6 +102,11 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	fs.SetOutput(io.Discard)
 	env.addGlobalFlags(fs)
 	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			// "newshub --help" asks for what "newshub help" gives.
+			printHelp(stdout)
+			return ExitOK
+		}
 		fmt.Fprintf(stderr, "newshub: %v\n\n", err)
 		printHelp(stderr)
 		return ExitUsage
@@ -195,11 +200,12 @@ func (env *Env) addGlobalFlags(fs *flag.FlagSet) {
 // newFlagSet returns a flag set for a command that also accepts the global
 // flags and prints the command's help on -h.
 func (env *Env) newFlagSet(name string) *flag.FlagSet {
-	c, _ := lookup(name)
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	env.addGlobalFlags(fs)
-	fs.Usage = func() { printCommandHelp(env.Stdout, c, fs) }
+	// The flag package calls Usage on every error too; parse prints the
+	// help when it was asked for, so a mistake is named on stderr alone.
+	fs.Usage = func() {}
 	return fs
 }
 
@@ -208,7 +214,9 @@ func (env *Env) newFlagSet(name string) *flag.FlagSet {
 func (env *Env) parse(fs *flag.FlagSet, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			return err // the flag package has printed the help
+			c, _ := lookup(fs.Name())
+			printCommandHelp(env.Stdout, c, fs)
+			return err
 		}
 		return usageError("%v", err)
 	}

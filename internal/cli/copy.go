@@ -24,11 +24,18 @@ func runCopy(ctx context.Context, env *Env, args []string) error {
 	if fs.NArg() > 0 {
 		return usageError("unexpected arguments %q", fs.Args())
 	}
+	fromName := "--from"
 	if *from == "" {
-		*from = env.DSN()
+		*from, fromName = env.DSN(), env.dbName()
 	}
 	if *to == "" {
 		return usageError("--to is required")
+	}
+	if err := checkDSN(fromName, *from); err != nil {
+		return err
+	}
+	if err := checkDSN("--to", *to); err != nil {
+		return err
 	}
 	if *to == *from {
 		return usageError("--from and --to name the same store")

@@ -61,6 +61,11 @@ func runIngest(ctx context.Context, env *Env, args []string) error {
 	if *metricsFile != "" && !*once {
 		return usageError("--metrics-file goes with --once; on schedule, serve the metrics with --admin-addr")
 	}
+	if *publishTo != "" {
+		if err := env.checkOut(*publishTo); err != nil {
+			return fmt.Errorf("--publish: %w", err)
+		}
+	}
 	// See fetchMemoryLimit.
 	env.softMemoryLimit(fetchMemoryLimit)
 	// Ingest reads the store as curation does, window by window: mapping
@@ -144,7 +149,23 @@ func runIngest(ctx context.Context, env *Env, args []string) error {
 	if err == nil && *publishTo != "" {
 		err = publishOnce(ctx, env, st, s, *publishTo)
 	}
+	if err == nil {
+		err = roundReadNothing(sum)
+	}
 	return err
+}
+
+// roundReadNothing fails a round in which every source asked failed and
+// no other worker read one: the hub is not kept current at all (the
+// network down, a proxy or the address guard refusing every feed), which
+// a timer, a job runner or a monitor of the exit status must learn of.
+// One source failing among others that answer is a feed's trouble, named
+// by its WARN line and counted, and the round still succeeds.
+func roundReadNothing(sum ingest.Summary) error {
+	if sum.Failed == 0 || sum.Fetched+sum.NotModified+sum.Elsewhere > 0 {
+		return nil
+	}
+	return fmt.Errorf("every source the round fetched failed (%d): the hub read nothing; newshub sources list gives each one's last status", sum.Failed)
 }
 
 func printSummary(w io.Writer, s ingest.Summary) {
@@ -157,6 +178,11 @@ func printSummary(w io.Writer, s ingest.Summary) {
 		fmt.Fprintf(w, ", %d fetched by other workers", s.Elsewhere)
 	}
 	fmt.Fprintln(w)
+	if s.Due == 0 && s.Sources > s.Paused {
+		// A source added or mended after it failed waits for its turn:
+		// the round run to see it fetched would otherwise say nothing.
+		fmt.Fprintln(w, "         none due yet: sources list says when each is next; ingest --once --all fetches them now")
+	}
 	notStored := 0
 	for _, n := range s.NotStored {
 		notStored += n

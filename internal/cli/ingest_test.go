@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -123,5 +124,113 @@ func TestFeedTextReachesTheTerminalAsText(t *testing.T) {
 	}
 	if _, out, _ := run(t, "--site", dir, "sources", "list"); !strings.Contains(out, `503 Down \x1b]`) {
 		t.Errorf("sources list does not show the status line as text:\n%s", out)
+	}
+}
+
+// TestIngestOnceFailsWhenEverySourceFails: a crontab's or a timer's
+// `ingest --once` exits 1 when every source it fetched failed, for the
+// hub then reads nothing and a monitor of the exit status must learn of
+// it; one source failing beside others that answer is counted and the
+// round exits 0, as is a round with no source due.
+func TestIngestOnceFailsWhenEverySourceFails(t *testing.T) {
+	feed, err := os.ReadFile(filepath.Join("testdata", "feed-county-clerk.xml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/feed.xml":
+			w.Header().Set("Content-Type", "application/rss+xml")
+			w.Write(feed)
+		case "/page.html":
+			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+			io.WriteString(w, "<!doctype html><html><head><title>County clerk</title></head><body><p>Office hours</p></body></html>")
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+	defer srv.Close()
+	tests := []struct {
+		name    string
+		sources []string
+		code    int
+		out     string // of the summary
+		errs    string // of stderr; "" for none of the round's failure
+	}{
+		{"every source failing", []string{"/gone.xml", "/page.html"}, ExitFailure, "0 fetched, 0 not modified, 2 failed",
+			"newshub ingest: every source the round fetched failed (2): the hub read nothing"},
+		{"one failing of two", []string{"/gone.xml", "/feed.xml"}, ExitOK, "1 fetched, 0 not modified, 1 failed", ""},
+		{"none listed", nil, ExitOK, "0 listed, 0 due", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := localSite(t)
+			for _, p := range tt.sources {
+				if code, _, errs := run(t, "--site", dir, "sources", "add", srv.URL+p); code != 0 {
+					t.Fatal(errs)
+				}
+			}
+			code, out, errs := run(t, "--site", dir, "ingest", "--once", "--no-pages")
+			if code != tt.code {
+				t.Errorf("exit %d, want %d\n%s%s", code, tt.code, out, errs)
+			}
+			if !strings.Contains(out, tt.out) {
+				t.Errorf("summary lacks %q:\n%s", tt.out, out)
+			}
+			const failed = "every source the round fetched failed"
+			if tt.errs != "" && !strings.Contains(errs, tt.errs) {
+				t.Errorf("stderr lacks %q:\n%s", tt.errs, errs)
+			}
+			if tt.errs == "" && strings.Contains(errs, failed) {
+				t.Errorf("stderr says %q of a round that read a source or had none due:\n%s", failed, errs)
+			}
+		})
+	}
+}
+
+// TestIngestOnceSaysHowToFetchSourcesNotDue: a source that failed waits
+// before it is fetched again, so the round run after the mistake is mended
+// (here the address guard allowed in _config.yml) fetches nothing; its
+// summary says so and how to fetch the sources now, as the user who
+// mended it is waiting for them.
+func TestIngestOnceSaysHowToFetchSourcesNotDue(t *testing.T) {
+	feed, err := os.ReadFile(filepath.Join("testdata", "feed-county-clerk.xml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/rss+xml")
+		w.Write(feed)
+	}))
+	defer srv.Close()
+	dir := filepath.Join(t.TempDir(), "site")
+	if code, _, errs := run(t, "init", dir); code != 0 {
+		t.Fatal(errs)
+	}
+	if code, _, errs := run(t, "--site", dir, "sources", "add", srv.URL+"/feed.xml"); code != 0 {
+		t.Fatal(errs)
+	}
+	const hint = "ingest --once --all fetches them now"
+	if _, out, errs := run(t, "--site", dir, "ingest", "--once", "--no-pages"); !strings.Contains(out, "1 failed") || strings.Contains(out, hint) {
+		t.Fatalf("the round refused by the address guard:\n%s%s", out, errs)
+	}
+	cfg := filepath.Join(dir, "_config.yml")
+	b, err := os.ReadFile(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(cfg, append(b, "allow_private_networks: true\n"...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errs := run(t, "--site", dir, "ingest", "--once", "--no-pages")
+	if code != ExitOK || !strings.Contains(out, "1 listed, 0 due") {
+		t.Fatalf("the round after the mend: exit %d, want the source not due\n%s%s", code, out, errs)
+	}
+	if !strings.Contains(out, hint) {
+		t.Errorf("the summary of a round with no source due lacks %q:\n%s", hint, out)
+	}
+	code, out, errs = run(t, "--site", dir, "ingest", "--once", "--no-pages", "--all")
+	if code != ExitOK || !strings.Contains(out, "1 fetched") || strings.Contains(out, hint) {
+		t.Errorf("ingest --once --all: exit %d, want the source fetched\n%s%s", code, out, errs)
 	}
 }

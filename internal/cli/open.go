@@ -35,7 +35,27 @@ func (env *Env) openStoreFor(ctx context.Context, use storeUse) (store.Store, er
 	if err := env.checkSiteFolder(); err != nil {
 		return nil, err
 	}
+	if err := env.checkDBFolder(); err != nil {
+		return nil, err
+	}
 	return env.openStoreIn(ctx, use)
+}
+
+// checkDBFolder refuses a SQLite database given by --db (or NEWSHUB_DB)
+// in a folder that does not exist, as checkSiteFolder refuses a site
+// folder: a mistyped path, or a disk not mounted, would make the folders
+// and a new, empty hub in them. import, which makes a hub's database, opens
+// the store without this check.
+func (env *Env) checkDBFolder() error {
+	path, ok := strings.CutPrefix(env.DB, "sqlite:")
+	if !ok {
+		return nil
+	}
+	dir := filepath.Dir(path)
+	if _, err := os.Stat(dir); errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("database %s (--db, NEWSHUB_DB): folder %s does not exist; newshub import makes a hub's database from its site folder", env.DB, dir)
+	}
+	return nil
 }
 
 // checkSiteFolder refuses a site folder that does not exist when the
@@ -60,6 +80,9 @@ func (env *Env) checkSiteFolder() error {
 // openStoreIn opens the database --db names, making a new one where
 // there is none: import makes the hub's store so, from the folder it reads.
 func (env *Env) openStoreIn(ctx context.Context, use storeUse) (store.Store, error) {
+	if err := checkDSN(env.dbName(), env.DSN()); err != nil {
+		return nil, err
+	}
 	st, err := openDSN(ctx, env.DSN(), use)
 	if r, ok := st.(interface{ Rebuilt() bool }); ok && r.Rebuilt() {
 		env.Log.Warn("the store held the remains of a bulk import that was interrupted: it starts again empty; import the site again",
@@ -97,8 +120,25 @@ func openDSN(ctx context.Context, dsn string, use storeUse) (store.Store, error)
 		}
 		return st, nil
 	default:
-		return nil, usageError("--db %q: want sqlite:PATH or postgres://…", dsn)
+		return nil, checkDSN("database", dsn)
 	}
+}
+
+// checkDSN refuses a DSN of no kind newshub opens, naming the flag or the
+// variable that gave it.
+func checkDSN(name, dsn string) error {
+	if strings.HasPrefix(dsn, "sqlite:") || postgres.IsDSN(dsn) {
+		return nil
+	}
+	return usageError("%s %q: want sqlite:PATH or postgres://…", name, redactDSN(dsn))
+}
+
+// dbName names where the DSN of --db came from, for messages.
+func (env *Env) dbName() string {
+	if env.DB != "" && env.DB == env.Getenv("NEWSHUB_DB") {
+		return "NEWSHUB_DB"
+	}
+	return "--db"
 }
 
 // storeFiles returns the files of the SQLite database the --db flag names

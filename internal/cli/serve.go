@@ -47,6 +47,11 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	if *fetchEvery != 0 && *fetchEvery < time.Second {
 		return usageError("--fetch-interval %s: at least 1s", *fetchEvery)
 	}
+	if *publishTo != "" {
+		if err := env.checkOut(*publishTo); err != nil {
+			return fmt.Errorf("--publish: %w", err)
+		}
+	}
 	if debugAddr := env.Getenv("NEWSHUB_DEBUG_ADDR"); debugAddr != "" {
 		stop, err := startDebugServer(debugAddr, env.Stdout)
 		if err != nil {

@@ -41,8 +41,8 @@ func TestConfigEditsTakeEffectWithoutImport(t *testing.T) {
 	}
 
 	code, out, errs := run(t, "--site", dir, "ingest", "--once", "--no-pages", "-v")
-	if code != 0 || !strings.Contains(out, "1 failed") {
-		t.Fatalf("ingest of a loopback feed without allow_private_networks: exit %d, want 1 failed:\n%s%s", code, out, errs)
+	if code != ExitFailure || !strings.Contains(out, "1 failed") {
+		t.Fatalf("ingest of a loopback feed without allow_private_networks: exit %d, want 1 failed and exit 1:\n%s%s", code, out, errs)
 	}
 	if !strings.Contains(errs, "allow_private_networks: true in _config.yml") {
 		t.Errorf("the refusal does not say how to allow it:\n%s", errs)

@@ -1,0 +1,68 @@
+package cli
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestHelpAsked checks that every way of asking for help prints it on
+// standard output and exits 0, as "newshub help" does: a user who types
+// "newshub --help" asked for it and did nothing wrong.
+func TestHelpAsked(t *testing.T) {
+	tests := []struct {
+		args []string
+		want string // a line of the help
+	}{
+		{[]string{"help"}, "Usage: newshub [--site DIR]"},
+		{[]string{"--help"}, "Usage: newshub [--site DIR]"},
+		{[]string{"-h"}, "Usage: newshub [--site DIR]"},
+		{[]string{"--site", "x", "--help"}, "Usage: newshub [--site DIR]"},
+		{[]string{"help", "ingest"}, "usage: newshub ingest [--once]"},
+		{[]string{"ingest", "--help"}, "usage: newshub ingest [--once]"},
+		{[]string{"sources", "-h"}, "usage: newshub sources list|add URL"},
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			code, stdout, stderr := run(t, tt.args...)
+			if code != ExitOK {
+				t.Errorf("exit %d, want %d", code, ExitOK)
+			}
+			if !strings.Contains(stdout, tt.want) {
+				t.Errorf("stdout does not hold %q:\n%s", tt.want, stdout)
+			}
+			if stderr != "" {
+				t.Errorf("stderr holds %q, want nothing", stderr)
+			}
+		})
+	}
+}
+
+// TestFlagMistakeNamedOnStderr checks that a flag given wrong is named on
+// stderr with the command's usage line, exit status 2, and that nothing is
+// written to stdout: a script reading a command's output must not take
+// its help for it.
+func TestFlagMistakeNamedOnStderr(t *testing.T) {
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"ingest", "--onc"}, "newshub ingest: flag provided but not defined: -onc\nusage: newshub ingest [--once]\n"},
+		{[]string{"ingest", "--workers", "many"}, "newshub ingest: invalid value \"many\" for flag -workers: parse error\nusage: newshub ingest [--once]\n"},
+		{[]string{"build", "--base-url"}, "newshub build: flag needs an argument: -base-url\nusage: newshub build [--base-url URL] OUT\n"},
+		{[]string{"sources", "add", "https://example.org/feed", "--dedicate"}, "newshub sources: flag provided but not defined: -dedicate\n"},
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			code, stdout, stderr := run(t, append([]string{"--site", t.TempDir()}, tt.args...)...)
+			if code != ExitUsage {
+				t.Errorf("exit %d, want %d", code, ExitUsage)
+			}
+			if stdout != "" {
+				t.Errorf("stdout holds %q, want nothing", stdout)
+			}
+			if !strings.Contains(stderr, tt.want) {
+				t.Errorf("stderr is %q, want it to hold %q", stderr, tt.want)
+			}
+		})
+	}
+}
