@@ -120,6 +120,10 @@ func Build(ctx context.Context, st store.Store, s *site.Site, out string, opt Bu
 	}
 	w := &treeWriter{tmp: tmp, stats: &stats}
 	if hasBuild(out) {
+		if !holdsBuild(out) {
+			// An update removes every file the build does not write.
+			return stats, fmt.Errorf("build: %s holds files but no build of a hub (no %s): give an empty or a new folder", out, buildMark)
+		}
 		// A publishing process's first build starts from what the last
 		// process saved too (see SaveManifest).
 		if err := loadManifest(m, out); errors.Is(err, errNoManifest) {
@@ -238,6 +242,19 @@ func hasBuild(out string) bool {
 	defer f.Close()
 	names, _ := f.Readdirnames(1)
 	return len(names) > 0
+}
+
+// buildMark is a file every build writes: a folder holding it was built.
+const buildMark = "api/news/index.json"
+
+// holdsBuild reports whether the non-empty folder out holds a previous
+// build: its mark, or the manifest a one-shot build saves beside it.
+func holdsBuild(out string) bool {
+	if fi, err := os.Lstat(filepath.Join(out, filepath.FromSlash(buildMark))); err == nil && fi.Mode().IsRegular() {
+		return true
+	}
+	_, err := os.Lstat(manifestFile(out))
+	return err == nil
 }
 
 // recoverLeftovers cleans up after builds that were killed: their

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"newshub/internal/model"
@@ -454,5 +455,58 @@ func TestBuildIntoALinkedOutKeepsTheLink(t *testing.T) {
 	}
 	if _, err := os.Stat(manifestFile(target)); err != nil {
 		t.Errorf("the publishing process's manifest is not beside the folder OUT links to: %v", err)
+	}
+}
+
+// TestBuildRefusesAFolderHoldingNoBuild checks that a build into a folder
+// of other files stops before it touches any, where mirroring the hub into
+// it removed every file no build wrote; a previous build, even without its
+// saved manifest, is still updated in place.
+func TestBuildRefusesAFolderHoldingNoBuild(t *testing.T) {
+	st, s := genStore(t, 20)
+	ctx := context.Background()
+	tests := []struct {
+		name   string
+		files  map[string]string
+		refuse bool
+	}{
+		{"a folder of notes", map[string]string{"notes.txt": "mine\n", "drafts/a.md": "# a\n"}, true},
+		{"a folder with an api folder of its own", map[string]string{"api/README": "mine\n"}, true},
+		{"an empty folder", nil, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out := filepath.Join(t.TempDir(), "out")
+			if err := os.MkdirAll(out, 0o755); err != nil {
+				t.Fatal(err)
+			}
+			for p, b := range tt.files {
+				testutil.WriteFile(t, out, p, b)
+			}
+			_, err := Build(ctx, st, s, out, BuildOptions{Options: genOptions()})
+			if tt.refuse != (err != nil) {
+				t.Fatalf("Build: %v, want refused: %v", err, tt.refuse)
+			}
+			if err != nil && !strings.Contains(err.Error(), out) {
+				t.Errorf("refusal %q does not name the folder", err)
+			}
+			for p, b := range tt.files {
+				if got, err := os.ReadFile(filepath.Join(out, p)); err != nil || string(got) != b {
+					t.Errorf("%s after the build: %q, %v; want it kept", p, got, err)
+				}
+			}
+		})
+	}
+
+	// A previous build whose manifest is gone is still a build.
+	out := filepath.Join(t.TempDir(), "out")
+	if _, err := Build(ctx, st, s, out, BuildOptions{Options: genOptions()}); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(manifestFile(out)); err != nil {
+		t.Fatal(err)
+	}
+	if stats, err := Build(ctx, st, s, out, BuildOptions{Options: genOptions()}); err != nil || stats.Whole {
+		t.Fatalf("rebuild of a build without its manifest: %+v, %v; want an update in place", stats, err)
 	}
 }
