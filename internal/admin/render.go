@@ -6,12 +6,15 @@ import (
 	"encoding/hex"
 	"fmt"
 	"html/template"
+	"io"
 	"io/fs"
 	"net/http"
 	"path"
 	"slices"
 	"strings"
 	"time"
+
+	"newshub/internal/site"
 )
 
 // page is what the layout of every page is given.
@@ -127,10 +130,14 @@ func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, nam
 		http.Error(w, "the page could not be rendered", http.StatusInternalServerError)
 		return
 	}
+	// The pages show what feeds sent (titles, excerpts, publishers) as
+	// it is stored: the characters HTML forbids in it are left out of the
+	// whole page, by the rule of the website (site.SafeText).
+	body := site.SafeText(buf.String())
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(status)
 	if r.Method != http.MethodHead {
-		w.Write(buf.Bytes())
+		io.WriteString(w, body)
 	}
 }
 

@@ -258,7 +258,7 @@ func (c *composer) story(r *model.Record) *Story {
 		Key:       articleKey(a),
 		Publisher: publisherKey(a.Provider),
 		Title:     text(a.Title),
-		Excerpt:   parser.Excerpt(a.Excerpt, 280),
+		Excerpt:   parser.Truncate(text(a.Excerpt), 280),
 		URL:       cmp.Or(site.SafeURL(a.WebURL), site.SafeURL(a.OriginalURL)),
 		Provider:  c.providerName(a.Provider),
 		Time:      a.PublishedDateTime.In(c.loc).Format("3:04 PM"),
@@ -372,8 +372,9 @@ func thumbnail(ims []model.Image, alt, base string) *Image {
 	return nil
 }
 
-// text turns a title or name that may hold markup into plain text.
-func text(s string) string { return parser.PlainText(s) }
+// text turns a title or name that may hold markup into plain text,
+// without the characters HTML forbids (site.SafeText).
+func text(s string) string { return site.SafeText(parser.PlainText(s)) }
 
 // siteName is the name the digest goes by.
 func siteName(cfg *model.Config) string {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"errors"
+	"fmt"
 	"io"
 	"strings"
 	"testing"
@@ -17,8 +18,9 @@ import (
 // processors write a line break, a terminal's escape, a backspace) and a
 // noncharacter. Its RSS and Atom feeds are XML a strict parser reads,
 // holding neither those characters nor U+FFFD in their stead; the JSON
-// Feed gives the same text; every character XML allows is kept; and the
-// stored record keeps what was imported.
+// Feed gives the same text, the one the website shows (site.SafeText:
+// DEL, which XML allows and HTML does not, is left out of both); every
+// other character is kept; and the stored record keeps what was imported.
 func TestFeedsHoldNoCharacterXMLForbids(t *testing.T) {
 	ctx := context.Background()
 	st := openStore(t)
@@ -32,7 +34,7 @@ func TestFeedsHoldNoCharacterXMLForbids(t *testing.T) {
 		t.Fatal(err)
 	}
 	const (
-		title    = "Harbor plan approved: the «Café Müller» pier, 東京-style[0m\x7f"
+		title    = "Harbor plan approved: the «Café Müller» pier, 東京-style[0m"
 		excerpt  = "The council voted seven to two. Work starts in spring."
 		provider = "Harbor Gazette"
 	)
@@ -140,4 +142,71 @@ func readJSONFeed(body []byte) (title, excerpt, provider string, err error) {
 	}
 	it := doc.Items[0]
 	return it.Title, it.Summary, it.Authors[0].Name, nil
+}
+
+// TestNewsletterFeedsHoldNoCharacterXMLForbids imports an issue whose
+// title and excerpt hold control characters and a noncharacter: the
+// feeds of issues are XML a strict parser reads, without U+FFFD, and
+// give the text the website's newsletter pages show.
+func TestNewsletterFeedsHoldNoCharacterXMLForbids(t *testing.T) {
+	ctx := context.Background()
+	st := openStore(t)
+	importDir(t, st, "testdata/controls", nil)
+	s, err := site.Load(ctx, st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := Load(ctx, st, s, genOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	const (
+		title   = "Harbor Hub (2026-10-19) "
+		excerpt = "Harbor plan approved / Pier vote passes"
+	)
+	for _, tc := range []struct {
+		name string
+		read func(body []byte) (title, excerpt string, err error)
+	}{
+		{"feeds/newsletters.rss.xml", func(body []byte) (string, string, error) {
+			var doc struct {
+				Items []struct {
+					Title       string `xml:"title"`
+					Description string `xml:"description"`
+				} `xml:"channel>item"`
+			}
+			if err := decodeStrict(body, &doc); err != nil || len(doc.Items) != 1 {
+				return "", "", fmt.Errorf("%d items: %v", len(doc.Items), err)
+			}
+			return doc.Items[0].Title, doc.Items[0].Description, nil
+		}},
+		{"feeds/newsletters.atom.xml", func(body []byte) (string, string, error) {
+			var doc struct {
+				Entries []struct {
+					Title   string `xml:"title"`
+					Summary string `xml:"summary"`
+				} `xml:"entry"`
+			}
+			if err := decodeStrict(body, &doc); err != nil || len(doc.Entries) != 1 {
+				return "", "", fmt.Errorf("%d entries: %v", len(doc.Entries), err)
+			}
+			return doc.Entries[0].Title, doc.Entries[0].Summary, nil
+		}},
+	} {
+		d, err := h.Doc(ctx, tc.name)
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		if strings.ContainsRune(string(d.Body), '\uFFFD') {
+			t.Errorf("%s holds U+FFFD", tc.name)
+		}
+		gotTitle, gotExcerpt, err := tc.read(d.Body)
+		if err != nil {
+			t.Errorf("%s: %v", tc.name, err)
+			continue
+		}
+		if gotTitle != title || gotExcerpt != excerpt {
+			t.Errorf("%s: %q, %q; want %q, %q", tc.name, gotTitle, gotExcerpt, title, excerpt)
+		}
+	}
 }

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/xml"
 	"html"
-	"strings"
 	"time"
 
 	"newshub/internal/model"
@@ -133,8 +132,8 @@ func (v *View) feedEntries(list []*Entry) []feedEntry {
 	out := make([]feedEntry, len(list))
 	for i, e := range list {
 		d := e.Details()
-		out[i] = feedEntry{Entry: e, title: xmlText(model.Clip(e.Title, model.MaxTitle)),
-			excerpt: PlainText(d.Excerpt), link: site.SafeURL(d.WebURL), provider: xmlText(e.Provider)}
+		out[i] = feedEntry{Entry: e, title: site.SafeText(model.Clip(e.Title, model.MaxTitle)),
+			excerpt: PlainText(d.Excerpt), link: site.SafeURL(d.WebURL), provider: site.SafeText(e.Provider)}
 		if out[i].link == "" {
 			// The hub's own page of the article, which links out by the
 			// same rule.
@@ -160,7 +159,7 @@ func (v *View) feed(topicID, format string) ([]byte, string, error) {
 		title += ": " + v.site.TopicByID(topicID).Name
 		prefix += topicID + "/"
 	}
-	title = xmlText(title)
+	title = site.SafeText(title)
 	if title == "" {
 		title = "News"
 	}
@@ -195,7 +194,7 @@ func (v *View) feed(topicID, format string) ([]byte, string, error) {
 	}
 	desc := "Latest news"
 	if v.root != nil {
-		desc = "Latest news about " + xmlText(v.root.Name)
+		desc = "Latest news about " + site.SafeText(v.root.Name)
 	}
 	switch format {
 	case "rss":
@@ -249,32 +248,6 @@ func (v *View) feed(topicID, format string) ([]byte, string, error) {
 		return b, TypeJSONFeed, err
 	}
 	return nil, "", ErrNotFound
-}
-
-// xmlText returns s without the characters XML 1.0 forbids (the C0
-// controls but tab, newline and carriage return; U+FFFE and U+FFFF),
-// which the XML encoder would write as U+FFFD: a vertical tab or a form
-// feed, which word processors write for a line break, becomes a space,
-// any other is dropped. Every format gets the same text, the JSON Feed
-// too, and the record keeps what it holds.
-func xmlText(s string) string {
-	if !strings.ContainsFunc(s, xmlForbidden) {
-		return s
-	}
-	return strings.Map(func(r rune) rune {
-		switch {
-		case r == '\v' || r == '\f':
-			return ' '
-		case xmlForbidden(r):
-			return -1
-		}
-		return r
-	}, s)
-}
-
-// xmlForbidden reports whether XML 1.0 forbids r as a character.
-func xmlForbidden(r rune) bool {
-	return r < 0x20 && r != '\t' && r != '\n' && r != '\r' || r == 0xFFFE || r == 0xFFFF
 }
 
 func marshalXML(v any) ([]byte, error) {

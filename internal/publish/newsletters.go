@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"newshub/internal/model"
+	"newshub/internal/site"
 	"newshub/internal/store"
 )
 
@@ -149,9 +150,9 @@ func (v *View) newsletterFeed(format string) ([]byte, string, error) {
 		}}
 		for _, r := range list {
 			n, slug := r.Newsletter, Slug(r.Path)
-			doc.Channel.Items = append(doc.Channel.Items, rssItem{Title: n.Title, Link: v.base + "/" + NewsletterPath(slug),
+			doc.Channel.Items = append(doc.Channel.Items, rssItem{Title: site.SafeText(n.Title), Link: v.base + "/" + NewsletterPath(slug),
 				GUID:    rssGUID{IsPermaLink: "false", Value: v.apiURL("newsletters/" + slug)},
-				PubDate: n.PublishedDateTime.In(v.loc).Format(time.RFC1123Z), Description: n.Excerpt,
+				PubDate: n.PublishedDateTime.In(v.loc).Format(time.RFC1123Z), Description: site.SafeText(n.Excerpt),
 				Categories: n.Topics})
 		}
 		b, err := marshalXML(doc)
@@ -162,9 +163,9 @@ func (v *View) newsletterFeed(format string) ([]byte, string, error) {
 		for _, r := range list {
 			n, slug := r.Newsletter, Slug(r.Path)
 			at := n.PublishedDateTime.In(v.loc).Format(time.RFC3339)
-			ent := atomEntry{Title: n.Title, ID: v.apiURL("newsletters/" + slug),
+			ent := atomEntry{Title: site.SafeText(n.Title), ID: v.apiURL("newsletters/" + slug),
 				Link:      atomLink{Href: v.base + "/" + NewsletterPath(slug), Rel: "alternate"},
-				Published: at, Updated: at, Summary: n.Excerpt, Author: atomAuthor{Name: title}}
+				Published: at, Updated: at, Summary: site.SafeText(n.Excerpt), Author: atomAuthor{Name: title}}
 			for _, t := range n.Topics {
 				ent.Categories = append(ent.Categories, atomCategory{Term: t})
 			}

@@ -5,6 +5,7 @@ import (
 
 	"newshub/internal/ingest/parser"
 	"newshub/internal/model"
+	"newshub/internal/site"
 )
 
 // PlainText returns the text of a record's excerpt or summary, which may
@@ -14,6 +15,7 @@ import (
 // HTML reader would find; outputs that expect HTML escape it all the same.
 // A text longer than an excerpt may be (model.MaxExcerpt) is cut to that
 // first, so a record over the limits costs no more than one at them.
+// The text holds no character site.SafeText leaves out.
 func PlainText(s string) string {
 	s = parser.PlainText(model.Clip(s, model.MaxExcerpt))
 	for range 3 { // each round removes one level of encoding
@@ -26,5 +28,5 @@ func PlainText(s string) string {
 		}
 		s = t
 	}
-	return s
+	return site.SafeText(s)
 }

@@ -313,9 +313,10 @@ var (
 // off by the clip) would set the rest of the page in italics, and a stray
 // </p> make a paragraph of its own. So the excerpt is parsed as a browser
 // parses it, in a <div>, and written back with every element closed,
-// empty paragraphs left out.
+// empty paragraphs left out. The characters HTML forbids
+// (site.SafeText) are left out first, as the sanitizer keeps them.
 func richText(s string) template.HTML {
-	clean := excerptPolicy.Sanitize(model.Clip(s, model.MaxExcerpt))
+	clean := excerptPolicy.Sanitize(site.SafeText(model.Clip(s, model.MaxExcerpt)))
 	nodes, err := html.ParseFragment(strings.NewReader(clean), &html.Node{Type: html.ElementNode, Data: "div", DataAtom: atom.Div})
 	if err != nil { // only a failed read fails, and a string does not
 		return template.HTML(template.HTMLEscapeString(publish.PlainText(s)))
@@ -343,12 +344,12 @@ func embedHTML(s string) template.HTML {
 	return template.HTML(out)
 }
 
-// cleanText collapses white space and drops invalid UTF-8, within the
-// longest a title may be: a record that holds more (written by an older
-// version, or straight into the database) costs a page no more than one
-// at the limit.
+// cleanText collapses white space and drops invalid UTF-8 and the
+// characters HTML forbids (site.SafeText), within the longest a title may
+// be: a record that holds more (written by an older version, or straight
+// into the database) costs a page no more than one at the limit.
 func cleanText(s string) string {
-	return strings.Join(strings.Fields(strings.ToValidUTF8(model.Clip(s, model.MaxTitle), "")), " ")
+	return strings.Join(strings.Fields(site.SafeText(strings.ToValidUTF8(model.Clip(s, model.MaxTitle), ""))), " ")
 }
 
 // shorten cuts s to at most n runes at a word boundary, adding "…".

@@ -8,6 +8,7 @@ import (
 
 	"newshub/internal/model"
 	"newshub/internal/publish"
+	"newshub/internal/site"
 )
 
 // The newsletter pages: newsletters/ lists the issues, newest first, and
@@ -84,7 +85,9 @@ func (w *Web) newsletterPage(ctx context.Context, vc *viewCache, slug string) (*
 	case err != nil:
 		return nil, err
 	default:
-		d.SrcDoc = linksInNewTab(body)
+		// The e-mail is shown as it is, but for the characters HTML
+		// forbids, which an attribute holds no more than a page.
+		d.SrcDoc = linksInNewTab(site.SafeText(body))
 	}
 	if i > 0 {
 		v := newIssueView(list[i-1])

@@ -33,7 +33,15 @@
 // an abbreviation ("US", "IT"): it finds those words written in capitals
 // only ("US", "U.S."), never the pronoun "us" or "it". One
 // written otherwise ("the", "Us") or of no words at all cannot select
-// anything; it is ignored and the decision says so.
+// anything; it is ignored and the decision says so. A keyword holding a
+// symbol that words leave out ("C++", "F#", "AT&T", "S&P 500", ".NET",
+// "#1") finds its text as written, in any case, in the title or excerpt
+// (not in the URL), where its words alone would find what it does not
+// mean (the letter "c", "AT" in capitals, a fishing net, any "1"): an
+// end that is a letter or digit is not part of a longer word ("#1" is
+// not in "#10"), an end that is a symbol may be (".NET" is in
+// "ASP.NET"). Symbols that join words ("Wi-Fi", "COVID-19") keep a
+// keyword a phrase of words, which finds "Covid 19" too.
 //
 // # Words
 //

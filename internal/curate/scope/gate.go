@@ -174,6 +174,13 @@ func (g *Gate) read(r *reader, a Article) doc {
 		}
 	}
 	d.kw, d.first = g.terms.match(d.toks)
+	for _, text := range [...]string{a.Title, a.Excerpt} {
+		set, first := g.terms.matchLiterals(text)
+		d.kw |= set
+		if d.first < 0 {
+			d.first = first
+		}
+	}
 	n := len(t.out)
 	urlSections(a.URL, func(s string) {
 		t.out = append(t.out, token{})

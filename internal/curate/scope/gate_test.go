@@ -784,3 +784,48 @@ func TestAStopWordKeywordInCapitalsIsAnAbbreviation(t *testing.T) {
 		t.Errorf("ignored %q, want the small-letter \"us\" alone, saying how to write it", ign)
 	}
 }
+
+// TestKeywordsWithSymbolsFindTheirText: a keyword holding a symbol that
+// words leave out ("C++", "F#", "AT&T", ".NET", "#1") finds its text as
+// written, in any case, and not the words around the symbol ("AT" of "AT
+// last", "net" of a fishing net, "1" of "chapter 1"); one whose symbols
+// only join words ("Wi-Fi", "COVID-19") finds the phrase as before.
+func TestKeywordsWithSymbolsFindTheirText(t *testing.T) {
+	for _, c := range []struct {
+		keyword string
+		a       Article
+		found   bool
+	}{
+		{"C++", Article{Title: "C++ 26 ships with static reflection"}, true},
+		{"C++", Article{Title: "Compilers", Excerpt: "The committee voted c++26 complete."}, true},
+		{"C++", Article{Title: "Grade C students catch up"}, false},
+		{"C++", Article{Title: "ABC++ is not a language"}, false},
+		{"F#", Article{Title: "F# 9 brings nullable reference types"}, true},
+		{"F#", Article{Title: "A sonata in F major"}, false},
+		{"C#", Article{Title: "What is new in C# 14"}, true},
+		{"AT&T", Article{Title: "AT&T buys spectrum licences"}, true},
+		{"AT&T", Article{Title: "Carrier news", Excerpt: "Shares of at&t rose."}, true},
+		{"AT&T", Article{Title: "AT LAST, A DEAL ON RAIL"}, false},
+		{"S&P 500", Article{Title: "S&P 500 falls on rate fears"}, true},
+		{"S&P 500", Article{Title: "Top 500 companies by revenue"}, false},
+		{".NET", Article{Title: ".NET 10 released with C# 14"}, true},
+		{".NET", Article{Title: "ASP.NET Core gets a new router"}, true},
+		{".NET", Article{Title: "Fishermen mend the net"}, false},
+		{".NET", Article{Title: "Net income rises"}, false},
+		{"#1", Article{Title: "Album debuts at #1 on the charts"}, true},
+		{"#1", Article{Title: "Chapter 1 begins"}, false},
+		{"#1", Article{Title: "Ranked #10 this week"}, false},
+		{"Wi-Fi", Article{Title: "Wi-Fi 7 routers arrive"}, true},
+		{"COVID-19", Article{Title: "COVID-19 cases rise"}, true},
+		{"COVID-19", Article{Title: "Covid 19 cases rise"}, true},
+	} {
+		g := New(Hub{Topic: "Tech", Keywords: []string{c.keyword}})
+		if ig := g.Ignored(); len(ig) > 0 {
+			t.Errorf("keyword %q ignored: %v", c.keyword, ig)
+		}
+		d := g.Decide(c.a)
+		if found := d.Basis == Keyword && hasReason(d, `keyword "`+c.keyword+`"`); found != c.found {
+			t.Errorf("keyword %q in %+v: %+v; want found %v", c.keyword, c.a, d, c.found)
+		}
+	}
+}

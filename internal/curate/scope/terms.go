@@ -2,6 +2,7 @@ package scope
 
 import (
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -11,12 +12,15 @@ import (
 // model learns from the articles instead. A keyword made only of stop
 // words is an abbreviation when written in capitals ("US", "IT"): it finds
 // the words written in capitals only ("US", "U.S."), never the pronoun
-// "us"; written otherwise it is ignored.
+// "us"; written otherwise it is ignored. A keyword holding a symbol that
+// words leave out ("C++", "F#", "AT&T", ".NET", "#1") finds its text as
+// written instead, in any case (see literal).
 type matcher struct {
-	phrases map[uint64][]phrase // by first word
-	terms   []string            // the keywords as written, by index
-	ignored []string            // keywords that can select nothing, and why
-	feats   map[uint64]bool     // the words of the keywords, in normal form
+	phrases  map[uint64][]phrase // by first word
+	literals []literal
+	terms    []string        // the keywords as written, by index
+	ignored  []string        // keywords that can select nothing, and why
+	feats    map[uint64]bool // the words of the keywords, in normal form
 }
 
 type phrase struct {
@@ -70,7 +74,22 @@ func newMatcher(keywords, hashtags []string) *matcher {
 		}
 	}
 	for _, k := range keywords {
-		if k = strings.TrimSpace(k); k != "" {
+		k = strings.TrimSpace(k)
+		switch {
+		case k == "":
+		case isLiteral(k):
+			text := foldText(k)
+			if seen[text] {
+				continue
+			}
+			seen[text] = true
+			t.out = t.out[:0]
+			for _, tk := range t.tokens(k) {
+				m.feats[tk.h] = true
+			}
+			m.literals = append(m.literals, literal{text: text, term: len(m.terms)})
+			m.terms = append(m.terms, k)
+		default:
 			add(k, k)
 		}
 	}
@@ -120,6 +139,100 @@ func (m *matcher) match(toks []token) (set uint64, first int) {
 		}
 	}
 	return set, first
+}
+
+// literal is a keyword found as written: its text lower-cased, runs of
+// white space one space. Words leave its symbols out, so as words "C++"
+// would be the letter "c" (no word), "AT&T" the abbreviation "AT" and
+// ".NET" the word "net", each finding what it does not mean.
+type literal struct {
+	text string
+	term int
+}
+
+// isLiteral reports whether a keyword holds a symbol words leave out: a
+// character that is neither a letter, a digit, a mark, white space nor
+// one that words are joined or written with ("-", "'", "’", "." and ","
+// within a word), or a leading "." (".NET") or "#" before a digit ("#1").
+// A leading "#" before a letter is a tag written among the keywords, which
+// finds its word as a hashtag does. A keyword without a letter or digit
+// is not one.
+func isLiteral(k string) bool {
+	if !strings.ContainsFunc(k, isWordRune) {
+		return false // "!!!" has no words, and is ignored
+	}
+	if strings.HasPrefix(k, ".") || len(k) > 1 && k[0] == '#' && '0' <= k[1] && k[1] <= '9' {
+		return true
+	}
+	for i, r := range k {
+		switch {
+		case unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r) || unicode.IsSpace(r):
+		case strings.ContainsRune("-'’.,", r):
+		case r == '#' && i == 0:
+		default:
+			return true
+		}
+	}
+	return false
+}
+
+// foldText lower-cases s and folds its runs of white space into one space.
+func foldText(s string) string {
+	return strings.Join(strings.Fields(strings.ToLower(s)), " ")
+}
+
+// matchLiterals returns the set of literal terms found in text and the
+// first of them by the keywords' order, or -1. A literal is found where
+// its text is not part of a longer word: an end that is a letter or a
+// digit is not next to another ("C++" is not in "ABC++", "#1" not in
+// "#10"), where an end that is a symbol may be (".NET" is in "ASP.NET").
+func (m *matcher) matchLiterals(text string) (set uint64, first int) {
+	first = -1
+	if len(m.literals) == 0 || text == "" {
+		return 0, -1
+	}
+	if len(text) > maxTextBytes {
+		text = text[:maxTextBytes]
+	}
+	text = foldText(text)
+	for _, l := range m.literals {
+		if hasLiteral(text, l.text) {
+			set |= 1 << (l.term % 64)
+			if first < 0 || l.term < first {
+				first = l.term
+			}
+		}
+	}
+	return set, first
+}
+
+func hasLiteral(text, lit string) bool {
+	for from := 0; ; {
+		i := strings.Index(text[from:], lit)
+		if i < 0 {
+			return false
+		}
+		i += from
+		end := i + len(lit)
+		if !(isWordRune(firstRune(lit)) && isWordRune(lastRune(text[:i]))) &&
+			!(isWordRune(lastRune(lit)) && isWordRune(firstRune(text[end:]))) {
+			return true
+		}
+		_, size := utf8.DecodeRuneInString(text[i:])
+		from = i + size
+	}
+}
+
+func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r) }
+
+func firstRune(s string) rune {
+	r, _ := utf8.DecodeRuneInString(s)
+	return r
+}
+
+func lastRune(s string) rune {
+	r, _ := utf8.DecodeLastRuneInString(s)
+	return r
 }
 
 func hasPhrase(toks []token, words []uint64, caps bool) bool {
