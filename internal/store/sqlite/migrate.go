@@ -24,12 +24,9 @@ func migrations() ([]migration.Migration, error) {
 
 // migrationSteps are the parts of migrations that SQL cannot say, run
 // after the file they are named by, in its transaction.
-//
-// Migrations 0015 and 0016 made the full-text rows again, which 0019 makes
-// in the shape they have now, in the same transaction: their steps are
-// left to it.
 var migrationSteps = map[string]func(context.Context, *sql.Tx) error{
-	"0019_search_topics_apart.sql": reindexAll,
+	"0015_search_pairs.sql": reindexPaired,
+	"0016_search_marks.sql": reindexAll,
 }
 
 // reindexBatch is how many news records reindexAll reads at a time, so a
@@ -45,7 +42,7 @@ func reindexAll(ctx context.Context, tx *sql.Tx) error {
 		if err != nil {
 			return err
 		}
-		var texts, topics []any // the new rows, four and two values each
+		var texts []any // the new rows, five values each
 		n := 0
 		err = func() error {
 			defer rows.Close()
@@ -59,16 +56,12 @@ func reindexAll(ctx context.Context, tx *sql.Tx) error {
 				if err := json.Unmarshal(value, &v); err != nil {
 					continue // unreadable: no row, as search could not show it
 				}
-				text, topic := indexRow(after, v)
-				texts, topics = append(texts, text...), append(topics, topic...)
+				texts = append(texts, indexRow(after, v)...)
 			}
 			return rows.Err()
 		}()
 		if err == nil && len(texts) > 0 {
-			err = insertRows(ctx, tx, sqlInsertTexts, 4, insertParams, texts)
-		}
-		if err == nil && len(topics) > 0 {
-			err = insertRows(ctx, tx, sqlInsertTopicTokens, 2, insertParams, topics)
+			err = insertRows(ctx, tx, sqlInsertTexts, 5, insertParams, texts)
 		}
 		if err != nil || n < reindexBatch {
 			return err
@@ -77,11 +70,53 @@ func reindexAll(ctx context.Context, tx *sql.Tx) error {
 }
 
 // indexRow returns the values of the full-text row of the news record id
-// whose value holds v (its rowid and three columns), and of its row of
-// topic tokens (its rowid and the tokens).
-func indexRow(id int64, v indexedFields) (text, topics []any) {
-	return []any{id, indexText(v.Title), indexText(v.Excerpt), indexText(v.Provider.Name)},
-		[]any{id, validText(topicTokens(v.Topics, v.Withheld != ""))}
+// whose value holds v: its rowid and four columns.
+func indexRow(id int64, v indexedFields) []any {
+	return []any{id, indexText(v.Title), indexText(v.Excerpt), indexText(v.Provider.Name),
+		validText(topicTokens(v.Topics, v.Withheld != ""))}
+}
+
+// reindexPaired makes again the full-text rows of the news whose title,
+// excerpt or publisher's name holds a run search reads as pairs of
+// characters, each such run one word in the rows made before.
+func reindexPaired(ctx context.Context, tx *sql.Tx) error {
+	rows, err := tx.QueryContext(ctx, `SELECT id, value FROM records WHERE kind = 'news'`)
+	if err != nil {
+		return err
+	}
+	var texts []any // the new rows, five values each
+	var ids []int64
+	err = func() error {
+		defer rows.Close()
+		for rows.Next() {
+			var (
+				id    int64
+				value sql.RawBytes
+			)
+			if err := rows.Scan(&id, &value); err != nil {
+				return err
+			}
+			var v indexedFields
+			if err := json.Unmarshal(value, &v); err != nil {
+				continue // unreadable: its row stays as it was
+			}
+			title, excerpt, provider := indexText(v.Title), indexText(v.Excerpt), indexText(v.Provider.Name)
+			if title == validText(v.Title) && excerpt == validText(v.Excerpt) && provider == validText(v.Provider.Name) {
+				continue // indexed as before
+			}
+			ids = append(ids, id)
+			texts = append(texts, indexRow(id, v)...)
+		}
+		return rows.Err()
+	}()
+	if err != nil || len(ids) == 0 {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM news_fts WHERE rowid IN (SELECT value FROM json_each(?))`,
+		appendJSONInts(nil, ids)); err != nil {
+		return err
+	}
+	return insertRows(ctx, tx, sqlInsertTexts, 5, insertParams, texts)
 }
 
 // migrate brings the schema up to date in one transaction: a failed

@@ -12,15 +12,15 @@ import (
 )
 
 // bm25 column weights: a word in the title counts most, then the excerpt,
-// then the publisher's name. The topics are not in the row, so they count
-// in no article's length.
-const rankExpr = `bm25(news_fts, 10.0, 4.0, 2.0)`
+// then the publisher's name; the topics column only filters.
+const rankExpr = `bm25(news_fts, 10.0, 4.0, 2.0, 0.0)`
 
-// ftsQuery renders parsed phrases as an FTS5 query over the text columns.
-// Every word is quoted, so nothing the user typed is read as FTS5 syntax;
-// phrases are ANDed, and those to leave out follow NOT (which binds
-// tighter than AND).
-func ftsQuery(phrases []store.Phrase) string {
+// ftsQuery renders parsed phrases as an FTS5 query over the text columns,
+// within topic when it is not empty, leaving out withheld records when
+// public. Every word is quoted, so nothing the user typed is read as FTS5
+// syntax; phrases are ANDed, and those to leave out follow NOT (which
+// binds tighter than AND).
+func ftsQuery(phrases []store.Phrase, topic string, public bool) string {
 	var b strings.Builder
 	b.WriteString(`{title excerpt provider} : (`)
 	first := true
@@ -41,24 +41,13 @@ func ftsQuery(phrases []store.Phrase) string {
 			writePhrase(&b, p)
 		}
 	}
-	return b.String()
-}
-
-// tokenFilter returns the condition on a match's rowid that keeps it
-// within topic when it is not empty, and leaves out withheld records when
-// public, each a lookup of a token in news_topics; "" when there is none.
-func tokenFilter(topic string, public bool) (string, []any) {
-	var where string
-	var args []any
 	if topic != "" {
-		where += ` AND +news_fts.rowid IN (SELECT rowid FROM news_topics WHERE news_topics MATCH ?)`
-		args = append(args, `"`+topicToken(topic)+`"`)
+		b.WriteString(` AND {topics} : "` + topicToken(topic) + `"`)
 	}
 	if public {
-		where += ` AND +news_fts.rowid NOT IN (SELECT rowid FROM news_topics WHERE news_topics MATCH ?)`
-		args = append(args, `"`+withheldToken+`"`)
+		b.WriteString(` NOT {topics} : "` + withheldToken + `"`)
 	}
-	return where, args
+	return b.String()
 }
 
 // writePhrase writes p as a quoted FTS5 phrase. Words hold only letters,
@@ -76,14 +65,13 @@ func writePhrase(b *strings.Builder, p store.Phrase) {
 // Ranking is what a broad query costs: bm25 reads each match's column
 // sizes. So the matches ranked are the ones stored last (the highest ids,
 // which the index yields first), up to q's rank limit. The topic is a
-// token of news_topics, looked up beside the text's; only a time range is
-// tested match by match.
+// token of the full-text index; only a time range is tested match by match.
 func (s *Store) Search(ctx context.Context, q store.SearchQuery) (store.SearchResult, error) {
 	phrases, err := store.ParseSearch(q.Text)
 	if err != nil {
 		return store.SearchResult{}, err
 	}
-	from, args, filtered := searchFrom(q, ftsQuery(phrases))
+	from, args, filtered := searchFrom(q, ftsQuery(phrases, q.Topic, q.Public))
 	limit := q.RankLimitOf()
 	lim, largs := limitOffset(q.Limit, q.Offset)
 
@@ -198,11 +186,10 @@ func queryRecords(ctx context.Context, tx *sql.Tx, query string, args []any) ([]
 }
 
 // searchFrom returns the FROM and WHERE of the matches of q: the full-text
-// match within the topic's tokens, joined to the covering index when the
+// match (which holds the topic), joined to the covering index when the
 // time range needs the record's time.
 func searchFrom(q store.SearchQuery, match string) (from string, args []any, filtered bool) {
-	tokens, targs := tokenFilter(q.Topic, q.Public)
-	args = append([]any{match}, targs...)
+	args = []any{match}
 	var filter string
 	if !q.Since.IsZero() {
 		filter += ` AND r.published_at >= ?`
@@ -213,10 +200,10 @@ func searchFrom(q store.SearchQuery, match string) (from string, args []any, fil
 		args = append(args, q.Until.UnixMicro())
 	}
 	if filter == "" {
-		return ` FROM news_fts WHERE news_fts MATCH ?` + tokens, args, false
+		return ` FROM news_fts WHERE news_fts MATCH ?`, args, false
 	}
 	return ` FROM news_fts JOIN records r INDEXED BY records_news_id ON r.id = news_fts.rowid
-		WHERE news_fts MATCH ?` + tokens + ` AND r.kind = 'news'` + filter, args, true
+		WHERE news_fts MATCH ? AND r.kind = 'news'` + filter, args, true
 }
 
 // collectWith is collect for rows that end with extra columns, scanned

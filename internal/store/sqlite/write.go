@@ -55,9 +55,6 @@ const (
 		SELECT j.value, r.published_at, r.path FROM records r, json_each(r.value, '$.topics') j
 		WHERE r.id = ? AND r.kind = 'news')`
 	sqlDeleteText = `DELETE FROM news_fts WHERE rowid = ?`
-	// sqlDeleteTopicTokens removes the row of topic tokens of the record
-	// with id ?, which goes with its full-text row.
-	sqlDeleteTopicTokens = `DELETE FROM news_topics WHERE rowid = ?`
 )
 
 // upserter holds the prepared statements of one write transaction and
@@ -157,7 +154,7 @@ func textKey(title, excerpt, provider string, topics []string, withheld bool) []
 	})
 }
 
-// topicTokens is the row of news_topics of a news record: a token for each
+// topicTokens is the topics column of a full-text row: a token for each
 // topic, which no word of a text can be (see migration 0004), and for a
 // withheld record the token "withheld", which no topic's can be (see
 // migration 0007).
@@ -579,7 +576,7 @@ type topicRow struct {
 	path        string
 }
 
-// textRow is a row of news_fts and its row of news_topics.
+// textRow is a row of news_fts.
 type textRow struct {
 	id                               int64
 	title, excerpt, provider, topics string
@@ -594,10 +591,8 @@ type textRow struct {
 func (u *upserter) flush(ctx context.Context, tx *sql.Tx) error {
 	if len(u.textDel) > 0 {
 		ids := appendJSONInts(nil, slices.Sorted(maps.Keys(u.textDel)))
-		for _, table := range []string{"news_fts", "news_topics"} {
-			if _, err := tx.ExecContext(ctx, `DELETE FROM `+table+` WHERE rowid IN (SELECT value FROM json_each(?))`, ids); err != nil {
-				return err
-			}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM news_fts WHERE rowid IN (SELECT value FROM json_each(?))`, ids); err != nil {
+			return err
 		}
 	}
 	var topics []topicRow
@@ -615,27 +610,18 @@ func (u *upserter) flush(ctx context.Context, tx *sql.Tx) error {
 		return err
 	}
 	texts := slices.SortedFunc(maps.Values(u.textRows), func(a, b textRow) int { return cmp.Compare(a.id, b.id) })
-	args = make([]any, 0, 4*len(texts))
-	tokens := make([]any, 0, 2*len(texts))
+	args = make([]any, 0, 5*len(texts))
 	for _, r := range texts {
-		args = append(args, r.id, indexText(r.title), indexText(r.excerpt), indexText(r.provider))
-		tokens = append(tokens, r.id, validText(r.topics))
+		args = append(args, r.id, indexText(r.title), indexText(r.excerpt), indexText(r.provider), validText(r.topics))
 	}
-	if err := insertRows(ctx, tx, sqlInsertTexts, 4, insertParams, args); err != nil {
-		return err
-	}
-	return insertRows(ctx, tx, sqlInsertTopicTokens, 2, insertParams, tokens)
+	return insertRows(ctx, tx, sqlInsertTexts, 5, insertParams, args)
 }
 
 // The statements of flush: the head of a multi-row INSERT, to which
 // insertRows adds the rows.
 const (
 	sqlInsertTopics = `INSERT OR IGNORE INTO record_topics (topic, published_at, path) VALUES `
-	sqlInsertTexts  = `INSERT INTO news_fts (rowid, title, excerpt, provider) VALUES `
-	// A news record's topic tokens are a row of their own, apart from its
-	// text: bm25 reads a row's length as all its tokens (see migration
-	// 0019).
-	sqlInsertTopicTokens = `INSERT INTO news_topics (rowid, topics) VALUES `
+	sqlInsertTexts  = `INSERT INTO news_fts (rowid, title, excerpt, provider, topics) VALUES `
 )
 
 // insertParams is how many parameters one multi-row INSERT binds. SQLite
@@ -763,16 +749,16 @@ func (s *Store) Delete(ctx context.Context, paths ...string) error {
 // remover deletes records with their topic and full-text rows and their
 // file modes inside a write transaction.
 type remover struct {
-	sel, delTopics, delText, delTokens, del, delMode *sql.Stmt
+	sel, delTopics, delText, del, delMode *sql.Stmt
 }
 
 func newRemover(ctx context.Context, tx *sql.Tx) (*remover, error) {
 	st, err := statements(ctx, tx, `SELECT id, kind FROM records WHERE path = ?`, sqlDeleteTopics, sqlDeleteText,
-		sqlDeleteTopicTokens, `DELETE FROM records WHERE id = ?`, sqlDropMode)
+		`DELETE FROM records WHERE id = ?`, sqlDropMode)
 	if err != nil {
 		return nil, err
 	}
-	return &remover{sel: st[0], delTopics: st[1], delText: st[2], delTokens: st[3], del: st[4], delMode: st[5]}, nil
+	return &remover{sel: st[0], delTopics: st[1], delText: st[2], del: st[3], delMode: st[4]}, nil
 }
 
 // remove deletes the record at path, reporting whether there was one.
@@ -793,9 +779,6 @@ func (rm *remover) remove(ctx context.Context, path string) (bool, error) {
 			return false, err
 		}
 		if _, err := rm.delText.ExecContext(ctx, id); err != nil {
-			return false, err
-		}
-		if _, err := rm.delTokens.ExecContext(ctx, id); err != nil {
 			return false, err
 		}
 	}

@@ -440,30 +440,3 @@ func testSearchMarks(t *testing.T, st store.Store) {
 		checkFinds(t, st, recs, tt.text, tt.want)
 	}
 }
-
-// testSearchTopicsDoNotWeigh checks that the topics an article is filed
-// under do not weigh in its rank: two reports of the same title and
-// excerpt, one under one topic and one under twelve, match a title word
-// alike, and come the last stored first, whichever that is. A rank that
-// counted the topics in the article's length would put the one of twelve
-// topics last.
-func testSearchTopicsDoNotWeigh(t *testing.T, st store.Store) {
-	many := []string{"Election", "Congress", "Senate", "Budget", "Economy", "Taxes",
-		"Health Care", "Education", "Transportation", "Housing", "Energy", "Climate"}
-	for _, tc := range []struct {
-		word        string
-		first, last *model.Record // as stored
-	}{
-		{"harbor", article("harbor-one", "Harbor plan approved after long debate", hours(5), "Election"),
-			article("harbor-twelve", "Harbor plan approved after long debate", hours(5), many...)},
-		{"quarry", article("quarry-twelve", "Quarry expansion stalls in county vote", hours(6), many...),
-			article("quarry-one", "Quarry expansion stalls in county vote", hours(6), "Election")},
-	} {
-		upsert(t, st, tc.first)
-		upsert(t, st, tc.last)
-		want := []string{tc.last.Path, tc.first.Path}
-		if got := paths(search(t, st, store.SearchQuery{Text: tc.word}).Hits); !equalStrings(got, want) {
-			t.Errorf("search %s: %v\nwant the two ranked alike, the last stored first: %v", tc.word, got, want)
-		}
-	}
-}

@@ -58,7 +58,6 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"SearchFindsWordsInsideCJKText", testSearchCJK},
 		{"SearchRanksNewerFirstAmongEqualMatches", testSearchNewerFirstAmongEqual},
 		{"SearchKeepsMarksInWords", testSearchMarks},
-		{"SearchRanksAlikeWhateverTheTopics", testSearchTopicsDoNotWeigh},
 		{"SourceStateRoundTrips", testSourceState},
 		{"LongestSourceURLsAreKeysLikeOthers", testLongSourceURLs},
 		{"RoundLogKeepsTheNewest", testRounds},
