@@ -15,7 +15,8 @@ import (
 // hold: newshub keeps them in the store, beside the file.
 var notInFile = map[model.Kind][]string{
 	model.KindNews: {"Article.CanonicalURL", "Article.GUID", "Article.Story", "Article.FetchedAt", "Article.Explain",
-		"Article.Source", "Article.Relevance", "Article.Withheld", "Article.PinnedUntil", "Article.HeldRelated", "Article.MemberRelated"},
+		"Article.Source", "Article.Relevance", "Article.Withheld", "Article.PinnedUntil", "Article.HeldRelated", "Article.MemberRelated",
+		"Article.CuratedRelated"},
 	model.KindNewsletter: {"Newsletter.Mailing", "Newsletter.Composed", "Newsletter.Withdrawn"},
 }
 

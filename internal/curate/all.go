@@ -27,15 +27,18 @@ const RedoRounds = 3
 // that changed in batches of WriteBatch. It is the `newshub curate` command.
 //
 // Stories come from two sources. Records tied together by the related lists
-// of records that are not leads (the coverage lists Smartable wrote, which
-// curation never rewrites) form one story, as on import; an ingested
-// article's list is curation's own (a demoted lead keeps its story's
-// coverage), and tying by it would make each run's stories depend on the
-// last one's and on the batches articles arrived in. Every other
-// article is clustered in time order by the story clusterer, which may
-// join it to such a story. Source topics come from the hub's sources list:
-// the article's own feed's, else (a record read from a file) its
-// publisher's feeds'.
+// they came with as members of their stories (the coverage lists
+// Smartable wrote, which curation never rewrites) form one story, as on
+// import: a member made the lead ties its story by the list it keeps
+// aside, as it did while a member. A lead's list, an ingested article's
+// and a demoted lead's never a member (each keeps its story's coverage)
+// are curation's own, and tying by them would make each run's stories
+// depend on the last one's leads and on the batches articles arrived in,
+// so that a run after a run would change them again (see memberCoverage).
+// Every other article is clustered in time order by the story clusterer,
+// which may join it to such a story. Source topics come from the hub's
+// sources list: the article's own feed's, else (a record read from a
+// file) its publisher's feeds'.
 //
 // All reads the store once and writes only over what it read
 // (UpsertIfUnchanged): a record another writer changed meanwhile (an edit,
@@ -483,8 +486,13 @@ func (c *Curator) assignAll(recs []*model.Record) storySet {
 	uf := unionFind{}
 	for _, r := range recs {
 		uf.find(recordKey(r))
-		for _, k := range c.linkKeys(r.Article, !r.Article.Published && r.Article.Source == "") {
+		for _, k := range c.linkKeys(r.Article, false) {
 			uf.union(recordKey(r), "url:"+k)
+		}
+		for _, rel := range memberCoverage(r.Article) {
+			if rel.WebURL != "" {
+				uf.union(recordKey(r), "url:"+c.canonical(rel.WebURL))
+			}
 		}
 	}
 	groups := map[string][]*model.Record{}
@@ -522,6 +530,26 @@ func (c *Curator) assignAll(recs []*model.Record) storySet {
 		set.members[id] = append(set.members[id], r)
 	}
 	return set
+}
+
+// memberCoverage is the related coverage by which a record ties its story
+// together (see All): the list a record read from a file came with as a
+// member of its story, whatever curation did to it since, so that the
+// stories of one run are those of the next. A member's list counts with
+// the entries held out of it; a lead's is the member list it keeps aside
+// (MemberRelated), none for a lead never a member. An ingested article's
+// list, and a demoted lead's that was never a member (CuratedRelated), are
+// curation's own and tie nothing.
+func memberCoverage(a *model.Article) []model.Related {
+	switch {
+	case a.Source != "" || a.CuratedRelated:
+		return nil
+	case a.MemberRelated != nil:
+		return *a.MemberRelated
+	case a.Published:
+		return nil
+	}
+	return wholeRelated(a)
 }
 
 // clusterAll assigns every record (in time order) to a story: records of a

@@ -7,8 +7,11 @@ import (
 	"testing"
 	"time"
 
+	"newshub/internal/content/contenttest"
+	"newshub/internal/curate"
 	"newshub/internal/gen"
 	"newshub/internal/model"
+	"newshub/internal/site"
 	"newshub/internal/store"
 )
 
@@ -96,4 +99,87 @@ func curatedOf(t *testing.T, st store.Store) map[string]curated {
 		t.Fatal(err)
 	}
 	return m
+}
+
+// TestCurateOfAnImportedHubSettlesInOneRun imports a generated hub from
+// its files, curates it, then changes what decides its leads and stories
+// (half the publishers rated 140, a window of 8h) and curates it twice:
+// the second run changes nothing. Imported stories are tied by the lists
+// their records came with as members; a member made the lead, and a lead
+// demoted, must tie the next run's stories as they tied this one's.
+func TestCurateOfAnImportedHubSettlesInOneRun(t *testing.T) {
+	ctx := context.Background()
+	until := time.Date(2026, 3, 10, 12, 0, 0, 0, time.UTC)
+	dir := t.TempDir()
+	if _, err := gen.Generate(ctx, dir, gen.Options{Articles: 1500, Seed: 27, Until: until, Span: 45 * 24 * time.Hour}); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name   string
+		rating int // the quality of every other publisher, 0 for as generated
+		window time.Duration
+	}{
+		{name: "imported"},
+		{name: "half the publishers rated 140", rating: 140},
+		{name: "a window of 8h", window: 8 * time.Hour},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var config, news []*model.Record
+			for _, r := range contenttest.ReadSite(t, dir) {
+				switch r.Kind {
+				case model.KindNews:
+					news = append(news, r)
+				case model.KindConfig, model.KindTopic, model.KindOrganization:
+					config = append(config, r)
+				}
+			}
+			st := openStore(t, true)
+			c := curatorOn(t, st, st, config, until)
+			if _, _, err := c.Commit(ctx, news); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := c.All(ctx); err != nil {
+				t.Fatal(err)
+			}
+			orgs := 0
+			for _, r := range config {
+				if r.Kind != model.KindOrganization {
+					continue
+				}
+				if tc.rating > 0 && orgs%2 == 0 {
+					r.Organization.Quality = tc.rating
+				}
+				orgs++
+			}
+			if err := st.Upsert(ctx, config); err != nil {
+				t.Fatal(err)
+			}
+			s, err := site.Load(ctx, st)
+			if err != nil {
+				t.Fatal(err)
+			}
+			c = curate.New(s, st, curate.Options{Now: func() time.Time { return until }, Window: tc.window})
+			first, err := c.All(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := curatedOf(t, st)
+			again, err := c.All(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if again.Changed != 0 || again.Stories != first.Stories || again.Leads != first.Leads {
+				t.Errorf("curate again changed %d records (the run before %d), %d stories and %d leads (were %d and %d); want none changed",
+					again.Changed, first.Changed, again.Stories, again.Leads, first.Stories, first.Leads)
+			}
+			got, n := curatedOf(t, st), 0
+			for p, w := range want {
+				if g := got[p]; g != w && n < 5 {
+					n++
+					t.Errorf("%s: story %s, published %v, heat %d after the second run; story %s, published %v, heat %d after the first",
+						p, g.story, g.published, g.heat, w.story, w.published, w.heat)
+				}
+			}
+		})
+	}
 }

@@ -1208,7 +1208,7 @@ func (b *batch) settle(ctx context.Context, cl *cluster.Clusterer, id string, fo
 		if b.arrived[r.Path] && carriesStory(&saved[i]) && !force {
 			// An imported arrival keeps the values its record carried.
 			a.Published, a.Heat, a.Related = saved[i].Published, saved[i].Heat, saved[i].Related
-			a.HeldRelated, a.MemberRelated = saved[i].HeldRelated, saved[i].MemberRelated
+			a.HeldRelated, a.MemberRelated, a.CuratedRelated = saved[i].HeldRelated, saved[i].MemberRelated, saved[i].CuratedRelated
 			continue
 		}
 		if a.Explain == nil {

@@ -113,6 +113,7 @@ type givenMore struct {
 	related       []model.Related
 	heldRelated   []model.HeldRelated
 	memberRelated *[]model.Related
+	curated       bool // CuratedRelated
 	story         string
 	explain       *model.Explain
 	relevance     *model.Relevance
@@ -131,7 +132,7 @@ func saveGiven(recs []*model.Record) givenRecords {
 		g.fields[i] = givenFields{published: a.PublishedDateTime, canonicalURL: a.CanonicalURL,
 			cdnAmpWebURL: a.CdnAmpWebURL, topics: a.Topics, images: a.Images}
 		m := givenMore{quality: a.Quality, heat: a.Heat, published: a.Published, has: a.Has,
-			related: a.Related, heldRelated: a.HeldRelated, memberRelated: a.MemberRelated, story: a.Story, explain: a.Explain, relevance: a.Relevance,
+			related: a.Related, heldRelated: a.HeldRelated, memberRelated: a.MemberRelated, curated: a.CuratedRelated, story: a.Story, explain: a.Explain, relevance: a.Relevance,
 			withheld: a.Withheld, pinnedUntil: a.PinnedUntil, raw: r.Raw}
 		if !m.zero() {
 			g.fields[i].more = &m
@@ -142,7 +143,7 @@ func saveGiven(recs []*model.Record) givenRecords {
 
 func (m *givenMore) zero() bool {
 	return m.quality == 0 && m.heat == 0 && !m.published && m.has == (model.Curated{}) &&
-		m.related == nil && m.heldRelated == nil && m.memberRelated == nil && m.story == "" && m.explain == nil && m.relevance == nil &&
+		m.related == nil && m.heldRelated == nil && m.memberRelated == nil && !m.curated && m.story == "" && m.explain == nil && m.relevance == nil &&
 		m.withheld == "" && m.pinnedUntil.IsZero() && m.raw == nil
 }
 
@@ -176,7 +177,7 @@ func (g *givenRecords) restore() {
 		}
 		a.Quality, a.Heat, a.Published, a.Has = m.quality, m.heat, m.published, m.has
 		a.Related, a.Story, a.Relevance, a.Withheld, a.PinnedUntil = m.related, m.story, m.relevance, m.withheld, m.pinnedUntil
-		a.HeldRelated, a.MemberRelated = m.heldRelated, m.memberRelated
+		a.HeldRelated, a.MemberRelated, a.CuratedRelated = m.heldRelated, m.memberRelated, m.curated
 		a.Explain = nil
 		if m.explain != nil {
 			e := *m.explain

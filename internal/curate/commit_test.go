@@ -86,7 +86,7 @@ func TestRestoreGivesBackTheArrivalsAsGiven(t *testing.T) {
 // they set it (TestRestoreGivesBackTheArrivalsAsGiven).
 func TestGivenFieldsCoverEveryArticleField(t *testing.T) {
 	kept := []string{"PublishedDateTime", "CanonicalURL", "CdnAmpWebURL", "Topics", "Images",
-		"Quality", "Heat", "Published", "Has", "Related", "HeldRelated", "MemberRelated", "Story", "Explain", "Relevance", "Withheld", "PinnedUntil"}
+		"Quality", "Heat", "Published", "Has", "Related", "HeldRelated", "MemberRelated", "CuratedRelated", "Story", "Explain", "Relevance", "Withheld", "PinnedUntil"}
 	mergeOnly := []string{"Category", "Title", "Excerpt", "OriginalURL", "WebURL", "AmpWebURL", "Type",
 		"Provider", "Secured", "FeaturedContent", "Archived", "GUID", "FetchedAt", "Source"}
 	placed := map[string]bool{}

@@ -69,7 +69,10 @@
 //
 // Curator.Arrive keeps every curated value a record carried (an imported
 // hub round-trips byte for byte) and computes only what is missing;
-// imported records form stories through their related lists. An import
+// imported records form stories through their related lists: the lists
+// they came with as members, which a member made the lead keeps aside,
+// never one curation wrote, so that a whole-store curate run again right
+// after one changes nothing. An import
 // that brings back an older copy of a stored record still leaves its
 // story one lead: the one the copy says, else as curation picks it.
 // Curator.All recomputes everything (the curate command).

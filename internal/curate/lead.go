@@ -181,8 +181,9 @@ func SettleLed(members []*model.Article, lead *model.Article, extra []model.Rela
 
 // demote gives a lead that is no longer one the related list of a member
 // of its story (keys): the one it had as a member, when it was one before
-// it led; else only the coverage of its own story, so the similar stories
-// it listed never tie stories together later.
+// it led; else only the coverage of its own story, marked as curation's
+// (CuratedRelated), so that neither the similar stories it listed nor its
+// story as this run found it tie stories together later.
 func demote(a *model.Article, keys map[string]bool) {
 	if m := a.MemberRelated; m != nil {
 		a.Related, a.HeldRelated, a.MemberRelated = nil, nil, nil
@@ -191,6 +192,7 @@ func demote(a *model.Article, keys map[string]bool) {
 		}
 		return
 	}
+	a.CuratedRelated = true
 	var own []model.Related
 	for _, r := range a.Related {
 		if keys[CanonicalURL(r.WebURL)] {

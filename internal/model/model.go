@@ -225,6 +225,12 @@ type Article struct {
 	// nil for a lead never a member: an editor's decision taken back that
 	// makes it a member again lists that again, as it was.
 	MemberRelated *[]Related `json:"memberRelated,omitempty"`
+	// CuratedRelated is set on an article demoted from a lead it had been
+	// since it was stored (never a member before it led): its related
+	// list, as a member, is the coverage curation gave it as the lead, cut
+	// to its story, not coverage its record came with. Such a list ties no
+	// stories together.
+	CuratedRelated bool `json:"curatedRelated,omitempty"`
 }
 
 // HeldRelated is a related entry kept out of an article's list, and its

@@ -659,6 +659,8 @@ func (d *jsonReader) article(a *model.Article) {
 			a.HeldRelated = d.heldRelated()
 		case "memberRelated":
 			a.MemberRelated = d.memberRelated()
+		case "curatedRelated":
+			a.CuratedRelated = d.bool()
 		default:
 			d.bad = true
 		}
