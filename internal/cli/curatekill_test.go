@@ -28,11 +28,7 @@ func TestCurateKilledMidwayLeavesEveryStoryWhole(t *testing.T) {
 		t.Skip("builds the binary and curates thousands of records")
 	}
 	bin := testutil.BuildBinary(t)
-	base := retentionSite(t, 3000, "3650d", "", func(site string) {
-		if out, err := exec.Command(bin, "--site", site, "import").CombinedOutput(); err != nil {
-			t.Fatalf("import: %v\n%s", err, out)
-		}
-	})
+	base := importedSite(t, bin, 3000)
 	control := copySite(t, base)
 	if out, err := exec.Command(bin, "--site", control, "curate").CombinedOutput(); err != nil {
 		t.Fatalf("curate: %v\n%s", err, out)

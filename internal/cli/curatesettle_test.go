@@ -27,11 +27,7 @@ func TestCurateSettlesInOneRun(t *testing.T) {
 		t.Skip("builds the binary and curates thousands of records")
 	}
 	bin := testutil.BuildBinary(t)
-	base := retentionSite(t, 3000, "3650d", "", func(site string) {
-		if out, err := exec.Command(bin, "--site", site, "import").CombinedOutput(); err != nil {
-			t.Fatalf("import: %v\n%s", err, out)
-		}
-	})
+	base := importedSite(t, bin, 3000)
 	curate := func(t *testing.T, site string, args []string) string {
 		t.Helper()
 		out, err := exec.Command(bin, append([]string{"--site", site, "curate"}, args...)...).CombinedOutput()
@@ -150,4 +146,15 @@ func firstDifference(a, b string) string {
 	}
 	from := max(0, i-120)
 	return fmt.Sprintf("at byte %d\n  was …%.300s\n  now …%.300s", i, a[from:], b[from:])
+}
+
+// importedSite makes a site of n generated articles, none old enough to be
+// archived, and imports it with bin: a hub whose records came from files.
+func importedSite(t *testing.T, bin string, n int) string {
+	t.Helper()
+	return retentionSite(t, n, "3650d", "", func(site string) {
+		if out, err := exec.Command(bin, "--site", site, "import").CombinedOutput(); err != nil {
+			t.Fatalf("import: %v\n%s", err, out)
+		}
+	})
 }
