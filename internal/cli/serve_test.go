@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -238,5 +239,24 @@ func TestServeCountsPublicRequestsByRoute(t *testing.T) {
 		if resp.StatusCode != http.StatusOK {
 			t.Errorf("%s: %s %s", path, resp.Status, body)
 		}
+	}
+}
+
+// TestServeNamesAnAddressInUse checks the message of a serve whose address
+// is taken: the address and the reason, under the command's name once.
+func TestServeNamesAnAddressInUse(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	dir := filepath.Join(t.TempDir(), "site")
+	if code, _, errs := run(t, "init", dir); code != 0 {
+		t.Fatal(errs)
+	}
+	code, _, errs := run(t, "--site", dir, "serve", "--addr", ln.Addr().String())
+	want := "newshub serve: listen tcp " + ln.Addr().String() + ": bind: address already in use\n"
+	if code != ExitFailure || !strings.HasSuffix(errs, want) {
+		t.Errorf("exit %d, stderr:\n%s\nwant exit %d, ending in %q", code, errs, ExitFailure, want)
 	}
 }

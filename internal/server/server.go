@@ -175,7 +175,7 @@ func (s *Server) ListenAndServe(ctx context.Context, addr string, ready func(add
 	defer func() { stopFollow(); <-followed }()
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
-		return fmt.Errorf("serve: %w", err)
+		return err // it names the address; the caller names the command
 	}
 	srv := &http.Server{
 		Handler:           s,
@@ -208,7 +208,7 @@ func (s *Server) ListenAndServe(ctx context.Context, addr string, ready func(add
 	case err := <-errc:
 		stopIngest()
 		wg.Wait()
-		return fmt.Errorf("serve: %w", err)
+		return fmt.Errorf("serving HTTP: %w", err)
 	case <-ctx.Done():
 	}
 	s.log.Info("shutting down")
