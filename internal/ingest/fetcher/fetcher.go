@@ -465,7 +465,7 @@ func (f *Fetcher) fetchOnce(ctx context.Context, req Request, use func(*Response
 		// connection be reused too.
 		head, _ := f.readBody(resp, blockHead, nil)
 		return nil, &StatusError{URL: name, At: redirectedTo(u.String(), out.URL), StatusCode: resp.StatusCode, Status: resp.Status,
-			RetryAfter: parseRetryAfter(resp.Header.Get("Retry-After"), now),
+			RetryAfter: parseRetryAfter(resp.Header.Get("Retry-After"), answeredAt(resp.Header, now)),
 			Blocker:    blocker(resp.StatusCode, resp.Header, head)}
 	}
 	if mt, ok := wanted(req.Types, resp.Header.Get("Content-Type")); !ok {
@@ -861,6 +861,16 @@ func backoff(base time.Duration, attempt int) time.Duration {
 		wait *= 2
 	}
 	return min(wait, max(base, maxRetryAfter))
+}
+
+// answeredAt returns the time an answer was sent by the server's clock (its
+// Date), else now: a Retry-After date is the server's clock too, and the
+// wait it asks for is the difference of the two (RFC 9110, 10.2.3).
+func answeredAt(h http.Header, now time.Time) time.Time {
+	if t, err := http.ParseTime(h.Get("Date")); err == nil {
+		return t
+	}
+	return now
 }
 
 // parseRetryAfter reads a Retry-After value: seconds or an HTTP date.

@@ -1250,3 +1250,25 @@ func TestFetchWaitsForItsTurnNoLongerThanMaxWait(t *testing.T) {
 		t.Errorf("%d read, %d not sent, %d sent: want some not sent, and the others read", read.Load(), notSent.Load(), asked.Load())
 	}
 }
+
+// TestRetryAfterDateReadByTheServersClock checks that a Retry-After date
+// is read against the answer's own Date, as HTTP asks: a server whose
+// clock is off by an hour still gets the two minutes it asked for, where
+// the hub's clock read its date as long past (no wait) or an hour away.
+func TestRetryAfterDateReadByTheServersClock(t *testing.T) {
+	for _, skew := range []time.Duration{-time.Hour, time.Hour} {
+		t.Run(skew.String(), func(t *testing.T) {
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				its := time.Now().Add(skew)
+				w.Header().Set("Date", its.UTC().Format(http.TimeFormat))
+				w.Header().Set("Retry-After", its.Add(120*time.Second).UTC().Format(http.TimeFormat))
+				http.Error(w, "slow down", http.StatusTooManyRequests)
+			}))
+			defer srv.Close()
+			_, err := New(testOptions()).Fetch(context.Background(), Request{URL: srv.URL})
+			if got := RetryAfter(err); got < 118*time.Second || got > 121*time.Second {
+				t.Errorf("RetryAfter = %s (err %v), want the 2m0s asked", got, err)
+			}
+		})
+	}
+}
