@@ -314,6 +314,11 @@ func (s *Server) web(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "not found")
 		return
 	}
+	if dir, ok := strings.CutSuffix(r.URL.Path, "/index.html"); ok {
+		// A static build names each page's file so; links to it may too.
+		r = r.Clone(r.Context())
+		r.URL.Path, r.URL.RawPath = dir+"/", ""
+	}
 	gw := &gzipHTMLWriter{ResponseWriter: w, accepts: r.Method != http.MethodHead && acceptsGzip(r.Header.Get("Accept-Encoding"))}
 	defer gw.close()
 	s.cfg.Web.ServeHTTP(gw, r)

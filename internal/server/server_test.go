@@ -786,3 +786,26 @@ func TestRequestsAreCountedByRoute(t *testing.T) {
 		t.Errorf("view loads timed: %v, want at least 1", n)
 	}
 }
+
+// TestWebsitePagesAnswerByTheirFileName checks that a page of the website
+// asked for by its file's name (".../index.html", as links to a static
+// build may name it) answers what its folder's address does, as a static
+// host serving the build answers it; an API document keeps its own names.
+func TestWebsitePagesAnswerByTheirFileName(t *testing.T) {
+	st := genStore(t, 40)
+	_, ts := hubServer(t, st)
+	lead := currentLead(t, st)
+	for _, p := range []string{"/", "/stories/" + lead.Article.Story + "/"} {
+		resp, want := get(t, ts.URL+p, nil)
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("%s: %s", p, resp.Status)
+		}
+		resp, got := get(t, ts.URL+p+"index.html", nil)
+		if resp.StatusCode != http.StatusOK || !bytes.Equal(got, want) {
+			t.Errorf("%sindex.html: %s, %d bytes; want 200 and the %d bytes of %s", p, resp.Status, len(got), len(want), p)
+		}
+	}
+	if resp, _ := get(t, ts.URL+"/api/news/index.html", nil); resp.StatusCode != http.StatusNotFound {
+		t.Errorf("/api/news/index.html: %s, want 404 (the API's documents are index.json)", resp.Status)
+	}
+}
