@@ -75,10 +75,12 @@ func (is *Issue) letter() (*letter, error) {
 }
 
 // send mails the issue to the addresses to, as Send does, and also
-// returns those that were not sent for a fault that may pass: the server
-// could not be reached or the connection was lost, or it answered that
-// it cannot take the message now (a 4xx reply: busy, greylisting). An
-// address refused for good (a 5xx reply) or malformed is not among them.
+// returns those still to be mailed: the server could not be reached or
+// the connection was lost, or it answered that it cannot take the
+// message now (a 4xx reply: busy, greylisting), or it refused the hub
+// rather than the reader (no STARTTLS, a sign-in failed or missing, the
+// sender refused), which settings put right mend. An address refused for
+// good (a 5xx reply to it) or malformed is not among them.
 // done, when not nil, records each address done with (taken, refused for
 // good, malformed) as soon as it is, so that a process that ends before
 // the list does, or a store that fails, leaves the others only to be
@@ -103,10 +105,7 @@ func (m *Mailer) send(ctx context.Context, l *letter, to []string, done func(add
 	}
 	c, stop, err := m.dial(ctx)
 	if err != nil {
-		if transient(err) {
-			return 0, slices.Clone(to), err
-		}
-		return 0, nil, err
+		return 0, slices.Clone(to), err
 	}
 	defer stop()
 	defer c.Close()
@@ -139,7 +138,12 @@ func (m *Mailer) send(ctx context.Context, l *letter, to []string, done func(add
 		msg := l.message(from, rcpt, now(), boundary, body)
 		err = deliver(c, from.Address, rcpt.Address, msg)
 		var reply *textproto.Error
+		var refused *senderError
 		switch {
+		case errors.As(err, &refused):
+			// Every reader would be refused alike: none is done with.
+			errs = append(errs, err)
+			return sent, append(retry, to[i:]...), fail(errors.Join(errs...))
 		case err == nil:
 			sent++
 			if err := record(i, addr); err != nil {
@@ -174,15 +178,11 @@ func (m *Mailer) send(ctx context.Context, l *letter, to []string, done func(add
 	return sent, nil, nil
 }
 
-// transient reports whether a failure to mail may pass: any but a reply
-// of the server refusing for good (5xx) and a setting the server cannot
-// take (no STARTTLS offered).
+// transient reports whether a reply of the server may change when tried
+// again: any but one refusing for good (5xx).
 func transient(err error) bool {
 	var reply *textproto.Error
-	if errors.As(err, &reply) {
-		return reply.Code < 500
-	}
-	return !errors.Is(err, errNoStartTLS)
+	return errors.As(err, &reply) && reply.Code < 500
 }
 
 // errNoStartTLS says the server does not offer STARTTLS, which the
@@ -277,10 +277,17 @@ func (m *Mailer) password() (string, error) {
 	return strings.TrimRight(line, "\r"), nil
 }
 
+// senderError is the server's refusal of the sender (its reply to MAIL),
+// which concerns the hub, not the reader.
+type senderError struct{ err error }
+
+func (e *senderError) Error() string { return "sender refused: " + e.err.Error() }
+func (e *senderError) Unwrap() error { return e.err }
+
 // deliver sends one message in one transaction.
 func deliver(c *smtp.Client, from, to string, msg []byte) error {
 	if err := c.Mail(from); err != nil {
-		return err
+		return &senderError{err}
 	}
 	if err := c.Rcpt(to); err != nil {
 		return err
