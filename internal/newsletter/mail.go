@@ -18,6 +18,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"newshub/internal/model"
@@ -30,8 +31,8 @@ type Mailer struct {
 	SiteDir string      // password_file is relative to it
 	TLS     *tls.Config // for STARTTLS; nil: the system's roots, the host's name
 	Now     func() time.Time
-	// Timeout bounds a whole send when ctx has no deadline; 0 means two
-	// minutes.
+	// Timeout bounds the connection's opening, and each message's
+	// exchange, when ctx has no deadline; 0 means two minutes.
 	Timeout time.Duration
 }
 
@@ -103,7 +104,7 @@ func (m *Mailer) send(ctx context.Context, l *letter, to []string, done func(add
 	if err != nil {
 		return 0, nil, err
 	}
-	c, stop, err := m.dial(ctx)
+	c, extend, stop, err := m.dial(ctx)
 	if err != nil {
 		return 0, slices.Clone(to), err
 	}
@@ -136,6 +137,7 @@ func (m *Mailer) send(ctx context.Context, l *letter, to []string, done func(add
 			continue
 		}
 		msg := l.message(from, rcpt, now(), boundary, body)
+		extend()
 		err = deliver(c, from.Address, rcpt.Address, msg)
 		var reply *textproto.Error
 		var refused *senderError
@@ -169,6 +171,7 @@ func (m *Mailer) send(ctx context.Context, l *letter, to []string, done func(add
 		// The connection failed: the rest cannot be sent either.
 		return sent, append(retry, to[i+1:]...), fail(errors.Join(errs...))
 	}
+	extend()
 	if err := c.Quit(); err != nil && len(errs) == 0 {
 		errs = append(errs, fmt.Errorf("quit: %w", err))
 	}
@@ -193,37 +196,66 @@ var errNoStartTLS = errors.New("the server does not offer STARTTLS (set starttls
 // default) and authenticates when a username is set. net/smtp's PLAIN
 // authentication refuses to send a password in the clear except to
 // localhost.
-// The returned stop releases the watch on ctx.
-func (m *Mailer) dial(ctx context.Context) (*smtp.Client, func() bool, error) {
+// The returned extend gives the next exchange its time (see watch), and
+// stop releases the watch on ctx.
+func (m *Mailer) dial(ctx context.Context) (c *smtp.Client, extend func(), stop func() bool, err error) {
 	cfg := m.SMTP
 	port := cfg.Port
 	if port == 0 {
 		port = model.DefaultSMTPPort
 	}
 	addr := net.JoinHostPort(cfg.Host, strconv.Itoa(port))
-	deadline, ok := ctx.Deadline()
-	if !ok {
-		timeout := m.Timeout
-		if timeout <= 0 {
-			timeout = 2 * time.Minute
-		}
-		deadline = time.Now().Add(timeout)
+	timeout := m.Timeout
+	if timeout <= 0 {
+		timeout = 2 * time.Minute
 	}
-	var d net.Dialer
+	d := net.Dialer{Timeout: timeout}
 	conn, err := d.DialContext(ctx, "tcp", addr)
 	if err != nil {
-		return nil, nil, fmt.Errorf("newsletter: smtp %s: %w", addr, err)
+		return nil, nil, nil, fmt.Errorf("newsletter: smtp %s: %w", addr, err)
 	}
-	conn.SetDeadline(deadline)
+	w := &watch{ctx: ctx, conn: conn, timeout: timeout}
+	w.extend()
 	// A cancelled ctx ends whatever exchange is under way.
-	stop := context.AfterFunc(ctx, func() { conn.SetDeadline(time.Unix(1, 0)) })
-	c, err := m.start(conn, cfg)
+	stop = context.AfterFunc(ctx, w.end)
+	c, err = m.start(conn, cfg)
 	if err != nil {
 		stop()
 		conn.Close()
-		return nil, nil, fmt.Errorf("newsletter: smtp %s: %w", addr, err)
+		return nil, nil, nil, fmt.Errorf("newsletter: smtp %s: %w", addr, err)
 	}
-	return c, stop, nil
+	return c, w.extend, stop, nil
+}
+
+// watch bounds each exchange with the server: by ctx's deadline, else by
+// timeout from its start, so that a server that stopped answering ends a
+// send however long the list, and a slow one does not cut a long list.
+type watch struct {
+	ctx     context.Context
+	conn    net.Conn
+	timeout time.Duration
+	mu      sync.Mutex // orders extend and end: an ended ctx is not undone
+}
+
+// extend gives the next exchange its time.
+func (w *watch) extend() {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.ctx.Err() != nil {
+		return
+	}
+	deadline, ok := w.ctx.Deadline()
+	if !ok {
+		deadline = time.Now().Add(w.timeout)
+	}
+	w.conn.SetDeadline(deadline)
+}
+
+// end ends the exchange under way.
+func (w *watch) end() {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.conn.SetDeadline(time.Unix(1, 0))
 }
 
 func (m *Mailer) start(conn net.Conn, cfg *model.SMTP) (*smtp.Client, error) {

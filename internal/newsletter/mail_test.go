@@ -3,6 +3,7 @@ package newsletter
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"mime"
 	"mime/multipart"
@@ -232,5 +233,23 @@ func TestSubjectIsFoldedAndEncoded(t *testing.T) {
 				t.Errorf("Subject reads %q (%v), want %q", got, err, tt.want)
 			}
 		})
+	}
+}
+
+// TestSendToASlowServerMailsAListLongerThanTheTimeout: the server takes
+// a while over each message, and the whole list longer than the
+// mailer's timeout, which bounds each exchange (a server that stopped
+// answering), not the list: every address is mailed.
+func TestSendToASlowServerMailsAListLongerThanTheTimeout(t *testing.T) {
+	srv := smtptest.Start(t, smtptest.Options{Slow: 250 * time.Millisecond})
+	var to []string
+	for i := range 8 {
+		to = append(to, fmt.Sprintf("reader%d@example.org", i))
+	}
+	m := mailer(srv, model.SMTP{From: "news@hub.example.org", StartTLS: new(bool), To: to})
+	m.Timeout = time.Second // less than the list takes, 8 × 250 ms
+	sent, err := m.Send(context.Background(), testIssue(t))
+	if err != nil || sent != len(to) {
+		t.Fatalf("sent %d of %d: %v", sent, len(to), err)
 	}
 }

@@ -39,6 +39,9 @@ type Options struct {
 	// that stopped answering: a test stops its client there, between two
 	// messages.
 	OnMail func(taken int) (hang bool)
+	// Slow delays the answer to each message's end of DATA, as a loaded
+	// or tarpitting server takes its time.
+	Slow time.Duration
 }
 
 // Message is one accepted message.
@@ -226,6 +229,7 @@ func (s *Server) session1(conn net.Conn) {
 			s.msgs = append(s.msgs, *msg)
 			s.mu.Unlock()
 			msg = nil
+			time.Sleep(s.opts.Slow)
 			reply(250, "queued")
 		case "RSET":
 			msg = nil
