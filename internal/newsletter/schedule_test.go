@@ -340,3 +340,32 @@ func TestSchedulerMailsAnIssueWhoseFirstWriteAfterSavingFailed(t *testing.T) {
 		t.Fatalf("mailed to %q, want %q once each", got, all)
 	}
 }
+
+// TestSchedulerMailsTheRestAfterAConnectionLostMidMessage: the
+// connection is lost in the middle of the second message of three; the
+// first reader, whose message the server took, is not mailed again, and
+// the two others get the issue at the next try, once each.
+func TestSchedulerMailsTheRestAfterAConnectionLostMidMessage(t *testing.T) {
+	ctx := context.Background()
+	h := genHub(t, 1500, nil)
+	srv := smtptest.Start(t, smtptest.Options{DropData: 1})
+	all := []string{"a@example.org", "b@example.org", "c@example.org"}
+	s, la := newsletterSite(t, h, srv, all...)
+	now := time.Date(2026, 11, 3, 7, 0, 0, 0, la)
+	sc := &Scheduler{Store: h.st, Site: func() *site.Site { return s }, SiteDir: h.dir, Options: Options{Now: func() time.Time { return now }}}
+	if is, err := sc.Tick(ctx); err != nil || is == nil {
+		t.Fatalf("tick: %v, %v; want the issue written", is, err)
+	}
+	if got := mailedTo(srv); !slices.Equal(got, all[:1]) {
+		t.Fatalf("before the connection was lost the server took %q, want %q", got, all[:1])
+	}
+	for range 5 {
+		now = now.Add(time.Minute)
+		if _, err := sc.Tick(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := mailedTo(srv); !slices.Equal(got, all) || srv.Sessions() != 2 {
+		t.Fatalf("mailed to %q over %d connections, want %q once each over 2", got, srv.Sessions(), all)
+	}
+}
