@@ -39,6 +39,12 @@ type Options struct {
 	// that stopped answering: a test stops its client there, between two
 	// messages.
 	OnMail func(taken int) (hang bool)
+	// OnData, when set, is called once a message is taken, before the
+	// server answers it, with the number of messages taken so far; when
+	// it returns true the answer never comes, as a server's that stopped
+	// answering: a test stops its client there, the message taken and
+	// the client not told.
+	OnData func(taken int) (hang bool)
 	// DropData is how many sessions, the first ones, are cut in the
 	// middle of the DATA of their second message, the first taken, as a
 	// connection lost or a server that crashed.
@@ -240,6 +246,10 @@ func (s *Server) session1(conn net.Conn, drop bool) {
 			s.mu.Unlock()
 			msg = nil
 			taken++
+			if s.opts.OnData != nil && s.opts.OnData(len(s.Messages())) {
+				io.Copy(io.Discard, conn)
+				return
+			}
 			time.Sleep(s.opts.Slow)
 			reply(250, "queued")
 		case "RSET":
