@@ -127,6 +127,7 @@ func (m *Mailer) send(ctx context.Context, l *letter, to []string, done func(add
 		}
 		return nil
 	}
+	mailbox := map[string]bool{} // the addresses this send took up
 	for i, addr := range to {
 		rcpt, err := mail.ParseAddress(addr)
 		if err != nil {
@@ -136,6 +137,16 @@ func (m *Mailer) send(ctx context.Context, l *letter, to []string, done func(add
 			}
 			continue
 		}
+		// A reader listed twice (with a name, in other capitals) gets
+		// one copy; the second listing is done with as the first is.
+		key := strings.ToLower(rcpt.Address)
+		if mailbox[key] {
+			if err := record(i, addr); err != nil {
+				return sent, retry, err
+			}
+			continue
+		}
+		mailbox[key] = true
 		msg := l.message(from, rcpt, now(), boundary, body)
 		extend()
 		err = deliver(c, from.Address, rcpt.Address, msg)

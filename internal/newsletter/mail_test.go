@@ -10,6 +10,7 @@ import (
 	"net/mail"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -251,5 +252,21 @@ func TestSendToASlowServerMailsAListLongerThanTheTimeout(t *testing.T) {
 	sent, err := m.Send(context.Background(), testIssue(t))
 	if err != nil || sent != len(to) {
 		t.Fatalf("sent %d of %d: %v", sent, len(to), err)
+	}
+}
+
+// TestSendMailsAReaderListedTwiceOnce: the list names a reader twice, as
+// written and with a name, or in other capitals; the reader gets one
+// copy, and the second listing counts as done with.
+func TestSendMailsAReaderListedTwiceOnce(t *testing.T) {
+	srv := smtptest.Start(t, smtptest.Options{})
+	to := []string{"a@example.org", "Ann <A@Example.org>", "b@example.org", "a@example.org"}
+	m := mailer(srv, model.SMTP{From: "news@hub.example.org", StartTLS: new(bool), To: to})
+	sent, err := m.Send(context.Background(), testIssue(t))
+	if err != nil || sent != 2 {
+		t.Fatalf("sent %d: %v; want 2", sent, err)
+	}
+	if got, want := mailedTo(srv), []string{"a@example.org", "b@example.org"}; !slices.Equal(got, want) {
+		t.Fatalf("mailed to %q, want %q", got, want)
 	}
 }
