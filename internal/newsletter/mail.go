@@ -18,6 +18,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"newshub/internal/model"
@@ -30,8 +31,8 @@ type Mailer struct {
 	SiteDir string      // password_file is relative to it
 	TLS     *tls.Config // for STARTTLS; nil: the system's roots, the host's name
 	Now     func() time.Time
-	// Timeout bounds a whole send when ctx has no deadline; 0 means two
-	// minutes.
+	// Timeout bounds the connection's opening, and each message's
+	// exchange, when ctx has no deadline; 0 means two minutes.
 	Timeout time.Duration
 }
 
@@ -75,10 +76,12 @@ func (is *Issue) letter() (*letter, error) {
 }
 
 // send mails the issue to the addresses to, as Send does, and also
-// returns those that were not sent for a fault that may pass: the server
-// could not be reached or the connection was lost, or it answered that
-// it cannot take the message now (a 4xx reply: busy, greylisting). An
-// address refused for good (a 5xx reply) or malformed is not among them.
+// returns those still to be mailed: the server could not be reached or
+// the connection was lost, or it answered that it cannot take the
+// message now (a 4xx reply: busy, greylisting), or it refused the hub
+// rather than the reader (no STARTTLS, a sign-in failed or missing, the
+// sender refused), which settings put right mend. An address refused for
+// good (a 5xx reply to it) or malformed is not among them.
 // done, when not nil, records each address done with (taken, refused for
 // good, malformed) as soon as it is, so that a process that ends before
 // the list does, or a store that fails, leaves the others only to be
@@ -101,12 +104,9 @@ func (m *Mailer) send(ctx context.Context, l *letter, to []string, done func(add
 	if err != nil {
 		return 0, nil, err
 	}
-	c, stop, err := m.dial(ctx)
+	c, extend, stop, err := m.dial(ctx)
 	if err != nil {
-		if transient(err) {
-			return 0, slices.Clone(to), err
-		}
-		return 0, nil, err
+		return 0, slices.Clone(to), err
 	}
 	defer stop()
 	defer c.Close()
@@ -127,6 +127,7 @@ func (m *Mailer) send(ctx context.Context, l *letter, to []string, done func(add
 		}
 		return nil
 	}
+	mailbox := map[string]bool{} // the addresses this send took up
 	for i, addr := range to {
 		rcpt, err := mail.ParseAddress(addr)
 		if err != nil {
@@ -136,10 +137,26 @@ func (m *Mailer) send(ctx context.Context, l *letter, to []string, done func(add
 			}
 			continue
 		}
+		// A reader listed twice (with a name, in other capitals) gets
+		// one copy; the second listing is done with as the first is.
+		key := strings.ToLower(rcpt.Address)
+		if mailbox[key] {
+			if err := record(i, addr); err != nil {
+				return sent, retry, err
+			}
+			continue
+		}
+		mailbox[key] = true
 		msg := l.message(from, rcpt, now(), boundary, body)
+		extend()
 		err = deliver(c, from.Address, rcpt.Address, msg)
 		var reply *textproto.Error
+		var refused *senderError
 		switch {
+		case errors.As(err, &refused):
+			// Every reader would be refused alike: none is done with.
+			errs = append(errs, err)
+			return sent, append(retry, to[i:]...), fail(errors.Join(errs...))
 		case err == nil:
 			sent++
 			if err := record(i, addr); err != nil {
@@ -165,6 +182,7 @@ func (m *Mailer) send(ctx context.Context, l *letter, to []string, done func(add
 		// The connection failed: the rest cannot be sent either.
 		return sent, append(retry, to[i+1:]...), fail(errors.Join(errs...))
 	}
+	extend()
 	if err := c.Quit(); err != nil && len(errs) == 0 {
 		errs = append(errs, fmt.Errorf("quit: %w", err))
 	}
@@ -174,15 +192,11 @@ func (m *Mailer) send(ctx context.Context, l *letter, to []string, done func(add
 	return sent, nil, nil
 }
 
-// transient reports whether a failure to mail may pass: any but a reply
-// of the server refusing for good (5xx) and a setting the server cannot
-// take (no STARTTLS offered).
+// transient reports whether a reply of the server may change when tried
+// again: any but one refusing for good (5xx).
 func transient(err error) bool {
 	var reply *textproto.Error
-	if errors.As(err, &reply) {
-		return reply.Code < 500
-	}
-	return !errors.Is(err, errNoStartTLS)
+	return errors.As(err, &reply) && reply.Code < 500
 }
 
 // errNoStartTLS says the server does not offer STARTTLS, which the
@@ -193,37 +207,66 @@ var errNoStartTLS = errors.New("the server does not offer STARTTLS (set starttls
 // default) and authenticates when a username is set. net/smtp's PLAIN
 // authentication refuses to send a password in the clear except to
 // localhost.
-// The returned stop releases the watch on ctx.
-func (m *Mailer) dial(ctx context.Context) (*smtp.Client, func() bool, error) {
+// The returned extend gives the next exchange its time (see watch), and
+// stop releases the watch on ctx.
+func (m *Mailer) dial(ctx context.Context) (c *smtp.Client, extend func(), stop func() bool, err error) {
 	cfg := m.SMTP
 	port := cfg.Port
 	if port == 0 {
 		port = model.DefaultSMTPPort
 	}
 	addr := net.JoinHostPort(cfg.Host, strconv.Itoa(port))
-	deadline, ok := ctx.Deadline()
-	if !ok {
-		timeout := m.Timeout
-		if timeout <= 0 {
-			timeout = 2 * time.Minute
-		}
-		deadline = time.Now().Add(timeout)
+	timeout := m.Timeout
+	if timeout <= 0 {
+		timeout = 2 * time.Minute
 	}
-	var d net.Dialer
+	d := net.Dialer{Timeout: timeout}
 	conn, err := d.DialContext(ctx, "tcp", addr)
 	if err != nil {
-		return nil, nil, fmt.Errorf("newsletter: smtp %s: %w", addr, err)
+		return nil, nil, nil, fmt.Errorf("newsletter: smtp %s: %w", addr, err)
 	}
-	conn.SetDeadline(deadline)
+	w := &watch{ctx: ctx, conn: conn, timeout: timeout}
+	w.extend()
 	// A cancelled ctx ends whatever exchange is under way.
-	stop := context.AfterFunc(ctx, func() { conn.SetDeadline(time.Unix(1, 0)) })
-	c, err := m.start(conn, cfg)
+	stop = context.AfterFunc(ctx, w.end)
+	c, err = m.start(conn, cfg)
 	if err != nil {
 		stop()
 		conn.Close()
-		return nil, nil, fmt.Errorf("newsletter: smtp %s: %w", addr, err)
+		return nil, nil, nil, fmt.Errorf("newsletter: smtp %s: %w", addr, err)
 	}
-	return c, stop, nil
+	return c, w.extend, stop, nil
+}
+
+// watch bounds each exchange with the server: by ctx's deadline, else by
+// timeout from its start, so that a server that stopped answering ends a
+// send however long the list, and a slow one does not cut a long list.
+type watch struct {
+	ctx     context.Context
+	conn    net.Conn
+	timeout time.Duration
+	mu      sync.Mutex // orders extend and end: an ended ctx is not undone
+}
+
+// extend gives the next exchange its time.
+func (w *watch) extend() {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.ctx.Err() != nil {
+		return
+	}
+	deadline, ok := w.ctx.Deadline()
+	if !ok {
+		deadline = time.Now().Add(w.timeout)
+	}
+	w.conn.SetDeadline(deadline)
+}
+
+// end ends the exchange under way.
+func (w *watch) end() {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.conn.SetDeadline(time.Unix(1, 0))
 }
 
 func (m *Mailer) start(conn net.Conn, cfg *model.SMTP) (*smtp.Client, error) {
@@ -277,10 +320,17 @@ func (m *Mailer) password() (string, error) {
 	return strings.TrimRight(line, "\r"), nil
 }
 
+// senderError is the server's refusal of the sender (its reply to MAIL),
+// which concerns the hub, not the reader.
+type senderError struct{ err error }
+
+func (e *senderError) Error() string { return "sender refused: " + e.err.Error() }
+func (e *senderError) Unwrap() error { return e.err }
+
 // deliver sends one message in one transaction.
 func deliver(c *smtp.Client, from, to string, msg []byte) error {
 	if err := c.Mail(from); err != nil {
-		return err
+		return &senderError{err}
 	}
 	if err := c.Rcpt(to); err != nil {
 		return err

@@ -3,12 +3,14 @@ package newsletter
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"mime"
 	"mime/multipart"
 	"net/mail"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -232,5 +234,39 @@ func TestSubjectIsFoldedAndEncoded(t *testing.T) {
 				t.Errorf("Subject reads %q (%v), want %q", got, err, tt.want)
 			}
 		})
+	}
+}
+
+// TestSendToASlowServerMailsAListLongerThanTheTimeout: the server takes
+// a while over each message, and the whole list longer than the
+// mailer's timeout, which bounds each exchange (a server that stopped
+// answering), not the list: every address is mailed.
+func TestSendToASlowServerMailsAListLongerThanTheTimeout(t *testing.T) {
+	srv := smtptest.Start(t, smtptest.Options{Slow: 250 * time.Millisecond})
+	var to []string
+	for i := range 8 {
+		to = append(to, fmt.Sprintf("reader%d@example.org", i))
+	}
+	m := mailer(srv, model.SMTP{From: "news@hub.example.org", StartTLS: new(bool), To: to})
+	m.Timeout = time.Second // less than the list takes, 8 × 250 ms
+	sent, err := m.Send(context.Background(), testIssue(t))
+	if err != nil || sent != len(to) {
+		t.Fatalf("sent %d of %d: %v", sent, len(to), err)
+	}
+}
+
+// TestSendMailsAReaderListedTwiceOnce: the list names a reader twice, as
+// written and with a name, or in other capitals; the reader gets one
+// copy, and the second listing counts as done with.
+func TestSendMailsAReaderListedTwiceOnce(t *testing.T) {
+	srv := smtptest.Start(t, smtptest.Options{})
+	to := []string{"a@example.org", "Ann <A@Example.org>", "b@example.org", "a@example.org"}
+	m := mailer(srv, model.SMTP{From: "news@hub.example.org", StartTLS: new(bool), To: to})
+	sent, err := m.Send(context.Background(), testIssue(t))
+	if err != nil || sent != 2 {
+		t.Fatalf("sent %d: %v; want 2", sent, err)
+	}
+	if got, want := mailedTo(srv), []string{"a@example.org", "b@example.org"}; !slices.Equal(got, want) {
+		t.Fatalf("mailed to %q, want %q", got, want)
 	}
 }

@@ -402,3 +402,52 @@ func TestTwoRunsAtOnceMailAnIssueOnce(t *testing.T) {
 		t.Errorf("the second run sent %d, skipped %q; want none sent, both skipped", sent, skipped)
 	}
 }
+
+// TestAMailingRefusedForTheSenderLeavesEveryReaderToMail: the server
+// refuses the hub rather than a reader (it offers no STARTTLS, takes not
+// the password, or asks for a sign-in the settings lack); no one got the
+// issue, so no one is recorded as mailed it, and the run of newsletter
+// after the settings were put right mails every address.
+func TestAMailingRefusedForTheSenderLeavesEveryReaderToMail(t *testing.T) {
+	ctx := context.Background()
+	day := Date{2026, 11, 2}
+	all := []string{"a@example.org", "b@example.org"}
+	tests := []struct {
+		name string
+		srv  smtptest.Options
+		cfg  model.SMTP // the settings at fault
+		want string     // in the error
+	}{
+		{"no STARTTLS offered", smtptest.Options{}, model.SMTP{}, "STARTTLS"},
+		{"wrong password", smtptest.Options{Username: "hub", Password: "right"}, model.SMTP{Username: "hub", Password: "wrong", StartTLS: new(bool)}, "535"},
+		{"sign-in not configured", smtptest.Options{Username: "hub", Password: "right"}, model.SMTP{StartTLS: new(bool)}, "530"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := genHub(t, 1500, nil)
+			srv := smtptest.Start(t, tt.srv)
+			s, la := newsletterSite(t, h, srv, all...)
+			now := time.Date(2026, 11, 3, 9, 0, 0, 0, la)
+			is, _, err := Write(ctx, h.st, s, h.dir, day, Options{Now: func() time.Time { return now }})
+			if err != nil {
+				t.Fatal(err)
+			}
+			wrong := tt.cfg
+			wrong.Host, wrong.Port, wrong.From, wrong.To = srv.Host, srv.Port, s.Config.SMTP.From, all
+			m := &Mailer{SMTP: &wrong, Now: func() time.Time { return now }}
+			if sent, _, err := m.SendOnce(ctx, h.st, is, false); sent != 0 || err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("sent %d, %v; want none sent and an error naming %q", sent, err, tt.want)
+			}
+			right := wrong
+			right.Username, right.Password, right.StartTLS = tt.srv.Username, tt.srv.Password, new(bool)
+			m.SMTP = &right
+			sent, skipped, err := m.SendOnce(ctx, h.st, is, false)
+			if err != nil || sent != len(all) || len(skipped) != 0 {
+				t.Fatalf("with the settings put right: sent %d, skipped %q, %v; want every address mailed", sent, skipped, err)
+			}
+			if got := mailedTo(srv); !slices.Equal(got, all) {
+				t.Errorf("mailed to %q, want %q", got, all)
+			}
+		})
+	}
+}

@@ -67,11 +67,25 @@ func (is *Issue) record(composed *Issue, withdrawn []string) (*model.Record, err
 // one whose mailing it keeps), so that a mailing recording an address
 // meanwhile is never undone; it returns a *store.ConflictError when not.
 func Save(ctx context.Context, st store.Store, siteDir string, rec *model.Record) error {
+	return saveMarked(ctx, st, siteDir, rec, nil)
+}
+
+// saveMarked is Save, where mark, when not nil, changes the mailing kept
+// before the record is stored.
+func saveMarked(ctx context.Context, st store.Store, siteDir string, rec *model.Record, mark func(*model.Mailing)) error {
 	keep := rec.Newsletter != nil && rec.Newsletter.Mailing == nil
 	for try := 1; ; try++ {
 		if keep {
 			if err := keepMailing(ctx, st, rec); err != nil {
 				return err
+			}
+			if mark != nil {
+				mg := &model.Mailing{}
+				if rec.Newsletter.Mailing != nil {
+					*mg = *rec.Newsletter.Mailing
+				}
+				mark(mg)
+				rec.Newsletter.Mailing = mg
 			}
 		}
 		err := save(ctx, st, siteDir, rec)

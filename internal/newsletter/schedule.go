@@ -83,7 +83,7 @@ func (s *Scheduler) Tick(ctx context.Context) (*Issue, error) {
 	s.refresh(ctx)
 	is, err := s.tick(ctx, st, opt)
 	if is != nil && st.Config.SMTP != nil {
-		if err := s.pend(ctx, is, st.Config.SMTP, opt.Now()); err != nil {
+		if err := s.pend(ctx, is, st.Config.SMTP); err != nil {
 			return is, err
 		}
 	}
@@ -158,10 +158,10 @@ func (s *Scheduler) resume(ctx context.Context, now time.Time) error {
 	return nil
 }
 
-// pend makes the issue just written the one to mail, to the addresses not
-// mailed it before, and records them in the store before any is sent.
-// An issue still pending is given up: its readers get the next.
-func (s *Scheduler) pend(ctx context.Context, is *Issue, cfg *model.SMTP, now time.Time) error {
+// pend makes the issue just written the one to mail, to the addresses
+// its record holds as still to get it (see mark). An issue still pending
+// is given up: its readers get the next.
+func (s *Scheduler) pend(ctx context.Context, is *Issue, cfg *model.SMTP) error {
 	if p := s.pending; p != nil {
 		s.log().Error("newsletter: not mailed to every address, the next issue being written",
 			"path", p.l.path, "sent", p.sent, "not sent", len(p.to))
@@ -172,26 +172,37 @@ func (s *Scheduler) pend(ctx context.Context, is *Issue, cfg *model.SMTP, now ti
 		}
 	}
 	s.pending = nil
-	mg, err := mailing(ctx, s.Store, is.Path)
+	rec, err := s.Store.Get(ctx, is.Path)
 	if err != nil {
-		return err
+		return fmt.Errorf("newsletter %s: %w", is.Path, err)
 	}
-	to, done := notDone(cfg.To, mg)
-	if len(done) > 0 {
-		s.log().Info("newsletter: mailed before, not mailed again", "path", is.Path, "addresses", len(done))
+	if rec.Newsletter != nil && rec.Newsletter.Mailing != nil {
+		if _, done := notDone(cfg.To, rec.Newsletter.Mailing); len(done) > 0 {
+			s.log().Info("newsletter: mailed before, not mailed again", "path", is.Path, "addresses", len(done))
+		}
 	}
-	if len(to) == 0 {
-		return nil
-	}
-	l, err := is.letter()
-	if err != nil {
-		return err
-	}
-	if err := markPending(ctx, s.Store, l, to, now); err != nil {
-		return err
-	}
-	s.pending = &pendingMail{l: l, to: to, next: now}
+	s.pending = pendingOf(rec)
 	return nil
+}
+
+// mark returns what records, in the issue's record as it is saved, that
+// the addresses of the list not mailed the day's issue before are to get
+// it: a process that ends, or a store that fails, before the mailing
+// begins leaves it to the next tick or process, as one that ends midway.
+func mark(cfg *model.SMTP, now time.Time) func(*Issue) (func(*model.Mailing), error) {
+	return func(is *Issue) (func(*model.Mailing), error) {
+		l, err := is.letter()
+		if err != nil {
+			return nil, err
+		}
+		return func(mg *model.Mailing) {
+			if to, _ := notDone(cfg.To, mg); len(to) > 0 {
+				mg.Pending = to
+				mg.Tries, mg.Next = 0, now
+				mg.Subject, mg.Text = l.subject, l.text
+			}
+		}, nil
+	}
 }
 
 func (s *Scheduler) tick(ctx context.Context, st *site.Site, opt Options) (*Issue, error) {
@@ -317,7 +328,11 @@ func (s *Scheduler) write(ctx context.Context, st *site.Site, d Date, opt Option
 			s.last = d
 			return nil
 		}
-		is, rec, err = Write(ctx, s.Store, st, s.SiteDir, d, opt)
+		var m func(*Issue) (func(*model.Mailing), error)
+		if cfg := st.Config.SMTP; cfg != nil {
+			m = mark(cfg, opt.Now())
+		}
+		is, rec, err = write(ctx, s.Store, st, s.SiteDir, d, opt, m)
 		return err
 	}
 	err = s.exclusive(ctx, once)

@@ -2,6 +2,7 @@ package newsletter
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"slices"
@@ -11,6 +12,7 @@ import (
 	"newshub/internal/model"
 	"newshub/internal/newsletter/smtptest"
 	"newshub/internal/site"
+	"newshub/internal/store"
 )
 
 // TestSchedulerWritesEachDayAtNewsletterTime runs the scheduler of serve
@@ -289,5 +291,81 @@ func tickWrites(t *testing.T, ctx context.Context, sc *Scheduler, step, want str
 	}
 	if got != want {
 		t.Fatalf("%s: wrote %q, want %q", step, got, want)
+	}
+}
+
+// writeFails fails the nth write of an issue to the store, once, as a
+// database busy for a moment or a process killed there does.
+type writeFails struct {
+	store.Store
+	n, writes int
+}
+
+func (s *writeFails) UpsertIfUnchanged(ctx context.Context, recs []*model.Record) error {
+	if recs[0].Kind == model.KindNewsletter {
+		if s.writes++; s.writes == s.n {
+			return errors.New("database is locked")
+		}
+	}
+	return s.Store.UpsertIfUnchanged(ctx, recs)
+}
+
+// TestSchedulerMailsAnIssueWhoseFirstWriteAfterSavingFailed: the store
+// fails the write that follows the saving of the day's issue (where the
+// mailing was recorded as to do); the tick after, or the process started
+// again, finds the issue written and still mails it, once to each reader.
+func TestSchedulerMailsAnIssueWhoseFirstWriteAfterSavingFailed(t *testing.T) {
+	ctx := context.Background()
+	h := genHub(t, 1500, nil)
+	srv := smtptest.Start(t, smtptest.Options{})
+	all := []string{"a@example.org", "b@example.org"}
+	s, la := newsletterSite(t, h, srv, all...)
+	now := time.Date(2026, 11, 3, 7, 0, 0, 0, la)
+	clock := Options{Now: func() time.Time { return now }}
+	st := &writeFails{Store: h.st, n: 2}
+	sc := &Scheduler{Store: st, Site: func() *site.Site { return s }, SiteDir: h.dir, Options: clock}
+	sc.Tick(ctx) // the failure is logged and the tick tried again
+	for _, sc := range []*Scheduler{sc, {Store: h.st, Site: func() *site.Site { return s }, SiteDir: h.dir, Options: clock}} {
+		for range 3 {
+			now = now.Add(time.Minute)
+			if _, err := sc.Tick(ctx); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if st.writes < 2 {
+		t.Fatalf("the issue was written %d times: the failure was not met", st.writes)
+	}
+	if got := mailedTo(srv); !slices.Equal(got, all) {
+		t.Fatalf("mailed to %q, want %q once each", got, all)
+	}
+}
+
+// TestSchedulerMailsTheRestAfterAConnectionLostMidMessage: the
+// connection is lost in the middle of the second message of three; the
+// first reader, whose message the server took, is not mailed again, and
+// the two others get the issue at the next try, once each.
+func TestSchedulerMailsTheRestAfterAConnectionLostMidMessage(t *testing.T) {
+	ctx := context.Background()
+	h := genHub(t, 1500, nil)
+	srv := smtptest.Start(t, smtptest.Options{DropData: 1})
+	all := []string{"a@example.org", "b@example.org", "c@example.org"}
+	s, la := newsletterSite(t, h, srv, all...)
+	now := time.Date(2026, 11, 3, 7, 0, 0, 0, la)
+	sc := &Scheduler{Store: h.st, Site: func() *site.Site { return s }, SiteDir: h.dir, Options: Options{Now: func() time.Time { return now }}}
+	if is, err := sc.Tick(ctx); err != nil || is == nil {
+		t.Fatalf("tick: %v, %v; want the issue written", is, err)
+	}
+	if got := mailedTo(srv); !slices.Equal(got, all[:1]) {
+		t.Fatalf("before the connection was lost the server took %q, want %q", got, all[:1])
+	}
+	for range 5 {
+		now = now.Add(time.Minute)
+		if _, err := sc.Tick(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := mailedTo(srv); !slices.Equal(got, all) || srv.Sessions() != 2 {
+		t.Fatalf("mailed to %q over %d connections, want %q once each over 2", got, srv.Sessions(), all)
 	}
 }

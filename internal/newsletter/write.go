@@ -18,6 +18,13 @@ import (
 // without news gives ErrNoNews and writes nothing. Sending it is the
 // caller's choice (see Mailer).
 func Write(ctx context.Context, st store.Store, s *site.Site, siteDir string, d Date, opt Options) (*Issue, *model.Record, error) {
+	return write(ctx, st, s, siteDir, d, opt, nil)
+}
+
+// write is Write, where mark, when not nil, gives the mailing the issue is
+// stored with (that of the issue it replaces, if any) what the issue's
+// own mailing is to record, in the same write.
+func write(ctx context.Context, st store.Store, s *site.Site, siteDir string, d Date, opt Options, mark func(*Issue) (func(*model.Mailing), error)) (*Issue, *model.Record, error) {
 	is, err := Compose(ctx, st, s, d, opt)
 	if err != nil {
 		return nil, nil, err
@@ -33,7 +40,13 @@ func Write(ctx context.Context, st store.Store, s *site.Site, siteDir string, d 
 	if err != nil {
 		return nil, nil, err
 	}
-	if err := Save(ctx, st, siteDir, rec); err != nil {
+	var fn func(*model.Mailing)
+	if mark != nil {
+		if fn, err = mark(is); err != nil {
+			return nil, nil, err
+		}
+	}
+	if err := saveMarked(ctx, st, siteDir, rec, fn); err != nil {
 		return nil, nil, err
 	}
 	return is, rec, nil

@@ -39,6 +39,19 @@ type Options struct {
 	// that stopped answering: a test stops its client there, between two
 	// messages.
 	OnMail func(taken int) (hang bool)
+	// OnData, when set, is called once a message is taken, before the
+	// server answers it, with the number of messages taken so far; when
+	// it returns true the answer never comes, as a server's that stopped
+	// answering: a test stops its client there, the message taken and
+	// the client not told.
+	OnData func(taken int) (hang bool)
+	// DropData is how many sessions, the first ones, are cut in the
+	// middle of the DATA of their second message, the first taken, as a
+	// connection lost or a server that crashed.
+	DropData int
+	// Slow delays the answer to each message's end of DATA, as a loaded
+	// or tarpitting server takes its time.
+	Slow time.Duration
 }
 
 // Message is one accepted message.
@@ -108,6 +121,7 @@ func (s *Server) serve() {
 		s.mu.Lock()
 		s.session++
 		busy := s.session <= s.opts.Busy
+		drop := s.session <= s.opts.DropData
 		s.mu.Unlock()
 		s.wg.Add(1)
 		go func() {
@@ -118,18 +132,19 @@ func (s *Server) serve() {
 				textproto.NewConn(conn).PrintfLine("421 127.0.0.1 busy, try again later")
 				return
 			}
-			s.session1(conn)
+			s.session1(conn, drop)
 		}()
 	}
 }
 
 // session1 runs one SMTP session.
-func (s *Server) session1(conn net.Conn) {
+func (s *Server) session1(conn net.Conn, drop bool) {
 	tp := textproto.NewConn(conn)
 	var (
 		secure bool
 		user   string
 		msg    *Message
+		taken  int // messages taken in this session
 	)
 	reply := func(code int, text string) { tp.PrintfLine("%d %s", code, text) }
 	reply(220, "127.0.0.1 smtptest ready")
@@ -216,6 +231,10 @@ func (s *Server) session1(conn net.Conn) {
 				continue
 			}
 			reply(354, "end with <CRLF>.<CRLF>")
+			if drop && taken == 1 {
+				tp.ReadLine() // a line of the message, then the connection is lost
+				return
+			}
 			data, err := io.ReadAll(tp.DotReader())
 			if err != nil {
 				return
@@ -226,6 +245,12 @@ func (s *Server) session1(conn net.Conn) {
 			s.msgs = append(s.msgs, *msg)
 			s.mu.Unlock()
 			msg = nil
+			taken++
+			if s.opts.OnData != nil && s.opts.OnData(len(s.Messages())) {
+				io.Copy(io.Discard, conn)
+				return
+			}
+			time.Sleep(s.opts.Slow)
 			reply(250, "queued")
 		case "RSET":
 			msg = nil
