@@ -27,7 +27,10 @@
 // Sign-in attempts are limited per account name and per client address
 // (an IPv6 client by its /64) with token buckets; an unknown name and a
 // wrong password get the same answer after the same work (see package
-// users).
+// users). A browser that signed in to an account keeps a cookie saying so
+// (a MAC under the password's stamp) and has that account's attempts of
+// its own, so a guesser who spends the account's, from however many
+// addresses, does not keep its user out.
 package admin
 
 import (
