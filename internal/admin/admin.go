@@ -28,9 +28,10 @@
 // (an IPv6 client by its /64) with token buckets; an unknown name and a
 // wrong password get the same answer after the same work (see package
 // users). A browser that signed in to an account keeps a cookie saying so
-// (a MAC under the password's stamp) and has that account's attempts of
-// its own, so a guesser who spends the account's, from however many
-// addresses, does not keep its user out.
+// (a MAC under the password's stamp) and has attempts of its own, counted
+// neither with the account's nor with its address's, so a guesser who
+// spends those, from however many addresses or from behind the proxy the
+// user comes through, does not keep the user out.
 package admin
 
 import (

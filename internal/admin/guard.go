@@ -135,6 +135,16 @@ func (a *attempts) allow(name, addr string, now time.Time) bool {
 	return acc.AllowN(now, 1) && adr.AllowN(now, 1)
 }
 
+// allowKnown takes an attempt from the bucket of a browser known to an
+// account (see Handler.knownBrowser) alone: its address may be a proxy's
+// that every client shares, guessers included.
+func (a *attempts) allowKnown(browser string, now time.Time) bool {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	l := a.account.get(browser, now)
+	return l != nil && l.AllowN(now, 1)
+}
+
 // maxBuckets bounds the buckets kept per kind; a full bucket says nothing
 // and is dropped first.
 const maxBuckets = 100000

@@ -415,6 +415,38 @@ func TestAGuesserCannotKeepTheUserOut(t *testing.T) {
 	}
 }
 
+// TestAGuesserBehindTheUsersProxyCannotKeepTheUserOut serves every
+// client from one address, as behind a proxy that ends TLS: a guesser
+// trying many names spends that address's attempts, and the user still
+// signs in from a browser that signed in before, while a browser that
+// never did stays limited.
+func TestAGuesserBehindTheUsersProxyCannotKeepTheUserOut(t *testing.T) {
+	f := newFixture(t, nil)
+	lim := DefaultLimits()
+	const proxy = "10.0.0.1:8080"
+	own := newClient(t, f.admin)
+	own.addr = proxy
+	if w := own.signIn(adminName, adminPassword); w.Code != http.StatusSeeOther {
+		t.Fatalf("sign-in: %d", w.Code)
+	}
+	if w := own.post(Prefix+"sign-out", nil); w.Code != http.StatusSeeOther {
+		t.Fatalf("sign-out: %d", w.Code)
+	}
+	for i := range lim.AddressBurst + 5 {
+		g := newClient(t, f.admin)
+		g.addr = proxy
+		g.signIn(fmt.Sprintf("guess%d", i), "not a password")
+	}
+	fresh := newClient(t, f.admin)
+	fresh.addr = proxy
+	if w := fresh.signIn(adminName, adminPassword); w.Code != http.StatusTooManyRequests {
+		t.Errorf("a browser that never signed in: %d, want 429", w.Code)
+	}
+	if w := own.signIn(adminName, adminPassword); w.Code != http.StatusSeeOther {
+		t.Errorf("the user's own browser: %d, want a sign-in", w.Code)
+	}
+}
+
 // TestSessionCookie checks the session cookie's attributes over plain
 // HTTP, over TLS and behind an https address, and the session's life:
 // a new identifier at each sign-in, an end at sign-out, after idling and

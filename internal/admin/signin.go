@@ -82,12 +82,17 @@ func (h *Handler) signIn(w http.ResponseWriter, r *http.Request) {
 	key := name
 	if users.CheckName(name) != nil {
 		key = "(not a name)"
-	} else if id, ok := h.knownBrowser(r, name); ok {
-		// A browser the account signed in from has attempts of its own,
-		// so a guesser spending the account's cannot keep its user out.
-		key = name + "\x00" + id
 	}
-	if !h.attempts.allow(key, clientAddress(r), h.now()) {
+	var allowed bool
+	if id, ok := h.knownBrowser(r, key); ok {
+		// A browser the account signed in from has attempts of its own,
+		// so a guesser spending the account's or the address's cannot
+		// keep its user out.
+		allowed = h.attempts.allowKnown(name+"\x00"+id, h.now())
+	} else {
+		allowed = h.attempts.allow(key, clientAddress(r), h.now())
+	}
+	if !allowed {
 		h.log.Warn("admin: sign-in attempts limited", "name", name, "remote", r.RemoteAddr)
 		w.Header().Set("Retry-After", "60")
 		f.Message = msgLimited
