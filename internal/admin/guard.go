@@ -5,6 +5,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"path"
 	"strings"
 	"sync"
 	"time"
@@ -200,10 +201,26 @@ func clientAddress(r *http.Request) string {
 
 // localPath returns p when it is a path of the admin area, else the
 // area's start: forms and the sign-in page send the browser back only
-// within the area.
+// within the area. A path with dot segments, written plainly or escaped
+// (a browser resolves "%2e%2e" as ".."), or with control characters,
+// which browsers drop, is not taken as one.
 func localPath(p string) string {
-	if !strings.HasPrefix(p, Prefix) || strings.HasPrefix(p, "//") || strings.ContainsAny(p, "\\\r\n") {
+	if !strings.HasPrefix(p, Prefix) || strings.Contains(p, "\\") {
+		return Prefix
+	}
+	u, err := url.Parse(p) // refuses control characters
+	if err != nil || u.Host != "" || !cleanPath(u.Path) {
 		return Prefix
 	}
 	return p
+}
+
+// cleanPath reports whether p has no dot segment and no empty one: whether
+// it is the path a browser would go to.
+func cleanPath(p string) bool {
+	c := path.Clean(p)
+	if strings.HasSuffix(p, "/") && c != "/" {
+		c += "/"
+	}
+	return c == p
 }

@@ -447,6 +447,39 @@ func TestAGuesserBehindTheUsersProxyCannotKeepTheUserOut(t *testing.T) {
 	}
 }
 
+// TestRedirectsStayInTheArea posts the sign-in form and a decision form
+// with addresses to go back to that leave the area, by another host or
+// by dot segments, and checks that the browser is sent within the area
+// (its start) each time, while an address of the area is followed.
+func TestRedirectsStayInTheArea(t *testing.T) {
+	f := newFixture(t, nil)
+	c := f.signedIn(t)
+	for _, tc := range []struct{ back, want string }{
+		{"https://evil.example/admin/", Prefix},
+		{"//evil.example/", Prefix},
+		{"/\\evil.example/", Prefix},
+		{"/admin/../search/", Prefix},
+		{"/admin/..//evil.example/", Prefix},
+		{"/admin/sources/../../evil", Prefix},
+		{"/admin/%2e%2e/evil", Prefix},
+		{"/admin/\t/evil", Prefix},
+		{"/admin/decisions/", "/admin/decisions/"},
+		{"/admin/stories/?page=2", "/admin/stories/?page=2"},
+	} {
+		w := c.post(Prefix+"decide", url.Values{"action": {"nonsense"}, "back": {tc.back}})
+		if loc := w.Header().Get("Location"); w.Code != http.StatusSeeOther || loc != tc.want {
+			t.Errorf("decision going back to %q: %d to %q, want %q", tc.back, w.Code, loc, tc.want)
+		}
+		f.clock.advance(DefaultLimits().AccountEvery) // an attempt more for the account
+		s := newClient(t, f.admin)
+		tok := s.token(Prefix + "sign-in")
+		w = s.do("POST", Prefix+"sign-in", url.Values{"csrf": {tok}, "name": {adminName}, "password": {adminPassword}, "next": {tc.back}})
+		if loc := w.Header().Get("Location"); w.Code != http.StatusSeeOther || loc != tc.want {
+			t.Errorf("sign-in going on to %q: %d to %q, want %q", tc.back, w.Code, loc, tc.want)
+		}
+	}
+}
+
 // TestSessionCookie checks the session cookie's attributes over plain
 // HTTP, over TLS and behind an https address, and the session's life:
 // a new identifier at each sign-in, an end at sign-out, after idling and
