@@ -27,7 +27,11 @@
 // Sign-in attempts are limited per account name and per client address
 // (an IPv6 client by its /64) with token buckets; an unknown name and a
 // wrong password get the same answer after the same work (see package
-// users).
+// users). A browser that signed in to an account keeps a cookie saying so
+// (a MAC under the password's stamp) and has attempts of its own, counted
+// neither with the account's nor with its address's, so a guesser who
+// spends those, from however many addresses or from behind the proxy the
+// user comes through, does not keep the user out.
 package admin
 
 import (

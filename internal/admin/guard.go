@@ -5,6 +5,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"path"
 	"strings"
 	"sync"
 	"time"
@@ -135,6 +136,16 @@ func (a *attempts) allow(name, addr string, now time.Time) bool {
 	return acc.AllowN(now, 1) && adr.AllowN(now, 1)
 }
 
+// allowKnown takes an attempt from the bucket of a browser known to an
+// account (see Handler.knownBrowser) alone: its address may be a proxy's
+// that every client shares, guessers included.
+func (a *attempts) allowKnown(browser string, now time.Time) bool {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	l := a.account.get(browser, now)
+	return l != nil && l.AllowN(now, 1)
+}
+
 // maxBuckets bounds the buckets kept per kind; a full bucket says nothing
 // and is dropped first.
 const maxBuckets = 100000
@@ -190,10 +201,26 @@ func clientAddress(r *http.Request) string {
 
 // localPath returns p when it is a path of the admin area, else the
 // area's start: forms and the sign-in page send the browser back only
-// within the area.
+// within the area. A path with dot segments, written plainly or escaped
+// (a browser resolves "%2e%2e" as ".."), or with control characters,
+// which browsers drop, is not taken as one.
 func localPath(p string) string {
-	if !strings.HasPrefix(p, Prefix) || strings.HasPrefix(p, "//") || strings.ContainsAny(p, "\\\r\n") {
+	if !strings.HasPrefix(p, Prefix) || strings.Contains(p, "\\") {
+		return Prefix
+	}
+	u, err := url.Parse(p) // refuses control characters
+	if err != nil || u.Host != "" || !cleanPath(u.Path) {
 		return Prefix
 	}
 	return p
+}
+
+// cleanPath reports whether p has no dot segment and no empty one: whether
+// it is the path a browser would go to.
+func cleanPath(p string) bool {
+	c := path.Clean(p)
+	if strings.HasSuffix(p, "/") && c != "/" {
+		c += "/"
+	}
+	return c == p
 }

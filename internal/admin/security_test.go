@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -356,6 +357,126 @@ func TestSignInIsRateLimited(t *testing.T) {
 	elsewhere.addr = "[2001:db8:1:3::1]:5555"
 	if w := elsewhere.signIn(adminName, adminPassword); w.Code != http.StatusSeeOther {
 		t.Errorf("from another /64: %d, want a sign-in", w.Code)
+	}
+}
+
+// TestAGuesserCannotKeepTheUserOut has a guesser try one account's
+// password from many addresses, without end, at the rate its limit
+// allows: the account's own user still signs in from a browser that
+// signed in before, while a browser that never did (the guesser's) stays
+// limited, and a browser known for another account is not known for it.
+func TestAGuesserCannotKeepTheUserOut(t *testing.T) {
+	f := newFixture(t, nil)
+	lim := DefaultLimits()
+	if err := f.admin.users.Add("grace", "another good password", false, f.clock.now()); err != nil {
+		t.Fatal(err)
+	}
+	own := newClient(t, f.admin)
+	own.addr = "203.0.113.7:1234"
+	other := newClient(t, f.admin)
+	other.addr = "203.0.113.8:1234"
+	for _, c := range []struct {
+		cl   *client
+		name string
+		pw   string
+	}{{own, adminName, adminPassword}, {other, "grace", "another good password"}} {
+		if w := c.cl.signIn(c.name, c.pw); w.Code != http.StatusSeeOther {
+			t.Fatalf("sign-in of %s: %d", c.name, w.Code)
+		}
+		if w := c.cl.post(Prefix+"sign-out", nil); w.Code != http.StatusSeeOther {
+			t.Fatalf("sign-out of %s: %d", c.name, w.Code)
+		}
+	}
+	guess := 0
+	guessing := func(n int) {
+		for range n {
+			g := newClient(t, f.admin)
+			g.addr = fmt.Sprintf("198.51.100.%d:1234", 1+guess%200)
+			guess++
+			g.signIn(adminName, "guess number "+strconv.Itoa(guess))
+		}
+	}
+	guessing(lim.AccountBurst)
+	for round := range 3 {
+		f.clock.advance(lim.AccountEvery)
+		guessing(1) // takes the attempt that came back
+		if w := newClient(t, f.admin).signIn(adminName, adminPassword); w.Code != http.StatusTooManyRequests {
+			t.Errorf("round %d: a browser that never signed in: %d, want 429", round, w.Code)
+		}
+		if w := other.signIn(adminName, adminPassword); w.Code != http.StatusTooManyRequests {
+			t.Errorf("round %d: a browser known for another account: %d, want 429", round, w.Code)
+		}
+		if w := own.signIn(adminName, adminPassword); w.Code != http.StatusSeeOther {
+			t.Fatalf("round %d: the user's own browser: %d, want a sign-in\n%s", round, w.Code, w.Body)
+		}
+		if w := own.post(Prefix+"sign-out", nil); w.Code != http.StatusSeeOther {
+			t.Fatalf("sign-out: %d", w.Code)
+		}
+	}
+}
+
+// TestAGuesserBehindTheUsersProxyCannotKeepTheUserOut serves every
+// client from one address, as behind a proxy that ends TLS: a guesser
+// trying many names spends that address's attempts, and the user still
+// signs in from a browser that signed in before, while a browser that
+// never did stays limited.
+func TestAGuesserBehindTheUsersProxyCannotKeepTheUserOut(t *testing.T) {
+	f := newFixture(t, nil)
+	lim := DefaultLimits()
+	const proxy = "10.0.0.1:8080"
+	own := newClient(t, f.admin)
+	own.addr = proxy
+	if w := own.signIn(adminName, adminPassword); w.Code != http.StatusSeeOther {
+		t.Fatalf("sign-in: %d", w.Code)
+	}
+	if w := own.post(Prefix+"sign-out", nil); w.Code != http.StatusSeeOther {
+		t.Fatalf("sign-out: %d", w.Code)
+	}
+	for i := range lim.AddressBurst + 5 {
+		g := newClient(t, f.admin)
+		g.addr = proxy
+		g.signIn(fmt.Sprintf("guess%d", i), "not a password")
+	}
+	fresh := newClient(t, f.admin)
+	fresh.addr = proxy
+	if w := fresh.signIn(adminName, adminPassword); w.Code != http.StatusTooManyRequests {
+		t.Errorf("a browser that never signed in: %d, want 429", w.Code)
+	}
+	if w := own.signIn(adminName, adminPassword); w.Code != http.StatusSeeOther {
+		t.Errorf("the user's own browser: %d, want a sign-in", w.Code)
+	}
+}
+
+// TestRedirectsStayInTheArea posts the sign-in form and a decision form
+// with addresses to go back to that leave the area, by another host or
+// by dot segments, and checks that the browser is sent within the area
+// (its start) each time, while an address of the area is followed.
+func TestRedirectsStayInTheArea(t *testing.T) {
+	f := newFixture(t, nil)
+	c := f.signedIn(t)
+	for _, tc := range []struct{ back, want string }{
+		{"https://evil.example/admin/", Prefix},
+		{"//evil.example/", Prefix},
+		{"/\\evil.example/", Prefix},
+		{"/admin/../search/", Prefix},
+		{"/admin/..//evil.example/", Prefix},
+		{"/admin/sources/../../evil", Prefix},
+		{"/admin/%2e%2e/evil", Prefix},
+		{"/admin/\t/evil", Prefix},
+		{"/admin/decisions/", "/admin/decisions/"},
+		{"/admin/stories/?page=2", "/admin/stories/?page=2"},
+	} {
+		w := c.post(Prefix+"decide", url.Values{"action": {"nonsense"}, "back": {tc.back}})
+		if loc := w.Header().Get("Location"); w.Code != http.StatusSeeOther || loc != tc.want {
+			t.Errorf("decision going back to %q: %d to %q, want %q", tc.back, w.Code, loc, tc.want)
+		}
+		f.clock.advance(DefaultLimits().AccountEvery) // an attempt more for the account
+		s := newClient(t, f.admin)
+		tok := s.token(Prefix + "sign-in")
+		w = s.do("POST", Prefix+"sign-in", url.Values{"csrf": {tok}, "name": {adminName}, "password": {adminPassword}, "next": {tc.back}})
+		if loc := w.Header().Get("Location"); w.Code != http.StatusSeeOther || loc != tc.want {
+			t.Errorf("sign-in going on to %q: %d to %q, want %q", tc.back, w.Code, loc, tc.want)
+		}
 	}
 }
 

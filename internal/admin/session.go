@@ -163,6 +163,7 @@ func (s *sessions) prune(now time.Time) {
 const (
 	sessionCookie = "newshub-admin"
 	signInCookie  = "newshub-admin-signin" // the sign-in form's nonce
+	knownCookie   = "newshub-admin-known"  // a browser that signed in before
 )
 
 func cookieName(base string, secure bool) string {

@@ -14,6 +14,10 @@ import (
 // signInLife bounds how long a sign-in form stays good.
 const signInLife = time.Hour
 
+// knownLife is how long a browser stays known to an account it signed in
+// to (see knownBrowser).
+const knownLife = 180 * 24 * time.Hour
+
 // signInForm is what the sign-in page shows.
 type signInForm struct {
 	Name    string
@@ -79,7 +83,16 @@ func (h *Handler) signIn(w http.ResponseWriter, r *http.Request) {
 	if users.CheckName(name) != nil {
 		key = "(not a name)"
 	}
-	if !h.attempts.allow(key, clientAddress(r), h.now()) {
+	var allowed bool
+	if id, ok := h.knownBrowser(r, key); ok {
+		// A browser the account signed in from has attempts of its own,
+		// so a guesser spending the account's or the address's cannot
+		// keep its user out.
+		allowed = h.attempts.allowKnown(name+"\x00"+id, h.now())
+	} else {
+		allowed = h.attempts.allow(key, clientAddress(r), h.now())
+	}
+	if !allowed {
 		h.log.Warn("admin: sign-in attempts limited", "name", name, "remote", r.RemoteAddr)
 		w.Header().Set("Retry-After", "60")
 		f.Message = msgLimited
@@ -104,8 +117,36 @@ func (h *Handler) signIn(w http.ResponseWriter, r *http.Request) {
 	s := h.sessions.start(name, stamp, h.now())
 	h.setCookie(w, r, sessionCookie, s.id, 0)
 	h.setCookie(w, r, signInCookie, "", -1)
+	h.setCookie(w, r, knownCookie, knownToken(stamp, name, token()), knownLife)
 	h.log.Info("admin: signed in", "user", name, "remote", r.RemoteAddr)
 	http.Redirect(w, r, f.Next, http.StatusSeeOther)
+}
+
+// knownToken is the value of the cookie that says a browser signed in to
+// name: a nonce, which names the browser, and a MAC of it under the
+// account's password stamp. The stamp is a digest of the password's hash,
+// which only the server holds, so the cookie stays good across restarts,
+// and a new password, which may be one that leaked, forgets every browser
+// that signed in with the old.
+func knownToken(stamp, name, nonce string) string {
+	m := hmac.New(sha256.New, []byte(stamp))
+	m.Write([]byte("known\x00" + name + "\x00" + nonce))
+	return nonce + "." + base64.RawURLEncoding.EncodeToString(m.Sum(nil))
+}
+
+// knownBrowser reports whether r comes from a browser that signed in to
+// name with its password as it is now, and names the browser.
+func (h *Handler) knownBrowser(r *http.Request, name string) (string, bool) {
+	v := h.cookie(r, knownCookie)
+	nonce, _, ok := strings.Cut(v, ".")
+	if !ok || nonce == "" {
+		return "", false
+	}
+	stamp, exists, err := h.users.Stamp(name)
+	if err != nil || !exists {
+		return "", false
+	}
+	return nonce, hmac.Equal([]byte(v), []byte(knownToken(stamp, name, nonce)))
 }
 
 // verify checks a password, at most two at once: each check holds the

@@ -100,15 +100,21 @@ func isWordStart(s string) bool {
 }
 
 // SearchWords splits s into the words a search matches: runs of letters,
-// digits and marks, the same runs a Unicode word tokenizer indexes, but
-// that a run of a script written without spaces between words (see
-// pairedRune) is read as its overlapping pairs of characters, "東京五輪"
-// as "東京", "京五", "五輪" (one character alone is itself). These are
-// the words of a query, whose phrase "東京五輪" then matches the pairs in
-// order, and of the text a store indexes for it.
+// digits and marks (but for runs of marks alone), the same runs a Unicode
+// word tokenizer indexes, but that a run of a script written without
+// spaces between words (see pairedRune) is read as its overlapping pairs
+// of characters, "東京五輪" as "東京", "京五", "五輪" (one character
+// alone is itself). These are the words of a query, whose phrase
+// "東京五輪" then matches the pairs in order, and of the text a store
+// indexes for it.
 func SearchWords(s string) []string {
 	var words []string
 	for _, w := range strings.FieldsFunc(s, notWordRune) {
+		if onlyMarks(w) {
+			// No letter carries them: SQLite's tokenizer reads nothing
+			// there, which a prefix query took for the start of every word.
+			continue
+		}
 		if !hasPaired(w) {
 			words = append(words, w)
 			continue
@@ -144,6 +150,11 @@ func SearchIndexText(s string) string {
 		b.WriteByte(' ')
 	})
 	return b.String()
+}
+
+// onlyMarks reports whether w holds marks alone.
+func onlyMarks(w string) bool {
+	return !strings.ContainsFunc(w, func(r rune) bool { return !unicode.IsMark(r) })
 }
 
 func notWordRune(r rune) bool {

@@ -106,11 +106,16 @@ type Accounts struct {
 	decoy  string // a hash of a random password with params, for unknown names
 }
 
-// fileStamp tells whether the file changed since it was read.
+// fileStamp tells whether the file changed since it was read. The file
+// is always replaced whole, so a new file is a change even with the old
+// one's size and time: a time is only as fine as the clock that stamps
+// files, and a new password's hash is as long as the old one's.
 type fileStamp struct {
-	size  int64
-	mtime time.Time
-	ok    bool
+	fi os.FileInfo
+}
+
+func (s fileStamp) same(fi os.FileInfo) bool {
+	return s.fi != nil && os.SameFile(s.fi, fi) && s.fi.Size() == fi.Size() && s.fi.ModTime().Equal(fi.ModTime())
 }
 
 // Open returns the accounts of the site folder siteDir, hashing new
@@ -311,8 +316,7 @@ func (a *Accounts) load() ([]User, error) {
 	if err != nil {
 		return nil, fmt.Errorf("accounts: %w", err)
 	}
-	stamp := fileStamp{size: fi.Size(), mtime: fi.ModTime(), ok: true}
-	if stamp == a.stamp {
+	if a.stamp.same(fi) {
 		return a.cached, nil
 	}
 	data, err := os.ReadFile(a.path)
@@ -323,7 +327,7 @@ func (a *Accounts) load() ([]User, error) {
 	if err != nil {
 		return nil, err
 	}
-	a.cached, a.stamp = us, stamp
+	a.cached, a.stamp = us, fileStamp{fi}
 	return us, nil
 }
 

@@ -252,3 +252,44 @@ func TestStampChangesWithThePassword(t *testing.T) {
 		t.Errorf("Stamp after a new password: %q %v %v, the old one was %q", s, ok, err, first)
 	}
 }
+
+// TestNewPasswordSeenWhateverTheFileTimes checks that a password set anew
+// by another process (the command line, beside a running server) counts
+// at once even when the file it wrote has the old one's size and
+// modification time, as a file written within one tick of the clock that
+// stamps files has: the new password signs in, the old one no longer.
+func TestNewPasswordSeenWhateverTheFileTimes(t *testing.T) {
+	dir := t.TempDir()
+	server, cli := Open(dir, cheap), Open(dir, cheap)
+	if err := cli.Add("ada", "correct horse battery", false, now); err != nil {
+		t.Fatal(err)
+	}
+	if ok, err := server.Verify("ada", "correct horse battery"); err != nil || !ok {
+		t.Fatalf("Verify: %v %v", ok, err)
+	}
+	before, err := os.Stat(server.File())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cli.Add("ada", "stapler battery horse", true, now); err != nil {
+		t.Fatal(err)
+	}
+	after, err := os.Stat(server.File())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if after.Size() != before.Size() {
+		t.Fatalf("the new file has %d bytes, the old %d: the test needs hashes of one length", after.Size(), before.Size())
+	}
+	if err := os.Chtimes(server.File(), before.ModTime(), before.ModTime()); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		password string
+		want     bool
+	}{{"stapler battery horse", true}, {"correct horse battery", false}} {
+		if ok, err := server.Verify("ada", c.password); err != nil || ok != c.want {
+			t.Errorf("Verify(ada, %q) = %v %v, want %v", c.password, ok, err, c.want)
+		}
+	}
+}

@@ -293,6 +293,9 @@ func testSearchBadQuery(t *testing.T, st store.Store) {
 		"***",
 		"- + ( ) : ^",
 		`""`,
+		"\u0300",  // a combining mark alone, no letter to carry it
+		"\u0300*", // which one store read as a prefix of every word
+		"\u0301 \u20dd",
 	} {
 		res, err := st.Search(context.Background(), store.SearchQuery{Text: text})
 		if !errors.Is(err, store.ErrBadQuery) {
