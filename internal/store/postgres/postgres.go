@@ -56,7 +56,14 @@ func IsDSN(dsn string) bool {
 func Open(ctx context.Context, dsn string) (*Store, error) {
 	cfg, err := pgxpool.ParseConfig(dsn)
 	if err != nil {
+		if unescapedPassword(dsn) {
+			// The driver's message may quote the rest of the password.
+			return nil, fmt.Errorf("postgres store %s: %w", Redact(dsn), errPasswordUnescaped)
+		}
 		return nil, fmt.Errorf("postgres store: %w", err)
+	}
+	if misread(dsn) {
+		return nil, fmt.Errorf("postgres store %s: %w", Redact(dsn), errPasswordUnescaped)
 	}
 	if !strings.Contains(dsn, "pool_max_conns") {
 		// Room for reads nested inside a Scan callback, as curation does.
