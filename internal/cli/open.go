@@ -153,29 +153,8 @@ func (env *Env) storeFiles() []string {
 }
 
 // redactDSN returns dsn with the password it may hold masked, for
-// messages: in its user part or as its password parameter, both of which
-// PostgreSQL takes, and whether or not the address parses, as a mistyped
-// one printed to say so does not.
-func redactDSN(dsn string) string {
-	rest, query, hasQuery := strings.Cut(dsn, "?")
-	if scheme, auth, ok := strings.Cut(rest, "://"); ok {
-		if at := strings.LastIndex(auth, "@"); at >= 0 {
-			if user, _, ok := strings.Cut(auth[:at], ":"); ok {
-				rest = scheme + "://" + user + ":xxxxx" + auth[at:]
-			}
-		}
-	}
-	if !hasQuery {
-		return rest
-	}
-	params := strings.Split(query, "&")
-	for i, p := range params {
-		if k, _, ok := strings.Cut(p, "="); ok && k == "password" {
-			params[i] = k + "=xxxxx"
-		}
-	}
-	return rest + "?" + strings.Join(params, "&")
-}
+// messages (see postgres.Redact).
+func redactDSN(dsn string) string { return postgres.Redact(dsn) }
 
 // openHub opens the store, brings its configuration in step with the
 // site folder's files and returns the configuration in force.

@@ -29,6 +29,13 @@ func TestDSNPasswordIsNeverPrinted(t *testing.T) {
 		{"escaped, as a parameter", missing.String() + "&password=" + url.QueryEscape(secret+"&x")},
 		{"in an address that does not parse", "postgres://newshub:" + secret + "@[::1/hub"},
 		{"as a parameter of an address that does not parse", "postgres://newshub@[::1/hub?password=" + secret},
+		// Passwords pasted as they are, unescaped, with the characters a
+		// URL reserves: each is a way operators mistype the address.
+		{"holding a question mark", strings.Replace(missing.String(), "//newshub@", "//newshub:ab?"+secret+"@", 1)},
+		{"holding an at sign", strings.Replace(missing.String(), "//newshub@", "//newshub:ab@"+secret+"@", 1)},
+		{"holding a slash", strings.Replace(missing.String(), "//newshub@", "//newshub:ab/"+secret+"@", 1)},
+		{"holding @, :, /, ?, # and %", strings.Replace(missing.String(), "//newshub@", "//newshub:p@s:w/r?d#%"+secret+"@", 1)},
+		{"holding @ and then ?", strings.Replace(missing.String(), "//newshub@", "//newshub:a@b?"+secret+"@", 1)},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			code, stdout, stderr := run(t, "--site", t.TempDir(), "--db", tt.dsn, "status")

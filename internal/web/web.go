@@ -178,7 +178,7 @@ func (w *Web) route(ctx context.Context, vc *viewCache, r *http.Request) (*page,
 // (an article's page is in five).
 const maxDepth = 16
 
-// serveError answers a failed page: 404, 400 or 500 (logged).
+// serveError answers a failed page: 404, 400 or 503 (logged).
 func (w *Web) serveError(rw http.ResponseWriter, r *http.Request, err error) {
 	var bad *publish.BadRequest
 	var merged *publish.StoryMerged
@@ -203,8 +203,13 @@ func (w *Web) serveError(rw http.ResponseWriter, r *http.Request, err error) {
 		w.writePage(rw, r, w.messagePage(vc, r.URL.Path, "Search took too long",
 			"This search took too long. More words, or a topic, narrow it."), http.StatusServiceUnavailable)
 	default:
+		// What fails here is the store (a page of the view never does):
+		// a database restarting or failing over, back soon, as the API
+		// says with its 503.
 		w.log.Error("web page", "path", r.URL.Path, "err", err)
-		w.writePage(rw, r, w.messagePage(vc, r.URL.Path, "Something went wrong", "The page could not be built. Please try again later."), http.StatusInternalServerError)
+		rw.Header().Set("Retry-After", "10")
+		w.writePage(rw, r, w.messagePage(vc, r.URL.Path, "Page unavailable",
+			"This page could not be built just now. Please try again in a minute."), http.StatusServiceUnavailable)
 	}
 }
 

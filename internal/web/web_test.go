@@ -662,3 +662,25 @@ func TestSearchPagerSaysNextNotOlder(t *testing.T) {
 		lacks(t, tt.path, body, tt.lacks...)
 	}
 }
+
+// TestPagesWhileTheStoreIsDownSayToComeBack closes the store under a
+// hub whose pages were read, as a database restart or fail-over leaves
+// serve for a while: the pages that read the store (search, an article's
+// related coverage) answer 503 with Retry-After and say to try again, as
+// the API does, where they answered 500, which tells crawlers and
+// monitors the page is broken.
+func TestPagesWhileTheStoreIsDownSayToComeBack(t *testing.T) {
+	h := newHub(t, "https://img.example.org/")
+	if code, _ := h.get(t, "/search?q=border"); code != http.StatusOK {
+		t.Fatalf("search: status %d", code)
+	}
+	h.st.Close()
+	for _, path := range []string{"/search?q=border", "/search?q=senate&when=year", "/news/2026/11/20/hostile-title/"} {
+		rec := httptest.NewRecorder()
+		h.srv.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, path, nil))
+		if rec.Code != http.StatusServiceUnavailable || rec.Header().Get("Retry-After") == "" {
+			t.Errorf("%s with the store down: %d, Retry-After %q; want 503 with Retry-After", path, rec.Code, rec.Header().Get("Retry-After"))
+		}
+		contains(t, path, rec.Body.String(), "try again")
+	}
+}

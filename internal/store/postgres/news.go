@@ -97,19 +97,17 @@ func (s *Store) ArticlePaths(ctx context.Context, keys []string) (map[string]str
 func (s *Store) ScanLinks(ctx context.Context, since, until time.Time, fn func(path, story, originalURL, webURL string) error) error {
 	var args params
 	from, tcol := newsWhere(store.NewsQuery{Since: since, Until: until}, &args)
-	rows, err := s.pool.Query(ctx, `SELECT r.path, coalesce(r.story, ''), coalesce(r.original_url, ''), coalesce(r.web_url, '')`+
-		from+orderBy(store.ByTime, tcol), args...)
-	if err != nil {
-		return fmt.Errorf("links: %w", err)
-	}
-	var path, story, orig, web string
-	_, err = pgx.ForEachRow(rows, []any{&path, &story, &orig, &web}, func() error {
-		return fn(path, story, orig, web)
+	return s.stream(ctx, "links", `SELECT r.path, coalesce(r.story, ''), coalesce(r.original_url, ''), coalesce(r.web_url, '')`+
+		from+orderBy(store.ByTime, tcol), args, func(rows pgx.Rows) error {
+		var path, story, orig, web string
+		_, err := pgx.ForEachRow(rows, []any{&path, &story, &orig, &web}, func() error {
+			return fn(path, story, orig, web)
+		})
+		if err != nil {
+			return fmt.Errorf("links: %w", err)
+		}
+		return nil
 	})
-	if err != nil {
-		return fmt.Errorf("links: %w", err)
-	}
-	return nil
 }
 
 // newsWhere writes the FROM and WHERE clauses of q. With a topic listed by

@@ -56,7 +56,14 @@ func IsDSN(dsn string) bool {
 func Open(ctx context.Context, dsn string) (*Store, error) {
 	cfg, err := pgxpool.ParseConfig(dsn)
 	if err != nil {
+		if unescapedPassword(dsn) {
+			// The driver's message may quote the rest of the password.
+			return nil, fmt.Errorf("postgres store %s: %w", Redact(dsn), errPasswordUnescaped)
+		}
 		return nil, fmt.Errorf("postgres store: %w", err)
+	}
+	if misread(dsn) {
+		return nil, fmt.Errorf("postgres store %s: %w", Redact(dsn), errPasswordUnescaped)
 	}
 	if !strings.Contains(dsn, "pool_max_conns") {
 		// Room for reads nested inside a Scan callback, as curation does.
@@ -293,24 +300,43 @@ func (s *Store) Scan(ctx context.Context, kinds []model.Kind, fn func(*model.Rec
 // changes a record can compare against it without encoding it again.
 func (s *Store) ScanValues(ctx context.Context, kinds []model.Kind, fn func(rec *model.Record, value []byte) error) error {
 	where, args := kindFilter(kinds)
-	rows, err := s.pool.Query(ctx, `SELECT `+recordColumns+` FROM records r`+where+` ORDER BY r.path`, args...)
-	if err != nil {
-		return fmt.Errorf("scan: %w", err)
-	}
-	defer rows.Close()
-	return store.EachRecord(rows, func() (*model.Record, []byte, error) { return decodeRow(rows) }, fn)
+	return s.stream(ctx, "scan", `SELECT `+recordColumns+` FROM records r`+where+` ORDER BY r.path`, args, func(rows pgx.Rows) error {
+		return store.EachRecord(rows, func() (*model.Record, []byte, error) { return decodeRow(rows) }, fn)
+	})
 }
 
 // ScanRaw streams path, kind and file bytes of the records of the given
 // kinds in path order, without decoding values.
 func (s *Store) ScanRaw(ctx context.Context, kinds []model.Kind, fn func(path string, kind model.Kind, raw []byte) error) error {
 	where, args := kindFilter(kinds)
-	rows, err := s.pool.Query(ctx, `SELECT r.path, r.kind, r.raw FROM records r`+where+` ORDER BY r.path`, args...)
+	return s.stream(ctx, "scan", `SELECT r.path, r.kind, r.raw FROM records r`+where+` ORDER BY r.path`, args, func(rows pgx.Rows) error {
+		return store.EachRaw(rows, fn)
+	})
+}
+
+// stream runs a query whose rows read hands to a caller's callback as they
+// come, in a transaction of its own without a statement timeout: the
+// server counts the time the callback takes over the rows as the
+// statement's, and a timeout a DBA set for the role to stop runaway
+// queries cancelled a scan of the whole store (curation, an export, a
+// build) once the hub was large enough. read's error is returned as it is,
+// the store's wrapped with what.
+func (s *Store) stream(ctx context.Context, what, sql string, args []any, read func(pgx.Rows) error) error {
+	tx, err := s.pool.Begin(ctx)
 	if err != nil {
-		return fmt.Errorf("scan: %w", err)
+		return fmt.Errorf("%s: %w", what, err)
+	}
+	// Read-only: rolled back, which ends it as a commit would.
+	defer tx.Rollback(context.WithoutCancel(ctx))
+	if _, err := tx.Exec(ctx, `SET LOCAL statement_timeout = 0`); err != nil {
+		return fmt.Errorf("%s: %w", what, err)
+	}
+	rows, err := tx.Query(ctx, sql, args...)
+	if err != nil {
+		return fmt.Errorf("%s: %w", what, err)
 	}
 	defer rows.Close()
-	return store.EachRaw(rows, fn)
+	return read(rows)
 }
 
 // Count returns the number of records of each kind present.

@@ -20,30 +20,28 @@ func (s *Store) ScanNews(ctx context.Context, q store.NewsQuery, fn func(store.N
 	}
 	var args params
 	from, tcol := newsWhere(q, &args)
-	rows, err := s.pool.Query(ctx, `SELECT r.path, r.version, coalesce(r.story, ''), coalesce(r.published, false),
+	sql := `SELECT r.path, r.version, coalesce(r.story, ''), coalesce(r.published, false),
 		coalesce(r.archived, false), coalesce(r.published_at, 0), coalesce(r.canonical_url, ''), coalesce(r.guid, ''),
-		coalesce(r.original_url, ''), coalesce(r.pinned_until, 0)`+from+orderBy(q.Order, tcol)+limitOffset(q.Limit, q.Offset, &args),
-		append([]any{planEachTime}, args...)...)
-	if err != nil {
-		return fmt.Errorf("scan news: %w", err)
-	}
-	var (
-		e         store.NewsEntry
-		at, until int64
-	)
-	_, err = pgx.ForEachRow(rows, []any{&e.Path, &e.Version, &e.Story, &e.Published, &e.Archived, &at,
-		&e.CanonicalURL, &e.GUID, &e.OriginalURL, &until}, func() error {
-		e.PublishedAt = time.UnixMicro(at).UTC()
-		e.PinnedUntil = time.Time{}
-		if until != 0 {
-			e.PinnedUntil = time.UnixMicro(until).UTC()
+		coalesce(r.original_url, ''), coalesce(r.pinned_until, 0)` + from + orderBy(q.Order, tcol) + limitOffset(q.Limit, q.Offset, &args)
+	return s.stream(ctx, "scan news", sql, append([]any{planEachTime}, args...), func(rows pgx.Rows) error {
+		var (
+			e         store.NewsEntry
+			at, until int64
+		)
+		_, err := pgx.ForEachRow(rows, []any{&e.Path, &e.Version, &e.Story, &e.Published, &e.Archived, &at,
+			&e.CanonicalURL, &e.GUID, &e.OriginalURL, &until}, func() error {
+			e.PublishedAt = time.UnixMicro(at).UTC()
+			e.PinnedUntil = time.Time{}
+			if until != 0 {
+				e.PinnedUntil = time.UnixMicro(until).UTC()
+			}
+			return fn(e)
+		})
+		if err != nil {
+			return fmt.Errorf("scan news: %w", err)
 		}
-		return fn(e)
+		return nil
 	})
-	if err != nil {
-		return fmt.Errorf("scan news: %w", err)
-	}
-	return nil
 }
 
 // Move gives records new paths in one transaction (see store.Store.Move).
@@ -240,10 +238,12 @@ func (s *Store) Tombstone(ctx context.Context, key string) (store.Tombstone, err
 
 // Tombstones calls fn for every tombstone, in key order.
 func (s *Store) Tombstones(ctx context.Context, fn func(store.Tombstone) error) error {
-	if err := s.tombstones(ctx, ` ORDER BY key`, nil, fn); err != nil {
-		return fmt.Errorf("tombstones: %w", err)
-	}
-	return nil
+	return s.stream(ctx, "tombstones", `SELECT key, path, purged_at FROM tombstones ORDER BY key`, nil, func(rows pgx.Rows) error {
+		if err := eachTombstone(rows, fn); err != nil {
+			return fmt.Errorf("tombstones: %w", err)
+		}
+		return nil
+	})
 }
 
 func (s *Store) tombstones(ctx context.Context, where string, args []any, fn func(store.Tombstone) error) error {
@@ -251,11 +251,17 @@ func (s *Store) tombstones(ctx context.Context, where string, args []any, fn fun
 	if err != nil {
 		return err
 	}
+	return eachTombstone(rows, fn)
+}
+
+// eachTombstone calls fn for each row of key, path and purged_at, and
+// closes rows.
+func eachTombstone(rows pgx.Rows, fn func(store.Tombstone) error) error {
 	var (
 		t  store.Tombstone
 		at int64
 	)
-	_, err = pgx.ForEachRow(rows, []any{&t.Key, &t.Path, &at}, func() error {
+	_, err := pgx.ForEachRow(rows, []any{&t.Key, &t.Path, &at}, func() error {
 		t.PurgedAt = time.UnixMicro(at).UTC()
 		return fn(t)
 	})

@@ -99,3 +99,53 @@ func TestSchemaWorkRunsPastTheStatementTimeout(t *testing.T) {
 		}
 	})
 }
+
+// TestScansRunPastTheStatementTimeout reads a store through scans whose
+// callbacks take longer than the session's statement timeout, as curation,
+// an export or a build of a large hub takes over the whole store: the
+// server counts the time the reader takes over the rows as the statement's,
+// and cancelled the scan ("canceling statement due to statement timeout"),
+// so that curation failed on every hub larger than the timeout allowed.
+func TestScansRunPastTheStatementTimeout(t *testing.T) {
+	const timeout = 300 * time.Millisecond
+	ctx := context.Background()
+	dsn := pgtest.DSN(t)
+	w := openDSN(t, dsn)
+	defer w.Close()
+	// More than the sockets hold, so the server is still sending when
+	// the timeout comes.
+	raw := []byte(strings.Repeat("x", 200<<10))
+	var recs []*model.Record
+	for i := range 60 {
+		recs = append(recs, &model.Record{Path: fmt.Sprintf("_news/2020-08-30-a%03d.md", i), Kind: model.KindNews, Raw: raw,
+			Article: &model.Article{Title: fmt.Sprintf("Council %d", i), Topics: []string{"Election"},
+				PublishedDateTime: time.Date(2020, 8, 30, 12, 0, 0, 0, time.UTC)}})
+	}
+	if err := w.Upsert(ctx, recs); err != nil {
+		t.Fatal(err)
+	}
+	st := openDSN(t, withStatementTimeout(dsn, timeout))
+	defer st.Close()
+	slow := func(n *int) {
+		if *n == 0 {
+			time.Sleep(3 * timeout)
+		}
+		*n++
+	}
+	for _, tt := range []struct {
+		name string
+		scan func(n *int) error
+	}{
+		{"scan", func(n *int) error {
+			return st.Scan(ctx, []model.Kind{model.KindNews}, func(*model.Record) error { slow(n); return nil })
+		}},
+		{"scan raw", func(n *int) error {
+			return st.ScanRaw(ctx, []model.Kind{model.KindNews}, func(string, model.Kind, []byte) error { slow(n); return nil })
+		}},
+	} {
+		var n int
+		if err := tt.scan(&n); err != nil || n != len(recs) {
+			t.Errorf("%s slower than the statement timeout: %d records, %v; want %d", tt.name, n, err, len(recs))
+		}
+	}
+}
