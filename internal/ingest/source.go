@@ -116,7 +116,8 @@ func (r *round) source(ctx context.Context, j job) *result {
 			return res
 		}
 		res.failed = true
-		policy.Failure(st, now, err, 0)
+		policy.NotRead(st, now, err)
+		in.log.Warn("source not read: the store failed", "url", fetcher.Masked(j.src.URL), "err", err)
 		return res
 	}
 	st.ETag, st.LastModified = resp.ETag, resp.LastModified

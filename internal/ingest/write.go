@@ -604,7 +604,7 @@ func (r *round) commitLocked(ctx context.Context, batch []*result, paths map[str
 		}
 		if storeErr != nil && len(res.recs) > 0 {
 			st.ETag, st.LastModified = "", ""
-			in.opts.Policy.Failure(&st, now, storeErr, 0)
+			in.opts.Policy.NotRead(&st, now, storeErr)
 			in.opts.Metrics.SourceFailed(fetcher.Masked(st.URL))
 		} else {
 			if res.failed {

@@ -220,6 +220,18 @@ func backoff(base, limit time.Duration, failures int) time.Duration {
 	return wait
 }
 
+// NotRead records a source whose items could not be looked up or stored
+// because the store failed (a database restarting, a disk full): no
+// failure of the publisher's, so neither its error count nor its backoff
+// grows and it is never paused for it. It is due again after the
+// shortest interval, while its items are still in its feed.
+func (p Policy) NotRead(st *store.SourceState, now time.Time, err error) {
+	p = p.withDefaults()
+	st.LastFetch = now
+	st.LastStatus = clip(err.Error())
+	st.NextFetch = now.Add(p.clamp(p.Min))
+}
+
 // NotAsked records a fetch not sent, as the source's host asked, by a
 // Retry-After, to be left alone until until: no failure of the source's,
 // so neither its error count nor its backoff grows. It is due again once

@@ -1,0 +1,95 @@
+package ingest
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"newshub/internal/ingest/scheduler"
+	"newshub/internal/model"
+	"newshub/internal/store"
+	"newshub/internal/store/sqlite"
+)
+
+// failingStore is a real store whose look-ups of stored articles or
+// whose writes of news fail while asked to, as a database restarted or
+// out of space in the middle of a round fails them.
+type failingStore struct {
+	store.Store
+	lookups, writes atomic.Bool
+}
+
+var errStoreDown = errors.New("connection refused: the database is restarting")
+
+func (s *failingStore) ArticleByURL(ctx context.Context, url string) (*model.Record, error) {
+	if s.lookups.Load() {
+		return nil, errStoreDown
+	}
+	return s.Store.ArticleByURL(ctx, url)
+}
+
+func (s *failingStore) UpsertIfUnchanged(ctx context.Context, recs []*model.Record) error {
+	if s.writes.Load() {
+		return errStoreDown
+	}
+	return s.Store.UpsertIfUnchanged(ctx, recs)
+}
+
+// A store that fails is no failure of the publisher's: the source is not
+// counted a failure, not backed off and never paused for it, and is read
+// again at the next round after the shortest interval, where its items
+// are stored.
+func TestAStoreFailureIsNoFailureOfTheSource(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		fail func(*failingStore) *atomic.Bool
+	}{
+		{"look-up of stored news", func(s *failingStore) *atomic.Bool { return &s.lookups }},
+		{"write of the news", func(s *failingStore) *atomic.Bool { return &s.writes }},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			srv := newFixtureServer(t)
+			st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "newshub.db"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			fs := &failingStore{Store: st}
+			h := newHubIn(t, fs, true, model.Source{URL: srv.URL + "/feeds/a.xml"})
+			now := time.Now()
+			opts := testOptions()
+			opts.Policy.PauseAfter = 1 // a failure of the source's would pause it
+			opts.Now = func() time.Time { return now }
+			in := h.ingester(opts)
+			defer in.Close()
+
+			c.fail(fs).Store(true)
+			sum, err := in.RunOnce(context.Background())
+			if err == nil && sum.Failed == 0 {
+				t.Fatalf("the round says nothing failed: %+v", sum)
+			}
+			s := h.state(t, srv.URL+"/feeds/a.xml")
+			if s.Errors != 0 || s.Paused || !strings.Contains(s.LastStatus, "restarting") {
+				t.Fatalf("after the store failed: errors %d, paused %v, status %q", s.Errors, s.Paused, s.LastStatus)
+			}
+			if wait := s.NextFetch.Sub(now); wait <= 0 || wait > scheduler.DefaultMin+scheduler.DefaultMin/10 {
+				t.Fatalf("read again in %s, want the shortest interval", wait)
+			}
+
+			c.fail(fs).Store(false)
+			now = s.NextFetch
+			if sum, err = in.RunOnce(context.Background()); err != nil || sum.Fetched != 1 {
+				t.Fatalf("next round: %+v, %v", sum, err)
+			}
+			if news := h.news(t); len(news) == 0 {
+				t.Fatal("no news stored at the next round")
+			}
+			if s := h.state(t, srv.URL+"/feeds/a.xml"); s.Errors != 0 || s.Paused {
+				t.Fatalf("after the next round: %+v", s)
+			}
+		})
+	}
+}
