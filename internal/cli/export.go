@@ -165,8 +165,32 @@ func exportStore(ctx context.Context, st store.Store, out string, env *Env) (exp
 	if err != nil {
 		return res, fmt.Errorf("export: %w", err)
 	}
+	if err := exportRelated(ctx, st, out); err != nil {
+		return res, fmt.Errorf("export: %w", err)
+	}
 	res.elapsed = time.Since(start)
 	return res, nil
+}
+
+// exportRelated writes beside the records the related coverage curation
+// holds aside (importer.RelatedPath), which import reads back, or removes
+// the one an earlier export left when none is held now.
+func exportRelated(ctx context.Context, st store.Store, out string) error {
+	data, err := importer.RelatedFile(ctx, st)
+	if err != nil {
+		return err
+	}
+	name := filepath.Join(out, filepath.FromSlash(importer.RelatedPath))
+	if data == nil {
+		if err := os.Remove(name); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return err
+		}
+		return nil
+	}
+	if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
+		return err
+	}
+	return writeFile(name, data, store.DefaultMode)
 }
 
 // exportWriter writes files under out, creating each folder once.

@@ -232,6 +232,10 @@ type importer struct {
 	// files (store.Store.Modes), so only those that changed are written.
 	modes map[string]fs.FileMode
 
+	// related is the related coverage held aside of the imported
+	// folder's articles (RelatedPath), by record path.
+	related map[string]heldLists
+
 	mu          sync.Mutex // guards res.Rejected, res.Kept and done: the parser and the writer both report
 	res         Result     // Kinds and Unchanged are the writer's alone
 	done, total int
@@ -252,6 +256,7 @@ func (imp *importer) run(ctx context.Context) error {
 		return err
 	}
 	if len(news) > 0 {
+		imp.readRelated()
 		s, err := site.Load(ctx, imp.st)
 		if err != nil {
 			return fmt.Errorf("import: %w", err)
