@@ -165,22 +165,22 @@ func exportStore(ctx context.Context, st store.Store, out string, env *Env) (exp
 	if err != nil {
 		return res, fmt.Errorf("export: %w", err)
 	}
-	if err := exportRelated(ctx, st, out); err != nil {
+	if err := exportValues(ctx, st, out); err != nil {
 		return res, fmt.Errorf("export: %w", err)
 	}
 	res.elapsed = time.Since(start)
 	return res, nil
 }
 
-// exportRelated writes beside the records the related coverage curation
-// holds aside (importer.RelatedPath), which import reads back, or removes
-// the one an earlier export left when none is held now.
-func exportRelated(ctx context.Context, st store.Store, out string) error {
-	data, err := importer.RelatedFile(ctx, st)
+// exportValues writes beside the records newshub's own values their files
+// do not carry (importer.ValuesPath), which import reads back, or removes
+// the file an earlier export left when the store holds none now.
+func exportValues(ctx context.Context, st store.Store, out string) error {
+	data, err := importer.ValuesFile(ctx, st)
 	if err != nil {
 		return err
 	}
-	name := filepath.Join(out, filepath.FromSlash(importer.RelatedPath))
+	name := filepath.Join(out, filepath.FromSlash(importer.ValuesPath))
 	if data == nil {
 		if err := os.Remove(name); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return err

@@ -232,9 +232,9 @@ type importer struct {
 	// files (store.Store.Modes), so only those that changed are written.
 	modes map[string]fs.FileMode
 
-	// related is the related coverage held aside of the imported
-	// folder's articles (RelatedPath), by record path.
-	related map[string]heldLists
+	// values are newshub's own values of the imported folder's records
+	// that their files do not carry (ValuesPath), by record path.
+	values map[string]ownValues
 
 	mu          sync.Mutex // guards res.Rejected, res.Kept and done: the parser and the writer both report
 	res         Result     // Kinds and Unchanged are the writer's alone
@@ -252,11 +252,11 @@ func (imp *importer) run(ctx context.Context) error {
 	config, news := splitNews(files)
 	imp.total = len(files)
 	imp.advance(0)
+	imp.readValues()
 	if err := imp.load(ctx, config, nil); err != nil {
 		return err
 	}
 	if len(news) > 0 {
-		imp.readRelated()
 		s, err := site.Load(ctx, imp.st)
 		if err != nil {
 			return fmt.Errorf("import: %w", err)

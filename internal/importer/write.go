@@ -104,7 +104,7 @@ func (imp *importer) store(ctx context.Context, batch []parsed, cur committer) e
 			continue
 		}
 		firstSeen(p.rec, imp.now)
-		imp.holdRelated(p.rec)
+		imp.giveValues(p.rec)
 		recs = append(recs, p.rec)
 		fresh = append(fresh, p)
 	}
