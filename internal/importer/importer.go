@@ -138,6 +138,10 @@ type Result struct {
 	// Skipped lists the entries of the source that are not records, in
 	// path order: nothing is left out without a reason.
 	Skipped []Skip
+	// Held counts the records the store held before the import, which
+	// the folder's are merged into; Replaced, those of them a file of the
+	// folder at the same path replaced with other bytes.
+	Held, Replaced int
 	// Bulk says the records were loaded into an empty store in bulk, the
 	// indexes built once at the end.
 	Bulk    bool
@@ -307,6 +311,7 @@ func (imp *importer) loadStored(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("import: %w", err)
 	}
+	imp.res.Held = len(imp.stored)
 	if imp.modes, err = imp.st.Modes(ctx); err != nil {
 		return fmt.Errorf("import: %w", err)
 	}
