@@ -165,8 +165,32 @@ func exportStore(ctx context.Context, st store.Store, out string, env *Env) (exp
 	if err != nil {
 		return res, fmt.Errorf("export: %w", err)
 	}
+	if err := exportValues(ctx, st, out); err != nil {
+		return res, fmt.Errorf("export: %w", err)
+	}
 	res.elapsed = time.Since(start)
 	return res, nil
+}
+
+// exportValues writes beside the records newshub's own values their files
+// do not carry (importer.ValuesPath), which import reads back, or removes
+// the file an earlier export left when the store holds none now.
+func exportValues(ctx context.Context, st store.Store, out string) error {
+	data, err := importer.ValuesFile(ctx, st)
+	if err != nil {
+		return err
+	}
+	name := filepath.Join(out, filepath.FromSlash(importer.ValuesPath))
+	if data == nil {
+		if err := os.Remove(name); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return err
+		}
+		return nil
+	}
+	if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
+		return err
+	}
+	return writeFile(name, data, store.DefaultMode)
 }
 
 // exportWriter writes files under out, creating each folder once.

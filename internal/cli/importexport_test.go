@@ -597,3 +597,19 @@ func exportedMode(t *testing.T, src, out, rel string) os.FileMode {
 	}
 	return fi.Mode().Perm()
 }
+
+// TestImportIntoAFullStoreSaysItMerges imports a hub into a store that
+// holds another: the records are merged, each file of the folder in the
+// place of the stored record at its path, and import says so with how
+// many it replaced, so that a folder imported into the wrong hub is seen.
+func TestImportIntoAFullStoreSaysItMerges(t *testing.T) {
+	db := "sqlite:" + filepath.Join(t.TempDir(), "hub.db")
+	first := runOK(t, "--db", db, "import", genSite(t, 40, 1))
+	if strings.Contains(first, "merged") {
+		t.Errorf("an import into an empty store says it merged:\n%s", first)
+	}
+	second := runOK(t, "--db", db, "import", genSite(t, 30, 2))
+	if !regexpLine(second, `^merged into the \d+ records the store held: \d+ of them replaced by the folder's files at their paths, the others kept$`) {
+		t.Errorf("an import into a full store does not say it merged:\n%s", second)
+	}
+}

@@ -138,6 +138,10 @@ type Result struct {
 	// Skipped lists the entries of the source that are not records, in
 	// path order: nothing is left out without a reason.
 	Skipped []Skip
+	// Held counts the records the store held before the import, which
+	// the folder's are merged into; Replaced, those of them a file of the
+	// folder at the same path replaced with other bytes.
+	Held, Replaced int
 	// Bulk says the records were loaded into an empty store in bulk, the
 	// indexes built once at the end.
 	Bulk    bool
@@ -232,6 +236,10 @@ type importer struct {
 	// files (store.Store.Modes), so only those that changed are written.
 	modes map[string]fs.FileMode
 
+	// values are newshub's own values of the imported folder's records
+	// that their files do not carry (ValuesPath), by record path.
+	values map[string]ownValues
+
 	mu          sync.Mutex // guards res.Rejected, res.Kept and done: the parser and the writer both report
 	res         Result     // Kinds and Unchanged are the writer's alone
 	done, total int
@@ -248,6 +256,7 @@ func (imp *importer) run(ctx context.Context) error {
 	config, news := splitNews(files)
 	imp.total = len(files)
 	imp.advance(0)
+	imp.readValues()
 	if err := imp.load(ctx, config, nil); err != nil {
 		return err
 	}
@@ -302,6 +311,7 @@ func (imp *importer) loadStored(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("import: %w", err)
 	}
+	imp.res.Held = len(imp.stored)
 	if imp.modes, err = imp.st.Modes(ctx); err != nil {
 		return fmt.Errorf("import: %w", err)
 	}

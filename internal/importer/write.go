@@ -103,7 +103,11 @@ func (imp *importer) store(ctx context.Context, batch []parsed, cur committer) e
 			imp.res.Unchanged++
 			continue
 		}
+		if _, ok := imp.stored[p.rec.Path]; ok {
+			imp.res.Replaced++
+		}
 		firstSeen(p.rec, imp.now)
+		imp.giveValues(p.rec)
 		recs = append(recs, p.rec)
 		fresh = append(fresh, p)
 	}

@@ -63,9 +63,9 @@ type Summary struct {
 	Elapsed time.Duration
 }
 
-// Copy writes every record and source state of from into to, which must
-// be empty, and then checks the copy with Verify. Reading and writing
-// overlap: a batch is read while the one before is written.
+// Copy writes every record, source state and host hold of from into to,
+// which must be empty, and then checks the copy with Verify. Reading and
+// writing overlap: a batch is read while the one before is written.
 func Copy(ctx context.Context, from, to store.Store, opt Options) (Summary, error) {
 	start := time.Now()
 	batchSize := opt.Batch
@@ -145,6 +145,16 @@ func Copy(ctx context.Context, from, to store.Store, opt Options) (Summary, erro
 		if err := to.PutSourceState(ctx, s); err != nil {
 			return Summary{}, fmt.Errorf("copy: %w", err)
 		}
+	}
+	// A host that asked by a Retry-After to be left alone is left alone
+	// by the copy's ingest too, until the time it asked.
+	now := time.Now()
+	holds, err := from.HostHolds(ctx, now)
+	if err != nil {
+		return Summary{}, fmt.Errorf("copy: %w", err)
+	}
+	if err := to.PutHostHolds(ctx, holds, now); err != nil {
+		return Summary{}, fmt.Errorf("copy: %w", err)
 	}
 	// The files' modes go along, for export from the copy to write them.
 	modes, err := from.Modes(ctx)

@@ -240,3 +240,26 @@ func TestCopyBatchesLargeRecordsByTheirSize(t *testing.T) {
 		t.Errorf("%d records copied in batches %v, want %d", copied, batches, n)
 	}
 }
+
+// TestCopyKeepsTheHoldsOfHostsThatAskedToWait: a host that asked by a
+// Retry-After to be left alone for a while is left alone by the ingest
+// of the copy too, until the same time.
+func TestCopyKeepsTheHoldsOfHostsThatAskedToWait(t *testing.T) {
+	ctx := context.Background()
+	from, to := seeded(t, 3), openSQLite(t)
+	now := time.Now()
+	until := now.Add(2 * time.Hour).UTC().Truncate(time.Second)
+	if err := from.PutHostHolds(ctx, map[string]time.Time{"feeds.example.com": until}, now); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Copy(ctx, from, to, Options{}); err != nil {
+		t.Fatalf("Copy: %v", err)
+	}
+	holds, err := to.HostHolds(ctx, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := holds["feeds.example.com"]; !got.Equal(until) || len(holds) != 1 {
+		t.Errorf("holds in the copy: %v; want feeds.example.com until %v", holds, until)
+	}
+}

@@ -1,0 +1,137 @@
+package importer
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"maps"
+	"os"
+	"path/filepath"
+	"slices"
+
+	"newshub/internal/model"
+	"newshub/internal/store"
+)
+
+// ValuesPath is the file, in newshub's own folder of a site, that keeps
+// beside the records the values of newshub's own that their files cannot
+// carry and stay Smartable records: the related coverage curation holds
+// aside of an article (model.Article's HeldRelated, MemberRelated,
+// CuratedRelated), without which an editor's decision taken back after
+// the hub moved (export, then import) would list other coverage than it
+// did before, and what became of a newsletter issue's mailing and how it
+// was composed (model.Newsletter's Mailing, Composed, Withdrawn), without
+// which its readers would be mailed it again, or never, and an article
+// hidden after the move left in it. Import leaves the folder out of the
+// records and reads this file alone.
+const ValuesPath = ".newshub/values.json"
+
+// ownValues is what ValuesPath keeps of one record, with the digest of
+// the file bytes it goes with: a record edited by hand since the export
+// is imported as its file says, as any record is.
+type ownValues struct {
+	Sum            string              `json:"sha256"`
+	HeldRelated    []model.HeldRelated `json:"heldRelated,omitempty"`
+	MemberRelated  *[]model.Related    `json:"memberRelated,omitempty"`
+	CuratedRelated bool                `json:"curatedRelated,omitempty"`
+	Mailing        *model.Mailing      `json:"mailing,omitempty"`
+	Composed       string              `json:"composed,omitempty"`
+	Withdrawn      []string            `json:"withdrawn,omitempty"`
+}
+
+func (v *ownValues) zero() bool {
+	return len(v.HeldRelated) == 0 && v.MemberRelated == nil && !v.CuratedRelated &&
+		v.Mailing == nil && v.Composed == "" && len(v.Withdrawn) == 0
+}
+
+// ValuesFile returns the content of ValuesPath for the records of st, or
+// nil when none holds such values.
+func ValuesFile(ctx context.Context, st store.Store) ([]byte, error) {
+	values := map[string]ownValues{}
+	err := st.Scan(ctx, []model.Kind{model.KindNews, model.KindNewsletter}, func(r *model.Record) error {
+		var v ownValues
+		switch {
+		case r.Article != nil:
+			a := r.Article
+			v.HeldRelated, v.MemberRelated, v.CuratedRelated = a.HeldRelated, a.MemberRelated, a.CuratedRelated
+		case r.Newsletter != nil:
+			n := r.Newsletter
+			v.Mailing, v.Composed, v.Withdrawn = n.Mailing, n.Composed, n.Withdrawn
+		}
+		if v.zero() {
+			return nil
+		}
+		sum := sha256.Sum256(r.Raw)
+		v.Sum = hex.EncodeToString(sum[:])
+		values[r.Path] = v
+		return nil
+	})
+	if err != nil || len(values) == 0 {
+		return nil, err
+	}
+	// One record a line, in path order, so two exports of one hub write
+	// the same bytes and a diff reads.
+	out := []byte("{\n")
+	for i, p := range slices.Sorted(maps.Keys(values)) {
+		k, err := json.Marshal(p)
+		if err != nil {
+			return nil, err
+		}
+		v, err := json.Marshal(values[p])
+		if err != nil {
+			return nil, err
+		}
+		if i > 0 {
+			out = append(out, ",\n"...)
+		}
+		out = append(append(append(out, k...), ": "...), v...)
+	}
+	return append(out, "\n}\n"...), nil
+}
+
+// readValues reads ValuesPath of the imported folder, when it holds one.
+// A file that does not read is rejected; the records are imported as
+// their files say.
+func (imp *importer) readValues() {
+	abs := filepath.Join(imp.src, filepath.FromSlash(ValuesPath))
+	data, err := os.ReadFile(abs)
+	if errors.Is(err, fs.ErrNotExist) {
+		return
+	}
+	ref := fileRef{rel: ValuesPath, abs: abs}
+	if err != nil {
+		imp.reject(ref, 0, readError(err))
+		return
+	}
+	var values map[string]ownValues
+	if err := json.Unmarshal(data, &values); err != nil {
+		imp.reject(ref, 1, fmt.Errorf("newshub's own values of the records: %v; the records are imported without them", err))
+		return
+	}
+	imp.values = values
+}
+
+// giveValues gives a record the values ValuesPath keeps for it, when its
+// file is the one exported with them.
+func (imp *importer) giveValues(rec *model.Record) {
+	v, ok := imp.values[rec.Path]
+	if !ok {
+		return
+	}
+	sum := sha256.Sum256(rec.Raw)
+	if v.Sum != hex.EncodeToString(sum[:]) {
+		return
+	}
+	switch {
+	case rec.Kind == model.KindNews && rec.Article != nil:
+		a := rec.Article
+		a.HeldRelated, a.MemberRelated, a.CuratedRelated = v.HeldRelated, v.MemberRelated, v.CuratedRelated
+	case rec.Kind == model.KindNewsletter && rec.Newsletter != nil:
+		n := rec.Newsletter
+		n.Mailing, n.Composed, n.Withdrawn = v.Mailing, v.Composed, v.Withdrawn
+	}
+}
