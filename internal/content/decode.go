@@ -5,6 +5,7 @@ import (
 	"math"
 	"net/mail"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -19,6 +20,9 @@ type decoder struct {
 	err   *ParseError
 	utc   bool    // convert times to UTC (news)
 	scope []scope // where in the document the decoder is, for messages
+	// warns are what reads but looks like a mistake, in a file others
+	// read too (a _config.yml key newshub does not read but Jekyll may).
+	warns []*ParseError
 }
 
 // scope is one step of a field path: a key, or a list index when key is "".
@@ -56,6 +60,26 @@ func (d *decoder) name(key string) string {
 func (d *decoder) failf(line int, format string, args ...any) {
 	if d.err == nil {
 		d.err = &ParseError{Path: d.path, Line: line, Msg: fmt.Sprintf(format, args...)}
+	}
+}
+
+// checkKeys names each key of kids that c takes for a mistake (see
+// keyCheck): an error when strict, in newshub's own files, else a warning.
+func (d *decoder) checkKeys(kids []pair, c keyCheck, strict bool) {
+	for i := range kids {
+		k := d.t.key(&kids[i])
+		msg := c.unknownKey(k)
+		if msg == "" {
+			continue
+		}
+		if where := d.name(""); where != "" {
+			msg = where + ": " + msg
+		}
+		if strict {
+			d.failf(int(kids[i].line), "%s", msg)
+			continue
+		}
+		d.warns = append(d.warns, &ParseError{Path: d.path, Line: int(kids[i].line), Msg: msg})
 	}
 }
 
@@ -695,6 +719,7 @@ func (d *decoder) newsletter(root *node, body string) *model.Newsletter {
 func (d *decoder) topic(root *node, order int) *model.Topic {
 	t := &model.Topic{Order: order}
 	rootKids := d.t.kids(root)
+	d.checkKeys(rootKids, keyCheck{known: topicKeys}, false)
 	for i := range rootKids {
 		p := &rootKids[i]
 		key := d.t.key(p)
@@ -732,6 +757,9 @@ func (d *decoder) topic(root *node, order int) *model.Topic {
 		case "highlight":
 			h := &model.Highlight{}
 			d.enter(key)
+			if v.kind == mapNode {
+				d.checkKeys(d.t.kids(v), keyCheck{known: highlightKeys}, false)
+			}
 			d.fields("", v, func(k string, v *node) {
 				switch k {
 				case "textColor":
@@ -771,6 +799,7 @@ func topicOrder(p string) int {
 func (d *decoder) organization(root *node) *model.Organization {
 	o := &model.Organization{}
 	rootKids := d.t.kids(root)
+	d.checkKeys(rootKids, keyCheck{known: organizationKeys}, false)
 	for i := range rootKids {
 		p := &rootKids[i]
 		key := d.t.key(p)
@@ -799,6 +828,9 @@ func (d *decoder) organization(root *node) *model.Organization {
 func (d *decoder) config(root *node) *model.Config {
 	c := &model.Config{}
 	rootKids := d.t.kids(root)
+	// A warning, not an error: the file is Jekyll's too, and a key of its
+	// own may look like one of newshub's.
+	d.checkKeys(rootKids, keyCheck{known: configKeys, moved: movedTo("smtp", smtpKeys), skip: jekyllKeys}, false)
 	again := d.givenAgain(rootKids)
 	for i := range rootKids {
 		if again[i] {
@@ -949,7 +981,7 @@ func (d *decoder) smtp(p *pair) *model.SMTP {
 		case "starttls":
 			s.StartTLS = d.boolPtr(k, v)
 		default:
-			d.failf(lines[k], "%s: unknown setting (want host, port, username, password, password_file, from, to or starttls)", d.name(k))
+			d.failf(lines[k], "%s: unknown setting (%s)", d.name(k), smtpHint(k))
 		}
 	}
 	at := int(p.line)
@@ -970,6 +1002,17 @@ func (d *decoder) smtp(p *pair) *model.SMTP {
 	return s
 }
 
+// smtpHint says what a key the smtp settings do not read may be meant as.
+func smtpHint(k string) string {
+	if slices.Contains(configKeys, k) {
+		return "a setting of its own, not smtp's? check its indentation"
+	}
+	if s := Suggest(k, smtpKeys); s != "" {
+		return "did you mean " + strconv.Quote(s) + "?"
+	}
+	return "want host, port, username, password, password_file, from, to or starttls"
+}
+
 // address checks one e-mail address of the smtp settings.
 func (d *decoder) address(name string, line int, a string) {
 	if a == "" {
@@ -983,6 +1026,10 @@ func (d *decoder) address(name string, line int, a string) {
 
 func (d *decoder) sources(root *node) *model.Sources {
 	s := &model.Sources{}
+	// Errors, as the file is newshub's own: a misspelt sources: would
+	// read as no sources at all. A key like none (a note) is the
+	// operator's own, and kept.
+	d.checkKeys(d.t.kids(root), keyCheck{known: []string{"sources"}, moved: movedTo("sources[]", sourceFields)}, true)
 	d.mapList(root, "sources", func(n int) { s.Sources = make([]model.Source, 0, n) }, func(it *node) {
 		s.Sources = append(s.Sources, d.source(it))
 	})
@@ -992,6 +1039,7 @@ func (d *decoder) sources(root *node) *model.Sources {
 func (d *decoder) source(it *node) model.Source {
 	var src model.Source
 	kids := d.t.kids(it)
+	d.checkKeys(kids, keyCheck{known: sourceFields}, true)
 	for i := range kids {
 		p := &kids[i]
 		key := d.t.key(p)
@@ -1024,10 +1072,12 @@ func (d *decoder) source(it *node) model.Source {
 }
 
 // decisions decodes the editorial decisions list. Fields newshub does not
-// know are left alone; whether each decision holds what its action needs
+// know are left alone, but for one that looks like a slip of a field it
+// reads; whether each decision holds what its action needs
 // is for the editorial package to judge, with the line kept here.
 func (d *decoder) decisions(root *node) *model.Decisions {
 	out := &model.Decisions{}
+	d.checkKeys(d.t.kids(root), keyCheck{known: []string{"decisions"}, moved: movedTo("decisions[]", decisionKeys)}, true)
 	d.mapList(root, "decisions", func(n int) { out.Decisions = make([]model.Decision, 0, n) }, func(it *node) {
 		out.Decisions = append(out.Decisions, d.decision(it))
 	})
@@ -1069,6 +1119,8 @@ func (d *decoder) mapList(root *node, key string, size func(n int), item func(it
 func (d *decoder) decision(it *node) model.Decision {
 	dec := model.Decision{Line: int(it.line)}
 	kids := d.t.kids(it)
+	// A misspelt until: would make a decision last for ever.
+	d.checkKeys(kids, keyCheck{known: decisionKeys}, true)
 	for i := range kids {
 		p := &kids[i]
 		key := d.t.key(p)
