@@ -763,9 +763,9 @@ func (d *decoder) topic(root *node, order int) *model.Topic {
 			d.fields("", v, func(k string, v *node) {
 				switch k {
 				case "textColor":
-					h.TextColor = d.str(k, v)
+					h.TextColor = d.colour(k, v)
 				case "backgroundColor":
-					h.BackgroundColor = d.str(k, v)
+					h.BackgroundColor = d.colour(k, v)
 				}
 			})
 			d.leave()
@@ -775,6 +775,18 @@ func (d *decoder) topic(root *node, order int) *model.Topic {
 	d.required(root, t.ID != "", "_id")
 	d.required(root, t.Name != "", "name")
 	return t
+}
+
+// colour decodes a topic's highlight colour. One that is no hex colour
+// is kept, as Smartable may read it, with a warning: the pages leave it
+// out (model.IsColor), and the operator would not know why.
+func (d *decoder) colour(name string, v *node) string {
+	c := d.str(name, v)
+	if c != "" && !model.IsColor(c) && d.err == nil {
+		d.warns = append(d.warns, &ParseError{Path: d.path, Line: int(v.line),
+			Msg: fmt.Sprintf("%s: %q is not a colour: want #rgb, #rrggbb (or with alpha, #rgba, #rrggbbaa); the pages show the topic without it", d.name(name), clip(c))})
+	}
+	return c
 }
 
 // unnumberedTopic is the order of a topic file whose name has no NN-
