@@ -844,6 +844,7 @@ func (d *decoder) config(root *node) *model.Config {
 	// own may look like one of newshub's.
 	d.checkKeys(rootKids, keyCheck{known: configKeys, moved: movedTo("smtp", smtpKeys), skip: jekyllKeys}, false)
 	again := d.givenAgain(rootKids)
+	d.warnAgain(rootKids, again)
 	for i := range rootKids {
 		if again[i] {
 			continue
@@ -919,6 +920,27 @@ func (d *decoder) givenAgain(kids []pair) []bool {
 		last[k] = i
 	}
 	return again
+}
+
+// warnAgain names each setting of newshub's a _config.yml gives again:
+// the last is read, as Jekyll reads it, and an edit of the first would go
+// without effect. Jekyll's own keys given twice (a second plugins:) are
+// Jekyll's to read.
+func (d *decoder) warnAgain(kids []pair, again []bool) {
+	for i := range kids {
+		k := d.t.key(&kids[i])
+		if !again[i] || !slices.Contains(configKeys, k) {
+			continue
+		}
+		last := i
+		for j := i + 1; j < len(kids); j++ {
+			if d.t.key(&kids[j]) == k {
+				last = j
+			}
+		}
+		d.warns = append(d.warns, &ParseError{Path: d.path, Line: int(kids[i].line),
+			Msg: fmt.Sprintf("%q is given again on line %d, the one read", k, kids[last].line)})
+	}
 }
 
 // count decodes a setting that counts things (a page's news, a story's

@@ -34,6 +34,9 @@ func TestUnknownKeys(t *testing.T) {
 			`_config.yml:9: unknown key "starttls" (did you mean "smtp.starttls"? check its indentation)`,
 		}},
 		{"config-jekyll.yml", "_config.yml", "", nil},
+		{"config-twice.yml", "_config.yml", "", []string{
+			`_config.yml:3: "timezone" is given again on line 9, the one read`,
+		}},
 		{"config-smtp-timezone.yml", "_config.yml",
 			`_config.yml:8: smtp.timezone: unknown setting (a setting of its own, not smtp's? check its indentation)`, nil},
 		{"config-smtp-pasword.yml", "_config.yml",
