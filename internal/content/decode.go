@@ -1064,8 +1064,17 @@ func (d *decoder) sources(root *node) *model.Sources {
 	// read as no sources at all. A key like none (a note) is the
 	// operator's own, and kept.
 	d.checkKeys(d.t.kids(root), keyCheck{known: []string{"sources"}, moved: movedTo("sources[]", sourceFields)}, true)
+	// A feed listed twice is fetched by the settings of one of its
+	// entries, and the other's go without effect.
+	lines := map[string]int{}
 	d.mapList(root, "sources", func(n int) { s.Sources = make([]model.Source, 0, n) }, func(it *node) {
-		s.Sources = append(s.Sources, d.source(it))
+		src := d.source(it)
+		if first, ok := lines[src.URL]; ok && src.URL != "" {
+			d.failf(int(it.line), "%s: %s is listed already, on line %d: give each feed once", d.name(""), src.URL, first)
+		} else {
+			lines[src.URL] = int(it.line)
+		}
+		s.Sources = append(s.Sources, src)
 	})
 	return s
 }

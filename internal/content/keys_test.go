@@ -50,6 +50,8 @@ func TestUnknownKeys(t *testing.T) {
 		{"sources-outdented.yaml", "_data/sources.yaml",
 			`_data/sources.yaml:3: unknown key "topics" (did you mean "sources[].topics"? check its indentation)`, nil},
 		{"../sources-notes.yaml", "_data/sources.yaml", "", nil},
+		{"sources-twice.yaml", "_data/sources.yaml",
+			`_data/sources.yaml:6: sources[2]: https://gazette.harbour.example/feed.xml is listed already, on line 2: give each feed once`, nil},
 		{"decisions-nots.yaml", "_data/decisions.yaml",
 			`_data/decisions.yaml:6: decisions[0]: unknown key "off_topc" (did you mean "off_topic"?)`, nil},
 		{"topic-keywrods.yaml", "_data/topics/01-ferries.yaml", "", []string{
