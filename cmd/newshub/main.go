@@ -4,6 +4,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"os/signal"
 	"syscall"
@@ -13,6 +14,16 @@ import (
 )
 
 func main() {
+	// The environment is checked before anything is read or written: an
+	// empty NEWSHUB_DB would have the command make a new hub of its own.
+	warnings, err := cli.CheckEnviron(os.Environ())
+	for _, w := range warnings {
+		fmt.Fprintln(os.Stderr, "newshub: "+w)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "newshub:", err)
+		os.Exit(cli.ExitUsage)
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := cli.Run(ctx, os.Args[1:], os.Stdout, os.Stderr, os.Getenv)
 	stop()

@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 )
 
@@ -40,6 +41,12 @@ type Env struct {
 	// hangupEnds leaves a SIGHUP to end the process, as closing its
 	// terminal does: demo runs in the terminal it was started from.
 	hangupEnds bool
+
+	// given are the flags the command line gave, with their values,
+	// across the parses of one run (global flags before the command,
+	// flags between its arguments): see parseFlags.
+	given map[string]string
+	twice error // the first flag given twice, for parseFlags to report
 }
 
 // command is one entry of the command table.
@@ -101,7 +108,7 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	fs := flag.NewFlagSet("newshub", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	env.addGlobalFlags(fs)
-	if err := fs.Parse(args); err != nil {
+	if err := env.parseFlags(fs, args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			// "newshub --help" asks for what "newshub help" gives.
 			printHelp(stdout)
@@ -212,7 +219,7 @@ func (env *Env) newFlagSet(name string) *flag.FlagSet {
 // parse parses a command's flags, printing help for -h and turning other
 // flag errors into usage errors.
 func (env *Env) parse(fs *flag.FlagSet, args []string) error {
-	if err := fs.Parse(args); err != nil {
+	if err := env.parseFlags(fs, args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			c, _ := lookup(fs.Name())
 			printCommandHelp(env.Stdout, c, fs)
@@ -221,6 +228,72 @@ func (env *Env) parse(fs *flag.FlagSet, args []string) error {
 		return usageError("%v", err)
 	}
 	return nil
+}
+
+// parseFlags is fs.Parse, but for a flag given twice in the run, an error
+// naming it and both values: the flag package takes the last without a
+// word, and "--interval 30m ... --interval 1h" had the first unsaid.
+func (env *Env) parseFlags(fs *flag.FlagSet, args []string) error {
+	if env.given == nil {
+		env.given = map[string]string{}
+	}
+	// Each value is wrapped for this parse only: the help printed after
+	// it reads the flags' own values and defaults.
+	var flags []*flag.Flag
+	fs.VisitAll(func(f *flag.Flag) { flags = append(flags, f) })
+	for _, f := range flags {
+		key := f.Name
+		if !slices.Contains(globalFlags, f.Name) {
+			// A command's own flags are its own: demo hands serve an
+			// --addr of its own making.
+			key = fs.Name() + " " + f.Name
+		}
+		f.Value = &onceValue{Value: f.Value, name: f.Name, key: key, env: env}
+	}
+	defer func() {
+		for _, f := range flags {
+			f.Value = f.Value.(*onceValue).Value
+		}
+	}()
+	err := fs.Parse(args)
+	if env.twice != nil && err != nil {
+		return env.twice
+	}
+	return err
+}
+
+// globalFlags are the flags addGlobalFlags defines, given before the
+// command or after it.
+var globalFlags = []string{"site", "db", "log-level"}
+
+// onceValue is a flag's value that refuses to be set a second time.
+type onceValue struct {
+	flag.Value
+	name string
+	key  string // in Env.given
+	env  *Env
+}
+
+func (v *onceValue) Set(s string) error {
+	if first, ok := v.env.given[v.key]; ok {
+		if v.name == "db" {
+			first, s = redactDSN(first), redactDSN(s) // no password on stderr
+		}
+		v.env.twice = fmt.Errorf("flag --%s given twice (%q, then %q): give it once", v.name, first, s)
+		return v.env.twice
+	}
+	if err := v.Value.Set(s); err != nil {
+		return err
+	}
+	v.env.given[v.key] = s
+	return nil
+}
+
+// IsBoolFlag passes on the wrapped value's, so that "--dedicated" alone
+// still sets a bool flag.
+func (v *onceValue) IsBoolFlag() bool {
+	b, ok := v.Value.(interface{ IsBoolFlag() bool })
+	return ok && b.IsBoolFlag()
 }
 
 // DSN returns the database DSN, defaulting to the site's SQLite file.

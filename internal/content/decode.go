@@ -5,6 +5,7 @@ import (
 	"math"
 	"net/mail"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -19,6 +20,9 @@ type decoder struct {
 	err   *ParseError
 	utc   bool    // convert times to UTC (news)
 	scope []scope // where in the document the decoder is, for messages
+	// warns are what reads but looks like a mistake, in a file others
+	// read too (a _config.yml key newshub does not read but Jekyll may).
+	warns []*ParseError
 }
 
 // scope is one step of a field path: a key, or a list index when key is "".
@@ -56,6 +60,26 @@ func (d *decoder) name(key string) string {
 func (d *decoder) failf(line int, format string, args ...any) {
 	if d.err == nil {
 		d.err = &ParseError{Path: d.path, Line: line, Msg: fmt.Sprintf(format, args...)}
+	}
+}
+
+// checkKeys names each key of kids that c takes for a mistake (see
+// keyCheck): an error when strict, in newshub's own files, else a warning.
+func (d *decoder) checkKeys(kids []pair, c keyCheck, strict bool) {
+	for i := range kids {
+		k := d.t.key(&kids[i])
+		msg := c.unknownKey(k)
+		if msg == "" {
+			continue
+		}
+		if where := d.name(""); where != "" {
+			msg = where + ": " + msg
+		}
+		if strict {
+			d.failf(int(kids[i].line), "%s", msg)
+			continue
+		}
+		d.warns = append(d.warns, &ParseError{Path: d.path, Line: int(kids[i].line), Msg: msg})
 	}
 }
 
@@ -695,6 +719,7 @@ func (d *decoder) newsletter(root *node, body string) *model.Newsletter {
 func (d *decoder) topic(root *node, order int) *model.Topic {
 	t := &model.Topic{Order: order}
 	rootKids := d.t.kids(root)
+	d.checkKeys(rootKids, keyCheck{known: topicKeys}, false)
 	for i := range rootKids {
 		p := &rootKids[i]
 		key := d.t.key(p)
@@ -732,12 +757,15 @@ func (d *decoder) topic(root *node, order int) *model.Topic {
 		case "highlight":
 			h := &model.Highlight{}
 			d.enter(key)
+			if v.kind == mapNode {
+				d.checkKeys(d.t.kids(v), keyCheck{known: highlightKeys}, false)
+			}
 			d.fields("", v, func(k string, v *node) {
 				switch k {
 				case "textColor":
-					h.TextColor = d.str(k, v)
+					h.TextColor = d.colour(k, v)
 				case "backgroundColor":
-					h.BackgroundColor = d.str(k, v)
+					h.BackgroundColor = d.colour(k, v)
 				}
 			})
 			d.leave()
@@ -747,6 +775,18 @@ func (d *decoder) topic(root *node, order int) *model.Topic {
 	d.required(root, t.ID != "", "_id")
 	d.required(root, t.Name != "", "name")
 	return t
+}
+
+// colour decodes a topic's highlight colour. One that is no hex colour
+// is kept, as Smartable may read it, with a warning: the pages leave it
+// out (model.IsColor), and the operator would not know why.
+func (d *decoder) colour(name string, v *node) string {
+	c := d.str(name, v)
+	if c != "" && !model.IsColor(c) && d.err == nil {
+		d.warns = append(d.warns, &ParseError{Path: d.path, Line: int(v.line),
+			Msg: fmt.Sprintf("%s: %q is not a colour: want #rgb, #rrggbb (or with alpha, #rgba, #rrggbbaa); the pages show the topic without it", d.name(name), clip(c))})
+	}
+	return c
 }
 
 // unnumberedTopic is the order of a topic file whose name has no NN-
@@ -771,6 +811,7 @@ func topicOrder(p string) int {
 func (d *decoder) organization(root *node) *model.Organization {
 	o := &model.Organization{}
 	rootKids := d.t.kids(root)
+	d.checkKeys(rootKids, keyCheck{known: organizationKeys}, false)
 	for i := range rootKids {
 		p := &rootKids[i]
 		key := d.t.key(p)
@@ -799,7 +840,11 @@ func (d *decoder) organization(root *node) *model.Organization {
 func (d *decoder) config(root *node) *model.Config {
 	c := &model.Config{}
 	rootKids := d.t.kids(root)
+	// A warning, not an error: the file is Jekyll's too, and a key of its
+	// own may look like one of newshub's.
+	d.checkKeys(rootKids, keyCheck{known: configKeys, moved: movedTo("smtp", smtpKeys), skip: jekyllKeys}, false)
 	again := d.givenAgain(rootKids)
+	d.warnAgain(rootKids, again)
 	for i := range rootKids {
 		if again[i] {
 			continue
@@ -877,6 +922,27 @@ func (d *decoder) givenAgain(kids []pair) []bool {
 	return again
 }
 
+// warnAgain names each setting of newshub's a _config.yml gives again:
+// the last is read, as Jekyll reads it, and an edit of the first would go
+// without effect. Jekyll's own keys given twice (a second plugins:) are
+// Jekyll's to read.
+func (d *decoder) warnAgain(kids []pair, again []bool) {
+	for i := range kids {
+		k := d.t.key(&kids[i])
+		if !again[i] || !slices.Contains(configKeys, k) {
+			continue
+		}
+		last := i
+		for j := i + 1; j < len(kids); j++ {
+			if d.t.key(&kids[j]) == k {
+				last = j
+			}
+		}
+		d.warns = append(d.warns, &ParseError{Path: d.path, Line: int(kids[i].line),
+			Msg: fmt.Sprintf("%q is given again on line %d, the one read", k, kids[last].line)})
+	}
+}
+
 // count decodes a setting that counts things (a page's news, a story's
 // related coverage), checked with its line: the default, def, would
 // otherwise be taken without a word for 0 or less.
@@ -949,7 +1015,7 @@ func (d *decoder) smtp(p *pair) *model.SMTP {
 		case "starttls":
 			s.StartTLS = d.boolPtr(k, v)
 		default:
-			d.failf(lines[k], "%s: unknown setting (want host, port, username, password, password_file, from, to or starttls)", d.name(k))
+			d.failf(lines[k], "%s: unknown setting (%s)", d.name(k), smtpHint(k))
 		}
 	}
 	at := int(p.line)
@@ -970,6 +1036,17 @@ func (d *decoder) smtp(p *pair) *model.SMTP {
 	return s
 }
 
+// smtpHint says what a key the smtp settings do not read may be meant as.
+func smtpHint(k string) string {
+	if slices.Contains(configKeys, k) {
+		return "a setting of its own, not smtp's? check its indentation"
+	}
+	if s := Suggest(k, smtpKeys); s != "" {
+		return "did you mean " + strconv.Quote(s) + "?"
+	}
+	return "want host, port, username, password, password_file, from, to or starttls"
+}
+
 // address checks one e-mail address of the smtp settings.
 func (d *decoder) address(name string, line int, a string) {
 	if a == "" {
@@ -983,8 +1060,21 @@ func (d *decoder) address(name string, line int, a string) {
 
 func (d *decoder) sources(root *node) *model.Sources {
 	s := &model.Sources{}
+	// Errors, as the file is newshub's own: a misspelt sources: would
+	// read as no sources at all. A key like none (a note) is the
+	// operator's own, and kept.
+	d.checkKeys(d.t.kids(root), keyCheck{known: []string{"sources"}, moved: movedTo("sources[]", sourceFields)}, true)
+	// A feed listed twice is fetched by the settings of one of its
+	// entries, and the other's go without effect.
+	lines := map[string]int{}
 	d.mapList(root, "sources", func(n int) { s.Sources = make([]model.Source, 0, n) }, func(it *node) {
-		s.Sources = append(s.Sources, d.source(it))
+		src := d.source(it)
+		if first, ok := lines[src.URL]; ok && src.URL != "" {
+			d.failf(int(it.line), "%s: %s is listed already, on line %d: give each feed once", d.name(""), src.URL, first)
+		} else {
+			lines[src.URL] = int(it.line)
+		}
+		s.Sources = append(s.Sources, src)
 	})
 	return s
 }
@@ -992,6 +1082,7 @@ func (d *decoder) sources(root *node) *model.Sources {
 func (d *decoder) source(it *node) model.Source {
 	var src model.Source
 	kids := d.t.kids(it)
+	d.checkKeys(kids, keyCheck{known: sourceFields}, true)
 	for i := range kids {
 		p := &kids[i]
 		key := d.t.key(p)
@@ -1024,10 +1115,12 @@ func (d *decoder) source(it *node) model.Source {
 }
 
 // decisions decodes the editorial decisions list. Fields newshub does not
-// know are left alone; whether each decision holds what its action needs
+// know are left alone, but for one that looks like a slip of a field it
+// reads; whether each decision holds what its action needs
 // is for the editorial package to judge, with the line kept here.
 func (d *decoder) decisions(root *node) *model.Decisions {
 	out := &model.Decisions{}
+	d.checkKeys(d.t.kids(root), keyCheck{known: []string{"decisions"}, moved: movedTo("decisions[]", decisionKeys)}, true)
 	d.mapList(root, "decisions", func(n int) { out.Decisions = make([]model.Decision, 0, n) }, func(it *node) {
 		out.Decisions = append(out.Decisions, d.decision(it))
 	})
@@ -1069,6 +1162,8 @@ func (d *decoder) mapList(root *node, key string, size func(n int), item func(it
 func (d *decoder) decision(it *node) model.Decision {
 	dec := model.Decision{Line: int(it.line)}
 	kids := d.t.kids(it)
+	// A misspelt until: would make a decision last for ever.
+	d.checkKeys(kids, keyCheck{known: decisionKeys}, true)
 	for i := range kids {
 		p := &kids[i]
 		key := d.t.key(p)

@@ -346,8 +346,10 @@ func (p *fastParser) scalar(i int) (node, int, bool) {
 					if b == nil {
 						b = make([]byte, 0, j-i+8)
 					}
+					// One quote of the pair is kept; the text after it
+					// starts past the second.
 					b = append(b, s[i+1:j+1]...)
-					i = j
+					i = j + 1
 					j++
 					continue
 				}

@@ -273,6 +273,11 @@ func FuzzRenderParse(f *testing.F) {
 				Provider: model.Provider{Name: s2}, Quality: n1, Images: []model.Image{img}}, {}},
 			Secured: s2,
 		}
+		// A list gives each feed once (a second entry is refused).
+		second := nonEmpty(s4)
+		if second == nonEmpty(s1) {
+			second += "2"
+		}
 		records := []*model.Record{
 			{Path: fuzzPaths[0], Article: article},
 			{Path: fuzzPaths[2], Person: &model.Person{Name: nonEmpty(s1), Bio: s2, Location: s3, Type: s4, Heat: n1, Website: s4,
@@ -294,7 +299,7 @@ func FuzzRenderParse(f *testing.F) {
 			{Path: fuzzPaths[10], Config: &model.Config{Title: s1, URL: s2, BaseURL: s3, WebURL: s4, Locale: s1, Topic: s2,
 				Timezone: "Asia/Tokyo", NewsPageSize: max(n1, 0), RelatedLimit: max(n2, 0), AllowPrivateNetworks: b, StoryWindow: "96h"}},
 			{Path: fuzzPaths[11], Sources: &model.Sources{Sources: []model.Source{{URL: nonEmpty(s1), Provider: s2,
-				Topics: topics, Interval: "45m", Enabled: &cached, Dedicated: b}, {URL: nonEmpty(s4)}}}},
+				Topics: topics, Interval: "45m", Enabled: &cached, Dedicated: b}, {URL: second}}}},
 		}
 		for _, rec := range records {
 			rec.Kind, _ = KindOf(rec.Path)

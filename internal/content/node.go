@@ -93,6 +93,23 @@ func (n *node) describe() string {
 // yamlLine pulls the line number out of a yaml.v3 error message.
 var yamlLine = regexp.MustCompile(`^yaml: (?:line (\d+): )?(.*)$`)
 
+// tabIndented returns the line, of line and the lines either side of it
+// (the parser may name the line before), whose indentation holds a tab.
+func tabIndented(src []byte, line int) (int, bool) {
+	lines := bytes.Split(src, []byte{'\n'})
+	for _, l := range []int{line, line + 1, line - 1} {
+		if l < 1 || l > len(lines) {
+			continue
+		}
+		text := lines[l-1]
+		indent := text[:len(text)-len(bytes.TrimLeft(text, " \t"))]
+		if bytes.IndexByte(indent, '\t') >= 0 {
+			return l, true
+		}
+	}
+	return 0, false
+}
+
 // parseFull parses src with the full YAML parser. offset is the number of
 // file lines before src, so node lines are file lines. A key a map gives
 // twice is an error, unless lastWins: both pairs are then kept in order,
@@ -129,6 +146,13 @@ func parseFull(path string, src []byte, offset int, lastWins bool) (t *tree, err
 			// The parser names neither the character nor where it is.
 			if l, m, ok := controlChar(src); ok {
 				line, msg = l, m
+			}
+		}
+		if msg == "found character that cannot start any token" || msg == "found a tab character that violates indentation" {
+			// Said so, the parser names neither the tab nor, for the
+			// second, its line.
+			if l, ok := tabIndented(src, line); ok {
+				line, msg = l, "the line is indented with a tab; YAML indents with spaces only"
 			}
 		}
 		if line == 0 {

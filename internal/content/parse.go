@@ -19,6 +19,7 @@ type document struct {
 	yamlEnd   int // end of the YAML text (start of the closing delimiter)
 	lineBase  int // file lines before the YAML text
 	bodyStart int // start of the body after the closing delimiter; -1 for YAML files
+	warns     []*ParseError
 }
 
 // Parse decodes one file. The record's Raw is data itself, and the decoded
@@ -30,6 +31,20 @@ func Parse(path string, data []byte) (*model.Record, error) {
 		return nil, err
 	}
 	return rec, nil
+}
+
+// ParseWarn is Parse, and returns besides what reads but looks like a
+// mistake in a file others read too: a key of a _config.yml, topic or
+// publisher newshub does not read that looks like a slip of one it does
+// ("titel:" for "title:"), which Jekyll or Smartable may read, so is not
+// refused. In newshub's own files (the sources list, the decisions, the
+// smtp settings) such a key is an error.
+func ParseWarn(path string, data []byte) (*model.Record, []*ParseError, error) {
+	rec, doc, err := parse(path, data)
+	if err != nil {
+		return nil, nil, err
+	}
+	return rec, doc.warns, nil
 }
 
 func parse(path string, data []byte) (*model.Record, *document, error) {
@@ -111,6 +126,7 @@ func parse(path string, data []byte) (*model.Record, *document, error) {
 	if d.err != nil {
 		return nil, nil, d.err
 	}
+	doc.warns = d.warns
 	if kind == model.KindNewsletter && model.OverLimit(rec.Newsletter.Body, model.MaxBody) {
 		line := 1 + bytes.Count(data[:doc.bodyStart], []byte{'\n'})
 		return nil, nil, &ParseError{Path: path, Line: line, Msg: fmt.Sprintf("body longer than %d characters", model.MaxBody)}

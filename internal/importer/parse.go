@@ -26,6 +26,9 @@ type parsed struct {
 	// like one (content.Misnamed), is kept as it is, not read: rec is
 	// then an opaque record.
 	keep string
+	// warns are what reads in the file but looks like a mistake (see
+	// content.ParseWarn).
+	warns []*content.ParseError
 }
 
 // parseAll reads and parses files with opts.Workers goroutines and
@@ -110,7 +113,7 @@ func (imp *importer) parseFile(ref fileRef) parsed {
 		p.rec = content.Opaque(ref.rel, data)
 		return p
 	}
-	rec, err := content.Parse(ref.rel, data)
+	rec, warns, err := content.ParseWarn(ref.rel, data)
 	if err != nil {
 		var pe *content.ParseError
 		if errors.As(err, &pe) {
@@ -136,7 +139,7 @@ func (imp *importer) parseFile(ref fileRef) parsed {
 			a.CanonicalURL = curate.CanonicalURL(cmp.Or(a.OriginalURL, a.WebURL))
 		}
 	}
-	p.rec = rec
+	p.rec, p.warns = rec, warns
 	return p
 }
 

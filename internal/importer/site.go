@@ -50,6 +50,10 @@ type SiteSync struct {
 	// Rejected too. They are worth reading again in a moment.
 	Unsettled []string
 	Rejected  []*FileError // files that do not parse, or give again a record another file gives
+	// Warned are what the files taken hold that looks like a mistake
+	// but is not refused (content.ParseWarn): a _config.yml key newshub
+	// does not read that looks like a slip of one it does.
+	Warned []*FileError
 	// instead says, for each file of Rejected, what the configuration in
 	// force holds in its place.
 	instead []standIn
@@ -170,6 +174,9 @@ func syncSite(ctx context.Context, st store.Store, dir string, hold func(path st
 			res.instead = append(res.instead, in)
 			continue
 		}
+		for _, w := range p.warns {
+			res.Warned = append(res.Warned, &FileError{Path: f.abs, Line: max(w.Line, 1), Err: errors.New(w.Msg)})
+		}
 		res.Records = append(res.Records, p.rec)
 		taken = append(taken, p)
 		if old := stored[f.rel]; old == nil || !bytes.Equal(old.Raw, p.rec.Raw) {
@@ -261,6 +268,9 @@ func (s SiteSync) Log(log *slog.Logger) {
 		default:
 			log.Warn(e.Error() + " (not taken: the configuration in force goes without this file)")
 		}
+	}
+	for _, e := range s.Warned {
+		log.Warn(e.Error() + " (newshub reads the file without it)")
 	}
 	for _, p := range s.Ignored {
 		log.Warn(p + ": not a configuration file of its folder, left out of the configuration")

@@ -238,3 +238,32 @@ func TestSyncSiteRecordsAModeChangedAlone(t *testing.T) {
 		t.Errorf("recorded mode of _config.yml %v, want -rw-------", got)
 	}
 }
+
+// TestSyncSiteWarnsOfAMisspeltSetting gives a site a _config.yml whose
+// title is misspelt and a sources list whose interval is: the settings
+// are taken (Jekyll may read a key newshub does not) with a warning that
+// names the key, its line and the one it looks like, where the title was
+// left out without a word; the sources list, newshub's own, is not taken.
+func TestSyncSiteWarnsOfAMisspeltSetting(t *testing.T) {
+	dir := t.TempDir()
+	testutil.WriteFile(t, dir, "_config.yml", "# harbour\ntitel: Harbour News\ntopic: Harbour\ntimezone: UTC\n")
+	testutil.WriteFile(t, dir, "_data/topics/00-harbour.yaml", "taxonomy: topic\n_id: harbour\nname: Harbour\nkeywords:\n  - harbour\n")
+	testutil.WriteFile(t, dir, "_data/sources.yaml", "sources:\n  - url: https://gazette.harbour.example/feed.xml\n    intervall: 6h\n")
+	res, err := SyncSite(context.Background(), sqlitetest.Open(t), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var logged strings.Builder
+	res.Log(slog.New(slog.NewTextHandler(&logged, nil)))
+	for _, want := range []string{
+		filepath.Join(dir, "_config.yml") + `:2: unknown key \"titel\" (did you mean \"title\"?) (newshub reads the file without it)`,
+		filepath.Join(dir, "_data/sources.yaml") + `:3: sources[0]: unknown key \"intervall\" (did you mean \"interval\"?) (not taken`,
+	} {
+		if !strings.Contains(logged.String(), want) {
+			t.Errorf("log does not say\n%s\nlog:\n%s", want, logged.String())
+		}
+	}
+	if res.Site == nil || res.Site.Config == nil || res.Site.Config.Topic != "Harbour" {
+		t.Errorf("configuration in force: %+v, want the folder's settings", res.Site)
+	}
+}

@@ -320,7 +320,7 @@ func (c *composer) voice(topics []string, domain string) *Voice {
 		}
 	}
 	v := &Voice{Name: name, Color: "#ffffff", Background: "#4b5563"}
-	if hl != nil && site.IsColor(hl.TextColor) && site.IsColor(hl.BackgroundColor) {
+	if hl != nil && model.IsColor(hl.TextColor) && model.IsColor(hl.BackgroundColor) {
 		v.Color, v.Background = hl.TextColor, hl.BackgroundColor
 	}
 	return v

@@ -187,10 +187,10 @@ func (c *viewCache) newBadge(t *model.Topic) *badge {
 	}
 	fg, bg := "#ffffff", "#555555"
 	if hl := c.highlights[t.Name]; hl != nil {
-		if site.IsColor(hl.TextColor) {
+		if model.IsColor(hl.TextColor) {
 			fg = hl.TextColor
 		}
-		if site.IsColor(hl.BackgroundColor) {
+		if model.IsColor(hl.BackgroundColor) {
 			bg = hl.BackgroundColor
 		}
 	}

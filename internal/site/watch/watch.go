@@ -124,7 +124,7 @@ func New(ctx context.Context, dir string, st store.Store, log *slog.Logger) (*Wa
 		return nil, err
 	}
 	w.report(res)
-	w.said = fmt.Sprint(res.Rejected, res.Ignored)
+	w.said = fmt.Sprint(res.Rejected, res.Warned, res.Ignored)
 	w.cur = res.Site
 	return w, nil
 }
@@ -370,7 +370,7 @@ func (w *Watcher) sync(ctx context.Context, polled, hold bool, expired ...string
 	}
 	held, unsettled = res.Held, len(res.Unsettled) > 0
 	changed = len(res.Stored)+len(res.Deleted) > 0
-	said := fmt.Sprint(res.Rejected, res.Ignored)
+	said := fmt.Sprint(res.Rejected, res.Warned, res.Ignored)
 	if changed || !polled || said != w.said {
 		w.report(res)
 	}

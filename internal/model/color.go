@@ -1,4 +1,4 @@
-package site
+package model
 
 // IsColor accepts hex colours only (#rgb, #rgba, #rrggbb, #rrggbbaa), the
 // rule for a voice's colours wherever the hub writes them into a style
