@@ -52,7 +52,7 @@ func (v *ownValues) zero() bool {
 // nil when none holds such values.
 func ValuesFile(ctx context.Context, st store.Store) ([]byte, error) {
 	values := map[string]ownValues{}
-	err := st.Scan(ctx, []model.Kind{model.KindNews, model.KindNewsletter}, func(r *model.Record) error {
+	keep := func(r *model.Record) error {
 		var v ownValues
 		switch {
 		case r.Article != nil:
@@ -69,7 +69,12 @@ func ValuesFile(ctx context.Context, st store.Store) ([]byte, error) {
 		v.Sum = hex.EncodeToString(sum[:])
 		values[r.Path] = v
 		return nil
-	})
+	}
+	// Few news records hold any: the others are not decoded.
+	err := st.ScanHolding(ctx, []model.Kind{model.KindNews}, []string{"heldRelated", "memberRelated", "curatedRelated"}, keep)
+	if err == nil {
+		err = st.Scan(ctx, []model.Kind{model.KindNewsletter}, keep)
+	}
 	if err != nil || len(values) == 0 {
 		return nil, err
 	}

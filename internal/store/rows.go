@@ -54,3 +54,12 @@ func EachRecord(rows Rows, decode func() (*model.Record, []byte, error), fn func
 	}
 	return nil
 }
+
+// ValueKey returns the bytes by which a stored value (JSON, as the codec
+// writes it, with no space after a key) holds the object key name. A
+// quote inside a JSON string is escaped, so text hardly ever gives them;
+// where it does, the record is read for nothing, as callers check what
+// they read.
+func ValueKey(name string) []byte {
+	return []byte(`"` + name + `":`)
+}

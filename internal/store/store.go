@@ -91,6 +91,12 @@ type Store interface {
 	// kind and file bytes (a copy fn may keep), for callers such as export
 	// that only write Raw.
 	ScanRaw(ctx context.Context, kinds []model.Kind, fn func(path string, kind model.Kind, raw []byte) error) error
+	// ScanHolding is Scan of only the records whose stored value holds
+	// one of keys (names of the value's JSON object keys, as
+	// "heldRelated"; see ValueKey), found without decoding the others:
+	// what few records carry is read without decoding every record
+	// (export's own values).
+	ScanHolding(ctx context.Context, kinds []model.Kind, keys []string, fn func(*model.Record) error) error
 	// SetModes records the permission bits of the files of records, by
 	// path, as the site folder had them when imported (0600 on a config
 	// holding a password, 0755 on a script kept in the site), replacing

@@ -300,6 +300,31 @@ func (s *Store) Scan(ctx context.Context, kinds []model.Kind, fn func(*model.Rec
 // changes a record can compare against it without encoding it again.
 func (s *Store) ScanValues(ctx context.Context, kinds []model.Kind, fn func(rec *model.Record, value []byte) error) error {
 	where, args := kindFilter(kinds)
+	return s.scanValues(ctx, where, args, fn)
+}
+
+// ScanHolding is Scan of the records whose value holds one of keys; the
+// others are passed over by the server, not sent.
+func (s *Store) ScanHolding(ctx context.Context, kinds []model.Kind, keys []string, fn func(*model.Record) error) error {
+	if len(keys) == 0 {
+		return nil
+	}
+	where, args := kindFilter(kinds)
+	holds := make([]string, len(keys))
+	for i, k := range keys {
+		args = append(args, store.ValueKey(k))
+		holds[i] = fmt.Sprintf(`position($%d::bytea IN r.value) > 0`, len(args))
+	}
+	cond := `(` + strings.Join(holds, ` OR `) + `)`
+	if where == "" {
+		where = ` WHERE ` + cond
+	} else {
+		where += ` AND ` + cond
+	}
+	return s.scanValues(ctx, where, args, func(rec *model.Record, _ []byte) error { return fn(rec) })
+}
+
+func (s *Store) scanValues(ctx context.Context, where string, args []any, fn func(rec *model.Record, value []byte) error) error {
 	return s.stream(ctx, "scan", `SELECT `+recordColumns+` FROM records r`+where+` ORDER BY r.path`, args, func(rows pgx.Rows) error {
 		return store.EachRecord(rows, func() (*model.Record, []byte, error) { return decodeRow(rows) }, fn)
 	})

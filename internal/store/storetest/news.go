@@ -447,6 +447,42 @@ func testScanRaw(t *testing.T, st store.Store) {
 	}
 }
 
+func testScanHolding(t *testing.T, st store.Store) {
+	held := article("held", "Senate passes the budget", hours(1))
+	held.Article.HeldRelated = []model.HeldRelated{{At: 0, Related: model.Related{Title: "Budget vote", WebURL: "https://example.org/vote", PublishedDateTime: hours(1)}}}
+	curated := article("curated", "House answers", hours(2))
+	curated.Article.CuratedRelated = true
+	// Text that reads like a key is escaped in the value: no key.
+	quoting := article("quoting", `Memo says "heldRelated": none`, hours(3))
+	plain := article("plain", "Governor signs", hours(4))
+	upsert(t, st, held, curated, quoting, plain, person("ada", "Ada Byron", 1))
+	for _, c := range []struct {
+		keys []string
+		want []*model.Record
+	}{
+		{[]string{"heldRelated", "curatedRelated"}, []*model.Record{curated, held}},
+		{[]string{"curatedRelated"}, []*model.Record{curated}},
+		{[]string{"memberRelated"}, nil},
+		{nil, nil},
+	} {
+		var got []*model.Record
+		err := st.ScanHolding(context.Background(), []model.Kind{model.KindNews}, c.keys, func(r *model.Record) error {
+			got = append(got, r)
+			return nil
+		})
+		if err != nil {
+			t.Fatalf("ScanHolding %v: %v", c.keys, err)
+		}
+		if !equalStrings(paths(got), paths(c.want)) {
+			t.Errorf("ScanHolding %v = %v, want %v", c.keys, paths(got), paths(c.want))
+			continue
+		}
+		for i := range got {
+			sameRecord(t, got[i], c.want[i])
+		}
+	}
+}
+
 func testScanStops(t *testing.T, st store.Store) {
 	seedNews(t, st)
 	stop := errors.New("stop here")

@@ -45,6 +45,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"GenerationChangesOnEveryWrite", testGeneration},
 		{"ScanVisitsKindsInPathOrder", testScan},
 		{"ScanRawGivesFileBytes", testScanRaw},
+		{"ScanHoldingFindsTheRecordsHoldingAKey", testScanHolding},
 		{"ModesRoundTripAndReplace", testModes},
 		{"ModesFollowTheirFiles", testModesFollowFiles},
 		{"ScanStopsAtCallbackError", testScanStops},
