@@ -17,3 +17,24 @@ func TestSafeText(t *testing.T) {
 		}
 	}
 }
+
+// A publisher's name or a title holding a direction override it leaves
+// open would turn around the text after it on the same line of a page or
+// a mail ("Provider: Title"): each text closes what it opens.
+func TestSafeTextClosesDirectionsItOpens(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"Daily Herald\u202E evil", "Daily Herald\u202E evil\u202C"},
+		{"\u2067عربي", "\u2067عربي\u2069"},
+		{"\u202B x \u202C y", "\u202B x \u202C y"},
+		{"\u2066 a \u202A b \u2069 c", "\u2066 a \u202A b \u2069 c"},
+		{"\u202A a \u2066 b \u202C c", "\u202A a \u2066 b  c\u2069\u202C"},
+		{"stray\u202C close\u2069", "stray close"},
+		{"\u202D\u202E\u2068 nested", "\u202D\u202E\u2068 nested\u2069\u202C\u202C"},
+		{"שלום\u200F! marks kept", "שלום\u200F! marks kept"},
+		{"bell\x07\u202E", "bell\u202E\u202C"},
+	} {
+		if got := SafeText(tc.in); got != tc.want {
+			t.Errorf("SafeText(%+q) = %+q; want %+q", tc.in, got, tc.want)
+		}
+	}
+}
