@@ -424,13 +424,25 @@ func (d *jsonReader) provider(p *model.Provider) {
 		case "images":
 			p.Images = d.images()
 		case "publishers":
-			p.SetPublishers(d.parties())
+			p.SetPublishers(d.makers())
 		case "authors":
-			p.SetAuthors(d.parties())
+			p.SetAuthors(d.makers())
 		default:
 			d.bad = true
 		}
 	})
+}
+
+// makers reads a provider's publishers or authors. An empty or null list,
+// which Encode never writes, is left to encoding/json: it gives the
+// provider Makers holding no one, where SetPublishers and SetAuthors give
+// none.
+func (d *jsonReader) makers() []model.Party {
+	ps := d.parties()
+	if len(ps) == 0 {
+		d.bad = true
+	}
+	return ps
 }
 
 func (d *jsonReader) parties() []model.Party {
