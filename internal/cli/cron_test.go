@@ -3,8 +3,6 @@ package cli
 import (
 	"context"
 	"fmt"
-	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -18,15 +16,7 @@ import (
 // lead at once, as `edit` and `curate` do, so that the next `build`
 // shows its title nowhere: a crontab has no serve whose schedule would.
 func TestIngestOnceLeavesWithheldArticlesOutOfIssues(t *testing.T) {
-	feed, err := os.ReadFile(filepath.Join("testdata", "feed-cron-round.xml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "application/rss+xml")
-		w.Write(feed)
-	}))
-	defer srv.Close()
+	srv := serveFeed(t, "feed-cron-round.xml")
 	h := newPublishedHub(t)
 	c := findIssueCase(t, h)
 	h.run("newsletter", "--date", c.day, "--no-send")

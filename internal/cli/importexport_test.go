@@ -5,6 +5,8 @@ import (
 	"context"
 	"fmt"
 	"maps"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -17,6 +19,22 @@ import (
 	"newshub/internal/store/sqlite"
 	"newshub/internal/testutil"
 )
+
+// serveFeed serves the RSS feed testdata/name at every address, on
+// loopback, until the test ends.
+func serveFeed(t *testing.T, name string) *httptest.Server {
+	t.Helper()
+	feed, err := os.ReadFile(filepath.Join("testdata", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/rss+xml")
+		w.Write(feed)
+	}))
+	t.Cleanup(srv.Close)
+	return srv
+}
 
 // run runs the command line in-process and returns its exit status and
 // output streams.

@@ -194,15 +194,7 @@ func TestIngestOnceFailsWhenEverySourceFails(t *testing.T) {
 // summary says so and how to fetch the sources now, as the user who
 // mended it is waiting for them.
 func TestIngestOnceSaysHowToFetchSourcesNotDue(t *testing.T) {
-	feed, err := os.ReadFile(filepath.Join("testdata", "feed-county-clerk.xml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "application/rss+xml")
-		w.Write(feed)
-	}))
-	defer srv.Close()
+	srv := serveFeed(t, "feed-county-clerk.xml")
 	dir := filepath.Join(t.TempDir(), "site")
 	if code, _, errs := run(t, "init", dir); code != 0 {
 		t.Fatal(errs)

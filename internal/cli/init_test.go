@@ -1,8 +1,6 @@
 package cli
 
 import (
-	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -85,15 +83,7 @@ func TestInitJoinsAddressAndPath(t *testing.T) {
 // publishes the feed's articles, where a new site served as it is
 // publishes nothing.
 func TestInitNextStepsMakeAHub(t *testing.T) {
-	feed, err := os.ReadFile(filepath.Join("testdata", "feed-county-clerk.xml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "application/rss+xml")
-		w.Write(feed)
-	}))
-	defer srv.Close()
+	srv := serveFeed(t, "feed-county-clerk.xml")
 	dir := filepath.Join(t.TempDir(), "hub")
 	code, out, errs := run(t, "init", "--topic", "Voting", dir)
 	if code != ExitOK {

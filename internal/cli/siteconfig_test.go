@@ -19,15 +19,7 @@ import (
 // fetches it, with no import between. An edit that does not parse is named
 // as path:line: reason and leaves the configuration in force.
 func TestConfigEditsTakeEffectWithoutImport(t *testing.T) {
-	feed, err := os.ReadFile(filepath.Join("testdata", "feed-county-clerk.xml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "application/rss+xml")
-		w.Write(feed)
-	}))
-	defer srv.Close()
+	srv := serveFeed(t, "feed-county-clerk.xml")
 	dir := filepath.Join(t.TempDir(), "site")
 	if code, _, errs := run(t, "init", dir); code != 0 {
 		t.Fatal(errs)
