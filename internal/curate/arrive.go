@@ -45,6 +45,8 @@ type batch struct {
 	// article ArticleByURL would return, when the store can look them up
 	// all at once; nil otherwise.
 	stored map[string]string
+	// prefetched holds stored stories' records read ahead (see prefetch).
+	prefetched map[string][]*model.Record
 	arriveOpts
 }
 
@@ -1123,11 +1125,17 @@ func (b *batch) clusterWindow(ctx context.Context, seeds, adds []*model.Record) 
 			arrivals[r.Article.Story] = append(arrivals[r.Article.Story], r)
 		}
 	}
-	for _, id := range order {
+	for i, id := range order {
+		if _, ok := b.prefetched[id]; !ok && !founded[id] {
+			if err := b.prefetch(ctx, order[i:], founded); err != nil {
+				return err
+			}
+		}
 		if err := b.settle(ctx, cl, id, founded[id], arrivals[id], false); err != nil {
 			return err
 		}
 	}
+	b.prefetched = nil
 	return nil
 }
 
@@ -1137,11 +1145,58 @@ type storyReader interface {
 	StoryValues(ctx context.Context, id string) ([]*model.Record, error)
 }
 
+// storiesReader is implemented by stores that can read several stories'
+// records in one query (store/postgres does): a batch settles thousands
+// of stories, and one query each is a round trip each to a server.
+type storiesReader interface {
+	Stories(ctx context.Context, ids []string) (map[string][]*model.Record, error)
+}
+
+// storiesAtOnce is how many stories prefetch reads in one query: enough to
+// make the round trips few, few enough that their members weigh little.
+const storiesAtOnce = 256
+
+// prefetch reads at once, where the store can, the stored records of the
+// next stories of order that settling will read (those not founded in the
+// batch), for storyValues to hand out. Nothing writes the store while a
+// batch is curated, so they are what storyValues would read one by one.
+func (b *batch) prefetch(ctx context.Context, order []string, founded map[string]bool) error {
+	sr, ok := b.c.st.(storiesReader)
+	if !ok {
+		return nil
+	}
+	var ids []string
+	for _, id := range order {
+		if len(ids) == storiesAtOnce {
+			break
+		}
+		if !founded[id] {
+			ids = append(ids, id)
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	got, err := sr.Stories(ctx, ids)
+	if err != nil {
+		return fmt.Errorf("curate: %w", err)
+	}
+	b.prefetched = make(map[string][]*model.Record, len(ids))
+	for _, id := range ids {
+		b.prefetched[id] = got[id] // nil for a story with no stored member
+	}
+	return nil
+}
+
 // storyValues returns the stored records of a story, without their file
 // bytes where the store can leave them out: a story may have thousands of
 // members, of which settling changes a few, and readRaw reads the bytes of
 // those.
 func (b *batch) storyValues(ctx context.Context, id string) ([]*model.Record, error) {
+	if recs, ok := b.prefetched[id]; ok {
+		delete(b.prefetched, id) // read once, as settling reads it
+		return recs, nil
+	}
 	if sr, ok := b.c.st.(storyReader); ok {
 		return sr.StoryValues(ctx, id)
 	}

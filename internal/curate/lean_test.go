@@ -174,40 +174,48 @@ func sameStores(t *testing.T, when string, whole, lean map[string]curate.StoredR
 type plainStore struct{ store.Store }
 
 // TestStoriesReadWithoutBytesCurateAsWholeOnes curates the same batches
-// into two SQLite stores, one read and written through its shortcuts
-// (settling reads stories without their file bytes, and reads back the
-// bytes of the records it changes; the store renders the records as it
-// writes them) and one through store.Store alone, and checks that both
-// leave the same store, byte for byte, after every batch.
+// into two stores of a kind, one read and written through its shortcuts
+// (SQLite: settling reads stories without their file bytes, and reads
+// back the bytes of the records it changes; PostgreSQL: settling reads
+// the stories it will settle many in one query; both render the records
+// as they write them) and one through store.Store alone, and checks that
+// both leave the same store, byte for byte, after every batch.
 func TestStoriesReadWithoutBytesCurateAsWholeOnes(t *testing.T) {
-	ctx := context.Background()
-	until := time.Date(2026, 3, 10, 12, 0, 0, 0, time.UTC)
-	config, generated := generatedHub(t, gen.Options{Articles: 400, Seed: 5, Until: until, Span: 3 * 24 * time.Hour})
-	batches := dealBatches(generated, 5)
-	fast, plain := openStore(t, true), openStore(t, true)
-	now := until.Add(time.Hour)
-	curators := map[store.Store]*curate.Curator{}
-	curators[fast] = curatorOn(t, fast, fast, config, now)
-	curators[plain] = curatorOn(t, plain, plainStore{plain}, config, now)
-	changed := 0
-	for i, batch := range batches {
-		for _, st := range []store.Store{fast, plain} {
-			recs := batch(i)
-			out, _, err := curators[st].Commit(ctx, recs)
-			if err != nil {
-				t.Fatalf("batch %d: %v", i, err)
+	for _, tc := range []struct {
+		name   string
+		sqlite bool
+	}{{"sqlite", true}, {"postgres", false}} {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx := context.Background()
+			until := time.Date(2026, 3, 10, 12, 0, 0, 0, time.UTC)
+			config, generated := generatedHub(t, gen.Options{Articles: 400, Seed: 5, Until: until, Span: 3 * 24 * time.Hour})
+			batches := dealBatches(generated, 5)
+			fast, plain := openStore(t, tc.sqlite), openStore(t, tc.sqlite)
+			now := until.Add(time.Hour)
+			curators := map[store.Store]*curate.Curator{}
+			curators[fast] = curatorOn(t, fast, fast, config, now)
+			curators[plain] = curatorOn(t, plain, plainStore{plain}, config, now)
+			changed := 0
+			for i, batch := range batches {
+				for _, st := range []store.Store{fast, plain} {
+					recs := batch(i)
+					out, _, err := curators[st].Commit(ctx, recs)
+					if err != nil {
+						t.Fatalf("batch %d: %v", i, err)
+					}
+					if st == fast {
+						changed += len(out) - len(recs)
+					}
+				}
+				sameStores(t, fmt.Sprintf("batch %d", i), curate.DumpStore(t, plain), curate.DumpStore(t, fast))
+				for _, st := range []store.Store{fast, plain} {
+					annotate(t, st)
+				}
 			}
-			if st == fast {
-				changed += len(out) - len(recs)
+			if changed == 0 {
+				t.Error("no stored record was written back: the test covers nothing")
 			}
-		}
-		sameStores(t, fmt.Sprintf("batch %d", i), curate.DumpStore(t, plain), curate.DumpStore(t, fast))
-		for _, st := range []store.Store{fast, plain} {
-			annotate(t, st)
-		}
-	}
-	if changed == 0 {
-		t.Error("no stored record was written back: the test covers nothing")
+		})
 	}
 }
 
