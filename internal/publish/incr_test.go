@@ -5,9 +5,11 @@ import (
 	"cmp"
 	"context"
 	"errors"
+	"fmt"
 	"io/fs"
 	"log/slog"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -508,5 +510,69 @@ func TestBuildRefusesAFolderHoldingNoBuild(t *testing.T) {
 	}
 	if stats, err := Build(ctx, st, s, out, BuildOptions{Options: genOptions()}); err != nil || stats.Whole {
 		t.Fatalf("rebuild of a build without its manifest: %+v, %v; want an update in place", stats, err)
+	}
+}
+
+// readOnly makes the folder dir refuse new entries and removals, for root
+// too (the immutable attribute), until the test ends; it skips the test
+// where that cannot be done.
+func readOnly(t *testing.T, dir string) {
+	t.Helper()
+	if os.Geteuid() != 0 {
+		if err := os.Chmod(dir, 0o555); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { os.Chmod(dir, 0o755) })
+		return
+	}
+	if out, err := exec.Command("chattr", "+i", dir).CombinedOutput(); err != nil {
+		t.Skipf("chattr +i: %v %s", err, out)
+	}
+	t.Cleanup(func() { exec.Command("chattr", "-i", dir).Run() })
+}
+
+// TestUpdateSaysWhenAFolderItEmptiedCannotGo: an update whose manifest
+// lists OUT's files removed the files of a deleted article and then left
+// its folder, which a read-only parent kept, without a word: the build
+// said it succeeded, and OUT kept an empty folder no fresh build has,
+// which the next builds (by the manifest, which noted the parent as they
+// left it) never looked at again. The build fails naming the folder, and
+// once the parent is writable again the next build removes it.
+func TestUpdateSaysWhenAFolderItEmptiedCannotGo(t *testing.T) {
+	for _, kept := range []bool{false, true} {
+		t.Run(fmt.Sprintf("kept=%v", kept), func(t *testing.T) {
+			st, s := genStore(t, 120)
+			ctx := context.Background()
+			out := filepath.Join(t.TempDir(), "out")
+			opt := BuildOptions{Options: genOptions(), Extra: []func(context.Context, *View, *Output) error{pageOfEveryArticle}}
+			if kept {
+				opt.Manifest = &Manifest{} // a publishing process's
+			}
+			if _, err := Build(ctx, st, s, out, opt); err != nil {
+				t.Fatal(err)
+			}
+			gone := deletePublished(t, st)
+			key := ArticleKey(gone.Path, gone.Article.PublishedDateTime)
+			folder := filepath.Join(out, "news", filepath.FromSlash(key))
+			parent := filepath.Dir(folder)
+			readOnly(t, parent)
+			_, err := Build(ctx, st, s, out, opt)
+			if err == nil {
+				if _, serr := os.Lstat(folder); serr == nil {
+					t.Errorf("the build succeeded and left the folder %s of the deleted article", key)
+				}
+			} else if !strings.Contains(err.Error(), "news/"+key) {
+				t.Errorf("the build failed without naming the folder news/%s: %v", key, err)
+			}
+			exec.Command("chattr", "-i", parent).Run()
+			os.Chmod(parent, 0o755)
+			if _, err := Build(ctx, st, s, out, opt); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := os.Lstat(folder); !errors.Is(err, fs.ErrNotExist) {
+				t.Errorf("the folder of the deleted article is still there once its parent is writable (%v)", err)
+			}
+			equalsAFreshBuild(t, st, s, out, opt)
+		})
 	}
 }
