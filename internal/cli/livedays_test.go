@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -196,4 +197,71 @@ func TestLiveCopyEqualsAFreshBuildAsDaysPass(t *testing.T) {
 		t.Logf("%s", h.run("curate", "--archive", "--now", h.clock.Format(time.RFC3339)))
 		h.check("retention on " + day)
 	}
+}
+
+// TestBuildBesidePublishing runs one-shot builds into the folder a
+// publishing process keeps (serve --publish), between its builds, each
+// leaving OUT otherwise than the process's manifest knows it: another
+// time (other rankings) and no website. The process's next build, after
+// a change of the store, must still leave what a fresh build writes, and
+// so must a one-shot build after the process stopped.
+func TestBuildBesidePublishing(t *testing.T) {
+	hub := genSite(t, 120, 17)
+	if code, _, errs := run(t, "--site", hub, "import"); code != 0 {
+		t.Fatalf("import: %s", errs)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	st, err := sqlite.Open(ctx, filepath.Join(hub, ".newshub", "newshub.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	s, err := site.Load(ctx, st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(t.TempDir(), "out")
+	opt, err := buildOptions(st, hub, "", true, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if opt.Now, err = parseNow(buildNow); err != nil {
+		t.Fatal(err)
+	}
+	opt.Views = publish.NewViews(publish.ViewsConfig{Store: st, Options: opt.Options})
+	var said syncBuffer
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		publishing(ctx, st, func() *site.Site { return s }, out, opt, publish.DefaultRankEvery, &said, slog.New(slog.DiscardHandler))
+	}()
+	builds := func() int { return strings.Count(said.String(), "built ") + strings.Count(said.String(), "updated ") }
+	waitFor(t, "the first build", func() bool { return builds() == 1 })
+	fresh := func(what string) {
+		t.Helper()
+		dir := filepath.Join(t.TempDir(), "fresh")
+		if code, _, errs := run(t, "--site", hub, "build", "--now", buildNow, dir); code != 0 {
+			t.Fatalf("fresh build: %s", errs)
+		}
+		sameTree(t, what, treeOf(t, out), treeOf(t, dir))
+	}
+	for round, args := range [][]string{{"--now", "2026-12-25T08:00:00Z"}, {"--no-web"}, {"--now", "2026-10-01", "--no-web"}} {
+		build := append(append([]string{"--site", hub, "build"}, args...), out)
+		if code, _, errs := run(t, build...); code != 0 {
+			t.Fatalf("build %v beside the publishing process: %s", args, errs)
+		}
+		changeHub(t, hub, 1, int64(50+round))
+		waitFor(t, "the publishing process's build", func() bool { return builds() == round+2 })
+		fresh(fmt.Sprintf("round %d: the publishing process's copy against a fresh build", round))
+	}
+	if code, _, errs := run(t, "--site", hub, "build", "--no-web", out); code != 0 {
+		t.Fatalf("build: %s", errs)
+	}
+	cancel()
+	<-done
+	if code, _, errs := run(t, "--site", hub, "build", "--now", buildNow, out); code != 0 {
+		t.Fatalf("build after the publishing process stopped: %s", errs)
+	}
+	fresh("a build after the publishing process stopped, against a fresh one")
 }
