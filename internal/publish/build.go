@@ -208,13 +208,19 @@ func Build(ctx context.Context, st store.Store, s *site.Site, out string, opt Bu
 	return stats, nil
 }
 
-// resolveOut returns the folder a build of out writes: out, or where out
-// is a link to a folder (a web root linking to another disk), the folder
-// it leads to, so that the build goes there and the link stays, where the
-// swap of a whole build put a folder in the link's place. A link to
-// anything else is replaced, as a link inside OUT is.
+// resolveOut returns the folder a build of out writes, as an absolute
+// path (the lock, the temporary tree and the manifest go beside it, which
+// "." or ".." do not name): out, or where out is a link to a folder (a
+// web root linking to another disk), the folder it leads to, so that the
+// build goes there and the link stays, where the swap of a whole build
+// put a folder in the link's place. A link to anything else is replaced,
+// as a link inside OUT is.
 func resolveOut(out string) string {
-	out = filepath.Clean(out)
+	if abs, err := filepath.Abs(out); err == nil {
+		out = abs
+	} else {
+		out = filepath.Clean(out)
+	}
 	if fi, err := os.Lstat(out); err != nil || fi.Mode()&fs.ModeSymlink == 0 {
 		return out
 	}

@@ -576,3 +576,42 @@ func TestUpdateSaysWhenAFolderItEmptiedCannotGo(t *testing.T) {
 		})
 	}
 }
+
+// TestBuildIntoTheCurrentFolder builds "." from inside OUT, as an
+// operator in the web root runs "newshub build .": the lock, the
+// temporary tree and the manifest, meant beside OUT, were put inside it
+// (named from ".": "...lock"), so the first build refused the folder it
+// had just put its lock in as one holding files but no build.
+func TestBuildIntoTheCurrentFolder(t *testing.T) {
+	st, s := genStore(t, 60)
+	ctx := context.Background()
+	dir := filepath.Join(t.TempDir(), "out")
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	opt := BuildOptions{Options: genOptions(), Extra: []func(context.Context, *View, *Output) error{pageOfEveryArticle}}
+	for i := range 2 {
+		// Entered anew each time, as a shell's "cd" does: the first
+		// build swaps a new folder in at OUT's path.
+		t.Chdir(dir)
+		if _, err := Build(ctx, st, s, ".", opt); err != nil {
+			t.Fatalf("build %d: %v", i, err)
+		}
+		if i == 0 {
+			deletePublished(t, st)
+		}
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), ".") {
+			t.Errorf("the build left %s in OUT", e.Name())
+		}
+	}
+	if _, err := os.Stat(manifestFile(dir)); err != nil {
+		t.Errorf("no manifest beside OUT: %v", err)
+	}
+	equalsAFreshBuild(t, st, s, dir, opt)
+}
