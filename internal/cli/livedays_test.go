@@ -17,18 +17,21 @@ import (
 	"newshub/internal/store/sqlite"
 )
 
-// liveHub is a hub kept in two static copies as days pass: one by
-// one-shot builds (build OUT, with the manifest saved beside OUT), one by
-// the live path's builds (serve --publish: one Manifest in memory and
-// the server's views), each compared after every change with a fresh
-// build of the same store at the same time.
+// liveHub is a hub kept in three static copies as days pass: one by
+// one-shot builds (build OUT, with the manifest saved beside OUT), two by
+// the live path's builds, with one Manifest in memory each, beside a
+// server (serve --publish: the server's views) and alone (ingest
+// --publish: a view loaded by each build), each compared after every
+// change with a fresh build of the same store at the same time.
 type liveHub struct {
 	*editHub
 	st      store.Store
 	clock   time.Time
 	opt     publish.BuildOptions
+	alone   publish.BuildOptions
 	oneShot string
 	live    string
+	ingest  string
 	dir     string
 	step    int
 }
@@ -46,13 +49,15 @@ func newLiveHub(t *testing.T) *liveHub {
 	t.Cleanup(func() { st.Close() })
 	dir := t.TempDir()
 	lh := &liveHub{editHub: h, st: st, clock: time.Date(2026, 11, 3, 12, 0, 0, 0, time.UTC),
-		oneShot: filepath.Join(dir, "out"), live: filepath.Join(dir, "live"), dir: dir}
+		oneShot: filepath.Join(dir, "out"), live: filepath.Join(dir, "live"), ingest: filepath.Join(dir, "ingest"), dir: dir}
 	lh.opt, err = buildOptions(st, h.site, "", true, slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
 	}
 	lh.opt.Now = func() time.Time { return lh.clock }
 	lh.opt.Manifest = &publish.Manifest{}
+	lh.alone = lh.opt
+	lh.alone.Manifest = &publish.Manifest{}
 	lh.opt.Views = publish.NewViews(publish.ViewsConfig{Store: st, Options: lh.opt.Options})
 	return lh
 }
@@ -76,12 +81,16 @@ func (h *liveHub) check(what string) {
 		t.Fatalf("%s: live build: %v", what, err)
 	}
 	t.Logf("%s: %s  live: %d written, %d removed", what, strings.TrimSpace(said), stats.Written, stats.Removed)
+	if _, err := publish.Build(ctx, h.st, s, h.ingest, h.alone); err != nil {
+		t.Fatalf("%s: live build without a server: %v", what, err)
+	}
 	fresh := filepath.Join(h.dir, "fresh")
 	os.RemoveAll(fresh)
 	h.run("build", "--now", now, fresh)
 	want := treeOf(t, fresh)
 	sameTree(t, what+": one-shot build against a fresh one", treeOf(t, h.oneShot), want)
 	sameTree(t, what+": live build against a fresh one", treeOf(t, h.live), want)
+	sameTree(t, what+": live build without a server against a fresh one", treeOf(t, h.ingest), want)
 	if t.Failed() {
 		t.FailNow()
 	}
