@@ -206,6 +206,10 @@ func TestLiveCopyEqualsAFreshBuildAsDaysPass(t *testing.T) {
 		t.Logf("%s", h.run("curate", "--archive", "--now", h.clock.Format(time.RFC3339)))
 		h.check("retention on " + day)
 	}
+	// A longer archive_after brings archived stories back to the lists.
+	h.editFile("_config.yml", func(s string) string { return strings.Replace(s, "archive_after: 150d", "archive_after: 700d", 1) })
+	t.Logf("%s", h.run("curate", "--archive", "--now", h.clock.Format(time.RFC3339)))
+	h.check("archive_after made longer")
 }
 
 // TestBuildBesidePublishing runs one-shot builds into the folder a
