@@ -92,6 +92,12 @@ func Build(ctx context.Context, st store.Store, s *site.Site, out string, opt Bu
 	if err := os.MkdirAll(parent, 0o755); err != nil {
 		return stats, fmt.Errorf("build: %w", err)
 	}
+	if mountPoint(out) {
+		// A container's volume shared with a web server, say: a build
+		// would fail at its first rename, after rendering the whole hub.
+		return stats, fmt.Errorf("build: %s is a mount point (another file system than the folder above it), and a build writes its files beside OUT and renames them in, which cannot cross file systems: give a folder inside it, such as %s",
+			out, filepath.Join(out, "site"))
+	}
 	unlock, err := lockOut(lockFile(out))
 	if err != nil {
 		return stats, fmt.Errorf("build: %w", err)

@@ -615,3 +615,29 @@ func TestBuildIntoTheCurrentFolder(t *testing.T) {
 	}
 	equalsAFreshBuild(t, st, s, dir, opt)
 }
+
+// TestBuildIntoAMountPointSaysWhy builds into a folder another file
+// system is mounted on, as a container's volume shared with a web server
+// is: a build writes its files beside OUT and renames them in, which
+// cannot cross file systems, and it failed with "exchange …: device or
+// resource busy" (an update: "invalid cross-device link") after loading
+// and rendering the whole hub. It is refused at once, saying why and what
+// to give instead, and OUT is left as it was.
+func TestBuildIntoAMountPointSaysWhy(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "out")
+	if err := os.Mkdir(out, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if b, err := exec.Command("mount", "-t", "tmpfs", "-o", "size=64m", "tmpfs", out).CombinedOutput(); err != nil {
+		t.Skipf("cannot mount a file system on OUT: %v %s", err, b)
+	}
+	t.Cleanup(func() { exec.Command("umount", out).Run() })
+	st, s := genStore(t, 20)
+	_, err := Build(context.Background(), st, s, out, BuildOptions{Options: genOptions()})
+	if err == nil || !strings.Contains(err.Error(), "mount") || !strings.Contains(err.Error(), filepath.Join(out, "")) {
+		t.Fatalf("build into a mount point: %v, want a refusal that names OUT as a mount point", err)
+	}
+	if entries, _ := os.ReadDir(out); len(entries) != 0 {
+		t.Errorf("the refused build left %d files in OUT", len(entries))
+	}
+}
