@@ -392,7 +392,7 @@ func TestKilledBuildLeavesEveryLinkWhole(t *testing.T) {
 
 	// Each build is killed a little later after it starts updating OUT
 	// (its log says so), the first at once.
-	mixed := 0
+	mixed, killed := 0, 0
 	for i, delay := range []time.Duration{0, 1, 3, 10, 30, 100} {
 		out := filepath.Join(dir, "out"+strconv.Itoa(i))
 		if err := exec.Command("cp", "-a", seed, out).Run(); err != nil {
@@ -408,7 +408,8 @@ func TestKilledBuildLeavesEveryLinkWhole(t *testing.T) {
 		}
 		sc := bufio.NewScanner(stderr)
 		for sc.Scan() {
-			if strings.Contains(sc.Text(), "compared with OUT") {
+			// The last line before the update starts changing OUT.
+			if strings.Contains(sc.Text(), "build: website written") {
 				break
 			}
 		}
@@ -419,6 +420,9 @@ func TestKilledBuildLeavesEveryLinkWhole(t *testing.T) {
 			}
 		}()
 		cmd.Wait()
+		if ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
+			killed++
+		}
 
 		got := treeOf(t, out)
 		newer, older := 0, 0 // files as after only, as before only
@@ -487,6 +491,9 @@ func TestKilledBuildLeavesEveryLinkWhole(t *testing.T) {
 		}
 	}
 	t.Logf("%d of the kills left OUT half updated", mixed)
+	if killed == 0 {
+		t.Error("every build ended before its kill: nothing was checked of a build killed half-way")
+	}
 }
 
 // TestPublishingFollowsTheStore runs the live path (what serve and ingest

@@ -92,6 +92,12 @@ func Build(ctx context.Context, st store.Store, s *site.Site, out string, opt Bu
 	if err := os.MkdirAll(parent, 0o755); err != nil {
 		return stats, fmt.Errorf("build: %w", err)
 	}
+	if mountPoint(out) {
+		// A container's volume shared with a web server, say: a build
+		// would fail at its first rename, after rendering the whole hub.
+		return stats, fmt.Errorf("build: %s is a mount point (another file system than the folder above it), and a build writes its files beside OUT and renames them in, which cannot cross file systems: give a folder inside it, such as %s",
+			out, filepath.Join(out, "site"))
+	}
 	unlock, err := lockOut(lockFile(out))
 	if err != nil {
 		return stats, fmt.Errorf("build: %w", err)
@@ -208,13 +214,19 @@ func Build(ctx context.Context, st store.Store, s *site.Site, out string, opt Bu
 	return stats, nil
 }
 
-// resolveOut returns the folder a build of out writes: out, or where out
-// is a link to a folder (a web root linking to another disk), the folder
-// it leads to, so that the build goes there and the link stays, where the
-// swap of a whole build put a folder in the link's place. A link to
-// anything else is replaced, as a link inside OUT is.
+// resolveOut returns the folder a build of out writes, as an absolute
+// path (the lock, the temporary tree and the manifest go beside it, which
+// "." or ".." do not name): out, or where out is a link to a folder (a
+// web root linking to another disk), the folder it leads to, so that the
+// build goes there and the link stays, where the swap of a whole build
+// put a folder in the link's place. A link to anything else is replaced,
+// as a link inside OUT is.
 func resolveOut(out string) string {
-	out = filepath.Clean(out)
+	if abs, err := filepath.Abs(out); err == nil {
+		out = abs
+	} else {
+		out = filepath.Clean(out)
+	}
 	if fi, err := os.Lstat(out); err != nil || fi.Mode()&fs.ModeSymlink == 0 {
 		return out
 	}

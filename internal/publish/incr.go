@@ -497,11 +497,31 @@ func (c *incremental) removeKnown(ctx context.Context, kept func(rel string) boo
 	slices.SortFunc(emptied, func(a, b string) int { return -byDepth(a, b) })
 	for _, rel := range emptied {
 		c.touch(path.Dir(rel))
-		// Only an empty folder goes: one that still holds files (kept,
-		// or put there from outside) stays.
-		os.Remove(filepath.Join(c.out, filepath.FromSlash(rel)))
+		if err := removeEmptied(filepath.Join(c.out, filepath.FromSlash(rel))); err != nil {
+			return n, fmt.Errorf("remove folder %s: %w", rel, err)
+		}
 	}
 	return n, nil
+}
+
+// removeEmptied removes the folder dir if it is empty. One that still
+// holds files (kept, or put there from outside) stays; an empty one that
+// cannot go (a read-only parent) is an error, as the build would leave a
+// folder a fresh build has not, which the next one, trusting the
+// manifest, would not look at again.
+func removeEmptied(dir string) error {
+	err := os.Remove(dir)
+	if err == nil || errors.Is(err, fs.ErrNotExist) || errors.Is(err, fs.ErrExist) {
+		return nil
+	}
+	if f, oerr := openNoFollow(dir); oerr == nil {
+		names, _ := f.Readdirnames(1)
+		f.Close()
+		if len(names) > 0 {
+			return nil
+		}
+	}
+	return err
 }
 
 // byDepth orders slash paths shallowest first, then by name.

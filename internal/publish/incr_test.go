@@ -5,9 +5,11 @@ import (
 	"cmp"
 	"context"
 	"errors"
+	"fmt"
 	"io/fs"
 	"log/slog"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -508,5 +510,134 @@ func TestBuildRefusesAFolderHoldingNoBuild(t *testing.T) {
 	}
 	if stats, err := Build(ctx, st, s, out, BuildOptions{Options: genOptions()}); err != nil || stats.Whole {
 		t.Fatalf("rebuild of a build without its manifest: %+v, %v; want an update in place", stats, err)
+	}
+}
+
+// readOnly makes the folder dir refuse new entries and removals, for root
+// too (the immutable attribute), until the test ends; it skips the test
+// where that cannot be done.
+func readOnly(t *testing.T, dir string) {
+	t.Helper()
+	if os.Geteuid() != 0 {
+		if err := os.Chmod(dir, 0o555); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { os.Chmod(dir, 0o755) })
+		return
+	}
+	if out, err := exec.Command("chattr", "+i", dir).CombinedOutput(); err != nil {
+		t.Skipf("chattr +i: %v %s", err, out)
+	}
+	t.Cleanup(func() { exec.Command("chattr", "-i", dir).Run() })
+}
+
+// TestUpdateSaysWhenAFolderItEmptiedCannotGo: an update whose manifest
+// lists OUT's files removed the files of a deleted article and then left
+// its folder, which a read-only parent kept, without a word: the build
+// said it succeeded, and OUT kept an empty folder no fresh build has,
+// which the next builds (by the manifest, which noted the parent as they
+// left it) never looked at again. The build fails naming the folder, and
+// once the parent is writable again the next build removes it.
+func TestUpdateSaysWhenAFolderItEmptiedCannotGo(t *testing.T) {
+	for _, kept := range []bool{false, true} {
+		t.Run(fmt.Sprintf("kept=%v", kept), func(t *testing.T) {
+			st, s := genStore(t, 120)
+			ctx := context.Background()
+			out := filepath.Join(t.TempDir(), "out")
+			opt := BuildOptions{Options: genOptions(), Extra: []func(context.Context, *View, *Output) error{pageOfEveryArticle}}
+			if kept {
+				opt.Manifest = &Manifest{} // a publishing process's
+			}
+			if _, err := Build(ctx, st, s, out, opt); err != nil {
+				t.Fatal(err)
+			}
+			gone := deletePublished(t, st)
+			key := ArticleKey(gone.Path, gone.Article.PublishedDateTime)
+			folder := filepath.Join(out, "news", filepath.FromSlash(key))
+			parent := filepath.Dir(folder)
+			readOnly(t, parent)
+			_, err := Build(ctx, st, s, out, opt)
+			if err == nil {
+				if _, serr := os.Lstat(folder); serr == nil {
+					t.Errorf("the build succeeded and left the folder %s of the deleted article", key)
+				}
+			} else if !strings.Contains(err.Error(), "news/"+key) {
+				t.Errorf("the build failed without naming the folder news/%s: %v", key, err)
+			}
+			exec.Command("chattr", "-i", parent).Run()
+			os.Chmod(parent, 0o755)
+			if _, err := Build(ctx, st, s, out, opt); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := os.Lstat(folder); !errors.Is(err, fs.ErrNotExist) {
+				t.Errorf("the folder of the deleted article is still there once its parent is writable (%v)", err)
+			}
+			equalsAFreshBuild(t, st, s, out, opt)
+		})
+	}
+}
+
+// TestBuildIntoTheCurrentFolder builds "." from inside OUT, as an
+// operator in the web root runs "newshub build .": the lock, the
+// temporary tree and the manifest, meant beside OUT, were put inside it
+// (named from ".": "...lock"), so the first build refused the folder it
+// had just put its lock in as one holding files but no build.
+func TestBuildIntoTheCurrentFolder(t *testing.T) {
+	st, s := genStore(t, 60)
+	ctx := context.Background()
+	dir := filepath.Join(t.TempDir(), "out")
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	opt := BuildOptions{Options: genOptions(), Extra: []func(context.Context, *View, *Output) error{pageOfEveryArticle}}
+	for i := range 2 {
+		// Entered anew each time, as a shell's "cd" does: the first
+		// build swaps a new folder in at OUT's path.
+		t.Chdir(dir)
+		if _, err := Build(ctx, st, s, ".", opt); err != nil {
+			t.Fatalf("build %d: %v", i, err)
+		}
+		if i == 0 {
+			deletePublished(t, st)
+		}
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), ".") {
+			t.Errorf("the build left %s in OUT", e.Name())
+		}
+	}
+	if _, err := os.Stat(manifestFile(dir)); err != nil {
+		t.Errorf("no manifest beside OUT: %v", err)
+	}
+	equalsAFreshBuild(t, st, s, dir, opt)
+}
+
+// TestBuildIntoAMountPointSaysWhy builds into a folder another file
+// system is mounted on, as a container's volume shared with a web server
+// is: a build writes its files beside OUT and renames them in, which
+// cannot cross file systems, and it failed with "exchange …: device or
+// resource busy" (an update: "invalid cross-device link") after loading
+// and rendering the whole hub. It is refused at once, saying why and what
+// to give instead, and OUT is left as it was.
+func TestBuildIntoAMountPointSaysWhy(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "out")
+	if err := os.Mkdir(out, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if b, err := exec.Command("mount", "-t", "tmpfs", "-o", "size=64m", "tmpfs", out).CombinedOutput(); err != nil {
+		t.Skipf("cannot mount a file system on OUT: %v %s", err, b)
+	}
+	t.Cleanup(func() { exec.Command("umount", out).Run() })
+	st, s := genStore(t, 20)
+	_, err := Build(context.Background(), st, s, out, BuildOptions{Options: genOptions()})
+	if err == nil || !strings.Contains(err.Error(), "mount") || !strings.Contains(err.Error(), filepath.Join(out, "")) {
+		t.Fatalf("build into a mount point: %v, want a refusal that names OUT as a mount point", err)
+	}
+	if entries, _ := os.ReadDir(out); len(entries) != 0 {
+		t.Errorf("the refused build left %d files in OUT", len(entries))
 	}
 }

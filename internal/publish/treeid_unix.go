@@ -5,6 +5,7 @@ package publish
 import (
 	"fmt"
 	"os"
+	"path/filepath"
 	"syscall"
 )
 
@@ -21,4 +22,20 @@ func treeID(out string) string {
 		return ""
 	}
 	return fmt.Sprintf("%d:%d", st.Dev, st.Ino)
+}
+
+// mountPoint reports whether the folder out is on another file system
+// than the folder above it, where a build's temporary tree goes.
+func mountPoint(out string) bool {
+	fi, err := os.Lstat(out)
+	if err != nil || !fi.IsDir() {
+		return false
+	}
+	pi, err := os.Stat(filepath.Dir(out))
+	if err != nil {
+		return false
+	}
+	a, ok := fi.Sys().(*syscall.Stat_t)
+	b, ok2 := pi.Sys().(*syscall.Stat_t)
+	return ok && ok2 && a.Dev != b.Dev
 }

@@ -684,3 +684,28 @@ func TestPagesWhileTheStoreIsDownSayToComeBack(t *testing.T) {
 		contains(t, path, rec.Body.String(), "try again")
 	}
 }
+
+// TestTopicPagesLinkFeedsThatAnswer follows every feed link of each
+// topic's page and of the home page to the server: the root topic's page
+// linked feeds/<root>/rss.xml and its Atom and JSON siblings, which
+// neither the server nor a build has (the root topic's feeds are the
+// hub's), so its RSS link and the feed a reader found on it answered 404.
+func TestTopicPagesLinkFeedsThatAnswer(t *testing.T) {
+	h := newHub(t, "https://img.example.org/")
+	feedLink := regexp.MustCompile(`href="(?:\.\.?/)*(feeds/[^"]*)"`)
+	for _, p := range []string{"/", "/topics/election/", "/topics/joe-biden/", "/topics/republican-voice/"} {
+		code, body := h.get(t, p)
+		if code != http.StatusOK {
+			t.Fatalf("GET %s: %d", p, code)
+		}
+		found := feedLink.FindAllStringSubmatch(body, -1)
+		if len(found) == 0 {
+			t.Errorf("GET %s: no feed link", p)
+		}
+		for _, m := range found {
+			if rec := h.api(t, "/"+m[1]); rec.Code != http.StatusOK {
+				t.Errorf("%s links %s, which answers %d", p, m[1], rec.Code)
+			}
+		}
+	}
+}
