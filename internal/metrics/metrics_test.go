@@ -489,3 +489,40 @@ func TestConcurrentRequestsAndScrapes(t *testing.T) {
 		t.Errorf("%v requests counted, want %d", total, workers*each)
 	}
 }
+
+// The last round's end only moves forward: a round the store logged
+// earlier than one this process measured leaves the later one.
+func TestLastRoundOnlyMovesForward(t *testing.T) {
+	at := func(sec int64) time.Time { return time.Unix(sec, 0) }
+	cases := []struct {
+		name string
+		told []time.Time
+		want float64
+	}{
+		{"none", nil, 0},
+		{"zero", []time.Time{{}}, 0},
+		{"one", []time.Time{at(1000)}, 1000},
+		{"later", []time.Time{at(1000), at(2000)}, 2000},
+		{"earlier", []time.Time{at(2000), at(1000)}, 2000},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			m := New(Options{NoRuntime: true})
+			for _, tm := range c.told {
+				m.LastRound(tm)
+			}
+			f := gather(t, m)
+			if v, _ := f.Value(nameLastRound); v != c.want {
+				t.Errorf("%s = %v, want %v", nameLastRound, v, c.want)
+			}
+		})
+	}
+}
+
+// gather serves m's metrics and parses them as a scraper does.
+func gather(t *testing.T, m *Metrics) metricstest.Families {
+	t.Helper()
+	srv := httptest.NewServer(m.Handler())
+	defer srv.Close()
+	return metricstest.Scrape(t, srv.URL)
+}
