@@ -531,6 +531,9 @@ type round struct {
 	// idle sums the time the source workers waited for a source to be
 	// handed them (leased), for the log.
 	idle atomic.Int64
+	// storeFailures counts the sources not read as the store failed (see
+	// notRead).
+	storeFailures atomic.Int64
 
 	// unstageable is set once staged arrivals could not be stored: they
 	// are left for a later round rather than tried again at every turn.
