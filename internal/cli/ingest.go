@@ -114,7 +114,7 @@ func runIngest(ctx context.Context, env *Env, args []string) (err error) {
 		}
 		defer follow(ctx, env, sw)()
 		if *publishTo != "" {
-			stop, err := startPublishing(ctx, env, st, sw.Site, nil, *publishTo, "")
+			stop, err := startPublishing(ctx, env, st, sw.Site, nil, *publishTo, "", m)
 			if err != nil {
 				return err
 			}

@@ -149,7 +149,7 @@ func serveHub(ctx context.Context, env *Env, args []string) error {
 		defer stop()
 	}
 	if *publishTo != "" {
-		stop, err := startPublishing(ctx, env, st, sw.Site, views, *publishTo, *baseURL)
+		stop, err := startPublishing(ctx, env, st, sw.Site, views, *publishTo, *baseURL, m)
 		if err != nil {
 			return err
 		}

@@ -220,3 +220,27 @@ func TestMetricsFileKeepsTheLastRoundWhenNoneIsDue(t *testing.T) {
 		t.Errorf("with no source due, the last round ended at %v; want the first round's end, %v", second, first)
 	}
 }
+
+// serve --publish and ingest --publish on schedule time their builds
+// under newshub_publish_duration_seconds{what="build"}, as the metrics'
+// table says, where no build was ever counted.
+func TestPublishingCountsItsBuilds(t *testing.T) {
+	for _, args := range [][]string{
+		{"serve", "--addr", "127.0.0.1:0", "--no-ingest", "--quiet"},
+		{"ingest"},
+	} {
+		t.Run(args[0], func(t *testing.T) {
+			dir, _ := servedSite(t)
+			out, _ := startCommand(t, nil, regexp.MustCompile(`(?s)admin http://.*built `),
+				append([]string{"--site", dir}, append(args, "--publish", filepath.Join(t.TempDir(), "www"), "--admin-addr", "127.0.0.1:0")...)...)
+			m := regexp.MustCompile(`admin (http://127\.0\.0\.1:\d+)/`).FindStringSubmatch(out.String())
+			if m == nil {
+				t.Fatalf("no admin address in:\n%s", out.String())
+			}
+			f := metricstest.Scrape(t, m[1]+"/metrics")
+			if n, _ := f.Value("newshub_publish_duration_seconds", "what", "build"); n < 1 {
+				t.Errorf("%v builds counted after the first was printed:\n%s", n, out.String())
+			}
+		})
+	}
+}
