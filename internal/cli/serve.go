@@ -97,8 +97,13 @@ func serveHub(ctx context.Context, env *Env, args []string) error {
 	defer st.Close()
 	log := env.Log
 	if *quiet {
-		// Warnings and errors only: the access log costs at high rates.
-		log = slog.New(slog.NewTextHandler(env.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+		// Warnings and errors only, or fewer as --log-level says: the
+		// access log costs at high rates.
+		level := slog.LevelWarn
+		if env.level != nil {
+			level = max(level, env.level.Level())
+		}
+		log = slog.New(slog.NewTextHandler(env.Stderr, &slog.HandlerOptions{Level: level}))
 	}
 	// The views reload the site from the store, where the watcher puts
 	// each edit of the configuration files; ingest starts again with it.
