@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -525,4 +526,58 @@ func gather(t *testing.T, m *Metrics) metricstest.Families {
 	srv := httptest.NewServer(m.Handler())
 	defer srv.Close()
 	return metricstest.Scrape(t, srv.URL)
+}
+
+// The public /readyz logs a check when it starts to fail, fails otherwise
+// or holds again, not at every probe: a load balancer probes every few
+// seconds, and a database file gone for an hour logged a WARN line at
+// each of them.
+func TestPublicReadyzLogsOncePerChange(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "newshub.db")
+	st, err := sqlite.Open(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	var logged bytes.Buffer
+	h := PublicReadyz(slog.New(slog.NewTextHandler(&logged, nil)), StoreReachable(st))
+	probe := func(times, code int) {
+		t.Helper()
+		for range times {
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, httptest.NewRequest("GET", "/readyz", nil))
+			if rec.Code != code {
+				t.Fatalf("/readyz %d %q, want %d", rec.Code, rec.Body, code)
+			}
+		}
+	}
+	move := func(from, to string) {
+		t.Helper()
+		if err := os.Rename(from, to); err != nil {
+			t.Fatal(err)
+		}
+	}
+	probe(3, http.StatusOK)
+	move(db, db+".aside")
+	probe(5, http.StatusServiceUnavailable)
+	move(db+".aside", db)
+	probe(5, http.StatusOK)
+	move(db, db+".aside")
+	probe(5, http.StatusServiceUnavailable)
+
+	var got []string
+	for line := range strings.Lines(logged.String()) {
+		_, line, _ = strings.Cut(strings.TrimSpace(line), " ") // the time
+		line, _, _ = strings.Cut(line, " err=")
+		got = append(got, line)
+	}
+	want := []string{
+		`level=WARN msg="not ready" check=store`,
+		`level=INFO msg="ready again" check=store`,
+		`level=WARN msg="not ready" check=store`,
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("logged:\n%s\nwant the lines of:\n%s", logged.String(), strings.Join(want, "\n"))
+	}
 }
