@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"newshub/internal/metrics"
 	"newshub/internal/publish"
 	"newshub/internal/site"
 	"newshub/internal/store"
@@ -142,7 +143,7 @@ func publishFlag(fs *flag.FlagSet) *string {
 // build under way to stop. A server passes the views it answers from,
 // which each build then shares (one view in memory, loaded once per
 // change); nil views make each build load its own.
-func startPublishing(ctx context.Context, env *Env, st store.Store, siteOf func() *site.Site, views *publish.Views, out, baseURL string) (stop func(), err error) {
+func startPublishing(ctx context.Context, env *Env, st store.Store, siteOf func() *site.Site, views *publish.Views, out, baseURL string, m *metrics.Metrics) (stop func(), err error) {
 	opt, err := buildOptions(st, env.Site, baseURL, true, env.Log)
 	if err != nil {
 		return nil, err
@@ -152,7 +153,7 @@ func startPublishing(ctx context.Context, env *Env, st store.Store, siteOf func(
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		publishing(ctx, st, siteOf, out, opt, publish.DefaultRankEvery, env.Stdout, env.Log)
+		publishing(ctx, st, siteOf, out, opt, publish.DefaultRankEvery, env.Stdout, env.Log, m)
 	}()
 	return func() {
 		cancel()
@@ -187,7 +188,7 @@ const publishQuiet = time.Second
 // server's view is; the build writes only what the new order changes. A
 // failed build is logged and tried again at the next change, or once the
 // ranking is due.
-func publishing(ctx context.Context, st store.Store, siteOf func() *site.Site, out string, opt publish.BuildOptions, rankEvery time.Duration, w io.Writer, log *slog.Logger) {
+func publishing(ctx context.Context, st store.Store, siteOf func() *site.Site, out string, opt publish.BuildOptions, rankEvery time.Duration, w io.Writer, log *slog.Logger, m *metrics.Metrics) {
 	// Each build compares with what the last one left in OUT, not with
 	// OUT's bytes read again.
 	opt.Manifest = &publish.Manifest{}
@@ -215,6 +216,7 @@ func publishing(ctx context.Context, st store.Store, siteOf func() *site.Site, o
 			switch {
 			case err == nil:
 				built = gen
+				m.Published(metrics.PublishBuild, stats.Duration)
 				if opt.Now == nil {
 					pinEnds = stats.PinEnds
 				}

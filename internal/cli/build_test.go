@@ -541,7 +541,7 @@ func publishingFollowsTheStore(t *testing.T, served bool) {
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		publishing(ctx, st, func() *site.Site { return s }, out, opt, publish.DefaultRankEvery, &said, slog.New(slog.DiscardHandler))
+		publishing(ctx, st, func() *site.Site { return s }, out, opt, publish.DefaultRankEvery, &said, slog.New(slog.DiscardHandler), nil)
 	}()
 	waitFor := func(what string, ok func() bool) {
 		t.Helper()
@@ -617,7 +617,7 @@ func publishingFollowsTheStore(t *testing.T, served bool) {
 	done = make(chan struct{})
 	go func() {
 		defer close(done)
-		publishing(ctx, st, func() *site.Site { return s }, out, opt, publish.DefaultRankEvery, &again, slog.New(slog.DiscardHandler))
+		publishing(ctx, st, func() *site.Site { return s }, out, opt, publish.DefaultRankEvery, &again, slog.New(slog.DiscardHandler), nil)
 	}()
 	for deadline := time.Now().Add(2 * time.Minute); !strings.Contains(again.String(), "updated "); time.Sleep(50 * time.Millisecond) {
 		if time.Now().After(deadline) {

@@ -40,7 +40,7 @@ const (
 
 // runIngest fetches the configured sources once (--once) or on schedule
 // until stopped.
-func runIngest(ctx context.Context, env *Env, args []string) error {
+func runIngest(ctx context.Context, env *Env, args []string) (err error) {
 	fs := env.newFlagSet("ingest")
 	once := fs.Bool("once", false, "run one round over the due sources, print a summary and exit")
 	all := fs.Bool("all", false, "fetch every enabled source that is not paused, due or not")
@@ -57,6 +57,9 @@ func runIngest(ctx context.Context, env *Env, args []string) error {
 	}
 	if fs.NArg() > 0 {
 		return usageError("unexpected argument %q", fs.Arg(0))
+	}
+	if !*once {
+		defer func() { err = asStop(ctx, err) }()
 	}
 	if *metricsFile != "" && !*once {
 		return usageError("--metrics-file goes with --once; on schedule, serve the metrics with --admin-addr")
@@ -111,7 +114,7 @@ func runIngest(ctx context.Context, env *Env, args []string) error {
 		}
 		defer follow(ctx, env, sw)()
 		if *publishTo != "" {
-			stop, err := startPublishing(ctx, env, st, sw.Site, nil, *publishTo, "")
+			stop, err := startPublishing(ctx, env, st, sw.Site, nil, *publishTo, "", m)
 			if err != nil {
 				return err
 			}

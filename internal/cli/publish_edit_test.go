@@ -385,7 +385,7 @@ func publishLive(t *testing.T, db string, served bool, rankEvery time.Duration) 
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		publishing(ctx, st, func() *site.Site { return s }, out, opt, rankEvery, said, slog.New(slog.DiscardHandler))
+		publishing(ctx, st, func() *site.Site { return s }, out, opt, rankEvery, said, slog.New(slog.DiscardHandler), nil)
 	}()
 	t.Cleanup(func() {
 		cancel()

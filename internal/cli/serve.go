@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -30,6 +31,22 @@ import (
 // runServe serves the API, feeds and website until interrupted, running
 // the ingest scheduler beside them unless --no-ingest.
 func runServe(ctx context.Context, env *Env, args []string) error {
+	return asStop(ctx, serveHub(ctx, env, args))
+}
+
+// asStop is the error of a command that runs until stopped, nil when it
+// is the stop itself: a SIGTERM or Ctrl-C that comes while the command
+// starts (opening the store, loading the hub's view: seconds on a large
+// hub) cancels what it reads, and is a stop as one after it started is,
+// not a failure (which systemd reports of the service it stopped).
+func asStop(ctx context.Context, err error) error {
+	if err != nil && ctx.Err() != nil && errors.Is(err, context.Canceled) {
+		return nil
+	}
+	return err
+}
+
+func serveHub(ctx context.Context, env *Env, args []string) error {
 	fs := env.newFlagSet("serve")
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on, HOST:PORT")
 	noIngest := fs.Bool("no-ingest", false, "do not fetch the sources on schedule")
@@ -80,8 +97,13 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	defer st.Close()
 	log := env.Log
 	if *quiet {
-		// Warnings and errors only: the access log costs at high rates.
-		log = slog.New(slog.NewTextHandler(env.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+		// Warnings and errors only, or fewer as --log-level says: the
+		// access log costs at high rates.
+		level := slog.LevelWarn
+		if env.level != nil {
+			level = max(level, env.level.Level())
+		}
+		log = slog.New(slog.NewTextHandler(env.Stderr, &slog.HandlerOptions{Level: level}))
 	}
 	// The views reload the site from the store, where the watcher puts
 	// each edit of the configuration files; ingest starts again with it.
@@ -132,7 +154,7 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 		defer stop()
 	}
 	if *publishTo != "" {
-		stop, err := startPublishing(ctx, env, st, sw.Site, views, *publishTo, *baseURL)
+		stop, err := startPublishing(ctx, env, st, sw.Site, views, *publishTo, *baseURL, m)
 		if err != nil {
 			return err
 		}

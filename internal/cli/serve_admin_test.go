@@ -120,3 +120,43 @@ func TestServeReadyzTellsTheDatabaseFileGone(t *testing.T) {
 		}
 	}
 }
+
+// serve --quiet leaves out the access log, and no more: the least level
+// the operator set (--log-level, NEWSHUB_LOG_LEVEL) holds, where --quiet
+// logged warnings under --log-level error.
+func TestServeQuietKeepsTheLogLevel(t *testing.T) {
+	for _, c := range []struct {
+		level string
+		warns bool // the public /readyz's warning of a store not ready
+	}{
+		{"", true},
+		{"warn", true},
+		{"error", false},
+	} {
+		t.Run("level "+c.level, func(t *testing.T) {
+			dir, _ := servedSite(t)
+			out, errs := startCommand(t, map[string]string{"NEWSHUB_LOG_LEVEL": c.level}, regexp.MustCompile(`serving http://`),
+				"--site", dir, "serve", "--addr", "127.0.0.1:0", "--quiet", "--no-ingest")
+			addr := regexp.MustCompile(`serving (http://\S+)/`).FindStringSubmatch(out.String())[1]
+			db := filepath.Join(dir, ".newshub", "newshub.db")
+			if err := os.Rename(db, db+".aside"); err != nil {
+				t.Fatal(err)
+			}
+			defer os.Rename(db+".aside", db)
+			resp, err := http.Get(addr + "/readyz")
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusServiceUnavailable {
+				t.Fatalf("/readyz with the database file gone: %s", resp.Status)
+			}
+			if warned := strings.Contains(errs.String(), "level=WARN"); warned != c.warns {
+				t.Errorf("NEWSHUB_LOG_LEVEL=%q --quiet: warned %v, want %v:\n%s", c.level, warned, c.warns, errs.String())
+			}
+			if strings.Contains(errs.String(), "msg=http") {
+				t.Errorf("--quiet logged a request:\n%s", errs.String())
+			}
+		})
+	}
+}

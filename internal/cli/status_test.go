@@ -183,3 +183,64 @@ func TestStatusURLErrors(t *testing.T) {
 		})
 	}
 }
+
+// A crontab's `ingest --once` mostly finds no source due: its metrics file
+// still says when the hub's last round ended, read from the store's round
+// log, where it said 0 and an alert on the time since the last round
+// fired between every two rounds.
+func TestMetricsFileKeepsTheLastRoundWhenNoneIsDue(t *testing.T) {
+	dir, fetches := servedSite(t)
+	before := float64(time.Now().Unix())
+	lastRound := func() float64 {
+		t.Helper()
+		file := filepath.Join(t.TempDir(), "ingest.prom")
+		if code, _, errs := run(t, "--site", dir, "ingest", "--once", "--metrics-file", file); code != 0 {
+			t.Fatal(errs)
+		}
+		r, err := os.Open(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer r.Close()
+		v, ok := metricstest.Parse(t, r).Value("newshub_ingest_last_round_timestamp_seconds")
+		if !ok {
+			t.Fatal("no newshub_ingest_last_round_timestamp_seconds in the file")
+		}
+		return v
+	}
+	first := lastRound()
+	if first < before || fetches.Load() != 1 {
+		t.Fatalf("the round that fetched the feed (%d fetches) ended at %v, before it began (%v)", fetches.Load(), first, before)
+	}
+	second := lastRound()
+	if fetches.Load() != 1 {
+		t.Fatalf("the feed was due again: %d fetches", fetches.Load())
+	}
+	if second < before || second > first {
+		t.Errorf("with no source due, the last round ended at %v; want the first round's end, %v", second, first)
+	}
+}
+
+// serve --publish and ingest --publish on schedule time their builds
+// under newshub_publish_duration_seconds{what="build"}, as the metrics'
+// table says, where no build was ever counted.
+func TestPublishingCountsItsBuilds(t *testing.T) {
+	for _, args := range [][]string{
+		{"serve", "--addr", "127.0.0.1:0", "--no-ingest", "--quiet"},
+		{"ingest"},
+	} {
+		t.Run(args[0], func(t *testing.T) {
+			dir, _ := servedSite(t)
+			out, _ := startCommand(t, nil, regexp.MustCompile(`(?s)admin http://.*built `),
+				append([]string{"--site", dir}, append(args, "--publish", filepath.Join(t.TempDir(), "www"), "--admin-addr", "127.0.0.1:0")...)...)
+			m := regexp.MustCompile(`admin (http://127\.0\.0\.1:\d+)/`).FindStringSubmatch(out.String())
+			if m == nil {
+				t.Fatalf("no admin address in:\n%s", out.String())
+			}
+			f := metricstest.Scrape(t, m[1]+"/metrics")
+			if n, _ := f.Value("newshub_publish_duration_seconds", "what", "build"); n < 1 {
+				t.Errorf("%v builds counted after the first was printed:\n%s", n, out.String())
+			}
+		})
+	}
+}

@@ -161,6 +161,7 @@ type Ingester struct {
 	holder  string // this worker, as it holds leases
 
 	retained *retention.Summary // the last application of retention
+	told     bool               // the metrics were told the last logged round
 
 	holdsMu    sync.Mutex
 	holdsSaved map[string]time.Time // the hosts' holds last recorded (see saveHolds)
@@ -298,6 +299,7 @@ func roundWait(next, now time.Time, failed int) time.Duration {
 // otherwise each apply it, one after the other under the curate lock,
 // each reading every stored article.
 func (in *Ingester) RunOnce(ctx context.Context) (Summary, error) {
+	in.tellLastRound(ctx)
 	started := in.now()
 	sum, err := in.round(ctx)
 	if err == nil && ctx.Err() == nil && !sum.RetentionLeft {
@@ -529,6 +531,9 @@ type round struct {
 	// idle sums the time the source workers waited for a source to be
 	// handed them (leased), for the log.
 	idle atomic.Int64
+	// storeFailures counts the sources not read as the store failed (see
+	// notRead).
+	storeFailures atomic.Int64
 
 	// unstageable is set once staged arrivals could not be stored: they
 	// are left for a later round rather than tried again at every turn.

@@ -54,3 +54,23 @@ func Rounds(ctx context.Context, st store.Store, limit int) ([]Round, error) {
 	}
 	return out, nil
 }
+
+// tellLastRound tells the metrics, before the first round of this
+// Ingester, when the last round the store logged ended (this worker's or
+// another's): without it they said 0 until a round fetched something.
+// A store that fails here fails the round, which says so; the next one
+// asks again.
+func (in *Ingester) tellLastRound(ctx context.Context) {
+	if in.opts.Metrics == nil || in.told {
+		return
+	}
+	rounds, err := Rounds(ctx, in.st, 1)
+	if err != nil {
+		return
+	}
+	in.told = true
+	if len(rounds) == 0 {
+		return
+	}
+	in.opts.Metrics.LastRound(rounds[0].Started.Add(rounds[0].Duration))
+}

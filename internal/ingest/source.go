@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"maps"
 	"net"
 	"net/http"
@@ -117,7 +118,7 @@ func (r *round) source(ctx context.Context, j job) *result {
 		}
 		res.failed = true
 		policy.NotRead(st, now, err)
-		in.log.Warn("source not read: the store failed", "url", fetcher.Masked(j.src.URL), "err", err)
+		r.notRead(ctx, j.src.URL, err)
 		return res
 	}
 	st.ETag, st.LastModified = resp.ETag, resp.LastModified
@@ -427,6 +428,18 @@ func (r *round) storedArticle(ctx context.Context, key, path string) *model.Arti
 		return nil
 	}
 	return rec.Article
+}
+
+// notRead logs a source not read as the store failed: the round's first
+// at WARN, the others at DEBUG. A database restarted mid-round fails
+// every source the round meets after it, one event that logged a WARN
+// line for each of thousands of feeds; the round's summary counts them.
+func (r *round) notRead(ctx context.Context, url string, err error) {
+	level := slog.LevelDebug
+	if r.storeFailures.Add(1) == 1 {
+		level = slog.LevelWarn
+	}
+	r.in.log.Log(ctx, level, "source not read: the store failed", "url", fetcher.Masked(url), "err", err)
 }
 
 // articles reads the pages of the candidates (a few at a time: the

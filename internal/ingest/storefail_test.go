@@ -3,6 +3,9 @@ package ingest
 import (
 	"context"
 	"errors"
+	"fmt"
+	"log/slog"
+	"maps"
 	"path/filepath"
 	"strings"
 	"sync/atomic"
@@ -91,5 +94,44 @@ func TestAStoreFailureIsNoFailureOfTheSource(t *testing.T) {
 				t.Fatalf("after the next round: %+v", s)
 			}
 		})
+	}
+}
+
+// A database restarted mid-round fails every source the round meets after
+// it: that is one event, logged once at WARN, with each source at DEBUG
+// (ingest -v), where each source logged a WARN line of its own, thousands
+// in a minute for a hub of thousands of feeds.
+func TestAStoreFailureIsLoggedOncePerRound(t *testing.T) {
+	srv := newFixtureServer(t)
+	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "newshub.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	fs := &failingStore{Store: st}
+	const n = 12
+	var srcs []model.Source
+	for i := range n {
+		srcs = append(srcs, model.Source{URL: fmt.Sprintf("%s/feeds/a.xml?edition=%d", srv.URL, i)})
+	}
+	h := newHubIn(t, fs, true, srcs...)
+	var logged syncBuffer
+	opts := testOptions()
+	opts.Log = slog.New(slog.NewTextHandler(&logged, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	in := h.ingester(opts)
+	defer in.Close()
+
+	fs.lookups.Store(true)
+	sum, err := in.RunOnce(context.Background())
+	if err != nil || sum.Failed != n {
+		t.Fatalf("round: %+v, %v; want %d sources failed", sum, err, n)
+	}
+	levels := map[string]int{}
+	for line := range strings.Lines(logged.String()) {
+		if strings.Contains(line, "the store failed") {
+			levels[strings.Fields(line)[1]]++
+		}
+	}
+	if want := map[string]int{"level=WARN": 1, "level=DEBUG": n - 1}; !maps.Equal(levels, want) {
+		t.Errorf("lines of sources not read as the store failed, by level: %v, want %v\n%s", levels, want, logged.String())
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"newshub/internal/store"
@@ -71,13 +72,38 @@ func Readyz(checks ...Check) http.Handler {
 // logged, not told, since a database driver's error names the database's
 // user, name and address.
 func PublicReadyz(log *slog.Logger, checks ...Check) http.Handler {
+	l := &readyLog{log: log, failing: map[string]string{}}
 	return readyz(func(c Check, err error) string {
-		log.Warn("not ready", "check", c.Name, "err", err)
+		l.note(c.Name, err)
 		return c.Name + ": not ready"
 	}, checks)
 }
 
-// readyz runs the checks, and says each that does not hold with tell.
+// readyLog logs a check when it starts to fail, fails otherwise or holds
+// again, not at every probe: a load balancer probes every few seconds,
+// and a store down for an hour logged a line at each.
+type readyLog struct {
+	log     *slog.Logger
+	mu      sync.Mutex
+	failing map[string]string // the error last logged, by check
+}
+
+func (l *readyLog) note(check string, err error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	was, failed := l.failing[check]
+	switch {
+	case err == nil && failed:
+		delete(l.failing, check)
+		l.log.Info("ready again", "check", check)
+	case err != nil && (!failed || was != err.Error()):
+		l.failing[check] = err.Error()
+		l.log.Warn("not ready", "check", check, "err", err)
+	}
+}
+
+// readyz runs the checks, and says each that does not hold with tell,
+// which also hears of those that hold (err nil).
 func readyz(tell func(Check, error) string, checks []Check) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if !getOrHead(w, r) {
@@ -88,8 +114,8 @@ func readyz(tell func(Check, error) string, checks []Check) http.Handler {
 			ctx, cancel := context.WithTimeout(r.Context(), checkTimeout)
 			err := c.Run(ctx)
 			cancel()
-			if err != nil {
-				failed = append(failed, tell(c, err))
+			if line := tell(c, err); err != nil {
+				failed = append(failed, line)
 			}
 		}
 		if len(failed) > 0 {

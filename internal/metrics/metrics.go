@@ -56,6 +56,8 @@ type Metrics struct {
 	rounds        *prometheus.CounterVec
 	roundTime     prometheus.Histogram
 	lastRound     prometheus.Gauge
+	lastRoundMu   sync.Mutex
+	lastRoundAt   time.Time // what lastRound says
 	curateTime    *prometheus.HistogramVec
 	publishTime   *prometheus.HistogramVec
 	httpRequests  *prometheus.CounterVec
@@ -180,7 +182,24 @@ func (m *Metrics) IngestRound(r Round) {
 	}
 	m.rounds.WithLabelValues(result).Inc()
 	m.roundTime.Observe(r.Duration.Seconds())
-	m.lastRound.SetToCurrentTime()
+	m.LastRound(time.Now())
+}
+
+// LastRound says a round that fetched sources ended at t, unless one
+// ended later: ingest tells it the last round its store logged, so that a
+// process that has fetched nothing yet (a restart, an `ingest --once`
+// that found no source due) does not say 0, which an alert on the time
+// since the last round takes for rounds long stopped.
+func (m *Metrics) LastRound(t time.Time) {
+	if m == nil || t.IsZero() {
+		return
+	}
+	m.lastRoundMu.Lock()
+	defer m.lastRoundMu.Unlock()
+	if t.After(m.lastRoundAt) {
+		m.lastRoundAt = t
+		m.lastRound.Set(float64(t.UnixNano()) / 1e9)
+	}
 }
 
 // ItemOutcomes declares the outcomes items can have, so each is served

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -487,5 +488,96 @@ func TestConcurrentRequestsAndScrapes(t *testing.T) {
 	}
 	if total != workers*each {
 		t.Errorf("%v requests counted, want %d", total, workers*each)
+	}
+}
+
+// The last round's end only moves forward: a round the store logged
+// earlier than one this process measured leaves the later one.
+func TestLastRoundOnlyMovesForward(t *testing.T) {
+	at := func(sec int64) time.Time { return time.Unix(sec, 0) }
+	cases := []struct {
+		name string
+		told []time.Time
+		want float64
+	}{
+		{"none", nil, 0},
+		{"zero", []time.Time{{}}, 0},
+		{"one", []time.Time{at(1000)}, 1000},
+		{"later", []time.Time{at(1000), at(2000)}, 2000},
+		{"earlier", []time.Time{at(2000), at(1000)}, 2000},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			m := New(Options{NoRuntime: true})
+			for _, tm := range c.told {
+				m.LastRound(tm)
+			}
+			f := gather(t, m)
+			if v, _ := f.Value(nameLastRound); v != c.want {
+				t.Errorf("%s = %v, want %v", nameLastRound, v, c.want)
+			}
+		})
+	}
+}
+
+// gather serves m's metrics and parses them as a scraper does.
+func gather(t *testing.T, m *Metrics) metricstest.Families {
+	t.Helper()
+	srv := httptest.NewServer(m.Handler())
+	defer srv.Close()
+	return metricstest.Scrape(t, srv.URL)
+}
+
+// The public /readyz logs a check when it starts to fail, fails otherwise
+// or holds again, not at every probe: a load balancer probes every few
+// seconds, and a database file gone for an hour logged a WARN line at
+// each of them.
+func TestPublicReadyzLogsOncePerChange(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "newshub.db")
+	st, err := sqlite.Open(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	var logged bytes.Buffer
+	h := PublicReadyz(slog.New(slog.NewTextHandler(&logged, nil)), StoreReachable(st))
+	probe := func(times, code int) {
+		t.Helper()
+		for range times {
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, httptest.NewRequest("GET", "/readyz", nil))
+			if rec.Code != code {
+				t.Fatalf("/readyz %d %q, want %d", rec.Code, rec.Body, code)
+			}
+		}
+	}
+	move := func(from, to string) {
+		t.Helper()
+		if err := os.Rename(from, to); err != nil {
+			t.Fatal(err)
+		}
+	}
+	probe(3, http.StatusOK)
+	move(db, db+".aside")
+	probe(5, http.StatusServiceUnavailable)
+	move(db+".aside", db)
+	probe(5, http.StatusOK)
+	move(db, db+".aside")
+	probe(5, http.StatusServiceUnavailable)
+
+	var got []string
+	for line := range strings.Lines(logged.String()) {
+		_, line, _ = strings.Cut(strings.TrimSpace(line), " ") // the time
+		line, _, _ = strings.Cut(line, " err=")
+		got = append(got, line)
+	}
+	want := []string{
+		`level=WARN msg="not ready" check=store`,
+		`level=INFO msg="ready again" check=store`,
+		`level=WARN msg="not ready" check=store`,
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("logged:\n%s\nwant the lines of:\n%s", logged.String(), strings.Join(want, "\n"))
 	}
 }

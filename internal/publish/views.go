@@ -66,6 +66,9 @@ type Views struct {
 	nextLoad   atomic.Int64 // unix nanoseconds before which no load starts
 	refreshing atomic.Bool
 	loadMu     sync.Mutex // one load at a time
+
+	failMu  sync.Mutex
+	failing map[string]bool // the failures logged since the store last answered (see failed)
 }
 
 // NewViews returns the views of cfg.Store; nothing is loaded until asked.
@@ -145,9 +148,10 @@ func (vs *Views) refresh(old *View) {
 	defer cancel()
 	gen, err := vs.cfg.Store.Generation(ctx)
 	if err != nil {
-		vs.log.Warn("generation check failed", "err", err)
+		vs.failed(slog.LevelWarn, msgGenerationCheck, err)
 		return
 	}
+	vs.answered(msgGenerationCheck)
 	vs.loadMu.Lock()
 	defer vs.loadMu.Unlock()
 	if vs.cur.Load() != old {
@@ -155,7 +159,7 @@ func (vs *Views) refresh(old *View) {
 	}
 	if gen != old.Generation() && time.Now().UnixNano() >= vs.nextLoad.Load() {
 		if _, err := vs.load(ctx); err != nil {
-			vs.log.Error("reload failed", "err", err)
+			vs.failed(slog.LevelError, msgReload, err)
 		}
 		return
 	}
@@ -190,8 +194,41 @@ func (vs *Views) load(ctx context.Context) (*View, error) {
 		vs.cfg.OnLoad(took)
 	}
 	vs.nextLoad.Store(time.Now().Add(max(4*took, vs.cfg.MinReload)).UnixNano())
+	vs.answered(msgReload)
 	vs.log.Info("view loaded", "generation", v.Generation(), "took", took.Round(time.Millisecond))
 	return v, nil
+}
+
+// What the views log of a store that fails them.
+const (
+	msgGenerationCheck = "generation check failed"
+	msgReload          = "reload failed"
+)
+
+// failed logs a failure of the store, msg, at level the first time since
+// the store last answered, then at DEBUG: while a store is down, the
+// checks requests start and Follow's retries meet it every second, one
+// event that logged a line each time.
+func (vs *Views) failed(level slog.Level, msg string, err error) {
+	vs.failMu.Lock()
+	if vs.failing[msg] {
+		level = slog.LevelDebug
+	} else {
+		if vs.failing == nil {
+			vs.failing = map[string]bool{}
+		}
+		vs.failing[msg] = true
+	}
+	vs.failMu.Unlock()
+	vs.log.Log(context.Background(), level, msg, "err", err)
+}
+
+// answered notes that the store answered what msg says failed: its next
+// failure is logged at its level again.
+func (vs *Views) answered(msg string) {
+	vs.failMu.Lock()
+	delete(vs.failing, msg)
+	vs.failMu.Unlock()
 }
 
 // followPoll is how often Follow reads the generation itself, in case the
@@ -231,9 +268,10 @@ func (vs *Views) Follow(ctx context.Context) {
 		case <-poll.C:
 			g, err := vs.cfg.Store.Generation(ctx)
 			if err != nil {
-				vs.log.Warn("generation check failed", "err", err)
+				vs.failed(slog.LevelWarn, msgGenerationCheck, err)
 				continue
 			}
+			vs.answered(msgGenerationCheck)
 			want, pending = g, true
 		case <-later:
 			later = nil
@@ -266,7 +304,7 @@ func (vs *Views) catchUp(ctx context.Context, gen int64) time.Duration {
 		if ctx.Err() != nil {
 			return 0
 		}
-		vs.log.Error("reload failed", "err", err)
+		vs.failed(slog.LevelError, msgReload, err)
 		return retryLoad
 	}
 	return 0

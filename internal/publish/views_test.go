@@ -3,8 +3,11 @@ package publish
 import (
 	"bytes"
 	"context"
+	"log/slog"
+	"maps"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -323,4 +326,64 @@ func TestAViewReadDuringAWriteIsReadAgain(t *testing.T) {
 	default:
 		t.Errorf("the view is of generation %d, the store was at %d then %d", v.Generation(), startGen, endGen)
 	}
+}
+
+// A store that is down fails every check and reload the views try, each
+// second while requests come and Follow retries: that is one event,
+// logged at its level once, then at DEBUG until the store answers again,
+// where a database down for an hour logged thousands of lines.
+func TestViewsLogAStoreDownOnce(t *testing.T) {
+	st, s := genStore(t, 30)
+	ctx := context.Background()
+	var logged syncLog
+	vs := NewViews(ViewsConfig{Store: st, Site: s, Options: genOptions(),
+		Logger: slog.New(slog.NewTextHandler(&logged, &slog.HandlerOptions{Level: slog.LevelDebug}))})
+	v, err := vs.Current(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	for range 5 {
+		vs.refresh(v) // the store's generation, as a request's check asks it
+	}
+	for reloads := 0; reloads < 5; {
+		if vs.catchUp(ctx, v.Generation()+1) == retryLoad {
+			reloads++
+		} else {
+			time.Sleep(time.Millisecond) // the spacing of loads
+		}
+	}
+	levels := map[string]int{}
+	for line := range strings.Lines(logged.String()) {
+		for _, msg := range []string{`msg="generation check failed"`, `msg="reload failed"`} {
+			if strings.Contains(line, msg) {
+				levels[strings.Fields(line)[1]+" "+msg]++
+			}
+		}
+	}
+	want := map[string]int{
+		`level=WARN msg="generation check failed"`: 1, `level=DEBUG msg="generation check failed"`: 4,
+		`level=ERROR msg="reload failed"`: 1, `level=DEBUG msg="reload failed"`: 4,
+	}
+	if !maps.Equal(levels, want) {
+		t.Errorf("logged %v, want %v:\n%s", levels, want, logged.String())
+	}
+}
+
+// syncLog is a log the views' goroutines may write at once.
+type syncLog struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *syncLog) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *syncLog) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }
