@@ -247,7 +247,7 @@ func TestBuildBesidePublishing(t *testing.T) {
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		publishing(ctx, st, func() *site.Site { return s }, out, opt, publish.DefaultRankEvery, &said, slog.New(slog.DiscardHandler))
+		publishing(ctx, st, func() *site.Site { return s }, out, opt, publish.DefaultRankEvery, &said, slog.New(slog.DiscardHandler), nil)
 	}()
 	builds := func() int { return strings.Count(said.String(), "built ") + strings.Count(said.String(), "updated ") }
 	waitFor(t, "the first build", func() bool { return builds() == 1 })
