@@ -423,3 +423,35 @@ func TestBrowserStaticSearchSaysWhatTheLiveOneSays(t *testing.T) {
 	}
 	b.Check(t, "static search")
 }
+
+// TestBrowserEveryPageFitsTheNarrowestPhone opens a page of every kind 320
+// px wide (the narrowest phones in use), light and dark: none may scroll
+// sideways, as a grid whose columns are wider than the screen made the
+// learning page do.
+func TestBrowserEveryPageFitsTheNarrowestPhone(t *testing.T) {
+	_, base := browserHub(t)
+	b := browser.New(t)
+	phone := emulation.SetDeviceMetricsOverrideParams{Width: 320, Height: 700, DeviceScaleFactor: 1, Mobile: true}
+	if _, err := chromedp.Call(b.Ctx, emulation.SetDeviceMetricsOverride, phone); err != nil {
+		t.Fatal(err)
+	}
+	pages := []string{"/", "/topics/joe-biden/", "/topics/joe-biden/page/2/", "/stories/s-border/",
+		"/news/" + fixtureNow.Add(-2*time.Hour).Format("2006/01/02") + "/senate-passes-border-bill/",
+		"/search/?q=border", "/events/", "/people/", "/learning/", "/newsletters/"}
+	for _, scheme := range []string{"light", "dark"} {
+		media := emulation.SetEmulatedMediaParams{Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: scheme}}}
+		if _, err := chromedp.Call(b.Ctx, emulation.SetEmulatedMedia, media); err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range pages {
+			step := p + " " + scheme
+			b.Do(t, step, chromedp.Navigate(base+p), chromedp.WaitVisible(chromedp.CSS("main h1")))
+			if w := browser.Read(t, b, step, chromedp.Evaluate[int](`document.documentElement.scrollWidth`)); w > 320 {
+				wide := browser.Read(t, b, step, chromedp.Evaluate[string](`[...document.querySelectorAll('main *')].
+					filter(e => e.getBoundingClientRect().right > 321).slice(0, 3).map(e => e.tagName + "." + e.className).join(", ")`))
+				t.Errorf("%s: the page is %d px wide on a 320 px phone (%s)", step, w, wide)
+			}
+			b.Check(t, step, "youtube")
+		}
+	}
+}
