@@ -332,7 +332,11 @@ func (w *Web) topicPage(vc *viewCache, id string, n int) (*page, error) {
 	}
 	pg.Active = base
 	pg.Description = fmt.Sprintf("Top stories about %s, ranked by how much they are covered.", t.Name)
-	pg.Feeds = append(siteFeeds(t.Name, t.ID), pg.Feeds...)
+	// The root topic's news is the whole hub's, whose feeds the page has
+	// already: publish writes no feeds of the root topic's own.
+	if t != vc.site.Root() {
+		pg.Feeds = append(siteFeeds(t.Name, t.ID), pg.Feeds...)
+	}
 	if n > 1 {
 		pg.Prev = topicPagePath(base, n-1)
 	}
