@@ -1,10 +1,12 @@
 package web
 
 import (
+	"encoding/json"
 	"fmt"
 	"hash/fnv"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -453,5 +455,77 @@ func TestBrowserEveryPageFitsTheNarrowestPhone(t *testing.T) {
 			}
 			b.Check(t, step, "youtube")
 		}
+	}
+}
+
+// TestBrowserRightToLeftTextReadsRightToLeft shows an Arabic article on
+// every page it is on, live and in the static build's search: its title,
+// excerpt and publisher must each take the direction of their own text,
+// as the pages are English, or the punctuation at a title's end shows at
+// its start and the title is aligned as English is.
+func TestBrowserRightToLeftTextReadsRightToLeft(t *testing.T) {
+	const (
+		title   = "الانتخابات تقترب: من سيفوز في 2026؟!"
+		excerpt = "قال المرشح يوم الأحد إن حملته ستزور 12 مدينة."
+		name    = "صحيفة الغد"
+	)
+	mux := http.NewServeMux()
+	var handler http.Handler
+	mux.HandleFunc("/img/", imageServer)
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) { handler.ServeHTTP(w, r) })
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	recs := fixtureRecords(srv.URL + "/img/")
+	rtl := newsRec(srv.URL+"/img/", "rtl-title", title, "alghad.example.com", name, "s-rtl", 20*time.Minute, true, "Joe Biden")
+	rtl.Article.Heat = 500
+	rtl.Article.Excerpt = excerpt
+	other := newsRec(srv.URL+"/img/", "rtl-title-2", "Election draws near: who wins in 2026?", "reuters.com", "Reuters", "s-rtl", 40*time.Minute, false, "Joe Biden")
+	other.Article.Related = []model.Related{{Title: title, Excerpt: excerpt, WebURL: rtl.Article.WebURL,
+		Provider: model.Provider{Name: name, Domain: "alghad.example.com"}, PublishedDateTime: rtl.Article.PublishedDateTime}}
+	recs = append(recs, rtl, other)
+	h := newHubFrom(t, recs)
+	handler = h.srv
+	dir := t.TempDir()
+	if err := h.build(t, dir); err != nil {
+		t.Fatal(err)
+	}
+	mux.Handle("/static/api/search", http.StripPrefix("/static", h.srv))
+	mux.Handle("/static/", http.StripPrefix("/static", http.FileServer(http.Dir(dir))))
+
+	// The direction of each innermost element holding exactly one of the
+	// texts, by text.
+	const directions = `(() => { const out = {}; const texts = %q;
+		for (const e of document.querySelectorAll('main *')) {
+			const s = e.textContent.trim();
+			if (!texts.includes(s) || [...e.children].some(c => c.textContent.trim() === s)) continue;
+			(out[s] = out[s] || []).push(getComputedStyle(e).direction);
+		}
+		return JSON.stringify(out); })()`
+	texts := []string{title, excerpt, name}
+	b := browser.New(t)
+	for _, p := range []string{"/", "/topics/joe-biden/", "/stories/s-rtl/", "/" + pagePath(rtl), "/" + pagePath(other),
+		"/search/?q=" + url.QueryEscape("الانتخابات"), "/static/search/?q=" + url.QueryEscape("الانتخابات")} {
+		wait := chromedp.WaitVisible(chromedp.CSS("main h1"))
+		if strings.HasPrefix(p, "/static/") {
+			wait = chromedp.WaitVisible(chromedp.CSS("#search-results .card"))
+		}
+		b.Do(t, p, chromedp.Navigate(srv.URL+p), wait)
+		js, _ := json.Marshal(texts)
+		got := browser.Read(t, b, p, chromedp.Evaluate[string](fmt.Sprintf(directions, string(js))))
+		var dirs map[string][]string
+		if err := json.Unmarshal([]byte(got), &dirs); err != nil {
+			t.Fatal(err)
+		}
+		if len(dirs[title]) == 0 {
+			t.Errorf("%s: the title is not on the page", p)
+		}
+		for _, s := range texts {
+			for _, d := range dirs[s] {
+				if d != "rtl" {
+					t.Errorf("%s: %q reads %s", p, s, d)
+				}
+			}
+		}
+		b.Check(t, p)
 	}
 }

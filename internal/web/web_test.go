@@ -122,7 +122,7 @@ func TestTopicPagesArePagedWithRelLinks(t *testing.T) {
 		}
 		contains(t, tt.path, body, tt.wants...)
 		if tt.firstTitle != "" {
-			m := regexp.MustCompile(`<h3><a href="[^"]*">([^<]*)</a></h3>`).FindStringSubmatch(body)
+			m := regexp.MustCompile(`<h3 dir="auto"><a href="[^"]*">([^<]*)</a></h3>`).FindStringSubmatch(body)
 			if m == nil || m[1] != tt.firstTitle {
 				t.Errorf("GET %s: first story %v, want %q", tt.path, m, tt.firstTitle)
 			}
@@ -142,7 +142,7 @@ func TestStoryPageGroupsByVoiceAndFlagsBlindspot(t *testing.T) {
 		t.Fatalf("status %d", code)
 	}
 	contains(t, "story", body,
-		"<h1>Senate passes border bill after all-night session</h1>",
+		`<h1 dir="auto">Senate passes border bill after all-night session</h1>`,
 		"5 articles from 5 sources",
 		`aria-label="Coverage by voice: Republican Voice 3 (75%); Democratic Voice 1 (25%);"`,
 		`width: 75.00%`, `width: 25.00%`,
@@ -175,7 +175,7 @@ func TestArticlePageLinksOutAndToCoverage(t *testing.T) {
 		t.Fatalf("status %d", code)
 	}
 	contains(t, "article", body,
-		"<h1>Border bill clears the Senate</h1>",
+		`<h1 dir="auto">Border bill clears the Senate</h1>`,
 		`<a class="button" href="https://nypost.com/border-bill-clears-senate" rel="noopener">Read it on New York Post</a>`,
 		`href="https://nypost.com/amp/border-bill-clears-senate" rel="noopener">AMP page</a>`,
 		`href="../../../../../stories/s-border/">Full coverage · 5 sources</a>`,
