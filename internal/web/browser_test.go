@@ -529,3 +529,45 @@ func TestBrowserRightToLeftTextReadsRightToLeft(t *testing.T) {
 		b.Check(t, p)
 	}
 }
+
+// TestBrowserHeadingsGoDownOneLevelAtATime reads the headings of a page of
+// every kind, live and the static build's search, as a screen reader
+// lists them: one h1, and no heading more than one level below the one
+// before it (a story card's h3 right under the page's h1 skipped a level).
+func TestBrowserHeadingsGoDownOneLevelAtATime(t *testing.T) {
+	h, base := browserHub(t)
+	dir := t.TempDir()
+	if err := h.build(t, dir); err != nil {
+		t.Fatal(err)
+	}
+	static := http.NewServeMux()
+	static.Handle("/hub/api/search", http.StripPrefix("/hub", h.srv))
+	static.Handle("/hub/", http.StripPrefix("/hub", http.FileServer(http.Dir(dir))))
+	ssrv := httptest.NewServer(static)
+	defer ssrv.Close()
+	b := browser.New(t)
+	const skips = `(() => { const out = []; let last = 0, ones = 0;
+		for (const e of document.querySelectorAll('h1, h2, h3, h4, h5, h6')) {
+			const l = +e.tagName[1];
+			if (l === 1) ones++;
+			if (l > last + 1) out.push("h" + last + " to h" + l + " at " + JSON.stringify(e.textContent.trim().slice(0, 40)));
+			last = l;
+		}
+		if (ones !== 1) out.push(ones + " h1");
+		return out.join("; "); })()`
+	pages := []string{base + "/", base + "/topics/joe-biden/", base + "/topics/joe-biden/page/3/", base + "/stories/s-border/",
+		base + "/news/" + fixtureNow.Add(-3*time.Hour).Format("2006/01/02") + "/border-bill-clears-senate/",
+		base + "/search/?q=border", base + "/events/", base + "/people/", base + "/learning/", base + "/newsletters/",
+		ssrv.URL + "/hub/search/?q=border"}
+	for _, p := range pages {
+		wait := chromedp.WaitVisible(chromedp.CSS("main h1"))
+		if strings.HasPrefix(p, ssrv.URL) {
+			wait = chromedp.WaitVisible(chromedp.CSS("#search-results .card"))
+		}
+		b.Do(t, p, chromedp.Navigate(p), wait)
+		if s := browser.Read(t, b, p, chromedp.Evaluate[string](skips)); s != "" {
+			t.Errorf("%s: %s", strings.TrimPrefix(strings.TrimPrefix(p, base), ssrv.URL), s)
+		}
+		b.Check(t, p, "youtube")
+	}
+}

@@ -378,12 +378,14 @@ func writeBadge(b *bytes.Buffer, v *badge, text, title string) {
 	writeText(b, ">", text, "</span>")
 }
 
-// writeStory writes the content of a story's page.
+// writeStory writes the content of a story's page. A card's heading is
+// an h3, under an h2 for its list, hidden where the page shows what the
+// list is.
 func (p *page) writeStory(b *bytes.Buffer) {
 	d := p.Data.(*storyData)
 	writeText(b, "\n<article class=\"story\">\n  <header class=\"page-head\">\n    <p class=\"kicker\">Full coverage</p>\n    <h1 dir=\"auto\">", d.Lead.Title, "</h1>\n    <p class=\"sub\">")
 	writeText(b, "", plural(d.Members, "article", "articles"), " from ")
-	writeText(b, "", plural(d.Sources, "source", "sources"), "</p>\n  </header>\n  <div class=\"lead\">")
+	writeText(b, "", plural(d.Sources, "source", "sources"), "</p>\n  </header>\n  <h2 class=\"vh\">Lead article</h2>\n  <div class=\"lead\">")
 	p.writeCard(b, d.Lead)
 	b.WriteString("</div>\n\n  <section class=\"balance\" aria-labelledby=\"balance-h\">\n    <h2 id=\"balance-h\">Balance of coverage</h2>")
 	if len(d.Bar) > 0 {
@@ -486,7 +488,8 @@ func writeJoined(b *bytes.Buffer, parts []string, base string) {
 	}
 }
 
-// writeTopic writes the content of a topic's page.
+// writeTopic writes the content of a topic's page; its cards' h3 are
+// under a hidden h2, as the story page's.
 func (p *page) writeTopic(b *bytes.Buffer) {
 	d := p.Data.(*topicData)
 	writeText(b, "\n<header class=\"page-head\">\n  <h1>", d.Name, "")
@@ -501,7 +504,7 @@ func (p *page) writeTopic(b *bytes.Buffer) {
 	}
 	p.writeHref(b, " · <a href=\"", p.Feeds[0].Href, "\">RSS</a></p>\n</header>")
 	if len(d.Cards) > 0 {
-		b.WriteString("\n<div class=\"grid\">")
+		b.WriteString("\n<h2 class=\"vh\">Stories</h2>\n<div class=\"grid\">")
 		for _, c := range d.Cards {
 			p.writeCardCached(b, c)
 		}

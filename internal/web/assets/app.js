@@ -88,6 +88,7 @@
         card.appendChild(b);
         grid.appendChild(card);
       });
+      box.appendChild(el("h2", "vh", "Results"));
       box.appendChild(grid);
       if (!body.value.length && page > pages && pages > 0) {
         // A page past the results, from a link kept from before articles left.
