@@ -599,7 +599,7 @@ func TestSearchFindsWordsInsideCJKText(t *testing.T) {
 }
 
 // cardLink finds the article links of a page's story cards, in order.
-var cardLink = regexp.MustCompile(`<h3><a href="(?:\./|(?:\.\./)+)(news/[^"]+/)">`)
+var cardLink = regexp.MustCompile(`<h3 dir="auto"><a href="(?:\./|(?:\.\./)+)(news/[^"]+/)">`)
 
 // TestAPIFeedsAndPagesShowOneView checks that the API, the feeds and the
 // website render one view: the feed carries the first items of the API's

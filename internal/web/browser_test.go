@@ -1,10 +1,12 @@
 package web
 
 import (
+	"encoding/json"
 	"fmt"
 	"hash/fnv"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -422,4 +424,150 @@ func TestBrowserStaticSearchSaysWhatTheLiveOneSays(t *testing.T) {
 		t.Errorf("bounded static search says %q; want that it shows the 10 added most recently", text)
 	}
 	b.Check(t, "static search")
+}
+
+// TestBrowserEveryPageFitsTheNarrowestPhone opens a page of every kind 320
+// px wide (the narrowest phones in use), light and dark: none may scroll
+// sideways, as a grid whose columns are wider than the screen made the
+// learning page do.
+func TestBrowserEveryPageFitsTheNarrowestPhone(t *testing.T) {
+	_, base := browserHub(t)
+	b := browser.New(t)
+	phone := emulation.SetDeviceMetricsOverrideParams{Width: 320, Height: 700, DeviceScaleFactor: 1, Mobile: true}
+	if _, err := chromedp.Call(b.Ctx, emulation.SetDeviceMetricsOverride, phone); err != nil {
+		t.Fatal(err)
+	}
+	pages := []string{"/", "/topics/joe-biden/", "/topics/joe-biden/page/2/", "/stories/s-border/",
+		"/news/" + fixtureNow.Add(-2*time.Hour).Format("2006/01/02") + "/senate-passes-border-bill/",
+		"/search/?q=border", "/events/", "/people/", "/learning/", "/newsletters/"}
+	for _, scheme := range []string{"light", "dark"} {
+		media := emulation.SetEmulatedMediaParams{Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: scheme}}}
+		if _, err := chromedp.Call(b.Ctx, emulation.SetEmulatedMedia, media); err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range pages {
+			step := p + " " + scheme
+			b.Do(t, step, chromedp.Navigate(base+p), chromedp.WaitVisible(chromedp.CSS("main h1")))
+			if w := browser.Read(t, b, step, chromedp.Evaluate[int](`document.documentElement.scrollWidth`)); w > 320 {
+				wide := browser.Read(t, b, step, chromedp.Evaluate[string](`[...document.querySelectorAll('main *')].
+					filter(e => e.getBoundingClientRect().right > 321).slice(0, 3).map(e => e.tagName + "." + e.className).join(", ")`))
+				t.Errorf("%s: the page is %d px wide on a 320 px phone (%s)", step, w, wide)
+			}
+			b.Check(t, step, "youtube")
+		}
+	}
+}
+
+// TestBrowserRightToLeftTextReadsRightToLeft shows an Arabic article on
+// every page it is on, live and in the static build's search: its title,
+// excerpt and publisher must each take the direction of their own text,
+// as the pages are English, or the punctuation at a title's end shows at
+// its start and the title is aligned as English is.
+func TestBrowserRightToLeftTextReadsRightToLeft(t *testing.T) {
+	const (
+		title   = "الانتخابات تقترب: من سيفوز في 2026؟!"
+		excerpt = "قال المرشح يوم الأحد إن حملته ستزور 12 مدينة."
+		name    = "صحيفة الغد"
+	)
+	mux := http.NewServeMux()
+	var handler http.Handler
+	mux.HandleFunc("/img/", imageServer)
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) { handler.ServeHTTP(w, r) })
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	recs := fixtureRecords(srv.URL + "/img/")
+	rtl := newsRec(srv.URL+"/img/", "rtl-title", title, "alghad.example.com", name, "s-rtl", 20*time.Minute, true, "Joe Biden")
+	rtl.Article.Heat = 500
+	rtl.Article.Excerpt = excerpt
+	other := newsRec(srv.URL+"/img/", "rtl-title-2", "Election draws near: who wins in 2026?", "reuters.com", "Reuters", "s-rtl", 40*time.Minute, false, "Joe Biden")
+	other.Article.Related = []model.Related{{Title: title, Excerpt: excerpt, WebURL: rtl.Article.WebURL,
+		Provider: model.Provider{Name: name, Domain: "alghad.example.com"}, PublishedDateTime: rtl.Article.PublishedDateTime}}
+	recs = append(recs, rtl, other)
+	h := newHubFrom(t, recs)
+	handler = h.srv
+	dir := t.TempDir()
+	if err := h.build(t, dir); err != nil {
+		t.Fatal(err)
+	}
+	mux.Handle("/static/api/search", http.StripPrefix("/static", h.srv))
+	mux.Handle("/static/", http.StripPrefix("/static", http.FileServer(http.Dir(dir))))
+
+	// The direction of each innermost element holding exactly one of the
+	// texts, by text.
+	const directions = `(() => { const out = {}; const texts = %q;
+		for (const e of document.querySelectorAll('main *')) {
+			const s = e.textContent.trim();
+			if (!texts.includes(s) || [...e.children].some(c => c.textContent.trim() === s)) continue;
+			(out[s] = out[s] || []).push(getComputedStyle(e).direction);
+		}
+		return JSON.stringify(out); })()`
+	texts := []string{title, excerpt, name}
+	b := browser.New(t)
+	for _, p := range []string{"/", "/topics/joe-biden/", "/stories/s-rtl/", "/" + pagePath(rtl), "/" + pagePath(other),
+		"/search/?q=" + url.QueryEscape("الانتخابات"), "/static/search/?q=" + url.QueryEscape("الانتخابات")} {
+		wait := chromedp.WaitVisible(chromedp.CSS("main h1"))
+		if strings.HasPrefix(p, "/static/") {
+			wait = chromedp.WaitVisible(chromedp.CSS("#search-results .card"))
+		}
+		b.Do(t, p, chromedp.Navigate(srv.URL+p), wait)
+		js, _ := json.Marshal(texts)
+		got := browser.Read(t, b, p, chromedp.Evaluate[string](fmt.Sprintf(directions, string(js))))
+		var dirs map[string][]string
+		if err := json.Unmarshal([]byte(got), &dirs); err != nil {
+			t.Fatal(err)
+		}
+		if len(dirs[title]) == 0 {
+			t.Errorf("%s: the title is not on the page", p)
+		}
+		for _, s := range texts {
+			for _, d := range dirs[s] {
+				if d != "rtl" {
+					t.Errorf("%s: %q reads %s", p, s, d)
+				}
+			}
+		}
+		b.Check(t, p)
+	}
+}
+
+// TestBrowserHeadingsGoDownOneLevelAtATime reads the headings of a page of
+// every kind, live and the static build's search, as a screen reader
+// lists them: one h1, and no heading more than one level below the one
+// before it (a story card's h3 right under the page's h1 skipped a level).
+func TestBrowserHeadingsGoDownOneLevelAtATime(t *testing.T) {
+	h, base := browserHub(t)
+	dir := t.TempDir()
+	if err := h.build(t, dir); err != nil {
+		t.Fatal(err)
+	}
+	static := http.NewServeMux()
+	static.Handle("/hub/api/search", http.StripPrefix("/hub", h.srv))
+	static.Handle("/hub/", http.StripPrefix("/hub", http.FileServer(http.Dir(dir))))
+	ssrv := httptest.NewServer(static)
+	defer ssrv.Close()
+	b := browser.New(t)
+	const skips = `(() => { const out = []; let last = 0, ones = 0;
+		for (const e of document.querySelectorAll('h1, h2, h3, h4, h5, h6')) {
+			const l = +e.tagName[1];
+			if (l === 1) ones++;
+			if (l > last + 1) out.push("h" + last + " to h" + l + " at " + JSON.stringify(e.textContent.trim().slice(0, 40)));
+			last = l;
+		}
+		if (ones !== 1) out.push(ones + " h1");
+		return out.join("; "); })()`
+	pages := []string{base + "/", base + "/topics/joe-biden/", base + "/topics/joe-biden/page/3/", base + "/stories/s-border/",
+		base + "/news/" + fixtureNow.Add(-3*time.Hour).Format("2006/01/02") + "/border-bill-clears-senate/",
+		base + "/search/?q=border", base + "/events/", base + "/people/", base + "/learning/", base + "/newsletters/",
+		ssrv.URL + "/hub/search/?q=border"}
+	for _, p := range pages {
+		wait := chromedp.WaitVisible(chromedp.CSS("main h1"))
+		if strings.HasPrefix(p, ssrv.URL) {
+			wait = chromedp.WaitVisible(chromedp.CSS("#search-results .card"))
+		}
+		b.Do(t, p, chromedp.Navigate(p), wait)
+		if s := browser.Read(t, b, p, chromedp.Evaluate[string](skips)); s != "" {
+			t.Errorf("%s: %s", strings.TrimPrefix(strings.TrimPrefix(p, base), ssrv.URL), s)
+		}
+		b.Check(t, p, "youtube")
+	}
 }

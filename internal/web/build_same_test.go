@@ -254,7 +254,7 @@ func TestBuildShowsItsViewAfterTheStoreMoves(t *testing.T) {
 	if err != nil {
 		t.Fatalf("no page for the article deleted after the view was loaded: %v", err)
 	}
-	contains(t, "deleted article", string(b), "<h1>Border bill clears the Senate</h1>")
+	contains(t, "deleted article", string(b), `<h1 dir="auto">Border bill clears the Senate</h1>`)
 	story, _ := os.ReadFile(filepath.Join(dir, "stories/s-border/index.html"))
 	contains(t, "story of the view", string(story), "5 articles", "Border bill clears the Senate")
 	lacks(t, "story of the view", string(story), "A late article about recounts")

@@ -162,7 +162,7 @@ func TestBuildWritesEveryArticle(t *testing.T) {
 				}
 				n++
 				p := filepath.Join(dir, filepath.FromSlash(pagePath(r)), "index.html")
-				if b, err := os.ReadFile(p); err != nil || !strings.Contains(string(b), "<h1>") {
+				if b, err := os.ReadFile(p); err != nil || !strings.Contains(string(b), "<h1 ") {
 					t.Errorf("%s: no page for %s (%v)", name, r.Path, err)
 				}
 			}

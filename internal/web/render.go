@@ -266,7 +266,7 @@ func (p *page) writeProvider(b *bytes.Buffer, v *providerView) {
 	} else {
 		writeText(b, "<span class=\"mono\" aria-hidden=\"true\">", v.Initial, "</span>")
 	}
-	writeText(b, "<span class=\"pub-name\">", v.Name, "</span></span>")
+	writeText(b, "<span class=\"pub-name\" dir=\"auto\">", v.Name, "</span></span>")
 }
 
 // writeByline writes who published c and when.
@@ -331,10 +331,10 @@ func (p *page) writeCard(b *bytes.Buffer, c *card) {
 	}
 	b.WriteString("\n  <div class=\"card-body\">\n    <p class=\"meta\">")
 	p.writeByline(b, c)
-	p.writeHref(b, "</p>\n    <h3><a href=\"", c.Path, "\">")
+	p.writeHref(b, "</p>\n    <h3 dir=\"auto\"><a href=\"", c.Path, "\">")
 	writeText(b, "", c.Title, "</a></h3>")
 	if c.Excerpt != "" {
-		writeText(b, "\n    <p class=\"excerpt\">", c.Excerpt, "</p>")
+		writeText(b, "\n    <p class=\"excerpt\" dir=\"auto\">", c.Excerpt, "</p>")
 	}
 	b.WriteString("\n    <p class=\"foot\">")
 	for _, v := range c.Voices {
@@ -364,7 +364,7 @@ func (p *page) writeItem(b *bytes.Buffer, c *card) {
 	}
 	b.WriteString("\n  <div>\n    <p class=\"meta\">")
 	p.writeByline(b, c)
-	p.writeHref(b, "</p>\n    <a class=\"item-title\" href=\"", c.Path, "\">")
+	p.writeHref(b, "</p>\n    <a class=\"item-title\" dir=\"auto\" href=\"", c.Path, "\">")
 	writeText(b, "", c.Title, "</a>\n  </div>\n</div>")
 }
 
@@ -378,12 +378,14 @@ func writeBadge(b *bytes.Buffer, v *badge, text, title string) {
 	writeText(b, ">", text, "</span>")
 }
 
-// writeStory writes the content of a story's page.
+// writeStory writes the content of a story's page. A card's heading is
+// an h3, under an h2 for its list, hidden where the page shows what the
+// list is.
 func (p *page) writeStory(b *bytes.Buffer) {
 	d := p.Data.(*storyData)
-	writeText(b, "\n<article class=\"story\">\n  <header class=\"page-head\">\n    <p class=\"kicker\">Full coverage</p>\n    <h1>", d.Lead.Title, "</h1>\n    <p class=\"sub\">")
+	writeText(b, "\n<article class=\"story\">\n  <header class=\"page-head\">\n    <p class=\"kicker\">Full coverage</p>\n    <h1 dir=\"auto\">", d.Lead.Title, "</h1>\n    <p class=\"sub\">")
 	writeText(b, "", plural(d.Members, "article", "articles"), " from ")
-	writeText(b, "", plural(d.Sources, "source", "sources"), "</p>\n  </header>\n  <div class=\"lead\">")
+	writeText(b, "", plural(d.Sources, "source", "sources"), "</p>\n  </header>\n  <h2 class=\"vh\">Lead article</h2>\n  <div class=\"lead\">")
 	p.writeCard(b, d.Lead)
 	b.WriteString("</div>\n\n  <section class=\"balance\" aria-labelledby=\"balance-h\">\n    <h2 id=\"balance-h\">Balance of coverage</h2>")
 	if len(d.Bar) > 0 {
@@ -428,7 +430,7 @@ func (p *page) writeStory(b *bytes.Buffer) {
 		}
 		b.WriteString("</span></p>\n          <p>")
 		p.writeProvider(b, &e.Card.Provider)
-		p.writeHref(b, "</p>\n          <a href=\"", e.Card.Path, "\">")
+		p.writeHref(b, "</p>\n          <a dir=\"auto\" href=\"", e.Card.Path, "\">")
 		writeText(b, "", e.Card.Title, "</a></li>")
 	}
 	b.WriteString("\n      </ol>\n    </section>\n  </div>\n</article>")
@@ -486,7 +488,8 @@ func writeJoined(b *bytes.Buffer, parts []string, base string) {
 	}
 }
 
-// writeTopic writes the content of a topic's page.
+// writeTopic writes the content of a topic's page; its cards' h3 are
+// under a hidden h2, as the story page's.
 func (p *page) writeTopic(b *bytes.Buffer) {
 	d := p.Data.(*topicData)
 	writeText(b, "\n<header class=\"page-head\">\n  <h1>", d.Name, "")
@@ -501,7 +504,7 @@ func (p *page) writeTopic(b *bytes.Buffer) {
 	}
 	p.writeHref(b, " · <a href=\"", p.Feeds[0].Href, "\">RSS</a></p>\n</header>")
 	if len(d.Cards) > 0 {
-		b.WriteString("\n<div class=\"grid\">")
+		b.WriteString("\n<h2 class=\"vh\">Stories</h2>\n<div class=\"grid\">")
 		for _, c := range d.Cards {
 			p.writeCardCached(b, c)
 		}
@@ -571,7 +574,7 @@ func (p *page) writeArticle(b *bytes.Buffer) {
 		b.WriteByte(' ')
 		writeBadge(b, c.Voice, c.Voice.Full, "")
 	}
-	writeText(b, "</p>\n    <h1>", c.Title, "</h1>\n  </header>")
+	writeText(b, "</p>\n    <h1 dir=\"auto\">", c.Title, "</h1>\n  </header>")
 	switch {
 	case d.Embed != "":
 		b.WriteString("\n  <div class=\"hero embed\">")
@@ -584,7 +587,7 @@ func (p *page) writeArticle(b *bytes.Buffer) {
 	}
 	if d.Excerpt != "" {
 		// The excerpt may hold paragraphs, which no <p> may hold.
-		b.WriteString("\n  <div class=\"excerpt-full\">")
+		b.WriteString("\n  <div class=\"excerpt-full\" dir=\"auto\">")
 		b.WriteString(string(d.Excerpt)) // sanitized HTML, its elements closed
 		b.WriteString("</div>")
 	}
@@ -608,15 +611,15 @@ func (p *page) writeArticle(b *bytes.Buffer) {
 	if len(d.Related) > 0 {
 		b.WriteString("\n  <section aria-labelledby=\"related-h\">\n    <h2 id=\"related-h\">Related coverage</h2>\n    <ul class=\"items related\">")
 		for _, r := range d.Related {
-			writeText(b, "\n      <li><p class=\"meta\"><span class=\"pub-name\">", r.Provider, "</span>")
+			writeText(b, "\n      <li><p class=\"meta\"><span class=\"pub-name\" dir=\"auto\">", r.Provider, "</span>")
 			if !r.Time.IsZero() {
 				b.WriteString("<span class=\"sep\" aria-hidden=\"true\">·</span>")
 				p.writeTime(b, r.Time)
 			}
-			writeURL(b, "</p>\n        <a class=\"item-title\" href=\"", r.URL, "\" rel=\"noopener\">")
+			writeURL(b, "</p>\n        <a class=\"item-title\" dir=\"auto\" href=\"", r.URL, "\" rel=\"noopener\">")
 			writeText(b, "", r.Title, "</a>")
 			if r.Excerpt != "" {
-				writeText(b, "<p class=\"excerpt\">", r.Excerpt, "</p>")
+				writeText(b, "<p class=\"excerpt\" dir=\"auto\">", r.Excerpt, "</p>")
 			}
 			b.WriteString("</li>")
 		}

@@ -20,6 +20,8 @@ import (
 	"bytes"
 	"cmp"
 	"context"
+	"crypto/sha256"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -245,10 +247,45 @@ func (w *Web) writePage(rw http.ResponseWriter, r *http.Request, pg *page, statu
 	h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
 	h.Set("Content-Security-Policy", contentSecurity)
 	h.Set("X-Frame-Options", "SAMEORIGIN") // for browsers without frame-ancestors
+	if status == http.StatusOK {
+		etag := pageETag(buf.Bytes())
+		h.Set("ETag", etag)
+		if etagMatches(r.Header.Get("If-None-Match"), etag) {
+			// No body, so nothing for the server to compress (it
+			// compresses HTML of a known length).
+			h.Del("Content-Type")
+			h.Del("Content-Length")
+			h.Set("Vary", "Accept-Encoding")
+			rw.WriteHeader(http.StatusNotModified)
+			return
+		}
+	}
 	rw.WriteHeader(status)
 	if r.Method != http.MethodHead {
 		rw.Write(buf.Bytes())
 	}
+}
+
+// pageETag is the validator of a page's bytes. A page is rendered for each
+// request (its times say "2 h ago"), so its bytes, not the view, tell
+// whether a browser's copy is still the page. Weak, since the server may
+// send the same page compressed.
+func pageETag(page []byte) string {
+	sum := sha256.Sum256(page)
+	return `W/"` + base64.RawURLEncoding.EncodeToString(sum[:15]) + `"`
+}
+
+// etagMatches reports whether an If-None-Match value names etag, by the
+// weak comparison RFC 9110 asks of it.
+func etagMatches(inm, etag string) bool {
+	etag = strings.TrimPrefix(etag, "W/")
+	for t := range strings.SplitSeq(inm, ",") {
+		t = strings.TrimSpace(t)
+		if t == "*" || strings.TrimPrefix(t, "W/") == etag {
+			return true
+		}
+	}
+	return false
 }
 
 // absURL returns the absolute URL of a site path ("topics/x/") under the

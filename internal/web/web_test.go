@@ -122,7 +122,7 @@ func TestTopicPagesArePagedWithRelLinks(t *testing.T) {
 		}
 		contains(t, tt.path, body, tt.wants...)
 		if tt.firstTitle != "" {
-			m := regexp.MustCompile(`<h3><a href="[^"]*">([^<]*)</a></h3>`).FindStringSubmatch(body)
+			m := regexp.MustCompile(`<h3 dir="auto"><a href="[^"]*">([^<]*)</a></h3>`).FindStringSubmatch(body)
 			if m == nil || m[1] != tt.firstTitle {
 				t.Errorf("GET %s: first story %v, want %q", tt.path, m, tt.firstTitle)
 			}
@@ -142,7 +142,7 @@ func TestStoryPageGroupsByVoiceAndFlagsBlindspot(t *testing.T) {
 		t.Fatalf("status %d", code)
 	}
 	contains(t, "story", body,
-		"<h1>Senate passes border bill after all-night session</h1>",
+		`<h1 dir="auto">Senate passes border bill after all-night session</h1>`,
 		"5 articles from 5 sources",
 		`aria-label="Coverage by voice: Republican Voice 3 (75%); Democratic Voice 1 (25%);"`,
 		`width: 75.00%`, `width: 25.00%`,
@@ -175,7 +175,7 @@ func TestArticlePageLinksOutAndToCoverage(t *testing.T) {
 		t.Fatalf("status %d", code)
 	}
 	contains(t, "article", body,
-		"<h1>Border bill clears the Senate</h1>",
+		`<h1 dir="auto">Border bill clears the Senate</h1>`,
 		`<a class="button" href="https://nypost.com/border-bill-clears-senate" rel="noopener">Read it on New York Post</a>`,
 		`href="https://nypost.com/amp/border-bill-clears-senate" rel="noopener">AMP page</a>`,
 		`href="../../../../../stories/s-border/">Full coverage · 5 sources</a>`,
@@ -707,5 +707,72 @@ func TestTopicPagesLinkFeedsThatAnswer(t *testing.T) {
 				t.Errorf("%s links %s, which answers %d", p, m[1], rec.Code)
 			}
 		}
+	}
+}
+
+// TestPagesRevalidate asks the server for pages as a browser revisiting
+// them does: each answer carries an ETag (plain and compressed alike), the
+// same page asked again with it answers 304 with no body, and a page
+// whose content changed answers it anew.
+func TestPagesRevalidate(t *testing.T) {
+	h := newHub(t, "https://img.example.org/")
+	ask := func(method, p, etag string, gzip bool) *httptest.ResponseRecorder {
+		req := httptest.NewRequest(method, p, nil)
+		if etag != "" {
+			req.Header.Set("If-None-Match", `"other", `+etag)
+		}
+		if gzip {
+			req.Header.Set("Accept-Encoding", "gzip")
+		}
+		rec := httptest.NewRecorder()
+		h.srv.ServeHTTP(rec, req)
+		return rec
+	}
+	pages := []string{"/", "/topics/joe-biden/", "/topics/joe-biden/page/2/", "/stories/s-border/", "/news/2026/11/20/border-bill-clears-senate/",
+		"/events/", "/people/", "/learning/", "/search/?q=border"}
+	for _, p := range pages {
+		for _, gz := range []bool{false, true} {
+			first := ask(http.MethodGet, p, "", gz)
+			etag := first.Header().Get("ETag")
+			if first.Code != 200 || etag == "" {
+				t.Errorf("%s (gzip %v): status %d, ETag %q", p, gz, first.Code, etag)
+				continue
+			}
+			if head := ask(http.MethodHead, p, "", gz); head.Header().Get("ETag") == "" {
+				t.Errorf("%s: HEAD gives no ETag", p)
+			}
+			for _, m := range []string{http.MethodGet, http.MethodHead} {
+				again := ask(m, p, etag, gz)
+				if again.Code != http.StatusNotModified || again.Body.Len() != 0 || again.Header().Get("ETag") != etag {
+					t.Errorf("%s %s (gzip %v) with its ETag: status %d, %d bytes, ETag %q; want 304 with none",
+						m, p, gz, again.Code, again.Body.Len(), again.Header().Get("ETag"))
+				}
+			}
+		}
+	}
+	// Another page's ETag is no match.
+	home := ask(http.MethodGet, "/", "", false).Header().Get("ETag")
+	if rec := ask(http.MethodGet, "/events/", home, false); rec.Code != 200 || rec.Body.Len() == 0 {
+		t.Errorf("events with the home page's ETag: status %d", rec.Code)
+	}
+	// A page that changed answers anew.
+	r := newsRec("https://img.example.org/", "brand-new", "Breaking: a brand new story", "reuters.com", "Reuters", "s-new", time.Minute, true)
+	r.Article.Heat = 1000
+	if err := h.st.Upsert(context.Background(), []*model.Record{r}); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		rec := ask(http.MethodGet, "/", home, false)
+		if rec.Code == 200 && strings.Contains(rec.Body.String(), "Breaking: a brand new story") {
+			if rec.Header().Get("ETag") == home {
+				t.Errorf("the changed home page kept its ETag %s", home)
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the changed home page answers %d to its old ETag", rec.Code)
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
 }

@@ -1,11 +1,13 @@
 package sources
 
 import (
+	"bytes"
 	"encoding/xml"
 	"fmt"
 	"io"
 	"strings"
 
+	"newshub/internal/ingest/parser"
 	"newshub/internal/model"
 )
 
@@ -37,12 +39,21 @@ type opmlEntry struct {
 const maxOPML = 16 << 20
 
 // ReadOPML returns the feeds of an OPML document, nested outlines
-// included. Outlines without xmlUrl are folders and are not returned.
+// included. Outlines without xmlUrl are folders and are not returned. The
+// document's encoding is told as a feed's is (parser.ToUTF8), so that a
+// file saved in UTF-16, or in a legacy encoding it does not declare, gives
+// its feeds as one in UTF-8 does.
 func ReadOPML(r io.Reader) ([]model.Source, error) {
+	body, err := io.ReadAll(io.LimitReader(r, maxOPML))
+	if err != nil {
+		return nil, fmt.Errorf("read OPML: %w", err)
+	}
+	if body, err = parser.ToUTF8(body, ""); err != nil {
+		return nil, fmt.Errorf("line 1: invalid OPML: %w", err)
+	}
 	var doc opmlDoc
-	dec := xml.NewDecoder(io.LimitReader(r, maxOPML))
+	dec := xml.NewDecoder(bytes.NewReader(body))
 	dec.Strict = false
-	dec.CharsetReader = charsetReader
 	if err := dec.Decode(&doc); err != nil {
 		line, _ := dec.InputPos()
 		return nil, fmt.Errorf("line %d: invalid OPML: %w", line, err)

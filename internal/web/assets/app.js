@@ -68,16 +68,27 @@
       body.value.forEach(function (it) {
         var card = el("article", "card");
         var b = el("div", "card-body");
-        var meta = el("p", "meta", it.provider.name);
+        // Each text takes its own direction (dir="auto"), as the
+        // server's pages give it: a title may be Arabic or Hebrew.
+        var meta = el("p", "meta");
+        var pub = el("span", "pub-name", it.provider.name);
+        pub.dir = "auto";
+        meta.appendChild(pub);
         var h = el("h3");
+        h.dir = "auto";
         var a = el("a", null, it.title);
         a.href = base + it.sitePath;
         h.appendChild(a);
         b.appendChild(meta); b.appendChild(h);
-        if (it.excerpt) b.appendChild(el("p", "excerpt", it.excerpt));
+        if (it.excerpt) {
+          var ex = el("p", "excerpt", it.excerpt);
+          ex.dir = "auto";
+          b.appendChild(ex);
+        }
         card.appendChild(b);
         grid.appendChild(card);
       });
+      box.appendChild(el("h2", "vh", "Results"));
       box.appendChild(grid);
       if (!body.value.length && page > pages && pages > 0) {
         // A page past the results, from a link kept from before articles left.
