@@ -216,40 +216,6 @@ func (s *Store) News(ctx context.Context, q store.NewsQuery) ([]*model.Record, e
 	return recs, nil
 }
 
-// Stories returns the records of several stories, by story, each in
-// Story's order, in one query: curation settles thousands of stories a
-// batch, and one query each would be a round trip each. A story with no
-// record is absent.
-func (s *Store) Stories(ctx context.Context, ids []string) (map[string][]*model.Record, error) {
-	keys := make([]string, len(ids))
-	for i, id := range ids {
-		keys[i] = text(id)
-	}
-	rows, err := s.pool.Query(ctx, `SELECT `+recordColumns+` FROM records r
-		WHERE r.story = ANY($1) AND r.kind = 'news'
-		ORDER BY r.story, `+storyOrder, keys)
-	if err != nil {
-		return nil, fmt.Errorf("stories: %w", err)
-	}
-	recs, err := collect(rows)
-	if err != nil {
-		return nil, fmt.Errorf("stories: %w", err)
-	}
-	// By the stored column, as Story selects them.
-	byKey := make(map[string][]*model.Record, len(ids))
-	for _, r := range recs {
-		k := text(r.Article.Story)
-		byKey[k] = append(byKey[k], r)
-	}
-	out := make(map[string][]*model.Record, len(ids))
-	for i, id := range ids {
-		if recs := byKey[keys[i]]; len(recs) > 0 {
-			out[id] = recs
-		}
-	}
-	return out, nil
-}
-
 // CountNews counts the news records q selects.
 func (s *Store) CountNews(ctx context.Context, q store.NewsQuery) (int, error) {
 	var args params
@@ -261,16 +227,12 @@ func (s *Store) CountNews(ctx context.Context, q store.NewsQuery) (int, error) {
 	return n, nil
 }
 
-// storyOrder orders a story's records: the lead (published) first, then
-// by quality descending, earliest first among equals.
-const storyOrder = `r.published DESC, r.quality DESC, r.published_at ASC, r.path`
-
 // Story returns a story's records: the lead (published) first, then by
 // quality descending, earliest first among equals.
 func (s *Store) Story(ctx context.Context, id string) ([]*model.Record, error) {
 	rows, err := s.pool.Query(ctx, `SELECT `+recordColumns+` FROM records r
 		WHERE r.story = $1 AND r.kind = 'news'
-		ORDER BY `+storyOrder, text(id))
+		ORDER BY r.published DESC, r.quality DESC, r.published_at ASC, r.path`, text(id))
 	if err != nil {
 		return nil, fmt.Errorf("story %s: %w", id, err)
 	}
