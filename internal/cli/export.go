@@ -178,6 +178,13 @@ func exportStore(ctx context.Context, st store.Store, out string, env *Env) (exp
 	if err := exportValues(ctx, st, out, sums); err != nil {
 		return res, fmt.Errorf("export: %w", err)
 	}
+	purged, err := importer.PurgedFile(ctx, st)
+	if err == nil {
+		err = exportOwn(out, importer.PurgedPath, purged)
+	}
+	if err != nil {
+		return res, fmt.Errorf("export: %w", err)
+	}
 	res.elapsed = time.Since(start)
 	return res, nil
 }
@@ -191,7 +198,13 @@ func exportValues(ctx context.Context, st store.Store, out string, sums map[stri
 	if err != nil {
 		return err
 	}
-	name := filepath.Join(out, filepath.FromSlash(importer.ValuesPath))
+	return exportOwn(out, importer.ValuesPath, data)
+}
+
+// exportOwn writes one of newshub's own files, at the site path rel under
+// out, or removes the one an earlier export left when data is nil.
+func exportOwn(out, rel string, data []byte) error {
+	name := filepath.Join(out, filepath.FromSlash(rel))
 	if data == nil {
 		if err := os.Remove(name); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return err

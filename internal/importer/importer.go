@@ -270,7 +270,7 @@ func (imp *importer) run(ctx context.Context) error {
 			return err
 		}
 	}
-	return nil
+	return imp.keepPurged(ctx)
 }
 
 // splitNews parts files into configuration and news, keeping path order
