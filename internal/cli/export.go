@@ -185,6 +185,13 @@ func exportStore(ctx context.Context, st store.Store, out string, env *Env) (exp
 	if err != nil {
 		return res, fmt.Errorf("export: %w", err)
 	}
+	sources, err := importer.SourcesFile(ctx, st, time.Now())
+	if err == nil {
+		err = exportOwn(out, importer.SourcesPath, sources)
+	}
+	if err != nil {
+		return res, fmt.Errorf("export: %w", err)
+	}
 	res.elapsed = time.Since(start)
 	return res, nil
 }

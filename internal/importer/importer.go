@@ -270,7 +270,10 @@ func (imp *importer) run(ctx context.Context) error {
 			return err
 		}
 	}
-	return imp.keepPurged(ctx)
+	if err := imp.keepPurged(ctx); err != nil {
+		return err
+	}
+	return imp.keepSources(ctx)
 }
 
 // splitNews parts files into configuration and news, keeping path order
