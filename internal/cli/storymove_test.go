@@ -15,12 +15,16 @@ import (
 // they were, byte for byte, and an export of the new store writes the
 // folder the first export wrote.
 func TestAHubMovedByExportAndImportKeepsItsStories(t *testing.T) {
+	sqliteDB := func(t *testing.T) string { return "sqlite:" + filepath.Join(t.TempDir(), "new.db") }
 	targets := []struct {
 		name string
 		db   func(t *testing.T) string
+		args []string
 	}{
-		{"SQLite", func(t *testing.T) string { return "sqlite:" + filepath.Join(t.TempDir(), "new.db") }},
-		{"PostgreSQL", func(t *testing.T) string { return pgtest.DSN(t) }},
+		{"SQLite", sqliteDB, nil},
+		// Batches of a few records: a story's articles come in several.
+		{"SQLite, small batches", sqliteDB, []string{"--batch", "5"}},
+		{"PostgreSQL", func(t *testing.T) string { return pgtest.DSN(t) }, nil},
 	}
 	site := genSite(t, 600, 2)
 	hub := "sqlite:" + filepath.Join(t.TempDir(), "hub.db")
@@ -39,7 +43,7 @@ func TestAHubMovedByExportAndImportKeepsItsStories(t *testing.T) {
 	for _, tt := range targets {
 		t.Run(tt.name, func(t *testing.T) {
 			db := tt.db(t)
-			runOK(t, "--site", exported, "--db", db, "import")
+			runOK(t, append([]string{"--site", exported, "--db", db, "import"}, tt.args...)...)
 			again, rebuilt := filepath.Join(t.TempDir(), "again"), filepath.Join(t.TempDir(), "rebuilt")
 			runOK(t, "--site", exported, "--db", db, "export", again)
 			sameTree(t, "exported again", treeOf(t, again), folder)
