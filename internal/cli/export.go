@@ -3,6 +3,7 @@ package cli
 import (
 	"cmp"
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -130,6 +131,8 @@ func exportStore(ctx context.Context, st store.Store, out string, env *Env) (exp
 	w := &exportWriter{out: out, dirs: map[string]bool{}}
 	files := make(chan exportFile, 256)
 	var mu sync.Mutex
+	// The digests of the news written, with which their stories are kept.
+	sums := map[string][sha256.Size]byte{}
 	var wg sync.WaitGroup
 	for range exportWriters {
 		wg.Add(1)
@@ -137,12 +140,19 @@ func exportStore(ctx context.Context, st store.Store, out string, env *Env) (exp
 			defer wg.Done()
 			for f := range files {
 				err := w.write(f)
+				var sum [sha256.Size]byte
+				if err == nil && f.kind == model.KindNews {
+					sum = sha256.Sum256(f.raw)
+				}
 				mu.Lock()
 				if err != nil {
 					fmt.Fprintf(env.Stderr, "%s:1: %v\n", f.path, err)
 					res.failed++
 				} else {
 					res.kinds[f.kind]++
+					if f.kind == model.KindNews {
+						sums[f.path] = sum
+					}
 				}
 				mu.Unlock()
 				bar.Add(1)
@@ -165,7 +175,21 @@ func exportStore(ctx context.Context, st store.Store, out string, env *Env) (exp
 	if err != nil {
 		return res, fmt.Errorf("export: %w", err)
 	}
-	if err := exportValues(ctx, st, out); err != nil {
+	if err := exportValues(ctx, st, out, sums); err != nil {
+		return res, fmt.Errorf("export: %w", err)
+	}
+	purged, err := importer.PurgedFile(ctx, st)
+	if err == nil {
+		err = exportOwn(out, importer.PurgedPath, purged)
+	}
+	if err != nil {
+		return res, fmt.Errorf("export: %w", err)
+	}
+	sources, err := importer.SourcesFile(ctx, st, time.Now())
+	if err == nil {
+		err = exportOwn(out, importer.SourcesPath, sources)
+	}
+	if err != nil {
 		return res, fmt.Errorf("export: %w", err)
 	}
 	res.elapsed = time.Since(start)
@@ -174,13 +198,20 @@ func exportStore(ctx context.Context, st store.Store, out string, env *Env) (exp
 
 // exportValues writes beside the records newshub's own values their files
 // do not carry (importer.ValuesPath), which import reads back, or removes
-// the file an earlier export left when the store holds none now.
-func exportValues(ctx context.Context, st store.Store, out string) error {
-	data, err := importer.ValuesFile(ctx, st)
+// the file an earlier export left when the store holds none now. sums are
+// the digests of the news files written, by path.
+func exportValues(ctx context.Context, st store.Store, out string, sums map[string][sha256.Size]byte) error {
+	data, err := importer.ValuesFile(ctx, st, sums)
 	if err != nil {
 		return err
 	}
-	name := filepath.Join(out, filepath.FromSlash(importer.ValuesPath))
+	return exportOwn(out, importer.ValuesPath, data)
+}
+
+// exportOwn writes one of newshub's own files, at the site path rel under
+// out, or removes the one an earlier export left when data is nil.
+func exportOwn(out, rel string, data []byte) error {
+	name := filepath.Join(out, filepath.FromSlash(rel))
 	if data == nil {
 		if err := os.Remove(name); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return err

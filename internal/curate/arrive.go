@@ -703,11 +703,15 @@ func (b *batch) dedup(ctx context.Context) error {
 
 // linkImported gives imported arrivals their stories: records whose own
 // URLs and related URLs connect form one story (union-find over canonical
-// URLs), joining the story of any stored record they connect to. Their
-// files are left as they are.
+// URLs), joining the story of any stored record they connect to. An
+// arrival given its story (by the hub an export wrote it from, see
+// importer.ValuesPath) keeps it: its own URLs link it, not its related
+// coverage, which may name articles the clusterer put in other stories,
+// and no two stories given are joined. Their files are left as they are.
 func (b *batch) linkImported(ctx context.Context) error {
 	uf := unionFind{}
 	var imported []*model.Record
+	given := map[*model.Record]string{}
 	for _, r := range b.arrivals {
 		if !carriesStory(r.Article) {
 			continue
@@ -715,7 +719,12 @@ func (b *batch) linkImported(ctx context.Context) error {
 		b.j.relevance(r.Article, false)
 		imported = append(imported, r)
 		uf.find(recordKey(r))
-		for _, k := range b.c.linkKeys(r.Article, true) {
+		withRelated := true
+		if s := r.Article.Story; s != "" {
+			given[r], withRelated = s, false
+			uf.union(recordKey(r), "story:"+s)
+		}
+		for _, k := range b.c.linkKeys(r.Article, withRelated) {
 			uf.union(recordKey(r), "url:"+k)
 		}
 	}
@@ -761,11 +770,53 @@ func (b *batch) linkImported(ctx context.Context) error {
 		}
 	}
 	for _, root := range roots {
-		if err := b.settleImported(ctx, groups[root]); err != nil {
-			return err
+		for _, sg := range byGivenStory(groups[root], given) {
+			if err := b.settleImported(ctx, sg.group, sg.story); err != nil {
+				return err
+			}
 		}
 	}
 	return nil
+}
+
+// givenGroup is a group of linked records and the story given with its
+// arrivals, "" when none is.
+type givenGroup struct {
+	group *linkGroup
+	story string
+}
+
+// byGivenStory splits a group of linked records by the stories given with
+// its arrivals: each story given is kept apart, and the records given none
+// (an arrival of a file edited since the export, a stored article) join
+// the first by id. A group given no story stays whole.
+func byGivenStory(g *linkGroup, given map[*model.Record]string) []givenGroup {
+	by := map[string]*linkGroup{}
+	var ids []string
+	for _, r := range g.arrivals {
+		if s := given[r]; s != "" && by[s] == nil {
+			by[s] = &linkGroup{}
+			ids = append(ids, s)
+		}
+	}
+	if len(ids) == 0 {
+		return []givenGroup{{group: g}}
+	}
+	slices.Sort(ids)
+	first := by[ids[0]]
+	for _, r := range g.arrivals {
+		if s := given[r]; s != "" {
+			by[s].arrivals = append(by[s].arrivals, r)
+		} else {
+			first.arrivals = append(first.arrivals, r)
+		}
+	}
+	first.links = g.links
+	out := make([]givenGroup, len(ids))
+	for i, id := range ids {
+		out[i] = givenGroup{group: by[id], story: id}
+	}
+	return out
 }
 
 // linkGroup is a group of records connected by their addresses: imported
@@ -787,48 +838,19 @@ func (b *batch) linkStory(l *windowLink) string {
 	return l.story
 }
 
-// settleImported gives one connected group its story id: the smallest of
-// the stories its stored members already have, else one named after its
-// earliest member. Stored stories the group joins are relabelled. A stored
-// member is read only when it must change or name the story.
-func (b *batch) settleImported(ctx context.Context, g *linkGroup) error {
-	var ids []string
-	for _, r := range g.arrivals {
-		if s := b.prior[r.Path]; s != "" {
-			ids = append(ids, s)
+// settleImported gives one connected group its story id: the story given
+// with its arrivals, else the smallest of the stories its stored members
+// already have, else one named after its earliest member. Stored stories
+// the group joins are relabelled, but for a story given, which is taken as
+// the exported hub had it: only its linked stored members join it. A
+// stored member is read only when it must change or name the story.
+func (b *batch) settleImported(ctx context.Context, g *linkGroup, given string) error {
+	id := given
+	if id == "" {
+		var err error
+		if id, err = b.linkedStory(ctx, g); err != nil {
+			return err
 		}
-	}
-	for _, l := range g.links {
-		if s := b.linkStory(l); s != "" {
-			ids = append(ids, s)
-		}
-	}
-	slices.Sort(ids)
-	ids = slices.Compact(ids)
-	var id string
-	if len(ids) > 0 {
-		id = ids[0]
-		for _, old := range ids[1:] {
-			members, err := b.c.st.Story(ctx, old)
-			if err != nil {
-				return fmt.Errorf("curate: %w", err)
-			}
-			for _, m := range members {
-				b.relabel(b.inPlay(m), id)
-			}
-		}
-	} else {
-		all := slices.Clone(g.arrivals)
-		for _, l := range g.links {
-			r, err := b.linkRecord(ctx, l)
-			if err != nil {
-				return err
-			}
-			if r != nil {
-				all = append(all, r)
-			}
-		}
-		id = storyID(b.c.founder(all).Path)
 	}
 	for _, l := range g.links {
 		if b.linkStory(l) == id {
@@ -845,11 +867,15 @@ func (b *batch) settleImported(ctx context.Context, g *linkGroup) error {
 	n := len(g.arrivals) + len(g.links) - 1
 	edited := false
 	for _, r := range g.arrivals {
+		kept := given != "" && r.Article.Story == given
 		b.relabel(r, id)
 		a := r.Article
-		if n > 0 {
+		switch {
+		case kept:
+			a.Explain.Story = fmt.Sprintf("story %s: as the hub it was exported from had it", id)
+		case n > 0:
 			a.Explain.Story = fmt.Sprintf("story %s: linked by related coverage with %d other records", id, n)
-		} else {
+		default:
 			a.Explain.Story = fmt.Sprintf("story %s: no related coverage links it to another record", id)
 		}
 		b.fillLifecycle(r)
@@ -865,6 +891,49 @@ func (b *batch) settleImported(ctx context.Context, g *linkGroup) error {
 		return b.settle(ctx, nil, id, false, g.arrivals, true)
 	}
 	return b.oneLead(ctx, id, g.arrivals)
+}
+
+// linkedStory returns the story of a linked group given none: the
+// smallest of the stories its stored members already have, into which it
+// relabels the others, else one named after its earliest member.
+func (b *batch) linkedStory(ctx context.Context, g *linkGroup) (string, error) {
+	var ids []string
+	for _, r := range g.arrivals {
+		if s := b.prior[r.Path]; s != "" {
+			ids = append(ids, s)
+		}
+	}
+	for _, l := range g.links {
+		if s := b.linkStory(l); s != "" {
+			ids = append(ids, s)
+		}
+	}
+	slices.Sort(ids)
+	ids = slices.Compact(ids)
+	if len(ids) > 0 {
+		id := ids[0]
+		for _, old := range ids[1:] {
+			members, err := b.c.st.Story(ctx, old)
+			if err != nil {
+				return "", fmt.Errorf("curate: %w", err)
+			}
+			for _, m := range members {
+				b.relabel(b.inPlay(m), id)
+			}
+		}
+		return id, nil
+	}
+	all := slices.Clone(g.arrivals)
+	for _, l := range g.links {
+		r, err := b.linkRecord(ctx, l)
+		if err != nil {
+			return "", err
+		}
+		if r != nil {
+			all = append(all, r)
+		}
+	}
+	return storyID(b.c.founder(all).Path), nil
 }
 
 // oneLead keeps one lead in story id when arrivals update stored records

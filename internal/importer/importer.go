@@ -36,6 +36,7 @@
 package importer
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"errors"
@@ -43,6 +44,7 @@ import (
 	"io/fs"
 	"os"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -260,6 +262,7 @@ func (imp *importer) run(ctx context.Context) error {
 	if err := imp.load(ctx, config, nil); err != nil {
 		return err
 	}
+	news = imp.byStory(news)
 	if len(news) > 0 {
 		s, err := site.Load(ctx, imp.st)
 		if err != nil {
@@ -270,7 +273,10 @@ func (imp *importer) run(ctx context.Context) error {
 			return err
 		}
 	}
-	return nil
+	if err := imp.keepPurged(ctx); err != nil {
+		return err
+	}
+	return imp.keepSources(ctx)
 }
 
 // splitNews parts files into configuration and news, keeping path order
@@ -292,6 +298,29 @@ func splitNews(files []fileRef) (config, news []fileRef) {
 		}
 	}
 	return config, append(news, archived...)
+}
+
+// byStory orders news so that the files of a story given (ValuesPath)
+// follow one another from where its first one is, the others keeping
+// their places: the story then comes in one batch (see oneStory).
+func (imp *importer) byStory(news []fileRef) []fileRef {
+	if len(imp.values) == 0 {
+		return news
+	}
+	first := map[string]int{} // the place of each story's first file
+	at := make(map[string]int, len(news))
+	for i, f := range news {
+		at[f.rel] = i
+		if s := imp.values[f.rel].Story; s != "" {
+			if _, ok := first[s]; !ok {
+				first[s] = i
+			}
+			at[f.rel] = first[s]
+		}
+	}
+	out := slices.Clone(news)
+	slices.SortStableFunc(out, func(a, b fileRef) int { return cmp.Compare(at[a.rel], at[b.rel]) })
+	return out
 }
 
 // storedFile is what the store holds at a path.

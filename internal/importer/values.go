@@ -19,8 +19,11 @@ import (
 
 // ValuesPath is the file, in newshub's own folder of a site, that keeps
 // beside the records the values of newshub's own that their files cannot
-// carry and stay Smartable records: the related coverage curation holds
-// aside of an article (model.Article's HeldRelated, MemberRelated,
+// carry and stay Smartable records: an article's story, without which
+// import would group the articles again by their related coverage, not as
+// curation clustered them, under ids other than those of the stories'
+// addresses readers keep; the related coverage curation holds aside of an
+// article (model.Article's HeldRelated, MemberRelated,
 // CuratedRelated), without which an editor's decision taken back after
 // the hub moved (export, then import) would list other coverage than it
 // did before, and what became of a newsletter issue's mailing and how it
@@ -35,6 +38,7 @@ const ValuesPath = ".newshub/values.json"
 // is imported as its file says, as any record is.
 type ownValues struct {
 	Sum            string              `json:"sha256"`
+	Story          string              `json:"story,omitempty"`
 	HeldRelated    []model.HeldRelated `json:"heldRelated,omitempty"`
 	MemberRelated  *[]model.Related    `json:"memberRelated,omitempty"`
 	CuratedRelated bool                `json:"curatedRelated,omitempty"`
@@ -44,14 +48,26 @@ type ownValues struct {
 }
 
 func (v *ownValues) zero() bool {
-	return len(v.HeldRelated) == 0 && v.MemberRelated == nil && !v.CuratedRelated &&
+	return v.Story == "" && len(v.HeldRelated) == 0 && v.MemberRelated == nil && !v.CuratedRelated &&
 		v.Mailing == nil && v.Composed == "" && len(v.Withdrawn) == 0
 }
 
 // ValuesFile returns the content of ValuesPath for the records of st, or
-// nil when none holds such values.
-func ValuesFile(ctx context.Context, st store.Store) ([]byte, error) {
+// nil when none holds such values. sums are the SHA-256 digests of the
+// news records' file bytes, by path, as exported: the story of a record is
+// kept with them.
+func ValuesFile(ctx context.Context, st store.Store, sums map[string][sha256.Size]byte) ([]byte, error) {
 	values := map[string]ownValues{}
+	// The stories from the store's index, without decoding a record.
+	err := st.ScanNews(ctx, store.NewsQuery{Order: store.ByStorage}, func(e store.NewsEntry) error {
+		if sum, ok := sums[e.Path]; ok && e.Story != "" {
+			values[e.Path] = ownValues{Sum: hex.EncodeToString(sum[:]), Story: e.Story}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
 	keep := func(r *model.Record) error {
 		var v ownValues
 		switch {
@@ -67,11 +83,14 @@ func ValuesFile(ctx context.Context, st store.Store) ([]byte, error) {
 		}
 		sum := sha256.Sum256(r.Raw)
 		v.Sum = hex.EncodeToString(sum[:])
+		if kept, ok := values[r.Path]; ok && kept.Sum == v.Sum {
+			v.Story = kept.Story
+		}
 		values[r.Path] = v
 		return nil
 	}
 	// Few news records hold any: the others are not decoded.
-	err := st.ScanHolding(ctx, []model.Kind{model.KindNews}, []string{"heldRelated", "memberRelated", "curatedRelated"}, keep)
+	err = st.ScanHolding(ctx, []model.Kind{model.KindNews}, []string{"heldRelated", "memberRelated", "curatedRelated"}, keep)
 	if err == nil {
 		err = st.Scan(ctx, []model.Kind{model.KindNewsletter}, keep)
 	}
@@ -134,6 +153,7 @@ func (imp *importer) giveValues(rec *model.Record) {
 	switch {
 	case rec.Kind == model.KindNews && rec.Article != nil:
 		a := rec.Article
+		a.Story = v.Story
 		a.HeldRelated, a.MemberRelated, a.CuratedRelated = v.HeldRelated, v.MemberRelated, v.CuratedRelated
 	case rec.Kind == model.KindNewsletter && rec.Newsletter != nil:
 		n := rec.Newsletter

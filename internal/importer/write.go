@@ -75,11 +75,11 @@ func (imp *importer) load(ctx context.Context, files []fileRef, cur committer) e
 		} else if msg, line, _ := imp.claim(p); msg != "" {
 			p = imp.keepUnread(p, line, msg)
 		}
-		batch = append(batch, p)
-		if len(batch) >= imp.opts.Batch {
+		if len(batch) >= imp.opts.Batch && !imp.oneStory(batch, p) {
 			batches <- batch
 			batch = nil
 		}
+		batch = append(batch, p)
 	}
 	if len(batch) > 0 {
 		batches <- batch
@@ -89,6 +89,17 @@ func (imp *importer) load(ctx context.Context, files []fileRef, cur committer) e
 		return err
 	}
 	return ctx.Err()
+}
+
+// oneStory reports whether p is of the story given (ValuesPath) with the
+// last record of a full batch, which then takes it: curation judges a
+// story's imported articles by its lead only among the articles of a
+// batch, and a member without its lead would be judged alone, withheld as
+// off the topic the story's lead gives it. A batch takes at most twice
+// its size so.
+func (imp *importer) oneStory(batch []parsed, p parsed) bool {
+	s := imp.values[batch[len(batch)-1].ref.rel].Story
+	return s != "" && s == imp.values[p.ref.rel].Story && len(batch) < 2*imp.opts.Batch
 }
 
 // store curates and writes one batch, leaving out records stored
