@@ -56,6 +56,26 @@ func TestBuildPublishesTheSiteStaticFolder(t *testing.T) {
 		t.Error("CNAME, removed from static/, is still in OUT")
 	}
 
+	// The live path without a server: ingest --once --publish.
+	testutil.WriteFile(t, site, "static/robots.txt", "User-agent: *\n")
+	testutil.WriteFile(t, site, "static/.well-known/acme-challenge/tok", "tok.other\n")
+	code, stdout, errs = run(t, "--site", site, "ingest", "--once", "--publish", out)
+	if !strings.Contains(stdout, "updated "+out) {
+		t.Fatalf("ingest --once --publish: %d %q %s; want an update of OUT", code, stdout, errs)
+	}
+	if err := os.RemoveAll(fresh); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, errs := run(t, "--site", site, "build", "--now", buildNow, fresh); code != 0 {
+		t.Fatalf("fresh build: %s", errs)
+	}
+	got = treeOf(t, out)
+	for _, rel := range []string{"robots.txt", ".well-known/acme-challenge/tok", "favicon.ico"} {
+		if want := treeOf(t, fresh)[rel]; want == nil || !bytes.Equal(got[rel], want) {
+			t.Errorf("after ingest --publish, OUT's %s holds %q, a fresh build's %q", rel, got[rel], want)
+		}
+	}
+
 	// The website's home page is newshub's own.
 	testutil.WriteFile(t, site, "static/index.html", "<h1>mine</h1>\n")
 	code, _, errs = run(t, "--site", site, "build", "--now", buildNow, out)
