@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"time"
 
 	"newshub/internal/metrics"
@@ -102,9 +103,12 @@ func holds(dir os.FileInfo, p string) bool {
 }
 
 // buildOptions are a static build's options: the website with the API
-// and feeds unless withWeb is false.
+// and feeds unless withWeb is false, and the site's static folder.
 func buildOptions(st store.Store, siteDir, baseURL string, withWeb bool, log *slog.Logger) (publish.BuildOptions, error) {
 	opt := publish.BuildOptions{Options: publish.Options{BaseURL: baseURL}, Logger: log}
+	if siteDir != "" {
+		opt.Static = filepath.Join(siteDir, publish.StaticDir)
+	}
 	if withWeb {
 		w, err := web.New(web.Config{Store: st, SiteDir: siteDir, Logger: log})
 		if err != nil {
@@ -118,7 +122,7 @@ func buildOptions(st store.Store, siteDir, baseURL string, withWeb bool, log *sl
 // printBuild says what a build did.
 func printBuild(w io.Writer, out string, stats publish.BuildStats) {
 	took := stats.Duration.Round(time.Millisecond)
-	for _, sk := range stats.Skipped {
+	for _, sk := range slices.Concat(stats.Skipped, stats.StaticSkipped) {
 		fmt.Fprintf(w, "left out %s: %s\n", sk.Path, sk.Reason)
 	}
 	if stats.Whole {

@@ -48,6 +48,9 @@ type BuildOptions struct {
 	// starts from the manifest the last one saved beside OUT, and saves
 	// its own there.
 	Manifest *Manifest
+	// Static is the folder whose files are published in OUT as they are
+	// (a site's StaticDir, see putStatic); "" or a missing folder: none.
+	Static string
 	// Logger receives progress lines; nil discards them.
 	Logger *slog.Logger
 }
@@ -62,7 +65,10 @@ type BuildStats struct {
 	Removed   int64  // files of the previous build that are no longer part of it
 	ReadBack  int64  // files of OUT read to be compared (the others: by size, or by a Manifest)
 	Skipped   []Skip // records left out: no file could be written for them
-	Duration  time.Duration
+	Static    int64  // of Files, the static folder's (BuildOptions.Static)
+	// StaticSkipped are the static folder's files not published, with why.
+	StaticSkipped []Skip
+	Duration      time.Duration
 	// PinEnds is when the first pin the build shows ends, zero for none:
 	// from then on a build of the same store ranks its leads otherwise.
 	PinEnds time.Time
@@ -70,7 +76,8 @@ type BuildStats struct {
 
 // Build writes the API tree (OUT/api/**/index.json) and the feeds
 // (OUT/feeds/**) of the store's current generation, byte for byte what the
-// server answers for the same paths, and what the Extra hooks write.
+// server answers for the same paths, what the Extra hooks write, and last
+// the files of the Static folder as they are (see putStatic).
 //
 // Into a missing or empty OUT it writes a temporary folder beside OUT and
 // swaps it in at the end (see swap), so OUT is always a whole build. Where
@@ -97,6 +104,10 @@ func Build(ctx context.Context, st store.Store, s *site.Site, out string, opt Bu
 		// would fail at its first rename, after rendering the whole hub.
 		return stats, fmt.Errorf("build: %s is a mount point (another file system than the folder above it), and a build writes its files beside OUT and renames them in, which cannot cross file systems: give a folder inside it, such as %s",
 			out, filepath.Join(out, "site"))
+	}
+	if opt.Static != "" && inside(out, opt.Static) {
+		// Each build would publish the last one again inside itself.
+		return stats, fmt.Errorf("build: %s lies inside %s, whose files every build publishes in OUT: give a folder outside it", out, opt.Static)
 	}
 	unlock, err := lockOut(lockFile(out))
 	if err != nil {
@@ -164,6 +175,11 @@ func Build(ctx context.Context, st store.Store, s *site.Site, out string, opt Bu
 	w.dirs.Clear()
 	for _, fn := range opt.Extra {
 		if err := fn(ctx, v, &Output{w: w}); err != nil {
+			return stats, fmt.Errorf("build: %w", err)
+		}
+	}
+	if opt.Static != "" {
+		if stats.Static, stats.StaticSkipped, err = w.putStatic(ctx, opt.Static, log); err != nil {
 			return stats, fmt.Errorf("build: %w", err)
 		}
 	}

@@ -95,6 +95,12 @@ func (w *Web) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 	case strings.HasPrefix(p, "/assets/"):
 		w.serveAsset(rw, r, strings.TrimPrefix(p, "/assets/"))
 		return
+	case !strings.HasSuffix(p, "/") && p != "/favicon.svg" && w.serveStatic(rw, r, strings.TrimPrefix(p, "/")):
+		// The site's own files, which a build puts in OUT beside the
+		// pages: a favicon.ico among them is the site's icon. The
+		// website's own files (a build refuses a static one at their
+		// paths) are answered first.
+		return
 	case p == "/favicon.ico" || p == "/favicon.svg":
 		w.serveAsset(rw, r, "favicon.svg")
 		return
