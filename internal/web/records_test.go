@@ -110,7 +110,8 @@ func TestEveryRecordWebURLHasItsPage(t *testing.T) {
 					t.Errorf("webUrl %s: no page in the build: %v", u, err)
 					continue
 				}
-				code, body := sh.get(t, "/"+rel)
+				rec := sh.api(t, "/"+rel) // the whole server, as a reader's browser asks it
+				code, body := rec.Code, rec.Body.String()
 				if code != http.StatusOK || body != string(built) {
 					t.Errorf("GET /%s: status %d, the same page as the build: %v", rel, code, body == string(built))
 				}
