@@ -389,6 +389,12 @@ func TestKilledBuildLeavesEveryLinkWhole(t *testing.T) {
 		}
 	}
 	t.Logf("%d link targets are missing from a whole build too", len(nowhere))
+	// The webUrl of an event, a person or a learning resource leads to its page.
+	for l := range nowhere {
+		if strings.HasPrefix(l, "event/") || strings.HasPrefix(l, "people/") || strings.HasPrefix(l, "learning/") {
+			t.Errorf("a whole build links %s, which it does not have", l)
+		}
+	}
 
 	// Each build is killed a little later after it starts updating OUT
 	// (its log says so), the first at once.

@@ -2,6 +2,7 @@ package publish
 
 import (
 	"bytes"
+	"cmp"
 	"compress/gzip"
 	"context"
 	"crypto/sha256"
@@ -595,7 +596,7 @@ func (v *View) eventItem(r *model.Record) *eventJSON {
 	e, slug := r.Event, Slug(r.Path)
 	it := &eventJSON{
 		Path: r.Path, Title: e.Name, Excerpt: e.Excerpt,
-		SourceURL: v.apiURL("events/" + slug), WebURL: v.web + "/event/" + slug + "/",
+		SourceURL: v.apiURL("events/" + slug), WebURL: v.pagesURL() + "/" + EventPath(slug),
 		OriginalURL: e.OriginalURL, Name: e.Name, FeaturedContent: e.FeaturedContent, Type: e.Type,
 		StartDateTime: stampPtr(e.StartDateTime, v.loc), EndDateTime: stampPtr(e.EndDateTime, v.loc),
 		Location: e.Location, Topics: nonNil(e.Topics), Highlight: v.highlight(e.Topics),
@@ -612,7 +613,7 @@ func (v *View) eventV2(r *model.Record) *eventV2JSON {
 	e, slug := r.Event, Slug(r.Path)
 	it := &eventV2JSON{
 		Path: r.Path, Title: e.Name, Excerpt: e.Excerpt,
-		SourceURL: v.apiURL("events/" + slug), WebURL: v.web + "/event/" + slug + "/",
+		SourceURL: v.apiURL("events/" + slug), WebURL: v.pagesURL() + "/" + EventPath(slug),
 		OriginalURL: e.OriginalURL, Name: e.Name, FeaturedContent: strPtr(e.FeaturedContent), Type: e.Type,
 		StartDateTime: stampPtr(e.StartDateTime, v.loc), EndDateTime: stampPtr(e.EndDateTime, v.loc),
 		Location: strPtr(e.Location), Topics: nonNil(e.Topics), Highlight: v.highlight(e.Topics),
@@ -654,7 +655,7 @@ func (v *View) personItem(r *model.Record) *personJSON {
 	p, slug := r.Person, Slug(r.Path)
 	it := &personJSON{
 		Path: r.Path, Title: p.Name, Excerpt: p.Bio,
-		SourceURL: v.apiURL("people/" + slug), WebURL: v.web + "/people/" + slug + "/",
+		SourceURL: v.apiURL("people/" + slug), WebURL: v.pagesURL() + "/" + PersonPath(slug),
 		Type: p.Type, Name: p.Name, Bio: p.Bio, Location: p.Location, Website: p.Website,
 		Topics: nonNil(p.Topics), Highlight: v.highlight(p.Topics), Heat: p.Heat, Images: personImages(v.base, p.Images),
 	}
@@ -671,7 +672,7 @@ func (v *View) personItem(r *model.Record) *personJSON {
 	if r.Kind == model.KindPeopleList {
 		it.Type = "collection"
 		it.SourceURL = v.apiURL("people/collections/" + slug)
-		it.WebURL = v.web + "/people/collections/" + slug + "/"
+		it.WebURL = v.pagesURL() + "/" + PeopleListPath(slug)
 		it.TopItems = []personTopItem{}
 		for _, s := range p.Items {
 			m := v.personBy[s]
@@ -697,6 +698,12 @@ func (v *View) learningDoc(list []*model.Record, title, path string) ([]byte, er
 	return encodeIndent(v1Envelope{Title: title, Path: path, Page: 1, Value: items}, "")
 }
 
+// pagesURL is where the website's pages of records are, for their
+// documents' webUrl: the site's webUrl, else its base URL (where a hub
+// that gives no webUrl has its website, as its feeds say), rather than
+// a path with no host.
+func (v *View) pagesURL() string { return cmp.Or(v.web, v.base) }
+
 // learningWebURL is the item's webUrl as Smartable's API gave it: the
 // record's own webUrl when it has one (books and courses give their
 // address there, with no originalUrl), an article's original site, else
@@ -709,7 +716,7 @@ func (v *View) learningWebURL(r *model.Record) string {
 	if strings.HasPrefix(key, "articles/") && r.Learning.OriginalURL != "" {
 		return r.Learning.OriginalURL
 	}
-	return v.web + "/learning/" + key + "/"
+	return v.pagesURL() + "/" + LearningPath(key)
 }
 
 func (v *View) learningTop(l *model.Learning) ([]learningTopItem, *int) {

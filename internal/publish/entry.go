@@ -118,6 +118,24 @@ func LearningKey(path string) string {
 	return strings.TrimSuffix(p, ".md")
 }
 
+// The website's pages of events, people and learning resources, as site
+// paths: where the webUrl of their API documents leads, at the paths
+// Smartable's web app had them.
+
+// EventPath is the page of the event with the given slug.
+func EventPath(slug string) string { return "event/" + slug + "/" }
+
+// PersonPath is the page of a person (or of a people collection kept
+// among the people) with the given slug.
+func PersonPath(slug string) string { return "people/" + slug + "/" }
+
+// PeopleListPath is the page of the people collection with the given slug.
+func PeopleListPath(slug string) string { return "people/collections/" + slug + "/" }
+
+// LearningPath is the page of the learning resource or collection with
+// the given key ("videos/<slug>").
+func LearningPath(key string) string { return "learning/" + key + "/" }
+
 // ArticleKey gives the "YYYY/MM/DD/slug" of a news record, where its
 // document and page live: from its file name "YYYY-MM-DD-slug.md", else
 // from its publication date (UTC).

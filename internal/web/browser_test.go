@@ -133,7 +133,8 @@ func TestBrowserJourney(t *testing.T) {
 
 	// The other pages load cleanly too; a bad search is answered 400 on
 	// purpose, and the browser logs that status.
-	for _, p := range []string{"/events/", "/people/", "/learning/", "/search?q=%22broken"} {
+	for _, p := range []string{"/events/", "/people/", "/learning/", "/search?q=%22broken",
+		"/event/2026-12-01-final-debate/", "/people/jane-senator/", "/people/collections/senators/", "/learning/videos/civics-how-votes-count/"} {
 		b.Do(t, p, chromedp.Navigate(base+p), chromedp.WaitVisible(chromedp.CSS("main")))
 		if name := strings.Trim(p, "/"); name == "events" || name == "people" {
 			b.Screenshot(t, name, 360, 1280)
@@ -142,7 +143,7 @@ func TestBrowserJourney(t *testing.T) {
 		switch {
 		case strings.HasPrefix(p, "/search"):
 			allow = []string{"400"}
-		case p == "/learning/":
+		case p == "/learning/" || strings.HasPrefix(p, "/learning/videos/"):
 			allow = []string{"youtube"} // the embed's host does not resolve here
 		}
 		b.Check(t, p, allow...)
@@ -296,6 +297,13 @@ func TestBrowserDemoHub(t *testing.T) {
 		b.Screenshot(t, "demo-"+p, 360, 1280)
 		b.Check(t, "demo "+p)
 	}
+	// A person's page, from the list.
+	b.Do(t, "demo person", chromedp.Click(chromedp.CSS(".people .person h3 a")), chromedp.WaitVisible(chromedp.CSS(".record h1")))
+	if loc := browser.Read(t, b, "demo person", chromedp.Location()); !strings.Contains(loc, "/people/") || strings.HasSuffix(loc, "/people/") {
+		t.Errorf("demo person: at %s, want a person's page", loc)
+	}
+	b.Screenshot(t, "demo-person", 360, 1280)
+	b.Check(t, "demo person")
 }
 
 // TestBrowserLongWordsFitAPhone shows an article whose title, excerpt and

@@ -88,6 +88,7 @@ func (b *builder) run() {
 	b.page(w.eventsPage(vc), "")
 	b.page(w.peoplePage(vc), "")
 	b.page(w.learningPage(vc), "")
+	b.records()
 	b.newsletters()
 	search, _ := w.searchPage(b.ctx, vc, url.Values{}, true)
 	b.page(search, "")

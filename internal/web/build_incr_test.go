@@ -130,6 +130,15 @@ func TestUpdateRendersOnlyThePagesItChanges(t *testing.T) {
 				t.Fatal(err)
 			}
 		}, []string{article("loose-article", 72*time.Hour)}, ""},
+		// The pages of events, people and learning follow their records
+		// (OUT equals a fresh build) and no page of news.
+		{"a person's bio changes", change("_people/jane-senator.md", func(r *model.Record) { r.Person.Bio = "Senator, now for a second term." }),
+			[]string{}, ""},
+		{"an event goes", func(t *testing.T) {
+			if err := h.st.Delete(ctx, "_events/2026-10-01-first-debate.md"); err != nil {
+				t.Fatal(err)
+			}
+		}, []string{}, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			tc.change(t)

@@ -102,7 +102,10 @@ func TestBuildWritesSiteWithWorkingRelativeLinks(t *testing.T) {
 func TestSampleHubRenders(t *testing.T) {
 	dir := testutil.Shared(t, "smartable-sample")
 	h := newHubFrom(t, loadSample(t, dir))
-	paths := []string{"/", "/events/", "/people/", "/learning/", "/search?q=pence", "/topics/donald-trump/", "/topics/kamala-harris/"}
+	paths := []string{"/", "/events/", "/people/", "/learning/", "/search?q=pence", "/topics/donald-trump/", "/topics/kamala-harris/",
+		// Where the records' webUrl leads, at Smartable's paths.
+		"/event/2020-11-03-election-day-2020/", "/people/joe-biden/", "/learning/videos/usagov-how-to-become-president-of-the-united-states/",
+		"/learning/collections/usagov-how-to-become-president-of-the-us/", "/people/collections/democratic-senators/"}
 	ranked := h.view(t).v.Ranked()
 	if len(ranked) == 0 {
 		t.Fatal("sample: no published stories")

@@ -46,6 +46,8 @@ type viewCache struct {
 	peopleLists    []*collectionView
 	learning       []*learningView
 	learningLists  []*collectionView
+	records        map[string]*recordData // by path in a build, see addRecord
+	recordKeys     []string               // in the order of the lists
 }
 
 func newViewCache(v *publish.View) *viewCache {
@@ -212,6 +214,7 @@ func (c *viewCache) others() *viewCache {
 	c.othersOnce.Do(func() {
 		for _, r := range c.v.Events() {
 			e := c.newEvent(r)
+			c.addEvent(e, r.Event.Topics)
 			if publish.EventPast(r.Event, c.now) {
 				c.past = append(c.past, e)
 			} else {
@@ -229,13 +232,16 @@ func (c *viewCache) others() *viewCache {
 				continue
 			}
 			p := c.newPerson(r)
+			c.addPerson(p, r.Person.Topics)
 			people[p.Slug] = p
 			c.people = append(c.people, p)
 		}
 		plists = append(plists, c.v.PeopleLists()...)
 		byHeat(plists, func(r *model.Record) int { return r.Person.Heat })
 		for _, r := range plists {
-			c.peopleLists = append(c.peopleLists, c.newPeopleList(r, people))
+			l := c.newPeopleList(r, people)
+			c.addCollection(l, true, r.Person.Topics)
+			c.peopleLists = append(c.peopleLists, l)
 		}
 		learning := map[string]*learningView{}
 		for _, r := range c.v.Learning() {
@@ -244,11 +250,14 @@ func (c *viewCache) others() *viewCache {
 				continue
 			}
 			l := c.newLearning(r)
+			c.addLearning(l, r.Learning.Topics)
 			learning[l.Key] = l
 			c.learning = append(c.learning, l)
 		}
 		for _, r := range llists {
-			c.learningLists = append(c.learningLists, c.newLearningList(r, learning))
+			l := c.newLearningList(r, learning)
+			c.addCollection(l, false, r.Learning.Topics)
+			c.learningLists = append(c.learningLists, l)
 		}
 	})
 	return c

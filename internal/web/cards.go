@@ -73,8 +73,14 @@ type badge struct {
 	TopicPath string
 }
 
+// The views of events, people, learning resources and collections carry
+// the site path of their own page (Path, escaped) and their whole
+// description (Body, sanitized), which that page shows.
+
 type eventView struct {
+	Path                         string
 	Name, Excerpt, URL, Location string
+	Body                         template.HTML
 	Start, End                   time.Time
 	Image                        *imageView
 	Provider                     *providerView
@@ -82,7 +88,9 @@ type eventView struct {
 }
 
 type personView struct {
+	Path                               string
 	Slug, Name, Bio, Location, Website string
+	Body                               template.HTML
 	TwitterURL, TwitterName            string
 	Followers                          int
 	Heat                               int
@@ -91,8 +99,10 @@ type personView struct {
 }
 
 type learningView struct {
+	Path                              string
 	Key                               string // "videos/<slug>"
 	Title, Excerpt, URL, Type, Length string
+	Body                              template.HTML
 	Price                             string
 	Heat                              int
 	Embed                             template.HTML // sanitized video embed
@@ -101,7 +111,9 @@ type learningView struct {
 }
 
 type collectionView struct {
+	Path          string
 	Name, Excerpt string
+	Body          template.HTML
 	Heat          int
 	Image         *imageView
 	People        []*personView

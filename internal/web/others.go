@@ -13,10 +13,12 @@ import (
 func (c *viewCache) newEvent(r *model.Record) *eventView {
 	e := r.Event
 	v := &eventView{
+		Path:     sitePath(publish.EventPath(publish.Slug(r.Path))),
 		Name:     cleanText(e.Name),
 		Excerpt:  shorten(publish.PlainText(e.Excerpt), 300),
 		URL:      site.SafeURL(e.OriginalURL),
 		Location: cleanText(e.Location),
+		Body:     richText(e.Excerpt),
 		Start:    e.StartDateTime,
 		End:      e.EndDateTime,
 		Image:    c.firstImage(e.Images, cleanText(e.Name)),
@@ -35,9 +37,11 @@ func (c *viewCache) newEvent(r *model.Record) *eventView {
 func (c *viewCache) newPerson(r *model.Record) *personView {
 	p := r.Person
 	v := &personView{
+		Path:     sitePath(publish.PersonPath(publish.Slug(r.Path))),
 		Slug:     publish.Slug(r.Path),
 		Name:     cleanText(p.Name),
 		Bio:      shorten(publish.PlainText(p.Bio), 280),
+		Body:     richText(p.Bio),
 		Location: cleanText(p.Location),
 		Website:  site.SafeURL(p.Website),
 		Heat:     p.Heat,
@@ -62,9 +66,11 @@ func (c *viewCache) newPerson(r *model.Record) *personView {
 func (c *viewCache) newLearning(r *model.Record) *learningView {
 	l := r.Learning
 	v := &learningView{
+		Path:    sitePath(publish.LearningPath(publish.LearningKey(r.Path))),
 		Key:     publish.LearningKey(r.Path),
 		Title:   cleanText(l.Title),
 		Excerpt: shorten(publish.PlainText(l.Excerpt), 300),
+		Body:    richText(l.Excerpt),
 		URL:     site.SafeURL(l.URL()),
 		Type:    cleanText(l.Type),
 		Length:  isoDuration(l.Length),
@@ -85,8 +91,15 @@ func (c *viewCache) newLearning(r *model.Record) *learningView {
 // newPeopleList builds a people collection, resolving its items.
 func (c *viewCache) newPeopleList(r *model.Record, people map[string]*personView) *collectionView {
 	p := r.Person
-	v := &collectionView{Name: cleanText(p.Name), Excerpt: shorten(publish.PlainText(p.Bio), 280), Heat: p.Heat,
-		Image: c.firstImage(p.Images, cleanText(p.Name))}
+	v := &collectionView{Name: cleanText(p.Name), Excerpt: shorten(publish.PlainText(p.Bio), 280), Body: richText(p.Bio),
+		Heat: p.Heat, Image: c.firstImage(p.Images, cleanText(p.Name))}
+	// A collection kept among the people has its page there, as its API
+	// document's webUrl says.
+	if r.Kind == model.KindPeopleList {
+		v.Path = sitePath(publish.PeopleListPath(publish.Slug(r.Path)))
+	} else {
+		v.Path = sitePath(publish.PersonPath(publish.Slug(r.Path)))
+	}
 	v.People, v.Missing = resolveItems(p.Items, people)
 	return v
 }
@@ -94,7 +107,8 @@ func (c *viewCache) newPeopleList(r *model.Record, people map[string]*personView
 // newLearningList builds a learning collection, resolving its items.
 func (c *viewCache) newLearningList(r *model.Record, res map[string]*learningView) *collectionView {
 	l := r.Learning
-	v := &collectionView{Name: cleanText(l.Title), Excerpt: shorten(publish.PlainText(l.Excerpt), 280), Heat: l.Heat,
+	v := &collectionView{Path: sitePath(publish.LearningPath(publish.LearningKey(r.Path))), Name: cleanText(l.Title),
+		Excerpt: shorten(publish.PlainText(l.Excerpt), 280), Body: richText(l.Excerpt), Heat: l.Heat,
 		Image: c.firstImage(l.Images, cleanText(l.Title))}
 	v.Learning, v.Missing = resolveItems(l.Items, res)
 	return v

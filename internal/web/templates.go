@@ -32,7 +32,7 @@ type templates struct {
 }
 
 // pageKinds are the content templates; each is parsed with the layout.
-var pageKinds = []string{"home", "events", "people", "learning", "newsletters", "newsletter", "search", "message", "notfound"}
+var pageKinds = []string{"home", "events", "people", "learning", "record", "newsletters", "newsletter", "search", "message", "notfound"}
 
 func parseTemplates() (*templates, error) {
 	t := &templates{pages: map[string]*template.Template{}, assets: map[string][]byte{}, version: map[string]string{}}

@@ -1,6 +1,6 @@
 // Package web is the hub as people read it: server-rendered HTML pages
 // (home, topics, full coverage of a story, articles, events, people,
-// learning, search), with their CSS, favicon and a little JavaScript
+// learning and a page for each of their records, search), with their CSS, favicon and a little JavaScript
 // embedded in the binary. The pages there is one of per article or story
 // (and the layout and cards) are written by Go code that escapes as
 // html/template does; the others are html/template templates.
@@ -178,6 +178,8 @@ func (w *Web) route(ctx context.Context, vc *viewCache, r *http.Request) (*page,
 		return w.newslettersPage(vc), nil
 	case seg[0] == "newsletters" && len(seg) == 2:
 		return w.newsletterPage(ctx, vc, seg[1])
+	case (seg[0] == "event" || seg[0] == "people" || seg[0] == "learning") && strings.HasSuffix(p, "/"):
+		return w.recordPage(vc, strings.Join(seg, "/"))
 	}
 	return nil, errNotFound
 }

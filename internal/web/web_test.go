@@ -248,8 +248,10 @@ func TestEventsPeopleAndLearningPages(t *testing.T) {
 
 	_, le := h.get(t, "/learning/")
 	contains(t, "learning", le, `<iframe loading="lazy"`, `src="https://www.youtube.com/embed/abc"`, "2:22", "Civics basics", "What is the electoral college?",
-		`<a href="https://books.example.org/ballots/" rel="noopener">Ballots, a history</a>`)
+		`<a href="../learning/books/civics-press-ballots/">Ballots, a history</a>`)
 	lacks(t, "learning", le, "onload", "alert(4)", "alert(5)")
+	_, book := h.get(t, "/learning/books/civics-press-ballots/")
+	contains(t, "book", book, "<h1>Ballots, a history</h1>", `<a class="button" href="https://books.example.org/ballots/" rel="noopener">`)
 }
 
 func TestSearchPagesAndAPI(t *testing.T) {
