@@ -45,8 +45,6 @@ type batch struct {
 	// article ArticleByURL would return, when the store can look them up
 	// all at once; nil otherwise.
 	stored map[string]string
-	// ahead reads ahead the stored stories settling will read.
-	ahead *storiesAhead
 	arriveOpts
 }
 
@@ -1194,91 +1192,12 @@ func (b *batch) clusterWindow(ctx context.Context, seeds, adds []*model.Record) 
 			arrivals[r.Article.Story] = append(arrivals[r.Article.Story], r)
 		}
 	}
-	var stored []string // the stories settling reads from the store, in turn
-	for _, id := range order {
-		if !founded[id] {
-			stored = append(stored, id)
-		}
-	}
-	if !c.inTurn {
-		b.ahead = b.readAhead(ctx, stored)
-		defer func() { b.ahead.stop(); b.ahead = nil }()
-	}
 	for _, id := range order {
 		if err := b.settle(ctx, cl, id, founded[id], arrivals[id], false); err != nil {
 			return err
 		}
 	}
 	return nil
-}
-
-// readAheadStories is how many stories readAhead holds read before the one
-// settled: enough to keep a read under way while one is settled, few
-// enough that their members weigh little (reading hundreds at once
-// raised the peak memory of an ingest round by tens of MB).
-const readAheadStories = 4
-
-// readAhead reads the stored records of the stories ids, in turn, on a
-// goroutine of its own, for storyValues to take as settling comes to each:
-// a batch of an ingest round joins hundreds of stored stories, and reading
-// each (a round trip to a database server, and decoding its members) is
-// then done while the one before is settled, on the processor settling
-// leaves idle. Nothing writes the store while a batch is curated, so they
-// are what storyValues would read then.
-func (b *batch) readAhead(ctx context.Context, ids []string) *storiesAhead {
-	ctx, cancel := context.WithCancel(ctx)
-	a := &storiesAhead{ids: ids, reads: make(chan storyRead, readAheadStories-1), cancel: cancel, done: make(chan struct{})}
-	go func() {
-		defer close(a.done)
-		defer close(a.reads)
-		for _, id := range ids {
-			recs, err := b.readStory(ctx, id)
-			select {
-			case a.reads <- storyRead{recs: recs, err: err}:
-			case <-ctx.Done():
-				return
-			}
-			if err != nil {
-				return
-			}
-		}
-	}()
-	return a
-}
-
-// storiesAhead are stories read ahead of settling (see readAhead).
-type storiesAhead struct {
-	ids    []string
-	next   int // the index in ids of the next read to take
-	reads  chan storyRead
-	cancel context.CancelFunc
-	done   chan struct{}
-}
-
-type storyRead struct {
-	recs []*model.Record
-	err  error
-}
-
-// take returns the records of story id when it is the next one read
-// ahead; ok is false otherwise (a nil a, another story, reading stopped),
-// and the story is to be read as usual.
-func (a *storiesAhead) take(id string) (recs []*model.Record, ok bool, err error) {
-	if a == nil || a.next >= len(a.ids) || a.ids[a.next] != id {
-		return nil, false, nil
-	}
-	a.next++
-	r, ok := <-a.reads
-	if !ok {
-		return nil, false, nil
-	}
-	return r.recs, true, r.err
-}
-
-// stop ends the reading ahead and waits for its goroutine.
-func (a *storiesAhead) stop() {
-	a.cancel()
-	<-a.done
 }
 
 // storyReader is implemented by stores that can read a story's records
@@ -1290,16 +1209,8 @@ type storyReader interface {
 // storyValues returns the stored records of a story, without their file
 // bytes where the store can leave them out: a story may have thousands of
 // members, of which settling changes a few, and readRaw reads the bytes of
-// those. A story read ahead (see readAhead) is taken from there.
+// those.
 func (b *batch) storyValues(ctx context.Context, id string) ([]*model.Record, error) {
-	if recs, ok, err := b.ahead.take(id); ok {
-		return recs, err
-	}
-	return b.readStory(ctx, id)
-}
-
-// readStory reads a story's stored records (see storyValues).
-func (b *batch) readStory(ctx context.Context, id string) ([]*model.Record, error) {
 	if sr, ok := b.c.st.(storyReader); ok {
 		return sr.StoryValues(ctx, id)
 	}

@@ -50,9 +50,6 @@ type Curator struct {
 	// default): both for tests comparing the two ways.
 	fullWindow bool
 	windowPage int
-	// inTurn reads the stories settling reads as it comes to each rather
-	// than ahead (see readAhead): for tests comparing the two ways.
-	inTurn bool
 
 	siteDir string
 	log     *slog.Logger
