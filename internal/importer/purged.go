@@ -4,11 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io/fs"
-	"os"
-	"path/filepath"
 	"time"
 
 	"newshub/internal/store"
@@ -61,19 +57,8 @@ func PurgedFile(ctx context.Context, st store.Store) ([]byte, error) {
 // folder lists, when it holds one. A file that does not read is rejected;
 // the records are imported all the same.
 func (imp *importer) keepPurged(ctx context.Context) error {
-	abs := filepath.Join(imp.src, filepath.FromSlash(PurgedPath))
-	data, err := os.ReadFile(abs)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil
-	}
-	ref := fileRef{rel: PurgedPath, abs: abs}
-	if err != nil {
-		imp.reject(ref, 0, readError(err))
-		return nil
-	}
 	var keys []purgedKey
-	if err := json.Unmarshal(data, &keys); err != nil {
-		imp.reject(ref, 1, fmt.Errorf("the keys of the purged articles: %v; they are not kept", err))
+	if !imp.readOwn(PurgedPath, "the keys of the purged articles", "they are not kept", &keys) {
 		return nil
 	}
 	// A purge of version 0 deletes nothing: it keeps the keys.

@@ -3,10 +3,7 @@ package importer
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io/fs"
-	"os"
 	"path/filepath"
 	"time"
 
@@ -94,21 +91,11 @@ func durationText(d time.Duration) string {
 // of a source the store holds none of, and every hold not over yet. A file
 // that does not read is rejected; the records are imported all the same.
 func (imp *importer) keepSources(ctx context.Context) error {
-	abs := filepath.Join(imp.src, filepath.FromSlash(SourcesPath))
-	data, err := os.ReadFile(abs)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil
-	}
-	ref := fileRef{rel: SourcesPath, abs: abs}
-	if err != nil {
-		imp.reject(ref, 0, readError(err))
-		return nil
-	}
 	var f sourcesFile
-	if err := json.Unmarshal(data, &f); err != nil {
-		imp.reject(ref, 1, fmt.Errorf("what ingest knows of the sources: %v; they are fetched as new", err))
+	if !imp.readOwn(SourcesPath, "what ingest knows of the sources", "they are fetched as new", &f) {
 		return nil
 	}
+	ref := fileRef{rel: SourcesPath, abs: filepath.Join(imp.src, filepath.FromSlash(SourcesPath))}
 	held, err := imp.st.SourceStates(ctx)
 	if err != nil {
 		return fmt.Errorf("import: %w", err)

@@ -5,12 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
-	"fmt"
-	"io/fs"
 	"maps"
-	"os"
-	"path/filepath"
 	"slices"
 
 	"newshub/internal/model"
@@ -121,19 +116,8 @@ func ValuesFile(ctx context.Context, st store.Store, sums map[string][sha256.Siz
 // A file that does not read is rejected; the records are imported as
 // their files say.
 func (imp *importer) readValues() {
-	abs := filepath.Join(imp.src, filepath.FromSlash(ValuesPath))
-	data, err := os.ReadFile(abs)
-	if errors.Is(err, fs.ErrNotExist) {
-		return
-	}
-	ref := fileRef{rel: ValuesPath, abs: abs}
-	if err != nil {
-		imp.reject(ref, 0, readError(err))
-		return
-	}
 	var values map[string]ownValues
-	if err := json.Unmarshal(data, &values); err != nil {
-		imp.reject(ref, 1, fmt.Errorf("newshub's own values of the records: %v; the records are imported without them", err))
+	if !imp.readOwn(ValuesPath, "newshub's own values of the records", "the records are imported without them", &values) {
 		return
 	}
 	imp.values = values
