@@ -20,7 +20,21 @@ func TestMain(m *testing.M) { pgtest.Main(m) }
 // openTemp opens a store in a new database.
 func openTemp(t testing.TB) *Store {
 	t.Helper()
-	return openDSN(t, pgtest.DSN(t))
+	return openDSN(t, migratedDSN(t, ""))
+}
+
+// migratedDSN returns a new database holding the store's tables, a copy of
+// one migrated once (pgtest.Copy), in the ICU locale given ("" for the
+// server's).
+func migratedDSN(t testing.TB, icuLocale string) string {
+	t.Helper()
+	return pgtest.Copy(t, "migrated", icuLocale, func(ctx context.Context, dsn string) error {
+		st, err := Open(ctx, dsn)
+		if err != nil {
+			return err
+		}
+		return st.Close()
+	})
 }
 
 func openDSN(t testing.TB, dsn string) *Store {
@@ -36,7 +50,7 @@ func openDSN(t testing.TB, dsn string) *Store {
 // collation does not sort text byte by byte (ICU's en-US, as many servers
 // are set up), so that the order of paths cannot come from it by chance.
 func TestConformance(t *testing.T) {
-	storetest.Run(t, func(t *testing.T) store.Store { return openDSN(t, pgtest.DSNWithLocale(t, "en-US")) })
+	storetest.Run(t, func(t *testing.T) store.Store { return openDSN(t, migratedDSN(t, "en-US")) })
 }
 
 func TestTextPostgreSQLCannotHoldIsStoredAndFound(t *testing.T) {
@@ -150,7 +164,7 @@ func TestWritersOfTwoProcessesKeepDerivedRowsInStep(t *testing.T) {
 // database, as two processes would open it.
 func TestShared(t *testing.T) {
 	storetest.RunShared(t, func(t *testing.T) (store.Store, store.Store) {
-		dsn := pgtest.DSN(t)
+		dsn := migratedDSN(t, "")
 		return openDSN(t, dsn), openDSN(t, dsn)
 	})
 }

@@ -34,6 +34,70 @@ func TestDSNGivesANewEmptyDatabaseEachTime(t *testing.T) {
 	}
 }
 
+// TestCopyGivesADatabaseHoldingWhatTheTemplateHolds: the template is
+// prepared once, each copy starts with its rows, and a write to one copy
+// is not seen in another.
+func TestCopyGivesADatabaseHoldingWhatTheTemplateHolds(t *testing.T) {
+	ctx := context.Background()
+	prepared := 0
+	prepare := func(ctx context.Context, dsn string) error {
+		prepared++
+		c, err := pgx.Connect(ctx, dsn)
+		if err != nil {
+			return err
+		}
+		defer c.Close(ctx)
+		_, err = c.Exec(ctx, `CREATE TABLE t (v text); INSERT INTO t VALUES ('from the template')`)
+		return err
+	}
+	rows := func(dsn string) []string {
+		c, err := pgx.Connect(ctx, dsn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close(ctx)
+		r, err := c.Query(ctx, `SELECT v FROM t ORDER BY v`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		vs, err := pgx.CollectRows(r, pgx.RowTo[string])
+		if err != nil {
+			t.Fatal(err)
+		}
+		return vs
+	}
+	first := Copy(t, "one-row", "en-US", prepare)
+	second := Copy(t, "one-row", "en-US", prepare)
+	if first == second {
+		t.Fatalf("Copy gave %s twice", first)
+	}
+	c, err := pgx.Connect(ctx, first)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.Exec(ctx, `INSERT INTO t VALUES ('in the first copy')`)
+	var collation string
+	if err == nil {
+		err = c.QueryRow(ctx, `SELECT daticulocale FROM pg_database WHERE datname = current_database()`).Scan(&collation)
+	}
+	c.Close(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(rows(first), "|"); got != "from the template|in the first copy" {
+		t.Errorf("first copy holds %q", got)
+	}
+	if got := strings.Join(rows(second), "|"); got != "from the template" {
+		t.Errorf("second copy holds %q, want the template's row alone", got)
+	}
+	if collation != "en-US" {
+		t.Errorf("copy's ICU locale = %q, want the template's en-US", collation)
+	}
+	if prepared != 1 {
+		t.Errorf("template prepared %d times, want once", prepared)
+	}
+}
+
 // TestWithoutPostgreSQLTestsSkipOrFailUnderCI runs a test that asks for a
 // database in a child process that finds no binaries and no server.
 func TestWithoutPostgreSQLTestsSkipOrFailUnderCI(t *testing.T) {
