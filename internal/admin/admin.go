@@ -25,7 +25,10 @@
 // (http.CrossOriginProtection).
 //
 // Sign-in attempts are limited per account name and per client address
-// (an IPv6 client by its /64) with token buckets; an unknown name and a
+// (an IPv6 client by its /64) with token buckets, kept for at most
+// maxBuckets keys of each kind, the least recently used dropped first, so
+// a flood of names or addresses neither grows them without end nor keeps
+// out a user the flood has not reached; an unknown name and a
 // wrong password get the same answer after the same work (see package
 // users). A browser that signed in to an account keeps a cookie saying so
 // (a MAC under the password's stamp) and has attempts of its own, counted
