@@ -24,6 +24,11 @@
 // or whose Origin is another host are refused before that
 // (http.CrossOriginProtection).
 //
+// A feed's address may hold a secret (a password, a token in its query):
+// pages, messages and log lines show it masked (model.MaskURL), and the
+// forms that post it back masked name the listed source by it, whose
+// address the store and the site folder keep whole.
+//
 // Sign-in attempts are limited per account name and per client address
 // (an IPv6 client by its /64) with token buckets, kept for at most
 // maxBuckets keys of each kind, the least recently used dropped first, so
