@@ -24,8 +24,16 @@
 // or whose Origin is another host are refused before that
 // (http.CrossOriginProtection).
 //
+// A feed's address may hold a secret (a password, a token in its query):
+// pages, messages and log lines show it masked (model.MaskURL), and the
+// forms that post it back masked name the listed source by it, whose
+// address the store and the site folder keep whole.
+//
 // Sign-in attempts are limited per account name and per client address
-// (an IPv6 client by its /64) with token buckets; an unknown name and a
+// (an IPv6 client by its /64) with token buckets, kept for at most
+// maxBuckets keys of each kind, the least recently used dropped first, so
+// a flood of names or addresses neither grows them without end nor keeps
+// out a user the flood has not reached; an unknown name and a
 // wrong password get the same answer after the same work (see package
 // users). A browser that signed in to an account keeps a cookie saying so
 // (a MAC under the password's stamp) and has attempts of its own, counted

@@ -12,6 +12,7 @@ import (
 
 	"newshub/internal/curate"
 	"newshub/internal/editorial"
+	"newshub/internal/ingest/sources"
 	"newshub/internal/model"
 	"newshub/internal/store"
 )
@@ -73,7 +74,7 @@ func (h *Handler) decide(w http.ResponseWriter, r *http.Request, s session) {
 	}
 	for i, d := range ds {
 		if err := h.cfg.Editor.Apply(r.Context(), d); err != nil {
-			h.log.Warn("admin: decision refused", "user", s.user, "action", d.Action, "err", err)
+			h.log.Warn("admin: decision refused", "user", s.user, "action", d.Action, "err", model.MaskURLs(err.Error()))
 			msg := "Not done: " + err.Error()
 			if i > 0 {
 				msg = fmt.Sprintf("Done for %d of %d articles, then refused: %v", i, len(ds), err)
@@ -82,7 +83,7 @@ func (h *Handler) decide(w http.ResponseWriter, r *http.Request, s session) {
 			return
 		}
 		h.log.Info("admin: decision", "user", s.user, "action", d.Action, "article", d.Article, "story", d.Story,
-			"publisher", d.Publisher, "source", d.Source)
+			"publisher", d.Publisher, "source", model.MaskURL(d.Source))
 	}
 	msg := "Done: " + describe(ds[0])
 	if len(ds) > 1 {
@@ -123,6 +124,12 @@ func (h *Handler) decisions(r *http.Request, s session) ([]Decision, error) {
 	for _, u := range []string{d.Article, d.Source} {
 		if u != "" && !absoluteURL(u) {
 			return nil, fmt.Errorf("%s: %q is not an absolute http or https URL", d.Action, u)
+		}
+	}
+	if d.Source != "" {
+		var err error
+		if d.Source, err = h.knownSource(r.Context(), d.Source); err != nil {
+			return nil, err
 		}
 	}
 	switch d.Action {
@@ -190,6 +197,28 @@ func (h *Handler) decisions(r *http.Request, s session) ([]Decision, error) {
 		return nil, fmt.Errorf("%s: story is missing", d.Action)
 	}
 	return out, nil
+}
+
+// knownSource returns the address of a listed source, or of one a
+// decision names, that u names, as it is or masked as the pages show it
+// (see listedURL): a block is kept with the address the feed's articles
+// carry, which a mask would not match.
+func (h *Handler) knownSource(ctx context.Context, u string) (string, error) {
+	l, err := sources.Load(ctx, h.cfg.Store, h.cfg.SiteDir)
+	if err != nil {
+		return "", err
+	}
+	known := addresses(l)
+	ed, err := h.standing(ctx)
+	if err != nil {
+		return "", err
+	}
+	for _, d := range ed.log {
+		if d.Source != "" {
+			known = append(known, d.Source)
+		}
+	}
+	return listedURL(known, u)
 }
 
 // storyOf returns the story the article at u is in now and its members,

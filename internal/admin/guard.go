@@ -1,6 +1,7 @@
 package admin
 
 import (
+	"container/list"
 	"crypto/subtle"
 	"net"
 	"net/http"
@@ -129,8 +130,8 @@ func newAttempts(l Limits) *attempts {
 func (a *attempts) allow(name, addr string, now time.Time) bool {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	acc, adr := a.account.get(name, now), a.address.get(addr, now)
-	if acc == nil || adr == nil || acc.TokensAt(now) < 1 || adr.TokensAt(now) < 1 {
+	acc, adr := a.account.get(name), a.address.get(addr)
+	if acc.TokensAt(now) < 1 || adr.TokensAt(now) < 1 {
 		return false
 	}
 	return acc.AllowN(now, 1) && adr.AllowN(now, 1)
@@ -142,43 +143,48 @@ func (a *attempts) allow(name, addr string, now time.Time) bool {
 func (a *attempts) allowKnown(browser string, now time.Time) bool {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	l := a.account.get(browser, now)
-	return l != nil && l.AllowN(now, 1)
+	return a.account.get(browser).AllowN(now, 1)
 }
 
-// maxBuckets bounds the buckets kept per kind; a full bucket says nothing
-// and is dropped first.
+// maxBuckets bounds the buckets kept per kind. Past it, the one used
+// least recently goes: a flood of new names or addresses costs its
+// sender the attempts it spends, and no one else more than a bucket
+// made full again.
 const maxBuckets = 100000
 
-// buckets are token buckets by key.
+// buckets are token buckets by key, the most recently used first.
 type buckets struct {
 	burst int
 	every rate.Limit
-	m     map[string]*rate.Limiter
+	max   int
+	m     map[string]*list.Element // of *bucket
+	order *list.List
+}
+
+type bucket struct {
+	key string
+	*rate.Limiter
 }
 
 func newBuckets(burst int, every time.Duration) *buckets {
-	return &buckets{burst: burst, every: rate.Every(every), m: map[string]*rate.Limiter{}}
+	return &buckets{burst: burst, every: rate.Every(every), max: maxBuckets, m: map[string]*list.Element{}, order: list.New()}
 }
 
-// get returns the key's bucket, made full when new; nil when there are
-// too many to keep another: under a flood of keys, no one new gets in.
-func (b *buckets) get(key string, now time.Time) *rate.Limiter {
-	if l, ok := b.m[key]; ok {
-		return l
+// get returns the key's bucket, made full when new. Where it was refused
+// to a new key while the table was full, a flood of keys (from many
+// addresses, or with many names) kept out everyone not in it yet.
+func (b *buckets) get(key string) *rate.Limiter {
+	if e, ok := b.m[key]; ok {
+		b.order.MoveToFront(e)
+		return e.Value.(*bucket).Limiter
 	}
-	if len(b.m) >= maxBuckets {
-		for k, l := range b.m {
-			if l.TokensAt(now) >= float64(b.burst) {
-				delete(b.m, k)
-			}
-		}
-		if len(b.m) >= maxBuckets {
-			return nil
-		}
+	for len(b.m) >= b.max {
+		last := b.order.Back()
+		b.order.Remove(last)
+		delete(b.m, last.Value.(*bucket).key)
 	}
 	l := rate.NewLimiter(b.every, b.burst)
-	b.m[key] = l
+	b.m[key] = b.order.PushFront(&bucket{key: key, Limiter: l})
 	return l
 }
 

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"newshub/internal/model"
 	"newshub/internal/site"
 )
 
@@ -75,6 +76,11 @@ var funcs = template.FuncMap{
 		return d.Round(100 * time.Millisecond).String()
 	},
 	"counts": counts,
+	// A feed's address and the texts that may name one (errors, what a
+	// read left out) are shown with its secrets masked: the area's pages
+	// go to every editor, and to whoever looks over one's shoulder.
+	"masked":   model.MaskURL,
+	"maskText": model.MaskURLs,
 	"dash": func(s string) string {
 		if s == "" {
 			return "—"
@@ -155,13 +161,17 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, s session, status
 
 // failErr logs err and renders it as a server error.
 func (h *Handler) failErr(w http.ResponseWriter, r *http.Request, s session, err error) {
-	h.log.Error("admin: page", "path", r.URL.Path, "err", err)
-	h.fail(w, r, s, http.StatusInternalServerError, "Something went wrong: "+err.Error())
+	msg := model.MaskURLs(err.Error())
+	h.log.Error("admin: page", "path", r.URL.Path, "err", msg)
+	h.fail(w, r, s, http.StatusInternalServerError, "Something went wrong: "+msg)
 }
 
 // done ends a form's action: it keeps a message for the next page and
-// sends the browser back to back (a path within the area).
+// sends the browser back to back (a path within the area). The message
+// may name a feed, by the address the store keeps: its secrets are
+// masked.
 func (h *Handler) done(w http.ResponseWriter, r *http.Request, s session, back string, f flash) {
+	f.Text = model.MaskURLs(f.Text)
 	h.sessions.setFlash(s.id, f)
 	http.Redirect(w, r, localPath(back), http.StatusSeeOther)
 }

@@ -697,3 +697,40 @@ func TestNewPasswordEndsSessions(t *testing.T) {
 		t.Errorf("the session signed in with the new password: %d", w.Code)
 	}
 }
+
+// TestAFloodOfSignInsKeepsNoOneOut floods the sign-in form from more
+// client addresses, with more names, than the limiter keeps buckets for:
+// its tables stay within their bound, and the user still signs in, from
+// a browser that signed in before and from one that never did, at an
+// address of their own.
+func TestAFloodOfSignInsKeepsNoOneOut(t *testing.T) {
+	f := newFixture(t, nil)
+	const keep = 40
+	f.admin.attempts.account.max, f.admin.attempts.address.max = keep, keep
+	own := newClient(t, f.admin)
+	own.addr = "203.0.113.7:1234"
+	if w := own.signIn(adminName, adminPassword); w.Code != http.StatusSeeOther {
+		t.Fatalf("sign-in: %d", w.Code)
+	}
+	if w := own.post(Prefix+"sign-out", nil); w.Code != http.StatusSeeOther {
+		t.Fatalf("sign-out: %d", w.Code)
+	}
+	for i := range 3 * keep {
+		g := newClient(t, f.admin)
+		g.addr = fmt.Sprintf("198.51.%d.%d:1234", 100+i/250, 1+i%250)
+		g.signIn(fmt.Sprintf("flood%d", i), "not a password")
+	}
+	for _, b := range []*buckets{f.admin.attempts.account, f.admin.attempts.address} {
+		if n := len(b.m); n > keep {
+			t.Errorf("%d buckets kept after the flood, want at most %d", n, keep)
+		}
+	}
+	if w := own.signIn(adminName, adminPassword); w.Code != http.StatusSeeOther {
+		t.Errorf("the user's own browser: %d, want a sign-in", w.Code)
+	}
+	fresh := newClient(t, f.admin)
+	fresh.addr = "203.0.113.9:1234"
+	if w := fresh.signIn(adminName, adminPassword); w.Code != http.StatusSeeOther {
+		t.Errorf("a new browser at an address of the user's own: %d, want a sign-in", w.Code)
+	}
+}

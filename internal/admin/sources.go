@@ -1,7 +1,10 @@
 package admin
 
 import (
+	"context"
+	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 
 	"newshub/internal/ingest"
@@ -96,13 +99,29 @@ func (h *Handler) sourceAdd(w http.ResponseWriter, r *http.Request, s session) {
 			src.Topics = append(src.Topics, t)
 		}
 	}
-	h.changeSources(w, r, s, "Added "+src.URL, func(l *sources.List) error { return l.Add(src) })
+	h.changeSources(w, r, s, "Added "+src.URL, func(l *sources.List) error {
+		// A listed address as the page shows it, masked, names that
+		// source: already listed, not a new one whose password is the
+		// mask.
+		if l.Find(src.URL) < 0 {
+			u, err := listedURL(addresses(l), src.URL)
+			if err != nil {
+				return err
+			}
+			src.URL = u
+		}
+		return l.Add(src)
+	})
 }
 
 func (h *Handler) sourceRemove(w http.ResponseWriter, r *http.Request, s session) {
 	u := r.PostFormValue("url")
 	h.changeSources(w, r, s, "Removed "+u, func(l *sources.List) error {
-		if !l.Remove(u) {
+		listed, err := listedURL(addresses(l), u)
+		if err != nil {
+			return err
+		}
+		if !l.Remove(listed) {
 			return errNotListed(u)
 		}
 		return nil
@@ -113,14 +132,66 @@ func (h *Handler) sourcePause(w http.ResponseWriter, r *http.Request, s session)
 	u := r.PostFormValue("url")
 	h.sourcesMu.Lock()
 	defer h.sourcesMu.Unlock()
-	h.sourceDone(w, r, s, "Paused "+u, sources.Pause(r.Context(), h.cfg.Store, h.cfg.SiteDir, u))
+	listed, err := h.listedSource(r.Context(), u)
+	if err == nil {
+		err = sources.Pause(r.Context(), h.cfg.Store, h.cfg.SiteDir, listed)
+	}
+	h.sourceDone(w, r, s, "Paused "+u, err)
 }
 
 func (h *Handler) sourceResume(w http.ResponseWriter, r *http.Request, s session) {
 	u := r.PostFormValue("url")
 	h.sourcesMu.Lock()
 	defer h.sourcesMu.Unlock()
-	h.sourceDone(w, r, s, "Resumed "+u+": it is fetched at the next round", sources.Resume(r.Context(), h.cfg.Store, h.cfg.SiteDir, u))
+	listed, err := h.listedSource(r.Context(), u)
+	if err == nil {
+		err = sources.Resume(r.Context(), h.cfg.Store, h.cfg.SiteDir, listed)
+	}
+	h.sourceDone(w, r, s, "Resumed "+u+": it is fetched at the next round", err)
+}
+
+// listedSource returns the listed address that u names (see listedURL).
+func (h *Handler) listedSource(ctx context.Context, u string) (string, error) {
+	l, err := sources.Load(ctx, h.cfg.Store, h.cfg.SiteDir)
+	if err != nil {
+		return "", err
+	}
+	return listedURL(addresses(l), u)
+}
+
+func addresses(l *sources.List) []string {
+	out := make([]string, len(l.Sources()))
+	for i, s := range l.Sources() {
+		out[i] = s.URL
+	}
+	return out
+}
+
+// listedURL returns the address of known that posted names: one it names
+// as written, or else the one it is the masked form of (model.MaskURL),
+// as the pages show addresses and their forms post them back, so a form
+// keeps the secret the store holds rather than writing the mask over it.
+// An address that names none is returned as it is.
+func listedURL(known []string, posted string) (string, error) {
+	key := model.SourceKey(posted)
+	for _, u := range known {
+		if model.SourceKey(u) == key {
+			return u, nil
+		}
+	}
+	var found []string
+	for _, u := range known {
+		if m := model.MaskURL(u); m != u && model.SourceKey(m) == key && !slices.Contains(found, u) {
+			found = append(found, u)
+		}
+	}
+	switch len(found) {
+	case 0:
+		return posted, nil
+	case 1:
+		return found[0], nil
+	}
+	return "", fmt.Errorf("%d sources have the address %s but for their secrets: name one on the command line", len(found), model.MaskURL(posted))
 }
 
 // changeSources changes the sources list and saves it, in the store and
@@ -142,10 +213,10 @@ func (h *Handler) changeSources(w http.ResponseWriter, r *http.Request, s sessio
 func (h *Handler) sourceDone(w http.ResponseWriter, r *http.Request, s session, msg string, err error) {
 	f := flash{Text: msg + "."}
 	if err != nil {
-		h.log.Warn("admin: sources", "user", s.user, "err", err)
+		h.log.Warn("admin: sources", "user", s.user, "err", model.MaskURLs(err.Error()))
 		f = flash{Text: "Not done: " + err.Error(), Error: true}
 	} else {
-		h.log.Info("admin: sources", "user", s.user, "done", msg)
+		h.log.Info("admin: sources", "user", s.user, "done", model.MaskURLs(msg))
 	}
 	h.done(w, r, s, Prefix+"sources/", f)
 }

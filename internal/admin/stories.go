@@ -147,7 +147,7 @@ func (h *Handler) articlePage(w http.ResponseWriter, r *http.Request, s session)
 		Topics    []string // the hub's topics the article does not have
 		Back      string
 		Durations []string
-	}{Arg: arg, Explain: text.String(), Rec: rec, Back: r.URL.RequestURI()}
+	}{Arg: arg, Explain: model.MaskURLs(text.String()), Rec: rec, Back: r.URL.RequestURI()}
 	if rec != nil {
 		a := rec.Article
 		ed, err := h.standing(ctx)

@@ -142,12 +142,14 @@ func checkCounts(t *testing.T, round int, what string, got map[string]float64, w
 }
 
 // A feed read with a password in its address (https://user:password@host/,
-// which Go's client sends as Basic authentication) fails: neither the
-// round's log nor the metrics, which go to whoever reads the journal or
-// scrapes Prometheus, hold the password; they name the source by its
-// address with the password masked.
+// which Go's client sends as Basic authentication), or a token in its
+// query, fails: neither the round's log, nor the metrics, which go to
+// whoever reads the journal or scrapes Prometheus, nor the error kept as
+// its last status, which the admin area shows, hold the secret; they name
+// the source by its address with the secret masked.
 func TestFailingSourceLogsAndMetricsHideItsPassword(t *testing.T) {
 	const password = "s3cret-feed-pw"
+	const token = "s3cret-feed-token"
 	var authed atomic.Int64
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if _, pw, ok := r.BasicAuth(); ok && pw == password {
@@ -162,8 +164,13 @@ func TestFailingSourceLogsAndMetricsHideItsPassword(t *testing.T) {
 	}))
 	defer srv.Close()
 	base := strings.Replace(srv.URL, "http://", "http://reader:"+password+"@", 1)
-	failing := []string{base + "/private.xml", base + "/garbled.xml"}
-	h := newHub(t, true, model.Source{URL: failing[0]}, model.Source{URL: failing[1]})
+	failing := []string{base + "/private.xml", base + "/garbled.xml", srv.URL + "/token.xml?format=rss&token=" + token,
+		srv.URL + "/key.xml?api_key=" + token}
+	var srcs []model.Source
+	for _, u := range failing {
+		srcs = append(srcs, model.Source{URL: u})
+	}
+	h := newHub(t, true, srcs...)
 	m := metrics.New(metrics.Options{Store: h.st, NoRuntime: true})
 	scrape := httptest.NewServer(m.Handler())
 	defer scrape.Close()
@@ -181,8 +188,22 @@ func TestFailingSourceLogsAndMetricsHideItsPassword(t *testing.T) {
 	if sum.Failed != len(failing) || authed.Load() == 0 {
 		t.Fatalf("%d sources failed, %d requests authenticated; want %d failed, asked with the password", sum.Failed, authed.Load(), len(failing))
 	}
-	if strings.Contains(logged.String(), password) {
-		t.Errorf("the log holds the feed's password:\n%s", logged.String())
+	for _, secret := range []string{password, token} {
+		if strings.Contains(logged.String(), secret) {
+			t.Errorf("the log holds the feed's secret %s:\n%s", secret, logged.String())
+		}
+	}
+	states, err := h.st.SourceStates(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range states {
+		if strings.Contains(s.LastStatus, password) || strings.Contains(s.LastStatus, token) {
+			t.Errorf("the last status of a source holds its secret: %s", s.LastStatus)
+		}
+	}
+	if !strings.Contains(logged.String(), "token=xxxxx") {
+		t.Errorf("the log names no source by its masked query:\n%s", logged.String())
 	}
 	if !strings.Contains(logged.String(), "reader:xxxxx@") {
 		t.Errorf("the log names no source by its masked address:\n%s", logged.String())
@@ -193,8 +214,8 @@ func TestFailingSourceLogsAndMetricsHideItsPassword(t *testing.T) {
 	}
 	body, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
-	if strings.Contains(string(body), password) {
-		t.Errorf("/metrics holds the feed's password:\n%s", body)
+	if strings.Contains(string(body), password) || strings.Contains(string(body), token) {
+		t.Errorf("/metrics holds a feed's secret:\n%s", body)
 	}
 	f := metricstest.Scrape(t, scrape.URL)
 	if got := f.LabelValues("newshub_ingest_source_errors_total", "source"); len(got) != len(failing) {

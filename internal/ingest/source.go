@@ -65,7 +65,7 @@ func (r *round) source(ctx context.Context, j job) *result {
 		return res
 	}
 	if resp.Moved != "" {
-		in.log.Warn("source moved permanently", "url", fetcher.Masked(j.src.URL), "to", resp.Moved)
+		in.log.Warn("source moved permanently", "url", fetcher.Masked(j.src.URL), "to", fetcher.Masked(resp.Moved))
 	}
 	if resp.NotModified {
 		res.notModified = true

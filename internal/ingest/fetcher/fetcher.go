@@ -31,6 +31,7 @@ import (
 	"golang.org/x/net/publicsuffix"
 
 	"newshub/internal/ingest/guard"
+	"newshub/internal/model"
 )
 
 // Defaults for the zero values of Options.
@@ -395,9 +396,9 @@ func (f *Fetcher) fetchOnce(ctx context.Context, req Request, use func(*Response
 	if err != nil {
 		return nil, fmt.Errorf("fetch %s: %w", req.URL, err)
 	}
-	// Errors name the address with its password masked: they are logged,
+	// Errors name the address with its secrets masked: they are logged,
 	// and kept as the source's last error.
-	name := u.Redacted()
+	name := Masked(req.URL)
 	if u.Scheme != "http" && u.Scheme != "https" {
 		return nil, fmt.Errorf("fetch %s: %w %q", name, ErrUnsupportedScheme, u.Scheme)
 	}
@@ -464,7 +465,7 @@ func (f *Fetcher) fetchOnce(ctx context.Context, req Request, use func(*Response
 		// The page's head says who answered; reading it lets the
 		// connection be reused too.
 		head, _ := f.readBody(resp, blockHead, nil)
-		return nil, &StatusError{URL: name, At: redirectedTo(u.String(), out.URL), StatusCode: resp.StatusCode, Status: resp.Status,
+		return nil, &StatusError{URL: name, At: Masked(redirectedTo(u.String(), out.URL)), StatusCode: resp.StatusCode, Status: resp.Status,
 			RetryAfter: parseRetryAfter(resp.Header.Get("Retry-After"), answeredAt(resp.Header, now)),
 			Blocker:    blocker(resp.StatusCode, resp.Header, head)}
 	}
@@ -611,16 +612,11 @@ func (f *Fetcher) reuse(buf *bytes.Buffer) {
 	}
 }
 
-// Masked returns the address raw with the password it may hold masked
-// (https://user:xxxxx@host/), for logs and metrics: a feed read with
-// Basic authentication carries it in its address.
-func Masked(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil || u.User == nil {
-		return raw
-	}
-	return u.Redacted()
-}
+// Masked returns the address raw with the secrets it may hold masked
+// (https://user:xxxxx@host/feed?token=xxxxx, see model.MaskURL), for
+// logs, metrics and errors: a feed read with Basic authentication carries
+// its password in its address, a private feed its token in its query.
+func Masked(raw string) string { return model.MaskURL(raw) }
 
 // answeredBy returns the host that answered with se, as hostKey names it.
 func answeredBy(se *StatusError) string {
