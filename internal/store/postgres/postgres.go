@@ -126,8 +126,8 @@ var connIdle = time.Minute
 // a while to answer before it is used, before giving it up for another: on
 // a network lost without a word (a fail-over, a firewall that forgot the
 // connection) no answer comes, and the read waited as long as the system
-// kept resending, a quarter of an hour.
-const pingTimeout = 3 * time.Second
+// kept resending, a quarter of an hour. A variable, which tests shorten.
+var pingTimeout = 3 * time.Second
 
 // userTimeout is how long what a connection sends may go unacknowledged
 // before the system gives the connection up: by default it resends for a

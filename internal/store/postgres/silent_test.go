@@ -35,13 +35,18 @@ func startProxy(t *testing.T, target string) *proxy {
 	go p.serve()
 	t.Cleanup(func() {
 		ln.Close()
-		p.mu.Lock()
-		defer p.mu.Unlock()
-		for _, c := range p.conns {
-			c.Close()
-		}
+		p.cut()
 	})
 	return p
+}
+
+// cut closes every connection the proxy holds.
+func (p *proxy) cut() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for _, c := range p.conns {
+		c.Close()
+	}
 }
 
 func (p *proxy) serve() {
@@ -136,6 +141,10 @@ func TestWatchReconnectsAfterASilentNetworkLoss(t *testing.T) {
 // quarter of an hour, by the system's resending), which left serve's
 // view and ingest's rounds stalled as long.
 func TestReadsGoOnAfterASilentNetworkLoss(t *testing.T) {
+	// Each dead connection is given up after the ping timeout: shorter
+	// here, or the reads wait it out once per connection of the pool.
+	defer func(d time.Duration) { pingTimeout = d }(pingTimeout)
+	pingTimeout = 300 * time.Millisecond
 	dsn := pgtest.DSN(t)
 	u, err := url.Parse(dsn)
 	if err != nil {
@@ -144,7 +153,12 @@ func TestReadsGoOnAfterASilentNetworkLoss(t *testing.T) {
 	p := startProxy(t, u.Host)
 	u.Host = p.ln.Addr().String()
 	st := openDSN(t, u.String())
-	defer st.Close()
+	// The connections lost are cut before the store closes: closing waits
+	// up to 15 s for a silent one to end (pgx's pool).
+	defer func() {
+		p.cut()
+		st.Close()
+	}()
 	ctx := context.Background()
 	// Connections in the pool, quiet long enough to be checked before use.
 	var wg sync.WaitGroup
