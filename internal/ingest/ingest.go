@@ -162,9 +162,9 @@ type Ingester struct {
 	holder  string // this worker, as it holds leases
 
 	retained *retention.Summary // the last application of retention
-	told     bool               // the metrics were told the last logged round
+	told     bool               // the last logged round was recalled (see recallLastRound)
 
-	net network // what the rounds told of the hub's own network
+	net Network // what the rounds told of the hub's own network
 
 	holdsMu    sync.Mutex
 	holdsSaved map[string]time.Time // the hosts' holds last recorded (see saveHolds)
@@ -302,7 +302,7 @@ func roundWait(next, now time.Time, failed int) time.Duration {
 // otherwise each apply it, one after the other under the curate lock,
 // each reading every stored article.
 func (in *Ingester) RunOnce(ctx context.Context) (Summary, error) {
-	in.tellLastRound(ctx)
+	in.recallLastRound(ctx)
 	started := in.now()
 	sum, err := in.round(ctx)
 	if err == nil && ctx.Err() == nil && !sum.RetentionLeft {

@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"fmt"
+	"slices"
 	"time"
 
 	"newshub/internal/ingest/fetcher"
@@ -36,11 +37,15 @@ import (
 // it for its own network being out.
 const outageHosts = 3
 
-// network is what the ingester's rounds told of the hub's own network.
-type network struct {
-	out    time.Time       // when the outage began; zero while the network is up
-	rounds int             // rounds of the outage so far
-	hosts  map[string]bool // hosts of sources that had not failed, not reached since a server last was
+// Network is what an ingester's rounds told of the hub's own network. It
+// is logged with each round (see Round), so that a worker started again
+// (an ingest --once of a timer's, a restarted serve) goes on with it.
+type Network struct {
+	Out    time.Time `json:",omitzero"`  // when the outage began; zero while the network is up
+	Rounds int       `json:",omitempty"` // rounds of the outage so far
+	// Hosts are the hosts of sources that had not failed that no fetch
+	// reached since one last reached a server, outageHosts at most.
+	Hosts []string `json:",omitempty"`
 }
 
 // hold holds the result of a fetch that reached no server until the round
@@ -81,39 +86,36 @@ func (r *round) failUnreached(res *result) {
 func (r *round) settleNetwork(q *queue) {
 	in, n := r.in, &r.in.net
 	if r.reached {
-		if !n.out.IsZero() {
-			in.log.Info("network back: the sources' hosts are reached again", "out_for", r.began.Sub(n.out).Round(time.Second), "rounds", n.rounds)
+		if !n.Out.IsZero() {
+			in.log.Info("network back: the sources' hosts are reached again", "out_for", r.began.Sub(n.Out).Round(time.Second), "rounds", n.Rounds)
 		}
-		*n = network{}
+		*n = Network{}
 		return
 	}
 	if len(r.unreached) == 0 {
 		return // nothing asked of the network (held off, or fetched elsewhere)
 	}
-	if n.hosts == nil {
-		n.hosts = map[string]bool{}
-	}
 	for _, res := range r.unreached {
-		if res.state.Errors == 0 {
-			n.hosts[pageHost(res.src.URL)] = true
+		if h := pageHost(res.src.URL); res.state.Errors == 0 && len(n.Hosts) < outageHosts && !slices.Contains(n.Hosts, h) {
+			n.Hosts = append(n.Hosts, h)
 		}
 	}
 	held := r.unreached
 	r.unreached = nil
-	if n.out.IsZero() && len(n.hosts) < outageHosts {
+	if n.Out.IsZero() && len(n.Hosts) < outageHosts {
 		for _, res := range held {
 			r.failUnreached(res)
 			q.put(res)
 		}
 		return
 	}
-	if n.out.IsZero() {
-		n.out = r.began
+	if n.Out.IsZero() {
+		n.Out = r.began
 		in.log.Warn("network out: no fetch reached a server; the sources' failures are not counted until one does",
-			"sources", len(held), "hosts", len(n.hosts), "err", held[0].err)
+			"sources", len(held), "err", held[0].err)
 	}
-	n.rounds++
-	wait := in.opts.Policy.OutageWait(n.rounds)
+	n.Rounds, n.Hosts = n.Rounds+1, nil
+	wait := in.opts.Policy.OutageWait(n.Rounds)
 	for _, res := range held {
 		res.outage = true
 		in.opts.Policy.Unreached(&res.state, r.began, res.at, fmt.Errorf("not counted, the hub's network was out: %w", res.err), wait)

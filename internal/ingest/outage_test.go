@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -125,6 +126,7 @@ type outageHub struct {
 	*hub
 	hosts  []*feedHost
 	in     *Ingester
+	opts   Options
 	now    time.Time
 	logged syncBuffer
 }
@@ -153,9 +155,17 @@ func newOutageHub(t *testing.T, n int, intervals ...string) *outageHub {
 	opts.Policy = scheduler.Policy{Min: outageInterval, Max: outageInterval, Default: outageInterval, PauseAfter: 2}
 	opts.Now = func() time.Time { return o.now }
 	opts.Log = slog.New(slog.NewTextHandler(&o.logged, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	o.opts = opts
 	o.in = o.hub.ingester(opts)
-	t.Cleanup(o.in.Close)
+	t.Cleanup(func() { o.in.Close() })
 	return o
+}
+
+// restart has the next rounds run by another ingester of the hub: the
+// ingest command run again by a timer, or serve restarted.
+func (o *outageHub) restart() {
+	o.in.Close()
+	o.in = o.hub.ingester(o.opts)
 }
 
 // round runs a round at the time the first unpaused source is due.
@@ -343,5 +353,58 @@ func TestHostsNotReachedWhileTheNetworkIsUpAreTheirFailures(t *testing.T) {
 				t.Errorf("logged the network out %d times, want none\n%s", out, o.logged.String())
 			}
 		})
+	}
+}
+
+// An ingest run by a timer (ingest --once) is a process a round: the
+// outage goes on from the round the store logged last, so it is logged
+// once, its wait doubles from run to run, and the run that reaches a
+// server again says the network is back; and the hosts not reached in
+// the runs before count toward it, as a sparse hub's rounds fetch one
+// source or two.
+func TestAnOutageGoesOnFromRunToRun(t *testing.T) {
+	const n = 3
+	o := newOutageHub(t, n, "", "12m", "14m") // due apart: one source a round
+	for range n {
+		o.round(t)
+	}
+	for _, fh := range o.hosts {
+		fh.down()
+	}
+	counted := 0
+	for range n {
+		o.restart()
+		sum := o.round(t)
+		counted += sum.Failed - sum.NetworkOut
+	}
+	// The first two hosts could be down alone; the third makes an outage.
+	if counted != 2 {
+		t.Errorf("%d failures counted against the sources before the outage, want 2", counted)
+	}
+	var waits []time.Duration
+	for range 3 {
+		o.restart()
+		if sum := o.round(t); sum.NetworkOut != sum.Due || sum.Due == 0 {
+			t.Fatalf("round at %s of the outage: %+v", o.now, sum)
+		}
+		for i := range n {
+			if s := o.source(t, i); s.LastFetch.Equal(o.now) {
+				waits = append(waits, s.NextFetch.Sub(o.now))
+				break
+			}
+		}
+	}
+	if want := []time.Duration{4 * time.Minute, 8 * time.Minute, 10 * time.Minute}; !slices.Equal(waits, want) {
+		t.Errorf("the outage's waits from run to run: %v, want %v", waits, want)
+	}
+	for _, fh := range o.hosts {
+		fh.up()
+	}
+	o.restart()
+	if sum := o.round(t); sum.Fetched != sum.Due || sum.Due == 0 {
+		t.Fatalf("round once the network is back: %+v", sum)
+	}
+	if out, back := o.lines("WARN", "network out"), o.lines("INFO", "network back"); out != 1 || back != 1 {
+		t.Errorf("logged %d WARN lines of the network out, %d lines of it back; want 1 each\n%s", out, back, o.logged.String())
 	}
 }
