@@ -85,6 +85,7 @@ func (r *round) failUnreached(res *result) {
 // when a round reaches a server again.
 func (r *round) settleNetwork(q *queue) {
 	in, n := r.in, &r.in.net
+	defer func() { in.opts.Metrics.NetworkDown(!n.Out.IsZero()) }()
 	if r.reached {
 		if !n.Out.IsZero() {
 			in.log.Info("network back: the sources' hosts are reached again", "out_for", r.began.Sub(n.Out).Round(time.Second), "rounds", n.Rounds)

@@ -17,6 +17,8 @@ import (
 	"time"
 
 	"newshub/internal/ingest/scheduler"
+	"newshub/internal/metrics"
+	"newshub/internal/metrics/metricstest"
 	"newshub/internal/model"
 	"newshub/internal/store"
 )
@@ -126,6 +128,8 @@ type outageHub struct {
 	*hub
 	hosts  []*feedHost
 	in     *Ingester
+	m      *metrics.Metrics
+	scrape string // the address of its metrics
 	opts   Options
 	now    time.Time
 	logged syncBuffer
@@ -155,6 +159,11 @@ func newOutageHub(t *testing.T, n int, intervals ...string) *outageHub {
 	opts.Policy = scheduler.Policy{Min: outageInterval, Max: outageInterval, Default: outageInterval, PauseAfter: 2}
 	opts.Now = func() time.Time { return o.now }
 	opts.Log = slog.New(slog.NewTextHandler(&o.logged, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	o.m = metrics.New(metrics.Options{NoRuntime: true})
+	srv := httptest.NewServer(o.m.Handler())
+	t.Cleanup(srv.Close)
+	o.scrape = srv.URL
+	opts.Metrics = o.m
 	o.opts = opts
 	o.in = o.hub.ingester(opts)
 	t.Cleanup(func() { o.in.Close() })
@@ -189,6 +198,16 @@ func (o *outageHub) round(t *testing.T) Summary {
 func (o *outageHub) source(t *testing.T, i int) store.SourceState {
 	t.Helper()
 	return o.state(t, o.hosts[i].url())
+}
+
+// networkDown reads newshub_ingest_network_down off the hub's metrics.
+func (o *outageHub) networkDown(t *testing.T) float64 {
+	t.Helper()
+	v, ok := metricstest.Scrape(t, o.scrape).Value("newshub_ingest_network_down")
+	if !ok {
+		t.Fatal("no newshub_ingest_network_down in the metrics")
+	}
+	return v
 }
 
 // lines counts the log lines of the given level that hold what.
@@ -235,12 +254,18 @@ func TestAnOutageOfTheHubsNetworkIsNoFailureOfItsSources(t *testing.T) {
 				if sum.Due != n || sum.Failed != n || sum.NetworkOut != n {
 					t.Fatalf("round at %s of the outage: due %d, failed %d, of them not counted %d; want %d each", o.now, sum.Due, sum.Failed, sum.NetworkOut, n)
 				}
+				if down := o.networkDown(t); down != 1 {
+					t.Fatalf("newshub_ingest_network_down %v during the outage, want 1", down)
+				}
 			}
 			for _, fh := range o.hosts {
 				fh.up()
 			}
 			if sum := o.round(t); sum.Fetched != n || sum.Failed != 0 {
 				t.Fatalf("round once the network is back: %+v", sum)
+			}
+			if down := o.networkDown(t); down != 0 {
+				t.Errorf("newshub_ingest_network_down %v once the network is back, want 0", down)
 			}
 			for i := range n {
 				if s := o.source(t, i); s.Errors != 0 || s.Paused || !s.NextFetch.Equal(o.now.Add(outageInterval)) {

@@ -81,6 +81,7 @@ func (in *Ingester) recallLastRound(ctx context.Context) {
 	}
 	if n := rounds[0].Network; n != nil {
 		in.net = *n
+		in.opts.Metrics.NetworkDown(!n.Out.IsZero())
 	}
 	in.opts.Metrics.LastRound(rounds[0].Started.Add(rounds[0].Duration))
 }
