@@ -138,9 +138,18 @@ func TestRoundsPage(t *testing.T) {
 	if err := f.st.AddRound(context.Background(), later); err != nil {
 		t.Fatal(err)
 	}
+	// And one in an outage of the hub's network: its failures were not
+	// the sources', which the page says.
+	out, err := json.Marshal(ingest.Round{Summary: ingest.Summary{Sources: 3, Due: 3, Failed: 3, NetworkOut: 3}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.st.AddRound(context.Background(), store.Round{Started: time.Date(2026, 11, 20, 14, 0, 0, 0, time.UTC), Summary: out}); err != nil {
+		t.Fatal(err)
+	}
 	body := f.signedIn(t).page(Prefix + "rounds/")
 	for _, want := range []string{"2026-11-20 12:00 UTC", "3 of 3", "duplicate: 1, no usable link: 1", `class="has-errors"`,
-		">Held off</th>"} {
+		">Held off</th>", "3 not counted: the network was out"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("rounds page lacks %q", want)
 		}

@@ -119,6 +119,7 @@ type Summary struct {
 	Fetched     int            // answered with a feed (200)
 	NotModified int            // answered 304
 	Failed      int            // fetch or parse failed
+	NetworkOut  int            // of them, not reached while the hub's network was out: not counted against them
 	HeldOff     int            // due, not asked: their host asked to wait (Retry-After)
 	Paused      int            // paused sources (not fetched)
 	Elsewhere   int            // due, but fetched by another worker meanwhile
@@ -161,7 +162,9 @@ type Ingester struct {
 	holder  string // this worker, as it holds leases
 
 	retained *retention.Summary // the last application of retention
-	told     bool               // the metrics were told the last logged round
+	told     bool               // the last logged round was recalled (see recallLastRound)
+
+	net Network // what the rounds told of the hub's own network
 
 	holdsMu    sync.Mutex
 	holdsSaved map[string]time.Time // the hosts' holds last recorded (see saveHolds)
@@ -299,7 +302,7 @@ func roundWait(next, now time.Time, failed int) time.Duration {
 // otherwise each apply it, one after the other under the curate lock,
 // each reading every stored article.
 func (in *Ingester) RunOnce(ctx context.Context) (Summary, error) {
-	in.tellLastRound(ctx)
+	in.recallLastRound(ctx)
 	started := in.now()
 	sum, err := in.round(ctx)
 	if err == nil && ctx.Err() == nil && !sum.RetentionLeft {
@@ -494,6 +497,14 @@ type result struct {
 	report                       store.ReadReport // of a fetched feed
 	pages                        map[string]int   // page outcomes
 
+	// unreached marks a fetch that reached no server (fetcher.ErrUnreached),
+	// failed with err at at: its state is recorded once the round knows
+	// whether the hub's network was out (see round.settleNetwork), and
+	// outage says it was.
+	unreached, outage bool
+	err               error
+	at                time.Time
+
 	// staged marks the arrivals of a source another worker staged (see
 	// round.fromStaged): counted by that worker, stored by this one.
 	staged bool
@@ -534,6 +545,12 @@ type round struct {
 	// storeFailures counts the sources not read as the store failed (see
 	// notRead).
 	storeFailures atomic.Int64
+
+	// reached says a fetch of the round reached a server; unreached
+	// holds the results of those that reached none until one does, or
+	// the round ends (see round.hold). The writer alone uses them.
+	reached   bool
+	unreached []*result
 
 	// unstageable is set once staged arrivals could not be stored: they
 	// are left for a later round rather than tried again at every turn.

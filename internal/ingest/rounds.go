@@ -15,12 +15,18 @@ type Round struct {
 	Started time.Time `json:"-"`
 	Summary
 	Err string `json:",omitempty"` // what stopped the round; "" when nothing did
+	// Network is what the hub knew of its own network after the round;
+	// nil while it was up and no fetch had failed to reach a server.
+	Network *Network `json:",omitempty"`
 }
 
 // logRound adds a round to the store's log. The log is for operators: a
 // failure to write it is logged, and the round's outcome stands.
 func (in *Ingester) logRound(ctx context.Context, started time.Time, sum Summary, err error) {
 	r := Round{Started: started, Summary: sum}
+	if n := in.net; !n.Out.IsZero() || len(n.Hosts) > 0 {
+		r.Network = &n
+	}
 	if err != nil {
 		r.Err = err.Error()
 	}
@@ -55,13 +61,14 @@ func Rounds(ctx context.Context, st store.Store, limit int) ([]Round, error) {
 	return out, nil
 }
 
-// tellLastRound tells the metrics, before the first round of this
-// Ingester, when the last round the store logged ended (this worker's or
-// another's): without it they said 0 until a round fetched something.
-// A store that fails here fails the round, which says so; the next one
-// asks again.
-func (in *Ingester) tellLastRound(ctx context.Context) {
-	if in.opts.Metrics == nil || in.told {
+// recallLastRound recalls, before the first round of this Ingester, the
+// last round the store logged (this worker's or another's): the metrics
+// are told when it ended, where they said 0 until a round fetched
+// something, and the rounds go on with what it knew of the hub's network
+// (an outage is logged once, not at each run of a timer's). A store that
+// fails here fails the round, which says so; the next one asks again.
+func (in *Ingester) recallLastRound(ctx context.Context) {
+	if in.told {
 		return
 	}
 	rounds, err := Rounds(ctx, in.st, 1)
@@ -71,6 +78,10 @@ func (in *Ingester) tellLastRound(ctx context.Context) {
 	in.told = true
 	if len(rounds) == 0 {
 		return
+	}
+	if n := rounds[0].Network; n != nil {
+		in.net = *n
+		in.opts.Metrics.NetworkDown(!n.Out.IsZero())
 	}
 	in.opts.Metrics.LastRound(rounds[0].Started.Add(rounds[0].Duration))
 }

@@ -55,6 +55,13 @@ func (r *round) source(ctx context.Context, j job) *result {
 			return res
 		}
 		res.failed = true
+		if errors.Is(err, fetcher.ErrUnreached) {
+			// Whose failure it is, the publisher's or the hub's own
+			// network's, the round says once it knows whether any of
+			// its fetches reached a server (see round.settleNetwork).
+			res.unreached, res.err, res.at = true, err, now
+			return res
+		}
 		gone := gone(err)
 		if gone {
 			err = fmt.Errorf("%w: the feed was removed for good; paused until resumed", err)

@@ -39,7 +39,13 @@ func (r *round) write(ctx context.Context, sum *Summary) error {
 		if res.cancelled || ctx.Err() != nil {
 			continue // drain, so the senders finish
 		}
+		if r.hold(res, q) {
+			continue
+		}
 		q.put(res)
+	}
+	if ctx.Err() == nil {
+		r.settleNetwork(q)
 	}
 	q.close()
 	return <-done
@@ -174,6 +180,9 @@ func (r *round) count(res *result, sum *Summary) {
 	switch {
 	case res.failed:
 		sum.Failed++
+		if res.outage {
+			sum.NetworkOut++
+		}
 	case res.heldOff:
 		sum.HeldOff++
 	case res.notModified:
@@ -464,7 +473,7 @@ func (r *round) stage(ctx context.Context, sg store.Stager, batch []*result, sum
 	for _, res := range batch {
 		r.count(res, sum)
 		st := res.state
-		if res.failed {
+		if res.failed && !res.outage {
 			in.opts.Metrics.SourceFailed(fetcher.Masked(st.URL))
 		}
 		if res.fetched {
@@ -607,7 +616,7 @@ func (r *round) commitLocked(ctx context.Context, batch []*result, paths map[str
 			in.opts.Policy.NotRead(&st, now, storeErr)
 			in.opts.Metrics.SourceFailed(fetcher.Masked(st.URL))
 		} else {
-			if res.failed {
+			if res.failed && !res.outage {
 				in.opts.Metrics.SourceFailed(fetcher.Masked(st.URL))
 			}
 			st.Items += res.report.New

@@ -56,6 +56,7 @@ type Metrics struct {
 	rounds        *prometheus.CounterVec
 	roundTime     prometheus.Histogram
 	lastRound     prometheus.Gauge
+	networkDown   prometheus.Gauge
 	lastRoundMu   sync.Mutex
 	lastRoundAt   time.Time // what lastRound says
 	curateTime    *prometheus.HistogramVec
@@ -113,6 +114,7 @@ func New(opts Options) *Metrics {
 	m.rounds.WithLabelValues(roundErr)
 	m.roundTime = f.histogram("newshub_ingest_round_duration_seconds", "Wall time of an ingest round that fetched sources.", roundBuckets)
 	m.lastRound = f.gauge(nameLastRound, "When the last ingest round that fetched sources ended, in seconds since the epoch.")
+	m.networkDown = f.gauge("newshub_ingest_network_down", "1 while the hub's own network is out: the last ingest rounds reached no server, and the sources' failures are not counted; 0 otherwise.")
 	m.curateTime = f.histograms("newshub_curate_duration_seconds", "Curation time, writes included: arrival (a batch of new articles) or all (the whole store).", workBuckets, "mode")
 	m.publishTime = f.histograms("newshub_publish_duration_seconds", "Publishing time: load (the hub's view for serving) or build (static files).", workBuckets, "what")
 	m.httpRequests = f.counters(nameHTTPRequests, "HTTP requests answered, by route and status code.", "route", "code")
@@ -199,6 +201,19 @@ func (m *Metrics) LastRound(t time.Time) {
 	if t.After(m.lastRoundAt) {
 		m.lastRoundAt = t
 		m.lastRound.Set(float64(t.UnixNano()) / 1e9)
+	}
+}
+
+// NetworkDown says whether the hub's own network is out, as ingest's
+// rounds tell it.
+func (m *Metrics) NetworkDown(down bool) {
+	if m == nil {
+		return
+	}
+	if down {
+		m.networkDown.Set(1)
+	} else {
+		m.networkDown.Set(0)
 	}
 }
 

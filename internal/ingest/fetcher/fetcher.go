@@ -18,6 +18,7 @@ import (
 	"fmt"
 	"io"
 	"mime"
+	"net"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
@@ -204,6 +205,52 @@ type HeldOffError struct {
 
 func (e *HeldOffError) Error() string {
 	return fmt.Sprintf("%s: not asked: its host asked, by a Retry-After, to be left alone until %s", e.URL, e.Until.UTC().Format(time.RFC1123))
+}
+
+// ErrUnreached is matched (errors.Is) by a fetch that reached no server:
+// no connection to its host (refused, reset, no route to it, its name not
+// resolved) or no answer from it before the timeout. Such a failure says
+// nothing of the publisher by itself: the network between may be what
+// failed, the hub's own included. A server's answer, whatever it is, and
+// an address the guard refused are no such failure.
+var ErrUnreached = errors.New("no server reached")
+
+// unreachedError is a fetch error that matches ErrUnreached, worded as
+// the error it wraps.
+type unreachedError struct{ error }
+
+func (e unreachedError) Unwrap() error        { return e.error }
+func (e unreachedError) Is(target error) bool { return target == ErrUnreached }
+
+// unreached reports whether err, the error of a request for name that
+// got no response, says that no server was reached: neither the first
+// hop's (a redirect is an answer) nor any on the way.
+func unreached(ctx context.Context, name string, err error) bool {
+	var ue *url.Error
+	if errors.As(err, &ue) && Masked(ue.URL) != name {
+		return false // redirected: a server answered
+	}
+	if errors.Is(err, guard.ErrRefused) {
+		return false // refused here, not failed out there
+	}
+	if clockTimedOut(ctx) {
+		return true
+	}
+	if ctx.Err() != nil {
+		return false // stopped by the caller
+	}
+	var dns *net.DNSError
+	var op *net.OpError
+	var ne net.Error
+	switch {
+	case errors.As(err, &dns), errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.ECONNREFUSED):
+		return true
+	case errors.As(err, &op) && op.Op == "dial":
+		return true
+	case errors.As(err, &ne) && ne.Timeout():
+		return true // the connection, the TLS handshake or the headers
+	}
+	return false
 }
 
 // Request is one GET. ETag and LastModified make it conditional.
@@ -431,6 +478,9 @@ func (f *Fetcher) fetchOnce(ctx context.Context, req Request, use func(*Response
 	defer func() { slot.release() }()
 	resp, err := f.withCookies().Do(hreq)
 	if err != nil {
+		if unreached(ctx, name, err) {
+			return nil, unreachedError{f.wrapErr(ctx, name, err)}
+		}
 		return nil, f.wrapErr(ctx, name, err)
 	}
 	defer resp.Body.Close()

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"runtime"
@@ -1268,6 +1269,103 @@ func TestRetryAfterDateReadByTheServersClock(t *testing.T) {
 			_, err := New(testOptions()).Fetch(context.Background(), Request{URL: srv.URL})
 			if got := RetryAfter(err); got < 118*time.Second || got > 121*time.Second {
 				t.Errorf("RetryAfter = %s (err %v), want the 2m0s asked", got, err)
+			}
+		})
+	}
+}
+
+// A fetch that reached no server says so (ErrUnreached): ingest tells the
+// hub's own network being out from its publishers' failures by it. Any
+// answer of a server, a body that stalls after the headers, a redirect to
+// a host that is down, an address the guard refuses and a fetch the
+// caller stopped are no such failure.
+func TestFetchSaysWhenItReachedNoServer(t *testing.T) {
+	closed := func(t *testing.T) string {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		addr := ln.Addr().String()
+		ln.Close()
+		return "http://" + addr + "/feed.xml"
+	}
+	// accepting accepts connections and does with each what it is told.
+	accepting := func(t *testing.T, with func(net.Conn)) string {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { ln.Close() })
+		go func() {
+			for {
+				c, err := ln.Accept()
+				if err != nil {
+					return
+				}
+				go with(c)
+			}
+		}()
+		return "http://" + ln.Addr().String() + "/feed.xml"
+	}
+	answering := func(t *testing.T, h http.HandlerFunc) string {
+		srv := httptest.NewServer(h)
+		t.Cleanup(srv.Close)
+		return srv.URL + "/feed.xml"
+	}
+	for _, c := range []struct {
+		name    string
+		url     func(t *testing.T) string
+		private bool // the guard refuses loopback
+		stop    bool // the caller stops the fetch at once
+		want    bool
+	}{
+		{name: "connection refused", url: closed, want: true},
+		{name: "accepted, never answered", url: func(t *testing.T) string {
+			return accepting(t, func(c net.Conn) { time.Sleep(time.Second); c.Close() })
+		}, want: true},
+		{name: "connection reset", url: func(t *testing.T) string {
+			return accepting(t, func(c net.Conn) {
+				c.Read(make([]byte, 1024))
+				c.(*net.TCPConn).SetLinger(0)
+				c.Close()
+			})
+		}, want: true},
+		{name: "500", url: func(t *testing.T) string {
+			return answering(t, func(w http.ResponseWriter, r *http.Request) { http.Error(w, "down", http.StatusInternalServerError) })
+		}},
+		{name: "404", url: func(t *testing.T) string { return answering(t, http.NotFound) }},
+		{name: "body stalls after the headers", url: func(t *testing.T) string {
+			return answering(t, func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Content-Length", "1000")
+				w.Write([]byte("<rss>"))
+				http.NewResponseController(w).Flush()
+				<-r.Context().Done()
+			})
+		}},
+		{name: "redirected to a host that is down", url: func(t *testing.T) string {
+			to := closed(t)
+			return answering(t, func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, to, http.StatusFound) })
+		}},
+		{name: "refused by the guard", url: closed, private: true},
+		{name: "stopped by the caller", url: func(t *testing.T) string {
+			return accepting(t, func(c net.Conn) { time.Sleep(time.Second); c.Close() })
+		}, stop: true},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			opts := testOptions()
+			opts.ConnectTimeout, opts.HeaderTimeout, opts.Timeout = 200*time.Millisecond, 200*time.Millisecond, 300*time.Millisecond
+			opts.Retries, opts.AllowPrivateNetworks = -1, !c.private
+			ctx, cancel := context.WithCancel(context.Background())
+			if c.stop {
+				time.AfterFunc(20*time.Millisecond, cancel)
+			}
+			defer cancel()
+			_, err := New(opts).Fetch(ctx, Request{URL: c.url(t)})
+			if err == nil {
+				t.Fatal("fetched")
+			}
+			if got := errors.Is(err, ErrUnreached); got != c.want {
+				t.Errorf("reached no server: %v, want %v (%v)", got, c.want, err)
 			}
 		})
 	}

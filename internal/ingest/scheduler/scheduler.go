@@ -232,6 +232,32 @@ func (p Policy) NotRead(st *store.SourceState, now time.Time, err error) {
 	st.NextFetch = now.Add(p.clamp(p.Min))
 }
 
+// Unreached records a fetch that reached no server while the hub's own
+// network was out (no host of its sources answered): no failure of the
+// source's, so neither its error count nor its backoff grows and it is
+// never paused for it. It is due again after wait (see OutageWait),
+// counted from the round's start as a fetch's next is, so that the
+// sources wait the outage out together.
+func (p Policy) Unreached(st *store.SourceState, round, fetched time.Time, err error, wait time.Duration) {
+	p = p.withDefaults()
+	st.LastFetch = fetched
+	st.LastStatus = clip(err.Error())
+	st.NextFetch = p.next(round, fetched, wait)
+}
+
+// OutageWait returns how long the sources that the n'th round in a row of
+// an outage of the hub's network did not reach wait: a fifth of Min, twice
+// as long for each round after the first, up to Min (Every, when set).
+// The hub then reads its sources again within Min of its network's
+// return, and an outage of a day is a round every Min, not a loop.
+func (p Policy) OutageWait(n int) time.Duration {
+	p = p.withDefaults()
+	if p.Every > 0 {
+		return p.Every
+	}
+	return backoff(p.Min/5, p.Min, max(n, 1))
+}
+
 // NotAsked records a fetch not sent, as the source's host asked, by a
 // Retry-After, to be left alone until until: no failure of the source's,
 // so neither its error count nor its backoff grows. It is due again once

@@ -270,3 +270,35 @@ func TestClipKeepsUTF8(t *testing.T) {
 		}
 	}
 }
+
+// A source the hub's own network did not let it reach keeps its error
+// count and is due again after the hub's outage wait, which doubles from
+// a fifth of the shortest interval up to it (Every's, when set), however
+// long the outage.
+func TestUnreachedWaitsOutTheOutageWithoutFailing(t *testing.T) {
+	for _, c := range []struct {
+		name   string
+		policy Policy
+		want   []time.Duration // the waits of the outage's rounds 1, 2, ...
+	}{
+		{"defaults", Policy{}, []time.Duration{time.Minute, 2 * time.Minute, 4 * time.Minute, 5 * time.Minute, 5 * time.Minute}},
+		{"shortest interval of an hour", Policy{Min: time.Hour}, []time.Duration{12 * time.Minute, 24 * time.Minute, 48 * time.Minute, time.Hour}},
+		{"every", Policy{Min: time.Minute, Max: time.Minute, Every: time.Minute}, []time.Duration{time.Minute, time.Minute}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			for i, want := range c.want {
+				if got := c.policy.OutageWait(i + 1); got != want {
+					t.Errorf("round %d of the outage: wait %s, want %s", i+1, got, want)
+				}
+			}
+			if got := c.policy.OutageWait(math.MaxInt32); got != c.want[len(c.want)-1] {
+				t.Errorf("after many rounds: wait %s, want %s", got, c.want[len(c.want)-1])
+			}
+			st := store.SourceState{Interval: 30 * time.Minute, Errors: 2, NextFetch: now}
+			c.policy.Unreached(&st, now, now, errors.New("dial tcp: connect: network is unreachable"), c.want[0])
+			if st.Errors != 2 || st.Paused || !st.NextFetch.Equal(now.Add(c.want[0])) || !st.LastFetch.Equal(now) || !strings.Contains(st.LastStatus, "unreachable") {
+				t.Fatalf("state %+v", st)
+			}
+		})
+	}
+}
