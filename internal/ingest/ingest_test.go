@@ -26,6 +26,7 @@ import (
 	"newshub/internal/site"
 	"newshub/internal/store"
 	"newshub/internal/store/sqlite"
+	"newshub/internal/store/sqlite/sqlitetest"
 )
 
 // fixtureServer serves the testdata feeds and pages, with {{BASE}}
@@ -169,7 +170,7 @@ type hub struct {
 
 func newHub(t testing.TB, allowPrivate bool, srcs ...model.Source) *hub {
 	t.Helper()
-	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "newshub.db"))
+	st, err := sqlite.Open(context.Background(), sqlitetest.Path(t))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -25,11 +25,12 @@ import (
 	"newshub/internal/model"
 	"newshub/internal/store"
 	"newshub/internal/store/sqlite"
+	"newshub/internal/store/sqlite/sqlitetest"
 )
 
 func openStore(t *testing.T) store.Store {
 	t.Helper()
-	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "newshub.db"))
+	st, err := sqlite.Open(context.Background(), sqlitetest.Path(t))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -32,6 +32,7 @@ import (
 	"newshub/internal/site"
 	"newshub/internal/store"
 	"newshub/internal/store/sqlite"
+	"newshub/internal/store/sqlite/sqlitetest"
 	"newshub/internal/web"
 )
 
@@ -42,7 +43,7 @@ func clock() time.Time { return testNow }
 // genStore fills a real SQLite store with a synthetic hub.
 func genStore(t testing.TB, n int) store.Store {
 	t.Helper()
-	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "hub.db"))
+	st, err := sqlite.Open(context.Background(), sqlitetest.Path(t))
 	if err != nil {
 		t.Fatal(err)
 	}

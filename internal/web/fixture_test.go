@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -19,6 +18,7 @@ import (
 	"newshub/internal/server"
 	"newshub/internal/store"
 	"newshub/internal/store/sqlite"
+	"newshub/internal/store/sqlite/sqlitetest"
 )
 
 // fixtureNow is the clock of every test hub.
@@ -47,7 +47,7 @@ func newHub(t testing.TB, imgBase string) *hub {
 func newHubFrom(t testing.TB, recs []*model.Record) *hub {
 	t.Helper()
 	ctx := context.Background()
-	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "hub.db"))
+	st, err := sqlite.Open(ctx, sqlitetest.Path(t))
 	if err != nil {
 		t.Fatalf("open store: %v", err)
 	}

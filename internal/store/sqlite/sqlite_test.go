@@ -16,12 +16,20 @@ import (
 	"newshub/internal/model"
 	"newshub/internal/store"
 	"newshub/internal/store/storetest"
+	"newshub/internal/testutil"
 )
 
-// openTemp opens a store in a new file under t.TempDir().
+// openTemp opens a new store under t.TempDir(), a copy of an empty one
+// made once (testutil.FileCopy).
 func openTemp(t testing.TB) *Store {
 	t.Helper()
-	return openPath(t, filepath.Join(t.TempDir(), "db", "newshub.db"))
+	return openPath(t, testutil.FileCopy(t, "sqlite store", "newshub.db", func(path string) error {
+		st, err := Open(context.Background(), path)
+		if err != nil {
+			return err
+		}
+		return st.Close()
+	}))
 }
 
 func openPath(t testing.TB, path string) *Store {
