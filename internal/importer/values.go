@@ -17,7 +17,13 @@ import (
 // carry and stay Smartable records: an article's story, without which
 // import would group the articles again by their related coverage, not as
 // curation clustered them, under ids other than those of the stories'
-// addresses readers keep; the related coverage curation holds aside of an
+// addresses readers keep; the feed an article came from and the topic
+// gate's decision on it (model.Article's Source, Relevance), without
+// which import would decide again whether it is on topic, by the
+// keywords of now and a gate taught in another order, and publish some
+// articles the hub withheld, withhold some it published, and forget
+// which came from a feed an editor blocked or marked dedicated; the
+// related coverage curation holds aside of an
 // article (model.Article's HeldRelated, MemberRelated,
 // CuratedRelated), without which an editor's decision taken back after
 // the hub moved (export, then import) would list other coverage than it
@@ -34,6 +40,8 @@ const ValuesPath = ".newshub/values.json"
 type ownValues struct {
 	Sum            string              `json:"sha256"`
 	Story          string              `json:"story,omitempty"`
+	Source         string              `json:"source,omitempty"`
+	Relevance      *model.Relevance    `json:"relevance,omitempty"`
 	HeldRelated    []model.HeldRelated `json:"heldRelated,omitempty"`
 	MemberRelated  *[]model.Related    `json:"memberRelated,omitempty"`
 	CuratedRelated bool                `json:"curatedRelated,omitempty"`
@@ -43,7 +51,7 @@ type ownValues struct {
 }
 
 func (v *ownValues) zero() bool {
-	return v.Story == "" && len(v.HeldRelated) == 0 && v.MemberRelated == nil && !v.CuratedRelated &&
+	return v.Story == "" && v.Source == "" && v.Relevance == nil && len(v.HeldRelated) == 0 && v.MemberRelated == nil && !v.CuratedRelated &&
 		v.Mailing == nil && v.Composed == "" && len(v.Withdrawn) == 0
 }
 
@@ -68,6 +76,7 @@ func ValuesFile(ctx context.Context, st store.Store, sums map[string][sha256.Siz
 		switch {
 		case r.Article != nil:
 			a := r.Article
+			v.Source, v.Relevance = a.Source, a.Relevance
 			v.HeldRelated, v.MemberRelated, v.CuratedRelated = a.HeldRelated, a.MemberRelated, a.CuratedRelated
 		case r.Newsletter != nil:
 			n := r.Newsletter
@@ -84,8 +93,9 @@ func ValuesFile(ctx context.Context, st store.Store, sums map[string][sha256.Siz
 		values[r.Path] = v
 		return nil
 	}
-	// Few news records hold any: the others are not decoded.
-	err = st.ScanHolding(ctx, []model.Kind{model.KindNews}, []string{"heldRelated", "memberRelated", "curatedRelated"}, keep)
+	// Records read from files and never curated since hold none of
+	// these: they are not decoded.
+	err = st.ScanHolding(ctx, []model.Kind{model.KindNews}, []string{"source", "relevance", "heldRelated", "memberRelated", "curatedRelated"}, keep)
 	if err == nil {
 		err = st.Scan(ctx, []model.Kind{model.KindNewsletter}, keep)
 	}
@@ -137,7 +147,7 @@ func (imp *importer) giveValues(rec *model.Record) {
 	switch {
 	case rec.Kind == model.KindNews && rec.Article != nil:
 		a := rec.Article
-		a.Story = v.Story
+		a.Story, a.Source, a.Relevance = v.Story, v.Source, v.Relevance
 		a.HeldRelated, a.MemberRelated, a.CuratedRelated = v.HeldRelated, v.MemberRelated, v.CuratedRelated
 	case rec.Kind == model.KindNewsletter && rec.Newsletter != nil:
 		n := rec.Newsletter
