@@ -192,6 +192,9 @@ func exportStore(ctx context.Context, st store.Store, out string, env *Env) (exp
 	if err != nil {
 		return res, fmt.Errorf("export: %w", err)
 	}
+	if err := exportUsers(env.Site, out); err != nil {
+		return res, fmt.Errorf("export: %w", err)
+	}
 	res.elapsed = time.Since(start)
 	return res, nil
 }
@@ -208,9 +211,33 @@ func exportValues(ctx context.Context, st store.Store, out string, sums map[stri
 	return exportOwn(out, importer.ValuesPath, data)
 }
 
+// exportUsers writes the site folder's accounts of the admin area
+// (importer.UsersPath) beside the records, readable by their owner only
+// as the site keeps them, or removes the file an earlier export left when
+// the site has none now. Into the site folder itself it writes nothing:
+// the file is there.
+func exportUsers(site, out string) error {
+	if importer.SameFolder(site, out) {
+		return nil
+	}
+	data, err := os.ReadFile(filepath.Join(site, filepath.FromSlash(importer.UsersPath)))
+	if errors.Is(err, fs.ErrNotExist) {
+		data, err = nil, nil
+	}
+	if err != nil {
+		return err
+	}
+	return exportOwnMode(out, importer.UsersPath, data, 0o600)
+}
+
 // exportOwn writes one of newshub's own files, at the site path rel under
 // out, or removes the one an earlier export left when data is nil.
 func exportOwn(out, rel string, data []byte) error {
+	return exportOwnMode(out, rel, data, store.DefaultMode)
+}
+
+// exportOwnMode is exportOwn writing the file with the mode perm.
+func exportOwnMode(out, rel string, data []byte, perm fs.FileMode) error {
 	name := filepath.Join(out, filepath.FromSlash(rel))
 	if data == nil {
 		if err := os.Remove(name); err != nil && !errors.Is(err, fs.ErrNotExist) {
@@ -221,7 +248,7 @@ func exportOwn(out, rel string, data []byte) error {
 	if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
 		return err
 	}
-	return writeFile(name, data, store.DefaultMode)
+	return writeFile(name, data, perm)
 }
 
 // exportWriter writes files under out, creating each folder once.
