@@ -192,6 +192,13 @@ func exportStore(ctx context.Context, st store.Store, out string, env *Env) (exp
 	if err != nil {
 		return res, fmt.Errorf("export: %w", err)
 	}
+	rounds, err := importer.RoundsFile(ctx, st)
+	if err == nil {
+		err = exportOwn(out, importer.RoundsPath, rounds)
+	}
+	if err != nil {
+		return res, fmt.Errorf("export: %w", err)
+	}
 	if err := exportUsers(env.Site, out); err != nil {
 		return res, fmt.Errorf("export: %w", err)
 	}

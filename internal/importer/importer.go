@@ -284,6 +284,9 @@ func (imp *importer) run(ctx context.Context) error {
 	if err := imp.keepSources(ctx); err != nil {
 		return err
 	}
+	if err := imp.keepRounds(ctx); err != nil {
+		return err
+	}
 	return imp.keepUsers()
 }
 

@@ -47,6 +47,7 @@ func exportHub(t *testing.T, st store.Store, out string) {
 		ValuesPath:  func() ([]byte, error) { return ValuesFile(ctx, st, sums) },
 		PurgedPath:  func() ([]byte, error) { return PurgedFile(ctx, st) },
 		SourcesPath: func() ([]byte, error) { return SourcesFile(ctx, st, time.Now()) },
+		RoundsPath:  func() ([]byte, error) { return RoundsFile(ctx, st) },
 	}
 	for rel, file := range own {
 		data, err := file()
