@@ -17,7 +17,10 @@ import (
 // carry and stay Smartable records: an article's story, without which
 // import would group the articles again by their related coverage, not as
 // curation clustered them, under ids other than those of the stories'
-// addresses readers keep; the feed an article came from and the topic
+// addresses readers keep; the id of the feed item an article was ingested
+// from (model.Article's GUID), without which ingest would store again as
+// a new article an item its feed lists under a new address; the feed an
+// article came from and the topic
 // gate's decision on it (model.Article's Source, Relevance), without
 // which import would decide again whether it is on topic, by the
 // keywords of now and a gate taught in another order, and publish some
@@ -40,6 +43,7 @@ const ValuesPath = ".newshub/values.json"
 type ownValues struct {
 	Sum            string              `json:"sha256"`
 	Story          string              `json:"story,omitempty"`
+	GUID           string              `json:"guid,omitempty"`
 	Source         string              `json:"source,omitempty"`
 	Relevance      *model.Relevance    `json:"relevance,omitempty"`
 	HeldRelated    []model.HeldRelated `json:"heldRelated,omitempty"`
@@ -51,7 +55,7 @@ type ownValues struct {
 }
 
 func (v *ownValues) zero() bool {
-	return v.Story == "" && v.Source == "" && v.Relevance == nil && len(v.HeldRelated) == 0 && v.MemberRelated == nil && !v.CuratedRelated &&
+	return v.Story == "" && v.GUID == "" && v.Source == "" && v.Relevance == nil && len(v.HeldRelated) == 0 && v.MemberRelated == nil && !v.CuratedRelated &&
 		v.Mailing == nil && v.Composed == "" && len(v.Withdrawn) == 0
 }
 
@@ -61,10 +65,11 @@ func (v *ownValues) zero() bool {
 // kept with them.
 func ValuesFile(ctx context.Context, st store.Store, sums map[string][sha256.Size]byte) ([]byte, error) {
 	values := map[string]ownValues{}
-	// The stories from the store's index, without decoding a record.
+	// The stories and feed item ids from the store's index, without
+	// decoding a record.
 	err := st.ScanNews(ctx, store.NewsQuery{Order: store.ByStorage}, func(e store.NewsEntry) error {
-		if sum, ok := sums[e.Path]; ok && e.Story != "" {
-			values[e.Path] = ownValues{Sum: hex.EncodeToString(sum[:]), Story: e.Story}
+		if sum, ok := sums[e.Path]; ok && (e.Story != "" || e.GUID != "") {
+			values[e.Path] = ownValues{Sum: hex.EncodeToString(sum[:]), Story: e.Story, GUID: e.GUID}
 		}
 		return nil
 	})
@@ -88,7 +93,7 @@ func ValuesFile(ctx context.Context, st store.Store, sums map[string][sha256.Siz
 		sum := sha256.Sum256(r.Raw)
 		v.Sum = hex.EncodeToString(sum[:])
 		if kept, ok := values[r.Path]; ok && kept.Sum == v.Sum {
-			v.Story = kept.Story
+			v.Story, v.GUID = kept.Story, kept.GUID
 		}
 		values[r.Path] = v
 		return nil
@@ -148,6 +153,9 @@ func (imp *importer) giveValues(rec *model.Record) {
 	case rec.Kind == model.KindNews && rec.Article != nil:
 		a := rec.Article
 		a.Story, a.Source, a.Relevance = v.Story, v.Source, v.Relevance
+		if v.GUID != "" {
+			a.GUID = v.GUID
+		}
 		a.HeldRelated, a.MemberRelated, a.CuratedRelated = v.HeldRelated, v.MemberRelated, v.CuratedRelated
 	case rec.Kind == model.KindNewsletter && rec.Newsletter != nil:
 		n := rec.Newsletter
