@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path"
@@ -19,6 +20,7 @@ import (
 	"newshub/internal/importer"
 	"newshub/internal/model"
 	"newshub/internal/progress"
+	"newshub/internal/publish"
 	"newshub/internal/store"
 )
 
@@ -192,6 +194,19 @@ func exportStore(ctx context.Context, st store.Store, out string, env *Env) (exp
 	if err != nil {
 		return res, fmt.Errorf("export: %w", err)
 	}
+	rounds, err := importer.RoundsFile(ctx, st)
+	if err == nil {
+		err = exportOwn(out, importer.RoundsPath, rounds)
+	}
+	if err != nil {
+		return res, fmt.Errorf("export: %w", err)
+	}
+	if err := exportUsers(env.Site, out); err != nil {
+		return res, fmt.Errorf("export: %w", err)
+	}
+	if err := exportStatic(ctx, env.Site, out, env); err != nil {
+		return res, fmt.Errorf("export: %w", err)
+	}
 	res.elapsed = time.Since(start)
 	return res, nil
 }
@@ -208,9 +223,88 @@ func exportValues(ctx context.Context, st store.Store, out string, sums map[stri
 	return exportOwn(out, importer.ValuesPath, data)
 }
 
+// exportUsers writes the site folder's accounts of the admin area
+// (importer.UsersPath) beside the records, readable by their owner only
+// as the site keeps them, or removes the file an earlier export left when
+// the site has none now. Into the site folder itself it writes nothing:
+// the file is there.
+func exportUsers(site, out string) error {
+	if importer.SameFolder(site, out) {
+		return nil
+	}
+	data, err := os.ReadFile(filepath.Join(site, filepath.FromSlash(importer.UsersPath)))
+	if errors.Is(err, fs.ErrNotExist) {
+		data, err = nil, nil
+	}
+	if err != nil {
+		return err
+	}
+	return exportOwnMode(out, importer.UsersPath, data, 0o600)
+}
+
+// exportStatic writes the site folder's static/ files (publish.StaticDir)
+// under out as they are, with their modes: what every build publishes
+// beside newshub's files (a CNAME, robots.txt, .well-known/), which the
+// store does not hold, so a hub whose site folder is the export would
+// publish without them. A file a build leaves out is named and left out
+// here too. Into the site folder itself it writes nothing.
+func exportStatic(ctx context.Context, site, out string, env *Env) error {
+	if importer.SameFolder(site, out) {
+		return nil
+	}
+	root, err := os.OpenRoot(filepath.Join(site, publish.StaticDir))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	defer root.Close()
+	return fs.WalkDir(root.FS(), ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		rel := publish.StaticDir + "/" + p
+		data, perm, err := readStaticFile(root, p)
+		var left *publish.LeftOut
+		if errors.As(err, &left) {
+			fmt.Fprintf(env.Stderr, "%s: left out, as a build leaves it out: %s\n", rel, left.Reason)
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("%s: %w", rel, err)
+		}
+		name := filepath.Join(out, filepath.FromSlash(rel))
+		if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
+			return err
+		}
+		return writeFile(name, data, perm)
+	})
+}
+
+// readStaticFile reads the file p of the static folder root whole, as a
+// build reads it (publish.OpenStatic), and returns its permission bits.
+func readStaticFile(root *os.Root, p string) ([]byte, fs.FileMode, error) {
+	f, fi, err := publish.OpenStatic(root, p)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(f)
+	return data, fi.Mode().Perm(), err
+}
+
 // exportOwn writes one of newshub's own files, at the site path rel under
 // out, or removes the one an earlier export left when data is nil.
 func exportOwn(out, rel string, data []byte) error {
+	return exportOwnMode(out, rel, data, store.DefaultMode)
+}
+
+// exportOwnMode is exportOwn writing the file with the mode perm.
+func exportOwnMode(out, rel string, data []byte, perm fs.FileMode) error {
 	name := filepath.Join(out, filepath.FromSlash(rel))
 	if data == nil {
 		if err := os.Remove(name); err != nil && !errors.Is(err, fs.ErrNotExist) {
@@ -221,7 +315,7 @@ func exportOwn(out, rel string, data []byte) error {
 	if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
 		return err
 	}
-	return writeFile(name, data, store.DefaultMode)
+	return writeFile(name, data, perm)
 }
 
 // exportWriter writes files under out, creating each folder once.

@@ -80,6 +80,9 @@ func runImport(ctx context.Context, env *Env, args []string) error {
 	if res.Held > 0 {
 		fmt.Fprintf(env.Stdout, "merged into the %d records the store held: %d of them replaced by the folder's files at their paths, the others kept\n", res.Held, res.Replaced)
 	}
+	if len(res.Accounts) > 0 {
+		fmt.Fprintf(env.Stdout, "gave the site the admin area's accounts of %s it had none of: %s\n", src, strings.Join(res.Accounts, ", "))
+	}
 	printCollections(env.Stdout, res)
 	if len(res.Rejected) > 0 {
 		fmt.Fprintf(env.Stdout, "rejected %d files (reasons above)\n", len(res.Rejected))

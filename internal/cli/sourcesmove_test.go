@@ -79,6 +79,10 @@ func TestAHubMovedByExportAndImportKeepsWhatItKnowsOfItsSources(t *testing.T) {
 	if len(want) != 2 || !strings.Contains(strings.Join(want, "\n"), etag) || !strings.Contains(strings.Join(want, "\n"), "Errors:1") {
 		t.Fatalf("the hub's sources before the move, want one read with its ETag and one failed:\n%s", strings.Join(want, "\n"))
 	}
+	wantRounds := roundsOf(t, hub)
+	if len(wantRounds) == 0 {
+		t.Fatal("the hub logged no ingest round")
+	}
 	out := filepath.Join(t.TempDir(), "out")
 	runOK(t, "--site", site, "--db", hub, "export", out)
 	for _, tt := range targets {
@@ -91,6 +95,9 @@ func TestAHubMovedByExportAndImportKeepsWhatItKnowsOfItsSources(t *testing.T) {
 			}
 			if !slices.Equal(gotHolds, wantHolds) {
 				t.Errorf("the hosts' holds after the move: %q, want %q", gotHolds, wantHolds)
+			}
+			if got := roundsOf(t, db); !slices.Equal(got, wantRounds) {
+				t.Errorf("the ingest rounds logged after the move:\n%s\nwant as before:\n%s", strings.Join(got, "\n"), strings.Join(wantRounds, "\n"))
 			}
 			mu.Lock()
 			before := whole
@@ -105,9 +112,8 @@ func TestAHubMovedByExportAndImportKeepsWhatItKnowsOfItsSources(t *testing.T) {
 	}
 }
 
-// sourcesOf returns the source states of the store db, each as one line,
-// and its hosts' holds.
-func sourcesOf(t *testing.T, db string) (states, holds []string) {
+// openDB opens the store db for a test's checks.
+func openDB(t *testing.T, db string) store.Store {
 	t.Helper()
 	ctx := context.Background()
 	var st store.Store
@@ -120,6 +126,32 @@ func sourcesOf(t *testing.T, db string) (states, holds []string) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return st
+}
+
+// roundsOf returns the ingest rounds the store db logged, newest first,
+// each as one line.
+func roundsOf(t *testing.T, db string) []string {
+	t.Helper()
+	st := openDB(t, db)
+	defer st.Close()
+	rounds, err := st.Rounds(context.Background(), store.MaxRounds)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, r := range rounds {
+		out = append(out, r.Started.UTC().Format(time.RFC3339Nano)+" "+string(r.Summary))
+	}
+	return out
+}
+
+// sourcesOf returns the source states of the store db, each as one line,
+// and its hosts' holds.
+func sourcesOf(t *testing.T, db string) (states, holds []string) {
+	t.Helper()
+	ctx := context.Background()
+	st := openDB(t, db)
 	defer st.Close()
 	all, err := st.SourceStates(ctx)
 	if err != nil {

@@ -714,7 +714,14 @@ func (b *batch) linkImported(ctx context.Context) error {
 		if !carriesStory(r.Article) {
 			continue
 		}
+		carried := r.Article.Relevance
 		b.j.relevance(r.Article, false)
+		if carried != nil && carried.Basis == scope.Story.String() && r.Article.Relevance == carried.Own {
+			// On topic through its story on the hub an export wrote it
+			// from, as judgeImported would find it again, but for the
+			// words: the decision comes back as it was.
+			r.Article.Relevance = carried
+		}
 		imported = append(imported, r)
 		uf.find(recordKey(r))
 		withRelated := true

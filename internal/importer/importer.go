@@ -107,6 +107,8 @@ type Options struct {
 	// SiteDir is the site folder whose editorial decisions
 	// (_data/decisions.yaml) curation applies to the news imported; the
 	// imported folder's own log, stored with the rest, serves when empty.
+	// It is given the admin area's accounts of the imported folder
+	// (UsersPath) it has none of.
 	SiteDir string
 }
 
@@ -144,6 +146,9 @@ type Result struct {
 	// the folder's are merged into; Replaced, those of them a file of the
 	// folder at the same path replaced with other bytes.
 	Held, Replaced int
+	// Accounts are the names of the admin area's accounts the site folder
+	// was given from the imported folder's (UsersPath).
+	Accounts []string
 	// Bulk says the records were loaded into an empty store in bulk, the
 	// indexes built once at the end.
 	Bulk    bool
@@ -276,7 +281,13 @@ func (imp *importer) run(ctx context.Context) error {
 	if err := imp.keepPurged(ctx); err != nil {
 		return err
 	}
-	return imp.keepSources(ctx)
+	if err := imp.keepSources(ctx); err != nil {
+		return err
+	}
+	if err := imp.keepRounds(ctx); err != nil {
+		return err
+	}
+	return imp.keepUsers()
 }
 
 // splitNews parts files into configuration and news, keeping path order

@@ -22,12 +22,14 @@ func TestImportRejectsADamagedFileOfItsOwnNamingTheLine(t *testing.T) {
 		{ValuesPath, "{\n  \"_news/a.md\": 5\n}\n", 2, "the records are imported without them"},
 		{PurgedPath, "[\n{\"key\": \"https://example.org/a\"},\n{\"key\": }\n]\n", 3, "they are not kept"},
 		{SourcesPath, "{\n  \"states\": [\n    {\"url\": 7}\n  ]\n}\n", 3, "they are fetched as new"},
+		{UsersPath, "users:\n  - name: ada\n    password: plain text\n", 2, "they are not kept"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.rel, func(t *testing.T) {
 			src := genSite(t, 20, 3)
 			writeFile(t, src, tt.rel, []byte(tt.data))
-			res := importInto(t, filepath.Join(t.TempDir(), "hub.db"), src, Options{})
+			// Into another site folder, which the accounts would go to.
+			res := importInto(t, filepath.Join(t.TempDir(), "hub.db"), src, Options{SiteDir: t.TempDir()})
 			e := rejection(res, src, tt.rel)
 			if e == nil {
 				t.Fatalf("%s not rejected", tt.rel)

@@ -6,7 +6,8 @@
 // under _data/: the site's data folder is published and committed with
 // the site, and password hashes belong to neither. The file is written
 // with mode 0600 and replaced atomically under a lock, so two
-// `newshub admin add-user` at once both land.
+// `newshub admin add-user` at once both land. Export carries the file,
+// as it is and with its mode, to the hub's new site folder (Read, Keep).
 //
 // # Hashing
 //
@@ -331,42 +332,103 @@ func (a *Accounts) load() ([]User, error) {
 	return us, nil
 }
 
-// parse reads an accounts file; an error says path:line: what is wrong.
+// FileError is what is wrong with an accounts file, and on which line (0
+// when the file says no place).
+type FileError struct {
+	Path string
+	Line int
+	Err  error
+}
+
+func (e *FileError) Error() string {
+	if e.Line == 0 {
+		return fmt.Sprintf("%s: %v", e.Path, e.Err)
+	}
+	return fmt.Sprintf("%s:%d: %v", e.Path, e.Line, e.Err)
+}
+
+func (e *FileError) Unwrap() error { return e.Err }
+
+// Read returns the accounts of the accounts file at path, none when
+// there is no such file: a hub's own, or one an export carried. A file
+// that does not read returns a *FileError.
+func Read(path string) ([]User, error) {
+	data, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("accounts: %w", err)
+	}
+	return parse(path, data)
+}
+
+// Keep adds the accounts given that the file has no account of by name,
+// hashes and all, and returns the names added: accounts carried from
+// another copy of the hub, which never take an account's password back.
+func (a *Accounts) Keep(us []User) ([]string, error) {
+	var added []string
+	err := a.update(func(have []User) ([]User, error) {
+		added = nil
+		for _, u := range us {
+			if slices.ContainsFunc(have, func(h User) bool { return h.Name == u.Name }) {
+				continue
+			}
+			have = append(have, u)
+			added = append(added, u.Name)
+		}
+		if len(added) == 0 {
+			return nil, errNoChange
+		}
+		slices.SortFunc(have, func(x, y User) int { return strings.Compare(x.Name, y.Name) })
+		return have, nil
+	})
+	if errors.Is(err, errNoChange) {
+		return nil, nil
+	}
+	return added, err
+}
+
+// errNoChange leaves the file as it is (see update).
+var errNoChange = errors.New("no change")
+
+// parse reads an accounts file; an error (a *FileError) says path:line:
+// what is wrong.
 func parse(path string, data []byte) ([]User, error) {
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return nil, &FileError{Path: path, Err: err}
 	}
 	if len(doc.Content) == 0 {
 		return nil, nil
 	}
 	root := doc.Content[0]
 	if root.Kind != yaml.MappingNode {
-		return nil, fmt.Errorf("%s:%d: want a mapping with a users list", path, root.Line)
+		return nil, &FileError{path, root.Line, errors.New("want a mapping with a users list")}
 	}
 	var list *yaml.Node
 	for i := 0; i+1 < len(root.Content); i += 2 {
 		if k := root.Content[i]; k.Value == "users" {
 			list = root.Content[i+1]
 		} else {
-			return nil, fmt.Errorf("%s:%d: unknown key %q", path, k.Line, k.Value)
+			return nil, &FileError{path, k.Line, fmt.Errorf("unknown key %q", k.Value)}
 		}
 	}
 	if list == nil || list.Tag == "!!null" {
 		return nil, nil
 	}
 	if list.Kind != yaml.SequenceNode {
-		return nil, fmt.Errorf("%s:%d: users: want a list", path, list.Line)
+		return nil, &FileError{path, list.Line, errors.New("users: want a list")}
 	}
 	var us []User
 	seen := map[string]bool{}
 	for _, n := range list.Content {
 		u, line, err := parseUser(n)
 		if err != nil {
-			return nil, fmt.Errorf("%s:%d: %w", path, line, err)
+			return nil, &FileError{path, line, err}
 		}
 		if seen[u.Name] {
-			return nil, fmt.Errorf("%s:%d: user %s is listed twice", path, n.Line, u.Name)
+			return nil, &FileError{path, n.Line, fmt.Errorf("user %s is listed twice", u.Name)}
 		}
 		seen[u.Name] = true
 		us = append(us, u)
