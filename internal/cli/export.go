@@ -31,6 +31,7 @@ const exportWriters = 8
 // runExport writes every record back as a file under OUT.
 func runExport(ctx context.Context, env *Env, args []string) error {
 	fs := env.newFlagSet("export")
+	withUsers := fs.Bool("users", false, "also write the admin area's accounts (password hashes) beside the records, readable by their owner only")
 	if err := env.parse(fs, args); err != nil {
 		return err
 	}
@@ -53,6 +54,9 @@ func runExport(ctx context.Context, env *Env, args []string) error {
 	}
 	fmt.Fprintf(env.Stdout, "exported %d records to %s in %s (%.0f records/s): %s\n",
 		n, out, round(res.elapsed), progress.Rate(int64(n), res.elapsed), kindSummary(res.kinds))
+	if err := exportUsers(env, out, *withUsers); err != nil {
+		return fmt.Errorf("export: %w", err)
+	}
 	if sg, ok := st.(store.Stager); ok {
 		// Staged arrivals have no file yet; say so rather than leave
 		// them out without a word.
@@ -201,9 +205,6 @@ func exportStore(ctx context.Context, st store.Store, out string, env *Env) (exp
 	if err != nil {
 		return res, fmt.Errorf("export: %w", err)
 	}
-	if err := exportUsers(env.Site, out); err != nil {
-		return res, fmt.Errorf("export: %w", err)
-	}
 	if err := exportStatic(ctx, env.Site, out, env); err != nil {
 		return res, fmt.Errorf("export: %w", err)
 	}
@@ -224,20 +225,28 @@ func exportValues(ctx context.Context, st store.Store, out string, sums map[stri
 }
 
 // exportUsers writes the site folder's accounts of the admin area
-// (importer.UsersPath) beside the records, readable by their owner only
-// as the site keeps them, or removes the file an earlier export left when
-// the site has none now. Into the site folder itself it writes nothing:
-// the file is there.
-func exportUsers(site, out string) error {
-	if importer.SameFolder(site, out) {
+// (importer.UsersPath) beside the records when asked (--users), readable
+// by their owner only as the site keeps them, or removes the file an
+// earlier export left when the site has none now. Password hashes are not
+// written unasked into a folder that may be published or shared; an
+// export that leaves accounts behind says so. Into the site folder itself
+// it writes nothing: the file is there.
+func exportUsers(env *Env, out string, asked bool) error {
+	if importer.SameFolder(env.Site, out) {
 		return nil
 	}
-	data, err := os.ReadFile(filepath.Join(site, filepath.FromSlash(importer.UsersPath)))
+	data, err := os.ReadFile(filepath.Join(env.Site, filepath.FromSlash(importer.UsersPath)))
 	if errors.Is(err, fs.ErrNotExist) {
 		data, err = nil, nil
 	}
 	if err != nil {
 		return err
+	}
+	if !asked {
+		if len(data) > 0 {
+			fmt.Fprintf(env.Stdout, "not exported: the admin area's accounts (%s, password hashes); give --users to write them beside the records, or copy the file keeping its mode 0600\n", importer.UsersPath)
+		}
+		return nil
 	}
 	return exportOwnMode(out, importer.UsersPath, data, 0o600)
 }

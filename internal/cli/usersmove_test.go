@@ -1,17 +1,20 @@
 package cli
 
 import (
+	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
 	"newshub/internal/admin/users"
 )
 
-// TestAHubMovedByExportAndImportKeepsItsAdminAccounts: the accounts of
-// the admin area go along with the records, hashed and readable by their
-// owner only, so the editors sign in to the moved hub: whether the export
+// TestAHubMovedByExportAndImportKeepsItsAdminAccounts: asked (--users),
+// the accounts of the admin area go along with the records, hashed and
+// readable by their owner only, so the editors sign in to the moved hub: whether the export
 // is the new site folder, or is imported into another that has accounts
 // of its own, which keep their passwords.
 func TestAHubMovedByExportAndImportKeepsItsAdminAccounts(t *testing.T) {
@@ -26,8 +29,16 @@ func TestAHubMovedByExportAndImportKeepsItsAdminAccounts(t *testing.T) {
 		}
 	}
 	runOK(t, "--site", site, "import")
+	// Unasked, password hashes stay out of the export, and it says so.
+	plain := filepath.Join(t.TempDir(), "plain")
+	if said := runOK(t, "--site", site, "export", plain); !strings.Contains(said, "give --users") {
+		t.Errorf("an export leaving the accounts behind said\n%s\nwant it to name --users", said)
+	}
+	if _, err := os.Stat(filepath.Join(plain, filepath.FromSlash(users.Path))); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("an export without --users wrote the accounts (%v)", err)
+	}
 	out := filepath.Join(t.TempDir(), "out")
-	runOK(t, "--site", site, "export", out)
+	runOK(t, "--site", site, "export", "--users", out)
 
 	other := filepath.Join(t.TempDir(), "other")
 	runOK(t, "init", "--topic", "Space", other)
