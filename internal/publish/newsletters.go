@@ -145,7 +145,7 @@ func (v *View) newsletterFeed(format string) ([]byte, string, error) {
 	case "rss":
 		doc := rssDoc{Version: "2.0", AtomNS: "http://www.w3.org/2005/Atom", Channel: rssChannel{
 			Title: title, Link: home, Description: "The daily digest of " + cmp.Or(v.site.Config.Title, "the hub"),
-			Language: v.locale, LastBuildDate: updated.Format(time.RFC1123Z),
+			Language: site.Language(v.locale), LastBuildDate: updated.Format(time.RFC1123Z),
 			Self: rssSelf{Href: self, Rel: "self", Type: "application/rss+xml"},
 		}}
 		for _, r := range list {

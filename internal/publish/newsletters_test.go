@@ -155,3 +155,48 @@ func TestImageURLsAreAbsolute(t *testing.T) {
 		t.Fatal("no document names a picture under the base URL")
 	}
 }
+
+// newsletterRSS reads the RSS feed of issues of the controls fixture, its
+// issue's excerpt made excerpt, with the site's locale.
+func newsletterRSS(t *testing.T, excerpt, locale string) *gofeed.Feed {
+	t.Helper()
+	ctx := context.Background()
+	st := openStore(t)
+	importDir(t, st, "testdata/controls", func(r *model.Record) {
+		if r.Newsletter != nil {
+			r.Newsletter.Excerpt = excerpt
+		}
+	})
+	s, err := site.Load(ctx, st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Config.Locale = locale
+	v, err := Load(ctx, st, s, genOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := v.Doc(ctx, "feeds/newsletters.rss.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := gofeed.NewParser().Parse(bytes.NewReader(d.Body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(f.Items) != 1 {
+		t.Fatalf("%d items, want 1", len(f.Items))
+	}
+	return f
+}
+
+// TestNewsletterRSSGivesTheLanguageAsATag checks that the RSS feed of
+// issues gives the site's locale as a language tag (en_US as en-US), as
+// the news feeds do, where readers take en_US for no language.
+func TestNewsletterRSSGivesTheLanguageAsATag(t *testing.T) {
+	for _, tt := range []struct{ locale, want string }{{"en_US", "en-US"}, {"pt_br", "pt-br"}} {
+		if f := newsletterRSS(t, "Harbor plan approved", tt.locale); f.Language != tt.want {
+			t.Errorf("locale %q: language %q, want %q", tt.locale, f.Language, tt.want)
+		}
+	}
+}
