@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"html"
 	"slices"
 	"time"
 
@@ -150,9 +151,11 @@ func (v *View) newsletterFeed(format string) ([]byte, string, error) {
 		}}
 		for _, r := range list {
 			n, slug := r.Newsletter, Slug(r.Path)
+			// Readers render a description as HTML: the text is escaped
+			// for it, as the news feeds' is.
 			doc.Channel.Items = append(doc.Channel.Items, rssItem{Title: site.SafeText(n.Title), Link: v.base + "/" + NewsletterPath(slug),
 				GUID:    rssGUID{IsPermaLink: "false", Value: v.apiURL("newsletters/" + slug)},
-				PubDate: n.PublishedDateTime.In(v.loc).Format(time.RFC1123Z), Description: site.SafeText(n.Excerpt),
+				PubDate: n.PublishedDateTime.In(v.loc).Format(time.RFC1123Z), Description: html.EscapeString(site.SafeText(n.Excerpt)),
 				Categories: n.Topics})
 		}
 		b, err := marshalXML(doc)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"html"
 	"os"
 	"path/filepath"
 	"strings"
@@ -198,5 +199,17 @@ func TestNewsletterRSSGivesTheLanguageAsATag(t *testing.T) {
 		if f := newsletterRSS(t, "Harbor plan approved", tt.locale); f.Language != tt.want {
 			t.Errorf("locale %q: language %q, want %q", tt.locale, f.Language, tt.want)
 		}
+	}
+}
+
+// TestNewsletterRSSEscapesTheExcerptForHTML checks that an issue's
+// excerpt in the RSS feed of issues is escaped for the HTML readers
+// render a description as, as the news feeds' is: a headline naming a
+// tag (<b>) or an entity (&amp;) reads in a reader as it was written.
+func TestNewsletterRSSEscapesTheExcerptForHTML(t *testing.T) {
+	const excerpt = "Why <b> tags matter / AT&T and &amp; R&D"
+	f := newsletterRSS(t, excerpt, "en")
+	if got := html.UnescapeString(f.Items[0].Description); got != excerpt {
+		t.Errorf("description %q reads as HTML %q, want %q", f.Items[0].Description, got, excerpt)
 	}
 }
