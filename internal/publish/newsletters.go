@@ -138,15 +138,26 @@ func (v *View) newsletterFeed(format string) ([]byte, string, error) {
 	self := v.base + "/feeds/" + newsletterFeedFile[format]
 	home := v.base + "/newsletters/"
 	list := v.newsletters[:min(len(v.newsletters), FeedItems)]
+	// When the feed last changed: its newest issue's time, or before the
+	// first issue the hub's newest news's (as a topic's feeds with no
+	// news say; readers showed 1970). RSS leaves the date out for a hub
+	// with neither; Atom needs one.
 	updated := time.Unix(0, 0).In(v.loc)
-	if len(list) > 0 {
+	switch {
+	case len(list) > 0:
 		updated = list[0].Newsletter.PublishedDateTime.In(v.loc)
+	case len(v.leads) > 0:
+		updated = v.leads[0].Time.In(v.loc)
+	}
+	lastBuild := updated.Format(time.RFC1123Z)
+	if len(list) == 0 && len(v.leads) == 0 {
+		lastBuild = ""
 	}
 	switch format {
 	case "rss":
 		doc := rssDoc{Version: "2.0", AtomNS: "http://www.w3.org/2005/Atom", Channel: rssChannel{
 			Title: title, Link: home, Description: "The daily digest of " + cmp.Or(v.site.Config.Title, "the hub"),
-			Language: site.Language(v.locale), LastBuildDate: updated.Format(time.RFC1123Z),
+			Language: site.Language(v.locale), LastBuildDate: lastBuild,
 			Self: rssSelf{Href: self, Rel: "self", Type: "application/rss+xml"},
 		}}
 		for _, r := range list {

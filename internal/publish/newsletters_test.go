@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/mmcdole/gofeed"
 
@@ -211,5 +212,36 @@ func TestNewsletterRSSEscapesTheExcerptForHTML(t *testing.T) {
 	f := newsletterRSS(t, excerpt, "en")
 	if got := html.UnescapeString(f.Items[0].Description); got != excerpt {
 		t.Errorf("description %q reads as HTML %q, want %q", f.Items[0].Description, got, excerpt)
+	}
+}
+
+// TestNewsletterFeedsBeforeTheFirstIssueSayWhenTheHubChanged: a hub with
+// news and no issue yet gave feeds of issues last updated in 1970; they
+// give the hub's newest news's time, as a topic's feeds with no news do.
+func TestNewsletterFeedsBeforeTheFirstIssueSayWhenTheHubChanged(t *testing.T) {
+	st, s := genStore(t, 3)
+	ctx := context.Background()
+	v, err := Load(ctx, st, s, genOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(v.leads) == 0 || len(v.newsletters) != 0 {
+		t.Fatalf("the generated hub has %d leads and %d issues, want some and none", len(v.leads), len(v.newsletters))
+	}
+	newest := v.leads[0].Time.In(v.loc)
+	for name, want := range map[string]string{
+		"newsletters.rss.xml":  "<lastBuildDate>" + newest.Format(time.RFC1123Z) + "</lastBuildDate>",
+		"newsletters.atom.xml": "<updated>" + newest.Format(time.RFC3339) + "</updated>",
+	} {
+		d, err := v.Doc(ctx, "feeds/"+name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Contains(d.Body, []byte(want)) || bytes.Contains(d.Body, []byte("1970")) {
+			t.Errorf("feeds/%s lacks %s:\n%s", name, want, d.Body)
+		}
+		if _, err := gofeed.NewParser().Parse(bytes.NewReader(d.Body)); err != nil {
+			t.Errorf("feeds/%s: %v", name, err)
+		}
 	}
 }
