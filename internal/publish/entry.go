@@ -21,6 +21,7 @@ type Entry struct {
 	Title     string
 	Provider  string // the publisher's name
 	Domain    string // the publisher's domain
+	Feed      string // the URL of the feed it was ingested from, "" when not known (read from a file)
 	Story     string // the story id, "" for none
 	Topics    []string
 	Time      time.Time // publication time
@@ -185,6 +186,7 @@ func (v *View) newEntry(sl *slab, r *model.Record, withRelated bool) (*Entry, *n
 		Path: sl.string(r.Path), Key: sl.string(ArticleKey(r.Path, a.PublishedDateTime)),
 		Story: sl.string(a.Story), Title: sl.string(a.Title),
 		Provider: sl.string(a.Provider.Name), Domain: sl.string(a.Provider.Domain),
+		Feed:      sl.string(a.Source),
 		Published: a.Published, Time: a.PublishedDateTime, Heat: a.Heat, Quality: a.Quality,
 		Topics: v.topics.intern(a.Topics), PinnedUntil: a.PinnedUntil, version: r.Version,
 	}

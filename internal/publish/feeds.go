@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"encoding/xml"
 	"html"
+	"net/url"
 	"time"
 
+	"newshub/internal/curate"
 	"newshub/internal/model"
 	"newshub/internal/site"
 )
@@ -126,6 +128,7 @@ type jsonFeedAuthor struct {
 type feedEntry struct {
 	*Entry
 	title, excerpt, link, image, provider string
+	feed                                  string // the publisher's feed it came from, "" when not known
 }
 
 func (v *View) feedEntries(list []*Entry) []feedEntry {
@@ -133,7 +136,7 @@ func (v *View) feedEntries(list []*Entry) []feedEntry {
 	for i, e := range list {
 		d := e.Details()
 		out[i] = feedEntry{Entry: e, title: site.SafeText(model.Clip(e.Title, model.MaxTitle)),
-			excerpt: PlainText(d.Excerpt), link: site.SafeURL(d.WebURL), provider: site.SafeText(e.Provider)}
+			excerpt: PlainText(d.Excerpt), link: site.SafeURL(d.WebURL), provider: site.SafeText(e.Provider), feed: site.SafeURL(e.Feed)}
 		if out[i].link == "" {
 			// The hub's own page of the article, which links out by the
 			// same rule.
@@ -209,8 +212,12 @@ func (v *View) feed(topicID, format string) ([]byte, string, error) {
 			it := rssItem{Title: e.title, Link: e.link,
 				GUID:    rssGUID{IsPermaLink: "false", Value: v.apiURL("news/" + e.Key)},
 				PubDate: e.Time.In(v.loc).Format(time.RFC1123Z), Description: html.EscapeString(e.excerpt), Categories: e.Topics}
-			if e.provider != "" {
-				it.Source = &rssSrc{URL: prefix + "rss.xml", Value: e.provider}
+			// The channel the item came from (RSS 2.0), which is the
+			// publisher's feed, not this one: an article read from a
+			// file names none, and gets no <source> rather than a wrong
+			// one.
+			if e.feed != "" {
+				it.Source = &rssSrc{URL: e.feed, Value: channelName(e)}
 			}
 			doc.Channel.Items = append(doc.Channel.Items, it)
 		}
@@ -260,4 +267,30 @@ func marshalXML(v any) ([]byte, error) {
 	}
 	b.WriteByte('\n')
 	return b.Bytes(), nil
+}
+
+// channelName names the feed an item came from in its RSS <source>: the
+// publisher's name, which for its own feed is the one its channel goes
+// by. An aggregator's item (its link on the feed's site, its publisher
+// another) came from the aggregator's channel, whose title the record
+// does not keep: it is named by its host.
+func channelName(e feedEntry) string {
+	feed := hostOf(e.feed)
+	if e.provider == "" {
+		return feed
+	}
+	site := curate.RegistrableDomain(feed)
+	if site != "" && e.Domain != "" && site == curate.RegistrableDomain(hostOf(e.link)) && site != curate.RegistrableDomain(e.Domain) {
+		return feed
+	}
+	return e.provider
+}
+
+// hostOf returns the host of the URL u.
+func hostOf(u string) string {
+	p, err := url.Parse(u)
+	if err != nil {
+		return ""
+	}
+	return p.Hostname()
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"html"
 	"slices"
 	"time"
 
@@ -137,22 +138,35 @@ func (v *View) newsletterFeed(format string) ([]byte, string, error) {
 	self := v.base + "/feeds/" + newsletterFeedFile[format]
 	home := v.base + "/newsletters/"
 	list := v.newsletters[:min(len(v.newsletters), FeedItems)]
+	// When the feed last changed: its newest issue's time, or before the
+	// first issue the hub's newest news's (as a topic's feeds with no
+	// news say; readers showed 1970). RSS leaves the date out for a hub
+	// with neither; Atom needs one.
 	updated := time.Unix(0, 0).In(v.loc)
-	if len(list) > 0 {
+	switch {
+	case len(list) > 0:
 		updated = list[0].Newsletter.PublishedDateTime.In(v.loc)
+	case len(v.leads) > 0:
+		updated = v.leads[0].Time.In(v.loc)
+	}
+	lastBuild := updated.Format(time.RFC1123Z)
+	if len(list) == 0 && len(v.leads) == 0 {
+		lastBuild = ""
 	}
 	switch format {
 	case "rss":
 		doc := rssDoc{Version: "2.0", AtomNS: "http://www.w3.org/2005/Atom", Channel: rssChannel{
 			Title: title, Link: home, Description: "The daily digest of " + cmp.Or(v.site.Config.Title, "the hub"),
-			Language: v.locale, LastBuildDate: updated.Format(time.RFC1123Z),
+			Language: site.Language(v.locale), LastBuildDate: lastBuild,
 			Self: rssSelf{Href: self, Rel: "self", Type: "application/rss+xml"},
 		}}
 		for _, r := range list {
 			n, slug := r.Newsletter, Slug(r.Path)
+			// Readers render a description as HTML: the text is escaped
+			// for it, as the news feeds' is.
 			doc.Channel.Items = append(doc.Channel.Items, rssItem{Title: site.SafeText(n.Title), Link: v.base + "/" + NewsletterPath(slug),
 				GUID:    rssGUID{IsPermaLink: "false", Value: v.apiURL("newsletters/" + slug)},
-				PubDate: n.PublishedDateTime.In(v.loc).Format(time.RFC1123Z), Description: site.SafeText(n.Excerpt),
+				PubDate: n.PublishedDateTime.In(v.loc).Format(time.RFC1123Z), Description: html.EscapeString(site.SafeText(n.Excerpt)),
 				Categories: n.Topics})
 		}
 		b, err := marshalXML(doc)

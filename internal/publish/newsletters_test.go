@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"html"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/mmcdole/gofeed"
 
@@ -153,5 +155,93 @@ func TestImageURLsAreAbsolute(t *testing.T) {
 	}
 	if seen == 0 {
 		t.Fatal("no document names a picture under the base URL")
+	}
+}
+
+// newsletterRSS reads the RSS feed of issues of the controls fixture, its
+// issue's excerpt made excerpt, with the site's locale.
+func newsletterRSS(t *testing.T, excerpt, locale string) *gofeed.Feed {
+	t.Helper()
+	ctx := context.Background()
+	st := openStore(t)
+	importDir(t, st, "testdata/controls", func(r *model.Record) {
+		if r.Newsletter != nil {
+			r.Newsletter.Excerpt = excerpt
+		}
+	})
+	s, err := site.Load(ctx, st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Config.Locale = locale
+	v, err := Load(ctx, st, s, genOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := v.Doc(ctx, "feeds/newsletters.rss.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := gofeed.NewParser().Parse(bytes.NewReader(d.Body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(f.Items) != 1 {
+		t.Fatalf("%d items, want 1", len(f.Items))
+	}
+	return f
+}
+
+// TestNewsletterRSSGivesTheLanguageAsATag checks that the RSS feed of
+// issues gives the site's locale as a language tag (en_US as en-US), as
+// the news feeds do, where readers take en_US for no language.
+func TestNewsletterRSSGivesTheLanguageAsATag(t *testing.T) {
+	for _, tt := range []struct{ locale, want string }{{"en_US", "en-US"}, {"pt_br", "pt-br"}} {
+		if f := newsletterRSS(t, "Harbor plan approved", tt.locale); f.Language != tt.want {
+			t.Errorf("locale %q: language %q, want %q", tt.locale, f.Language, tt.want)
+		}
+	}
+}
+
+// TestNewsletterRSSEscapesTheExcerptForHTML checks that an issue's
+// excerpt in the RSS feed of issues is escaped for the HTML readers
+// render a description as, as the news feeds' is: a headline naming a
+// tag (<b>) or an entity (&amp;) reads in a reader as it was written.
+func TestNewsletterRSSEscapesTheExcerptForHTML(t *testing.T) {
+	const excerpt = "Why <b> tags matter / AT&T and &amp; R&D"
+	f := newsletterRSS(t, excerpt, "en")
+	if got := html.UnescapeString(f.Items[0].Description); got != excerpt {
+		t.Errorf("description %q reads as HTML %q, want %q", f.Items[0].Description, got, excerpt)
+	}
+}
+
+// TestNewsletterFeedsBeforeTheFirstIssueSayWhenTheHubChanged: a hub with
+// news and no issue yet gave feeds of issues last updated in 1970; they
+// give the hub's newest news's time, as a topic's feeds with no news do.
+func TestNewsletterFeedsBeforeTheFirstIssueSayWhenTheHubChanged(t *testing.T) {
+	st, s := genStore(t, 3)
+	ctx := context.Background()
+	v, err := Load(ctx, st, s, genOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(v.leads) == 0 || len(v.newsletters) != 0 {
+		t.Fatalf("the generated hub has %d leads and %d issues, want some and none", len(v.leads), len(v.newsletters))
+	}
+	newest := v.leads[0].Time.In(v.loc)
+	for name, want := range map[string]string{
+		"newsletters.rss.xml":  "<lastBuildDate>" + newest.Format(time.RFC1123Z) + "</lastBuildDate>",
+		"newsletters.atom.xml": "<updated>" + newest.Format(time.RFC3339) + "</updated>",
+	} {
+		d, err := v.Doc(ctx, "feeds/"+name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Contains(d.Body, []byte(want)) || bytes.Contains(d.Body, []byte("1970")) {
+			t.Errorf("feeds/%s lacks %s:\n%s", name, want, d.Body)
+		}
+		if _, err := gofeed.NewParser().Parse(bytes.NewReader(d.Body)); err != nil {
+			t.Errorf("feeds/%s: %v", name, err)
+		}
 	}
 }

@@ -18,16 +18,8 @@ import (
 // outside the folder, no special file, no folder listed. It reports
 // false, answering nothing, where there is no such file.
 func (w *Web) serveStatic(rw http.ResponseWriter, r *http.Request, name string) bool {
-	if w.siteDir == "" || !fs.ValidPath(name) || name == "." || strings.Contains(name, "\\") {
-		return false
-	}
-	root, err := os.OpenRoot(filepath.Join(w.siteDir, publish.StaticDir))
-	if err != nil {
-		return false
-	}
-	defer root.Close()
-	f, fi, err := publish.OpenStatic(root, name)
-	if err != nil {
+	f, fi, ok := w.openStatic(name)
+	if !ok {
 		return false
 	}
 	defer f.Close()
@@ -44,4 +36,33 @@ func (w *Web) serveStatic(rw http.ResponseWriter, r *http.Request, name string) 
 	h.Set("X-Content-Type-Options", "nosniff")
 	http.ServeContent(rw, r, name, fi.ModTime(), f)
 	return true
+}
+
+// hasStaticIndex reports whether the folder dir (a slash path) of the
+// static folder holds an index.html that serveStatic answers: a static
+// host answers the folder's name without its slash by a redirect to it.
+func (w *Web) hasStaticIndex(dir string) bool {
+	f, _, ok := w.openStatic(path.Join(dir, "index.html"))
+	if ok {
+		f.Close()
+	}
+	return ok
+}
+
+// openStatic opens the file name of the static folder as serveStatic
+// answers it.
+func (w *Web) openStatic(name string) (*os.File, fs.FileInfo, bool) {
+	if w.siteDir == "" || !fs.ValidPath(name) || name == "." || strings.Contains(name, "\\") {
+		return nil, nil, false
+	}
+	root, err := os.OpenRoot(filepath.Join(w.siteDir, publish.StaticDir))
+	if err != nil {
+		return nil, nil, false
+	}
+	defer root.Close()
+	f, fi, err := publish.OpenStatic(root, name)
+	if err != nil {
+		return nil, nil, false
+	}
+	return f, fi, true
 }

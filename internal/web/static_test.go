@@ -84,3 +84,86 @@ func fetch(t *testing.T, url string) (int, string, string) {
 	}
 	return resp.StatusCode, resp.Header.Get("Content-Type"), string(b)
 }
+
+// TestStaticIndexPagesAreServedAsBuilt checks that a folder of the static
+// folder holding an index.html is answered at the folder's address, and
+// at its name without the slash by a redirect there, as a static host
+// answers the build's copy, while newshub's own pages keep their paths.
+func TestStaticIndexPagesAreServedAsBuilt(t *testing.T) {
+	dir := t.TempDir()
+	files := map[string]string{
+		"docs/index.html":       "<!doctype html><title>Docs</title>\n",
+		"docs/guide/index.html": "<!doctype html><title>Guide</title>\n",
+		"v1.2/index.html":       "<!doctype html><title>Release 1.2</title>\n",
+		"topics/old/index.html": "<!doctype html><title>A topic no more</title>\n",
+	}
+	for rel, body := range files {
+		testutil.WriteFile(t, dir, "static/"+rel, body)
+	}
+	h := newHubFrom(t, fixtureRecords("https://img.example.org/"))
+	h = newHubIn(t, h.st, func() time.Time { return fixtureNow }, dir)
+	srv := httptest.NewServer(h.srv)
+	defer srv.Close()
+	out := filepath.Join(t.TempDir(), "out")
+	_, err := publish.Build(context.Background(), h.st, nil, out, publish.BuildOptions{Views: h.views,
+		Static: filepath.Join(dir, publish.StaticDir), Extra: []func(context.Context, *publish.View, *publish.Output) error{h.web.Build}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	built := testutil.Files(t, out)
+	noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	for _, tc := range []struct{ path, file, redirect string }{
+		{"/docs/", "docs/index.html", ""},
+		{"/docs/index.html", "docs/index.html", ""},
+		{"/docs", "", "/docs/"},
+		{"/docs/guide/", "docs/guide/index.html", ""},
+		{"/docs/guide", "", "/docs/guide/"},
+		{"/v1.2/", "v1.2/index.html", ""},
+		{"/v1.2", "", "/v1.2/"},
+		{"/topics/old/", "topics/old/index.html", ""},
+	} {
+		resp, err := noFollow.Get(srv.URL + tc.path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if tc.redirect != "" {
+			if loc := resp.Header.Get("Location"); resp.StatusCode != http.StatusMovedPermanently || loc != tc.redirect {
+				t.Errorf("%s: %d to %q, want 301 to %s", tc.path, resp.StatusCode, loc, tc.redirect)
+			}
+			continue
+		}
+		want, ok := built[tc.file]
+		if !ok {
+			t.Fatalf("the build put no %s in OUT", tc.file)
+		}
+		ctype := resp.Header.Get("Content-Type")
+		if resp.StatusCode != http.StatusOK || string(b) != string(want) || !strings.HasPrefix(ctype, "text/html") {
+			t.Errorf("%s: %d %s %.80q, want 200 text/html and the bytes OUT holds, %q", tc.path, resp.StatusCode, ctype, b, want)
+		}
+	}
+}
+
+// TestStaticIndexPagesLeaveNewshubsPages checks that an index.html of
+// the static folder at the path of one of newshub's pages, which a build
+// refuses, does not take that page's place in what serve answers.
+func TestStaticIndexPagesLeaveNewshubsPages(t *testing.T) {
+	dir := t.TempDir()
+	for _, rel := range []string{"events/index.html", "search/index.html", "topics/election/index.html"} {
+		testutil.WriteFile(t, dir, "static/"+rel, "<!doctype html><title>static</title>\n")
+	}
+	h := newHubFrom(t, fixtureRecords("https://img.example.org/"))
+	h = newHubIn(t, h.st, func() time.Time { return fixtureNow }, dir)
+	srv := httptest.NewServer(h.srv)
+	defer srv.Close()
+	for _, p := range []string{"/events/", "/search/", "/search", "/topics/election/", "/topics/election/index.html"} {
+		code, _, body := fetch(t, srv.URL+p)
+		if code != http.StatusOK || strings.Contains(body, "<title>static</title>") {
+			t.Errorf("%s: %d %.80q, want 200 and newshub's page", p, code, body)
+		}
+	}
+}

@@ -114,7 +114,9 @@ func (w *Web) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 	}
 	// Folder pages live at paths ending in "/": relative links depend on it.
 	// The Location is made of the escaped path, never the decoded one.
-	if p != "/search" && !strings.HasSuffix(p, "/") && !strings.Contains(lastSegment(p), ".") {
+	// A folder of the static folder with an index.html is a page too,
+	// whatever its name holds.
+	if p != "/search" && !strings.HasSuffix(p, "/") && (!strings.Contains(lastSegment(p), ".") || w.hasStaticIndex(strings.TrimPrefix(p, "/"))) {
 		target := r.URL.EscapedPath() + "/"
 		if r.URL.RawQuery != "" {
 			target += "?" + r.URL.RawQuery
@@ -131,6 +133,12 @@ func (w *Web) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 	vc := w.cacheOf(v)
 	pg, err := w.route(ctx, vc, r)
 	if err != nil {
+		if strings.HasSuffix(p, "/") && noPage(err) && w.serveStatic(rw, r, strings.TrimPrefix(p, "/")+"index.html") {
+			// A static folder's index.html, which a build puts in OUT
+			// where it makes no page (it refuses one where it does),
+			// is what a static host answers at its folder's address.
+			return
+		}
 		w.serveError(rw, r, err)
 		return
 	}
@@ -182,6 +190,13 @@ func (w *Web) route(ctx context.Context, vc *viewCache, r *http.Request) (*page,
 		return w.recordPage(vc, strings.Join(seg, "/"))
 	}
 	return nil, errNotFound
+}
+
+// noPage reports whether err says a build makes no page at the path
+// asked for.
+func noPage(err error) bool {
+	var merged *publish.StoryMerged
+	return errors.Is(err, errNotFound) || errors.As(err, &merged)
 }
 
 // maxDepth is more folders than any page or picture of a site is in

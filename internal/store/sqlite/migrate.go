@@ -24,17 +24,18 @@ func migrations() ([]migration.Migration, error) {
 
 // migrationSteps are the parts of migrations that SQL cannot say, run
 // after the file they are named by, in its transaction.
+// The rows 0015 and 0016 made again are made by 0019's, which makes the
+// full-text tables again after them, in the same transaction.
 var migrationSteps = map[string]func(context.Context, *sql.Tx) error{
-	"0015_search_pairs.sql": reindexPaired,
-	"0016_search_marks.sql": reindexAll,
+	"0019_search_topics_apart.sql": reindexAll,
 }
 
 // reindexBatch is how many news records reindexAll reads at a time, so a
 // large hub's migration holds a bounded part of its text in memory.
 var reindexBatch = 2000
 
-// reindexAll fills the emptied full-text index with the rows of every news
-// record, as a write makes them.
+// reindexAll fills the emptied full-text tables with the rows of every
+// news record, as a write makes them.
 func reindexAll(ctx context.Context, tx *sql.Tx) error {
 	for after := int64(0); ; {
 		rows, err := tx.QueryContext(ctx, `SELECT id, value FROM records WHERE kind = 'news' AND id > ? ORDER BY id LIMIT ?`,
@@ -61,7 +62,7 @@ func reindexAll(ctx context.Context, tx *sql.Tx) error {
 			return rows.Err()
 		}()
 		if err == nil && len(texts) > 0 {
-			err = insertRows(ctx, tx, sqlInsertTexts, 5, insertParams, texts)
+			err = insertTexts(ctx, tx, texts)
 		}
 		if err != nil || n < reindexBatch {
 			return err
@@ -74,49 +75,6 @@ func reindexAll(ctx context.Context, tx *sql.Tx) error {
 func indexRow(id int64, v indexedFields) []any {
 	return []any{id, indexText(v.Title), indexText(v.Excerpt), indexText(v.Provider.Name),
 		validText(topicTokens(v.Topics, v.Withheld != ""))}
-}
-
-// reindexPaired makes again the full-text rows of the news whose title,
-// excerpt or publisher's name holds a run search reads as pairs of
-// characters, each such run one word in the rows made before.
-func reindexPaired(ctx context.Context, tx *sql.Tx) error {
-	rows, err := tx.QueryContext(ctx, `SELECT id, value FROM records WHERE kind = 'news'`)
-	if err != nil {
-		return err
-	}
-	var texts []any // the new rows, five values each
-	var ids []int64
-	err = func() error {
-		defer rows.Close()
-		for rows.Next() {
-			var (
-				id    int64
-				value sql.RawBytes
-			)
-			if err := rows.Scan(&id, &value); err != nil {
-				return err
-			}
-			var v indexedFields
-			if err := json.Unmarshal(value, &v); err != nil {
-				continue // unreadable: its row stays as it was
-			}
-			title, excerpt, provider := indexText(v.Title), indexText(v.Excerpt), indexText(v.Provider.Name)
-			if title == validText(v.Title) && excerpt == validText(v.Excerpt) && provider == validText(v.Provider.Name) {
-				continue // indexed as before
-			}
-			ids = append(ids, id)
-			texts = append(texts, indexRow(id, v)...)
-		}
-		return rows.Err()
-	}()
-	if err != nil || len(ids) == 0 {
-		return err
-	}
-	if _, err := tx.ExecContext(ctx, `DELETE FROM news_fts WHERE rowid IN (SELECT value FROM json_each(?))`,
-		appendJSONInts(nil, ids)); err != nil {
-		return err
-	}
-	return insertRows(ctx, tx, sqlInsertTexts, 5, insertParams, texts)
 }
 
 // migrate brings the schema up to date in one transaction: a failed

@@ -12,15 +12,15 @@ import (
 )
 
 // bm25 column weights: a word in the title counts most, then the excerpt,
-// then the publisher's name; the topics column only filters.
-const rankExpr = `bm25(news_fts, 10.0, 4.0, 2.0, 0.0)`
+// then the publisher's name. The topics are in a table of their own
+// (news_topics): bm25 reads a row's length as all its columns' tokens.
+const rankExpr = `bm25(news_fts, 10.0, 4.0, 2.0)`
 
-// ftsQuery renders parsed phrases as an FTS5 query over the text columns,
-// within topic when it is not empty, leaving out withheld records when
-// public. Every word is quoted, so nothing the user typed is read as FTS5
-// syntax; phrases are ANDed, and those to leave out follow NOT (which
-// binds tighter than AND).
-func ftsQuery(phrases []store.Phrase, topic string, public bool) string {
+// ftsQuery renders parsed phrases as an FTS5 query over the text columns.
+// Every word is quoted, so nothing the user typed is read as FTS5 syntax;
+// phrases are ANDed, and those to leave out follow NOT (which binds
+// tighter than AND).
+func ftsQuery(phrases []store.Phrase) string {
 	var b strings.Builder
 	b.WriteString(`{title excerpt provider} : (`)
 	first := true
@@ -41,13 +41,26 @@ func ftsQuery(phrases []store.Phrase, topic string, public bool) string {
 			writePhrase(&b, p)
 		}
 	}
-	if topic != "" {
-		b.WriteString(` AND {topics} : "` + topicToken(topic) + `"`)
-	}
-	if public {
-		b.WriteString(` NOT {topics} : "` + withheldToken + `"`)
-	}
 	return b.String()
+}
+
+// topicsFilter returns the condition on a match's rowid that keeps it
+// within topic when it is not empty, leaving out withheld records when
+// public, and the FTS5 query of news_topics it binds; "" when there is
+// none. One lookup of the topic's token finds its rows, as a token of the
+// text's index did; the + keeps the rowid test a filter of the matches,
+// which the index still yields the last stored first, where as a
+// constraint SQLite would look each of the topic's rows up and sort.
+func topicsFilter(topic string, public bool) (cond, match string) {
+	switch {
+	case topic != "" && public:
+		return `+news_fts.rowid IN`, `"` + topicToken(topic) + `" NOT "` + withheldToken + `"`
+	case topic != "":
+		return `+news_fts.rowid IN`, `"` + topicToken(topic) + `"`
+	case public:
+		return `+news_fts.rowid NOT IN`, `"` + withheldToken + `"`
+	}
+	return "", ""
 }
 
 // writePhrase writes p as a quoted FTS5 phrase. Words hold only letters,
@@ -65,13 +78,14 @@ func writePhrase(b *strings.Builder, p store.Phrase) {
 // Ranking is what a broad query costs: bm25 reads each match's column
 // sizes. So the matches ranked are the ones stored last (the highest ids,
 // which the index yields first), up to q's rank limit. The topic is a
-// token of the full-text index; only a time range is tested match by match.
+// token of a full-text index (news_topics); only a time range is tested
+// match by match.
 func (s *Store) Search(ctx context.Context, q store.SearchQuery) (store.SearchResult, error) {
 	phrases, err := store.ParseSearch(q.Text)
 	if err != nil {
 		return store.SearchResult{}, err
 	}
-	from, args, filtered := searchFrom(q, ftsQuery(phrases, q.Topic, q.Public))
+	from, args, filtered := searchFrom(q, ftsQuery(phrases))
 	limit := q.RankLimitOf()
 	lim, largs := limitOffset(q.Limit, q.Offset)
 
@@ -186,11 +200,15 @@ func queryRecords(ctx context.Context, tx *sql.Tx, query string, args []any) ([]
 }
 
 // searchFrom returns the FROM and WHERE of the matches of q: the full-text
-// match (which holds the topic), joined to the covering index when the
-// time range needs the record's time.
+// match, within the rows news_topics finds for the topic, joined to the
+// covering index when the time range needs the record's time.
 func searchFrom(q store.SearchQuery, match string) (from string, args []any, filtered bool) {
 	args = []any{match}
-	var filter string
+	var topics, filter string
+	if cond, m := topicsFilter(q.Topic, q.Public); cond != "" {
+		topics = ` AND ` + cond + ` (SELECT rowid FROM news_topics WHERE news_topics MATCH ?)`
+		args = append(args, m)
+	}
 	if !q.Since.IsZero() {
 		filter += ` AND r.published_at >= ?`
 		args = append(args, q.Since.UnixMicro())
@@ -200,10 +218,10 @@ func searchFrom(q store.SearchQuery, match string) (from string, args []any, fil
 		args = append(args, q.Until.UnixMicro())
 	}
 	if filter == "" {
-		return ` FROM news_fts WHERE news_fts MATCH ?`, args, false
+		return ` FROM news_fts WHERE news_fts MATCH ?` + topics, args, false
 	}
 	return ` FROM news_fts JOIN records r INDEXED BY records_news_id ON r.id = news_fts.rowid
-		WHERE news_fts MATCH ? AND r.kind = 'news'` + filter, args, true
+		WHERE news_fts MATCH ?` + topics + ` AND r.kind = 'news'` + filter, args, true
 }
 
 // collectWith is collect for rows that end with extra columns, scanned

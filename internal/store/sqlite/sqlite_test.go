@@ -118,20 +118,14 @@ func TestReadersCannotWrite(t *testing.T) {
 
 func TestFTSQueryQuotesEveryWord(t *testing.T) {
 	const text = `{title excerpt provider} : (`
-	tests := []struct {
-		text, topic, want string
-		public            bool
-	}{
-		{"senate", "", text + `"senate")`, false},
-		{`senate "voting rights"`, "", text + `"senate" "voting rights")`, false},
-		{"covid-19 vaccine", "", text + `"covid 19" "vaccine")`, false},
-		{"trum*", "", text + `"trum"*)`, false},
-		{`"new york"*`, "", text + `"new york"*)`, false},
-		{"NEAR(a b) OR c", "", text + `"NEAR a" "b" "OR" "c")`, false},
-		{"senate", `Joe "Biden"`, text + `"senate") AND {topics} : "t4a6f652022426964656e22"`, false},
-		{"senate", "", text + `"senate") NOT {topics} : "withheld"`, true},
-		{`-gaz* senate -"voting rights"`, "Election", text + `"senate") NOT {title excerpt provider} : "gaz"* NOT {title excerpt provider} : "voting rights"` +
-			` AND {topics} : "t456c656374696f6e" NOT {topics} : "withheld"`, true},
+	tests := []struct{ text, want string }{
+		{"senate", text + `"senate")`},
+		{`senate "voting rights"`, text + `"senate" "voting rights")`},
+		{"covid-19 vaccine", text + `"covid 19" "vaccine")`},
+		{"trum*", text + `"trum"*)`},
+		{`"new york"*`, text + `"new york"*)`},
+		{"NEAR(a b) OR c", text + `"NEAR a" "b" "OR" "c")`},
+		{`-gaz* senate -"voting rights"`, text + `"senate") NOT {title excerpt provider} : "gaz"* NOT {title excerpt provider} : "voting rights"`},
 	}
 	for _, tt := range tests {
 		ph, err := store.ParseSearch(tt.text)
@@ -139,8 +133,26 @@ func TestFTSQueryQuotesEveryWord(t *testing.T) {
 			t.Errorf("ParseSearch(%q): %v", tt.text, err)
 			continue
 		}
-		if got := ftsQuery(ph, tt.topic, tt.public); got != tt.want {
-			t.Errorf("ftsQuery(%q, %q, %v) = %s, want %s", tt.text, tt.topic, tt.public, got, tt.want)
+		if got := ftsQuery(ph); got != tt.want {
+			t.Errorf("ftsQuery(%q) = %s, want %s", tt.text, got, tt.want)
+		}
+	}
+}
+
+func TestTopicsFilterQuotesTheTokens(t *testing.T) {
+	tests := []struct {
+		topic             string
+		public            bool
+		wantCond, wantFTS string
+	}{
+		{"", false, "", ""},
+		{`Joe "Biden"`, false, "+news_fts.rowid IN", `"t4a6f652022426964656e22"`},
+		{"", true, "+news_fts.rowid NOT IN", `"withheld"`},
+		{"Election", true, "+news_fts.rowid IN", `"t456c656374696f6e" NOT "withheld"`},
+	}
+	for _, tt := range tests {
+		if cond, match := topicsFilter(tt.topic, tt.public); cond != tt.wantCond || match != tt.wantFTS {
+			t.Errorf("topicsFilter(%q, %v) = %q, %s; want %q, %s", tt.topic, tt.public, cond, match, tt.wantCond, tt.wantFTS)
 		}
 	}
 }
@@ -205,7 +217,8 @@ func TestMigrationIndexesTopics(t *testing.T) {
 		`DROP TABLE news_fts`,
 		`CREATE VIRTUAL TABLE news_fts USING fts5 (title, excerpt, provider, content = '', contentless_delete = 1,
 			tokenize = 'unicode61 remove_diacritics 2')`,
-		`DELETE FROM schema_version WHERE version = 4`,
+		`DROP TABLE news_topics`,
+		`DELETE FROM schema_version WHERE version IN (4, 19)`,
 		`UPDATE records SET text_key = x'00'`, // digests of before, without the topics
 	} {
 		if _, err := st.w.ExecContext(ctx, q); err != nil {
@@ -266,12 +279,21 @@ func TestMigrationIndexesCJKPairs(t *testing.T) {
 	if err := st.Upsert(ctx, recs); err != nil {
 		t.Fatal(err)
 	}
-	// Back to schema 14: each row made again from the text as it is.
-	for _, r := range recs {
-		a := r.Article
-		if _, err := st.w.ExecContext(ctx, `DELETE FROM news_fts WHERE rowid = (SELECT id FROM records WHERE path = ?)`, r.Path); err != nil {
+	// Back to schema 14: each row made again from the text as it is, in
+	// the index of before.
+	for _, q := range []string{
+		`DROP TABLE news_fts`,
+		`DROP TABLE news_topics`,
+		`CREATE VIRTUAL TABLE news_fts USING fts5 (title, excerpt, provider, topics, content = '', contentless_delete = 1,
+			tokenize = 'unicode61 remove_diacritics 2')`,
+		`DELETE FROM schema_version WHERE version = 19`,
+	} {
+		if _, err := st.w.ExecContext(ctx, q); err != nil {
 			t.Fatal(err)
 		}
+	}
+	for _, r := range recs {
+		a := r.Article
 		if _, err := st.w.ExecContext(ctx, `INSERT INTO news_fts (rowid, title, excerpt, provider, topics)
 			SELECT id, ?, ?, ?, ? FROM records WHERE path = ?`,
 			a.Title, a.Excerpt, a.Provider.Name, topicTokens(a.Topics, a.Withheld != ""), r.Path); err != nil {
@@ -348,7 +370,8 @@ func TestMigrationKeepsMarksInWords(t *testing.T) {
 		`DROP TABLE news_fts`,
 		`CREATE VIRTUAL TABLE news_fts USING fts5 (title, excerpt, provider, topics, content = '', contentless_delete = 1,
 			tokenize = 'unicode61 remove_diacritics 2')`,
-		`DELETE FROM schema_version WHERE version = 16`,
+		`DROP TABLE news_topics`,
+		`DELETE FROM schema_version WHERE version IN (16, 19)`,
 	} {
 		if _, err := st.w.ExecContext(ctx, q); err != nil {
 			t.Fatal(err)
@@ -640,30 +663,41 @@ func TestIndexRowsHoldTheValuesText(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	const tokenize = `tokenize = 'unicode61 remove_diacritics 2 categories ''L* N* Co M*'''`
 	for _, q := range []string{
-		`CREATE VIRTUAL TABLE temp.ref USING fts5 (title, excerpt, provider, topics, content = '',
-			tokenize = 'unicode61 remove_diacritics 2 categories ''L* N* Co M*''')`,
+		`CREATE VIRTUAL TABLE temp.ref USING fts5 (title, excerpt, provider, content = '', ` + tokenize + `)`,
+		`CREATE VIRTUAL TABLE temp.ref_topics USING fts5 (topics, content = '', ` + tokenize + `)`,
 		`CREATE VIRTUAL TABLE temp.got_terms USING fts5vocab(main, news_fts, instance)`,
 		`CREATE VIRTUAL TABLE temp.ref_terms USING fts5vocab(temp, ref, instance)`,
+		`CREATE VIRTUAL TABLE temp.got_topic_terms USING fts5vocab(main, news_topics, instance)`,
+		`CREATE VIRTUAL TABLE temp.ref_topic_terms USING fts5vocab(temp, ref_topics, instance)`,
 	} {
 		if _, err := st.w.ExecContext(ctx, q); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if _, err := st.w.ExecContext(ctx, `INSERT INTO temp.ref (rowid, title, excerpt, provider, topics)
-		SELECT j.value ->> 0, j.value ->> 1, j.value ->> 2, j.value ->> 3, j.value ->> 4 FROM json_each(?) j`, ref); err != nil {
-		t.Fatal(err)
+	for _, q := range []string{
+		`INSERT INTO temp.ref (rowid, title, excerpt, provider)
+			SELECT j.value ->> 0, j.value ->> 1, j.value ->> 2, j.value ->> 3 FROM json_each(?) j`,
+		`INSERT INTO temp.ref_topics (rowid, topics) SELECT j.value ->> 0, j.value ->> 4 FROM json_each(?) j`,
+	} {
+		if _, err := st.w.ExecContext(ctx, q, ref); err != nil {
+			t.Fatal(err)
+		}
 	}
-	var differ, terms int
-	err = st.w.QueryRowContext(ctx, `SELECT
-		(SELECT count(*) FROM (SELECT * FROM temp.got_terms EXCEPT SELECT * FROM temp.ref_terms)) +
-		(SELECT count(*) FROM (SELECT * FROM temp.ref_terms EXCEPT SELECT * FROM temp.got_terms)),
-		(SELECT count(*) FROM temp.got_terms)`).Scan(&differ, &terms)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if differ > 0 || terms == 0 {
-		t.Errorf("the full-text index differs from rows read from JSON in %d of %d term instances", differ, terms)
+	for _, tables := range [][2]string{{"got_terms", "ref_terms"}, {"got_topic_terms", "ref_topic_terms"}} {
+		got, want := "temp."+tables[0], "temp."+tables[1]
+		var differ, terms int
+		err = st.w.QueryRowContext(ctx, `SELECT
+			(SELECT count(*) FROM (SELECT * FROM `+got+` EXCEPT SELECT * FROM `+want+`)) +
+			(SELECT count(*) FROM (SELECT * FROM `+want+` EXCEPT SELECT * FROM `+got+`)),
+			(SELECT count(*) FROM `+got+`)`).Scan(&differ, &terms)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if differ > 0 || terms == 0 {
+			t.Errorf("%s: the full-text index differs from rows read from JSON in %d of %d term instances", tables[0], differ, terms)
+		}
 	}
 }
 
@@ -731,6 +765,31 @@ func TestPresentTellsTheFileGoneOrReplaced(t *testing.T) {
 		err := st.Present()
 		if step.want == "" && err != nil || step.want != "" && (err == nil || !strings.Contains(err.Error(), step.want)) {
 			t.Errorf("%s: Present() = %v, want %q", step.name, err, step.want)
+		}
+	}
+}
+
+// TestTopicSearchReadsMatchesInOrder checks that a search within a topic
+// reads the text's matches as the index yields them, the last stored
+// first, testing each against the topic's rows, and sorts none of them
+// before the rank limit stops it.
+func TestTopicSearchReadsMatchesInOrder(t *testing.T) {
+	st := openTemp(t)
+	defer st.Close()
+	for _, q := range []store.SearchQuery{{Text: "pier", Topic: "Harbor"}, {Text: "pier", Topic: "Harbor", Public: true}, {Text: "pier", Public: true}} {
+		ph, err := store.ParseSearch(q.Text)
+		if err != nil {
+			t.Fatal(err)
+		}
+		from, args, _ := searchFrom(q, ftsQuery(ph))
+		plan := queryPlan(t, st, newest(scored, from), append(args, 200)...)
+		for _, step := range plan {
+			if contains(step, "TEMP B-TREE") {
+				t.Errorf("search in %q (public %v) sorts its matches before the rank limit: %v", q.Topic, q.Public, plan)
+			}
+		}
+		if len(plan) == 0 || !contains(plan[0], "SCAN news_fts") {
+			t.Errorf("search in %q (public %v) does not start from the text's matches: %v", q.Topic, q.Public, plan)
 		}
 	}
 }

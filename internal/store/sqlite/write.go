@@ -54,7 +54,8 @@ const (
 	sqlDeleteTopics = `DELETE FROM record_topics WHERE (topic, published_at, path) IN (
 		SELECT j.value, r.published_at, r.path FROM records r, json_each(r.value, '$.topics') j
 		WHERE r.id = ? AND r.kind = 'news')`
-	sqlDeleteText = `DELETE FROM news_fts WHERE rowid = ?`
+	sqlDeleteText      = `DELETE FROM news_fts WHERE rowid = ?`
+	sqlDeleteTopicText = `DELETE FROM news_topics WHERE rowid = ?`
 )
 
 // upserter holds the prepared statements of one write transaction and
@@ -576,7 +577,7 @@ type topicRow struct {
 	path        string
 }
 
-// textRow is a row of news_fts.
+// textRow is a row of news_fts and, its topics, of news_topics.
 type textRow struct {
 	id                               int64
 	title, excerpt, provider, topics string
@@ -591,7 +592,7 @@ type textRow struct {
 func (u *upserter) flush(ctx context.Context, tx *sql.Tx) error {
 	if len(u.textDel) > 0 {
 		ids := appendJSONInts(nil, slices.Sorted(maps.Keys(u.textDel)))
-		if _, err := tx.ExecContext(ctx, `DELETE FROM news_fts WHERE rowid IN (SELECT value FROM json_each(?))`, ids); err != nil {
+		if err := deleteTexts(ctx, tx, ids); err != nil {
 			return err
 		}
 	}
@@ -614,14 +615,43 @@ func (u *upserter) flush(ctx context.Context, tx *sql.Tx) error {
 	for _, r := range texts {
 		args = append(args, r.id, indexText(r.title), indexText(r.excerpt), indexText(r.provider), validText(r.topics))
 	}
-	return insertRows(ctx, tx, sqlInsertTexts, 5, insertParams, args)
+	return insertTexts(ctx, tx, args)
+}
+
+// insertTexts inserts full-text rows given as five values each (rowid,
+// title, excerpt, provider, topics): the texts in news_fts, the topics'
+// tokens in news_topics, which bm25 does not read (a row's length there
+// is all its columns').
+func insertTexts(ctx context.Context, tx *sql.Tx, rows []any) error {
+	texts := make([]any, 0, len(rows)/5*4)
+	topics := make([]any, 0, len(rows)/5*2)
+	for i := 0; i+5 <= len(rows); i += 5 {
+		texts = append(texts, rows[i:i+4]...)
+		topics = append(topics, rows[i], rows[i+4])
+	}
+	if err := insertRows(ctx, tx, sqlInsertTexts, 4, insertParams, texts); err != nil {
+		return err
+	}
+	return insertRows(ctx, tx, sqlInsertTopicTexts, 2, insertParams, topics)
+}
+
+// deleteTexts deletes the full-text rows of the records whose ids the
+// JSON array ids holds.
+func deleteTexts(ctx context.Context, tx *sql.Tx, ids []byte) error {
+	for _, table := range []string{"news_fts", "news_topics"} {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM `+table+` WHERE rowid IN (SELECT value FROM json_each(?))`, ids); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // The statements of flush: the head of a multi-row INSERT, to which
 // insertRows adds the rows.
 const (
-	sqlInsertTopics = `INSERT OR IGNORE INTO record_topics (topic, published_at, path) VALUES `
-	sqlInsertTexts  = `INSERT INTO news_fts (rowid, title, excerpt, provider, topics) VALUES `
+	sqlInsertTopics     = `INSERT OR IGNORE INTO record_topics (topic, published_at, path) VALUES `
+	sqlInsertTexts      = `INSERT INTO news_fts (rowid, title, excerpt, provider) VALUES `
+	sqlInsertTopicTexts = `INSERT INTO news_topics (rowid, topics) VALUES `
 )
 
 // insertParams is how many parameters one multi-row INSERT binds. SQLite
@@ -749,16 +779,16 @@ func (s *Store) Delete(ctx context.Context, paths ...string) error {
 // remover deletes records with their topic and full-text rows and their
 // file modes inside a write transaction.
 type remover struct {
-	sel, delTopics, delText, del, delMode *sql.Stmt
+	sel, delTopics, delText, delTopicText, del, delMode *sql.Stmt
 }
 
 func newRemover(ctx context.Context, tx *sql.Tx) (*remover, error) {
 	st, err := statements(ctx, tx, `SELECT id, kind FROM records WHERE path = ?`, sqlDeleteTopics, sqlDeleteText,
-		`DELETE FROM records WHERE id = ?`, sqlDropMode)
+		sqlDeleteTopicText, `DELETE FROM records WHERE id = ?`, sqlDropMode)
 	if err != nil {
 		return nil, err
 	}
-	return &remover{sel: st[0], delTopics: st[1], delText: st[2], del: st[3], delMode: st[4]}, nil
+	return &remover{sel: st[0], delTopics: st[1], delText: st[2], delTopicText: st[3], del: st[4], delMode: st[5]}, nil
 }
 
 // remove deletes the record at path, reporting whether there was one.
@@ -779,6 +809,9 @@ func (rm *remover) remove(ctx context.Context, path string) (bool, error) {
 			return false, err
 		}
 		if _, err := rm.delText.ExecContext(ctx, id); err != nil {
+			return false, err
+		}
+		if _, err := rm.delTopicText.ExecContext(ctx, id); err != nil {
 			return false, err
 		}
 	}

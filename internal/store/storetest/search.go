@@ -443,3 +443,51 @@ func testSearchMarks(t *testing.T, st store.Store) {
 		checkFinds(t, st, recs, tt.text, tt.want)
 	}
 }
+
+// testSearchRanksByTextNotTopics checks that a match ranks by its title,
+// excerpt and publisher alone: two reports of one text rank equal (the
+// last stored first) whichever carries more topics, a query word that
+// names a topic finds no article for carrying it, and the topic filter
+// still finds exactly the articles of its topic.
+func testSearchRanksByTextNotTopics(t *testing.T, st store.Store) {
+	many := []string{"Harbor"}
+	for _, name := range []string{"Ports", "Shipping", "Council", "Budget", "Transport", "Labor", "Weather", "Tourism", "Fishing", "Zoning", "Congress"} {
+		many = append(many, name)
+	}
+	for _, tc := range []struct {
+		name          string
+		first, second []string // the topics of the report stored first, then second
+	}{
+		{"more topics stored last", []string{"Harbor"}, many},
+		{"more topics stored first", many, []string{"Harbor"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			slug := strings.ReplaceAll(tc.name, " ", "-")
+			first := article(slug+"-a", "Pier vote passes after long night", hours(0), tc.first...)
+			second := article(slug+"-b", "Pier vote passes after long night", hours(0), tc.second...)
+			upsert(t, st, first)
+			upsert(t, st, second)
+			want := []string{second.Path, first.Path}
+			if got := paths(search(t, st, store.SearchQuery{Text: "pier", Topic: "Harbor"}).Hits); !equalStrings(got, want) {
+				t.Errorf("search pier in Harbor: %v\nwant the two of one text, the last stored first, %v", got, want)
+			}
+			// A topic's name the texts do not hold finds neither.
+			if res := search(t, st, store.SearchQuery{Text: "pier congress"}); res.Total != 0 {
+				t.Errorf("search pier congress: %d matches %v, want none: no text says congress", res.Total, paths(res.Hits))
+			}
+			var inTopic []string
+			if len(tc.first) > 1 {
+				inTopic = append(inTopic, first.Path)
+			}
+			if len(tc.second) > 1 {
+				inTopic = append(inTopic, second.Path)
+			}
+			if got := paths(search(t, st, store.SearchQuery{Text: "pier", Topic: "Zoning"}).Hits); !equalStrings(got, inTopic) {
+				t.Errorf("search pier in Zoning: %v, want %v", got, inTopic)
+			}
+			if err := st.Delete(context.Background(), first.Path, second.Path); err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+}
