@@ -2,6 +2,8 @@ package curate_test
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -13,6 +15,8 @@ import (
 	"newshub/internal/model"
 	"newshub/internal/site"
 	"newshub/internal/store"
+	"newshub/internal/store/sqlite"
+	"newshub/internal/store/sqlite/sqlitetest"
 )
 
 // TestCurateOfAnIngestedHubIsAFixedPoint ingests generated news as feeds
@@ -114,6 +118,7 @@ func TestCurateOfAnImportedHubSettlesInOneRun(t *testing.T) {
 	if _, err := gen.Generate(ctx, dir, gen.Options{Articles: 1500, Seed: 27, Until: until, Span: 45 * 24 * time.Hour}); err != nil {
 		t.Fatal(err)
 	}
+	imported := importedAndCurated(t, dir, until)
 	for _, tc := range []struct {
 		name   string
 		rating int // the quality of every other publisher, 0 for as generated
@@ -124,23 +129,8 @@ func TestCurateOfAnImportedHubSettlesInOneRun(t *testing.T) {
 		{name: "a window of 8h", window: 8 * time.Hour},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			var config, news []*model.Record
-			for _, r := range contenttest.ReadSite(t, dir) {
-				switch r.Kind {
-				case model.KindNews:
-					news = append(news, r)
-				case model.KindConfig, model.KindTopic, model.KindOrganization:
-					config = append(config, r)
-				}
-			}
-			st := openStore(t, true)
-			c := curatorOn(t, st, st, config, until)
-			if _, _, err := c.Commit(ctx, news); err != nil {
-				t.Fatal(err)
-			}
-			if _, err := c.All(ctx); err != nil {
-				t.Fatal(err)
-			}
+			config, _ := siteRecords(t, dir) // read again: the case edits them
+			st := openCopy(t, imported)
 			orgs := 0
 			for _, r := range config {
 				if r.Kind != model.KindOrganization {
@@ -158,7 +148,7 @@ func TestCurateOfAnImportedHubSettlesInOneRun(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			c = curate.New(s, st, curate.Options{Now: func() time.Time { return until }, Window: tc.window})
+			c := curate.New(s, st, curate.Options{Now: func() time.Time { return until }, Window: tc.window})
 			first, err := c.All(ctx)
 			if err != nil {
 				t.Fatal(err)
@@ -182,4 +172,67 @@ func TestCurateOfAnImportedHubSettlesInOneRun(t *testing.T) {
 			}
 		})
 	}
+}
+
+// siteRecords reads the records of the generated site under dir: its
+// configuration (config, topics, organisations) and its news.
+func siteRecords(t *testing.T, dir string) (config, news []*model.Record) {
+	t.Helper()
+	for _, r := range contenttest.ReadSite(t, dir) {
+		switch r.Kind {
+		case model.KindNews:
+			news = append(news, r)
+		case model.KindConfig, model.KindTopic, model.KindOrganization:
+			config = append(config, r)
+		}
+	}
+	return config, news
+}
+
+// importedAndCurated imports the site under dir into a new SQLite store
+// as the import command does, curates it once, closes it and returns its
+// database file, for the cases that start from it to copy.
+func importedAndCurated(t *testing.T, dir string, now time.Time) string {
+	t.Helper()
+	ctx := context.Background()
+	config, news := siteRecords(t, dir)
+	path := sqlitetest.Path(t)
+	st, err := sqlite.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := curatorOn(t, st, st, config, now)
+	if _, _, err := c.Commit(ctx, news); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.All(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(path + "-wal"); err == nil {
+		t.Fatalf("%s-wal left behind by a closed store: the file alone is not the store", path)
+	}
+	return path
+}
+
+// openCopy opens a store on a copy of the closed store's database file
+// at path, closed when the test ends.
+func openCopy(t *testing.T, path string) store.Store {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cp := filepath.Join(t.TempDir(), "hub.db")
+	if err := os.WriteFile(cp, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	st, err := sqlite.Open(context.Background(), cp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st
 }

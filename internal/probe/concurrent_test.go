@@ -15,6 +15,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -53,8 +54,7 @@ func TestCurateAndImportLoseNoEdits(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary and runs curate and import on a generated hub")
 	}
-	h := newHub(t)
-	h.run("import")
+	h := newImportedHub(t)
 	pristine := h.saveDB()
 	edited := h.writeEdits(h.newest(edits))
 
@@ -87,12 +87,13 @@ func TestIngestAndImportLoseNoEdits(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary and runs ingest and import on a generated hub")
 	}
-	h := newHub(t)
+	h := newImportedHub(t) // generated records carry their stories, leads and heat
 	newest := h.newest(edits)
 	srv := httptest.NewServer(coverageFeeds(newest, 30))
 	defer srv.Close()
+	// Listed after the import: ingest brings the store's configuration in
+	// step with the folder as it starts.
 	h.addSources(srv.URL, 30)
-	h.run("import") // generated records carry their stories, leads and heat
 	pristine := h.saveDB()
 	edited := h.writeEdits(newest)
 
@@ -172,7 +173,37 @@ type hub struct {
 	db   string
 }
 
-func newHub(t *testing.T) *hub { return newHubOf(t, hubArticles) }
+// newImportedHub returns a hub of hubArticles generated articles,
+// imported: a copy of one generated and imported once for the tests, which
+// all start from the same.
+func newImportedHub(t *testing.T) *hub {
+	t.Helper()
+	shared.once.Do(func() {
+		h := &hub{t: t, bin: binary, dir: filepath.Join(filepath.Dir(binary), "hub")} // removed with the binary
+		h.site = filepath.Join(h.dir, "site")
+		h.db = filepath.Join(h.dir, "hub.db")
+		h.run("gen", "--articles", fmt.Sprint(hubArticles), "--seed", "11", h.site)
+		h.run("import")
+		shared.hub = h
+	})
+	if shared.hub == nil {
+		t.Fatal("the shared hub could not be made (see the test that made it)")
+	}
+	h := &hub{t: t, bin: binary, dir: t.TempDir()}
+	h.site = filepath.Join(h.dir, "site")
+	h.db = filepath.Join(h.dir, "hub.db")
+	if err := os.CopyFS(h.site, os.DirFS(shared.hub.site)); err != nil {
+		t.Fatal(err)
+	}
+	copyFile(t, shared.hub.db, h.db) // closed by import: whole by itself
+	return h
+}
+
+// shared is the imported hub newImportedHub copies.
+var shared struct {
+	once sync.Once
+	hub  *hub
+}
 
 // newHubOf generates a hub of n articles (not imported yet).
 func newHubOf(t *testing.T, n int) *hub {
