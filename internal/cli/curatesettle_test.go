@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"sync"
 	"testing"
 
 	"newshub/internal/model"
@@ -38,22 +39,23 @@ func TestCurateSettlesInOneRun(t *testing.T) {
 	}
 	for _, tc := range []struct {
 		name string
-		// prepare changes the hub before the two runs: a curate with the
-		// hub's settings, then one of them changed.
+		// curated starts from the hub once curated with its settings,
+		// which prepare may then change before the two runs.
+		curated bool
 		prepare func(t *testing.T, site string)
 		args    []string
 	}{
 		{name: "imported", prepare: func(*testing.T, string) {}},
-		{name: "half the publishers rated 140 after a curate", prepare: func(t *testing.T, site string) {
-			curate(t, site, nil)
-			rateHalfThePublishers(t, site)
-		}},
-		{name: "a window of 8h after a curate with 72h", prepare: func(t *testing.T, site string) {
-			curate(t, site, nil)
-		}, args: []string{"--window", "8h"}},
+		{name: "half the publishers rated 140 after a curate", curated: true, prepare: rateHalfThePublishers},
+		{name: "a window of 8h after a curate with 72h", curated: true, prepare: func(*testing.T, string) {},
+			args: []string{"--window", "8h"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			site := copySite(t, base)
+			from := base
+			if tc.curated {
+				from = curatedSite(t, bin, 3000)
+			}
+			site := copySite(t, from)
 			tc.prepare(t, site)
 			first := curate(t, site, tc.args)
 			if changedRe.FindStringSubmatch(first) == nil {
@@ -148,13 +150,75 @@ func firstDifference(a, b string) string {
 	return fmt.Sprintf("at byte %d\n  was …%.300s\n  now …%.300s", i, a[from:], b[from:])
 }
 
-// importedSite makes a site of n generated articles, none old enough to be
-// archived, and imports it with bin: a hub whose records came from files.
+// importedSite returns a site of n generated articles, none old enough to
+// be archived, imported with bin: a hub whose records came from files.
+// It is made once per process and shared: callers copy it (copySite) and
+// never change it.
 func importedSite(t *testing.T, bin string, n int) string {
 	t.Helper()
-	return retentionSite(t, n, "3650d", "", func(site string) {
-		if out, err := exec.Command(bin, "--site", site, "import").CombinedOutput(); err != nil {
-			t.Fatalf("import: %v\n%s", err, out)
+	return sharedSite(t, fmt.Sprintf("imported %d", n), func(t *testing.T, site string) {
+		makeRetentionSite(t, site, n, "3650d", "", func(site string) {
+			if out, err := exec.Command(bin, "--site", site, "import").CombinedOutput(); err != nil {
+				t.Fatalf("import: %v\n%s", err, out)
+			}
+		})
+	})
+}
+
+// curatedSite returns importedSite's site once curated with bin (the
+// hub's settings), made once per process and shared as it is.
+func curatedSite(t *testing.T, bin string, n int) string {
+	t.Helper()
+	imported := importedSite(t, bin, n)
+	return sharedSite(t, fmt.Sprintf("curated %d", n), func(t *testing.T, site string) {
+		copyTree(t, imported, site)
+		if out, err := exec.Command(bin, "--site", site, "curate").CombinedOutput(); err != nil {
+			t.Fatalf("curate: %v\n%s", err, out)
 		}
+	})
+}
+
+// sharedSites holds, by key, the sites made once per process, which the
+// curate tests of thousands of records start from: making one (generate,
+// import, curate) took as long as a test's cases.
+var sharedSites sync.Map // key -> *onceSite
+
+type onceSite struct {
+	once sync.Once
+	dir  string // the folder holding the site, removed by TestMain
+	err  error
+}
+
+// sharedSite returns the site make makes once per process for key, at
+// a path in a folder of its own that outlives the test.
+func sharedSite(t *testing.T, key string, make func(t *testing.T, site string)) string {
+	t.Helper()
+	v, _ := sharedSites.LoadOrStore(key, &onceSite{})
+	s := v.(*onceSite)
+	s.once.Do(func() {
+		// Left as it is if make fails t, for the tests after it.
+		s.err = fmt.Errorf("not made: the first test to need it failed making it")
+		dir, err := os.MkdirTemp("", "newshub-test-site-")
+		if err != nil {
+			s.err = err
+			return
+		}
+		s.dir = dir
+		make(t, filepath.Join(dir, "site"))
+		s.err = nil
+	})
+	if s.err != nil {
+		t.Fatalf("%s site: %v", key, s.err)
+	}
+	return filepath.Join(s.dir, "site")
+}
+
+// removeSharedSites removes the folders of the sites sharedSite made.
+func removeSharedSites() {
+	sharedSites.Range(func(_, v any) bool {
+		if d := v.(*onceSite).dir; d != "" {
+			os.RemoveAll(d)
+		}
+		return true
 	})
 }

@@ -130,7 +130,9 @@ func (h *editHub) invariants(step string, oneLead bool) {
 // with another window, exports, imports the export into a new hub and
 // curates that: after each step every decision still holds.
 func TestEditDecisionsSurviveCurateReclusteringAndExportImport(t *testing.T) {
-	src := genSite(t, 400, 11)
+	// 200 articles hold the nine stories of three or more members and
+	// the publisher of three articles the decisions need (checked below).
+	src := genSite(t, 200, 11)
 	h := &editHub{t: t, site: src, db: filepath.Join(t.TempDir(), "hub.db")}
 	h.run("import")
 	h.run("curate")

@@ -61,21 +61,22 @@ func TestADecisionTakenBackAfterTheHubMovedLeavesItAsItWas(t *testing.T) {
 			return h.site, db
 		}},
 	}
+	// Stories as an import makes them, which an import of the exported
+	// hub makes again; built once before any decision, and each case
+	// takes its decision on a copy.
+	before := filepath.Join(t.TempDir(), "before")
+	hub := hubOnce(t, 300, 11, []string{"import"}, []string{"build", "--now", buildNow, before})
+	hub.read()
+	s := leadWithMembers(hub)
+	if s.lead == "" {
+		t.Fatal("the generated hub has no story of several publishers")
+	}
+	want := treeOf(t, before)
 	for _, d := range decisions {
 		for _, m := range moves {
 			t.Run(d.name+"/"+m.name, func(t *testing.T) {
-				h := &editHub{t: t, site: genSite(t, 300, 11), db: filepath.Join(t.TempDir(), "hub.db")}
-				// Stories as an import makes them, which an import of the
-				// exported hub makes again.
-				h.run("import")
-				h.read()
-				s := leadWithMembers(h)
-				if s.lead == "" {
-					t.Fatal("the generated hub has no story of several publishers")
-				}
-				dir := t.TempDir()
-				before, after := filepath.Join(dir, "before"), filepath.Join(dir, "after")
-				h.run("build", "--now", buildNow, before)
+				h := hub.copyFor(t)
+				after := filepath.Join(t.TempDir(), "after")
 				h.run(d.take(s)...)
 				h.read()
 				if leadWithheld(h, s) == false {
@@ -84,7 +85,7 @@ func TestADecisionTakenBackAfterTheHubMovedLeavesItAsItWas(t *testing.T) {
 				site, db := m.move(t, h)
 				runOK(t, append([]string{"--site", site, "--db", db}, d.back(s)...)...)
 				runOK(t, "--site", site, "--db", db, "build", "--now", buildNow, after)
-				sameTree(t, "after the decision taken back", treeOf(t, after), treeOf(t, before))
+				sameTree(t, "after the decision taken back", treeOf(t, after), want)
 			})
 		}
 	}

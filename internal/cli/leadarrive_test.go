@@ -20,6 +20,15 @@ import (
 // the decision is taken back, the hub's static copy is the one the same
 // ingest round makes of a hub never given the decision.
 func TestAnArrivalWhileTheLeadIsWithheldLeavesTheHubAsWithoutTheDecision(t *testing.T) {
+	// One hub made once; each case edits a copy and compares it with
+	// another copy never edited.
+	hub := arrivalHub(t)
+	hub.read()
+	lead, arrival := storyForArrival(hub)
+	if lead == nil {
+		t.Fatal("the generated hub has no story whose lead is better than an arrival and its other members worse")
+	}
+	feed := arrivalFeed(lead, arrival)
 	for _, tt := range []struct {
 		name       string
 		take, back func(lead, publisher string) []string
@@ -32,13 +41,7 @@ func TestAnArrivalWhileTheLeadIsWithheldLeavesTheHubAsWithoutTheDecision(t *test
 			func(_, p string) []string { return []string{"edit", "unblock", p} }},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			edited, plain := arrivalHub(t), arrivalHub(t)
-			edited.read()
-			lead, arrival := storyForArrival(edited)
-			if lead == nil {
-				t.Fatal("the generated hub has no story whose lead is better than an arrival and its other members worse")
-			}
-			feed := arrivalFeed(lead, arrival)
+			edited, plain := hub.copyFor(t), hub.copyFor(t)
 			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 				w.Header().Set("Content-Type", "application/rss+xml")
 				fmt.Fprint(w, feed)

@@ -12,6 +12,16 @@ import (
 // and must leave every file of a build as it was before the decision,
 // the demoted member's document with its related list among them.
 func TestALeadWithheldAndTakenBackLeavesTheStaticCopyAsItWas(t *testing.T) {
+	// One hub, curated and built before any decision; each case takes
+	// its decision on a copy.
+	before := filepath.Join(t.TempDir(), "before")
+	hub := hubOnce(t, 300, 11, []string{"import"}, []string{"curate"}, []string{"build", "--now", buildNow, before})
+	hub.read()
+	s := leadWithMembers(hub)
+	if s.lead == "" {
+		t.Fatal("the generated hub has no story of several publishers")
+	}
+	want := treeOf(t, before)
 	for _, tt := range []struct {
 		name       string
 		take, back func(s undoStory) []string
@@ -42,17 +52,8 @@ func TestALeadWithheldAndTakenBackLeavesTheStaticCopyAsItWas(t *testing.T) {
 			func(h *editHub, s undoStory) bool { return !slices.Contains(h.art(s.lead).Topics, s.topic) }},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			h := &editHub{t: t, site: genSite(t, 300, 11), db: filepath.Join(t.TempDir(), "hub.db")}
-			h.run("import")
-			h.run("curate")
-			h.read()
-			s := leadWithMembers(h)
-			if s.lead == "" {
-				t.Fatal("the generated hub has no story of several publishers")
-			}
-			dir := t.TempDir()
-			before, after := filepath.Join(dir, "before"), filepath.Join(dir, "after")
-			h.run("build", "--now", buildNow, before)
+			h := hub.copyFor(t)
+			after := filepath.Join(t.TempDir(), "after")
 			h.run(tt.take(s)...)
 			if tt.then != nil {
 				h.run(tt.then(s)...)
@@ -66,7 +67,7 @@ func TestALeadWithheldAndTakenBackLeavesTheStaticCopyAsItWas(t *testing.T) {
 				h.run(tt.again(s)...)
 			}
 			h.run("build", "--now", buildNow, after)
-			sameTree(t, "after the decision taken back", treeOf(t, after), treeOf(t, before))
+			sameTree(t, "after the decision taken back", treeOf(t, after), want)
 		})
 	}
 }

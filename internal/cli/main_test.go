@@ -8,5 +8,5 @@ import (
 )
 
 // TestMain stops the PostgreSQL server the tests may have started and
-// removes the binary they share.
-func TestMain(m *testing.M) { pgtest.Main(m, testutil.RemoveBinary) }
+// removes the binary and the sites they share.
+func TestMain(m *testing.M) { pgtest.Main(m, testutil.RemoveBinary, removeSharedSites) }

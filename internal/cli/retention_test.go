@@ -36,6 +36,13 @@ var retentionUntil = time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
 func retentionSite(t *testing.T, n int, archiveAfter, purgeAfter string, importer func(site string)) string {
 	t.Helper()
 	dir := filepath.Join(t.TempDir(), "site")
+	makeRetentionSite(t, dir, n, archiveAfter, purgeAfter, importer)
+	return dir
+}
+
+// makeRetentionSite makes at dir the site retentionSite makes.
+func makeRetentionSite(t *testing.T, dir string, n int, archiveAfter, purgeAfter string, importer func(site string)) {
+	t.Helper()
 	_, err := gen.Generate(context.Background(), dir, gen.Options{Articles: n, Seed: 27, Until: retentionUntil, Span: 90 * 24 * time.Hour})
 	if err != nil {
 		t.Fatal(err)
@@ -46,7 +53,6 @@ func retentionSite(t *testing.T, n int, archiveAfter, purgeAfter string, importe
 	}
 	editConfig(t, dir, regexp.MustCompile(`(?m)^archive_after: .*\n`), setting)
 	importer(dir)
-	return dir
 }
 
 // editConfig replaces what re matches in the site's _config.yml.
