@@ -27,22 +27,7 @@ import (
 // feed it came from, which its file does not name.
 func TestAHubMovedByExportAndImportKeepsTheTopicGatesDecisions(t *testing.T) {
 	ctx := context.Background()
-	feed, err := os.ReadFile(filepath.Join("testdata", "grid-feed.xml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "application/rss+xml")
-		w.Write(feed)
-	}))
-	defer srv.Close()
-
-	dir := filepath.Join(t.TempDir(), "hub")
-	if err := os.CopyFS(dir, os.DirFS(filepath.Join("testdata", "decided"))); err != nil {
-		t.Fatal(err)
-	}
-	sources := fmt.Sprintf("sources:\n  - url: %s/feed.xml\n    provider: grid.example\n    dedicated: true\n", srv.URL)
-	writeFile(t, dir, "_data/sources.yaml", []byte(sources))
+	dir := gridHub(t, "    provider: grid.example\n    dedicated: true\n")
 	old := openHub(t, filepath.Join(t.TempDir(), "old.db"))
 	if res, err := Import(ctx, old, dir, Options{SiteDir: dir}); err != nil || len(res.Rejected) > 0 {
 		t.Fatalf("import: %v, rejected %v", err, res.Rejected)
@@ -84,6 +69,28 @@ func TestAHubMovedByExportAndImportKeepsTheTopicGatesDecisions(t *testing.T) {
 	if len(got) != len(want) {
 		t.Errorf("%d articles after the move, want %d", len(got), len(want))
 	}
+}
+
+// gridHub returns the site folder of testdata/decided with one source, a
+// feed of testdata/grid-feed.xml served until the test ends, described
+// further by the YAML lines given.
+func gridHub(t *testing.T, source string) string {
+	t.Helper()
+	feed, err := os.ReadFile(filepath.Join("testdata", "grid-feed.xml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/rss+xml")
+		w.Write(feed)
+	}))
+	t.Cleanup(srv.Close)
+	dir := filepath.Join(t.TempDir(), "hub")
+	if err := os.CopyFS(dir, os.DirFS(filepath.Join("testdata", "decided"))); err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, dir, "_data/sources.yaml", []byte(fmt.Sprintf("sources:\n  - url: %s/feed.xml\n%s", srv.URL, source)))
+	return dir
 }
 
 // ingestOnce runs one ingest round of every source of the hub in dir.

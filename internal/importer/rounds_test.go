@@ -3,9 +3,6 @@ package importer
 import (
 	"context"
 	"fmt"
-	"net/http"
-	"net/http/httptest"
-	"os"
 	"path/filepath"
 	"testing"
 
@@ -20,20 +17,7 @@ import (
 // folder adds no round to it.
 func TestAHubMovedByExportAndImportKeepsItsLogOfRounds(t *testing.T) {
 	ctx := context.Background()
-	feed, err := os.ReadFile(filepath.Join("testdata", "grid-feed.xml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "application/rss+xml")
-		w.Write(feed)
-	}))
-	defer srv.Close()
-	dir := filepath.Join(t.TempDir(), "hub")
-	if err := os.CopyFS(dir, os.DirFS(filepath.Join("testdata", "decided"))); err != nil {
-		t.Fatal(err)
-	}
-	writeFile(t, dir, "_data/sources.yaml", []byte(fmt.Sprintf("sources:\n  - url: %s/feed.xml\n", srv.URL)))
+	dir := gridHub(t, "")
 	old := openHub(t, filepath.Join(t.TempDir(), "old.db"))
 	if _, err := Import(ctx, old, dir, Options{SiteDir: dir}); err != nil {
 		t.Fatal(err)
