@@ -72,6 +72,10 @@ func runImport(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
+	static, err := importStatic(ctx, src, env.Site)
+	if err != nil {
+		return err
+	}
 	fmt.Fprintf(env.Stdout, "imported %d records from %s in %s (%.0f records/s): %s\n",
 		res.Imported(), src, round(res.Elapsed), progress.Rate(int64(res.Imported()), res.Elapsed), kindSummary(res.Kinds))
 	if res.Unchanged > 0 {
@@ -83,12 +87,27 @@ func runImport(ctx context.Context, env *Env, args []string) error {
 	if len(res.Accounts) > 0 {
 		fmt.Fprintf(env.Stdout, "gave the site the admin area's accounts of %s it had none of: %s\n", src, strings.Join(res.Accounts, ", "))
 	}
+	printStatic(env.Stdout, src, static)
 	printCollections(env.Stdout, res)
 	if len(res.Rejected) > 0 {
 		fmt.Fprintf(env.Stdout, "rejected %d files (reasons above)\n", len(res.Rejected))
 		return errFailed
 	}
 	return nil
+}
+
+// printStatic says what the site folder was given of the static/ files
+// of src, and names those it kept of its own.
+func printStatic(w io.Writer, src string, s staticGiven) {
+	if len(s.Added) > 0 {
+		fmt.Fprintf(w, "gave the site folder the static files of %s it had none of, which its next build publishes: %s\n", src, listSome(s.Added, 8))
+	}
+	if len(s.Kept) > 0 {
+		fmt.Fprintf(w, "kept the site folder's own static files that differ from those of %s (copy one over by hand to publish it instead): %s\n", src, strings.Join(s.Kept, ", "))
+	}
+	for _, l := range s.Left {
+		fmt.Fprintf(w, "not copied, as a build leaves it out: %s (%s)\n", l.Path, l.Reason)
+	}
 }
 
 // sizeFlag is a byte count given as a number with an optional unit.

@@ -136,7 +136,7 @@ func serveHub(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	cfg := server.Config{Store: st, Views: views, Web: mountAdmin(w, area), Search: w.SearchDoc, Logger: log, Metrics: m}
+	cfg := server.Config{Store: st, Views: views, Web: mountAdmin(w, area), Static: w.ServeStatic, Search: w.SearchDoc, Logger: log, Metrics: m}
 	if !*noIngest {
 		opts := ingest.Options{Version: version(), SiteDir: env.Site, Log: env.Log, Policy: policy, Metrics: m}
 		cfg.Ingest = ingestFollowing(sw, st, opts)

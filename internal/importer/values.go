@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"maps"
 	"slices"
+	"time"
 
 	"newshub/internal/model"
 	"newshub/internal/store"
@@ -25,7 +26,10 @@ import (
 // is on topic, by the keywords of now and a gate taught in another order,
 // and publish some articles the hub withheld, withhold some it published,
 // and forget which came from a feed an editor blocked or marked
-// dedicated; the related coverage curation holds aside of an
+// dedicated; when the hub first saw an article (model.Article's
+// FetchedAt), without which import would take the move for it, and an
+// article dated ahead, which retention ages from then, would stay current
+// for as long again; the related coverage curation holds aside of an
 // article (model.Article's HeldRelated, MemberRelated,
 // CuratedRelated), without which an editor's decision taken back after
 // the hub moved (export, then import) would list other coverage than it
@@ -45,6 +49,7 @@ type ownValues struct {
 	GUID           string              `json:"guid,omitempty"`
 	Source         string              `json:"source,omitempty"`
 	Relevance      *model.Relevance    `json:"relevance,omitempty"`
+	FetchedAt      time.Time           `json:"fetchedAt,omitzero"`
 	HeldRelated    []model.HeldRelated `json:"heldRelated,omitempty"`
 	MemberRelated  *[]model.Related    `json:"memberRelated,omitempty"`
 	CuratedRelated bool                `json:"curatedRelated,omitempty"`
@@ -54,7 +59,7 @@ type ownValues struct {
 }
 
 func (v *ownValues) zero() bool {
-	return v.Story == "" && v.GUID == "" && v.Source == "" && v.Relevance == nil && len(v.HeldRelated) == 0 && v.MemberRelated == nil && !v.CuratedRelated &&
+	return v.Story == "" && v.GUID == "" && v.Source == "" && v.Relevance == nil && v.FetchedAt.IsZero() && len(v.HeldRelated) == 0 && v.MemberRelated == nil && !v.CuratedRelated &&
 		v.Mailing == nil && v.Composed == "" && len(v.Withdrawn) == 0
 }
 
@@ -80,7 +85,7 @@ func ValuesFile(ctx context.Context, st store.Store, sums map[string][sha256.Siz
 		switch {
 		case r.Article != nil:
 			a := r.Article
-			v.Source, v.Relevance = a.Source, a.Relevance
+			v.Source, v.Relevance, v.FetchedAt = a.Source, a.Relevance, a.FetchedAt.UTC()
 			v.HeldRelated, v.MemberRelated, v.CuratedRelated = a.HeldRelated, a.MemberRelated, a.CuratedRelated
 		case r.Newsletter != nil:
 			n := r.Newsletter
@@ -100,7 +105,7 @@ func ValuesFile(ctx context.Context, st store.Store, sums map[string][sha256.Siz
 	// Only the news records holding one of these are decoded: every
 	// curated article holds its topic decision, so most are, which costs
 	// an export of 10,000 articles about a quarter more CPU time.
-	err = st.ScanHolding(ctx, []model.Kind{model.KindNews}, []string{"source", "relevance", "heldRelated", "memberRelated", "curatedRelated"}, keep)
+	err = st.ScanHolding(ctx, []model.Kind{model.KindNews}, []string{"source", "relevance", "fetchedAt", "heldRelated", "memberRelated", "curatedRelated"}, keep)
 	if err == nil {
 		err = st.Scan(ctx, []model.Kind{model.KindNewsletter}, keep)
 	}
@@ -155,6 +160,9 @@ func (imp *importer) giveValues(rec *model.Record) {
 		a.Story, a.Source, a.Relevance = v.Story, v.Source, v.Relevance
 		if v.GUID != "" {
 			a.GUID = v.GUID
+		}
+		if !v.FetchedAt.IsZero() {
+			a.FetchedAt = v.FetchedAt
 		}
 		a.HeldRelated, a.MemberRelated, a.CuratedRelated = v.HeldRelated, v.MemberRelated, v.CuratedRelated
 	case rec.Kind == model.KindNewsletter && rec.Newsletter != nil:

@@ -199,6 +199,51 @@ func (c *docCache) put(key docKey, d *Doc, limit int64) *Doc {
 	return d
 }
 
+// Folder reports whether a build of the view writes documents under the
+// folder p (a site path of the API or the feeds, "api/news/page"), where
+// it refuses a static file (see putStatic): serve then answers there as
+// without it. The folders of the news of a date ("api/news/2024/05") are
+// taken for the build's whatever it holds, as the archive's are not known
+// without reading it.
+func (v *View) Folder(ctx context.Context, p string) bool {
+	p = strings.Trim(p, "/")
+	switch {
+	case p == "api" || p == "feeds":
+		return true
+	case strings.HasPrefix(p, "feeds/"):
+		return v.isTopic(strings.TrimPrefix(p, "feeds/"))
+	case !strings.HasPrefix(p, "api/"):
+		return false
+	}
+	segs := strings.Split(p, "/")
+	if segs[1] == "news" && len(segs) > 2 && len(segs) < 5 && dateFolder(segs[2:]) {
+		return true
+	}
+	if segs[1] == "learning" && len(segs) == 3 {
+		for key := range v.learnBy {
+			if strings.HasPrefix(key, segs[2]+"/") {
+				return true
+			}
+		}
+	}
+	// A list's pages: "page" holds page 2 when the list has one.
+	if _, err := v.Doc(ctx, p+"/2"); err == nil {
+		return true
+	}
+	return false
+}
+
+// dateFolder reports whether segs are the leading segments of an article
+// key's date ("2024", "2024/05", "2024/05/31").
+func dateFolder(segs []string) bool {
+	for i, s := range segs {
+		if len(s) != []int{4, 2, 2}[i] || !allDigits(s) {
+			return false
+		}
+	}
+	return true
+}
+
 // parse maps a site path to a target; it accepts only the canonical
 // spellings the static build writes.
 func (v *View) parse(path string) (target, bool) {

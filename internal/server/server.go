@@ -49,6 +49,11 @@ type Config struct {
 	// Web serves every path outside /api/ and /feeds/. Nil answers those
 	// with 404.
 	Web http.Handler
+	// Static answers the site's static file at a path of the API or the
+	// feeds that names no document, which a build puts in OUT there as
+	// anywhere else, and reports whether there was one (Web.ServeStatic);
+	// nil answers such a path with 404.
+	Static func(w http.ResponseWriter, r *http.Request) bool
 	// Search answers the search API, /api/search: a document, or a
 	// *publish.BadRequest for a query to fix. Nil answers it with 404.
 	Search func(ctx context.Context, query url.Values) (*publish.Doc, error)
@@ -362,6 +367,10 @@ func (s *Server) api(w http.ResponseWriter, r *http.Request) {
 	}
 	d, err := v.Doc(r.Context(), r.URL.Path)
 	if err != nil {
+		var merged *publish.StoryMerged
+		if (errors.Is(err, publish.ErrNotFound) || errors.As(err, &merged)) && s.cfg.Static != nil && s.cfg.Static(w, r) {
+			return
+		}
 		s.writeErr(w, r, err)
 		return
 	}

@@ -75,7 +75,7 @@ func newHubIn(t testing.TB, st store.Store, now func() time.Time, siteDir string
 	if err != nil {
 		t.Fatalf("web.New: %v", err)
 	}
-	srv := server.New(server.Config{Store: st, Views: views, Web: w, Search: w.SearchDoc})
+	srv := server.New(server.Config{Store: st, Views: views, Web: w, Static: w.ServeStatic, Search: w.SearchDoc})
 	return &hub{st: st, views: views, web: w, srv: srv}
 }
 

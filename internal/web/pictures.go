@@ -34,28 +34,25 @@ const pictureSecurity = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
 // servePicture serves a picture of the site folder's assets/images (name
 // is the path below it). The folder is opened as an os.Root, so no name
 // (.., a symbolic link) reaches a file outside it; folders are not listed.
-func (w *Web) servePicture(rw http.ResponseWriter, r *http.Request, name string) {
+// It reports false, answering nothing, where there is no such picture.
+func (w *Web) servePicture(rw http.ResponseWriter, r *http.Request, name string) bool {
 	ctype, ok := pictureTypes[strings.ToLower(path.Ext(name))]
 	if w.siteDir == "" || !ok || name == "" || strings.Contains(name, "\\") || path.Clean(name) != name {
-		w.serveError(rw, r, errNotFound)
-		return
+		return false
 	}
 	root, err := os.OpenRoot(filepath.Join(w.siteDir, filepath.FromSlash(PictureDir)))
 	if err != nil {
-		w.serveError(rw, r, errNotFound)
-		return
+		return false
 	}
 	defer root.Close()
 	f, err := root.Open(filepath.FromSlash(name))
 	if err != nil {
-		w.serveError(rw, r, errNotFound)
-		return
+		return false
 	}
 	defer f.Close()
 	fi, err := f.Stat()
 	if err != nil || !fi.Mode().IsRegular() {
-		w.serveError(rw, r, errNotFound)
-		return
+		return false
 	}
 	h := rw.Header()
 	h.Set("Content-Type", ctype)
@@ -65,6 +62,7 @@ func (w *Web) servePicture(rw http.ResponseWriter, r *http.Request, name string)
 	// revalidation by Last-Modified.
 	h.Set("Cache-Control", "public, max-age=86400")
 	http.ServeContent(rw, r, name, fi.ModTime(), f)
+	return true
 }
 
 // copyPictures copies the site folder's pictures into a static build at

@@ -12,17 +12,29 @@ import (
 	"newshub/internal/publish"
 )
 
+// ServeStatic answers the file of the site folder's static folder at the
+// request's path, as serveStatic does: the server asks it for a path of
+// the API or the feeds that names no document of newshub's, where a build
+// puts a static file in OUT as anywhere else.
+func (w *Web) ServeStatic(rw http.ResponseWriter, r *http.Request) bool {
+	return w.serveStatic(rw, r, strings.TrimPrefix(r.URL.Path, "/"))
+}
+
 // serveStatic answers the file name (a slash path) of the site folder's
 // static folder, which every build puts in OUT at the same path (see
 // publish.StaticDir), by the same rules (publish.OpenStatic): nothing
-// outside the folder, no special file, no folder listed. It reports
-// false, answering nothing, where there is no such file.
+// outside the folder, no special file, no folder listed, and none at the
+// path of a file or folder newshub makes, which a build refuses. It
+// reports false, answering nothing, where there is no such file.
 func (w *Web) serveStatic(rw http.ResponseWriter, r *http.Request, name string) bool {
 	f, fi, ok := w.openStatic(name)
 	if !ok {
 		return false
 	}
 	defer f.Close()
+	if w.builds(r, name) {
+		return false
+	}
 	h := rw.Header()
 	if ctype := mime.TypeByExtension(path.Ext(name)); ctype != "" {
 		h.Set("Content-Type", ctype)
@@ -65,4 +77,53 @@ func (w *Web) openStatic(name string) (*os.File, fs.FileInfo, bool) {
 		return nil, nil, false
 	}
 	return f, fi, true
+}
+
+// builtFiles are the files of a build's own at the top of OUT that serve
+// answers otherwise than from the static folder.
+var builtFiles = map[string]bool{"404.html": true, "favicon.svg": true}
+
+// builds reports whether a build makes a file at name (a slash path), or
+// a folder of pages or documents, where it refuses a static file: serve
+// answers there as without it. It is asked only once a static file is
+// found there, which is seldom.
+func (w *Web) builds(r *http.Request, name string) bool {
+	if builtFiles[name] || name == "search" {
+		return true
+	}
+	if w.views == nil {
+		return false
+	}
+	ctx := r.Context()
+	v, err := w.views.Current(ctx)
+	if err != nil {
+		return false
+	}
+	if name == "api" || name == "feeds" || strings.HasPrefix(name, "api/") || strings.HasPrefix(name, "feeds/") {
+		return v.Folder(ctx, name)
+	}
+	segs := strings.Split(name, "/")
+	if segs[0] == "news" && len(segs) > 1 && len(segs) < 5 && dateFolder(segs[1:]) {
+		// The news of a date, current or archived.
+		return true
+	}
+	folder := "/" + name + "/"
+	if segs[len(segs)-1] == "page" {
+		folder += "2/" // a list's pages, when it has a second
+	}
+	page := r.Clone(ctx)
+	page.URL.Path, page.URL.RawPath, page.URL.RawQuery = folder, "", ""
+	_, err = w.route(ctx, w.cacheOf(v), page)
+	return err == nil
+}
+
+// dateFolder reports whether segs are the leading segments of an article
+// key's date ("2024", "2024/05", "2024/05/31").
+func dateFolder(segs []string) bool {
+	for i, s := range segs {
+		if len(s) != []int{4, 2, 2}[i] || strings.Trim(s, "0123456789") != "" {
+			return false
+		}
+	}
+	return true
 }

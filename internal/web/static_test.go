@@ -2,10 +2,13 @@ package web
 
 import (
 	"context"
+	"fmt"
 	"io"
+	"mime"
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"path"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -165,5 +168,101 @@ func TestStaticIndexPagesLeaveNewshubsPages(t *testing.T) {
 		if code != http.StatusOK || strings.Contains(body, "<title>static</title>") {
 			t.Errorf("%s: %d %.80q, want 200 and newshub's page", p, code, body)
 		}
+	}
+}
+
+// TestStaticFilesAtNewshubsRoutesAreServedAsBuilt checks that a static
+// file under the prefixes newshub answers itself (the API, the feeds, the
+// website's assets and pictures) is answered as a build writes it in OUT,
+// with the content type of its extension, and that one at the path of a
+// page or folder newshub makes, which a build refuses, leaves newshub's
+// answer there as it is without it.
+func TestStaticFilesAtNewshubsRoutesAreServedAsBuilt(t *testing.T) {
+	served := []string{
+		"api/extra.json", "api/v2/data", "feeds/custom.xml", "feeds/custom",
+		"assets/extra.css", "assets/LICENSE", "assets/images/notes", "assets/images/extra/x.png",
+	}
+	// Refused by a build, in two folders: a file cannot lie where a
+	// folder of another does. The second's are refused as plainly (every
+	// build makes api/ and feeds/, and the topic's page): they are not
+	// built again.
+	refused := [][]string{
+		{"search", "events", "topics/election/page/2", "404.html", "news/2026/11", "feeds/joe-biden", "api/news/page", "api/news/2026"},
+		{"api", "feeds", "topics/election"},
+	}
+	static, bare := t.TempDir(), t.TempDir()
+	for _, rel := range served {
+		testutil.WriteFile(t, static, "static/"+rel, "static "+rel+"\n")
+	}
+	h := newHubFrom(t, fixtureRecords("https://img.example.org/"))
+	hub := newHubIn(t, h.st, func() time.Time { return fixtureNow }, static)
+	build := func(dir string) (map[string][]byte, error) {
+		out := filepath.Join(t.TempDir(), "out")
+		_, err := publish.Build(context.Background(), h.st, nil, out, publish.BuildOptions{Views: hub.views,
+			Static: filepath.Join(dir, publish.StaticDir), Extra: []func(context.Context, *publish.View, *publish.Output) error{hub.web.Build}})
+		if err != nil {
+			return nil, err
+		}
+		return testutil.Files(t, out), nil
+	}
+	built, err := build(static)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(hub.srv)
+	defer srv.Close()
+	for _, rel := range served {
+		code, ctype, body := fetch(t, srv.URL+"/"+rel)
+		want, ok := built[rel]
+		if !ok {
+			t.Fatalf("the build put no %s in OUT", rel)
+		}
+		if code != http.StatusOK || body != string(want) {
+			t.Errorf("/%s: %d %.80q, want 200 and the bytes OUT holds, %q", rel, code, body, want)
+		}
+		if ext := path.Ext(rel); ext != "" && ctype != mime.TypeByExtension(ext) {
+			t.Errorf("/%s is served as %q, want %q as for its extension", rel, ctype, mime.TypeByExtension(ext))
+		}
+	}
+
+	// The refused ones, in site folders beside a bare one.
+	noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	answer := func(base, p string) string {
+		resp, err := noFollow.Get(base + p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, err := io.ReadAll(resp.Body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(string(b), "static ") {
+			return fmt.Sprintf("%d the static file", resp.StatusCode)
+		}
+		return fmt.Sprintf("%d %s %s", resp.StatusCode, resp.Header.Get("Content-Type"), resp.Header.Get("Location"))
+	}
+	without := httptest.NewServer(newHubIn(t, h.st, func() time.Time { return fixtureNow }, bare).srv)
+	defer without.Close()
+	for i, files := range refused {
+		dir := t.TempDir()
+		for _, rel := range files {
+			testutil.WriteFile(t, dir, "static/"+rel, "static "+rel+"\n")
+		}
+		if i == 0 {
+			_, err := build(dir)
+			for _, rel := range files {
+				if err == nil || !strings.Contains(err.Error(), "static/"+rel+" ") {
+					t.Errorf("static/%s: the build gives %v, want it refused", rel, err)
+				}
+			}
+		}
+		with := httptest.NewServer(newHubIn(t, h.st, func() time.Time { return fixtureNow }, dir).srv)
+		for _, rel := range files {
+			if got, want := answer(with.URL, "/"+rel), answer(without.URL, "/"+rel); got != want {
+				t.Errorf("/%s: %s, want %s as without the static file the build refuses", rel, got, want)
+			}
+		}
+		with.Close()
 	}
 }

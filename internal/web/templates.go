@@ -133,12 +133,12 @@ func (t *templates) render(b *bytes.Buffer, pg *page) error {
 
 // serveAsset serves an embedded asset. Asset URLs carry their content hash,
 // so a matching one may be cached for good; http.ServeContent answers the
-// conditional and range requests.
-func (w *Web) serveAsset(rw http.ResponseWriter, r *http.Request, name string) {
+// conditional and range requests. It reports false, answering nothing,
+// where there is no such asset.
+func (w *Web) serveAsset(rw http.ResponseWriter, r *http.Request, name string) bool {
 	b, ok := w.tmpl.assets[name]
 	if !ok {
-		w.serveError(rw, r, errNotFound)
-		return
+		return false
 	}
 	h := rw.Header()
 	ctype := mime.TypeByExtension(path.Ext(name))
@@ -154,6 +154,7 @@ func (w *Web) serveAsset(rw http.ResponseWriter, r *http.Request, name string) {
 		h.Set("Cache-Control", "public, max-age=300")
 	}
 	http.ServeContent(rw, r, name, time.Time{}, bytes.NewReader(b))
+	return true
 }
 
 // ago writes how long before now t was: "just now", "5 min ago", "3 h ago",

@@ -90,10 +90,16 @@ func (w *Web) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 	p := r.URL.Path
 	switch {
 	case strings.HasPrefix(p, "/"+PictureDir+"/"):
-		w.servePicture(rw, r, strings.TrimPrefix(p, "/"+PictureDir+"/"))
+		// The site's pictures, then a static file a build puts beside
+		// them.
+		if !w.servePicture(rw, r, strings.TrimPrefix(p, "/"+PictureDir+"/")) && !w.serveStatic(rw, r, strings.TrimPrefix(p, "/")) {
+			w.serveError(rw, r, errNotFound)
+		}
 		return
 	case strings.HasPrefix(p, "/assets/"):
-		w.serveAsset(rw, r, strings.TrimPrefix(p, "/assets/"))
+		if !w.serveAsset(rw, r, strings.TrimPrefix(p, "/assets/")) && !w.serveStatic(rw, r, strings.TrimPrefix(p, "/")) {
+			w.serveError(rw, r, errNotFound)
+		}
 		return
 	case !strings.HasSuffix(p, "/") && p != "/favicon.svg" && w.serveStatic(rw, r, strings.TrimPrefix(p, "/")):
 		// The site's own files, which a build puts in OUT beside the
