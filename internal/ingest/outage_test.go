@@ -258,6 +258,11 @@ func TestAnOutageOfTheHubsNetworkIsNoFailureOfItsSources(t *testing.T) {
 					t.Fatalf("newshub_ingest_network_down %v during the outage, want 1", down)
 				}
 			}
+			// What ingest --once --metrics-file writes tells the outage's
+			// failures from the feeds'.
+			if v, ok := metricstest.Scrape(t, o.scrape).Value("newshub_ingest_fetches_not_counted_total"); !ok || v != 4*n {
+				t.Errorf("newshub_ingest_fetches_not_counted_total %v (%v) after 4 rounds of the outage, want %d", v, ok, 4*n)
+			}
 			for _, fh := range o.hosts {
 				fh.up()
 			}
