@@ -46,7 +46,10 @@ func runSources(ctx context.Context, env *Env, args []string) error {
 	case "list":
 		return listSources(ctx, env, st, list)
 	case "add":
-		src := model.Source{URL: pos[0], Provider: strings.ToLower(strings.TrimSpace(*provider)), Interval: *interval, Dedicated: *dedicated}
+		// An address pasted with spaces around it is listed without
+		// them, as the admin area lists it: kept, it is fetched as
+		// another address and the address itself is refused as listed.
+		src := model.Source{URL: strings.TrimSpace(pos[0]), Provider: strings.ToLower(strings.TrimSpace(*provider)), Interval: *interval, Dedicated: *dedicated}
 		for _, t := range strings.Split(*topics, ",") {
 			if t = strings.TrimSpace(t); t != "" {
 				src.Topics = append(src.Topics, t)

@@ -151,3 +151,21 @@ func TestFeedSecretsMaskedOnTheTerminal(t *testing.T) {
 		t.Errorf("help sources does not say export-opml keeps the secrets:\n%s", out)
 	}
 }
+
+// TestSourcesAddTrimsTheAddress: an address pasted with spaces around it
+// is listed without them, as the admin area lists it, where it was listed
+// with them, fetched as another address (a 404), and the address itself
+// was refused as already listed.
+func TestSourcesAddTrimsTheAddress(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "hub")
+	if code, _, errs := run(t, "init", dir); code != 0 {
+		t.Fatalf("init: exit %d: %s", code, errs)
+	}
+	if code, out, errs := run(t, "--site", dir, "sources", "add", " https://news.example/rss \t"); code != 0 || out != "added https://news.example/rss\n" {
+		t.Fatalf("sources add: exit %d: %q %s", code, out, errs)
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "_data", "sources.yaml"))
+	if want := "sources:\n  - url: https://news.example/rss\n"; err != nil || string(b) != want {
+		t.Errorf("sources.yaml:\n%s\nwant\n%s (%v)", b, want, err)
+	}
+}
