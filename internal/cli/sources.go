@@ -74,6 +74,13 @@ func runSources(ctx context.Context, env *Env, args []string) error {
 			return err
 		}
 		fmt.Fprintf(env.Stdout, "added %s\n", model.MaskURL(src.URL))
+		n, err := sources.ForgetFailures(ctx, st, src.URL)
+		if err != nil {
+			return err
+		}
+		if n > 0 {
+			fmt.Fprintf(env.Stdout, "the %d failures its address had before are forgotten: it is fetched at the next round\n", n)
+		}
 	case "import-opml":
 		return importOPML(ctx, env, st, list, pos[0])
 	case "export-opml":

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"html"
 	"net/http"
 	"net/http/httptest"
@@ -8,8 +9,11 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"newshub/internal/model"
+	"newshub/internal/store"
+	"newshub/internal/store/sqlite"
 )
 
 func TestSourcesAddDedicated(t *testing.T) {
@@ -167,5 +171,54 @@ func TestSourcesAddTrimsTheAddress(t *testing.T) {
 	b, err := os.ReadFile(filepath.Join(dir, "_data", "sources.yaml"))
 	if want := "sources:\n  - url: https://news.example/rss\n"; err != nil || string(b) != want {
 		t.Errorf("sources.yaml:\n%s\nwant\n%s (%v)", b, want, err)
+	}
+}
+
+// TestSourcesAddAgainForgetsTheFailures: a source paused after failures,
+// removed, and added again once its publisher mended it, is fetched at
+// the next round, as a new source is, where it stayed paused (or waited
+// out the backoff of its failures) under the state its address kept.
+func TestSourcesAddAgainForgetsTheFailures(t *testing.T) {
+	ctx := context.Background()
+	dir := filepath.Join(t.TempDir(), "hub")
+	if code, _, errs := run(t, "init", dir); code != 0 {
+		t.Fatalf("init: exit %d: %s", code, errs)
+	}
+	const feed = "https://news.example/rss"
+	for _, c := range []store.SourceState{
+		{URL: feed, Errors: 10, Paused: true, LastStatus: "503 Service Unavailable"},
+		{URL: feed, Errors: 4, NextFetch: time.Now().Add(20 * time.Hour), LastStatus: "503 Service Unavailable"},
+	} {
+		if code, _, errs := run(t, "--site", dir, "sources", "add", feed); code != 0 {
+			t.Fatalf("sources add: exit %d: %s", code, errs)
+		}
+		st, err := sqlite.Open(ctx, filepath.Join(dir, ".newshub", "newshub.db"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := st.PutSourceState(ctx, c); err != nil {
+			t.Fatal(err)
+		}
+		st.Close()
+		if code, _, errs := run(t, "--site", dir, "sources", "remove", feed); code != 0 {
+			t.Fatalf("sources remove: exit %d: %s", code, errs)
+		}
+		code, out, errs := run(t, "--site", dir, "sources", "add", feed)
+		if code != 0 || !strings.Contains(out, "fetched at the next round") {
+			t.Errorf("sources add again: exit %d, %q %s; want it to say the failures are forgotten", code, out, errs)
+		}
+		st, err = sqlite.Open(ctx, filepath.Join(dir, ".newshub", "newshub.db"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, err := st.SourceState(ctx, feed)
+		st.Close()
+		if err != nil || s.Paused || s.Errors != 0 || !s.NextFetch.IsZero() {
+			t.Errorf("state of the source added again after %d failures: paused %v, errors %d, next fetch %v (%v); want due at once",
+				c.Errors, s.Paused, s.Errors, s.NextFetch, err)
+		}
+		if code, _, errs := run(t, "--site", dir, "sources", "remove", feed); code != 0 {
+			t.Fatalf("sources remove: exit %d: %s", code, errs)
+		}
 	}
 }
