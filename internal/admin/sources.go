@@ -108,7 +108,13 @@ func (h *Handler) sourceAdd(w http.ResponseWriter, r *http.Request, s session) {
 			}
 			src.URL = u
 		}
-		return l.Add(src)
+		if err := l.Add(src); err != nil {
+			return err
+		}
+		// A source removed after failures and added again is fetched
+		// at the next round, as a new one is.
+		_, err := sources.ForgetFailures(r.Context(), h.cfg.Store, src.URL)
+		return err
 	})
 }
 
