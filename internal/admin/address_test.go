@@ -106,11 +106,12 @@ func (b *cookieBrowser) signIn(base string) (*url.URL, int, string) {
 }
 
 // TestSignInByAddress signs in through a real server, with a browser's
-// cookie keeping, at a hub whose address is https: over plain http to
-// its LAN address or through a tunnel to localhost, the cookies are not
-// Secure (a browser would drop them there) and the session holds; behind
-// proxies that end TLS, whether they name the upstream, pass the Host on
-// or say X-Forwarded-Proto, they are Secure with the __Secure- prefix; over
+// cookie keeping, at a hub whose address is https: over plain http from
+// another machine to its LAN address, the cookies are not Secure (a
+// browser would drop them there) and the session holds; through a tunnel
+// to localhost they are Secure, which browsers keep there; behind proxies
+// that end TLS, whether they name the upstream, pass the Host on, say
+// X-Forwarded-Proto or nothing, they are Secure with the __Secure- prefix; over
 // plain http by a name, where they stay Secure, the sign-in page says why
 // the sign-in cannot hold and where to go, where it looped.
 func TestSignInByAddress(t *testing.T) {
@@ -132,13 +133,20 @@ func TestSignInByAddress(t *testing.T) {
 		t.Cleanup(srv.Close)
 		return srv
 	}
+	// The hub as a browser on another machine of its network reaches it.
+	lan := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r.RemoteAddr = "192.168.1.77:51000"
+		f.admin.ServeHTTP(w, r)
+	}))
+	t.Cleanup(lan.Close)
 	for _, tc := range []struct {
 		name, base string
 		srv        *httptest.Server
 		secure     bool
 	}{
-		{"a LAN address", "http://192.168.1.20:8080", hub, false},
-		{"a tunnel to localhost", "http://localhost:8080", hub, false},
+		{"a LAN address", "http://192.168.1.20:8080", lan, false},
+		{"a tunnel to localhost", "http://localhost:8080", hub, true},
+		{"a TLS proxy here saying nothing", "https://news.example.org", proxy(func(*httputil.ProxyRequest) {}), true},
 		{"a TLS proxy naming its upstream", "https://news.example.org", proxy(func(pr *httputil.ProxyRequest) { pr.Out.Host = "newshub" }), true},
 		{"a TLS proxy passing the Host on", "https://news.example.org", proxy(func(pr *httputil.ProxyRequest) { pr.Out.Host = pr.In.Host }), true},
 		{"a TLS proxy to a loopback address saying the scheme", "https://news.example.org", proxy(func(pr *httputil.ProxyRequest) { pr.SetXForwarded() }), true},

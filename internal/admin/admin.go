@@ -13,7 +13,8 @@
 // (see sessions) and are named by a random 256-bit identifier in a cookie
 // that is HttpOnly, SameSite=Strict, limited to /admin/, and Secure when
 // the browser is on https or the hub's address is https, but for a request
-// over plain http to an IP address or localhost (see Handler.secure). Signing in
+// over plain http from another machine to an IP address or localhost (see
+// Handler.secure). Signing in
 // always starts a new session; signing out ends it; a session ends after
 // Config.IdleTimeout without a request, after Config.MaxAge in any case,
 // and at once when its account is removed or given a new password.
@@ -92,8 +93,8 @@ type Config struct {
 	Editor Editor
 	// BaseURL is the hub's absolute address; empty means the site's url.
 	// When it is https, cookies are Secure whatever the request came
-	// over (behind a proxy that ends TLS), but over plain http to an IP
-	// address or localhost (a LAN address, a tunnel).
+	// over (behind a proxy that ends TLS), but over plain http from
+	// another machine to an IP address or localhost (a LAN address).
 	BaseURL string
 	// SiteCSS is the path of the website's stylesheet, which admin pages
 	// link to; empty means DefaultSiteCSS.
@@ -280,7 +281,7 @@ func (h *Handler) hub(ctx context.Context) (*site.Site, error) {
 // secure reports whether cookies set in answer to r are to be Secure: when
 // the browser is on https (TLS here, or X-Forwarded-Proto from a proxy), or
 // when the hub's address is https and the request did not come over plain
-// http to an IP address or localhost. A browser drops a Secure cookie sent
+// http from another machine to an IP address or localhost. A browser drops a Secure cookie sent
 // over plain http, so one opening the area at a LAN address or through a
 // tunnel (http://192.168.1.20:8080/admin/) could not keep a session. Not
 // Secure there gives nothing away: the cookie is kept for that address,
@@ -298,7 +299,18 @@ func (h *Handler) secure(r *http.Request) bool {
 		return false
 	}
 	host := hostname(r.Host)
-	return !plainAddress(host) || strings.EqualFold(host, base.Hostname())
+	return !plainAddress(host) || strings.EqualFold(host, base.Hostname()) || fromLoopback(r)
+}
+
+// fromLoopback reports whether r came from this machine: from a proxy
+// here, which may name its upstream by its address and say nothing of
+// the scheme (nginx's bare proxy_pass sends Host: 127.0.0.1:8080), or
+// from a tunnel. Cookies stay Secure then: a cookie a browser got over
+// https without Secure would be sent over plain http to the hub's name,
+// and browsers keep Secure cookies over plain http to localhost.
+func fromLoopback(r *http.Request) bool {
+	a, err := netip.ParseAddrPort(r.RemoteAddr)
+	return err == nil && a.Addr().Unmap().IsLoopback()
 }
 
 // httpsBase returns the hub's address, BaseURL or else the site's url,

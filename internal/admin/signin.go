@@ -80,7 +80,7 @@ func (h *Handler) whyNoCookie(r *http.Request, msg string) string {
 	}
 	return "This page came over plain http, and the hub's address is https: its sign-in cookies are Secure, " +
 		"which a browser keeps only over https. Open the admin area " + where +
-		", or by this server's IP address or localhost, where they are not Secure."
+		", or from another machine of its network by this server's IP address, where they are not Secure."
 }
 
 func (h *Handler) signIn(w http.ResponseWriter, r *http.Request) {
