@@ -12,7 +12,9 @@
 // other request is refused (403). Sessions live in this process's memory
 // (see sessions) and are named by a random 256-bit identifier in a cookie
 // that is HttpOnly, SameSite=Strict, limited to /admin/, and Secure when
-// the request came over TLS or the hub's address is https. Signing in
+// the browser is on https or the hub's address is https, but for a request
+// over plain http from another machine to an IP address or localhost (see
+// Handler.secure). Signing in
 // always starts a new session; signing out ends it; a session ends after
 // Config.IdleTimeout without a request, after Config.MaxAge in any case,
 // and at once when its account is removed or given a new password.
@@ -51,7 +53,10 @@ import (
 	"html/template"
 	"io/fs"
 	"log/slog"
+	"net"
 	"net/http"
+	"net/netip"
+	"net/url"
 	"strings"
 	"sync"
 	"time"
@@ -88,7 +93,8 @@ type Config struct {
 	Editor Editor
 	// BaseURL is the hub's absolute address; empty means the site's url.
 	// When it is https, cookies are Secure whatever the request came
-	// over (behind a proxy that ends TLS).
+	// over (behind a proxy that ends TLS), but over plain http from
+	// another machine to an IP address or localhost (a LAN address).
 	BaseURL string
 	// SiteCSS is the path of the website's stylesheet, which admin pages
 	// link to; empty means DefaultSiteCSS.
@@ -272,18 +278,79 @@ func (h *Handler) hub(ctx context.Context) (*site.Site, error) {
 	return s, nil
 }
 
-// secure reports whether cookies set in answer to r are to be Secure.
+// secure reports whether cookies set in answer to r are to be Secure: when
+// the browser is on https (TLS here, or X-Forwarded-Proto from a proxy), or
+// when the hub's address is https and the request did not come over plain
+// http from another machine to an IP address or localhost. A browser drops a Secure cookie sent
+// over plain http, so one opening the area at a LAN address or through a
+// tunnel (http://192.168.1.20:8080/admin/) could not keep a session. Not
+// Secure there gives nothing away: the cookie is kept for that address,
+// never sent to the hub's name, and whoever reads that plain http reads
+// the password too. A proxy that ends TLS names its upstream (Host) by a
+// name, which stays Secure, or says X-Forwarded-Proto: https. That header
+// is taken from anyone: it can only ask for Secure, which withholds the
+// asker's own cookies from plain http.
 func (h *Handler) secure(r *http.Request) bool {
-	if r.TLS != nil {
+	if r.TLS != nil || strings.EqualFold(forwardedProto(r), "https") {
 		return true
 	}
+	base, ok := h.httpsBase(r)
+	if !ok {
+		return false
+	}
+	host := hostname(r.Host)
+	return !plainAddress(host) || strings.EqualFold(host, base.Hostname()) || fromLoopback(r)
+}
+
+// fromLoopback reports whether r came from this machine: from a proxy
+// here, which may name its upstream by its address and say nothing of
+// the scheme (nginx's bare proxy_pass sends Host: 127.0.0.1:8080), or
+// from a tunnel. Cookies stay Secure then: a cookie a browser got over
+// https without Secure would be sent over plain http to the hub's name,
+// and browsers keep Secure cookies over plain http to localhost.
+func fromLoopback(r *http.Request) bool {
+	a, err := netip.ParseAddrPort(r.RemoteAddr)
+	return err == nil && a.Addr().Unmap().IsLoopback()
+}
+
+// httpsBase returns the hub's address, BaseURL or else the site's url,
+// when it is https.
+func (h *Handler) httpsBase(r *http.Request) (*url.URL, bool) {
 	base := h.cfg.BaseURL
 	if base == "" {
 		if s, err := h.hub(r.Context()); err == nil {
 			base = s.Config.URL
 		}
 	}
-	return strings.HasPrefix(strings.ToLower(base), "https://")
+	u, err := url.Parse(base)
+	if err != nil || !strings.EqualFold(u.Scheme, "https") {
+		return nil, false
+	}
+	return u, true
+}
+
+// forwardedProto is the scheme a proxy says the browser used, or "".
+func forwardedProto(r *http.Request) string {
+	v, _, _ := strings.Cut(r.Header.Get("X-Forwarded-Proto"), ",")
+	return strings.TrimSpace(v)
+}
+
+// hostname is host without its port or brackets.
+func hostname(host string) string {
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		return h
+	}
+	return strings.Trim(host, "[]")
+}
+
+// plainAddress reports whether host is an address a browser reaches over
+// plain http, having no certificate for it: an IP address or localhost.
+func plainAddress(host string) bool {
+	if _, err := netip.ParseAddr(host); err == nil {
+		return true
+	}
+	host = strings.ToLower(strings.TrimSuffix(host, "."))
+	return host == "localhost" || strings.HasSuffix(host, ".localhost")
 }
 
 // asset is an embedded file with its content type.

@@ -126,6 +126,28 @@ func TestSourceForms(t *testing.T) {
 	}
 }
 
+// TestSourceAddedAgainForgetsItsFailures: a failing source removed and
+// added again is fetched at the next round, as a new one is, where it
+// waited out the backoff (or stayed paused) under the state its address
+// kept.
+func TestSourceAddedAgainForgetsItsFailures(t *testing.T) {
+	f := newFixture(t, nil)
+	c := f.signedIn(t)
+	broken := f.feeds + "/broken.xml"
+	if s, err := f.st.SourceState(context.Background(), broken); err != nil || s.Errors == 0 || s.NextFetch.IsZero() {
+		t.Fatalf("the broken source before: %+v %v; want failing", s, err)
+	}
+	for _, path := range []string{"sources/remove", "sources/add"} {
+		if msg, isErr := c.follow(Prefix+path, url.Values{"url": {broken}}); isErr {
+			t.Fatalf("%s: %s", path, msg)
+		}
+	}
+	s, err := f.st.SourceState(context.Background(), broken)
+	if err != nil || s.Errors != 0 || s.Paused || !s.NextFetch.IsZero() {
+		t.Errorf("the broken source added again: errors %d, paused %v, next fetch %v (%v); want due at once", s.Errors, s.Paused, s.NextFetch, err)
+	}
+}
+
 func TestRoundsPage(t *testing.T) {
 	f := newFixture(t, nil)
 	// A later round whose sources' host asked it to wait: they were due,

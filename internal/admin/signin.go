@@ -66,6 +66,23 @@ const (
 	msgExpired = "The sign-in form had expired. Please try again."
 )
 
+// whyNoCookie is the answer to a sign-in whose form came without its
+// cookie: when the page was on plain http (its Origin says so) and the
+// area's cookies are Secure, the browser dropped them, and would drop the
+// session's too, so trying again cannot help; else msg.
+func (h *Handler) whyNoCookie(r *http.Request, msg string) string {
+	if !strings.HasPrefix(strings.ToLower(r.Header.Get("Origin")), "http://") || !h.secure(r) {
+		return msg
+	}
+	where := "over https"
+	if base, ok := h.httpsBase(r); ok {
+		where = "at https://" + base.Host + strings.TrimSuffix(base.Path, "/") + Prefix
+	}
+	return "This page came over plain http, and the hub's address is https: its sign-in cookies are Secure, " +
+		"which a browser keeps only over https. Open the admin area " + where +
+		", or from another machine of its network by this server's IP address, where they are not Secure."
+}
+
 func (h *Handler) signIn(w http.ResponseWriter, r *http.Request) {
 	name := strings.ToLower(strings.TrimSpace(r.PostFormValue("name")))
 	password := r.PostFormValue("password")
@@ -74,6 +91,9 @@ func (h *Handler) signIn(w http.ResponseWriter, r *http.Request) {
 	if nonce == "" || !sameToken(r.PostFormValue(csrfField), h.signInToken(nonce)) {
 		h.log.Warn("admin: sign-in form without its token", "remote", r.RemoteAddr)
 		f.Message = msgExpired
+		if nonce == "" {
+			f.Message = h.whyNoCookie(r, f.Message)
+		}
 		h.showSignIn(w, r, http.StatusForbidden, f)
 		return
 	}

@@ -2,9 +2,7 @@ package admin
 
 import (
 	"context"
-	"fmt"
 	"net/http"
-	"slices"
 	"strings"
 
 	"newshub/internal/ingest"
@@ -110,7 +108,13 @@ func (h *Handler) sourceAdd(w http.ResponseWriter, r *http.Request, s session) {
 			}
 			src.URL = u
 		}
-		return l.Add(src)
+		if err := l.Add(src); err != nil {
+			return err
+		}
+		// A source removed after failures and added again is fetched
+		// at the next round, as a new one is.
+		_, err := sources.ForgetFailures(r.Context(), h.cfg.Store, src.URL)
+		return err
 	})
 }
 
@@ -167,31 +171,10 @@ func addresses(l *sources.List) []string {
 	return out
 }
 
-// listedURL returns the address of known that posted names: one it names
-// as written, or else the one it is the masked form of (model.MaskURL),
-// as the pages show addresses and their forms post them back, so a form
-// keeps the secret the store holds rather than writing the mask over it.
-// An address that names none is returned as it is.
+// listedURL returns the address of known that posted names: as it is,
+// or masked as the pages show it (see sources.ListedURL).
 func listedURL(known []string, posted string) (string, error) {
-	key := model.SourceKey(posted)
-	for _, u := range known {
-		if model.SourceKey(u) == key {
-			return u, nil
-		}
-	}
-	var found []string
-	for _, u := range known {
-		if m := model.MaskURL(u); m != u && model.SourceKey(m) == key && !slices.Contains(found, u) {
-			found = append(found, u)
-		}
-	}
-	switch len(found) {
-	case 0:
-		return posted, nil
-	case 1:
-		return found[0], nil
-	}
-	return "", fmt.Errorf("%d sources have the address %s but for their secrets: name one on the command line", len(found), model.MaskURL(posted))
+	return sources.ListedURL(known, posted)
 }
 
 // changeSources changes the sources list and saves it, in the store and

@@ -15,6 +15,8 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"newshub/internal/model"
 )
 
 // Exit statuses.
@@ -56,6 +58,14 @@ type command struct {
 	summary string
 	run     func(ctx context.Context, env *Env, args []string) error
 }
+
+// moreHelp is what a command's help says below its summary: for sources,
+// which subcommands show a feed's secrets.
+var moreHelp = map[string]string{"sources": `A feed's address may hold a secret: a password (https://user:secret@host/feed)
+or a token in its query (?token=…). list and the messages of the others show it
+masked (xxxxx), and the others take an address as list shows it. export-opml
+writes the addresses whole, secrets included, as the file is to move the
+subscriptions to another reader or hub: keep it as private as the site folder.`}
 
 // errUsage marks an error in how a command was called (exit status 2).
 var errUsage = errors.New("usage")
@@ -155,13 +165,16 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	case errors.Is(err, flag.ErrHelp):
 		return ExitOK
 	case errors.Is(err, errUsage):
-		fmt.Fprintf(stderr, "newshub %s: %v\n", c.name, strings.TrimPrefix(err.Error(), "usage: "))
+		fmt.Fprintf(stderr, "newshub %s: %s\n", c.name, model.MaskURLs(strings.TrimPrefix(err.Error(), "usage: ")))
 		fmt.Fprintf(stderr, "usage: newshub %s %s\n", c.name, c.usage)
 		return ExitUsage
 	case errors.Is(err, errFailed):
 		return ExitFailure
 	default:
-		fmt.Fprintf(stderr, "newshub %s: %v\n", c.name, err)
+		// An error may name a feed by its address, secrets and all
+		// (a source not listed, a bad entry): a terminal, a pasted bug
+		// report or cron's mail gets it masked.
+		fmt.Fprintf(stderr, "newshub %s: %s\n", c.name, model.MaskURLs(err.Error()))
 		return ExitFailure
 	}
 }
@@ -328,6 +341,9 @@ Run "newshub COMMAND -h" for a command's flags.
 
 func printCommandHelp(w io.Writer, c command, fs *flag.FlagSet) {
 	fmt.Fprintf(w, "usage: newshub %s %s\n\n%s.\n", c.name, c.usage, capitalize(c.summary))
+	if more := moreHelp[c.name]; more != "" {
+		fmt.Fprintf(w, "\n%s\n", more)
+	}
 	if fs == nil {
 		return
 	}

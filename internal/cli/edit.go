@@ -12,6 +12,7 @@ import (
 	"newshub/internal/curate"
 	"newshub/internal/editorial"
 	"newshub/internal/explain"
+	"newshub/internal/ingest/sources"
 	"newshub/internal/model"
 	"newshub/internal/site"
 	"newshub/internal/store"
@@ -63,10 +64,11 @@ func runEdit(ctx context.Context, env *Env, args []string) error {
 	case "block-publisher", "unblock-publisher":
 		d.Publisher = strings.ToLower(pos[0])
 	case "block-source", "unblock-source":
-		d.Source = pos[0]
+		d.Source, err = e.source(ctx, pos[0])
 	case "unblock":
 		if strings.Contains(pos[0], "://") {
-			d.Action, d.Source = editorial.UnblockSource, pos[0]
+			d.Action = editorial.UnblockSource
+			d.Source, err = e.source(ctx, pos[0])
 		} else {
 			d.Action, d.Publisher = editorial.UnblockPublisher, strings.ToLower(pos[0])
 		}
@@ -102,7 +104,7 @@ func runEdit(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("recorded as decision %d, but not applied yet (run curate): %w", log.Len(), err)
 	}
-	fmt.Fprintf(env.Stdout, "decision %d: %s\n", log.Len(), editorial.Describe(d))
+	fmt.Fprintf(env.Stdout, "decision %d: %s\n", log.Len(), model.MaskURLs(editorial.Describe(d)))
 	fmt.Fprintf(env.Stdout, "applied: %d stories, %d articles, %d records written\n", sum.Stories, sum.Articles, sum.Changed)
 	return refreshNewsletters(ctx, st, env.Site, env.Stdout)
 }
@@ -112,6 +114,31 @@ type editor struct {
 	env  *Env
 	st   store.Store
 	site *site.Site
+}
+
+// source returns the address of a listed source, or of one a decision
+// names, that arg names, as it is or masked as sources list and edit list
+// print it: a block is kept with the address the feed's articles carry,
+// which a mask would not match.
+func (e *editor) source(ctx context.Context, arg string) (string, error) {
+	list, err := sources.Load(ctx, e.st, e.env.Site)
+	if err != nil {
+		return "", err
+	}
+	var known []string
+	for _, s := range list.Sources() {
+		known = append(known, s.URL)
+	}
+	log, err := editorial.Load(ctx, e.st, e.env.Site)
+	if err != nil {
+		return "", err
+	}
+	for _, d := range log.Decisions {
+		if d.Source != "" {
+			known = append(known, d.Source)
+		}
+	}
+	return sources.ListedURL(known, arg)
 }
 
 // article returns the canonical URL of the article arg names (a URL or a
@@ -250,7 +277,7 @@ func listDecisions(ctx context.Context, env *Env, st store.Store) error {
 		return err
 	}
 	for _, err := range log.Invalid {
-		fmt.Fprintf(env.Stderr, "%v (skipped)\n", err)
+		fmt.Fprintf(env.Stderr, "%s (skipped)\n", model.MaskURLs(err.Error()))
 	}
 	if len(log.Decisions) == 0 {
 		fmt.Fprintln(env.Stderr, "no decisions; take one with: newshub edit hide URL")
@@ -268,7 +295,7 @@ func decisionTarget(d model.Decision) string {
 	}
 	add("", d.Article)
 	add("", d.Publisher)
-	add("", d.Source)
+	add("", model.MaskURL(d.Source))
 	add("story ", d.Story)
 	add("into ", d.Into)
 	if d.Out {

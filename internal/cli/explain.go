@@ -1,9 +1,12 @@
 package cli
 
 import (
+	"bytes"
 	"context"
+	"io"
 
 	"newshub/internal/explain"
+	"newshub/internal/model"
 )
 
 // runExplain prints why an article got its topics, story, quality and heat,
@@ -21,7 +24,12 @@ func runExplain(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	defer st.Close()
-	// What it shows comes partly from feeds (titles, GUIDs, reasons).
-	_, err = explain.Run(ctx, terminalText{env.Stdout}, st, s, env.Site, fs.Arg(0))
+	// What it shows comes partly from feeds (titles, GUIDs, reasons), and
+	// names feeds by their addresses, masked as the admin area shows them.
+	var text bytes.Buffer
+	_, err = explain.Run(ctx, &text, st, s, env.Site, fs.Arg(0))
+	if _, werr := io.WriteString(terminalText{env.Stdout}, model.MaskURLs(text.String())); werr != nil && err == nil {
+		err = werr
+	}
 	return err
 }

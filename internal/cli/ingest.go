@@ -168,12 +168,20 @@ func roundReadNothing(sum ingest.Summary) error {
 	if sum.Failed == 0 || sum.Fetched+sum.NotModified+sum.Elsewhere > 0 {
 		return nil
 	}
+	if sum.NetworkOut == sum.Failed {
+		return fmt.Errorf("every source the round fetched failed (%d): the hub's network was out, so none is counted against its source; the next rounds fetch them again", sum.Failed)
+	}
 	return fmt.Errorf("every source the round fetched failed (%d): the hub read nothing; newshub sources list gives each one's last status", sum.Failed)
 }
 
 func printSummary(w io.Writer, s ingest.Summary) {
-	fmt.Fprintf(w, "sources: %d listed, %d due, %d fetched, %d not modified, %d failed, %d paused",
-		s.Sources, s.Due, s.Fetched, s.NotModified, s.Failed, s.Paused)
+	fmt.Fprintf(w, "sources: %d listed, %d due, %d fetched, %d not modified, %d failed", s.Sources, s.Due, s.Fetched, s.NotModified, s.Failed)
+	if s.NetworkOut > 0 {
+		// An outage's failures are not the feeds': cron's reader is to
+		// tell them from as many broken feeds.
+		fmt.Fprintf(w, " (%d not counted against their sources: the hub's network was out)", s.NetworkOut)
+	}
+	fmt.Fprintf(w, ", %d paused", s.Paused)
 	if s.HeldOff > 0 {
 		fmt.Fprintf(w, ", %d not asked: their host asked to wait", s.HeldOff)
 	}

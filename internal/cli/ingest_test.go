@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"newshub/internal/ingest"
 )
 
 // TestItemsNotStoredAreShownEverywhere ingests a malformed feed whose
@@ -224,5 +226,38 @@ func TestIngestOnceSaysHowToFetchSourcesNotDue(t *testing.T) {
 	code, out, errs = run(t, "--site", dir, "ingest", "--once", "--no-pages", "--all")
 	if code != ExitOK || !strings.Contains(out, "1 fetched") || strings.Contains(out, hint) {
 		t.Errorf("ingest --once --all: exit %d, want the source fetched\n%s%s", code, out, errs)
+	}
+}
+
+// TestSummarySaysTheOutage: the summary of a round of the hub's network
+// out says how many of its failures were not counted against their
+// sources, and so does the error of its exit status 1, where the summary
+// read "3 failed" as for three broken feeds.
+func TestSummarySaysTheOutage(t *testing.T) {
+	for _, c := range []struct {
+		name      string
+		sum       ingest.Summary
+		line, err string
+	}{
+		{"an outage", ingest.Summary{Sources: 3, Due: 3, Failed: 3, NetworkOut: 3},
+			"sources: 3 listed, 3 due, 0 fetched, 0 not modified, 3 failed (3 not counted against their sources: the hub's network was out), 0 paused\n",
+			"the hub's network was out"},
+		{"broken feeds", ingest.Summary{Sources: 3, Due: 3, Failed: 3},
+			"sources: 3 listed, 3 due, 0 fetched, 0 not modified, 3 failed, 0 paused\n",
+			"the hub read nothing"},
+		{"some broken, the network up", ingest.Summary{Sources: 3, Due: 3, Fetched: 2, Failed: 1},
+			"sources: 3 listed, 3 due, 2 fetched, 0 not modified, 1 failed, 0 paused\n", ""},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			var b strings.Builder
+			printSummary(&b, c.sum)
+			if first, _, _ := strings.Cut(b.String(), "items:"); first != c.line {
+				t.Errorf("summary %q, want %q", first, c.line)
+			}
+			err := roundReadNothing(c.sum)
+			if c.err == "" && err != nil || c.err != "" && (err == nil || !strings.Contains(err.Error(), c.err)) {
+				t.Errorf("error %v, want one saying %q", err, c.err)
+			}
+		})
 	}
 }

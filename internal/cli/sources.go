@@ -46,7 +46,10 @@ func runSources(ctx context.Context, env *Env, args []string) error {
 	case "list":
 		return listSources(ctx, env, st, list)
 	case "add":
-		src := model.Source{URL: pos[0], Provider: strings.ToLower(strings.TrimSpace(*provider)), Interval: *interval, Dedicated: *dedicated}
+		// An address pasted with spaces around it is listed without
+		// them, as the admin area lists it: kept, it is fetched as
+		// another address and the address itself is refused as listed.
+		src := model.Source{URL: strings.TrimSpace(pos[0]), Provider: strings.ToLower(strings.TrimSpace(*provider)), Interval: *interval, Dedicated: *dedicated}
 		for _, t := range strings.Split(*topics, ",") {
 			if t = strings.TrimSpace(t); t != "" {
 				src.Topics = append(src.Topics, t)
@@ -56,52 +59,85 @@ func runSources(ctx context.Context, env *Env, args []string) error {
 			off := false
 			src.Enabled = &off
 		}
+		if list.Find(src.URL) < 0 {
+			// A listed address as list prints it, masked, names that
+			// source: already listed, not a new one whose password is
+			// the mask.
+			if src.URL, err = list.Named(src.URL); err != nil {
+				return err
+			}
+		}
 		if err := list.Add(src); err != nil {
 			return usageError("%v", err)
 		}
 		if err := list.Save(ctx, st, env.Site); err != nil {
 			return err
 		}
-		fmt.Fprintf(env.Stdout, "added %s\n", src.URL)
-	case "edit":
-		if !list.SetDedicated(pos[0], *dedicated) {
-			return fmt.Errorf("source %s is not listed", pos[0])
-		}
-		if err := list.Save(ctx, st, env.Site); err != nil {
+		fmt.Fprintf(env.Stdout, "added %s\n", model.MaskURL(src.URL))
+		n, err := sources.ForgetFailures(ctx, st, src.URL)
+		if err != nil {
 			return err
 		}
-		if *dedicated {
-			fmt.Fprintf(env.Stdout, "dedicated %s\n", pos[0])
-		} else {
-			fmt.Fprintf(env.Stdout, "not dedicated %s\n", pos[0])
+		if n > 0 {
+			fmt.Fprintf(env.Stdout, "the %d failures its address had before are forgotten: it is fetched at the next round\n", n)
 		}
-		return sayStoredToJudge(ctx, env, st, pos[0], *dedicated)
-	case "remove":
-		if !list.Remove(pos[0]) {
-			return fmt.Errorf("source %s is not listed", pos[0])
-		}
-		if err := list.Save(ctx, st, env.Site); err != nil {
-			return err
-		}
-		fmt.Fprintf(env.Stdout, "removed %s\n", pos[0])
-	case "pause":
-		if err := sources.Pause(ctx, st, env.Site, pos[0]); err != nil {
-			return err
-		}
-		fmt.Fprintf(env.Stdout, "paused %s\n", pos[0])
-	case "resume":
-		if err := sources.Resume(ctx, st, env.Site, pos[0]); err != nil {
-			return err
-		}
-		fmt.Fprintf(env.Stdout, "resumed %s\n", pos[0])
 	case "import-opml":
 		return importOPML(ctx, env, st, list, pos[0])
 	case "export-opml":
+		// The file moves the subscriptions: it keeps their addresses
+		// whole, secrets included, as the help says.
 		title := "newshub sources"
 		if rec, err := st.Get(ctx, "_config.yml"); err == nil && rec.Config != nil && rec.Config.Title != "" {
 			title = rec.Config.Title + " sources"
 		}
 		return sources.WriteOPML(env.Stdout, title, list.Sources())
+	default:
+		return changeSource(ctx, env, st, list, sub, pos[0], *dedicated)
+	}
+	return nil
+}
+
+// changeSource edits, removes, pauses or resumes the listed source that
+// named names, as it is or masked as list prints it; what it prints
+// masks the address again.
+func changeSource(ctx context.Context, env *Env, st store.Store, list *sources.List, sub, named string, dedicated bool) error {
+	u, err := list.Named(named)
+	if err != nil {
+		return err
+	}
+	shown := model.MaskURL(u)
+	switch sub {
+	case "edit":
+		if !list.SetDedicated(u, dedicated) {
+			return fmt.Errorf("source %s is not listed", shown)
+		}
+		if err := list.Save(ctx, st, env.Site); err != nil {
+			return err
+		}
+		if dedicated {
+			fmt.Fprintf(env.Stdout, "dedicated %s\n", shown)
+		} else {
+			fmt.Fprintf(env.Stdout, "not dedicated %s\n", shown)
+		}
+		return sayStoredToJudge(ctx, env, st, u, dedicated)
+	case "remove":
+		if !list.Remove(u) {
+			return fmt.Errorf("source %s is not listed", shown)
+		}
+		if err := list.Save(ctx, st, env.Site); err != nil {
+			return err
+		}
+		fmt.Fprintf(env.Stdout, "removed %s\n", shown)
+	case "pause":
+		if err := sources.Pause(ctx, st, env.Site, u); err != nil {
+			return err
+		}
+		fmt.Fprintf(env.Stdout, "paused %s\n", shown)
+	case "resume":
+		if err := sources.Resume(ctx, st, env.Site, u); err != nil {
+			return err
+		}
+		fmt.Fprintf(env.Stdout, "resumed %s\n", shown)
 	}
 	return nil
 }
@@ -182,7 +218,7 @@ func importOPML(ctx context.Context, env *Env, st store.Store, list *sources.Lis
 			continue
 		}
 		if err := list.Add(s); err != nil {
-			fmt.Fprintf(env.Stderr, "%s: %v\n", file, err)
+			fmt.Fprintf(env.Stderr, "%s: %s\n", file, model.MaskURLs(err.Error()))
 			bad++
 			continue
 		}
@@ -228,7 +264,7 @@ func listSources(ctx context.Context, env *Env, st store.Store, list *sources.Li
 				next = when(t)
 			}
 		}
-		fmt.Fprintf(rows, "%s\t%s\t%s\t%s\t%s\t%d\t%d\t%s\t%d\t%s\t%s\n", src.URL, dash(src.Provider), yesNo(src.IsEnabled()),
+		fmt.Fprintf(rows, "%s\t%s\t%s\t%s\t%s\t%d\t%d\t%s\t%d\t%s\t%s\n", model.MaskURL(src.URL), dash(src.Provider), yesNo(src.IsEnabled()),
 			when(s.LastFetch), status, s.Items, offTopic[editorial.SourceKey(src.URL)], lastRead(s.LastRead), s.Errors, next, yesNo(s.Paused))
 	}
 	if err := tw.Flush(); err != nil {
@@ -237,7 +273,7 @@ func listSources(ctx context.Context, env *Env, st store.Store, list *sources.Li
 	// Below the table, per source, what its last read did not store and
 	// why, and where its feed was malformed.
 	for _, ss := range all {
-		url, rep := ss.Source.URL, ss.State.LastRead
+		url, rep := model.MaskURL(ss.Source.URL), ss.State.LastRead
 		if rep.Malformed != "" {
 			fmt.Fprintf(out, "%s: %s\n", url, rep.Malformed)
 		}

@@ -582,12 +582,15 @@ type claimant struct {
 	alias      bool
 }
 
-// by names the claimant to the item with the given link.
+// by names the claimant to the item with the given link, its feed's
+// address masked: the reason is logged, and kept in the source's last
+// read, which sources list and the admin area show.
 func (by *claimant) by(link string) string {
+	feed := fetcher.Masked(by.feed)
 	if by.link == link {
-		return "another item of " + by.feed + " with the same link and GUID"
+		return "another item of " + feed + " with the same link and GUID"
 	}
-	return by.link + " (" + by.feed + ")"
+	return by.link + " (" + feed + ")"
 }
 
 // claim takes the candidate's keys for it this round. When another item

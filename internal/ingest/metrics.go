@@ -19,10 +19,11 @@ func (s Summary) measured(err error) metrics.Round {
 		items[reason] += n
 	}
 	return metrics.Round{
-		Duration: s.Duration,
-		Err:      err != nil,
-		Fetches:  map[string]int{fetchFetched: s.Fetched, fetchNotModified: s.NotModified, fetchFailed: s.Failed, fetchNotAsked: s.HeldOff},
-		Items:    items,
-		Pages:    s.Pages,
+		Duration:   s.Duration,
+		Err:        err != nil,
+		Fetches:    map[string]int{fetchFetched: s.Fetched, fetchNotModified: s.NotModified, fetchFailed: s.Failed, fetchNotAsked: s.HeldOff},
+		NotCounted: s.NetworkOut,
+		Items:      items,
+		Pages:      s.Pages,
 	}
 }

@@ -285,3 +285,48 @@ func TestARemovedSourceLeavesTheMetrics(t *testing.T) {
 		t.Errorf("errors of %s = %v, want 2", kept, v)
 	}
 }
+
+// A feed read with a password and a token in its address that gives one
+// item twice: the duplicate's reason, logged and kept in the source's last
+// read (which sources list and the admin area show), names the feed with
+// its secrets masked, where it named it whole.
+func TestDuplicateItemNamesItsFeedMasked(t *testing.T) {
+	const password, token = "s3cret-feed-pw", "s3cret-feed-token"
+	const item = `<item><title>Polls open</title><link>https://wire.example/polls-open</link><guid>polls-open</guid>` +
+		`<pubDate>Fri, 20 Nov 2026 08:00:00 GMT</pubDate><description>Polls opened at seven.</description></item>`
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/rss+xml")
+		io.WriteString(w, `<?xml version="1.0"?><rss version="2.0"><channel><title>Wire</title><link>https://wire.example/</link>`+item+item+`</channel></rss>`)
+	}))
+	defer srv.Close()
+	feed := strings.Replace(srv.URL, "http://", "http://reader:"+password+"@", 1) + "/feed.xml?token=" + token
+	h := newHub(t, true, model.Source{URL: feed})
+	var logged syncBuffer
+	opts := testOptions()
+	opts.All = true
+	opts.Log = slog.New(slog.NewTextHandler(&logged, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	in := h.ingester(opts)
+	defer in.Close()
+	if _, err := in.RunOnce(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	states, err := h.st.SourceStates(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var details []string
+	for _, s := range states {
+		for _, d := range s.LastRead.Drops {
+			details = append(details, d.Detail)
+		}
+	}
+	want := "another item of " + model.MaskURL(feed) + " with the same link and GUID"
+	if len(details) != 1 || details[0] != want {
+		t.Errorf("drops %q, want [%q]", details, want)
+	}
+	for _, secret := range []string{password, token} {
+		if strings.Contains(logged.String(), secret) {
+			t.Errorf("the log holds the feed's secret %s:\n%s", secret, logged.String())
+		}
+	}
+}

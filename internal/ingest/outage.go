@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"newshub/internal/ingest/fetcher"
+	"newshub/internal/ingest/scheduler"
 )
 
 // A hub whose own network is out (its link, its DNS, its router) fails
@@ -37,6 +38,15 @@ import (
 // it for its own network being out.
 const outageHosts = 3
 
+// networkMemory is how long what the rounds that reached no server told
+// is kept without another such round: the rounds of an outage, and those
+// of a sparse hub in which hosts go unreached one after the other, come
+// minutes apart (an hour or so for a timer's runs). A state older is of a
+// hub stopped meanwhile, or of hosts unreached days apart, long failing
+// since: counted toward an outage, a publisher's failure days later would
+// be taken for the hub's network out.
+const networkMemory = 6 * time.Hour
+
 // Network is what an ingester's rounds told of the hub's own network. It
 // is logged with each round (see Round), so that a worker started again
 // (an ingest --once of a timer's, a restarted serve) goes on with it.
@@ -46,6 +56,16 @@ type Network struct {
 	// Hosts are the hosts of sources that had not failed that no fetch
 	// reached since one last reached a server, outageHosts at most.
 	Hosts []string `json:",omitempty"`
+	// Last is when the last round that reached no server began; zero in
+	// what earlier versions logged, which takes the round's start.
+	Last time.Time `json:",omitzero"`
+}
+
+// stale reports whether what n tells is too old to judge a round begun
+// at now by (see networkMemory): the outage's waits, up to Min or Every,
+// may space its rounds further.
+func (n *Network) stale(now time.Time, p scheduler.Policy) bool {
+	return !n.Last.IsZero() && now.Sub(n.Last) > max(networkMemory, 2*p.OutageWait(64))
 }
 
 // hold holds the result of a fetch that reached no server until the round
@@ -96,6 +116,10 @@ func (r *round) settleNetwork(q *queue) {
 	if len(r.unreached) == 0 {
 		return // nothing asked of the network (held off, or fetched elsewhere)
 	}
+	if n.stale(r.began, in.opts.Policy) {
+		*n = Network{}
+	}
+	n.Last = r.began
 	for _, res := range r.unreached {
 		if h := pageHost(res.src.URL); res.state.Errors == 0 && len(n.Hosts) < outageHosts && !slices.Contains(n.Hosts, h) {
 			n.Hosts = append(n.Hosts, h)

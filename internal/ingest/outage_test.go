@@ -258,6 +258,11 @@ func TestAnOutageOfTheHubsNetworkIsNoFailureOfItsSources(t *testing.T) {
 					t.Fatalf("newshub_ingest_network_down %v during the outage, want 1", down)
 				}
 			}
+			// What ingest --once --metrics-file writes tells the outage's
+			// failures from the feeds'.
+			if v, ok := metricstest.Scrape(t, o.scrape).Value("newshub_ingest_fetches_not_counted_total"); !ok || v != 4*n {
+				t.Errorf("newshub_ingest_fetches_not_counted_total %v (%v) after 4 rounds of the outage, want %d", v, ok, 4*n)
+			}
 			for _, fh := range o.hosts {
 				fh.up()
 			}
@@ -431,5 +436,52 @@ func TestAnOutageGoesOnFromRunToRun(t *testing.T) {
 	}
 	if out, back := o.lines("WARN", "network out"), o.lines("INFO", "network back"); out != 1 || back != 1 {
 		t.Errorf("logged %d WARN lines of the network out, %d lines of it back; want 1 each\n%s", out, back, o.logged.String())
+	}
+}
+
+// The hosts that rounds reaching no server did not reach are forgotten
+// once no such round ran for long (the hub stopped for days): a round
+// days later that reaches no server either judges by its own hosts. Two
+// hosts went down before the stop and have failed since; days later a
+// third is down, the only one of a source that had not failed: a
+// publisher's failure, counted, where the two hosts kept from days before
+// made three and an outage of the hub's network, counted against none.
+func TestUnreachedHostsOfDaysAgoAreForgotten(t *testing.T) {
+	for _, c := range []struct {
+		name    string
+		restart bool
+	}{
+		{"one worker all along", false},
+		{"a worker started again", true},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			const n = 3
+			o := newOutageHub(t, n, "", "12m", "14m") // due apart: one source a round
+			for range n {
+				o.round(t)
+			}
+			for _, fh := range o.hosts {
+				fh.down()
+			}
+			counted := 0
+			for range 2 {
+				sum := o.round(t)
+				counted += sum.Failed - sum.NetworkOut
+			}
+			if counted != 2 {
+				t.Fatalf("%d failures counted of the two hosts down, want 2", counted)
+			}
+			o.now = o.now.Add(72 * time.Hour)
+			if c.restart {
+				o.restart()
+			}
+			sum := o.round(t)
+			if sum.Due != n || sum.Failed != n || sum.NetworkOut != 0 {
+				t.Errorf("round days later: due %d, failed %d, of them not counted %d; want %d, %d, 0", sum.Due, sum.Failed, sum.NetworkOut, n, n)
+			}
+			if out := o.lines("WARN", "network out"); out != 0 {
+				t.Errorf("logged %d WARN lines of the network out, want none\n%s", out, o.logged.String())
+			}
+		})
 	}
 }

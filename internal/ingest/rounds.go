@@ -80,8 +80,13 @@ func (in *Ingester) recallLastRound(ctx context.Context) {
 		return
 	}
 	if n := rounds[0].Network; n != nil {
-		in.net = *n
-		in.opts.Metrics.NetworkDown(!n.Out.IsZero())
+		if n.Last.IsZero() {
+			n.Last = rounds[0].Started
+		}
+		if !n.stale(in.now(), in.opts.Policy) {
+			in.net = *n
+			in.opts.Metrics.NetworkDown(!n.Out.IsZero())
+		}
 	}
 	in.opts.Metrics.LastRound(rounds[0].Started.Add(rounds[0].Duration))
 }

@@ -48,6 +48,7 @@ type Metrics struct {
 	all   prometheus.Gatherers
 
 	fetches       *prometheus.CounterVec
+	notCounted    prometheus.Counter
 	items         *prometheus.CounterVec
 	pages         *prometheus.CounterVec
 	sourceErrors  *prometheus.CounterVec
@@ -72,6 +73,7 @@ type Metrics struct {
 // Names of the instruments, as Status reads them back.
 const (
 	nameFetches       = "newshub_ingest_fetches_total"
+	nameNotCounted    = "newshub_ingest_fetches_not_counted_total"
 	nameItems         = "newshub_ingest_items_total"
 	nameRounds        = "newshub_ingest_rounds_total"
 	nameLastRound     = "newshub_ingest_last_round_timestamp_seconds"
@@ -105,6 +107,7 @@ func New(opts Options) *Metrics {
 	for _, o := range []string{"fetched", "not modified", "failed", "not asked"} {
 		m.fetches.WithLabelValues(o)
 	}
+	m.notCounted = f.counter(nameNotCounted, "Of the failed feed fetches, those that reached no server while the hub's own network was out: not counted against their sources.")
 	m.items = f.counters(nameItems, "Feed items by outcome: stored, or the reason they were not (already stored, duplicate, malformed, ...).", "outcome")
 	m.items.WithLabelValues(OutcomeStored)
 	m.pages = f.counters("newshub_ingest_pages_total", "Article pages by outcome: read, failed, disallowed by robots.txt, ...", "outcome")
@@ -166,8 +169,11 @@ type Round struct {
 	Duration time.Duration
 	Err      bool           // the round stopped on an error
 	Fetches  map[string]int // by outcome: "fetched", "not modified", "failed", "not asked"
-	Items    map[string]int // by outcome: "stored", or why not stored
-	Pages    map[string]int // article pages by outcome
+	// NotCounted are the failed fetches that reached no server while the
+	// hub's own network was out.
+	NotCounted int
+	Items      map[string]int // by outcome: "stored", or why not stored
+	Pages      map[string]int // article pages by outcome
 }
 
 // IngestRound counts a round that fetched sources.
@@ -176,6 +182,7 @@ func (m *Metrics) IngestRound(r Round) {
 		return
 	}
 	addAll(m.fetches, r.Fetches)
+	m.notCounted.Add(float64(r.NotCounted))
 	addAll(m.items, r.Items)
 	addAll(m.pages, r.Pages)
 	result := roundOK

@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 
 	"newshub/internal/atomicfile"
 	"newshub/internal/content"
@@ -119,6 +120,42 @@ func (l *List) Find(rawURL string) int {
 		}
 	}
 	return -1
+}
+
+// Named returns the listed address that u names (see ListedURL).
+func (l *List) Named(u string) (string, error) {
+	known := make([]string, len(l.rec.Sources.Sources))
+	for i, s := range l.rec.Sources.Sources {
+		known[i] = s.URL
+	}
+	return ListedURL(known, u)
+}
+
+// ListedURL returns the address of known that named names: one it names
+// as written, or else the one it is the masked form of (model.MaskURL),
+// as pages and the command line show addresses, so an address copied
+// from them keeps the secret the store holds rather than writing the mask
+// over it. An address that names none is returned as it is.
+func ListedURL(known []string, named string) (string, error) {
+	key := model.SourceKey(named)
+	for _, u := range known {
+		if model.SourceKey(u) == key {
+			return u, nil
+		}
+	}
+	var found []string
+	for _, u := range known {
+		if m := model.MaskURL(u); m != u && model.SourceKey(m) == key && !slices.Contains(found, u) {
+			found = append(found, u)
+		}
+	}
+	switch len(found) {
+	case 0:
+		return named, nil
+	case 1:
+		return found[0], nil
+	}
+	return "", fmt.Errorf("%d sources have the address %s but for their secrets: name one on the command line", len(found), model.MaskURL(named))
 }
 
 // urlKey compares feed URLs: scheme and host case-insensitively, a trailing

@@ -93,3 +93,27 @@ func Resume(ctx context.Context, st store.Store, siteDir, rawURL string) error {
 	scheduler.Resume(&s)
 	return st.PutSourceState(ctx, s)
 }
+
+// ForgetFailures clears what failures of an earlier source of the address
+// left in its state, as Resume does: a pause, the error count, and the
+// backoff's wait. A source removed and added again is then fetched at the
+// next round, as a new one is; its state is kept under its address and
+// would keep it paused, or waiting out the backoff, with no word of why.
+// It returns the error count it cleared, 0 when there were none.
+func ForgetFailures(ctx context.Context, st store.Store, rawURL string) (int, error) {
+	s, err := st.SourceState(ctx, rawURL)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		return 0, nil
+	case err != nil:
+		return 0, fmt.Errorf("source %s: %w", rawURL, err)
+	case s.Errors == 0 && !s.Paused:
+		return 0, nil
+	}
+	n := s.Errors
+	scheduler.Resume(&s)
+	if err := st.PutSourceState(ctx, s); err != nil {
+		return 0, fmt.Errorf("source %s: %w", rawURL, err)
+	}
+	return max(n, 1), nil
+}
