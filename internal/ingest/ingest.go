@@ -21,6 +21,7 @@ import (
 	"net/url"
 	"path"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -254,11 +255,7 @@ func (in *Ingester) Run(ctx context.Context) error {
 			// happened to leave, and the scavenger returns the rest.
 			runtime.GC()
 		}
-		var next time.Time
-		if states, err := in.st.SourceStates(ctx); err == nil {
-			next = in.opts.Policy.NextWake(states)
-		}
-		t := time.NewTimer(roundWait(next, in.now(), failed))
+		t := time.NewTimer(roundWait(in.nextWake(ctx), in.now(), failed))
 		select {
 		case <-ctx.Done():
 			t.Stop()
@@ -266,6 +263,30 @@ func (in *Ingester) Run(ctx context.Context) error {
 		case <-t.C:
 		}
 	}
+}
+
+// nextWake returns when the next source listed and enabled falls due,
+// zero when none is known. The states of the sources removed from the
+// list, or disabled, stay in the store with the time they were due when
+// last fetched, past for good: counted, they woke Run every second for as
+// long as it ran, to find nothing due.
+func (in *Ingester) nextWake(ctx context.Context) time.Time {
+	list, err := sources.Load(ctx, in.st, in.opts.SiteDir)
+	if err != nil {
+		return time.Time{}
+	}
+	states, err := in.st.SourceStates(ctx)
+	if err != nil {
+		return time.Time{}
+	}
+	fetched := make(map[string]bool, len(list.Sources()))
+	for _, src := range list.Sources() {
+		if src.IsEnabled() {
+			fetched[src.URL] = true
+		}
+	}
+	states = slices.DeleteFunc(states, func(st store.SourceState) bool { return !fetched[st.URL] })
+	return in.opts.Policy.NextWake(states)
 }
 
 // maxRoundWait is the longest Run sleeps between rounds: it reads the

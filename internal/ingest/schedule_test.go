@@ -146,3 +146,31 @@ func TestFailedRoundsBackOff(t *testing.T) {
 		}
 	}
 }
+
+// TestRunWakesForTheSourcesListed gives the store the states of a source
+// listed, of one listed but disabled and of one removed from the list,
+// the last two due long ago as they are fetched no more: Run sleeps until
+// the listed one falls due, where the others' times, past for good, woke
+// it every second for as long as it ran, each time reading every
+// source's state and the list again to find nothing due.
+func TestRunWakesForTheSourcesListed(t *testing.T) {
+	off := false
+	h := newHub(t, true, model.Source{URL: "https://news.example.org/feed.xml"},
+		model.Source{URL: "https://off.example.org/feed.xml", Enabled: &off})
+	ctx := context.Background()
+	now := time.Now().Truncate(time.Second) // as the store keeps it
+	due := now.Add(20 * time.Minute)
+	if err := h.st.PutSourceState(ctx,
+		store.SourceState{URL: "https://news.example.org/feed.xml", NextFetch: due},
+		store.SourceState{URL: "https://off.example.org/feed.xml", NextFetch: now.Add(-72 * time.Hour)},
+		store.SourceState{URL: "https://removed.example.org/feed.xml", NextFetch: now.Add(-30 * 24 * time.Hour)},
+	); err != nil {
+		t.Fatal(err)
+	}
+	in := h.ingester(testOptions())
+	defer in.Close()
+	if got := in.nextWake(ctx); !got.Equal(due) {
+		t.Errorf("Run wakes at %s (in %v), want when the listed source falls due, in %v",
+			got.Format(time.RFC3339), got.Sub(now).Round(time.Second), due.Sub(now).Round(time.Second))
+	}
+}

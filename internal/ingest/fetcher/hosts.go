@@ -25,13 +25,17 @@ type hostLimits struct {
 	burst  int
 	global chan struct{}
 
+	now func() time.Time
+
 	mu    sync.Mutex
 	hosts map[string]*hostLimit
+	swept time.Time // when the hosts left alone were last dropped
 }
 
 type hostLimit struct {
 	sem     chan struct{}
 	limiter *rate.Limiter
+	used    time.Time // when the host was last asked; guarded by hostLimits.mu
 
 	mu    sync.Mutex
 	until time.Time // the host asked, by a Retry-After, to be left alone until then
@@ -126,7 +130,7 @@ func newHostLimits(conc int, perSecond float64, burst, inFlight int) *hostLimits
 	if perSecond < 0 {
 		r = rate.Inf
 	}
-	h := &hostLimits{conc: conc, rate: r, burst: burst, hosts: map[string]*hostLimit{}}
+	h := &hostLimits{conc: conc, rate: r, burst: burst, now: time.Now, hosts: map[string]*hostLimit{}}
 	if inFlight > 0 {
 		h.global = make(chan struct{}, inFlight)
 	}
@@ -150,14 +154,44 @@ func hostKey(u *url.URL) string {
 }
 
 func (h *hostLimits) get(host string) *hostLimit {
+	now := h.now()
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	l := h.hosts[host]
 	if l == nil {
+		h.sweep(now)
 		l = &hostLimit{sem: make(chan struct{}, h.conc), limiter: rate.NewLimiter(h.rate, h.burst)}
 		h.hosts[host] = l
 	}
+	l.used = now
 	return l
+}
+
+// hostIdle is how long a host's limits are kept once it is no longer
+// asked: its rate has long refilled by then, and no request waits there.
+const hostIdle = time.Hour
+
+// sweep drops, once per hostIdle at most, the limits of the hosts not
+// asked for hostIdle, with no request under way and no hold in force: a
+// hub whose feeds link to ever new publishers (an aggregator's) asks ever
+// new hosts, and a long-running one kept the limits of every host it had
+// ever asked. Call with h.mu held.
+func (h *hostLimits) sweep(now time.Time) {
+	if now.Sub(h.swept) < hostIdle {
+		return
+	}
+	h.swept = now
+	for host, l := range h.hosts {
+		if now.Sub(l.used) < hostIdle || len(l.sem) > 0 {
+			continue
+		}
+		l.mu.Lock()
+		held := l.until.After(now)
+		l.mu.Unlock()
+		if !held {
+			delete(h.hosts, host)
+		}
+	}
 }
 
 // limitedTransport takes a host slot, a rate token and then a global slot

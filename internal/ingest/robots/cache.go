@@ -22,6 +22,7 @@ type Cache struct {
 
 	mu      sync.Mutex
 	origins map[string]*entry
+	swept   time.Time // when the expired entries were last dropped
 }
 
 type entry struct {
@@ -55,7 +56,8 @@ func (c *Cache) Check(ctx context.Context, pageURL string) error {
 	origin := u.Scheme + "://" + u.Host
 	c.mu.Lock()
 	e := c.origins[origin]
-	if e == nil || (isDone(e.ready) && c.now().After(e.expires)) {
+	if now := c.now(); e == nil || (isDone(e.ready) && now.After(e.expires)) {
+		c.sweep(now)
 		e = &entry{ready: make(chan struct{})}
 		c.origins[origin] = e
 		c.mu.Unlock()
@@ -80,6 +82,22 @@ func (c *Cache) Check(ctx context.Context, pageURL string) error {
 		return ErrDisallowed
 	}
 	return nil
+}
+
+// sweep drops the entries expired at now, once in a while: a hub whose
+// feeds link to ever new publishers (an aggregator's) asks ever new
+// origins, and a long-running one held every origin it had ever asked.
+// Call with c.mu held.
+func (c *Cache) sweep(now time.Time) {
+	if now.Sub(c.swept) < min(c.ttl, time.Hour) {
+		return
+	}
+	c.swept = now
+	for origin, e := range c.origins {
+		if isDone(e.ready) && now.After(e.expires) {
+			delete(c.origins, origin)
+		}
+	}
 }
 
 func isDone(ch chan struct{}) bool {

@@ -152,3 +152,39 @@ func TestCacheAsksAgainWhenTheWaitItWasGivenIsOver(t *testing.T) {
 		})
 	}
 }
+
+// TestCacheForgetsTheOriginsItNoLongerAsks asks a few new origins a day
+// for days, as the article pages of an aggregator's feed lead to ever new
+// publishers: the cache holds the origins asked within its TTL, where it
+// held every origin a long-running hub had ever asked, expired or not.
+func TestCacheForgetsTheOriginsItNoLongerAsks(t *testing.T) {
+	const days, perDay = 4, 3
+	var origins []string
+	for range days * perDay {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Write([]byte("User-agent: *\nDisallow: /private/\n"))
+		}))
+		defer srv.Close()
+		origins = append(origins, srv.URL)
+	}
+	c := NewCache(testFetcher(), "newshub", 24*time.Hour)
+	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	c.now = func() time.Time { return now }
+	for day := range days {
+		for _, o := range origins[day*perDay : (day+1)*perDay] {
+			if err := c.Check(context.Background(), o+"/news/a"); err != nil {
+				t.Fatalf("day %d, %s: %v", day, o, err)
+			}
+			if err := c.Check(context.Background(), o+"/private/b"); !errors.Is(err, ErrDisallowed) {
+				t.Fatalf("day %d, %s: a disallowed page gave %v", day, o, err)
+			}
+		}
+		now = now.Add(25 * time.Hour)
+	}
+	c.mu.Lock()
+	held := len(c.origins)
+	c.mu.Unlock()
+	if held > perDay {
+		t.Errorf("the cache holds %d origins after %d days of %d new ones a day with a TTL of a day, want at most %d", held, days, perDay, perDay)
+	}
+}

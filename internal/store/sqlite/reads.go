@@ -3,9 +3,12 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
+	"os"
 	"sync/atomic"
+	"time"
 )
 
 // ErrNestedRead is returned by a read or a write begun, during a bulk
@@ -81,8 +84,74 @@ func (s *Store) reads() (rd *readers, done func(), err error) {
 // a bulk load it refuses while a read's rows are open there, as reads
 // does: the transaction would wait for the connection the read holds.
 func (s *Store) beginWrite(ctx context.Context) (*sql.Tx, error) {
-	if rd := s.rd.Load(); rd.single && rd.open.Load() != 0 {
-		return nil, ErrNestedRead
+	if rd := s.rd.Load(); rd.single {
+		if rd.open.Load() != 0 {
+			return nil, ErrNestedRead
+		}
+	} else {
+		s.trimLog(ctx)
 	}
 	return s.w.BeginTx(ctx, nil)
+}
+
+// walLimit is the size of the write-ahead log past which the next write
+// first checkpoints it whole and truncates it: twice what the automatic
+// checkpoint lets it reach (1000 pages of 64 KiB). That checkpoint copies
+// the log into the database and the next write starts it over from its
+// beginning, but its file stays as large as one large write made it (a
+// whole-store curate of 20,000 articles under serve left 172 MB for as
+// long as serve ran), and it is not started over while a reader holds a
+// snapshot older than its end: reads spanning every write grew it with
+// every write.
+const walLimit = 128 << 20
+
+// trimRetry is how long a write goes on without trying again after
+// readers kept a truncation from completing.
+const trimRetry = time.Minute
+
+// trimWaitMS is how long, in milliseconds, a truncation waits for the
+// readers of older snapshots: a reader that outlasts it (a build reading
+// the whole store) lets the write go on, where the busy timeout held it
+// for seconds, and the write after trimRetry tries again.
+const trimWaitMS = 1000
+
+// trimLog truncates the write-ahead log when it is past s.walLimit. The
+// checkpoint waits, up to trimWaitMS, for the readers of older snapshots
+// to finish; new reads go on meanwhile, from the database file. A try
+// that fails leaves the log as it was: the write goes on, and the next
+// tries after trimRetry.
+func (s *Store) trimLog(ctx context.Context) {
+	if time.Now().UnixNano() < s.trimAfter.Load() {
+		return
+	}
+	fi, err := os.Stat(s.path + "-wal")
+	if err != nil || fi.Size() <= s.walLimit {
+		return
+	}
+	if !s.checkpoint(ctx) {
+		s.trimAfter.Store(time.Now().Add(trimRetry).UnixNano())
+	}
+}
+
+// checkpoint copies the whole write-ahead log into the database and
+// truncates it, on the writer's connection with its busy timeout cut to
+// trimWaitMS for the while; it reports whether it did.
+func (s *Store) checkpoint(ctx context.Context) bool {
+	conn, err := s.w.Conn(ctx)
+	if err != nil {
+		return false
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, fmt.Sprintf(`PRAGMA busy_timeout = %d`, trimWaitMS)); err != nil {
+		return false
+	}
+	var busy, frames, copied int64
+	err = conn.QueryRowContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`).Scan(&busy, &frames, &copied)
+	// The connection is the store's one writer: it gets its timeout back
+	// whatever the checkpoint did.
+	if _, rerr := conn.ExecContext(context.WithoutCancel(ctx), fmt.Sprintf(`PRAGMA busy_timeout = %d`, busyTimeoutMS)); rerr != nil {
+		conn.Raw(func(any) error { return driver.ErrBadConn }) // closed rather than kept with the short timeout
+		return false
+	}
+	return err == nil && busy == 0
 }

@@ -123,6 +123,12 @@ type Store struct {
 	// rd is where reads go: pool, or during a bulk load the writer.
 	rd   atomic.Pointer[readers]
 	pool *readers
+
+	// walLimit is the size of the write-ahead log past which a write
+	// first truncates it (see trimLog); trimAfter, in Unix nanoseconds,
+	// is when to try again after readers kept a try from it.
+	walLimit  int64
+	trimAfter atomic.Int64
 }
 
 var _ store.Store = (*Store)(nil)
@@ -193,7 +199,7 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 		r.Close()
 		return nil, fmt.Errorf("sqlite store %s: %w", path, err)
 	}
-	s := &Store{path: path, w: w, r: r, readers: readers, rebuilt: rebuilt}
+	s := &Store{path: path, w: w, r: r, readers: readers, rebuilt: rebuilt, walLimit: walLimit}
 	s.file, _ = os.Stat(path)
 	if s.pool, err = newReaders(ctx, r, false); err != nil {
 		s.Close()
