@@ -142,6 +142,10 @@ func readStatic(root *os.Root, p string) ([]byte, error) {
 	return data, err
 }
 
+// searchAPI is the path of the search API, which the server answers
+// itself: a static file there would be a static host's and not serve's.
+const searchAPI = "api/search"
+
 // staticClashes fails naming each static file at the path of a file the
 // build made, or of a folder of those, or under such a file's path: OUT
 // can hold one of the two, and which one an operator wants there is
@@ -155,6 +159,8 @@ func (w *treeWriter) staticClashes(names []string) error {
 	var errs []error
 	for _, p := range names {
 		switch {
+		case p == searchAPI || strings.HasPrefix(p, searchAPI+"/"):
+			errs = append(errs, fmt.Errorf("%s/%s has the path of %s/, where the server answers searches: rename or remove the static file", StaticDir, p, searchAPI))
 		case made[p]:
 			errs = append(errs, fmt.Errorf("%s/%s has the path of %s, a file newshub makes in OUT: rename or remove the static file", StaticDir, p, p))
 		case dirs[p]:

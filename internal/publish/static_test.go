@@ -120,6 +120,7 @@ func TestBuildRefusesAStaticFileAtAPathOfItsOwn(t *testing.T) {
 		{"feeds/rss.xml", "has the path of feeds/rss.xml, a file newshub makes"},
 		{"news", "has the path of news/, a folder of files newshub makes"},
 		{"api/topics/index.json/extra.txt", "lies under api/topics/index.json, a file newshub makes"},
+		{"api/search/index.json", "has the path of api/search/, where the server answers searches"},
 	} {
 		t.Run(tc.file, func(t *testing.T) {
 			site := t.TempDir()
