@@ -511,6 +511,7 @@ func TestKilledBuildLeavesEveryLinkWhole(t *testing.T) {
 // between them: after each round OUT holds the new article, and after
 // the last it equals a fresh build byte for byte.
 func TestPublishingFollowsTheStore(t *testing.T) {
+	t.Parallel() // most of it waits for the live path's rounds
 	// Alone (ingest --publish) each build loads its view; beside a
 	// server (serve --publish) it takes the server's.
 	// One hub, imported once; each case runs on a copy.
@@ -519,7 +520,10 @@ func TestPublishingFollowsTheStore(t *testing.T) {
 		t.Fatalf("import: %s", errs)
 	}
 	for _, served := range []bool{false, true} {
-		t.Run(fmt.Sprintf("served=%v", served), func(t *testing.T) { publishingFollowsTheStore(t, copySite(t, imported), served) })
+		t.Run(fmt.Sprintf("served=%v", served), func(t *testing.T) {
+			t.Parallel()
+			publishingFollowsTheStore(t, copySite(t, imported), served)
+		})
 	}
 }
 

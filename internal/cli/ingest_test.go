@@ -76,6 +76,7 @@ func TestItemsNotStoredAreShownEverywhere(t *testing.T) {
 // status line: `sources list` and `explain` show them escaped, as text,
 // never as bytes a terminal would act on.
 func TestFeedTextReachesTheTerminalAsText(t *testing.T) {
+	t.Parallel() // most of it waits on the failing source
 	feed, err := os.ReadFile(filepath.Join("testdata", "feed-with-controls.json"))
 	if err != nil {
 		t.Fatal(err)

@@ -187,6 +187,7 @@ func percentile(sorted []time.Duration, p int) time.Duration {
 // polls) each server answered from it; set NEWSHUB_LIVE_ROUNDS for more
 // writes to measure.
 func TestServersOverOneStoreFollowEachWrite(t *testing.T) {
+	t.Parallel() // most of it waits for servers to follow each write
 	bin := testutil.BuildBinary(t)
 	rounds := liveRounds(t)
 	for _, c := range []struct {
@@ -199,6 +200,7 @@ func TestServersOverOneStoreFollowEachWrite(t *testing.T) {
 		{"postgres", func(t *testing.T, _ string) string { return pgtest.DSN(t) }},
 	} {
 		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
 			site := filepath.Join(t.TempDir(), "site")
 			// About half the articles generated are current news.
 			articles := strconv.Itoa(60 + 4*rounds)

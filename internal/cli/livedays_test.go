@@ -219,6 +219,7 @@ func TestLiveCopyEqualsAFreshBuildAsDaysPass(t *testing.T) {
 // a change of the store, must still leave what a fresh build writes, and
 // so must a one-shot build after the process stopped.
 func TestBuildBesidePublishing(t *testing.T) {
+	t.Parallel() // most of it waits for the live path's builds
 	hub := genSite(t, 120, 17)
 	if code, _, errs := run(t, "--site", hub, "import"); code != 0 {
 		t.Fatalf("import: %s", errs)

@@ -148,6 +148,7 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 // and page answer 404; the pinned story leads the home page and api/news
 // until its pin ends, and not after.
 func TestServedHubHonoursHideAndPin(t *testing.T) {
+	t.Parallel() // most of it waits out a pin
 	h := newPublishedHub(t)
 	out := startServe(t, nil, regexp.MustCompile(`serving http://\S+/`), "--site", h.site, "--db", "sqlite:"+h.db, "--no-ingest", "--quiet")
 	base := strings.TrimSuffix(regexp.MustCompile(`serving (http://\S+)/`).FindStringSubmatch(out.String())[1], "/")
@@ -276,8 +277,10 @@ func TestBuiltHubHonoursHideAndPin(t *testing.T) {
 // seconds: the copy's api/news and home page lead with it, then, once
 // the pin ended, with no write to the store since, no longer.
 func TestPublishedCopyFollowsAPinToItsEnd(t *testing.T) {
+	t.Parallel() // each case waits out a pin
 	for _, served := range []bool{false, true} {
 		t.Run(map[bool]string{false: "alone", true: "served"}[served], func(t *testing.T) {
+			t.Parallel()
 			h := newPublishedHub(t)
 			out, said := publishLive(t, h.db, served, publish.DefaultRankEvery)
 			pinned := h.old.Article
@@ -317,6 +320,7 @@ func TestPublishedCopyFollowsAPinToItsEnd(t *testing.T) {
 // slower), so a fresh build made then ranks the older first on the home
 // page; the copy must follow without a write.
 func TestPublishedCopyRanksAgainAsTimePasses(t *testing.T) {
+	t.Parallel() // most of it waits for the scores to cross
 	h := newPublishedHub(t)
 	newer, older := h.newest, h.old
 	if !older.Article.PublishedDateTime.Before(newer.Article.PublishedDateTime) {

@@ -91,6 +91,7 @@ func servedSite(t *testing.T) (string, *atomic.Int64) {
 // The schedule's floor is minutes; --fetch-interval puts every source on
 // a fixed interval of seconds, as a soak test needs.
 func TestServeFetchIntervalRefetchesEverySource(t *testing.T) {
+	t.Parallel() // most of it waits for the fetches
 	dir, fetches := servedSite(t)
 	startServe(t, nil, regexp.MustCompile(`serving http://`), "--site", dir, "--quiet", "--fetch-interval", "1s")
 	deadline := time.Now().Add(30 * time.Second)

@@ -76,11 +76,13 @@ func TestConfigEditsTakeEffectWithoutImport(t *testing.T) {
 // to the store would be. Ingest on schedule reads the site folder as
 // serve does, not only when it starts.
 func TestSourceAddedByHandIsFetchedByARunningHub(t *testing.T) {
+	t.Parallel() // each case waits for a running hub to fetch
 	for _, args := range [][]string{
 		{"serve", "--addr", "127.0.0.1:0", "--quiet"},
 		{"ingest"},
 	} {
 		t.Run(args[0], func(t *testing.T) {
+			t.Parallel()
 			var mu sync.Mutex
 			fetched := map[string]int{}
 			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

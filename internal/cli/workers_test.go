@@ -370,6 +370,7 @@ func TestWorkersShareOneHub(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary and runs ingest processes")
 	}
+	t.Parallel() // most of it waits on slow feeds
 	bin := testutil.BuildBinary(t)
 	hubs := []struct {
 		name    string
@@ -383,6 +384,7 @@ func TestWorkersShareOneHub(t *testing.T) {
 	}
 	for _, h := range hubs {
 		t.Run(h.name, func(t *testing.T) {
+			t.Parallel()
 			db := h.db(t)
 			// Slow feeds and few fetches at once, so that one worker
 			// alone would take several seconds: long enough for all to
@@ -420,6 +422,7 @@ func TestWorkerKilledMidRoundOthersFinishItsSources(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary and runs ingest processes")
 	}
+	t.Parallel() // most of it waits on slow feeds and for leases to expire
 	bin := testutil.BuildBinary(t)
 	db := pgtest.DSN(t)
 	n := newNewsroom(t, 240, 40, 5, 200*time.Millisecond)
@@ -511,6 +514,7 @@ func TestWorkerFindingTheCurateLockTakenHandsItsArrivalsOver(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary and runs ingest processes")
 	}
+	t.Parallel() // most of it waits for workers to stage and store
 	bin := testutil.BuildBinary(t)
 	for _, tc := range []struct {
 		name string
@@ -520,6 +524,7 @@ func TestWorkerFindingTheCurateLockTakenHandsItsArrivalsOver(t *testing.T) {
 		{"the next worker stores those of a killed one", true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
 			ctx := context.Background()
 			db := pgtest.DSN(t)
 			n := newNewsroom(t, 24, 6, 5, 0)
