@@ -187,7 +187,7 @@ func TestStaticFilesAtNewshubsRoutesAreServedAsBuilt(t *testing.T) {
 	// build makes api/ and feeds/, and the topic's page): they are not
 	// built again.
 	refused := [][]string{
-		{"search", "events", "topics/election/page/2", "404.html", "news/2026/11", "feeds/joe-biden", "api/news/page", "api/news/2026"},
+		{"search", "events", "topics/election/page/2", "404.html", "news/2026/11", "feeds/joe-biden", "api/news/page", "api/news/2026", "api/events/page", "api/people/page", "api/news/democratic-voice/page"},
 		{"api", "feeds", "topics/election"},
 	}
 	static, bare := t.TempDir(), t.TempDir()
