@@ -226,8 +226,9 @@ func (v *View) Folder(ctx context.Context, p string) bool {
 			}
 		}
 	}
-	// A list's pages: "page" holds page 2 when the list has one.
-	if _, err := v.Doc(ctx, p+"/2"); err == nil {
+	// A list's pages: a build writes page/1/ of every list, one page
+	// long or not.
+	if _, err := v.Doc(ctx, p+"/1"); err == nil {
 		return true
 	}
 	return false

@@ -111,10 +111,35 @@ func (w *Web) builds(r *http.Request, name string) bool {
 	if segs[len(segs)-1] == "page" {
 		folder += "2/" // a list's pages, when it has a second
 	}
+	vc := w.cacheOf(v)
 	page := r.Clone(ctx)
 	page.URL.Path, page.URL.RawPath, page.URL.RawQuery = folder, "", ""
-	_, err = w.route(ctx, w.cacheOf(v), page)
-	return err == nil
+	if _, err = w.route(ctx, vc, page); err == nil {
+		return true
+	}
+	return holdsPages(vc, name)
+}
+
+// holdsPages reports whether a build writes pages under the folder name
+// that has no page of its own (topics/, event/, learning/articles/), or
+// the assets.
+func holdsPages(vc *viewCache, name string) bool {
+	switch name {
+	case "assets":
+		return true
+	case "topics":
+		return len(vc.site.Topics) > 0
+	case "stories":
+		return len(vc.v.Stories()) > 0
+	case "news":
+		return len(vc.v.Stories()) > 0 || len(vc.v.Loose()) > 0
+	}
+	for _, key := range vc.others().recordKeys {
+		if strings.HasPrefix(key, name+"/") {
+			return true
+		}
+	}
+	return false
 }
 
 // dateFolder reports whether segs are the leading segments of an article

@@ -142,16 +142,18 @@ func (s *Store) checkpoint(ctx context.Context) bool {
 		return false
 	}
 	defer conn.Close()
+	// The connection is the store's one writer: it gets its timeout back
+	// whatever the checkpoint did, even when the short one was set as the
+	// context ended, or is closed rather than kept with the short one.
+	defer func() {
+		if _, err := conn.ExecContext(context.WithoutCancel(ctx), fmt.Sprintf(`PRAGMA busy_timeout = %d`, busyTimeoutMS)); err != nil {
+			conn.Raw(func(any) error { return driver.ErrBadConn })
+		}
+	}()
 	if _, err := conn.ExecContext(ctx, fmt.Sprintf(`PRAGMA busy_timeout = %d`, trimWaitMS)); err != nil {
 		return false
 	}
 	var busy, frames, copied int64
 	err = conn.QueryRowContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`).Scan(&busy, &frames, &copied)
-	// The connection is the store's one writer: it gets its timeout back
-	// whatever the checkpoint did.
-	if _, rerr := conn.ExecContext(context.WithoutCancel(ctx), fmt.Sprintf(`PRAGMA busy_timeout = %d`, busyTimeoutMS)); rerr != nil {
-		conn.Raw(func(any) error { return driver.ErrBadConn }) // closed rather than kept with the short timeout
-		return false
-	}
 	return err == nil && busy == 0
 }
