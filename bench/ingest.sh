@@ -184,7 +184,11 @@ echo "| first round: wall time (CPU time of newshub) | ${first_secs} s (${first_
 if [ "$DB" = postgres ]; then
   echo "| first round: CPU time of the PostgreSQL server | ${first_pg_cpu} s | |"
 fi
-echo "| first round: peak RSS (largest process) | ${first_rss} MB | < 250 MB |"
+# Issue 13's 250 MB is the SQLite round's; a round into PostgreSQL runs
+# under a higher limit by choice (see internal/cli/ingest.go).
+rss_target="< 250 MB"
+if [ "$DB" = postgres ]; then rss_target="(SQLite's: < 250 MB)"; fi
+echo "| first round: peak RSS (largest process) | ${first_rss} MB | $rss_target |"
 echo "| first round: largest live heap after a collection / collections | ${first_live} MB / ${first_gcs} | |"
 echo "| first round: the collector's CPU time (without idle marking) / heap it marked | ${first_gc_cpu} s / ${first_gc_marked} GB | |"
 echo "| first round: articles stored a second (wall) | ${rate} | |"

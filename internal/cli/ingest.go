@@ -12,6 +12,7 @@ import (
 	"newshub/internal/ingest"
 	"newshub/internal/metrics"
 	"newshub/internal/site/watch"
+	"newshub/internal/store/postgres"
 )
 
 // The soft memory limits of an ingest round (GOMEMLIMIT sets one for all
@@ -33,10 +34,27 @@ import (
 // still read keeps the higher limit until they are: under the lower one,
 // the fetching's heap and the batch's together had the collector run all
 // the time.
+//
+// A PostgreSQL store holds none of that in the process, and its round is
+// the one of a hub that outgrew one machine, whose time counts more than
+// a hundred MB: under one limit of 320 MiB the 1,000 × 50 round into
+// PostgreSQL collected 89-91 times where it collected 174-179, took 30-32
+// CPU-s where it took 38-43 and 27.0-28.5 s where it took 29.3-33.4, and
+// peaked at 340 MB where it peaked at 236 (the machine otherwise idle).
 const (
-	fetchMemoryLimit  = 216 << 20
-	curateMemoryLimit = 200 << 20
+	fetchMemoryLimit    = 216 << 20
+	curateMemoryLimit   = 200 << 20
+	postgresMemoryLimit = 320 << 20
 )
+
+// ingestMemoryLimits returns the soft memory limits of a round into the
+// store dsn names, while sources are read and while curation runs alone.
+func ingestMemoryLimits(dsn string) (fetch, curate int64) {
+	if postgres.IsDSN(dsn) {
+		return postgresMemoryLimit, postgresMemoryLimit
+	}
+	return fetchMemoryLimit, curateMemoryLimit
+}
 
 // runIngest fetches the configured sources once (--once) or on schedule
 // until stopped.
@@ -70,7 +88,8 @@ func runIngest(ctx context.Context, env *Env, args []string) (err error) {
 		}
 	}
 	// See fetchMemoryLimit.
-	env.softMemoryLimit(fetchMemoryLimit)
+	fetchLimit, curateLimit := ingestMemoryLimits(env.DSN())
+	env.softMemoryLimit(fetchLimit)
 	// Ingest reads the store as curation does, window by window: mapping
 	// the file or large reader caches would only add to the resident
 	// memory.
@@ -102,7 +121,7 @@ func runIngest(ctx context.Context, env *Env, args []string) (err error) {
 		Metrics:   m,
 		LeaseTTL:  *lease,
 		Retention: &pol,
-		Curating:  env.curationMemoryLimit(fetchMemoryLimit, curateMemoryLimit),
+		Curating:  env.curationMemoryLimit(fetchLimit, curateLimit),
 	}
 	if !*once {
 		// On schedule, the configuration follows the site folder's

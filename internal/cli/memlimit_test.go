@@ -32,3 +32,22 @@ func TestCurationLowersTheMemoryLimitUntilItEnds(t *testing.T) {
 		t.Error("with GOMEMLIMIT set, curation changes the limit")
 	}
 }
+
+// TestIngestMemoryLimitsFollowTheStore checks that a round into
+// PostgreSQL, which holds no SQLite caches in the process, runs under the
+// higher limit throughout, and one into SQLite under its two limits.
+func TestIngestMemoryLimitsFollowTheStore(t *testing.T) {
+	for _, tc := range []struct {
+		dsn           string
+		fetch, curate int64
+	}{
+		{"sqlite:/srv/hub/.newshub/newshub.db", 216 << 20, 200 << 20},
+		{"postgres://newshub@127.0.0.1:5432/hub", 320 << 20, 320 << 20},
+		{"postgresql://newshub@db/hub?sslmode=require", 320 << 20, 320 << 20},
+	} {
+		fetch, curate := ingestMemoryLimits(tc.dsn)
+		if fetch != tc.fetch || curate != tc.curate {
+			t.Errorf("%s: limits %d and %d MiB, want %d and %d MiB", tc.dsn, fetch>>20, curate>>20, tc.fetch>>20, tc.curate>>20)
+		}
+	}
+}
