@@ -38,18 +38,14 @@ func TestStaticFilesAreServedAsBuilt(t *testing.T) {
 	if err := os.Symlink(filepath.Join("..", "secret.txt"), filepath.Join(dir, "static", "link.txt")); err != nil {
 		t.Fatal(err)
 	}
-	h := newHubFrom(t, fixtureRecords("https://img.example.org/"))
-	h = newHubIn(t, h.st, func() time.Time { return fixtureNow }, dir)
+	h := staticHub(t, dir)
 	srv := httptest.NewServer(h.srv)
 	defer srv.Close()
 
-	out := filepath.Join(t.TempDir(), "out")
-	_, err := publish.Build(context.Background(), h.st, nil, out, publish.BuildOptions{Views: h.views,
-		Static: filepath.Join(dir, publish.StaticDir), Extra: []func(context.Context, *publish.View, *publish.Output) error{h.web.Build}})
+	built, err := buildWithStatic(t, h, dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	built := testutil.Files(t, out)
 	for rel := range files {
 		code, ctype, body := fetch(t, srv.URL+"/"+rel)
 		if code != http.StatusOK || body != string(built[rel]) || body != files[rel] {
@@ -71,6 +67,26 @@ func TestStaticFilesAreServedAsBuilt(t *testing.T) {
 	if _, ctype, _ := fetch(t, srv.URL+"/favicon.svg"); ctype != "image/svg+xml" {
 		t.Errorf("/favicon.svg is served as %q, want the website's icon", ctype)
 	}
+}
+
+// buildWithStatic builds h's hub, website included, into a new OUT with
+// the static folder of the site folder dir, and returns OUT's files.
+func buildWithStatic(t *testing.T, h *hub, dir string) (map[string][]byte, error) {
+	t.Helper()
+	out := filepath.Join(t.TempDir(), "out")
+	_, err := publish.Build(context.Background(), h.st, nil, out, publish.BuildOptions{Views: h.views,
+		Static: filepath.Join(dir, publish.StaticDir), Extra: []func(context.Context, *publish.View, *publish.Output) error{h.web.Build}})
+	if err != nil {
+		return nil, err
+	}
+	return testutil.Files(t, out), nil
+}
+
+// staticHub is the fixture hub served over the site folder dir.
+func staticHub(t *testing.T, dir string) *hub {
+	t.Helper()
+	h := newHubFrom(t, fixtureRecords("https://img.example.org/"))
+	return newHubIn(t, h.st, func() time.Time { return fixtureNow }, dir)
 }
 
 // fetch gets url and returns the status, the content type and the body.
@@ -103,17 +119,13 @@ func TestStaticIndexPagesAreServedAsBuilt(t *testing.T) {
 	for rel, body := range files {
 		testutil.WriteFile(t, dir, "static/"+rel, body)
 	}
-	h := newHubFrom(t, fixtureRecords("https://img.example.org/"))
-	h = newHubIn(t, h.st, func() time.Time { return fixtureNow }, dir)
+	h := staticHub(t, dir)
 	srv := httptest.NewServer(h.srv)
 	defer srv.Close()
-	out := filepath.Join(t.TempDir(), "out")
-	_, err := publish.Build(context.Background(), h.st, nil, out, publish.BuildOptions{Views: h.views,
-		Static: filepath.Join(dir, publish.StaticDir), Extra: []func(context.Context, *publish.View, *publish.Output) error{h.web.Build}})
+	built, err := buildWithStatic(t, h, dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	built := testutil.Files(t, out)
 	noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	for _, tc := range []struct{ path, file, redirect string }{
 		{"/docs/", "docs/index.html", ""},
@@ -159,8 +171,7 @@ func TestStaticIndexPagesLeaveNewshubsPages(t *testing.T) {
 	for _, rel := range []string{"events/index.html", "search/index.html", "topics/election/index.html"} {
 		testutil.WriteFile(t, dir, "static/"+rel, "<!doctype html><title>static</title>\n")
 	}
-	h := newHubFrom(t, fixtureRecords("https://img.example.org/"))
-	h = newHubIn(t, h.st, func() time.Time { return fixtureNow }, dir)
+	h := staticHub(t, dir)
 	srv := httptest.NewServer(h.srv)
 	defer srv.Close()
 	for _, p := range []string{"/events/", "/search/", "/search", "/topics/election/", "/topics/election/index.html"} {
@@ -196,18 +207,8 @@ func TestStaticFilesAtNewshubsRoutesAreServedAsBuilt(t *testing.T) {
 	for _, rel := range served {
 		testutil.WriteFile(t, static, "static/"+rel, "static "+rel+"\n")
 	}
-	h := newHubFrom(t, fixtureRecords("https://img.example.org/"))
-	hub := newHubIn(t, h.st, func() time.Time { return fixtureNow }, static)
-	build := func(dir string) (map[string][]byte, error) {
-		out := filepath.Join(t.TempDir(), "out")
-		_, err := publish.Build(context.Background(), h.st, nil, out, publish.BuildOptions{Views: hub.views,
-			Static: filepath.Join(dir, publish.StaticDir), Extra: []func(context.Context, *publish.View, *publish.Output) error{hub.web.Build}})
-		if err != nil {
-			return nil, err
-		}
-		return testutil.Files(t, out), nil
-	}
-	built, err := build(static)
+	hub := staticHub(t, static)
+	built, err := buildWithStatic(t, hub, static)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -244,7 +245,7 @@ func TestStaticFilesAtNewshubsRoutesAreServedAsBuilt(t *testing.T) {
 		}
 		return fmt.Sprintf("%d %s %s", resp.StatusCode, resp.Header.Get("Content-Type"), resp.Header.Get("Location"))
 	}
-	without := httptest.NewServer(newHubIn(t, h.st, func() time.Time { return fixtureNow }, bare).srv)
+	without := httptest.NewServer(newHubIn(t, hub.st, func() time.Time { return fixtureNow }, bare).srv)
 	defer without.Close()
 	for i, files := range refused {
 		dir := t.TempDir()
@@ -252,14 +253,14 @@ func TestStaticFilesAtNewshubsRoutesAreServedAsBuilt(t *testing.T) {
 			testutil.WriteFile(t, dir, "static/"+rel, "static "+rel+"\n")
 		}
 		if i != 1 {
-			_, err := build(dir)
+			_, err := buildWithStatic(t, hub, dir)
 			for _, rel := range files {
 				if err == nil || !strings.Contains(err.Error(), "static/"+rel+" ") {
 					t.Errorf("static/%s: the build gives %v, want it refused", rel, err)
 				}
 			}
 		}
-		with := httptest.NewServer(newHubIn(t, h.st, func() time.Time { return fixtureNow }, dir).srv)
+		with := httptest.NewServer(newHubIn(t, hub.st, func() time.Time { return fixtureNow }, dir).srv)
 		for _, rel := range files {
 			if got, want := answer(with.URL, "/"+rel), answer(without.URL, "/"+rel); got != want {
 				t.Errorf("/%s: %s, want %s as without the static file the build refuses", rel, got, want)
