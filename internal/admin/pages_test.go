@@ -148,6 +148,46 @@ func TestSourceAddedAgainForgetsItsFailures(t *testing.T) {
 	}
 }
 
+// TestSourceNotAddedKeepsItsFailures: a source added again whose list
+// could not be saved (its file a folder, which stops root too) is not
+// added, and keeps its failures and backoff, where they were forgotten
+// before the save failed.
+func TestSourceNotAddedKeepsItsFailures(t *testing.T) {
+	f := newFixture(t, nil)
+	c := f.signedIn(t)
+	ctx := context.Background()
+	broken := f.feeds + "/broken.xml"
+	if msg, isErr := c.follow(Prefix+"sources/remove", url.Values{"url": {broken}}); isErr {
+		t.Fatalf("remove: %s", msg)
+	}
+	before, err := f.st.SourceState(ctx, broken)
+	if err != nil || before.Errors == 0 || before.NextFetch.IsZero() {
+		t.Fatalf("the broken source before: %+v %v; want failing", before, err)
+	}
+	file := filepath.Join(f.dir, "_data", "sources.yaml")
+	if err := os.Remove(file); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Mkdir(file, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if msg, isErr := c.follow(Prefix+"sources/add", url.Values{"url": {broken}}); !isErr || !strings.Contains(msg, "save sources") {
+		t.Errorf("add with the list unwritable: %q (error %v), want the save's error", msg, isErr)
+	}
+	list, err := sources.Load(ctx, f.st, f.dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if list.Find(broken) >= 0 {
+		t.Errorf("the source is listed though its list was not saved")
+	}
+	s, err := f.st.SourceState(ctx, broken)
+	if err != nil || s.Errors != before.Errors || s.Paused != before.Paused || !s.NextFetch.Equal(before.NextFetch) {
+		t.Errorf("the source not added: errors %d, paused %v, next fetch %v (%v); want them kept: %d, %v, %v",
+			s.Errors, s.Paused, s.NextFetch, err, before.Errors, before.Paused, before.NextFetch)
+	}
+}
+
 func TestRoundsPage(t *testing.T) {
 	f := newFixture(t, nil)
 	// A later round whose sources' host asked it to wait: they were due,

@@ -108,12 +108,11 @@ func (h *Handler) sourceAdd(w http.ResponseWriter, r *http.Request, s session) {
 			}
 			src.URL = u
 		}
-		if err := l.Add(src); err != nil {
-			return err
-		}
+		return l.Add(src)
+	}, func(ctx context.Context) error {
 		// A source removed after failures and added again is fetched
-		// at the next round, as a new one is.
-		_, err := sources.ForgetFailures(r.Context(), h.cfg.Store, src.URL)
+		// at the next round, as a new one is; not added, it keeps them.
+		_, err := sources.ForgetFailures(ctx, h.cfg.Store, src.URL)
 		return err
 	})
 }
@@ -129,7 +128,7 @@ func (h *Handler) sourceRemove(w http.ResponseWriter, r *http.Request, s session
 			return errNotListed(u)
 		}
 		return nil
-	})
+	}, nil)
 }
 
 func (h *Handler) sourcePause(w http.ResponseWriter, r *http.Request, s session) {
@@ -179,7 +178,9 @@ func listedURL(known []string, posted string) (string, error) {
 
 // changeSources changes the sources list and saves it, in the store and
 // the site folder.
-func (h *Handler) changeSources(w http.ResponseWriter, r *http.Request, s session, msg string, change func(*sources.List) error) {
+// changeSources applies change to the list of sources and saves it; then,
+// saved, runs saved, if not nil.
+func (h *Handler) changeSources(w http.ResponseWriter, r *http.Request, s session, msg string, change func(*sources.List) error, saved func(context.Context) error) {
 	h.sourcesMu.Lock()
 	defer h.sourcesMu.Unlock()
 	ctx := r.Context()
@@ -189,6 +190,9 @@ func (h *Handler) changeSources(w http.ResponseWriter, r *http.Request, s sessio
 	}
 	if err == nil {
 		err = list.Save(ctx, h.cfg.Store, h.cfg.SiteDir)
+	}
+	if err == nil && saved != nil {
+		err = saved(ctx)
 	}
 	h.sourceDone(w, r, s, msg, err)
 }

@@ -21,7 +21,6 @@ import (
 	"net/url"
 	"path"
 	"runtime"
-	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -269,7 +268,8 @@ func (in *Ingester) Run(ctx context.Context) error {
 // zero when none is known. The states of the sources removed from the
 // list, or disabled, stay in the store with the time they were due when
 // last fetched, past for good: counted, they woke Run every second for as
-// long as it ran, to find nothing due.
+// long as it ran, to find nothing due. A source added, or resumed, while
+// a round ran is due at once: it has no next fetch, or none set.
 func (in *Ingester) nextWake(ctx context.Context) time.Time {
 	list, err := sources.Load(ctx, in.st, in.opts.SiteDir)
 	if err != nil {
@@ -279,14 +279,33 @@ func (in *Ingester) nextWake(ctx context.Context) time.Time {
 	if err != nil {
 		return time.Time{}
 	}
-	fetched := make(map[string]bool, len(list.Sources()))
-	for _, src := range list.Sources() {
-		if src.IsEnabled() {
-			fetched[src.URL] = true
-		}
+	jobs := enabled(list, states)
+	fetched := make([]store.SourceState, len(jobs))
+	for i, j := range jobs {
+		fetched[i] = j.state
 	}
-	states = slices.DeleteFunc(states, func(st store.SourceState) bool { return !fetched[st.URL] })
-	return in.opts.Policy.NextWake(states)
+	return in.opts.Policy.NextWake(fetched, in.now())
+}
+
+// enabled returns the sources listed and enabled, each with its state:
+// an empty one for a source never fetched.
+func enabled(list *sources.List, states []store.SourceState) []job {
+	byURL := make(map[string]store.SourceState, len(states))
+	for _, s := range states {
+		byURL[s.URL] = s
+	}
+	var out []job
+	for _, src := range list.Sources() {
+		if !src.IsEnabled() {
+			continue
+		}
+		st, ok := byURL[src.URL]
+		if !ok {
+			st = store.SourceState{URL: src.URL}
+		}
+		out = append(out, job{src: src, state: st})
+	}
+	return out
 }
 
 // maxRoundWait is the longest Run sleeps between rounds: it reads the
@@ -399,27 +418,16 @@ func (in *Ingester) round(ctx context.Context) (Summary, error) {
 		return sum, fmt.Errorf("ingest: %w", err)
 	}
 	in.loadHolds(ctx)
-	byURL := make(map[string]store.SourceState, len(states))
-	for _, s := range states {
-		byURL[s.URL] = s
-	}
 	now := in.now()
 	var due []job
-	for _, src := range list.Sources() {
-		if !src.IsEnabled() {
-			continue
-		}
+	for _, j := range enabled(list, states) {
 		sum.Sources++
-		st, ok := byURL[src.URL]
-		if !ok {
-			st = store.SourceState{URL: src.URL}
-		}
-		if st.Paused {
+		if j.state.Paused {
 			sum.Paused++
 			continue
 		}
-		if in.opts.All || in.opts.Policy.RoundTakes(st, now) {
-			due = append(due, job{src: src, state: st})
+		if in.opts.All || in.opts.Policy.RoundTakes(j.state, now) {
+			due = append(due, j)
 		}
 	}
 	sum.Due = len(due)

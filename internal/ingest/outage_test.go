@@ -184,7 +184,7 @@ func (o *outageHub) round(t *testing.T) Summary {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if next := (scheduler.Policy{}).NextWake(states); next.After(o.now) {
+	if next := (scheduler.Policy{}).NextWake(states, o.now); next.After(o.now) {
 		o.now = next
 	}
 	sum, err := o.in.RunOnce(context.Background())

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"newshub/internal/ingest/scheduler"
+	"newshub/internal/ingest/sources"
 	"newshub/internal/model"
 	"newshub/internal/store"
 )
@@ -172,5 +173,62 @@ func TestRunWakesForTheSourcesListed(t *testing.T) {
 	if got := in.nextWake(ctx); !got.Equal(due) {
 		t.Errorf("Run wakes at %s (in %v), want when the listed source falls due, in %v",
 			got.Format(time.RFC3339), got.Sub(now).Round(time.Second), due.Sub(now).Round(time.Second))
+	}
+}
+
+// TestRunWakesForASourceDueAtOnce: a source added, or resumed, while a
+// round ran has no next fetch, or none set, and is due at once; Run
+// passed it over and slept its longest wait, or until the next source it
+// knew of fell due. One paused, or disabled, wakes it never.
+func TestRunWakesForASourceDueAtOnce(t *testing.T) {
+	const other = "https://other.example.org/feed.xml"
+	off := false
+	tests := []struct {
+		name     string
+		src      model.Source
+		state    *store.SourceState // nil for a source never fetched
+		resume   bool               // newshub sources resume
+		wakesNow bool
+	}{
+		{"added", model.Source{URL: other}, nil, false, true},
+		{"resumed after failures", model.Source{URL: other},
+			&store.SourceState{URL: other, Errors: 3, NextFetch: time.Now().Add(6 * time.Hour)}, true, true},
+		{"resumed from a pause", model.Source{URL: other},
+			&store.SourceState{URL: other, Errors: 10, NextFetch: time.Now().Add(24 * time.Hour), Paused: true}, true, true},
+		{"paused", model.Source{URL: other}, &store.SourceState{URL: other, Errors: 10, Paused: true}, false, false},
+		{"disabled, never fetched", model.Source{URL: other, Enabled: &off}, nil, false, false},
+		{"disabled", model.Source{URL: other, Enabled: &off}, &store.SourceState{URL: other}, false, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			const news = "https://news.example.org/feed.xml"
+			h := newHub(t, true, model.Source{URL: news}, tt.src)
+			ctx := context.Background()
+			now := time.Now().Truncate(time.Second) // as the store keeps it
+			due := now.Add(20 * time.Minute)
+			states := []store.SourceState{{URL: news, NextFetch: due}}
+			if tt.state != nil {
+				states = append(states, *tt.state)
+			}
+			if err := h.st.PutSourceState(ctx, states...); err != nil {
+				t.Fatal(err)
+			}
+			if tt.resume {
+				if err := sources.Resume(ctx, h.st, "", other); err != nil {
+					t.Fatal(err)
+				}
+			}
+			opts := testOptions()
+			opts.Now = func() time.Time { return now }
+			in := h.ingester(opts)
+			defer in.Close()
+			want := due
+			if tt.wakesNow {
+				want = now
+			}
+			if got := in.nextWake(ctx); !got.Equal(want) {
+				t.Errorf("Run wakes at %s, want %s", got.Format(time.RFC3339), want.Format(time.RFC3339))
+			}
+		})
 	}
 }

@@ -282,16 +282,21 @@ func Resume(st *store.SourceState) {
 	st.NextFetch = time.Time{}
 }
 
-// NextWake returns when the earliest of the states is due, or zero when
-// none will be (all paused).
-func (p Policy) NextWake(states []store.SourceState) time.Time {
+// NextWake returns when the earliest of the states is due, now for one
+// with no next fetch set (never fetched, or resumed: due at once, as Due
+// says), or zero when none will be (all paused).
+func (p Policy) NextWake(states []store.SourceState, now time.Time) time.Time {
 	var next time.Time
 	for _, st := range states {
 		if st.Paused {
 			continue
 		}
-		if next.IsZero() || st.NextFetch.Before(next) {
-			next = st.NextFetch
+		at := st.NextFetch
+		if at.IsZero() {
+			at = now
+		}
+		if next.IsZero() || at.Before(next) {
+			next = at
 		}
 	}
 	return next

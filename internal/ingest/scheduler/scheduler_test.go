@@ -202,18 +202,40 @@ func TestFailureHonoursRetryAfter(t *testing.T) {
 	}
 }
 
-func TestDueAndNextWake(t *testing.T) {
+func TestDue(t *testing.T) {
 	p := Policy{}
-	states := []store.SourceState{
-		{URL: "a", NextFetch: now.Add(time.Hour)},
-		{URL: "b", NextFetch: now.Add(10 * time.Minute)},
-		{URL: "c", NextFetch: now.Add(-time.Minute), Paused: true},
-	}
-	if p.Due(states[0], now) || !p.Due(states[0], now.Add(time.Hour)) || !p.Due(store.SourceState{}, now) {
+	st := store.SourceState{URL: "a", NextFetch: now.Add(time.Hour)}
+	if p.Due(st, now) || !p.Due(st, now.Add(time.Hour)) || !p.Due(store.SourceState{}, now) {
 		t.Fatal("Due")
 	}
-	if got := p.NextWake(states); !got.Equal(now.Add(10 * time.Minute)) {
-		t.Fatalf("NextWake = %s", got)
+}
+
+// TestNextWake checks that a source with no next fetch set (never
+// fetched, or resumed) wakes the loop now, as it is due, where it was
+// passed over and the loop slept its longest wait; and that a paused
+// source wakes it never, whatever its time.
+func TestNextWake(t *testing.T) {
+	hour := store.SourceState{URL: "a", NextFetch: now.Add(time.Hour)}
+	soon := store.SourceState{URL: "b", NextFetch: now.Add(10 * time.Minute)}
+	resumed := store.SourceState{URL: "r"}
+	tests := []struct {
+		name   string
+		states []store.SourceState
+		want   time.Time
+	}{
+		{"the earliest", []store.SourceState{hour, soon, {URL: "c", NextFetch: now.Add(-time.Minute), Paused: true}}, soon.NextFetch},
+		{"resumed, listed last", []store.SourceState{hour, soon, resumed}, now},
+		{"resumed, listed first", []store.SourceState{resumed, hour, soon}, now},
+		{"resumed alone", []store.SourceState{resumed}, now},
+		{"due before now", []store.SourceState{resumed, {URL: "d", NextFetch: now.Add(-time.Minute)}}, now.Add(-time.Minute)},
+		{"paused with no next fetch", []store.SourceState{{URL: "p", Paused: true}, hour}, hour.NextFetch},
+		{"all paused", []store.SourceState{{URL: "p", Paused: true}, {URL: "q", NextFetch: now, Paused: true}}, time.Time{}},
+		{"none", nil, time.Time{}},
+	}
+	for _, tt := range tests {
+		if got := (Policy{}).NextWake(tt.states, now); !got.Equal(tt.want) {
+			t.Errorf("%s: NextWake = %s, want %s", tt.name, got, tt.want)
+		}
 	}
 }
 

@@ -168,7 +168,7 @@ func (s *Store) restoreJournal(ctx context.Context) error {
 	if mode != "wal" {
 		return fmt.Errorf("bulk load: cannot turn write-ahead logging on again (journal mode %q)", mode)
 	}
-	for _, q := range []string{`PRAGMA synchronous = NORMAL`, `PRAGMA cache_size = -4096`} {
+	for _, q := range []string{`PRAGMA synchronous = NORMAL`, fmt.Sprintf(`PRAGMA cache_size = -%d`, s.writeCacheKiB)} {
 		if _, err := s.w.ExecContext(ctx, q); err != nil {
 			return fmt.Errorf("bulk load: %w", err)
 		}

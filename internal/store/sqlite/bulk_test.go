@@ -75,6 +75,50 @@ func TestBulkLoadLeavesTheStoreAsMigrationsMakeIt(t *testing.T) {
 	}
 }
 
+// TestBulkLoadKeepsTheWriteCache checks that the writer's page cache is
+// the one the store was opened with after a bulk load, failed or not,
+// where the load's end set it to the default whatever the operator had
+// configured.
+func TestBulkLoadKeepsTheWriteCache(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		opts []Option
+		fail bool
+		want int64 // PRAGMA cache_size: negative KiB
+	}{
+		{"default", nil, false, -4096},
+		{"64 MiB", []Option{WriteCache(64 << 20)}, false, -65536},
+		{"64 MiB, the load failed", []Option{WriteCache(64 << 20)}, true, -65536},
+		{"1 MiB", []Option{WriteCache(1 << 20)}, false, -1024},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx := context.Background()
+			st, err := Open(ctx, filepath.Join(t.TempDir(), "newshub.db"), tt.opts...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer st.Close()
+			failed := errors.New("the import's input ended")
+			err = st.BulkLoad(ctx, func(ctx context.Context) error {
+				if err := st.Upsert(ctx, []*model.Record{bulkRecord("a")}); err != nil || !tt.fail {
+					return err
+				}
+				return failed
+			})
+			if tt.fail != errors.Is(err, failed) || !tt.fail && err != nil {
+				t.Fatalf("BulkLoad: %v", err)
+			}
+			var got int64
+			if err := st.w.QueryRow(`PRAGMA cache_size`).Scan(&got); err != nil {
+				t.Fatal(err)
+			}
+			if got != tt.want {
+				t.Errorf("the writer's cache_size after the load = %d, want %d", got, tt.want)
+			}
+		})
+	}
+}
+
 // TestBulkLoadWaitsForTheStoreToBeItsAlone checks that a store another
 // connection has open is not loaded in bulk (its journal mode cannot
 // change), and that a store being loaded cannot be opened.

@@ -115,6 +115,9 @@ type Store struct {
 	w       *sql.DB     // the single writer connection
 	r       *sql.DB     // read-only connections
 	readers int         // idle read connections kept
+	// writeCacheKiB is the writer's page cache as opened (see WriteCache),
+	// which a bulk load sets back at its end.
+	writeCacheKiB int64
 
 	// rebuilt says Open found the remains of a bulk load that died and
 	// started the store again.
@@ -158,7 +161,8 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 	common := fmt.Sprintf("_pragma=busy_timeout(%d)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)", busyTimeoutMS)
 	// IMMEDIATE takes the write lock at BEGIN, so a write transaction never
 	// fails half-way on upgrading a read lock.
-	w, err := sql.Open("sqlite", path+"?"+common+writerPragmas+fmt.Sprintf("&_pragma=cache_size(-%d)", o.writeCache>>10)+
+	writeCacheKiB := o.writeCache >> 10
+	w, err := sql.Open("sqlite", path+"?"+common+writerPragmas+fmt.Sprintf("&_pragma=cache_size(-%d)", writeCacheKiB)+
 		"&_txlock=immediate")
 	if err != nil {
 		return nil, fmt.Errorf("sqlite store %s: %w", path, err)
@@ -199,7 +203,7 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 		r.Close()
 		return nil, fmt.Errorf("sqlite store %s: %w", path, err)
 	}
-	s := &Store{path: path, w: w, r: r, readers: readers, rebuilt: rebuilt, walLimit: walLimit}
+	s := &Store{path: path, w: w, r: r, readers: readers, writeCacheKiB: writeCacheKiB, rebuilt: rebuilt, walLimit: walLimit}
 	s.file, _ = os.Stat(path)
 	if s.pool, err = newReaders(ctx, r, false); err != nil {
 		s.Close()
