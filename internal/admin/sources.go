@@ -176,10 +176,8 @@ func listedURL(known []string, posted string) (string, error) {
 	return sources.ListedURL(known, posted)
 }
 
-// changeSources changes the sources list and saves it, in the store and
-// the site folder.
-// changeSources applies change to the list of sources and saves it; then,
-// saved, runs saved, if not nil.
+// changeSources applies change to the list of sources and saves it, in
+// the store and the site folder; then, once saved, runs saved if not nil.
 func (h *Handler) changeSources(w http.ResponseWriter, r *http.Request, s session, msg string, change func(*sources.List) error, saved func(context.Context) error) {
 	h.sourcesMu.Lock()
 	defer h.sourcesMu.Unlock()
