@@ -20,6 +20,8 @@ func TestHelpAsked(t *testing.T) {
 		{[]string{"help", "ingest"}, "usage: newshub ingest [--once]"},
 		{[]string{"ingest", "--help"}, "usage: newshub ingest [--once]"},
 		{[]string{"sources", "-h"}, "usage: newshub sources list|add URL"},
+		{[]string{"demo", "-h"}, "usage: newshub demo [--addr HOST:PORT] [--dir DIR]\n"},
+		{[]string{"version", "-h"}, "usage: newshub version\n"},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
