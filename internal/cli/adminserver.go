@@ -63,7 +63,7 @@ func mountAdmin(public http.Handler, area *adminArea) http.Handler {
 func startAdminServer(addr string, m *metrics.Metrics, ready []metrics.Check, area *adminArea, out io.Writer, log *slog.Logger) (stop func(), err error) {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
-		return nil, fmt.Errorf("--admin-addr: %w", err)
+		return nil, fmt.Errorf("--admin-addr: %w", addrTaken(err, "--admin-addr"))
 	}
 	mux := http.NewServeMux()
 	mux.Handle("/metrics", m.InstrumentRoute("metrics", m.Handler()))

@@ -59,6 +59,12 @@ type command struct {
 	run     func(ctx context.Context, env *Env, args []string) error
 }
 
+// usageLine is the command's usage line, with no space after a command
+// that takes no arguments.
+func (c command) usageLine() string {
+	return strings.TrimSpace("usage: newshub " + c.name + " " + c.usage)
+}
+
 // moreHelp is what a command's help says below its summary: for sources,
 // which subcommands show a feed's secrets.
 var moreHelp = map[string]string{"sources": `A feed's address may hold a secret: a password (https://user:secret@host/feed)
@@ -86,7 +92,7 @@ func commands() []command {
 		{"export", "OUT", "write every record back as files in the site layout", runExport},
 		{"copy", "--to DSN [--from DSN]", "move a hub to another store (SQLite or PostgreSQL) and check the copy", runCopy},
 		{"gen", "--articles N [--seed S] OUT", "write a synthetic site for demos and benchmarks", runGen},
-		{"demo", "[--addr HOST:PORT]", "create a demo site, import it and serve it", runDemo},
+		{"demo", "[--addr HOST:PORT] [--dir DIR]", "create a demo site, import it and serve it", runDemo},
 		{"curate", "[--window D] | --archive [--now TIME]", "recompute topics, stories, lead and related, quality and heat over the store; or apply retention (--archive)", runCurate},
 		{"explain", "PATH|URL", "show why an article got its topics, story, quality and heat, and whether it is published", runExplain},
 		{"edit", editUsage, "record an editorial decision (hide, show, block, move, merge, lead, pin, topics) and apply it", runEdit},
@@ -166,7 +172,7 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		return ExitOK
 	case errors.Is(err, errUsage):
 		fmt.Fprintf(stderr, "newshub %s: %s\n", c.name, model.MaskURLs(strings.TrimPrefix(err.Error(), "usage: ")))
-		fmt.Fprintf(stderr, "usage: newshub %s %s\n", c.name, c.usage)
+		fmt.Fprintf(stderr, "%s\n", c.usageLine())
 		return ExitUsage
 	case errors.Is(err, errFailed):
 		return ExitFailure
@@ -340,7 +346,7 @@ Run "newshub COMMAND -h" for a command's flags.
 }
 
 func printCommandHelp(w io.Writer, c command, fs *flag.FlagSet) {
-	fmt.Fprintf(w, "usage: newshub %s %s\n\n%s.\n", c.name, c.usage, capitalize(c.summary))
+	fmt.Fprintf(w, "%s\n\n%s.\n", c.usageLine(), capitalize(c.summary))
 	if more := moreHelp[c.name]; more != "" {
 		fmt.Fprintf(w, "\n%s\n", more)
 	}

@@ -31,6 +31,10 @@ func runDemo(ctx context.Context, env *Env, args []string) error {
 	if fs.NArg() != 0 {
 		return usageError("unexpected arguments %v", fs.Args())
 	}
+	// The demo's site is --dir: a --site given would be dropped unsaid.
+	if site, ok := env.given["site"]; ok {
+		return usageError("the demo's site folder is --dir, not --site: give --dir %s", site)
+	}
 	if *articles < 1 {
 		return usageError("--articles must be at least 1")
 	}

@@ -20,6 +20,8 @@ func TestHelpAsked(t *testing.T) {
 		{[]string{"help", "ingest"}, "usage: newshub ingest [--once]"},
 		{[]string{"ingest", "--help"}, "usage: newshub ingest [--once]"},
 		{[]string{"sources", "-h"}, "usage: newshub sources list|add URL"},
+		{[]string{"demo", "-h"}, "usage: newshub demo [--addr HOST:PORT] [--dir DIR]\n"},
+		{[]string{"version", "-h"}, "usage: newshub version\n"},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
@@ -50,6 +52,7 @@ func TestFlagMistakeNamedOnStderr(t *testing.T) {
 		{[]string{"ingest", "--workers", "many"}, "newshub ingest: invalid value \"many\" for flag -workers: parse error\nusage: newshub ingest [--once]\n"},
 		{[]string{"build", "--base-url"}, "newshub build: flag needs an argument: -base-url\nusage: newshub build [--base-url URL] OUT\n"},
 		{[]string{"sources", "add", "https://example.org/feed", "--dedicate"}, "newshub sources: flag provided but not defined: -dedicate\n"},
+		{[]string{"demo", "--no-serve", "--articles", "0"}, "newshub demo: the demo's site folder is --dir, not --site: give --dir "},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {

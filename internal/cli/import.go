@@ -81,7 +81,7 @@ func runImport(ctx context.Context, env *Env, args []string) error {
 	if res.Unchanged > 0 {
 		fmt.Fprintf(env.Stdout, "%d of them were already stored with the same bytes\n", res.Unchanged)
 	}
-	if res.Held > 0 {
+	if res.Merged() {
 		fmt.Fprintf(env.Stdout, "merged into the %d records the store held: %d of them replaced by the folder's files at their paths, the others kept\n", res.Held, res.Replaced)
 	}
 	if len(res.Accounts) > 0 {

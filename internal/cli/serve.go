@@ -160,9 +160,19 @@ func serveHub(ctx context.Context, env *Env, args []string) error {
 		}
 		defer stop()
 	}
-	return srv.ListenAndServe(ctx, *addr, func(a string) {
+	err = srv.ListenAndServe(ctx, *addr, func(a string) {
 		fmt.Fprintf(env.Stdout, "serving http://%s/\n", a)
 	})
+	return addrTaken(err, "--addr")
+}
+
+// addrTaken says what to do when the address to listen on is taken: the
+// default port of serve and demo (8080) often is, by another server.
+func addrTaken(err error, flag string) error {
+	if errors.Is(err, syscall.EADDRINUSE) {
+		return fmt.Errorf("%w (another process listens there: give %s another port)", err, flag)
+	}
+	return err
 }
 
 // startDebugServer serves net/http/pprof's profiles and the runtime's

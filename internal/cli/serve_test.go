@@ -244,7 +244,8 @@ func TestServeCountsPublicRequestsByRoute(t *testing.T) {
 }
 
 // TestServeNamesAnAddressInUse checks the message of a serve whose address
-// is taken: the address and the reason, under the command's name once.
+// is taken: the address, the reason and what to do, under the command's
+// name once.
 func TestServeNamesAnAddressInUse(t *testing.T) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -256,7 +257,7 @@ func TestServeNamesAnAddressInUse(t *testing.T) {
 		t.Fatal(errs)
 	}
 	code, _, errs := run(t, "--site", dir, "serve", "--addr", ln.Addr().String())
-	want := "newshub serve: listen tcp " + ln.Addr().String() + ": bind: address already in use\n"
+	want := "newshub serve: listen tcp " + ln.Addr().String() + ": bind: address already in use (another process listens there: give --addr another port)\n"
 	if code != ExitFailure || !strings.HasSuffix(errs, want) {
 		t.Errorf("exit %d, stderr:\n%s\nwant exit %d, ending in %q", code, errs, ExitFailure, want)
 	}

@@ -176,6 +176,13 @@ func (r Result) Imported() int {
 	return n
 }
 
+// Merged reports whether the folder's records were merged into others of
+// the store: records it held that the folder does not give, or gives with
+// other bytes. A store holding only what the folder gives as it is (the
+// folder imported again, or a new site whose configuration its first
+// commands stored) merged nothing.
+func (r Result) Merged() bool { return r.Held > r.Unchanged }
+
 // Import reads every record file under the folder src into st. Files that
 // cannot be imported are rejected and reported in the result; the error is
 // for what stops the import as a whole (an unreadable source folder, a

@@ -425,3 +425,49 @@ func TestImportRejectsWhatCurationLeavesOut(t *testing.T) {
 		t.Errorf("stored %d records (blank one stored: %v), want the two others", len(snap), ok)
 	}
 }
+
+// TestImportSaysWhetherItMerged checks Merged, which import's summary
+// reads to say it merged the folder into the records the store held: so
+// it does where the store held others or other bytes, and not where it
+// held only what the folder gives, as a new site's store does once its
+// first commands stored the configuration.
+func TestImportSaysWhetherItMerged(t *testing.T) {
+	tests := []struct {
+		name   string
+		before func(t *testing.T, dbPath, src string) // what the store holds before the import of src
+		want   bool
+	}{
+		{"an empty store", func(*testing.T, string, string) {}, false},
+		{"the configuration synced", func(t *testing.T, dbPath, src string) {
+			st, err := sqlite.Open(context.Background(), dbPath)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer st.Close()
+			if _, err := SyncSite(context.Background(), st, src); err != nil {
+				t.Fatal(err)
+			}
+		}, false},
+		{"the folder imported before", func(t *testing.T, dbPath, src string) {
+			importInto(t, dbPath, src, Options{})
+		}, false},
+		{"the folder imported before a file's edit", func(t *testing.T, dbPath, src string) {
+			importInto(t, dbPath, src, Options{})
+			writeFile(t, src, "_config.yml", []byte("title: Edited\n"))
+		}, true},
+		{"another hub", func(t *testing.T, dbPath, src string) {
+			importInto(t, dbPath, genSite(t, 5, 2), Options{})
+		}, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			src := genSite(t, 5, 1)
+			dbPath := filepath.Join(t.TempDir(), "hub.db")
+			tt.before(t, dbPath, src)
+			res := importInto(t, dbPath, src, Options{})
+			if res.Merged() != tt.want {
+				t.Errorf("Merged() = %v, want %v (held %d, unchanged %d, replaced %d)", res.Merged(), tt.want, res.Held, res.Unchanged, res.Replaced)
+			}
+		})
+	}
+}
