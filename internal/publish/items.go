@@ -157,7 +157,7 @@ type relatedJSON struct {
 	AmpWebURL         *string      `json:"ampWebUrl"`
 	CdnAmpWebURL      *string      `json:"cdnAmpWebUrl"`
 	Type              string       `json:"type"`
-	PublishedDateTime stamp        `json:"publishedDateTime"`
+	PublishedDateTime *stamp       `json:"publishedDateTime"` // null where the record gives none
 	Provider          newsProvider `json:"provider"`
 	Quality           int          `json:"quality"`
 	Images            []newsImage  `json:"images"`

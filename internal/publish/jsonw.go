@@ -103,6 +103,14 @@ func (w *jw) time(t stamp) {
 	w.b = append(w.b, '"')
 }
 
+func (w *jw) timeOrNull(t *stamp) {
+	if t == nil {
+		w.null()
+		return
+	}
+	w.time(*t)
+}
+
 func (w *jw) strings(l []string) {
 	if l == nil {
 		w.null()
@@ -257,11 +265,7 @@ func (w *jw) news(it *newsJSON) {
 	w.key("publishedDateTime")
 	w.time(it.PublishedDateTime)
 	w.key("updatedDateTime")
-	if it.UpdatedDateTime == nil {
-		w.null()
-	} else {
-		w.time(*it.UpdatedDateTime)
-	}
+	w.timeOrNull(it.UpdatedDateTime)
 	w.key("provider")
 	w.provider(&it.Provider)
 	w.key("locale")
@@ -297,7 +301,7 @@ func (w *jw) related(r *relatedJSON) {
 	w.key("type")
 	w.str(r.Type)
 	w.key("publishedDateTime")
-	w.time(r.PublishedDateTime)
+	w.timeOrNull(r.PublishedDateTime)
 	w.key("provider")
 	w.provider(&r.Provider)
 	w.key("quality")

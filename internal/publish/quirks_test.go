@@ -195,3 +195,37 @@ func readAPI(t *testing.T, out, doc string) []byte {
 	}
 	return data
 }
+
+// TestRelatedWithoutDateIsNull builds an article whose related coverage,
+// edited by hand, gives one entry no date: the API gives it null, the
+// others their time in the site's zone, where it gave 0001-01-01T00:00:00Z.
+func TestRelatedWithoutDateIsNull(t *testing.T) {
+	hub := map[string]string{
+		"_config.yml":                   quirkHub["_config.yml"],
+		"_data/topics/00-election.yaml": quirkHub["_data/topics/00-election.yaml"],
+		"_news/2020-09-07-covered.md": "---\ncategory: news\ntitle: \"Covered\"\nexcerpt: \"x\"\npublishedDateTime: 2020-09-07T01:00:00Z\n" +
+			"originalUrl: \"https://example.com/covered\"\nwebUrl: \"https://example.com/covered\"\ntype: article\nquality: 90\nheat: 130\npublished: true\n\n" +
+			"provider:\n  name: Example\n  domain: example.com\n\ntopics:\n  - Election\n\nrelated:\n" +
+			"  - title: \"Dated\"\n    excerpt: \"x\"\n    publishedDateTime: 2020-09-08T10:00:00Z\n    webUrl: \"https://one.example.com/story\"\n    type: article\n    quality: 80\n" +
+			"  - title: \"Undated\"\n    excerpt: \"x\"\n    webUrl: \"https://two.example.com/story\"\n    type: article\n    quality: 70\n\n---\n\n",
+	}
+	out := buildHub(t, hub, time.Date(2020, 9, 20, 12, 0, 0, 0, time.UTC))
+	tree, err := parseTree(readAPI(t, out, "news/2020/09/07/covered/index.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	related := tree.get("related")
+	want := map[string]string{"Dated": "string:2020-09-08T03:00:00-07:00", "Undated": "null:"}
+	if related == nil || len(related.elems) != len(want) {
+		t.Fatalf("related %+v; want %d entries", related, len(want))
+	}
+	for _, e := range related.elems {
+		d := e.get("publishedDateTime")
+		if d == nil {
+			t.Fatalf("%s: no publishedDateTime", e.get("title").str)
+		}
+		if got := d.kind + ":" + d.str; got != want[e.get("title").str] {
+			t.Errorf("%s: publishedDateTime %s; want %s", e.get("title").str, got, want[e.get("title").str])
+		}
+	}
+}

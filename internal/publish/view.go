@@ -587,7 +587,7 @@ func (v *View) newsItem(path string, a *model.Article, withRelated bool) *newsJS
 			rel = append(rel, relatedJSON{
 				Title: r.Title, Excerpt: r.Excerpt, WebURL: r.WebURL,
 				AmpWebURL: strPtr(r.AmpWebURL), CdnAmpWebURL: strPtr(r.CdnAmpWebURL), Type: r.Type,
-				PublishedDateTime: stamp(r.PublishedDateTime.In(v.loc)),
+				PublishedDateTime: stampPtr(r.PublishedDateTime, v.loc),
 				Provider:          v.newsProvider(r.Provider), Quality: r.Quality,
 				Images: newsImages(v.base, r.Images, false),
 			})

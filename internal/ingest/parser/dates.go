@@ -51,22 +51,33 @@ func itemDate(parsed *time.Time, raw, lang string) time.Time {
 }
 
 // zonedDate reads a date that ends in the abbreviation of a zone ahead of
-// or behind UTC ("Tue, 05 Nov 2024 10:00:00 AEDT") with the zone's offset
-// of zoneOffsets in its place: Go, and gofeed with it, reads an
-// abbreviation it does not know as UTC, which moves the time by the
-// zone's offset. ok is false for any other date.
+// or behind UTC ("Tue, 05 Nov 2024 10:00:00 AEDT"), which gofeed reads as
+// UTC (see abbreviatedZone). ok is false for any other date.
 func zonedDate(raw, lang string) (t time.Time, ok bool) {
 	raw = strings.TrimSpace(raw)
 	i := strings.LastIndexByte(raw, ' ')
 	if i < 0 {
 		return time.Time{}, false
 	}
-	offset := zoneOffsets[raw[i+1:]]
-	if offset == "" || offset == "+0000" {
+	if offset := zoneOffsets[raw[i+1:]]; offset == "" || offset == "+0000" {
 		return time.Time{}, false
 	}
-	t, err := parseDate(raw[:i+1]+offset, lang)
+	t, err := parseDate(raw, lang)
 	return t, err == nil
+}
+
+// abbreviatedZone writes the abbreviation of a zone of zoneOffsets after
+// a date's time ("10:00:00 EST", "2024-11-05 10:00:00 UTC") as its
+// offset: Go reads an abbreviation it does not know as UTC, which moves
+// the time by the zone's offset, and its layouts read none after an ISO
+// 8601 time. Any other s is returned as it is.
+func abbreviatedZone(s string) string {
+	i := strings.TrimRightFunc(s, unicode.IsLetter)
+	abbr := s[len(i):]
+	if abbr == "" || abbr == "Z" || zoneOffsets[abbr] == "" || !endsInZone.MatchString(s) {
+		return s
+	}
+	return strings.TrimRight(i, " ") + " " + zoneOffsets[abbr]
 }
 
 // dateLayouts are the standard forms of a date and the variants feed
@@ -75,12 +86,13 @@ func zonedDate(raw, lang string) (t time.Time, ok bool) {
 // form Go prints a time in (time.Time's String, which generators written
 // in Go give when they format no date), a twelve-hour clock, and the day
 // first with a dot after the year, as Croatian and Serbian write a date
-// in digits ("05.11.2024. 10:00", "5. 11. 2024.").
+// in digits ("05.11.2024. 10:00", "5. 11. 2024."); and RFC 850's form, which
+// HTTP still allows ("Tuesday, 05-Nov-24 10:00:00 GMT").
 var dateLayouts = []string{
 	time.RFC3339, "2006-01-02T15:04:05", "2006-01-02T15:04:05Z0700", "2006-01-02T15:04:05 Z0700",
 	"2006-01-02 15:04:05Z07:00", "2006-01-02 15:04:05Z0700", "2006-01-02 15:04:05 Z07:00", "2006-01-02 15:04:05 Z0700",
 	"2006-01-02 15:04:05", "2006-01-02T15:04Z07:00", "2006-01-02T15:04", "2006-01-02 15:04", "2006-01-02",
-	time.RFC1123Z, time.RFC1123, "2006-01-02 15:04:05 -0700 MST",
+	time.RFC1123Z, time.RFC1123, "Monday, 02-Jan-06 15:04:05 Z0700", "2006-01-02 15:04:05 -0700 MST",
 	"2006-01-02T15:04:05 Z07:00", "2006-01-02 3:04:05 PM", "2006-01-02 3:04 PM",
 	"2.1.2006. 15:04:05", "2.1.2006. 15:04", "2.1.2006.", "2. 1. 2006. 15:04:05", "2. 1. 2006. 15:04", "2. 1. 2006.",
 }
@@ -192,6 +204,7 @@ func parseDate(s, lang string) (time.Time, error) {
 	if strings.HasSuffix(s, "]") {
 		s = zoneID.ReplaceAllString(s, "")
 	}
+	s = abbreviatedZone(s)
 	if i := strings.Index(s, " m=+"); i > 0 {
 		s = s[:i] // the monotonic clock's reading Go prints after a time
 	}

@@ -253,6 +253,11 @@ func TestParseDateReadsTheFormsFeedsWrite(t *testing.T) {
 		{"1730800800", "2024-11-05T10:00:00Z"},                      // Unix seconds
 		{"1730714400000", "2024-11-04T10:00:00Z"},                   // Unix milliseconds
 		{"Tue, 05 Nov 2024 10:00:00 +0000", "2024-11-05T10:00:00Z"}, // RFC 1123
+		{"Tue, 05 Nov 2024 10:00:00 EST", "2024-11-05T15:00:00Z"},   // and a zone's abbreviation
+		{"Tue, 05 Nov 2024 10:00:00 AEDT", "2024-11-04T23:00:00Z"},  //
+		{"2024-11-05T10:00:00 EDT", "2024-11-05T14:00:00Z"},         // ISO 8601's time and one
+		{"2024-11-05 10:00:00 UTC", "2024-11-05T10:00:00Z"},         //
+		{"Tuesday, 05-Nov-24 10:00:00 GMT", "2024-11-05T10:00:00Z"}, // RFC 850
 		{"Mar, 05 Nov 2024 10:00:00 +0100", "2024-11-05T09:00:00Z"}, // Spanish day name
 		{"November 5, 2024", "2024-11-05T00:00:00Z"},
 		{"2024-11-05T12:35:9+01:00", "2024-11-05T11:35:09Z"},                // one-digit seconds
@@ -450,5 +455,31 @@ func TestParseReadsItemDatesInTheirZone(t *testing.T) {
 	}
 	if want := `1 item's date names a time zone the time zone database does not have ("Hudson/Valley"): read as undated`; !strings.Contains(f.Malformed, want) {
 		t.Errorf("note %q; want it to say %q", f.Malformed, want)
+	}
+}
+
+// TestParseReadsZoneAbbreviationsInEveryElement reads dates that end in
+// a zone's abbreviation where gofeed leaves them to this package (Dublin
+// Core's and its terms' elements, a JSON Feed's), and the forms gofeed
+// reads in <pubDate>: each in its zone, where a time of New York or
+// Los Angeles was read as UTC's, hours early, and ISO 8601's time with an
+// abbreviation, or RFC 850's date, left the item undated.
+func TestParseReadsZoneAbbreviationsInEveryElement(t *testing.T) {
+	want := []string{"2024-11-05T15:00:00Z", "2024-11-05T17:00:00Z", "2024-11-05T10:00:00Z", "2024-11-05T10:00:00Z"}
+	for _, tc := range []struct{ file, contentType string }{
+		{"zone-abbreviations.xml", "application/rss+xml"},
+		{"zone-abbreviations.json", "application/feed+json"},
+	} {
+		t.Run(tc.file, func(t *testing.T) {
+			f := parseFixture(t, tc.file, tc.contentType, "https://www.lakeshore-courier.example/feed")
+			if len(f.Items) != len(want) || f.Malformed != "" {
+				t.Fatalf("%d items (%q); want %d", len(f.Items), f.Malformed, len(want))
+			}
+			for i, it := range f.Items {
+				if got := it.Published.UTC().Format(time.RFC3339); got != want[i] {
+					t.Errorf("%s: published %s; want %s", it.Title, got, want[i])
+				}
+			}
+		})
 	}
 }
