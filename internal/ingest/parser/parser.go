@@ -47,6 +47,9 @@ type Feed struct {
 	// zones are the names of time zones the items' dates end in that the
 	// tz database does not have, one for each such date (see namedZone).
 	zones []string
+	// badDates are the items' dates that no layout reads ("Sun, 31 Feb
+	// 2024"), one for each such item.
+	badDates []string
 }
 
 // Unreadable is an item of a malformed feed that could not be read.
@@ -130,6 +133,9 @@ func parse(body []byte, contentType, feedURL string, cut bool) (*Feed, error) {
 	if err == nil && len(f.zones) > 0 {
 		addNote(f, zonesNote(f.zones))
 	}
+	if err == nil && len(f.badDates) > 0 {
+		addNote(f, badDatesNote(f.badDates))
+	}
 	return f, err
 }
 
@@ -146,6 +152,29 @@ func zonesNote(zones []string) string {
 		what = fmt.Sprintf("%d items' dates name", len(zones))
 	}
 	return what + " a time zone the time zone database does not have (" + strings.Join(names, ", ") + "): read as undated"
+}
+
+// badDatesNote says how many items' dates could not be read, with up to
+// three of them: those items are dated by another date they give, or
+// when they were read, and a feed's owner can mend them only if told.
+func badDatesNote(dates []string) string {
+	shown := slices.Compact(slices.Sorted(slices.Values(dates)))
+	more := ""
+	if len(shown) > 3 {
+		shown, more = shown[:3], ", ..."
+	}
+	quoted := make([]string, len(shown))
+	for i, d := range shown {
+		if r := []rune(d); len(r) > 40 {
+			d = string(r[:40]) + "..."
+		}
+		quoted[i] = strconv.Quote(d)
+	}
+	what := "1 item's date"
+	if len(dates) > 1 {
+		what = fmt.Sprintf("%d items' dates", len(dates))
+	}
+	return what + " could not be read (" + strings.Join(quoted, ", ") + more + "): dated by another date given, or when read"
 }
 
 // addNote puts note, something mended before the feed was read, before
@@ -565,8 +594,13 @@ func convert(gf *gofeed.Feed, base *url.URL, items []*gofeed.Item, lang string) 
 	f.Items = make([]Item, 0, len(items))
 	for _, gi := range items {
 		f.Items = append(f.Items, item(gi, itemBase, lang))
-		if z := unknownZone(gi.Published); z != "" && f.Items[len(f.Items)-1].Published.IsZero() {
+		if !f.Items[len(f.Items)-1].Published.IsZero() {
+			continue
+		}
+		if z := unknownZone(gi.Published); z != "" {
 			f.zones = append(f.zones, z)
+		} else if raw := strings.TrimSpace(gi.Published); raw != "" {
+			f.badDates = append(f.badDates, raw)
 		}
 	}
 	return f
