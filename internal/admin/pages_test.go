@@ -237,6 +237,13 @@ func TestStoriesAndStoryPages(t *testing.T) {
 	if strings.Contains(body, "Border security bill passes the Senate") {
 		t.Error("stories page lists a member that is not a lead")
 	}
+	// The three stories fill one page: a page past it is none, however
+	// far (the offset of the last would overflow).
+	for _, page := range []string{"2", "9223372036854775807"} {
+		if w := c.do("GET", Prefix+"stories/?page="+page, nil); w.Code != http.StatusNotFound || !strings.Contains(w.Body.String(), "There is no page "+page) {
+			t.Errorf("stories page %s: %d, want 404 naming it", page, w.Code)
+		}
+	}
 	id := f.storyID(t)
 	body = c.page(Prefix + "stories/" + id + "/")
 	for _, want := range []string{"Story " + id, "2 articles", "Senate passes border security bill after marathon debate",

@@ -3,6 +3,7 @@ package admin
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"net/http"
 	"slices"
 	"strconv"
@@ -43,6 +44,13 @@ func (h *Handler) storiesPage(w http.ResponseWriter, r *http.Request, s session)
 		h.failErr(w, r, s, err)
 		return
 	}
+	pages := max((total+storiesPerPage-1)/storiesPerPage, 1)
+	if pageNo > pages {
+		// Checked before the offset is reckoned, which a page number
+		// far past the end would overflow into the first pages.
+		h.fail(w, r, s, http.StatusNotFound, fmt.Sprintf("There is no page %d of the stories: the last is page %d.", pageNo, pages))
+		return
+	}
 	q.Offset, q.Limit = (pageNo-1)*storiesPerPage, storiesPerPage
 	leads, err := h.cfg.Store.News(ctx, q)
 	if err != nil {
@@ -66,7 +74,6 @@ func (h *Handler) storiesPage(w http.ResponseWriter, r *http.Request, s session)
 		}
 		rows = append(rows, row)
 	}
-	pages := (total + storiesPerPage - 1) / storiesPerPage
 	data := struct {
 		Stories          []storyRow
 		Page, Pages      int
