@@ -7,6 +7,8 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"golang.org/x/text/unicode/norm"
+
 	"newshub/internal/cjk"
 )
 
@@ -109,7 +111,7 @@ func isWordStart(s string) bool {
 // indexes for it.
 func SearchWords(s string) []string {
 	var words []string
-	for _, w := range strings.FieldsFunc(s, notWordRune) {
+	for _, w := range strings.FieldsFunc(SearchForm(s), notWordRune) {
 		if onlyMarks(w) {
 			// No letter carries them: SQLite's tokenizer reads nothing
 			// there, which a prefix query took for the start of every word.
@@ -131,10 +133,11 @@ func SearchWords(s string) []string {
 }
 
 // SearchIndexText returns s as a store's word tokenizer is to index it: s
-// itself but that each run SearchWords reads as pairs of characters is
-// replaced by the pairs, between spaces, so the tokenizer finds the words
-// SearchWords finds. Text without such runs is returned as it is.
+// in its search form (SearchForm), but that each run SearchWords reads as
+// pairs of characters is replaced by the pairs, between spaces, so the
+// tokenizer finds the words SearchWords finds.
 func SearchIndexText(s string) string {
+	s = SearchForm(s)
 	if !hasPaired(s) {
 		return s
 	}
@@ -150,6 +153,21 @@ func SearchIndexText(s string) string {
 		b.WriteByte(' ')
 	})
 	return b.String()
+}
+
+// SearchForm returns s as search reads it, the text indexed and the query
+// alike: composed (NFC), so a letter written as a base letter and its
+// marks, as some systems send it ("й" as и and a breve, Korean syllables
+// as their jamo), is the letter a reader types; and with the Turkish
+// dotless ı as i, as the tokenizers read I and İ, so that "ılık", "ILIK"
+// and "ilik" find one another, as "secim" finds "seçim". Text already in
+// that form is returned as it is.
+func SearchForm(s string) string {
+	s = norm.NFC.String(s)
+	if strings.Contains(s, "ı") {
+		s = strings.ReplaceAll(s, "ı", "i")
+	}
+	return s
 }
 
 // onlyMarks reports whether w holds marks alone.

@@ -28,6 +28,7 @@ func TestParseSearchSplitsWordsAndPhrases(t *testing.T) {
 		{"covid -19", []Phrase{{Words: []string{"covid"}}, {Words: []string{"19"}, Not: true}}},
 		{"vote --- count", []Phrase{{Words: []string{"vote"}}, {Words: []string{"count"}}}},
 		{"vote -(count)", []Phrase{{Words: []string{"vote"}}, {Words: []string{"count"}}}},
+		{"ılık \u0418\u0306", []Phrase{{Words: []string{"ilik"}}, {Words: []string{"Й"}}}}, // search's form: ı as i, composed
 		{"東京五輪 -延期", []Phrase{{Words: []string{"東京", "京五", "五輪"}}, {Words: []string{"延期"}, Not: true}}},
 	}
 	for _, tt := range tests {

@@ -156,14 +156,25 @@ func migrateNext(ctx context.Context, pool *pgxpool.Pool, ms []migration.Migrati
 // migrationSteps are the parts of migrations that SQL cannot say, run
 // after the file they are named by, in its transaction.
 var migrationSteps = map[string]func(context.Context, pgx.Tx) error{
-	"0018_search_pairs.sql": reindexPaired,
+	// The documents that hold a word of a script past U+0E00 (a superset
+	// of those read as pairs of characters, each of whose runs was one
+	// word in the documents made before).
+	"0018_search_pairs.sql": reindexDocs(`[^\x01-\u0dff]`),
+	// The documents that hold Korean sent as its jamo, which search reads
+	// composed (store.SearchForm), where their pairs were of jamo.
+	"0021_search_form.sql": reindexDocs(`[\u1100-\u11ff]`),
 }
 
-// reindexPaired makes again the search documents that hold a word of a
-// script past U+0E00 (a superset of those read as pairs of characters,
-// each of whose runs was one word in the documents made before), from
-// their records, a page of ids at a time.
-func reindexPaired(ctx context.Context, tx pgx.Tx) error {
+// reindexDocs returns the step that makes again the search documents
+// whose text matches the regular expression pattern, from their records,
+// a page of ids at a time.
+func reindexDocs(pattern string) func(context.Context, pgx.Tx) error {
+	return func(ctx context.Context, tx pgx.Tx) error { return reindexMatching(ctx, tx, pattern) }
+}
+
+// reindexMatching makes again the search documents whose text matches
+// pattern.
+func reindexMatching(ctx context.Context, tx pgx.Tx, pattern string) error {
 	const page = 1000
 	type row struct {
 		id    int64
@@ -172,7 +183,7 @@ func reindexPaired(ctx context.Context, tx pgx.Tx) error {
 	}
 	for after := int64(0); ; {
 		rows, err := tx.Query(ctx, `SELECT r.id, r.path, r.value FROM news_search s JOIN records r ON r.id = s.id
-			WHERE s.id > $1 AND s.doc::text ~ '[^\x01-\u0dff]' ORDER BY s.id LIMIT $2`, after, page)
+			WHERE s.id > $1 AND s.doc::text ~ $3 ORDER BY s.id LIMIT $2`, after, page, pattern)
 		if err != nil {
 			return err
 		}

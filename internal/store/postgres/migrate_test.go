@@ -11,6 +11,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
+	"golang.org/x/text/unicode/norm"
 
 	"newshub/internal/model"
 	"newshub/internal/store"
@@ -372,6 +373,52 @@ func TestMigrationIndexesCJKPairs(t *testing.T) {
 		if err != nil || res.Total != tt.want || len(res.Hits) != tt.want {
 			t.Errorf("after migration, search %q (topic %q, public %v): total %d, %d hits, %v; want %d",
 				tt.q.Text, tt.q.Topic, tt.q.Public, res.Total, len(res.Hits), err, tt.want)
+		}
+	}
+}
+
+// TestMigrationComposesKorean makes the search document of Korean sent as
+// its jamo as it was before schema 21, and checks that the migration makes
+// it as a write makes it now, of the syllables, and leaves the documents
+// without jamo as they were.
+func TestMigrationComposesKorean(t *testing.T) {
+	ctx := context.Background()
+	dsn := pgtest.DSN(t)
+	st := openDSN(t, dsn)
+	at := time.Date(2026, 1, 2, 12, 0, 0, 0, time.UTC)
+	mk := func(path, title string) *model.Record {
+		return &model.Record{Path: path, Kind: model.KindNews, Raw: []byte("---\ntitle: " + title + "\n---\n"),
+			Article: &model.Article{Title: title, Excerpt: "An excerpt.", Provider: model.Provider{Name: "Wire"}, PublishedDateTime: at}}
+	}
+	seoul := mk("_news/2026-01-02-seoul.md", norm.NFD.String("서울시장 선거"))
+	senate := mk("_news/2026-01-03-senate.md", "Senate passes the bill")
+	if err := st.Upsert(ctx, []*model.Record{seoul, senate}); err != nil {
+		t.Fatal(err)
+	}
+	written := searchRows(t, ctx, st)
+	// Back to schema 20: the jamo as they were sent; the other document
+	// made of other words, which a migration that made it again would drop.
+	for path, title := range map[string]string{seoul.Path: seoul.Article.Title, senate.Path: "stale"} {
+		if _, err := st.pool.Exec(ctx, `UPDATE news_search SET doc = search_doc($2, '', '')
+			WHERE id = (SELECT id FROM records WHERE path = $1)`, path, title); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := st.pool.Exec(ctx, `DELETE FROM schema_version WHERE version = 21`); err != nil {
+		t.Fatal(err)
+	}
+	if res, err := st.Search(ctx, store.SearchQuery{Text: "서울"}); err != nil || res.Total != 0 {
+		t.Fatalf("before migration, search 서울: total %d, %v; want 0, the document holding jamo", res.Total, err)
+	}
+	st.Close()
+	st = openDSN(t, dsn)
+	defer st.Close()
+	if got, want := searchRows(t, ctx, st)[seoul.Path], written[seoul.Path]; got != want {
+		t.Errorf("after migration, the Korean document is %s with digest %s; want %s and %s", got.doc, got.key, want.doc, want.key)
+	}
+	for text, want := range map[string]int{"서울": 1, "선거": 1, "stale": 1, "senate": 0} {
+		if res, err := st.Search(ctx, store.SearchQuery{Text: text}); err != nil || res.Total != want {
+			t.Errorf("after migration, search %s: total %d, %v; want %d", text, res.Total, err, want)
 		}
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"time"
 
+	"newshub/internal/store"
 	"newshub/internal/store/migration"
 )
 
@@ -28,22 +29,46 @@ func migrations() ([]migration.Migration, error) {
 // full-text tables again after them, in the same transaction.
 var migrationSteps = map[string]func(context.Context, *sql.Tx) error{
 	"0019_search_topics_apart.sql": reindexAll,
+	"0020_search_form.sql":         reindexForm,
 }
 
-// reindexBatch is how many news records reindexAll reads at a time, so a
+// reindexBatch is how many news records a reindex reads at a time, so a
 // large hub's migration holds a bounded part of its text in memory.
 var reindexBatch = 2000
 
 // reindexAll fills the emptied full-text tables with the rows of every
 // news record, as a write makes them.
-func reindexAll(ctx context.Context, tx *sql.Tx) error {
+func reindexAll(ctx context.Context, tx *sql.Tx) error { return reindex(ctx, tx, nil) }
+
+// reindexForm makes again the full-text rows of the news records whose
+// texts search now reads in another form (store.SearchForm): letters
+// written as a base letter and marks, the dotless ı. The others keep
+// theirs.
+func reindexForm(ctx context.Context, tx *sql.Tx) error {
+	return reindex(ctx, tx, func(v indexedFields) bool {
+		for _, s := range []string{v.Title, v.Excerpt, v.Provider.Name} {
+			if s = validText(s); store.SearchForm(s) != s {
+				return true
+			}
+		}
+		return false
+	})
+}
+
+// reindex makes the full-text rows of the news records whose value which
+// selects, as a write makes them, replacing the rows they have; which nil
+// selects every record, into emptied tables.
+func reindex(ctx context.Context, tx *sql.Tx, which func(indexedFields) bool) error {
 	for after := int64(0); ; {
 		rows, err := tx.QueryContext(ctx, `SELECT id, value FROM records WHERE kind = 'news' AND id > ? ORDER BY id LIMIT ?`,
 			after, reindexBatch)
 		if err != nil {
 			return err
 		}
-		var texts []any // the new rows, five values each
+		var (
+			texts []any   // the new rows, five values each
+			ids   []int64 // their records
+		)
 		n := 0
 		err = func() error {
 			defer rows.Close()
@@ -55,12 +80,18 @@ func reindexAll(ctx context.Context, tx *sql.Tx) error {
 				n++
 				var v indexedFields
 				if err := json.Unmarshal(value, &v); err != nil {
-					continue // unreadable: no row, as search could not show it
+					continue // unreadable: its rows stay, as a write left them
 				}
-				texts = append(texts, indexRow(after, v)...)
+				if which == nil || which(v) {
+					texts = append(texts, indexRow(after, v)...)
+					ids = append(ids, after)
+				}
 			}
 			return rows.Err()
 		}()
+		if err == nil && which != nil && len(ids) > 0 {
+			err = deleteTextsOf(ctx, tx, ids)
+		}
 		if err == nil && len(texts) > 0 {
 			err = insertTexts(ctx, tx, texts)
 		}
@@ -68,6 +99,15 @@ func reindexAll(ctx context.Context, tx *sql.Tx) error {
 			return err
 		}
 	}
+}
+
+// deleteTextsOf deletes the full-text rows of the records ids.
+func deleteTextsOf(ctx context.Context, tx *sql.Tx, ids []int64) error {
+	b, err := json.Marshal(ids)
+	if err != nil {
+		return err
+	}
+	return deleteTexts(ctx, tx, b)
 }
 
 // indexRow returns the values of the full-text row of the news record id

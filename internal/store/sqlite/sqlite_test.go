@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/text/unicode/norm"
+
 	"newshub/internal/model"
 	"newshub/internal/store"
 	"newshub/internal/store/storetest"
@@ -389,16 +391,9 @@ func TestMigrationKeepsMarksInWords(t *testing.T) {
 		t.Fatalf("before migration, search दाल: total %d, %v; want 3, दिल्ली read as द and ल", res.Total, err)
 	}
 	st.Close()
-	defer func(n int) { reindexBatch = n }(reindexBatch)
-	reindexBatch = 2 // several batches, the last one short
-	if st, err = Open(ctx, path); err != nil {
-		t.Fatal(err)
-	}
+	st = reopenInBatches(t, path, 2) // several batches, the last one short
 	defer st.Close()
-	tests := []struct {
-		q    store.SearchQuery
-		want int
-	}{
+	checkTotals(t, st, "after migration", []searchCase{
 		{store.SearchQuery{Text: "दाल"}, 2},
 		{store.SearchQuery{Text: "दाल", Public: true}, 1},
 		{store.SearchQuery{Text: "दाल", Topic: "Weather"}, 0},
@@ -406,13 +401,7 @@ func TestMigrationKeepsMarksInWords(t *testing.T) {
 		{store.SearchQuery{Text: "オリンピック", Topic: "Sports"}, 1},
 		{store.SearchQuery{Text: "cafe"}, 1},
 		{store.SearchQuery{Text: "excerpt"}, 5},
-	}
-	for _, tt := range tests {
-		res, err := st.Search(ctx, tt.q)
-		if err != nil || res.Total != tt.want || len(res.Hits) != tt.want {
-			t.Errorf("after migration, search %q (topic %q, public %v): total %d, %d hits, %v; want %d", tt.q.Text, tt.q.Topic, tt.q.Public, res.Total, len(res.Hits), err, tt.want)
-		}
-	}
+	})
 	// A record written again keeps one row in the index.
 	recs[1].Article.Title += " और सब्ज़ियाँ"
 	if err := st.Upsert(ctx, recs[1:2]); err != nil {
@@ -421,6 +410,88 @@ func TestMigrationKeepsMarksInWords(t *testing.T) {
 	for text, want := range map[string]int{"दाल": 2, "सब्ज़ियाँ": 1} {
 		if res, err := st.Search(ctx, store.SearchQuery{Text: text}); err != nil || res.Total != want {
 			t.Errorf("after a write, search %s: total %d, %v; want %d", text, res.Total, err, want)
+		}
+	}
+}
+
+// TestMigrationReindexesTextInSearchForm opens a store whose full-text
+// rows hold texts as they were sent, as made before schema 20: a Russian
+// title written as base letters and marks, a Turkish one with its dotless
+// ı. The migration makes those rows again in search's form, in batches,
+// and leaves the others as they were.
+func TestMigrationReindexesTextInSearchForm(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "hub.db")
+	st, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	withheld := newsRecord("_news/2026-01-04-withheld.md", "Işık sönüyor", "Turkey")
+	withheld.Article.Withheld = "duplicate"
+	recs := []*model.Record{
+		newsRecord("_news/2026-01-02-yoshkar.md", norm.NFD.String("Йошкар-Ола выбирает мэра"), "Russia"),
+		newsRecord("_news/2026-01-03-istanbul.md", "İstanbul'da seçim sonuçları", "Turkey"),
+		newsRecord("_news/2026-01-05-senate.md", "Senate passes the bill", "Politics"),
+		withheld,
+	}
+	if err := st.Upsert(ctx, recs); err != nil {
+		t.Fatal(err)
+	}
+	// Back to schema 19: the rows of the texts as sent.
+	for _, r := range recs[:2] {
+		a := r.Article
+		if _, err := st.w.ExecContext(ctx, `UPDATE news_fts SET title = ?, excerpt = ?, provider = ?
+			WHERE rowid = (SELECT id FROM records WHERE path = ?)`, validText(a.Title), a.Excerpt, a.Provider.Name, r.Path); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := st.w.ExecContext(ctx, `DELETE FROM schema_version WHERE version = 20`); err != nil {
+		t.Fatal(err)
+	}
+	if res, err := st.Search(ctx, store.SearchQuery{Text: "SONUÇLARI"}); err != nil || res.Total != 0 {
+		t.Fatalf("before migration, search SONUÇLARI: total %d, %v; want 0, ı apart from i", res.Total, err)
+	}
+	st.Close()
+	st = reopenInBatches(t, path, 3) // two batches, the last one short
+	defer st.Close()
+	checkTotals(t, st, "after migration", []searchCase{
+		{store.SearchQuery{Text: "Йошкар"}, 1},
+		{store.SearchQuery{Text: "Йошкар", Topic: "Russia"}, 1},
+		{store.SearchQuery{Text: "SONUÇLARI"}, 1},
+		{store.SearchQuery{Text: "isik"}, 1},
+		{store.SearchQuery{Text: "isik", Public: true}, 0},
+		{store.SearchQuery{Text: "senate", Topic: "Politics"}, 1},
+		{store.SearchQuery{Text: "excerpt"}, 4},
+	})
+}
+
+// reopenInBatches opens the store at path again, its migrations reading
+// batch news records at a time.
+func reopenInBatches(t *testing.T, path string, batch int) *Store {
+	t.Helper()
+	defer func(n int) { reindexBatch = n }(reindexBatch)
+	reindexBatch = batch
+	st, err := Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
+// searchCase is a query and how many records it is to find.
+type searchCase struct {
+	q    store.SearchQuery
+	want int
+}
+
+// checkTotals checks that each query finds as many records as it is to,
+// when (such as after a migration).
+func checkTotals(t *testing.T, st *Store, when string, tests []searchCase) {
+	t.Helper()
+	for _, tt := range tests {
+		res, err := st.Search(context.Background(), tt.q)
+		if err != nil || res.Total != tt.want || len(res.Hits) != tt.want {
+			t.Errorf("%s, search %q (topic %q, public %v): total %d, %d hits, %v; want %d", when, tt.q.Text, tt.q.Topic, tt.q.Public, res.Total, len(res.Hits), err, tt.want)
 		}
 	}
 }

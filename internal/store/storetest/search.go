@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"golang.org/x/text/unicode/norm"
+
 	"newshub/internal/model"
 	"newshub/internal/store"
 )
@@ -21,15 +23,19 @@ func search(t *testing.T, st store.Store, q store.SearchQuery) store.SearchResul
 	return res
 }
 
+// textArticle builds an article with the texts search reads: its title,
+// excerpt and publisher.
+func textArticle(slug, title, excerpt, provider string, at int, topics ...string) *model.Record {
+	r := article(slug, title, hours(at), topics...)
+	r.Article.Excerpt = excerpt
+	r.Article.Provider.Name = provider
+	refresh(r)
+	return r
+}
+
 // searchSet holds articles whose words the search tests look for.
 func searchSet() map[string]*model.Record {
-	mk := func(slug, title, excerpt, provider string, at int, topics ...string) *model.Record {
-		r := article(slug, title, hours(at), topics...)
-		r.Article.Excerpt = excerpt
-		r.Article.Provider.Name = provider
-		refresh(r)
-		return r
-	}
+	mk := textArticle
 	recs := map[string]*model.Record{
 		"title":    mk("rights-bill", "Senate passes voting rights bill", "The senate voted late on Tuesday.", "Capitol Wire", 0, "Election", "Congress"),
 		"excerpt":  mk("budget", "Governor signs budget", "Lawmakers argued for weeks over spending, schools and roads before the governor signed it, days after a senate hearing.", "State Desk", 1, "Election"),
@@ -317,13 +323,7 @@ func testSearchBadQuery(t *testing.T, st store.Store) {
 // cjkSet holds articles in scripts written without spaces between words
 // (and Korean, whose nouns carry their particles), beside one in English.
 func cjkSet() map[string]*model.Record {
-	mk := func(slug, title, excerpt, provider string, at int) *model.Record {
-		r := article(slug, title, hours(at))
-		r.Article.Excerpt = excerpt
-		r.Article.Provider.Name = provider
-		refresh(r)
-		return r
-	}
+	mk := textArticle
 	return map[string]*model.Record{
 		"ja":      mk("tokyo-games", "東京オリンピック延期が決定", "大会組織委員会は延期を発表した。", "東京新報", 0),
 		"zh":      mk("beijing-rain", "北京市发布暴雨预警", "市民注意出行安全。", "华北日报", 1),
@@ -336,11 +336,7 @@ func cjkSet() map[string]*model.Record {
 
 func testSearchCJK(t *testing.T, st store.Store) {
 	recs := cjkSet()
-	var batch []*model.Record
-	for _, r := range recs {
-		batch = append(batch, r)
-	}
-	upsert(t, st, batch...)
+	upsertAll(t, st, recs)
 	tests := []struct {
 		text string
 		want []string // keys of cjkSet, any order
@@ -366,6 +362,58 @@ func testSearchCJK(t *testing.T, st store.Store) {
 		{"コーヒー", []string{"mixed"}},       // katakana with the long vowel mark
 		{"tokyo", []string{"english"}},    // English as before
 		{"olympics postponed", []string{"english"}},
+	}
+	for _, tt := range tests {
+		checkFinds(t, st, recs, tt.text, tt.want)
+	}
+}
+
+// upsertAll stores the records of recs in one batch.
+func upsertAll(t *testing.T, st store.Store, recs map[string]*model.Record) {
+	t.Helper()
+	var batch []*model.Record
+	for _, r := range recs {
+		batch = append(batch, r)
+	}
+	upsert(t, st, batch...)
+}
+
+// testSearchForms checks that a word is found however its letters are
+// written: composed or as a base letter and its marks, which some systems
+// send (a reader types the composed form, or the other), and Turkish text
+// with or without its dotless ı, in either case, as "secim" finds "seçim".
+func testSearchForms(t *testing.T, st store.Store) {
+	nfd := norm.NFD.String
+	recs := map[string]*model.Record{
+		"turkish":    textArticle("istanbul-vote", "İstanbul'da seçim sonuçları açıklandı", "IŞIK Üniversitesi'nde ılık hava.", "Hürriyet", 0),
+		"decomposed": textArticle("yoshkar-ola", nfd("Йошкар-Ола: выборы мэра"), nfd("Ελλάδα: εκλογές"), nfd("Tuổi Trẻ"), 1),
+		"korean":     textArticle("seoul-mayor", nfd("서울시장 선거"), "", "", 2),
+	}
+	upsertAll(t, st, recs)
+	tests := []struct {
+		text string
+		want []string // keys of recs, any order
+	}{
+		{"sonuçları", []string{"turkish"}},
+		{"SONUÇLARI", []string{"turkish"}}, // its capitals: I for ı
+		{"sonuclari", []string{"turkish"}}, // typed without Turkish letters
+		{"AÇIKLANDI", []string{"turkish"}},
+		{"ışık", []string{"turkish"}}, // written IŞIK
+		{"Işık", []string{"turkish"}},
+		{"isik", []string{"turkish"}},
+		{"ılık", []string{"turkish"}},
+		{"ILIK", []string{"turkish"}},
+		{"ilik", []string{"turkish"}},
+		{"İSTANBUL", []string{"turkish"}},
+		{"istanbul", []string{"turkish"}},
+		{"Йошкар", []string{"decomposed"}}, // typed composed
+		{nfd("Йошкар"), []string{"decomposed"}},
+		{"иошкар", nil}, // й is a letter of its own, as in composed text
+		{"εκλογές", []string{"decomposed"}},
+		{"tuoi tre", []string{"decomposed"}},
+		{"서울", []string{"korean"}},
+		{"선거", []string{"korean"}},
+		{nfd("선거"), []string{"korean"}},
 	}
 	for _, tt := range tests {
 		checkFinds(t, st, recs, tt.text, tt.want)
@@ -407,23 +455,13 @@ func testSearchNewerFirstAmongEqual(t *testing.T, st store.Store) {
 // दाल (lentils) finds it, not दिल्ली (Delhi), which has the same letters
 // with other vowel signs.
 func testSearchMarks(t *testing.T, st store.Store) {
-	mk := func(slug, title, excerpt string, at int) *model.Record {
-		r := article(slug, title, hours(at))
-		r.Article.Excerpt = excerpt
-		refresh(r)
-		return r
-	}
 	recs := map[string]*model.Record{
-		"delhi":   mk("delhi-rain", "दिल्ली में भारी बारिश", "सड़कों पर पानी भरा।", 0),
-		"dal":     mk("dal-prices", "दाल के दाम बढ़े", "मंडी में दाल महंगी हुई।", 1),
-		"bengali": mk("kolkata-fair", "কলকাতায় বইমেলা শুরু", "পাঠকদের ভিড়।", 2),
-		"tamil":   mk("chennai-port", "சென்னை துறைமுகம் விரிவாக்கம்", "கப்பல் போக்குவரத்து அதிகரிப்பு.", 3),
+		"delhi":   textArticle("delhi-rain", "दिल्ली में भारी बारिश", "सड़कों पर पानी भरा।", "", 0),
+		"dal":     textArticle("dal-prices", "दाल के दाम बढ़े", "मंडी में दाल महंगी हुई।", "", 1),
+		"bengali": textArticle("kolkata-fair", "কলকাতায় বইমেলা শুরু", "পাঠকদের ভিড়।", "", 2),
+		"tamil":   textArticle("chennai-port", "சென்னை துறைமுகம் விரிவாக்கம்", "கப்பல் போக்குவரத்து அதிகரிப்பு.", "", 3),
 	}
-	var batch []*model.Record
-	for _, r := range recs {
-		batch = append(batch, r)
-	}
-	upsert(t, st, batch...)
+	upsertAll(t, st, recs)
 	tests := []struct {
 		text string
 		want []string // keys of recs, any order

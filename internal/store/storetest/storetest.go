@@ -59,6 +59,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"SearchFindsWordsInsideCJKText", testSearchCJK},
 		{"SearchRanksNewerFirstAmongEqualMatches", testSearchNewerFirstAmongEqual},
 		{"SearchKeepsMarksInWords", testSearchMarks},
+		{"SearchFindsWordsHoweverTheirLettersAreWritten", testSearchForms},
 		{"SearchRanksByTextNotTopics", testSearchRanksByTextNotTopics},
 		{"SourceStateRoundTrips", testSourceState},
 		{"LongestSourceURLsAreKeysLikeOthers", testLongSourceURLs},
