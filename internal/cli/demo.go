@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path/filepath"
+	"regexp"
 	"time"
 
 	"newshub/internal/gen"
@@ -59,10 +61,11 @@ func runDemo(ctx context.Context, env *Env, args []string) error {
 	if err := runImport(ctx, env, nil); err != nil {
 		return err
 	}
+	exe, _ := os.Executable()
 	fmt.Fprintf(env.Stdout, "\nthe demo hub is ready. Try:\n"+
-		"  newshub --site %[1]s serve             serve the API, feeds and website\n"+
-		"  newshub --site %[1]s build %[1]s-build   write the static API and website\n"+
-		"  newshub --site %[1]s export %[1]s-copy   write the records back as files\n", *dir)
+		"  %[2]s --site %[1]s serve             serve the API, feeds and website\n"+
+		"  %[2]s --site %[1]s build %[1]s-build   write the static API and website\n"+
+		"  %[2]s --site %[1]s export %[1]s-copy   write the records back as files\n", *dir, invokedAs(exe))
 	if *noServe {
 		return nil
 	}
@@ -87,3 +90,17 @@ func isEmptyDir(dir string) (bool, error) {
 	}
 	return len(entries) == 0, nil
 }
+
+// invokedAs is how to run newshub again as the program at exe was run: a
+// program `go run` built lies in a temporary folder of its own
+// ("go-build" and digits), and whoever ran it that way may have no
+// newshub on their PATH, as the README's first command leaves them.
+func invokedAs(exe string) string {
+	if goRunBuilt.MatchString(filepath.ToSlash(exe)) {
+		return "go run ./cmd/newshub"
+	}
+	return "newshub"
+}
+
+// goRunBuilt matches the path of a program `go run` built.
+var goRunBuilt = regexp.MustCompile(`(^|/)go-build[0-9]+/`)

@@ -123,3 +123,20 @@ func TestDemoServesTheHub(t *testing.T) {
 	}
 	stop()
 }
+
+// TestDemoNamesTheCommandAsItWasRun checks the demo's hints name `go run
+// ./cmd/newshub` to whoever ran it so (the README's first command), who
+// may have no newshub on their PATH, and newshub to the others.
+func TestDemoNamesTheCommandAsItWasRun(t *testing.T) {
+	for _, tt := range []struct{ exe, want string }{
+		{filepath.Join(os.TempDir(), "go-build3165472", "b001", "exe", "newshub"), "go run ./cmd/newshub"},
+		{"/usr/local/bin/newshub", "newshub"},
+		{"/home/ana/go/bin/newshub", "newshub"},
+		{"/home/ana/go-builds/newshub", "newshub"},
+		{"", "newshub"},
+	} {
+		if got := invokedAs(tt.exe); got != tt.want {
+			t.Errorf("invokedAs(%q) = %q, want %q", tt.exe, got, tt.want)
+		}
+	}
+}
