@@ -200,3 +200,20 @@ func TestSourcesEditSaysWhatCurateJudgesAgain(t *testing.T) {
 		t.Errorf("explain of the unmarked feed's item after curate:\n%s", out)
 	}
 }
+
+// TestStoredArticlesOfAFeedWordedByNumber checks what sources edit says
+// of a feed's stored articles reads right for one of them as for many.
+func TestStoredArticlesOfAFeedWordedByNumber(t *testing.T) {
+	for _, tt := range []struct {
+		n    int
+		want string
+	}{
+		{1, "1 stored article of it is"},
+		{2, "2 stored articles of it are"},
+		{30, "30 stored articles of it are"},
+	} {
+		if got := storedOfIt(tt.n) + " " + isAre(tt.n); got != tt.want {
+			t.Errorf("%d: %q, want %q", tt.n, got, tt.want)
+		}
+	}
+}

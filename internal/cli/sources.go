@@ -324,11 +324,26 @@ func sayStoredToJudge(ctx context.Context, env *Env, st store.Store, url string,
 		return fmt.Errorf("count its stored articles: %w", err)
 	case n == 0:
 	case dedicated:
-		fmt.Fprintf(env.Stdout, "%d stored articles of it withheld as off topic are on topic once curated (newshub curate)\n", n)
+		fmt.Fprintf(env.Stdout, "%s withheld as off topic %s on topic once curated (newshub curate)\n", storedOfIt(n), isAre(n))
 	default:
-		fmt.Fprintf(env.Stdout, "%d stored articles of it on topic as dedicated are judged by the topic gate once curated (newshub curate)\n", n)
+		fmt.Fprintf(env.Stdout, "%s on topic as dedicated %s judged by the topic gate once curated (newshub curate)\n", storedOfIt(n), isAre(n))
 	}
 	return nil
+}
+
+// storedOfIt and isAre word n stored articles of a feed and their verb.
+func storedOfIt(n int) string {
+	if n == 1 {
+		return "1 stored article of it"
+	}
+	return fmt.Sprintf("%d stored articles of it", n)
+}
+
+func isAre(n int) string {
+	if n == 1 {
+		return "is"
+	}
+	return "are"
 }
 
 // offTopicBySource counts the stored articles withheld as off topic, by
