@@ -324,7 +324,7 @@ func (s *Server) web(w http.ResponseWriter, r *http.Request) {
 		r = r.Clone(r.Context())
 		r.URL.Path, r.URL.RawPath = dir+"/", ""
 	}
-	gw := &gzipHTMLWriter{ResponseWriter: w, accepts: r.Method != http.MethodHead && acceptsGzip(r.Header.Get("Accept-Encoding"))}
+	gw := &gzipHTMLWriter{ResponseWriter: w, accepts: acceptsGzip(r.Header.Get("Accept-Encoding")), head: r.Method == http.MethodHead}
 	defer gw.close()
 	s.cfg.Web.ServeHTTP(gw, r)
 }
@@ -623,10 +623,13 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 // gzipHTMLWriter compresses an HTML answer of the website when the client
 // accepts gzip and the page is worth it; every HTML answer varies by
 // Accept-Encoding. Other answers (assets, which serve ranges) pass as
-// they are.
+// they are. A HEAD request gets the headers of its GET, compressed or
+// not, and nothing written: net/http would count the bytes of an empty
+// gzip stream as the length of the body.
 type gzipHTMLWriter struct {
 	http.ResponseWriter
 	accepts bool
+	head    bool
 	started bool
 	zw      *gzip.Writer
 }
@@ -649,8 +652,10 @@ func (g *gzipHTMLWriter) WriteHeader(code int) {
 			if g.accepts && err == nil && n >= minGzip {
 				h.Del("Content-Length")
 				h.Set("Content-Encoding", "gzip")
-				g.zw = gzipPool.Get().(*gzip.Writer)
-				g.zw.Reset(g.ResponseWriter)
+				if !g.head {
+					g.zw = gzipPool.Get().(*gzip.Writer)
+					g.zw.Reset(g.ResponseWriter)
+				}
 			}
 		}
 	}
