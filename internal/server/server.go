@@ -398,9 +398,15 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) {
 
 // admitSearch runs a search when one of the places for searches is free
 // within the configured wait, for at most the search timeout; else it
-// answers 503 with Retry-After. Pages and the API do not wait for searches.
+// answers 503 with Retry-After. Pages and the API do not wait for searches,
+// nor do the requests that search nothing: a browser's preflight, another
+// method's 405.
 func (s *Server) admitSearch(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			next.ServeHTTP(w, r)
+			return
+		}
 		select {
 		case s.searches <- struct{}{}:
 		default:
@@ -424,12 +430,15 @@ func (s *Server) admitSearch(next http.Handler) http.Handler {
 	})
 }
 
-// tooBusy answers 503 with Retry-After: as JSON for the API, as text for
-// the search page.
+// tooBusy answers 503 with Retry-After: as JSON for the API, which a
+// script of any origin reads, Retry-After too, as it reads the API's other
+// answers, and as text for the search page.
 func tooBusy(w http.ResponseWriter, r *http.Request, why string) {
 	w.Header().Set("Retry-After", "2")
 	w.Header().Set("Cache-Control", "no-store")
 	if strings.HasPrefix(r.URL.Path, "/api/") {
+		w.Header()["Access-Control-Allow-Origin"] = corsAny
+		w.Header().Set("Access-Control-Expose-Headers", "Retry-After")
 		writeError(w, http.StatusServiceUnavailable, why+": try again in a few seconds")
 		return
 	}
