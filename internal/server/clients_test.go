@@ -3,6 +3,7 @@ package server
 import (
 	"net/http"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -59,4 +60,31 @@ func headerNames(a, b http.Header) []string {
 	}
 	slices.Sort(names)
 	return slices.Compact(names)
+}
+
+// TestPreflightAllowsTheHeadersAsked checks that a browser's preflight of
+// the API, the feeds and the search allows every header the script
+// sends: a browser refuses the request itself for any header left out.
+func TestPreflightAllowsTheHeadersAsked(t *testing.T) {
+	st := genStore(t, 30)
+	_, ts := hubServer(t, st)
+	for _, c := range []struct{ path, asked string }{
+		{"/api/news/", "if-none-match"},
+		{"/api/topics/index.json", "content-type"},
+		{"/feeds/feed.json", "cache-control,x-client-version"},
+		{"/api/search?q=x", "if-none-match,if-modified-since,pragma"},
+	} {
+		resp, _ := do(t, http.MethodOptions, ts.URL+c.path, map[string]string{"Origin": "https://app.example",
+			"Access-Control-Request-Method": "GET", "Access-Control-Request-Headers": c.asked})
+		allowed := map[string]bool{}
+		for _, h := range strings.Split(resp.Header.Get("Access-Control-Allow-Headers"), ",") {
+			allowed[strings.ToLower(strings.TrimSpace(h))] = true
+		}
+		for _, h := range strings.Split(c.asked, ",") {
+			if resp.StatusCode != http.StatusNoContent || !allowed[h] {
+				t.Errorf("preflight of %s asking for %s: %s, Access-Control-Allow-Headers %q",
+					c.path, h, resp.Status, resp.Header.Get("Access-Control-Allow-Headers"))
+			}
+		}
+	}
 }

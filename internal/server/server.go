@@ -459,8 +459,14 @@ func (s *Server) apiView(w http.ResponseWriter, r *http.Request) (*publish.View,
 		hdr["Allow"] = allowGet
 		hdr["Access-Control-Allow-Methods"] = allowGet
 		hdr.Set("Access-Control-Max-Age", "86400")
-		if h := r.Header.Get("Access-Control-Request-Headers"); h != "" {
-			hdr.Set("Access-Control-Allow-Headers", "If-None-Match, If-Modified-Since")
+		if h := r.Header.Values("Access-Control-Request-Headers"); h != nil {
+			// Every header a script names is allowed: the answers read
+			// only the validators and take no credentials, and a header
+			// left out (a Content-Type or Cache-Control some clients
+			// send with every request) makes the browser refuse the
+			// request.
+			hdr.Set("Access-Control-Allow-Headers", strings.Join(h, ", "))
+			hdr.Add("Vary", "Access-Control-Request-Headers")
 		}
 		w.WriteHeader(http.StatusNoContent)
 		return nil, false
