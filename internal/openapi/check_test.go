@@ -12,6 +12,7 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -137,9 +138,45 @@ func (c *checker) check(ex exchange) verdict {
 	if err := openapi3filter.ValidateResponse(ctx, out); err != nil {
 		errs = append(errs, err)
 	}
-	errs = append(errs, c.checkContentType(tpl, ex), checkXMLFeed(ex.resp.Header.Get("Content-Type"), body))
+	errs = append(errs, c.checkContentType(tpl, ex), checkXMLFeed(ex.resp.Header.Get("Content-Type"), body),
+		checkHeaders(tpl, ex))
 	v.response = errors.Join(errs...)
 	return v
+}
+
+// framing are the headers of every answer that HTTP itself defines (its
+// date, how its body is delimited and typed), which the document leaves
+// to the protocol and to each response's media types.
+var framing = map[string]bool{"Date": true, "Content-Length": true, "Content-Type": true, "Connection": true}
+
+// checkHeaders checks the headers of an answer against those the document
+// lists for its status: none that it does not list, which a client
+// reading the document would not know of, and, for a 304, which
+// kin-openapi does not validate, every one it requires.
+func checkHeaders(tpl *template, ex exchange) error {
+	ref := tpl.item.Get.Responses.Status(ex.resp.StatusCode)
+	if ref == nil || ref.Value == nil {
+		if ex.resp.StatusCode == http.StatusNotModified {
+			return errors.New("304 is not documented")
+		}
+		return nil // ValidateResponse reports the status
+	}
+	documented := http.Header{}
+	for name, h := range ref.Value.Headers {
+		documented.Set(name, strconv.FormatBool(h.Value != nil && h.Value.Required))
+	}
+	var errs []error
+	for name := range ex.resp.Header {
+		if !framing[name] && documented[name] == nil {
+			errs = append(errs, fmt.Errorf("%d answered with %s, which the document does not list", ex.resp.StatusCode, name))
+		}
+	}
+	for name, required := range documented {
+		if ex.resp.StatusCode == http.StatusNotModified && required[0] == "true" && ex.resp.Header[name] == nil {
+			errs = append(errs, fmt.Errorf("%d answered without %s, which the document requires", ex.resp.StatusCode, name))
+		}
+	}
+	return errors.Join(errs...)
 }
 
 // decoded returns the body of an answer uncompressed, and its headers as

@@ -171,3 +171,41 @@ func TestReadyzFollowsTheStore(t *testing.T) {
 		t.Errorf("readyz: Cache-Control %q", resp.Header.Get("Cache-Control"))
 	}
 }
+
+// TestSearchRefusedAnswersOtherOrigins holds the one place for searches
+// and checks that the API's refusal reaches a script of another origin
+// (CORS), and that a browser's preflight and another method, which search
+// nothing, are answered at once rather than queued and refused.
+func TestSearchRefusedAnswersOtherOrigins(t *testing.T) {
+	g, ts := admissionServer(t, Config{Searches: 1, SearchWait: 50 * time.Millisecond})
+	held := make(chan struct{})
+	go func() {
+		defer close(held)
+		if resp, err := http.Get(ts.URL + "/api/search?q=held"); err == nil {
+			resp.Body.Close()
+		}
+	}()
+	<-g.entered
+	defer func() { close(g.open); <-held }()
+	origin := map[string]string{"Origin": "https://app.example"}
+	preflight := map[string]string{"Origin": "https://app.example", "Access-Control-Request-Method": "GET"}
+	for _, c := range []struct {
+		method string
+		hdr    map[string]string
+		status int
+	}{
+		{http.MethodGet, origin, http.StatusServiceUnavailable},
+		{http.MethodHead, origin, http.StatusServiceUnavailable},
+		{http.MethodOptions, preflight, http.StatusNoContent},
+		{http.MethodPost, origin, http.StatusMethodNotAllowed},
+	} {
+		resp, _ := do(t, c.method, ts.URL+"/api/search?q=election", c.hdr)
+		if resp.StatusCode != c.status || resp.Header.Get("Access-Control-Allow-Origin") != "*" {
+			t.Errorf("%s while full: %s, Access-Control-Allow-Origin %q; want %d and *",
+				c.method, resp.Status, resp.Header.Get("Access-Control-Allow-Origin"), c.status)
+		}
+		if exp := resp.Header.Get("Access-Control-Expose-Headers"); c.status == http.StatusServiceUnavailable && exp != "Retry-After" {
+			t.Errorf("%s while full: Access-Control-Expose-Headers %q, want Retry-After", c.method, exp)
+		}
+	}
+}

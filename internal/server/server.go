@@ -324,7 +324,7 @@ func (s *Server) web(w http.ResponseWriter, r *http.Request) {
 		r = r.Clone(r.Context())
 		r.URL.Path, r.URL.RawPath = dir+"/", ""
 	}
-	gw := &gzipHTMLWriter{ResponseWriter: w, accepts: r.Method != http.MethodHead && acceptsGzip(r.Header.Get("Accept-Encoding"))}
+	gw := &gzipHTMLWriter{ResponseWriter: w, accepts: acceptsGzip(r.Header.Get("Accept-Encoding")), head: r.Method == http.MethodHead}
 	defer gw.close()
 	s.cfg.Web.ServeHTTP(gw, r)
 }
@@ -398,9 +398,15 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) {
 
 // admitSearch runs a search when one of the places for searches is free
 // within the configured wait, for at most the search timeout; else it
-// answers 503 with Retry-After. Pages and the API do not wait for searches.
+// answers 503 with Retry-After. Pages and the API do not wait for searches,
+// nor do the requests that search nothing: a browser's preflight, another
+// method's 405.
 func (s *Server) admitSearch(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			next.ServeHTTP(w, r)
+			return
+		}
 		select {
 		case s.searches <- struct{}{}:
 		default:
@@ -424,12 +430,15 @@ func (s *Server) admitSearch(next http.Handler) http.Handler {
 	})
 }
 
-// tooBusy answers 503 with Retry-After: as JSON for the API, as text for
-// the search page.
+// tooBusy answers 503 with Retry-After: as JSON for the API, which a
+// script of any origin reads, Retry-After too, as it reads the API's other
+// answers, and as text for the search page.
 func tooBusy(w http.ResponseWriter, r *http.Request, why string) {
 	w.Header().Set("Retry-After", "2")
 	w.Header().Set("Cache-Control", "no-store")
 	if strings.HasPrefix(r.URL.Path, "/api/") {
+		w.Header()["Access-Control-Allow-Origin"] = corsAny
+		w.Header().Set("Access-Control-Expose-Headers", "Retry-After")
 		writeError(w, http.StatusServiceUnavailable, why+": try again in a few seconds")
 		return
 	}
@@ -450,8 +459,14 @@ func (s *Server) apiView(w http.ResponseWriter, r *http.Request) (*publish.View,
 		hdr["Allow"] = allowGet
 		hdr["Access-Control-Allow-Methods"] = allowGet
 		hdr.Set("Access-Control-Max-Age", "86400")
-		if h := r.Header.Get("Access-Control-Request-Headers"); h != "" {
-			hdr.Set("Access-Control-Allow-Headers", "If-None-Match, If-Modified-Since")
+		if h := r.Header.Values("Access-Control-Request-Headers"); h != nil {
+			// Every header a script names is allowed: the answers read
+			// only the validators and take no credentials, and a header
+			// left out (a Content-Type or Cache-Control some clients
+			// send with every request) makes the browser refuse the
+			// request.
+			hdr.Set("Access-Control-Allow-Headers", strings.Join(h, ", "))
+			hdr.Add("Vary", "Access-Control-Request-Headers")
 		}
 		w.WriteHeader(http.StatusNoContent)
 		return nil, false
@@ -623,10 +638,13 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 // gzipHTMLWriter compresses an HTML answer of the website when the client
 // accepts gzip and the page is worth it; every HTML answer varies by
 // Accept-Encoding. Other answers (assets, which serve ranges) pass as
-// they are.
+// they are. A HEAD request gets the headers of its GET, compressed or
+// not, and nothing written: net/http would count the bytes of an empty
+// gzip stream as the length of the body.
 type gzipHTMLWriter struct {
 	http.ResponseWriter
 	accepts bool
+	head    bool
 	started bool
 	zw      *gzip.Writer
 }
@@ -649,8 +667,10 @@ func (g *gzipHTMLWriter) WriteHeader(code int) {
 			if g.accepts && err == nil && n >= minGzip {
 				h.Del("Content-Length")
 				h.Set("Content-Encoding", "gzip")
-				g.zw = gzipPool.Get().(*gzip.Writer)
-				g.zw.Reset(g.ResponseWriter)
+				if !g.head {
+					g.zw = gzipPool.Get().(*gzip.Writer)
+					g.zw.Reset(g.ResponseWriter)
+				}
 			}
 		}
 	}
