@@ -149,6 +149,9 @@ func (h *Handler) decisions(r *http.Request, s session) ([]Decision, error) {
 		d.Until = at.Add(dur)
 	}
 	ctx := r.Context()
+	if err := h.known(ctx, &d); err != nil {
+		return nil, err
+	}
 	var members []*model.Record
 	if d.Story != "" {
 		var err error
@@ -219,6 +222,41 @@ func (h *Handler) knownSource(ctx context.Context, u string) (string, error) {
 		}
 	}
 	return listedURL(known, u)
+}
+
+// known checks what a move or topic edit names, as edit does: the article
+// is stored (a page read before retention purged it posts one that is
+// not), and a topic added is one of the hub's, given by its name or id
+// and kept by its name. A topic removed need not be: an imported record
+// may carry one the taxonomy no longer has.
+func (h *Handler) known(ctx context.Context, d *Decision) error {
+	switch d.Action {
+	case Move, TopicAdd, TopicRemove:
+	default:
+		return nil
+	}
+	_, err := h.cfg.Store.ArticleByURL(ctx, curate.CanonicalURL(d.Article))
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		return fmt.Errorf("%s: no article %s is stored (retention may have removed it): reload the page", d.Action, d.Article)
+	case err != nil:
+		return err
+	case d.Action != TopicAdd:
+		return nil
+	}
+	hub, err := h.hub(ctx)
+	if err != nil {
+		return err
+	}
+	t := hub.TopicByName(d.Topic)
+	if t == nil {
+		t = hub.TopicByID(d.Topic)
+	}
+	if t == nil {
+		return fmt.Errorf("%s: no topic %q in the taxonomy", d.Action, d.Topic)
+	}
+	d.Topic = t.Name
+	return nil
 }
 
 // storyOf returns the story the article at u is in now and its members,

@@ -291,6 +291,7 @@ func TestDecisionForms(t *testing.T) {
 	}
 	const lead, member = "https://capitolwire.example/2026/11/20/senate-border-bill", "https://statedaily.example/politics/senate-passes-border-bill"
 	const leadOther = "https://capitolwire.example/2026/11/20/governor-polls"
+	const gone = "https://statedaily.example/politics/never-stored"
 	at := f.clock.now()
 	for _, tt := range []struct {
 		form url.Values
@@ -320,6 +321,14 @@ func TestDecisionForms(t *testing.T) {
 		{url.Values{"action": {"pin"}, "story": {id}, "for": {"10y"}}, nil, `Not done: pin: unknown duration "10y"`},
 		{url.Values{"action": {"move"}, "article": {member}, "out": {"1"}, "into": {other}}, nil, "Not done: move: give a story to move into, or move out"},
 		{url.Values{"action": {"hide"}, "article": {member}, "note": {strings.Repeat("é", 301)}}, nil, "Not done: the note is longer than 300 characters"},
+		// What edit refuses: an article no longer stored (retention purged
+		// it after the page was read) moved or given a topic, a topic the
+		// hub does not have.
+		{url.Values{"action": {"move"}, "article": {gone}, "into": {id}}, nil, "Not done: move: no article " + gone + " is stored"},
+		{url.Values{"action": {"topic-remove"}, "article": {gone}, "topic": {"Polls"}}, nil, "Not done: topic-remove: no article " + gone + " is stored"},
+		{url.Values{"action": {"topic-add"}, "article": {member}, "topic": {"Pols"}}, nil, `Not done: topic-add: no topic "Pols" in the taxonomy`},
+		{url.Values{"action": {"topic-add"}, "article": {member}, "topic": {"senate"}},
+			[]Decision{{Action: TopicAdd, Article: member, Topic: "Senate"}}, `Done: topic-add "Senate" on ` + member},
 
 		// The editor applies each decision to the store: these two change
 		// the stories the others name, so they come last.
