@@ -248,10 +248,7 @@ func (h *Handler) known(ctx context.Context, d *Decision) error {
 	if err != nil {
 		return err
 	}
-	t := hub.TopicByName(d.Topic)
-	if t == nil {
-		t = hub.TopicByID(d.Topic)
-	}
+	t := hub.Topic(d.Topic)
 	if t == nil {
 		return fmt.Errorf("%s: no topic %q in the taxonomy", d.Action, d.Topic)
 	}

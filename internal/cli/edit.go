@@ -233,10 +233,7 @@ func (e *editor) topic(ctx context.Context, d *model.Decision, pos []string) err
 	if d.Article, err = e.article(ctx, pos[1], false); err != nil {
 		return err
 	}
-	t := e.site.TopicByName(pos[2])
-	if t == nil {
-		t = e.site.TopicByID(pos[2])
-	}
+	t := e.site.Topic(pos[2])
 	if t == nil {
 		return fmt.Errorf("no topic %q in the taxonomy", pos[2])
 	}
