@@ -50,7 +50,7 @@ func runEdit(ctx context.Context, env *Env, args []string) error {
 	}
 	defer st.Close()
 	if sub == "list" {
-		return listDecisions(ctx, env, st)
+		return listDecisions(ctx, env, st, s)
 	}
 	e := &editor{env: env, st: st, site: s}
 	d := model.Decision{Action: sub, Note: strings.TrimSpace(*note), By: *by, At: editorial.Now()}
@@ -259,7 +259,7 @@ func parseUntil(s string, now time.Time) (time.Time, error) {
 }
 
 // listDecisions prints the log, oldest first, and what is wrong in it.
-func listDecisions(ctx context.Context, env *Env, st store.Store) error {
+func listDecisions(ctx context.Context, env *Env, st store.Store, s *site.Site) error {
 	log, err := editorial.Load(ctx, st, env.Site)
 	if err != nil {
 		return err
@@ -275,6 +275,9 @@ func listDecisions(ctx context.Context, env *Env, st store.Store) error {
 	}
 	for _, err := range log.Invalid {
 		fmt.Fprintf(env.Stderr, "%s (skipped)\n", model.MaskURLs(err.Error()))
+	}
+	for _, err := range log.UnknownTopics(s) {
+		fmt.Fprintln(env.Stderr, model.MaskURLs(err.Error()))
 	}
 	if len(log.Decisions) == 0 {
 		fmt.Fprintln(env.Stderr, "no decisions; take one with: newshub edit hide URL")

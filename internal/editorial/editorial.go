@@ -78,6 +78,7 @@ import (
 
 	"newshub/internal/content"
 	"newshub/internal/model"
+	"newshub/internal/site"
 	"newshub/internal/store"
 )
 
@@ -367,6 +368,21 @@ func fromRecord(from string, rec *model.Record) *Log {
 		l.Decisions = append(l.Decisions, d)
 	}
 	return l
+}
+
+// UnknownTopics says, for each topic-add naming a topic the hub's
+// taxonomy lacks (by name and by id), path:line: what is wrong. Such a
+// decision is valid (the taxonomy may gain the topic, or have dropped it
+// since) but adds nothing: a topic misspelt in a hand-edited log would
+// otherwise go unsaid.
+func (l *Log) UnknownTopics(hub *site.Site) []error {
+	var errs []error
+	for _, d := range l.Decisions {
+		if d.Action == TopicAdd && hub.Topic(d.Topic) == nil {
+			errs = append(errs, fmt.Errorf("%s:%d: %s: no topic %q in the taxonomy, so it adds nothing", l.From, d.Line, d.Action, d.Topic))
+		}
+	}
+	return errs
 }
 
 // File returns where a site keeps its decisions.
