@@ -146,6 +146,18 @@ func (e *editor) source(ctx context.Context, arg string) (string, error) {
 // decision taken before the article arrives).
 func (e *editor) article(ctx context.Context, arg string, unstored bool) (string, error) {
 	rec, err := explain.Find(ctx, e.st, e.env.Site, arg)
+	if errors.Is(err, store.ErrNotFound) {
+		// Ingest does not store a purged article again: a decision on it
+		// would never apply, where "not stored yet" says it will.
+		ts, purged, terr := explain.Tombstone(ctx, e.st, arg)
+		if terr != nil {
+			return "", terr
+		}
+		if purged {
+			return "", fmt.Errorf("%s was purged on %s (an unpublished duplicate older than purge_after) and is not stored again: no decision applies to it",
+				arg, ts.PurgedAt.UTC().Format("2006-01-02"))
+		}
+	}
 	switch {
 	case err == nil:
 		return articleKey(rec), nil

@@ -479,3 +479,26 @@ func TestCurateNamesATopicAddedThatTheTaxonomyLacks(t *testing.T) {
 		}
 	}
 }
+
+// TestEditRefusesAnArticleRetentionPurged: a decision naming an article
+// retention purged is refused, saying so, where a hide was kept as for an
+// article "not stored yet" that would apply when it arrived, though ingest
+// never stores it again.
+func TestEditRefusesAnArticleRetentionPurged(t *testing.T) {
+	site := retentionSite(t, 150, "30d", "60d", importInProcess(t))
+	runOK(t, "--site", site, "curate", "--archive", "--now", retentionUntil.Format(time.RFC3339))
+	keys := purgedKeys(t, "sqlite:"+filepath.Join(site, ".newshub", "newshub.db"))
+	if len(keys) == 0 {
+		t.Fatal("retention purged nothing")
+	}
+	key, _, _ := strings.Cut(keys[0], " ")
+	for _, args := range [][]string{{"hide", key}, {"show", key}, {"move", key, "--out"}, {"topic", "add", key, "Election"}} {
+		code, _, errs := run(t, append([]string{"--site", site, "edit"}, args...)...)
+		if code != ExitFailure || !strings.Contains(errs, key+" was purged on ") {
+			t.Errorf("edit %v: exit %d, %q; want it refused as purged", args, code, errs)
+		}
+	}
+	if _, err := os.Stat(editorial.File(site)); err == nil {
+		t.Error("a refused edit wrote the decisions file")
+	}
+}
