@@ -12,6 +12,7 @@ import (
 
 	"newshub/internal/curate"
 	"newshub/internal/editorial"
+	"newshub/internal/explain"
 	"newshub/internal/ingest/sources"
 	"newshub/internal/model"
 	"newshub/internal/store"
@@ -224,21 +225,32 @@ func (h *Handler) knownSource(ctx context.Context, u string) (string, error) {
 	return listedURL(known, u)
 }
 
-// known checks what a move or topic edit names, as edit does: the article
-// is stored (a page read before retention purged it posts one that is
-// not), and a topic added is one of the hub's, given by its name or id
+// known checks what a decision on an article names, as edit does: the
+// article is not one retention purged (a page read before it went posts
+// one), which ingest never stores again; one a move or topic edit names
+// is stored; a topic added is one of the hub's, given by its name or id
 // and kept by its name. A topic removed need not be: an imported record
-// may carry one the taxonomy no longer has.
+// may carry one the taxonomy no longer has. A lead's article is checked
+// against its story's members (inStory).
 func (h *Handler) known(ctx context.Context, d *Decision) error {
-	switch d.Action {
-	case Move, TopicAdd, TopicRemove:
-	default:
+	if d.Article == "" || d.Action == Lead {
 		return nil
 	}
 	_, err := h.cfg.Store.ArticleByURL(ctx, curate.CanonicalURL(d.Article))
+	if errors.Is(err, store.ErrNotFound) {
+		ts, purged, terr := explain.Tombstone(ctx, h.cfg.Store, d.Article)
+		switch {
+		case terr != nil:
+			return terr
+		case purged:
+			return fmt.Errorf("%s: %s was purged on %s (an unpublished duplicate older than purge_after) and is not stored again: reload the page",
+				d.Action, d.Article, when(ts.PurgedAt))
+		case d.Action == Move || d.Action == TopicAdd || d.Action == TopicRemove:
+			return fmt.Errorf("%s: no article %s is stored: reload the page", d.Action, d.Article)
+		}
+		return nil // a decision taken before the article arrives
+	}
 	switch {
-	case errors.Is(err, store.ErrNotFound):
-		return fmt.Errorf("%s: no article %s is stored (retention may have removed it): reload the page", d.Action, d.Article)
 	case err != nil:
 		return err
 	case d.Action != TopicAdd:
