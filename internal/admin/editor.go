@@ -28,6 +28,7 @@ const (
 	Hide             = editorial.Hide             // Article (OffTopic)
 	Show             = editorial.Show             // Article
 	Unhide           = editorial.Unhide           // Article
+	Unshow           = editorial.Unshow           // Article
 	BlockPublisher   = editorial.BlockPublisher   // Publisher
 	UnblockPublisher = editorial.UnblockPublisher // Publisher
 	BlockSource      = editorial.BlockSource      // Source
@@ -94,7 +95,7 @@ func (h *Handler) decide(w http.ResponseWriter, r *http.Request, s session) {
 }
 
 // decisions reads the decisions a form posted: one, or with all=1 on a
-// hide, show or unhide of a story, one per article of the story.
+// hide, show, unhide or unshow of a story, one per article of the story.
 func (h *Handler) decisions(r *http.Request, s session) ([]Decision, error) {
 	f := func(k string) string { return strings.TrimSpace(r.PostFormValue(k)) }
 	at := h.now().UTC().Truncate(time.Second)
@@ -107,7 +108,7 @@ func (h *Handler) decisions(r *http.Request, s session) ([]Decision, error) {
 		return nil, fmt.Errorf("the note is longer than %d characters", maxNote)
 	}
 	need := map[string][]string{
-		Hide: {"article"}, Show: {"article"}, Unhide: {"article"}, Lead: {"article", "story"}, TopicAdd: {"article", "topic"},
+		Hide: {"article"}, Show: {"article"}, Unhide: {"article"}, Unshow: {"article"}, Lead: {"article", "story"}, TopicAdd: {"article", "topic"},
 		TopicRemove: {"article", "topic"}, BlockPublisher: {"publisher"}, UnblockPublisher: {"publisher"},
 		BlockSource: {"source"}, UnblockSource: {"source"}, Move: {"article"}, Merge: {"story", "into"},
 		Pin: {"story", "for"}, Unpin: {"story"},
@@ -116,7 +117,7 @@ func (h *Handler) decisions(r *http.Request, s session) ([]Decision, error) {
 	if !ok {
 		return nil, fmt.Errorf("unknown action %q", d.Action)
 	}
-	all := f("all") == "1" && (d.Action == Hide || d.Action == Show || d.Action == Unhide)
+	all := f("all") == "1" && (d.Action == Hide || d.Action == Show || d.Action == Unhide || d.Action == Unshow)
 	for _, k := range fields {
 		if f(k) == "" && !(k == "article" && all) {
 			return nil, fmt.Errorf("%s: %s is missing", d.Action, k)
@@ -319,7 +320,7 @@ func canonical(a *model.Article) string {
 // describe says what a decision does, for the message after it.
 func describe(d Decision) string {
 	switch d.Action {
-	case Hide, Show, Unhide, Lead:
+	case Hide, Show, Unhide, Unshow, Lead:
 		return fmt.Sprintf("%s %s", d.Action, d.Article)
 	case TopicAdd, TopicRemove:
 		return fmt.Sprintf("%s %q on %s", d.Action, d.Topic, d.Article)
@@ -355,7 +356,7 @@ type standing struct {
 // same thing".
 func target(d Decision) string {
 	switch d.Action {
-	case Hide, Show, Unhide:
+	case Hide, Show, Unhide, Unshow:
 		return "article " + d.Article
 	case BlockPublisher, UnblockPublisher:
 		return "publisher " + d.Publisher
@@ -381,6 +382,12 @@ func fold(ds []Decision) *standing {
 func (e *standing) hidden(article string) bool {
 	a := e.rules.Article(curate.CanonicalURL(article))
 	return a != nil && a.Hidden != nil
+}
+
+// shown reports whether an editor's show of the article holds.
+func (e *standing) shown(article string) bool {
+	a := e.rules.Article(curate.CanonicalURL(article))
+	return a != nil && a.Shown != nil
 }
 
 // blockedPublisher reports whether the publisher at domain (or a parent
@@ -424,9 +431,11 @@ type decisionRow struct {
 
 // undoOf returns the decision that undoes d, or nil. A hide is taken
 // back by an unhide, not a show: a show would publish the article whatever
-// a block or the gate says, and teach the gate it is on topic.
+// a block or the gate says, and teach the gate it is on topic. A show is
+// taken back by an unshow, not a hide, which would withhold an article the
+// gate publishes.
 func undoOf(d Decision) *Decision {
-	inverse := map[string]string{Hide: Unhide, BlockPublisher: UnblockPublisher, BlockSource: UnblockSource, Pin: Unpin}
+	inverse := map[string]string{Hide: Unhide, Show: Unshow, BlockPublisher: UnblockPublisher, BlockSource: UnblockSource, Pin: Unpin}
 	a, ok := inverse[d.Action]
 	if !ok {
 		return nil

@@ -18,6 +18,7 @@ import (
 	"newshub/internal/explain"
 	"newshub/internal/ingest"
 	"newshub/internal/ingest/sources"
+	"newshub/internal/model"
 	"newshub/internal/store"
 )
 
@@ -380,15 +381,58 @@ func TestDecisionsPageOffersUndoOfTheLatest(t *testing.T) {
 	f.clock.advance(time.Minute)
 	c.follow(Prefix+"decide", url.Values{"action": {"show"}, "article": {u}})
 	body = c.page(Prefix + "decisions/")
-	if strings.Count(body, "<strong>hide</strong>") != 1 || strings.Count(body, "<strong>show</strong>") != 1 || strings.Contains(body, ">Undo</button>") {
-		t.Errorf("decisions page after hide and show, want both and no undo:\n%s", body)
+	if strings.Count(body, "<strong>hide</strong>") != 1 || strings.Count(body, "<strong>show</strong>") != 1 || strings.Count(body, ">Undo</button>") != 1 ||
+		strings.Contains(body, `value="unhide"`) || !strings.Contains(body, `<input type="hidden" name="action" value="unshow">`) {
+		t.Errorf("decisions page after hide and show, want both and the show's undo alone:\n%s", body)
 	}
 	if strings.Index(body, "<strong>show</strong>") > strings.Index(body, "<strong>hide</strong>") {
 		t.Error("the decisions are not listed newest first")
 	}
 	// The article page follows the log.
-	if body := c.page(Prefix + "article/?a=" + url.QueryEscape(u)); !strings.Contains(body, "Hide this article") {
-		t.Error("after show, the article page does not offer to hide it")
+	if body := c.page(Prefix + "article/?a=" + url.QueryEscape(u)); !strings.Contains(body, "Hide this article") || !strings.Contains(body, ">Unshow</button>") {
+		t.Error("after show, the article page does not offer to hide it and to take the show back")
+	}
+	// The show's undo brings back the hide it overrode, not the gate's say.
+	f.clock.advance(time.Minute)
+	if msg, isErr := c.follow(Prefix+"decide", formWith(t, body, "Undo")); isErr {
+		t.Fatal(msg)
+	}
+	if got := f.article(t, u); got.Withheld != model.WithheldHidden {
+		t.Errorf("after the show's undo: withheld %q, want %q as the hide before it", got.Withheld, model.WithheldHidden)
+	}
+}
+
+// TestAShowTakenBackLeavesTheArticleToTheGate checks the article page's
+// show of an article a block withholds, and its undo: published, then
+// withheld by the block again, the gate taught nothing, where the area
+// offered no show and nothing took one back.
+func TestAShowTakenBackLeavesTheArticleToTheGate(t *testing.T) {
+	f := newFixture(t, nil)
+	c := f.signedIn(t)
+	const u = "https://statedaily.example/politics/governor-race-polls"
+	if msg, isErr := c.follow(Prefix+"decide", url.Values{"action": {"block-publisher"}, "publisher": {"statedaily.example"}}); isErr {
+		t.Fatal(msg)
+	}
+	page := Prefix + "article/?a=" + url.QueryEscape(u)
+	for _, step := range []struct {
+		button, want string
+		basis        string // the gate's basis after the step
+	}{
+		{"Show this article", "", "editor"},
+		{"Unshow", model.WithheldPublisher, ""},
+	} {
+		f.clock.advance(time.Minute)
+		if msg, isErr := c.follow(Prefix+"decide", formWith(t, c.page(page), step.button)); isErr {
+			t.Fatalf("%s: %s", step.button, msg)
+		}
+		a := f.article(t, u)
+		basis := ""
+		if a.Relevance != nil && a.Relevance.Basis == "editor" {
+			basis = "editor"
+		}
+		if a.Withheld != step.want || basis != step.basis {
+			t.Errorf("after %s: withheld %q, gate's basis %q; want %q, %q", step.button, a.Withheld, basis, step.want, step.basis)
+		}
 	}
 }
 

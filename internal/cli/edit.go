@@ -19,7 +19,7 @@ import (
 )
 
 // editUsage is the synopsis of the edit subcommands.
-const editUsage = `hide URL|PATH [--off-topic] | show URL|PATH | unhide URL|PATH | block-publisher DOMAIN | block-source URL |
+const editUsage = `hide URL|PATH [--off-topic] | show URL|PATH | unhide URL|PATH | unshow URL|PATH | block-publisher DOMAIN | block-source URL |
     unblock DOMAIN|URL | move URL --to STORY|--out | merge STORY STORY | lead STORY URL |
     pin STORY --until TIME | unpin STORY | topic add|remove URL TOPIC | list   [--note TEXT] [--by NAME]`
 
@@ -35,7 +35,7 @@ func runEdit(ctx context.Context, env *Env, args []string) error {
 	out := fs.Bool("out", false, "move: take the article out of its story, into one of its own")
 	until := fs.String("until", "", "pin: until when (2026-12-24, 2026-12-24T18:00:00Z, or a duration such as 48h)")
 	sub, pos, err := parseSubcommand(env, fs, args, "missing subcommand",
-		map[string]int{"hide": 1, "show": 1, "unhide": 1, "block-publisher": 1, "block-source": 1, "unblock": 1,
+		map[string]int{"hide": 1, "show": 1, "unhide": 1, "unshow": 1, "block-publisher": 1, "block-source": 1, "unblock": 1,
 			"unblock-publisher": 1, "unblock-source": 1, "move": 1, "merge": 2, "lead": 2, "pin": 1, "unpin": 1,
 			"topic": 3, "list": 0})
 	if err != nil {
@@ -58,7 +58,7 @@ func runEdit(ctx context.Context, env *Env, args []string) error {
 		d.By = cmp.Or(env.Getenv("NEWSHUB_EDITOR"), env.Getenv("USER"))
 	}
 	switch sub {
-	case "hide", "show", "unhide":
+	case "hide", "show", "unhide", "unshow":
 		d.Article, err = e.article(ctx, pos[0], true)
 		d.OffTopic = *offTopic && sub == "hide"
 	case "block-publisher", "unblock-publisher":

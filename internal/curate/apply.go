@@ -178,7 +178,7 @@ func (w *applyWork) touched(ctx context.Context, ds []model.Decision) ([]string,
 			publishers = append(publishers, d.Publisher)
 		case editorial.BlockSource, editorial.UnblockSource:
 			sources = append(sources, editorial.SourceKey(d.Source))
-		case editorial.Hide, editorial.Show, editorial.Unhide:
+		case editorial.Hide, editorial.Show, editorial.Unhide, editorial.Unshow:
 			withheld[w.j.key(d.Article)] = true
 		}
 	}

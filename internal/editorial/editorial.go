@@ -29,6 +29,7 @@
 //	hide               article, off_topic (optional)
 //	show               article
 //	unhide             article
+//	unshow             article
 //	block-publisher    publisher (a domain: its subdomains too)
 //	unblock-publisher  publisher
 //	block-source       source (a feed's URL)
@@ -44,7 +45,8 @@
 // A later decision on the same thing overrides an earlier one: show after
 // hide shows, unhide after hide takes the hide back (the article is as it
 // was before it: withheld still by a block or the gate, shown if an editor
-// showed it), unblock after block unblocks, the last lead chosen among a
+// showed it), unshow after show takes the show back (as it was before it:
+// withheld by the gate or a block, hidden if an editor hid it), unblock after block unblocks, the last lead chosen among a
 // story's members leads, the last pin or unpin of a story holds.
 //
 // # What they do
@@ -90,6 +92,7 @@ const (
 	Hide             = "hide"
 	Show             = "show"
 	Unhide           = "unhide"
+	Unshow           = "unshow"
 	BlockPublisher   = "block-publisher"
 	UnblockPublisher = "unblock-publisher"
 	BlockSource      = "block-source"
@@ -123,6 +126,7 @@ var allowed = map[string]fields{
 	Hide:             fArticle | fOffTopic,
 	Show:             fArticle,
 	Unhide:           fArticle,
+	Unshow:           fArticle,
 	BlockPublisher:   fPublisher,
 	UnblockPublisher: fPublisher,
 	BlockSource:      fSource,
@@ -139,7 +143,7 @@ var allowed = map[string]fields{
 // Actions lists the actions a decision may take, in the order of the
 // package comment.
 func Actions() []string {
-	return []string{Hide, Show, Unhide, BlockPublisher, UnblockPublisher, BlockSource, UnblockSource,
+	return []string{Hide, Show, Unhide, Unshow, BlockPublisher, UnblockPublisher, BlockSource, UnblockSource,
 		Move, Merge, Lead, Pin, Unpin, TopicAdd, TopicRemove}
 }
 
@@ -198,7 +202,7 @@ func Validate(d model.Decision) error {
 	}
 	var err error
 	switch d.Action {
-	case Hide, Show, Unhide, Lead:
+	case Hide, Show, Unhide, Unshow, Lead:
 		err = articleURL("article", d.Article)
 	case TopicAdd, TopicRemove:
 		err = first(articleURL("article", d.Article), need(strings.TrimSpace(d.Topic) != "", "topic"))
@@ -276,7 +280,7 @@ func domain(s string) error {
 // "hidden by ada on 2026-12-03: a press release, not news".
 func Describe(d model.Decision) string {
 	verb := map[string]string{
-		Hide: "hidden", Show: "shown", Unhide: "hide taken back", BlockPublisher: "publisher blocked", UnblockPublisher: "publisher unblocked",
+		Hide: "hidden", Show: "shown", Unhide: "hide taken back", Unshow: "show taken back", BlockPublisher: "publisher blocked", UnblockPublisher: "publisher unblocked",
 		BlockSource: "source blocked", UnblockSource: "source unblocked", Move: "moved", Merge: "stories merged",
 		Lead: "chosen as lead", Pin: "pinned", Unpin: "unpinned", TopicAdd: "topic added", TopicRemove: "topic removed",
 	}[d.Action]
