@@ -440,9 +440,9 @@ func (c *Curator) syncDecisions(ctx context.Context) error {
 	case err != nil && !errors.Is(err, store.ErrNotFound):
 		return fmt.Errorf("curate: %w", err)
 	}
-	rec, err := content.Parse(editorial.Path, data)
+	rec, err := editorial.ParseRecord(editorial.File(c.siteDir), data)
 	if err != nil {
-		return fmt.Errorf("curate: %s: %w", editorial.File(c.siteDir), err)
+		return fmt.Errorf("curate: %w", err)
 	}
 	now := rec.Decisions.Decisions
 	fresh := now

@@ -346,6 +346,16 @@ func (l *Log) Len() int { return l.total }
 // file is not a decisions list); decisions that are not valid are left
 // out and listed in Invalid.
 func Parse(path string, data []byte) (*Log, error) {
+	rec, err := ParseRecord(path, data)
+	if err != nil {
+		return nil, err
+	}
+	return fromRecord(path, rec), nil
+}
+
+// ParseRecord reads a decisions file read at path as the record the store
+// keeps. An error is a *content.ParseError naming path.
+func ParseRecord(path string, data []byte) (*model.Record, error) {
 	rec, err := content.Parse(Path, data)
 	if err != nil {
 		var pe *content.ParseError
@@ -355,7 +365,7 @@ func Parse(path string, data []byte) (*Log, error) {
 		}
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	return fromRecord(path, rec), nil
+	return rec, nil
 }
 
 func fromRecord(from string, rec *model.Record) *Log {
