@@ -52,6 +52,9 @@ type Editor interface {
 	Apply(ctx context.Context, d Decision) error
 	// Decisions returns the decisions taken, oldest first.
 	Decisions(ctx context.Context) ([]Decision, error)
+	// Skipped says what is wrong with each decision of the log left out
+	// as invalid (one written by hand), as path:line: reason.
+	Skipped(ctx context.Context) ([]error, error)
 }
 
 // Durations a story may be pinned for, as the form offers them.
@@ -450,13 +453,28 @@ func (h *Handler) decisionsPage(w http.ResponseWriter, r *http.Request, s sessio
 		h.failErr(w, r, s, err)
 		return
 	}
-	rows := make([]decisionRow, 0, len(ed.log))
+	var data struct {
+		Rows []decisionRow
+		// Skipped names the log's invalid decisions, which the page would
+		// otherwise leave out unsaid, as curate and edit list name them.
+		Skipped []string
+	}
 	for i, d := range slices.Backward(ed.log) {
 		row := decisionRow{Decision: d}
 		if t := target(d); t != "" && ed.latest[t] == i {
 			row.Undo = undoOf(d)
 		}
-		rows = append(rows, row)
+		data.Rows = append(data.Rows, row)
 	}
-	h.show(w, r, s, "decisions", "Decisions", rows)
+	if h.cfg.Editor != nil {
+		skipped, err := h.cfg.Editor.Skipped(r.Context())
+		if err != nil {
+			h.failErr(w, r, s, err)
+			return
+		}
+		for _, err := range skipped {
+			data.Skipped = append(data.Skipped, model.MaskURLs(err.Error()))
+		}
+	}
+	h.show(w, r, s, "decisions", "Decisions", data)
 }

@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"newshub/internal/editorial"
 	"newshub/internal/explain"
 	"newshub/internal/ingest"
 	"newshub/internal/ingest/sources"
@@ -461,5 +462,23 @@ func TestHeadAnswersWithoutABody(t *testing.T) {
 	w := f.signedIn(t).do("HEAD", Prefix+"sources/", nil)
 	if w.Code != http.StatusOK || w.Body.Len() != 0 {
 		t.Errorf("HEAD: %d with %d bytes", w.Code, w.Body.Len())
+	}
+}
+
+// TestDecisionsPageNamesTheLogsInvalidDecisions checks a log edited by
+// hand with a mistake: the page names the decision left out by its file
+// and line and lists the others, where it left the mistake out unsaid.
+func TestDecisionsPageNamesTheLogsInvalidDecisions(t *testing.T) {
+	f := newFixture(t, nil)
+	c := f.signedIn(t)
+	const u = "https://capitolwire.example/2026/11/20/clerks-turnout"
+	byHand := "decisions:\n  - action: hide\n    article: " + u + "\n    at: 2026-11-20T11:00:00Z\n" +
+		"  - action: hdie\n    article: " + u + "\n    at: 2026-11-20T11:01:00Z\n"
+	if err := os.WriteFile(editorial.File(f.dir), []byte(byHand), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	body := c.page(Prefix + "decisions/")
+	if want := editorial.File(f.dir) + `:5: unknown action "hdie"`; !strings.Contains(body, want) || strings.Count(body, "<strong>hide</strong>") != 1 {
+		t.Errorf("decisions page, want the hide listed and %s named:\n%s", want, body)
 	}
 }
