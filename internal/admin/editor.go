@@ -12,6 +12,7 @@ import (
 
 	"newshub/internal/curate"
 	"newshub/internal/editorial"
+	"newshub/internal/explain"
 	"newshub/internal/ingest/sources"
 	"newshub/internal/model"
 	"newshub/internal/store"
@@ -27,6 +28,7 @@ const (
 	Hide             = editorial.Hide             // Article (OffTopic)
 	Show             = editorial.Show             // Article
 	Unhide           = editorial.Unhide           // Article
+	Unshow           = editorial.Unshow           // Article
 	BlockPublisher   = editorial.BlockPublisher   // Publisher
 	UnblockPublisher = editorial.UnblockPublisher // Publisher
 	BlockSource      = editorial.BlockSource      // Source
@@ -50,6 +52,9 @@ type Editor interface {
 	Apply(ctx context.Context, d Decision) error
 	// Decisions returns the decisions taken, oldest first.
 	Decisions(ctx context.Context) ([]Decision, error)
+	// Skipped says what is wrong with each decision of the log left out
+	// as invalid (one written by hand), as path:line: reason.
+	Skipped(ctx context.Context) ([]error, error)
 }
 
 // Durations a story may be pinned for, as the form offers them.
@@ -93,7 +98,7 @@ func (h *Handler) decide(w http.ResponseWriter, r *http.Request, s session) {
 }
 
 // decisions reads the decisions a form posted: one, or with all=1 on a
-// hide, show or unhide of a story, one per article of the story.
+// hide, show, unhide or unshow of a story, one per article of the story.
 func (h *Handler) decisions(r *http.Request, s session) ([]Decision, error) {
 	f := func(k string) string { return strings.TrimSpace(r.PostFormValue(k)) }
 	at := h.now().UTC().Truncate(time.Second)
@@ -106,7 +111,7 @@ func (h *Handler) decisions(r *http.Request, s session) ([]Decision, error) {
 		return nil, fmt.Errorf("the note is longer than %d characters", maxNote)
 	}
 	need := map[string][]string{
-		Hide: {"article"}, Show: {"article"}, Unhide: {"article"}, Lead: {"article", "story"}, TopicAdd: {"article", "topic"},
+		Hide: {"article"}, Show: {"article"}, Unhide: {"article"}, Unshow: {"article"}, Lead: {"article", "story"}, TopicAdd: {"article", "topic"},
 		TopicRemove: {"article", "topic"}, BlockPublisher: {"publisher"}, UnblockPublisher: {"publisher"},
 		BlockSource: {"source"}, UnblockSource: {"source"}, Move: {"article"}, Merge: {"story", "into"},
 		Pin: {"story", "for"}, Unpin: {"story"},
@@ -115,7 +120,7 @@ func (h *Handler) decisions(r *http.Request, s session) ([]Decision, error) {
 	if !ok {
 		return nil, fmt.Errorf("unknown action %q", d.Action)
 	}
-	all := f("all") == "1" && (d.Action == Hide || d.Action == Show || d.Action == Unhide)
+	all := f("all") == "1" && (d.Action == Hide || d.Action == Show || d.Action == Unhide || d.Action == Unshow)
 	for _, k := range fields {
 		if f(k) == "" && !(k == "article" && all) {
 			return nil, fmt.Errorf("%s: %s is missing", d.Action, k)
@@ -149,6 +154,9 @@ func (h *Handler) decisions(r *http.Request, s session) ([]Decision, error) {
 		d.Until = at.Add(dur)
 	}
 	ctx := r.Context()
+	if err := h.known(ctx, &d); err != nil {
+		return nil, err
+	}
 	var members []*model.Record
 	if d.Story != "" {
 		var err error
@@ -221,6 +229,49 @@ func (h *Handler) knownSource(ctx context.Context, u string) (string, error) {
 	return listedURL(known, u)
 }
 
+// known checks what a decision on an article names, as edit does: the
+// article is not one retention purged (a page read before it went posts
+// one), which ingest never stores again; one a move or topic edit names
+// is stored; a topic added is one of the hub's, given by its name or id
+// and kept by its name. A topic removed need not be: an imported record
+// may carry one the taxonomy no longer has. A lead's article is checked
+// against its story's members (inStory).
+func (h *Handler) known(ctx context.Context, d *Decision) error {
+	if d.Article == "" || d.Action == Lead {
+		return nil
+	}
+	_, err := h.cfg.Store.ArticleByURL(ctx, curate.CanonicalURL(d.Article))
+	if errors.Is(err, store.ErrNotFound) {
+		ts, purged, terr := explain.Tombstone(ctx, h.cfg.Store, d.Article)
+		switch {
+		case terr != nil:
+			return terr
+		case purged:
+			return fmt.Errorf("%s: %s was purged on %s (an unpublished duplicate older than purge_after) and is not stored again: reload the page",
+				d.Action, d.Article, when(ts.PurgedAt))
+		case d.Action == Move || d.Action == TopicAdd || d.Action == TopicRemove:
+			return fmt.Errorf("%s: no article %s is stored: reload the page", d.Action, d.Article)
+		}
+		return nil // a decision taken before the article arrives
+	}
+	switch {
+	case err != nil:
+		return err
+	case d.Action != TopicAdd:
+		return nil
+	}
+	hub, err := h.hub(ctx)
+	if err != nil {
+		return err
+	}
+	t := hub.Topic(d.Topic)
+	if t == nil {
+		return fmt.Errorf("%s: no topic %q in the taxonomy", d.Action, d.Topic)
+	}
+	d.Topic = t.Name
+	return nil
+}
+
 // storyOf returns the story the article at u is in now and its members,
 // or id and none when it is in none.
 func (h *Handler) storyOf(ctx context.Context, u, id string) (string, []*model.Record, error) {
@@ -272,7 +323,7 @@ func canonical(a *model.Article) string {
 // describe says what a decision does, for the message after it.
 func describe(d Decision) string {
 	switch d.Action {
-	case Hide, Show, Unhide, Lead:
+	case Hide, Show, Unhide, Unshow, Lead:
 		return fmt.Sprintf("%s %s", d.Action, d.Article)
 	case TopicAdd, TopicRemove:
 		return fmt.Sprintf("%s %q on %s", d.Action, d.Topic, d.Article)
@@ -308,7 +359,7 @@ type standing struct {
 // same thing".
 func target(d Decision) string {
 	switch d.Action {
-	case Hide, Show, Unhide:
+	case Hide, Show, Unhide, Unshow:
 		return "article " + d.Article
 	case BlockPublisher, UnblockPublisher:
 		return "publisher " + d.Publisher
@@ -334,6 +385,12 @@ func fold(ds []Decision) *standing {
 func (e *standing) hidden(article string) bool {
 	a := e.rules.Article(curate.CanonicalURL(article))
 	return a != nil && a.Hidden != nil
+}
+
+// shown reports whether an editor's show of the article holds.
+func (e *standing) shown(article string) bool {
+	a := e.rules.Article(curate.CanonicalURL(article))
+	return a != nil && a.Shown != nil
 }
 
 // blockedPublisher reports whether the publisher at domain (or a parent
@@ -377,9 +434,11 @@ type decisionRow struct {
 
 // undoOf returns the decision that undoes d, or nil. A hide is taken
 // back by an unhide, not a show: a show would publish the article whatever
-// a block or the gate says, and teach the gate it is on topic.
+// a block or the gate says, and teach the gate it is on topic. A show is
+// taken back by an unshow, not a hide, which would withhold an article the
+// gate publishes.
 func undoOf(d Decision) *Decision {
-	inverse := map[string]string{Hide: Unhide, BlockPublisher: UnblockPublisher, BlockSource: UnblockSource, Pin: Unpin}
+	inverse := map[string]string{Hide: Unhide, Show: Unshow, BlockPublisher: UnblockPublisher, BlockSource: UnblockSource, Pin: Unpin}
 	a, ok := inverse[d.Action]
 	if !ok {
 		return nil
@@ -394,13 +453,28 @@ func (h *Handler) decisionsPage(w http.ResponseWriter, r *http.Request, s sessio
 		h.failErr(w, r, s, err)
 		return
 	}
-	rows := make([]decisionRow, 0, len(ed.log))
+	var data struct {
+		Rows []decisionRow
+		// Skipped names the log's invalid decisions, which the page would
+		// otherwise leave out unsaid, as curate and edit list name them.
+		Skipped []string
+	}
 	for i, d := range slices.Backward(ed.log) {
 		row := decisionRow{Decision: d}
 		if t := target(d); t != "" && ed.latest[t] == i {
 			row.Undo = undoOf(d)
 		}
-		rows = append(rows, row)
+		data.Rows = append(data.Rows, row)
 	}
-	h.show(w, r, s, "decisions", "Decisions", rows)
+	if h.cfg.Editor != nil {
+		skipped, err := h.cfg.Editor.Skipped(r.Context())
+		if err != nil {
+			h.failErr(w, r, s, err)
+			return
+		}
+		for _, err := range skipped {
+			data.Skipped = append(data.Skipped, model.MaskURLs(err.Error()))
+		}
+	}
+	h.show(w, r, s, "decisions", "Decisions", data)
 }

@@ -15,9 +15,11 @@ import (
 	"testing"
 	"time"
 
+	"newshub/internal/editorial"
 	"newshub/internal/explain"
 	"newshub/internal/ingest"
 	"newshub/internal/ingest/sources"
+	"newshub/internal/model"
 	"newshub/internal/store"
 )
 
@@ -298,6 +300,7 @@ func TestDecisionForms(t *testing.T) {
 	}
 	const lead, member = "https://capitolwire.example/2026/11/20/senate-border-bill", "https://statedaily.example/politics/senate-passes-border-bill"
 	const leadOther = "https://capitolwire.example/2026/11/20/governor-polls"
+	const gone = "https://statedaily.example/politics/never-stored"
 	at := f.clock.now()
 	for _, tt := range []struct {
 		form url.Values
@@ -327,6 +330,14 @@ func TestDecisionForms(t *testing.T) {
 		{url.Values{"action": {"pin"}, "story": {id}, "for": {"10y"}}, nil, `Not done: pin: unknown duration "10y"`},
 		{url.Values{"action": {"move"}, "article": {member}, "out": {"1"}, "into": {other}}, nil, "Not done: move: give a story to move into, or move out"},
 		{url.Values{"action": {"hide"}, "article": {member}, "note": {strings.Repeat("é", 301)}}, nil, "Not done: the note is longer than 300 characters"},
+		// What edit refuses: an article no longer stored (retention purged
+		// it after the page was read) moved or given a topic, a topic the
+		// hub does not have.
+		{url.Values{"action": {"move"}, "article": {gone}, "into": {id}}, nil, "Not done: move: no article " + gone + " is stored"},
+		{url.Values{"action": {"topic-remove"}, "article": {gone}, "topic": {"Polls"}}, nil, "Not done: topic-remove: no article " + gone + " is stored"},
+		{url.Values{"action": {"topic-add"}, "article": {member}, "topic": {"Pols"}}, nil, `Not done: topic-add: no topic "Pols" in the taxonomy`},
+		{url.Values{"action": {"topic-add"}, "article": {member}, "topic": {"senate"}},
+			[]Decision{{Action: TopicAdd, Article: member, Topic: "Senate"}}, `Done: topic-add "Senate" on ` + member},
 
 		// The editor applies each decision to the store: these two change
 		// the stories the others name, so they come last.
@@ -378,15 +389,58 @@ func TestDecisionsPageOffersUndoOfTheLatest(t *testing.T) {
 	f.clock.advance(time.Minute)
 	c.follow(Prefix+"decide", url.Values{"action": {"show"}, "article": {u}})
 	body = c.page(Prefix + "decisions/")
-	if strings.Count(body, "<strong>hide</strong>") != 1 || strings.Count(body, "<strong>show</strong>") != 1 || strings.Contains(body, ">Undo</button>") {
-		t.Errorf("decisions page after hide and show, want both and no undo:\n%s", body)
+	if strings.Count(body, "<strong>hide</strong>") != 1 || strings.Count(body, "<strong>show</strong>") != 1 || strings.Count(body, ">Undo</button>") != 1 ||
+		strings.Contains(body, `value="unhide"`) || !strings.Contains(body, `<input type="hidden" name="action" value="unshow">`) {
+		t.Errorf("decisions page after hide and show, want both and the show's undo alone:\n%s", body)
 	}
 	if strings.Index(body, "<strong>show</strong>") > strings.Index(body, "<strong>hide</strong>") {
 		t.Error("the decisions are not listed newest first")
 	}
 	// The article page follows the log.
-	if body := c.page(Prefix + "article/?a=" + url.QueryEscape(u)); !strings.Contains(body, "Hide this article") {
-		t.Error("after show, the article page does not offer to hide it")
+	if body := c.page(Prefix + "article/?a=" + url.QueryEscape(u)); !strings.Contains(body, "Hide this article") || !strings.Contains(body, ">Unshow</button>") {
+		t.Error("after show, the article page does not offer to hide it and to take the show back")
+	}
+	// The show's undo brings back the hide it overrode, not the gate's say.
+	f.clock.advance(time.Minute)
+	if msg, isErr := c.follow(Prefix+"decide", formWith(t, body, "Undo")); isErr {
+		t.Fatal(msg)
+	}
+	if got := f.article(t, u); got.Withheld != model.WithheldHidden {
+		t.Errorf("after the show's undo: withheld %q, want %q as the hide before it", got.Withheld, model.WithheldHidden)
+	}
+}
+
+// TestAShowTakenBackLeavesTheArticleToTheGate checks the article page's
+// show of an article a block withholds, and its undo: published, then
+// withheld by the block again, the gate taught nothing, where the area
+// offered no show and nothing took one back.
+func TestAShowTakenBackLeavesTheArticleToTheGate(t *testing.T) {
+	f := newFixture(t, nil)
+	c := f.signedIn(t)
+	const u = "https://statedaily.example/politics/governor-race-polls"
+	if msg, isErr := c.follow(Prefix+"decide", url.Values{"action": {"block-publisher"}, "publisher": {"statedaily.example"}}); isErr {
+		t.Fatal(msg)
+	}
+	page := Prefix + "article/?a=" + url.QueryEscape(u)
+	for _, step := range []struct {
+		button, want string
+		basis        string // the gate's basis after the step
+	}{
+		{"Show this article", "", "editor"},
+		{"Unshow", model.WithheldPublisher, ""},
+	} {
+		f.clock.advance(time.Minute)
+		if msg, isErr := c.follow(Prefix+"decide", formWith(t, c.page(page), step.button)); isErr {
+			t.Fatalf("%s: %s", step.button, msg)
+		}
+		a := f.article(t, u)
+		basis := ""
+		if a.Relevance != nil && a.Relevance.Basis == "editor" {
+			basis = "editor"
+		}
+		if a.Withheld != step.want || basis != step.basis {
+			t.Errorf("after %s: withheld %q, gate's basis %q; want %q, %q", step.button, a.Withheld, basis, step.want, step.basis)
+		}
 	}
 }
 
@@ -415,5 +469,23 @@ func TestHeadAnswersWithoutABody(t *testing.T) {
 	w := f.signedIn(t).do("HEAD", Prefix+"sources/", nil)
 	if w.Code != http.StatusOK || w.Body.Len() != 0 {
 		t.Errorf("HEAD: %d with %d bytes", w.Code, w.Body.Len())
+	}
+}
+
+// TestDecisionsPageNamesTheLogsInvalidDecisions checks a log edited by
+// hand with a mistake: the page names the decision left out by its file
+// and line and lists the others, where it left the mistake out unsaid.
+func TestDecisionsPageNamesTheLogsInvalidDecisions(t *testing.T) {
+	f := newFixture(t, nil)
+	c := f.signedIn(t)
+	const u = "https://capitolwire.example/2026/11/20/clerks-turnout"
+	byHand := "decisions:\n  - action: hide\n    article: " + u + "\n    at: 2026-11-20T11:00:00Z\n" +
+		"  - action: hdie\n    article: " + u + "\n    at: 2026-11-20T11:01:00Z\n"
+	if err := os.WriteFile(editorial.File(f.dir), []byte(byHand), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	body := c.page(Prefix + "decisions/")
+	if want := editorial.File(f.dir) + `:5: unknown action "hdie"`; !strings.Contains(body, want) || strings.Count(body, "<strong>hide</strong>") != 1 {
+		t.Errorf("decisions page, want the hide listed and %s named:\n%s", want, body)
 	}
 }

@@ -149,6 +149,7 @@ func (h *Handler) articlePage(w http.ResponseWriter, r *http.Request, s session)
 		Rec       *model.Record
 		URL       string
 		Hidden    bool
+		Shown     bool
 		Blocked   bool
 		Members   int
 		Topics    []string // the hub's topics the article does not have
@@ -163,7 +164,7 @@ func (h *Handler) articlePage(w http.ResponseWriter, r *http.Request, s session)
 			return
 		}
 		data.URL = canonical(a)
-		data.Hidden, data.Blocked = ed.hidden(data.URL), ed.blockedPublisher(a.Provider.Domain)
+		data.Hidden, data.Shown, data.Blocked = ed.hidden(data.URL), ed.shown(data.URL), ed.blockedPublisher(a.Provider.Domain)
 		if a.Story != "" {
 			if data.Members, err = h.cfg.Store.CountNews(ctx, store.NewsQuery{Story: a.Story}); err != nil {
 				h.failErr(w, r, s, err)

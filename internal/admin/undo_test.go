@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"newshub/internal/model"
+	"newshub/internal/retention"
 )
 
 var (
@@ -177,5 +178,39 @@ func TestUndoOfAPinFollowsItsStoryMerged(t *testing.T) {
 	}
 	if pinned() {
 		t.Error("after the undo, the story is pinned still")
+	}
+}
+
+// TestDecisionsOnAPurgedArticleAreRefused checks a story's page read
+// before retention purged one of its members: a hide, show or move of it
+// posted then is refused, saying it was purged, where the area kept it in
+// the log and said done, though ingest never stores the article again.
+func TestDecisionsOnAPurgedArticleAreRefused(t *testing.T) {
+	f := newFixture(t, nil)
+	c := f.signedIn(t)
+	const member = "https://statedaily.example/politics/senate-passes-border-bill"
+	later := f.clock.now().Add(10 * 24 * time.Hour)
+	sum, err := retention.Apply(context.Background(), f.st, retention.Policy{PurgeAfter: 24 * time.Hour},
+		retention.Options{SiteDir: f.dir, Now: func() time.Time { return later }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.st.Tombstone(context.Background(), member); err != nil {
+		t.Fatalf("retention (%+v) did not purge %s: %v", sum, member, err)
+	}
+	for _, form := range []url.Values{
+		{"action": {"hide"}, "article": {member}},
+		{"action": {"show"}, "article": {member}},
+		{"action": {"move"}, "article": {member}, "out": {"1"}},
+	} {
+		before, _ := f.editor.Decisions(context.Background())
+		msg, isErr := c.follow(Prefix+"decide", form)
+		after, _ := f.editor.Decisions(context.Background())
+		if !isErr || !strings.Contains(msg, member+" was purged on ") {
+			t.Errorf("%v: message %q (error %v), want it refused as purged", form, msg, isErr)
+		}
+		if len(after) != len(before) {
+			t.Errorf("%v: kept %+v", form, after[len(before):])
+		}
 	}
 }

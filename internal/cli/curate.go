@@ -48,6 +48,10 @@ func runCurate(ctx context.Context, env *Env, args []string) error {
 	for _, err := range log.Invalid {
 		fmt.Fprintf(env.Stderr, "%v (skipped)\n", err)
 	}
+	unknown := log.UnknownTopics(s)
+	for _, err := range unknown {
+		fmt.Fprintln(env.Stderr, err)
+	}
 	m := metrics.New(metrics.Options{NoRuntime: true})
 	start := time.Now()
 	sum, err := curate.New(s, st, curate.Options{Window: *window, SiteDir: env.Site, Log: env.Log}).All(ctx)
@@ -67,6 +71,9 @@ func runCurate(ctx context.Context, env *Env, args []string) error {
 			sum.Withheld, sum.OffTopic, len(log.Decisions))
 		if n := len(log.Invalid); n > 0 {
 			fmt.Fprintf(env.Stdout, ", %d skipped as invalid", n)
+		}
+		if n := len(unknown); n > 0 {
+			fmt.Fprintf(env.Stdout, ", %d adding a topic the taxonomy lacks", n)
 		}
 		fmt.Fprintln(env.Stdout)
 	}

@@ -19,7 +19,7 @@ import (
 )
 
 // editUsage is the synopsis of the edit subcommands.
-const editUsage = `hide URL|PATH [--off-topic] | show URL|PATH | unhide URL|PATH | block-publisher DOMAIN | block-source URL |
+const editUsage = `hide URL|PATH [--off-topic] | show URL|PATH | unhide URL|PATH | unshow URL|PATH | block-publisher DOMAIN | block-source URL |
     unblock DOMAIN|URL | move URL --to STORY|--out | merge STORY STORY | lead STORY URL |
     pin STORY --until TIME | unpin STORY | topic add|remove URL TOPIC | list   [--note TEXT] [--by NAME]`
 
@@ -35,7 +35,7 @@ func runEdit(ctx context.Context, env *Env, args []string) error {
 	out := fs.Bool("out", false, "move: take the article out of its story, into one of its own")
 	until := fs.String("until", "", "pin: until when (2026-12-24, 2026-12-24T18:00:00Z, or a duration such as 48h)")
 	sub, pos, err := parseSubcommand(env, fs, args, "missing subcommand",
-		map[string]int{"hide": 1, "show": 1, "unhide": 1, "block-publisher": 1, "block-source": 1, "unblock": 1,
+		map[string]int{"hide": 1, "show": 1, "unhide": 1, "unshow": 1, "block-publisher": 1, "block-source": 1, "unblock": 1,
 			"unblock-publisher": 1, "unblock-source": 1, "move": 1, "merge": 2, "lead": 2, "pin": 1, "unpin": 1,
 			"topic": 3, "list": 0})
 	if err != nil {
@@ -50,7 +50,7 @@ func runEdit(ctx context.Context, env *Env, args []string) error {
 	}
 	defer st.Close()
 	if sub == "list" {
-		return listDecisions(ctx, env, st)
+		return listDecisions(ctx, env, st, s)
 	}
 	e := &editor{env: env, st: st, site: s}
 	d := model.Decision{Action: sub, Note: strings.TrimSpace(*note), By: *by, At: editorial.Now()}
@@ -58,7 +58,7 @@ func runEdit(ctx context.Context, env *Env, args []string) error {
 		d.By = cmp.Or(env.Getenv("NEWSHUB_EDITOR"), env.Getenv("USER"))
 	}
 	switch sub {
-	case "hide", "show", "unhide":
+	case "hide", "show", "unhide", "unshow":
 		d.Article, err = e.article(ctx, pos[0], true)
 		d.OffTopic = *offTopic && sub == "hide"
 	case "block-publisher", "unblock-publisher":
@@ -146,6 +146,18 @@ func (e *editor) source(ctx context.Context, arg string) (string, error) {
 // decision taken before the article arrives).
 func (e *editor) article(ctx context.Context, arg string, unstored bool) (string, error) {
 	rec, err := explain.Find(ctx, e.st, e.env.Site, arg)
+	if errors.Is(err, store.ErrNotFound) {
+		// Ingest does not store a purged article again: a decision on it
+		// would never apply, where "not stored yet" says it will.
+		ts, purged, terr := explain.Tombstone(ctx, e.st, arg)
+		if terr != nil {
+			return "", terr
+		}
+		if purged {
+			return "", fmt.Errorf("%s was purged on %s (an unpublished duplicate older than purge_after) and is not stored again: no decision applies to it",
+				arg, ts.PurgedAt.UTC().Format("2006-01-02"))
+		}
+	}
 	switch {
 	case err == nil:
 		return articleKey(rec), nil
@@ -233,10 +245,7 @@ func (e *editor) topic(ctx context.Context, d *model.Decision, pos []string) err
 	if d.Article, err = e.article(ctx, pos[1], false); err != nil {
 		return err
 	}
-	t := e.site.TopicByName(pos[2])
-	if t == nil {
-		t = e.site.TopicByID(pos[2])
-	}
+	t := e.site.Topic(pos[2])
 	if t == nil {
 		return fmt.Errorf("no topic %q in the taxonomy", pos[2])
 	}
@@ -262,7 +271,7 @@ func parseUntil(s string, now time.Time) (time.Time, error) {
 }
 
 // listDecisions prints the log, oldest first, and what is wrong in it.
-func listDecisions(ctx context.Context, env *Env, st store.Store) error {
+func listDecisions(ctx context.Context, env *Env, st store.Store, s *site.Site) error {
 	log, err := editorial.Load(ctx, st, env.Site)
 	if err != nil {
 		return err
@@ -278,6 +287,9 @@ func listDecisions(ctx context.Context, env *Env, st store.Store) error {
 	}
 	for _, err := range log.Invalid {
 		fmt.Fprintf(env.Stderr, "%s (skipped)\n", model.MaskURLs(err.Error()))
+	}
+	for _, err := range log.UnknownTopics(s) {
+		fmt.Fprintln(env.Stderr, model.MaskURLs(err.Error()))
 	}
 	if len(log.Decisions) == 0 {
 		fmt.Fprintln(env.Stderr, "no decisions; take one with: newshub edit hide URL")

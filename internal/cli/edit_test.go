@@ -442,3 +442,63 @@ func TestOffTopicItemsAreCountedPerSourceAndExplained(t *testing.T) {
 		}
 	}
 }
+
+// TestCurateNamesATopicAddedThatTheTaxonomyLacks checks a hand-edited log
+// whose topic-add misspells the topic: curate and edit list name its file
+// and line, and the other decisions still count, where curate said every
+// decision applied.
+func TestCurateNamesATopicAddedThatTheTaxonomyLacks(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "hub")
+	if code, _, errs := run(t, "init", "--topic", "Space", dir); code != 0 {
+		t.Fatal(errs)
+	}
+	log := `decisions:
+  - action: topic-add
+    article: "https://news.example/a"
+    topic: "Space"
+    at: 2026-12-07T10:00:00Z
+  - action: topic-add
+    article: "https://news.example/a"
+    topic: "Spcae"
+    at: 2026-12-07T10:01:00Z
+  - action: hide
+    article: "https://news.example/b"
+    at: 2026-12-07T10:02:00Z
+`
+	if err := os.WriteFile(editorial.File(dir), []byte(log), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	want := filepath.Join(dir, "_data", "decisions.yaml") + `:6: topic-add: no topic "Spcae" in the taxonomy, so it adds nothing`
+	for _, args := range [][]string{{"curate"}, {"edit", "list"}} {
+		code, out, errs := run(t, append([]string{"--site", dir}, args...)...)
+		if code != 0 || !strings.Contains(errs, want) || strings.Count(errs, "in the taxonomy") != 1 {
+			t.Errorf("%v: exit %d, stderr %q; want it to say %q, once", args, code, errs, want)
+		}
+		if args[0] == "curate" && !strings.Contains(out, "3 editorial decisions applied, 1 adding a topic the taxonomy lacks") {
+			t.Errorf("curate: %q, want it to count the decision", out)
+		}
+	}
+}
+
+// TestEditRefusesAnArticleRetentionPurged: a decision naming an article
+// retention purged is refused, saying so, where a hide was kept as for an
+// article "not stored yet" that would apply when it arrived, though ingest
+// never stores it again.
+func TestEditRefusesAnArticleRetentionPurged(t *testing.T) {
+	site := retentionSite(t, 150, "30d", "60d", importInProcess(t))
+	runOK(t, "--site", site, "curate", "--archive", "--now", retentionUntil.Format(time.RFC3339))
+	keys := purgedKeys(t, "sqlite:"+filepath.Join(site, ".newshub", "newshub.db"))
+	if len(keys) == 0 {
+		t.Fatal("retention purged nothing")
+	}
+	key, _, _ := strings.Cut(keys[0], " ")
+	for _, args := range [][]string{{"hide", key}, {"show", key}, {"move", key, "--out"}, {"topic", "add", key, "Election"}} {
+		code, _, errs := run(t, append([]string{"--site", site, "edit"}, args...)...)
+		if code != ExitFailure || !strings.Contains(errs, key+" was purged on ") {
+			t.Errorf("edit %v: exit %d, %q; want it refused as purged", args, code, errs)
+		}
+	}
+	if _, err := os.Stat(editorial.File(site)); err == nil {
+		t.Error("a refused edit wrote the decisions file")
+	}
+}

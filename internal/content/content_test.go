@@ -266,6 +266,11 @@ func TestParseErrors(t *testing.T) {
 		{"related item", "_news/a.md", "---\ntitle: t\nwebUrl: u\npublishedDateTime: 2021-01-01T00:00:00Z\nrelated:\n  - title: x\n    quality: [1]\n---\n", 7, "related[0].quality"},
 		{"empty topic file", "_data/topics/01-a.yaml", "# nothing\n", 1, "empty file"},
 		{"bad yaml", "_news/a.md", "---\ntitle: \"x\"\nexcerpt: [a\n---\n", 3, "invalid YAML"},
+		// The parser names the line its list starts on: the line of the
+		// mistake, far down a long list, is found.
+		{"key indented out of its entry", "_data/decisions.yaml", "decisions:\n  - action: hide\n    article: https://a.example/x\n    at: 2026-12-07T10:00:00Z\n" +
+			"  - action: show\n    article: https://a.example/y\n    at: 2026-12-07T10:01:00Z\n   note: oops\n  - action: hide\n    article: https://a.example/z\n    at: 2026-12-07T10:02:00Z\n", 8, "invalid YAML"},
+		{"entry indented out of its list", "_data/sources.yaml", "sources:\n  - url: https://a.example/feed\n  - url: https://b.example/feed\n - url: https://c.example/feed\n  - url: https://d.example/feed\n", 4, "invalid YAML"},
 		{"missing title", "_news/a.md", "---\npublishedDateTime: 2021-01-01T00:00:00Z\nwebUrl: u\n---\n", 2, `"title"`},
 		{"missing url", "_news/a.md", "---\ntitle: t\npublishedDateTime: 2021-01-01T00:00:00Z\n---\n", 2, `required field "originalUrl" is missing`},
 		{"empty date", "_news/a.md", "---\ntitle: t\nwebUrl: u\npublishedDateTime: ~\n---\n", 4, `required field "publishedDateTime" is empty`},

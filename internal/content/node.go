@@ -141,6 +141,11 @@ func parseFull(path string, src []byte, offset int, lastWins bool) (t *tree, err
 		}
 		if line > 0 && strings.HasPrefix(msg, "did not find expected") {
 			line++ // these messages count lines from 0
+			// They name the line the list or map the parser was in
+			// starts on, far above the mistake in a long list (a
+			// decisions log): the mistake is on the first line whose
+			// lines up to it do not parse.
+			line = firstFailing(src, line)
 		}
 		if msg == "control characters are not allowed" {
 			// The parser names neither the character nor where it is.
@@ -175,6 +180,23 @@ func parseFull(path string, src []byte, offset int, lastWins bool) (t *tree, err
 		return nil, c.err
 	}
 	return t, nil
+}
+
+// firstFailing returns the first line, from line from on, at which the
+// lines of src up to it no longer parse as YAML; src as a whole does not.
+func firstFailing(src []byte, from int) int {
+	lines := bytes.SplitAfter(src, []byte{'\n'})
+	lo, hi := from, len(lines)
+	for lo < hi {
+		mid := lo + (hi-lo)/2
+		var doc yaml.Node
+		if yaml.Unmarshal(bytes.Join(lines[:mid], nil), &doc) != nil {
+			hi = mid
+		} else {
+			lo = mid + 1
+		}
+	}
+	return lo
 }
 
 // maxFullValues bounds the values a document read by the full YAML parser

@@ -178,7 +178,7 @@ func (w *applyWork) touched(ctx context.Context, ds []model.Decision) ([]string,
 			publishers = append(publishers, d.Publisher)
 		case editorial.BlockSource, editorial.UnblockSource:
 			sources = append(sources, editorial.SourceKey(d.Source))
-		case editorial.Hide, editorial.Show, editorial.Unhide:
+		case editorial.Hide, editorial.Show, editorial.Unhide, editorial.Unshow:
 			withheld[w.j.key(d.Article)] = true
 		}
 	}
@@ -440,9 +440,9 @@ func (c *Curator) syncDecisions(ctx context.Context) error {
 	case err != nil && !errors.Is(err, store.ErrNotFound):
 		return fmt.Errorf("curate: %w", err)
 	}
-	rec, err := content.Parse(editorial.Path, data)
+	rec, err := editorial.ParseRecord(editorial.File(c.siteDir), data)
 	if err != nil {
-		return fmt.Errorf("curate: %s: %w", editorial.File(c.siteDir), err)
+		return fmt.Errorf("curate: %w", err)
 	}
 	now := rec.Decisions.Decisions
 	fresh := now

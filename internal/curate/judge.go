@@ -358,11 +358,9 @@ func (j *judge) editTopics(a *model.Article) bool {
 	before := slices.Clone(a.Topics)
 	for _, d := range ed.Topics {
 		name := d.Topic
-		t := j.c.site.TopicByName(name)
-		if t == nil {
-			if t = j.c.site.TopicByID(name); t != nil {
-				name = t.Name
-			}
+		t := j.c.site.Topic(name)
+		if t != nil {
+			name = t.Name
 		}
 		if t == nil && d.Action == editorial.TopicAdd {
 			// Removed from the taxonomy, or renamed, since: the hub has

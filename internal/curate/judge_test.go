@@ -384,6 +384,24 @@ func TestADecisionWrittenByHandAppliesWithTheNextBatch(t *testing.T) {
 	}
 }
 
+// TestADecisionsLogBrokenByHandStopsTheNextBatchAtItsLine: a log edited
+// by hand into one that is not YAML stops the next batch with its file
+// and line, once, where the error named the file and then the log's
+// path in the site again, as no other command does.
+func TestADecisionsLogBrokenByHandStopsTheNextBatchAtItsLine(t *testing.T) {
+	st := openStore(t)
+	s, dir := spaceHub(t, "rocket")
+	c := New(s, st, Options{Now: func() time.Time { return judgeNow }, SiteDir: dir})
+	byHand := "decisions:\n  - action: hide\n    article: https://wire.example/engine\n   by: ada\n    at: 2026-11-20T11:00:00Z\n"
+	if err := os.WriteFile(editorial.File(dir), []byte(byHand), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, _, err := c.Commit(context.Background(), []*model.Record{fromFeed("Rocket stage recovered at sea", "https://wire.example/stage", "https://wire.example/all.xml", judgeNow)})
+	if want := "curate: " + editorial.File(dir) + ":4: invalid YAML"; err == nil || !strings.HasPrefix(err.Error(), want) {
+		t.Errorf("Commit = %v, want an error starting %q", err, want)
+	}
+}
+
 // TestApplyTakesAMemberOffTopicThroughItsStoryOutOfOtherLeadsRelated: an
 // article on topic only through its story's lead leaves the topic when an
 // editor hides that lead; a lead of another story that lists it as

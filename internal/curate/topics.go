@@ -42,11 +42,7 @@ func Topics(a *model.Article, s *site.Site, sourceTopics []string) ([]string, []
 		}
 	}
 	for _, name := range sourceTopics {
-		t := s.TopicByName(name)
-		if t == nil {
-			t = s.TopicByID(name)
-		}
-		if t != nil {
+		if t := s.Topic(name); t != nil {
 			mark(t, "assigned by the source")
 		}
 	}

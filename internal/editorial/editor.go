@@ -49,3 +49,13 @@ func (e *Editor) Decisions(ctx context.Context) ([]model.Decision, error) {
 	}
 	return log.Decisions, nil
 }
+
+// Skipped returns what is wrong with each decision of the log left out as
+// invalid, as path:line: reason (Log.Invalid).
+func (e *Editor) Skipped(ctx context.Context) ([]error, error) {
+	log, err := Load(ctx, e.st, e.siteDir)
+	if err != nil {
+		return nil, err
+	}
+	return log.Invalid, nil
+}

@@ -29,6 +29,7 @@
 //	hide               article, off_topic (optional)
 //	show               article
 //	unhide             article
+//	unshow             article
 //	block-publisher    publisher (a domain: its subdomains too)
 //	unblock-publisher  publisher
 //	block-source       source (a feed's URL)
@@ -44,7 +45,8 @@
 // A later decision on the same thing overrides an earlier one: show after
 // hide shows, unhide after hide takes the hide back (the article is as it
 // was before it: withheld still by a block or the gate, shown if an editor
-// showed it), unblock after block unblocks, the last lead chosen among a
+// showed it), unshow after show takes the show back (as it was before it:
+// withheld by the gate or a block, hidden if an editor hid it), unblock after block unblocks, the last lead chosen among a
 // story's members leads, the last pin or unpin of a story holds.
 //
 // # What they do
@@ -78,6 +80,7 @@ import (
 
 	"newshub/internal/content"
 	"newshub/internal/model"
+	"newshub/internal/site"
 	"newshub/internal/store"
 )
 
@@ -89,6 +92,7 @@ const (
 	Hide             = "hide"
 	Show             = "show"
 	Unhide           = "unhide"
+	Unshow           = "unshow"
 	BlockPublisher   = "block-publisher"
 	UnblockPublisher = "unblock-publisher"
 	BlockSource      = "block-source"
@@ -122,6 +126,7 @@ var allowed = map[string]fields{
 	Hide:             fArticle | fOffTopic,
 	Show:             fArticle,
 	Unhide:           fArticle,
+	Unshow:           fArticle,
 	BlockPublisher:   fPublisher,
 	UnblockPublisher: fPublisher,
 	BlockSource:      fSource,
@@ -138,7 +143,7 @@ var allowed = map[string]fields{
 // Actions lists the actions a decision may take, in the order of the
 // package comment.
 func Actions() []string {
-	return []string{Hide, Show, Unhide, BlockPublisher, UnblockPublisher, BlockSource, UnblockSource,
+	return []string{Hide, Show, Unhide, Unshow, BlockPublisher, UnblockPublisher, BlockSource, UnblockSource,
 		Move, Merge, Lead, Pin, Unpin, TopicAdd, TopicRemove}
 }
 
@@ -197,7 +202,7 @@ func Validate(d model.Decision) error {
 	}
 	var err error
 	switch d.Action {
-	case Hide, Show, Unhide, Lead:
+	case Hide, Show, Unhide, Unshow, Lead:
 		err = articleURL("article", d.Article)
 	case TopicAdd, TopicRemove:
 		err = first(articleURL("article", d.Article), need(strings.TrimSpace(d.Topic) != "", "topic"))
@@ -275,7 +280,7 @@ func domain(s string) error {
 // "hidden by ada on 2026-12-03: a press release, not news".
 func Describe(d model.Decision) string {
 	verb := map[string]string{
-		Hide: "hidden", Show: "shown", Unhide: "hide taken back", BlockPublisher: "publisher blocked", UnblockPublisher: "publisher unblocked",
+		Hide: "hidden", Show: "shown", Unhide: "hide taken back", Unshow: "show taken back", BlockPublisher: "publisher blocked", UnblockPublisher: "publisher unblocked",
 		BlockSource: "source blocked", UnblockSource: "source unblocked", Move: "moved", Merge: "stories merged",
 		Lead: "chosen as lead", Pin: "pinned", Unpin: "unpinned", TopicAdd: "topic added", TopicRemove: "topic removed",
 	}[d.Action]
@@ -341,6 +346,16 @@ func (l *Log) Len() int { return l.total }
 // file is not a decisions list); decisions that are not valid are left
 // out and listed in Invalid.
 func Parse(path string, data []byte) (*Log, error) {
+	rec, err := ParseRecord(path, data)
+	if err != nil {
+		return nil, err
+	}
+	return fromRecord(path, rec), nil
+}
+
+// ParseRecord reads a decisions file read at path as the record the store
+// keeps. An error is a *content.ParseError naming path.
+func ParseRecord(path string, data []byte) (*model.Record, error) {
 	rec, err := content.Parse(Path, data)
 	if err != nil {
 		var pe *content.ParseError
@@ -350,7 +365,7 @@ func Parse(path string, data []byte) (*Log, error) {
 		}
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	return fromRecord(path, rec), nil
+	return rec, nil
 }
 
 func fromRecord(from string, rec *model.Record) *Log {
@@ -367,6 +382,21 @@ func fromRecord(from string, rec *model.Record) *Log {
 		l.Decisions = append(l.Decisions, d)
 	}
 	return l
+}
+
+// UnknownTopics says, for each topic-add naming a topic the hub's
+// taxonomy lacks (by name and by id), path:line: what is wrong. Such a
+// decision is valid (the taxonomy may gain the topic, or have dropped it
+// since) but adds nothing: a topic misspelt in a hand-edited log would
+// otherwise go unsaid.
+func (l *Log) UnknownTopics(hub *site.Site) []error {
+	var errs []error
+	for _, d := range l.Decisions {
+		if d.Action == TopicAdd && hub.Topic(d.Topic) == nil {
+			errs = append(errs, fmt.Errorf("%s:%d: %s: no topic %q in the taxonomy, so it adds nothing", l.From, d.Line, d.Action, d.Topic))
+		}
+	}
+	return errs
 }
 
 // File returns where a site keeps its decisions.

@@ -80,6 +80,8 @@ func TestValidateEachAction(t *testing.T) {
 		{model.Decision{Action: Show, Article: u, At: at, OffTopic: true}, "off_topic does not apply"},
 		{model.Decision{Action: Unhide, Article: u, At: at}, ""},
 		{model.Decision{Action: Unhide, Article: u, At: at, OffTopic: true}, "off_topic does not apply"},
+		{model.Decision{Action: Unshow, Article: u, At: at}, ""},
+		{model.Decision{Action: Unshow, At: at}, "article is missing"},
 		{model.Decision{Action: BlockPublisher, Publisher: "example.org", At: at}, ""},
 		{model.Decision{Action: UnblockPublisher, Publisher: "localhost", At: at}, "want a domain"},
 		{model.Decision{Action: BlockSource, Source: "https://example.org/feed.xml", At: at}, ""},
@@ -161,7 +163,7 @@ func TestRulesLaterDecisionsOverrideEarlierOnes(t *testing.T) {
 
 // TestRulesUnhideBringsBackWhatHeldBeforeTheHide checks that an unhide
 // takes a hide back and nothing more: the show or lesson in force before
-// the hide holds again, and none is made.
+// the hide holds again, and none is made; and so an unshow with a show.
 func TestRulesUnhideBringsBackWhatHeldBeforeTheHide(t *testing.T) {
 	at := time.Date(2026, 12, 3, 10, 0, 0, 0, time.UTC)
 	const u = "https://example.org/a"
@@ -179,6 +181,12 @@ func TestRulesUnhideBringsBackWhatHeldBeforeTheHide(t *testing.T) {
 		{"an off-topic hide, then a hide taken back", []string{"hide!", Show, "hide!", Unhide}, false, true, true, true},
 		{"nothing hidden", []string{Show, Unhide}, false, true, true, true},
 		{"hidden again", []string{Hide, Unhide, "hide!"}, true, false, true, false},
+		{"a show taken back", []string{Show, Unshow}, false, false, false, false},
+		{"two shows taken back", []string{Show, Show, Unshow}, false, false, false, false},
+		{"an off-topic hide, then a show taken back", []string{"hide!", Show, Unshow}, true, false, true, false},
+		{"nothing shown", []string{"hide!", Unshow}, true, false, true, false},
+		{"a show and a hide, both taken back", []string{Show, Hide, Unhide, Unshow}, false, false, false, false},
+		{"shown again", []string{Show, Unshow, Show}, false, true, true, true},
 	} {
 		var ds []model.Decision
 		for _, a := range tt.ds {

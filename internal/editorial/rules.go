@@ -42,8 +42,9 @@ type Article struct {
 	// article: a show (on topic) or a hide marked off topic.
 	Lesson *model.Decision
 	// unhidden is what held before the hide in force, which an unhide
-	// brings back.
+	// brings back; unshown, before the show in force, for an unshow.
 	unhidden struct{ shown, lesson *model.Decision }
+	unshown  struct{ hidden, lesson *model.Decision }
 }
 
 // OnTopicLesson reports what the article's lesson teaches, when it has
@@ -84,7 +85,16 @@ func Compile(ds []model.Decision, key func(string) string) *Rules {
 			}
 		case Show:
 			a := art(d.Article)
+			if a.Shown == nil {
+				a.unshown.hidden, a.unshown.lesson = a.Hidden, a.Lesson
+			}
 			a.Shown, a.Hidden, a.Lesson = &d, nil, &d
+		case Unshow:
+			// The gate, a block or a hide the show overrode holds again,
+			// and the gate unlearns that the article is on topic.
+			if a := art(d.Article); a.Shown != nil {
+				a.Shown, a.Hidden, a.Lesson = nil, a.unshown.hidden, a.unshown.lesson
+			}
 		case Unhide:
 			// Not a show: a block or the gate withholds the article again,
 			// and the gate learns nothing from the hide taken back.

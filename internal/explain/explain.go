@@ -147,19 +147,29 @@ func Drops(ctx context.Context, w io.Writer, st store.Store, arg string) (bool, 
 // Purged writes when and from where the article known by the URL
 // or GUID was purged; it reports whether it was.
 func Purged(ctx context.Context, w io.Writer, st store.Store, arg string) (bool, error) {
+	ts, ok, err := Tombstone(ctx, st, arg)
+	if !ok {
+		return false, err
+	}
+	fmt.Fprintf(w, "%s was purged on %s from %s\n", arg, when(ts.PurgedAt), ts.Path)
+	fmt.Fprintf(w, "  an unpublished duplicate older than purge_after: ingest does not store it again\n")
+	return true, nil
+}
+
+// Tombstone returns what the store keeps of the article known by the URL
+// or GUID arg, when retention purged it.
+func Tombstone(ctx context.Context, st store.Store, arg string) (store.Tombstone, bool, error) {
 	for _, key := range []string{curate.CanonicalURL(arg), arg} {
 		ts, err := st.Tombstone(ctx, key)
 		if errors.Is(err, store.ErrNotFound) {
 			continue
 		}
 		if err != nil {
-			return false, err
+			return store.Tombstone{}, false, err
 		}
-		fmt.Fprintf(w, "%s was purged on %s from %s\n", arg, when(ts.PurgedAt), ts.Path)
-		fmt.Fprintf(w, "  an unpublished duplicate older than purge_after: ingest does not store it again\n")
-		return true, nil
+		return ts, true, nil
 	}
-	return false, nil
+	return store.Tombstone{}, false, nil
 }
 
 // Write writes an article's explanation: its story, quality, topics and

@@ -120,6 +120,15 @@ func (s *Site) TopicByID(id string) *model.Topic { return s.byID[id] }
 // TopicByName returns the topic with the given name, or nil.
 func (s *Site) TopicByName(name string) *model.Topic { return s.byName[name] }
 
+// Topic returns the topic named v, else the one whose _id v is, or nil:
+// editors and sources lists may name a topic either way.
+func (s *Site) Topic(v string) *model.Topic {
+	if t := s.byName[v]; t != nil {
+		return t
+	}
+	return s.byID[v]
+}
+
 // Root returns the root topic: the one _config.yml names, else the first
 // topic without a parent, else nil.
 func (s *Site) Root() *model.Topic {
