@@ -46,8 +46,9 @@
 // hide shows, unhide after hide takes the hide back (the article is as it
 // was before it: withheld still by a block or the gate, shown if an editor
 // showed it), unshow after show takes the show back (as it was before it:
-// withheld by the gate or a block, hidden if an editor hid it), unblock after block unblocks, the last lead chosen among a
-// story's members leads, the last pin or unpin of a story holds.
+// withheld by the gate or a block, hidden if an editor hid it), unblock
+// after block unblocks, the last lead chosen among a story's members
+// leads, the last pin or unpin of a story holds.
 //
 // # What they do
 //
