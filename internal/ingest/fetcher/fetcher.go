@@ -143,6 +143,13 @@ func (o *Options) setDefaults() {
 	}
 }
 
+// maxHeaderBytes bounds an answer's headers, as browsers bound them
+// (Chromium at 256 KiB): a site's cookies and policies take a few
+// kilobytes, and the default of 10 MiB, read into three times as much
+// memory, let each of a hostile host's requests hold 30 MB before its
+// body was asked for.
+const maxHeaderBytes = 256 << 10
+
 // Errors a fetch can wrap.
 var (
 	ErrTooLarge          = errors.New("body exceeds the size cap")
@@ -329,17 +336,18 @@ func newFetcher(opts Options, control func(network, address string, c syscall.Ra
 		dialer.Control = control
 	}
 	tr := &http.Transport{
-		Proxy:                 nil, // a proxy would hide the real address from the guard
-		DialContext:           dialer.DialContext,
-		TLSHandshakeTimeout:   opts.ConnectTimeout,
-		ResponseHeaderTimeout: opts.HeaderTimeout,
-		ExpectContinueTimeout: time.Second,
-		MaxIdleConns:          0, // no global cap: many hosts, few connections each
-		MaxIdleConnsPerHost:   opts.PerHostConcurrency,
-		MaxConnsPerHost:       opts.PerHostConcurrency,
-		IdleConnTimeout:       90 * time.Second,
-		DisableCompression:    true, // decompressed here, under the size cap
-		ForceAttemptHTTP2:     true,
+		Proxy:                  nil, // a proxy would hide the real address from the guard
+		DialContext:            dialer.DialContext,
+		TLSHandshakeTimeout:    opts.ConnectTimeout,
+		ResponseHeaderTimeout:  opts.HeaderTimeout,
+		MaxResponseHeaderBytes: maxHeaderBytes,
+		ExpectContinueTimeout:  time.Second,
+		MaxIdleConns:           0, // no global cap: many hosts, few connections each
+		MaxIdleConnsPerHost:    opts.PerHostConcurrency,
+		MaxConnsPerHost:        opts.PerHostConcurrency,
+		IdleConnTimeout:        90 * time.Second,
+		DisableCompression:     true, // decompressed here, under the size cap
+		ForceAttemptHTTP2:      true,
 	}
 	maxRedirects := opts.MaxRedirects
 	client := &http.Client{

@@ -329,6 +329,14 @@ func TestFetchSurvivesHostileServers(t *testing.T) {
 		{"redirect to another scheme", func(w http.ResponseWriter, r *http.Request) {
 			http.Redirect(w, r, "file:///etc/passwd", http.StatusFound)
 		}, func(err error) bool { return errors.Is(err, ErrUnsupportedScheme) }},
+		{"one header of 10 MiB", func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("X-Padding", strings.Repeat("v", 10<<20-200))
+		}, headersTooLong},
+		{"100,000 headers", func(w http.ResponseWriter, r *http.Request) {
+			for i := range 100000 {
+				w.Header().Set(fmt.Sprintf("X-Padding-%d", i), "v")
+			}
+		}, headersTooLong},
 		{"server error", func(w http.ResponseWriter, r *http.Request) {
 			http.Error(w, "boom", http.StatusInternalServerError)
 		}, func(err error) bool {
@@ -353,6 +361,12 @@ func TestFetchSurvivesHostileServers(t *testing.T) {
 			t.Logf("%v after %s", err, time.Since(start).Round(time.Millisecond))
 		})
 	}
+}
+
+// headersTooLong reports whether err says the answer's headers were over
+// the bound (see maxHeaderBytes).
+func headersTooLong(err error) bool {
+	return err != nil && strings.Contains(err.Error(), fmt.Sprintf("headers exceeded %d bytes", maxHeaderBytes))
 }
 
 // TestFetchReadsAPlainBodyLabelledOtherwise checks servers' mistakes seen
