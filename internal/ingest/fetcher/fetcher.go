@@ -280,6 +280,9 @@ type Request struct {
 	// feed is read from its start, so either still gives the items it
 	// holds whole.
 	Cut bool
+	// MaxBodySize, when set and below the fetcher's, is this request's
+	// cap on its body (see Options.MaxBodySize).
+	MaxBodySize int64
 	// MaxWait bounds the wait for the request's turn at its host (its
 	// slot and rate token, and a slot of MaxInFlight), which Timeout does
 	// not count; past it the request fails with ErrNoTurn. 0 waits as
@@ -288,7 +291,7 @@ type Request struct {
 }
 
 // Response is a fetched document. Body is decompressed and at most
-// MaxBodySize bytes. NotModified is set for a 304, with an empty body.
+// MaxBodySize bytes (the request's, when it sets a smaller one). NotModified is set for a 304, with an empty body.
 type Response struct {
 	URL          string // final URL, after redirects
 	StatusCode   int
@@ -532,10 +535,14 @@ func (f *Fetcher) fetchOnce(ctx context.Context, req Request, use func(*Response
 		// downloading a large file to reuse it.
 		return nil, fmt.Errorf("fetch %s: %w (%s)", name, ErrUnwantedType, mt)
 	}
-	if resp.ContentLength > f.opts.MaxBodySize && !req.Cut {
+	limit := f.opts.MaxBodySize
+	if req.MaxBodySize > 0 {
+		limit = min(limit, req.MaxBodySize)
+	}
+	if resp.ContentLength > limit && !req.Cut {
 		// Its length says it is over the cap: read up to the cap, it was
 		// dropped then, and when it came slowly it timed out first.
-		return nil, fmt.Errorf("fetch %s: body: %w (%d bytes, %d said)", name, ErrTooLarge, f.opts.MaxBodySize, resp.ContentLength)
+		return nil, fmt.Errorf("fetch %s: body: %w (%d bytes, %d said)", name, ErrTooLarge, limit, resp.ContentLength)
 	}
 	var buf *bytes.Buffer
 	if use != nil {
@@ -549,7 +556,7 @@ func (f *Fetcher) fetchOnce(ctx context.Context, req Request, use func(*Response
 		defer f.reuse(buf)
 	}
 	stopWaiting := slot.slowAfter(f.opts.SlowBody)
-	body, err := f.readBody(resp, f.opts.MaxBodySize, buf)
+	body, err := f.readBody(resp, limit, buf)
 	stopWaiting()
 	clock.stop()
 	switch timedOut := clockTimedOut(ctx); {
