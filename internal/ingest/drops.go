@@ -24,10 +24,11 @@ const (
 	ReasonMalformed = "malformed"                               // the feed's text of it could not be read
 	ReasonRejected  = "rejected"                                // curation could not make a record of it
 	ReasonPurged    = "purged earlier"                          // an unpublished duplicate retention deleted, its keys kept
+	ReasonLater     = "left for a later round"                  // past the new items a round takes of a feed (Options.MaxNewItems)
 )
 
 // reasons lists every reason, for the metrics to serve from the start.
-var reasons = []string{ReasonKnown, ReasonKnownPage, ReasonDuplicate, ReasonNoLink, ReasonNoTitle, ReasonMalformed, ReasonRejected, ReasonPurged}
+var reasons = []string{ReasonKnown, ReasonKnownPage, ReasonDuplicate, ReasonNoLink, ReasonNoTitle, ReasonMalformed, ReasonRejected, ReasonPurged, ReasonLater}
 
 // drop counts an item not stored under its reason, keeps it for the
 // source's report (but for the items already stored under their own

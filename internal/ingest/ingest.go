@@ -44,6 +44,7 @@ const (
 	DefaultPageFetches   = 512
 	DefaultBatchSize     = 25000
 	DefaultExcerptLength = 200
+	DefaultMaxNewItems   = 1000
 	maxImages            = 3
 )
 
@@ -73,6 +74,12 @@ type Options struct {
 	BatchSize int
 	// ExcerptLength bounds excerpts, in characters.
 	ExcerptLength int
+	// MaxNewItems bounds the new items a round takes of one feed; the
+	// others are left for later rounds, counted as such. A busy real
+	// feed gives tens at a time, and a new one's archive is taken over a
+	// few rounds; a feed that gave 10,000 new items at every fetch, at
+	// the shortest interval of five minutes, stored as many a round.
+	MaxNewItems int
 	// SkipPages leaves article pages unfetched (feed data only).
 	SkipPages bool
 	// IgnoreRobots fetches pages even where robots.txt forbids it (for
@@ -186,6 +193,9 @@ func New(s *site.Site, st store.Store, opts Options) *Ingester {
 	}
 	if opts.ExcerptLength <= 0 {
 		opts.ExcerptLength = DefaultExcerptLength
+	}
+	if opts.MaxNewItems <= 0 {
+		opts.MaxNewItems = DefaultMaxNewItems
 	}
 	if opts.Version == "" {
 		opts.Version = "dev"

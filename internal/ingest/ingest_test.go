@@ -776,3 +776,38 @@ func TestFeedLongerThanTheCapGivesTheItemsThatFit(t *testing.T) {
 		})
 	}
 }
+
+// TestFeedGivingMoreNewItemsThanARoundTakesIsReadOverRounds serves eight
+// new items to a round that takes five of a feed: five are stored, three
+// counted as left for later and stored by the next round.
+func TestFeedGivingMoreNewItemsThanARoundTakesIsReadOverRounds(t *testing.T) {
+	var feed bytes.Buffer
+	feed.WriteString(`<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>Busy</title>` + "\n")
+	for i := range 8 {
+		fmt.Fprintf(&feed, "<item><title>Entry number %d of the busy feed</title><link>/articles/%d</link><guid>busy-%d</guid></item>\n", i, i, i)
+	}
+	feed.WriteString("</channel></rss>\n")
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/rss+xml")
+		w.Write(feed.Bytes())
+	}))
+	defer srv.Close()
+	h := newHub(t, true, model.Source{URL: srv.URL + "/feed.xml"})
+	opts := testOptions()
+	opts.SkipPages, opts.All, opts.MaxNewItems = true, true, 5
+	in := h.ingester(opts)
+	defer in.Close()
+	for round, want := range []struct{ new, later int }{{5, 3}, {3, 0}} {
+		sum, err := in.RunOnce(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		later := h.state(t, srv.URL+"/feed.xml").LastRead.NotStored[ReasonLater]
+		if sum.New != want.new || later != want.later {
+			t.Errorf("round %d: %d new, %d left for later, want %d and %d", round+1, sum.New, later, want.new, want.later)
+		}
+	}
+	if got := len(h.news(t)); got != 8 {
+		t.Errorf("%d articles stored, want the feed's 8", got)
+	}
+}

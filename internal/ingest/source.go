@@ -306,6 +306,11 @@ func (r *round) newItems(ctx context.Context, src model.Source, feed *parser.Fee
 			res.drop(r.in.log, c.drop(ReasonPurged, "the article was purged from "+purged))
 			continue
 		}
+		if len(out) >= r.in.opts.MaxNewItems {
+			// Not claimed: another feed giving it may take it.
+			res.drop(r.in.log, c.drop(ReasonLater, fmt.Sprintf("the feed gave more than %d new items this round", r.in.opts.MaxNewItems)))
+			continue
+		}
 		text := itemText(it)
 		if it.Title == "" && text == "" {
 			c.late = true

@@ -143,6 +143,13 @@ func (o *Options) setDefaults() {
 	}
 }
 
+// maxHeaderBytes bounds an answer's headers, as browsers bound them
+// (Chromium at 256 KiB): a site's cookies and policies take a few
+// kilobytes, and the default of 10 MiB, read into three times as much
+// memory, let each of a hostile host's requests hold 30 MB before its
+// body was asked for.
+const maxHeaderBytes = 256 << 10
+
 // Errors a fetch can wrap.
 var (
 	ErrTooLarge          = errors.New("body exceeds the size cap")
@@ -273,6 +280,9 @@ type Request struct {
 	// feed is read from its start, so either still gives the items it
 	// holds whole.
 	Cut bool
+	// MaxBodySize, when set and below the fetcher's, is this request's
+	// cap on its body (see Options.MaxBodySize).
+	MaxBodySize int64
 	// MaxWait bounds the wait for the request's turn at its host (its
 	// slot and rate token, and a slot of MaxInFlight), which Timeout does
 	// not count; past it the request fails with ErrNoTurn. 0 waits as
@@ -281,7 +291,7 @@ type Request struct {
 }
 
 // Response is a fetched document. Body is decompressed and at most
-// MaxBodySize bytes. NotModified is set for a 304, with an empty body.
+// MaxBodySize bytes (the request's, when it sets a smaller one). NotModified is set for a 304, with an empty body.
 type Response struct {
 	URL          string // final URL, after redirects
 	StatusCode   int
@@ -329,17 +339,18 @@ func newFetcher(opts Options, control func(network, address string, c syscall.Ra
 		dialer.Control = control
 	}
 	tr := &http.Transport{
-		Proxy:                 nil, // a proxy would hide the real address from the guard
-		DialContext:           dialer.DialContext,
-		TLSHandshakeTimeout:   opts.ConnectTimeout,
-		ResponseHeaderTimeout: opts.HeaderTimeout,
-		ExpectContinueTimeout: time.Second,
-		MaxIdleConns:          0, // no global cap: many hosts, few connections each
-		MaxIdleConnsPerHost:   opts.PerHostConcurrency,
-		MaxConnsPerHost:       opts.PerHostConcurrency,
-		IdleConnTimeout:       90 * time.Second,
-		DisableCompression:    true, // decompressed here, under the size cap
-		ForceAttemptHTTP2:     true,
+		Proxy:                  nil, // a proxy would hide the real address from the guard
+		DialContext:            dialer.DialContext,
+		TLSHandshakeTimeout:    opts.ConnectTimeout,
+		ResponseHeaderTimeout:  opts.HeaderTimeout,
+		MaxResponseHeaderBytes: maxHeaderBytes,
+		ExpectContinueTimeout:  time.Second,
+		MaxIdleConns:           0, // no global cap: many hosts, few connections each
+		MaxIdleConnsPerHost:    opts.PerHostConcurrency,
+		MaxConnsPerHost:        opts.PerHostConcurrency,
+		IdleConnTimeout:        90 * time.Second,
+		DisableCompression:     true, // decompressed here, under the size cap
+		ForceAttemptHTTP2:      true,
 	}
 	maxRedirects := opts.MaxRedirects
 	client := &http.Client{
@@ -524,10 +535,14 @@ func (f *Fetcher) fetchOnce(ctx context.Context, req Request, use func(*Response
 		// downloading a large file to reuse it.
 		return nil, fmt.Errorf("fetch %s: %w (%s)", name, ErrUnwantedType, mt)
 	}
-	if resp.ContentLength > f.opts.MaxBodySize && !req.Cut {
+	limit := f.opts.MaxBodySize
+	if req.MaxBodySize > 0 {
+		limit = min(limit, req.MaxBodySize)
+	}
+	if resp.ContentLength > limit && !req.Cut {
 		// Its length says it is over the cap: read up to the cap, it was
 		// dropped then, and when it came slowly it timed out first.
-		return nil, fmt.Errorf("fetch %s: body: %w (%d bytes, %d said)", name, ErrTooLarge, f.opts.MaxBodySize, resp.ContentLength)
+		return nil, fmt.Errorf("fetch %s: body: %w (%d bytes, %d said)", name, ErrTooLarge, limit, resp.ContentLength)
 	}
 	var buf *bytes.Buffer
 	if use != nil {
@@ -541,7 +556,7 @@ func (f *Fetcher) fetchOnce(ctx context.Context, req Request, use func(*Response
 		defer f.reuse(buf)
 	}
 	stopWaiting := slot.slowAfter(f.opts.SlowBody)
-	body, err := f.readBody(resp, f.opts.MaxBodySize, buf)
+	body, err := f.readBody(resp, limit, buf)
 	stopWaiting()
 	clock.stop()
 	switch timedOut := clockTimedOut(ctx); {

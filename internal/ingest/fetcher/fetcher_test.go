@@ -329,6 +329,14 @@ func TestFetchSurvivesHostileServers(t *testing.T) {
 		{"redirect to another scheme", func(w http.ResponseWriter, r *http.Request) {
 			http.Redirect(w, r, "file:///etc/passwd", http.StatusFound)
 		}, func(err error) bool { return errors.Is(err, ErrUnsupportedScheme) }},
+		{"one header of 10 MiB", func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("X-Padding", strings.Repeat("v", 10<<20-200))
+		}, headersTooLong},
+		{"100,000 headers", func(w http.ResponseWriter, r *http.Request) {
+			for i := range 100000 {
+				w.Header().Set(fmt.Sprintf("X-Padding-%d", i), "v")
+			}
+		}, headersTooLong},
 		{"server error", func(w http.ResponseWriter, r *http.Request) {
 			http.Error(w, "boom", http.StatusInternalServerError)
 		}, func(err error) bool {
@@ -353,6 +361,44 @@ func TestFetchSurvivesHostileServers(t *testing.T) {
 			t.Logf("%v after %s", err, time.Since(start).Round(time.Millisecond))
 		})
 	}
+}
+
+// TestFetchKeepsToARequestsSmallerCap asks for a body of 1,000 bytes with
+// a cap of 100 of the request's own, under the fetcher's of 64 KiB: it is
+// refused, or cut at 100 bytes when the request takes a cut body; a cap
+// above the fetcher's is the fetcher's.
+func TestFetchKeepsToARequestsSmallerCap(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Write(bytes.Repeat([]byte("a"), 1000))
+	}))
+	defer srv.Close()
+	f := New(testOptions())
+	defer f.Close()
+	tests := []struct {
+		max      int64
+		cut      bool
+		body     int
+		tooLarge bool
+	}{
+		{max: 100, tooLarge: true},
+		{max: 100, cut: true, body: 100},
+		{max: 1 << 30, body: 1000},
+	}
+	for _, tt := range tests {
+		resp, err := f.Fetch(context.Background(), Request{URL: srv.URL, MaxBodySize: tt.max, Cut: tt.cut})
+		switch {
+		case tt.tooLarge && !errors.Is(err, ErrTooLarge):
+			t.Errorf("cap %d: %v, want the body refused as too large", tt.max, err)
+		case !tt.tooLarge && (err != nil || len(resp.Body) != tt.body || resp.Cut != tt.cut):
+			t.Errorf("cap %d, cut %v: %v, want %d bytes", tt.max, tt.cut, err, tt.body)
+		}
+	}
+}
+
+// headersTooLong reports whether err says the answer's headers were over
+// the bound (see maxHeaderBytes).
+func headersTooLong(err error) bool {
+	return err != nil && strings.Contains(err.Error(), fmt.Sprintf("headers exceeded %d bytes", maxHeaderBytes))
 }
 
 // TestFetchReadsAPlainBodyLabelledOtherwise checks servers' mistakes seen

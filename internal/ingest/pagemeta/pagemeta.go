@@ -49,6 +49,12 @@ type Meta struct {
 // maxJSONLD bounds one JSON-LD block; larger ones are skipped.
 const maxJSONLD = 1 << 20
 
+// maxPageJSONLD bounds the JSON-LD of all of a page's blocks, skipped
+// ones too: the blocks past it are skipped. A page has a few blocks, of
+// kilobytes; one of 16 MB made of 160,000 blocks took 180 MB to read,
+// decoded all at once.
+const maxPageJSONLD = 2 << 20
+
 // Parse reads the metadata of an HTML page fetched from pageURL (its final
 // URL) with the given Content-Type. Malformed HTML gives what could be read.
 func Parse(body []byte, contentType, pageURL string) Meta {
@@ -57,6 +63,7 @@ func Parse(body []byte, contentType, pageURL string) Meta {
 	var m Meta
 	var og openGraph
 	var ld []jsonLD
+	ldLeft := maxPageJSONLD
 	z := html.NewTokenizer(bytes.NewReader(body))
 	inScript := false
 	for {
@@ -175,7 +182,8 @@ func Parse(body []byte, contentType, pageURL string) Meta {
 		case html.TextToken:
 			if inScript {
 				inScript = false
-				if raw := z.Raw(); len(raw) <= maxJSONLD {
+				raw := z.Raw()
+				if ldLeft -= len(raw); len(raw) <= maxJSONLD && ldLeft >= 0 {
 					ld = append(ld, decodeJSONLD(raw)...)
 				}
 			}

@@ -441,3 +441,24 @@ func TestParsePassesOverOtherElementsWithoutAllocating(t *testing.T) {
 		t.Errorf("read %+v", m)
 	}
 }
+
+// TestParseReadsJSONLDUpToThePagesBound gives a page its article's JSON-LD
+// before, and after, blocks of breadcrumbs over maxPageJSONLD in all: the
+// blocks past the bound are not decoded.
+func TestParseReadsJSONLDUpToThePagesBound(t *testing.T) {
+	block := func(v string) string { return `<script type="application/ld+json">` + v + "</script>\n" }
+	article := block(`{"@type":"NewsArticle","headline":"The harbour budget passes"}`)
+	crumb := `{"@type":"BreadcrumbList","name":"` + strings.Repeat("n", 10<<10) + `"}`
+	padding := strings.Repeat(block(crumb), maxPageJSONLD/len(crumb)+1)
+	for _, tt := range []struct {
+		name, head, headline string
+	}{
+		{"article first", article + padding, "The harbour budget passes"},
+		{"article past the bound", padding + article, ""},
+	} {
+		m := Parse([]byte("<html><head>"+tt.head+"</head><body></body></html>"), "text/html", "https://news.example.com/a")
+		if m.Headline != tt.headline {
+			t.Errorf("%s: headline %q, want %q", tt.name, m.Headline, tt.headline)
+		}
+	}
+}

@@ -21,14 +21,14 @@ import (
 // reader of the feed knows. A JSON document that is not a JSON Feed (no
 // jsonfeed.org version, no list of items) is not a feed.
 func parseJSON(body []byte, feedURL string) (*Feed, error) {
-	top, items, hasItems, syntaxErr := readJSONFeed(body)
+	top, items, hasItems, over, syntaxErr := readJSONFeed(body)
 	var problems []string
 	if syntaxErr != "" {
 		// Written by a template rather than an encoder: mended, the
 		// document may read further.
 		if mended, fixes := MendJSON(body); len(fixes) > 0 {
-			if t, i, h, e := readJSONFeed(mended); t != nil && len(i) >= len(items) {
-				top, items, hasItems, syntaxErr = t, i, h, e
+			if t, i, h, o, e := readJSONFeed(mended); t != nil && len(i)+o >= len(items)+over {
+				top, items, hasItems, over, syntaxErr = t, i, h, o, e
 				problems = fixes
 			}
 		}
@@ -52,6 +52,7 @@ func parseJSON(body []byte, feedURL string) (*Feed, error) {
 		Version: strings.TrimPrefix(strings.TrimPrefix(version, "https://jsonfeed.org/version/"), "http://jsonfeed.org/version/"),
 		Title:   unescapeText(jsonString(top["title"])),
 		SiteURL: resolve(base, jsonString(top["home_page_url"])),
+		over:    over,
 	}
 	itemBase := base
 	if u, err := url.Parse(f.SiteURL); err == nil && u.IsAbs() {
@@ -84,9 +85,9 @@ func parseJSON(body []byte, feedURL string) (*Feed, error) {
 
 // readJSONFeed reads the members of a JSON object one by one, the items
 // one by one too, so that a document cut short still gives its complete
-// items. top is nil when body is not a JSON object; syntaxErr words where
-// reading stopped early.
-func readJSONFeed(body []byte) (top map[string]json.RawMessage, items []json.RawMessage, hasItems bool, syntaxErr string) {
+// items, up to MaxItems: over counts those past them. top is nil when
+// body is not a JSON object; syntaxErr words where reading stopped early.
+func readJSONFeed(body []byte) (top map[string]json.RawMessage, items []json.RawMessage, hasItems bool, over int, syntaxErr string) {
 	dec := json.NewDecoder(bytes.NewReader(body))
 	fail := func(err error) string {
 		off := dec.InputOffset()
@@ -102,44 +103,53 @@ func readJSONFeed(body []byte) (top map[string]json.RawMessage, items []json.Raw
 	}
 	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
 		if err == nil {
-			return nil, nil, false, "want a JSON object"
+			return nil, nil, false, 0, "want a JSON object"
 		}
-		return nil, nil, false, fail(err)
+		return nil, nil, false, 0, fail(err)
 	}
 	top = map[string]json.RawMessage{}
 	for dec.More() {
 		t, err := dec.Token()
 		if err != nil {
-			return top, items, hasItems, fail(err)
+			return top, items, hasItems, over, fail(err)
 		}
 		key, _ := t.(string)
 		if key != "items" {
 			var v json.RawMessage
 			if err := dec.Decode(&v); err != nil {
-				return top, items, hasItems, fail(err)
+				return top, items, hasItems, over, fail(err)
 			}
 			top[key] = v
 			continue
 		}
 		if t, err := dec.Token(); err != nil || t != json.Delim('[') {
 			if err != nil {
-				return top, items, hasItems, fail(err)
+				return top, items, hasItems, over, fail(err)
 			}
-			return top, items, hasItems, "items: want a list of items"
+			return top, items, hasItems, over, "items: want a list of items"
 		}
 		hasItems = true
+		var past json.RawMessage // each item past MaxItems in turn, only counted
 		for dec.More() {
 			var v json.RawMessage
-			if err := dec.Decode(&v); err != nil {
-				return top, items, hasItems, fail(err)
+			dst := &v
+			if len(items) >= MaxItems {
+				dst = &past
 			}
-			items = append(items, v)
+			if err := dec.Decode(dst); err != nil {
+				return top, items, hasItems, over, fail(err)
+			}
+			if dst == &v {
+				items = append(items, v)
+			} else {
+				over++
+			}
 		}
 		if _, err := dec.Token(); err != nil {
-			return top, items, hasItems, fail(err)
+			return top, items, hasItems, over, fail(err)
 		}
 	}
-	return top, items, hasItems, ""
+	return top, items, hasItems, over, ""
 }
 
 // MendJSON mends what JSON written by a template rather than an encoder

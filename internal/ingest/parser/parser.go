@@ -50,6 +50,8 @@ type Feed struct {
 	// badDates are the items' dates that no layout reads ("Sun, 31 Feb
 	// 2024"), one for each such item.
 	badDates []string
+	// over is how many items the feed holds past MaxItems, not read.
+	over int
 }
 
 // Unreadable is an item of a malformed feed that could not be read.
@@ -136,6 +138,9 @@ func parse(body []byte, contentType, feedURL string, cut bool) (*Feed, error) {
 	if err == nil && len(f.badDates) > 0 {
 		addNote(f, badDatesNote(f.badDates))
 	}
+	if err == nil && f.over > 0 {
+		addNote(f, fmt.Sprintf("more than %d items: the %d after them not read", MaxItems, f.over))
+	}
 	return f, err
 }
 
@@ -196,6 +201,16 @@ func parseDecoded(body []byte, feedURL string, cut bool) (*Feed, error) {
 		return parseJSON(body, feedURL)
 	}
 	sc := scanXML(body)
+	if sc.tooDeep > 0 {
+		return nil, fmt.Errorf("parse feed: elements nested more than %d deep (line %d)", maxDepth, sc.tooDeep)
+	}
+	over := 0
+	if sc.stop > 0 {
+		// Read the first MaxItems, the document ended after them.
+		over = countTags(body[sc.stop:], tagName(body[sc.stop+1:]))
+		body = append(body[:sc.stop:sc.stop], sc.closing...)
+		sc, cut = scanXML(body), false
+	}
 	if n := len(sc.records); cut && n > 0 && sc.records[n-1].truncated {
 		// Read up to the item the body ends in.
 		body = body[:sc.records[n-1].start]
@@ -230,9 +245,27 @@ func parseDecoded(body []byte, feedURL string, cut bool) (*Feed, error) {
 		if len(sc.notes) > 0 {
 			f.Malformed = fmt.Sprintf("malformed XML (%s): all %d items read", strings.Join(sc.notes, "; "), len(f.Items))
 		}
+		f.over = over
 		return f, nil
 	}
-	return recoverFeed(body, sc, base, gf, strictErr)
+	f, err := recoverFeed(body, sc, base, gf, strictErr)
+	if err == nil {
+		f.over = over
+	}
+	return f, err
+}
+
+// countTags counts the start tags named qname in doc, empty ones too.
+func countTags(doc []byte, qname string) int {
+	n := 0
+	open := []byte("<" + qname)
+	for i := bytes.Index(doc, open); i >= 0; i = bytes.Index(doc, open) {
+		doc = doc[i+len(open):]
+		if len(doc) == 0 || strings.IndexByte(" \t\r\n/>", doc[0]) >= 0 {
+			n++
+		}
+	}
+	return n
 }
 
 // entryDocument returns an Atom Entry Document (RFC 4287's document of one

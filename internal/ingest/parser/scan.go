@@ -27,7 +27,26 @@ type scan struct {
 	amps      int               // bare "&" escaped
 	entities  map[string]string // the document's own entities, by name, as declared
 	expanded  int               // bytes the references to them add (see bareAmps)
+	// stop is where the scan stopped short of the document's end, at
+	// the start tag of its item past MaxItems (see maxItems), with the
+	// end tags of the elements open there in closing; 0 when it did not.
+	stop    int
+	closing string
+	// tooDeep is the line of a start tag nested past maxDepth, where the
+	// scan stopped; 0 when none is.
+	tooDeep int
 }
+
+// MaxItems is how many items or entries of a feed are read: a real feed
+// holds a few hundred at most (a podcast's whole archive a few
+// thousand), and the parsers hold about a kilobyte for each, so a feed of
+// millions of empty items, 16 MB on the wire, took gigabytes to read.
+const MaxItems = 10000
+
+// maxDepth is how deeply a feed's elements may nest. A feed's own nest
+// a few levels deep and the HTML it holds unescaped a few dozen; nested
+// millions deep, they took the parsers gigabytes and half a minute.
+const maxDepth = 1000
 
 // record is one item (RSS) or entry (Atom).
 type record struct {
@@ -147,6 +166,8 @@ func scanXML(doc []byte) *scan {
 		return false
 	}
 	i := 0
+	seen := 0 // records started, empty ones too
+scanning:
 	for i < len(doc) {
 		j := bytes.IndexByte(doc[i:], '<')
 		if j < 0 {
@@ -315,6 +336,16 @@ func scanXML(doc []byte) *scan {
 			} else if name == "channel" && chanEnd == 0 && s.root == "rss" {
 				chanStart, chanEnd = i, end
 			}
+			if s.root != "" && name == recName {
+				if seen++; seen > MaxItems {
+					s.stopAt(i, qnames)
+					break scanning
+				}
+			}
+			if !selfClosing && len(stack) >= maxDepth {
+				s.tooDeep = lineOf(i)
+				break scanning
+			}
 			if s.root != "" && name == recName && !selfClosing {
 				if rec >= 0 {
 					// A new record while one is open: the open one ends here.
@@ -392,6 +423,16 @@ func scanXML(doc []byte) *scan {
 		s.chanTag = string(s.text(doc, chanStart, chanEnd))
 	}
 	return s
+}
+
+// stopAt stops the scan at i, where the elements named qnames are open.
+func (s *scan) stopAt(i int, qnames []string) {
+	s.stop = i
+	var b strings.Builder
+	for k := len(qnames) - 1; k >= 0; k-- {
+		b.WriteString("</" + qnames[k] + ">")
+	}
+	s.closing = b.String()
 }
 
 // cdata skips the CDATA section starting at i and returns where scanning

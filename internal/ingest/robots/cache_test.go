@@ -66,8 +66,20 @@ func TestCacheStatusRules(t *testing.T) {
 			conn, _, _ := w.(http.Hijacker).Hijack()
 			conn.Close()
 		}, errUnread},
-		{"too large", func(w http.ResponseWriter, r *http.Request) {
-			w.Write([]byte(strings.Repeat("# padding\n", 2000)))
+		// Longer than the cap (the fetcher's 10,000 bytes here, MaxSize
+		// where the fetcher's is larger): its rules up to it apply, and
+		// a line the cap cuts, "Allow: /" of "Allow: /page", is none.
+		{"longer than the cap", func(w http.ResponseWriter, r *http.Request) {
+			w.Write([]byte("User-agent: *\nDisallow: /\n" + strings.Repeat("# padding\n", 2000)))
+		}, ErrDisallowed},
+		{"a line cut by the cap", func(w http.ResponseWriter, r *http.Request) {
+			rules := "User-agent: *\nDisallow: /\n"
+			pad := strings.Repeat("#", 10000-len(rules)-len("Allow: /")-1) + "\n"
+			w.Write([]byte(rules + pad + "Allow: /page\n" + strings.Repeat("# padding\n", 2000)))
+		}, ErrDisallowed},
+		{"ended early", func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Length", "5000")
+			w.Write([]byte("User-agent: *\nAllow: /\n"))
 		}, errUnread},
 		{"disallowed", func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("User-agent: *\nDisallow: /\n")) }, ErrDisallowed},
 	}

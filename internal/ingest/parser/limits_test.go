@@ -1,0 +1,88 @@
+package parser
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+)
+
+// repeatItems returns n items written by item, each given its number.
+func repeatItems(n int, item func(i int) string) string {
+	var b strings.Builder
+	for i := range n {
+		b.WriteString(item(i))
+	}
+	return b.String()
+}
+
+// TestParseReadsTheFirstMaxItems gives feeds five items more than
+// MaxItems, in each format, one of them empty ones: the first MaxItems
+// are read, and the feed's note counts the others. (Read whole, a feed of
+// two million empty items, 16 MB, took the parsers 2 to 5 GB.)
+func TestParseReadsTheFirstMaxItems(t *testing.T) {
+	const n = MaxItems + 5
+	tests := []struct{ name, doc string }{
+		{"RSS", `<?xml version="1.0"?><rss version="2.0"><channel><title>Wire</title>` +
+			repeatItems(n, func(i int) string {
+				return fmt.Sprintf("<item><title>Item %d</title><link>https://news.example.com/%d</link></item>\n", i, i)
+			}) + `</channel></rss>`},
+		{"RSS, empty items", `<?xml version="1.0"?><rss version="2.0"><channel><title>Wire</title>` +
+			strings.Repeat("<item/>", n) + `</channel></rss>`},
+		{"Atom", `<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>Wire</title>` +
+			repeatItems(n, func(i int) string {
+				return fmt.Sprintf(`<entry><title>Item %d</title><link href="https://news.example.com/%d"/></entry>`+"\n", i, i)
+			}) + `</feed>`},
+		{"JSON Feed", `{"version":"https://jsonfeed.org/version/1.1","title":"Wire","items":[` +
+			strings.TrimSuffix(repeatItems(n, func(i int) string {
+				return fmt.Sprintf(`{"id":"%d","title":"Item %d","url":"https://news.example.com/%d"},`, i, i, i)
+			}), ",") + `]}`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f, err := Parse([]byte(tt.doc), "", "https://news.example.com/feed")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(f.Items) != MaxItems {
+				t.Errorf("%d items read, want %d", len(f.Items), MaxItems)
+			}
+			if want := fmt.Sprintf("more than %d items: the 5 after them not read", MaxItems); !strings.Contains(f.Malformed, want) {
+				t.Errorf("the feed says %q, want it to say %q", f.Malformed, want)
+			}
+			if last := f.Items[len(f.Items)-1]; !strings.HasPrefix(tt.name, "RSS, empty") && last.Title != fmt.Sprintf("Item %d", MaxItems-1) {
+				t.Errorf("last item read %q", last.Title)
+			}
+		})
+	}
+}
+
+// TestParseRefusesElementsNestedTooDeep nests elements in an item's
+// description past maxDepth, and just short of it: the first is the
+// feed's error, naming the line; the second reads. (Nested 5 million deep,
+// 16 MB, it took the parsers 2.4 GB and 27 s.)
+func TestParseRefusesElementsNestedTooDeep(t *testing.T) {
+	for _, tt := range []struct {
+		depth int
+		err   string
+	}{
+		{maxDepth - 10, ""},
+		{maxDepth, fmt.Sprintf("elements nested more than %d deep (line 3)", maxDepth)},
+		{20 * maxDepth, fmt.Sprintf("elements nested more than %d deep (line 3)", maxDepth)},
+	} {
+		t.Run(fmt.Sprint(tt.depth), func(t *testing.T) {
+			doc := "<?xml version=\"1.0\"?>\n<rss version=\"2.0\"><channel><title>Wire</title>\n" +
+				"<item><title>Deep</title><link>https://news.example.com/1</link><description>" +
+				strings.Repeat("<div>", tt.depth) + "text" + strings.Repeat("</div>", tt.depth) +
+				"</description></item></channel></rss>"
+			f, err := Parse([]byte(doc), "", "https://news.example.com/feed")
+			switch {
+			case tt.err == "" && err != nil:
+				t.Fatal(err)
+			case tt.err == "" && len(f.Items) != 1:
+				t.Errorf("%d items read", len(f.Items))
+			case tt.err != "" && (err == nil || !strings.Contains(err.Error(), tt.err)):
+				t.Errorf("error %v, want one saying %q", err, tt.err)
+			}
+		})
+	}
+}
