@@ -129,7 +129,7 @@ func (r *round) source(ctx context.Context, j job) *result {
 		return res
 	}
 	st.ETag, st.LastModified = resp.ETag, resp.LastModified
-	if resp.Short != nil {
+	if resp.Short != nil || res.report.NotStored[ReasonLater] > 0 {
 		// A 304 would leave the rest unread until the feed changes.
 		st.ETag, st.LastModified = "", ""
 	}
