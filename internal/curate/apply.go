@@ -31,8 +31,8 @@ type Applied struct {
 // whose lead lists one of those articles as related coverage. It judges
 // and settles those stories as curation does, without clustering again,
 // and writes what changed over the versions it read (UpsertIfUnchanged),
-// curating again from what another writer wrote meanwhile, up to
-// CommitAttempts times.
+// curating again from what another writer wrote meanwhile, once it pauses
+// (awaitQuiet), up to CommitAttempts times.
 func (c *Curator) Apply(ctx context.Context, ds []model.Decision) (Applied, error) {
 	var sum Applied
 	for sum.Attempts = 1; ; sum.Attempts++ {
@@ -53,6 +53,9 @@ func (c *Curator) Apply(ctx context.Context, ds []model.Decision) (Applied, erro
 			return sum, nil
 		}
 		if !errors.Is(err, store.ErrConflict) || sum.Attempts == CommitAttempts {
+			return sum, fmt.Errorf("curate: apply decisions: %w", err)
+		}
+		if err := awaitQuiet(ctx, c.st, sum.Attempts); err != nil {
 			return sum, fmt.Errorf("curate: apply decisions: %w", err)
 		}
 	}

@@ -15,6 +15,50 @@ import (
 // another writer changed the stored records it read.
 const CommitAttempts = 5
 
+// After a conflict, the next attempt waits until no writer has changed the
+// store for firstQuiet, twice as long after each conflict, at most
+// maxQuietWait in all (see awaitQuiet); the generation is looked at every
+// quietPoll meanwhile.
+const (
+	firstQuiet   = 50 * time.Millisecond
+	maxQuietWait = 10 * time.Second
+	quietPoll    = 10 * time.Millisecond
+)
+
+// awaitQuiet waits, after the conflicts-th conflict in a row, until no
+// writer has changed the store (its generation) for a while, at most
+// maxQuietWait: another writer at work, such as an import writing batch
+// after batch over the stories a batch reads, would otherwise change them
+// again before each attempt is written, and every attempt would fail
+// while it runs. The quiet asked doubles with each conflict, so the
+// pauses between the other writer's batches stop counting as its end.
+func awaitQuiet(ctx context.Context, st store.Store, conflicts int) error {
+	quiet := firstQuiet << min(conflicts-1, 8)
+	last, err := st.Generation(ctx)
+	if err != nil {
+		return err
+	}
+	start := time.Now()
+	changed := start
+	t := time.NewTicker(quietPoll)
+	defer t.Stop()
+	for time.Since(changed) < quiet && time.Since(start) < maxQuietWait {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-t.C:
+		}
+		g, err := st.Generation(ctx)
+		if err != nil {
+			return err
+		}
+		if g != last {
+			last, changed = g, time.Now()
+		}
+	}
+	return nil
+}
+
 // Commit curates arriving records (Arrive) and stores the result in one
 // transaction, writing the stored records Arrive changed only over the
 // versions it read (UpsertIfUnchanged); records without bytes are rendered
@@ -22,7 +66,8 @@ const CommitAttempts = 5
 // (renderingWriter), which leaves them without their bytes. When another
 // writer changed one of them meanwhile, nothing is written and the
 // arrivals are curated again, as they came, against what is stored now,
-// up to CommitAttempts times; then the error wraps store.ErrConflict.
+// once the other writer pauses (awaitQuiet), up to CommitAttempts times;
+// then the error wraps store.ErrConflict.
 // Decisions an editor added to the site folder's log since the store last
 // saw it are applied first (see syncDecisions). It returns what it stored,
 // how many times it curated the batch and, as Arrive does, an error
@@ -56,6 +101,9 @@ func (c *Curator) Commit(ctx context.Context, recs []*model.Record) (out []*mode
 		}
 		if !errors.Is(err, store.ErrConflict) || attempts == CommitAttempts {
 			return nil, attempts, fmt.Errorf("curate: store %d records (attempt %d): %w", len(out), attempts, err)
+		}
+		if err := awaitQuiet(ctx, c.st, attempts); err != nil {
+			return nil, attempts, fmt.Errorf("curate: store %d records: %w", len(out), err)
 		}
 		given.restore()
 	}

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -306,5 +308,48 @@ func TestCommitGivesUpOnRecordsThatKeepChanging(t *testing.T) {
 	}
 	if _, err := raced.Get(ctx, late.Path); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("the arrival of a refused batch was stored: %v", err)
+	}
+}
+
+// TestAfterAConflictCommitWaitsForTheOtherWriterToPause writes a record
+// every 10 ms for about 300 ms, as an import writes batch after batch,
+// and checks that the wait before another attempt ends only once the
+// writer has stopped: the quiet it asks after the fourth conflict (400 ms)
+// is longer than the writer's pauses.
+func TestAfterAConflictCommitWaitsForTheOtherWriterToPause(t *testing.T) {
+	st := openStore(t)
+	ctx := context.Background()
+	t0 := time.Date(2021, 4, 6, 12, 0, 0, 0, time.UTC)
+	started := make(chan struct{})
+	var once sync.Once
+	var stopped atomic.Bool
+	go func() {
+		defer once.Do(func() { close(started) })
+		for i := range 30 {
+			r := fresh(fmt.Sprintf("Busy writer's story number %d", i), fmt.Sprintf("https://busy.example/a/%d", i), "Busy", t0)
+			if err := render(r); err != nil {
+				t.Error(err)
+				break
+			}
+			if err := st.Upsert(ctx, []*model.Record{r}); err != nil {
+				t.Error(err)
+				break
+			}
+			once.Do(func() { close(started) })
+			time.Sleep(10 * time.Millisecond)
+		}
+		stopped.Store(true)
+	}()
+	<-started
+	if err := awaitQuiet(ctx, st, 4); err != nil {
+		t.Fatal(err)
+	}
+	if !stopped.Load() {
+		t.Error("the wait ended while the other writer was still writing")
+	}
+	cancelled, cancel := context.WithCancel(ctx)
+	cancel()
+	if err := awaitQuiet(cancelled, st, 1); !errors.Is(err, context.Canceled) {
+		t.Errorf("a cancelled wait: %v, want context.Canceled", err)
 	}
 }

@@ -6,7 +6,6 @@ import (
 	"database/sql"
 	"fmt"
 	"html"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -377,9 +376,9 @@ func (r raceResult) String() string {
 func (h *hub) race(first []string, delay time.Duration, second []string) raceResult {
 	h.t.Helper()
 	var r raceResult
-	var out1, out2 bytes.Buffer
+	var out1, log1, out2 bytes.Buffer
 	c1 := h.command(first...)
-	c1.Stdout, c1.Stderr = &out1, io.Discard
+	c1.Stdout, c1.Stderr = &out1, &log1
 	start := time.Now()
 	if err := c1.Start(); err != nil {
 		h.t.Fatal(err)
@@ -405,12 +404,23 @@ func (h *hub) race(first []string, delay time.Duration, second []string) raceRes
 	r.wroteAfter = h.generation() != genAtSecondEnd
 	r.firstOut, r.secondOut = out1.String(), out2.String()
 	if err1 != nil {
-		h.t.Fatalf("newshub %s: %v\n%s", strings.Join(first, " "), err1, r.firstOut)
+		h.t.Fatalf("newshub %s: %v\n%s\nits warnings and errors:\n%s", strings.Join(first, " "), err1, r.firstOut, notices(log1.String()))
 	}
 	if err2 != nil {
 		h.t.Fatalf("newshub %s: %v\n%s", strings.Join(second, " "), err2, r.secondOut)
 	}
 	return r
+}
+
+// notices returns the lines of a log that warn or tell of an error.
+func notices(log string) string {
+	var out []string
+	for line := range strings.Lines(log) {
+		if strings.Contains(line, "level=WARN") || strings.Contains(line, "level=ERROR") || !strings.Contains(line, "level=") {
+			out = append(out, line)
+		}
+	}
+	return strings.Join(out, "")
 }
 
 // query runs a read-only query on the hub's database and returns the
