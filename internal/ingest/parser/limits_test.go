@@ -63,16 +63,18 @@ func TestParseReadsTheFirstMaxItems(t *testing.T) {
 func TestParseRefusesElementsNestedTooDeep(t *testing.T) {
 	for _, tt := range []struct {
 		depth int
+		voids int // unclosed <br>s before the nesting, as HTML left unescaped has them
 		err   string
 	}{
-		{maxDepth - 10, ""},
-		{maxDepth, fmt.Sprintf("elements nested more than %d deep (line 3)", maxDepth)},
-		{20 * maxDepth, fmt.Sprintf("elements nested more than %d deep (line 3)", maxDepth)},
+		{maxDepth - 10, 0, ""},
+		{maxDepth - 10, 3 * maxDepth, ""}, // a <br> nests nothing
+		{maxDepth, 0, fmt.Sprintf("elements nested more than %d deep (line 3)", maxDepth)},
+		{20 * maxDepth, 0, fmt.Sprintf("elements nested more than %d deep (line 3)", maxDepth)},
 	} {
-		t.Run(fmt.Sprint(tt.depth), func(t *testing.T) {
+		t.Run(fmt.Sprint(tt.depth, "+", tt.voids), func(t *testing.T) {
 			doc := "<?xml version=\"1.0\"?>\n<rss version=\"2.0\"><channel><title>Wire</title>\n" +
 				"<item><title>Deep</title><link>https://news.example.com/1</link><description>" +
-				strings.Repeat("<div>", tt.depth) + "text" + strings.Repeat("</div>", tt.depth) +
+				strings.Repeat("line<br>", tt.voids) + strings.Repeat("<div>", tt.depth) + "text" + strings.Repeat("</div>", tt.depth) +
 				"</description></item></channel></rss>"
 			f, err := Parse([]byte(doc), "", "https://news.example.com/feed")
 			switch {

@@ -137,6 +137,22 @@ func scanXML(doc []byte) *scan {
 	var starts []int    // where their start tags are, in step with stack
 	rec := -1           // index in s.records of the open record, or -1
 	recDepth := 0       // len(stack) once the record's element is pushed
+	voids := 0          // the void elements open (see voidElement), which nest nothing
+	// push opens an element; cut closes those from the k-th open one on.
+	push := func(name, qname string, at int) {
+		stack, qnames, starts = append(stack, name), append(qnames, qname), append(starts, at)
+		if voidElement[name] {
+			voids++
+		}
+	}
+	cut := func(k int) {
+		for _, n := range stack[k:] {
+			if voidElement[n] {
+				voids--
+			}
+		}
+		stack, qnames, starts = stack[:k], qnames[:k], starts[:k]
+	}
 	line, lineAt := 1, 0
 	lineOf := func(pos int) int {
 		if pos < lineAt { // a tag's attributes were noted before the tag
@@ -159,7 +175,7 @@ func scanXML(doc []byte) *scan {
 	popTo := func(name string) bool {
 		for k := len(stack) - 1; k >= 0; k-- {
 			if stack[k] == name {
-				stack, qnames, starts = stack[:k], qnames[:k], starts[:k]
+				cut(k)
 				return true
 			}
 		}
@@ -331,7 +347,7 @@ scanning:
 					s.root, s.rootStart, s.rootQName = name, i, qname
 					rootTagEnd = end
 					recName = recordName(name)
-					stack, qnames, starts = stack[:0], qnames[:0], starts[:0]
+					cut(0)
 				}
 			} else if name == "channel" && chanEnd == 0 && s.root == "rss" {
 				chanStart, chanEnd = i, end
@@ -342,7 +358,7 @@ scanning:
 					break scanning
 				}
 			}
-			if !selfClosing && len(stack) >= maxDepth {
+			if !selfClosing && len(stack)-voids >= maxDepth {
 				s.tooDeep = lineOf(i)
 				break scanning
 			}
@@ -355,7 +371,7 @@ scanning:
 				}
 				s.records = append(s.records, record{qname: qname, start: i, line: lineOf(i)})
 				rec = len(s.records) - 1
-				stack, qnames, starts = append(stack, name), append(qnames, qname), append(starts, i)
+				push(name, qname, i)
 				recDepth = len(stack)
 				s.attrs(doc, i+1+len(qname), attrsEnd, lineOf)
 				i = end
@@ -376,7 +392,7 @@ scanning:
 				// next one starts.
 				s.repairs = append(s.repairs, repair{pos: i, text: "</" + qnames[recDepth] + ">"})
 				s.note(lineOf(i), "<%s> not closed", qnames[recDepth])
-				stack, qnames, starts = stack[:recDepth], qnames[:recDepth], starts[:recDepth]
+				cut(recDepth)
 				s.records[rec].lastChild = i
 			} else if rec >= 0 && len(stack) > recDepth && person[stack[recDepth]] && (textOnly[name] || itemPart[name]) &&
 				!closedInRecord(doc, end, stack[recDepth], recName) {
@@ -389,7 +405,7 @@ scanning:
 					s.repairs = append(s.repairs, repair{pos: i, text: "</" + qnames[k] + ">"})
 				}
 				s.note(lineOf(i), "<%s> not closed", qnames[recDepth])
-				stack, qnames, starts = stack[:recDepth], qnames[:recDepth], starts[:recDepth]
+				cut(recDepth)
 				s.records[rec].lastChild = i
 			}
 			s.attrs(doc, i+1+len(qname), attrsEnd, lineOf) // after what the tag's start closed
@@ -399,7 +415,7 @@ scanning:
 				s.repairs = append(s.repairs, repair{pos: end - 1, cut: 1, text: ` href="`})
 			}
 			if !selfClosing {
-				stack, qnames, starts = append(stack, name), append(qnames, qname), append(starts, i)
+				push(name, qname, i)
 			} else if rec >= 0 && len(stack) == recDepth {
 				s.records[rec].lastChild = end
 			}
