@@ -242,13 +242,12 @@ func (h *Handler) known(ctx context.Context, d *Decision) error {
 	}
 	_, err := h.cfg.Store.ArticleByURL(ctx, curate.CanonicalURL(d.Article))
 	if errors.Is(err, store.ErrNotFound) {
-		ts, purged, terr := explain.Tombstone(ctx, h.cfg.Store, d.Article)
+		purged, perr := explain.PurgedSaying(ctx, h.cfg.Store, d.Article)
 		switch {
-		case terr != nil:
-			return terr
-		case purged:
-			return fmt.Errorf("%s: %s was purged on %s (an unpublished duplicate older than purge_after) and is not stored again: reload the page",
-				d.Action, d.Article, when(ts.PurgedAt))
+		case perr != nil:
+			return perr
+		case purged != "":
+			return fmt.Errorf("%s: %s: reload the page", d.Action, purged)
 		case d.Action == Move || d.Action == TopicAdd || d.Action == TopicRemove:
 			return fmt.Errorf("%s: no article %s is stored: reload the page", d.Action, d.Article)
 		}

@@ -149,13 +149,12 @@ func (e *editor) article(ctx context.Context, arg string, unstored bool) (string
 	if errors.Is(err, store.ErrNotFound) {
 		// Ingest does not store a purged article again: a decision on it
 		// would never apply, where "not stored yet" says it will.
-		ts, purged, terr := explain.Tombstone(ctx, e.st, arg)
-		if terr != nil {
-			return "", terr
+		purged, perr := explain.PurgedSaying(ctx, e.st, arg)
+		if perr != nil {
+			return "", perr
 		}
-		if purged {
-			return "", fmt.Errorf("%s was purged on %s (an unpublished duplicate older than purge_after) and is not stored again: no decision applies to it",
-				arg, ts.PurgedAt.UTC().Format("2006-01-02"))
+		if purged != "" {
+			return "", fmt.Errorf("%s: no decision applies to it", purged)
 		}
 	}
 	switch {

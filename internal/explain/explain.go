@@ -156,6 +156,18 @@ func Purged(ctx context.Context, w io.Writer, st store.Store, arg string) (bool,
 	return true, nil
 }
 
+// PurgedSaying says that the article known by the URL or GUID arg was
+// purged, and when: ingest never stores it again, so no editor's decision
+// on it would apply. It is "" when the article was not purged.
+func PurgedSaying(ctx context.Context, st store.Store, arg string) (string, error) {
+	ts, ok, err := Tombstone(ctx, st, arg)
+	if !ok {
+		return "", err
+	}
+	return fmt.Sprintf("%s was purged on %s (an unpublished duplicate older than purge_after) and is not stored again",
+		arg, when(ts.PurgedAt)), nil
+}
+
 // Tombstone returns what the store keeps of the article known by the URL
 // or GUID arg, when retention purged it.
 func Tombstone(ctx context.Context, st store.Store, arg string) (store.Tombstone, bool, error) {
