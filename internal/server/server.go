@@ -143,7 +143,7 @@ func New(cfg Config) *Server {
 	handle(RouteHealth, http.HandlerFunc(s.healthz), "/healthz")
 	handle(RouteHealth, metrics.PublicReadyz(cfg.Logger, ready...), "/readyz")
 	handle(RouteAPI, http.HandlerFunc(s.api), "/api", "/api/")
-	handle(RouteFeeds, http.HandlerFunc(s.api), "/feeds/")
+	handle(RouteFeeds, http.HandlerFunc(s.api), "/feeds", "/feeds/")
 	handle(RouteSearch, s.admitSearch(http.HandlerFunc(s.search)), "/api/search", "/api/search/")
 	handle(RouteWeb, s.admitSearch(http.HandlerFunc(s.web)), "/search", "/search/")
 	handle(RouteWeb, http.HandlerFunc(s.web), "/")

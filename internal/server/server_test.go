@@ -371,6 +371,20 @@ func TestOddRequestsNeverGiveServerErrors(t *testing.T) {
 	}
 }
 
+// The roots of the API's and the feeds' folders hold no document: each is
+// answered 404 at once, where "/feeds" was redirected to "/feeds/" only to
+// be answered 404 there.
+func TestFolderRootsAnswerNotFoundWithoutRedirect(t *testing.T) {
+	st := genStore(t, 20)
+	_, ts := newTestServer(t, st, nil)
+	addr := strings.TrimPrefix(ts.URL, "http://")
+	for _, p := range []string{"/api", "/api/", "/feeds", "/feeds/"} {
+		if status := rawRequest(t, addr, "GET "+p+" HTTP/1.1\r\nHost: x\r\n\r\n"); status != http.StatusNotFound {
+			t.Errorf("GET %s: %d, want 404", p, status)
+		}
+	}
+}
+
 func TestServerFollowsStoreChanges(t *testing.T) {
 	st := genStore(t, 40)
 	_, ts := newTestServer(t, st, nil)
