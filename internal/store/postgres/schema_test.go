@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"testing"
 	"time"
@@ -123,5 +124,20 @@ func TestWatchHearsOnlyItsSchemasHub(t *testing.T) {
 		if last != want {
 			t.Fatalf("the watch of hub_a sent %d, hub_b's generation; hub_a's is %d", last, want)
 		}
+	}
+}
+
+// TestOpenInASchemaThatIsNotSaysSo opens a store whose search path names
+// no schema that exists: the error says so, where the server's said that
+// no schema was selected to create in.
+func TestOpenInASchemaThatIsNotSaysSo(t *testing.T) {
+	dsn := pgtest.DSN(t) + "&search_path=hub_missing"
+	st, err := Open(context.Background(), dsn)
+	if err == nil {
+		st.Close()
+		t.Fatal("Open in a missing schema: no error")
+	}
+	if !errors.Is(err, errNoSchema) {
+		t.Errorf("Open in a missing schema: %v; want %v", err, errNoSchema)
 	}
 }
