@@ -51,7 +51,7 @@ func (s *Store) BulkLoad(ctx context.Context, load func(ctx context.Context) err
 	}
 	defer conn.Release()
 	var ok bool
-	if err := conn.QueryRow(ctx, `SELECT pg_try_advisory_lock($1)`, lockBulk).Scan(&ok); err != nil {
+	if err := conn.QueryRow(ctx, `SELECT pg_try_advisory_lock($1)`, s.space.bulk).Scan(&ok); err != nil {
 		return fmt.Errorf("bulk load: %w", err)
 	}
 	if !ok {
@@ -59,11 +59,11 @@ func (s *Store) BulkLoad(ctx context.Context, load func(ctx context.Context) err
 	}
 	// Session locks outlive a failed statement: dropped with the session
 	// when the connection cannot be trusted.
-	defer unlockSession(conn, lockBulk)
-	if _, err := conn.Exec(ctx, `SELECT pg_advisory_lock($1)`, lockWrite); err != nil {
+	defer unlockSession(conn, s.space.bulk)
+	if _, err := conn.Exec(ctx, `SELECT pg_advisory_lock($1)`, s.space.write); err != nil {
 		return fmt.Errorf("bulk load: %w", err)
 	}
-	defer unlockSession(conn, lockWrite)
+	defer unlockSession(conn, s.space.write)
 
 	var nonEmpty bool
 	err = conn.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM records) OR EXISTS (SELECT 1 FROM source_states)`).Scan(&nonEmpty)
@@ -104,10 +104,12 @@ func (s *Store) BulkLoad(ctx context.Context, load func(ctx context.Context) err
 
 // unlockSession releases a session-level advisory lock, or closes the
 // connection (which releases it) when that fails.
-func unlockSession(conn *pgxpool.Conn, key int64) {
+func unlockSession(conn *pgxpool.Conn, key int64) error {
 	if _, err := conn.Exec(context.Background(), `SELECT pg_advisory_unlock($1)`, key); err != nil {
 		conn.Conn().Close(context.Background())
+		return err
 	}
+	return nil
 }
 
 // buildDeferred builds the indexes a bulk load dropped, and the planner's
@@ -135,7 +137,7 @@ func buildDeferred(ctx context.Context, conn *pgx.Conn) error {
 // completeBulk builds the indexes a bulk load that died dropped, unless a
 // load is running: Open calls it, so the next use of the store after such
 // a crash finds it whole.
-func completeBulk(ctx context.Context, pool *pgxpool.Pool) error {
+func completeBulk(ctx context.Context, pool *pgxpool.Pool, sp space) error {
 	names := make([]string, len(deferredIndexes))
 	for i, ix := range deferredIndexes {
 		names[i] = ix.name
@@ -158,10 +160,10 @@ func completeBulk(ctx context.Context, pool *pgxpool.Pool) error {
 	}
 	defer conn.Release()
 	var ok bool
-	if err := conn.QueryRow(ctx, `SELECT pg_try_advisory_lock($1)`, lockBulk).Scan(&ok); err != nil || !ok {
+	if err := conn.QueryRow(ctx, `SELECT pg_try_advisory_lock($1)`, sp.bulk).Scan(&ok); err != nil || !ok {
 		return err // a load is running: it builds them
 	}
-	defer unlockSession(conn, lockBulk)
+	defer unlockSession(conn, sp.bulk)
 	err = buildDeferred(ctx, conn.Conn())
 	if pgErr := (*pgconn.PgError)(nil); errors.As(err, &pgErr) && pgErr.Code == "42501" {
 		// A role that may read and owns no table (an API server's, as

@@ -12,11 +12,13 @@ import (
 // to say so does not. A password pasted unescaped may hold '@', '/', '?'
 // or '#', so unless the address reads as written (see misread) the user
 // part's password is taken to run to the address's last '@': that may
-// mask more than the password, never less.
+// mask more than the password, never less. An address in libpq's
+// key=value form (host=db password=…), which newshub refuses saying so,
+// has its password masked too.
 func Redact(dsn string) string {
 	scheme, rest, ok := strings.Cut(dsn, "://")
 	if !ok {
-		return redactParams(dsn)
+		return keywordPassword.ReplaceAllString(redactParams(dsn), "${1}password=xxxxx")
 	}
 	if user, secret, at, ok := userPassword(rest); ok && secret != "" {
 		if i := strings.IndexAny(rest, "@/"); rest[i] == '@' && i < at && !misread(dsn) {
@@ -56,6 +58,10 @@ func redactParams(s string) string {
 	}
 	return rest + "?" + strings.Join(params, "&")
 }
+
+// keywordPassword matches the password of libpq's key=value form: a word
+// running to the next space, or a quoted value, in which \' is a quote.
+var keywordPassword = regexp.MustCompile(`(^|\s)password\s*=\s*('(?:\\.|[^'\\])*'?|\S*)`)
 
 // errPasswordUnescaped says an address's password holds a character that
 // ends the user part of a URL, or starts an escape, as it is.

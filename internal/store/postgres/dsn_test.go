@@ -72,6 +72,11 @@ func TestRedact(t *testing.T) {
 		{"postgres://hub:S3@cr?et@db.example.org/hub", "postgres://hub:xxxxx@db.example.org/hub"},
 		{"postgres://hub@db.example.org/hub?password=S3cret&sslmode=require", "postgres://hub@db.example.org/hub?password=xxxxx&sslmode=require"},
 		{"postgres://hub@db.example.org:5432/hub?application_name=a:b@c", "postgres://hub@db.example.org:5432/hub?application_name=a:b@c"},
+		// The key=value form libpq takes, which newshub refuses naming it.
+		{"host=db.example.org user=hub password=S3cret dbname=hub", "host=db.example.org user=hub password=xxxxx dbname=hub"},
+		{"host=db password = 'S3 c\\'ret' dbname=hub", "host=db password=xxxxx dbname=hub"},
+		{"password=S3cret", "password=xxxxx"},
+		{"host=db old_password=x dbname=hub", "host=db old_password=x dbname=hub"},
 	} {
 		if got := Redact(tt.dsn); got != tt.want {
 			t.Errorf("Redact(%q) = %q, want %q", tt.dsn, got, tt.want)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"hash/fnv"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 )
@@ -15,16 +14,12 @@ var ErrLocked = errors.New("locked by another process")
 // TryLock takes the advisory lock called name without waiting, on a
 // connection of its own that holds it until unlock is called or the
 // process ends (the server drops a session's locks with the session).
-func (s *Store) TryLock(ctx context.Context, name string) (unlock func() error, err error) {
+func (s *Store) TryLock(ctx context.Context, name string) (func() error, error) {
 	conn, err := s.tryLock(ctx, name)
 	if err != nil {
 		return nil, err
 	}
-	return func() error {
-		defer conn.Release()
-		_, err := conn.Exec(context.Background(), `SELECT pg_advisory_unlock($1)`, lockKey(name))
-		return err
-	}, nil
+	return func() error { return unlock(conn, s.space.lock(name)) }, nil
 }
 
 // tryLock takes the advisory lock called name without waiting, and returns
@@ -35,7 +30,7 @@ func (s *Store) tryLock(ctx context.Context, name string) (*pgxpool.Conn, error)
 		return nil, fmt.Errorf("lock %s: %w", name, err)
 	}
 	var ok bool
-	if err := conn.QueryRow(ctx, `SELECT pg_try_advisory_lock($1)`, lockKey(name)).Scan(&ok); err != nil {
+	if err := conn.QueryRow(ctx, `SELECT pg_try_advisory_lock($1)`, s.space.lock(name)).Scan(&ok); err != nil {
 		conn.Release()
 		return nil, fmt.Errorf("lock %s: %w", name, err)
 	}
@@ -46,13 +41,10 @@ func (s *Store) tryLock(ctx context.Context, name string) (*pgxpool.Conn, error)
 	return conn, nil
 }
 
-// unlock releases the session lock called name that conn holds, and conn.
-func unlock(ctx context.Context, conn *pgxpool.Conn, name string) {
-	if _, err := conn.Exec(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock($1)`, lockKey(name)); err != nil {
-		// Ending the session is the other way to drop its locks.
-		conn.Conn().Close(context.WithoutCancel(ctx))
-	}
-	conn.Release()
+// unlock releases the session lock key that conn holds, and conn.
+func unlock(conn *pgxpool.Conn, key int64) error {
+	defer conn.Release()
+	return unlockSession(conn, key)
 }
 
 // errSessionEnded says the session holding a lock ended while fn ran.
@@ -89,12 +81,4 @@ func holding(ctx context.Context, conn *pgxpool.Conn, name string, fn func(ctx c
 		return fmt.Errorf("exclusive %s: %w (%w)", name, cause, err)
 	}
 	return err
-}
-
-// lockKey is the advisory lock key called name: a hash, apart from the
-// keys of the store's own locks by its prefix.
-func lockKey(name string) int64 {
-	h := fnv.New64a()
-	h.Write([]byte("newshub:" + name))
-	return int64(h.Sum64())
 }

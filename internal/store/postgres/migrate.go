@@ -28,8 +28,9 @@ import (
 //go:embed migrations/*.sql
 var migrationFiles embed.FS
 
-// Advisory lock keys. Advisory locks are the database's, so every process
-// of a hub that takes one takes the same.
+// Advisory lock keys of a hub in the public schema (see space). Advisory
+// locks are the database's, so every process of a hub that takes one takes
+// the same.
 const (
 	lockMigrate int64 = 0x6e657773_00000001 // "news", 1: schema changes
 	lockWrite   int64 = 0x6e657773_00000002 // every write transaction
@@ -62,6 +63,10 @@ func migrate(ctx context.Context, pool *pgxpool.Pool, ms []migration.Migration, 
 			return err
 		}
 	}
+	sp, err := spaceOf(ctx, pool)
+	if err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
 	if _, err := pool.Exec(ctx, `CREATE TABLE IF NOT EXISTS schema_version (
 		version    integer PRIMARY KEY,
 		name       text NOT NULL,
@@ -75,7 +80,7 @@ func migrate(ctx context.Context, pool *pgxpool.Pool, ms []migration.Migration, 
 	}
 	backoff := wait.backoff
 	for try := 1; ; try++ {
-		done, err := migrateNext(ctx, pool, ms, wait)
+		done, err := migrateNext(ctx, pool, sp.migrate, ms, wait)
 		var busy *busyError
 		if errors.As(err, &busy) && try < wait.tries {
 			slog.Warn("migration waits for tables other sessions hold; trying again",
@@ -97,10 +102,10 @@ func migrate(ctx context.Context, pool *pgxpool.Pool, ms []migration.Migration, 
 
 // migrateNext applies the first migration the database lacks, in one
 // transaction, and reports whether there was none left.
-func migrateNext(ctx context.Context, pool *pgxpool.Pool, ms []migration.Migration, wait migrateWait) (done bool, err error) {
+func migrateNext(ctx context.Context, pool *pgxpool.Pool, key int64, ms []migration.Migration, wait migrateWait) (done bool, err error) {
 	var busy *busyError
 	err = pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, lockMigrate); err != nil {
+		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, key); err != nil {
 			return err
 		}
 		var current int

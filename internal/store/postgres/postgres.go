@@ -40,6 +40,8 @@ type Store struct {
 	growth growth
 	// watch times Watch's checks of a quiet connection (see watchTimes).
 	watch watchTimes
+	// space is the hub's locks and channel in its database.
+	space space
 	// lockTimeout is writeLockTimeout; zero for that. Tests shorten it.
 	lockTimeout time.Duration
 }
@@ -97,11 +99,16 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		pool.Close()
 		return nil, fmt.Errorf("postgres store %s: %w", redact(cfg), err)
 	}
-	if err := completeBulk(ctx, pool); err != nil {
+	sp, err := spaceOf(ctx, pool)
+	if err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("postgres store %s: %w", redact(cfg), err)
+	}
+	if err := completeBulk(ctx, pool, sp); err != nil {
 		pool.Close()
 		return nil, fmt.Errorf("postgres store %s: finish an interrupted bulk load: %w", redact(cfg), err)
 	}
-	st := &Store{pool: pool}
+	st := &Store{pool: pool, space: sp}
 	if err := pool.QueryRow(ctx, sqlAnalyzedRows).Scan(&st.growth.analyzed); err != nil {
 		pool.Close()
 		return nil, fmt.Errorf("postgres store %s: %w", redact(cfg), err)
@@ -191,9 +198,9 @@ func (s *Store) Generation(ctx context.Context) (int64, error) {
 // commits, never before nor for a transaction rolled back. It comes last
 // in the transaction, so writers queue on the counter's row only while
 // they commit.
-func bump(ctx context.Context, tx pgx.Tx) error {
+func bump(ctx context.Context, tx pgx.Tx, channel string) error {
 	if _, err := tx.Exec(ctx, `WITH g AS (UPDATE generation SET value = value + 1 WHERE id = 1 RETURNING value)
-		SELECT pg_notify('`+notifyChannel+`', value::text) FROM g`); err != nil {
+		SELECT pg_notify($1, value::text) FROM g`, channel); err != nil {
 		return fmt.Errorf("bump generation: %w", err)
 	}
 	return nil

@@ -97,7 +97,7 @@ func (s *Store) Release(ctx context.Context, holder string, names ...string) err
 // connection is lost, and fn's context is then cancelled. It is not the lock every write transaction takes,
 // which fn's writes need in turn.
 func (s *Store) Exclusive(ctx context.Context, name string, fn func(ctx context.Context) error) error {
-	key := lockKey(name)
+	key := s.space.lock(name)
 	conn, err := s.pool.Acquire(ctx)
 	if err != nil {
 		return fmt.Errorf("exclusive %s: %w", name, err)
@@ -106,7 +106,7 @@ func (s *Store) Exclusive(ctx context.Context, name string, fn func(ctx context.
 		conn.Release()
 		return fmt.Errorf("exclusive %s: %w", name, err)
 	}
-	defer unlock(ctx, conn, name)
+	defer unlock(conn, key)
 	return holding(ctx, conn, name, fn)
 }
 
@@ -190,7 +190,7 @@ func (s *Store) listen(ctx context.Context, feed *store.GenerationFeed) bool {
 		return true
 	}
 	lctx, cancel := bounded()
-	_, err = conn.Exec(lctx, `LISTEN `+notifyChannel)
+	_, err = conn.Exec(lctx, `LISTEN `+s.space.channel)
 	cancel()
 	if err != nil {
 		return false

@@ -21,7 +21,7 @@ func (s *Store) TryExclusive(ctx context.Context, name string, fn func(ctx conte
 	if err != nil {
 		return false, err
 	}
-	defer unlock(ctx, conn, name)
+	defer unlock(conn, s.space.lock(name))
 	return true, holding(ctx, conn, name, fn)
 }
 

@@ -422,7 +422,7 @@ func (s *Store) write(ctx context.Context, fn func(tx pgx.Tx, version int64) (ch
 	err := pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
 		var gen int64
 		err := tx.QueryRow(ctx, `SELECT pg_advisory_xact_lock($1), (SELECT value FROM generation WHERE id = 1)`,
-			lockWrite).Scan(nil, &gen)
+			s.space.write).Scan(nil, &gen)
 		if err != nil {
 			return err
 		}
@@ -435,7 +435,7 @@ func (s *Store) write(ctx context.Context, fn func(tx pgx.Tx, version int64) (ch
 		if err != nil || !changed {
 			return err
 		}
-		return bump(ctx, tx)
+		return bump(ctx, tx, s.space.channel)
 	})
 	var pgErr *pgconn.PgError
 	if errors.As(err, &pgErr) && pgErr.Code == codeLockNotAvailable {
