@@ -52,9 +52,10 @@ type Editor interface {
 	Apply(ctx context.Context, d Decision) error
 	// Decisions returns the decisions taken, oldest first.
 	Decisions(ctx context.Context) ([]Decision, error)
-	// Skipped says what is wrong with each decision of the log left out
-	// as invalid (one written by hand), as path:line: reason.
-	Skipped(ctx context.Context) ([]error, error)
+	// Log returns the log as read, with the lines of its decisions and
+	// what is wrong with each one left out as invalid (one written by
+	// hand), as path:line: reason.
+	Log(ctx context.Context) (*editorial.Log, error)
 }
 
 // Durations a story may be pinned for, as the form offers them.
@@ -455,8 +456,10 @@ func (h *Handler) decisionsPage(w http.ResponseWriter, r *http.Request, s sessio
 	var data struct {
 		Rows []decisionRow
 		// Skipped names the log's invalid decisions, which the page would
-		// otherwise leave out unsaid, as curate and edit list name them.
-		Skipped []string
+		// otherwise leave out unsaid, as curate and edit list name them;
+		// Waiting those naming an article or story not stored, which do
+		// nothing yet.
+		Skipped, Waiting []string
 	}
 	for i, d := range slices.Backward(ed.log) {
 		row := decisionRow{Decision: d}
@@ -466,13 +469,21 @@ func (h *Handler) decisionsPage(w http.ResponseWriter, r *http.Request, s sessio
 		data.Rows = append(data.Rows, row)
 	}
 	if h.cfg.Editor != nil {
-		skipped, err := h.cfg.Editor.Skipped(r.Context())
+		log, err := h.cfg.Editor.Log(r.Context())
 		if err != nil {
 			h.failErr(w, r, s, err)
 			return
 		}
-		for _, err := range skipped {
+		for _, err := range log.Invalid {
 			data.Skipped = append(data.Skipped, model.MaskURLs(err.Error()))
+		}
+		waits, err := explain.Waiting(r.Context(), h.cfg.Store, log)
+		if err != nil {
+			h.failErr(w, r, s, err)
+			return
+		}
+		for _, wt := range waits {
+			data.Waiting = append(data.Waiting, model.MaskURLs(wt.String()))
 		}
 	}
 	h.show(w, r, s, "decisions", "Decisions", data)

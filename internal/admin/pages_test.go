@@ -489,3 +489,20 @@ func TestDecisionsPageNamesTheLogsInvalidDecisions(t *testing.T) {
 		t.Errorf("decisions page, want the hide listed and %s named:\n%s", want, body)
 	}
 }
+
+// TestDecisionsPageNamesDecisionsWaiting checks a log written by hand
+// whose lead names an article not stored: the page says by its line that
+// it waits for it, where it listed it as any decision in force.
+func TestDecisionsPageNamesDecisionsWaiting(t *testing.T) {
+	f := newFixture(t, nil)
+	c := f.signedIn(t)
+	const missing = "https://capitolwire.example/2026/11/21/still-to-come"
+	byHand := "decisions:\n  - action: lead\n    article: " + missing + "\n    story: s-1\n    at: 2026-11-20T11:00:00Z\n"
+	if err := os.WriteFile(editorial.File(f.dir), []byte(byHand), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	body := c.page(Prefix + "decisions/")
+	if want := editorial.File(f.dir) + ":2: lead: waits for article " + missing + ", not stored yet"; !strings.Contains(body, want) {
+		t.Errorf("decisions page, want %s named:\n%s", want, body)
+	}
+}

@@ -7,6 +7,7 @@ import (
 
 	"newshub/internal/curate"
 	"newshub/internal/editorial"
+	"newshub/internal/explain"
 	"newshub/internal/metrics"
 	"newshub/internal/retention"
 )
@@ -59,6 +60,14 @@ func runCurate(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	m.Curated(metrics.CurateAll, time.Since(start))
+	// Read after curation, which may have made the stories they name.
+	waits, err := explain.Waiting(ctx, st, log)
+	if err != nil {
+		return err
+	}
+	for _, w := range waits {
+		fmt.Fprintln(env.Stderr, w)
+	}
 	if *metricsFile != "" {
 		if err := m.WriteFile(*metricsFile); err != nil {
 			return fmt.Errorf("--metrics-file: %w", err)
@@ -68,7 +77,10 @@ func runCurate(ctx context.Context, env *Env, args []string) error {
 		sum.Articles, sum.Stories, sum.Leads, sum.Changed, sum.Elapsed.Round(time.Millisecond))
 	if sum.Withheld > 0 || log.Len() > 0 {
 		fmt.Fprintf(env.Stdout, "%d articles withheld from publication (%d off topic); %d editorial decisions applied",
-			sum.Withheld, sum.OffTopic, len(log.Decisions))
+			sum.Withheld, sum.OffTopic, len(log.Decisions)-len(waits))
+		if n := len(waits); n > 0 {
+			fmt.Fprintf(env.Stdout, ", %d naming an article or story not stored", n)
+		}
 		if n := len(log.Invalid); n > 0 {
 			fmt.Fprintf(env.Stdout, ", %d skipped as invalid", n)
 		}

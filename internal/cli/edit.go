@@ -105,7 +105,16 @@ func runEdit(ctx context.Context, env *Env, args []string) error {
 		return fmt.Errorf("recorded as decision %d, but not applied yet (run curate): %w", log.Len(), err)
 	}
 	fmt.Fprintf(env.Stdout, "decision %d: %s\n", log.Len(), model.MaskURLs(editorial.Describe(d)))
-	fmt.Fprintf(env.Stdout, "applied: %d stories, %d articles, %d records written\n", sum.Stories, sum.Articles, sum.Changed)
+	waits, err := explain.WaitsFor(ctx, st, d)
+	if err != nil {
+		return err
+	}
+	if waits != "" {
+		// A decision taken before its article arrives applies when it does.
+		fmt.Fprintf(env.Stdout, "not applied yet: %s\n", model.MaskURLs(waits))
+	} else {
+		fmt.Fprintf(env.Stdout, "applied: %d stories, %d articles, %d records written\n", sum.Stories, sum.Articles, sum.Changed)
+	}
 	return refreshNewsletters(ctx, st, env.Site, env.Stdout)
 }
 
@@ -161,18 +170,12 @@ func (e *editor) article(ctx context.Context, arg string, unstored bool) (string
 	case err == nil:
 		return articleKey(rec), nil
 	case errors.Is(err, store.ErrNotFound) && unstored && strings.Contains(arg, "://"):
-		fmt.Fprintf(e.env.Stderr, "note: %s is not stored yet; the decision applies when it arrives\n", arg)
-		return curate.CanonicalURL(arg), nil
+		return curate.CanonicalURL(arg), nil // runEdit says it waits
 	}
 	return "", err
 }
 
-func articleKey(r *model.Record) string {
-	if k := r.Article.CanonicalURL; k != "" {
-		return k
-	}
-	return curate.CanonicalURL(cmp.Or(r.Article.OriginalURL, r.Article.WebURL))
-}
+func articleKey(r *model.Record) string { return curate.KeyOf(r.Article) }
 
 // story resolves a story named by its id or by an article of it: its id
 // and the article that names it in the log (the one given, else its lead).
@@ -289,6 +292,13 @@ func listDecisions(ctx context.Context, env *Env, st store.Store, s *site.Site) 
 	}
 	for _, err := range log.UnknownTopics(s) {
 		fmt.Fprintln(env.Stderr, model.MaskURLs(err.Error()))
+	}
+	waits, err := explain.Waiting(ctx, st, log)
+	if err != nil {
+		return err
+	}
+	for _, w := range waits {
+		fmt.Fprintln(env.Stderr, model.MaskURLs(w.String()))
 	}
 	if len(log.Decisions) == 0 {
 		fmt.Fprintln(env.Stderr, "no decisions; take one with: newshub edit hide URL")

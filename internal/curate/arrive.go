@@ -973,7 +973,7 @@ func (b *batch) oneLead(ctx context.Context, id string, arrivals []*model.Record
 	}
 	keys := map[string]bool{}
 	for _, r := range arrivals {
-		keys[articleKey(r.Article)] = true
+		keys[KeyOf(r.Article)] = true
 	}
 	var leads []string
 	for _, r := range members {
@@ -986,7 +986,7 @@ func (b *batch) oneLead(ctx context.Context, id string, arrivals []*model.Record
 		if r.Article.Story != id {
 			continue
 		}
-		keys[articleKey(r.Article)] = true
+		keys[KeyOf(r.Article)] = true
 		publishable = publishable || r.Article.Publishable()
 		if r.Article.Published {
 			leads = append(leads, r.Path)

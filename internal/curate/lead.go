@@ -39,7 +39,7 @@ func compareLead(a, b *model.Article) int {
 	if c := compareFold(a.Provider.Name, b.Provider.Name); c != 0 {
 		return c
 	}
-	return strings.Compare(articleKey(a), articleKey(b))
+	return strings.Compare(KeyOf(a), KeyOf(b))
 }
 
 // Lead returns the member that leads a story: the first by compareLead
@@ -82,7 +82,7 @@ func RelatedOf(a *model.Article) model.Related {
 // sorted by quality descending (then earliest published, then URL), at most
 // limit entries.
 func BuildRelated(lead *model.Article, candidates []model.Related, limit int) []model.Related {
-	self := articleKey(lead)
+	self := KeyOf(lead)
 	seen := map[string]bool{self: true}
 	if lead.WebURL != "" {
 		seen[CanonicalURL(lead.WebURL)] = true
@@ -158,9 +158,9 @@ func SettleLed(members []*model.Article, lead *model.Article, extra []model.Rela
 	keys := map[string]bool{}
 	withheld := map[string]bool{}
 	for _, a := range members {
-		keys[articleKey(a)] = true
+		keys[KeyOf(a)] = true
 		if !a.Publishable() {
-			withheld[articleKey(a)] = true
+			withheld[KeyOf(a)] = true
 		}
 	}
 	for _, a := range members {
@@ -278,7 +278,7 @@ func regroup(a *model.Article, hold func(key string, held bool) bool) {
 func pruneOthers(members []*model.Article, lead *model.Article, held func(key string) bool) {
 	keys := make(map[string]bool, len(members))
 	for _, a := range members {
-		keys[articleKey(a)] = true
+		keys[KeyOf(a)] = true
 	}
 	for _, a := range members {
 		if a == lead || len(a.Related) == 0 {
@@ -359,7 +359,7 @@ func Rank(leads []*model.Article, now time.Time) []*model.Article {
 		if c := y.a.PublishedDateTime.Compare(x.a.PublishedDateTime); c != 0 {
 			return c
 		}
-		return strings.Compare(articleKey(x.a), articleKey(y.a))
+		return strings.Compare(KeyOf(x.a), KeyOf(y.a))
 	})
 	out := make([]*model.Article, len(list))
 	for i, s := range list {

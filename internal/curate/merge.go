@@ -7,8 +7,9 @@ import (
 	"newshub/internal/model"
 )
 
-// articleKey is the canonical URL of an article, computed when missing.
-func articleKey(a *model.Article) string {
+// KeyOf is the canonical URL of an article, computed when missing: the
+// key the store finds it by and decisions name it by.
+func KeyOf(a *model.Article) string {
 	if a.CanonicalURL != "" {
 		return a.CanonicalURL
 	}

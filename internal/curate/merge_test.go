@@ -32,7 +32,7 @@ func TestMergeCombinesWhatEachKnew(t *testing.T) {
 		Images:            []model.Image{{URL: "https://img/a.jpg", Width: 800, Height: 600}, {URL: "https://img/b.jpg"}},
 		Provider:          model.Provider{Name: "Fox News", Domain: "foxnews.com"},
 	}
-	if articleKey(dst) != articleKey(src) {
+	if KeyOf(dst) != KeyOf(src) {
 		t.Fatal("the feed-proxy link and the page link should be one article")
 	}
 	Merge(dst, src)

@@ -50,12 +50,8 @@ func (e *Editor) Decisions(ctx context.Context) ([]model.Decision, error) {
 	return log.Decisions, nil
 }
 
-// Skipped returns what is wrong with each decision of the log left out as
-// invalid, as path:line: reason (Log.Invalid).
-func (e *Editor) Skipped(ctx context.Context) ([]error, error) {
-	log, err := Load(ctx, e.st, e.siteDir)
-	if err != nil {
-		return nil, err
-	}
-	return log.Invalid, nil
+// Log returns the log as read: its decisions with their lines, and what
+// is wrong with each one left out as invalid.
+func (e *Editor) Log(ctx context.Context) (*Log, error) {
+	return Load(ctx, e.st, e.siteDir)
 }

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"newshub/internal/curate"
+	"newshub/internal/editorial"
 	"newshub/internal/model"
 	"newshub/internal/site"
 	"newshub/internal/store"
@@ -32,8 +33,17 @@ func Run(ctx context.Context, w io.Writer, st store.Store, s *site.Site, siteDir
 		if perr != nil {
 			return nil, perr
 		}
-		if found, derr := Drops(ctx, w, st, arg); derr != nil || found || purged {
+		found, derr := Drops(ctx, w, st, arg)
+		if derr != nil {
 			return nil, derr
+		}
+		header := arg + " is not stored yet\n"
+		if found || purged {
+			header = ""
+		}
+		waits, werr := writeWaits(ctx, w, st, siteDir, curate.CanonicalURL(arg), header)
+		if werr != nil || found || purged || waits {
+			return nil, werr
 		}
 	}
 	if err != nil {
@@ -50,7 +60,35 @@ func Run(ctx context.Context, w io.Writer, st store.Store, s *site.Site, siteDir
 	}
 	Write(w, rec, ex)
 	WritePublication(w, rec, ex, scope)
+	if _, err := writeWaits(ctx, w, st, siteDir, curate.KeyOf(rec.Article), "\nwaiting:\n"); err != nil {
+		return nil, err
+	}
 	return rec, nil
+}
+
+// writeWaits writes, after header, the decisions of the hub's log on the
+// article with the canonical URL key that wait for something not stored;
+// it reports whether there were any.
+func writeWaits(ctx context.Context, w io.Writer, st store.Store, siteDir, key, header string) (bool, error) {
+	log, err := editorial.Load(ctx, st, siteDir)
+	if err != nil {
+		return false, err
+	}
+	waits, err := Waiting(ctx, st, log)
+	if err != nil {
+		return false, err
+	}
+	n := 0
+	for _, wt := range waits {
+		if wt.Article != key {
+			continue
+		}
+		if n++; n == 1 {
+			io.WriteString(w, header)
+		}
+		fmt.Fprintf(w, "  %s\n", wt)
+	}
+	return n > 0, nil
 }
 
 // WritePublication writes whether the article is published and why: its

@@ -119,7 +119,10 @@ func isDone(ch chan struct{}) bool {
 }
 
 // fetch reads an origin's robots.txt. A 4xx means no rules, and so does
-// a 3xx not followed (a 304 nothing asked for); a 5xx, a
+// a 3xx not followed (a 304 nothing asked for) and a chain of redirects
+// longer than the fetcher follows (five: RFC 9309 §2.3.1.2 counts the file
+// unavailable past them, as a 4xx, where it held the site's pages unread
+// for an hour as unreachable); a 5xx, a
 // network error, a refused address or a body that cannot be read is an
 // error, for which nothing is fetched from the site for a while (RFC 9309
 // §2.3.1), retried sooner than a good answer, or once the wait an answer's
@@ -135,7 +138,7 @@ func (c *Cache) fetch(ctx context.Context, origin string) (*Rules, time.Time, er
 	}
 	if err != nil {
 		var se *fetcher.StatusError
-		if errors.As(err, &se) && se.StatusCode < 500 && se.StatusCode != 429 {
+		if errors.As(err, &se) && se.StatusCode < 500 && se.StatusCode != 429 || errors.Is(err, fetcher.ErrTooManyRedirects) {
 			return AllowAll, now.Add(c.ttl), nil
 		}
 		var he *fetcher.HeldOffError

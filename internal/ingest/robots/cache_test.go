@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -82,6 +83,18 @@ func TestCacheStatusRules(t *testing.T) {
 			w.Write([]byte("User-agent: *\nAllow: /\n"))
 		}, errUnread},
 		{"disallowed", func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("User-agent: *\nDisallow: /\n")) }, ErrDisallowed},
+		// RFC 9309 §2.3.1.2: five redirects are followed, and past them
+		// the file is unavailable, as a 4xx is: no rules.
+		{"reached after five redirects", func(w http.ResponseWriter, r *http.Request) {
+			if n, _ := strconv.Atoi(r.URL.Query().Get("n")); n < 5 {
+				http.Redirect(w, r, "/robots.txt?n="+strconv.Itoa(n+1), http.StatusFound)
+				return
+			}
+			w.Write([]byte("User-agent: *\nDisallow: /\n"))
+		}, ErrDisallowed},
+		{"redirected in a loop", func(w http.ResponseWriter, r *http.Request) {
+			http.Redirect(w, r, "/robots.txt", http.StatusMovedPermanently)
+		}, nil},
 	}
 	for _, tt := range tests {
 		srv := httptest.NewServer(tt.handler)

@@ -65,9 +65,17 @@ func Load(ctx context.Context, st store.Store, siteDir string) (*List, error) {
 	return &List{rec: &model.Record{Path: Path, Kind: model.KindSources, Sources: &model.Sources{}}}, nil
 }
 
-// Save renders the list, stores it and, when siteDir is a folder, writes
-// _data/sources.yaml there too (replacing it atomically). It refuses to
-// write over a file that no longer holds what the list was read from.
+// Save renders the list and, when siteDir is a folder, writes
+// _data/sources.yaml there (replacing it atomically), then stores it. It
+// refuses to write over a file that no longer holds what the list was read
+// from.
+//
+// The file is written first: it is the list's source of truth, which every
+// start (and serve's watch of the folder) takes into the store. Stopped
+// between the two, the hub holds the new list from the next start on, or at
+// once in a serve running; stored first, the store held a list that no
+// file had, which a serve running read until it stopped and the next start
+// took back.
 func (l *List) Save(ctx context.Context, st store.Store, siteDir string) error {
 	file := ""
 	if fi, err := os.Stat(siteDir); siteDir != "" && err == nil && fi.IsDir() {
@@ -79,13 +87,15 @@ func (l *List) Save(ctx context.Context, st store.Store, siteDir string) error {
 	if err := content.Render(l.rec); err != nil {
 		return fmt.Errorf("save sources: %w", err)
 	}
+	if file != "" {
+		if err := atomicfile.Write(file, l.rec.Raw, atomicfile.Perm(file, 0o644)); err != nil {
+			return fmt.Errorf("save sources: %w", err)
+		}
+	}
 	if err := st.Upsert(ctx, []*model.Record{l.rec}); err != nil {
-		return fmt.Errorf("save sources: %w", err)
-	}
-	if file == "" {
-		return nil
-	}
-	if err := atomicfile.Write(file, l.rec.Raw, atomicfile.Perm(file, 0o644)); err != nil {
+		if file != "" {
+			return fmt.Errorf("save sources: written to %s but not stored (the next start takes the file in): %w", file, err)
+		}
 		return fmt.Errorf("save sources: %w", err)
 	}
 	return nil

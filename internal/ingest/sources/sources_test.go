@@ -10,7 +10,9 @@ import (
 	"strings"
 	"testing"
 
+	"newshub/internal/importer"
 	"newshub/internal/model"
+	"newshub/internal/store"
 	"newshub/internal/store/sqlite"
 )
 
@@ -257,3 +259,56 @@ func TestSaveDoesNotWriteOverAnEdit(t *testing.T) {
 }
 
 func ptr(s string) *string { return &s }
+
+// TestSaveStoppedBeforeStoringIsTakenInAtTheNextStart checks a save cut
+// short after its first step, as a process stopped there leaves it (the
+// store closed under it fails the second): the site folder's file, the
+// list's source of truth, holds the change, and the next start's sync of
+// the folder stores it, so the file and the store agree again and the
+// next save writes over the file. Stored first, the store took the change
+// and the file did not: a serve running went on reading a list no file had.
+func TestSaveStoppedBeforeStoringIsTakenInAtTheNextStart(t *testing.T) {
+	ctx, dir, st := siteStore(t)
+	if err := os.WriteFile(filepath.Join(dir, "_config.yml"), []byte("title: Hub\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	add := func(st store.Store, u string) *List {
+		t.Helper()
+		l, err := Load(ctx, st, dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := l.Add(model.Source{URL: u}); err != nil {
+			t.Fatal(err)
+		}
+		return l
+	}
+	if err := add(st, "https://a.example/feed.xml").Save(ctx, st, dir); err != nil {
+		t.Fatal(err)
+	}
+	cut := add(st, "https://b.example/feed.xml")
+	st.Close()
+	if err := cut.Save(ctx, st, dir); err == nil || !strings.Contains(err.Error(), "not stored (the next start takes the file in)") {
+		t.Errorf("save with the store gone: %v", err)
+	}
+
+	again, err := sqlite.Open(ctx, filepath.Join(dir, ".newshub", "db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer again.Close()
+	if _, err := importer.SyncSite(ctx, again, dir); err != nil {
+		t.Fatal(err)
+	}
+	l := add(again, "https://c.example/feed.xml")
+	if err := l.Save(ctx, again, dir); err != nil {
+		t.Fatalf("save after the start: %v", err)
+	}
+	var got []string
+	for _, s := range l.Sources() {
+		got = append(got, s.URL)
+	}
+	if want := []string{"https://a.example/feed.xml", "https://b.example/feed.xml", "https://c.example/feed.xml"}; !slices.Equal(got, want) {
+		t.Errorf("sources after the next start: %v, want %v", got, want)
+	}
+}
