@@ -79,6 +79,9 @@ func saveManifest(m *Manifest, out string) error {
 	name := manifestFile(out)
 	tmp := name + ".tmp"
 	if err := writeFile(tmp, b); err != nil {
+		// A write cut short by a full disk would leave the part written,
+		// as large as the disk let it be, until the next build.
+		os.Remove(tmp)
 		return fmt.Errorf("manifest: %w", err)
 	}
 	if err := os.Rename(tmp, name); err != nil {

@@ -4,6 +4,8 @@ package publish
 
 import (
 	"bytes"
+	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"syscall"
@@ -64,5 +66,33 @@ func TestWriteFileFailsWhereNoFileCanBe(t *testing.T) {
 	}
 	if err := writeFile(dir, []byte("x")); err == nil {
 		t.Error("a folder was reported written as a file")
+	}
+}
+
+// A manifest whose save meets a full disk leaves no part of itself
+// beside OUT: the temporary file, where a write to /dev/full stands for
+// the disk, is removed with the error, and no manifest is trusted.
+func TestManifestSavedOnAFullDiskLeavesNothing(t *testing.T) {
+	if _, err := os.Stat("/dev/full"); err != nil {
+		t.Skipf("no /dev/full to stand for a full disk: %v", err)
+	}
+	out := filepath.Join(t.TempDir(), "site")
+	if err := os.Mkdir(out, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	m := &Manifest{}
+	m.keep(map[string]fileSum{"index.html": {size: 10, mtime: 1, sum: 2}})
+	tmp := manifestFile(out) + ".tmp"
+	if err := os.Symlink("/dev/full", tmp); err != nil {
+		t.Fatal(err)
+	}
+	err := saveManifest(m, out)
+	if !errors.Is(err, syscall.ENOSPC) {
+		t.Fatalf("save on a full disk: %v, want no space left", err)
+	}
+	for _, name := range []string{tmp, manifestFile(out)} {
+		if _, err := os.Lstat(name); !errors.Is(err, fs.ErrNotExist) {
+			t.Errorf("%s left after the save failed: %v", filepath.Base(name), err)
+		}
 	}
 }

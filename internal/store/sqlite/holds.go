@@ -43,11 +43,7 @@ func (s *Store) PutHostHolds(ctx context.Context, holds map[string]time.Time, no
 	if err != nil {
 		return fmt.Errorf("put host holds: %w", err)
 	}
-	defer func() {
-		if err != nil {
-			tx.Rollback()
-		}
-	}()
+	defer s.endWrite(tx, &err)
 	if _, err := tx.ExecContext(ctx, `DELETE FROM host_holds WHERE until <= ?`, now.UnixMicro()); err != nil {
 		return fmt.Errorf("put host holds: %w", err)
 	}

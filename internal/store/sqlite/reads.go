@@ -9,6 +9,9 @@ import (
 	"os"
 	"sync/atomic"
 	"time"
+
+	msqlite "modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
 )
 
 // ErrNestedRead is returned by a read or a write begun, during a bulk
@@ -92,6 +95,20 @@ func (s *Store) beginWrite(ctx context.Context) (*sql.Tx, error) {
 		s.trimLog(ctx)
 	}
 	return s.w.BeginTx(ctx, nil)
+}
+
+// endWrite, deferred after beginWrite, rolls back the transaction of a
+// write that failed, and says so of one that failed as the disk filled:
+// SQLite's own "database or disk is full" names neither the file nor
+// that the write left nothing behind.
+func (s *Store) endWrite(tx *sql.Tx, err *error) {
+	if *err == nil {
+		return
+	}
+	tx.Rollback()
+	if e, ok := errors.AsType[*msqlite.Error](*err); ok && e.Code()&0xff == sqlite3.SQLITE_FULL {
+		*err = fmt.Errorf("sqlite store %s: disk full, nothing of this write stored (free space on its disk and the next write goes on): %w", s.path, *err)
+	}
 }
 
 // walLimit is the size of the write-ahead log past which the next write

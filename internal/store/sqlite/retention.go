@@ -73,11 +73,7 @@ func (s *Store) writeTx(ctx context.Context, fn func(tx *sql.Tx, version int64) 
 	if err != nil {
 		return err
 	}
-	defer func() {
-		if err != nil {
-			tx.Rollback()
-		}
-	}()
+	defer s.endWrite(tx, &err)
 	var gen int64
 	if err := tx.QueryRowContext(ctx, `SELECT value FROM generation WHERE id = 1`).Scan(&gen); err != nil {
 		return fmt.Errorf("read generation: %w", err)

@@ -15,11 +15,7 @@ func (s *Store) AddRound(ctx context.Context, r store.Round) (err error) {
 	if err != nil {
 		return fmt.Errorf("add round: %w", err)
 	}
-	defer func() {
-		if err != nil {
-			tx.Rollback()
-		}
-	}()
+	defer s.endWrite(tx, &err)
 	res, err := tx.ExecContext(ctx, `INSERT INTO ingest_rounds (started_at, summary) VALUES (?, ?)`,
 		r.Started.UnixMicro(), string(r.Summary))
 	if err != nil {

@@ -32,11 +32,7 @@ func (s *Store) Lease(ctx context.Context, holder string, ttl time.Duration, nam
 	if err != nil {
 		return nil, fmt.Errorf("lease: %w", err)
 	}
-	defer func() {
-		if err != nil {
-			tx.Rollback()
-		}
-	}()
+	defer s.endWrite(tx, &err)
 	// A name is claimed when it has no row, its lease has expired, or
 	// holder has it already; otherwise the update's condition fails and
 	// the statement changes nothing.
@@ -74,11 +70,7 @@ func (s *Store) Release(ctx context.Context, holder string, names ...string) (er
 	if err != nil {
 		return fmt.Errorf("release: %w", err)
 	}
-	defer func() {
-		if err != nil {
-			tx.Rollback()
-		}
-	}()
+	defer s.endWrite(tx, &err)
 	stmt, err := tx.PrepareContext(ctx, `DELETE FROM leases WHERE name = ? AND holder = ?`)
 	if err != nil {
 		return fmt.Errorf("release: %w", err)

@@ -80,11 +80,7 @@ func (s *Store) PutSourceState(ctx context.Context, states ...store.SourceState)
 	if err != nil {
 		return fmt.Errorf("put source state: %w", err)
 	}
-	defer func() {
-		if err != nil {
-			tx.Rollback()
-		}
-	}()
+	defer s.endWrite(tx, &err)
 	stmt, err := tx.PrepareContext(ctx, `INSERT OR REPLACE INTO source_states (`+sourceColumns+`)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
 	if err != nil {

@@ -297,11 +297,7 @@ func (s *Store) upsert(ctx context.Context, recs []*model.Record, conditional bo
 	if err != nil {
 		return fmt.Errorf("upsert: %w", err)
 	}
-	defer func() {
-		if err != nil {
-			tx.Rollback()
-		}
-	}()
+	defer s.endWrite(tx, &err)
 	u, err := prepareUpserter(ctx, tx, conditional)
 	if err != nil {
 		return fmt.Errorf("upsert: %w", err)
