@@ -378,13 +378,15 @@ func (l *letter) mimeBody() ([]byte, string, error) {
 func (l *letter) message(from, to *mail.Address, date time.Time, boundary string, body []byte) []byte {
 	var b bytes.Buffer
 	header := func(k, v string) { b.WriteString(k + ": " + v + "\r\n") }
-	header("From", from.String())
-	header("To", to.String())
+	// A display name may be long (a thousand characters of a reader's
+	// name, each encoded in nine): folded as the subject is.
+	b.WriteString(fold("From", from.String()))
+	b.WriteString(fold("To", to.String()))
 	b.WriteString(fold("Subject", mime.QEncoding.Encode("utf-8", l.subject)))
 	header("Date", date.Format(time.RFC1123Z))
 	header("Message-ID", "<"+Slug(l.path)+"."+strconv.FormatInt(l.published.Unix(), 10)+"@"+domainOf(from.Address)+">")
 	header("MIME-Version", "1.0")
-	header("Content-Type", `multipart/alternative; boundary="`+boundary+`"`)
+	b.WriteString(fold("Content-Type", `multipart/alternative; boundary="`+boundary+`"`))
 	b.WriteString("\r\n")
 	b.Write(body)
 	return b.Bytes()

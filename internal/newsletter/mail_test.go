@@ -270,3 +270,39 @@ func TestSendMailsAReaderListedTwiceOnce(t *testing.T) {
 		t.Fatalf("mailed to %q, want %q", got, want)
 	}
 }
+
+// TestAddressesWithLongNamesAreFolded mails readers whose names are long,
+// from a sender whose name is: no line of the message is longer than a
+// mail server takes (RFC 5322: 998 characters; 78 where the words allow,
+// as they do here), and the names read back as written.
+func TestAddressesWithLongNamesAreFolded(t *testing.T) {
+	long := strings.TrimSpace(strings.Repeat("Zoë Réader-Müller ", 120))
+	ascii := strings.TrimSpace(strings.Repeat("Ann Reader ", 200))
+	tests := []struct{ name, from, to, wantFrom, wantTo string }{
+		{"reader's name, not ASCII", "news@hub.example.org", `"` + long + `" <zoe@example.org>`, "", long},
+		{"reader's name, ASCII", "news@hub.example.org", `"` + ascii + `" <ann@example.org>`, "", ascii},
+		{"sender's name", `"` + long + `" <news@hub.example.org>`, "a@example.org", long, ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := smtptest.Start(t, smtptest.Options{})
+			m := mailer(srv, model.SMTP{From: tc.from, StartTLS: new(bool), To: []string{tc.to}})
+			if sent, err := m.Send(context.Background(), testIssue(t)); err != nil || sent != 1 {
+				t.Fatalf("sent %d: %v", sent, err)
+			}
+			data := srv.Messages()[0].Data
+			for i, line := range strings.Split(string(data), "\r\n") {
+				if len(line) > 78 {
+					t.Errorf("line %d has %d characters, want at most 78: %.100q", i+1, len(line), line)
+				}
+			}
+			msg, _ := parts(t, data)
+			for _, h := range []struct{ key, want string }{{"From", tc.wantFrom}, {"To", tc.wantTo}} {
+				a, err := msg.Header.AddressList(h.key)
+				if err != nil || len(a) != 1 || a[0].Name != h.want {
+					t.Errorf("%s reads %v (%v), want the name %.40q…", h.key, a, err, h.want)
+				}
+			}
+		})
+	}
+}
