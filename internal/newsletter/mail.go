@@ -3,7 +3,9 @@ package newsletter
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"crypto/tls"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"mime"
@@ -384,12 +386,23 @@ func (l *letter) message(from, to *mail.Address, date time.Time, boundary string
 	b.WriteString(fold("To", to.String()))
 	b.WriteString(fold("Subject", mime.QEncoding.Encode("utf-8", l.subject)))
 	header("Date", date.Format(time.RFC1123Z))
-	header("Message-ID", "<"+Slug(l.path)+"."+strconv.FormatInt(l.published.Unix(), 10)+"@"+domainOf(from.Address)+">")
+	header("Message-ID", l.messageID(from, to))
 	header("MIME-Version", "1.0")
 	b.WriteString(fold("Content-Type", `multipart/alternative; boundary="`+boundary+`"`))
 	b.WriteString("\r\n")
 	b.Write(body)
 	return b.Bytes()
+}
+
+// messageID names the issue's message to one reader: the same each time
+// it is sent to that reader (a copy sent again is known for one), another
+// for each reader, as each gets a message of their own. The address is
+// hashed: a Message-ID travels on in the References of replies and
+// forwards.
+func (l *letter) messageID(from, to *mail.Address) string {
+	sum := sha256.Sum256([]byte(strings.ToLower(to.Address)))
+	return "<" + Slug(l.path) + "." + strconv.FormatInt(l.published.Unix(), 10) + "." +
+		hex.EncodeToString(sum[:8]) + "@" + domainOf(from.Address) + ">"
 }
 
 // subject is the issue's title and its top headline.

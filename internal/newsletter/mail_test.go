@@ -306,3 +306,35 @@ func TestAddressesWithLongNamesAreFolded(t *testing.T) {
 		})
 	}
 }
+
+// TestMessageIDIsEachReadersAndStable mails an issue to three readers,
+// twice: each reader's message has a Message-ID of its own, without the
+// address, and the same at the second sending.
+func TestMessageIDIsEachReadersAndStable(t *testing.T) {
+	srv := smtptest.Start(t, smtptest.Options{})
+	to := []string{"a@example.org", "b@example.org", "Ann <ann@example.org>"}
+	m := mailer(srv, model.SMTP{From: "news@hub.example.org", StartTLS: new(bool), To: to})
+	is := testIssue(t)
+	for range 2 {
+		if sent, err := m.Send(context.Background(), is); err != nil || sent != len(to) {
+			t.Fatalf("sent %d: %v", sent, err)
+		}
+	}
+	msgs := srv.Messages()
+	seen := map[string]string{} // Message-ID: the reader
+	for i, got := range msgs {
+		msg, _ := parts(t, got.Data)
+		id := msg.Header.Get("Message-ID")
+		if !strings.HasPrefix(id, "<") || !strings.HasSuffix(id, "@hub.example.org>") || strings.Count(id, "@") != 1 {
+			t.Errorf("message %d: Message-ID %q, want <…@hub.example.org> without the reader's address", i, id)
+		}
+		if i < len(to) {
+			if r, ok := seen[id]; ok {
+				t.Errorf("readers %s and %s share the Message-ID %q", r, got.To[0], id)
+			}
+			seen[id] = got.To[0]
+		} else if r := seen[id]; r != got.To[0] {
+			t.Errorf("sent again to %s, Message-ID %q, which was %q's at the first sending", got.To[0], id, r)
+		}
+	}
+}
