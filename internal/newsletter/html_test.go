@@ -304,3 +304,51 @@ func TestMailChecksCatchFaults(t *testing.T) {
 		})
 	}
 }
+
+// TestADayOfManyStoriesStaysUnderGmailsClip gives a day more stories than
+// an issue holds, each with a long headline, summary and address and
+// four related articles: the issue's HTML stays under the size past which
+// Gmail clips a message, holding the hottest stories, and says it holds
+// some of the day's.
+func TestADayOfManyStoriesStaysUnderGmailsClip(t *testing.T) {
+	day := Date{2026, 10, 14}
+	loc, _ := time.LoadLocation("America/Los_Angeles")
+	noon := day.Start(loc).Add(12 * time.Hour)
+	n := 0
+	h := genHub(t, 700, func(r *model.Record) {
+		a := r.Article
+		if a == nil || !a.Published || a.PublishedDateTime.Before(noon.AddDate(0, 0, -60)) || a.PublishedDateTime.After(noon) {
+			return
+		}
+		n++
+		a.PublishedDateTime = noon.Add(-time.Duration(n) * time.Second)
+		a.Title = strings.Repeat("Lawmakers weigh the budget, ", 6) + strconv.Itoa(n)
+		a.Excerpt = strings.Repeat("The committee met late into the night over the plan. ", 6)
+		a.WebURL = "https://www.example-publisher.com/politics/2026/10/14/" + strings.Repeat("lawmakers-weigh-the-budget-", 5) + strconv.Itoa(n)
+		a.Related = nil
+		for i := range 4 {
+			a.Related = append(a.Related, model.Related{Title: a.Title + " (" + strconv.Itoa(i) + ")",
+				WebURL: a.WebURL + "-" + strconv.Itoa(i), Provider: model.Provider{Name: "Other Desk", Domain: "otherdesk.example.org"}})
+		}
+	})
+	is := composeDay(t, h, day)
+	doc := mustHTML(t, is)
+	if len(doc) > maxHTML {
+		t.Fatalf("the e-mail weighs %d bytes, past %d", len(doc), maxHTML)
+	}
+	if is.Stories >= DefaultMaxStories || is.Stories < DefaultMaxStories/2 || is.DayStories <= DefaultMaxStories {
+		t.Fatalf("%d stories of the day's %d, want over half of the %d an issue holds, not all", is.Stories, is.DayStories, DefaultMaxStories)
+	}
+	for _, sec := range is.Sections {
+		for _, st := range sec.Stories {
+			if st.Rank >= is.Stories {
+				t.Errorf("story of rank %d kept, of %d stories: the hottest are kept", st.Rank, is.Stories)
+			}
+		}
+	}
+	want := fmt.Sprintf("The %d most covered of the day&#8217;s %d stories", is.Stories, is.DayStories)
+	if !strings.Contains(doc, want) {
+		t.Errorf("the e-mail does not say %q", want)
+	}
+	checkMailHTML(t, doc)
+}
