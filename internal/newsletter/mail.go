@@ -386,7 +386,7 @@ func (l *letter) message(from, to *mail.Address, date time.Time, boundary string
 	b.WriteString(fold("To", to.String()))
 	b.WriteString(fold("Subject", mime.QEncoding.Encode("utf-8", l.subject)))
 	header("Date", date.Format(time.RFC1123Z))
-	header("Message-ID", l.messageID(from, to))
+	b.WriteString(fold("Message-ID", l.messageID(from, to)))
 	header("MIME-Version", "1.0")
 	b.WriteString(fold("Content-Type", `multipart/alternative; boundary="`+boundary+`"`))
 	b.WriteString("\r\n")
