@@ -110,9 +110,8 @@ func (m *Mailer) send(ctx context.Context, l *letter, to []string, done func(add
 	if err != nil {
 		return 0, slices.Clone(to), err
 	}
-	defer stop()
-	defer c.Close()
-	sent := 0
+	defer func() { stop(); c.Close() }() // c is the last connection
+	sent, taken := 0, 0                  // taken: messages of the connection
 	var errs []error
 	var retry []string
 	fail := func(err error) error {
@@ -152,6 +151,19 @@ func (m *Mailer) send(ctx context.Context, l *letter, to []string, done func(add
 		msg := l.message(from, rcpt, now(), boundary, body)
 		extend()
 		err = deliver(c, from.Address, rcpt.Address, msg)
+		if closing(err) && taken > 0 {
+			// The server ends a connection after so many messages: a
+			// new one takes the rest of the list.
+			stop()
+			c.Close()
+			next, nextExtend, nextStop, derr := m.dial(ctx)
+			if derr != nil {
+				errs = append(errs, derr)
+				return sent, append(retry, to[i:]...), fail(errors.Join(errs...))
+			}
+			c, extend, stop, taken = next, nextExtend, nextStop, 0
+			err = deliver(c, from.Address, rcpt.Address, msg)
+		}
 		var reply *textproto.Error
 		var refused *senderError
 		switch {
@@ -161,6 +173,7 @@ func (m *Mailer) send(ctx context.Context, l *letter, to []string, done func(add
 			return sent, append(retry, to[i:]...), fail(errors.Join(errs...))
 		case err == nil:
 			sent++
+			taken++
 			if err := record(i, addr); err != nil {
 				return sent, retry, err
 			}
@@ -199,6 +212,14 @@ func (m *Mailer) send(ctx context.Context, l *letter, to []string, done func(add
 func transient(err error) bool {
 	var reply *textproto.Error
 	return errors.As(err, &reply) && reply.Code < 500
+}
+
+// closing reports whether the server answered 421: it closes the
+// connection (RFC 5321), as one that bounds the messages of a connection
+// does once they are sent.
+func closing(err error) bool {
+	var reply *textproto.Error
+	return errors.As(err, &reply) && reply.Code == 421
 }
 
 // errNoStartTLS says the server does not offer STARTTLS, which the

@@ -338,3 +338,29 @@ func TestMessageIDIsEachReadersAndStable(t *testing.T) {
 		}
 	}
 }
+
+// TestSendGoesOnOverANewConnectionWhereTheServerBoundsOne mails a list of
+// 250 through a server that takes 100 messages a connection, then
+// answers 421 and closes it: every reader is mailed once, over three
+// connections. A server that answers 421 at once puts off the list.
+func TestSendGoesOnOverANewConnectionWhereTheServerBoundsOne(t *testing.T) {
+	srv := smtptest.Start(t, smtptest.Options{PerSession: 100})
+	var to []string
+	for i := range 250 {
+		to = append(to, fmt.Sprintf("reader%d@example.org", i))
+	}
+	m := mailer(srv, model.SMTP{From: "news@hub.example.org", StartTLS: new(bool), To: to})
+	sent, err := m.Send(context.Background(), testIssue(t))
+	if err != nil || sent != len(to) {
+		t.Fatalf("sent %d of %d: %v", sent, len(to), err)
+	}
+	if got := mailedTo(srv); !slices.Equal(got, to) || srv.Sessions() != 3 {
+		t.Fatalf("mailed %d messages over %d connections, want %d once each over 3", len(got), srv.Sessions(), len(to))
+	}
+
+	busy := smtptest.Start(t, smtptest.Options{Busy: 1})
+	m = mailer(busy, model.SMTP{From: "news@hub.example.org", StartTLS: new(bool), To: to[:2]})
+	if sent, err := m.Send(context.Background(), testIssue(t)); sent != 0 || err == nil || busy.Sessions() != 1 {
+		t.Fatalf("busy server: sent %d over %d connections (%v); want none over 1, an error", sent, busy.Sessions(), err)
+	}
+}
