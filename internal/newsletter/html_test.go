@@ -304,3 +304,115 @@ func TestMailChecksCatchFaults(t *testing.T) {
 		})
 	}
 }
+
+// TestADayOfManyStoriesStaysUnderGmailsClip gives a day more stories than
+// an issue holds, each with a long headline, summary and address and
+// four related articles: the issue's HTML stays under the size past which
+// Gmail clips a message, holding the hottest stories, and says it holds
+// some of the day's.
+func TestADayOfManyStoriesStaysUnderGmailsClip(t *testing.T) {
+	day := Date{2026, 10, 14}
+	loc, _ := time.LoadLocation("America/Los_Angeles")
+	h := genHub(t, 700, onDay(day, loc, func(n int, a *model.Article) {
+		a.Title = strings.Repeat("Lawmakers weigh the budget, ", 6) + strconv.Itoa(n)
+		a.Excerpt = strings.Repeat("The committee met late into the night over the plan. ", 6)
+		a.WebURL = "https://www.example-publisher.com/politics/2026/10/14/" + strings.Repeat("lawmakers-weigh-the-budget-", 5) + strconv.Itoa(n)
+		a.Related = nil
+		for i := range 4 {
+			a.Related = append(a.Related, model.Related{Title: a.Title + " (" + strconv.Itoa(i) + ")",
+				WebURL: a.WebURL + "-" + strconv.Itoa(i), Provider: model.Provider{Name: "Other Desk", Domain: "otherdesk.example.org"}})
+		}
+	}))
+	is := composeDay(t, h, day)
+	doc := mustHTML(t, is)
+	if len(doc) > maxHTML {
+		t.Fatalf("the e-mail weighs %d bytes, past %d", len(doc), maxHTML)
+	}
+	if is.Stories >= DefaultMaxStories || is.Stories < DefaultMaxStories/2 || is.DayStories <= DefaultMaxStories {
+		t.Fatalf("%d stories of the day's %d, want over half of the %d an issue holds, not all", is.Stories, is.DayStories, DefaultMaxStories)
+	}
+	for _, sec := range is.Sections {
+		for _, st := range sec.Stories {
+			if st.Rank >= is.Stories {
+				t.Errorf("story of rank %d kept, of %d stories: the hottest are kept", st.Rank, is.Stories)
+			}
+		}
+	}
+	want := fmt.Sprintf("The %d most covered of the day&#8217;s %d stories", is.Stories, is.DayStories)
+	if !strings.Contains(doc, want) {
+		t.Errorf("the e-mail does not say %q", want)
+	}
+	checkMailHTML(t, doc)
+}
+
+// TestRightToLeftTextsAreSetSo gives a day's stories headlines, summaries
+// and related headlines in Hebrew and Arabic, in English beginning with
+// digits and quotes, and in Japanese: each right-to-left text is in an
+// element set right to left, each other is not; the e-mail passes tidy.
+func TestRightToLeftTextsAreSetSo(t *testing.T) {
+	day := Date{2026, 10, 14}
+	loc, _ := time.LoadLocation("America/Los_Angeles")
+	texts := []struct {
+		title, excerpt, related string
+		rtl                     bool
+	}{
+		{"«2026»: הכנסת מאשרת את התקציב.", "השרים נפגשו עד מאוחר בלילה...", "ועדת הכספים דנה בתקציב!", true},
+		{"البرلمان يقر الميزانية؟", "اجتمع الوزراء حتى وقت متأخر…", "\"لجنة\" المالية تناقش الميزانية", true},
+		{`"2026": Parliament passes the budget`, "Ministers met late into the night.", "The finance committee meets", false},
+		{"東京株式市場が反発", "日本銀行は金利を据え置いた。", "市場は反応した", false},
+	}
+	h := genHub(t, 700, onDay(day, loc, func(n int, a *model.Article) {
+		tx := texts[n%len(texts)]
+		a.Title, a.Excerpt = tx.title, tx.excerpt
+		a.Related = []model.Related{{Title: tx.related, WebURL: "https://otherdesk.example.org/" + strconv.Itoa(n),
+			Provider: model.Provider{Name: "Other Desk", Domain: "otherdesk.example.org"}}}
+	}))
+	is := composeDay(t, h, day)
+	if is.Stories < len(texts) {
+		t.Fatalf("%d stories, want %d", is.Stories, len(texts))
+	}
+	doc := mustHTML(t, is)
+	tidy(t, doc)
+	root, err := html.Parse(strings.NewReader(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dirOf := map[string]string{} // a text: the dir of the element it is in
+	for n := range root.Descendants() {
+		if n.Type == html.TextNode && n.Parent.Type == html.ElementNode && n.Parent.DataAtom != atom.Title {
+			d, _ := attr(n.Parent, "dir")
+			dirOf[n.Data] = d
+		}
+	}
+	for _, tx := range texts {
+		want := ""
+		if tx.rtl {
+			want = "rtl"
+		}
+		for _, s := range []string{tx.title, tx.excerpt, tx.related} {
+			if d, ok := dirOf[s]; !ok {
+				t.Errorf("%q is not the text of an element", s)
+			} else if d != want {
+				t.Errorf("%q is in an element of dir=%q, want %q", s, d, want)
+			}
+		}
+	}
+}
+
+// onDay returns an edit of a generated hub's records that moves the
+// published leads of the sixty days up to noon of day (in loc) to that
+// day, a second apart, and edits each, numbered from 1, with edit: a
+// small hub so has a day of many stories.
+func onDay(day Date, loc *time.Location, edit func(n int, a *model.Article)) func(*model.Record) {
+	noon := day.Start(loc).Add(12 * time.Hour)
+	n := 0
+	return func(r *model.Record) {
+		a := r.Article
+		if a == nil || !a.Published || a.PublishedDateTime.Before(noon.AddDate(0, 0, -60)) || a.PublishedDateTime.After(noon) {
+			return
+		}
+		n++
+		a.PublishedDateTime = noon.Add(-time.Duration(n) * time.Second)
+		edit(n, a)
+	}
+}

@@ -3,7 +3,9 @@ package newsletter
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"crypto/tls"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"mime"
@@ -108,9 +110,8 @@ func (m *Mailer) send(ctx context.Context, l *letter, to []string, done func(add
 	if err != nil {
 		return 0, slices.Clone(to), err
 	}
-	defer stop()
-	defer c.Close()
-	sent := 0
+	defer func() { stop(); c.Close() }() // c is the last connection
+	sent, taken := 0, 0                  // taken: messages of the connection
 	var errs []error
 	var retry []string
 	fail := func(err error) error {
@@ -150,6 +151,19 @@ func (m *Mailer) send(ctx context.Context, l *letter, to []string, done func(add
 		msg := l.message(from, rcpt, now(), boundary, body)
 		extend()
 		err = deliver(c, from.Address, rcpt.Address, msg)
+		if closing(err) && taken > 0 {
+			// The server ends a connection after so many messages: a
+			// new one takes the rest of the list.
+			stop()
+			c.Close()
+			next, nextExtend, nextStop, derr := m.dial(ctx)
+			if derr != nil {
+				errs = append(errs, derr)
+				return sent, append(retry, to[i:]...), fail(errors.Join(errs...))
+			}
+			c, extend, stop, taken = next, nextExtend, nextStop, 0
+			err = deliver(c, from.Address, rcpt.Address, msg)
+		}
 		var reply *textproto.Error
 		var refused *senderError
 		switch {
@@ -159,6 +173,7 @@ func (m *Mailer) send(ctx context.Context, l *letter, to []string, done func(add
 			return sent, append(retry, to[i:]...), fail(errors.Join(errs...))
 		case err == nil:
 			sent++
+			taken++
 			if err := record(i, addr); err != nil {
 				return sent, retry, err
 			}
@@ -197,6 +212,14 @@ func (m *Mailer) send(ctx context.Context, l *letter, to []string, done func(add
 func transient(err error) bool {
 	var reply *textproto.Error
 	return errors.As(err, &reply) && reply.Code < 500
+}
+
+// closing reports whether the server answered 421: it closes the
+// connection (RFC 5321), as one that bounds the messages of a connection
+// does once they are sent.
+func closing(err error) bool {
+	var reply *textproto.Error
+	return errors.As(err, &reply) && reply.Code == 421
 }
 
 // errNoStartTLS says the server does not offer STARTTLS, which the
@@ -378,16 +401,29 @@ func (l *letter) mimeBody() ([]byte, string, error) {
 func (l *letter) message(from, to *mail.Address, date time.Time, boundary string, body []byte) []byte {
 	var b bytes.Buffer
 	header := func(k, v string) { b.WriteString(k + ": " + v + "\r\n") }
-	header("From", from.String())
-	header("To", to.String())
+	// A display name may be long (a thousand characters of a reader's
+	// name, each encoded in nine): folded as the subject is.
+	b.WriteString(fold("From", from.String()))
+	b.WriteString(fold("To", to.String()))
 	b.WriteString(fold("Subject", mime.QEncoding.Encode("utf-8", l.subject)))
 	header("Date", date.Format(time.RFC1123Z))
-	header("Message-ID", "<"+Slug(l.path)+"."+strconv.FormatInt(l.published.Unix(), 10)+"@"+domainOf(from.Address)+">")
+	b.WriteString(fold("Message-ID", l.messageID(from, to)))
 	header("MIME-Version", "1.0")
-	header("Content-Type", `multipart/alternative; boundary="`+boundary+`"`)
+	b.WriteString(fold("Content-Type", `multipart/alternative; boundary="`+boundary+`"`))
 	b.WriteString("\r\n")
 	b.Write(body)
 	return b.Bytes()
+}
+
+// messageID names the issue's message to one reader: the same each time
+// it is sent to that reader (a copy sent again is known for one), another
+// for each reader, as each gets a message of their own. The address is
+// hashed: a Message-ID travels on in the References of replies and
+// forwards.
+func (l *letter) messageID(from, to *mail.Address) string {
+	sum := sha256.Sum256([]byte(strings.ToLower(to.Address)))
+	return "<" + Slug(l.path) + "." + strconv.FormatInt(l.published.Unix(), 10) + "." +
+		hex.EncodeToString(sum[:8]) + "@" + domainOf(from.Address) + ">"
 }
 
 // subject is the issue's title and its top headline.

@@ -270,3 +270,97 @@ func TestSendMailsAReaderListedTwiceOnce(t *testing.T) {
 		t.Fatalf("mailed to %q, want %q", got, want)
 	}
 }
+
+// TestAddressesWithLongNamesAreFolded mails readers whose names are long,
+// from a sender whose name is: no line of the message is longer than a
+// mail server takes (RFC 5322: 998 characters; 78 where the words allow,
+// as they do here), and the names read back as written.
+func TestAddressesWithLongNamesAreFolded(t *testing.T) {
+	long := strings.TrimSpace(strings.Repeat("Zoë Réader-Müller ", 120))
+	ascii := strings.TrimSpace(strings.Repeat("Ann Reader ", 200))
+	tests := []struct{ name, from, to, wantFrom, wantTo string }{
+		{"reader's name, not ASCII", "news@hub.example.org", `"` + long + `" <zoe@example.org>`, "", long},
+		{"reader's name, ASCII", "news@hub.example.org", `"` + ascii + `" <ann@example.org>`, "", ascii},
+		{"sender's name", `"` + long + `" <news@hub.example.org>`, "a@example.org", long, ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := smtptest.Start(t, smtptest.Options{})
+			m := mailer(srv, model.SMTP{From: tc.from, StartTLS: new(bool), To: []string{tc.to}})
+			if sent, err := m.Send(context.Background(), testIssue(t)); err != nil || sent != 1 {
+				t.Fatalf("sent %d: %v", sent, err)
+			}
+			data := srv.Messages()[0].Data
+			for i, line := range strings.Split(string(data), "\r\n") {
+				if len(line) > 78 {
+					t.Errorf("line %d has %d characters, want at most 78: %.100q", i+1, len(line), line)
+				}
+			}
+			msg, _ := parts(t, data)
+			for _, h := range []struct{ key, want string }{{"From", tc.wantFrom}, {"To", tc.wantTo}} {
+				a, err := msg.Header.AddressList(h.key)
+				if err != nil || len(a) != 1 || a[0].Name != h.want {
+					t.Errorf("%s reads %v (%v), want the name %.40q…", h.key, a, err, h.want)
+				}
+			}
+		})
+	}
+}
+
+// TestMessageIDIsEachReadersAndStable mails an issue to three readers,
+// twice: each reader's message has a Message-ID of its own, without the
+// address, and the same at the second sending.
+func TestMessageIDIsEachReadersAndStable(t *testing.T) {
+	srv := smtptest.Start(t, smtptest.Options{})
+	to := []string{"a@example.org", "b@example.org", "Ann <ann@example.org>"}
+	m := mailer(srv, model.SMTP{From: "news@hub.example.org", StartTLS: new(bool), To: to})
+	is := testIssue(t)
+	for range 2 {
+		if sent, err := m.Send(context.Background(), is); err != nil || sent != len(to) {
+			t.Fatalf("sent %d: %v", sent, err)
+		}
+	}
+	msgs := srv.Messages()
+	seen := map[string]string{} // Message-ID: the reader
+	for i, got := range msgs {
+		msg, _ := parts(t, got.Data)
+		id := msg.Header.Get("Message-ID")
+		if !strings.HasPrefix(id, "<") || !strings.HasSuffix(id, "@hub.example.org>") || strings.Count(id, "@") != 1 {
+			t.Errorf("message %d: Message-ID %q, want <…@hub.example.org> without the reader's address", i, id)
+		}
+		if i < len(to) {
+			if r, ok := seen[id]; ok {
+				t.Errorf("readers %s and %s share the Message-ID %q", r, got.To[0], id)
+			}
+			seen[id] = got.To[0]
+		} else if r := seen[id]; r != got.To[0] {
+			t.Errorf("sent again to %s, Message-ID %q, which was %q's at the first sending", got.To[0], id, r)
+		}
+	}
+}
+
+// TestSendGoesOnOverANewConnectionWhereTheServerBoundsOne mails a list of
+// 250 through a server that takes 100 messages a connection, then
+// answers 421 and closes it: every reader is mailed once, over three
+// connections. A server that answers 421 at once puts off the list.
+func TestSendGoesOnOverANewConnectionWhereTheServerBoundsOne(t *testing.T) {
+	srv := smtptest.Start(t, smtptest.Options{PerSession: 100})
+	var to []string
+	for i := range 250 {
+		to = append(to, fmt.Sprintf("reader%d@example.org", i))
+	}
+	m := mailer(srv, model.SMTP{From: "news@hub.example.org", StartTLS: new(bool), To: to})
+	sent, err := m.Send(context.Background(), testIssue(t))
+	if err != nil || sent != len(to) {
+		t.Fatalf("sent %d of %d: %v", sent, len(to), err)
+	}
+	if got := mailedTo(srv); !slices.Equal(got, to) || srv.Sessions() != 3 {
+		t.Fatalf("mailed %d messages over %d connections, want %d once each over 3", len(got), srv.Sessions(), len(to))
+	}
+
+	busy := smtptest.Start(t, smtptest.Options{Busy: 1})
+	m = mailer(busy, model.SMTP{From: "news@hub.example.org", StartTLS: new(bool), To: to[:2]})
+	if sent, err := m.Send(context.Background(), testIssue(t)); sent != 0 || err == nil || busy.Sessions() != 1 {
+		t.Fatalf("busy server: sent %d over %d connections (%v); want none over 1, an error", sent, busy.Sessions(), err)
+	}
+}

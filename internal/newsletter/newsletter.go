@@ -181,7 +181,56 @@ func Compose(ctx context.Context, st store.Store, s *site.Site, d Date, opt Opti
 		is.Sections = append(is.Sections, Section{Topic: "More news", Stories: stories})
 	}
 	is.summarize()
+	if err := is.fit(); err != nil {
+		return nil, err
+	}
 	return is, nil
+}
+
+// maxHTML is the most an issue's HTML may weigh, in bytes: Gmail shows
+// the first 102 KB of a message's HTML and puts the rest behind a link
+// ("[Message clipped]"), the issue's last stories and its footer with it.
+const maxHTML = 100_000
+
+// fit leaves out the issue's coldest stories, one at a time, until its
+// HTML weighs no more than maxHTML; its introduction then says how many
+// of the day's stories it holds, as when the day had more than
+// MaxStories. One story is kept whatever it weighs (some 50 KB at most,
+// every text and address at its limit).
+func (is *Issue) fit() error {
+	for is.Stories > 1 {
+		doc, err := is.HTML()
+		if err != nil {
+			return err
+		}
+		if len(doc) <= maxHTML {
+			return nil
+		}
+		is.dropColdest()
+	}
+	return nil
+}
+
+// dropColdest takes the story of the highest rank out of the issue, and
+// its section with it when it was the section's last.
+func (is *Issue) dropColdest() {
+	si, sj := -1, -1
+	for i, sec := range is.Sections {
+		for j, st := range sec.Stories {
+			if si < 0 || st.Rank > is.Sections[si].Stories[sj].Rank {
+				si, sj = i, j
+			}
+		}
+	}
+	if si < 0 {
+		return
+	}
+	sec := &is.Sections[si]
+	sec.Stories = slices.Delete(sec.Stories, sj, sj+1)
+	if len(sec.Stories) == 0 {
+		is.Sections = slices.Delete(is.Sections, si, si+1)
+	}
+	is.summarize()
 }
 
 // summarize counts the issue's stories, publishers and titles without a

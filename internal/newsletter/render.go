@@ -8,6 +8,8 @@ import (
 	"strings"
 	texttemplate "text/template"
 	"unicode/utf8"
+
+	"golang.org/x/text/unicode/bidi"
 )
 
 //go:embed templates
@@ -18,7 +20,7 @@ var templates embed.FS
 // no web font, XHTML 1.0 Transitional (the doctype their renderers handle
 // best). html/template escapes every text and attribute.
 var (
-	htmlTemplate = template.Must(template.New("issue.html").Funcs(template.FuncMap{"link": newLink}).
+	htmlTemplate = template.Must(template.New("issue.html").Funcs(template.FuncMap{"link": newLink, "dir": dir}).
 			ParseFS(templates, "templates/issue.html"))
 	textTemplate = texttemplate.Must(texttemplate.New("issue.txt").Funcs(texttemplate.FuncMap{"wrap": wrap, "upper": strings.ToUpper, "voiceSuffix": voiceSuffix}).
 			ParseFS(templates, "templates/issue.txt"))
@@ -29,10 +31,30 @@ var (
 type linkView struct {
 	Text, URL string
 	Style     template.CSS
+	Dir       template.HTMLAttr
 }
 
 func newLink(text, url, style string) linkView {
-	return linkView{Text: text, URL: url, Style: template.CSS(style)}
+	return linkView{Text: text, URL: url, Style: template.CSS(style), Dir: dir(text)}
+}
+
+// dir returns the attribute that sets a text right to left when it is
+// written so (its first letter is Hebrew, Arabic, …), else nothing. In
+// the e-mail's left-to-right flow, a Hebrew or Arabic headline would be
+// aligned left and have its end (a full stop, the ellipsis of a summary
+// cut short, a closing quote) put at its start. The e-mail's doctype
+// knows no dir="auto", and Outlook ignores it.
+func dir(s string) template.HTMLAttr {
+	for _, r := range s {
+		p, _ := bidi.LookupRune(r)
+		switch p.Class() {
+		case bidi.R, bidi.AL:
+			return ` dir="rtl"`
+		case bidi.L:
+			return ""
+		}
+	}
+	return ""
 }
 
 // HTML renders the issue as an HTML e-mail, the body of its record.

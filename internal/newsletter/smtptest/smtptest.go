@@ -49,6 +49,10 @@ type Options struct {
 	// middle of the DATA of their second message, the first taken, as a
 	// connection lost or a server that crashed.
 	DropData int
+	// PerSession, when not 0, is how many messages a session takes: the
+	// MAIL command after them is answered 421 and the session ends, as
+	// servers that bound the messages of a connection do.
+	PerSession int
 	// Slow delays the answer to each message's end of DATA, as a loaded
 	// or tarpitting server takes its time.
 	Slow time.Duration
@@ -202,6 +206,10 @@ func (s *Server) session1(conn net.Conn, drop bool) {
 			if s.opts.Username != "" && user == "" {
 				reply(530, "authentication required")
 				continue
+			}
+			if s.opts.PerSession > 0 && taken >= s.opts.PerSession {
+				reply(421, "too many messages in this session, closing")
+				return
 			}
 			if s.opts.OnMail != nil && s.opts.OnMail(len(s.Messages())) {
 				io.Copy(io.Discard, conn)
