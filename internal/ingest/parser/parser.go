@@ -236,7 +236,7 @@ func parseDecoded(body []byte, feedURL string, cut bool) (*Feed, error) {
 	// The document as a whole, mended where the scan found it broken: a
 	// document whose faults are all mended there reads in one go.
 	doc := body[sc.rootStart:sc.rootEnd]
-	if len(sc.repairs) > 0 {
+	if len(sc.repairs) > 0 || len(sc.slashes) > 0 {
 		doc = sc.text(body, sc.rootStart, sc.rootEnd)
 	}
 	gf, strictErr := parseGofeed(doc)

@@ -3,6 +3,8 @@ package parser
 import (
 	"bytes"
 	"fmt"
+	"iter"
+	"math"
 	"regexp"
 	"sort"
 	"strconv"
@@ -22,11 +24,16 @@ type scan struct {
 	rootQName string // the root's name as written ("rdf:RDF")
 	chanTag   string // RSS 0.9x/2.0: the channel's start tag as written
 	records   []record
-	repairs   []repair          // in document order
-	notes     []string          // what was malformed, where
-	amps      int               // bare "&" escaped
-	entities  map[string]string // the document's own entities, by name, as declared
-	expanded  int               // bytes the references to them add (see bareAmps)
+	repairs   []repair // in document order
+	// slashes are where a "/" closes the start tag of a void element of
+	// HTML left open (see htmlVoid), in document order: repairs of their
+	// own, 4 bytes each where a repair takes 32, as a feed may hold
+	// millions.
+	slashes  []int32
+	notes    []string          // what was malformed, where
+	amps     int               // bare "&" escaped
+	entities map[string]string // the document's own entities, by name, as declared
+	expanded int               // bytes the references to them add (see bareAmps)
 	// stop is where the scan stopped short of the document's end, at
 	// the start tag of its item past MaxItems (see maxItems), with the
 	// end tags of the elements open there in closing; 0 when it did not.
@@ -77,6 +84,25 @@ var textOnly = map[string]bool{"title": true, "link": true, "guid": true, "pubda
 // it starts.
 var voidElement = map[string]bool{"area": true, "br": true, "col": true, "embed": true, "hr": true,
 	"img": true, "input": true, "param": true, "source": true, "track": true, "wbr": true}
+
+// holdsMarkup reports whether an element named name (qname as written)
+// holds text or HTML, which a void element inside is HTML's (see
+// htmlVoid). A media:content or media:description is Media RSS's.
+func holdsMarkup(name, qname string) bool {
+	return (textOnly[name] || htmlPart[name]) && !strings.HasPrefix(qname, "media:")
+}
+
+// htmlVoid reports whether the start tag of the element named qname
+// (name its local name), ending in ">" at doc[end-1], is a void element
+// of HTML left open: one of no namespace (a media:param holds text) not
+// followed by its own end tag ("<br></br>").
+func htmlVoid(doc []byte, qname, name string, end int) bool {
+	if !voidElement[name] || doc[end-1] != '>' || strings.IndexByte(qname, ':') >= 0 {
+		return false
+	}
+	rest := doc[end:]
+	return !bytes.HasPrefix(rest, []byte("</")) || !strings.EqualFold(tagName(rest[2:]), qname)
+}
 
 // person are the elements of an entry that name a person: an item part
 // other than their own (name, uri, email) starting inside one means it
@@ -138,8 +164,12 @@ func scanXML(doc []byte) *scan {
 	rec := -1           // index in s.records of the open record, or -1
 	recDepth := 0       // len(stack) once the record's element is pushed
 	voids := 0          // the void elements open (see voidElement), which nest nothing
+	inText := -1        // index in stack of the outermost open element read as text or HTML, or -1
 	// push opens an element; cut closes those from the k-th open one on.
 	push := func(name, qname string, at int) {
+		if inText < 0 && len(stack) > 0 && holdsMarkup(name, qname) {
+			inText = len(stack)
+		}
 		stack, qnames, starts = append(stack, name), append(qnames, qname), append(starts, at)
 		if voidElement[name] {
 			voids++
@@ -152,6 +182,9 @@ func scanXML(doc []byte) *scan {
 			}
 		}
 		stack, qnames, starts = stack[:k], qnames[:k], starts[:k]
+		if inText >= k {
+			inText = -1
+		}
 	}
 	line, lineAt := 1, 0
 	lineOf := func(pos int) int {
@@ -414,7 +447,16 @@ scanning:
 				// is no page of the entry's.
 				s.repairs = append(s.repairs, repair{pos: end - 1, cut: 1, text: ` href="`})
 			}
-			if !selfClosing {
+			if !selfClosing && (name != "source" || inText >= 0) && end <= math.MaxInt32 && htmlVoid(doc, qname, name, end) {
+				// "<br>" of HTML left unescaped: closed where it starts,
+				// as HTML reads it, where a reader nested what follows in
+				// it (a million <br>s a million deep, and hundreds of
+				// megabytes for one feed). An RSS or Atom <source> holds
+				// what follows; HTML's is in a text.
+				if s.slashes = append(s.slashes, int32(end-1)); len(s.slashes) == 1 {
+					s.note(lineOf(i), "<%s> not closed", qname)
+				}
+			} else if !selfClosing {
 				push(name, qname, i)
 			} else if rec >= 0 && len(stack) == recDepth {
 				s.records[rec].lastChild = end
@@ -849,14 +891,17 @@ func (s *scan) note(line int, format string, args ...any) {
 	}
 }
 
-// text returns a copy of doc[from:to] with the repairs that fall inside
-// applied. A repair inside what an earlier one cut is gone with it, and a
-// cut that runs past to ends there.
+// text returns a copy of doc[from:to] with the repairs and slashes that
+// fall inside applied. A repair inside what an earlier one cut is gone
+// with it, and a cut that runs past to ends there.
 func (s *scan) text(doc []byte, from, to int) []byte {
-	b := make([]byte, 0, to-from+16)
+	b := make([]byte, 0, to-from+16+s.slashesIn(from, to))
 	at := from
-	for _, r := range s.repairs {
-		if r.pos < at || r.pos > to || (r.pos == to && r.cut > 0) {
+	for r := range s.repairsFrom(from) {
+		if r.pos > to {
+			break
+		}
+		if r.pos < at || (r.pos == to && r.cut > 0) {
 			continue
 		}
 		b = append(b, doc[at:r.pos]...)
@@ -864,6 +909,40 @@ func (s *scan) text(doc []byte, from, to int) []byte {
 		at = min(r.pos+r.cut, to)
 	}
 	return append(b, doc[at:to]...)
+}
+
+// slashesIn returns how many slashes fall in doc[from:to]: what text adds
+// for them, which it makes room for at once.
+func (s *scan) slashesIn(from, to int) int {
+	return s.slashAt(to) - s.slashAt(from)
+}
+
+// slashAt returns the index in s.slashes of the first slash at pos or
+// after it.
+func (s *scan) slashAt(pos int) int {
+	return sort.Search(len(s.slashes), func(k int) bool { return int(s.slashes[k]) >= pos })
+}
+
+// repairsFrom yields the repairs and slashes at from and after, in
+// document order, a repair before a slash at the same place (the quote
+// that ends an unquoted value: <img src=a.png>). It starts where from is
+// in each, as text is asked for each of a feed's items.
+func (s *scan) repairsFrom(from int) iter.Seq[repair] {
+	return func(yield func(repair) bool) {
+		rs := s.repairs[sort.Search(len(s.repairs), func(k int) bool { return s.repairs[k].pos >= from }):]
+		vs := s.slashes[s.slashAt(from):]
+		for len(rs) > 0 || len(vs) > 0 {
+			var r repair
+			if len(vs) > 0 && (len(rs) == 0 || int(vs[0]) < rs[0].pos) {
+				r, vs = repair{pos: int(vs[0]), text: "/"}, vs[1:]
+			} else {
+				r, rs = rs[0], rs[1:]
+			}
+			if !yield(r) {
+				return
+			}
+		}
+	}
 }
 
 // tagName returns the qualified name at the start of b ("" when b does not
