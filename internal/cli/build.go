@@ -226,6 +226,7 @@ func publishing(ctx context.Context, st store.Store, siteOf func() *site.Site, o
 				}
 				printBuild(w, out, stats)
 			case ctx.Err() == nil:
+				m.PublishFailed(metrics.PublishBuild)
 				log.Error("publish: build failed; trying again at the next change", "out", out, "err", err)
 				pinEnds = time.Time{}
 			}

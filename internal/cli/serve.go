@@ -126,7 +126,8 @@ func serveHub(ctx context.Context, env *Env, args []string) error {
 	m := metrics.New(metrics.Options{Store: st, SiteDir: env.Site, Policy: policy, Log: env.Log})
 	// One view of the hub for the API, the feeds, the website and search.
 	views := publish.NewViews(publish.ViewsConfig{Store: st, Options: publish.Options{BaseURL: *baseURL}, Logger: log,
-		OnLoad: func(d time.Duration) { m.Published(metrics.PublishLoad, d) }})
+		OnLoad:       func(d time.Duration) { m.Published(metrics.PublishLoad, d) },
+		OnLoadFailed: func() { m.PublishFailed(metrics.PublishLoad) }})
 	w, err := web.New(web.Config{Views: views, Store: st, SiteDir: env.Site, Logger: env.Log})
 	if err != nil {
 		return err

@@ -244,3 +244,25 @@ func TestPublishingCountsItsBuilds(t *testing.T) {
 		})
 	}
 }
+
+// A build of serve --publish that fails is counted under
+// newshub_publish_failures_total{what="build"}, where only the log said so
+// and an alert had nothing to read.
+func TestPublishingCountsItsFailedBuilds(t *testing.T) {
+	t.Parallel()
+	dir, _ := servedSite(t)
+	blocked := filepath.Join(t.TempDir(), "file")
+	if err := os.WriteFile(blocked, []byte("not a folder"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, errs := startCommand(t, nil, regexp.MustCompile(`build failed`), "--site", dir, "serve", "--addr", "127.0.0.1:0",
+		"--no-ingest", "--quiet", "--publish", filepath.Join(blocked, "www"), "--admin-addr", "127.0.0.1:0")
+	m := regexp.MustCompile(`admin (http://127\.0\.0\.1:\d+)/`).FindStringSubmatch(out.String())
+	if m == nil {
+		t.Fatalf("no admin address in:\n%s\n%s", out.String(), errs.String())
+	}
+	f := metricstest.Scrape(t, m[1]+"/metrics")
+	if n, _ := f.Value("newshub_publish_failures_total", "what", "build"); n < 1 {
+		t.Errorf("%v failed builds counted after one was logged:\n%s", n, errs.String())
+	}
+}

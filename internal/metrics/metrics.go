@@ -62,6 +62,7 @@ type Metrics struct {
 	lastRoundAt   time.Time // what lastRound says
 	curateTime    *prometheus.HistogramVec
 	publishTime   *prometheus.HistogramVec
+	publishFailed *prometheus.CounterVec
 	httpRequests  *prometheus.CounterVec
 	httpLatency   *prometheus.HistogramVec
 	routesMu      sync.Mutex
@@ -120,6 +121,9 @@ func New(opts Options) *Metrics {
 	m.networkDown = f.gauge("newshub_ingest_network_down", "1 while the hub's own network is out: the last ingest rounds reached no server, and the sources' failures are not counted; 0 otherwise.")
 	m.curateTime = f.histograms("newshub_curate_duration_seconds", "Curation time, writes included: arrival (a batch of new articles) or all (the whole store).", workBuckets, "mode")
 	m.publishTime = f.histograms("newshub_publish_duration_seconds", "Publishing time: load (the hub's view for serving) or build (static files).", workBuckets, "what")
+	m.publishFailed = f.counters("newshub_publish_failures_total", "Publishing steps that failed: load (the hub's view for serving, the last one served on) or build (static files, OUT left as before).", "what")
+	m.publishFailed.WithLabelValues(PublishLoad)
+	m.publishFailed.WithLabelValues(PublishBuild)
 	m.httpRequests = f.counters(nameHTTPRequests, "HTTP requests answered, by route and status code.", "route", "code")
 	m.httpLatency = f.histograms("newshub_http_request_duration_seconds", "Time to answer an HTTP request, by route.", httpBuckets, "route")
 	m.handlerErrors = f.counter("newshub_metrics_scrape_errors_total", "Scrapes of /metrics that met an error gathering.")
@@ -299,6 +303,15 @@ func (m *Metrics) Published(what string, d time.Duration) {
 		return
 	}
 	m.publishTime.WithLabelValues(what).Observe(d.Seconds())
+}
+
+// PublishFailed counts a publishing step that failed (PublishLoad,
+// PublishBuild): the log says why once, and an alert reads this.
+func (m *Metrics) PublishFailed(what string) {
+	if m == nil {
+		return
+	}
+	m.publishFailed.WithLabelValues(what).Inc()
 }
 
 func addAll(c *prometheus.CounterVec, by map[string]int) {

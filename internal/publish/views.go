@@ -33,6 +33,9 @@ type ViewsConfig struct {
 	MinReload time.Duration
 	// OnLoad, when set, is told how long each load took (a metric).
 	OnLoad func(took time.Duration)
+	// OnLoadFailed, when set, is told of each load that failed (a metric:
+	// the log says so once, while the store stays down).
+	OnLoadFailed func()
 	// Logger receives reloads and their failures; nil discards them.
 	Logger *slog.Logger
 }
@@ -159,7 +162,7 @@ func (vs *Views) refresh(old *View) {
 	}
 	if gen != old.Generation() && time.Now().UnixNano() >= vs.nextLoad.Load() {
 		if _, err := vs.load(ctx); err != nil {
-			vs.failed(slog.LevelError, msgReload, err)
+			vs.reloadFailed(err)
 		}
 		return
 	}
@@ -221,6 +224,14 @@ func (vs *Views) failed(level slog.Level, msg string, err error) {
 	}
 	vs.failMu.Unlock()
 	vs.log.Log(context.Background(), level, msg, "err", err)
+}
+
+// reloadFailed logs a failed load of a newer view and counts it.
+func (vs *Views) reloadFailed(err error) {
+	vs.failed(slog.LevelError, msgReload, err)
+	if vs.cfg.OnLoadFailed != nil {
+		vs.cfg.OnLoadFailed()
+	}
 }
 
 // answered notes that the store answered what msg says failed: its next
@@ -304,7 +315,7 @@ func (vs *Views) catchUp(ctx context.Context, gen int64) time.Duration {
 		if ctx.Err() != nil {
 			return 0
 		}
-		vs.failed(slog.LevelError, msgReload, err)
+		vs.reloadFailed(err)
 		return retryLoad
 	}
 	return 0

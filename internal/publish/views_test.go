@@ -331,12 +331,14 @@ func TestAViewReadDuringAWriteIsReadAgain(t *testing.T) {
 // A store that is down fails every check and reload the views try, each
 // second while requests come and Follow retries: that is one event,
 // logged at its level once, then at DEBUG until the store answers again,
-// where a database down for an hour logged thousands of lines.
+// where a database down for an hour logged thousands of lines. Each failed
+// reload is counted (OnLoadFailed, a metric an alert reads).
 func TestViewsLogAStoreDownOnce(t *testing.T) {
 	st, s := genStore(t, 30)
 	ctx := context.Background()
 	var logged syncLog
-	vs := NewViews(ViewsConfig{Store: st, Site: s, Options: genOptions(),
+	var failed atomic.Int32
+	vs := NewViews(ViewsConfig{Store: st, Site: s, Options: genOptions(), OnLoadFailed: func() { failed.Add(1) },
 		Logger: slog.New(slog.NewTextHandler(&logged, &slog.HandlerOptions{Level: slog.LevelDebug}))})
 	v, err := vs.Current(ctx)
 	if err != nil {
@@ -367,6 +369,9 @@ func TestViewsLogAStoreDownOnce(t *testing.T) {
 	}
 	if !maps.Equal(levels, want) {
 		t.Errorf("logged %v, want %v:\n%s", levels, want, logged.String())
+	}
+	if n := failed.Load(); n != 5 {
+		t.Errorf("%d failed reloads counted, want 5", n)
 	}
 }
 

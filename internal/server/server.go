@@ -123,7 +123,8 @@ func New(cfg Config) *Server {
 	if s.views == nil {
 		s.views = publish.NewViews(publish.ViewsConfig{Store: cfg.Store, Site: cfg.Site, CheckEvery: cfg.CheckEvery,
 			Options: publish.Options{BaseURL: cfg.BaseURL, Now: cfg.Now}, Logger: cfg.Logger,
-			OnLoad: func(d time.Duration) { cfg.Metrics.Published(metrics.PublishLoad, d) }})
+			OnLoad:       func(d time.Duration) { cfg.Metrics.Published(metrics.PublishLoad, d) },
+			OnLoadFailed: func() { cfg.Metrics.PublishFailed(metrics.PublishLoad) }})
 	}
 	s.mux = http.NewServeMux()
 	handle := func(route string, h http.Handler, patterns ...string) {
