@@ -636,6 +636,10 @@ func TestParseItemLinks(t *testing.T) {
 		// is the entry's.
 		{"blogger-cut.atom", []string{"https://ballotbench.blogspot.example/2024/11/recount-request.html",
 			"https://ballotbench.blogspot.example/2024/11/seal-logs.html", "https://ballotbench.blogspot.example/2024/11/last-voter.html"}},
+		// Spaces around the addresses in href attributes, as hand-written
+		// feeds leave them: no part of the address.
+		{"spaced-hrefs.atom", []string{"https://orchardvalleywater.example/board/news/rate-hearing-moved",
+			"https://orchardvalleywater.example/board/news/seat-3-certified", "https://media.orchardvalleywater.example/board/2024-11-04.mp3"}},
 		// Cut so too, where the blog takes comments on Blogger's own
 		// form: the page of its comments is that form, no page of the
 		// entry's, and the cut entry has no link.

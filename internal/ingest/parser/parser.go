@@ -303,10 +303,11 @@ func entryDocument(body []byte) (feed []byte, ok bool) {
 
 // parseGofeed parses one XML document with gofeed, what is relative to
 // an xml:base resolved as RFC 3986 resolves it (see markBases), Atom
-// 0.3's base64 texts decoded (see decodeBase64Texts).
+// 0.3's base64 texts decoded (see decodeBase64Texts), addresses in
+// attributes without the spaces around them (see trimURIAttrs).
 func parseGofeed(doc []byte) (*gofeed.Feed, error) {
 	p := gofeed.NewParser()
-	doc, marks := markBases(decodeBase64Texts(mendAtomNamespace(doc)))
+	doc, marks := markBases(trimURIAttrs(decodeBase64Texts(mendAtomNamespace(doc))))
 	p.RSSTranslator = rssTranslator{gofeed.DefaultRSSTranslator{DisableContentImageScan: true}, nonPageLinks(doc)}
 	p.AtomTranslator = atomTranslator{
 		textTitles:    textConstructs(doc, "title", htmlMarkup.MatchString),
