@@ -655,6 +655,25 @@ func TestParseItemLinks(t *testing.T) {
 	}
 }
 
+// TestParseReadsItemAuthors checks the names of each item's authors: an
+// Atom entry naming none has its source's, else its feed's (RFC 4287).
+func TestParseReadsItemAuthors(t *testing.T) {
+	tests := []struct {
+		file    string
+		authors []string // of each item, in order, joined by "; "
+	}{
+		{"atom-feed-authors.atom", []string{"Mei Tanaka", "Dana Whitfield; Luis Ortega", "Office of the County Clerk"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			got := itemsOf(parseCorpus(t, tt.file), func(it *Item) string { return strings.Join(it.Authors, "; ") })
+			if !slices.Equal(got, tt.authors) {
+				t.Fatalf("authors %q, want %q", got, tt.authors)
+			}
+		})
+	}
+}
+
 // TestParseReadsAtomTextInRSS checks that an RSS item's <summary> or
 // <content> of no namespace, Atom's, is its text where it has no other.
 func TestParseReadsAtomTextInRSS(t *testing.T) {

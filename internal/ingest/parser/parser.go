@@ -490,6 +490,9 @@ func (t atomTranslator) Translate(feed any) (*gofeed.Feed, error) {
 		}
 	}
 	for i, e := range af.Entries {
+		if len(e.Authors) == 0 {
+			f.Items[i].Authors = inheritedAuthors(af, e)
+		}
 		if t.textTitles[f.Items[i].Title] {
 			f.Items[i].Title = html.EscapeString(f.Items[i].Title)
 		}
@@ -521,6 +524,23 @@ func (t atomTranslator) Translate(feed any) (*gofeed.Feed, error) {
 		}
 	}
 	return f, nil
+}
+
+// inheritedAuthors returns the authors of an entry that names none of
+// its own: its source's, else its feed's, which RFC 4287 (4.2.1) says are
+// its authors then, and which gofeed leaves to the feed.
+func inheritedAuthors(af *atom.Feed, e *atom.Entry) []*gofeed.Person {
+	authors := af.Authors
+	if e.Source != nil && len(e.Source.Authors) > 0 {
+		authors = e.Source.Authors
+	}
+	var out []*gofeed.Person
+	for _, p := range authors {
+		if p != nil {
+			out = append(out, &gofeed.Person{Name: p.Name, Email: p.Email})
+		}
+	}
+	return out
 }
 
 // repliesPage returns, as an entry's only link, the page of its comments
