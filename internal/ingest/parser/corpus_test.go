@@ -656,13 +656,16 @@ func TestParseItemLinks(t *testing.T) {
 }
 
 // TestParseReadsItemAuthors checks the names of each item's authors: an
-// Atom entry naming none has its source's, else its feed's (RFC 4287).
+// Atom entry naming none has its source's, else its feed's (RFC 4287), and
+// an author written as markup (a byline's link, a card of elements, Dublin
+// Core creators escaped as links) is the text of its name.
 func TestParseReadsItemAuthors(t *testing.T) {
 	tests := []struct {
 		file    string
 		authors []string // of each item, in order, joined by "; "
 	}{
 		{"atom-feed-authors.atom", []string{"Mei Tanaka", "Dana Whitfield; Luis Ortega", "Office of the County Clerk"}},
+		{"markup-authors.xml", []string{"by Ann Lee", "Raj Patel", "Chidi Okafor (Ridgefield College), Linh Nguyen (State University)", "Courier Staff"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {

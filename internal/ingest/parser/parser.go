@@ -381,6 +381,9 @@ func (t rssTranslator) Translate(feed any) (*gofeed.Feed, error) {
 		if ri.Source != nil {
 			setSource(f.Items[i], ri.Source)
 		}
+		if name, ok := markupAuthor(rawAuthor(ri)); ok {
+			f.Items[i].Authors = []*gofeed.Person{{Name: name}}
+		}
 		if ri.Description == "" && ri.ITunesExt != nil && f.Items[i].Description == ri.ITunesExt.Summary {
 			f.Items[i].Description = textOrMarkup(f.Items[i].Description)
 		}
@@ -392,6 +395,42 @@ func (t rssTranslator) Translate(feed any) (*gofeed.Feed, error) {
 		}
 	}
 	return f, nil
+}
+
+// rawAuthor returns the text gofeed takes an RSS item's author from: its
+// <author>, else its Dublin Core author or creator, else its iTunes
+// author; "" when it has none.
+func rawAuthor(ri *rss.Item) string {
+	if ri.Author != "" {
+		return ri.Author
+	}
+	if dc := ri.DublinCoreExt; dc != nil && (len(dc.Author) > 0 || len(dc.Creator) > 0) {
+		return slices.Concat(dc.Author, dc.Creator)[0]
+	}
+	if ri.ITunesExt != nil {
+		return ri.ITunesExt.Author
+	}
+	return ""
+}
+
+// nameElement matches an element called name, of any prefix, and its text.
+var nameElement = regexp.MustCompile(`(?is)<(?:[\w.-]+:)?name\b[^<>]*>(.*?)</(?:[\w.-]+:)?name\s*>`)
+
+// markupAuthor returns the name an author written as markup gives: the
+// text of its <name> (an Atom person's elements without Atom's namespace,
+// as feeds give a card of the author's name, job and company), or of its
+// HTML (a byline linking to the author's page, "by <a href=…>Ann Lee</a>",
+// or Dublin Core creators escaped as links, as bioRxiv writes them).
+// gofeed reads such an author as a name and an email, which keeps the
+// markup, or loses the name. ok is false for an author that is no markup.
+func markupAuthor(raw string) (name string, ok bool) {
+	if m := nameElement.FindStringSubmatch(raw); m != nil {
+		return PlainText(m[1]), true
+	}
+	if htmlMarkup.MatchString(raw) {
+		return PlainText(raw), true
+	}
+	return "", false
 }
 
 // Keys of gofeed's Custom map under which the translator leaves an RSS
