@@ -577,6 +577,10 @@ func TestParseItemLinks(t *testing.T) {
 		{"atom-text-links.atom", []string{"https://millbrook.example/announcements/city-hall-hours", "https://millbrook.example/announcements/free-rides?route=4&day=tue", "https://millbrook.example/announcements/leaf-pickup", "https://millbrook.example/announcements/polling-places"}},
 		{"relative-guids.xml", []string{"https://canvassnotes.example/2024/11/day-one/", "https://canvassnotes.example/2024/11/training-night/", "", "https://canvassnotes.example/map?ward=3&precinct=12"}},
 		{"feedburner.xml", []string{"https://harborviewdispatch.example/2024/11/ferry-fares-rise/", "https://harborviewdispatch.example/2024/11/breakwater-repairs/", "https://feedproxy.example/~r/HarborviewDispatch/~3/Zt5Vb3nYhe/"}},
+		// An episode known by its enclosure, whose original FeedBurner
+		// gives beside its redirect to the same file.
+		{"feedburner-enclosures.xml", []string{"https://media.councilaloud.example/audio/council-2024-11-04.mp3",
+			"https://feedproxy.example/~r/CouncilAloud/~5/Qe55TnVb2k/council-2024-10-28-part2.mp3"}},
 		{"doctype-entities.xml", []string{"https://townrecords.example/notices/2024/zoning-map-hearing", "https://townrecords.example/notices/2024/special-election-hours"}},
 		{"idn-links.xml", []string{"https://xn--brgerbote-q9a.example/2024/11/gemeinderat-vorsitz", "https://xn--brgerbote-q9a.example/2024/11/%C3%B6ffnungszeiten", "https://xn--brgerbote-q9a.example/2024/11/briefwahl?ref="}},
 		{"xml-base.atom", []string{"https://quarrynotes.example/2024/11/precinct-maps/", "https://quarrynotes.example/2024/11/poll-worker-training/", "https://quarrynotes.example/2024/11/05.html#noon"}},

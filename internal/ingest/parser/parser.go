@@ -13,6 +13,7 @@ import (
 	"html"
 	"net"
 	"net/url"
+	"path"
 	"regexp"
 	"slices"
 	"strconv"
@@ -381,6 +382,11 @@ func (t rssTranslator) Translate(feed any) (*gofeed.Feed, error) {
 		if ri.Source != nil {
 			setSource(f.Items[i], ri.Source)
 		}
+		for _, e := range f.Items[i].Enclosures {
+			if e != nil {
+				e.URL = originalEnclosure(ri, e.URL)
+			}
+		}
 		if name, ok := markupAuthor(rawAuthor(ri)); ok {
 			f.Items[i].Authors = []*gofeed.Person{{Name: name}}
 		}
@@ -395,6 +401,20 @@ func (t rssTranslator) Translate(feed any) (*gofeed.Feed, error) {
 		}
 	}
 	return f, nil
+}
+
+// originalEnclosure returns the address a FeedBurner feed gives as the
+// original (feedburner:origEnclosureLink) of an enclosure at u, which it
+// serves through its own redirect under the same file's name, as lenient
+// readers take it: the redirect outlives neither the feed nor FeedBurner.
+// u itself when the item gives none for that file.
+func originalEnclosure(ri *rss.Item, u string) string {
+	for _, e := range ri.Extensions["feedburner"]["origEnclosureLink"] {
+		if o := strings.TrimSpace(e.Value); o != "" && strings.HasSuffix(strings.TrimSpace(u), "/"+path.Base(o)) {
+			return o
+		}
+	}
+	return u
 }
 
 // rawAuthor returns the text gofeed takes an RSS item's author from: its
