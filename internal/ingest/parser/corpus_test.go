@@ -800,17 +800,30 @@ func TestParseReadsTitles(t *testing.T) {
 // TestParseReadsITunesSummariesAsText checks podcast episodes described
 // only by their iTunes summary, which is plain text: a "<" in it ("when
 // k<n") is a character, where a summary that holds markup, as hosts write
-// theirs, is HTML, and an episode's own description comes first.
+// theirs, is HTML, and an episode's own description comes first. One
+// described by its iTunes subtitle alone has that, as text too.
 func TestParseReadsITunesSummariesAsText(t *testing.T) {
-	f := parseCorpus(t, "itunes-summaries.xml")
-	got := itemsOf(f, func(it *Item) string { return PlainText(it.Summary) })
-	want := []string{
-		"When k<n ballots are left the count holds; when n>2k it is called. Turnout <40% in two wards.",
-		"Where the drop boxes are. Who empties them, and when.",
-		"Training day: k<n is fine.",
+	tests := []struct {
+		file      string
+		summaries []string // the text of each item's, in order
+	}{
+		{"itunes-summaries.xml", []string{
+			"When k<n ballots are left the count holds; when n>2k it is called. Turnout <40% in two wards.",
+			"Where the drop boxes are. Who empties them, and when.",
+			"Training day: k<n is fine.",
+		}},
+		{"itunes-subtitles.xml", []string{
+			"Why some ballots wait a week, and when k<n of them can change a race.",
+			"How a poll book is checked against the rolls, paper and tablet alike.",
+		}},
 	}
-	if strings.Join(got, "|") != strings.Join(want, "|") {
-		t.Errorf("summaries %q, want %q", got, want)
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			got := itemsOf(parseCorpus(t, tt.file), func(it *Item) string { return PlainText(it.Summary) })
+			if !slices.Equal(got, tt.summaries) {
+				t.Errorf("summaries %q, want %q", got, tt.summaries)
+			}
+		})
 	}
 }
 

@@ -885,6 +885,11 @@ func item(gi *gofeed.Item, base *url.URL, lang string) Item {
 	if strings.TrimSpace(it.Summary) == "" && strings.TrimSpace(it.Content) == "" {
 		it.Summary = mediaDescription(gi)
 	}
+	if strings.TrimSpace(it.Summary) == "" && strings.TrimSpace(it.Content) == "" && gi.ITunesExt != nil {
+		// An episode described only by its iTunes subtitle, plain
+		// text by iTunes's definition (see textOrMarkup).
+		it.Summary = textOrMarkup(strings.TrimSpace(gi.ITunesExt.Subtitle))
+	}
 	if it.Title == "" {
 		it.Title = mediaTitle(gi)
 	}
