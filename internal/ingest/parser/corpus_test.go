@@ -577,6 +577,10 @@ func TestParseItemLinks(t *testing.T) {
 		{"atom-text-links.atom", []string{"https://millbrook.example/announcements/city-hall-hours", "https://millbrook.example/announcements/free-rides?route=4&day=tue", "https://millbrook.example/announcements/leaf-pickup", "https://millbrook.example/announcements/polling-places"}},
 		{"relative-guids.xml", []string{"https://canvassnotes.example/2024/11/day-one/", "https://canvassnotes.example/2024/11/training-night/", "", "https://canvassnotes.example/map?ward=3&precinct=12"}},
 		{"feedburner.xml", []string{"https://harborviewdispatch.example/2024/11/ferry-fares-rise/", "https://harborviewdispatch.example/2024/11/breakwater-repairs/", "https://feedproxy.example/~r/HarborviewDispatch/~3/Zt5Vb3nYhe/"}},
+		// An episode known by its enclosure, whose original FeedBurner
+		// gives beside its redirect to the same file.
+		{"feedburner-enclosures.xml", []string{"https://media.councilaloud.example/audio/council-2024-11-04.mp3",
+			"https://feedproxy.example/~r/CouncilAloud/~5/Qe55TnVb2k/council-2024-10-28-part2.mp3"}},
 		{"doctype-entities.xml", []string{"https://townrecords.example/notices/2024/zoning-map-hearing", "https://townrecords.example/notices/2024/special-election-hours"}},
 		{"idn-links.xml", []string{"https://xn--brgerbote-q9a.example/2024/11/gemeinderat-vorsitz", "https://xn--brgerbote-q9a.example/2024/11/%C3%B6ffnungszeiten", "https://xn--brgerbote-q9a.example/2024/11/briefwahl?ref="}},
 		{"xml-base.atom", []string{"https://quarrynotes.example/2024/11/precinct-maps/", "https://quarrynotes.example/2024/11/poll-worker-training/", "https://quarrynotes.example/2024/11/05.html#noon"}},
@@ -636,6 +640,10 @@ func TestParseItemLinks(t *testing.T) {
 		// is the entry's.
 		{"blogger-cut.atom", []string{"https://ballotbench.blogspot.example/2024/11/recount-request.html",
 			"https://ballotbench.blogspot.example/2024/11/seal-logs.html", "https://ballotbench.blogspot.example/2024/11/last-voter.html"}},
+		// Spaces around the addresses in href attributes, as hand-written
+		// feeds leave them: no part of the address.
+		{"spaced-hrefs.atom", []string{"https://orchardvalleywater.example/board/news/rate-hearing-moved",
+			"https://orchardvalleywater.example/board/news/seat-3-certified", "https://media.orchardvalleywater.example/board/2024-11-04.mp3"}},
 		// Cut so too, where the blog takes comments on Blogger's own
 		// form: the page of its comments is that form, no page of the
 		// entry's, and the cut entry has no link.
@@ -646,6 +654,28 @@ func TestParseItemLinks(t *testing.T) {
 		t.Run(tt.file, func(t *testing.T) {
 			if got := itemLinks(parseCorpus(t, tt.file)); strings.Join(got, " ") != strings.Join(tt.links, " ") {
 				t.Fatalf("links %q, want %q", got, tt.links)
+			}
+		})
+	}
+}
+
+// TestParseReadsItemAuthors checks the names of each item's authors: an
+// Atom entry naming none has its source's, else its feed's (RFC 4287), and
+// an author written as markup (a byline's link, a card of elements, Dublin
+// Core creators escaped as links) is the text of its name.
+func TestParseReadsItemAuthors(t *testing.T) {
+	tests := []struct {
+		file    string
+		authors []string // of each item, in order, joined by "; "
+	}{
+		{"atom-feed-authors.atom", []string{"Mei Tanaka", "Dana Whitfield; Luis Ortega", "Office of the County Clerk"}},
+		{"markup-authors.xml", []string{"by Ann Lee", "Raj Patel", "Chidi Okafor (Ridgefield College), Linh Nguyen (State University)", "Courier Staff"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			got := itemsOf(parseCorpus(t, tt.file), func(it *Item) string { return strings.Join(it.Authors, "; ") })
+			if !slices.Equal(got, tt.authors) {
+				t.Fatalf("authors %q, want %q", got, tt.authors)
 			}
 		})
 	}
@@ -770,17 +800,30 @@ func TestParseReadsTitles(t *testing.T) {
 // TestParseReadsITunesSummariesAsText checks podcast episodes described
 // only by their iTunes summary, which is plain text: a "<" in it ("when
 // k<n") is a character, where a summary that holds markup, as hosts write
-// theirs, is HTML, and an episode's own description comes first.
+// theirs, is HTML, and an episode's own description comes first. One
+// described by its iTunes subtitle alone has that, as text too.
 func TestParseReadsITunesSummariesAsText(t *testing.T) {
-	f := parseCorpus(t, "itunes-summaries.xml")
-	got := itemsOf(f, func(it *Item) string { return PlainText(it.Summary) })
-	want := []string{
-		"When k<n ballots are left the count holds; when n>2k it is called. Turnout <40% in two wards.",
-		"Where the drop boxes are. Who empties them, and when.",
-		"Training day: k<n is fine.",
+	tests := []struct {
+		file      string
+		summaries []string // the text of each item's, in order
+	}{
+		{"itunes-summaries.xml", []string{
+			"When k<n ballots are left the count holds; when n>2k it is called. Turnout <40% in two wards.",
+			"Where the drop boxes are. Who empties them, and when.",
+			"Training day: k<n is fine.",
+		}},
+		{"itunes-subtitles.xml", []string{
+			"Why some ballots wait a week, and when k<n of them can change a race.",
+			"How a poll book is checked against the rolls, paper and tablet alike.",
+		}},
 	}
-	if strings.Join(got, "|") != strings.Join(want, "|") {
-		t.Errorf("summaries %q, want %q", got, want)
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			got := itemsOf(parseCorpus(t, tt.file), func(it *Item) string { return PlainText(it.Summary) })
+			if !slices.Equal(got, tt.summaries) {
+				t.Errorf("summaries %q, want %q", got, tt.summaries)
+			}
+		})
 	}
 }
 

@@ -13,6 +13,7 @@ import (
 	"html"
 	"net"
 	"net/url"
+	"path"
 	"regexp"
 	"slices"
 	"strconv"
@@ -303,10 +304,11 @@ func entryDocument(body []byte) (feed []byte, ok bool) {
 
 // parseGofeed parses one XML document with gofeed, what is relative to
 // an xml:base resolved as RFC 3986 resolves it (see markBases), Atom
-// 0.3's base64 texts decoded (see decodeBase64Texts).
+// 0.3's base64 texts decoded (see decodeBase64Texts), addresses in
+// attributes without the spaces around them (see trimURIAttrs).
 func parseGofeed(doc []byte) (*gofeed.Feed, error) {
 	p := gofeed.NewParser()
-	doc, marks := markBases(decodeBase64Texts(mendAtomNamespace(doc)))
+	doc, marks := markBases(trimURIAttrs(decodeBase64Texts(mendAtomNamespace(doc))))
 	p.RSSTranslator = rssTranslator{gofeed.DefaultRSSTranslator{DisableContentImageScan: true}, nonPageLinks(doc)}
 	p.AtomTranslator = atomTranslator{
 		textTitles:    textConstructs(doc, "title", htmlMarkup.MatchString),
@@ -380,6 +382,14 @@ func (t rssTranslator) Translate(feed any) (*gofeed.Feed, error) {
 		if ri.Source != nil {
 			setSource(f.Items[i], ri.Source)
 		}
+		for _, e := range f.Items[i].Enclosures {
+			if e != nil {
+				e.URL = originalEnclosure(ri, e.URL)
+			}
+		}
+		if name, ok := markupAuthor(rawAuthor(ri)); ok {
+			f.Items[i].Authors = []*gofeed.Person{{Name: name}}
+		}
 		if ri.Description == "" && ri.ITunesExt != nil && f.Items[i].Description == ri.ITunesExt.Summary {
 			f.Items[i].Description = textOrMarkup(f.Items[i].Description)
 		}
@@ -391,6 +401,56 @@ func (t rssTranslator) Translate(feed any) (*gofeed.Feed, error) {
 		}
 	}
 	return f, nil
+}
+
+// originalEnclosure returns the address a FeedBurner feed gives as the
+// original (feedburner:origEnclosureLink) of an enclosure at u, which it
+// serves through its own redirect under the same file's name, as lenient
+// readers take it: the redirect outlives neither the feed nor FeedBurner.
+// u itself when the item gives none for that file.
+func originalEnclosure(ri *rss.Item, u string) string {
+	for _, e := range ri.Extensions["feedburner"]["origEnclosureLink"] {
+		if o := strings.TrimSpace(e.Value); o != "" && strings.HasSuffix(strings.TrimSpace(u), "/"+path.Base(o)) {
+			return o
+		}
+	}
+	return u
+}
+
+// rawAuthor returns the text gofeed takes an RSS item's author from: its
+// <author>, else its Dublin Core author or creator, else its iTunes
+// author; "" when it has none.
+func rawAuthor(ri *rss.Item) string {
+	if ri.Author != "" {
+		return ri.Author
+	}
+	if dc := ri.DublinCoreExt; dc != nil && (len(dc.Author) > 0 || len(dc.Creator) > 0) {
+		return slices.Concat(dc.Author, dc.Creator)[0]
+	}
+	if ri.ITunesExt != nil {
+		return ri.ITunesExt.Author
+	}
+	return ""
+}
+
+// nameElement matches an element called name, of any prefix, and its text.
+var nameElement = regexp.MustCompile(`(?is)<(?:[\w.-]+:)?name\b[^<>]*>(.*?)</(?:[\w.-]+:)?name\s*>`)
+
+// markupAuthor returns the name an author written as markup gives: the
+// text of its <name> (an Atom person's elements without Atom's namespace,
+// as feeds give a card of the author's name, job and company), or of its
+// HTML (a byline linking to the author's page, "by <a href=…>Ann Lee</a>",
+// or Dublin Core creators escaped as links, as bioRxiv writes them).
+// gofeed reads such an author as a name and an email, which keeps the
+// markup, or loses the name. ok is false for an author that is no markup.
+func markupAuthor(raw string) (name string, ok bool) {
+	if m := nameElement.FindStringSubmatch(raw); m != nil {
+		return PlainText(m[1]), true
+	}
+	if htmlMarkup.MatchString(raw) {
+		return PlainText(raw), true
+	}
+	return "", false
 }
 
 // Keys of gofeed's Custom map under which the translator leaves an RSS
@@ -489,6 +549,9 @@ func (t atomTranslator) Translate(feed any) (*gofeed.Feed, error) {
 		}
 	}
 	for i, e := range af.Entries {
+		if len(e.Authors) == 0 {
+			f.Items[i].Authors = inheritedAuthors(af, e)
+		}
 		if t.textTitles[f.Items[i].Title] {
 			f.Items[i].Title = html.EscapeString(f.Items[i].Title)
 		}
@@ -520,6 +583,23 @@ func (t atomTranslator) Translate(feed any) (*gofeed.Feed, error) {
 		}
 	}
 	return f, nil
+}
+
+// inheritedAuthors returns the authors of an entry that names none of
+// its own: its source's, else its feed's, which RFC 4287 (4.2.1) says are
+// its authors then, and which gofeed leaves to the feed.
+func inheritedAuthors(af *atom.Feed, e *atom.Entry) []*gofeed.Person {
+	authors := af.Authors
+	if e.Source != nil && len(e.Source.Authors) > 0 {
+		authors = e.Source.Authors
+	}
+	var out []*gofeed.Person
+	for _, p := range authors {
+		if p != nil {
+			out = append(out, &gofeed.Person{Name: p.Name, Email: p.Email})
+		}
+	}
+	return out
 }
 
 // repliesPage returns, as an entry's only link, the page of its comments
@@ -804,6 +884,11 @@ func item(gi *gofeed.Item, base *url.URL, lang string) Item {
 	}
 	if strings.TrimSpace(it.Summary) == "" && strings.TrimSpace(it.Content) == "" {
 		it.Summary = mediaDescription(gi)
+	}
+	if strings.TrimSpace(it.Summary) == "" && strings.TrimSpace(it.Content) == "" && gi.ITunesExt != nil {
+		// An episode described only by its iTunes subtitle, plain
+		// text by iTunes's definition (see textOrMarkup).
+		it.Summary = textOrMarkup(strings.TrimSpace(gi.ITunesExt.Subtitle))
 	}
 	if it.Title == "" {
 		it.Title = mediaTitle(gi)

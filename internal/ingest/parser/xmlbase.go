@@ -6,6 +6,7 @@ import (
 	"html"
 	"iter"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -86,6 +87,38 @@ func relativeFolder(raw string) (string, bool) {
 	}
 	p := u.EscapedPath()
 	return cmp.Or(p[:strings.LastIndexByte(p, '/')+1], "./"), true
+}
+
+// uriAttrs are the attributes whose values gofeed reads as addresses.
+var uriAttrs = []string{"href", "src", "uri"}
+
+// trimURIAttrs returns doc with the white space around the values of its
+// href, src and uri attributes left out; doc itself when none has any.
+// gofeed reads each such value through url.Parse, which keeps the spaces
+// after an address as "%20" (an Atom link's href="/blog/post.html ", as
+// hand-written feeds give it, read as "…/post.html%20", a page that does
+// not exist), where XML gives no meaning to them and lenient readers
+// drop them.
+func trimURIAttrs(doc []byte) []byte {
+	var spans []tagAttr
+	for _, name := range uriAttrs {
+		for a := range tagAttrs(doc, name) {
+			if v := doc[a.start:a.end]; len(v) > 0 && (isSpace(v[0]) || isSpace(v[len(v)-1])) {
+				spans = append(spans, a)
+			}
+		}
+	}
+	if spans == nil {
+		return doc
+	}
+	slices.SortFunc(spans, func(a, b tagAttr) int { return a.start - b.start })
+	var out []byte
+	done := 0
+	for _, a := range spans {
+		out = append(append(out, doc[done:a.start]...), bytes.TrimSpace(doc[a.start:a.end])...)
+		done = a.end
+	}
+	return append(out, doc[done:]...)
 }
 
 // tagAttr is where an attribute of a tag is: its name's start and its
