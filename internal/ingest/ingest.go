@@ -506,7 +506,7 @@ func (in *Ingester) round(ctx context.Context) (Summary, error) {
 	<-renewed
 	// Leases of sources whose results were not committed (the round was
 	// stopped, or the store failed): let other workers have them now.
-	if err := r.leases.release(ctx, r.leases.list()...); err != nil {
+	if err := r.leases.releaseAll(ctx); err != nil {
 		in.log.Warn("releasing source leases failed: they expire", "err", err)
 	}
 	if err == nil {

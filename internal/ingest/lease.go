@@ -81,7 +81,8 @@ func (l *leases) list() []string {
 	return out
 }
 
-// release ends the leases on urls.
+// release ends the leases on urls. Those the store fails to release
+// stay held, for releaseAll to try again at the round's end.
 func (l *leases) release(ctx context.Context, urls ...string) error {
 	if len(urls) == 0 {
 		return nil
@@ -93,7 +94,39 @@ func (l *leases) release(ctx context.Context, urls ...string) error {
 		delete(l.held, u)
 	}
 	l.mu.Unlock()
-	return l.st.Release(context.WithoutCancel(ctx), l.holder, urls...)
+	if err := l.st.Release(context.WithoutCancel(ctx), l.holder, urls...); err != nil {
+		l.add(urls...)
+		return err
+	}
+	return nil
+}
+
+// Releases at the round's end are tried releaseTries times, waiting
+// releaseRetry and then twice as long each time (about 4 s in all): a
+// database restarting refuses them a second or two, and the leases left
+// had the next worker's round wait a lease's life (a minute) for their
+// sources.
+const (
+	releaseTries = 5
+	releaseRetry = 250 * time.Millisecond
+)
+
+// releaseAll ends every lease held, trying again a few times while the
+// store refuses; once ctx is done (the process is stopping), once only.
+func (l *leases) releaseAll(ctx context.Context) error {
+	wait := releaseRetry
+	for try := 1; ; try++ {
+		err := l.release(ctx, l.list()...)
+		if err == nil || try == releaseTries || ctx.Err() != nil {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(wait):
+		}
+		wait *= 2
+	}
 }
 
 // renew keeps the leases held until ctx is done, renewing them three times

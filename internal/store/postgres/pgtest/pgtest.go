@@ -287,8 +287,12 @@ func (s *server) run() error {
 }
 
 // halt stops the server process (a fast shutdown: sessions are ended).
-func (s *server) halt() error {
-	if err := s.proc.Signal(syscall.SIGINT); err != nil {
+func (s *server) halt() error { return s.haltBy(syscall.SIGINT) }
+
+// haltBy stops the server process with the signal given: SIGINT for a
+// fast shutdown, SIGQUIT for an immediate one (pg_ctl's modes).
+func (s *server) haltBy(sig syscall.Signal) error {
+	if err := s.proc.Signal(sig); err != nil {
 		return nil // gone already
 	}
 	select {
@@ -304,7 +308,16 @@ func (s *server) halt() error {
 // Restart stops the throwaway server, as an operator's restart does (every
 // session is ended), and starts it again on the same port with the same
 // databases. A test run against an existing server (EnvServer) is skipped.
-func Restart(t testing.TB) {
+func Restart(t testing.TB) { restart(t, syscall.SIGINT) }
+
+// Crash stops the throwaway server as a crash does (an immediate
+// shutdown, pg_ctl -m immediate: nothing is written out, transactions in
+// flight are lost) and starts it again, when it recovers from its log
+// before it takes connections. A test run against an existing server
+// (EnvServer) is skipped.
+func Crash(t testing.TB) { restart(t, syscall.SIGQUIT) }
+
+func restart(t testing.TB, sig syscall.Signal) {
 	t.Helper()
 	s := get(t)
 	if s.dir == "" {
@@ -312,7 +325,7 @@ func Restart(t testing.TB) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.halt(); err != nil {
+	if err := s.haltBy(sig); err != nil {
 		t.Fatalf("pgtest: %v", err)
 	}
 	if err := s.run(); err != nil {
