@@ -309,11 +309,9 @@ func (s *Scheduler) mail(ctx context.Context, cfg *model.SMTP, now func() time.T
 	s.pending = nil
 }
 
-// write writes the issue of day d unless the store holds one of that day
-// already, written once the day was over (see written); it returns no
-// issue and no error then. An issue of a later
-// day does not stand for it: one written while the clock ran ahead would
-// have kept every issue from being written until its day. Where
+// write writes the issue of day d unless the store holds one of that day,
+// or of the next, written once its day was over (see written); it returns
+// no issue and no error then. Where
 // the store is shared by several processes (the workers of a hub, each
 // with its scheduler, tick together when started together), they take
 // turns to read and write, so that one writes and mails the issue and the
