@@ -234,10 +234,13 @@ func (s *Scheduler) tick(ctx context.Context, st *site.Site, opt Options) (*Issu
 }
 
 // mail sends the pending issue, when its time has come, to the addresses
-// still to get it that the settings still list.
+// still to get it that the settings still list. A try due further off
+// than the longest wait between tries is due: it was counted on a clock
+// since set back (the store keeps it for a process started again), and
+// kept to, it would have the next issue give the mailing up first.
 func (s *Scheduler) mail(ctx context.Context, cfg *model.SMTP, now func() time.Time) {
 	p := s.pending
-	if p == nil || now().Before(p.next) {
+	if t := now(); p == nil || t.Before(p.next) && p.next.Sub(t) <= maxMailWait {
 		return
 	}
 	if cfg == nil {
