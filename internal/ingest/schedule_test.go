@@ -232,3 +232,59 @@ func TestRunWakesForASourceDueAtOnce(t *testing.T) {
 		})
 	}
 }
+
+// TestRoundsFollowTheClockStepped steps the hub's clock back a day, on a
+// year, and back to where it was, as NTP or an operator does: each step
+// has the sources read at the next round, a failing one's count of
+// failures growing by one a round and no pause; and a round right after
+// takes none. Set back, the sources were left unread for a day, and put
+// right after a year ahead, for a year, their next fetches counted on the
+// clock as it was.
+func TestRoundsFollowTheClockStepped(t *testing.T) {
+	var mu sync.Mutex
+	asked := map[string]int{}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		asked[r.URL.Path]++
+		mu.Unlock()
+		if r.URL.Path == "/down.xml" {
+			http.Error(w, "down", http.StatusServiceUnavailable)
+			return
+		}
+		w.Header().Set("Content-Type", "application/rss+xml")
+		fmt.Fprint(w, `<?xml version="1.0"?><rss version="2.0"><channel><title>Feed</title><link>https://example.org/</link></channel></rss>`)
+	}))
+	defer srv.Close()
+	up, down := srv.URL+"/up.xml", srv.URL+"/down.xml"
+	h := newHub(t, true, model.Source{URL: up}, model.Source{URL: down})
+	start := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	clock := &steppingClock{t: start}
+	opts := testOptions()
+	opts.Now = clock.now
+	in := h.ingester(opts)
+	defer in.Close()
+	ctx := context.Background()
+	for i, at := range []time.Time{start, start.AddDate(0, 0, -1), start.AddDate(1, 0, 0), start} {
+		clock.set(at)
+		sum, err := in.RunOnce(ctx)
+		if err != nil || sum.Due != 2 {
+			t.Fatalf("round at %s: %+v, %v; want both sources due", at, sum, err)
+		}
+		mu.Lock()
+		got := [2]int{asked["/up.xml"], asked["/down.xml"]}
+		mu.Unlock()
+		if want := [2]int{i + 1, i + 1}; got != want {
+			t.Fatalf("round at %s: sources asked %v times, want %v", at, got, want)
+		}
+		if st := h.state(t, down); st.Errors != i+1 || st.Paused {
+			t.Fatalf("round at %s: the failing source has %d failures, paused %v; want %d, not paused", at, st.Errors, st.Paused, i+1)
+		}
+		if st := h.state(t, up); !st.NextFetch.After(at) || st.NextFetch.Sub(at) > scheduler.DefaultMax {
+			t.Fatalf("round at %s: next fetch %s, want within a day after", at, st.NextFetch)
+		}
+		clock.set(at.Add(time.Minute))
+		if sum, err := in.RunOnce(ctx); err != nil || sum.Due != 0 {
+			t.Fatalf("round a minute after %s: %+v, %v; want none due", at, sum, err)
+		}
+	}
+}

@@ -50,7 +50,7 @@ func (r *round) source(ctx context.Context, j job) *result {
 		var held *fetcher.HeldOffError
 		if errors.As(err, &held) {
 			res.heldOff = true // no failure of the source's (see Policy.NotAsked)
-			policy.NotAsked(st, err, held.Until)
+			policy.NotAsked(st, now, err, held.Until)
 			in.log.Info("source not asked: its host asked to wait", "url", fetcher.Masked(j.src.URL), "until", held.Until)
 			return res
 		}

@@ -100,7 +100,8 @@ func runNewsletter(t *testing.T, h *hub, s *site.Site, day Date, now time.Time, 
 // 421 greeting, then a 450 to each address), and the process that wrote
 // it ends before trying again; the next process, its scheduler started
 // afresh, mails the issue as it was written, once to each address. So
-// does the schedule for a run of newsletter that the server put off.
+// does the schedule for a run of newsletter that the server put off, on
+// a clock since set back a day too.
 func TestAMailingPutOffOutlivesTheProcess(t *testing.T) {
 	ctx := context.Background()
 	day := Date{2026, 11, 2}
@@ -123,6 +124,19 @@ func TestAMailingPutOffOutlivesTheProcess(t *testing.T) {
 				t.Fatal(err)
 			}
 			m := &Mailer{SMTP: s.Config.SMTP, Now: func() time.Time { return now }}
+			if sent, _, err := m.SendOnce(ctx, h.st, is, false); sent != 0 || err == nil {
+				t.Fatalf("sent %d, %v; want the server to put it off", sent, err)
+			}
+		}},
+		// Its next try, stored a day ahead, was counted on a clock
+		// since set back: the wait is an hour at most.
+		{"by hand on a clock a day ahead", func(t *testing.T, h *hub, s *site.Site, now time.Time) {
+			ahead := func() time.Time { return now.Add(24 * time.Hour) }
+			is, _, err := Write(ctx, h.st, s, h.dir, day, Options{Now: ahead})
+			if err != nil {
+				t.Fatal(err)
+			}
+			m := &Mailer{SMTP: s.Config.SMTP, Now: ahead}
 			if sent, _, err := m.SendOnce(ctx, h.st, is, false); sent != 0 || err == nil {
 				t.Fatalf("sent %d, %v; want the server to put it off", sent, err)
 			}

@@ -171,16 +171,25 @@ func Latest(ctx context.Context, st store.Store) (Date, error) {
 	return last, nil
 }
 
-// written reports whether the store holds an issue of day d, whatever
-// the site's name was when it was written, dated once the day was over
-// in loc. One written while the day lasted (newsletter --date of that
-// day, a preview, perhaps not mailed) holds part of its news only, and
-// the day's issue is still to be written.
+// written reports whether the store holds an issue of day d, or of the
+// day after, whatever the site's name was when it was written, dated once
+// its day was over in loc. One written while the day lasted (newsletter
+// --date of that day, a preview, perhaps not mailed) holds part of its
+// news only, and the day's issue is still to be written.
+//
+// The next day's issue stands for d's: d falls due after it was written
+// when the clock was set back past newsletter_time (NTP stepping a clock
+// that ran ahead), or newsletter_time moved later, and d's issue would be
+// a second message of the day, of older news. An issue of a day further
+// on was written on a clock that ran ahead for days, and stands for no
+// other: kept to, it would keep the issues of the days until it from being
+// written.
 func written(ctx context.Context, st store.Store, d Date, loc *time.Location) (bool, error) {
-	end := d.AddDays(1).Start(loc)
 	found := false
 	err := st.Scan(ctx, []model.Kind{model.KindNewsletter}, func(r *model.Record) error {
-		if day, ok := DateOfPath(r.Path); ok && day == d && r.Newsletter != nil && !r.Newsletter.PublishedDateTime.Before(end) {
+		day, ok := DateOfPath(r.Path)
+		if ok && (day == d || day == d.AddDays(1)) && r.Newsletter != nil &&
+			!r.Newsletter.PublishedDateTime.Before(day.AddDays(1).Start(loc)) {
 			found = true
 		}
 		return nil

@@ -234,10 +234,13 @@ func (s *Scheduler) tick(ctx context.Context, st *site.Site, opt Options) (*Issu
 }
 
 // mail sends the pending issue, when its time has come, to the addresses
-// still to get it that the settings still list.
+// still to get it that the settings still list. A try due further off
+// than the longest wait between tries is due: it was counted on a clock
+// since set back (the store keeps it for a process started again), and
+// kept to, it would have the next issue give the mailing up first.
 func (s *Scheduler) mail(ctx context.Context, cfg *model.SMTP, now func() time.Time) {
 	p := s.pending
-	if p == nil || now().Before(p.next) {
+	if t := now(); p == nil || t.Before(p.next) && p.next.Sub(t) <= maxMailWait {
 		return
 	}
 	if cfg == nil {
@@ -309,11 +312,9 @@ func (s *Scheduler) mail(ctx context.Context, cfg *model.SMTP, now func() time.T
 	s.pending = nil
 }
 
-// write writes the issue of day d unless the store holds one of that day
-// already, written once the day was over (see written); it returns no
-// issue and no error then. An issue of a later
-// day does not stand for it: one written while the clock ran ahead would
-// have kept every issue from being written until its day. Where
+// write writes the issue of day d unless the store holds one of that day,
+// or of the next, written once its day was over (see written); it returns
+// no issue and no error then. Where
 // the store is shared by several processes (the workers of a hub, each
 // with its scheduler, tick together when started together), they take
 // turns to read and write, so that one writes and mails the issue and the

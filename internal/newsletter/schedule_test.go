@@ -171,6 +171,41 @@ func TestSchedulerAfterAClockThatRanAhead(t *testing.T) {
 	}
 }
 
+// TestSchedulerAfterAClockSetBack sets the clock back past newsletter_time
+// after the day's issue went out, as NTP stepping a clock that ran ahead
+// does: the day due then is the day before, which the scheduler, having
+// come up after its time, never wrote, and is not to write now, nor when
+// started again, nor after the clock is set back two days; the next day's
+// issue is written at its time. Set back months, the clock has the issues
+// of the days as they come written (TestSchedulerAfterAClockThatRanAhead).
+func TestSchedulerAfterAClockSetBack(t *testing.T) {
+	h := genHub(t, 1500, nil)
+	ctx := context.Background()
+	s, la := newsletterSite(t, h, nil)
+	var now time.Time
+	sched := func() *Scheduler {
+		return &Scheduler{Store: h.st, Site: func() *site.Site { return s }, SiteDir: h.dir,
+			Options: Options{Now: func() time.Time { return now }}}
+	}
+	sc := sched()
+	for _, st := range []struct {
+		name  string
+		now   time.Time
+		sc    *Scheduler
+		wrote string
+	}{
+		{"started after 07:00", time.Date(2026, 11, 3, 9, 0, 0, 0, la), sc, "2026-11-02"},
+		{"the clock set back to 06:00", time.Date(2026, 11, 3, 6, 0, 0, 0, la), sc, ""},
+		{"started again at 06:30", time.Date(2026, 11, 3, 6, 30, 0, 0, la), sched(), ""},
+		{"the next day at 07:00", time.Date(2026, 11, 4, 7, 0, 0, 0, la), sc, "2026-11-03"},
+		{"the clock set back two days", time.Date(2026, 11, 2, 7, 30, 0, 0, la), sched(), ""},
+		{"a day on", time.Date(2026, 11, 3, 7, 30, 0, 0, la), sched(), ""},
+	} {
+		now = st.now
+		tickWrites(t, ctx, st.sc, st.name, st.wrote)
+	}
+}
+
 // TestSchedulerWritesNoOlderIssueWhenNewsletterTimeMovesLater moves
 // newsletter_time from 07:00 to 18:00 after the day's issue went out: the
 // day due before 18:00 is then the day before, which the scheduler,

@@ -32,6 +32,7 @@ import (
 	"golang.org/x/net/publicsuffix"
 
 	"newshub/internal/ingest/guard"
+	"newshub/internal/ingest/scheduler"
 	"newshub/internal/model"
 )
 
@@ -380,11 +381,12 @@ func (f *Fetcher) Holds(now time.Time) map[string]time.Time {
 
 // HoldOff leaves each host of holds (as Holds names them) alone until its
 // time, unless it is held longer already. A hold ending further off than
-// the longest Retry-After is taken for (give or take clockSkew) is none:
-// it was taken on a clock set ahead, since put right, or another
-// worker's, and kept to it would leave the host alone for as long.
+// the longest Retry-After is taken for (give or take how far the workers'
+// clocks may be apart) is none: it was taken on a clock set ahead, since
+// put right, or another worker's, and kept to it would leave the host
+// alone for as long.
 func (f *Fetcher) HoldOff(holds map[string]time.Time) {
-	latest := time.Now().Add(maxRetryAfter + clockSkew)
+	latest := time.Now().Add(maxRetryAfter + scheduler.ClockSkew)
 	for host, until := range holds {
 		if until.After(latest) {
 			continue
@@ -392,9 +394,6 @@ func (f *Fetcher) HoldOff(holds map[string]time.Time) {
 		f.hosts.holdOff(host, until)
 	}
 }
-
-// clockSkew is how far the clocks of a hub's workers may be apart.
-const clockSkew = time.Hour
 
 // Options returns the options in force, defaults filled in.
 func (f *Fetcher) Options() Options { return f.opts }

@@ -74,13 +74,26 @@ func (p Policy) bound(d time.Duration, configured bool) time.Duration {
 	return p.clamp(d)
 }
 
+// ClockSkew is how far the clocks of a hub's workers may be apart.
+const ClockSkew = time.Hour
+
 // Due reports whether a source is to be fetched now. A paused source is
-// never due; one never fetched always is.
+// never due; one never fetched always is, and so is one last fetched
+// further ahead of now than ClockSkew (see setBack).
 func (p Policy) Due(st store.SourceState, now time.Time) bool {
 	if st.Paused {
 		return false
 	}
-	return st.NextFetch.IsZero() || !now.Before(st.NextFetch)
+	return st.NextFetch.IsZero() || !now.Before(st.NextFetch) || setBack(st, now)
+}
+
+// setBack reports whether a source was last fetched on a clock since set
+// back (NTP stepping a clock that ran ahead, an operator's fix): its next
+// fetch was counted on that clock, and kept to would leave the source
+// unread for as long as the clock was ahead, a day or a year. Fetched
+// again at once, it is scheduled on the clock as it now is.
+func setBack(st store.SourceState, now time.Time) bool {
+	return st.LastFetch.Sub(now) > ClockSkew
 }
 
 // Interval returns the interval for a source: the configured one when
@@ -262,7 +275,14 @@ func (p Policy) OutageWait(n int) time.Duration {
 // Retry-After, to be left alone until until: no failure of the source's,
 // so neither its error count nor its backoff grows. It is due again once
 // the wait is over, and no round begun before then takes it.
-func (p Policy) NotAsked(st *store.SourceState, err error, until time.Time) {
+//
+// A last fetch ahead of now, on a clock since set back, is moved to now:
+// else the source, due at once for it (see Due), would be taken by every
+// round while the wait runs.
+func (p Policy) NotAsked(st *store.SourceState, now time.Time, err error, until time.Time) {
+	if setBack(*st, now) {
+		st.LastFetch = now
+	}
 	st.LastStatus = clip(err.Error())
 	st.NextFetch = until.Add(p.gather())
 }
@@ -283,8 +303,9 @@ func Resume(st *store.SourceState) {
 }
 
 // NextWake returns when the earliest of the states is due, now for one
-// with no next fetch set (never fetched, or resumed: due at once, as Due
-// says), or zero when none will be (all paused).
+// with no next fetch set (never fetched, or resumed) or fetched on a clock
+// since set back (due at once, as Due says), or zero when none will be
+// (all paused).
 func (p Policy) NextWake(states []store.SourceState, now time.Time) time.Time {
 	var next time.Time
 	for _, st := range states {
@@ -292,7 +313,7 @@ func (p Policy) NextWake(states []store.SourceState, now time.Time) time.Time {
 			continue
 		}
 		at := st.NextFetch
-		if at.IsZero() {
+		if at.IsZero() || setBack(st, now) {
 			at = now
 		}
 		if next.IsZero() || at.Before(next) {

@@ -168,7 +168,7 @@ func TestNotAskedWaitsForItsHostWithoutFailing(t *testing.T) {
 	p := Policy{}
 	until := now.Add(time.Hour)
 	st := store.SourceState{Interval: 30 * time.Minute, Errors: 1, NextFetch: now}
-	p.NotAsked(&st, errors.New("not asked: its host asked to wait"), until)
+	p.NotAsked(&st, now, errors.New("not asked: its host asked to wait"), until)
 	if st.Errors != 1 || st.Paused || !strings.Contains(st.LastStatus, "not asked") {
 		t.Fatalf("state %+v", st)
 	}
@@ -207,6 +207,44 @@ func TestDue(t *testing.T) {
 	st := store.SourceState{URL: "a", NextFetch: now.Add(time.Hour)}
 	if p.Due(st, now) || !p.Due(st, now.Add(time.Hour)) || !p.Due(store.SourceState{}, now) {
 		t.Fatal("Due")
+	}
+}
+
+// TestDueOnAClockSetBack checks a source last fetched ahead of now: on a
+// clock since set back further than workers' clocks are apart, it is due
+// at once, and wakes the loop now; on another worker's clock a little
+// ahead, it waits its time. Not asked then, as its host asked to wait, it
+// waits for its host, where every round took it again.
+func TestDueOnAClockSetBack(t *testing.T) {
+	p := Policy{}
+	tests := []struct {
+		name  string
+		ahead time.Duration // the last fetch's ahead of now
+		due   bool
+	}{
+		{"fetched before now", -time.Minute, false},
+		{"another worker's clock ahead", 10 * time.Minute, false},
+		{"as far ahead as clocks may be apart", ClockSkew, false},
+		{"clock set back a day", 24 * time.Hour, true},
+		{"clock set back a year", 365 * 24 * time.Hour, true},
+	}
+	for _, tt := range tests {
+		fetched := now.Add(tt.ahead)
+		st := store.SourceState{URL: "a", LastFetch: fetched, NextFetch: fetched.Add(30 * time.Minute)}
+		if got := p.Due(st, now); got != tt.due {
+			t.Errorf("%s: due %v, want %v", tt.name, got, tt.due)
+		}
+		if got := p.NextWake([]store.SourceState{st}, now); got.Equal(now) != tt.due {
+			t.Errorf("%s: wakes at %s, want now %v", tt.name, got, tt.due)
+		}
+		if st.Paused = true; p.Due(st, now) {
+			t.Errorf("%s: paused, due", tt.name)
+		}
+		st.Paused = false
+		p.NotAsked(&st, now, errors.New("not asked: its host asked to wait"), now.Add(time.Hour))
+		if p.RoundTakes(st, now.Add(time.Minute)) || !p.RoundTakes(st, now.Add(time.Hour)) {
+			t.Errorf("%s: not asked, next fetch %s, last %s; want a round at the wait's end to take it and none before", tt.name, st.NextFetch, st.LastFetch)
+		}
 	}
 }
 
