@@ -237,10 +237,12 @@ func UserAgent(version, siteURL string) string {
 func (in *Ingester) Close() { in.fetch.Close() }
 
 // Run fetches due sources until ctx is done, sleeping until the next
-// source is due (checking at least every minute for new sources). It
+// source is due (checking at least every minute for new sources, and
+// again whenever another process writes to the store: see sleep). It
 // returns nil when ctx is cancelled.
 func (in *Ingester) Run(ctx context.Context) error {
 	failed := 0 // rounds failed in a row
+	changed := in.st.Watch(ctx)
 	for {
 		sum, err := in.RunOnce(ctx)
 		if ctx.Err() != nil {
@@ -264,12 +266,63 @@ func (in *Ingester) Run(ctx context.Context) error {
 			// happened to leave, and the scavenger returns the rest.
 			runtime.GC()
 		}
-		t := time.NewTimer(roundWait(in.nextWake(ctx), in.now(), failed))
+		if !in.sleep(ctx, changed, failed) {
+			return nil
+		}
+	}
+}
+
+// recheckEvery is how often at most a sleeping Run reads the sources list
+// and states again after writes to the store: a hub whose other workers,
+// editors or imports write all the time costs it one read a second.
+const recheckEvery = time.Second
+
+// sleep waits until the next round is due (see roundWait), and reports
+// false when ctx is done first. A source added, enabled or resumed by
+// another process (newshub sources, the admin area, an edit of the site
+// folder taken in by serve) is a write to the store, which changed
+// announces: the list and states are read again then, and the round is
+// brought forward when a source falls due sooner, so it is read within a
+// second or two rather than at the next check, up to a minute on. The
+// generation is read before the states: a write after it is announced,
+// one before it (the round's own) is not, and a write that moves no
+// source sooner leaves the round where it was.
+func (in *Ingester) sleep(ctx context.Context, changed <-chan int64, failed int) bool {
+	select {
+	case <-changed: // announced during the round: its own writes, or read below
+	default:
+	}
+	gen, _ := in.st.Generation(ctx) // on failure, the first write announced is a change
+	wait := roundWait(in.nextWake(ctx), in.now(), failed)
+	in.log.Debug("ingest: next round", "in", wait)
+	due := time.Now().Add(wait)
+	t := time.NewTimer(wait)
+	defer t.Stop()
+	var recheck <-chan time.Time
+	var checked time.Time
+	for {
 		select {
 		case <-ctx.Done():
-			t.Stop()
-			return nil
+			return false
 		case <-t.C:
+			return true
+		case g, ok := <-changed:
+			if !ok {
+				changed = nil // ctx is done
+				continue
+			}
+			if g != gen && recheck == nil {
+				recheck = time.After(time.Until(checked.Add(recheckEvery)))
+			}
+			gen = g
+		case <-recheck:
+			recheck, checked = nil, time.Now()
+			wait := roundWait(in.nextWake(ctx), in.now(), failed)
+			if at := time.Now().Add(wait); at.Before(due) {
+				in.log.Debug("ingest: a source changed in the store falls due sooner", "next_round_in", wait)
+				due = at
+				t.Reset(wait)
+			}
 		}
 	}
 }
