@@ -328,10 +328,11 @@ func (in *Ingester) sleep(ctx context.Context, changed <-chan int64, failed int)
 }
 
 // nextWake returns when the next source listed and enabled falls due,
-// zero when none is known. The states of the sources removed from the
-// list, or disabled, stay in the store with the time they were due when
-// last fetched, past for good: counted, they woke Run every second for as
-// long as it ran, to find nothing due. A source added, or resumed, while
+// zero when none is known. The states of the sources disabled, and of
+// those removed from the list until the next round forgets them, stay in
+// the store with the time they were due when last fetched, past for good:
+// counted, they woke Run every second for as long as it ran, to find
+// nothing due. A source added, or resumed, while
 // a round ran is due at once: it has no next fetch, or none set.
 func (in *Ingester) nextWake(ctx context.Context) time.Time {
 	list, err := sources.Load(ctx, in.st, in.opts.SiteDir)
@@ -480,6 +481,7 @@ func (in *Ingester) round(ctx context.Context) (Summary, error) {
 	if err != nil {
 		return sum, fmt.Errorf("ingest: %w", err)
 	}
+	in.forgetUnlisted(ctx, list, states)
 	in.loadHolds(ctx)
 	now := in.now()
 	var due []job
@@ -569,6 +571,49 @@ func (in *Ingester) round(ctx context.Context) (Summary, error) {
 	sum.Duration = time.Since(start)
 	return sum, err
 }
+
+// forgetUnlisted deletes the states of the sources no longer listed. A
+// source removed (sources remove, the admin area, an edit of the file) is
+// done with: nothing reads its validators, failures, schedule or last read
+// but explain's account of its last read's items, and kept, they were read
+// by every round and every wake of Run for good. Listed again, it is
+// fetched as a new source is, as sources add has it of one removed after
+// failures (see sources.ForgetFailures); its articles and purged keys stay,
+// so its feed does not bring them back. An empty list forgets nothing: a
+// list gone (its file moved away) is likelier than every source removed.
+func (in *Ingester) forgetUnlisted(ctx context.Context, list *sources.List, states []store.SourceState) {
+	if len(list.Sources()) == 0 {
+		return
+	}
+	listed := make(map[string]bool, len(list.Sources()))
+	for _, src := range list.Sources() {
+		listed[src.URL] = true // by the spelling states are kept under
+	}
+	var gone []string
+	for _, s := range states {
+		if !listed[s.URL] {
+			gone = append(gone, s.URL)
+		}
+	}
+	if len(gone) == 0 {
+		return
+	}
+	n, err := in.st.DeleteSourceStates(ctx, gone...)
+	if err != nil {
+		in.log.Warn("ingest: the states of sources no longer listed are kept", "sources", len(gone), "err", err)
+		return
+	}
+	shown := make([]string, 0, min(len(gone), maxForgottenShown))
+	for _, u := range gone[:cap(shown)] {
+		shown = append(shown, fetcher.Masked(u))
+	}
+	in.log.Info("ingest: forgot the states of sources no longer listed", "forgotten", n, "sources", shown)
+}
+
+// maxForgottenShown bounds the addresses forgetUnlisted logs: the first
+// round of a hub that removed thousands of sources over the years forgets
+// them all at once.
+const maxForgottenShown = 20
 
 // job is one source to fetch.
 type job struct {

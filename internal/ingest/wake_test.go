@@ -33,25 +33,38 @@ func (h sleepLog) Handle(_ context.Context, r slog.Record) error {
 	return nil
 }
 
-// feedCounter serves an RSS feed of one item at every path and counts
-// the requests by path, telling each on asked.
+// feedCounter serves an RSS feed of one item at every path, with an
+// ETag, answering 304 to a request that names it. It counts the requests
+// by path, telling each on ch, and records whether the last one of a path
+// was conditional.
 type feedCounter struct {
-	mu    sync.Mutex
-	asked map[string]int
-	ch    chan string
+	mu          sync.Mutex
+	asked       map[string]int
+	conditional map[string]bool
+	ch          chan string
+}
+
+func newFeedCounter() *feedCounter {
+	return &feedCounter{asked: map[string]int{}, conditional: map[string]bool{}, ch: make(chan string, 8)}
 }
 
 func (f *feedCounter) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	f.mu.Lock()
 	f.asked[r.URL.Path]++
+	f.conditional[r.URL.Path] = r.Header.Get("If-None-Match") != ""
 	f.mu.Unlock()
 	select {
 	case f.ch <- r.URL.Path:
 	default:
 	}
+	w.Header().Set("ETag", `"v1"`)
+	if r.Header.Get("If-None-Match") == `"v1"` {
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
 	w.Header().Set("Content-Type", "application/rss+xml")
 	fmt.Fprintf(w, `<?xml version="1.0"?><rss version="2.0"><channel><title>Feed %[1]s</title><link>https://example-news.com/</link>
-<item><title>Election results in %[1]s</title><link>https://example-news.com%[1]s/results</link><pubDate>Sun, 01 Mar 2026 12:00:00 GMT</pubDate></item>
+<item><title>Election results in %[1]s</title><link>https://example-news.com%[1]s/results</link><guid>%[1]s-1</guid><pubDate>Sun, 01 Mar 2026 12:00:00 GMT</pubDate></item>
 </channel></rss>`, r.URL.Path)
 }
 
@@ -59,6 +72,12 @@ func (f *feedCounter) count(p string) int {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return f.asked[p]
+}
+
+func (f *feedCounter) wasConditional(p string) bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.conditional[p]
 }
 
 // TestRunWakesForASourceChanged: a source added, resumed after failures
@@ -74,27 +93,22 @@ func TestRunWakesForASourceChanged(t *testing.T) {
 		listed bool               // the other source is listed from the start
 		src    model.Source       // as listed
 		state  *store.SourceState // nil for a source never fetched
-		change func(ctx context.Context, st store.Store, url string) error
+		change func(t *testing.T, st store.Store, url string)
 	}{
-		{"added", false, model.Source{}, nil, func(ctx context.Context, st store.Store, url string) error {
-			list, err := sources.Load(ctx, st, "")
-			if err != nil {
-				return err
-			}
-			if err := list.Add(model.Source{URL: url}); err != nil {
-				return err
-			}
-			return list.Save(ctx, st, "")
+		{"added", false, model.Source{}, nil, func(t *testing.T, st store.Store, url string) {
+			changeList(t, st, func(l *sources.List) {
+				if err := l.Add(model.Source{URL: url}); err != nil {
+					t.Fatal(err)
+				}
+			})
 		}},
-		{"resumed from a pause", true, model.Source{}, &store.SourceState{Errors: 10, Paused: true, NextFetch: time.Now().Add(24 * time.Hour)},
-			func(ctx context.Context, st store.Store, url string) error { return sources.Resume(ctx, st, "", url) }},
-		{"enabled again", true, model.Source{Enabled: &off}, nil,
-			func(ctx context.Context, st store.Store, url string) error { return sources.Resume(ctx, st, "", url) }},
+		{"resumed from a pause", true, model.Source{}, &store.SourceState{Errors: 10, Paused: true, NextFetch: time.Now().Add(24 * time.Hour)}, resume},
+		{"enabled again", true, model.Source{Enabled: &off}, nil, resume},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			feeds := &feedCounter{asked: map[string]int{}, ch: make(chan string, 8)}
+			feeds := newFeedCounter()
 			srv := httptest.NewServer(feeds)
 			defer srv.Close()
 			news, other := srv.URL+"/feeds/news.xml", srv.URL+"/feeds/other.xml"
@@ -147,9 +161,7 @@ func TestRunWakesForASourceChanged(t *testing.T) {
 			if n := feeds.count("/feeds/news.xml"); n != 1 {
 				t.Fatalf("first round: news feed asked %d times, want 1", n)
 			}
-			if err := tt.change(ctx, h.st, other); err != nil {
-				t.Fatal(err)
-			}
+			tt.change(t, h.st, other)
 			until("the source changed read (Run slept through the change)", "/feeds/other.xml")
 			cancel()
 			if err := <-ran; err != nil {
@@ -159,5 +171,13 @@ func TestRunWakesForASourceChanged(t *testing.T) {
 				t.Errorf("news feed asked %d times, want once: Run woke it before it fell due", n)
 			}
 		})
+	}
+}
+
+// resume resumes the source at url, as newshub sources resume does.
+func resume(t *testing.T, st store.Store, url string) {
+	t.Helper()
+	if err := sources.Resume(context.Background(), st, "", url); err != nil {
+		t.Fatal(err)
 	}
 }
