@@ -237,10 +237,12 @@ func UserAgent(version, siteURL string) string {
 func (in *Ingester) Close() { in.fetch.Close() }
 
 // Run fetches due sources until ctx is done, sleeping until the next
-// source is due (checking at least every minute for new sources). It
+// source is due (checking at least every minute for new sources, and
+// again whenever another process writes to the store: see sleep). It
 // returns nil when ctx is cancelled.
 func (in *Ingester) Run(ctx context.Context) error {
 	failed := 0 // rounds failed in a row
+	changed := in.st.Watch(ctx)
 	for {
 		sum, err := in.RunOnce(ctx)
 		if ctx.Err() != nil {
@@ -264,21 +266,73 @@ func (in *Ingester) Run(ctx context.Context) error {
 			// happened to leave, and the scavenger returns the rest.
 			runtime.GC()
 		}
-		t := time.NewTimer(roundWait(in.nextWake(ctx), in.now(), failed))
+		if !in.sleep(ctx, changed, failed) {
+			return nil
+		}
+	}
+}
+
+// recheckEvery is how often at most a sleeping Run reads the sources list
+// and states again after writes to the store: a hub whose other workers,
+// editors or imports write all the time costs it one read a second.
+const recheckEvery = time.Second
+
+// sleep waits until the next round is due (see roundWait), and reports
+// false when ctx is done first. A source added, enabled or resumed by
+// another process (newshub sources, the admin area, an edit of the site
+// folder taken in by serve) is a write to the store, which changed
+// announces: the list and states are read again then, and the round is
+// brought forward when a source falls due sooner, so it is read within a
+// second or two rather than at the next check, up to a minute on. The
+// generation is read before the states: a write after it is announced,
+// one before it (the round's own) is not, and a write that moves no
+// source sooner leaves the round where it was.
+func (in *Ingester) sleep(ctx context.Context, changed <-chan int64, failed int) bool {
+	select {
+	case <-changed: // announced during the round: its own writes, or read below
+	default:
+	}
+	gen, _ := in.st.Generation(ctx) // on failure, the first write announced is a change
+	wait := roundWait(in.nextWake(ctx), in.now(), failed)
+	in.log.Debug("ingest: next round", "in", wait)
+	due := time.Now().Add(wait)
+	t := time.NewTimer(wait)
+	defer t.Stop()
+	var recheck <-chan time.Time
+	var checked time.Time
+	for {
 		select {
 		case <-ctx.Done():
-			t.Stop()
-			return nil
+			return false
 		case <-t.C:
+			return true
+		case g, ok := <-changed:
+			if !ok {
+				changed = nil // ctx is done
+				continue
+			}
+			if g != gen && recheck == nil {
+				recheck = time.After(time.Until(checked.Add(recheckEvery)))
+			}
+			gen = g
+		case <-recheck:
+			recheck, checked = nil, time.Now()
+			wait := roundWait(in.nextWake(ctx), in.now(), failed)
+			if at := time.Now().Add(wait); at.Before(due) {
+				in.log.Debug("ingest: a source changed in the store falls due sooner", "next_round_in", wait)
+				due = at
+				t.Reset(wait)
+			}
 		}
 	}
 }
 
 // nextWake returns when the next source listed and enabled falls due,
-// zero when none is known. The states of the sources removed from the
-// list, or disabled, stay in the store with the time they were due when
-// last fetched, past for good: counted, they woke Run every second for as
-// long as it ran, to find nothing due. A source added, or resumed, while
+// zero when none is known. The states of the sources disabled, and of
+// those removed from the list until the next round forgets them, stay in
+// the store with the time they were due when last fetched, past for good:
+// counted, they woke Run every second for as long as it ran, to find
+// nothing due. A source added, or resumed, while
 // a round ran is due at once: it has no next fetch, or none set.
 func (in *Ingester) nextWake(ctx context.Context) time.Time {
 	list, err := sources.Load(ctx, in.st, in.opts.SiteDir)
@@ -427,6 +481,7 @@ func (in *Ingester) round(ctx context.Context) (Summary, error) {
 	if err != nil {
 		return sum, fmt.Errorf("ingest: %w", err)
 	}
+	in.forgetUnlisted(ctx, list, states)
 	in.loadHolds(ctx)
 	now := in.now()
 	var due []job
@@ -516,6 +571,49 @@ func (in *Ingester) round(ctx context.Context) (Summary, error) {
 	sum.Duration = time.Since(start)
 	return sum, err
 }
+
+// forgetUnlisted deletes the states of the sources no longer listed. A
+// source removed (sources remove, the admin area, an edit of the file) is
+// done with: nothing reads its validators, failures, schedule or last read
+// but explain's account of its last read's items, and kept, they were read
+// by every round and every wake of Run for good. Listed again, it is
+// fetched as a new source is, as sources add has it of one removed after
+// failures (see sources.ForgetFailures); its articles and purged keys stay,
+// so its feed does not bring them back. An empty list forgets nothing: a
+// list gone (its file moved away) is likelier than every source removed.
+func (in *Ingester) forgetUnlisted(ctx context.Context, list *sources.List, states []store.SourceState) {
+	if len(list.Sources()) == 0 {
+		return
+	}
+	listed := make(map[string]bool, len(list.Sources()))
+	for _, src := range list.Sources() {
+		listed[src.URL] = true // by the spelling states are kept under
+	}
+	var gone []string
+	for _, s := range states {
+		if !listed[s.URL] {
+			gone = append(gone, s.URL)
+		}
+	}
+	if len(gone) == 0 {
+		return
+	}
+	n, err := in.st.DeleteSourceStates(ctx, gone...)
+	if err != nil {
+		in.log.Warn("ingest: the states of sources no longer listed are kept", "sources", len(gone), "err", err)
+		return
+	}
+	shown := make([]string, 0, min(len(gone), maxForgottenShown))
+	for _, u := range gone[:cap(shown)] {
+		shown = append(shown, fetcher.Masked(u))
+	}
+	in.log.Info("ingest: forgot the states of sources no longer listed", "forgotten", n, "sources", shown)
+}
+
+// maxForgottenShown bounds the addresses forgetUnlisted logs: the first
+// round of a hub that removed thousands of sources over the years forgets
+// them all at once.
+const maxForgottenShown = 20
 
 // job is one source to fetch.
 type job struct {

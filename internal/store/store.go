@@ -160,6 +160,10 @@ type Store interface {
 	// PutSourceState stores the ingest state of each source given, in one
 	// transaction.
 	PutSourceState(ctx context.Context, states ...SourceState) error
+	// DeleteSourceStates forgets the ingest states of the sources at
+	// urls, in one transaction, and returns how many it deleted; a URL
+	// with none is passed over. The Generation changes when one was.
+	DeleteSourceStates(ctx context.Context, urls ...string) (int, error)
 	// HostHolds returns the hosts that asked, by a Retry-After, to be left
 	// alone until after now, with until when.
 	HostHolds(ctx context.Context, now time.Time) (map[string]time.Time, error)

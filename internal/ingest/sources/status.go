@@ -97,8 +97,9 @@ func Resume(ctx context.Context, st store.Store, siteDir, rawURL string) error {
 // ForgetFailures clears what failures of an earlier source of the address
 // left in its state, as Resume does: a pause, the error count, and the
 // backoff's wait. A source removed and added again is then fetched at the
-// next round, as a new one is; its state is kept under its address and
-// would keep it paused, or waiting out the backoff, with no word of why.
+// next round, as a new one is; its state, kept under its address until a
+// round forgets it as no longer listed, would keep it paused, or waiting
+// out the backoff, with no word of why.
 // It returns the error count it cleared, 0 when there were none.
 func ForgetFailures(ctx context.Context, st store.Store, rawURL string) (int, error) {
 	s, err := st.SourceState(ctx, rawURL)

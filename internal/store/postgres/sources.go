@@ -64,6 +64,28 @@ func (s *Store) PutSourceState(ctx context.Context, states ...store.SourceState)
 	return nil
 }
 
+// DeleteSourceStates deletes the states at urls in one transaction.
+func (s *Store) DeleteSourceStates(ctx context.Context, urls ...string) (int, error) {
+	if len(urls) == 0 {
+		return 0, nil
+	}
+	keys := make([]string, len(urls))
+	for i, u := range urls {
+		keys[i] = text(u)
+	}
+	var n int
+	err := s.write(ctx, func(tx pgx.Tx, _ int64) (bool, error) {
+		tag, err := tx.Exec(ctx, `DELETE FROM source_states WHERE md5(url) IN (SELECT md5(u) FROM unnest($1::text[]) u)
+			AND url = ANY($1)`, keys)
+		n = int(tag.RowsAffected())
+		return n > 0, err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("delete source states: %w", err)
+	}
+	return n, nil
+}
+
 // queueSourceStates queues the statements that store states on b.
 func queueSourceStates(b *pgx.Batch, states []store.SourceState) error {
 	for _, st := range states {

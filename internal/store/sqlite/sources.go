@@ -102,6 +102,44 @@ func (s *Store) PutSourceState(ctx context.Context, states ...store.SourceState)
 	return nil
 }
 
+// DeleteSourceStates deletes the states at urls in one transaction.
+func (s *Store) DeleteSourceStates(ctx context.Context, urls ...string) (n int, err error) {
+	urls = distinct(urls)
+	if len(urls) == 0 {
+		return 0, nil
+	}
+	tx, err := s.beginWrite(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("delete source states: %w", err)
+	}
+	defer s.endWrite(tx, &err)
+	stmt, err := tx.PrepareContext(ctx, `DELETE FROM source_states WHERE url = ?`)
+	if err != nil {
+		return 0, fmt.Errorf("delete source states: %w", err)
+	}
+	defer stmt.Close()
+	for _, u := range urls {
+		res, err := stmt.ExecContext(ctx, u)
+		if err != nil {
+			return 0, fmt.Errorf("delete source state %s: %w", u, err)
+		}
+		d, err := res.RowsAffected()
+		if err != nil {
+			return 0, fmt.Errorf("delete source state %s: %w", u, err)
+		}
+		n += int(d)
+	}
+	if n > 0 {
+		if err := bump(ctx, tx); err != nil {
+			return 0, fmt.Errorf("delete source states: %w", err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return 0, fmt.Errorf("delete source states: %w", err)
+	}
+	return n, nil
+}
+
 func scanSourceState(sc scanner) (store.SourceState, error) {
 	var (
 		st                   store.SourceState

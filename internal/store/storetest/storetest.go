@@ -63,6 +63,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"SearchRanksByTextNotTopics", testSearchRanksByTextNotTopics},
 		{"SourceStateRoundTrips", testSourceState},
 		{"LongestSourceURLsAreKeysLikeOthers", testLongSourceURLs},
+		{"DeleteSourceStatesForgetsThoseNamed", testDeleteSourceStates},
 		{"RoundLogKeepsTheNewest", testRounds},
 		{"HostHoldsKeepTheLatestUntilOver", testHostHolds},
 		{"HostHoldsPutAtOnceByWorkers", testHostHoldsPutAtOnce},
@@ -540,6 +541,42 @@ func testLongSourceURLs(t *testing.T, st store.Store) {
 	}
 	if got, err := st.Lease(ctx, "B", time.Hour, long, plain); err != nil || len(got) != 1 || got[0] != long {
 		t.Errorf("Lease once released: %v, %v; want the long URL alone", got, err)
+	}
+}
+
+// testDeleteSourceStates deletes the states of the sources named, a long
+// URL's among them, in one call: the others stay, a URL with no state is
+// passed over, and the generation changes only when a state was deleted.
+func testDeleteSourceStates(t *testing.T, st store.Store) {
+	ctx := context.Background()
+	long, plain, kept := longURL(4, model.MaxURL), "https://example.com/feed.xml", "https://news.example.org/rss"
+	states := []store.SourceState{{URL: long, Items: 4, LastFetch: day0}, {URL: plain, Errors: 3, Paused: true}, {URL: kept, Items: 1}}
+	if err := st.PutSourceState(ctx, states...); err != nil {
+		t.Fatalf("PutSourceState: %v", err)
+	}
+	g0 := generation(t, st)
+	if n, err := st.DeleteSourceStates(ctx, long, plain, "https://never.example.net/atom", plain); err != nil || n != 2 {
+		t.Fatalf("DeleteSourceStates: %d, %v; want 2 deleted", n, err)
+	}
+	for _, u := range []string{long, plain} {
+		_, err := st.SourceState(ctx, u)
+		mustNotFound(t, "SourceState of a state deleted", err)
+	}
+	if all, err := st.SourceStates(ctx); err != nil || len(all) != 1 || all[0].URL != kept {
+		t.Errorf("SourceStates after the delete: %v, %v; want %s alone", all, err, kept)
+	}
+	g1 := generation(t, st)
+	if g1 == g0 {
+		t.Errorf("generation %d unchanged by DeleteSourceStates", g1)
+	}
+	if n, err := st.DeleteSourceStates(ctx, long, "https://never.example.net/atom"); err != nil || n != 0 {
+		t.Errorf("DeleteSourceStates of states gone: %d, %v; want 0", n, err)
+	}
+	if n, err := st.DeleteSourceStates(ctx); err != nil || n != 0 {
+		t.Errorf("DeleteSourceStates of none: %d, %v; want 0", n, err)
+	}
+	if g := generation(t, st); g != g1 {
+		t.Errorf("generation changed from %d to %d by deleting no state", g1, g)
 	}
 }
 
