@@ -844,6 +844,49 @@ func TestParseReadsAtomTextAsText(t *testing.T) {
 	}
 }
 
+// TestParseReadsAtom03TextAsText checks that an Atom 0.3 title, summary or
+// content escaped or in base64 is read as text when its type says it is
+// (text/plain), as the draft has it, and as HTML when its type says so.
+func TestParseReadsAtom03TextAsText(t *testing.T) {
+	tests := []struct {
+		name, elems string
+		title, text string // the item's title and the plain text of its summary and content
+	}{
+		{"escaped content", `<content type="text/plain" mode="escaped">Wrap it in &lt;b&gt; &amp; it is bold</content>`,
+			"Entry", "Wrap it in <b> & it is bold"},
+		{"escaped summary", `<summary type="text/plain" mode="escaped">Hold &lt;Ctrl&gt; and click</summary>`,
+			"Entry", "Hold <Ctrl> and click"},
+		{"base64 content", `<content type="text/plain" mode="base64">V3JhcCBpdCBpbiA8Yj4gdG8gYm9sZA==</content>`,
+			"Entry", "Wrap it in <b> to bold"},
+		{"escaped title", `<title type="text/plain" mode="escaped">Why &lt;br&gt; breaks</title>`,
+			"Why <br> breaks", ""},
+		{"escaped HTML", `<title type="text/html" mode="escaped">An &lt;em&gt;HTML&lt;/em&gt; title</title><content type="text/html" mode="escaped">&lt;p&gt;Wrap it in &lt;b&gt;bold&lt;/b&gt;&lt;/p&gt;</content>`,
+			"An HTML title", "Wrap it in bold"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			elems := tt.elems
+			if !strings.Contains(elems, "<title") {
+				elems = "<title>Entry</title>" + elems
+			}
+			doc := `<?xml version="1.0" encoding="utf-8"?><feed version="0.3" xmlns="http://purl.org/atom/ns#"><title>Harbor Board</title>` +
+				`<entry><link rel="alternate" type="text/html" href="https://harborboard.example/1"/><id>tag:harborboard.example,2024:1</id>` +
+				`<issued>2024-11-05T10:30:02-08:00</issued>` + elems + `</entry></feed>`
+			f, err := Parse([]byte(doc), "", "https://harborboard.example/atom.xml")
+			if err != nil || len(f.Items) != 1 {
+				t.Fatalf("%v, %d items", err, len(f.Items))
+			}
+			it := f.Items[0]
+			if it.Title != tt.title {
+				t.Errorf("title %q, want %q", it.Title, tt.title)
+			}
+			if got := PlainText(strings.TrimSpace(it.Summary + " " + it.Content)); got != tt.text {
+				t.Errorf("text %q, want %q (summary %q, content %q)", got, tt.text, it.Summary, it.Content)
+			}
+		})
+	}
+}
+
 // TestParseNamesAnAggregatorsPublishers checks the publisher an
 // aggregator's item names in its <source>: Google News' items, whose links
 // are on news.google.com, are their publishers', and their titles lose the
