@@ -681,6 +681,47 @@ func TestParseReadsItemAuthors(t *testing.T) {
 	}
 }
 
+// TestParseReadsJSONFeedAuthors checks the authors of a JSON Feed's
+// items: 1.1's list, else 1.0's one author, else the feed's; a list
+// written as one author, or as names; and one of no author's shape said
+// in the feed's note.
+func TestParseReadsJSONFeedAuthors(t *testing.T) {
+	tests := []struct {
+		name, field string // the item's field naming its authors
+		authors     string // joined by "; "
+		note        string
+	}{
+		{"list", `"authors":[{"name":"Mei Tanaka"},{"name":"Luis Ortega"}]`, "Mei Tanaka; Luis Ortega", ""},
+		{"1.0's author", `"author":{"name":"Mei Tanaka","url":"https://harbornotes.example/mei"}`, "Mei Tanaka", ""},
+		{"list before 1.0's author", `"author":{"name":"M. Tanaka"},"authors":[{"name":"Mei Tanaka"}]`, "Mei Tanaka", ""},
+		{"none", ``, "Harbor Desk", ""},
+		{"an avatar alone", `"authors":[{"avatar":"https://harbornotes.example/a.png"}]`, "Harbor Desk", ""},
+		{"one without its list", `"authors":{"name":"Mei Tanaka"}`, "Mei Tanaka", ""},
+		{"names", `"authors":["Mei Tanaka","Luis Ortega"]`, "Mei Tanaka; Luis Ortega", ""},
+		{"a name alone", `"author":"Mei Tanaka"`, "Mei Tanaka", ""},
+		{"a number", `"authors":42`, "Harbor Desk", "item 1: authors: want a list of authors, got a number"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			item := `{"id":"1","url":"https://harbornotes.example/1","content_text":"Ferry runs twice."`
+			if tt.field != "" {
+				item += "," + tt.field
+			}
+			doc := `{"version":"https://jsonfeed.org/version/1.1","title":"Harbor Notes","authors":[{"name":"Harbor Desk"}],"items":[` + item + `}]}`
+			f, err := Parse([]byte(doc), "application/feed+json", "https://harbornotes.example/feed.json")
+			if err != nil || len(f.Items) != 1 {
+				t.Fatalf("%v, %d items", err, len(f.Items))
+			}
+			if got := strings.Join(f.Items[0].Authors, "; "); got != tt.authors {
+				t.Errorf("authors %q, want %q", got, tt.authors)
+			}
+			if tt.note == "" && f.Malformed != "" || !strings.Contains(f.Malformed, tt.note) {
+				t.Errorf("note %q, want %q", f.Malformed, tt.note)
+			}
+		})
+	}
+}
+
 // TestParseReadsAtomTextInRSS checks that an RSS item's <summary> or
 // <content> of no namespace, Atom's, is its text where it has no other.
 func TestParseReadsAtomTextInRSS(t *testing.T) {
