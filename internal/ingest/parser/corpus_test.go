@@ -681,6 +681,47 @@ func TestParseReadsItemAuthors(t *testing.T) {
 	}
 }
 
+// TestParseReadsJSONFeedAuthors checks the authors of a JSON Feed's
+// items: 1.1's list, else 1.0's one author, else the feed's; a list
+// written as one author, or as names; and one of no author's shape said
+// in the feed's note.
+func TestParseReadsJSONFeedAuthors(t *testing.T) {
+	tests := []struct {
+		name, field string // the item's field naming its authors
+		authors     string // joined by "; "
+		note        string
+	}{
+		{"list", `"authors":[{"name":"Mei Tanaka"},{"name":"Luis Ortega"}]`, "Mei Tanaka; Luis Ortega", ""},
+		{"1.0's author", `"author":{"name":"Mei Tanaka","url":"https://harbornotes.example/mei"}`, "Mei Tanaka", ""},
+		{"list before 1.0's author", `"author":{"name":"M. Tanaka"},"authors":[{"name":"Mei Tanaka"}]`, "Mei Tanaka", ""},
+		{"none", ``, "Harbor Desk", ""},
+		{"an avatar alone", `"authors":[{"avatar":"https://harbornotes.example/a.png"}]`, "Harbor Desk", ""},
+		{"one without its list", `"authors":{"name":"Mei Tanaka"}`, "Mei Tanaka", ""},
+		{"names", `"authors":["Mei Tanaka","Luis Ortega"]`, "Mei Tanaka; Luis Ortega", ""},
+		{"a name alone", `"author":"Mei Tanaka"`, "Mei Tanaka", ""},
+		{"a number", `"authors":42`, "Harbor Desk", "item 1: authors: want a list of authors, got a number"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			item := `{"id":"1","url":"https://harbornotes.example/1","content_text":"Ferry runs twice."`
+			if tt.field != "" {
+				item += "," + tt.field
+			}
+			doc := `{"version":"https://jsonfeed.org/version/1.1","title":"Harbor Notes","authors":[{"name":"Harbor Desk"}],"items":[` + item + `}]}`
+			f, err := Parse([]byte(doc), "application/feed+json", "https://harbornotes.example/feed.json")
+			if err != nil || len(f.Items) != 1 {
+				t.Fatalf("%v, %d items", err, len(f.Items))
+			}
+			if got := strings.Join(f.Items[0].Authors, "; "); got != tt.authors {
+				t.Errorf("authors %q, want %q", got, tt.authors)
+			}
+			if tt.note == "" && f.Malformed != "" || !strings.Contains(f.Malformed, tt.note) {
+				t.Errorf("note %q, want %q", f.Malformed, tt.note)
+			}
+		})
+	}
+}
+
 // TestParseReadsAtomTextInRSS checks that an RSS item's <summary> or
 // <content> of no namespace, Atom's, is its text where it has no other.
 func TestParseReadsAtomTextInRSS(t *testing.T) {
@@ -841,6 +882,49 @@ func TestParseReadsAtomTextAsText(t *testing.T) {
 	}
 	if strings.Join(got, "|") != strings.Join(want, "|") {
 		t.Errorf("texts %q, want %q", got, want)
+	}
+}
+
+// TestParseReadsAtom03TextAsText checks that an Atom 0.3 title, summary or
+// content escaped or in base64 is read as text when its type says it is
+// (text/plain), as the draft has it, and as HTML when its type says so.
+func TestParseReadsAtom03TextAsText(t *testing.T) {
+	tests := []struct {
+		name, elems string
+		title, text string // the item's title and the plain text of its summary and content
+	}{
+		{"escaped content", `<content type="text/plain" mode="escaped">Wrap it in &lt;b&gt; &amp; it is bold</content>`,
+			"Entry", "Wrap it in <b> & it is bold"},
+		{"escaped summary", `<summary type="text/plain" mode="escaped">Hold &lt;Ctrl&gt; and click</summary>`,
+			"Entry", "Hold <Ctrl> and click"},
+		{"base64 content", `<content type="text/plain" mode="base64">V3JhcCBpdCBpbiA8Yj4gdG8gYm9sZA==</content>`,
+			"Entry", "Wrap it in <b> to bold"},
+		{"escaped title", `<title type="text/plain" mode="escaped">Why &lt;br&gt; breaks</title>`,
+			"Why <br> breaks", ""},
+		{"escaped HTML", `<title type="text/html" mode="escaped">An &lt;em&gt;HTML&lt;/em&gt; title</title><content type="text/html" mode="escaped">&lt;p&gt;Wrap it in &lt;b&gt;bold&lt;/b&gt;&lt;/p&gt;</content>`,
+			"An HTML title", "Wrap it in bold"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			elems := tt.elems
+			if !strings.Contains(elems, "<title") {
+				elems = "<title>Entry</title>" + elems
+			}
+			doc := `<?xml version="1.0" encoding="utf-8"?><feed version="0.3" xmlns="http://purl.org/atom/ns#"><title>Harbor Board</title>` +
+				`<entry><link rel="alternate" type="text/html" href="https://harborboard.example/1"/><id>tag:harborboard.example,2024:1</id>` +
+				`<issued>2024-11-05T10:30:02-08:00</issued>` + elems + `</entry></feed>`
+			f, err := Parse([]byte(doc), "", "https://harborboard.example/atom.xml")
+			if err != nil || len(f.Items) != 1 {
+				t.Fatalf("%v, %d items", err, len(f.Items))
+			}
+			it := f.Items[0]
+			if it.Title != tt.title {
+				t.Errorf("title %q, want %q", it.Title, tt.title)
+			}
+			if got := PlainText(strings.TrimSpace(it.Summary + " " + it.Content)); got != tt.text {
+				t.Errorf("text %q, want %q (summary %q, content %q)", got, tt.text, it.Summary, it.Content)
+			}
+		})
 	}
 }
 

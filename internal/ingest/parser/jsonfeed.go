@@ -58,7 +58,8 @@ func parseJSON(body []byte, feedURL string) (*Feed, error) {
 	if u, err := url.Parse(f.SiteURL); err == nil && u.IsAbs() {
 		itemBase = u
 	}
-	feedAuthors := jsonAuthors(top)
+	feedAuthors, authorsBad := jsonAuthors(top)
+	problems = append(problems, authorsBad...)
 	lang := jsonString(top["language"]) // JSON Feed 1.1's, its dates read in it
 	for n, raw := range items {
 		it, bad := jsonItem(raw, itemBase, lang)
@@ -328,7 +329,8 @@ func jsonItem(raw json.RawMessage, base *url.URL, lang string) (*Item, []string)
 			}
 		}
 	}
-	it.Authors = jsonAuthors(m)
+	authors, authorsBad := jsonAuthors(m)
+	it.Authors, bad = authors, append(bad, authorsBad...)
 	if _, ok := m["tags"]; ok {
 		var tags []string
 		if json.Unmarshal(m["tags"], &tags) != nil {
@@ -392,25 +394,54 @@ func jsonItem(raw json.RawMessage, base *url.URL, lang string) (*Item, []string)
 	return it, bad
 }
 
-// jsonAuthors reads "authors" (1.1) or "author" (1.0) of an object.
-func jsonAuthors(m map[string]json.RawMessage) []string {
-	type author struct {
-		Name any `json:"name"`
+// jsonAuthors reads "authors" (1.1), else "author" (1.0), of an object:
+// a list of authors, or one written without its list (as generators
+// write 1.1's "authors" the way 1.0's "author" was), or its name alone.
+// bad says each of them of no author's shape, which names no one.
+func jsonAuthors(m map[string]json.RawMessage) (names, bad []string) {
+	for _, f := range [][2]string{{"authors", "a list of authors"}, {"author", "an author"}} {
+		v, ok := m[f[0]]
+		if !ok || len(names) > 0 {
+			continue
+		}
+		got, ok := jsonPeople(v)
+		if !ok {
+			bad = append(bad, fmt.Sprintf("%s: want %s, got %s", f[0], f[1], jsonKind(v)))
+		}
+		names = got
 	}
-	var list []author
-	if json.Unmarshal(m["authors"], &list) != nil || len(list) == 0 {
-		var one author
-		if json.Unmarshal(m["author"], &one) == nil {
-			list = []author{one}
+	return names, bad
+}
+
+// jsonPeople reads the names of a list of people, of one, or of a name
+// given alone, a list's too; ok is false when one of them is of none of
+// these shapes. A person of no name (an avatar alone) names no one.
+func jsonPeople(v json.RawMessage) (names []string, ok bool) {
+	var x any
+	if json.Unmarshal(v, &x) != nil {
+		return nil, false
+	}
+	list, isList := x.([]any)
+	if !isList {
+		list = []any{x}
+	}
+	ok = true
+	for _, p := range list {
+		var name string
+		switch p := p.(type) {
+		case nil:
+		case string:
+			name = p
+		case map[string]any:
+			name, _ = p["name"].(string)
+		default:
+			ok = false
+		}
+		if name = strings.TrimSpace(name); name != "" {
+			names = append(names, name)
 		}
 	}
-	var out []string
-	for _, a := range list {
-		if s, ok := a.Name.(string); ok && strings.TrimSpace(s) != "" {
-			out = append(out, strings.TrimSpace(s))
-		}
-	}
-	return out
+	return names, ok
 }
 
 // jsonScalar reads a string, or a number or boolean as text (JSON Feed

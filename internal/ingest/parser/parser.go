@@ -624,7 +624,9 @@ func repliesPage(links []*atom.Link) []string {
 // textConstructs returns the text of each element called name in doc
 // that is an Atom text construct (of type "text", or of none, which RFC
 // 4287 reads as text) and holds what HTML would read otherwise (a title's
-// "&lt;br&gt;", written to be read as "<br>"); nil when there is none.
+// "&lt;br&gt;", written to be read as "<br>"); nil when there is none. An
+// Atom 0.3 text escaped or in base64 (mode="escaped", "base64") is text
+// when its type says so ("text/plain"); of no type, it is read as HTML.
 func textConstructs(doc []byte, name string, holds func(string) bool) map[string]bool {
 	if !bytes.Contains(doc, []byte("&lt;")) && !bytes.Contains(doc, []byte("<![CDATA[")) {
 		return nil
@@ -642,15 +644,15 @@ func textConstructs(doc []byte, name string, holds func(string) bool) map[string
 		if end >= len(doc) || (doc[start+len(open)] != '>' && !isSpace(doc[start+len(open)])) || doc[end-1] != '>' || doc[end-2] == '/' {
 			continue
 		}
-		typ, mode := "text", ""
+		typ, typed, mode := "text", false, ""
 		for a := range tagAttrs(doc[start:end], "type") {
-			typ = string(doc[start+a.start : start+a.end])
+			typ, typed = string(doc[start+a.start:start+a.end]), true
 		}
 		for a := range tagAttrs(doc[start:end], "mode") {
 			mode = strings.TrimSpace(string(doc[start+a.start : start+a.end]))
 		}
 		n := bytes.Index(doc[end:], closing)
-		if !isTextType(typ) || mode != "" || n < 0 {
+		if !isTextType(typ) || mode != "" && !typed || n < 0 {
 			continue
 		}
 		text := string(doc[end : end+n])
