@@ -32,6 +32,7 @@ type scan struct {
 	slashes  []int32
 	notes    []string          // what was malformed, where
 	amps     int               // bare "&" escaped
+	html     int               // Atom texts of HTML given as elements, read as the HTML they spell (see wrapHTML)
 	entities map[string]string // the document's own entities, by name, as declared
 	expanded int               // bytes the references to them add (see bareAmps)
 	// stop is where the scan stopped short of the document's end, at
@@ -165,6 +166,7 @@ func scanXML(doc []byte) *scan {
 	recDepth := 0       // len(stack) once the record's element is pushed
 	voids := 0          // the void elements open (see voidElement), which nest nothing
 	inText := -1        // index in stack of the outermost open element read as text or HTML, or -1
+	html := htmlText{depth: -1}
 	// push opens an element; cut closes those from the k-th open one on.
 	push := func(name, qname string, at int) {
 		if inText < 0 && len(stack) > 0 && holdsMarkup(name, qname) {
@@ -184,6 +186,9 @@ func scanXML(doc []byte) *scan {
 		stack, qnames, starts = stack[:k], qnames[:k], starts[:k]
 		if inText >= k {
 			inText = -1
+		}
+		if html.depth >= k {
+			html.depth = -1
 		}
 	}
 	line, lineAt := 1, 0
@@ -270,6 +275,8 @@ scanning:
 			n := tagEnd(doc, i+2+len(qname), false)
 			end := i + 2 + len(qname) + n
 			name := localName(qname)
+			closesHTML := html.depth >= 0 && unclosedIn(stack, name) == html.depth
+			html.endTag(unclosedIn(stack, name), i, end)
 			if s.root != "" && n > 0 && doc[end-1] == '>' && !contains(stack, name) {
 				// "</span>" with no <span> open: an end tag a loose
 				// reader ignores, and a strict one rejects the item for.
@@ -346,6 +353,9 @@ scanning:
 			}
 			if s.root != "" && name == s.root && len(stack) == 0 && rec < 0 {
 				s.rootEnd = end
+			}
+			if closesHTML && html.elements > 0 {
+				s.wrapHTML(doc, html, i, lineOf)
 			}
 			i = end
 		default:
@@ -442,6 +452,7 @@ scanning:
 				s.records[rec].lastChild = i
 			}
 			s.attrs(doc, i+1+len(qname), attrsEnd, lineOf) // after what the tag's start closed
+			html.startTag(len(stack), qname, i, end)
 			if linkText {
 				// The text link's attributes stay: a rel="enclosure" one
 				// is no page of the entry's.
@@ -457,6 +468,9 @@ scanning:
 					s.note(lineOf(i), "<%s> not closed", qname)
 				}
 			} else if !selfClosing {
+				if ok, xhtml := htmlTextType(doc[i:end], qname, name); ok && html.depth < 0 && s.root == "feed" {
+					html = s.htmlText(len(stack), end, xhtml)
+				}
 				push(name, qname, i)
 			} else if rec >= 0 && len(stack) == recDepth {
 				s.records[rec].lastChild = end
