@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/emulation"
+	cdppage "github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
 	"newshub/internal/model"
@@ -577,5 +578,37 @@ func TestBrowserHeadingsGoDownOneLevelAtATime(t *testing.T) {
 			t.Errorf("%s: %s", strings.TrimPrefix(strings.TrimPrefix(p, base), ssrv.URL), s)
 		}
 		b.Check(t, p, "youtube")
+	}
+}
+
+// TestBrowserTextDoublesWithoutClipping sets the browser's text size to
+// twice its default (a reader's setting, as WCAG's 1.4.4 has it) and opens
+// the pages where text sits in boxes: the body text must grow with it,
+// and no box may cut its text off, as the story's 28 px voice bar and the
+// cards' one-line "Full coverage" link did. Excerpts cut short on purpose
+// (line-clamp) and hidden headings are left aside.
+func TestBrowserTextDoublesWithoutClipping(t *testing.T) {
+	_, base := browserHub(t)
+	b := browser.New(t)
+	double := cdppage.SetFontSizesParams{FontSizes: &cdppage.FontSizes{Standard: 32, Fixed: 26}}
+	if _, err := chromedp.Call(b.Ctx, cdppage.SetFontSizes, double); err != nil {
+		t.Fatal(err)
+	}
+	const clipped = `(() => { const out = [];
+		const size = getComputedStyle(document.body).fontSize;
+		if (size !== "32px") out.push("the body's text is " + size);
+		for (const e of document.querySelectorAll('main *')) {
+			const s = getComputedStyle(e);
+			if (e.closest('.vh') || !e.textContent.trim() || s.webkitLineClamp !== 'none') continue;
+			if (s.overflowY === 'hidden' && e.scrollHeight > e.clientHeight + 1 || s.overflowX === 'hidden' && e.scrollWidth > e.clientWidth + 1)
+				out.push(e.tagName + "." + e.className.replaceAll(" ", ".") + " cuts " + JSON.stringify(e.textContent.trim().slice(0, 30)));
+		}
+		return out.join("; "); })()`
+	for _, p := range []string{"/", "/stories/s-border/"} {
+		b.Do(t, p, chromedp.Navigate(base+p), chromedp.WaitVisible(chromedp.CSS("main h1")))
+		if s := browser.Read(t, b, p, chromedp.Evaluate[string](clipped)); s != "" {
+			t.Errorf("%s at twice the text size: %s", p, s)
+		}
+		b.Check(t, p)
 	}
 }
