@@ -15,6 +15,7 @@ import (
 	"github.com/chromedp/cdproto/emulation"
 	cdppage "github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 
 	"newshub/internal/model"
 	"newshub/internal/testutil/browser"
@@ -611,4 +612,34 @@ func TestBrowserTextDoublesWithoutClipping(t *testing.T) {
 		}
 		b.Check(t, p)
 	}
+}
+
+// TestBrowserFocusIsNotHiddenUnderTheHeader goes back through a page with
+// Shift+Tab, and to its content by the skip link, on a wide screen whose
+// header stays at the top: no control that takes focus, and not the start
+// of the content, may be wholly under the header (WCAG 2.4.11), as the
+// cards' headlines a row above the screen were.
+func TestBrowserFocusIsNotHiddenUnderTheHeader(t *testing.T) {
+	_, base := browserHub(t)
+	b := browser.New(t)
+	const hidden = `(() => { const e = document.activeElement, h = document.querySelector('.site-header');
+		if (h.contains(e) || e === document.body) return "";
+		const r = e.getBoundingClientRect();
+		return r.bottom <= h.getBoundingClientRect().bottom ? e.tagName + " " + JSON.stringify(e.textContent.trim().slice(0, 40)) : ""; })()`
+	b.Do(t, "home", chromedp.Navigate(base+"/"), chromedp.WaitVisible(chromedp.CSS("main h2")))
+	browser.Read(t, b, "home", chromedp.Evaluate[bool](`window.scrollTo(0, document.body.scrollHeight); document.querySelector('.site-footer a').focus(); true`))
+	for i := range 30 {
+		b.Do(t, "home", chromedp.KeyEvent(kb.Tab, chromedp.KeyModifiers(chromedp.ModifierShift)))
+		if s := browser.Read(t, b, "home", chromedp.Evaluate[string](hidden)); s != "" {
+			t.Errorf("Shift+Tab %d: the focused %s is under the header", i+1, s)
+		}
+	}
+	b.Do(t, "story", chromedp.Navigate(base+"/stories/s-border/"), chromedp.WaitVisible(chromedp.CSS("main h1")))
+	browser.Read(t, b, "story", chromedp.Evaluate[bool](`window.scrollTo(0, 300); true`))
+	b.Do(t, "story", chromedp.KeyEvent(kb.Tab), chromedp.KeyEvent(kb.Enter))
+	const under = `document.querySelector('main h1').getBoundingClientRect().top < document.querySelector('.site-header').getBoundingClientRect().bottom`
+	if browser.Read(t, b, "story", chromedp.Evaluate[bool](under)) {
+		t.Errorf("the skip link leaves the page's heading under the header")
+	}
+	b.Check(t, "focus")
 }

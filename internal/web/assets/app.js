@@ -2,6 +2,8 @@
 // 1. Relative times ("3 h ago") are refreshed, so a static copy stays right.
 // 2. On a static copy, the search page asks the live search API when there
 //    is one, with its pages, and says so plainly when there is none.
+// 3. The header's height is given to the stylesheet (--header-h), so what
+//    focus scrolls to stops below it.
 "use strict";
 (function () {
   function ago(t, now) {
@@ -114,7 +116,14 @@
     });
   }
 
+  function measureHeader() {
+    var h = document.querySelector(".site-header");
+    if (h) document.documentElement.style.setProperty("--header-h", h.offsetHeight + "px");
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    measureHeader();
+    window.addEventListener("resize", measureHeader);
     refreshTimes();
     setInterval(refreshTimes, 60000);
     var box = document.getElementById("search-results");
