@@ -372,11 +372,19 @@ func TestBrowserStaticSearchPages(t *testing.T) {
 	if n := browser.Read(t, b, "static search", chromedp.Evaluate[int](cards)); n != searchPageSize || !strings.Contains(status, "24 articles match") {
 		t.Fatalf("static search: %d cards, status %q; want %d of 24", n, status, searchPageSize)
 	}
+	// The title says what the live page's says.
+	title := func(step string) string { return browser.Read(t, b, step, chromedp.Evaluate[string](`document.title`)) }
+	if s := title("static search"); s != "“biden” · Search · Election Hub" {
+		t.Errorf("static search: the title is %q", s)
+	}
 	b.Do(t, "static search page 2", chromedp.Click(chromedp.CSS("#search-results .pager a[rel=next]")),
 		chromedp.WaitVisible(chromedp.CSS("#search-results .pager a[rel=prev]")))
 	loc := browser.Read(t, b, "static search page 2", chromedp.Location())
 	if n := browser.Read(t, b, "static search page 2", chromedp.Evaluate[int](cards)); n != 24-searchPageSize || !strings.Contains(loc, "page=2") {
 		t.Errorf("static search page 2: %d cards at %s; want %d", n, loc, 24-searchPageSize)
+	}
+	if s := title("static search page 2"); s != "“biden”, page 2 · Search · Election Hub" {
+		t.Errorf("static search page 2: the title is %q", s)
 	}
 	if n := browser.Read(t, b, "static search page 2", chromedp.Evaluate[int](`document.querySelectorAll('#search-results .pager a[rel=next]').length`)); n != 0 {
 		t.Errorf("static search page 2: the last page links to a next one")
@@ -387,6 +395,11 @@ func TestBrowserStaticSearchPages(t *testing.T) {
 		t.Errorf("static search back on page 1: %d cards", n)
 	}
 	b.Check(t, "static search")
+	b.Do(t, "static bad search", chromedp.Navigate(srv.URL+"/hub/search/?q=%22broken"), chromedp.WaitVisible(chromedp.CSS("#search-status.error")))
+	if s := title("static bad search"); s != "Error: “\"broken” · Search · Election Hub" {
+		t.Errorf("static bad search: the title is %q", s)
+	}
+	b.Check(t, "static bad search", "400") // the API answers it so
 }
 
 // TestBrowserStaticSearchSaysWhatTheLiveOneSays opens the static build's

@@ -38,13 +38,21 @@
     if (!q) return;
     var base = box.getAttribute("data-base") || "./";
     var api = box.getAttribute("data-search-api") + "?" + params.toString();
+    // The title says what the live page's does: the words and the page.
+    var asked = Number(params.get("page")) || 1;
+    document.title = "“" + q + "”" + (asked > 1 ? ", page " + asked : "") + " · " + document.title;
     status.textContent = "Searching…";
     fetch(api, { headers: { Accept: "application/json" } }).then(function (r) {
       var type = r.headers.get("Content-Type") || "";
       if (type.indexOf("json") < 0) throw new Error("no search service");
       return r.json().then(function (body) { return { ok: r.ok, body: body }; });
     }).then(function (res) {
-      if (!res.ok) { status.textContent = res.body.error || "This search could not be run."; status.className = "notice error"; return; }
+      if (!res.ok) {
+        status.textContent = res.body.error || "This search could not be run.";
+        status.className = "notice error";
+        document.title = "Error: " + document.title;
+        return;
+      }
       var body = res.body;
       var page = body.page || 1;
       var size = Number(box.getAttribute("data-page-size")) || 20;
