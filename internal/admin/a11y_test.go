@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 
@@ -167,4 +168,41 @@ func TestStoriesPagesSayWhichPageInTheirTitle(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestRowButtonsSayWhatTheyActOn reads the buttons of the sources' rows
+// and of a story's articles as a screen reader lists them, apart from
+// their rows: each must name its feed or article, not say "Remove" or
+// "Hide" alone, as many times as there are rows.
+func TestRowButtonsSayWhatTheyActOn(t *testing.T) {
+	f := newFixture(t, nil)
+	c := f.signedIn(t)
+	for _, p := range []string{"sources/", "stories/" + f.storyID(t) + "/"} {
+		doc := parsePage(t, p, c.page(Prefix+p))
+		var names []string
+		for n := range doc.Descendants() {
+			if n.DataAtom != atom.Button || !inRow(n) {
+				continue
+			}
+			names = append(names, strings.Join(strings.Fields(textOf(n)), " "))
+		}
+		if len(names) < 4 {
+			t.Fatalf("%s: %d buttons of rows", p, len(names))
+		}
+		for i, name := range names {
+			if !strings.Contains(name, ": ") || slices.Contains(names[:i], name) {
+				t.Errorf("%s: a button is named %q, saying not what it acts on or as another does", p, name)
+			}
+		}
+	}
+}
+
+// inRow reports whether n is in a row of a table or an item of a list.
+func inRow(n *html.Node) bool {
+	for p := n.Parent; p != nil; p = p.Parent {
+		if p.DataAtom == atom.Tr || p.DataAtom == atom.Li {
+			return true
+		}
+	}
+	return false
 }
