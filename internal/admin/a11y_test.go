@@ -13,27 +13,8 @@ import (
 
 	"newshub/internal/model"
 	"newshub/internal/store"
+	"newshub/internal/testutil"
 )
-
-// parsePage parses an answer's page.
-func parsePage(t *testing.T, what, body string) *html.Node {
-	t.Helper()
-	doc, err := html.Parse(strings.NewReader(body))
-	if err != nil {
-		t.Fatalf("%s: %v", what, err)
-	}
-	return doc
-}
-
-// attrOf is the value of n's attribute key, "" when it has none.
-func attrOf(n *html.Node, key string) string {
-	for _, a := range n.Attr {
-		if a.Key == key {
-			return a.Val
-		}
-	}
-	return ""
-}
 
 // textOf is the text of n and its descendants.
 func textOf(n *html.Node) string {
@@ -50,9 +31,9 @@ func textOf(n *html.Node) string {
 func focusable(n *html.Node) bool {
 	switch n.DataAtom {
 	case atom.A:
-		return attrOf(n, "href") != ""
+		return testutil.Attr(n, "href") != ""
 	case atom.Input:
-		return attrOf(n, "type") != "hidden"
+		return testutil.Attr(n, "type") != "hidden"
 	case atom.Button, atom.Select, atom.Textarea, atom.Summary:
 		return true
 	}
@@ -71,7 +52,7 @@ func TestEveryPageStartsWithASkipLink(t *testing.T) {
 	}
 	pages["a page past the stories"] = c.do("GET", Prefix+"stories/?page=9", nil).Body.String()
 	for what, body := range pages {
-		doc := parsePage(t, what, body)
+		doc := testutil.ParseHTML(t, body)
 		var first *html.Node
 		mains := 0
 		for n := range doc.Descendants() {
@@ -81,11 +62,11 @@ func TestEveryPageStartsWithASkipLink(t *testing.T) {
 			if first == nil && focusable(n) {
 				first = n
 			}
-			if n.DataAtom == atom.Main && attrOf(n, "id") == "main" {
+			if n.DataAtom == atom.Main && testutil.Attr(n, "id") == "main" {
 				mains++
 			}
 		}
-		if first == nil || attrOf(first, "href") != "#main" {
+		if first == nil || testutil.Attr(first, "href") != "#main" {
 			t.Errorf("%s: the first control is not a link to #main", what)
 		}
 		if mains != 1 {
@@ -109,16 +90,16 @@ func TestSignInFailureDescribesTheFields(t *testing.T) {
 		{"signed out", func(c *client) string { return c.do("GET", Prefix+"sign-in?out", nil).Body.String() }, ""},
 	}
 	for _, tt := range tests {
-		doc := parsePage(t, tt.what, tt.page(newClient(t, f.admin)))
+		doc := testutil.ParseHTML(t, tt.page(newClient(t, f.admin)))
 		var msg string
 		described := map[string]string{}
 		for n := range doc.Descendants() {
-			switch id := attrOf(n, "id"); {
+			switch id := testutil.Attr(n, "id"); {
 			case n.Type != html.ElementNode:
 			case id == "signin-message":
 				msg = textOf(n)
 			case id == "name" || id == "password":
-				described[id] = attrOf(n, "aria-describedby")
+				described[id] = testutil.Attr(n, "aria-describedby")
 			}
 		}
 		if msg == "" {
@@ -161,7 +142,7 @@ func TestStoriesPagesSayWhichPageInTheirTitle(t *testing.T) {
 		if w.Code != http.StatusOK {
 			t.Fatalf("stories%s: %d", page, w.Code)
 		}
-		doc := parsePage(t, "stories"+page, w.Body.String())
+		doc := testutil.ParseHTML(t, w.Body.String())
 		for n := range doc.Descendants() {
 			if n.DataAtom == atom.Title && !strings.HasPrefix(textOf(n), want) {
 				t.Errorf("stories%s: the title is %q, want it to start %q", page, textOf(n), want)
@@ -178,7 +159,7 @@ func TestRowButtonsSayWhatTheyActOn(t *testing.T) {
 	f := newFixture(t, nil)
 	c := f.signedIn(t)
 	for _, p := range []string{"sources/", "stories/" + f.storyID(t) + "/"} {
-		doc := parsePage(t, p, c.page(Prefix+p))
+		doc := testutil.ParseHTML(t, c.page(Prefix+p))
 		var names []string
 		for n := range doc.Descendants() {
 			if n.DataAtom != atom.Button || !inRow(n) {

@@ -16,6 +16,7 @@ import (
 	"golang.org/x/net/html/atom"
 
 	"newshub/internal/model"
+	"newshub/internal/testutil"
 )
 
 // contains fails the test for each want missing from body.
@@ -779,34 +780,14 @@ func TestPagesRevalidate(t *testing.T) {
 	}
 }
 
-// parseHTML parses a page.
-func parseHTML(t *testing.T, body string) *html.Node {
-	t.Helper()
-	doc, err := html.Parse(strings.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return doc
-}
-
 // byID is the element of doc whose id is id, or nil.
 func byID(doc *html.Node, id string) *html.Node {
 	for n := range doc.Descendants() {
-		if n.Type == html.ElementNode && attr(n, "id") == id {
+		if n.Type == html.ElementNode && testutil.Attr(n, "id") == id {
 			return n
 		}
 	}
 	return nil
-}
-
-// attr is the value of n's attribute key, "" when it has none.
-func attr(n *html.Node, key string) string {
-	for _, a := range n.Attr {
-		if a.Key == key {
-			return a.Val
-		}
-	}
-	return ""
 }
 
 // TestSearchPageSaysWhatFailedAndWhere asks searches a field of the form
@@ -828,14 +809,14 @@ func TestSearchPageSaysWhatFailedAndWhere(t *testing.T) {
 	}
 	for _, tt := range tests {
 		_, body := h.get(t, "/search/?"+tt.query)
-		doc := parseHTML(t, body)
+		doc := testutil.ParseHTML(t, body)
 		for n := range doc.Descendants() {
 			if n.DataAtom == atom.Title && text(n) != tt.title {
 				t.Errorf("%s: the title is %q, want %q", tt.query, text(n), tt.title)
 			}
 		}
 		msg := byID(doc, "search-error")
-		if strings.HasPrefix(tt.title, "Error") && (msg == nil || attr(msg, "role") != "alert") {
+		if strings.HasPrefix(tt.title, "Error") && (msg == nil || testutil.Attr(msg, "role") != "alert") {
 			t.Errorf("%s: no alert with id search-error", tt.query)
 		}
 		for _, id := range []string{"sq", "st", "sw"} {
@@ -847,7 +828,7 @@ func TestSearchPageSaysWhatFailedAndWhere(t *testing.T) {
 			if id == tt.invalid {
 				want = [2]string{"true", "search-error"}
 			}
-			if got := [2]string{attr(f, "aria-invalid"), attr(f, "aria-describedby")}; got != want {
+			if got := [2]string{testutil.Attr(f, "aria-invalid"), testutil.Attr(f, "aria-describedby")}; got != want {
 				t.Errorf("%s: field %s has aria-invalid %q, aria-describedby %q; want %q", tt.query, id, got[0], got[1], want)
 			}
 		}
