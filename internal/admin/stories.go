@@ -86,7 +86,11 @@ func (h *Handler) storiesPage(w http.ResponseWriter, r *http.Request, s session)
 	if pageNo < pages {
 		data.NextPg = pageNo + 1
 	}
-	h.show(w, r, s, "stories", "Stories", data)
+	title := "Stories"
+	if pageNo > 1 {
+		title = fmt.Sprintf("Stories, page %d", pageNo)
+	}
+	h.show(w, r, s, "stories", title, data)
 }
 
 func (h *Handler) storyPage(w http.ResponseWriter, r *http.Request, s session) {

@@ -13,7 +13,9 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/emulation"
+	cdppage "github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 
 	"newshub/internal/model"
 	"newshub/internal/testutil/browser"
@@ -370,11 +372,19 @@ func TestBrowserStaticSearchPages(t *testing.T) {
 	if n := browser.Read(t, b, "static search", chromedp.Evaluate[int](cards)); n != searchPageSize || !strings.Contains(status, "24 articles match") {
 		t.Fatalf("static search: %d cards, status %q; want %d of 24", n, status, searchPageSize)
 	}
+	// The title says what the live page's says.
+	title := func(step string) string { return browser.Read(t, b, step, chromedp.Evaluate[string](`document.title`)) }
+	if s := title("static search"); s != "“biden” · Search · Election Hub" {
+		t.Errorf("static search: the title is %q", s)
+	}
 	b.Do(t, "static search page 2", chromedp.Click(chromedp.CSS("#search-results .pager a[rel=next]")),
 		chromedp.WaitVisible(chromedp.CSS("#search-results .pager a[rel=prev]")))
 	loc := browser.Read(t, b, "static search page 2", chromedp.Location())
 	if n := browser.Read(t, b, "static search page 2", chromedp.Evaluate[int](cards)); n != 24-searchPageSize || !strings.Contains(loc, "page=2") {
 		t.Errorf("static search page 2: %d cards at %s; want %d", n, loc, 24-searchPageSize)
+	}
+	if s := title("static search page 2"); s != "“biden”, page 2 · Search · Election Hub" {
+		t.Errorf("static search page 2: the title is %q", s)
 	}
 	if n := browser.Read(t, b, "static search page 2", chromedp.Evaluate[int](`document.querySelectorAll('#search-results .pager a[rel=next]').length`)); n != 0 {
 		t.Errorf("static search page 2: the last page links to a next one")
@@ -385,6 +395,11 @@ func TestBrowserStaticSearchPages(t *testing.T) {
 		t.Errorf("static search back on page 1: %d cards", n)
 	}
 	b.Check(t, "static search")
+	b.Do(t, "static bad search", chromedp.Navigate(srv.URL+"/hub/search/?q=%22broken"), chromedp.WaitVisible(chromedp.CSS("#search-status.error")))
+	if s := title("static bad search"); s != "Error: “\"broken” · Search · Election Hub" {
+		t.Errorf("static bad search: the title is %q", s)
+	}
+	b.Check(t, "static bad search", "400") // the API answers it so
 }
 
 // TestBrowserStaticSearchSaysWhatTheLiveOneSays opens the static build's
@@ -578,4 +593,66 @@ func TestBrowserHeadingsGoDownOneLevelAtATime(t *testing.T) {
 		}
 		b.Check(t, p, "youtube")
 	}
+}
+
+// TestBrowserTextDoublesWithoutClipping sets the browser's text size to
+// twice its default (a reader's setting, as WCAG's 1.4.4 has it) and opens
+// the pages where text sits in boxes: the body text must grow with it,
+// and no box may cut its text off, as the story's 28 px voice bar and the
+// cards' one-line "Full coverage" link did. Excerpts cut short on purpose
+// (line-clamp) and hidden headings are left aside.
+func TestBrowserTextDoublesWithoutClipping(t *testing.T) {
+	_, base := browserHub(t)
+	b := browser.New(t)
+	double := cdppage.SetFontSizesParams{FontSizes: &cdppage.FontSizes{Standard: 32, Fixed: 26}}
+	if _, err := chromedp.Call(b.Ctx, cdppage.SetFontSizes, double); err != nil {
+		t.Fatal(err)
+	}
+	const clipped = `(() => { const out = [];
+		const size = getComputedStyle(document.body).fontSize;
+		if (size !== "32px") out.push("the body's text is " + size);
+		for (const e of document.querySelectorAll('main *')) {
+			const s = getComputedStyle(e);
+			if (e.closest('.vh') || !e.textContent.trim() || s.webkitLineClamp !== 'none') continue;
+			if (s.overflowY === 'hidden' && e.scrollHeight > e.clientHeight + 1 || s.overflowX === 'hidden' && e.scrollWidth > e.clientWidth + 1)
+				out.push(e.tagName + "." + e.className.replaceAll(" ", ".") + " cuts " + JSON.stringify(e.textContent.trim().slice(0, 30)));
+		}
+		return out.join("; "); })()`
+	for _, p := range []string{"/", "/stories/s-border/"} {
+		b.Do(t, p, chromedp.Navigate(base+p), chromedp.WaitVisible(chromedp.CSS("main h1")))
+		if s := browser.Read(t, b, p, chromedp.Evaluate[string](clipped)); s != "" {
+			t.Errorf("%s at twice the text size: %s", p, s)
+		}
+		b.Check(t, p)
+	}
+}
+
+// TestBrowserFocusIsNotHiddenUnderTheHeader goes back through a page with
+// Shift+Tab, and to its content by the skip link, on a wide screen whose
+// header stays at the top: no control that takes focus, and not the start
+// of the content, may be wholly under the header (WCAG 2.4.11), as the
+// cards' headlines a row above the screen were.
+func TestBrowserFocusIsNotHiddenUnderTheHeader(t *testing.T) {
+	_, base := browserHub(t)
+	b := browser.New(t)
+	const hidden = `(() => { const e = document.activeElement, h = document.querySelector('.site-header');
+		if (h.contains(e) || e === document.body) return "";
+		const r = e.getBoundingClientRect();
+		return r.bottom <= h.getBoundingClientRect().bottom ? e.tagName + " " + JSON.stringify(e.textContent.trim().slice(0, 40)) : ""; })()`
+	b.Do(t, "home", chromedp.Navigate(base+"/"), chromedp.WaitVisible(chromedp.CSS("main h2")))
+	browser.Read(t, b, "home", chromedp.Evaluate[bool](`window.scrollTo(0, document.body.scrollHeight); document.querySelector('.site-footer a').focus(); true`))
+	for i := range 30 {
+		b.Do(t, "home", chromedp.KeyEvent(kb.Tab, chromedp.KeyModifiers(chromedp.ModifierShift)))
+		if s := browser.Read(t, b, "home", chromedp.Evaluate[string](hidden)); s != "" {
+			t.Errorf("Shift+Tab %d: the focused %s is under the header", i+1, s)
+		}
+	}
+	b.Do(t, "story", chromedp.Navigate(base+"/stories/s-border/"), chromedp.WaitVisible(chromedp.CSS("main h1")))
+	browser.Read(t, b, "story", chromedp.Evaluate[bool](`window.scrollTo(0, 300); true`))
+	b.Do(t, "story", chromedp.KeyEvent(kb.Tab), chromedp.KeyEvent(kb.Enter))
+	const under = `document.querySelector('main h1').getBoundingClientRect().top < document.querySelector('.site-header').getBoundingClientRect().bottom`
+	if browser.Read(t, b, "story", chromedp.Evaluate[bool](under)) {
+		t.Errorf("the skip link leaves the page's heading under the header")
+	}
+	b.Check(t, "focus")
 }

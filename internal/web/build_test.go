@@ -89,7 +89,8 @@ func TestBuildWritesSiteWithWorkingRelativeLinks(t *testing.T) {
 	}
 
 	search, _ := os.ReadFile(filepath.Join(dir, "search/index.html"))
-	contains(t, "static search", string(search), `data-search-api="../api/search"`, "static copy of the site")
+	// The status the script writes the count in is read out when it changes.
+	contains(t, "static search", string(search), `data-search-api="../api/search"`, "static copy of the site", `id="search-status" role="status"`)
 	story, _ := os.ReadFile(filepath.Join(dir, "stories/s-border/index.html"))
 	contains(t, "static story", string(story), `<link rel="canonical" href="https://hub.example.org/news/stories/s-border/">`, "Blindspot")
 	nf, _ := os.ReadFile(filepath.Join(dir, "404.html"))

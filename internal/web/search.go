@@ -39,7 +39,10 @@ var searchSpans = []struct {
 type searchRequest struct {
 	Text, TopicID, When string
 	Page                int
-	q                   store.SearchQuery
+	// Bad is the parameter (q, topic, when, page) a wrong value was
+	// given to, so the page can tie the message to its field.
+	Bad string
+	q   store.SearchQuery
 }
 
 // parseSearch reads q, topic, when and page; a wrong value is a
@@ -49,6 +52,7 @@ func (w *Web) parseSearch(vc *viewCache, v url.Values) (*searchRequest, error) {
 	if p := v.Get("page"); p != "" {
 		n, err := strconv.Atoi(p)
 		if err != nil || n < 1 || n > searchMaxPage {
+			req.Bad = "page"
 			return req, &publish.BadRequest{Reason: fmt.Sprintf("page must be a whole number from 1 to %d, not %q", searchMaxPage, p)}
 		}
 		req.Page = n
@@ -57,6 +61,7 @@ func (w *Web) parseSearch(vc *viewCache, v url.Values) (*searchRequest, error) {
 	if req.TopicID != "" {
 		t := vc.site.TopicByID(req.TopicID)
 		if t == nil {
+			req.Bad = "topic"
 			return req, &publish.BadRequest{Reason: fmt.Sprintf("there is no topic %q: leave topic empty or use one of the topic ids in the menu", req.TopicID)}
 		}
 		// The root topic is the whole hub, as in the API's lists: searching
@@ -75,6 +80,7 @@ func (w *Web) parseSearch(vc *viewCache, v url.Values) (*searchRequest, error) {
 		}
 	}
 	if !found {
+		req.Bad = "when"
 		return req, &publish.BadRequest{Reason: fmt.Sprintf("when must be one of day, week, month or year (or empty), not %q", req.When)}
 	}
 	return req, nil
@@ -140,12 +146,22 @@ func (w *Web) searchPage(ctx context.Context, vc *viewCache, v url.Values, stati
 		pg.Status = http.StatusBadRequest
 	case errors.Is(err, store.ErrBadQuery):
 		d.Error = badQueryMessage(err)
+		req.Bad = "q"
 		pg.Status = http.StatusBadRequest
 	case err != nil:
 		return nil, fmt.Errorf("search %q: %w", req.Text, err)
 	}
+	// The title says what a screen reader first reads of the page: the
+	// words, which page of their results, and a search that failed.
 	if req.Text != "" {
-		pg.Title = "“" + req.Text + "” · Search · " + pg.SiteTitle
+		pg.Title = "“" + req.Text + "”"
+		if req.Page > 1 {
+			pg.Title += fmt.Sprintf(", page %d", req.Page)
+		}
+		pg.Title += " · Search · " + pg.SiteTitle
+	}
+	if d.Error != "" {
+		pg.Title = "Error: " + pg.Title
 	}
 	d.Pages = (d.Ranked + searchPageSize - 1) / searchPageSize
 	link := func(n int) string {

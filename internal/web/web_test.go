@@ -16,6 +16,7 @@ import (
 	"golang.org/x/net/html/atom"
 
 	"newshub/internal/model"
+	"newshub/internal/testutil"
 )
 
 // contains fails the test for each want missing from body.
@@ -776,5 +777,60 @@ func TestPagesRevalidate(t *testing.T) {
 			t.Fatalf("the changed home page answers %d to its old ETag", rec.Code)
 		}
 		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// byID is the element of doc whose id is id, or nil.
+func byID(doc *html.Node, id string) *html.Node {
+	for n := range doc.Descendants() {
+		if n.Type == html.ElementNode && testutil.Attr(n, "id") == id {
+			return n
+		}
+	}
+	return nil
+}
+
+// TestSearchPageSaysWhatFailedAndWhere asks searches a field of the form
+// is wrong for, and pages of results: the title must say which page of
+// which words it is, and that the search failed where it did, and the
+// field given the wrong value must be marked invalid and described by the
+// message, as a screen reader reads it on reaching the field.
+func TestSearchPageSaysWhatFailedAndWhere(t *testing.T) {
+	h := newHub(t, "https://img.example.org/")
+	tests := []struct {
+		query, title, invalid string
+	}{
+		{"q=border", "“border” · Search · Election Hub", ""},
+		{"q=biden&page=2", "“biden”, page 2 · Search · Election Hub", ""},
+		{"q=%22broken", "Error: “\"broken” · Search · Election Hub", "sq"},
+		{"q=border&topic=nowhere", "Error: “border” · Search · Election Hub", "st"},
+		{"q=border&when=decade", "Error: “border” · Search · Election Hub", "sw"},
+		{"q=border&page=x", "Error: “border” · Search · Election Hub", ""},
+	}
+	for _, tt := range tests {
+		_, body := h.get(t, "/search/?"+tt.query)
+		doc := testutil.ParseHTML(t, body)
+		for n := range doc.Descendants() {
+			if n.DataAtom == atom.Title && text(n) != tt.title {
+				t.Errorf("%s: the title is %q, want %q", tt.query, text(n), tt.title)
+			}
+		}
+		msg := byID(doc, "search-error")
+		if strings.HasPrefix(tt.title, "Error") && (msg == nil || testutil.Attr(msg, "role") != "alert") {
+			t.Errorf("%s: no alert with id search-error", tt.query)
+		}
+		for _, id := range []string{"sq", "st", "sw"} {
+			f := byID(doc, id)
+			if f == nil {
+				t.Fatalf("%s: no field %s", tt.query, id)
+			}
+			want := [2]string{}
+			if id == tt.invalid {
+				want = [2]string{"true", "search-error"}
+			}
+			if got := [2]string{testutil.Attr(f, "aria-invalid"), testutil.Attr(f, "aria-describedby")}; got != want {
+				t.Errorf("%s: field %s has aria-invalid %q, aria-describedby %q; want %q", tt.query, id, got[0], got[1], want)
+			}
+		}
 	}
 }

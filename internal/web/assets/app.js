@@ -2,6 +2,8 @@
 // 1. Relative times ("3 h ago") are refreshed, so a static copy stays right.
 // 2. On a static copy, the search page asks the live search API when there
 //    is one, with its pages, and says so plainly when there is none.
+// 3. The header's height is given to the stylesheet (--header-h), so what
+//    focus scrolls to stops below it.
 "use strict";
 (function () {
   function ago(t, now) {
@@ -36,13 +38,21 @@
     if (!q) return;
     var base = box.getAttribute("data-base") || "./";
     var api = box.getAttribute("data-search-api") + "?" + params.toString();
+    // The title says what the live page's does: the words and the page.
+    var asked = Number(params.get("page")) || 1;
+    document.title = "“" + q + "”" + (asked > 1 ? ", page " + asked : "") + " · " + document.title;
     status.textContent = "Searching…";
     fetch(api, { headers: { Accept: "application/json" } }).then(function (r) {
       var type = r.headers.get("Content-Type") || "";
       if (type.indexOf("json") < 0) throw new Error("no search service");
       return r.json().then(function (body) { return { ok: r.ok, body: body }; });
     }).then(function (res) {
-      if (!res.ok) { status.textContent = res.body.error || "This search could not be run."; status.className = "notice error"; return; }
+      if (!res.ok) {
+        status.textContent = res.body.error || "This search could not be run.";
+        status.className = "notice error";
+        document.title = "Error: " + document.title;
+        return;
+      }
       var body = res.body;
       var page = body.page || 1;
       var size = Number(box.getAttribute("data-page-size")) || 20;
@@ -114,7 +124,14 @@
     });
   }
 
+  function measureHeader() {
+    var h = document.querySelector(".site-header");
+    if (h) document.documentElement.style.setProperty("--header-h", h.offsetHeight + "px");
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    measureHeader();
+    window.addEventListener("resize", measureHeader);
     refreshTimes();
     setInterval(refreshTimes, 60000);
     var box = document.getElementById("search-results");
