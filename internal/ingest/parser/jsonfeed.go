@@ -315,7 +315,11 @@ func jsonItem(raw json.RawMessage, base *url.URL, lang string) (*Item, []string)
 		}
 	}
 	if it.Link == "" && isHTTP(it.GUID) {
-		it.Link = resolve(nil, it.GUID)
+		// An id is no link unless it is a whole address: "https://" alone
+		// resolves to "https:".
+		if u := resolve(nil, it.GUID); isHTTP(u) {
+			it.Link = u
+		}
 	}
 	if l := strings.TrimSpace(jsonString(m["language"])); l != "" {
 		lang = l // JSON Feed 1.1's item in a language of its own
