@@ -91,8 +91,8 @@ func (v *View) noteOddCurrent(path, key string) {
 
 // loadArchive makes the served view's archive index: the previous view's,
 // or, when it is older than archiveRescan or there is none, one read from
-// the store's index of the archived news, without reading the records.
-func (v *View) loadArchive(ctx context.Context, prev *View) error {
+// rd's index of the archived news, without reading the records.
+func (v *View) loadArchive(ctx context.Context, rd store.Reader, prev *View) error {
 	now := time.Now()
 	if prev != nil && now.Sub(prev.archive.scanned) < archiveRescan {
 		v.archive.scanned = prev.archive.scanned
@@ -105,7 +105,7 @@ func (v *View) loadArchive(ctx context.Context, prev *View) error {
 	}
 	v.archive.scanned = now
 	yes := true
-	return v.st.ScanNews(ctx, store.NewsQuery{Public: true, Archived: &yes}, func(e store.NewsEntry) error {
+	return rd.ScanNews(ctx, store.NewsQuery{Public: true, Archived: &yes}, func(e store.NewsEntry) error {
 		if err := content.CheckPath(e.Path, model.KindNews); err != nil {
 			v.skip(e.Path, err)
 			return nil

@@ -27,10 +27,10 @@ import (
 // whole load are as many as half the view's, the next view is loaded
 // whole, which lets the others go.
 
-// patch fills v's current news from prev and the records changed since
-// prev, and reports whether it did; false (and v untouched) when prev's
-// settings differ or too much changed, for a load of the whole.
-func (v *View) patch(ctx context.Context, prev *View) (bool, error) {
+// patch fills v's current news from prev and the records of rd changed
+// since prev, and reports whether it did; false (and v untouched) when
+// prev's settings differ or too much changed, for a load of the whole.
+func (v *View) patch(ctx context.Context, rd store.Reader, prev *View) (bool, error) {
 	if prev.articleStamp() != v.articleStamp() {
 		return false, nil
 	}
@@ -42,7 +42,7 @@ func (v *View) patch(ctx context.Context, prev *View) (bool, error) {
 	}
 	var bad []skipped
 	no := false
-	err := v.st.ScanNews(ctx, store.NewsQuery{Public: true, Archived: &no}, func(e store.NewsEntry) error {
+	err := rd.ScanNews(ctx, store.NewsQuery{Public: true, Archived: &no}, func(e store.NewsEntry) error {
 		if e.Archived || strings.HasPrefix(e.Path, content.ArchiveDir) {
 			return nil
 		}
@@ -64,7 +64,7 @@ func (v *View) patch(ctx context.Context, prev *View) (bool, error) {
 		return false, nil
 	}
 	v.topics = prev.topics // the same site's topics: the same sets
-	fresh, err := v.readEntries(ctx, todo)
+	fresh, err := v.readEntries(ctx, rd, todo)
 	if err != nil {
 		return false, err
 	}
@@ -81,10 +81,10 @@ func (v *View) patch(ctx context.Context, prev *View) (bool, error) {
 	return true, nil
 }
 
-// readEntries reads the current news records at paths and makes their
-// entries; a record gone, withheld or archived since the scan is left out
-// (the generation moved: the next view sees it).
-func (v *View) readEntries(ctx context.Context, paths []string) ([]*Entry, error) {
+// readEntries reads the current news records at paths from rd and makes
+// their entries; a record gone, withheld or archived since the scan is
+// left out (the generation moved: the next view sees it).
+func (v *View) readEntries(ctx context.Context, rd store.Reader, paths []string) ([]*Entry, error) {
 	workers := runtime.GOMAXPROCS(0)
 	slabs := make([]slab, workers)
 	var mu sync.Mutex
@@ -94,7 +94,7 @@ func (v *View) readEntries(ctx context.Context, paths []string) ([]*Entry, error
 	for i := range workers {
 		g.Go(func() error {
 			for p := range next {
-				r, err := v.st.Get(gctx, p)
+				r, err := rd.Get(gctx, p)
 				switch {
 				case errors.Is(err, store.ErrNotFound):
 					continue

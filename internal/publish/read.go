@@ -32,7 +32,7 @@ func EachNews(ctx context.Context, st store.Store, fn func(r *model.Record)) err
 // goroutines, telling each call which (0…workers-1) makes it, so fn may
 // keep state per goroutine. Decoding records is most of the cost of
 // reading them, and runs beside fn on its own goroutines.
-func eachNews(ctx context.Context, st store.Store, gen int64, archived *bool, workers int, fn func(worker int, r *model.Record)) error {
+func eachNews(ctx context.Context, st store.Reader, gen int64, archived *bool, workers int, fn func(worker int, r *model.Record)) error {
 	news := make(chan *model.Record, 256)
 	var wg sync.WaitGroup
 	for i := range workers {
@@ -57,7 +57,7 @@ func eachNews(ctx context.Context, st store.Store, gen int64, archived *bool, wo
 // (the chunks may then overlap or miss records), or the chunks did not
 // cover the listing, it reads again with one Scan, which reads one
 // consistent state of the store.
-func scanNews(ctx context.Context, st store.Store, gen int64, archived *bool, out chan<- *model.Record) error {
+func scanNews(ctx context.Context, st store.Reader, gen int64, archived *bool, out chan<- *model.Record) error {
 	listing := store.NewsQuery{Public: true, Archived: archived, Order: store.ByTime, NoRaw: true}
 	chunks, total, err := timeChunks(ctx, st, listing)
 	if err != nil {
@@ -107,7 +107,8 @@ func scanNews(ctx context.Context, st store.Store, gen int64, archived *bool, ou
 	// Written meanwhile, or a record the time ranges cannot hold (no
 	// publication time): fill in what the chunks missed from one Scan.
 	// A record already sent is not sent again, so what was written
-	// meanwhile may be mixed: a view is then read again (see loadView).
+	// meanwhile may be mixed, unless st is a snapshot: a view is then read
+	// again (see loadView).
 	return st.Scan(ctx, []model.Kind{model.KindNews}, func(r *model.Record) error {
 		if r.Article == nil || !r.Article.Publishable() || archived != nil && isArchived(r) != *archived {
 			return nil
@@ -131,7 +132,7 @@ func scanNews(ctx context.Context, st store.Store, gen int64, archived *bool, ou
 // records; paging by offset instead makes each chunk step over all the
 // records before it, which a store may have to read to filter them. It
 // also returns how many records the listing holds.
-func timeChunks(ctx context.Context, st store.Store, q store.NewsQuery) ([]store.NewsQuery, int, error) {
+func timeChunks(ctx context.Context, st store.Reader, q store.NewsQuery) ([]store.NewsQuery, int, error) {
 	var bounds []time.Time // descending, strictly
 	n := 0
 	err := st.ScanNews(ctx, q, func(e store.NewsEntry) error {

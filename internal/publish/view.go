@@ -138,19 +138,30 @@ func load(ctx context.Context, st store.Store, s *site.Site, opt Options, each f
 	return loadView(ctx, st, s, opt, nil, each)
 }
 
-// loadAttempts bounds how many times a view is read while the store is
-// written meanwhile.
+// loadAttempts bounds how many times a view is read from a store that
+// offers no snapshot while it is written meanwhile.
 const loadAttempts = 3
 
 // loadView builds the view. A view is read with several queries, from
-// several connections at once: a commit landing between them leaves a view
-// that mixes two generations, under the older's number. Such a view is read
-// again, up to loadAttempts times in all; the last is kept mixed, under the
-// older number, which has the next check of the generation load it again.
-// A load with each is read once: each has written what it was given.
+// several connections at once. From a store.Snapshotter they all read one
+// snapshot: the view is of its generation, whatever commits meanwhile. In
+// another store a commit landing between them leaves a view that mixes two
+// generations, under the older's number. Such a view is read again, up to
+// loadAttempts times in all; the last is kept mixed, under the older
+// number, which has the next check of the generation load it again. A
+// load with each is read once: each has written what it was given. The
+// view keeps st, the live store, for what it reads later.
 func loadView(ctx context.Context, st store.Store, s *site.Site, opt Options, prev *View, each func(*View, *model.Record, *newsJSON)) (*View, error) {
+	if sn, ok := st.(store.Snapshotter); ok {
+		rd, release, err := sn.Snapshot(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("publish: %w", err)
+		}
+		defer release()
+		return loadViewOnce(ctx, st, rd, s, opt, prev, each)
+	}
 	for attempt := 1; ; attempt++ {
-		v, err := loadViewOnce(ctx, st, s, opt, prev, each)
+		v, err := loadViewOnce(ctx, st, st, s, opt, prev, each)
 		if err != nil || each != nil || attempt == loadAttempts {
 			return v, err
 		}
@@ -164,8 +175,9 @@ func loadView(ctx context.Context, st store.Store, s *site.Site, opt Options, pr
 	}
 }
 
-func loadViewOnce(ctx context.Context, st store.Store, s *site.Site, opt Options, prev *View, each func(*View, *model.Record, *newsJSON)) (*View, error) {
-	gen, err := st.Generation(ctx)
+// loadViewOnce builds the view of st from what rd reads.
+func loadViewOnce(ctx context.Context, st store.Store, rd store.Reader, s *site.Site, opt Options, prev *View, each func(*View, *model.Record, *newsJSON)) (*View, error) {
+	gen, err := rd.Generation(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("publish: generation: %w", err)
 	}
@@ -178,12 +190,12 @@ func loadViewOnce(ctx context.Context, st store.Store, s *site.Site, opt Options
 	}
 	patched := false
 	if each == nil && prev != nil {
-		if patched, err = v.patch(ctx, prev); err != nil {
+		if patched, err = v.patch(ctx, rd, prev); err != nil {
 			return nil, fmt.Errorf("publish: %w", err)
 		}
 	}
 	if !patched {
-		err = eachNews(ctx, st, gen, current, len(slabs), func(worker int, r *model.Record) {
+		err = eachNews(ctx, rd, gen, current, len(slabs), func(worker int, r *model.Record) {
 			if !v.shows(r) {
 				return
 			}
@@ -215,14 +227,14 @@ func loadViewOnce(ctx context.Context, st store.Store, s *site.Site, opt Options
 		})
 	}
 	if err == nil && each == nil {
-		err = v.loadArchive(ctx, prev)
+		err = v.loadArchive(ctx, rd, prev)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("publish: %w", err)
 	}
 	kinds := []model.Kind{model.KindEvent, model.KindPerson, model.KindPeopleList,
 		model.KindLearning, model.KindLearningList, model.KindNewsletter}
-	err = st.Scan(ctx, kinds, func(r *model.Record) error {
+	err = rd.Scan(ctx, kinds, func(r *model.Record) error {
 		if err := content.CheckPath(r.Path, r.Kind); err != nil {
 			v.skip(r.Path, err)
 			return nil

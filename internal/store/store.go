@@ -63,6 +63,9 @@ const DefaultMode fs.FileMode = 0o644
 // Store keeps records and ingest state. All methods are safe for concurrent
 // use; readers are never blocked by a writer for longer than a transaction.
 type Store interface {
+	// Reader holds Generation, Get, Scan, News and ScanNews.
+	Reader
+
 	// Upsert writes the records in one transaction, each keyed by its path:
 	// a record whose path exists replaces it, whatever it holds now (an
 	// edit, an import, a copy).
@@ -77,16 +80,9 @@ type Store interface {
 	// conflict, whatever its version: writing it would change nothing. A
 	// record of Version 0 (a new one) is written as Upsert writes it.
 	UpsertIfUnchanged(ctx context.Context, recs []*model.Record) error
-	// Get returns the record at a path, or ErrNotFound. Every read that
-	// returns records (Get, Scan, ArticleByURL, News, Story, Search) sets
-	// their Version.
-	Get(ctx context.Context, path string) (*model.Record, error)
 	// Delete removes the records at the given paths; missing paths are not
 	// an error.
 	Delete(ctx context.Context, paths ...string) error
-	// Scan calls fn for every record of the given kinds (every kind when
-	// none is given), in path order, stopping at the first error fn returns.
-	Scan(ctx context.Context, kinds []model.Kind, fn func(*model.Record) error) error
 	// ScanRaw is Scan without decoding values: fn gets each record's path,
 	// kind and file bytes (a copy fn may keep), for callers such as export
 	// that only write Raw.
@@ -107,25 +103,15 @@ type Store interface {
 	Modes(ctx context.Context, paths ...string) (map[string]fs.FileMode, error)
 	// Count returns the number of records of each kind.
 	Count(ctx context.Context) (map[model.Kind]int, error)
-	// Generation returns a number that changes whenever anything is
-	// written, so callers can cache what they derive from the store.
-	Generation(ctx context.Context) (int64, error)
 
 	// ArticleByURL returns the news record whose canonical URL or feed GUID
 	// equals key, or ErrNotFound.
 	ArticleByURL(ctx context.Context, key string) (*model.Record, error)
-	// News lists news records matching q, ordered as q says.
-	News(ctx context.Context, q NewsQuery) ([]*model.Record, error)
 	// CountNews counts the news records matching q (Offset and Limit ignored).
 	CountNews(ctx context.Context, q NewsQuery) (int, error)
 	// Story returns every news record of a story, lead first, then by
 	// quality descending. An unknown story has no records.
 	Story(ctx context.Context, id string) ([]*model.Record, error)
-
-	// ScanNews calls fn with the indexed fields of each news record q
-	// selects, in q's order, without reading values or files: enough to
-	// decide about many records at the cost of a few columns each.
-	ScanNews(ctx context.Context, q NewsQuery, fn func(NewsEntry) error) error
 
 	// Move gives records new paths in one transaction: each record keeps
 	// its kind, file bytes and value, but for a news record's Archived,
@@ -184,6 +170,39 @@ type Store interface {
 	Close() error
 
 	Shared
+}
+
+// Reader is the part of a Store a view of the hub is loaded through, which
+// a Snapshotter offers at one snapshot.
+type Reader interface {
+	// Generation returns a number that changes whenever anything is
+	// written, so callers can cache what they derive from the store.
+	Generation(ctx context.Context) (int64, error)
+	// Get returns the record at a path, or ErrNotFound. Every read that
+	// returns records (Get, Scan, ArticleByURL, News, Story, Search) sets
+	// their Version.
+	Get(ctx context.Context, path string) (*model.Record, error)
+	// Scan calls fn for every record of the given kinds (every kind when
+	// none is given), in path order, stopping at the first error fn returns.
+	Scan(ctx context.Context, kinds []model.Kind, fn func(*model.Record) error) error
+	// News lists news records matching q, ordered as q says.
+	News(ctx context.Context, q NewsQuery) ([]*model.Record, error)
+	// ScanNews calls fn with the indexed fields of each news record q
+	// selects, in q's order, without reading values or files: enough to
+	// decide about many records at the cost of a few columns each.
+	ScanNews(ctx context.Context, q NewsQuery, fn func(NewsEntry) error) error
+}
+
+// Snapshotter is a Store that can be read at one snapshot from several
+// connections at once: every read of the Reader it gives sees the store
+// as one generation left it, whatever is written meanwhile, so a view
+// read with many queries in parallel holds that generation and no other.
+// store/postgres implements it.
+type Snapshotter interface {
+	// Snapshot returns a Reader of the store as it is now, and release,
+	// which ends the snapshot and must be called once its reads are
+	// over. The Reader offers no writes.
+	Snapshot(ctx context.Context) (r Reader, release func(), err error)
 }
 
 // BulkLoader is a Store that can fill itself faster than by one Upsert

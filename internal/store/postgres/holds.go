@@ -10,7 +10,7 @@ import (
 
 // HostHolds returns the hosts held off past now, with until when.
 func (s *Store) HostHolds(ctx context.Context, now time.Time) (map[string]time.Time, error) {
-	rows, err := s.pool.Query(ctx, `SELECT host, until FROM host_holds WHERE until > $1`, now)
+	rows, err := s.db.Query(ctx, `SELECT host, until FROM host_holds WHERE until > $1`, now)
 	if err != nil {
 		return nil, fmt.Errorf("host holds: %w", err)
 	}

@@ -54,7 +54,7 @@ func (s *Store) Modes(ctx context.Context, paths ...string) (map[string]fs.FileM
 		}
 		query, args = query+` WHERE path = ANY($1)`, []any{keys}
 	}
-	rows, err := s.pool.Query(ctx, query, args...)
+	rows, err := s.db.Query(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("modes: %w", err)
 	}

@@ -26,7 +26,7 @@ func (p *params) add(v any) string {
 // feed GUID, is key (the first by path of either).
 func (s *Store) ArticleByURL(ctx context.Context, key string) (*model.Record, error) {
 	if key != "" {
-		rows, err := s.pool.Query(ctx, `SELECT `+recordColumns+` FROM (
+		rows, err := s.db.Query(ctx, `SELECT `+recordColumns+` FROM (
 				(SELECT 0 AS pref, r.path FROM records r WHERE r.canonical_url = $1 AND r.kind = 'news' ORDER BY r.path LIMIT 1)
 				UNION ALL
 				(SELECT 1, r.path FROM records r WHERE r.guid = $1 AND r.kind = 'news' ORDER BY r.path LIMIT 1)
@@ -73,7 +73,7 @@ func (s *Store) ArticlePaths(ctx context.Context, keys []string) (map[string]str
 	if len(args) == 0 {
 		return out, nil
 	}
-	rows, err := s.pool.Query(ctx, sqlArticlePaths, args)
+	rows, err := s.db.Query(ctx, sqlArticlePaths, args)
 	if err != nil {
 		return nil, fmt.Errorf("article paths: %w", err)
 	}
@@ -204,7 +204,7 @@ func (s *Store) News(ctx context.Context, q store.NewsQuery) ([]*model.Record, e
 	if q.NoRaw {
 		cols = recordColumnsNoRaw
 	}
-	rows, err := s.pool.Query(ctx, `SELECT `+cols+from+orderBy(q.Order, tcol)+limitOffset(q.Limit, q.Offset, &args),
+	rows, err := s.db.Query(ctx, `SELECT `+cols+from+orderBy(q.Order, tcol)+limitOffset(q.Limit, q.Offset, &args),
 		append([]any{planEachTime}, args...)...)
 	if err != nil {
 		return nil, fmt.Errorf("news: %w", err)
@@ -221,7 +221,7 @@ func (s *Store) CountNews(ctx context.Context, q store.NewsQuery) (int, error) {
 	var args params
 	from, _ := newsWhere(q, &args)
 	var n int
-	if err := s.pool.QueryRow(ctx, `SELECT count(*)`+from, append([]any{planEachTime}, args...)...).Scan(&n); err != nil {
+	if err := s.db.QueryRow(ctx, `SELECT count(*)`+from, append([]any{planEachTime}, args...)...).Scan(&n); err != nil {
 		return 0, fmt.Errorf("count news: %w", err)
 	}
 	return n, nil
@@ -230,7 +230,7 @@ func (s *Store) CountNews(ctx context.Context, q store.NewsQuery) (int, error) {
 // Story returns a story's records: the lead (published) first, then by
 // quality descending, earliest first among equals.
 func (s *Store) Story(ctx context.Context, id string) ([]*model.Record, error) {
-	rows, err := s.pool.Query(ctx, `SELECT `+recordColumns+` FROM records r
+	rows, err := s.db.Query(ctx, `SELECT `+recordColumns+` FROM records r
 		WHERE r.story = $1 AND r.kind = 'news'
 		ORDER BY r.published DESC, r.quality DESC, r.published_at ASC, r.path`, text(id))
 	if err != nil {

@@ -33,6 +33,9 @@ import (
 // Store is a store.Store kept in a PostgreSQL database.
 type Store struct {
 	pool *pgxpool.Pool
+	// db is what the reads run their queries on: the pool, or the
+	// connections of a snapshot (see Snapshot).
+	db querier
 	// bulk is the connection of a running bulk load, which every write
 	// goes through meanwhile.
 	bulk atomic.Pointer[pgxpool.Conn]
@@ -108,7 +111,7 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		pool.Close()
 		return nil, fmt.Errorf("postgres store %s: finish an interrupted bulk load: %w", redact(cfg), err)
 	}
-	st := &Store{pool: pool, space: sp}
+	st := &Store{pool: pool, db: pool, space: sp}
 	if err := pool.QueryRow(ctx, sqlAnalyzedRows).Scan(&st.growth.analyzed); err != nil {
 		pool.Close()
 		return nil, fmt.Errorf("postgres store %s: %w", redact(cfg), err)
@@ -187,7 +190,7 @@ func readOnly(ctx context.Context, pool *pgxpool.Pool) (bool, error) {
 // indexed row, cheap enough to poll.
 func (s *Store) Generation(ctx context.Context) (int64, error) {
 	var g int64
-	if err := s.pool.QueryRow(ctx, `SELECT value FROM generation WHERE id = 1`).Scan(&g); err != nil {
+	if err := s.db.QueryRow(ctx, `SELECT value FROM generation WHERE id = 1`).Scan(&g); err != nil {
 		return 0, fmt.Errorf("generation: %w", err)
 	}
 	return g, nil
@@ -263,7 +266,7 @@ func (s *Store) Get(ctx context.Context, path string) (*model.Record, error) {
 	if !storablePath(path) {
 		return nil, fmt.Errorf("get %q: %w", path, store.ErrNotFound)
 	}
-	rows, err := s.pool.Query(ctx, `SELECT `+recordColumns+` FROM records r WHERE r.path = $1`, path)
+	rows, err := s.db.Query(ctx, `SELECT `+recordColumns+` FROM records r WHERE r.path = $1`, path)
 	if err != nil {
 		return nil, fmt.Errorf("get %s: %w", path, err)
 	}
@@ -354,7 +357,7 @@ func (s *Store) ScanRaw(ctx context.Context, kinds []model.Kind, fn func(path st
 // build) once the hub was large enough. read's error is returned as it is,
 // the store's wrapped with what.
 func (s *Store) stream(ctx context.Context, what, sql string, args []any, read func(pgx.Rows) error) error {
-	tx, err := s.pool.Begin(ctx)
+	tx, err := s.db.Begin(ctx)
 	if err != nil {
 		return fmt.Errorf("%s: %w", what, err)
 	}
@@ -374,7 +377,7 @@ func (s *Store) stream(ctx context.Context, what, sql string, args []any, read f
 // Count returns the number of records of each kind present.
 func (s *Store) Count(ctx context.Context) (map[model.Kind]int, error) {
 	// Two halves, so each is counted from an index rather than the table.
-	rows, err := s.pool.Query(ctx, `SELECT 'news', count(*) FROM records WHERE kind = 'news'
+	rows, err := s.db.Query(ctx, `SELECT 'news', count(*) FROM records WHERE kind = 'news'
 		UNION ALL SELECT kind, count(*) FROM records WHERE kind <> 'news' GROUP BY kind`)
 	if err != nil {
 		return nil, fmt.Errorf("count: %w", err)

@@ -247,7 +247,7 @@ func (s *Store) Tombstones(ctx context.Context, fn func(store.Tombstone) error) 
 }
 
 func (s *Store) tombstones(ctx context.Context, where string, args []any, fn func(store.Tombstone) error) error {
-	rows, err := s.pool.Query(ctx, `SELECT key, path, purged_at FROM tombstones`+where, args...)
+	rows, err := s.db.Query(ctx, `SELECT key, path, purged_at FROM tombstones`+where, args...)
 	if err != nil {
 		return err
 	}

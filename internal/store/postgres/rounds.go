@@ -33,7 +33,7 @@ func (s *Store) Rounds(ctx context.Context, limit int) ([]store.Round, error) {
 	if limit <= 0 {
 		return nil, nil
 	}
-	rows, err := s.pool.Query(ctx, `SELECT started_at, summary FROM ingest_rounds ORDER BY id DESC LIMIT $1`, limit)
+	rows, err := s.db.Query(ctx, `SELECT started_at, summary FROM ingest_rounds ORDER BY id DESC LIMIT $1`, limit)
 	if err != nil {
 		return nil, fmt.Errorf("rounds: %w", err)
 	}

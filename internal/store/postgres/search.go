@@ -153,7 +153,7 @@ func (s *Store) Search(ctx context.Context, q store.SearchQuery) (store.SearchRe
 		SELECT ` + recordColumns + `, c.n FROM (SELECT count(*) AS n FROM matches) c
 		LEFT JOIN (page p JOIN records r ON r.id = p.id) ON true
 		ORDER BY p.score DESC, p.id DESC`
-	rows, err := s.pool.Query(ctx, sql, append([]any{planEachTime}, args...)...)
+	rows, err := s.db.Query(ctx, sql, append([]any{planEachTime}, args...)...)
 	if err != nil {
 		return store.SearchResult{}, fmt.Errorf("search %q: %w", q.Text, err)
 	}

@@ -17,7 +17,7 @@ const sourceColumns = `url, etag, last_modified, last_fetch, last_success, last_
 
 // SourceStates returns the state of every source, by URL.
 func (s *Store) SourceStates(ctx context.Context) ([]store.SourceState, error) {
-	rows, err := s.pool.Query(ctx, `SELECT `+sourceColumns+` FROM source_states ORDER BY url`)
+	rows, err := s.db.Query(ctx, `SELECT `+sourceColumns+` FROM source_states ORDER BY url`)
 	if err != nil {
 		return nil, fmt.Errorf("source states: %w", err)
 	}
@@ -30,7 +30,7 @@ func (s *Store) SourceStates(ctx context.Context) ([]store.SourceState, error) {
 
 // SourceState returns the state of the source at url, or store.ErrNotFound.
 func (s *Store) SourceState(ctx context.Context, url string) (store.SourceState, error) {
-	rows, err := s.pool.Query(ctx, `SELECT `+sourceColumns+` FROM source_states WHERE md5(url) = md5($1) AND url = $1`, text(url))
+	rows, err := s.db.Query(ctx, `SELECT `+sourceColumns+` FROM source_states WHERE md5(url) = md5($1) AND url = $1`, text(url))
 	if err != nil {
 		return store.SourceState{}, fmt.Errorf("source state %s: %w", url, err)
 	}

@@ -59,7 +59,7 @@ func (s *Store) Stage(ctx context.Context, arrivals []store.Staged, states ...st
 
 // Staged returns the staged arrivals in the order staged.
 func (s *Store) Staged(ctx context.Context) ([]store.Staged, error) {
-	rows, err := s.pool.Query(ctx, `SELECT id, source, kind, value FROM staged ORDER BY id`)
+	rows, err := s.db.Query(ctx, `SELECT id, source, kind, value FROM staged ORDER BY id`)
 	if err != nil {
 		return nil, fmt.Errorf("staged: %w", err)
 	}
@@ -86,7 +86,7 @@ func (s *Store) Staged(ctx context.Context) ([]store.Staged, error) {
 // HasStaged reports whether any arrival is staged.
 func (s *Store) HasStaged(ctx context.Context) (bool, error) {
 	var found bool
-	if err := s.pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM staged)`).Scan(&found); err != nil {
+	if err := s.db.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM staged)`).Scan(&found); err != nil {
 		return false, fmt.Errorf("staged: %w", err)
 	}
 	return found, nil
