@@ -71,7 +71,11 @@ var moreHelp = map[string]string{"sources": `A feed's address may hold a secret:
 or a token in its query (?token=…). list and the messages of the others show it
 masked (xxxxx), and the others take an address as list shows it. export-opml
 writes the addresses whole, secrets included, as the file is to move the
-subscriptions to another reader or hub: keep it as private as the site folder.`}
+subscriptions to another reader or hub: keep it as private as the site folder.
+import-opml reads the feeds of every folder (a folder's name is no topic) and
+names by its line each outline it leaves out: a link, a feed listed twice
+(http and https, a trailing slash alike), an address that is not http or
+https (refused: the exit status is 1).`}
 
 // errUsage marks an error in how a command was called (exit status 2).
 var errUsage = errors.New("usage")

@@ -90,7 +90,7 @@ func runSources(ctx context.Context, env *Env, args []string) error {
 		if rec, err := st.Get(ctx, "_config.yml"); err == nil && rec.Config != nil && rec.Config.Title != "" {
 			title = rec.Config.Title + " sources"
 		}
-		return sources.WriteOPML(env.Stdout, title, list.Sources())
+		return sources.WriteOPML(env.Stdout, title, time.Now(), list.Sources())
 	default:
 		return changeSource(ctx, env, st, list, sub, pos[0], *dedicated)
 	}
@@ -206,30 +206,32 @@ func importOPML(ctx context.Context, env *Env, st store.Store, list *sources.Lis
 		return err
 	}
 	defer f.Close()
-	srcs, err := sources.ReadOPML(f)
+	doc, err := sources.ReadOPML(f)
 	if err != nil {
 		// ReadOPML says "line N: ..."; report it as FILE:N: ...
 		return fmt.Errorf("%s:%s", file, strings.TrimPrefix(err.Error(), "line "))
 	}
-	added, listed, bad := 0, 0, 0
-	for _, s := range srcs {
-		if list.Find(s.URL) >= 0 {
-			listed++
-			continue
-		}
-		if err := list.Add(s); err != nil {
-			fmt.Fprintf(env.Stderr, "%s: %s\n", file, model.MaskURLs(err.Error()))
-			bad++
-			continue
-		}
-		added++
-	}
-	if added > 0 {
+	r := list.Import(doc.Feeds)
+	if r.Added > 0 {
 		if err := list.Save(ctx, st, env.Site); err != nil {
 			return err
 		}
 	}
-	fmt.Fprintf(env.Stdout, "imported %d sources (%d already listed, %d rejected)\n", added, listed, bad)
+	// Every outline left out is said, but for folders, whose feeds are
+	// read and which the summary counts.
+	left := map[string]int{}
+	for _, s := range append(doc.Skipped, r.Rejected...) {
+		left[s.Reason]++
+		if s.Reason != sources.SkipFolder {
+			fmt.Fprintf(env.Stderr, "%s:%d: %s: %s\n", file, s.Line, s.Reason, model.MaskURLs(s.Detail))
+		}
+	}
+	bad := left[sources.SkipRefused]
+	fmt.Fprintf(env.Stdout, "imported %d sources (%d already listed, %d rejected)", r.Added, r.Listed, bad)
+	if parts := countsBy(left, sources.SkipRefused); len(parts) > 0 {
+		fmt.Fprintf(env.Stdout, "; outlines left out: %s", strings.Join(parts, ", "))
+	}
+	fmt.Fprintln(env.Stdout)
 	if bad > 0 {
 		return errFailed
 	}

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"newshub/internal/importer"
 	"newshub/internal/model"
@@ -139,10 +140,11 @@ func TestOPMLRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	srcs, err := ReadOPML(f)
+	doc, err := ReadOPML(f)
 	if err != nil {
 		t.Fatal(err)
 	}
+	srcs := doc.Sources()
 	var urls []string
 	for _, s := range srcs {
 		urls = append(urls, s.URL)
@@ -155,13 +157,14 @@ func TestOPMLRoundTrip(t *testing.T) {
 		t.Fatalf("topics %v / %v", srcs[2].Topics, srcs[1].Topics)
 	}
 	var buf bytes.Buffer
-	if err := WriteOPML(&buf, "hub", srcs); err != nil {
+	if err := WriteOPML(&buf, "hub", time.Time{}, srcs); err != nil {
 		t.Fatal(err)
 	}
-	back, err := ReadOPML(&buf)
+	doc, err = ReadOPML(&buf)
 	if err != nil {
 		t.Fatal(err)
 	}
+	back := doc.Sources()
 	if len(back) != 3 || back[2].URL != want[2] || !slices.Equal(back[2].Topics, srcs[2].Topics) {
 		t.Fatalf("round trip %+v", back)
 	}
@@ -181,13 +184,14 @@ func TestOPMLKeepsWhatASourceHolds(t *testing.T) {
 		{URL: "https://plain.example.net/atom"},
 	}
 	var buf bytes.Buffer
-	if err := WriteOPML(&buf, "hub", srcs); err != nil {
+	if err := WriteOPML(&buf, "hub", time.Time{}, srcs); err != nil {
 		t.Fatal(err)
 	}
-	back, err := ReadOPML(&buf)
+	doc, err := ReadOPML(&buf)
 	if err != nil {
 		t.Fatal(err)
 	}
+	back := doc.Sources()
 	if !reflect.DeepEqual(back, srcs) {
 		t.Errorf("read back\n%+v\nwant\n%+v\nfrom:\n%s", back, srcs, buf.String())
 	}
