@@ -60,7 +60,7 @@ type feedKeys struct {
 func (ix *index) ensure(ctx context.Context, st store.Store) error {
 	gen, err := st.Generation(ctx)
 	if err != nil {
-		return fmt.Errorf("ingest: %w", err)
+		return err
 	}
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
@@ -85,7 +85,7 @@ func (ix *index) ensure(ctx context.Context, st store.Store) error {
 		return nil
 	})
 	if err != nil {
-		return fmt.Errorf("ingest: index stored news: %w", err)
+		return fmt.Errorf("index stored news: %w", err)
 	}
 	slices.SortFunc(entries, func(a, b aliased) int {
 		return cmp.Or(b.at.Compare(a.at), strings.Compare(a.path, b.path))
@@ -118,7 +118,7 @@ func tombstones(ctx context.Context, st store.Store) (map[string]string, map[str
 		return nil
 	})
 	if err != nil {
-		return nil, nil, fmt.Errorf("ingest: index purged news: %w", err)
+		return nil, nil, fmt.Errorf("index purged news: %w", err)
 	}
 	return purged, gone, nil
 }
@@ -257,7 +257,7 @@ func (ix *index) find(ctx context.Context, st store.Store, keys []string) (map[s
 	}
 	found, err := articlePaths(ctx, st, ask)
 	if err != nil {
-		return nil, fmt.Errorf("ingest: look up stored news: %w", err)
+		return nil, fmt.Errorf("look up stored news: %w", err)
 	}
 	for k, p := range found {
 		out[k] = p
@@ -276,7 +276,7 @@ func whereNow(ctx context.Context, st store.Store, paths map[string]string) erro
 	}
 	found, err := storedPaths(ctx, st, ask)
 	if err != nil {
-		return fmt.Errorf("ingest: look up stored news: %w", err)
+		return fmt.Errorf("look up stored news: %w", err)
 	}
 	stored := make(map[string]bool, len(found))
 	for _, p := range found {

@@ -412,6 +412,11 @@ func (in *Ingester) RunOnce(ctx context.Context) (Summary, error) {
 	if err == nil && ctx.Err() == nil && !sum.RetentionLeft {
 		err = in.retain(ctx, &sum)
 	}
+	if err != nil {
+		// Here alone: the store's errors come from many steps of the
+		// round, and some reached the log without it.
+		err = fmt.Errorf("ingest: %w", err)
+	}
 	if sum.Due > 0 || err != nil {
 		in.opts.Metrics.IngestRound(sum.measured(err))
 		in.logRound(ctx, started, sum, err)
@@ -429,7 +434,7 @@ func (in *Ingester) retain(ctx context.Context, sum *Summary) error {
 	if last := in.retained; last != nil {
 		gen, err := in.st.Generation(ctx)
 		if err != nil {
-			return fmt.Errorf("ingest: %w", err)
+			return err
 		}
 		if gen == last.Generation && (last.Next.IsZero() || in.now().Before(last.Next)) {
 			return nil
@@ -455,7 +460,7 @@ func (in *Ingester) retain(ctx context.Context, sum *Summary) error {
 		return in.index.followRetention(ctx, in.st, before, rs)
 	})
 	if err != nil {
-		return fmt.Errorf("ingest: %w", err)
+		return err
 	}
 	sum.Retention, in.retained = rs, &rs
 	if rs.Archived+rs.Restored+rs.Purged+rs.Files.Moved+rs.Files.Removed > 0 {
@@ -479,7 +484,7 @@ func (in *Ingester) round(ctx context.Context) (Summary, error) {
 	in.opts.Metrics.KeepSources(listed)
 	states, err := in.st.SourceStates(ctx)
 	if err != nil {
-		return sum, fmt.Errorf("ingest: %w", err)
+		return sum, err
 	}
 	in.forgetUnlisted(ctx, list, states)
 	in.loadHolds(ctx)

@@ -219,7 +219,7 @@ func (r *round) dispatch(ctx context.Context, due []job, jobs chan<- job) (elsew
 		// which, and only the rest are asked for again.
 		states, err := r.in.st.SourceStates(ctx)
 		if err != nil {
-			return elsewhere, fmt.Errorf("ingest: %w", err)
+			return elsewhere, err
 		}
 		byURL := make(map[string]store.SourceState, len(states))
 		for _, s := range states {
@@ -258,7 +258,7 @@ func (r *round) dispatchChunk(ctx context.Context, part []job, jobs chan<- job) 
 		// The store may be busy a while (SQLite's other writer storing
 		// a large batch): ask again later, up to a point.
 		if r.leaseFailures++; r.leaseFailures >= maxLeaseFailures {
-			return nil, 0, fmt.Errorf("ingest: lease sources: %w", err)
+			return nil, 0, fmt.Errorf("lease sources: %w", err)
 		}
 		in.log.Warn("leasing sources failed: asking again later", "err", err)
 		return part, 0, nil
@@ -272,7 +272,7 @@ func (r *round) dispatchChunk(ctx context.Context, part []job, jobs chan<- job) 
 	var done []string // leased, but recorded by another worker since the round began
 	defer func() {
 		if rerr := r.leases.release(ctx, done...); rerr != nil && err == nil {
-			err = fmt.Errorf("ingest: %w", rerr)
+			err = rerr
 		}
 	}()
 	for _, j := range part {
@@ -290,7 +290,7 @@ func (r *round) dispatchChunk(ctx context.Context, part []job, jobs chan<- job) 
 		case err == nil:
 			j.state = fresh
 		case !errors.Is(err, store.ErrNotFound):
-			return held, len(done), fmt.Errorf("ingest: %w", err)
+			return held, len(done), err
 		}
 		r.inFlight.Add(1)
 		select {

@@ -2,7 +2,9 @@ package ingest
 
 import (
 	"context"
+	"errors"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -79,8 +81,14 @@ func TestRoundsUnderARestartedDatabase(t *testing.T) {
 			}
 			tc.restart(t)
 			for range tc.workers {
+				// Whichever step it failed at, the round says it is
+				// ingest's, and that the connection was lost, once.
 				if err := <-errs; err != nil {
 					t.Logf("round under the restart: %v", err)
+					if msg := err.Error(); !strings.HasPrefix(msg, "ingest: ") || strings.Contains(msg, "ingest: ingest: ") ||
+						!errors.Is(err, postgres.ErrConnLost) || strings.Count(msg, postgres.ErrConnLost.Error()) != 1 {
+						t.Errorf("a round under the restart failed with %q, want %q once, after ingest's prefix once", msg, postgres.ErrConnLost)
+					}
 				}
 			}
 			if n := count(`SELECT count(*) FROM pg_locks l JOIN pg_database d ON d.oid = l.database

@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -133,5 +134,50 @@ func TestAStoreFailureIsLoggedOncePerRound(t *testing.T) {
 	}
 	if want := map[string]int{"level=WARN": 1, "level=DEBUG": n - 1}; !maps.Equal(levels, want) {
 		t.Errorf("lines of sources not read as the store failed, by level: %v, want %v\n%s", levels, want, logged.String())
+	}
+}
+
+// A round stopped by its store, at whichever step, says it is ingest's
+// once, in its error and in the round's log: a failure to read the
+// sources list came without it, one to read the sources' states with it.
+func TestARoundStoppedByItsStoreSaysIngest(t *testing.T) {
+	for _, c := range []struct {
+		name, says string
+		logged     bool // the store takes the round's log
+		fail       func(t *testing.T, st store.Store, path string)
+	}{
+		{"store closed", "load sources", false, func(t *testing.T, st store.Store, _ string) { st.Close() }},
+		{"states unreadable", "source states", true, func(t *testing.T, _ store.Store, path string) {
+			db, err := sql.Open("sqlite", path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer db.Close()
+			if _, err := db.Exec(`DROP TABLE source_states`); err != nil {
+				t.Fatal(err)
+			}
+		}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "newshub.db")
+			st, err := sqlite.Open(context.Background(), path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			h := newHubIn(t, st, true, model.Source{URL: "http://127.0.0.1:9/feed.xml"})
+			in := h.ingester(testOptions())
+			defer in.Close()
+			c.fail(t, st, path)
+			_, err = in.RunOnce(context.Background())
+			if err == nil || !strings.HasPrefix(err.Error(), "ingest: "+c.says+": ") || strings.Count(err.Error(), "ingest: ") != 1 {
+				t.Fatalf("round: %v, want an error starting %q, ingest's prefix once", err, "ingest: "+c.says+": ")
+			}
+			if !c.logged {
+				return
+			}
+			if rounds, rerr := Rounds(context.Background(), st, 1); rerr != nil || len(rounds) != 1 || rounds[0].Err != err.Error() {
+				t.Errorf("the round's log: %+v (%v), want its error %q", rounds, rerr, err)
+			}
+		})
 	}
 }

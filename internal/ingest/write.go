@@ -489,7 +489,7 @@ func (r *round) stage(ctx context.Context, sg store.Stager, batch []*result, sum
 	}
 	if err := sg.Stage(context.WithoutCancel(ctx), arrivals, states...); err != nil {
 		sum.Handed -= len(arrivals)
-		return nil, fmt.Errorf("ingest: stage %d new records: %w", len(arrivals), err)
+		return nil, fmt.Errorf("stage %d new records: %w", len(arrivals), err)
 	}
 	if len(arrivals) > 0 {
 		r.handedLast = true
@@ -542,7 +542,7 @@ func (r *round) commitLocked(ctx context.Context, batch []*result, paths map[str
 	in := r.in
 	gen, err := in.st.Generation(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("ingest: %w", err)
+		return nil, err
 	}
 	// Unless the index has seen every write so far, another writer wrote.
 	current := in.index.current(gen)
@@ -579,7 +579,7 @@ func (r *round) commitLocked(ctx context.Context, batch []*result, paths map[str
 		}
 		in.log.Debug("batch stored", "records", len(recs), "written", len(out), "took", time.Since(t0))
 		if err != nil {
-			storeErr = fmt.Errorf("ingest: store %d new records: %w", len(recs), err)
+			storeErr = fmt.Errorf("store %d new records: %w", len(recs), err)
 			in.log.Error("store failed", "records", len(recs), "err", err)
 		} else {
 			for _, rec := range out {
@@ -660,7 +660,7 @@ func (r *round) recordStates(ctx context.Context, ids []int64, states []store.So
 		err = r.in.st.PutSourceState(ctx, states...)
 	}
 	if err != nil {
-		return fmt.Errorf("ingest: record the state of %d sources: %w", len(states), err)
+		return fmt.Errorf("record the state of %d sources: %w", len(states), err)
 	}
 	r.in.saveHolds(ctx)
 	return nil
@@ -680,7 +680,7 @@ func (r *round) placeAll(ctx context.Context, recs []*model.Record, taken map[st
 		}
 		found, err := storedPaths(ctx, r.in.st, ps)
 		if err != nil {
-			return fmt.Errorf("ingest: look up paths: %w", err)
+			return fmt.Errorf("look up paths: %w", err)
 		}
 		if len(found) == 0 {
 			return nil
@@ -780,7 +780,7 @@ func (r *round) freePath(ctx context.Context, a *model.Article, taken map[string
 			return p, nil
 		}
 		if n > 1000 {
-			return "", fmt.Errorf("ingest: no free path for %q", base)
+			return "", fmt.Errorf("no free path for %q", base)
 		}
 	}
 }

@@ -47,12 +47,12 @@ var deferredIndexes = []struct{ name, sql string }{
 func (s *Store) BulkLoad(ctx context.Context, load func(ctx context.Context) error) (err error) {
 	conn, err := s.pool.Acquire(ctx)
 	if err != nil {
-		return fmt.Errorf("bulk load: %w", err)
+		return fmt.Errorf("bulk load: %w", lost(err))
 	}
 	defer conn.Release()
 	var ok bool
 	if err := conn.QueryRow(ctx, `SELECT pg_try_advisory_lock($1)`, s.space.bulk).Scan(&ok); err != nil {
-		return fmt.Errorf("bulk load: %w", err)
+		return fmt.Errorf("bulk load: %w", lost(err))
 	}
 	if !ok {
 		return fmt.Errorf("%w: another bulk load of this store is running", store.ErrNoBulk)
@@ -61,14 +61,14 @@ func (s *Store) BulkLoad(ctx context.Context, load func(ctx context.Context) err
 	// when the connection cannot be trusted.
 	defer unlockSession(conn, s.space.bulk)
 	if _, err := conn.Exec(ctx, `SELECT pg_advisory_lock($1)`, s.space.write); err != nil {
-		return fmt.Errorf("bulk load: %w", err)
+		return fmt.Errorf("bulk load: %w", lost(err))
 	}
 	defer unlockSession(conn, s.space.write)
 
 	var nonEmpty bool
 	err = conn.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM records) OR EXISTS (SELECT 1 FROM source_states)`).Scan(&nonEmpty)
 	if err != nil {
-		return fmt.Errorf("bulk load: %w", err)
+		return fmt.Errorf("bulk load: %w", lost(err))
 	}
 	if nonEmpty {
 		return store.ErrNotEmpty
@@ -76,7 +76,7 @@ func (s *Store) BulkLoad(ctx context.Context, load func(ctx context.Context) err
 	// A batch lost to a crash of the server is loaded again by the next
 	// import: no need to wait for each commit to reach the disk.
 	if _, err := conn.Exec(ctx, `SET synchronous_commit = off`); err != nil {
-		return fmt.Errorf("bulk load: %w", err)
+		return fmt.Errorf("bulk load: %w", lost(err))
 	}
 	defer conn.Exec(context.Background(), `RESET synchronous_commit`)
 	err = pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error {
@@ -88,7 +88,7 @@ func (s *Store) BulkLoad(ctx context.Context, load func(ctx context.Context) err
 		return nil
 	})
 	if err != nil {
-		return fmt.Errorf("bulk load: drop indexes: %w", err)
+		return fmt.Errorf("bulk load: drop indexes: %w", lost(err))
 	}
 	s.bulk.Store(conn)
 	loadErr := load(ctx)
@@ -118,17 +118,17 @@ func buildDeferred(ctx context.Context, conn *pgx.Conn) error {
 	// No statement timeout, which the DBA may set for the role: a build
 	// over a large table would fail, and with it every Open after.
 	if _, err := conn.Exec(ctx, `SET maintenance_work_mem = '256MB'; SET statement_timeout = 0`); err != nil {
-		return fmt.Errorf("bulk load: %w", err)
+		return fmt.Errorf("bulk load: %w", lost(err))
 	}
 	for _, ix := range deferredIndexes {
 		if _, err := conn.Exec(ctx, ix.sql); err != nil {
-			return fmt.Errorf("bulk load: build index %s: %w", ix.name, err)
+			return fmt.Errorf("bulk load: build index %s: %w", ix.name, lost(err))
 		}
 	}
 	// The whole tables, with the server's own sample: an analysis that
 	// names columns would leave autovacuum to analyze them all again.
 	if _, err := conn.Exec(ctx, `ANALYZE records, record_topics, news_search`); err != nil {
-		return fmt.Errorf("bulk load: %w", err)
+		return fmt.Errorf("bulk load: %w", lost(err))
 	}
 	_, err := conn.Exec(ctx, `RESET maintenance_work_mem; RESET statement_timeout`)
 	return err

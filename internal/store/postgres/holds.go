@@ -12,7 +12,7 @@ import (
 func (s *Store) HostHolds(ctx context.Context, now time.Time) (map[string]time.Time, error) {
 	rows, err := s.db.Query(ctx, `SELECT host, until FROM host_holds WHERE until > $1`, now)
 	if err != nil {
-		return nil, fmt.Errorf("host holds: %w", err)
+		return nil, fmt.Errorf("host holds: %w", lost(err))
 	}
 	holds := map[string]time.Time{}
 	var (
@@ -24,7 +24,7 @@ func (s *Store) HostHolds(ctx context.Context, now time.Time) (map[string]time.T
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("host holds: %w", err)
+		return nil, fmt.Errorf("host holds: %w", lost(err))
 	}
 	return holds, nil
 }
@@ -61,7 +61,7 @@ func (s *Store) PutHostHolds(ctx context.Context, holds map[string]time.Time, no
 		return err
 	})
 	if err != nil {
-		return fmt.Errorf("put host holds: %w", err)
+		return fmt.Errorf("put host holds: %w", lost(err))
 	}
 	return nil
 }

@@ -27,12 +27,12 @@ func (s *Store) TryLock(ctx context.Context, name string) (func() error, error) 
 func (s *Store) tryLock(ctx context.Context, name string) (*pgxpool.Conn, error) {
 	conn, err := s.pool.Acquire(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("lock %s: %w", name, err)
+		return nil, fmt.Errorf("lock %s: %w", name, lost(err))
 	}
 	var ok bool
 	if err := conn.QueryRow(ctx, `SELECT pg_try_advisory_lock($1)`, s.space.lock(name)).Scan(&ok); err != nil {
 		conn.Release()
-		return nil, fmt.Errorf("lock %s: %w", name, err)
+		return nil, fmt.Errorf("lock %s: %w", name, lost(err))
 	}
 	if !ok {
 		conn.Release()
@@ -69,7 +69,7 @@ func holding(ctx context.Context, conn *pgxpool.Conn, name string, fn func(ctx c
 				continue // a notification, of no concern here
 			}
 			if watch.Err() == nil {
-				cancel(fmt.Errorf("%w: %w", errSessionEnded, err))
+				cancel(fmt.Errorf("%w: %w", errSessionEnded, lost(err)))
 			}
 			return
 		}

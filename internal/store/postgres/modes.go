@@ -56,7 +56,7 @@ func (s *Store) Modes(ctx context.Context, paths ...string) (map[string]fs.FileM
 	}
 	rows, err := s.db.Query(ctx, query, args...)
 	if err != nil {
-		return nil, fmt.Errorf("modes: %w", err)
+		return nil, fmt.Errorf("modes: %w", lost(err))
 	}
 	modes := map[string]fs.FileMode{}
 	var (
@@ -68,7 +68,7 @@ func (s *Store) Modes(ctx context.Context, paths ...string) (map[string]fs.FileM
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("modes: %w", err)
+		return nil, fmt.Errorf("modes: %w", lost(err))
 	}
 	return modes, nil
 }

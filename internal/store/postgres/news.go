@@ -32,11 +32,11 @@ func (s *Store) ArticleByURL(ctx context.Context, key string) (*model.Record, er
 				(SELECT 1, r.path FROM records r WHERE r.guid = $1 AND r.kind = 'news' ORDER BY r.path LIMIT 1)
 			) m JOIN records r ON r.path = m.path ORDER BY m.pref LIMIT 1`, text(key))
 		if err != nil {
-			return nil, fmt.Errorf("article %s: %w", key, err)
+			return nil, fmt.Errorf("article %s: %w", key, lost(err))
 		}
 		recs, err := collect(rows)
 		if err != nil {
-			return nil, fmt.Errorf("article %s: %w", key, err)
+			return nil, fmt.Errorf("article %s: %w", key, lost(err))
 		}
 		if len(recs) > 0 {
 			return recs[0], nil
@@ -75,7 +75,7 @@ func (s *Store) ArticlePaths(ctx context.Context, keys []string) (map[string]str
 	}
 	rows, err := s.db.Query(ctx, sqlArticlePaths, args)
 	if err != nil {
-		return nil, fmt.Errorf("article paths: %w", err)
+		return nil, fmt.Errorf("article paths: %w", lost(err))
 	}
 	var k, p string
 	_, err = pgx.ForEachRow(rows, []any{&k, &p}, func() error {
@@ -85,7 +85,7 @@ func (s *Store) ArticlePaths(ctx context.Context, keys []string) (map[string]str
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("article paths: %w", err)
+		return nil, fmt.Errorf("article paths: %w", lost(err))
 	}
 	return out, nil
 }
@@ -207,11 +207,11 @@ func (s *Store) News(ctx context.Context, q store.NewsQuery) ([]*model.Record, e
 	rows, err := s.db.Query(ctx, `SELECT `+cols+from+orderBy(q.Order, tcol)+limitOffset(q.Limit, q.Offset, &args),
 		append([]any{planEachTime}, args...)...)
 	if err != nil {
-		return nil, fmt.Errorf("news: %w", err)
+		return nil, fmt.Errorf("news: %w", lost(err))
 	}
 	recs, err := collect(rows)
 	if err != nil {
-		return nil, fmt.Errorf("news: %w", err)
+		return nil, fmt.Errorf("news: %w", lost(err))
 	}
 	return recs, nil
 }
@@ -222,7 +222,7 @@ func (s *Store) CountNews(ctx context.Context, q store.NewsQuery) (int, error) {
 	from, _ := newsWhere(q, &args)
 	var n int
 	if err := s.db.QueryRow(ctx, `SELECT count(*)`+from, append([]any{planEachTime}, args...)...).Scan(&n); err != nil {
-		return 0, fmt.Errorf("count news: %w", err)
+		return 0, fmt.Errorf("count news: %w", lost(err))
 	}
 	return n, nil
 }
@@ -234,11 +234,11 @@ func (s *Store) Story(ctx context.Context, id string) ([]*model.Record, error) {
 		WHERE r.story = $1 AND r.kind = 'news'
 		ORDER BY r.published DESC, r.quality DESC, r.published_at ASC, r.path`, text(id))
 	if err != nil {
-		return nil, fmt.Errorf("story %s: %w", id, err)
+		return nil, fmt.Errorf("story %s: %w", id, lost(err))
 	}
 	recs, err := collect(rows)
 	if err != nil {
-		return nil, fmt.Errorf("story %s: %w", id, err)
+		return nil, fmt.Errorf("story %s: %w", id, lost(err))
 	}
 	return recs, nil
 }

@@ -181,7 +181,7 @@ func (s *Store) ReadOnly(ctx context.Context) (bool, error) { return readOnly(ct
 func readOnly(ctx context.Context, pool *pgxpool.Pool) (bool, error) {
 	var ro bool
 	if err := pool.QueryRow(ctx, `SELECT pg_is_in_recovery() OR current_setting('transaction_read_only') = 'on'`).Scan(&ro); err != nil {
-		return false, fmt.Errorf("read-only: %w", err)
+		return false, fmt.Errorf("read-only: %w", lost(err))
 	}
 	return ro, nil
 }
@@ -191,7 +191,7 @@ func readOnly(ctx context.Context, pool *pgxpool.Pool) (bool, error) {
 func (s *Store) Generation(ctx context.Context) (int64, error) {
 	var g int64
 	if err := s.db.QueryRow(ctx, `SELECT value FROM generation WHERE id = 1`).Scan(&g); err != nil {
-		return 0, fmt.Errorf("generation: %w", err)
+		return 0, fmt.Errorf("generation: %w", lost(err))
 	}
 	return g, nil
 }
@@ -204,7 +204,7 @@ func (s *Store) Generation(ctx context.Context) (int64, error) {
 func bump(ctx context.Context, tx pgx.Tx, channel string) error {
 	if _, err := tx.Exec(ctx, `WITH g AS (UPDATE generation SET value = value + 1 WHERE id = 1 RETURNING value)
 		SELECT pg_notify($1, value::text) FROM g`, channel); err != nil {
-		return fmt.Errorf("bump generation: %w", err)
+		return fmt.Errorf("bump generation: %w", lost(err))
 	}
 	return nil
 }
@@ -268,11 +268,11 @@ func (s *Store) Get(ctx context.Context, path string) (*model.Record, error) {
 	}
 	rows, err := s.db.Query(ctx, `SELECT `+recordColumns+` FROM records r WHERE r.path = $1`, path)
 	if err != nil {
-		return nil, fmt.Errorf("get %s: %w", path, err)
+		return nil, fmt.Errorf("get %s: %w", path, lost(err))
 	}
 	recs, err := collect(rows)
 	if err != nil {
-		return nil, fmt.Errorf("get %s: %w", path, err)
+		return nil, fmt.Errorf("get %s: %w", path, lost(err))
 	}
 	if len(recs) == 0 {
 		return nil, fmt.Errorf("get %s: %w", path, store.ErrNotFound)
@@ -354,24 +354,30 @@ func (s *Store) ScanRaw(ctx context.Context, kinds []model.Kind, fn func(path st
 // server counts the time the callback takes over the rows as the
 // statement's, and a timeout a DBA set for the role to stop runaway
 // queries cancelled a scan of the whole store (curation, an export, a
-// build) once the hub was large enough. read's error is returned as it is,
-// the store's wrapped with what.
+// build) once the hub was large enough. read's error is returned as it is
+// (a lost connection said so), the store's wrapped with what.
 func (s *Store) stream(ctx context.Context, what, sql string, args []any, read func(pgx.Rows) error) error {
 	tx, err := s.db.Begin(ctx)
 	if err != nil {
-		return fmt.Errorf("%s: %w", what, err)
+		return fmt.Errorf("%s: %w", what, lost(err))
 	}
 	// Read-only: rolled back, which ends it as a commit would.
 	defer tx.Rollback(context.WithoutCancel(ctx))
 	if _, err := tx.Exec(ctx, `SET LOCAL statement_timeout = 0`); err != nil {
-		return fmt.Errorf("%s: %w", what, err)
+		return fmt.Errorf("%s: %w", what, lost(err))
 	}
 	rows, err := tx.Query(ctx, sql, args...)
 	if err != nil {
-		return fmt.Errorf("%s: %w", what, err)
+		return fmt.Errorf("%s: %w", what, lost(err))
 	}
 	defer rows.Close()
-	return read(rows)
+	err = read(rows)
+	if rerr := rows.Err(); rerr != nil && errors.Is(err, rerr) {
+		// The rows' own error, not one of the callback's, which may be of
+		// another connection than the database's.
+		return lost(err)
+	}
+	return err
 }
 
 // Count returns the number of records of each kind present.
@@ -380,7 +386,7 @@ func (s *Store) Count(ctx context.Context) (map[model.Kind]int, error) {
 	rows, err := s.db.Query(ctx, `SELECT 'news', count(*) FROM records WHERE kind = 'news'
 		UNION ALL SELECT kind, count(*) FROM records WHERE kind <> 'news' GROUP BY kind`)
 	if err != nil {
-		return nil, fmt.Errorf("count: %w", err)
+		return nil, fmt.Errorf("count: %w", lost(err))
 	}
 	counts := map[model.Kind]int{}
 	var (
@@ -394,7 +400,7 @@ func (s *Store) Count(ctx context.Context) (map[model.Kind]int, error) {
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("count: %w", err)
+		return nil, fmt.Errorf("count: %w", lost(err))
 	}
 	return counts, nil
 }

@@ -228,7 +228,7 @@ func (s *Store) Tombstone(ctx context.Context, key string) (store.Tombstone, err
 		return nil
 	})
 	if err != nil {
-		return store.Tombstone{}, fmt.Errorf("tombstone %s: %w", key, err)
+		return store.Tombstone{}, fmt.Errorf("tombstone %s: %w", key, lost(err))
 	}
 	if len(found) == 0 {
 		return store.Tombstone{}, fmt.Errorf("tombstone %s: %w", key, store.ErrNotFound)

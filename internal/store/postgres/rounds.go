@@ -23,7 +23,7 @@ func (s *Store) AddRound(ctx context.Context, r store.Round) error {
 		return err
 	})
 	if err != nil {
-		return fmt.Errorf("add round: %w", err)
+		return fmt.Errorf("add round: %w", lost(err))
 	}
 	return nil
 }
@@ -35,7 +35,7 @@ func (s *Store) Rounds(ctx context.Context, limit int) ([]store.Round, error) {
 	}
 	rows, err := s.db.Query(ctx, `SELECT started_at, summary FROM ingest_rounds ORDER BY id DESC LIMIT $1`, limit)
 	if err != nil {
-		return nil, fmt.Errorf("rounds: %w", err)
+		return nil, fmt.Errorf("rounds: %w", lost(err))
 	}
 	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (store.Round, error) {
 		var (
@@ -46,7 +46,7 @@ func (s *Store) Rounds(ctx context.Context, limit int) ([]store.Round, error) {
 		return store.Round{Started: started.UTC(), Summary: []byte(summary)}, err
 	})
 	if err != nil {
-		return nil, fmt.Errorf("rounds: %w", err)
+		return nil, fmt.Errorf("rounds: %w", lost(err))
 	}
 	return out, nil
 }

@@ -155,7 +155,7 @@ func (s *Store) Search(ctx context.Context, q store.SearchQuery) (store.SearchRe
 		ORDER BY p.score DESC, p.id DESC`
 	rows, err := s.db.Query(ctx, sql, append([]any{planEachTime}, args...)...)
 	if err != nil {
-		return store.SearchResult{}, fmt.Errorf("search %q: %w", q.Text, err)
+		return store.SearchResult{}, fmt.Errorf("search %q: %w", q.Text, lost(err))
 	}
 	var res store.SearchResult
 	err = func() error {
@@ -182,7 +182,7 @@ func (s *Store) Search(ctx context.Context, q store.SearchQuery) (store.SearchRe
 		return rows.Err()
 	}()
 	if err != nil {
-		return store.SearchResult{}, fmt.Errorf("search %q: %w", q.Text, err)
+		return store.SearchResult{}, fmt.Errorf("search %q: %w", q.Text, lost(err))
 	}
 	res.Ranked = res.Total
 	if limit >= 0 {

@@ -60,11 +60,11 @@ func (s *Store) Lease(ctx context.Context, holder string, ttl time.Duration, nam
 	}
 	rows, err := s.pool.Query(ctx, sqlLease, text(holder), keys, ttl.Microseconds())
 	if err != nil {
-		return nil, fmt.Errorf("lease: %w", onPrimary(err))
+		return nil, fmt.Errorf("lease: %w", lost(onPrimary(err)))
 	}
 	claimed, err := pgx.CollectRows(rows, pgx.RowTo[string])
 	if err != nil {
-		return nil, fmt.Errorf("lease: %w", onPrimary(err))
+		return nil, fmt.Errorf("lease: %w", lost(onPrimary(err)))
 	}
 	// In the order given, each once, as the caller named them.
 	got := make([]string, 0, len(claimed))
@@ -87,7 +87,7 @@ func (s *Store) Release(ctx context.Context, holder string, names ...string) err
 	}
 	if _, err := s.pool.Exec(ctx, `DELETE FROM leases WHERE md5(name) IN (SELECT md5(n) FROM unnest($2::text[]) n)
 		AND name = ANY($2) AND holder = $1`, text(holder), keys); err != nil {
-		return fmt.Errorf("release: %w", err)
+		return fmt.Errorf("release: %w", lost(err))
 	}
 	return nil
 }
@@ -100,11 +100,11 @@ func (s *Store) Exclusive(ctx context.Context, name string, fn func(ctx context.
 	key := s.space.lock(name)
 	conn, err := s.pool.Acquire(ctx)
 	if err != nil {
-		return fmt.Errorf("exclusive %s: %w", name, err)
+		return fmt.Errorf("exclusive %s: %w", name, lost(err))
 	}
 	if _, err := conn.Exec(ctx, `SELECT pg_advisory_lock($1)`, key); err != nil {
 		conn.Release()
-		return fmt.Errorf("exclusive %s: %w", name, err)
+		return fmt.Errorf("exclusive %s: %w", name, lost(err))
 	}
 	defer unlock(conn, key)
 	return holding(ctx, conn, name, fn)
@@ -270,11 +270,11 @@ func (s *Store) StoredPaths(ctx context.Context, paths []string) ([]string, erro
 	}
 	rows, err := s.db.Query(ctx, `SELECT path FROM records WHERE path = ANY($1)`, keys)
 	if err != nil {
-		return nil, fmt.Errorf("stored paths: %w", err)
+		return nil, fmt.Errorf("stored paths: %w", lost(err))
 	}
 	found, err := pgx.CollectRows(rows, pgx.RowTo[string])
 	if err != nil {
-		return nil, fmt.Errorf("stored paths: %w", err)
+		return nil, fmt.Errorf("stored paths: %w", lost(err))
 	}
 	return found, nil
 }

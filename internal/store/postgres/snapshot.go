@@ -47,12 +47,12 @@ type reader struct{ store.Reader }
 func (s *Store) Snapshot(ctx context.Context) (store.Reader, func(), error) {
 	tx, err := s.pool.BeginTx(ctx, snapshotTx)
 	if err != nil {
-		return nil, nil, fmt.Errorf("snapshot: %w", err)
+		return nil, nil, fmt.Errorf("snapshot: %w", lost(err))
 	}
 	var id string
 	if err := tx.QueryRow(ctx, `SELECT pg_export_snapshot()`).Scan(&id); err != nil {
 		rollback(tx)
-		return nil, nil, fmt.Errorf("snapshot: %w", err)
+		return nil, nil, fmt.Errorf("snapshot: %w", lost(err))
 	}
 	sn := &snapshot{pool: s.pool, id: id, idle: []pgx.Tx{tx}, open: []pgx.Tx{tx}}
 	// No pool: nothing of the store but its reads runs on the snapshot.
@@ -90,13 +90,13 @@ func (sn *snapshot) take(ctx context.Context) (pgx.Tx, error) {
 	sn.mu.Unlock()
 	tx, err := sn.pool.BeginTx(ctx, snapshotTx)
 	if err != nil {
-		return nil, fmt.Errorf("snapshot: %w", err)
+		return nil, fmt.Errorf("snapshot: %w", lost(err))
 	}
 	// The id comes from the server, but is quoted all the same: SET takes
 	// no parameters.
 	if _, err := tx.Exec(ctx, `SET TRANSACTION SNAPSHOT '`+strings.ReplaceAll(sn.id, `'`, `''`)+`'`); err != nil {
 		rollback(tx)
-		return nil, fmt.Errorf("snapshot %s: %w", sn.id, err)
+		return nil, fmt.Errorf("snapshot %s: %w", sn.id, lost(err))
 	}
 	sn.mu.Lock()
 	defer sn.mu.Unlock()

@@ -19,11 +19,11 @@ const sourceColumns = `url, etag, last_modified, last_fetch, last_success, last_
 func (s *Store) SourceStates(ctx context.Context) ([]store.SourceState, error) {
 	rows, err := s.db.Query(ctx, `SELECT `+sourceColumns+` FROM source_states ORDER BY url`)
 	if err != nil {
-		return nil, fmt.Errorf("source states: %w", err)
+		return nil, fmt.Errorf("source states: %w", lost(err))
 	}
 	states, err := pgx.CollectRows(rows, scanSourceState)
 	if err != nil {
-		return nil, fmt.Errorf("source states: %w", err)
+		return nil, fmt.Errorf("source states: %w", lost(err))
 	}
 	return states, nil
 }
@@ -32,14 +32,14 @@ func (s *Store) SourceStates(ctx context.Context) ([]store.SourceState, error) {
 func (s *Store) SourceState(ctx context.Context, url string) (store.SourceState, error) {
 	rows, err := s.db.Query(ctx, `SELECT `+sourceColumns+` FROM source_states WHERE md5(url) = md5($1) AND url = $1`, text(url))
 	if err != nil {
-		return store.SourceState{}, fmt.Errorf("source state %s: %w", url, err)
+		return store.SourceState{}, fmt.Errorf("source state %s: %w", url, lost(err))
 	}
 	st, err := pgx.CollectExactlyOneRow(rows, scanSourceState)
 	if errNoRows(err) {
 		return store.SourceState{}, fmt.Errorf("source state %s: %w", url, store.ErrNotFound)
 	}
 	if err != nil {
-		return store.SourceState{}, fmt.Errorf("source state %s: %w", url, err)
+		return store.SourceState{}, fmt.Errorf("source state %s: %w", url, lost(err))
 	}
 	return st, nil
 }

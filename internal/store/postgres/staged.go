@@ -61,7 +61,7 @@ func (s *Store) Stage(ctx context.Context, arrivals []store.Staged, states ...st
 func (s *Store) Staged(ctx context.Context) ([]store.Staged, error) {
 	rows, err := s.db.Query(ctx, `SELECT id, source, kind, value FROM staged ORDER BY id`)
 	if err != nil {
-		return nil, fmt.Errorf("staged: %w", err)
+		return nil, fmt.Errorf("staged: %w", lost(err))
 	}
 	var (
 		out          []store.Staged
@@ -78,7 +78,7 @@ func (s *Store) Staged(ctx context.Context) ([]store.Staged, error) {
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("staged: %w", err)
+		return nil, fmt.Errorf("staged: %w", lost(err))
 	}
 	return out, nil
 }
@@ -87,7 +87,7 @@ func (s *Store) Staged(ctx context.Context) ([]store.Staged, error) {
 func (s *Store) HasStaged(ctx context.Context) (bool, error) {
 	var found bool
 	if err := s.db.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM staged)`).Scan(&found); err != nil {
-		return false, fmt.Errorf("staged: %w", err)
+		return false, fmt.Errorf("staged: %w", lost(err))
 	}
 	return found, nil
 }

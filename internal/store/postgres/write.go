@@ -442,7 +442,7 @@ func (s *Store) write(ctx context.Context, fn func(tx pgx.Tx, version int64) (ch
 		// Asked once the transaction is over, on another connection.
 		return &heldError{wait: wait, holders: holders(ctx, s.pool, wait), err: err}
 	}
-	return onPrimary(err)
+	return lost(onPrimary(err))
 }
 
 // writeLockTimeout bounds how long a write waits for a table or row lock
