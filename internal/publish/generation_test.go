@@ -8,24 +8,23 @@ import (
 
 	"newshub/internal/model"
 	"newshub/internal/store"
-	"newshub/internal/store/postgres"
-	"newshub/internal/store/postgres/pgtest"
 )
 
-// TestViewHoldsOneGeneration loads views of a PostgreSQL store, whole and
-// after the view before, while another writer commits generation after
-// generation, each giving a tenth of the current articles the number of
-// the write as heat: every view holds the articles as one generation left
-// them, the one it is labelled with, never the label of one and the
-// articles of another, nor articles of two.
+// TestViewHoldsOneGeneration loads views of a store, SQLite's file and
+// PostgreSQL, whole and after the view before, while another writer
+// commits generation after generation, each giving a tenth of the current
+// articles the number of the write as heat: every view holds the articles
+// as one generation left them, the one it is labelled with, never the
+// label of one and the articles of another, nor articles of two.
 func TestViewHoldsOneGeneration(t *testing.T) {
-	ctx := context.Background()
-	pg, err := postgres.Open(ctx, pgtest.DSN(t))
-	if err != nil {
-		t.Fatal(err)
+	for _, tt := range stores {
+		t.Run(tt.name, func(t *testing.T) { testViewHoldsOneGeneration(t, tt.open(t)) })
 	}
-	defer pg.Close()
-	st, s := genStoreIn(t, pg, 100)
+}
+
+func testViewHoldsOneGeneration(t *testing.T, st store.Store) {
+	ctx := context.Background()
+	st, s := genStoreIn(t, st, 100)
 	no := false
 	recs, err := st.News(ctx, store.NewsQuery{Public: true, Archived: &no})
 	if err != nil {

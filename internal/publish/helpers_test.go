@@ -13,12 +13,31 @@ import (
 	"newshub/internal/model"
 	"newshub/internal/site"
 	"newshub/internal/store"
+	"newshub/internal/store/postgres"
+	"newshub/internal/store/postgres/pgtest"
 	"newshub/internal/store/sqlite/sqlitetest"
 	"newshub/internal/testutil"
 )
 
 // openStore opens a fresh SQLite store for the test.
 func openStore(t testing.TB) store.Store { return sqlitetest.Open(t) }
+
+// stores are the real stores the tests that hold both to one behaviour
+// run against.
+var stores = []struct {
+	name string
+	open func(t *testing.T) store.Store
+}{
+	{"sqlite", func(t *testing.T) store.Store { return openStore(t) }},
+	{"postgres", func(t *testing.T) store.Store {
+		st, err := postgres.Open(context.Background(), pgtest.DSN(t))
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { st.Close() })
+		return st
+	}},
+}
 
 // importDir parses every record file under dir (the api/ folder aside) and
 // stores it; edit may adjust records before they are stored.

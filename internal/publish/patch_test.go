@@ -13,8 +13,6 @@ import (
 	"newshub/internal/gen"
 	"newshub/internal/model"
 	"newshub/internal/store"
-	"newshub/internal/store/postgres"
-	"newshub/internal/store/postgres/pgtest"
 )
 
 // TestPatchedViewEqualsALoadedOne checks that a view patched from the one
@@ -23,20 +21,6 @@ import (
 // articles, a merge of two stories, a relabelled article, an archived
 // story, a withheld article, a deleted one and a new lead.
 func TestPatchedViewEqualsALoadedOne(t *testing.T) {
-	stores := []struct {
-		name string
-		open func(t *testing.T) store.Store
-	}{
-		{"sqlite", func(t *testing.T) store.Store { return openStore(t) }},
-		{"postgres", func(t *testing.T) store.Store {
-			st, err := postgres.Open(context.Background(), pgtest.DSN(t))
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { st.Close() })
-			return st
-		}},
-	}
 	for _, tc := range stores {
 		t.Run(tc.name, func(t *testing.T) { patchedViewEqualsALoadedOne(t, tc.open(t)) })
 	}

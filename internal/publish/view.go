@@ -146,19 +146,16 @@ const loadAttempts = 3
 // several connections at once. From a store.Snapshotter they all read one
 // snapshot: the view is of its generation, whatever commits meanwhile. In
 // another store a commit landing between them leaves a view that mixes two
-// generations, under the older's number. Such a view is read again, up to
-// loadAttempts times in all; the last is kept mixed, under the older
-// number, which has the next check of the generation load it again. A
-// load with each is read once: each has written what it was given. The
-// view keeps st, the live store, for what it reads later.
+// generations, under the older's number. From a store.SerialSnapshotter
+// such a view is read again at its snapshot, slower but whole. From a
+// store that offers no snapshot it is read again, up to loadAttempts
+// times in all; the last is kept mixed, under the older number, which has
+// the next check of the generation load it again. A load with each is
+// read once: each has written what it was given. The view keeps st, the
+// live store, for what it reads later.
 func loadView(ctx context.Context, st store.Store, s *site.Site, opt Options, prev *View, each func(*View, *model.Record, *newsJSON)) (*View, error) {
 	if sn, ok := st.(store.Snapshotter); ok {
-		rd, release, err := sn.Snapshot(ctx)
-		if err != nil {
-			return nil, fmt.Errorf("publish: %w", err)
-		}
-		defer release()
-		return loadViewOnce(ctx, st, rd, s, opt, prev, each)
+		return loadViewAt(ctx, st, sn.Snapshot, s, opt, prev, each)
 	}
 	for attempt := 1; ; attempt++ {
 		v, err := loadViewOnce(ctx, st, st, s, opt, prev, each)
@@ -172,7 +169,20 @@ func loadView(ctx context.Context, st store.Store, s *site.Site, opt Options, pr
 		if after == v.gen {
 			return v, nil
 		}
+		if sn, ok := st.(store.SerialSnapshotter); ok {
+			return loadViewAt(ctx, st, sn.SerialSnapshot, s, opt, prev, each)
+		}
 	}
+}
+
+// loadViewAt builds the view of st from a snapshot of it.
+func loadViewAt(ctx context.Context, st store.Store, snapshot func(context.Context) (store.Reader, func(), error), s *site.Site, opt Options, prev *View, each func(*View, *model.Record, *newsJSON)) (*View, error) {
+	rd, release, err := snapshot(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("publish: %w", err)
+	}
+	defer release()
+	return loadViewOnce(ctx, st, rd, s, opt, prev, each)
 }
 
 // loadViewOnce builds the view of st from what rd reads.

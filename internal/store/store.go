@@ -205,6 +205,17 @@ type Snapshotter interface {
 	Snapshot(ctx context.Context) (r Reader, release func(), err error)
 }
 
+// SerialSnapshotter is a Store that can be read at one snapshot, but on
+// one connection: reads in parallel take turns on it, slower than on
+// connections of their own. A reader that reads in parallel reads the
+// store itself first, and the snapshot only when a write landed between
+// its reads. store/sqlite implements it.
+type SerialSnapshotter interface {
+	// SerialSnapshot is Snapshot, its reads taking turns on one
+	// connection.
+	SerialSnapshot(ctx context.Context) (r Reader, release func(), err error)
+}
+
 // BulkLoader is a Store that can fill itself faster than by one Upsert
 // after another when it is empty, as on a hub's first import: it stores
 // rows first and builds its secondary and full-text indexes once, after.

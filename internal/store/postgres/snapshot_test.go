@@ -3,106 +3,28 @@ package postgres
 import (
 	"context"
 	"errors"
-	"fmt"
 	"testing"
-	"time"
 
 	"newshub/internal/model"
 	"newshub/internal/store"
+	"newshub/internal/store/storetest"
 )
 
-// snapshotNews writes n news records whose titles all carry label, in one
-// transaction, and returns the generation it made.
-func snapshotNews(t *testing.T, st *Store, n int, label string) int64 {
-	t.Helper()
-	ctx := context.Background()
-	at := time.Date(2020, 8, 30, 12, 0, 0, 0, time.UTC)
-	recs := make([]*model.Record, n)
-	for i := range recs {
-		recs[i] = &model.Record{Path: fmt.Sprintf("_news/2020-08-30-n%03d.md", i), Kind: model.KindNews, Raw: []byte(label),
-			Article: &model.Article{Title: label, PublishedDateTime: at.Add(time.Duration(i) * time.Minute), GUID: fmt.Sprintf("tag:n%d", i)}}
-	}
-	if err := st.Upsert(ctx, recs); err != nil {
-		t.Fatal(err)
-	}
-	gen, err := st.Generation(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return gen
-}
-
-// titles reads the titles of the news records through every read of r that
-// returns records, counting each title.
-func titles(t *testing.T, r store.Reader) map[string]int {
-	t.Helper()
-	ctx := context.Background()
-	seen := map[string]int{}
-	err := r.Scan(ctx, []model.Kind{model.KindNews}, func(rec *model.Record) error {
-		seen[rec.Article.Title]++
-		// A read inside a scan's callback takes another connection,
-		// which begins after the write: it must see the snapshot too.
-		got, err := r.Get(ctx, rec.Path)
-		if err != nil {
-			return err
-		}
-		seen[got.Article.Title]++
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	recs, err := r.News(ctx, store.NewsQuery{Order: store.ByTime})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, rec := range recs {
-		seen[rec.Article.Title]++
-	}
-	return seen
-}
-
-// TestSnapshotReadsOneGeneration writes a generation after a snapshot is
-// taken: every read of the snapshot, on each of its connections, the ones
-// begun after the write included, sees the generation before, and the
-// store itself the one after. Release ends the snapshot's transactions.
-func TestSnapshotReadsOneGeneration(t *testing.T) {
+// TestSnapshotConnections takes a snapshot, writes a generation after it
+// and reads it inside a scan's callback (see storetest.SnapshotTitles): the
+// snapshot holds a transaction more for that read, and release ends them
+// all, after which a read says the snapshot was released.
+func TestSnapshotConnections(t *testing.T) {
 	ctx := context.Background()
 	st := openTemp(t)
 	defer st.Close()
-	const n = 20
-	before := snapshotNews(t, st, n, "before")
+	storetest.SnapshotNews(t, st, 20, "before")
 	r, release, err := st.Snapshot(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, ok := r.(store.Store); ok {
-		t.Error("a snapshot offers writes")
-	}
-	after := snapshotNews(t, st, n, "after")
-	if gen, err := r.Generation(ctx); err != nil || gen != before {
-		t.Errorf("the snapshot's generation is %d (%v), want %d", gen, err, before)
-	}
-	entries := 0
-	err = r.ScanNews(ctx, store.NewsQuery{}, func(e store.NewsEntry) error {
-		if e.Version != before {
-			t.Errorf("%s: version %d in the snapshot, want %d", e.Path, e.Version, before)
-		}
-		entries++
-		return nil
-	})
-	if err != nil || entries != n {
-		t.Errorf("the snapshot's news index lists %d records (%v), want %d", entries, err, n)
-	}
-	if got, want := titles(t, r), map[string]int{"before": 3 * n}; fmt.Sprint(got) != fmt.Sprint(want) {
-		t.Errorf("the snapshot reads titles %v, want %v", got, want)
-	}
-	if got, want := titles(t, st), map[string]int{"after": 3 * n}; fmt.Sprint(got) != fmt.Sprint(want) {
-		t.Errorf("the store reads titles %v, want %v", got, want)
-	}
-	if gen, err := st.Generation(ctx); err != nil || gen != after {
-		t.Errorf("the store's generation is %d (%v), want %d", gen, err, after)
-	}
+	storetest.SnapshotNews(t, st, 20, "after")
+	storetest.SnapshotTitles(t, r)
 	if used := st.pool.Stat().AcquiredConns(); used < 2 {
 		t.Errorf("the snapshot holds %d connections, want at least 2 (a read inside a scan)", used)
 	}
@@ -123,12 +45,12 @@ func TestSnapshotLostConnections(t *testing.T) {
 	ctx := context.Background()
 	st := openTemp(t)
 	defer st.Close()
-	gen := snapshotNews(t, st, 3, "only")
+	gen := storetest.SnapshotNews(t, st, 3, "only")
 	r, release, err := st.Snapshot(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	titles(t, r) // opens a second transaction, for a read inside a scan
+	storetest.SnapshotTitles(t, r) // opens a second transaction, for a read inside a scan
 	var ended int
 	err = st.pool.QueryRow(ctx, `SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
 		WHERE datname = current_database() AND pid <> pg_backend_pid() AND state LIKE 'idle in transaction%'`).Scan(&ended)

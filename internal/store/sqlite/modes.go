@@ -66,7 +66,7 @@ func (s *Store) Modes(ctx context.Context, paths ...string) (map[string]fs.FileM
 }
 
 // readModes adds the paths and modes query returns to modes.
-func readModes(ctx context.Context, db *sql.DB, modes map[string]fs.FileMode, query string, args ...any) error {
+func readModes(ctx context.Context, db querier, modes map[string]fs.FileMode, query string, args ...any) error {
 	rows, err := db.QueryContext(ctx, query, args...)
 	if err != nil {
 		return err

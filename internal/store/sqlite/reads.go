@@ -20,14 +20,30 @@ import (
 // second use would wait for it for ever.
 var ErrNestedRead = errors.New("store used inside a read during a bulk load")
 
+// querier is what reads run their statements on: a pool of connections
+// or the writer (*sql.DB), or the one transaction of a snapshot (*sql.Tx).
+type querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+var (
+	_ querier = (*sql.DB)(nil)
+	_ querier = (*sql.Tx)(nil)
+)
+
 // readers is where the Store's reads go, with the statements it keeps
-// prepared there: the pool of read-only connections, or during a bulk
-// load the writer connection (see BulkLoad).
+// prepared there: the pool of read-only connections, during a bulk load
+// the writer connection (see BulkLoad), or a snapshot's transaction (see
+// SerialSnapshot).
 type readers struct {
-	db *sql.DB
+	db querier
 
 	// Statements of the hot point reads, prepared once rather than
-	// parsed again on every call.
+	// parsed again on every call. A snapshot has none: a statement
+	// prepared in a transaction is one SQLite statement, which two reads
+	// at once cannot both run, and a snapshot's Reader offers none of
+	// these reads but Get, which then runs its query anew (see getRows).
 	get, byCanonical, byGUID, keysCanonical, keysGUID *sql.Stmt
 
 	// single says db is one connection: a read must not begin while
@@ -43,7 +59,7 @@ func newReaders(ctx context.Context, db *sql.DB, single bool) (*readers, error) 
 		stmt **sql.Stmt
 		sql  string
 	}{
-		{&rd.get, `SELECT ` + recordColumns + ` FROM records r WHERE r.path = ?`},
+		{&rd.get, sqlGet},
 		{&rd.byCanonical, sqlArticleBy("canonical_url")},
 		{&rd.byGUID, sqlArticleBy("guid")},
 		{&rd.keysCanonical, sqlKeysBy("canonical_url")},
@@ -67,6 +83,32 @@ func (rd *readers) close() error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// sqlGet selects the record at a path.
+const sqlGet = `SELECT ` + recordColumns + ` FROM records r WHERE r.path = ?`
+
+// getRows runs the query of Get.
+func (rd *readers) getRows(ctx context.Context, path string) (*sql.Rows, error) {
+	if rd.get == nil {
+		return rd.db.QueryContext(ctx, sqlGet, path)
+	}
+	return rd.get.QueryContext(ctx, path)
+}
+
+// readTx returns where a read that must see one state of the store
+// throughout runs its statements: a read transaction begun, or a
+// snapshot's own, and end, to call once the read is over.
+func (rd *readers) readTx(ctx context.Context) (q querier, end func(), err error) {
+	db, ok := rd.db.(*sql.DB)
+	if !ok {
+		return rd.db, func() {}, nil // a snapshot is one transaction
+	}
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	return tx, func() { tx.Rollback() }, nil
 }
 
 // reads returns where reads go now, and done, to call once the read's

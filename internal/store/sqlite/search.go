@@ -95,11 +95,11 @@ func (s *Store) Search(ctx context.Context, q store.SearchQuery) (store.SearchRe
 	}
 	defer done()
 	// One read transaction, so the total and the page agree.
-	tx, err := rd.db.BeginTx(ctx, nil)
+	tx, end, err := rd.readTx(ctx)
 	if err != nil {
 		return store.SearchResult{}, fmt.Errorf("search: %w", err)
 	}
-	defer tx.Rollback()
+	defer end()
 	var res store.SearchResult
 	if filtered {
 		res, err = searchFiltered(ctx, tx, from, args, lim, largs, limit)
@@ -140,7 +140,7 @@ func with(args []any, more ...any) []any { return append(args[:len(args):len(arg
 
 // searchIndex answers a search the full-text index alone decides, which
 // also counts its matches cheaply.
-func searchIndex(ctx context.Context, tx *sql.Tx, from string, args []any, lim string, largs []any, limit int) (store.SearchResult, error) {
+func searchIndex(ctx context.Context, tx querier, from string, args []any, lim string, largs []any, limit int) (store.SearchResult, error) {
 	var res store.SearchResult
 	if err := tx.QueryRowContext(ctx, `SELECT count(*)`+from, args...).Scan(&res.Total); err != nil {
 		return res, err
@@ -159,7 +159,7 @@ func searchIndex(ctx context.Context, tx *sql.Tx, from string, args []any, lim s
 // also counts them, one past the rank limit, and past the limit the older
 // matches are not counted (Capped), which would cost as much as the ranking
 // again.
-func searchFiltered(ctx context.Context, tx *sql.Tx, from string, args []any, lim string, largs []any, limit int) (store.SearchResult, error) {
+func searchFiltered(ctx context.Context, tx querier, from string, args []any, lim string, largs []any, limit int) (store.SearchResult, error) {
 	probe, keep := -1, math.MaxInt64 // every match, when all are ranked
 	if limit >= 0 {
 		probe, keep = limit+1, limit
@@ -191,7 +191,7 @@ func searchFiltered(ctx context.Context, tx *sql.Tx, from string, args []any, li
 }
 
 // queryRecords runs a query of recordColumns and decodes its rows.
-func queryRecords(ctx context.Context, tx *sql.Tx, query string, args []any) ([]*model.Record, error) {
+func queryRecords(ctx context.Context, tx querier, query string, args []any) ([]*model.Record, error) {
 	rows, err := tx.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err

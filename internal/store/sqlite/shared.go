@@ -2,7 +2,6 @@ package sqlite
 
 import (
 	"context"
-	"database/sql"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -208,7 +207,7 @@ func hexList(keys []string) (string, error) {
 	return string(list), err
 }
 
-func appendStoredPaths(ctx context.Context, db *sql.DB, found, paths []string) ([]string, error) {
+func appendStoredPaths(ctx context.Context, db querier, found, paths []string) ([]string, error) {
 	list, err := hexList(paths)
 	if err != nil {
 		return nil, err

@@ -308,7 +308,7 @@ func (s *Store) Get(ctx context.Context, path string) (*model.Record, error) {
 		return nil, fmt.Errorf("get %s: %w", path, err)
 	}
 	defer done()
-	rows, err := rd.get.QueryContext(ctx, path)
+	rows, err := rd.getRows(ctx, path)
 	if err != nil {
 		return nil, fmt.Errorf("get %s: %w", path, err)
 	}

@@ -70,6 +70,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"FailedBatchWritesNothing", testFailedBatch},
 		{"ReadersSeeWholeBatchesDuringWrites", testConcurrentReaders},
 		{"ReadsCarryTheVersionEachWriteChanges", testVersions},
+		{"SnapshotReadsOneGeneration", testSnapshot},
 		{"UpsertIfUnchangedRefusesRecordsChangedSinceRead", testUpsertIfUnchangedRefusesChangedRecords},
 		{"UpsertIfUnchangedRefusesRecordsDeletedSinceRead", testUpsertIfUnchangedRefusesDeletedRecords},
 		{"UpsertIfUnchangedOfTheStoredValueIsNoConflict", testUpsertIfUnchangedOfTheStoredValue},
