@@ -45,7 +45,7 @@ func runCopy(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	defer src.Close()
-	dst, err := openDSN(ctx, *to, randomReads)
+	dst, err := openDSN(ctx, *to, copyTarget)
 	if err != nil {
 		return err
 	}
@@ -57,6 +57,7 @@ func runCopy(ctx context.Context, env *Env, args []string) error {
 	err = lockedForCopy(ctx, *to, dst, func(ctx context.Context) error {
 		var err error
 		sum, err = transfer.Copy(ctx, src, dst, transfer.Options{
+			From:     redactDSN(*from),
 			Batch:    *batch,
 			Total:    func(n int) { bar = progress.New(env.Stderr, "copy", "records", int64(n)) },
 			Progress: func(n int) { bar.Add(n) },
@@ -69,6 +70,9 @@ func runCopy(ctx context.Context, env *Env, args []string) error {
 	if errors.Is(err, errCopyLocked) {
 		return fmt.Errorf("copy into %s: %w", redactDSN(*to), err)
 	}
+	if errors.Is(err, transfer.ErrUnfinished) {
+		return fmt.Errorf("copy into %s: %w: %s", redactDSN(*to), err, startOver(*to))
+	}
 	if errors.Is(err, transfer.ErrNotEmpty) {
 		return fmt.Errorf("copy into %s: %w: copy into a new database", redactDSN(*to), err)
 	}
@@ -77,7 +81,12 @@ func runCopy(ctx context.Context, env *Env, args []string) error {
 			redactDSN(*from), err, redactDSN(*to))
 	}
 	if err != nil {
-		return fmt.Errorf("copy from %s to %s: %w", redactDSN(*from), redactDSN(*to), err)
+		err = fmt.Errorf("copy from %s to %s: %w", redactDSN(*from), redactDSN(*to), err)
+		// Read again, as the copy may have failed before it marked it.
+		if ferr := transfer.CheckFinished(context.WithoutCancel(ctx), dst); ferr != nil {
+			err = fmt.Errorf("%w\n%s: %w, which no command opens: %s", err, redactDSN(*to), ferr, startOver(*to))
+		}
+		return err
 	}
 	n := 0
 	for _, c := range sum.Records {
@@ -90,6 +99,15 @@ func runCopy(ctx context.Context, env *Env, args []string) error {
 	}
 	fmt.Fprintf(env.Stdout, "verified: both hold the same counts and every record alike (digest %s)\n", sum.Digest)
 	return nil
+}
+
+// startOver says how to make the target of a copy that did not finish
+// ready for the copy again.
+func startOver(dsn string) string {
+	if path, ok := strings.CutPrefix(dsn, "sqlite:"); ok {
+		return fmt.Sprintf("remove %s (and %s-wal, %s-shm beside it), then copy again", path, path, path)
+	}
+	return "drop its tables (drop the database or the hub's schema and create it again, empty), then copy again"
 }
 
 // errCopyLocked says another copy holds the target's copy lock.

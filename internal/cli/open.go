@@ -14,6 +14,7 @@ import (
 	"newshub/internal/store"
 	"newshub/internal/store/postgres"
 	"newshub/internal/store/sqlite"
+	"newshub/internal/store/transfer"
 )
 
 // storeUse says how a command reads the store, which tunes how it is opened.
@@ -24,6 +25,7 @@ const (
 	onePass                         // a build: everything read once, in order
 	scatteredWrites                 // retention: records rewritten and deleted all over the file
 	ingestRounds                    // ingest: windows read in pages, keys looked up in batches
+	copyTarget                      // copy's target: opened though marked unfinished (transfer.CheckFinished)
 )
 
 // openStore opens the database the global --db flag names.
@@ -93,6 +95,21 @@ func (env *Env) openStoreIn(ctx context.Context, use storeUse) (store.Store, err
 
 // openDSN opens the store a DSN names: sqlite:PATH or postgres://….
 func openDSN(ctx context.Context, dsn string, use storeUse) (store.Store, error) {
+	st, err := openKind(ctx, dsn, use)
+	if err != nil || use == copyTarget {
+		return st, err
+	}
+	// A hub a copy left half-filled is served, ingested and exported by
+	// no command: it may lack any part of the hub it copied.
+	if err := transfer.CheckFinished(ctx, st); err != nil {
+		st.Close()
+		return nil, fmt.Errorf("open %s: %w: %s", redactDSN(dsn), err, startOver(dsn))
+	}
+	return st, nil
+}
+
+// openKind opens the store of the kind dsn names.
+func openKind(ctx context.Context, dsn string, use storeUse) (store.Store, error) {
 	switch {
 	case strings.HasPrefix(dsn, "sqlite:"):
 		var opts []sqlite.Option

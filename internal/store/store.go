@@ -166,6 +166,16 @@ type Store interface {
 	// limit of them (none for a limit of 0 or less).
 	Rounds(ctx context.Context, limit int) ([]Round, error)
 
+	// SetCopyMark marks the store as the target of a copy (newshub copy)
+	// under way, or clears the mark when m is nil. A copy sets it before
+	// its first write and clears it once the copy is checked, so a store a
+	// copy left half-filled (killed, stopped, failing its check) says so
+	// to whatever opens it next, rather than pass for a whole hub. Like
+	// the rounds' log, it is not hub data: the Generation stays.
+	SetCopyMark(ctx context.Context, m *CopyMark) error
+	// CopyMark returns the mark SetCopyMark left, nil when there is none.
+	CopyMark(ctx context.Context) (*CopyMark, error)
+
 	// Close releases the store.
 	Close() error
 
@@ -431,6 +441,12 @@ type Drop struct {
 	Title  string `json:"title,omitempty"`
 	Reason string `json:"reason"`           // "duplicate", "no usable link", ...
 	Detail string `json:"detail,omitempty"` // the record it duplicates, where it is malformed, ...
+}
+
+// CopyMark is the mark of a copy into a store that has not finished.
+type CopyMark struct {
+	From    string // the store copied, as the copy names it (no password)
+	Started time.Time
 }
 
 // Shared is what lets several processes, on one machine or several, share

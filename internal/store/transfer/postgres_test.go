@@ -2,6 +2,8 @@ package transfer
 
 import (
 	"context"
+	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -86,5 +88,52 @@ func TestCopyIntoPostgresOfTextItCannotHold(t *testing.T) {
 	}
 	if got.LastStatus != "404 N\uFFFDo encontrado" || got.ETag != `"v1"` || got.Errors != 2 {
 		t.Errorf("state after the copies: status %q, ETag %q, %d errors; want the text as PostgreSQL keeps it", got.LastStatus, got.ETag, got.Errors)
+	}
+}
+
+// TestCopyStoppedHalfWayLeavesItsTargetMarked stops a copy after its
+// first batch, as a kill does, both ways between SQLite and PostgreSQL:
+// the half-filled target says it holds an unfinished copy, and a second
+// copy into it is refused as such rather than as a store holding a hub.
+func TestCopyStoppedHalfWayLeavesItsTargetMarked(t *testing.T) {
+	ctx := context.Background()
+	pgSource := func(t *testing.T) store.Store {
+		st := openPostgres(t)
+		if _, err := Copy(ctx, seeded(t, 60), st, Options{}); err != nil {
+			t.Fatal(err)
+		}
+		return st
+	}
+	hops := []struct {
+		name     string
+		from, to func(t *testing.T) store.Store
+	}{
+		{"SQLite into PostgreSQL", func(t *testing.T) store.Store { return seeded(t, 60) }, func(t *testing.T) store.Store { return openPostgres(t) }},
+		{"PostgreSQL into SQLite", pgSource, openSQLite},
+	}
+	for _, hop := range hops {
+		t.Run(hop.name, func(t *testing.T) {
+			from, to := hop.from(t), hop.to(t)
+			stop, cancel := context.WithCancel(ctx)
+			defer cancel()
+			_, err := Copy(stop, from, to, Options{From: "sqlite:old.db", Batch: 25, Progress: func(int) { cancel() }})
+			if err == nil {
+				t.Fatal("the copy stopped after its first batch reports no error")
+			}
+			if counts, err := to.Count(ctx); err != nil || total(counts) == 0 || total(counts) >= 61 {
+				t.Fatalf("the stopped copy left %v (%v), want some of the 61 records", counts, err)
+			}
+			err = CheckFinished(ctx, to)
+			if !errors.Is(err, ErrUnfinished) || !strings.Contains(err.Error(), "from sqlite:old.db") {
+				t.Errorf("the half-filled target: %v, want it marked as an unfinished copy from sqlite:old.db", err)
+			}
+			g, _ := to.Generation(ctx)
+			if _, err := Copy(ctx, from, to, Options{}); !errors.Is(err, ErrUnfinished) {
+				t.Errorf("a copy again into the half-filled target: %v, want ErrUnfinished", err)
+			}
+			if g2, _ := to.Generation(ctx); g2 != g {
+				t.Errorf("the refused copy wrote: generation %d -> %d", g, g2)
+			}
+		})
 	}
 }

@@ -38,12 +38,20 @@ const maxBatchBytes = 16 << 20
 // ErrNotEmpty is returned when the target of a copy already holds records.
 var ErrNotEmpty = errors.New("the target store is not empty")
 
+// ErrUnfinished is returned for a store that holds the mark of a copy
+// into it that has not finished (store.CopyMark): under way, or killed,
+// stopped or failing its check, it may lack any part of the hub.
+var ErrUnfinished = errors.New("the store holds a copy that has not finished")
+
 // ErrStaged is returned when the source of a copy holds staged arrivals
 // (see store.Stager) and the target cannot stage them.
 var ErrStaged = errors.New("arrivals staged by ingest workers are not stored yet")
 
 // Options tunes a copy.
 type Options struct {
+	// From names the source in the mark the copy leaves in the target
+	// until it is checked (store.CopyMark).
+	From  string
 	Batch int // records per write at most (fewer when large); 0 means DefaultBatch
 	// Progress, when set, is told the number of records to copy, then
 	// each batch's size as it is written.
@@ -65,15 +73,47 @@ type Summary struct {
 
 // Copy writes every record, source state and host hold of from into to,
 // which must be empty, and then checks the copy with Verify. Reading and
-// writing overlap: a batch is read while the one before is written.
+// writing overlap: a batch is read while the one before is written. The
+// target is marked (store.CopyMark) from before the first write until the
+// check passes: a copy that does not finish leaves a store that says so
+// (CheckFinished), however far it got.
 func Copy(ctx context.Context, from, to store.Store, opt Options) (Summary, error) {
 	start := time.Now()
+	if err := checkEmpty(ctx, to); err != nil {
+		return Summary{}, err
+	}
+	if err := to.SetCopyMark(ctx, &store.CopyMark{From: opt.From, Started: start}); err != nil {
+		return Summary{}, fmt.Errorf("copy: %w", err)
+	}
+	sum, err := copyAll(ctx, from, to, opt)
+	sum.Elapsed = time.Since(start)
+	if err != nil {
+		return sum, err
+	}
+	if err := to.SetCopyMark(ctx, nil); err != nil {
+		return sum, fmt.Errorf("copy: %w", err)
+	}
+	return sum, nil
+}
+
+// CheckFinished returns an error wrapping ErrUnfinished when st holds the
+// mark of a copy that has not finished.
+func CheckFinished(ctx context.Context, st store.Store) error {
+	m, err := st.CopyMark(ctx)
+	if err != nil {
+		return err
+	}
+	if m != nil {
+		return fmt.Errorf("%w (from %s, begun %s): it may lack any part of that hub", ErrUnfinished, m.From, m.Started.Local().Format(time.DateTime))
+	}
+	return nil
+}
+
+// copyAll is Copy into a marked target.
+func copyAll(ctx context.Context, from, to store.Store, opt Options) (Summary, error) {
 	batchSize := opt.Batch
 	if batchSize <= 0 {
 		batchSize = DefaultBatch
-	}
-	if err := checkEmpty(ctx, to); err != nil {
-		return Summary{}, err
 	}
 	gen, err := from.Generation(ctx)
 	if err != nil {
@@ -186,7 +226,6 @@ func Copy(ctx context.Context, from, to store.Store, opt Options) (Summary, erro
 		}
 	}
 	sum, err := Verify(ctx, from, to)
-	sum.Elapsed = time.Since(start)
 	if err != nil {
 		// A writer left running, rather than the copy, is then the
 		// likelier cause: say so.
@@ -230,8 +269,12 @@ func tombstones(ctx context.Context, st store.Store) ([]store.Tombstone, error) 
 }
 
 // checkEmpty refuses a target that holds any record or source state: a
-// copy into it would leave a mix of two hubs.
+// copy into it would leave a mix of two hubs. A target an earlier copy
+// left unfinished is refused as such, whatever it holds.
 func checkEmpty(ctx context.Context, st store.Store) error {
+	if err := CheckFinished(ctx, st); err != nil {
+		return err
+	}
 	counts, err := st.Count(ctx)
 	if err != nil {
 		return fmt.Errorf("copy: %w", err)

@@ -91,6 +91,9 @@ func TestCopyWritesEverythingInBatchesAndVerifies(t *testing.T) {
 	if _, err := Verify(ctx, to, from); err != nil {
 		t.Errorf("Verify the other way: %v", err)
 	}
+	if err := CheckFinished(ctx, to); err != nil {
+		t.Errorf("a copy checked whole: %v", err)
+	}
 	// The rounds' log is copied in its order.
 	if rs, err := to.Rounds(ctx, 10); err != nil || len(rs) != 2 || string(rs[0].Summary) != `{"Due":2}` || string(rs[1].Summary) != `{"Due":1}` {
 		t.Errorf("rounds copied: %v, %v; want the two, newest first", rs, err)
@@ -203,6 +206,9 @@ func TestCopyOfASourceWrittenMeanwhileSaysSo(t *testing.T) {
 			}})
 			if err == nil || !strings.Contains(err.Error(), "the source changed during the copy") {
 				t.Errorf("Copy of a source written meanwhile: %v, want it to say the source changed", err)
+			}
+			if err := CheckFinished(ctx, to); !errors.Is(err, ErrUnfinished) {
+				t.Errorf("the copy that failed its check: %v, want it marked unfinished", err)
 			}
 		})
 	}
