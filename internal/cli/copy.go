@@ -37,7 +37,7 @@ func runCopy(ctx context.Context, env *Env, args []string) error {
 	if err := checkDSN("--to", *to); err != nil {
 		return err
 	}
-	if *to == *from {
+	if transfer.SameStore(*from, *to) {
 		return usageError("--from and --to name the same store")
 	}
 	src, err := openDSN(ctx, *from, onePass)

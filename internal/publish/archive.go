@@ -160,7 +160,7 @@ func (v *View) archivedRecord(ctx context.Context, key string) (*model.Record, e
 // archivedAt reads the record at path p: nil when it is not an archived
 // news record the view publishes at key.
 func (v *View) archivedAt(ctx context.Context, p, key string) (*model.Record, error) {
-	r, err := v.st.Get(ctx, p)
+	r, err := v.rd.Get(ctx, p)
 	switch {
 	case errors.Is(err, store.ErrNotFound):
 		return nil, nil
@@ -214,7 +214,7 @@ func (v *View) eachArticleKey(ctx context.Context, fn func(key string)) error {
 	}
 	seen := map[string]bool{}
 	yes := true
-	return v.st.ScanNews(ctx, store.NewsQuery{Public: true, Archived: &yes}, func(e store.NewsEntry) error {
+	return v.rd.ScanNews(ctx, store.NewsQuery{Public: true, Archived: &yes}, func(e store.NewsEntry) error {
 		if content.CheckPath(e.Path, model.KindNews) != nil {
 			return nil
 		}

@@ -161,7 +161,12 @@ func Build(ctx context.Context, st store.Store, s *site.Site, out string, opt Bu
 	} else {
 		hopt := opt.Options
 		hopt.CacheBytes = -1 // every document is rendered once: nothing to cache
-		v, err = w.run(ctx, opt.Workers, loadSource(st, s, hopt, log))
+		rd, release, serr := buildSnapshot(ctx, st)
+		if serr != nil {
+			return stats, fmt.Errorf("build: %w", serr)
+		}
+		defer release()
+		v, err = w.run(ctx, opt.Workers, loadSource(st, rd, s, hopt, log))
 	}
 	if err != nil {
 		return stats, fmt.Errorf("build: %w", err)
@@ -493,17 +498,44 @@ type source func(ctx context.Context, send func(job) bool) (*View, error)
 // documents need the related lists, which the view does not keep: they
 // are written as the records stream by. The view is not complete yet, so
 // they are rendered from the record alone.
-func loadSource(st store.Store, s *site.Site, opt Options, log *slog.Logger) source {
+func loadSource(st store.Store, rd store.Reader, s *site.Site, opt Options, log *slog.Logger) source {
 	return func(ctx context.Context, send func(job) bool) (*View, error) {
 		start := time.Now()
-		v, err := load(ctx, st, s, opt, func(v *View, r *model.Record, it *newsJSON) {
-			send(articleJob(r, it))
-		})
+		each := func(v *View, r *model.Record, it *newsJSON) { send(articleJob(r, it)) }
+		var (
+			v   *View
+			err error
+		)
+		if rd == nil {
+			v, err = load(ctx, st, s, opt, each)
+		} else {
+			v, err = loadViewOnce(ctx, st, rd, s, opt, nil, each)
+			if err == nil {
+				v.rd = rd
+			}
+		}
 		if err == nil {
 			log.Info("build: view loaded", "news", len(v.news), "leads", len(v.leads), "took", time.Since(start).Round(time.Millisecond))
 		}
 		return v, err
 	}
+}
+
+// buildSnapshot returns the snapshot of a SQLite store a build reads
+// whole, and its release; none (nil) for a store read otherwise. A build
+// writes each article's document as it reads the record: read again after
+// a commit landed between its reads, as a view is (see loadView), it would
+// have written files of two generations. Every later read of the build
+// (archived articles, the editors' decisions, newsletters) reads it too.
+func buildSnapshot(ctx context.Context, st store.Store) (store.Reader, func(), error) {
+	if _, ok := st.(store.Snapshotter); ok {
+		return nil, func() {}, nil
+	}
+	sn, ok := st.(store.SerialSnapshotter)
+	if !ok {
+		return nil, func() {}, nil
+	}
+	return sn.SerialSnapshot(ctx)
 }
 
 // viewsSource takes the fresh view of vs (loaded by the server, or now if

@@ -543,7 +543,7 @@ func (v *View) articleDoc(ctx context.Context, key string) ([]byte, error) {
 	var r *model.Record
 	err := store.ErrNotFound
 	if path, ok := v.articles[key]; ok {
-		r, err = v.st.Get(ctx, path)
+		r, err = v.rd.Get(ctx, path)
 	}
 	if errors.Is(err, store.ErrNotFound) {
 		r, err = v.archivedRecord(ctx, key)

@@ -85,7 +85,7 @@ func (v *View) mergesOnce(ctx context.Context) (map[string]model.Decision, error
 		return v.merges.by, nil
 	}
 	by := map[string]model.Decision{}
-	r, err := v.st.Get(ctx, editorial.Path)
+	r, err := v.rd.Get(ctx, editorial.Path)
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return nil, fmt.Errorf("read the decisions: %w", err)
 	}

@@ -46,7 +46,7 @@ func (v *View) newsletterRecord(ctx context.Context, slug string) (*model.Record
 	if n == nil {
 		return nil, ErrNotFound
 	}
-	r, err := v.st.Get(ctx, n.Path)
+	r, err := v.rd.Get(ctx, n.Path)
 	if errors.Is(err, store.ErrNotFound) || (err == nil && r.Newsletter == nil) {
 		return nil, ErrNotFound
 	}

@@ -40,7 +40,10 @@ type Options struct {
 // same articles in the same order. A View is read-only and safe for
 // concurrent use.
 type View struct {
-	st       store.Store
+	st store.Store
+	// rd is what the view reads of the store after loading it: st, or
+	// for a build the snapshot the build holds (see buildSnapshot).
+	rd       store.Reader
 	site     *site.Site
 	opt      Options
 	gen      int64
@@ -275,7 +278,7 @@ func newView(st store.Store, s *site.Site, opt Options, gen int64) *View {
 		opt.Now = time.Now
 	}
 	v := &View{
-		st: st, site: s, opt: opt, gen: gen,
+		st: st, rd: st, site: s, opt: opt, gen: gen,
 		modTime:  time.Now().UTC().Truncate(time.Second),
 		loc:      cfg.Location(),
 		base:     strings.TrimSuffix(base, "/"),

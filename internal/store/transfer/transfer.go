@@ -16,6 +16,8 @@ import (
 	"fmt"
 	"hash"
 	"maps"
+	"os"
+	"path/filepath"
 	"reflect"
 	"slices"
 	"strings"
@@ -486,4 +488,28 @@ func digests(ctx context.Context, st store.Store) (<-chan recordSum, <-chan erro
 func writePart(h hash.Hash, b []byte) {
 	h.Write(binary.BigEndian.AppendUint64(nil, uint64(len(b))))
 	h.Write(b)
+}
+
+// SameStore reports whether the DSNs a and b name one store: equal, or
+// SQLite paths of one file however written (relative or absolute, through
+// "..", "./" or a symbolic link). A copy from a store into itself would be
+// refused as a target not empty, which misleads.
+func SameStore(a, b string) bool {
+	if a == b {
+		return true
+	}
+	pa, okA := strings.CutPrefix(a, "sqlite:")
+	pb, okB := strings.CutPrefix(b, "sqlite:")
+	if !okA || !okB {
+		return false
+	}
+	fa, errA := os.Stat(pa)
+	fb, errB := os.Stat(pb)
+	if errA != nil || errB != nil {
+		// A file not made yet: one when the paths are.
+		absA, errA := filepath.Abs(pa)
+		absB, errB := filepath.Abs(pb)
+		return errA == nil && errB == nil && absA == absB
+	}
+	return os.SameFile(fa, fb)
 }

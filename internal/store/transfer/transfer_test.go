@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -267,5 +268,39 @@ func TestCopyKeepsTheHoldsOfHostsThatAskedToWait(t *testing.T) {
 	}
 	if got := holds["feeds.example.com"]; !got.Equal(until) || len(holds) != 1 {
 		t.Errorf("holds in the copy: %v; want feeds.example.com until %v", holds, until)
+	}
+}
+
+func TestSameStoreKnowsOneSQLiteFileHoweverNamed(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	st, err := sqlite.Open(context.Background(), "hub.db")
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	if err := os.Mkdir("sub", 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(filepath.Join(dir, "hub.db"), "link.db"); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		a, b string
+		same bool
+	}{
+		{"sqlite:hub.db", "sqlite:hub.db", true},
+		{"sqlite:hub.db", "sqlite:./hub.db", true},
+		{"sqlite:hub.db", "sqlite:sub/../hub.db", true},
+		{"sqlite:hub.db", "sqlite:" + filepath.Join(dir, "hub.db"), true},
+		{"sqlite:hub.db", "sqlite:link.db", true},
+		{"sqlite:new.db", "sqlite:./sub/../new.db", true}, // neither made yet
+		{"sqlite:hub.db", "sqlite:new.db", false},
+		{"sqlite:hub.db", "sqlite:sub/hub.db", false},
+		{"sqlite:hub.db", "postgres://localhost/hub", false},
+	} {
+		if got := SameStore(tt.a, tt.b); got != tt.same {
+			t.Errorf("SameStore(%q, %q) = %v, want %v", tt.a, tt.b, got, tt.same)
+		}
 	}
 }

@@ -1,0 +1,97 @@
+package publish
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"regexp"
+	"sync"
+	"testing"
+
+	"newshub/internal/model"
+	"newshub/internal/store"
+	"newshub/internal/testutil"
+)
+
+// TestBuildOfSQLiteHoldsOneGeneration builds a SQLite hub while a writer
+// in the same process commits generation after generation, each giving
+// every current article's title and every event's name the number of its
+// write: every file of the build names them as one generation left them
+// (the news and the events are read by queries of their own).
+func TestBuildOfSQLiteHoldsOneGeneration(t *testing.T) {
+	ctx := context.Background()
+	st, s := genStore(t, 100)
+	no := false
+	recs, err := st.News(ctx, store.NewsQuery{Public: true, Archived: &no})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = st.Scan(ctx, []model.Kind{model.KindEvent}, func(r *model.Record) error {
+		recs = append(recs, r)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := make([]*string, len(recs))
+	for i, r := range recs {
+		if r.Event != nil {
+			names[i] = &r.Event.Name
+		} else {
+			names[i] = &r.Article.Title
+		}
+	}
+	plain := make([]string, len(recs))
+	for i, n := range names {
+		plain[i] = *n
+	}
+	write := func(k int) error {
+		for i, n := range names {
+			*n = fmt.Sprintf("%s [g%d]", plain[i], k)
+		}
+		return st.Upsert(ctx, recs)
+	}
+	if err := write(0); err != nil {
+		t.Fatal(err)
+	}
+	var (
+		wg       sync.WaitGroup
+		writeErr error
+		writes   int
+	)
+	done := make(chan struct{})
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for k := 1; writeErr == nil; k++ {
+			select {
+			case <-done:
+				return
+			default:
+				writeErr, writes = write(k), k
+			}
+		}
+	}()
+	out := filepath.Join(t.TempDir(), "out")
+	_, err = Build(ctx, st, s, out, BuildOptions{Options: genOptions()})
+	close(done)
+	wg.Wait()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if writeErr != nil {
+		t.Fatal(writeErr)
+	}
+	mark := regexp.MustCompile(`\[g(\d+)\]`)
+	seen := map[string]string{} // generation mark → a file holding it
+	for rel, data := range testutil.Files(t, out) {
+		for _, m := range mark.FindAllSubmatch(data, -1) {
+			if _, ok := seen[string(m[1])]; !ok {
+				seen[string(m[1])] = rel
+			}
+		}
+	}
+	if len(seen) != 1 {
+		t.Errorf("the build, over %d writes, holds the titles of %d writes, want one: %v", writes, len(seen), seen)
+	}
+}
