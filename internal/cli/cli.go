@@ -95,6 +95,7 @@ func commands() []command {
 		{"import", "[SRC]", "read every record under SRC (default: the site) into the database", runImport},
 		{"export", "OUT", "write every record back as files in the site layout", runExport},
 		{"copy", "--to DSN [--from DSN]", "move a hub to another store (SQLite or PostgreSQL) and check the copy", runCopy},
+		{"backup", "FILE", "write a consistent, compact copy of a SQLite hub's database to FILE, while it serves too", runBackup},
 		{"gen", "--articles N [--seed S] OUT", "write a synthetic site for demos and benchmarks", runGen},
 		{"demo", "[--addr HOST:PORT] [--dir DIR]", "create a demo site, import it and serve it", runDemo},
 		{"curate", "[--window D] | --archive [--now TIME]", "recompute topics, stories, lead and related, quality and heat over the store; or apply retention (--archive)", runCurate},

@@ -113,8 +113,10 @@ func (r *round) source(ctx context.Context, j job) *result {
 	res.fetched = true
 	res.report.Items = len(feed.Items) + len(feed.Unreadable)
 	res.report.Malformed = feed.Malformed
+	// At debug: a broken feed is broken every round, and its state (status,
+	// explain) says how.
 	if feed.Malformed != "" {
-		in.log.Info("feed malformed, read leniently", "url", fetcher.Masked(j.src.URL), "what", feed.Malformed)
+		in.log.Debug("feed malformed, read leniently", "url", fetcher.Masked(j.src.URL), "what", feed.Malformed)
 	}
 
 	fresh, published, err := r.newItems(ctx, j.src, feed, res)
