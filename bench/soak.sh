@@ -30,19 +30,31 @@
 # growing), which the heap check would count as the server's.
 # Exits 1 when a check fails.
 #
+# With DB=postgres the hub's store is a throwaway PostgreSQL (bench/postgres.sh)
+# and each sample also reads, with one query through psql, what the server
+# holds for the hub into pg.tsv: its sessions (idle in a transaction, the
+# oldest transaction, the oldest snapshot), advisory locks, the LISTEN/NOTIFY
+# queue, dead and live tuples, the size of the tables rewritten every round
+# and of the database, autovacuums, temporary files and the private memory of
+# the hub's sessions; summary.md checks those the hub holds for flatness and
+# shows the rest. The server's log is kept as postgres.log.
+#
 #   bench/soak.sh                        # 20 minutes
 #   DURATION=2m bench/soak.sh            # a smoke run
 #   CPUPROFILE=1 bench/soak.sh           # with the server's CPU profile
+#   DB=postgres FEEDS=200 DURATION=8m bench/soak.sh
 #
 # Environment: DURATION (20m), INTERVAL (30s), ROTATE (60s), NEW (1),
 # ARCHIVE_AFTER (240s; "30d" or "off" for the hub's own), STORY_WINDOW (24s;
 # "72h" for the hub's own), FEEDS
 # (1000), ITEMS (50), HOSTS (FEEDS), RATE (20), WARMUP (0.25: the fraction of
 # the run left out of the flatness checks), OUT, KEEP=1 keeps the site and
-# its database (in OUT/work), CPUPROFILE=1 (see above).
+# its database (in OUT/work), CPUPROFILE=1 (see above), DB (sqlite or postgres).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/feedsite.sh
+. bench/postgres.sh
+DB=${DB:-sqlite}
 DURATION=${DURATION:-20m}
 INTERVAL=${INTERVAL:-30s}
 ROTATE=${ROTATE:-60s}
@@ -60,7 +72,7 @@ OUT=$(cd "$OUT" && pwd)
 work="$OUT/work"
 mkdir -p "$work"
 
-server_pid="" serve_pid=""
+server_pid="" serve_pid="" pg_stop=()
 stop() { # stop PID: interrupt it and wait; its exit status in $stopped
   stopped=0
   kill -INT "$1" 2>/dev/null || true
@@ -69,6 +81,10 @@ stop() { # stop PID: interrupt it and wait; its exit status in $stopped
 cleanup() {
   if [ -n "$serve_pid" ]; then stop "$serve_pid"; fi
   if [ -n "$server_pid" ]; then stop "$server_pid"; fi
+  if [ ${#pg_stop[@]} -gt 0 ]; then
+    "${pg_stop[@]}" >/dev/null || true
+    cp "$work/pg/log" "$OUT/postgres.log" 2>/dev/null || true
+  fi
   if [ "${KEEP:-}" != 1 ]; then rm -rf "$work"; fi
 }
 trap cleanup EXIT
@@ -89,6 +105,17 @@ wait_for() {
   return 1
 }
 
+db_args=() soak_args=()
+case "$DB" in
+  sqlite) ;;
+  postgres)
+    start_postgres "$work/pg"
+    db_args=(--db "$dsn")
+    soak_args=(-pg "$dsn")
+    ;;
+  *) echo "soak: DB=$DB: want sqlite or postgres" >&2; exit 2 ;;
+esac
+
 site="$work/site"
 feed_site "$site"
 printf 'archive_after: %s\nstory_window: %s\n' "$ARCHIVE_AFTER" "$STORY_WINDOW" >>"$site/_config.yml"
@@ -98,21 +125,21 @@ printf 'archive_after: %s\nstory_window: %s\n' "$ARCHIVE_AFTER" "$STORY_WINDOW" 
   -sources "$site/_data/sources.yaml" -for 24h >"$OUT/feedserver.log" 2>&1 &
 server_pid=$!
 wait_for "$OUT/feedserver.log" ready 120
-"$work/newshub" --site "$site" import >/dev/null 2>"$work/import.err" || { cat "$work/import.err" >&2; exit 1; }
+"$work/newshub" --site "$site" "${db_args[@]}" import >/dev/null 2>"$work/import.err" || { cat "$work/import.err" >&2; exit 1; }
 
 cpuprofile=""
 if [ "${CPUPROFILE:-}" = 1 ]; then cpuprofile="$OUT/cpu.pprof"; fi
-NEWSHUB_DEBUG_ADDR=127.0.0.1:0 NEWSHUB_MEMPROFILE="$OUT/heap-peak.pprof" NEWSHUB_CPUPROFILE="$cpuprofile" "$work/newshub" --site "$site" serve --addr 127.0.0.1:0 --quiet \
+NEWSHUB_DEBUG_ADDR=127.0.0.1:0 NEWSHUB_MEMPROFILE="$OUT/heap-peak.pprof" NEWSHUB_CPUPROFILE="$cpuprofile" "$work/newshub" --site "$site" "${db_args[@]}" serve --addr 127.0.0.1:0 --quiet \
   --fetch-interval "$INTERVAL" >"$work/serve.out" 2>"$OUT/serve.log" &
 serve_pid=$!
 wait_for "$work/serve.out" "^serving http://" 120
 base=$(sed -n 's|^serving \(http://[^/]*\)/$|\1|p' "$work/serve.out")
 debug=$(sed -n 's|^debug \(http://[^/]*\)/debug/$|\1|p' "$work/serve.out")
 
-echo "soak: $DURATION, $FEEDS feeds x $ITEMS items, $NEW new a feed every $ROTATE, fetched every $INTERVAL, archived after $ARCHIVE_AFTER, story window $STORY_WINDOW, $RATE requests/s; load $(cut -d' ' -f1-3 /proc/loadavg); results in $OUT" >&2
+echo "soak: $DB, $DURATION, $FEEDS feeds x $ITEMS items, $NEW new a feed every $ROTATE, fetched every $INTERVAL, archived after $ARCHIVE_AFTER, story window $STORY_WINDOW, $RATE requests/s; load $(cut -d' ' -f1-3 /proc/loadavg); results in $OUT" >&2
 status=0
 "$work/soak" -base "$base" -debug "$debug" -pid "$serve_pid" -log "$OUT/serve.log" \
-  -d "$DURATION" -rate "$RATE" -warmup "$WARMUP" -out "$OUT" || status=$?
+  -d "$DURATION" -rate "$RATE" -warmup "$WARMUP" -out "$OUT" "${soak_args[@]}" || status=$?
 
 # What the server holds at the end, to look into a rise:
 #   go tool pprof -sample_index=inuse_space OUT/heap-end.pprof

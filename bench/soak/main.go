@@ -10,7 +10,11 @@
 //
 // Heap and goroutines come from the server's /metrics when it has Go's
 // metrics, else from the debug endpoint serve starts on NEWSHUB_DEBUG_ADDR
-// (-debug); memory, threads and open files come from /proc.
+// (-debug); memory, threads and open files come from /proc. With -pg, the
+// hub's PostgreSQL database, each sample also reads what the server holds
+// for the hub (sessions, transactions, locks, the notification queue,
+// dead tuples, table sizes) into pg.tsv, through psql, and the summary
+// checks it too.
 package main
 
 import (
@@ -38,6 +42,8 @@ func main() {
 	p99Tolerance := flag.Float64("p99-tolerance", 0.25, "allowed rise of the API's p99 from the start to the end")
 	out := flag.String("out", ".", "folder for samples.tsv, requests.tsv, summary.md and soak.png")
 	report := flag.String("report", "", "only summarize and plot the TSV files of this folder")
+	pg := flag.String("pg", "", "the hub's PostgreSQL database (a postgres:// URL), whose server-side figures are sampled into pg.tsv through psql")
+	psql := flag.String("psql", "psql", "the psql command, for -pg")
 	flag.Parse()
 	log.SetFlags(0)
 	log.SetPrefix("soak: ")
@@ -58,7 +64,7 @@ func main() {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	cfg := runConfig{Base: *base, Debug: *debug, PID: *pid, Log: *logFile, Duration: *dur, Every: *every, Rate: *rate, Out: *out}
+	cfg := runConfig{Base: *base, Debug: *debug, PID: *pid, Log: *logFile, Duration: *dur, Every: *every, Rate: *rate, Out: *out, PG: *pg, PSQL: *psql}
 	runErr := run(ctx, cfg)
 	if runErr != nil {
 		log.Print(runErr)
@@ -83,6 +89,7 @@ type runConfig struct {
 	Every       time.Duration
 	Rate        float64
 	Out         string
+	PG, PSQL    string // the database and psql, when the hub's store is PostgreSQL
 }
 
 // run loads the server and samples it every cfg.Every until cfg.Duration
@@ -109,6 +116,15 @@ func run(ctx context.Context, cfg runConfig) error {
 		return err
 	}
 	fmt.Fprintln(samples, sampleHeader)
+	var pgOut *os.File
+	if cfg.PG != "" {
+		if pgOut, err = os.Create(filepath.Join(cfg.Out, "pg.tsv")); err != nil {
+			return err
+		}
+		defer pgOut.Close()
+		fmt.Fprintln(pgOut, pgHeader)
+	}
+	pgs := &pgSampler{psql: cfg.PSQL, dsn: cfg.PG}
 	done := make(chan struct{})
 	go func() { ld.run(ctx); close(done) }()
 	defer func() { cancel(); <-done; ld.close() }()
@@ -130,9 +146,26 @@ func run(ctx context.Context, cfg runConfig) error {
 		fmt.Fprintln(samples, s.row())
 		log.Printf("%4.0fs rss %.0f MB heap %.0f MB goroutines %d fds %d api p99 %.1f ms, %d articles, %d requests, %d errors",
 			s.T, s.RSSMB, s.HeapMB, s.Goroutines, s.FDs, s.APIP99, s.Articles, s.Requests, s.Errors)
+		if pgOut != nil {
+			samplePG(ctx, pgs, s.T, pgOut)
+		}
 		if err := ld.discover(ctx); err != nil && ctx.Err() == nil {
 			log.Printf("discover: %v", err)
 		}
 	}
 	return nil
+}
+
+// samplePG writes a row of pg.tsv at time t; a sample psql failed to
+// read is left out, said in the log.
+func samplePG(ctx context.Context, pgs *pgSampler, t float64, out *os.File) {
+	p, err := pgs.sample(ctx)
+	if err != nil {
+		log.Printf("pg sample: %v", err)
+		return
+	}
+	p.T = t
+	fmt.Fprintln(out, p.row())
+	log.Printf("%4.0fs pg: %d sessions (%d idle in transaction, oldest transaction %.1f s), %d advisory locks, notify queue %.6f, %d dead tuples (%s), state tables %.2f MB, %d autovacuums, backends %.0f MB",
+		t, p.Conns, p.IdleTx, p.OldestTxS, p.Advisory, p.NotifyQueue, p.DeadTup, p.TopDead, p.StateMB, p.Vacuums, p.BackendMB)
 }

@@ -3,7 +3,9 @@ package main
 import (
 	"bufio"
 	"cmp"
+	"errors"
 	"fmt"
+	"io/fs"
 	"math"
 	"os"
 	"path/filepath"
@@ -45,6 +47,14 @@ func writeReport(dir string, lim checkLimits, note string) error {
 		return fmt.Errorf("%s: %d samples, too few to judge", dir, len(samples))
 	}
 	sum := summarize(samples, reqs, lim)
+	pgs, err := readRows(filepath.Join(dir, "pg.tsv"), pgHeader, parsePGSample)
+	switch {
+	case errors.Is(err, fs.ErrNotExist): // the store is not PostgreSQL
+	case err != nil:
+		return err
+	default:
+		sum += summarizePG(pgs, samples, lim)
+	}
 	if note != "" {
 		sum = "**The run stopped early: " + note + "**\n\n" + sum
 	}
@@ -55,10 +65,13 @@ func writeReport(dir string, lim checkLimits, note string) error {
 	return writePlot(filepath.Join(dir, "soak.png"), samples, lim.Warmup*samples[len(samples)-1].T)
 }
 
-func readSamples(path string) ([]Sample, error) {
-	var out []Sample
-	err := readTSV(path, sampleHeader, func(line string) error {
-		s, err := parseSample(line)
+func readSamples(path string) ([]Sample, error) { return readRows(path, sampleHeader, parseSample) }
+
+// readRows reads the rows of a TSV file whose header is header.
+func readRows[S any](path, header string, parse func(string) (S, error)) ([]S, error) {
+	var out []S
+	err := readTSV(path, header, func(line string) error {
+		s, err := parse(line)
 		out = append(out, s)
 		return err
 	})
@@ -123,7 +136,23 @@ func spans(samples []Sample, warmup float64) (post, early, late []Sample) {
 	return post, post[:third], post[len(post)-third:]
 }
 
-func column(ss []Sample, f func(Sample) float64) []float64 {
+// perMinuteOf is how many samples of the checked span make a minute's
+// level: a short run takes levels of fewer samples, so that it has six.
+func perMinuteOf(post []Sample) int {
+	return max(1, min(int(math.Round(60/(post[len(post)-1].T-post[0].T)*float64(len(post)-1))), len(post)/6))
+}
+
+// values is f of each of ss, NaN kept.
+func values[S any](ss []S, f func(S) float64) []float64 {
+	out := make([]float64, len(ss))
+	for i, s := range ss {
+		out[i] = f(s)
+	}
+	return out
+}
+
+// column is f of each of ss, NaN left out.
+func column[S any](ss []S, f func(S) float64) []float64 {
 	var out []float64
 	for _, s := range ss {
 		if v := f(s); !math.IsNaN(v) {
@@ -180,8 +209,7 @@ func summarize(samples []Sample, reqs []request, lim checkLimits) string {
 	// Memory: the level of each minute after warm-up (the median of its
 	// samples, so an ingest batch held at one sample does not count as a
 	// level) within ±tol of the levels' median.
-	// A short run takes levels of fewer samples, so that it has six.
-	perMinute := max(1, min(int(math.Round(60/(post[len(post)-1].T-post[0].T)*float64(len(post)-1))), len(post)/6))
+	perMinute := perMinuteOf(post)
 	band := func(name string, f func(Sample) float64) {
 		all := column(post, f)
 		if len(all) == 0 {
@@ -225,31 +253,9 @@ func summarize(samples []Sample, reqs []request, lim checkLimits) string {
 	// connection (a file, two goroutines) to each host it reached, so a
 	// peak is as high as the hosts reached when the 10-s sample happens to
 	// fall, which moves with the rounds' length, not with what is kept.
-	floorOf := func(ss []Sample, f func(Sample) float64) float64 {
-		var mins []float64
-		for i := 0; i < len(ss); i += perMinute {
-			if m := column(ss[i:min(i+perMinute, len(ss))], f); len(m) > 0 {
-				mins = append(mins, slices.Min(m))
-			}
-		}
-		return median(mins)
-	}
+	fl := flatCheck{b: &b, perMinute: perMinute, tol: tol}
 	flat := func(name string, f func(Sample) float64, checked bool) {
-		e, l := column(early, f), column(late, f)
-		if len(e) == 0 || len(l) == 0 {
-			fmt.Fprintf(&b, "| %s | – | – | not measured | **FAIL** |\n", name)
-			return
-		}
-		em, lm := median(e), median(l)
-		ef, lf := floorOf(early, f), floorOf(late, f)
-		ex, lx := slices.Max(e), slices.Max(l)
-		rose := func(from, to float64) bool { return to > from+max(tol*from, 2) }
-		res := verdict(!rose(em, lm) && !rose(ef, lf))
-		if !checked {
-			res = "(shown)"
-		}
-		fmt.Fprintf(&b, "| %s flat: no rise of the median or of the floor between bursts over %.0f%% or 2 (peaks shown) | median %.0f, floor %.0f, peak %.0f | median %.0f, floor %.0f, peak %.0f | %.0f–%.0f | %s |\n",
-			name, 100*tol, em, ef, ex, lm, lf, lx, slices.Min(column(post, f)), slices.Max(column(post, f)), res)
+		fl.row(name, values(early, f), values(late, f), values(post, f), checked)
 	}
 	flat("goroutines", func(s Sample) float64 {
 		if s.Goroutines < 0 {
@@ -312,6 +318,48 @@ func summarize(samples []Sample, reqs []request, lim checkLimits) string {
 	fmt.Fprintf(&b, "machine load (1-minute average): start %.2f, median %.2f, end %.2f; server CPU median %.0f%% of a core\n",
 		loads[0], median(loads), loads[len(loads)-1], median(column(samples, func(s Sample) float64 { return s.CPU })))
 	return b.String()
+}
+
+// flatCheck words the check that a count does not rise from the start
+// of the checked span to its end.
+type flatCheck struct {
+	b         *strings.Builder
+	perMinute int // samples a minute
+	tol       float64
+	digits    int // decimals of the figures
+}
+
+// floor is the median of each minute's lowest sample of xs.
+func (c flatCheck) floor(xs []float64) float64 {
+	var mins []float64
+	for i := 0; i < len(xs); i += c.perMinute {
+		if m := column(xs[i:min(i+c.perMinute, len(xs))], func(x float64) float64 { return x }); len(m) > 0 {
+			mins = append(mins, slices.Min(m))
+		}
+	}
+	return median(mins)
+}
+
+// row checks the samples of the start (early), of the end (late) and of
+// the whole span (post), NaN where not measured; unchecked, it is shown.
+func (c flatCheck) row(name string, early, late, post []float64, checked bool) {
+	id := func(x float64) float64 { return x }
+	e, l := column(early, id), column(late, id)
+	if len(e) == 0 || len(l) == 0 {
+		fmt.Fprintf(c.b, "| %s | – | – | not measured | **FAIL** |\n", name)
+		return
+	}
+	em, lm := median(e), median(l)
+	ef, lf := c.floor(early), c.floor(late)
+	rose := func(from, to float64) bool { return to > from+max(c.tol*from, 2) }
+	res := verdict(!rose(em, lm) && !rose(ef, lf))
+	if !checked {
+		res = "(shown)"
+	}
+	all := column(post, id)
+	d := c.digits
+	fmt.Fprintf(c.b, "| %s flat: no rise of the median or of the floor between bursts over %.0f%% or 2 (peaks shown) | median %.*f, floor %.*f, peak %.*f | median %.*f, floor %.*f, peak %.*f | %.*f–%.*f | %s |\n",
+		name, 100*c.tol, d, em, d, ef, d, slices.Max(e), d, lm, d, lf, d, slices.Max(l), d, slices.Min(all), d, slices.Max(all), res)
 }
 
 // cmpNaN orders floats with NaN last.

@@ -90,20 +90,26 @@ func TestSummaryChecks(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			ss, rs := run20(tt.change, tt.api)
-			sum := summarize(ss, rs, lim)
-			for _, line := range strings.Split(sum, "\n") {
-				if !strings.HasPrefix(line, "| ") || strings.HasPrefix(line, "| check") {
-					continue
-				}
-				want := false
-				for _, f := range tt.fail {
-					want = want || strings.HasPrefix(line, "| "+f)
-				}
-				if got := strings.HasSuffix(line, "**FAIL** |"); got != want {
-					t.Errorf("failed %v, want %v: %s", got, want, line)
-				}
-			}
+			checkFails(t, summarize(ss, rs, lim), tt.fail)
 		})
+	}
+}
+
+// checkFails checks that the rows of sum's tables that fail are those
+// named by a prefix in fail.
+func checkFails(t *testing.T, sum string, fail []string) {
+	t.Helper()
+	for _, line := range strings.Split(sum, "\n") {
+		if !strings.HasPrefix(line, "| ") || strings.HasPrefix(line, "| check") {
+			continue
+		}
+		want := false
+		for _, f := range fail {
+			want = want || strings.HasPrefix(line, "| "+f)
+		}
+		if got := strings.HasSuffix(line, "**FAIL** |"); got != want {
+			t.Errorf("failed %v, want %v: %s", got, want, line)
+		}
 	}
 }
 

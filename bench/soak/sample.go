@@ -53,19 +53,11 @@ func (s Sample) row() string {
 
 // parseSample reads a row written by row.
 func parseSample(line string) (Sample, error) {
-	f := strings.Split(line, "\t")
-	if len(f) != strings.Count(sampleHeader, "\t")+1 {
-		return Sample{}, fmt.Errorf("%d fields, want %d", len(f), strings.Count(sampleHeader, "\t")+1)
+	f, num, errs, err := fields(line, sampleHeader)
+	if err != nil {
+		return Sample{}, err
 	}
 	var s Sample
-	var errs []error
-	num := func(i int) float64 {
-		v, err := strconv.ParseFloat(f[i], 64)
-		if err != nil {
-			errs = append(errs, err)
-		}
-		return v
-	}
 	s.T, s.RSSMB, s.HeapMB, s.HeapSrc = num(0), num(1), num(2), f[3]
 	s.Goroutines, s.Threads, s.FDs = int(num(4)), int(num(5)), int(num(6))
 	s.CPU, s.Load1 = num(7), num(8)
@@ -73,10 +65,31 @@ func parseSample(line string) (Sample, error) {
 	s.APIP50, s.APIP99, s.PageP50, s.PageP99 = num(12), num(13), num(14), num(15)
 	s.Rounds, s.Articles, s.Failed, s.LogErrors = int(num(16)), int(num(17)), int(num(18)), int(num(19))
 	s.AnonMB = num(20)
-	if len(errs) > 0 {
-		return s, errs[0]
+	return s, errs()
+}
+
+// fields splits a TSV row into as many fields as header has, and gives
+// num to read field i as a number and errs to say the first that was not.
+func fields(line, header string) (f []string, num func(i int) float64, errs func() error, err error) {
+	f = strings.Split(line, "\t")
+	if want := strings.Count(header, "\t") + 1; len(f) != want {
+		return nil, nil, nil, fmt.Errorf("%d fields, want %d", len(f), want)
 	}
-	return s, nil
+	var bad []error
+	num = func(i int) float64 {
+		v, err := strconv.ParseFloat(f[i], 64)
+		if err != nil {
+			bad = append(bad, err)
+		}
+		return v
+	}
+	errs = func() error {
+		if len(bad) > 0 {
+			return bad[0]
+		}
+		return nil
+	}
+	return f, num, errs, nil
 }
 
 // sampler reads the state of the server's process.
@@ -140,27 +153,12 @@ func (s *sampler) sample(ctx context.Context) (Sample, error) {
 // /proc. A process that is gone is an error.
 func (s *sampler) readProc(smp *Sample) error {
 	dir := fmt.Sprintf("/proc/%d", s.pid)
-	status, err := os.ReadFile(dir + "/status")
+	status, err := procStatus(dir)
 	if err != nil {
 		return fmt.Errorf("the server's process is gone: %w", err)
 	}
-	for _, line := range strings.Split(string(status), "\n") {
-		k, v, _ := strings.Cut(line, ":")
-		fields := strings.Fields(v)
-		if len(fields) == 0 {
-			continue
-		}
-		switch k {
-		case "VmRSS":
-			kb, _ := strconv.ParseFloat(fields[0], 64)
-			smp.RSSMB = kb / 1024
-		case "RssAnon":
-			kb, _ := strconv.ParseFloat(fields[0], 64)
-			smp.AnonMB = kb / 1024
-		case "Threads":
-			smp.Threads, _ = strconv.Atoi(fields[0])
-		}
-	}
+	smp.RSSMB, smp.AnonMB = status["VmRSS"]/1024, status["RssAnon"]/1024
+	smp.Threads = int(status["Threads"])
 	fds, err := os.ReadDir(dir + "/fd")
 	if err != nil {
 		return fmt.Errorf("open files: %w", err)
@@ -172,6 +170,25 @@ func (s *sampler) readProc(smp *Sample) error {
 		s.lastCPU, s.lastTime = cpu, now
 	}
 	return nil
+}
+
+// procStatus reads the numbers of a process's status file (dir is
+// /proc/PID), by name: kB for the memory figures.
+func procStatus(dir string) (map[string]float64, error) {
+	b, err := os.ReadFile(dir + "/status")
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]float64)
+	for _, line := range strings.Split(string(b), "\n") {
+		k, v, _ := strings.Cut(line, ":")
+		if fields := strings.Fields(v); len(fields) > 0 {
+			if n, err := strconv.ParseFloat(fields[0], 64); err == nil {
+				out[k] = n
+			}
+		}
+	}
+	return out, nil
 }
 
 // clockTicks is USER_HZ, the unit of /proc/PID/stat's times: 100 on
