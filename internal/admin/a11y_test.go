@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"testing"
@@ -82,17 +83,18 @@ func TestEveryPageStartsWithASkipLink(t *testing.T) {
 func TestSignInFailureDescribesTheFields(t *testing.T) {
 	f := newFixture(t, nil)
 	tests := []struct {
-		what string
-		page func(*client) string
-		want string
+		what    string
+		page    func(*client) string
+		want    string
+		invalid string // aria-invalid of the fields
 	}{
-		{"wrong password", func(c *client) string { return c.signIn(adminName, "not the password").Body.String() }, "signin-message"},
-		{"signed out", func(c *client) string { return c.do("GET", Prefix+"sign-in?out", nil).Body.String() }, ""},
+		{"wrong password", func(c *client) string { return c.signIn(adminName, "not the password").Body.String() }, "signin-message", "true"},
+		{"signed out", func(c *client) string { return c.do("GET", Prefix+"sign-in?out", nil).Body.String() }, "", ""},
 	}
 	for _, tt := range tests {
 		doc := testutil.ParseHTML(t, tt.page(newClient(t, f.admin)))
 		var msg string
-		described := map[string]string{}
+		described, invalid := map[string]string{}, map[string]string{}
 		for n := range doc.Descendants() {
 			switch id := testutil.Attr(n, "id"); {
 			case n.Type != html.ElementNode:
@@ -100,6 +102,7 @@ func TestSignInFailureDescribesTheFields(t *testing.T) {
 				msg = textOf(n)
 			case id == "name" || id == "password":
 				described[id] = testutil.Attr(n, "aria-describedby")
+				invalid[id] = testutil.Attr(n, "aria-invalid")
 			}
 		}
 		if msg == "" {
@@ -109,8 +112,97 @@ func TestSignInFailureDescribesTheFields(t *testing.T) {
 			if described[id] != tt.want {
 				t.Errorf("%s: field %s is described by %q, want %q", tt.what, id, described[id], tt.want)
 			}
+			if invalid[id] != tt.invalid {
+				t.Errorf("%s: field %s has aria-invalid %q, want %q", tt.what, id, invalid[id], tt.invalid)
+			}
 		}
 	}
+}
+
+// TestRefusedFormMarksItsField posts forms refused for one of their
+// fields: the page each leads back to must mark that field, and no
+// other, invalid, described by the message, with the focus; the message
+// must link to it, and the form hold what was typed, but an address
+// with a secret, which no page shows.
+func TestRefusedFormMarksItsField(t *testing.T) {
+	f := newFixture(t, nil)
+	c := f.signedIn(t)
+	id := f.storyID(t)
+	const member = "https://statedaily.example/politics/senate-passes-border-bill"
+	article := Prefix + "article/?a=" + url.QueryEscape(member)
+	story := Prefix + "stories/" + id + "/"
+	long := strings.Repeat("é", 301)
+	tests := []struct {
+		what  string
+		path  string
+		form  url.Values
+		field string            // the element id of the field marked
+		typed map[string]string // the fields' values after, by element id
+	}{
+		{"an address not http(s)", "sources/add",
+			url.Values{"url": {"ftp://files.example.org/feed"}, "provider": {"files.example.org"}, "topics": {"Polls, Senate"}, "interval": {"45m"}, "dedicated": {"1"}}, "src-url",
+			map[string]string{"src-url": "ftp://files.example.org/feed", "src-provider": "files.example.org", "src-topics": "Polls, Senate", "src-interval": "45m", "src-dedicated": "1"}},
+		{"an interval too short", "sources/add", url.Values{"url": {"https://x.example/"}, "interval": {"10s"}}, "src-interval",
+			map[string]string{"src-url": "https://x.example/", "src-interval": "10s", "src-dedicated": ""}},
+		{"a feed already listed", "sources/add", url.Values{"url": {f.feeds + "/feeds/wire.xml"}}, "src-url",
+			map[string]string{"src-url": f.feeds + "/feeds/wire.xml"}},
+		{"an address with a secret", "sources/add", url.Values{"url": {"https://reader:hunter2@feeds.example/x.xml"}, "interval": {"10s"}}, "src-interval",
+			map[string]string{"src-url": "", "src-interval": "10s"}},
+		{"a story merged into itself", "decide", url.Values{"action": {"merge"}, "story": {id}, "into": {id}, "back": {story}}, "merge-into",
+			map[string]string{"merge-into": id}},
+		{"a story merged into one without articles", "decide", url.Values{"action": {"merge"}, "story": {id}, "into": {"s-gone"}, "back": {story}}, "merge-into",
+			map[string]string{"merge-into": "s-gone"}},
+		{"a note too long", "decide", url.Values{"action": {"hide"}, "article": {member}, "note": {long}, "back": {article}}, "hide-note",
+			map[string]string{"hide-note": long}},
+		{"an article moved into a story without articles", "decide", url.Values{"action": {"move"}, "article": {member}, "into": {"s-gone"}, "back": {article}}, "move-into",
+			map[string]string{"move-into": "s-gone"}},
+	}
+	for _, tt := range tests {
+		w := c.post(Prefix+tt.path, tt.form)
+		body := c.page(w.Header().Get("Location"))
+		if strings.Contains(body, "hunter2") {
+			t.Errorf("%s: the page shows the address's secret", tt.what)
+		}
+		doc := testutil.ParseHTML(t, body)
+		var link string
+		values := map[string]string{}
+		for n := range doc.Descendants() {
+			fid := testutil.Attr(n, "id")
+			switch {
+			case n.Type != html.ElementNode:
+				continue
+			case fid == "flash":
+				for a := range n.Descendants() {
+					if a.DataAtom == atom.A {
+						link = testutil.Attr(a, "href")
+					}
+				}
+			case n.DataAtom != atom.Input || fid == "":
+				continue
+			}
+			values[fid] = testutil.Attr(n, "value")
+			if testutil.Attr(n, "type") == "checkbox" {
+				values[fid] = map[bool]string{true: "1"}[hasAttr(n, "checked")]
+			}
+			marked := testutil.Attr(n, "aria-invalid") == "true" && testutil.Attr(n, "aria-describedby") == "flash" && hasAttr(n, "autofocus")
+			if marked != (fid == tt.field) {
+				t.Errorf("%s: field %s marked invalid: %v", tt.what, fid, marked)
+			}
+		}
+		if link != "#"+tt.field {
+			t.Errorf("%s: the message links to %q, want #%s", tt.what, link, tt.field)
+		}
+		for fid, want := range tt.typed {
+			if got, ok := values[fid]; !ok || got != want {
+				t.Errorf("%s: field %s holds %q (on the page: %v), want %q", tt.what, fid, got, ok, want)
+			}
+		}
+	}
+}
+
+// hasAttr reports whether n has the attribute key, whatever its value.
+func hasAttr(n *html.Node, key string) bool {
+	return slices.ContainsFunc(n.Attr, func(a html.Attribute) bool { return a.Key == key })
 }
 
 // TestStoriesPagesSayWhichPageInTheirTitle lists more stories than a page

@@ -75,7 +75,7 @@ func (h *Handler) decide(w http.ResponseWriter, r *http.Request, s session) {
 	}
 	ds, err := h.decisions(r, s)
 	if err != nil {
-		h.done(w, r, s, back, flash{Text: "Not done: " + err.Error(), Error: true})
+		h.done(w, r, s, back, refused(r, "Not done: "+err.Error(), err))
 		return
 	}
 	for i, d := range ds {
@@ -85,7 +85,7 @@ func (h *Handler) decide(w http.ResponseWriter, r *http.Request, s session) {
 			if i > 0 {
 				msg = fmt.Sprintf("Done for %d of %d articles, then refused: %v", i, len(ds), err)
 			}
-			h.done(w, r, s, back, flash{Text: msg, Error: true})
+			h.done(w, r, s, back, refused(r, msg, err))
 			return
 		}
 		h.log.Info("admin: decision", "user", s.user, "action", d.Action, "article", d.Article, "story", d.Story,
@@ -96,6 +96,32 @@ func (h *Handler) decide(w http.ResponseWriter, r *http.Request, s session) {
 		msg = fmt.Sprintf("Done: %s, and %d more.", describe(ds[0]), len(ds)-1)
 	}
 	h.done(w, r, s, back, flash{Text: msg})
+}
+
+// typedFields are the fields of the decision forms an editor types in,
+// by action: the name each posts and its element id.
+var typedFields = map[string]struct{ name, id string }{
+	Hide: {"note", "hide-note"}, Move: {"into", "move-into"}, Merge: {"into", "merge-into"},
+}
+
+// refused is the message of a decision refused for err: the form's typed
+// field is filled in again, and marked when err is about it.
+func refused(r *http.Request, msg string, err error) flash {
+	f := flash{Text: msg, Error: true}
+	if tf, ok := typedFields[r.PostFormValue("action")]; ok {
+		f.Typed = map[string]string{tf.id: r.PostFormValue(tf.name)}
+		f.Field = fieldOf(err)
+	}
+	return f
+}
+
+// typedError is err about the field name of the form of action, tied to
+// it when an editor types in it.
+func typedError(action, name string, err error) error {
+	if tf, ok := typedFields[action]; ok && tf.name == name {
+		return &fieldError{id: tf.id, err: err}
+	}
+	return err
 }
 
 // decisions reads the decisions a form posted: one, or with all=1 on a
@@ -109,7 +135,7 @@ func (h *Handler) decisions(r *http.Request, s session) ([]Decision, error) {
 		By: s.user, At: at, Note: f("note"),
 	}
 	if len([]rune(d.Note)) > maxNote {
-		return nil, fmt.Errorf("the note is longer than %d characters", maxNote)
+		return nil, typedError(d.Action, "note", fmt.Errorf("the note is longer than %d characters", maxNote))
 	}
 	need := map[string][]string{
 		Hide: {"article"}, Show: {"article"}, Unhide: {"article"}, Unshow: {"article"}, Lead: {"article", "story"}, TopicAdd: {"article", "topic"},
@@ -124,7 +150,7 @@ func (h *Handler) decisions(r *http.Request, s session) ([]Decision, error) {
 	all := f("all") == "1" && (d.Action == Hide || d.Action == Show || d.Action == Unhide || d.Action == Unshow)
 	for _, k := range fields {
 		if f(k) == "" && !(k == "article" && all) {
-			return nil, fmt.Errorf("%s: %s is missing", d.Action, k)
+			return nil, typedError(d.Action, k, fmt.Errorf("%s: %s is missing", d.Action, k))
 		}
 	}
 	for _, u := range []string{d.Article, d.Source} {
@@ -140,12 +166,15 @@ func (h *Handler) decisions(r *http.Request, s session) ([]Decision, error) {
 	}
 	switch d.Action {
 	case Move:
-		if (d.Into == "") == !d.Out {
+		if d.Into == "" && !d.Out {
+			return nil, typedError(Move, "into", errors.New("move: give a story to move into, or move out"))
+		}
+		if d.Into != "" && d.Out {
 			return nil, errors.New("move: give a story to move into, or move out")
 		}
 	case Merge:
 		if d.Into == d.Story {
-			return nil, errors.New("merge: a story cannot be merged into itself")
+			return nil, typedError(Merge, "into", errors.New("merge: a story cannot be merged into itself"))
 		}
 	case Pin:
 		dur, ok := pinDurations[f("for")]
@@ -188,7 +217,7 @@ func (h *Handler) decisions(r *http.Request, s session) ([]Decision, error) {
 			return nil, err
 		}
 		if len(into) == 0 {
-			return nil, fmt.Errorf("story %s has no articles", d.Into)
+			return nil, typedError(d.Action, "into", fmt.Errorf("story %s has no articles", d.Into))
 		}
 		d.IntoArticle = canonical(into[0].Article)
 	}

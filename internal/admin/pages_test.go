@@ -23,7 +23,7 @@ import (
 	"newshub/internal/store"
 )
 
-var flashText = regexp.MustCompile(`(?s)<p class="notice( error)? flash" role="status">(.*?)</p>`)
+var flashText = regexp.MustCompile(`(?s)<p class="notice( error)? flash" role="status" id="flash">(.*?)(?: <a href="#[\w-]+">Go to the field</a>)?</p>`)
 
 // follow posts a form and returns the message of the page it leads to,
 // and whether it is an error.

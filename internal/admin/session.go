@@ -31,6 +31,11 @@ type session struct {
 type flash struct {
 	Text  string
 	Error bool
+	// Field is the element id of the form's field the error is about,
+	// and Typed what the form's fields held, by element id: the page
+	// marks the field and fills the form again (see fields.go).
+	Field string
+	Typed map[string]string
 }
 
 type sessionEntry struct {

@@ -24,6 +24,7 @@ type signInForm struct {
 	Next    string
 	Message string // why the last attempt failed, or a notice
 	Error   bool
+	Wrong   bool // the name or the password was wrong: the fields are invalid
 }
 
 // signInToken is the sign-in form's token: a MAC of the nonce in its
@@ -125,7 +126,7 @@ func (h *Handler) signIn(w http.ResponseWriter, r *http.Request) {
 	}
 	if !ok {
 		h.log.Info("admin: sign-in failed", "name", name, "remote", r.RemoteAddr)
-		f.Message = msgWrong
+		f.Message, f.Wrong = msgWrong, true
 		h.showSignIn(w, r, http.StatusUnauthorized, f)
 		return
 	}

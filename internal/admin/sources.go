@@ -97,14 +97,17 @@ func (h *Handler) sourceAdd(w http.ResponseWriter, r *http.Request, s session) {
 			src.Topics = append(src.Topics, t)
 		}
 	}
-	h.changeSources(w, r, s, "Added "+src.URL, func(l *sources.List) error {
+	typed := map[string]string{"src-url": typedURL(src.URL), "src-provider": r.PostFormValue("provider"),
+		"src-topics": r.PostFormValue("topics"), "src-interval": src.Interval, "src-dedicated": r.PostFormValue("dedicated")}
+	msg := "Added " + src.URL
+	err := h.changeSources(r.Context(), func(l *sources.List) error {
 		// A listed address as the page shows it, masked, names that
 		// source: already listed, not a new one whose password is the
 		// mask.
 		if l.Find(src.URL) < 0 {
 			u, err := listedURL(addresses(l), src.URL)
 			if err != nil {
-				return err
+				return &fieldError{id: "src-url", err: err}
 			}
 			src.URL = u
 		}
@@ -115,11 +118,12 @@ func (h *Handler) sourceAdd(w http.ResponseWriter, r *http.Request, s session) {
 		_, err := sources.ForgetFailures(ctx, h.cfg.Store, src.URL)
 		return err
 	})
+	h.sourceDone(w, r, s, msg, err, typed)
 }
 
 func (h *Handler) sourceRemove(w http.ResponseWriter, r *http.Request, s session) {
 	u := r.PostFormValue("url")
-	h.changeSources(w, r, s, "Removed "+u, func(l *sources.List) error {
+	err := h.changeSources(r.Context(), func(l *sources.List) error {
 		listed, err := listedURL(addresses(l), u)
 		if err != nil {
 			return err
@@ -129,6 +133,7 @@ func (h *Handler) sourceRemove(w http.ResponseWriter, r *http.Request, s session
 		}
 		return nil
 	}, nil)
+	h.sourceDone(w, r, s, "Removed "+u, err, nil)
 }
 
 func (h *Handler) sourcePause(w http.ResponseWriter, r *http.Request, s session) {
@@ -139,7 +144,7 @@ func (h *Handler) sourcePause(w http.ResponseWriter, r *http.Request, s session)
 	if err == nil {
 		err = sources.Pause(r.Context(), h.cfg.Store, h.cfg.SiteDir, listed)
 	}
-	h.sourceDone(w, r, s, "Paused "+u, err)
+	h.sourceDone(w, r, s, "Paused "+u, err, nil)
 }
 
 func (h *Handler) sourceResume(w http.ResponseWriter, r *http.Request, s session) {
@@ -150,7 +155,7 @@ func (h *Handler) sourceResume(w http.ResponseWriter, r *http.Request, s session
 	if err == nil {
 		err = sources.Resume(r.Context(), h.cfg.Store, h.cfg.SiteDir, listed)
 	}
-	h.sourceDone(w, r, s, "Resumed "+u+": it is fetched at the next round", err)
+	h.sourceDone(w, r, s, "Resumed "+u+": it is fetched at the next round", err, nil)
 }
 
 // listedSource returns the listed address that u names (see listedURL).
@@ -178,10 +183,9 @@ func listedURL(known []string, posted string) (string, error) {
 
 // changeSources applies change to the list of sources and saves it, in
 // the store and the site folder; then, once saved, runs saved if not nil.
-func (h *Handler) changeSources(w http.ResponseWriter, r *http.Request, s session, msg string, change func(*sources.List) error, saved func(context.Context) error) {
+func (h *Handler) changeSources(ctx context.Context, change func(*sources.List) error, saved func(context.Context) error) error {
 	h.sourcesMu.Lock()
 	defer h.sourcesMu.Unlock()
-	ctx := r.Context()
 	list, err := sources.Load(ctx, h.cfg.Store, h.cfg.SiteDir)
 	if err == nil {
 		err = change(list)
@@ -192,14 +196,20 @@ func (h *Handler) changeSources(w http.ResponseWriter, r *http.Request, s sessio
 	if err == nil && saved != nil {
 		err = saved(ctx)
 	}
-	h.sourceDone(w, r, s, msg, err)
+	return err
 }
 
-func (h *Handler) sourceDone(w http.ResponseWriter, r *http.Request, s session, msg string, err error) {
+// sourceDone ends a change of the sources with msg, or with err when it
+// failed; typed, when not nil, is what the form's fields held, filled in
+// again after a failure, the field err is about marked.
+func (h *Handler) sourceDone(w http.ResponseWriter, r *http.Request, s session, msg string, err error, typed map[string]string) {
 	f := flash{Text: msg + "."}
 	if err != nil {
 		h.log.Warn("admin: sources", "user", s.user, "err", model.MaskURLs(err.Error()))
-		f = flash{Text: "Not done: " + err.Error(), Error: true}
+		f = flash{Text: "Not done: " + err.Error(), Error: true, Typed: typed}
+		if typed != nil {
+			f.Field = fieldOf(err)
+		}
 	} else {
 		h.log.Info("admin: sources", "user", s.user, "done", model.MaskURLs(msg))
 	}

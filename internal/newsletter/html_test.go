@@ -1,6 +1,8 @@
 package newsletter
 
 import (
+	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/url"
@@ -16,6 +18,7 @@ import (
 	"golang.org/x/net/html/atom"
 
 	"newshub/internal/model"
+	"newshub/internal/testutil"
 )
 
 // checkMailHTML fails t where doc breaks the rules of an HTML e-mail.
@@ -415,4 +418,51 @@ func onDay(day Date, loc *time.Location, edit func(n int, a *model.Article)) fun
 		a.PublishedDateTime = noon.Add(-time.Duration(n) * time.Second)
 		edit(n, a)
 	}
+}
+
+// TestTheEmailIsInTheSitesLanguage composes an issue of hubs whose sites
+// say their language each its way: the e-mail's root element must carry
+// it as lang and xml:lang, English where the site says none, and an
+// issue kept from before the e-mail had a language is in English.
+func TestTheEmailIsInTheSitesLanguage(t *testing.T) {
+	day := Date{2026, 10, 14}
+	loc, _ := time.LoadLocation("America/Los_Angeles")
+	h := genHub(t, 50, onDay(day, loc, func(int, *model.Article) {}))
+	tests := []struct{ locale, lang string }{
+		{"pt_br", "pt-BR"},
+		{"de-de", "de-DE"},
+		{"fr", "fr"},
+		{"", "en"},
+	}
+	for _, tt := range tests {
+		cfg := *h.site.Config
+		cfg.Locale = tt.locale
+		s := *h.site
+		s.Config = &cfg
+		is, err := Compose(context.Background(), h.st, &s, day, testOptions())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := rootLang(t, mustHTML(t, is)); got != [2]string{tt.lang, tt.lang} {
+			t.Errorf("locale %q: lang and xml:lang %q, want %q", tt.locale, got, tt.lang)
+		}
+	}
+	var kept Issue // as composed before issues kept their language
+	if err := json.Unmarshal([]byte(`{"SiteName":"Hub"}`), &kept); err != nil {
+		t.Fatal(err)
+	}
+	if got := rootLang(t, mustHTML(t, &kept)); got != [2]string{"en", "en"} {
+		t.Errorf("an issue kept without its language: lang and xml:lang %q, want en", got)
+	}
+}
+
+// rootLang is the lang and xml:lang of the root element of doc.
+func rootLang(t *testing.T, doc string) [2]string {
+	for n := range testutil.ParseHTML(t, doc).Descendants() {
+		if n.DataAtom == atom.Html {
+			return [2]string{testutil.Attr(n, "lang"), testutil.Attr(n, "xml:lang")}
+		}
+	}
+	t.Fatal("no root element")
+	return [2]string{}
 }

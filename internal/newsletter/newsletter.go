@@ -77,6 +77,9 @@ type Issue struct {
 
 	SiteName string
 	SiteURL  string
+	// Lang is the site's language as HTML's lang writes it ("en-US");
+	// an issue composed before issues kept it has none (see HTMLLang).
+	Lang     string `json:",omitempty"`
 	Day      string // the day spelled out, e.g. "Monday, October 19, 2026"
 	Sections []Section
 
@@ -279,6 +282,7 @@ func newIssue(s *site.Site, d Date, now time.Time) *Issue {
 		Published: IssueTime(d, cfg),
 		SiteName:  siteName(cfg),
 		SiteURL:   site.SafeURL(siteURL(cfg)),
+		Lang:      site.HTMLLang(cfg.Locale),
 		Day:       d.Start(time.UTC).Format("Monday, January 2, 2006"),
 	}
 	if now = now.UTC().Truncate(time.Second); now.Before(is.Published) {

@@ -2,6 +2,7 @@ package newsletter
 
 import (
 	"bytes"
+	"cmp"
 	"embed"
 	"fmt"
 	"html/template"
@@ -56,6 +57,10 @@ func dir(s string) template.HTMLAttr {
 	}
 	return ""
 }
+
+// HTMLLang is the language of the issue's e-mail: English for an issue
+// composed when it was the e-mail's whatever the site's.
+func (is *Issue) HTMLLang() string { return cmp.Or(is.Lang, "en") }
 
 // HTML renders the issue as an HTML e-mail, the body of its record.
 func (is *Issue) HTML() (string, error) {

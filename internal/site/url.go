@@ -26,3 +26,17 @@ func SafeURL(u string) string {
 func Language(locale string) string {
 	return strings.ReplaceAll(strings.TrimSpace(locale), "_", "-")
 }
+
+// HTMLLang returns a site's locale as HTML's lang attribute writes it:
+// the language in lower case, a region in upper case ("en-US"), and "en"
+// for a site that says none.
+func HTMLLang(locale string) string {
+	l := Language(locale)
+	if l == "" {
+		return "en"
+	}
+	if lang, region, ok := strings.Cut(l, "-"); ok {
+		return strings.ToLower(lang) + "-" + strings.ToUpper(region)
+	}
+	return strings.ToLower(l)
+}

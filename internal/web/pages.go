@@ -185,14 +185,7 @@ type pageCommon struct {
 // pageCommon returns what every page shares, made once per view.
 func (vc *viewCache) pageCommon() *pageCommon {
 	vc.commonOnce.Do(func() {
-		c := &pageCommon{title: siteTitle(vc.site), lang: "en"}
-		if l := site.Language(vc.site.Config.Locale); l != "" {
-			if lang, region, ok := strings.Cut(l, "-"); ok {
-				c.lang = strings.ToLower(lang) + "-" + strings.ToUpper(region)
-			} else {
-				c.lang = strings.ToLower(l)
-			}
-		}
+		c := &pageCommon{title: siteTitle(vc.site), lang: site.HTMLLang(vc.site.Config.Locale)}
 		c.description = "Top stories and full coverage from " + c.title + "."
 		c.feeds = siteFeeds(c.title, "")
 		for _, t := range vc.site.Topics {

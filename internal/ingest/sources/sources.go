@@ -188,7 +188,7 @@ func (l *List) Add(s model.Source) error {
 		return err
 	}
 	if l.Find(s.URL) >= 0 {
-		return fmt.Errorf("source %s is already listed", s.URL)
+		return &FieldError{Field: "url", Err: fmt.Errorf("source %s is already listed", s.URL)}
 	}
 	l.rec.Sources.Sources = append(l.rec.Sources.Sources, s)
 	return nil
@@ -206,16 +206,26 @@ func (l *List) Remove(rawURL string) bool {
 	return true
 }
 
+// FieldError is a source entry refused for one of its fields, named as
+// sources.yaml names it ("url", "interval"): a form marks that field.
+type FieldError struct {
+	Field string
+	Err   error
+}
+
+func (e *FieldError) Error() string { return e.Err.Error() }
+func (e *FieldError) Unwrap() error { return e.Err }
+
 // Validate checks a source entry: an absolute http(s) URL and a valid
-// interval.
+// interval. Its error is a *FieldError.
 func Validate(s model.Source) error {
 	u, err := url.Parse(s.URL)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return fmt.Errorf("source %q: want an absolute http or https URL", s.URL)
+		return &FieldError{Field: "url", Err: fmt.Errorf("source %q: want an absolute http or https URL", s.URL)}
 	}
 	if s.Interval != "" {
 		if _, err := model.ParseInterval(s.Interval); err != nil {
-			return fmt.Errorf("source %s: %w", s.URL, err)
+			return &FieldError{Field: "interval", Err: fmt.Errorf("source %s: %w", s.URL, err)}
 		}
 	}
 	return nil
