@@ -275,16 +275,16 @@ func (p *pass) write(ctx context.Context, recs []*model.Record) (changed []strin
 // would leave A without its lead, or B with two. Groups keep the order of
 // their first record.
 func (p *pass) wholeStories(recs []*model.Record) [][]*model.Record {
-	uf := unionFind{}
+	var uf unionFind
 	for _, r := range recs {
 		if s := p.stored[r]; s != "" {
-			uf.union("s:"+s, "s:"+r.Article.Story)
+			uf.union(storyKey, s, storyKey, r.Article.Story)
 		}
 	}
-	at := map[string]int{}
+	at := map[int]int{}
 	var groups [][]*model.Record
 	for _, r := range recs {
-		root := uf.find("s:" + r.Article.Story)
+		root := uf.find(storyKey, r.Article.Story)
 		i, ok := at[root]
 		if !ok {
 			i = len(groups)
@@ -483,21 +483,21 @@ func (s *storySet) move(r *model.Record, id string) {
 // All), then the clusterer for the rest, all in time order so the
 // clusterer's window slides over the store once.
 func (c *Curator) assignAll(recs []*model.Record) storySet {
-	uf := unionFind{}
+	var uf unionFind
 	for _, r := range recs {
-		uf.find(recordKey(r))
+		uf.find(pathKey, r.Path)
 		for _, k := range c.linkKeys(r.Article, false) {
-			uf.union(recordKey(r), "url:"+k)
+			uf.union(pathKey, r.Path, urlKey, k)
 		}
 		for _, rel := range memberCoverage(r.Article) {
 			if rel.WebURL != "" {
-				uf.union(recordKey(r), "url:"+c.canonical(rel.WebURL))
+				uf.union(pathKey, r.Path, urlKey, c.canonical(rel.WebURL))
 			}
 		}
 	}
-	groups := map[string][]*model.Record{}
+	groups := map[int][]*model.Record{}
 	for _, r := range recs {
-		root := uf.find(recordKey(r))
+		root := uf.find(pathKey, r.Path)
 		groups[root] = append(groups[root], r)
 	}
 	linked := map[*model.Record]string{} // record → story of its group
@@ -518,7 +518,7 @@ func (c *Curator) assignAll(recs []*model.Record) storySet {
 		a := r.Article
 		id := story[r.Path]
 		if g, ok := linked[r]; ok {
-			n := len(groups[uf.find(recordKey(r))]) - 1
+			n := len(groups[uf.find(pathKey, r.Path)]) - 1
 			a.Explain.Story = fmt.Sprintf("story %s: linked by related coverage with %d other records", g, n)
 		} else if a.Story != id && a.Explain.Story != "" {
 			a.Explain.Story = fmt.Sprintf("story %s: moved there by the refinement pass (first: %s)", id, a.Explain.Story)

@@ -707,7 +707,7 @@ func (b *batch) dedup(ctx context.Context) error {
 // coverage, which may name articles the clusterer put in other stories,
 // and no two stories given are joined. Their files are left as they are.
 func (b *batch) linkImported(ctx context.Context) error {
-	uf := unionFind{}
+	var uf unionFind
 	var imported []*model.Record
 	given := map[*model.Record]string{}
 	for _, r := range b.arrivals {
@@ -723,14 +723,14 @@ func (b *batch) linkImported(ctx context.Context) error {
 			r.Article.Relevance = carried
 		}
 		imported = append(imported, r)
-		uf.find(recordKey(r))
+		uf.find(pathKey, r.Path)
 		withRelated := true
 		if s := r.Article.Story; s != "" {
 			given[r], withRelated = s, false
-			uf.union(recordKey(r), "story:"+s)
+			uf.union(pathKey, r.Path, storyKey, s)
 		}
 		for _, k := range b.c.linkKeys(r.Article, withRelated) {
-			uf.union(recordKey(r), "url:"+k)
+			uf.union(pathKey, r.Path, urlKey, k)
 		}
 	}
 	if len(imported) == 0 {
@@ -747,15 +747,15 @@ func (b *batch) linkImported(ctx context.Context) error {
 	}
 	for _, l := range b.links {
 		for _, k := range l.keys {
-			if _, ok := uf["url:"+k]; ok {
-				uf.union("path:"+l.path, "url:"+k)
+			if uf.has(urlKey, k) {
+				uf.union(pathKey, l.path, urlKey, k)
 			}
 		}
 	}
-	groups := map[string]*linkGroup{}
-	var roots []string
-	group := func(key string) *linkGroup {
-		root := uf.find(key)
+	groups := map[int]*linkGroup{}
+	var roots []int
+	group := func(path string) *linkGroup {
+		root := uf.find(pathKey, path)
 		g := groups[root]
 		if g == nil {
 			g = &linkGroup{}
@@ -765,12 +765,12 @@ func (b *batch) linkImported(ctx context.Context) error {
 		return g
 	}
 	for _, r := range imported {
-		g := group(recordKey(r))
+		g := group(r.Path)
 		g.arrivals = append(g.arrivals, r)
 	}
 	for i := range b.links {
-		if key := "path:" + b.links[i].path; uf[key] != "" {
-			g := group(key)
+		if path := b.links[i].path; uf.has(pathKey, path) {
+			g := group(path)
 			g.links = append(g.links, &b.links[i])
 		}
 	}

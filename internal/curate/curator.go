@@ -343,35 +343,65 @@ func (c *Curator) windows(times []time.Time) []interval {
 	return out
 }
 
-// unionFind joins keys (canonical URLs) into components.
-type unionFind map[string]string
-
-func (u unionFind) find(k string) string {
-	p, ok := u[k]
-	if !ok {
-		u[k] = k
-		return k
-	}
-	if p == k {
-		return k
-	}
-	r := u.find(p)
-	u[k] = r
-	return r
+// unionFind joins keys into components. A key is of a kind (a record's
+// path, a story, a canonical URL) and numbered in that kind's map, so
+// linking a batch builds no key strings and follows numbers, where keys
+// prefixed with their kind cost a concatenation each time one was named.
+type unionFind struct {
+	ids    [keyKinds]map[string]int
+	parent []int
 }
 
-func (u unionFind) union(a, b string) {
-	ra, rb := u.find(a), u.find(b)
-	if ra != rb {
-		if rb < ra {
-			ra, rb = rb, ra
-		}
-		u[rb] = ra
+// keyKind is the kind of a unionFind key.
+type keyKind int
+
+const (
+	pathKey keyKind = iota // a record, by its path
+	storyKey
+	urlKey // a canonical URL
+	keyKinds
+)
+
+// node returns the number of key k of kind, adding it when new.
+func (u *unionFind) node(kind keyKind, k string) int {
+	if i, ok := u.ids[kind][k]; ok {
+		return i
 	}
+	if u.ids[kind] == nil {
+		u.ids[kind] = map[string]int{}
+	}
+	i := len(u.parent)
+	u.ids[kind][k] = i
+	u.parent = append(u.parent, i)
+	return i
 }
 
-// recordKey is the union-find key of a record itself.
-func recordKey(r *model.Record) string { return "path:" + r.Path }
+// has reports whether key k of kind has been added.
+func (u *unionFind) has(kind keyKind, k string) bool {
+	_, ok := u.ids[kind][k]
+	return ok
+}
+
+// find returns the component of key k of kind, adding the key when new.
+func (u *unionFind) find(kind keyKind, k string) int { return u.root(u.node(kind, k)) }
+
+// root returns the component of node i, halving the paths it follows.
+func (u *unionFind) root(i int) int {
+	for u.parent[i] != i {
+		u.parent[i] = u.parent[u.parent[i]]
+		i = u.parent[i]
+	}
+	return i
+}
+
+// union joins the components of two keys.
+func (u *unionFind) union(akind keyKind, a string, bkind keyKind, b string) {
+	ra, rb := u.find(akind, a), u.find(bkind, b)
+	if rb < ra {
+		ra, rb = rb, ra
+	}
+	u.parent[rb] = ra
+}
 
 // linkKeys are the canonical URLs a record is known by: its own and, when
 // withRelated, those of its related coverage.
