@@ -28,6 +28,7 @@ import (
 	"path"
 	"runtime"
 	"runtime/debug"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -687,7 +688,9 @@ func (g *gzipHTMLWriter) WriteHeader(code int) {
 		g.started = true
 		h := g.Header()
 		if strings.HasPrefix(h.Get("Content-Type"), "text/html") && h.Get("Content-Encoding") == "" {
-			h.Add("Vary", "Accept-Encoding")
+			if !slices.Contains(h.Values("Vary"), "Accept-Encoding") {
+				h.Add("Vary", "Accept-Encoding")
+			}
 			n, err := strconv.Atoi(h.Get("Content-Length"))
 			if g.accepts && err == nil && n >= minGzip {
 				h.Del("Content-Length")
