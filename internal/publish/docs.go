@@ -147,6 +147,12 @@ func (v *View) doc(ctx context.Context, t target) (*Doc, error) {
 	}
 	d := NewDoc(body, ctype)
 	d.Modified, d.ModifiedShared = mod, v.modShared && mod.Equal(v.modTime)
+	if s, ok := v.docs.before[t]; ok && s.etag == d.ETag {
+		// The same bytes as the view before answered last: their date
+		// holds, so a client revalidating by date keeps its copy across
+		// a write that did not change the document.
+		d.Modified, d.ModifiedShared = s.mod, s.shared
+	}
 	return v.docs.put(key, d, v.opt.CacheBytes), nil
 }
 
@@ -165,6 +171,45 @@ type docCache struct {
 	mu    sync.Mutex
 	docs  map[docKey]*Doc
 	bytes int64
+	// full is set once a document was answered but not kept: the cache
+	// no longer knows every document its view answered.
+	full bool
+	// before holds, per target, the document the view before answered
+	// last (see Views.load); read only once the view is in use.
+	before map[target]docStamp
+}
+
+// docStamp is what a view keeps of a document of the view before it: a
+// document of the same bytes keeps its date.
+type docStamp struct {
+	etag   string
+	mod    time.Time
+	shared bool
+}
+
+// stamps returns, per target, the document of the cache with the latest
+// date, which its view answered last: a view answers a target's documents
+// (as the clock changes them) in the order of their dates. A target with
+// two documents of the latest date has none, nor has any when the cache
+// did not keep every document answered.
+func (c *docCache) stamps() map[target]docStamp {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.full {
+		return nil
+	}
+	out := make(map[target]docStamp, len(c.docs))
+	for k, d := range c.docs {
+		s, ok := out[k.target]
+		switch {
+		case !ok || d.Modified.After(s.mod):
+			out[k.target] = docStamp{etag: d.ETag, mod: d.Modified, shared: d.ModifiedShared}
+		case d.Modified.Equal(s.mod) && d.ETag != s.etag:
+			s.etag = ""
+			out[k.target] = s
+		}
+	}
+	return out
 }
 
 // docKey names a rendered document: its target and, for events, how many
@@ -184,17 +229,16 @@ func (c *docCache) get(key docKey) *Doc {
 // put keeps d unless the cache is full, and returns the document kept
 // under key (another caller's, when it rendered first).
 func (c *docCache) put(key docKey, d *Doc, limit int64) *Doc {
-	if limit <= 0 {
-		return d
-	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if old := c.docs[key]; old != nil {
 		return old
 	}
-	if c.bytes+int64(len(d.Body)) <= limit {
+	if limit > 0 && c.bytes+int64(len(d.Body)) <= limit {
 		c.docs[key] = d
 		c.bytes += int64(len(d.Body))
+	} else {
+		c.full = true
 	}
 	return d
 }

@@ -191,6 +191,9 @@ func (vs *Views) load(ctx context.Context) (*View, error) {
 	// before, the view's documents share their Last-Modified with that
 	// view's, which told apart only by their ETags.
 	v.modShared = prev != nil && !v.modTime.After(prev.modTime)
+	if prev != nil {
+		v.docs.before = prev.docs.stamps()
+	}
 	vs.cur.Store(v)
 	took := time.Since(start)
 	if vs.cfg.OnLoad != nil {

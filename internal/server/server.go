@@ -6,12 +6,14 @@
 // whose refresh policy is the server's). API documents are rendered once
 // per view and served from memory with a strong ETag, Last-Modified, a
 // precompressed gzip form and CORS for GET; the search API's answers go
-// the same way, with the same headers and the same JSON errors. Website
+// the same way, with the same headers (but for a private Cache-Control)
+// and the same JSON errors. Errors are never cached. Website
 // pages are compressed as they are written. Searches, the one request
 // whose cost a client chooses, are bounded in number and time.
 package server
 
 import (
+	"bytes"
 	"cmp"
 	"compress/gzip"
 	"context"
@@ -26,6 +28,7 @@ import (
 	"path"
 	"runtime"
 	"runtime/debug"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -375,7 +378,7 @@ func (s *Server) api(w http.ResponseWriter, r *http.Request) {
 		s.writeErr(w, r, err)
 		return
 	}
-	s.writeDoc(w, r, d, d.Modified)
+	s.writeDoc(w, r, d, d.Modified, s.cfg.CacheControl)
 }
 
 // search answers the search API as the other API documents are answered.
@@ -394,8 +397,13 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) {
 		s.writeErr(w, r, err)
 		return
 	}
-	s.writeDoc(w, r, d, time.Time{})
+	s.writeDoc(w, r, d, time.Time{}, searchCacheControl)
 }
+
+// searchCacheControl keeps a search's answer in the asker's browser only:
+// its query is the asker's own words, and a shared cache would keep one
+// answer per query anyone sends.
+const searchCacheControl = "private, max-age=60"
 
 // admitSearch runs a search when one of the places for searches is free
 // within the configured wait, for at most the search timeout; else it
@@ -508,12 +516,13 @@ func (s *Server) writeErr(w http.ResponseWriter, r *http.Request, err error) {
 }
 
 // writeDoc answers with a document last modified at mod (zero: unknown),
-// honouring conditional requests and gzip. The gzip form has its own ETag,
+// with the Cache-Control given, honouring conditional requests, ranges
+// and gzip. The gzip form has its own ETag,
 // as a strong validator must, and either ETag revalidates. This is the
 // hot path, so it is not http.ServeContent: on the topic page that copies
 // through a 32 KiB buffer and took 33 KB and 15 allocations per request,
 // against 181 B and 9 here (BenchmarkServeTopicPage).
-func (s *Server) writeDoc(w http.ResponseWriter, r *http.Request, d *publish.Doc, mod time.Time) {
+func (s *Server) writeDoc(w http.ResponseWriter, r *http.Request, d *publish.Doc, mod time.Time, cacheControl string) {
 	hdr := w.Header()
 	useGzip := acceptsGzip(r.Header.Get("Accept-Encoding")) && len(d.Body) > 512
 	etag := d.ETag
@@ -525,7 +534,7 @@ func (s *Server) writeDoc(w http.ResponseWriter, r *http.Request, d *publish.Doc
 	if !mod.IsZero() {
 		hdr["Last-Modified"] = []string{mod.UTC().Format(http.TimeFormat)}
 	}
-	hdr["Cache-Control"] = []string{s.cfg.CacheControl}
+	hdr["Cache-Control"] = []string{cacheControl}
 	hdr["Vary"] = varyAEOrigin
 	hdr["X-Content-Type-Options"] = nosniff
 	if r.Header["Origin"] != nil {
@@ -549,6 +558,14 @@ func (s *Server) writeDoc(w http.ResponseWriter, r *http.Request, d *publish.Doc
 	if useGzip {
 		body = d.Gzip()
 		hdr["Content-Encoding"] = gzipEnc
+	}
+	if r.Header["Range"] != nil && r.Method == http.MethodGet {
+		// Rare (a download resumed, a cache filled in parts), so left to
+		// ServeContent, If-Range and 416 included. The range is of the
+		// form chosen above, under that form's own ETag: a part of the
+		// gzip form never resumes the identity form, or the reverse.
+		http.ServeContent(w, r, "", mod, bytes.NewReader(body))
+		return
 	}
 	hdr["Content-Length"] = []string{strconv.Itoa(len(body))}
 	w.WriteHeader(http.StatusOK)
@@ -622,7 +639,15 @@ func methodNotAllowed(w http.ResponseWriter) {
 	writeError(w, http.StatusMethodNotAllowed, "method not allowed")
 }
 
+// writeError answers an error, which no cache keeps: it is not the
+// document at the path, and what fails now may answer a moment later. A
+// document's validators set before the failure are dropped.
 func writeError(w http.ResponseWriter, status int, msg string) {
+	h := w.Header()
+	h.Del("Etag")
+	h.Del("Last-Modified")
+	h.Del("Content-Encoding")
+	h.Set("Cache-Control", "no-store")
 	writeJSON(w, status, map[string]string{"error": msg})
 }
 
@@ -663,7 +688,9 @@ func (g *gzipHTMLWriter) WriteHeader(code int) {
 		g.started = true
 		h := g.Header()
 		if strings.HasPrefix(h.Get("Content-Type"), "text/html") && h.Get("Content-Encoding") == "" {
-			h.Add("Vary", "Accept-Encoding")
+			if !slices.Contains(h.Values("Vary"), "Accept-Encoding") {
+				h.Add("Vary", "Accept-Encoding")
+			}
 			n, err := strconv.Atoi(h.Get("Content-Length"))
 			if g.accepts && err == nil && n >= minGzip {
 				h.Del("Content-Length")

@@ -505,7 +505,7 @@ func TestSearchIsAnsweredAsTheAPI(t *testing.T) {
 		t.Fatalf("search %q: %s (%v)", word, body, err)
 	}
 	for k, want := range map[string]string{"Access-Control-Allow-Origin": "*", "Access-Control-Expose-Headers": "ETag, Last-Modified",
-		"Vary": "Accept-Encoding, Origin", "Cache-Control": "public, max-age=60", "X-Content-Type-Options": "nosniff"} {
+		"Vary": "Accept-Encoding, Origin", "Cache-Control": "private, max-age=60", "X-Content-Type-Options": "nosniff"} {
 		if got := resp.Header.Get(k); got != want {
 			t.Errorf("search: %s %q, want %q", k, got, want)
 		}

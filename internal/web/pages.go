@@ -43,6 +43,7 @@ type page struct {
 	Loc       *time.Location
 	Static    bool // written by Build: search runs in the browser
 	Status    int  // HTTP status when not 200
+	Private   bool // the asker's own (a search): kept by no shared cache
 	Data      any
 
 	vc         *viewCache

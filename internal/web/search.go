@@ -114,6 +114,7 @@ type spanOption struct {
 func (w *Web) searchPage(ctx context.Context, vc *viewCache, v url.Values, static bool) (*page, error) {
 	pg := w.newPage(vc, "search", "search/", "Search")
 	pg.NoIndex = true
+	pg.Private = true
 	pg.Static = static
 	d := &searchData{PageSize: searchPageSize}
 	pg.Data = d

@@ -43,6 +43,10 @@ func (w *Web) serveStatic(rw http.ResponseWriter, r *http.Request, name string) 
 			// range of the file would not survive.
 			r = r.Clone(r.Context())
 			r.Header.Del("Range")
+			// Said here, not only by the compressing server as it
+			// writes HTML: a 304 carries no Content-Type, yet the Vary
+			// of the 200 it stands for.
+			h.Set("Vary", "Accept-Encoding")
 		}
 	}
 	h.Set("X-Content-Type-Options", "nosniff")

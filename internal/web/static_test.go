@@ -269,3 +269,40 @@ func TestStaticFilesAtNewshubsRoutesAreServedAsBuilt(t *testing.T) {
 		with.Close()
 	}
 }
+
+// TestStaticHTMLRevalidatesWithItsVary checks that a static HTML file,
+// which the server compresses as it writes it, answers a conditional
+// request with a 304 that carries the Vary of its 200: a cache keeps the
+// compressed and the plain copies apart after revalidating either.
+func TestStaticHTMLRevalidatesWithItsVary(t *testing.T) {
+	dir := t.TempDir()
+	testutil.WriteFile(t, dir, "static/docs/index.html", "<!doctype html><title>Docs</title>\n"+strings.Repeat("<p>A paragraph of the docs.</p>\n", 40))
+	h := staticHub(t, dir)
+	srv := httptest.NewServer(h.srv)
+	defer srv.Close()
+	for _, ae := range []string{"", "gzip"} {
+		var full *http.Response
+		for _, ims := range []string{"", "last"} {
+			req, err := http.NewRequest(http.MethodGet, srv.URL+"/docs/", nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			req.Header.Set("Accept-Encoding", ae)
+			if ims != "" {
+				req.Header.Set("If-Modified-Since", full.Header.Get("Last-Modified"))
+			}
+			resp, err := (&http.Client{Transport: &http.Transport{DisableCompression: true}}).Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if want := map[string]int{"": 200, "last": 304}[ims]; resp.StatusCode != want {
+				t.Fatalf("Accept-Encoding %q, If-Modified-Since %q: %s, want %d", ae, ims, resp.Status, want)
+			}
+			if got := resp.Header.Values("Vary"); len(got) != 1 || got[0] != "Accept-Encoding" {
+				t.Errorf("Accept-Encoding %q, %d: Vary %q, want Accept-Encoding once", ae, resp.StatusCode, got)
+			}
+			full = resp
+		}
+	}
+}

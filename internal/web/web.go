@@ -84,6 +84,7 @@ var errNotFound = errors.New("page not found")
 func (w *Web) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		rw.Header().Set("Allow", "GET, HEAD")
+		rw.Header().Set("Cache-Control", noStore)
 		http.Error(rw, "method not allowed", http.StatusMethodNotAllowed)
 		return
 	}
@@ -220,6 +221,7 @@ func (w *Web) serveError(rw http.ResponseWriter, r *http.Request, err error) {
 	case errors.Is(err, errNotFound) && strings.Count(r.URL.Path, "/") > maxDepth:
 		// No page is this deep, and each relative link of the 404 page
 		// would climb the whole path: a path of 60 KB made a page of 2 MB.
+		rw.Header().Set("Cache-Control", noStore)
 		http.Error(rw, "Page not found.", http.StatusNotFound)
 	case errors.Is(err, errNotFound):
 		w.writePage(rw, r, w.notFoundPage(vc, r.URL.Path), http.StatusNotFound)
@@ -266,6 +268,7 @@ func (w *Web) writePage(rw http.ResponseWriter, r *http.Request, pg *page, statu
 	var buf bytes.Buffer
 	if err := w.tmpl.render(&buf, pg); err != nil {
 		w.log.Error("web render", "path", r.URL.Path, "err", err)
+		rw.Header().Set("Cache-Control", noStore)
 		http.Error(rw, "internal error", http.StatusInternalServerError)
 		return
 	}
@@ -276,6 +279,7 @@ func (w *Web) writePage(rw http.ResponseWriter, r *http.Request, pg *page, statu
 	h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
 	h.Set("Content-Security-Policy", contentSecurity)
 	h.Set("X-Frame-Options", "SAMEORIGIN") // for browsers without frame-ancestors
+	h.Set("Cache-Control", pageCacheControl(pg, status))
 	if status == http.StatusOK {
 		etag := pageETag(buf.Bytes())
 		h.Set("ETag", etag)
@@ -293,6 +297,27 @@ func (w *Web) writePage(rw http.ResponseWriter, r *http.Request, pg *page, statu
 	if r.Method != http.MethodHead {
 		rw.Write(buf.Bytes())
 	}
+}
+
+// Cache-Control of the website's answers. A page is kept a minute, as an
+// API document is: its news and its "2 h ago" move no faster. A search is
+// the asker's own words, kept by their browser only. An error is kept by
+// none: it is not the page, and what fails now may answer a moment later.
+const (
+	publicPage  = "public, max-age=60"
+	privatePage = "private, max-age=60"
+	noStore     = "no-store"
+)
+
+// pageCacheControl is the Cache-Control of pg answered with status.
+func pageCacheControl(pg *page, status int) string {
+	switch {
+	case status != http.StatusOK:
+		return noStore
+	case pg.Private:
+		return privatePage
+	}
+	return publicPage
 }
 
 // pageETag is the validator of a page's bytes. A page is rendered for each
