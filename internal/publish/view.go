@@ -179,7 +179,7 @@ func loadView(ctx context.Context, st store.Store, s *site.Site, opt Options, pr
 }
 
 // loadViewAt builds the view of st from a snapshot of it.
-func loadViewAt(ctx context.Context, st store.Store, snapshot func(context.Context) (store.Reader, func(), error), s *site.Site, opt Options, prev *View, each func(*View, *model.Record, *newsJSON)) (*View, error) {
+func loadViewAt(ctx context.Context, st store.Store, snapshot func(context.Context) (store.HubReader, func(), error), s *site.Site, opt Options, prev *View, each func(*View, *model.Record, *newsJSON)) (*View, error) {
 	rd, release, err := snapshot(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("publish: %w", err)

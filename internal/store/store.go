@@ -63,8 +63,10 @@ const DefaultMode fs.FileMode = 0o644
 // Store keeps records and ingest state. All methods are safe for concurrent
 // use; readers are never blocked by a writer for longer than a transaction.
 type Store interface {
-	// Reader holds Generation, Get, Scan, News and ScanNews.
-	Reader
+	// HubReader holds Generation, Get, Scan, News and ScanNews, and the
+	// reads of the rest a hub holds (Count, Modes, Tombstones,
+	// SourceStates, HostHolds, Rounds).
+	HubReader
 
 	// Upsert writes the records in one transaction, each keyed by its path:
 	// a record whose path exists replaces it, whatever it holds now (an
@@ -98,11 +100,6 @@ type Store interface {
 	// holding a password, 0755 on a script kept in the site), replacing
 	// what was recorded for those paths, so export writes them back so.
 	SetModes(ctx context.Context, modes map[string]fs.FileMode) error
-	// Modes returns the permission bits SetModes recorded, by path: of
-	// the paths given, or of every path when none is.
-	Modes(ctx context.Context, paths ...string) (map[string]fs.FileMode, error)
-	// Count returns the number of records of each kind.
-	Count(ctx context.Context) (map[model.Kind]int, error)
 
 	// ArticleByURL returns the news record whose canonical URL or feed GUID
 	// equals key, or ErrNotFound.
@@ -132,15 +129,11 @@ type Store interface {
 	Purge(ctx context.Context, purges []Purge) error
 	// Tombstone returns the tombstone of a purged key, or ErrNotFound.
 	Tombstone(ctx context.Context, key string) (Tombstone, error)
-	// Tombstones calls fn for every tombstone, in key order.
-	Tombstones(ctx context.Context, fn func(Tombstone) error) error
 
 	// Search runs a full-text query over news titles, excerpts and
 	// publishers. A malformed query returns an error wrapping ErrBadQuery.
 	Search(ctx context.Context, q SearchQuery) (SearchResult, error)
 
-	// SourceStates returns the ingest state of every source ever fetched.
-	SourceStates(ctx context.Context) ([]SourceState, error)
 	// SourceState returns the ingest state of one source, or ErrNotFound.
 	SourceState(ctx context.Context, url string) (SourceState, error)
 	// PutSourceState stores the ingest state of each source given, in one
@@ -150,9 +143,6 @@ type Store interface {
 	// urls, in one transaction, and returns how many it deleted; a URL
 	// with none is passed over. The Generation changes when one was.
 	DeleteSourceStates(ctx context.Context, urls ...string) (int, error)
-	// HostHolds returns the hosts that asked, by a Retry-After, to be left
-	// alone until after now, with until when.
-	HostHolds(ctx context.Context, now time.Time) (map[string]time.Time, error)
 	// PutHostHolds records such holds, by host, in one transaction: each
 	// replaces the one recorded for its host unless that one ends later
 	// (another process's). Those over by now are forgotten. Like the
@@ -162,9 +152,6 @@ type Store interface {
 	// AddRound logs an ingest round, keeping the newest MaxRounds. The
 	// log is not hub data: adding to it does not change the Generation.
 	AddRound(ctx context.Context, r Round) error
-	// Rounds returns the newest logged rounds, newest first, at most
-	// limit of them (none for a limit of 0 or less).
-	Rounds(ctx context.Context, limit int) ([]Round, error)
 
 	// SetCopyMark marks the store as the target of a copy (newshub copy)
 	// under way, or clears the mark when m is nil. A copy sets it before
@@ -203,16 +190,39 @@ type Reader interface {
 	ScanNews(ctx context.Context, q NewsQuery, fn func(NewsEntry) error) error
 }
 
+// HubReader is a Reader of everything a hub holds, its records and the
+// rest, as a copy reads it (newshub copy); a Snapshotter's and a
+// SerialSnapshotter's snapshot offer it.
+type HubReader interface {
+	Reader
+	// Modes returns the permission bits SetModes recorded, by path: of
+	// the paths given, or of every path when none is.
+	Modes(ctx context.Context, paths ...string) (map[string]fs.FileMode, error)
+	// Count returns the number of records of each kind.
+	Count(ctx context.Context) (map[model.Kind]int, error)
+	// Tombstones calls fn for every tombstone, in key order.
+	Tombstones(ctx context.Context, fn func(Tombstone) error) error
+	// SourceStates returns the ingest state of every source ever fetched.
+	SourceStates(ctx context.Context) ([]SourceState, error)
+	// HostHolds returns the hosts that asked, by a Retry-After, to be left
+	// alone until after now, with until when.
+	HostHolds(ctx context.Context, now time.Time) (map[string]time.Time, error)
+	// Rounds returns the newest logged rounds, newest first, at most
+	// limit of them (none for a limit of 0 or less).
+	Rounds(ctx context.Context, limit int) ([]Round, error)
+}
+
 // Snapshotter is a Store that can be read at one snapshot from several
 // connections at once: every read of the Reader it gives sees the store
 // as one generation left it, whatever is written meanwhile, so a view
 // read with many queries in parallel holds that generation and no other.
 // store/postgres implements it.
 type Snapshotter interface {
-	// Snapshot returns a Reader of the store as it is now, and release,
+	// Snapshot returns a reader of the store as it is now, and release,
 	// which ends the snapshot and must be called once its reads are
-	// over. The Reader offers no writes.
-	Snapshot(ctx context.Context) (r Reader, release func(), err error)
+	// over. The reader offers no writes; that of a Stager reads its
+	// staged arrivals too (StagedReader).
+	Snapshot(ctx context.Context) (r HubReader, release func(), err error)
 }
 
 // SerialSnapshotter is a Store that can be read at one snapshot, but on
@@ -223,7 +233,7 @@ type Snapshotter interface {
 type SerialSnapshotter interface {
 	// SerialSnapshot is Snapshot, its reads taking turns on one
 	// connection.
-	SerialSnapshot(ctx context.Context) (r Reader, release func(), err error)
+	SerialSnapshot(ctx context.Context) (r HubReader, release func(), err error)
 }
 
 // BulkLoader is a Store that can fill itself faster than by one Upsert
@@ -474,12 +484,19 @@ type Shared interface {
 	Watch(ctx context.Context) <-chan int64
 }
 
+// StagedReader reads the arrivals a Stager staged.
+type StagedReader interface {
+	// Staged returns every staged arrival, in the order staged.
+	Staged(ctx context.Context) ([]Staged, error)
+}
+
 // Stager is a Store through which an ingest worker that finds the curate
 // lock taken hands its arrivals to the worker holding it, rather than wait
 // for a turn of its own: each turn reads the stored window once, so one
 // turn over everyone's arrivals costs less than a turn each.
 // store/postgres implements it.
 type Stager interface {
+	StagedReader
 	// TryExclusive is Exclusive without waiting: when another process
 	// holds the lock it returns false without calling fn.
 	TryExclusive(ctx context.Context, name string, fn func(ctx context.Context) error) (bool, error)
@@ -488,8 +505,6 @@ type Stager interface {
 	// returns, the sources are read and their arrivals the hub's to store,
 	// whatever becomes of the worker that staged them.
 	Stage(ctx context.Context, arrivals []Staged, states ...SourceState) error
-	// Staged returns every staged arrival, in the order staged.
-	Staged(ctx context.Context) ([]Staged, error)
 	// HasStaged reports whether any arrival is staged.
 	HasStaged(ctx context.Context) (bool, error)
 	// Unstage deletes staged arrivals by ID and stores the states given,

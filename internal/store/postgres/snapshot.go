@@ -34,9 +34,12 @@ var errSnapshotReleased = errors.New("snapshot released")
 // snapshotTx begins each transaction of a snapshot.
 var snapshotTx = pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}
 
-// reader is a snapshot's store.Reader: the store's reads, and no writes,
-// which a snapshot cannot make.
-type reader struct{ store.Reader }
+// reader is a snapshot's store.HubReader, staged arrivals included: the
+// store's reads, and no writes, which a snapshot cannot make.
+type reader struct {
+	store.HubReader
+	store.StagedReader
+}
 
 // Snapshot reads the store at one snapshot, PostgreSQL's own: a
 // transaction exports it (pg_export_snapshot), and every other connection
@@ -44,7 +47,7 @@ type reader struct{ store.Reader }
 // SNAPSHOT), so reads in parallel, on as many connections, all see the
 // generation the first one saw. The transactions are read-only and end
 // when release is called.
-func (s *Store) Snapshot(ctx context.Context) (store.Reader, func(), error) {
+func (s *Store) Snapshot(ctx context.Context) (store.HubReader, func(), error) {
 	tx, err := s.pool.BeginTx(ctx, snapshotTx)
 	if err != nil {
 		return nil, nil, fmt.Errorf("snapshot: %w", lost(err))
@@ -56,7 +59,8 @@ func (s *Store) Snapshot(ctx context.Context) (store.Reader, func(), error) {
 	}
 	sn := &snapshot{pool: s.pool, id: id, idle: []pgx.Tx{tx}, open: []pgx.Tx{tx}}
 	// No pool: nothing of the store but its reads runs on the snapshot.
-	return reader{&Store{db: sn, space: s.space}}, sn.release, nil
+	st := &Store{db: sn, space: s.space}
+	return reader{st, st}, sn.release, nil
 }
 
 // snapshot hands each read one of the transactions that share the

@@ -17,7 +17,10 @@ import (
 // Lease claims the free names for holder in one write transaction: SQLite
 // has one writer at a time, so two handles or processes never both find a
 // name free. Expiry is by this machine's clock, which every process sharing
-// the file shares.
+// the file shares. A lease expiring further ahead than the life it was
+// taken for was taken before the clock was set back (NTP stepping a clock
+// that ran ahead): it has expired, else its source would wait as long as
+// the clock was ahead, and every round for it.
 func (s *Store) Lease(ctx context.Context, holder string, ttl time.Duration, names ...string) (got []string, err error) {
 	if holder == "" {
 		return nil, errors.New("lease: empty holder")
@@ -32,18 +35,19 @@ func (s *Store) Lease(ctx context.Context, holder string, ttl time.Duration, nam
 		return nil, fmt.Errorf("lease: %w", err)
 	}
 	defer s.endWrite(tx, &err)
-	// A name is claimed when it has no row, its lease has expired, or
-	// holder has it already; otherwise the update's condition fails and
-	// the statement changes nothing.
-	stmt, err := tx.PrepareContext(ctx, `INSERT INTO leases (name, holder, expires) VALUES (?, ?, ?)
-		ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires = excluded.expires
-		WHERE leases.holder = excluded.holder OR leases.expires <= ?`)
+	// A name is claimed when it has no row, its lease has expired (or was
+	// taken after now), or holder has it already; otherwise the update's
+	// condition fails and the statement changes nothing.
+	stmt, err := tx.PrepareContext(ctx, `INSERT INTO leases (name, holder, expires, life) VALUES (?1, ?2, ?3, ?4)
+		ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires = excluded.expires, life = excluded.life
+		WHERE leases.holder = excluded.holder OR leases.expires <= ?5
+			OR (leases.life > 0 AND leases.expires - leases.life > ?5)`)
 	if err != nil {
 		return nil, fmt.Errorf("lease: %w", err)
 	}
 	defer stmt.Close()
 	for _, name := range names {
-		res, err := stmt.ExecContext(ctx, name, holder, now.Add(ttl).UnixMicro(), now.UnixMicro())
+		res, err := stmt.ExecContext(ctx, name, holder, now.Add(ttl).UnixMicro(), ttl.Microseconds(), now.UnixMicro())
 		if err != nil {
 			return nil, fmt.Errorf("lease %s: %w", name, err)
 		}

@@ -10,9 +10,9 @@ import (
 
 var _ store.SerialSnapshotter = (*Store)(nil)
 
-// reader is a snapshot's store.Reader: the store's reads, and no writes,
-// which a snapshot cannot make.
-type reader struct{ store.Reader }
+// reader is a snapshot's store.HubReader: the store's reads, and no
+// writes, which a snapshot cannot make.
+type reader struct{ store.HubReader }
 
 // SerialSnapshot reads the store at one snapshot of its write-ahead log: one
 // reader connection holds a read transaction, whose first read fixes
@@ -25,7 +25,7 @@ type reader struct{ store.Reader }
 // During a bulk load the store's reads already go through the one
 // connection that writes, and nothing else writes: the snapshot is the
 // store itself.
-func (s *Store) SerialSnapshot(ctx context.Context) (store.Reader, func(), error) {
+func (s *Store) SerialSnapshot(ctx context.Context) (store.HubReader, func(), error) {
 	if s.rd.Load().single {
 		return reader{s}, func() {}, nil
 	}

@@ -68,7 +68,7 @@ func SnapshotTitles(t *testing.T, r store.Reader) map[string]int {
 // callback, sees the generation before. A read after release fails, and
 // the store itself reads the generation after.
 func testSnapshot(t *testing.T, st store.Store) {
-	var snapshot func(context.Context) (store.Reader, func(), error)
+	var snapshot func(context.Context) (store.HubReader, func(), error)
 	switch sn := st.(type) {
 	case store.Snapshotter:
 		snapshot = sn.Snapshot

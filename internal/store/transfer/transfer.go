@@ -74,8 +74,10 @@ type Summary struct {
 }
 
 // Copy writes every record, source state and host hold of from into to,
-// which must be empty, and then checks the copy with Verify. Reading and
-// writing overlap: a batch is read while the one before is written. The
+// which must be empty, and then checks the copy with Verify. From is read,
+// and checked against, at one snapshot: what is written to it meanwhile
+// is not copied. Reading and writing overlap: a batch is read while the
+// one before is written. The
 // target is marked (store.CopyMark) from before the first write until the
 // check passes: a copy that does not finish leaves a store that says so
 // (CheckFinished), however far it got.
@@ -117,11 +119,12 @@ func copyAll(ctx context.Context, from, to store.Store, opt Options) (Summary, e
 	if batchSize <= 0 {
 		batchSize = DefaultBatch
 	}
-	gen, err := from.Generation(ctx)
+	src, release, err := snapshot(ctx, from)
 	if err != nil {
-		return Summary{}, fmt.Errorf("copy: %w", err)
+		return Summary{}, err
 	}
-	arrivals, err := staged(ctx, from)
+	defer release()
+	arrivals, err := staged(ctx, src)
 	if err != nil {
 		return Summary{}, fmt.Errorf("copy: %w", err)
 	}
@@ -129,7 +132,7 @@ func copyAll(ctx context.Context, from, to store.Store, opt Options) (Summary, e
 	if len(arrivals) > 0 && !ok {
 		return Summary{}, fmt.Errorf("%w: %d of them, which the target cannot hold", ErrStaged, len(arrivals))
 	}
-	counts, err := from.Count(ctx)
+	counts, err := src.Count(ctx)
 	if err != nil {
 		return Summary{}, fmt.Errorf("copy: %w", err)
 	}
@@ -146,7 +149,7 @@ func copyAll(ctx context.Context, from, to store.Store, opt Options) (Summary, e
 			batch []*model.Record
 			size  int
 		)
-		err := from.Scan(ctx, nil, func(r *model.Record) error {
+		err := src.Scan(ctx, nil, func(r *model.Record) error {
 			batch, size = append(batch, r), size+len(r.Raw)
 			if len(batch) == batchSize || size >= maxBatchBytes {
 				select {
@@ -179,7 +182,7 @@ func copyAll(ctx context.Context, from, to store.Store, opt Options) (Summary, e
 	if err := <-readErr; err != nil {
 		return Summary{}, fmt.Errorf("copy: read: %w", err)
 	}
-	states, err := from.SourceStates(ctx)
+	states, err := src.SourceStates(ctx)
 	if err != nil {
 		return Summary{}, fmt.Errorf("copy: %w", err)
 	}
@@ -191,7 +194,7 @@ func copyAll(ctx context.Context, from, to store.Store, opt Options) (Summary, e
 	// A host that asked by a Retry-After to be left alone is left alone
 	// by the copy's ingest too, until the time it asked.
 	now := time.Now()
-	holds, err := from.HostHolds(ctx, now)
+	holds, err := src.HostHolds(ctx, now)
 	if err != nil {
 		return Summary{}, fmt.Errorf("copy: %w", err)
 	}
@@ -199,7 +202,7 @@ func copyAll(ctx context.Context, from, to store.Store, opt Options) (Summary, e
 		return Summary{}, fmt.Errorf("copy: %w", err)
 	}
 	// The files' modes go along, for export from the copy to write them.
-	modes, err := from.Modes(ctx)
+	modes, err := src.Modes(ctx)
 	if err != nil {
 		return Summary{}, fmt.Errorf("copy: %w", err)
 	}
@@ -207,7 +210,7 @@ func copyAll(ctx context.Context, from, to store.Store, opt Options) (Summary, e
 		return Summary{}, fmt.Errorf("copy: %w", err)
 	}
 	// The ingest rounds' log goes along, oldest first as it was written.
-	rounds, err := from.Rounds(ctx, store.MaxRounds)
+	rounds, err := src.Rounds(ctx, store.MaxRounds)
 	if err != nil {
 		return Summary{}, fmt.Errorf("copy: %w", err)
 	}
@@ -216,7 +219,7 @@ func copyAll(ctx context.Context, from, to store.Store, opt Options) (Summary, e
 			return Summary{}, fmt.Errorf("copy: %w", err)
 		}
 	}
-	if err := copyTombstones(ctx, from, to, batchSize); err != nil {
+	if err := copyTombstones(ctx, src, to, batchSize); err != nil {
 		return Summary{}, fmt.Errorf("copy: %w", err)
 	}
 	if len(arrivals) > 0 {
@@ -227,20 +230,37 @@ func copyAll(ctx context.Context, from, to store.Store, opt Options) (Summary, e
 			return Summary{}, fmt.Errorf("copy: %w", err)
 		}
 	}
-	sum, err := Verify(ctx, from, to)
-	if err != nil {
-		// A writer left running, rather than the copy, is then the
-		// likelier cause: say so.
-		if now, gerr := from.Generation(ctx); gerr == nil && now != gen {
-			err = fmt.Errorf("the source changed during the copy (generation %d, then %d): stop what writes to it (ingest, an editor) and copy again into an empty store: %w", gen, now, err)
-		}
+	return Verify(ctx, src, to)
+}
+
+// snapshot returns a reader of st at one snapshot, and its release: a
+// copy of a hub written meanwhile (an ingest beside it) reads, and is
+// checked against, the one generation the snapshot holds, where reading
+// the store query after query mixed two, and the check failed (or passed
+// on the mix).
+func snapshot(ctx context.Context, st store.Store) (store.HubReader, func(), error) {
+	var (
+		r       store.HubReader
+		release func()
+		err     error
+	)
+	switch sn := st.(type) {
+	case store.Snapshotter:
+		r, release, err = sn.Snapshot(ctx)
+	case store.SerialSnapshotter:
+		r, release, err = sn.SerialSnapshot(ctx)
+	default:
+		return nil, nil, fmt.Errorf("copy: a %T cannot be read at one snapshot", st)
 	}
-	return sum, err
+	if err != nil {
+		return nil, nil, fmt.Errorf("copy: %w", err)
+	}
+	return r, release, nil
 }
 
 // copyTombstones keeps in to the keys of the articles purged from from,
 // in batches (a purge of version 0 keeps keys and deletes nothing).
-func copyTombstones(ctx context.Context, from, to store.Store, batchSize int) error {
+func copyTombstones(ctx context.Context, from store.HubReader, to store.Store, batchSize int) error {
 	var batch []store.Purge
 	flush := func() error {
 		err := to.Purge(ctx, batch)
@@ -261,7 +281,7 @@ func copyTombstones(ctx context.Context, from, to store.Store, batchSize int) er
 }
 
 // tombstones lists the tombstones of st.
-func tombstones(ctx context.Context, st store.Store) ([]store.Tombstone, error) {
+func tombstones(ctx context.Context, st store.HubReader) ([]store.Tombstone, error) {
 	var out []store.Tombstone
 	err := st.Tombstones(ctx, func(t store.Tombstone) error {
 		out = append(out, t)
@@ -296,8 +316,8 @@ func checkEmpty(ctx context.Context, st store.Store) error {
 }
 
 // staged returns the arrivals staged in st, none when it cannot stage.
-func staged(ctx context.Context, st store.Store) ([]store.Staged, error) {
-	sg, ok := st.(store.Stager)
+func staged(ctx context.Context, st store.HubReader) ([]store.Staged, error) {
+	sg, ok := st.(store.StagedReader)
 	if !ok {
 		return nil, nil
 	}
@@ -341,7 +361,7 @@ const maxReported = 10
 // keys and staged arrivals. It reads both stores in path order at once and
 // compares a digest of each record: its path, kind, file bytes and value
 // as the codec encodes it. The error names the first records that differ.
-func Verify(ctx context.Context, a, b store.Store) (Summary, error) {
+func Verify(ctx context.Context, a, b store.HubReader) (Summary, error) {
 	ca, err := a.Count(ctx)
 	if err != nil {
 		return Summary{}, fmt.Errorf("verify: %w", err)
@@ -456,7 +476,7 @@ type recordSum struct {
 
 // digests scans st in path order into a channel of record digests; the
 // scan's error follows on the second channel once the first is closed.
-func digests(ctx context.Context, st store.Store) (<-chan recordSum, <-chan error) {
+func digests(ctx context.Context, st store.HubReader) (<-chan recordSum, <-chan error) {
 	out := make(chan recordSum, 256)
 	errc := make(chan error, 1)
 	go func() {
