@@ -10,17 +10,25 @@ import (
 	"time"
 
 	"newshub/internal/model"
+	"newshub/internal/store"
 	"newshub/internal/store/sqlite"
 )
 
-func TestEditorKeepsThenAppliesEachDecision(t *testing.T) {
-	ctx := context.Background()
+// openSite returns a site folder and a SQLite store in it.
+func openSite(t *testing.T) (string, store.Store) {
+	t.Helper()
 	site := t.TempDir()
-	st, err := sqlite.Open(ctx, filepath.Join(site, ".newshub", "newshub.db"))
+	st, err := sqlite.Open(context.Background(), filepath.Join(site, ".newshub", "newshub.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer st.Close()
+	t.Cleanup(func() { st.Close() })
+	return site, st
+}
+
+func TestEditorKeepsThenAppliesEachDecision(t *testing.T) {
+	ctx := context.Background()
+	site, st := openSite(t)
 	var applied []model.Decision
 	var failApply error
 	ed := NewEditor(st, site, func(_ context.Context, ds []model.Decision) error {
@@ -79,12 +87,7 @@ func TestEditorKeepsThenAppliesEachDecision(t *testing.T) {
 // store's copy to read.
 func TestCacheParsesAFileOnlyWhenItsBytesChange(t *testing.T) {
 	ctx := context.Background()
-	site := t.TempDir()
-	st, err := sqlite.Open(ctx, filepath.Join(site, ".newshub", "newshub.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	site, st := openSite(t)
 	at := time.Date(2026, 12, 3, 10, 0, 0, 0, time.UTC)
 	if _, err := Append(ctx, st, site, model.Decision{Action: Hide, Article: "https://example.org/a", By: "ada", At: at}); err != nil {
 		t.Fatal(err)
