@@ -476,44 +476,59 @@ func undoOf(d Decision) *Decision {
 	return &u
 }
 
+// decisionsPerPage is the length of a page of the decisions list: a
+// busy hub's log holds tens of thousands.
+const decisionsPerPage = 100
+
 func (h *Handler) decisionsPage(w http.ResponseWriter, r *http.Request, s session) {
-	ed, err := h.standing(r.Context())
-	if err != nil {
-		h.failErr(w, r, s, err)
+	ctx := r.Context()
+	log := &editorial.Log{}
+	if h.cfg.Editor != nil {
+		var err error
+		if log, err = h.cfg.Editor.Log(ctx); err != nil {
+			h.failErr(w, r, s, fmt.Errorf("decisions: %w", err))
+			return
+		}
+	}
+	pg, ok := h.pageOf(w, r, s, "decisions", len(log.Decisions), decisionsPerPage)
+	if !ok {
 		return
 	}
 	var data struct {
 		Rows []decisionRow
 		// Skipped names the log's invalid decisions, which the page would
 		// otherwise leave out unsaid, as curate and edit list name them;
-		// Waiting those naming an article or story not stored, which do
-		// nothing yet.
+		// Waiting those of the page naming an article or story not
+		// stored, which do nothing yet.
 		Skipped, Waiting []string
+		Pager            pager
 	}
-	for i, d := range slices.Backward(ed.log) {
+	data.Pager = pg
+	// Newest first: the page's decisions are a slice of the log's end.
+	ed := fold(log.Decisions)
+	hi := len(log.Decisions) - pg.offset()
+	shown := log.Decisions[max(hi-decisionsPerPage, 0):hi]
+	for i, d := range slices.Backward(shown) {
 		row := decisionRow{Decision: d}
-		if t := target(d); t != "" && ed.latest[t] == i {
+		if t := target(d); t != "" && ed.latest[t] == hi-len(shown)+i {
 			row.Undo = undoOf(d)
 		}
 		data.Rows = append(data.Rows, row)
 	}
-	if h.cfg.Editor != nil {
-		log, err := h.cfg.Editor.Log(r.Context())
-		if err != nil {
-			h.failErr(w, r, s, err)
-			return
-		}
-		for _, err := range log.Invalid {
-			data.Skipped = append(data.Skipped, model.MaskURLs(err.Error()))
-		}
-		waits, err := explain.Waiting(r.Context(), h.cfg.Store, log)
-		if err != nil {
-			h.failErr(w, r, s, err)
-			return
-		}
-		for _, wt := range waits {
-			data.Waiting = append(data.Waiting, model.MaskURLs(wt.String()))
-		}
+	for _, err := range log.Invalid {
+		data.Skipped = append(data.Skipped, model.MaskURLs(err.Error()))
 	}
-	h.show(w, r, s, "decisions", "Decisions", data)
+	waits, err := explain.Waiting(ctx, h.cfg.Store, &editorial.Log{From: log.From, Decisions: shown})
+	if err != nil {
+		h.failErr(w, r, s, err)
+		return
+	}
+	for _, wt := range waits {
+		data.Waiting = append(data.Waiting, model.MaskURLs(wt.String()))
+	}
+	title := "Decisions"
+	if pg.Page > 1 {
+		title = fmt.Sprintf("Decisions, page %d", pg.Page)
+	}
+	h.show(w, r, s, "decisions", title, data)
 }

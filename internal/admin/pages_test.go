@@ -506,3 +506,50 @@ func TestDecisionsPageNamesDecisionsWaiting(t *testing.T) {
 		t.Errorf("decisions page, want %s named:\n%s", want, body)
 	}
 }
+
+var goneLink = regexp.MustCompile(`>(https://gone\.example/\d+)</a>`)
+
+// TestDecisionsPageIsPaginated checks the decisions page of a long log:
+// a page of 100, newest first, the undo of each while it is
+// the last on its article, and the waits of its own decisions, where the
+// page listed the whole log and asked the store about every decision.
+func TestDecisionsPageIsPaginated(t *testing.T) {
+	f := newFixture(t, nil)
+	c := f.signedIn(t)
+	ds := goneHides(250, false)
+	ds = append(ds, ds[0]) // hidden again: the first hide is no longer the last on its article
+	ds[len(ds)-1].At = ds[len(ds)-2].At.Add(time.Minute)
+	writeLog(t, f.dir, ds)
+	for _, tc := range []struct {
+		page        string
+		rows, undos int
+		newest      string
+		oldest      string
+	}{
+		{"", 100, 100, "https://gone.example/0", "https://gone.example/151"},
+		{"?page=2", 100, 100, "https://gone.example/150", "https://gone.example/51"},
+		{"?page=3", 51, 50, "https://gone.example/50", "https://gone.example/0"},
+	} {
+		body := c.page(Prefix + "decisions/" + tc.page)
+		if n := strings.Count(body, "<strong>hide</strong>"); n != tc.rows {
+			t.Errorf("%q: %d rows, want %d", tc.page, n, tc.rows)
+		}
+		if n := strings.Count(body, ">Undo</button>"); n != tc.undos {
+			t.Errorf("%q: %d undos, want %d", tc.page, n, tc.undos)
+		}
+		if n := strings.Count(body, "not stored yet"); n != tc.rows {
+			t.Errorf("%q: %d waits named, want the page's %d", tc.page, n, tc.rows)
+		}
+		if links := goneLink.FindAllStringSubmatch(body, -1); len(links) == 0 || links[0][1] != tc.newest || links[len(links)-1][1] != tc.oldest {
+			t.Errorf("%q: want %s first and %s last", tc.page, tc.newest, tc.oldest)
+		}
+		if !strings.Contains(body, "of 3</span>") || !strings.Contains(body, "251 editorial decisions") {
+			t.Errorf("%q: no pager of 3 pages over 251 decisions", tc.page)
+		}
+	}
+	for page, code := range map[string]int{"4": http.StatusNotFound, "0": http.StatusBadRequest, "x": http.StatusBadRequest} {
+		if w := c.do("GET", Prefix+"decisions/?page="+page, nil); w.Code != code || !strings.Contains(w.Body.String(), "There is no page") {
+			t.Errorf("page %s: %d, want %d saying there is no such page", page, w.Code, code)
+		}
+	}
+}

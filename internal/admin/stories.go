@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
-	"strconv"
 	"time"
 
 	"newshub/internal/explain"
@@ -36,22 +35,17 @@ type member struct {
 
 func (h *Handler) storiesPage(w http.ResponseWriter, r *http.Request, s session) {
 	ctx := r.Context()
-	pageNo, _ := strconv.Atoi(r.URL.Query().Get("page"))
-	pageNo = max(pageNo, 1)
 	q := store.NewsQuery{PublishedOnly: true, Order: store.ByTime, NoRaw: true}
 	total, err := h.cfg.Store.CountNews(ctx, q)
 	if err != nil {
 		h.failErr(w, r, s, err)
 		return
 	}
-	pages := max((total+storiesPerPage-1)/storiesPerPage, 1)
-	if pageNo > pages {
-		// Checked before the offset is reckoned, which a page number
-		// far past the end would overflow into the first pages.
-		h.fail(w, r, s, http.StatusNotFound, fmt.Sprintf("There is no page %d of the stories: the last is page %d.", pageNo, pages))
+	pg, ok := h.pageOf(w, r, s, "stories", total, storiesPerPage)
+	if !ok {
 		return
 	}
-	q.Offset, q.Limit = (pageNo-1)*storiesPerPage, storiesPerPage
+	q.Offset, q.Limit = pg.offset(), storiesPerPage
 	leads, err := h.cfg.Store.News(ctx, q)
 	if err != nil {
 		h.failErr(w, r, s, err)
@@ -75,20 +69,12 @@ func (h *Handler) storiesPage(w http.ResponseWriter, r *http.Request, s session)
 		rows = append(rows, row)
 	}
 	data := struct {
-		Stories          []storyRow
-		Page, Pages      int
-		Total            int
-		PrevPage, NextPg int
-	}{Stories: rows, Page: pageNo, Pages: pages, Total: total}
-	if pageNo > 1 {
-		data.PrevPage = pageNo - 1
-	}
-	if pageNo < pages {
-		data.NextPg = pageNo + 1
-	}
+		Stories []storyRow
+		Pager   pager
+	}{Stories: rows, Pager: pg}
 	title := "Stories"
-	if pageNo > 1 {
-		title = fmt.Sprintf("Stories, page %d", pageNo)
+	if pg.Page > 1 {
+		title = fmt.Sprintf("Stories, page %d", pg.Page)
 	}
 	h.show(w, r, s, "stories", title, data)
 }

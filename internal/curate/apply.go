@@ -433,11 +433,22 @@ func (c *Curator) syncDecisions(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("curate: %w", err)
 	}
+	// The copy's bytes are compared first: decoding its decisions, at
+	// every round, cost as much as parsing the file.
+	same := false
+	err = c.st.ScanRaw(ctx, []model.Kind{model.KindDecisions}, func(path string, _ model.Kind, raw []byte) error {
+		same = same || path == editorial.Path && bytes.Equal(raw, data)
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("curate: %w", err)
+	}
+	if same {
+		return nil
+	}
 	var old []model.Decision
 	prev, err := c.st.Get(ctx, editorial.Path)
 	switch {
-	case err == nil && bytes.Equal(prev.Raw, data):
-		return nil
 	case err == nil && prev.Decisions != nil:
 		old = prev.Decisions.Decisions
 	case err != nil && !errors.Is(err, store.ErrNotFound):

@@ -16,6 +16,7 @@ import (
 	"newshub/internal/content"
 	"newshub/internal/curate/cluster"
 	"newshub/internal/curate/scope"
+	"newshub/internal/editorial"
 	"newshub/internal/model"
 	"newshub/internal/site"
 	"newshub/internal/store"
@@ -53,6 +54,12 @@ type Curator struct {
 
 	siteDir string
 	log     *slog.Logger
+	// decisions keeps the editors' log last read, and rules it compiled:
+	// every curation reads the log, which a busy hub's months make long.
+	decisions editorial.Cache
+	rulesMu   sync.Mutex
+	rulesOf   *editorial.Log
+	rules     *editorial.Rules
 	// gate is the topic gate articles arriving in this process are
 	// decided by, taught from the store on first use (see sharedGate);
 	// gateKey is the hub's topic it was made for.

@@ -42,7 +42,7 @@ const sourcesPath = "_data/sources.yaml"
 // the gate: the curator's own (replayed from the store on first use), or
 // with fresh a new one that the caller teaches (All does, in time order).
 func (c *Curator) newJudge(ctx context.Context, fresh bool) (*judge, error) {
-	log, err := editorial.Load(ctx, c.st, c.siteDir)
+	log, err := c.decisions.Load(ctx, c.st, c.siteDir)
 	if err != nil {
 		return nil, fmt.Errorf("curate: %w", err)
 	}
@@ -50,7 +50,7 @@ func (c *Curator) newJudge(ctx context.Context, fresh bool) (*judge, error) {
 	if err != nil {
 		return nil, err
 	}
-	j := &judge{c: c, log: log, rules: editorial.Compile(log.Decisions, c.canonical), dedicated: map[string]bool{}, listed: map[string]bool{}}
+	j := &judge{c: c, log: log, rules: c.compiled(log), dedicated: map[string]bool{}, listed: map[string]bool{}}
 	for _, s := range srcs {
 		j.listed[editorial.SourceKey(s.URL)] = true
 		if s.Dedicated {
@@ -65,6 +65,18 @@ func (c *Curator) newJudge(ctx context.Context, fresh bool) (*judge, error) {
 	}
 	j.teach = len(hub.Keywords)+len(hub.Hashtags) > 0 || hub.DedicatedSources
 	return j, nil
+}
+
+// compiled returns the rules of log, compiled again only when it is
+// another log than the last (the cache gives the same while the file
+// holds the same bytes).
+func (c *Curator) compiled(log *editorial.Log) *editorial.Rules {
+	c.rulesMu.Lock()
+	defer c.rulesMu.Unlock()
+	if c.rulesOf != log {
+		c.rulesOf, c.rules = log, editorial.Compile(log.Decisions, c.canonical)
+	}
+	return c.rules
 }
 
 // sources reads the hub's sources list: the site folder's file, else the

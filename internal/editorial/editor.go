@@ -17,6 +17,8 @@ type Editor struct {
 	st      store.Store
 	siteDir string
 	apply   func(context.Context, []model.Decision) error
+	// logs keeps the log last read: every page of the admin area reads it.
+	logs Cache
 }
 
 // NewEditor returns an editor of the hub in st whose site folder is
@@ -43,7 +45,7 @@ func (e *Editor) Apply(ctx context.Context, d model.Decision) error {
 
 // Decisions returns the valid decisions of the log, oldest first.
 func (e *Editor) Decisions(ctx context.Context) ([]model.Decision, error) {
-	log, err := Load(ctx, e.st, e.siteDir)
+	log, err := e.logs.Load(ctx, e.st, e.siteDir)
 	if err != nil {
 		return nil, err
 	}
@@ -53,5 +55,5 @@ func (e *Editor) Decisions(ctx context.Context) ([]model.Decision, error) {
 // Log returns the log as read: its decisions with their lines, and what
 // is wrong with each one left out as invalid.
 func (e *Editor) Log(ctx context.Context) (*Log, error) {
-	return Load(ctx, e.st, e.siteDir)
+	return e.logs.Load(ctx, e.st, e.siteDir)
 }

@@ -10,17 +10,25 @@ import (
 	"time"
 
 	"newshub/internal/model"
+	"newshub/internal/store"
 	"newshub/internal/store/sqlite"
 )
 
-func TestEditorKeepsThenAppliesEachDecision(t *testing.T) {
-	ctx := context.Background()
+// openSite returns a site folder and a SQLite store in it.
+func openSite(t *testing.T) (string, store.Store) {
+	t.Helper()
 	site := t.TempDir()
-	st, err := sqlite.Open(ctx, filepath.Join(site, ".newshub", "newshub.db"))
+	st, err := sqlite.Open(context.Background(), filepath.Join(site, ".newshub", "newshub.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer st.Close()
+	t.Cleanup(func() { st.Close() })
+	return site, st
+}
+
+func TestEditorKeepsThenAppliesEachDecision(t *testing.T) {
+	ctx := context.Background()
+	site, st := openSite(t)
 	var applied []model.Decision
 	var failApply error
 	ed := NewEditor(st, site, func(_ context.Context, ds []model.Decision) error {
@@ -70,5 +78,42 @@ func TestEditorKeepsThenAppliesEachDecision(t *testing.T) {
 	}
 	if !strings.Contains(string(data), "action: block-publisher") || !strings.Contains(string(data), "publisher: spam.example") {
 		t.Errorf("the site folder's log:\n%s", data)
+	}
+}
+
+// TestCacheParsesAFileOnlyWhenItsBytesChange reads a site folder's log
+// through a Cache: the same bytes give the log parsed before, other bytes
+// of the same length are parsed again, and a file removed leaves the
+// store's copy to read.
+func TestCacheParsesAFileOnlyWhenItsBytesChange(t *testing.T) {
+	ctx := context.Background()
+	site, st := openSite(t)
+	at := time.Date(2026, 12, 3, 10, 0, 0, 0, time.UTC)
+	if _, err := Append(ctx, st, site, model.Decision{Action: Hide, Article: "https://example.org/a", By: "ada", At: at}); err != nil {
+		t.Fatal(err)
+	}
+	var c Cache
+	first, err := c.Load(ctx, st, site)
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := c.Load(ctx, st, site)
+	if err != nil || again != first {
+		t.Errorf("unchanged file: parsed again (%v)", err)
+	}
+	edited := strings.Replace(string(first.Raw), "action: hide", "action: show", 1)
+	if err := os.WriteFile(File(site), []byte(edited), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	got, err := c.Load(ctx, st, site)
+	if err != nil || got == first || len(got.Decisions) != 1 || got.Decisions[0].Action != Show {
+		t.Errorf("edited file: %+v %v, want the show", got, err)
+	}
+	if err := os.Remove(File(site)); err != nil {
+		t.Fatal(err)
+	}
+	got, err = c.Load(ctx, st, site)
+	if err != nil || got.From != "store:"+Path || len(got.Decisions) != 1 || got.Decisions[0].Action != Hide {
+		t.Errorf("file removed: %+v %v, want the store's copy", got, err)
 	}
 }
