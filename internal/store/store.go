@@ -239,6 +239,23 @@ type SerialSnapshotter interface {
 	SerialSnapshot(ctx context.Context) (r HubReader, release func(), err error)
 }
 
+// ErrNoSnapshot is returned by OpenSnapshot for a store that can be read
+// at no snapshot.
+var ErrNoSnapshot = errors.New("the store cannot be read at one snapshot")
+
+// OpenSnapshot returns a reader of st at one snapshot, on several
+// connections (Snapshotter) or on one (SerialSnapshotter), and its
+// release; an error wrapping ErrNoSnapshot for a store that offers none.
+func OpenSnapshot(ctx context.Context, st Store) (HubReader, func(), error) {
+	switch sn := st.(type) {
+	case Snapshotter:
+		return sn.Snapshot(ctx)
+	case SerialSnapshotter:
+		return sn.SerialSnapshot(ctx)
+	}
+	return nil, nil, fmt.Errorf("%w: a %T", ErrNoSnapshot, st)
+}
+
 // BulkLoader is a Store that can fill itself faster than by one Upsert
 // after another when it is empty, as on a hub's first import: it stores
 // rows first and builds its secondary and full-text indexes once, after.

@@ -241,19 +241,7 @@ func copyAll(ctx context.Context, from, to store.Store, opt Options) (Summary, e
 // the store query after query mixed two, and the check failed (or passed
 // on the mix).
 func snapshot(ctx context.Context, st store.Store) (store.HubReader, func(), error) {
-	var (
-		r       store.HubReader
-		release func()
-		err     error
-	)
-	switch sn := st.(type) {
-	case store.Snapshotter:
-		r, release, err = sn.Snapshot(ctx)
-	case store.SerialSnapshotter:
-		r, release, err = sn.SerialSnapshot(ctx)
-	default:
-		return nil, nil, fmt.Errorf("copy: a %T cannot be read at one snapshot", st)
-	}
+	r, release, err := store.OpenSnapshot(ctx, st)
 	if err != nil {
 		return nil, nil, fmt.Errorf("copy: %w", err)
 	}
