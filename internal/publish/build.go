@@ -521,21 +521,20 @@ func loadSource(st store.Store, rd store.Reader, s *site.Site, opt Options, log 
 	}
 }
 
-// buildSnapshot returns the snapshot of a SQLite store a build reads
-// whole, and its release; none (nil) for a store read otherwise. A build
-// writes each article's document as it reads the record: read again after
-// a commit landed between its reads, as a view is (see loadView), it would
-// have written files of two generations. Every later read of the build
-// (archived articles, the editors' decisions, newsletters) reads it too.
+// buildSnapshot returns the snapshot a build reads the store at, and its
+// release; none (nil) for a store that offers none. A build writes each
+// article's document as it reads the record: read again after a commit
+// landed between its reads, as a view is (see loadView), it would have
+// written files of two generations. Every later read of the build
+// (archived articles, the editors' decisions, newsletters, the website's
+// related coverage: View.Reader) reads it too, where on PostgreSQL they
+// read the store as it was by then.
 func buildSnapshot(ctx context.Context, st store.Store) (store.Reader, func(), error) {
-	if _, ok := st.(store.Snapshotter); ok {
+	rd, release, err := store.OpenSnapshot(ctx, st)
+	if errors.Is(err, store.ErrNoSnapshot) {
 		return nil, func() {}, nil
 	}
-	sn, ok := st.(store.SerialSnapshotter)
-	if !ok {
-		return nil, func() {}, nil
-	}
-	return sn.SerialSnapshot(ctx)
+	return rd, release, err
 }
 
 // viewsSource takes the fresh view of vs (loaded by the server, or now if

@@ -1,26 +1,38 @@
-package publish
+package publish_test
 
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"path/filepath"
 	"regexp"
 	"sync"
 	"testing"
 
 	"newshub/internal/model"
+	"newshub/internal/publish"
 	"newshub/internal/store"
 	"newshub/internal/testutil"
+	"newshub/internal/web"
 )
 
-// TestBuildOfSQLiteHoldsOneGeneration builds a SQLite hub while a writer
-// in the same process commits generation after generation, each giving
-// every current article's title and every event's name the number of its
-// write: every file of the build names them as one generation left them
-// (the news and the events are read by queries of their own).
-func TestBuildOfSQLiteHoldsOneGeneration(t *testing.T) {
+// TestBuildHoldsOneGeneration builds a hub, API and website, on SQLite
+// and PostgreSQL, while a writer in the same process commits generation
+// after generation, each giving every current article's title, its
+// related coverage and every event's name the number of its write: every
+// file of the build names them as one generation left them (the news and
+// the events are read by queries of their own, the related coverage by
+// the website after the view), where the website read the store as it was
+// by then, and on PostgreSQL every read after the view's did.
+func TestBuildHoldsOneGeneration(t *testing.T) {
+	for _, sto := range publish.StoreCases() {
+		t.Run(sto.Name, func(t *testing.T) { buildHoldsOneGeneration(t, sto.Open(t)) })
+	}
+}
+
+func buildHoldsOneGeneration(t *testing.T, st store.Store) {
 	ctx := context.Background()
-	st, s := genStore(t, 100)
+	st, s := publish.GenStoreIn(t, st, 60)
 	no := false
 	recs, err := st.News(ctx, store.NewsQuery{Public: true, Archived: &no})
 	if err != nil {
@@ -48,6 +60,9 @@ func TestBuildOfSQLiteHoldsOneGeneration(t *testing.T) {
 	write := func(k int) error {
 		for i, n := range names {
 			*n = fmt.Sprintf("%s [g%d]", plain[i], k)
+			if a := recs[i].Article; a != nil {
+				a.Related = []model.Related{{Title: fmt.Sprintf("Elsewhere [g%d]", k), WebURL: fmt.Sprintf("https://elsewhere.example/%d", i)}}
+			}
 		}
 		return st.Upsert(ctx, recs)
 	}
@@ -73,7 +88,11 @@ func TestBuildOfSQLiteHoldsOneGeneration(t *testing.T) {
 		}
 	}()
 	out := filepath.Join(t.TempDir(), "out")
-	_, err = Build(ctx, st, s, out, BuildOptions{Options: genOptions()})
+	site, err := web.New(web.Config{Store: st, Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = publish.Build(ctx, st, s, out, publish.BuildOptions{Options: publish.GenOptions(), Extra: []func(context.Context, *publish.View, *publish.Output) error{site.Build}})
 	close(done)
 	wg.Wait()
 	if err != nil {

@@ -19,7 +19,7 @@ const loadChunk = 2000
 
 // EachNews calls fn with every publishable news record of the store (not
 // withheld), each once, from several goroutines at once (see eachNews).
-func EachNews(ctx context.Context, st store.Store, fn func(r *model.Record)) error {
+func EachNews(ctx context.Context, st store.Reader, fn func(r *model.Record)) error {
 	gen, err := st.Generation(ctx)
 	if err != nil {
 		return fmt.Errorf("generation: %w", err)

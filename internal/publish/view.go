@@ -362,6 +362,11 @@ func (v *View) Stories() []*Story { return v.stories }
 // Loose lists the entries in no story.
 func (v *View) Loose() []*Entry { return v.loose }
 
+// Reader returns what the view reads of the store after loading it: the
+// store, or during a build the snapshot the build holds, so that what a
+// build's other parts read (the website) is of the view's generation too.
+func (v *View) Reader() store.Reader { return v.rd }
+
 // Entry returns the entry of a record path, or nil.
 func (v *View) Entry(path string) *Entry { return v.news[path] }
 

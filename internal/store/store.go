@@ -145,8 +145,10 @@ type Store interface {
 	DeleteSourceStates(ctx context.Context, urls ...string) (int, error)
 	// PutHostHolds records such holds, by host, in one transaction: each
 	// replaces the one recorded for its host unless that one ends later
-	// (another process's). Those over by now are forgotten. Like the
-	// rounds' log, they are not hub data: the Generation stays.
+	// (another process's). Those over by now, and those ending more than
+	// MaxHostHold after it (stale), are forgotten, so a stale hold never
+	// wins over a new one. Like the rounds' log, they are not hub data:
+	// the Generation stays.
 	PutHostHolds(ctx context.Context, holds map[string]time.Time, now time.Time) error
 
 	// AddRound logs an ingest round, keeping the newest MaxRounds. The
@@ -205,7 +207,8 @@ type HubReader interface {
 	// SourceStates returns the ingest state of every source ever fetched.
 	SourceStates(ctx context.Context) ([]SourceState, error)
 	// HostHolds returns the hosts that asked, by a Retry-After, to be left
-	// alone until after now, with until when.
+	// alone until after now, with until when; a stale hold (ending more
+	// than MaxHostHold after now) is none.
 	HostHolds(ctx context.Context, now time.Time) (map[string]time.Time, error)
 	// Rounds returns the newest logged rounds, newest first, at most
 	// limit of them (none for a limit of 0 or less).
@@ -234,6 +237,23 @@ type SerialSnapshotter interface {
 	// SerialSnapshot is Snapshot, its reads taking turns on one
 	// connection.
 	SerialSnapshot(ctx context.Context) (r HubReader, release func(), err error)
+}
+
+// ErrNoSnapshot is returned by OpenSnapshot for a store that can be read
+// at no snapshot.
+var ErrNoSnapshot = errors.New("the store cannot be read at one snapshot")
+
+// OpenSnapshot returns a reader of st at one snapshot, on several
+// connections (Snapshotter) or on one (SerialSnapshotter), and its
+// release; an error wrapping ErrNoSnapshot for a store that offers none.
+func OpenSnapshot(ctx context.Context, st Store) (HubReader, func(), error) {
+	switch sn := st.(type) {
+	case Snapshotter:
+		return sn.Snapshot(ctx)
+	case SerialSnapshotter:
+		return sn.SerialSnapshot(ctx)
+	}
+	return nil, nil, fmt.Errorf("%w: a %T", ErrNoSnapshot, st)
 }
 
 // BulkLoader is a Store that can fill itself faster than by one Upsert
@@ -531,3 +551,18 @@ type Round struct {
 
 // MaxRounds bounds the round log.
 const MaxRounds = 500
+
+// ClockSkew is how far the clocks of a hub's workers may be apart.
+const ClockSkew = time.Hour
+
+// MaxRetryAfter is the longest wait a Retry-After is taken for, in
+// seconds or as a date: a date years away (a server's clock or template
+// gone wrong) would leave its host's every feed unasked for as long.
+const MaxRetryAfter = 7 * 24 * time.Hour
+
+// MaxHostHold is how far past now a host hold may end: the longest
+// Retry-After, give or take how far the workers' clocks may be apart. A
+// hold ending further off was taken on a clock set ahead, since put
+// right, or another worker's: it is none, and kept to it would leave the
+// host alone for as long.
+const MaxHostHold = MaxRetryAfter + ClockSkew

@@ -31,7 +31,7 @@ func (w *Web) Build(ctx context.Context, v *publish.View, out *publish.Output) e
 	start := time.Now()
 	vc := newViewCache(v)
 	vc.leadsOnly = true
-	b := &builder{w: w, vc: vc, out: out, ctx: ctx}
+	b := &builder{w: w, vc: vc, rd: v.Reader(), out: out, ctx: ctx}
 	b.run()
 	if err := b.failed(); err != nil {
 		return err
@@ -58,8 +58,12 @@ func (w *Web) Build(ctx context.Context, v *publish.View, out *publish.Output) e
 // article or a story is rendered only when its stamp no longer holds
 // (see stamper), and its related coverage is read from its record then.
 type builder struct {
-	w   *Web
-	vc  *viewCache
+	w  *Web
+	vc *viewCache
+	// rd is what the build reads of the store: the view's reader, the
+	// snapshot the build holds, so the pages are of the view's
+	// generation whatever is written meanwhile.
+	rd  store.Reader
 	st  *stamper
 	out *publish.Output
 	ctx context.Context
@@ -145,7 +149,7 @@ func (b *builder) relatedCoverage(claims map[string][]archivedClaim) (map[string
 	var mu sync.Mutex
 	out := map[string][]model.Related{}
 	var own sync.Map // story id → its articles' web URLs
-	err := publish.EachNews(b.ctx, b.w.st, func(r *model.Record) {
+	err := publish.EachNews(b.ctx, b.rd, func(r *model.Record) {
 		e := v.Entry(r.Path)
 		if e == nil {
 			key := publish.ArticleKey(r.Path, r.Article.PublishedDateTime)
@@ -193,7 +197,7 @@ func (b *builder) relatedOf(e *publish.Entry, related map[string][]model.Related
 	if related != nil {
 		return related[e.Path]
 	}
-	r, err := b.w.st.Get(b.ctx, e.Path)
+	r, err := b.rd.Get(b.ctx, e.Path)
 	switch {
 	case errors.Is(err, store.ErrNotFound):
 		return nil // went since the view was loaded, as relatedCoverage
@@ -213,7 +217,7 @@ func (b *builder) archivedClaims() (map[string][]archivedClaim, error) {
 	v := b.vc.v
 	yes := true
 	claims := map[string][]archivedClaim{}
-	err := b.w.st.ScanNews(b.ctx, store.NewsQuery{Public: true, Archived: &yes}, func(e store.NewsEntry) error {
+	err := b.rd.ScanNews(b.ctx, store.NewsQuery{Public: true, Archived: &yes}, func(e store.NewsEntry) error {
 		key := publish.ArticleKey(e.Path, e.PublishedAt)
 		if v.Article(key) == nil {
 			claims[key] = append(claims[key], archivedClaim{path: e.Path, version: e.Version})
@@ -234,7 +238,7 @@ func (b *builder) archivedAt(key string, claims []archivedClaim) {
 		return
 	}
 	for _, c := range claims {
-		r, err := b.w.st.Get(b.ctx, c.path)
+		r, err := b.rd.Get(b.ctx, c.path)
 		switch {
 		case errors.Is(err, store.ErrNotFound):
 			continue

@@ -32,8 +32,8 @@ import (
 	"golang.org/x/net/publicsuffix"
 
 	"newshub/internal/ingest/guard"
-	"newshub/internal/ingest/scheduler"
 	"newshub/internal/model"
+	"newshub/internal/store"
 )
 
 // Defaults for the zero values of Options.
@@ -380,13 +380,10 @@ func (f *Fetcher) Holds(now time.Time) map[string]time.Time {
 }
 
 // HoldOff leaves each host of holds (as Holds names them) alone until its
-// time, unless it is held longer already. A hold ending further off than
-// the longest Retry-After is taken for (give or take how far the workers'
-// clocks may be apart) is none: it was taken on a clock set ahead, since
-// put right, or another worker's, and kept to it would leave the host
-// alone for as long.
+// time, unless it is held longer already. A hold ending more than
+// store.MaxHostHold from now is none (stale, see there).
 func (f *Fetcher) HoldOff(holds map[string]time.Time) {
-	latest := time.Now().Add(maxRetryAfter + scheduler.ClockSkew)
+	latest := time.Now().Add(store.MaxHostHold)
 	for host, until := range holds {
 		if until.After(latest) {
 			continue
@@ -904,23 +901,18 @@ func zlibHeader(b []byte) bool {
 	return len(b) == 2 && b[0]&0x0f == 8 && (uint16(b[0])<<8|uint16(b[1]))%31 == 0
 }
 
-// maxRetryAfter is the longest wait a Retry-After is taken for, in
-// seconds or as a date: a date years away (a server's clock or template
-// gone wrong) would leave its host's every feed unasked for as long.
-const maxRetryAfter = 7 * 24 * time.Hour
-
-// backoff is base doubled for each attempt made, up to maxRetryAfter (or
+// backoff is base doubled for each attempt made, up to store.MaxRetryAfter (or
 // base, if longer): doubled on, it overflowed to a negative or zero wait
 // and the server was asked again at once for every retry left.
 func backoff(base time.Duration, attempt int) time.Duration {
 	wait := base
 	for range attempt {
-		if wait >= maxRetryAfter {
+		if wait >= store.MaxRetryAfter {
 			break
 		}
 		wait *= 2
 	}
-	return min(wait, max(base, maxRetryAfter))
+	return min(wait, max(base, store.MaxRetryAfter))
 }
 
 // answeredAt returns the time an answer was sent by the server's clock (its
@@ -944,14 +936,14 @@ func parseRetryAfter(v string, now time.Time) time.Duration {
 	case err == nil && s < 0:
 		return 0
 	case err == nil:
-		return time.Duration(min(s, int(maxRetryAfter/time.Second))) * time.Second
+		return time.Duration(min(s, int(store.MaxRetryAfter/time.Second))) * time.Second
 	case errors.Is(err, strconv.ErrRange) && v[0] != '-':
 		// More seconds than an int holds: a very long wait, not none.
-		return maxRetryAfter
+		return store.MaxRetryAfter
 	}
 	if t, err := http.ParseTime(v); err == nil {
 		if d := t.Sub(now); d > 0 {
-			return min(d.Round(time.Second), maxRetryAfter)
+			return min(d.Round(time.Second), store.MaxRetryAfter)
 		}
 	}
 	return 0

@@ -25,6 +25,7 @@ import (
 	"time"
 
 	"newshub/internal/ingest/guard"
+	"newshub/internal/store"
 )
 
 // testOptions are small limits so hostile servers are cut off quickly.
@@ -499,9 +500,9 @@ func TestBackoffDoublesUpToItsCap(t *testing.T) {
 	}{
 		{time.Second, 0, time.Second},
 		{time.Second, 3, 8 * time.Second},
-		{time.Second, 20, maxRetryAfter}, // 2^20 s is twelve days
-		{time.Second, 1 << 40, maxRetryAfter},
-		{5 * 24 * time.Hour, 1, maxRetryAfter},
+		{time.Second, 20, store.MaxRetryAfter}, // 2^20 s is twelve days
+		{time.Second, 1 << 40, store.MaxRetryAfter},
+		{5 * 24 * time.Hour, 1, store.MaxRetryAfter},
 		{10 * 24 * time.Hour, 2, 10 * 24 * time.Hour}, // a base past the cap is kept
 		{1 << 62, 5, 1 << 62},
 	} {

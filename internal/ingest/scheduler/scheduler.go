@@ -74,12 +74,9 @@ func (p Policy) bound(d time.Duration, configured bool) time.Duration {
 	return p.clamp(d)
 }
 
-// ClockSkew is how far the clocks of a hub's workers may be apart.
-const ClockSkew = time.Hour
-
 // Due reports whether a source is to be fetched now. A paused source is
 // never due; one never fetched always is, and so is one last fetched
-// further ahead of now than ClockSkew (see setBack).
+// further ahead of now than store.ClockSkew (see setBack).
 func (p Policy) Due(st store.SourceState, now time.Time) bool {
 	if st.Paused {
 		return false
@@ -93,7 +90,7 @@ func (p Policy) Due(st store.SourceState, now time.Time) bool {
 // unread for as long as the clock was ahead, a day or a year. Fetched
 // again at once, it is scheduled on the clock as it now is.
 func setBack(st store.SourceState, now time.Time) bool {
-	return st.LastFetch.Sub(now) > ClockSkew
+	return st.LastFetch.Sub(now) > store.ClockSkew
 }
 
 // Interval returns the interval for a source: the configured one when

@@ -224,7 +224,7 @@ func TestDueOnAClockSetBack(t *testing.T) {
 	}{
 		{"fetched before now", -time.Minute, false},
 		{"another worker's clock ahead", 10 * time.Minute, false},
-		{"as far ahead as clocks may be apart", ClockSkew, false},
+		{"as far ahead as clocks may be apart", store.ClockSkew, false},
 		{"clock set back a day", 24 * time.Hour, true},
 		{"clock set back a year", 365 * 24 * time.Hour, true},
 	}

@@ -6,11 +6,15 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"newshub/internal/store"
 )
 
-// HostHolds returns the hosts held off past now, with until when.
+// HostHolds returns the hosts held off past now, with until when, but
+// for stale holds (see store.MaxHostHold).
 func (s *Store) HostHolds(ctx context.Context, now time.Time) (map[string]time.Time, error) {
-	rows, err := s.db.Query(ctx, `SELECT host, until FROM host_holds WHERE until > $1`, now)
+	rows, err := s.db.Query(ctx, `SELECT host, until FROM host_holds WHERE until > $1 AND until <= $2`,
+		now, now.Add(store.MaxHostHold))
 	if err != nil {
 		return nil, fmt.Errorf("host holds: %w", lost(err))
 	}
@@ -30,13 +34,15 @@ func (s *Store) HostHolds(ctx context.Context, now time.Time) (map[string]time.T
 }
 
 // PutHostHolds records holds, each kept unless a later one is recorded
-// for its host, and forgets those over by now, in one transaction. The
-// generation stays: no page shows them.
+// for its host, and forgets those over by now or stale (see
+// store.MaxHostHold), in one transaction, so a stale hold never wins over
+// a new one. The generation stays: no page shows them.
 func (s *Store) PutHostHolds(ctx context.Context, holds map[string]time.Time, now time.Time) error {
+	stale := now.Add(store.MaxHostHold)
 	// One row a host as stored: an insert may not change a row twice.
 	latest := map[string]time.Time{}
 	for host, until := range holds {
-		if h := text(host); until.After(now) && until.After(latest[h]) {
+		if h := text(host); until.After(now) && !until.After(stale) && until.After(latest[h]) {
 			latest[h] = until
 		}
 	}
@@ -46,7 +52,7 @@ func (s *Store) PutHostHolds(ctx context.Context, holds map[string]time.Time, no
 		hosts, untils = append(hosts, host), append(untils, until.Truncate(time.Microsecond))
 	}
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `DELETE FROM host_holds WHERE until <= $1`, now); err != nil {
+		if _, err := tx.Exec(ctx, `DELETE FROM host_holds WHERE until <= $1 OR until > $2`, now, stale); err != nil {
 			return err
 		}
 		if len(hosts) == 0 {

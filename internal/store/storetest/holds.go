@@ -125,3 +125,43 @@ func testHostHoldsPutAtOnce(t *testing.T, st store.Store) {
 		}
 	}
 }
+
+// testHostHoldsStale records a hold on a clock a year ahead, then, the
+// clock set back, a real one for the same host: the real one is kept and
+// read back, where the stale one, ending later, won and hid it (the
+// fetcher leaves a stale hold out, so the host was held by neither). A
+// stale hold is not read back, nor recorded when put.
+func testHostHoldsStale(t *testing.T, st store.Store) {
+	ctx := context.Background()
+	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	ahead := now.AddDate(1, 0, 0)
+	host := "news.example.com"
+	if err := st.PutHostHolds(ctx, map[string]time.Time{host: ahead.Add(2 * time.Hour)}, ahead); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		name  string
+		holds map[string]time.Time
+		want  map[string]time.Time
+	}{
+		{"before a put", nil, map[string]time.Time{}},
+		{"a real hold put", map[string]time.Time{host: now.Add(time.Hour)}, map[string]time.Time{host: now.Add(time.Hour)}},
+		{"a stale hold put", map[string]time.Time{host: now.Add(store.MaxHostHold + time.Minute), "feeds.example.org": now.Add(store.MaxHostHold + time.Minute)},
+			map[string]time.Time{host: now.Add(time.Hour)}},
+		{"the longest hold put", map[string]time.Time{"feeds.example.org": now.Add(store.MaxHostHold)},
+			map[string]time.Time{host: now.Add(time.Hour), "feeds.example.org": now.Add(store.MaxHostHold)}},
+	} {
+		if tt.holds != nil {
+			if err := st.PutHostHolds(ctx, tt.holds, now); err != nil {
+				t.Fatalf("%s: PutHostHolds: %v", tt.name, err)
+			}
+		}
+		got, err := st.HostHolds(ctx, now)
+		if err != nil {
+			t.Fatalf("%s: HostHolds: %v", tt.name, err)
+		}
+		if !maps.EqualFunc(got, tt.want, time.Time.Equal) {
+			t.Errorf("%s, the clock set back a year: HostHolds = %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}

@@ -67,6 +67,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"RoundLogKeepsTheNewest", testRounds},
 		{"HostHoldsKeepTheLatestUntilOver", testHostHolds},
 		{"HostHoldsPutAtOnceByWorkers", testHostHoldsPutAtOnce},
+		{"HostHoldsStaleGiveWayAfterTheClockIsSetBack", testHostHoldsStale},
 		{"FailedBatchWritesNothing", testFailedBatch},
 		{"ReadersSeeWholeBatchesDuringWrites", testConcurrentReaders},
 		{"ReadsCarryTheVersionEachWriteChanges", testVersions},

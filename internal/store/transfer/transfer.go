@@ -1,7 +1,8 @@
 // Package transfer moves a hub from one store to another (SQLite to
 // PostgreSQL and back) and checks that the copy holds what the source does:
-// the same counts, and every record with the same path, kind, file bytes
-// and value. Arrivals that ingest workers staged and no worker has stored
+// the same counts, every record with the same path, kind, file bytes and
+// value, and the rest it carries alike (source states, purged keys,
+// files' modes, host holds, the rounds' log). Arrivals that ingest workers staged and no worker has stored
 // yet go along into a store that can stage them; a copy into one that
 // cannot is refused before anything is written, rather than lose them.
 package transfer
@@ -15,6 +16,7 @@ import (
 	"errors"
 	"fmt"
 	"hash"
+	"io/fs"
 	"maps"
 	"os"
 	"path/filepath"
@@ -239,19 +241,7 @@ func copyAll(ctx context.Context, from, to store.Store, opt Options) (Summary, e
 // the store query after query mixed two, and the check failed (or passed
 // on the mix).
 func snapshot(ctx context.Context, st store.Store) (store.HubReader, func(), error) {
-	var (
-		r       store.HubReader
-		release func()
-		err     error
-	)
-	switch sn := st.(type) {
-	case store.Snapshotter:
-		r, release, err = sn.Snapshot(ctx)
-	case store.SerialSnapshotter:
-		r, release, err = sn.SerialSnapshot(ctx)
-	default:
-		return nil, nil, fmt.Errorf("copy: a %T cannot be read at one snapshot", st)
-	}
+	r, release, err := store.OpenSnapshot(ctx, st)
 	if err != nil {
 		return nil, nil, fmt.Errorf("copy: %w", err)
 	}
@@ -358,7 +348,7 @@ func total(counts map[model.Kind]int) int {
 const maxReported = 10
 
 // Verify checks that a and b hold the same records, source states, purged
-// keys and staged arrivals. It reads both stores in path order at once and
+// keys, staged arrivals, files' modes, host holds and rounds' log. It reads both stores in path order at once and
 // compares a digest of each record: its path, kind, file bytes and value
 // as the codec encodes it. The error names the first records that differ.
 func Verify(ctx context.Context, a, b store.HubReader) (Summary, error) {
@@ -408,48 +398,91 @@ func Verify(ctx context.Context, a, b store.HubReader) (Summary, error) {
 			return Summary{}, fmt.Errorf("verify: %w", err)
 		}
 	}
-	sa, err := a.SourceStates(ctx)
+	sa, sb, err := readBoth(a, b, func(st store.HubReader) ([]store.SourceState, error) { return st.SourceStates(ctx) })
 	if err != nil {
-		return Summary{}, fmt.Errorf("verify: %w", err)
-	}
-	sb, err := b.SourceStates(ctx)
-	if err != nil {
-		return Summary{}, fmt.Errorf("verify: %w", err)
+		return Summary{}, err
 	}
 	if !slices.EqualFunc(sa, sb, sameState) {
 		problems = append(problems, fmt.Sprintf("source states differ: %d in the source, %d in the copy", len(sa), len(sb)))
 	}
-	ta, err := tombstones(ctx, a)
+	ta, tb, err := readBoth(a, b, func(st store.HubReader) ([]store.Tombstone, error) { return tombstones(ctx, st) })
 	if err != nil {
-		return Summary{}, fmt.Errorf("verify: %w", err)
-	}
-	tb, err := tombstones(ctx, b)
-	if err != nil {
-		return Summary{}, fmt.Errorf("verify: %w", err)
+		return Summary{}, err
 	}
 	if !slices.EqualFunc(ta, tb, func(x, y store.Tombstone) bool {
 		return x.Key == y.Key && x.Path == y.Path && x.PurgedAt.Equal(y.PurgedAt)
 	}) {
 		problems = append(problems, fmt.Sprintf("purged keys differ: %d in the source, %d in the copy", len(ta), len(tb)))
 	}
-	ga, err := staged(ctx, a)
+	ga, gb, err := readBoth(a, b, func(st store.HubReader) ([]store.Staged, error) { return staged(ctx, st) })
 	if err != nil {
-		return Summary{}, fmt.Errorf("verify: %w", err)
-	}
-	gb, err := staged(ctx, b)
-	if err != nil {
-		return Summary{}, fmt.Errorf("verify: %w", err)
+		return Summary{}, err
 	}
 	if same, err := sameStaged(ga, gb); err != nil {
 		return Summary{}, fmt.Errorf("verify: %w", err)
 	} else if !same {
 		problems = append(problems, fmt.Sprintf("staged arrivals differ: %d in the source, %d in the copy", len(ga), len(gb)))
 	}
+	more, err := verifyLogs(ctx, a, b)
+	if err != nil {
+		return Summary{}, err
+	}
+	problems = append(problems, more...)
 	sum := Summary{Records: ca, Sources: len(sa), Tombstones: len(ta), Staged: len(ga), Digest: hex.EncodeToString(hub.Sum(nil))}
 	if len(problems) > 0 {
 		return sum, fmt.Errorf("verify: the copy differs from the source:\n  %s", strings.Join(problems, "\n  "))
 	}
 	return sum, nil
+}
+
+// verifyLogs compares what a copy carries beside the hub's data: the
+// files' modes (export writes them), the holds of hosts that asked to
+// wait (the copy's ingest keeps to them) and the rounds' log. A copy that
+// dropped any of them passed its check.
+func verifyLogs(ctx context.Context, a, b store.HubReader) ([]string, error) {
+	var problems []string
+	ma, mb, err := readBoth(a, b, func(st store.HubReader) (map[string]fs.FileMode, error) { return st.Modes(ctx) })
+	if err != nil {
+		return nil, err
+	}
+	if !maps.Equal(ma, mb) {
+		problems = append(problems, fmt.Sprintf("file modes differ: %d in the source, %d in the copy", len(ma), len(mb)))
+	}
+	now := time.Now() // both read at one instant: a hold over between the reads is left out of both
+	ha, hb, err := readBoth(a, b, func(st store.HubReader) (map[string]time.Time, error) { return st.HostHolds(ctx, now) })
+	if err != nil {
+		return nil, err
+	}
+	if !maps.EqualFunc(ha, hb, time.Time.Equal) {
+		problems = append(problems, fmt.Sprintf("host holds differ: %d in the source, %d in the copy", len(ha), len(hb)))
+	}
+	ra, rb, err := readBoth(a, b, func(st store.HubReader) ([]store.Round, error) { return st.Rounds(ctx, store.MaxRounds) })
+	if err != nil {
+		return nil, err
+	}
+	if !slices.EqualFunc(ra, rb, sameRound) {
+		problems = append(problems, fmt.Sprintf("rounds differ: %d in the source, %d in the copy", len(ra), len(rb)))
+	}
+	return problems, nil
+}
+
+// readBoth reads one part of a and of b.
+func readBoth[T any](a, b store.HubReader, read func(store.HubReader) (T, error)) (T, T, error) {
+	x, err := read(a)
+	if err != nil {
+		return x, x, fmt.Errorf("verify: %w", err)
+	}
+	y, err := read(b)
+	if err != nil {
+		return x, y, fmt.Errorf("verify: %w", err)
+	}
+	return x, y, nil
+}
+
+// sameRound compares logged rounds, their summaries as every store can
+// hold them (see sameState).
+func sameRound(a, b store.Round) bool {
+	return a.Started.Equal(b.Started) && postgres.Text(string(a.Summary)) == postgres.Text(string(b.Summary))
 }
 
 // sameState compares source states, their times as instants and their

@@ -143,6 +143,16 @@ func TestVerifyNamesEachDifference(t *testing.T) {
 		{"purged keys", func(st store.Store) error {
 			return st.Purge(ctx, []store.Purge{{Path: "_news/2020-08-30-other.md", Keys: []string{"https://example.com/other"}}})
 		}, "purged keys differ: 2 in the source, 3 in the copy"},
+		{"file mode", func(st store.Store) error {
+			return st.SetModes(ctx, map[string]fs.FileMode{"_people/jane.md": 0o644})
+		}, "file modes differ"},
+		{"host hold", func(st store.Store) error {
+			now := time.Now()
+			return st.PutHostHolds(ctx, map[string]time.Time{"feeds.example.com": now.Add(time.Hour)}, now)
+		}, "host holds differ: 0 in the source, 1 in the copy"},
+		{"rounds", func(st store.Store) error {
+			return st.AddRound(ctx, store.Round{Started: time.Date(2020, 8, 30, 13, 0, 0, 0, time.UTC), Summary: []byte(`{"Due":3}`)})
+		}, "rounds differ: 2 in the source, 3 in the copy"},
 	}
 	for _, c := range changes {
 		t.Run(c.name, func(t *testing.T) {
