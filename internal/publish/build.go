@@ -155,17 +155,17 @@ func Build(ctx context.Context, st store.Store, s *site.Site, out string, opt Bu
 		w.whole = &wholeNotes{files: map[string]fileSum{}, stamps: map[string]string{}}
 	}
 	stats.Whole = w.inc == nil
+	rd, release, err := buildSnapshot(ctx, st)
+	if err != nil {
+		return stats, fmt.Errorf("build: %w", err)
+	}
+	defer release()
 	var v *View
 	if opt.Views != nil {
-		v, err = w.run(ctx, opt.Workers, w.viewsSource(opt.Views, log))
+		v, err = w.run(ctx, opt.Workers, w.viewsSource(opt.Views, rd, log))
 	} else {
 		hopt := opt.Options
 		hopt.CacheBytes = -1 // every document is rendered once: nothing to cache
-		rd, release, serr := buildSnapshot(ctx, st)
-		if serr != nil {
-			return stats, fmt.Errorf("build: %w", serr)
-		}
-		defer release()
 		v, err = w.run(ctx, opt.Workers, loadSource(st, rd, s, hopt, log))
 	}
 	if err != nil {
@@ -537,13 +537,18 @@ func buildSnapshot(ctx context.Context, st store.Store) (store.Reader, func(), e
 	return rd, release, err
 }
 
-// viewsSource takes the fresh view of vs (loaded by the server, or now if
-// it is older than the store) and renders the per-article documents
-// from the records, which the view does not hold (see articleDocs).
-func (w *treeWriter) viewsSource(vs *Views, log *slog.Logger) source {
+// viewsSource takes the view of vs of the generation of rd, the build's
+// snapshot (loaded by the server, or now from rd if the server's is of
+// another), and renders the per-article documents from the records, which
+// the view does not hold (see articleDocs). The server's view read them
+// from the store as it was by then: a list of the view linked to the
+// document of an article moved, archived or purged since, which was not
+// written, and the documents and pages read after it were of later
+// generations.
+func (w *treeWriter) viewsSource(vs *Views, rd store.Reader, log *slog.Logger) source {
 	return func(ctx context.Context, send func(job) bool) (*View, error) {
 		start := time.Now()
-		v, err := vs.Fresh(ctx)
+		v, err := vs.At(ctx, rd)
 		if err != nil {
 			return nil, err
 		}
@@ -558,7 +563,8 @@ func (w *treeWriter) viewsSource(vs *Views, log *slog.Logger) source {
 	}
 }
 
-// articleDocs sends the jobs of the per-article documents of v's store.
+// articleDocs sends the jobs of the per-article documents of what v reads
+// (View.Reader).
 // Such a document is made from its record alone and the view's settings
 // (articleStamp), so where the manifest knows what the previous build
 // rendered each from, only the documents whose owning record has another
@@ -571,7 +577,7 @@ func (w *treeWriter) articleDocs(ctx context.Context, v *View, send func(job) bo
 	c := w.inc
 	if c == nil || !c.noting {
 		// No manifest to keep what this build renders for the next.
-		err = eachNews(ctx, v.st, v.gen, nil, runtime.GOMAXPROCS(0), func(_ int, r *model.Record) {
+		err = eachNews(ctx, v.rd, v.gen, nil, runtime.GOMAXPROCS(0), func(_ int, r *model.Record) {
 			if v.shows(r) && content.CheckPath(r.Path, r.Kind) == nil {
 				send(articleJob(r, v.newsItem(r.Path, r.Article, true)))
 			}
@@ -582,7 +588,7 @@ func (w *treeWriter) articleDocs(ctx context.Context, v *View, send func(job) bo
 	c.nextArticles = map[string]articleRef{}
 	// The owner of each article key, as putOwned would elect it.
 	owners := map[string]articleRef{}
-	err = v.st.ScanNews(ctx, store.NewsQuery{Public: true}, func(e store.NewsEntry) error {
+	err = v.rd.ScanNews(ctx, store.NewsQuery{Public: true}, func(e store.NewsEntry) error {
 		if content.CheckPath(e.Path, model.KindNews) != nil {
 			return nil
 		}
@@ -611,7 +617,7 @@ func (w *treeWriter) articleDocs(ctx context.Context, v *View, send func(job) bo
 	if known == nil || len(todo) > len(owners)/4 {
 		// Most records changed: one pass over the news costs less than
 		// reading them one by one.
-		err = eachNews(ctx, v.st, v.gen, nil, runtime.GOMAXPROCS(0), func(_ int, r *model.Record) {
+		err = eachNews(ctx, v.rd, v.gen, nil, runtime.GOMAXPROCS(0), func(_ int, r *model.Record) {
 			if ref, ok := owners[ArticleKey(r.Path, r.Article.PublishedDateTime)]; ok && ref.path == r.Path && v.shows(r) {
 				if _, done := c.nextArticle(r); !done {
 					send(articleJob(r, v.newsItem(r.Path, r.Article, true)))
@@ -624,9 +630,10 @@ func (w *treeWriter) articleDocs(ctx context.Context, v *View, send func(job) bo
 	if err != nil {
 		return 0, 0, err
 	}
-	// A document of an article the view lists, whose record went since
-	// the view was loaded, stays until the build that follows the change:
-	// the lists rendered from this view still link to it.
+	// From a store read at no snapshot, a document of an article the view
+	// lists, whose record went since the view was loaded, stays until the
+	// build that follows the change: the lists rendered from this view
+	// still link to it.
 	for key := range v.articles {
 		if _, ok := c.nextArticles[key]; !ok {
 			c.keepFile(articleFile(key))
@@ -642,7 +649,7 @@ func (c *incremental) renderArticles(ctx context.Context, v *View, paths []strin
 	g.SetLimit(runtime.GOMAXPROCS(0))
 	for _, p := range paths {
 		g.Go(func() error {
-			r, err := v.st.Get(gctx, p)
+			r, err := v.rd.Get(gctx, p)
 			switch {
 			case errors.Is(err, store.ErrNotFound):
 				return nil // gone since the scan: the next build follows

@@ -367,6 +367,14 @@ func (v *View) Loose() []*Entry { return v.loose }
 // build's other parts read (the website) is of the view's generation too.
 func (v *View) Reader() store.Reader { return v.rd }
 
+// reading returns v reading rd after its load: a build's copy of a
+// server's view, reading the snapshot the build holds.
+func (v *View) reading(rd store.Reader) *View {
+	nv := *v
+	nv.rd = rd
+	return &nv
+}
+
 // Entry returns the entry of a record path, or nil.
 func (v *View) Entry(path string) *Entry { return v.news[path] }
 

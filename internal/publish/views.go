@@ -125,20 +125,39 @@ func (vs *Views) Current(ctx context.Context) (*View, error) {
 // Fresh returns a view of the store as it is now, ranked now, waiting for
 // it to be loaded when the current one is older (a static build must not
 // show stale data).
-func (vs *Views) Fresh(ctx context.Context) (*View, error) {
-	vs.loadMu.Lock()
-	defer vs.loadMu.Unlock()
-	gen, err := vs.cfg.Store.Generation(ctx)
+func (vs *Views) Fresh(ctx context.Context) (*View, error) { return vs.At(ctx, nil) }
+
+// At returns a view of the generation rd, a snapshot of the store, reads,
+// ranked now, which reads rd after it is loaded: the current view when it
+// is of that generation, else one loaded from rd (and made the current
+// one when it is newer). A static build of a server's views takes it, so
+// that what the build reads besides the view (the per-article documents,
+// the website's related coverage) is of the view's generation, whatever
+// the store has moved to since. A nil rd (a store read at no snapshot)
+// gives Fresh's view, of the store as it is.
+func (vs *Views) At(ctx context.Context, rd store.Reader) (*View, error) {
+	var src store.Reader = vs.cfg.Store
+	if rd != nil {
+		src = rd
+	}
+	gen, err := src.Generation(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("publish: generation: %w", err)
 	}
+	vs.loadMu.Lock()
+	defer vs.loadMu.Unlock()
 	v := vs.cur.Load()
 	switch {
 	case v == nil || v.Generation() != gen:
-		return vs.load(ctx)
+		if v, err = vs.loadFrom(ctx, rd); err != nil {
+			return nil, err
+		}
 	case !v.Now().Equal(vs.cfg.Now()):
 		v = v.rankedAt(vs.cfg.Now())
 		vs.cur.Store(v)
+	}
+	if rd != nil {
+		v = v.reading(rd)
 	}
 	return v, nil
 }
@@ -173,19 +192,41 @@ func (vs *Views) refresh(old *View) {
 
 // load loads a view of the store as it is, makes it the current one and
 // sets when the next load may start. The caller holds loadMu.
-func (vs *Views) load(ctx context.Context) (*View, error) {
+func (vs *Views) load(ctx context.Context) (*View, error) { return vs.loadFrom(ctx, nil) }
+
+// loadFrom is load of the view of what rd, a snapshot of the store,
+// reads (nil: the store as it is), taking over the current view's
+// entries that have not changed (see patch). A view of rd older than the
+// current one (the store was loaded again since rd was taken) is
+// returned without replacing it.
+func (vs *Views) loadFrom(ctx context.Context, rd store.Reader) (*View, error) {
 	start := time.Now()
+	var src store.Reader = vs.cfg.Store
+	if rd != nil {
+		src = rd
+	}
 	s := vs.cfg.Site
 	if s == nil {
 		var err error
-		if s, err = site.Load(ctx, vs.cfg.Store); err != nil {
+		if s, err = site.Load(ctx, src); err != nil {
 			return nil, err
 		}
 	}
 	prev := vs.cur.Load()
-	v, err := loadAfter(ctx, vs.cfg.Store, s, vs.cfg.Options, prev)
+	var (
+		v   *View
+		err error
+	)
+	if rd == nil {
+		v, err = loadAfter(ctx, vs.cfg.Store, s, vs.cfg.Options, prev)
+	} else {
+		v, err = loadViewOnce(ctx, vs.cfg.Store, rd, s, vs.cfg.Options, prev, nil)
+	}
 	if err != nil {
 		return nil, err
+	}
+	if rd != nil && prev != nil && v.gen < prev.gen {
+		return v, nil
 	}
 	// A date has whole seconds: loaded within the second of the view
 	// before, the view's documents share their Last-Modified with that
