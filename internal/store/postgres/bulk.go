@@ -18,11 +18,14 @@ import (
 // readers see each batch as it commits. New records go in with COPY, and
 // the indexes curation does not read while records arrive, the full-text
 // index among them, are dropped at the start and built once at the end,
-// which costs a fraction of keeping them up to date row by row.
+// which costs a fraction of keeping them up to date row by row. So is the
+// foreign key of the search rows: checked row by row, it locked each
+// record (SELECT ... FOR KEY SHARE), which cost more than the rest of
+// writing the row; added at the end, it is checked in one join.
 //
 // Every batch commits whole, its derived rows with it, so a load that dies
-// leaves a sound store that lacks only the dropped indexes: the next Open
-// that finds them missing, while no load runs, builds them again.
+// leaves a sound store that lacks only the dropped indexes and key: the
+// next Open that finds them missing, while no load runs, builds them again.
 
 // lockBulk is held, for a session, by the connection of a running load.
 const lockBulk int64 = 0x6e657773_00000003
@@ -41,6 +44,17 @@ var deferredIndexes = []struct{ name, sql string }{
 	{"records_withheld", `CREATE INDEX IF NOT EXISTS records_withheld ON records (withheld, canonical_url, guid) WHERE kind = 'news' AND withheld IS NOT NULL`},
 	{"records_unpublished", `CREATE INDEX IF NOT EXISTS records_unpublished ON records (published_at) WHERE kind = 'news' AND NOT coalesce(published, false)`},
 }
+
+// searchKey is the foreign key a bulk load adds after the rows, as
+// 0001_init.sql names it. The search rows of records deleted while it was
+// away go first, as its ON DELETE CASCADE would have taken them.
+const (
+	searchKey        = "news_search_id_fkey"
+	sqlDropSearchKey = `ALTER TABLE news_search DROP CONSTRAINT IF EXISTS news_search_id_fkey`
+	sqlAddSearchKey  = `DELETE FROM news_search s WHERE NOT EXISTS (SELECT 1 FROM records r WHERE r.id = s.id);
+		ALTER TABLE news_search ADD CONSTRAINT news_search_id_fkey FOREIGN KEY (id) REFERENCES records (id) ON DELETE CASCADE`
+	sqlHasSearchKey = `SELECT count(*) FROM pg_constraint WHERE conrelid = 'news_search'::regclass AND conname = $1`
+)
 
 // BulkLoad implements store.BulkLoader. Writes of the store go through the
 // load's connection until it returns.
@@ -85,10 +99,11 @@ func (s *Store) BulkLoad(ctx context.Context, load func(ctx context.Context) err
 				return err
 			}
 		}
-		return nil
+		_, err := tx.Exec(ctx, sqlDropSearchKey)
+		return err
 	})
 	if err != nil {
-		return fmt.Errorf("bulk load: drop indexes: %w", lost(err))
+		return fmt.Errorf("bulk load: drop indexes and key: %w", lost(err))
 	}
 	s.bulk.Store(conn)
 	loadErr := load(ctx)
@@ -112,8 +127,8 @@ func unlockSession(conn *pgxpool.Conn, key int64) error {
 	return nil
 }
 
-// buildDeferred builds the indexes a bulk load dropped, and the planner's
-// statistics of the tables it filled.
+// buildDeferred builds the indexes and adds the key a bulk load dropped,
+// and makes the planner's statistics of the tables it filled.
 func buildDeferred(ctx context.Context, conn *pgx.Conn) error {
 	// No statement timeout, which the DBA may set for the role: a build
 	// over a large table would fail, and with it every Open after.
@@ -125,6 +140,15 @@ func buildDeferred(ctx context.Context, conn *pgx.Conn) error {
 			return fmt.Errorf("bulk load: build index %s: %w", ix.name, lost(err))
 		}
 	}
+	var keys int
+	if err := conn.QueryRow(ctx, sqlHasSearchKey, searchKey).Scan(&keys); err != nil {
+		return fmt.Errorf("bulk load: %w", lost(err))
+	}
+	if keys == 0 {
+		if _, err := conn.Exec(ctx, sqlAddSearchKey); err != nil {
+			return fmt.Errorf("bulk load: add key %s: %w", searchKey, lost(err))
+		}
+	}
 	// The whole tables, with the server's own sample: an analysis that
 	// names columns would leave autovacuum to analyze them all again.
 	if _, err := conn.Exec(ctx, `ANALYZE records, record_topics, news_search`); err != nil {
@@ -134,18 +158,21 @@ func buildDeferred(ctx context.Context, conn *pgx.Conn) error {
 	return err
 }
 
-// completeBulk builds the indexes a bulk load that died dropped, unless a
-// load is running: Open calls it, so the next use of the store after such
-// a crash finds it whole.
+// completeBulk builds the indexes and key a bulk load that died dropped,
+// unless a load is running: Open calls it, so the next use of the store
+// after such a crash finds it whole.
 func completeBulk(ctx context.Context, pool *pgxpool.Pool, sp space) error {
 	names := make([]string, len(deferredIndexes))
 	for i, ix := range deferredIndexes {
 		names[i] = ix.name
 	}
-	var present int
+	var present, keys int
 	err := pool.QueryRow(ctx, `SELECT count(*) FROM pg_indexes WHERE schemaname = current_schema() AND indexname = ANY($1)`,
 		names).Scan(&present)
-	if err != nil || present == len(names) {
+	if err == nil {
+		err = pool.QueryRow(ctx, sqlHasSearchKey, searchKey).Scan(&keys)
+	}
+	if err != nil || present == len(names) && keys == 1 {
 		return err
 	}
 	// A read-only session can build no index, and a standby sees none

@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
 	"newshub/internal/model"
 	"newshub/internal/store"
 	"newshub/internal/store/postgres/pgtest"
@@ -33,15 +35,33 @@ func indexes(t *testing.T, st *Store) []string {
 	return out
 }
 
+// searchKeys lists the foreign keys of the search rows with their
+// definitions.
+func searchKeys(t *testing.T, st *Store) []string {
+	t.Helper()
+	rows, err := st.pool.Query(context.Background(), `SELECT conname || ': ' || pg_get_constraintdef(oid)
+		FROM pg_constraint WHERE conrelid = 'news_search'::regclass AND contype = 'f' ORDER BY conname`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		t.Fatal(err)
+	}
+	return keys
+}
+
 func bulkRecord(slug string) *model.Record {
 	return &model.Record{Path: "_news/2020-08-30-" + slug + ".md", Kind: model.KindNews, Raw: []byte("---\ntitle: " + slug + "\n---\n"),
 		Article: &model.Article{Title: slug, Topics: []string{"Election", "Election"}, CanonicalURL: "https://example.com/" + slug,
 			PublishedDateTime: time.Date(2020, 8, 30, 12, 0, 0, 0, time.UTC)}}
 }
 
-// TestBulkLoadLeavesTheIndexesMigrationsMake checks that the indexes a
-// bulk load drops come back as the migrations define them, a record that
-// names a topic twice included (one topic row, as the unique index wants).
+// TestBulkLoadLeavesTheIndexesMigrationsMake checks that the indexes and
+// the search rows' key a bulk load drops come back as the migrations
+// define them, a record that names a topic twice included (one topic row,
+// as the unique index wants), and that the search row of a record the
+// load deleted goes with it, as the key's cascade takes it.
 func TestBulkLoadLeavesTheIndexesMigrationsMake(t *testing.T) {
 	ctx := context.Background()
 	fresh, loaded := openTemp(t), openTemp(t)
@@ -51,13 +71,26 @@ func TestBulkLoadLeavesTheIndexesMigrationsMake(t *testing.T) {
 		if n := len(indexes(t, loaded)); n != len(indexes(t, fresh))-len(deferredIndexes) {
 			t.Errorf("%d indexes during the load, want all but the %d put off", n, len(deferredIndexes))
 		}
-		return loaded.Upsert(ctx, []*model.Record{bulkRecord("a"), bulkRecord("b")})
+		if keys := searchKeys(t, loaded); len(keys) != 0 {
+			t.Errorf("search rows' keys during the load: %q, want none: checked row by row", keys)
+		}
+		if err := loaded.Upsert(ctx, []*model.Record{bulkRecord("a"), bulkRecord("b"), bulkRecord("c")}); err != nil {
+			return err
+		}
+		return loaded.Delete(ctx, bulkRecord("c").Path)
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if got, want := indexes(t, loaded), indexes(t, fresh); !reflect.DeepEqual(got, want) {
 		t.Errorf("indexes after a bulk load:\n%s\nwant, as migrated:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if got, want := searchKeys(t, loaded), searchKeys(t, fresh); !reflect.DeepEqual(got, want) {
+		t.Errorf("search rows' keys after a bulk load: %q, want, as migrated: %q", got, want)
+	}
+	var rows int
+	if err := loaded.pool.QueryRow(ctx, `SELECT count(*) FROM news_search`).Scan(&rows); err != nil || rows != 2 {
+		t.Errorf("search rows after the load: %d, %v; want 2, the deleted record's gone", rows, err)
 	}
 	res, err := loaded.Search(ctx, store.SearchQuery{Text: "a", Topic: "Election"})
 	if err != nil || res.Total != 1 {
@@ -73,7 +106,7 @@ func TestOpenFinishesTheIndexesOfADeadBulkLoad(t *testing.T) {
 	ctx := context.Background()
 	dsn := pgtest.DSN(t)
 	st := openDSN(t, dsn)
-	want := indexes(t, st)
+	want, wantKeys := indexes(t, st), searchKeys(t, st)
 	if err := st.Upsert(ctx, []*model.Record{bulkRecord("a")}); err != nil {
 		t.Fatal(err)
 	}
@@ -81,6 +114,9 @@ func TestOpenFinishesTheIndexesOfADeadBulkLoad(t *testing.T) {
 		if _, err := st.pool.Exec(ctx, `DROP INDEX `+ix.name); err != nil {
 			t.Fatal(err)
 		}
+	}
+	if _, err := st.pool.Exec(ctx, sqlDropSearchKey); err != nil {
+		t.Fatal(err)
 	}
 	// A load running elsewhere holds its lock: Open leaves the indexes.
 	conn, err := st.pool.Acquire(ctx)
@@ -103,6 +139,28 @@ func TestOpenFinishesTheIndexesOfADeadBulkLoad(t *testing.T) {
 	defer after.Close()
 	if got := indexes(t, after); !reflect.DeepEqual(got, want) {
 		t.Errorf("indexes after Open:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if got := searchKeys(t, after); !reflect.DeepEqual(got, wantKeys) {
+		t.Errorf("search rows' keys after Open: %q, want %q", got, wantKeys)
+	}
+}
+
+// TestOpenAddsTheKeyOfABulkLoadDeadAfterItsIndexes checks that Open adds
+// the search rows' key of a load that died between building its indexes
+// and adding the key, which leaves every index there.
+func TestOpenAddsTheKeyOfABulkLoadDeadAfterItsIndexes(t *testing.T) {
+	ctx := context.Background()
+	dsn := pgtest.DSN(t)
+	st := openDSN(t, dsn)
+	want := searchKeys(t, st)
+	if _, err := st.pool.Exec(ctx, sqlDropSearchKey); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	after := openDSN(t, dsn)
+	defer after.Close()
+	if got := searchKeys(t, after); !reflect.DeepEqual(got, want) {
+		t.Errorf("search rows' keys after Open: %q, want %q", got, want)
 	}
 }
 
