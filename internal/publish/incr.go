@@ -291,9 +291,10 @@ type listing struct {
 //  2. then files that changed are replaced, each by one rename: their new
 //     bytes link only to files of the new build, all in place by now, and
 //     the old bytes of those not replaced yet link to files still there;
-//  3. last, the files no longer part of the build are removed, lists and
-//     pages (shallower paths) before the documents they list, then the
-//     folders left empty.
+//  3. last, the files no longer part of the build are removed, each
+//     before the documents it lists (see byRemoval), then the folders
+//     left empty; of removed pages that link one another (a list's next
+//     and previous pages), one links a removed file until it goes too.
 //
 // A build killed anywhere leaves each file as it was or as it is to be,
 // and the next one completes the update.
@@ -457,8 +458,8 @@ func (c *incremental) mkdir(rel string) error {
 }
 
 // removeKnown removes the files the previous build left in OUT (its
-// manifest) that are not kept, shallowest first, then the folders they
-// leave empty, deepest first. It spares the walk over OUT that
+// manifest) that are not kept, in removal order (byRemoval), then the
+// folders they leave empty, deepest first. It spares the walk over OUT that
 // removeOthers makes; files put in OUT from outside are removeStrays'.
 func (c *incremental) removeKnown(ctx context.Context, kept func(rel string) bool) (int64, error) {
 	var files []string
@@ -467,7 +468,7 @@ func (c *incremental) removeKnown(ctx context.Context, kept func(rel string) boo
 			files = append(files, rel)
 		}
 	}
-	slices.SortFunc(files, byDepth)
+	slices.SortFunc(files, byRemoval)
 	var n int64
 	dirs := map[string]bool{}
 	for _, rel := range files {
@@ -524,6 +525,33 @@ func removeEmptied(dir string) error {
 	return err
 }
 
+// byRemoval orders the files an update removes so that a file goes before
+// those it lists: the pages of lists first, as a list's page
+// (topics/x/page/3/index.html) is deeper than the story and article pages
+// it lists (stories/s-1/index.html), then the rest shallowest first, a
+// page before the documents under it.
+func byRemoval(a, b string) int {
+	if la, lb := listPage(a), listPage(b); la != lb {
+		if la {
+			return -1
+		}
+		return 1
+	}
+	return byDepth(a, b)
+}
+
+// listPage reports whether the file rel of OUT is a page of a list:
+// its folder ends in page/N or pageN (see pageOf).
+func listPage(rel string) bool {
+	segs := strings.Split(path.Dir(rel), "/")
+	for k := 1; k <= 2 && k <= len(segs); k++ {
+		if _, ok := pageOf(segs[len(segs)-k:]); ok {
+			return true
+		}
+	}
+	return false
+}
+
 // byDepth orders slash paths shallowest first, then by name.
 func byDepth(a, b string) int {
 	if n := strings.Count(a, "/") - strings.Count(b, "/"); n != 0 {
@@ -533,7 +561,7 @@ func byDepth(a, b string) int {
 }
 
 // removeOthers removes everything under OUT that is not in keep: files
-// (and links, never followed) by depth, shallowest first, then the
+// (and links, never followed) in removal order (byRemoval), then the
 // folders that hold nothing kept, deepest first.
 func (c *incremental) removeOthers(ctx context.Context, keep map[string]struct{}) (int64, error) {
 	keptDirs := map[string]bool{}
@@ -566,7 +594,7 @@ func (c *incremental) removeOthers(ctx context.Context, keep map[string]struct{}
 	if err != nil {
 		return 0, err
 	}
-	slices.SortFunc(files, byDepth)
+	slices.SortFunc(files, byRemoval)
 	var n int64
 	for _, rel := range files {
 		if err := ctx.Err(); err != nil {
