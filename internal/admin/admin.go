@@ -62,6 +62,7 @@ import (
 	"time"
 
 	"newshub/internal/admin/users"
+	"newshub/internal/editorial"
 	"newshub/internal/site"
 	"newshub/internal/store"
 )
@@ -131,6 +132,10 @@ type Handler struct {
 	siteMu  sync.Mutex
 	siteGen int64
 	site    *site.Site
+
+	// folded is what the decisions log last read says (rules compiled,
+	// the last decision on each thing), for the log's every page.
+	folded editorial.Memo[*standing]
 }
 
 //go:embed templates assets

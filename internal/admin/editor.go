@@ -50,11 +50,10 @@ type Editor interface {
 	// the decision was refused and nothing kept, or it was kept but not
 	// applied yet (the next curation applies it); the page shows it.
 	Apply(ctx context.Context, d Decision) error
-	// Decisions returns the decisions taken, oldest first.
-	Decisions(ctx context.Context) ([]Decision, error)
 	// Log returns the log as read, with the lines of its decisions and
 	// what is wrong with each one left out as invalid (one written by
-	// hand), as path:line: reason.
+	// hand), as path:line: reason. The same log (pointer) while the log
+	// is the same lets the area keep what it makes of it (editorial.Memo).
 	Log(ctx context.Context) (*editorial.Log, error)
 }
 
@@ -400,7 +399,8 @@ func target(d Decision) string {
 	return ""
 }
 
-func fold(ds []Decision) *standing {
+func fold(log *editorial.Log) *standing {
+	ds := log.Decisions
 	e := &standing{rules: editorial.Compile(ds, curate.CanonicalURL), latest: map[string]int{}, log: ds}
 	for i, d := range ds {
 		if t := target(d); t != "" {
@@ -443,16 +443,17 @@ func (e *standing) pinned(id, lead string, now time.Time) time.Time {
 	return time.Time{}
 }
 
-// standing reads the decisions taken; without an Editor, none.
+// standing reads the decisions taken; without an Editor, none. What a
+// log says is folded once per log read: every page asks.
 func (h *Handler) standing(ctx context.Context) (*standing, error) {
 	if h.cfg.Editor == nil {
-		return fold(nil), nil
+		return fold(&editorial.Log{}), nil
 	}
-	ds, err := h.cfg.Editor.Decisions(ctx)
+	log, err := h.cfg.Editor.Log(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("decisions: %w", err)
 	}
-	return fold(ds), nil
+	return h.folded.Of(log, fold), nil
 }
 
 // decisionRow is a line of the decisions page.
@@ -505,7 +506,7 @@ func (h *Handler) decisionsPage(w http.ResponseWriter, r *http.Request, s sessio
 	}
 	data.Pager = pg
 	// Newest first: the page's decisions are a slice of the log's end.
-	ed := fold(log.Decisions)
+	ed := h.folded.Of(log, fold)
 	hi := len(log.Decisions) - pg.offset()
 	shown := log.Decisions[max(hi-decisionsPerPage, 0):hi]
 	for i, d := range slices.Backward(shown) {

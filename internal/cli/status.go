@@ -86,6 +86,11 @@ func scrapeStatus(ctx context.Context, raw string) (metrics.Status, error) {
 // their last reads, and what a running server counted.
 func printStatus(w io.Writer, s metrics.Status, now time.Time) {
 	fmt.Fprintf(w, "store:      generation %d; %s\n", s.Generation, kindSummary(s.Records))
+	if sp := s.Space; sp != nil {
+		// Free pages are reused by later writes; only a backup's copy
+		// gives them back (see backup).
+		fmt.Fprintf(w, "file:       %s, %s of it free pages\n", mib(sp.File), mib(sp.Free))
+	}
 	c := s.Sources
 	fmt.Fprintf(w, "sources:    %d listed, %d disabled, %d due, %d failing, %d paused\n", c.Listed, c.Disabled, c.Due, c.Failing, c.Paused)
 	fmt.Fprintf(w, "last fetch: %s\n", ago(s.LastFetch, now))

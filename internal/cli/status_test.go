@@ -43,8 +43,13 @@ func TestStatusOnAGeneratedHub(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	space, err := st.Space(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
 	want := []string{
 		fmt.Sprintf("store:      generation %d; %s", gen, kindSummary(counts)),
+		fmt.Sprintf("file:       %s, %s of it free pages", mib(space.File), mib(space.Free)),
 		"sources:    2 listed, 1 disabled, 1 due, 0 failing, 0 paused",
 		"last fetch: never",
 		"last reads: 0 items",
@@ -119,7 +124,7 @@ func TestServeAdminAddrServesMetricsAndStatus(t *testing.T) {
 	if len(serverLines) <= len(storeLines) || strings.Join(serverLines[:len(storeLines)], "\n") != strings.Join(storeLines, "\n") {
 		t.Errorf("status --url:\n%s\nstatus:\n%s", fromServer, fromStore)
 	}
-	for _, want := range []string{"sources:    1 listed, 0 disabled, 0 due, 0 failing, 0 paused", "rounds:     1 (0 stopped on an error)", "fetches:    1 fetched"} {
+	for _, want := range []string{"sources:    1 listed, 0 disabled, 0 due, 0 failing, 0 paused", "file:       ", "rounds:     1 (0 stopped on an error)", "fetches:    1 fetched"} {
 		if !strings.Contains(fromServer, want) {
 			t.Errorf("status --url has no %q:\n%s", want, fromServer)
 		}

@@ -57,9 +57,7 @@ type Curator struct {
 	// decisions keeps the editors' log last read, and rules it compiled:
 	// every curation reads the log, which a busy hub's months make long.
 	decisions editorial.Cache
-	rulesMu   sync.Mutex
-	rulesOf   *editorial.Log
-	rules     *editorial.Rules
+	rules     editorial.Memo[*editorial.Rules]
 	// gate is the topic gate articles arriving in this process are
 	// decided by, taught from the store on first use (see sharedGate);
 	// gateKey is the hub's topic it was made for.

@@ -71,12 +71,7 @@ func (c *Curator) newJudge(ctx context.Context, fresh bool) (*judge, error) {
 // another log than the last (the cache gives the same while the file
 // holds the same bytes).
 func (c *Curator) compiled(log *editorial.Log) *editorial.Rules {
-	c.rulesMu.Lock()
-	defer c.rulesMu.Unlock()
-	if c.rulesOf != log {
-		c.rulesOf, c.rules = log, editorial.Compile(log.Decisions, c.canonical)
-	}
-	return c.rules
+	return c.rules.Of(log, func(l *editorial.Log) *editorial.Rules { return editorial.Compile(l.Decisions, c.canonical) })
 }
 
 // sources reads the hub's sources list: the site folder's file, else the

@@ -336,11 +336,13 @@ func TestStatusReadFromTheStore(t *testing.T) {
 
 // TestStatusParsedBackFromMetrics serves a hub's state and reads it back
 // with Prometheus' parser: what `status --url` prints is what `status`
-// reads from the store.
+// reads from the store, the free pages of its file included, which a
+// purge left.
 func TestStatusParsedBackFromMetrics(t *testing.T) {
 	st := openStore(t)
 	now := time.Now()
 	seedHub(t, st, now)
+	purge(t, st, 300)
 	m := New(Options{Store: st})
 	m.IngestRound(Round{Duration: time.Second, Fetches: map[string]int{"fetched": 3, "failed": 1},
 		Items: map[string]int{"stored": 4, "already stored": 5}})
@@ -365,9 +367,35 @@ func TestStatusParsedBackFromMetrics(t *testing.T) {
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("parsed  %+v\nfrom store %+v", got, want)
 	}
+	if want.Space == nil || want.Space.Free == 0 || want.Space.Free >= want.Space.File {
+		t.Errorf("the store's file: %+v, want the free pages the purge left", want.Space)
+	}
 	if run == nil || run.Rounds != 2 || run.RoundErrors != 1 || run.Requests != 2 || run.Started.IsZero() ||
 		time.Since(run.LastRound) > time.Minute || run.Fetches["fetched"] != 3 || run.Items["already stored"] != 5 {
 		t.Errorf("running %+v", run)
+	}
+}
+
+// purge stores n articles, then deletes them, as retention does: their
+// pages are left free in the file.
+func purge(t *testing.T, st store.Store, n int) {
+	t.Helper()
+	ctx := context.Background()
+	at := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
+	recs := make([]*model.Record, n)
+	paths := make([]string, n)
+	for i := range recs {
+		u := fmt.Sprintf("https://purged.example/a/%d", i)
+		recs[i] = &model.Record{Path: fmt.Sprintf("_news/2024-01-01-purged-%d.md", i), Kind: model.KindNews,
+			Article: &model.Article{Title: fmt.Sprintf("Purged %d", i), OriginalURL: u, PublishedDateTime: at,
+				Excerpt: strings.Repeat("The recount went on past midnight. ", 20)}}
+		paths[i] = recs[i].Path
+	}
+	if err := st.Upsert(ctx, recs); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Delete(ctx, paths...); err != nil {
+		t.Fatal(err)
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 	"github.com/prometheus/common/model"
 
 	hubmodel "newshub/internal/model"
+	"newshub/internal/store"
 )
 
 // ParseStatus reads a Status back from metrics in the text format, as a
@@ -49,6 +50,10 @@ func ParseStatus(r io.Reader) (Status, error) {
 		Due: states[stateDue], Failing: states[stateFailing], Paused: states[statePaused]}
 	s.LastFetch = unixTime(f.sum(nameLastFetch))
 	s.LastReads.Items = int(f.sum(nameLastReadSeen))
+	if file, ok := f.value(nameFileBytes); ok {
+		free, _ := f.value(nameFreeBytes)
+		s.Space = &store.Space{File: int64(file), Free: int64(free)}
+	}
 	rounds := f.byLabel(nameRounds, "result")
 	s.Running.Rounds = rounds[roundOK] + rounds[roundErr]
 	s.Running.RoundErrors = rounds[roundErr]

@@ -26,6 +26,9 @@ type Status struct {
 	LastFetch  time.Time // the latest fetch of a listed source; zero if none
 	// LastReads sums the last read of every listed source.
 	LastReads Reads
+	// Space is how the store's file is used; nil for a store that keeps
+	// no file of its own (PostgreSQL).
+	Space *store.Space
 	// Running is what a server counted since it started; nil when the
 	// status was read from the store.
 	Running *Running
@@ -76,6 +79,7 @@ type snapshot struct {
 	listed   int
 	disabled int
 	enabled  []store.SourceState // of the enabled sources, in list order
+	space    *store.Space
 }
 
 func readSnapshot(ctx context.Context, st store.Store, siteDir string) (*snapshot, error) {
@@ -100,6 +104,13 @@ func readSnapshot(ctx context.Context, st store.Store, siteDir string) (*snapsho
 		byURL[s.URL] = s
 	}
 	snap := &snapshot{gen: gen, records: counts, listed: len(list.Sources())}
+	if sp, ok := st.(store.Spacer); ok {
+		space, err := sp.Space(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("status: %w", err)
+		}
+		snap.space = &space
+	}
 	for _, src := range list.Sources() {
 		if !src.IsEnabled() {
 			snap.disabled++
@@ -120,6 +131,7 @@ func (snap *snapshot) status(policy scheduler.Policy, now time.Time) Status {
 		Records:    snap.records,
 		Sources:    SourceCounts{Listed: snap.listed, Disabled: snap.disabled},
 		LastReads:  Reads{Outcomes: map[string]int{}},
+		Space:      snap.space,
 	}
 	for _, st := range snap.enabled {
 		switch {
@@ -154,6 +166,8 @@ const (
 	nameLastFetch      = "newshub_sources_last_fetch_timestamp_seconds"
 	nameLastReadSeen   = "newshub_sources_last_read_items_seen"
 	nameLastReadByItem = "newshub_sources_last_read_items"
+	nameFileBytes      = "newshub_store_file_bytes"
+	nameFreeBytes      = "newshub_store_free_bytes"
 )
 
 // Source states, the values of newshub_sources' label.
@@ -173,6 +187,8 @@ var (
 	descLastFetch    = prometheus.NewDesc(nameLastFetch, "The latest fetch of a listed source, in seconds since the epoch.", nil, nil)
 	descLastReadSeen = prometheus.NewDesc(nameLastReadSeen, "Items of the listed sources' last reads.", nil, nil)
 	descLastRead     = prometheus.NewDesc(nameLastReadByItem, "Items of the listed sources' last reads, by outcome: stored, or why not stored.", []string{"outcome"}, nil)
+	descFileBytes    = prometheus.NewDesc(nameFileBytes, "Bytes of the store's database file, without its log (SQLite only).", nil, nil)
+	descFreeBytes    = prometheus.NewDesc(nameFreeBytes, "Bytes of the store's database file in free pages, which later writes reuse and only a backup's copy gives back (SQLite only).", nil, nil)
 )
 
 // stateCollector serves the Status read from the store at each scrape.
@@ -192,7 +208,7 @@ func newStateCollector(st store.Store, siteDir string, policy scheduler.Policy, 
 }
 
 func (c *stateCollector) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{descStoreUp, descGeneration, descRecords, descSources, descLastFetch, descLastReadSeen, descLastRead} {
+	for _, d := range []*prometheus.Desc{descStoreUp, descGeneration, descRecords, descSources, descLastFetch, descLastReadSeen, descLastRead, descFileBytes, descFreeBytes} {
 		ch <- d
 	}
 }
@@ -225,6 +241,10 @@ func (c *stateCollector) Collect(ch chan<- prometheus.Metric) {
 	gauge(descLastReadSeen, float64(s.LastReads.Items))
 	for outcome, n := range s.LastReads.Outcomes {
 		gauge(descLastRead, float64(n), outcome)
+	}
+	if s.Space != nil {
+		gauge(descFileBytes, float64(s.Space.File))
+		gauge(descFreeBytes, float64(s.Space.Free))
 	}
 }
 

@@ -242,8 +242,29 @@ func (vs *Views) loadFrom(ctx context.Context, rd store.Reader) (*View, error) {
 	}
 	vs.nextLoad.Store(time.Now().Add(max(4*took, vs.cfg.MinReload)).UnixNano())
 	vs.answered(msgReload)
-	vs.log.Info("view loaded", "generation", v.Generation(), "took", took.Round(time.Millisecond))
+	// A round that wrote only sources' states moves the generation too:
+	// its view, the same news, is logged at debug, where each quiet round
+	// of a server logged a line of it for months.
+	level := slog.LevelDebug
+	if !v.sameNews(prev) {
+		level = slog.LevelInfo
+	}
+	vs.log.Log(ctx, level, "view loaded", "generation", v.Generation(), "news", len(v.news), "took", took.Round(time.Millisecond))
 	return v, nil
+}
+
+// sameNews reports whether v publishes the current news prev did, each
+// at the version prev had.
+func (v *View) sameNews(prev *View) bool {
+	if prev == nil || len(v.news) != len(prev.news) {
+		return false
+	}
+	for p, e := range v.news {
+		if old := prev.news[p]; old == nil || old.version != e.version {
+			return false
+		}
+	}
+	return true
 }
 
 // What the views log of a store that fails them.

@@ -392,3 +392,47 @@ func (l *syncLog) String() string {
 	defer l.mu.Unlock()
 	return l.b.String()
 }
+
+// TestViewsLogAViewOfTheSameNewsAtDebug loads a view after each write of
+// the store, as a server does after each ingest round: a round that
+// wrote only sources' states (a quiet one) moves the generation too, and
+// its view, the same news, is logged at debug; a view whose news changed
+// at info, where each quiet round logged a line at info.
+func TestViewsLogAViewOfTheSameNewsAtDebug(t *testing.T) {
+	st, s := genStore(t, 30)
+	ctx := context.Background()
+	var logged syncLog
+	vs := NewViews(ViewsConfig{Store: st, Site: s, Options: genOptions(), Logger: slog.New(slog.NewTextHandler(&logged, nil))})
+	for _, tc := range []struct {
+		name  string
+		write func()
+		lines int
+	}{
+		{"the first view", func() {}, 1},
+		{"a quiet round", func() {
+			if err := st.PutSourceState(ctx, store.SourceState{URL: "https://feed.example/rss", LastStatus: "304 Not Modified"}); err != nil {
+				t.Fatal(err)
+			}
+		}, 0},
+		{"a changed article", func() { touch(t, vs) }, 1},
+	} {
+		gen, err := st.Generation(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tc.write()
+		logged.mu.Lock()
+		logged.b.Reset()
+		logged.mu.Unlock()
+		v, err := vs.Fresh(ctx)
+		switch {
+		case err != nil:
+			t.Fatal(err)
+		case tc.name != "the first view" && v.Generation() == gen:
+			t.Fatalf("%s: the generation did not move", tc.name)
+		}
+		if n := strings.Count(logged.String(), "view loaded"); n != tc.lines {
+			t.Errorf("%s: %d lines at info, want %d:\n%s", tc.name, n, tc.lines, logged.String())
+		}
+	}
+}

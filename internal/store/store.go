@@ -256,6 +256,19 @@ func OpenSnapshot(ctx context.Context, st Store) (HubReader, func(), error) {
 	return nil, nil, fmt.Errorf("%w: a %T", ErrNoSnapshot, st)
 }
 
+// Space is how a store's database file is used.
+type Space struct {
+	File int64 // bytes of the database file, without its log
+	Free int64 // bytes of its pages that hold nothing (the freelist)
+}
+
+// Spacer is a Store kept in one file of its own, which says how the
+// file's pages are used: the file does not shrink when records go, which
+// an operator watches (status, metrics). store/sqlite implements it.
+type Spacer interface {
+	Space(ctx context.Context) (Space, error)
+}
+
 // BulkLoader is a Store that can fill itself faster than by one Upsert
 // after another when it is empty, as on a hub's first import: it stores
 // rows first and builds its secondary and full-text indexes once, after.

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+
+	"newshub/internal/store"
 )
 
 // Backup writes a copy of the store to the new file path with VACUUM INTO:
@@ -35,10 +37,9 @@ func (s *Store) Backup(ctx context.Context, path string) error {
 }
 
 // Space is how the database file's pages are used.
-type Space struct {
-	File int64 // bytes of the database file, without its log
-	Free int64 // bytes of its pages that hold nothing (the freelist)
-}
+type Space = store.Space
+
+var _ store.Spacer = (*Store)(nil)
 
 // Space reads the size of the database file and of its free pages, which
 // deletes and rewrites leave and later writes reuse: the file does not
