@@ -29,25 +29,29 @@ func (s *Store) Lease(ctx context.Context, holder string, ttl time.Duration, nam
 	if len(names) == 0 {
 		return nil, nil
 	}
-	now := time.Now()
 	tx, err := s.beginWrite(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("lease: %w", err)
 	}
 	defer s.endWrite(tx, &err)
+	// Now is read holding the write lock, so that no lease committed
+	// before it was taken later by this machine's clock.
+	now := time.Now()
 	// A name is claimed when it has no row, its lease has expired (or was
-	// taken after now), or holder has it already; otherwise the update's
-	// condition fails and the statement changes nothing.
+	// taken further ahead of now than clocks may be apart: before the
+	// clock was set back), or holder has it already; otherwise the
+	// update's condition fails and the statement changes nothing.
 	stmt, err := tx.PrepareContext(ctx, `INSERT INTO leases (name, holder, expires, life) VALUES (?1, ?2, ?3, ?4)
 		ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires = excluded.expires, life = excluded.life
 		WHERE leases.holder = excluded.holder OR leases.expires <= ?5
-			OR (leases.life > 0 AND leases.expires - leases.life > ?5)`)
+			OR (leases.life > 0 AND leases.expires - leases.life > ?6)`)
 	if err != nil {
 		return nil, fmt.Errorf("lease: %w", err)
 	}
 	defer stmt.Close()
 	for _, name := range names {
-		res, err := stmt.ExecContext(ctx, name, holder, now.Add(ttl).UnixMicro(), ttl.Microseconds(), now.UnixMicro())
+		res, err := stmt.ExecContext(ctx, name, holder, now.Add(ttl).UnixMicro(), ttl.Microseconds(), now.UnixMicro(),
+			now.Add(store.ClockSkew).UnixMicro())
 		if err != nil {
 			return nil, fmt.Errorf("lease %s: %w", name, err)
 		}
