@@ -226,6 +226,20 @@ func (ix *index) lookup(ctx context.Context, st store.Store, source string, keys
 	return known, nil
 }
 
+// keepFeeds drops the known keys of the sources not in listed: a source
+// removed from the list would otherwise keep its last feed's keys for as
+// long as the process runs. Listed again, its feed is looked up whole, as
+// after another writer wrote.
+func (ix *index) keepFeeds(listed map[string]bool) {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	for source := range ix.feeds {
+		if !listed[source] {
+			delete(ix.feeds, source)
+		}
+	}
+}
+
 // has reports whether k is one of the known keys; a nil feedKeys knows none.
 func (f *feedKeys) has(k string) bool {
 	if f == nil {
