@@ -457,11 +457,13 @@ func (in *Ingester) retain(ctx context.Context, sum *Summary) error {
 		if rs, err = retention.Apply(ctx, in.st, *pol, retention.Options{SiteDir: in.opts.SiteDir, Now: in.now, Log: in.log}); err != nil {
 			return err
 		}
-		return in.index.followRetention(ctx, in.st, before, rs)
+		in.index.followRetention(before, rs)
+		return nil
 	})
 	if err != nil {
 		return err
 	}
+	rs.Gone = nil // followed: not held until the next run
 	sum.Retention, in.retained = rs, &rs
 	if rs.Archived+rs.Restored+rs.Purged+rs.Files.Moved+rs.Files.Removed > 0 {
 		in.log.Info("retention", "archived", rs.Archived, "restored", rs.Restored, "purged", rs.Purged,
