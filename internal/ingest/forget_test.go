@@ -15,8 +15,10 @@ import (
 // source removed from the list (its validators, failures, schedule, last
 // read) stayed in the store for good; a round now deletes it, and the
 // source added again is asked for its feed whole, whose item, stored
-// before, is not stored again. A source disabled keeps its state, and so
-// do all when the list is empty (more likely gone than emptied).
+// before, is not stored again. The index forgets the keys of its last
+// feed too, which it kept for as long as the process ran. A source
+// disabled keeps its state, and so do all when the list is empty (more
+// likely gone than emptied).
 func TestRoundForgetsTheStatesOfSourcesNoLongerListed(t *testing.T) {
 	tests := []struct {
 		name   string
@@ -51,6 +53,9 @@ func TestRoundForgetsTheStatesOfSourcesNoLongerListed(t *testing.T) {
 				t.Fatal(err)
 			}
 			h.state(t, stays) // kept, listed or not
+			if _, known := in.index.feeds[goes]; known != tt.kept {
+				t.Errorf("the index knows the last feed of the source %s: %v, want %v", tt.name, known, tt.kept)
+			}
 			_, err := h.st.SourceState(ctx, goes)
 			switch {
 			case tt.kept && err != nil:

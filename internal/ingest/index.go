@@ -128,41 +128,36 @@ func tombstones(ctx context.Context, st store.Store) (map[string]string, map[str
 // the only writer since, without reading the stored news again as ensure
 // would. Retention moves records, which the keys do not say (the store
 // finds an article by key wherever it is), and purges some, whose keys
-// become tombstones: those are read again, and each source's keys are
-// looked up again at its next feed. When the generation moved by more
-// than retention's writes, someone else wrote too: the index is left
-// behind the store, so that ensure reads it again.
-func (ix *index) followRetention(ctx context.Context, st store.Store, before int64, rs retention.Summary) error {
+// become tombstones: those retention purged (rs.Gone) are added to the
+// tombstones held, which are not read again (they grow with the months),
+// and each source's keys are looked up again at its next feed. When the
+// generation moved by more than retention's writes, someone else wrote
+// too: the index is left behind the store, so that ensure reads it again.
+func (ix *index) followRetention(before int64, rs retention.Summary) {
 	if !ix.current(before) || rs.Generation == before || rs.Generation != before+int64(rs.Writes) {
-		return nil
-	}
-	var purged map[string]string
-	var gone map[string]bool
-	if rs.Purged > 0 {
-		var err error
-		if purged, gone, err = tombstones(ctx, st); err != nil {
-			return err
-		}
+		return
 	}
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
 	if ix.gen != before {
-		return nil
+		return
 	}
-	if purged != nil {
-		// An alias of an article purged now goes; one of a stored
-		// article that an older tombstone shares stays.
-		for k := range purged {
-			if p, ok := ix.aliases[k]; ok && gone[p] {
+	for _, p := range rs.Gone {
+		ix.gone[p.Path] = true
+		for _, k := range p.Keys {
+			ix.purged[k] = p.Path // a key purged again names the later purge, as the store keeps it
+			// An alias of an article purged now goes; one of a stored
+			// article that an older tombstone shares stays.
+			if q, ok := ix.aliases[k]; ok && ix.gone[q] {
 				delete(ix.aliases, k)
 			}
 		}
-		ix.purged, ix.gone = purged, gone
+	}
+	if len(rs.Gone) > 0 {
 		ix.epoch++
 	}
 	ix.moved = ix.moved || rs.Archived+rs.Restored > 0
 	ix.gen = rs.Generation
-	return nil
 }
 
 // aliasesOf returns the keys of an article (see curate.ArticleKeys) that
@@ -224,6 +219,20 @@ func (ix *index) lookup(ctx context.Context, st store.Store, source string, keys
 	ix.feeds[source] = &feedKeys{epoch: epoch, keys: set}
 	ix.mu.Unlock()
 	return known, nil
+}
+
+// keepFeeds drops the known keys of the sources not in listed: a source
+// removed from the list would otherwise keep its last feed's keys for as
+// long as the process runs. Listed again, its feed is looked up whole, as
+// after another writer wrote.
+func (ix *index) keepFeeds(listed map[string]bool) {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	for source := range ix.feeds {
+		if !listed[source] {
+			delete(ix.feeds, source)
+		}
+	}
 }
 
 // has reports whether k is one of the known keys; a nil feedKeys knows none.

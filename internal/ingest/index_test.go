@@ -274,6 +274,51 @@ func TestKeyIndexFollowsRetentionWithoutReadingEveryRecord(t *testing.T) {
 	}
 }
 
+// tombstoneReads counts the reads of every tombstone made through a
+// SQLite store.
+type tombstoneReads struct {
+	*sqlite.Store
+	n atomic.Int64
+}
+
+func (w *tombstoneReads) Tombstones(ctx context.Context, fn func(store.Tombstone) error) error {
+	w.n.Add(1)
+	return w.Store.Tombstones(ctx, fn)
+}
+
+// After a round whose retention purges a duplicate, the key index adds
+// the keys purged to the tombstones it holds rather than read them all
+// again, which a hub that purges every day would do after every round,
+// over more of them every month; the purged article stays out when its
+// feed offers it again.
+func TestKeyIndexFollowsPurgesWithoutReadingEveryTombstone(t *testing.T) {
+	var later atomic.Bool
+	now := time.Date(2024, 3, 1, 12, 0, 0, 0, time.UTC)
+	h, _, opts := retentionHub(t, &later, &now)
+	reads := &tombstoneReads{Store: h.st.(*sqlite.Store)}
+	h.st = reads
+	in := h.ingester(opts)
+	defer in.Close()
+	ctx := context.Background()
+	sum, err := in.RunOnce(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.New != 3 || sum.Retention.Purged != 1 {
+		t.Fatalf("round 1: %d new, retention %+v; want 3 new, 1 purged", sum.New, sum.Retention)
+	}
+	later.Store(true)
+	if sum, err = in.RunOnce(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if sum.New != 1 || sum.NotStored[ReasonPurged] != 1 {
+		t.Fatalf("round 2: %+v; want 1 new, 1 %q", sum, ReasonPurged)
+	}
+	if n := reads.n.Load(); n != 1 {
+		t.Errorf("the tombstones read whole %d times over two rounds, want once, when the index was built", n)
+	}
+}
+
 // An alias (here of an imported record without a canonical URL) leads to
 // its article where retention moved it, though the index followed
 // retention rather than read the stored news again.

@@ -457,11 +457,13 @@ func (in *Ingester) retain(ctx context.Context, sum *Summary) error {
 		if rs, err = retention.Apply(ctx, in.st, *pol, retention.Options{SiteDir: in.opts.SiteDir, Now: in.now, Log: in.log}); err != nil {
 			return err
 		}
-		return in.index.followRetention(ctx, in.st, before, rs)
+		in.index.followRetention(before, rs)
+		return nil
 	})
 	if err != nil {
 		return err
 	}
+	rs.Gone = nil // followed: not held until the next run
 	sum.Retention, in.retained = rs, &rs
 	if rs.Archived+rs.Restored+rs.Purged+rs.Files.Moved+rs.Files.Removed > 0 {
 		in.log.Info("retention", "archived", rs.Archived, "restored", rs.Restored, "purged", rs.Purged,
@@ -577,11 +579,12 @@ func (in *Ingester) round(ctx context.Context) (Summary, error) {
 	return sum, err
 }
 
-// forgetUnlisted deletes the states of the sources no longer listed. A
-// source removed (sources remove, the admin area, an edit of the file) is
-// done with: nothing reads its validators, failures, schedule or last read
-// but explain's account of its last read's items, and kept, they were read
-// by every round and every wake of Run for good. Listed again, it is
+// forgetUnlisted deletes the states of the sources no longer listed, and
+// the keys the index knows from their last feeds. A source removed
+// (sources remove, the admin area, an edit of the file) is done with:
+// nothing reads its validators, failures, schedule or last read but
+// explain's account of its last read's items, and kept, they were read by
+// every round and every wake of Run for good. Listed again, it is
 // fetched as a new source is, as sources add has it of one removed after
 // failures (see sources.ForgetFailures); its articles and purged keys stay,
 // so its feed does not bring them back. An empty list forgets nothing: a
@@ -594,6 +597,7 @@ func (in *Ingester) forgetUnlisted(ctx context.Context, list *sources.List, stat
 	for _, src := range list.Sources() {
 		listed[src.URL] = true // by the spelling states are kept under
 	}
+	in.index.keepFeeds(listed)
 	var gone []string
 	for _, s := range states {
 		if !listed[s.URL] {

@@ -100,6 +100,9 @@ type Summary struct {
 	Restored int // archived records moved back to _news/: their story has recent news
 	Purged   int // unpublished duplicates deleted
 	Keys     int // keys kept for them
+	// Gone are the purges committed, with their keys: what a reader that
+	// keeps the tombstones adds to them, rather than read them all again.
+	Gone []store.Purge
 	// Left counts the records due to move or go that stayed, by reason.
 	Left map[string]int
 	// Taken names, sorted, the records left because the other folder
@@ -477,6 +480,7 @@ func (r *runner) purge(ctx context.Context, purges [][]store.Purge) error {
 				r.entries[p.Path].gone = true
 				r.sum.Purged++
 				r.sum.Keys += len(p.Keys)
+				r.sum.Gone = append(r.sum.Gone, p)
 			}
 			r.opt.Log.Info("retention: purged unpublished duplicates", "done", r.sum.Purged, "of", len(purges))
 		})
