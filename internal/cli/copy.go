@@ -67,6 +67,9 @@ func runCopy(ctx context.Context, env *Env, args []string) error {
 		}
 		return err
 	})
+	if errors.Is(err, transfer.ErrSameStore) {
+		return usageError("--from and --to name the same store")
+	}
 	if errors.Is(err, errCopyLocked) {
 		return fmt.Errorf("copy into %s: %w", redactDSN(*to), err)
 	}

@@ -70,3 +70,20 @@ func (sp space) key(s string) int64 {
 	h.Write([]byte("newshub:" + s))
 	return int64(h.Sum64())
 }
+
+// Identity names the hub the store holds whatever address reached it
+// (localhost or 127.0.0.1, a socket, parameters in another order): the
+// server's cluster, the database and the schema. A standby shares its
+// primary's cluster, and holds the same hub.
+func (s *Store) Identity(ctx context.Context) (string, error) {
+	var (
+		system int64
+		db     uint32
+	)
+	err := s.db.QueryRow(ctx, `SELECT (SELECT system_identifier FROM pg_control_system()),
+		(SELECT oid FROM pg_database WHERE datname = current_database())`).Scan(&system, &db)
+	if err != nil {
+		return "", fmt.Errorf("identity: %w", err)
+	}
+	return fmt.Sprintf("%d/%d/%s", system, db, s.space.schema), nil
+}

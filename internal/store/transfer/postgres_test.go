@@ -3,9 +3,12 @@ package transfer
 import (
 	"context"
 	"errors"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/jackc/pgx/v5"
 
 	"newshub/internal/model"
 	"newshub/internal/store"
@@ -133,6 +136,48 @@ func TestCopyStoppedHalfWayLeavesItsTargetMarked(t *testing.T) {
 			}
 			if g2, _ := to.Generation(ctx); g2 != g {
 				t.Errorf("the refused copy wrote: generation %d -> %d", g, g2)
+			}
+		})
+	}
+}
+
+// TestCopyRefusesAPostgresHubReachedByAnotherAddress copies a hub into
+// itself named otherwise, which its address alone does not tell, and into
+// hubs that are not it: another database, another schema of its database.
+func TestCopyRefusesAPostgresHubReachedByAnotherAddress(t *testing.T) {
+	ctx := context.Background()
+	dsn := pgtest.DSN(t)
+	u, err := url.Parse(dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	conn, err := pgx.Connect(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := conn.Exec(ctx, `CREATE SCHEMA other`); err != nil {
+		t.Fatal(err)
+	}
+	conn.Close(ctx)
+	localhost := *u
+	localhost.Host = "localhost:" + u.Port()
+	for _, tt := range []struct {
+		name, to string
+		want     error
+	}{
+		{"localhost for 127.0.0.1", localhost.String(), ErrSameStore},
+		{"parameters reordered", "postgresql://" + u.User.String() + "@" + u.Host + u.Path + "?application_name=copy&" + u.RawQuery + "&connect_timeout=5", ErrSameStore},
+		{"another database", pgtest.DSN(t), nil},
+		{"another schema", dsn + "&search_path=other", nil},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			from := openPostgresAt(t, dsn)
+			if err := from.Upsert(ctx, []*model.Record{news("a", "Story A")}); err != nil {
+				t.Fatal(err)
+			}
+			_, err := Copy(ctx, from, openPostgresAt(t, tt.to), Options{})
+			if !errors.Is(err, tt.want) {
+				t.Errorf("copy into %s: %v; want %v", tt.to, err, tt.want)
 			}
 		})
 	}

@@ -16,7 +16,12 @@ func TestMain(m *testing.M) { pgtest.Main(m) }
 
 func openPostgres(t *testing.T) *postgres.Store {
 	t.Helper()
-	st, err := postgres.Open(context.Background(), pgtest.DSN(t))
+	return openPostgresAt(t, pgtest.DSN(t))
+}
+
+func openPostgresAt(t *testing.T, dsn string) *postgres.Store {
+	t.Helper()
+	st, err := postgres.Open(context.Background(), dsn)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -42,6 +42,10 @@ const maxBatchBytes = 16 << 20
 // ErrNotEmpty is returned when the target of a copy already holds records.
 var ErrNotEmpty = errors.New("the target store is not empty")
 
+// ErrSameStore is returned when the source and the target of a copy
+// are one store, reached by two addresses.
+var ErrSameStore = errors.New("the source and the target are the same store")
+
 // ErrUnfinished is returned for a store that holds the mark of a copy
 // into it that has not finished (store.CopyMark): under way, or killed,
 // stopped or failing its check, it may lack any part of the hub.
@@ -85,6 +89,9 @@ type Summary struct {
 // (CheckFinished), however far it got.
 func Copy(ctx context.Context, from, to store.Store, opt Options) (Summary, error) {
 	start := time.Now()
+	if err := checkApart(ctx, from, to); err != nil {
+		return Summary{}, err
+	}
 	if err := checkEmpty(ctx, to); err != nil {
 		return Summary{}, err
 	}
@@ -100,6 +107,30 @@ func Copy(ctx context.Context, from, to store.Store, opt Options) (Summary, erro
 		return sum, fmt.Errorf("copy: %w", err)
 	}
 	return sum, nil
+}
+
+// checkApart returns ErrSameStore when from and to are one PostgreSQL
+// hub, which SameStore cannot tell from their addresses: a copy into it
+// would be refused as a target not empty, which misleads, or, from an
+// empty hub, mark it as a copy's target.
+func checkApart(ctx context.Context, from, to store.Store) error {
+	a, okA := from.(*postgres.Store)
+	b, okB := to.(*postgres.Store)
+	if !okA || !okB {
+		return nil
+	}
+	idA, err := a.Identity(ctx)
+	if err != nil {
+		return fmt.Errorf("copy: source: %w", err)
+	}
+	idB, err := b.Identity(ctx)
+	if err != nil {
+		return fmt.Errorf("copy: target: %w", err)
+	}
+	if idA == idB {
+		return ErrSameStore
+	}
+	return nil
 }
 
 // CheckFinished returns an error wrapping ErrUnfinished when st holds the
