@@ -281,3 +281,24 @@ func TestNewItemsLetGoOfTheirItemsHTML(t *testing.T) {
 		}
 	}
 }
+
+// TestItemTextLeavesOutTheTitleRepeated checks that an item whose text
+// is its headline again, alone or with its publisher's name after it (an
+// aggregator's description), gives no excerpt, where a text that starts
+// with the headline and goes on does.
+func TestItemTextLeavesOutTheTitleRepeated(t *testing.T) {
+	for _, tt := range []struct {
+		item parser.Item
+		want string
+	}{
+		{parser.Item{Title: "Recount requested in District 9", Publisher: "Valley Wire",
+			Summary: `<a href="https://news.google.com/rss/articles/CBMi" target="_blank">Recount requested in District 9</a>&nbsp;&nbsp;<font color="#6f6f6f">Valley Wire</font>`}, ""},
+		{parser.Item{Title: "Polls close at 8", Summary: "<p>Polls close at 8</p>"}, ""},
+		{parser.Item{Title: "Polls close at 8", Summary: "<p>Polls close at 8 in every ward, the clerk said.</p>"}, "Polls close at 8 in every ward, the clerk said."},
+		{parser.Item{Title: "Polls close", Summary: "Polls close Valley Wire"}, "Polls close Valley Wire"},
+	} {
+		if got := itemText(tt.item); got != tt.want {
+			t.Errorf("itemText(%q) = %q, want %q", tt.item.Summary, got, tt.want)
+		}
+	}
+}

@@ -479,7 +479,10 @@ func TestCorpusIngestedInOneRound(t *testing.T) {
 	// A Google News item whose link is opaque is its publisher's, by the
 	// <source> it names, under the headline without that name.
 	if a := news["https://news.google.com/rss/articles/CBMiP0FVX3lxTFB2M2tYblFtOFRnUnoxV2JMYzVZZEhzN0pmS2UyTmFPdTRWaTlNdEdwRHg2WnJTcTBFd19CbC1IeQ?oc=5"]; a == nil ||
-		a.Provider.Name != "Valley Wire" || a.Provider.Domain != "valleywire.example" || a.Title != "Recount requested in District 9" {
+		a.Provider.Name != "Valley Wire" || a.Provider.Domain != "valleywire.example" || a.Title != "Recount requested in District 9" ||
+		a.Excerpt != "" {
+		// Its description, the headline and the publisher again, is
+		// no excerpt.
 		t.Errorf("Google News item stored as %+v", a)
 	}
 	// An abstract that is text keeps what follows its "<".

@@ -49,12 +49,30 @@ func (res *result) drop(log *slog.Logger, d store.Drop) {
 
 // itemText returns the plain text of an item's summary, else its content,
 // without the footer a plugin adds to each post (see withoutFooter) or
-// the link a theme adds to read on (see withoutMoreLink).
+// the link a theme adds to read on (see withoutMoreLink); "" for a text
+// that only repeats the item's title (see echoesTitle).
 func itemText(it parser.Item) string {
-	if t := parser.PlainText(withoutMoreLink(withoutFooter(strings.TrimSpace(it.Summary), it.Link), it.Link)); t != "" {
-		return t
+	t := parser.PlainText(withoutMoreLink(withoutFooter(strings.TrimSpace(it.Summary), it.Link), it.Link))
+	if t == "" {
+		t = parser.PlainText(withoutMoreLink(withoutFooter(it.Content, it.Link), it.Link))
 	}
-	return parser.PlainText(withoutMoreLink(withoutFooter(it.Content, it.Link), it.Link))
+	if echoesTitle(t, it) {
+		return ""
+	}
+	return t
+}
+
+// echoesTitle reports whether an item's text is its title again, alone
+// or followed by its publisher's name, as aggregators describe an item
+// (Google News: a link to the article under its headline, then the
+// publisher): no excerpt, where the page's description is one.
+func echoesTitle(text string, it parser.Item) bool {
+	title := parser.NormalizeSpace(it.Title)
+	if title == "" || len(text) < len(title) || !strings.EqualFold(text[:len(title)], title) {
+		return false
+	}
+	rest := strings.TrimSpace(text[len(title):])
+	return rest == "" || it.Publisher != "" && strings.EqualFold(rest, parser.NormalizeSpace(it.Publisher))
 }
 
 // tailLength is how much of the end of an item's HTML is looked at for

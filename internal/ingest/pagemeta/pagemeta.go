@@ -122,9 +122,7 @@ func Parse(body []byte, contentType, pageURL string) Meta {
 						og.height = pixels(v)
 					}
 				case "twitter:image", "twitter:image:src":
-					if og.image == "" && og.secureImage == "" {
-						og.image = v
-					}
+					og.twitterImage = cmp.Or(og.twitterImage, v)
 				case "article:published_time":
 					og.published = v
 				default:
@@ -228,11 +226,11 @@ type openGraph struct {
 	named              string // the first of pubDateNames
 	// Twitter's card, for pages that give no Open Graph, and the
 	// document's <title>.
-	twitterTitle, twitterDescription, docTitle string
-	svg                                        int    // depth in <svg> elements
-	based                                      bool   // a <base href> was read
-	refresh                                    string // a <meta http-equiv="refresh">'s address
-	url                                        string // og:url
+	twitterTitle, twitterDescription, twitterImage, docTitle string
+	svg                                                      int    // depth in <svg> elements
+	based                                                    bool   // a <base href> was read
+	refresh                                                  string // a <meta http-equiv="refresh">'s address
+	url                                                      string // og:url
 }
 
 // pubDateNames are the other meta tags that name a page's date of
@@ -352,6 +350,14 @@ func attrs(z *html.Tokenizer) tagAttrs {
 func (m *Meta) finish(base *url.URL, og *openGraph, ld []jsonLD) {
 	if image := cmp.Or(og.secureImage, og.image); image != "" {
 		m.Image = model.Image{URL: resolve(base, image), Width: max(og.width, 0), Height: max(og.height, 0)}
+	} else if og.twitterImage != "" {
+		// Open Graph's size is not the card's picture's.
+		m.Image = model.Image{URL: resolve(base, og.twitterImage)}
+	}
+	if parser.NotPicture(m.Image.URL, m.Image.Width, m.Image.Height) {
+		// A page with no picture of its own gives a counter or a
+		// spacer ("blank.gif", 1 by 1) or its icon in its place.
+		m.Image = model.Image{}
 	}
 	m.Canonical = resolve(base, m.Canonical)
 	m.URL = resolve(base, og.url)
@@ -380,7 +386,9 @@ func (m *Meta) finish(base *url.URL, og *openGraph, ld []jsonLD) {
 		if m.Image.URL == "" {
 			if im := a.image(ids); im.URL != "" && !logo(resolve(base, im.URL)) {
 				im.URL = resolve(base, im.URL)
-				m.Image = im
+				if !parser.NotPicture(im.URL, im.Width, im.Height) {
+					m.Image = im
+				}
 			}
 		}
 	}

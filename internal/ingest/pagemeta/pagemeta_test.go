@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"golang.org/x/net/html/atom"
+
+	"newshub/internal/model"
 )
 
 func read(t *testing.T, name string) []byte {
@@ -324,6 +326,30 @@ func TestParseReadsImageSizesWithUnits(t *testing.T) {
 	page := []byte(`<meta property="og:image" content="/lead.jpg"><meta property="og:image:width" content="1200px"><meta property="og:image:height" content=" 630 ">`)
 	if im := Parse(page, "", "https://e.com/a").Image; im.Width != 1200 || im.Height != 630 {
 		t.Fatalf("image %+v", im)
+	}
+}
+
+// TestParseTakesTheArticlesPicture reads the picture a page gives as
+// its article's: Open Graph's over the Twitter card's, which heads write
+// first (a smaller crop), and none where what the page gives is a spacer
+// of one pixel or an icon, which pages without a picture of their own
+// name in its place.
+func TestParseTakesTheArticlesPicture(t *testing.T) {
+	for _, tt := range []struct {
+		file string
+		want model.Image
+	}{
+		{"card-before-og.html", model.Image{URL: "https://cdn.lakesidecourier.example/img/2024/11/ward7-1200.jpg", Width: 1200, Height: 675}},
+		{"spacer-image.html", model.Image{}},
+	} {
+		if im := Parse(read(t, tt.file), "text/html; charset=utf-8", "https://e.com/a").Image; im != tt.want {
+			t.Errorf("%s: image %+v, want %+v", tt.file, im, tt.want)
+		}
+	}
+	// A card alone is the page's picture.
+	page := []byte(`<meta name="twitter:image" content="/card.jpg">`)
+	if im := Parse(page, "", "https://e.com/a").Image; im.URL != "https://e.com/card.jpg" {
+		t.Errorf("card alone: image %+v", im)
 	}
 }
 

@@ -827,6 +827,11 @@ func TestParseReadsTitles(t *testing.T) {
 		{"cp1250-declared-latin2.xml", []string{"Źródło w parku znów czynne – „woda jest czysta”", "Żółte autobusy wracają na trasę do Łagowa"}},
 		{"noncharacters.xml", []string{"Board adopts the 2025 levy", "Minutes of the October 28 meeting", "Polling place hours"}},
 		{"mixed-1251.xml", []string{"Избирательные участки открылись в восемь утра", "Архив: как голосовали пять лет назад"}},
+		// Titles escaped before a CDATA section wraps them, as WordPress
+		// plugins write them ("&amp;#8217;" in the section), and soft
+		// hyphens (&shy;), as German newsrooms break their long words:
+		// read as the words a browser shows.
+		{"escaped-in-cdata.xml", []string{`Landrat’s "Briefwahl" & the count`, "Bundestagswahl: Wahllokale öffnen"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
@@ -835,6 +840,18 @@ func TestParseReadsTitles(t *testing.T) {
 				t.Errorf("titles %q, want %q", got, tt.titles)
 			}
 		})
+	}
+}
+
+// TestParseReadsTextsEscapedTwice checks the text of items whose HTML a
+// generator escaped again before wrapping it in a CDATA section, and
+// that breaks its words with soft hyphens: an excerpt shows the words,
+// not "&#8217;", "&nbsp;" or an invisible hyphen inside a word.
+func TestParseReadsTextsEscapedTwice(t *testing.T) {
+	got := itemsOf(parseCorpus(t, "escaped-in-cdata.xml"), func(it *Item) string { return PlainText(it.Summary) })
+	want := []string{"The clerk’s office opened at 8 a.m. – a first.", "Die Wahllokale öffnen um acht."}
+	if !slices.Equal(got, want) {
+		t.Errorf("texts %q, want %q", got, want)
 	}
 }
 

@@ -14,7 +14,7 @@ import (
 
 // firstImg returns the address (see imgSource), width and height of the
 // first picture in an HTML fragment, or "": an <img> that is not a
-// counter (see notPicture).
+// counter (see NotPicture).
 func firstImg(fragment string) (string, int, int) {
 	if !strings.Contains(fragment, "<img") && !strings.Contains(fragment, "<IMG") {
 		return "", 0, 0
@@ -31,7 +31,7 @@ func firstImg(fragment string) (string, int, int) {
 			}
 			attrs := htmlAttrs(z)
 			src, w, h := imgSource(attrs), atoi(attrs["width"]), atoi(attrs["height"])
-			if src != "" && !notPicture(src, w, h) {
+			if src != "" && !NotPicture(src, w, h) {
 				return src, w, h
 			}
 		}
@@ -100,13 +100,14 @@ func largestCandidate(srcset string) string {
 	}
 }
 
-// notPicture reports whether an <img> counts readers, or sells or shows
-// something other than the item, rather than shows the item: a pixel of
+// NotPicture reports whether an image (an <img>, a feed's picture, a
+// page's og:image) counts readers, or sells or shows something other
+// than the item, rather than shows the item: a pixel of
 // one by one (FeedBurner's "/~r/…/~4/…", Medium's "_/stat", WordPress's
 // "b.gif"), one of the share buttons FeedBurner appends to every item
 // ("/~ff/…", its FeedFlare), an icon stated smaller than any picture (see
 // tooSmall), or, whatever size it says or does not say, a counter, an advertisement or an author's portrait (see notPictureURL).
-func notPicture(src string, w, h int) bool {
+func NotPicture(src string, w, h int) bool {
 	if w == 1 || h == 1 || tooSmall(w, h) {
 		return true
 	}

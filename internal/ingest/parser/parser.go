@@ -1433,14 +1433,14 @@ func isASCII(s string) bool {
 // them: media:content and media:thumbnail (also inside media:group),
 // image enclosures, the item image, the first image of the content. The
 // content's is relative to pageBase, the others to base. None is a
-// counter, an advertisement or an author's portrait (see notPicture),
+// counter, an advertisement or an author's portrait (see NotPicture),
 // wherever the feed gives it.
 func images(gi *gofeed.Item, base, pageBase *url.URL) []model.Image {
 	var out []model.Image
 	seen := map[string]bool{}
 	addFrom := func(base *url.URL, raw string, w, h int) {
 		u := resolve(base, raw)
-		if !isHTTP(u) || seen[u] || notPicture(u, w, h) {
+		if !isHTTP(u) || seen[u] || NotPicture(u, w, h) {
 			return
 		}
 		seen[u] = true

@@ -24,15 +24,29 @@ var strict = sync.OnceValue(bluemonday.StrictPolicy)
 // list item, a cell) ends a word as a browser shows it, where the tag is
 // all that separates two words ("<p>One.</p><p>Two.</p>", a link then
 // "<br>" in a micropost): it is read as a space, which the strict policy
-// alone drops, running the words together.
+// alone drops, running the words together. A character reference the
+// text still holds was escaped twice (see decodeRefs).
 func PlainText(fragment string) string {
 	if strings.ContainsAny(fragment, "<&") {
 		if strings.Contains(fragment, "<") {
 			fragment = blockTag.ReplaceAllString(fragment, " $0 ")
 		}
-		fragment = html.UnescapeString(strict().Sanitize(joinSurrogates(fragment)))
+		fragment = decodeRefs(html.UnescapeString(strict().Sanitize(joinSurrogates(fragment))))
 	}
 	return NormalizeSpace(fragment)
+}
+
+// decodeRefs decodes the character references of s, text already read
+// from its markup: references a generator escaped before wrapping them in
+// a CDATA section ("<![CDATA[It&amp;#8217;s]]>", as WordPress plugins
+// write titles and excerpts), which a reader would show as "&#8217;".
+// Only a complete reference, ended by ";", is one: "R&D", "&copy 2024"
+// are text as they stand.
+func decodeRefs(s string) string {
+	if !strings.Contains(s, "&") {
+		return s
+	}
+	return charRef.ReplaceAllStringFunc(joinSurrogates(s), html.UnescapeString)
 }
 
 // blockTag matches a start or end tag of an element that breaks the line
@@ -46,7 +60,7 @@ var blockTag = regexp.MustCompile(`(?i)</?(?:address|article|aside|blockquote|br
 // where HTML would drop what looks like a tag; any other is read as HTML.
 func titleText(s string) string {
 	if strings.Contains(s, "<") && !htmlMarkup.MatchString(s) {
-		return NormalizeSpace(html.UnescapeString(joinSurrogates(s)))
+		return NormalizeSpace(decodeRefs(html.UnescapeString(joinSurrogates(s))))
 	}
 	return PlainText(s)
 }
@@ -84,8 +98,7 @@ func unwrapCDATA(s string) string {
 // an RSS or Atom title, where the XML's own escaping is the first.
 func unescapeText(s string) string {
 	if strings.Contains(s, "&") {
-		s = escapedCharRef.ReplaceAllString(s, "&$1")
-		s = charRef.ReplaceAllStringFunc(joinSurrogates(s), html.UnescapeString)
+		s = decodeRefs(escapedCharRef.ReplaceAllString(s, "&$1"))
 	}
 	return NormalizeSpace(s)
 }
@@ -178,7 +191,10 @@ func charRefAt(s string) (r rune, n int) {
 var htmlMarkup = regexp.MustCompile(`(?i)</(?:a|abbr|b|big|cite|code|del|dfn|div|em|font|h[1-6]|i|ins|kbd|mark|p|q|s|samp|small|span|strike|strong|sub|sup|time|tt|u|var)\s*>|<(?:a|b|i|u|em|strong|span|code|small|sub|sup|font|br|img|hr|wbr)\b[^<>]*>|<!--`)
 
 // NormalizeSpace folds runs of white space (including no-break spaces)
-// into one space and trims the ends.
+// into one space and trims the ends. Soft hyphens (&shy;, which German
+// newsrooms put into long words of their titles) and byte-order marks
+// left inside a text are dropped: a browser shows neither inside a line,
+// and a word holding one would match no search for it.
 func NormalizeSpace(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
@@ -188,7 +204,7 @@ func NormalizeSpace(s string) string {
 			space = true
 			continue
 		}
-		if r == utf8.RuneError || (unicode.IsControl(r)) {
+		if r == utf8.RuneError || unicode.IsControl(r) || r == '\u00ad' || r == '\ufeff' {
 			continue
 		}
 		if space && b.Len() > 0 {
