@@ -136,7 +136,7 @@ func (v *View) feedEntries(list []*Entry) []feedEntry {
 	for i, e := range list {
 		d := e.Details()
 		out[i] = feedEntry{Entry: e, title: site.SafeText(model.Clip(e.Title, model.MaxTitle)),
-			excerpt: PlainText(d.Excerpt), link: site.SafeURL(d.WebURL), provider: site.SafeText(e.Provider), feed: site.SafeURL(e.Feed)}
+			excerpt: PlainText(d.Excerpt), link: site.SafeURL(d.WebURL), provider: site.SafeText(e.Provider), feed: publicFeed(e.Feed)}
 		if out[i].link == "" {
 			// The hub's own page of the article, which links out by the
 			// same rule.
@@ -150,6 +150,19 @@ func (v *View) feedEntries(list []*Entry) []feedEntry {
 		}
 	}
 	return out
+}
+
+// publicFeed returns the address of the feed an entry came from as a
+// feed names it, by the website's rules (SafeURL), or "" for a private
+// feed's: one with user information, or a password or key that
+// model.MaskURL masks, is read with a secret it holds, which its <source>
+// published to every reader.
+func publicFeed(raw string) string {
+	u, err := url.Parse(site.SafeURL(raw))
+	if err != nil || u.User != nil || model.MaskURL(u.String()) != u.String() {
+		return ""
+	}
+	return u.String()
 }
 
 // feed renders the feed of a topic ("" for the whole hub) in a format.

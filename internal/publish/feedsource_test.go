@@ -18,6 +18,8 @@ import (
 // RSS channel that the item came from"), with the publisher's name, and
 // that an item whose feed is not known (a record read from a file) has
 // none, in the hub's feed and a topic's, as a reader's parser reads them.
+// Nor has an item of a private feed, whose address holds its secret (a
+// user name, a password, a key in its query): the <source> published it.
 func TestRSSSourceIsThePublishersFeed(t *testing.T) {
 	ctx := context.Background()
 	st := openStore(t)
@@ -29,7 +31,12 @@ func TestRSSSourceIsThePublishersFeed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	feeds := map[string]string{} // by item id: the article's feed, "" for none
+	feeds := map[string]string{} // by item id: the article's feed, "" for none shown
+	private := []string{
+		"https://reader:s3cret@feeds.private.example/all.xml",
+		"https://s3cret@feeds.private.example/all.xml",
+		"https://feeds.private.example/all.xml?format=rss&token=s3cret",
+	}
 	names := map[string]string{} // by item id: its publisher
 	i := 0
 	for _, r := range recs {
@@ -40,7 +47,7 @@ func TestRSSSourceIsThePublishersFeed(t *testing.T) {
 		a.Story = fmt.Sprintf("s-%d", i) // each article leads its own story
 		id := "news/" + ArticleKey(r.Path, a.PublishedDateTime)
 		names[id] = site.SafeText(a.Provider.Name)
-		switch i % 3 {
+		switch i % 4 {
 		case 0:
 			a.Source = fmt.Sprintf("https://feeds.%s/%d.xml?format=rss&lang=en", a.Provider.Domain, i)
 		case 1:
@@ -50,8 +57,13 @@ func TestRSSSourceIsThePublishersFeed(t *testing.T) {
 			a.WebURL = fmt.Sprintf("https://news.aggregator.example/articles/%d", i)
 			a.OriginalURL = a.WebURL
 			names[id] = "news.aggregator.example"
+		case 2:
+			a.Source = private[i/4%len(private)]
 		}
 		feeds[id] = a.Source
+		if i%4 == 2 {
+			feeds[id] = ""
+		}
 		i++
 	}
 	if err := st.Upsert(ctx, recs); err != nil {
@@ -82,6 +94,9 @@ func TestRSSSourceIsThePublishersFeed(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
+		if bytes.Contains(d.Body, []byte("s3cret")) {
+			t.Errorf("%s holds a private feed's secret", name)
+		}
 		f, err := (&rss.Parser{}).Parse(bytes.NewReader(d.Body))
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
@@ -97,7 +112,7 @@ func TestRSSSourceIsThePublishersFeed(t *testing.T) {
 				t.Errorf("%s: item %q is no article of the hub", name, it.GUID.Value)
 			case feed == "" && it.Source != nil:
 				without++
-				t.Errorf("%s: item %s has <source url=%q>%s</source>, want none: its feed is not known", name, id, it.Source.URL, it.Source.Title)
+				t.Errorf("%s: item %s has <source url=%q>%s</source>, want none: its feed is not known, or private", name, id, it.Source.URL, it.Source.Title)
 			case feed == "":
 				without++
 			case it.Source == nil:

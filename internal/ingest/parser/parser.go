@@ -122,6 +122,7 @@ func guarded(body []byte, contentType, feedURL string, cut bool) (f *Feed, err e
 // parse is Parse without its guard; cut says the body ends before its
 // document does (see ParseCut).
 func parse(body []byte, contentType, feedURL string, cut bool) (*Feed, error) {
+	feedURL = withoutUserInfo(feedURL)
 	body, mended, err := decode(body, contentType)
 	if err != nil {
 		return nil, err
@@ -1021,6 +1022,20 @@ func customDate(gi *gofeed.Item, name, lang string) time.Time {
 		return t
 	}
 	return time.Time{}
+}
+
+// withoutUserInfo returns a feed's address without its user name and
+// password: they are the hub's to read a private feed with, and the
+// feed's relative links (its items', pictures' and site's), resolved
+// against an address that held them, carried them into every record,
+// page, feed and API document the hub publishes.
+func withoutUserInfo(feedURL string) string {
+	u, err := url.Parse(feedURL)
+	if err != nil || u.User == nil {
+		return feedURL
+	}
+	u.User = nil
+	return u.String()
 }
 
 // rebaseLoopback moves onto the published site the addresses of a feed

@@ -2,6 +2,7 @@ package parser
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -80,6 +81,41 @@ func TestParseResolvesRelativeLinks(t *testing.T) {
 	}
 	if !found {
 		t.Fatalf("relative content image not resolved: %+v", it.Images)
+	}
+}
+
+// TestParseKeepsAFeedsPasswordOutOfItsLinks reads feeds of every format
+// with relative links (the site's, items', pictures' and attachments')
+// from a private feed's address, which holds a user name and password:
+// resolved against it, each link carried them, and the hub published them
+// with the records.
+func TestParseKeepsAFeedsPasswordOutOfItsLinks(t *testing.T) {
+	const feedURL = "https://reader:s3cret@private.example/feeds/all?token=t0k"
+	for _, tt := range []struct {
+		name, doc, link string
+	}{
+		{"rss", `<?xml version="1.0"?><rss version="2.0"><channel><title>T</title><link>/</link>
+<item><title>One</title><link>/posts/1</link><description>&lt;img src="/i/1.jpg"&gt;</description><enclosure url="/a/1.mp3" type="audio/mpeg"/></item></channel></rss>`,
+			"https://private.example/posts/1"},
+		{"atom", `<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>T</title><link href="/"/>
+<entry><title>One</title><id>urn:1</id><link href="../posts/1"/><content type="html">&lt;img src="/i/1.jpg"&gt;</content></entry></feed>`,
+			"https://private.example/posts/1"},
+		{"json", `{"version":"https://jsonfeed.org/version/1.1","title":"T","home_page_url":"/","items":[
+{"id":"1","url":"/posts/1","title":"One","image":"/i/1.jpg","attachments":[{"url":"/a/1.mp3","mime_type":"audio/mpeg"}]}]}`,
+			"https://private.example/posts/1"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			f, err := Parse([]byte(tt.doc), "", feedURL)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(f.Items) != 1 || f.Items[0].Link != tt.link {
+				t.Fatalf("items %+v, want one linking to %s", f.Items, tt.link)
+			}
+			if got := fmt.Sprintf("%+v", f); strings.Contains(got, "s3cret") || strings.Contains(got, "reader@") {
+				t.Errorf("the feed's user information is in what it gave: %s", got)
+			}
+		})
 	}
 }
 
