@@ -16,6 +16,7 @@ import (
 	"slices"
 	"strings"
 
+	"newshub/internal/content"
 	"newshub/internal/model"
 )
 
@@ -135,8 +136,7 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 			printHelp(stdout)
 			return ExitOK
 		}
-		fmt.Fprintf(stderr, "newshub: %v\n\n", err)
-		printHelp(stderr)
+		fmt.Fprintf(stderr, "newshub: %v\n", flagHint(fs, err, "newshub help"))
 		return ExitUsage
 	}
 	rest := fs.Args()
@@ -157,8 +157,11 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	}
 	c, ok := lookup(name)
 	if !ok {
-		fmt.Fprintf(stderr, "newshub: unknown command %q\n\n", name)
-		printHelp(stderr)
+		hint := "newshub help lists the commands"
+		if s := content.Suggest(name, commandNames()); s != "" {
+			hint = "did you mean " + s + "?"
+		}
+		fmt.Fprintf(stderr, "newshub: unknown command %q (%s)\n", name, hint)
 		return ExitUsage
 	}
 	stopProfile, err := startProfile(getenv("NEWSHUB_CPUPROFILE"))
@@ -188,6 +191,15 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		fmt.Fprintf(stderr, "newshub %s: %s\n", c.name, model.MaskURLs(err.Error()))
 		return ExitFailure
 	}
+}
+
+// commandNames lists the commands' names, in the table's order.
+func commandNames() []string {
+	var names []string
+	for _, c := range commands() {
+		names = append(names, c.name)
+	}
+	return names
 }
 
 func lookup(name string) (command, bool) {
@@ -249,9 +261,34 @@ func (env *Env) parse(fs *flag.FlagSet, args []string) error {
 			printCommandHelp(env.Stdout, c, fs)
 			return err
 		}
-		return usageError("%v", err)
+		return usageError("%v", flagHint(fs, err, "newshub "+fs.Name()+" -h"))
 	}
 	return nil
+}
+
+// flagAliases are the names other servers give flags newshub names
+// otherwise, for flagHint to point from.
+var flagAliases = map[string]string{"port": "addr", "listen": "addr"}
+
+// flagHint adds to the flag package's error for a flag fs does not
+// define the flag it looks like a slip of, else where help lists the
+// flags: "flag provided but not defined: -prot" alone says what is wrong
+// but not what to type.
+func flagHint(fs *flag.FlagSet, err error, help string) error {
+	name, ok := strings.CutPrefix(err.Error(), "flag provided but not defined: -")
+	if !ok {
+		return err
+	}
+	var names []string
+	fs.VisitAll(func(f *flag.Flag) { names = append(names, f.Name) })
+	want := content.Suggest(strings.TrimPrefix(name, "-"), names)
+	if a := flagAliases[strings.TrimPrefix(name, "-")]; want == "" && fs.Lookup(a) != nil {
+		want = a
+	}
+	if want != "" {
+		return fmt.Errorf("%w (did you mean --%s?)", err, want)
+	}
+	return fmt.Errorf("%w (%s lists the flags)", err, help)
 }
 
 // parseFlags is fs.Parse, but for a flag given twice in the run, an error

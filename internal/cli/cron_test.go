@@ -105,7 +105,7 @@ func TestLogLevelQuietsACrontabsRuns(t *testing.T) {
 		{"flag after", []string{"build", "--log-level=error", out}, nil, ExitOK, nil},
 		{"environment", []string{"build", out}, map[string]string{"NEWSHUB_LOG_LEVEL": "error"}, ExitOK, nil},
 		{"flag over environment", []string{"--log-level", "info", "build", out}, map[string]string{"NEWSHUB_LOG_LEVEL": "error"}, ExitOK, []string{"level=INFO"}},
-		{"no level", []string{"--log-level", "loud", "build", out}, nil, ExitUsage, []string{"--log-level", "loud"}},
+		{"no level", []string{"--log-level", "loud", "build", out}, nil, ExitUsage, []string{"flag -log-level: want debug, info, warn or error", "loud"}},
 		{"no level in the environment", []string{"build", out}, map[string]string{"NEWSHUB_LOG_LEVEL": "loud"}, ExitUsage, []string{"NEWSHUB_LOG_LEVEL", "loud"}},
 	} {
 		t.Run(c.name, func(t *testing.T) {

@@ -60,9 +60,11 @@ func (env *Env) checkDBFolder() error {
 	return nil
 }
 
-// checkSiteFolder refuses a site folder that does not exist when the
-// database is the one inside it (no --db): a mistyped --site would make a
-// new, empty hub there, which the command would serve, build or report.
+// checkSiteFolder refuses a site folder that does not exist, or that
+// holds neither a _config.yml nor a hub's database, when the database is
+// the one inside it (no --db): a mistyped --site, or a command run in the
+// wrong folder (--site defaults to the current one), would make a new,
+// empty hub there, which the command would serve, build or report.
 func (env *Env) checkSiteFolder() error {
 	if env.DB != "" {
 		return nil
@@ -76,7 +78,12 @@ func (env *Env) checkSiteFolder() error {
 	case !fi.IsDir():
 		return fmt.Errorf("site folder %s is not a folder", env.Site)
 	}
-	return nil
+	for _, p := range []string{filepath.Join(env.Site, "_config.yml"), strings.TrimPrefix(env.DSN(), "sqlite:")} {
+		if _, err := os.Stat(p); !errors.Is(err, fs.ErrNotExist) {
+			return nil
+		}
+	}
+	return fmt.Errorf("%s is no site folder (no _config.yml, no hub): give --site the hub's folder, or newshub init DIR makes one", env.Site)
 }
 
 // openStoreIn opens the database --db names, making a new one where

@@ -25,7 +25,7 @@ func (s *Store) Backup(ctx context.Context, path string) error {
 	} else if !errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("backup: %w", err)
 	}
-	db, err := sql.Open("sqlite", s.path+fmt.Sprintf("?_pragma=busy_timeout(%d)", busyTimeoutMS))
+	db, err := sql.Open("sqlite", s.path+fmt.Sprintf("?_pragma=busy_timeout(%d)", s.busyMS))
 	if err != nil {
 		return fmt.Errorf("backup: %w", err)
 	}

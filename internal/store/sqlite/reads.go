@@ -136,7 +136,11 @@ func (s *Store) beginWrite(ctx context.Context) (*sql.Tx, error) {
 	} else {
 		s.trimLog(ctx)
 	}
-	return s.w.BeginTx(ctx, nil)
+	tx, err := s.w.BeginTx(ctx, nil)
+	if locked(err) {
+		return nil, lockedError(s.path, s.busyMS, err)
+	}
+	return tx, err
 }
 
 // endWrite, deferred after beginWrite, rolls back the transaction of a
@@ -205,7 +209,7 @@ func (s *Store) checkpoint(ctx context.Context) bool {
 	// whatever the checkpoint did, even when the short one was set as the
 	// context ended, or is closed rather than kept with the short one.
 	defer func() {
-		if _, err := conn.ExecContext(context.WithoutCancel(ctx), fmt.Sprintf(`PRAGMA busy_timeout = %d`, busyTimeoutMS)); err != nil {
+		if _, err := conn.ExecContext(context.WithoutCancel(ctx), fmt.Sprintf(`PRAGMA busy_timeout = %d`, s.busyMS)); err != nil {
 			conn.Raw(func(any) error { return driver.ErrBadConn })
 		}
 	}()

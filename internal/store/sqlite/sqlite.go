@@ -21,8 +21,10 @@ import (
 	"slices"
 	"strings"
 	"sync/atomic"
+	"time"
 
-	_ "modernc.org/sqlite" // registers the "sqlite" driver
+	msqlite "modernc.org/sqlite" // registers the "sqlite" driver
+	sqlite3 "modernc.org/sqlite/lib"
 
 	"newshub/internal/model"
 	"newshub/internal/store"
@@ -80,6 +82,7 @@ type options struct {
 	readMap    int64
 	readCache  int64
 	writeCache int64
+	busyMS     int // how long a connection waits for a lock, in milliseconds
 }
 
 // ReadMap sets how many bytes of the file reader connections map (0: none).
@@ -118,6 +121,7 @@ type Store struct {
 	// writeCacheKiB is the writer's page cache as opened (see WriteCache),
 	// which a bulk load sets back at its end.
 	writeCacheKiB int64
+	busyMS        int // see options
 
 	// rebuilt says Open found the remains of a bulk load that died and
 	// started the store again.
@@ -139,7 +143,7 @@ var _ store.Store = (*Store)(nil)
 // Open opens (creating it and its folder if needed) the database file at
 // path and brings its schema up to date.
 func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
-	o := options{readMap: defaultReadMap, readCache: defaultReadCache, writeCache: defaultWriteCache}
+	o := options{readMap: defaultReadMap, readCache: defaultReadCache, writeCache: defaultWriteCache, busyMS: busyTimeoutMS}
 	for _, opt := range opts {
 		opt(&o)
 	}
@@ -158,7 +162,7 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("sqlite store %s: %w", path, err)
 	}
-	common := fmt.Sprintf("_pragma=busy_timeout(%d)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)", busyTimeoutMS)
+	common := fmt.Sprintf("_pragma=busy_timeout(%d)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)", o.busyMS)
 	// IMMEDIATE takes the write lock at BEGIN, so a write transaction never
 	// fails half-way on upgrading a read lock.
 	writeCacheKiB := o.writeCache >> 10
@@ -175,12 +179,12 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 	// it; on an existing database the first statement does nothing.
 	if _, err := w.ExecContext(ctx, fmt.Sprintf(`PRAGMA page_size = %d`, pageSize)); err != nil {
 		w.Close()
-		return nil, fmt.Errorf("sqlite store %s: %w", path, err)
+		return nil, openError(path, o.busyMS, err)
 	}
 	var mode string
 	if err := w.QueryRowContext(ctx, `PRAGMA journal_mode = WAL`).Scan(&mode); err != nil {
 		w.Close()
-		return nil, fmt.Errorf("sqlite store %s: %w", path, err)
+		return nil, openError(path, o.busyMS, err)
 	}
 	if mode != "wal" {
 		w.Close()
@@ -188,12 +192,12 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 	}
 	if err := migrate(ctx, w); err != nil {
 		w.Close()
-		return nil, fmt.Errorf("sqlite store %s: %w", path, err)
+		return nil, openError(path, o.busyMS, err)
 	}
 	r, err := sql.Open("sqlite", path+"?"+common+readerPragmas+fmt.Sprintf("&_pragma=cache_size(-%d)&_pragma=mmap_size(%d)", o.readCache>>10, o.readMap))
 	if err != nil {
 		w.Close()
-		return nil, fmt.Errorf("sqlite store %s: %w", path, err)
+		return nil, openError(path, o.busyMS, err)
 	}
 	readers := max(4, 2*runtime.GOMAXPROCS(0))
 	r.SetMaxOpenConns(4 * readers) // room for reads nested inside a Scan callback
@@ -201,16 +205,40 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 	if err := r.PingContext(ctx); err != nil {
 		w.Close()
 		r.Close()
-		return nil, fmt.Errorf("sqlite store %s: %w", path, err)
+		return nil, openError(path, o.busyMS, err)
 	}
-	s := &Store{path: path, w: w, r: r, readers: readers, writeCacheKiB: writeCacheKiB, rebuilt: rebuilt, walLimit: walLimit}
+	s := &Store{path: path, w: w, r: r, readers: readers, writeCacheKiB: writeCacheKiB, busyMS: o.busyMS, rebuilt: rebuilt, walLimit: walLimit}
 	s.file, _ = os.Stat(path)
 	if s.pool, err = newReaders(ctx, r, false); err != nil {
 		s.Close()
-		return nil, fmt.Errorf("sqlite store %s: %w", path, err)
+		return nil, openError(path, o.busyMS, err)
 	}
 	s.rd.Store(s.pool)
 	return s, nil
+}
+
+// locked reports whether err is SQLite's answer to a lock another
+// connection held past the busy timeout.
+func locked(err error) bool {
+	e, ok := errors.AsType[*msqlite.Error](err)
+	return ok && (e.Code()&0xff == sqlite3.SQLITE_BUSY || e.Code()&0xff == sqlite3.SQLITE_LOCKED)
+}
+
+// openError names the store in an error of Open, and for a lock held past
+// the wait, what holds it and what to do: "database is locked (5)
+// (SQLITE_BUSY)" says neither.
+func openError(path string, busyMS int, err error) error {
+	if locked(err) {
+		return lockedError(path, busyMS, err)
+	}
+	return fmt.Errorf("sqlite store %s: %w", path, err)
+}
+
+// lockedError says that another process held the database locked longer
+// than a connection waits, and what to do.
+func lockedError(path string, busyMS int, err error) error {
+	return fmt.Errorf("sqlite store %s: another process held the database locked for over %v (a sqlite3 shell with a transaction open, a long write): end it, or wait for it, and run this again: %w",
+		path, time.Duration(busyMS)*time.Millisecond, err)
 }
 
 // Present returns an error when the database file is no longer at its

@@ -188,7 +188,7 @@ func binDir() (string, error) {
 			return d, nil
 		}
 	}
-	return "", fmt.Errorf("no PostgreSQL server binaries (initdb not on the PATH nor in /usr/lib/postgresql/*/bin; install postgresql-15) and %s is not set", EnvServer)
+	return "", fmt.Errorf("no PostgreSQL server binaries (initdb not on the PATH nor in /usr/lib/postgresql/*/bin; install postgresql) and %s is not set", EnvServer)
 }
 
 // version reads the major version out of /usr/lib/postgresql/N/bin.
