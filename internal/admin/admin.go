@@ -9,30 +9,33 @@
 //
 // Every path under /admin/ but the sign-in page and the admin stylesheet
 // needs a session: a GET without one is sent to the sign-in page, any
-// other request is refused (403). Sessions live in this process's memory
-// (see sessions) and are named by a random 256-bit identifier in a cookie
+// other request is refused (403). Sessions live in the store (see
+// sessions), so every process serving the hub honours them and a restart
+// keeps them, and are named by a random 256-bit identifier in a cookie
 // that is HttpOnly, SameSite=Strict, limited to /admin/, and Secure when
 // the browser is on https or the hub's address is https, but for a request
 // over plain http from another machine to an IP address or localhost (see
-// Handler.secure). Signing in
-// always starts a new session; signing out ends it; a session ends after
-// Config.IdleTimeout without a request, after Config.MaxAge in any case,
-// and at once when its account is removed or given a new password.
+// Handler.secure). Signing in always starts a new session; signing out
+// ends it, in every process; a session ends after Config.IdleTimeout
+// without a request, after Config.MaxAge in any case, and at once when its
+// account is removed or given a new password.
 //
 // Every state-changing request is a POST and carries a token in a hidden
-// field: the session's own, compared in constant time; the sign-in form,
-// which has no session yet, carries a MAC of a nonce kept in a cookie of
-// its own. Requests that the browser marks as cross-site (Sec-Fetch-Site)
-// or whose Origin is another host are refused before that
-// (http.CrossOriginProtection).
+// field: the session's own (a MAC under its identifier), compared in
+// constant time; the sign-in form, which has no session yet, carries a MAC
+// of a nonce kept in a cookie of its own, under a key every process of the
+// hub reads from the store. Requests that the browser marks as
+// cross-site (Sec-Fetch-Site) or whose Origin is another host are refused
+// before that (http.CrossOriginProtection).
 //
 // A feed's address may hold a secret (a password, a token in its query):
 // pages, messages and log lines show it masked (model.MaskURL), and the
 // forms that post it back masked name the listed source by it, whose
 // address the store and the site folder keep whole.
 //
-// Sign-in attempts are limited per account name and per client address
-// (an IPv6 client by its /64) with token buckets, kept for at most
+// Sign-in attempts are limited, by each process on its own, per account
+// name and per client address (an IPv6 client by its /64) with token
+// buckets, kept for at most
 // maxBuckets keys of each kind, the least recently used dropped first, so
 // a flood of names or addresses neither grows them without end nor keeps
 // out a user the flood has not reached; an unknown name and a
@@ -46,7 +49,6 @@ package admin
 
 import (
 	"context"
-	"crypto/rand"
 	"embed"
 	"errors"
 	"fmt"
@@ -119,10 +121,13 @@ type Handler struct {
 	sessions *sessions
 	attempts *attempts
 	origin   *http.CrossOriginProtection
-	key      []byte // MACs the sign-in form's token
-	pages    map[string]*template.Template
-	assets   map[string]asset
-	mux      *http.ServeMux
+	// keyMu guards key, which MACs the sign-in form's token: shared by
+	// every process of the hub through the store, read at its first use.
+	keyMu  sync.Mutex
+	key    []byte
+	pages  map[string]*template.Template
+	assets map[string]asset
+	mux    *http.ServeMux
 	// hashing bounds the password checks running at once: each holds
 	// the memory argon2id asks for.
 	hashing chan struct{}
@@ -169,14 +174,10 @@ func New(cfg Config) (*Handler, error) {
 	}
 	h := &Handler{
 		cfg: cfg, log: cfg.Logger, now: cfg.Now, users: cfg.Users,
-		sessions: newSessions(cfg.IdleTimeout, cfg.MaxAge),
+		sessions: &sessions{st: cfg.Store, life: store.SessionLife{Idle: cfg.IdleTimeout, Max: cfg.MaxAge}},
 		attempts: newAttempts(cfg.Limits),
 		origin:   http.NewCrossOriginProtection(),
-		key:      make([]byte, 32),
 		hashing:  make(chan struct{}, 2),
-	}
-	if _, err := rand.Read(h.key); err != nil {
-		return nil, fmt.Errorf("admin: %w", err)
 	}
 	var err error
 	if h.pages, err = parsePages(); err != nil {

@@ -1,6 +1,7 @@
 package admin
 
 import (
+	"bytes"
 	"container/list"
 	"crypto/subtle"
 	"net"
@@ -65,9 +66,15 @@ func sameToken(got, want string) bool {
 }
 
 // session returns the request's live session whose account still exists
-// with the password it was signed in with.
+// with the password it was signed in with. A store or accounts file that
+// cannot be read is logged, and the request has no session.
 func (h *Handler) session(r *http.Request) (session, bool) {
-	s, ok := h.sessions.find(h.cookie(r, sessionCookie), h.now())
+	ctx := r.Context()
+	s, ok, err := h.sessions.find(ctx, h.cookie(r, sessionCookie), h.now())
+	if err != nil {
+		h.log.Error("admin: sessions", "err", err)
+		return session{}, false
+	}
 	if !ok {
 		return session{}, false
 	}
@@ -78,15 +85,22 @@ func (h *Handler) session(r *http.Request) (session, bool) {
 	}
 	switch {
 	case !exists:
-		h.sessions.endUser(s.user)
+		h.logErr("end the sessions of a removed account", h.sessions.endUser(ctx, s.user))
 		return session{}, false
-	case stamp != s.stamp:
+	case !bytes.Equal(stampDigest(stamp), s.stamp):
 		// A password set anew is often one that leaked: whoever signed
 		// in with the old one is signed out.
-		h.sessions.end(s.id)
+		h.logErr("end a session of an old password", h.sessions.end(ctx, s.id))
 		return session{}, false
 	}
 	return s, true
+}
+
+// logErr logs the error of what failed, if any.
+func (h *Handler) logErr(what string, err error) {
+	if err != nil {
+		h.log.Error("admin: "+what, "err", err)
+	}
 }
 
 // refuse answers a request that lacks what it needs with 403 and says why

@@ -149,8 +149,10 @@ func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, nam
 
 // show renders a page of a signed-in user, with the session's message.
 func (h *Handler) show(w http.ResponseWriter, r *http.Request, s session, name, title string, data any) {
+	f, err := h.sessions.takeFlash(r.Context(), s)
+	h.logErr("the session's message", err)
 	h.render(w, r, http.StatusOK, name, page{Title: title, Nav: name, User: s.user, CSRF: s.csrf,
-		Flash: h.sessions.takeFlash(s.id), CanEdit: h.cfg.Editor != nil, Data: data})
+		Flash: f, CanEdit: h.cfg.Editor != nil, Data: data})
 }
 
 // fail renders a message page with an error status.
@@ -172,6 +174,6 @@ func (h *Handler) failErr(w http.ResponseWriter, r *http.Request, s session, err
 // masked.
 func (h *Handler) done(w http.ResponseWriter, r *http.Request, s session, back string, f flash) {
 	f.Text = model.MaskURLs(f.Text)
-	h.sessions.setFlash(s.id, f)
+	h.logErr("keep the session's message", h.sessions.setFlash(r.Context(), s.id, f))
 	http.Redirect(w, r, localPath(back), http.StatusSeeOther)
 }

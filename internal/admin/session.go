@@ -1,17 +1,26 @@
 package admin
 
 import (
+	"context"
+	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
 	"net/http"
-	"sync"
 	"time"
+
+	"newshub/internal/store"
 )
 
-// Sessions are kept in memory, not in the store: they are few, short-lived
-// and worth nothing after a restart but the trouble of signing in again,
-// and a session never written down cannot be read from a disk or a backup.
+// Sessions are kept in the store, so that every process serving the hub
+// (several behind a balancer) honours them and a restart signs no one
+// out. The store holds no secret of a session: it is named there by the
+// SHA-256 of its identifier, its form token is a MAC under the
+// identifier (csrfToken), and the password stamp it was signed in with is
+// kept as a digest; none can be used from a disk or a backup.
 
 // maxSessions bounds the sessions kept; past it, the least recently used
 // goes.
@@ -22,9 +31,11 @@ type session struct {
 	id   string // the cookie's value
 	user string
 	csrf string // the token every form of the session carries
-	// stamp is the account's password stamp (users.Accounts.Stamp) at
-	// sign-in: a new password ends the sessions signed in with the old.
-	stamp string
+	// stamp is the digest of the account's password stamp
+	// (users.Accounts.Stamp) at sign-in: a new password ends the
+	// sessions signed in with the old.
+	stamp []byte
+	note  bool // a message waits for the session's next page
 }
 
 // flash is a message shown once, on the page a form leads back to.
@@ -38,23 +49,10 @@ type flash struct {
 	Typed map[string]string
 }
 
-type sessionEntry struct {
-	user, csrf    string
-	stamp         string
-	created, seen time.Time
-	flash         flash
-}
-
-// sessions is the server-side session store.
+// sessions are the area's sessions as the store keeps them.
 type sessions struct {
-	idle, maxAge time.Duration
-
-	mu sync.Mutex
-	m  map[[32]byte]*sessionEntry // by the SHA-256 of the identifier
-}
-
-func newSessions(idle, maxAge time.Duration) *sessions {
-	return &sessions{idle: idle, maxAge: maxAge, m: map[[32]byte]*sessionEntry{}}
+	st   store.Sessions
+	life store.SessionLife
 }
 
 // token returns 256 random bits as text.
@@ -64,102 +62,88 @@ func token() string {
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
-func key(id string) [32]byte { return sha256.Sum256([]byte(id)) }
+// hashOf is what the store names a session by.
+func hashOf(id string) []byte {
+	h := sha256.Sum256([]byte(id))
+	return h[:]
+}
+
+// stampDigest is what the store keeps of a password stamp: the stamp
+// itself keys the MAC of the cookie of a known browser (knownToken).
+func stampDigest(stamp string) []byte {
+	h := sha256.Sum256([]byte("stamp\x00" + stamp))
+	return h[:]
+}
+
+// csrfToken is the form token of the session id: any process computes it
+// from the cookie, and no one from what the store keeps.
+func csrfToken(id string) string {
+	m := hmac.New(sha256.New, []byte(id))
+	m.Write([]byte("csrf"))
+	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
+}
 
 // start begins a new session for user, signed in with the password
-// stamp names.
-func (s *sessions) start(user, stamp string, now time.Time) session {
-	id, csrf := token(), token()
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if len(s.m) >= maxSessions {
-		s.prune(now)
+// stamp names, sweeping the expired ones.
+func (s *sessions) start(ctx context.Context, user, stamp string, now time.Time) (session, error) {
+	id := token()
+	rec := store.Session{Hash: hashOf(id), User: user, Stamp: stampDigest(stamp), Created: now, Seen: now}
+	if err := s.st.StartSession(ctx, rec, s.life, maxSessions); err != nil {
+		return session{}, err
 	}
-	s.m[key(id)] = &sessionEntry{user: user, csrf: csrf, stamp: stamp, created: now, seen: now}
-	return session{id: id, user: user, csrf: csrf, stamp: stamp}
+	return session{id: id, user: user, csrf: csrfToken(id), stamp: rec.Stamp}, nil
 }
 
-// find returns the live session named id, and marks it used.
-func (s *sessions) find(id string, now time.Time) (session, bool) {
+// find returns the live session named id, and marks it used; false for
+// none.
+func (s *sessions) find(ctx context.Context, id string, now time.Time) (session, bool, error) {
 	if id == "" {
-		return session{}, false
+		return session{}, false, nil
 	}
-	k := key(id)
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	e, ok := s.m[k]
-	if !ok {
-		return session{}, false
+	rec, err := s.st.TouchSession(ctx, hashOf(id), now, s.life)
+	if errors.Is(err, store.ErrNotFound) {
+		return session{}, false, nil
 	}
-	if s.expired(e, now) {
-		delete(s.m, k)
-		return session{}, false
+	if err != nil {
+		return session{}, false, err
 	}
-	e.seen = now
-	return session{id: id, user: e.user, csrf: e.csrf, stamp: e.stamp}, true
+	return session{id: id, user: rec.User, csrf: csrfToken(id), stamp: rec.Stamp, note: rec.Note != nil}, true, nil
 }
 
-func (s *sessions) expired(e *sessionEntry, now time.Time) bool {
-	return now.Sub(e.seen) >= s.idle || now.Sub(e.created) >= s.maxAge
-}
-
-// end ends a session.
-func (s *sessions) end(id string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	delete(s.m, key(id))
+// end ends a session, in every process.
+func (s *sessions) end(ctx context.Context, id string) error {
+	return s.st.EndSessions(ctx, hashOf(id))
 }
 
 // endUser ends every session of user (an account removed).
-func (s *sessions) endUser(user string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for k, e := range s.m {
-		if e.user == user {
-			delete(s.m, k)
-		}
-	}
+func (s *sessions) endUser(ctx context.Context, user string) error {
+	_, err := s.st.EndUserSessions(ctx, user)
+	return err
 }
 
 // setFlash keeps a message for the session's next page.
-func (s *sessions) setFlash(id string, f flash) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if e, ok := s.m[key(id)]; ok {
-		e.flash = f
+func (s *sessions) setFlash(ctx context.Context, id string, f flash) error {
+	b, err := json.Marshal(f)
+	if err != nil {
+		return err
 	}
+	return s.st.SetSessionNote(ctx, hashOf(id), b)
 }
 
 // takeFlash returns and forgets the session's message.
-func (s *sessions) takeFlash(id string) flash {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	e, ok := s.m[key(id)]
-	if !ok {
-		return flash{}
+func (s *sessions) takeFlash(ctx context.Context, sess session) (flash, error) {
+	var f flash
+	if !sess.note {
+		return f, nil
 	}
-	f := e.flash
-	e.flash = flash{}
-	return f
-}
-
-// prune drops the expired sessions and, when that is not enough, the
-// least recently used. Call with s.mu held.
-func (s *sessions) prune(now time.Time) {
-	var oldest [32]byte
-	var oldestSeen time.Time
-	for k, e := range s.m {
-		if s.expired(e, now) {
-			delete(s.m, k)
-			continue
-		}
-		if oldestSeen.IsZero() || e.seen.Before(oldestSeen) {
-			oldest, oldestSeen = k, e.seen
-		}
+	b, err := s.st.TakeSessionNote(ctx, hashOf(sess.id))
+	if err != nil || b == nil {
+		return f, err
 	}
-	if len(s.m) >= maxSessions {
-		delete(s.m, oldest)
+	if err := json.Unmarshal(b, &f); err != nil {
+		return flash{}, fmt.Errorf("the session's message: %w", err)
 	}
+	return f, nil
 }
 
 // Cookies. The session's is limited to the admin area, so public pages

@@ -1,9 +1,12 @@
 package admin
 
 import (
+	"context"
 	"crypto/hmac"
+	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
+	"fmt"
 	"net/http"
 	"strings"
 	"time"
@@ -29,10 +32,38 @@ type signInForm struct {
 
 // signInToken is the sign-in form's token: a MAC of the nonce in its
 // cookie, so a page of another site can neither read nor forge it.
-func (h *Handler) signInToken(nonce string) string {
-	m := hmac.New(sha256.New, h.key)
+func signInToken(key []byte, nonce string) string {
+	m := hmac.New(sha256.New, key)
 	m.Write([]byte("sign-in\x00" + nonce))
 	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
+}
+
+// signInKey returns the key of the sign-in form's token, the same in
+// every process of the hub, so that a form one process served signs in
+// at another: the store keeps the one the first process made. It is read
+// once; a failed read is tried again at the next request.
+func (h *Handler) signInKey(ctx context.Context) ([]byte, error) {
+	h.keyMu.Lock()
+	defer h.keyMu.Unlock()
+	if h.key == nil {
+		fresh := make([]byte, 32)
+		rand.Read(fresh) // never fails (crypto/rand)
+		key, err := h.cfg.Store.SessionKey(ctx, "sign-in", fresh)
+		if err != nil {
+			return nil, fmt.Errorf("the sign-in form's key: %w", err)
+		}
+		h.key = key
+	}
+	return h.key, nil
+}
+
+// unavailable answers a request the store failed, with 503, and logs why;
+// the answer does not say.
+func (h *Handler) unavailable(w http.ResponseWriter, r *http.Request, err error) {
+	h.log.Error("admin: store", "method", r.Method, "path", r.URL.Path, "err", err)
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.WriteHeader(http.StatusServiceUnavailable)
+	w.Write([]byte("Service Unavailable: the hub's store could not be reached (the server's log says why). Try again.\n"))
 }
 
 func (h *Handler) signInPage(w http.ResponseWriter, r *http.Request) {
@@ -51,12 +82,17 @@ func (h *Handler) signInPage(w http.ResponseWriter, r *http.Request) {
 // showSignIn renders the sign-in form with a token for the request's
 // nonce, setting a new nonce when it has none.
 func (h *Handler) showSignIn(w http.ResponseWriter, r *http.Request, status int, f signInForm) {
+	key, err := h.signInKey(r.Context())
+	if err != nil {
+		h.unavailable(w, r, err)
+		return
+	}
 	nonce := h.cookie(r, signInCookie)
 	if nonce == "" {
 		nonce = token()
 		h.setCookie(w, r, signInCookie, nonce, signInLife)
 	}
-	h.render(w, r, status, "sign-in", page{Title: "Sign in", CSRF: h.signInToken(nonce), Data: f})
+	h.render(w, r, status, "sign-in", page{Title: "Sign in", CSRF: signInToken(key, nonce), Data: f})
 }
 
 // The answers to a failed sign-in. An unknown name and a wrong password
@@ -88,8 +124,13 @@ func (h *Handler) signIn(w http.ResponseWriter, r *http.Request) {
 	name := strings.ToLower(strings.TrimSpace(r.PostFormValue("name")))
 	password := r.PostFormValue("password")
 	f := signInForm{Name: name, Next: localPath(r.PostFormValue("next")), Error: true}
+	formKey, err := h.signInKey(r.Context())
+	if err != nil {
+		h.unavailable(w, r, err)
+		return
+	}
 	nonce := h.cookie(r, signInCookie)
-	if nonce == "" || !sameToken(r.PostFormValue(csrfField), h.signInToken(nonce)) {
+	if nonce == "" || !sameToken(r.PostFormValue(csrfField), signInToken(formKey, nonce)) {
 		h.log.Warn("admin: sign-in form without its token", "remote", r.RemoteAddr)
 		f.Message = msgExpired
 		if nonce == "" {
@@ -133,9 +174,13 @@ func (h *Handler) signIn(w http.ResponseWriter, r *http.Request) {
 	// A new session every time: an identifier planted before sign-in is
 	// worth nothing after it.
 	if old := h.cookie(r, sessionCookie); old != "" {
-		h.sessions.end(old)
+		h.logErr("end the session planted before sign-in", h.sessions.end(r.Context(), old))
 	}
-	s := h.sessions.start(name, stamp, h.now())
+	s, err := h.sessions.start(r.Context(), name, stamp, h.now())
+	if err != nil {
+		h.unavailable(w, r, fmt.Errorf("start a session of %s: %w", name, err))
+		return
+	}
 	h.setCookie(w, r, sessionCookie, s.id, 0)
 	h.setCookie(w, r, signInCookie, "", -1)
 	h.setCookie(w, r, knownCookie, knownToken(stamp, name, token()), knownLife)
@@ -184,7 +229,11 @@ func (h *Handler) verify(r *http.Request, name, password string) (string, bool, 
 }
 
 func (h *Handler) signOut(w http.ResponseWriter, r *http.Request, s session) {
-	h.sessions.end(s.id)
+	if err := h.sessions.end(r.Context(), s.id); err != nil {
+		// The session lives on: the browser is not told it is out.
+		h.unavailable(w, r, fmt.Errorf("end a session of %s: %w", s.user, err))
+		return
+	}
 	h.setCookie(w, r, sessionCookie, "", -1)
 	h.log.Info("admin: signed out", "user", s.user)
 	http.Redirect(w, r, Prefix+"sign-in?out=1", http.StatusSeeOther)

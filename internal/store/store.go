@@ -169,6 +169,7 @@ type Store interface {
 	Close() error
 
 	Shared
+	Sessions
 }
 
 // Reader is the part of a Store a view of the hub is loaded through, which

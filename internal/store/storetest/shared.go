@@ -15,9 +15,10 @@ import (
 )
 
 // RunShared runs the checks of what several processes sharing one store
-// rely on (store.Shared): leases, the exclusive lock and watching the
-// generation. open must return two handles on one new, empty store, as
-// two processes would have; the suite closes both.
+// rely on (store.Shared, store.Sessions): leases, the exclusive lock,
+// watching the generation and the admin area's sessions. open must
+// return two handles on one new, empty store, as two processes would
+// have; the suite closes both.
 func RunShared(t *testing.T, open func(t *testing.T) (store.Store, store.Store)) {
 	tests := []struct {
 		name string
@@ -34,6 +35,12 @@ func RunShared(t *testing.T, open func(t *testing.T) (store.Store, store.Store))
 		{"WatchHearsTheOtherHandlesWrites", testWatch},
 		{"WatchClosesWithContext", testWatchClose},
 		{"StoredPathsSeesTheOtherHandlesWrites", testStoredPaths},
+		{"SessionsAreSharedAndLeaveTheGenerationAlone", testSessionShared},
+		{"SessionsExpireIdleOrOld", testSessionExpires},
+		{"SessionsAreCapped", testSessionCap},
+		{"SessionsOfAUserEnd", testSessionEndUser},
+		{"SessionNoteIsTakenOnce", testSessionNote},
+		{"SessionKeyIsTheFirstStored", testSessionKey},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
