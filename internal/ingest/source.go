@@ -188,12 +188,14 @@ func gone(err error) bool {
 // moved words, for a source's status, the address its feed was moved to
 // for good: the source is read there through its redirects, until it is
 // listed under it (followed unasked, a hijacked or misconfigured site's
-// redirect would take the source over).
+// redirect would take the source over). Its secrets are masked, as in
+// the source's errors: a relative redirect keeps the password of the
+// address it was asked at, and a private feed's new address its token.
 func moved(resp *fetcher.Response) string {
 	if resp.Moved == "" {
 		return ""
 	}
-	return "; moved permanently to " + resp.Moved + ": list the source under that address"
+	return "; moved permanently to " + fetcher.Masked(resp.Moved) + ": list the source under that address"
 }
 
 // note adds what to a feed's note of what was malformed.
