@@ -417,6 +417,14 @@ var serverCases = []serverCase{
 		w.Write(s.feed[:bytes.Index(s.feed, []byte("<description>"))+13])
 		w.Write(bytes.Repeat([]byte("Words of a very long entry. "), 12000))
 	}, failed: true, status: "body exceeds the size cap (262144 bytes) and holds no whole item before it"},
+	{name: "sent on to a login page", serve: func(w http.ResponseWriter, r *http.Request, s serving) {
+		if r.URL.Path == "/feed" {
+			http.Redirect(w, r, "/login?next=%2Ffeed", http.StatusFound)
+			return
+		}
+		w.Header().Set("Content-Type", "text/html; charset=UTF-8")
+		w.Write([]byte(`<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Sign in – Harbour Ledger</title></head><body><form method="post" action="/login"><input name="user"><input name="password" type="password"><button>Sign in</button></form></body></html>`))
+	}, failed: true, status: `/feed: 200 OK (at {{BASE}}/login?next=%2Ffeed): parse feed: not a feed: an HTML page ("Sign in – Harbour Ledger") that names no feed`},
 	{name: "asks for a login", serve: func(w http.ResponseWriter, r *http.Request, s serving) {
 		w.Header().Set("WWW-Authenticate", `Basic realm="Members"`)
 		http.Error(w, "Unauthorized", http.StatusUnauthorized)
