@@ -417,6 +417,14 @@ var serverCases = []serverCase{
 		w.Write(s.feed[:bytes.Index(s.feed, []byte("<description>"))+13])
 		w.Write(bytes.Repeat([]byte("Words of a very long entry. "), 12000))
 	}, failed: true, status: "body exceeds the size cap (262144 bytes) and holds no whole item before it"},
+	{name: "sent on to a login page", serve: func(w http.ResponseWriter, r *http.Request, s serving) {
+		if r.URL.Path == "/feed" {
+			http.Redirect(w, r, "/login?next=%2Ffeed", http.StatusFound)
+			return
+		}
+		w.Header().Set("Content-Type", "text/html; charset=UTF-8")
+		w.Write([]byte(`<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Sign in – Harbour Ledger</title></head><body><form method="post" action="/login"><input name="user"><input name="password" type="password"><button>Sign in</button></form></body></html>`))
+	}, failed: true, status: `/feed: 200 OK (at {{BASE}}/login?next=%2Ffeed): parse feed: not a feed: an HTML page ("Sign in – Harbour Ledger") that names no feed`},
 	{name: "asks for a login", serve: func(w http.ResponseWriter, r *http.Request, s serving) {
 		w.Header().Set("WWW-Authenticate", `Basic realm="Members"`)
 		http.Error(w, "Unauthorized", http.StatusUnauthorized)
@@ -952,5 +960,48 @@ func TestHostAskingToWaitYearsIsAskedAgainWithinAWeek(t *testing.T) {
 	s := h.state(t, feedURL)
 	if sum.HeldOff != 1 || time.Until(s.NextFetch) > 8*24*time.Hour {
 		t.Fatalf("summary %+v, next fetch %s: want the feed not asked, and due again within a week", sum, s.NextFetch)
+	}
+}
+
+// TestMovedSourceSaysWhereWithoutItsSecret reads private feeds moved for
+// good (a password in the address, which a relative redirect keeps; a
+// token in the query, which the new address carries on): the status says
+// where each moved, with the secret masked, as the source's errors name
+// it, where it held the password and the token for the admin area and
+// the status command to show.
+func TestMovedSourceSaysWhereWithoutItsSecret(t *testing.T) {
+	const password, token = "s3cret-feed-pw", "s3cret-feed-token"
+	var base string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/members/feed":
+			http.Redirect(w, r, "/members/feed.xml", http.StatusMovedPermanently)
+		case "/private/rss":
+			http.Redirect(w, r, base+"/private/rss.xml?"+r.URL.RawQuery, http.StatusPermanentRedirect)
+		default:
+			w.Write(bytes.ReplaceAll([]byte(serverFeed), []byte("{{BASE}}"), []byte(base)))
+		}
+	}))
+	defer srv.Close()
+	base = srv.URL
+	withPassword := strings.Replace(srv.URL, "http://", "http://reader:"+password+"@", 1) + "/members/feed"
+	withToken := srv.URL + "/private/rss?token=" + token
+	h := newHub(t, true, model.Source{URL: withPassword}, model.Source{URL: withToken})
+	opts := testOptions()
+	opts.SkipPages = true
+	opts.All = true
+	in := h.ingester(opts)
+	defer in.Close()
+	if _, err := in.RunOnce(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	for feedURL, want := range map[string]string{
+		withPassword: "moved permanently to " + strings.Replace(srv.URL, "http://", "http://reader:xxxxx@", 1) + "/members/feed.xml",
+		withToken:    "moved permanently to " + srv.URL + "/private/rss.xml?token=xxxxx",
+	} {
+		s := h.state(t, feedURL)
+		if !strings.Contains(s.LastStatus, want) || strings.Contains(s.LastStatus, password) || strings.Contains(s.LastStatus, token) {
+			t.Errorf("%s: the source says %q; want it to say %q, and no secret", fetcher.Masked(feedURL), s.LastStatus, want)
+		}
 	}
 }

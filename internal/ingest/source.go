@@ -98,7 +98,8 @@ func (r *round) source(ctx context.Context, j job) *result {
 		res.failed = true
 		// Forget the validators so the next round refetches in full.
 		st.ETag, st.LastModified = "", ""
-		policy.Failure(st, now, fmt.Errorf("%s: %s: %w", fetcher.Masked(j.src.URL), resp.Status, err), 0)
+		err = fmt.Errorf("%s: %s%s: %w", fetcher.Masked(j.src.URL), resp.Status, answeredAt(j.src.URL, resp), err)
+		policy.Failure(st, now, err, 0)
 		in.log.Warn("source failed", "url", fetcher.Masked(j.src.URL), "errors", st.Errors, "err", err)
 		return res
 	}
@@ -188,12 +189,25 @@ func gone(err error) bool {
 // moved words, for a source's status, the address its feed was moved to
 // for good: the source is read there through its redirects, until it is
 // listed under it (followed unasked, a hijacked or misconfigured site's
-// redirect would take the source over).
+// redirect would take the source over). Its secrets are masked, as in
+// the source's errors: a relative redirect keeps the password of the
+// address it was asked at, and a private feed's new address its token.
 func moved(resp *fetcher.Response) string {
 	if resp.Moved == "" {
 		return ""
 	}
-	return "; moved permanently to " + resp.Moved + ": list the source under that address"
+	return "; moved permanently to " + fetcher.Masked(resp.Moved) + ": list the source under that address"
+}
+
+// answeredAt words, for a source's error, the address that answered when
+// redirects led from the source's to another (a login page, a home page),
+// as a fetcher.StatusError names it: the document that failed is that
+// address's. "" when the source's own address answered.
+func answeredAt(src string, resp *fetcher.Response) string {
+	if u, err := url.Parse(src); err != nil || u.String() == resp.URL {
+		return ""
+	}
+	return " (at " + fetcher.Masked(resp.URL) + ")"
 }
 
 // note adds what to a feed's note of what was malformed.

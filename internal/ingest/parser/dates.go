@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -59,25 +60,27 @@ func zonedDate(raw, lang string) (t time.Time, ok bool) {
 	if i < 0 {
 		return time.Time{}, false
 	}
-	if offset := zoneOffsets[raw[i+1:]]; offset == "" || offset == "+0000" {
+	if offset := zoneOffset(raw[i+1:], lang); offset == "" || offset == "+0000" {
 		return time.Time{}, false
 	}
 	t, err := parseDate(raw, lang)
 	return t, err == nil
 }
 
-// abbreviatedZone writes the abbreviation of a zone of zoneOffsets after
-// a date's time ("10:00:00 EST", "2024-11-05 10:00:00 UTC") as its
-// offset: Go reads an abbreviation it does not know as UTC, which moves
-// the time by the zone's offset, and its layouts read none after an ISO
-// 8601 time. Any other s is returned as it is.
-func abbreviatedZone(s string) string {
+// abbreviatedZone writes the abbreviation of a zone after a date's time
+// ("10:00:00 EST", "2024-11-05 10:00:00 UTC") as its offset in a feed in
+// the language lang (see zoneOffset): Go reads an abbreviation it does
+// not know as UTC, which moves the time by the zone's offset, and its
+// layouts read none after an ISO 8601 time. Any other s is returned as
+// it is.
+func abbreviatedZone(s, lang string) string {
 	i := strings.TrimRightFunc(s, unicode.IsLetter)
 	abbr := s[len(i):]
-	if abbr == "" || abbr == "Z" || zoneOffsets[abbr] == "" || !endsInZone.MatchString(s) {
+	offset := zoneOffset(abbr, lang)
+	if abbr == "" || abbr == "Z" || offset == "" || !endsInZone.MatchString(s) {
 		return s
 	}
-	return strings.TrimRight(i, " ") + " " + zoneOffsets[abbr]
+	return strings.TrimRight(i, " ") + " " + offset
 }
 
 // dateLayouts are the standard forms of a date and the variants feed
@@ -204,7 +207,7 @@ func parseDate(s, lang string) (time.Time, error) {
 	if strings.HasSuffix(s, "]") {
 		s = zoneID.ReplaceAllString(s, "")
 	}
-	s = abbreviatedZone(s)
+	s = abbreviatedZone(s, lang)
 	if i := strings.Index(s, " m=+"); i > 0 {
 		s = s[:i] // the monotonic clock's reading Go prints after a time
 	}
@@ -489,21 +492,81 @@ var languageMonths = func() map[string]map[string]time.Month {
 	return m
 }()
 
-// primaryLanguage is the language of a language tag ("hr" of "hr-HR" or
-// "HR_hr"), in lower case.
-func primaryLanguage(tag string) string {
-	primary, _, _ := strings.Cut(strings.TrimSpace(tag), "-")
-	primary, _, _ = strings.Cut(primary, "_")
-	return strings.ToLower(primary)
+// languageRegion splits a language tag into its language, in lower case,
+// and its region, in upper case, "" when it names none ("en" and "IN" of
+// "en-IN" or "EN_in", "zh" and "TW" of "zh-Hant-TW").
+func languageRegion(tag string) (lang, region string) {
+	subtags := strings.FieldsFunc(strings.TrimSpace(tag), func(r rune) bool { return r == '-' || r == '_' })
+	if len(subtags) == 0 {
+		return "", ""
+	}
+	for _, s := range subtags[1:] {
+		if len(s) == 2 {
+			return strings.ToLower(subtags[0]), strings.ToUpper(s)
+		}
+	}
+	return strings.ToLower(subtags[0]), ""
+}
+
+// zoneOffset is the offset of the zone abbreviated abbr in a feed in the
+// language lang: an abbreviation of more than one zone (see
+// ambiguousZones) is the zone of the feed's region, or of its language
+// when the feed names no region; else as zoneOffsets reads it. "" when
+// abbr is no zone's the feed settles.
+func zoneOffset(abbr, lang string) string {
+	if readings, ok := ambiguousZones[abbr]; ok && lang != "" {
+		primary, region := languageRegion(lang)
+		for _, z := range readings {
+			if region != "" && slices.Contains(z.regions, region) || region == "" && slices.Contains(z.languages, primary) {
+				return z.offset
+			}
+		}
+	}
+	return zoneOffsets[abbr]
+}
+
+// zoneReading is a zone an ambiguous abbreviation stands for, and the
+// regions and languages whose feeds mean it by the abbreviation.
+type zoneReading struct {
+	offset             string
+	regions, languages []string
+}
+
+// ambiguousZones are the abbreviations that stand for more than one
+// zone, and the zones a feed's region or language reads them as: "IST"
+// is India's, Ireland's or Israel's; "CST" China's (or, as zoneOffsets
+// reads it, North America's Central); "BST" Bangladesh's (or British
+// Summer Time). A feed whose language settles none reads "IST" as UTC,
+// and the feed's note says so (see unsettledZone).
+var ambiguousZones = map[string][]zoneReading{
+	"IST": {
+		{"+0530", []string{"IN"}, []string{"hi", "bn", "ta", "te", "mr", "gu", "kn", "ml", "pa", "or", "as"}},
+		{"+0100", []string{"IE"}, []string{"ga"}},
+		{"+0200", []string{"IL"}, []string{"he", "iw"}},
+	},
+	"CST": {{"+0800", []string{"CN", "TW", "HK", "MO"}, []string{"zh"}}},
+	"BST": {{"+0600", []string{"BD"}, []string{"bn"}}},
+}
+
+// unsettledZone returns the abbreviation a raw date ends in when it
+// stands for more than one zone and the feed's language lang settles
+// none (see ambiguousZones), "" otherwise.
+func unsettledZone(raw, lang string) string {
+	raw = strings.TrimSpace(raw)
+	abbr := raw[len(strings.TrimRightFunc(raw, unicode.IsLetter)):]
+	if _, ok := ambiguousZones[abbr]; !ok || zoneOffset(abbr, lang) != "" || !endsInZone.MatchString(raw) {
+		return ""
+	}
+	return abbr
 }
 
 // zoneOffsets are the zone abbreviations RFC 822 names, North America's
 // generic ones ("PT", read as standard time, as lenient readers read
 // them), those of Europe (Central Europe's in English, as Middle Europe's
 // too, and German), and those of other zones feeds name theirs by that
-// stand for one offset only, by their offset.
-// "IST" (India, Ireland, Israel) and "CST" in China are not told apart:
-// an ambiguous one is left out, or read as RFC 822 reads it.
+// stand for one offset only, by their offset. "CST" and "BST" are read
+// here as RFC 822 and Britain read them, unless the feed's language says
+// otherwise (see ambiguousZones).
 var zoneOffsets = map[string]string{
 	"UT": "+0000", "UTC": "+0000", "GMT": "+0000", "Z": "+0000",
 	"EST": "-0500", "EDT": "-0400", "CST": "-0600", "CDT": "-0500",
@@ -536,7 +599,8 @@ func parseLocalizedDate(s, lang string) (time.Time, error) {
 	} else {
 		return time.Time{}, fmt.Errorf("unrecognised date %q", s)
 	}
-	month, ok := languageMonths[primaryLanguage(lang)][strings.ToLower(name)]
+	primary, _ := languageRegion(lang)
+	month, ok := languageMonths[primary][strings.ToLower(name)]
 	if !ok {
 		month, ok = monthNames[strings.ToLower(name)]
 	}
@@ -562,8 +626,8 @@ func parseLocalizedDate(s, lang string) (time.Time, error) {
 	switch z := strings.Replace(m[8], ":", "", 1); {
 	case len(z) == 5 && (z[0] == '+' || z[0] == '-'):
 		zone = z
-	case zoneOffsets[strings.ToUpper(z)] != "":
-		zone = zoneOffsets[strings.ToUpper(z)]
+	case zoneOffset(strings.ToUpper(z), lang) != "":
+		zone = zoneOffset(strings.ToUpper(z), lang)
 	}
 	year := m[3]
 	if len(year) == 2 {

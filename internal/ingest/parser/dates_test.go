@@ -483,3 +483,59 @@ func TestParseReadsZoneAbbreviationsInEveryElement(t *testing.T) {
 		})
 	}
 }
+
+// TestParseReadsAnAmbiguousZoneInTheFeedsLanguage reads dates that end in
+// an abbreviation of more than one zone in the zone the feed's language
+// and region say ("IST" in India, Ireland or Israel, "CST" in China,
+// "BST" in Bangladesh), where "IST" was read as UTC and the others as
+// North America's and Britain's; a feed that says nothing of itself has
+// its "IST" read as UTC, which its note counts and names.
+func TestParseReadsAnAmbiguousZoneInTheFeedsLanguage(t *testing.T) {
+	const unsettled = `in an abbreviation of more than one time zone ("IST") that the feed's language does not settle: read as UTC`
+	for _, tc := range []struct {
+		file, contentType string
+		want              []string // each item's publication, RFC 3339 in UTC
+		note              string   // what the feed's note says; "" when it says nothing
+	}{
+		{"ist-en-in.xml", "application/rss+xml", []string{"2024-11-05T04:30:00Z", "2024-11-05T03:00:00Z"}, ""},
+		{"ist-en-ie.xml", "application/rss+xml", []string{"2024-07-01T09:00:00Z"}, ""},
+		{"ist-he.xml", "application/rss+xml", []string{"2024-11-05T08:00:00Z"}, ""},
+		{"cst-zh-cn.xml", "application/rss+xml", []string{"2024-11-05T02:00:00Z"}, ""},
+		{"bst-bn-bd.json", "application/feed+json", []string{"2024-11-05T04:00:00Z"}, ""},
+		{"ist-nolanguage.xml", "application/rss+xml", []string{"2024-11-05T10:00:00Z", "2024-11-05T11:00:00Z"}, "2 items' dates end " + unsettled},
+		{"ist-nolanguage.json", "application/feed+json", []string{"2024-11-05T10:00:00Z"}, "1 item's date ends " + unsettled},
+		{"zone-abbreviations.xml", "application/rss+xml", []string{"2024-11-05T15:00:00Z", "2024-11-05T17:00:00Z", "2024-11-05T10:00:00Z", "2024-11-05T10:00:00Z"}, ""},
+	} {
+		t.Run(tc.file, func(t *testing.T) {
+			f := parseFixture(t, tc.file, tc.contentType, "https://feeds.example/"+tc.file)
+			if len(f.Items) != len(tc.want) {
+				t.Fatalf("%d items; want %d", len(f.Items), len(tc.want))
+			}
+			for i, it := range f.Items {
+				if got := it.Published.UTC().Format(time.RFC3339); got != tc.want[i] {
+					t.Errorf("%s: published %s; want %s", it.Title, got, tc.want[i])
+				}
+			}
+			if tc.note == "" && f.Malformed != "" || !strings.Contains(f.Malformed, tc.note) {
+				t.Errorf("note %q; want %q", f.Malformed, tc.note)
+			}
+		})
+	}
+	for _, tc := range []struct{ in, lang, want string }{
+		{"Tue, 05 Nov 2024 10:00:00 CST", "en-US", "2024-11-05T16:00:00Z"},          // North America's Central, as RFC 822 reads it
+		{"Tue, 05 Nov 2024 10:00:00 CST", "zh-Hant-TW", "2024-11-05T02:00:00Z"},     //
+		{"Tue, 05 Nov 2024 10:00:00 BST", "en-GB", "2024-11-05T09:00:00Z"},          //
+		{"Tue, 05 Nov 2024 10:00:00 BST", "bn-IN", "2024-11-05T09:00:00Z"},          // the region says, not the language
+		{"Tue, 05 Nov 2024 10:00:00 IST", "EN_in", "2024-11-05T04:30:00Z"},          //
+		{"Tue, 05 Nov 2024 10:00:00 IST", "hi", "2024-11-05T04:30:00Z"},             //
+		{"Tue, 05 Nov 2024 10:00:00 IST", "ga", "2024-11-05T09:00:00Z"},             //
+		{"Tue, 05 Nov 2024 10:00:00 IST", "en", "2024-11-05T10:00:00Z"},             // unsettled
+		{"2024-11-05 10:00:00 IST", "he-IL", "2024-11-05T08:00:00Z"},                //
+		{"Tuesday, November 5, 2024 10:00 AM IST", "en-IN", "2024-11-05T04:30:00Z"}, // written out
+	} {
+		got, err := parseDate(tc.in, tc.lang)
+		if err != nil || got.Format(time.RFC3339) != tc.want {
+			t.Errorf("parseDate(%q, %q) = %v, %v; want %s", tc.in, tc.lang, got, err, tc.want)
+		}
+	}
+}

@@ -62,7 +62,7 @@ func parseJSON(body []byte, feedURL string) (*Feed, error) {
 	problems = append(problems, authorsBad...)
 	lang := jsonString(top["language"]) // JSON Feed 1.1's, its dates read in it
 	for n, raw := range items {
-		it, bad := jsonItem(raw, itemBase, lang)
+		it, bad := jsonItem(raw, itemBase, lang, &f.unsettled)
 		for _, b := range bad {
 			problems = append(problems, fmt.Sprintf("item %d: %s", n+1, b))
 		}
@@ -279,8 +279,10 @@ func validEscape(rest []byte) bool {
 
 // jsonItem reads one item of a feed in the language lang (unless the item
 // names its own); it returns nil when the item is not an object, and the
-// fields it had to leave out.
-func jsonItem(raw json.RawMessage, base *url.URL, lang string) (*Item, []string) {
+// fields it had to leave out. The abbreviation its date of publication
+// ends in, when the language does not settle which zone's it is, is
+// added to unsettled (see unsettledZone).
+func jsonItem(raw json.RawMessage, base *url.URL, lang string, unsettled *[]string) (*Item, []string) {
 	var m map[string]json.RawMessage
 	if err := json.Unmarshal(raw, &m); err != nil {
 		return nil, nil
@@ -328,6 +330,9 @@ func jsonItem(raw json.RawMessage, base *url.URL, lang string) (*Item, []string)
 		if s := str(key); s != "" {
 			if t, err := parseDate(s, lang); err == nil {
 				*dst = t
+				if z := unsettledZone(s, lang); z != "" && key == "date_published" {
+					*unsettled = append(*unsettled, z)
+				}
 			} else {
 				bad = append(bad, fmt.Sprintf("%s: %q is not a date", key, s))
 			}

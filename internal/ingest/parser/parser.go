@@ -48,6 +48,10 @@ type Feed struct {
 	// zones are the names of time zones the items' dates end in that the
 	// tz database does not have, one for each such date (see namedZone).
 	zones []string
+	// unsettled are the abbreviations of more than one zone the items'
+	// dates end in that the feed's language does not settle, read as
+	// UTC, one for each such date (see unsettledZone).
+	unsettled []string
 	// badDates are the items' dates that no layout reads ("Sun, 31 Feb
 	// 2024"), one for each such item.
 	badDates []string
@@ -137,6 +141,9 @@ func parse(body []byte, contentType, feedURL string, cut bool) (*Feed, error) {
 	if err == nil && len(f.zones) > 0 {
 		addNote(f, zonesNote(f.zones))
 	}
+	if err == nil && len(f.unsettled) > 0 {
+		addNote(f, unsettledNote(f.unsettled))
+	}
 	if err == nil && len(f.badDates) > 0 {
 		addNote(f, badDatesNote(f.badDates))
 	}
@@ -150,15 +157,33 @@ func parse(body []byte, contentType, feedURL string, cut bool) (*Feed, error) {
 // does not have, and which: those items are undated (see namedZone),
 // their articles dated when they were read.
 func zonesNote(zones []string) string {
-	names := slices.Compact(slices.Sorted(slices.Values(zones)))
-	for i, z := range names {
-		names[i] = strconv.Quote(z)
-	}
 	what := "1 item's date names"
 	if len(zones) > 1 {
 		what = fmt.Sprintf("%d items' dates name", len(zones))
 	}
-	return what + " a time zone the time zone database does not have (" + strings.Join(names, ", ") + "): read as undated"
+	return what + " a time zone the time zone database does not have (" + quotedSet(zones) + "): read as undated"
+}
+
+// unsettledNote says how many items' dates end in an abbreviation of
+// more than one zone that the feed's language does not settle, and
+// which: those dates are read as UTC, maybe hours off, and a feed's owner
+// settles them by declaring its language with its region ("en-IN").
+func unsettledNote(abbrs []string) string {
+	what := "1 item's date ends"
+	if len(abbrs) > 1 {
+		what = fmt.Sprintf("%d items' dates end", len(abbrs))
+	}
+	return what + " in an abbreviation of more than one time zone (" + quotedSet(abbrs) + ") that the feed's language does not settle: read as UTC"
+}
+
+// quotedSet is the distinct strings of names, sorted and quoted, joined
+// by commas.
+func quotedSet(names []string) string {
+	set := slices.Compact(slices.Sorted(slices.Values(names)))
+	for i, n := range set {
+		set[i] = strconv.Quote(n)
+	}
+	return strings.Join(set, ", ")
 }
 
 // badDatesNote says how many items' dates could not be read, with up to
@@ -711,6 +736,9 @@ func convert(gf *gofeed.Feed, base *url.URL, items []*gofeed.Item, lang string) 
 	for _, gi := range items {
 		f.Items = append(f.Items, item(gi, itemBase, lang))
 		if !f.Items[len(f.Items)-1].Published.IsZero() {
+			if z := unsettledZone(gi.Published, lang); z != "" {
+				f.unsettled = append(f.unsettled, z)
+			}
 			continue
 		}
 		if z := unknownZone(gi.Published); z != "" {

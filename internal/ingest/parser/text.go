@@ -31,7 +31,7 @@ func PlainText(fragment string) string {
 		if strings.Contains(fragment, "<") {
 			fragment = blockTag.ReplaceAllString(fragment, " $0 ")
 		}
-		fragment = decodeRefs(html.UnescapeString(strict().Sanitize(joinSurrogates(fragment))))
+		fragment = decodeRefs(html.UnescapeString(strict().Sanitize(joinSurrogates(dropCutRef(fragment)))))
 	}
 	return NormalizeSpace(fragment)
 }
@@ -41,12 +41,36 @@ func PlainText(fragment string) string {
 // a CDATA section ("<![CDATA[It&amp;#8217;s]]>", as WordPress plugins
 // write titles and excerpts), which a reader would show as "&#8217;".
 // Only a complete reference, ended by ";", is one: "R&D", "&copy 2024"
-// are text as they stand.
+// are text as they stand. One cut at the end is dropped (see dropCutRef).
 func decodeRefs(s string) string {
 	if !strings.Contains(s, "&") {
 		return s
 	}
-	return charRef.ReplaceAllStringFunc(joinSurrogates(s), html.UnescapeString)
+	return charRef.ReplaceAllStringFunc(joinSurrogates(dropCutRef(s)), html.UnescapeString)
+}
+
+// cutRef matches a character reference that a text ends in without its
+// ";" ("&#823", "&amp", "&#"), with the end tags and white space after
+// it: the first is its number or name.
+var cutRef = regexp.MustCompile(`&(#[0-9]{0,7}|#[xX][0-9a-fA-F]{0,6}|[A-Za-z][A-Za-z0-9]{0,31})((?:\s|</[A-Za-z][A-Za-z0-9]*\s*>)*)$`)
+
+// dropCutRef drops the character reference s ends in when its writer cut
+// the text in the middle of it (an excerpt cut at so many bytes, "it was
+// the best&#823" of "&#8230;"): HTML reads a reference without its ";",
+// and the number cut short is another character (U+0337, a combining
+// stroke over the last letter), the name cut short another's or the
+// character "&". A name of a capital that HTML does not read so ("R&D",
+// "AT&T") is text, and stays.
+func dropCutRef(s string) string {
+	m := cutRef.FindStringSubmatchIndex(s)
+	if m == nil {
+		return s
+	}
+	ref := s[m[0]:m[3]]
+	if c := ref[1]; c >= 'A' && c <= 'Z' && html.UnescapeString(ref) == ref {
+		return s
+	}
+	return s[:m[0]] + s[m[4]:m[5]]
 }
 
 // blockTag matches a start or end tag of an element that breaks the line
@@ -60,7 +84,7 @@ var blockTag = regexp.MustCompile(`(?i)</?(?:address|article|aside|blockquote|br
 // where HTML would drop what looks like a tag; any other is read as HTML.
 func titleText(s string) string {
 	if strings.Contains(s, "<") && !htmlMarkup.MatchString(s) {
-		return NormalizeSpace(decodeRefs(html.UnescapeString(joinSurrogates(s))))
+		return NormalizeSpace(decodeRefs(html.UnescapeString(joinSurrogates(dropCutRef(s)))))
 	}
 	return PlainText(s)
 }

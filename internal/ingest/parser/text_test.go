@@ -46,3 +46,31 @@ func TestTruncateCutsAtWordBoundary(t *testing.T) {
 		t.Fatalf("rune cut = %q", got)
 	}
 }
+
+// TestExcerptDropsAReferenceCutAtTheEnd reads excerpts their publisher
+// cut in the middle of a character reference: the reference is dropped,
+// where "&#823" of "&#8230;" read as U+0337, a stroke over the last
+// letter, and "&amp" as "&"; a name HTML does not read without its ";"
+// ("R&D", "AT&T") stays text.
+func TestExcerptDropsAReferenceCutAtTheEnd(t *testing.T) {
+	f := parseFixture(t, "cut-references.xml", "application/rss+xml", "https://www.riverside-gazette.example/feed")
+	want := []struct{ title, excerpt string }{
+		{"Bridge repairs to start in spring", "The council said it\u2019s time to act on the old bridge, and that the work"},
+		{"Union leaders meet the mayor", "Union leaders met the mayor and the city\u2019s transport board"},
+		{"Exporters report a record quarter", "Exports rose by a fifth, the chamber"},
+		{"Lab opens a new wing", "The wing adds room for 40 more researchers in R&D"},
+		{"Telecoms merger cleared", "Regulators cleared the deal between AT&T"},
+		{"It\u2019s a record year for the harbour", "It\u2019s a record year for the harbour"},
+	}
+	if len(f.Items) != len(want) {
+		t.Fatalf("%d items; want %d", len(f.Items), len(want))
+	}
+	for i, it := range f.Items {
+		if it.Title != want[i].title {
+			t.Errorf("item %d: title %q; want %q", i, it.Title, want[i].title)
+		}
+		if got := Excerpt(it.Summary, 200); got != want[i].excerpt {
+			t.Errorf("item %d: excerpt %q; want %q", i, got, want[i].excerpt)
+		}
+	}
+}
