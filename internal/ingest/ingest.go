@@ -70,7 +70,9 @@ type Options struct {
 	// being read. A batch takes every record gathered meanwhile, up to
 	// twice as many; past that, fetching waits for the writer. Curation
 	// reads the stored window once per batch, so fewer, larger batches
-	// cost less time, and the records held cost memory.
+	// cost less time, and the records held cost memory. With a store
+	// that stages (store.Stager), the first batch and those while other
+	// workers are at work are a 25th of it (see round.batchMin).
 	BatchSize int
 	// ExcerptLength bounds excerpts, in characters.
 	ExcerptLength int
@@ -505,8 +507,8 @@ func (in *Ingester) round(ctx context.Context) (Summary, error) {
 	sum.Due = len(due)
 	r := &round{in: in, began: now, claimed: map[string]*claimant{}, results: make(chan *result, in.opts.Workers),
 		pageSources: make(chan struct{}, 2*in.opts.PageFetches),
-		queue:       newQueue(in.opts.BatchSize, 2*in.opts.BatchSize),
 		leases:      &leases{st: in.st, holder: in.holder, ttl: in.opts.LeaseTTL, held: map[string]bool{}}}
+	r.queue = newQueue(r.batchMin(), 2*in.opts.BatchSize)
 	if len(due) == 0 {
 		// Nothing to fetch; but arrivals a worker staged and did not see
 		// stored (it died) are stored now.
@@ -682,6 +684,10 @@ type round struct {
 	inFlight atomic.Int64
 	// awaiting says the dispatcher waits for sources other workers hold.
 	awaiting atomic.Bool
+	// shared says other workers were seen at work this round: sources
+	// they held, the curate lock taken, arrivals they staged. committed
+	// says a batch was committed. Both set batchMin.
+	shared, committed atomic.Bool
 	// alone tells Options.Curating when the round's curation has the
 	// processor to itself.
 	alone curationTurns

@@ -190,7 +190,7 @@ func (r *round) dispatch(ctx context.Context, due []job, jobs chan<- job) (elsew
 	pending := append(append(make([]job, 0, len(due)), due[start:]...), due[:start]...)
 	w := &waiter{r: r}
 	defer w.close()
-	flushed := false
+	shared := false
 	for len(pending) > 0 {
 		var waiting []job
 		for i := 0; i < len(pending); i += leaseChunk {
@@ -200,12 +200,13 @@ func (r *round) dispatch(ctx context.Context, due []job, jobs chan<- job) (elsew
 			if err != nil || ctx.Err() != nil {
 				return elsewhere, err
 			}
-			if !flushed && len(waiting) > 0 && 2*i >= len(due) {
+			if !shared && len(waiting) > 0 {
 				// Other workers are at work, and curation is each one's
-				// turn: commit half of what this one gathers while it
-				// still fetches, so the turns at the end are shorter.
-				r.queue.flush()
-				flushed = true
+				// turn: commit in small batches while this one still
+				// fetches, so the turns at the end are shorter.
+				r.shared.Store(true)
+				r.queue.setMin(r.batchMin())
+				shared = true
 			}
 		}
 		if len(waiting) == 0 {

@@ -193,3 +193,38 @@ func TestWorkerThatHandedItsArticlesLeavesRetention(t *testing.T) {
 		})
 	}
 }
+
+// A worker of a store that stages curates a small first batch, and small
+// batches while other workers are seen at work, so that their turns run
+// while sources are read rather than all at the round's end; alone, or on
+// a store that does not stage, it gathers Options.BatchSize.
+func TestBatchesAreSmallWhileWorkersShare(t *testing.T) {
+	ctx := context.Background()
+	pg, err := postgres.Open(ctx, pgtest.DSN(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	stores := map[string]*hub{"postgres": newHubIn(t, pg, false), "sqlite": newHub(t, false)}
+	for _, tc := range []struct {
+		store             string
+		committed, shared bool
+		want              int
+	}{
+		{store: "postgres", want: 4},
+		{store: "postgres", committed: true, want: 100},
+		{store: "postgres", committed: true, shared: true, want: 4},
+		{store: "sqlite", want: 100},
+		{store: "sqlite", committed: true, shared: true, want: 100},
+	} {
+		opts := testOptions()
+		opts.BatchSize = 100
+		in := stores[tc.store].ingester(opts)
+		r := &round{in: in}
+		r.committed.Store(tc.committed)
+		r.shared.Store(tc.shared)
+		if got := r.batchMin(); got != tc.want {
+			t.Errorf("%s, committed %v, shared %v: a batch waits for %d records, want %d", tc.store, tc.committed, tc.shared, got, tc.want)
+		}
+		in.Close()
+	}
+}

@@ -64,7 +64,6 @@ type queue struct {
 	nrecs    int
 	closed   bool
 	hurried  bool
-	flushing bool
 }
 
 func newQueue(min, max int) *queue {
@@ -78,8 +77,13 @@ func newQueue(min, max int) *queue {
 // the leases of their sources are released without waiting for the end.
 func (q *queue) hurry() { q.set(&q.hurried) }
 
-// flush has the next take return whatever is queued, once.
-func (q *queue) flush() { q.set(&q.flushing) }
+// setMin has take wait for min records (or sources) from now on.
+func (q *queue) setMin(min int) {
+	q.mu.Lock()
+	q.min = min
+	q.ready.Broadcast()
+	q.mu.Unlock()
+}
 
 func (q *queue) set(flag *bool) {
 	q.mu.Lock()
@@ -124,7 +128,7 @@ func (q *queue) take() []*result {
 func (q *queue) await() bool {
 	q.mu.Lock()
 	defer q.mu.Unlock()
-	for !q.closed && q.nrecs < q.min && len(q.items) < q.min && !((q.hurried || q.flushing) && len(q.items) > 0) {
+	for !q.closed && q.nrecs < q.min && len(q.items) < q.min && !(q.hurried && len(q.items) > 0) {
 		q.ready.Wait()
 	}
 	return len(q.items) > 0
@@ -135,7 +139,7 @@ func (q *queue) takeNow() []*result {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	out := q.items
-	q.items, q.nrecs, q.flushing = nil, 0, false
+	q.items, q.nrecs = nil, 0
 	q.ready.Broadcast()
 	return out
 }
@@ -153,6 +157,8 @@ func (r *round) commitQueued(ctx context.Context, q *queue, sum *Summary) error 
 		if err := r.commit(ctx, q, paths, sum); err != nil && firstErr == nil && ctx.Err() == nil {
 			firstErr = err
 		}
+		r.committed.Store(true)
+		q.setMin(r.batchMin())
 	}
 	if err := r.storeStaged(ctx, paths, sum); err != nil && firstErr == nil && ctx.Err() == nil {
 		firstErr = err
@@ -198,6 +204,26 @@ func (r *round) count(res *result, sum *Summary) {
 	}
 }
 
+// sharedBatchShare is the part of Options.BatchSize a batch waits for
+// while other workers are at work (see batchMin).
+const sharedBatchShare = 25
+
+// batchMin is how many records (or sources) a batch waits for. With a
+// store that stages, where workers may share the hub, the first batch is
+// small, and so are the rest once other workers are seen at work: their
+// turns, each over what every worker gathered meanwhile, then run while
+// the sources are read, where in batches of Options.BatchSize the workers'
+// arrivals waited for one turn at the end of the round (7,700 of a round's
+// 10,000 over three workers). A worker alone finds no other's arrivals
+// staged nor the curate lock taken at its first batch, and gathers
+// Options.BatchSize from then on.
+func (r *round) batchMin() int {
+	if _, ok := r.in.st.(store.Stager); ok && (!r.committed.Load() || r.shared.Load()) {
+		return max(r.in.opts.BatchSize/sharedBatchShare, 1)
+	}
+	return r.in.opts.BatchSize
+}
+
 // countItems adds what a committed source's feed gave to the summary.
 func countItems(rep store.ReadReport, sum *Summary) {
 	sum.Items += rep.Items
@@ -237,6 +263,7 @@ func (r *round) commit(ctx context.Context, q *queue, paths map[string]bool, sum
 	asked := time.Now()
 	ran, recorded, err := r.tryTurn(ctx, sg, q, paths, sum)
 	if err == nil && !ran {
+		r.shared.Store(true)
 		batch := q.takeNow()
 		recorded, err = r.stage(ctx, sg, batch, sum)
 		r.in.log.Debug("batch staged for the worker curating", "sources", len(batch), "took", time.Since(asked).Round(time.Millisecond))
@@ -365,6 +392,9 @@ func (r *round) turn(ctx context.Context, sg store.Stager, q *queue, paths map[s
 			if more, ids, err = r.takeStaged(ctx, sg); err != nil {
 				r.in.log.Warn("reading staged arrivals failed: left for a later turn", "err", err)
 			}
+		}
+		if len(ids) > 0 {
+			r.shared.Store(true)
 		}
 		if i > 0 && len(ids) == 0 {
 			// Past the first batch, only staged arrivals keep the turn
