@@ -14,6 +14,7 @@ import (
 	"newshub/internal/editorial"
 	"newshub/internal/metrics"
 	"newshub/internal/model"
+	"newshub/internal/server"
 	"newshub/internal/site"
 	"newshub/internal/store"
 )
@@ -73,14 +74,7 @@ func startAdminServer(addr string, m *metrics.Metrics, ready []metrics.Check, ar
 		mux.Handle(admin.Prefix, m.InstrumentRoute("admin", area.admin))
 		mux.Handle("/assets/", m.InstrumentRoute("assets", area.assets))
 	}
-	srv := &http.Server{
-		Handler:           mux,
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       30 * time.Second,
-		WriteTimeout:      60 * time.Second,
-		IdleTimeout:       120 * time.Second,
-		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
-	}
+	srv := server.NewHTTPServer(mux, log)
 	go srv.Serve(ln)
 	fmt.Fprintf(out, "admin http://%s/\n", ln.Addr())
 	return func() {

@@ -186,16 +186,8 @@ func (s *Server) ListenAndServe(ctx context.Context, addr string, ready func(add
 	if err != nil {
 		return err // it names the address; the caller names the command
 	}
-	srv := &http.Server{
-		Handler:           s,
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       30 * time.Second,
-		WriteTimeout:      60 * time.Second,
-		IdleTimeout:       120 * time.Second,
-		MaxHeaderBytes:    64 << 10,
-		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
-		BaseContext:       func(net.Listener) context.Context { return ctx },
-	}
+	srv := NewHTTPServer(s, s.log)
+	srv.BaseContext = func(net.Listener) context.Context { return ctx }
 	if ready != nil {
 		ready(ln.Addr().String())
 	}
@@ -230,6 +222,22 @@ func (s *Server) ListenAndServe(ctx context.Context, addr string, ready func(add
 		return fmt.Errorf("serve: shutdown: %w", err)
 	}
 	return nil
+}
+
+// NewHTTPServer returns an HTTP server of h whose timeouts close the
+// connection of a client that sends no request, or sends one or reads
+// its answer too slowly, or keeps it idle: each connection holds a file
+// and a goroutine of the process until it is closed.
+func NewHTTPServer(h http.Handler, log *slog.Logger) *http.Server {
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
 }
 
 // statusWriter records the status and size of an answer for the access log.
