@@ -110,6 +110,9 @@ type Config struct {
 	// Now is the clock; nil means time.Now.
 	Now    func() time.Time
 	Logger *slog.Logger
+	// Outage logs the store's outages, once each for every part of a
+	// process that shares it; nil is the area's own, to Logger.
+	Outage *store.Outage
 }
 
 // Handler serves the admin area. It is safe for concurrent use.
@@ -171,6 +174,9 @@ func New(cfg Config) (*Handler, error) {
 	}
 	if cfg.Users == nil {
 		cfg.Users = users.Open(cfg.SiteDir, users.Params{})
+	}
+	if cfg.Outage == nil {
+		cfg.Outage = store.NewOutage(cfg.Logger)
 	}
 	h := &Handler{
 		cfg: cfg, log: cfg.Logger, now: cfg.Now, users: cfg.Users,

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"container/list"
 	"crypto/subtle"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/url"
@@ -70,10 +71,14 @@ func sameToken(got, want string) bool {
 // cannot be read is logged, and the request has no session.
 func (h *Handler) session(r *http.Request) (session, bool) {
 	ctx := r.Context()
-	s, ok, err := h.sessions.find(ctx, h.cookie(r, sessionCookie), h.now())
+	id := h.cookie(r, sessionCookie)
+	s, ok, err := h.sessions.find(ctx, id, h.now())
 	if err != nil {
-		h.log.Error("admin: sessions", "err", err)
+		h.cfg.Outage.Failed(ctx, slog.LevelError, "admin: sessions", err)
 		return session{}, false
+	}
+	if id != "" {
+		h.cfg.Outage.Answered(ctx) // the store was read
 	}
 	if !ok {
 		return session{}, false

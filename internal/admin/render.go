@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"html/template"
 	"io"
 	"io/fs"
+	"log/slog"
 	"net/http"
 	"path"
 	"slices"
@@ -16,6 +18,7 @@ import (
 
 	"newshub/internal/model"
 	"newshub/internal/site"
+	"newshub/internal/store"
 )
 
 // page is what the layout of every page is given.
@@ -161,8 +164,16 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, s session, status
 		Flash: flash{Text: msg, Error: true}})
 }
 
-// failErr logs err and renders it as a server error.
+// failErr logs err and renders it as a server error, or as 503 with
+// Retry-After when the store is out of reach (a database restarting),
+// logged once for the outage.
 func (h *Handler) failErr(w http.ResponseWriter, r *http.Request, s session, err error) {
+	if errors.Is(err, store.ErrUnavailable) {
+		h.cfg.Outage.Failed(r.Context(), slog.LevelError, "admin: page", err, "path", r.URL.Path)
+		w.Header().Set("Retry-After", "10")
+		h.fail(w, r, s, http.StatusServiceUnavailable, "The hub's store could not be reached just now. Please try again in a minute.")
+		return
+	}
 	msg := model.MaskURLs(err.Error())
 	h.log.Error("admin: page", "path", r.URL.Path, "err", msg)
 	h.fail(w, r, s, http.StatusInternalServerError, "Something went wrong: "+msg)

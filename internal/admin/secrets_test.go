@@ -1,7 +1,6 @@
 package admin
 
 import (
-	"bytes"
 	"context"
 	"html"
 	"log/slog"
@@ -10,30 +9,12 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 
 	"newshub/internal/ingest/sources"
 	"newshub/internal/store"
+	"newshub/internal/testutil"
 )
-
-// lockedBuffer is a log the handler's requests may write to at once.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
 
 var hiddenURL = regexp.MustCompile(`name="(?:url|source)" value="([^"]*)"`)
 
@@ -44,7 +25,7 @@ var hiddenURL = regexp.MustCompile(`name="(?:url|source)" value="([^"]*)"`)
 // masked pause, resume, block, unblock and remove the source, and the
 // store and the site folder keep the address whole.
 func TestSourceSecretsStayOutOfTheArea(t *testing.T) {
-	var logged lockedBuffer
+	var logged testutil.LogBuffer
 	f := newFixture(t, func(c *Config) {
 		c.Logger = slog.New(slog.NewTextHandler(&logged, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	})

@@ -7,6 +7,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"strings"
 	"time"
@@ -52,15 +53,18 @@ func (h *Handler) signInKey(ctx context.Context) ([]byte, error) {
 		if err != nil {
 			return nil, fmt.Errorf("the sign-in form's key: %w", err)
 		}
+		h.cfg.Outage.Answered(ctx)
 		h.key = key
 	}
 	return h.key, nil
 }
 
-// unavailable answers a request the store failed, with 503, and logs why;
-// the answer does not say.
+// unavailable answers a request the store failed, with 503 and
+// Retry-After, and logs why, once for an outage of the store; the answer
+// does not say.
 func (h *Handler) unavailable(w http.ResponseWriter, r *http.Request, err error) {
-	h.log.Error("admin: store", "method", r.Method, "path", r.URL.Path, "err", err)
+	h.cfg.Outage.Failed(r.Context(), slog.LevelError, "admin: store", err, "method", r.Method, "path", r.URL.Path)
+	w.Header().Set("Retry-After", "10")
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	w.WriteHeader(http.StatusServiceUnavailable)
 	w.Write([]byte("Service Unavailable: the hub's store could not be reached (the server's log says why). Try again.\n"))

@@ -27,10 +27,11 @@ type adminArea struct {
 
 // newAdminArea makes the admin area of a hub: accounts from the site
 // folder, decisions appended to its log and applied with the site
-// configuration in force.
-func newAdminArea(st store.Store, siteDir, baseURL string, hub func() *site.Site, assets http.Handler, log *slog.Logger) (*adminArea, error) {
+// configuration in force. An outage of the store is logged by outage, which
+// the rest of the server shares.
+func newAdminArea(st store.Store, siteDir, baseURL string, hub func() *site.Site, assets http.Handler, log *slog.Logger, outage *store.Outage) (*adminArea, error) {
 	h, err := admin.New(admin.Config{Store: st, SiteDir: siteDir, Editor: hubEditor(st, siteDir, hub),
-		BaseURL: baseURL, Logger: log})
+		BaseURL: baseURL, Logger: log, Outage: outage})
 	if err != nil {
 		return nil, err
 	}

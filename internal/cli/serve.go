@@ -133,7 +133,7 @@ func serveHub(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	// The admin area is under /admin/ of the public address too.
-	area, err := newAdminArea(st, env.Site, *baseURL, sw.Site, w, log)
+	area, err := newAdminArea(st, env.Site, *baseURL, sw.Site, w, log, views.Outage())
 	if err != nil {
 		return err
 	}

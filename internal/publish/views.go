@@ -2,6 +2,7 @@ package publish
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"sync"
@@ -38,6 +39,9 @@ type ViewsConfig struct {
 	OnLoadFailed func()
 	// Logger receives reloads and their failures; nil discards them.
 	Logger *slog.Logger
+	// Outage logs the store's outages, once each for every part that
+	// shares it; nil is one of the views' own, to Logger.
+	Outage *store.Outage
 }
 
 // DefaultRankEvery is how old a ranking of the top stories may get while
@@ -72,6 +76,7 @@ type Views struct {
 
 	failMu  sync.Mutex
 	failing map[string]bool // the failures logged since the store last answered (see failed)
+	outage  *store.Outage
 }
 
 // NewViews returns the views of cfg.Store; nothing is loaded until asked.
@@ -89,8 +94,17 @@ func NewViews(cfg ViewsConfig) *Views {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Views{cfg: cfg, log: log}
+	outage := cfg.Outage
+	if outage == nil {
+		outage = store.NewOutage(log)
+	}
+	return &Views{cfg: cfg, log: log, outage: outage}
 }
+
+// Outage returns what logs the store's outages, for what else fails to
+// read the store (searches, pages): an outage is logged once, and its end
+// when the views' checks find the store answering again.
+func (vs *Views) Outage() *store.Outage { return vs.outage }
 
 // Loaded returns the current view without loading or refreshing it; nil
 // until the first view is loaded.
@@ -276,8 +290,13 @@ const (
 // failed logs a failure of the store, msg, at level the first time since
 // the store last answered, then at DEBUG: while a store is down, the
 // checks requests start and Follow's retries meet it every second, one
-// event that logged a line each time.
+// event that logged a line each time. A store out of reach is the outage's
+// to log, once for every part that shares it.
 func (vs *Views) failed(level slog.Level, msg string, err error) {
+	if errors.Is(err, store.ErrUnavailable) {
+		vs.outage.Failed(context.Background(), level, msg, err)
+		return
+	}
 	vs.failMu.Lock()
 	if vs.failing[msg] {
 		level = slog.LevelDebug
@@ -305,6 +324,7 @@ func (vs *Views) answered(msg string) {
 	vs.failMu.Lock()
 	delete(vs.failing, msg)
 	vs.failMu.Unlock()
+	vs.outage.Answered(context.Background())
 }
 
 // followPoll is how often Follow reads the generation itself, in case the

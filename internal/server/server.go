@@ -354,8 +354,7 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Cache-Control", "no-store")
 	if err != nil {
-		s.log.Error("health check", "err", err)
-		writeError(w, http.StatusServiceUnavailable, "store unavailable")
+		s.storeFailed(w, r, "health check", "store unavailable", err)
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"status": "ok", "generation": v.Generation()})
@@ -493,8 +492,7 @@ func (s *Server) apiView(w http.ResponseWriter, r *http.Request) (*publish.View,
 	}
 	v, err := s.views.Current(r.Context())
 	if err != nil {
-		s.log.Error("load view", "err", err)
-		writeError(w, http.StatusServiceUnavailable, "store unavailable")
+		s.storeFailed(w, r, "load view", "store unavailable", err)
 		return nil, false
 	}
 	return v, true
@@ -518,9 +516,20 @@ func (s *Server) writeErr(w http.ResponseWriter, r *http.Request, err error) {
 		s.log.Warn("search timed out", "query", r.URL.RawQuery, "err", err)
 		tooBusy(w, r, "the search took too long; more words or a topic narrow it")
 	default:
-		s.log.Error("render", "path", r.URL.Path, "err", err)
-		writeError(w, http.StatusServiceUnavailable, "document unavailable")
+		s.storeFailed(w, r, "render", "document unavailable", err)
 	}
+}
+
+// storeFailed answers 503 with Retry-After for what the store failed to
+// give (a database restarting or failing over is back within seconds),
+// and logs err as msg, once for an outage of the store.
+func (s *Server) storeFailed(w http.ResponseWriter, r *http.Request, msg, answer string, err error) {
+	s.views.Outage().Failed(r.Context(), slog.LevelError, msg, err, "path", r.URL.Path)
+	w.Header().Set("Retry-After", "10")
+	if strings.HasPrefix(r.URL.Path, "/api/") {
+		w.Header().Set("Access-Control-Expose-Headers", "Retry-After")
+	}
+	writeError(w, http.StatusServiceUnavailable, answer)
 }
 
 // writeDoc answers with a document last modified at mod (zero: unknown),

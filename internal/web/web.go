@@ -238,8 +238,8 @@ func (w *Web) serveError(rw http.ResponseWriter, r *http.Request, err error) {
 	default:
 		// What fails here is the store (a page of the view never does):
 		// a database restarting or failing over, back soon, as the API
-		// says with its 503.
-		w.log.Error("web page", "path", r.URL.Path, "err", err)
+		// says with its 503, logged once for an outage of the store.
+		w.views.Outage().Failed(r.Context(), slog.LevelError, "web page", err, "path", r.URL.Path)
 		rw.Header().Set("Retry-After", "10")
 		w.writePage(rw, r, w.messagePage(vc, r.URL.Path, "Page unavailable",
 			"This page could not be built just now. Please try again in a minute."), http.StatusServiceUnavailable)

@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"github.com/jackc/pgx/v5/pgconn"
+
+	"newshub/internal/store"
 )
 
 // ErrConnLost is in the chain of an error of the store's when the
@@ -16,7 +18,8 @@ import (
 // connections, a network gone. The driver's words for it ("unexpected
 // EOF", "conn closed", "terminating connection due to administrator
 // command") do not name the database, and an operator reading a round's
-// error could not tell a restart from a bug.
+// error could not tell a restart from a bug. store.ErrUnavailable is in
+// the chain too.
 var ErrConnLost = errors.New("the connection to the PostgreSQL database was lost (server restarted or unreachable)")
 
 // lostError is the driver's error of a lost connection, saying so.
@@ -26,7 +29,9 @@ func (e *lostError) Error() string { return ErrConnLost.Error() + ": " + e.err.E
 
 func (e *lostError) Unwrap() error { return e.err }
 
-func (e *lostError) Is(target error) bool { return target == ErrConnLost }
+func (e *lostError) Is(target error) bool {
+	return target == ErrConnLost || target == store.ErrUnavailable
+}
 
 // lost says so when err is a lost connection, once however often it is
 // wrapped on its way out; other errors are returned as they are.

@@ -1,0 +1,65 @@
+package admin
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"newshub/internal/admin/users"
+	"newshub/internal/store/postgres"
+	"newshub/internal/store/postgres/pgtest"
+	"newshub/internal/testutil"
+)
+
+// TestAnOutageOfTheStoreIsLoggedOnce serves the sign-in page of a hub on
+// PostgreSQL whose server drops off the network before the form's key
+// was read, and comes back: meanwhile the page answers 503 with
+// Retry-After, and the log says the store is out once, however many
+// requests met it, where each logged an error; once it is back, the page
+// answers and one line says the outage is over.
+func TestAnOutageOfTheStoreIsLoggedOnce(t *testing.T) {
+	link := pgtest.Forward(t, pgtest.DSN(t))
+	st, err := postgres.Open(context.Background(), link.DSN)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	dir := t.TempDir()
+	if err := users.Open(dir, cheap).Add(adminName, adminPassword, false, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	var logged testutil.LogBuffer
+	h, err := New(Config{Store: st, SiteDir: dir, Users: users.Open(dir, cheap), BaseURL: "http://hub.test",
+		Logger: slog.New(slog.NewTextHandler(&logged, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	signIn := func() *httptest.ResponseRecorder {
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, httptest.NewRequest(http.MethodGet, "http://hub.test"+Prefix+"sign-in", nil))
+		return w
+	}
+
+	link.Cut()
+	for range 3 {
+		if w := signIn(); w.Code != http.StatusServiceUnavailable || w.Header().Get("Retry-After") == "" {
+			t.Errorf("the sign-in page with the database gone: %d, Retry-After %q: %s", w.Code, w.Header().Get("Retry-After"), w.Body)
+		}
+	}
+	if lines := regexp.MustCompile(`(?m)^.*level=(WARN|ERROR).*$`).FindAllString(logged.String(), -1); len(lines) != 1 {
+		t.Errorf("the outage logged %d lines, want 1:\n%s", len(lines), strings.Join(lines, "\n"))
+	}
+
+	link.Mend(t)
+	if w := signIn(); w.Code != http.StatusOK {
+		t.Fatalf("the sign-in page once the database is back: %d: %s", w.Code, w.Body)
+	}
+	if n := strings.Count(logged.String(), "the store answers again"); n != 1 {
+		t.Errorf("the outage's end logged %d times, want 1:\n%s", n, logged.String())
+	}
+}
