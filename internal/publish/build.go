@@ -177,7 +177,7 @@ func Build(ctx context.Context, st store.Store, s *site.Site, out string, opt Bu
 	}
 	// The extras (the website) need the memory more than these do.
 	w.owners.Clear()
-	w.dirs.Clear()
+	w.dirs.made.Clear()
 	for _, fn := range opt.Extra {
 		if err := fn(ctx, v, &Output{w: w}); err != nil {
 			return stats, fmt.Errorf("build: %w", err)
@@ -194,8 +194,8 @@ func Build(ctx context.Context, st store.Store, s *site.Site, out string, opt Bu
 		return stats, fmt.Errorf("build: %w", err)
 	}
 	if w.inc != nil {
-		err = w.inc.update(ctx, &stats, log)
-		if rerr := os.RemoveAll(tmp); err == nil {
+		err = w.inc.update(ctx, tmp, &stats, log)
+		if rerr := removeTree(tmp, nil); err == nil {
 			err = rerr
 		}
 		if err == nil {
@@ -326,7 +326,7 @@ func swap(tmp, out string) error {
 		return os.Rename(tmp, out)
 	}
 	if err := exchange(tmp, out); err == nil {
-		return os.RemoveAll(tmp) // which now holds the old tree
+		return removeTree(tmp, nil) // which now holds the old tree
 	} else if !errors.Is(err, errors.ErrUnsupported) {
 		return err
 	}
@@ -338,7 +338,7 @@ func swap(tmp, out string) error {
 		os.Rename(old, out)
 		return err
 	}
-	return os.RemoveAll(old)
+	return removeTree(old, nil)
 }
 
 // Output is where a build's Extra hooks put their files. Each file is
@@ -435,7 +435,7 @@ type treeWriter struct {
 	inc   *incremental
 	whole *wholeNotes // what a whole build's tree holds, for its Manifest
 	stats *BuildStats
-	dirs  sync.Map
+	dirs  folders
 	ioMu  sync.Mutex // serializes an update's staging, see put
 
 	ownMu  [64]sync.Mutex // striped by path: one writer per document
@@ -777,7 +777,7 @@ func (w *treeWriter) put(paths []string, data []byte) error {
 		atomic.AddInt64(&w.stats.Files, 1)
 		atomic.AddInt64(&w.stats.Written, 1)
 		dst := w.tmpName(rel)
-		if err := w.mkdir(filepath.Dir(dst)); err != nil {
+		if err := w.dirs.mkdir(filepath.Dir(dst)); err != nil {
 			return err
 		}
 		if first == "" || os.Link(first, dst) != nil {
@@ -832,14 +832,19 @@ func (w *treeWriter) drop(rel string) {
 	atomic.AddInt64(&w.stats.Written, -1)
 }
 
+// folders makes the folders of a tree being written, each once.
+type folders struct {
+	made sync.Map // folder → true
+}
+
 // mkdir creates dir once; with its parent known to exist that is one
 // system call, where MkdirAll would look at every ancestor.
-func (w *treeWriter) mkdir(dir string) error {
-	if _, ok := w.dirs.Load(dir); ok {
+func (f *folders) mkdir(dir string) error {
+	if _, ok := f.made.Load(dir); ok {
 		return nil
 	}
 	var err error
-	if _, ok := w.dirs.Load(filepath.Dir(dir)); ok {
+	if _, ok := f.made.Load(filepath.Dir(dir)); ok {
 		if err = os.Mkdir(dir, 0o755); errors.Is(err, fs.ErrExist) {
 			err = nil
 		}
@@ -849,7 +854,7 @@ func (w *treeWriter) mkdir(dir string) error {
 	if err != nil {
 		return err
 	}
-	w.dirs.Store(dir, true)
+	f.made.Store(dir, true)
 	return nil
 }
 

@@ -298,7 +298,9 @@ type listing struct {
 //
 // A build killed anywhere leaves each file as it was or as it is to be,
 // and the next one completes the update.
-func (c *incremental) update(ctx context.Context, stats *BuildStats, log *slog.Logger) error {
+//
+// Where most of OUT changes, a new tree is swapped in instead (swapIn).
+func (c *incremental) update(ctx context.Context, tmp string, stats *BuildStats, log *slog.Logger) error {
 	start := time.Now()
 	var err error
 	staged := make([]string, 0, len(c.differ))
@@ -312,6 +314,29 @@ func (c *incremental) update(ctx context.Context, stats *BuildStats, log *slog.L
 			changed = append(changed, rel)
 		} else {
 			added = append(added, rel)
+		}
+	}
+	// What the build leaves: the unchanged files and those placed.
+	kept := func(rel string) bool {
+		_, ok := c.unchanged[rel]
+		if !ok {
+			_, ok = c.differ[rel]
+		}
+		return ok
+	}
+	if c.prev != nil {
+		gone := 0
+		for rel := range c.prev {
+			if !kept(rel) {
+				gone++
+			}
+		}
+		if mostChange(len(staged), gone, len(c.unchanged)) {
+			swapped, err := c.swapIn(ctx, filepath.Join(tmp, "tree"), staged, stats, log)
+			if swapped || err != nil {
+				stats.Added = int64(len(added))
+				return err
+			}
 		}
 	}
 	for _, list := range [][]string{added, changed} {
@@ -328,14 +353,6 @@ func (c *incremental) update(ctx context.Context, stats *BuildStats, log *slog.L
 		}
 	}
 	log.Info("build: placed", "added", len(added), "changed", len(changed), "unchanged", len(c.unchanged), "took", time.Since(start).Round(time.Millisecond))
-	// What the build leaves: the unchanged files and those placed.
-	kept := func(rel string) bool {
-		_, ok := c.unchanged[rel]
-		if !ok {
-			_, ok = c.differ[rel]
-		}
-		return ok
-	}
 	files := int64(len(c.unchanged))
 	for _, rel := range staged {
 		if _, ok := c.unchanged[rel]; !ok {
@@ -348,13 +365,7 @@ func (c *incremental) update(ctx context.Context, stats *BuildStats, log *slog.L
 	if c.prev == nil || c.checked != nil || c.saved {
 		// As one set, and its folders, for the walks of OUT and the
 		// folders' times (not needed where the manifest lists all).
-		keep = make(map[string]struct{}, len(c.unchanged)+len(staged))
-		for rel := range c.unchanged {
-			keep[rel] = struct{}{}
-		}
-		for _, rel := range staged {
-			keep[rel] = struct{}{}
-		}
+		keep = c.keep()
 		keptDirs = ancestors(maps.Keys(keep))
 	}
 	if c.checked != nil {
@@ -387,13 +398,32 @@ func (c *incremental) update(ctx context.Context, stats *BuildStats, log *slog.L
 	return nil
 }
 
+// keep returns the files the build leaves in OUT: the unchanged ones and
+// those staged.
+func (c *incremental) keep() map[string]struct{} {
+	keep := make(map[string]struct{}, len(c.unchanged)+len(c.differ))
+	for rel := range c.unchanged {
+		keep[rel] = struct{}{}
+	}
+	for rel := range c.differ {
+		keep[rel] = struct{}{}
+	}
+	return keep
+}
+
 // note tells the manifest, when there is one, of the file just placed
 // at rel.
 func (c *incremental) note(rel string) error {
+	return c.noteAt(rel, filepath.Join(c.out, filepath.FromSlash(rel)))
+}
+
+// noteAt tells the manifest, when there is one, of the file of rel just
+// placed at name.
+func (c *incremental) noteAt(rel, name string) error {
 	if !c.noting {
 		return nil
 	}
-	fi, err := os.Lstat(filepath.Join(c.out, filepath.FromSlash(rel)))
+	fi, err := os.Lstat(name)
 	if err != nil {
 		return fmt.Errorf("place %s: %w", rel, err)
 	}

@@ -2,6 +2,7 @@ package publish
 
 import (
 	"context"
+	"os"
 	"path"
 	"path/filepath"
 	"regexp"
@@ -106,5 +107,106 @@ func archiveAllBut(t *testing.T, st store.Store, keep int) {
 		if err := st.Move(ctx, moves[id]); err != nil {
 			t.Fatal(err)
 		}
+	}
+}
+
+// TestUpdateOfMostOfOutSwapsATreeIn archives most of a hub and checks
+// that the next update, which changes most of OUT, swaps a new tree in
+// as a first build does (OUT is another folder after it), equal to a
+// fresh build, counting the files it removed, a file put in OUT from
+// outside among them; and that what it leaves known of OUT holds: the
+// build after it writes, reads back and removes nothing.
+func TestUpdateOfMostOfOutSwapsATreeIn(t *testing.T) {
+	for _, inMemory := range []bool{false, true} {
+		t.Run(map[bool]string{false: "saved manifest", true: "manifest in memory"}[inMemory], func(t *testing.T) {
+			t.Parallel()
+			st, s := genStore(t, 80)
+			ctx := context.Background()
+			out := filepath.Join(t.TempDir(), "out")
+			opt := BuildOptions{Options: genOptions()}
+			if inMemory {
+				opt.Manifest = &Manifest{}
+			}
+			if _, err := Build(ctx, st, s, out, opt); err != nil {
+				t.Fatal(err)
+			}
+			before := testutil.Files(t, out)
+			stray := filepath.Join(out, "api", "stray.txt")
+			if err := os.WriteFile(stray, []byte("put from outside\n"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			was, err := os.Lstat(out)
+			if err != nil {
+				t.Fatal(err)
+			}
+			archiveAllBut(t, st, 1)
+			stats, err := Build(ctx, st, s, out, opt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			now, err := os.Lstat(out)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if os.SameFile(was, now) {
+				t.Errorf("OUT is the same folder: updated in place (%+v)", stats)
+			}
+			equalsAFreshBuild(t, st, s, out, BuildOptions{Options: opt.Options}) // a Manifest knows one OUT
+			after := testutil.Files(t, out)
+			gone := 0
+			for rel := range before {
+				if _, ok := after[rel]; !ok {
+					gone++
+				}
+			}
+			gone++ // the stray file: a new tree holds none
+			if stats.Whole || stats.Removed != int64(gone) || stats.Files != int64(len(after)) || stats.Unchanged == 0 {
+				t.Errorf("stats %+v: want an update that kept some files and removed %d", stats, gone)
+			}
+			again, err := Build(ctx, st, s, out, opt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if again.Written != 0 || again.ReadBack != 0 || again.Removed != 0 {
+				t.Errorf("build after the swap: %+v, want nothing written, read back or removed", again)
+			}
+		})
+	}
+}
+
+// TestRemoveTreeNeverFollowsLinks removes a tree holding a link to a
+// folder outside it, whose files stay, and counts the tree's files.
+func TestRemoveTreeNeverFollowsLinks(t *testing.T) {
+	dir := t.TempDir()
+	outside := filepath.Join(dir, "outside")
+	tree := filepath.Join(dir, "tree")
+	for _, p := range []string{"outside/keep.txt", "tree/a.txt", "tree/x/b.txt", "tree/x/y/c.txt"} {
+		name := filepath.Join(dir, filepath.FromSlash(p))
+		if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(name, []byte(p), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.Symlink(outside, filepath.Join(tree, "x", "link")); err != nil {
+		t.Fatal(err)
+	}
+	var found []string
+	if err := removeTree(tree, func(rel string) { found = append(found, rel) }); err != nil {
+		t.Fatal(err)
+	}
+	slices.Sort(found)
+	if want := []string{"a.txt", "x/b.txt", "x/link", "x/y/c.txt"}; !slices.Equal(found, want) {
+		t.Errorf("found %q, want %q", found, want)
+	}
+	if _, err := os.Lstat(tree); !os.IsNotExist(err) {
+		t.Errorf("the tree is still there: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(outside, "keep.txt")); err != nil {
+		t.Errorf("a file the link led to is gone: %v", err)
+	}
+	if err := removeTree(tree, nil); err != nil {
+		t.Errorf("removing a tree already gone: %v", err)
 	}
 }

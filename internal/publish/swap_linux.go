@@ -20,3 +20,6 @@ func exchange(a, b string) error {
 	}
 	return fmt.Errorf("exchange %s and %s: %w", a, b, err)
 }
+
+// exchangeable tells that exchange can work on this system.
+const exchangeable = true
