@@ -57,14 +57,24 @@ const sqlArticlePaths = `SELECT DISTINCT ON (k) k, path FROM (
 // would find, the path of the record it would return. Only paths are read,
 // so checking a batch of arrivals for duplicates is one statement.
 func (s *Store) ArticlePaths(ctx context.Context, keys []string) (map[string]string, error) {
-	asked, args := storedForms(keys)
+	out, err := s.keyPaths(ctx, sqlArticlePaths, keys)
+	if err != nil {
+		return nil, fmt.Errorf("article paths: %w", err)
+	}
+	return out, nil
+}
+
+// keyPaths runs query, which selects a key and a path for the keys of its
+// one parameter (their stored forms), and returns the path by key given.
+func (s *Store) keyPaths(ctx context.Context, query string, keys []string) (map[string]string, error) {
+	asked, forms := storedForms(keys)
 	out := map[string]string{}
-	if len(args) == 0 {
+	if len(forms) == 0 {
 		return out, nil
 	}
-	rows, err := s.db.Query(ctx, sqlArticlePaths, args)
+	rows, err := s.db.Query(ctx, query, forms)
 	if err != nil {
-		return nil, fmt.Errorf("article paths: %w", lost(err))
+		return nil, lost(err)
 	}
 	var k, p string
 	_, err = pgx.ForEachRow(rows, []any{&k, &p}, func() error {
@@ -74,7 +84,7 @@ func (s *Store) ArticlePaths(ctx context.Context, keys []string) (map[string]str
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("article paths: %w", lost(err))
+		return nil, lost(err)
 	}
 	return out, nil
 }

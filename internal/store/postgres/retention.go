@@ -239,26 +239,11 @@ func (s *Store) Tombstone(ctx context.Context, key string) (store.Tombstone, err
 // PurgedKeys returns, of keys, those kept as tombstones, each with the
 // path of its purged article.
 func (s *Store) PurgedKeys(ctx context.Context, keys []string) (map[string]string, error) {
-	asked, forms := storedForms(keys)
-	out := map[string]string{}
-	if len(forms) == 0 {
-		return out, nil
-	}
 	// By the digests first, which the unique index holds (see 0014_long_keys.sql).
-	rows, err := s.db.Query(ctx, `SELECT key, path FROM tombstones
-		WHERE md5(key) = ANY(ARRAY(SELECT md5(k) FROM unnest($1::text[]) k)) AND key = ANY($1)`, forms)
+	out, err := s.keyPaths(ctx, `SELECT key, path FROM tombstones
+		WHERE md5(key) = ANY(ARRAY(SELECT md5(k) FROM unnest($1::text[]) k)) AND key = ANY($1)`, keys)
 	if err != nil {
-		return nil, fmt.Errorf("purged keys: %w", lost(err))
-	}
-	var k, p string
-	_, err = pgx.ForEachRow(rows, []any{&k, &p}, func() error {
-		for _, key := range asked[k] {
-			out[key] = p
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("purged keys: %w", lost(err))
+		return nil, fmt.Errorf("purged keys: %w", err)
 	}
 	return out, nil
 }

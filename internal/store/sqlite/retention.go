@@ -319,21 +319,7 @@ func (s *Store) PurgedKeys(ctx context.Context, keys []string) (map[string]strin
 
 // PurgedPaths returns those of paths that a tombstone names.
 func (s *Store) PurgedPaths(ctx context.Context, paths []string) ([]string, error) {
-	if len(paths) == 0 {
-		return nil, nil
-	}
-	rd, done, err := s.reads()
-	if err != nil {
-		return nil, fmt.Errorf("purged paths: %w", err)
-	}
-	defer done()
-	var found []string
-	err = lookUp(ctx, rd.db, `SELECT DISTINCT path FROM tombstones WHERE path IN `+inList, paths, func(rows *sql.Rows) error {
-		var p string
-		err := rows.Scan(&p)
-		found = append(found, p)
-		return err
-	})
+	found, err := s.pathsIn(ctx, `SELECT DISTINCT path FROM tombstones WHERE path IN `+inList, paths)
 	if err != nil {
 		return nil, fmt.Errorf("purged paths: %w", err)
 	}

@@ -180,25 +180,32 @@ func (s *Store) Watch(ctx context.Context) <-chan int64 {
 // StoredPaths returns those of paths at which a record is stored, so a
 // writer can tell which paths another process has taken since it looked.
 func (s *Store) StoredPaths(ctx context.Context, paths []string) ([]string, error) {
+	found, err := s.pathsIn(ctx, `SELECT path FROM records WHERE path IN `+inList, paths)
+	if err != nil {
+		return nil, fmt.Errorf("stored paths: %w", err)
+	}
+	return found, nil
+}
+
+// pathsIn runs query, which selects the paths it finds of those of its
+// one parameter (a JSON list, see lookUp), over paths.
+func (s *Store) pathsIn(ctx context.Context, query string, paths []string) ([]string, error) {
 	if len(paths) == 0 {
 		return nil, nil
 	}
 	rd, done, err := s.reads()
 	if err != nil {
-		return nil, fmt.Errorf("stored paths: %w", err)
+		return nil, err
 	}
 	defer done()
 	var found []string
-	err = lookUp(ctx, rd.db, `SELECT path FROM records WHERE path IN `+inList, paths, func(rows *sql.Rows) error {
+	err = lookUp(ctx, rd.db, query, paths, func(rows *sql.Rows) error {
 		var p string
 		err := rows.Scan(&p)
 		found = append(found, p)
 		return err
 	})
-	if err != nil {
-		return nil, fmt.Errorf("stored paths: %w", err)
-	}
-	return found, nil
+	return found, err
 }
 
 // lookupChunk is how many keys one look-up through a JSON list binds. A
