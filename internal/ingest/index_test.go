@@ -20,6 +20,8 @@ import (
 	"newshub/internal/model"
 	"newshub/internal/retention"
 	"newshub/internal/store"
+	"newshub/internal/store/postgres"
+	"newshub/internal/store/postgres/pgtest"
 	"newshub/internal/store/sqlite"
 )
 
@@ -333,7 +335,23 @@ func TestKeyIndexReadsNoTombstoneWhole(t *testing.T) {
 // article purged now goes, while that of a stored article an older
 // tombstone shares stays.
 func TestKeyIndexFollowsPurges(t *testing.T) {
-	h := newHub(t, true)
+	for _, name := range []string{"sqlite", "postgres"} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel() // PostgreSQL's database is made a while
+			h := newHub(t, true)
+			if name == "postgres" {
+				st, err := postgres.Open(context.Background(), pgtest.DSN(t))
+				if err != nil {
+					t.Fatal(err)
+				}
+				h = newHubIn(t, st, true)
+			}
+			keyIndexFollowsPurges(t, h)
+		})
+	}
+}
+
+func keyIndexFollowsPurges(t *testing.T, h *hub) {
 	ctx := context.Background()
 	other(t, h, 0)
 	other(t, h, 1)
