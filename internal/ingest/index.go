@@ -24,13 +24,16 @@ import (
 // one batch per feed. So its memory follows the feeds and their items,
 // not the store. It keeps the keys alone, not the paths of their
 // articles: a known item is dropped without its path, and the store
-// finds an article by key wherever retention moved it. It also keeps what
-// the store cannot look up by key: the keys of the articles purged from
-// the store (tombstones: kept only by purges), and the aliases of stored
-// articles, the canonical form of an original URL that is neither the
-// article's canonical URL nor its GUID (a link whose page names another
-// canonical address, an imported record without one). Both are read
-// again when the store's generation shows that someone else wrote.
+// finds an article by key wherever retention moved it. The keys of the
+// articles purged from the store (tombstones) are looked up as the stored
+// ones are, those of a feed's keys found in neither, one batch per feed,
+// and kept as the source's known keys are: a hub that purges every day
+// holds none of the months of them. It also keeps what the store cannot
+// look up by key: the aliases of stored articles, the canonical form of an
+// original URL that is neither the article's canonical URL nor its GUID (a
+// link whose page names another canonical address, an imported record
+// without one), read again when the store's generation shows that someone
+// else wrote.
 //
 // A source's known keys stay trusted while only this worker writes. When
 // another writer wrote (retention, an import, an editor, another worker of
@@ -38,10 +41,8 @@ import (
 type index struct {
 	mu      sync.Mutex
 	built   bool
-	gen     int64             // store generation the tombstones reflect
+	gen     int64             // store generation the aliases reflect
 	epoch   int               // changes when another writer wrote
-	purged  map[string]string // key → path of the purged article
-	gone    map[string]bool   // paths of purged articles: not given again
 	aliases map[string]string // alias → path of the stored article
 	// moved says retention moved records since the aliases were read: an
 	// alias's path may be its article's former one (see followRetention).
@@ -49,13 +50,15 @@ type index struct {
 	feeds map[string]*feedKeys
 }
 
-// feedKeys are the known keys of a source's last feed.
+// feedKeys are the known keys of a source's last feed, and those of its
+// keys that were purged, with the paths of their tombstones.
 type feedKeys struct {
-	epoch int
-	keys  map[string]struct{}
+	epoch  int
+	keys   map[string]struct{}
+	purged map[string]string
 }
 
-// ensure reads the tombstones again unless the index reflects the store's
+// ensure reads the aliases again unless the index reflects the store's
 // current generation. It is called once per round, before any lookup.
 func (ix *index) ensure(ctx context.Context, st store.Store) error {
 	gen, err := st.Generation(ctx)
@@ -96,11 +99,7 @@ func (ix *index) ensure(ctx context.Context, st store.Store) error {
 			aliases[k] = e.path
 		}
 	}
-	purged, gone, err := tombstones(ctx, st)
-	if err != nil {
-		return err
-	}
-	ix.purged, ix.gone, ix.aliases, ix.gen, ix.built, ix.moved = purged, gone, aliases, gen, true, false
+	ix.aliases, ix.gen, ix.built, ix.moved = aliases, gen, true, false
 	ix.epoch++
 	if ix.feeds == nil {
 		ix.feeds = map[string]*feedKeys{}
@@ -108,29 +107,13 @@ func (ix *index) ensure(ctx context.Context, st store.Store) error {
 	return nil
 }
 
-// tombstones reads the store's tombstones: the path of the purged article
-// by key, and the paths purged.
-func tombstones(ctx context.Context, st store.Store) (map[string]string, map[string]bool, error) {
-	purged, gone := map[string]string{}, map[string]bool{}
-	err := st.Tombstones(ctx, func(t store.Tombstone) error {
-		purged[t.Key] = t.Path
-		gone[t.Path] = true
-		return nil
-	})
-	if err != nil {
-		return nil, nil, fmt.Errorf("index purged news: %w", err)
-	}
-	return purged, gone, nil
-}
-
 // followRetention brings the index from generation before to the one
 // retention left (rs), when the index reflected before and retention was
 // the only writer since, without reading the stored news again as ensure
 // would. Retention moves records, which the keys do not say (the store
-// finds an article by key wherever it is), and purges some, whose keys
-// become tombstones: those retention purged (rs.Gone) are added to the
-// tombstones held, which are not read again (they grow with the months),
-// and each source's keys are looked up again at its next feed. When the
+// finds an article by key wherever it is), and purges some (rs.Gone),
+// whose keys become tombstones, which the store looks up: their aliases
+// go, and each source's keys are looked up again at its next feed. When the
 // generation moved by more than retention's writes, someone else wrote
 // too: the index is left behind the store, so that ensure reads it again.
 func (ix *index) followRetention(before int64, rs retention.Summary) {
@@ -142,13 +125,15 @@ func (ix *index) followRetention(before int64, rs retention.Summary) {
 	if ix.gen != before {
 		return
 	}
+	gone := make(map[string]bool, len(rs.Gone))
 	for _, p := range rs.Gone {
-		ix.gone[p.Path] = true
+		gone[p.Path] = true
+	}
+	for _, p := range rs.Gone {
 		for _, k := range p.Keys {
-			ix.purged[k] = p.Path // a key purged again names the later purge, as the store keeps it
 			// An alias of an article purged now goes; one of a stored
 			// article that an older tombstone shares stays.
-			if q, ok := ix.aliases[k]; ok && ix.gone[q] {
+			if q, ok := ix.aliases[k]; ok && gone[q] {
 				delete(ix.aliases, k)
 			}
 		}
@@ -183,11 +168,13 @@ func articleKeys(a *model.Article) []string {
 
 // lookup returns, of keys (those of a source's feed), the stored
 // articles known by them: their paths when looked up, "" when known from
-// the source's last feed. It remembers them as the source's known keys in
-// place of its last feed's. Keys not known from the last feed cost one
-// store query for the lot; after another writer wrote, that is every key.
-func (ix *index) lookup(ctx context.Context, st store.Store, source string, keys []string) (map[string]string, error) {
-	known := map[string]string{}
+// the source's last feed; and the purged articles known by the others,
+// by the paths of their tombstones. It remembers both as the source's
+// known keys in place of its last feed's. Keys not known from the last
+// feed cost a store query for the lot, and one more for those of them
+// not stored; after another writer wrote, that is every key.
+func (ix *index) lookup(ctx context.Context, st store.Store, source string, keys []string) (known, purged map[string]string, _ error) {
+	known, purged = map[string]string{}, map[string]string{}
 	var missed []string
 	ix.mu.Lock()
 	epoch := ix.epoch
@@ -201,24 +188,27 @@ func (ix *index) lookup(ctx context.Context, st store.Store, source string, keys
 		}
 		if last.has(k) {
 			known[k] = ""
+		} else if p, ok := last.purgedAt(k); ok {
+			purged[k] = p
 		} else {
 			missed = append(missed, k)
 		}
 	}
 	ix.mu.Unlock()
-	found, err := ix.find(ctx, st, missed)
+	found, gone, err := ix.findAll(ctx, st, missed)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	maps.Copy(known, found)
+	maps.Copy(purged, gone)
 	set := make(map[string]struct{}, len(known))
 	for k := range known {
 		set[k] = struct{}{}
 	}
 	ix.mu.Lock()
-	ix.feeds[source] = &feedKeys{epoch: epoch, keys: set}
+	ix.feeds[source] = &feedKeys{epoch: epoch, keys: set, purged: purged}
 	ix.mu.Unlock()
-	return known, nil
+	return known, purged, nil
 }
 
 // keepFeeds drops the known keys of the sources not in listed: a source
@@ -242,6 +232,16 @@ func (f *feedKeys) has(k string) bool {
 	}
 	_, ok := f.keys[k]
 	return ok
+}
+
+// purgedAt returns the path of the purged article known by k, when k is
+// one of the purged keys; a nil feedKeys knows none.
+func (f *feedKeys) purgedAt(k string) (string, bool) {
+	if f == nil {
+		return "", false
+	}
+	p, ok := f.purged[k]
+	return p, ok
 }
 
 // find returns, for each of keys a stored article is known by, its path:
@@ -272,6 +272,29 @@ func (ix *index) find(ctx context.Context, st store.Store, keys []string) (map[s
 		out[k] = p
 	}
 	return out, nil
+}
+
+// findAll returns, as find does, the paths of the stored articles known
+// by keys, and, for the keys of none, the paths of the purged articles
+// known by them: one more store query for those.
+func (ix *index) findAll(ctx context.Context, st store.Store, keys []string) (stored, purged map[string]string, _ error) {
+	stored, err := ix.find(ctx, st, keys)
+	if err != nil {
+		return nil, nil, err
+	}
+	var ask []string
+	for _, k := range keys {
+		if _, ok := stored[k]; !ok && k != "" {
+			ask = append(ask, k)
+		}
+	}
+	purged = map[string]string{}
+	if len(ask) > 0 {
+		if purged, err = st.PurgedKeys(ctx, ask); err != nil {
+			return nil, nil, fmt.Errorf("look up purged news: %w", err)
+		}
+	}
+	return stored, purged, nil
 }
 
 // whereNow sets each of paths (key → path read before retention moved
@@ -323,20 +346,6 @@ func (ix *index) path(ctx context.Context, st store.Store, k string) string {
 		return p
 	}
 	return "the stored article known by " + k
-}
-
-// purgedPath returns the path of the purged article known by k, or "".
-func (ix *index) purgedPath(k string) string {
-	ix.mu.Lock()
-	defer ix.mu.Unlock()
-	return ix.purged[k]
-}
-
-// wasPurged reports whether p was the path of a purged article.
-func (ix *index) wasPurged(p string) bool {
-	ix.mu.Lock()
-	defer ix.mu.Unlock()
-	return ix.gone[p]
 }
 
 // add records the news written for a source as known by its feed.

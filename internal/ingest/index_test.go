@@ -3,6 +3,7 @@ package ingest
 import (
 	"context"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"reflect"
@@ -19,6 +20,8 @@ import (
 	"newshub/internal/model"
 	"newshub/internal/retention"
 	"newshub/internal/store"
+	"newshub/internal/store/postgres"
+	"newshub/internal/store/postgres/pgtest"
 	"newshub/internal/store/sqlite"
 )
 
@@ -79,9 +82,9 @@ func (s *windowServer) sources(feeds int) []model.Source {
 func (ix *index) size() int {
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
-	n := len(ix.aliases) + len(ix.purged)
+	n := len(ix.aliases)
 	for _, f := range ix.feeds {
-		n += len(f.keys)
+		n += len(f.keys) + len(f.purged)
 	}
 	return n
 }
@@ -286,12 +289,13 @@ func (w *tombstoneReads) Tombstones(ctx context.Context, fn func(store.Tombstone
 	return w.Store.Tombstones(ctx, fn)
 }
 
-// After a round whose retention purges a duplicate, the key index adds
-// the keys purged to the tombstones it holds rather than read them all
-// again, which a hub that purges every day would do after every round,
-// over more of them every month; the purged article stays out when its
-// feed offers it again.
-func TestKeyIndexFollowsPurgesWithoutReadingEveryTombstone(t *testing.T) {
+// The key index reads no tombstone whole, at its start or after a round
+// whose retention purges a duplicate: a hub that purges every day would
+// hold more of them every month and read them all at every start. It
+// looks a feed's keys up in them instead, so the purged article stays
+// out when its feed offers it again, in the process that purged it and
+// in a new one.
+func TestKeyIndexReadsNoTombstoneWhole(t *testing.T) {
 	var later atomic.Bool
 	now := time.Date(2024, 3, 1, 12, 0, 0, 0, time.UTC)
 	h, _, opts := retentionHub(t, &later, &now)
@@ -308,14 +312,97 @@ func TestKeyIndexFollowsPurgesWithoutReadingEveryTombstone(t *testing.T) {
 		t.Fatalf("round 1: %d new, retention %+v; want 3 new, 1 purged", sum.New, sum.Retention)
 	}
 	later.Store(true)
-	if sum, err = in.RunOnce(ctx); err != nil {
+	for _, fresh := range []bool{false, true} {
+		if fresh {
+			in.Close()
+			in = h.ingester(opts)
+		}
+		if sum, err = in.RunOnce(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if want := map[bool]int{false: 1, true: 0}[fresh]; sum.New != want || sum.NotStored[ReasonPurged] != 1 {
+			t.Fatalf("round 2, new process %v: %+v; want %d new, 1 %q", fresh, sum, want, ReasonPurged)
+		}
+	}
+	if n := reads.n.Load(); n != 0 {
+		t.Errorf("the tombstones read whole %d times, want none", n)
+	}
+}
+
+// The key index finds a feed's purged keys in the store as it follows
+// purges: a key purged again names the later purge, whether this
+// worker's retention or another writer purged it; the alias of an
+// article purged now goes, while that of a stored article an older
+// tombstone shares stays.
+func TestKeyIndexFollowsPurges(t *testing.T) {
+	for _, name := range []string{"sqlite", "postgres"} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel() // PostgreSQL's database is made a while
+			h := newHub(t, true)
+			if name == "postgres" {
+				st, err := postgres.Open(context.Background(), pgtest.DSN(t))
+				if err != nil {
+					t.Fatal(err)
+				}
+				h = newHubIn(t, st, true)
+			}
+			keyIndexFollowsPurges(t, h)
+		})
+	}
+}
+
+func keyIndexFollowsPurges(t *testing.T, h *hub) {
+	ctx := context.Background()
+	other(t, h, 0)
+	other(t, h, 1)
+	alias := func(n int) string { return curate.CanonicalURL("https://other.example/imported/" + strconv.Itoa(n)) }
+	const gone, old = "https://gone.example/a", "_news/2024-01-01-old.md"
+	purge := func(p store.Purge) {
+		t.Helper()
+		p.At = time.Now()
+		if err := h.st.Purge(ctx, []store.Purge{p}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	purge(store.Purge{Path: old, Keys: []string{gone, alias(1)}})
+	in := h.ingester(testOptions())
+	defer in.Close()
+	rec, err := h.st.Get(ctx, "_news/2024-11-05-imported-0.md")
+	if err != nil {
 		t.Fatal(err)
 	}
-	if sum.New != 1 || sum.NotStored[ReasonPurged] != 1 {
-		t.Fatalf("round 2: %+v; want 1 new, 1 %q", sum, ReasonPurged)
+	steps := []struct {
+		name   string
+		write  func() // before the round
+		stored []string
+		purged map[string]string
+	}{
+		{"at the start", nil, []string{alias(0), alias(1)}, map[string]string{gone: old}},
+		{"after this worker's retention purged again", func() {
+			before, _ := h.st.Generation(ctx)
+			p := store.Purge{Path: rec.Path, Version: rec.Version, Keys: []string{alias(0), gone}}
+			purge(p)
+			after, _ := h.st.Generation(ctx)
+			in.index.followRetention(before, retention.Summary{Generation: after, Writes: 1, Gone: []store.Purge{p}})
+		}, []string{alias(1)}, map[string]string{alias(0): rec.Path, gone: rec.Path}},
+		{"after another writer purged again", func() {
+			purge(store.Purge{Path: "_news/2024-12-01-other.md", Keys: []string{gone}})
+		}, []string{alias(1)}, map[string]string{alias(0): rec.Path, gone: "_news/2024-12-01-other.md"}},
 	}
-	if n := reads.n.Load(); n != 1 {
-		t.Errorf("the tombstones read whole %d times over two rounds, want once, when the index was built", n)
+	for _, step := range steps {
+		if step.write != nil {
+			step.write()
+		}
+		if err := in.index.ensure(ctx, h.st); err != nil {
+			t.Fatal(err)
+		}
+		stored, purged, err := in.index.lookup(ctx, h.st, "https://feeds.example/a", []string{alias(0), alias(1), gone})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := slices.Sorted(maps.Keys(stored)); !slices.Equal(got, step.stored) || !maps.Equal(purged, step.purged) {
+			t.Errorf("%s: stored %q, purged %v; want %q, %v", step.name, got, purged, step.stored, step.purged)
+		}
 	}
 }
 
@@ -391,19 +478,31 @@ func TestSharedAliasNamesTheOlderRecord(t *testing.T) {
 }
 
 // A new article is not given the path of a stored one, in _news/ or in
-// the archive, though the index does not know their paths.
+// the archive, nor that of a purged one, though the index knows neither.
 func TestNewArticlesAreNotGivenTheirPathsStoredOrArchived(t *testing.T) {
-	for _, archived := range []bool{false, true} {
-		t.Run("archived "+strconv.FormatBool(archived), func(t *testing.T) {
+	for _, tt := range []struct {
+		archived, purged bool
+	}{{false, false}, {true, false}, {false, true}, {true, true}} {
+		t.Run(fmt.Sprintf("archived %v purged %v", tt.archived, tt.purged), func(t *testing.T) {
 			srv := newWindowServer(t, 1)
 			h := newHub(t, true, srv.sources(1)...)
 			// What item 0 of feed 0 would be stored at, taken by another
 			// article.
 			p := content.NewsPath(srv.published, "Report 0-0 on the count of ballots number 0")
-			if archived {
+			if tt.archived {
 				p, _ = content.NewsPathIn(p, true)
 			}
 			other(t, h, 0, p)
+			if tt.purged {
+				rec, err := h.st.Get(context.Background(), p)
+				if err != nil {
+					t.Fatal(err)
+				}
+				purge := store.Purge{Path: p, Version: rec.Version, Keys: articleKeys(rec.Article), At: time.Now()}
+				if err := h.st.Purge(context.Background(), []store.Purge{purge}); err != nil {
+					t.Fatal(err)
+				}
+			}
 			opts := testOptions()
 			opts.All = true
 			in := h.ingester(opts)
@@ -418,8 +517,8 @@ func TestNewArticlesAreNotGivenTheirPathsStoredOrArchived(t *testing.T) {
 					got = append(got, path)
 				}
 			}
-			if len(got) != 2 || !slices.Contains(got, want) {
-				t.Fatalf("records %v; want the new one at %s", got, want)
+			if n := map[bool]int{false: 2, true: 1}[tt.purged]; len(got) != n || !slices.Contains(got, want) {
+				t.Fatalf("records %v; want %d, the new one at %s", got, n, want)
 			}
 		})
 	}

@@ -833,8 +833,8 @@ func (r *round) ensureIndex(ctx context.Context) error {
 // that article's path as stored says (see index.lookup: "" when the key
 // was known from the source's last feed); key is "" when there is none.
 // purged is then the path of an article known by one of the keys that was
-// purged, if any.
-func (r *round) known(stored map[string]string, keys ...string) (path, key, purged string) {
+// purged (of gone, the tombstones the index found), if any.
+func known(stored, gone map[string]string, keys ...string) (path, key, purged string) {
 	for _, k := range keys {
 		if k == "" {
 			continue
@@ -843,7 +843,7 @@ func (r *round) known(stored map[string]string, keys ...string) (path, key, purg
 			return p, k, ""
 		}
 		if purged == "" {
-			purged = r.in.index.purgedPath(k)
+			purged = gone[k]
 		}
 	}
 	return "", "", purged

@@ -276,11 +276,11 @@ func (r *round) newItems(ctx context.Context, src model.Source, feed *parser.Fee
 		parts[i] = curate.FragmentKey(keys[i], it.Link)
 		all = append(all, keys[i], guids[i], parts[i])
 	}
-	stored, err := r.in.index.lookup(ctx, r.in.st, src.URL, all)
+	stored, gone, err := r.in.index.lookup(ctx, r.in.st, src.URL, all)
 	if err != nil {
 		return nil, nil, err
 	}
-	alone, pages, err := r.lookupShared(ctx, feed, keys, guids, parts, stored)
+	alone, pages, err := r.lookupShared(ctx, feed, keys, guids, parts, stored, gone)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -303,12 +303,12 @@ func (r *round) newItems(ctx context.Context, src model.Source, feed *parser.Fee
 		if storedAlone(c) {
 			own = append(own, pages[i])
 		}
-		if _, key, _ := r.known(stored, own...); key == "" && reused(i) {
+		if _, key, _ := known(stored, gone, own...); key == "" && reused(i) {
 			// Known by its links alone, and stored without the GUID,
 			// which the curator would merge it by.
 			c.guid = ""
 		}
-		if p, key, purged := r.known(stored, append(own, c.guid)...); key != "" {
+		if p, key, purged := known(stored, gone, append(own, c.guid)...); key != "" {
 			reason := ReasonKnown
 			if !slices.Contains(own, key) {
 				reason = ReasonDuplicate // another link, same GUID
@@ -393,13 +393,14 @@ func (r *round) reusedGUIDs(ctx context.Context, src model.Source, feed *parser.
 // keyed by its page alone is known by the keys it had beside them (alone,
 // see aloneKeys); one told apart from them (see sharedPage) may be the
 // article stored under its page alone (see storedAlone). It returns those
-// keys by item, and adds to stored what of them the index found. Items
-// known already ask for nothing more, and a feed of them for no query.
-func (r *round) lookupShared(ctx context.Context, feed *parser.Feed, keys, guids, parts []string, stored map[string]string) (alone [][]string, pages []string, _ error) {
+// keys by item, and adds to stored and gone what of them the index found
+// (see index.findAll). Items known already ask for nothing more, and a
+// feed of them for no query.
+func (r *round) lookupShared(ctx context.Context, feed *parser.Feed, keys, guids, parts []string, stored, gone map[string]string) (alone [][]string, pages []string, _ error) {
 	alone, pages = make([][]string, len(keys)), make([]string, len(keys))
 	var more []string
 	for i, it := range feed.Items {
-		if _, key, purged := r.known(stored, keys[i], guids[i], parts[i]); keys[i] == "" || key != "" || purged != "" {
+		if _, key, purged := known(stored, gone, keys[i], guids[i], parts[i]); keys[i] == "" || key != "" || purged != "" {
 			continue
 		}
 		alone[i] = aloneKeys(keys[i], it)
@@ -409,11 +410,12 @@ func (r *round) lookupShared(ctx context.Context, feed *parser.Feed, keys, guids
 	if len(more) == 0 {
 		return alone, pages, nil
 	}
-	found, err := r.in.index.find(ctx, r.in.st, more)
+	found, purged, err := r.in.index.findAll(ctx, r.in.st, more)
 	if err != nil {
 		return nil, nil, err
 	}
 	maps.Copy(stored, found)
+	maps.Copy(gone, purged)
 	return alone, pages, nil
 }
 
@@ -493,7 +495,7 @@ func (r *round) articles(ctx context.Context, src model.Source, head feedHead, c
 		wg.Wait()
 	}
 	canonicals := in.pageCanonicals(cands, res)
-	stored, err := in.index.find(ctx, in.st, slices.Collect(maps.Values(canonicals)))
+	stored, gone, err := in.index.findAll(ctx, in.st, slices.Collect(maps.Values(canonicals)))
 	if err != nil {
 		// The curator still merges such an article into the stored one.
 		in.log.Warn("looking up the canonical addresses of pages failed", "source", fetcher.Masked(src.URL), "err", err)
@@ -515,7 +517,7 @@ func (r *round) articles(ctx context.Context, src model.Source, head feedHead, c
 		// The page may name a canonical address another feed's item
 		// already has: that is the same article.
 		if pc := canonicals[c]; pc != "" {
-			if p, key, purged := r.known(stored, pc); key != "" {
+			if p, key, purged := known(stored, gone, pc); key != "" {
 				if p == "" {
 					p = in.index.path(ctx, in.st, key)
 				}

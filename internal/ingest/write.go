@@ -579,7 +579,7 @@ func (r *round) commitLocked(ctx context.Context, batch []*result, paths map[str
 	var recs []*model.Record
 	for _, res := range batch {
 		for _, rec := range res.recs {
-			p, err := r.freePath(ctx, rec.Article, paths)
+			p, err := r.freePath(rec.Article, paths)
 			if err != nil {
 				return nil, err
 			}
@@ -697,8 +697,8 @@ func (r *round) recordStates(ctx context.Context, ids []int64, states []store.So
 }
 
 // placeAll gives a new path to each record whose path, or its path in
-// the archive, holds a record, until none does: freePath knows only the
-// paths of this round and of purged articles.
+// the archive, holds a record or was a purged article's, until none does:
+// freePath knows only the paths of this round.
 func (r *round) placeAll(ctx context.Context, recs []*model.Record, taken map[string]bool) error {
 	for len(recs) > 0 {
 		ps := make([]string, 0, 2*len(recs))
@@ -712,6 +712,11 @@ func (r *round) placeAll(ctx context.Context, recs []*model.Record, taken map[st
 		if err != nil {
 			return fmt.Errorf("look up paths: %w", err)
 		}
+		purged, err := r.in.st.PurgedPaths(ctx, ps)
+		if err != nil {
+			return fmt.Errorf("look up paths: %w", err)
+		}
+		found = append(found, purged...)
 		if len(found) == 0 {
 			return nil
 		}
@@ -724,7 +729,7 @@ func (r *round) placeAll(ctx context.Context, recs []*model.Record, taken map[st
 			if a, _ := content.NewsPathIn(rec.Path, true); !stored[rec.Path] && !stored[a] {
 				continue
 			}
-			p, err := r.freePath(ctx, rec.Article, taken)
+			p, err := r.freePath(rec.Article, taken)
 			if err != nil {
 				return err
 			}
@@ -789,11 +794,11 @@ func rejections(err error) map[string]string {
 }
 
 // freePath returns the record path for an article, numbered ("-2", "-3",
-// ...) when another article of the round has it, or had it, in _news/ or
-// in the archive (a record keeps its file name when it moves there, and
-// the name is the address of its page), before it was purged. placeAll
-// then numbers the paths stored articles have.
-func (r *round) freePath(ctx context.Context, a *model.Article, taken map[string]bool) (string, error) {
+// ...) when another article of the round has it. placeAll then numbers
+// the paths stored articles have, or purged ones had, in _news/ or in the
+// archive (a record keeps its file name when it moves there, and the name
+// is the address of its page).
+func (r *round) freePath(a *model.Article, taken map[string]bool) (string, error) {
 	base := content.NewsPath(a.PublishedDateTime, a.Title)
 	stem := strings.TrimSuffix(base, ".md")
 	for n := 1; ; n++ {
@@ -801,11 +806,7 @@ func (r *round) freePath(ctx context.Context, a *model.Article, taken map[string
 		if n > 1 {
 			p = stem + "-" + strconv.Itoa(n) + ".md"
 		}
-		if taken[p] {
-			continue
-		}
-		archived, _ := content.NewsPathIn(p, true)
-		if !r.in.index.wasPurged(p) && !r.in.index.wasPurged(archived) {
+		if !taken[p] {
 			taken[p] = true
 			return p, nil
 		}

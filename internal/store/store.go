@@ -129,6 +129,13 @@ type Store interface {
 	Purge(ctx context.Context, purges []Purge) error
 	// Tombstone returns the tombstone of a purged key, or ErrNotFound.
 	Tombstone(ctx context.Context, key string) (Tombstone, error)
+	// PurgedKeys returns, of keys, those kept as tombstones, each with
+	// the path of its purged article, in one look-up for the lot: ingest
+	// asks it of a feed's new keys rather than hold every tombstone.
+	PurgedKeys(ctx context.Context, keys []string) (map[string]string, error)
+	// PurgedPaths returns those of paths that a tombstone names: paths
+	// ingest does not give new articles.
+	PurgedPaths(ctx context.Context, paths []string) ([]string, error)
 
 	// Search runs a full-text query over news titles, excerpts and
 	// publishers. A malformed query returns an error wrapping ErrBadQuery.

@@ -57,25 +57,24 @@ const sqlArticlePaths = `SELECT DISTINCT ON (k) k, path FROM (
 // would find, the path of the record it would return. Only paths are read,
 // so checking a batch of arrivals for duplicates is one statement.
 func (s *Store) ArticlePaths(ctx context.Context, keys []string) (map[string]string, error) {
-	asked := map[string][]string{} // stored form -> the keys given
-	var args []string
-	for _, k := range keys {
-		if k == "" {
-			continue
-		}
-		t := text(k)
-		if _, ok := asked[t]; !ok {
-			args = append(args, t)
-		}
-		asked[t] = append(asked[t], k)
+	out, err := s.keyPaths(ctx, sqlArticlePaths, keys)
+	if err != nil {
+		return nil, fmt.Errorf("article paths: %w", err)
 	}
+	return out, nil
+}
+
+// keyPaths runs query, which selects a key and a path for the keys of its
+// one parameter (their stored forms), and returns the path by key given.
+func (s *Store) keyPaths(ctx context.Context, query string, keys []string) (map[string]string, error) {
+	asked, forms := storedForms(keys)
 	out := map[string]string{}
-	if len(args) == 0 {
+	if len(forms) == 0 {
 		return out, nil
 	}
-	rows, err := s.db.Query(ctx, sqlArticlePaths, args)
+	rows, err := s.db.Query(ctx, query, forms)
 	if err != nil {
-		return nil, fmt.Errorf("article paths: %w", lost(err))
+		return nil, lost(err)
 	}
 	var k, p string
 	_, err = pgx.ForEachRow(rows, []any{&k, &p}, func() error {
@@ -85,9 +84,26 @@ func (s *Store) ArticlePaths(ctx context.Context, keys []string) (map[string]str
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("article paths: %w", lost(err))
+		return nil, lost(err)
 	}
 	return out, nil
+}
+
+// storedForms returns, for keys, their stored forms (see text), once
+// each, and the keys given by stored form; "" is left out.
+func storedForms(keys []string) (asked map[string][]string, forms []string) {
+	asked = map[string][]string{}
+	for _, k := range keys {
+		if k == "" {
+			continue
+		}
+		t := text(k)
+		if _, ok := asked[t]; !ok {
+			forms = append(forms, t)
+		}
+		asked[t] = append(asked[t], k)
+	}
+	return asked, forms
 }
 
 // ScanLinks calls fn with the path, story and addresses (original and web

@@ -236,6 +236,40 @@ func (s *Store) Tombstone(ctx context.Context, key string) (store.Tombstone, err
 	return found[0], nil
 }
 
+// PurgedKeys returns, of keys, those kept as tombstones, each with the
+// path of its purged article.
+func (s *Store) PurgedKeys(ctx context.Context, keys []string) (map[string]string, error) {
+	// By the digests first, which the unique index holds (see 0014_long_keys.sql).
+	out, err := s.keyPaths(ctx, `SELECT key, path FROM tombstones
+		WHERE md5(key) = ANY(ARRAY(SELECT md5(k) FROM unnest($1::text[]) k)) AND key = ANY($1)`, keys)
+	if err != nil {
+		return nil, fmt.Errorf("purged keys: %w", err)
+	}
+	return out, nil
+}
+
+// PurgedPaths returns those of paths that a tombstone names.
+func (s *Store) PurgedPaths(ctx context.Context, paths []string) ([]string, error) {
+	asked, forms := storedForms(paths)
+	if len(forms) == 0 {
+		return nil, nil
+	}
+	rows, err := s.db.Query(ctx, `SELECT DISTINCT path FROM tombstones WHERE path = ANY($1)`, forms)
+	if err != nil {
+		return nil, fmt.Errorf("purged paths: %w", lost(err))
+	}
+	var found []string
+	var p string
+	_, err = pgx.ForEachRow(rows, []any{&p}, func() error {
+		found = append(found, asked[p]...)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("purged paths: %w", lost(err))
+	}
+	return found, nil
+}
+
 // Tombstones calls fn for every tombstone, in key order.
 func (s *Store) Tombstones(ctx context.Context, fn func(store.Tombstone) error) error {
 	return s.stream(ctx, "tombstones", `SELECT key, path, purged_at FROM tombstones ORDER BY key`, nil, func(rows pgx.Rows) error {

@@ -293,6 +293,39 @@ func (s *Store) Tombstone(ctx context.Context, key string) (store.Tombstone, err
 	return t, nil
 }
 
+// PurgedKeys returns, of keys, those kept as tombstones, each with the
+// path of its purged article.
+func (s *Store) PurgedKeys(ctx context.Context, keys []string) (map[string]string, error) {
+	found := map[string]string{}
+	if len(keys) == 0 {
+		return found, nil
+	}
+	rd, done, err := s.reads()
+	if err != nil {
+		return nil, fmt.Errorf("purged keys: %w", err)
+	}
+	defer done()
+	err = lookUp(ctx, rd.db, `SELECT key, path FROM tombstones WHERE key IN `+inList, keys, func(rows *sql.Rows) error {
+		var k, p string
+		err := rows.Scan(&k, &p)
+		found[k] = p
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("purged keys: %w", err)
+	}
+	return found, nil
+}
+
+// PurgedPaths returns those of paths that a tombstone names.
+func (s *Store) PurgedPaths(ctx context.Context, paths []string) ([]string, error) {
+	found, err := s.pathsIn(ctx, `SELECT DISTINCT path FROM tombstones WHERE path IN `+inList, paths)
+	if err != nil {
+		return nil, fmt.Errorf("purged paths: %w", err)
+	}
+	return found, nil
+}
+
 // Tombstones calls fn for every tombstone, in key order.
 func (s *Store) Tombstones(ctx context.Context, fn func(store.Tombstone) error) error {
 	rd, done, err := s.reads()

@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -179,21 +180,32 @@ func (s *Store) Watch(ctx context.Context) <-chan int64 {
 // StoredPaths returns those of paths at which a record is stored, so a
 // writer can tell which paths another process has taken since it looked.
 func (s *Store) StoredPaths(ctx context.Context, paths []string) ([]string, error) {
+	found, err := s.pathsIn(ctx, `SELECT path FROM records WHERE path IN `+inList, paths)
+	if err != nil {
+		return nil, fmt.Errorf("stored paths: %w", err)
+	}
+	return found, nil
+}
+
+// pathsIn runs query, which selects the paths it finds of those of its
+// one parameter (a JSON list, see lookUp), over paths.
+func (s *Store) pathsIn(ctx context.Context, query string, paths []string) ([]string, error) {
 	if len(paths) == 0 {
 		return nil, nil
 	}
 	rd, done, err := s.reads()
 	if err != nil {
-		return nil, fmt.Errorf("stored paths: %w", err)
+		return nil, err
 	}
 	defer done()
 	var found []string
-	for part := range slices.Chunk(paths, lookupChunk) {
-		if found, err = appendStoredPaths(ctx, rd.db, found, part); err != nil {
-			return nil, fmt.Errorf("stored paths: %w", err)
-		}
-	}
-	return found, nil
+	err = lookUp(ctx, rd.db, query, paths, func(rows *sql.Rows) error {
+		var p string
+		err := rows.Scan(&p)
+		found = append(found, p)
+		return err
+	})
+	return found, err
 }
 
 // lookupChunk is how many keys one look-up through a JSON list binds. A
@@ -215,22 +227,31 @@ func hexList(keys []string) (string, error) {
 	return string(list), err
 }
 
-func appendStoredPaths(ctx context.Context, db querier, found, paths []string) ([]string, error) {
-	list, err := hexList(paths)
-	if err != nil {
-		return nil, err
-	}
-	rows, err := db.QueryContext(ctx, `SELECT path FROM records WHERE path IN (SELECT CAST(unhex(value) AS TEXT) FROM json_each(?))`, list)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var p string
-		if err := rows.Scan(&p); err != nil {
-			return nil, err
+// inList is the keys of a look-up's JSON list (see hexList), for IN.
+const inList = `(SELECT CAST(unhex(value) AS TEXT) FROM json_each(?))`
+
+// lookUp runs query, whose one parameter is a JSON list of keys (see
+// hexList), over keys lookupChunk at a time, and calls fn with each row.
+func lookUp(ctx context.Context, db querier, query string, keys []string, fn func(*sql.Rows) error) error {
+	for part := range slices.Chunk(keys, lookupChunk) {
+		list, err := hexList(part)
+		if err != nil {
+			return err
 		}
-		found = append(found, p)
+		rows, err := db.QueryContext(ctx, query, list)
+		if err != nil {
+			return err
+		}
+		for err == nil && rows.Next() {
+			err = fn(rows)
+		}
+		if err == nil {
+			err = rows.Err()
+		}
+		rows.Close()
+		if err != nil {
+			return err
+		}
 	}
-	return found, rows.Err()
+	return nil
 }

@@ -2,6 +2,8 @@ package storetest
 
 import (
 	"context"
+	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"testing"
@@ -261,6 +263,85 @@ func testPurgeRefusesChangedRecords(t *testing.T, st store.Store) {
 	get(t, st, a.Path)
 	get(t, st, b.Path)
 	checkTombstones(t, st, nil)
+}
+
+// testPurgedLookUps checks PurgedKeys and PurgedPaths against what was
+// purged: a key purged again names the later purge, a key or path never
+// purged (or stored) is not found, and a batch larger than a store looks
+// up at once is found whole.
+func testPurgedLookUps(t *testing.T, st store.Store) {
+	ctx := context.Background()
+	news := seedNews(t, st)
+	a, b := get(t, st, news[1].Path), get(t, st, news[10].Path)
+	shared := "https://example.com/shared-link"
+	err := st.Purge(ctx, []store.Purge{
+		{Path: a.Path, Version: a.Version, Keys: []string{a.Article.CanonicalURL, shared}, At: day0},
+		{Path: b.Path, Version: b.Version, Keys: []string{b.Article.CanonicalURL}, At: day0},
+	})
+	if err != nil {
+		t.Fatalf("Purge: %v", err)
+	}
+	// shared purged again, with another article: the later purge names it.
+	if err := st.Purge(ctx, []store.Purge{{Path: b.Path, Keys: []string{shared}, At: day0.Add(time.Hour)}}); err != nil {
+		t.Fatalf("Purge again: %v", err)
+	}
+	stored := news[0]
+	keys := []string{a.Article.CanonicalURL, "", shared, stored.Article.CanonicalURL, "https://example.com/never", a.Article.CanonicalURL, "bad\x00key", "https://example.com/\xff"}
+	want := map[string]string{a.Article.CanonicalURL: a.Path, shared: b.Path}
+	paths := []string{a.Path, stored.Path, b.Path, "_news/2000-01-01-never.md", "bad\x00path"}
+	wantPaths := []string{a.Path, b.Path}
+	// More keys and paths than a store may look up at once (see
+	// sqlite's lookupChunk), every other one purged.
+	var many []store.Purge
+	for i := range 1200 {
+		p := store.Purge{Path: fmt.Sprintf("_news/2020-01-01-many-%d.md", i), Keys: []string{fmt.Sprintf("https://example.com/many/%d", i)}, At: day0}
+		keys, paths = append(keys, p.Keys[0]), append(paths, p.Path)
+		if i%2 == 0 {
+			many = append(many, p)
+			want[p.Keys[0]] = p.Path
+			wantPaths = append(wantPaths, p.Path)
+		}
+	}
+	if err := st.Purge(ctx, many); err != nil {
+		t.Fatalf("Purge many: %v", err)
+	}
+
+	got, err := st.PurgedKeys(ctx, keys)
+	if err != nil {
+		t.Fatalf("PurgedKeys: %v", err)
+	}
+	if !maps.Equal(got, want) {
+		t.Errorf("PurgedKeys gave %d keys, want %d; first differences: %v", len(got), len(want), firstDiffs(got, want))
+	}
+	gotPaths, err := st.PurgedPaths(ctx, paths)
+	if err != nil {
+		t.Fatalf("PurgedPaths: %v", err)
+	}
+	slices.Sort(gotPaths)
+	slices.Sort(wantPaths)
+	if !slices.Equal(gotPaths, wantPaths) {
+		t.Errorf("PurgedPaths gave %d paths, want %d: %q", len(gotPaths), len(wantPaths), gotPaths[:min(5, len(gotPaths))])
+	}
+	if got, err := st.PurgedKeys(ctx, nil); err != nil || len(got) != 0 {
+		t.Errorf("PurgedKeys(none) = %v, %v", got, err)
+	}
+}
+
+// firstDiffs names up to three keys whose values differ between got and
+// want.
+func firstDiffs(got, want map[string]string) []string {
+	var out []string
+	for k := range maps.Keys(want) {
+		if got[k] != want[k] && len(out) < 3 {
+			out = append(out, fmt.Sprintf("%s: %q, want %q", k, got[k], want[k]))
+		}
+	}
+	for k := range maps.Keys(got) {
+		if _, ok := want[k]; !ok && len(out) < 3 {
+			out = append(out, fmt.Sprintf("%s: %q, want none", k, got[k]))
+		}
+	}
+	return out
 }
 
 // checkTombstones fails the test unless Tombstones gives want, in order.

@@ -83,6 +83,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"MoveRefusesChangedGoneOrTakenPaths", testMoveRefusesConflicts},
 		{"PurgeDeletesRecordsAndKeepsTheirKeys", testPurge},
 		{"PurgeRefusesRecordsChangedSinceRead", testPurgeRefusesChangedRecords},
+		{"PurgedKeysAndPathsAreLookedUpInBatches", testPurgedLookUps},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
