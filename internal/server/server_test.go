@@ -6,6 +6,7 @@ import (
 	"compress/gzip"
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"io/fs"
 	"log/slog"
@@ -21,6 +22,7 @@ import (
 	"strconv"
 	"strings"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -458,6 +460,23 @@ func TestServerFollowsStoreChanges(t *testing.T) {
 			t.Fatal("the server never showed the new article")
 		}
 		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// ListenAndServe binds its address before it loads the hub's view: a
+// taken address is the error, though the store cannot be read either,
+// where the load (seconds on a large hub) came first.
+func TestListenAndServeNamesATakenAddressBeforeLoading(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	st := genStore(t, 1)
+	st.Close()
+	err = New(Config{Store: st, Now: clock}).ListenAndServe(context.Background(), ln.Addr().String(), nil)
+	if !errors.Is(err, syscall.EADDRINUSE) {
+		t.Errorf("ListenAndServe on a taken address over a closed store: %v, want EADDRINUSE", err)
 	}
 }
 
