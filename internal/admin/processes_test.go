@@ -2,11 +2,17 @@ package admin
 
 import (
 	"context"
+	"errors"
+	"html"
 	"io"
+	"io/fs"
 	"log/slog"
 	"net/http"
 	"net/url"
+	"os"
 	"path/filepath"
+	"regexp"
+	"strings"
 	"testing"
 	"time"
 
@@ -157,6 +163,59 @@ func TestSessionsHoldAcrossProcesses(t *testing.T) {
 				if p.signedIn(t, c, i) {
 					t.Errorf("process %d takes a session idle for %v", i, DefaultIdleTimeout)
 				}
+			}
+		})
+	}
+}
+
+// TestAFlashIsShownByAnotherProcessWithItsSecretsMasked posts a form one
+// process refuses and reads the page it leads back to from another, over
+// one SQLite file: the other shows the message and fills the form again,
+// and neither the message nor what was typed keeps a secret at rest,
+// where the store held them as they were typed.
+func TestAFlashIsShownByAnotherProcessWithItsSecretsMasked(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "hub.db")
+	p := newProcesses(t, func(t *testing.T, n int) []store.Store {
+		return openHandles(t, n, func(ctx context.Context) (store.Store, error) { return sqlite.Open(ctx, path) })
+	}, 2)
+	c := newClient(t, p.handlers[0])
+	if w := c.signIn(adminName, adminPassword); w.Code != http.StatusSeeOther {
+		t.Fatalf("sign-in: %d", w.Code)
+	}
+	for _, tc := range []struct {
+		name, url, provider string
+		shown               []string // on the page process 1 answers
+	}{
+		{"an address without its scheme", "feeds.example.org/private.rss?token=s3cretA", "Harbour Ledger",
+			[]string{`Not done: source "feeds.example.org/private.rss?token=xxxxx": want an absolute http or https URL`, `value="Harbour Ledger"`}},
+		{"user information without a scheme", "reader:s3cretB@feeds.example.org/private.rss", "",
+			[]string{`Not done: source "reader:xxxxx@feeds.example.org/private.rss": want an absolute http or https URL`}},
+		{"an address typed as the publisher", "ftp://files.example.org/feed", "https://feeds.example.org/x.rss?api_key=s3cretC",
+			[]string{`want an absolute http or https URL`, `value="https://feeds.example.org/x.rss?api_key=xxxxx"`}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			w := p.at(c, 0).post(Prefix+"sources/add", url.Values{"url": {tc.url}, "provider": {tc.provider}})
+			if w.Code != http.StatusSeeOther {
+				t.Fatalf("POST sources/add at process 0: %d\n%s", w.Code, w.Body)
+			}
+			secret := regexp.MustCompile(`s3cret[A-C]`)
+			for _, f := range []string{path, path + "-wal", path + "-journal"} {
+				b, err := os.ReadFile(f)
+				if err != nil && !errors.Is(err, fs.ErrNotExist) {
+					t.Fatal(err)
+				}
+				if m := secret.Find(b); m != nil {
+					t.Errorf("%s holds %s", filepath.Base(f), m)
+				}
+			}
+			page := html.UnescapeString(p.at(c, 1).do(http.MethodGet, Prefix+"sources/", nil).Body.String())
+			for _, want := range tc.shown {
+				if !strings.Contains(page, want) {
+					t.Errorf("process 1's page lacks %s", want)
+				}
+			}
+			if m := secret.FindString(page); m != "" {
+				t.Errorf("process 1's page shows %s", m)
 			}
 		})
 	}

@@ -181,10 +181,16 @@ func (h *Handler) failErr(w http.ResponseWriter, r *http.Request, s session, err
 
 // done ends a form's action: it keeps a message for the next page and
 // sends the browser back to back (a path within the area). The message
-// may name a feed, by the address the store keeps: its secrets are
-// masked.
+// is kept in the store, with what the form's fields held, and may name a
+// feed: the secrets of their addresses are masked, so none is kept at
+// rest.
 func (h *Handler) done(w http.ResponseWriter, r *http.Request, s session, back string, f flash) {
 	f.Text = model.MaskURLs(f.Text)
+	for id, v := range f.Typed {
+		// A field's value whole may be an address typed without its
+		// scheme, which MaskURLs does not find in a text.
+		f.Typed[id] = model.MaskURLs(model.MaskURL(v))
+	}
 	h.logErr("keep the session's message", h.sessions.setFlash(r.Context(), s.id, f))
 	http.Redirect(w, r, localPath(back), http.StatusSeeOther)
 }

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"os"
 	"path/filepath"
 	"slices"
@@ -44,6 +45,11 @@ type Env struct {
 	// hangupEnds leaves a SIGHUP to end the process, as closing its
 	// terminal does: demo runs in the terminal it was started from.
 	hangupEnds bool
+
+	// listener is the address serve serves on in place of its --addr:
+	// demo binds it before it makes and imports its site, so a taken
+	// address fails before that work.
+	listener net.Listener
 
 	// given are the flags the command line gave, with their values,
 	// across the parses of one run (global flags before the command,

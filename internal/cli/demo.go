@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"net"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -40,6 +41,16 @@ func runDemo(ctx context.Context, env *Env, args []string) error {
 	if *articles < 1 {
 		return usageError("--articles must be at least 1")
 	}
+	// The address is bound first: making and importing the site takes
+	// seconds, and a taken address fails before them.
+	var ln net.Listener
+	if !*noServe {
+		var err error
+		if ln, err = net.Listen("tcp", *addr); err != nil {
+			return addrTaken(err, "--addr")
+		}
+		defer ln.Close()
+	}
 	fresh, err := isEmptyDir(*dir)
 	if err != nil {
 		return fmt.Errorf("demo: %w", err)
@@ -74,9 +85,12 @@ func runDemo(ctx context.Context, env *Env, args []string) error {
 	// SIGHUP for a reload: left running unseen, it would hold its address.
 	denv := *env
 	denv.hangupEnds = true
-	// Links in the API point at this server rather than the demo site's
-	// made-up address; the demo has no feeds to fetch.
-	return runServe(ctx, &denv, []string{"--addr", *addr, "--base-url", "http://" + *addr, "--no-ingest"})
+	denv.listener = ln
+	// Links in the API point at this server (the port it got, for
+	// --addr HOST:0) rather than the demo site's made-up address; the demo
+	// has no feeds to fetch.
+	bound := ln.Addr().String()
+	return runServe(ctx, &denv, []string{"--addr", bound, "--base-url", "http://" + bound, "--no-ingest"})
 }
 
 // isEmptyDir reports whether dir is absent or holds nothing.

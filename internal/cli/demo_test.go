@@ -116,10 +116,16 @@ func TestDemoServesTheHub(t *testing.T) {
 		t.Fatalf("GET /api/news/: %s\n%s", resp.Status, body)
 	}
 	var page struct {
-		Value []json.RawMessage `json:"value"`
+		Value []struct {
+			SourceURL string `json:"sourceUrl"`
+		} `json:"value"`
 	}
 	if err := json.Unmarshal(body, &page); err != nil || len(page.Value) == 0 {
 		t.Fatalf("news page of the demo holds no news (%v):\n%.300s", err, body)
+	}
+	// --addr 127.0.0.1:0: the links name the port the demo got.
+	if u := page.Value[0].SourceURL; !strings.HasPrefix(u, base+"/api/news/") {
+		t.Errorf("sourceUrl %s, want it under %s", u, base)
 	}
 	stop()
 }

@@ -69,6 +69,16 @@ func serveHub(ctx context.Context, env *Env, args []string) error {
 			return fmt.Errorf("--publish: %w", err)
 		}
 	}
+	// The address is bound before the store opens and the hub loads
+	// (seconds on a large hub), so a taken one fails at once.
+	ln := env.listener
+	if ln == nil {
+		var err error
+		if ln, err = net.Listen("tcp", *addr); err != nil {
+			return addrTaken(err, "--addr")
+		}
+	}
+	defer ln.Close()
 	if debugAddr := env.Getenv("NEWSHUB_DEBUG_ADDR"); debugAddr != "" {
 		stop, err := startDebugServer(debugAddr, env.Stdout)
 		if err != nil {
@@ -144,7 +154,7 @@ func serveHub(ctx context.Context, env *Env, args []string) error {
 		defer scheduleNewsletters(ctx, env, st, sw.Site)()
 	}
 	srv := server.New(cfg)
-	// The server loads the hub's view before it listens; until then the
+	// The server loads the hub's view before it serves; until then the
 	// admin address answers /readyz with 503.
 	if *adminAddr != "" {
 		stop, err := startAdminServer(*adminAddr, m,
@@ -161,10 +171,9 @@ func serveHub(ctx context.Context, env *Env, args []string) error {
 		}
 		defer stop()
 	}
-	err = srv.ListenAndServe(ctx, *addr, func(a string) {
+	return srv.Serve(ctx, ln, func(a string) {
 		fmt.Fprintf(env.Stdout, "serving http://%s/\n", a)
 	})
-	return addrTaken(err, "--addr")
 }
 
 // addrTaken says what to do when the address to listen on is taken: the

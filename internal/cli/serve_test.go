@@ -3,10 +3,13 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
+	"io/fs"
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -243,10 +246,13 @@ func TestServeCountsPublicRequestsByRoute(t *testing.T) {
 	}
 }
 
-// TestServeNamesAnAddressInUse checks the message of a serve whose address
-// is taken: the address, the reason and what to do, under the command's
-// name once.
+// TestServeNamesAnAddressInUse checks the message of a serve or a demo
+// whose address is taken: the address, the reason and what to do, under
+// the command's name once. The address is bound first, so it is named
+// before anything slower: the settings of a hub that serve loads, the
+// site that demo makes and imports.
 func TestServeNamesAnAddressInUse(t *testing.T) {
+	t.Parallel()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -256,9 +262,37 @@ func TestServeNamesAnAddressInUse(t *testing.T) {
 	if code, _, errs := run(t, "init", dir); code != 0 {
 		t.Fatal(errs)
 	}
-	code, _, errs := run(t, "--site", dir, "serve", "--addr", ln.Addr().String())
-	want := "newshub serve: listen tcp " + ln.Addr().String() + ": bind: address already in use (another process listens there: give --addr another port)\n"
-	if code != ExitFailure || !strings.HasSuffix(errs, want) {
-		t.Errorf("exit %d, stderr:\n%s\nwant exit %d, ending in %q", code, errs, ExitFailure, want)
+	bad := filepath.Join(t.TempDir(), "bad")
+	if code, _, errs := run(t, "init", bad); code != 0 {
+		t.Fatal(errs)
+	}
+	f, err := os.OpenFile(filepath.Join(bad, "_config.yml"), os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.WriteString("archive_after: soon\n"); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	demo := filepath.Join(t.TempDir(), "demo")
+	for _, c := range []struct {
+		name string
+		args []string
+	}{
+		{"serve", []string{"--site", dir, "serve"}},
+		{"serve", []string{"--site", bad, "serve"}},
+		{"demo", []string{"demo", "--dir", demo, "--articles", "5"}},
+	} {
+		code, out, errs := run(t, append(c.args, "--addr", ln.Addr().String())...)
+		want := "newshub " + c.name + ": listen tcp " + ln.Addr().String() + ": bind: address already in use (another process listens there: give --addr another port)\n"
+		if code != ExitFailure || !strings.HasSuffix(errs, want) {
+			t.Errorf("%q: exit %d, stderr:\n%s\nwant exit %d, ending in %q", c.args, code, errs, ExitFailure, want)
+		}
+		if out != "" {
+			t.Errorf("%q: wrote %q before it named the address", c.args, out)
+		}
+	}
+	if _, err := os.Stat(demo); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("demo made %s before it named the address (%v)", demo, err)
 	}
 }

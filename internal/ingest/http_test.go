@@ -244,6 +244,23 @@ var serverCases = []serverCase{
 <link rel="alternate" type="application/rss+xml" title="Harbour Ledger &raquo; Comments Feed" href="/comments/feed/" />
 </head><body><h1>Harbour Ledger</h1></body></html>`, s.base)
 	}, failed: true, status: `not a feed: an HTML page ("Harbour Ledger – News of the harbour town"), whose feed is {{BASE}}/feed/ (of 2 it names): list the source under that address`},
+	{name: "HTML page naming its feed under its base href", serve: func(w http.ResponseWriter, r *http.Request, s serving) {
+		w.Header().Set("Content-Type", "text/html; charset=UTF-8")
+		fmt.Fprintf(w, `<!DOCTYPE html>
+<html lang="en-GB"><head><meta charset="UTF-8"><title>Harbour Ledger</title>
+<link rel="alternate" type="application/rss+xml" title="Harbour Ledger &raquo; Feed" href="feed/" />
+<base href="%s/ledger/">
+</head><body><h1>Harbour Ledger</h1></body></html>`, s.base)
+	}, failed: true, status: `not a feed: an HTML page ("Harbour Ledger"), whose feed is {{BASE}}/ledger/feed/: list the source under that address`},
+	{name: "HTML page naming its feeds in its body", serve: func(w http.ResponseWriter, r *http.Request, s serving) {
+		w.Header().Set("Content-Type", "text/html; charset=UTF-8")
+		w.Write([]byte(`<!DOCTYPE html>
+<html lang="en"><head><meta charset="UTF-8"></head>
+<body><svg><title>Menu</title></svg>
+<link rel="alternate" type="application/atom+xml" title="News" href="/news/atom.xml">
+<link rel="alternate" type="application/rss+xml" title="Sport" href="/sport/rss.xml">
+<h1>Harbour Ledger</h1></body></html>`))
+	}, failed: true, status: `not a feed: an HTML page, whose feed is {{BASE}}/news/atom.xml (of 2 it names): list the source under that address`},
 	{name: "HTML error page", serve: func(w http.ResponseWriter, r *http.Request, s serving) {
 		w.Header().Set("Content-Type", "text/html")
 		w.Write([]byte("<html>\n<head><title>Error establishing a database connection</title></head>\n<body><h1>Error establishing a database connection</h1></body></html>"))

@@ -22,6 +22,12 @@ func MaskURL(raw string) string {
 		// Unreadable as a URL, it may still be read by a person.
 		return userInfo.ReplaceAllString(raw, "${1}"+Mask+"@")
 	}
+	if strings.Contains(u.Opaque, "@") {
+		// An address typed without its scheme, "reader:secret@host/feed",
+		// reads as the scheme "reader": its user information is read as
+		// an address's.
+		return strings.TrimPrefix(MaskURL("//"+raw), "//")
+	}
 	masked := false
 	if _, ok := u.User.Password(); ok {
 		u.User = url.UserPassword(u.User.Username(), Mask)

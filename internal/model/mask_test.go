@@ -18,6 +18,10 @@ func TestMaskURL(t *testing.T) {
 		{"https://u:s3cret@example.org/feed?token=s3cret", "https://u:xxxxx@example.org/feed?token=xxxxx"},
 		{"https://u:s3cret@example.org/feed%zz", "https://u:xxxxx@example.org/feed%zz"},
 		{"https://example.org/feed?monkey=1&keys=2", "https://example.org/feed?monkey=1&keys=2"},
+		// Typed without a scheme, as a form may be sent.
+		{"reader:s3cret@example.org/feed", "reader:xxxxx@example.org/feed"},
+		{"example.org/feed?token=s3cret", "example.org/feed?token=xxxxx"},
+		{"reader@example.org/feed", "reader@example.org/feed"},
 	} {
 		if got := MaskURL(tc.in); got != tc.want {
 			t.Errorf("MaskURL(%q) = %q, want %q", tc.in, got, tc.want)

@@ -950,6 +950,7 @@ func (v *View) jobs(ctx context.Context, send func(job) bool) error {
 	}
 	emit(target{kind: tNewsletters}, firstPageFiles("api/newsletters", false)...)
 	emit(target{kind: tOpenAPI}, openapi.Path)
+	emit(target{kind: tAPIIndex}, "api/index.json")
 	for slug := range v.newsletterBy {
 		emitItem(target{kind: tNewsletter, a: slug}, "api/newsletters/"+slug)
 	}

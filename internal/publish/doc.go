@@ -38,7 +38,8 @@
 //     than the record it came from.
 //   - api/people/<x>/ is the profile when a person's slug equals a topic id;
 //     that topic's list stays at page1/ and page/1/.
-//   - Additions: api/stories/ and api/stories/<id>/, api/topics/ (the shape
+//   - Additions: api/ itself (the entry points with their URLs),
+//     api/stories/ and api/stories/<id>/, api/topics/ (the shape
 //     Smartable's sister site renders, plus highlight), api/events/index.json
 //     (Smartable had only page1/ and page/1/), feeds/.
 //   - Shapes never seen in a real file are inferred: the per-item event and

@@ -101,6 +101,7 @@ const (
 	tNewsletter     // a: slug
 	tNewsletterFeed // b: "rss" or "atom"
 	tOpenAPI        // the API's OpenAPI document
+	tAPIIndex       // api/ itself: the entry points
 )
 
 // target is a parsed document address. Every alias of a document (the
@@ -303,6 +304,9 @@ func (v *View) parse(path string) (target, bool) {
 		path = strings.TrimSuffix(path, "index.json")
 	}
 	path = strings.TrimSuffix(path, "/")
+	if path == "api" {
+		return target{kind: tAPIIndex}, true
+	}
 	segs := strings.Split(path, "/")
 	if len(segs) < 2 || segs[0] != "api" {
 		return target{}, false
@@ -516,6 +520,8 @@ func (v *View) render(ctx context.Context, t target) ([]byte, string, error) {
 		return v.newsletterFeed(t.b)
 	case tOpenAPI:
 		b = openapi.Document(v.base)
+	case tAPIIndex:
+		b, err = v.apiIndexDoc()
 	default:
 		err = ErrNotFound
 	}

@@ -166,15 +166,27 @@ const (
 )
 
 // Loaded reports whether the server has a view of the hub to answer from
-// (ListenAndServe loads it before it listens): the server is ready.
+// (Serve loads it before it serves): the server is ready.
 func (s *Server) Loaded() bool { return s.views.Loaded() != nil }
 
-// ListenAndServe loads the hub's view, listens on addr, calls ready with
-// the address it got (so ":0" can be used), runs the ingest scheduler if
-// configured, and serves until ctx is done, then shuts down gracefully.
-// Meanwhile the view follows the store (publish.Views.Follow): a write of
-// any process shows within moments, without a request asking.
+// ListenAndServe listens on addr and serves there (see Serve). It listens
+// before it loads the hub's view, so a taken address fails at once.
 func (s *Server) ListenAndServe(ctx context.Context, addr string, ready func(addr string)) error {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return err // it names the address; the caller names the command
+	}
+	return s.Serve(ctx, ln, ready)
+}
+
+// Serve loads the hub's view, calls ready with the address of ln (bound
+// by the caller before anything slow, so ":0" can be used and a taken
+// address fails before the load), runs the ingest scheduler if configured,
+// and serves on ln until ctx is done, then shuts down gracefully. It closes
+// ln. Meanwhile the view follows the store (publish.Views.Follow): a write
+// of any process shows within moments, without a request asking.
+func (s *Server) Serve(ctx context.Context, ln net.Listener, ready func(addr string)) error {
+	defer ln.Close() // srv.Serve closes it too, but not when the load fails
 	if _, err := s.views.Current(ctx); err != nil {
 		return err
 	}
@@ -182,10 +194,6 @@ func (s *Server) ListenAndServe(ctx context.Context, addr string, ready func(add
 	followed := make(chan struct{})
 	go func() { defer close(followed); s.views.Follow(fctx) }()
 	defer func() { stopFollow(); <-followed }()
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		return err // it names the address; the caller names the command
-	}
 	srv := NewHTTPServer(s, s.log)
 	srv.BaseContext = func(net.Listener) context.Context { return ctx }
 	if ready != nil {
@@ -215,7 +223,7 @@ func (s *Server) ListenAndServe(ctx context.Context, addr string, ready func(add
 	s.log.Info("shutting down")
 	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer cancel()
-	err = srv.Shutdown(sctx)
+	err := srv.Shutdown(sctx)
 	stopIngest()
 	wg.Wait()
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 	"compress/gzip"
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"io/fs"
 	"log/slog"
@@ -21,6 +22,7 @@ import (
 	"strconv"
 	"strings"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -371,17 +373,58 @@ func TestOddRequestsNeverGiveServerErrors(t *testing.T) {
 	}
 }
 
-// The roots of the API's and the feeds' folders hold no document: each is
-// answered 404 at once, where "/feeds" was redirected to "/feeds/" only to
-// be answered 404 there.
-func TestFolderRootsAnswerNotFoundWithoutRedirect(t *testing.T) {
+// The root of the feeds' folder holds no document: it is answered 404 at
+// once, where "/feeds" was redirected to "/feeds/" only to be answered 404
+// there. The API's root is its index, answered without a redirect too.
+func TestFolderRootsAnswerWithoutRedirect(t *testing.T) {
 	st := genStore(t, 20)
 	_, ts := newTestServer(t, st, nil)
 	addr := strings.TrimPrefix(ts.URL, "http://")
-	for _, p := range []string{"/api", "/api/", "/feeds", "/feeds/"} {
-		if status := rawRequest(t, addr, "GET "+p+" HTTP/1.1\r\nHost: x\r\n\r\n"); status != http.StatusNotFound {
-			t.Errorf("GET %s: %d, want 404", p, status)
+	for _, c := range []struct {
+		path   string
+		status int
+	}{
+		{"/api", http.StatusOK},
+		{"/api/", http.StatusOK},
+		{"/feeds", http.StatusNotFound},
+		{"/feeds/", http.StatusNotFound},
+	} {
+		if status := rawRequest(t, addr, "GET "+c.path+" HTTP/1.1\r\nHost: x\r\n\r\n"); status != c.status {
+			t.Errorf("GET %s: %d, want %d", c.path, status, c.status)
 		}
+	}
+}
+
+// GET /api/ lists the API's entry points, each with a URL the server
+// answers, where it was a 404.
+func TestAPIRootListsTheEntryPoints(t *testing.T) {
+	st := genStore(t, 20)
+	_, ts := newTestServer(t, st, nil)
+	resp, body := get(t, ts.URL+"/api/", nil)
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET /api/: %s %s", resp.Status, body)
+	}
+	var index struct {
+		Value []struct{ Name, URL, Description string }
+	}
+	if err := json.Unmarshal(body, &index); err != nil {
+		t.Fatalf("GET /api/: %v in %s", err, body)
+	}
+	var names []string
+	for _, e := range index.Value {
+		names = append(names, e.Name)
+		i := strings.Index(e.URL, "/api/")
+		if i < 0 || e.Description == "" {
+			t.Errorf("%s: URL %q, description %q", e.Name, e.URL, e.Description)
+			continue
+		}
+		if resp, _ := get(t, ts.URL+e.URL[i:], nil); resp.StatusCode != http.StatusOK {
+			t.Errorf("%s: GET %s: %s", e.Name, e.URL[i:], resp.Status)
+		}
+	}
+	want := []string{"news", "topics", "stories", "events", "people", "learning", "newsletters", "openapi"}
+	if !slices.Equal(names, want) {
+		t.Errorf("entry points %q, want %q", names, want)
 	}
 }
 
@@ -417,6 +460,23 @@ func TestServerFollowsStoreChanges(t *testing.T) {
 			t.Fatal("the server never showed the new article")
 		}
 		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// ListenAndServe binds its address before it loads the hub's view: a
+// taken address is the error, though the store cannot be read either,
+// where the load (seconds on a large hub) came first.
+func TestListenAndServeNamesATakenAddressBeforeLoading(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	st := genStore(t, 1)
+	st.Close()
+	err = New(Config{Store: st, Now: clock}).ListenAndServe(context.Background(), ln.Addr().String(), nil)
+	if !errors.Is(err, syscall.EADDRINUSE) {
+		t.Errorf("ListenAndServe on a taken address over a closed store: %v, want EADDRINUSE", err)
 	}
 }
 

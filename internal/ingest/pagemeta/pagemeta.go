@@ -153,10 +153,7 @@ func Parse(body []byte, contentType, pageURL string) Meta {
 				// relative to, as a browser reads them.
 				if !og.based {
 					if href := strings.TrimSpace(attrs(z).href); href != "" {
-						og.based = true
-						if b, err := url.Parse(href); err == nil && base != nil {
-							base = base.ResolveReference(b)
-						}
+						og.based, base = true, parser.BaseHref(base, href)
 					}
 				}
 			case atom.Noscript:

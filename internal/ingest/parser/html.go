@@ -192,19 +192,30 @@ func pageNotFeed(body []byte, base *url.URL) string {
 	return fmt.Sprintf("%s, whose feed is %s (of %d it names): list the source under that address", what, feeds[0], len(feeds))
 }
 
-// pageHead reads an HTML page's head: its title and the absolute
-// addresses of the feeds it names (but for the page's own). isPage is
-// false when the document has none of an HTML page's elements.
+// pageHead reads an HTML page: its title and the absolute addresses of
+// the feeds it names (but for the page's own), in its head or, as some
+// CMSs write them, its body, resolved against its first <base href> as a
+// browser resolves them. isPage is false when the document has none of an
+// HTML page's elements.
 func pageHead(body []byte, base *url.URL) (title string, feeds []string, isPage bool) {
 	z := html.NewTokenizer(bytes.NewReader(body))
 	if base == nil {
 		base = &url.URL{}
 	}
 	self := base.String()
+	var hrefs []string
+	inBody, based := false, false
 	for {
 		tt := z.Next()
 		switch tt {
 		case html.ErrorToken:
+			// The first <base href> counts for every link, those before it
+			// too.
+			for _, h := range hrefs {
+				if u := resolve(base, h); u != "" && u != self && !slices.Contains(feeds, u) {
+					feeds = append(feeds, u)
+				}
+			}
 			return title, feeds, isPage
 		case html.StartTagToken, html.SelfClosingTagToken:
 			name, hasAttr := z.TagName()
@@ -212,11 +223,19 @@ func pageHead(body []byte, base *url.URL) (title string, feeds []string, isPage 
 			case "html", "head", "meta":
 				isPage = true
 			case "body":
-				return title, feeds, true
+				isPage, inBody = true, true
 			case "title":
+				// The document's, not an SVG icon's in the body.
 				isPage = true
-				if z.Next() == html.TextToken && title == "" {
+				if !inBody && z.Next() == html.TextToken && title == "" {
 					title = NormalizeSpace(string(z.Text()))
+				}
+			case "base":
+				if !hasAttr || based {
+					continue
+				}
+				if href := htmlAttrs(z)["href"]; href != "" {
+					based, base = true, BaseHref(base, href)
 				}
 			case "link":
 				if !hasAttr {
@@ -225,19 +244,27 @@ func pageHead(body []byte, base *url.URL) (title string, feeds []string, isPage 
 				attrs := htmlAttrs(z)
 				rel := " " + strings.ToLower(attrs["rel"]) + " "
 				mt, _, _ := strings.Cut(strings.ToLower(attrs["type"]), ";")
-				if !strings.Contains(rel, " alternate ") || !feedTypes[strings.TrimSpace(mt)] {
-					continue
-				}
-				if u := resolve(base, attrs["href"]); u != "" && u != self && !slices.Contains(feeds, u) {
-					feeds = append(feeds, u)
+				if strings.Contains(rel, " alternate ") && feedTypes[strings.TrimSpace(mt)] {
+					hrefs = append(hrefs, attrs["href"])
 				}
 			}
 		case html.EndTagToken:
 			if name, _ := z.TagName(); string(name) == "head" {
-				return title, feeds, true
+				isPage = true
 			}
 		}
 	}
+}
+
+// BaseHref returns the address a page's <base href> makes its relative
+// links relative to: href resolved against base, the page's own address;
+// base when href does not read as an address, or base is nil.
+func BaseHref(base *url.URL, href string) *url.URL {
+	b, err := url.Parse(strings.TrimSpace(href))
+	if err != nil || base == nil {
+		return base
+	}
+	return base.ResolveReference(b)
 }
 
 // htmlAttrs returns the current tag's attributes by name (the tokenizer

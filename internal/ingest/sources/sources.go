@@ -221,7 +221,9 @@ func (e *FieldError) Unwrap() error { return e.Err }
 func Validate(s model.Source) error {
 	u, err := url.Parse(s.URL)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return &FieldError{Field: "url", Err: fmt.Errorf("source %q: want an absolute http or https URL", s.URL)}
+		// Masked as in every message: a secret typed with no scheme is
+		// no address MaskURLs finds in the text.
+		return &FieldError{Field: "url", Err: fmt.Errorf("source %q: want an absolute http or https URL", model.MaskURL(s.URL))}
 	}
 	if s.Interval != "" {
 		if _, err := model.ParseInterval(s.Interval); err != nil {
