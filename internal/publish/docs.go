@@ -45,14 +45,14 @@ type Doc struct {
 	ContentType string
 	ETag        string // strong, quoted
 	// Modified is when the document last changed as far as its view
-	// knows, its Last-Modified: the view's load, or later, the moment the
-	// clock changed it since (an event ended, a pin ended). Zero is
-	// unknown.
+	// knows, its Last-Modified: the commit of the first generation this
+	// process showed it of, or later, the moment the clock changed it
+	// since (an event ended, a pin ended). Zero is unknown.
 	Modified time.Time
-	// ModifiedShared is set when another form of the document, of the
-	// view loaded before within the same second, may carry the same
-	// Modified: If-Modified-Since cannot tell the client's copy current,
-	// only its ETag can.
+	// ModifiedShared is set when another form of the document, of a
+	// generation committed before within the same second, may carry the
+	// same Modified, on this server or another: If-Modified-Since cannot
+	// tell the client's copy current, only its ETag can.
 	ModifiedShared bool
 
 	gzOnce sync.Once
@@ -150,7 +150,10 @@ func (v *View) doc(ctx context.Context, t target) (*Doc, error) {
 	if s, ok := v.docs.before[t]; ok && s.etag == d.ETag {
 		// The same bytes as the view before answered last: their date
 		// holds, so a client revalidating by date keeps its copy across
-		// a write that did not change the document.
+		// a write that did not change the document. A server started
+		// later knows of no earlier answer: it dates the document by its
+		// first view's commit, later than the other servers do, which
+		// only has a client fetch it again.
 		d.Modified, d.ModifiedShared = s.mod, s.shared
 	}
 	return v.docs.put(key, d, v.opt.CacheBytes), nil
