@@ -229,7 +229,7 @@ func (vs *Views) loadFrom(ctx context.Context, rd store.Reader) (*View, error) {
 		return v, nil
 	}
 	if prev != nil {
-		v.docs.before = prev.docs.stamps()
+		v.docs.before = prev.docs.carry()
 	}
 	vs.cur.Store(v)
 	took := time.Since(start)

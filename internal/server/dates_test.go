@@ -21,6 +21,51 @@ func nextSecond() {
 	time.Sleep(time.Until(time.Now().Truncate(time.Second).Add(time.Second)))
 }
 
+// TestQuietRoundsKeepDates checks that documents no write changed keep
+// their Last-Modified over rounds that only wrote sources' states, and
+// in which no one asked for them: a poller revalidating by date alone
+// gets 304, as it did for the view after the one it was answered from.
+func TestQuietRoundsKeepDates(t *testing.T) {
+	ctx := context.Background()
+	st := genStore(t, 40)
+	views := publish.NewViews(publish.ViewsConfig{Store: st, CheckEvery: time.Hour, Options: publish.Options{Now: clock}})
+	ts := httptest.NewServer(New(Config{Store: st, Views: views}))
+	defer ts.Close()
+	lead := currentLead(t, st)
+	paths := []string{"/api/topics/", "/api/news/", "/feeds/rss.xml",
+		"/api/news/" + publish.ArticleKey(lead.Path, lead.Article.PublishedDateTime) + "/"}
+	dates := map[string]string{}
+	for _, p := range paths {
+		resp, _ := get(t, ts.URL+p, nil)
+		if resp.StatusCode != http.StatusOK || resp.Header.Get("Last-Modified") == "" {
+			t.Fatalf("%s: %s, Last-Modified %q", p, resp.Status, resp.Header.Get("Last-Modified"))
+		}
+		dates[p] = resp.Header.Get("Last-Modified")
+	}
+	for round := range 3 {
+		if round == 2 {
+			nextSecond()
+		}
+		// An ingest round that found nothing new: the sources' states
+		// make a new generation, of which a view is loaded unasked.
+		if err := st.PutSourceState(ctx, store.SourceState{URL: "https://example.com/feed.xml", LastFetch: time.Now()}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := views.Fresh(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, p := range paths {
+		resp, _ := get(t, ts.URL+p, map[string]string{"If-Modified-Since": dates[p]})
+		if resp.StatusCode != http.StatusNotModified {
+			t.Errorf("%s, If-Modified-Since its date before three quiet rounds: %s, want 304", p, resp.Status)
+		}
+		if resp, _ := get(t, ts.URL+p, nil); resp.Header.Get("Last-Modified") != dates[p] {
+			t.Errorf("%s: Last-Modified %q after three quiet rounds, want %q", p, resp.Header.Get("Last-Modified"), dates[p])
+		}
+	}
+}
+
 // TestServersOfOneHubDateAlike serves one PostgreSQL hub from three
 // servers, as three processes behind a balancer: two first load it at
 // one generation, a second apart, and date its documents alike, by the
