@@ -45,14 +45,14 @@ type Doc struct {
 	ContentType string
 	ETag        string // strong, quoted
 	// Modified is when the document last changed as far as its view
-	// knows, its Last-Modified: the view's load, or later, the moment the
-	// clock changed it since (an event ended, a pin ended). Zero is
-	// unknown.
+	// knows, its Last-Modified: the commit of the first generation this
+	// process showed it of, or later, the moment the clock changed it
+	// since (an event ended, a pin ended). Zero is unknown.
 	Modified time.Time
-	// ModifiedShared is set when another form of the document, of the
-	// view loaded before within the same second, may carry the same
-	// Modified: If-Modified-Since cannot tell the client's copy current,
-	// only its ETag can.
+	// ModifiedShared is set when another form of the document, of a
+	// generation committed before within the same second, may carry the
+	// same Modified, on this server or another: If-Modified-Since cannot
+	// tell the client's copy current, only its ETag can.
 	ModifiedShared bool
 
 	gzOnce sync.Once
@@ -149,9 +149,12 @@ func (v *View) doc(ctx context.Context, t target) (*Doc, error) {
 	d := NewDoc(body, ctype)
 	d.Modified, d.ModifiedShared = mod, v.modShared && mod.Equal(v.modTime)
 	if s, ok := v.docs.before[t]; ok && s.etag == d.ETag {
-		// The same bytes as the view before answered last: their date
+		// The same bytes as the views before answered last: their date
 		// holds, so a client revalidating by date keeps its copy across
-		// a write that did not change the document.
+		// writes that did not change the document. A server started
+		// later knows of no earlier answer: it dates the document by its
+		// first view's commit, later than the other servers do, which
+		// only has a client fetch it again.
 		d.Modified, d.ModifiedShared = s.mod, s.shared
 	}
 	return v.docs.put(key, d, v.opt.CacheBytes), nil
@@ -172,15 +175,18 @@ type docCache struct {
 	mu    sync.Mutex
 	docs  map[docKey]*Doc
 	bytes int64
-	// full is set once a document was answered but not kept: the cache
-	// no longer knows every document its view answered.
+	// marks holds, per target, the document the view answered last, kept
+	// in docs or not (see mark).
+	marks map[target]docStamp
+	// full is set once a document was answered but not marked: the marks
+	// no longer tell every document the view answered.
 	full bool
-	// before holds, per target, the document the view before answered
-	// last (see Views.load); read only once the view is in use.
+	// before holds, per target, the document the views before answered
+	// last (see carry); read only once the view is in use.
 	before map[target]docStamp
 }
 
-// docStamp is what a view keeps of a document of the view before it: a
+// docStamp is what a view keeps of a document of the views before it: a
 // document of the same bytes keeps its date.
 type docStamp struct {
 	etag   string
@@ -188,27 +194,59 @@ type docStamp struct {
 	shared bool
 }
 
-// stamps returns, per target, the document of the cache with the latest
-// date, which its view answered last: a view answers a target's documents
-// (as the clock changes them) in the order of their dates. A target with
-// two documents of the latest date has none, nor has any when the cache
-// did not keep every document answered.
-func (c *docCache) stamps() map[target]docStamp {
+// maxStamps bounds the documents whose dates views carry over, about a
+// hundred bytes each. A date dropped only makes the document's next
+// answer dated by its view's commit, later, which has a client fetch it
+// again.
+const maxStamps = 1 << 18
+
+// mark notes d as the document of t the view answered last: a view
+// answers a target's documents (as the clock changes them) in the order
+// of their dates. Two documents of the latest date leave the target none
+// to carry over. The caller holds mu.
+func (c *docCache) mark(t target, d *Doc) {
+	s, ok := c.marks[t]
+	switch {
+	case !ok && len(c.marks) >= maxStamps:
+		c.full = true
+	case !ok || d.Modified.After(s.mod):
+		if c.marks == nil {
+			c.marks = map[target]docStamp{}
+		}
+		c.marks[t] = docStamp{etag: d.ETag, mod: d.Modified, shared: d.ModifiedShared}
+	case d.Modified.Equal(s.mod) && d.ETag != s.etag:
+		s.etag = ""
+		c.marks[t] = s
+	}
+}
+
+// carry returns the stamps the next view takes over: those its view took
+// over, with the documents it answered in their place. A document no one
+// asked for while a view lasted keeps its stamp through it, so that over
+// quiet rounds its date holds. (A document that changed and changed back
+// between two answers of this process, in views of which no one asked for
+// it, gets its old date again: that only happens in generations this
+// process never showed of it, as a process that skips a generation
+// between two loads never shows it; another process that did may have
+// dated the copy in between later.)
+func (c *docCache) carry() map[target]docStamp {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.full {
-		return nil
+	if len(c.marks) == 0 {
+		return c.before // immutable once in use: shared, not copied
 	}
-	out := make(map[target]docStamp, len(c.docs))
-	for k, d := range c.docs {
-		s, ok := out[k.target]
-		switch {
-		case !ok || d.Modified.After(s.mod):
-			out[k.target] = docStamp{etag: d.ETag, mod: d.Modified, shared: d.ModifiedShared}
-		case d.Modified.Equal(s.mod) && d.ETag != s.etag:
-			s.etag = ""
-			out[k.target] = s
-		}
+	from := c.before
+	if c.full || len(from)+len(c.marks) > maxStamps {
+		// A stamp of the views before may be of bytes this view no longer
+		// answered (see mark): they are dropped, all at once.
+		from = nil
+	}
+	out := make(map[target]docStamp, len(from)+len(c.marks))
+	for t, s := range from {
+		out[t] = s
+	}
+	for t, s := range c.marks {
+		out[t] = s
 	}
 	return out
 }
@@ -235,11 +273,10 @@ func (c *docCache) put(key docKey, d *Doc, limit int64) *Doc {
 	if old := c.docs[key]; old != nil {
 		return old
 	}
+	c.mark(key.target, d)
 	if limit > 0 && c.bytes+int64(len(d.Body)) <= limit {
 		c.docs[key] = d
 		c.bytes += int64(len(d.Body))
-	} else {
-		c.full = true
 	}
 	return d
 }

@@ -84,8 +84,9 @@ type View struct {
 	apiStories []*Story // those with an id that is a safe path segment
 	storyBy    map[string]*Story
 
-	// modShared is set when the view was loaded within the second of the
-	// one it replaced: their documents' Last-Modified is one date.
+	// modShared is set when the view's generation was committed within
+	// the second of the one before: their documents' Last-Modified is one
+	// date.
 	modShared bool
 
 	// read counts the entries made from records read since the last view
@@ -190,11 +191,12 @@ func loadViewAt(ctx context.Context, st store.Store, snapshot func(context.Conte
 
 // loadViewOnce builds the view of st from what rd reads.
 func loadViewOnce(ctx context.Context, st store.Store, rd store.Reader, s *site.Site, opt Options, prev *View, each func(*View, *model.Record, *newsJSON)) (*View, error) {
-	gen, err := rd.Generation(ctx)
+	c, err := rd.Committed(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("publish: generation: %w", err)
 	}
-	v := newView(st, s, opt, gen)
+	gen := c.Generation
+	v := newView(st, s, opt, c)
 	slabs := make([]slab, runtime.GOMAXPROCS(0))
 	var mu sync.Mutex
 	var current *bool
@@ -263,7 +265,7 @@ func loadViewOnce(ctx context.Context, st store.Store, rd store.Reader, s *site.
 	return v, nil
 }
 
-func newView(st store.Store, s *site.Site, opt Options, gen int64) *View {
+func newView(st store.Store, s *site.Site, opt Options, c store.Commit) *View {
 	s, skipped := placeableTopics(s)
 	cfg := s.Config
 	base := opt.BaseURL
@@ -278,8 +280,8 @@ func newView(st store.Store, s *site.Site, opt Options, gen int64) *View {
 		opt.Now = time.Now
 	}
 	v := &View{
-		st: st, rd: st, site: s, opt: opt, gen: gen,
-		modTime:  time.Now().UTC().Truncate(time.Second),
+		st: st, rd: st, site: s, opt: opt, gen: c.Generation,
+		modTime:  c.At.UTC().Truncate(time.Second),
 		loc:      cfg.Location(),
 		base:     strings.TrimSuffix(base, "/"),
 		web:      strings.TrimSuffix(cfg.WebURL, "/"),
@@ -294,6 +296,10 @@ func newView(st store.Store, s *site.Site, opt Options, gen int64) *View {
 		storyBy: map[string]*Story{}, newsletterBy: map[string]*model.Record{}, docs: &docCache{docs: map[docKey]*Doc{}}, merges: &mergeLog{},
 		skipped: skipped,
 	}
+	// A date has whole seconds: a generation committed within the second
+	// of the one before shares its date with what that one changed, on
+	// this server or another, which only their ETags tell apart.
+	v.modShared = !c.Prior.IsZero() && c.Prior.Truncate(time.Second).Equal(v.modTime)
 	var names []string
 	for _, t := range s.Topics {
 		names = append(names, t.Name)
@@ -331,7 +337,8 @@ func (v *View) Shows(r *model.Record) bool { return v.shows(r) }
 // Generation is the store generation the view shows.
 func (v *View) Generation() int64 { return v.gen }
 
-// ModTime is when the view was loaded, the Last-Modified of its documents.
+// ModTime is when the view's generation was committed, the Last-Modified
+// of the documents it changed (see View.doc).
 func (v *View) ModTime() time.Time { return v.modTime }
 
 // Now is the time the view's leads are ranked at.

@@ -242,12 +242,8 @@ func (vs *Views) loadFrom(ctx context.Context, rd store.Reader) (*View, error) {
 	if rd != nil && prev != nil && v.gen < prev.gen {
 		return v, nil
 	}
-	// A date has whole seconds: loaded within the second of the view
-	// before, the view's documents share their Last-Modified with that
-	// view's, which told apart only by their ETags.
-	v.modShared = prev != nil && !v.modTime.After(prev.modTime)
 	if prev != nil {
-		v.docs.before = prev.docs.stamps()
+		v.docs.before = prev.docs.carry()
 	}
 	vs.cur.Store(v)
 	took := time.Since(start)

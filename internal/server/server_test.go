@@ -50,9 +50,19 @@ func genStore(t testing.TB, n int) store.Store {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
+	if err := st.Upsert(context.Background(), genRecords(t, n)); err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
+// genRecords returns the records of a synthetic hub of n articles, four
+// to a story.
+func genRecords(t testing.TB, n int) []*model.Record {
+	t.Helper()
 	var recs []*model.Record
 	i := 0
-	err = gen.Records(gen.Options{Articles: n, Seed: 3}, func(r *model.Record) error {
+	err := gen.Records(gen.Options{Articles: n, Seed: 3}, func(r *model.Record) error {
 		if r.Article != nil {
 			r.Article.Story = "s-" + strconv.Itoa(i/4)
 			i++
@@ -63,10 +73,7 @@ func genStore(t testing.TB, n int) store.Store {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := st.Upsert(context.Background(), recs); err != nil {
-		t.Fatal(err)
-	}
-	return st
+	return recs
 }
 
 func newTestServer(t testing.TB, st store.Store, web http.Handler) (*Server, *httptest.Server) {

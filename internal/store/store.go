@@ -185,6 +185,9 @@ type Reader interface {
 	// Generation returns a number that changes whenever anything is
 	// written, so callers can cache what they derive from the store.
 	Generation(ctx context.Context) (int64, error)
+	// Committed returns the generation with when it was committed, which
+	// every process reading the store reads alike.
+	Committed(ctx context.Context) (Commit, error)
 	// Get returns the record at a path, or ErrNotFound. Every read that
 	// returns records (Get, Scan, ArticleByURL, News, Story, Search) sets
 	// their Version.
@@ -198,6 +201,18 @@ type Reader interface {
 	// selects, in q's order, without reading values or files: enough to
 	// decide about many records at the cost of a few columns each.
 	ScanNews(ctx context.Context, q NewsQuery, fn func(NewsEntry) error) error
+}
+
+// A Commit is a generation and when the write that made it committed, by
+// the clock of the store (the database server's, or for a file the
+// writer's), at the write's last statement. Its times never go back from
+// one generation to the next.
+type Commit struct {
+	Generation int64
+	At         time.Time
+	// Prior is when the generation before it was committed: zero for
+	// the first, or for one made before the store recorded it.
+	Prior time.Time
 }
 
 // HubReader is a Reader of everything a hub holds, its records and the

@@ -196,13 +196,31 @@ func (s *Store) Generation(ctx context.Context) (int64, error) {
 	return g, nil
 }
 
+// Committed returns the generation with when it was committed.
+func (s *Store) Committed(ctx context.Context) (store.Commit, error) {
+	var (
+		c     store.Commit
+		prior *time.Time
+	)
+	if err := s.db.QueryRow(ctx, `SELECT value, committed, prior FROM generation WHERE id = 1`).Scan(&c.Generation, &c.At, &prior); err != nil {
+		return store.Commit{}, fmt.Errorf("generation: %w", lost(err))
+	}
+	c.At = c.At.UTC()
+	if prior != nil {
+		c.Prior = prior.UTC()
+	}
+	return c, nil
+}
+
 // bump advances the generation inside a write transaction and announces
 // the new one to watchers (Watch), which hear of it when the transaction
 // commits, never before nor for a transaction rolled back. It comes last
 // in the transaction, so writers queue on the counter's row only while
-// they commit.
+// they commit, and the server's clock read then is when it commits (or
+// the time of the generation before, should that clock be set back).
 func bump(ctx context.Context, tx pgx.Tx, channel string) error {
-	if _, err := tx.Exec(ctx, `WITH g AS (UPDATE generation SET value = value + 1 WHERE id = 1 RETURNING value)
+	if _, err := tx.Exec(ctx, `WITH g AS (UPDATE generation SET value = value + 1, prior = committed,
+			committed = greatest(committed, clock_timestamp()) WHERE id = 1 RETURNING value)
 		SELECT pg_notify($1, value::text) FROM g`, channel); err != nil {
 		return fmt.Errorf("bump generation: %w", lost(err))
 	}

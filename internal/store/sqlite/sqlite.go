@@ -288,9 +288,39 @@ func (s *Store) Generation(ctx context.Context) (int64, error) {
 	return g, nil
 }
 
-// bump advances the generation inside a write transaction.
+// Committed returns the generation with when it was committed.
+func (s *Store) Committed(ctx context.Context) (store.Commit, error) {
+	rd, done, err := s.reads()
+	if err != nil {
+		return store.Commit{}, fmt.Errorf("generation: %w", err)
+	}
+	defer done()
+	var (
+		c         store.Commit
+		at, prior int64
+	)
+	if err := rd.db.QueryRowContext(ctx, `SELECT value, committed, prior FROM generation WHERE id = 1`).Scan(&c.Generation, &at, &prior); err != nil {
+		return store.Commit{}, fmt.Errorf("generation: %w", err)
+	}
+	c.At, c.Prior = commitTime(at), commitTime(prior)
+	return c, nil
+}
+
+// commitTime reads a commit time of the generation table: 0 is none.
+func commitTime(us int64) time.Time {
+	if us == 0 {
+		return time.Time{}
+	}
+	return time.UnixMicro(us).UTC()
+}
+
+// bump advances the generation inside a write transaction and records
+// when it commits: now, by the writer's clock, or the time of the
+// generation before when that clock is behind it (another process's,
+// or set back), so commit times never go back.
 func bump(ctx context.Context, tx *sql.Tx) error {
-	if _, err := tx.ExecContext(ctx, `UPDATE generation SET value = value + 1 WHERE id = 1`); err != nil {
+	if _, err := tx.ExecContext(ctx, `UPDATE generation SET value = value + 1, prior = committed,
+		committed = max(committed, ?) WHERE id = 1`, time.Now().UnixMicro()); err != nil {
 		return fmt.Errorf("bump generation: %w", err)
 	}
 	return nil

@@ -30,6 +30,7 @@ func RunShared(t *testing.T, open func(t *testing.T) (store.Store, store.Store))
 		{"LeaseRenewedIsKept", testLeaseRenewal},
 		{"ReleaseEndsOnlyTheHoldersLeases", testLeaseRelease},
 		{"LeasesLeaveTheGenerationAlone", testLeaseGeneration},
+		{"CommitTimesReadAlikeByBothHandles", testCommitTimesAlike},
 		{"ExclusiveHasOneHolderAtATime", testExclusive},
 		{"ExclusiveWaitEndsWithContext", testExclusiveCancel},
 		{"WatchHearsTheOtherHandlesWrites", testWatch},

@@ -43,6 +43,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"DeleteRemovesRecordsFromEveryIndex", testDelete},
 		{"CountCountsEachKind", testCount},
 		{"GenerationChangesOnEveryWrite", testGeneration},
+		{"GenerationsAreDatedByTheirCommits", testCommitTimes},
 		{"ScanVisitsKindsInPathOrder", testScan},
 		{"ScanRawGivesFileBytes", testScanRaw},
 		{"ScanHoldingFindsTheRecordsHoldingAKey", testScanHolding},
