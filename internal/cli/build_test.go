@@ -361,6 +361,7 @@ func brokenLinks(rel string, data []byte, exists func(string) bool) []string {
 }
 
 func TestKilledBuildLeavesEveryLinkWhole(t *testing.T) {
+	t.Parallel() // most of it waits on the builds it runs and kills
 	if testing.Short() {
 		t.Skip("builds the binary and kills builds")
 	}

@@ -24,6 +24,7 @@ import (
 // curate runs again and the store holds what an uninterrupted run gives,
 // byte for byte.
 func TestCurateKilledMidwayLeavesEveryStoryWhole(t *testing.T) {
+	t.Parallel() // most of it waits on the curates it runs and kills
 	if testing.Short() {
 		t.Skip("builds the binary and curates thousands of records")
 	}

@@ -24,6 +24,7 @@ import (
 // many imported leads, and a shorter window splits and joins stories, so
 // the first run changes much; the second must find nothing left to do.
 func TestCurateSettlesInOneRun(t *testing.T) {
+	t.Parallel() // most of it waits on the curates it runs
 	if testing.Short() {
 		t.Skip("builds the binary and curates thousands of records")
 	}

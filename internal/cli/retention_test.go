@@ -289,6 +289,7 @@ func TestRetentionSettingsErrorsNameTheFileAndLine(t *testing.T) {
 // two paths, never both or neither; every story whole in the store), and
 // that running it again gives what an uninterrupted run gives.
 func TestCurateArchiveKilledMidwayLeavesAConsistentHub(t *testing.T) {
+	t.Parallel() // most of it waits on the curates it runs and kills
 	if testing.Short() {
 		t.Skip("builds the binary and moves thousands of records")
 	}
