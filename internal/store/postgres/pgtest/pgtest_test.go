@@ -2,9 +2,11 @@ package pgtest
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/jackc/pgx/v5"
@@ -37,6 +39,9 @@ func TestDSNGivesANewEmptyDatabaseEachTime(t *testing.T) {
 // TestCopyGivesADatabaseHoldingWhatTheTemplateHolds: the template is
 // prepared once, each copy starts with its rows, and a write to one copy
 // is not seen in another.
+// templateRuns numbers the runs of the template test.
+var templateRuns atomic.Int64
+
 func TestCopyGivesADatabaseHoldingWhatTheTemplateHolds(t *testing.T) {
 	ctx := context.Background()
 	prepared := 0
@@ -66,8 +71,11 @@ func TestCopyGivesADatabaseHoldingWhatTheTemplateHolds(t *testing.T) {
 		}
 		return vs
 	}
-	first := Copy(t, "one-row", "en-US", prepare)
-	second := Copy(t, "one-row", "en-US", prepare)
+	// A template of its own each run: Copy keeps a template prepared for
+	// the process, so a second run (-count=2) would prepare nothing.
+	name := fmt.Sprintf("one-row-%d", templateRuns.Add(1))
+	first := Copy(t, name, "en-US", prepare)
+	second := Copy(t, name, "en-US", prepare)
 	if first == second {
 		t.Fatalf("Copy gave %s twice", first)
 	}
