@@ -83,10 +83,13 @@ type BuildStats struct {
 // swaps it in at the end (see swap), so OUT is always a whole build. Where
 // OUT holds a previous build, only the files whose bytes change are
 // written, each by a rename over the old one, in an order that never lets
-// a reader follow a link to a missing file (see update). Symbolic links
-// inside OUT are never followed: one found where the build puts a file or
-// a folder is replaced. OUT itself may be a link to a folder (see
-// resolveOut).
+// a reader follow a link to a missing file (see update). OUT holds a
+// previous build where it holds the mark (buildMark) or, the mark lost,
+// the files the manifest of its last build lists (see holdsFiles); any
+// other OUT holding files is refused, as an update removes what it does
+// not write. Symbolic links inside OUT are never followed: one found
+// where the build puts a file or a folder is replaced. OUT itself may be
+// a link to a folder (see resolveOut).
 func Build(ctx context.Context, st store.Store, s *site.Site, out string, opt BuildOptions) (BuildStats, error) {
 	start := time.Now()
 	var stats BuildStats
@@ -137,16 +140,20 @@ func Build(ctx context.Context, st store.Store, s *site.Site, out string, opt Bu
 	}
 	w := &treeWriter{tmp: tmp, stats: &stats}
 	if hasBuild(out) {
-		if !holdsBuild(out) {
-			// An update removes every file the build does not write.
-			return stats, fmt.Errorf("build: %s holds files but no build of a hub (no %s): give an empty or a new folder", out, buildMark)
-		}
 		// A publishing process's first build starts from what the last
 		// process saved too (see SaveManifest).
-		if err := loadManifest(m, out); errors.Is(err, errNoManifest) {
+		lerr := loadManifest(m, out)
+		if !hasMark(out) {
+			if !m.holdsFiles(out) {
+				// An update removes every file the build does not write.
+				return stats, fmt.Errorf("build: %s holds files but no build of a hub (no %s, nor the files a build left there): give an empty or a new folder", out, buildMark)
+			}
+			log.Warn("build: OUT lacks its mark but holds the files the last build left; writing it again", "out", out, "mark", buildMark)
+		}
+		if errors.Is(lerr, errNoManifest) {
 			log.Info("build: no saved manifest; reading OUT back to compare", "out", out)
-		} else if err != nil {
-			log.Warn("build: saved manifest not trusted; reading OUT back to compare", "out", out, "err", err)
+		} else if lerr != nil {
+			log.Warn("build: saved manifest not trusted; reading OUT back to compare", "out", out, "err", lerr)
 		}
 		w.inc = newIncremental(out)
 		w.inc.withManifest(m, saved)
@@ -280,14 +287,10 @@ func hasBuild(out string) bool {
 // buildMark is a file every build writes: a folder holding it was built.
 const buildMark = "api/news/index.json"
 
-// holdsBuild reports whether the non-empty folder out holds a previous
-// build: its mark, or the manifest a one-shot build saves beside it.
-func holdsBuild(out string) bool {
-	if fi, err := os.Lstat(filepath.Join(out, filepath.FromSlash(buildMark))); err == nil && fi.Mode().IsRegular() {
-		return true
-	}
-	_, err := os.Lstat(manifestFile(out))
-	return err == nil
+// hasMark reports whether the folder out holds the mark of a build.
+func hasMark(out string) bool {
+	fi, err := os.Lstat(filepath.Join(out, filepath.FromSlash(buildMark)))
+	return err == nil && fi.Mode().IsRegular()
 }
 
 // recoverLeftovers cleans up after builds that were killed: their

@@ -3,6 +3,10 @@ package publish
 import (
 	"crypto/sha256"
 	"encoding/binary"
+	"maps"
+	"os"
+	"path/filepath"
+	"slices"
 	"sync"
 )
 
@@ -81,6 +85,48 @@ func (m *Manifest) knows(out string) bool {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	return m.files != nil && m.out == out
+}
+
+// holdsSample is how many of the files a manifest lists holdsFiles reads.
+const holdsSample = 32
+
+// holdsFiles reports whether the folder out holds most of a sample of the
+// files m knows a build left there, each with the size and hash noted:
+// a build's own folder that lost its mark (removed by hand) is updated and
+// the mark written again, while a folder of other files at its path is
+// not taken for a build. The sample is spread over the files in path
+// order, so a large hub's costs a few reads.
+func (m *Manifest) holdsFiles(out string) bool {
+	m.mu.Lock()
+	files := m.files
+	if m.out != out {
+		files = nil
+	}
+	m.mu.Unlock()
+	if len(files) == 0 {
+		return false
+	}
+	rels := slices.Sorted(maps.Keys(files))
+	n := min(len(rels), holdsSample)
+	found := 0
+	for i := range n {
+		rel := rels[i*len(rels)/n]
+		if fileHolds(filepath.Join(out, filepath.FromSlash(rel)), files[rel]) {
+			found++
+		}
+	}
+	return found*2 > n
+}
+
+// fileHolds reports whether the file at name is a regular file of the
+// size and hash known.
+func fileHolds(name string, known fileSum) bool {
+	fi, err := os.Lstat(name)
+	if err != nil || !fi.Mode().IsRegular() || fi.Size() != known.size {
+		return false
+	}
+	data, err := os.ReadFile(name)
+	return err == nil && fileHash(data) == known.sum
 }
 
 // takeArticles hands the manifest's knowledge of the per-article
