@@ -56,7 +56,7 @@ func start(t *testing.T, dir string) (*Watcher, store.Store, <-chan *site.Site, 
 	t.Helper()
 	st := sqlitetest.Open(t)
 	logs := &logBuffer{}
-	w, err := New(context.Background(), dir, st, slog.New(slog.NewTextHandler(logs, nil)))
+	w, err := New(context.Background(), dir, st, slog.New(slog.NewTextHandler(logs, nil)), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -279,7 +279,7 @@ func TestDeletingATopicFileDeletesItsRecord(t *testing.T) {
 func TestEditBeforeRunTakesEffect(t *testing.T) {
 	dir := newSite(t)
 	st := sqlitetest.Open(t)
-	w, err := New(context.Background(), dir, st, nil)
+	w, err := New(context.Background(), dir, st, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -663,7 +663,7 @@ func TestFolderIsReadWhenNoEventTellsOfAnEdit(t *testing.T) {
 			dir := newSite(t)
 			c.before(t, dir)
 			logs := &logBuffer{}
-			w, err := New(context.Background(), dir, sqlitetest.Open(t), slog.New(slog.NewTextHandler(logs, nil)))
+			w, err := New(context.Background(), dir, sqlitetest.Open(t), slog.New(slog.NewTextHandler(logs, nil)), nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -685,7 +685,7 @@ func TestPollSaysNothingNew(t *testing.T) {
 	write(t, dir, "_data/topics/notes.txt", "to do: a topic on polls\n")
 	write(t, dir, "_data/topics/02-housing.yaml", "taxonomy: topic\n_id: housing\nname: [Housing\n")
 	logs := &logBuffer{}
-	w, err := New(context.Background(), dir, sqlitetest.Open(t), slog.New(slog.NewTextHandler(logs, nil)))
+	w, err := New(context.Background(), dir, sqlitetest.Open(t), slog.New(slog.NewTextHandler(logs, nil)), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
