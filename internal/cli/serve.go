@@ -212,7 +212,10 @@ func startDebugServer(addr string, out io.Writer) (stop func(), err error) {
 	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
 	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
 	mux.HandleFunc("/debug/runtime", serveRuntimeMetrics)
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	// Idle keep-alive connections are closed, where a sampler's stayed
+	// open for the life of the process. No WriteTimeout: a CPU profile
+	// or trace streams for as many seconds as asked (30 by default).
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
 	go srv.Serve(ln)
 	fmt.Fprintf(out, "debug http://%s/debug/\n", ln.Addr())
 	return func() { srv.Close() }, nil
