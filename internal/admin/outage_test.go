@@ -1,7 +1,6 @@
 package admin
 
 import (
-	"context"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -11,8 +10,8 @@ import (
 	"time"
 
 	"newshub/internal/admin/users"
-	"newshub/internal/store/postgres"
 	"newshub/internal/store/postgres/pgtest"
+	"newshub/internal/store/postgres/postgrestest"
 	"newshub/internal/testutil"
 )
 
@@ -20,12 +19,7 @@ import (
 // database reached through a link the test can cut, and its log.
 func linkedHandler(t *testing.T) (*Handler, *pgtest.Link, *testutil.LogBuffer) {
 	t.Helper()
-	link := pgtest.Forward(t, pgtest.DSN(t))
-	st, err := postgres.Open(context.Background(), link.DSN)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st, link := postgrestest.Linked(t)
 	dir := t.TempDir()
 	if err := users.Open(dir, cheap).Add(adminName, adminPassword, false, time.Now()); err != nil {
 		t.Fatal(err)

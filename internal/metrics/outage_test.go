@@ -1,14 +1,13 @@
 package metrics
 
 import (
-	"context"
 	"log/slog"
 	"regexp"
 	"strings"
 	"testing"
 
-	"newshub/internal/store/postgres"
 	"newshub/internal/store/postgres/pgtest"
+	"newshub/internal/store/postgres/postgrestest"
 	"newshub/internal/testutil"
 )
 
@@ -20,12 +19,7 @@ func TestMain(m *testing.M) { pgtest.Main(m) }
 // where each scrape logged a warning; once it is back, one line says the
 // outage is over.
 func TestAnOutageOfTheStoreIsLoggedOnce(t *testing.T) {
-	link := pgtest.Forward(t, pgtest.DSN(t))
-	st, err := postgres.Open(context.Background(), link.DSN)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st, link := postgrestest.Linked(t)
 	var logged testutil.LogBuffer
 	m := New(Options{Store: st, NoRuntime: true, Log: slog.New(slog.NewTextHandler(&logged, nil))})
 

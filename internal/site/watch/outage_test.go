@@ -7,8 +7,8 @@ import (
 	"strings"
 	"testing"
 
-	"newshub/internal/store/postgres"
 	"newshub/internal/store/postgres/pgtest"
+	"newshub/internal/store/postgres/postgrestest"
 	"newshub/internal/testutil"
 )
 
@@ -20,13 +20,8 @@ func TestMain(m *testing.M) { pgtest.Main(m) }
 // error (every Poll, for as long as the outage lasted), and once it is
 // back, one line says the outage is over.
 func TestAnOutageOfTheStoreIsLoggedOnce(t *testing.T) {
-	link := pgtest.Forward(t, pgtest.DSN(t))
+	st, link := postgrestest.Linked(t)
 	ctx := context.Background()
-	st, err := postgres.Open(ctx, link.DSN)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
 	var logged testutil.LogBuffer
 	w, err := New(ctx, newSite(t), st, slog.New(slog.NewTextHandler(&logged, nil)), nil)
 	if err != nil {
