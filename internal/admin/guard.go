@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"container/list"
 	"crypto/subtle"
+	"errors"
 	"log/slog"
 	"net"
 	"net/http"
@@ -14,6 +15,8 @@ import (
 	"time"
 
 	"golang.org/x/time/rate"
+
+	"newshub/internal/store"
 )
 
 // public serves a path that needs no session: the sign-in page and the
@@ -33,9 +36,15 @@ func (h *Handler) public(fn http.HandlerFunc) http.Handler {
 // signedIn serves a path that needs a session: without one, a GET is sent
 // to the sign-in page and anything else refused. With one, a POST must
 // come from the area's own pages: same origin, and the session's token.
+// A store out of reach is answered 503 with Retry-After: the request may
+// well have a session, and the sign-in page would fail too.
 func (h *Handler) signedIn(fn handlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s, ok := h.session(r)
+		s, ok, err := h.session(r)
+		if err != nil {
+			h.unavailable(w, r, err)
+			return
+		}
 		if !ok {
 			if r.Method == http.MethodGet || r.Method == http.MethodHead {
 				next := url.Values{"next": {r.URL.RequestURI()}}
@@ -67,38 +76,43 @@ func sameToken(got, want string) bool {
 }
 
 // session returns the request's live session whose account still exists
-// with the password it was signed in with. A store or accounts file that
-// cannot be read is logged, and the request has no session.
-func (h *Handler) session(r *http.Request) (session, bool) {
+// with the password it was signed in with. A store out of reach is
+// returned, for the caller to answer (see unavailable); a store or
+// accounts file that cannot be read otherwise is logged, and the request
+// has no session.
+func (h *Handler) session(r *http.Request) (session, bool, error) {
 	ctx := r.Context()
 	id := h.cookie(r, sessionCookie)
 	s, ok, err := h.sessions.find(ctx, id, h.now())
+	if errors.Is(err, store.ErrUnavailable) {
+		return session{}, false, err
+	}
 	if err != nil {
 		h.cfg.Outage.Failed(ctx, slog.LevelError, "admin: sessions", err)
-		return session{}, false
+		return session{}, false, nil
 	}
 	if id != "" {
 		h.cfg.Outage.Answered(ctx) // the store was read
 	}
 	if !ok {
-		return session{}, false
+		return session{}, false, nil
 	}
 	stamp, exists, err := h.users.Stamp(s.user)
 	if err != nil {
 		h.log.Error("admin: accounts", "err", err)
-		return session{}, false
+		return session{}, false, nil
 	}
 	switch {
 	case !exists:
 		h.logErr("end the sessions of a removed account", h.sessions.endUser(ctx, s.user))
-		return session{}, false
+		return session{}, false, nil
 	case !bytes.Equal(stampDigest(stamp), s.stamp):
 		// A password set anew is often one that leaked: whoever signed
 		// in with the old one is signed out.
 		h.logErr("end a session of an old password", h.sessions.end(ctx, s.id))
-		return session{}, false
+		return session{}, false, nil
 	}
-	return s, true
+	return s, true, nil
 }
 
 // logErr logs the error of what failed, if any.

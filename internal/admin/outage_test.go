@@ -1,7 +1,6 @@
 package admin
 
 import (
-	"context"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -11,10 +10,28 @@ import (
 	"time"
 
 	"newshub/internal/admin/users"
-	"newshub/internal/store/postgres"
 	"newshub/internal/store/postgres/pgtest"
+	"newshub/internal/store/postgres/postgrestest"
 	"newshub/internal/testutil"
 )
+
+// linkedHandler returns an admin area with an account, on a PostgreSQL
+// database reached through a link the test can cut, and its log.
+func linkedHandler(t *testing.T) (*Handler, *pgtest.Link, *testutil.LogBuffer) {
+	t.Helper()
+	st, link := postgrestest.Linked(t)
+	dir := t.TempDir()
+	if err := users.Open(dir, cheap).Add(adminName, adminPassword, false, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	logged := &testutil.LogBuffer{}
+	h, err := New(Config{Store: st, SiteDir: dir, Users: users.Open(dir, cheap), BaseURL: "http://hub.test",
+		Logger: slog.New(slog.NewTextHandler(logged, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return h, link, logged
+}
 
 // TestAnOutageOfTheStoreIsLoggedOnce serves the sign-in page of a hub on
 // PostgreSQL whose server drops off the network before the form's key
@@ -23,22 +40,7 @@ import (
 // requests met it, where each logged an error; once it is back, the page
 // answers and one line says the outage is over.
 func TestAnOutageOfTheStoreIsLoggedOnce(t *testing.T) {
-	link := pgtest.Forward(t, pgtest.DSN(t))
-	st, err := postgres.Open(context.Background(), link.DSN)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	dir := t.TempDir()
-	if err := users.Open(dir, cheap).Add(adminName, adminPassword, false, time.Now()); err != nil {
-		t.Fatal(err)
-	}
-	var logged testutil.LogBuffer
-	h, err := New(Config{Store: st, SiteDir: dir, Users: users.Open(dir, cheap), BaseURL: "http://hub.test",
-		Logger: slog.New(slog.NewTextHandler(&logged, nil))})
-	if err != nil {
-		t.Fatal(err)
-	}
+	h, link, logged := linkedHandler(t)
 	signIn := func() *httptest.ResponseRecorder {
 		w := httptest.NewRecorder()
 		h.ServeHTTP(w, httptest.NewRequest(http.MethodGet, "http://hub.test"+Prefix+"sign-in", nil))
@@ -61,5 +63,31 @@ func TestAnOutageOfTheStoreIsLoggedOnce(t *testing.T) {
 	}
 	if n := strings.Count(logged.String(), "the store answers again"); n != 1 {
 		t.Errorf("the outage's end logged %d times, want 1:\n%s", n, logged.String())
+	}
+}
+
+// TestASignedInAdminMeetingAnOutageIsAskedToComeBack asks for pages of the
+// area with a session while the database is off the network: each answers
+// 503 with Retry-After, the sign-in page too, where the session not found
+// sent the browser to sign in again (where the sign-in page failed, or
+// showed its form to one signed in); once the database is back, the
+// session holds.
+func TestASignedInAdminMeetingAnOutageIsAskedToComeBack(t *testing.T) {
+	h, link, _ := linkedHandler(t)
+	c := newClient(t, h)
+	if w := c.signIn(adminName, adminPassword); w.Code != http.StatusSeeOther {
+		t.Fatalf("sign-in: %d\n%s", w.Code, w.Body)
+	}
+
+	link.Cut()
+	for _, p := range []string{Prefix, Prefix + "sources/", Prefix + "sign-in"} {
+		if w := c.do(http.MethodGet, p, nil); w.Code != http.StatusServiceUnavailable || w.Header().Get("Retry-After") == "" {
+			t.Errorf("GET %s with the database gone: %d, Location %q, Retry-After %q", p, w.Code, w.Header().Get("Location"), w.Header().Get("Retry-After"))
+		}
+	}
+
+	link.Mend(t)
+	if w := c.do(http.MethodGet, Prefix+"sign-in", nil); w.Code != http.StatusSeeOther || w.Header().Get("Location") != Prefix {
+		t.Errorf("the sign-in page once the database is back: %d, Location %q, want the session's redirect to %s", w.Code, w.Header().Get("Location"), Prefix)
 	}
 }

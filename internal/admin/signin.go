@@ -72,7 +72,12 @@ func (h *Handler) unavailable(w http.ResponseWriter, r *http.Request, err error)
 
 func (h *Handler) signInPage(w http.ResponseWriter, r *http.Request) {
 	next := localPath(r.URL.Query().Get("next"))
-	if _, ok := h.session(r); ok {
+	_, ok, err := h.session(r)
+	if err != nil {
+		h.unavailable(w, r, err)
+		return
+	}
+	if ok {
 		http.Redirect(w, r, next, http.StatusSeeOther)
 		return
 	}

@@ -553,7 +553,7 @@ func publishingFollowsTheStore(t *testing.T, hub string, served bool) {
 	if served {
 		opt.Views = publish.NewViews(publish.ViewsConfig{Store: st, Options: opt.Options})
 	}
-	var said syncBuffer
+	var said testutil.LogBuffer
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
@@ -629,7 +629,7 @@ func publishingFollowsTheStore(t *testing.T, hub string, served bool) {
 	if served {
 		opt.Views = publish.NewViews(publish.ViewsConfig{Store: st, Options: opt.Options})
 	}
-	var again syncBuffer
+	var again testutil.LogBuffer
 	done = make(chan struct{})
 	go func() {
 		defer close(done)

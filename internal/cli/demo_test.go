@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"io"
@@ -10,11 +9,11 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"newshub/internal/content/contenttest"
+	"newshub/internal/testutil"
 )
 
 func TestDemoCreatesAndImportsASiteOnce(t *testing.T) {
@@ -44,24 +43,6 @@ func TestDemoCreatesAndImportsASiteOnce(t *testing.T) {
 	assertSameFiles(t, files, contenttest.SiteFiles(t, dir))
 }
 
-// syncBuffer is a bytes.Buffer safe to read while a command writes it.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // startDemo runs newshub demo with args into a new folder, on a free
 // loopback port, and returns the hub's address once it serves, and a stop
 // that interrupts it as Ctrl-C does and checks that it ends well.
@@ -70,7 +51,7 @@ func startDemo(t *testing.T, args ...string) (base string, stop func()) {
 	dir := filepath.Join(t.TempDir(), "demo")
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
-	var out, errs syncBuffer
+	var out, errs testutil.LogBuffer
 	done := make(chan int, 1)
 	go func() {
 		done <- Run(ctx, append([]string{"demo", "--dir", dir, "--addr", "127.0.0.1:0"}, args...),

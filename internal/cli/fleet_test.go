@@ -70,7 +70,7 @@ func TestAPIServersOverOnePostgreSQLHub(t *testing.T) {
 		// Batches of ten: a generation each, the import's process
 		// stopped in the middle of one.
 		imp := exec.Command(bin, "--site", site, "--db", db, "import", "--batch", "10")
-		var out syncBuffer
+		var out testutil.LogBuffer
 		imp.Stdout, imp.Stderr = &out, &out
 		if err := imp.Start(); err != nil {
 			t.Fatal(err)

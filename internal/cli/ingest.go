@@ -12,6 +12,7 @@ import (
 	"newshub/internal/ingest"
 	"newshub/internal/metrics"
 	"newshub/internal/site/watch"
+	"newshub/internal/store"
 	"newshub/internal/store/postgres"
 )
 
@@ -102,7 +103,10 @@ func runIngest(ctx context.Context, env *Env, args []string) (err error) {
 	if *verbose {
 		log = slog.New(slog.NewTextHandler(env.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}
-	m := metrics.New(metrics.Options{Store: st, SiteDir: env.Site, Log: env.Log})
+	// The metrics and the watcher of the site folder log a database
+	// restarting once between them (see serve).
+	outage := store.NewOutage(env.Log)
+	m := metrics.New(metrics.Options{Store: st, SiteDir: env.Site, Log: env.Log, Outage: outage})
 	if *adminAddr != "" {
 		stop, err := startAdminServer(*adminAddr, m, []metrics.Check{metrics.StoreReachable(st)}, nil, env.Stdout, env.Log)
 		if err != nil {
@@ -127,7 +131,7 @@ func runIngest(ctx context.Context, env *Env, args []string) (err error) {
 		// On schedule, the configuration follows the site folder's
 		// edits as serve's does: a source added by hand is fetched
 		// without a restart.
-		sw, err := watch.New(ctx, env.Site, st, env.Log)
+		sw, err := watch.New(ctx, env.Site, st, env.Log, outage)
 		if err != nil {
 			return err
 		}

@@ -44,7 +44,7 @@ var servingRE = regexp.MustCompile(`^serving (http://\S+)/$`)
 type serveProc struct {
 	cmd   *exec.Cmd
 	url   string
-	errs  syncBuffer
+	errs  testutil.LogBuffer
 	ended chan struct{} // closed once the process has ended, with exit
 	exit  error
 }

@@ -15,6 +15,7 @@ import (
 	"newshub/internal/site"
 	"newshub/internal/store"
 	"newshub/internal/store/sqlite"
+	"newshub/internal/testutil"
 )
 
 // liveHub is a hub kept in three static copies as days pass: one by
@@ -244,7 +245,7 @@ func TestBuildBesidePublishing(t *testing.T) {
 		t.Fatal(err)
 	}
 	opt.Views = publish.NewViews(publish.ViewsConfig{Store: st, Options: opt.Options})
-	var said syncBuffer
+	var said testutil.LogBuffer
 	done := make(chan struct{})
 	go func() {
 		defer close(done)

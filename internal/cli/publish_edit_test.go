@@ -23,6 +23,7 @@ import (
 	"newshub/internal/site"
 	"newshub/internal/store"
 	"newshub/internal/store/sqlite"
+	"newshub/internal/testutil"
 )
 
 // plainTitle matches titles that read the same escaped in JSON, HTML and
@@ -361,7 +362,7 @@ func TestPublishedCopyRanksAgainAsTimePasses(t *testing.T) {
 // over the store at db on the clock, keeping a copy in step until the test
 // ends; served shares a server's views, as serve does. It returns the
 // copy's folder and what the loop says.
-func publishLive(t *testing.T, db string, served bool, rankEvery time.Duration) (string, *syncBuffer) {
+func publishLive(t *testing.T, db string, served bool, rankEvery time.Duration) (string, *testutil.LogBuffer) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	st, err := sqlite.Open(ctx, db)
@@ -385,7 +386,7 @@ func publishLive(t *testing.T, db string, served bool, rankEvery time.Duration) 
 	if served {
 		opt.Views = publish.NewViews(publish.ViewsConfig{Store: st, Options: opt.Options})
 	}
-	said := &syncBuffer{}
+	said := &testutil.LogBuffer{}
 	done := make(chan struct{})
 	go func() {
 		defer close(done)

@@ -115,9 +115,13 @@ func serveHub(ctx context.Context, env *Env, args []string) error {
 		}
 		log = slog.New(slog.NewTextHandler(env.Stderr, &slog.HandlerOptions{Level: level}))
 	}
+	// One record of the store's outages for every part that reads it: a
+	// database restarting is logged once, when it stops answering and
+	// when it answers again.
+	outage := store.NewOutage(log)
 	// The views reload the site from the store, where the watcher puts
 	// each edit of the configuration files; ingest starts again with it.
-	sw, err := watch.New(ctx, env.Site, st, env.Log)
+	sw, err := watch.New(ctx, env.Site, st, env.Log, outage)
 	if err != nil {
 		return err
 	}
@@ -133,9 +137,9 @@ func serveHub(ctx context.Context, env *Env, args []string) error {
 		// test compresses days of rounds into minutes.
 		policy = scheduler.Policy{Min: *fetchEvery, Max: *fetchEvery, Default: *fetchEvery, Every: *fetchEvery}
 	}
-	m := metrics.New(metrics.Options{Store: st, SiteDir: env.Site, Policy: policy, Log: env.Log})
+	m := metrics.New(metrics.Options{Store: st, SiteDir: env.Site, Policy: policy, Log: env.Log, Outage: outage})
 	// One view of the hub for the API, the feeds, the website and search.
-	views := publish.NewViews(publish.ViewsConfig{Store: st, Options: publish.Options{BaseURL: *baseURL}, Logger: log,
+	views := publish.NewViews(publish.ViewsConfig{Store: st, Options: publish.Options{BaseURL: *baseURL}, Logger: log, Outage: outage,
 		OnLoad:       func(d time.Duration) { m.Published(metrics.PublishLoad, d) },
 		OnLoadFailed: func() { m.PublishFailed(metrics.PublishLoad) }})
 	w, err := web.New(web.Config{Views: views, Store: st, SiteDir: env.Site, Logger: env.Log})
@@ -143,7 +147,7 @@ func serveHub(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	// The admin area is under /admin/ of the public address too.
-	area, err := newAdminArea(st, env.Site, *baseURL, sw.Site, w, log, views.Outage())
+	area, err := newAdminArea(st, env.Site, *baseURL, sw.Site, w, log, outage)
 	if err != nil {
 		return err
 	}
@@ -208,7 +212,10 @@ func startDebugServer(addr string, out io.Writer) (stop func(), err error) {
 	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
 	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
 	mux.HandleFunc("/debug/runtime", serveRuntimeMetrics)
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	// Idle keep-alive connections are closed, where a sampler's stayed
+	// open for the life of the process. No WriteTimeout: a CPU profile
+	// or trace streams for as many seconds as asked (30 by default).
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
 	go srv.Serve(ln)
 	fmt.Fprintf(out, "debug http://%s/debug/\n", ln.Addr())
 	return func() { srv.Close() }, nil

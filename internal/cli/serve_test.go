@@ -18,11 +18,12 @@ import (
 	"time"
 
 	"newshub/internal/metrics/metricstest"
+	"newshub/internal/testutil"
 )
 
 // startServe runs `serve` in-process with the given environment until the
 // test ends, and returns its standard output once it has printed want.
-func startServe(t *testing.T, env map[string]string, want *regexp.Regexp, args ...string) *syncBuffer {
+func startServe(t *testing.T, env map[string]string, want *regexp.Regexp, args ...string) *testutil.LogBuffer {
 	t.Helper()
 	out, _ := startCommand(t, env, want, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...)...)
 	return out
@@ -32,10 +33,10 @@ func startServe(t *testing.T, env map[string]string, want *regexp.Regexp, args .
 // on schedule) in-process with the given environment until the test
 // ends, and returns its standard output and error once either has printed
 // want.
-func startCommand(t *testing.T, env map[string]string, want *regexp.Regexp, args ...string) (out, errs *syncBuffer) {
+func startCommand(t *testing.T, env map[string]string, want *regexp.Regexp, args ...string) (out, errs *testutil.LogBuffer) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	out, errs = &syncBuffer{}, &syncBuffer{}
+	out, errs = &testutil.LogBuffer{}, &testutil.LogBuffer{}
 	done := make(chan int, 1)
 	go func() {
 		done <- Run(ctx, args, out, errs, func(k string) string { return env[k] })

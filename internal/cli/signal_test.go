@@ -33,7 +33,7 @@ func TestSIGHUPReadsTheSiteFolderAgain(t *testing.T) {
 			if code, _, errs := run(t, "--site", dir, "import"); code != 0 {
 				t.Fatal(errs)
 			}
-			var out, errs syncBuffer
+			var out, errs testutil.LogBuffer
 			cmd := exec.Command(bin, append([]string{"--site", dir}, tc.args...)...)
 			cmd.Stdout, cmd.Stderr = &out, &errs
 			if err := cmd.Start(); err != nil {
@@ -100,7 +100,7 @@ func TestSIGHUPReadsTheSiteFolderAgain(t *testing.T) {
 // the demo must still end, rather than hold its address unseen.
 func TestDemoEndsWithItsTerminal(t *testing.T) {
 	bin := testutil.BuildBinary(t)
-	var out, errs syncBuffer
+	var out, errs testutil.LogBuffer
 	cmd := exec.Command(bin, "demo", "--dir", filepath.Join(t.TempDir(), "demo"), "--articles", "40", "--addr", "127.0.0.1:0")
 	cmd.Stdout, cmd.Stderr = &out, &errs
 	if err := cmd.Start(); err != nil {

@@ -1,7 +1,6 @@
 package ingest
 
 import (
-	"bytes"
 	"context"
 	"io"
 	"log/slog"
@@ -9,7 +8,6 @@ import (
 	"net/http/httptest"
 	"sort"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 
@@ -17,6 +15,7 @@ import (
 	"newshub/internal/metrics"
 	"newshub/internal/metrics/metricstest"
 	"newshub/internal/model"
+	"newshub/internal/testutil"
 )
 
 // TestMetricsCountWhatRoundsDid runs real rounds against the fixture feeds
@@ -174,7 +173,7 @@ func TestFailingSourceLogsAndMetricsHideItsPassword(t *testing.T) {
 	m := metrics.New(metrics.Options{Store: h.st, NoRuntime: true})
 	scrape := httptest.NewServer(m.Handler())
 	defer scrape.Close()
-	var logged syncBuffer
+	var logged testutil.LogBuffer
 	opts := testOptions()
 	opts.All = true
 	opts.Metrics = m
@@ -221,24 +220,6 @@ func TestFailingSourceLogsAndMetricsHideItsPassword(t *testing.T) {
 	if got := f.LabelValues("newshub_ingest_source_errors_total", "source"); len(got) != len(failing) {
 		t.Errorf("sources with errors %v, want %d", got, len(failing))
 	}
-}
-
-// syncBuffer is a buffer the round's goroutines may log to at once.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 // TestARemovedSourceLeavesTheMetrics: a failing source removed from the
@@ -301,7 +282,7 @@ func TestDuplicateItemNamesItsFeedMasked(t *testing.T) {
 	defer srv.Close()
 	feed := strings.Replace(srv.URL, "http://", "http://reader:"+password+"@", 1) + "/feed.xml?token=" + token
 	h := newHub(t, true, model.Source{URL: feed})
-	var logged syncBuffer
+	var logged testutil.LogBuffer
 	opts := testOptions()
 	opts.All = true
 	opts.Log = slog.New(slog.NewTextHandler(&logged, &slog.HandlerOptions{Level: slog.LevelDebug}))

@@ -21,6 +21,7 @@ import (
 	"newshub/internal/metrics/metricstest"
 	"newshub/internal/model"
 	"newshub/internal/store"
+	"newshub/internal/testutil"
 )
 
 // feedHost is a publisher's host that a test takes off the network and
@@ -132,7 +133,7 @@ type outageHub struct {
 	scrape string // the address of its metrics
 	opts   Options
 	now    time.Time
-	logged syncBuffer
+	logged testutil.LogBuffer
 }
 
 // outageInterval is every source's interval, but those given one.

@@ -17,6 +17,7 @@ import (
 	"newshub/internal/model"
 	"newshub/internal/store"
 	"newshub/internal/store/sqlite"
+	"newshub/internal/testutil"
 )
 
 // failingStore is a real store whose look-ups of stored articles or
@@ -115,7 +116,7 @@ func TestAStoreFailureIsLoggedOncePerRound(t *testing.T) {
 		srcs = append(srcs, model.Source{URL: fmt.Sprintf("%s/feeds/a.xml?edition=%d", srv.URL, i)})
 	}
 	h := newHubIn(t, fs, true, srcs...)
-	var logged syncBuffer
+	var logged testutil.LogBuffer
 	opts := testOptions()
 	opts.Log = slog.New(slog.NewTextHandler(&logged, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	in := h.ingester(opts)

@@ -38,6 +38,10 @@ type Options struct {
 	NoRuntime bool
 	// Log receives the errors met while gathering; nil discards them.
 	Log *slog.Logger
+	// Outage logs a store out of reach at a scrape, once for the outage
+	// and all that share it (nil: an outage of its own, logged to Log):
+	// where each scrape logged it, every 15 s or so.
+	Outage *store.Outage
 }
 
 // Metrics holds the hub's instruments and the registries they are
@@ -135,7 +139,11 @@ func New(opts Options) *Metrics {
 		)
 	}
 	if opts.Store != nil {
-		m.state.MustRegister(newStateCollector(opts.Store, opts.SiteDir, opts.Policy, m.log))
+		outage := opts.Outage
+		if outage == nil {
+			outage = store.NewOutage(m.log)
+		}
+		m.state.MustRegister(newStateCollector(opts.Store, opts.SiteDir, opts.Policy, outage))
 	}
 	return m
 }

@@ -197,14 +197,14 @@ type stateCollector struct {
 	st      store.Store
 	siteDir string
 	policy  scheduler.Policy
-	log     *slog.Logger
+	outage  *store.Outage
 
 	mu   sync.Mutex
 	snap *snapshot
 }
 
-func newStateCollector(st store.Store, siteDir string, policy scheduler.Policy, log *slog.Logger) *stateCollector {
-	return &stateCollector{st: st, siteDir: siteDir, policy: policy, log: log}
+func newStateCollector(st store.Store, siteDir string, policy scheduler.Policy, outage *store.Outage) *stateCollector {
+	return &stateCollector{st: st, siteDir: siteDir, policy: policy, outage: outage}
 }
 
 func (c *stateCollector) Describe(ch chan<- *prometheus.Desc) {
@@ -218,10 +218,11 @@ func (c *stateCollector) Collect(ch chan<- prometheus.Metric) {
 	defer cancel()
 	snap, err := c.snapshot(ctx)
 	if err != nil {
-		c.log.Warn("metrics: read the hub's state", "err", err)
+		c.outage.Failed(ctx, slog.LevelWarn, "metrics: read the hub's state", err)
 		ch <- prometheus.MustNewConstMetric(descStoreUp, prometheus.GaugeValue, 0)
 		return
 	}
+	c.outage.Answered(ctx)
 	s := snap.status(c.policy, time.Now())
 	gauge := func(d *prometheus.Desc, v float64, labels ...string) {
 		ch <- prometheus.MustNewConstMetric(d, prometheus.GaugeValue, v, labels...)

@@ -296,11 +296,17 @@ func hasMark(out string) bool {
 // recoverLeftovers cleans up after builds that were killed: their
 // temporary folders are deleted, and a previous tree a swap had renamed
 // away (.OUT.old-*, see swap) is put back when OUT is missing, else
-// deleted.
+// deleted, removers files at once (see removeTree), their links never
+// followed. One that cannot be deleted is logged and left.
 func recoverLeftovers(parent, base string, log *slog.Logger) error {
+	remove := func(tree string) {
+		if err := removeTree(tree, nil); err != nil {
+			log.Warn("build: a killed build's leftover left", "err", err)
+		}
+	}
 	builds, _ := filepath.Glob(filepath.Join(parent, "."+base+".build-*"))
 	for _, m := range builds {
-		os.RemoveAll(m)
+		remove(m)
 	}
 	os.Remove(manifestFile(filepath.Join(parent, base)) + ".tmp") // a save killed half-way
 	old, _ := filepath.Glob(filepath.Join(parent, "."+base+".old-*"))
@@ -314,7 +320,7 @@ func recoverLeftovers(parent, base string, log *slog.Logger) error {
 		old = old[1:]
 	}
 	for _, m := range old {
-		os.RemoveAll(m)
+		remove(m)
 	}
 	return nil
 }

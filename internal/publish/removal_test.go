@@ -2,6 +2,7 @@ package publish
 
 import (
 	"context"
+	"log/slog"
 	"os"
 	"path"
 	"path/filepath"
@@ -180,18 +181,7 @@ func TestRemoveTreeNeverFollowsLinks(t *testing.T) {
 	dir := t.TempDir()
 	outside := filepath.Join(dir, "outside")
 	tree := filepath.Join(dir, "tree")
-	for _, p := range []string{"outside/keep.txt", "tree/a.txt", "tree/x/b.txt", "tree/x/y/c.txt"} {
-		name := filepath.Join(dir, filepath.FromSlash(p))
-		if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(name, []byte(p), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := os.Symlink(outside, filepath.Join(tree, "x", "link")); err != nil {
-		t.Fatal(err)
-	}
+	plantTree(t, dir, "tree", outside)
 	var found []string
 	if err := removeTree(tree, func(rel string) { found = append(found, rel) }); err != nil {
 		t.Fatal(err)
@@ -208,5 +198,54 @@ func TestRemoveTreeNeverFollowsLinks(t *testing.T) {
 	}
 	if err := removeTree(tree, nil); err != nil {
 		t.Errorf("removing a tree already gone: %v", err)
+	}
+}
+
+// plantTree writes, in dir, a file outside/keep.txt and a tree of files
+// in the folder name whose x/link leads to the folder outside.
+func plantTree(t *testing.T, dir, name, outside string) {
+	t.Helper()
+	for _, p := range []string{"outside/keep.txt", name + "/a.txt", name + "/x/b.txt", name + "/x/y/c.txt"} {
+		file := filepath.Join(dir, filepath.FromSlash(p))
+		if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(file, []byte(p), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.Symlink(outside, filepath.Join(dir, name, "x", "link")); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestLeftoversOfAKilledBuildAreRemovedWithoutFollowingLinks leaves the
+// trees of a killed build beside OUT, its temporary tree and a previous
+// tree set aside, each with a link to a folder outside: both go, and the
+// files the links led to stay.
+func TestLeftoversOfAKilledBuildAreRemovedWithoutFollowingLinks(t *testing.T) {
+	dir := t.TempDir()
+	outside := filepath.Join(dir, "outside")
+	if err := os.Mkdir(filepath.Join(dir, "out"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	leftovers := []string{".out.build-123", ".out.old-.out.build-122"}
+	for _, name := range leftovers {
+		plantTree(t, dir, name, outside)
+	}
+	var logged testutil.LogBuffer
+	if err := recoverLeftovers(dir, "out", slog.New(slog.NewTextHandler(&logged, nil))); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range leftovers {
+		if _, err := os.Lstat(filepath.Join(dir, name)); !os.IsNotExist(err) {
+			t.Errorf("%s is still there: %v", name, err)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(outside, "keep.txt")); err != nil {
+		t.Errorf("a file a link led to is gone: %v", err)
+	}
+	if logged.String() != "" {
+		t.Errorf("logged:\n%s", logged.String())
 	}
 }

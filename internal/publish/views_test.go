@@ -17,6 +17,7 @@ import (
 	"newshub/internal/importer"
 	"newshub/internal/model"
 	"newshub/internal/store"
+	"newshub/internal/testutil"
 )
 
 // waitFor calls cond until it holds, failing the test after ten seconds.
@@ -336,7 +337,7 @@ func TestAViewReadDuringAWriteIsReadAgain(t *testing.T) {
 func TestViewsLogAStoreDownOnce(t *testing.T) {
 	st, s := genStore(t, 30)
 	ctx := context.Background()
-	var logged syncLog
+	var logged testutil.LogBuffer
 	var failed atomic.Int32
 	vs := NewViews(ViewsConfig{Store: st, Site: s, Options: genOptions(), OnLoadFailed: func() { failed.Add(1) },
 		Logger: slog.New(slog.NewTextHandler(&logged, &slog.HandlerOptions{Level: slog.LevelDebug}))})
@@ -375,24 +376,6 @@ func TestViewsLogAStoreDownOnce(t *testing.T) {
 	}
 }
 
-// syncLog is a log the views' goroutines may write at once.
-type syncLog struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *syncLog) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *syncLog) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
 // TestViewsLogAViewOfTheSameNewsAtDebug loads a view after each write of
 // the store, as a server does after each ingest round: a round that
 // wrote only sources' states (a quiet one) moves the generation too, and
@@ -401,7 +384,7 @@ func (l *syncLog) String() string {
 func TestViewsLogAViewOfTheSameNewsAtDebug(t *testing.T) {
 	st, s := genStore(t, 30)
 	ctx := context.Background()
-	var logged syncLog
+	var logged testutil.LogBuffer
 	vs := NewViews(ViewsConfig{Store: st, Site: s, Options: genOptions(), Logger: slog.New(slog.NewTextHandler(&logged, nil))})
 	for _, tc := range []struct {
 		name  string
@@ -421,9 +404,7 @@ func TestViewsLogAViewOfTheSameNewsAtDebug(t *testing.T) {
 			t.Fatal(err)
 		}
 		tc.write()
-		logged.mu.Lock()
-		logged.b.Reset()
-		logged.mu.Unlock()
+		logged.Reset()
 		v, err := vs.Fresh(ctx)
 		switch {
 		case err != nil:

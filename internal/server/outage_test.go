@@ -10,8 +10,7 @@ import (
 	"time"
 
 	"newshub/internal/publish"
-	"newshub/internal/store/postgres"
-	"newshub/internal/store/postgres/pgtest"
+	"newshub/internal/store/postgres/postgrestest"
 	"newshub/internal/testutil"
 	"newshub/internal/web"
 )
@@ -26,13 +25,8 @@ var loudLine = regexp.MustCompile(`(?m)^.*level=(WARN|ERROR).*$`)
 // many requests met it, where each logged an error. Once the server is
 // back, searches answer, and one line says the outage is over.
 func TestAnOutageOfTheStoreIsLoggedOnce(t *testing.T) {
-	link := pgtest.Forward(t, pgtest.DSN(t))
+	st, link := postgrestest.Linked(t)
 	ctx := context.Background()
-	st, err := postgres.Open(ctx, link.DSN)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
 	if err := st.Upsert(ctx, readSite(t, "testdata/probe/hub")); err != nil {
 		t.Fatal(err)
 	}

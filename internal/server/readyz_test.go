@@ -7,8 +7,8 @@ import (
 	"strings"
 	"testing"
 
-	"newshub/internal/store/postgres"
 	"newshub/internal/store/postgres/pgtest"
+	"newshub/internal/store/postgres/postgrestest"
 )
 
 func TestMain(m *testing.M) { pgtest.Main(m) }
@@ -18,16 +18,11 @@ func TestMain(m *testing.M) { pgtest.Main(m) }
 // and nothing of the database's user, name or address, which its driver's
 // error names and which are no business of the site's readers.
 func TestReadyzTellsNoSecrets(t *testing.T) {
-	link := pgtest.Forward(t, pgtest.DSN(t))
+	st, link := postgrestest.Linked(t)
 	dsn, err := url.Parse(link.DSN)
 	if err != nil {
 		t.Fatal(err)
 	}
-	st, err := postgres.Open(context.Background(), link.DSN)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
 	if err := st.Upsert(context.Background(), readSite(t, "testdata/probe/hub")); err != nil {
 		t.Fatal(err)
 	}

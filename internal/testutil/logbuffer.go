@@ -5,8 +5,8 @@ import (
 	"sync"
 )
 
-// LogBuffer is a log that a server's requests may write to at once, and a
-// test read meanwhile.
+// LogBuffer is a log, or a command's output, that a server's requests or
+// a command's goroutines may write to at once, and a test read meanwhile.
 type LogBuffer struct {
 	mu sync.Mutex
 	b  bytes.Buffer
@@ -22,4 +22,11 @@ func (l *LogBuffer) String() string {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.b.String()
+}
+
+// Reset empties the log, for a test to read what comes after.
+func (l *LogBuffer) Reset() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.b.Reset()
 }

@@ -62,10 +62,11 @@ var folders = []string{"_data", "_data/topics", "_data/organizations"}
 
 // Watcher holds a hub's configuration and follows its site folder.
 type Watcher struct {
-	dir  string
-	st   store.Store
-	log  *slog.Logger
-	poll time.Duration // Poll; shorter in tests
+	dir    string
+	st     store.Store
+	log    *slog.Logger
+	outage *store.Outage
+	poll   time.Duration // Poll; shorter in tests
 
 	// said is what the last sync said of files not taken, so that a
 	// poll that finds the folder as it was does not say it again.
@@ -95,13 +96,19 @@ type readOnlyStore interface {
 // importer.SyncSite) and returns a Watcher holding the configuration in
 // force. Run follows the folder from then on. On a store that refuses
 // writes (a standby) the configuration in force is the one stored, and
-// the folder is not followed.
-func New(ctx context.Context, dir string, st store.Store, log *slog.Logger) (*Watcher, error) {
+// the folder is not followed. A store out of reach while the folder is
+// read again is logged through outage, once for the outage and all that
+// share it (nil: an outage of the Watcher's own, logged to log): where
+// each read logged it, every Poll.
+func New(ctx context.Context, dir string, st store.Store, log *slog.Logger, outage *store.Outage) (*Watcher, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
+	if outage == nil {
+		outage = store.NewOutage(log)
+	}
 	// Clean, as fsnotify names the events ("site/" gives "site/_config.yml").
-	w := &Watcher{dir: filepath.Clean(dir), st: st, log: log, poll: Poll, now: make(chan struct{}, 1)}
+	w := &Watcher{dir: filepath.Clean(dir), st: st, log: log, outage: outage, poll: Poll, now: make(chan struct{}, 1)}
 	w.seen = w.look()
 	if ro, ok := st.(readOnlyStore); ok {
 		var err error
@@ -364,10 +371,11 @@ func (w *Watcher) sync(ctx context.Context, polled, hold bool, expired ...string
 	res, err := read(ctx, w.st, w.dir)
 	if err != nil {
 		if !errors.Is(err, context.Canceled) {
-			w.log.Error("site: read the configuration again", "err", err)
+			w.outage.Failed(ctx, slog.LevelError, "site: read the configuration again", err)
 		}
 		return false, nil, false
 	}
+	w.outage.Answered(ctx)
 	held, unsettled = res.Held, len(res.Unsettled) > 0
 	changed = len(res.Stored)+len(res.Deleted) > 0
 	said := fmt.Sprint(res.Rejected, res.Warned, res.Ignored)

@@ -12,33 +12,14 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"newshub/internal/site"
 	"newshub/internal/store"
 	"newshub/internal/store/sqlite/sqlitetest"
+	"newshub/internal/testutil"
 )
-
-// logBuffer collects what a watcher logs, for the test to read while it
-// runs.
-type logBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *logBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *logBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
 
 // newSite copies testdata/site to a new folder and returns it.
 func newSite(t *testing.T) string {
@@ -52,11 +33,11 @@ func newSite(t *testing.T) string {
 
 // start makes a watcher of dir over a new SQLite store, subscribes to it
 // and runs it until the test ends.
-func start(t *testing.T, dir string) (*Watcher, store.Store, <-chan *site.Site, *logBuffer) {
+func start(t *testing.T, dir string) (*Watcher, store.Store, <-chan *site.Site, *testutil.LogBuffer) {
 	t.Helper()
 	st := sqlitetest.Open(t)
-	logs := &logBuffer{}
-	w, err := New(context.Background(), dir, st, slog.New(slog.NewTextHandler(logs, nil)))
+	logs := &testutil.LogBuffer{}
+	w, err := New(context.Background(), dir, st, slog.New(slog.NewTextHandler(logs, nil)), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -279,7 +260,7 @@ func TestDeletingATopicFileDeletesItsRecord(t *testing.T) {
 func TestEditBeforeRunTakesEffect(t *testing.T) {
 	dir := newSite(t)
 	st := sqlitetest.Open(t)
-	w, err := New(context.Background(), dir, st, nil)
+	w, err := New(context.Background(), dir, st, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -456,7 +437,7 @@ func copySite(t *testing.T, dir string) string {
 }
 
 // waitFor waits for a configuration pushed to sub of which ok holds.
-func waitFor(t *testing.T, sub <-chan *site.Site, logs *logBuffer, what string, ok func(*site.Site) bool) {
+func waitFor(t *testing.T, sub <-chan *site.Site, logs *testutil.LogBuffer, what string, ok func(*site.Site) bool) {
 	t.Helper()
 	for deadline := time.After(10 * time.Second); ; {
 		select {
@@ -662,8 +643,8 @@ func TestFolderIsReadWhenNoEventTellsOfAnEdit(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			dir := newSite(t)
 			c.before(t, dir)
-			logs := &logBuffer{}
-			w, err := New(context.Background(), dir, sqlitetest.Open(t), slog.New(slog.NewTextHandler(logs, nil)))
+			logs := &testutil.LogBuffer{}
+			w, err := New(context.Background(), dir, sqlitetest.Open(t), slog.New(slog.NewTextHandler(logs, nil)), nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -684,8 +665,8 @@ func TestPollSaysNothingNew(t *testing.T) {
 	dir := newSite(t)
 	write(t, dir, "_data/topics/notes.txt", "to do: a topic on polls\n")
 	write(t, dir, "_data/topics/02-housing.yaml", "taxonomy: topic\n_id: housing\nname: [Housing\n")
-	logs := &logBuffer{}
-	w, err := New(context.Background(), dir, sqlitetest.Open(t), slog.New(slog.NewTextHandler(logs, nil)))
+	logs := &testutil.LogBuffer{}
+	w, err := New(context.Background(), dir, sqlitetest.Open(t), slog.New(slog.NewTextHandler(logs, nil)), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

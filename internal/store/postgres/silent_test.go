@@ -2,8 +2,6 @@ package postgres
 
 import (
 	"context"
-	"net"
-	"net/url"
 	"sync"
 	"testing"
 	"time"
@@ -13,105 +11,14 @@ import (
 	"newshub/internal/store/storetest"
 )
 
-// proxy forwards TCP connections to a server until silenced: then the
-// connections it holds pass nothing more either way and stay open, as
-// when a network between two machines goes without a word (a firewall
-// that forgets them, a peer that vanished). Connections made after pass.
-type proxy struct {
-	ln     net.Listener
-	target string
-	mu     sync.Mutex
-	conns  []net.Conn
-	quiet  chan struct{} // closed by silence
-}
-
-func startProxy(t *testing.T, target string) *proxy {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := &proxy{ln: ln, target: target, quiet: make(chan struct{})}
-	go p.serve()
-	t.Cleanup(func() {
-		ln.Close()
-		p.cut()
-	})
-	return p
-}
-
-// cut closes every connection the proxy holds.
-func (p *proxy) cut() {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	for _, c := range p.conns {
-		c.Close()
-	}
-}
-
-func (p *proxy) serve() {
-	for {
-		c, err := p.ln.Accept()
-		if err != nil {
-			return
-		}
-		s, err := net.Dial("tcp", p.target)
-		if err != nil {
-			c.Close()
-			continue
-		}
-		p.mu.Lock()
-		p.conns = append(p.conns, c, s)
-		quiet := p.quiet
-		p.mu.Unlock()
-		go pipe(s, c, quiet)
-		go pipe(c, s, quiet)
-	}
-}
-
-// pipe copies from src to dst until quiet is closed, after which what
-// src sends is read and dropped.
-func pipe(dst, src net.Conn, quiet <-chan struct{}) {
-	buf := make([]byte, 32<<10)
-	for {
-		n, err := src.Read(buf)
-		select {
-		case <-quiet:
-			n = 0
-		default:
-		}
-		if n > 0 {
-			if _, err := dst.Write(buf[:n]); err != nil {
-				return
-			}
-		}
-		if err != nil {
-			return
-		}
-	}
-}
-
-// silence stops the connections made so far; later ones pass.
-func (p *proxy) silence() {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	close(p.quiet)
-	p.quiet = make(chan struct{})
-}
-
 // TestWatchReconnectsAfterASilentNetworkLoss loses the watch's connection
 // without a word: a watcher must find out by itself, connect again and
 // hear of the writes, rather than wait for ever on a connection that
 // will never answer.
 func TestWatchReconnectsAfterASilentNetworkLoss(t *testing.T) {
 	dsn := pgtest.DSN(t)
-	u, err := url.Parse(dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := startProxy(t, u.Host)
-	u.Host = p.ln.Addr().String()
-	writer, watcher := openDSN(t, dsn), openDSN(t, u.String())
+	link := pgtest.Forward(t, dsn)
+	writer, watcher := openDSN(t, dsn), openDSN(t, link.DSN)
 	defer writer.Close()
 	defer watcher.Close()
 	watcher.watch = watchTimes{ping: 200 * time.Millisecond, answer: 500 * time.Millisecond}
@@ -120,7 +27,7 @@ func TestWatchReconnectsAfterASilentNetworkLoss(t *testing.T) {
 	ch := watcher.Watch(ctx)
 	last := storetest.NextGeneration(t, ch, -1, 30*time.Second)
 
-	p.silence()
+	link.Silence()
 	rec := &model.Record{Path: "_people/p.md", Kind: model.KindPerson, Raw: []byte("---\nname: P\n---\n"), Person: &model.Person{Name: "P"}}
 	if err := writer.Upsert(ctx, []*model.Record{rec}); err != nil {
 		t.Fatal(err)
@@ -145,18 +52,12 @@ func TestReadsGoOnAfterASilentNetworkLoss(t *testing.T) {
 	// here, or the reads wait it out once per connection of the pool.
 	defer func(d time.Duration) { pingTimeout = d }(pingTimeout)
 	pingTimeout = 300 * time.Millisecond
-	dsn := pgtest.DSN(t)
-	u, err := url.Parse(dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := startProxy(t, u.Host)
-	u.Host = p.ln.Addr().String()
-	st := openDSN(t, u.String())
+	link := pgtest.Forward(t, pgtest.DSN(t))
+	st := openDSN(t, link.DSN)
 	// The connections lost are cut before the store closes: closing waits
 	// up to 15 s for a silent one to end (pgx's pool).
 	defer func() {
-		p.cut()
+		link.Cut()
 		st.Close()
 	}()
 	ctx := context.Background()
@@ -172,7 +73,7 @@ func TestReadsGoOnAfterASilentNetworkLoss(t *testing.T) {
 	wg.Wait()
 	time.Sleep(1500 * time.Millisecond)
 
-	p.silence()
+	link.Silence()
 	rctx, cancel := context.WithTimeout(ctx, time.Minute)
 	defer cancel()
 	for i := range 3 {
