@@ -131,14 +131,20 @@ func (sn *snapshot) put(tx pgx.Tx, ok bool) {
 	}
 }
 
-// release ends the snapshot's transactions, which gives their connections
-// back to the pool. A read still running fails.
+// release ends the snapshot's idle transactions, which gives their
+// connections back to the pool; a transaction a read still holds ends when
+// the read gives it back (put), since a pgx connection is not to be used
+// by two goroutines at once: a rollback beside a running read panicked in
+// pgx, and the connection was never given back, so closing the pool
+// waited for ever (a copy stopped half way, released as its reader read).
+// A read begun after release fails.
 func (sn *snapshot) release() {
 	sn.mu.Lock()
-	open := sn.open
-	sn.open, sn.idle, sn.released = nil, nil, true
+	idle := sn.idle
+	sn.open = slices.DeleteFunc(sn.open, func(tx pgx.Tx) bool { return slices.Contains(idle, tx) })
+	sn.idle, sn.released = nil, true
 	sn.mu.Unlock()
-	for _, tx := range open {
+	for _, tx := range idle {
 		rollback(tx)
 	}
 }

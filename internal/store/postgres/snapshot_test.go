@@ -37,6 +37,44 @@ func TestSnapshotConnections(t *testing.T) {
 	}
 }
 
+// TestSnapshotReleasedWhileAReadRuns releases a snapshot while a read
+// holds one of its transactions, its rows half read, as a copy stopped
+// half way does while its reader reads: the read goes on to its end, its
+// transaction ends when its rows are closed, and no connection is left
+// held, where release ended the transaction under the read (pgx panics
+// when that happens in another goroutine, and the pool never closed).
+func TestSnapshotReleasedWhileAReadRuns(t *testing.T) {
+	ctx := context.Background()
+	st := openTemp(t)
+	defer st.Close()
+	storetest.SnapshotNews(t, st, 3, "only")
+	r, release, err := st.Snapshot(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sn := r.(reader).HubReader.(*Store).db.(*snapshot)
+	rows, err := sn.Query(ctx, `SELECT generate_series(1, 1000)`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	read := 0
+	for rows.Next() {
+		if read++; read == 1 {
+			release()
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil || read != 1000 {
+		t.Errorf("the read the release met: %d rows of 1000, %v", read, err)
+	}
+	if used := st.pool.Stat().AcquiredConns(); used != 0 {
+		t.Errorf("after the read, %d connections are still held", used)
+	}
+	if _, err := r.Generation(ctx); !errors.Is(err, errSnapshotReleased) {
+		t.Errorf("a read after release: %v, want %v", err, errSnapshotReleased)
+	}
+}
+
 // TestSnapshotLostConnections ends the sessions of a snapshot's
 // transactions from the server, as a restart or a fail-over does: its
 // reads fail with the server's error, none waits, and release gives every
