@@ -40,8 +40,11 @@ func TestHEADAnswersTheHeadersOfGET(t *testing.T) {
 				continue
 			}
 			for _, name := range headerNames(get.Header, head.Header) {
+				if name == "Date" {
+					continue // the clock may pass a second between the two
+				}
 				g, h := get.Header.Values(name), head.Header.Values(name)
-				written := name == "Content-Length" && get.Header.Get("Content-Encoding") != "" || name == "Date"
+				written := name == "Content-Length" && get.Header.Get("Content-Encoding") != ""
 				if !slices.Equal(g, h) && !(written && h == nil) {
 					t.Errorf("%s, Accept-Encoding %q: %s is %q after GET, %q after HEAD", c.name, ae, name, g, h)
 				}

@@ -59,9 +59,11 @@ func TestSlowClientsAreCutOff(t *testing.T) {
 			_, err := io.WriteString(c, "GET /api/news/ HTTP/1.1\r\nHost: hub\r\n")
 			go func() {
 				// A header line now and then, until the server hangs up.
-				for err == nil {
+				for {
 					time.Sleep(20 * time.Millisecond)
-					_, err = io.WriteString(c, "X-Wait: still\r\n")
+					if _, err := io.WriteString(c, "X-Wait: still\r\n"); err != nil {
+						return
+					}
 				}
 			}()
 			return err
