@@ -13,8 +13,6 @@ import (
 	"newshub/internal/content"
 	"newshub/internal/curate"
 	"newshub/internal/editorial"
-	"newshub/internal/ingest"
-	"newshub/internal/ingest/fetcher"
 	"newshub/internal/ingest/sources"
 	"newshub/internal/model"
 )
@@ -97,10 +95,7 @@ func BenchmarkDecisions(b *testing.B) {
 				editorial.Compile(log.Decisions, curate.CanonicalURL)
 			}
 		})
-		in := ingest.New(f.hubSite, f.st, ingest.Options{
-			Fetch:   fetcher.Options{ConnectTimeout: 5 * time.Second, HeaderTimeout: 5 * time.Second, Timeout: 10 * time.Second, PerHostRate: -1, Retries: -1},
-			Version: "test", SkipPages: true, SiteDir: f.dir, Now: f.clock.now, All: true,
-		})
+		in := newIngester(f.hubSite, f.st, f.dir, f.clock.now, true)
 		addFreshFeed(b, f)
 		// The first round applies the log written by hand (syncDecisions);
 		// the rounds measured are those after.

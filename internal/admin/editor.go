@@ -73,7 +73,12 @@ func (h *Handler) decide(w http.ResponseWriter, r *http.Request, s session) {
 		return
 	}
 	ds, err := h.decisions(r, s)
-	if err != nil {
+	var done *errDone
+	switch {
+	case errors.As(err, &done):
+		h.done(w, r, s, back, flash{Text: done.Error()})
+		return
+	case err != nil:
 		h.done(w, r, s, back, refused(r, "Not done: "+err.Error(), err))
 		return
 	}
@@ -221,6 +226,13 @@ func (h *Handler) decisions(r *http.Request, s session) ([]Decision, error) {
 		d.IntoArticle = canonical(into[0].Article)
 	}
 	if !all {
+		ed, err := h.standing(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if err := ed.staleForm(d, keysOf(members), f("seen")); err != nil {
+			return nil, err
+		}
 		return []Decision{d}, nil
 	}
 	// A whole story: one decision per article, as the log keeps them.
@@ -335,6 +347,15 @@ func (h *Handler) inStory(ctx context.Context, article, story string, members []
 func absoluteURL(s string) bool {
 	u, err := url.Parse(s)
 	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
+}
+
+// keysOf returns the keys decisions name the articles of recs by.
+func keysOf(recs []*model.Record) []string {
+	keys := make([]string, len(recs))
+	for i, r := range recs {
+		keys[i] = canonical(r.Article)
+	}
+	return keys
 }
 
 // canonical names an article as decisions do: by its canonical URL.

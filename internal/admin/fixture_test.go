@@ -68,15 +68,27 @@ type fixture struct {
 	hubSite *site.Site
 }
 
-// newFixture builds the hub; cfg adjusts the admin handler's config.
+// newFixture builds the hub on SQLite; cfg adjusts the admin handler's
+// config.
 func newFixture(t testing.TB, adjust func(*Config)) *fixture {
+	t.Helper()
+	return newFixtureOn(t, openSQLite, adjust)
+}
+
+// openSQLite opens the SQLite store of the site folder dir, as serve does.
+func openSQLite(ctx context.Context, dir string) (store.Store, error) {
+	return sqlite.Open(ctx, filepath.Join(dir, ".newshub", "newshub.db"))
+}
+
+// newFixtureOn is newFixture on the store open opens for the site folder.
+func newFixtureOn(t testing.TB, open func(ctx context.Context, dir string) (store.Store, error), adjust func(*Config)) *fixture {
 	t.Helper()
 	ctx := context.Background()
 	dir := filepath.Join(t.TempDir(), "site")
 	if err := os.CopyFS(dir, os.DirFS(filepath.Join("testdata", "site"))); err != nil {
 		t.Fatal(err)
 	}
-	st, err := sqlite.Open(ctx, filepath.Join(dir, ".newshub", "newshub.db"))
+	st, err := open(ctx, dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -112,10 +124,7 @@ func newFixture(t testing.TB, adjust func(*Config)) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	in := ingest.New(hub, st, ingest.Options{
-		Fetch:   fetcher.Options{ConnectTimeout: 5 * time.Second, HeaderTimeout: 5 * time.Second, Timeout: 10 * time.Second, PerHostRate: -1, Retries: -1},
-		Version: "test", SkipPages: true, SiteDir: dir, Now: clk.now,
-	})
+	in := newIngester(hub, st, dir, clk.now, false)
 	defer in.Close()
 	if sum, err := in.RunOnce(ctx); err != nil || sum.New != 5 || sum.Failed != 1 {
 		t.Fatalf("ingest round: %+v %v", sum, err)
@@ -136,6 +145,15 @@ func newFixture(t testing.TB, adjust func(*Config)) *fixture {
 		t.Fatal(err)
 	}
 	return &fixture{dir: dir, st: st, feeds: feeds.URL, clock: clk, editor: ed, admin: h, hubSite: hub}
+}
+
+// newIngester is an ingest worker of the hub in st, site folder dir,
+// fetching from loopback at once; all fetches every source at each round.
+func newIngester(hub *site.Site, st store.Store, dir string, now func() time.Time, all bool) *ingest.Ingester {
+	return ingest.New(hub, st, ingest.Options{
+		Fetch:   fetcher.Options{ConnectTimeout: 5 * time.Second, HeaderTimeout: 5 * time.Second, Timeout: 10 * time.Second, PerHostRate: -1, Retries: -1},
+		Version: "test", SkipPages: true, SiteDir: dir, Now: now, All: all,
+	})
 }
 
 // siteEditor is the hub's editor (package editorial, applying through

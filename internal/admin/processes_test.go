@@ -35,14 +35,20 @@ func sqliteHandles(t *testing.T, n int) []store.Store {
 }
 
 func postgresHandles(t *testing.T, n int) []store.Store {
-	dsn := pgtest.Copy(t, "admin", "", func(ctx context.Context, dsn string) error {
+	dsn := postgresDSN(t)
+	return openHandles(t, n, func(ctx context.Context) (store.Store, error) { return postgres.Open(ctx, dsn) })
+}
+
+// postgresDSN returns the address of a new database, its store's
+// migrations run.
+func postgresDSN(t testing.TB) string {
+	return pgtest.Copy(t, "admin", "", func(ctx context.Context, dsn string) error {
 		st, err := postgres.Open(ctx, dsn)
 		if err != nil {
 			return err
 		}
 		return st.Close()
 	})
-	return openHandles(t, n, func(ctx context.Context) (store.Store, error) { return postgres.Open(ctx, dsn) })
 }
 
 func openHandles(t *testing.T, n int, open func(ctx context.Context) (store.Store, error)) []store.Store {

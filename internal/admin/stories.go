@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+	"strings"
 	"time"
 
 	"newshub/internal/explain"
@@ -31,6 +32,7 @@ type member struct {
 	URL    string // canonical
 	A      *model.Article
 	Hidden bool
+	Seen   string // what the page shows of its hide or show (seenOf)
 }
 
 func (h *Handler) storiesPage(w http.ResponseWriter, r *http.Request, s session) {
@@ -99,15 +101,18 @@ func (h *Handler) storyPage(w http.ResponseWriter, r *http.Request, s session) {
 	ms := make([]member, len(recs))
 	for i, rec := range recs {
 		u := canonical(rec.Article)
-		ms[i] = member{Path: rec.Path, URL: u, A: rec.Article, Hidden: ed.hidden(u)}
+		ms[i] = member{Path: rec.Path, URL: u, A: rec.Article, Hidden: ed.hidden(u), Seen: ed.seenThing(Decision{Action: Hide, Article: u}, nil)}
 	}
+	keys := keysOf(recs)
 	data := struct {
-		ID      string
-		Lead    member
-		Members []member
-		Pinned  time.Time
-		Back    string
-	}{ID: id, Lead: ms[0], Members: ms, Pinned: ed.pinned(id, ms[0].URL, h.now()), Back: r.URL.Path}
+		ID                string
+		Lead              member
+		Members           []member
+		Pinned            time.Time
+		Back              string
+		SeenPin, SeenLead string // what the page shows of the story's pin and lead (seenOf)
+	}{ID: id, Lead: ms[0], Members: ms, Pinned: ed.pinned(id, ms[0].URL, h.now()), Back: r.URL.Path,
+		SeenPin: ed.seenThing(Decision{Action: Pin, Story: id}, keys), SeenLead: ed.seenThing(Decision{Action: Lead}, keys)}
 	h.show(w, r, s, "story", "Story "+id, data)
 }
 
@@ -145,6 +150,9 @@ func (h *Handler) articlePage(w http.ResponseWriter, r *http.Request, s session)
 		Topics    []string // the hub's topics the article does not have
 		Back      string
 		Durations []string
+		// What the page shows of the article's hide or show, its
+		// publisher's block and its story's lead (seenOf).
+		Seen, SeenPublisher, SeenLead string
 	}{Arg: arg, Explain: model.MaskURLs(text.String()), Rec: rec, Back: r.URL.RequestURI()}
 	if rec != nil {
 		a := rec.Article
@@ -155,11 +163,15 @@ func (h *Handler) articlePage(w http.ResponseWriter, r *http.Request, s session)
 		}
 		data.URL = canonical(a)
 		data.Hidden, data.Shown, data.Blocked = ed.hidden(data.URL), ed.shown(data.URL), ed.blockedPublisher(a.Provider.Domain)
+		data.Seen = ed.seenThing(Decision{Action: Hide, Article: data.URL}, nil)
+		data.SeenPublisher = ed.seenThing(Decision{Action: BlockPublisher, Publisher: strings.ToLower(a.Provider.Domain)}, nil)
 		if a.Story != "" {
-			if data.Members, err = h.cfg.Store.CountNews(ctx, store.NewsQuery{Story: a.Story}); err != nil {
+			members, err := h.cfg.Store.Story(ctx, a.Story)
+			if err != nil {
 				h.failErr(w, r, s, err)
 				return
 			}
+			data.Members, data.SeenLead = len(members), ed.seenThing(Decision{Action: Lead}, keysOf(members))
 		}
 		for _, t := range hub.Topics {
 			if !slices.Contains(a.Topics, t.Name) {

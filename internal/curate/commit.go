@@ -7,6 +7,7 @@ import (
 	"slices"
 	"time"
 
+	"newshub/internal/editorial"
 	"newshub/internal/model"
 	"newshub/internal/store"
 )
@@ -69,12 +70,17 @@ func awaitQuiet(ctx context.Context, st store.Store, conflicts int) error {
 // once the other writer pauses (awaitQuiet), up to CommitAttempts times;
 // then the error wraps store.ErrConflict.
 // Decisions an editor added to the site folder's log since the store last
-// saw it are applied first (see syncDecisions). It returns what it stored,
+// saw it are applied first (see syncDecisions), and those added while the
+// batch was curated after it is stored (see catchUp). It returns what it stored,
 // how many times it curated the batch and, as Arrive does, an error
 // wrapping ErrRejected for the arrivals it left out.
 func (c *Curator) Commit(ctx context.Context, recs []*model.Record) (out []*model.Record, attempts int, err error) {
 	if err := c.syncDecisions(ctx); err != nil {
 		return nil, 0, err
+	}
+	seen, err := c.decisions.Load(ctx, c.st, c.siteDir)
+	if err != nil {
+		return nil, 0, fmt.Errorf("curate: %w", err)
 	}
 	rw, lazy := c.st.(renderingWriter)
 	given := saveGiven(recs)
@@ -97,6 +103,7 @@ func (c *Curator) Commit(ctx context.Context, recs []*model.Record) (out []*mode
 			err = c.st.UpsertIfUnchanged(ctx, out)
 		}
 		if err == nil {
+			c.catchUp(ctx, seen)
 			return out, attempts, rejected
 		}
 		if !errors.Is(err, store.ErrConflict) || attempts == CommitAttempts {
@@ -106,6 +113,30 @@ func (c *Curator) Commit(ctx context.Context, recs []*model.Record) (out []*mode
 			return nil, attempts, fmt.Errorf("curate: store %d records: %w", len(out), err)
 		}
 		given.restore()
+	}
+}
+
+// catchUp applies the decisions an editor added to the log after seen,
+// the log as it was before a batch was curated: the batch was judged by
+// the decisions before them, and an editor applying them before the batch
+// was stored found none of its arrivals (a block of their publisher) or
+// saw its view written over theirs (a hide of a member). Applied again
+// after the batch, they hold whatever the batch wrote; an editor's
+// decision applied twice changes nothing the second time.
+func (c *Curator) catchUp(ctx context.Context, seen *editorial.Log) {
+	now, err := c.decisions.Load(ctx, c.st, c.siteDir)
+	if err != nil {
+		c.log.Warn("decisions taken while a batch was curated are not applied to it: run newshub curate", "err", err)
+		return
+	}
+	if now == seen || len(now.Decisions) <= len(seen.Decisions) {
+		return // the same log, or one edited by hand: the next batch syncs it
+	}
+	fresh := now.Decisions[len(seen.Decisions):]
+	if _, err := c.Apply(ctx, fresh); err != nil {
+		// The batch is stored: failing it now would have it stored again.
+		c.log.Warn("decisions taken while a batch was curated are not applied to it: run newshub curate",
+			"decisions", len(fresh), "err", err)
 	}
 }
 

@@ -33,7 +33,9 @@ type Options struct {
 	// (_data/decisions.yaml) and sources list every run reads: they take
 	// effect without an import. "" reads the copies the store holds.
 	SiteDir string
-	// Log receives a debug line per batch All writes; nil discards them.
+	// Log receives a debug line per batch All writes, and a warning when
+	// decisions taken while Commit curated a batch could not be applied
+	// to it; nil discards them.
 	Log *slog.Logger
 }
 

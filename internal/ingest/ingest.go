@@ -222,7 +222,7 @@ func New(s *site.Site, st store.Store, opts Options) *Ingester {
 	return &Ingester{
 		site: s, st: st, opts: opts, fetch: f, log: log, now: now, agent: "newshub", holder: holderID(),
 		robots:  robots.NewCache(f, "newshub", 24*time.Hour),
-		curator: curate.New(s, st, curate.Options{Now: now, SiteDir: opts.SiteDir}),
+		curator: curate.New(s, st, curate.Options{Now: now, SiteDir: opts.SiteDir, Log: log}),
 	}
 }
 
