@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"reflect"
-	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -23,6 +22,7 @@ import (
 	"newshub/internal/store/postgres"
 	"newshub/internal/store/postgres/pgtest"
 	"newshub/internal/store/sqlite"
+	"newshub/internal/testutil"
 )
 
 // windowServer serves feeds whose items are those numbered [lo, lo+n) of
@@ -639,21 +639,13 @@ func BenchmarkKeyIndexHeap(b *testing.B) {
 					}
 					stored += sum.New
 				}
-				with := liveHeap()
+				with := int64(testutil.LiveHeap())
 				in.index = index{}
-				without := liveHeap()
+				without := int64(testutil.LiveHeap())
 				b.ReportMetric(float64(with-without), "index-bytes")
 				b.ReportMetric(float64(with-without)/float64(stored), "index-bytes/article")
 				in.Close()
 			}
 		})
 	}
-}
-
-func liveHeap() int64 {
-	var m runtime.MemStats
-	runtime.GC()
-	runtime.GC()
-	runtime.ReadMemStats(&m)
-	return int64(m.HeapAlloc)
 }
