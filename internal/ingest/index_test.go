@@ -379,10 +379,16 @@ func keyIndexFollowsPurges(t *testing.T, h *hub) {
 	}{
 		{"at the start", nil, []string{alias(0), alias(1)}, map[string]string{gone: old}},
 		{"after this worker's retention purged again", func() {
-			before, _ := h.st.Generation(ctx)
+			before, err := h.st.Generation(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
 			p := store.Purge{Path: rec.Path, Version: rec.Version, Keys: []string{alias(0), gone}}
 			purge(p)
-			after, _ := h.st.Generation(ctx)
+			after, err := h.st.Generation(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
 			in.index.followRetention(before, retention.Summary{Generation: after, Writes: 1, Gone: []store.Purge{p}})
 		}, []string{alias(1)}, map[string]string{alias(0): rec.Path, gone: rec.Path}},
 		{"after another writer purged again", func() {
