@@ -347,10 +347,14 @@ func TestPublishedCopyRanksAgainAsTimePasses(t *testing.T) {
 		return err == nil && leadsFirst(string(page), title, h.leads)
 	}
 	waitFor(t, "the first build", func() bool { return strings.Contains(said.String(), "built ") })
-	if time.Now().After(cross) {
-		t.Skip("the first build ended after the scores crossed")
-	}
-	if !homeLeads(newer.Article.Title) {
+	// A machine so slow that the first build ended after the crossing
+	// cannot show the order before it; the order after is checked all
+	// the same.
+	newerFirst := homeLeads(newer.Article.Title)
+	switch {
+	case !time.Now().Before(cross):
+		t.Log("the first build ended after the scores crossed: only the order after is checked")
+	case !newerFirst:
 		t.Fatal("the newer, hotter lead is not first on the home page before the scores cross")
 	}
 	waitFor(t, "the older lead first on the copy's home page once the scores crossed", func() bool {

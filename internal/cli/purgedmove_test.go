@@ -9,9 +9,7 @@ import (
 	"time"
 
 	"newshub/internal/store"
-	"newshub/internal/store/postgres"
 	"newshub/internal/store/postgres/pgtest"
-	"newshub/internal/store/sqlite"
 )
 
 // TestAHubMovedByExportAndImportKeepsThePurgedKeys: the keys of the
@@ -55,20 +53,10 @@ func TestAHubMovedByExportAndImportKeepsThePurgedKeys(t *testing.T) {
 // purgedKeys lists the tombstones of the store db as "key path time".
 func purgedKeys(t *testing.T, db string) []string {
 	t.Helper()
-	ctx := context.Background()
-	var st store.Store
-	var err error
-	if postgres.IsDSN(db) {
-		st, err = postgres.Open(ctx, db)
-	} else {
-		st, err = sqlite.Open(ctx, strings.TrimPrefix(db, "sqlite:"))
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
+	st := openDB(t, db)
 	defer st.Close()
 	var keys []string
-	err = st.Tombstones(ctx, func(ts store.Tombstone) error {
+	err := st.Tombstones(context.Background(), func(ts store.Tombstone) error {
 		keys = append(keys, ts.Key+" "+ts.Path+" "+ts.PurgedAt.UTC().Format(time.RFC3339Nano))
 		return nil
 	})

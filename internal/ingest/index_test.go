@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"reflect"
-	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -23,6 +22,7 @@ import (
 	"newshub/internal/store/postgres"
 	"newshub/internal/store/postgres/pgtest"
 	"newshub/internal/store/sqlite"
+	"newshub/internal/testutil"
 )
 
 // windowServer serves feeds whose items are those numbered [lo, lo+n) of
@@ -379,10 +379,16 @@ func keyIndexFollowsPurges(t *testing.T, h *hub) {
 	}{
 		{"at the start", nil, []string{alias(0), alias(1)}, map[string]string{gone: old}},
 		{"after this worker's retention purged again", func() {
-			before, _ := h.st.Generation(ctx)
+			before, err := h.st.Generation(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
 			p := store.Purge{Path: rec.Path, Version: rec.Version, Keys: []string{alias(0), gone}}
 			purge(p)
-			after, _ := h.st.Generation(ctx)
+			after, err := h.st.Generation(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
 			in.index.followRetention(before, retention.Summary{Generation: after, Writes: 1, Gone: []store.Purge{p}})
 		}, []string{alias(1)}, map[string]string{alias(0): rec.Path, gone: rec.Path}},
 		{"after another writer purged again", func() {
@@ -639,21 +645,13 @@ func BenchmarkKeyIndexHeap(b *testing.B) {
 					}
 					stored += sum.New
 				}
-				with := liveHeap()
+				with := int64(testutil.LiveHeap())
 				in.index = index{}
-				without := liveHeap()
+				without := int64(testutil.LiveHeap())
 				b.ReportMetric(float64(with-without), "index-bytes")
 				b.ReportMetric(float64(with-without)/float64(stored), "index-bytes/article")
 				in.Close()
 			}
 		})
 	}
-}
-
-func liveHeap() int64 {
-	var m runtime.MemStats
-	runtime.GC()
-	runtime.GC()
-	runtime.ReadMemStats(&m)
-	return int64(m.HeapAlloc)
 }

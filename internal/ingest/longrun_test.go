@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"runtime"
 	"strings"
 	"sync"
@@ -13,6 +12,7 @@ import (
 	"time"
 
 	"newshub/internal/model"
+	"newshub/internal/testutil"
 )
 
 // rotatingFeeds serves at every path an RSS feed of three items that
@@ -70,39 +70,17 @@ func TestRoundsLeaveNoGoroutinesNorFiles(t *testing.T) {
 		}
 		stored += sum.New
 		if i == warm {
-			base, baseFiles = runtime.NumGoroutine(), openFiles()
+			base, baseFiles = runtime.NumGoroutine(), testutil.OpenFiles(t)
 		}
 	}
 	if want := 2 * rounds; stored < want-2 {
 		t.Fatalf("%d articles stored over %d rounds, want about %d: the rounds did not run as a hub's do", stored, rounds, want)
 	}
 	// A leak of one goroutine a round would leave 45 more.
-	if n := settledGoroutines(base); n > base+3 {
+	if n := testutil.SettledGoroutines(base); n > base+3 {
 		t.Errorf("%d goroutines after %d rounds, %d after %d", n, rounds, base, warm)
 	}
-	if n := openFiles(); n > baseFiles+3 {
+	if n := testutil.OpenFiles(t); n > baseFiles+3 {
 		t.Errorf("%d files open after %d rounds, %d after %d", n, rounds, baseFiles, warm)
 	}
-}
-
-// openFiles counts the process's open files where /proc tells them, and
-// says 0 elsewhere.
-func openFiles() int {
-	fds, err := os.ReadDir("/proc/self/fd")
-	if err != nil {
-		return 0
-	}
-	return len(fds)
-}
-
-// settledGoroutines returns the number of goroutines once it is no more
-// than want, or after a few tries: the server's side of a connection the
-// round closed ends a moment after it.
-func settledGoroutines(want int) int {
-	n := runtime.NumGoroutine()
-	for try := 0; try < 50 && n > want; try++ {
-		time.Sleep(10 * time.Millisecond)
-		n = runtime.NumGoroutine()
-	}
-	return n
 }

@@ -242,17 +242,23 @@ func checkOneGeneration(t *testing.T, files map[string][]byte, writes int) {
 }
 
 // checkLinks fails t unless every document of the API that a file of a
-// build links to (base + "/api/…") is one of its files.
+// build links to (base + "/api/…") is one of its files, and there are
+// such links (a base the build does not write would find none).
 func checkLinks(t *testing.T, files map[string][]byte, base string) {
 	t.Helper()
 	link := regexp.MustCompile(regexp.QuoteMeta(base) + `/(api/[^"]*?index\.json)`)
 	missing := map[string]string{} // document → a file linking to it
+	links := 0
 	for rel, data := range files {
 		for _, m := range link.FindAllSubmatch(data, -1) {
+			links++
 			if _, ok := files[string(m[1])]; !ok {
 				missing[string(m[1])] = rel
 			}
 		}
+	}
+	if links == 0 {
+		t.Errorf("no file of the build, of %d, links to a document under %s/api/", len(files), base)
 	}
 	if len(missing) > 0 {
 		t.Errorf("%d documents linked to are missing, as (document: linked from) %v", len(missing), missing)

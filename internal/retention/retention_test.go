@@ -369,13 +369,16 @@ func TestApplyLeavesANameTakenInTheArchive(t *testing.T) {
 func TestApplyWithRetentionOffDoesNothing(t *testing.T) {
 	ctx := context.Background()
 	h := genHub(t, nil, 200)
-	g0, _ := h.st.Generation(ctx)
+	g0, err := h.st.Generation(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
 	sum, err := Apply(ctx, h.st, Policy{}, Options{SiteDir: h.dir, Now: clock(until.Add(1000 * day))})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if g, _ := h.st.Generation(ctx); g != g0 || sum.Archived+sum.Purged+sum.Files.Moved != 0 || !sum.Next.IsZero() {
-		t.Errorf("policy off: %+v, generation %d -> %d", sum, g0, g)
+	if g, err := h.st.Generation(ctx); err != nil || g != g0 || sum.Archived+sum.Purged+sum.Files.Moved != 0 || !sum.Next.IsZero() {
+		t.Errorf("policy off: %+v, generation %d -> %d (%v)", sum, g0, g, err)
 	}
 }
 

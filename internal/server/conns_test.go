@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"newshub/internal/testutil"
 )
 
 // TestSlowClientsAreCutOff opens a thousand connections of clients that
@@ -47,7 +49,7 @@ func TestSlowClientsAreCutOff(t *testing.T) {
 		}
 	}
 	answers() // the view loaded
-	baseG, baseF := settledGoroutines(0), openFiles()
+	baseG, baseF := testutil.SettledGoroutines(0), testutil.OpenFiles(t)
 
 	clients := []struct {
 		name string
@@ -110,10 +112,10 @@ func TestSlowClientsAreCutOff(t *testing.T) {
 	// file, which leaves the clients' own open. A connection never
 	// closed keeps them until this deadline.
 	deadline := time.Now().Add(20 * time.Second)
-	g, f := runtime.NumGoroutine(), openFiles()
+	g, f := runtime.NumGoroutine(), testutil.OpenFiles(t)
 	for (g > baseG+3 || f > baseF+len(conns)+3) && time.Now().Before(deadline) {
 		time.Sleep(20 * time.Millisecond)
-		g, f = runtime.NumGoroutine(), openFiles()
+		g, f = runtime.NumGoroutine(), testutil.OpenFiles(t)
 	}
 	if g > baseG+3 || f > baseF+len(conns)+3 {
 		t.Errorf("%d goroutines and %d files open with %d clients cut off, %d and %d before they came", g, f, len(conns), baseG, baseF)

@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"path/filepath"
 	"runtime"
 	"testing"
@@ -19,6 +18,7 @@ import (
 	"newshub/internal/model"
 	"newshub/internal/publish"
 	"newshub/internal/store"
+	"newshub/internal/testutil"
 	"newshub/internal/web"
 )
 
@@ -83,18 +83,18 @@ func TestReloadsLeaveNothingBehind(t *testing.T) {
 		}
 		if i == warm {
 			ts.Client().CloseIdleConnections()
-			baseG, baseF, baseHeap = runtime.NumGoroutine(), openFiles(), liveHeap()
+			baseG, baseF, baseHeap = runtime.NumGoroutine(), testutil.OpenFiles(t), testutil.LiveHeap()
 		}
 	}
 	ts.Client().CloseIdleConnections()
-	g, f := settledGoroutines(baseG), openFiles()
+	g, f := testutil.SettledGoroutines(baseG), testutil.OpenFiles(t)
 	if g > baseG+3 {
 		t.Errorf("%d goroutines after %d rounds, %d after %d", g, rounds, baseG, warm)
 	}
 	if f > baseF+3 {
 		t.Errorf("%d files open after %d rounds, %d after %d", f, rounds, baseF, warm)
 	}
-	heap := liveHeap()
+	heap := testutil.LiveHeap()
 	alive := 0
 	for _, p := range old {
 		if p.Value() != nil {
@@ -147,35 +147,4 @@ func askEverything(t *testing.T, ts *httptest.Server, v *publish.View, round int
 			t.Fatalf("round %d: %s: %s %.200s %v", round, p, resp.Status, body, err)
 		}
 	}
-}
-
-// liveHeap is the heap in use after a collection.
-func liveHeap() uint64 {
-	runtime.GC()
-	runtime.GC()
-	var ms runtime.MemStats
-	runtime.ReadMemStats(&ms)
-	return ms.HeapAlloc
-}
-
-// openFiles counts the process's open files where /proc tells them, and
-// says 0 elsewhere.
-func openFiles() int {
-	fds, err := os.ReadDir("/proc/self/fd")
-	if err != nil {
-		return 0
-	}
-	return len(fds)
-}
-
-// settledGoroutines returns the number of goroutines once it is no more
-// than want, or after a few tries: the server's side of a connection
-// closed ends a moment after it.
-func settledGoroutines(want int) int {
-	n := runtime.NumGoroutine()
-	for try := 0; try < 50 && n > want; try++ {
-		time.Sleep(10 * time.Millisecond)
-		n = runtime.NumGoroutine()
-	}
-	return n
 }

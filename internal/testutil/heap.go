@@ -1,9 +1,20 @@
 package testutil
 
 import (
+	"runtime"
 	"runtime/metrics"
 	"time"
 )
+
+// LiveHeap returns the heap in use, in bytes, after two collections (the
+// second frees what finalizers of the first let go).
+func LiveHeap() uint64 {
+	runtime.GC()
+	runtime.GC()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	return ms.HeapAlloc
+}
 
 // LiveHeapPeak samples the live heap (as the last collection found it)
 // until the returned function is called, which returns the largest seen,

@@ -166,8 +166,8 @@ func testUpsertIfUnchangedRefusesChangedRecords(t *testing.T, st store.Store) {
 	if got := get(t, st, c); got.Article.Title != "Edited blind" {
 		t.Errorf("%s after a refused write: %q", c, got.Article.Title)
 	}
-	if g, _ := st.Generation(ctx); g != gen1 || gen1 == gen0 {
-		t.Errorf("generation %d → %d → %d: the edits must move it, the refused write must not", gen0, gen1, g)
+	if g, err := st.Generation(ctx); err != nil || g != gen1 || gen1 == gen0 {
+		t.Errorf("generation %d → %d → %d (%v): the edits must move it, the refused write must not", gen0, gen1, g, err)
 	}
 
 	// Read again, the same change goes through; so do records of version 0.

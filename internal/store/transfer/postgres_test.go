@@ -130,12 +130,15 @@ func TestCopyStoppedHalfWayLeavesItsTargetMarked(t *testing.T) {
 			if !errors.Is(err, ErrUnfinished) || !strings.Contains(err.Error(), "from sqlite:old.db") {
 				t.Errorf("the half-filled target: %v, want it marked as an unfinished copy from sqlite:old.db", err)
 			}
-			g, _ := to.Generation(ctx)
+			g, err := to.Generation(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
 			if _, err := Copy(ctx, from, to, Options{}); !errors.Is(err, ErrUnfinished) {
 				t.Errorf("a copy again into the half-filled target: %v, want ErrUnfinished", err)
 			}
-			if g2, _ := to.Generation(ctx); g2 != g {
-				t.Errorf("the refused copy wrote: generation %d -> %d", g, g2)
+			if g2, err := to.Generation(ctx); err != nil || g2 != g {
+				t.Errorf("the refused copy wrote: generation %d -> %d (%v)", g, g2, err)
 			}
 		})
 	}

@@ -109,12 +109,15 @@ func TestCopyWritesEverythingInBatchesAndVerifies(t *testing.T) {
 		t.Errorf("modes copied: %v, %v; want the person's 0600", m, err)
 	}
 	// A second copy into the now full store is refused, writing nothing.
-	g, _ := to.Generation(ctx)
+	g, err := to.Generation(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if _, err := Copy(ctx, from, to, Options{}); !errors.Is(err, ErrNotEmpty) {
 		t.Errorf("Copy into a full store: %v, want ErrNotEmpty", err)
 	}
-	if g2, _ := to.Generation(ctx); g2 != g {
-		t.Errorf("the refused copy wrote: generation %d -> %d", g, g2)
+	if g2, err := to.Generation(ctx); err != nil || g2 != g {
+		t.Errorf("the refused copy wrote: generation %d -> %d (%v)", g, g2, err)
 	}
 }
 
