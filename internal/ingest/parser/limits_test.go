@@ -109,3 +109,15 @@ func TestPageNamingManyFeeds(t *testing.T) {
 		t.Errorf("page read as %q, want %q", got, want)
 	}
 }
+
+// TestJoinSurrogatesAfterManyUnendedRefs gives joinSurrogates a text of
+// 3 MB of numeric references without their ";" and then a surrogate
+// pair: the pair is joined, the rest kept. (Each "&#" had the rest of
+// the text searched for a ";": an item's description of 1 MB so took
+// 8 s, this one minutes.)
+func TestJoinSurrogatesAfterManyUnendedRefs(t *testing.T) {
+	junk := strings.Repeat("&#1234", 500000)
+	if got, want := joinSurrogates(junk+"&#55357;&#56832;"), junk+"&#x1F600;"; got != want {
+		t.Errorf("joinSurrogates gave %d bytes ending %q, want %d ending %q", len(got), got[max(0, len(got)-20):], len(want), want[len(want)-20:])
+	}
+}
