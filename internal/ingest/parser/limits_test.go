@@ -121,3 +121,27 @@ func TestJoinSurrogatesAfterManyUnendedRefs(t *testing.T) {
 		t.Errorf("joinSurrogates gave %d bytes ending %q, want %d ending %q", len(got), got[max(0, len(got)-20):], len(want), want[len(want)-20:])
 	}
 }
+
+// TestParseManyRelAttributes gives an item, beside its page, a <link> to
+// the feed with 40,000 rel="self" attributes, and a description that
+// speaks of 100,000 of them in its text: the item's page is its link.
+// (Each rel had the tag, or the text back to its last tag, read again:
+// the tag took 100 s, a text of 2 MB more than 10 minutes.)
+func TestParseManyRelAttributes(t *testing.T) {
+	for _, tt := range []struct{ name, link, description string }{
+		{"in a tag", `<link>https://news.example.com/1</link><link` + strings.Repeat(` rel="self"`, 40000) + ` href="https://news.example.com/feed"/>`, "Text"},
+		{"in text", `<link>https://news.example.com/1</link>`, strings.Repeat(` rel="self"`, 100000)},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			doc := `<?xml version="1.0"?><rss version="2.0"><channel><title>Wire</title><item><title>A</title>` + tt.link +
+				`<description>` + tt.description + `</description></item></channel></rss>`
+			f, err := Parse([]byte(doc), "", "https://news.example.com/feed")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if links := itemLinks(f); len(links) != 1 || links[0] != "https://news.example.com/1" {
+				t.Errorf("links %q, want the item's page", links)
+			}
+		})
+	}
+}
