@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/url"
 	"path"
-	"slices"
 	"strings"
 
 	"golang.org/x/net/html"
@@ -210,9 +209,12 @@ func pageHead(body []byte, base *url.URL) (title string, feeds []string, isPage 
 		switch tt {
 		case html.ErrorToken:
 			// The first <base href> counts for every link, those before it
-			// too.
+			// too. A set, not a search of feeds, keeps a page of 100,000
+			// links linear.
+			seen := map[string]bool{self: true, "": true}
 			for _, h := range hrefs {
-				if u := resolve(base, h); u != "" && u != self && !slices.Contains(feeds, u) {
+				if u := resolve(base, h); !seen[u] {
+					seen[u] = true
 					feeds = append(feeds, u)
 				}
 			}

@@ -2,6 +2,7 @@ package parser
 
 import (
 	"fmt"
+	"net/url"
 	"strings"
 	"testing"
 )
@@ -84,6 +85,62 @@ func TestParseRefusesElementsNestedTooDeep(t *testing.T) {
 				t.Errorf("%d items read", len(f.Items))
 			case tt.err != "" && (err == nil || !strings.Contains(err.Error(), tt.err)):
 				t.Errorf("error %v, want one saying %q", err, tt.err)
+			}
+		})
+	}
+}
+
+// TestPageNamingManyFeeds reads a page served for a feed that names
+// 40,000 feeds, each twice, and its own address: each is counted once,
+// the page's own not at all. (Each compared with those found before, a
+// page of 16 MB naming 280,000 took minutes.)
+func TestPageNamingManyFeeds(t *testing.T) {
+	const n = 40000
+	doc := `<html><head><title>Wire</title><link rel="alternate" type="application/rss+xml" href="/feed">` +
+		repeatItems(2*n, func(i int) string {
+			return fmt.Sprintf(`<link rel="alternate" type="application/rss+xml" href="/feeds/%d">`, i%n)
+		}) + `</head><body></body></html>`
+	base, err := url.Parse("https://news.example.com/feed")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := pageNotFeed([]byte(doc), base)
+	if want := fmt.Sprintf(`an HTML page ("Wire"), whose feed is https://news.example.com/feeds/0 (of %d it names)`, n); !strings.HasPrefix(got, want) {
+		t.Errorf("page read as %q, want %q", got, want)
+	}
+}
+
+// TestJoinSurrogatesAfterManyUnendedRefs gives joinSurrogates a text of
+// 3 MB of numeric references without their ";" and then a surrogate
+// pair: the pair is joined, the rest kept. (Each "&#" had the rest of
+// the text searched for a ";": an item's description of 1 MB so took
+// 8 s, this one minutes.)
+func TestJoinSurrogatesAfterManyUnendedRefs(t *testing.T) {
+	junk := strings.Repeat("&#1234", 500000)
+	if got, want := joinSurrogates(junk+"&#55357;&#56832;"), junk+"&#x1F600;"; got != want {
+		t.Errorf("joinSurrogates gave %d bytes ending %q, want %d ending %q", len(got), got[max(0, len(got)-20):], len(want), want[len(want)-20:])
+	}
+}
+
+// TestParseManyRelAttributes gives an item, beside its page, a <link> to
+// the feed with 40,000 rel="self" attributes, and a description that
+// speaks of 100,000 of them in its text: the item's page is its link.
+// (Each rel had the tag, or the text back to its last tag, read again:
+// the tag took 100 s, a text of 2 MB more than 10 minutes.)
+func TestParseManyRelAttributes(t *testing.T) {
+	for _, tt := range []struct{ name, link, description string }{
+		{"in a tag", `<link>https://news.example.com/1</link><link` + strings.Repeat(` rel="self"`, 40000) + ` href="https://news.example.com/feed"/>`, "Text"},
+		{"in text", `<link>https://news.example.com/1</link>`, strings.Repeat(` rel="self"`, 100000)},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			doc := `<?xml version="1.0"?><rss version="2.0"><channel><title>Wire</title><item><title>A</title>` + tt.link +
+				`<description>` + tt.description + `</description></item></channel></rss>`
+			f, err := Parse([]byte(doc), "", "https://news.example.com/feed")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if links := itemLinks(f); len(links) != 1 || links[0] != "https://news.example.com/1" {
+				t.Errorf("links %q, want the item's page", links)
 			}
 		})
 	}

@@ -501,13 +501,21 @@ func setSource(gi *gofeed.Item, src *rss.Source) {
 // readers read them. nil when there are none.
 func nonPageLinks(doc []byte) map[string]bool {
 	var out map[string]bool
+	done := 0 // doc[:done] holds the tags read: a tag of 100,000 rel attributes is read once, not at each
 	for a := range tagAttrs(doc, "rel") {
+		if a.name < done {
+			continue
+		}
 		if rel := strings.ToLower(strings.TrimSpace(string(doc[a.start:a.end]))); rel == "" || rel == "alternate" {
 			continue
 		}
 		open := bytes.LastIndexByte(doc[:a.name], '<')
 		end := bytes.IndexByte(doc[a.end:], '>')
-		if end < 0 || !bytes.HasPrefix(doc[open:], []byte("<link")) || !isSpace(doc[open+len("<link")]) {
+		if end < 0 {
+			return out // no tag ends after this one
+		}
+		done = a.end + end
+		if open < 0 || !bytes.HasPrefix(doc[open:], []byte("<link")) || !isSpace(doc[open+len("<link")]) {
 			continue
 		}
 		tag := doc[open : a.end+end]

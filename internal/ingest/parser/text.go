@@ -196,8 +196,11 @@ func charRefAt(s string) (r rune, n int) {
 	if strings.HasPrefix(digits, "x") || strings.HasPrefix(digits, "X") {
 		digits, base = digits[1:], 16
 	}
-	end := strings.IndexByte(digits, ';')
-	if end < 1 || end > 8 {
+	// The ";" is looked for among the 8 digits a reference may have, not
+	// in the rest of s: a text of 100,000 "&#1" without one was searched
+	// to its end at each.
+	end := strings.IndexByte(digits[:min(len(digits), 9)], ';')
+	if end < 1 {
 		return 0, 0
 	}
 	v, err := strconv.ParseUint(digits[:end], base, 32)
