@@ -46,20 +46,9 @@ func TestQuietRoundLogsNothingPerSource(t *testing.T) {
 	}))
 	t.Cleanup(srv.Close)
 	const n = 200 // 1,000 take some 6 s: the lines counted are a source's each
-	srcs := make([]model.Source, n)
-	for i := range srcs {
-		srcs[i] = model.Source{URL: fmt.Sprintf("%s/feed/%d.xml", srv.URL, i)}
-	}
-	h := newHub(t, true, srcs...)
 	var logged bytes.Buffer
 	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
-	opts := testOptions()
-	opts.SkipPages = true
-	opts.Policy = scheduler.Policy{Min: 10 * time.Minute, Max: 10 * time.Minute, Default: 10 * time.Minute}
-	opts.Now = func() time.Time { return now }
-	opts.Log = slog.New(slog.NewTextHandler(&logged, nil)) // the default level, info
-	in := h.ingester(opts)
-	t.Cleanup(in.Close)
+	in := quietIngester(t, srv.URL, n, 0, &now, &logged)
 	ctx := context.Background()
 	if _, err := in.RunOnce(ctx); err != nil {
 		t.Fatal(err)
@@ -79,6 +68,26 @@ func TestQuietRoundLogsNothingPerSource(t *testing.T) {
 }
 
 // firstLines returns the first n lines of s.
+// quietIngester reads n feeds of the server at base (base/feed/N.xml)
+// every ten minutes, pauses a feed after pauseAfter failures (0: the
+// default), reads the time from now and logs to logged at the default
+// level, info.
+func quietIngester(t *testing.T, base string, n, pauseAfter int, now *time.Time, logged *bytes.Buffer) *Ingester {
+	srcs := make([]model.Source, n)
+	for i := range srcs {
+		srcs[i] = model.Source{URL: fmt.Sprintf("%s/feed/%d.xml", base, i)}
+	}
+	h := newHub(t, true, srcs...)
+	opts := testOptions()
+	opts.SkipPages = true
+	opts.Policy = scheduler.Policy{Min: 10 * time.Minute, Max: 10 * time.Minute, Default: 10 * time.Minute, PauseAfter: pauseAfter}
+	opts.Now = func() time.Time { return *now }
+	opts.Log = slog.New(slog.NewTextHandler(logged, nil))
+	in := h.ingester(opts)
+	t.Cleanup(in.Close)
+	return in
+}
+
 func firstLines(s string, n int) string {
 	lines := strings.SplitAfter(s, "\n")
 	return strings.Join(lines[:min(n, len(lines))], "")
@@ -113,20 +122,9 @@ func TestFailingSourcesLogAtWarnWhenTheyBeginAndWhenPaused(t *testing.T) {
 			if tc.held {
 				n = 50
 			}
-			srcs := make([]model.Source, n)
-			for i := range srcs {
-				srcs[i] = model.Source{URL: fmt.Sprintf("%s/section/%d.xml", srv.URL, i)}
-			}
-			h := newHub(t, true, srcs...)
 			var logged bytes.Buffer
 			now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
-			opts := testOptions()
-			opts.SkipPages = true
-			opts.Policy = scheduler.Policy{Min: 10 * time.Minute, Max: 10 * time.Minute, Default: 10 * time.Minute, PauseAfter: 4}
-			opts.Now = func() time.Time { return now }
-			opts.Log = slog.New(slog.NewTextHandler(&logged, nil))
-			in := h.ingester(opts)
-			t.Cleanup(in.Close)
+			in := quietIngester(t, srv.URL, n, 4, &now, &logged)
 			for round, want := range tc.rounds {
 				logged.Reset()
 				if _, err := in.RunOnce(context.Background()); err != nil {
