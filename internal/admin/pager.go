@@ -12,6 +12,11 @@ type pager struct {
 	Page, Pages      int
 	Total, Per       int
 	PrevPage, NextPg int
+	// Q is the search the list was filtered by, kept in the links.
+	Q string
+	// PrevText and NextText are the links' words: "Newer" and "Older"
+	// when empty, for the lists shown newest first.
+	PrevText, NextText string
 }
 
 // offset is the index of the page's first item.

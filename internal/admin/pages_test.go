@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"html"
 	"net/http"
 	"net/url"
@@ -588,3 +589,66 @@ func TestPagesFoldTheLogOnceWhileItIsTheSame(t *testing.T) {
 			ds[0].Article, after.hidden(ds[0].Article), ds[1].Article, after.hidden(ds[1].Article))
 	}
 }
+
+// TestSourcesPageIsPaginatedAndSearchable lists a hub of 5,003 sources,
+// as an OPML import of a directory leaves it: a page of 100, with links
+// that keep the search, and a search by address, publisher or topic,
+// where the page listed every source, megabytes of rows and forms.
+func TestSourcesPageIsPaginatedAndSearchable(t *testing.T) {
+	f := newFixture(t, nil)
+	ctx := context.Background()
+	list, err := sources.Load(ctx, f.st, f.dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	feeds := make([]sources.OPMLFeed, 5000)
+	for i := range feeds {
+		feeds[i].Source = model.Source{URL: fmt.Sprintf("https://h%d.example/feed/%d.xml", i%700, i)}
+		if i%50 == 0 {
+			feeds[i].Provider = "section.example"
+		}
+	}
+	if got := list.Import(feeds); got.Added != len(feeds) {
+		t.Fatalf("imported %+v", got)
+	}
+	if err := list.Save(ctx, f.st, f.dir); err != nil {
+		t.Fatal(err)
+	}
+	c := f.signedIn(t)
+	for _, tc := range []struct {
+		query       string
+		rows        int
+		first, last string // addresses' ends
+		pager       string
+		prev, next  string // links of the pager
+	}{
+		{"", 100, "/feeds/wire.xml", "/feed/96.xml", "Page 1 of 51", "", `href="?page=2"`},
+		{"?page=51", 3, "/feed/4997.xml", "/feed/4999.xml", "Page 51 of 51", `href="?page=50"`, ""},
+		{"?q=SECTION.example", 100, "/feed/0.xml", "/feed/4950.xml", "", "", ""},
+		{"?q=h7.example/", 8, "/feed/7.xml", "/feed/4907.xml", "", "", ""},
+		{"?q=example&page=2", 100, "/feed/97.xml", "/feed/196.xml", "Page 2 of 51", `href="?q=example&page=1"`, `href="?q=example&page=3"`},
+		{"?q=election", 1, "/feeds/wire.xml", "/feeds/wire.xml", "", "", ""},
+	} {
+		body := c.page(Prefix + "sources/" + tc.query)
+		rows := sourceURL.FindAllStringSubmatch(body, -1)
+		if len(rows) != tc.rows || !strings.HasSuffix(rows[0][1], tc.first) || !strings.HasSuffix(rows[len(rows)-1][1], tc.last) {
+			t.Errorf("%q: %d rows, want %d from %s to %s", tc.query, len(rows), tc.rows, tc.first, tc.last)
+			continue
+		}
+		for _, want := range []string{tc.pager, tc.prev, tc.next, "5003 feeds in"} {
+			if !strings.Contains(body, want) {
+				t.Errorf("%q: no %s", tc.query, want)
+			}
+		}
+	}
+	if body := c.page(Prefix + "sources/?q=nowhere.example"); !strings.Contains(body, "No feed matches") {
+		t.Errorf("a search matching nothing does not say so")
+	}
+	for page, code := range map[string]int{"52": http.StatusNotFound, "0": http.StatusBadRequest} {
+		if w := c.do("GET", Prefix+"sources/?page="+page, nil); w.Code != code || !strings.Contains(w.Body.String(), "There is no page") {
+			t.Errorf("page %s: %d, want %d saying there is no such page", page, w.Code, code)
+		}
+	}
+}
+
+var sourceURL = regexp.MustCompile(`<td class="feed"><span class="url">([^<]+)</span>`)

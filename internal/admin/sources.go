@@ -2,6 +2,7 @@ package admin
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"strings"
 
@@ -42,6 +43,30 @@ func (s sourceRow) StateClass() string {
 	return "bad"
 }
 
+// sourcesPerPage is the length of a page of the sources list: a hub
+// that imported a directory lists tens of thousands, which as one page
+// were megabytes of rows and forms to send and draw.
+const sourcesPerPage = 100
+
+// matches says whether the source's address as shown (masked), its
+// provider or one of its topics holds q, case aside; every source matches
+// an empty q.
+func matches(src model.Source, q string) bool {
+	if q == "" {
+		return true
+	}
+	q = strings.ToLower(q)
+	if strings.Contains(strings.ToLower(model.MaskURL(src.URL)), q) || strings.Contains(strings.ToLower(src.Provider), q) {
+		return true
+	}
+	for _, t := range src.Topics {
+		if strings.Contains(strings.ToLower(t), q) {
+			return true
+		}
+	}
+	return false
+}
+
 func (h *Handler) sourcesPage(w http.ResponseWriter, r *http.Request, s session) {
 	ctx := r.Context()
 	list, err := sources.Load(ctx, h.cfg.Store, h.cfg.SiteDir)
@@ -54,13 +79,30 @@ func (h *Handler) sourcesPage(w http.ResponseWriter, r *http.Request, s session)
 		h.failErr(w, r, s, err)
 		return
 	}
+	q := strings.TrimSpace(r.URL.Query().Get("q"))
+	found := all[:0:0]
+	for _, st := range all {
+		if matches(st.Source, q) {
+			found = append(found, st)
+		}
+	}
+	what := "sources"
+	if q != "" {
+		what = fmt.Sprintf("sources matching %q", q)
+	}
+	pg, ok := h.pageOf(w, r, s, what, len(found), sourcesPerPage)
+	if !ok {
+		return
+	}
+	pg.Q, pg.PrevText, pg.NextText = q, "Previous", "Next"
+	found = found[pg.offset():min(pg.offset()+sourcesPerPage, len(found))]
 	ed, err := h.standing(ctx)
 	if err != nil {
 		h.failErr(w, r, s, err)
 		return
 	}
-	rows := make([]sourceRow, len(all))
-	for i, st := range all {
+	rows := make([]sourceRow, len(found))
+	for i, st := range found {
 		next := "—"
 		if t, ok := st.NextFetch(); ok {
 			next = "now"
@@ -77,12 +119,18 @@ func (h *Handler) sourcesPage(w http.ResponseWriter, r *http.Request, s session)
 	}
 	data := struct {
 		Sources   []sourceRow
+		Listed    int // sources listed, matching or not
+		Pager     pager
 		LastRound *ingest.Round
-	}{Sources: rows}
+	}{Sources: rows, Listed: len(all), Pager: pg}
 	if len(rounds) > 0 {
 		data.LastRound = &rounds[0]
 	}
-	h.show(w, r, s, "sources", "Sources", data)
+	title := "Sources"
+	if pg.Page > 1 {
+		title = fmt.Sprintf("Sources, page %d", pg.Page)
+	}
+	h.show(w, r, s, "sources", title, data)
 }
 
 func (h *Handler) sourceAdd(w http.ResponseWriter, r *http.Request, s session) {

@@ -258,7 +258,7 @@ func (in *Ingester) Run(ctx context.Context) error {
 		}
 		if err == nil && sum.Due > 0 {
 			in.log.Info("ingest round", "due", sum.Due, "new", sum.New, "not_modified", sum.NotModified,
-				"failed", sum.Failed, "duration", sum.Duration.Round(time.Millisecond))
+				"failed", sum.Failed, "held_off", sum.HeldOff, "duration", sum.Duration.Round(time.Millisecond))
 		}
 		if sum.Due > 0 {
 			// A round's garbage (fetched bodies, parsed feeds, pages) is

@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"time"
@@ -95,7 +96,7 @@ func (r *round) hold(res *result, q *queue) bool {
 func (r *round) failUnreached(res *result) {
 	st := &res.state
 	r.in.opts.Policy.Failure(st, res.at, res.err, 0)
-	r.in.log.Warn("source failed", "url", fetcher.Masked(res.src.URL), "errors", st.Errors, "err", res.err)
+	r.in.logFailure(context.Background(), res.src.URL, st, res.err)
 }
 
 // settleNetwork ends the round's part in what the hub knows of its

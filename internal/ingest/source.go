@@ -51,7 +51,9 @@ func (r *round) source(ctx context.Context, j job) *result {
 		if errors.As(err, &held) {
 			res.heldOff = true // no failure of the source's (see Policy.NotAsked)
 			policy.NotAsked(st, now, err, held.Until)
-			in.log.Info("source not asked: its host asked to wait", "url", fetcher.Masked(j.src.URL), "until", held.Until)
+			// At debug: a host's wait holds all its feeds, hundreds of
+			// a publisher's sections; the round's summary counts them.
+			in.log.Debug("source not asked: its host asked to wait", "url", fetcher.Masked(j.src.URL), "until", held.Until)
 			return res
 		}
 		res.failed = true
@@ -68,7 +70,7 @@ func (r *round) source(ctx context.Context, j job) *result {
 		}
 		policy.Failure(st, now, err, fetcher.RetryAfter(err))
 		st.Paused = st.Paused || gone
-		in.log.Warn("source failed", "url", fetcher.Masked(j.src.URL), "errors", st.Errors, "err", err)
+		in.logFailure(ctx, j.src.URL, st, err)
 		return res
 	}
 	if resp.Moved != "" {
@@ -100,7 +102,7 @@ func (r *round) source(ctx context.Context, j job) *result {
 		st.ETag, st.LastModified = "", ""
 		err = fmt.Errorf("%s: %s%s: %w", fetcher.Masked(j.src.URL), resp.Status, answeredAt(j.src.URL, resp), err)
 		policy.Failure(st, now, err, 0)
-		in.log.Warn("source failed", "url", fetcher.Masked(j.src.URL), "errors", st.Errors, "err", err)
+		in.logFailure(ctx, j.src.URL, st, err)
 		return res
 	}
 	// Its complete items are read; those after the cap or the end are
@@ -458,6 +460,19 @@ func (r *round) storedArticle(ctx context.Context, key, path string) *model.Arti
 		return nil
 	}
 	return rec.Article
+}
+
+// logFailure logs a failed read of the source at url: at WARN when it
+// begins to fail and when the failure pauses it, at DEBUG between. A dead
+// feed fails at each retry until paused, and a directory's thousand dead
+// feeds were a thousand WARN lines a round; its state (sources list,
+// status) says how it fails meanwhile.
+func (in *Ingester) logFailure(ctx context.Context, url string, st *store.SourceState, err error) {
+	level := slog.LevelDebug
+	if st.Errors <= 1 || st.Paused {
+		level = slog.LevelWarn
+	}
+	in.log.Log(ctx, level, "source failed", "url", fetcher.Masked(url), "errors", st.Errors, "paused", st.Paused, "err", err)
 }
 
 // notRead logs a source not read as the store failed: the round's first

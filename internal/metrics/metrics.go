@@ -247,18 +247,36 @@ func (m *Metrics) ItemOutcomes(outcomes ...string) {
 	}
 }
 
-// SourceFailed counts a failed read of the source at url.
+// maxSourceSeries bounds the sources newshub_ingest_source_errors_total
+// names: a hub of 20,000 feeds, a directory's, sees most fail once in a
+// while (a timeout, a 503), and a series for each is tens of thousands a
+// scrape keeps. The failures of sources past it count as otherSources.
+const maxSourceSeries = 100
+
+// otherSources is the source label of the failures of the sources past
+// maxSourceSeries: no feed's address, which has a scheme.
+const otherSources = "other"
+
+// SourceFailed counts a failed read of the source at url, under its own
+// address while maxSourceSeries others have none, else as otherSources.
 func (m *Metrics) SourceFailed(url string) {
 	if m == nil {
 		return
 	}
+	label := url
 	m.failedMu.Lock()
 	if m.failed == nil {
 		m.failed = map[string]bool{}
 	}
-	m.failed[url] = true
+	switch {
+	case m.failed[url]:
+	case len(m.failed) < maxSourceSeries:
+		m.failed[url] = true
+	default:
+		label = otherSources
+	}
 	m.failedMu.Unlock()
-	m.sourceErrors.WithLabelValues(url).Inc()
+	m.sourceErrors.WithLabelValues(label).Inc()
 }
 
 // KeepSources drops the error counts of the sources not among urls (the

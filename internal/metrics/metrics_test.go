@@ -610,3 +610,33 @@ func TestPublicReadyzLogsOncePerChange(t *testing.T) {
 		t.Errorf("logged:\n%s\nwant the lines of:\n%s", logged.String(), strings.Join(want, "\n"))
 	}
 }
+
+// TestSourceErrorsKeepFewSeries fails 20,000 sources once each, as a hub
+// reading a directory's feeds meets timeouts over the days: the first
+// maxSourceSeries keep a series of their own, the others count under
+// otherSources, and a source removed from the list gives its place to
+// the next that fails, where every source that ever failed had a series.
+func TestSourceErrorsKeepFewSeries(t *testing.T) {
+	m := New(Options{NoRuntime: true})
+	const n = 20000
+	urls := make([]string, n)
+	for i := range urls {
+		urls[i] = fmt.Sprintf("https://h%d.example/feed/%d.xml", i%700, i)
+		m.SourceFailed(urls[i])
+	}
+	m.SourceFailed(urls[0])
+	f := metricstest.Parse(t, scrapeBody(t, m))
+	const name = "newshub_ingest_source_errors_total"
+	by := f.ByLabel(name, "source")
+	if len(by) != maxSourceSeries+1 || by[urls[0]] != 2 || by[urls[maxSourceSeries-1]] != 1 || by[otherSources] != n-maxSourceSeries {
+		t.Fatalf("%d series, %s %v, %s %v, %s %v; want %d series, the first source's 2 failures, the %dth's 1, %d others",
+			len(by), urls[0], by[urls[0]], urls[maxSourceSeries-1], by[urls[maxSourceSeries-1]], otherSources, by[otherSources],
+			maxSourceSeries+1, maxSourceSeries, n-maxSourceSeries)
+	}
+	m.KeepSources(urls[1:])
+	m.SourceFailed(urls[n-1])
+	by = metricstest.Parse(t, scrapeBody(t, m)).ByLabel(name, "source")
+	if _, kept := by[urls[0]]; kept || by[urls[n-1]] != 1 || len(by) != maxSourceSeries+1 {
+		t.Errorf("after the first source was removed: %d series, its own kept: %v, the last source's %v; want its place taken by the last", len(by), kept, by[urls[n-1]])
+	}
+}

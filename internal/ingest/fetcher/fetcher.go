@@ -355,7 +355,7 @@ func newFetcher(opts Options, control func(network, address string, c syscall.Ra
 	}
 	maxRedirects := opts.MaxRedirects
 	client := &http.Client{
-		Transport: &limitedTransport{next: tr, hosts: hosts},
+		Transport: &limitedTransport{next: tr, hosts: hosts, maxWait: opts.MaxRetryWait},
 		CheckRedirect: func(req *http.Request, via []*http.Request) error {
 			if len(via) > maxRedirects {
 				return fmt.Errorf("%w: stopped after %d", ErrTooManyRedirects, maxRedirects)

@@ -200,8 +200,9 @@ func (h *hostLimits) sweep(now time.Time) {
 // them (see turnClock); one that waited for them while another request
 // to the host timed out is not sent (see ErrHostTimedOut).
 type limitedTransport struct {
-	next  http.RoundTripper
-	hosts *hostLimits
+	next    http.RoundTripper
+	hosts   *hostLimits
+	maxWait time.Duration // the longest hold waited for (Options.MaxRetryWait)
 }
 
 // CloseIdleConnections closes the connections the next transport keeps:
@@ -213,11 +214,21 @@ func (t *limitedTransport) CloseIdleConnections() {
 }
 
 func (t *limitedTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	l := t.hosts.get(hostKey(req.URL))
+	host := hostKey(req.URL)
+	l := t.hosts.get(host)
 	ctx := req.Context()
 	c, _ := ctx.Value(turnClockKey{}).(*turnClock)
 	queued := time.Now()
 	release, err := t.turn(ctx, c, l)
+	for err == nil && !t.hosts.heldOff(host, time.Now()).IsZero() {
+		// The host answered 429 with a Retry-After while the request
+		// waited for its turn: hundreds of a publisher's feeds queued
+		// there were sent anyway, each answered 429 again.
+		release()
+		if err = t.hosts.await(ctx, Masked(req.URL.String()), host, t.maxWait); err == nil {
+			release, err = t.turn(ctx, c, l)
+		}
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -2,8 +2,11 @@ package fetcher
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -49,5 +52,59 @@ func TestHostsLeftAloneAreForgotten(t *testing.T) {
 	}
 	if until := f.Holds(now)[held]; until.IsZero() {
 		t.Errorf("the hold of %s, asked for a day, was forgotten", held)
+	}
+}
+
+// TestRequestsQueuedAtAHostAreNotSentOnceItAsksToWait asks for 30 feeds
+// of one host at once, as a round reads a publisher's section feeds,
+// while its one slot is busy with a request that it answers with 429 and
+// a Retry-After of an hour: the requests waiting for their turn are held
+// off as those asked later are, where every one of them was sent and
+// answered 429 again.
+func TestRequestsQueuedAtAHostAreNotSentOnceItAsksToWait(t *testing.T) {
+	var asked atomic.Int32
+	answer := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if asked.Add(1) == 1 {
+			<-answer
+		}
+		w.Header().Set("Retry-After", "3600")
+		http.Error(w, "slow down", http.StatusTooManyRequests)
+	}))
+	defer srv.Close()
+	opts := testOptions()
+	opts.PerHostConcurrency, opts.Retries = 1, -1
+	f := New(opts)
+	defer f.Close()
+	first := make(chan error)
+	go func() {
+		_, err := f.Fetch(context.Background(), Request{URL: srv.URL + "/feed/0.xml"})
+		first <- err
+	}()
+	for asked.Load() == 0 {
+		time.Sleep(time.Millisecond)
+	}
+	const queued = 30
+	errs := make(chan error, queued)
+	for i := range queued {
+		go func() {
+			_, err := f.Fetch(context.Background(), Request{URL: fmt.Sprintf("%s/feed/%d.xml", srv.URL, i+1)})
+			errs <- err
+		}()
+	}
+	// Let them pass the check of the host's hold, none yet, and wait
+	// for its slot (the test passes without the wait, proving nothing).
+	time.Sleep(200 * time.Millisecond)
+	close(answer)
+	if err := <-first; RetryAfter(err) != time.Hour {
+		t.Fatalf("the first request: %v, want its 429 with a Retry-After of an hour", err)
+	}
+	for range queued {
+		if err := <-errs; !errors.As(err, new(*HeldOffError)) {
+			t.Errorf("a request queued at the host: %v, want it held off", err)
+		}
+	}
+	if n := asked.Load(); n != 1 {
+		t.Errorf("the host was asked %d times after it asked to be left alone for an hour", n-1)
 	}
 }
