@@ -1,6 +1,7 @@
 package server
 
 import (
+	"fmt"
 	"io"
 	"log/slog"
 	"net"
@@ -35,18 +36,19 @@ func TestSlowClientsAreCutOff(t *testing.T) {
 	}
 	go srv.Serve(ln)
 	defer srv.Close()
+	// A client that asks in time is answered. On a loaded machine one
+	// request may outlast timeouts a hundredth of the real ones, so it
+	// asks up to three times; a server the slow clients hold answers none.
 	answers := func() {
 		t.Helper()
-		resp, err := http.Get("http://" + ln.Addr().String() + "/api/news/")
-		if err != nil {
-			t.Fatalf("a client that asks in time: %v", err)
+		var err error
+		for range 3 {
+			if err = askInTime("http://" + ln.Addr().String() + "/api/news/"); err == nil {
+				return
+			}
+			t.Logf("a client that asks in time: %v", err)
 		}
-		io.Copy(io.Discard, resp.Body)
-		resp.Body.Close()
-		http.DefaultClient.CloseIdleConnections()
-		if resp.StatusCode != http.StatusOK {
-			t.Fatalf("a client that asks in time: %s", resp.Status)
-		}
+		t.Fatalf("a client that asks in time, three times: %v", err)
 	}
 	answers() // the view loaded
 	baseG, baseF := testutil.SettledGoroutines(0), testutil.OpenFiles(t)
@@ -120,4 +122,21 @@ func TestSlowClientsAreCutOff(t *testing.T) {
 	if g > baseG+3 || f > baseF+len(conns)+3 {
 		t.Errorf("%d goroutines and %d files open with %d clients cut off, %d and %d before they came", g, f, len(conns), baseG, baseF)
 	}
+}
+
+// askInTime gets url on a connection of its own and reads the answer.
+func askInTime(url string) error {
+	defer http.DefaultClient.CloseIdleConnections()
+	resp, err := http.Get(url)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if _, err := io.Copy(io.Discard, resp.Body); err != nil {
+		return err
+	}
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("%s", resp.Status)
+	}
+	return nil
 }
