@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"maps"
 	"os"
 	"os/exec"
 	"path"
@@ -122,6 +123,15 @@ func reviseHub(t *testing.T, st store.Store, round int) {
 // (with a trailing slash) mapped to nil. A symbolic link fails the test.
 func treeOf(t *testing.T, dir string) map[string][]byte {
 	t.Helper()
+	files, err := readTree(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return files
+}
+
+// readTree is treeOf's reading, with an error for what it cannot read.
+func readTree(dir string) (map[string][]byte, error) {
 	files := map[string][]byte{}
 	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil || p == dir {
@@ -139,14 +149,11 @@ func treeOf(t *testing.T, dir string) map[string][]byte {
 			}
 			files[rel] = data
 		default:
-			t.Errorf("%s: %v, not a file", rel, d.Type())
+			return fmt.Errorf("%s: %v, not a file", rel, d.Type())
 		}
 		return nil
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return files
+	return files, err
 }
 
 // sameTree reports every difference between two trees of treeOf.
@@ -615,6 +622,20 @@ func publishingFollowsTheStore(t *testing.T, hub string, served bool) {
 			}
 		}
 	}
+	// The last round's writes may have come while its update ran, and
+	// the next update follow it: the copy has caught up once it holds
+	// what a fresh build of the store holds.
+	fopt := opt
+	fopt.Manifest, fopt.Views = nil, nil
+	caughtUp := filepath.Join(t.TempDir(), "caught-up")
+	if _, err := publish.Build(ctx, st, s, caughtUp, fopt); err != nil {
+		t.Fatal(err)
+	}
+	want := treeOf(t, caughtUp)
+	waitFor("the copy holding what a fresh build holds", func() bool {
+		got, err := readTree(out) // an update may move files as it is read
+		return err == nil && maps.EqualFunc(got, want, bytes.Equal)
+	})
 	cancel()
 	<-done
 	t.Logf("publishing said %q", said.String())

@@ -63,7 +63,7 @@ func TestIngestOnceLeavesWithheldArticlesOutOfIssues(t *testing.T) {
 	}
 	site := filepath.Join(t.TempDir(), "out")
 	h.run("build", "--now", buildNow, site)
-	if files := holdingFiles(site, title); len(files) > 0 {
+	if files := holdingFiles(t, site, title); len(files) > 0 {
 		t.Errorf("the build after the round shows the hidden lead %q in %v", title, files)
 	}
 }

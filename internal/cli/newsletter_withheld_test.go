@@ -87,7 +87,7 @@ func TestNewsletterIssueLeavesOutWhatIsWithheldSince(t *testing.T) {
 		if !holds(issue, title) {
 			t.Fatalf("the issue does not name %q before it is hidden", title)
 		}
-		if files := holdingFiles(out, title); !anyUnder(files, "newsletters/") || !anyUnder(files, "api/newsletters/") {
+		if files := holdingFiles(t, out, title); !anyUnder(files, "newsletters/") || !anyUnder(files, "api/newsletters/") {
 			t.Fatalf("the build shows %q in %v only, before it is hidden", title, files)
 		}
 	}
@@ -108,7 +108,7 @@ func TestNewsletterIssueLeavesOutWhatIsWithheldSince(t *testing.T) {
 	fresh := filepath.Join(t.TempDir(), "fresh")
 	build(fresh)
 	for _, title := range []string{c.lead.Article.Title, c.related.Title} {
-		if files := holdingFiles(out, title); len(files) > 0 {
+		if files := holdingFiles(t, out, title); len(files) > 0 {
 			t.Errorf("the build still shows %q in %v", title, files)
 		}
 	}
@@ -120,35 +120,21 @@ func TestNewsletterIssueLeavesOutWhatIsWithheldSince(t *testing.T) {
 		t.Errorf("shown again, the lead is not back in the issue")
 	}
 	build(out)
-	if files := holdingFiles(out, c.lead.Article.Title); !anyUnder(files, "newsletters/") {
+	if files := holdingFiles(t, out, c.lead.Article.Title); !anyUnder(files, "newsletters/") {
 		t.Errorf("shown again, the lead is back in %v only", files)
 	}
 }
 
 // holdingFiles returns the files under dir (slash paths relative to it)
 // whose bytes hold text.
-func holdingFiles(dir, text string) []string {
+func holdingFiles(t *testing.T, dir, text string) []string {
+	t.Helper()
 	var files []string
-	for rel, b := range readTree(dir) {
+	for rel, b := range treeOf(t, dir) {
 		if strings.Contains(string(b), text) {
 			files = append(files, rel)
 		}
 	}
-	return files
-}
-
-func readTree(dir string) map[string][]byte {
-	files := map[string][]byte{}
-	filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		if b, err := os.ReadFile(p); err == nil {
-			rel, _ := filepath.Rel(dir, p)
-			files[filepath.ToSlash(rel)] = b
-		}
-		return nil
-	})
 	return files
 }
 
