@@ -107,6 +107,15 @@ func Clip(s string, max int) string {
 	return s
 }
 
+// maxQuoted is the most characters of a value an error message quotes.
+const maxQuoted = 40
+
+// Quoted returns s in Go's quotes, cut to its first 40 characters (see
+// Clip), for an error message: a value refused may be a megabyte long.
+func Quoted(s string) string {
+	return strconv.Quote(Clip(s, maxQuoted))
+}
+
 // FitArticle cuts an article's texts to their limits (Clip) and drops the
 // list entries past theirs, as ingest does with what a feed or a page
 // gives, and returns the names of the fields it changed ("title",

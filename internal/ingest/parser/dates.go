@@ -198,7 +198,7 @@ func parseDate(s, lang string) (time.Time, error) {
 	}
 	if len(s) > maxDateLen {
 		// Text that is no date: each form tried reads it whole.
-		return time.Time{}, fmt.Errorf("unrecognised date: %d bytes, more than the %d a date may have (%q)", len(s), maxDateLen, model.Clip(s, 40))
+		return time.Time{}, fmt.Errorf("unrecognised date: %d bytes, more than the %d a date may have (%s)", len(s), maxDateLen, model.Quoted(s))
 	}
 	if !isASCII(s) {
 		var ok bool
