@@ -107,13 +107,16 @@ func Clip(s string, max int) string {
 	return s
 }
 
-// maxQuoted is the most characters of a value an error message quotes.
-const maxQuoted = 40
-
 // Quoted returns s in Go's quotes, cut to its first 40 characters (see
 // Clip), for an error message: a value refused may be a megabyte long.
 func Quoted(s string) string {
-	return strconv.Quote(Clip(s, maxQuoted))
+	return strconv.Quote(Clip(s, 40))
+}
+
+// QuotedURL returns an address for an error message: masked (MaskURL),
+// cut to its first 200 characters, in Go's quotes.
+func QuotedURL(raw string) string {
+	return strconv.Quote(Clip(MaskURL(raw), 200))
 }
 
 // FitArticle cuts an article's texts to their limits (Clip) and drops the
