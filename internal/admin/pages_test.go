@@ -97,7 +97,7 @@ func TestSourceForms(t *testing.T) {
 			"Added https://news.example.org/feed.xml.", false, "  - url: https://news.example.org/feed.xml\n    provider: news.example.org\n    topics:\n      - Senate\n      - Polls\n    interval: 45m\n    dedicated: true\n"},
 		{"sources/add", url.Values{"url": {"https://NEWS.example.org/feed.xml/"}}, "Not done: source https://NEWS.example.org/feed.xml/ is already listed", true, ""},
 		{"sources/add", url.Values{"url": {"ftp://files.example.org/feed"}}, `Not done: source "ftp://files.example.org/feed": want an absolute http or https URL`, true, "!ftp:"},
-		{"sources/add", url.Values{"url": {"https://x.example/"}, "interval": {"10s"}}, `Not done: source https://x.example/: interval "10s": at least 1m`, true, "!x.example"},
+		{"sources/add", url.Values{"url": {"https://x.example/"}, "interval": {"10s"}}, `Not done: source "https://x.example/": interval "10s": at least 1m`, true, "!x.example"},
 		{"sources/pause", url.Values{"url": {f.feeds + "/feeds/daily.xml"}}, "Paused " + f.feeds + "/feeds/daily.xml.", false, "    enabled: false\n"},
 		{"sources/resume", url.Values{"url": {f.feeds + "/feeds/daily.xml"}}, "Resumed " + f.feeds + "/feeds/daily.xml: it is fetched at the next round.", false, "!enabled: false"},
 		{"sources/pause", url.Values{"url": {"https://absent.example/feed"}}, "Not done: source https://absent.example/feed is not listed", true, ""},

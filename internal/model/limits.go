@@ -107,6 +107,18 @@ func Clip(s string, max int) string {
 	return s
 }
 
+// Quoted returns s in Go's quotes, cut to its first 40 characters (see
+// Clip), for an error message: a value refused may be a megabyte long.
+func Quoted(s string) string {
+	return strconv.Quote(Clip(s, 40))
+}
+
+// QuotedURL returns an address for an error message: masked (MaskURL),
+// cut to its first 200 characters, in Go's quotes.
+func QuotedURL(raw string) string {
+	return strconv.Quote(Clip(MaskURL(raw), 200))
+}
+
 // FitArticle cuts an article's texts to their limits (Clip) and drops the
 // list entries past theirs, as ingest does with what a feed or a page
 // gives, and returns the names of the fields it changed ("title",

@@ -1,7 +1,9 @@
 package model
 
 import (
+	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -84,6 +86,25 @@ func TestRelatedLimitOfConfigStaysWithinTheRecordLimit(t *testing.T) {
 	for _, tt := range []struct{ set, want int }{{0, DefaultRelatedLimit}, {50, 50}, {MaxRelated, MaxRelated}, {1 << 20, MaxRelated}} {
 		if got := (&Config{RelatedLimit: tt.set}).Related(); got != tt.want {
 			t.Errorf("related_limit %d gives %d, want %d", tt.set, got, tt.want)
+		}
+	}
+}
+
+// TestParseErrorsQuoteAPrefix gives each reader of a setting a value of a
+// megabyte: its error quotes the first characters only. (Each quoted the
+// whole value, which a form or a file may carry.)
+func TestParseErrorsQuoteAPrefix(t *testing.T) {
+	long := "12" + strings.Repeat("x", 1<<20)
+	want := strconv.Quote(long[:39] + "…")
+	for name, parse := range map[string]func(string) error{
+		"ParseClock":    func(s string) error { _, err := ParseClock(s); return err },
+		"ParseAge":      func(s string) error { _, err := ParseAge(s); return err },
+		"ParseSpan":     func(s string) error { _, err := ParseSpan(s); return err },
+		"ParseInterval": func(s string) error { _, err := ParseInterval(s); return err },
+	} {
+		err := parse(long)
+		if err == nil || len(err.Error()) > 200 || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: error of %d bytes %.200v, want one quoting %s", name, len(fmt.Sprint(err)), err, want)
 		}
 	}
 }

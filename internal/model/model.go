@@ -526,12 +526,12 @@ func (s *SMTP) UseStartTLS() bool { return s.StartTLS == nil || *s.StartTLS }
 // returns it in minutes after midnight.
 func ParseClock(s string) (int, error) {
 	if len(s) != 5 || s[2] != ':' || !isDigits(s[:2]) || !isDigits(s[3:]) {
-		return 0, fmt.Errorf("%q is not a time of day HH:MM", s)
+		return 0, fmt.Errorf("%s is not a time of day HH:MM", Quoted(s))
 	}
 	h := int(s[0]-'0')*10 + int(s[1]-'0')
 	m := int(s[3]-'0')*10 + int(s[4]-'0')
 	if h > 23 || m > 59 {
-		return 0, fmt.Errorf("%q is not a time of day HH:MM (00:00 to 23:59)", s)
+		return 0, fmt.Errorf("%s is not a time of day HH:MM (00:00 to 23:59)", Quoted(s))
 	}
 	return h*60 + m, nil
 }
@@ -580,13 +580,13 @@ func ParseAge(s string) (time.Duration, error) {
 	}
 	switch {
 	case errors.Is(err, errTooLong):
-		return 0, fmt.Errorf("%q is not an age: %w", s, err)
+		return 0, fmt.Errorf("%s is not an age: %w", Quoted(s), err)
 	case err != nil:
-		return 0, fmt.Errorf("%q is not an age: want days (30d), weeks (2w), months (6mo), years (1y), hours (36h) or off", s)
+		return 0, fmt.Errorf("%s is not an age: want days (30d), weeks (2w), months (6mo), years (1y), hours (36h) or off", Quoted(s))
 	case d <= 0:
-		return 0, fmt.Errorf("%q is not an age: want more than nothing, or off", s)
+		return 0, fmt.Errorf("%s is not an age: want more than nothing, or off", Quoted(s))
 	case onlyMinutes.MatchString(s):
-		return 0, fmt.Errorf("%q is not an age: minutes or months? write months as %smo, minutes as %ss", s, strings.TrimSuffix(s, "m"), strconv.FormatFloat(d.Seconds(), 'f', -1, 64))
+		return 0, fmt.Errorf("%s is not an age: minutes or months? write months as %smo, minutes as %ss", Quoted(s), strings.TrimSuffix(s, "m"), strconv.FormatFloat(d.Seconds(), 'f', -1, 64))
 	}
 	return d, nil
 }
@@ -781,10 +781,10 @@ func ParseSpan(s string) (time.Duration, error) {
 	s = strings.TrimSpace(s)
 	d, err := parseSpan(s)
 	if errors.Is(err, errTooLong) {
-		return 0, fmt.Errorf("%q is %w", s, err)
+		return 0, fmt.Errorf("%s is %w", Quoted(s), err)
 	}
 	if err != nil {
-		return 0, fmt.Errorf("%q is not a span of time: want days (3d), weeks (1w), hours (72h) or minutes (90m)", s)
+		return 0, fmt.Errorf("%s is not a span of time: want days (3d), weeks (1w), hours (72h) or minutes (90m)", Quoted(s))
 	}
 	return d, nil
 }
@@ -797,7 +797,7 @@ func ParseInterval(s string) (time.Duration, error) {
 		return 0, fmt.Errorf("interval %w", err)
 	}
 	if d < time.Minute {
-		return 0, fmt.Errorf("interval %q: at least 1m", s)
+		return 0, fmt.Errorf("interval %s: at least 1m", Quoted(s))
 	}
 	return d, nil
 }

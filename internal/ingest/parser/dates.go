@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 	"unicode"
+
+	"newshub/internal/model"
 )
 
 // itemDate is the raw date read as parseDate reads it in the feed's
@@ -179,6 +181,10 @@ func ParseDate(s string) (time.Time, error) {
 	return parseDate(s, "")
 }
 
+// maxDateLen is the most bytes a date may have: the longest a feed gives,
+// written out in another script with its zone's name, has a few dozen.
+const maxDateLen = 256
+
 // parseDate is ParseDate for a date of a feed in the language lang (as
 // the feed declares it, "hr-HR"), whose month names are read as that
 // language's where another's name another month by them (see
@@ -189,6 +195,10 @@ func parseDate(s, lang string) (time.Time, error) {
 		// Most items have no date of some kind: each layout tried would
 		// make an error of its own.
 		return time.Time{}, fmt.Errorf("unrecognised date %q", s)
+	}
+	if len(s) > maxDateLen {
+		// Text that is no date: each form tried reads it whole.
+		return time.Time{}, fmt.Errorf("unrecognised date: %d bytes, more than the %d a date may have (%s)", len(s), maxDateLen, model.Quoted(s))
 	}
 	if !isASCII(s) {
 		var ok bool

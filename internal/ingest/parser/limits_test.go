@@ -145,3 +145,26 @@ func TestParseManyRelAttributes(t *testing.T) {
 		})
 	}
 }
+
+// TestParseDateRefusesLongText gives ParseDate texts of a megabyte, one
+// of them a date followed by a word that long: each is refused, counted,
+// and quoted by its first characters only. (Each form tried read the
+// text whole: a second a megabyte, the error quoting it all, and the
+// date before the word was read as one.)
+func TestParseDateRefusesLongText(t *testing.T) {
+	const n = 1 << 20
+	for _, s := range []string{
+		strings.Repeat("1", n),
+		"Tue, 05 Nov 2024 10:00:00 " + strings.Repeat("a", n-26),
+	} {
+		t.Run(s[:8], func(t *testing.T) {
+			got, err := ParseDate(s)
+			if err == nil {
+				t.Fatalf("read as %v", got)
+			}
+			if want := fmt.Sprintf("%d bytes, more than the %d a date may have (%q)", n, maxDateLen, s[:39]+"…"); !strings.Contains(err.Error(), want) {
+				t.Errorf("error of %d bytes %.200q, want one saying %q", len(err.Error()), err, want)
+			}
+		})
+	}
+}

@@ -46,6 +46,10 @@ type opmlEntry struct {
 // maxOPML bounds an OPML file.
 const maxOPML = 16 << 20
 
+// maxNesting bounds how deep outlines nest: readers' folders nest a few
+// deep, and each level read holds a call of outline.
+const maxNesting = 1000
+
 // Why ReadOPML leaves an outline out (OPMLSkip.Reason).
 const (
 	SkipFolder    = "folder"     // its feeds are read; its name is no topic
@@ -117,10 +121,11 @@ func ReadOPML(r io.Reader) (*OPML, error) {
 
 // opmlReader walks the tokens of one document.
 type opmlReader struct {
-	dec  *xml.Decoder
-	out  *OPML
-	seen map[string]int // feedKey to the line that listed it first
-	line int            // the line the last token started on
+	dec   *xml.Decoder
+	out   *OPML
+	seen  map[string]int // feedKey to the line that listed it first
+	line  int            // the line the last token started on
+	depth int            // the outlines open
 }
 
 func (o *opmlReader) token() (xml.Token, error) {
@@ -198,6 +203,10 @@ func (o *opmlReader) root() (xml.StartElement, error) {
 // outline reads the outline that start opens, its children and its end.
 func (o *opmlReader) outline(start xml.StartElement) error {
 	line := o.line
+	if o.depth++; o.depth > maxNesting {
+		return fmt.Errorf("line %d: invalid OPML: outlines nested more than %d deep", line, maxNesting)
+	}
+	defer func() { o.depth-- }()
 	attr := func(name string) string {
 		for _, a := range start.Attr {
 			if strings.EqualFold(a.Name.Local, name) && (a.Name.Space == "" || strings.EqualFold(a.Name.Space, "opml")) {
@@ -243,11 +252,11 @@ func (o *opmlReader) outline(start xml.StartElement) error {
 	switch {
 	case addr != "":
 	case children > 0:
-		o.skip(line, SkipFolder, fmt.Sprintf("folder %q: its %d outlines are read; its name is no topic", name, children))
+		o.skip(line, SkipFolder, fmt.Sprintf("folder %s: its %d outlines are read; its name is no topic", model.Quoted(name), children))
 	case attr("url") != "" || typ == "link" || typ == "include":
-		o.skip(line, SkipLink, fmt.Sprintf("%q: a link (type %q), not a feed", name, typ))
+		o.skip(line, SkipLink, fmt.Sprintf("%s: a link (type %s), not a feed", model.Quoted(name), model.Quoted(typ)))
 	default:
-		o.skip(line, SkipNoAddress, fmt.Sprintf("%q: no feed address (xmlUrl)", name))
+		o.skip(line, SkipNoAddress, fmt.Sprintf("%s: no feed address (xmlUrl)", model.Quoted(name)))
 	}
 	return nil
 }
@@ -269,7 +278,7 @@ func (o *opmlReader) feed(line int, addr string, attr func(string) string) {
 	}
 	k := feedKey(addr)
 	if first, ok := o.seen[k]; ok {
-		o.skip(line, SkipDuplicate, fmt.Sprintf("%s: the feed of line %d", addr, first))
+		o.skip(line, SkipDuplicate, fmt.Sprintf("%s: the feed of line %d", model.QuotedURL(addr), first))
 		return
 	}
 	o.seen[k] = line

@@ -150,6 +150,9 @@ func TestOPMLRefusesWhatIsNotOPML(t *testing.T) {
 		{"cut short", "<opml version=\"2.0\">\n<body>\n<outline text=\"a\" xmlUrl=\"https://a.example/feed\"/>\n<outline text=\"b\"",
 			"line 4: invalid OPML: unexpected EOF"},
 		{"too large", big, "line 1: not read: an OPML file is at most 16 MB"},
+		{"nested too deep", "<opml version=\"2.0\">\n<body>\n" + strings.Repeat("<outline text=\"a\">", 100*maxNesting) +
+			strings.Repeat("</outline>", 100*maxNesting) + "\n</body></opml>\n",
+			fmt.Sprintf("line 3: invalid OPML: outlines nested more than %d deep", maxNesting)},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			doc, err := ReadOPML(strings.NewReader(c.doc))
@@ -157,6 +160,40 @@ func TestOPMLRefusesWhatIsNotOPML(t *testing.T) {
 				t.Errorf("ReadOPML: %v (%+v), want %q", err, doc, c.want)
 			}
 		})
+	}
+}
+
+// TestOPMLSkipsQuoteAPrefix reads outlines whose names and addresses are
+// a megabyte long, one with a password: each is counted skipped, with its
+// reason, and its detail quotes the first characters, the password
+// masked. (Each detail quoted the whole attribute, a duplicate's address
+// unmasked.)
+func TestOPMLSkipsQuoteAPrefix(t *testing.T) {
+	long := strings.Repeat("a", 1<<20)
+	doc := `<opml version="2.0"><body>` +
+		`<outline text="` + long + `"><outline xmlUrl="https://reader:secret@news.example.com/` + long + `"/></outline>` +
+		`<outline text="` + long + `"/>` +
+		`<outline text="` + long + `" type="` + long + `" url="https://news.example.com/"/>` +
+		`<outline xmlUrl="https://reader:secret@news.example.com/` + long + `"/>` +
+		`<outline xmlUrl="ftp://reader:secret@news.example.com/` + long + `"/>` +
+		`</body></opml>`
+	o, err := ReadOPML(strings.NewReader(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var reasons []string
+	for _, s := range o.Skipped {
+		reasons = append(reasons, s.Reason)
+		if len(s.Detail) > 300 || strings.Contains(s.Detail, "secret") {
+			t.Errorf("%s skipped with a detail of %d bytes: %.300q", s.Reason, len(s.Detail), s.Detail)
+		}
+	}
+	if want := []string{SkipFolder, SkipNoAddress, SkipLink, SkipDuplicate, SkipRefused}; !slices.Equal(reasons, want) || len(o.Feeds) != 1 {
+		t.Errorf("%d feeds, skipped %q; want 1, skipped %q", len(o.Feeds), reasons, want)
+	}
+	err = Validate(model.Source{URL: "https://reader:secret@news.example.com/" + long, Interval: "10s"})
+	if err == nil || len(err.Error()) > 300 || strings.Contains(err.Error(), "secret") {
+		t.Errorf("Validate of an interval too short: %.300v", err)
 	}
 }
 

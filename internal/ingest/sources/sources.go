@@ -223,11 +223,11 @@ func Validate(s model.Source) error {
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		// Masked as in every message: a secret typed with no scheme is
 		// no address MaskURLs finds in the text.
-		return &FieldError{Field: "url", Err: fmt.Errorf("source %q: want an absolute http or https URL", model.MaskURL(s.URL))}
+		return &FieldError{Field: "url", Err: fmt.Errorf("source %s: want an absolute http or https URL", model.QuotedURL(s.URL))}
 	}
 	if s.Interval != "" {
 		if _, err := model.ParseInterval(s.Interval); err != nil {
-			return &FieldError{Field: "interval", Err: fmt.Errorf("source %s: %w", s.URL, err)}
+			return &FieldError{Field: "interval", Err: fmt.Errorf("source %s: %w", model.QuotedURL(s.URL), err)}
 		}
 	}
 	return nil
