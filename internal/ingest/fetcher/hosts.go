@@ -244,6 +244,15 @@ func (t *limitedTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 		release()
 		return nil, err
 	}
+	if resp.StatusCode == http.StatusTooManyRequests {
+		// Held here, before the slot is given back, where only Fetch held
+		// it once the body was closed: a request waiting for the slot
+		// took it first and was sent.
+		now := time.Now()
+		if wait := parseRetryAfter(resp.Header.Get("Retry-After"), answeredAt(resp.Header, now)); wait > 0 {
+			t.hosts.holdOff(host, now.Add(wait))
+		}
+	}
 	resp.Body = &releaseBody{ReadCloser: resp.Body, release: release}
 	return resp, nil
 }
