@@ -16,6 +16,7 @@ type sourceRow struct {
 	sources.Status
 	Next    string // when it is fetched next: a time, "now" or "—"
 	Blocked bool
+	Seen    string // what the page shows of its block (seenOf)
 }
 
 // Fetching says in words whether ingest fetches the source.
@@ -68,7 +69,8 @@ func (h *Handler) sourcesPage(w http.ResponseWriter, r *http.Request, s session)
 				next = when(t)
 			}
 		}
-		rows[i] = sourceRow{Status: st, Next: next, Blocked: ed.blockedSource(st.Source.URL)}
+		rows[i] = sourceRow{Status: st, Next: next, Blocked: ed.blockedSource(st.Source.URL),
+			Seen: ed.seenThing(Decision{Action: BlockSource, Source: st.Source.URL}, nil)}
 	}
 	rounds, err := ingest.Rounds(ctx, h.cfg.Store, 1)
 	if err != nil {
