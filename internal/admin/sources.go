@@ -184,17 +184,12 @@ func listedURL(known []string, posted string) (string, error) {
 }
 
 // changeSources applies change to the list of sources and saves it, in
-// the store and the site folder; then, once saved, runs saved if not nil.
+// the store and the site folder, under the lock every process saving it
+// takes (sources.Change); then, once saved, runs saved if not nil.
 func (h *Handler) changeSources(ctx context.Context, change func(*sources.List) error, saved func(context.Context) error) error {
 	h.sourcesMu.Lock()
 	defer h.sourcesMu.Unlock()
-	list, err := sources.Load(ctx, h.cfg.Store, h.cfg.SiteDir)
-	if err == nil {
-		err = change(list)
-	}
-	if err == nil {
-		err = list.Save(ctx, h.cfg.Store, h.cfg.SiteDir)
-	}
+	err := sources.Change(ctx, h.cfg.Store, h.cfg.SiteDir, change)
 	if err == nil && saved != nil {
 		err = saved(ctx)
 	}
