@@ -174,6 +174,54 @@ func TestSessionsHoldAcrossProcesses(t *testing.T) {
 	}
 }
 
+// TestASessionInUseIsWrittenOnceAMinute sends a browser's requests to
+// two processes of one hub, on SQLite and on PostgreSQL: a request
+// within a minute of the last use written writes nothing, so the idle
+// time runs from that one; used every 50 seconds, the session lives past
+// its idle time; left idle, it ends at both.
+func TestASessionInUseIsWrittenOnceAMinute(t *testing.T) {
+	const every = 50 * time.Second
+	for _, tc := range []struct {
+		name    string
+		handles hubHandles
+	}{
+		{"sqlite", sqliteHandles},
+		{"postgres", postgresHandles},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := newProcesses(t, tc.handles, 2)
+			c := newClient(t, p.handlers[0])
+			if w := c.signIn(adminName, adminPassword); w.Code != http.StatusSeeOther {
+				t.Fatalf("sign-in: %d", w.Code)
+			}
+			p.clock.advance(every)
+			if !p.signedIn(t, c, 1) {
+				t.Fatal("a session is refused 50 seconds after its sign-in")
+			}
+			p.clock.advance(DefaultIdleTimeout - every + time.Second)
+			if p.signedIn(t, c, 0) {
+				t.Errorf("a session is taken %v after its sign-in: its use 50 seconds after the sign-in was written", DefaultIdleTimeout+time.Second)
+			}
+
+			if w := p.at(c, 0).signIn(adminName, adminPassword); w.Code != http.StatusSeeOther {
+				t.Fatalf("sign-in again: %d", w.Code)
+			}
+			for used := time.Duration(0); used < DefaultIdleTimeout+5*time.Minute; used += every {
+				p.clock.advance(every)
+				if !p.signedIn(t, c, int(used/every)%2) {
+					t.Fatalf("a session used every %v ended %v after its sign-in", every, used+every)
+				}
+			}
+			p.clock.advance(DefaultIdleTimeout)
+			for i := range p.handlers {
+				if p.signedIn(t, c, i) {
+					t.Errorf("process %d takes a session idle for %v", i, DefaultIdleTimeout)
+				}
+			}
+		})
+	}
+}
+
 // TestAFlashIsShownByAnotherProcessWithItsSecretsMasked posts a form one
 // process refuses and reads the page it leads back to from another, over
 // one SQLite file: the other shows the message and fills the form again,
