@@ -180,7 +180,7 @@ func New(cfg Config) (*Handler, error) {
 	}
 	h := &Handler{
 		cfg: cfg, log: cfg.Logger, now: cfg.Now, users: cfg.Users,
-		sessions: &sessions{st: cfg.Store, life: store.SessionLife{Idle: cfg.IdleTimeout, Max: cfg.MaxAge}},
+		sessions: &sessions{st: cfg.Store, life: store.SessionLife{Idle: cfg.IdleTimeout, Max: cfg.MaxAge, Touch: touchOf(cfg.IdleTimeout)}},
 		attempts: newAttempts(cfg.Limits),
 		origin:   http.NewCrossOriginProtection(),
 		hashing:  make(chan struct{}, 2),

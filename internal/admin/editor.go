@@ -225,27 +225,33 @@ func (h *Handler) decisions(r *http.Request, s session) ([]Decision, error) {
 		}
 		d.IntoArticle = canonical(into[0].Article)
 	}
-	if !all {
-		ed, err := h.standing(ctx)
-		if err != nil {
-			return nil, err
+	out := []Decision{d}
+	if all {
+		out = perArticle(d, members)
+		if len(out) == 0 {
+			return nil, fmt.Errorf("%s: story is missing", d.Action)
 		}
-		if err := ed.staleForm(d, keysOf(members), f("seen")); err != nil {
-			return nil, err
-		}
-		return []Decision{d}, nil
 	}
-	// A whole story: one decision per article, as the log keeps them.
+	ed, err := h.standing(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := ed.staleForm(out, keysOf(members), f("seen")); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// perArticle returns d, taken on a whole story, as one decision per
+// article of its members, as the log keeps them.
+func perArticle(d Decision, members []*model.Record) []Decision {
 	out := make([]Decision, 0, len(members))
 	for _, m := range members {
 		one := d
 		one.Article, one.Story, one.StoryArticle = canonical(m.Article), "", ""
 		out = append(out, one)
 	}
-	if len(out) == 0 {
-		return nil, fmt.Errorf("%s: story is missing", d.Action)
-	}
-	return out, nil
+	return out
 }
 
 // knownSource returns the address of a listed source, or of one a
@@ -481,6 +487,7 @@ func (h *Handler) standing(ctx context.Context) (*standing, error) {
 type decisionRow struct {
 	Decision
 	Undo *Decision // the decision that undoes it, while it is the last on its thing
+	Seen string    // what the page shows of its thing: it, as the last (seenOf)
 }
 
 // undoOf returns the decision that undoes d, or nil. A hide is taken
@@ -533,7 +540,7 @@ func (h *Handler) decisionsPage(w http.ResponseWriter, r *http.Request, s sessio
 	for i, d := range slices.Backward(shown) {
 		row := decisionRow{Decision: d}
 		if t := target(d); t != "" && ed.latest[t] == hi-len(shown)+i {
-			row.Undo = undoOf(d)
+			row.Undo, row.Seen = undoOf(d), seenOf(d, true)
 		}
 		data.Rows = append(data.Rows, row)
 	}

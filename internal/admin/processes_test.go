@@ -92,6 +92,20 @@ func newProcesses(t *testing.T, handles hubHandles, n int) *processes {
 	return p
 }
 
+// onEachStore runs test on SQLite and on PostgreSQL, in subtests named
+// by them.
+func onEachStore(t *testing.T, test func(t *testing.T, handles hubHandles)) {
+	for _, tc := range []struct {
+		name    string
+		handles hubHandles
+	}{
+		{"sqlite", sqliteHandles},
+		{"postgres", postgresHandles},
+	} {
+		t.Run(tc.name, func(t *testing.T) { test(t, tc.handles) })
+	}
+}
+
 // at sends the client's next requests to the i-th process.
 func (p *processes) at(c *client, i int) *client {
 	c.h = p.handlers[i]
@@ -122,56 +136,88 @@ func (p *processes) signedIn(t *testing.T, c *client, i int) bool {
 // the session at both, a session idle too long is refused by both, and a
 // process started after the sign-in (serve restarted) honours it.
 func TestSessionsHoldAcrossProcesses(t *testing.T) {
-	for _, tc := range []struct {
-		name    string
-		handles hubHandles
-	}{
-		{"sqlite", sqliteHandles},
-		{"postgres", postgresHandles},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			p := newProcesses(t, tc.handles, 3)
-			restarted := p.handlers[2]
-			p.handlers = p.handlers[:2]
+	onEachStore(t, func(t *testing.T, handles hubHandles) {
+		p := newProcesses(t, handles, 3)
+		restarted := p.handlers[2]
+		p.handlers = p.handlers[:2]
 
-			c := newClient(t, p.handlers[0])
-			form := c.token(Prefix + "sign-in")
-			w := p.at(c, 1).do(http.MethodPost, Prefix+"sign-in", url.Values{"csrf": {form}, "name": {adminName},
-				"password": {adminPassword}})
-			if w.Code != http.StatusSeeOther {
-				t.Fatalf("the sign-in form of process 0 posted to process 1: %d, want 303\n%s", w.Code, w.Body)
+		c := newClient(t, p.handlers[0])
+		form := c.token(Prefix + "sign-in")
+		w := p.at(c, 1).do(http.MethodPost, Prefix+"sign-in", url.Values{"csrf": {form}, "name": {adminName},
+			"password": {adminPassword}})
+		if w.Code != http.StatusSeeOther {
+			t.Fatalf("the sign-in form of process 0 posted to process 1: %d, want 303\n%s", w.Code, w.Body)
+		}
+		for i := range p.handlers {
+			if !p.signedIn(t, c, i) {
+				t.Errorf("process %d does not take the session process 1 started", i)
 			}
-			for i := range p.handlers {
-				if !p.signedIn(t, c, i) {
-					t.Errorf("process %d does not take the session process 1 started", i)
-				}
-			}
-			p.handlers = append(p.handlers, restarted)
-			if !p.signedIn(t, c, 2) {
-				t.Error("a process started after the sign-in does not take the session")
-			}
+		}
+		p.handlers = append(p.handlers, restarted)
+		if !p.signedIn(t, c, 2) {
+			t.Error("a process started after the sign-in does not take the session")
+		}
 
-			tok := p.at(c, 0).token(Prefix + "no-such-page")
-			if w := p.at(c, 1).do(http.MethodPost, Prefix+"sign-out", url.Values{"csrf": {tok}}); w.Code != http.StatusSeeOther {
-				t.Fatalf("sign-out at process 1 with process 0's form token: %d, want 303\n%s", w.Code, w.Body)
+		tok := p.at(c, 0).token(Prefix + "no-such-page")
+		if w := p.at(c, 1).do(http.MethodPost, Prefix+"sign-out", url.Values{"csrf": {tok}}); w.Code != http.StatusSeeOther {
+			t.Fatalf("sign-out at process 1 with process 0's form token: %d, want 303\n%s", w.Code, w.Body)
+		}
+		for i := range p.handlers {
+			if p.signedIn(t, c, i) {
+				t.Errorf("process %d takes the session signed out at process 1", i)
 			}
-			for i := range p.handlers {
-				if p.signedIn(t, c, i) {
-					t.Errorf("process %d takes the session signed out at process 1", i)
-				}
-			}
+		}
 
-			if w := p.at(c, 2).signIn(adminName, adminPassword); w.Code != http.StatusSeeOther {
-				t.Fatalf("sign-in again: %d", w.Code)
+		if w := p.at(c, 2).signIn(adminName, adminPassword); w.Code != http.StatusSeeOther {
+			t.Fatalf("sign-in again: %d", w.Code)
+		}
+		p.clock.advance(DefaultIdleTimeout)
+		for i := range p.handlers {
+			if p.signedIn(t, c, i) {
+				t.Errorf("process %d takes a session idle for %v", i, DefaultIdleTimeout)
 			}
-			p.clock.advance(DefaultIdleTimeout)
-			for i := range p.handlers {
-				if p.signedIn(t, c, i) {
-					t.Errorf("process %d takes a session idle for %v", i, DefaultIdleTimeout)
-				}
+		}
+	})
+}
+
+// TestASessionInUseIsWrittenOnceAMinute sends a browser's requests to
+// two processes of one hub, on SQLite and on PostgreSQL: a request
+// within a minute of the last use written writes nothing, so the idle
+// time runs from that one; used every 50 seconds, the session lives past
+// its idle time; left idle, it ends at both.
+func TestASessionInUseIsWrittenOnceAMinute(t *testing.T) {
+	const every = 50 * time.Second
+	onEachStore(t, func(t *testing.T, handles hubHandles) {
+		p := newProcesses(t, handles, 2)
+		c := newClient(t, p.handlers[0])
+		if w := c.signIn(adminName, adminPassword); w.Code != http.StatusSeeOther {
+			t.Fatalf("sign-in: %d", w.Code)
+		}
+		p.clock.advance(every)
+		if !p.signedIn(t, c, 1) {
+			t.Fatal("a session is refused 50 seconds after its sign-in")
+		}
+		p.clock.advance(DefaultIdleTimeout - every + time.Second)
+		if p.signedIn(t, c, 0) {
+			t.Errorf("a session is taken %v after its sign-in: its use 50 seconds after the sign-in was written", DefaultIdleTimeout+time.Second)
+		}
+
+		if w := p.at(c, 0).signIn(adminName, adminPassword); w.Code != http.StatusSeeOther {
+			t.Fatalf("sign-in again: %d", w.Code)
+		}
+		for used := time.Duration(0); used < DefaultIdleTimeout+5*time.Minute; used += every {
+			p.clock.advance(every)
+			if !p.signedIn(t, c, int(used/every)%2) {
+				t.Fatalf("a session used every %v ended %v after its sign-in", every, used+every)
 			}
-		})
-	}
+		}
+		p.clock.advance(DefaultIdleTimeout)
+		for i := range p.handlers {
+			if p.signedIn(t, c, i) {
+				t.Errorf("process %d takes a session idle for %v", i, DefaultIdleTimeout)
+			}
+		}
+	})
 }
 
 // TestAFlashIsShownByAnotherProcessWithItsSecretsMasked posts a form one

@@ -62,6 +62,21 @@ func (e *standing) seenThing(d Decision, members []string) string {
 	return seenOf(e.lastOn(d, members))
 }
 
+// seenAll is what the form of the decisions ds, taken at once (a hide of
+// every article of a story), shows of their things: for one, what
+// seenThing does; for more, a digest of each's in order, so that a
+// decision on any of them, or a member more or less, changes it.
+func (e *standing) seenAll(ds []Decision, members []string) string {
+	if len(ds) == 1 {
+		return e.seenThing(ds[0], members)
+	}
+	var b []byte
+	for _, d := range ds {
+		b = append(append(b, e.seenThing(d, members)...), '\n')
+	}
+	return digest(b)
+}
+
 // errDone is the answer to a form whose decision was taken since its
 // page was read, as it asks: nothing is added.
 type errDone struct{ d Decision }
@@ -71,22 +86,31 @@ func (e *errDone) Error() string {
 }
 
 // staleForm checks the seen a form posted against what holds now of the
-// thing d acts on: nil when the same, or the form posted none (a page
-// from before forms carried it); an *errDone when the decision taken
-// since is d; else an error naming it.
-func (e *standing) staleForm(d Decision, members []string, seen string) error {
-	if seen == "" {
+// things the decisions ds act on: nil when the same, or the form posted
+// none (a page from before forms carried it); an *errDone when what holds
+// of each is what ds asks; else an error naming the last decision taken
+// on them.
+func (e *standing) staleForm(ds []Decision, members []string, seen string) error {
+	if seen == "" || e.seenAll(ds, members) == seen {
 		return nil
 	}
-	last, ok := e.lastOn(d, members)
-	if seenOf(last, ok) == seen {
-		return nil
+	var last Decision
+	found, done := false, true
+	for _, d := range ds {
+		l, ok := e.lastOn(d, members)
+		if ok && (!found || l.At.After(last.At)) {
+			last, found = l, true
+		}
+		done = done && ok && sameDecision(l, d)
 	}
-	if ok && sameDecision(last, d) {
+	switch {
+	case done:
 		return &errDone{last}
-	}
-	if !ok {
+	case !found:
 		return errors.New("the decisions on it changed since you opened the page (edited by hand): reload the page, then decide again")
+	case len(ds) > 1:
+		return fmt.Errorf("the story's articles or the decisions on them changed since you opened the page, the last: %s, by %s at %s; reload the page to see it, then decide again",
+			describe(last), last.By, when(last.At))
 	}
 	return fmt.Errorf("another decision was taken since you opened the page: %s, by %s at %s; reload the page to see it, then decide again",
 		describe(last), last.By, when(last.At))

@@ -19,10 +19,12 @@ func TestAStaleFormIsRefused(t *testing.T) {
 	for _, tt := range []struct {
 		name         string
 		page         func(story string) string
-		first, again string     // the buttons of the forms ada and bob submit
-		set          url.Values // what bob types
-		typed        url.Values // what ada types
-		setup        url.Values // a decision ada takes before both open the page
+		first, again string                    // the buttons of the forms ada and bob submit
+		then         string                    // a button ada clicks next, on firstPage read again
+		firstPage    func(story string) string // the page of ada's forms, when not page
+		set          url.Values                // what bob types
+		typed        url.Values                // what ada types
+		setup        url.Values                // a decision ada takes before both open the page
 		msg          string
 		isErr        bool
 	}{
@@ -42,6 +44,21 @@ func TestAStaleFormIsRefused(t *testing.T) {
 		{name: "the same block twice", page: articlePage(member),
 			first: "Block publisher statedaily.example", again: "Block publisher statedaily.example",
 			msg: "Already done: block-publisher statedaily.example, by ada at"},
+		{name: "the same undo twice", page: decisionsPage,
+			first: "Undo", again: "Undo", setup: url.Values{"action": {"hide"}, "article": {member}},
+			msg: "Already done: unhide " + member + ", by ada at"},
+		{name: "an undo over another's hide again", page: decisionsPage, firstPage: articlePage(member),
+			first: "Unhide", then: "Hide this article", again: "Undo", setup: url.Values{"action": {"hide"}, "article": {member}},
+			msg: "Not done: another decision was taken since you opened the page: hide " + member + ", by ada at", isErr: true},
+		{name: "the same block of a source twice", page: sourcesPage,
+			first: "Block", again: "Block",
+			msg: "Already done: block-source http://127.0.0.1:"},
+		{name: "the same hide of a story twice", page: storyPage,
+			first: "Hide all 2 articles", again: "Hide all 2 articles",
+			msg: "Already done: hide "},
+		{name: "a hide of a story over a hide of one", page: storyPage,
+			first: "Hide", again: "Hide all 2 articles",
+			msg: "Not done: the story's articles or the decisions on them changed since you opened the page, the last: hide ", isErr: true},
 		{name: "a topic beside a hide", page: articlePage(member),
 			first: "Hide this article", again: "Add topic", set: url.Values{"topic": {"Polls"}},
 			msg: `Done: topic-add "Polls" on ` + member},
@@ -64,7 +81,11 @@ func TestAStaleFormIsRefused(t *testing.T) {
 			}
 			// A form opened by both before either decides: ada's, and
 			// the one bob submits after ada's went through.
-			first, again := formWith(t, ada.page(page), tt.first), formWith(t, bob.page(page), tt.again)
+			firstPage := page
+			if tt.firstPage != nil {
+				firstPage = tt.firstPage(f.storyID(t))
+			}
+			first, again := formWith(t, ada.page(firstPage), tt.first), formWith(t, bob.page(page), tt.again)
 			for k, v := range tt.typed {
 				first[k] = v
 			}
@@ -75,6 +96,12 @@ func TestAStaleFormIsRefused(t *testing.T) {
 				t.Fatalf("ada: %s", msg)
 			}
 			f.clock.advance(time.Minute)
+			if tt.then != "" {
+				if msg, isErr := ada.follow(Prefix+"decide", formWith(t, ada.page(firstPage), tt.then)); isErr {
+					t.Fatalf("ada: %s", msg)
+				}
+				f.clock.advance(time.Minute)
+			}
 			before, _ := f.editor.Decisions(context.Background())
 			w := bob.post(Prefix+"decide", again)
 			shown := bob.page(w.Header().Get("Location"))
@@ -95,6 +122,10 @@ func TestAStaleFormIsRefused(t *testing.T) {
 		})
 	}
 }
+
+func decisionsPage(string) string { return Prefix + "decisions/" }
+
+func sourcesPage(string) string { return Prefix + "sources/" }
 
 func storyPage(story string) string { return Prefix + "stories/" + story + "/" }
 

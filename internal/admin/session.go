@@ -26,6 +26,14 @@ import (
 // goes.
 const maxSessions = 10000
 
+// touchOf is the resolution of a session's last use (store.SessionLife's
+// Touch) for an idle time of idle: a minute, so that a session in use
+// costs the store a write a minute, not one a request; a tenth of a
+// shorter idle time, so that a session never ends much before it.
+func touchOf(idle time.Duration) time.Duration {
+	return min(time.Minute, idle/10)
+}
+
 // session is a signed-in user's session as a request sees it.
 type session struct {
 	id   string // the cookie's value

@@ -17,6 +17,7 @@ type sourceRow struct {
 	sources.Status
 	Next    string // when it is fetched next: a time, "now" or "—"
 	Blocked bool
+	Seen    string // what the page shows of its block (seenOf)
 }
 
 // Fetching says in words whether ingest fetches the source.
@@ -110,7 +111,8 @@ func (h *Handler) sourcesPage(w http.ResponseWriter, r *http.Request, s session)
 				next = when(t)
 			}
 		}
-		rows[i] = sourceRow{Status: st, Next: next, Blocked: ed.blockedSource(st.Source.URL)}
+		rows[i] = sourceRow{Status: st, Next: next, Blocked: ed.blockedSource(st.Source.URL),
+			Seen: ed.seenThing(Decision{Action: BlockSource, Source: st.Source.URL}, nil)}
 	}
 	rounds, err := ingest.Rounds(ctx, h.cfg.Store, 1)
 	if err != nil {
@@ -230,17 +232,12 @@ func listedURL(known []string, posted string) (string, error) {
 }
 
 // changeSources applies change to the list of sources and saves it, in
-// the store and the site folder; then, once saved, runs saved if not nil.
+// the store and the site folder, under the lock every process saving it
+// takes (sources.Change); then, once saved, runs saved if not nil.
 func (h *Handler) changeSources(ctx context.Context, change func(*sources.List) error, saved func(context.Context) error) error {
 	h.sourcesMu.Lock()
 	defer h.sourcesMu.Unlock()
-	list, err := sources.Load(ctx, h.cfg.Store, h.cfg.SiteDir)
-	if err == nil {
-		err = change(list)
-	}
-	if err == nil {
-		err = list.Save(ctx, h.cfg.Store, h.cfg.SiteDir)
-	}
+	err := sources.Change(ctx, h.cfg.Store, h.cfg.SiteDir, change)
 	if err == nil && saved != nil {
 		err = saved(ctx)
 	}

@@ -105,14 +105,17 @@ func (h *Handler) storyPage(w http.ResponseWriter, r *http.Request, s session) {
 	}
 	keys := keysOf(recs)
 	data := struct {
-		ID                string
-		Lead              member
-		Members           []member
-		Pinned            time.Time
-		Back              string
-		SeenPin, SeenLead string // what the page shows of the story's pin and lead (seenOf)
+		ID      string
+		Lead    member
+		Members []member
+		Pinned  time.Time
+		Back    string
+		// What the page shows of the story's pin and lead, and of the
+		// hide or show of each of its articles (seenOf, seenAll).
+		SeenPin, SeenLead, SeenAll string
 	}{ID: id, Lead: ms[0], Members: ms, Pinned: ed.pinned(id, ms[0].URL, h.now()), Back: r.URL.Path,
-		SeenPin: ed.seenThing(Decision{Action: Pin, Story: id}, keys), SeenLead: ed.seenThing(Decision{Action: Lead}, keys)}
+		SeenPin: ed.seenThing(Decision{Action: Pin, Story: id}, keys), SeenLead: ed.seenThing(Decision{Action: Lead}, keys),
+		SeenAll: ed.seenAll(perArticle(Decision{Action: Hide}, recs), keys)}
 	h.show(w, r, s, "story", "Story "+id, data)
 }
 

@@ -24,8 +24,24 @@ type Session struct {
 // SessionLife bounds a session's life: it ends after Idle without a
 // request, and after Max in any case. A store compares by its arguments'
 // clock (the now given), not its own, so a test's clock holds.
+//
+// Touch is the resolution of its last request: a touch within Touch of
+// the one written last writes nothing, so that a hub's database takes
+// one write a Touch per session in use, not one a request; the idle
+// time is counted from up to Touch before the last request.
 type SessionLife struct {
-	Idle, Max time.Duration
+	Idle, Max, Touch time.Duration
+}
+
+// Live reports whether a session last seen at seen and created at
+// created is live at now.
+func (l SessionLife) Live(created, seen, now time.Time) bool {
+	return seen.After(now.Add(-l.Idle)) && created.After(now.Add(-l.Max))
+}
+
+// Stale reports whether a live session's seen is to be written at now.
+func (l SessionLife) Stale(seen, now time.Time) bool {
+	return now.Sub(seen) > l.Touch
 }
 
 // Sessions keeps the admin area's sessions and the key of its sign-in
@@ -37,8 +53,9 @@ type Sessions interface {
 	// seen, so that at most max are kept.
 	StartSession(ctx context.Context, s Session, life SessionLife, max int) error
 	// TouchSession returns the session named by hash, live at now by
-	// life, and marks it seen at now; ErrNotFound when there is none
-	// live (an expired one is deleted).
+	// life, and marks it seen at now when its seen is more than
+	// life.Touch before (see SessionLife.Stale); ErrNotFound when there
+	// is none live (an expired one is deleted).
 	TouchSession(ctx context.Context, hash []byte, now time.Time, life SessionLife) (Session, error)
 	// EndSessions deletes the sessions named by hashes; unknown ones are
 	// passed over.

@@ -16,6 +16,7 @@ import (
 
 	"newshub/internal/atomicfile"
 	"newshub/internal/content"
+	"newshub/internal/filelock"
 	"newshub/internal/model"
 	"newshub/internal/store"
 )
@@ -76,7 +77,59 @@ func Load(ctx context.Context, st store.Store, siteDir string) (*List, error) {
 // once in a serve running; stored first, the store held a list that no
 // file had, which a serve running read until it stopped and the next start
 // took back.
+//
+// The check and the writes are made under a lock on a file in the site's
+// .newshub folder, which every process saving the list takes: two saves
+// of one list read never both pass the check.
 func (l *List) Save(ctx context.Context, st store.Store, siteDir string) error {
+	unlock, err := lockList(ctx, siteDir)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	return l.save(ctx, st, siteDir)
+}
+
+// Change loads the list, applies change to it and saves it, under the
+// lock Save takes, so that changes made at once by several processes all
+// land, one after the other, where a list read before another's save
+// would be refused as edited.
+func Change(ctx context.Context, st store.Store, siteDir string, change func(*List) error) error {
+	unlock, err := lockList(ctx, siteDir)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	l, err := Load(ctx, st, siteDir)
+	if err != nil {
+		return err
+	}
+	if err := change(l); err != nil {
+		return err
+	}
+	return l.save(ctx, st, siteDir)
+}
+
+// lockList takes the lock on the list of the site folder siteDir; when
+// siteDir is no folder, there is no file to keep in step, and nothing is
+// locked.
+func lockList(ctx context.Context, siteDir string) (unlock func(), err error) {
+	if fi, err := os.Stat(siteDir); siteDir == "" || err != nil || !fi.IsDir() {
+		return func() {}, nil
+	}
+	dir := filepath.Join(siteDir, ".newshub")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("save sources: %w", err)
+	}
+	unlock, err = filelock.Acquire(ctx, filepath.Join(dir, "sources.lock"))
+	if err != nil {
+		return nil, fmt.Errorf("save sources: %w", err)
+	}
+	return unlock, nil
+}
+
+// save is Save, the lock held.
+func (l *List) save(ctx context.Context, st store.Store, siteDir string) error {
 	file := ""
 	if fi, err := os.Stat(siteDir); siteDir != "" && err == nil && fi.IsDir() {
 		file = filepath.Join(siteDir, filepath.FromSlash(Path))

@@ -3,11 +3,13 @@ package sources
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -314,5 +316,105 @@ func TestSaveStoppedBeforeStoringIsTakenInAtTheNextStart(t *testing.T) {
 	}
 	if want := []string{"https://a.example/feed.xml", "https://b.example/feed.xml", "https://c.example/feed.xml"}; !slices.Equal(got, want) {
 		t.Errorf("sources after the next start: %v, want %v", got, want)
+	}
+}
+
+// writers opens n handles on the store of a new site folder, as n
+// processes of one hub (serve, the command line) hold it.
+func writers(t *testing.T, n int) (context.Context, string, []store.Store) {
+	t.Helper()
+	ctx, dir, st := siteStore(t)
+	out := []store.Store{st}
+	for len(out) < n {
+		more, err := sqlite.Open(ctx, filepath.Join(dir, ".newshub", "db"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { more.Close() })
+		out = append(out, more)
+	}
+	return ctx, dir, out
+}
+
+// TestSavesAtOnceNeverBothPass has two writers read the list, add a
+// source each and save at once, round after round: one save lands, the
+// other is refused as made over an edit, never both written, one over
+// the other, with the file and the store left holding different lists.
+func TestSavesAtOnceNeverBothPass(t *testing.T) {
+	ctx, dir, sts := writers(t, 2)
+	for round := range 10 {
+		lists := make([]*List, len(sts))
+		for i, st := range sts {
+			l, err := Load(ctx, st, dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := l.Add(model.Source{URL: fmt.Sprintf("https://w%d.example/r%d.xml", i, round)}); err != nil {
+				t.Fatal(err)
+			}
+			lists[i] = l
+		}
+		errs := make([]error, len(sts))
+		var wg sync.WaitGroup
+		for i, st := range sts {
+			wg.Go(func() { errs[i] = lists[i].Save(ctx, st, dir) })
+		}
+		wg.Wait()
+		saved := 0
+		for _, err := range errs {
+			switch {
+			case err == nil:
+				saved++
+			case !strings.Contains(err.Error(), "edited since the list was read"):
+				t.Fatalf("round %d: %v", round, err)
+			}
+		}
+		file, err := os.ReadFile(filepath.Join(dir, "_data", "sources.yaml"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		rec, err := sts[0].Get(ctx, Path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if saved != 1 || !bytes.Equal(file, rec.Raw) {
+			t.Fatalf("round %d: %d of 2 saves passed; the file holds:\n%s\nthe store:\n%s", round, saved, file, rec.Raw)
+		}
+	}
+}
+
+// TestChangesAtOnceAllLand has two writers add sources through Change at
+// once: every source added is listed, in the file and the store.
+func TestChangesAtOnceAllLand(t *testing.T) {
+	ctx, dir, sts := writers(t, 2)
+	const each = 8
+	var wg sync.WaitGroup
+	errs := make(chan error, len(sts)*each)
+	for i, st := range sts {
+		wg.Go(func() {
+			for n := range each {
+				errs <- Change(ctx, st, dir, func(l *List) error {
+					return l.Add(model.Source{URL: fmt.Sprintf("https://w%d.example/%d.xml", i, n)})
+				})
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Error(err)
+		}
+	}
+	l, err := Load(ctx, sts[1], dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	file, err := os.ReadFile(filepath.Join(dir, "_data", "sources.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := len(l.Sources()); got != len(sts)*each || !bytes.Equal(file, l.Record().Raw) {
+		t.Errorf("%d of %d sources listed; the file holds:\n%s\nthe store:\n%s", got, len(sts)*each, file, l.Record().Raw)
 	}
 }

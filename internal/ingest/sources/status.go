@@ -54,14 +54,12 @@ func (s Status) NextFetch() (time.Time, bool) {
 // Pause stops fetching a listed source until Resume: the list says
 // enabled: false, in the store and the site folder's file.
 func Pause(ctx context.Context, st store.Store, siteDir, rawURL string) error {
-	l, err := Load(ctx, st, siteDir)
-	if err != nil {
-		return err
-	}
-	if !l.SetEnabled(rawURL, false) {
-		return fmt.Errorf("source %s is not listed", rawURL)
-	}
-	return l.Save(ctx, st, siteDir)
+	return Change(ctx, st, siteDir, func(l *List) error {
+		if !l.SetEnabled(rawURL, false) {
+			return fmt.Errorf("source %s is not listed", rawURL)
+		}
+		return nil
+	})
 }
 
 // Resume makes a source fetched again at once: enabled in the list, and

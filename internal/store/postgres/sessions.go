@@ -40,24 +40,36 @@ func (s *Store) StartSession(ctx context.Context, sess store.Session, life store
 	return nil
 }
 
-// TouchSession marks the session seen when it is live, and returns it;
-// else it deletes what there is of it.
+// TouchSession marks the session seen when it is live and its seen is
+// stale, and returns it; else it deletes what there is of it. It reads
+// first: most requests of a session in use write nothing.
 func (s *Store) TouchSession(ctx context.Context, hash []byte, now time.Time, life store.SessionLife) (store.Session, error) {
 	sess := store.Session{Hash: hash}
-	err := s.pool.QueryRow(ctx, `UPDATE admin_sessions SET seen = $2 WHERE hash = $1 AND seen > $3 AND created > $4
-		RETURNING account, stamp, created, seen, note`, hash, now.Truncate(time.Microsecond), now.Add(-life.Idle), now.Add(-life.Max)).
+	err := s.pool.QueryRow(ctx, `SELECT account, stamp, created, seen, note FROM admin_sessions WHERE hash = $1`, hash).
 		Scan(&sess.User, &sess.Stamp, &sess.Created, &sess.Seen, &sess.Note)
-	if err == nil {
-		sess.Created, sess.Seen = sess.Created.UTC(), sess.Seen.UTC()
+	if err != nil && !errNoRows(err) {
+		return store.Session{}, fmt.Errorf("touch session: %w", lost(err))
+	}
+	sess.Created, sess.Seen = sess.Created.UTC(), sess.Seen.UTC()
+	switch {
+	case err != nil || !life.Live(sess.Created, sess.Seen, now):
+		if _, err := s.pool.Exec(ctx, `DELETE FROM admin_sessions WHERE hash = $1`, hash); err != nil {
+			return store.Session{}, fmt.Errorf("touch session: %w", lost(err))
+		}
+		return store.Session{}, fmt.Errorf("session: %w", store.ErrNotFound)
+	case !life.Stale(sess.Seen, now):
 		return sess, nil
 	}
-	if !errNoRows(err) {
+	// Never back: another process may have written a later request.
+	sess.Seen = now.Truncate(time.Microsecond).UTC()
+	tag, err := s.pool.Exec(ctx, `UPDATE admin_sessions SET seen = greatest(seen, $2) WHERE hash = $1`, hash, sess.Seen)
+	switch {
+	case err != nil:
 		return store.Session{}, fmt.Errorf("touch session: %w", lost(err))
+	case tag.RowsAffected() == 0: // ended since it was read
+		return store.Session{}, fmt.Errorf("session: %w", store.ErrNotFound)
 	}
-	if _, err := s.pool.Exec(ctx, `DELETE FROM admin_sessions WHERE hash = $1`, hash); err != nil {
-		return store.Session{}, fmt.Errorf("touch session: %w", lost(err))
-	}
-	return store.Session{}, fmt.Errorf("session: %w", store.ErrNotFound)
+	return sess, nil
 }
 
 // EndSessions deletes the sessions named by hashes.

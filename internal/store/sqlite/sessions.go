@@ -49,24 +49,28 @@ func (s *Store) StartSession(ctx context.Context, sess store.Session, life store
 	})
 }
 
-// TouchSession marks the session seen when it is live, and returns it;
-// else it deletes what there is of it, in one write transaction.
+// TouchSession marks the session seen when it is live and its seen is
+// stale, and returns it; else it deletes what there is of it, in one
+// write transaction.
 func (s *Store) TouchSession(ctx context.Context, hash []byte, now time.Time, life store.SessionLife) (store.Session, error) {
 	sess := store.Session{Hash: hash}
 	live := false
 	err := s.inWrite(ctx, "touch session", func(tx *sql.Tx) error {
 		var created, seen int64
-		err := tx.QueryRowContext(ctx, `UPDATE admin_sessions SET seen = ?2 WHERE hash = ?1 AND seen > ?3 AND created > ?4
-			RETURNING account, stamp, created, seen, note`, hash, now.UnixMicro(), now.Add(-life.Idle).UnixMicro(),
-			now.Add(-life.Max).UnixMicro()).Scan(&sess.User, &sess.Stamp, &created, &seen, &sess.Note)
-		if live = err == nil; live {
-			sess.Created, sess.Seen = time.UnixMicro(created).UTC(), time.UnixMicro(seen).UTC()
-			return nil
-		}
-		if !errors.Is(err, sql.ErrNoRows) {
+		err := tx.QueryRowContext(ctx, `SELECT account, stamp, created, seen, note FROM admin_sessions WHERE hash = ?`, hash).
+			Scan(&sess.User, &sess.Stamp, &created, &seen, &sess.Note)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, `DELETE FROM admin_sessions WHERE hash = ?`, hash)
+		sess.Created, sess.Seen = time.UnixMicro(created).UTC(), time.UnixMicro(seen).UTC()
+		live = err == nil && life.Live(sess.Created, sess.Seen, now)
+		switch {
+		case !live:
+			_, err = tx.ExecContext(ctx, `DELETE FROM admin_sessions WHERE hash = ?`, hash)
+		case life.Stale(sess.Seen, now):
+			sess.Seen = now.Truncate(time.Microsecond).UTC()
+			_, err = tx.ExecContext(ctx, `UPDATE admin_sessions SET seen = ? WHERE hash = ?`, now.UnixMicro(), hash)
+		}
 		return err
 	})
 	if err != nil {

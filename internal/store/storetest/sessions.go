@@ -100,6 +100,45 @@ func testSessionExpires(t *testing.T, a, b store.Store) {
 	}
 }
 
+// testSessionTouch touches a session with a resolution of a minute: a
+// touch within a minute of the seen written writes nothing, and the
+// session ends its idle time after that seen; touched every 50 seconds,
+// less than the resolution, it stays live past its idle time.
+func testSessionTouch(t *testing.T, a, b store.Store) {
+	life := sessionLife
+	life.Touch = time.Minute
+	touch := func(id string, at time.Duration) (time.Time, bool) {
+		t.Helper()
+		s, err := b.TouchSession(context.Background(), hashOf(id), sessionT0.Add(at), life)
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
+			t.Fatalf("TouchSession at %v: %v", at, err)
+		}
+		return s.Seen, err == nil
+	}
+	startSession(t, a, "s1", "ada", sessionT0, 100)
+	for _, c := range []struct {
+		at, seen time.Duration // seen: the seen kept after the touch at at
+	}{
+		{30 * time.Second, 0},
+		{time.Minute, 0},
+		{90 * time.Second, 90 * time.Second},
+		{2 * time.Minute, 90 * time.Second},
+	} {
+		if seen, ok := touch("s1", c.at); !ok || !seen.Equal(sessionT0.Add(c.seen)) {
+			t.Errorf("touched at %v: seen %v (live %v), want %v", c.at, seen.Sub(sessionT0), ok, c.seen)
+		}
+	}
+	if _, ok := touch("s1", 90*time.Second+life.Idle); ok {
+		t.Error("a session idle for its idle time since the seen written is live")
+	}
+	startSession(t, a, "s2", "ada", sessionT0, 100)
+	for at := time.Duration(0); at < life.Idle+time.Hour; at += 50 * time.Second {
+		if _, ok := touch("s2", at); !ok {
+			t.Fatalf("a session touched every 50 seconds ended at %v", at)
+		}
+	}
+}
+
 // testSessionCap starts sessions past the cap, and after some expired: the
 // expired ones go first, then the least recently seen.
 func testSessionCap(t *testing.T, a, b store.Store) {

@@ -38,6 +38,7 @@ func RunShared(t *testing.T, open func(t *testing.T) (store.Store, store.Store))
 		{"StoredPathsSeesTheOtherHandlesWrites", testStoredPaths},
 		{"SessionsAreSharedAndLeaveTheGenerationAlone", testSessionShared},
 		{"SessionsExpireIdleOrOld", testSessionExpires},
+		{"SessionsAreWrittenOnceATouch", testSessionTouch},
 		{"SessionsAreCapped", testSessionCap},
 		{"SessionsOfAUserEnd", testSessionEndUser},
 		{"SessionNoteIsTakenOnce", testSessionNote},
