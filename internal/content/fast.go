@@ -25,14 +25,15 @@ var errOutside = errors.New("outside the fast YAML subset")
 //
 // checked says the caller has already seen that fastChars(src) holds.
 func parseFast(src []byte, lineBase int, checked bool) (*tree, error) {
-	return parseFastLimited(src, lineBase, checked, nil)
+	return parseFastLimited(src, lineBase, checked, nil, nil)
 }
 
 // parseFastLimited is parseFast that stops reading a list as soon as it
 // holds more entries than listLimit gives for its key (0: no limit), so a
 // record with a million entries in a list costs no more than one with the
-// limit; it then returns a *listError.
-func parseFastLimited(src []byte, lineBase int, checked bool, listLimit func(key string) int) (*tree, error) {
+// limit; it then returns a *listError. The tree's pairs and the reader's
+// stack are taken from s when it has them (see Parser).
+func parseFastLimited(src []byte, lineBase int, checked bool, listLimit func(key string) int, s *Parser) (*tree, error) {
 	if !checked && !fastChars(src) {
 		return nil, errOutside
 	}
@@ -41,9 +42,21 @@ func parseFastLimited(src []byte, lineBase int, checked bool, listLimit func(key
 	// Room for a pair every 48 bytes, as records have, up to what any real
 	// record needs: a hostile one grows the slice as it goes, if it gets
 	// that far.
-	t := &tree{text: unsafe.String(unsafe.SliceData(src), len(src)), pairs: make([]pair, 0, min(16+len(src)/48, maxPreallocPairs))}
-	p := fastParser{t: t, src: t.text, line: lineBase + 1, stack: make([]pair, 0, 32), listLimit: listLimit}
+	t := &tree{text: unsafe.String(unsafe.SliceData(src), len(src))}
+	p := fastParser{t: t, src: t.text, line: lineBase + 1, listLimit: listLimit}
+	if s != nil {
+		t.pairs, p.stack, s.pairs, s.stack = s.pairs, s.stack, nil, nil
+	}
+	if t.pairs == nil {
+		t.pairs = make([]pair, 0, min(16+len(src)/48, maxPreallocPairs))
+	}
+	if p.stack == nil {
+		p.stack = make([]pair, 0, 32)
+	}
 	root, ok := p.document()
+	if s != nil && cap(p.stack) <= maxPreallocPairs {
+		s.stack = p.stack[:0]
+	}
 	if p.tooLong != nil {
 		return nil, p.tooLong
 	}

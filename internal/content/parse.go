@@ -26,7 +26,7 @@ type document struct {
 // strings share its memory, so data must not be modified afterwards (Render
 // always writes a new slice). Errors are *ParseError.
 func Parse(path string, data []byte) (*model.Record, error) {
-	rec, _, err := parse(path, data)
+	rec, _, err := parse(path, data, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -40,14 +40,33 @@ func Parse(path string, data []byte) (*model.Record, error) {
 // refused. In newshub's own files (the sources list, the decisions, the
 // smtp settings) such a key is an error.
 func ParseWarn(path string, data []byte) (*model.Record, []*ParseError, error) {
-	rec, doc, err := parse(path, data)
+	return new(Parser).ParseWarn(path, data)
+}
+
+// Parser parses files one after another, each file's parse tree made in
+// the memory of the one before: the tree is dropped once the record is
+// decoded (its strings are the file's bytes, never the tree's), and an
+// import parses a hundred thousand files. The zero value is ready to use;
+// a Parser is not for several goroutines at once.
+type Parser struct {
+	pairs, stack []pair // a tree's pairs and the fast reader's stack, emptied
+}
+
+// ParseWarn is the package's ParseWarn, reusing p's memory.
+func (p *Parser) ParseWarn(path string, data []byte) (*model.Record, []*ParseError, error) {
+	rec, doc, err := parse(path, data, p)
 	if err != nil {
 		return nil, nil, err
+	}
+	if pairs := doc.tree.pairs; cap(pairs) <= maxPreallocPairs {
+		p.pairs = pairs[:0]
 	}
 	return rec, doc.warns, nil
 }
 
-func parse(path string, data []byte) (*model.Record, *document, error) {
+// parse decodes one file, its tree made with the memory of s when set (see
+// Parser).
+func parse(path string, data []byte, s *Parser) (*model.Record, *document, error) {
 	kind, ok := KindOf(path)
 	if !ok {
 		return nil, nil, &ParseError{Path: path, Msg: "not a record path"}
@@ -78,7 +97,7 @@ func parse(path string, data []byte) (*model.Record, *document, error) {
 	if kind == model.KindConfig {
 		limits, lastWins = nil, true
 	}
-	t, err := parseYAML(path, data[doc.yamlStart:doc.yamlEnd], doc.lineBase, plain, limits, lastWins)
+	t, err := parseYAML(path, data[doc.yamlStart:doc.yamlEnd], doc.lineBase, plain, limits, lastWins, s)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -251,7 +270,7 @@ func dataFileOf(p string) string {
 // of the list, a topic's fields and keywords. A save cut short holds
 // fewer. A file that does not parse counts 0.
 func Entries(p string, data []byte) int {
-	_, doc, err := parse(p, data)
+	_, doc, err := parse(p, data, nil)
 	if err != nil {
 		return 0
 	}
@@ -373,8 +392,8 @@ func invalidUTF8(data []byte) (line int, msg string) {
 // checked says src is known to hold only characters the fast reader takes;
 // lastWins lets a map give a key twice, the last value read (see
 // parseFull).
-func parseYAML(path string, src []byte, lineBase int, checked bool, listLimit func(string) int, lastWins bool) (*tree, error) {
-	t, err := parseFastLimited(src, lineBase, checked, listLimit)
+func parseYAML(path string, src []byte, lineBase int, checked bool, listLimit func(string) int, lastWins bool, s *Parser) (*tree, error) {
+	t, err := parseFastLimited(src, lineBase, checked, listLimit, s)
 	if err == nil {
 		return t, nil
 	}

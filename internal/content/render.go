@@ -27,7 +27,7 @@ func Render(rec *model.Record) error {
 	var doc *document
 	if len(rec.Raw) > 0 {
 		var err error
-		if old, doc, err = parse(rec.Path, rec.Raw); err != nil {
+		if old, doc, err = parse(rec.Path, rec.Raw, nil); err != nil {
 			return fmt.Errorf("render %s: %w", rec.Path, err)
 		}
 		if old.Kind != rec.Kind {

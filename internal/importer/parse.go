@@ -44,8 +44,9 @@ func (imp *importer) parseAll(ctx context.Context, files []fileRef, prepare func
 	queue := make(chan chan parsed, parseAhead) // bounds what waits in memory
 	for range imp.opts.Workers {
 		go func() {
+			var ps content.Parser
 			for j := range jobs {
-				p := imp.parseFile(j.ref)
+				p := imp.parseFile(&ps, j.ref)
 				if p.rec != nil {
 					p.unchanged = imp.unchanged(p.rec)
 					if prepare != nil && !p.unchanged {
@@ -83,8 +84,8 @@ func (imp *importer) parseAll(ctx context.Context, files []fileRef, prepare func
 	return results
 }
 
-// parseFile reads one file within the size cap and parses it.
-func (imp *importer) parseFile(ref fileRef) parsed {
+// parseFile reads one file within the size cap and parses it with ps.
+func (imp *importer) parseFile(ps *content.Parser, ref fileRef) parsed {
 	p := parsed{ref: ref}
 	data, perm, err := readCapped(ref.abs, imp.opts.MaxSize)
 	p.perm = perm
@@ -113,7 +114,7 @@ func (imp *importer) parseFile(ref fileRef) parsed {
 		p.rec = content.Opaque(ref.rel, data)
 		return p
 	}
-	rec, warns, err := content.ParseWarn(ref.rel, data)
+	rec, warns, err := ps.ParseWarn(ref.rel, data)
 	if err != nil {
 		var pe *content.ParseError
 		if errors.As(err, &pe) {

@@ -137,9 +137,10 @@ func syncSite(ctx context.Context, st store.Store, dir string, hold func(path st
 	var changed []*model.Record
 	var taken []parsed // the files in force as read
 	onDisk := map[string]bool{}
+	var ps content.Parser
 	for _, f := range files {
 		onDisk[f.rel] = true
-		p := imp.parseFile(f)
+		p := imp.parseFile(&ps, f)
 		if p.keep != "" {
 			// Import keeps such a file as it is; as configuration it is
 			// a bad edit, and what the store holds stays in force.
