@@ -98,7 +98,12 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("postgres store %s: %w", redact(cfg), err)
 	}
-	if err := migrate(ctx, pool, nil, defaultMigrateWait); err != nil {
+	ms, err := migrations()
+	if err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("postgres store: %w", err)
+	}
+	if err := migrate(ctx, pool, ms, defaultMigrateWait); err != nil {
 		pool.Close()
 		return nil, fmt.Errorf("postgres store %s: %w", redact(cfg), err)
 	}
