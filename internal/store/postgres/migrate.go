@@ -102,8 +102,9 @@ func migrate(ctx context.Context, pool *pgxpool.Pool, ms []migration.Migration, 
 // migrateNext applies the first migration the database lacks, in one
 // transaction, and reports whether there was none left. It holds the
 // write lock, which writers of every version take, so that no write is
-// half done while it runs: a row an older program wrote is there for the
-// migration to change, or written after it.
+// half done while it runs: a row an older program wrote is either there
+// for the migration to change, or written after it, when the schema
+// refuses the older program (0026_older_writers.sql).
 func migrateNext(ctx context.Context, pool *pgxpool.Pool, sp space, ms []migration.Migration, wait migrateWait) (done bool, err error) {
 	var busy *busyError
 	err = pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
@@ -233,6 +234,10 @@ func reindexMatching(ctx context.Context, tx pgx.Tx, pattern string) error {
 // codeLockNotAvailable is PostgreSQL's error code for a lock not granted
 // within lock_timeout.
 const codeLockNotAvailable = "55P03"
+
+// codeOlderWriter is the error code of a write the database refuses to a
+// program older than its schema (0026_older_writers.sql).
+const codeOlderWriter = "NH001"
 
 // codeReadOnly is PostgreSQL's error code for a write refused by a
 // read-only transaction, as every transaction of a standby is.

@@ -454,6 +454,81 @@ func searchRows(t *testing.T, ctx context.Context, st *Store) map[string]searchR
 	return m
 }
 
+// TestWriteOfAnOlderProgramIsRefused deletes a record as this program
+// does, once a newer one migrated the store, and as a program of before
+// schema 26 did (a write lock, the change, the generation's bump, no
+// schema named): the database refuses both whole, saying to upgrade,
+// where they wrote rows as the schema they knew wanted them. This
+// program's writes to its own schema go on.
+func TestWriteOfAnOlderProgramIsRefused(t *testing.T) {
+	ctx := context.Background()
+	ms, err := migrations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	newer := append(ms[:len(ms):len(ms)], migration.Migration{Version: ms[len(ms)-1].Version + 1, Name: "newer.sql", SQL: `SELECT 1`})
+	rec := bulkRecord("a")
+	olderDelete := func(st *Store) error {
+		return pgx.BeginFunc(ctx, st.pool, func(tx pgx.Tx) error {
+			if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, lockWrite); err != nil {
+				return err
+			}
+			if _, err := tx.Exec(ctx, `DELETE FROM records WHERE path = $1`, rec.Path); err != nil {
+				return err
+			}
+			_, err := tx.Exec(ctx, `UPDATE generation SET value = value + 1 WHERE id = 1`)
+			return err
+		})
+	}
+	thisDelete := func(st *Store) error { return st.Delete(ctx, rec.Path) }
+	for _, tt := range []struct {
+		name    string
+		migrate []migration.Migration // by a newer program, before the write
+		delete  func(st *Store) error
+		refused bool
+	}{
+		{"this program", nil, thisDelete, false},
+		{"this program after a newer one migrated", newer, thisDelete, true},
+		{"a program of before schema 26", nil, olderDelete, true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			st := openDSN(t, pgtest.DSN(t))
+			defer st.Close()
+			if err := st.Upsert(ctx, []*model.Record{rec}); err != nil {
+				t.Fatal(err)
+			}
+			if tt.migrate != nil {
+				if err := migrate(ctx, st.pool, tt.migrate, defaultMigrateWait); err != nil {
+					t.Fatal(err)
+				}
+			}
+			before, err := st.Generation(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			err = tt.delete(st)
+			after, gerr := st.Generation(ctx)
+			if gerr != nil {
+				t.Fatal(gerr)
+			}
+			_, getErr := st.Get(ctx, rec.Path)
+			kept := getErr == nil
+			if !tt.refused {
+				if err != nil || kept || after != before+1 {
+					t.Errorf("delete: %v; record kept %v, generation %d to %d: want it deleted in one generation", err, kept, before, after)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), "newer than this program knows") {
+				t.Errorf("delete: %v, want a refusal saying the schema is newer than the program knows", err)
+			}
+			if !kept || after != before {
+				t.Errorf("record kept %v (%v), generation %d to %d: want nothing of the refused write stored", kept, getErr, before, after)
+			}
+		})
+	}
+}
+
 // TestMigrationWaitsForAWriteInProgress starts a migration while a writer
 // holds the write lock, mid-write, as an older program's ingest may when a
 // newer one starts: the migration waits for the write to end, so that
