@@ -53,16 +53,15 @@ type migrateWait struct {
 // time, and gives the sessions in the way about half a minute to finish.
 var defaultMigrateWait = migrateWait{lockTimeout: 2 * time.Second, tries: 5, backoff: time.Second}
 
-// migrate applies the migrations the database lacks. ms nil means the
-// embedded ones. Processes opening the store at once apply each migration
-// once: the others wait on the lock, then find it applied.
+// migrations returns the embedded migrations, in order.
+func migrations() ([]migration.Migration, error) {
+	return migration.Load(migrationFiles, "migrations/*.sql")
+}
+
+// migrate applies the migrations of ms the database lacks. Processes
+// opening the store at once apply each migration once: the others wait
+// on the lock, then find it applied.
 func migrate(ctx context.Context, pool *pgxpool.Pool, ms []migration.Migration, wait migrateWait) error {
-	if ms == nil {
-		var err error
-		if ms, err = migration.Load(migrationFiles, "migrations/*.sql"); err != nil {
-			return err
-		}
-	}
 	sp, err := spaceOf(ctx, pool)
 	if err != nil {
 		return fmt.Errorf("migrate: %w", err)
@@ -80,7 +79,7 @@ func migrate(ctx context.Context, pool *pgxpool.Pool, ms []migration.Migration, 
 	}
 	backoff := wait.backoff
 	for try := 1; ; try++ {
-		done, err := migrateNext(ctx, pool, sp.migrate, ms, wait)
+		done, err := migrateNext(ctx, pool, sp, ms, wait)
 		var busy *busyError
 		if errors.As(err, &busy) && try < wait.tries {
 			slog.Warn("migration waits for tables other sessions hold; trying again",
@@ -101,11 +100,15 @@ func migrate(ctx context.Context, pool *pgxpool.Pool, ms []migration.Migration, 
 }
 
 // migrateNext applies the first migration the database lacks, in one
-// transaction, and reports whether there was none left.
-func migrateNext(ctx context.Context, pool *pgxpool.Pool, key int64, ms []migration.Migration, wait migrateWait) (done bool, err error) {
+// transaction, and reports whether there was none left. It holds the
+// write lock, which writers of every version take, so that no write is
+// half done while it runs: a row an older program wrote is either there
+// for the migration to change, or written after it, when the schema
+// refuses the older program (0026_older_writers.sql).
+func migrateNext(ctx context.Context, pool *pgxpool.Pool, sp space, ms []migration.Migration, wait migrateWait) (done bool, err error) {
 	var busy *busyError
 	err = pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, key); err != nil {
+		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, sp.migrate); err != nil {
 			return err
 		}
 		var current int
@@ -118,6 +121,9 @@ func migrateNext(ctx context.Context, pool *pgxpool.Pool, key int64, ms []migrat
 		for _, m := range ms {
 			if m.Version <= current {
 				continue
+			}
+			if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, sp.write); err != nil {
+				return fmt.Errorf("migration %s: %w", m.Name, err)
 			}
 			// Set once the migration lock is held: processes queued on
 			// it wait for the one migrating, as long as it takes. A
@@ -228,6 +234,10 @@ func reindexMatching(ctx context.Context, tx pgx.Tx, pattern string) error {
 // codeLockNotAvailable is PostgreSQL's error code for a lock not granted
 // within lock_timeout.
 const codeLockNotAvailable = "55P03"
+
+// codeOlderWriter is the error code of a write the database refuses to a
+// program older than its schema (0026_older_writers.sql).
+const codeOlderWriter = "NH001"
 
 // codeReadOnly is PostgreSQL's error code for a write refused by a
 // read-only transaction, as every transaction of a standby is.

@@ -33,6 +33,25 @@ func versions(t *testing.T, ctx context.Context, pool *pgxpool.Pool) []int {
 	return vs
 }
 
+// migratedPool makes a database at the schema of the embedded migrations
+// and returns a pool of its own on it, closed when the test ends, the
+// migrations and its address.
+func migratedPool(t *testing.T) (*pgxpool.Pool, []migration.Migration, string) {
+	t.Helper()
+	dsn := pgtest.DSN(t)
+	openDSN(t, dsn).Close()
+	pool, err := pgxpool.New(context.Background(), dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(pool.Close)
+	ms, err := migrations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pool, ms, dsn
+}
+
 func tableExists(t *testing.T, ctx context.Context, pool *pgxpool.Pool, name string) bool {
 	t.Helper()
 	var ok bool
@@ -163,17 +182,7 @@ func TestOpenRefusesNewerSchema(t *testing.T) {
 // session is gone it runs.
 func TestMigrationWaitingForABusyTableLetsReadsGoOn(t *testing.T) {
 	ctx := context.Background()
-	dsn := pgtest.DSN(t)
-	openDSN(t, dsn).Close()
-	pool, err := pgxpool.New(ctx, dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer pool.Close()
-	ms, err := migration.Load(migrationFiles, "migrations/*.sql")
-	if err != nil {
-		t.Fatal(err)
-	}
+	pool, ms, dsn := migratedPool(t)
 	next := ms[len(ms)-1].Version + 1
 	more := append(ms[:len(ms):len(ms)], migration.Migration{Version: next, Name: "busy.sql",
 		SQL: `ALTER TABLE records ADD COLUMN busy integer`})
@@ -443,4 +452,135 @@ func searchRows(t *testing.T, ctx context.Context, st *Store) map[string]searchR
 		t.Fatal(err)
 	}
 	return m
+}
+
+// TestWriteOfAnOlderProgramIsRefused deletes a record as this program
+// does, once a newer one migrated the store, and as a program of before
+// schema 26 did (a write lock, the change, the generation's bump, no
+// schema named): the database refuses both whole, saying to upgrade,
+// where they wrote rows as the schema they knew wanted them. This
+// program's writes to its own schema go on.
+func TestWriteOfAnOlderProgramIsRefused(t *testing.T) {
+	ctx := context.Background()
+	ms, err := migrations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	newer := append(ms[:len(ms):len(ms)], migration.Migration{Version: ms[len(ms)-1].Version + 1, Name: "newer.sql", SQL: `SELECT 1`})
+	rec := bulkRecord("a")
+	olderDelete := func(st *Store) error {
+		return pgx.BeginFunc(ctx, st.pool, func(tx pgx.Tx) error {
+			if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, lockWrite); err != nil {
+				return err
+			}
+			if _, err := tx.Exec(ctx, `DELETE FROM records WHERE path = $1`, rec.Path); err != nil {
+				return err
+			}
+			_, err := tx.Exec(ctx, `UPDATE generation SET value = value + 1 WHERE id = 1`)
+			return err
+		})
+	}
+	thisDelete := func(st *Store) error { return st.Delete(ctx, rec.Path) }
+	for _, tt := range []struct {
+		name    string
+		migrate []migration.Migration // by a newer program, before the write
+		delete  func(st *Store) error
+		refused bool
+	}{
+		{"this program", nil, thisDelete, false},
+		{"this program after a newer one migrated", newer, thisDelete, true},
+		{"a program of before schema 26", nil, olderDelete, true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			st := openDSN(t, pgtest.DSN(t))
+			defer st.Close()
+			if err := st.Upsert(ctx, []*model.Record{rec}); err != nil {
+				t.Fatal(err)
+			}
+			if tt.migrate != nil {
+				if err := migrate(ctx, st.pool, tt.migrate, defaultMigrateWait); err != nil {
+					t.Fatal(err)
+				}
+			}
+			before, err := st.Generation(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			err = tt.delete(st)
+			after, gerr := st.Generation(ctx)
+			if gerr != nil {
+				t.Fatal(gerr)
+			}
+			_, getErr := st.Get(ctx, rec.Path)
+			kept := getErr == nil
+			if !tt.refused {
+				if err != nil || kept || after != before+1 {
+					t.Errorf("delete: %v; record kept %v, generation %d to %d: want it deleted in one generation", err, kept, before, after)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), "newer than this program knows") {
+				t.Errorf("delete: %v, want a refusal saying the schema is newer than the program knows", err)
+			}
+			if !kept || after != before {
+				t.Errorf("record kept %v (%v), generation %d to %d: want nothing of the refused write stored", kept, getErr, before, after)
+			}
+		})
+	}
+}
+
+// TestMigrationWaitsForAWriteInProgress starts a migration while a writer
+// holds the write lock, mid-write, as an older program's ingest may when a
+// newer one starts: the migration waits for the write to end, so that
+// what it wrote is there for the migration to change, where before the
+// migration ran beside it and the write's rows, committed after, were
+// never migrated.
+func TestMigrationWaitsForAWriteInProgress(t *testing.T) {
+	ctx := context.Background()
+	pool, ms, dsn := migratedPool(t)
+	next := ms[len(ms)-1].Version + 1
+	more := append(ms[:len(ms):len(ms)], migration.Migration{Version: next, Name: "next.sql", SQL: `SELECT 1`})
+
+	writer, err := pool.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer writer.Rollback(ctx)
+	var writerPID int
+	if err := writer.QueryRow(ctx, `SELECT pg_backend_pid() FROM (SELECT pg_advisory_xact_lock($1)) l`, lockWrite).Scan(&writerPID); err != nil {
+		t.Fatal(err)
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- migrate(ctx, pool, more, defaultMigrateWait) }()
+	admin, err := pgx.Connect(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer admin.Close(ctx)
+	for waiting := false; !waiting; {
+		select {
+		case err := <-errc:
+			t.Fatalf("the migration ended (%v) while a write held the write lock, want it to wait for the write", err)
+		case <-time.After(20 * time.Millisecond):
+		}
+		// The migration's session waiting for the lock the writer holds.
+		err := admin.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM pg_locks w JOIN pg_locks h
+			ON h.locktype = 'advisory' AND h.objid = w.objid AND h.classid = w.classid AND h.granted AND h.pid = $1
+			WHERE w.locktype = 'advisory' AND NOT w.granted)`, writerPID).Scan(&waiting)
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := versions(t, ctx, pool); got[len(got)-1] == next {
+		t.Fatalf("schema_version lists %v while the write is in progress, want %d not yet applied", got, next)
+	}
+	if err := writer.Commit(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-errc; err != nil {
+		t.Fatalf("the migration once the write ended: %v", err)
+	}
+	if got := versions(t, ctx, pool); got[len(got)-1] != next {
+		t.Errorf("schema_version lists %v, want %d applied", got, next)
+	}
 }

@@ -47,6 +47,9 @@ type Store struct {
 	space space
 	// lockTimeout is writeLockTimeout; zero for that. Tests shorten it.
 	lockTimeout time.Duration
+	// schema is the latest schema version this program knows, which its
+	// writes name (see write).
+	schema int
 }
 
 var _ store.Store = (*Store)(nil)
@@ -98,7 +101,12 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("postgres store %s: %w", redact(cfg), err)
 	}
-	if err := migrate(ctx, pool, nil, defaultMigrateWait); err != nil {
+	ms, err := migrations()
+	if err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("postgres store: %w", err)
+	}
+	if err := migrate(ctx, pool, ms, defaultMigrateWait); err != nil {
 		pool.Close()
 		return nil, fmt.Errorf("postgres store %s: %w", redact(cfg), err)
 	}
@@ -111,7 +119,7 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		pool.Close()
 		return nil, fmt.Errorf("postgres store %s: finish an interrupted bulk load: %w", redact(cfg), err)
 	}
-	st := &Store{pool: pool, db: pool, space: sp}
+	st := &Store{pool: pool, db: pool, space: sp, schema: ms[len(ms)-1].Version}
 	if err := pool.QueryRow(ctx, sqlAnalyzedRows).Scan(&st.growth.analyzed); err != nil {
 		pool.Close()
 		return nil, fmt.Errorf("postgres store %s: %w", redact(cfg), err)

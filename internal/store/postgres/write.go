@@ -427,8 +427,11 @@ func (s *Store) write(ctx context.Context, fn func(tx pgx.Tx, version int64) (ch
 			return err
 		}
 		// Set once the write lock is held: a writer queued on it waits
-		// for the one writing, as long as that takes.
-		if _, err := tx.Exec(ctx, fmt.Sprintf(`SET LOCAL lock_timeout = %d`, wait.Milliseconds())); err != nil {
+		// for the one writing, as long as that takes. The schema this
+		// program knows is named for the generation's bump, which the
+		// database refuses once a newer program migrated it.
+		if _, err := tx.Exec(ctx, fmt.Sprintf(`SET LOCAL lock_timeout = %d; SET LOCAL newshub.schema = %d`,
+			wait.Milliseconds(), s.schema)); err != nil {
 			return err
 		}
 		changed, err := fn(tx, gen+1)
@@ -441,6 +444,9 @@ func (s *Store) write(ctx context.Context, fn func(tx pgx.Tx, version int64) (ch
 	if errors.As(err, &pgErr) && pgErr.Code == codeLockNotAvailable {
 		// Asked once the transaction is over, on another connection.
 		return &heldError{wait: wait, holders: holders(ctx, s.pool, wait), err: err}
+	}
+	if errors.As(err, &pgErr) && pgErr.Code == codeOlderWriter {
+		return errors.New(pgErr.Message) // says it all, in one line
 	}
 	return lost(onPrimary(err))
 }
