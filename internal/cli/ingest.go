@@ -235,6 +235,10 @@ func printSummary(w io.Writer, s ingest.Summary) {
 	for _, p := range countsBy(s.Pages, "read") {
 		fmt.Fprintf(w, ", %s", p)
 	}
+	if u := s.Unread; u.Kept+u.Read+u.Left+u.Dropped > 0 {
+		fmt.Fprintf(w, "\n         %d left for a later round (their host had no turn to spare); of those left before, %d read (%d articles completed, %d gone), %d still left, %d dropped",
+			u.Kept, u.Read, u.Completed, u.Gone, u.Left, u.Dropped)
+	}
 	fmt.Fprintf(w, "\nstored:  %d records in %s\n", s.Written, s.Duration.Round(time.Millisecond))
 	if s.Recurated > 0 {
 		fmt.Fprintf(w, "         %d batches curated again: another writer changed stored articles they had read\n", s.Recurated)

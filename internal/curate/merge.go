@@ -20,10 +20,12 @@ func KeyOf(a *model.Article) string {
 }
 
 // Merge folds what src knew of an article into dst: empty fields of dst
-// take src's value, the longer excerpt wins, images are united (by URL,
-// dst's first), the earliest publication time is kept, and related coverage
-// is united by canonical URL. Curated values (quality, heat, published,
-// topics) are taken from src only when dst does not carry them.
+// take src's value, as does a publisher named by its domain alone where
+// src names it (a page read later gives its site's name), the longer
+// excerpt wins, images are united (by URL, dst's first), the earliest
+// publication time is kept, and related coverage is united by canonical
+// URL. Curated values (quality, heat, published, topics) are taken from
+// src only when dst does not carry them.
 func Merge(dst, src *model.Article) {
 	if dst == nil || src == nil || dst == src {
 		return
@@ -45,6 +47,9 @@ func Merge(dst, src *model.Article) {
 	fill(&dst.CanonicalURL, src.CanonicalURL)
 	fill(&dst.GUID, src.GUID)
 	fill(&dst.Story, src.Story)
+	if dst.Provider.Name == dst.Provider.Domain && src.Provider.Domain == dst.Provider.Domain && src.Provider.Name != "" {
+		dst.Provider.Name = src.Provider.Name
+	}
 	fill(&dst.Provider.Name, src.Provider.Name)
 	fill(&dst.Provider.Domain, src.Provider.Domain)
 	if len(dst.Provider.Images) == 0 {

@@ -140,6 +140,9 @@ type Summary struct {
 	NotStored   map[string]int // items not stored, by reason (Reason...)
 	Pages       map[string]int // article pages by outcome: "read", "failed", ...
 	Written     int            // records written (new and re-curated)
+	// Unread counts the pages left for a later round for want of their
+	// host's turn, and those of earlier rounds read in this one.
+	Unread Unread
 	// Handed counts the new items handed to the worker holding the curate
 	// lock (store.Stager): it stores them and counts them in its New.
 	Handed int
@@ -258,7 +261,8 @@ func (in *Ingester) Run(ctx context.Context) error {
 		}
 		if err == nil && sum.Due > 0 {
 			in.log.Info("ingest round", "due", sum.Due, "new", sum.New, "not_modified", sum.NotModified,
-				"failed", sum.Failed, "held_off", sum.HeldOff, "duration", sum.Duration.Round(time.Millisecond))
+				"failed", sum.Failed, "held_off", sum.HeldOff, "pages_left", sum.Unread.Kept, "pages_caught_up", sum.Unread.Read,
+				"duration", sum.Duration.Round(time.Millisecond))
 		}
 		if sum.Due > 0 {
 			// A round's garbage (fetched bodies, parsed feeds, pages) is
@@ -576,6 +580,9 @@ func (in *Ingester) round(ctx context.Context) (Summary, error) {
 	if err == nil {
 		err = dispatchErr
 	}
+	if err == nil && ctx.Err() == nil && !in.opts.SkipPages {
+		err = r.readUnread(ctx, bySourceURL(list), &sum)
+	}
 	sum.RetentionLeft = err == nil && r.handedLast && !r.unstageable
 	sum.Duration = time.Since(start)
 	return sum, err
@@ -621,6 +628,15 @@ func (in *Ingester) forgetUnlisted(ctx context.Context, list *sources.List, stat
 	in.log.Info("ingest: forgot the states of sources no longer listed", "forgotten", n, "sources", shown)
 }
 
+// bySourceURL returns the sources listed, by address.
+func bySourceURL(list *sources.List) map[string]model.Source {
+	out := make(map[string]model.Source, len(list.Sources()))
+	for _, src := range list.Sources() {
+		out[src.URL] = src
+	}
+	return out
+}
+
 // maxForgottenShown bounds the addresses forgetUnlisted logs: the first
 // round of a hub that removed thousands of sources over the years forgets
 // them all at once.
@@ -644,6 +660,9 @@ type result struct {
 	heldOff                      bool             // not asked: its host asked to wait (Retry-After)
 	report                       store.ReadReport // of a fetched feed
 	pages                        map[string]int   // page outcomes
+	// unread are the pages of its new articles left for a later round,
+	// kept once the articles are stored (see round.keepUnread).
+	unread []store.UnreadPage
 
 	// unreached marks a fetch that reached no server (fetcher.ErrUnreached),
 	// failed with err at at: its state is recorded once the round knows

@@ -225,6 +225,7 @@ type candidate struct {
 	late  bool // untitled and without text: claimed once its page gives it a title
 	meta  pagemeta.Meta
 	page  string // final page URL, when fetched
+	later bool   // its page is left for a later round (see laterRead)
 	text  string // the item's plain text, as much as its article takes (see keepText)
 }
 
@@ -502,6 +503,7 @@ func (r *round) articles(ctx context.Context, src model.Source, head feedHead, c
 			go func() {
 				defer func() { <-sem; wg.Done() }()
 				outcome := r.page(ctx, c)
+				c.later = laterRead(outcome)
 				mu.Lock()
 				res.pages[outcome]++
 				mu.Unlock()
@@ -558,6 +560,9 @@ func (r *round) articles(ctx context.Context, src model.Source, head feedHead, c
 			}
 		}
 		recs = append(recs, &model.Record{Kind: model.KindNews, Article: a})
+		if c.later {
+			res.unread = append(res.unread, unreadPage(src, c, a, now))
+		}
 	}
 	return recs
 }

@@ -524,6 +524,7 @@ func (r *round) stage(ctx context.Context, sg store.Stager, batch []*result, sum
 	if len(arrivals) > 0 {
 		r.handedLast = true
 	}
+	r.keepUnread(ctx, batch, sum)
 	recorded := make([]string, len(states))
 	for i, st := range states {
 		recorded[i] = st.URL
@@ -661,6 +662,8 @@ func (r *round) commitLocked(ctx context.Context, batch []*result, paths map[str
 	}
 	if storeErr != nil {
 		ids = nil // left staged, for a later turn
+	} else {
+		r.keepUnread(ctx, batch, sum)
 	}
 	if err := r.recordStates(context.WithoutCancel(ctx), ids, states); err != nil {
 		return nil, err

@@ -157,6 +157,18 @@ type Store interface {
 	// wins over a new one. Like the rounds' log, they are not hub data:
 	// the Generation stays.
 	PutHostHolds(ctx context.Context, holds map[string]time.Time, now time.Time) error
+	// AddUnreadPages records article pages a round did not read for
+	// want of their host's turn (a page already recorded keeps its
+	// place), in one transaction, and keeps of each host's the newest
+	// perHost (by Added, then URL): the older are dropped, and counted.
+	// DeleteUnreadPages forgets the pages at urls, read or given up; a
+	// URL with none is passed over. Like host holds, they are not hub
+	// data: the Generation stays.
+	AddUnreadPages(ctx context.Context, pages []UnreadPage, perHost int) (dropped int, err error)
+	DeleteUnreadPages(ctx context.Context, urls ...string) error
+	// UnreadPages returns the oldest perHost pages of each host (by Added,
+	// then URL), by host and oldest first.
+	UnreadPages(ctx context.Context, perHost int) ([]UnreadPage, error)
 
 	// AddRound logs an ingest round, keeping the newest MaxRounds. The
 	// log is not hub data: adding to it does not change the Generation.
@@ -595,6 +607,17 @@ const ClockSkew = time.Hour
 // seconds or as a date: a date years away (a server's clock or template
 // gone wrong) would leave its host's every feed unasked for as long.
 const MaxRetryAfter = 7 * 24 * time.Hour
+
+// An UnreadPage is an article page an ingest round did not read for want
+// of its host's turn: its article was stored from its feed alone, and a
+// later round reads the page to complete it.
+type UnreadPage struct {
+	URL     string // the page's address: the item's link
+	Article string // the key the article is stored under (its canonical URL)
+	Source  string // the feed that gave the item
+	Host    string // the page's host, port included, lower case
+	Added   time.Time
+}
 
 // MaxHostHold is how far past now a host hold may end: the longest
 // Retry-After, give or take how far the workers' clocks may be apart. A

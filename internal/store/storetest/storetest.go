@@ -69,6 +69,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"HostHoldsKeepTheLatestUntilOver", testHostHolds},
 		{"HostHoldsPutAtOnceByWorkers", testHostHoldsPutAtOnce},
 		{"HostHoldsStaleGiveWayAfterTheClockIsSetBack", testHostHoldsStale},
+		{"UnreadPagesOldestFirstAndBoundedByHost", testUnreadPages},
 		{"FailedBatchWritesNothing", testFailedBatch},
 		{"ReadersSeeWholeBatchesDuringWrites", testConcurrentReaders},
 		{"ReadsCarryTheVersionEachWriteChanges", testVersions},

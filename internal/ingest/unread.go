@@ -1,0 +1,257 @@
+package ingest
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"newshub/internal/ingest/parser"
+	"newshub/internal/model"
+	"newshub/internal/store"
+)
+
+// maxUnreadPerHost bounds the pages a host keeps unread (see
+// store.Store.AddUnreadPages): a host that never has a turn to spare
+// would otherwise grow them for ever. A round reads at most as many of a
+// host's as its turns allow within the fetch timeout.
+const maxUnreadPerHost = 1000
+
+// unreadLeasePrefix names the lease a worker holds on a host's unread
+// pages while it reads them, so that no page is read twice.
+const unreadLeasePrefix = "unread pages of "
+
+// Unread counts what a round did with the article pages not read for
+// want of their host's turn.
+type Unread struct {
+	Kept      int // left unread this round and kept for a later one
+	Dropped   int // kept before, dropped as their host kept too many
+	Read      int // kept before and asked for this round, whatever came of it
+	Completed int // of them, articles written again with what their pages gave
+	Gone      int // of them, pages whose article is no longer stored
+	Left      int // kept before and left for a later round: their host had no turn to spare
+}
+
+// laterRead reports whether a page's outcome leaves it for a later round:
+// its host gave it no turn, was not answering, or asked to wait.
+func laterRead(outcome string) bool {
+	return outcome == pageNoTurn || outcome == pageHostTimedOut || outcome == pageHeldOff
+}
+
+// unreadPage is what a source's result keeps of a new article whose page
+// was left for later (see laterRead).
+func unreadPage(src model.Source, c *candidate, a *model.Article, now time.Time) store.UnreadPage {
+	return store.UnreadPage{URL: c.item.Link, Article: cmp.Or(a.CanonicalURL, a.GUID), Source: src.URL,
+		Host: pageHost(c.item.Link), Added: now.UTC()}
+}
+
+// keepUnread records the pages of the batch's new articles left unread,
+// once the articles are stored (or staged), for a later round to read.
+// On failure they stay unread: the articles keep what their feeds gave.
+func (r *round) keepUnread(ctx context.Context, batch []*result, sum *Summary) {
+	var pages []store.UnreadPage
+	for _, res := range batch {
+		pages = append(pages, res.unread...)
+		res.unread = nil
+	}
+	if len(pages) == 0 {
+		return
+	}
+	dropped, err := r.in.st.AddUnreadPages(context.WithoutCancel(ctx), pages, maxUnreadPerHost)
+	if err != nil {
+		r.in.log.Warn("the pages left unread are not kept: their articles keep what their feeds gave", "pages", len(pages), "err", err)
+		return
+	}
+	sum.Unread.Kept += len(pages)
+	sum.Unread.Dropped += dropped
+	if dropped > 0 {
+		r.in.log.Info("unread pages dropped: their hosts keep too many", "dropped", dropped, "per_host", maxUnreadPerHost)
+	}
+}
+
+// pageLeft is a kept page read this round, with what its page gave.
+type pageLeft struct {
+	store.UnreadPage
+	c *candidate
+}
+
+// readUnread reads the pages earlier rounds left unread (see laterRead),
+// oldest first, each host's for as long as a page may wait for its turn
+// there (the fetch timeout), but those of the hosts that had no turn to
+// spare this round; and writes their articles again with what the pages
+// gave (curate.Merge: a picture, an excerpt where its feed gave none, the
+// page's address as the article's, the site's name) over the curate lock, as a batch of
+// arrivals is. Pages read are forgotten, whatever came of them.
+func (r *round) readUnread(ctx context.Context, srcs map[string]model.Source, sum *Summary) error {
+	in := r.in
+	kept, err := in.st.UnreadPages(ctx, maxUnreadPerHost)
+	if err != nil || len(kept) == 0 {
+		return err
+	}
+	byHost := map[string][]store.UnreadPage{}
+	var names []string
+	for _, p := range kept {
+		if _, busy := r.timedOut.Load(p.Host); busy {
+			sum.Unread.Left++
+			continue
+		}
+		if byHost[p.Host] == nil {
+			names = append(names, unreadLeasePrefix+p.Host)
+		}
+		byHost[p.Host] = append(byHost[p.Host], p)
+	}
+	// Another worker reading a host's pages has its lease: they are left
+	// to it.
+	held, err := in.st.Lease(ctx, in.holder, in.opts.LeaseTTL, names...)
+	if err != nil {
+		return fmt.Errorf("lease unread pages: %w", err)
+	}
+	defer func() {
+		if err := in.st.Release(context.WithoutCancel(ctx), in.holder, held...); err != nil {
+			in.log.Warn("releasing the leases of unread pages failed: they expire", "err", err)
+		}
+	}()
+	var (
+		mu   sync.Mutex
+		read []pageLeft
+		done []string
+		wg   sync.WaitGroup
+	)
+	slots := make(chan struct{}, in.opts.PageFetches)
+	for _, name := range held {
+		pages := byHost[name[len(unreadLeasePrefix):]]
+		wg.Add(1)
+		slots <- struct{}{}
+		go func() {
+			defer func() { <-slots; wg.Done() }()
+			got, asked := r.readHost(ctx, pages)
+			mu.Lock()
+			defer mu.Unlock()
+			read = append(read, got...)
+			for _, p := range pages[:asked] {
+				done = append(done, p.URL)
+			}
+			sum.Unread.Read += asked
+			sum.Unread.Left += len(pages) - asked
+		}()
+	}
+	wg.Wait()
+	if ctx.Err() != nil {
+		return nil // stopped: the pages stay unread
+	}
+	if err := r.complete(ctx, srcs, read, sum); err != nil {
+		return err
+	}
+	if err := in.st.DeleteUnreadPages(ctx, done...); err != nil {
+		return fmt.Errorf("forget the unread pages read: %w", err)
+	}
+	return nil
+}
+
+// readHost reads a host's kept pages in turn, oldest first, until one
+// gets no turn within what is left of the fetch timeout. It returns those
+// read whole, and how many were asked for (the first of pages).
+func (r *round) readHost(ctx context.Context, pages []store.UnreadPage) (read []pageLeft, asked int) {
+	ctx, cancel := context.WithTimeout(ctx, r.in.fetch.Options().Timeout)
+	defer cancel()
+	for _, p := range pages {
+		c := &candidate{item: parser.Item{Link: p.URL}}
+		outcome := r.page(ctx, c)
+		if ctx.Err() != nil || laterRead(outcome) {
+			break
+		}
+		asked++
+		if outcome == pageRead {
+			read = append(read, pageLeft{UnreadPage: p, c: c})
+		}
+	}
+	return read, asked
+}
+
+// complete writes the articles of the pages read again with what the
+// pages gave: each comes as an arrival with the stored article's keys,
+// which curation merges into it (see curate.Merge), so the article's
+// story, files and outputs follow as for any changed record.
+func (r *round) complete(ctx context.Context, srcs map[string]model.Source, read []pageLeft, sum *Summary) error {
+	if len(read) == 0 {
+		return nil
+	}
+	in := r.in
+	return in.st.Exclusive(ctx, curateLock, func(ctx context.Context) error {
+		gen, err := in.st.Generation(ctx)
+		if err != nil {
+			return err
+		}
+		current := in.index.current(gen)
+		now := in.now()
+		taken := map[string]bool{}
+		var recs []*model.Record
+		for _, p := range read {
+			// Read under the lock: retention, which may purge it, takes
+			// the lock too.
+			rec, err := in.st.ArticleByURL(ctx, p.Article)
+			if errors.Is(err, store.ErrNotFound) {
+				sum.Unread.Gone++
+				continue
+			}
+			if err != nil {
+				return fmt.Errorf("read the article of an unread page: %w", err)
+			}
+			// A path of its own, which the stored one holds: an arrival
+			// at the stored path would be written over it, not merged.
+			taken[rec.Path] = true
+			src, ok := srcs[p.Source]
+			if !ok {
+				src = model.Source{URL: p.Source}
+			}
+			recs = append(recs, &model.Record{Kind: model.KindNews, Article: in.completion(src, rec.Article, p.c, now)})
+		}
+		for _, rec := range recs {
+			if rec.Path, err = r.freePath(rec.Article, taken); err != nil {
+				return err
+			}
+		}
+		if err := r.placeAll(ctx, recs, taken); err != nil {
+			return err
+		}
+		if len(recs) == 0 {
+			return nil
+		}
+		out, _, err := in.curator.Commit(ctx, recs)
+		rejected := rejections(err)
+		if len(rejected) == 0 && err != nil {
+			return fmt.Errorf("write %d articles with what their pages gave: %w", len(recs), err)
+		}
+		sum.Unread.Completed += len(recs) - len(rejected)
+		sum.Written += len(out)
+		bySource := map[string][]*model.Record{}
+		for _, rec := range out {
+			if rec.Article != nil {
+				bySource[rec.Article.Source] = append(bySource[rec.Article.Source], rec)
+			}
+		}
+		for src, recs := range bySource {
+			in.index.add(src, recs)
+		}
+		if current {
+			if g, err := in.st.Generation(context.WithoutCancel(ctx)); err == nil {
+				in.index.advance(g)
+			}
+		}
+		return nil
+	})
+}
+
+// completion is the article stored as a, as its page c read now makes it
+// (see Ingester.article): merged into a, it gives a what a had not.
+func (in *Ingester) completion(src model.Source, a *model.Article, c *candidate, now time.Time) *model.Article {
+	c.item.Title, c.item.Images = a.Title, a.Images
+	c.canon, c.guid, c.text = a.CanonicalURL, a.GUID, a.Excerpt
+	out := in.article(src, feedHead{}, c, now)
+	if pc, ignored := pageCanonical(c); !ignored && pc != "" && out.GUID == "" && pageOwn(c, pc) {
+		out.GUID = pc // as articles has it of a page read at once
+	}
+	return out
+}
