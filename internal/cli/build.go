@@ -133,8 +133,12 @@ func printBuild(w io.Writer, out string, stats publish.BuildStats) {
 	if stats.ReadBack > 0 {
 		readBack = fmt.Sprintf(", %d read back to compare", stats.ReadBack)
 	}
-	fmt.Fprintf(w, "updated %s: %d files, %d written (%d new), %d unchanged, %d removed%s, in %s\n",
-		out, stats.Files, stats.Written, stats.Added, stats.Unchanged, stats.Removed, readBack, took)
+	oldTree := ""
+	if stats.OldTree > 0 {
+		oldTree = fmt.Sprintf(" (the old tree's removal %s of it)", stats.OldTree.Round(time.Millisecond))
+	}
+	fmt.Fprintf(w, "updated %s: %d files, %d written (%d new), %d unchanged, %d removed%s, in %s%s\n",
+		out, stats.Files, stats.Written, stats.Added, stats.Unchanged, stats.Removed, readBack, took, oldTree)
 }
 
 // publishFlag adds --publish to a command that ingests.
@@ -196,6 +200,11 @@ func publishing(ctx context.Context, st store.Store, siteOf func() *site.Site, o
 	// Each build compares with what the last one left in OUT, not with
 	// OUT's bytes read again.
 	opt.Manifest = &publish.Manifest{}
+	// An update swapping a new tree in leaves the old one to be removed
+	// meanwhile: the next update does not wait on it. Stopped, the rest
+	// is the next process's.
+	opt.OldTrees = publish.NewOldTrees(ctx, log)
+	defer opt.OldTrees.Close()
 	defer func() {
 		// For the next process that builds OUT, which then compares by
 		// it rather than reading OUT back.

@@ -51,6 +51,13 @@ type BuildOptions struct {
 	// Static is the folder whose files are published in OUT as they are
 	// (a site's StaticDir, see putStatic); "" or a missing folder: none.
 	Static string
+	// OldTrees, when set, removes in the background the old tree an
+	// update that swaps a new one in sets aside (see swapIn), and the
+	// build returns once OUT is whole: a process that publishes again
+	// and again keeps one, so its next update does not wait on the
+	// removal. Without, the build removes it before it returns
+	// (BuildStats.OldTree).
+	OldTrees *OldTrees
 	// Logger receives progress lines; nil discards them.
 	Logger *slog.Logger
 }
@@ -69,6 +76,9 @@ type BuildStats struct {
 	// StaticSkipped are the static folder's files not published, with why.
 	StaticSkipped []Skip
 	Duration      time.Duration
+	// OldTree is, of Duration, how long the removal of the old tree an
+	// update swapped out took (zero where none was, or OldTrees has it).
+	OldTree time.Duration
 	// PinEnds is when the first pin the build shows ends, zero for none:
 	// from then on a build of the same store ranks its leads otherwise.
 	PinEnds time.Time
@@ -117,7 +127,7 @@ func Build(ctx context.Context, st store.Store, s *site.Site, out string, opt Bu
 		return stats, fmt.Errorf("build: %w", err)
 	}
 	defer unlock()
-	if err := recoverLeftovers(parent, base, log); err != nil {
+	if err := recoverLeftovers(ctx, parent, base, opt.OldTrees, log); err != nil {
 		return stats, fmt.Errorf("build: %w", err)
 	}
 	tmp, err := os.MkdirTemp(parent, "."+base+".build-")
@@ -157,6 +167,7 @@ func Build(ctx context.Context, st store.Store, s *site.Site, out string, opt Bu
 		}
 		w.inc = newIncremental(out)
 		w.inc.withManifest(m, saved)
+		w.inc.oldTrees = opt.OldTrees
 	} else {
 		m.take(out) // a whole new tree: nothing known holds
 		w.whole = &wholeNotes{files: map[string]fileSum{}, stamps: map[string]string{}}
@@ -202,7 +213,7 @@ func Build(ctx context.Context, st store.Store, s *site.Site, out string, opt Bu
 	}
 	if w.inc != nil {
 		err = w.inc.update(ctx, tmp, &stats, log)
-		if rerr := removeTree(tmp, nil); err == nil {
+		if rerr := removeTree(ctx, tmp, nil); err == nil {
 			err = rerr
 		}
 		if err == nil {
@@ -214,7 +225,7 @@ func Build(ctx context.Context, st store.Store, s *site.Site, out string, opt Bu
 			m.keepDirs(w.inc.nextDirs)
 		}
 	} else {
-		err = swap(tmp, out)
+		err = swap(ctx, tmp, out)
 		if err == nil {
 			m.keep(w.whole.files)
 			m.keepStamps(w.whole.stamps)
@@ -297,10 +308,13 @@ func hasMark(out string) bool {
 // temporary folders are deleted, and a previous tree a swap had renamed
 // away (.OUT.old-*, see swap) is put back when OUT is missing, else
 // deleted, removers files at once (see removeTree), their links never
-// followed. One that cannot be deleted is logged and left.
-func recoverLeftovers(parent, base string, log *slog.Logger) error {
+// followed. One that cannot be deleted is logged and left. Old trees an
+// update set aside (.OUT.gone-*, see OldTrees), whole or part removed,
+// are deleted too, never put back: by trees, when given, in the
+// background as it has room for them, else here.
+func recoverLeftovers(ctx context.Context, parent, base string, trees *OldTrees, log *slog.Logger) error {
 	remove := func(tree string) {
-		if err := removeTree(tree, nil); err != nil {
+		if err := removeTree(ctx, tree, nil); err != nil {
 			log.Warn("build: a killed build's leftover left", "err", err)
 		}
 	}
@@ -322,6 +336,14 @@ func recoverLeftovers(parent, base string, log *slog.Logger) error {
 	for _, m := range old {
 		remove(m)
 	}
+	gone, _ := filepath.Glob(filepath.Join(parent, "."+base+".gone-*"))
+	for _, m := range gone {
+		if trees != nil {
+			trees.add(ctx, m, false) // or, with no room, at a later build
+			continue
+		}
+		remove(m)
+	}
 	return nil
 }
 
@@ -330,12 +352,12 @@ func recoverLeftovers(parent, base string, log *slog.Logger) error {
 // reader sees the old tree or the new one. Elsewhere the old tree is
 // renamed away first, and out is missing between the two renames (a build
 // killed there is put back by recoverLeftovers).
-func swap(tmp, out string) error {
+func swap(ctx context.Context, tmp, out string) error {
 	if _, err := os.Lstat(out); errors.Is(err, fs.ErrNotExist) {
 		return os.Rename(tmp, out)
 	}
 	if err := exchange(tmp, out); err == nil {
-		return removeTree(tmp, nil) // which now holds the old tree
+		return removeTree(ctx, tmp, nil) // which now holds the old tree
 	} else if !errors.Is(err, errors.ErrUnsupported) {
 		return err
 	}
@@ -347,7 +369,7 @@ func swap(tmp, out string) error {
 		os.Rename(old, out)
 		return err
 	}
-	return removeTree(old, nil)
+	return removeTree(ctx, old, nil)
 }
 
 // Output is where a build's Extra hooks put their files. Each file is

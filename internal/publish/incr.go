@@ -70,6 +70,9 @@ type incremental struct {
 	checked  chan struct{}
 	touched  map[string]bool
 	nextDirs map[string]int64
+
+	// oldTrees, when set, removes the old tree of a swap (see dropOld).
+	oldTrees *OldTrees
 }
 
 // withManifest makes the comparison trust m's knowledge of OUT, and note

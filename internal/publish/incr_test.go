@@ -130,7 +130,7 @@ func TestBuildRestoresTheTreeAKilledSwapLeftAside(t *testing.T) {
 	if err := os.MkdirAll(filepath.Join(dir, ".out.build-123", "api"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	if err := recoverLeftovers(dir, "out", slog.New(slog.DiscardHandler)); err != nil {
+	if err := recoverLeftovers(context.Background(), dir, "out", nil, slog.New(slog.DiscardHandler)); err != nil {
 		t.Fatal(err)
 	}
 	if got := testutil.Files(t, out); len(got) != len(want) {

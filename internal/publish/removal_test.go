@@ -161,8 +161,8 @@ func TestUpdateOfMostOfOutSwapsATreeIn(t *testing.T) {
 				}
 			}
 			gone++ // the stray file: a new tree holds none
-			if stats.Whole || stats.Removed != int64(gone) || stats.Files != int64(len(after)) || stats.Unchanged == 0 {
-				t.Errorf("stats %+v: want an update that kept some files and removed %d", stats, gone)
+			if stats.Whole || stats.Removed != int64(gone) || stats.Files != int64(len(after)) || stats.Unchanged == 0 || stats.OldTree == 0 {
+				t.Errorf("stats %+v: want an update that kept some files and removed %d, and the old tree's removal timed", stats, gone)
 			}
 			again, err := Build(ctx, st, s, out, opt)
 			if err != nil {
@@ -183,7 +183,7 @@ func TestRemoveTreeNeverFollowsLinks(t *testing.T) {
 	tree := filepath.Join(dir, "tree")
 	plantTree(t, dir, "tree", outside)
 	var found []string
-	if err := removeTree(tree, func(rel string) { found = append(found, rel) }); err != nil {
+	if err := removeTree(context.Background(), tree, func(rel string) { found = append(found, rel) }); err != nil {
 		t.Fatal(err)
 	}
 	slices.Sort(found)
@@ -196,7 +196,7 @@ func TestRemoveTreeNeverFollowsLinks(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(outside, "keep.txt")); err != nil {
 		t.Errorf("a file the link led to is gone: %v", err)
 	}
-	if err := removeTree(tree, nil); err != nil {
+	if err := removeTree(context.Background(), tree, nil); err != nil {
 		t.Errorf("removing a tree already gone: %v", err)
 	}
 }
@@ -234,7 +234,7 @@ func TestLeftoversOfAKilledBuildAreRemovedWithoutFollowingLinks(t *testing.T) {
 		plantTree(t, dir, name, outside)
 	}
 	var logged testutil.LogBuffer
-	if err := recoverLeftovers(dir, "out", slog.New(slog.NewTextHandler(&logged, nil))); err != nil {
+	if err := recoverLeftovers(context.Background(), dir, "out", nil, slog.New(slog.NewTextHandler(&logged, nil))); err != nil {
 		t.Fatal(err)
 	}
 	for _, name := range leftovers {

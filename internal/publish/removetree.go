@@ -1,6 +1,7 @@
 package publish
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -21,11 +22,16 @@ const removers = 16
 // os.RemoveAll does, with removers removals at once: the files first,
 // then the folders, deepest first. Links are removed, never followed.
 // It calls file, when not nil, with the slash path (under dir) of each
-// file or link it finds.
-func removeTree(dir string, file func(rel string)) error {
+// file or link it finds. A file or folder gone meanwhile (another process
+// removing the same leftover) is no fault. Done ctx stops it between two
+// removals, the rest left for the next removal of dir.
+func removeTree(ctx context.Context, dir string, file func(rel string)) error {
 	var files []string
 	var levels [][]string // folders by depth
 	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if errors.Is(err, fs.ErrNotExist) && p != dir {
+			return nil
+		}
 		if err != nil {
 			return err
 		}
@@ -57,11 +63,11 @@ func removeTree(dir string, file func(rel string)) error {
 	if err != nil {
 		return fmt.Errorf("remove %s: %w", dir, err)
 	}
-	if err := removeAll(files); err != nil {
+	if err := removeAll(ctx, files); err != nil {
 		return err
 	}
 	for i := len(levels) - 1; i >= 0; i-- {
-		if err := removeAll(levels[i]); err != nil {
+		if err := removeAll(ctx, levels[i]); err != nil {
 			return err
 		}
 	}
@@ -69,8 +75,8 @@ func removeTree(dir string, file func(rel string)) error {
 }
 
 // removeAll removes each of names (files, or empty folders), removers at
-// a time; one already gone is no fault.
-func removeAll(names []string) error {
+// a time, until ctx is done; one already gone is no fault.
+func removeAll(ctx context.Context, names []string) error {
 	n := min(removers, len(names))
 	errs := make([]error, n)
 	var wg sync.WaitGroup
@@ -78,7 +84,7 @@ func removeAll(names []string) error {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for j := i; j < len(names) && errs[i] == nil; j += n {
+			for j := i; j < len(names) && errs[i] == nil && ctx.Err() == nil; j += n {
 				if err := os.Remove(names[j]); err != nil && !errors.Is(err, fs.ErrNotExist) {
 					errs[i] = err
 				}
@@ -86,5 +92,8 @@ func removeAll(names []string) error {
 		}()
 	}
 	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return err // once, not once per remover
+	}
 	return errors.Join(errs...)
 }

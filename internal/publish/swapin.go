@@ -84,15 +84,7 @@ func (c *incremental) swapIn(ctx context.Context, tree string, staged []string, 
 	}
 	log.Info("build: swapped in", "placed", len(staged), "unchanged", len(c.unchanged), "took", time.Since(start).Round(time.Millisecond))
 	keep := c.keep()
-	// The old tree goes now, with the files the build does not keep:
-	// those of the previous build it removed, and those put in OUT from
-	// outside.
-	var removed int64
-	err := removeTree(tree, func(rel string) {
-		if _, ok := keep[rel]; !ok {
-			removed++
-		}
-	})
+	removed, err := c.dropOld(ctx, tree, keep, stats, log)
 	if err != nil {
 		return true, err
 	}
@@ -105,4 +97,40 @@ func (c *incremental) swapIn(ctx context.Context, tree string, staged []string, 
 	stats.Files, stats.Written = int64(len(keep)), int64(len(staged))
 	stats.Unchanged, stats.Removed, stats.ReadBack = int64(len(c.unchanged)), removed, c.readBack.Load()
 	return true, nil
+}
+
+// dropOld sets OUT's old tree, at tree after the exchange, aside beside
+// OUT (goneName) and removes it, with the files the build does not keep:
+// those of the previous build it removed, and those put in OUT from
+// outside. With OldTrees, the removal is theirs, in the background, and
+// the files removed are counted from the previous build's list (those
+// put in OUT from outside while a publishing process runs are not
+// known to it, as in an update in place); else it is made here, its time
+// in stats, each file counted as the walk finds it. It returns how many
+// files went.
+func (c *incremental) dropOld(ctx context.Context, tree string, keep map[string]struct{}, stats *BuildStats, log *slog.Logger) (int64, error) {
+	gone := goneName(c.out, filepath.Dir(tree))
+	if err := os.Rename(tree, gone); err != nil {
+		return 0, fmt.Errorf("set the old tree aside: %w", err)
+	}
+	var removed int64
+	if c.oldTrees != nil {
+		for rel := range c.prev {
+			if _, ok := keep[rel]; !ok {
+				removed++
+			}
+		}
+		if !c.oldTrees.add(ctx, gone, true) {
+			log.Info("build: old tree left to the next build of OUT", "tree", gone)
+		}
+		return removed, nil
+	}
+	start := time.Now()
+	err := removeTree(ctx, gone, func(rel string) {
+		if _, ok := keep[rel]; !ok {
+			removed++
+		}
+	})
+	stats.OldTree = time.Since(start)
+	return removed, err
 }

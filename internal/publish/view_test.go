@@ -134,7 +134,7 @@ func TestSwapNeverLeavesOutMissing(t *testing.T) {
 		}
 		return tmp
 	}
-	if err := swap(tree(0), out); err != nil {
+	if err := swap(context.Background(), tree(0), out); err != nil {
 		t.Fatal(err)
 	}
 	var stop atomic.Bool
@@ -151,7 +151,7 @@ func TestSwapNeverLeavesOutMissing(t *testing.T) {
 		}
 	}()
 	for i := 1; i <= 300; i++ {
-		if err := swap(tree(i), out); err != nil {
+		if err := swap(context.Background(), tree(i), out); err != nil {
 			t.Fatal(err)
 		}
 	}
