@@ -149,7 +149,7 @@ func (h *Handler) decisions(r *http.Request, s session) ([]Decision, error) {
 	}
 	fields, ok := need[d.Action]
 	if !ok {
-		return nil, fmt.Errorf("unknown action %q", d.Action)
+		return nil, fmt.Errorf("unknown action %s", model.Quoted(d.Action))
 	}
 	all := f("all") == "1" && (d.Action == Hide || d.Action == Show || d.Action == Unhide || d.Action == Unshow)
 	for _, k := range fields {
@@ -159,7 +159,7 @@ func (h *Handler) decisions(r *http.Request, s session) ([]Decision, error) {
 	}
 	for _, u := range []string{d.Article, d.Source} {
 		if u != "" && !absoluteURL(u) {
-			return nil, fmt.Errorf("%s: %q is not an absolute http or https URL", d.Action, u)
+			return nil, fmt.Errorf("%s: %s is not an absolute http or https URL", d.Action, model.QuotedURL(u))
 		}
 	}
 	if d.Source != "" {
@@ -183,7 +183,7 @@ func (h *Handler) decisions(r *http.Request, s session) ([]Decision, error) {
 	case Pin:
 		dur, ok := pinDurations[f("for")]
 		if !ok {
-			return nil, fmt.Errorf("pin: unknown duration %q", f("for"))
+			return nil, fmt.Errorf("pin: unknown duration %s", model.Quoted(f("for")))
 		}
 		d.Until = at.Add(dur)
 	}
@@ -206,7 +206,7 @@ func (h *Handler) decisions(r *http.Request, s session) ([]Decision, error) {
 			}
 		}
 		if len(members) == 0 {
-			return nil, fmt.Errorf("story %s has no articles", d.Story)
+			return nil, fmt.Errorf("story %s has no articles", model.Quoted(d.Story))
 		}
 		d.StoryArticle = canonical(members[0].Article)
 		if d.Action == Lead {
@@ -221,7 +221,7 @@ func (h *Handler) decisions(r *http.Request, s session) ([]Decision, error) {
 			return nil, err
 		}
 		if len(into) == 0 {
-			return nil, typedError(d.Action, "into", fmt.Errorf("story %s has no articles", d.Into))
+			return nil, typedError(d.Action, "into", fmt.Errorf("story %s has no articles", model.Quoted(d.Into)))
 		}
 		d.IntoArticle = canonical(into[0].Article)
 	}
@@ -296,7 +296,7 @@ func (h *Handler) known(ctx context.Context, d *Decision) error {
 		case purged != "":
 			return fmt.Errorf("%s: %s: reload the page", d.Action, purged)
 		case d.Action == Move || d.Action == TopicAdd || d.Action == TopicRemove:
-			return fmt.Errorf("%s: no article %s is stored: reload the page", d.Action, d.Article)
+			return fmt.Errorf("%s: no article %s is stored: reload the page", d.Action, model.QuotedURL(d.Article))
 		}
 		return nil // a decision taken before the article arrives
 	}
@@ -312,7 +312,7 @@ func (h *Handler) known(ctx context.Context, d *Decision) error {
 	}
 	t := hub.Topic(d.Topic)
 	if t == nil {
-		return fmt.Errorf("%s: no topic %q in the taxonomy", d.Action, d.Topic)
+		return fmt.Errorf("%s: no topic %s in the taxonomy", d.Action, model.Quoted(d.Topic))
 	}
 	d.Topic = t.Name
 	return nil

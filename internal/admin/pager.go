@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+
+	"newshub/internal/model"
 )
 
 // pager is the page of a long list a page shows (?page=, from 1), as the
@@ -29,7 +31,7 @@ func (h *Handler) pageOf(w http.ResponseWriter, r *http.Request, s session, what
 	if v := r.URL.Query().Get("page"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 {
-			h.fail(w, r, s, http.StatusBadRequest, fmt.Sprintf("There is no page %q of the %s: pages are numbered from 1.", v, what))
+			h.fail(w, r, s, http.StatusBadRequest, fmt.Sprintf("There is no page %s of the %s: pages are numbered from 1.", model.Quoted(v), what))
 			return pager{}, false
 		}
 		p.Page = n

@@ -2,6 +2,7 @@ package admin
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -100,9 +101,9 @@ func TestSourceForms(t *testing.T) {
 		{"sources/add", url.Values{"url": {"https://x.example/"}, "interval": {"10s"}}, `Not done: source "https://x.example/": interval "10s": at least 1m`, true, "!x.example"},
 		{"sources/pause", url.Values{"url": {f.feeds + "/feeds/daily.xml"}}, "Paused " + f.feeds + "/feeds/daily.xml.", false, "    enabled: false\n"},
 		{"sources/resume", url.Values{"url": {f.feeds + "/feeds/daily.xml"}}, "Resumed " + f.feeds + "/feeds/daily.xml: it is fetched at the next round.", false, "!enabled: false"},
-		{"sources/pause", url.Values{"url": {"https://absent.example/feed"}}, "Not done: source https://absent.example/feed is not listed", true, ""},
+		{"sources/pause", url.Values{"url": {"https://absent.example/feed"}}, `Not done: source "https://absent.example/feed" is not listed`, true, ""},
 		{"sources/remove", url.Values{"url": {"https://news.example.org/feed.xml"}}, "Removed https://news.example.org/feed.xml.", false, "!news.example.org"},
-		{"sources/remove", url.Values{"url": {"https://news.example.org/feed.xml"}}, "Not done: source https://news.example.org/feed.xml is not listed", true, ""},
+		{"sources/remove", url.Values{"url": {"https://news.example.org/feed.xml"}}, `Not done: source "https://news.example.org/feed.xml" is not listed`, true, ""},
 	} {
 		before := file()
 		msg, isErr := c.follow(Prefix+tt.path, tt.form)
@@ -327,15 +328,15 @@ func TestDecisionForms(t *testing.T) {
 		{url.Values{"action": {"hide"}}, nil, "Not done: hide: article is missing"},
 		{url.Values{"action": {"hide"}, "article": {"javascript:alert(1)"}}, nil, `Not done: hide: "javascript:alert(1)" is not an absolute http or https URL`},
 		{url.Values{"action": {"merge"}, "story": {id}, "into": {id}}, nil, "Not done: merge: a story cannot be merged into itself"},
-		{url.Values{"action": {"merge"}, "story": {id}, "into": {"s-gone"}}, nil, "Not done: story s-gone has no articles"},
+		{url.Values{"action": {"merge"}, "story": {id}, "into": {"s-gone"}}, nil, `Not done: story "s-gone" has no articles`},
 		{url.Values{"action": {"pin"}, "story": {id}, "for": {"10y"}}, nil, `Not done: pin: unknown duration "10y"`},
 		{url.Values{"action": {"move"}, "article": {member}, "out": {"1"}, "into": {other}}, nil, "Not done: move: give a story to move into, or move out"},
 		{url.Values{"action": {"hide"}, "article": {member}, "note": {strings.Repeat("é", 301)}}, nil, "Not done: the note is longer than 300 characters"},
 		// What edit refuses: an article no longer stored (retention purged
 		// it after the page was read) moved or given a topic, a topic the
 		// hub does not have.
-		{url.Values{"action": {"move"}, "article": {gone}, "into": {id}}, nil, "Not done: move: no article " + gone + " is stored"},
-		{url.Values{"action": {"topic-remove"}, "article": {gone}, "topic": {"Polls"}}, nil, "Not done: topic-remove: no article " + gone + " is stored"},
+		{url.Values{"action": {"move"}, "article": {gone}, "into": {id}}, nil, `Not done: move: no article "` + gone + `" is stored`},
+		{url.Values{"action": {"topic-remove"}, "article": {gone}, "topic": {"Polls"}}, nil, `Not done: topic-remove: no article "` + gone + `" is stored`},
 		{url.Values{"action": {"topic-add"}, "article": {member}, "topic": {"Pols"}}, nil, `Not done: topic-add: no topic "Pols" in the taxonomy`},
 		{url.Values{"action": {"topic-add"}, "article": {member}, "topic": {"senate"}},
 			[]Decision{{Action: TopicAdd, Article: member, Topic: "Senate"}}, `Done: topic-add "Senate" on ` + member},
@@ -369,6 +370,56 @@ func TestDecisionForms(t *testing.T) {
 	f.editor.fail = errors.New("the decisions file is locked")
 	if msg, isErr := c.follow(Prefix+"decide", url.Values{"action": {"hide"}, "article": {member}}); msg != "Not done: the decisions file is locked" || !isErr {
 		t.Errorf("editor failing: %q", msg)
+	}
+}
+
+// TestRefusalsQuoteHugeValuesBriefly: a value of 30 KB in a query or a
+// form is refused with a message quoting its start, not the whole of it.
+func TestRefusalsQuoteHugeValuesBriefly(t *testing.T) {
+	f := newFixture(t, nil)
+	c := f.signedIn(t)
+	id := f.storyID(t)
+	huge := strings.Repeat("w", 30<<10)
+	long := "https://nowhere.example/" + huge
+	const member = "https://statedaily.example/politics/senate-passes-border-bill"
+	for _, tt := range []struct {
+		get  string     // a page asked for, or
+		form url.Values // a decision posted
+		post string     // where form goes, when not to decide
+		want string
+	}{
+		{get: "stories/?page=" + huge, want: "There is no page"},
+		{get: "sources/?page=0&q=" + huge, want: "of the sources matching"},
+		{get: "article/?a=" + url.QueryEscape(long), want: "No article"},
+		{form: url.Values{"action": {huge}}, want: "Not done: unknown action"},
+		{form: url.Values{"action": {"hide"}, "article": {"javascript:" + huge}}, want: "is not an absolute http or https URL"},
+		{form: url.Values{"action": {"pin"}, "story": {id}, "for": {huge}}, want: "Not done: pin: unknown duration"},
+		{form: url.Values{"action": {"topic-add"}, "article": {member}, "topic": {huge}}, want: "Not done: topic-add: no topic"},
+		{form: url.Values{"action": {"merge"}, "story": {id}, "into": {huge}}, want: "Not done: story"},
+		{form: url.Values{"action": {"move"}, "article": {long}, "into": {id}}, want: "Not done: move: no article"},
+		{post: "sources/pause", form: url.Values{"url": {long}}, want: "is not listed"},
+		{post: "sources/remove", form: url.Values{"url": {long}}, want: "is not listed"},
+	} {
+		var msg, what string
+		switch {
+		case tt.get != "":
+			what = tt.get[:min(len(tt.get), 40)]
+			w := c.do("GET", Prefix+tt.get, nil)
+			if w.Code != http.StatusBadRequest && w.Code != http.StatusNotFound {
+				t.Errorf("GET %s: %d, want 400 or 404", what, w.Code)
+			}
+			msg = w.Body.String()
+		default:
+			post := cmp.Or(tt.post, "decide")
+			what = post + " " + tt.form.Encode()[:40]
+			var isErr bool
+			if msg, isErr = c.follow(Prefix+post, tt.form); !isErr {
+				t.Errorf("%s: %q, not refused", what, msg)
+			}
+		}
+		if !strings.Contains(msg, tt.want) || strings.Contains(msg, huge[:201]) {
+			t.Errorf("%s: %d bytes, want a message saying %q that quotes at most 200 characters of the value", what, len(msg), tt.want)
+		}
 	}
 }
 

@@ -89,7 +89,7 @@ func (h *Handler) sourcesPage(w http.ResponseWriter, r *http.Request, s session)
 	}
 	what := "sources"
 	if q != "" {
-		what = fmt.Sprintf("sources matching %q", q)
+		what = "sources matching " + model.Quoted(q)
 	}
 	pg, ok := h.pageOf(w, r, s, what, len(found), sourcesPerPage)
 	if !ok {
@@ -263,4 +263,6 @@ func (h *Handler) sourceDone(w http.ResponseWriter, r *http.Request, s session, 
 
 type errNotListed string
 
-func (e errNotListed) Error() string { return "source " + string(e) + " is not listed" }
+func (e errNotListed) Error() string {
+	return "source " + model.QuotedURL(string(e)) + " is not listed"
+}

@@ -134,7 +134,7 @@ func (h *Handler) articlePage(w http.ResponseWriter, r *http.Request, s session)
 	var text bytes.Buffer
 	rec, err := explain.Run(ctx, &text, h.cfg.Store, hub, h.cfg.SiteDir, arg)
 	if errors.Is(err, store.ErrNotFound) {
-		h.fail(w, r, s, http.StatusNotFound, "No article "+arg+" is stored, and no feed's last read left it out.")
+		h.fail(w, r, s, http.StatusNotFound, "No article "+model.QuotedURL(arg)+" is stored, and no feed's last read left it out.")
 		return
 	}
 	if err != nil {

@@ -64,8 +64,9 @@ func (in *Ingester) article(src model.Source, head feedHead, c *candidate, now t
 	// curation would otherwise refuse the article for. Addresses are
 	// never cut: a link too long is none (see newItems), and so is a
 	// picture's.
-	if cut := model.FitArticle(a); len(cut) > 0 {
-		in.log.Debug("article cut to the limits of a record", "url", a.OriginalURL, "fields", cut)
+	// The page's texts were cut as they were read (pagemeta.Meta.Cut).
+	if cut := model.FitArticle(a); len(cut) > 0 || len(m.Cut) > 0 {
+		in.log.Debug("article cut to the limits of a record", "url", a.OriginalURL, "fields", cut, "page", m.Cut)
 	}
 	return a
 }

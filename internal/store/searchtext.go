@@ -15,7 +15,9 @@ import (
 // Limits on what a user may type into search, so one query cannot make the
 // engine do unbounded work.
 const (
-	maxSearchBytes   = 1000
+	// MaxSearchBytes is the longest query, in bytes, a search takes: the
+	// search page and API refuse a longer one before they search.
+	MaxSearchBytes   = 1000
 	maxSearchPhrases = 32
 )
 
@@ -37,8 +39,8 @@ type Phrase struct {
 // web search engines read it. Errors wrap ErrBadQuery and say what to
 // change.
 func ParseSearch(text string) ([]Phrase, error) {
-	if len(text) > maxSearchBytes {
-		return nil, fmt.Errorf("%w: the query is longer than %d bytes", ErrBadQuery, maxSearchBytes)
+	if len(text) > MaxSearchBytes {
+		return nil, fmt.Errorf("%w: the query is longer than %d bytes", ErrBadQuery, MaxSearchBytes)
 	}
 	if !utf8.ValidString(text) {
 		return nil, fmt.Errorf("%w: the query is not valid UTF-8", ErrBadQuery)

@@ -49,11 +49,18 @@ type searchRequest struct {
 // publish.BadRequest that says what to change.
 func (w *Web) parseSearch(vc *viewCache, v url.Values) (*searchRequest, error) {
 	req := &searchRequest{Text: strings.TrimSpace(v.Get("q")), TopicID: v.Get("topic"), When: v.Get("when"), Page: 1}
+	if len(req.Text) > store.MaxSearchBytes {
+		req.Bad = "q"
+		// The page shows the words again, in its field and its title: their
+		// start, for the user to shorten, not the whole of what was sent.
+		req.Text = model.Clip(req.Text, store.MaxSearchBytes)
+		return req, &publish.BadRequest{Reason: fmt.Sprintf("q is longer than %d bytes: search for fewer words", store.MaxSearchBytes)}
+	}
 	if p := v.Get("page"); p != "" {
 		n, err := strconv.Atoi(p)
 		if err != nil || n < 1 || n > searchMaxPage {
 			req.Bad = "page"
-			return req, &publish.BadRequest{Reason: fmt.Sprintf("page must be a whole number from 1 to %d, not %q", searchMaxPage, p)}
+			return req, &publish.BadRequest{Reason: fmt.Sprintf("page must be a whole number from 1 to %d, not %s", searchMaxPage, model.Quoted(p))}
 		}
 		req.Page = n
 	}
@@ -62,7 +69,7 @@ func (w *Web) parseSearch(vc *viewCache, v url.Values) (*searchRequest, error) {
 		t := vc.site.TopicByID(req.TopicID)
 		if t == nil {
 			req.Bad = "topic"
-			return req, &publish.BadRequest{Reason: fmt.Sprintf("there is no topic %q: leave topic empty or use one of the topic ids in the menu", req.TopicID)}
+			return req, &publish.BadRequest{Reason: fmt.Sprintf("there is no topic %s: leave topic empty or use one of the topic ids in the menu", model.Quoted(req.TopicID))}
 		}
 		// The root topic is the whole hub, as in the API's lists: searching
 		// within it is searching everything, without the cost of a filter.
@@ -81,7 +88,7 @@ func (w *Web) parseSearch(vc *viewCache, v url.Values) (*searchRequest, error) {
 	}
 	if !found {
 		req.Bad = "when"
-		return req, &publish.BadRequest{Reason: fmt.Sprintf("when must be one of day, week, month or year (or empty), not %q", req.When)}
+		return req, &publish.BadRequest{Reason: fmt.Sprintf("when must be one of day, week, month or year (or empty), not %s", model.Quoted(req.When))}
 	}
 	return req, nil
 }

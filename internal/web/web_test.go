@@ -369,6 +369,44 @@ func TestSearchPagesAndAPI(t *testing.T) {
 	contains(t, "search paging", many, `<link rel="next" href="./search/?page=2&amp;q=biden&amp;topic=joe-biden">`)
 }
 
+// TestSearchRefusesHugeValuesBriefly: a search parameter of 100 KB is
+// refused with a 400 that quotes its start, on the page and in the API,
+// and a q that long is refused before the store is asked.
+func TestSearchRefusesHugeValuesBriefly(t *testing.T) {
+	h := newHub(t, "https://img.example.org/")
+	huge := strings.Repeat("w", 100<<10)
+	for _, tt := range []struct {
+		param   string
+		errPart string
+		echoed  int // the longest run of the value a page may show
+	}{
+		{"q", "q is longer than 1000 bytes", 1000},
+		{"topic", "there is no topic", 40},
+		{"when", "when must be", 40},
+		{"page", "page must be", 40},
+	} {
+		query := "?" + tt.param + "=" + huge
+		if tt.param != "q" {
+			query += "&q=border"
+		}
+		rec := h.api(t, "/api/search"+query)
+		var e struct{ Error string }
+		if err := json.Unmarshal(rec.Body.Bytes(), &e); rec.Code != http.StatusBadRequest || err != nil {
+			t.Errorf("api %s: status %d (%v), want 400 with a message", tt.param, rec.Code, err)
+		}
+		if !strings.Contains(e.Error, tt.errPart) || len(e.Error) > 300 {
+			t.Errorf("api %s: error of %d bytes %.100q, want under 300 saying %q", tt.param, len(e.Error), e.Error, tt.errPart)
+		}
+		code, body := h.get(t, "/search/"+query)
+		if code != http.StatusBadRequest || !strings.Contains(body, tt.errPart) {
+			t.Errorf("page %s: status %d, want 400 saying %q", tt.param, code, tt.errPart)
+		}
+		if strings.Contains(body, huge[:tt.echoed+1]) {
+			t.Errorf("page %s: shows more than %d characters of the value (%d bytes)", tt.param, tt.echoed, len(body))
+		}
+	}
+}
+
 func TestPagesFollowStoreGeneration(t *testing.T) {
 	h := newHub(t, "https://img.example.org/")
 	_, before := h.get(t, "/")

@@ -44,6 +44,10 @@ type Meta struct {
 	// reader on to within a few seconds, as link shorteners' and
 	// redirecting pages do: what such a page says is its own.
 	Refresh string
+	// Cut names the texts of the page longer than the record's field
+	// they become holds ("og:title", "description"...), each cut to it as
+	// it is read (see fit).
+	Cut []string
 }
 
 // maxJSONLD bounds one JSON-LD block; larger ones are skipped.
@@ -86,23 +90,27 @@ func Parse(body []byte, contentType, pageURL string) Meta {
 				}
 				switch strings.ToLower(key) {
 				case "og:title":
-					m.Title = v
+					m.Title = m.fit(key, v, model.MaxTitle)
 				case "og:description":
-					m.Description = v
+					m.Description = m.fit(key, v, model.MaxExcerpt)
 				case "twitter:title":
-					og.twitterTitle = cmp.Or(og.twitterTitle, v)
+					if og.twitterTitle == "" {
+						og.twitterTitle = m.fit(key, v, model.MaxTitle)
+					}
 				case "twitter:description":
-					og.twitterDescription = cmp.Or(og.twitterDescription, v)
+					if og.twitterDescription == "" {
+						og.twitterDescription = m.fit(key, v, model.MaxExcerpt)
+					}
 				case "description":
 					if m.Description == "" {
-						m.Description = v
+						m.Description = m.fit(key, v, model.MaxExcerpt)
 					}
 				case "og:url":
 					if og.url == "" {
 						og.url = v
 					}
 				case "og:site_name":
-					m.SiteName = v
+					m.SiteName = m.fit(key, v, model.MaxTitle)
 				case "og:type":
 					m.Type = v
 				case "og:image", "og:image:url":
@@ -167,7 +175,7 @@ func Parse(body []byte, contentType, pageURL string) Meta {
 			case atom.Title:
 				// The document's, not an SVG icon's ("Close", "Share").
 				if og.docTitle == "" && og.svg == 0 && z.Next() == html.TextToken {
-					og.docTitle = strings.TrimSpace(string(z.Text()))
+					og.docTitle = m.fit("title", strings.TrimSpace(string(z.Text())), model.MaxTitle)
 				}
 			case atom.Script:
 				if tt == html.StartTagToken && isJSONLD(attrs(z).typ) {
@@ -366,7 +374,8 @@ func (m *Meta) finish(base *url.URL, og *openGraph, ld []jsonLD) {
 		m.Modified = parseTime(string(a.DateModified))
 		var org *jsonLD
 		m.Publisher, org = a.publisher(ids)
-		m.Headline = text(string(a.Headline))
+		m.Publisher = m.fit("publisher", m.Publisher, model.MaxTitle)
+		m.Headline = m.fit("headline", text(string(a.Headline)), model.MaxTitle)
 		var logoURLs []string // read once, on first need
 		logo := func(u string) bool {
 			if u == "" {
@@ -406,6 +415,20 @@ func (m *Meta) finish(base *url.URL, og *openGraph, ld []jsonLD) {
 		}
 		m.Published = parseTime(d)
 	}
+}
+
+// fit returns v, a text of the page named name, cut to max characters
+// (model.Clip), the limit of the record's field it becomes, and notes name
+// in m.Cut when it was cut: a page's title of megabytes is not kept whole
+// in its candidate, waiting for the record's limits to cut it.
+func (m *Meta) fit(name, v string, max int) string {
+	if !model.OverLimit(v, max) {
+		return v
+	}
+	if name = strings.ToLower(name); !slices.Contains(m.Cut, name) {
+		m.Cut = append(m.Cut, name)
+	}
+	return model.Clip(v, max)
 }
 
 // refreshTarget returns the address of a refresh's content ("0;

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"golang.org/x/net/html/atom"
 
@@ -486,5 +487,40 @@ func TestParseReadsJSONLDUpToThePagesBound(t *testing.T) {
 		if m.Headline != tt.headline {
 			t.Errorf("%s: headline %q, want %q", tt.name, m.Headline, tt.headline)
 		}
+	}
+}
+
+// TestParseCutsHugeTextsAsItReadsThem: a page's title, description, site
+// name, headline or publisher far longer than a record holds is cut to
+// the limit of the record's field it becomes as it is read, and named in
+// Cut.
+func TestParseCutsHugeTextsAsItReadsThem(t *testing.T) {
+	huge := strings.Repeat("word ", 100<<10/5) // 100 KB, under the bound of a JSON-LD block
+	for _, tt := range []struct {
+		name, page string
+		got        func(Meta) string
+		max        int
+	}{
+		{"og:title", `<meta property="og:title" content="` + huge + `">`, func(m Meta) string { return m.Title }, model.MaxTitle},
+		{"twitter:title", `<meta name="twitter:title" content="` + huge + `">`, func(m Meta) string { return m.Title }, model.MaxTitle},
+		{"title", `<title>` + huge + `</title>`, func(m Meta) string { return m.Title }, model.MaxTitle},
+		{"og:description", `<meta property="og:description" content="` + huge + `">`, func(m Meta) string { return m.Description }, model.MaxExcerpt},
+		{"description", `<meta name="description" content="` + huge + `">`, func(m Meta) string { return m.Description }, model.MaxExcerpt},
+		{"twitter:description", `<meta name="twitter:description" content="` + huge + `">`, func(m Meta) string { return m.Description }, model.MaxExcerpt},
+		{"og:site_name", `<meta property="og:site_name" content="` + huge + `">`, func(m Meta) string { return m.SiteName }, model.MaxTitle},
+		{"headline", `<script type="application/ld+json">{"@type":"NewsArticle","headline":"` + huge + `"}</script>`, func(m Meta) string { return m.Headline }, model.MaxTitle},
+		{"publisher", `<script type="application/ld+json">{"@type":"NewsArticle","publisher":{"@type":"Organization","name":"` + huge + `"}}</script>`, func(m Meta) string { return m.Publisher }, model.MaxTitle},
+	} {
+		m := Parse([]byte("<html><head>"+tt.page+"</head><body></body></html>"), "text/html; charset=utf-8", "https://example.org/a")
+		got := tt.got(m)
+		if n := utf8.RuneCountInString(got); n > tt.max || !strings.HasPrefix(got, "word word") || !strings.HasSuffix(got, "…") {
+			t.Errorf("%s: %d characters %.30q…, want it cut to at most %d", tt.name, n, got, tt.max)
+		}
+		if !slices.Equal(m.Cut, []string{tt.name}) {
+			t.Errorf("%s: Cut = %q, want it named", tt.name, m.Cut)
+		}
+	}
+	if m := Parse(read(t, "article.html"), "text/html; charset=utf-8", "https://www.example.com/a"); m.Cut != nil {
+		t.Errorf("a page of usual texts: Cut = %q", m.Cut)
 	}
 }

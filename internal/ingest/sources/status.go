@@ -56,7 +56,7 @@ func (s Status) NextFetch() (time.Time, bool) {
 func Pause(ctx context.Context, st store.Store, siteDir, rawURL string) error {
 	return Change(ctx, st, siteDir, func(l *List) error {
 		if !l.SetEnabled(rawURL, false) {
-			return fmt.Errorf("source %s is not listed", rawURL)
+			return fmt.Errorf("source %s is not listed", model.QuotedURL(rawURL))
 		}
 		return nil
 	})
@@ -84,7 +84,7 @@ func Resume(ctx context.Context, st store.Store, siteDir, rawURL string) error {
 	case errors.Is(err, store.ErrNotFound) && listed:
 		return nil // never fetched: due at once
 	case errors.Is(err, store.ErrNotFound):
-		return fmt.Errorf("source %s is not listed", rawURL)
+		return fmt.Errorf("source %s is not listed", model.QuotedURL(rawURL))
 	case err != nil:
 		return fmt.Errorf("source %s: %w", rawURL, err)
 	}
