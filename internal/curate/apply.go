@@ -61,6 +61,17 @@ func (c *Curator) Apply(ctx context.Context, ds []model.Decision) (Applied, erro
 	}
 }
 
+// Settle judges and settles the stored stories given again, as Apply
+// settles those decisions touch: a story whose lead was deleted gets
+// another one.
+func (c *Curator) Settle(ctx context.Context, stories ...string) (Applied, error) {
+	ds := make([]model.Decision, 0, len(stories))
+	for _, id := range stories {
+		ds = append(ds, model.Decision{Story: id})
+	}
+	return c.Apply(ctx, ds)
+}
+
 // applied is a record Apply read, with a digest of its value as read.
 type applied struct {
 	rec    *model.Record

@@ -125,24 +125,38 @@ func (ix *index) followRetention(before int64, rs retention.Summary) {
 	if ix.gen != before {
 		return
 	}
-	gone := make(map[string]bool, len(rs.Gone))
-	for _, p := range rs.Gone {
-		gone[p.Path] = true
+	ix.purged(rs.Gone)
+	ix.moved = ix.moved || rs.Archived+rs.Restored > 0
+	ix.gen = rs.Generation
+}
+
+// forget notes articles this worker purged (see round.purgeFolded): their
+// keys become tombstones, which the store looks up.
+func (ix *index) forget(gone []store.Purge) {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	ix.purged(gone)
+}
+
+// purged lets the aliases of the articles purged go, and has each
+// source's keys looked up again at its next feed. ix.mu is held.
+func (ix *index) purged(gone []store.Purge) {
+	paths := make(map[string]bool, len(gone))
+	for _, p := range gone {
+		paths[p.Path] = true
 	}
-	for _, p := range rs.Gone {
+	for _, p := range gone {
 		for _, k := range p.Keys {
 			// An alias of an article purged now goes; one of a stored
 			// article that an older tombstone shares stays.
-			if q, ok := ix.aliases[k]; ok && gone[q] {
+			if q, ok := ix.aliases[k]; ok && paths[q] {
 				delete(ix.aliases, k)
 			}
 		}
 	}
-	if len(rs.Gone) > 0 {
+	if len(gone) > 0 {
 		ix.epoch++
 	}
-	ix.moved = ix.moved || rs.Archived+rs.Restored > 0
-	ix.gen = rs.Generation
 }
 
 // aliasesOf returns the keys of an article (see curate.ArticleKeys) that

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"time"
 
@@ -31,6 +32,8 @@ type Unread struct {
 	Read      int // kept before and asked for this round, whatever came of it
 	Completed int // of them, articles written again with what their pages gave
 	Gone      int // of them, pages whose article is no longer stored
+	Folded    int // of them, articles whose page names another stored article's address: merged into it and purged (see round.foldOf)
+	Unfolded  int // of them, such articles left stored: changed while being folded
 	Left      int // kept before and left for a later round: their host had no turn to spare
 }
 
@@ -188,6 +191,7 @@ func (r *round) complete(ctx context.Context, srcs map[string]model.Source, read
 		now := in.now()
 		taken := map[string]bool{}
 		var recs []*model.Record
+		var folds []fold // by record
 		for _, p := range read {
 			// Read under the lock: retention, which may purge it, takes
 			// the lock too.
@@ -206,7 +210,17 @@ func (r *round) complete(ctx context.Context, srcs map[string]model.Source, read
 			if !ok {
 				src = model.Source{URL: p.Source}
 			}
-			recs = append(recs, &model.Record{Kind: model.KindNews, Article: in.completion(src, rec.Article, p.c, now)})
+			a := in.completion(src, rec.Article, p.c, now)
+			fold, err := r.foldOf(ctx, rec, p.c, now)
+			if err != nil {
+				return err
+			}
+			if fold.into != nil {
+				// The stored one's keys: curation merges it there.
+				a.CanonicalURL, a.GUID = fold.into.CanonicalURL, fold.into.GUID
+			}
+			recs = append(recs, &model.Record{Kind: model.KindNews, Article: a})
+			folds = append(folds, fold)
 		}
 		for _, rec := range recs {
 			if rec.Path, err = r.freePath(rec.Article, taken); err != nil {
@@ -235,6 +249,11 @@ func (r *round) complete(ctx context.Context, srcs map[string]model.Source, read
 		for src, recs := range bySource {
 			in.index.add(src, recs)
 		}
+		// After the index took what was written: it then forgets the
+		// articles purged.
+		if err := r.purgeFolded(ctx, recs, folds, rejected, sum); err != nil {
+			return err
+		}
 		if current {
 			if g, err := in.st.Generation(context.WithoutCancel(ctx)); err == nil {
 				in.index.advance(g)
@@ -254,4 +273,95 @@ func (in *Ingester) completion(src model.Source, a *model.Article, c *candidate,
 		out.GUID = pc // as articles has it of a page read at once
 	}
 	return out
+}
+
+// fold is what completing a stored article does beside, where its page
+// names the address of another stored article: it folds into that one
+// (into), and is purged (purge).
+type fold struct {
+	into  *model.Article
+	purge store.Purge
+}
+
+// foldOf returns the fold of the stored article rec, whose page c read
+// late names the address of another stored article: the same story
+// under two feed addresses, as a page read at once would have found it
+// (see round.articles), its item then dropped.
+func (r *round) foldOf(ctx context.Context, rec *model.Record, c *candidate, now time.Time) (fold, error) {
+	pc, ignored := pageCanonical(c)
+	if ignored || pc == "" {
+		return fold{}, nil
+	}
+	if err := r.ensureIndex(ctx); err != nil {
+		return fold{}, err
+	}
+	found, err := r.in.index.find(ctx, r.in.st, []string{pc})
+	if err != nil {
+		return fold{}, fmt.Errorf("look up the canonical address of an unread page: %w", err)
+	}
+	p := found[pc]
+	if p == "" || p == rec.Path {
+		return fold{}, nil
+	}
+	into := r.storedArticle(ctx, pc, p)
+	if into == nil {
+		return fold{}, nil
+	}
+	// Its keys but those of the article it folds into, so that its feed
+	// does not bring it back (a purged key is dropped, see known).
+	theirs := articleKeys(into)
+	keys := slices.DeleteFunc(articleKeys(rec.Article), func(k string) bool { return slices.Contains(theirs, k) })
+	return fold{into: into, purge: store.Purge{Path: rec.Path, Keys: keys, At: now.UTC()}}, nil
+}
+
+// purgeFolded purges the articles folded into others, once what their
+// pages gave is merged into those (recs, written but for the paths
+// rejected), as retention purges duplicates: their keys kept as
+// tombstones. The stories they led are settled again, for another lead.
+// Those another writer changed meanwhile stay.
+func (r *round) purgeFolded(ctx context.Context, recs []*model.Record, folds []fold, rejected map[string]string, sum *Summary) error {
+	var purges []store.Purge
+	var led []string
+	for i, f := range folds {
+		if _, no := rejected[recs[i].Path]; f.into == nil || no {
+			continue
+		}
+		// Read as curation left it (it may have settled its story
+		// again): purged at that version, and its story settled again
+		// if it leads it.
+		rec, err := r.in.st.Get(ctx, f.purge.Path)
+		if errors.Is(err, store.ErrNotFound) {
+			sum.Unread.Gone++
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("read an article folded into another: %w", err)
+		}
+		f.purge.Version = rec.Version
+		purges = append(purges, f.purge)
+		if a := rec.Article; a != nil && a.Published && a.Story != "" {
+			led = append(led, a.Story)
+		}
+	}
+	if len(purges) == 0 {
+		return nil
+	}
+	err := r.in.st.Purge(ctx, purges)
+	if errors.Is(err, store.ErrConflict) {
+		r.in.log.Info("articles not folded into the stored ones their pages name: changed meanwhile", "articles", len(purges), "err", err)
+		sum.Unread.Unfolded += len(purges)
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("purge %d articles folded into the stored ones their pages name: %w", len(purges), err)
+	}
+	r.in.index.forget(purges)
+	sum.Unread.Folded += len(purges)
+	r.in.log.Info("articles folded into the stored ones their pages name", "articles", len(purges), "leads", len(led))
+	if len(led) > 0 {
+		if _, err := r.in.curator.Settle(ctx, led...); err != nil {
+			return fmt.Errorf("settle %d stories whose leads were folded into other articles: %w", len(led), err)
+		}
+	}
+	return nil
 }

@@ -2,15 +2,19 @@ package ingest
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
+	"newshub/internal/curate"
 	"newshub/internal/model"
 )
 
@@ -105,5 +109,138 @@ func TestPagesLeftUnreadAreReadInTheNextRounds(t *testing.T) {
 	})
 	if err != nil || news != 18 {
 		t.Fatalf("%d news stored (%v), want 18", news, err)
+	}
+}
+
+// TestPageReadLateFoldsIntoTheArticleItNames serves one story under two
+// feeds of a host, the second's item under its own section, whose page
+// names the first's address as canonical. Its page gets no turn in the
+// round that stores it, and is read in the next: its article folds into
+// the first's, which keeps or takes the lead of their story and gains
+// what the page gave, and is purged, its keys kept, so that its feed does
+// not bring it back, as a page read at once would have had it dropped.
+func TestPageReadLateFoldsIntoTheArticleItNames(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		late string // more of the second feed's item
+		// lateLeads says the second feed's article leads the story
+		// before its page is read: a picture, a longer text.
+		lateLeads bool
+	}{
+		{name: "the stored article leads"},
+		{name: "the late article leads", lateLeads: true,
+			late: `<pubDate>Mon, 02 Nov 2026 09:00:00 +0000</pubDate>
+<enclosure url="{{BASE}}/img/levy-vote.jpg" type="image/jpeg" length="1"/>
+<description>The council passed the levy by seven votes to two, after a debate of four hours on the harbour's future,
+its fees and the berths the fishing fleet is to keep; the levy is due from the spring, and the first of it goes to the quay.</description>`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			foldLate(t, tc.late, tc.lateLeads)
+		})
+	}
+}
+
+func foldLate(t *testing.T, late string, lateLeads bool) {
+	var base string
+	var mu sync.Mutex
+	asked := map[string]int{}
+	var second atomic.Bool // the second feed gives the story
+	feed := `<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0"><channel><title>Harbour Ledger</title><link>%[1]s/</link><description>News</description>%[2]s</channel></rss>`
+	item := `<item><title>Council passes the harbour levy</title><link>%s</link>%s</item>`
+	short := `<pubDate>Mon, 02 Nov 2026 09:00:00 +0000</pubDate>
+<description>The council passed the levy by seven votes to two.</description>`
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/town/feed":
+			fmt.Fprintf(w, feed, base, fmt.Sprintf(item, base+"/news/harbour-levy/", short))
+		case "/politics/feed":
+			items := ""
+			if second.Load() {
+				items = fmt.Sprintf(item, base+"/politics/harbour-levy/", cmp.Or(strings.ReplaceAll(late, "{{BASE}}", base), short))
+			}
+			fmt.Fprintf(w, feed, base, items)
+		case "/news/harbour-levy/", "/politics/harbour-levy/":
+			mu.Lock()
+			asked[r.URL.Path]++
+			mu.Unlock()
+			fmt.Fprintf(w, `<html><head><title>Council passes the harbour levy</title>
+<link rel="canonical" href="%[1]s/news/harbour-levy/">
+<meta property="og:image" content="%[1]s/img%[2]s.jpg"><meta property="og:site_name" content="Harbour Ledger Online">
+</head><body><p>News.</p></body></html>`, base, strings.TrimSuffix(r.URL.Path, "/"))
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+	defer srv.Close()
+	base = srv.URL
+	first, again := base+"/news/harbour-levy/", base+"/politics/harbour-levy/"
+	h := newHub(t, true, model.Source{URL: base + "/town/feed"}, model.Source{URL: base + "/politics/feed"})
+	opts := testOptions()
+	opts.All, opts.IgnoreRobots = true, true
+	ctx := context.Background()
+	round := func(in *Ingester) Summary {
+		t.Helper()
+		sum, err := in.RunOnce(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("%d new, pages %v, unread %+v, not stored %v", sum.New, sum.Pages, sum.Unread, sum.NotStored)
+		return sum
+	}
+	leads := func() map[string]bool { // by original URL
+		out := map[string]bool{}
+		err := h.st.Scan(ctx, []model.Kind{model.KindNews}, func(r *model.Record) error {
+			out[r.Article.OriginalURL] = r.Article.Published
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	in := h.ingester(opts)
+	defer in.Close()
+	if sum := round(in); sum.New != 1 {
+		t.Fatalf("first round: %d new, want the first feed's", sum.New)
+	}
+
+	// A turn every 500 ms, waited for no longer than 100 ms: the feeds
+	// take the turns, and the second's page has none.
+	second.Store(true)
+	tight := opts
+	tight.Fetch.PerHostRate, tight.Fetch.PerHostBurst, tight.Fetch.Timeout = 2, 1, 100*time.Millisecond
+	slow := h.ingester(tight)
+	defer slow.Close()
+	if sum := round(slow); sum.New != 1 || sum.Unread.Kept != 1 {
+		t.Fatalf("second round: %d new, %d pages kept unread; want the second feed's, its page kept", sum.New, sum.Unread.Kept)
+	}
+	if got, want := leads(), map[string]bool{first: !lateLeads, again: lateLeads}; !maps.Equal(got, want) {
+		t.Fatalf("before the late page is read, published by address %v, want %v", got, want)
+	}
+
+	sum := round(in)
+	if sum.Unread.Read != 1 || sum.Unread.Folded != 1 || sum.Unread.Unfolded != 0 {
+		t.Errorf("third round: unread %+v; want the page read and its article folded", sum.Unread)
+	}
+	if got, want := leads(), map[string]bool{first: true}; !maps.Equal(got, want) {
+		t.Errorf("after, published by address %v, want %v: the first article alone, leading its story", got, want)
+	}
+	purged, err := h.st.PurgedKeys(ctx, []string{curate.CanonicalURL(again), curate.CanonicalURL(first)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := purged[curate.CanonicalURL(again)]; !ok || len(purged) != 1 {
+		t.Errorf("tombstones %v, want the late article's address alone", purged)
+	}
+
+	// The second feed gives the story again: its item is dropped, its
+	// page not read again.
+	sum = round(in)
+	if sum.New != 0 || sum.NotStored[ReasonPurged] != 1 {
+		t.Errorf("fourth round: %d new, not stored %v; want the second feed's item dropped as %q", sum.New, sum.NotStored, ReasonPurged)
+	}
+	if asked["/politics/harbour-levy/"] != 1 || asked["/news/harbour-levy/"] != 1 {
+		t.Errorf("pages asked for %v, want each once", asked)
 	}
 }
