@@ -134,9 +134,8 @@ func TestUpdatesGoOnWhileTheOldTreeIsRemoved(t *testing.T) {
 	equalsAFreshBuild(t, st, s, out, BuildOptions{Options: opt.Options})
 	trees.release <- struct{}{}
 	waitFor(t, "the old tree gone", func() bool { return len(gone(t, out)) == 0 })
-	if !strings.Contains(trees.logged.String(), "old tree removed") {
-		t.Errorf("logged:\n%s", trees.logged.String())
-	}
+	// Logged once the removal returns, just after the tree is gone.
+	waitFor(t, "the old tree's removal logged", func() bool { return strings.Contains(trees.logged.String(), "old tree removed") })
 }
 
 // gone lists the old trees set aside beside OUT.
