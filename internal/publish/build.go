@@ -213,7 +213,7 @@ func Build(ctx context.Context, st store.Store, s *site.Site, out string, opt Bu
 	}
 	if w.inc != nil {
 		err = w.inc.update(ctx, tmp, &stats, log)
-		if rerr := removeTree(ctx, tmp, nil); err == nil {
+		if rerr := removeTree(ctx, tmp, removers, nil); err == nil {
 			err = rerr
 		}
 		if err == nil {
@@ -314,7 +314,7 @@ func hasMark(out string) bool {
 // background as it has room for them, else here.
 func recoverLeftovers(ctx context.Context, parent, base string, trees *OldTrees, log *slog.Logger) error {
 	remove := func(tree string) {
-		if err := removeTree(ctx, tree, nil); err != nil {
+		if err := removeTree(ctx, tree, removers, nil); err != nil {
 			log.Warn("build: a killed build's leftover left", "err", err)
 		}
 	}
@@ -357,7 +357,7 @@ func swap(ctx context.Context, tmp, out string) error {
 		return os.Rename(tmp, out)
 	}
 	if err := exchange(tmp, out); err == nil {
-		return removeTree(ctx, tmp, nil) // which now holds the old tree
+		return removeTree(ctx, tmp, removers, nil) // which now holds the old tree
 	} else if !errors.Is(err, errors.ErrUnsupported) {
 		return err
 	}
@@ -369,7 +369,7 @@ func swap(ctx context.Context, tmp, out string) error {
 		os.Rename(old, out)
 		return err
 	}
-	return removeTree(ctx, old, nil)
+	return removeTree(ctx, old, removers, nil)
 }
 
 // Output is where a build's Extra hooks put their files. Each file is

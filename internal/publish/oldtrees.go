@@ -13,7 +13,8 @@ import (
 // OldTrees removes, in the background, the old trees a publishing
 // process's updates set aside (see swapIn), so that the next update does
 // not wait on them: the old tree of a hub of 15,000 articles took 30 s
-// and more to remove. One tree is removed at a time, and one more waits
+// and more to remove. One tree is removed at a time, one file at a time
+// (backgroundRemovers) to leave the update the machine, and one more waits
 // its turn; an update setting aside a third waits until the one being
 // removed is gone, so old trees never fill the disk faster than they go.
 //
@@ -80,7 +81,7 @@ func (o *OldTrees) remove(ctx context.Context, tree string) {
 		o.removing(ctx, tree)
 	}
 	start := time.Now()
-	err := removeTree(ctx, tree, nil)
+	err := removeTree(ctx, tree, backgroundRemovers, nil)
 	took := time.Since(start).Round(time.Millisecond)
 	switch {
 	case err == nil:

@@ -2,6 +2,7 @@ package publish
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -134,9 +135,8 @@ func TestUpdatesGoOnWhileTheOldTreeIsRemoved(t *testing.T) {
 	equalsAFreshBuild(t, st, s, out, BuildOptions{Options: opt.Options})
 	trees.release <- struct{}{}
 	waitFor(t, "the old tree gone", func() bool { return len(gone(t, out)) == 0 })
-	if !strings.Contains(trees.logged.String(), "old tree removed") {
-		t.Errorf("logged:\n%s", trees.logged.String())
-	}
+	// Logged once the removal returns, just after the tree is gone.
+	waitFor(t, "the old tree's removal logged", func() bool { return strings.Contains(trees.logged.String(), "old tree removed") })
 }
 
 // gone lists the old trees set aside beside OUT.
@@ -262,4 +262,40 @@ func TestOldTreesWaitTheirTurn(t *testing.T) {
 		entries, _ := os.ReadDir(dir)
 		return len(entries) == 0
 	})
+}
+
+// TestABackgroundRemovalTakesOneFileAtATime stops the background
+// removal of a tree once its first file is gone, and sees the files left
+// be the last ones of the walk, each that went before each that stayed:
+// one removal at a time, where several at once take the file system
+// from the update beside them.
+func TestABackgroundRemovalTakesOneFileAtATime(t *testing.T) {
+	tree := filepath.Join(t.TempDir(), ".out.gone-1")
+	const n = 3000
+	name := func(i int) string { return filepath.Join(tree, "a", fmt.Sprintf("f%05d.json", i)) }
+	for i := range n {
+		testutil.WriteFile(t, tree, fmt.Sprintf("a/f%05d.json", i), "{}")
+	}
+	trees := NewOldTrees(context.Background(), nil)
+	defer trees.Close()
+	if !trees.add(context.Background(), tree, true) {
+		t.Fatal("tree refused")
+	}
+	waitFor(t, "the first file gone", func() bool {
+		_, err := os.Lstat(name(0))
+		return os.IsNotExist(err)
+	})
+	trees.Close()
+	left := 0
+	for i := range n {
+		_, err := os.Lstat(name(i))
+		switch {
+		case err == nil:
+			left++
+		case !os.IsNotExist(err):
+			t.Fatal(err)
+		case left > 0:
+			t.Fatalf("%s removed after %d files before it were left", name(i), left)
+		}
+	}
 }

@@ -18,14 +18,22 @@ import (
 // 16 at once.
 const removers = 16
 
+// backgroundRemovers is how many removals a removal in the background
+// (see OldTrees) keeps in flight: it is in no hurry, and removers of them
+// take the processors and the file system from the update beside it. On
+// two processors, an update writing nothing of 11,700 files took 0.5-0.6 s
+// alone, 1.6-1.8 s beside the removal of 100,000 files 16 at once, and
+// 0.9-1.4 s beside it one at a time.
+const backgroundRemovers = 1
+
 // removeTree removes the folder dir and everything under it, as
-// os.RemoveAll does, with removers removals at once: the files first,
+// os.RemoveAll does, with n removals at once: the files first,
 // then the folders, deepest first. Links are removed, never followed.
 // It calls file, when not nil, with the slash path (under dir) of each
 // file or link it finds. A file or folder gone meanwhile (another process
 // removing the same leftover) is no fault. Done ctx stops it between two
 // removals, the rest left for the next removal of dir.
-func removeTree(ctx context.Context, dir string, file func(rel string)) error {
+func removeTree(ctx context.Context, dir string, n int, file func(rel string)) error {
 	var files []string
 	var levels [][]string // folders by depth
 	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
@@ -63,21 +71,21 @@ func removeTree(ctx context.Context, dir string, file func(rel string)) error {
 	if err != nil {
 		return fmt.Errorf("remove %s: %w", dir, err)
 	}
-	if err := removeAll(ctx, files); err != nil {
+	if err := removeAll(ctx, files, n); err != nil {
 		return err
 	}
 	for i := len(levels) - 1; i >= 0; i-- {
-		if err := removeAll(ctx, levels[i]); err != nil {
+		if err := removeAll(ctx, levels[i], n); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// removeAll removes each of names (files, or empty folders), removers at
-// a time, until ctx is done; one already gone is no fault.
-func removeAll(ctx context.Context, names []string) error {
-	n := min(removers, len(names))
+// removeAll removes each of names (files, or empty folders), n at a
+// time, until ctx is done; one already gone is no fault.
+func removeAll(ctx context.Context, names []string, n int) error {
+	n = min(n, len(names))
 	errs := make([]error, n)
 	var wg sync.WaitGroup
 	for i := range n {

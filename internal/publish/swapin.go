@@ -126,7 +126,7 @@ func (c *incremental) dropOld(ctx context.Context, tree string, keep map[string]
 		return removed, nil
 	}
 	start := time.Now()
-	err := removeTree(ctx, gone, func(rel string) {
+	err := removeTree(ctx, gone, removers, func(rel string) {
 		if _, ok := keep[rel]; !ok {
 			removed++
 		}
