@@ -116,4 +116,7 @@ func TestCacheParsesAFileOnlyWhenItsBytesChange(t *testing.T) {
 	if err != nil || got.From != "store:"+Path || len(got.Decisions) != 1 || got.Decisions[0].Action != Hide {
 		t.Errorf("file removed: %+v %v, want the store's copy", got, err)
 	}
+	if again, err := c.Load(ctx, st, site); err != nil || again != got {
+		t.Errorf("unchanged store copy: parsed again (%v)", err)
+	}
 }

@@ -449,7 +449,8 @@ func (c *Cache) Load(ctx context.Context, st store.Store, siteDir string) (*Log,
 		return nil, fmt.Errorf("decisions: the store holds a %s record at %s", rec.Kind, Path)
 	}
 	// The store's copy was read from a file once: its lines still hold.
-	again, err := Parse("store:"+Path, rec.Raw)
+	// Cached as the file is: curation reads it twice a batch.
+	again, err := c.parse("store:"+Path, rec.Raw)
 	if err != nil {
 		return fromRecord("store:"+Path, rec), nil
 	}
