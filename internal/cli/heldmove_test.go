@@ -22,6 +22,7 @@ import (
 // decision, the related lists of the lead and of the member that stood in
 // for it among them, as they are when the hub does not move.
 func TestADecisionTakenBackAfterTheHubMovedLeavesItAsItWas(t *testing.T) {
+	t.Parallel()
 	decisions := []struct {
 		name       string
 		take, back func(s undoStory) []string

@@ -20,6 +20,7 @@ import (
 // the decision is taken back, the hub's static copy is the one the same
 // ingest round makes of a hub never given the decision.
 func TestAnArrivalWhileTheLeadIsWithheldLeavesTheHubAsWithoutTheDecision(t *testing.T) {
+	t.Parallel()
 	// One hub made once; each case edits a copy and compares it with
 	// another copy never edited.
 	hub := arrivalHub(t)

@@ -12,6 +12,7 @@ import (
 // and must leave every file of a build as it was before the decision,
 // the demoted member's document with its related list among them.
 func TestALeadWithheldAndTakenBackLeavesTheStaticCopyAsItWas(t *testing.T) {
+	t.Parallel()
 	// One hub, curated and built before any decision; each case takes
 	// its decision on a copy.
 	before := filepath.Join(t.TempDir(), "before")

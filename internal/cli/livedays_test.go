@@ -134,6 +134,7 @@ func (h *liveHub) editFile(rel string, edit func(string) string) {
 // edits of the site's settings, topics and organizations. After each,
 // both copies equal a fresh build byte for byte.
 func TestLiveCopyEqualsAFreshBuildAsDaysPass(t *testing.T) {
+	t.Parallel()
 	h := newLiveHub(t)
 	h.check("first build")
 	// Days pass with no change of the store: an event passes, "… ago"

@@ -63,6 +63,7 @@ func findIssueCase(t *testing.T, h *publishedHub) issueCase {
 // updated in place equals a fresh one byte for byte. Shown again, the
 // lead comes back in the issue.
 func TestNewsletterIssueLeavesOutWhatIsWithheldSince(t *testing.T) {
+	t.Parallel()
 	h := newPublishedHub(t)
 	c := findIssueCase(t, h)
 	h.run("newsletter", "--date", c.day, "--no-send")
