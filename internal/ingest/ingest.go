@@ -478,6 +478,16 @@ func (in *Ingester) retain(ctx context.Context, sum *Summary) error {
 	return nil
 }
 
+// tombstoneCut is the date before which retention lets the keys of
+// purged articles go (retention.Policy.TombstoneCut): zero when it purges
+// none.
+func (in *Ingester) tombstoneCut() time.Time {
+	if in.opts.Retention == nil {
+		return time.Time{}
+	}
+	return in.opts.Retention.TombstoneCut(in.now())
+}
+
 func (in *Ingester) round(ctx context.Context) (Summary, error) {
 	start := time.Now()
 	var sum Summary
