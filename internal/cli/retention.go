@@ -85,7 +85,8 @@ func printRetention(w io.Writer, pol retention.Policy, rs retention.Summary) {
 	}
 	fmt.Fprintf(w, "), %d restored, %d purged", rs.Restored, rs.Purged)
 	if pol.PurgeAfter > 0 {
-		fmt.Fprintf(w, " (unpublished, older than %s; %d keys kept)", age(pol.PurgeAfter), rs.Keys)
+		fmt.Fprintf(w, " (unpublished, older than %s; %d keys kept), %d keys let go (dated over %s ago)",
+			age(pol.PurgeAfter), rs.Keys, rs.Expired, age(pol.PurgeAfter+retention.TombstoneMargin))
 	}
 	fmt.Fprintf(w, " in %s\n", rs.Elapsed.Round(time.Millisecond))
 	fmt.Fprintf(w, "files:     %d moved, %d removed", rs.Files.Moved, rs.Files.Removed)

@@ -22,6 +22,7 @@ type purgedKey struct {
 	Key      string    `json:"key"`
 	Path     string    `json:"path"`
 	PurgedAt time.Time `json:"purgedAt"`
+	Dated    time.Time `json:"dated,omitzero"` // none: kept for ever
 }
 
 // purgeBatch is how many keys import keeps per transaction.
@@ -34,7 +35,7 @@ func PurgedFile(ctx context.Context, st store.Store) ([]byte, error) {
 	// One key a line, in key order, so two exports of one hub write the
 	// same bytes and a diff reads.
 	err := st.Tombstones(ctx, func(t store.Tombstone) error {
-		line, err := json.Marshal(purgedKey{Key: t.Key, Path: t.Path, PurgedAt: t.PurgedAt.UTC()})
+		line, err := json.Marshal(purgedKey{Key: t.Key, Path: t.Path, PurgedAt: t.PurgedAt.UTC(), Dated: t.Dated})
 		if err != nil {
 			return err
 		}
@@ -67,7 +68,7 @@ func (imp *importer) keepPurged(ctx context.Context) error {
 		if k.Key == "" {
 			continue
 		}
-		batch = append(batch, store.Purge{Path: k.Path, Keys: []string{k.Key}, At: k.PurgedAt})
+		batch = append(batch, store.Purge{Path: k.Path, Keys: []string{k.Key}, At: k.PurgedAt, Dated: k.Dated})
 		if len(batch) == purgeBatch {
 			if err := imp.st.Purge(ctx, batch); err != nil {
 				return fmt.Errorf("import: keep the purged keys: %w", err)

@@ -25,10 +25,14 @@ const (
 	ReasonRejected  = "rejected"                                // curation could not make a record of it
 	ReasonPurged    = "purged earlier"                          // an unpublished duplicate retention deleted, its keys kept
 	ReasonLater     = "left for a later round"                  // past the new items a round takes of a feed (Options.MaxNewItems)
+	// ReasonPastKeys drops an item dated before the keys of purged
+	// articles are kept (retention.Policy.TombstoneCut): it may be one
+	// retention purged, whose keys are gone.
+	ReasonPastKeys = "dated before the purged articles' keys kept"
 )
 
 // reasons lists every reason, for the metrics to serve from the start.
-var reasons = []string{ReasonKnown, ReasonKnownPage, ReasonDuplicate, ReasonNoLink, ReasonNoTitle, ReasonMalformed, ReasonRejected, ReasonPurged, ReasonLater}
+var reasons = []string{ReasonKnown, ReasonKnownPage, ReasonDuplicate, ReasonNoLink, ReasonNoTitle, ReasonMalformed, ReasonRejected, ReasonPurged, ReasonLater, ReasonPastKeys}
 
 // drop counts an item not stored under its reason, keeps it for the
 // source's report (but for the items already stored under their own

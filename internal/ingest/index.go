@@ -126,6 +126,9 @@ func (ix *index) followRetention(before int64, rs retention.Summary) {
 		return
 	}
 	ix.purged(rs.Gone)
+	if rs.Expired > 0 {
+		ix.epoch++ // the sources' purged keys may be among those let go
+	}
 	ix.moved = ix.moved || rs.Archived+rs.Restored > 0
 	ix.gen = rs.Generation
 }

@@ -471,11 +471,21 @@ func (in *Ingester) retain(ctx context.Context, sum *Summary) error {
 	}
 	rs.Gone = nil // followed: not held until the next run
 	sum.Retention, in.retained = rs, &rs
-	if rs.Archived+rs.Restored+rs.Purged+rs.Files.Moved+rs.Files.Removed > 0 {
-		in.log.Info("retention", "archived", rs.Archived, "restored", rs.Restored, "purged", rs.Purged,
+	if rs.Archived+rs.Restored+rs.Purged+rs.Expired+rs.Files.Moved+rs.Files.Removed > 0 {
+		in.log.Info("retention", "archived", rs.Archived, "restored", rs.Restored, "purged", rs.Purged, "keys_let_go", rs.Expired,
 			"files_moved", rs.Files.Moved, "files_removed", rs.Files.Removed, "duration", rs.Elapsed.Round(time.Millisecond))
 	}
 	return nil
+}
+
+// tombstoneCut is the date before which retention lets the keys of
+// purged articles go (retention.Policy.TombstoneCut): zero when it purges
+// none.
+func (in *Ingester) tombstoneCut() time.Time {
+	if in.opts.Retention == nil {
+		return time.Time{}
+	}
+	return in.opts.Retention.TombstoneCut(in.now())
 }
 
 func (in *Ingester) round(ctx context.Context) (Summary, error) {

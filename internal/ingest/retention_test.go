@@ -3,6 +3,7 @@ package ingest
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -148,5 +149,52 @@ func TestRoundsApplyRetentionAndPurgedArticlesStayOut(t *testing.T) {
 	}
 	if sum.Retention.Archived != 1 {
 		t.Fatalf("round at %s: retention %+v; want the new article archived", now, sum.Retention)
+	}
+}
+
+// TestAPurgedArticleStaysOutOnceItsKeysAreLetGo purges a duplicate, lets
+// its keys go once its date is past purge_after and the margin, and has
+// its feed list it again: it is not stored, for its date, where without
+// its keys it would be stored as new.
+func TestAPurgedArticleStaysOutOnceItsKeysAreLetGo(t *testing.T) {
+	var later atomic.Bool
+	now := time.Date(2024, 3, 1, 12, 0, 0, 0, time.UTC)
+	h, _, opts := retentionHub(t, &later, &now)
+	in := h.ingester(opts)
+	defer in.Close()
+	ctx := context.Background()
+	sum, err := in.RunOnce(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rs := sum.Retention; rs.Purged != 1 || rs.Expired != 0 {
+		t.Fatalf("round 1: retention %+v; want the duplicate purged, no key let go", rs)
+	}
+	// Past its date (10 January) by purge_after (45 days) and the margin:
+	// the round still finds its keys, then retention lets them go.
+	later.Store(true)
+	now = time.Date(2024, 9, 1, 12, 0, 0, 0, time.UTC)
+	if sum, err = in.RunOnce(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if sum.NotStored[ReasonPurged] != 1 || sum.Retention.Expired == 0 {
+		t.Fatalf("round 2: %+v; want the duplicate not stored as %q, its keys then let go", sum, ReasonPurged)
+	}
+	if err := h.st.Tombstones(ctx, func(ts store.Tombstone) error {
+		return fmt.Errorf("tombstone %+v kept", ts)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	now = now.Add(time.Hour)
+	if sum, err = in.RunOnce(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if sum.New != 0 || sum.NotStored[ReasonPastKeys] != 1 {
+		t.Errorf("round 3: %+v; want the duplicate not stored, as %q", sum, ReasonPastKeys)
+	}
+	for u, a := range h.news(t) {
+		if strings.Contains(u, "/wire/senate-voting-rights-bill") {
+			t.Errorf("the purged duplicate is stored again: %s, published %v", u, a.Published)
+		}
 	}
 }

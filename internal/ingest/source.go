@@ -291,6 +291,7 @@ func (r *round) newItems(ctx context.Context, src model.Source, feed *parser.Fee
 	published := make([]time.Time, 0, len(feed.Items))
 	storedAlone := r.storedAlone(ctx, stored)
 	reused := r.reusedGUIDs(ctx, src, feed, stored, keys, guids)
+	cut := r.in.tombstoneCut()
 	for i, it := range feed.Items {
 		published = append(published, itemDate(it))
 		c := &candidate{item: it, canon: keys[i], guid: guids[i]}
@@ -323,6 +324,11 @@ func (r *round) newItems(ctx context.Context, src model.Source, feed *parser.Fee
 			continue
 		} else if purged != "" {
 			res.drop(r.in.log, c.drop(ReasonPurged, "the article was purged from "+purged))
+			continue
+		}
+		if d := itemDate(it); !d.IsZero() && d.Before(cut) {
+			res.drop(r.in.log, c.drop(ReasonPastKeys, fmt.Sprintf("dated %s, before %s, past which the keys of purged articles go",
+				d.UTC().Format(time.RFC3339), cut.UTC().Format(time.RFC3339))))
 			continue
 		}
 		if len(out) >= r.in.opts.MaxNewItems {

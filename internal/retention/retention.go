@@ -2,7 +2,7 @@
 // site folder: news older than archive_after moves to _archive/news/, a
 // story at a time, and unpublished duplicates older than purge_after are
 // deleted, the keys they were known by kept so that no feed brings them
-// back.
+// back, for as long as a feed could (see Policy.TombstoneCut).
 //
 // Ages count from publishedDateTime, the time every listing sorts by; an
 // article dated ahead of the run counts from when the hub first saw it
@@ -66,6 +66,38 @@ func PolicyOf(cfg *model.Config) (Policy, error) {
 // IsZero reports whether the policy does nothing.
 func (p Policy) IsZero() bool { return p.ArchiveAfter <= 0 && p.PurgeAfter <= 0 }
 
+// TombstoneMargin is how long past purge_after the keys of a purged
+// article are kept, counted from its date as its source gave it.
+const TombstoneMargin = 180 * 24 * time.Hour
+
+// TombstoneCut is the date before which a purged article's keys go, as
+// of now: purge_after and TombstoneMargin before it; zero when nothing is
+// purged. Ingest stores no feed item dated before it (an article the
+// hub may have purged and no longer knows), so a key past it can come
+// back no more.
+func (p Policy) TombstoneCut(now time.Time) time.Time {
+	if p.PurgeAfter <= 0 {
+		return time.Time{}
+	}
+	return now.Add(-p.PurgeAfter - TombstoneMargin)
+}
+
+// TombstoneDate is what a purge of a keeps as its date (store.Purge.
+// Dated): its publishedDateTime when its source gave one before the hub
+// first saw it. It is zero, which keeps the keys for ever, for an article
+// the hub dated itself (its source gave no date, or one ahead: it came
+// back dated as new), for one not known to be from a source (no fetch
+// time), and for one an editor withheld: the decision holds.
+func TombstoneDate(a *model.Article) time.Time {
+	switch {
+	case a == nil, a.FetchedAt.IsZero(), !a.PublishedDateTime.Before(a.FetchedAt):
+		return time.Time{}
+	case a.Withheld != "" && a.Withheld != model.WithheldOffTopic:
+		return time.Time{}
+	}
+	return a.PublishedDateTime.UTC()
+}
+
 // DefaultBatch is how many records one transaction moves or purges.
 const DefaultBatch = 500
 
@@ -100,6 +132,7 @@ type Summary struct {
 	Restored int // archived records moved back to _news/: their story has recent news
 	Purged   int // unpublished duplicates deleted
 	Keys     int // keys kept for them
+	Expired  int // keys of articles purged earlier let go (see Policy.TombstoneCut)
 	// Gone are the purges committed, with their keys: what a reader that
 	// keeps the tombstones adds to them, rather than read them all again.
 	Gone []store.Purge
@@ -181,6 +214,9 @@ func Apply(ctx context.Context, st store.Store, pol Policy, opt Options) (Summar
 	sum.leave(ReasonWithStory, p.held)
 	r := &runner{st: st, opt: opt, sum: &sum, entries: entries}
 	if err := r.purge(ctx, p.purges); err != nil {
+		return sum, err
+	}
+	if err := r.expire(ctx, pol.TombstoneCut(now())); err != nil {
 		return sum, err
 	}
 	if err := r.move(ctx, p.moves); err != nil {
@@ -474,7 +510,12 @@ type runner struct {
 // purge deletes the records batch by batch.
 func (r *runner) purge(ctx context.Context, purges [][]store.Purge) error {
 	return batches(ctx, r, purges, func(p store.Purge) (string, string) { return p.Path, "" },
-		func(batch []store.Purge) error { return r.st.Purge(ctx, batch) },
+		func(batch []store.Purge) error {
+			if err := r.date(ctx, batch); err != nil {
+				return err
+			}
+			return r.st.Purge(ctx, batch)
+		},
 		func(groups [][]store.Purge) {
 			for _, p := range slices.Concat(groups...) {
 				r.entries[p.Path].gone = true
@@ -484,6 +525,42 @@ func (r *runner) purge(ctx context.Context, purges [][]store.Purge) error {
 			}
 			r.opt.Log.Info("retention: purged unpublished duplicates", "done", r.sum.Purged, "of", len(purges))
 		})
+}
+
+// date gives each purge the date its keys expire by (TombstoneDate),
+// read from its record. A record gone or changed meanwhile is left
+// undated: its purge fails on its version.
+func (r *runner) date(ctx context.Context, batch []store.Purge) error {
+	for i, p := range batch {
+		rec, err := r.st.Get(ctx, p.Path)
+		switch {
+		case errors.Is(err, store.ErrNotFound):
+			continue
+		case err != nil:
+			return err
+		case rec.Version == p.Version:
+			batch[i].Dated = TombstoneDate(rec.Article)
+		}
+	}
+	return nil
+}
+
+// expire lets go the keys of the articles purged dated before cut, if
+// any; a zero cut keeps them all.
+func (r *runner) expire(ctx context.Context, cut time.Time) error {
+	if cut.IsZero() {
+		return nil
+	}
+	n, err := r.st.ExpireTombstones(ctx, cut)
+	if err != nil {
+		return fmt.Errorf("retention: %w", err)
+	}
+	if n > 0 {
+		r.sum.Expired += n
+		r.sum.Writes++
+		r.opt.Log.Info("retention: let go the keys of articles purged earlier", "keys", n, "dated_before", cut)
+	}
+	return nil
 }
 
 // move gives the records their new paths batch by batch, a story's

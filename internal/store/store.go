@@ -136,6 +136,10 @@ type Store interface {
 	// PurgedPaths returns those of paths that a tombstone names: paths
 	// ingest does not give new articles.
 	PurgedPaths(ctx context.Context, paths []string) ([]string, error)
+	// ExpireTombstones deletes, in one transaction, the tombstones whose
+	// Dated is set and before before, and returns how many it deleted;
+	// those without a Dated stay. The Generation changes when one went.
+	ExpireTombstones(ctx context.Context, before time.Time) (int, error)
 
 	// Search runs a full-text query over news titles, excerpts and
 	// publishers. A malformed query returns an error wrapping ErrBadQuery.
@@ -413,14 +417,18 @@ type Purge struct {
 	Version int64     // the version read; 0 keeps the keys only
 	Keys    []string  // canonical URL, GUID, link: what ingest knew it by
 	At      time.Time // when it was purged
+	// Dated is the article's date as its source gave it, which lets its
+	// tombstones expire (see ExpireTombstones); zero keeps them for ever.
+	Dated time.Time
 }
 
 // Tombstone is what a store keeps of a purged article: one key it was
-// known by, where it was and when it went.
+// known by, where it was, when it went and its date (Purge.Dated).
 type Tombstone struct {
 	Key      string
 	Path     string
 	PurgedAt time.Time
+	Dated    time.Time // zero: kept for ever
 }
 
 // ErrBadQuery marks a search query that cannot be parsed.

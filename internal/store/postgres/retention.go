@@ -178,6 +178,7 @@ func (s *Store) Purge(ctx context.Context, purges []store.Purge) error {
 	var (
 		paths, keys, keyPaths []string
 		versions, ats         []int64
+		dated                 []*int64 // nil: kept for ever
 	)
 	for _, p := range purges {
 		if p.Version != 0 {
@@ -189,6 +190,7 @@ func (s *Store) Purge(ctx context.Context, purges []store.Purge) error {
 		for _, k := range p.Keys {
 			if k != "" {
 				keys, keyPaths, ats = append(keys, text(k)), append(keyPaths, text(p.Path)), append(ats, p.At.UnixMicro())
+				dated = append(dated, microsOrNil(p.Dated))
 			}
 		}
 	}
@@ -210,10 +212,11 @@ func (s *Store) Purge(ctx context.Context, purges []store.Purge) error {
 		}
 		// The last purge of a key in the batch wins, as a later purge
 		// does over an earlier one.
-		_, err = tx.Exec(ctx, `INSERT INTO tombstones AS t (key, path, purged_at)
-			SELECT DISTINCT ON (key) key, path, at FROM unnest($1::text[], $2::text[], $3::bigint[]) WITH ORDINALITY AS k (key, path, at, n)
+		_, err = tx.Exec(ctx, `INSERT INTO tombstones AS t (key, path, purged_at, dated)
+			SELECT DISTINCT ON (key) key, path, at, dated FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[]) WITH ORDINALITY AS k (key, path, at, dated, n)
 			ORDER BY key, n DESC
-			ON CONFLICT ((md5(key))) DO UPDATE SET path = excluded.path, purged_at = excluded.purged_at`, keys, keyPaths, ats)
+			ON CONFLICT ((md5(key))) DO UPDATE SET path = excluded.path, purged_at = excluded.purged_at, dated = excluded.dated`,
+			keys, keyPaths, ats, dated)
 		return true, err
 	})
 	return store.WriteErr("purge", err)
@@ -272,7 +275,7 @@ func (s *Store) PurgedPaths(ctx context.Context, paths []string) ([]string, erro
 
 // Tombstones calls fn for every tombstone, in key order.
 func (s *Store) Tombstones(ctx context.Context, fn func(store.Tombstone) error) error {
-	return s.stream(ctx, "tombstones", `SELECT key, path, purged_at FROM tombstones ORDER BY key`, nil, func(rows pgx.Rows) error {
+	return s.stream(ctx, "tombstones", `SELECT key, path, purged_at, dated FROM tombstones ORDER BY key`, nil, func(rows pgx.Rows) error {
 		if err := eachTombstone(rows, fn); err != nil {
 			return fmt.Errorf("tombstones: %w", err)
 		}
@@ -281,23 +284,50 @@ func (s *Store) Tombstones(ctx context.Context, fn func(store.Tombstone) error) 
 }
 
 func (s *Store) tombstones(ctx context.Context, where string, args []any, fn func(store.Tombstone) error) error {
-	rows, err := s.db.Query(ctx, `SELECT key, path, purged_at FROM tombstones`+where, args...)
+	rows, err := s.db.Query(ctx, `SELECT key, path, purged_at, dated FROM tombstones`+where, args...)
 	if err != nil {
 		return err
 	}
 	return eachTombstone(rows, fn)
 }
 
-// eachTombstone calls fn for each row of key, path and purged_at, and
-// closes rows.
+// eachTombstone calls fn for each row of key, path, purged_at and dated,
+// and closes rows.
 func eachTombstone(rows pgx.Rows, fn func(store.Tombstone) error) error {
 	var (
-		t  store.Tombstone
-		at int64
+		t     store.Tombstone
+		at    int64
+		dated *int64
 	)
-	_, err := pgx.ForEachRow(rows, []any{&t.Key, &t.Path, &at}, func() error {
-		t.PurgedAt = time.UnixMicro(at).UTC()
+	_, err := pgx.ForEachRow(rows, []any{&t.Key, &t.Path, &at, &dated}, func() error {
+		t.PurgedAt, t.Dated = time.UnixMicro(at).UTC(), time.Time{}
+		if dated != nil {
+			t.Dated = time.UnixMicro(*dated).UTC()
+		}
 		return fn(t)
 	})
 	return err
+}
+
+// microsOrNil is t in Unix microseconds, nil for the zero time.
+func microsOrNil(t time.Time) *int64 {
+	if t.IsZero() {
+		return nil
+	}
+	return new(t.UnixMicro())
+}
+
+// ExpireTombstones deletes the tombstones dated before before (see
+// store.Store.ExpireTombstones).
+func (s *Store) ExpireTombstones(ctx context.Context, before time.Time) (int, error) {
+	var n int64
+	err := s.write(ctx, func(tx pgx.Tx, _ int64) (bool, error) {
+		tag, err := tx.Exec(ctx, `DELETE FROM tombstones WHERE dated < $1`, before.UnixMicro())
+		n = tag.RowsAffected()
+		return n > 0, err
+	})
+	if err != nil {
+		return 0, store.WriteErr("expire tombstones", err)
+	}
+	return int(n), nil
 }

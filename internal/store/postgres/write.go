@@ -241,9 +241,7 @@ func newsColumnsOf(rec *model.Record) *newsColumns {
 		provider:     searchText(a.Provider.Name),
 		withheld:     nullText(a.Withheld),
 	}
-	if !a.PinnedUntil.IsZero() {
-		c.pinnedUntil = new(a.PinnedUntil.UnixMicro())
-	}
+	c.pinnedUntil = microsOrNil(a.PinnedUntil)
 	for i, t := range a.Topics {
 		c.topics[i] = text(t)
 	}

@@ -218,8 +218,8 @@ func (s *Store) Purge(ctx context.Context, purges []store.Purge) error {
 	}
 	err := s.writeTx(ctx, func(tx *sql.Tx, _ int64) (bool, error) {
 		st, err := statements(ctx, tx, sqlSelectStored,
-			`INSERT INTO tombstones (key, path, purged_at) VALUES (?, ?, ?)
-				ON CONFLICT (key) DO UPDATE SET path = excluded.path, purged_at = excluded.purged_at`)
+			`INSERT INTO tombstones (key, path, purged_at, dated) VALUES (?, ?, ?, ?)
+				ON CONFLICT (key) DO UPDATE SET path = excluded.path, purged_at = excluded.purged_at, dated = excluded.dated`)
 		if err != nil {
 			return false, err
 		}
@@ -254,7 +254,7 @@ func (s *Store) Purge(ctx context.Context, purges []store.Purge) error {
 				if k == "" {
 					continue
 				}
-				if _, err := keep.ExecContext(ctx, k, p.Path, p.At.UnixMicro()); err != nil {
+				if _, err := keep.ExecContext(ctx, k, p.Path, p.At.UnixMicro(), micros(p.Dated)); err != nil {
 					return false, fmt.Errorf("%s: %w", p.Path, err)
 				}
 			}
@@ -264,16 +264,35 @@ func (s *Store) Purge(ctx context.Context, purges []store.Purge) error {
 	return store.WriteErr("purge", err)
 }
 
-const sqlTombstone = `SELECT key, path, purged_at FROM tombstones`
+const sqlTombstone = `SELECT key, path, purged_at, dated FROM tombstones`
 
 func scanTombstone(sc scanner) (store.Tombstone, error) {
 	var (
-		t  store.Tombstone
-		at int64
+		t     store.Tombstone
+		at    int64
+		dated sql.NullInt64
 	)
-	err := sc.Scan(&t.Key, &t.Path, &at)
-	t.PurgedAt = time.UnixMicro(at).UTC()
+	err := sc.Scan(&t.Key, &t.Path, &at, &dated)
+	t.PurgedAt, t.Dated = time.UnixMicro(at).UTC(), fromMicros(dated)
 	return t, err
+}
+
+// ExpireTombstones deletes the tombstones dated before before (see
+// store.Store.ExpireTombstones).
+func (s *Store) ExpireTombstones(ctx context.Context, before time.Time) (int, error) {
+	var n int64
+	err := s.writeTx(ctx, func(tx *sql.Tx, _ int64) (bool, error) {
+		res, err := tx.ExecContext(ctx, `DELETE FROM tombstones WHERE dated IS NOT NULL AND dated < ?`, before.UnixMicro())
+		if err != nil {
+			return false, err
+		}
+		n, err = res.RowsAffected()
+		return n > 0, err
+	})
+	if err != nil {
+		return 0, store.WriteErr("expire tombstones", err)
+	}
+	return int(n), nil
 }
 
 // Tombstone returns the tombstone of key, or store.ErrNotFound.

@@ -245,6 +245,47 @@ func testPurge(t *testing.T, st store.Store) {
 	get(t, st, news[1].Path)
 }
 
+// testExpireTombstones checks that ExpireTombstones deletes the tombstones
+// dated before its time, and those alone: one dated at it or after, and
+// one without a date, stay; the generation moves only when one went.
+func testExpireTombstones(t *testing.T, st store.Store) {
+	ctx := context.Background()
+	cut := day0.Add(30 * 24 * time.Hour)
+	old := store.Tombstone{Key: "https://example.com/old", Path: "_news/2020-01-01-old.md", PurgedAt: day0, Dated: cut.Add(-time.Microsecond)}
+	at := store.Tombstone{Key: "https://example.com/at", Path: "_news/2020-01-31-at.md", PurgedAt: day0, Dated: cut}
+	undated := store.Tombstone{Key: "https://example.com/undated", Path: "_news/2020-01-01-undated.md", PurgedAt: day0}
+	var purges []store.Purge
+	for _, ts := range []store.Tombstone{old, at, undated} {
+		purges = append(purges, store.Purge{Path: ts.Path, Keys: []string{ts.Key}, At: ts.PurgedAt, Dated: ts.Dated})
+	}
+	if err := st.Purge(ctx, purges); err != nil {
+		t.Fatalf("Purge: %v", err)
+	}
+	checkTombstones(t, st, []store.Tombstone{at, old, undated})
+	before := generation(t, st)
+	n, err := st.ExpireTombstones(ctx, cut)
+	if err != nil || n != 1 {
+		t.Fatalf("ExpireTombstones = %d, %v; want 1", n, err)
+	}
+	if generation(t, st) == before {
+		t.Error("ExpireTombstones left the generation as it was")
+	}
+	checkTombstones(t, st, []store.Tombstone{at, undated})
+	_, err = st.Tombstone(ctx, old.Key)
+	mustNotFound(t, "Tombstone(expired)", err)
+	if got, err := st.PurgedPaths(ctx, []string{old.Path, at.Path}); err != nil || !slices.Equal(got, []string{at.Path}) {
+		t.Errorf("PurgedPaths after the expiry = %v, %v; want %v", got, err, []string{at.Path})
+	}
+
+	before = generation(t, st)
+	if n, err := st.ExpireTombstones(ctx, cut); err != nil || n != 0 {
+		t.Errorf("ExpireTombstones again = %d, %v; want 0", n, err)
+	}
+	if generation(t, st) != before {
+		t.Error("an ExpireTombstones that deleted nothing changed the generation")
+	}
+}
+
 func testPurgeRefusesChangedRecords(t *testing.T, st store.Store) {
 	ctx := context.Background()
 	news := seedNews(t, st)

@@ -86,6 +86,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"PurgeDeletesRecordsAndKeepsTheirKeys", testPurge},
 		{"PurgeRefusesRecordsChangedSinceRead", testPurgeRefusesChangedRecords},
 		{"PurgedKeysAndPathsAreLookedUpInBatches", testPurgedLookUps},
+		{"ExpireTombstonesDeletesThoseDatedBefore", testExpireTombstones},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

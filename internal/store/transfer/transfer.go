@@ -289,7 +289,7 @@ func copyTombstones(ctx context.Context, from store.HubReader, to store.Store, b
 		return err
 	}
 	err := from.Tombstones(ctx, func(t store.Tombstone) error {
-		batch = append(batch, store.Purge{Path: t.Path, Keys: []string{t.Key}, At: t.PurgedAt})
+		batch = append(batch, store.Purge{Path: t.Path, Keys: []string{t.Key}, At: t.PurgedAt, Dated: t.Dated})
 		if len(batch) == batchSize {
 			return flush()
 		}
