@@ -112,7 +112,7 @@ func TestImportKilledMidwayThenRerunLeavesEveryRecordOnce(t *testing.T) {
 				if n := count(t, db, `SELECT count(*) FROM news_search WHERE doc @@ 'the'::tsquery`); n == 0 {
 					t.Error("the full-text index finds nothing")
 				}
-				if n := count(t, db, `SELECT count(*) FROM pg_indexes WHERE indexname IN ('records_news_heat',
+				if n := count(t, db, `SELECT count(*) FROM pg_indexes WHERE indexname IN ('records_unpublished',
 					'records_news_current', 'records_news_topics', 'record_topics_key', 'news_search_doc')`); n != 5 {
 					t.Errorf("%d of the indexes a bulk load makes last are there, want 5", n)
 				}

@@ -35,7 +35,6 @@ const lockBulk int64 = 0x6e657773_00000003
 // canonical URL, GUID, the primary keys) stay: curation reads through them
 // while the records arrive, and the writes through the primary keys.
 var deferredIndexes = []struct{ name, sql string }{
-	{"records_news_heat", `CREATE INDEX IF NOT EXISTS records_news_heat ON records (heat DESC, published_at DESC, path) WHERE kind = 'news'`},
 	{"records_news_topics", `CREATE INDEX IF NOT EXISTS records_news_topics ON records USING gin (topics) WHERE kind = 'news'`},
 	{"record_topics_key", `CREATE UNIQUE INDEX IF NOT EXISTS record_topics_key ON record_topics (topic, published_at DESC, path);
 		ALTER TABLE record_topics REPLICA IDENTITY USING INDEX record_topics_key`}, // as 0016_replica_identity.sql has it

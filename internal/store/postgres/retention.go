@@ -257,7 +257,7 @@ func (s *Store) PurgedPaths(ctx context.Context, paths []string) ([]string, erro
 	if len(forms) == 0 {
 		return nil, nil
 	}
-	rows, err := s.db.Query(ctx, `SELECT DISTINCT path FROM tombstones WHERE path = ANY($1)`, forms)
+	rows, err := s.db.Query(ctx, `SELECT DISTINCT path FROM tombstones WHERE path = `+anyKey, forms)
 	if err != nil {
 		return nil, fmt.Errorf("purged paths: %w", lost(err))
 	}

@@ -268,7 +268,7 @@ func (s *Store) StoredPaths(ctx context.Context, paths []string) ([]string, erro
 	if len(keys) == 0 {
 		return nil, nil
 	}
-	rows, err := s.db.Query(ctx, `SELECT path FROM records WHERE path = ANY($1)`, keys)
+	rows, err := s.db.Query(ctx, `SELECT path FROM records WHERE path = `+anyKey, keys)
 	if err != nil {
 		return nil, fmt.Errorf("stored paths: %w", lost(err))
 	}
