@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -59,18 +60,7 @@ func runSources(ctx context.Context, env *Env, args []string) error {
 			off := false
 			src.Enabled = &off
 		}
-		if list.Find(src.URL) < 0 {
-			// A listed address as list prints it, masked, names that
-			// source: already listed, not a new one whose password is
-			// the mask.
-			if src.URL, err = list.Named(src.URL); err != nil {
-				return err
-			}
-		}
-		if err := list.Add(src); err != nil {
-			return usageError("%v", err)
-		}
-		if err := list.Save(ctx, st, env.Site); err != nil {
+		if err := addSource(ctx, st, env.Site, &src); err != nil {
 			return err
 		}
 		fmt.Fprintf(env.Stdout, "added %s\n", model.MaskURL(src.URL))
@@ -82,7 +72,7 @@ func runSources(ctx context.Context, env *Env, args []string) error {
 			fmt.Fprintf(env.Stdout, "the %d failures its address had before are forgotten: it is fetched at the next round\n", n)
 		}
 	case "import-opml":
-		return importOPML(ctx, env, st, list, pos[0])
+		return importOPML(ctx, env, st, pos[0])
 	case "export-opml":
 		// The file moves the subscriptions: it keeps their addresses
 		// whole, secrets included, as the help says.
@@ -97,9 +87,33 @@ func runSources(ctx context.Context, env *Env, args []string) error {
 	return nil
 }
 
+// addSource adds src to the list, read again under its lock
+// (sources.Change): a listed address as list prints it, masked, names
+// that source, already listed, not a new one whose password is the mask.
+// An address already listed is a usage error.
+func addSource(ctx context.Context, st store.Store, siteDir string, src *model.Source) error {
+	typed := src.URL
+	err := sources.Change(ctx, st, siteDir, func(l *sources.List) error {
+		src.URL = typed
+		if l.Find(src.URL) < 0 {
+			u, err := l.Named(src.URL)
+			if err != nil {
+				return err
+			}
+			src.URL = u
+		}
+		return l.Add(*src)
+	})
+	if fe := (*sources.FieldError)(nil); errors.As(err, &fe) {
+		return usageError("%v", err)
+	}
+	return err
+}
+
 // changeSource edits, removes, pauses or resumes the listed source that
 // named names, as it is or masked as list prints it; what it prints
-// masks the address again.
+// masks the address again. An edit or a removal is made to the list read
+// again under its lock (sources.Change).
 func changeSource(ctx context.Context, env *Env, st store.Store, list *sources.List, sub, named string, dedicated bool) error {
 	u, err := list.Named(named)
 	if err != nil {
@@ -108,10 +122,13 @@ func changeSource(ctx context.Context, env *Env, st store.Store, list *sources.L
 	shown := model.MaskURL(u)
 	switch sub {
 	case "edit":
-		if !list.SetDedicated(u, dedicated) {
-			return fmt.Errorf("source %s is not listed", shown)
-		}
-		if err := list.Save(ctx, st, env.Site); err != nil {
+		err := sources.Change(ctx, st, env.Site, func(l *sources.List) error {
+			if !l.SetDedicated(u, dedicated) {
+				return sources.NotListed(list, u)
+			}
+			return nil
+		})
+		if err != nil {
 			return err
 		}
 		if dedicated {
@@ -121,10 +138,13 @@ func changeSource(ctx context.Context, env *Env, st store.Store, list *sources.L
 		}
 		return sayStoredToJudge(ctx, env, st, u, dedicated)
 	case "remove":
-		if !list.Remove(u) {
-			return fmt.Errorf("source %s is not listed", shown)
-		}
-		if err := list.Save(ctx, st, env.Site); err != nil {
+		err := sources.Change(ctx, st, env.Site, func(l *sources.List) error {
+			if !l.Remove(u) {
+				return sources.NotListed(list, u)
+			}
+			return nil
+		})
+		if err != nil {
 			return err
 		}
 		fmt.Fprintf(env.Stdout, "removed %s\n", shown)
@@ -200,7 +220,9 @@ func parseInterspersed(env *Env, fs *flag.FlagSet, args []string) ([]string, err
 	}
 }
 
-func importOPML(ctx context.Context, env *Env, st store.Store, list *sources.List, file string) error {
+// importOPML adds the feeds of an OPML file to the list, read again
+// under its lock (sources.Change).
+func importOPML(ctx context.Context, env *Env, st store.Store, file string) error {
 	f, err := os.Open(file)
 	if err != nil {
 		return err
@@ -211,11 +233,15 @@ func importOPML(ctx context.Context, env *Env, st store.Store, list *sources.Lis
 		// ReadOPML says "line N: ..."; report it as FILE:N: ...
 		return fmt.Errorf("%s:%s", file, strings.TrimPrefix(err.Error(), "line "))
 	}
-	r := list.Import(doc.Feeds)
-	if r.Added > 0 {
-		if err := list.Save(ctx, st, env.Site); err != nil {
-			return err
+	var r sources.Imported
+	err = sources.Change(ctx, st, env.Site, func(l *sources.List) error {
+		if r = l.Import(doc.Feeds); r.Added == 0 {
+			return sources.ErrUnchanged
 		}
+		return nil
+	})
+	if err != nil {
+		return err
 	}
 	// Every outline left out is said, but for folders, whose feeds are
 	// read and which the summary counts.

@@ -2,12 +2,15 @@ package cli
 
 import (
 	"context"
+	"fmt"
 	"html"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -220,5 +223,61 @@ func TestSourcesAddAgainForgetsTheFailures(t *testing.T) {
 		if code, _, errs := run(t, "--site", dir, "sources", "remove", feed); code != 0 {
 			t.Fatalf("sources remove: exit %d: %s", code, errs)
 		}
+	}
+}
+
+// TestSourcesChangedAtOnceAllLand runs sources add commands at once over
+// one hub, kept in its folder or in its store alone (--db, run in a folder
+// of no hub): each is made to the list as the others left it, where one
+// whose list another saved since it read it was refused as an edit, and
+// the store-only hub's were written one over the other. Two removals of
+// one source at once: one removes it, the other says it is not listed,
+// as of a source never listed (exit 1).
+func TestSourcesChangedAtOnceAllLand(t *testing.T) {
+	t.Parallel()
+	for _, hub := range []string{"site folder", "store only"} {
+		t.Run(hub, func(t *testing.T) {
+			t.Parallel()
+			dir := filepath.Join(t.TempDir(), "hub")
+			if code, _, errs := run(t, "init", "--topic", "Space", dir); code != 0 {
+				t.Fatalf("init: exit %d: %s", code, errs)
+			}
+			global := []string{"--site", dir}
+			if hub == "store only" {
+				db := "sqlite:" + filepath.Join(dir, ".newshub", "newshub.db")
+				if code, _, errs := run(t, "--site", dir, "--db", db, "import"); code != 0 {
+					t.Fatalf("import: exit %d: %s", code, errs)
+				}
+				global = []string{"--site", t.TempDir(), "--db", db}
+			}
+			sources := func(args ...string) (int, string) {
+				code, out, errs := run(t, append(append(global, "sources"), args...)...)
+				return code, out + errs
+			}
+			const n = 6
+			var wg sync.WaitGroup
+			for i := range n {
+				wg.Go(func() {
+					if code, out := sources("add", fmt.Sprintf("https://w%d.example/feed", i)); code != ExitOK {
+						t.Errorf("add %d: exit %d: %s", i, code, out)
+					}
+				})
+			}
+			wg.Wait()
+			_, out := sources("list")
+			if got := strings.Count(out, ".example/feed"); got != n {
+				t.Errorf("%d of %d sources listed:\n%s", got, n, out)
+			}
+			codes := make([]int, 2)
+			outs := make([]string, 2)
+			for i := range codes {
+				wg.Go(func() { codes[i], outs[i] = sources("remove", "https://w0.example/feed") })
+			}
+			wg.Wait()
+			slices.Sort(codes)
+			if codes[0] != ExitOK || codes[1] != ExitFailure || !strings.Contains(strings.Join(outs, ""), `source "https://w0.example/feed" is`) {
+				t.Errorf("two removals at once: exit %v:\n%s", codes, strings.Join(outs, ""))
+			}
+		})
 	}
 }

@@ -109,7 +109,7 @@ func syncSite(ctx context.Context, st store.Store, dir string, hold func(path st
 	if err != nil {
 		return res, fmt.Errorf("site: %w", err)
 	}
-	if _, err := os.Stat(filepath.Join(dir, "_config.yml")); err != nil {
+	if !site.IsFolder(dir) {
 		res.FromStore = true
 		for _, p := range slices.Sorted(maps.Keys(stored)) {
 			res.Records = append(res.Records, stored[p])

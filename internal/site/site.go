@@ -6,6 +6,8 @@ package site
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 
@@ -221,4 +223,16 @@ func Absolute(base, u string) string {
 		return u
 	}
 	return strings.TrimRight(base, "/") + u
+}
+
+// IsFolder reports whether dir is a site folder: one holding _config.yml.
+// A folder without it (the one a command is run in, given --db) is no
+// hub's: its files are none of the hub's configuration, which the store
+// holds.
+func IsFolder(dir string) bool {
+	if dir == "" {
+		return false
+	}
+	fi, err := os.Stat(filepath.Join(dir, "_config.yml"))
+	return err == nil && !fi.IsDir()
 }

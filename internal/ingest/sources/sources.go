@@ -18,6 +18,7 @@ import (
 	"newshub/internal/content"
 	"newshub/internal/filelock"
 	"newshub/internal/model"
+	"newshub/internal/site"
 	"newshub/internal/store"
 )
 
@@ -66,7 +67,7 @@ func Load(ctx context.Context, st store.Store, siteDir string) (*List, error) {
 	return &List{rec: &model.Record{Path: Path, Kind: model.KindSources, Sources: &model.Sources{}}}, nil
 }
 
-// Save renders the list and, when siteDir is a folder, writes
+// Save renders the list and, when siteDir is a site folder, writes
 // _data/sources.yaml there (replacing it atomically), then stores it. It
 // refuses to write over a file that no longer holds what the list was read
 // from.
@@ -80,41 +81,132 @@ func Load(ctx context.Context, st store.Store, siteDir string) (*List, error) {
 //
 // The check and the writes are made under a lock on a file in the site's
 // .newshub folder, which every process saving the list takes: two saves
-// of one list read never both pass the check.
+// of one list read never both pass the check. A hub kept in the store
+// alone takes the store's lock, and its save is refused when another
+// writer stored the list since it was read (store.ErrConflict).
 func (l *List) Save(ctx context.Context, st store.Store, siteDir string) error {
-	unlock, err := lockList(ctx, siteDir)
-	if err != nil {
-		return err
-	}
-	defer unlock()
-	return l.save(ctx, st, siteDir)
+	return withLock(ctx, st, siteDir, func(ctx context.Context) error {
+		return l.save(ctx, st, siteDir)
+	})
 }
+
+// ErrUnchanged is returned by a change given to Change that leaves the
+// list as it was: nothing is written, and Change returns nil.
+var ErrUnchanged = errors.New("the list is unchanged")
+
+// errEdited marks a save refused because the site folder's file no longer
+// holds what the list was read from.
+var errEdited = errors.New("edited since the list was read")
+
+// attempts is how many times Change reads the list, applies its change
+// and saves it while other writers' saves come between its read and its
+// own.
+const attempts = 5
 
 // Change loads the list, applies change to it and saves it, under the
 // lock Save takes, so that changes made at once by several processes all
 // land, one after the other, where a list read before another's save
-// would be refused as edited.
+// would be refused as edited. A save that another writer comes before all
+// the same (a hand edit of the file, an import into the store) is made
+// again over what it wrote: the list read again, change applied again;
+// change is to return an error when it no longer applies (the source to
+// remove is gone).
 func Change(ctx context.Context, st store.Store, siteDir string, change func(*List) error) error {
+	for try := 1; ; try++ {
+		err := changeOnce(ctx, st, siteDir, change)
+		switch {
+		case errors.Is(err, ErrUnchanged):
+			return nil
+		case !errors.Is(err, errEdited) && !errors.Is(err, store.ErrConflict):
+			return err
+		case try == attempts:
+			return fmt.Errorf("save sources: %s was changed by another writer at each of %d tries, the change made again over it each time: nothing saved", listName(siteDir), attempts)
+		}
+	}
+}
+
+// changeOnce is one try of Change: the list read, changed and saved with
+// the lock held.
+func changeOnce(ctx context.Context, st store.Store, siteDir string, change func(*List) error) error {
+	return withLock(ctx, st, siteDir, func(ctx context.Context) error {
+		l, err := reload(ctx, st, siteDir)
+		if err != nil {
+			return err
+		}
+		if err := change(l); err != nil {
+			return err
+		}
+		return l.save(ctx, st, siteDir)
+	})
+}
+
+// reload is Load for a change: a site folder's file that no longer holds
+// the list the store has (a hand edit not yet taken in, or one made as
+// the last try saved) is the list the change is made to, as the file is
+// the list's source of truth, where saving over it was refused as an edit.
+// A file that does not read is refused by its line.
+func reload(ctx context.Context, st store.Store, siteDir string) (*List, error) {
+	l, err := Load(ctx, st, siteDir)
+	file := siteFile(siteDir)
+	if err != nil || file == "" {
+		return l, err
+	}
+	data, err := l.edit(file)
+	switch {
+	case err != nil:
+		return nil, fmt.Errorf("save sources: %w", err)
+	case data == nil:
+		return l, nil
+	}
+	rec, err := content.Parse(Path, data)
+	if err != nil {
+		return nil, fmt.Errorf("save sources: %w", unreadable(file, err))
+	}
+	return &List{rec: rec, read: data}, nil
+}
+
+// withLock runs fn holding the lock on the list: the one on a file in the
+// site folder's .newshub folder, or, for a hub kept in the store alone,
+// the store's own lock (store.Shared), where there is one.
+func withLock(ctx context.Context, st store.Store, siteDir string, fn func(context.Context) error) error {
+	if siteFile(siteDir) == "" {
+		if sh, ok := st.(store.Shared); ok {
+			return sh.Exclusive(ctx, "sources", fn)
+		}
+	}
 	unlock, err := lockList(ctx, siteDir)
 	if err != nil {
 		return err
 	}
 	defer unlock()
-	l, err := Load(ctx, st, siteDir)
-	if err != nil {
-		return err
+	return fn(ctx)
+}
+
+// siteFile returns the list's file in siteDir when siteDir is a site
+// folder (site.IsFolder), else "": a hub kept in the store alone keeps its
+// list there, and a command run in a folder of no hub wrote a file there
+// that no one read, and that, once another folder's command changed the
+// list, refused every later change from this one as an edit.
+func siteFile(siteDir string) string {
+	if !site.IsFolder(siteDir) {
+		return ""
 	}
-	if err := change(l); err != nil {
-		return err
+	return filepath.Join(siteDir, filepath.FromSlash(Path))
+}
+
+// listName names where the list of siteDir is kept, for messages.
+func listName(siteDir string) string {
+	if file := siteFile(siteDir); file != "" {
+		return file
 	}
-	return l.save(ctx, st, siteDir)
+	return Path + " in the store"
 }
 
 // lockList takes the lock on the list of the site folder siteDir; when
-// siteDir is no folder, there is no file to keep in step, and nothing is
-// locked.
+// siteDir is no site folder, there is no file to keep in step, and
+// nothing is locked.
 func lockList(ctx context.Context, siteDir string) (unlock func(), err error) {
-	if fi, err := os.Stat(siteDir); siteDir == "" || err != nil || !fi.IsDir() {
+	if siteFile(siteDir) == "" {
 		return func() {}, nil
 	}
 	dir := filepath.Join(siteDir, ".newshub")
@@ -128,11 +220,13 @@ func lockList(ctx context.Context, siteDir string) (unlock func(), err error) {
 	return unlock, nil
 }
 
-// save is Save, the lock held.
+// save is Save, the lock held. A hub kept in the store alone writes the
+// list over the version it read (UpsertIfUnchanged): a writer that does
+// not take the lock (an import) is not written over. A site folder's
+// store follows its file, the list's source of truth.
 func (l *List) save(ctx context.Context, st store.Store, siteDir string) error {
-	file := ""
-	if fi, err := os.Stat(siteDir); siteDir != "" && err == nil && fi.IsDir() {
-		file = filepath.Join(siteDir, filepath.FromSlash(Path))
+	file := siteFile(siteDir)
+	if file != "" {
 		if err := l.unchanged(file); err != nil {
 			return fmt.Errorf("save sources: %w", err)
 		}
@@ -140,16 +234,17 @@ func (l *List) save(ctx context.Context, st store.Store, siteDir string) error {
 	if err := content.Render(l.rec); err != nil {
 		return fmt.Errorf("save sources: %w", err)
 	}
-	if file != "" {
-		if err := atomicfile.Write(file, l.rec.Raw, atomicfile.Perm(file, 0o644)); err != nil {
+	if file == "" {
+		if err := st.UpsertIfUnchanged(ctx, []*model.Record{l.rec}); err != nil {
 			return fmt.Errorf("save sources: %w", err)
 		}
+		return nil
+	}
+	if err := atomicfile.Write(file, l.rec.Raw, atomicfile.Perm(file, 0o644)); err != nil {
+		return fmt.Errorf("save sources: %w", err)
 	}
 	if err := st.Upsert(ctx, []*model.Record{l.rec}); err != nil {
-		if file != "" {
-			return fmt.Errorf("save sources: written to %s but not stored (the next start takes the file in): %w", file, err)
-		}
-		return fmt.Errorf("save sources: %w", err)
+		return fmt.Errorf("save sources: written to %s but not stored (the next start takes the file in): %w", file, err)
 	}
 	return nil
 }
@@ -158,20 +253,39 @@ func (l *List) save(ctx context.Context, st store.Store, siteDir string) error {
 // nothing. An edit made by hand since, or one that does not read and so
 // stayed out of the hub's configuration, would be lost under the list.
 func (l *List) unchanged(file string) error {
+	data, err := l.edit(file)
+	if err != nil || data == nil {
+		return err
+	}
+	if _, err := content.Parse(Path, data); err != nil {
+		return unreadable(file, err)
+	}
+	return fmt.Errorf("%s was %w: run again to take the edit in", file, errEdited)
+}
+
+// edit returns what file holds when it is not what the list was read
+// from, nil when it is, or nothing (gone, or emptied).
+func (l *List) edit(file string) ([]byte, error) {
 	data, err := os.ReadFile(file)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		return nil
+		return nil, nil
 	case err != nil:
-		return err
+		return nil, err
 	case bytes.Equal(data, l.read), len(bytes.TrimSpace(data)) == 0:
-		return nil
+		return nil, nil
 	}
+	return data, nil
+}
+
+// unreadable is the error of a site folder's file that does not parse,
+// named by its line.
+func unreadable(file string, err error) error {
 	var pe *content.ParseError
-	if _, err := content.Parse(Path, data); errors.As(err, &pe) {
+	if errors.As(err, &pe) {
 		return fmt.Errorf("%s:%d: %s (fix the file, or remove it, and run again: the list is not written over an edit)", file, pe.Line, pe.Msg)
 	}
-	return fmt.Errorf("%s was edited since the list was read: run again to take the edit in", file)
+	return fmt.Errorf("%s: %w", file, err)
 }
 
 // Find returns the index of the source with the given URL, or -1.
@@ -257,6 +371,17 @@ func (l *List) Remove(rawURL string) bool {
 	ss := l.rec.Sources.Sources
 	l.rec.Sources.Sources = append(ss[:i:i], ss[i+1:]...)
 	return true
+}
+
+// NotListed is the refusal of a change to the source u that the list it
+// is made to does not hold. When first, the list a command read before
+// making its change, held it, another writer removed it in between, and
+// the refusal says so.
+func NotListed(first *List, u string) error {
+	if first != nil && first.Find(u) >= 0 {
+		return fmt.Errorf("source %s is no longer listed: another change removed it since the list was read", model.QuotedURL(u))
+	}
+	return fmt.Errorf("source %s is not listed", model.QuotedURL(u))
 }
 
 // FieldError is a source entry refused for one of its fields, named as

@@ -3,6 +3,7 @@ package sources
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -23,6 +24,9 @@ import (
 func siteStore(t *testing.T) (context.Context, string, *sqlite.Store) {
 	t.Helper()
 	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "_config.yml"), []byte("title: Hub\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	st, err := sqlite.Open(context.Background(), filepath.Join(dir, ".newshub", "db"))
 	if err != nil {
 		t.Fatal(err)
@@ -275,9 +279,6 @@ func ptr(s string) *string { return &s }
 // and the file did not: a serve running went on reading a list no file had.
 func TestSaveStoppedBeforeStoringIsTakenInAtTheNextStart(t *testing.T) {
 	ctx, dir, st := siteStore(t)
-	if err := os.WriteFile(filepath.Join(dir, "_config.yml"), []byte("title: Hub\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
 	add := func(st store.Store, u string) *List {
 		t.Helper()
 		l, err := Load(ctx, st, dir)
@@ -384,37 +385,49 @@ func TestSavesAtOnceNeverBothPass(t *testing.T) {
 }
 
 // TestChangesAtOnceAllLand has two writers add sources through Change at
-// once: every source added is listed, in the file and the store.
+// once: every source added is listed, in the file and the store. The
+// writers of a hub kept in the store alone, run in a folder of no hub,
+// wrote their lists one over the other, and a file into that folder.
 func TestChangesAtOnceAllLand(t *testing.T) {
-	ctx, dir, sts := writers(t, 2)
-	const each = 8
-	var wg sync.WaitGroup
-	errs := make(chan error, len(sts)*each)
-	for i, st := range sts {
-		wg.Go(func() {
-			for n := range each {
-				errs <- Change(ctx, st, dir, func(l *List) error {
-					return l.Add(model.Source{URL: fmt.Sprintf("https://w%d.example/%d.xml", i, n)})
+	for _, c := range []struct {
+		name string
+		open func(t *testing.T, n int) (context.Context, string, []store.Store)
+	}{
+		{"site folder", writers},
+		{"store only", storeOnly},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			ctx, dir, sts := c.open(t, 2)
+			const each = 8
+			var wg sync.WaitGroup
+			errs := make(chan error, len(sts)*each)
+			for i, st := range sts {
+				wg.Go(func() {
+					for n := range each {
+						errs <- Change(ctx, st, dir, func(l *List) error {
+							return l.Add(model.Source{URL: fmt.Sprintf("https://w%d.example/%d.xml", i, n)})
+						})
+					}
 				})
 			}
+			wg.Wait()
+			close(errs)
+			for err := range errs {
+				if err != nil {
+					t.Error(err)
+				}
+			}
+			if got := urls(t, ctx, sts[1], dir); len(got) != len(sts)*each {
+				t.Errorf("%d of %d sources listed: %v", len(got), len(sts)*each, got)
+			}
+			if siteFile(dir) != "" {
+				return
+			}
+			for _, p := range []string{"_data", ".newshub/sources.lock"} {
+				if _, err := os.Stat(filepath.Join(dir, filepath.FromSlash(p))); !errors.Is(err, os.ErrNotExist) {
+					t.Errorf("%s written in a folder of no hub (%v)", p, err)
+				}
+			}
 		})
-	}
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		if err != nil {
-			t.Error(err)
-		}
-	}
-	l, err := Load(ctx, sts[1], dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	file, err := os.ReadFile(filepath.Join(dir, "_data", "sources.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got := len(l.Sources()); got != len(sts)*each || !bytes.Equal(file, l.Record().Raw) {
-		t.Errorf("%d of %d sources listed; the file holds:\n%s\nthe store:\n%s", got, len(sts)*each, file, l.Record().Raw)
 	}
 }

@@ -56,7 +56,7 @@ func (s Status) NextFetch() (time.Time, bool) {
 func Pause(ctx context.Context, st store.Store, siteDir, rawURL string) error {
 	return Change(ctx, st, siteDir, func(l *List) error {
 		if !l.SetEnabled(rawURL, false) {
-			return fmt.Errorf("source %s is not listed", model.QuotedURL(rawURL))
+			return NotListed(nil, rawURL)
 		}
 		return nil
 	})
@@ -65,26 +65,28 @@ func Pause(ctx context.Context, st store.Store, siteDir, rawURL string) error {
 // Resume makes a source fetched again at once: enabled in the list, and
 // its pause after failures, if any, cleared with its error count.
 func Resume(ctx context.Context, st store.Store, siteDir, rawURL string) error {
-	l, err := Load(ctx, st, siteDir)
-	if err != nil {
-		return err
-	}
-	listed := l.Find(rawURL) >= 0
-	if listed {
-		if !l.Source(rawURL).IsEnabled() {
-			l.SetEnabled(rawURL, true)
-			if err := l.Save(ctx, st, siteDir); err != nil {
-				return err
-			}
+	listed := false
+	err := Change(ctx, st, siteDir, func(l *List) error {
+		listed = l.Find(rawURL) >= 0
+		if !listed {
+			return ErrUnchanged
 		}
 		rawURL = l.Source(rawURL).URL // the state is kept under the listed spelling
+		if l.Source(rawURL).IsEnabled() {
+			return ErrUnchanged
+		}
+		l.SetEnabled(rawURL, true)
+		return nil
+	})
+	if err != nil {
+		return err
 	}
 	s, err := st.SourceState(ctx, rawURL)
 	switch {
 	case errors.Is(err, store.ErrNotFound) && listed:
 		return nil // never fetched: due at once
 	case errors.Is(err, store.ErrNotFound):
-		return fmt.Errorf("source %s is not listed", model.QuotedURL(rawURL))
+		return NotListed(nil, rawURL)
 	case err != nil:
 		return fmt.Errorf("source %s: %w", rawURL, err)
 	}
