@@ -34,7 +34,7 @@ type Unread struct {
 	Gone      int // of them, pages whose article is no longer stored
 	Folded    int // of them, articles whose page names another stored article's address: merged into it and purged (see round.foldOf)
 	Unfolded  int // of them, such articles left stored: changed while being folded
-	Left      int // kept before and left for a later round: their host had no turn to spare
+	Left      int // kept before and left for a later round: their host had no turn to spare, or (read) their article was staged, not stored yet
 }
 
 // laterRead reports whether a page's outcome leaves it for a later round:
@@ -144,9 +144,11 @@ func (r *round) readUnread(ctx context.Context, srcs map[string]model.Source, su
 	if ctx.Err() != nil {
 		return nil // stopped: the pages stay unread
 	}
-	if err := r.complete(ctx, srcs, read, sum); err != nil {
+	staged, err := r.complete(ctx, srcs, read, sum)
+	if err != nil {
 		return err
 	}
+	done = slices.DeleteFunc(done, func(u string) bool { return staged[u] })
 	if err := in.st.DeleteUnreadPages(ctx, done...); err != nil {
 		return fmt.Errorf("forget the unread pages read: %w", err)
 	}
@@ -176,13 +178,15 @@ func (r *round) readHost(ctx context.Context, pages []store.UnreadPage) (read []
 // complete writes the articles of the pages read again with what the
 // pages gave: each comes as an arrival with the stored article's keys,
 // which curation merges into it (see curate.Merge), so the article's
-// story, files and outputs follow as for any changed record.
-func (r *round) complete(ctx context.Context, srcs map[string]model.Source, read []pageLeft, sum *Summary) error {
+// story, files and outputs follow as for any changed record. It returns
+// the pages whose articles are staged, not stored yet (see stagedKeys):
+// they are read again in a later round.
+func (r *round) complete(ctx context.Context, srcs map[string]model.Source, read []pageLeft, sum *Summary) (staged map[string]bool, _ error) {
 	if len(read) == 0 {
-		return nil
+		return nil, nil
 	}
 	in := r.in
-	return in.st.Exclusive(ctx, curateLock, func(ctx context.Context) error {
+	return staged, in.st.Exclusive(ctx, curateLock, func(ctx context.Context) error {
 		gen, err := in.st.Generation(ctx)
 		if err != nil {
 			return err
@@ -190,13 +194,28 @@ func (r *round) complete(ctx context.Context, srcs map[string]model.Source, read
 		current := in.index.current(gen)
 		now := in.now()
 		taken := map[string]bool{}
+		var keys map[string]bool // of the arrivals staged, read at the first article not stored
 		var recs []*model.Record
 		var folds []fold // by record
 		for _, p := range read {
 			// Read under the lock: retention, which may purge it, takes
 			// the lock too.
 			rec, err := in.st.ArticleByURL(ctx, p.Article)
-			if errors.Is(err, store.ErrNotFound) {
+			if errors.Is(err, store.ErrNotFound) && keys == nil {
+				if keys, err = r.stagedKeys(ctx); err != nil {
+					return err
+				}
+				err = store.ErrNotFound
+			}
+			switch {
+			case errors.Is(err, store.ErrNotFound) && keys[p.Article]:
+				if staged == nil {
+					staged = map[string]bool{}
+				}
+				staged[p.URL] = true
+				sum.Unread.Left++
+				continue
+			case errors.Is(err, store.ErrNotFound):
 				sum.Unread.Gone++
 				continue
 			}
@@ -261,6 +280,27 @@ func (r *round) complete(ctx context.Context, srcs map[string]model.Source, read
 		}
 		return nil
 	})
+}
+
+// stagedKeys returns the keys of the arrivals staged (see store.Stager):
+// another worker, which kept their pages unread once it staged them, has
+// handed them to the worker curating, which has not stored them yet.
+func (r *round) stagedKeys(ctx context.Context) (map[string]bool, error) {
+	keys := map[string]bool{}
+	sg, ok := r.in.st.(store.StagedReader)
+	if !ok {
+		return keys, nil
+	}
+	staged, err := sg.Staged(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("read the arrivals staged: %w", err)
+	}
+	for _, s := range staged {
+		for _, k := range articleKeys(s.Record.Article) {
+			keys[k] = true
+		}
+	}
+	return keys, nil
 }
 
 // completion is the article stored as a, as its page c read now makes it

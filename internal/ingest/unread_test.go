@@ -16,6 +16,9 @@ import (
 
 	"newshub/internal/curate"
 	"newshub/internal/model"
+	"newshub/internal/store"
+	"newshub/internal/store/postgres"
+	"newshub/internal/store/postgres/pgtest"
 )
 
 // TestPagesLeftUnreadAreReadInTheNextRounds serves six feeds of one
@@ -242,5 +245,98 @@ func foldLate(t *testing.T, late string, lateLeads bool) {
 	}
 	if asked["/politics/harbour-levy/"] != 1 || asked["/news/harbour-levy/"] != 1 {
 		t.Errorf("pages asked for %v, want each once", asked)
+	}
+}
+
+// TestPageOfAStagedArticleWaitsForItToBeStored has a round read a kept
+// page whose article another worker stages meanwhile (once this round's
+// writer is done), while a third holds the curate lock: the article is
+// not stored yet, and its page is kept, not given up as one of an article
+// gone; the next round stores the article, reads the page again, and the
+// article gains what the page gave.
+func TestPageOfAStagedArticleWaitsForItToBeStored(t *testing.T) {
+	ctx := context.Background()
+	var base string
+	var once sync.Once
+	var stage func() error
+	asked, staged := make(chan struct{}), make(chan error, 1)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/feed":
+			w.Write([]byte(`<?xml version="1.0"?><rss version="2.0"><channel><title>Ledger</title><link>` + base + `/</link></channel></rss>`))
+		case "/2026/count/":
+			once.Do(func() { staged <- stage(); close(asked) })
+			fmt.Fprintf(w, `<html><head><title>Count begins</title><meta property="og:image" content="%s/img/count.jpg">
+<meta property="og:site_name" content="Ledger Online"></head><body><p>News.</p></body></html>`, base)
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+	defer srv.Close()
+	base = srv.URL
+	feed := srv.URL + "/feed"
+	st, err := postgres.Open(ctx, pgtest.DSN(t)) // the store through which workers stage
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := newHubIn(t, st, true, model.Source{URL: feed})
+	sg := store.Stager(st)
+	opts := testOptions()
+	opts.All = true
+	in := h.ingester(opts)
+	defer in.Close()
+
+	// Another worker kept the article's page unread, and stages the
+	// article while the page is asked for.
+	at := time.Date(2026, 6, 12, 9, 30, 0, 0, time.UTC)
+	link := srv.URL + "/2026/count/"
+	arrival := &model.Record{Kind: model.KindNews, Article: &model.Article{Title: "Count begins", Excerpt: "The count begins.",
+		PublishedDateTime: at, OriginalURL: link, WebURL: link, CanonicalURL: link, GUID: link, Source: feed,
+		Type: "article", Provider: model.Provider{Name: "Ledger", Domain: "127.0.0.1"}, FetchedAt: at}}
+	stage = func() error { return sg.Stage(ctx, []store.Staged{{Source: feed, Record: arrival}}) }
+	page := store.UnreadPage{URL: link, Article: link, Source: feed, Host: pageHost(link), Added: at}
+	if _, err := h.st.AddUnreadPages(ctx, []store.UnreadPage{page}, maxUnreadPerHost); err != nil {
+		t.Fatal(err)
+	}
+
+	// The worker curating holds the lock until the page is asked for.
+	other := make(chan error, 1)
+	holding := make(chan struct{})
+	go func() {
+		other <- h.st.Exclusive(ctx, curateLock, func(context.Context) error {
+			close(holding)
+			<-asked
+			return nil
+		})
+	}()
+	<-holding
+	sum, err := in.RunOnce(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmp.Or(<-other, <-staged); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("beside the curating worker: unread %+v", sum.Unread)
+	if left, err := h.st.UnreadPages(ctx, maxUnreadPerHost); err != nil || len(left) != 1 || sum.Unread.Gone != 0 {
+		t.Fatalf("%d pages kept (%v), %d counted gone; want the staged article's page kept", len(left), err, sum.Unread.Gone)
+	}
+
+	// The next round stores the staged article, then reads its page.
+	if sum, err = in.RunOnce(ctx); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("next round: unread %+v", sum.Unread)
+	news := h.news(t)
+	if len(news) != 1 {
+		t.Fatalf("%d articles stored, want the staged one", len(news))
+	}
+	for _, a := range news {
+		if len(a.Images) == 0 || a.Images[0].URL != base+"/img/count.jpg" {
+			t.Errorf("article %s: images %v, want its page's", a.OriginalURL, a.Images)
+		}
+	}
+	if left, err := h.st.UnreadPages(ctx, maxUnreadPerHost); err != nil || len(left) != 0 {
+		t.Errorf("%d pages left unread (%v), want none", len(left), err)
 	}
 }
