@@ -326,6 +326,7 @@ type Reading struct {
 	g     *Gate
 	a     Article
 	feats []uint64
+	toks  []token
 	kw    uint64
 	first int
 	inURL bool
@@ -336,7 +337,7 @@ func (g *Gate) Read(a Article) *Reading {
 	r := g.pool.Get().(*reader)
 	defer g.pool.Put(r)
 	d := g.read(r, a)
-	return &Reading{g: g, a: a, feats: slices.Clone(d.feats), kw: d.kw, first: d.first, inURL: d.inURL}
+	return &Reading{g: g, a: a, feats: slices.Clone(d.feats), toks: slices.Clone(d.toks), kw: d.kw, first: d.first, inURL: d.inURL}
 }
 
 // DecideLearn decides a as Decide does and learns the label that label
@@ -345,7 +346,8 @@ func (g *Gate) Read(a Article) *Reading {
 func (g *Gate) DecideLearn(a Article, r *Reading, label func(Decision) Label) (dec Decision) {
 	learn := func(d doc) {
 		dec = g.decide(a, d)
-		g.m.learn(d.feats, d.kw, label(dec))
+		l := label(dec)
+		g.m.learn(d.feats, d.kw, l, g.m.split(d.toks, l))
 	}
 	if r == nil || r.g != g || r.a != a {
 		g.reading(a, true, learn)
@@ -353,20 +355,21 @@ func (g *Gate) DecideLearn(a Article, r *Reading, label func(Decision) Label) (d
 	}
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	learn(doc{feats: r.feats, kw: r.kw, first: r.first, inURL: r.inURL})
+	learn(doc{feats: r.feats, toks: r.toks, kw: r.kw, first: r.first, inURL: r.inURL})
 	return dec
 }
 
 // Learn teaches the gate that a is (or is not) on topic.
 func (g *Gate) Learn(a Article, l Label) {
-	g.reading(a, true, func(d doc) { g.m.learn(d.feats, d.kw, l) })
+	g.reading(a, true, func(d doc) { g.m.learn(d.feats, d.kw, l, g.m.split(d.toks, l)) })
 }
 
 // Observe decides a and learns the decision, as ingestion does.
 func (g *Gate) Observe(a Article) (dec Decision) {
 	g.reading(a, true, func(d doc) {
 		dec = g.decide(a, d)
-		g.m.learn(d.feats, d.kw, dec.Label())
+		l := dec.Label()
+		g.m.learn(d.feats, d.kw, l, g.m.split(d.toks, l))
 	})
 	return dec
 }

@@ -681,13 +681,16 @@ func TestKeywordInAnotherSenseIsOffTopic(t *testing.T) {
 // when it reads its keyword hits as little more likely, which finds more
 // of the topic while the model has learned little, and it decides and
 // does not teach: the model learns what it learns with a threshold of one
-// half.
+// half. Both gates teach their off-topic decisions fully whatever their
+// views read (views 1), since views weigh them by the threshold.
 func TestThresholdFollowsTheKeywordHits(t *testing.T) {
 	stream := blurredStream(3000, "space", 0.2, 13)
 	hub := Hub{Topic: "Space", Keywords: []string{"NASA", "orbit"}}
-	half := defaultParams()
+	p := defaultParams()
+	p.views = 1
+	half := p
 	half.halfHits = false
-	g, g0 := New(hub), newWithParams(hub, half)
+	g, g0 := newWithParams(hub, p), newWithParams(hub, half)
 	ds, ds0 := observeAll(g, stream), observeAll(g0, stream)
 	below := 0
 	for i, d := range ds {
@@ -826,6 +829,44 @@ func TestKeywordsWithSymbolsFindTheirText(t *testing.T) {
 		d := g.Decide(c.a)
 		if found := d.Basis == Keyword && hasReason(d, `keyword "`+c.keyword+`"`); found != c.found {
 			t.Errorf("keyword %q in %+v: %+v; want found %v", c.keyword, c.a, d, c.found)
+		}
+	}
+}
+
+// TestOffTopicLessonsWhoseViewsDisagreeTeachLess checks that the model's
+// own off-topic decision teaches half its weight (views) when its title
+// alone or its excerpt alone reads on topic, and all of it when neither
+// does or when the lesson is another's.
+func TestOffTopicLessonsWhoseViewsDisagreeTeachLess(t *testing.T) {
+	p := defaultParams()
+	off := Label{Basis: Model, Score: 0.2}
+	const half = 0.5
+	for _, c := range []struct {
+		name           string
+		title, excerpt string
+		label          Label
+		want           float64 // off-topic weight taught
+	}{
+		{"title on topic", "Rocket orbit launch", "Striker scores in the derby cup final", off, 0.8 * p.selfOff * half},
+		{"excerpt on topic", "Derby cup final", "The rocket reached orbit after launch", off, 0.8 * p.selfOff * half},
+		{"both off topic", "Derby cup final", "Striker scores in the derby cup final", off, 0.8 * p.selfOff},
+		{"an editor's lesson", "Rocket orbit launch", "Striker scores in the derby cup final", Label{Basis: Editor}, 1},
+	} {
+		g := New(Hub{Topic: "Space", Keywords: []string{"rocket"}})
+		for _, a := range synthStream(400, "space", 0.25, 7, false) {
+			l := Label{Basis: Model, Score: 0.01}
+			if a.topic == "space" {
+				l = Label{OnTopic: true, Basis: Keyword}
+			}
+			g.Learn(a.Article, l)
+		}
+		if !g.m.ready() {
+			t.Fatalf("%s: the model does not decide after its lessons", c.name)
+		}
+		before := g.m.offDocs
+		g.Learn(Article{Title: c.title, Excerpt: c.excerpt}, c.label)
+		if got := g.m.offDocs - before; math.Abs(got-c.want) > 1e-6 {
+			t.Errorf("%s: taught %.3f off topic, want %.3f", c.name, got, c.want)
 		}
 	}
 }

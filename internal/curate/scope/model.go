@@ -29,7 +29,11 @@ type params struct {
 	// halfHits: the model decides on topic above half the mean score it
 	// gave the keyword hits it remembers, not above one half.
 	halfHits bool
-	weight   [nBases]float64
+	// views is the share of its weight that the model's own off-topic
+	// decision teaches when its title alone or its excerpt alone reads
+	// over the threshold (1: all of it).
+	views  float64
+	weight [nBases]float64
 }
 
 // maxParts bounds the mixture components of both classes, so that a
@@ -52,6 +56,7 @@ func defaultParams() params {
 		selfConf:   true,
 		veto:       0.1,
 		halfHits:   true,
+		views:      0.5,
 		onParts:    1,
 		offParts:   4,
 		weight:     [nBases]float64{Everything: 0, Editor: 1, Dedicated: 1, Story: 1, Keyword: 1, Model: 1},
@@ -78,6 +83,9 @@ type rec struct {
 	// read it as before learning it (see threshold).
 	hit      bool
 	hitScore float32
+	// split says the model decided it off topic while its title or its
+	// excerpt alone read on topic (see views).
+	split bool
 }
 
 // bayes is a two-class multinomial naive Bayes over binary document
@@ -392,6 +400,9 @@ func (m *bayes) learnWeight(r *rec) float64 {
 		if r.on {
 			return m.p.selfOn * float64(r.conf)
 		}
+		if r.split {
+			return m.p.selfOff * float64(r.conf) * m.p.views
+		}
 		return m.p.selfOff * float64(r.conf)
 	case Keyword:
 		w := 0.0
@@ -434,7 +445,35 @@ func (m *bayes) confidence(p float64) float32 {
 	return float32(max(p, 1-p))
 }
 
-func (m *bayes) learn(feats []uint64, kw uint64, l Label) {
+// split reports whether the model's own off-topic decision has a view,
+// its title's or its excerpt's words alone, that it reads over the
+// threshold: the two disagree, and the lesson teaches views of its weight.
+// toks are the title's and the excerpt's words, split by an empty token.
+func (m *bayes) split(toks []token, l Label) bool {
+	if m.p.views >= 1 || l.Basis != Model || l.OnTopic || !m.ready() {
+		return false
+	}
+	th := m.threshold()
+	var view []uint64
+	for i, tk := range toks {
+		end := tk == token{}
+		if !end && !tk.stop && tk.h != 0 {
+			view = append(view, tk.h)
+		}
+		if !end && i < len(toks)-1 {
+			continue // the view goes on
+		}
+		if len(view) > 0 && sigmoid(m.logit(view)) > th {
+			return true
+		}
+		view = view[:0]
+	}
+	return false
+}
+
+// learn learns an article: its features, the keywords it has, its label,
+// and whether its views disagree (see split).
+func (m *bayes) learn(feats []uint64, kw uint64, l Label, split bool) {
 	if l.Basis == Editor || l.Basis == Dedicated {
 		m.taught++
 	}
@@ -452,6 +491,7 @@ func (m *bayes) learn(feats []uint64, kw uint64, l Label) {
 	if l.Basis == Model {
 		r.on = m.lesson(l)
 		r.conf = m.confidence(l.Score)
+		r.split = split
 	}
 	if hit {
 		r.hit, r.hitScore = true, hitScore
