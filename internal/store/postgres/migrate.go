@@ -237,7 +237,7 @@ const codeLockNotAvailable = "55P03"
 
 // codeOlderWriter is the error code of a write or lease the database
 // refuses to a program older than its schema (0026_older_writers.sql,
-// 0028_older_leases.sql).
+// 0030_older_leases.sql).
 const codeOlderWriter = "NH001"
 
 // codeReadOnly is PostgreSQL's error code for a write refused by a

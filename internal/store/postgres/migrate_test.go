@@ -538,7 +538,7 @@ func newerMigrations(t *testing.T) []migration.Migration {
 
 // TestLeaseOfAnOlderProgramIsRefused leases two sources, one whose lease
 // the holder has already (renewed) and one without (taken), as this
-// program does, as a program of before schema 28 did (the lease statement
+// program does, as a program of before schema 30 did (the lease statement
 // alone, no schema named), and as this program does once a newer one
 // migrated the store (last: the cases share a database): the database
 // refuses the last two whole, saying to upgrade, where an older worker
@@ -584,7 +584,7 @@ func TestLeaseOfAnOlderProgramIsRefused(t *testing.T) {
 		refused bool
 	}{
 		{"this program", nil, thisLease, false},
-		{"a program of before schema 28", nil, olderLease, true},
+		{"a program of before schema 30", nil, olderLease, true},
 		{"this program after a newer one migrated", newerMigrations(t), thisLease, true},
 	} {
 		t.Run(tt.name, func(t *testing.T) {

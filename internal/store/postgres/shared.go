@@ -49,7 +49,7 @@ const sqlLease = `WITH want AS (
 // shares. It names the schema this program knows, as writes do, and the
 // database refuses it once a newer program migrated it: a worker that
 // could store nothing it fetched takes no sources from the others
-// (0028_older_leases.sql).
+// (0030_older_leases.sql).
 func (s *Store) Lease(ctx context.Context, holder string, ttl time.Duration, names ...string) ([]string, error) {
 	if holder == "" {
 		return nil, errors.New("lease: empty holder")

@@ -452,7 +452,7 @@ func (s *Store) write(ctx context.Context, fn func(tx pgx.Tx, version int64) (ch
 
 // sqlSchema names, for the transaction, the latest schema version this
 // program knows, without which the database refuses its writes and leases
-// (0026_older_writers.sql, 0028_older_leases.sql).
+// (0026_older_writers.sql, 0030_older_leases.sql).
 func (s *Store) sqlSchema() string {
 	return fmt.Sprintf(`SET LOCAL newshub.schema = %d`, s.schema)
 }
