@@ -19,8 +19,6 @@ import (
 	"newshub/internal/model"
 	"newshub/internal/retention"
 	"newshub/internal/store"
-	"newshub/internal/store/postgres"
-	"newshub/internal/store/postgres/pgtest"
 	"newshub/internal/store/sqlite"
 	"newshub/internal/testutil"
 )
@@ -338,15 +336,7 @@ func TestKeyIndexFollowsPurges(t *testing.T) {
 	for _, name := range []string{"sqlite", "postgres"} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel() // PostgreSQL's database is made a while
-			h := newHub(t, true)
-			if name == "postgres" {
-				st, err := postgres.Open(context.Background(), pgtest.DSN(t))
-				if err != nil {
-					t.Fatal(err)
-				}
-				h = newHubIn(t, st, true)
-			}
-			keyIndexFollowsPurges(t, h)
+			keyIndexFollowsPurges(t, newHubOn(t, name, true))
 		})
 	}
 }

@@ -25,6 +25,8 @@ import (
 	"newshub/internal/model"
 	"newshub/internal/site"
 	"newshub/internal/store"
+	"newshub/internal/store/postgres"
+	"newshub/internal/store/postgres/pgtest"
 	"newshub/internal/store/sqlite"
 	"newshub/internal/store/sqlite/sqlitetest"
 )
@@ -171,6 +173,20 @@ type hub struct {
 func newHub(t testing.TB, allowPrivate bool, srcs ...model.Source) *hub {
 	t.Helper()
 	st, err := sqlite.Open(context.Background(), sqlitetest.Path(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return newHubIn(t, st, allowPrivate, srcs...)
+}
+
+// newHubOn is newHub over the store named, "sqlite" or "postgres" (a
+// database of its own).
+func newHubOn(t testing.TB, db string, allowPrivate bool, srcs ...model.Source) *hub {
+	t.Helper()
+	if db == "sqlite" {
+		return newHub(t, allowPrivate, srcs...)
+	}
+	st, err := postgres.Open(context.Background(), pgtest.DSN(t))
 	if err != nil {
 		t.Fatal(err)
 	}

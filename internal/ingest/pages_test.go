@@ -13,8 +13,6 @@ import (
 
 	"newshub/internal/explain"
 	"newshub/internal/model"
-	"newshub/internal/store/postgres"
-	"newshub/internal/store/postgres/pgtest"
 )
 
 // siteServer serves pages by path, with {{BASE}} replaced by its address,
@@ -332,16 +330,7 @@ func TestLinkWithATokenIsStoredOnce(t *testing.T) {
 				ctx := context.Background()
 				srv := tokenServer(t, tc.title, tc.fragment, tc.canonical, nil)
 				feed := srv.URL + "/feed.xml"
-				var h *hub
-				if db == "sqlite" {
-					h = newHub(t, true, model.Source{URL: feed})
-				} else {
-					st, err := postgres.Open(ctx, pgtest.DSN(t))
-					if err != nil {
-						t.Fatal(err)
-					}
-					h = newHubIn(t, st, true, model.Source{URL: feed})
-				}
+				h := newHubOn(t, db, true, model.Source{URL: feed})
 				opts := testOptions()
 				opts.All = true
 				in := h.ingester(opts)

@@ -137,13 +137,15 @@ func TestPageReadLateFoldsIntoTheArticleItNames(t *testing.T) {
 <description>The council passed the levy by seven votes to two, after a debate of four hours on the harbour's future,
 its fees and the berths the fishing fleet is to keep; the levy is due from the spring, and the first of it goes to the quay.</description>`},
 	} {
-		t.Run(tc.name, func(t *testing.T) {
-			foldLate(t, tc.late, tc.lateLeads)
-		})
+		for _, db := range []string{"sqlite", "postgres"} {
+			t.Run(tc.name+"/"+db, func(t *testing.T) {
+				foldLate(t, db, tc.late, tc.lateLeads)
+			})
+		}
 	}
 }
 
-func foldLate(t *testing.T, late string, lateLeads bool) {
+func foldLate(t *testing.T, db, late string, lateLeads bool) {
 	var base string
 	var mu sync.Mutex
 	asked := map[string]int{}
@@ -178,7 +180,7 @@ func foldLate(t *testing.T, late string, lateLeads bool) {
 	defer srv.Close()
 	base = srv.URL
 	first, again := base+"/news/harbour-levy/", base+"/politics/harbour-levy/"
-	h := newHub(t, true, model.Source{URL: base + "/town/feed"}, model.Source{URL: base + "/politics/feed"})
+	h := newHubOn(t, db, true, model.Source{URL: base + "/town/feed"}, model.Source{URL: base + "/politics/feed"})
 	opts := testOptions()
 	opts.All, opts.IgnoreRobots = true, true
 	ctx := context.Background()

@@ -235,8 +235,9 @@ func reindexMatching(ctx context.Context, tx pgx.Tx, pattern string) error {
 // within lock_timeout.
 const codeLockNotAvailable = "55P03"
 
-// codeOlderWriter is the error code of a write the database refuses to a
-// program older than its schema (0026_older_writers.sql).
+// codeOlderWriter is the error code of a write or lease the database
+// refuses to a program older than its schema (0026_older_writers.sql,
+// 0030_older_leases.sql).
 const codeOlderWriter = "NH001"
 
 // codeReadOnly is PostgreSQL's error code for a write refused by a

@@ -462,11 +462,7 @@ func searchRows(t *testing.T, ctx context.Context, st *Store) map[string]searchR
 // program's writes to its own schema go on.
 func TestWriteOfAnOlderProgramIsRefused(t *testing.T) {
 	ctx := context.Background()
-	ms, err := migrations()
-	if err != nil {
-		t.Fatal(err)
-	}
-	newer := append(ms[:len(ms):len(ms)], migration.Migration{Version: ms[len(ms)-1].Version + 1, Name: "newer.sql", SQL: `SELECT 1`})
+	newer := newerMigrations(t)
 	rec := bulkRecord("a")
 	olderDelete := func(st *Store) error {
 		return pgx.BeginFunc(ctx, st.pool, func(tx pgx.Tx) error {
@@ -524,6 +520,97 @@ func TestWriteOfAnOlderProgramIsRefused(t *testing.T) {
 			}
 			if !kept || after != before {
 				t.Errorf("record kept %v (%v), generation %d to %d: want nothing of the refused write stored", kept, getErr, before, after)
+			}
+		})
+	}
+}
+
+// newerMigrations returns the migrations of a program newer than this
+// one: this program's and one more, which changes nothing.
+func newerMigrations(t *testing.T) []migration.Migration {
+	t.Helper()
+	ms, err := migrations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return append(ms[:len(ms):len(ms)], migration.Migration{Version: ms[len(ms)-1].Version + 1, Name: "newer.sql", SQL: `SELECT 1`})
+}
+
+// TestLeaseOfAnOlderProgramIsRefused leases two sources, one whose lease
+// the holder has already (renewed) and one without (taken), as this
+// program does, as a program of before schema 30 did (the lease statement
+// alone, no schema named), and as this program does once a newer one
+// migrated the store (last: the cases share a database): the database
+// refuses the last two whole, saying to upgrade, where an older worker
+// took sources from the current ones and fetched them to have each write
+// of what it fetched refused. This program's leases go on.
+func TestLeaseOfAnOlderProgramIsRefused(t *testing.T) {
+	ctx := context.Background()
+	st := openDSN(t, pgtest.DSN(t))
+	defer st.Close()
+	const holder = "worker"
+	olderLease := func(names []string) error {
+		rows, err := st.pool.Query(ctx, sqlLease, holder, names, time.Hour.Microseconds())
+		if err != nil {
+			return err
+		}
+		_, err = pgx.CollectRows(rows, pgx.RowTo[string])
+		return err
+	}
+	thisLease := func(names []string) error {
+		got, err := st.Lease(ctx, holder, time.Hour, names...)
+		if err == nil && len(got) != len(names) {
+			return fmt.Errorf("leased %q of %q", got, names)
+		}
+		return err
+	}
+	leases := func(names []string) string {
+		t.Helper()
+		rows, err := st.pool.Query(ctx, `SELECT format('%s %s %s', name, holder, expires_at) FROM leases
+			WHERE name = ANY($1) ORDER BY name`, names)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := pgx.CollectRows(rows, pgx.RowTo[string])
+		if err != nil {
+			t.Fatal(err)
+		}
+		return strings.Join(got, "; ")
+	}
+	for i, tt := range []struct {
+		name    string
+		migrate []migration.Migration // by a newer program, before the lease
+		lease   func(names []string) error
+		refused bool
+	}{
+		{"this program", nil, thisLease, false},
+		{"a program of before schema 30", nil, olderLease, true},
+		{"this program after a newer one migrated", newerMigrations(t), thisLease, true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			names := []string{fmt.Sprintf("https://a.example/feed/%d", i), fmt.Sprintf("https://b.example/feed/%d", i)}
+			if _, err := st.Lease(ctx, holder, time.Minute, names[0]); err != nil {
+				t.Fatal(err)
+			}
+			if tt.migrate != nil {
+				if err := migrate(ctx, st.pool, tt.migrate, defaultMigrateWait); err != nil {
+					t.Fatal(err)
+				}
+			}
+			before := leases(names)
+			err := tt.lease(names)
+			after := leases(names)
+			if !tt.refused {
+				if err != nil || strings.Count(after, holder) != len(names) || after == before {
+					t.Errorf("lease: %v; leases %q before, %q after: want both held, the first renewed", err, before, after)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), "newer than this program knows") {
+				t.Errorf("lease: %v, want a refusal saying the schema is newer than the program knows", err)
+			}
+			if after != before {
+				t.Errorf("leases %q before, %q after: want none taken or renewed", before, after)
 			}
 		})
 	}

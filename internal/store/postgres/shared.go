@@ -46,7 +46,10 @@ const sqlLease = `WITH want AS (
 // lock: leases are rows of their own, claimed by row locks, and a worker
 // asking for sources never waits for another's batch to be stored.
 // Expiry is by the server's clock, which every machine sharing the hub
-// shares.
+// shares. It names the schema this program knows, as writes do, and the
+// database refuses it once a newer program migrated it: a worker that
+// could store nothing it fetched takes no sources from the others
+// (0030_older_leases.sql).
 func (s *Store) Lease(ctx context.Context, holder string, ttl time.Duration, names ...string) ([]string, error) {
 	if holder == "" {
 		return nil, errors.New("lease: empty holder")
@@ -58,11 +61,21 @@ func (s *Store) Lease(ctx context.Context, holder string, ttl time.Duration, nam
 	for i, n := range names {
 		keys[i] = text(n)
 	}
-	rows, err := s.pool.Query(ctx, sqlLease, text(holder), keys, ttl.Microseconds())
-	if err != nil {
-		return nil, fmt.Errorf("lease: %w", lost(onPrimary(err)))
+	var claimed []string
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, s.sqlSchema()); err != nil {
+			return err
+		}
+		rows, err := tx.Query(ctx, sqlLease, text(holder), keys, ttl.Microseconds())
+		if err != nil {
+			return err
+		}
+		claimed, err = pgx.CollectRows(rows, pgx.RowTo[string])
+		return err
+	})
+	if older := olderRefusal(err); older != nil {
+		return nil, fmt.Errorf("lease: %w", older)
 	}
-	claimed, err := pgx.CollectRows(rows, pgx.RowTo[string])
 	if err != nil {
 		return nil, fmt.Errorf("lease: %w", lost(onPrimary(err)))
 	}

@@ -428,8 +428,7 @@ func (s *Store) write(ctx context.Context, fn func(tx pgx.Tx, version int64) (ch
 		// for the one writing, as long as that takes. The schema this
 		// program knows is named for the generation's bump, which the
 		// database refuses once a newer program migrated it.
-		if _, err := tx.Exec(ctx, fmt.Sprintf(`SET LOCAL lock_timeout = %d; SET LOCAL newshub.schema = %d`,
-			wait.Milliseconds(), s.schema)); err != nil {
+		if _, err := tx.Exec(ctx, fmt.Sprintf(`SET LOCAL lock_timeout = %d; `, wait.Milliseconds())+s.sqlSchema()); err != nil {
 			return err
 		}
 		changed, err := fn(tx, gen+1)
@@ -443,10 +442,28 @@ func (s *Store) write(ctx context.Context, fn func(tx pgx.Tx, version int64) (ch
 		// Asked once the transaction is over, on another connection.
 		return &heldError{wait: wait, holders: holders(ctx, s.pool, wait), err: err}
 	}
-	if errors.As(err, &pgErr) && pgErr.Code == codeOlderWriter {
-		return errors.New(pgErr.Message) // says it all, in one line
+	if older := olderRefusal(err); older != nil {
+		return older
 	}
 	return lost(onPrimary(err))
+}
+
+// sqlSchema names, for the transaction, the latest schema version this
+// program knows, without which the database refuses its writes and leases
+// (0026_older_writers.sql, 0030_older_leases.sql).
+func (s *Store) sqlSchema() string {
+	return fmt.Sprintf(`SET LOCAL newshub.schema = %d`, s.schema)
+}
+
+// olderRefusal returns the database's refusal of a write or lease of a
+// program older than its schema (codeOlderWriter), which says it all in
+// one line; nil for any other error.
+func olderRefusal(err error) error {
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) && pgErr.Code == codeOlderWriter {
+		return errors.New(pgErr.Message)
+	}
+	return nil
 }
 
 // writeLockTimeout bounds how long a write waits for a table or row lock
