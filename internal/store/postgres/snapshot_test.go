@@ -103,8 +103,11 @@ func TestSnapshotLostConnections(t *testing.T) {
 			break
 		}
 	}
+	// Each session is waited for until it is gone (the timeout, in ms): a
+	// backend told to end exports its snapshot until it exits, so a read
+	// that began another transaction meanwhile imported it and read on.
 	var ended int
-	err = st.pool.QueryRow(ctx, `SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
+	err = st.pool.QueryRow(ctx, `SELECT count(*) FILTER (WHERE pg_terminate_backend(pid, 10000)) FROM pg_stat_activity
 		WHERE datname = current_database() AND pid <> pg_backend_pid() AND state LIKE 'idle in transaction%'`).Scan(&ended)
 	if err != nil {
 		t.Fatal(err)
