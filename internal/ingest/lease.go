@@ -2,7 +2,6 @@ package ingest
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -266,6 +265,15 @@ func (r *round) dispatchChunk(ctx context.Context, part []job, jobs chan<- job) 
 	}
 	r.leaseFailures = 0
 	r.leases.add(got...)
+	// The states of those leased, in one statement: one a source was
+	// most of the statements of a round.
+	fresh, err := in.st.SourceStatesOf(ctx, got...)
+	if ctx.Err() != nil {
+		return nil, 0, nil
+	}
+	if err != nil {
+		return nil, 0, err
+	}
 	leased := make(map[string]bool, len(got))
 	for _, u := range got {
 		leased[u] = true
@@ -281,17 +289,12 @@ func (r *round) dispatchChunk(ctx context.Context, part []job, jobs chan<- job) 
 			held = append(held, j)
 			continue
 		}
-		fresh, err := in.st.SourceState(ctx, j.src.URL)
-		switch {
-		case ctx.Err() != nil:
-			return held, len(done), nil
-		case err == nil && recordedSince(j.state, fresh):
-			done = append(done, j.src.URL)
-			continue
-		case err == nil:
-			j.state = fresh
-		case !errors.Is(err, store.ErrNotFound):
-			return held, len(done), err
+		if s, ok := fresh[j.src.URL]; ok {
+			if recordedSince(j.state, s) {
+				done = append(done, j.src.URL)
+				continue
+			}
+			j.state = s
 		}
 		r.inFlight.Add(1)
 		select {

@@ -195,3 +195,52 @@ func TestSourceNotAskedByAnotherWorkerIsLeftToIt(t *testing.T) {
 		t.Errorf("the feed was asked %d times, want none", asked.Load())
 	}
 }
+
+// statesCounted is a real store that counts the reads of sources' states
+// by one source and by several.
+type statesCounted struct {
+	store.Store
+	one, several atomic.Int32
+}
+
+func (s *statesCounted) SourceState(ctx context.Context, url string) (store.SourceState, error) {
+	s.one.Add(1)
+	return s.Store.SourceState(ctx, url)
+}
+
+func (s *statesCounted) SourceStatesOf(ctx context.Context, urls ...string) (map[string]store.SourceState, error) {
+	s.several.Add(1)
+	return s.Store.SourceStatesOf(ctx, urls...)
+}
+
+// A round reads the states of the sources it leased once a chunk leased,
+// whether they have states yet or not, where it read them one source at a
+// time: a statement a source, on a server shared by several workers, was
+// most of what a round asked of it.
+func TestARoundReadsTheStatesOfItsSourcesOnceAChunk(t *testing.T) {
+	const feeds = 2*leaseChunk + 3
+	srv := newWindowServer(t, 1)
+	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "hub.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc := &statesCounted{Store: st}
+	h := newHubIn(t, sc, true, srv.sources(feeds)...)
+	opts := testOptions()
+	opts.All, opts.SkipPages = true, true
+	in := h.ingester(opts)
+	defer in.Close()
+	chunks := (feeds + leaseChunk - 1) / leaseChunk
+	for _, round := range []string{"the first round (no state yet)", "the second (every state stored)"} {
+		sc.one.Store(0)
+		sc.several.Store(0)
+		sum, err := in.RunOnce(context.Background())
+		if err != nil || sum.Fetched != feeds {
+			t.Fatalf("%s: %d of %d feeds fetched, %v", round, sum.Fetched, feeds, err)
+		}
+		if reads := sc.one.Load() + sc.several.Load(); reads != int32(chunks) {
+			t.Errorf("%s: %d reads of states (%d of one source), want one a chunk leased (%d)",
+				round, reads, sc.one.Load(), chunks)
+		}
+	}
+}

@@ -147,6 +147,10 @@ type Store interface {
 
 	// SourceState returns the ingest state of one source, or ErrNotFound.
 	SourceState(ctx context.Context, url string) (SourceState, error)
+	// SourceStatesOf returns the ingest states of the sources at urls, by
+	// URL as given, in one statement (a round trip to a server): what
+	// SourceState returns for each, those with none left out.
+	SourceStatesOf(ctx context.Context, urls ...string) (map[string]SourceState, error)
 	// PutSourceState stores the ingest state of each source given, in one
 	// transaction.
 	PutSourceState(ctx context.Context, states ...SourceState) error

@@ -7,8 +7,9 @@ import (
 )
 
 // TestKeyLookupsArePlannedOnce runs each look-up of many keys that an
-// ingest round makes once a fetched feed on one connection, with one key,
-// 100, then a few, as feeds of a few new items and of many come.
+// ingest round makes once a fetched feed (of sources' states, once a
+// chunk of sources leased) on one connection, with one key, 100, then a
+// few, as feeds of a few new items and of many come.
 // Each must be one prepared statement whose generic plan the server keeps
 // after its first five runs: a look-up of few keys planned for its values
 // is cheaper than the generic plan (estimated for ten), so the server
@@ -27,7 +28,11 @@ func TestKeyLookupsArePlannedOnce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := st.pool.Exec(ctx, `ANALYZE records`); err != nil {
+	_, err = st.pool.Exec(ctx, `INSERT INTO source_states (url) SELECT 'https://example.com/' || i FROM generate_series(1, 5000) i`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.pool.Exec(ctx, `ANALYZE records, source_states`); err != nil {
 		t.Fatal(err)
 	}
 	keys := func(form string, n int) []string {
@@ -49,6 +54,7 @@ func TestKeyLookupsArePlannedOnce(t *testing.T) {
 		{"PurgedKeys", url, func(s *Store, keys []string) error { _, err := s.PurgedKeys(ctx, keys); return err }},
 		{"StoredPaths", path, func(s *Store, keys []string) error { _, err := s.StoredPaths(ctx, keys); return err }},
 		{"PurgedPaths", path, func(s *Store, keys []string) error { _, err := s.PurgedPaths(ctx, keys); return err }},
+		{"SourceStatesOf", url, func(s *Store, keys []string) error { _, err := s.SourceStatesOf(ctx, keys...); return err }},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -44,6 +44,36 @@ func (s *Store) SourceState(ctx context.Context, url string) (store.SourceState,
 	return st, nil
 }
 
+// sqlSourceStatesOf reads the states of the URLs $1 by the index on
+// md5(url), the URLs read through subqueries, as anyKey does, so that the
+// generic plan is kept whatever their number.
+const sqlSourceStatesOf = `SELECT ` + sourceColumns + ` FROM source_states
+	WHERE md5(url) = ANY(ARRAY(SELECT md5(u) FROM unnest($1::text[]) u)) AND url = ` + anyKey
+
+// SourceStatesOf returns the states of the sources at urls, by URL as
+// given, in one statement; those with none are left out.
+func (s *Store) SourceStatesOf(ctx context.Context, urls ...string) (map[string]store.SourceState, error) {
+	asked, forms := storedForms(urls)
+	out := make(map[string]store.SourceState, len(forms))
+	if len(forms) == 0 {
+		return out, nil
+	}
+	rows, err := s.db.Query(ctx, sqlSourceStatesOf, forms)
+	if err != nil {
+		return nil, fmt.Errorf("source states of %d: %w", len(forms), lost(err))
+	}
+	states, err := pgx.CollectRows(rows, scanSourceState)
+	if err != nil {
+		return nil, fmt.Errorf("source states of %d: %w", len(forms), lost(err))
+	}
+	for _, st := range states {
+		for _, u := range asked[st.URL] {
+			out[u] = st
+		}
+	}
+	return out, nil
+}
+
 // PutSourceState stores the states given, replacing what was there, in
 // one transaction: one statement a state, sent in one round trip.
 func (s *Store) PutSourceState(ctx context.Context, states ...store.SourceState) error {

@@ -57,6 +57,30 @@ func (s *Store) SourceState(ctx context.Context, url string) (store.SourceState,
 	return st, nil
 }
 
+// SourceStatesOf returns the states of the sources at urls, by URL, in
+// one statement (a few for thousands of URLs; see lookupChunk); those
+// with none are left out.
+func (s *Store) SourceStatesOf(ctx context.Context, urls ...string) (map[string]store.SourceState, error) {
+	rd, done, err := s.reads()
+	if err != nil {
+		return nil, fmt.Errorf("source states of %d: %w", len(urls), err)
+	}
+	defer done()
+	out := make(map[string]store.SourceState, len(urls))
+	err = lookUp(ctx, rd.db, `SELECT `+sourceColumns+` FROM source_states WHERE url IN `+inList, distinct(urls),
+		func(rows *sql.Rows) error {
+			st, err := scanSourceState(rows)
+			if err == nil {
+				out[st.URL] = st
+			}
+			return err
+		})
+	if err != nil {
+		return nil, fmt.Errorf("source states of %d: %w", len(urls), err)
+	}
+	return out, nil
+}
+
 // PutSourceState stores the states given, replacing what was there, in
 // one transaction.
 func (s *Store) PutSourceState(ctx context.Context, states ...store.SourceState) (err error) {

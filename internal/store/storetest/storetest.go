@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -63,6 +64,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"SearchFindsWordsHoweverTheirLettersAreWritten", testSearchForms},
 		{"SearchRanksByTextNotTopics", testSearchRanksByTextNotTopics},
 		{"SourceStateRoundTrips", testSourceState},
+		{"SourceStatesOfReadAsOneByOne", testSourceStatesOf},
 		{"LongestSourceURLsAreKeysLikeOthers", testLongSourceURLs},
 		{"DeleteSourceStatesForgetsThoseNamed", testDeleteSourceStates},
 		{"RoundLogKeepsTheNewest", testRounds},
@@ -513,6 +515,54 @@ func testSourceState(t *testing.T, st store.Store) {
 	}
 	_, err = st.SourceState(ctx, bad[0].URL)
 	mustNotFound(t, "SourceState of a state put with a bad one", err)
+}
+
+// testSourceStatesOf reads the states of several sources in one call:
+// the same answer SourceState gives for each, those with none (never
+// fetched, "", a URL named twice) left out or given once, past the first
+// thousand URLs asked as before it.
+func testSourceStatesOf(t *testing.T, st store.Store) {
+	ctx := context.Background()
+	if got, err := st.SourceStatesOf(ctx); err != nil || len(got) != 0 {
+		t.Fatalf("SourceStatesOf of none: %v, %v; want none", got, err)
+	}
+	long, plain, latin := longURL(5, model.MaxURL), "https://example.com/feed.xml", "https://example.com/caf\xe9.xml"
+	states := []store.SourceState{
+		{URL: long, Items: 4, LastFetch: day0, NextFetch: day0.Add(time.Hour), Interval: time.Hour},
+		{URL: plain, Errors: 3, Paused: true, LastStatus: "dial tcp: connection refused"},
+		{URL: latin, ETag: `"x"`, LastRead: store.ReadReport{Items: 2, NotStored: map[string]int{"already stored": 2}}},
+	}
+	if err := st.PutSourceState(ctx, states...); err != nil {
+		t.Fatalf("PutSourceState: %v", err)
+	}
+	var asked []string
+	for i := range 1000 {
+		asked = append(asked, fmt.Sprintf("https://never.example.net/%d.xml", i))
+	}
+	asked = append(asked, long, plain, "", latin, plain, "https://never.example.net/atom")
+	got, err := st.SourceStatesOf(ctx, asked...)
+	if err != nil {
+		t.Fatalf("SourceStatesOf: %v", err)
+	}
+	found := 0
+	for _, u := range slices.Compact(slices.Sorted(slices.Values(asked))) {
+		one, err := st.SourceState(ctx, u)
+		many, ok := got[u]
+		switch {
+		case errors.Is(err, store.ErrNotFound) && ok:
+			t.Errorf("SourceStatesOf gives a state of %.60q, which SourceState does not find", u)
+		case err != nil && !errors.Is(err, store.ErrNotFound):
+			t.Fatalf("SourceState(%.60q): %v", u, err)
+		case err == nil && !ok:
+			t.Errorf("SourceStatesOf lacks the state of %.60q", u)
+		case err == nil:
+			found++
+			sameState(t, many, one)
+		}
+	}
+	if found != len(states) || len(got) != found {
+		t.Errorf("SourceStatesOf gave %d states, SourceState found %d; want %d", len(got), found, len(states))
+	}
 }
 
 // testLongSourceURLs keeps the state of, and leases, a source whose URL
