@@ -55,7 +55,8 @@ type BuildOptions struct {
 	// update that swaps a new one in sets aside (see swapIn), and the
 	// build returns once OUT is whole: a process that publishes again
 	// and again keeps one, so its next update does not wait on the
-	// removal. Without, the build removes it before it returns
+	// removal, which in turn waits while a build runs (see OldTrees).
+	// Without, the build removes it before it returns
 	// (BuildStats.OldTree).
 	OldTrees *OldTrees
 	// Logger receives progress lines; nil discards them.
@@ -102,6 +103,11 @@ type BuildStats struct {
 // a link to a folder (see resolveOut).
 func Build(ctx context.Context, st store.Store, s *site.Site, out string, opt BuildOptions) (BuildStats, error) {
 	start := time.Now()
+	if opt.OldTrees != nil {
+		// An old tree's removal in the background waits meanwhile,
+		// leaving the update the disk and the processors.
+		defer opt.OldTrees.hold()()
+	}
 	var stats BuildStats
 	log := opt.Logger
 	if log == nil {
@@ -213,7 +219,7 @@ func Build(ctx context.Context, st store.Store, s *site.Site, out string, opt Bu
 	}
 	if w.inc != nil {
 		err = w.inc.update(ctx, tmp, &stats, log)
-		if rerr := removeTree(ctx, tmp, removers, nil); err == nil {
+		if rerr := removeTree(ctx, tmp, removers, nil, nil); err == nil {
 			err = rerr
 		}
 		if err == nil {
@@ -314,7 +320,7 @@ func hasMark(out string) bool {
 // background as it has room for them, else here.
 func recoverLeftovers(ctx context.Context, parent, base string, trees *OldTrees, log *slog.Logger) error {
 	remove := func(tree string) {
-		if err := removeTree(ctx, tree, removers, nil); err != nil {
+		if err := removeTree(ctx, tree, removers, nil, nil); err != nil {
 			log.Warn("build: a killed build's leftover left", "err", err)
 		}
 	}
@@ -357,7 +363,7 @@ func swap(ctx context.Context, tmp, out string) error {
 		return os.Rename(tmp, out)
 	}
 	if err := exchange(tmp, out); err == nil {
-		return removeTree(ctx, tmp, removers, nil) // which now holds the old tree
+		return removeTree(ctx, tmp, removers, nil, nil) // which now holds the old tree
 	} else if !errors.Is(err, errors.ErrUnsupported) {
 		return err
 	}
@@ -369,7 +375,7 @@ func swap(ctx context.Context, tmp, out string) error {
 		os.Rename(old, out)
 		return err
 	}
-	return removeTree(ctx, old, removers, nil)
+	return removeTree(ctx, old, removers, nil, nil)
 }
 
 // Output is where a build's Extra hooks put their files. Each file is

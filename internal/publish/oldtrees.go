@@ -17,6 +17,8 @@ import (
 // (backgroundRemovers) to leave the update the machine, and one more waits
 // its turn; an update setting aside a third waits until the one being
 // removed is gone, so old trees never fill the disk faster than they go.
+// While an update builds (see hold), the removal waits between two files
+// (see heldEvery) and goes on once the update returns, or waits on it.
 //
 // A tree set aside is named .OUT.gone-* beside OUT (see goneName) until
 // it is gone. A process stopped, or killed, mid-removal leaves it there,
@@ -30,6 +32,16 @@ type OldTrees struct {
 
 	mu    sync.Mutex
 	known map[string]bool // queued or being removed
+	// builds counts the updates under way (see hold), waiting those of
+	// them that wait for room in the queue; resume is closed once no
+	// update holds the removal back.
+	builds, waiting int
+	resume          chan struct{}
+
+	every time.Duration // see heldEvery
+	// pausing, when set, is called each time the removal waits on an
+	// update.
+	pausing func()
 
 	// removing, when set, is called with each tree before its removal
 	// starts, and ctx, done when the removal is to stop.
@@ -44,7 +56,7 @@ func NewOldTrees(ctx context.Context, log *slog.Logger) *OldTrees {
 		log = slog.New(slog.DiscardHandler)
 	}
 	ctx, cancel := context.WithCancel(ctx)
-	o := &OldTrees{log: log, queue: make(chan string, 1), cancel: cancel, done: make(chan struct{}), known: map[string]bool{}}
+	o := &OldTrees{log: log, queue: make(chan string, 1), cancel: cancel, done: make(chan struct{}), known: map[string]bool{}, every: heldEvery}
 	go o.run(ctx)
 	return o
 }
@@ -81,7 +93,7 @@ func (o *OldTrees) remove(ctx context.Context, tree string) {
 		o.removing(ctx, tree)
 	}
 	start := time.Now()
-	err := removeTree(ctx, tree, backgroundRemovers, nil)
+	err := removeTree(ctx, tree, backgroundRemovers, nil, o.turn)
 	took := time.Since(start).Round(time.Millisecond)
 	switch {
 	case err == nil:
@@ -107,6 +119,9 @@ func (o *OldTrees) add(ctx context.Context, tree string, wait bool) bool {
 	o.known[tree] = true
 	o.mu.Unlock()
 	if wait {
+		// This update waits on the removal: it is held back no more.
+		o.change(func() { o.waiting++ })
+		defer o.change(func() { o.waiting-- })
 		select {
 		case o.queue <- tree:
 			return true
@@ -124,6 +139,66 @@ func (o *OldTrees) add(ctx context.Context, tree string, wait bool) bool {
 	delete(o.known, tree)
 	o.mu.Unlock()
 	return false
+}
+
+// heldEvery is how long the removal of an old tree waits at most, per
+// file or folder, while an update builds. Beside the removal of 100,000 files, an
+// update writing nothing took 0.9-1.4 s where it took 0.5-0.6 s alone:
+// held back, the removal leaves the update the disk and the processors,
+// and goes on between updates. A process updating with no pause between
+// must still see its old tree go: one file or folder each 50 ms costs
+// the update nothing, and removes 100,000 files in 1.4 h at worst.
+const heldEvery = 50 * time.Millisecond
+
+// hold holds the removal back, between two files, while the update
+// calling it builds, until it calls the function returned.
+func (o *OldTrees) hold() (release func()) {
+	o.change(func() { o.builds++ })
+	return func() { o.change(func() { o.builds-- }) }
+}
+
+// held reports, under mu, whether an update holds the removal back: one
+// builds, and none waits for the removal to make room in the queue.
+func (o *OldTrees) held() bool {
+	return o.builds > 0 && o.waiting == 0
+}
+
+// change applies fn to the counts of updates, and lets the removal go on
+// once none holds it back.
+func (o *OldTrees) change(fn func()) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	was := o.held()
+	fn()
+	switch now := o.held(); {
+	case was && !now:
+		close(o.resume)
+	case !was && now:
+		o.resume = make(chan struct{})
+	}
+}
+
+// turn waits, before each removal of a file or folder and each folder
+// read, while an update
+// holds the removal back: until none does, ctx is done, or heldEvery
+// passed.
+func (o *OldTrees) turn(ctx context.Context) {
+	o.mu.Lock()
+	held, resume := o.held(), o.resume
+	o.mu.Unlock()
+	if !held {
+		return
+	}
+	if o.pausing != nil {
+		o.pausing()
+	}
+	t := time.NewTimer(o.every)
+	defer t.Stop()
+	select {
+	case <-resume:
+	case <-ctx.Done():
+	case <-t.C:
+	}
 }
 
 // goneName is where an update sets aside OUT's old tree, beside OUT,

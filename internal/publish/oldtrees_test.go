@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"newshub/internal/site"
 	"newshub/internal/store"
@@ -43,16 +44,22 @@ func newHeldTrees(t *testing.T) *heldTrees {
 // none starts.
 func (h *heldTrees) next(t *testing.T) string {
 	t.Helper()
-	var tree string
-	waitFor(t, "an old tree's removal starts", func() bool {
+	return arrives(t, "an old tree's removal starts", h.started)
+}
+
+// arrives waits for a value on ch, failing the test if none comes.
+func arrives[T any](t *testing.T, what string, ch <-chan T) T {
+	t.Helper()
+	var v T
+	waitFor(t, what, func() bool {
 		select {
-		case tree = <-h.started:
+		case v = <-ch:
 			return true
 		default:
 			return false
 		}
 	})
-	return tree
+	return v
 }
 
 type buildResult struct {
@@ -74,15 +81,7 @@ func goBuild(st store.Store, s *site.Site, out string, opt BuildOptions) <-chan 
 // build that waits on an old tree's removal held by the test.
 func wait(t *testing.T, done <-chan buildResult, what string) BuildStats {
 	t.Helper()
-	var res buildResult
-	waitFor(t, what+" returns", func() bool {
-		select {
-		case res = <-done:
-			return true
-		default:
-			return false
-		}
-	})
+	res := arrives(t, what+" returns", done)
 	if res.err != nil {
 		t.Fatalf("%s: %v", what, res.err)
 	}
@@ -297,5 +296,116 @@ func TestABackgroundRemovalTakesOneFileAtATime(t *testing.T) {
 		case left > 0:
 			t.Fatalf("%s removed after %d files before it were left", name(i), left)
 		}
+	}
+}
+
+// TestAnUpdateHoldsTheOldTreesRemovalBack removes an old tree beside an
+// update held open by its Extra hook: the removal waits before its first
+// file, none going while the update builds, and a stop ends it there;
+// once the update returns, it goes on and the tree goes whole. Where it
+// may take a file now and then (every), the tree goes on shrinking while
+// the update is held, as one never ending would hold it.
+func TestAnUpdateHoldsTheOldTreesRemovalBack(t *testing.T) {
+	const n = 300
+	cases := []struct {
+		name  string
+		every time.Duration
+		stop  bool // Close while held
+	}{
+		{name: "resumes once the update returns", every: time.Hour},
+		{name: "stops while held", every: time.Hour, stop: true},
+		{name: "a file now and then while held", every: time.Millisecond},
+	}
+	st, s := genStore(t, 5)
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel() // each waits on its update
+			trees := NewOldTrees(context.Background(), nil)
+			t.Cleanup(trees.Close)
+			trees.every = c.every
+			paused := make(chan struct{}, 1)
+			trees.pausing = func() {
+				select {
+				case paused <- struct{}{}:
+				default:
+				}
+			}
+			tree := filepath.Join(t.TempDir(), ".out.gone-1")
+			for i := range n {
+				testutil.WriteFile(t, tree, fmt.Sprintf("a/f%03d.json", i), "{}")
+			}
+			left := func() int {
+				entries, _ := os.ReadDir(filepath.Join(tree, "a"))
+				return len(entries)
+			}
+			entered, release := make(chan struct{}), make(chan struct{})
+			opt := BuildOptions{Options: genOptions(), OldTrees: trees, Extra: []func(context.Context, *View, *Output) error{
+				func(context.Context, *View, *Output) error {
+					close(entered)
+					<-release
+					return nil
+				},
+			}}
+			done := goBuild(st, s, filepath.Join(t.TempDir(), "out"), opt)
+			arrives(t, "the update at its Extra hook", entered)
+			if !trees.add(context.Background(), tree, true) {
+				t.Fatal("tree refused")
+			}
+			arrives(t, "the removal held back", paused)
+			switch {
+			case c.every < time.Second:
+				waitFor(t, "a file removed while the update is held", func() bool { return left() < n })
+			default:
+				if got := left(); got != n {
+					t.Fatalf("%d of %d files removed while the update builds", n-got, n)
+				}
+			}
+			if c.stop {
+				trees.Close()
+				if got := left(); got != n {
+					t.Errorf("%d of %d files removed by a removal stopped while held", n-got, n)
+				}
+			}
+			close(release)
+			wait(t, done, "the update")
+			if c.stop {
+				return
+			}
+			waitFor(t, "the old tree gone", func() bool {
+				_, err := os.Lstat(tree)
+				return os.IsNotExist(err)
+			})
+		})
+	}
+}
+
+// TestAnUpdateWaitingOnTheRemovalHoldsItBackNoMore holds the removal
+// back, as an update does, with one tree removed and one waiting: the
+// update then setting aside a third waits on the removal, which goes on
+// for it, the first tree gone and the third queued.
+func TestAnUpdateWaitingOnTheRemovalHoldsItBackNoMore(t *testing.T) {
+	dir := t.TempDir()
+	trees := NewOldTrees(context.Background(), nil)
+	t.Cleanup(trees.Close)
+	trees.every = time.Hour
+	defer trees.hold()()
+	var names []string
+	for _, name := range []string{"a", "b", "c"} {
+		p := filepath.Join(dir, name)
+		testutil.WriteFile(t, p, "f.json", "{}")
+		names = append(names, p)
+	}
+	for _, p := range names[:2] {
+		if !trees.add(context.Background(), p, true) {
+			t.Fatalf("%s refused", p)
+		}
+	}
+	queued := make(chan bool, 1)
+	go func() { queued <- trees.add(context.Background(), names[2], true) }()
+	if !arrives(t, "the third tree queued", queued) {
+		t.Fatal("the third tree refused")
+	}
+	if _, err := os.Lstat(names[0]); !os.IsNotExist(err) {
+		t.Errorf("%s still there: %v", names[0], err)
 	}
 }

@@ -183,7 +183,7 @@ func TestRemoveTreeNeverFollowsLinks(t *testing.T) {
 	tree := filepath.Join(dir, "tree")
 	plantTree(t, dir, "tree", outside)
 	var found []string
-	if err := removeTree(context.Background(), tree, removers, func(rel string) { found = append(found, rel) }); err != nil {
+	if err := removeTree(context.Background(), tree, removers, func(rel string) { found = append(found, rel) }, nil); err != nil {
 		t.Fatal(err)
 	}
 	slices.Sort(found)
@@ -196,7 +196,7 @@ func TestRemoveTreeNeverFollowsLinks(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(outside, "keep.txt")); err != nil {
 		t.Errorf("a file the link led to is gone: %v", err)
 	}
-	if err := removeTree(context.Background(), tree, removers, nil); err != nil {
+	if err := removeTree(context.Background(), tree, removers, nil, nil); err != nil {
 		t.Errorf("removing a tree already gone: %v", err)
 	}
 }

@@ -30,10 +30,12 @@ const backgroundRemovers = 1
 // os.RemoveAll does, with n removals at once: the files first,
 // then the folders, deepest first. Links are removed, never followed.
 // It calls file, when not nil, with the slash path (under dir) of each
-// file or link it finds. A file or folder gone meanwhile (another process
-// removing the same leftover) is no fault. Done ctx stops it between two
-// removals, the rest left for the next removal of dir.
-func removeTree(ctx context.Context, dir string, n int, file func(rel string)) error {
+// file or link it finds, and waits before each removal, and each folder
+// the walk reads, until turn, when not nil, returns. A file or folder gone meanwhile
+// (another process removing the same leftover) is no fault. Done ctx
+// stops it between two removals, the rest left for the next removal of
+// dir.
+func removeTree(ctx context.Context, dir string, n int, file func(rel string), turn func(context.Context)) error {
 	var files []string
 	var levels [][]string // folders by depth
 	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
@@ -42,6 +44,11 @@ func removeTree(ctx context.Context, dir string, n int, file func(rel string)) e
 		}
 		if err != nil {
 			return err
+		}
+		if turn != nil && d.IsDir() { // before it is read
+			if turn(ctx); ctx.Err() != nil {
+				return ctx.Err()
+			}
 		}
 		rel, err := filepath.Rel(dir, p)
 		if err != nil {
@@ -71,11 +78,11 @@ func removeTree(ctx context.Context, dir string, n int, file func(rel string)) e
 	if err != nil {
 		return fmt.Errorf("remove %s: %w", dir, err)
 	}
-	if err := removeAll(ctx, files, n); err != nil {
+	if err := removeAll(ctx, files, n, turn); err != nil {
 		return err
 	}
 	for i := len(levels) - 1; i >= 0; i-- {
-		if err := removeAll(ctx, levels[i], n); err != nil {
+		if err := removeAll(ctx, levels[i], n, turn); err != nil {
 			return err
 		}
 	}
@@ -83,8 +90,9 @@ func removeTree(ctx context.Context, dir string, n int, file func(rel string)) e
 }
 
 // removeAll removes each of names (files, or empty folders), n at a
-// time, until ctx is done; one already gone is no fault.
-func removeAll(ctx context.Context, names []string, n int) error {
+// time, each after turn (when not nil) returns, until ctx is done; one
+// already gone is no fault.
+func removeAll(ctx context.Context, names []string, n int, turn func(context.Context)) error {
 	n = min(n, len(names))
 	errs := make([]error, n)
 	var wg sync.WaitGroup
@@ -93,6 +101,11 @@ func removeAll(ctx context.Context, names []string, n int) error {
 		go func() {
 			defer wg.Done()
 			for j := i; j < len(names) && errs[i] == nil && ctx.Err() == nil; j += n {
+				if turn != nil {
+					if turn(ctx); ctx.Err() != nil {
+						break
+					}
+				}
 				if err := os.Remove(names[j]); err != nil && !errors.Is(err, fs.ErrNotExist) {
 					errs[i] = err
 				}

@@ -130,7 +130,7 @@ func (c *incremental) dropOld(ctx context.Context, tree string, keep map[string]
 		if _, ok := keep[rel]; !ok {
 			removed++
 		}
-	})
+	}, nil)
 	stats.OldTree = time.Since(start)
 	return removed, err
 }
