@@ -188,18 +188,7 @@ func TestPostFootersAreLeftOutOfExcerpts(t *testing.T) {
 // an article is dated by its page where the page gives a date, and by the
 // time it was fetched where it gives none.
 func TestImpossibleFeedDatesGiveWayToThePages(t *testing.T) {
-	feed, err := os.ReadFile(filepath.Join("testdata", "impossible-dates.xml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := siteServer(t, map[string]string{
-		"/feed.xml": string(feed),
-		"/notices/sample-ballots": `<html><head><title>Sample ballots are mailed</title>
-<meta property="article:published_time" content="2024-10-28T08:00:00+00:00"></head><body></body></html>`,
-		"/notices/canvass-board": `<html><head><title>Canvass board</title><script type="application/ld+json">
-{"@context":"https://schema.org","@type":"NewsArticle","headline":"Canvass board","datePublished":"2024-11-04T09:30:00Z"}</script></head><body></body></html>`,
-		"/notices/observers": `<html><head><title>Observers sign in at the door</title></head><body></body></html>`,
-	})
+	srv := impossibleDatesServer(t)
 	fetched := time.Date(2024, 11, 6, 12, 0, 0, 0, time.UTC)
 	h := newHub(t, true, model.Source{URL: srv.URL + "/feed.xml"})
 	opts := testOptions()
@@ -222,6 +211,25 @@ func TestImpossibleFeedDatesGiveWayToThePages(t *testing.T) {
 			t.Errorf("%s dated %s, want %s", path, got, want)
 		}
 	}
+}
+
+// impossibleDatesServer serves testdata/impossible-dates.xml at
+// /feed.xml, and the pages of its items: two dated (28 October and 4
+// November 2024), one not.
+func impossibleDatesServer(t *testing.T) *httptest.Server {
+	t.Helper()
+	feed, err := os.ReadFile(filepath.Join("testdata", "impossible-dates.xml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return siteServer(t, map[string]string{
+		"/feed.xml": string(feed),
+		"/notices/sample-ballots": `<html><head><title>Sample ballots are mailed</title>
+<meta property="article:published_time" content="2024-10-28T08:00:00+00:00"></head><body></body></html>`,
+		"/notices/canvass-board": `<html><head><title>Canvass board</title><script type="application/ld+json">
+{"@context":"https://schema.org","@type":"NewsArticle","headline":"Canvass board","datePublished":"2024-11-04T09:30:00Z"}</script></head><body></body></html>`,
+		"/notices/observers": `<html><head><title>Observers sign in at the door</title></head><body></body></html>`,
+	})
 }
 
 // TestFeedDatedUnixTimesZeroIsFetchedAsAnUndatedOne serves a feed whose

@@ -198,3 +198,42 @@ func TestAPurgedArticleStaysOutOnceItsKeysAreLetGo(t *testing.T) {
 		}
 	}
 }
+
+// TestAnItemDatedByItsPageBeforeTheKeysKeptIsNotStored serves a feed
+// whose items give no date a feed could (Unix time's zero, a year ahead)
+// and whose pages date two of them months before the keys of purged
+// articles are kept: those two are not stored, as their tombstones,
+// dated by the pages, would be let go while the feed lists them still.
+// With purge_after off, every item is stored.
+func TestAnItemDatedByItsPageBeforeTheKeysKeptIsNotStored(t *testing.T) {
+	tests := []struct {
+		name      string
+		policy    retention.Policy
+		new, past int
+	}{
+		{"purge_after off", retention.Policy{ArchiveAfter: 30 * 24 * time.Hour}, 3, 0},
+		{"purge_after 30 days", retention.Policy{PurgeAfter: 30 * 24 * time.Hour}, 1, 2},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := impossibleDatesServer(t)
+			h := newHub(t, true, model.Source{URL: srv.URL + "/feed.xml"})
+			opts := testOptions()
+			opts.Now = func() time.Time { return time.Date(2025, 9, 1, 12, 0, 0, 0, time.UTC) }
+			opts.Retention = &tt.policy
+			in := h.ingester(opts)
+			defer in.Close()
+			sum, err := in.RunOnce(context.Background())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if sum.New != tt.new || sum.NotStored[ReasonPastKeys] != tt.past {
+				t.Fatalf("%d new, %d %q; want %d, %d (%+v)", sum.New, sum.NotStored[ReasonPastKeys], ReasonPastKeys, tt.new, tt.past, sum.NotStored)
+			}
+			news := h.news(t)
+			if a := news[srv.URL+"/notices/sample-ballots"]; (a != nil) != (tt.past == 0) {
+				t.Errorf("the article dated by its page stored: %v, want %v", a != nil, tt.past == 0)
+			}
+		})
+	}
+}

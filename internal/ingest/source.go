@@ -327,8 +327,7 @@ func (r *round) newItems(ctx context.Context, src model.Source, feed *parser.Fee
 			continue
 		}
 		if d := itemDate(it); !d.IsZero() && d.Before(cut) {
-			res.drop(r.in.log, c.drop(ReasonPastKeys, fmt.Sprintf("dated %s, before %s, past which the keys of purged articles go",
-				d.UTC().Format(time.RFC3339), cut.UTC().Format(time.RFC3339))))
+			res.drop(r.in.log, c.drop(ReasonPastKeys, pastKeys(d, cut)))
 			continue
 		}
 		if len(out) >= r.in.opts.MaxNewItems {
@@ -524,11 +523,18 @@ func (r *round) articles(ctx context.Context, src model.Source, head feedHead, c
 		in.log.Warn("looking up the canonical addresses of pages failed", "source", fetcher.Masked(src.URL), "err", err)
 	}
 	now := in.now()
+	cut := in.tombstoneCut()
 	recs := make([]*model.Record, 0, len(cands))
 	for _, c := range cands {
 		a := in.article(src, head, c, now)
 		if a == nil {
 			res.drop(in.log, c.drop(ReasonNoTitle, "neither the item nor its page has a title or text"))
+			continue
+		}
+		// Dated by its page where its item gave no date (see newItems):
+		// its tombstone, dated so, would go while its feed lists it.
+		if a.PublishedDateTime.Before(cut) {
+			res.drop(in.log, c.drop(ReasonPastKeys, pastKeys(a.PublishedDateTime, cut)))
 			continue
 		}
 		if c.late {
@@ -571,6 +577,13 @@ func (r *round) articles(ctx context.Context, src model.Source, head feedHead, c
 		}
 	}
 	return recs
+}
+
+// pastKeys is the detail of an item dropped as ReasonPastKeys: dated d,
+// before cut (Ingester.tombstoneCut).
+func pastKeys(d, cut time.Time) string {
+	return fmt.Sprintf("dated %s, before %s, past which the keys of purged articles go",
+		d.UTC().Format(time.RFC3339), cut.UTC().Format(time.RFC3339))
 }
 
 // pageOwn reports whether the canonical address a candidate's page names

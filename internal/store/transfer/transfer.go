@@ -441,7 +441,7 @@ func Verify(ctx context.Context, a, b store.HubReader) (Summary, error) {
 		return Summary{}, err
 	}
 	if !slices.EqualFunc(ta, tb, func(x, y store.Tombstone) bool {
-		return x.Key == y.Key && x.Path == y.Path && x.PurgedAt.Equal(y.PurgedAt)
+		return x.Key == y.Key && x.Path == y.Path && x.PurgedAt.Equal(y.PurgedAt) && x.Dated.Equal(y.Dated)
 	}) {
 		problems = append(problems, fmt.Sprintf("purged keys differ: %d in the source, %d in the copy", len(ta), len(tb)))
 	}
