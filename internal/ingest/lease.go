@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -256,8 +257,10 @@ func (r *round) dispatchChunk(ctx context.Context, part []job, jobs chan<- job) 
 	}
 	if err != nil {
 		// The store may be busy a while (SQLite's other writer storing
-		// a large batch): ask again later, up to a point.
-		if r.leaseFailures++; r.leaseFailures >= maxLeaseFailures {
+		// a large batch): ask again later, up to a point. A store whose
+		// schema a newer program migrated refuses until this one is
+		// upgraded: the round stops at once, with its one line.
+		if r.leaseFailures++; r.leaseFailures >= maxLeaseFailures || errors.Is(err, store.ErrNewerSchema) {
 			return nil, 0, fmt.Errorf("lease sources: %w", err)
 		}
 		in.log.Warn("leasing sources failed: asking again later", "err", err)

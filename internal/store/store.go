@@ -45,6 +45,29 @@ func (e *ConflictError) Error() string {
 // Is makes errors.Is(err, ErrConflict) true.
 func (e *ConflictError) Is(target error) bool { return target == ErrConflict }
 
+// ErrNewerSchema is matched (errors.Is) by the error of a store that
+// refuses this program because a newer one migrated its schema. The
+// refusal lasts until the program is upgraded: what meets it stops,
+// rather than asks again as of a store that is busy.
+var ErrNewerSchema = errors.New("the store's schema is newer than this program knows")
+
+// NewerSchemaError is a store's refusal of a program older than its
+// schema, in the store's words, which say it all in one line.
+type NewerSchemaError struct {
+	Msg string
+}
+
+func (e *NewerSchemaError) Error() string { return e.Msg }
+
+// Is makes errors.Is(err, ErrNewerSchema) true.
+func (e *NewerSchemaError) Is(target error) bool { return target == ErrNewerSchema }
+
+// NewerSchema is the refusal to open a store whose schema version is
+// current, past latest, the last this program knows.
+func NewerSchema(current, latest int) error {
+	return &NewerSchemaError{Msg: fmt.Sprintf("database schema version %d is newer than this program knows (%d): upgrade newshub", current, latest)}
+}
+
 // WriteErr wraps the error of the write op, but for a conflict, which
 // callers match as it is.
 func WriteErr(op string, err error) error {

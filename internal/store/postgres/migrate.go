@@ -14,6 +14,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"newshub/internal/model"
+	"newshub/internal/store"
 	"newshub/internal/store/migration"
 )
 
@@ -116,7 +117,7 @@ func migrateNext(ctx context.Context, pool *pgxpool.Pool, sp space, ms []migrati
 			return err
 		}
 		if latest := ms[len(ms)-1].Version; current > latest {
-			return fmt.Errorf("database schema version %d is newer than this program knows (%d): upgrade newshub", current, latest)
+			return store.NewerSchema(current, latest)
 		}
 		for _, m := range ms {
 			if m.Version <= current {

@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -168,7 +169,7 @@ func TestOpenRefusesNewerSchema(t *testing.T) {
 	}
 	st.Close()
 	_, err := Open(ctx, dsn)
-	if err == nil || !strings.Contains(err.Error(), "newer than this program knows") {
+	if !errors.Is(err, store.ErrNewerSchema) || !strings.Contains(err.Error(), "newer than this program knows") {
 		t.Fatalf("Open of a newer schema: %v, want a refusal saying so", err)
 	}
 }
@@ -518,6 +519,9 @@ func TestWriteOfAnOlderProgramIsRefused(t *testing.T) {
 			if err == nil || !strings.Contains(err.Error(), "newer than this program knows") {
 				t.Errorf("delete: %v, want a refusal saying the schema is newer than the program knows", err)
 			}
+			if tt.migrate != nil && !errors.Is(err, store.ErrNewerSchema) {
+				t.Errorf("delete: %v, want it to match store.ErrNewerSchema, as its callers stop on it", err)
+			}
 			if !kept || after != before {
 				t.Errorf("record kept %v (%v), generation %d to %d: want nothing of the refused write stored", kept, getErr, before, after)
 			}
@@ -608,6 +612,9 @@ func TestLeaseOfAnOlderProgramIsRefused(t *testing.T) {
 			}
 			if err == nil || !strings.Contains(err.Error(), "newer than this program knows") {
 				t.Errorf("lease: %v, want a refusal saying the schema is newer than the program knows", err)
+			}
+			if tt.migrate != nil && !errors.Is(err, store.ErrNewerSchema) {
+				t.Errorf("lease: %v, want it to match store.ErrNewerSchema, as its callers stop on it", err)
 			}
 			if after != before {
 				t.Errorf("leases %q before, %q after: want none taken or renewed", before, after)

@@ -457,11 +457,11 @@ func (s *Store) sqlSchema() string {
 
 // olderRefusal returns the database's refusal of a write or lease of a
 // program older than its schema (codeOlderWriter), which says it all in
-// one line; nil for any other error.
+// one line (matching store.ErrNewerSchema); nil for any other error.
 func olderRefusal(err error) error {
 	var pgErr *pgconn.PgError
 	if errors.As(err, &pgErr) && pgErr.Code == codeOlderWriter {
-		return errors.New(pgErr.Message)
+		return &store.NewerSchemaError{Msg: pgErr.Message}
 	}
 	return nil
 }

@@ -145,7 +145,7 @@ func migrate(ctx context.Context, db *sql.DB) error {
 		current = max(current, v)
 	}
 	if latest := ms[len(ms)-1].Version; current > latest {
-		return fmt.Errorf("database schema version %d is newer than this program knows (%d): upgrade newshub", current, latest)
+		return store.NewerSchema(current, latest)
 	}
 	// Every migration not applied yet is, even one numbered below the
 	// latest applied: branches developed side by side add theirs in
